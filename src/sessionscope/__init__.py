@@ -1,0 +1,46 @@
+"""sessionscope: turn recorded mentoring sessions into evidence.
+
+The public API is small and importing it is cheap (heavy dependencies load lazily)::
+
+    import sessionscope as ss
+    session = ss.analyze("meeting.vtt", participants={"Anna": "junior", "Boris": "senior"})
+    frames = ss.frames(session)          # pandas DataFrames: utterances, turns, metrics…
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "analyze": "sessionscope.api",
+    "load": "sessionscope.api",
+    "read_transcript": "sessionscope.api",
+    "frames": "sessionscope.api",
+    "load_config": "sessionscope.config",
+    "Config": "sessionscope.config",
+    "Session": "sessionscope.model",
+    "Participant": "sessionscope.model",
+    "Utterance": "sessionscope.model",
+    "Word": "sessionscope.model",
+    "Role": "sessionscope.model",
+    "SessionscopeError": "sessionscope.errors",
+}
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sessionscope.api import analyze, frames, load, read_transcript  # noqa: F401
+    from sessionscope.config import Config, load_config  # noqa: F401
+    from sessionscope.errors import SessionscopeError  # noqa: F401
+    from sessionscope.model import Participant, Role, Session, Utterance, Word  # noqa: F401
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'sessionscope' has no attribute {name!r}")
+
+
+__all__ = ["__version__", *_LAZY]

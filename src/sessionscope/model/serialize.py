@@ -1,0 +1,90 @@
+"""JSON round-trip of :class:`Session` with a versioned schema.
+
+The dataclasses are the single source of truth: pydantic's ``TypeAdapter`` derives
+validation, serialisation and the published JSON Schema (``docs/session.schema.json``)
+from them, so the three can never drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sessionscope.errors import InputError
+from sessionscope.fileio import atomic_write_text
+from sessionscope.model.types import Session
+
+SCHEMA_VERSION = "1.0"
+SCHEMA_ID = "https://sessionscope.dev/schema/session-1.0.json"
+_ENVELOPE_KEYS = ("schema_version", "provenance")
+
+
+@lru_cache(maxsize=1)
+def _adapter() -> Any:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(Session)
+
+
+def session_to_dict(session: Session, *, provenance: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A JSON-ready dict: ``schema_version`` first, then the session's fields."""
+    body = _adapter().dump_python(session, mode="json")
+    out: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
+    out.update(body)
+    if provenance:
+        out["provenance"] = provenance
+    return out
+
+
+def session_from_dict(data: dict[str, Any], *, path: str | Path | None = None) -> Session:
+    """Validate a dict (as written by :func:`session_to_dict`) into a :class:`Session`."""
+    from pydantic import ValidationError
+
+    if not isinstance(data, dict):
+        raise InputError("session JSON must be an object", path=path)
+    version = str(data.get("schema_version", SCHEMA_VERSION))
+    if version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
+        raise InputError(
+            f"unsupported schema_version {version!r}; this sessionscope reads {SCHEMA_VERSION}",
+            path=path,
+        )
+    body = {k: v for k, v in data.items() if k not in _ENVELOPE_KEYS}
+    try:
+        return _adapter().validate_python(body)
+    except ValidationError as e:
+        raise InputError(f"invalid session JSON: {e}", path=path) from e
+
+
+def write_session_json(
+    session: Session, path: str | Path, *, provenance: dict[str, Any] | None = None
+) -> Path:
+    """Write ``session.json`` atomically."""
+    text = json.dumps(session_to_dict(session, provenance=provenance), ensure_ascii=False, indent=2)
+    return atomic_write_text(path, text + "\n")
+
+
+def read_session_json(path: str | Path) -> Session:
+    """Read a ``session.json`` written by sessionscope."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise InputError(f"cannot read session JSON: {e}", path=path) from e
+    return session_from_dict(data, path=path)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of ``session.json`` (envelope included)."""
+    schema = _adapter().json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = SCHEMA_ID
+    schema["title"] = "sessionscope session"
+    props = dict(schema.get("properties", {}))
+    props = {
+        "schema_version": {"type": "string", "const": SCHEMA_VERSION},
+        **props,
+        "provenance": {"type": "object", "description": "versions, config and models that produced the file"},
+    }
+    schema["properties"] = props
+    return schema

@@ -1,0 +1,30 @@
+"""Tiny text helpers shared across modules (no heavy imports)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WORD = re.compile(r"[\w'’-]+", re.UNICODE)
+
+
+def normalize_name(name: str) -> str:
+    """Case- and whitespace-insensitive key for matching speaker labels to participants."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def slugify(name: str) -> str:
+    """A stable id from a display name ('Anna Petrova' → 'anna-petrova'; Cyrillic kept)."""
+    key = normalize_name(name)
+    slug = re.sub(r"[^\w]+", "-", key, flags=re.UNICODE).strip("-_")
+    return slug or "speaker"
+
+
+def words(text: str) -> list[str]:
+    """Word tokens (letters, digits, apostrophes, hyphens) of a text."""
+    return _WORD.findall(text)
+
+
+def word_count(text: str) -> int:
+    """Number of word tokens in a text."""
+    return len(words(text))
