@@ -11,6 +11,7 @@ thresholds so that swapping a model never silently changes a threshold.
 from __future__ import annotations
 
 import difflib
+import json
 from pathlib import Path
 from typing import Any, Literal, Optional
 
@@ -227,8 +228,7 @@ def commented_defaults() -> str:
         lines.append(f"{section_name}:  # {doc}")
         for key, sub in type(section).model_fields.items():
             value = getattr(section, key)
-            dumped = yaml.safe_dump({key: value.model_dump(mode='json') if isinstance(value, BaseModel) else value},
-                                    sort_keys=False, allow_unicode=True, default_flow_style=None, width=100).rstrip()
+            dumped = f"{key}: {json.dumps(value.model_dump(mode='json') if isinstance(value, BaseModel) else value, ensure_ascii=False)}"
             if sub.description:
                 lines.append(f"  # {sub.description}")
             lines.extend("  " + ln for ln in dumped.splitlines())
