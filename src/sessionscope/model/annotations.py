@@ -50,6 +50,7 @@ class Metrics:
     session: dict[str, Number] = field(default_factory=dict)
     turns: tuple[Turn, ...] = ()
     dominance_windows: tuple[DominanceWindow, ...] = ()
+    interruption_matrix: dict[str, dict[str, int]] = field(default_factory=dict)
     unavailable: tuple[str, ...] = ()
 
 

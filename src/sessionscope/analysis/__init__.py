@@ -1,0 +1,1 @@
+"""Text analysis stages: dynamics, questions, topics, extraction, knowledge flow."""

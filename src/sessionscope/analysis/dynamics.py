@@ -1,0 +1,341 @@
+"""Conversation dynamics: who drives the conversation (definitions in ``docs/metrics.md``).
+
+Pure functions over a :class:`~sessionscope.model.Session` — no models — wrapped in
+:class:`DynamicsStage`. Time-based measures need timestamps; on an untimed transcript
+they are ``None`` and listed in ``Metrics.unavailable`` while word-based ones are still
+computed.
+
+Overlap convention: a participant's talk time is the union of their own utterances, so
+simultaneous speech counts fully for *each* speaker; shares are normalised by the sum
+of talk times, so they always sum to 1. Overlap is reported separately.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter
+from typing import ClassVar, Optional, Sequence
+
+from sessionscope.analysis import intervals as iv
+from sessionscope.analysis.questions import find_questions, is_backchannel
+from sessionscope.config import Config, DynamicsConfig
+from sessionscope.model import DominanceWindow, Metrics, Session, Turn, Utterance
+from sessionscope.text import word_count
+
+TIME_MEASURES = (
+    "talk_time_s", "talk_share", "mean_turn_s", "median_turn_s", "longest_turn_s", "words_per_minute",
+    "overlap_s", "interruptions_made", "interruptions_received", "successful_interruptions_made",
+    "response_latency_median_s", "dominated_window_share",
+)
+SESSION_TIME_MEASURES = (
+    "duration_s", "speech_time_s", "silence_share", "overlap_time_s", "overlap_share", "speaker_switches_per_min",
+    "balance_score", "talk_time_gini", "talk_time_entropy", "response_latency_median_s", "interruptions",
+    "dominance_switches", "dominated_window_share",
+)
+
+
+# -- distribution measures ------------------------------------------------------------
+def gini(values: Sequence[float]) -> Optional[float]:
+    """Gini coefficient (0 = equal; at most 1 − 1/n). ``None`` for no or all-zero values."""
+    vals = [float(v) for v in values]
+    n = len(vals)
+    if n == 0 or sum(vals) <= 0:
+        return None
+    mean = sum(vals) / n
+    return sum(abs(a - b) for a in vals for b in vals) / (2 * n * n * mean)
+
+
+def normalized_entropy(values: Sequence[float]) -> Optional[float]:
+    """Shannon entropy of the shares divided by log(n): 1 = equal, 0 = one holds all."""
+    vals = [float(v) for v in values]
+    s = sum(vals)
+    if len(vals) < 2 or s <= 0:
+        return None
+    h = -sum((v / s) * math.log(v / s) for v in vals if v > 0)
+    return h / math.log(len(vals))
+
+
+def coefficient_of_variation(values: Sequence[float]) -> Optional[float]:
+    """Population standard deviation divided by the mean."""
+    vals = [float(v) for v in values]
+    if not vals or sum(vals) == 0:
+        return None
+    mean = sum(vals) / len(vals)
+    return statistics.pstdev(vals) / mean
+
+
+# -- turns ---------------------------------------------------------------------------
+def _is_absorbed_backchannel(u: Utterance, others: Sequence[Utterance], cfg: DynamicsConfig) -> bool:
+    """A backchannel lying wholly inside another speaker's utterance does not take the floor."""
+    if not u.timed or not is_backchannel(u.text, cfg.backchannels, max_words=cfg.backchannel_max_words):
+        return False
+    return any(o.speaker != u.speaker and o.timed and o.start <= u.start and u.end <= o.end for o in others)  # type: ignore[operator]
+
+
+def build_turns(utterances: Sequence[Utterance], cfg: DynamicsConfig) -> list[Turn]:
+    """Merge consecutive utterances of one speaker whose gap is below ``turn_merge_gap_s``.
+
+    Untimed utterances of the same speaker in a row are always merged. Backchannels fully
+    overlapped by another speaker neither form a turn nor split the other's turn.
+    """
+    turns: list[Turn] = []
+    cur: list[Utterance] = []
+    timed = all(u.timed for u in utterances)
+
+    def flush() -> None:
+        if cur:
+            starts = [u.start for u in cur if u.start is not None]
+            ends = [u.end for u in cur if u.end is not None]
+            turns.append(
+                Turn(
+                    index=len(turns),
+                    speaker=cur[0].speaker,
+                    utterance_ids=tuple(u.id for u in cur),
+                    start=min(starts) if timed and starts else None,
+                    end=max(ends) if timed and ends else None,
+                    words=sum(word_count(u.text) for u in cur),
+                )
+            )
+
+    for i, u in enumerate(utterances):
+        window = utterances[max(0, i - 5) : i + 6]
+        if timed and _is_absorbed_backchannel(u, window, cfg):
+            continue
+        if cur and u.speaker == cur[-1].speaker:
+            prev_end = max((c.end for c in cur if c.end is not None), default=None)
+            if not timed or prev_end is None or u.start is None or u.start - prev_end < cfg.turn_merge_gap_s:
+                cur.append(u)
+                continue
+        flush()
+        cur = [u]
+    flush()
+    return turns
+
+
+# -- interruptions --------------------------------------------------------------------
+def find_interruptions(utterances: Sequence[Utterance], cfg: DynamicsConfig) -> list[tuple[str, str, bool, str]]:
+    """Interruptions as (interrupter, interrupted, successful, utterance id).
+
+    An utterance B interrupts A (another speaker's) when B starts strictly inside A, the
+    two overlap for at least ``interruption_min_overlap_s``, and B is not a backchannel.
+    It is *successful* when A ends before B does (the interrupted speaker yields).
+    """
+    timed = [u for u in utterances if u.timed]
+    by_start = sorted(timed, key=lambda u: u.start)  # type: ignore[arg-type,return-value]
+    out: list[tuple[str, str, bool, str]] = []
+    for j, b in enumerate(by_start):
+        if is_backchannel(b.text, cfg.backchannels, max_words=cfg.backchannel_max_words):
+            continue
+        best: Optional[Utterance] = None
+        for a in by_start[max(0, j - 20) : j]:
+            if a.speaker == b.speaker or not (a.start < b.start < a.end):  # type: ignore[operator]
+                continue
+            if min(a.end, b.end) - b.start < cfg.interruption_min_overlap_s:  # type: ignore[operator,type-var]
+                continue
+            if best is None or a.end > best.end:  # type: ignore[operator]
+                best = a
+        if best is not None:
+            out.append((b.speaker, best.speaker, best.end < b.end, b.id))  # type: ignore[operator]
+    return out
+
+
+# -- windowed dominance ---------------------------------------------------------------
+def dominance_windows(
+    per_speaker: dict[str, list[iv.Interval]], duration: float, cfg: DynamicsConfig
+) -> list[DominanceWindow]:
+    """Sliding windows with each speaker's share of the speech in them (ConvoKit-style)."""
+    windows: list[DominanceWindow] = []
+    length = min(cfg.dominance_window_s, duration) if duration > 0 else 0.0
+    if length <= 0:
+        return windows
+    start = 0.0
+    while True:
+        end = start + length
+        talk = {spk: iv.total(iv.clip(ivs, start, end)) for spk, ivs in per_speaker.items()}
+        tot = sum(talk.values())
+        if tot >= min(cfg.dominance_min_speech_s, 0.5 * length):
+            shares = {spk: t / tot for spk, t in talk.items()}
+            dom = max(shares, key=lambda k: shares[k])
+            windows.append(
+                DominanceWindow(start=start, end=end, shares=shares, dominant=dom if shares[dom] > cfg.dominance_threshold else None)
+            )
+        if end >= duration:
+            break
+        start += cfg.dominance_step_s
+    return windows
+
+
+# -- the whole measure set ------------------------------------------------------------
+def compute_metrics(session: Session, cfg: DynamicsConfig) -> Metrics:
+    """All dynamics measures of a session (see ``docs/metrics.md`` for each definition)."""
+    utts = sorted(session.utterances, key=lambda u: (u.start if u.start is not None else 0.0))
+    if not all(u.timed for u in session.utterances):
+        utts = list(session.utterances)  # untimed: keep transcript order
+    timed = bool(utts) and all(u.timed for u in utts)
+    pids = [p.id for p in session.participants]
+    for u in utts:
+        if u.speaker not in pids:
+            pids.append(u.speaker)
+
+    turns = build_turns(utts, cfg)
+    questions = find_questions(
+        utts, language=session.language, backchannels=cfg.backchannels,
+        backchannel_max_words=cfg.backchannel_max_words, answer_max_utterances=cfg.answer_max_utterances,
+        answer_max_latency_s=cfg.answer_max_latency_s if timed else float("inf"),
+    )
+    words = {p: 0 for p in pids}
+    n_utts = Counter(u.speaker for u in utts)
+    for u in utts:
+        words[u.speaker] += word_count(u.text)
+    total_words = sum(words.values())
+    turn_counts = Counter(t.speaker for t in turns)
+    switches = sum(1 for a, b in zip(turns, turns[1:]) if a.speaker != b.speaker)
+    asked = Counter(q.asker for q in questions)
+    answered = Counter(q.asker for q in questions if q.answered)
+    answerer: Counter[str] = Counter()
+    by_id = {u.id: u for u in utts}
+    for q in questions:
+        if q.answer_utterance_id:
+            answerer[by_id[q.answer_utterance_id].speaker] += 1
+
+    part: dict[str, dict[str, float | int | None]] = {}
+    for p in pids:
+        p_turns = [t for t in turns if t.speaker == p]
+        turn_words = [t.words for t in p_turns]
+        part[p] = {
+            "word_count": words[p],
+            "word_share": words[p] / total_words if total_words else None,
+            "utterances": n_utts.get(p, 0),
+            "turns": turn_counts.get(p, 0),
+            "mean_turn_words": statistics.fmean(turn_words) if turn_words else None,
+            "longest_turn_words": max(turn_words) if turn_words else None,
+            "questions_asked": asked.get(p, 0),
+            "questions_answered": answered.get(p, 0),
+            "answers_given": answerer.get(p, 0),
+        }
+
+    sess: dict[str, float | int | None] = {
+        "participants": len(pids),
+        "speakers_active": sum(1 for p in pids if words[p] > 0 or n_utts.get(p, 0) > 0),
+        "utterances": len(utts),
+        "turns": len(turns),
+        "words": total_words,
+        "speaker_switches": switches,
+        "questions": len(questions),
+        "questions_answered": sum(1 for q in questions if q.answered),
+        "word_gini": gini([words[p] for p in pids]),
+        "word_entropy": normalized_entropy([words[p] for p in pids]),
+        "turn_count_cv": coefficient_of_variation([turn_counts.get(p, 0) for p in pids]),
+        "turn_taking_index": _equality([turn_counts.get(p, 0) for p in pids]),
+    }
+    windows: list[DominanceWindow] = []
+    matrix: dict[str, dict[str, int]] = {}
+    if timed:
+        per_speaker = {p: iv.merge((u.start, u.end) for u in utts if u.speaker == p) for p in pids}  # type: ignore[misc]
+        talk = {p: iv.total(per_speaker[p]) for p in pids}
+        total_talk = sum(talk.values())
+        segs = iv.coverage_counts(per_speaker)
+        overlap_by = {p: sum(e - s for s, e, act in segs if p in act and len(act) > 1) for p in pids}
+        overlap_total = sum(e - s for s, e, act in segs if len(act) > 1)
+        speech_total = sum(e - s for s, e, _ in segs)
+        duration = session.duration_s if session.duration_s is not None else max(u.end for u in utts)  # type: ignore[type-var]
+        duration = max(duration, max(u.end for u in utts))  # type: ignore[type-var]
+        inter = find_interruptions(utts, cfg)
+        for who, whom, _ok, _uid in inter:
+            matrix.setdefault(who, {}).setdefault(whom, 0)
+            matrix[who][whom] += 1
+        latencies: dict[str, list[float]] = {p: [] for p in pids}
+        for a, b in zip(turns, turns[1:]):
+            if a.speaker != b.speaker and a.end is not None and b.start is not None:
+                latencies[b.speaker].append(b.start - a.end)
+        windows = dominance_windows(per_speaker, duration, cfg)
+        dominated = [w.dominant for w in windows if w.dominant]
+        dom_switches = sum(1 for a, b in zip(dominated, dominated[1:]) if a != b)
+        minutes = duration / 60 if duration else 0
+        shares = {p: (talk[p] / total_talk if total_talk else None) for p in pids}
+        for p in pids:
+            p_turns = [t for t in turns if t.speaker == p and t.start is not None and t.end is not None]
+            durs = [t.end - t.start for t in p_turns]  # type: ignore[operator]
+            part[p].update(
+                talk_time_s=talk[p],
+                talk_share=shares[p],
+                mean_turn_s=statistics.fmean(durs) if durs else None,
+                median_turn_s=statistics.median(durs) if durs else None,
+                longest_turn_s=max(durs) if durs else None,
+                words_per_minute=words[p] / (talk[p] / 60) if talk[p] > 0 else None,
+                overlap_s=overlap_by[p],
+                interruptions_made=sum(1 for w, _, _, _ in inter if w == p),
+                interruptions_received=sum(1 for _, v, _, _ in inter if v == p),
+                successful_interruptions_made=sum(1 for w, _, ok, _ in inter if w == p and ok),
+                response_latency_median_s=statistics.median(latencies[p]) if latencies[p] else None,
+                dominated_window_share=(sum(1 for w in windows if w.dominant == p) / len(windows)) if windows else None,
+            )
+        all_lat = [x for v in latencies.values() for x in v]
+        talk_vals = [talk[p] for p in pids]
+        sess.update(
+            duration_s=duration,
+            speech_time_s=speech_total,
+            silence_share=max(0.0, 1 - speech_total / duration) if duration else None,
+            overlap_time_s=overlap_total,
+            overlap_share=overlap_total / speech_total if speech_total else None,
+            speaker_switches_per_min=switches / minutes if minutes else None,
+            balance_score=max(shares.values()) if total_talk else None,  # type: ignore[type-var]
+            talk_time_gini=gini(talk_vals),
+            talk_time_entropy=normalized_entropy(talk_vals),
+            response_latency_median_s=statistics.median(all_lat) if all_lat else None,
+            interruptions=len(inter),
+            dominance_windows=len(windows),
+            dominated_window_share=(len(dominated) / len(windows)) if windows else None,
+            dominance_switches=dom_switches,
+        )
+        unavailable: tuple[str, ...] = ()
+    else:
+        for p in pids:
+            part[p].update({k: None for k in TIME_MEASURES})
+        sess.update({k: None for k in SESSION_TIME_MEASURES})
+        # word-based stand-ins so that balance is still visible without timestamps
+        wshares = [words[p] / total_words for p in pids] if total_words else []
+        sess["balance_score_words"] = max(wshares) if wshares else None
+        unavailable = TIME_MEASURES + tuple(f"session.{k}" for k in SESSION_TIME_MEASURES)
+    if timed:
+        wshares = [words[p] / total_words for p in pids] if total_words else []
+        sess["balance_score_words"] = max(wshares) if wshares else None
+    return Metrics(
+        participants=part, session=sess, turns=tuple(turns), dominance_windows=tuple(windows),
+        interruption_matrix=matrix, unavailable=unavailable,
+    )
+
+
+def _equality(counts: Sequence[float]) -> Optional[float]:
+    """1 − normalised Gini of turn counts: 1 = everyone takes as many turns, 0 = one takes all."""
+    n = len(counts)
+    g = gini(counts)
+    if g is None or n < 2:
+        return None
+    return 1 - g * n / (n - 1)
+
+
+class DynamicsStage:
+    """Pipeline stage: fills ``session.metrics`` with the conversation dynamics."""
+
+    name: ClassVar[str] = "dynamics"
+    requires: ClassVar[tuple[str, ...]] = ("utterances",)
+    assigns: ClassVar[tuple[str, ...]] = ("metrics",)
+
+    def __init__(self, cfg: DynamicsConfig | None = None) -> None:
+        self.cfg = cfg or DynamicsConfig()
+
+    @classmethod
+    def from_config(cls, config: Config) -> "DynamicsStage":
+        return cls(config.dynamics)
+
+    def __call__(self, session: Session, *, hook=None) -> Session:  # noqa: ANN001
+        metrics = compute_metrics(session, self.cfg)
+        if session.metrics is not None:  # keep measures other stages added (e.g. topic initiation)
+            for pid, extra in session.metrics.participants.items():
+                for k, v in extra.items():
+                    metrics.participants.setdefault(pid, {}).setdefault(k, v)
+            for k, v in session.metrics.session.items():
+                metrics.session.setdefault(k, v)
+        return session.evolve(metrics=metrics)

@@ -1,0 +1,165 @@
+"""Question detection (English and Russian) and answer attribution.
+
+Shared by the dynamics (``questions_asked`` / ``questions_answered``) and by the
+extraction stage (``Question`` items), so that the two always agree.
+
+A sentence is a question when it ends with ``?``, or — since ASR output and some
+transcripts drop punctuation — when it opens with an interrogative word
+(what, how, почему, как…) or with subject–auxiliary inversion (do you, can we, is it…)
+or contains the Russian interrogative particle «ли». Tag questions ("…, right?") count only
+with a question mark. A question is *answered* when another participant speaks next
+(within a few utterances and seconds, by config) with something more than a backchannel
+or a counter-question.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Optional, Sequence
+
+from sessionscope.model import Utterance
+from sessionscope.text import normalize_name, words
+
+_SENTENCE = re.compile(r"[^.!?…]+[.!?…]*", re.UNICODE)
+
+EN_WH = {"what", "why", "how", "when", "where", "who", "whom", "whose", "which"}
+EN_AUX = {
+    "do", "does", "did", "can", "could", "will", "would", "shall", "should", "is", "are", "was", "were",
+    "have", "has", "had", "may", "might", "must", "am", "isn't", "aren't", "don't", "doesn't", "didn't",
+    "can't", "couldn't", "won't", "wouldn't", "shouldn't", "haven't", "hasn't",
+}
+EN_SUBJ = {"i", "you", "we", "they", "he", "she", "it", "there", "that", "this", "anyone", "someone", "your", "our"}
+RU_WH = {
+    "что", "чего", "чем", "чему", "почему", "зачем", "как", "какой", "какая", "какое", "какие", "каким", "какую",
+    "каких", "когда", "где", "куда", "откуда", "кто", "кого", "кому", "кем", "сколько", "чей", "чья", "чьё", "чьи",
+    "разве", "неужели", "который", "которая", "которое", "которые",
+}
+# "как" / "что" also open plain statements ("как я говорил", "что касается"): require more evidence.
+RU_WEAK_WH = {"как", "что", "который", "которая", "которое", "которые", "когда", "где"}
+
+
+def sentences(text: str) -> list[str]:
+    """Split text into rough sentences (punctuation-based; good enough for question marks)."""
+    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+
+
+def is_question(sentence: str, *, language: Optional[str] = None) -> bool:
+    """Whether a single sentence is a question (see module docstring)."""
+    s = sentence.strip()
+    if not s:
+        return False
+    if s.endswith("?"):
+        return True
+    if s.endswith("!"):
+        return False
+    toks = [w.casefold() for w in words(s)]
+    if not toks:
+        return False
+    first = toks[0]
+    second = toks[1] if len(toks) > 1 else ""
+    if language in (None, "en"):
+        if first in EN_WH and second and second not in {"a", "an", "the"} and len(toks) >= 3:
+            # "what do you…", "how can I…" — exclude relative uses like "what I mean is" (subject right after).
+            if second in EN_AUX or second in {"about", "if", "else"} or first in {"why", "how"} and second in EN_AUX:
+                return True
+        if first in EN_AUX and second in EN_SUBJ and len(toks) >= 3:
+            return True
+    if language in (None, "ru"):
+        if "ли" in toks[1:3]:
+            return True
+        if first in RU_WH and first not in RU_WEAK_WH and len(toks) >= 2:
+            return True
+        if first in RU_WEAK_WH and len(toks) >= 3 and toks[1] in {"ты", "вы", "мы", "бы", "же", "именно", "лучше", "думаешь", "думаете", "можно", "нам", "вам", "тебе", "у"}:
+            return True
+    return False
+
+
+def question_sentences(text: str, *, language: Optional[str] = None) -> list[str]:
+    """The sentences of ``text`` that are questions."""
+    return [s for s in sentences(text) if is_question(s, language=language)]
+
+
+def is_backchannel(text: str, backchannels: Iterable[str], *, max_words: int = 3) -> bool:
+    """True for short utterances made only of backchannel tokens ("yeah", "mm-hmm", "угу")."""
+    toks = [w.casefold() for w in words(text)]
+    if not toks or len(toks) > max_words:
+        return not toks
+    vocab = {normalize_name(b) for b in backchannels}
+    if normalize_name(" ".join(toks)) in vocab:
+        return True
+    return all(t in vocab for t in toks)
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionEvent:
+    """A question in a transcript and the reply that answered it, if any."""
+
+    utterance_id: str
+    asker: str
+    text: str
+    addressee: Optional[str]
+    answered: bool
+    answer_utterance_id: Optional[str]
+
+
+def find_questions(
+    utterances: Sequence[Utterance],
+    *,
+    language: Optional[str],
+    backchannels: Iterable[str],
+    backchannel_max_words: int = 3,
+    answer_max_utterances: int = 2,
+    answer_max_latency_s: float = 10.0,
+) -> list[QuestionEvent]:
+    """Every question utterance with its answer attribution.
+
+    One event per utterance that contains at least one question sentence: "What do you
+    use? Notion?" is one question turn, answered (or not) by the reply as a whole.
+
+    The addressee is the next other speaker (in a pair, the other person). The answer is
+    the first of the next ``answer_max_utterances`` utterances by someone else that is
+    not a backchannel and not itself only questions, starting within
+    ``answer_max_latency_s`` of the question's end (when timed).
+    """
+    bc = list(backchannels)
+    events: list[QuestionEvent] = []
+    ordered = list(utterances)
+    for i, utt in enumerate(ordered):
+        qs = question_sentences(utt.text, language=language)
+        if not qs:
+            continue
+        addressee: Optional[str] = None
+        answer: Optional[str] = None
+        seen_other = 0
+        for nxt in ordered[i + 1 :]:
+            if nxt.speaker == utt.speaker:
+                # the asker goes on talking; only an immediate continuation is allowed
+                if seen_other == 0 and nxt.start is not None and utt.end is not None and nxt.start - utt.end > answer_max_latency_s:
+                    break
+                continue
+            seen_other += 1
+            if addressee is None:
+                addressee = nxt.speaker
+            if seen_other > answer_max_utterances:
+                break
+            if utt.end is not None and nxt.start is not None and nxt.start - utt.end > answer_max_latency_s:
+                break
+            if is_backchannel(nxt.text, bc, max_words=backchannel_max_words):
+                continue
+            own = sentences(nxt.text)
+            if own and all(is_question(s, language=language) for s in own):
+                continue
+            answer = nxt.id
+            break
+        events.append(
+            QuestionEvent(
+                utterance_id=utt.id,
+                asker=utt.speaker,
+                text=" ".join(qs),
+                addressee=addressee,
+                answered=answer is not None,
+                answer_utterance_id=answer,
+            )
+        )
+    return events
