@@ -1,0 +1,127 @@
+"""The Python API: the same as the CLI, one call at a time, for notebooks.
+
+    >>> import sessionscope as ss
+    >>> s = ss.analyze("meeting.vtt", participants={"Anna": "junior", "Boris": "senior"})
+    >>> f = ss.frames(s)
+    >>> f["participants"][["name", "role", "talk_share", "questions_asked"]]
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping, Optional, Union
+
+from sessionscope.config import Config, load_config
+from sessionscope.model import Session, read_session_json
+from sessionscope.pipeline import build_stages, run_stages
+
+PathLike = Union[str, Path]
+
+
+def _config(config: Union[Config, PathLike, Mapping[str, Any], None]) -> Config:
+    if isinstance(config, Config):
+        return config
+    if config is None:
+        return load_config()
+    if isinstance(config, Mapping):
+        from sessionscope.config import config_from_dict
+
+        return config_from_dict(dict(config))
+    return load_config(config)
+
+
+def read_transcript(path: PathLike, **kwargs: Any) -> Session:
+    """Read a transcript file (format detected from content) into a :class:`Session`."""
+    from sessionscope.io import read_transcript as _read
+
+    return _read(path, **kwargs)
+
+
+def load(path: PathLike) -> Session:
+    """Load a processed session: a ``session.json`` or the output folder holding one."""
+    p = Path(path)
+    return read_session_json(p / "session.json" if p.is_dir() else p)
+
+
+def with_participants(session: Session, participants: Mapping[str, str]) -> Session:
+    """Map speaker labels to named participants with roles ({"Anna": "junior", ...})."""
+    from sessionscope.io.manifest import apply_manifest, entry_from_options
+
+    entry = entry_from_options([f"{name}={role}" for name, role in participants.items()])
+    return apply_manifest(session, entry)
+
+
+def analyze(
+    source: Union[PathLike, Session],
+    *,
+    participants: Optional[Mapping[str, str]] = None,
+    manifest: Optional[PathLike] = None,
+    config: Union[Config, PathLike, Mapping[str, Any], None] = None,
+    stages: Optional[list[str]] = None,
+) -> Session:
+    """Read (if needed) and analyse one session with the configured text stages.
+
+    Args:
+        source: a transcript path, a ``session.json``, or a :class:`Session`.
+        participants: speaker name → role (junior / senior / other).
+        manifest: a session manifest; the entry matching ``source`` supplies id, pair,
+            date, language and participants.
+        config: a :class:`Config`, a YAML path or a dict of overrides.
+        stages: stage names overriding ``pipeline.stages``.
+    """
+    cfg = _config(config)
+    if isinstance(source, Session):
+        session = source
+    else:
+        p = Path(source)
+        session = load(p) if p.name == "session.json" or p.is_dir() else read_transcript(p)
+        if manifest is not None:
+            from sessionscope.io.manifest import apply_manifest, load_manifest
+
+            entry = load_manifest(manifest).entry_for(p)
+            if entry is not None:
+                session = apply_manifest(session, entry)
+    if participants:
+        session = with_participants(session, participants)
+    return run_stages(session, build_stages(cfg, stages), continue_on_error=cfg.pipeline.continue_on_stage_error)
+
+
+def frames(session: Session) -> dict[str, Any]:
+    """Tidy pandas DataFrames of one session: utterances, turns, participants, session, …
+
+    Keys: ``utterances``, ``turns``, ``participants`` (one row per participant with every
+    per-participant measure), ``session`` (one row), and, when present, ``topics``,
+    ``recommendations``, ``action_items``, ``questions``, ``problems``.
+    """
+    import dataclasses
+
+    import pandas as pd
+
+    def rows(items: Any) -> list[dict[str, Any]]:
+        return [dataclasses.asdict(x) for x in items]
+
+    names = {p.id: p.name for p in session.participants}
+    utt = pd.DataFrame(
+        [{"session_id": session.id, "id": u.id, "speaker": u.speaker, "speaker_name": names.get(u.speaker, u.speaker),
+          "start": u.start, "end": u.end, "text": u.text, "confidence": u.confidence, "flags": ",".join(u.flags)}
+         for u in session.utterances],
+        columns=["session_id", "id", "speaker", "speaker_name", "start", "end", "text", "confidence", "flags"],
+    )
+    m = session.metrics
+    parts = pd.DataFrame(
+        [{"session_id": session.id, "participant_id": p.id, "name": p.name, "role": p.role.value,
+          **(m.participants.get(p.id, {}) if m else {})} for p in session.participants]
+    )
+    out: dict[str, Any] = {"utterances": utt, "participants": parts}
+    out["turns"] = pd.DataFrame([{"session_id": session.id, **d} for d in rows(m.turns)]) if m else pd.DataFrame()
+    out["session"] = pd.DataFrame([{
+        "session_id": session.id, "pair_id": session.pair_id, "date": session.date, "language": session.language,
+        **(m.session if m else {}),
+    }])
+    if session.topics is not None:
+        out["topics"] = pd.DataFrame([{"session_id": session.id, **d} for d in rows(session.topics.segments)])
+    for name in ("recommendations", "action_items", "questions", "problems"):
+        items = getattr(session, name)
+        if items:
+            out[name] = pd.DataFrame([{"session_id": session.id, **d} for d in rows(items)])
+    return out

@@ -1,0 +1,100 @@
+"""Pieces shared by the batch commands (``analyze``, ``run``): progress, the result table,
+exit codes. Only CLI code prints."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+import click
+
+from sessionscope.batch import BatchReport
+
+
+def console(stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+@contextlib.contextmanager
+def progress_hook(total: int, *, enabled: bool = True, label: str = "sessions") -> Iterator[Any]:
+    """A rich progress display driven by the library's ``hook(step, completed=, total=)``.
+
+    One bar for the batch and one for the current file's steps (the audio pipeline
+    reports ``completed``/``total`` for long steps such as transcription).
+    """
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console(stderr=True), transient=False,
+    ) as progress:
+        overall = progress.add_task(label, total=total)
+        current = progress.add_task("", total=None, visible=False)
+
+        def hook(step: str, *args: Any, completed: Optional[float] = None, total: Optional[float] = None,
+                 item: Any = None, **kwargs: Any) -> None:
+            if step == "session":
+                progress.update(overall, completed=completed or 0)
+                if item is not None:
+                    progress.update(current, description=f"  {Path(item.path).name}", completed=0, total=None, visible=True)
+                else:
+                    progress.update(current, visible=False)
+                return
+            progress.update(current, description=f"  {step}", visible=True)
+            if total:
+                progress.update(current, completed=completed or 0, total=total)
+
+        yield hook
+
+
+def _pct(x: Any) -> str:
+    return "–" if x is None else f"{100 * x:.0f}%"
+
+
+def print_report(report: BatchReport) -> None:
+    """The per-session table, then the failures with their reasons."""
+    from rich.table import Table
+
+    table = Table(title=f"sessionscope → {report.out_dir}", show_lines=False)
+    for col in ("session", "status", "participants (talk share)", "duration", "balance", "questions", "interruptions"):
+        table.add_column(col)
+    for r in report.results:
+        s = r.session
+        if s is None or s.metrics is None:
+            table.add_row(r.item.session_id, "[red]failed[/red]", "", "", "", "", "")
+            continue
+        key = "talk_share" if s.timed else "word_share"
+        shares = ", ".join(
+            f"{p.name} ({p.role.value[0]}) {_pct(s.metrics.participants.get(p.id, {}).get(key))}" for p in s.participants
+        )
+        ms = s.metrics.session
+        dur = ms.get("duration_s")
+        table.add_row(
+            s.id,
+            "[green]ok[/green]" if r.status == "ok" else "[cyan]resumed[/cyan]",
+            shares,
+            "–" if dur is None else f"{dur / 60:.1f} min",
+            _pct(ms.get("balance_score") if ms.get("balance_score") is not None else ms.get("balance_score_words")),
+            f"{ms.get('questions', 0)} ({ms.get('questions_answered', 0)} answered)",
+            "–" if ms.get("interruptions") is None else str(ms.get("interruptions")),
+        )
+    out = console()
+    out.print(table)
+    err = console(stderr=True)
+    for r in report.failed:
+        err.print(f"[red]error[/red] {r.item.path}: {r.error}")
+    n_ok = sum(1 for r in report.results if r.status != "failed")
+    err.print(f"{n_ok} of {len(report.results)} sessions written to {report.out_dir}"
+              + (f"; {len(report.failed)} failed (details in {report.out_dir}/batch.json)" if report.failed else ""))
+
+
+def exit_for(report: BatchReport) -> None:
+    """Exit code 0 only when every input succeeded (resumed ones count as success)."""
+    if not report.ok:
+        raise click.exceptions.Exit(1)

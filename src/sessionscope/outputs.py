@@ -1,0 +1,57 @@
+"""Per-session outputs written next to ``session.json`` (by ``analyze`` and ``run``)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Sequence
+
+from sessionscope.errors import ConfigError
+from sessionscope.fileio import atomic_write_text
+from sessionscope.model import Session
+
+log = logging.getLogger(__name__)
+
+#: format name → file name inside the session's output folder
+OUTPUT_FILES = {
+    "markdown": "summary.md",
+    "html": "report.html",
+    "srt": "transcript.srt",
+    "vtt": "transcript.vtt",
+    "rttm": "speakers.rttm",
+    "csv": "utterances.csv",
+}
+FORMATS = ("json", *OUTPUT_FILES)
+
+
+def check_formats(formats: Sequence[str]) -> list[str]:
+    """Validate output format names (``json`` is always written)."""
+    bad = [f for f in formats if f not in FORMATS]
+    if bad:
+        raise ConfigError(f"unknown output format(s) {', '.join(bad)}; valid: {', '.join(FORMATS)}")
+    return list(dict.fromkeys(formats))
+
+
+def write_outputs(session: Session, out_dir: Path, formats: Sequence[str]) -> list[Path]:
+    """Write every requested format except ``session.json`` (the batch runner writes it last)."""
+    written: list[Path] = []
+    for fmt in check_formats(formats):
+        if fmt == "json":
+            continue
+        path = out_dir / OUTPUT_FILES[fmt]
+        if fmt == "markdown":
+            try:
+                from sessionscope.report.session_md import render_session_markdown
+            except ImportError:
+                from sessionscope.report.summary import render_summary as render_session_markdown
+            atomic_write_text(path, render_session_markdown(session))
+        elif fmt == "html":
+            from sessionscope.report.session_html import render_session_html
+
+            atomic_write_text(path, render_session_html(session))
+        else:
+            from sessionscope.io import write_transcript
+
+            write_transcript(session, path, fmt)
+        written.append(path)
+    return written

@@ -1,0 +1,1 @@
+"""Reports: Markdown and HTML session reports, programme dashboards, research tables."""
