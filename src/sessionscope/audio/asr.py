@@ -1,0 +1,131 @@
+"""Transcription with faster-whisper: language choice, batched decoding, word timings.
+
+Settings follow ``AsrConfig``: int8 on CPU / float16 on CUDA, the batched pipeline with
+Silero VAD on (silence yields no text instead of the famous invented "you"), beam
+search, word timestamps. The language is detected only among the configured languages
+(default en, ru), or taken from the manifest; an English-only model never gets a
+non-English recording (it would answer in invented English).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+import numpy as np
+
+from sessionscope.audio.decode import SAMPLE_RATE
+from sessionscope.audio.hallucination import AsrSegment, AsrWord, FilterReport, filter_segments
+from sessionscope.config import AsrConfig
+from sessionscope.errors import AudioError, ModelError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AsrResult:
+    """A transcription: cleaned segments, the chosen language, and what was filtered."""
+
+    segments: tuple[AsrSegment, ...]
+    language: str
+    language_probability: Optional[float]
+    language_source: str  # "manifest", "detected", "assumed"
+    model: str
+    filtered: FilterReport = field(default_factory=FilterReport)
+    notes: tuple[str, ...] = ()
+
+
+def get_model(config: AsrConfig) -> Any:
+    """The configured Whisper model (loaded once per process)."""
+    from sessionscope.models import load_whisper
+
+    return load_whisper(config.model, allow_download=config.allow_download, device=config.device,
+                        compute_type=config.compute_type, cpu_threads=config.cpu_threads)
+
+
+def choose_language(model: Any, samples: np.ndarray, *, languages: list[str], forced: Optional[str],
+                    model_name: str) -> tuple[str, Optional[float], str, tuple[str, ...]]:
+    """The recording's language: (code, probability, how it was chosen, notes).
+
+    * ``forced`` (manifest / ``--language``) wins, but an English-only model refuses a
+      non-English language with a :class:`ModelError`.
+    * A multilingual model detects among ``languages`` only: the most probable of them.
+    * An English-only model cannot detect: English is assumed and a note says so.
+    """
+    multilingual = bool(model.model.is_multilingual)
+    if forced:
+        lang = forced.strip().lower()
+        if not multilingual and lang != "en":
+            raise ModelError(f"the language is {lang!r} but Whisper model {model_name!r} is English-only; "
+                             "use a multilingual model (asr.model: base) for non-English recordings")
+        return lang, None, "manifest", ()
+    if not multilingual:
+        note = (f"language assumed English: model {model_name!r} is English-only and cannot detect it"
+                if set(languages) - {"en"} else "")
+        return "en", None, "assumed", (note,) if note else ()
+    try:
+        _, _, probs = model.detect_language(audio=samples, vad_filter=True, language_detection_segments=2)
+    except Exception as e:  # ctranslate2 errors on odd input
+        raise AudioError(f"language detection failed: {e}") from e
+    table = dict(probs)
+    allowed = [lang for lang in languages if lang in table] or list(table)[:1]
+    best = max(allowed, key=lambda lang: table.get(lang, 0.0))
+    total = sum(table.get(lang, 0.0) for lang in allowed) or 1.0
+    top_any = max(table, key=table.get)
+    notes: tuple[str, ...] = ()
+    if top_any not in allowed:
+        notes = (f"most probable language overall was {top_any!r} ({table[top_any]:.2f}); chose {best!r} among "
+                 f"the configured languages {', '.join(languages)}",)
+    return best, table.get(best, 0.0) / total, "detected", notes
+
+
+def transcribe(samples: np.ndarray, *, config: AsrConfig, language: Optional[str] = None,
+               hook: Optional[Callable[..., None]] = None, offset_s: float = 0.0) -> AsrResult:
+    """Transcribe mono 16 kHz ``samples`` into cleaned segments with word timings.
+
+    Raises:
+        AudioError: the recording contains no speech (silence, noise only).
+        ModelError: model missing, or an English-only model given another language.
+    """
+    model = get_model(config)
+    lang, prob, how, notes = choose_language(model, samples, languages=list(config.languages), forced=language,
+                                             model_name=config.model)
+    from faster_whisper import BatchedInferencePipeline
+
+    pipe = BatchedInferencePipeline(model=model)
+    duration = len(samples) / SAMPLE_RATE
+    kwargs: dict[str, Any] = dict(language=lang, beam_size=config.beam_size, vad_filter=True,
+                                  word_timestamps=config.word_timestamps, batch_size=config.batch_size)
+    if not config.vad:
+        # the batched pipeline needs VAD chunks beyond 30 s; fall back to sequential decoding
+        segments_iter, _ = model.transcribe(samples, language=lang, beam_size=config.beam_size, vad_filter=False,
+                                            word_timestamps=config.word_timestamps, condition_on_previous_text=False)
+    else:
+        segments_iter, _ = pipe.transcribe(samples, **kwargs)
+    raw: list[AsrSegment] = []
+    try:
+        for seg in segments_iter:  # lazy: decoding happens here
+            words = tuple(AsrWord(w.word, float(w.start) + offset_s, float(w.end) + offset_s, float(w.probability))
+                          for w in (seg.words or ()))
+            raw.append(AsrSegment(start=float(seg.start) + offset_s, end=float(seg.end) + offset_s, text=seg.text.strip(),
+                                  words=words, avg_logprob=float(seg.avg_logprob), no_speech_prob=float(seg.no_speech_prob),
+                                  compression_ratio=float(seg.compression_ratio)))
+            if hook:
+                hook("transcribe", completed=min(seg.end, duration), total=duration)
+    except (RuntimeError, ValueError) as e:
+        raise AudioError(f"transcription failed: {e}") from e
+    cleaned, report = filter_segments(raw)
+    if report.hallucinations_dropped or report.repetitions_dropped:
+        log.info("dropped %d hallucinated segment(s), collapsed %d repetition loop(s)",
+                 report.hallucinations_dropped, report.repetitions_dropped)
+    return AsrResult(segments=tuple(cleaned), language=lang, language_probability=prob, language_source=how,
+                     model=config.model, filtered=report, notes=notes)
+
+
+def asr_params(config: AsrConfig) -> dict[str, Any]:
+    """The settings that change a transcription (the cache key's ASR part)."""
+    return {"model": config.model, "beam_size": config.beam_size, "vad": config.vad, "batch_size": config.batch_size,
+            "word_timestamps": config.word_timestamps, "languages": sorted(config.languages),
+            "compute_type": config.compute_type}

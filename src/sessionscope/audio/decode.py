@@ -1,0 +1,124 @@
+"""Decoding audio and video files into 16 kHz float samples, with clear errors.
+
+PyAV (shipped with faster-whisper, its own FFmpeg inside) reads wav, flac, mp3, m4a,
+ogg/opus, webm, mp4, mkv, mov and more without a system ffmpeg. Channels are kept, so
+recordings with one person per channel (phone and call recordings) can be diarized by
+channel; the mono mix is what ASR and diarization use otherwise.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from sessionscope.errors import AudioError
+
+log = logging.getLogger(__name__)
+
+SAMPLE_RATE = 16000
+AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".webm", ".mp4", ".mkv",
+                  ".mov", ".wma", ".avi")
+MIN_DURATION_S = 0.5
+
+
+@dataclass(frozen=True)
+class Audio:
+    """Decoded audio: ``channels`` is (n_channels, n_samples) float32 at 16 kHz."""
+
+    channels: np.ndarray
+    source: str
+    sample_rate: int = SAMPLE_RATE
+
+    @property
+    def mono(self) -> np.ndarray:
+        """The channel mix (a view when there is one channel)."""
+        if self.channels.shape[0] == 1:
+            return self.channels[0]
+        return self.channels.mean(axis=0, dtype=np.float32)
+
+    @property
+    def duration_s(self) -> float:
+        return self.channels.shape[1] / self.sample_rate
+
+    @property
+    def n_channels(self) -> int:
+        return int(self.channels.shape[0])
+
+
+def load_audio(path: str | Path, *, max_channels: int = 8) -> Audio:
+    """Decode ``path`` to 16 kHz float32, every channel kept (up to ``max_channels``).
+
+    Raises:
+        AudioError: empty, truncated, corrupt or non-audio files, videos without an
+            audio track, codecs this FFmpeg build cannot decode, clips too short to use.
+    """
+    import av
+
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise AudioError(f"cannot read file: {e.strerror or e}", path=path) from e
+    if size == 0:
+        raise AudioError("the file is empty (0 bytes)", path=path)
+    try:
+        container = av.open(str(path), mode="r", metadata_errors="ignore")
+    except av.error.FFmpegError as e:
+        raise AudioError(f"not a readable audio or video file ({_why(e)}); supported: {', '.join(AUDIO_SUFFIXES)}",
+                         path=path) from e
+    with container:
+        streams = container.streams.audio
+        if not streams:
+            kinds = ", ".join(sorted({s.type for s in container.streams})) or "nothing"
+            raise AudioError(f"the file has no audio track (it contains {kinds})", path=path)
+        stream = streams[0]
+        n_ch = max(1, min(int(stream.codec_context.channels or 1), max_channels))
+        layout = {1: "mono", 2: "stereo"}.get(n_ch, f"{n_ch}c")
+        try:
+            resampler = av.AudioResampler(format="fltp", layout=layout if n_ch <= 2 else None, rate=SAMPLE_RATE)
+        except (ValueError, av.error.FFmpegError):
+            resampler = av.AudioResampler(format="fltp", layout="mono", rate=SAMPLE_RATE)
+        chunks: list[np.ndarray] = []
+        errors = 0
+        try:
+            for frame in container.decode(stream):
+                frame.pts = None
+                for out in resampler.resample(frame):
+                    chunks.append(out.to_ndarray())
+            for out in resampler.resample(None):
+                chunks.append(out.to_ndarray())
+        except av.error.DecoderNotFoundError as e:
+            raise AudioError(f"unsupported audio codec {stream.codec_context.name!r}: {_why(e)}", path=path) from e
+        except (av.error.InvalidDataError, av.error.EOFError) as e:
+            # a truncated file: keep what decoded, unless nothing did
+            errors += 1
+            log.warning("%s: audio stream is damaged (%s); using the part that decoded", path, _why(e))
+        except av.error.FFmpegError as e:
+            raise AudioError(f"cannot decode the audio track ({_why(e)})", path=path) from e
+    if not chunks:
+        raise AudioError("no audio could be decoded (corrupt or truncated file"
+                         + (")" if errors else ", or an unsupported codec)"), path=path)
+    data = np.concatenate(chunks, axis=1).astype(np.float32, copy=False)
+    audio = Audio(channels=np.ascontiguousarray(data), source=str(path))
+    if audio.duration_s < MIN_DURATION_S:
+        raise AudioError(f"the recording is too short to transcribe ({audio.duration_s:.2f} s; at least "
+                         f"{MIN_DURATION_S} s needed)", path=path)
+    return audio
+
+
+def _why(e: BaseException) -> str:
+    return getattr(e, "strerror", None) or str(e) or type(e).__name__
+
+
+def speech_level(samples: np.ndarray) -> float:
+    """Peak RMS (dBFS) over 100 ms frames: below about -60 dBFS a file is silence."""
+    hop = SAMPLE_RATE // 10
+    n = len(samples) // hop
+    if n == 0:
+        return -120.0
+    frames = samples[: n * hop].reshape(n, hop)
+    rms = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1))
+    return float(20 * np.log10(max(rms.max(), 1e-6)))
