@@ -1,0 +1,151 @@
+"""``sessionscope report`` and ``sessionscope export``: reports for pairs and evaluators, data for researchers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import click
+
+from sessionscope.errors import SessionscopeError
+
+SESSION_FORMATS = ("html", "md")
+
+
+def _session_files(paths: tuple[Path, ...]) -> list[Path]:
+    """session.json files from files or folders (folders searched recursively)."""
+    from sessionscope.report.tables import find_session_files
+
+    files: list[Path] = []
+    for p in paths:
+        if p.is_file():
+            files.append(p)
+        elif p.is_dir():
+            files.extend(find_session_files(p))
+        else:
+            raise click.UsageError(f"{p}: no such file or folder")
+    if not files:
+        raise click.UsageError("no session.json found in " + ", ".join(map(str, paths)))
+    return files
+
+
+def _split_formats(formats: str, valid: tuple[str, ...]) -> list[str]:
+    out = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    out = ["md" if f in ("markdown",) else f for f in out]
+    bad = [f for f in out if f not in valid]
+    if bad or not out:
+        raise click.UsageError(f"unknown format(s) {', '.join(bad) or '(none)'}; valid: {', '.join(valid)}")
+    return list(dict.fromkeys(out))
+
+
+@click.group()
+def report() -> None:
+    """Reports: one session for the pair, or a whole programme for evaluators.
+
+    \b
+    Examples:
+      sessionscope report session results/2026-03-02-anna-boris/
+      sessionscope report session results/ --format html,md --redact
+      sessionscope report programme results/ --out dashboard/
+    """
+
+
+@report.command("session")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "formats", default="html,md", show_default=True, help="Comma-separated: html, md.")
+@click.option("--redact", is_flag=True, help="Replace names by roles and mask personal data (e-mails, phones, names).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write here (as OUT/<session id>/…) instead of next to each session.json.")
+def report_session(paths: tuple[Path, ...], formats: str, redact: bool, out_dir: Optional[Path]) -> None:
+    """Write the session report (report.html / report.md, in the session's language).
+
+    PATHS are session.json files or output folders of `sessionscope analyze` / `run`.
+    With --redact the files are named report.redacted.html / .md.
+    """
+    from sessionscope.fileio import atomic_write_text
+    from sessionscope.model import read_session_json
+    from sessionscope.report.redact import redact_session
+    from sessionscope.report.session_html import render_session_html
+    from sessionscope.report.session_md import render_session_markdown
+
+    fmts = _split_formats(formats, SESSION_FORMATS)
+    files = _session_files(paths)
+    failed = 0
+    for f in files:
+        try:
+            session = read_session_json(f)
+            if redact:
+                session = redact_session(session)
+            target = (out_dir / session.id) if out_dir else f.parent
+            stem = "report.redacted" if redact else "report"
+            for fmt in fmts:
+                text = (render_session_html(session, redacted=redact) if fmt == "html"
+                        else render_session_markdown(session, redacted=redact))
+                path = atomic_write_text(target / f"{stem}.{fmt}", text)
+                click.echo(str(path))
+        except SessionscopeError as e:
+            failed += 1
+            click.echo(f"error: {e}", err=True)
+    if failed:
+        raise click.ClickException(f"{failed} of {len(files)} sessions could not be reported")
+
+
+def _load(paths: tuple[Path, ...], redact: bool) -> list:  # noqa: ANN401
+    from sessionscope.model import read_session_json
+
+    sessions = [read_session_json(f) for f in _session_files(paths)]
+    if redact:
+        from sessionscope.report.redact import redact_session
+
+        sessions = [redact_session(s) for s in sessions]
+    return sessions
+
+
+@click.group()
+def export() -> None:
+    """Research exports: tidy tables (CSV/Parquet) or a ConvoKit corpus.
+
+    \b
+    Examples:
+      sessionscope export tables results/ --out tables/
+      sessionscope export convokit results/ --out corpus/ --redact
+    """
+
+
+@export.command("tables")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("sessionscope-tables"),
+              show_default=True, help="Folder for the tables.")
+@click.option("--format", "formats", default="csv,parquet", show_default=True, help="Comma-separated: csv, parquet.")
+@click.option("--redact", is_flag=True, help="Replace names by roles and mask personal data first.")
+def export_tables(paths: tuple[Path, ...], out_dir: Path, formats: str, redact: bool) -> None:
+    """One tidy table per entity (sessions, participants, utterances, turns, topic segments,
+    recommendations, action items, questions, problems, flags, metrics); see docs/data_dictionary.md."""
+    from sessionscope.report.tables import session_tables, write_tables
+
+    fmts = _split_formats(formats, ("csv", "parquet"))
+    try:
+        tables = session_tables(_load(paths, redact))
+        written = write_tables(tables, out_dir, formats=fmts)
+    except SessionscopeError as e:
+        raise click.ClickException(str(e)) from e
+    for name, df in tables.items():
+        click.echo(f"{name:16s} {len(df):7d} rows")
+    click.echo(f"{len(written)} files written to {out_dir}")
+
+
+@export.command("convokit")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("sessionscope-corpus"),
+              show_default=True, help="Corpus folder (load with convokit.Corpus(filename=OUT)).")
+@click.option("--redact", is_flag=True, help="Replace names by roles and mask personal data first.")
+def export_convokit_cmd(paths: tuple[Path, ...], out_dir: Path, redact: bool) -> None:
+    """A ConvoKit corpus: one conversation per session, speakers unique per pair."""
+    from sessionscope.report.convokit import export_convokit
+
+    try:
+        sessions = _load(paths, redact)
+        export_convokit(sessions, out_dir)
+    except SessionscopeError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(f"{len(sessions)} sessions written as a ConvoKit corpus to {out_dir}")

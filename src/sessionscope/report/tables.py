@@ -1,0 +1,205 @@
+"""Tidy research tables: one row per entity, one column per variable (Wickham 2014).
+
+:func:`session_tables` flattens sessions into pandas DataFrames — sessions,
+participants, utterances, turns, topic segments, recommendations, action items,
+questions, problems, flags and metrics (long format: one row per measure) — keyed by
+``session_id`` (and ``participant_id``) so they join without guessing. Column meanings
+are in ``docs/data_dictionary.md``; a test keeps the dictionary and the columns in sync
+(:data:`COLUMNS`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sessionscope.errors import InputError
+from sessionscope.model import Session, read_session_json
+
+log = logging.getLogger(__name__)
+
+#: table name → columns, in order (the data dictionary documents each)
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "sessions": ("session_id", "pair_id", "date", "language", "duration_s", "timed", "n_participants",
+                 "n_utterances", "n_words", "junior_id", "senior_id", "junior_talk_share", "balance_score",
+                 "balance_score_words", "talk_time_gini", "turn_taking_index", "interruptions", "questions",
+                 "questions_answered", "mutuality_index", "n_topic_segments", "areas_covered", "n_recommendations",
+                 "n_action_items", "n_open_questions", "n_problems", "n_flags", "flag_codes",
+                 "mean_word_confidence", "speaker_mapping_confidence", "hallucinations_dropped"),
+    "participants": ("session_id", "pair_id", "participant_id", "name", "role"),
+    "utterances": ("session_id", "utterance_id", "index", "participant_id", "role", "start_s", "end_s", "text",
+                   "n_words", "confidence", "flags", "topic_area"),
+    "turns": ("session_id", "turn_index", "participant_id", "role", "start_s", "end_s", "n_words", "n_utterances"),
+    "topic_segments": ("session_id", "segment_index", "area", "mode", "start_s", "end_s", "n_utterances",
+                       "initiator_id", "initiator_role", "confidence"),
+    "recommendations": ("session_id", "recommendation_id", "utterance_id", "start_s", "giver_id", "giver_role",
+                        "receiver_id", "receiver_role", "area", "text", "confidence", "method"),
+    "action_items": ("session_id", "action_item_id", "utterance_id", "start_s", "owner_id", "owner_role", "task",
+                     "due_text", "due_date", "area", "confidence", "method"),
+    "questions": ("session_id", "question_id", "utterance_id", "start_s", "asker_id", "asker_role", "addressee_id",
+                  "text", "answered", "answer_utterance_id", "area", "confidence"),
+    "problems": ("session_id", "problem_id", "utterance_id", "start_s", "raiser_id", "raiser_role", "text",
+                 "solved", "n_solutions", "area", "confidence"),
+    "flags": ("session_id", "pair_id", "date", "code", "severity", "message", "value", "threshold"),
+    "metrics": ("session_id", "pair_id", "participant_id", "role", "metric", "value"),
+}
+
+
+def find_session_files(root: str | Path) -> list[Path]:
+    """Every ``session.json`` under ``root`` (sorted; hidden folders skipped)."""
+    root = Path(root)
+    if not root.exists():
+        raise InputError("folder does not exist", path=root)
+    if root.is_file():
+        return [root]
+    return sorted(p for p in root.rglob("session.json") if not any(part.startswith(".") for part in p.relative_to(root).parts))
+
+
+def load_sessions(root: str | Path, *, strict: bool = False) -> list[Session]:
+    """Read every session under ``root``; unreadable files are logged and skipped unless ``strict``."""
+    sessions = []
+    for f in find_session_files(root):
+        try:
+            sessions.append(read_session_json(f))
+        except InputError:
+            if strict:
+                raise
+            log.warning("skipping unreadable session file %s", f, exc_info=True)
+    return sessions
+
+
+def _roles(s: Session) -> dict[str, str]:
+    return {p.id: p.role.value for p in s.participants}
+
+
+def _first(s: Session, role: str) -> Any:
+    return next((p.id for p in s.participants if p.role.value == role), None)
+
+
+def session_row(s: Session) -> dict[str, Any]:
+    """The ``sessions`` row of one session."""
+    m = s.metrics
+    ms = m.session if m else {}
+    junior = _first(s, "junior")
+    key = "talk_share" if s.timed else "word_share"
+    q = s.quality
+    areas = sorted({seg.area for seg in s.topics.segments}) if s.topics else []
+    return {
+        "session_id": s.id, "pair_id": s.pair_id, "date": s.date, "language": s.language, "duration_s": s.span_s,
+        "timed": s.timed, "n_participants": len(s.participants), "n_utterances": len(s.utterances),
+        "n_words": ms.get("words"), "junior_id": junior, "senior_id": _first(s, "senior"),
+        "junior_talk_share": (m.participants.get(junior, {}).get(key) if (m and junior) else None),
+        "balance_score": ms.get("balance_score"), "balance_score_words": ms.get("balance_score_words"),
+        "talk_time_gini": ms.get("talk_time_gini"), "turn_taking_index": ms.get("turn_taking_index"),
+        "interruptions": ms.get("interruptions"), "questions": ms.get("questions"),
+        "questions_answered": ms.get("questions_answered"),
+        "mutuality_index": s.knowledge_flow.mutuality_index if s.knowledge_flow else None,
+        "n_topic_segments": len(s.topics.segments) if s.topics else None, "areas_covered": ";".join(areas),
+        "n_recommendations": len(s.recommendations), "n_action_items": len(s.action_items),
+        "n_open_questions": sum(1 for x in s.questions if not x.answered), "n_problems": len(s.problems),
+        "n_flags": len(s.flags), "flag_codes": ";".join(f.code for f in s.flags),
+        "mean_word_confidence": q.mean_word_confidence if q else None,
+        "speaker_mapping_confidence": q.speaker_mapping_confidence if q else None,
+        "hallucinations_dropped": q.hallucinations_dropped if q else None,
+    }
+
+
+def _rows(sessions: Sequence[Session]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {name: [] for name in COLUMNS}
+    for s in sessions:
+        roles = _roles(s)
+        out["sessions"].append(session_row(s))
+        out["participants"] += [{"session_id": s.id, "pair_id": s.pair_id, "participant_id": p.id, "name": p.name,
+                                 "role": p.role.value} for p in s.participants]
+        area_of: dict[str, str] = {}
+        if s.topics:
+            for seg in s.topics.segments:
+                area_of.update(dict.fromkeys(seg.utterance_ids, seg.area))
+        from sessionscope.text import word_count
+
+        out["utterances"] += [{
+            "session_id": s.id, "utterance_id": u.id, "index": i, "participant_id": u.speaker,
+            "role": roles.get(u.speaker), "start_s": u.start, "end_s": u.end, "text": u.text,
+            "n_words": word_count(u.text), "confidence": u.confidence, "flags": ";".join(u.flags),
+            "topic_area": area_of.get(u.id)} for i, u in enumerate(s.utterances)]
+        if s.metrics:
+            out["turns"] += [{"session_id": s.id, "turn_index": t.index, "participant_id": t.speaker,
+                              "role": roles.get(t.speaker), "start_s": t.start, "end_s": t.end, "n_words": t.words,
+                              "n_utterances": len(t.utterance_ids)} for t in s.metrics.turns]
+            for pid, measures in s.metrics.participants.items():
+                out["metrics"] += [{"session_id": s.id, "pair_id": s.pair_id, "participant_id": pid,
+                                    "role": roles.get(pid), "metric": k, "value": _num(v)} for k, v in measures.items()]
+            out["metrics"] += [{"session_id": s.id, "pair_id": s.pair_id, "participant_id": None, "role": None,
+                                "metric": k, "value": _num(v)} for k, v in s.metrics.session.items()]
+        if s.knowledge_flow and s.knowledge_flow.mutuality_index is not None:
+            out["metrics"].append({"session_id": s.id, "pair_id": s.pair_id, "participant_id": None, "role": None,
+                                   "metric": "mutuality_index", "value": s.knowledge_flow.mutuality_index})
+        if s.topics:
+            out["topic_segments"] += [{
+                "session_id": s.id, "segment_index": i, "area": g.area, "mode": g.mode, "start_s": g.start,
+                "end_s": g.end, "n_utterances": len(g.utterance_ids), "initiator_id": g.initiator,
+                "initiator_role": roles.get(g.initiator or ""), "confidence": g.confidence}
+                for i, g in enumerate(s.topics.segments)]
+        out["recommendations"] += [{
+            "session_id": s.id, "recommendation_id": r.id, "utterance_id": r.utterance_id, "start_s": r.start,
+            "giver_id": r.giver, "giver_role": roles.get(r.giver), "receiver_id": r.receiver,
+            "receiver_role": roles.get(r.receiver or ""), "area": r.area, "text": r.text,
+            "confidence": r.confidence, "method": r.method} for r in s.recommendations]
+        out["action_items"] += [{
+            "session_id": s.id, "action_item_id": a.id, "utterance_id": a.utterance_id, "start_s": a.start,
+            "owner_id": a.owner, "owner_role": roles.get(a.owner or ""), "task": a.task, "due_text": a.due_text,
+            "due_date": a.due_date, "area": a.area, "confidence": a.confidence, "method": a.method}
+            for a in s.action_items]
+        out["questions"] += [{
+            "session_id": s.id, "question_id": q.id, "utterance_id": q.utterance_id, "start_s": q.start,
+            "asker_id": q.asker, "asker_role": roles.get(q.asker), "addressee_id": q.addressee, "text": q.text,
+            "answered": q.answered, "answer_utterance_id": q.answer_utterance_id, "area": q.area,
+            "confidence": q.confidence} for q in s.questions]
+        out["problems"] += [{
+            "session_id": s.id, "problem_id": p.id, "utterance_id": p.utterance_id, "start_s": p.start,
+            "raiser_id": p.raiser, "raiser_role": roles.get(p.raiser), "text": p.text, "solved": p.solved,
+            "n_solutions": len(p.solution_ids), "area": p.area, "confidence": p.confidence} for p in s.problems]
+        out["flags"] += [{"session_id": s.id, "pair_id": s.pair_id, "date": s.date, "code": f.code,
+                          "severity": f.severity, "message": f.message, "value": f.value, "threshold": f.threshold}
+                         for f in s.flags]
+    return out
+
+
+def _num(v: Any) -> Any:
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+
+
+def session_tables(sessions: Iterable[Session]) -> dict[str, Any]:
+    """Table name → pandas DataFrame with the columns of :data:`COLUMNS` (empty tables keep their columns)."""
+    import pandas as pd
+
+    rows = _rows(list(sessions))
+    tables = {}
+    for name, cols in COLUMNS.items():
+        df = pd.DataFrame(rows[name], columns=list(cols))
+        for c in ("date", "due_date"):
+            if c in df:
+                df[c] = pd.to_datetime(df[c], errors="coerce")
+        tables[name] = df
+    return tables
+
+
+def write_tables(tables: dict[str, Any], out_dir: str | Path, *, formats: Sequence[str] = ("csv", "parquet")) -> list[Path]:
+    """Write each table as ``<name>.csv`` (UTF-8) and/or ``<name>.parquet``; returns the paths."""
+    from sessionscope.fileio import atomic_write_bytes
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, df in tables.items():
+        if "csv" in formats:
+            written.append(atomic_write_bytes(out_dir / f"{name}.csv", df.to_csv(index=False).encode("utf-8")))
+        if "parquet" in formats:
+            import io
+
+            buf = io.BytesIO()
+            df.to_parquet(buf, index=False)
+            written.append(atomic_write_bytes(out_dir / f"{name}.parquet", buf.getvalue()))
+    return written

@@ -1,0 +1,326 @@
+"""The session report's content, computed once and rendered as Markdown or HTML.
+
+:func:`build_view` turns a :class:`~sessionscope.model.Session` into plain, localised
+rows and sentences, so that the Markdown and HTML renderers only lay them out and can
+never disagree. Every section copes with what the pipeline did not produce (no topics,
+no metrics, an untimed transcript): it then says so instead of showing an empty table.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from sessionscope import __version__
+from sessionscope.model import Session
+from sessionscope.report.i18n import AREAS, Translator, fmt_clock
+
+
+@dataclass
+class Section:
+    """One report section: a title, optional sentences, optional table, and an empty-state text."""
+
+    key: str
+    title: str
+    sentences: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    empty: Optional[str] = None
+    groups: list[dict[str, Any]] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.sentences or self.rows or self.groups)
+
+
+@dataclass
+class ReportView:
+    """Everything a session report shows, already localised."""
+
+    lang: str
+    t: Translator
+    title: str
+    header: list[tuple[str, str]]
+    participants: list[dict[str, str]]
+    sections: list[Section]
+    footer: str
+    redacted: bool = False
+
+    def section(self, key: str) -> Section:
+        for s in self.sections:
+            if s.key == key:
+                return s
+        raise KeyError(key)
+
+
+class _Names:
+    """Participant id → display name (unknown ids shown as given)."""
+
+    def __init__(self, session: Session, t: Translator) -> None:
+        self._by_id = {p.id: p for p in session.participants}
+        self.t = t
+
+    def __call__(self, pid: Optional[str]) -> str:
+        if pid is None:
+            return self.t("unknown")
+        p = self._by_id.get(pid)
+        return p.name if p else pid
+
+    def with_role(self, pid: Optional[str]) -> str:
+        p = self._by_id.get(pid or "")
+        return f"{p.name} ({self.t.role(p.role)})" if p else self(pid)
+
+
+def _at(start: Optional[float]) -> str:
+    return fmt_clock(start) if start is not None else "–"
+
+
+def balance_sentences(session: Session, t: Translator, names: _Names) -> list[str]:
+    """Plain-words description of who drove the conversation."""
+    m = session.metrics
+    if m is None or not session.participants:
+        return [t("none_metrics")]
+    timed = session.timed
+    key = "talk_share" if timed else "word_share"
+    shares = {p.id: float(m.participants.get(p.id, {}).get(key) or 0.0) for p in session.participants}
+    out: list[str] = []
+    if not timed:
+        out.append(t("untimed_note"))
+    if not any(shares.values()):
+        return out + [t("bal_none")]
+    top = max(shares, key=lambda k: shares[k])
+    share = shares[top]
+    p = session.participant(top)
+    kwargs = {"name": p.name, "role": t.role(p.role), "share": t.pct(share),
+              "unit": t("unit_time" if timed else "unit_words")}
+    if len(shares) == 2:
+        other = next(k for k in shares if k != top)
+        if share <= 0.6:
+            out.append(t("bal_balanced", **kwargs))
+        elif share <= 0.75:
+            out.append(t("bal_led", **kwargs))
+        else:
+            out.append(t("bal_dominated", other=names(other), **kwargs))
+    else:
+        out.append(t("bal_group", **kwargs))
+    s = m.session
+    longest = {pid: pm.get("longest_turn_s") for pid, pm in m.participants.items() if pm.get("longest_turn_s")}
+    if s.get("turns") is not None and longest:
+        who = max(longest, key=lambda k: longest[k] or 0.0)
+        out.append(t("turns_sentence", turns=s.get("turns"), longest=fmt_clock(longest[who]), name=names(who)))
+    if s.get("questions") is not None:
+        out.append(t("questions_sentence", asked=s.get("questions", 0), answered=s.get("questions_answered", 0)))
+    if s.get("dominated_window_share") is not None and s.get("dominance_windows"):
+        out.append(t("dominance_sentence", share=t.pct(s.get("dominated_window_share"))))
+    kf = session.knowledge_flow
+    if kf is not None and kf.mutuality_index is not None:
+        out.append(t("mutual_yes" if kf.mutuality_index >= 0.5 else "mutual_no", value=t.num(kf.mutuality_index)))
+    return out
+
+
+def _figures(session: Session, t: Translator, names: _Names) -> Section:
+    sec = Section("figures", t("sec_figures"))
+    m = session.metrics
+    if m is None:
+        sec.empty = t("none_metrics")
+        return sec
+    sec.columns = [t("participant"), t("role"), t("talk_time"), t("talk_share"), t("words"), t("word_share"),
+                   t("turns"), t("longest_turn"), t("questions_asked"), t("interruptions_made")]
+    for p in session.participants:
+        pm = m.participants.get(p.id, {})
+        sec.rows.append([
+            p.name, t.role(p.role), fmt_clock(pm.get("talk_time_s")), t.pct(pm.get("talk_share")),
+            str(pm.get("word_count", 0)), t.pct(pm.get("word_share")), str(pm.get("turns", 0)),
+            fmt_clock(pm.get("longest_turn_s")), str(pm.get("questions_asked", 0)),
+            t.num(pm.get("interruptions_made"), 0),
+        ])
+    s = m.session
+    measures = [
+        (t("balance_score"), t.pct(s.get("balance_score") if s.get("balance_score") is not None
+                                   else s.get("balance_score_words"))),
+        (t("gini"), t.num(s.get("talk_time_gini"))),
+        (t("entropy"), t.num(s.get("talk_time_entropy"))),
+        (t("turn_taking"), t.num(s.get("turn_taking_index"))),
+        (t("switches"), t.num(s.get("speaker_switches_per_min"), 1)),
+    ]
+    if session.knowledge_flow is not None:
+        measures.append((t("mutuality"), t.num(session.knowledge_flow.mutuality_index)))
+    sec.extra["measures"] = measures
+    return sec
+
+
+def topic_leaders(session: Session) -> dict[str, Optional[str]]:
+    """Per area, the participant who opened most of its time (segment initiators weighted by length)."""
+    topics = session.topics
+    if topics is None:
+        return {}
+    weight: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for seg in topics.segments:
+        if seg.initiator is None:
+            continue
+        length = (seg.end - seg.start) if seg.start is not None and seg.end is not None else len(seg.utterance_ids)
+        weight[seg.area][seg.initiator] += max(float(length), 1e-9)
+    leaders: dict[str, Optional[str]] = {}
+    for area in set(topics.area_time_share) | set(topics.area_word_share) | set(weight):
+        if weight.get(area):
+            leaders[area] = max(weight[area], key=lambda k: weight[area][k])
+        else:  # fall back to who spoke most about it
+            by_person = {pid: shares.get(area, 0.0) for pid, shares in topics.participant_area_share.items()}
+            leaders[area] = max(by_person, key=lambda k: by_person[k]) if any(by_person.values()) else None
+    return leaders
+
+
+def _topics(session: Session, t: Translator, names: _Names) -> Section:
+    sec = Section("topics", t("sec_topics"))
+    topics = session.topics
+    if topics is None or not (topics.segments or topics.area_time_share or topics.area_word_share):
+        sec.empty = t("none_topics")
+        return sec
+    leaders = topic_leaders(session)
+    counts: dict[str, int] = defaultdict(int)
+    for seg in topics.segments:
+        counts[seg.area] += 1
+    areas = set(topics.area_time_share) | set(topics.area_word_share) | set(counts)
+    order = sorted(areas, key=lambda a: (-(topics.area_time_share.get(a) or topics.area_word_share.get(a) or 0.0),
+                                         AREAS.index(a) if a in AREAS else 99))
+    sec.columns = [t("area"), t("time_share"), t("word_share"), t("led_by"), t("segments")]
+    for a in order:
+        sec.rows.append([t.area(a), t.pct(topics.area_time_share.get(a)), t.pct(topics.area_word_share.get(a)),
+                         names(leaders.get(a)) if leaders.get(a) else t("n_a"), str(counts.get(a, 0))])
+    sec.extra["segments"] = [
+        {"start": _at(seg.start), "end": _at(seg.end), "area": t.area(seg.area), "mode": t.mode(seg.mode),
+         "initiator": names(seg.initiator) if seg.initiator else t("n_a"), "confidence": t.pct(seg.confidence)}
+        for seg in topics.segments
+    ]
+    return sec
+
+
+def _recommendations(session: Session, t: Translator, names: _Names) -> Section:
+    sec = Section("recommendations", t("sec_recommendations"))
+    groups: dict[tuple[str, Optional[str]], list[dict[str, str]]] = {}
+    for r in sorted(session.recommendations, key=lambda r: (r.start is None, r.start or 0.0)):
+        groups.setdefault((r.giver, r.receiver), []).append(
+            {"text": r.text, "at": _at(r.start), "area": t.area(r.area) if r.area else "",
+             "confidence": t.pct(r.confidence)})
+    for (giver, receiver), items in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        sec.groups.append({
+            "title": t("from_to", giver=names.with_role(giver),
+                       receiver=names.with_role(receiver) if receiver else t("to_everyone")),
+            "items": items,
+        })
+    if not sec.groups:
+        sec.empty = t("none_recommendations")
+    return sec
+
+
+def _actions(session: Session, t: Translator, names: _Names) -> Section:
+    sec = Section("actions", t("sec_actions"), columns=[t("owner"), t("task"), t("due"), t("at"), t("confidence")])
+    for a in sorted(session.action_items, key=lambda a: (a.start is None, a.start or 0.0)):
+        due = a.due_date.isoformat() if a.due_date else (a.due_text or t("unknown"))
+        if a.due_date and a.due_text:
+            due = f"{a.due_date.isoformat()} ({a.due_text})"
+        sec.rows.append([names(a.owner) if a.owner else t("unknown"), a.task, due, _at(a.start), t.pct(a.confidence)])
+    if not sec.rows:
+        sec.empty = t("none_actions")
+    return sec
+
+
+def _questions(session: Session, t: Translator, names: _Names) -> Section:
+    sec = Section("questions", t("sec_questions"), columns=[t("asked_by"), t("question"), t("at")])
+    for q in session.questions:
+        if not q.answered:
+            sec.rows.append([names(q.asker), q.text, _at(q.start)])
+    if not sec.rows:
+        asked = session.metrics is not None and session.metrics.session.get("questions") is not None
+        sec.empty = t("none_questions") if (session.questions or asked) else t("none_questions_unknown")
+    return sec
+
+
+def _problems(session: Session, t: Translator, names: _Names) -> Section:
+    sec = Section("problems", t("sec_problems"), columns=[t("raised_by"), t("problem"), t("area"), t("at")])
+    for p in session.problems:
+        status = t("solved") if p.solved else t("unsolved")
+        sec.rows.append([names(p.raiser), f"{p.text} ({status})", t.area(p.area) if p.area else "", _at(p.start)])
+    return sec
+
+
+def _flags(session: Session, t: Translator) -> Section:
+    sec = Section("flags", t("sec_flags"), columns=["", t("measure"), t("value")])
+    for f in session.flags:
+        sev = t(f"severity_{f.severity}") if f"severity_{f.severity}" in t._table else f.severity
+        value = "" if f.value is None else t.num(float(f.value), -1)
+        if f.threshold is not None:
+            value += f" / {t.num(float(f.threshold), -1)}"
+        sec.rows.append([sev, f.message, value.strip(" /")])
+        sec.extra.setdefault("severities", []).append(f.severity)
+    if not sec.rows:
+        sec.empty = t("none_flags")
+    return sec
+
+
+def _quality(session: Session, t: Translator) -> Section:
+    sec = Section("quality", t("sec_quality"), columns=[t("measure"), t("value")])
+    q = session.quality
+    if q is None:
+        sec.rows.append([t("q_timing"), t("yes") if session.timed else t("no")])
+        sec.empty = t("none_quality")
+        return sec
+    rows = [
+        (t("q_timing"), t("yes") if q.timing_available else t("no")),
+        (t("q_asr_model"), q.asr_model or t("n_a")),
+        (t("q_conf"), t.pct(q.mean_word_confidence)),
+        (t("q_lowconf"), t.pct(q.low_confidence_word_share)),
+        (t("q_mapping_method"), q.speaker_mapping_method or t("n_a")),
+        (t("q_mapping_conf"), t.pct(q.speaker_mapping_confidence)),
+        (t("q_unmapped"), ", ".join(q.unmapped_speaker_labels) or "–"),
+        (t("q_dropped"), str(q.hallucinations_dropped)),
+        (t("q_repetitions"), str(q.repetitions_dropped)),
+    ]
+    sec.rows = [list(r) for r in rows]
+    sec.extra["dropped_texts"] = list(q.dropped_texts)
+    sec.extra["notes"] = list(q.notes)
+    return sec
+
+
+def _summary(session: Session, t: Translator, names: _Names) -> Section:
+    sec = Section("summary", t("sec_summary"))
+    for kp in session.summary:
+        sec.groups.append({"area": t.area(kp.area), "speaker": names(kp.speaker), "text": kp.text})
+    return sec
+
+
+def build_view(session: Session, *, redacted: bool = False) -> ReportView:
+    """Localised content of the session report (language from ``session.language``)."""
+    t = Translator(session.language)
+    names = _Names(session, t)
+    header = [(t("session"), session.id)]
+    if session.pair_id:
+        header.append((t("pair"), session.pair_id))
+    if session.date:
+        header.append((t("date"), session.date.isoformat()))
+    header.append((t("duration"), fmt_clock(session.span_s) if session.span_s is not None else t("n_a")))
+    header.append((t("language"), session.language or t("n_a")))
+    participants = []
+    m = session.metrics
+    for p in session.participants:
+        pm = m.participants.get(p.id, {}) if m else {}
+        share = pm.get("talk_share") if session.timed else pm.get("word_share")
+        participants.append({"id": p.id, "name": p.name, "role": t.role(p.role), "role_id": p.role.value,
+                             "share": t.pct(share) if share is not None else ""})
+    balance = Section("balance", t("sec_balance"), sentences=balance_sentences(session, t, names))
+    sections = [
+        balance,
+        _figures(session, t, names),
+        _topics(session, t, names),
+        _summary(session, t, names),
+        _recommendations(session, t, names),
+        _actions(session, t, names),
+        _questions(session, t, names),
+        _problems(session, t, names),
+        _flags(session, t),
+        _quality(session, t),
+    ]
+    return ReportView(lang=t.lang, t=t, title=t("title"), header=header, participants=participants,
+                      sections=sections, footer=t("generated_by", version=__version__), redacted=redacted)

@@ -1,0 +1,138 @@
+"""The session report (Markdown + HTML) on hand-built sessions: content, language, missing parts."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from sessionscope.model import Recommendation
+from sessionscope.report.i18n import EN, RU, Translator, fmt_clock, ui_language
+from sessionscope.report.session_html import render_session_html
+from sessionscope.report.session_md import render_session_markdown
+from sessionscope.report.view import balance_sentences, build_view, topic_leaders
+from test_report_data import bare_session, full_session
+
+
+def test_i18n_tables_have_the_same_keys() -> None:
+    assert set(EN) == set(RU)
+    assert all(v.strip() for v in RU.values())
+
+
+@pytest.mark.parametrize(("code", "lang"), [("ru", "ru"), ("ru-RU", "ru"), ("en", "en"), (None, "en"), ("de", "en")])
+def test_ui_language(code: str | None, lang: str) -> None:
+    assert ui_language(code) == lang
+
+
+def test_formatting() -> None:
+    assert fmt_clock(3725) == "1:02:05"
+    assert fmt_clock(65.4) == "1:05"
+    assert fmt_clock(None) == "–"
+    assert Translator("ru").pct(0.425, 1) == "42,5 %"
+    assert Translator("en").num(0.5) == "0.50"
+    assert Translator("en").num(60.0, -1) == "60"
+
+
+def test_markdown_has_every_section_in_english() -> None:
+    md = render_session_markdown(full_session())
+    for heading in ("Who drove the conversation", "Topics", "Recommendations", "Action items", "Open questions",
+                    "Flags", "Data quality"):
+        assert f"## {heading}" in md
+    assert "| s1 | pair-a | 2026-03-02 |" in md
+    assert "Boris Ivanov (senior) led the conversation, with 64 % of the talk time." in md
+    # recommendations grouped giver -> receiver, the larger group first
+    assert md.index("### Boris Ivanov (senior) → Anna Smirnova (junior)") < md.index("### Anna Smirnova (junior) → Boris")
+    assert "| Boris Ivanov | set up the CRM pipeline view for the team | 2026-03-06 (by Friday) |" in md
+    assert "How do you decide which complaints come first?" in md  # the one unanswered question
+    assert "Shall we start with the CRM question" not in md.split("## Open questions")[1]
+    assert "“Thanks for watching!”" in md  # dropped hallucination shown in data quality
+    assert "| Certainty of the speaker mapping | 92 % |" in md
+
+
+def test_markdown_in_russian() -> None:
+    md = render_session_markdown(full_session(language="ru"))
+    assert md.startswith("# Отчёт о встрече наставничества")
+    for heading in ("Кто вёл разговор", "Темы", "Рекомендации", "Задачи", "Качество данных"):
+        assert f"## {heading}" in md
+    assert "Инструменты и технологии" in md
+    assert "0,67" in md  # Russian decimal comma
+    assert "Recommendations" not in md and "Who drove" not in md
+
+
+def test_missing_analysis_is_said_not_hidden() -> None:
+    md = render_session_markdown(bare_session())
+    assert "Conversation dynamics were not computed" in md
+    assert "No topic segmentation is available" in md
+    assert "No recommendations were detected." in md
+    assert "Questions were not analysed" in md
+    assert "| Timestamps available | no |" in md
+
+
+def test_balance_wording_follows_shares() -> None:
+    s = full_session()
+    t = Translator("en")
+    view = build_view(s)
+    assert "led the conversation" in view.section("balance").sentences[0]
+    m = s.metrics
+    assert m is not None
+    lopsided = dict(m.participants)
+    lopsided["boris"] = {**lopsided["boris"], "talk_share": 0.9}
+    lopsided["anna"] = {**lopsided["anna"], "talk_share": 0.1}
+    from dataclasses import replace
+
+    s2 = s.evolve(metrics=replace(m, participants=lopsided))
+    from sessionscope.report.view import _Names
+
+    text = balance_sentences(s2, t, _Names(s2, t))[0]
+    assert "dominated" in text and "Anna Smirnova had little room" in text
+    even = dict(lopsided)
+    even["boris"] = {**even["boris"], "talk_share": 0.52}
+    s3 = s.evolve(metrics=replace(m, participants=even))
+    assert balance_sentences(s3, t, _Names(s3, t))[0].startswith("The conversation was balanced")
+
+
+def test_topic_leaders_weight_by_time() -> None:
+    leaders = topic_leaders(full_session())
+    assert leaders["tools"] == "anna" and leaders["clients"] == "boris"
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.srcs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        for k, v in attrs:
+            if k in ("src", "href") and v:
+                self.srcs.append(v)
+
+
+def test_html_is_self_contained_and_escaped() -> None:
+    s = full_session()
+    evil = Recommendation("r9", s.utterances[0].id, 1.0, "anna", "boris", "<script>alert(1)</script> use CRM")
+    html = render_session_html(s.evolve(recommendations=s.recommendations + (evil,)))
+    parser = _Collector()
+    parser.feed(html)
+    assert parser.srcs == []  # nothing loaded from anywhere
+    assert "script" not in parser.tags
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert html.count("<svg") == 2  # timeline + talk share
+    assert 'lang="en"' in html
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), "element ids must be unique across the inline SVGs"
+
+
+def test_html_russian_and_bare() -> None:
+    html = render_session_html(full_session(language="ru"))
+    assert 'lang="ru"' in html and "Кто вёл разговор" in html
+    bare = render_session_html(bare_session())
+    assert "<svg" not in bare
+    assert "no timestamps" in bare
+
+
+def test_html_without_charts() -> None:
+    html = render_session_html(full_session(), charts=False)
+    assert "<svg" not in html and "Recommendations" in html
