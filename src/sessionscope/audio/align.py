@@ -1,0 +1,190 @@
+"""Words → speakers → utterances (pure logic, no models).
+
+Each word goes to the speaker whose turns overlap it most (nearest turn when none
+does, e.g. a word just outside the VAD edge). Utterances are cut at every speaker change
+and at long pauses. Overlapping speech is kept as overlap: when the recording has one
+channel per person each channel is transcribed separately and utterances of different
+people may overlap in time, which the dynamics stage counts as interruptions and
+backchannels; words spoken while another speaker's turn is active are flagged
+``"overlap"``.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sessionscope.audio.diarize import SpeakerTurn
+from sessionscope.audio.hallucination import AsrSegment, AsrWord
+
+
+@dataclass(frozen=True)
+class LabeledWord:
+    """A word with the speaker label it was given."""
+
+    word: AsrWord
+    speaker: str
+    overlap: bool = False
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RawUtterance:
+    """An utterance before speaker labels are mapped to participants."""
+
+    speaker: str
+    words: tuple[LabeledWord, ...]
+
+    @property
+    def start(self) -> float:
+        return self.words[0].word.start
+
+    @property
+    def end(self) -> float:
+        return self.words[-1].word.end
+
+    @property
+    def text(self) -> str:
+        return "".join(w.word.text for w in self.words).strip()
+
+
+class TurnIndex:
+    """Turns sorted by start, for fast overlap queries."""
+
+    def __init__(self, turns: Sequence[SpeakerTurn]) -> None:
+        self.turns = sorted(turns, key=lambda t: t.start)
+        self.starts = [t.start for t in self.turns]
+        self.max_len = max((t.end - t.start for t in self.turns), default=0.0)
+
+    def overlaps(self, start: float, end: float) -> dict[str, float]:
+        """Seconds of overlap of [start, end] with each speaker's turns."""
+        out: dict[str, float] = {}
+        i = bisect_left(self.starts, start - self.max_len)
+        while i < len(self.turns) and self.turns[i].start < end:
+            t = self.turns[i]
+            ov = min(end, t.end) - max(start, t.start)
+            if ov > 0:
+                out[t.speaker] = out.get(t.speaker, 0.0) + ov
+            i += 1
+        return out
+
+    def nearest(self, start: float, end: float) -> str | None:
+        """The speaker of the turn closest in time."""
+        if not self.turns:
+            return None
+        mid = (start + end) / 2
+        i = bisect_left(self.starts, mid)
+        cands = self.turns[max(0, i - 3): i + 3]
+        best = min(cands, key=lambda t: 0.0 if t.start <= mid <= t.end else min(abs(mid - t.start), abs(mid - t.end)))
+        return best.speaker
+
+
+def assign_words(segments: Sequence[AsrSegment], turns: Sequence[SpeakerTurn], *,
+                 default: str = "SPEAKER_00", overlap_min: float = 0.5) -> list[LabeledWord]:
+    """Give every word a speaker label; flag words largely inside another speaker's turn.
+
+    Segments without word timings are treated as one long word.
+    """
+    index = TurnIndex(turns)
+    out: list[LabeledWord] = []
+    for seg in segments:
+        words = seg.words or (AsrWord(seg.text, seg.start, seg.end, 1.0),)
+        for w in words:
+            ov = index.overlaps(w.start, max(w.end, w.start + 0.01))
+            if ov:
+                spk = max(ov, key=ov.get)
+                dur = max(w.end - w.start, 0.01)
+                others = sum(v for k, v in ov.items() if k != spk)
+                overlap = others / dur >= overlap_min
+            else:
+                spk, overlap = index.nearest(w.start, w.end) or default, False
+            out.append(LabeledWord(w, spk, overlap, seg.flags if w is words[0] else ()))
+    return snap_changes(out)
+
+
+def snap_changes(words: list[LabeledWord], *, reach: int = 3) -> list[LabeledWord]:
+    """Move each speaker change to the most plausible word boundary nearby.
+
+    Diarization turns are accurate to a few hundred milliseconds, words to tens: a change
+    that falls inside a phrase is moved (by up to ``reach`` words) to the boundary with
+    the longest pause, preferring one after sentence-final punctuation.
+    """
+    out = list(words)
+
+    def score(k: int) -> float:  # boundary between out[k-1] and out[k]
+        gap = out[k].word.start - out[k - 1].word.end
+        punct = out[k - 1].word.text.rstrip().endswith((".", "?", "!", "…"))
+        return gap + (0.5 if punct else 0.0) + (0.1 if out[k - 1].word.text.rstrip().endswith(",") else 0.0)
+
+    k = 1
+    while k < len(out):
+        a, b = out[k - 1].speaker, out[k].speaker
+        if a != b:
+            lo, hi = max(1, k - reach), min(len(out) - 1, k + reach)
+            # candidates must keep the run structure: only positions inside a..b runs
+            cands = [j for j in range(lo, hi + 1)
+                     if all(out[i].speaker == a for i in range(min(j, k), k)) and all(out[i].speaker == b for i in range(k, max(j, k)))]
+            best = max(cands, key=score, default=k)
+            if best != k:
+                for i in range(min(best, k), max(best, k)):
+                    out[i] = LabeledWord(out[i].word, a if best > k else b, out[i].overlap, out[i].flags)
+                k = max(best, k)
+        k += 1
+    return out
+
+
+def group_utterances(words: Sequence[LabeledWord], *, max_pause_s: float = 2.0) -> list[RawUtterance]:
+    """Consecutive words of one speaker form an utterance, cut at pauses over ``max_pause_s``.
+
+    Words are taken in time order per speaker, so two speakers' utterances may overlap
+    (channel-per-speaker input); within one stream a speaker change always cuts.
+    """
+    out: list[RawUtterance] = []
+    current: list[LabeledWord] = []
+    for lw in sorted(words, key=lambda x: x.word.start):
+        if current and (lw.speaker != current[-1].speaker or lw.word.start - current[-1].word.end > max_pause_s):
+            out.append(RawUtterance(current[-1].speaker, tuple(current)))
+            current = []
+        current.append(lw)
+    if current:
+        out.append(RawUtterance(current[-1].speaker, tuple(current)))
+    return [u for u in out if u.text]
+
+
+def group_by_stream(streams: dict[str, Sequence[AsrSegment]], *, max_pause_s: float = 2.0) -> list[RawUtterance]:
+    """Channel-per-speaker input: each stream is one speaker; utterances may overlap across streams."""
+    out: list[RawUtterance] = []
+    for speaker, segments in streams.items():
+        words = [LabeledWord(w, speaker, False, seg.flags) for seg in segments
+                 for w in (seg.words or (AsrWord(seg.text, seg.start, seg.end, 1.0),))]
+        out.extend(group_utterances(words, max_pause_s=max_pause_s))
+    out.sort(key=lambda u: (u.start, u.speaker))
+    # mark words that overlap another speaker's utterance
+    marked: list[RawUtterance] = []
+    for u in out:
+        others = [v for v in out if v.speaker != u.speaker and v.start < u.end and v.end > u.start]
+        if not others:
+            marked.append(u)
+            continue
+        ws = tuple(LabeledWord(w.word, w.speaker, any(v.start < w.word.end and v.end > w.word.start for v in others), w.flags)
+                   for w in u.words)
+        marked.append(RawUtterance(u.speaker, ws))
+    return marked
+
+
+def speaker_text(utterances: Sequence[RawUtterance]) -> dict[str, str]:
+    """All text per speaker label, in order (for self-introduction search)."""
+    out: dict[str, list[str]] = {}
+    for u in utterances:
+        out.setdefault(u.speaker, []).append(u.text)
+    return {k: " ".join(v) for k, v in out.items()}
+
+
+def first_speech(utterances: Sequence[RawUtterance]) -> dict[str, float]:
+    """When each speaker label first spoke."""
+    out: dict[str, float] = {}
+    for u in utterances:
+        out.setdefault(u.speaker, u.start)
+        out[u.speaker] = min(out[u.speaker], u.start)
+    return out

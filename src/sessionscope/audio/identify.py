@@ -1,0 +1,184 @@
+"""Speaker labels → named participants, and the voiceprint store.
+
+Three sources, strongest first:
+
+1. **voiceprints** — a short enrollment clip per participant (manifest ``voice_sample``)
+   or a voiceprint saved from an earlier session of the same pair; speakers and prints
+   are matched one-to-one by cosine similarity (Hungarian assignment) above a threshold;
+2. **self-introductions** in the transcript ("I'm Anna", "my name is Anna",
+   "Меня зовут Анна", "Это Анна");
+3. otherwise the **order of first speech** follows the order of participants in the
+   manifest: a guess, flagged as such in the data-quality section.
+
+Voiceprints are stored per pair (``<dir>/<pair>/<participant id>.json``: running mean of
+CAM++ embeddings and how many sessions made it), so the same person keeps the same id
+across a pair's sessions.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+
+from sessionscope.fileio import atomic_write_text
+
+log = logging.getLogger(__name__)
+
+_INTRO_PATTERNS = (
+    re.compile(r"\b(?i:my name is|my name's|i am|i'm|this is|it's|call me|here is|here's)\s+([A-Z][\w'-]+)"),
+    re.compile(r"(?i:меня зовут|зовут меня|я\s*[-—–]|это|моё имя|мое имя)\s+([А-ЯЁ][а-яё-]+)"),
+)
+
+
+@dataclass(frozen=True)
+class Person:
+    """A participant as the mapper sees it."""
+
+    id: str
+    name: str
+    voice_sample: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """The label → participant mapping and how it was found."""
+
+    speaker_map: dict[str, str]
+    method: str  # voiceprint, introduction, order, mixed, none
+    confidence: Optional[float]
+    per_label: dict[str, str] = field(default_factory=dict)  # label -> method
+    unmapped: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def _cos(a: np.ndarray, b: np.ndarray) -> float:
+    return float(a @ b / max(np.linalg.norm(a) * np.linalg.norm(b), 1e-9))
+
+
+def find_introductions(text: str, names: Sequence[str]) -> list[str]:
+    """Names from ``names`` that ``text`` introduces as the speaker (first names, RU case forms)."""
+    found: list[str] = []
+    for pat in _INTRO_PATTERNS:
+        for m in pat.finditer(text):
+            said = m.group(1).lower()
+            for name in names:
+                first = name.split()[0].lower()
+                # "Анна" / "Анной" / "Anna": compare the stem (all but the last letter, at least 3)
+                stem = first[: max(3, len(first) - 1)]
+                if said == first or (len(said) >= 3 and said.startswith(stem) and abs(len(said) - len(first)) <= 2):
+                    if name not in found:
+                        found.append(name)
+    return found
+
+
+def match_voiceprints(centroids: dict[str, list[float]], prints: dict[str, np.ndarray], *,
+                      threshold: float) -> tuple[dict[str, str], dict[str, float]]:
+    """One-to-one label → participant by cosine, keeping pairs at or above ``threshold``."""
+    from scipy.optimize import linear_sum_assignment
+
+    labels, pids = list(centroids), list(prints)
+    if not labels or not pids:
+        return {}, {}
+    sim = np.array([[_cos(np.asarray(centroids[lab]), prints[p]) for p in pids] for lab in labels])
+    rows, cols = linear_sum_assignment(-sim)
+    out, scores = {}, {}
+    for r, c in zip(rows, cols, strict=False):
+        if sim[r, c] >= threshold:
+            out[labels[r]] = pids[c]
+            scores[labels[r]] = float(sim[r, c])
+    return out, scores
+
+
+def map_speakers(*, labels: Sequence[str], first_speech: dict[str, float], texts: dict[str, str],
+                 people: Sequence[Person], centroids: dict[str, list[float]], prints: dict[str, np.ndarray],
+                 threshold: float = 0.45, use_introductions: bool = True) -> Mapping:
+    """Map speaker labels to participants: voiceprints, then introductions, then order of first speech."""
+    if not people:
+        return Mapping({lab: lab for lab in labels}, "none", None, {lab: "none" for lab in labels})
+    smap: dict[str, str] = {}
+    how: dict[str, str] = {}
+    scores: list[float] = []
+    vmap, vscore = match_voiceprints({k: v for k, v in centroids.items() if k in labels}, prints, threshold=threshold)
+    for lab, pid in vmap.items():
+        smap[lab], how[lab] = pid, "voiceprint"
+        scores.append(vscore[lab])
+    by_name = {p.name: p.id for p in people}
+    if use_introductions:
+        for lab in labels:
+            if lab in smap:
+                continue
+            taken = set(smap.values())
+            names = [p.name for p in people if p.id not in taken]
+            hits = find_introductions(texts.get(lab, ""), names)
+            if len(hits) == 1:
+                smap[lab], how[lab] = by_name[hits[0]], "introduction"
+                scores.append(0.8)
+    # the rest by order of first speech, in manifest order (largest speakers only)
+    free = [p.id for p in people if p.id not in smap.values()]
+    rest = sorted((lab for lab in labels if lab not in smap), key=lambda lab: first_speech.get(lab, float("inf")))
+    notes: list[str] = []
+    for lab, pid in zip(rest, free, strict=False):
+        smap[lab], how[lab] = pid, "order"
+        scores.append(0.3)
+    unmapped = tuple(lab for lab in labels if lab not in smap)
+    for lab in unmapped:
+        smap[lab] = lab
+        how[lab] = "unmapped"
+    if any(v == "order" for v in how.values()):
+        notes.append("some speakers were mapped to participants by order of first speech (a guess); "
+                     "correct with `sessionscope remap` if wrong")
+    methods = {v for v in how.values() if v != "unmapped"}
+    method = methods.pop() if len(methods) == 1 else ("mixed" if methods else "none")
+    conf = float(np.mean(scores)) if scores else None
+    return Mapping(smap, method, conf, how, unmapped, tuple(notes))
+
+
+class VoiceprintStore:
+    """Voiceprints of a pair's participants on disk (JSON, atomic writes)."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+
+    def _path(self, pair: str, pid: str) -> Path:
+        safe_pair = re.sub(r"[^\w.-]+", "-", pair)
+        safe_pid = re.sub(r"[^\w.-]+", "-", pid)
+        return self.root / safe_pair / f"{safe_pid}.json"
+
+    def load(self, pair: Optional[str], pids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored voiceprints of these participants of ``pair`` (missing ones left out)."""
+        out: dict[str, np.ndarray] = {}
+        if not pair:
+            return out
+        for pid in pids:
+            p = self._path(pair, pid)
+            if p.is_file():
+                try:
+                    out[pid] = np.asarray(json.loads(p.read_text(encoding="utf-8"))["embedding"], dtype=np.float32)
+                except (OSError, ValueError, KeyError) as e:
+                    log.warning("%s: unreadable voiceprint ignored (%s)", p, e)
+        return out
+
+    def save(self, pair: str, pid: str, embedding: Sequence[float], *, session_id: str) -> Path:
+        """Fold ``embedding`` into the participant's running-mean voiceprint."""
+        p = self._path(pair, pid)
+        n, mean = 0, np.asarray(embedding, dtype=np.float64)
+        sessions: list[str] = []
+        if p.is_file():
+            try:
+                old = json.loads(p.read_text(encoding="utf-8"))
+                n, sessions = int(old["count"]), list(old.get("sessions", []))
+                if session_id in sessions:
+                    return p
+                mean = (np.asarray(old["embedding"]) * n + mean) / (n + 1)
+            except (OSError, ValueError, KeyError):
+                n = 0
+        body = {"participant": pid, "pair": pair, "count": n + 1, "sessions": [*sessions, session_id],
+                "model": "campplus", "embedding": np.round(mean, 6).tolist()}
+        return atomic_write_text(p, json.dumps(body) + "\n")
