@@ -20,6 +20,9 @@ from sessionscope import __version__
 COMMANDS: dict[str, str] = {
     "analyze": "sessionscope.cli.analyze:analyze",
     "config": "sessionscope.cli.config_cmd:config",
+    "run": "sessionscope.cli.run:run",
+    "models": "sessionscope.cli.models_cmd:models",
+    "remap": "sessionscope.cli.remap:remap",
     "topics": "sessionscope.cli.topics_cmd:topics",
     "report": "sessionscope.cli.report_cmd:report",
     "export": "sessionscope.cli.report_cmd:export",

@@ -1,0 +1,65 @@
+"""``sessionscope models list|check``: which models are installed and usable offline."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group()
+def models() -> None:
+    """Show and check the speech models (offline catalogue: see models/README.md)."""
+
+
+@models.command("list")
+def list_models() -> None:
+    """The model catalogue with what is installed here (nothing is loaded or downloaded)."""
+    from rich.table import Table
+
+    from sessionscope.cli.common import console
+    from sessionscope.models import cache_dir, catalogue
+
+    table = Table(title=f"sessionscope models (cache: {cache_dir()})")
+    for col in ("name", "kind", "languages", "source", "installed", "note / install"):
+        table.add_column(col)
+    for m in catalogue():
+        table.add_row(m.name, m.kind, m.languages, m.source, "[green]yes[/green]" if m.installed else "[red]no[/red]",
+                      m.note if m.installed else m.install)
+    console().print(table)
+
+
+@models.command("check")
+@click.option("--model", "names", multiple=True, help="Only these ASR models (default: base and tiny.en).")
+def check_models(names: tuple[str, ...]) -> None:
+    """Load every embedded model once (reassembling and checksumming base); exit 1 if one fails."""
+    from sessionscope.cli.common import console
+    from sessionscope.errors import SessionscopeError
+    from sessionscope.models import load_campplus, load_whisper
+
+    out = console()
+    failed = 0
+    for name in names or ("base", "tiny.en"):
+        try:
+            m = load_whisper(name)
+            out.print(f"[green]ok[/green]   asr {name}: {'multilingual' if m.model.is_multilingual else 'English only'}")
+        except SessionscopeError as e:
+            failed += 1
+            out.print(f"[red]fail[/red] asr {name}: {e}")
+    try:
+        load_campplus()
+        out.print("[green]ok[/green]   speaker embeddings campplus (checksum verified)")
+        import kaldi_native_fbank  # noqa: F401
+
+        out.print("[green]ok[/green]   features kaldi-native-fbank")
+    except (SessionscopeError, ImportError) as e:
+        failed += 1
+        out.print(f"[red]fail[/red] diarization: {e}")
+    try:
+        from faster_whisper.vad import get_vad_model
+
+        get_vad_model()
+        out.print("[green]ok[/green]   vad silero (faster-whisper)")
+    except Exception as e:  # noqa: BLE001 - report any failure to load
+        failed += 1
+        out.print(f"[red]fail[/red] vad: {e}")
+    if failed:
+        raise click.exceptions.Exit(1)

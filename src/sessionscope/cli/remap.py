@@ -1,0 +1,105 @@
+"""``sessionscope remap``: correct who-is-who in a processed recording and re-run the analysis.
+
+Nothing is transcribed again: the session keeps, per utterance, the diarization label it
+came from, so a new label → participant mapping rewrites the speakers and the text
+stages run on the result.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import click
+
+
+def remap_session(session, mapping: dict[str, str]):  # noqa: ANN001, ANN201 - Session in, Session out
+    """A copy of ``session`` with utterances re-attributed by diarization label.
+
+    ``mapping`` maps labels (``SPEAKER_00``) to participant ids or names. Raises
+    :class:`~sessionscope.errors.InputError` for sessions without labels, unknown labels
+    or unknown participants.
+    """
+    from dataclasses import replace
+
+    from sessionscope.errors import InputError
+    from sessionscope.model import Participant, Role
+
+    audio = (session.extra or {}).get("audio") or {}
+    labels = audio.get("utterance_labels")
+    if not labels or len(labels) != len(session.utterances):
+        raise InputError(f"session {session.id!r} has no speaker labels to remap (only sessions made by `run` have them)")
+    known = sorted(set(labels))
+    by_key = {p.id: p.id for p in session.participants} | {p.name.lower(): p.id for p in session.participants}
+    smap = dict(audio.get("speaker_map") or {lab: lab for lab in known})
+    for lab, who in mapping.items():
+        if lab not in known:
+            raise InputError(f"unknown speaker label {lab!r}; labels in this session: {', '.join(known)}")
+        pid = by_key.get(who) or by_key.get(who.lower())
+        if pid is None:
+            raise InputError(f"unknown participant {who!r}; participants: "
+                             + ", ".join(f"{p.id} ({p.name})" for p in session.participants))
+        smap[lab] = pid
+    utterances = tuple(replace(u, speaker=smap[lab]) for u, lab in zip(session.utterances, labels, strict=True))
+    used = {u.speaker for u in utterances}
+    participants = [p for p in session.participants if p.role != Role.OTHER or p.id in used]
+    participants += [Participant(s, s, Role.OTHER) for s in sorted(used - {p.id for p in participants})]
+    per_label = dict(audio.get("speaker_mapping") or {})
+    per_label.update({lab: "manual" for lab in mapping})
+    extra = {**session.extra, "audio": {**audio, "speaker_map": smap, "speaker_mapping": per_label}}
+    quality = session.quality
+    if quality is not None:
+        notes = tuple(n for n in quality.notes if "order of first speech" not in n) + (
+            "speaker mapping corrected by hand: " + ", ".join(f"{k}→{v}" for k, v in mapping.items()),)
+        quality = replace(quality, speaker_mapping_method="manual", speaker_mapping_confidence=1.0, notes=notes,
+                          unmapped_speaker_labels=tuple(lab for lab in known if smap[lab] == lab))
+    return session.evolve(utterances=utterances, participants=tuple(participants), extra=extra, quality=quality,
+                          metrics=None, topics=None, recommendations=(), action_items=(), questions=(), problems=(),
+                          knowledge_flow=None, summary=(), flags=())
+
+
+@click.command()
+@click.argument("session_dir", type=click.Path(exists=True, path_type=Path))
+@click.option("--speaker", "speakers", multiple=True, required=True, metavar="LABEL=PARTICIPANT",
+              help="Diarization label and the participant id or name it really is, e.g. SPEAKER_00=anna; repeatable.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="YAML config (default: the config recorded in the session's provenance).")
+@click.option("--stages", help="Comma-separated text stages (default: those recorded in the provenance).")
+@click.option("--format", "formats", multiple=True, help="Output formats besides session.json (default from config).")
+def remap(session_dir: Path, speakers: tuple[str, ...], config_path: Optional[Path], stages: Optional[str],
+          formats: tuple[str, ...]) -> None:
+    """Correct the speaker → participant mapping of a `run` output and redo the analysis (no re-transcription).
+
+    \b
+    Examples:
+      sessionscope remap results/session-01 --speaker SPEAKER_00=anna --speaker SPEAKER_01=boris
+    """
+    import json
+
+    from sessionscope.config import config_from_dict, load_config
+    from sessionscope.errors import SessionscopeError
+    from sessionscope.model import read_session_json, write_session_json
+    from sessionscope.outputs import check_formats, write_outputs
+    from sessionscope.pipeline import build_stages, run_stages
+
+    path = session_dir / "session.json" if session_dir.is_dir() else session_dir
+    mapping = {}
+    for spec in speakers:
+        lab, sep, who = spec.partition("=")
+        if not sep or not lab.strip() or not who.strip():
+            raise click.BadParameter(f"{spec!r}: expected LABEL=PARTICIPANT, e.g. SPEAKER_00=anna", param_hint="--speaker")
+        mapping[lab.strip()] = who.strip()
+    try:
+        prov = json.loads(path.read_text(encoding="utf-8")).get("provenance") or {}
+        session = read_session_json(path)
+        config = load_config(config_path) if config_path else config_from_dict(prov.get("config") or {})
+        names = [s.strip() for s in stages.split(",")] if stages else (prov.get("stages") or config.pipeline.stages)
+        fmts = check_formats(["json", *([f for fs in formats for f in fs.split(",")] or config.report.formats)])
+        session = remap_session(session, mapping)
+        session = run_stages(session, build_stages(config, list(names)), continue_on_error=config.pipeline.continue_on_stage_error)
+        write_outputs(session, path.parent, fmts)
+        prov = {**prov, "stages": list(names), "remapped": mapping}  # resume key kept: a rerun keeps the correction
+        write_session_json(session, path, provenance=prov)
+    except (SessionscopeError, OSError, ValueError) as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(f"remapped {', '.join(f'{k}→{v}' for k, v in mapping.items())}; outputs rewritten in {path.parent}")
