@@ -125,7 +125,7 @@ def snap_changes(words: list[LabeledWord], *, reach: int = 3) -> list[LabeledWor
             # candidates must keep the run structure: only positions inside a..b runs
             cands = [j for j in range(lo, hi + 1)
                      if all(out[i].speaker == a for i in range(min(j, k), k)) and all(out[i].speaker == b for i in range(k, max(j, k)))]
-            best = max(cands, key=score, default=k)
+            best = max(cands, key=lambda j: score(j) - 0.02 * abs(j - k), default=k)  # ties: stay close
             if best != k:
                 for i in range(min(best, k), max(best, k)):
                     out[i] = LabeledWord(out[i].word, a if best > k else b, out[i].overlap, out[i].flags)

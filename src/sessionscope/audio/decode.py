@@ -31,6 +31,13 @@ class Audio:
     channels: np.ndarray
     source: str
     sample_rate: int = SAMPLE_RATE
+    expected_s: float | None = None  # duration the container announced
+    damaged: bool = False
+
+    @property
+    def truncated(self) -> bool:
+        """The file ended early or had undecodable parts (a note goes into data quality)."""
+        return self.damaged or (self.expected_s is not None and self.duration_s < 0.95 * self.expected_s - 0.1)
 
     @property
     def mono(self) -> np.ndarray:
@@ -75,6 +82,16 @@ def load_audio(path: str | Path, *, max_channels: int = 8) -> Audio:
             kinds = ", ".join(sorted({s.type for s in container.streams})) or "nothing"
             raise AudioError(f"the file has no audio track (it contains {kinds})", path=path)
         stream = streams[0]
+        ctx = stream.codec_context
+        if ctx is None or not getattr(ctx, "name", None):
+            tag = getattr(stream, "codec_tag", None) or "unknown"
+            raise AudioError(f"unsupported audio codec (tag {tag!r}); this FFmpeg build cannot decode it; convert the "
+                             "file to wav, flac, mp3, m4a or opus", path=path)
+        expected = None
+        if stream.duration is not None and stream.time_base is not None:
+            expected = float(stream.duration * stream.time_base)
+        elif container.duration:
+            expected = container.duration / 1_000_000
         n_ch = max(1, min(int(stream.codec_context.channels or 1), max_channels))
         layout = {1: "mono", 2: "stereo"}.get(n_ch, f"{n_ch}c")
         try:
@@ -102,7 +119,7 @@ def load_audio(path: str | Path, *, max_channels: int = 8) -> Audio:
         raise AudioError("no audio could be decoded (corrupt or truncated file"
                          + (")" if errors else ", or an unsupported codec)"), path=path)
     data = np.concatenate(chunks, axis=1).astype(np.float32, copy=False)
-    audio = Audio(channels=np.ascontiguousarray(data), source=str(path))
+    audio = Audio(channels=np.ascontiguousarray(data), source=str(path), expected_s=expected, damaged=bool(errors))
     if audio.duration_s < MIN_DURATION_S:
         raise AudioError(f"the recording is too short to transcribe ({audio.duration_s:.2f} s; at least "
                          f"{MIN_DURATION_S} s needed)", path=path)

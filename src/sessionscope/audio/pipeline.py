@@ -116,6 +116,9 @@ def transcribe_file(path: str | Path, *, config: Config, entry: Any = None, hook
     people = people_from_entry(entry)
     dc = config.diarization
     notes: list[str] = []
+    if audio.truncated:
+        notes.append(f"the file looks truncated or damaged: decoded {audio.duration_s:.1f} s"
+                     + (f" of {audio.expected_s:.1f} s announced" if audio.expected_s else ""))
     channel_mode = False
     channel_stats: dict[str, float] = {}
     if audio.n_channels >= 2 and dc.channel_mode != "never":
