@@ -90,6 +90,52 @@ def report_session(paths: tuple[Path, ...], formats: str, redact: bool, out_dir:
         raise click.ClickException(f"{failed} of {len(files)} sessions could not be reported")
 
 
+@report.command("programme")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("programme-report"),
+              show_default=True, help="Folder for dashboard.html and the tables.")
+@click.option("--format", "formats", default="csv,parquet", show_default=True,
+              help="Table formats, comma-separated: csv, parquet.")
+@click.option("--language", type=click.Choice(["en", "ru"]), help="Dashboard language (default: most sessions' language).")
+@click.option("--session-reports/--no-session-reports", default=True, show_default=True,
+              help="Also write each session's HTML report under OUT/sessions/ and link it from the dashboard.")
+@click.option("--redact", is_flag=True, help="Replace names by roles and mask personal data in every output.")
+def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, language: Optional[str],
+                     session_reports: bool, redact: bool) -> None:
+    """Programme dashboard and tables over every processed session under PATHS.
+
+    Writes OUT/dashboard.html (self-contained; filter by pair and dates in the browser),
+    per-pair and per-programme tables (programme_*.csv/.parquet: sessions and hours per
+    pair, trends, topics covered against the plan, action-item follow-up, flags) and the
+    tidy research tables in OUT/tables/ (see docs/data_dictionary.md).
+    """
+    import collections
+
+    from sessionscope.fileio import atomic_write_text
+    from sessionscope.report.programme import write_programme
+    from sessionscope.report.session_html import render_session_html
+
+    fmts = _split_formats(formats, ("csv", "parquet"))
+    try:
+        sessions = _load(paths, redact)
+        if not language:
+            langs = collections.Counter("ru" if (s.language or "").startswith("ru") else "en" for s in sessions)
+            language = langs.most_common(1)[0][0]
+        links: dict[str, str] = {}
+        if session_reports:
+            name = "report.redacted.html" if redact else "report.html"
+            for s in sessions:
+                atomic_write_text(out_dir / "sessions" / s.id / name, render_session_html(s, redacted=redact))
+                links[s.id] = f"sessions/{s.id}/{name}"
+        prog, page = write_programme(sessions, out_dir, formats=fmts, report_links=links, language=language,
+                                     redacted=redact)
+    except SessionscopeError as e:
+        raise click.ClickException(str(e)) from e
+    row = prog.programme.iloc[0]
+    click.echo(f"{int(row['n_sessions'])} sessions of {int(row['n_pairs'])} pairs, "
+               f"{row['total_hours']:.1f} h in all → {page}")
+
+
 def _load(paths: tuple[Path, ...], redact: bool) -> list:  # noqa: ANN401
     from sessionscope.model import read_session_json
 

@@ -63,6 +63,8 @@ def to_svg(fig: Any, *, salt: str) -> str:
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     svg = buf.getvalue()
     svg = svg[svg.index("<svg"):]
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.S)  # RDF boilerplate, not needed inline
+    svg = re.sub(r'\s+xmlns:(?:dc|cc|rdf)="[^"]*"', "", svg)
     # matplotlib numbers its element ids per figure (figure_1, patch_1…): make them unique in the page
     prefix = re.sub(r"[^\w-]", "_", salt)
 
@@ -176,8 +178,8 @@ def line_chart_svg(
     ylim: Optional[tuple[float, float]] = None,
     percent: bool = False,
     reference: Optional[tuple[float, str]] = None,
-    width: float = 9.0,
-    height: float = 3.4,
+    width: float = 11.0,
+    height: float = 3.0,
 ) -> str:
     """Points over dates, one series per group (e.g. per pair), each point a separately ided artist.
 
@@ -226,18 +228,23 @@ def stacked_bar_svg(
     t: Translator,
     title: str,
     gid_prefix: str,
+    ids: Optional[Sequence[str]] = None,
 ) -> str:
-    """One horizontal 100 % bar per group (pair) split by topic area."""
+    """One horizontal 100 % bar per group (pair) split by topic area.
+
+    Each bar piece gets the SVG id ``{gid_prefix}-bar-{id}-{area}`` (``id`` from ``ids``,
+    default the group label) so that a page can dim a group.
+    """
     import matplotlib
     from matplotlib.patches import Patch
 
     areas = [a for a in AREAS if any(s.get(a) for s in shares)]
     areas += sorted({a for s in shares for a in s} - set(AREAS))
     with matplotlib.rc_context({**_RC, "svg.hashsalt": gid_prefix}):
-        fig = _figure(9.0, 0.32 * len(groups) + 1.6)
+        fig = _figure(11.0, 0.32 * len(groups) + 1.4)
         ax = fig.add_subplot()
         ys = list(range(len(groups)))[::-1]
-        for y, g, share in zip(ys, groups, shares, strict=False):
+        for y, g, share in zip(ys, ids or groups, shares, strict=False):
             left = 0.0
             total = sum(share.values()) or 1.0
             for a in areas:

@@ -1,0 +1,202 @@
+"""Programme-level evidence for evaluators: tables per pair and per programme, and a dashboard.
+
+:func:`build_programme` aggregates processed sessions into pandas tables that answer
+the guide's quantitative questions — sessions held and time spent per pair, trends of
+balance and mutuality over time, topics covered against the topics planned, action
+items followed up, and the flags. :func:`write_programme` writes them as CSV and
+Parquet plus ``dashboard.html``: one self-contained page (inline CSS, SVG charts made
+with matplotlib, plain inline JavaScript) that filters by pair and date range in the
+browser without any network access.
+
+Planned topics come from ``session.extra["topics_planned"]`` (set from the manifest) or
+the ``planned`` argument (pair id → area ids).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from sessionscope import __version__
+from sessionscope.model import Role, Session
+from sessionscope.report.followup import follow_up
+from sessionscope.report.tables import session_row, session_tables, write_tables
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Programme:
+    """The aggregated tables (pandas DataFrames) of a programme."""
+
+    sessions: Any
+    pairs: Any
+    programme: Any
+    topics: Any
+    followup: Any
+    flags: Any
+    research: dict[str, Any] = field(default_factory=dict)
+
+    def tables(self) -> dict[str, Any]:
+        """Programme tables by file stem."""
+        return {"programme_sessions": self.sessions, "programme_pairs": self.pairs, "programme": self.programme,
+                "programme_topics": self.topics, "programme_followup": self.followup, "programme_flags": self.flags}
+
+
+def _planned(s: Session, planned: Mapping[str, Sequence[str]] | None) -> list[str]:
+    if planned and s.pair_id in planned:
+        return list(planned[s.pair_id])
+    value = s.extra.get("topics_planned") if isinstance(s.extra, dict) else None
+    if isinstance(value, str):
+        value = [v.strip() for v in value.replace(";", ",").split(",")]
+    return [str(v) for v in value or [] if str(v).strip()]
+
+
+def _area_seconds(s: Session) -> dict[str, float]:
+    """Time (or, untimed, word-share-weighted utterance count) per topic area."""
+    if s.topics is None:
+        return {}
+    if s.topics.area_time_share and s.span_s:
+        return {a: v * s.span_s for a, v in s.topics.area_time_share.items()}
+    shares = s.topics.area_time_share or s.topics.area_word_share
+    return dict(shares)
+
+
+def build_programme(sessions: Sequence[Session], *, planned: Mapping[str, Sequence[str]] | None = None) -> Programme:
+    """Aggregate sessions (any order, any pairs) into the programme tables."""
+    import pandas as pd
+
+    sessions = sorted(sessions, key=lambda s: (s.pair_id or "", s.date or _dt.date.min, s.id))
+    rows = []
+    for s in sessions:
+        row = session_row(s)
+        row["pair_id"] = s.pair_id or s.id
+        row["minutes"] = None if s.span_s is None else s.span_s / 60.0
+        junior = next((p.id for p in s.participants if p.role == Role.JUNIOR), None)
+        senior = next((p.id for p in s.participants if p.role == Role.SENIOR), None)
+        row["recs_by_junior"] = sum(1 for r in s.recommendations if junior and r.giver == junior)
+        row["recs_by_senior"] = sum(1 for r in s.recommendations if senior and r.giver == senior)
+        row["topics_planned"] = ";".join(_planned(s, planned))
+        row["report"] = None
+        rows.append(row)
+    cols = list(rows[0]) if rows else ["session_id", "pair_id", "date", "minutes"]
+    df = pd.DataFrame(rows, columns=cols)
+    if not df.empty:
+        df["date"] = pd.to_datetime(df["date"], errors="coerce")
+        df["session_number"] = df.groupby("pair_id").cumcount() + 1
+
+    names = {(s.id, p.id): p.name for s in sessions for p in s.participants}
+    fu = pd.DataFrame([{**asdict(f), "owner_name": names.get((f.session_id, f.owner or ""))}
+                       for f in follow_up(sessions)],
+                      columns=["pair_id", "session_id", "action_item_id", "owner", "owner_name", "task", "due_date",
+                               "status", "followed_in_session", "evidence_utterance_id", "evidence_text"])
+    topic_rows = []
+    for s in sessions:
+        for area, secs in _area_seconds(s).items():
+            topic_rows.append({"pair_id": s.pair_id or s.id, "session_id": s.id, "date": s.date, "area": area,
+                               "seconds": secs})
+    topics = pd.DataFrame(topic_rows, columns=["pair_id", "session_id", "date", "area", "seconds"])
+    flags = session_tables(sessions)["flags"]
+
+    pair_rows = []
+    for pair, g in (df.groupby("pair_id", sort=True) if not df.empty else []):
+        covered = sorted({a for v in g["areas_covered"].dropna() for a in str(v).split(";") if a})
+        planned_set = sorted({a for v in g["topics_planned"].dropna() for a in str(v).split(";") if a})
+        pfu = fu[fu["pair_id"].fillna("") == pair] if not fu.empty else fu
+        judged = pfu[pfu["status"] != "pending"] if not pfu.empty else pfu
+        pair_rows.append({
+            "pair_id": pair, "n_sessions": len(g), "first_date": g["date"].min(), "last_date": g["date"].max(),
+            "total_hours": g["minutes"].sum(min_count=1) / 60.0 if g["minutes"].notna().any() else None,
+            "mean_minutes": g["minutes"].mean(), "sessions_60min_or_more": int((g["minutes"] >= 60).sum()),
+            "mean_junior_talk_share": g["junior_talk_share"].mean(),
+            "junior_talk_share_trend": _slope(g["junior_talk_share"].tolist()),
+            "mean_balance_score": g["balance_score"].mean(), "mean_mutuality": g["mutuality_index"].mean(),
+            "mutuality_trend": _slope(g["mutuality_index"].tolist()),
+            "recs_by_junior": int(g["recs_by_junior"].sum()), "recs_by_senior": int(g["recs_by_senior"].sum()),
+            "n_action_items": int(g["n_action_items"].sum()),
+            "action_items_followed_up_share": (float((judged["status"] != "not_mentioned").mean())
+                                               if len(judged) else None),
+            "action_items_done_share": float((judged["status"] == "done").mean()) if len(judged) else None,
+            "areas_covered": ";".join(covered), "topics_planned": ";".join(planned_set),
+            "planned_topics_covered_share": (len(set(planned_set) & set(covered)) / len(planned_set)
+                                             if planned_set else None),
+            "planned_topics_missing": ";".join(sorted(set(planned_set) - set(covered))),
+            "n_flags": int(g["n_flags"].sum()),
+        })
+    pairs = pd.DataFrame(pair_rows)
+    judged_all = fu[fu["status"] != "pending"] if not fu.empty else fu
+    programme = pd.DataFrame([{
+        "n_pairs": int(df["pair_id"].nunique()) if not df.empty else 0, "n_sessions": len(df),
+        "first_date": df["date"].min() if not df.empty else None, "last_date": df["date"].max() if not df.empty else None,
+        "total_hours": (df["minutes"].sum() / 60.0) if not df.empty else 0.0,
+        "mean_minutes": df["minutes"].mean() if not df.empty else None,
+        "share_sessions_60min_or_more": float((df["minutes"] >= 60).mean()) if not df.empty else None,
+        "mean_junior_talk_share": df["junior_talk_share"].mean() if not df.empty else None,
+        "mean_mutuality": df["mutuality_index"].mean() if not df.empty else None,
+        "n_action_items": len(fu),
+        "action_items_followed_up_share": float((judged_all["status"] != "not_mentioned").mean()) if len(judged_all) else None,
+        "n_flags": len(flags),
+        "generated_by": f"sessionscope {__version__}",
+    }])
+    return Programme(sessions=df, pairs=pairs, programme=programme, topics=topics, followup=fu, flags=flags)
+
+
+def _slope(values: Sequence[Any]) -> Optional[float]:
+    """Least-squares change per session of a series (``None`` with fewer than two values)."""
+    ys = [float(v) for v in values if v is not None and v == v]
+    if len(ys) < 2:
+        return None
+    n = len(ys)
+    mx, my = (n - 1) / 2, sum(ys) / n
+    den = sum((i - mx) ** 2 for i in range(n))
+    return sum((i - mx) * (y - my) for i, y in enumerate(ys)) / den
+
+
+def _records(df: Any, columns: Sequence[str]) -> list[dict[str, Any]]:
+    """JSON-safe records (dates as ISO strings, NaN as null)."""
+    out = []
+    cols = [c for c in columns if c in df.columns]
+    for rec in df[cols].to_dict(orient="records"):
+        clean = {}
+        for k, v in rec.items():
+            if hasattr(v, "isoformat"):
+                v = v.isoformat()[:10] if v == v else None
+            elif isinstance(v, float) and v != v:
+                v = None
+            clean[k] = v
+        out.append(clean)
+    return out
+
+
+def write_programme(
+    sessions: Sequence[Session],
+    out_dir: str | Path,
+    *,
+    planned: Mapping[str, Sequence[str]] | None = None,
+    formats: Sequence[str] = ("csv", "parquet"),
+    report_links: Mapping[str, str] | None = None,
+    language: str = "en",
+    research_tables: bool = True,
+    redacted: bool = False,
+) -> tuple[Programme, Path]:
+    """Write the programme tables, the research tables and ``dashboard.html``; returns (tables, page)."""
+    from sessionscope.fileio import atomic_write_text
+    from sessionscope.report.dashboard import render_dashboard
+
+    out = Path(out_dir)
+    prog = build_programme(sessions, planned=planned)
+    if report_links:
+        prog.sessions["report"] = prog.sessions["session_id"].map(lambda sid: report_links.get(sid))
+    write_tables(prog.tables(), out, formats=formats)
+    if research_tables:
+        write_tables(session_tables(sessions), out / "tables", formats=formats)
+    html = render_dashboard(prog, language=language, redacted=redacted)
+    page = atomic_write_text(out / "dashboard.html", html)
+    atomic_write_text(out / "programme.json", json.dumps(_records(prog.programme, prog.programme.columns)[0]
+                                                        if len(prog.programme) else {}, ensure_ascii=False, indent=2))
+    return prog, page

@@ -1,0 +1,112 @@
+/* sessionscope dashboard: client-side filtering by pair and date range. No network, no libraries. */
+(function () {
+  "use strict";
+  var D = JSON.parse(document.getElementById("ss-data").textContent);
+  var T = D.t, S = D.sessions, lang = D.lang;
+  var boxes = Array.prototype.slice.call(document.querySelectorAll("input[name=pair]"));
+  var from = document.getElementById("f-from"), to = document.getElementById("f-to");
+
+  function fmt(x, digits) {
+    if (x === null || x === undefined || isNaN(x)) return "–";
+    return Number(x).toLocaleString(lang, {minimumFractionDigits: digits, maximumFractionDigits: digits});
+  }
+  function pct(x) { return (x === null || x === undefined || isNaN(x)) ? "–" : fmt(100 * x, 0) + " %"; }
+  function mean(xs) {
+    var v = xs.filter(function (x) { return x !== null && x !== undefined && !isNaN(x); });
+    return v.length ? v.reduce(function (a, b) { return a + b; }, 0) / v.length : null;
+  }
+  function sum(xs) { return xs.reduce(function (a, b) { return a + (b || 0); }, 0); }
+  function setText(id, text) { document.getElementById(id).textContent = text; }
+
+  // chart artists that carry session or pair ids (see report/charts.py)
+  var marks = [], bars = [];
+  document.querySelectorAll("svg.chart [id]").forEach(function (el) {
+    var m = el.id.match(/-pt-(\d+)$/);
+    if (m) { marks.push({el: el, a: +m[1], b: +m[1]}); return; }
+    m = el.id.match(/-seg-(\d+)-(\d+)$/);
+    if (m) { marks.push({el: el, a: +m[1], b: +m[2]}); return; }
+    m = el.id.match(/-bar-(\d+)-[^-]+$/);
+    if (m) bars.push({el: el, p: +m[1]});
+  });
+  var rows = Array.prototype.slice.call(document.querySelectorAll("tr[data-i]"));
+
+  function pairRow(name, ss, planned) {
+    var covered = {};
+    ss.forEach(function (s) { (s.areas || []).forEach(function (a) { covered[a] = true; }); });
+    var plannedText = "–";
+    if (planned && planned.length) {
+      var hit = planned.filter(function (a) { return covered[a]; }).length;
+      plannedText = hit + " / " + planned.length;
+      var missing = planned.filter(function (a) { return !covered[a]; }).map(function (a) { return T.areas[a] || a; });
+      if (missing.length) plannedText += " (" + T.missing + ": " + missing.join(", ") + ")";
+    }
+    var minutes = ss.map(function (s) { return s.minutes; });
+    var cells = [name, ss.length, fmt(sum(minutes) / 60, 1), fmt(mean(minutes), 0),
+      ss.filter(function (s) { return s.minutes >= 60; }).length,
+      pct(mean(ss.map(function (s) { return s.js; }))), fmt(mean(ss.map(function (s) { return s.mu; })), 2),
+      sum(ss.map(function (s) { return s.rj; })) + " / " + sum(ss.map(function (s) { return s.rs; })),
+      sum(ss.map(function (s) { return s.ai; })), sum(ss.map(function (s) { return s.fl; })), plannedText];
+    var tr = document.createElement("tr");
+    cells.forEach(function (c, k) {
+      var td = document.createElement("td");
+      td.textContent = c;
+      if (k > 0 && k < 10) td.className = "num";
+      tr.appendChild(td);
+    });
+    return tr;
+  }
+
+  function apply() {
+    var pairs = {};
+    boxes.forEach(function (b) { if (b.checked) pairs[+b.value] = true; });
+    var f = from.value, t = to.value;
+    var keep = S.map(function (s) {
+      return !!pairs[s.p] && (!f || (s.date && s.date >= f)) && (!t || (s.date && s.date <= t));
+    });
+    var kept = S.filter(function (s, i) { return keep[i]; });
+    rows.forEach(function (r) { r.hidden = !keep[+r.getAttribute("data-i")]; });
+    marks.forEach(function (m) { m.el.style.display = (keep[m.a] && keep[m.b]) ? "" : "none"; });
+    bars.forEach(function (b) { b.el.style.opacity = pairs[b.p] ? "1" : "0.15"; });
+    document.getElementById("no-sessions").hidden = kept.length > 0;
+    setText("f-count", T.showing.replace("{n}", kept.length).replace("{total}", S.length));
+
+    var minutes = kept.map(function (s) { return s.minutes; });
+    var judged = D.followup.filter(function (x) { return keep[x.i] && x.status !== "pending"; });
+    setText("kpi_sessions", kept.length);
+    setText("kpi_hours", fmt(sum(minutes) / 60, 1));
+    setText("kpi_minutes", fmt(mean(minutes), 0));
+    setText("kpi_60", kept.length ? pct(kept.filter(function (s) { return s.minutes >= 60; }).length / kept.length) : "–");
+    setText("kpi_jshare", pct(mean(kept.map(function (s) { return s.js; }))));
+    setText("kpi_mutuality", fmt(mean(kept.map(function (s) { return s.mu; })), 2));
+    setText("kpi_followed", judged.length ? pct(judged.filter(function (x) { return x.status !== "not_mentioned"; }).length / judged.length) : "–");
+    setText("kpi_flags", sum(kept.map(function (s) { return s.fl; })));
+
+    var body = document.getElementById("pair-body");
+    while (body.firstChild) body.removeChild(body.firstChild);
+    D.pairs.forEach(function (name, p) {
+      var ss = kept.filter(function (s) { return s.p === p; });
+      if (ss.length) body.appendChild(pairRow(name, ss, D.planned[p]));
+    });
+  }
+
+  boxes.forEach(function (b) { b.addEventListener("change", apply); });
+  from.addEventListener("change", apply);
+  to.addEventListener("change", apply);
+  document.getElementById("f-all").addEventListener("click", function () { boxes.forEach(function (b) { b.checked = true; }); apply(); });
+  document.getElementById("f-none").addEventListener("click", function () { boxes.forEach(function (b) { b.checked = false; }); apply(); });
+  document.getElementById("f-reset").addEventListener("click", function () {
+    boxes.forEach(function (b) { b.checked = true; });
+    from.value = D.first || ""; to.value = D.last || "";
+    apply();
+  });
+  // a URL hash like #pair=pair-a&from=2026-03-01 pre-sets the filter (handy for links and tests)
+  if (location.hash.length > 1) {
+    var q = {};
+    location.hash.slice(1).split("&").forEach(function (kv) { var p = kv.split("="); q[decodeURIComponent(p[0])] = decodeURIComponent(p[1] || ""); });
+    if (q.pair) { var want = q.pair.split(","); boxes.forEach(function (b) { b.checked = want.indexOf(D.pairs[+b.value]) >= 0; }); }
+    if (q.from) from.value = q.from;
+    if (q.to) to.value = q.to;
+  }
+  apply();
+  document.documentElement.setAttribute("data-ready", "1");
+})();
