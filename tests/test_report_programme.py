@@ -171,13 +171,29 @@ def test_cli_report_session_and_programme(tmp_path: Path) -> None:
                             "--format", "csv"])
     assert r.exit_code == 0, r.output
     assert "4 sessions of 2 pairs" in r.output
-    assert (tmp_path / "prog" / "sessions" / "p0-s0" / "report.html").is_file()
-    assert 'href="sessions/p0-s0/report.html"' in (tmp_path / "prog" / "dashboard.html").read_text(encoding="utf-8")
+    dash = (tmp_path / "prog" / "dashboard.html").read_text(encoding="utf-8")
+    assert 'href="../res/p0-s0/report.html"' in dash  # the existing report is linked
+    assert "p0-s1/report.html" not in dash  # no report there, no link
     r = runner.invoke(cli, ["export", "tables", str(tmp_path / "res"), "--out", str(tmp_path / "t"), "--format", "csv"])
     assert r.exit_code == 0, r.output
     assert (tmp_path / "t" / "sessions.csv").is_file()
     r = runner.invoke(cli, ["export", "convokit", str(tmp_path / "res"), "--out", str(tmp_path / "ck")])
     assert r.exit_code == 0 and (tmp_path / "ck" / "index.json").is_file()
+
+
+@pytest.mark.slow
+def test_cli_programme_redacted(tmp_path: Path) -> None:
+    """--redact runs the NER models over every text."""
+    write_sessions(tmp_path / "res", pairs=2, sessions_per_pair=2)
+    runner = CliRunner()
+    r = runner.invoke(cli, ["report", "programme", str(tmp_path / "res"), "--out", str(tmp_path / "prog2"),
+                            "--format", "parquet", "--session-reports", "--redact"])
+    assert r.exit_code == 0, r.output
+    page = (tmp_path / "prog2" / "sessions" / "p0-s1" / "report.redacted.html").read_text(encoding="utf-8")
+    assert "Anna" not in page and "Junior" in page
+    dash = (tmp_path / "prog2" / "dashboard.html").read_text(encoding="utf-8")
+    assert 'href="sessions/p0-s1/report.redacted.html"' in dash and "Boris" not in dash
+    assert "Anna" not in (tmp_path / "prog2" / "programme_followup.parquet").read_bytes().decode("latin-1")
 
 
 def test_cli_errors_are_clear(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import click
 
@@ -97,8 +97,9 @@ def report_session(paths: tuple[Path, ...], formats: str, redact: bool, out_dir:
 @click.option("--format", "formats", default="csv,parquet", show_default=True,
               help="Table formats, comma-separated: csv, parquet.")
 @click.option("--language", type=click.Choice(["en", "ru"]), help="Dashboard language (default: most sessions' language).")
-@click.option("--session-reports/--no-session-reports", default=True, show_default=True,
-              help="Also write each session's HTML report under OUT/sessions/ and link it from the dashboard.")
+@click.option("--session-reports", is_flag=True,
+              help="Also write each session's HTML report under OUT/sessions/ (else existing report.html files "
+                   "next to each session.json are linked).")
 @click.option("--redact", is_flag=True, help="Replace names by roles and mask personal data in every output.")
 def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, language: Optional[str],
                      session_reports: bool, redact: bool) -> None:
@@ -110,6 +111,7 @@ def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, langu
     tidy research tables in OUT/tables/ (see docs/data_dictionary.md).
     """
     import collections
+    import os
 
     from sessionscope.fileio import atomic_write_text
     from sessionscope.report.programme import write_programme
@@ -117,16 +119,19 @@ def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, langu
 
     fmts = _split_formats(formats, ("csv", "parquet"))
     try:
-        sessions = _load(paths, redact)
+        pairs_ = _load_with_paths(paths, redact)
+        sessions = [s for _f, s in pairs_]
         if not language:
             langs = collections.Counter("ru" if (s.language or "").startswith("ru") else "en" for s in sessions)
             language = langs.most_common(1)[0][0]
         links: dict[str, str] = {}
-        if session_reports:
-            name = "report.redacted.html" if redact else "report.html"
-            for s in sessions:
+        name = "report.redacted.html" if redact else "report.html"
+        for f, s in pairs_:
+            if session_reports:
                 atomic_write_text(out_dir / "sessions" / s.id / name, render_session_html(s, redacted=redact))
                 links[s.id] = f"sessions/{s.id}/{name}"
+            elif (f.parent / name).is_file():
+                links[s.id] = Path(os.path.relpath(f.parent / name, out_dir.resolve())).as_posix()
         prog, page = write_programme(sessions, out_dir, formats=fmts, report_links=links, language=language,
                                      redacted=redact)
     except SessionscopeError as e:
@@ -136,15 +141,20 @@ def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, langu
                f"{row['total_hours']:.1f} h in all → {page}")
 
 
-def _load(paths: tuple[Path, ...], redact: bool) -> list:  # noqa: ANN401
+def _load_with_paths(paths: tuple[Path, ...], redact: bool) -> list[tuple[Path, Any]]:
+    """(session.json path, session) pairs, redacted when asked."""
     from sessionscope.model import read_session_json
 
-    sessions = [read_session_json(f) for f in _session_files(paths)]
+    out = [(f.resolve(), read_session_json(f)) for f in _session_files(paths)]
     if redact:
         from sessionscope.report.redact import redact_session
 
-        sessions = [redact_session(s) for s in sessions]
-    return sessions
+        out = [(f, redact_session(s)) for f, s in out]
+    return out
+
+
+def _load(paths: tuple[Path, ...], redact: bool) -> list[Any]:
+    return [s for _f, s in _load_with_paths(paths, redact)]
 
 
 @click.group()

@@ -48,6 +48,7 @@ DONE_CUES = ("done", "did it", "finished", "complet", "set it up", "set up the",
              "already", "implemented", "sent it", "i've set", "i have set",
              "сделал", "сделала", "готово", "выполнил", "выполнила", "законч", "попробовал", "попробовала",
              "настроил", "настроила", "уже ", "получилось", "отправил", "отправила", "внедрил")
+_DONE = re.compile("|".join(re.escape(c) for c in DONE_CUES))
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -64,8 +65,7 @@ def stems(text: str) -> set[str]:
 
 def is_done_report(text: str) -> bool:
     """Whether an utterance reports completion."""
-    low = f" {text.lower()} "
-    return any(cue in low for cue in DONE_CUES)
+    return _DONE.search(f" {text.lower()} ") is not None
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,13 @@ def follow_up(sessions: Sequence[Session], *, min_share: float = 0.5) -> list[Fo
     for s in sessions:
         by_pair.setdefault(s.pair_id or s.id, []).append(s)
     out: list[FollowUp] = []
+    cache: dict[str, list[tuple[set[str], object]]] = {}
+
+    def utterance_stems(s: Session) -> list[tuple[set[str], object]]:
+        if s.id not in cache:
+            cache[s.id] = [(stems(u.text), u) for u in s.utterances]
+        return cache[s.id]
+
     for pair, group in by_pair.items():
         group = sorted(group, key=lambda s: (s.date is None, s.date.isoformat() if s.date else "", s.id))
         for k, s in enumerate(group):
@@ -104,8 +111,8 @@ def follow_up(sessions: Sequence[Session], *, min_share: float = 0.5) -> list[Fo
                 status, where, evidence = ("pending" if not later else "not_mentioned"), None, None
                 if need:
                     for nxt in later:
-                        for u in nxt.utterances:
-                            if len(task_stems & stems(u.text)) < need:
+                        for u_stems, u in utterance_stems(nxt):
+                            if len(task_stems & u_stems) < need:
                                 continue
                             if is_done_report(u.text):
                                 status, where, evidence = "done", nxt.id, u

@@ -25,7 +25,7 @@ from typing import Any, Optional
 from sessionscope import __version__
 from sessionscope.model import Role, Session
 from sessionscope.report.followup import follow_up
-from sessionscope.report.tables import session_row, session_tables, write_tables
+from sessionscope.report.tables import COLUMNS, flag_rows, session_row, session_tables, write_tables
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +101,8 @@ def build_programme(sessions: Sequence[Session], *, planned: Mapping[str, Sequen
             topic_rows.append({"pair_id": s.pair_id or s.id, "session_id": s.id, "date": s.date, "area": area,
                                "seconds": secs})
     topics = pd.DataFrame(topic_rows, columns=["pair_id", "session_id", "date", "area", "seconds"])
-    flags = session_tables(sessions)["flags"]
+    flags = pd.DataFrame(flag_rows(sessions), columns=list(COLUMNS["flags"]))
+    flags["date"] = pd.to_datetime(flags["date"], errors="coerce")
 
     pair_rows = []
     for pair, g in (df.groupby("pair_id", sort=True) if not df.empty else []):

@@ -149,8 +149,9 @@ class TextRedactor:
         for text, spans in zip(ruled, person_spans(ruled, self.language), strict=False):
             for start, end in sorted(spans, reverse=True):
                 found = text[start:end]
-                if found.casefold() in labels or "[" in found:
-                    continue
+                low = found.casefold()
+                if "[" in found or any(label in low for label in labels):
+                    continue  # already a role label (NER tends to grab the word next to it) or a mask
                 text = text[:start] + "[name]" + text[end:]
             out.append(text)
         return out

@@ -161,10 +161,14 @@ def _rows(sessions: Sequence[Session]) -> dict[str, list[dict[str, Any]]]:
             "session_id": s.id, "problem_id": p.id, "utterance_id": p.utterance_id, "start_s": p.start,
             "raiser_id": p.raiser, "raiser_role": roles.get(p.raiser), "text": p.text, "solved": p.solved,
             "n_solutions": len(p.solution_ids), "area": p.area, "confidence": p.confidence} for p in s.problems]
-        out["flags"] += [{"session_id": s.id, "pair_id": s.pair_id, "date": s.date, "code": f.code,
-                          "severity": f.severity, "message": f.message, "value": f.value, "threshold": f.threshold}
-                         for f in s.flags]
+        out["flags"] += flag_rows([s])
     return out
+
+
+def flag_rows(sessions: Iterable[Session]) -> list[dict[str, Any]]:
+    """Rows of the ``flags`` table."""
+    return [{"session_id": s.id, "pair_id": s.pair_id, "date": s.date, "code": f.code, "severity": f.severity,
+             "message": f.message, "value": f.value, "threshold": f.threshold} for s in sessions for f in s.flags]
 
 
 def _num(v: Any) -> Any:

@@ -1,0 +1,102 @@
+"""Redaction: names → role labels everywhere, e-mails / phones / NER person names masked."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sessionscope.model import Participant, Role, Session, Utterance, session_to_dict
+from sessionscope.report.redact import EMAIL, PHONE, TextRedactor, redact_session, role_labels
+from sessionscope.report.session_html import render_session_html
+from sessionscope.report.session_md import render_session_markdown
+from sessionscope.report.tables import session_tables
+from test_report_data import full_session
+
+
+@pytest.mark.parametrize("text", ["anna.s@example.com", "a+b@mail.co.uk", "иван@почта.рф"])
+def test_email_pattern(text: str) -> None:
+    assert EMAIL.fullmatch(text)
+
+
+@pytest.mark.parametrize("text", ["+1 415 555 0132", "+7 (495) 123-45-67", "8 916 123 45 67", "020 7946 0018"])
+def test_phone_pattern(text: str) -> None:
+    assert PHONE.search(f"call {text} now").group(0).strip() == text
+
+
+@pytest.mark.parametrize("text", ["in 2026", "at 10:30", "version 3.8.0", "room 12"])
+def test_phone_pattern_spares_numbers(text: str) -> None:
+    assert PHONE.search(text) is None
+
+
+def test_role_labels_number_duplicates() -> None:
+    s = Session(id="x", participants=(Participant("a", "A", Role.JUNIOR), Participant("b", "B", Role.JUNIOR),
+                                      Participant("c", "C", Role.SENIOR)), language="en")
+    assert role_labels(s) == {"a": ("junior-1", "Junior 1"), "b": ("junior-2", "Junior 2"), "c": ("senior", "Senior")}
+
+
+def test_rules_replace_known_names_and_russian_inflections() -> None:
+    r = TextRedactor({"Анна Смирнова": "Младший", "Борис Иванов": "Старший"}, language="ru", ner=False)
+    out = r.rules("Я попросила Анну и Бориса Иванова, а Смирновой написала на anna@example.com")
+    assert "Анн" not in out and "Борис" not in out and "Смирнов" not in out and "@" not in out
+    assert "Младший" in out and "Старший" in out and "[email]" in out
+    en = TextRedactor({"Anna Smirnova": "Junior"}, language="en", ner=False)
+    assert en.rules("Anna's plan; ANNA agreed") == "Junior plan; Junior agreed"
+    assert en.rules("Annabel came") == "Annabel came"  # not a prefix match in English
+
+
+def test_redact_session_without_ner_removes_every_name_and_id() -> None:
+    s = full_session()
+    r = redact_session(s, ner=False)
+    blob = json.dumps(session_to_dict(r), ensure_ascii=False)
+    for secret in ("Anna", "Boris", "Smirnova", "Ivanov", "anna.s@example.com", "415 555", '"anna"', '"boris"'):
+        assert secret not in blob, secret
+    assert [p.id for p in r.participants] == ["junior", "senior"]
+    assert [p.name for p in r.participants] == ["Junior", "Senior"]
+    assert r.recommendations[0].giver == "junior" and r.action_items[0].owner == "senior"
+    assert set(r.metrics.participants) == {"junior", "senior"}
+    assert r.metrics.participants["junior"]["talk_share"] == s.metrics.participants["anna"]["talk_share"]
+    assert r.knowledge_flow.matrix["junior"]["senior"] == {"tools": 1}
+    assert all(not u.words for u in r.utterances) and r.source is None
+    assert r.extra["redacted"] is True
+    assert r.utterances[0].text.startswith("Hi Senior,")
+
+
+def test_ids_containing_names_are_hashed() -> None:
+    s = full_session().evolve(id="2026-03-02-anna-boris", pair_id="anna-smirnova+boris")
+    r = redact_session(s, ner=False)
+    assert r.id.startswith("session-") and "anna" not in r.id
+    assert r.pair_id.startswith("pair-") and r.pair_id == redact_session(s, ner=False).pair_id  # stable
+    kept = redact_session(full_session(), ner=False)
+    assert kept.id == "s1" and kept.pair_id == "pair-a"
+
+
+def test_redacted_outputs_carry_no_names() -> None:
+    r = redact_session(full_session(), ner=False)
+    html = render_session_html(r, redacted=True)
+    md = render_session_markdown(r, redacted=True)
+    for text in (html, md):
+        assert "Anna" not in text and "Boris" not in text and "example.com" not in text
+    assert "redacted copy" in md
+    tables = session_tables([r])
+    flat = " ".join(df.astype(str).to_csv() for df in tables.values())
+    assert "Anna" not in flat and "Boris" not in flat
+
+
+@pytest.mark.slow
+def test_ner_masks_other_people_english() -> None:
+    r = redact_session(full_session())
+    texts = " ".join(u.text for u in r.utterances)
+    assert "Maria" not in texts and "[name]" in texts
+    assert "[phone]" in texts and "[email]" in texts
+    assert "CRM" in texts  # not taken for a name
+
+
+@pytest.mark.slow
+def test_ner_masks_other_people_russian() -> None:
+    parts = (Participant("a", "Анна Смирнова", Role.JUNIOR), Participant("b", "Борис Иванов", Role.SENIOR))
+    utts = (Utterance("u1", "a", "Мне советовал Пётр Сергеевич Кузнецов из отдела продаж."),
+            Utterance("u2", "b", "Позвоните Анне по номеру +7 916 123-45-67."))
+    r = redact_session(Session(id="ru", participants=parts, utterances=utts, language="ru"))
+    assert "Кузнецов" not in r.utterances[0].text and "[name]" in r.utterances[0].text
+    assert r.utterances[1].text == "Позвоните Младший по номеру [phone]."
