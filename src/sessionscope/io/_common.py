@@ -1,0 +1,251 @@
+"""Shared pieces of the transcript readers: decoding, timestamps, and building a Session.
+
+Every reader turns its format into a list of :class:`Record` (speaker label, text,
+times, words) and hands it to :func:`build_session`, so that participant ids, utterance
+ids, ordering and data-quality notes are the same whatever the input format.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from sessionscope.errors import InputError
+from sessionscope.model import DataQuality, Participant, Role, Session, Utterance, Word
+from sessionscope.text import normalize_name, slugify
+
+log = logging.getLogger(__name__)
+
+#: Participant id and name used for speech whose speaker the file does not say.
+UNKNOWN_ID = "unknown"
+UNKNOWN_NAME = "Unknown speaker"
+
+_MAX_BYTES = 512 * 1024 * 1024
+_TS = re.compile(r"^\s*(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:[.,]\d+)?)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One stretch of speech as a reader found it, before ids are assigned.
+
+    ``label`` is the speaker label exactly as written in the file (``None`` when the
+    file does not say who spoke).
+    """
+
+    label: Optional[str]
+    text: str
+    start: Optional[float] = None
+    end: Optional[float] = None
+    words: tuple[Word, ...] = ()
+    confidence: Optional[float] = None
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Recording:
+    """The records of one recording (STM and RTTM files may hold several)."""
+
+    id: str
+    records: list[Record] = field(default_factory=list)
+    language: Optional[str] = None
+    duration_s: Optional[float] = None
+    notes: list[str] = field(default_factory=list)
+
+
+def read_text(path: str | Path) -> str:
+    """Read a text file: BOM-aware UTF-8/UTF-16, legacy Cyrillic (cp1251) fallback.
+
+    Raises:
+        InputError: the file is missing, unreadable, binary, or empty.
+    """
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise InputError("is a folder, not a transcript file", path=p)
+        data = p.read_bytes()[: _MAX_BYTES + 1]
+    except OSError as e:
+        raise InputError(f"cannot read file: {e.strerror or e}", path=p) from e
+    return decode_bytes(data, path=p)
+
+
+def decode_bytes(data: bytes, *, path: str | Path | None = None) -> str:
+    """Decode transcript bytes; see :func:`read_text`."""
+    if len(data) > _MAX_BYTES:
+        raise InputError(f"file is larger than {_MAX_BYTES // (1024 * 1024)} MB; not a transcript", path=path)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise InputError(f"invalid UTF-16 text: {e}", path=path) from e
+    else:
+        if b"\x00" in data:
+            raise InputError("binary file (contains NUL bytes), not a text transcript", path=path)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            # Old Russian subtitle files are often Windows-1251; anything else is rejected
+            # rather than decoded into mojibake.
+            text = data.decode("cp1251", errors="replace")
+            if text.count("\ufffd") or _mostly_control(text):
+                raise InputError("not UTF-8 or Windows-1251 text", path=path) from None
+            log.warning("%s: not UTF-8, decoded as Windows-1251", path)
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if _mostly_control(text):
+        raise InputError("binary file (control characters), not a text transcript", path=path)
+    if not text.strip():
+        raise InputError("file is empty", path=path)
+    return text
+
+
+def _mostly_control(text: str) -> bool:
+    bad = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\n\t\f\v")
+    return bad > 0
+
+
+def parse_timestamp(value: str, *, path: str | Path | None = None, line: int | None = None) -> float:
+    """Seconds from ``hh:mm:ss.mmm``, ``mm:ss.mmm``, ``hh:mm:ss,mmm`` or plain seconds.
+
+    Raises:
+        InputError: the value is not a timestamp.
+    """
+    m = _TS.match(value)
+    if m:
+        h, mi, s = m.group(1), m.group(2), m.group(3)
+        seconds = int(h or 0) * 3600 + int(mi) * 60 + float(s.replace(",", "."))
+        if int(mi) < 60 and float(s.replace(",", ".")) < 60:
+            return seconds
+    else:
+        try:
+            seconds = float(value)
+        except ValueError:
+            seconds = math.nan
+        if math.isfinite(seconds) and seconds >= 0:
+            return seconds
+    where = f" (line {line})" if line else ""
+    raise InputError(f"invalid timestamp {value!r}{where}; expected e.g. 00:01:02.500", path=path)
+
+
+def parse_seconds(value: object, *, what: str, path: str | Path | None = None) -> Optional[float]:
+    """A finite, non-negative number of seconds, or ``None`` when absent."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise InputError(f"{what} must be a number of seconds, not {value!r}", path=path)
+    try:
+        seconds = float(value)
+    except ValueError as e:
+        raise InputError(f"{what} must be a number of seconds, not {value!r}", path=path) from e
+    if not math.isfinite(seconds) or seconds < 0:
+        raise InputError(f"{what} must be a finite number of seconds >= 0, not {value!r}", path=path)
+    return seconds
+
+
+def clean_label(label: Optional[str]) -> Optional[str]:
+    """Collapse whitespace in a speaker label; empty labels mean 'unknown'."""
+    if label is None:
+        return None
+    label = " ".join(label.split())
+    return label or None
+
+
+def build_session(
+    path: str | Path,
+    recording: Recording,
+    *,
+    session_id: Optional[str] = None,
+    fmt: str,
+) -> Session:
+    """Turn a reader's records into a :class:`Session`.
+
+    Participants come from the speaker labels (case- and whitespace-insensitively the
+    same label is one participant, named as first written; id = slug of the label, made
+    unique). Speech without a label goes to one participant ``unknown``. Utterances are
+    sorted by start time when every record has one (file order otherwise) and numbered
+    ``u0001``, ``u0002``…
+
+    Raises:
+        InputError: the recording has no speech at all.
+    """
+    records = recording.records
+    if not records:
+        raise InputError(f"no utterances found (read as {fmt})", path=path)
+    if all(r.start is not None for r in records):
+        records = sorted(records, key=lambda r: r.start)  # type: ignore[arg-type, return-value]
+
+    by_key: dict[str, Participant] = {}
+    used_ids: set[str] = set()
+    participants: list[Participant] = []
+
+    def participant_for(label: Optional[str]) -> Participant:
+        key = normalize_name(label) if label is not None else "\x00unknown"
+        found = by_key.get(key)
+        if found is not None:
+            return found
+        base = slugify(label) if label is not None else UNKNOWN_ID
+        pid, n = base, 2
+        while pid in used_ids:
+            pid, n = f"{base}-{n}", n + 1
+        used_ids.add(pid)
+        p = Participant(id=pid, name=label if label is not None else UNKNOWN_NAME, role=Role.OTHER)
+        by_key[key] = p
+        participants.append(p)
+        return p
+
+    # Real labels claim their slugs first so that "unknown" never steals a real id.
+    for r in records:
+        if r.label is not None:
+            participant_for(r.label)
+    utterances = []
+    for i, r in enumerate(records, 1):
+        speaker = participant_for(r.label).id
+        utterances.append(Utterance(
+            id=f"u{i:04d}", speaker=speaker, text=r.text, start=r.start, end=r.end,
+            words=r.words, confidence=r.confidence, flags=r.flags,
+        ))
+
+    timed = all(u.timed for u in utterances)
+    notes = list(recording.notes)
+    n_unknown = sum(1 for r in records if r.label is None)
+    if n_unknown == len(records):
+        notes.append(f"the {fmt} file names no speakers: all speech is attributed to '{UNKNOWN_ID}'")
+    elif n_unknown:
+        notes.append(f"{n_unknown} of {len(records)} utterances have no speaker label (participant '{UNKNOWN_ID}')")
+    if not timed and not any("start times only" in n for n in notes):
+        n_timed = sum(1 for u in utterances if u.timed)
+        notes.append("no timestamps: time-based measures are unavailable" if n_timed == 0
+                     else f"only {n_timed} of {len(utterances)} utterances have start and end times")
+    duration = recording.duration_s
+    return Session(
+        id=session_id or recording.id,
+        participants=tuple(participants),
+        utterances=tuple(utterances),
+        language=recording.language,
+        duration_s=duration,
+        source=str(path),
+        quality=DataQuality(timing_available=timed, notes=tuple(notes)),
+        extra={"input_format": fmt},
+    )
+
+
+def pick_recording(
+    recordings: Sequence[Recording], session_id: Optional[str], *, path: str | Path, fmt: str
+) -> Recording:
+    """The recording matching ``session_id``, else the first one (with a warning)."""
+    if not recordings:
+        raise InputError(f"no utterances found (read as {fmt})", path=path)
+    if session_id is not None:
+        for rec in recordings:
+            if rec.id == session_id:
+                return rec
+    if len(recordings) > 1:
+        log.warning(
+            "%s holds %d recordings (%s); reading %r%s. Use read_transcripts() for all of them.",
+            path, len(recordings), ", ".join(r.id for r in recordings[:10]), recordings[0].id,
+            f" (none is {session_id!r})" if session_id else "",
+        )
+    return recordings[0]

@@ -1,0 +1,178 @@
+"""WebVTT and SRT: subtitle cues, with speakers from voice tags or ``Name:`` prefixes.
+
+Meeting tools write speakers in three ways, all handled here:
+
+* Microsoft Teams / Google Meet WebVTT: ``<v Anna Smirnova>text</v>`` voice tags;
+* Zoom's "audio transcript" WebVTT (and many SRT files): ``Anna Smirnova: text``;
+* live captions (Zoom ``.cc.vtt``, YouTube): no speaker at all → participant ``unknown``.
+
+``Name:`` prefixes are only taken as speakers when most cues of the file have one,
+so that a caption such as ``Note: the deadline moved`` in an otherwise unlabelled file
+stays text. Formatting (``<i>``, ``<c.yellow>``, ``<font>``, ``{\\an8}``, inline
+timestamps) is removed and HTML entities are decoded.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Optional
+
+from sessionscope.errors import InputError
+from sessionscope.io._common import Record, Recording, clean_label, parse_timestamp
+
+_ARROW = re.compile(
+    r"^\s*(?P<start>(?:\d+:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?)\s*-->\s*"
+    r"(?P<end>(?:\d+:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?)(?P<settings>.*)$"
+)
+_VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:\s+([^>]*))?>", re.IGNORECASE)
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d+:\d{2}(?::\d{2})?[.,]\d+>|\{\\[^}]*\}")
+_NAME_PREFIX = re.compile(r"^\s*(?:-\s*|>>\s*)?(?P<name>[^\s:][^:\n]{0,59}?)\s*:\s+(?P<text>\S.*)$", re.DOTALL)
+_NAME_BAD = re.compile(r"[?!,;\"“”«»()\[\]{}<>=/\\|]|https?$|^\d")
+_MAX_NAME_WORDS = 5
+
+
+def strip_markup(text: str) -> str:
+    """Remove cue formatting tags and decode HTML entities."""
+    return html.unescape(_TAG.sub("", text))
+
+
+def looks_like_name(name: str) -> bool:
+    name = name.strip()
+    if not name or len(name.split()) > _MAX_NAME_WORDS or _NAME_BAD.search(name):
+        return False
+    # a sentence ending with a period is not a name ("Dr. Ko" is: the period is inside)
+    return not name.endswith(".")
+
+
+def split_name_prefix(text: str) -> tuple[Optional[str], str]:
+    """``("Anna", "hello")`` from ``"Anna: hello"``; ``(None, text)`` when no name prefix."""
+    m = _NAME_PREFIX.match(text)
+    if m and looks_like_name(m.group("name")):
+        return m.group("name"), m.group("text").strip()
+    return None, text
+
+
+def _voice_pieces(raw: str) -> list[tuple[Optional[str], str]]:
+    """Split a cue payload at ``<v Name>`` tags into (speaker, text) pieces."""
+    matches = list(_VOICE.finditer(raw))
+    if not matches:
+        return [(None, raw)]
+    pieces: list[tuple[Optional[str], str]] = []
+    head = raw[: matches[0].start()]
+    if strip_markup(head).strip():
+        pieces.append((None, head))
+    for i, m in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(raw)
+        pieces.append((clean_label(html.unescape(m.group(1) or "")), raw[m.end():end]))
+    return pieces
+
+
+def _cue_records(lines: list[str], start: float, end: float) -> list[tuple[Optional[str], str, float, float, bool]]:
+    """(label, text, start, end, label_from_voice_tag) for one cue's payload lines."""
+    raw = "\n".join(lines)
+    pieces = _voice_pieces(raw)
+    out: list[tuple[Optional[str], str, float, float, bool]] = []
+    texts = []
+    for label, chunk in pieces:
+        text = " ".join(strip_markup(chunk).split())
+        if text:
+            texts.append((label, text, label is not None))
+    if len(texts) == 1 and not texts[0][2]:
+        # No voice tag: lines starting with different "Name:" prefixes are separate speakers.
+        lines_clean = [" ".join(strip_markup(x).split()) for x in lines]
+        lines_clean = [x for x in lines_clean if x]
+        named = [split_name_prefix(x) for x in lines_clean]
+        if len(named) > 1 and sum(1 for n, _ in named if n) > 1:
+            merged: list[tuple[Optional[str], str, bool]] = []
+            for name, text in named:
+                if name is None and merged:
+                    prev = merged[-1]
+                    merged[-1] = (prev[0], prev[1] + " " + text, prev[2])
+                else:
+                    merged.append((None, (f"{name}: " if name else "") + text, False))
+            texts = merged
+    if not texts:
+        return out
+    # Several speakers in one cue share its time in proportion to their text length.
+    total = sum(len(t) for _, t, _ in texts) or 1
+    t0 = start
+    for i, (label, text, tagged) in enumerate(texts):
+        t1 = end if i == len(texts) - 1 else t0 + (end - start) * len(text) / total
+        out.append((label, text, round(t0, 3), round(t1, 3), tagged))
+        t0 = t1
+    return out
+
+
+def _parse_cues(text: str, *, path: str | Path, fmt: str) -> list[tuple[Optional[str], str, float, float, bool]]:
+    """All cue pieces of a WebVTT or SRT document, in file order."""
+    lines = text.split("\n")
+    out: list[tuple[Optional[str], str, float, float, bool]] = []
+    i, n = 0, len(lines)
+    if fmt == "vtt":
+        if not lines[0].startswith("WEBVTT"):
+            raise InputError("not a WebVTT file: the first line must start with 'WEBVTT'", path=path)
+        i = 1
+    while i < n:
+        line = lines[i]
+        if not line.strip():
+            i += 1
+            continue
+        block_start = i
+        while i < n and lines[i].strip():
+            i += 1
+        block = lines[block_start:i]
+        head = block[0].strip()
+        if fmt == "vtt" and (head.startswith("NOTE") or head in ("STYLE", "REGION")
+                             or head.startswith(("STYLE ", "REGION ", "X-TIMESTAMP-MAP"))):
+            continue
+        k = 0
+        m = _ARROW.match(block[0])
+        if m is None and len(block) > 1:
+            k = 1  # cue identifier (SRT counter, Teams GUID, Zoom number)
+            m = _ARROW.match(block[1])
+        if m is None:
+            if fmt == "srt" and len(block) == 1 and head.isdigit():
+                continue  # a stray counter
+            raise InputError(
+                f"line {block_start + 1}: expected a cue timing line like "
+                f"'00:00:01{'.' if fmt == 'vtt' else ','}000 --> 00:00:04{'.' if fmt == 'vtt' else ','}000', "
+                f"got {block[min(k, len(block) - 1)][:80]!r}", path=path)
+        start = parse_timestamp(m.group("start"), path=path, line=block_start + k + 1)
+        end = parse_timestamp(m.group("end"), path=path, line=block_start + k + 1)
+        if end < start:
+            raise InputError(f"line {block_start + k + 1}: cue ends ({m.group('end')}) before it starts "
+                             f"({m.group('start')})", path=path)
+        out.extend(_cue_records(block[k + 1:], start, end))
+    return out
+
+
+def _to_recording(pieces: list[tuple[Optional[str], str, float, float, bool]], *, rec_id: str, fmt: str) -> Recording:
+    """Decide whether ``Name:`` prefixes are speakers (most untagged cues have one) and build records."""
+    untagged = [p for p in pieces if not p[4]]
+    prefixed = [split_name_prefix(p[1]) for p in untagged]
+    use_prefix = bool(untagged) and sum(1 for name, _ in prefixed if name) >= 0.5 * len(untagged)
+    records: list[Record] = []
+    j = 0
+    for label, text, start, end, tagged in pieces:
+        if not tagged:
+            name, rest = prefixed[j]
+            j += 1
+            if use_prefix and name:
+                label, text = clean_label(name), rest
+        records.append(Record(label=label, text=text, start=start, end=end))
+    rec = Recording(id=rec_id, records=records)
+    if not any(p[4] for p in pieces) and not use_prefix:
+        rec.notes.append(f"{fmt} captions without speaker names")
+    return rec
+
+
+def parse_vtt(text: str, *, path: str | Path) -> Recording:
+    """Parse a WebVTT document (Teams/Meet voice tags, Zoom ``Name:`` cues, plain captions)."""
+    return _to_recording(_parse_cues(text, path=path, fmt="vtt"), rec_id=Path(path).stem, fmt="vtt")
+
+
+def parse_srt(text: str, *, path: str | Path) -> Recording:
+    """Parse an SRT document (with or without ``Name:`` prefixes, ``<font>``/``{\\an8}`` tags)."""
+    return _to_recording(_parse_cues(text, path=path, fmt="srt"), rec_id=Path(path).stem, fmt="srt")

@@ -1,0 +1,439 @@
+"""The session manifest: which file is which session, of which pair, with whom in which role.
+
+A programme evaluator describes a batch once, in YAML (or a spreadsheet saved as CSV)::
+
+    pairs:                       # optional: participants shared by all sessions of a pair
+      smirnova-ivanov:
+        participants:
+          - {name: Anna Smirnova, role: junior, aliases: ["Anna S", "iPhone (2)"]}
+          - {name: Boris Ivanov, role: senior, id: boris, voice_sample: voices/boris.wav}
+    sessions:
+      - id: s01
+        pair: smirnova-ivanov
+        date: 2026-01-15
+        file: recordings/s01.m4a
+        transcript: transcripts/s01.vtt   # optional: the transcript of that recording
+        language: ru
+        topics_planned: [tools, time]
+
+Speaker labels are mapped to participants by name, alias or id, ignoring case and
+extra whitespace (:func:`sessionscope.text.normalize_name`); labels that match nobody
+stay as they are, listed in ``session.quality.unmapped_speaker_labels``. CSV layouts
+are described in ``docs/formats.md`` and :mod:`sessionscope.io.manifest_csv`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from sessionscope.errors import ManifestError
+from sessionscope.model import DataQuality, Participant, Role, Session
+from sessionscope.text import normalize_name, slugify
+
+log = logging.getLogger(__name__)
+
+
+def _str_or_none(value: Any) -> Any:
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
+class ManifestParticipant(BaseModel):
+    """One person in a session: display name, role, optional stable id, aliases and voice sample."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, description="Real name, as reports should show it.")
+    role: Role = Field(Role.OTHER, description="junior, senior or other (synonyms: mentee, mentor, observer…).")
+    id: Optional[str] = Field(None, description="Stable participant id across sessions (default: slug of the name).")
+    aliases: tuple[str, ...] = Field((), description="Other labels the transcript may use (Zoom display names…).")
+    voice_sample: Optional[str] = Field(None, description="Short recording of this person's voice (speaker enrollment).")
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, v: Any) -> Any:
+        return " ".join(str(v).split()) if v is not None else v
+
+    @field_validator("id", "voice_sample", mode="before")
+    @classmethod
+    def _opt_str(cls, v: Any) -> Any:
+        return _str_or_none(v)
+
+    @field_validator("role", mode="before")
+    @classmethod
+    def _role(cls, v: Any) -> Role:
+        if isinstance(v, Role):
+            return v
+        return Role.parse(None if v is None else str(v))
+
+    @field_validator("aliases", mode="before")
+    @classmethod
+    def _aliases(cls, v: Any) -> Any:
+        if v is None:
+            return ()
+        if isinstance(v, str):
+            v = v.split("|")
+        if isinstance(v, (list, tuple)):
+            return tuple(" ".join(str(a).split()) for a in v if str(a).strip())
+        return v
+
+    @property
+    def participant_id(self) -> str:
+        """The id the participant gets in sessions."""
+        return self.id or slugify(self.name)
+
+    def keys(self) -> set[str]:
+        """Normalised names this participant answers to (name, aliases, id)."""
+        keys = {normalize_name(self.name), *(normalize_name(a) for a in self.aliases)}
+        if self.id:
+            keys.add(normalize_name(self.id))
+        return keys
+
+
+class ManifestEntry(BaseModel):
+    """One session of the manifest."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    id: Optional[str] = Field(None, description="Session id (default: from the file name).")
+    pair_id: Optional[str] = Field(None, alias="pair", description="Mentoring pair id; sessions of a pair are compared over time.")
+    date: Optional[_dt.date] = Field(None, description="Session date, YYYY-MM-DD.")
+    file: Optional[str] = Field(None, description="Recording or transcript, relative to the manifest's folder.")
+    transcript: Optional[str] = Field(None, description="Transcript of the recording, if analysed from text.")
+    language: Optional[str] = Field(None, description="Language code (en, ru); default: detected.")
+    participants: tuple[ManifestParticipant, ...] = ()
+    topics_planned: tuple[str, ...] = Field((), description="Topic areas the pair planned to discuss.")
+    notes: Optional[str] = Field(None, description="Free text for the evaluator.")
+
+    @field_validator("id", "pair_id", "file", "transcript", "notes", mode="before")
+    @classmethod
+    def _opt_str(cls, v: Any) -> Any:
+        return _str_or_none(v)
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _lang(cls, v: Any) -> Any:
+        v = _str_or_none(v)
+        return v.lower() if isinstance(v, str) else v
+
+    @field_validator("topics_planned", mode="before")
+    @classmethod
+    def _topics(cls, v: Any) -> Any:
+        if v is None:
+            return ()
+        if isinstance(v, str):
+            v = v.replace(",", ";").split(";")
+        if isinstance(v, (list, tuple)):
+            return tuple(str(t).strip() for t in v if str(t).strip())
+        return v
+
+    @model_validator(mode="after")
+    def _unique_people(self) -> ManifestEntry:
+        ids: dict[str, str] = {}
+        keys: dict[str, str] = {}
+        for p in self.participants:
+            if p.participant_id in ids:
+                raise ValueError(f"participants {ids[p.participant_id]!r} and {p.name!r} have the same id "
+                                 f"{p.participant_id!r}; give one an explicit 'id'")
+            ids[p.participant_id] = p.name
+            for k in p.keys():
+                if k in keys and keys[k] != p.name:
+                    raise ValueError(f"{k!r} names both {keys[k]!r} and {p.name!r} (names and aliases must be unique)")
+                keys[k] = p.name
+        return self
+
+    def participant_for(self, label: str, *, partial: bool = False) -> Optional[ManifestParticipant]:
+        """The participant a speaker label (or participant id) refers to, if any.
+
+        With ``partial``, a label whose words are part of exactly one participant's
+        name (``"maya"`` for ``Maya Chen``) also matches; an ambiguous one does not.
+        """
+        key = normalize_name(label)
+        for p in self.participants:
+            if key in p.keys():
+                return p
+        if partial and key:
+            words = set(key.replace("-", " ").replace("_", " ").split())
+            found = [p for p in self.participants
+                     if words and words <= set(normalize_name(p.name).replace("-", " ").split())]
+            if len(found) == 1:
+                return found[0]
+        return None
+
+
+class Manifest:
+    """A loaded manifest: its entries and the folder their paths are relative to."""
+
+    def __init__(self, entries: Sequence[ManifestEntry], *, root: Union[str, Path] = ".",
+                 path: Optional[Union[str, Path]] = None) -> None:
+        self.entries = tuple(entries)
+        self.root = Path(root)
+        self.path = Path(path) if path is not None else None
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self):  # noqa: ANN204
+        return iter(self.entries)
+
+    def __repr__(self) -> str:
+        return f"Manifest({self.path or self.root}, {len(self.entries)} sessions)"
+
+    def _files(self, e: ManifestEntry) -> list[str]:
+        return [f for f in (e.file, e.transcript) if f]
+
+    def entry_for(self, key: Union[str, Path, Session]) -> Optional[ManifestEntry]:
+        """The entry for a file or session id, or ``None``.
+
+        Tried in order: session id; the path (resolved against the manifest's folder
+        for the manifest's relative paths); the file name; the file name up to its
+        first dot (so ``s01.transcript.vtt`` finds the entry of ``s01.m4a``) or the
+        session id equal to it. An ambiguous name gives ``None`` with a warning.
+        """
+        if isinstance(key, Session):
+            found = self.entry_for(key.id)
+            return found if found is not None or key.source is None else self.entry_for(Path(key.source))
+        text = str(key)
+        for e in self.entries:
+            if e.id is not None and e.id == text:
+                return e
+        p = Path(key)
+        try:
+            target = p.resolve()
+        except OSError:
+            target = p
+        for e in self.entries:
+            for f in self._files(e):
+                fp = Path(f)
+                try:
+                    if (fp if fp.is_absolute() else self.root / fp).resolve() == target:
+                        return e
+                except OSError:
+                    continue
+        for matcher in (lambda e: any(Path(f).name == p.name for f in self._files(e)),
+                        lambda e: any(Path(f).name.split(".")[0] == p.name.split(".")[0] for f in self._files(e))
+                        or e.id in (p.stem, p.name.split(".")[0])):
+            found = [e for e in self.entries if matcher(e)]
+            if len(found) == 1:
+                return found[0]
+            if len(found) > 1:
+                log.warning("%s matches %d manifest sessions (%s); give the path relative to the manifest",
+                            p, len(found), ", ".join(str(e.id or e.file) for e in found))
+                return None
+        return None
+
+
+def participants_from_options(specs: Iterable[str]) -> tuple[ManifestParticipant, ...]:
+    """Participants from CLI options: ``"Anna Smirnova=junior"``, ``"Anna Smirnova|Anna S=junior"``, ``"Eve"``.
+
+    The part before ``=`` is the name, optionally followed by ``|``-separated aliases;
+    the role defaults to ``other``.
+
+    Raises:
+        ManifestError: an empty name or unknown role, naming the option.
+    """
+    out = []
+    for spec in specs:
+        names, sep, role = str(spec).rpartition("=") if "=" in str(spec) else (str(spec), "", "")
+        parts = [" ".join(x.split()) for x in names.split("|")]
+        if not parts[0]:
+            raise ManifestError(f"participant option {spec!r} has no name; expected NAME=ROLE, e.g. 'Anna=junior'")
+        try:
+            out.append(ManifestParticipant(name=parts[0], role=Role.parse(role if sep else None),
+                                           aliases=tuple(a for a in parts[1:] if a)))
+        except ValueError as e:
+            raise ManifestError(f"participant option {spec!r}: {_first_message(e)}") from e
+    try:
+        ManifestEntry(participants=tuple(out))
+    except ValidationError as e:
+        raise ManifestError(f"participant options: {_first_message(e)}") from e
+    return tuple(out)
+
+
+def entry_from_options(specs: Iterable[str], *, language: Optional[str] = None,
+                       session_id: Optional[str] = None, pair_id: Optional[str] = None) -> ManifestEntry:
+    """A manifest entry from ``-p NAME=ROLE`` options (and ``--language``)."""
+    return ManifestEntry(id=session_id, pair_id=pair_id, language=language,
+                         participants=participants_from_options(specs))
+
+
+def _first_message(e: Exception) -> str:
+    if isinstance(e, ValidationError):
+        err = e.errors()[0]
+        return str(err.get("msg", e)).removeprefix("Value error, ")
+    return str(e)
+
+
+def format_validation_error(e: ValidationError, *, where: str) -> str:
+    """Readable lines ``where.participants[0].role: message`` from a pydantic error."""
+    lines = []
+    for err in e.errors():
+        loc = where
+        for part in err["loc"]:
+            loc += f"[{part}]" if isinstance(part, int) else f".{part}"
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            valid = ", ".join(sorted({"pair" if n == "pair_id" else n for n in ManifestEntry.model_fields}
+                                     if len(err["loc"]) == 1 else ManifestParticipant.model_fields))
+            msg = f"unknown key (valid: {valid})"
+        lines.append(f"{loc}: {msg}")
+    return "; ".join(lines)
+
+
+# -- applying an entry to a session ---------------------------------------------------------
+
+def apply_manifest(session: Session, entry: Any) -> Session:
+    """Give a session its manifest id, pair, date, language and named participants with roles.
+
+    Speaker labels (participant names, or ids) are matched to the entry's participants
+    by name, alias or id, case- and whitespace-insensitively. Several labels may map to
+    one person (they are merged). Participants of the entry who never speak are kept
+    (with zero speech: that a junior never spoke is a finding). Labels that match nobody
+    keep their participant (role ``other``) and are listed in
+    ``quality.unmapped_speaker_labels``.
+    """
+    people: Sequence[Any] = tuple(getattr(entry, "participants", None) or ())
+    if people and not all(isinstance(p, ManifestParticipant) for p in people):
+        people = tuple(p if isinstance(p, ManifestParticipant) else ManifestParticipant(
+            name=p.name, role=getattr(p, "role", None), id=getattr(p, "id", None),
+            aliases=getattr(p, "aliases", None) or ()) for p in people)
+    mentry = entry if isinstance(entry, ManifestEntry) else ManifestEntry(participants=tuple(people))
+
+    new_parts: list[Participant] = [Participant(p.participant_id, p.name, p.role) for p in people]
+    used = {p.id for p in new_parts}
+    remap: dict[str, str] = {}
+    matched = False
+    unmapped: list[str] = []
+    partial: list[str] = []
+    spoke = {u.speaker for u in session.utterances}
+    for sp in session.participants:
+        match = (mentry.participant_for(sp.name) or mentry.participant_for(sp.id)) if people else None
+        if match is None and people and sp.id != "unknown":
+            match = mentry.participant_for(sp.name, partial=True)
+            if match is not None:
+                partial.append(f"speaker label {sp.name!r} taken as {match.name!r} (part of the name)")
+        if match is not None:
+            remap[sp.id] = match.participant_id
+            matched = True
+            k = next(i for i, q in enumerate(people) if q is match)
+            if normalize_name(sp.name) == normalize_name(match.name):
+                new_parts[k] = replace(new_parts[k], name=_display_name(match.name, sp.name))
+            continue
+        pid, n = sp.id, 2
+        while pid in used:
+            pid, n = f"{sp.id}-{n}", n + 1
+        used.add(pid)
+        remap[sp.id] = pid
+        new_parts.append(Participant(pid, sp.name, sp.role))
+        if people and sp.id in spoke and sp.id != "unknown":
+            unmapped.append(sp.name)
+    utterances = tuple(u if remap.get(u.speaker, u.speaker) == u.speaker else
+                       replace(u, speaker=remap[u.speaker]) for u in session.utterances)
+
+    quality = session.quality or DataQuality(timing_available=session.timed)
+    notes = list(quality.notes)
+    notes += [n for n in partial if n not in notes]
+    if people:
+        spoke_new = {remap.get(s, s) for s in spoke}
+        for p in people:
+            if p.participant_id not in spoke_new:
+                note = f"manifest participant {p.name!r} has no speech in the transcript"
+                if note not in notes:
+                    notes.append(note)
+                log.info("%s: %s", session.id, note)
+        if unmapped:
+            names = [p.name for p in people]
+            hints = []
+            for label in unmapped:
+                close = difflib.get_close_matches(label, names, n=1, cutoff=0.5)
+                hints.append(f"{label!r}" + (f" (did you mean {close[0]!r}? add it to 'aliases')" if close else ""))
+            log.warning("%s: speaker labels match no manifest participant: %s; valid names: %s",
+                        session.id, ", ".join(hints), ", ".join(names))
+        quality = replace(
+            quality, unmapped_speaker_labels=tuple(unmapped), notes=tuple(notes),
+            speaker_mapping_method=quality.speaker_mapping_method or ("names" if matched else None),
+        )
+    extra = dict(session.extra)
+    if getattr(entry, "topics_planned", None):
+        extra["topics_planned"] = list(entry.topics_planned)
+    if getattr(entry, "notes", None):
+        extra["manifest_notes"] = entry.notes
+    return session.evolve(
+        id=getattr(entry, "id", None) or session.id,
+        pair_id=getattr(entry, "pair_id", None) or session.pair_id,
+        date=getattr(entry, "date", None) or session.date,
+        language=getattr(entry, "language", None) or session.language,
+        participants=tuple(new_parts) if people else tuple(
+            Participant(remap[p.id], p.name, p.role) for p in session.participants),
+        utterances=utterances,
+        quality=quality,
+        extra=extra,
+    )
+
+
+def _display_name(given: str, label: str) -> str:
+    """The better-cased of two spellings of one name (``-p "anna smirnova=junior"`` vs ``Anna Smirnova``).
+
+    A spelling in mixed case wins over an all-lower or all-upper one; between two
+    mixed-case spellings the manifest's wins.
+    """
+    def mixed(s: str) -> bool:
+        return s != s.lower() and s != s.upper()
+
+    return label if mixed(label) and not mixed(given) else given
+
+
+# -- loading ----------------------------------------------------------------------------------
+
+def load_manifest(path: Union[str, Path]) -> Manifest:
+    """Load and validate a manifest (YAML, or CSV/TSV by extension or content).
+
+    Raises:
+        ManifestError: unreadable file, unknown keys or columns, bad roles or dates,
+            duplicate session ids or participant names; the message names the place.
+    """
+    from sessionscope.io.manifest_csv import load_manifest_data
+
+    p = Path(path)
+    raw_sessions = load_manifest_data(p)
+    entries: list[ManifestEntry] = []
+    for i, raw in enumerate(raw_sessions):
+        where = f"sessions[{i}]" + (f" (id {raw.get('id')!r})" if isinstance(raw, dict) and raw.get("id") else "")
+        if not isinstance(raw, dict):
+            raise ManifestError(f"{where}: a session must be a mapping of keys, not {type(raw).__name__}", path=p)
+        try:
+            entry = ManifestEntry.model_validate(raw)
+        except ValidationError as e:
+            raise ManifestError(format_validation_error(e, where=where), path=p) from e
+        if entry.id is None and entry.file is None and entry.transcript is None:
+            raise ManifestError(f"{where}: give at least 'id' or 'file'", path=p)
+        people = tuple(q.model_copy(update={"voice_sample": str(_resolve(p.parent, q.voice_sample))})
+                       if q.voice_sample else q for q in entry.participants)
+        entries.append(entry.model_copy(update={"participants": people}))
+    seen: dict[str, int] = {}
+    for i, e in enumerate(entries):
+        if e.id is not None:
+            if e.id in seen:
+                raise ManifestError(f"sessions[{i}]: session id {e.id!r} is already used by sessions[{seen[e.id]}]",
+                                    path=p)
+            seen[e.id] = i
+    log.info("%s: %d sessions", p, len(entries))
+    return Manifest(entries, root=p.parent, path=p)
+
+
+def _resolve(root: Path, value: str) -> Path:
+    q = Path(value).expanduser()
+    return q if q.is_absolute() else root / q

@@ -1,0 +1,90 @@
+"""Plain-text transcripts: ``Name: text`` lines, timestamps optional.
+
+Accepted line shapes (times as ``h:mm:ss``, ``mm:ss`` or with milliseconds)::
+
+    Anna: What tools do you use?               no time
+    [00:01:02] Anna: What tools do you use?    start time (also "(00:01:02)" or "00:01:02")
+    [00:01:02 - 00:01:09] Anna: What ...       start and end time
+    Anna [00:01:02]: What tools do you use?    start time after the name
+    00:05:16<TAB>Anna:<TAB>message             Zoom chat export
+
+and the "speaker header" layout of Otter / Teams exports (a ``Name  0:03`` line, then
+the text lines). A line without a name continues the previous utterance. With start
+times only, utterance ends are unknown (``None``): talk time is reported as
+unavailable rather than guessed from the next start.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Optional
+
+from sessionscope.io._common import Record, Recording, clean_label, parse_timestamp
+from sessionscope.io.cues import looks_like_name, split_name_prefix
+
+_T = r"\d{1,3}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
+_LEAD_TIME = re.compile(rf"^\s*[\[(]?(?P<start>{_T})(?:\s*(?:-|–|-->)\s*(?P<end>{_T}))?[\])]?\s+(?P<rest>.*)$")
+_NAME_TIME = re.compile(rf"^\s*(?P<name>[^\[\]():\n]{{1,60}}?)\s*[\[(](?P<start>{_T})(?:\s*(?:-|–)\s*(?P<end>{_T}))?[\])]\s*:\s*(?P<text>.*)$")
+_HEADER = re.compile(rf"^\s*(?P<name>[^\d\s:][^:\n]{{0,59}}?)\s{{2,}}(?P<start>{_T})\s*$|^\s*(?P<name2>[^\d\s:][^:\n]{{0,59}}?)\s*\|\s*(?P<start2>{_T})\s*$")
+
+
+def _parse_line(line: str, *, path: str | Path, lineno: int) -> tuple[Optional[str], str, Optional[float], Optional[float], bool]:
+    """(name, text, start, end, is_header) of one line."""
+    start = end = None
+    m = _NAME_TIME.match(line)
+    if m:
+        if looks_like_name(m.group("name")):
+            start = parse_timestamp(m.group("start"), path=path, line=lineno)
+            end = parse_timestamp(m.group("end"), path=path, line=lineno) if m.group("end") else None
+            return m.group("name"), m.group("text").strip(), start, end, False
+    h = _HEADER.match(line)
+    if h:
+        name = h.group("name") or h.group("name2")
+        if looks_like_name(name):
+            return name, "", parse_timestamp(h.group("start") or h.group("start2"), path=path, line=lineno), None, True
+    m = _LEAD_TIME.match(line)
+    rest = line
+    if m:
+        start = parse_timestamp(m.group("start"), path=path, line=lineno)
+        end = parse_timestamp(m.group("end"), path=path, line=lineno) if m.group("end") else None
+        rest = m.group("rest")
+    name, text = split_name_prefix(rest.replace("\t", " "))
+    return name, text.strip(), start, end, False
+
+
+def parse_plain(text: str, *, path: str | Path) -> Recording:
+    """Parse a plain-text transcript into records (see the module docstring)."""
+    lines = [(i, ln) for i, ln in enumerate(text.split("\n"), 1) if ln.strip()]
+    parsed = [_parse_line(ln, path=path, lineno=i) for i, ln in lines]
+    named = sum(1 for p in parsed if p[0])
+    first_named = bool(parsed) and parsed[0][0] is not None
+    use_names = named >= 0.5 * len(parsed) or (first_named and named >= 2)
+    records: list[Record] = []
+    cur: Optional[dict] = None
+
+    def flush() -> None:
+        if cur is not None and (cur["text"] or cur["header"]):
+            body = " ".join(" ".join(cur["text"]).split())
+            if body:
+                records.append(Record(label=cur["label"], text=body, start=cur["start"], end=cur["end"]))
+
+    for name, body, start, end, header in parsed:
+        if not use_names and name is not None:
+            body = f"{name}: {body}"
+            name = None
+        if header and use_names:
+            flush()
+            cur = {"label": clean_label(name), "text": [], "start": start, "end": end, "header": True}
+            continue
+        if name is not None or start is not None or cur is None or not use_names:
+            flush()
+            label = clean_label(name) if name is not None else (cur["label"] if cur is not None and use_names else None)
+            cur = {"label": label, "text": [body], "start": start, "end": end, "header": False}
+        else:
+            cur["text"].append(body)
+    flush()
+    rec = Recording(id=Path(path).stem, records=records)
+    if records and any(r.start is not None for r in records) and all(r.end is None for r in records):
+        rec.notes.append("start times only: utterance ends and talk time are unknown")
+    return rec

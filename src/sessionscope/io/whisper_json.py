@@ -1,0 +1,131 @@
+"""Whisper-family JSON: WhisperX, faster-whisper / openai-whisper segment dumps, and session.json.
+
+Accepted shapes:
+
+* ``{"segments": [...], "language": "en"}`` (WhisperX, openai-whisper ``--output_format json``);
+* ``[{"start": .., "end": .., "text": ..}, ...]`` (a list of faster-whisper ``Segment``
+  objects dumped with ``dataclasses.asdict`` / ``_asdict``);
+* ``{"segments": [...], "info": {"language": .., "duration": ..}}`` (segments plus
+  faster-whisper's ``TranscriptionInfo``);
+* sessionscope's own ``session.json`` (it has ``schema_version``).
+
+Segments carry ``start``, ``end``, ``text`` and optionally ``speaker`` (WhisperX after
+``assign_word_speakers``) and ``words`` (``word``/``text``, ``start``, ``end``,
+``probability``/``score``, optionally ``speaker``). When words carry speakers but the
+segment does not, the segment is split where the word speaker changes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Optional
+
+from sessionscope.errors import InputError
+from sessionscope.io._common import Record, Recording, clean_label, parse_seconds
+from sessionscope.model import Word
+
+
+def load_json(text: str, *, path: str | Path) -> Any:
+    """Parse JSON text, turning syntax errors into :class:`InputError` with the position."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InputError(f"invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}", path=path) from e
+    except RecursionError as e:
+        raise InputError("JSON nested too deeply", path=path) from e
+
+
+def is_session_json(data: Any) -> bool:
+    """Whether parsed JSON is a sessionscope ``session.json``."""
+    return isinstance(data, dict) and "schema_version" in data and "utterances" in data
+
+
+def _segments(data: Any, *, path: str | Path) -> tuple[list[Any], dict[str, Any]]:
+    if isinstance(data, list):
+        return data, {}
+    if isinstance(data, dict) and isinstance(data.get("segments"), list):
+        info = data.get("info") if isinstance(data.get("info"), dict) else {}
+        return data["segments"], {**info, **{k: v for k, v in data.items() if k in ("language", "duration")}}
+    raise InputError(
+        "not a Whisper transcript: expected a JSON list of segments or an object with a 'segments' list "
+        "(WhisperX / faster-whisper / openai-whisper), or a sessionscope session.json", path=path)
+
+
+def _word(raw: Any, *, where: str, path: str | Path) -> tuple[Optional[str], Word]:
+    if not isinstance(raw, dict):
+        raise InputError(f"{where}: a word must be an object, not {type(raw).__name__}", path=path)
+    text = raw.get("word", raw.get("text"))
+    if not isinstance(text, str):
+        raise InputError(f"{where}: a word needs a 'word' (or 'text') string", path=path)
+    conf = raw.get("probability", raw.get("score"))
+    conf_v = parse_seconds(conf, what=f"{where}: probability", path=path) if conf is not None else None
+    speaker = raw.get("speaker")
+    return (clean_label(str(speaker)) if speaker is not None else None,
+            Word(text=text.strip(), start=parse_seconds(raw.get("start"), what=f"{where}: start", path=path),
+                 end=parse_seconds(raw.get("end"), what=f"{where}: end", path=path),
+                 confidence=round(min(conf_v, 1.0), 4) if conf_v is not None else None))
+
+
+def _join(words: list[Word]) -> str:
+    return " ".join(w.text for w in words if w.text)
+
+
+def _records_of(seg: Any, *, index: int, path: str | Path) -> list[Record]:
+    where = f"segment {index}"
+    if not isinstance(seg, dict):
+        raise InputError(f"{where}: a segment must be an object, not {type(seg).__name__}", path=path)
+    text = seg.get("text")
+    if text is not None and not isinstance(text, str):
+        raise InputError(f"{where}: 'text' must be a string", path=path)
+    start = parse_seconds(seg.get("start"), what=f"{where}: start", path=path)
+    end = parse_seconds(seg.get("end"), what=f"{where}: end", path=path)
+    if start is not None and end is not None and end < start:
+        raise InputError(f"{where}: ends ({end}) before it starts ({start})", path=path)
+    raw_words = seg.get("words") or []
+    if not isinstance(raw_words, list):
+        raise InputError(f"{where}: 'words' must be a list", path=path)
+    pairs = [_word(w, where=f"{where}, word {k}", path=path) for k, w in enumerate(raw_words)]
+    words = [w for _, w in pairs if w.text]
+    label = clean_label(str(seg["speaker"])) if seg.get("speaker") is not None else None
+    confs = [w.confidence for w in words if w.confidence is not None]
+    conf = round(sum(confs) / len(confs), 4) if confs else None
+    timed_words = bool(words) and all(w.start is not None for w in words)
+    if label is None and any(s is not None for s, _ in pairs):
+        # WhisperX: speakers only on words -> split the segment at speaker changes
+        runs: list[tuple[Optional[str], list[Word]]] = []
+        for s, w in pairs:
+            if not w.text:
+                continue
+            if runs and runs[-1][0] == s:
+                runs[-1][1].append(w)
+            else:
+                runs.append((s, [w]))
+        out = []
+        for s, ws in runs:
+            times = [x for w in ws for x in (w.start, w.end) if x is not None]
+            rc = [w.confidence for w in ws if w.confidence is not None]
+            out.append(Record(label=s, text=_join(ws), start=min(times) if times else start,
+                              end=max(times) if times else end, words=tuple(ws),
+                              confidence=round(sum(rc) / len(rc), 4) if rc else None))
+        return out
+    body = " ".join((text if text is not None else _join(words)).split())
+    if not body:
+        return []
+    return [Record(label=label, text=body, start=start, end=end, words=tuple(words) if timed_words else (),
+                   confidence=conf)]
+
+
+def parse_whisper_json(data: Any, *, path: str | Path) -> Recording:
+    """Records of a WhisperX / faster-whisper / openai-whisper JSON document (already parsed)."""
+    segments, info = _segments(data, path=path)
+    records: list[Record] = []
+    for i, seg in enumerate(segments):
+        records.extend(_records_of(seg, index=i, path=path))
+    language = info.get("language")
+    rec = Recording(id=Path(path).stem, records=records,
+                    language=language if isinstance(language, str) and language else None,
+                    duration_s=parse_seconds(info.get("duration"), what="duration", path=path))
+    if records and all(r.label is None for r in records):
+        rec.notes.append("Whisper output without diarization: no speakers (combine with an RTTM via text_path)")
+    return rec
