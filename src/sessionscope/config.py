@@ -122,15 +122,25 @@ class TopicsConfig(_Section):
 
 
 class ExtractionConfig(_Section):
-    """Recommendations, action items, questions and problems."""
+    """Recommendations, action items, questions and problems (method: docs/extraction.md)."""
 
     min_confidence: float = Field(0.5, ge=0, le=1, description="items below this confidence are dropped")
+    classifier: Optional[str] = Field(None, description="embedding classifier (.npz from benchmarks/train_extraction.py); 'bundled' = the shipped one; none = rules only")
+    classifier_weight: float = Field(0.3, ge=0, le=1, description="weight of the classifier's probability when a rule fired (confidence = (1-w)·rule + w·classifier)")
+    classifier_only_threshold: float = Field(0.85, ge=0, le=1, description="probability the classifier needs to add an item no rule found (1 = never)")
+    classifier_min_words: int = Field(4, ge=1, description="sentences shorter than this are not sent to the classifier")
+    problem_window_utterances: int = Field(10, ge=1, description="a recommendation or action item this many utterances after a problem counts as its solution")
+    meeting_interval_days: int = Field(7, ge=1, description="days until 'the next meeting' when resolving due dates (the guide: weekly)")
+    max_task_words: int = Field(14, ge=3, description="action-item task phrases are cut to this many words")
+    summary_points_per_area: int = Field(3, ge=1, description="key points per topic area in the extractive summary")
 
 
 class FlagsConfig(_Section):
     """Thresholds of the programme flags."""
 
     one_sided_share: float = Field(0.8, ge=0, le=1, description="one person gives at least this share of recommendations")
+    one_sided_min_recommendations: int = Field(3, ge=1, description="judge one-sidedness only with at least this many recommendations")
+    min_action_items: int = Field(1, ge=0, description="'no action items' when fewer than this were found")
     min_session_minutes: float = Field(60.0, ge=0, description="the guide asks for sessions of at least one hour")
     junior_min_talk_share: float = Field(0.2, ge=0, le=1, description="'junior rarely speaks' below this talk share")
     senior_interruptions_per_10min: float = Field(2.0, ge=0, description="'senior often interrupts' at or above this rate")

@@ -31,6 +31,8 @@ Hook = Callable[..., None]
 STAGES: dict[str, str] = {
     "dynamics": "sessionscope.analysis.dynamics:DynamicsStage",
     "topics": "sessionscope.analysis.topics.stage:TopicsStage",
+    "extraction": "sessionscope.analysis.extract.stage:ExtractionStage",
+    "flow": "sessionscope.analysis.flow:KnowledgeFlowStage",
 }
 
 

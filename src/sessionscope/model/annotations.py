@@ -115,6 +115,7 @@ class ActionItem:
     char_start: Optional[int] = None
     char_end: Optional[int] = None
     method: str = "rule"
+    owners: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +157,8 @@ class KnowledgeFlow:
     mutuality_index: Optional[float] = None
     per_area_mutuality: dict[str, Optional[float]] = field(default_factory=dict)
     definition: str = ""
+    recommendation_matrix: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+    explanation_matrix: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,205 @@
+"""Action-item / commitment rules (English and Russian) on parsed sentences.
+
+A commitment is a first-person future or intention with a task verb ("I'll send you
+the deck", "I'm going to try it", «пришлю до пятницы», «я попробую»); a joint one uses
+"we" / "let's" / «давайте», «сделаем»; an assignment gives the task to the other person
+("you'll send me the draft by Friday", "your homework is…", «с тебя план к пятнице»),
+or asks for it with a deadline ("can you send it by Monday?"). The owner is the
+speaker, the addressee or both. Past and conditional forms ("I sent", «я бы сделал»),
+hedges on speech acts ("I'll be honest", "I'll tell you a story", «скажу честно») and
+conditions ("if I…", «если я…») are vetoed. A due expression raises confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from sessionscope.analysis.extract.dates import find_due
+from sessionscope.analysis.extract.rules import RuleHit, norm, question, search, veto
+from sessionscope.language.nlp import Sentence
+
+KIND = "action"
+
+# -- English -------------------------------------------------------------------------
+_EN_NON_TASK = {
+    "be", "say", "tell", "talk", "think", "guess", "admit", "bet", "love", "like", "hate", "hope", "remember", "mean",
+    "need", "want", "have", "see", "start", "give", "go", "wait", "get", "keep", "put", "agree", "repeat", "stop",
+    "skip", "let", "explain", "summarize", "summarise", "show", "ask", "answer", "confess", "feel", "know", "understand",
+    "share", "come", "leave", "miss", "take", "do", "look", "move", "jump", "pass", "forget", "never", "die", "lose",
+    "sound", "probably", "definitely", "just", "also", "try", "make",
+}
+# verbs that are tasks only with an object or a deadline ("I'll do it by Friday", "I'll try the app")
+_EN_WEAK_TASK = {"do", "try", "make", "take", "have", "give", "look", "share", "show", "ask", "get", "start", "put", "keep", "go", "see"}
+_EN_COMMIT = re.compile(
+    r"\b(i|we)( will|'ll| shall|'m going to| am going to|'re going to| are going to|'m gonna|'re gonna| promise to|'m planning to| plan to| intend to| commit to| can| could| need to| have to| must| want to| will try to|'ll try to| will make sure to|'ll make sure to| definitely will| will definitely|'ll definitely)( definitely| also| then| just| probably| try to| first)? (\w+)",
+    re.IGNORECASE,
+)
+_EN_LET = re.compile(r"\blet('s| us| me)( just| also| then| quickly| first)? (\w+)", re.IGNORECASE)
+_EN_YOU = re.compile(r"\byou( will|'ll|'re going to| are going to| need to| have to| can| could| must| should)( also| then| just| please)? (\w+)", re.IGNORECASE)
+_EN_REQUEST = re.compile(r"\b(can|could|would|will) you( please)? (\w+)", re.IGNORECASE)
+_EN_TASK_NOUN = re.compile(
+    r"\b(my|your|our) (homework|task|assignment|action item|to-do|todo|next step|job for (this|next) week)s?\b.*\b(is|are|will be|:)\b|\baction items?\b|\b(i'm|i am) on it\b|\bleave it (to|with) me\b|\bthat's on me\b",
+    re.IGNORECASE,
+)
+_EN_DISCOURSE_LET = {"see", "say", "talk", "think", "start", "move", "go", "get", "look", "be", "wrap", "recap", "summarize",
+                     "pause", "stop", "take", "jump", "discuss", "focus", "begin", "continue", "keep", "hear", "imagine",
+                     "check"}
+
+
+def _is_pasty(t: str) -> bool:
+    return bool(search(r"\b(yesterday|last (week|month|time|year)|already|used to|ago)\b", t))
+
+
+def _english(sent: Sentence) -> Optional[RuleHit]:
+    t = norm(sent.text)
+    due = find_due(sent.text)
+    if search(r"^(and |but |so )?(if|when|unless|whether|once)\b|\bi('d| would)( not)? (have|do)\b", t):
+        return veto(KIND, "conditional")
+    if search(r"\bi'll (be honest|tell you (what|a story|something)|give you an example|admit)|\bi (will|'ll) never\b|\bi can't\b|\bi cannot\b", t):
+        return veto(KIND, "speech_act")
+    bonus = 0.1 if due is not None else 0.0
+    m = _EN_TASK_NOUN.search(t)
+    if m:
+        owner = "addressee" if m.group(1) == "your" else "both" if m.group(1) == "our" else "speaker"
+        return RuleHit(KIND, 0.85, "task_noun", owner=owner, task_start=_orig_offset(sent, m.end()))
+    is_q = question(sent)
+    if is_q:
+        m = _EN_REQUEST.search(t)
+        if m and due is not None and m.group(3) not in _EN_NON_TASK - _EN_WEAK_TASK:
+            return RuleHit(KIND, 0.7, "request_with_due", owner="addressee", task_start=_orig_offset(sent, m.start(3)))
+        return veto(KIND, "question")
+    m = _EN_LET.search(t)
+    if m and m.group(3) not in _EN_DISCOURSE_LET | {"know"}:
+        owner = "speaker" if m.group(1) == " me" else "both"
+        if owner == "speaker" and m.group(3) in {"check", "think", "see", "know", "ask", "explain"} and due is None:
+            return None
+        return RuleHit(KIND, 0.75 + bonus, "let_us", owner=owner, task_start=_orig_offset(sent, m.start(3)))
+    if m and due is not None and m.group(3) in {"discuss", "check", "talk", "look"}:
+        return RuleHit(KIND, 0.7, "let_us_due", owner="both", task_start=_orig_offset(sent, m.start(3)))
+    m = _EN_COMMIT.search(t)
+    if m:
+        verb = m.group(4)
+        modal = m.group(2).strip()
+        if _is_pasty(t) and due is None:
+            return None
+        weak = modal in {"can", "could", "need to", "have to", "must", "want to"}
+        if verb in _EN_NON_TASK and not (verb in _EN_WEAK_TASK and (due is not None or not weak)):
+            return None
+        if weak and due is None:
+            return None
+        owner = "speaker" if m.group(1) == "i" else "both"
+        conf = (0.7 if weak else 0.85) + bonus
+        return RuleHit(KIND, min(conf, 0.95), "commitment", owner=owner, task_start=_orig_offset(sent, m.start(4)))
+    m = _EN_YOU.search(t)
+    if m and due is not None and m.group(3) not in _EN_NON_TASK - _EN_WEAK_TASK:
+        return RuleHit(KIND, 0.75, "assignment", owner="addressee", task_start=_orig_offset(sent, m.start(3)))
+    return None
+
+
+def _orig_offset(sent: Sentence, norm_offset: int) -> int:
+    """Map an offset in the normalised text back to the sentence (they differ only in spacing)."""
+    compact = 0
+    for i, ch in enumerate(sent.text):
+        if compact >= norm_offset:
+            return i
+        if not (ch.isspace() and i > 0 and sent.text[i - 1].isspace()):
+            compact += 1
+    return len(sent.text)
+
+
+# -- Russian -------------------------------------------------------------------------
+_RU_NON_TASK = {
+    "сказать", "говорить", "рассказать", "объяснить", "признаться", "начать", "напомнить", "повторить", "быть",
+    "представить", "думать", "подумать", "понять", "посмотреть", "видеть", "увидеть", "знать", "мочь", "хотеть",
+    "перейти", "вернуться", "продолжить", "закончить", "согласиться", "поговорить", "жить", "стать", "уметь",
+}
+
+
+def _ru_verbs(sent: Sentence) -> list[int]:
+    return [i for i, t in enumerate(sent.tokens) if t.pos in ("VERB", "AUX")]
+
+
+def _russian(sent: Sentence) -> Optional[RuleHit]:
+    t = norm(sent.text)
+    toks = sent.tokens
+    due = find_due(sent.text)
+    bonus = 0.1 if due is not None else 0.0
+    if search(r"^(а |но |и )?(если|когда|пока|хотя)\b", t) or any(tk.lower == "бы" for tk in toks):
+        return veto(KIND, "conditional")
+    if search(r"\b(скажу|признаюсь|расскажу вам историю|скажу честно|не буду|не стану)\b", t):
+        return veto(KIND, "speech_act")
+    m = search(r"\b(моя|твоя|ваша|наша) (задача|домашка|домашнее задание|зона ответственности)\b|\bдомашнее задание\b|\bс (меня|тебя|вас)\b|\bберу на себя\b|\bя займусь\b|\bза мной\b|\bза (тобой|вами)\b", t)
+    if m:
+        key = m.group(0)
+        owner = "addressee" if re.search(r"тво|ваш|тебя|вас|тобой|вами|домашнее", key) else "both" if "наша" in key else "speaker"
+        return RuleHit(KIND, 0.85, "task_noun", owner=owner, task_start=_orig_offset(sent, m.end()))
+    is_q = question(sent)
+    if is_q:
+        m = search(r"\b(можешь|можете|сможешь|сможете|не могли бы вы|не мог бы ты)\s+(\w+)", t)
+        if m and due is not None:
+            return RuleHit(KIND, 0.7, "request_with_due", owner="addressee", task_start=_orig_offset(sent, m.start(2)))
+        return veto(KIND, "question")
+    past = any(tk.feats.get("Tense") == "Past" for tk in toks if tk.pos in ("VERB", "AUX"))
+    for i in _ru_verbs(sent):
+        tok = toks[i]
+        f = tok.feats
+        if tok.lemma in _RU_NON_TASK or (i > 0 and toks[i - 1].lower == "не"):
+            continue
+        if f.get("Mood") == "Imp" and tok.lower in {"давай", "давайте"}:
+            nxt = next((toks[j] for j in range(i + 1, len(toks)) if toks[j].pos in ("VERB", "AUX")), None)
+            if nxt is not None and (nxt.lemma not in _RU_NON_TASK or due is not None):
+                return RuleHit(KIND, 0.75 + bonus, "lets", owner="both", task_start=toks[i + 1].idx if i + 1 < len(toks) else None)
+            return None
+        if f.get("Tense") == "Fut" and f.get("VerbForm") == "Fin":
+            person, number = f.get("Person"), f.get("Number")
+            if person == "1":
+                owner = "speaker" if number == "Sing" else "both"
+                return RuleHit(KIND, 0.85 + bonus, "commitment", owner=owner, task_start=tok.idx)
+            if person == "2" and due is not None:
+                return RuleHit(KIND, 0.75, "assignment", owner="addressee", task_start=tok.idx)
+        if tok.lower in {"буду", "будем"} and not past:
+            inf = next((toks[j] for j in range(i + 1, min(len(toks), i + 4)) if toks[j].feats.get("VerbForm") == "Inf"), None)
+            if inf is not None and inf.lemma not in _RU_NON_TASK:
+                return RuleHit(KIND, 0.75 + bonus, "commitment", owner="speaker" if tok.lower == "буду" else "both", task_start=inf.idx)
+        if f.get("Mood") == "Imp" and due is not None:
+            return RuleHit(KIND, 0.75, "imperative_due", owner="addressee", task_start=tok.idx)
+        if tok.lemma in {"постараться", "обещать", "пообещать", "планировать", "собираться"} and f.get("Person") == "1" and not past:
+            inf = next((toks[j] for j in range(i + 1, min(len(toks), i + 4)) if toks[j].feats.get("VerbForm") == "Inf"), None)
+            if inf is not None:
+                return RuleHit(KIND, 0.8 + bonus, "commitment", owner="speaker" if f.get("Number") == "Sing" else "both", task_start=inf.idx)
+    m = search(r"\b(тебе|вам) (нужно|надо|необходимо) (\w+)", t)
+    if m and due is not None:
+        return RuleHit(KIND, 0.7, "assignment", owner="addressee", task_start=_orig_offset(sent, m.start(3)))
+    return None
+
+
+def action_rule(sent: Sentence) -> Optional[RuleHit]:
+    """The action-item rule's decision for one sentence (``None`` = no evidence)."""
+    return _russian(sent) if sent.language == "ru" else _english(sent)
+
+
+_TRIM = re.compile(r"^[\s,;:—-]+|[\s,;:.!?…—-]+$")
+_EN_TAIL = re.compile(r"\b(okay|ok|alright|then|please|too|as well|for sure|definitely|at|by|on|before|until|in|for)\s*[?.!]*$", re.IGNORECASE)
+_RU_TAIL = re.compile(r"(?<!\w)(ладно|хорошо|тогда|обязательно|окей|ок|до|к|на|в)\s*[?.!]*$", re.IGNORECASE)
+
+
+def task_phrase(sent: Sentence, hit: RuleHit, *, max_words: int = 14) -> str:
+    """The task as a short phrase: from the task verb to the end, without the due expression."""
+    text = sent.text
+    start = hit.task_start if hit.task_start is not None else 0
+    due = find_due(text)
+    phrase = text[start:]
+    if due is not None and due.char_start >= start:
+        phrase = text[start:due.char_start] + " " + text[due.char_end:]
+    phrase = " ".join(phrase.split())
+    for _ in range(2):
+        phrase = _TRIM.sub("", phrase)
+        phrase = (_RU_TAIL if sent.language == "ru" else _EN_TAIL).sub("", phrase)
+    words = phrase.split()
+    if len(words) > max_words:
+        phrase = " ".join(words[:max_words]) + "…"
+    return phrase or _TRIM.sub("", text)
+
+
+__all__ = ["action_rule", "task_phrase"]

@@ -1,0 +1,196 @@
+"""Due expressions ("by Thursday", "до пятницы", "next week", "к следующей встрече") → dates.
+
+Pure functions, no models. :func:`find_due` finds the due expression in a sentence and,
+when the session date is known, resolves it to a calendar date. The conventions (also in
+``docs/extraction.md``):
+
+* a bare weekday ("by Thursday", "в четверг") is its next occurrence *after* the session
+  date (a Thursday session's "by Thursday" is a week later);
+* "next <weekday>" / "в следующий четверг" is that weekday in the following calendar week;
+* "this week" / "на этой неделе" → Friday of the session's week; "next week" → Friday of
+  the following week; "end of the month" → its last day; "next month" → the last day of
+  the next month (deadlines are read as "at the latest");
+* "in N days/weeks", "через N дней/недель" → date + N days / 7N days;
+* "by the next meeting" / "к следующей встрече" → date + ``meeting_interval_days`` (the
+  guide asks for weekly meetings, so 7 by default);
+* explicit dates ("March 3", "3rd of March", "15 марта", "15.03") → that date, rolled into
+  the next year when it would fall before the session.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Optional
+
+WEEKDAYS_EN = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+# Russian weekday forms as patterns ("сред[аеуы]" so that "среди" is not Wednesday)
+WEEKDAYS_RU = [r"понедельник\w*", r"вторник\w*", r"сред[аеуы]\b", r"четверг\w*", r"пятниц\w*", r"суббот\w*",
+               r"воскресень\w*"]
+MONTHS_EN = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+             "november", "december"]
+MONTHS_RU = ["январ", "феврал", "март", "апрел", "ма[яйе]", "июн", "июл", "август", "сентябр", "октябр", "ноябр",
+             "декабр"]
+NUM_EN = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10,
+          "a couple of": 2, "couple of": 2, "a few": 3}
+NUM_RU = {"один": 1, "одну": 1, "одна": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6,
+          "семь": 7, "десять": 10, "пару": 2, "несколько": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A due expression found in a sentence and, if the session date is known, its date."""
+
+    text: str
+    char_start: int
+    char_end: int
+    date: Optional[_dt.date]
+
+
+def _next_weekday(base: _dt.date, weekday: int) -> _dt.date:
+    """The first ``weekday`` strictly after ``base``."""
+    delta = (weekday - base.weekday()) % 7
+    return base + _dt.timedelta(days=delta or 7)
+
+
+def _weekday_next_week(base: _dt.date, weekday: int) -> _dt.date:
+    monday_next = base - _dt.timedelta(days=base.weekday()) + _dt.timedelta(days=7)
+    return monday_next + _dt.timedelta(days=weekday)
+
+
+def _friday(base: _dt.date, weeks_ahead: int) -> _dt.date:
+    return base - _dt.timedelta(days=base.weekday()) + _dt.timedelta(days=4 + 7 * weeks_ahead)
+
+
+def _month_end(base: _dt.date, months_ahead: int) -> _dt.date:
+    y, m = base.year, base.month + months_ahead
+    while m > 12:
+        y, m = y + 1, m - 12
+    return _dt.date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _explicit(base: _dt.date, day: int, month: int) -> Optional[_dt.date]:
+    for year in (base.year, base.year + 1):
+        try:
+            d = _dt.date(year, month, day)
+        except ValueError:
+            return None
+        if d >= base:
+            return d
+    return None
+
+
+def _count(word: str, table: dict[str, int]) -> int:
+    w = word.strip().casefold()
+    return int(w) if w.isdigit() else table.get(w, 1)
+
+
+_WD_EN = "|".join(WEEKDAYS_EN)
+_MO_EN = "|".join(MONTHS_EN)
+_WD_RU = "|".join(WEEKDAYS_RU)
+_MO_RU = "|".join(MONTHS_RU)
+_NUM_EN = r"\d+|a couple of|couple of|a few|an?|one|two|three|four|five|six|seven|ten"
+_NUM_RU = r"\d+|одн[уа]|один|две|два|три|четыре|пять|шесть|семь|десять|пару|несколько"
+_I = re.IGNORECASE | re.UNICODE
+
+# (pattern, resolver(match, session_date, meeting_interval_days) -> date)
+Resolver = Callable[[re.Match[str], _dt.date, int], Optional[_dt.date]]
+_RULES: list[tuple[re.Pattern[str], Resolver]] = [
+    # -- English ----------------------------------------------------------------------
+    (re.compile(rf"\b(?:by|before|on|until|till|for)?\s*next\s+({_WD_EN})\b", _I),
+     lambda m, d, n: _weekday_next_week(d, WEEKDAYS_EN.index(m.group(1).lower()))),
+    (re.compile(rf"\b(?:by|before|on|until|till|this|for)?\s*(?:this\s+)?({_WD_EN})\b", _I),
+     lambda m, d, n: _next_weekday(d, WEEKDAYS_EN.index(m.group(1).lower()))),
+    (re.compile(r"\b(?:by|before|until|till|for|at|in)?\s*(?:our|the)\s+next\s+(?:meeting|session|call|catch-up|one-on-one|1:1)\b|\bnext\s+time\s+we\s+meet\b", _I),
+     lambda m, d, n: d + _dt.timedelta(days=n)),
+    (re.compile(r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?day\b|\b(?:by\s+)?tonight\b|\b(?:by\s+)?today\b", _I),
+     lambda m, d, n: d),
+    (re.compile(r"\b(?:by\s+)?(?:the\s+)?day\s+after\s+tomorrow\b", _I), lambda m, d, n: d + _dt.timedelta(days=2)),
+    (re.compile(r"\b(?:by\s+)?tomorrow\b", _I), lambda m, d, n: d + _dt.timedelta(days=1)),
+    (re.compile(r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week\b|\b(?:by\s+|later\s+)?this\s+week\b", _I),
+     lambda m, d, n: _friday(d, 0)),
+    (re.compile(r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+next\s+week\b|\b(?:by\s+|during\s+)?next\s+week\b", _I),
+     lambda m, d, n: _friday(d, 1)),
+    (re.compile(r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month\b|\b(?:by\s+|later\s+)?this\s+month\b", _I),
+     lambda m, d, n: _month_end(d, 0)),
+    (re.compile(r"\b(?:by\s+)?(?:the\s+)?(?:end\s+of\s+)?next\s+month\b", _I), lambda m, d, n: _month_end(d, 1)),
+    (re.compile(rf"\b(?:in|within)\s+(?:the\s+next\s+)?({_NUM_EN})\s+(day|week|month)s?\b", _I),
+     lambda m, d, n: d + _dt.timedelta(days=_count(m.group(1), NUM_EN) * {"day": 1, "week": 7, "month": 30}[m.group(2).lower()])),
+    (re.compile(rf"\b(?:by|before|on|until)?\s*(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MO_EN})\b", _I),
+     lambda m, d, n: _explicit(d, int(m.group(1)), MONTHS_EN.index(m.group(2).lower()) + 1)),
+    (re.compile(rf"\b(?:by|before|on|until)?\s*({_MO_EN})\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\b", _I),
+     lambda m, d, n: _explicit(d, int(m.group(2)), MONTHS_EN.index(m.group(1).lower()) + 1)),
+    # -- Russian ----------------------------------------------------------------------
+    (re.compile(rf"(?:\b(?:до|к|ко|в|во)\s+)?следующ\w*\s+({_WD_RU})", _I),
+     lambda m, d, n: _weekday_next_week(d, _ru_index(m.group(1), WEEKDAYS_RU))),
+    (re.compile(rf"(?:\b(?:до|к|ко|в|во|на)\s+)?(?:эт\w+\s+)?\b({_WD_RU})", _I),
+     lambda m, d, n: _next_weekday(d, _ru_index(m.group(1), WEEKDAYS_RU))),
+    (re.compile(r"(?:\b(?:до|к|ко)\s+)?(?:нашей\s+|на\s+)?следующ\w*\s+(?:встреч|сесси|созвон)\w*|\bв\s+следующий\s+раз\b", _I),
+     lambda m, d, n: d + _dt.timedelta(days=n)),
+    (re.compile(r"(?:\b(?:до|к)\s+)?конц\w*\s+(?:рабочего\s+)?дня\b|\bсегодня\b", _I), lambda m, d, n: d),
+    (re.compile(r"\bпослезавтра\b", _I), lambda m, d, n: d + _dt.timedelta(days=2)),
+    (re.compile(r"(?:\b(?:до|к)\s+)?\bзавтра\w*", _I), lambda m, d, n: d + _dt.timedelta(days=1)),
+    (re.compile(r"(?:\b(?:до|к)\s+)?конц\w*\s+(?:этой\s+)?недел\w*|\bна\s+этой\s+неделе\b", _I),
+     lambda m, d, n: _friday(d, 0)),
+    (re.compile(r"(?:\b(?:до|к)\s+)?конц\w*\s+следующей\s+недел\w*|\bна\s+следующей\s+неделе\b|\bследующ\w+\s+недел\w*", _I),
+     lambda m, d, n: _friday(d, 1)),
+    (re.compile(r"(?:\b(?:до|к)\s+)?конц\w*\s+(?:этого\s+)?месяц\w*|\bв\s+этом\s+месяце\b", _I),
+     lambda m, d, n: _month_end(d, 0)),
+    (re.compile(r"(?:\b(?:до|к)\s+)?(?:конц\w*\s+)?следующ\w+\s+месяц\w*", _I), lambda m, d, n: _month_end(d, 1)),
+    (re.compile(rf"\b(?:через|за)\s+(?:({_NUM_RU})\s+)?(д(?:ень|ня|ней)|недел[юиь]\w*|месяц\w*)", _I),
+     lambda m, d, n: d + _dt.timedelta(days=_count(m.group(1) or "1", NUM_RU) * _ru_unit(m.group(2)))),
+    (re.compile(rf"(?:\b(?:до|к|ко)\s+)?\b(\d{{1,2}})(?:-?г?о)?\s+({_MO_RU})\w*", _I),
+     lambda m, d, n: _explicit(d, int(m.group(1)), _ru_index(m.group(2), MONTHS_RU) + 1)),
+    # -- numeric dd.mm (both languages) ------------------------------------------------
+    (re.compile(r"(?:\b(?:by|before|until|до|к)\s+)?\b(\d{1,2})[./](\d{1,2})\b(?![./]\d)", _I),
+     lambda m, d, n: _explicit(d, int(m.group(1)), int(m.group(2))) if 1 <= int(m.group(2)) <= 12 else None),
+]
+
+
+def _ru_index(word: str, stems: list[str]) -> int:
+    w = word.casefold()
+    for i, stem in enumerate(stems):
+        if re.match(stem, w):
+            return i
+    raise ValueError(word)
+
+
+def _ru_unit(word: str) -> int:
+    w = word.casefold()
+    return 1 if w.startswith("д") else 7 if w.startswith("нед") else 30
+
+
+def find_due(
+    text: str, *, session_date: Optional[_dt.date] = None, meeting_interval_days: int = 7
+) -> Optional[Due]:
+    """The first due expression in ``text`` (earliest in the sentence), resolved if possible.
+
+    Args:
+        text: a sentence.
+        session_date: the date of the session; without it ``Due.date`` is ``None``.
+        meeting_interval_days: days until "the next meeting".
+    """
+    best: Optional[tuple[re.Match[str], Resolver]] = None
+    for pattern, resolver in _RULES:
+        m = pattern.search(text)
+        if m and m.group(0).strip() and (best is None or m.start() < best[0].start()
+                                          or (m.start() == best[0].start() and m.end() > best[0].end())):
+            best = (m, resolver)
+    if best is None:
+        return None
+    m, resolver = best
+    date = None
+    if session_date is not None:
+        try:
+            date = resolver(m, session_date, meeting_interval_days)
+        except (ValueError, KeyError):
+            date = None
+    raw = m.group(0)
+    start = m.start() + (len(raw) - len(raw.lstrip()))
+    return Due(text=raw.strip(), char_start=start, char_end=m.end(), date=date)
+
+
+__all__ = ["Due", "find_due"]

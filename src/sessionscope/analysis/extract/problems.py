@@ -1,0 +1,90 @@
+"""Problem rules (English and Russian) and the "solved in the session" link.
+
+A problem is a difficulty the speaker (or their team) has now: "I'm struggling with…",
+"I can't figure out how to…", "the problem is…", «у меня проблема с…», «не понимаю,
+как…», «не успеваю». Vetoed: the idioms "no problem" / «без проблем», resolved past
+("I used to struggle", «раньше не получалось»), and questions ("do you have problems
+with…?").
+
+A problem counts as *solved* when, within the next few utterances, another participant
+gives a recommendation or someone takes an action item (see :func:`link_solutions`):
+the guide's "joint search for solutions", as far as a transcript can show it. Whether
+the advice worked is beyond a single recording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Optional
+
+from sessionscope.analysis.extract.rules import RuleHit, norm, question, search, veto
+from sessionscope.language.nlp import Sentence
+
+KIND = "problem"
+
+_EN_VETO = r"\b(no|not a|not an|not any|never a) (problem|issue|worries|trouble)\b|\bproblem solved\b|\bused to (struggle|have|find|be)\b|\bno longer\b|\bnot a big deal\b|\bwithout (any )?(problems|issues)\b"
+_EN_RULES = [
+    (r"\b(i'm|i am|we're|we are|i've been|we've been|i was|i keep|i feel|i'm still|i am still)( really| kind of| a bit| a little| so| totally| completely| pretty| quite| still| constantly| always)? (struggling|stuck|overwhelmed|confused|lost|drowning|swamped|burn(ed|t) out|frustrated|behind|falling behind|stressed|anxious|having (trouble|a hard time|problems|issues|difficulties|difficulty))\b", "struggling", 0.85),
+    (r"\b(i|we) (really |still |always |constantly |just )?(struggle|keep (forgetting|missing|failing|losing|getting|putting off|postponing)|can't (seem to|figure|manage|keep|get|find|understand|focus|cope|handle|make|stop|decide|say no)|couldn't (figure|understand|find|get)|don't (really )?(understand|know how|get how|know what to do|know where to start|have (enough )?time)|never (manage|have time|get)|have (a|an|some|real|serious|big) (problem|issue|trouble|difficult|hard time|challenge)|have (problems|issues|trouble|difficulties)|run out of time|always run out)\b", "cannot", 0.8),
+    (r"\b(my|our|the|one|a|main|biggest|real) (biggest |main |real |big |only |other )?(problem|issue|challenge|difficulty|struggle|pain point|headache|bottleneck|blocker) (is|was|right now|here|with|for me|that)\b", "the_problem_is", 0.8),
+    (r"\bit's (really |so |very |quite |pretty )?(hard|difficult|tough|a struggle|a challenge|impossible|painful|confusing|overwhelming) (for me|for us|to)\b|\bi find it (really |very |quite |so )?(hard|difficult|confusing|tough|overwhelming)\b", "hard_for_me", 0.75),
+    (r"\b(i'm|i am) (not sure|unsure) (how|what|where|whether|if)\b|\bi have no idea (how|what|where)\b|\bi'm (terrible|bad|awful|hopeless) (at|with)\b", "not_sure_how", 0.75),
+    (r"\b(doesn't|don't|isn't|aren't|never) (really )?work(ing)? (for me|for us|well|out)?\b|\bkeeps (crashing|failing|breaking)\b|\b(nobody|no one) (reads|responds|answers|listens|replies|uses|opens|comes)\b|\b(is|are) (always|constantly) (late|overdue|delayed|missed)\b", "not_working", 0.7),
+]
+
+_RU_VETO = r"\b(без|нет|никаких) проблем\b|\bне проблема\b|\bпроблем нет\b|\bне беда\b|\bраньше\b|\bуже (не|нет)\b|\bбольше не\b|\bне страшно\b"
+_RU_RULES = [
+    (r"\bу (меня|нас) (есть |большая |одна |серьезная |вечная |постоянная |такая )?(проблем|сложност|трудност|затык|беда|вопрос с)\w*\b|\b(моя|наша|главная|основная|самая большая|большая) (проблема|сложность|беда|трудность|боль)\b|\bпроблема (в том|в|с)\b|\bбеда (в том|с)\b", "problem_noun", 0.85),
+    (r"\b(я )?(не понимаю|не очень понимаю|не до конца понимаю|не могу понять|не могу разобраться|не разобрал\w*|не знаю,? (как|что|с чего|где|куда)|понятия не имею)\b", "dont_understand", 0.8),
+    (r"\b(у меня|у нас) (не получается|не выходит|ничего не получается|не хватает|не доходят руки|горит|завал)\b|\b(не успеваю|не справляюсь|не укладываюсь|не хватает времени|не могу (заставить|сосредоточиться|собраться|найти|уложиться|договориться|отказать|выбрать))\b", "cannot", 0.8),
+    (r"\b(мне|нам) (очень |реально |правда |тоже |пока )?(сложно|трудно|тяжело|непонятно|некомфортно|страшно)\b|\b(запутал(ся|ась)|застрял[аи]?|путаюсь|теряюсь|выгораю|зашиваюсь|тону|буксую)\b", "hard_for_me", 0.75),
+    (r"\b(постоянно|всегда|вечно|опять|снова) (забываю|опаздываю|отвлекаюсь|срываю|откладываю|теряю|не успеваю)\b|\b(никто|ни один) (не )?(читает|отвечает|слушает|открывает|приходит|пользуется)\b|\bне работает\b|\bпостоянно (ломается|падает|зависает)\b", "not_working", 0.7),
+]
+
+
+def problem_rule(sent: Sentence) -> Optional[RuleHit]:
+    """The problem rule's decision for one sentence (``None`` = no evidence)."""
+    t = norm(sent.text)
+    ru = sent.language == "ru"
+    if search(_RU_VETO if ru else _EN_VETO, t):
+        return veto(KIND, "idiom_or_resolved")
+    hit: Optional[RuleHit] = None
+    for pattern, name, conf in _RU_RULES if ru else _EN_RULES:
+        if search(pattern, t):
+            hit = RuleHit(KIND, conf, name)
+            break
+    if question(sent):
+        return veto(KIND, "question")
+    return hit
+
+
+def link_solutions(
+    problem_index: int,
+    raiser: str,
+    later: Sequence[tuple[int, str, str, str]],
+    *,
+    window: int,
+) -> tuple[str, ...]:
+    """Ids of items that answer a problem raised at utterance ``problem_index``.
+
+    Args:
+        problem_index: position of the problem's utterance in the session.
+        raiser: the participant who raised it.
+        later: ``(utterance_index, kind, speaker, item_id)`` for every recommendation
+            and action item, in order.
+        window: how many utterances after the problem still count.
+
+    A recommendation counts when it comes from someone other than the raiser; an action
+    item counts from anyone (the raiser committing to a fix is a solution too).
+    """
+    out = []
+    for idx, kind, speaker, item_id in later:
+        if idx < problem_index or idx > problem_index + window:
+            continue
+        if kind == "recommendation" and speaker == raiser:
+            continue
+        out.append(item_id)
+    return tuple(out)
+
+
+__all__ = ["link_solutions", "problem_rule"]

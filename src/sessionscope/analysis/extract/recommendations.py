@@ -1,0 +1,168 @@
+"""Recommendation / advice rules (English and Russian) on parsed sentences.
+
+Positive evidence, strongest first: an explicit advice verb in the first person ("I'd
+recommend", "советую"), the counterfactual "if I were you" / «я бы на вашем месте», a
+modal addressed to the other person ("you should", «тебе стоит»), the speaker's own
+experience offered as a method ("what helped me was", «мне помогло»), suggestion
+questions ("why don't you…", «почему бы не…»), and imperatives addressed to the other
+person (a sentence-initial verb in the imperative with no subject: "try…", «попробуйте…»).
+
+Hard negatives are vetoed: reported advice ("my boss told me I should"), ordinary
+questions ("should I use Trello?"), and discourse imperatives ("look,", «смотри»,
+«представь»). Mentions of advice as a noun ("that was good advice") match no rule and
+are left to the classifier, which the labelled set trains on such cases.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from sessionscope.analysis.extract.rules import RuleHit, norm, question, reported_speech, search, veto
+from sessionscope.language.nlp import Sentence
+
+KIND = "recommendation"
+
+# -- English -------------------------------------------------------------------------
+_EN_STRONG = [
+    (r"\b(i|we)('d| would| do)? (strongly |really |definitely |honestly |always )?(recommend|suggest|advise)\b", "advice_verb", 0.9),
+    (r"\bmy (main |one |best |only |biggest )?(advice|recommendation|suggestion|tip)\b.*\b(is|would be|:)", "my_advice", 0.9),
+    (r"\bif i were you\b|\bin your (place|shoes|position)\b|\bif i was you\b", "if_i_were_you", 0.9),
+    (r"\bwhat (really |actually |always )?(helped|helps|worked|works) (for )?(me|us)\b|\bsomething that (helped|worked for) me\b|\bwhat i do is\b|\bthe (trick|secret|key) is\b", "own_experience", 0.8),
+    (r"\bwhy (don't|do not) you\b|\bwhy not (just )?(try|use|ask|start|book|set|write|talk|block|make|go|give|put|keep|turn|send|look)\b", "why_dont_you", 0.85),
+    (r"\bhave you (ever )?(tried|considered|thought about|looked at)\b|\bhow about (you |we )?\w+ing\b|\bwhat if you\b|\bwhat about (trying|using|asking|setting|blocking|writing)\b", "suggest_question", 0.75),
+]
+_EN_MODAL = [
+    (r"(^|[,;:] ?|\b(so|and|but|then|maybe|perhaps|honestly|really|i think|i guess|i'd say|i feel like|probably) )you (really |definitely |probably |just |also |might |may |could )?(should|ought to|'d better|had better|might want to|may want to|could try|might try|should try|might consider|could consider|want to make sure)\b", "you_should", 0.85),
+    (r"(^|[,;:] ?|\b(so|and|but|then|maybe|perhaps|honestly|really|i think|i guess|probably) )you (really |definitely |probably |just |also )?(need to|have to|must|gotta|will want to)\b", "you_need_to", 0.7),
+    (r"\bit('s| is| might be| would be| could be| may be| will be)( really| definitely| probably| always)? (worth|a good idea|helpful|useful|better|best|smart|wise)\b( to|( if)? you| \w+ing)", "worth_it", 0.8),
+    (r"\bthe best (way|thing|approach|option)( to \w+)? (is|would be) to\b|\bthe best (thing|way) you can do\b", "best_way", 0.8),
+    (r"\b(maybe|perhaps) (you could |you can |just )?(try|use|start|consider|ask|block|set up|write|talk|book|delegate|keep)\b", "maybe_try", 0.75),
+    (r"\b(make sure (you|to|that)|don't forget to|do not forget to|remember to|be sure to|don't be afraid to|never be afraid to)\b", "make_sure", 0.8),
+]
+_EN_DISCOURSE_IMP = {
+    "look", "see", "listen", "wait", "thank", "thanks", "let", "mind", "guess", "say", "imagine", "come", "excuse",
+    "hold", "hang", "tell", "go", "please", "bear", "suppose", "picture", "believe", "trust", "forgive", "pardon",
+    "hear", "welcome", "mean", "know", "sorry", "get",
+}
+_EN_FILLERS = {"so", "and", "but", "just", "maybe", "well", "okay", "ok", "also", "then", "please", "honestly", "really",
+               "yeah", "yes", "oh", "um", "uh", "now", "first", "firstly", "next", "basically", "definitely", "always",
+               "perhaps", "simply", "", ",", "-", "—", "alright", "right", "actually", "instead", "otherwise", "personally"}
+
+
+def _en_imperative(sent: Sentence) -> Optional[str]:
+    """The verb of a subjectless, sentence-initial imperative (after fillers), if any."""
+    toks = [t for t in sent.tokens if t.pos != "PUNCT"]
+    i = 0
+    while i < len(toks) and toks[i].lower in _EN_FILLERS:
+        i += 1
+    if i + 1 < len(toks) and toks[i].lower in {"do", "never"} and toks[i + 1].lower in {"n't", "not"}:
+        i += 2  # "don't overload yourself"
+    elif i + 1 < len(toks) and toks[i].lower == "never":
+        i += 1
+    if i >= len(toks):
+        return None
+    verb = toks[i]
+    if verb.tag != "VB" or verb.lower in _EN_DISCOURSE_IMP:
+        return None
+    if any(t.dep in ("nsubj", "nsubjpass", "expl") and t.head == sent.tokens.index(verb) for t in sent.tokens):
+        return None
+    return verb.lower
+
+
+def _english(sent: Sentence) -> Optional[RuleHit]:
+    t = norm(sent.text)
+    if reported_speech(sent):
+        return veto(KIND, "reported_speech")
+    for pattern, name, conf in _EN_STRONG:
+        if search(pattern, t):
+            return RuleHit(KIND, conf, name)
+    if question(sent):
+        return veto(KIND, "question")
+    if search(r"\b(if|when|whether|unless) you (should|need|have to|must)\b", t):
+        return None
+    for pattern, name, conf in _EN_MODAL:
+        if search(pattern, t):
+            return RuleHit(KIND, conf, name)
+    verb = _en_imperative(sent)
+    if verb is not None:
+        return RuleHit(KIND, 0.75, "imperative")
+    return None
+
+
+# -- Russian -------------------------------------------------------------------------
+_RU_ADVICE_LEMMAS = {"советовать", "посоветовать", "рекомендовать", "порекомендовать", "предлагать", "предложить"}
+_RU_STRONG = [
+    (r"\bя бы на (вашем|твоем|твоём) месте\b|\bна (вашем|твоем|твоём) месте я бы\b|\bбудь я на (вашем|твоем) месте\b", "if_i_were_you", 0.9),
+    (r"\b(мой|главный|один|единственный) (главный )?совет\b|\bсовет(ую)?:|\bсовет такой\b|\bлайфхак\b", "my_advice", 0.85),
+    (r"\b(мне|нам) (очень |реально |сильно |тогда )?(помогл[оаи]|помогает|помогают)\b|\bчто мне помогло\b|\bу меня (хорошо )?сработал|\bя (обычно |всегда |просто )?делаю так\b", "own_experience", 0.8),
+    (r"\bпочему бы (вам |тебе )?не\b|\bа (ты|вы) не пробовал|\bа (ты|вы) пробовал|\bне (хочешь|хотите) попробовать\b|\bчто если (вам|тебе|ты|вы)\b|\bможет,? (тебе|вам) (стоит|попробовать)\b", "suggest_question", 0.8),
+]
+_RU_MODAL = [
+    (r"\b(тебе|вам|вы|ты) (бы )?(точно |обязательно |правда |явно |действительно |лучше |наверное )?(стоит|стоило бы|следует|следовало бы|надо бы|нужно бы|лучше|имеет смысл|полезно|не помешает|можно попробовать|надо|нужно|необходимо|должны|должен|должна)\b", "you_should", 0.85),
+    (r"\b(стоит|стоило бы|имеет смысл|лучше всего|полезно|не помешает|рекомендуется|важно|советую|рекомендую|предлагаю|можно попробовать|попробуй|попробуйте)\b", "worth_it", 0.75),
+]
+_RU_DISCOURSE_IMP = {
+    "смотреть", "посмотреть", "слушать", "послушать", "представить", "представлять", "погодить", "подождать",
+    "извинить", "простить", "сказать", "знать", "понимать", "давать", "дать", "спасибо", "видеть", "заметить",
+    "допустить", "допускать", "поверить", "верить", "мочь", "пожалуйста",
+}
+
+
+def _ru_advice_verb(sent: Sentence) -> bool:
+    toks = sent.tokens
+    has_by = any(t.lower == "бы" for t in toks)
+    for t in toks:
+        if t.lemma in _RU_ADVICE_LEMMAS:
+            if t.feats.get("Person") == "1" and t.feats.get("Tense") in ("Pres", "Fut"):
+                return True
+            if has_by and t.feats.get("Tense") == "Past":
+                return True
+    return False
+
+
+def _ru_imperative(sent: Sentence) -> bool:
+    for t in sent.tokens:
+        if t.feats.get("Mood") == "Imp" and t.feats.get("Person", "2") == "2" and t.lemma not in _RU_DISCOURSE_IMP:
+            if t.lower in {"давай", "давайте"}:
+                return False
+            return True
+    return False
+
+
+def _russian(sent: Sentence) -> Optional[RuleHit]:
+    t = norm(sent.text)
+    if _ru_advice_verb(sent):
+        return RuleHit(KIND, 0.9, "advice_verb")
+    if reported_speech(sent):
+        return veto(KIND, "reported_speech")
+    for pattern, name, conf in _RU_STRONG:
+        if search(pattern, t):
+            return RuleHit(KIND, conf, name)
+    if question(sent):
+        return veto(KIND, "question")
+    if search(r"\b(если|когда|ли) (тебе|вам) (надо|нужно|стоит)\b", t):
+        return None
+    for pattern, name, conf in _RU_MODAL:
+        m = search(pattern, t)
+        if m:
+            # «стоит» also means "costs": require a following infinitive for the bare forms
+            if name == "worth_it" and m.group(1) in ("стоит", "стоило бы") and not _infinitive_after(sent, m.end()):
+                continue
+            return RuleHit(KIND, conf, name)
+    if _ru_imperative(sent):
+        return RuleHit(KIND, 0.75, "imperative")
+    return None
+
+
+def _infinitive_after(sent: Sentence, norm_offset: int) -> bool:
+    """Whether an infinitive follows within three tokens of the match end (offsets ~ text offsets)."""
+    after = [tok for tok in sent.tokens if tok.idx >= norm_offset - 1][:4]
+    return any(tok.feats.get("VerbForm") == "Inf" for tok in after)
+
+
+def recommendation_rule(sent: Sentence) -> Optional[RuleHit]:
+    """The recommendation rule's decision for one sentence (``None`` = no evidence)."""
+    return _russian(sent) if sent.language == "ru" else _english(sent)
+
+
+__all__ = ["recommendation_rule"]

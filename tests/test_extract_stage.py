@@ -1,0 +1,103 @@
+"""ExtractionStage on constructed sessions: rules alone, and with an injected classifier."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from helpers import make_session
+
+from sessionscope.analysis.extract.classifier import LinearClassifier, load_classifier
+from sessionscope.analysis.extract.rules import RuleHit
+from sessionscope.analysis.extract.stage import fuse
+from sessionscope.analysis.questions import find_questions
+from sessionscope.config import DynamicsConfig, ExtractionConfig
+from sessionscope.errors import ModelError
+from sessionscope.model import Topics, TopicSegment
+
+ROWS = [
+    ("anna", 0, 5, "I'm struggling with prioritisation. Everything feels urgent."),
+    ("boris", 5, 12, "You should try time-blocking your mornings. What helped me was a weekly review."),
+    ("anna", 12, 15, "OK, I'll try it and send you my plan by Friday."),
+    ("boris", 15, 18, "Do you use Notion?"),
+    ("anna", 18, 20, "Yes, every day for notes."),
+    ("boris", 20, 25, "My manager once told me I should delegate more."),
+]
+
+
+def _session():
+    s = make_session(ROWS, roles={"anna": "junior", "boris": "senior"}).evolve(date=dt.date(2026, 11, 26))
+    seg = TopicSegment(area="time", mode="problem", start=0, end=25, utterance_ids=tuple(u.id for u in s.utterances),
+                       initiator="anna", confidence=0.9)
+    return s.evolve(topics=Topics(segments=(seg,)))
+
+
+# -- pure logic ------------------------------------------------------------------------
+def test_fuse_veto_rule_and_classifier_only() -> None:
+    cfg = ExtractionConfig()
+    rec = RuleHit("recommendation", 0.8, "you_should")
+    vetoed = RuleHit("recommendation", 0.0, "reported_speech", veto=True)
+    assert fuse({"recommendation": rec}, None, cfg).confidence == 0.8
+    d = fuse({"recommendation": rec}, {"recommendation": 0.2}, cfg)
+    assert d.method == "rule+classifier" and d.confidence == pytest.approx(0.7 * 0.8 + 0.3 * 0.2)
+    assert fuse({"recommendation": vetoed}, {"recommendation": 0.99}, cfg) is None
+    d = fuse({"recommendation": None, "problem": None}, {"recommendation": 0.9, "problem": 0.95}, cfg)
+    assert d.kind == "problem" and d.method == "classifier"
+    assert fuse({"action": None}, {"action": 0.8}, cfg) is None  # below classifier_only_threshold
+
+
+def test_classifier_roundtrip(tmp_path) -> None:
+    clf = LinearClassifier(labels=("recommendation",), weights=np.ones((1, 3), np.float32), bias=np.zeros(1, np.float32),
+                           encoder="fake", meta={"n": 1})
+    path = clf.save(tmp_path / "c.npz")
+    back = load_classifier(path)
+    assert back.labels == ("recommendation",) and back.encoder == "fake" and back.meta == {"n": 1}
+    assert back.predict_proba(np.zeros((2, 3))).tolist() == [[0.5], [0.5]]
+    with pytest.raises(ModelError, match="expects 3-d"):
+        back.predict_proba(np.zeros((1, 4)))
+    with pytest.raises(ModelError, match="not found"):
+        load_classifier(tmp_path / "missing.npz")
+
+
+# -- the stage with the real parsers -------------------------------------------------
+@pytest.mark.slow
+def test_stage_rules_only() -> None:
+    pytest.importorskip("spacy")
+    from sessionscope.analysis.extract.stage import ExtractionStage
+
+    s = _session()
+    out = ExtractionStage(ExtractionConfig(classifier=None))(s)
+    assert [r.text for r in out.recommendations] == [
+        "You should try time-blocking your mornings.", "What helped me was a weekly review."]
+    assert all(r.giver == "boris" and r.receiver == "anna" and r.area == "time" for r in out.recommendations)
+    (act,) = out.action_items
+    assert (act.owner, act.task, act.due_text, act.due_date) == ("anna", "try it and send you my plan", "by Friday",
+                                                                 dt.date(2026, 11, 27))
+    (prob,) = out.problems
+    assert prob.raiser == "anna" and prob.solved and prob.solution_ids == ("rec-001", "rec-002", "act-001")
+    # questions are exactly the dynamics' question events
+    events = find_questions(s.utterances, language="en", backchannels=DynamicsConfig().backchannels)
+    assert [(q.utterance_id, q.answered) for q in out.questions] == [(e.utterance_id, e.answered) for e in events]
+    assert out.questions[0].addressee == "anna"
+
+
+class _FakeEncoder:
+    """Encodes a text as [mentions 'notes', 1, 0]: lets the injected classifier fire on one sentence."""
+
+    def encode(self, texts):
+        return np.array([[1.0 if "notes" in t else 0.0, 1.0, 0.0] for t in texts], dtype=np.float32)
+
+
+@pytest.mark.slow
+def test_stage_with_injected_classifier_adds_what_rules_miss() -> None:
+    pytest.importorskip("spacy")
+    from sessionscope.analysis.extract.stage import ExtractionStage
+
+    clf = LinearClassifier(labels=("recommendation", "action", "problem"),
+                           weights=np.array([[10, 0, 0], [0, 0, 0], [0, 0, 0]], np.float32),
+                           bias=np.array([-3, -3, -3], np.float32), encoder="fake")
+    out = ExtractionStage(ExtractionConfig(), classifier=clf, encoder=_FakeEncoder())(_session())
+    by_method = {r.text: r.method for r in out.recommendations}
+    assert by_method["Yes, every day for notes."] == "classifier"
+    assert by_method["You should try time-blocking your mornings."] == "rule+classifier"

@@ -1,0 +1,95 @@
+"""Knowledge flow, mutuality, flags and summary on constructed sessions (pure logic)."""
+
+from __future__ import annotations
+
+from helpers import make_session
+
+from sessionscope.analysis.flow import KnowledgeFlowStage, compute_flags, knowledge_flow, mutuality, summarize
+from sessionscope.config import FlagsConfig
+from sessionscope.model import ActionItem, Metrics, Problem, Question, Recommendation
+
+
+def _rec(n: int, giver: str, receiver: str, area: str = "tools", uid: str = "u0001") -> Recommendation:
+    return Recommendation(id=f"rec-{n}", utterance_id=uid, start=None, giver=giver, receiver=receiver,
+                          text=f"advice {n}", area=area, confidence=0.8)
+
+
+def _pair(duration: float = 3600.0, junior_share: float = 0.5):
+    rows = [("jun", 0.0, duration * junior_share, "word " * 50), ("sen", duration * junior_share, duration, "word " * 50)]
+    return make_session(rows, roles={"jun": "junior", "sen": "senior"}, duration=duration)
+
+
+def test_mutuality_definition() -> None:
+    assert mutuality({"a": {"b": 3}, "b": {"a": 3}}) == 1.0
+    assert mutuality({"a": {"b": 4}}) == 0.0
+    assert mutuality({"a": {"b": 3}, "b": {"a": 1}}) == 0.5
+    assert mutuality({"a": {"b": 1}}) is None  # one flow says nothing
+    # groups: flow-weighted over pairs: (a,b) balanced 2+2, (a,c) one-way 4 → 4/8
+    assert mutuality({"a": {"b": 2, "c": 4}, "b": {"a": 2}}) == 0.5
+
+
+def test_matrix_by_area_counts_recommendations_and_answers() -> None:
+    s = _pair().evolve(
+        recommendations=(_rec(1, "jun", "sen", "tools"), _rec(2, "jun", "sen", "tools"), _rec(3, "sen", "jun", "teamwork")),
+        questions=(Question(id="q1", utterance_id="u0002", start=None, asker="sen", addressee="jun", text="how?",
+                            answered=True, answer_utterance_id="u0001", area="tools"),),
+    )
+    kf = knowledge_flow(s)
+    assert kf.matrix["tools"] == {"jun": {"sen": 3}}
+    assert kf.recommendation_matrix["tools"] == {"jun": {"sen": 2}}
+    assert kf.explanation_matrix["tools"] == {"jun": {"sen": 1}}
+    assert kf.matrix["teamwork"] == {"sen": {"jun": 1}}
+    assert kf.per_area_mutuality["tools"] == 0.0
+    assert kf.mutuality_index == 2 * 1 / 4
+
+
+def test_one_sided_flag_and_threshold() -> None:
+    recs = tuple(_rec(i, "sen", "jun") for i in range(4)) + (_rec(9, "jun", "sen"),)
+    s = _pair().evolve(recommendations=recs)
+    codes = {f.code: f for f in compute_flags(s, FlagsConfig())}
+    assert codes["one_sided"].value == 0.8
+    assert "one_sided" not in {f.code for f in compute_flags(s, FlagsConfig(one_sided_share=0.85))}
+    # too few recommendations to judge
+    few = _pair().evolve(recommendations=recs[:2])
+    assert "one_sided" not in {f.code for f in compute_flags(few, FlagsConfig())}
+
+
+def test_no_action_items_no_recommendations_and_short_session() -> None:
+    codes = {f.code for f in compute_flags(_pair(duration=1800), FlagsConfig())}
+    assert {"no_action_items", "no_recommendations", "short_session"} <= codes
+    act = ActionItem(id="a1", utterance_id="u0001", start=0.0, owner="jun", task="send the plan")
+    codes = {f.code for f in compute_flags(_pair(duration=3700).evolve(action_items=(act,)), FlagsConfig())}
+    assert not {"no_action_items", "short_session"} & codes
+
+
+def test_junior_rarely_speaks_uses_talk_share_when_present() -> None:
+    s = _pair(junior_share=0.1)
+    metrics = Metrics(participants={"jun": {"talk_share": 0.1}, "sen": {"talk_share": 0.9}})
+    flags = {f.code: f for f in compute_flags(s.evolve(metrics=metrics), FlagsConfig())}
+    assert flags["junior_rarely_speaks"].value == 0.1
+    # untimed fallback: word share (equal words here → not flagged)
+    assert "junior_rarely_speaks" not in {f.code for f in compute_flags(s, FlagsConfig())}
+
+
+def test_senior_interrupts_junior_rate_per_10_minutes() -> None:
+    s = _pair(duration=3600).evolve(metrics=Metrics(interruption_matrix={"sen": {"jun": 12}, "jun": {"sen": 30}}))
+    flags = {f.code: f for f in compute_flags(s, FlagsConfig())}
+    assert flags["senior_interrupts_junior"].value == 2.0
+    assert "senior_interrupts_junior" not in {f.code for f in compute_flags(s, FlagsConfig(senior_interruptions_per_10min=2.5))}
+
+
+def test_summary_per_area_and_stage_keeps_foreign_flags() -> None:
+    from sessionscope.model import Flag
+
+    s = _pair().evolve(
+        recommendations=(_rec(1, "sen", "jun", "teamwork"), _rec(2, "jun", "sen", "tools")),
+        problems=(Problem(id="p1", utterance_id="u0001", start=0.0, raiser="jun", text="I'm stuck", solved=True,
+                          area="teamwork", confidence=0.9),),
+        flags=(Flag("low_audio_quality", "from another stage"),),
+    )
+    points = summarize(s, per_area=1)
+    assert [(p.area, p.text) for p in points] == [("teamwork", "I'm stuck"), ("tools", "advice 2")]
+    out = KnowledgeFlowStage()(s)
+    codes = [f.code for f in out.flags]
+    assert codes[0] == "low_audio_quality" and "one_sided" not in codes
+    assert out.knowledge_flow is not None and out.summary
