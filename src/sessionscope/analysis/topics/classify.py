@@ -108,7 +108,7 @@ class LinearHead:
         return softmax(X @ self.W.T + self.b)
 
 
-def fit_head(X: np.ndarray, y: Sequence[str], *, kind: str, backend: str, C: float = 4.0, meta: Optional[dict] = None) -> LinearHead:
+def fit_head(X: np.ndarray, y: Sequence[str], *, kind: str, backend: str, C: float = 16.0, meta: Optional[dict] = None) -> LinearHead:
     """Train a multinomial logistic regression head on embeddings (scikit-learn, lazy import)."""
     try:
         from sklearn.linear_model import LogisticRegression

