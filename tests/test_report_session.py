@@ -117,6 +117,7 @@ def test_html_is_self_contained_and_escaped() -> None:
     parser = _Collector()
     parser.feed(html)
     assert parser.srcs == []  # nothing loaded from anywhere
+    assert "&#34;" not in html.split("</style>")[0]  # the stylesheet is inlined verbatim, not escaped
     assert "script" not in parser.tags
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert html.count("<svg") == 2  # timeline + talk share
