@@ -24,6 +24,7 @@ _IGNORE = "ignore_time_segment_in_scoring"
 _GAP_SPEAKERS = {"inter_segment_gap", "excluded_region"}
 _LABEL = re.compile(r"^<[^<>\s]*>$")
 _NONSPEECH = re.compile(r"<[A-Za-z_\-]+>")
+_SPACE_PUNCT = re.compile(r"(?<=\S)\s+([.,?!;:])")
 
 
 def parse_stm(text: str, *, path: str | Path) -> list[Recording]:
@@ -50,17 +51,18 @@ def parse_stm(text: str, *, path: str | Path) -> list[Recording]:
         if stop < start:
             raise InputError(f"line {lineno}: segment ends ({end}) before it begins ({begin})", path=path)
         first, _, after = rest.partition(" ")
-        if _LABEL.match(first):  # optional <o,f0,male> label field
+        if _LABEL.match(first) and ("," in first or first == first.lower()):  # <o,f0,male>, not <LAUGH>
             rest = after
         rec = recordings.setdefault(file_id, Recording(id=file_id))
         if rest.strip() == _IGNORE or speaker.lower() in _GAP_SPEAKERS:
             continue
         flags: tuple[str, ...] = ()
-        cleaned = _NONSPEECH.sub(" ", rest)
-        if cleaned != rest:
+        cleaned = " ".join(_NONSPEECH.sub(" ", rest).split())
+        if cleaned != " ".join(rest.split()):
             flags = ("nonspeech",)
+            cleaned = _SPACE_PUNCT.sub(r"\1", cleaned).strip()
         rec.records.append(Record(
-            label=clean_label(speaker), text=" ".join(cleaned.split()), start=start, end=stop, flags=flags,
+            label=clean_label(speaker), text=cleaned, start=start, end=stop, flags=flags,
         ))
     out = [r for r in recordings.values() if r.records]
     if not out:

@@ -93,14 +93,20 @@ def _records_of(seg: Any, *, index: int, path: str | Path) -> list[Record]:
     timed_words = bool(words) and all(w.start is not None for w in words)
     if label is None and any(s is not None for s, _ in pairs):
         # WhisperX: speakers only on words -> split the segment at speaker changes
+        # (WhisperX leaves words it could not align, e.g. numerals, without time and
+        # speaker: they stay with the speaker around them)
         runs: list[tuple[Optional[str], list[Word]]] = []
+        pending: list[Word] = []
         for s, w in pairs:
             if not w.text:
                 continue
-            if runs and runs[-1][0] == s:
+            if s is None:
+                (runs[-1][1] if runs else pending).append(w)
+            elif runs and runs[-1][0] == s:
                 runs[-1][1].append(w)
             else:
-                runs.append((s, [w]))
+                runs.append((s, [*pending, w]))
+                pending = []
         out = []
         for s, ws in runs:
             times = [x for w in ws for x in (w.start, w.end) if x is not None]

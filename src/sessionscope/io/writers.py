@@ -33,7 +33,7 @@ def _timed(session: Session, fmt: str, path: str | Path) -> list[Utterance]:
     if len(timed) < len(session.utterances):
         log.warning("%s: %d utterances without times are left out of the %s file",
                     session.id, len(session.utterances) - len(timed), fmt.upper())
-    return sorted(timed, key=lambda u: (u.start, u.end))  # type: ignore[arg-type, return-value]
+    return sorted(timed, key=lambda u: u.start)  # type: ignore[arg-type, return-value]
 
 
 def _clock(seconds: float, sep: str) -> str:
