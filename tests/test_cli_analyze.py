@@ -1,0 +1,111 @@
+"""`sessionscope analyze` and `config` end to end with click's CliRunner."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from sessionscope.cli import cli
+
+VTT = """WEBVTT
+
+1
+00:00:00.000 --> 00:00:04.000
+Anna Smirnova: Hi Boris, how did the client call go?
+
+2
+00:00:04.500 --> 00:00:12.000
+Boris Ivanov: Quite well. They want the report every Friday, and I need help automating it.
+
+3
+00:00:12.500 --> 00:00:16.000
+Anna Smirnova: Sure, let me show you how to do it in Sheets.
+"""
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def test_help_everywhere(runner):
+    res = runner.invoke(cli, ["--help"])
+    assert res.exit_code == 0 and "analyze" in res.output and "config" in res.output
+    for cmd in (["analyze", "--help"], ["config", "--help"], ["config", "show", "--help"]):
+        res = runner.invoke(cli, cmd)
+        assert res.exit_code == 0, res.output
+    assert "Examples" in runner.invoke(cli, ["analyze", "--help"]).output
+
+
+def test_analyze_writes_session_and_summary(runner, tmp_path):
+    f = tmp_path / "call.vtt"
+    f.write_text(VTT, encoding="utf-8")
+    out = tmp_path / "out"
+    res = runner.invoke(cli, ["analyze", str(f), "--out", str(out), "--no-progress",
+                              "-p", "anna smirnova=junior", "-p", "Boris  Ivanov=senior"])
+    assert res.exit_code == 0, res.output
+    data = json.loads((out / "call" / "session.json").read_text(encoding="utf-8"))
+    roles = {p["name"]: p["role"] for p in data["participants"]}
+    assert roles == {"Anna Smirnova": "junior", "Boris Ivanov": "senior"}
+    ids = {p["name"]: p["id"] for p in data["participants"]}
+    anna = data["metrics"]["participants"][ids["Anna Smirnova"]]
+    boris = data["metrics"]["participants"][ids["Boris Ivanov"]]
+    assert anna["talk_time_s"] == pytest.approx(7.5) and boris["talk_time_s"] == pytest.approx(7.5)
+    assert anna["questions_asked"] == 1 and anna["questions_answered"] == 1
+    assert data["metrics"]["session"]["balance_score"] == pytest.approx(0.5)
+    assert [u["speaker"] for u in data["utterances"]] == [ids["Anna Smirnova"], ids["Boris Ivanov"], ids["Anna Smirnova"]]
+    summary = (out / "call" / "summary.md").read_text(encoding="utf-8")
+    assert "Anna Smirnova" in summary and "balanced" in summary
+    assert "call" in res.output
+
+
+def test_batch_with_bad_inputs_keeps_going(runner, tmp_path):
+    good = tmp_path / "in" / "good.vtt"
+    good.parent.mkdir()
+    good.write_text(VTT, encoding="utf-8")
+    (tmp_path / "in" / "empty.vtt").write_text("", encoding="utf-8")
+    (tmp_path / "in" / "garbage.srt").write_bytes(b"\x00\x01\x02 not a subtitle \xff\xfe")
+    (tmp_path / "in" / "broken.json").write_text("{\"segments\": [", encoding="utf-8")
+    out = tmp_path / "out"
+    res = runner.invoke(cli, ["analyze", str(tmp_path / "in"), "--out", str(out), "--no-progress"])
+    assert res.exit_code == 1
+    assert (out / "good" / "session.json").is_file()
+    batch = json.loads((out / "batch.json").read_text())
+    status = {row["session_id"]: row for row in batch["results"]}
+    assert status["good"]["status"] == "ok"
+    for bad in ("empty", "garbage", "broken"):
+        assert status[bad]["status"] == "failed" and status[bad]["error"], status[bad]
+    assert "empty.vtt" in res.output and "garbage.srt" in res.output
+    # rerun resumes the good one and still fails the bad ones
+    res2 = runner.invoke(cli, ["analyze", str(tmp_path / "in"), "--out", str(out), "--no-progress"])
+    assert res2.exit_code == 1 and "resumed" in res2.output
+
+
+def test_missing_path_is_a_clear_error(runner, tmp_path):
+    res = runner.invoke(cli, ["analyze", str(tmp_path / "nope.vtt"), "--out", str(tmp_path / "o")])
+    assert res.exit_code == 1 and "no such file" in res.output
+
+
+def test_untimed_plain_text(runner, tmp_path):
+    f = tmp_path / "notes.txt"
+    f.write_text("Anna: What tools do you use for planning?\nBoris: Mostly Outlook.\nAnna: Try Todoist.\n", encoding="utf-8")
+    res = runner.invoke(cli, ["analyze", str(f), "--out", str(tmp_path / "o"), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    data = json.loads((tmp_path / "o" / "notes" / "session.json").read_text(encoding="utf-8"))
+    assert data["metrics"]["session"]["balance_score"] is None
+    assert "talk_time_s" in data["metrics"]["unavailable"]
+    assert data["metrics"]["session"]["words"] == 11
+    assert "no timestamps" in (tmp_path / "o" / "notes" / "summary.md").read_text(encoding="utf-8")
+
+
+def test_config_show_and_check(runner, tmp_path):
+    res = runner.invoke(cli, ["config", "show"])
+    assert res.exit_code == 0 and "turn_merge_gap_s: 1.0" in res.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("dynamics:\n  nope: 1\n", encoding="utf-8")
+    res = runner.invoke(cli, ["config", "check", str(bad)])
+    assert res.exit_code == 1 and "unknown key 'dynamics.nope'" in res.output and "turn_merge_gap_s" in res.output
+    res = runner.invoke(cli, ["config", "show", "--config", str(bad)])
+    assert res.exit_code == 1
