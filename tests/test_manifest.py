@@ -194,6 +194,7 @@ def test_csv_one_row_per_participant(tmp_path):
     ("session: []\n", "unknown top-level key"),
     ("pairs: {p: {participants: []}}\nsessions:\n- {id: s1, pair: q}\n", "pair 'q' is not defined"),
     ("", "empty"),
+    ("sessions: []\n", "lists no sessions"),
 ])
 def test_yaml_errors(tmp_path, text, match):
     p = tmp_path / "m.yaml"

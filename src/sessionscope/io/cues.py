@@ -27,9 +27,11 @@ _ARROW = re.compile(
     r"(?P<end>(?:\d+:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?)(?P<settings>.*)$"
 )
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:\s+([^>]*))?>", re.IGNORECASE)
-_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d+:\d{2}(?::\d{2})?[.,]\d+>|\{\\[^}]*\}")
+# Only real cue markup is removed, so that "<3" or "a <b> c" in speech survive.
+_TAG = re.compile(r"</?(?:[ibuv]|c|lang|ruby|rt|font|span|s|em|strong|br)(?:[.\s][^>]*)?/?>"
+                  r"|<\d+:\d{2}(?::\d{2})?[.,]\d+>|\{\\[^}]*\}", re.IGNORECASE)
 _NAME_PREFIX = re.compile(r"^\s*(?:-\s*|>>\s*)?(?P<name>[^\s:][^:\n]{0,59}?)\s*:\s+(?P<text>\S.*)$", re.DOTALL)
-_NAME_BAD = re.compile(r"[?!,;\"“”«»()\[\]{}<>=/\\|]|https?$|^\d")
+_NAME_BAD = re.compile(r"[?!,;\"“”«»()\[\]{}=/\\|]|https?$|^\d")
 _MAX_NAME_WORDS = 5
 
 

@@ -423,6 +423,8 @@ def load_manifest(path: Union[str, Path]) -> Manifest:
         people = tuple(q.model_copy(update={"voice_sample": str(_resolve(p.parent, q.voice_sample))})
                        if q.voice_sample else q for q in entry.participants)
         entries.append(entry.model_copy(update={"participants": people}))
+    if not entries:
+        raise ManifestError("the manifest lists no sessions", path=p)
     seen: dict[str, int] = {}
     for i, e in enumerate(entries):
         if e.id is not None:

@@ -97,13 +97,15 @@ def _split(value: str, sep: str = ";") -> list[str]:
 
 
 def _csv_sessions(text: str, *, path: Path) -> list[Any]:
+    text = text.lstrip("\r\n")
     first = text.split("\n", 1)[0]
     dialect = "excel-tab" if "\t" in first and "," not in first else "excel"
     try:
-        rows = list(csv.DictReader(_io.StringIO(text), dialect=dialect))
+        reader = csv.DictReader(_io.StringIO(text), dialect=dialect)
+        rows = list(reader)
+        reader_cols = [c.strip().lower() for c in reader.fieldnames or ()]
     except csv.Error as e:
         raise ManifestError(f"malformed CSV: {e}", path=path) from e
-    reader_cols = [c.strip().lower() for c in next(csv.reader(_io.StringIO(first), dialect=dialect))]
     long = "name" in reader_cols
     valid = set(SESSION_COLS) | (set(LONG_COLS) if long else
                                  set(ROLE_COLS) | {f"{r}_{s}" for r in ROLE_COLS for s in ROLE_SUFFIXES})

@@ -1,0 +1,95 @@
+"""Property tests: arbitrary text or bytes never crash a reader — it parses or raises InputError."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sessionscope.errors import InputError
+from sessionscope.io import FORMATS, read_transcript
+from sessionscope.io.manifest import load_manifest
+from sessionscope.model import Session
+
+# Text built from format fragments finds far more parser paths than uniform noise.
+_FRAGMENTS = [
+    "WEBVTT", "\n", "\n\n", "00:00:01.000 --> 00:00:02.000", "00:01,5 --> 00:00,1", "01:02:03,004 --> 01:02:04,000",
+    "<v Anna>", "</v>", "<v.loud>", "<c.yellow>", "<00:00:01.500>", "&amp;", "&#x41;", "Anna:", "Dr. Ko:", " text ",
+    "NOTE x", "STYLE", "1", "rec 1 A 0.5 1.5 hello", "rec 1 B 2 1 bad", ";; c", "<o,f0,male>", "<LAUGH>",
+    "ignore_time_segment_in_scoring", "SPEAKER f 1 0.0 1.0 <NA> <NA> a <NA> <NA>", "LEXEME f 1 0.1 0.2 hi lex a <NA>",
+    "SPEAKER f 1 x y", '{"segments": [', '{"start": 0, "end": 1, "text": "hi", "speaker": "S0"}', "]}", "[", "]",
+    '"words": [{"word": "a", "start": null}]', "[00:00:05]", "(0:07)", "00:00:09\tBo:\t", "Anna  00:03",
+    "speaker,start,end,text", "A,1,2,hi", 'B,"x",,', "\ufeff", "\r\n", "\t", "-->", "99:99:99.999", "Привет", "—",
+]
+texts = st.one_of(
+    st.text(max_size=300),
+    st.lists(st.sampled_from(_FRAGMENTS), max_size=40).map("".join),
+    st.lists(st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=8)), max_size=30).map(" ".join),
+)
+suffixes = st.sampled_from([".vtt", ".srt", ".stm", ".rttm", ".json", ".csv", ".txt", ".dat", ""])
+
+
+def _check(path: Path, **kwargs) -> None:
+    try:
+        s = read_transcript(path, **kwargs)
+    except InputError as e:
+        assert e.path == str(path) and e.message
+        return
+    assert isinstance(s, Session) and s.utterances
+    ids = [u.id for u in s.utterances]
+    assert len(set(ids)) == len(ids)
+    pids = {p.id for p in s.participants}
+    assert len(pids) == len(s.participants) and {u.speaker for u in s.utterances} <= pids
+    starts = [u.start for u in s.utterances]
+    if all(x is not None for x in starts):
+        assert starts == sorted(starts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=texts, suffix=suffixes)
+def test_detect_and_read_any_text(text, suffix):
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / f"input{suffix}"
+        p.write_text(text, encoding="utf-8")
+        _check(p)
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.binary(max_size=300), suffix=suffixes)
+def test_read_any_bytes(data, suffix):
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / f"input{suffix}"
+        p.write_bytes(data)
+        _check(p)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@settings(max_examples=120, deadline=None)
+@given(text=texts)
+def test_every_reader_forced(fmt, text):
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "input.bin"
+        p.write_text(text, encoding="utf-8")
+        _check(p, fmt=fmt)
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=st.one_of(st.text(max_size=200), st.lists(st.sampled_from([
+    "sessions:", "\n", "- ", "id: s1", "file: a.vtt", "participants:", "  - {name: A, role: junior}", "role: boss",
+    "pairs:", "  p: {participants: []}", "pair: p", "date: 2026-13-45", "{", "id,file,junior", "s1,a.vtt,Anna",
+    "name,role", ",", "\t", "aliases: [x]", "voice_sample: v.wav", "- 42",
+]), max_size=20).map("".join)), suffix=st.sampled_from([".yaml", ".csv", ".txt"]))
+def test_manifest_any_text(text, suffix):
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / f"m{suffix}"
+        p.write_text(text, encoding="utf-8")
+        try:
+            m = load_manifest(p)
+        except InputError as e:  # ManifestError is an InputError
+            assert e.message
+            return
+        for e in m.entries:
+            assert e.id or e.file or e.transcript
