@@ -53,3 +53,13 @@ def test_backchannels():
     assert is_backchannel("Угу", bc)
     assert is_backchannel("I see", bc)
     assert not is_backchannel("Yeah, but the deadline is tight", bc)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("you know?", False), ("a long time you know?", False), ("The tool is great, right?", False),
+    ("Is that right?", True), ("Right?", False), ("what was I gonna say.", False),
+    ("is I kinda had a b- general idea,", False), ("Do you know?", True), ("Это удобно, правда?", False),
+    ("Ты знаешь, как это сделать?", True), ("And you know what we start out with?", True),
+])
+def test_tags_and_trusted_punctuation(text, expected):
+    assert is_question(text) is expected

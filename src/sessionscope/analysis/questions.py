@@ -37,6 +37,7 @@ RU_WH = {
 }
 # "как" / "что" also open plain statements ("как я говорил", "что касается"): require more evidence.
 RU_WEAK_WH = {"как", "что", "который", "которая", "которое", "которые", "когда", "где"}
+RU_WEAK_FOLLOWERS = {"ты", "вы", "мы", "бы", "же", "именно", "лучше", "думаешь", "думаете", "можно", "нам", "вам", "тебе", "у"}
 
 
 def sentences(text: str) -> list[str]:
@@ -44,25 +45,57 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
 
 
+# Tags that turn a statement into a confirmation check rather than a question
+# ("…, you know?", "…, right?", "…, понимаешь?"); alone they are discourse markers.
+COMMA_TAGS = (
+    "right", "okay", "ok", "huh", "eh", "yeah", "no", "see", "isn't it", "aren't they", "don't you think",
+    "да", "правда", "верно", "так", "ага", "ну", "нет",
+)
+FREE_TAGS = ("you know", "you see", "know what i mean", "понимаешь", "понимаете", "знаешь", "знаете", "не так ли", "ведь так")
+
+
+def _alt(tags: tuple[str, ...]) -> str:
+    return "|".join(re.escape(t) for t in sorted(tags, key=len, reverse=True))
+
+
+_TAG_RE = re.compile(rf"(?:(?:^|,)\s*(?:{_alt(COMMA_TAGS)})|(?:^|[\s,])(?:{_alt(FREE_TAGS)}))\s*\?+$", re.IGNORECASE)
+
+
 def is_question(sentence: str, *, language: Optional[str] = None) -> bool:
-    """Whether a single sentence is a question (see module docstring)."""
+    """Whether a single sentence is a question (see module docstring).
+
+    Punctuation is trusted when present: a sentence ending in ``?`` is a question, one
+    ending in ``.``, ``!``, ``,`` or ``…`` is not. The lexical cues (interrogative word,
+    inversion, «ли») are used only for unpunctuated text (typical of ASR output and
+    some transcripts). A trailing tag ("…, you know?", "…, right?") does not make a
+    statement a question: the rest of the sentence decides, by the lexical cues.
+    """
     s = sentence.strip()
     if not s:
         return False
     if s.endswith("?"):
-        return True
-    if s.endswith("!"):
+        tag = _TAG_RE.search(s)
+        if tag is None:
+            return True
+        rest = s[: tag.start()].strip(" ,")
+        if not rest:
+            return False  # "you know?", "right?" on their own: discourse markers
+        return _lexical_question(s.rstrip("?"), language) or _lexical_question(rest, language)
+    if s[-1] in ".!,;:…-—":
         return False
+    return _lexical_question(s, language)
+
+
+def _lexical_question(s: str, language: Optional[str]) -> bool:
+    """Interrogative word + auxiliary, subject–auxiliary inversion, or Russian «ли»."""
     toks = [w.casefold() for w in words(s)]
     if not toks:
         return False
     first = toks[0]
     second = toks[1] if len(toks) > 1 else ""
     if language in (None, "en"):
-        if first in EN_WH and second and second not in {"a", "an", "the"} and len(toks) >= 3:
-            # "what do you…", "how can I…" — exclude relative uses like "what I mean is" (subject right after).
-            if second in EN_AUX or second in {"about", "if", "else"} or first in {"why", "how"} and second in EN_AUX:
-                return True
+        if first in EN_WH and len(toks) >= 3 and (second in EN_AUX or second in {"about", "if", "else"}):
+            return True
         if first in EN_AUX and second in EN_SUBJ and len(toks) >= 3:
             return True
     if language in (None, "ru"):
@@ -70,7 +103,7 @@ def is_question(sentence: str, *, language: Optional[str] = None) -> bool:
             return True
         if first in RU_WH and first not in RU_WEAK_WH and len(toks) >= 2:
             return True
-        if first in RU_WEAK_WH and len(toks) >= 3 and toks[1] in {"ты", "вы", "мы", "бы", "же", "именно", "лучше", "думаешь", "думаете", "можно", "нам", "вам", "тебе", "у"}:
+        if first in RU_WEAK_WH and len(toks) >= 3 and toks[1] in RU_WEAK_FOLLOWERS:
             return True
     return False
 

@@ -79,6 +79,7 @@ def analyze(paths: tuple[Path, ...], manifest: Optional[Path], out_dir: Path, co
         config, fmts = prepare(config_path, stages, formats, language)
         files = [f for f in discover(paths, suffixes=TRANSCRIPT_SUFFIXES)
                  if not (f.name in ("session.json", "batch.json") and f.resolve().is_relative_to(out_dir.resolve()))]
+        files = prefer_text_over_rttm(files)
         if not files:
             raise click.UsageError("no transcript files found in " + ", ".join(map(str, paths)))
         loader = make_transcript_loader(manifest_path=manifest, participants=participants, language=language)
@@ -94,6 +95,24 @@ def analyze(paths: tuple[Path, ...], manifest: Optional[Path], out_dir: Path, co
                            write_extra=lambda s, out: write_outputs(s, out, fmts), resume=not force, hook=hook)
     print_report(report)
     exit_for(report)
+
+
+def prefer_text_over_rttm(files: list[Path]) -> list[Path]:
+    """Drop ``X.rttm`` when a transcript with text for the same recording (``X.stm``, ``X.vtt``…) is there too.
+
+    Corpora ship both (speaker times in RTTM, words in STM); analysing both would count
+    the same session twice, and the RTTM alone has no words or questions.
+    """
+    import logging
+
+    stems = {(f.parent, f.stem) for f in files if f.suffix.lower() != ".rttm"}
+    kept = []
+    for f in files:
+        if f.suffix.lower() == ".rttm" and (f.parent, f.stem) in stems:
+            logging.getLogger(__name__).info("%s: skipped, the transcript with text for the same recording is used", f)
+            continue
+        kept.append(f)
+    return kept
 
 
 class make_transcript_loader:  # noqa: N801 - used like a function

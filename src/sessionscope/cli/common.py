@@ -70,9 +70,11 @@ def print_report(report: BatchReport) -> None:
             table.add_row(r.item.session_id, "[red]failed[/red]", "", "", "", "", "")
             continue
         key = "talk_share" if s.timed else "word_share"
-        shares = ", ".join(
-            f"{p.name} ({p.role.value[0]}) {_pct(s.metrics.participants.get(p.id, {}).get(key))}" for p in s.participants
-        )
+        ranked = sorted(s.participants, key=lambda p: -(s.metrics.participants.get(p.id, {}).get(key) or 0))
+        shown = [f"{p.name} ({p.role.value}) {_pct(s.metrics.participants.get(p.id, {}).get(key))}" for p in ranked[:3]]
+        if len(ranked) > 3:
+            shown.append(f"+{len(ranked) - 3} more")
+        shares = "\n".join(shown)
         ms = s.metrics.session
         dur = ms.get("duration_s")
         table.add_row(
