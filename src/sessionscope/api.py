@@ -3,13 +3,13 @@
     >>> import sessionscope as ss
     >>> s = ss.analyze("meeting.vtt", participants={"Anna": "junior", "Boris": "senior"})
     >>> f = ss.frames(s)
-    >>> f["participants"][["name", "role", "talk_share", "questions_asked"]]
+    >>> f["participant_metrics"][["name", "role", "talk_share", "questions_asked"]]
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Mapping, Optional, Sequence, Union
 
 from sessionscope.config import Config, load_config
 from sessionscope.model import Session, read_session_json
@@ -86,42 +86,29 @@ def analyze(
     return run_stages(session, build_stages(cfg, stages), continue_on_error=cfg.pipeline.continue_on_stage_error)
 
 
-def frames(session: Session) -> dict[str, Any]:
-    """Tidy pandas DataFrames of one session: utterances, turns, participants, session, …
+def frames(sessions: Union[Session, Sequence[Session]]) -> dict[str, Any]:
+    """Tidy pandas DataFrames of one or more sessions, for notebooks.
 
-    Keys: ``utterances``, ``turns``, ``participants`` (one row per participant with every
-    per-participant measure), ``session`` (one row), and, when present, ``topics``,
-    ``recommendations``, ``action_items``, ``questions``, ``problems``.
+    The research tables of :func:`sessionscope.report.tables.session_tables` (``sessions``,
+    ``participants``, ``utterances``, ``turns``, ``topic_segments``, ``recommendations``,
+    ``action_items``, ``questions``, ``problems``, ``flags``, ``metrics`` in long format;
+    columns documented in ``docs/data_dictionary.md``), plus two wide conveniences:
+    ``participant_metrics`` (one row per participant, one column per measure) and
+    ``session_metrics`` (one row per session).
     """
-    import dataclasses
+    from sessionscope.report.tables import session_tables
 
-    import pandas as pd
-
-    def rows(items: Any) -> list[dict[str, Any]]:
-        return [dataclasses.asdict(x) for x in items]
-
-    names = {p.id: p.name for p in session.participants}
-    utt = pd.DataFrame(
-        [{"session_id": session.id, "id": u.id, "speaker": u.speaker, "speaker_name": names.get(u.speaker, u.speaker),
-          "start": u.start, "end": u.end, "text": u.text, "confidence": u.confidence, "flags": ",".join(u.flags)}
-         for u in session.utterances],
-        columns=["session_id", "id", "speaker", "speaker_name", "start", "end", "text", "confidence", "flags"],
+    items = [sessions] if isinstance(sessions, Session) else list(sessions)
+    tables = session_tables(items)
+    long = tables["metrics"]
+    per_part = long[long["participant_id"].notna()]
+    wide = per_part.pivot_table(index=["session_id", "participant_id"], columns="metric", values="value", aggfunc="first")
+    wide.columns.name = None
+    tables["participant_metrics"] = tables["participants"].merge(
+        wide.reset_index(), on=["session_id", "participant_id"], how="left"
     )
-    m = session.metrics
-    parts = pd.DataFrame(
-        [{"session_id": session.id, "participant_id": p.id, "name": p.name, "role": p.role.value,
-          **(m.participants.get(p.id, {}) if m else {})} for p in session.participants]
-    )
-    out: dict[str, Any] = {"utterances": utt, "participants": parts}
-    out["turns"] = pd.DataFrame([{"session_id": session.id, **d} for d in rows(m.turns)]) if m else pd.DataFrame()
-    out["session"] = pd.DataFrame([{
-        "session_id": session.id, "pair_id": session.pair_id, "date": session.date, "language": session.language,
-        **(m.session if m else {}),
-    }])
-    if session.topics is not None:
-        out["topics"] = pd.DataFrame([{"session_id": session.id, **d} for d in rows(session.topics.segments)])
-    for name in ("recommendations", "action_items", "questions", "problems"):
-        items = getattr(session, name)
-        if items:
-            out[name] = pd.DataFrame([{"session_id": session.id, **d} for d in rows(items)])
-    return out
+    per_sess = long[long["participant_id"].isna()]
+    swide = per_sess.pivot_table(index="session_id", columns="metric", values="value", aggfunc="first")
+    swide.columns.name = None
+    tables["session_metrics"] = swide.reset_index()
+    return tables
