@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import platform
 import random
 import sys
@@ -181,8 +182,9 @@ def main() -> None:
             t_red = time.perf_counter() - t0
             real.append((s.id, len(s.utterances), s.span_s / 60, t_plain, t_red))
 
-    print(f"Machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}; "
-          f"`{' '.join(sys.argv)}`\n")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, load average {load:.1f} at the end, "
+          f"Python {platform.python_version()}; `{' '.join(sys.argv)}`\n")
     print(f"SYNTHETIC programme: {len(sessions)} sessions, {pairs} pairs, {hours:.0f} h, {n_utts} utterances; "
           f"dashboard.html {size_kb:.0f} KiB\n")
     print("| step | seconds |\n|---|---|")

@@ -57,4 +57,5 @@ def render_session_html(session: Session, *, redacted: bool = False, charts: boo
         share = talk_share_svg(session, view.t)
     return template_env().get_template("session.html.j2").render(
         view=view, t=view.t, css=stylesheet(), session_id=session.id, timeline_svg=timeline, share_svg=share,
+        has_topics=bool(session.topics and session.topics.segments),
     )
