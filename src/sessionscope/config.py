@@ -30,8 +30,11 @@ class PipelineConfig(_Section):
     """Which text stages run after import or transcription, in order."""
 
     stages: list[str] = Field(
-        default_factory=lambda: ["dynamics"],
-        description="text stages to run, in order (see `sessionscope config show`)",
+        default_factory=lambda: ["dynamics", "topics", "extraction", "flow"],
+        description="text stages to run, in order: dynamics, topics, extraction, flow",
+    )
+    skip_unavailable: bool = Field(
+        True, description="skip (with a warning) a stage whose optional dependency is not installed"
     )
     continue_on_stage_error: bool = Field(
         True, description="a failing optional stage is logged and skipped instead of failing the session"

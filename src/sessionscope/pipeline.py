@@ -76,8 +76,24 @@ def stage_class(name: str) -> type:
 
 
 def build_stages(config: Config, names: Optional[list[str]] = None) -> list[Any]:
-    """Instantiate the configured stages (each loads its models once)."""
-    return [stage_class(n).from_config(config) for n in (names or config.pipeline.stages)]
+    """Instantiate the configured stages (each loads its models once).
+
+    A stage whose optional dependency is not installed (e.g. the ``nlp`` extra on a
+    text-only install) is skipped with a warning when ``pipeline.skip_unavailable`` is
+    on (the default), so the dynamics still run; otherwise it is a :class:`ConfigError`.
+    """
+    stages = []
+    for n in names or config.pipeline.stages:
+        try:
+            stages.append(stage_class(n).from_config(config))
+        except (ConfigError, ImportError) as e:
+            missing_dep = isinstance(e, ImportError) or isinstance(e.__cause__, ImportError)
+            if not (missing_dep and config.pipeline.skip_unavailable) or n == "dynamics":
+                if isinstance(e, ImportError):
+                    raise ConfigError(f"stage {n!r} cannot load: {e}") from e
+                raise
+            log.warning("stage %s skipped: %s", n, e)
+    return stages
 
 
 def run_stages(
