@@ -379,3 +379,11 @@ def test_participant_ids_unique_and_case_insensitive(tmp_path):
     s = read_transcript(write(tmp_path, "t.txt", text))
     assert [(p.id, p.name) for p in s.participants] == [("anna", "Anna"), ("a-nna", "A.nna"), ("a-nna-2", "A nna")]
     assert [u.speaker for u in s.utterances] == ["anna", "anna", "a-nna", "a-nna-2"]
+
+
+def test_plain_bare_time_lines_google_meet(tmp_path):
+    text = "00:00:00\nAnna: Hi.\nBoris: Hello.\n\n00:05:00\nAnna: Let's start\nwith tools.\n"
+    s = read_transcript(write(tmp_path, "meet.txt", text))
+    assert rows(s) == [("Anna", "Hi.", 0.0, None), ("Boris", "Hello.", None, None),
+                       ("Anna", "Let's start with tools.", 300.0, None)]
+    assert [u.id for u in s.utterances] == ["u0001", "u0002", "u0003"]  # file order kept (not all starts known)

@@ -81,7 +81,7 @@ def _cue_records(lines: list[str], start: float, end: float) -> list[tuple[Optio
         text = " ".join(strip_markup(chunk).split())
         if text:
             texts.append((label, text, label is not None))
-    if len(texts) == 1 and not texts[0][2]:
+    if len(texts) == 1 and not texts[0][2] and len(lines) > 1:
         # No voice tag: lines starting with different "Name:" prefixes are separate speakers.
         lines_clean = [" ".join(strip_markup(x).split()) for x in lines]
         lines_clean = [x for x in lines_clean if x]

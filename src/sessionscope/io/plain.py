@@ -9,7 +9,8 @@ Accepted line shapes (times as ``h:mm:ss``, ``mm:ss`` or with milliseconds)::
     00:05:16<TAB>Anna:<TAB>message             Zoom chat export
 
 and the "speaker header" layout of Otter / Teams exports (a ``Name  0:03`` line, then
-the text lines). A line without a name continues the previous utterance. With start
+the text lines). A line holding only a time (Google Meet exports put one every few
+minutes) gives the start of the next utterance. A line without a name continues the previous utterance. With start
 times only, utterance ends are unknown (``None``): talk time is reported as
 unavailable rather than guessed from the next start.
 """
@@ -26,12 +27,17 @@ from sessionscope.io.cues import looks_like_name, split_name_prefix
 _T = r"\d{1,3}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _LEAD_TIME = re.compile(rf"^\s*[\[(]?(?P<start>{_T})(?:\s*(?:-|–|-->)\s*(?P<end>{_T}))?[\])]?\s+(?P<rest>.*)$")
 _NAME_TIME = re.compile(rf"^\s*(?P<name>[^\[\]():\n]{{1,60}}?)\s*[\[(](?P<start>{_T})(?:\s*(?:-|–)\s*(?P<end>{_T}))?[\])]\s*:\s*(?P<text>.*)$")
+_ONLY_TIME = re.compile(rf"^\s*[\[(]?(?P<start>{_T})[\])]?\s*$")
 _HEADER = re.compile(rf"^\s*(?P<name>[^\d\s:][^:\n]{{0,59}}?)\s{{2,}}(?P<start>{_T})\s*$|^\s*(?P<name2>[^\d\s:][^:\n]{{0,59}}?)\s*\|\s*(?P<start2>{_T})\s*$")
 
 
-def _parse_line(line: str, *, path: str | Path, lineno: int) -> tuple[Optional[str], str, Optional[float], Optional[float], bool]:
-    """(name, text, start, end, is_header) of one line."""
+def _parse_line(line: str, *, path: str | Path, lineno: int
+                ) -> tuple[Optional[str], str, Optional[float], Optional[float], Optional[bool]]:
+    """(name, text, start, end, is_header) of one line; is_header is None for a bare time line."""
     start = end = None
+    m = _ONLY_TIME.match(line)
+    if m:  # a bare time line (Google Meet exports): the start of what follows
+        return None, "", parse_timestamp(m.group("start"), path=path, line=lineno), None, None
     m = _NAME_TIME.match(line)
     if m:
         if looks_like_name(m.group("name")):
@@ -57,9 +63,11 @@ def parse_plain(text: str, *, path: str | Path) -> Recording:
     """Parse a plain-text transcript into records (see the module docstring)."""
     lines = [(i, ln) for i, ln in enumerate(text.split("\n"), 1) if ln.strip()]
     parsed = [_parse_line(ln, path=path, lineno=i) for i, ln in lines]
-    named = sum(1 for p in parsed if p[0])
-    first_named = bool(parsed) and parsed[0][0] is not None
-    use_names = named >= 0.5 * len(parsed) or (first_named and named >= 2)
+    content = [p for p in parsed if p[4] is not None]
+    named = sum(1 for p in content if p[0])
+    first_named = bool(content) and content[0][0] is not None
+    use_names = named >= 0.5 * len(content) or (first_named and named >= 2)
+    pending: Optional[float] = None
     records: list[Record] = []
     cur: Optional[dict] = None
 
@@ -70,6 +78,11 @@ def parse_plain(text: str, *, path: str | Path) -> Recording:
                 records.append(Record(label=cur["label"], text=body, start=cur["start"], end=cur["end"]))
 
     for name, body, start, end, header in parsed:
+        if header is None:
+            pending = start
+            continue
+        if pending is not None and start is None and (name is not None or header or not use_names):
+            start, pending = pending, None
         if not use_names and name is not None:
             body = f"{name}: {body}"
             name = None

@@ -2,7 +2,8 @@
 
 Every file is written atomically (:mod:`sessionscope.fileio`). Time-based formats
 (RTTM, SRT, VTT) skip utterances without times, with a warning; a session with no
-times at all cannot be written in them (use CSV or JSON). Speaker names are written
+times at all cannot be written in them (use CSV or JSON). Subtitles (SRT, VTT) leave
+out utterances without text (e.g. RTTM turns, or laughter-only STM lines); RTTM keeps them. Speaker names are written
 as people read them (``<v Anna Smirnova>`` in VTT, ``Anna Smirnova:`` in SRT); RTTM
 fields cannot hold spaces, so RTTM uses the participant id.
 """
@@ -67,7 +68,7 @@ def to_srt(session: Session, *, path: str | Path = "") -> str:
     """SRT cues, each ``Name: text``."""
     names = _names(session)
     blocks = []
-    for i, u in enumerate(_timed(session, "srt", path), 1):
+    for i, u in enumerate((u for u in _timed(session, "srt", path) if u.text.strip()), 1):
         text = _one_line(u.text)
         blocks.append(f"{i}\n{_clock(u.start, ',')} --> {_clock(u.end, ',')}\n"  # type: ignore[arg-type]
                       f"{_prefix(names.get(u.speaker, u.speaker))}{text}\n")
@@ -87,6 +88,8 @@ def to_vtt(session: Session, *, path: str | Path = "") -> str:
     names = _names(session)
     out = ["WEBVTT", ""]
     for u in _timed(session, "vtt", path):
+        if not u.text.strip():
+            continue
         name = _vtt_escape(names.get(u.speaker, u.speaker))
         body = _vtt_escape(_one_line(u.text))
         out.append(f"{u.id}\n{_clock(u.start, '.')} --> {_clock(u.end, '.')}\n"  # type: ignore[arg-type]
