@@ -179,3 +179,13 @@ def test_stage_keeps_measures_added_by_other_stages():
     s2 = DynamicsStage()(s)
     assert s2.metrics.participants["a"]["topic_initiation_share"] == 1.0
     assert s2.metrics is not s.metrics
+
+
+def test_speech_without_text_uses_duration_for_backchannels():
+    # RTTM-style input: no words. A 0.6 s segment inside another's speech is a backchannel;
+    # a 3 s one starting inside is an interruption.
+    rows = [("a", 0, 10, ""), ("b", 2, 2.6, ""), ("b", 8, 11, ""), ("a", 12, 14, "")]
+    m = compute_metrics(make_session(rows, duration=14), CFG)
+    assert m.participants["b"]["interruptions_made"] == 1
+    assert m.participants["b"]["turns"] == 1
+    assert m.participants["a"]["turns"] == 2

@@ -48,6 +48,8 @@ class DynamicsConfig(_Section):
     turn_merge_gap_s: float = Field(1.0, ge=0, description="merge same-speaker utterances separated by less than this")
     interruption_min_overlap_s: float = Field(0.5, ge=0, description="overlap needed to count an interruption")
     backchannel_max_words: int = Field(3, ge=0, description="utterances this short made only of backchannel words are not interruptions")
+    backchannel_max_s_without_text: float = Field(
+        1.0, ge=0, description="speech without text (RTTM input) this short counts as a backchannel")
     backchannels: list[str] = Field(
         default_factory=lambda: [
             "yeah", "yes", "yep", "yup", "no", "nope", "mm", "mhm", "mm-hmm", "uh-huh", "hmm", "hm", "right",

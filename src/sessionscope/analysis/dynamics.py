@@ -66,9 +66,17 @@ def coefficient_of_variation(values: Sequence[float]) -> Optional[float]:
 
 
 # -- turns ---------------------------------------------------------------------------
+def backchannel(u: Utterance, cfg: DynamicsConfig) -> bool:
+    """Whether an utterance is a backchannel: by its words, or — for speech without text
+    (RTTM input) — by being no longer than ``backchannel_max_s_without_text``."""
+    if u.text.strip():
+        return is_backchannel(u.text, cfg.backchannels, max_words=cfg.backchannel_max_words)
+    return u.duration is not None and u.duration <= cfg.backchannel_max_s_without_text
+
+
 def _is_absorbed_backchannel(u: Utterance, others: Sequence[Utterance], cfg: DynamicsConfig) -> bool:
     """A backchannel lying wholly inside another speaker's utterance does not take the floor."""
-    if not u.timed or not is_backchannel(u.text, cfg.backchannels, max_words=cfg.backchannel_max_words):
+    if not u.timed or not backchannel(u, cfg):
         return False
     return any(o.speaker != u.speaker and o.timed and o.start <= u.start and u.end <= o.end for o in others)  # type: ignore[operator]
 
@@ -125,7 +133,7 @@ def find_interruptions(utterances: Sequence[Utterance], cfg: DynamicsConfig) -> 
     by_start = sorted(timed, key=lambda u: u.start)  # type: ignore[arg-type,return-value]
     out: list[tuple[str, str, bool, str]] = []
     for j, b in enumerate(by_start):
-        if is_backchannel(b.text, cfg.backchannels, max_words=cfg.backchannel_max_words):
+        if backchannel(b, cfg):
             continue
         best: Optional[Utterance] = None
         for a in by_start[max(0, j - 20) : j]:

@@ -117,7 +117,7 @@ def is_backchannel(text: str, backchannels: Iterable[str], *, max_words: int = 3
     """True for short utterances made only of backchannel tokens ("yeah", "mm-hmm", "угу")."""
     toks = [w.casefold() for w in words(text)]
     if not toks or len(toks) > max_words:
-        return not toks
+        return False  # no words (e.g. RTTM input) is unknown content, not a backchannel
     vocab = {normalize_name(b) for b in backchannels}
     if normalize_name(" ".join(toks)) in vocab:
         return True
