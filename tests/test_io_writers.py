@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sessionscope.errors import InputError
-from sessionscope.io import read_transcript, write_transcript
+from sessionscope.io import export_problem, read_transcript, write_transcript
 from sessionscope.io.writers import CSV_COLUMNS, to_rttm, to_srt, to_vtt
 from sessionscope.model import Participant, Role, Session, Utterance
 
@@ -53,7 +53,9 @@ def test_csv_output(tmp_path):
 
 def test_untimed_session(tmp_path, caplog):
     s = session(timed=False)
+    assert export_problem(s, "csv") is None and export_problem(session(), "srt") is None
     for fmt in ("rttm", "srt", "vtt"):
+        assert "no timestamps" in export_problem(s, fmt)
         with pytest.raises(InputError, match="no timestamps.*use csv or json"):
             write_transcript(s, tmp_path / f"x.{fmt}", fmt)
     assert not (tmp_path / "x.srt").exists()

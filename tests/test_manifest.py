@@ -85,8 +85,19 @@ def test_entry_for(manifest_path, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert m.entry_for("recordings/s02.vtt").id == "s02"
     assert m.entry_for("/elsewhere/s02.vtt").id == "s02"  # by file name
-    assert m.entry_for("/elsewhere/s01.cc.vtt").id == "s01"  # by name up to the first dot
+    assert m.entry_for("/elsewhere/s01.cc.vtt") is None  # s01 names its transcript
+    assert m.entry_for("/elsewhere/s02.cc.vtt") is None  # s02's file is itself a transcript
+    assert m.entry_for("/elsewhere/s02.txt").id == "s02"  # base name equal to the session id
     assert m.entry_for("/elsewhere/unknown.vtt") is None
+
+
+def test_entry_for_transcript_of_a_recording(tmp_path):
+    p = tmp_path / "m.yaml"
+    p.write_text("sessions:\n- {id: a, file: rec/GMT2024_Recording.m4a}\n- {id: b, file: rec/other.m4a}\n",
+                 encoding="utf-8")
+    m = load_manifest(p)
+    assert m.entry_for(tmp_path / "GMT2024_Recording.transcript.vtt").id == "a"
+    assert m.entry_for(tmp_path / "other.srt").id == "b"
 
 
 def test_entry_for_ambiguous_name(tmp_path, caplog):

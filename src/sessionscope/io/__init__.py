@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 #: Output formats of :func:`write_transcript`.
 WRITE_FORMATS = ("json", "rttm", "srt", "vtt", "csv")
 
-__all__ = ["FORMATS", "WRITE_FORMATS", "detect_format", "read_transcript", "read_transcripts", "write_transcript"]
+__all__ = ["FORMATS", "WRITE_FORMATS", "detect_format", "export_problem", "read_transcript", "read_transcripts",
+           "write_transcript"]
 
 
 def _recordings(path: Path, text: str, fmt: str) -> list[Recording] | Session:
@@ -130,6 +131,13 @@ def read_transcripts(path: str | Path, *, fmt: Optional[str] = None) -> list[Ses
     if not parsed:
         raise InputError(f"no utterances found (read as {name})", path=path)
     return [build_session(path, rec, fmt=name) for rec in parsed]
+
+
+def export_problem(session: Session, fmt: str) -> Optional[str]:
+    """Why ``session`` cannot be exported as ``fmt`` (e.g. SRT without times), or ``None``."""
+    from sessionscope.io.writers import export_problem as _problem
+
+    return _problem(session, fmt)
 
 
 def write_transcript(session: Session, path: str | Path, fmt: str) -> Path:

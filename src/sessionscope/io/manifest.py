@@ -40,6 +40,8 @@ from sessionscope.text import normalize_name, slugify
 
 log = logging.getLogger(__name__)
 
+_TRANSCRIPT_SUFFIXES = {".vtt", ".srt", ".stm", ".rttm", ".json", ".csv", ".tsv", ".txt", ".text", ".md"}
+
 
 def _str_or_none(value: Any) -> Any:
     if value is None or isinstance(value, bool):
@@ -200,8 +202,9 @@ class Manifest:
 
         Tried in order: session id; the path (resolved against the manifest's folder
         for the manifest's relative paths); the file name; the file name up to its
-        first dot (so ``s01.transcript.vtt`` finds the entry of ``s01.m4a``) or the
-        session id equal to it. An ambiguous name gives ``None`` with a warning.
+        first dot, for entries whose ``file`` is a recording and that name no
+        ``transcript`` (so ``s01.transcript.vtt`` finds the entry of ``s01.m4a``); a
+        session id equal to the file name without its extension. An ambiguous name gives ``None`` with a warning.
         """
         if isinstance(key, Session):
             found = self.entry_for(key.id)
@@ -223,9 +226,17 @@ class Manifest:
                         return e
                 except OSError:
                     continue
+        base = p.name.split(".")[0]
+
+        def same_recording(e: ManifestEntry) -> bool:
+            # "s01.transcript.vtt" belongs to the recording "s01.m4a", unless the entry
+            # names its transcript or its file is itself a transcript
+            f = e.file
+            return (e.transcript is None and f is not None and Path(f).suffix.lower() not in _TRANSCRIPT_SUFFIXES
+                    and Path(f).name.split(".")[0] == base)
+
         for matcher in (lambda e: any(Path(f).name == p.name for f in self._files(e)),
-                        lambda e: any(Path(f).name.split(".")[0] == p.name.split(".")[0] for f in self._files(e))
-                        or e.id in (p.stem, p.name.split(".")[0])):
+                        lambda e: same_recording(e) or e.id == p.stem):
             found = [e for e in self.entries if matcher(e)]
             if len(found) == 1:
                 return found[0]

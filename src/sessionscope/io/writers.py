@@ -115,6 +115,20 @@ def to_csv(session: Session) -> str:
     return buf.getvalue()
 
 
+def export_problem(session: Session, fmt: str) -> str | None:
+    """Why ``session`` cannot be written as ``fmt`` (``None`` when it can).
+
+    Lets a batch skip an impossible export (SRT of an untimed chat log) with a warning
+    instead of failing the session's analysis.
+    """
+    key = str(fmt).strip().lower().lstrip(".")
+    if key not in ("json", "session", "rttm", "srt", "vtt", "webvtt", "csv"):
+        return f"unknown export format {fmt!r}; valid: json, rttm, srt, vtt, csv"
+    if key in ("rttm", "srt", "vtt", "webvtt") and not any(u.timed for u in session.utterances):
+        return f"session {session.id!r} has no timestamps, so it cannot be written as {key.upper()}; use csv or json"
+    return None
+
+
 def write_transcript(session: Session, path: str | Path, fmt: str) -> Path:
     """Write ``session`` to ``path`` as ``json``, ``rttm``, ``srt``, ``vtt`` or ``csv``.
 
