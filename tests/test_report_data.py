@@ -105,6 +105,8 @@ def full_session(
                    confidence=0.85, area="tools"),
         ActionItem("a2", u[6].id, u[6].start, "anna", "block two mornings a week for focus time", confidence=0.7,
                    area="time"),
+        ActionItem("a3", u[-1].id, u[-1].start, "anna", "meet again in two weeks", confidence=0.6, area="other",
+                   owners=("anna", "boris")),
     )
     questions = (
         Question("q1", u[1].id, u[1].start, "boris", "anna", lines[1][1], True, u[2].id),
@@ -117,8 +119,10 @@ def full_session(
     kf = KnowledgeFlow(matrix={"anna": {"boris": {"tools": 1}}, "boris": {"anna": {"time": 1, "clients": 1}}},
                        mutuality_index=0.67, per_area_mutuality={"tools": 0.0}, definition="test")
     summary = (KeyPoint("tools", u[2].id, "anna", lines[2][1], 0.9), KeyPoint("time", u[5].id, "boris", lines[5][1], 0.8))
-    flags = (Flag("short_session", "Session shorter than the guide's 60 minutes.", "warning", t / 60, 60.0),
-             Flag("no_followup", "No follow-up meeting date was agreed.", "info"))
+    flags = (Flag("short_session", f"the session lasts {t / 60:.1f} min (the guide asks for at least 60)", "info",
+                  round(t / 60, 1), 60.0),
+             Flag("one_sided", "boris gave 2 of 3 recommendations (67%)", "warning", 0.667, 0.6),
+             Flag("custom_check", "A check this report does not know.", "warning"))
     quality = DataQuality(asr_model="whisper-base", mean_word_confidence=0.87, low_confidence_word_share=0.06,
                           hallucinations_dropped=1, dropped_texts=("Thanks for watching!",),
                           speaker_mapping_method="voiceprint", speaker_mapping_confidence=0.92,

@@ -78,7 +78,7 @@ def test_build_programme_tables(tmp_path: Path) -> None:
     assert pairs.loc["pair-a", "recs_by_senior"] == 6 and pairs.loc["pair-a", "recs_by_junior"] == 3
     assert prog.programme.iloc[0]["n_sessions"] == 6 and prog.programme.iloc[0]["n_pairs"] == 2
     assert list(prog.sessions["session_number"]) == [1, 2, 3, 1, 2, 3]
-    assert len(prog.followup) == 12 and len(prog.flags) == 12
+    assert len(prog.followup) == 18 and len(prog.flags) == 18
 
 
 def test_planned_topics_from_session_extra() -> None:

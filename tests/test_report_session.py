@@ -48,6 +48,10 @@ def test_markdown_has_every_section_in_english() -> None:
     assert "Shall we start with the CRM question" not in md.split("## Open questions")[1]
     assert "“Thanks for watching!”" in md  # dropped hallucination shown in data quality
     assert "| Certainty of the speaker mapping | 92 % |" in md
+    # flags: localised title, the stage's message with names instead of ids, value / threshold
+    assert "| warning | Recommendations came from one side | Boris Ivanov gave 2 of 3 recommendations (67%) |" in md
+    assert "| warning | custom check | A check this report does not know. |" in md
+    assert "| Anna Smirnova, Boris Ivanov | meet again in two weeks |" in md  # several owners
 
 
 def test_markdown_in_russian() -> None:
@@ -58,6 +62,7 @@ def test_markdown_in_russian() -> None:
     assert "Инструменты и технологии" in md
     assert "0,67" in md  # Russian decimal comma
     assert "Recommendations" not in md and "Who drove" not in md
+    assert "Короче рекомендуемого часа" in md and "the guide asks" not in md  # English stage text not mixed in
 
 
 def test_missing_analysis_is_said_not_hidden() -> None:

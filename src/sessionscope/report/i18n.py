@@ -129,6 +129,14 @@ EN: dict[str, str] = {
     "chart_talk_share": "Share of talk time per participant",
     "chart_time_axis": "time (minutes)",
     "chart_topics_row": "topic",
+    "flag_col": "Flag",
+    "flag_details": "Details",
+    "flag_no_recommendations": "No recommendations recorded",
+    "flag_one_sided": "Recommendations came from one side",
+    "flag_no_action_items": "Too few action items",
+    "flag_junior_rarely_speaks": "The junior rarely speaks",
+    "flag_senior_interrupts_junior": "The senior often interrupts the junior",
+    "flag_short_session": "Shorter than the guide's hour",
     "dash_title": "Mentoring programme dashboard",
     "dash_subtitle": "{sessions} sessions of {pairs} pairs, {first} – {last}",
     "dash_filter": "Filter",
@@ -302,6 +310,14 @@ RU: dict[str, str] = {
     "chart_talk_share": "Доля времени речи участников",
     "chart_time_axis": "время (минуты)",
     "chart_topics_row": "тема",
+    "flag_col": "Сигнал",
+    "flag_details": "Подробности",
+    "flag_no_recommendations": "Рекомендации не зафиксированы",
+    "flag_one_sided": "Рекомендации давала одна сторона",
+    "flag_no_action_items": "Слишком мало задач",
+    "flag_junior_rarely_speaks": "Младший почти не говорит",
+    "flag_senior_interrupts_junior": "Старший часто перебивает младшего",
+    "flag_short_session": "Короче рекомендуемого часа",
     "dash_title": "Панель программы наставничества",
     "dash_subtitle": "{sessions} встреч, {pairs} пар, {first} – {last}",
     "dash_filter": "Фильтр",
@@ -391,6 +407,15 @@ class Translator:
             return self("n_a")
         key = f"mode_{mode}"
         return self(key) if key in EN else mode
+
+    def flag(self, code: str) -> str:
+        """Localised title of a flag code (the code itself when unknown)."""
+        key = f"flag_{code}"
+        return self(key) if key in EN else code.replace("_", " ")
+
+    def has(self, key: str) -> bool:
+        """Whether a UI string exists."""
+        return key in EN
 
     def role(self, role: Any) -> str:
         """Display name of a role (enum or string)."""

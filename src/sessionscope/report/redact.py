@@ -179,6 +179,7 @@ def redact_session(session: Session, *, ner: bool = True) -> Session:
     labels = role_labels(session)
     ids = {pid: new for pid, (new, _label) in labels.items()}
     names = {p.name: labels[p.id][1] for p in session.participants}
+    names.update({p.id: labels[p.id][1] for p in session.participants if p.id not in names})  # ids in messages
     language = session.language or "en"
     redactor = TextRedactor(names, language=language, ner=ner)
 

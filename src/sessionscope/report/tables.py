@@ -36,7 +36,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                        "initiator_id", "initiator_role", "confidence"),
     "recommendations": ("session_id", "recommendation_id", "utterance_id", "start_s", "giver_id", "giver_role",
                         "receiver_id", "receiver_role", "area", "text", "confidence", "method"),
-    "action_items": ("session_id", "action_item_id", "utterance_id", "start_s", "owner_id", "owner_role", "task",
+    "action_items": ("session_id", "action_item_id", "utterance_id", "start_s", "owner_id", "owner_role", "owner_ids",
+                     "task",
                      "due_text", "due_date", "area", "confidence", "method"),
     "questions": ("session_id", "question_id", "utterance_id", "start_s", "asker_id", "asker_role", "addressee_id",
                   "text", "answered", "answer_utterance_id", "area", "confidence"),
@@ -149,7 +150,9 @@ def _rows(sessions: Sequence[Session]) -> dict[str, list[dict[str, Any]]]:
             "confidence": r.confidence, "method": r.method} for r in s.recommendations]
         out["action_items"] += [{
             "session_id": s.id, "action_item_id": a.id, "utterance_id": a.utterance_id, "start_s": a.start,
-            "owner_id": a.owner, "owner_role": roles.get(a.owner or ""), "task": a.task, "due_text": a.due_text,
+            "owner_id": a.owner, "owner_role": roles.get(a.owner or ""),
+            "owner_ids": ";".join(dict.fromkeys([*([a.owner] if a.owner else []), *a.owners])),
+            "task": a.task, "due_text": a.due_text,
             "due_date": a.due_date, "area": a.area, "confidence": a.confidence, "method": a.method}
             for a in s.action_items]
         out["questions"] += [{

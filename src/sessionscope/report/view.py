@@ -8,6 +8,7 @@ no metrics, an untimed transcript): it then says so instead of showing an empty 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Optional
@@ -221,7 +222,9 @@ def _actions(session: Session, t: Translator, names: _Names) -> Section:
         due = a.due_date.isoformat() if a.due_date else (a.due_text or t("unknown"))
         if a.due_date and a.due_text:
             due = f"{a.due_date.isoformat()} ({a.due_text})"
-        sec.rows.append([names(a.owner) if a.owner else t("unknown"), a.task, due, _at(a.start), t.pct(a.confidence)])
+        owners = list(dict.fromkeys([*([a.owner] if a.owner else []), *a.owners]))
+        who = ", ".join(names(o) for o in owners) if owners else t("unknown")
+        sec.rows.append([who, a.task, due, _at(a.start), t.pct(a.confidence)])
     if not sec.rows:
         sec.empty = t("none_actions")
     return sec
@@ -246,14 +249,24 @@ def _problems(session: Session, t: Translator, names: _Names) -> Section:
     return sec
 
 
+def _with_names(text: str, session: Session) -> str:
+    """Replace participant ids in a stage's message by display names (ids are slugs, names are for people)."""
+    for p in session.participants:
+        if p.id != p.name:
+            text = re.sub(rf"(?<![\w-]){re.escape(p.id)}(?![\w-])", p.name, text)
+    return text
+
+
 def _flags(session: Session, t: Translator) -> Section:
-    sec = Section("flags", t("sec_flags"), columns=["", t("measure"), t("value")])
+    sec = Section("flags", t("sec_flags"), columns=["", t("flag_col"), t("flag_details"), t("value")])
     for f in session.flags:
-        sev = t(f"severity_{f.severity}") if f"severity_{f.severity}" in t._table else f.severity
+        sev = t(f"severity_{f.severity}") if t.has(f"severity_{f.severity}") else f.severity
         value = "" if f.value is None else t.num(float(f.value), -1)
         if f.threshold is not None:
             value += f" / {t.num(float(f.threshold), -1)}"
-        sec.rows.append([sev, f.message, value.strip(" /")])
+        # stage messages are English: show them in English reports, or when the code has no translation
+        details = _with_names(f.message, session) if (t.lang == "en" or not t.has(f"flag_{f.code}")) else ""
+        sec.rows.append([sev, t.flag(f.code), details, value.strip(" /")])
         sec.extra.setdefault("severities", []).append(f.severity)
     if not sec.rows:
         sec.empty = t("none_flags")
