@@ -387,3 +387,17 @@ def test_plain_bare_time_lines_google_meet(tmp_path):
     assert rows(s) == [("Anna", "Hi.", 0.0, None), ("Boris", "Hello.", None, None),
                        ("Anna", "Let's start with tools.", 300.0, None)]
     assert [u.id for u in s.utterances] == ["u0001", "u0002", "u0003"]  # file order kept (not all starts known)
+
+
+def test_vtt_metadata_youtube_header_and_teams_notes(tmp_path):
+    yt = "WEBVTT\nKind: captions\nLanguage: ru\n\n00:00:01.000 --> 00:00:02.000\nПривет\n"
+    s = read_transcript(write(tmp_path, "yt.vtt", yt))
+    assert s.language == "ru" and s.utterances[0].text == "Привет"
+    teams = ('WEBVTT\nNOTE duration:"01:02:03.4560000"\nNOTE language:en-us\n\nNOTE Confidence: 0.8934\n\n'
+             "00:00:01.000 --> 00:00:02.000\n<v Anna>Hello.</v>\n\n00:00:02.000 --> 00:00:03.000\n<v Boris>Hi.</v>\n")
+    s = read_transcript(write(tmp_path, "stream.vtt", teams))
+    assert (s.language, s.duration_s) == ("en", 3723.456)
+    assert [u.confidence for u in s.utterances] == [0.8934, None]
+    # a cue right after the WEBVTT line (no blank line) is still read
+    s = read_transcript(write(tmp_path, "tight.vtt", "WEBVTT\n00:00:01.000 --> 00:00:02.000\nhi\n"))
+    assert s.utterances[0].text == "hi"

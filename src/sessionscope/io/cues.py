@@ -107,15 +107,50 @@ def _cue_records(lines: list[str], start: float, end: float) -> list[tuple[Optio
     return out
 
 
-def _parse_cues(text: str, *, path: str | Path, fmt: str) -> list[tuple[Optional[str], str, float, float, bool]]:
-    """All cue pieces of a WebVTT or SRT document, in file order."""
+_META = re.compile(r"^(?:NOTE\s+)?(language|duration|confidence)\s*:\s*\"?([^\"]+?)\"?\s*$", re.IGNORECASE)
+
+
+def _meta(line: str, meta: dict[str, object], *, path: str | Path) -> Optional[float]:
+    """Record ``Language:``/``NOTE language:``/``NOTE duration:`` values; return a ``NOTE Confidence:``."""
+    m = _META.match(line.strip())
+    if not m:
+        return None
+    key, value = m.group(1).lower(), m.group(2).strip()
+    try:
+        if key == "language" and re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*", value):
+            meta.setdefault("language", value.split("-")[0].split("_")[0].lower())
+        elif key == "duration":
+            meta.setdefault("duration", parse_timestamp(value[:12], path=path))
+        elif key == "confidence":
+            conf = float(value)
+            return conf if 0.0 <= conf <= 1.0 else None
+    except (InputError, ValueError):
+        return None
+    return None
+
+
+Piece = tuple[Optional[str], str, float, float, bool, Optional[float]]
+
+
+def _parse_cues(text: str, *, path: str | Path, fmt: str) -> tuple[list[Piece], dict[str, object]]:
+    """All cue pieces of a WebVTT or SRT document, in file order, and file metadata.
+
+    Metadata (WebVTT only): ``language`` from a ``Language:`` header (YouTube) or
+    ``NOTE language:`` (Teams), ``duration`` from ``NOTE duration:``; a
+    ``NOTE Confidence:`` block (Microsoft Stream) gives the next cue its confidence.
+    """
     lines = text.split("\n")
-    out: list[tuple[Optional[str], str, float, float, bool]] = []
+    out: list[Piece] = []
+    meta: dict[str, object] = {}
+    conf: Optional[float] = None
     i, n = 0, len(lines)
     if fmt == "vtt":
         if not lines[0].startswith("WEBVTT"):
             raise InputError("not a WebVTT file: the first line must start with 'WEBVTT'", path=path)
         i = 1
+        while i < n and lines[i].strip() and not _ARROW.match(lines[i]):  # header block
+            _meta(lines[i], meta, path=path)
+            i += 1
     while i < n:
         line = lines[i]
         if not line.strip():
@@ -128,6 +163,10 @@ def _parse_cues(text: str, *, path: str | Path, fmt: str) -> list[tuple[Optional
         head = block[0].strip()
         if fmt == "vtt" and (head.startswith("NOTE") or head in ("STYLE", "REGION")
                              or head.startswith(("STYLE ", "REGION ", "X-TIMESTAMP-MAP"))):
+            if head.startswith("NOTE"):
+                for note in block:
+                    c = _meta(note, meta, path=path)
+                    conf = c if c is not None else conf
             continue
         k = 0
         m = _ARROW.match(block[0])
@@ -146,25 +185,29 @@ def _parse_cues(text: str, *, path: str | Path, fmt: str) -> list[tuple[Optional
         if end < start:
             raise InputError(f"line {block_start + k + 1}: cue ends ({m.group('end')}) before it starts "
                              f"({m.group('start')})", path=path)
-        out.extend(_cue_records(block[k + 1:], start, end))
-    return out
+        out.extend((*r, conf) for r in _cue_records(block[k + 1:], start, end))
+        conf = None
+    return out, meta
 
 
-def _to_recording(pieces: list[tuple[Optional[str], str, float, float, bool]], *, rec_id: str, fmt: str) -> Recording:
+def _to_recording(parsed: tuple[list[Piece], dict[str, object]], *, rec_id: str, fmt: str) -> Recording:
     """Decide whether ``Name:`` prefixes are speakers (most untagged cues have one) and build records."""
+    pieces, meta = parsed
     untagged = [p for p in pieces if not p[4]]
     prefixed = [split_name_prefix(p[1]) for p in untagged]
     use_prefix = bool(untagged) and sum(1 for name, _ in prefixed if name) >= 0.5 * len(untagged)
     records: list[Record] = []
     j = 0
-    for label, text, start, end, tagged in pieces:
+    for label, text, start, end, tagged, conf in pieces:
         if not tagged:
             name, rest = prefixed[j]
             j += 1
             if use_prefix and name:
                 label, text = clean_label(name), rest
-        records.append(Record(label=label, text=text, start=start, end=end))
-    rec = Recording(id=rec_id, records=records)
+        records.append(Record(label=label, text=text, start=start, end=end, confidence=conf))
+    duration = meta.get("duration")
+    rec = Recording(id=rec_id, records=records, language=meta.get("language"),  # type: ignore[arg-type]
+                    duration_s=duration if isinstance(duration, float) and duration > 0 else None)
     if not any(p[4] for p in pieces) and not use_prefix:
         rec.notes.append(f"{fmt} captions without speaker names")
     return rec
