@@ -401,3 +401,13 @@ def test_vtt_metadata_youtube_header_and_teams_notes(tmp_path):
     # a cue right after the WEBVTT line (no blank line) is still read
     s = read_transcript(write(tmp_path, "tight.vtt", "WEBVTT\n00:00:01.000 --> 00:00:02.000\nhi\n"))
     assert s.utterances[0].text == "hi"
+
+
+def test_faster_whisper_namedtuples_dumped_as_arrays(tmp_path):
+    # json.dump(list(segments)) with faster-whisper 0.10: Segment and Word are NamedTuples
+    segs = [[0, 0, 0.0, 2.5, " Hello there.", [50364, 2425], 0.0, -0.21, 1.1, 0.01,
+             [[0.0, 1.0, " Hello", 0.93], [1.1, 2.5, " there.", 0.88]]],
+            [1, 0, 3.0, 4.0, " Bye.", [123], 0.0, -0.3, 1.0, 0.02, None]]
+    s = read_transcript(write(tmp_path, "fw010.json", json.dumps(segs)))
+    assert [(u.text, u.start, u.end) for u in s.utterances] == [("Hello there.", 0.0, 2.5), ("Bye.", 3.0, 4.0)]
+    assert [w.text for w in s.utterances[0].words] == ["Hello", "there."]

@@ -4,7 +4,8 @@ Accepted shapes:
 
 * ``{"segments": [...], "language": "en"}`` (WhisperX, openai-whisper ``--output_format json``);
 * ``[{"start": .., "end": .., "text": ..}, ...]`` (a list of faster-whisper ``Segment``
-  objects dumped with ``dataclasses.asdict`` / ``_asdict``);
+  objects dumped with ``dataclasses.asdict`` / ``_asdict``), or of the arrays that
+  ``json.dump`` makes of faster-whisper < 1.0 ``Segment`` NamedTuples;
 * ``{"segments": [...], "info": {"language": .., "duration": ..}}`` (segments plus
   faster-whisper's ``TranscriptionInfo``);
 * sessionscope's own ``session.json`` (it has ``schema_version``).
@@ -71,8 +72,25 @@ def _join(words: list[Word]) -> str:
     return " ".join(w.text for w in words if w.text)
 
 
+def _from_tuple(seg: list[Any]) -> Any:
+    """A faster-whisper < 1.0 ``Segment`` NamedTuple dumped by ``json.dump`` as an array.
+
+    Only the fields whose position never changed are used: start, end, text (2–4) and
+    the words, arrays of (start, end, word, probability).
+    """
+    if len(seg) >= 5 and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in seg[2:4]) \
+            and isinstance(seg[4], str):
+        words = next((x for x in seg[5:] if isinstance(x, list) and x and all(
+            isinstance(w, list) and len(w) >= 4 and isinstance(w[2], str) for w in x)), [])
+        return {"start": seg[2], "end": seg[3], "text": seg[4],
+                "words": [{"start": w[0], "end": w[1], "word": w[2], "probability": w[3]} for w in words]}
+    return seg
+
+
 def _records_of(seg: Any, *, index: int, path: str | Path) -> list[Record]:
     where = f"segment {index}"
+    if isinstance(seg, list):
+        seg = _from_tuple(seg)
     if not isinstance(seg, dict):
         raise InputError(f"{where}: a segment must be an object, not {type(seg).__name__}", path=path)
     text = seg.get("text")
