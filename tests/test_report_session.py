@@ -142,3 +142,34 @@ def test_html_russian_and_bare() -> None:
 def test_html_without_charts() -> None:
     html = render_session_html(full_session(), charts=False)
     assert "<svg" not in html and "Recommendations" in html
+
+
+def test_wording_thresholds_come_from_the_config() -> None:
+    from sessionscope.config import ReportConfig
+
+    s = full_session()  # Boris holds 64 % of the talk time
+    assert "led the conversation" in render_session_markdown(s)
+    md = render_session_markdown(s, cfg=ReportConfig(balanced_max_share=0.7))
+    assert "The conversation was balanced" in md
+    md = render_session_markdown(s, cfg=ReportConfig(dominated_min_share=0.62))
+    assert "dominated the conversation" in md
+    md = render_session_markdown(s, cfg=ReportConfig(mutual_min_index=0.9))
+    assert "Knowledge flowed mostly one way" in md
+    assert "<svg" not in render_session_html(s, cfg=ReportConfig(charts=False))
+
+
+def test_cli_report_session_uses_config(tmp_path) -> None:  # noqa: ANN001
+    from click.testing import CliRunner
+
+    from sessionscope.cli import cli
+    from sessionscope.model import write_session_json
+
+    write_session_json(full_session(), tmp_path / "s1" / "session.json")
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("report:\n  balanced_max_share: 0.7\n", encoding="utf-8")
+    r = CliRunner().invoke(cli, ["report", "session", str(tmp_path / "s1"), "--format", "md", "--config", str(cfg)])
+    assert r.exit_code == 0, r.output
+    assert "The conversation was balanced" in (tmp_path / "s1" / "report.md").read_text(encoding="utf-8")
+    cfg.write_text("report:\n  balanced_max: 0.7\n", encoding="utf-8")
+    r = CliRunner().invoke(cli, ["report", "session", str(tmp_path / "s1"), "--config", str(cfg)])
+    assert r.exit_code == 1 and "balanced_max_share" in r.output  # unknown key → the valid ones

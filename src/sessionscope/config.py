@@ -157,6 +157,11 @@ class ReportConfig(_Section):
     """Outputs written per session."""
 
     formats: list[str] = Field(default_factory=lambda: ["json", "markdown"], description="json, markdown, html, srt, vtt, rttm, csv")
+    balanced_max_share: float = Field(0.6, gt=0, le=1, description="report a pair as 'balanced' while the top speaker holds at most this talk share")
+    dominated_min_share: float = Field(0.75, gt=0, le=1, description="above this talk share the top speaker 'dominated' (between the two: 'led')")
+    mutual_min_index: float = Field(0.5, ge=0, le=1, description="knowledge 'flowed both ways' at or above this mutuality index")
+    followup_min_overlap: float = Field(0.5, gt=0, le=1, description="share of an action item's content words a later utterance must repeat to count as a follow-up")
+    charts: bool = Field(True, description="draw the matplotlib charts in HTML reports (off: text-only pages)")
 
 
 class Config(_Section):

@@ -10,6 +10,18 @@ import click
 from sessionscope.errors import SessionscopeError
 
 SESSION_FORMATS = ("html", "md")
+CONFIG_OPTION = click.option(
+    "--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML config; its `report` section sets the wording thresholds and charts.")
+
+
+def _report_config(config_path: Optional[Path]) -> Any:
+    from sessionscope.config import load_config
+
+    try:
+        return load_config(config_path).report
+    except SessionscopeError as e:
+        raise click.ClickException(str(e)) from e
 
 
 def _session_files(paths: tuple[Path, ...]) -> list[Path]:
@@ -56,7 +68,9 @@ def report() -> None:
 @click.option("--redact", is_flag=True, help="Replace names by roles and mask personal data (e-mails, phones, names).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write here (as OUT/<session id>/…) instead of next to each session.json.")
-def report_session(paths: tuple[Path, ...], formats: str, redact: bool, out_dir: Optional[Path]) -> None:
+@CONFIG_OPTION
+def report_session(paths: tuple[Path, ...], formats: str, redact: bool, out_dir: Optional[Path],
+                   config_path: Optional[Path]) -> None:
     """Write the session report (report.html / report.md, in the session's language).
 
     PATHS are session.json files or output folders of `sessionscope analyze` / `run`.
@@ -69,6 +83,7 @@ def report_session(paths: tuple[Path, ...], formats: str, redact: bool, out_dir:
     from sessionscope.report.session_md import render_session_markdown
 
     fmts = _split_formats(formats, SESSION_FORMATS)
+    cfg = _report_config(config_path)
     files = _session_files(paths)
     failed = 0
     for f in files:
@@ -79,8 +94,8 @@ def report_session(paths: tuple[Path, ...], formats: str, redact: bool, out_dir:
             target = (out_dir / session.id) if out_dir else f.parent
             stem = "report.redacted" if redact else "report"
             for fmt in fmts:
-                text = (render_session_html(session, redacted=redact) if fmt == "html"
-                        else render_session_markdown(session, redacted=redact))
+                text = (render_session_html(session, redacted=redact, cfg=cfg) if fmt == "html"
+                        else render_session_markdown(session, redacted=redact, cfg=cfg))
                 path = atomic_write_text(target / f"{stem}.{fmt}", text)
                 click.echo(str(path))
         except SessionscopeError as e:
@@ -101,8 +116,9 @@ def report_session(paths: tuple[Path, ...], formats: str, redact: bool, out_dir:
               help="Also write each session's HTML report under OUT/sessions/ (else existing report.html files "
                    "next to each session.json are linked).")
 @click.option("--redact", is_flag=True, help="Replace names by roles and mask personal data in every output.")
+@CONFIG_OPTION
 def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, language: Optional[str],
-                     session_reports: bool, redact: bool) -> None:
+                     session_reports: bool, redact: bool, config_path: Optional[Path]) -> None:
     """Programme dashboard and tables over every processed session under PATHS.
 
     Writes OUT/dashboard.html (self-contained; filter by pair and dates in the browser),
@@ -118,6 +134,7 @@ def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, langu
     from sessionscope.report.session_html import render_session_html
 
     fmts = _split_formats(formats, ("csv", "parquet"))
+    cfg = _report_config(config_path)
     try:
         pairs_ = _load_with_paths(paths, redact)
         sessions = [s for _f, s in pairs_]
@@ -128,12 +145,12 @@ def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, langu
         name = "report.redacted.html" if redact else "report.html"
         for f, s in pairs_:
             if session_reports:
-                atomic_write_text(out_dir / "sessions" / s.id / name, render_session_html(s, redacted=redact))
+                atomic_write_text(out_dir / "sessions" / s.id / name, render_session_html(s, redacted=redact, cfg=cfg))
                 links[s.id] = f"sessions/{s.id}/{name}"
             elif (f.parent / name).is_file():
                 links[s.id] = Path(os.path.relpath(f.parent / name, out_dir.resolve())).as_posix()
         prog, page = write_programme(sessions, out_dir, formats=fmts, report_links=links, language=language,
-                                     redacted=redact)
+                                     redacted=redact, followup_min_overlap=cfg.followup_min_overlap)
     except SessionscopeError as e:
         raise click.ClickException(str(e)) from e
     row = prog.programme.iloc[0]

@@ -67,8 +67,14 @@ def _area_seconds(s: Session) -> dict[str, float]:
     return dict(shares)
 
 
-def build_programme(sessions: Sequence[Session], *, planned: Mapping[str, Sequence[str]] | None = None) -> Programme:
-    """Aggregate sessions (any order, any pairs) into the programme tables."""
+def build_programme(
+    sessions: Sequence[Session], *, planned: Mapping[str, Sequence[str]] | None = None,
+    followup_min_overlap: float = 0.5,
+) -> Programme:
+    """Aggregate sessions (any order, any pairs) into the programme tables.
+
+    ``followup_min_overlap`` is ``report.followup_min_overlap`` of the config (see ``followup.py``).
+    """
     import pandas as pd
 
     sessions = sorted(sessions, key=lambda s: (s.pair_id or "", s.date or _dt.date.min, s.id))
@@ -92,7 +98,7 @@ def build_programme(sessions: Sequence[Session], *, planned: Mapping[str, Sequen
 
     names = {(s.id, p.id): p.name for s in sessions for p in s.participants}
     fu = pd.DataFrame([{**asdict(f), "owner_name": names.get((f.session_id, f.owner or ""))}
-                       for f in follow_up(sessions)],
+                       for f in follow_up(sessions, min_share=followup_min_overlap)],
                       columns=["pair_id", "session_id", "action_item_id", "owner", "owner_name", "task", "due_date",
                                "status", "followed_in_session", "evidence_utterance_id", "evidence_text"])
     topic_rows = []
@@ -184,13 +190,14 @@ def write_programme(
     language: str = "en",
     research_tables: bool = True,
     redacted: bool = False,
+    followup_min_overlap: float = 0.5,
 ) -> tuple[Programme, Path]:
     """Write the programme tables, the research tables and ``dashboard.html``; returns (tables, page)."""
     from sessionscope.fileio import atomic_write_text
     from sessionscope.report.dashboard import render_dashboard
 
     out = Path(out_dir)
-    prog = build_programme(sessions, planned=planned)
+    prog = build_programme(sessions, planned=planned, followup_min_overlap=followup_min_overlap)
     if report_links:
         prog.sessions["report"] = prog.sessions["session_id"].map(lambda sid: report_links.get(sid))
     write_tables(prog.tables(), out, formats=formats)

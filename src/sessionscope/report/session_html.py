@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Optional
 
+from sessionscope.config import ReportConfig
 from sessionscope.errors import ModelError
 from sessionscope.model import Session
 from sessionscope.report.view import build_view
@@ -39,18 +40,23 @@ def stylesheet() -> str:
     return (resources.files("sessionscope") / "resources" / "templates" / "_style.css").read_text(encoding="utf-8")
 
 
-def render_session_html(session: Session, *, redacted: bool = False, charts: bool = True) -> str:
+def render_session_html(
+    session: Session, *, redacted: bool = False, charts: Optional[bool] = None, cfg: Optional[ReportConfig] = None
+) -> str:
     """The full session report as a self-contained HTML page.
 
     Args:
         session: the analysed session.
         redacted: mark the page as a redacted copy (redact the session first with
             :func:`sessionscope.report.redact.redact_session`).
-        charts: draw the matplotlib charts (off gives a text-only page, e.g. without matplotlib).
+        charts: draw the matplotlib charts (off gives a text-only page); default ``cfg.charts``.
+        cfg: the ``report`` section of the config (wording thresholds); defaults when ``None``.
     """
     from sessionscope.report.charts import session_timeline_svg, talk_share_svg
 
-    view = build_view(session, redacted=redacted)
+    cfg = cfg or ReportConfig()
+    charts = cfg.charts if charts is None else charts
+    view = build_view(session, redacted=redacted, cfg=cfg)
     timeline = share = None
     if charts:
         timeline = session_timeline_svg(session, view.t)

@@ -7,6 +7,9 @@ is what pairs paste into a wiki or an e-mail, so cells are escaped and kept on o
 
 from __future__ import annotations
 
+from typing import Optional
+
+from sessionscope.config import ReportConfig
 from sessionscope.model import Session
 from sessionscope.report.view import ReportView, Section, build_view
 
@@ -89,6 +92,6 @@ def render_view_markdown(view: ReportView) -> str:
     return "\n".join(lines)
 
 
-def render_session_markdown(session: Session, *, redacted: bool = False) -> str:
-    """The full session report as Markdown (UI language from ``session.language``)."""
-    return render_view_markdown(build_view(session, redacted=redacted))
+def render_session_markdown(session: Session, *, redacted: bool = False, cfg: Optional[ReportConfig] = None) -> str:
+    """The full session report as Markdown (UI language from ``session.language``; ``cfg``: ``report`` config)."""
+    return render_view_markdown(build_view(session, redacted=redacted, cfg=cfg))

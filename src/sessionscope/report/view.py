@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from sessionscope import __version__
+from sessionscope.config import ReportConfig
 from sessionscope.model import Session
 from sessionscope.report.i18n import AREAS, Translator, fmt_clock
 
@@ -78,8 +79,9 @@ def _at(start: Optional[float]) -> str:
     return fmt_clock(start) if start is not None else "–"
 
 
-def balance_sentences(session: Session, t: Translator, names: _Names) -> list[str]:
-    """Plain-words description of who drove the conversation."""
+def balance_sentences(session: Session, t: Translator, names: _Names, cfg: Optional[ReportConfig] = None) -> list[str]:
+    """Plain-words description of who drove the conversation (thresholds from ``report`` in the config)."""
+    cfg = cfg or ReportConfig()
     m = session.metrics
     if m is None or not session.participants:
         return [t("none_metrics")]
@@ -98,9 +100,9 @@ def balance_sentences(session: Session, t: Translator, names: _Names) -> list[st
               "unit": t("unit_time" if timed else "unit_words")}
     if len(shares) == 2:
         other = next(k for k in shares if k != top)
-        if share <= 0.6:
+        if share <= cfg.balanced_max_share:
             out.append(t("bal_balanced", **kwargs))
-        elif share <= 0.75:
+        elif share <= cfg.dominated_min_share:
             out.append(t("bal_led", **kwargs))
         else:
             out.append(t("bal_dominated", other=names(other), **kwargs))
@@ -117,7 +119,8 @@ def balance_sentences(session: Session, t: Translator, names: _Names) -> list[st
         out.append(t("dominance_sentence", share=t.pct(s.get("dominated_window_share"))))
     kf = session.knowledge_flow
     if kf is not None and kf.mutuality_index is not None:
-        out.append(t("mutual_yes" if kf.mutuality_index >= 0.5 else "mutual_no", value=t.num(kf.mutuality_index)))
+        out.append(t("mutual_yes" if kf.mutuality_index >= cfg.mutual_min_index else "mutual_no",
+                     value=t.num(kf.mutuality_index)))
     return out
 
 
@@ -304,7 +307,7 @@ def _summary(session: Session, t: Translator, names: _Names) -> Section:
     return sec
 
 
-def build_view(session: Session, *, redacted: bool = False) -> ReportView:
+def build_view(session: Session, *, redacted: bool = False, cfg: Optional[ReportConfig] = None) -> ReportView:
     """Localised content of the session report (language from ``session.language``)."""
     t = Translator(session.language)
     names = _Names(session, t)
@@ -322,7 +325,7 @@ def build_view(session: Session, *, redacted: bool = False) -> ReportView:
         share = pm.get("talk_share") if session.timed else pm.get("word_share")
         participants.append({"id": p.id, "name": p.name, "role": t.role(p.role), "role_id": p.role.value,
                              "share": t.pct(share) if share is not None else ""})
-    balance = Section("balance", t("sec_balance"), sentences=balance_sentences(session, t, names))
+    balance = Section("balance", t("sec_balance"), sentences=balance_sentences(session, t, names, cfg))
     sections = [
         balance,
         _figures(session, t, names),
