@@ -67,7 +67,7 @@ def test_read_any_bytes(data, suffix):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(text=texts)
 def test_every_reader_forced(fmt, text):
     with tempfile.TemporaryDirectory() as d:

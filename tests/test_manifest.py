@@ -206,6 +206,7 @@ def test_csv_one_row_per_participant(tmp_path):
     ("pairs: {p: {participants: []}}\nsessions:\n- {id: s1, pair: q}\n", "pair 'q' is not defined"),
     ("", "empty"),
     ("sessions: []\n", "lists no sessions"),
+    ("sessions:\n- {id: s1, date: 2026-13-45}\n", "invalid YAML value: month must be in 1..12"),
 ])
 def test_yaml_errors(tmp_path, text, match):
     p = tmp_path / "m.yaml"

@@ -61,6 +61,8 @@ def _yaml_sessions(text: str, *, path: Path) -> list[Any]:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         raise ManifestError(f"invalid YAML{where}: {getattr(e, 'problem', None) or e}", path=path) from e
+    except (ValueError, TypeError, RecursionError) as e:  # e.g. PyYAML on a date like 2026-13-45
+        raise ManifestError(f"invalid YAML value: {e}", path=path) from e
     if isinstance(doc, list):
         return doc
     if not isinstance(doc, dict):
