@@ -173,3 +173,14 @@ def test_cli_report_session_uses_config(tmp_path) -> None:  # noqa: ANN001
     cfg.write_text("report:\n  balanced_max: 0.7\n", encoding="utf-8")
     r = CliRunner().invoke(cli, ["report", "session", str(tmp_path / "s1"), "--config", str(cfg)])
     assert r.exit_code == 1 and "balanced_max_share" in r.output  # unknown key → the valid ones
+
+
+def test_quality_of_an_imported_transcript_leaves_out_unknowns() -> None:
+    from sessionscope.model import DataQuality
+
+    s = full_session().evolve(quality=DataQuality(speaker_mapping_method="names"))
+    md = render_session_markdown(s)
+    quality = md.split("## Data quality")[1]
+    assert "| Speech recognition model | none: an existing transcript was imported |" in quality
+    assert "Mean word confidence" not in quality and "hallucination" not in quality
+    assert "| How speakers were matched to participants | names |" in quality

@@ -283,18 +283,20 @@ def _quality(session: Session, t: Translator) -> Section:
         sec.rows.append([t("q_timing"), t("yes") if session.timed else t("no")])
         sec.empty = t("none_quality")
         return sec
-    rows = [
+    transcribed = q.asr_model is not None
+    rows: list[tuple[str, Optional[str]]] = [
         (t("q_timing"), t("yes") if q.timing_available else t("no")),
-        (t("q_asr_model"), q.asr_model or t("n_a")),
-        (t("q_conf"), t.pct(q.mean_word_confidence)),
-        (t("q_lowconf"), t.pct(q.low_confidence_word_share)),
-        (t("q_mapping_method"), q.speaker_mapping_method or t("n_a")),
-        (t("q_mapping_conf"), t.pct(q.speaker_mapping_confidence)),
+        (t("q_asr_model"), q.asr_model if transcribed else t("q_imported")),
+        (t("q_conf"), None if q.mean_word_confidence is None else t.pct(q.mean_word_confidence)),
+        (t("q_lowconf"), None if q.low_confidence_word_share is None else t.pct(q.low_confidence_word_share)),
+        (t("q_mapping_method"), q.speaker_mapping_method),
+        (t("q_mapping_conf"), None if q.speaker_mapping_confidence is None else t.pct(q.speaker_mapping_confidence)),
         (t("q_unmapped"), ", ".join(q.unmapped_speaker_labels) or "–"),
-        (t("q_dropped"), str(q.hallucinations_dropped)),
-        (t("q_repetitions"), str(q.repetitions_dropped)),
+        # hallucination filtering only exists for speech recognition
+        (t("q_dropped"), str(q.hallucinations_dropped) if transcribed or q.hallucinations_dropped else None),
+        (t("q_repetitions"), str(q.repetitions_dropped) if transcribed or q.repetitions_dropped else None),
     ]
-    sec.rows = [list(r) for r in rows]
+    sec.rows = [[label, value] for label, value in rows if value is not None]  # unknowns are left out
     sec.extra["dropped_texts"] = list(q.dropped_texts)
     sec.extra["notes"] = list(q.notes)
     return sec
