@@ -6,8 +6,8 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from helpers import make_session
 
+from helpers import make_session
 from sessionscope.analysis.extract.classifier import LinearClassifier, load_classifier
 from sessionscope.analysis.extract.rules import RuleHit
 from sessionscope.analysis.extract.stage import fuse

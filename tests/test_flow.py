@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from helpers import make_session
-
 from sessionscope.analysis.flow import KnowledgeFlowStage, compute_flags, knowledge_flow, mutuality, summarize
 from sessionscope.config import FlagsConfig
 from sessionscope.model import ActionItem, Metrics, Problem, Question, Recommendation

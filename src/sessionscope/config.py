@@ -132,7 +132,7 @@ class ExtractionConfig(_Section):
     """Recommendations, action items, questions and problems (method: docs/extraction.md)."""
 
     min_confidence: float = Field(0.5, ge=0, le=1, description="items below this confidence are dropped")
-    classifier: Optional[str] = Field(None, description="embedding classifier (.npz from benchmarks/train_extraction.py); 'bundled' = the shipped one; none = rules only")
+    classifier: Optional[str] = Field("bundled", description="embedding classifier (.npz from benchmarks/train_extraction.py); 'bundled' = the shipped one; none = rules only")
     classifier_weight: float = Field(0.3, ge=0, le=1, description="weight of the classifier's probability when a rule fired (confidence = (1-w)·rule + w·classifier)")
     classifier_only_threshold: float = Field(0.85, ge=0, le=1, description="probability the classifier needs to add an item no rule found (1 = never)")
     classifier_min_words: int = Field(4, ge=1, description="sentences shorter than this are not sent to the classifier")

@@ -145,21 +145,47 @@ _OC_FEATS = {
 }
 
 
-def _initial_verb_fix(morph: Any, word: str, pos: str, feats: dict[str, str]) -> tuple[str, dict[str, str]]:
-    """Re-tag a sentence-initial finite verb that natasha mistook for a noun/adjective.
+_RU_SUBJ = {"я", "ты", "вы", "мы", "он", "она", "они"}
+# words that may stand before a sentence-initial imperative ("Не перегружайте…", "Обязательно отмечайте…")
+_RU_IMP_LEAD = {"не", "обязательно", "просто", "пожалуйста", "лучше", "тогда", "только", "сначала", "сразу", "всегда",
+                "никогда", "заодно", "ещё", "еще", "и", "а", "но", "так", "ну", "вот", "потом", "теперь", "главное", ","}
 
-    Russian drops the pronoun ("Пришлю отчёт до пятницы"), and slovnet then often reads
-    the capitalised first word as an adjective; pymorphy3's dictionary knows better.
+
+def _ru_verb(morph: Any, words: list[str], i: int, pos: str, feats: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """Finite-verb morphology from pymorphy3's dictionary, disambiguated by context.
+
+    slovnet (trained on news) often mis-tags conversational verbs: pronoun-less
+    «Пришлю…» as an adjective, «Сократите…» as an infinitive, «настрою» as a noun. A
+    token becomes a finite verb when pymorphy3 knows it as one and either slovnet agrees,
+    the dictionary prefers the verb, or a subject pronoun stands right before it. Forms
+    that are both imperative and 2nd-person plural future («спросите») are imperative
+    at the start of a sentence (after words like «не», «обязательно») and future after a
+    subject pronoun.
     """
-    if pos in ("VERB", "AUX"):
+    parses = morph.parse(words[i])
+    verbs = [p for p in parses if p.tag.POS == "VERB"]
+    if not verbs:
         return pos, feats
-    best = morph.parse(word)[0] if morph.parse(word) else None
-    if best is None or best.tag.POS != "VERB" or best.score < 0.5:
+    prev = words[i - 1].casefold() if i > 0 else ""
+    if not (pos in ("VERB", "AUX") or parses[0].tag.POS == "VERB" or prev in _RU_SUBJ):
         return pos, feats
-    new = {"VerbForm": "Fin"}
+    initial = all(w.casefold() in _RU_IMP_LEAD for w in words[:i])
+    # the inclusive imperative («разобьём!», "let's split") is a joint first-person plural: keep it indicative
+    imper = [p for p in verbs if "impr" in p.tag and "incl" not in p.tag]
+    indic = [p for p in verbs if "impr" not in p.tag or "incl" in p.tag]
+    if imper and prev not in _RU_SUBJ and (not indic or initial or feats.get("Mood") == "Imp"):
+        chosen = imper[0]
+    else:
+        chosen = max(indic, key=lambda p: p.score) if indic else imper[0]
+    new = {k: v for k, v in feats.items() if k not in ("Person", "Number", "Tense", "Mood", "VerbForm", "Aspect")}
     for gram, (key, value) in _OC_FEATS.items():
-        if gram in best.tag:
+        if gram in chosen.tag:
             new[key] = value
+    new["VerbForm"] = "Fin"
+    if "incl" in chosen.tag:
+        new.update(Person="1", Number="Plur", Tense="Fut", Mood="Ind")
+    if new.get("Mood") == "Imp":
+        new.setdefault("Person", "2")
     return "VERB", new
 
 
@@ -173,10 +199,11 @@ def _parse_ru(items: list[tuple[str, int, int]]) -> list[Sentence]:
         doc.segment(segmenter)
         doc.tag_morph(tagger)
         toks = []
+        words = [t.text for t in doc.tokens]
         for i, t in enumerate(doc.tokens):
             pos, feats = t.pos, dict(t.feats or {})
-            if i == 0:
-                pos, feats = _initial_verb_fix(morph, t.text, pos, feats)
+            if pos not in ("PUNCT", "ADP", "PRON", "CCONJ", "SCONJ"):
+                pos, feats = _ru_verb(morph, words, i, pos, feats)
             toks.append(Token(text=t.text, lemma=_ru_lemma(morph, t.text, pos), pos=pos, idx=t.start, feats=feats))
         out.append(Sentence(text=text, start_char=start, end_char=end, tokens=tuple(toks), language="ru"))
     return out

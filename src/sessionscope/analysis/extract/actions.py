@@ -16,6 +16,7 @@ import re
 from typing import Optional
 
 from sessionscope.analysis.extract.dates import find_due
+from sessionscope.analysis.extract.recommendations import en_imperative
 from sessionscope.analysis.extract.rules import RuleHit, norm, question, search, veto
 from sessionscope.language.nlp import Sentence
 
@@ -23,10 +24,10 @@ KIND = "action"
 
 # -- English -------------------------------------------------------------------------
 _EN_NON_TASK = {
-    "be", "say", "tell", "talk", "think", "guess", "admit", "bet", "love", "like", "hate", "hope", "remember", "mean",
+    "be", "say", "tell", "think", "guess", "admit", "bet", "love", "like", "hate", "hope", "remember", "mean",
     "need", "want", "have", "see", "start", "give", "go", "wait", "get", "keep", "put", "agree", "repeat", "stop",
     "skip", "let", "explain", "summarize", "summarise", "show", "ask", "answer", "confess", "feel", "know", "understand",
-    "share", "come", "leave", "miss", "take", "do", "look", "move", "jump", "pass", "forget", "never", "die", "lose",
+    "share", "come", "leave", "miss", "take", "do", "look", "jump", "pass", "forget", "never", "die", "lose",
     "sound", "probably", "definitely", "just", "also", "try", "make",
 }
 # verbs that are tasks only with an object or a deadline ("I'll do it by Friday", "I'll try the app")
@@ -44,7 +45,7 @@ _EN_TASK_NOUN = re.compile(
 )
 _EN_DISCOURSE_LET = {"see", "say", "talk", "think", "start", "move", "go", "get", "look", "be", "wrap", "recap", "summarize",
                      "pause", "stop", "take", "jump", "discuss", "focus", "begin", "continue", "keep", "hear", "imagine",
-                     "check"}
+                     "find", "grab", "pull", "open", "share"}
 
 
 def _is_pasty(t: str) -> bool:
@@ -56,7 +57,7 @@ def _english(sent: Sentence) -> Optional[RuleHit]:
     due = find_due(sent.text)
     if search(r"^(and |but |so )?(if|when|unless|whether|once)\b|\bi('d| would)( not)? (have|do)\b", t):
         return veto(KIND, "conditional")
-    if search(r"\bi'll (be honest|tell you (what|a story|something)|give you an example|admit)|\bi (will|'ll) never\b|\bi can't\b|\bi cannot\b", t):
+    if search(r"\b(i'll|i will|i'm going to) (talk|speak|say something) about\b|\bi'll (be honest|tell you (what|a story|something)|give you an example|admit)|\bi (will|'ll) never\b|\bi can't\b|\bi cannot\b", t):
         return veto(KIND, "speech_act")
     bonus = 0.1 if due is not None else 0.0
     m = _EN_TASK_NOUN.search(t)
@@ -72,7 +73,10 @@ def _english(sent: Sentence) -> Optional[RuleHit]:
     m = _EN_LET.search(t)
     if m and m.group(3) not in _EN_DISCOURSE_LET | {"know"}:
         owner = "speaker" if m.group(1) == " me" else "both"
-        if owner == "speaker" and m.group(3) in {"check", "think", "see", "know", "ask", "explain"} and due is None:
+        rest = [tk for tk in sent.tokens if tk.pos != "PUNCT"]
+        if owner == "speaker" and m.group(3) in {"think", "see", "know", "explain"} and due is None:
+            return None
+        if owner == "speaker" and m.group(3) in {"check", "ask"} and due is None and len(rest) < 5:
             return None
         return RuleHit(KIND, 0.75 + bonus, "let_us", owner=owner, task_start=_orig_offset(sent, m.start(3)))
     if m and due is not None and m.group(3) in {"discuss", "check", "talk", "look"}:
@@ -94,6 +98,11 @@ def _english(sent: Sentence) -> Optional[RuleHit]:
     m = _EN_YOU.search(t)
     if m and due is not None and m.group(3) not in _EN_NON_TASK - _EN_WEAK_TASK:
         return RuleHit(KIND, 0.75, "assignment", owner="addressee", task_start=_orig_offset(sent, m.start(3)))
+    if due is not None:
+        verb = en_imperative(sent)
+        if verb is not None:  # "send me the results by Friday": a task with a deadline, not just advice
+            start = next(tok.idx for tok in sent.tokens if tok.lower == verb)
+            return RuleHit(KIND, 0.8, "imperative_due", owner="addressee", task_start=start)
     return None
 
 
@@ -111,8 +120,8 @@ def _orig_offset(sent: Sentence, norm_offset: int) -> int:
 # -- Russian -------------------------------------------------------------------------
 _RU_NON_TASK = {
     "сказать", "говорить", "рассказать", "объяснить", "признаться", "начать", "напомнить", "повторить", "быть",
-    "представить", "думать", "подумать", "понять", "посмотреть", "видеть", "увидеть", "знать", "мочь", "хотеть",
-    "перейти", "вернуться", "продолжить", "закончить", "согласиться", "поговорить", "жить", "стать", "уметь",
+    "представить", "думать", "подумать", "понять", "видеть", "увидеть", "знать", "мочь", "хотеть",
+    "перейти", "продолжить", "согласиться", "жить", "стать", "уметь", "найти", "забыть",
 }
 
 
@@ -129,10 +138,10 @@ def _russian(sent: Sentence) -> Optional[RuleHit]:
         return veto(KIND, "conditional")
     if search(r"\b(скажу|признаюсь|расскажу вам историю|скажу честно|не буду|не стану)\b", t):
         return veto(KIND, "speech_act")
-    m = search(r"\b(моя|твоя|ваша|наша) (задача|домашка|домашнее задание|зона ответственности)\b|\bдомашнее задание\b|\bс (меня|тебя|вас)\b|\bберу на себя\b|\bя займусь\b|\bза мной\b|\bза (тобой|вами)\b", t)
+    m = search(r"\b(моя|твоя|ваша|наша) (задача|домашка|домашнее задание|зона ответственности)\b|\bдомашнее задание\b|\bс (меня|тебя|вас)\b|\bберу на себя\b|\bя займусь\b|\bза мной\b|\bза (тобой|вами)\b|\b(мой|твой|ваш|наш) (следующий |первый )?шаг\b", t)
     if m:
         key = m.group(0)
-        owner = "addressee" if re.search(r"тво|ваш|тебя|вас|тобой|вами|домашнее", key) else "both" if "наша" in key else "speaker"
+        owner = "addressee" if re.search(r"тво|ваш|тебя|вас|тобой|вами|домашнее", key) else "both" if "наш" in key else "speaker"
         return RuleHit(KIND, 0.85, "task_noun", owner=owner, task_start=_orig_offset(sent, m.end()))
     is_q = question(sent)
     if is_q:
@@ -141,10 +150,17 @@ def _russian(sent: Sentence) -> Optional[RuleHit]:
             return RuleHit(KIND, 0.7, "request_with_due", owner="addressee", task_start=_orig_offset(sent, m.start(2)))
         return veto(KIND, "question")
     past = any(tk.feats.get("Tense") == "Past" for tk in toks if tk.pos in ("VERB", "AUX"))
+    content = [tk for tk in toks if tk.pos != "PUNCT"]
     for i in _ru_verbs(sent):
         tok = toks[i]
         f = tok.feats
+        if tok.lower in {"буду", "будем"} and not past:
+            inf = next((toks[j] for j in range(i + 1, min(len(toks), i + 4)) if toks[j].feats.get("VerbForm") == "Inf"), None)
+            if inf is not None and inf.lemma not in _RU_NON_TASK:
+                return RuleHit(KIND, 0.75 + bonus, "commitment", owner="speaker" if tok.lower == "буду" else "both", task_start=inf.idx)
         if tok.lemma in _RU_NON_TASK or (i > 0 and toks[i - 1].lower == "не"):
+            continue
+        if len(content) < 3 and due is None:  # «Посмотрим.», «Сделаю.»: no task to record
             continue
         if f.get("Mood") == "Imp" and tok.lower in {"давай", "давайте"}:
             nxt = next((toks[j] for j in range(i + 1, len(toks)) if toks[j].pos in ("VERB", "AUX")), None)
@@ -158,19 +174,15 @@ def _russian(sent: Sentence) -> Optional[RuleHit]:
                 return RuleHit(KIND, 0.85 + bonus, "commitment", owner=owner, task_start=tok.idx)
             if person == "2" and due is not None:
                 return RuleHit(KIND, 0.75, "assignment", owner="addressee", task_start=tok.idx)
-        if tok.lower in {"буду", "будем"} and not past:
-            inf = next((toks[j] for j in range(i + 1, min(len(toks), i + 4)) if toks[j].feats.get("VerbForm") == "Inf"), None)
-            if inf is not None and inf.lemma not in _RU_NON_TASK:
-                return RuleHit(KIND, 0.75 + bonus, "commitment", owner="speaker" if tok.lower == "буду" else "both", task_start=inf.idx)
         if f.get("Mood") == "Imp" and due is not None:
-            return RuleHit(KIND, 0.75, "imperative_due", owner="addressee", task_start=tok.idx)
+            return RuleHit(KIND, 0.8, "imperative_due", owner="addressee", task_start=tok.idx)
         if tok.lemma in {"постараться", "обещать", "пообещать", "планировать", "собираться"} and f.get("Person") == "1" and not past:
             inf = next((toks[j] for j in range(i + 1, min(len(toks), i + 4)) if toks[j].feats.get("VerbForm") == "Inf"), None)
             if inf is not None:
                 return RuleHit(KIND, 0.8 + bonus, "commitment", owner="speaker" if f.get("Number") == "Sing" else "both", task_start=inf.idx)
     m = search(r"\b(тебе|вам) (нужно|надо|необходимо) (\w+)", t)
-    if m and due is not None:
-        return RuleHit(KIND, 0.7, "assignment", owner="addressee", task_start=_orig_offset(sent, m.start(3)))
+    if m and due is not None:  # a deadline makes it an assignment rather than advice (beats «тебе нужно» = 0.85)
+        return RuleHit(KIND, 0.88, "assignment", owner="addressee", task_start=_orig_offset(sent, m.start(3)))
     return None
 
 

@@ -102,9 +102,9 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
     # -- English ----------------------------------------------------------------------
     (re.compile(rf"\b(?:by|before|on|until|till|for)?\s*next\s+({_WD_EN})\b", _I),
      lambda m, d, n: _weekday_next_week(d, WEEKDAYS_EN.index(m.group(1).lower()))),
-    (re.compile(rf"\b(?:by|before|on|until|till|this|for)?\s*(?:this\s+)?({_WD_EN})\b", _I),
+    (re.compile(rf"(?<!every )(?<!each )\b(?:by|before|on|until|till|this|for)?\s*(?:this\s+)?({_WD_EN})\b(?!s\b|\s+(?:mornings|afternoons|evenings|nights)\b)", _I),
      lambda m, d, n: _next_weekday(d, WEEKDAYS_EN.index(m.group(1).lower()))),
-    (re.compile(r"\b(?:by|before|until|till|for|at|in)?\s*(?:our|the)\s+next\s+(?:meeting|session|call|catch-up|one-on-one|1:1)\b|\bnext\s+time\s+we\s+meet\b", _I),
+    (re.compile(r"\b(?:by|before|until|till|for|at|in)?\s*(?:(?:our|the)\s+)?next\s+(?:meeting|session|call|catch-up|one-on-one|1:1)\b|\bnext\s+time\s+we\s+meet\b", _I),
      lambda m, d, n: d + _dt.timedelta(days=n)),
     (re.compile(r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?day\b|\b(?:by\s+)?tonight\b|\b(?:by\s+)?today\b", _I),
      lambda m, d, n: d),

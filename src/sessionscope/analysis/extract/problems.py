@@ -22,14 +22,14 @@ from sessionscope.language.nlp import Sentence
 
 KIND = "problem"
 
-_EN_VETO = r"\b(no|not a|not an|not any|never a) (problem|issue|worries|trouble)\b|\bproblem solved\b|\bused to (struggle|have|find|be)\b|\bno longer\b|\bnot a big deal\b|\bwithout (any )?(problems|issues)\b"
+_EN_VETO = r"\b(no|not a|not an|not any|never a) (problem|issue|worries|trouble)\b|\bproblem solved\b|\bused to (struggle|have|find|be)\b|\bno longer\b|\bnot a big deal\b|\bwithout (any )?(problems|issues)\b|\b(solved|fixed|resolved|sorted out) (the|that|this|our|my|a) (problem|issue)"
 _EN_RULES = [
     (r"\b(i'm|i am|we're|we are|i've been|we've been|i was|i keep|i feel|i'm still|i am still)( really| kind of| a bit| a little| so| totally| completely| pretty| quite| still| constantly| always)? (struggling|stuck|overwhelmed|confused|lost|drowning|swamped|burn(ed|t) out|frustrated|behind|falling behind|stressed|anxious|having (trouble|a hard time|problems|issues|difficulties|difficulty))\b", "struggling", 0.85),
     (r"\b(i|we) (really |still |always |constantly |just )?(struggle|keep (forgetting|missing|failing|losing|getting|putting off|postponing)|can't (seem to|figure|manage|keep|get|find|understand|focus|cope|handle|make|stop|decide|say no)|couldn't (figure|understand|find|get)|don't (really )?(understand|know how|get how|know what to do|know where to start|have (enough )?time)|never (manage|have time|get)|have (a|an|some|real|serious|big) (problem|issue|trouble|difficult|hard time|challenge)|have (problems|issues|trouble|difficulties)|run out of time|always run out)\b", "cannot", 0.8),
     (r"\b(my|our|the|one|a|main|biggest|real) (biggest |main |real |big |only |other )?(problem|issue|challenge|difficulty|struggle|pain point|headache|bottleneck|blocker) (is|was|right now|here|with|for me|that)\b", "the_problem_is", 0.8),
-    (r"\bit's (really |so |very |quite |pretty )?(hard|difficult|tough|a struggle|a challenge|impossible|painful|confusing|overwhelming) (for me|for us|to)\b|\bi find it (really |very |quite |so )?(hard|difficult|confusing|tough|overwhelming)\b", "hard_for_me", 0.75),
+    (r"\bit's (really |so |very |quite |pretty )?(hard|difficult|tough|a struggle|a challenge|impossible|painful|confusing|overwhelming) (for me|for us|to)\b|\bi find (it|\w+( \w+)?) (really |very |quite |so )?(hard|difficult|confusing|tough|overwhelming)\b", "hard_for_me", 0.75),
     (r"\b(i'm|i am) (not sure|unsure) (how|what|where|whether|if)\b|\bi have no idea (how|what|where)\b|\bi'm (terrible|bad|awful|hopeless) (at|with)\b", "not_sure_how", 0.75),
-    (r"\b(doesn't|don't|isn't|aren't|never) (really )?work(ing)? (for me|for us|well|out)?\b|\bkeeps (crashing|failing|breaking)\b|\b(nobody|no one) (reads|responds|answers|listens|replies|uses|opens|comes)\b|\b(is|are) (always|constantly) (late|overdue|delayed|missed)\b", "not_working", 0.7),
+    (r"\b(doesn't|don't|isn't|aren't) (really )?work(ing)? (for me|for us|well|out)?\b|\bkeeps? (crashing|failing|breaking|changing|slipping|moving)\b|\b(always|constantly) too (long|late|slow|many)\b|\b(nobody|no one) (reads|responds|answers|listens|replies|uses|opens|comes)\b|\b(is|are) (always|constantly) (late|overdue|delayed|missed)\b", "not_working", 0.7),
 ]
 
 _RU_VETO = r"\b(без|нет|никаких) проблем\b|\bне проблема\b|\bпроблем нет\b|\bне беда\b|\bраньше\b|\bуже (не|нет)\b|\bбольше не\b|\bне страшно\b"
@@ -38,7 +38,8 @@ _RU_RULES = [
     (r"\b(я )?(не понимаю|не очень понимаю|не до конца понимаю|не могу понять|не могу разобраться|не разобрал\w*|не знаю,? (как|что|с чего|где|куда)|понятия не имею)\b", "dont_understand", 0.8),
     (r"\b(у меня|у нас) (не получается|не выходит|ничего не получается|не хватает|не доходят руки|горит|завал)\b|\b(не успеваю|не справляюсь|не укладываюсь|не хватает времени|не могу (заставить|сосредоточиться|собраться|найти|уложиться|договориться|отказать|выбрать))\b", "cannot", 0.8),
     (r"\b(мне|нам) (очень |реально |правда |тоже |пока )?(сложно|трудно|тяжело|непонятно|некомфортно|страшно)\b|\b(запутал(ся|ась)|застрял[аи]?|путаюсь|теряюсь|выгораю|зашиваюсь|тону|буксую)\b", "hard_for_me", 0.75),
-    (r"\b(постоянно|всегда|вечно|опять|снова) (забываю|опаздываю|отвлекаюсь|срываю|откладываю|теряю|не успеваю)\b|\b(никто|ни один) (не )?(читает|отвечает|слушает|открывает|приходит|пользуется)\b|\bне работает\b|\bпостоянно (ломается|падает|зависает)\b", "not_working", 0.7),
+    (r"^(очень |так |довольно )?(сложно|трудно|тяжело)\b|\bне (удается|удаётся)\b|\b(меня|нас) (постоянно |всё время |все время |вечно )?(отвлекают|заваливают|дергают|дёргают)\b|\bплохо (оцениваю|умею|понимаю|разбираюсь|планирую)\b|\b(мы|я) не (можем|могу) (выбрать|решить|договориться|найти)\b|\b(мы|я) теряем\b|\bне (совсем |очень |до конца )?понятн\w*|\bбольное место\b|\bголова кругом\b", "hard_generic", 0.7),
+    (r"\b(постоянно|всегда|вечно|опять|снова) (забываю|опаздываю|отвлекаюсь|срываю|откладываю|теряю|не успеваю)\b|\b(никто|ни один) (не )?(читает|отвечает|слушает|открывает|приходит|пользуется)\b|\bне работает\b|\b(постоянно|каждую ночь|каждый день|всё время|все время) (ломается|падает|зависает|сдвигается)\b|\bменя (это )?бесит\b", "not_working", 0.7),
 ]
 
 

@@ -35,7 +35,7 @@ _EN_MODAL = [
     (r"(^|[,;:] ?|\b(so|and|but|then|maybe|perhaps|honestly|really|i think|i guess|i'd say|i feel like|probably) )you (really |definitely |probably |just |also |might |may |could )?(should|ought to|'d better|had better|might want to|may want to|could try|might try|should try|might consider|could consider|want to make sure)\b", "you_should", 0.85),
     (r"(^|[,;:] ?|\b(so|and|but|then|maybe|perhaps|honestly|really|i think|i guess|probably) )you (really |definitely |probably |just |also )?(need to|have to|must|gotta|will want to)\b", "you_need_to", 0.7),
     (r"\bit('s| is| might be| would be| could be| may be| will be)( really| definitely| probably| always)? (worth|a good idea|helpful|useful|better|best|smart|wise)\b( to|( if)? you| \w+ing)", "worth_it", 0.8),
-    (r"\bthe best (way|thing|approach|option)( to \w+)? (is|would be) to\b|\bthe best (thing|way) you can do\b", "best_way", 0.8),
+    (r"\bthe best (way|thing|approach|option)( to [\w ]+?)? (is|would be) to\b|\bthe best (thing|way) you can do\b", "best_way", 0.8),
     (r"\b(maybe|perhaps) (you could |you can |just )?(try|use|start|consider|ask|block|set up|write|talk|book|delegate|keep)\b", "maybe_try", 0.75),
     (r"\b(make sure (you|to|that)|don't forget to|do not forget to|remember to|be sure to|don't be afraid to|never be afraid to)\b", "make_sure", 0.8),
 ]
@@ -49,7 +49,17 @@ _EN_FILLERS = {"so", "and", "but", "just", "maybe", "well", "okay", "ok", "also"
                "perhaps", "simply", "", ",", "-", "—", "alright", "right", "actually", "instead", "otherwise", "personally"}
 
 
-def _en_imperative(sent: Sentence) -> Optional[str]:
+_EN_IMPERATIVE_VERBS = {
+    "try", "use", "focus", "block", "keep", "start", "stop", "ask", "write", "set", "make", "put", "read", "call", "send",
+    "talk", "schedule", "plan", "book", "share", "delegate", "record", "track", "pick", "give", "turn", "check", "add",
+    "move", "review", "prepare", "break", "limit", "prioritise", "prioritize", "automate", "document", "join", "sign",
+    "learn", "practise", "practice", "avoid", "consider", "spend", "choose", "build", "create", "test", "measure",
+    "celebrate", "invite", "split", "batch", "define", "list", "note", "switch", "reply", "respond", "follow", "email",
+    "draft", "map", "run", "ship", "shadow", "mute", "archive", "label", "tag", "group", "cut", "drop", "skip",
+}
+
+
+def en_imperative(sent: Sentence) -> Optional[str]:
     """The verb of a subjectless, sentence-initial imperative (after fillers), if any."""
     toks = [t for t in sent.tokens if t.pos != "PUNCT"]
     i = 0
@@ -62,7 +72,12 @@ def _en_imperative(sent: Sentence) -> Optional[str]:
     if i >= len(toks):
         return None
     verb = toks[i]
-    if verb.tag != "VB" or verb.lower in _EN_DISCOURSE_IMP:
+    nxt = toks[i + 1].lower if i + 1 < len(toks) else ""
+    if verb.lower in _EN_DISCOURSE_IMP and not (verb.lower == "say" and nxt == "no") and not (
+            verb.lower == "let" and nxt not in {"me", "us", "'s", ""}):
+        return None
+    # the small English model often tags a sentence-initial imperative as a noun ("Block Friday…")
+    if verb.tag != "VB" and not (verb.lower in _EN_IMPERATIVE_VERBS and verb.tag.startswith("NN")):
         return None
     if any(t.dep in ("nsubj", "nsubjpass", "expl") and t.head == sent.tokens.index(verb) for t in sent.tokens):
         return None
@@ -83,7 +98,7 @@ def _english(sent: Sentence) -> Optional[RuleHit]:
     for pattern, name, conf in _EN_MODAL:
         if search(pattern, t):
             return RuleHit(KIND, conf, name)
-    verb = _en_imperative(sent)
+    verb = en_imperative(sent)
     if verb is not None:
         return RuleHit(KIND, 0.75, "imperative")
     return None
@@ -98,13 +113,14 @@ _RU_STRONG = [
     (r"\bпочему бы (вам |тебе )?не\b|\bа (ты|вы) не пробовал|\bа (ты|вы) пробовал|\bне (хочешь|хотите) попробовать\b|\bчто если (вам|тебе|ты|вы)\b|\bможет,? (тебе|вам) (стоит|попробовать)\b", "suggest_question", 0.8),
 ]
 _RU_MODAL = [
-    (r"\b(тебе|вам|вы|ты) (бы )?(точно |обязательно |правда |явно |действительно |лучше |наверное )?(стоит|стоило бы|следует|следовало бы|надо бы|нужно бы|лучше|имеет смысл|полезно|не помешает|можно попробовать|надо|нужно|необходимо|должны|должен|должна)\b", "you_should", 0.85),
-    (r"\b(стоит|стоило бы|имеет смысл|лучше всего|полезно|не помешает|рекомендуется|важно|советую|рекомендую|предлагаю|можно попробовать|попробуй|попробуйте)\b", "worth_it", 0.75),
+    (r"\b(тебе|вам|вы|ты) (бы )?(точно |обязательно |правда |явно |действительно |лучше |наверное )?(стоит|стоило бы|стоило|следует|следовало бы|надо бы|нужно бы|лучше|имеет смысл|полезно|не помешает|можно попробовать|надо|нужно|необходимо|должны|должен|должна)\b", "you_should", 0.85),
+    (r"\bя бы (начал|начала|начинал|начинала) с\b", "i_would_start", 0.8),
+    (r"\b(стоит|стоило бы|лучше|имеет смысл|лучше всего|полезно|не помешает|рекомендуется|важно|советую|рекомендую|предлагаю|можно попробовать|попробуй|попробуйте)\b", "worth_it", 0.75),
 ]
 _RU_DISCOURSE_IMP = {
     "смотреть", "посмотреть", "слушать", "послушать", "представить", "представлять", "погодить", "подождать",
     "извинить", "простить", "сказать", "знать", "понимать", "давать", "дать", "спасибо", "видеть", "заметить",
-    "допустить", "допускать", "поверить", "верить", "мочь", "пожалуйста",
+    "допустить", "допускать", "поверить", "верить", "мочь", "пожалуйста", "продолжать", "продолжить",
 }
 
 
@@ -121,10 +137,18 @@ def _ru_advice_verb(sent: Sentence) -> bool:
 
 
 def _ru_imperative(sent: Sentence) -> bool:
-    for t in sent.tokens:
-        if t.feats.get("Mood") == "Imp" and t.feats.get("Person", "2") == "2" and t.lemma not in _RU_DISCOURSE_IMP:
-            if t.lower in {"давай", "давайте"}:
-                return False
+    toks = sent.tokens
+    for i, t in enumerate(toks):
+        if t.feats.get("Mood") != "Imp" or t.feats.get("Person", "2") != "2":
+            continue
+        if t.lower in {"давай", "давайте"}:
+            return False
+        if t.lemma in {"дать", "давать"}:  # «дай подумать», «дайте я посмотрю» vs «дай новичку проект»
+            nxt = toks[i + 1 : i + 3]
+            if any(n.feats.get("VerbForm") == "Inf" or n.lower in {"я", "мне", "знать"} for n in nxt):
+                continue
+            return True
+        if t.lemma not in _RU_DISCOURSE_IMP:
             return True
     return False
 
@@ -146,7 +170,7 @@ def _russian(sent: Sentence) -> Optional[RuleHit]:
         m = search(pattern, t)
         if m:
             # «стоит» also means "costs": require a following infinitive for the bare forms
-            if name == "worth_it" and m.group(1) in ("стоит", "стоило бы") and not _infinitive_after(sent, m.end()):
+            if name == "worth_it" and m.group(1) in ("стоит", "стоило бы", "лучше") and not _infinitive_after(sent, m.end()):
                 continue
             return RuleHit(KIND, conf, name)
     if _ru_imperative(sent):

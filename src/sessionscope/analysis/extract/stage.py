@@ -33,8 +33,8 @@ from sessionscope.text import word_count
 log = logging.getLogger(__name__)
 
 RULES = {"recommendation": recommendation_rule, "action": action_rule, "problem": problem_rule}
-_FIRST = {"i", "i'm", "i'll", "my", "я", "мне", "меня", "мой", "моя"}
-_SECOND = {"you", "your", "you'll", "ты", "вы", "тебе", "вам", "твой", "ваш"}
+_FIRST = {"i", "we", "я", "мы"}
+_SECOND = {"you", "ты", "вы"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,15 +103,28 @@ def area_by_utterance(session: Session) -> dict[str, str]:
 
 def _owner(sent: Sentence, hit: Optional[RuleHit], speaker: str, receiver: Optional[str]) -> tuple[Optional[str], tuple[str, ...]]:
     role = hit.owner if hit is not None and hit.owner else None
-    if role is None:  # classifier-only: guess from the pronouns
-        lowers = set(sent.lowers)
-        role = "addressee" if lowers & _SECOND and not lowers & _FIRST else "speaker"
+    if role is None:  # classifier-only: guess from the grammatical person
+        role = _person_role(sent)
     if role == "addressee" and receiver:
         return receiver, (receiver,)
     if role == "both":
         both = tuple(x for x in (speaker, receiver) if x)
         return None, both
     return speaker, (speaker,)
+
+
+def _person_role(sent: Sentence) -> str:
+    """speaker / addressee / both from the first person-marked verb or pronoun ("let me" = speaker)."""
+    lowers = sent.lowers
+    if lowers[:2] in (["let", "me"], ["let", "'s"]) or "let's" in lowers[:2]:
+        return "speaker" if lowers[1] == "me" else "both"
+    for tok in sent.tokens:
+        person, number = tok.feats.get("Person"), tok.feats.get("Number")
+        if tok.lower in _FIRST or (tok.pos == "VERB" and person == "1"):
+            return "both" if number == "Plur" or tok.lower in {"we", "we'll", "мы"} else "speaker"
+        if tok.lower in _SECOND or (tok.pos == "VERB" and (person == "2" or tok.feats.get("Mood") == "Imp")):
+            return "addressee"
+    return "speaker"
 
 
 def extract_items(
