@@ -203,6 +203,13 @@ def line_chart_svg(
                 (pt,) = ax.plot([d], [v], marker=marker, color=colour, markersize=5, linestyle="none")
                 pt.set_gid(f"{gid_prefix}-pt-{pid}")
             ax.plot([], [], marker=marker, color=colour, label=s["label"])  # legend handle
+        dates = [p[0] for s in series for p in s["points"] if p[1] is not None]
+        if dates:  # at least two weeks on the axis, so ticks are days, never hours
+            import datetime as _dt
+
+            lo, hi = min(dates), max(dates)
+            pad = max(_dt.timedelta(days=2), (_dt.timedelta(days=14) - (hi - lo)) / 2)
+            ax.set_xlim(lo - pad, hi + pad)
         if reference is not None:
             ax.axhline(reference[0], color="#555555", linestyle=":", linewidth=1)
             ax.annotate(reference[1], (0.995, reference[0]), xycoords=("axes fraction", "data"), ha="right",

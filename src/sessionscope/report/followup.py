@@ -79,6 +79,7 @@ class FollowUp:
     task: str
     due_date: Optional[str]
     status: str
+    owners: tuple[str, ...] = ()
     followed_in_session: Optional[str] = None
     evidence_utterance_id: Optional[str] = None
     evidence_text: Optional[str] = None
@@ -122,7 +123,9 @@ def follow_up(sessions: Sequence[Session], *, min_share: float = 0.5) -> list[Fo
                         if status == "done":
                             break
                 out.append(FollowUp(
-                    pair_id=pair, session_id=s.id, action_item_id=a.id, owner=a.owner, task=a.task,
+                    pair_id=pair, session_id=s.id, action_item_id=a.id,
+                    owner=a.owner or (a.owners[0] if a.owners else None), task=a.task,
+                    owners=tuple(dict.fromkeys([*([a.owner] if a.owner else []), *a.owners])),
                     due_date=a.due_date.isoformat() if a.due_date else None, status=status,
                     followed_in_session=where, evidence_utterance_id=evidence.id if evidence else None,
                     evidence_text=evidence.text if evidence else None,

@@ -97,10 +97,11 @@ def build_programme(
         df["session_number"] = df.groupby("pair_id").cumcount() + 1
 
     names = {(s.id, p.id): p.name for s in sessions for p in s.participants}
-    fu = pd.DataFrame([{**asdict(f), "owner_name": names.get((f.session_id, f.owner or ""))}
+    fu = pd.DataFrame([{**asdict(f), "owners": ";".join(f.owners),
+                        "owner_name": ", ".join(names.get((f.session_id, o), o) for o in f.owners) or None}
                        for f in follow_up(sessions, min_share=followup_min_overlap)],
-                      columns=["pair_id", "session_id", "action_item_id", "owner", "owner_name", "task", "due_date",
-                               "status", "followed_in_session", "evidence_utterance_id", "evidence_text"])
+                      columns=["pair_id", "session_id", "action_item_id", "owner", "owners", "owner_name", "task",
+                               "due_date", "status", "followed_in_session", "evidence_utterance_id", "evidence_text"])
     topic_rows = []
     for s in sessions:
         for area, secs in _area_seconds(s).items():
