@@ -29,7 +29,7 @@ texts = st.one_of(
     st.lists(st.sampled_from(_FRAGMENTS), max_size=40).map("".join),
     st.lists(st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=8)), max_size=30).map(" ".join),
 )
-suffixes = st.sampled_from([".vtt", ".srt", ".stm", ".rttm", ".json", ".csv", ".txt", ".dat", ""])
+suffixes = st.sampled_from([".vtt", ".srt", ".stm", ".rttm", ".json", ".csv", ".txt", ".docx", ".dat", ""])
 
 
 def _check(path: Path, **kwargs) -> None:
@@ -58,7 +58,8 @@ def test_detect_and_read_any_text(text, suffix):
 
 
 @settings(max_examples=100, deadline=None)
-@given(data=st.binary(max_size=300), suffix=suffixes)
+@given(data=st.one_of(st.binary(max_size=300), st.binary(max_size=300).map(lambda b: b"PK\x03\x04" + b)),
+       suffix=suffixes)
 def test_read_any_bytes(data, suffix):
     with tempfile.TemporaryDirectory() as d:
         p = Path(d) / f"input{suffix}"
@@ -93,3 +94,13 @@ def test_manifest_any_text(text, suffix):
             return
         for e in m.entries:
             assert e.id or e.file or e.transcript
+
+
+@settings(max_examples=60, deadline=None)
+@given(paragraphs=st.lists(texts, max_size=12))
+def test_docx_any_paragraphs(paragraphs):
+    from test_io_readers import make_docx
+
+    with tempfile.TemporaryDirectory() as d:
+        p = make_docx(Path(d) / "t.docx", [x.replace("\x00", "") for x in paragraphs])
+        _check(p)

@@ -341,7 +341,7 @@ def test_detection_from_content_not_extension(tmp_path):
     assert detect_format(write(tmp_path, "y.txt", "[1, 2]")) == "json"
     assert detect_format(write(tmp_path, "z", "Anna: hi\n")) == "txt"
     assert detect_format(write(tmp_path, "noheader.vtt", "00:00:01.000 --> 00:00:02.000\nhi\n")) == "srt"
-    assert set(FORMATS) == {"vtt", "srt", "stm", "rttm", "json", "csv", "txt"}
+    assert set(FORMATS) == {"vtt", "srt", "stm", "rttm", "json", "csv", "txt", "docx"}
 
 
 def test_extension_contradicted_by_content(tmp_path):
@@ -370,7 +370,9 @@ def test_missing_file_and_folder(tmp_path):
 def test_forced_format_and_aliases(tmp_path):
     p = write(tmp_path, "x.txt", "Anna: 00:00:01.000 --> 00:00:02.000\n")
     assert read_transcript(p, fmt="plain").utterances[0].text == "00:00:01.000 --> 00:00:02.000"
-    with pytest.raises(InputError, match="unknown transcript format 'docx'"):
+    with pytest.raises(InputError, match="unknown transcript format 'pdf'; valid: vtt, srt"):
+        read_transcript(p, fmt="pdf")
+    with pytest.raises(InputError, match="cannot open as a Word document"):
         read_transcript(p, fmt="docx")
 
 
@@ -411,3 +413,73 @@ def test_faster_whisper_namedtuples_dumped_as_arrays(tmp_path):
     s = read_transcript(write(tmp_path, "fw010.json", json.dumps(segs)))
     assert [(u.text, u.start, u.end) for u in s.utterances] == [("Hello there.", 0.0, 2.5), ("Bye.", 3.0, 4.0)]
     assert [w.text for w in s.utterances[0].words] == ["Hello", "there."]
+
+
+# -- Word .docx ------------------------------------------------------------------------------
+
+def make_docx(path, paragraphs):
+    """A minimal .docx: one w:p per paragraph, '\n' as w:br, '\t' as w:tab."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def run(text):
+        parts = []
+        for i, line in enumerate(text.split("\n")):
+            if i:
+                parts.append("<w:br/>")
+            for k, chunk in enumerate(line.split("\t")):
+                if k:
+                    parts.append("<w:tab/>")
+                parts.append(f'<w:t xml:space="preserve">{escape(chunk)}</w:t>')
+        return "<w:r>" + "".join(parts) + "</w:r>"
+
+    body = "".join(f"<w:p>{run(p)}</w:p>" for p in paragraphs)
+    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w='
+           f'"http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>')
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", xml)
+    return path
+
+
+@pytest.mark.parametrize("paragraphs", [
+    ["Mentoring session", "Anna Smirnova   0:03", "Good morning.", "Boris Ivanov   1:02:05", "Hi, Anna. Let's start."],
+    ["Anna Smirnova 0:03\nGood morning.", "Boris Ivanov 1:02:05\nHi, Anna.\nLet's start."],
+])
+def test_docx_teams(tmp_path, paragraphs):
+    p = make_docx(tmp_path / "meeting.docx", paragraphs)
+    assert detect_format(p) == "docx"
+    s = read_transcript(p)
+    assert rows(s) == [("Anna Smirnova", "Good morning.", 3.0, None),
+                       ("Boris Ivanov", "Hi, Anna. Let's start.", 3725.0, None)]
+    assert s.extra["input_format"] == "docx"
+    assert any("before the first speaker" in n for n in s.quality.notes) == (paragraphs[0] == "Mentoring session")
+
+
+def test_docx_teams_ranges_and_stream(tmp_path):
+    p = make_docx(tmp_path / "r.docx", ["Anna  00:00:01.5 --> 00:00:04", "Hello.", "Boris  00:00:05 --> 00:00:06", "Hi."])
+    assert rows(read_transcript(p)) == [("Anna", "Hello.", 1.5, 4.0), ("Boris", "Hi.", 5.0, 6.0)]
+    p = make_docx(tmp_path / "s.docx", ["0:0:0.0 --> 0:0:5.430", "Anna Smirnova", "Good <morning>.",
+                                        "0:0:5.5 --> 0:0:7.0", "Boris Ivanov", "Hi."])
+    s = read_transcript(p)
+    assert rows(s) == [("Anna Smirnova", "Good <morning>.", 0.0, 5.43), ("Boris Ivanov", "Hi.", 5.5, 7.0)]
+
+
+def test_docx_google_meet(tmp_path):
+    p = make_docx(tmp_path / "meet.docx", ["00:00:00", "Anna: Hi.", "Boris: Hello.", "00:05:00", "Anna: Tools now."])
+    assert rows(read_transcript(p)) == [("Anna", "Hi.", 0.0, None), ("Boris", "Hello.", None, None),
+                                        ("Anna", "Tools now.", 300.0, None)]
+
+
+def test_docx_errors(tmp_path):
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "x.docx", "w") as zf:
+        zf.writestr("hello.txt", "hi")
+    with pytest.raises(InputError, match="not a Word document"):
+        read_transcript(tmp_path / "x.docx")
+    (tmp_path / "t.docx").write_bytes(b"PK\x03\x04 truncated")
+    with pytest.raises(InputError, match="cannot open as a Word document"):
+        read_transcript(tmp_path / "t.docx")
+    with pytest.raises(InputError, match="no text"):
+        read_transcript(make_docx(tmp_path / "e.docx", ["", "  "]))

@@ -69,9 +69,18 @@ def _recordings(path: Path, text: str, fmt: str) -> list[Recording] | Session:
 
 
 def _parse(path: str | Path, fmt: Optional[str]) -> tuple[str, list[Recording] | Session]:
+    from sessionscope.io.docx import docx_to_text, is_docx
+
     p = Path(path)
+    name = normalize_format(fmt) if fmt else None
+    if name == "docx" or (name is None and is_docx(p)):
+        # a Word transcript: its text is read like a cue file or plain text
+        text = docx_to_text(p)
+        inner = detect_text_format(text, path=p.with_suffix(".txt"))
+        recs = _recordings(p, text, inner)
+        return "docx", recs
     text = read_text(p)
-    name = normalize_format(fmt) if fmt else detect_text_format(text, path=p)
+    name = name or detect_text_format(text, path=p)
     try:
         return name, _recordings(p, text, name)
     except InputError as e:
@@ -92,7 +101,8 @@ def read_transcript(
     """Read one transcript file into a :class:`Session`.
 
     Args:
-        path: the transcript (WebVTT, SRT, STM, RTTM, Whisper JSON, CSV, plain text).
+        path: the transcript (WebVTT, SRT, STM, RTTM, Whisper JSON, CSV, plain text,
+            Word .docx from Teams / Stream / Google Docs).
         fmt: force a format (one of :data:`FORMATS` or an alias such as ``whisperx``);
             default: detected from the content.
         session_id: the session id; for STM/RTTM files holding several recordings, the

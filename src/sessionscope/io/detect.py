@@ -16,14 +16,14 @@ from sessionscope.errors import InputError
 from sessionscope.io._common import read_text
 
 #: Input format names accepted by ``read_transcript(fmt=...)``.
-FORMATS = ("vtt", "srt", "stm", "rttm", "json", "csv", "txt")
+FORMATS = ("vtt", "srt", "stm", "rttm", "json", "csv", "txt", "docx")
 
 ALIASES = {
     "webvtt": "vtt", "subrip": "srt", "whisperx": "json", "faster-whisper": "json", "whisper": "json",
-    "session": "json", "text": "txt", "plain": "txt", "tsv": "csv",
+    "session": "json", "text": "txt", "plain": "txt", "tsv": "csv", "word": "docx",
 }
 EXTENSIONS = {".vtt": "vtt", ".srt": "srt", ".stm": "stm", ".rttm": "rttm", ".json": "json", ".csv": "csv",
-              ".tsv": "csv", ".txt": "txt", ".text": "txt", ".md": "txt"}
+              ".tsv": "csv", ".txt": "txt", ".text": "txt", ".md": "txt", ".docx": "docx"}
 
 _ARROW = re.compile(r"^\s*(?:\d+:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?\s*-->\s*(?:\d+:)?\d{1,2}:\d{1,2}", re.MULTILINE)
 _RTTM = re.compile(r"^(SPEAKER|LEXEME|SPKR-INFO|NOSCORE|NON-SPEECH|NON-LEX|SEGMENT|NO_RT_METADATA)"
@@ -102,7 +102,7 @@ def detect_text_format(text: str, *, path: str | Path) -> str:
         return found
     # Nothing recognisable: trust the extension, so that the parser reports exactly
     # what is wrong ("line 3: expected a cue timing line…"); free text otherwise.
-    return ext or "txt"
+    return ext if ext not in (None, "docx") else "txt"
 
 
 def detect_format(path: str | Path) -> str:
@@ -111,4 +111,8 @@ def detect_format(path: str | Path) -> str:
     Raises:
         InputError: unreadable or empty file, or content that contradicts its extension.
     """
+    from sessionscope.io.docx import is_docx
+
+    if is_docx(path):
+        return "docx"
     return detect_text_format(read_text(path), path=path)

@@ -28,7 +28,8 @@ _T = r"\d{1,3}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _LEAD_TIME = re.compile(rf"^\s*[\[(]?(?P<start>{_T})(?:\s*(?:-|–|-->)\s*(?P<end>{_T}))?[\])]?\s+(?P<rest>.*)$")
 _NAME_TIME = re.compile(rf"^\s*(?P<name>[^\[\]():\n]{{1,60}}?)\s*[\[(](?P<start>{_T})(?:\s*(?:-|–)\s*(?P<end>{_T}))?[\])]\s*:\s*(?P<text>.*)$")
 _ONLY_TIME = re.compile(rf"^\s*[\[(]?(?P<start>{_T})[\])]?\s*$")
-_HEADER = re.compile(rf"^\s*(?P<name>[^\d\s:][^:\n]{{0,59}}?)\s{{2,}}(?P<start>{_T})\s*$|^\s*(?P<name2>[^\d\s:][^:\n]{{0,59}}?)\s*\|\s*(?P<start2>{_T})\s*$")
+_HEADER = re.compile(rf"^\s*(?P<name>[^\d\s:][^:\n|]{{0,59}}?)(?:\s{{2,}}|\s*\|\s*)(?P<start>{_T})"
+                     rf"(?:\s*-->\s*(?P<end>{_T}))?\s*$")
 
 
 def _parse_line(line: str, *, path: str | Path, lineno: int
@@ -45,10 +46,9 @@ def _parse_line(line: str, *, path: str | Path, lineno: int
             end = parse_timestamp(m.group("end"), path=path, line=lineno) if m.group("end") else None
             return m.group("name"), m.group("text").strip(), start, end, False
     h = _HEADER.match(line)
-    if h:
-        name = h.group("name") or h.group("name2")
-        if looks_like_name(name):
-            return name, "", parse_timestamp(h.group("start") or h.group("start2"), path=path, line=lineno), None, True
+    if h and looks_like_name(h.group("name")):
+        end = parse_timestamp(h.group("end"), path=path, line=lineno) if h.group("end") else None
+        return h.group("name"), "", parse_timestamp(h.group("start"), path=path, line=lineno), end, True
     m = _LEAD_TIME.match(line)
     rest = line
     if m:
@@ -64,12 +64,15 @@ def parse_plain(text: str, *, path: str | Path) -> Recording:
     lines = [(i, ln) for i, ln in enumerate(text.split("\n"), 1) if ln.strip()]
     parsed = [_parse_line(ln, path=path, lineno=i) for i, ln in lines]
     content = [p for p in parsed if p[4] is not None]
-    named = sum(1 for p in content if p[0])
+    # the first line after a "Name  0:03" header is its text, not a line that could have had a name
+    candidates = [p for k, p in enumerate(content) if not (k and content[k - 1][4])]
+    named = sum(1 for p in candidates if p[0])
     first_named = bool(content) and content[0][0] is not None
-    use_names = named >= 0.5 * len(content) or (first_named and named >= 2)
+    use_names = named >= 0.5 * len(candidates) or (first_named and named >= 2)
     pending: Optional[float] = None
     records: list[Record] = []
     cur: Optional[dict] = None
+    preamble = 0
 
     def flush() -> None:
         if cur is not None and (cur["text"] or cur["header"]):
@@ -84,8 +87,11 @@ def parse_plain(text: str, *, path: str | Path) -> Recording:
         if pending is not None and start is None and (name is not None or header or not use_names):
             start, pending = pending, None
         if not use_names and name is not None:
-            body = f"{name}: {body}"
-            name = None
+            body = f"{name}  {_fmt(start)}" if header else f"{name}: {body}"
+            name, start = None, None if header else start
+        if use_names and cur is None and name is None and not header and start is None:
+            preamble += 1  # a title or date line before the first speaker
+            continue
         if header and use_names:
             flush()
             cur = {"label": clean_label(name), "text": [], "start": start, "end": end, "header": True}
@@ -98,6 +104,15 @@ def parse_plain(text: str, *, path: str | Path) -> Recording:
             cur["text"].append(body)
     flush()
     rec = Recording(id=Path(path).stem, records=records)
+    if preamble:
+        rec.notes.append(f"{preamble} line(s) before the first speaker (title, date) were skipped")
     if records and any(r.start is not None for r in records) and all(r.end is None for r in records):
         rec.notes.append("start times only: utterance ends and talk time are unknown")
     return rec
+
+
+def _fmt(seconds: Optional[float]) -> str:
+    if seconds is None:
+        return ""
+    m, sec = divmod(seconds, 60)
+    return f"{int(m // 60)}:{int(m % 60):02d}:{sec:06.3f}"
