@@ -52,12 +52,35 @@ def example(request, make_examples):
 
 
 def test_manifest_lists_both_languages():
-    assert {s["language"] for s in MANIFEST} >= {"en"}
+    assert {s["language"] for s in MANIFEST} == {"en", "ru"}
     for s in MANIFEST:
         assert set(s) >= {"id", "pair", "date", "file", "language", "participants"}
         assert (EXAMPLES / s["file"]).is_file()
         assert sorted(p["role"] for p in s["participants"]) == ["junior", "senior"]
         dt.date.fromisoformat(s["date"])
+
+
+def test_manifests_load_with_sessionscope():
+    """Both manifests are valid batch manifests; participant ids are the reference speaker labels."""
+    from sessionscope.io.manifest import load_manifest
+
+    for name in ("manifest.yaml", "manifest-reference.yaml"):
+        manifest = load_manifest(EXAMPLES / name)
+        assert [e.id for e in manifest] == IDS
+        for entry in manifest:
+            labels = {line.split()[7] for line in (EXAMPLES / entry.id / "reference.rttm").read_text().splitlines()}
+            assert {p.participant_id for p in entry.participants} == labels
+            if name == "manifest-reference.yaml":
+                assert (EXAMPLES / entry.transcript).is_file()
+
+
+def test_reference_stm_reads_with_gold_ids(example):
+    """``read_transcript`` on the reference gives the gold utterance ids, speakers and texts."""
+    from sessionscope.io import read_transcript
+
+    session = read_transcript(example["folder"] / "reference.stm")
+    got = [(u.id, u.speaker, u.text) for u in session.utterances]
+    assert got == [(u["id"], u["speaker"], u["text"]) for u in example["gold"]["utterances"]]
 
 
 def test_manifest_matches_script(example):
