@@ -242,3 +242,14 @@ def test_bundled_example_manifest(repo_root):
     assert e is not None and e.id == "en_session"
     s = apply_manifest(read_transcript(repo_root / "examples" / "en_session" / "reference.stm"), e)
     assert {p.name: p.role for p in s.participants} == {"Maya Chen": Role.JUNIOR, "Robert Hale": Role.SENIOR}
+
+
+def test_russian_names_and_roles(tmp_path):
+    f = tmp_path / "встреча.txt"
+    f.write_text("[00:00:01] Анна: Какие инструменты вы используете?\n[00:00:05] Борис Иванов: В основном Outlook.\n",
+                 encoding="utf-8")
+    s = read_transcript(f)
+    assert [p.id for p in s.participants] == ["анна", "борис-иванов"]
+    s = apply_manifest(s, entry_from_options(["Анна Смирнова=младший", "борис иванов=старший"], language="ru"))
+    assert [(p.id, p.name, p.role) for p in s.participants] == [
+        ("анна-смирнова", "Анна Смирнова", Role.JUNIOR), ("борис-иванов", "Борис Иванов", Role.SENIOR)]
