@@ -78,6 +78,8 @@ def test_build_programme_tables(tmp_path: Path) -> None:
     assert pairs.loc["pair-a", "recs_by_senior"] == 6 and pairs.loc["pair-a", "recs_by_junior"] == 3
     assert prog.programme.iloc[0]["n_sessions"] == 6 and prog.programme.iloc[0]["n_pairs"] == 2
     assert list(prog.sessions["session_number"]) == [1, 2, 3, 1, 2, 3]
+    so_far = prog.sessions["planned_topics_covered_so_far"].tolist()
+    assert so_far[:3] == [pytest.approx(2 / 3)] * 3 and all(pd.isna(v) for v in so_far[3:])
     assert len(prog.followup) == 18 and len(prog.flags) == 18
 
 
@@ -214,3 +216,13 @@ def test_action_item_without_owner_renders() -> None:
     s = s.evolve(action_items=(ActionItem("z", s.utterances[0].id, None, None, "write the plan"),))
     prog = build_programme([s])
     assert prog.followup.iloc[0]["status"] == "pending"
+
+
+def test_dashboard_in_russian_and_empty_programme(tmp_path: Path) -> None:
+    from sessionscope.report.dashboard import render_dashboard
+
+    sessions = write_sessions(tmp_path, pairs=2, sessions_per_pair=2)
+    html = render_dashboard(build_programme(sessions), language="ru")
+    assert 'lang="ru"' in html and "Панель программы наставничества" in html and "Выполнение задач" in html
+    empty = render_dashboard(build_programme([]))
+    assert "0 sessions of 0 pairs" in empty and "<svg" not in empty

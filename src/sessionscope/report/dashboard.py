@@ -49,6 +49,7 @@ def dashboard_data(prog: Any, t: Translator) -> dict[str, Any]:
             "mu": _val(r.get("mutuality_index")), "rj": int(r.get("recs_by_junior") or 0),
             "rs": int(r.get("recs_by_senior") or 0), "ai": int(r.get("n_action_items") or 0),
             "fl": int(r.get("n_flags") or 0), "areas": areas, "report": r.get("report"),
+            "pc": _val(r.get("planned_topics_covered_so_far")),
         })
     index_of = {s["id"]: s["i"] for s in sessions}
     followup = [{"i": index_of.get(r["session_id"], -1), "status": r["status"]}
@@ -97,6 +98,10 @@ def _charts(data: dict[str, Any], prog: Any, t: Translator) -> tuple[list[str], 
     if mu:
         charts.append(line_chart_svg(series=mu, title=t("chart_mutuality_title"), ylabel=t("col_mutuality"),
                                      gid_prefix="trend-mu", ylim=(0, 1.05)))
+    planned = series("pc")
+    if planned:
+        charts.append(line_chart_svg(series=planned, title=t("chart_planned_title"), ylabel=t("col_planned"),
+                                     gid_prefix="trend-pc", ylim=(0, 1.05), percent=True))
     coverage = None
     topics = prog.topics
     if len(topics):

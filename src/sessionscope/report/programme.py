@@ -95,6 +95,7 @@ def build_programme(
     if not df.empty:
         df["date"] = pd.to_datetime(df["date"], errors="coerce")
         df["session_number"] = df.groupby("pair_id").cumcount() + 1
+        df["planned_topics_covered_so_far"] = _coverage_so_far(df)
 
     names = {(s.id, p.id): p.name for s in sessions for p in s.participants}
     fu = pd.DataFrame([{**asdict(f), "owners": ";".join(f.owners),
@@ -152,6 +153,21 @@ def build_programme(
         "generated_by": f"sessionscope {__version__}",
     }])
     return Programme(sessions=df, pairs=pairs, programme=programme, topics=topics, followup=fu, flags=flags)
+
+
+def _coverage_so_far(df: Any) -> list[Optional[float]]:
+    """Per session: share of the pair's planned areas discussed in this or an earlier session (a trend)."""
+    out: list[Optional[float]] = []
+    covered: dict[str, set[str]] = {}
+    planned: dict[str, set[str]] = {}
+    for pair, g in df.groupby("pair_id", sort=False):
+        planned[pair] = {a for v in g["topics_planned"].dropna() for a in str(v).split(";") if a}
+    for pair, areas in zip(df["pair_id"], df["areas_covered"], strict=True):
+        seen = covered.setdefault(pair, set())
+        seen.update(a for a in str(areas or "").split(";") if a)
+        plan = planned.get(pair) or set()
+        out.append(len(plan & seen) / len(plan) if plan else None)
+    return out
 
 
 def _slope(values: Sequence[Any]) -> Optional[float]:
