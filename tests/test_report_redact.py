@@ -100,3 +100,18 @@ def test_ner_masks_other_people_russian() -> None:
     r = redact_session(Session(id="ru", participants=parts, utterances=utts, language="ru"))
     assert "Кузнецов" not in r.utterances[0].text and "[name]" in r.utterances[0].text
     assert r.utterances[1].text == "Позвоните Младший по номеру [phone]."
+
+
+def test_unmapped_speaker_labels_and_manifest_notes_are_redacted() -> None:
+    from sessionscope.model import DataQuality
+
+    s = full_session()
+    extra_utt = Utterance("u9999", "Maria K", "Sorry, Maria K here, I joined late.", 600.0, 603.0)
+    s = s.evolve(utterances=s.utterances + (extra_utt,),
+                 quality=DataQuality(unmapped_speaker_labels=("Maria K",), notes=("Maria K was not in the manifest",)),
+                 extra={"manifest_notes": "Anna asked to reschedule", "topics_planned": ["tools"]})
+    r = redact_session(s, ner=False)
+    blob = json.dumps(session_to_dict(r), ensure_ascii=False)
+    assert "Maria" not in blob and "Anna" not in blob
+    assert r.utterances[-1].speaker == "speaker-1" and r.quality.unmapped_speaker_labels == ("speaker-1",)
+    assert r.extra["topics_planned"] == ["tools"]

