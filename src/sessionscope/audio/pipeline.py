@@ -76,7 +76,8 @@ def _diarize(audio: Audio, sha: str, config: Config, n_speakers: Optional[int], 
         log.info("%s: diarization from cache", audio.source)
         return diarization_from_dict(hit)
     result = diarize(audio.mono, min_speakers=lo, max_speakers=hi, window_s=dc.window_s, step_s=dc.step_s,
-                     merge_threshold=dc.merge_threshold, vad_threshold=dc.vad_threshold, hook=hook)
+                     merge_threshold=dc.merge_threshold, vad_threshold=dc.vad_threshold,
+                     segmentation=dc.segmentation, hook=hook)
     cache.put("diarization", key, diarization_to_dict(result))
     return result
 

