@@ -184,3 +184,9 @@ def test_quality_of_an_imported_transcript_leaves_out_unknowns() -> None:
     assert "| Speech recognition model | none: an existing transcript was imported |" in quality
     assert "Mean word confidence" not in quality and "hallucination" not in quality
     assert "| How speakers were matched to participants | names |" in quality
+
+
+def test_charts_have_accessible_names() -> None:
+    html = render_session_html(full_session())
+    assert '<svg role="img" aria-label="Timeline"' in html
+    assert 'aria-label="Share of talk time per participant"' in html

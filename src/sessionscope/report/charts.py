@@ -54,8 +54,11 @@ def _figure(width: float, height: float) -> Any:
     return Figure(figsize=(width, height), dpi=100, layout="constrained")
 
 
-def to_svg(fig: Any, *, salt: str) -> str:
-    """Serialise a figure as an inline ``<svg>`` element (XML prolog and DOCTYPE removed)."""
+def to_svg(fig: Any, *, salt: str, label: Optional[str] = None) -> str:
+    """Serialise a figure as an inline ``<svg>`` element (XML prolog and DOCTYPE removed).
+
+    ``label`` becomes the SVG's accessible name (``role="img"``, ``aria-label``) for screen readers.
+    """
     import matplotlib
 
     buf = io.StringIO()
@@ -76,6 +79,10 @@ def to_svg(fig: Any, *, salt: str) -> str:
     svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{rename(m.group(1))}"', svg)
     # responsive: keep the viewBox, let CSS decide the size
     svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 class="chart"', svg, count=1)
+    if label:
+        from html import escape
+
+        svg = svg.replace('<svg', f'<svg role="img" aria-label="{escape(label)}"', 1)
     return svg
 
 
@@ -139,7 +146,7 @@ def session_timeline_svg(session: Session, t: Translator) -> Optional[str]:
             handles = [Patch(facecolor=area_colour(a), label=t.area(a)) for a in present]
             fig.legend(handles=handles, loc="outside lower center", ncols=min(4, len(handles)), frameon=False,
                        fontsize=8)
-        return to_svg(fig, salt=f"timeline-{session.id}")
+        return to_svg(fig, salt=f"timeline-{session.id}", label=t("sec_timeline"))
 
 
 def talk_share_svg(session: Session, t: Translator) -> Optional[str]:
@@ -166,7 +173,7 @@ def talk_share_svg(session: Session, t: Translator) -> Optional[str]:
         ax.xaxis.set_major_formatter(lambda x, _pos: f"{100 * x:.0f} %")
         ax.set_title(t("chart_talk_share") if session.timed else t("word_share"), loc="left")
         ax.tick_params(axis="y", length=0)
-        return to_svg(fig, salt=f"share-{session.id}")
+        return to_svg(fig, salt=f"share-{session.id}", label=t("chart_talk_share"))
 
 
 def line_chart_svg(
@@ -225,7 +232,7 @@ def line_chart_svg(
         if series:
             ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8,
                       ncols=1 if len(series) <= 14 else 2)
-        return to_svg(fig, salt=gid_prefix)
+        return to_svg(fig, salt=gid_prefix, label=title)
 
 
 def stacked_bar_svg(
@@ -271,4 +278,4 @@ def stacked_bar_svg(
         if handles:
             fig.legend(handles=handles, loc="outside lower center", ncols=min(4, len(handles)), frameon=False,
                        fontsize=8)
-        return to_svg(fig, salt=gid_prefix)
+        return to_svg(fig, salt=gid_prefix, label=title)
