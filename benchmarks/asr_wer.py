@@ -35,11 +35,13 @@ def cases() -> list[tuple[str, Path, str, str]]:
                 (DATA / "ru-pisets-sample/test_sound_ru.txt").read_text(encoding="utf-8")))
     for txt in sorted((DATA / "ru-golos-sample").glob("*.txt")):
         out.append((f"golos-{txt.stem[:6]}", txt.with_suffix(".wav"), "ru", txt.read_text(encoding="utf-8")))
-    for ref in sorted((ROOT / "examples").glob("**/*.reference.txt")):
-        audio = next((p for p in ref.parent.glob(ref.name.replace(".reference.txt", ".*")) if p.suffix in (".wav", ".mp3", ".flac", ".ogg", ".m4a")), None)
+    for stm_path in sorted((ROOT / "examples").glob("*/reference.stm")):
+        audio = next((p for p in sorted(stm_path.parent.glob("recording.*"))), None)
         if audio:
-            lang = "ru" if re.search("[а-яё]", ref.read_text(encoding="utf-8").lower()) else "en"
-            out.append((f"examples/{audio.stem}", audio, lang, ref.read_text(encoding="utf-8")))
+            text = " ".join(r.split(maxsplit=5)[5] for r in stm_path.read_text(encoding="utf-8").splitlines()
+                            if len(r.split(maxsplit=5)) == 6)
+            lang = "ru" if re.search("[а-яё]", text.lower()) else "en"
+            out.append((f"examples/{stm_path.parent.name}", audio, lang, text))
     return out
 
 

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/diarization_der.py [--oracle] [--json OUT]
 
-Scores pyannote-sample (2 speakers, telephone-like) and the four pyannote AMI excerpts
+Scores the bundled examples (TTS sessions with RTTM), pyannote-sample (2 speakers, telephone-like) and the four pyannote AMI excerpts
 (2-4 speakers, far-field, overlap) at collar 0 and 0.25 s (md-eval convention, overlap
 scored), with the automatic speaker count (default) or the reference count (--oracle).
 """
@@ -35,6 +35,10 @@ def main() -> int:
     for uri in ("dev00", "dev01", "trn05", "trn08"):
         cases.append(("pyannote-ami-excerpts", uri, DATA / f"pyannote-ami-excerpts/{uri}.wav",
                       DATA / "pyannote-ami-excerpts/reference.rttm"))
+    for rttm in sorted((ROOT / "examples").glob("*/reference.rttm")):
+        audio_path = next(iter(sorted(rttm.parent.glob("recording.*"))), None)
+        if audio_path:
+            cases.insert(0, ("examples", rttm.parent.name, audio_path, rttm))
     rows = []
     tot = {0.0: [0.0, 0.0, 0.0, 0.0], 0.25: [0.0, 0.0, 0.0, 0.0]}
     for corpus, uri, wav, rttm in cases:
@@ -54,7 +58,7 @@ def main() -> int:
             row[f"miss_c{collar}"] = round(100 * r.missed / r.reference, 1)
             row[f"fa_c{collar}"] = round(100 * r.false_alarm / r.reference, 1)
             row[f"conf_c{collar}"] = round(100 * r.confusion / r.reference, 1)
-            if corpus != "pyannote-sample":
+            if corpus == "pyannote-ami-excerpts":
                 t = tot[collar]
                 t[0] += r.missed
                 t[1] += r.false_alarm

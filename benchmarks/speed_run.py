@@ -67,23 +67,25 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         wav = Path(tmp) / "long.wav"
         dur = build(args.minutes, wav)
-        t = {}
+        t: dict[str, float] = {}
+        cpu: dict[str, float] = {}
+        load0 = __import__("os").getloadavg()[0]
         t0 = time.perf_counter()
         load_campplus()
         if not args.diarization_only:
             get_model(AsrConfig(model=args.model))
         t["model load"] = time.perf_counter() - t0
         base_rss = rss_mb()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         audio = load_audio(wav)
-        t["decode"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
+        t["decode"], cpu["decode"] = time.perf_counter() - t0, time.process_time() - c0
+        t0, c0 = time.perf_counter(), time.process_time()
         d = diarize(audio.mono)
-        t["diarize"] = time.perf_counter() - t0
+        t["diarize"], cpu["diarize"] = time.perf_counter() - t0, time.process_time() - c0
         if not args.diarization_only:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             r = transcribe(audio.mono, config=AsrConfig(model=args.model))
-            t["transcribe"] = time.perf_counter() - t0
+            t["transcribe"], cpu["transcribe"] = time.perf_counter() - t0, time.process_time() - c0
             t0 = time.perf_counter()
             align.group_utterances(align.assign_words(r.segments, d.turns))
             t["align"] = time.perf_counter() - t0
@@ -91,8 +93,13 @@ def main() -> int:
     print(f"recording {dur / 60:.1f} min, model {args.model if not args.diarization_only else '-'}, "
           f"{len(d.centroids)} speakers, {len(d.turns)} turns")
     for k, v in t.items():
-        print(f"  {k:12s} {v:8.1f} s   RTF {v / dur:.3f}" if k != "model load" else f"  {k:12s} {v:8.1f} s")
-    print(f"  total (no load) {work:.1f} s   RTF {work / dur:.3f}")
+        if k == "model load":
+            print(f"  {k:12s} {v:8.1f} s")
+        else:
+            print(f"  {k:12s} {v:8.1f} s   RTF {v / dur:.3f}   CPU {cpu.get(k, 0):.1f} s ({cpu.get(k, 0) / dur:.3f} CPU-s per s)")
+    print(f"  total (no load) {work:.1f} s   RTF {work / dur:.3f}   CPU {sum(cpu.values()):.1f} s")
+    print(f"  load average at start {load0:.1f} on {__import__('os').cpu_count()} cores (RTF is wall time; CPU time is "
+          "what the machine would need with no other work)")
     print(f"  peak RSS {rss_mb():.0f} MB (after model load {base_rss:.0f} MB)")
     return 0
 
