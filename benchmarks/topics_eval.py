@@ -109,6 +109,37 @@ def speed(backend: str, *, n_utterances: int = 800, repeats: int = 3) -> dict:
             "stage_s_median": round(float(np.median(times)), 2), "stage_s_all": [round(x, 2) for x in times]}
 
 
+def examples(backend: str) -> list[dict]:
+    """Word-weighted agreement of the stage's segment areas/modes with the per-utterance gold of the example sessions."""
+    from sessionscope.analysis.topics.stage import TopicsStage
+    from sessionscope.config import TopicsConfig
+    from sessionscope.model import Participant, Role, Session, Utterance
+    from sessionscope.text import word_count
+
+    stage = TopicsStage(TopicsConfig(backend=backend))
+    out = []
+    for gold_path in sorted((ROOT / "examples").glob("*/gold.json")):
+        d = json.loads(gold_path.read_text(encoding="utf-8"))
+        utts = tuple(Utterance(id=u["id"], speaker=u["speaker"], text=u["text"], start=u.get("start"), end=u.get("end"))
+                     for u in d["utterances"])
+        parts = tuple(Participant(p["id"], p["name"], Role.parse(p.get("role"))) for p in d["session"]["participants"])
+        res = stage(Session(id=d["session"]["id"], participants=parts, utterances=utts))
+        area = {uid: s.area for s in res.topics.segments for uid in s.utterance_ids}
+        mode = {uid: s.mode for s in res.topics.segments for uid in s.utterance_ids}
+        w = {u["id"]: word_count(u["text"]) for u in d["utterances"]}
+        total = sum(w.values())
+        gold_init = [s.get("initiator") for s in d.get("topic_segments", [])]
+        out.append({
+            "session": d["session"]["id"], "backend": stage.encoder.name, "utterances": len(utts),
+            "gold_segments": len(d.get("topic_segments", [])), "segments": len(res.topics.segments),
+            "area_agreement": round(sum(w[u["id"]] for u in d["utterances"] if area[u["id"]] == u["area"]) / total, 3),
+            "mode_agreement": round(sum(w[u["id"]] for u in d["utterances"] if mode[u["id"]] == u["mode"]) / total, 3),
+            "areas": [s.area for s in res.topics.segments], "gold_initiators": gold_init,
+            "initiators": [s.initiator for s in res.topics.segments],
+        })
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--split", default="test", choices=["dev", "test"])
@@ -116,13 +147,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--head-weights", default="0,0.7,1", help="0 = zero-shot only")
     ap.add_argument("--set", action="append", default=[], help="TopicsConfig override KEY=VALUE (tuning on dev)")
     ap.add_argument("--speed", action="store_true", help="time the stage on a 60-minute transcript instead")
+    ap.add_argument("--examples", action="store_true", help="agreement with the gold labels of examples/*/gold.json instead")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "topics_eval.json"))
     args = ap.parse_args(argv)
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     if args.speed:
-        res = [speed(b) for b in backends]
-        for r in res:
-            print(json.dumps(r))
+        import os
+
+        for b in backends:
+            print(json.dumps({**speed(b), "loadavg_1min": round(os.getloadavg()[0], 1)}), flush=True)
+        return 0
+    if args.examples:
+        for b in backends:
+            for r in examples(b):
+                print(json.dumps(r, ensure_ascii=False), flush=True)
         return 0
     overrides = {}
     for kv in args.set:

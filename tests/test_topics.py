@@ -25,7 +25,14 @@ from sessionscope.analysis.topics.classify import (
     load_heads,
     save_heads,
 )
-from sessionscope.analysis.topics.segment import absorb_short_runs, build_windows, runs, shift_boundaries, viterbi
+from sessionscope.analysis.topics.segment import (
+    absorb_short_runs,
+    build_windows,
+    runs,
+    shift_boundaries,
+    viterbi,
+    with_context,
+)
 from sessionscope.analysis.topics.stage import TopicsStage, initiator, resolve_heads
 from sessionscope.analysis.topics.taxonomy import bundled_taxonomy_path, load_taxonomy, taxonomy_from_dict
 from sessionscope.cli import cli
@@ -89,7 +96,8 @@ def tax():
 
 
 def stage(**cfg):
-    base = dict(window_min_words=12, window_max_utterances=4, smoothing=0.6, min_segment_windows=1, split_on_shift=False, head=None)
+    base = dict(window_min_words=12, window_max_utterances=4, smoothing=0.6, min_segment_windows=1, split_on_shift=False,
+                head=None, context_windows=0)
     base.update(cfg)
     return TopicsStage(TopicsConfig(**base), encoder=BagOfWords(), taxonomy=tax(), heads={})
 
@@ -153,7 +161,7 @@ def test_edited_yaml_changes_the_result_without_code_change(tmp_path):
     path.write_text(yaml.safe_dump(TAX), encoding="utf-8")
     session = make_session(ROWS)
     cfg = TopicsConfig(taxonomy=str(path), window_min_words=12, window_max_utterances=4, smoothing=0.6,
-                       min_segment_windows=1, split_on_shift=False, head=None)
+                       min_segment_windows=1, split_on_shift=False, head=None, context_windows=0)
     before = TopicsStage(cfg, encoder=BagOfWords())(session)
     assert "tools" in {s.area for s in before.topics.segments}
     edited = yaml.safe_load(yaml.safe_dump(TAX))
@@ -243,6 +251,14 @@ def test_viterbi_removes_flicker_and_runs():
     assert runs([0, 0, 1, 1, 1, 0]) == [(0, 1), (2, 4), (5, 5)]
     assert runs([0, 0, 0, 0], boundaries=[1]) == [(0, 1), (2, 3)]
     assert absorb_short_runs(np.array([0, 0, 0, 1, 0, 0]), np.full((6, 2), 0.5), min_len=2).tolist() == [0] * 6
+
+
+def test_context_mixes_neighbour_probabilities():
+    P = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0]])
+    mixed = with_context(P, neighbours=1, weight=0.5)
+    np.testing.assert_allclose(mixed.sum(axis=1), 1.0, rtol=1e-6)
+    assert mixed[1, 0] == pytest.approx(0.5) and mixed[0, 0] == pytest.approx(2 / 3)
+    np.testing.assert_array_equal(with_context(P, neighbours=0), P)
 
 
 def test_shift_boundaries_find_a_clear_change():

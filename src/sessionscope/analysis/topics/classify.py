@@ -242,11 +242,17 @@ class TopicModel:
             return zs
         return (1 - self.head_weight) * zs + self.head_weight * align_proba(head, X, list(labels))
 
-    def predict_embeddings(self, X: np.ndarray) -> Prediction:
-        """Decide areas and modes for pre-computed window embeddings."""
+    def predict_embeddings(self, X: np.ndarray, *, context: int = 0) -> Prediction:
+        """Decide areas and modes for pre-computed window embeddings.
+
+        ``context`` > 0 mixes each window's probabilities with its neighbours' (for
+        consecutive windows of one session; see ``segment.with_context``).
+        """
+        from sessionscope.analysis.topics.segment import with_context
+
         a_lab, m_lab = self.areas.labels, self.modes.labels
-        pa = self._blend("area", self.areas.proba(X), X, a_lab)
-        pm = self._blend("mode", self.modes.proba(X), X, m_lab)
+        pa = with_context(self._blend("area", self.areas.proba(X), X, a_lab), neighbours=context)
+        pm = with_context(self._blend("mode", self.modes.proba(X), X, m_lab), neighbours=context)
         ai = decide_other(pa, a_lab, self.taxonomy.other_area, self.other_margin)
         mi = decide_other(pm, m_lab, self.taxonomy.default_mode, self.mode_margin)
         return Prediction(a_lab, m_lab, pa, pm, tuple(a_lab[i] for i in ai), tuple(m_lab[i] for i in mi))

@@ -55,6 +55,25 @@ def build_windows(utterances: Sequence[Utterance], *, min_words: int = 40, max_u
     return windows
 
 
+def with_context(P: np.ndarray, *, neighbours: int = 1, weight: float = 0.5) -> np.ndarray:
+    """Each row of a probability matrix mixed with its ``neighbours`` on each side, rows re-summed to 1.
+
+    Neighbour ``d`` steps away gets weight ``weight ** d``. Short windows are thus judged
+    with the surrounding talk as context, at no extra embedding cost, while boundaries
+    keep the fine window granularity. Mixing probabilities rather than embeddings keeps
+    it backend-independent (e5 vectors share a large common component, so averaged
+    embeddings drift towards one label).
+    """
+    if neighbours <= 0 or P.shape[0] < 2:
+        return P
+    out = P.astype(np.float32).copy()
+    for d in range(1, min(neighbours, P.shape[0] - 1) + 1):
+        w = weight ** d
+        out[d:] += w * P[:-d]
+        out[:-d] += w * P[d:]
+    return out / np.maximum(out.sum(axis=1, keepdims=True), 1e-12)
+
+
 def viterbi(log_emission: np.ndarray, *, stay: float) -> np.ndarray:
     """Most likely label path under a sticky HMM.
 
@@ -169,4 +188,7 @@ def runs(labels: Sequence[int], boundaries: Sequence[int] = ()) -> list[tuple[in
     return out
 
 
-__all__ = ["Window", "absorb_short_runs", "build_windows", "depth_scores", "gap_similarity", "runs", "shift_boundaries", "viterbi"]
+__all__ = [
+    "Window", "absorb_short_runs", "build_windows", "depth_scores", "gap_similarity", "runs", "shift_boundaries",
+    "viterbi", "with_context",
+]

@@ -203,7 +203,7 @@ class TopicsStage:
         if hook:
             hook("topics", completed=0, total=len(windows))
         X = self.encoder.encode([w.text for w in windows]) if windows else np.zeros((0, 1), dtype=np.float32)
-        pred = self.model.predict_embeddings(X)
+        pred = self.model.predict_embeddings(X, context=self.cfg.context_windows)
         bounds = shift_boundaries(X, block=self.cfg.shift_block, strength=self.cfg.shift_strength) \
             if self.cfg.split_on_shift and len(windows) else []
         topics = build_topics(
