@@ -215,3 +215,45 @@ def test_silence_only_raises_audio_error(tmp_path, tiny):
 
     with pytest.raises(AudioError, match="silent"):
         transcribe_file(_write_wav(tmp_path / "s.wav", np.zeros(16000 * 3, dtype=np.float32)), config=tiny)
+
+
+def _encode(path: Path, samples: np.ndarray, codec: str, rate: int, video: str | None) -> None:
+    import av
+
+    c = av.open(str(path), "w")
+    vs = None
+    if video:
+        vs = c.add_stream(video, rate=5)
+        vs.width, vs.height, vs.pix_fmt = 32, 32, "yuv420p"
+    a = c.add_stream(codec, rate=rate)
+    a.layout = "mono"
+    frame = av.AudioFrame.from_ndarray((samples[None, :] * 32767).astype(np.int16), format="s16", layout="mono")
+    frame.sample_rate = 16000
+    for f in av.AudioResampler(format=a.format.name, layout="mono", rate=rate).resample(frame):
+        for pk in a.encode(f):
+            c.mux(pk)
+    for pk in a.encode(None):
+        c.mux(pk)
+    if vs is not None:
+        for _ in range(5):
+            for pk in vs.encode(av.VideoFrame.from_ndarray(np.zeros((32, 32, 3), np.uint8), format="rgb24")):
+                c.mux(pk)
+        for pk in vs.encode():
+            c.mux(pk)
+    c.close()
+
+
+@pytest.mark.parametrize("ext,codec,rate,video", [
+    ("mp4", "aac", 16000, "mpeg4"), ("webm", "libopus", 48000, "libvpx"), ("mkv", "aac", 16000, None),
+    ("mov", "aac", 16000, None), ("m4a", "aac", 16000, None), ("ogg", "libopus", 48000, None),
+    ("flac", "flac", 16000, None), ("mp3", "libmp3lame", 16000, None),
+])
+def test_common_audio_and_video_formats_decode(shared_data, tmp_path, ext, codec, rate, video):
+    from sessionscope.audio.decode import load_audio
+
+    x = load_audio(shared_data / "pyannote-sample" / "sample.wav").mono[: 16000 * 5]
+    path = tmp_path / f"clip.{ext}"
+    _encode(path, x, codec, rate, video)
+    y = load_audio(path)
+    assert y.sample_rate == 16000 and abs(y.duration_s - 5.0) < 0.2
+    assert np.sqrt(np.mean(y.mono ** 2)) == pytest.approx(np.sqrt(np.mean(x ** 2)), rel=0.25)
