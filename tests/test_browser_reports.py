@@ -118,6 +118,16 @@ def test_dashboard_runs_and_filters(chromium: str, pages: dict[str, Path]) -> No
     assert len(hidden_points) == 7
 
 
+def test_dashboard_keeps_undated_sessions(chromium: str, tmp_path: Path) -> None:
+    sessions = write_sessions(tmp_path / "res", pairs=1, sessions_per_pair=3)
+    sessions[1] = sessions[1].evolve(date=None)
+    _prog, page = write_programme(sessions, tmp_path / "prog", formats=("csv",), research_tables=False)
+    dom, console = run_chromium(chromium, page.as_uri())
+    assert console == [] and _kpi(dom, "kpi_sessions") == "3"
+    dom, _console = run_chromium(chromium, page.as_uri() + "#from=2026-03-20")
+    assert _kpi(dom, "kpi_sessions") == "2"  # the undated one and the one on 2026-03-30
+
+
 def test_screenshots(chromium: str, pages: dict[str, Path], tmp_path: Path) -> None:
     for name in ("session_en", "dashboard"):
         shot = tmp_path / f"{name}.png"

@@ -141,7 +141,7 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
     flags = [{
         "i": index_of.get(r["session_id"], -1), "pair": r["pair_id"], "date": date_of.get(r["session_id"]) or "",
         "session": r["session_id"], "severity": r["severity"],
-        "severity_label": t(f"severity_{r['severity']}") if f"severity_{r['severity']}" in t._table else r["severity"],
+        "severity_label": t(f"severity_{r['severity']}") if t.has(f"severity_{r['severity']}") else r["severity"],
         "message": r["message"],
     } for r in prog.flags.to_dict(orient="records")]
     subtitle = t("dash_subtitle", sessions=len(data["sessions"]), pairs=len(data["pairs"]),

@@ -61,7 +61,8 @@
     boxes.forEach(function (b) { if (b.checked) pairs[+b.value] = true; });
     var f = from.value, t = to.value;
     var keep = S.map(function (s) {
-      return !!pairs[s.p] && (!f || (s.date && s.date >= f)) && (!t || (s.date && s.date <= t));
+      // sessions without a date cannot be placed in time: the date range does not hide them
+      return !!pairs[s.p] && (!s.date || ((!f || s.date >= f) && (!t || s.date <= t)));
     });
     var kept = S.filter(function (s, i) { return keep[i]; });
     rows.forEach(function (r) { r.hidden = !keep[+r.getAttribute("data-i")]; });
