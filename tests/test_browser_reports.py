@@ -116,6 +116,8 @@ def test_dashboard_runs_and_filters(chromium: str, pages: dict[str, Path]) -> No
     assert visible, "some rows must stay visible"
     hidden_points = re.findall(r'id="trend-js-pt-\d+"[^>]*style="display: none;"', dom)
     assert len(hidden_points) == 7
+    body = dom.split('id="pair-body">')[1].split("</tbody>")[0]
+    assert body.count("<tr>") == 1 and "pair-b" in body and "pp/session" in body  # trend of 2 sessions
 
 
 def test_dashboard_keeps_undated_sessions(chromium: str, tmp_path: Path) -> None:

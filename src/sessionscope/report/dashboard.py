@@ -65,7 +65,7 @@ def dashboard_data(prog: Any, t: Translator) -> dict[str, Any]:
     return {
         "lang": t.lang, "sessions": sessions, "followup": followup, "pairs": pairs, "planned": planned,
         "first": min(dates) if dates else None, "last": max(dates) if dates else None,
-        "t": {"showing": t("dash_showing", n="{n}", total="{total}"), "missing": t("col_missing"),
+        "t": {"showing": t("dash_showing", n="{n}", total="{total}"), "missing": t("col_missing"), "pp": t("dash_pp"),
               "areas": {a: t.area(a) for a in AREAS}},
     }
 

@@ -15,6 +15,14 @@
     var v = xs.filter(function (x) { return x !== null && x !== undefined && !isNaN(x); });
     return v.length ? v.reduce(function (a, b) { return a + b; }, 0) / v.length : null;
   }
+  // least-squares change per session (sessions in date order), as in programme_pairs
+  function slope(xs) {
+    var v = xs.filter(function (x) { return x !== null && x !== undefined && !isNaN(x); });
+    if (v.length < 2) return null;
+    var n = v.length, mx = (n - 1) / 2, my = v.reduce(function (a, b) { return a + b; }, 0) / n, num = 0, den = 0;
+    v.forEach(function (y, i) { num += (i - mx) * (y - my); den += (i - mx) * (i - mx); });
+    return num / den;
+  }
   function sum(xs) { return xs.reduce(function (a, b) { return a + (b || 0); }, 0); }
   function setText(id, text) { document.getElementById(id).textContent = text; }
 
@@ -41,9 +49,11 @@
       if (missing.length) plannedText += " (" + T.missing + ": " + missing.join(", ") + ")";
     }
     var minutes = ss.map(function (s) { return s.minutes; });
+    var trend = slope(ss.map(function (s) { return s.js; }));
+    var trendText = trend === null ? "" : " (" + (trend >= 0 ? "+" : "−") + fmt(Math.abs(100 * trend), 1) + " " + T.pp + ")";
     var cells = [name, ss.length, fmt(sum(minutes) / 60, 1), fmt(mean(minutes), 0),
       ss.filter(function (s) { return s.minutes >= 60; }).length,
-      pct(mean(ss.map(function (s) { return s.js; }))), fmt(mean(ss.map(function (s) { return s.mu; })), 2),
+      pct(mean(ss.map(function (s) { return s.js; }))) + trendText, fmt(mean(ss.map(function (s) { return s.mu; })), 2),
       sum(ss.map(function (s) { return s.rj; })) + " / " + sum(ss.map(function (s) { return s.rs; })),
       sum(ss.map(function (s) { return s.ai; })), sum(ss.map(function (s) { return s.fl; })), plannedText];
     var tr = document.createElement("tr");
