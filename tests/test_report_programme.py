@@ -226,3 +226,17 @@ def test_dashboard_in_russian_and_empty_programme(tmp_path: Path) -> None:
     assert 'lang="ru"' in html and "Панель программы наставничества" in html and "Выполнение задач" in html
     empty = render_dashboard(build_programme([]))
     assert "0 sessions of 0 pairs" in empty and "<svg" not in empty
+
+
+def test_cli_programme_skips_a_broken_session(tmp_path: Path) -> None:
+    write_sessions(tmp_path / "res", pairs=1, sessions_per_pair=2)
+    broken = tmp_path / "res" / "broken" / "session.json"
+    broken.parent.mkdir()
+    broken.write_text('{"schema_version": "9.0"}', encoding="utf-8")
+    r = CliRunner().invoke(cli, ["report", "programme", str(tmp_path / "res"), "--out", str(tmp_path / "o"),
+                                 "--format", "csv"])
+    assert r.exit_code == 0, r.output
+    assert "skipped" in r.output and "unsupported schema_version" in r.output
+    assert "2 sessions of 1 pairs" in r.output
+    r = CliRunner().invoke(cli, ["export", "tables", str(broken), "--out", str(tmp_path / "t")])
+    assert r.exit_code == 1 and "none of the 1 session files could be read" in r.output

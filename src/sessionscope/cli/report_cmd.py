@@ -159,10 +159,22 @@ def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, langu
 
 
 def _load_with_paths(paths: tuple[Path, ...], redact: bool) -> list[tuple[Path, Any]]:
-    """(session.json path, session) pairs, redacted when asked."""
+    """(session.json path, session) pairs, redacted when asked.
+
+    An unreadable file is reported on stderr and skipped, so one broken session never
+    stops a programme report; it is an error only when nothing can be read.
+    """
     from sessionscope.model import read_session_json
 
-    out = [(f.resolve(), read_session_json(f)) for f in _session_files(paths)]
+    files = _session_files(paths)
+    out = []
+    for f in files:
+        try:
+            out.append((f.resolve(), read_session_json(f)))
+        except SessionscopeError as e:
+            click.echo(f"skipped: {e}", err=True)
+    if not out:
+        raise click.ClickException(f"none of the {len(files)} session files could be read")
     if redact:
         from sessionscope.report.redact import redact_session
 
