@@ -209,7 +209,7 @@ class TopicsStage:
         topics = build_topics(
             session, windows, pred.area_proba, pred.mode_proba, pred.areas, pred.mode_labels, pred.area_labels,
             taxonomy=self.taxonomy, smoothing=self.cfg.smoothing, boundaries=bounds,
-            min_segment_windows=self.cfg.min_segment_windows,
+            min_segment_windows=max(self.cfg.min_segment_windows, round(self.cfg.min_segment_fraction * len(windows))),
             backend=getattr(self.encoder, "name", type(self.encoder).__name__),
         )
         if hook:
