@@ -185,6 +185,7 @@ def line_chart_svg(
     ylim: Optional[tuple[float, float]] = None,
     percent: bool = False,
     reference: Optional[tuple[float, str]] = None,
+    xlabel: Optional[str] = None,
     width: float = 11.0,
     height: float = 3.0,
 ) -> str:
@@ -227,6 +228,8 @@ def line_chart_svg(
             ax.yaxis.set_major_formatter(lambda x, _pos: f"{100 * x:.0f} %")
         ax.set_title(title, loc="left")
         ax.set_ylabel(ylabel)
+        if xlabel:
+            ax.set_xlabel(xlabel)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
         ax.grid(axis="y", color="#e5e5e5", linewidth=0.6)
         if series:
