@@ -81,6 +81,11 @@ def _english(sent: Sentence) -> Optional[RuleHit]:
         return RuleHit(KIND, 0.75 + bonus, "let_us", owner=owner, task_start=_orig_offset(sent, m.start(3)))
     if m and due is not None and m.group(3) in {"discuss", "check", "talk", "look"}:
         return RuleHit(KIND, 0.7, "let_us_due", owner="both", task_start=_orig_offset(sent, m.start(3)))
+    if due is not None:
+        verb = en_imperative(sent)
+        if verb is not None:  # "send me the results by Friday": a task with a deadline, not just advice
+            start = next(tok.idx for tok in sent.tokens if tok.lower == verb)
+            return RuleHit(KIND, 0.8, "imperative_due", owner="addressee", task_start=start)
     m = _EN_COMMIT.search(t)
     if m:
         verb = m.group(4)
@@ -98,11 +103,6 @@ def _english(sent: Sentence) -> Optional[RuleHit]:
     m = _EN_YOU.search(t)
     if m and due is not None and m.group(3) not in _EN_NON_TASK - _EN_WEAK_TASK:
         return RuleHit(KIND, 0.75, "assignment", owner="addressee", task_start=_orig_offset(sent, m.start(3)))
-    if due is not None:
-        verb = en_imperative(sent)
-        if verb is not None:  # "send me the results by Friday": a task with a deadline, not just advice
-            start = next(tok.idx for tok in sent.tokens if tok.lower == verb)
-            return RuleHit(KIND, 0.8, "imperative_due", owner="addressee", task_start=start)
     return None
 
 
@@ -151,7 +151,10 @@ def _russian(sent: Sentence) -> Optional[RuleHit]:
         return veto(KIND, "question")
     past = any(tk.feats.get("Tense") == "Past" for tk in toks if tk.pos in ("VERB", "AUX"))
     content = [tk for tk in toks if tk.pos != "PUNCT"]
-    for i in _ru_verbs(sent):
+    verbs = _ru_verbs(sent)
+    if due is not None:  # the verb the deadline belongs to: the nearest one («пришлите ссылки, посмотрю к встрече»)
+        verbs.sort(key=lambda k: abs(toks[k].idx - due.char_start))
+    for i in verbs:
         tok = toks[i]
         f = tok.feats
         if tok.lower in {"буду", "будем"} and not past:

@@ -29,20 +29,24 @@ _EN_STRONG = [
     (r"\bif i were you\b|\bin your (place|shoes|position)\b|\bif i was you\b", "if_i_were_you", 0.9),
     (r"\bwhat (really |actually |always )?(helped|helps|worked|works) (for )?(me|us)\b|\bsomething that (helped|worked for) me\b|\bwhat i do is\b|\bthe (trick|secret|key) is\b", "own_experience", 0.8),
     (r"\bwhy (don't|do not) you\b|\bwhy not (just )?(try|use|ask|start|book|set|write|talk|block|make|go|give|put|keep|turn|send|look)\b", "why_dont_you", 0.85),
+    (r"\bwhy (don't|do not) we\b|\bhow about we\b", "why_dont_we", 0.75),
     (r"\bhave you (ever )?(tried|considered|thought about|looked at)\b|\bhow about (you |we )?\w+ing\b|\bwhat if you\b|\bwhat about (trying|using|asking|setting|blocking|writing)\b", "suggest_question", 0.75),
 ]
 _EN_MODAL = [
-    (r"(^|[,;:] ?|\b(so|and|but|then|maybe|perhaps|honestly|really|i think|i guess|i'd say|i feel like|probably) )you (really |definitely |probably |just |also |might |may |could )?(should|ought to|'d better|had better|might want to|may want to|could try|might try|should try|might consider|could consider|want to make sure)\b", "you_should", 0.85),
+    (r"(^|[,;:] ?|\b(so|and|but|then|maybe|perhaps|honestly|really|i think|i guess|i'd say|i feel like|probably) )you (really |definitely |probably |just |also |might |may |could )?(should|ought to|'d better|had better|might want to|may want to|might wanna|may wanna|could try|might try|should try|might consider|could consider|want to make sure)\b", "you_should", 0.85),
+    (r"(^|[,;:] ?|\b(so|and|but|then|maybe|perhaps|or|well|i think|i guess|i mean|um|uh) )you (could|can|might) (just |also |maybe |always |simply )?(take|try|use|ask|add|put|write|start|move|make|set|send|call|talk|give|drop|skip|change|look|check|delegate|block|share|record|book|join|read|email|reply|turn|switch|cut|keep|invite|plan|schedule|automate|document|prepare|split)\b", "you_could", 0.7),
     (r"(^|[,;:] ?|\b(so|and|but|then|maybe|perhaps|honestly|really|i think|i guess|probably) )you (really |definitely |probably |just |also )?(need to|have to|must|gotta|will want to)\b", "you_need_to", 0.7),
-    (r"\bit('s| is| might be| would be| could be| may be| will be)( really| definitely| probably| always)? (worth|a good idea|helpful|useful|better|best|smart|wise)\b( to|( if)? you| \w+ing)", "worth_it", 0.8),
+    (r"\bit('s| is| might be| would be| could be| may be| will be)( really| definitely| probably| always)? (worth|a good idea|helpful|useful|better|best|smart|wise)\b( to (?!the |a |an |my |our |your |their |them |us |me |him |her |it )|( if)? you| \w+ing)", "worth_it", 0.8),
     (r"\bthe best (way|thing|approach|option)( to [\w ]+?)? (is|would be) to\b|\bthe best (thing|way) you can do\b", "best_way", 0.8),
     (r"\b(maybe|perhaps) (you could |you can |just )?(try|use|start|consider|ask|block|set up|write|talk|book|delegate|keep)\b", "maybe_try", 0.75),
     (r"\b(make sure (you|to|that)|don't forget to|do not forget to|remember to|be sure to|don't be afraid to|never be afraid to)\b", "make_sure", 0.8),
+    # joint suggestions ("maybe we could…", "I think we should…"): weaker, a plan as much as advice
+    (r"(\b(maybe|perhaps|i think|i guess|i'd say|i suggest)|^((well|so|then|or|and|okay|ok|um|uh),? )*) ?we (could|should|might|can|ought to)( just| also| probably)? (try|use|go|do|put|make|start|keep|add|take|think|have|look|ask|move|set|write|change|get|stick|focus|split|drop|skip|leave|wait|give|consider|check|abandon|review|discuss|cut)\b", "maybe_we", 0.65),
 ]
 _EN_DISCOURSE_IMP = {
     "look", "see", "listen", "wait", "thank", "thanks", "let", "mind", "guess", "say", "imagine", "come", "excuse",
     "hold", "hang", "tell", "go", "please", "bear", "suppose", "picture", "believe", "trust", "forgive", "pardon",
-    "hear", "welcome", "mean", "know", "sorry", "get",
+    "hear", "welcome", "mean", "know", "sorry", "get", "need", "dunno", "kay", "okay",
 }
 _EN_FILLERS = {"so", "and", "but", "just", "maybe", "well", "okay", "ok", "also", "then", "please", "honestly", "really",
                "yeah", "yes", "oh", "um", "uh", "now", "first", "firstly", "next", "basically", "definitely", "always",
@@ -54,14 +58,28 @@ _EN_IMPERATIVE_VERBS = {
     "talk", "schedule", "plan", "book", "share", "delegate", "record", "track", "pick", "give", "turn", "check", "add",
     "move", "review", "prepare", "break", "limit", "prioritise", "prioritize", "automate", "document", "join", "sign",
     "learn", "practise", "practice", "avoid", "consider", "spend", "choose", "build", "create", "test", "measure",
-    "celebrate", "invite", "split", "batch", "define", "list", "note", "switch", "reply", "respond", "follow", "email",
+    "celebrate", "invite", "thank", "collect", "let", "split", "batch", "define", "list", "note", "switch", "reply", "respond", "follow", "email",
     "draft", "map", "run", "ship", "shadow", "mute", "archive", "label", "tag", "group", "cut", "drop", "skip",
 }
 
 
 def en_imperative(sent: Sentence) -> Optional[str]:
-    """The verb of a subjectless, sentence-initial imperative (after fillers), if any."""
-    toks = [t for t in sent.tokens if t.pos != "PUNCT"]
+    """The verb of a subjectless imperative opening the sentence or a clause after a comma, if any.
+
+    "Try keeping a list", "And for the first one, call her, don't email", "…, but always
+    check the totals". Fillers ("so", "just", "maybe") may precede the verb.
+    """
+    toks = list(sent.tokens)
+    starts = [0] + [k + 1 for k, t in enumerate(toks[:-1]) if t.text in (",", ";", ":", "—", "-")]
+    for start in starts:
+        verb = _imperative_at(sent, toks, start)
+        if verb is not None:
+            return verb
+    return None
+
+
+def _imperative_at(sent: Sentence, all_toks: list, start: int) -> Optional[str]:
+    toks = [t for t in all_toks[start:] if t.pos != "PUNCT"]
     i = 0
     while i < len(toks) and toks[i].lower in _EN_FILLERS:
         i += 1
@@ -69,17 +87,24 @@ def en_imperative(sent: Sentence) -> Optional[str]:
         i += 2  # "don't overload yourself"
     elif i + 1 < len(toks) and toks[i].lower == "never":
         i += 1
-    if i >= len(toks):
+    if i >= len(toks) or len(toks) - i < 2:  # a lone verb ("'Kay", "Go.") is not advice
         return None
     verb = toks[i]
-    nxt = toks[i + 1].lower if i + 1 < len(toks) else ""
+    nxt = toks[i + 1].lower
+    if verb.lower == "be" and toks[i + 1].pos != "ADJ":  # "be careful" yes, "be about three" no
+        return None
+    if verb.lower == "think" and nxt not in {"about", "of", "through", "twice", "big", "ahead"}:
+        return None
+    if verb.lower in {"remind", "mind"} and nxt == "me":  # "don't remind me", "never mind"
+        return None
     if verb.lower in _EN_DISCOURSE_IMP and not (verb.lower == "say" and nxt == "no") and not (
-            verb.lower == "let" and nxt not in {"me", "us", "'s", ""}):
+            verb.lower == "let" and nxt not in {"me", "us", "'s"}) and not (verb.lower == "thank" and nxt != "you"):
         return None
-    # the small English model often tags a sentence-initial imperative as a noun ("Block Friday…")
-    if verb.tag != "VB" and not (verb.lower in _EN_IMPERATIVE_VERBS and verb.tag.startswith("NN")):
+    # the small English model often tags an imperative as a noun or past form ("Block Friday…", "Set a status…")
+    if verb.tag != "VB" and not (verb.lower in _EN_IMPERATIVE_VERBS and verb.tag[:2] in ("NN", "VB")):
         return None
-    if any(t.dep in ("nsubj", "nsubjpass", "expl") and t.head == sent.tokens.index(verb) for t in sent.tokens):
+    head = all_toks.index(verb)
+    if any(t.dep in ("nsubj", "nsubjpass", "expl") and t.head == head for t in all_toks):
         return None
     return verb.lower
 
@@ -93,7 +118,7 @@ def _english(sent: Sentence) -> Optional[RuleHit]:
             return RuleHit(KIND, conf, name)
     if question(sent):
         return veto(KIND, "question")
-    if search(r"\b(if|when|whether|unless) you (should|need|have to|must)\b", t):
+    if search(r"\b(if|when|whether|unless) you (should|need|have to|must)\b|^(and |so |but )?(because|'cause|cause|since|when|if|whenever|once)\b|\b(dunno|don't know|not sure) (if|whether)\b", t):
         return None
     for pattern, name, conf in _EN_MODAL:
         if search(pattern, t):
@@ -121,6 +146,7 @@ _RU_DISCOURSE_IMP = {
     "смотреть", "посмотреть", "слушать", "послушать", "представить", "представлять", "погодить", "подождать",
     "извинить", "простить", "сказать", "знать", "понимать", "давать", "дать", "спасибо", "видеть", "заметить",
     "допустить", "допускать", "поверить", "верить", "мочь", "пожалуйста", "продолжать", "продолжить",
+    "проходить", "пройти", "садиться", "сесть", "присаживаться", "присесть", "заходить", "зайти", "раздеваться",
 }
 
 

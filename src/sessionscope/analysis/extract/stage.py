@@ -187,10 +187,13 @@ def extract_items(
             id=f"prob-{n:03d}", utterance_id=utt.id, start=utt.start, raiser=speaker, text=sent.text,
             solved=bool(sol), solution_ids=sol, area=areas.get(utt.id), confidence=round(d.confidence, 3),
         ))
+    # exactly the call the dynamics make (same order, same untimed rule), so counts agree
+    timed = bool(session.utterances) and all(u.timed for u in session.utterances)
+    ordered = sorted(session.utterances, key=lambda u: u.start or 0.0) if timed else list(session.utterances)
     events = find_questions(
-        session.utterances, language=session.language, backchannels=dyn.backchannels,
+        ordered, language=session.language, backchannels=dyn.backchannels,
         backchannel_max_words=dyn.backchannel_max_words, answer_max_utterances=dyn.answer_max_utterances,
-        answer_max_latency_s=dyn.answer_max_latency_s,
+        answer_max_latency_s=dyn.answer_max_latency_s if timed else float("inf"),
     )
     starts = {u.id: u.start for u in session.utterances}
     questions = tuple(
