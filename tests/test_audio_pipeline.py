@@ -257,3 +257,29 @@ def test_common_audio_and_video_formats_decode(shared_data, tmp_path, ext, codec
     y = load_audio(path)
     assert y.sample_rate == 16000 and abs(y.duration_s - 5.0) < 0.2
     assert np.sqrt(np.mean(y.mono ** 2)) == pytest.approx(np.sqrt(np.mean(x ** 2)), rel=0.25)
+
+
+def test_voice_enrollment_then_stored_voiceprints(shared_data, tmp_path):
+    """Clips of each person map them by voice (introductions off, manifest order chosen so a guess
+    would be wrong); the stored voiceprints then map the same pair's next session without clips."""
+    from sessionscope.audio.decode import load_audio
+    from sessionscope.audio.pipeline import transcribe_file
+
+    wav = shared_data / "pyannote-sample" / "sample.wav"
+    x = load_audio(wav).mono
+    diane = _write_wav(tmp_path / "diane.wav", x[int(18.1 * 16000): int(21.4 * 16000)])
+    sheila = _write_wav(tmp_path / "sheila.wav", x[int(22.0 * 16000): int(27.5 * 16000)])
+    cfg = load_config(overrides={"asr": {"model": "tiny.en"}, "participants": {"use_introductions": False}})
+    people = [NS(id="sheila", name="Sheila", role="junior", voice_sample=str(sheila)),
+              NS(id="diane", name="Diane", role="senior", voice_sample=str(diane))]
+    entry = NS(id="s1", pair_id="pair-9", language="en", date=None, participants=people)
+    s = transcribe_file(wav, config=cfg, entry=entry, voiceprint_dir=tmp_path / "vp")
+    assert s.quality.speaker_mapping_method == "voiceprint"
+    assert any(u.speaker == "diane" and "new jersey" in u.text.lower() and "this is" in u.text.lower() for u in s.utterances)
+    assert any(u.speaker == "sheila" and "chicago" in u.text.lower() and "texas" in u.text.lower() for u in s.utterances)
+    # next session of the pair: no clips, the stored voiceprints decide
+    later = NS(id="s2", pair_id="pair-9", language="en", date=None,
+               participants=[NS(id=p.id, name=p.name, role=p.role, voice_sample=None) for p in people])
+    s2 = transcribe_file(wav, config=cfg, entry=later, voiceprint_dir=tmp_path / "vp", session_id="s2")
+    assert s2.quality.speaker_mapping_method == "voiceprint"
+    assert [u.speaker for u in s2.utterances] == [u.speaker for u in s.utterances]
