@@ -483,3 +483,12 @@ def test_docx_errors(tmp_path):
         read_transcript(tmp_path / "t.docx")
     with pytest.raises(InputError, match="no text"):
         read_transcript(make_docx(tmp_path / "e.docx", ["", "  "]))
+
+
+def test_zoom_display_names_with_parentheses(tmp_path):
+    text = ("WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nAnna Smirnova (she/her): Hi all.\n\n"
+            "2\n00:00:02.000 --> 00:00:03.000\nBoris's iPhone (2): Hello (sorry, late).\n")
+    s = read_transcript(write(tmp_path, "z.vtt", text))
+    assert [(r[0], r[1]) for r in rows(s)] == [("Anna Smirnova (she/her)", "Hi all."),
+                                               ("Boris's iPhone (2)", "Hello (sorry, late).")]
+    assert [p.id for p in s.participants] == ["anna-smirnova-she-her", "boris-s-iphone-2"]

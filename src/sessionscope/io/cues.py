@@ -31,7 +31,7 @@ _VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:\s+([^>]*))?>", re.IGNORECASE)
 _TAG = re.compile(r"</?(?:[ibuv]|c|lang|ruby|rt|font|span|s|em|strong|br)(?:[.\s][^>]*)?/?>"
                   r"|<\d+:\d{2}(?::\d{2})?[.,]\d+>|\{\\[^}]*\}", re.IGNORECASE)
 _NAME_PREFIX = re.compile(r"^\s*(?:-\s*|>>\s*)?(?P<name>[^\s:][^:\n]{0,59}?)\s*:\s+(?P<text>\S.*)$", re.DOTALL)
-_NAME_BAD = re.compile(r"[?!,;\"“”«»()\[\]{}=/\\|]|https?$|^\d")
+_NAME_BAD = re.compile(r"[?!,;\"“”«»\[\]{}=\\|]|https?$|^\d")
 _MAX_NAME_WORDS = 5
 
 
@@ -43,6 +43,8 @@ def strip_markup(text: str) -> str:
 def looks_like_name(name: str) -> bool:
     name = name.strip()
     if not name or len(name.split()) > _MAX_NAME_WORDS or _NAME_BAD.search(name):
+        return False
+    if name.count("(") != name.count(")"):  # Zoom display names: "Anna (she/her)", "iPhone (2)"
         return False
     # a sentence ending with a period is not a name ("Dr. Ko" is: the period is inside)
     return not name.endswith(".")
