@@ -240,3 +240,19 @@ def test_cli_programme_skips_a_broken_session(tmp_path: Path) -> None:
     assert "2 sessions of 1 pairs" in r.output
     r = CliRunner().invoke(cli, ["export", "tables", str(broken), "--out", str(tmp_path / "t")])
     assert r.exit_code == 1 and "none of the 1 session files could be read" in r.output
+
+
+def test_programme_markdown(tmp_path: Path) -> None:
+    from sessionscope.report.programme import render_programme_markdown
+
+    sessions = write_sessions(tmp_path / "in", pairs=2, sessions_per_pair=2)
+    prog = build_programme(sessions, planned={"pair-a": ["tools", "development"]})
+    md = render_programme_markdown(prog)
+    assert md.startswith("# Mentoring programme summary")
+    assert "| Sessions held | 4 |" in md
+    assert "| pair-a | 2 |" in md and "Professional development" in md  # planned, not yet covered
+    assert "**Recommendations came from one side** — boris gave 2 of 3" in md
+    ru = render_programme_markdown(prog, language="ru")
+    assert "| Проведено встреч | 4 |" in ru and "boris gave" not in ru
+    _prog, _page = write_programme(sessions, tmp_path / "out", formats=("csv",), research_tables=False)
+    assert (tmp_path / "out" / "programme.md").read_text(encoding="utf-8").startswith("# Mentoring programme")

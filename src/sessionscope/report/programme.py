@@ -197,6 +197,56 @@ def _records(df: Any, columns: Sequence[str]) -> list[dict[str, Any]]:
     return out
 
 
+def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
+    """A short Markdown summary of the programme (key figures, per pair, flags) for e-mails and wikis."""
+    from sessionscope.report.i18n import Translator
+
+    t = Translator(language)
+    row = prog.programme.iloc[0] if len(prog.programme) else {}
+
+    def num(v: Any, digits: int = 1) -> str:
+        return t("n_a") if v is None or v != v else t.num(float(v), digits)
+
+    def pct(v: Any) -> str:
+        return t("n_a") if v is None or v != v else t.pct(float(v))
+
+    first, last = row.get("first_date"), row.get("last_date")
+    span = f"{str(first)[:10]} – {str(last)[:10]}" if first is not None and first == first else "–"
+    lines = [f"# {t('prog_md_title')}", "", t("dash_subtitle", sessions=int(row.get("n_sessions", 0)),
+                                            pairs=int(row.get("n_pairs", 0)), first=span.split(" – ")[0],
+                                            last=span.split(" – ")[-1]), ""]
+    lines += [f"| {t('measure')} | {t('value')} |", "|---|---|",
+              f"| {t('kpi_sessions')} | {int(row.get('n_sessions', 0))} |",
+              f"| {t('kpi_hours')} | {num(row.get('total_hours'))} |",
+              f"| {t('kpi_minutes')} | {num(row.get('mean_minutes'), 0)} |",
+              f"| {t('kpi_60')} | {pct(row.get('share_sessions_60min_or_more'))} |",
+              f"| {t('kpi_jshare')} | {pct(row.get('mean_junior_talk_share'))} |",
+              f"| {t('kpi_mutuality')} | {num(row.get('mean_mutuality'), 2)} |",
+              f"| {t('kpi_followed')} | {pct(row.get('action_items_followed_up_share'))} |",
+              f"| {t('kpi_flags')} | {int(row.get('n_flags', 0))} |", ""]
+    if len(prog.pairs):
+        lines += [f"## {t('sec_per_pair')}", "",
+                  f"| {t('pair')} | {t('col_sessions')} | {t('col_hours')} | {t('col_60')} | {t('col_jshare')} | "
+                  f"{t('col_mutuality')} | {t('col_actions')} | {t('kpi_followed')} | {t('col_missing')} | {t('col_flags')} |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
+        for r in prog.pairs.to_dict(orient="records"):
+            missing = ", ".join(t.area(a) for a in str(r.get("planned_topics_missing") or "").split(";") if a) or "–"
+            lines.append(f"| {r['pair_id']} | {r['n_sessions']} | {num(r['total_hours'])} | "
+                         f"{r['sessions_60min_or_more']} | {pct(r['mean_junior_talk_share'])} | "
+                         f"{num(r['mean_mutuality'], 2)} | {r['n_action_items']} | "
+                         f"{pct(r['action_items_followed_up_share'])} | {missing} | {r['n_flags']} |")
+        lines.append("")
+    if len(prog.flags):
+        lines += [f"## {t('sec_flags')}", ""]
+        for r in prog.flags.to_dict(orient="records"):
+            lines.append(f"- {r['pair_id'] or ''} {str(r['date'])[:10] if r['date'] == r['date'] else ''} "
+                         f"`{r['session_id']}`: **{t.flag(r['code'])}**"
+                         + (f" — {r['message']}" if t.lang == "en" or not t.has(f"flag_{r['code']}") else ""))
+        lines.append("")
+    lines += ["---", "", f"_{t('generated_by', version=__version__)}_", ""]
+    return "\n".join(lines)
+
+
 def write_programme(
     sessions: Sequence[Session],
     out_dir: str | Path,
@@ -209,7 +259,7 @@ def write_programme(
     redacted: bool = False,
     followup_min_overlap: float = 0.5,
 ) -> tuple[Programme, Path]:
-    """Write the programme tables, the research tables and ``dashboard.html``; returns (tables, page)."""
+    """Write the programme tables, the research tables, ``dashboard.html`` and ``programme.md``; returns (tables, page)."""
     from sessionscope.fileio import atomic_write_text
     from sessionscope.report.dashboard import render_dashboard
 
@@ -222,6 +272,7 @@ def write_programme(
         write_tables(session_tables(sessions), out / "tables", formats=formats)
     html = render_dashboard(prog, language=language, redacted=redacted)
     page = atomic_write_text(out / "dashboard.html", html)
+    atomic_write_text(out / "programme.md", render_programme_markdown(prog, language=language))
     atomic_write_text(out / "programme.json", json.dumps(_records(prog.programme, prog.programme.columns)[0]
                                                         if len(prog.programme) else {}, ensure_ascii=False, indent=2))
     return prog, page
