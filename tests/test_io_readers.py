@@ -492,3 +492,16 @@ def test_zoom_display_names_with_parentheses(tmp_path):
     assert [(r[0], r[1]) for r in rows(s)] == [("Anna Smirnova (she/her)", "Hi all."),
                                                ("Boris's iPhone (2)", "Hello (sorry, late).")]
     assert [p.id for p in s.participants] == ["anna-smirnova-she-her", "boris-s-iphone-2"]
+
+
+def test_rttm_text_goes_to_the_turn_covering_it(tmp_path):
+    rttm = ("SPEAKER m 1 0.0 10.0 <NA> <NA> A <NA> <NA>\nSPEAKER m 1 4.0 2.0 <NA> <NA> B <NA> <NA>\n"
+            "SPEAKER m 1 10.5 3.0 <NA> <NA> B <NA> <NA>\n")
+    segs = [{"start": 0.5, "end": 3.5, "text": "long talk by A"},
+            {"start": 4.05, "end": 5.9, "text": "B says yes"},       # inside both: B starts nearest
+            {"start": 8.0, "end": 11.0, "text": "mostly A"},        # 2 s in A, 0.5 s in B
+            {"start": 14.0, "end": 14.5, "text": "after everything"}]  # no overlap: nearest turn
+    js = write(tmp_path, "seg.json", json.dumps(segs))
+    s = read_transcript(write(tmp_path, "m.rttm", rttm), text_path=js)
+    assert [(u.speaker, u.text) for u in s.utterances] == [
+        ("a", "long talk by A mostly A"), ("b", "B says yes"), ("b", "after everything")]

@@ -102,7 +102,15 @@ def attach_words(turns: Sequence[Record], units: Sequence[tuple[Optional[str], W
             overlap = min(e, w1) - max(s, w0)
             gap = 0.0 if overlap > 0 else max(s - w1, w0 - e, 0.0)
             same = label is not None and t.label is not None and label == t.label
-            score = (overlap > 0 or (w1 == w0 and s <= w0 <= e), same, overlap if overlap > 0 else -gap)
+            # Coverage of the unit decides; when the unit lies (almost) wholly inside two
+            # turns (overlapped speech), the turn that starts nearest to it wins: speech
+            # onsets of ASR segments and diarization turns coincide.
+            if w1 > w0:
+                cover = max(overlap, 0.0) / (w1 - w0)
+            else:
+                cover = 1.0 if s <= w0 <= e else 0.0
+            score = (cover > 0, same, min(cover, 0.9),
+                     -abs(s - w0) if cover >= 0.9 else (overlap if overlap > 0 else -gap))
             if best_score is None or score > best_score:
                 best, best_score = order[j], score
         if best is None:  # nothing in the window: nearest turn overall
