@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Sequence
+from typing import Optional, Sequence
 
+from sessionscope.config import Config
 from sessionscope.errors import ConfigError
 from sessionscope.fileio import atomic_write_text
 from sessionscope.model import Session
@@ -32,23 +33,25 @@ def check_formats(formats: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(formats))
 
 
-def write_outputs(session: Session, out_dir: Path, formats: Sequence[str]) -> list[Path]:
-    """Write every requested format except ``session.json`` (the batch runner writes it last)."""
+def write_outputs(session: Session, out_dir: Path, formats: Sequence[str], *, config: Optional[Config] = None) -> list[Path]:
+    """Write every requested format except ``session.json`` (the batch runner writes it last).
+
+    ``config`` supplies the report wording thresholds (``report`` section); defaults otherwise.
+    """
+    report_cfg = config.report if config is not None else None
     written: list[Path] = []
     for fmt in check_formats(formats):
         if fmt == "json":
             continue
         path = out_dir / OUTPUT_FILES[fmt]
         if fmt == "markdown":
-            try:
-                from sessionscope.report.session_md import render_session_markdown
-            except ImportError:
-                from sessionscope.report.summary import render_summary as render_session_markdown
-            atomic_write_text(path, render_session_markdown(session))
+            from sessionscope.report.session_md import render_session_markdown
+
+            atomic_write_text(path, render_session_markdown(session, cfg=report_cfg))
         elif fmt == "html":
             from sessionscope.report.session_html import render_session_html
 
-            atomic_write_text(path, render_session_html(session))
+            atomic_write_text(path, render_session_html(session, cfg=report_cfg))
         else:
             from sessionscope.io import write_transcript
 

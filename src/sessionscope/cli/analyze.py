@@ -92,7 +92,7 @@ def analyze(paths: tuple[Path, ...], manifest: Optional[Path], out_dir: Path, co
 
     with progress_hook(len(items), enabled=not no_progress) as hook:
         report = run_batch(items, load=loader, stages=stage_objs, config=config, out_dir=out_dir,
-                           write_extra=lambda s, out: write_outputs(s, out, fmts), resume=not force, hook=hook)
+                           write_extra=lambda s, out: write_outputs(s, out, fmts, config=config), resume=not force, hook=hook)
     print_report(report)
     exit_for(report)
 

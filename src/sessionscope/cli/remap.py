@@ -97,7 +97,7 @@ def remap(session_dir: Path, speakers: tuple[str, ...], config_path: Optional[Pa
         fmts = check_formats(["json", *([f for fs in formats for f in fs.split(",")] or config.report.formats)])
         session = remap_session(session, mapping)
         session = run_stages(session, build_stages(config, list(names)), continue_on_error=config.pipeline.continue_on_stage_error)
-        write_outputs(session, path.parent, fmts)
+        write_outputs(session, path.parent, fmts, config=config)
         prov = {**prov, "stages": list(names), "remapped": mapping}  # resume key kept: a rerun keeps the correction
         write_session_json(session, path, provenance=prov)
     except (SessionscopeError, OSError, ValueError) as e:

@@ -75,7 +75,7 @@ def run(paths: tuple[Path, ...], manifest: Optional[Path], out_dir: Path, config
     with progress_hook(len(items), enabled=not no_progress, label="recordings") as hook:
         loader.hook = hook
         report = run_batch(items, load=loader, stages=stage_objs, config=config, out_dir=out_dir,
-                           write_extra=lambda s, out: write_outputs(s, out, fmts), resume=not force, hook=hook, kind="run")
+                           write_extra=lambda s, out: write_outputs(s, out, fmts, config=config), resume=not force, hook=hook, kind="run")
     print_report(report)
     exit_for(report)
 
