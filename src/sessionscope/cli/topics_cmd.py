@@ -1,4 +1,4 @@
-"""``sessionscope topics``: train a supervised topic head, show or check a taxonomy."""
+"""``sessionscope topics``: classify texts, evaluate on labelled windows, train a head, show or check a taxonomy."""
 
 from __future__ import annotations
 
@@ -112,3 +112,101 @@ def show_taxonomy(*, taxonomy_path: Optional[str], lang: str) -> None:
         for lab in labels:
             table.add_row(kind, lab.id, lab.name(lang), str(len(lab.prototypes)))
     Console().print(table)
+
+
+def _model(config_path: Optional[str], overrides: dict):
+    """The TopicModel the analyze pipeline would use, from the config (plus CLI overrides)."""
+    from sessionscope.analysis.topics.classify import TopicModel
+    from sessionscope.analysis.topics.stage import resolve_heads
+    from sessionscope.analysis.topics.taxonomy import load_taxonomy
+    from sessionscope.config import load_config
+    from sessionscope.language.embeddings import get_encoder
+
+    cfg = load_config(config_path, overrides={"topics": overrides}).topics
+    tax = load_taxonomy(cfg.taxonomy)
+    enc = get_encoder(cfg.backend, allow_download=cfg.allow_download)
+    return TopicModel(enc, tax, heads=resolve_heads(cfg, taxonomy=tax), head_weight=cfg.head_weight,
+                      other_margin=cfg.other_margin, mode_margin=cfg.mode_margin, top_k=cfg.top_k,
+                      temperature=cfg.temperature)
+
+
+_model_options = [
+    click.option("--config", "config_path", default=None, type=click.Path(exists=True, dir_okay=False), help="YAML config (topics section)."),
+    click.option("--taxonomy", "taxonomy", default=None, type=click.Path(exists=True, dir_okay=False), help="Taxonomy YAML (overrides the config)."),
+    click.option("--backend", default=None, help="Embedding backend (overrides the config)."),
+    click.option("--head", default=None, help="Head .npz, 'bundled' (default) or 'none'."),
+]
+
+
+def _with_model_options(f):
+    for opt in reversed(_model_options):
+        f = opt(f)
+    return f
+
+
+def _overrides(taxonomy: Optional[str], backend: Optional[str], head: Optional[str]) -> dict:
+    out: dict = {k: v for k, v in (("taxonomy", taxonomy), ("backend", backend)) if v is not None}
+    if head is not None:
+        out["head"] = None if head.lower() == "none" else head
+    return out
+
+
+@topics.command("classify")
+@click.argument("texts", nargs=-1)
+@_with_model_options
+def classify(texts: tuple[str, ...], *, config_path: Optional[str], taxonomy: Optional[str], backend: Optional[str],
+             head: Optional[str]) -> None:
+    """Classify TEXTS (or lines of standard input) into an area and a mode, with the probabilities.
+
+    \b
+    Example:
+      sessionscope topics classify "The client complained about the delay" "Как настроить CRM?"
+    """
+    import sys
+
+    items = list(texts) or [ln.strip() for ln in sys.stdin if ln.strip()]
+    if not items:
+        raise click.UsageError("give texts as arguments or on standard input")
+    try:
+        model = _model(config_path, _overrides(taxonomy, backend, head))
+        pred = model.predict([window_text(t) for t in items])
+    except SessionscopeError as e:
+        raise click.ClickException(str(e)) from e
+    for i, text in enumerate(items):
+        a = pred.area_labels.index(pred.areas[i])
+        m = pred.mode_labels.index(pred.modes[i])
+        click.echo(f"{pred.areas[i]:<12} {pred.area_proba[i, a]:.2f}  {pred.modes[i]:<8} {pred.mode_proba[i, m]:.2f}  {text[:80]}")
+
+
+@topics.command("evaluate")
+@click.argument("labels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--split", default=None, help="Only rows whose 'split' column has this value (e.g. test).")
+@_with_model_options
+def evaluate(labels: Path, *, split: Optional[str], config_path: Optional[str], taxonomy: Optional[str],
+             backend: Optional[str], head: Optional[str]) -> None:
+    """Macro-F1 and accuracy of the configured classifier on a labelled CSV (per language when given).
+
+    Use it after editing a taxonomy or training a head, on windows you did not train on.
+    """
+    from sklearn.metrics import classification_report, f1_score
+
+    try:
+        rows = read_labels(labels, split=split)
+        model = _model(config_path, _overrides(taxonomy, backend, head))
+        pred = model.predict([window_text(r["text"]) for r in rows])
+    except SessionscopeError as e:
+        raise click.ClickException(str(e)) from e
+    langs = sorted({(r.get("lang") or "").strip() for r in rows}) or [""]
+    for lang in langs:
+        idx = [i for i, r in enumerate(rows) if (r.get("lang") or "").strip() == lang]
+        gold = [rows[i]["area"] for i in idx]
+        got = [pred.areas[i] for i in idx]
+        f1 = f1_score(gold, got, labels=sorted(set(gold)), average="macro", zero_division=0)
+        line = f"{lang or 'all'}: {len(idx)} windows, area macro-F1 {f1:.3f}"
+        moded = [i for i in idx if (rows[i].get("mode") or "").strip()]
+        if moded:
+            gm = [rows[i]["mode"] for i in moded]
+            mf1 = f1_score(gm, [pred.modes[i] for i in moded], labels=sorted(set(gm)), average="macro", zero_division=0)
+            line += f", mode macro-F1 {mf1:.3f}"
+        click.echo(line)
+        click.echo(classification_report(gold, got, zero_division=0, digits=3))
