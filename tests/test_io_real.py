@@ -50,6 +50,7 @@ def test_zoom_chat_export_as_plain_text(shared_data):
     assert s.participant(u.speaker).name == "Ryan Sloan" and u.start == 316.0 and u.end is None
     assert u.text.startswith("Let’s try to stay muted")
     assert not s.timed  # chat messages have a time but no duration
+    assert any("chat export" in n for n in s.quality.notes)
 
 
 @pytest.mark.parametrize("rec, n_lines, shares", [

@@ -27,6 +27,7 @@ from sessionscope.io.cues import looks_like_name, split_name_prefix
 _T = r"\d{1,3}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _LEAD_TIME = re.compile(rf"^\s*[\[(]?(?P<start>{_T})(?:\s*(?:-|–|-->)\s*(?P<end>{_T}))?[\])]?\s+(?P<rest>.*)$")
 _NAME_TIME = re.compile(rf"^\s*(?P<name>[^\[\]():\n]{{1,60}}?)\s*[\[(](?P<start>{_T})(?:\s*(?:-|–)\s*(?P<end>{_T}))?[\])]\s*:\s*(?P<text>.*)$")
+_CHAT = re.compile(r"^\d{2}:\d{2}:\d{2}\t[^\t]+:\t")  # Zoom chat: "00:05:16<TAB>Name:<TAB>message"
 _ONLY_TIME = re.compile(rf"^\s*[\[(]?(?P<start>{_T})[\])]?\s*$")
 _HEADER = re.compile(rf"^\s*(?P<name>[^\d\s:][^:\n|]{{0,59}}?)(?:\s{{2,}}|\s*\|\s*)(?P<start>{_T})"
                      rf"(?:\s*-->\s*(?P<end>{_T}))?\s*$")
@@ -104,6 +105,8 @@ def parse_plain(text: str, *, path: str | Path) -> Recording:
             cur["text"].append(body)
     flush()
     rec = Recording(id=Path(path).stem, records=records)
+    if lines and sum(1 for _, ln in lines if _CHAT.match(ln)) >= 0.8 * len(lines):
+        rec.notes.append("looks like a meeting chat export (written messages, not speech)")
     if preamble:
         rec.notes.append(f"{preamble} line(s) before the first speaker (title, date) were skipped")
     if records and any(r.start is not None for r in records) and all(r.end is None for r in records):
