@@ -14,8 +14,18 @@ from hypothesis import strategies as st
 from sessionscope.config import Config, commented_defaults, config_from_dict, load_config
 from sessionscope.errors import ConfigError, InputError
 from sessionscope.model import (
-    ActionItem, Metrics, Participant, Role, Session, Utterance, Word, json_schema, read_session_json,
-    session_from_dict, session_to_dict, write_session_json,
+    ActionItem,
+    Metrics,
+    Participant,
+    Role,
+    Session,
+    Utterance,
+    Word,
+    json_schema,
+    read_session_json,
+    session_from_dict,
+    session_to_dict,
+    write_session_json,
 )
 
 

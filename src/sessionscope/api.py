@@ -8,8 +8,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Optional, Sequence, Union
+from typing import Any, Optional, Union
 
 from sessionscope.config import Config, load_config
 from sessionscope.model import Session, read_session_json

@@ -16,9 +16,10 @@ import logging
 import re
 import time
 import traceback
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Literal, Optional, Sequence
+from typing import Any, Literal, Optional
 
 from sessionscope import __version__
 from sessionscope.config import Config
@@ -26,7 +27,6 @@ from sessionscope.errors import InputError, SessionscopeError
 from sessionscope.fileio import atomic_write_text, sha256_file
 from sessionscope.model import Session, write_session_json
 from sessionscope.pipeline import Hook, run_stages
-
 
 log = logging.getLogger(__name__)
 

@@ -267,7 +267,7 @@ def commented_defaults() -> str:
         "",
     ]
     defaults = Config()
-    for section_name, field in Config.model_fields.items():
+    for section_name in Config.model_fields:
         section = getattr(defaults, section_name)
         doc = (type(section).__doc__ or "").strip().splitlines()[0]
         lines.append(f"{section_name}:  # {doc}")

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import importlib
 import logging
-from typing import Any, Callable, ClassVar, Optional, Protocol, runtime_checkable
+from collections.abc import Callable
+from typing import Any, ClassVar, Optional, Protocol, runtime_checkable
 
 from sessionscope.config import Config
 from sessionscope.errors import ConfigError, SessionscopeError, StageError
@@ -45,7 +46,7 @@ class Stage(Protocol):
     assigns: ClassVar[tuple[str, ...]]
 
     @classmethod
-    def from_config(cls, config: Config) -> "Stage": ...
+    def from_config(cls, config: Config) -> Stage: ...
 
     def __call__(self, session: Session, *, hook: Optional[Hook] = None) -> Session: ...
 

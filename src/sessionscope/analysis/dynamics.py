@@ -15,7 +15,8 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter
-from typing import ClassVar, Optional, Sequence
+from collections.abc import Sequence
+from typing import ClassVar, Optional
 
 from sessionscope.analysis import intervals as iv
 from sessionscope.analysis.questions import find_questions, is_backchannel
@@ -198,7 +199,7 @@ def compute_metrics(session: Session, cfg: DynamicsConfig) -> Metrics:
         words[u.speaker] += word_count(u.text)
     total_words = sum(words.values())
     turn_counts = Counter(t.speaker for t in turns)
-    switches = sum(1 for a, b in zip(turns, turns[1:]) if a.speaker != b.speaker)
+    switches = sum(1 for a, b in zip(turns, turns[1:], strict=False) if a.speaker != b.speaker)
     asked = Counter(q.asker for q in questions)
     answered = Counter(q.asker for q in questions if q.answered)
     answerer: Counter[str] = Counter()
@@ -254,12 +255,12 @@ def compute_metrics(session: Session, cfg: DynamicsConfig) -> Metrics:
             matrix.setdefault(who, {}).setdefault(whom, 0)
             matrix[who][whom] += 1
         latencies: dict[str, list[float]] = {p: [] for p in pids}
-        for a, b in zip(turns, turns[1:]):
+        for a, b in zip(turns, turns[1:], strict=False):
             if a.speaker != b.speaker and a.end is not None and b.start is not None:
                 latencies[b.speaker].append(b.start - a.end)
         windows = dominance_windows(per_speaker, duration, cfg)
         dominated = [w.dominant for w in windows if w.dominant]
-        dom_switches = sum(1 for a, b in zip(dominated, dominated[1:]) if a != b)
+        dom_switches = sum(1 for a, b in zip(dominated, dominated[1:], strict=False) if a != b)
         minutes = duration / 60 if duration else 0
         shares = {p: (talk[p] / total_talk if total_talk else None) for p in pids}
         for p in pids:
@@ -335,7 +336,7 @@ class DynamicsStage:
         self.cfg = cfg or DynamicsConfig()
 
     @classmethod
-    def from_config(cls, config: Config) -> "DynamicsStage":
+    def from_config(cls, config: Config) -> DynamicsStage:
         return cls(config.dynamics)
 
     def __call__(self, session: Session, *, hook=None) -> Session:  # noqa: ANN001

@@ -15,8 +15,9 @@ or a counter-question.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Optional, Sequence
+from typing import Optional
 
 from sessionscope.model import Utterance
 from sessionscope.text import normalize_name, words

@@ -11,11 +11,10 @@ from sessionscope.model.annotations import (
     Problem,
     Question,
     Recommendation,
-    TopicSegment,
     Topics,
+    TopicSegment,
     Turn,
 )
-from sessionscope.model.types import Participant, Role, Session, Utterance, Word
 from sessionscope.model.serialize import (
     SCHEMA_VERSION,
     json_schema,
@@ -24,6 +23,7 @@ from sessionscope.model.serialize import (
     session_to_dict,
     write_session_json,
 )
+from sessionscope.model.types import Participant, Role, Session, Utterance, Word
 
 __all__ = [
     "ActionItem", "DataQuality", "DominanceWindow", "Flag", "KeyPoint", "KnowledgeFlow",

@@ -38,7 +38,7 @@ class Role(str, Enum):
     OTHER = "other"
 
     @classmethod
-    def parse(cls, value: str | None) -> "Role":
+    def parse(cls, value: str | None) -> Role:
         """Parse a role name leniently (case, whitespace, a few synonyms)."""
         if value is None:
             return cls.OTHER
@@ -169,6 +169,6 @@ class Session:
         """Participants with the given role."""
         return tuple(p for p in self.participants if p.role == role)
 
-    def evolve(self, **changes: Any) -> "Session":
+    def evolve(self, **changes: Any) -> Session:
         """A copy with some fields replaced (``dataclasses.replace``)."""
         return replace(self, **changes)
