@@ -22,7 +22,7 @@ _FRAGMENTS = [
     "ignore_time_segment_in_scoring", "SPEAKER f 1 0.0 1.0 <NA> <NA> a <NA> <NA>", "LEXEME f 1 0.1 0.2 hi lex a <NA>",
     "SPEAKER f 1 x y", '{"segments": [', '{"start": 0, "end": 1, "text": "hi", "speaker": "S0"}', "]}", "[", "]",
     '"words": [{"word": "a", "start": null}]', "[00:00:05]", "(0:07)", "00:00:09\tBo:\t", "Anna  00:03",
-    "speaker,start,end,text", "A,1,2,hi", 'B,"x",,', "\ufeff", "\r\n", "\t", "-->", "99:99:99.999", "Привет", "—",
+    "speaker,start,end,text", "0:00:01.000,0:00:02.500", "A,1,2,hi", 'B,"x",,', "\ufeff", "\r\n", "\t", "-->", "99:99:99.999", "Привет", "—",
 ]
 texts = st.one_of(
     st.text(max_size=300),

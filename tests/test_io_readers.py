@@ -341,7 +341,7 @@ def test_detection_from_content_not_extension(tmp_path):
     assert detect_format(write(tmp_path, "y.txt", "[1, 2]")) == "json"
     assert detect_format(write(tmp_path, "z", "Anna: hi\n")) == "txt"
     assert detect_format(write(tmp_path, "noheader.vtt", "00:00:01.000 --> 00:00:02.000\nhi\n")) == "srt"
-    assert set(FORMATS) == {"vtt", "srt", "stm", "rttm", "json", "csv", "txt", "docx"}
+    assert set(FORMATS) == {"vtt", "srt", "sbv", "stm", "rttm", "json", "csv", "txt", "docx"}
 
 
 def test_extension_contradicted_by_content(tmp_path):
@@ -370,7 +370,7 @@ def test_missing_file_and_folder(tmp_path):
 def test_forced_format_and_aliases(tmp_path):
     p = write(tmp_path, "x.txt", "Anna: 00:00:01.000 --> 00:00:02.000\n")
     assert read_transcript(p, fmt="plain").utterances[0].text == "00:00:01.000 --> 00:00:02.000"
-    with pytest.raises(InputError, match="unknown transcript format 'pdf'; valid: vtt, srt"):
+    with pytest.raises(InputError, match="unknown transcript format 'pdf'; valid: vtt, srt, sbv"):
         read_transcript(p, fmt="pdf")
     with pytest.raises(InputError, match="cannot open as a Word document"):
         read_transcript(p, fmt="docx")
@@ -505,3 +505,10 @@ def test_rttm_text_goes_to_the_turn_covering_it(tmp_path):
     s = read_transcript(write(tmp_path, "m.rttm", rttm), text_path=js)
     assert [(u.speaker, u.text) for u in s.utterances] == [
         ("a", "long talk by A mostly A"), ("b", "B says yes"), ("b", "after everything")]
+
+
+def test_sbv_captions(tmp_path):
+    text = "0:00:01.000,0:00:03.500\nAnna: Shall we start?\n\n0:00:04.000,0:00:06.000\nBoris: Yes.\nLet's go.\n"
+    p = write(tmp_path, "captions.sbv", text)
+    assert detect_format(p) == "sbv" and detect_format(write(tmp_path, "c.txt", text)) == "sbv"
+    assert rows(read_transcript(p)) == [("Anna", "Shall we start?", 1.0, 3.5), ("Boris", "Yes. Let's go.", 4.0, 6.0)]

@@ -42,6 +42,10 @@ def _recordings(path: Path, text: str, fmt: str) -> list[Recording] | Session:
         from sessionscope.io.cues import parse_srt
 
         return [parse_srt(text, path=path)]
+    if fmt == "sbv":
+        from sessionscope.io.cues import parse_sbv
+
+        return [parse_sbv(text, path=path)]
     if fmt == "stm":
         from sessionscope.io.stm import parse_stm
 

@@ -223,3 +223,16 @@ def parse_vtt(text: str, *, path: str | Path) -> Recording:
 def parse_srt(text: str, *, path: str | Path) -> Recording:
     """Parse an SRT document (with or without ``Name:`` prefixes, ``<font>``/``{\\an8}`` tags)."""
     return _to_recording(_parse_cues(text, path=path, fmt="srt"), rec_id=Path(path).stem, fmt="srt")
+
+
+_SBV_TIMING = re.compile(r"^[ \t]*(\d+:\d{1,2}:\d{1,2}(?:\.\d{1,3})?)[ \t]*,[ \t]*(\d+:\d{1,2}:\d{1,2}(?:\.\d{1,3})?)[ \t]*$",
+                         re.MULTILINE)
+
+
+def parse_sbv(text: str, *, path: str | Path) -> Recording:
+    """Parse a SubViewer / YouTube ``.sbv`` caption file (Google Meet recordings in Drive).
+
+    Cues are ``0:00:01.000,0:00:04.000`` lines followed by text; speakers as in SRT.
+    """
+    srt = _SBV_TIMING.sub(lambda m: f"{m.group(1)} --> {m.group(2)}", text)
+    return _to_recording(_parse_cues(srt, path=path, fmt="srt"), rec_id=Path(path).stem, fmt="sbv")

@@ -16,19 +16,21 @@ from sessionscope.errors import InputError
 from sessionscope.io._common import read_text
 
 #: Input format names accepted by ``read_transcript(fmt=...)``.
-FORMATS = ("vtt", "srt", "stm", "rttm", "json", "csv", "txt", "docx")
+FORMATS = ("vtt", "srt", "sbv", "stm", "rttm", "json", "csv", "txt", "docx")
 
 ALIASES = {
     "webvtt": "vtt", "subrip": "srt", "whisperx": "json", "faster-whisper": "json", "whisper": "json",
-    "session": "json", "text": "txt", "plain": "txt", "tsv": "csv", "word": "docx",
+    "session": "json", "text": "txt", "plain": "txt", "tsv": "csv", "word": "docx", "subviewer": "sbv",
 }
 EXTENSIONS = {".vtt": "vtt", ".srt": "srt", ".stm": "stm", ".rttm": "rttm", ".json": "json", ".csv": "csv",
-              ".tsv": "csv", ".txt": "txt", ".text": "txt", ".md": "txt", ".docx": "docx"}
+              ".tsv": "csv", ".txt": "txt", ".text": "txt", ".md": "txt", ".docx": "docx",
+              ".sbv": "sbv"}
 
 _ARROW = re.compile(r"^\s*(?:\d+:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?\s*-->\s*(?:\d+:)?\d{1,2}:\d{1,2}", re.MULTILINE)
 _RTTM = re.compile(r"^(SPEAKER|LEXEME|SPKR-INFO|NOSCORE|NON-SPEECH|NON-LEX|SEGMENT|NO_RT_METADATA)"
                    r"(\s+\S+){7}", re.IGNORECASE)
 _JSON_ARRAY = re.compile(r'\[\s*(?:[{\["\]]|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?\s*[,\]]|true\b|false\b|null\b)')
+_SBV = re.compile(r"^\d+:\d{1,2}:\d{1,2}(?:\.\d{1,3})?\s*,\s*\d+:\d{1,2}:\d{1,2}(?:\.\d{1,3})?$")
 _NUM = re.compile(r"^\d+(?:\.\d+)?$")
 
 
@@ -87,6 +89,8 @@ def sniff(text: str) -> str | None:
         return "rttm"
     if _ARROW.search(text[:20000]):
         return "srt"  # cue timings without a WEBVTT header: SRT (the cue parser accepts both separators)
+    if lines and _SBV.match(lines[0]):
+        return "sbv"
     if _is_stm(lines):
         return "stm"
     if _is_csv(lines):
