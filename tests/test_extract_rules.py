@@ -39,6 +39,11 @@ def _fires(rule, text: str) -> bool:
     "Стоит заранее договориться о формате отчёта.",
     "Мне очень помогло планирование на неделю вперёд.",
     "Почему бы не спросить клиента напрямую?",
+    "And for the first one, call her, don't email.",            # imperative after a comma
+    "When an idea gets used, thank the person by name.",
+    "Block Friday afternoon for learning.",                      # the small model tags "Block" as a noun
+    "Сократите отчёт до одной страницы.",                        # slovnet reads it as an infinitive
+    "Не перегружайте понедельник встречами.",
 ])
 def test_recommendation_positives(text: str) -> None:
     assert _fires(recommendation_rule, text)
@@ -56,6 +61,10 @@ def test_recommendation_positives(text: str) -> None:
     "Этот курс стоит дорого.",                       # «стоит» = costs
     "Стоит ли мне менять работу?",
     "Смотри, тут всё сложно.",
+    "Don't remind me.",
+    "Have you thought about where you want to be in a year?",  # a coaching question
+    "Проходите, садитесь.",
+    "'Kay.",
 ])
 def test_recommendation_hard_negatives(text: str) -> None:
     assert not _fires(recommendation_rule, text)
@@ -72,6 +81,11 @@ def test_recommendation_hard_negatives(text: str) -> None:
     ("Давайте созвонимся на следующей неделе.", "both", "созвонимся"),
     ("Пришлите мне черновик до понедельника.", "addressee", "Пришлите мне черновик"),
     ("С тебя план на неделю.", "addressee", "план на неделю"),
+    ("Я настрою общую доску завтра.", "speaker", "настрою общую доску"),     # «настрою» is also a noun
+    ("Давайте я запишу все правки.", "speaker", "запишу все правки"),
+    ("Хорошо, пришлите ссылки, посмотрю к следующей встрече.", "speaker", "посмотрю"),
+    ("Send me the timeline by the end of the month, and we'll go through it together.", "addressee",
+     "Send me the timeline, and we'll go through it together"),
 ])
 def test_action_positives_owner_and_task(text: str, owner: str, task: str) -> None:
     sent = parse_sentence(text)

@@ -168,7 +168,9 @@ def _russian(sent: Sentence) -> Optional[RuleHit]:
         if f.get("Mood") == "Imp" and tok.lower in {"давай", "давайте"}:
             nxt = next((toks[j] for j in range(i + 1, len(toks)) if toks[j].pos in ("VERB", "AUX")), None)
             if nxt is not None and (nxt.lemma not in _RU_NON_TASK or due is not None):
-                return RuleHit(KIND, 0.75 + bonus, "lets", owner="both", task_start=toks[i + 1].idx if i + 1 < len(toks) else None)
+                me = i + 1 < len(toks) and toks[i + 1].lower == "я"  # «давайте я запишу» = let me
+                return RuleHit(KIND, 0.75 + bonus, "lets", owner="speaker" if me else "both",
+                               task_start=toks[i + 1].idx if i + 1 < len(toks) else None)
             return None
         if f.get("Tense") == "Fut" and f.get("VerbForm") == "Fin":
             person, number = f.get("Person"), f.get("Number")
@@ -207,7 +209,9 @@ def task_phrase(sent: Sentence, hit: RuleHit, *, max_words: int = 14) -> str:
     phrase = text[start:]
     if due is not None and due.char_start >= start:
         phrase = text[start:due.char_start] + " " + text[due.char_end:]
-    phrase = " ".join(phrase.split())
+    phrase = re.sub(r"\s+([,;:.!?])", r"\1", " ".join(phrase.split()))
+    if sent.language == "ru":
+        phrase = re.sub(r"^(я|мы)\s+", "", phrase, flags=re.IGNORECASE)
     for _ in range(2):
         phrase = _TRIM.sub("", phrase)
         phrase = (_RU_TAIL if sent.language == "ru" else _EN_TAIL).sub("", phrase)

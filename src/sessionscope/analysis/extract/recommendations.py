@@ -30,7 +30,7 @@ _EN_STRONG = [
     (r"\bwhat (really |actually |always )?(helped|helps|worked|works) (for )?(me|us)\b|\bsomething that (helped|worked for) me\b|\bwhat i do is\b|\bthe (trick|secret|key) is\b", "own_experience", 0.8),
     (r"\bwhy (don't|do not) you\b|\bwhy not (just )?(try|use|ask|start|book|set|write|talk|block|make|go|give|put|keep|turn|send|look)\b", "why_dont_you", 0.85),
     (r"\bwhy (don't|do not) we\b|\bhow about we\b", "why_dont_we", 0.75),
-    (r"\bhave you (ever )?(tried|considered|thought about|looked at)\b|\bhow about (you |we )?\w+ing\b|\bwhat if you\b|\bwhat about (trying|using|asking|setting|blocking|writing)\b", "suggest_question", 0.75),
+    (r"\bhave you (ever )?(tried|considered|thought about|looked at)\b(?! (where|what|how|why|who|when|whether|if)\b)|\bhow about (you |we )?\w+ing\b|\bwhat if you\b|\bwhat about (trying|using|asking|setting|blocking|writing)\b", "suggest_question", 0.75),
 ]
 _EN_MODAL = [
     (r"(^|[,;:] ?|\b(so|and|but|then|maybe|perhaps|honestly|really|i think|i guess|i'd say|i feel like|probably) )you (really |definitely |probably |just |also |might |may |could )?(should|ought to|'d better|had better|might want to|may want to|might wanna|may wanna|could try|might try|should try|might consider|could consider|want to make sure)\b", "you_should", 0.85),
@@ -118,9 +118,8 @@ def _english(sent: Sentence) -> Optional[RuleHit]:
             return RuleHit(KIND, conf, name)
     if question(sent):
         return veto(KIND, "question")
-    if search(r"\b(if|when|whether|unless) you (should|need|have to|must)\b|^(and |so |but )?(because|'cause|cause|since|when|if|whenever|once)\b|\b(dunno|don't know|not sure) (if|whether)\b", t):
-        return None
-    for pattern, name, conf in _EN_MODAL:
+    subordinate = search(r"\b(if|when|whether|unless) you (should|need|have to|must)\b|^(and |so |but )?(because|'cause|cause|since|when|if|whenever|once)\b|\b(dunno|don't know|not sure) (if|whether)\b", t)
+    for pattern, name, conf in () if subordinate else _EN_MODAL:
         if search(pattern, t):
             return RuleHit(KIND, conf, name)
     verb = en_imperative(sent)
