@@ -54,8 +54,12 @@ def test_one_sided_flag_and_threshold() -> None:
 
 
 def test_no_action_items_no_recommendations_and_short_session() -> None:
-    codes = {f.code for f in compute_flags(_pair(duration=1800), FlagsConfig())}
+    ran = _pair(duration=1800).evolve(extra={"extraction": {}})
+    codes = {f.code for f in compute_flags(ran, FlagsConfig())}
     assert {"no_action_items", "no_recommendations", "short_session"} <= codes
+    # without the extraction stage, "nothing found" is unknown, not a finding
+    codes = {f.code for f in compute_flags(_pair(duration=1800), FlagsConfig())}
+    assert codes == {"short_session"}
     act = ActionItem(id="a1", utterance_id="u0001", start=0.0, owner="jun", task="send the plan")
     codes = {f.code for f in compute_flags(_pair(duration=3700).evolve(action_items=(act,)), FlagsConfig())}
     assert not {"no_action_items", "short_session"} & codes

@@ -109,7 +109,10 @@ def compute_flags(session: Session, cfg: FlagsConfig) -> tuple[Flag, ...]:
     """The programme flags (thresholds from ``flags`` in the config; see docs/extraction.md)."""
     flags: list[Flag] = []
     recs = session.recommendations
-    if not recs:
+    extracted = "extraction" in session.extra or bool(recs or session.action_items)
+    if not extracted:
+        log.warning("%s: the extraction stage has not run; recommendation and action-item flags skipped", session.id)
+    elif not recs:
         flags.append(Flag("no_recommendations", "no recommendations were found in this session", value=0.0))
     elif len(recs) >= cfg.one_sided_min_recommendations:
         counts: dict[str, int] = defaultdict(int)
@@ -120,7 +123,7 @@ def compute_flags(session: Session, cfg: FlagsConfig) -> tuple[Flag, ...]:
         if share >= cfg.one_sided_share:
             flags.append(Flag("one_sided", f"{giver} gave {n} of {len(recs)} recommendations ({share:.0%})",
                               value=round(share, 3), threshold=cfg.one_sided_share))
-    if len(session.action_items) < cfg.min_action_items:
+    if extracted and len(session.action_items) < cfg.min_action_items:
         flags.append(Flag("no_action_items", f"{len(session.action_items)} action items found (at least "
                           f"{cfg.min_action_items} expected)", value=float(len(session.action_items)),
                           threshold=float(cfg.min_action_items)))

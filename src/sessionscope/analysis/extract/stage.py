@@ -268,7 +268,13 @@ class ExtractionStage:
         items = extract_items(session, parsed, proba, self.cfg, self.dynamics)
         log.info("%s: %d recommendations, %d action items, %d questions, %d problems", session.id,
                  len(items["recommendations"]), len(items["action_items"]), len(items["questions"]), len(items["problems"]))
-        return session.evolve(**items)
+        clf = self._classifier
+        extra = dict(session.extra)
+        extra["extraction"] = {  # provenance, and the marker the flow stage checks
+            "classifier": None if clf is None else {"encoder": clf.encoder, "trained": clf.meta.get("trained")},
+            "min_confidence": self.cfg.min_confidence,
+        }
+        return session.evolve(**items, extra=extra)
 
 
 __all__ = ["ExtractionStage", "extract_items", "fuse", "other_participant"]
