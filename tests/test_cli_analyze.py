@@ -109,3 +109,30 @@ def test_config_show_and_check(runner, tmp_path):
     assert res.exit_code == 1 and "unknown key 'dynamics.nope'" in res.output and "turn_merge_gap_s" in res.output
     res = runner.invoke(cli, ["config", "show", "--config", str(bad)])
     assert res.exit_code == 1
+
+
+def test_real_zoom_folder_one_session(runner, tmp_path, shared_data):
+    """Zoom's cloud-recording folder: transcript + captions + chat → one session, the named transcript."""
+    out = tmp_path / "o"
+    res = runner.invoke(cli, ["analyze", str(shared_data / "zoom-vtt-class-meeting"), "--out", str(out),
+                              "--no-progress", "--stages", "dynamics", "--format", "srt"])
+    assert res.exit_code == 0, res.output
+    done = sorted(p.parent.name for p in out.glob("*/session.json"))
+    assert done == ["GMT20240124-202901_Recording.transcript"]
+    data = json.loads((out / done[0] / "session.json").read_text(encoding="utf-8"))
+    ids = {p["name"]: p["id"] for p in data["participants"]}
+    conor = data["metrics"]["participants"][ids["Conor Healy"]]
+    # spot-checked by hand: 80 of the 102 cues are Conor's; he holds ~72 % of the talk time
+    assert conor["utterances"] == 80
+    assert conor["talk_share"] == pytest.approx(0.717, abs=0.005)
+    assert (out / done[0] / "transcript.srt").is_file()
+
+
+def test_untimed_input_skips_impossible_exports(runner, tmp_path):
+    f = tmp_path / "notes.txt"
+    f.write_text("Anna: Hello?\nBoris: Hi.\n", encoding="utf-8")
+    res = runner.invoke(cli, ["analyze", str(f), "--out", str(tmp_path / "o"), "--no-progress", "--stages", "dynamics",
+                              "--format", "srt", "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    assert not (tmp_path / "o" / "notes" / "transcript.srt").exists()
+    assert (tmp_path / "o" / "notes" / "utterances.csv").is_file()

@@ -24,7 +24,7 @@ pairs:
     language: ru
     participants:
       - {name: Anna Smirnova, role: junior, aliases: ["Anna S", "iPhone (2)"]}
-      - {name: Boris Ivanov, role: mentor, id: boris, voice_sample: voices/boris.wav}
+      - {name: Boris Ivanov, role: senior, id: boris, voice_sample: voices/boris.wav}
 sessions:
   - id: s01
     pair: smirnova-ivanov
@@ -153,7 +153,7 @@ def test_apply_manifest_partial_name_and_display_name(tmp_path):
 
 
 def test_participants_from_options():
-    ps = participants_from_options(["Anna=junior", " Boris   Ivanov = mentor ", "Eve"])
+    ps = participants_from_options(["Anna=junior", "  Boris   Ivanov = senior ", "Eve"])
     assert [(p.name, p.role) for p in ps] == [("Anna", Role.JUNIOR), ("Boris Ivanov", Role.SENIOR), ("Eve", Role.OTHER)]
     with pytest.raises(ManifestError, match="unknown role 'boss'"):
         participants_from_options(["Anna=boss"])

@@ -74,10 +74,13 @@ def test_published_schema_is_current(repo_root):
 
 
 def test_role_parse():
-    assert Role.parse(" Mentee ") is Role.JUNIOR
-    assert Role.parse("MENTOR") is Role.SENIOR
+    assert Role.parse(" Junior ") is Role.JUNIOR
+    assert Role.parse("СТАРШИЙ") is Role.SENIOR
+    assert Role.parse(None) is Role.OTHER
     with pytest.raises(ValueError, match="valid roles"):
         Role.parse("boss")
+    with pytest.raises(ValueError, match="ambiguous in reverse mentoring"):
+        Role.parse("Mentor")
 
 
 def test_default_config_file_matches_code(repo_root):

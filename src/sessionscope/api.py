@@ -79,7 +79,8 @@ def analyze(
         if manifest is not None:
             from sessionscope.io.manifest import apply_manifest, load_manifest
 
-            entry = load_manifest(manifest).entry_for(p)
+            m = load_manifest(manifest)
+            entry = m.entry_for(p) or m.entry_for(session)
             if entry is not None:
                 session = apply_manifest(session, entry)
     if participants:

@@ -54,8 +54,12 @@ def write_outputs(session: Session, out_dir: Path, formats: Sequence[str], *, co
 
             atomic_write_text(path, render_session_html(session, cfg=report_cfg))
         else:
-            from sessionscope.io import write_transcript
+            from sessionscope.io import export_problem, write_transcript
 
+            problem = export_problem(session, fmt)
+            if problem:
+                log.warning("%s: no %s export: %s", session.id, fmt, problem)
+                continue
             write_transcript(session, path, fmt)
         written.append(path)
     return written

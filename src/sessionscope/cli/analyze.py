@@ -9,7 +9,7 @@ import click
 
 from sessionscope.errors import SessionscopeError
 
-TRANSCRIPT_SUFFIXES = (".vtt", ".srt", ".stm", ".rttm", ".json", ".txt")
+TRANSCRIPT_SUFFIXES = (".vtt", ".srt", ".sbv", ".stm", ".rttm", ".json", ".txt", ".csv", ".tsv", ".docx")
 
 
 def batch_options(func):  # noqa: ANN001, ANN201 - click decorator stack shared with `run`
@@ -77,9 +77,9 @@ def analyze(paths: tuple[Path, ...], manifest: Optional[Path], out_dir: Path, co
 
     try:
         config, fmts = prepare(config_path, stages, formats, language)
-        files = [f for f in discover(paths, suffixes=TRANSCRIPT_SUFFIXES)
-                 if not (f.name in ("session.json", "batch.json") and f.resolve().is_relative_to(out_dir.resolve()))]
-        files = prefer_text_over_rttm(files)
+        out_root = out_dir.resolve()
+        files = [f for f in discover(paths, suffixes=TRANSCRIPT_SUFFIXES) if not f.resolve().is_relative_to(out_root)]
+        files = prefer_best_transcript(files)
         if not files:
             raise click.UsageError("no transcript files found in " + ", ".join(map(str, paths)))
         loader = make_transcript_loader(manifest_path=manifest, participants=participants, language=language)
@@ -97,19 +97,31 @@ def analyze(paths: tuple[Path, ...], manifest: Optional[Path], out_dir: Path, co
     exit_for(report)
 
 
-def prefer_text_over_rttm(files: list[Path]) -> list[Path]:
-    """Drop ``X.rttm`` when a transcript with text for the same recording (``X.stm``, ``X.vtt``…) is there too.
+def prefer_best_transcript(files: list[Path]) -> list[Path]:
+    """Keep one transcript per recording when a folder holds several versions of it.
 
-    Corpora ship both (speaker times in RTTM, words in STM); analysing both would count
-    the same session twice, and the RTTM alone has no words or questions.
+    * ``X.rttm`` beside a transcript with text (``X.stm``, ``X.vtt``…): corpora ship both
+      (speaker times in RTTM, words in STM); the RTTM alone has no words or questions.
+    * Zoom's ``X.cc.vtt`` (captions without names) beside ``X.transcript.vtt``, and its
+      chat export (``…Chat.txt``: written messages, not speech) beside a ``.vtt``.
+    Analysing both would count the same session twice.
     """
     import logging
 
+    log = logging.getLogger(__name__)
+    names = {(f.parent, f.name.lower()) for f in files}
     stems = {(f.parent, f.stem) for f in files if f.suffix.lower() != ".rttm"}
     kept = []
     for f in files:
+        low = f.name.lower()
         if f.suffix.lower() == ".rttm" and (f.parent, f.stem) in stems:
-            logging.getLogger(__name__).info("%s: skipped, the transcript with text for the same recording is used", f)
+            log.info("%s: skipped, the transcript with text for the same recording is used", f)
+            continue
+        if low.endswith(".cc.vtt") and (f.parent, low[: -len(".cc.vtt")] + ".transcript.vtt") in names:
+            log.info("%s: skipped, Zoom's transcript with speaker names is used", f)
+            continue
+        if low.endswith("chat.txt") and any(p == f.parent and n.endswith(".vtt") for p, n in names):
+            log.info("%s: skipped, a meeting chat export (written messages) beside the meeting's transcript", f)
             continue
         kept.append(f)
     return kept
@@ -129,7 +141,10 @@ class make_transcript_loader:  # noqa: N801 - used like a function
         from sessionscope.io.manifest import apply_manifest
 
         session = read_transcript(item.path, session_id=item.entry.id if item.entry is not None else None)
-        entry = item.entry or self.default_entry
+        entry = item.entry
+        if entry is None and self.manifest is not None:
+            entry = self.manifest.entry_for(session)  # STM/RTTM files name their recording
+        entry = entry or self.default_entry
         if entry is not None:
             session = apply_manifest(session, entry)
         return session.evolve(id=item.session_id)

@@ -59,7 +59,7 @@ class ManifestParticipant(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(min_length=1, description="Real name, as reports should show it.")
-    role: Role = Field(Role.OTHER, description="junior, senior or other (synonyms: mentee, mentor, observer…).")
+    role: Role = Field(Role.OTHER, description="junior, senior or other (\"mentor\"/\"mentee\" are refused: ambiguous in reverse mentoring).")
     id: Optional[str] = Field(None, description="Stable participant id across sessions (default: slug of the name).")
     aliases: tuple[str, ...] = Field((), description="Other labels the transcript may use (Zoom display names…).")
     voice_sample: Optional[str] = Field(None, description="Short recording of this person's voice (speaker enrollment).")

@@ -42,16 +42,22 @@ class Role(str, Enum):
         """Parse a role name leniently (case, whitespace, a few synonyms)."""
         if value is None:
             return cls.OTHER
-        key = str(value).strip().lower()
+        key = " ".join(str(value).strip().lower().split())
         synonyms = {
-            "junior": cls.JUNIOR, "mentee": cls.JUNIOR, "младший": cls.JUNIOR, "джуниор": cls.JUNIOR,
-            "senior": cls.SENIOR, "mentor": cls.SENIOR, "старший": cls.SENIOR, "сеньор": cls.SENIOR,
-            "other": cls.OTHER, "observer": cls.OTHER, "coordinator": cls.OTHER, "": cls.OTHER,
+            "junior": cls.JUNIOR, "младший": cls.JUNIOR, "джуниор": cls.JUNIOR, "junior mentor": cls.JUNIOR,
+            "senior": cls.SENIOR, "старший": cls.SENIOR, "сеньор": cls.SENIOR, "senior mentee": cls.SENIOR,
+            "other": cls.OTHER, "observer": cls.OTHER, "coordinator": cls.OTHER, "наблюдатель": cls.OTHER,
+            "координатор": cls.OTHER, "": cls.OTHER,
         }
+        if key in {"mentor", "mentee", "наставник", "наставляемый", "наставница", "наставляемая"}:
+            raise ValueError(
+                f"role {value!r} is ambiguous in reverse mentoring, where the junior mentors the senior; "
+                "say junior or senior (or other)"
+            )
         if key not in synonyms:
             raise ValueError(
                 f"unknown role {value!r}; valid roles: junior, senior, other "
-                "(synonyms: mentee, mentor, observer, coordinator)"
+                "(also младший, старший, observer, coordinator)"
             )
         return synonyms[key]
 
