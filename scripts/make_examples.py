@@ -267,17 +267,49 @@ def build_gold(script: dict, times: list[tuple[float, float]], duration: float, 
         for ref in r.pop("_solves"):
             by_id[key_to_id[ref]]["solution_ids"].append(r["id"])
     participants = [{k: p[k] for k in ("id", "name", "role", "description")} for p in script["participants"]]
+    flow = knowledge_flow(recs, qs, pids)
     return {
         "format": "sessionscope-example-gold/1",
         "session": {"id": script["id"], "pair": script["pair"], "date": script["date"].isoformat(),
                     "language": script["language"], "title": script["title"], "audio": audio_name,
                     "duration_s": round(duration, 3), "participants": participants},
         "utterances": utts, "topic_segments": topic_segments(utts), "recommendations": recs,
-        "action_items": acts, "questions": qs, "problems": probs,
+        "action_items": acts, "questions": qs, "problems": probs, "knowledge_flow": flow,
         "generator": {"script": "scripts/make_examples.py", "voices": {p["id"]: p["voice"] for p in
                                                                        script["participants"]},
                       "debian_packages": debian_versions(), "opus_bitrate": OPUS_BITRATE},
     }
+
+
+def knowledge_flow(recs: list[dict], qs: list[dict], pids: list[str]) -> dict:
+    """Gold knowledge flow, by the definition in ``sessionscope.analysis.flow``.
+
+    ``matrix[area][giver][receiver]`` = recommendations giver→receiver in the area plus
+    answers the giver gave to the receiver's questions (the question's area);
+    mutuality = 2·min(F_ab, F_ba) / (F_ab + F_ba) over the whole session.
+    """
+    rec_m: dict = {}
+    exp_m: dict = {}
+    for r in recs:
+        cell = rec_m.setdefault(r["area"], {}).setdefault(r["giver"], {})
+        cell[r["receiver"]] = cell.get(r["receiver"], 0) + 1
+    for q in qs:
+        if q["answered"]:
+            cell = exp_m.setdefault(q["area"], {}).setdefault(q["addressee"], {})
+            cell[q["asker"]] = cell.get(q["asker"], 0) + 1
+    total: dict = {}
+    for m in (rec_m, exp_m):
+        for area, givers in m.items():
+            for giver, receivers in givers.items():
+                for receiver, n in receivers.items():
+                    cell = total.setdefault(area, {}).setdefault(giver, {})
+                    cell[receiver] = cell.get(receiver, 0) + n
+    a, b = pids
+    f_ab = sum(v.get(a, {}).get(b, 0) for v in total.values())
+    f_ba = sum(v.get(b, {}).get(a, 0) for v in total.values())
+    return {"matrix": total, "recommendation_matrix": rec_m, "explanation_matrix": exp_m,
+            "flows": {f"{a}->{b}": f_ab, f"{b}->{a}": f_ba},
+            "mutuality_index": round(2 * min(f_ab, f_ba) / (f_ab + f_ba), 4) if f_ab + f_ba >= 2 else None}
 
 
 def debian_versions() -> dict[str, str]:

@@ -160,6 +160,25 @@ def test_domain_coverage(example):
     assert 180 <= gold["session"]["duration_s"] <= 300
 
 
+def test_gold_knowledge_flow_follows_from_items(example):
+    """The gold flow is recommendations plus answers, per area (the analysis.flow definition)."""
+    gold = example["gold"]
+    flow = gold["knowledge_flow"]
+    expected: dict[tuple[str, str, str], int] = {}
+    for r in gold["recommendations"]:
+        key = (r["area"], r["giver"], r["receiver"])
+        expected[key] = expected.get(key, 0) + 1
+    for q in gold["questions"]:
+        if q["answered"]:
+            key = (q["area"], q["addressee"], q["asker"])
+            expected[key] = expected.get(key, 0) + 1
+    got = {(area, g, r): n for area, givers in flow["matrix"].items() for g, rs in givers.items() for r, n in rs.items()}
+    assert got == expected
+    f = sorted(flow["flows"].values())
+    assert flow["mutuality_index"] == pytest.approx(2 * f[0] / sum(f), abs=1e-4)
+    assert flow["mutuality_index"] > 0.5, "the examples show a two-way exchange"
+
+
 def test_topic_segments_cover_utterances(example):
     segs = example["gold"]["topic_segments"]
     flat = [uid for s in segs for uid in s["utterance_ids"]]
