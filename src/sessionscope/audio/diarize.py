@@ -121,46 +121,54 @@ def windows_for(regions: list[tuple[float, float]], *, window_s: float, step_s: 
 
 def embed_windows(samples: np.ndarray, regions: list[tuple[float, float]], windows: list[tuple[int, float, float]],
                   *, batch: int = 64, hook: Optional[Callable[..., None]] = None) -> np.ndarray:
-    """CAM++ embeddings (n × 192) of the windows; fbank computed once per speech region."""
+    """CAM++ embeddings (n × 192) of the windows, streamed region by region.
+
+    Features are computed once per speech region and dropped after use; full-length
+    windows are batched across regions without padding; memory stays bounded by one
+    region plus one batch, whatever the recording length.
+    """
     import torch
 
     from sessionscope.models import load_campplus
 
     model = load_campplus()
-    feats_by_region: dict[int, np.ndarray] = {}
-    items: list[np.ndarray] = []
-    for r, ws, we in windows:
-        if r not in feats_by_region:
-            feats_by_region.clear()  # keep one region's features in memory at a time
+    out = np.zeros((len(windows), 192), dtype=np.float32)
+    pending: dict[int, list[tuple[int, np.ndarray]]] = {}
+    done = 0
+
+    def flush(length: int) -> None:
+        nonlocal done
+        group = pending.pop(length, [])
+        if not group:
+            return
+        idx = [i for i, _ in group]
+        with torch.inference_mode():
+            out[idx] = model(torch.from_numpy(np.stack([f for _, f in group]))).numpy()
+        done += len(idx)
+        if hook:
+            hook("diarize", completed=done, total=len(windows))
+
+    current, feats = -1, np.zeros((0, 80), dtype=np.float32)
+    for i, (r, ws, we) in enumerate(windows):
+        if r != current:
+            current = r
             rs, re_ = regions[r]
-            feats_by_region[r] = _fbank(samples[int(rs * SAMPLE_RATE): int(re_ * SAMPLE_RATE)])
-        feats = feats_by_region[r]
+            feats = _fbank(samples[int(rs * SAMPLE_RATE): int(re_ * SAMPLE_RATE)])
         a = int(round((ws - regions[r][0]) / FRAME_S))
         b = max(a + 1, int(round((we - regions[r][0]) / FRAME_S)) - 2)
-        f = feats[a:b] if len(feats) else np.zeros((1, 80), dtype=np.float32)
+        f = feats[a:b]
         if len(f) == 0:
-            f = feats[-1:]
-        items.append(f - f.mean(axis=0, keepdims=True))
-    out = np.zeros((len(items), 192), dtype=np.float32)
-    # batch windows of equal length together (most are exactly window_s long): no padding
-    by_len: dict[int, list[int]] = {}
-    for i, f in enumerate(items):
-        by_len.setdefault(len(f), []).append(i)
-    done = 0
-    with torch.inference_mode():
-        for length, idx in sorted(by_len.items()):
-            if length < 5:  # too short for the network: borrow the neighbour's embedding later
-                continue
-            for k in range(0, len(idx), batch):
-                chunk = idx[k:k + batch]
-                x = torch.from_numpy(np.stack([items[i] for i in chunk]))
-                out[chunk] = model(x).numpy()
-                done += len(chunk)
-                if hook:
-                    hook("diarize", completed=done, total=len(items))
+            f = feats[-1:] if len(feats) else np.zeros((1, 80), dtype=np.float32)
+        if len(f) < 5:  # too short for the network: borrows a neighbour's embedding below
+            continue
+        pending.setdefault(len(f), []).append((i, f - f.mean(axis=0, keepdims=True)))
+        if len(pending[len(f)]) >= batch:
+            flush(len(f))
+    for length in list(pending):
+        flush(length)
     empty = np.flatnonzero(~out.any(axis=1))
     for i in empty:
-        j = i - 1 if i > 0 else min(i + 1, len(items) - 1)
+        j = i - 1 if i > 0 else min(i + 1, len(windows) - 1)
         out[i] = out[j]
     return out
 
