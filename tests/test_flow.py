@@ -96,3 +96,18 @@ def test_summary_per_area_and_stage_keeps_foreign_flags() -> None:
     codes = [f.code for f in out.flags]
     assert codes[0] == "low_audio_quality" and "one_sided" not in codes
     assert out.knowledge_flow is not None and out.summary
+
+
+def test_stage_adds_item_measures_beside_the_dynamics() -> None:
+    act = ActionItem(id="a1", utterance_id="u0001", start=0.0, owner=None, task="plan", owners=("jun", "sen"))
+    probs = tuple(Problem(id=f"p{i}", utterance_id="u0001", start=0.0, raiser="jun", text="stuck", solved=i < 2)
+                  for i in range(3))
+    s = _pair().evolve(recommendations=(_rec(1, "sen", "jun"),), action_items=(act,), problems=probs,
+                       metrics=Metrics(participants={"jun": {"talk_share": 0.5}}, session={"duration_s": 3600.0}),
+                       extra={"extraction": {}})
+    m = KnowledgeFlowStage()(s).metrics
+    assert m.session["problems_solved"] == 2 and m.session["problems_solved_share"] == 2 / 3
+    assert m.session["duration_s"] == 3600.0  # the dynamics' measures are kept
+    assert m.participants["jun"] == {"talk_share": 0.5, "recommendations_given": 0, "recommendations_received": 1,
+                                     "action_items_owned": 1, "problems_raised": 3}
+    assert m.participants["sen"]["action_items_owned"] == 1

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from dataclasses import replace
 from itertools import combinations
 from typing import Any, ClassVar, Optional
 
 from sessionscope.config import Config, ExtractionConfig, FlagsConfig
-from sessionscope.model import Flag, KeyPoint, KnowledgeFlow, Role, Session
+from sessionscope.model import Flag, KeyPoint, KnowledgeFlow, Metrics, Role, Session
 from sessionscope.text import word_count
 
 log = logging.getLogger(__name__)
@@ -151,6 +152,45 @@ def compute_flags(session: Session, cfg: FlagsConfig) -> tuple[Flag, ...]:
     return tuple(flags)
 
 
+def item_measures(session: Session) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """Counts of extracted items per participant and per session, for tables and programme trends.
+
+    Session: ``recommendations``, ``action_items``, ``action_items_with_due_date``,
+    ``problems_raised``, ``problems_solved``, ``problems_solved_share`` (``None`` without
+    problems), ``questions_unanswered``, ``mutuality_index``. Participant:
+    ``recommendations_given``, ``recommendations_received``, ``action_items_owned`` (shared
+    items count for each owner), ``problems_raised``.
+    """
+    pids = [p.id for p in session.participants] or sorted({u.speaker for u in session.utterances})
+    part: dict[str, dict[str, Any]] = {p: {} for p in pids}
+    for p in pids:
+        part[p] = {
+            "recommendations_given": sum(1 for r in session.recommendations if r.giver == p),
+            "recommendations_received": sum(1 for r in session.recommendations if r.receiver == p),
+            "action_items_owned": sum(1 for a in session.action_items if p in (a.owners or ((a.owner,) if a.owner else ()))),
+            "problems_raised": sum(1 for x in session.problems if x.raiser == p),
+        }
+    solved = sum(1 for x in session.problems if x.solved)
+    sess = {
+        "recommendations": len(session.recommendations),
+        "action_items": len(session.action_items),
+        "action_items_with_due_date": sum(1 for a in session.action_items if a.due_date is not None),
+        "problems_raised": len(session.problems),
+        "problems_solved": solved,
+        "problems_solved_share": solved / len(session.problems) if session.problems else None,
+        "questions_unanswered": sum(1 for q in session.questions if not q.answered),
+        "mutuality_index": session.knowledge_flow.mutuality_index if session.knowledge_flow else None,
+    }
+    return part, sess
+
+
+def _with_measures(session: Session) -> Metrics:
+    part, sess = item_measures(session)
+    base = session.metrics or Metrics()
+    merged = {p: {**base.participants.get(p, {}), **part.get(p, {})} for p in {*base.participants, *part}}
+    return replace(base, participants=merged, session={**base.session, **sess})
+
+
 _KIND_WEIGHT = {"problem": 1.0, "recommendation": 0.95, "action": 0.9}
 
 
@@ -182,7 +222,7 @@ class KnowledgeFlowStage:
 
     name: ClassVar[str] = "flow"
     requires: ClassVar[tuple[str, ...]] = ("utterances",)
-    assigns: ClassVar[tuple[str, ...]] = ("knowledge_flow", "flags", "summary")
+    assigns: ClassVar[tuple[str, ...]] = ("knowledge_flow", "flags", "summary", "metrics")
 
     def __init__(self, flags: FlagsConfig | None = None, extraction: ExtractionConfig | None = None) -> None:
         self.flags_cfg = flags or FlagsConfig()
@@ -194,11 +234,13 @@ class KnowledgeFlowStage:
 
     def __call__(self, session: Session, *, hook: Any = None) -> Session:
         kept = tuple(f for f in session.flags if f.code not in FLAG_CODES)  # flags other stages raised
+        session = session.evolve(knowledge_flow=knowledge_flow(session))
+        if "extraction" in session.extra and session.metrics is not None:  # beside the dynamics' measures
+            session = session.evolve(metrics=_with_measures(session))
         return session.evolve(
-            knowledge_flow=knowledge_flow(session),
             flags=kept + compute_flags(session, self.flags_cfg),
             summary=summarize(session, per_area=self.extraction_cfg.summary_points_per_area),
         )
 
 
-__all__ = ["DEFINITION", "KnowledgeFlowStage", "compute_flags", "knowledge_flow", "mutuality", "summarize"]
+__all__ = ["DEFINITION", "KnowledgeFlowStage", "compute_flags", "item_measures", "knowledge_flow", "mutuality", "summarize"]
