@@ -136,3 +136,15 @@ def test_untimed_input_skips_impossible_exports(runner, tmp_path):
     assert res.exit_code == 0, res.output
     assert not (tmp_path / "o" / "notes" / "transcript.srt").exists()
     assert (tmp_path / "o" / "notes" / "utterances.csv").is_file()
+
+
+def test_manifest_alone_names_the_inputs(runner, tmp_path, repo_root):
+    out = tmp_path / "o"
+    res = runner.invoke(cli, ["analyze", "--manifest", str(repo_root / "examples" / "manifest-reference.yaml"),
+                              "--out", str(out), "--no-progress", "--stages", "dynamics"])
+    assert res.exit_code == 0, res.output
+    assert sorted(p.parent.name for p in out.glob("*/session.json")) == ["en_session", "ru_session"]
+    data = json.loads((out / "ru_session" / "session.json").read_text(encoding="utf-8"))
+    assert {p["role"] for p in data["participants"]} == {"junior", "senior"} and data["language"] == "ru"
+    res = runner.invoke(cli, ["analyze", "--out", str(out)])
+    assert res.exit_code == 2 and "--manifest" in res.output

@@ -51,7 +51,7 @@ def prepare(config_path: Optional[Path], stages: Optional[str], formats: tuple[s
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=False, type=click.Path(path_type=Path))
 @batch_options
 def analyze(paths: tuple[Path, ...], manifest: Optional[Path], out_dir: Path, config_path: Optional[Path],
             participants: tuple[str, ...], language: Optional[str], stages: Optional[str], formats: tuple[str, ...],
@@ -60,7 +60,9 @@ def analyze(paths: tuple[Path, ...], manifest: Optional[Path], out_dir: Path, co
 
     PATHS are transcript files or folders (searched recursively): WebVTT (Teams, Meet,
     Zoom), SRT, STM, RTTM, WhisperX / faster-whisper JSON, plain `Name: text` lines. The
-    format is detected from the content. Writes OUT/<session>/session.json and
+    format is detected from the content. With --manifest and no PATHS, the manifest's
+    `transcript` (or transcript `file`) of every session is analysed. Writes
+    OUT/<session>/session.json and
     summary.md, prints a table, and exits 0 only if every input succeeded; a broken
     input is reported and the others are still processed. A rerun skips inputs that
     are already done.
@@ -69,6 +71,7 @@ def analyze(paths: tuple[Path, ...], manifest: Optional[Path], out_dir: Path, co
     Examples:
       sessionscope analyze meeting.transcript.vtt -p "Anna Smirnova=junior" -p "Boris Ivanov=senior"
       sessionscope analyze transcripts/ --manifest sessions.yaml --out results/
+      sessionscope analyze --manifest examples/manifest-reference.yaml
       sessionscope analyze call.srt --stages dynamics --format markdown --format csv
     """
     from sessionscope.batch import discover, make_items, run_batch
@@ -77,6 +80,10 @@ def analyze(paths: tuple[Path, ...], manifest: Optional[Path], out_dir: Path, co
 
     try:
         config, fmts = prepare(config_path, stages, formats, language)
+        if not paths:
+            if manifest is None:
+                raise click.UsageError("give transcript files or folders, or --manifest with `transcript` paths")
+            paths = manifest_transcripts(manifest)
         out_root = out_dir.resolve()
         files = [f for f in discover(paths, suffixes=TRANSCRIPT_SUFFIXES) if not f.resolve().is_relative_to(out_root)]
         files = prefer_best_transcript(files)
@@ -95,6 +102,22 @@ def analyze(paths: tuple[Path, ...], manifest: Optional[Path], out_dir: Path, co
                            write_extra=lambda s, out: write_outputs(s, out, fmts, config=config), resume=not force, hook=hook)
     print_report(report)
     exit_for(report)
+
+
+def manifest_transcripts(manifest_path: Path) -> tuple[Path, ...]:
+    """The transcript of every manifest session (``transcript``, else a transcript ``file``)."""
+    from sessionscope.io.manifest import load_manifest
+
+    m = load_manifest(manifest_path)
+    out = []
+    for e in m.entries:
+        name = e.transcript or (e.file if e.file and Path(e.file).suffix.lower() in TRANSCRIPT_SUFFIXES else None)
+        if name:
+            p = Path(name)
+            out.append(p if p.is_absolute() else Path(m.root) / p)
+    if not out:
+        raise click.UsageError(f"{manifest_path}: no session names a transcript (`transcript:` or a transcript `file:`)")
+    return tuple(out)
 
 
 def prefer_best_transcript(files: list[Path]) -> list[Path]:
