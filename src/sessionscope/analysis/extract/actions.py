@@ -95,6 +95,8 @@ def _english(sent: Sentence) -> Optional[RuleHit]:
         weak = modal in {"can", "could", "need to", "have to", "must", "want to"}
         if verb in _EN_NON_TASK and not (verb in _EN_WEAK_TASK and (due is not None or not weak)):
             return None
+        if verb in {"have", "see"} and due is None:  # "we'll see how it goes", "I'll have the coffee"
+            return None
         if weak and due is None:
             return None
         owner = "speaker" if m.group(1) == "i" else "both"
