@@ -302,6 +302,13 @@ def test_stage_keeps_existing_metrics_and_handles_untimed():
     assert out.topics.area_word_share
 
 
+def test_stage_on_an_empty_session():
+    from sessionscope.model import Session
+
+    out = stage()(Session(id="empty"))
+    assert out.topics.segments == () and out.topics.area_word_share == {}
+
+
 def test_stage_smoothing_merges_a_stray_window():
     rows = ROWS[3:6] + [("anna", 60.0, 64.0, "client complaint")] + ROWS[3:6]
     out = stage(window_min_words=3, window_max_utterances=1, smoothing=0.9)(make_session(rows))

@@ -41,7 +41,7 @@ def window_text(text: str) -> str:
 
 @click.group()
 def topics() -> None:
-    """Topic areas and discussion modes: train a head, inspect the taxonomy."""
+    """Topic areas and discussion modes: classify, evaluate, train a head, inspect the taxonomy."""
 
 
 @topics.command("train")

@@ -210,12 +210,14 @@ class TopicsStage:
 
     def __call__(self, session: Session, *, hook: Any = None) -> Session:
         windows = self.windows(session)
+        if not windows:  # no utterances: nothing to classify
+            return session.evolve(topics=Topics(backend=getattr(self.encoder, "name", None)))
         if hook:
             hook("topics", completed=0, total=len(windows))
-        X = self.encoder.encode([w.text for w in windows]) if windows else np.zeros((0, 1), dtype=np.float32)
+        X = self.encoder.encode([w.text for w in windows])
         pred = self.model.predict_embeddings(X, context=self.cfg.context_windows)
         bounds = shift_boundaries(X, block=self.cfg.shift_block, strength=self.cfg.shift_strength) \
-            if self.cfg.split_on_shift and len(windows) else []
+            if self.cfg.split_on_shift else []
         topics = build_topics(
             session, windows, pred.area_proba, pred.mode_proba, pred.areas, pred.mode_labels, pred.area_labels,
             taxonomy=self.taxonomy, smoothing=self.cfg.smoothing, boundaries=bounds,
