@@ -302,6 +302,13 @@ def test_stage_keeps_existing_metrics_and_handles_untimed():
     assert out.topics.area_word_share
 
 
+def test_mode_margin_falls_back_to_the_default_mode():
+    out = stage(mode_margin=50.0)(make_session(ROWS))
+    assert {s.mode for s in out.topics.segments} == {"general"}
+    out = stage(other_margin=50.0)(make_session(ROWS))
+    assert {s.area for s in out.topics.segments} == {"other"}
+
+
 def test_stage_on_an_empty_session():
     from sessionscope.model import Session
 

@@ -30,7 +30,7 @@ class Window:
     words: int
 
 
-def build_windows(utterances: Sequence[Utterance], *, min_words: int = 40, max_utterances: int = 8,
+def build_windows(utterances: Sequence[Utterance], *, min_words: int = 20, max_utterances: int = 8,
                   sep: str = " ") -> list[Window]:
     """Cut the utterance sequence into consecutive, non-overlapping windows.
 

@@ -96,7 +96,7 @@ def _normalise(counts: dict[str, float]) -> dict[str, float]:
 def build_topics(session: Session, windows: Sequence[Window], area_proba: np.ndarray, mode_proba: np.ndarray,
                  area_decisions: Sequence[str], mode_labels: Sequence[str], area_labels: Sequence[str],
                  *, taxonomy: Taxonomy, smoothing: float, boundaries: Sequence[int] = (), min_segment_windows: int = 1,
-                 backend: str = "") -> Topics:
+                 mode_decisions: Optional[Sequence[str]] = None, backend: str = "") -> Topics:
     """Smooth per-window decisions into segments and compute the shares (pure logic).
 
     Args:
@@ -104,11 +104,13 @@ def build_topics(session: Session, windows: Sequence[Window], area_proba: np.nda
             uses them as a sharpened emission so the margin rule survives smoothing.
         boundaries: window gaps where a semantic shift starts a new segment.
         min_segment_windows: area runs shorter than this are absorbed by a neighbour.
+        mode_decisions: per-window modes after the ``mode_margin`` rule (default: argmax);
+            a segment's mode is the majority of its windows' modes.
     """
     if not windows:
         return Topics(backend=backend or None)
     k = len(area_labels)
-    # Emission: the classifier's probabilities, with the margin decision given most of the mass.
+    # Emission: half the classifier's probabilities, half the margin decision, so the rule survives smoothing.
     onehot = np.zeros_like(area_proba)
     onehot[np.arange(len(windows)), [list(area_labels).index(a) for a in area_decisions]] = 1.0
     emission = 0.5 * area_proba + 0.5 * onehot
@@ -123,7 +125,8 @@ def build_topics(session: Session, windows: Sequence[Window], area_proba: np.nda
         seg_utts = utts[wins[0].first:wins[-1].last + 1]
         mean_area = area_proba[first:last + 1].mean(axis=0)
         mean_mode = mode_proba[first:last + 1].mean(axis=0)
-        mode_votes = Counter(mode_labels[int(i)] for i in mode_proba[first:last + 1].argmax(axis=1))
+        mode_votes = Counter(mode_decisions[first:last + 1] if mode_decisions is not None
+                             else [mode_labels[int(i)] for i in mode_proba[first:last + 1].argmax(axis=1)])
         mode = max(mode_votes, key=lambda m: (mode_votes[m], mean_mode[list(mode_labels).index(m)]))
         start, end = _span(seg_utts)
         segments.append(TopicSegment(
@@ -222,6 +225,7 @@ class TopicsStage:
             session, windows, pred.area_proba, pred.mode_proba, pred.areas, pred.mode_labels, pred.area_labels,
             taxonomy=self.taxonomy, smoothing=self.cfg.smoothing, boundaries=bounds,
             min_segment_windows=max(self.cfg.min_segment_windows, round(self.cfg.min_segment_fraction * len(windows))),
+            mode_decisions=pred.modes,
             backend=getattr(self.encoder, "name", type(self.encoder).__name__),
         )
         if hook:
