@@ -135,6 +135,14 @@ def examples(backend: str) -> list[dict]:
         w = {u["id"]: word_count(u["text"]) for u in d["utterances"]}
         total = sum(w.values())
         gold_init = [s.get("initiator") for s in d.get("topic_segments", [])]
+        # gold topic-initiation share, defined as ours: openers of non-other area segments
+        # (consecutive gold segments of one area, split only by mode, count once)
+        opened, prev = [], None
+        for seg in d.get("topic_segments", []):
+            if seg["area"] != prev and seg["area"] != "other" and seg.get("initiator"):
+                opened.append(seg["initiator"])
+            prev = seg["area"]
+        gold_share = {p.id: round(opened.count(p.id) / len(opened), 3) for p in parts} if opened else {}
         out.append({
             "session": d["session"]["id"], "backend": stage.encoder.name, "utterances": len(utts),
             "gold_segments": len(d.get("topic_segments", [])), "segments": len(res.topics.segments),
@@ -142,6 +150,8 @@ def examples(backend: str) -> list[dict]:
             "mode_agreement": round(sum(w[u["id"]] for u in d["utterances"] if mode[u["id"]] == u["mode"]) / total, 3),
             "areas": [s.area for s in res.topics.segments], "gold_initiators": gold_init,
             "initiators": [s.initiator for s in res.topics.segments],
+            "initiation_share": {k: round(v, 3) for k, v in res.topics.initiation_share.items()},
+            "gold_initiation_share": gold_share,
         })
     return out
 
