@@ -33,7 +33,7 @@ from sessionscope.analysis.topics.segment import (
     viterbi,
     with_context,
 )
-from sessionscope.analysis.topics.stage import TopicsStage, initiator, resolve_heads, utterance_areas
+from sessionscope.analysis.topics.stage import TopicsStage, initiator, refine_cut, resolve_heads, utterance_areas
 from sessionscope.analysis.topics.taxonomy import bundled_taxonomy_path, load_taxonomy, taxonomy_from_dict
 from sessionscope.cli import cli
 from sessionscope.config import TopicsConfig, load_config
@@ -278,7 +278,7 @@ def test_stage_fills_topics_segments_and_shares():
     assert segs[0].utterance_ids[0] == "u0001" and segs[-1].utterance_ids[-1] == "u0010"
     assert sum(len(s.utterance_ids) for s in segs) == len(ROWS)
     assert segs[1].initiator == "anna" and segs[2].initiator == "boris"  # "ok" does not open a topic
-    assert segs[1].start == 8.0 and segs[2].end == 46.0
+    assert segs[1].start == 9.0 and segs[2].end == 46.0  # the neutral "yes" stays with the greeting
     assert all(0 < s.confidence <= 1 and abs(sum(s.area_scores.values()) - 1) < 1e-3 for s in segs)
     assert all(s.mode in {"problem", "case", "general"} for s in segs)
     t = out.topics
@@ -320,6 +320,18 @@ def test_stage_smoothing_merges_a_stray_window():
     rows = ROWS[3:6] + [("anna", 60.0, 64.0, "client complaint")] + ROWS[3:6]
     out = stage(window_min_words=3, window_max_utterances=1, smoothing=0.9)(make_session(rows))
     assert [s.area for s in out.topics.segments] == ["tools"]
+
+
+def test_refine_cut_moves_the_change_to_the_right_utterance():
+    utts = [Utterance(id=str(i), speaker="a", text=t) for i, t in enumerate(
+        ["we talked about the weekend and the weather", "yes", "so about the crm dashboard export", "and the plugin"])]
+    table = {0: [0.9, 0.1], 1: [0.5, 0.5], 2: [0.1, 0.9], 3: [0.2, 0.8]}
+    proba = lambda idx: np.array([table[i] for i in idx])  # noqa: E731
+    assert refine_cut(utts, 0, 3, 0, 1, proba) == 1 or refine_cut(utts, 0, 3, 0, 1, proba) == 2
+    table[1] = [0.8, 0.2]  # "yes" leaning to the old topic stays with it
+    assert refine_cut(utts, 0, 3, 0, 1, proba) == 2
+    table[1] = [0.2, 0.8]
+    assert refine_cut(utts, 0, 3, 0, 1, proba) == 1
 
 
 def test_initiator_skips_backchannels():

@@ -121,6 +121,7 @@ class TopicsConfig(_Section):
     smoothing: float = Field(0.8, ge=0, lt=1, description="HMM probability that the next window keeps the area (0 = no smoothing)")
     min_segment_windows: int = Field(2, ge=1, description="area runs shorter than this many windows are absorbed by a neighbouring segment")
     min_segment_fraction: float = Field(0.05, ge=0, lt=0.5, description="... or shorter than this fraction of the session's windows (long sessions need longer topics)")
+    refine_boundaries: bool = Field(True, description="move each area change from the window edge to the utterance where it happens (embeds the few utterances around it)")
     split_on_shift: bool = Field(True, description="also start a new segment at a semantic shift inside one area (TextTiling on embeddings)")
     shift_strength: float = Field(1.5, description="a shift needs a depth score above mean + strength × std of all gaps")
     shift_block: int = Field(16, ge=1, description="windows compared on each side of a gap when looking for shifts")

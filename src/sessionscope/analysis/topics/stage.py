@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar, Optional
@@ -93,10 +93,31 @@ def _normalise(counts: dict[str, float]) -> dict[str, float]:
     return {k: v / total for k, v in counts.items()} if total > 0 else {}
 
 
+def refine_cut(utts: Sequence[Utterance], lo: int, hi: int, left: int, right: int,
+               utterance_proba: Callable[[Sequence[int]], np.ndarray]) -> int:
+    """The utterance index in ``(lo, hi]`` where the area ``right`` starts, replacing ``left``.
+
+    Chooses the split that maximises the word-weighted log-probability of ``left`` before
+    it and ``right`` from it on, judged on the single utterances around a window edge.
+    Short utterances ("yes") weigh little, so they follow their neighbours.
+    """
+    idx = list(range(lo, hi + 1))
+    if len(idx) < 2:
+        return hi
+    logp = np.log(np.maximum(utterance_proba(idx), 1e-9))
+    w = np.array([max(1, word_count(utts[i].text)) for i in idx], dtype=float)
+    gain = w * (logp[:, right] - logp[:, left])  # >0: the utterance prefers the new area
+    # score of cutting before position c (1..len-1): sum of gains from c on
+    tail = np.cumsum(gain[::-1])[::-1]
+    c = 1 + int(np.argmax(tail[1:]))
+    return idx[c]
+
+
 def build_topics(session: Session, windows: Sequence[Window], area_proba: np.ndarray, mode_proba: np.ndarray,
                  area_decisions: Sequence[str], mode_labels: Sequence[str], area_labels: Sequence[str],
                  *, taxonomy: Taxonomy, smoothing: float, boundaries: Sequence[int] = (), min_segment_windows: int = 1,
-                 mode_decisions: Optional[Sequence[str]] = None, backend: str = "") -> Topics:
+                 mode_decisions: Optional[Sequence[str]] = None, backend: str = "",
+                 utterance_proba: Optional[Callable[[Sequence[int]], np.ndarray]] = None) -> Topics:
     """Smooth per-window decisions into segments and compute the shares (pure logic).
 
     Args:
@@ -106,6 +127,8 @@ def build_topics(session: Session, windows: Sequence[Window], area_proba: np.nda
         min_segment_windows: area runs shorter than this are absorbed by a neighbour.
         mode_decisions: per-window modes after the ``mode_margin`` rule (default: argmax);
             a segment's mode is the majority of its windows' modes.
+        utterance_proba: area probabilities of single utterances (by index), used to move
+            an area change from the window edge to the utterance where it happens.
     """
     if not windows:
         return Topics(backend=backend or None)
@@ -118,11 +141,22 @@ def build_topics(session: Session, windows: Sequence[Window], area_proba: np.nda
     path = viterbi(np.log(np.maximum(emission, 1e-9)), stay=stay)
     path = absorb_short_runs(path, area_proba, min_len=min_segment_windows)
     utts = session.utterances
+    seg_runs = runs(path.tolist(), boundaries)
+    # utterance range of each run; area changes are then moved to the best utterance
+    spans = [[windows[a].first, windows[b].last] for a, b in seg_runs]
+    if utterance_proba is not None:
+        for j in range(1, len(seg_runs)):
+            left, right = int(path[seg_runs[j - 1][0]]), int(path[seg_runs[j][0]])
+            if left != right:
+                lo = windows[seg_runs[j - 1][1]].first  # the last window before the change
+                hi = windows[seg_runs[j][0]].last  # the first window after it
+                cut = refine_cut(utts, lo, hi, left, right, utterance_proba)
+                if spans[j - 1][0] < cut <= spans[j][1]:
+                    spans[j - 1][1], spans[j][0] = cut - 1, cut
     segments: list[TopicSegment] = []
-    for first, last in runs(path.tolist(), boundaries):
+    for (first, last), (u0, u1) in zip(seg_runs, spans, strict=True):
         area_i = int(path[first])
-        wins = windows[first:last + 1]
-        seg_utts = utts[wins[0].first:wins[-1].last + 1]
+        seg_utts = utts[u0:u1 + 1]
         mean_area = area_proba[first:last + 1].mean(axis=0)
         mean_mode = mode_proba[first:last + 1].mean(axis=0)
         mode_votes = Counter(mode_decisions[first:last + 1] if mode_decisions is not None
@@ -211,6 +245,12 @@ class TopicsStage:
         return build_windows(session.utterances, min_words=self.cfg.window_min_words,
                              max_utterances=self.cfg.window_max_utterances)
 
+    def _utterance_proba(self, session: Session) -> Callable[[Sequence[int]], np.ndarray]:
+        def proba(indices: Sequence[int]) -> np.ndarray:
+            X = self.encoder.encode([session.utterances[i].text for i in indices])
+            return self.model.predict_embeddings(X).area_proba
+        return proba
+
     def __call__(self, session: Session, *, hook: Any = None) -> Session:
         windows = self.windows(session)
         if not windows:  # no utterances: nothing to classify
@@ -226,6 +266,7 @@ class TopicsStage:
             taxonomy=self.taxonomy, smoothing=self.cfg.smoothing, boundaries=bounds,
             min_segment_windows=max(self.cfg.min_segment_windows, round(self.cfg.min_segment_fraction * len(windows))),
             mode_decisions=pred.modes,
+            utterance_proba=self._utterance_proba(session) if self.cfg.refine_boundaries else None,
             backend=getattr(self.encoder, "name", type(self.encoder).__name__),
         )
         if hook:
