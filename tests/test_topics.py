@@ -332,6 +332,13 @@ def test_refine_cut_moves_the_change_to_the_right_utterance():
     assert refine_cut(utts, 0, 3, 0, 1, proba) == 2
     table[1] = [0.2, 0.8]
     assert refine_cut(utts, 0, 3, 0, 1, proba) == 1
+    # a neutral question by the other speaker opens the new topic
+    utts = [Utterance(id="0", speaker="a", text="the weekend was great with the weather and all"),
+            Utterance(id="1", speaker="b", text="how is the crm going?"),
+            Utterance(id="2", speaker="a", text="the crm dashboard export is broken again"),
+            Utterance(id="3", speaker="a", text="and the plugin too")]
+    table = {0: [0.9, 0.1], 1: [0.5, 0.5], 2: [0.1, 0.9], 3: [0.2, 0.8]}
+    assert refine_cut(utts, 0, 3, 0, 1, proba) == 1
 
 
 def test_initiator_skips_backchannels():

@@ -99,7 +99,8 @@ def refine_cut(utts: Sequence[Utterance], lo: int, hi: int, left: int, right: in
 
     Chooses the split that maximises the word-weighted log-probability of ``left`` before
     it and ``right`` from it on, judged on the single utterances around a window edge.
-    Short utterances ("yes") weigh little, so they follow their neighbours.
+    Short utterances ("yes") weigh little, so they follow their neighbours; on a tie the
+    earliest cut wins, so a neutral question that opens the new topic starts it.
     """
     idx = list(range(lo, hi + 1))
     if len(idx) < 2:
