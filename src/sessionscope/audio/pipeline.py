@@ -8,7 +8,6 @@ results are cached by content hash; models are loaded once per process.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Optional
@@ -31,14 +30,13 @@ from sessionscope.config import Config
 from sessionscope.errors import AudioError, InputError
 from sessionscope.fileio import sha256_file
 from sessionscope.model import DataQuality, Participant, Role, Session, Utterance, Word
+from sessionscope.text import slugify
 
 log = logging.getLogger(__name__)
 
 Hook = Optional[Callable[..., None]]
 
 
-def _slug(name: str) -> str:
-    return re.sub(r"[^\w]+", "-", name.strip().lower(), flags=re.UNICODE).strip("-") or "participant"
 
 
 def people_from_entry(entry: Any) -> list[tuple[Participant, Optional[str]]]:
@@ -46,7 +44,7 @@ def people_from_entry(entry: Any) -> list[tuple[Participant, Optional[str]]]:
     out = []
     for p in getattr(entry, "participants", None) or ():
         name = str(getattr(p, "name", None) or getattr(p, "id", "participant"))
-        pid = str(getattr(p, "id", None) or _slug(name))
+        pid = str(getattr(p, "participant_id", None) or getattr(p, "id", None) or slugify(name))
         role = getattr(p, "role", None)
         role = role if isinstance(role, Role) else Role.parse(None if role is None else str(getattr(role, "value", role)))
         sample = getattr(p, "voice_sample", None)
