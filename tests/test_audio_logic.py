@@ -207,3 +207,20 @@ def test_segmentation_regions_hysteresis_and_min_durations():
     assert got == [(0.2, 1.06)]  # the 60 ms gap is bridged, the 40 ms blip at the end dropped
     one, two = _powerset_columns()
     assert one == [1, 2, 3] and two == [4, 5, 6]
+
+
+def test_addressing_maps_a_pair_when_no_one_introduces_themselves():
+    from sessionscope.audio.identify import count_mentions
+
+    assert count_mentions("Morning, Maya, come in. Maya said it was fine.", "Maya Chen") == 1
+    assert count_mentions("Добрый день, Игорь Петрович, хорошо, спасибо.", "Игорь Петрович Волков") == 1
+    assert count_mentions("Анна, садитесь.", "Анна Смирнова") == 1
+    people = [Person("maya", "Maya Chen"), Person("robert", "Robert Hale")]
+    texts = {"S0": "Morning, Maya, come in! How was the trip?", "S1": "Good, thanks, Robert. The train was late."}
+    m = map_speakers(labels=["S0", "S1"], first_speech={"S0": 0.0, "S1": 3.0}, texts=texts, people=people,
+                     centroids={}, prints={})
+    assert m.speaker_map == {"S0": "robert", "S1": "maya"} and m.method == "addressing"
+    # no names said: falls back to the order of first speech, flagged as a guess
+    m2 = map_speakers(labels=["S0", "S1"], first_speech={"S0": 0.0, "S1": 3.0}, texts={"S0": "hi", "S1": "hello"},
+                      people=people, centroids={}, prints={})
+    assert m2.method == "order" and m2.speaker_map == {"S0": "maya", "S1": "robert"}

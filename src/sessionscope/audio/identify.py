@@ -6,7 +6,8 @@ Three sources, strongest first:
    or a voiceprint saved from an earlier session of the same pair; speakers and prints
    are matched one-to-one by cosine similarity (Hungarian assignment) above a threshold;
 2. **self-introductions** in the transcript ("I'm Anna", "my name is Anna",
-   "Меня зовут Анна", "Это Анна");
+   "Меня зовут Анна", "Это Анна"), and, for a pair, **addressing**: whoever says
+   "Morning, Maya" or "Игорь Петрович, …" is speaking to that person, so is the other;
 3. otherwise the **order of first speech** follows the order of participants in the
    manifest: a guess, flagged as such in the data-quality section.
 
@@ -51,7 +52,7 @@ class Mapping:
     """The label → participant mapping and how it was found."""
 
     speaker_map: dict[str, str]
-    method: str  # voiceprint, introduction, order, mixed, none
+    method: str  # voiceprint, introduction, addressing, order, mixed, none
     confidence: Optional[float]
     per_label: dict[str, str] = field(default_factory=dict)  # label -> method
     unmapped: tuple[str, ...] = ()
@@ -76,6 +77,54 @@ def find_introductions(text: str, names: Sequence[str]) -> list[str]:
                     if name not in found:
                         found.append(name)
     return found
+
+
+def _name_forms(name: str) -> list[str]:
+    """Lower-case stems of a person's given name(s) to look for (first name; RU first name + patronymic)."""
+    parts = name.lower().split()
+    forms = [parts[0]] if parts else []
+    if len(parts) == 3:  # Russian "Имя Отчество Фамилия": the patronymic is how people are addressed
+        forms.append(parts[1])
+    return [f[: max(3, len(f) - 1)] for f in forms if len(f) >= 3]
+
+
+def count_mentions(text: str, name: str) -> int:
+    """How often ``text`` addresses the person by name (vocative position, RU case forms).
+
+    Only names standing between punctuation or at a phrase edge count ("Morning, Maya,
+    come in", "Игорь Петрович, смотрите"): talk *about* someone ("Maya said") does not.
+    """
+    count = 0
+    forms = _name_forms(name)
+    for phrase in re.split(r"[,.!?;:—–]+", text.lower()):
+        words = re.findall(r"[\w-]+", phrase)
+        if not words:
+            continue
+        if len(words) > 4:  # a vocative stands alone or closes a short greeting ("Добрый день, Анна")
+            continue
+        hits = [i for i, w in enumerate(words) if any(w.startswith(f) and len(w) - len(f) <= 3 for f in forms)]
+        if hits and hits[-1] >= len(words) - 1 - (len(forms) - 1):
+            count += 1
+    return count
+
+
+def addressing_map(labels: Sequence[str], texts: dict[str, str], people: Sequence[Person]) -> dict[str, str]:
+    """Two speakers, two people: whoever says a name is talking *to* that person, not as them.
+
+    ("Morning, Maya, come in" is said to Maya; "Добрый день, Игорь Петрович" to Igor.)
+    Returns the mapping only when the evidence points one way (a margin of at least one
+    vocative mention).
+    """
+    if len(labels) != 2 or len(people) != 2:
+        return {}
+    (a, b), (p, q) = labels, people
+    m = {(lab, person.id): count_mentions(texts.get(lab, ""), person.name) for lab in labels for person in people}
+    straight = m[(a, q.id)] + m[(b, p.id)] - m[(a, p.id)] - m[(b, q.id)]  # evidence for a=p, b=q
+    if straight >= 1:
+        return {a: p.id, b: q.id}
+    if straight <= -1:
+        return {a: q.id, b: p.id}
+    return {}
 
 
 def match_voiceprints(centroids: dict[str, list[float]], prints: dict[str, np.ndarray], *,
@@ -120,6 +169,10 @@ def map_speakers(*, labels: Sequence[str], first_speech: dict[str, float], texts
             if len(hits) == 1:
                 smap[lab], how[lab] = by_name[hits[0]], "introduction"
                 scores.append(0.8)
+    if use_introductions and not smap:
+        for lab, pid in addressing_map(labels, texts, people).items():
+            smap[lab], how[lab] = pid, "addressing"
+            scores.append(0.6)
     # the rest by order of first speech, in manifest order (largest speakers only)
     free = [p.id for p in people if p.id not in smap.values()]
     rest = sorted((lab for lab in labels if lab not in smap), key=lambda lab: first_speech.get(lab, float("inf")))
