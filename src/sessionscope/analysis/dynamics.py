@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import ClassVar, Optional
 
 from sessionscope.analysis import intervals as iv
-from sessionscope.analysis.questions import find_questions, is_backchannel
+from sessionscope.analysis.questions import is_backchannel, session_questions
 from sessionscope.config import Config, DynamicsConfig
 from sessionscope.model import DominanceWindow, Metrics, Session, Turn, Utterance
 from sessionscope.text import word_count
@@ -188,11 +188,7 @@ def compute_metrics(session: Session, cfg: DynamicsConfig) -> Metrics:
             pids.append(u.speaker)
 
     turns = build_turns(utts, cfg)
-    questions = find_questions(
-        utts, language=session.language, backchannels=cfg.backchannels,
-        backchannel_max_words=cfg.backchannel_max_words, answer_max_utterances=cfg.answer_max_utterances,
-        answer_max_latency_s=cfg.answer_max_latency_s if timed else float("inf"),
-    )
+    questions = session_questions(session, cfg)
     words = {p: 0 for p in pids}
     n_utts = Counter(u.speaker for u in utts)
     for u in utts:

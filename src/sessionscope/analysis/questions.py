@@ -17,9 +17,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from sessionscope.model import Utterance
+from sessionscope.model import Session, Utterance
+
+if TYPE_CHECKING:
+    from sessionscope.config import DynamicsConfig
 from sessionscope.text import normalize_name, words
 
 _SENTENCE = re.compile(r"[^.!?…]+[.!?…]*", re.UNICODE)
@@ -197,3 +200,22 @@ def find_questions(
             )
         )
     return events
+
+
+def session_questions(session: Session, cfg: DynamicsConfig) -> list[QuestionEvent]:
+    """The questions of a session exactly as the dynamics count them.
+
+    One entry point for the dynamics and the extraction stage, so that
+    ``questions_asked`` / ``questions_answered`` and the ``questions`` list always agree:
+    utterances in time order (transcript order when untimed) and no latency limit
+    without timestamps.
+    """
+    utts = list(session.utterances)
+    timed = bool(utts) and all(u.timed for u in utts)
+    if timed:
+        utts.sort(key=lambda u: u.start)  # type: ignore[arg-type,return-value]
+    return find_questions(
+        utts, language=session.language, backchannels=cfg.backchannels,
+        backchannel_max_words=cfg.backchannel_max_words, answer_max_utterances=cfg.answer_max_utterances,
+        answer_max_latency_s=cfg.answer_max_latency_s if timed else float("inf"),
+    )

@@ -24,7 +24,7 @@ from sessionscope.analysis.extract.dates import find_due
 from sessionscope.analysis.extract.problems import link_solutions, problem_rule
 from sessionscope.analysis.extract.recommendations import recommendation_rule
 from sessionscope.analysis.extract.rules import RuleHit
-from sessionscope.analysis.questions import find_questions
+from sessionscope.analysis.questions import session_questions
 from sessionscope.config import Config, DynamicsConfig, ExtractionConfig
 from sessionscope.language.nlp import Sentence, parse_texts
 from sessionscope.model import ActionItem, Problem, Question, Recommendation, Session
@@ -187,14 +187,7 @@ def extract_items(
             id=f"prob-{n:03d}", utterance_id=utt.id, start=utt.start, raiser=speaker, text=sent.text,
             solved=bool(sol), solution_ids=sol, area=areas.get(utt.id), confidence=round(d.confidence, 3),
         ))
-    # exactly the call the dynamics make (same order, same untimed rule), so counts agree
-    timed = bool(session.utterances) and all(u.timed for u in session.utterances)
-    ordered = sorted(session.utterances, key=lambda u: u.start or 0.0) if timed else list(session.utterances)
-    events = find_questions(
-        ordered, language=session.language, backchannels=dyn.backchannels,
-        backchannel_max_words=dyn.backchannel_max_words, answer_max_utterances=dyn.answer_max_utterances,
-        answer_max_latency_s=dyn.answer_max_latency_s if timed else float("inf"),
-    )
+    events = session_questions(session, dyn)  # the dynamics' own call, so counts agree
     starts = {u.id: u.start for u in session.utterances}
     questions = tuple(
         Question(
