@@ -283,3 +283,27 @@ def test_voice_enrollment_then_stored_voiceprints(shared_data, tmp_path):
     s2 = transcribe_file(wav, config=cfg, entry=later, voiceprint_dir=tmp_path / "vp", session_id="s2")
     assert s2.quality.speaker_mapping_method == "voiceprint"
     assert [u.speaker for u in s2.utterances] == [u.speaker for u in s.utterances]
+
+
+def test_english_example_session_with_its_manifest(repo_root):
+    """The bundled English example (5 min, two TTS voices) through transcribe_file with tiny.en and the
+    manifest entry: both people found by how they address each other, words attributed correctly."""
+    from sessionscope.audio.der import der, read_rttm
+    from sessionscope.audio.pipeline import transcribe_file
+    from sessionscope.io.manifest import load_manifest
+
+    folder = repo_root / "examples" / "en_session"
+    if not (folder / "recording.ogg").is_file():
+        pytest.skip("examples/en_session not built")
+    manifest = load_manifest(repo_root / "examples" / "manifest.yaml")
+    entry = manifest.entry_for(folder / "recording.ogg")
+    cfg = load_config(overrides={"asr": {"model": "tiny.en"}})
+    s = transcribe_file(folder / "recording.ogg", config=cfg, entry=entry)
+    assert s.quality.speaker_mapping_method in ("addressing", "introduction", "mixed")
+    rows = [line.split(maxsplit=5) for line in (folder / "reference.stm").read_text(encoding="utf-8").splitlines()]
+    for pid in ("maya", "robert"):
+        ref = " ".join(r[5] for r in rows if r[2] == pid)
+        hyp = " ".join(u.text for u in s.utterances if u.speaker == pid)
+        assert _wer(ref, hyp) < 0.15, pid
+    turns = [(a, b, c) for a, b, c in s.extra["audio"]["speaker_turns"]]
+    assert der(read_rttm(folder / "reference.rttm")["en_session"], turns, collar=0.25).der < 0.08

@@ -70,22 +70,28 @@ def find_introductions(text: str, names: Sequence[str]) -> list[str]:
         for m in pat.finditer(text):
             said = m.group(1).lower()
             for name in names:
-                first = name.split()[0].lower()
-                # "Анна" / "Анной" / "Anna": compare the stem (all but the last letter, at least 3)
-                stem = first[: max(3, len(first) - 1)]
-                if said == first or (len(said) >= 3 and said.startswith(stem) and abs(len(said) - len(first)) <= 2):
-                    if name not in found:
-                        found.append(name)
+                if _is_form(said, name.split()[0].lower()) and name not in found:
+                    found.append(name)
     return found
 
 
 def _name_forms(name: str) -> list[str]:
-    """Lower-case stems of a person's given name(s) to look for (first name; RU first name + patronymic)."""
+    """A person's given name(s) to look for (first name; RU first name + patronymic), lower case."""
     parts = name.lower().split()
     forms = [parts[0]] if parts else []
     if len(parts) == 3:  # Russian "Имя Отчество Фамилия": the patronymic is how people are addressed
         forms.append(parts[1])
-    return [f[: max(3, len(f) - 1)] for f in forms if len(f) >= 3]
+    return [f for f in forms if len(f) >= 2]
+
+
+def _is_form(word: str, name: str) -> bool:
+    """``word`` is ``name`` or, for Cyrillic names, one of its case forms (Анна/Анну/Анной)."""
+    if word == name or word == name + "'s":
+        return True
+    if re.search("[а-яё]", name) and len(name) >= 4:
+        stem = name[:-1] if name[-1] in "аяоеьй" else name
+        return word.startswith(stem) and len(word) - len(stem) <= 3
+    return False
 
 
 def count_mentions(text: str, name: str) -> int:
@@ -102,7 +108,7 @@ def count_mentions(text: str, name: str) -> int:
             continue
         if len(words) > 4:  # a vocative stands alone or closes a short greeting ("Добрый день, Анна")
             continue
-        hits = [i for i, w in enumerate(words) if any(w.startswith(f) and len(w) - len(f) <= 3 for f in forms)]
+        hits = [i for i, w in enumerate(words) if any(_is_form(w, f) for f in forms)]
         if hits and hits[-1] >= len(words) - 1 - (len(forms) - 1):
             count += 1
     return count
