@@ -70,7 +70,7 @@ def test_bad_session_json(tmp_path):
 
 def test_published_schema_is_current(repo_root):
     published = json.loads((repo_root / "docs" / "session.schema.json").read_text(encoding="utf-8"))
-    assert published == json_schema(), "regenerate docs/session.schema.json (see docs/README.md)"
+    assert published == json_schema(), "regenerate with: python scripts/gen_schema.py"
 
 
 def test_role_parse():
@@ -116,3 +116,19 @@ def test_round_trip_property(text, start, length):
     s = Session(id="p", participants=(Participant("a", "A"),),
                 utterances=(Utterance("u1", "a", text, start, start + length),))
     assert session_from_dict(json.loads(json.dumps(session_to_dict(s)))) == s
+
+
+def test_stage_runs_round_trip_and_typed_part_wins():
+    from sessionscope.model import StageRun, record_stage_run
+
+    s = record_stage_run(Session(id="s"), "extraction", "failed", "RuntimeError: boom", 0.25)
+    s = record_stage_run(s, "flow", "skipped", "not requested")
+    data = session_to_dict(s, provenance={"tool": "sessionscope", "stage_runs": [{"name": "stale", "status": "ok"}]})
+    assert data["provenance"]["tool"] == "sessionscope"
+    assert [r["name"] for r in data["provenance"]["stage_runs"]] == ["extraction", "flow"]
+    back = session_from_dict(data)
+    assert back.provenance.outcome("extraction") == StageRun("extraction", "failed", "RuntimeError: boom", 0.25)
+    assert not back.provenance.ran("extraction") and not back.provenance.ran("topics")
+    assert [r.name for r in back.provenance.failed] == ["extraction"]
+    with pytest.raises(ValueError, match="valid"):
+        StageRun("x", "maybe")  # type: ignore[arg-type]

@@ -15,6 +15,7 @@ from sessionscope.model.annotations import (
     TopicSegment,
     Turn,
 )
+from sessionscope.model.provenance import STAGE_STATUSES, Provenance, StageRun, StageStatus, record_stage_run
 from sessionscope.model.serialize import (
     SCHEMA_VERSION,
     json_schema,
@@ -27,7 +28,7 @@ from sessionscope.model.types import Participant, Role, Session, Utterance, Word
 
 __all__ = [
     "ActionItem", "DataQuality", "DominanceWindow", "Flag", "KeyPoint", "KnowledgeFlow",
-    "Metrics", "Participant", "Problem", "Question", "Recommendation", "Role", "Session",
+    "Metrics", "Participant", "Problem", "Provenance", "STAGE_STATUSES", "StageRun", "StageStatus", "record_stage_run", "Question", "Recommendation", "Role", "Session",
     "TopicSegment", "Topics", "Turn", "Utterance", "Word", "SCHEMA_VERSION", "json_schema",
     "read_session_json", "session_from_dict", "session_to_dict", "write_session_json",
 ]

@@ -18,7 +18,9 @@ from sessionscope.model.types import Session
 
 SCHEMA_VERSION = "1.0"
 SCHEMA_ID = "https://sessionscope.dev/schema/session-1.0.json"
-_ENVELOPE_KEYS = ("schema_version", "provenance")
+_ENVELOPE_KEYS = ("schema_version",)
+#: provenance keys that belong to the typed :class:`~sessionscope.model.Provenance`
+_TYPED_PROVENANCE_KEYS = ("stage_runs",)
 
 
 @lru_cache(maxsize=1)
@@ -29,12 +31,17 @@ def _adapter() -> Any:
 
 
 def session_to_dict(session: Session, *, provenance: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A JSON-ready dict: ``schema_version`` first, then the session's fields."""
+    """A JSON-ready dict: ``schema_version`` first, then the session's fields.
+
+    ``provenance`` (run-level facts: versions, run specification, resume key) is merged
+    into the ``provenance`` object; the session's own ``stage_runs`` always win over a
+    stale copy in that dict.
+    """
     body = _adapter().dump_python(session, mode="json")
+    typed = body.pop("provenance", None) or {}
     out: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
     out.update(body)
-    if provenance:
-        out["provenance"] = provenance
+    out["provenance"] = {**{k: v for k, v in (provenance or {}).items() if k not in _TYPED_PROVENANCE_KEYS}, **typed}
     return out
 
 
@@ -51,6 +58,8 @@ def session_from_dict(data: dict[str, Any], *, path: str | Path | None = None) -
             path=path,
         )
     body = {k: v for k, v in data.items() if k not in _ENVELOPE_KEYS}
+    prov = body.get("provenance")
+    body["provenance"] = {k: v for k, v in prov.items() if k in _TYPED_PROVENANCE_KEYS} if isinstance(prov, dict) else {}
     try:
         return _adapter().validate_python(body)
     except ValidationError as e:
@@ -81,10 +90,18 @@ def json_schema() -> dict[str, Any]:
     schema["$id"] = SCHEMA_ID
     schema["title"] = "sessionscope session"
     props = dict(schema.get("properties", {}))
+    prov_ref = props.pop("provenance", None)
     props = {
         "schema_version": {"type": "string", "const": SCHEMA_VERSION},
         **props,
-        "provenance": {"type": "object", "description": "versions, config and models that produced the file"},
+        "provenance": {
+            **(prov_ref or {"type": "object"}),
+            "description": "what ran (stage_runs) and, written by the batch runner, the resolved run "
+                           "specification, library and model versions and the resume key",
+        },
     }
     schema["properties"] = props
+    defs = schema.get("$defs", {})
+    if "Provenance" in defs:  # run-level keys sit beside stage_runs
+        defs["Provenance"] = {**defs["Provenance"], "additionalProperties": True}
     return schema

@@ -28,6 +28,7 @@ from sessionscope.model.annotations import (
     Recommendation,
     Topics,
 )
+from sessionscope.model.provenance import Provenance
 
 
 class Role(str, Enum):
@@ -120,7 +121,8 @@ class Session:
     """One mentoring session: metadata, participants, utterances and analysis results.
 
     The analysis fields (``metrics``, ``topics``, ``recommendations``…) start empty and
-    are filled by pipeline stages.
+    are filled by pipeline stages; ``provenance.stage_runs`` records which stages ran,
+    were skipped or failed, so an empty field is never mistaken for "none found".
     """
 
     id: str
@@ -142,6 +144,7 @@ class Session:
     flags: tuple[Flag, ...] = ()
     quality: Optional[DataQuality] = None
     extra: dict[str, Any] = field(default_factory=dict)
+    provenance: Provenance = field(default_factory=Provenance)
 
     # -- convenience -------------------------------------------------------------------
     @property
