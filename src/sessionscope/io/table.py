@@ -12,6 +12,7 @@ import io as _io
 from pathlib import Path
 
 from sessionscope.errors import InputError
+from sessionscope.escape import csv_uncell
 from sessionscope.io._common import Record, Recording, clean_label, parse_seconds, parse_timestamp
 
 
@@ -46,14 +47,15 @@ def parse_table(text: str, *, path: str | Path) -> Recording:
 
         def get(name: str, row: list[str] = row) -> str:
             i = col.get(name)
-            return row[i] if i is not None and i < len(row) else ""
+            # a leading ' that sessionscope (or a spreadsheet) put before "=", "+", "-", "@" is not text
+            return csv_uncell(row[i]) if i is not None and i < len(row) else ""
 
         text_v = " ".join(get("text").split())
         if not text_v and not get("start").strip():
             continue
         conf = get("confidence").strip()
         records.append(Record(
-            label=clean_label(row[spk]) if spk is not None and spk < len(row) else None,
+            label=clean_label(csv_uncell(row[spk])) if spk is not None and spk < len(row) else None,
             text=text_v,
             start=_time(get("start"), what=f"row {n}: start", path=path),
             end=_time(get("end"), what=f"row {n}: end", path=path),

@@ -16,6 +16,7 @@ import logging
 from pathlib import Path
 
 from sessionscope.errors import InputError
+from sessionscope.escape import csv_cell
 from sessionscope.fileio import atomic_write_text
 from sessionscope.io._common import UNKNOWN_ID, UNKNOWN_NAME
 from sessionscope.model import Session, Utterance
@@ -98,7 +99,11 @@ def to_vtt(session: Session, *, path: str | Path = "") -> str:
 
 
 def to_csv(session: Session) -> str:
-    """One row per utterance (UTF-8, comma-separated; see :data:`CSV_COLUMNS`)."""
+    """One row per utterance (UTF-8, comma-separated; see :data:`CSV_COLUMNS`).
+
+    Text that a spreadsheet would run as a formula gets a leading ``'``
+    (:func:`~sessionscope.escape.csv_cell`); the CSV reader removes it again.
+    """
     people = {p.id: p for p in session.participants}
     names = _names(session)
     buf = _io.StringIO()
@@ -106,12 +111,12 @@ def to_csv(session: Session) -> str:
     w.writerow(CSV_COLUMNS)
     for u in session.utterances:
         p = people.get(u.speaker)
-        w.writerow([
+        w.writerow([csv_cell(cell) for cell in (
             session.id, u.id, u.speaker, names.get(u.speaker, u.speaker), p.role.value if p else "",
             "" if u.start is None else f"{u.start:.3f}", "" if u.end is None else f"{u.end:.3f}",
             "" if u.duration is None else f"{u.duration:.3f}", u.text,
             "" if u.confidence is None else f"{u.confidence:.4f}", ";".join(u.flags),
-        ])
+        )])
     return buf.getvalue()
 
 

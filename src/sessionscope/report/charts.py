@@ -45,6 +45,8 @@ _RC = {
     "axes.titlesize": 10,
     "axes.titleweight": "bold",
     "svg.image_inline": True,
+    # names and area labels are data: "$5 Bob$" must not be parsed as mathtext
+    "text.parse_math": False,
 }
 
 

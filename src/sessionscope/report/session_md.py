@@ -2,7 +2,9 @@
 
 Same content as the HTML report (both come from :func:`~sessionscope.report.view.build_view`)
 minus the charts: the timeline becomes a list of topic segments with their times. Markdown
-is what pairs paste into a wiki or an e-mail, so cells are escaped and kept on one line.
+is what pairs paste into a wiki or an e-mail, so every text from the session (names,
+speech, stage messages) goes through :func:`~sessionscope.escape.md_text`: raw HTML, links
+and emphasis in a name or a sentence stay literal text, on one line.
 """
 
 from __future__ import annotations
@@ -10,12 +12,13 @@ from __future__ import annotations
 from typing import Optional
 
 from sessionscope.config import ReportConfig
+from sessionscope.escape import md_text
 from sessionscope.model import Session
 from sessionscope.report.view import ReportView, Section, build_view
 
 
-def _cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ").strip()
+def _cell(text: object) -> str:
+    return md_text(text).strip()
 
 
 def _table(columns: list[str], rows: list[list[str]]) -> list[str]:
@@ -26,7 +29,7 @@ def _table(columns: list[str], rows: list[list[str]]) -> list[str]:
 
 def _section(sec: Section, view: ReportView) -> list[str]:
     t = view.t
-    lines = [f"## {sec.title}", ""]
+    lines = [f"## {_cell(sec.title)}", ""]
     if sec.key == "figures":
         if sec.empty:
             return []  # the balance section already says that dynamics are missing
@@ -37,58 +40,60 @@ def _section(sec: Section, view: ReportView) -> list[str]:
         lines += _table(sec.columns, sec.rows)
         segs = sec.extra.get("segments", [])
         if segs:
-            lines += [f"**{t('sec_timeline')}**", ""]
-            lines += [f"- {s['start']}–{s['end']}: {s['area']} ({s['mode']}), {t('led_by').lower()}: {s['initiator']}"
-                      for s in segs]
+            lines += [f"**{_cell(t('sec_timeline'))}**", ""]
+            lines += [f"- {_cell(s['start'])}–{_cell(s['end'])}: {_cell(s['area'])} ({_cell(s['mode'])}), "
+                      f"{_cell(t('led_by').lower())}: {_cell(s['initiator'])}" for s in segs]
             lines.append("")
         return lines
     if sec.key == "summary":
         if not sec.groups:
-            return lines + [sec.empty or t("none_summary"), ""]
-        return lines + [f"- **{g['area']}** — {g['speaker']}: {g['text']}" for g in sec.groups] + [""]
+            return lines + [_cell(sec.empty or t("none_summary")), ""]
+        return lines + [f"- **{_cell(g['area'])}** — {_cell(g['speaker'])}: {_cell(g['text'])}"
+                        for g in sec.groups] + [""]
     if sec.key == "recommendations" and sec.groups:
         for g in sec.groups:
-            lines += [f"### {g['title']}", ""]
+            lines += [f"### {_cell(g['title'])}", ""]
             for it in g["items"]:
-                meta = ", ".join(x for x in (it["at"], it["area"]) if x and x != "–")
-                lines.append(f"- {it['text']}" + (f" _({meta})_" if meta else ""))
+                meta = ", ".join(_cell(x) for x in (it["at"], it["area"]) if x and x != "–")
+                lines.append(f"- {_cell(it['text'])}" + (f" _({meta})_" if meta else ""))
             lines.append("")
         return lines
     if sec.key == "quality":
         lines += _table(sec.columns, sec.rows)
         if sec.empty:
-            lines += [sec.empty, ""]
+            lines += [_cell(sec.empty), ""]
         dropped = sec.extra.get("dropped_texts") or []
         if dropped:
-            lines += [f"**{t('q_dropped_texts')}:**", ""] + [f"- “{_cell(d)}”" for d in dropped] + [""]
+            lines += [f"**{_cell(t('q_dropped_texts'))}:**", ""] + [f"- “{_cell(d)}”" for d in dropped] + [""]
         notes = sec.extra.get("notes") or []
         if notes:
-            lines += [f"**{t('q_notes')}:**", ""] + [f"- {_cell(n)}" for n in notes] + [""]
+            lines += [f"**{_cell(t('q_notes'))}:**", ""] + [f"- {_cell(n)}" for n in notes] + [""]
         return lines
     if sec.sentences:
-        lines += [" ".join(sec.sentences), ""]
+        lines += [" ".join(_cell(x) for x in sec.sentences), ""]
     if sec.rows:
         lines += _table(sec.columns, sec.rows)
     elif sec.empty:
-        lines += [sec.empty, ""]
+        lines += [_cell(sec.empty), ""]
     return lines
 
 
 def render_view_markdown(view: ReportView) -> str:
     """Markdown text of an already built view."""
     t = view.t
-    lines = [f"# {view.title}", ""]
+    lines = [f"# {_cell(view.title)}", ""]
     if view.redacted:
-        lines += [f"> {t('redacted_note')}", ""]
+        lines += [f"> {_cell(t('redacted_note'))}", ""]
     lines += _table([k for k, _ in view.header], [[v for _, v in view.header]])
     if view.participants:
-        lines += [f"**{t('participants')}:** " + ", ".join(
-            f"{p['name']} ({p['role']}{', ' + p['share'] if p['share'] else ''})" for p in view.participants), ""]
+        lines += [f"**{_cell(t('participants'))}:** " + ", ".join(
+            _cell(f"{p['name']} ({p['role']}{', ' + p['share'] if p['share'] else ''})") for p in view.participants),
+            ""]
     for sec in view.sections:
         if sec.key == "problems" and not sec.rows:
             continue  # an optional section: only shown when the stage found problems
         lines += _section(sec, view)
-    lines += ["---", "", f"_{view.footer}_", ""]
+    lines += ["---", "", f"_{_cell(view.footer)}_", ""]
     return "\n".join(lines)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sessionscope.errors import InputError
+from sessionscope.escape import csv_frame
 from sessionscope.model import Session, read_session_json
 
 log = logging.getLogger(__name__)
@@ -194,7 +195,12 @@ def session_tables(sessions: Iterable[Session]) -> dict[str, Any]:
 
 
 def write_tables(tables: dict[str, Any], out_dir: str | Path, *, formats: Sequence[str] = ("csv", "parquet")) -> list[Path]:
-    """Write each table as ``<name>.csv`` (UTF-8) and/or ``<name>.parquet``; returns the paths."""
+    """Write each table as ``<name>.csv`` (UTF-8) and/or ``<name>.parquet``; returns the paths.
+
+    In the CSV files, text cells that a spreadsheet would run as a formula (starting with
+    ``=``, ``+``, ``-``, ``@``, tab or CR) get a leading ``'`` (:func:`~sessionscope.escape.csv_cell`);
+    the Parquet files keep the values as they are.
+    """
     from sessionscope.fileio import atomic_write_bytes
 
     out_dir = Path(out_dir)
@@ -202,7 +208,9 @@ def write_tables(tables: dict[str, Any], out_dir: str | Path, *, formats: Sequen
     written = []
     for name, df in tables.items():
         if "csv" in formats:
-            written.append(atomic_write_bytes(out_dir / f"{name}.csv", df.to_csv(index=False).encode("utf-8")))
+            # text cells starting with = + - @ are neutralised: these files are opened in spreadsheets
+            written.append(atomic_write_bytes(out_dir / f"{name}.csv",
+                                              csv_frame(df).to_csv(index=False).encode("utf-8")))
         if "parquet" in formats:
             import io
 

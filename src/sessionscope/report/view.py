@@ -256,7 +256,8 @@ def _with_names(text: str, session: Session) -> str:
     """Replace participant ids in a stage's message by display names (ids are slugs, names are for people)."""
     for p in session.participants:
         if p.id != p.name:
-            text = re.sub(rf"(?<![\w-]){re.escape(p.id)}(?![\w-])", p.name, text)
+            # a function, not a replacement string: names are data ("CORP\\jsmith" is no escape)
+            text = re.sub(rf"(?<![\w-]){re.escape(p.id)}(?![\w-])", lambda _m, name=p.name: name, text)
     return text
 
 
