@@ -345,7 +345,7 @@ def test_detection_from_content_not_extension(tmp_path):
 
 
 def test_extension_contradicted_by_content(tmp_path):
-    with pytest.raises(InputError, match="line 1: expected a cue timing line"):
+    with pytest.raises(InputError, match=r"line 1 \(cue 1\): expected a cue timing line"):
         read_transcript(write(tmp_path, "x.srt", "just some words\n"))
 
 

@@ -19,7 +19,15 @@ from pathlib import Path
 from typing import Optional
 
 from sessionscope.errors import InputError
-from sessionscope.io._common import Recording, build_session, pick_recording, read_text
+from sessionscope.io._common import (
+    DEFAULT_MAX_DURATION_S,
+    Recording,
+    build_session,
+    duration_limit,
+    max_duration,
+    pick_recording,
+    read_text,
+)
 from sessionscope.io.detect import FORMATS, detect_format, detect_text_format, normalize_format
 from sessionscope.model import Session
 
@@ -28,8 +36,8 @@ log = logging.getLogger(__name__)
 #: Output formats of :func:`write_transcript`.
 WRITE_FORMATS = ("json", "rttm", "srt", "vtt", "csv")
 
-__all__ = ["FORMATS", "WRITE_FORMATS", "detect_format", "export_problem", "read_transcript", "read_transcripts",
-           "write_transcript"]
+__all__ = ["DEFAULT_MAX_DURATION_S", "FORMATS", "WRITE_FORMATS", "detect_format", "export_problem", "read_transcript",
+           "read_transcripts", "write_transcript"]
 
 
 def _recordings(path: Path, text: str, fmt: str) -> list[Recording] | Session:
@@ -101,6 +109,7 @@ def read_transcript(
     fmt: Optional[str] = None,
     session_id: Optional[str] = None,
     text_path: Optional[str | Path] = None,
+    max_duration_s: Optional[float] = None,
 ) -> Session:
     """Read one transcript file into a :class:`Session`.
 
@@ -113,6 +122,8 @@ def read_transcript(
             recording to read (default: the first, with a warning).
         text_path: for RTTM input, a timed transcript (any format, e.g. faster-whisper
             JSON) whose words are given to the speaker turns they overlap most.
+        max_duration_s: reject any time later than this (seconds; default
+            :data:`DEFAULT_MAX_DURATION_S`, a day): such a time is a typo or a corrupt file.
 
     Returns:
         The session: participants from speaker labels (role ``other``), utterances in
@@ -120,8 +131,15 @@ def read_transcript(
         what is missing (timestamps, speaker labels).
 
     Raises:
-        InputError: empty, malformed, unreadable or undetectable input.
+        InputError: empty, malformed, unreadable or undetectable input, or a time
+            beyond ``max_duration_s`` (the message names the line or cue).
     """
+    with duration_limit(max_duration_s):
+        return _read_one(path, fmt=fmt, session_id=session_id, text_path=text_path)
+
+
+def _read_one(path: str | Path, *, fmt: Optional[str], session_id: Optional[str],
+              text_path: Optional[str | Path]) -> Session:
     name, parsed = _parse(path, fmt)
     if isinstance(parsed, Session):
         return parsed.evolve(id=session_id) if session_id else parsed
@@ -131,15 +149,18 @@ def read_transcript(
             raise InputError(f"text_path is only used with RTTM input (this file is {name})", path=path)
         from sessionscope.io.rttm import with_text
 
-        recording = with_text(recording, read_transcript(text_path), text_path=text_path)
+        recording = with_text(recording, read_transcript(text_path, max_duration_s=max_duration()),
+                              text_path=text_path)
     session = build_session(path, recording, session_id=session_id, fmt=name)
     log.info("%s: read %s, %d utterances, %d speakers", path, name, len(session.utterances), len(session.participants))
     return session
 
 
-def read_transcripts(path: str | Path, *, fmt: Optional[str] = None) -> list[Session]:
+def read_transcripts(path: str | Path, *, fmt: Optional[str] = None,
+                     max_duration_s: Optional[float] = None) -> list[Session]:
     """Every recording of a file as its own session (STM/RTTM may hold several; others give one)."""
-    name, parsed = _parse(path, fmt)
+    with duration_limit(max_duration_s):
+        name, parsed = _parse(path, fmt)
     if isinstance(parsed, Session):
         return [parsed]
     if not parsed:

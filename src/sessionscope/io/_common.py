@@ -10,7 +10,9 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -26,6 +28,11 @@ UNKNOWN_ID = "unknown"
 UNKNOWN_NAME = "Unknown speaker"
 
 _MAX_BYTES = 512 * 1024 * 1024
+#: Default upper bound of any time in a transcript (seconds): a day. A mentoring session
+#: lasts an hour or two; a larger time is a typo or a corrupt file, and would make the
+#: time-based measures allocate and loop over millions of seconds.
+DEFAULT_MAX_DURATION_S = 24 * 3600.0
+_MAX_DURATION: ContextVar[float] = ContextVar("max_duration_s", default=DEFAULT_MAX_DURATION_S)
 _TS = re.compile(r"^\s*(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:[.,]\d+)?)\s*$")
 
 
@@ -107,42 +114,99 @@ def _mostly_control(text: str) -> bool:
     return bad > 0
 
 
-def parse_timestamp(value: str, *, path: str | Path | None = None, line: int | None = None) -> float:
-    """Seconds from ``hh:mm:ss.mmm``, ``mm:ss.mmm``, ``hh:mm:ss,mmm`` or plain seconds.
+@contextmanager
+def duration_limit(max_duration_s: Optional[float]) -> Iterator[float]:
+    """Within the block, readers reject any time beyond ``max_duration_s`` (``None``: the default, a day)."""
+    limit = DEFAULT_MAX_DURATION_S if max_duration_s is None else float(max_duration_s)
+    if not (math.isfinite(limit) and limit > 0):
+        raise InputError(f"max_duration_s must be a positive number of seconds, not {max_duration_s!r}")
+    token = _MAX_DURATION.set(limit)
+    try:
+        yield limit
+    finally:
+        _MAX_DURATION.reset(token)
+
+
+def max_duration() -> float:
+    """The bound on times that the readers apply now (see :func:`duration_limit`)."""
+    return _MAX_DURATION.get()
+
+
+def check_time(seconds: float, *, what: str, value: object = None, path: str | Path | None = None) -> float:
+    """``seconds`` when it is within the recording-length bound, else an :class:`InputError` naming it.
 
     Raises:
-        InputError: the value is not a timestamp.
+        InputError: the time is later than :func:`max_duration` (a typo or a corrupt file).
     """
+    limit = _MAX_DURATION.get()
+    if seconds > limit:
+        shown = _short(value if value is not None else seconds)
+        raise InputError(
+            f"{what} {shown} is {_hours(seconds)}, past the {_hours(limit)} limit on a recording's length; "
+            "the time looks mistyped or corrupt (raise the limit with max_duration_s if the recording "
+            "really is that long)", path=path)
+    return seconds
+
+
+def _short(value: object) -> str:
+    if isinstance(value, int) and value.bit_length() > 200:
+        return f"an integer of {len(str(value)) if value.bit_length() < 14000 else 'thousands of'} digits"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _hours(seconds: float) -> str:
+    return f"{seconds / 3600:,.1f} h" if seconds >= 3600 else f"{seconds:,.0f} s"
+
+
+def parse_timestamp(value: str, *, path: str | Path | None = None, line: int | None = None,
+                    where: str | None = None) -> float:
+    """Seconds from ``hh:mm:ss.mmm``, ``mm:ss.mmm``, ``hh:mm:ss,mmm`` or plain seconds.
+
+    ``where`` (e.g. ``"line 12, cue 4"``) or ``line`` names the place in the file for
+    the error message. Minutes and seconds must be below 60; a time beyond
+    :func:`max_duration` is rejected (:func:`check_time`).
+
+    Raises:
+        InputError: the value is not a timestamp, or is beyond the bound.
+    """
+    place = where or (f"line {line}" if line else None)
+    what = f"{place}: timestamp" if place else "timestamp"
     m = _TS.match(value)
     if m:
         h, mi, s = m.group(1), m.group(2), m.group(3)
         seconds = int(h or 0) * 3600 + int(mi) * 60 + float(s.replace(",", "."))
         if int(mi) < 60 and float(s.replace(",", ".")) < 60:
-            return seconds
+            return check_time(seconds, what=what, value=value.strip(), path=path)
     else:
         try:
             seconds = float(value)
         except ValueError:
             seconds = math.nan
         if math.isfinite(seconds) and seconds >= 0:
-            return seconds
-    where = f" (line {line})" if line else ""
-    raise InputError(f"invalid timestamp {value!r}{where}; expected e.g. 00:01:02.500", path=path)
+            return check_time(seconds, what=what, value=value.strip(), path=path)
+    suffix = f" ({place})" if place else ""
+    raise InputError(f"invalid timestamp {value!r}{suffix}; expected e.g. 00:01:02.500", path=path)
 
 
-def parse_seconds(value: object, *, what: str, path: str | Path | None = None) -> Optional[float]:
-    """A finite, non-negative number of seconds, or ``None`` when absent."""
+def parse_seconds(value: object, *, what: str, path: str | Path | None = None, time: bool = True
+                  ) -> Optional[float]:
+    """A finite, non-negative number of seconds, or ``None`` when absent.
+
+    With ``time`` (the default) the value is a time or a duration and must also be within
+    :func:`max_duration`; ``time=False`` for other non-negative numbers (probabilities).
+    """
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise InputError(f"{what} must be a number of seconds, not {value!r}", path=path)
+        raise InputError(f"{what} must be a number of seconds, not {_short(value)}", path=path)
     try:
         seconds = float(value)
-    except ValueError as e:
-        raise InputError(f"{what} must be a number of seconds, not {value!r}", path=path) from e
+    except (ValueError, OverflowError) as e:
+        raise InputError(f"{what} must be a number of seconds, not {_short(value)}", path=path) from e
     if not math.isfinite(seconds) or seconds < 0:
-        raise InputError(f"{what} must be a finite number of seconds >= 0, not {value!r}", path=path)
-    return seconds
+        raise InputError(f"{what} must be a finite number of seconds >= 0, not {_short(value)}", path=path)
+    return check_time(seconds, what=what, value=value, path=path) if time else seconds
 
 
 def clean_label(label: Optional[str]) -> Optional[str]:
@@ -174,7 +238,11 @@ def build_session(
     records = recording.records
     if not records:
         raise InputError(f"no utterances found (read as {fmt})", path=path)
+    notes = list(recording.notes)
     if all(r.start is not None for r in records):
+        back = sum(1 for a, b in zip(records, records[1:], strict=False) if b.start < a.start)  # type: ignore[operator]
+        if back and fmt not in ("rttm", "stm"):  # those are often grouped by speaker; elsewhere a sign of editing
+            notes.append(f"{back} utterance(s) start before the one written above them; sorted by start time")
         records = sorted(records, key=lambda r: r.start)  # type: ignore[arg-type, return-value]
 
     by_key: dict[str, Participant] = {}
@@ -209,7 +277,6 @@ def build_session(
         ))
 
     timed = all(u.timed for u in utterances)
-    notes = list(recording.notes)
     n_unknown = sum(1 for r in records if r.label is None)
     if n_unknown == len(records):
         notes.append(f"the {fmt} file names no speakers: all speech is attributed to '{UNKNOWN_ID}'")

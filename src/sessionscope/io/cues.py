@@ -24,7 +24,7 @@ from sessionscope.io._common import Record, Recording, clean_label, parse_timest
 
 _ARROW = re.compile(
     r"^\s*(?P<start>(?:\d+:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?)\s*-->\s*"
-    r"(?P<end>(?:\d+:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?)(?P<settings>.*)$"
+    r"(?P<end>(?:\d+:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?)(?P<settings>(?:\s.*)?)$"  # "00:01:0x" is no time
 )
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:\s+([^>]*))?>", re.IGNORECASE)
 # Only real cue markup is removed, so that "<3" or "a <b> c" in speech survive.
@@ -146,6 +146,7 @@ def _parse_cues(text: str, *, path: str | Path, fmt: str) -> tuple[list[Piece], 
     meta: dict[str, object] = {}
     conf: Optional[float] = None
     i, n = 0, len(lines)
+    n_cues = 0
     if fmt == "vtt":
         if not lines[0].startswith("WEBVTT"):
             raise InputError("not a WebVTT file: the first line must start with 'WEBVTT'", path=path)
@@ -178,14 +179,18 @@ def _parse_cues(text: str, *, path: str | Path, fmt: str) -> tuple[list[Piece], 
         if m is None:
             if fmt == "srt" and len(block) == 1 and head.isdigit():
                 continue  # a stray counter
+            # blame the line that tries to be a timing line (it has "-->"), not the cue text after it
+            bad = next((j for j in range(min(2, len(block))) if "-->" in block[j]), 0)
             raise InputError(
-                f"line {block_start + 1}: expected a cue timing line like "
+                f"line {block_start + bad + 1} (cue {n_cues + 1}): expected a cue timing line like "
                 f"'00:00:01{'.' if fmt == 'vtt' else ','}000 --> 00:00:04{'.' if fmt == 'vtt' else ','}000', "
-                f"got {block[min(k, len(block) - 1)][:80]!r}", path=path)
-        start = parse_timestamp(m.group("start"), path=path, line=block_start + k + 1)
-        end = parse_timestamp(m.group("end"), path=path, line=block_start + k + 1)
+                f"got {block[bad][:80]!r}", path=path)
+        n_cues += 1
+        where = f"line {block_start + k + 1}, cue {n_cues}"
+        start = parse_timestamp(m.group("start"), path=path, where=where)
+        end = parse_timestamp(m.group("end"), path=path, where=where)
         if end < start:
-            raise InputError(f"line {block_start + k + 1}: cue ends ({m.group('end')}) before it starts "
+            raise InputError(f"{where}: cue ends ({m.group('end')}) before it starts "
                              f"({m.group('start')})", path=path)
         out.extend((*r, conf) for r in _cue_records(block[k + 1:], start, end))
         conf = None

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Optional
 
 from sessionscope.errors import InputError
-from sessionscope.io._common import Record, Recording, clean_label, parse_seconds
+from sessionscope.io._common import Record, Recording, check_time, clean_label, parse_seconds
 from sessionscope.model import Session, Word
 
 _SKIP_TYPES = {"SPKR-INFO", "NOSCORE", "NO_RT_METADATA", "NON-SPEECH", "NON-LEX", "SEGMENT", "SU", "CB",
@@ -55,6 +55,7 @@ def parse_rttm(text: str, *, path: str | Path) -> list[Recording]:
         start = parse_seconds(fields[3], what=f"line {lineno}: tbeg", path=path)
         dur = parse_seconds(fields[4], what=f"line {lineno}: tdur", path=path)
         assert start is not None and dur is not None
+        check_time(start + dur, what=f"line {lineno}: end (tbeg + tdur)", path=path)
         name = None if fields[7] == "<NA>" else clean_label(fields[7])
         turns.setdefault(file_id, [])
         if kind == "SPEAKER":

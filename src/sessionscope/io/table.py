@@ -21,7 +21,7 @@ def _time(value: str, *, what: str, path: str | Path) -> float | None:
     if not value:
         return None
     if ":" in value:
-        return parse_timestamp(value, path=path)
+        return parse_timestamp(value, path=path, where=what)
     return parse_seconds(value, what=what, path=path)
 
 
@@ -59,6 +59,6 @@ def parse_table(text: str, *, path: str | Path) -> Recording:
             text=text_v,
             start=_time(get("start"), what=f"row {n}: start", path=path),
             end=_time(get("end"), what=f"row {n}: end", path=path),
-            confidence=parse_seconds(conf, what=f"row {n}: confidence", path=path) if conf else None,
+            confidence=parse_seconds(conf, what=f"row {n}: confidence", path=path, time=False) if conf else None,
         ))
     return Recording(id=Path(path).stem, records=records)

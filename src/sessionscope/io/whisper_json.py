@@ -35,6 +35,8 @@ def load_json(text: str, *, path: str | Path) -> Any:
         raise InputError(f"invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}", path=path) from e
     except RecursionError as e:
         raise InputError("JSON nested too deeply", path=path) from e
+    except ValueError as e:  # e.g. an integer of more than 4300 digits (Python's int conversion limit)
+        raise InputError(f"invalid JSON: {e}", path=path) from e
 
 
 def is_session_json(data: Any) -> bool:
@@ -60,7 +62,7 @@ def _word(raw: Any, *, where: str, path: str | Path) -> tuple[Optional[str], Wor
     if not isinstance(text, str):
         raise InputError(f"{where}: a word needs a 'word' (or 'text') string", path=path)
     conf = raw.get("probability", raw.get("score"))
-    conf_v = parse_seconds(conf, what=f"{where}: probability", path=path) if conf is not None else None
+    conf_v = parse_seconds(conf, what=f"{where}: probability", path=path, time=False) if conf is not None else None
     speaker = raw.get("speaker")
     return (clean_label(str(speaker)) if speaker is not None else None,
             Word(text=text.strip(), start=parse_seconds(raw.get("start"), what=f"{where}: start", path=path),

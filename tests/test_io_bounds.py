@@ -1,0 +1,106 @@
+"""Times in transcripts are bounded and checked: impossible or malformed times get a clear error naming the place."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from sessionscope.errors import InputError
+from sessionscope.io import DEFAULT_MAX_DURATION_S, read_transcript
+
+
+def write(tmp_path, name, text):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def vtt(*timings: str) -> str:
+    cues = [f"{k}\n{t}\n<v Anna>line {k}</v>\n" for k, t in enumerate(timings, 1)]
+    return "WEBVTT\n\n" + "\n".join(cues)
+
+
+def test_default_bound_is_a_day() -> None:
+    assert DEFAULT_MAX_DURATION_S == 24 * 3600
+
+
+def test_absurd_end_time_is_rejected_fast(tmp_path) -> None:
+    p = write(tmp_path, "a.vtt", vtt("00:00:01.000 --> 00:00:02.000", "00:00:03.000 --> 9999999:00:00.000"))
+    t0 = time.monotonic()
+    with pytest.raises(InputError, match=r"line 8, cue 2: timestamp '9999999:00:00.000' is 9,999,999.0 h"):
+        read_transcript(p)
+    assert time.monotonic() - t0 < 5  # no minutes-long hang
+
+
+def test_999_hours_rejected_and_limit_configurable(tmp_path) -> None:
+    p = write(tmp_path, "a.srt", "1\n00:00:01,000 --> 999:00:00,000\nAnna: hi\n")
+    with pytest.raises(InputError, match=r"cue 1.*past the 24.0 h limit"):
+        read_transcript(p)
+    s = read_transcript(p, max_duration_s=1000 * 3600)
+    assert s.utterances[0].end == 999 * 3600
+    with pytest.raises(InputError, match="max_duration_s"):
+        read_transcript(p, max_duration_s=0)
+
+
+@pytest.mark.parametrize("bad", ["00:01:0x.000", "00:00:05.0005", "00:00:05.000x"])
+def test_malformed_end_time_is_not_truncated(tmp_path, bad: str) -> None:
+    p = write(tmp_path, "a.vtt", vtt("00:00:01.000 --> 00:00:02.000", f"00:00:03.000 --> {bad}"))
+    with pytest.raises(InputError, match=r"line 8 \(cue 2\): expected a cue timing line"):
+        read_transcript(p)
+
+
+def test_error_blames_the_timing_line_not_the_text(tmp_path) -> None:
+    # no cue identifier: the bad timing line is the block's first line, the text follows it
+    p = write(tmp_path, "a.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nok\n\n00:00:03.000 -> 00:00:04.000\n"
+                                 "Anna: the text\n")
+    with pytest.raises(InputError) as e:
+        read_transcript(p)
+    assert "line 6 (cue 2)" in e.value.message and "'00:00:03.000 -> 00:00:04.000'" in e.value.message
+    assert "the text" not in e.value.message
+
+
+def test_settings_after_the_end_time_still_work(tmp_path) -> None:
+    s = read_transcript(write(tmp_path, "a.vtt", vtt("00:00:01.000 --> 00:00:02.500 align:start position:10%")))
+    assert s.utterances[0].end == 2.5
+
+
+@pytest.mark.parametrize(("name", "text", "where"), [
+    ("a.stm", "rec 1 A 0.0 400000.0 hello\n", "line 1: end time"),
+    ("a.rttm", "SPEAKER f 1 86000.0 1000.0 <NA> <NA> a <NA> <NA>\n", "line 1: end (tbeg + tdur)"),
+    ("a.json", json.dumps({"segments": [{"start": 0, "end": 1, "text": "a"}, {"start": 1, "end": 1e12, "text": "b"}]}),
+     "segment 1: end"),
+    ("a.csv", "speaker,start,end,text\nA,0,1,hi\nB,1,999:00:00,yo\n", "row 3: end"),
+    ("a.txt", "[00:00:01] Anna: hi\n[30:00:00] Boris: hello\n", "line 2"),
+    ("a.sbv", "0:00:01.000,0:00:02.000\nAnna: hi\n\n0:00:03.000,48:00:00.000\nBo: yo\n", "cue 2"),
+])
+def test_every_reader_bounds_times(tmp_path, name: str, text: str, where: str) -> None:
+    with pytest.raises(InputError) as e:
+        read_transcript(write(tmp_path, name, text))
+    assert where in e.value.message and "limit" in e.value.message, e.value.message
+
+
+def test_huge_integer_time_gets_a_short_message(tmp_path) -> None:
+    p = write(tmp_path, "a.json", json.dumps({"segments": [{"start": 0, "end": 10 ** 400, "text": "a"}]}))
+    with pytest.raises(InputError, match="segment 0: end must be a number of seconds") as e:
+        read_transcript(p)
+    assert len(e.value.message) < 200
+
+
+def test_probabilities_are_not_times(tmp_path) -> None:
+    data = [{"start": 0, "end": 1, "text": "hi", "words": [{"word": "hi", "start": 0, "end": 1, "probability": 0.9}]}]
+    s = read_transcript(write(tmp_path, "a.json", json.dumps(data)))
+    assert s.utterances[0].words[0].confidence == 0.9
+
+
+def test_out_of_order_cues_are_noted(tmp_path) -> None:
+    s = read_transcript(write(tmp_path, "a.vtt", vtt("00:00:05.000 --> 00:00:06.000", "00:00:01.000 --> 00:00:02.000")))
+    assert [u.start for u in s.utterances] == [1.0, 5.0]
+    assert any("start before the one written above them" in n for n in s.quality.notes)
+
+
+def test_integer_beyond_python_limit_is_an_input_error(tmp_path) -> None:
+    p = write(tmp_path, "a.json", '[{"start": 0, "end": 1' + "0" * 5000 + ', "text": "a"}]')
+    with pytest.raises(InputError, match="invalid JSON"):
+        read_transcript(p)
