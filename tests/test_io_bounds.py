@@ -104,3 +104,28 @@ def test_integer_beyond_python_limit_is_an_input_error(tmp_path) -> None:
     p = write(tmp_path, "a.json", '[{"start": 0, "end": 1' + "0" * 5000 + ', "text": "a"}]')
     with pytest.raises(InputError, match="invalid JSON"):
         read_transcript(p)
+
+
+# -- encodings (issue 9, item 9) -------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "encoding", "name"), [
+    ("Jürgen: Grüß dich, wie geht's?\nAnna: Très bien, ça marche.\n", "latin-1", "Windows-1252"),
+    ("José: ¿Qué tal? Señor Muñoz está aquí.\nAnna: Bien.\n", "cp1252", "Windows-1252"),
+    ("Анна: Привет, как дела? Обсудим задачи.\nБорис: Хорошо.\n", "cp1251", "Windows-1251"),
+    ("Анна: Привет, как дела? Обсудим задачи.\nБорис: Хорошо.\n", "koi8-r", "KOI8-R"),
+])
+def test_legacy_encoding_is_detected_and_noted(tmp_path, text: str, encoding: str, name: str) -> None:
+    p = tmp_path / "t.txt"
+    p.write_bytes(text.encode(encoding))
+    s = read_transcript(p)
+    first = text.split(":")[0]
+    assert s.participants[0].name == first  # "Jürgen", not "Jьrgen"
+    assert " ".join(u.text for u in s.utterances) in " ".join(x.split(": ", 1)[1] for x in text.splitlines())
+    note = next(n for n in s.quality.notes if "not UTF-8" in n)
+    assert name in note and "guessed" in note
+
+
+def test_utf8_gets_no_encoding_note(tmp_path) -> None:
+    p = tmp_path / "t.txt"
+    p.write_text("Jürgen: Grüß dich\nAnna: hi\n", encoding="utf-8")
+    assert not any("UTF-8" in n for n in read_transcript(p).quality.notes)

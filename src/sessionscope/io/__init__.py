@@ -26,7 +26,7 @@ from sessionscope.io._common import (
     duration_limit,
     max_duration,
     pick_recording,
-    read_text,
+    read_text_noted,
 )
 from sessionscope.io.detect import FORMATS, detect_format, detect_text_format, normalize_format
 from sessionscope.model import Session
@@ -91,10 +91,14 @@ def _parse(path: str | Path, fmt: Optional[str]) -> tuple[str, list[Recording] |
         inner = detect_text_format(text, path=p.with_suffix(".txt"))
         recs = _recordings(p, text, inner)
         return "docx", recs
-    text = read_text(p)
+    text, note = read_text_noted(p)
     name = name or detect_text_format(text, path=p)
     try:
-        return name, _recordings(p, text, name)
+        parsed = _recordings(p, text, name)
+        if note and not isinstance(parsed, Session):
+            for rec in parsed:
+                rec.notes.append(note)
+        return name, parsed
     except InputError as e:
         if e.path is None:
             raise InputError(e.message, path=p) from e

@@ -65,11 +65,16 @@ class Recording:
 
 
 def read_text(path: str | Path) -> str:
-    """Read a text file: BOM-aware UTF-8/UTF-16, legacy Cyrillic (cp1251) fallback.
+    """Read a text file: BOM-aware UTF-8/UTF-16, else a detected legacy encoding (see :func:`decode_text`).
 
     Raises:
         InputError: the file is missing, unreadable, binary, or empty.
     """
+    return read_text_noted(path)[0]
+
+
+def read_text_noted(path: str | Path) -> tuple[str, Optional[str]]:
+    """:func:`read_text` plus a data-quality note when the encoding had to be guessed (``None`` for UTF)."""
     p = Path(path)
     try:
         if p.is_dir():
@@ -77,11 +82,51 @@ def read_text(path: str | Path) -> str:
         data = p.read_bytes()[: _MAX_BYTES + 1]
     except OSError as e:
         raise InputError(f"cannot read file: {e.strerror or e}", path=p) from e
-    return decode_bytes(data, path=p)
+    return decode_text(data, path=p)
+
+
+#: Legacy (non-UTF) encodings a transcript may come in, most common first: Western
+#: European, Cyrillic (Windows, KOI8-R, DOS, Mac), Central European. The detector only
+#: chooses among these; on a tie the earlier one wins (cp1252 over cp1250 for "Très").
+LEGACY_ENCODINGS = ("cp1252", "cp1251", "koi8_r", "cp1250", "cp866", "mac_cyrillic")
+_ENCODING_NAMES = {"cp1252": "Windows-1252 (Western European)", "cp1251": "Windows-1251 (Cyrillic)",
+                   "koi8_r": "KOI8-R (Cyrillic)", "cp1250": "Windows-1250 (Central European)",
+                   "cp866": "DOS-866 (Cyrillic)", "mac_cyrillic": "Mac Cyrillic"}
+
+
+def guess_encoding(data: bytes) -> Optional[str]:
+    """The most plausible of :data:`LEGACY_ENCODINGS` for bytes that are not UTF-8 (charset-normalizer).
+
+    Candidates are ranked by the detector's "chaos" (mess in the decoded text, lower is
+    better), then the order of :data:`LEGACY_ENCODINGS`, then the detector's language
+    coherence: on short texts the coherence often prefers Central European cp1250
+    ("Trčs bien") over the far more common cp1252 ("Très bien"), so it only breaks ties.
+    ``None`` when none decodes the bytes into plausible text.
+    """
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS)))
+    if not matches:
+        return None
+    order = {e: i for i, e in enumerate(LEGACY_ENCODINGS)}
+    best = min(matches, key=lambda m: (round(m.chaos, 2), order.get(m.encoding, 99), -m.coherence))
+    return best.encoding if best.encoding in order else None
 
 
 def decode_bytes(data: bytes, *, path: str | Path | None = None) -> str:
     """Decode transcript bytes; see :func:`read_text`."""
+    return decode_text(data, path=path)[0]
+
+
+def decode_text(data: bytes, *, path: str | Path | None = None) -> tuple[str, Optional[str]]:
+    """Decode transcript bytes: (text, note). BOM-aware UTF-8/UTF-16; otherwise the encoding is detected.
+
+    A file that is not UTF-8 is decoded with :func:`guess_encoding` (a Latin-1 "Jürgen" is
+    not turned into Cyrillic "Jьrgen"); the note says which encoding was guessed, so that
+    the session's data quality shows it. Bytes that no known encoding reads are rejected
+    rather than decoded into mojibake.
+    """
+    note: Optional[str] = None
     if len(data) > _MAX_BYTES:
         raise InputError(f"file is larger than {_MAX_BYTES // (1024 * 1024)} MB; not a transcript", path=path)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -95,18 +140,21 @@ def decode_bytes(data: bytes, *, path: str | Path | None = None) -> str:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            # Old Russian subtitle files are often Windows-1251; anything else is rejected
-            # rather than decoded into mojibake.
-            text = data.decode("cp1251", errors="replace")
-            if text.count("\ufffd") or _mostly_control(text):
-                raise InputError("not UTF-8 or Windows-1251 text", path=path) from None
-            log.warning("%s: not UTF-8, decoded as Windows-1251", path)
+            encoding = guess_encoding(data)
+            text = data.decode(encoding, errors="replace") if encoding else "\ufffd"
+            if encoding is None or text.count("\ufffd") or _mostly_control(text):
+                raise InputError("not UTF-8 text, and no known legacy encoding "
+                                 f"({', '.join(LEGACY_ENCODINGS)}) reads it; save the file as UTF-8",
+                                 path=path) from None
+            note = (f"the file is not UTF-8: decoded as {_ENCODING_NAMES[encoding]}, an encoding guessed by "
+                    "charset-normalizer; check that names and accented letters read right")
+            log.warning("%s: not UTF-8, decoded as %s (guessed)", path, encoding)
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if _mostly_control(text):
         raise InputError("binary file (control characters), not a text transcript", path=path)
     if not text.strip():
         raise InputError("file is empty", path=path)
-    return text
+    return text, note
 
 
 def _mostly_control(text: str) -> bool:
