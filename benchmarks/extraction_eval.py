@@ -196,7 +196,8 @@ def speed(stage) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--split", default="test", choices=["dev", "test"])
+    ap.add_argument("--split", default="test", choices=["dev", "test", "examples"],
+                    help="examples = the rows paraphrasing the example sessions (reported apart, never trained on)")
     ap.add_argument("--speed", action="store_true")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "extraction_eval.json")
     args = ap.parse_args(argv)

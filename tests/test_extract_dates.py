@@ -56,3 +56,21 @@ def test_no_due_expression(text: str) -> None:
 def test_meeting_interval_is_configurable() -> None:
     due = find_due("до следующей встречи", session_date=THU, meeting_interval_days=14)
     assert due is not None and due.date == dt.date(2026, 12, 10)
+
+
+@pytest.mark.parametrize(("text", "due_text", "date"), [
+    ("I'll send it tomorrow", "tomorrow", dt.date(2026, 12, 2)),
+    ("early next week I will fix it", "early next week", dt.date(2026, 12, 8)),
+    ("by the tenth of December", "by the tenth of December", dt.date(2026, 12, 10)),
+    ("December the twenty-first", "December the twenty-first", dt.date(2026, 12, 21)),
+    ("send it by the 10th", "by the 10th", dt.date(2026, 12, 10)),
+    ("пришлю к десятому декабря", "к десятому декабря", dt.date(2026, 12, 10)),
+    ("до двадцать пятого декабря", "до двадцать пятого декабря", dt.date(2026, 12, 25)),
+])
+def test_relative_and_ordinal_dates(text, due_text, date) -> None:
+    due = find_due(text, session_date=dt.date(2026, 12, 1))  # a Tuesday
+    assert (due.text, due.date) == (due_text, date)
+
+
+def test_ordinal_without_month_is_not_a_date() -> None:
+    assert find_due("the second thing is the budget") is None

@@ -36,6 +36,16 @@ MONTHS_RU = ["январ", "феврал", "март", "апрел", "ма[яй�
              "декабр"]
 NUM_EN = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10,
           "a couple of": 2, "couple of": 2, "a few": 3}
+ORD_EN = {w: i for i, w in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth "
+    "sixteenth seventeenth eighteenth nineteenth twentieth".split(), 1)}
+ORD_EN.update({f"twenty-{w}": 20 + i for w, i in list(ORD_EN.items())[:9]})
+ORD_EN.update({f"twenty {w}": 20 + i for w, i in list(ORD_EN.items())[:9]})
+ORD_EN.update({"thirtieth": 30, "thirty-first": 31, "thirty first": 31})
+# Russian ordinal day stems (genitive/dative forms: «к десятому», «до десятого»)
+ORD_RU = {"перв": 1, "втор": 2, "трет": 3, "четверт": 4, "пят": 5, "шест": 6, "седьм": 7, "восьм": 8, "девят": 9,
+          "десят": 10, "одиннадцат": 11, "двенадцат": 12, "тринадцат": 13, "четырнадцат": 14, "пятнадцат": 15,
+          "шестнадцат": 16, "семнадцат": 17, "восемнадцат": 18, "девятнадцат": 19, "двадцат": 20, "тридцат": 30}
 NUM_RU = {"один": 1, "одну": 1, "одна": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6,
           "семь": 7, "десять": 10, "пару": 2, "несколько": 3}
 
@@ -83,6 +93,35 @@ def _explicit(base: _dt.date, day: int, month: int) -> Optional[_dt.date]:
     return None
 
 
+def _ord_ru(words: str) -> int:
+    """«двадцать пятого» → 25, «десятого» → 10 (0 when not an ordinal)."""
+    total = 0
+    for w in words.casefold().split():
+        if w in ("двадцать", "тридцать"):
+            total += 20 if w == "двадцать" else 30
+            continue
+        for stem, v in sorted(ORD_RU.items(), key=lambda kv: -len(kv[0])):
+            if w.startswith(stem):
+                total += v
+                break
+    return total
+
+
+def _day_of_month(base: _dt.date, day: int) -> Optional[_dt.date]:
+    """"by the 10th": that day of this month, or of the next when it has passed."""
+    for k in range(3):
+        y, m = base.year, base.month + k
+        while m > 12:
+            y, m = y + 1, m - 12
+        try:
+            d = _dt.date(y, m, day)
+        except ValueError:
+            continue
+        if d >= base:
+            return d
+    return None
+
+
 def _count(word: str, table: dict[str, int]) -> int:
     w = word.strip().casefold()
     return int(w) if w.isdigit() else table.get(w, 1)
@@ -92,6 +131,8 @@ _WD_EN = "|".join(WEEKDAYS_EN)
 _MO_EN = "|".join(MONTHS_EN)
 _WD_RU = "|".join(WEEKDAYS_RU)
 _MO_RU = "|".join(MONTHS_RU)
+_ORD_EN = "|".join(sorted((re.escape(k) for k in ORD_EN), key=len, reverse=True))
+_ORD_RU = r"(?:(?:двадцать|тридцать)\s+)?(?:" + "|".join(sorted(ORD_RU, key=len, reverse=True)) + r")\w*"
 _NUM_EN = r"\d+|a couple of|couple of|a few|an?|one|two|three|four|five|six|seven|ten"
 _NUM_RU = r"\d+|одн[уа]|один|две|два|три|четыре|пять|шесть|семь|десять|пару|несколько"
 _I = re.IGNORECASE | re.UNICODE
@@ -112,7 +153,9 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
     (re.compile(r"\b(?:by\s+)?tomorrow\b", _I), lambda m, d, n: d + _dt.timedelta(days=1)),
     (re.compile(r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week\b|\b(?:by\s+|later\s+)?this\s+week\b", _I),
      lambda m, d, n: _friday(d, 0)),
-    (re.compile(r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+next\s+week\b|\b(?:by\s+|during\s+)?next\s+week\b", _I),
+    (re.compile(r"\b(?:by\s+)?(?:the\s+)?(?:beginning|start)\s+of\s+next\s+week\b|\b(?:by\s+)?early\s+next\s+week\b", _I),
+     lambda m, d, n: _friday(d, 1) - _dt.timedelta(days=3)),
+    (re.compile(r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+next\s+week\b|\b(?:by\s+|during\s+|later\s+)?next\s+week\b", _I),
      lambda m, d, n: _friday(d, 1)),
     (re.compile(r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month\b|\b(?:by\s+|later\s+)?this\s+month\b", _I),
      lambda m, d, n: _month_end(d, 0)),
@@ -123,6 +166,12 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
      lambda m, d, n: _explicit(d, int(m.group(1)), MONTHS_EN.index(m.group(2).lower()) + 1)),
     (re.compile(rf"\b(?:by|before|on|until)?\s*({_MO_EN})\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\b", _I),
      lambda m, d, n: _explicit(d, int(m.group(2)), MONTHS_EN.index(m.group(1).lower()) + 1)),
+    (re.compile(rf"\b(?:by|before|on|until)?\s*(?:the\s+)?({_ORD_EN})\s+(?:of\s+)?({_MO_EN})\b", _I),
+     lambda m, d, n: _explicit(d, ORD_EN[" ".join(m.group(1).lower().split())], MONTHS_EN.index(m.group(2).lower()) + 1)),
+    (re.compile(rf"\b(?:by|before|on|until)?\s*({_MO_EN})\s+(?:the\s+)?({_ORD_EN})\b", _I),
+     lambda m, d, n: _explicit(d, ORD_EN[" ".join(m.group(2).lower().split())], MONTHS_EN.index(m.group(1).lower()) + 1)),
+    (re.compile(r"\b(?:by|before|on|until)\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?\w*(?:ary|ch|il|may|ne|ly|st|ber)\b)", _I),
+     lambda m, d, n: _day_of_month(d, int(m.group(1)))),
     # -- Russian ----------------------------------------------------------------------
     (re.compile(rf"(?:\b(?:до|к|ко|в|во)\s+)?следующ\w*\s+({_WD_RU})", _I),
      lambda m, d, n: _weekday_next_week(d, _ru_index(m.group(1), WEEKDAYS_RU))),
@@ -144,6 +193,8 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
      lambda m, d, n: d + _dt.timedelta(days=_count(m.group(1) or "1", NUM_RU) * _ru_unit(m.group(2)))),
     (re.compile(rf"(?:\b(?:до|к|ко)\s+)?\b(\d{{1,2}})(?:-?г?о)?\s+({_MO_RU})\w*", _I),
      lambda m, d, n: _explicit(d, int(m.group(1)), _ru_index(m.group(2), MONTHS_RU) + 1)),
+    (re.compile(rf"(?:\b(?:до|к|ко)\s+)?\b({_ORD_RU})\s+({_MO_RU})\w*", _I),
+     lambda m, d, n: _explicit(d, _ord_ru(m.group(1)), _ru_index(m.group(2), MONTHS_RU) + 1) if _ord_ru(m.group(1)) else None),
     # -- numeric dd.mm (both languages) ------------------------------------------------
     (re.compile(r"(?:\b(?:by|before|until|до|к)\s+)?\b(\d{1,2})[./](\d{1,2})\b(?![./]\d)", _I),
      lambda m, d, n: _explicit(d, int(m.group(1)), int(m.group(2))) if 1 <= int(m.group(2)) <= 12 else None),
