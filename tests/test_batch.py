@@ -1,14 +1,23 @@
-"""The batch runner: isolation of failures, atomic outputs, resume (with fake loaders)."""
+"""The batch runner: isolation of failures, atomic outputs, resume keys, stage outcomes, locks (fake loaders)."""
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import subprocess
+import sys
+
+import pytest
 
 from helpers import make_session
-from sessionscope.analysis.dynamics import DynamicsStage
-from sessionscope.batch import discover, make_items, run_batch
+from sessionscope.batch import BatchItem, discover, make_items, process_item, run_batch
 from sessionscope.config import Config
-from sessionscope.errors import InputError
+from sessionscope.errors import InputError, ModelError
+from sessionscope.fileio import DirLock, safe_output_path
+from sessionscope.runspec import build_run_spec
+
+CALLS: list[str] = []
 
 
 def _files(tmp_path, n=3):
@@ -21,56 +30,231 @@ def _files(tmp_path, n=3):
     return files
 
 
-def _loader(bad=()):
-    calls = []
+def fake_load(item, spec, hook=None):
+    """A loader of hand-made sessions; ``bad*`` files raise an input error, ``crash*`` a bug."""
+    CALLS.append(item.path.name)
+    if item.path.name.startswith("bad"):
+        raise InputError("broken on purpose", path=item.path)
+    if item.path.name.startswith("crash"):
+        raise RuntimeError("boom")
+    return make_session([("a", 0, 1, "hello"), ("b", 1, 2, "hi there")], sid=item.session_id)
 
-    def load(item):
-        calls.append(item.path.name)
-        if item.path.name in bad:
-            raise InputError("broken on purpose", path=item.path)
-        if item.path.name == "crash.txt":
-            raise RuntimeError("boom")
-        return make_session([("a", 0, 1, "hello"), ("b", 1, 2, "hi there")], sid=item.session_id)
 
-    load.calls = calls
-    return load
+def _spec(stages=("dynamics",), config=None, **kw):
+    spec = build_run_spec("analyze", config=config or Config(), stages=list(stages), formats=("markdown",), **kw)
+    from dataclasses import replace
+
+    return replace(spec, loader=fake_load)
+
+
+@pytest.fixture(autouse=True)
+def _clear_calls():
+    CALLS.clear()
 
 
 def test_failure_isolated_and_reported(tmp_path):
     files = _files(tmp_path)
     crash = tmp_path / "in" / "crash.txt"
     crash.write_text("x", encoding="utf-8")
-    items = make_items([*files, crash])
-    load = _loader(bad={"s1.txt"})
-    rep = run_batch(items, load=load, stages=[DynamicsStage()], config=Config(), out_dir=tmp_path / "out")
+    bad = tmp_path / "in" / "bad.txt"
+    bad.write_text("x", encoding="utf-8")
+    missing = tmp_path / "in" / "missing.vtt"
+    items = make_items(discover([*files, bad, crash, missing], suffixes=[".txt"]))
+    rep = run_batch(items, _spec(), tmp_path / "out")
     assert not rep.ok
-    assert [r.status for r in rep.results] == ["ok", "failed", "ok", "failed"]
-    assert "broken on purpose" in rep.results[1].error
-    assert "internal error: RuntimeError: boom" in rep.results[3].error
-    assert (tmp_path / "out" / "s0" / "session.json").is_file()
+    assert [r.status for r in rep.results] == ["ok", "ok", "ok", "failed", "failed", "failed"]
+    assert "broken on purpose" in rep.results[3].error
+    assert "internal error: RuntimeError: boom" in rep.results[4].error
+    assert "No such file" in rep.results[5].error
     assert (tmp_path / "out" / "s2" / "session.json").is_file()
-    assert not (tmp_path / "out" / "s1").exists()
+    assert not (tmp_path / "out" / "bad").exists()
     batch = json.loads((tmp_path / "out" / "batch.json").read_text())
-    assert batch["failed"] == 2 and batch["total"] == 4
+    assert batch["failed"] == 3 and batch["total"] == 6 and batch["done"] == 6
     assert not list((tmp_path / "out").rglob("*.tmp"))
+    assert not list((tmp_path / "out").rglob(DirLock.NAME))  # locks released
 
 
-def test_resume_skips_done_and_redoes_changed(tmp_path):
+def test_resume_key_covers_participants_language_speakers_and_config(tmp_path):
     files = _files(tmp_path)
-    items = make_items(files)
-    run_batch(items, load=_loader(), stages=[DynamicsStage()], config=Config(), out_dir=tmp_path / "out")
+    out = tmp_path / "out"
+    first = run_batch(make_items(files), _spec(), out)
+    assert [r.status for r in first.results] == ["ok"] * 3
     files[0].write_text("changed", encoding="utf-8")
-    (tmp_path / "out" / "s2" / "session.json").unlink()  # as if killed before writing
-    load = _loader()
-    rep = run_batch(make_items(files), load=load, stages=[DynamicsStage()], config=Config(), out_dir=tmp_path / "out")
+    (out / "s2" / "session.json").unlink()  # as if killed before writing
+    CALLS.clear()
+    rep = run_batch(make_items(files), _spec(), out)
     assert [r.status for r in rep.results] == ["ok", "resumed", "ok"]
-    assert load.calls == ["s0.txt", "s2.txt"]
+    assert CALLS == ["s0.txt", "s2.txt"]
     assert rep.results[1].session is not None and rep.results[1].session.metrics is not None
-    # a config change redoes everything
-    cfg = Config.model_validate({"dynamics": {"turn_merge_gap_s": 3}})
-    load = _loader()
-    run_batch(make_items(files), load=load, stages=[DynamicsStage()], config=cfg, out_dir=tmp_path / "out")
-    assert len(load.calls) == 3
+    variants = [
+        {"config": Config.model_validate({"dynamics": {"turn_merge_gap_s": 3}})},
+        {"participants": ["Anna=junior", "Boris=senior"]},
+        {"participants": ["Anna=senior", "Boris=junior"]},  # corrected roles must not "resume"
+        {"participants": ["Anna=senior", "Boris=junior"], "language": "ru"},
+        {"participants": ["Anna=senior", "Boris=junior"], "language": "ru", "speakers": 3},
+    ]
+    for kw in variants:
+        CALLS.clear()
+        rep = run_batch(make_items(files), _spec(**kw), out)
+        assert [r.status for r in rep.results] == ["ok"] * 3, kw
+        assert len(CALLS) == 3, kw
+    prov = json.loads((out / "s0" / "session.json").read_text())["provenance"]
+    assert prov["run_spec"]["language"] == "ru" and prov["run_spec"]["speakers"] == 3
+    assert [p["role"] for p in prov["run_spec"]["default_entry"]["participants"]] == ["senior", "junior"]
+    assert prov["versions"]["libraries"]["python"] and "topic_head" in prov["versions"]["models"]
+    assert prov["config"]["diarization"]["max_speakers"] == 3  # the config used is the config recorded
+
+
+class _FailingStage:
+    name = "topics"
+    requires = ("utterances",)
+    assigns = ("topics",)
+
+    def __call__(self, session, *, hook=None):
+        raise RuntimeError("topic model exploded")
+
+
+def test_failed_stage_makes_session_partial_and_is_recorded(tmp_path):
+    from sessionscope.analysis.dynamics import DynamicsStage
+    from sessionscope.pipeline import StagePlan
+
+    spec = _spec()
+    plan = StagePlan(stages=(DynamicsStage(), _FailingStage()), not_run=(("flow", "not requested"),))
+    from sessionscope import runspec
+
+    runspec._PLANS[runspec._config_key(spec.config)] = plan
+    try:
+        rep = run_batch(make_items(_files(tmp_path, 1)), spec, tmp_path / "out")
+    finally:
+        runspec._PLANS.clear()
+    (r,) = rep.results
+    assert r.status == "partial" and "topic model exploded" in r.error
+    assert rep.ok  # written: not a failed input
+    runs = {x.name: x for x in r.session.provenance.stage_runs}
+    assert runs["dynamics"].status == "ok" and runs["topics"].status == "failed"
+    assert "RuntimeError: topic model exploded" in runs["topics"].reason
+    assert runs["flow"].status == "skipped" and runs["flow"].reason == "not requested"
+    batch = json.loads((tmp_path / "out" / "batch.json").read_text())
+    assert batch["partial"] == 1 and batch["results"][0]["status"] == "partial"
+    saved = json.loads((tmp_path / "out" / "s0" / "session.json").read_text())
+    assert {x["name"]: x["status"] for x in saved["provenance"]["stage_runs"]}["topics"] == "failed"
+
+
+def test_stages_dynamics_records_the_others_as_not_requested(tmp_path):
+    rep = run_batch(make_items(_files(tmp_path, 1)), _spec(stages=("dynamics",)), tmp_path / "out")
+    runs = {x.name: (x.status, x.reason) for x in rep.results[0].session.provenance.stage_runs}
+    assert runs == {"dynamics": ("ok", None), "topics": ("skipped", "not requested"),
+                    "extraction": ("skipped", "not requested"), "flow": ("skipped", "not requested")}
+
+
+class _NeedsPackage:
+    """A stage whose optional package is missing: the ModelError wraps an ImportError."""
+
+    name = "extraction"
+    requires = ("utterances",)
+    assigns = ()
+
+    @classmethod
+    def from_config(cls, config):
+        try:
+            import sessionscope_no_such_package  # noqa: F401
+        except ImportError as e:
+            raise ModelError("needs sessionscope_no_such_package: pip install 'sessionscope[nlp]'") from e
+
+    def __call__(self, session, *, hook=None):  # pragma: no cover - never built
+        return session
+
+
+def test_skip_unavailable_catches_model_error_of_a_missing_package(monkeypatch):
+    from sessionscope import pipeline
+
+    monkeypatch.setitem(pipeline.STAGES, "extraction", f"{__name__}:_NeedsPackage")
+    plan = pipeline.build_stages(Config(), ["dynamics", "extraction"])
+    assert plan.names == ["dynamics"]
+    s = pipeline.run_stages(make_session([("a", 0, 1, "hi"), ("b", 1, 2, "yes")]), plan)
+    run = s.provenance.outcome("extraction")
+    assert run.status == "skipped" and run.reason.startswith("not installed:")
+    strict = Config.model_validate({"pipeline": {"skip_unavailable": False}})
+    with pytest.raises(ModelError):
+        pipeline.build_stages(strict, ["dynamics", "extraction"])
+
+
+def test_batch_json_is_written_after_every_input(tmp_path):
+    seen = []
+
+    def load_and_look(item, spec, hook=None):
+        path = tmp_path / "out" / "batch.json"
+        seen.append(json.loads(path.read_text())["done"] if path.exists() else None)
+        return fake_load(item, spec)
+
+    from dataclasses import replace
+
+    spec = replace(_spec(), loader=load_and_look)
+    run_batch(make_items(_files(tmp_path)), spec, tmp_path / "out")
+    assert seen == [None, 1, 2]
+
+
+def test_full_disk_is_a_clear_per_file_error(tmp_path, monkeypatch):
+    from sessionscope import batch
+
+    def no_space(*a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "out" / "x"))
+
+    monkeypatch.setattr(batch, "write_session_json", no_space)
+    rep = run_batch(make_items(_files(tmp_path, 2)), _spec(), tmp_path / "out")
+    assert [r.status for r in rep.results] == ["failed", "failed"]
+    assert all("no space left on device" in r.error for r in rep.results)
+    monkeypatch.setattr(batch, "atomic_write_text", no_space)  # batch.json cannot be written either
+    rep = run_batch(make_items(_files(tmp_path, 2)), _spec(), tmp_path / "out")
+    assert "no space left" in rep.extra["batch_json_error"]
+
+
+def test_two_batches_do_not_process_the_same_session(tmp_path):
+    files = _files(tmp_path, 2)
+    out = tmp_path / "out"
+    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (out / "s0").mkdir(parents=True)
+        (out / "s0" / DirLock.NAME).write_text(f"{holder.pid} {os.uname().nodename}\n")
+        rep = run_batch(make_items(files), _spec(), out)
+        assert [r.status for r in rep.results] == ["busy", "ok"]
+        assert str(holder.pid) in rep.results[0].error and rep.ok
+        assert CALLS == ["s1.txt"]
+    finally:
+        holder.kill()
+        holder.wait()
+    # the holder is gone: its lock is stale and taken over
+    rep = run_batch(make_items(files), _spec(), out)
+    assert [r.status for r in rep.results] == ["ok", "resumed"]
+
+
+def test_session_ids_cannot_leave_the_output_folder(tmp_path):
+    for bad in ("../x", "/abs/path", "..", "a/b", "a\\b", ""):
+        with pytest.raises(InputError):
+            safe_output_path(tmp_path, bad)
+    assert safe_output_path(tmp_path, "s01") == tmp_path / "s01"
+    item = BatchItem(path=_files(tmp_path, 1)[0], session_id="../../escape")
+    r = process_item(item, _spec(), tmp_path / "out")
+    assert r.status == "failed" and "unsafe output name" in r.error
+    assert not (tmp_path / "escape").exists()
+
+
+def test_transcript_size_checked_before_reading(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from sessionscope import inputs
+
+    monkeypatch.setattr(inputs, "MAX_TRANSCRIPT_BYTES", 4)
+    big = tmp_path / "big.vtt"
+    big.write_text("WEBVTT\n\n", encoding="utf-8")
+
+    def no_read(self, *a, **k):  # pragma: no cover - must not be reached
+        raise AssertionError("read before the size check")
+
+    monkeypatch.setattr(Path, "read_bytes", no_read)
+    spec = build_run_spec("analyze", config=Config(), stages=["dynamics"])
+    with pytest.raises(InputError, match="larger than"):
+        inputs.load_transcript_item(BatchItem(path=big, session_id="big"), spec)
 
 
 def test_discover_and_unique_ids(tmp_path):
@@ -86,9 +270,13 @@ def test_discover_and_unique_ids(tmp_path):
     assert ids == ["x", "b-x"]
     explicit = discover([tmp_path / "b" / "notes.pdf"], suffixes=[".vtt"])
     assert explicit == [tmp_path / "b" / "notes.pdf"]  # named explicitly: kept, reported later if bad
-    try:
-        discover([tmp_path / "missing"], suffixes=[".vtt"])
-    except InputError as e:
-        assert "no such file" in str(e)
-    else:  # pragma: no cover
-        raise AssertionError("missing path must raise")
+    assert discover([tmp_path / "missing"], suffixes=[".vtt"]) == [tmp_path / "missing"]  # reported per file
+
+
+def test_spec_and_results_pickle(tmp_path):
+    import pickle
+
+    spec = _spec(participants=["Anna=junior"])
+    assert pickle.loads(pickle.dumps(spec)).digest() == spec.digest()
+    r = process_item(make_items(_files(tmp_path, 1))[0], spec, tmp_path / "out")
+    assert pickle.loads(pickle.dumps(r)).session == r.session

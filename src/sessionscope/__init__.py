@@ -18,6 +18,9 @@ _LAZY = {
     "load": "sessionscope.api",
     "read_transcript": "sessionscope.api",
     "frames": "sessionscope.api",
+    "run": "sessionscope.api",
+    "transcribe": "sessionscope.api",
+    "remap": "sessionscope.api",
     "load_config": "sessionscope.config",
     "Config": "sessionscope.config",
     "Session": "sessionscope.model",
@@ -29,7 +32,7 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from sessionscope.api import analyze, frames, load, read_transcript  # noqa: F401
+    from sessionscope.api import analyze, frames, load, read_transcript, remap, run, transcribe  # noqa: F401
     from sessionscope.config import Config, load_config  # noqa: F401
     from sessionscope.errors import SessionscopeError  # noqa: F401
     from sessionscope.model import Participant, Role, Session, Utterance, Word  # noqa: F401

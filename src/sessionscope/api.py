@@ -85,7 +85,95 @@ def analyze(
                 session = apply_manifest(session, entry)
     if participants:
         session = with_participants(session, participants)
-    return run_stages(session, build_stages(cfg, stages), continue_on_error=cfg.pipeline.continue_on_stage_error)
+    return _stages(session, cfg, stages)
+
+
+def _stages(session: Session, cfg: Config, stages: Optional[list[str]]) -> Session:
+    return run_stages(session, build_stages(cfg, stages), continue_on_error=cfg.pipeline.continue_on_stage_error,
+                      skip_unavailable=cfg.pipeline.skip_unavailable)
+
+
+def _entry(participants: Optional[Mapping[str, str]], language: Optional[str],
+           manifest: Optional[PathLike], path: Path) -> Any:
+    from sessionscope.io.manifest import entry_from_options, load_manifest
+
+    if manifest is not None:
+        entry = load_manifest(manifest).entry_for(path)
+        if entry is not None:
+            return entry
+    if participants or language:
+        return entry_from_options([f"{n}={r}" for n, r in (participants or {}).items()], language=language)
+    return None
+
+
+def transcribe(
+    recording: PathLike,
+    *,
+    participants: Optional[Mapping[str, str]] = None,
+    manifest: Optional[PathLike] = None,
+    language: Optional[str] = None,
+    speakers: Optional[int] = None,
+    config: Union[Config, PathLike, Mapping[str, Any], None] = None,
+    no_cache: bool = False,
+) -> Session:
+    """Transcribe a recording and name its speakers (no text analysis; see :func:`run`).
+
+    Args:
+        recording: an audio or video file.
+        participants: speaker name → role; voices are mapped to them.
+        manifest: a session manifest whose entry for ``recording`` gives participants,
+            voice samples, language, pair and date.
+        language: the spoken language (default: detected).
+        speakers: the exact number of speakers (default: estimated).
+        config: a :class:`Config`, a YAML path or a dict of overrides.
+        no_cache: recompute instead of reusing cached transcription and diarization.
+    """
+    from sessionscope.batch import BatchItem, safe_id
+    from sessionscope.inputs import load_recording_item
+    from sessionscope.runspec import build_run_spec
+
+    p = Path(recording)
+    entry = _entry(participants, language, manifest, p)
+    spec = build_run_spec("run", config=_config(config), speakers=speakers, language=language, no_cache=no_cache)
+    sid = entry.id if entry is not None and entry.id else safe_id(p.stem)
+    return load_recording_item(BatchItem(path=p, session_id=sid, entry=entry), spec)
+
+
+def run(
+    recording: PathLike,
+    *,
+    participants: Optional[Mapping[str, str]] = None,
+    manifest: Optional[PathLike] = None,
+    language: Optional[str] = None,
+    speakers: Optional[int] = None,
+    config: Union[Config, PathLike, Mapping[str, Any], None] = None,
+    stages: Optional[list[str]] = None,
+    no_cache: bool = False,
+) -> Session:
+    """Transcribe a recording, name its speakers and analyse it: ``sessionscope run`` for one file.
+
+    Arguments as in :func:`transcribe`; ``stages`` overrides ``pipeline.stages``.
+    """
+    cfg = _config(config)
+    session = transcribe(recording, participants=participants, manifest=manifest, language=language,
+                         speakers=speakers, config=cfg, no_cache=no_cache)
+    return _stages(session, cfg, stages)
+
+
+def remap(
+    session: Session,
+    speakers: Mapping[str, str],
+    *,
+    config: Union[Config, PathLike, Mapping[str, Any], None] = None,
+    stages: Optional[list[str]] = None,
+) -> Session:
+    """Correct who-is-who in a ``run`` session and redo the text analysis (no re-transcription).
+
+    ``speakers`` maps diarization labels (``SPEAKER_00``) to participant ids or names.
+    """
+    from sessionscope.remapping import remap_session
+
+    return _stages(remap_session(session, speakers), _config(config), stages)
 
 
 def frames(sessions: Union[Session, Sequence[Session]]) -> dict[str, Any]:

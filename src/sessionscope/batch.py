@@ -1,36 +1,46 @@
 """The batch runner shared by ``analyze`` (transcripts) and ``run`` (recordings).
 
-Each input is processed in isolation: one broken file is reported with its path and
-reason and every other input is still processed and written. Outputs of a session go to
-``OUT/<session id>/``; ``session.json`` is written last and atomically, so it doubles as
-the "done" marker: a rerun skips inputs whose ``session.json`` was made from the same
-input content, config and stages (resume after a crash or kill), and redoes the rest.
+Each input is processed in isolation by :func:`process_item`, a module-level function
+of ``(item, spec, out_dir)`` that engines may run in worker processes or on a cluster:
+one broken file is reported with its path and reason and every other input is still
+processed and written. Outputs of a session go to ``OUT/<session id>/``;
+``session.json`` is written last and atomically, so it doubles as the "done" marker: a
+rerun skips inputs whose ``session.json`` was made from the same input content, run
+specification (config, stages, participants, language, speaker count, versions) and
+manifest entry, and redoes the rest. A lock file per session folder keeps two batches
+writing into one ``--out`` from processing the same session twice. ``batch.json`` is
+rewritten atomically after every input, so it is current even if the batch is killed.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import hashlib
 import json
 import logging
 import re
 import time
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Optional
 
 from sessionscope import __version__
-from sessionscope.config import Config
 from sessionscope.errors import InputError, SessionscopeError
-from sessionscope.fileio import atomic_write_text, sha256_file
-from sessionscope.model import Session, write_session_json
+from sessionscope.fileio import DirLock, LockHeld, atomic_write_text, safe_output_path, sha256_file
+from sessionscope.model import Session, record_stage_run, write_session_json
+from sessionscope.model.manifest import ManifestEntry, check_safe_id
 from sessionscope.pipeline import Hook, run_stages
+from sessionscope.runspec import RunSpec
 
 log = logging.getLogger(__name__)
 
-Status = Literal["ok", "resumed", "failed"]
+#: ok: every stage ran; partial: written, but a stage failed (see provenance.stage_runs);
+#: resumed: already done by an earlier run; busy: another live batch holds this session;
+#: failed: nothing written for this input.
+Status = Literal["ok", "partial", "resumed", "busy", "failed"]
 
 
 @dataclass(frozen=True)
@@ -39,7 +49,7 @@ class BatchItem:
 
     path: Path
     session_id: str
-    entry: Any = None  # sessionscope.io.manifest.ManifestEntry
+    entry: Optional[ManifestEntry] = None
 
 
 @dataclass(frozen=True)
@@ -64,7 +74,12 @@ class BatchReport:
 
     @property
     def ok(self) -> bool:
+        """No input failed (a ``partial`` session was written and counts as done)."""
         return all(r.status != "failed" for r in self.results)
+
+    @property
+    def partial(self) -> tuple[ItemResult, ...]:
+        return tuple(r for r in self.results if r.status == "partial")
 
     @property
     def failed(self) -> tuple[ItemResult, ...]:
@@ -76,7 +91,8 @@ def discover(paths: Iterable[str | Path], *, suffixes: Sequence[str]) -> list[Pa
 
     Folders are searched recursively for the given suffixes (hidden files skipped);
     files named explicitly are always kept, whatever their suffix, so that a wrong file
-    is reported rather than silently ignored. A missing path raises :class:`InputError`.
+    is reported rather than silently ignored. A missing path is kept too (with a
+    warning): the batch reports it as failed and processes the rest.
     """
     wanted = {s.lower() for s in suffixes}
     out: list[Path] = []
@@ -90,10 +106,10 @@ def discover(paths: Iterable[str | Path], *, suffixes: Sequence[str]) -> list[Pa
             if not found:
                 log.warning("%s: no input files (%s) in this folder", p, ", ".join(sorted(wanted)))
             out.extend(found)
-        elif p.exists():
-            out.append(p)
         else:
-            raise InputError("no such file or folder", path=p)
+            if not p.exists():
+                log.warning("%s: no such file or folder", p)
+            out.append(p)
     seen: set[Path] = set()
     unique = []
     for f in out:
@@ -110,12 +126,12 @@ def safe_id(name: str) -> str:
 
 
 def make_items(files: Sequence[Path], *, manifest: Any = None) -> list[BatchItem]:
-    """Pair each file with its manifest entry and a unique session id."""
+    """Pair each file with its manifest entry and a unique, folder-safe session id."""
     items: list[BatchItem] = []
     used: set[str] = set()
     for f in files:
         entry = manifest.entry_for(f) if manifest is not None else None
-        sid = str(entry.id) if entry is not None and getattr(entry, "id", None) else safe_id(f.stem)
+        sid = check_safe_id(entry.id) if entry is not None and entry.id else safe_id(f.stem)
         base, n = sid, 2
         while sid in used:
             sid = f"{safe_id(f.parent.name)}-{base}" if n == 2 else f"{base}-{n}"
@@ -125,17 +141,21 @@ def make_items(files: Sequence[Path], *, manifest: Any = None) -> list[BatchItem
     return items
 
 
-def config_digest(config: Config, stages: Sequence[str]) -> str:
-    """A short hash of the resolved config and stage list (part of the resume key)."""
-    blob = json.dumps({"config": config.model_dump(mode="json"), "stages": list(stages)}, sort_keys=True)
-    return hashlib.sha256(blob.encode()).hexdigest()[:16]
-
-
-def _entry_digest(entry: Any) -> Optional[str]:
+def _entry_digest(entry: Optional[ManifestEntry]) -> Optional[str]:
     if entry is None:
         return None
-    dump = entry.model_dump(mode="json") if hasattr(entry, "model_dump") else repr(entry)
+    dump = entry.model_dump(mode="json")
     return hashlib.sha256(json.dumps(dump, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def resume_key(item: BatchItem, spec: RunSpec) -> dict[str, Any]:
+    """What a finished ``session.json`` must have been made from to be reused.
+
+    Raises:
+        OSError: the input cannot be read.
+    """
+    return {"input_sha256": sha256_file(item.path), "spec": spec.digest(), "manifest": _entry_digest(item.entry),
+            "kind": spec.kind, "version": __version__}
 
 
 def _already_done(out: Path, key: dict[str, Any]) -> Optional[Session]:
@@ -153,77 +173,146 @@ def _already_done(out: Path, key: dict[str, Any]) -> Optional[Session]:
         return None
 
 
+def _write_error(e: OSError) -> str:
+    if e.errno == errno.ENOSPC:
+        return f"cannot write outputs: no space left on device ({e.filename or 'output folder'})"
+    return f"cannot write outputs: {e.strerror or e}" + (f" ({e.filename})" if e.filename else "")
+
+
+def _write(session: Session, out: Path, spec: RunSpec, item: BatchItem, key: dict[str, Any]) -> Session:
+    from sessionscope.outputs import write_outputs
+
+    skipped: list[tuple[str, str]] = []
+    write_outputs(session, out, spec.formats, config=spec.config, skipped=skipped)
+    for fmt, reason in skipped:
+        session = record_stage_run(session, f"report.{fmt}", "skipped", reason)
+    provenance = {
+        "tool": "sessionscope", "version": __version__, "kind": spec.kind,
+        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "input": str(item.path), "stages": spec.stages().names, "resume_key": key,
+        **spec.provenance(),
+    }
+    write_session_json(session, out / "session.json", provenance=provenance)
+    return session
+
+
+def process_item(item: BatchItem, spec: RunSpec, out_dir: str | Path, *, hook: Optional[Hook] = None) -> ItemResult:
+    """Everything for one input: resume check, lock, load, stages, outputs, ``session.json`` last.
+
+    Never raises for a bad input, a failing stage or a full disk: the returned
+    :class:`ItemResult` says ``failed`` (nothing usable written), ``partial`` (written, a
+    stage failed), ``busy`` (another live batch holds the session folder), ``resumed`` or
+    ``ok``. Safe to run twice for the same item (all writes are atomic renames).
+    """
+    t0 = time.perf_counter()
+
+    def failed(msg: str) -> ItemResult:
+        log.error("%s: %s", item.path, msg)
+        return ItemResult(item, "failed", error=msg, seconds=time.perf_counter() - t0)
+
+    try:
+        out = safe_output_path(out_dir, item.session_id)
+    except InputError as e:
+        return failed(e.message)
+    try:
+        key = resume_key(item, spec)
+    except OSError as e:
+        return failed(f"cannot read input: {e.strerror or e}")
+    if spec.resume and (done := _already_done(out, key)) is not None:
+        log.info("%s: already processed, skipping (use --force to redo)", item.path)
+        return ItemResult(item, "resumed", out_dir=out, session=done)
+    lock = DirLock(out)
+    try:
+        lock.acquire()
+    except LockHeld as e:
+        msg = f"being processed by another batch (process {e.pid} on {e.host}); rerun later to resume it"
+        log.warning("%s: %s", item.path, msg)
+        return ItemResult(item, "busy", out_dir=out, error=msg, seconds=time.perf_counter() - t0)
+    except OSError as e:
+        return failed(_write_error(e))
+    try:
+        if spec.resume and (done := _already_done(out, key)) is not None:  # finished while we waited
+            return ItemResult(item, "resumed", out_dir=out, session=done)
+        cfg = spec.config.pipeline
+        from sessionscope.inputs import load_item
+
+        session = load_item(item, spec, hook)
+        session = run_stages(session, spec.stages(), hook=hook, continue_on_error=cfg.continue_on_stage_error,
+                             skip_unavailable=cfg.skip_unavailable)
+        session = _write(session, out, spec, item, key)
+        status: Status = "partial" if session.provenance.failed else "ok"
+        error = "; ".join(f"stage {r.name} failed: {r.reason}" for r in session.provenance.failed) or None
+        return ItemResult(item, status, out_dir=out, session=session, error=error, seconds=time.perf_counter() - t0)
+    except SessionscopeError as e:
+        return failed(e.message)
+    except OSError as e:
+        return failed(_write_error(e))
+    except Exception as e:  # noqa: BLE001 - isolate unexpected failures per input, keep the trace
+        log.error("%s: internal error: %s\n%s", item.path, e, traceback.format_exc())
+        return ItemResult(item, "failed", error=f"internal error: {type(e).__name__}: {e}",
+                          seconds=time.perf_counter() - t0)
+    finally:
+        lock.release()
+        try:
+            out.rmdir()  # only when empty: a failed input leaves no folder behind
+        except OSError:
+            pass
+
+
 def run_batch(
     items: Sequence[BatchItem],
-    *,
-    load: Callable[[BatchItem], Session],
-    stages: Sequence[Any],
-    config: Config,
+    spec: RunSpec,
     out_dir: str | Path,
-    write_extra: Optional[Callable[[Session, Path], None]] = None,
-    resume: bool = True,
+    *,
     hook: Optional[Hook] = None,
-    kind: str = "analyze",
+    engine: Any = None,
 ) -> BatchReport:
-    """Load, analyse and write every item; never let one failure stop the others.
+    """Process every item (in this process, or through ``engine``); never let one failure stop the others.
 
     Args:
         items: inputs with their session ids and manifest entries.
-        load: turns an item into a :class:`Session` (transcript reader or audio pipeline).
-        stages: instantiated text stages (models already loaded, once).
-        config: the resolved configuration (written into the provenance).
+        spec: the resolved run specification (config, stages, formats, participants…).
         out_dir: output root; each session gets ``out_dir/<session id>/``.
-        write_extra: writes additional per-session outputs (summary, exports) before
-            ``session.json``.
-        resume: skip inputs already processed with the same content, config and stages.
-        hook: progress callback ``hook(step, completed=, total=, item=)``.
-        kind: recorded in the provenance (``analyze`` or ``run``).
+        hook: progress callback ``hook(step, completed=, total=, item=)`` (in-process only).
+        engine: an object with ``map(process_item, items, spec=, out_dir=)`` yielding
+            ``(index, ItemResult)`` in completion order (worker processes, Ray); ``None``
+            runs here, one item after another.
+
+    ``batch.json`` is rewritten (atomically) after every input.
     """
     out_root = Path(out_dir)
     out_root.mkdir(parents=True, exist_ok=True)
-    stage_names = [s.name for s in stages]
-    cdigest = config_digest(config, stage_names)
-    results: list[ItemResult] = []
-    for n, item in enumerate(items):
-        if hook:
-            hook("session", completed=n, total=len(items), item=item)
-        t0 = time.perf_counter()
-        out = out_root / item.session_id
-        try:
-            key = {"input_sha256": sha256_file(item.path), "config": cdigest, "manifest": _entry_digest(item.entry),
-                   "kind": kind, "version": __version__}
-        except OSError as e:
-            results.append(ItemResult(item, "failed", error=f"cannot read input: {e.strerror or e}"))
-            log.error("%s: cannot read input: %s", item.path, e)
-            continue
-        if resume and (done := _already_done(out, key)) is not None:
-            log.info("%s: already processed, skipping (use --force to redo)", item.path)
-            results.append(ItemResult(item, "resumed", out_dir=out, session=done))
-            continue
-        try:
-            session = load(item)
-            session = run_stages(session, list(stages), hook=hook, continue_on_error=config.pipeline.continue_on_stage_error)
-            if write_extra is not None:
-                write_extra(session, out)
-            provenance = {
-                "tool": "sessionscope", "version": __version__, "kind": kind,
-                "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-                "input": str(item.path), "stages": stage_names, "resume_key": key,
-                "config": config.model_dump(mode="json"),
-            }
-            write_session_json(session, out / "session.json", provenance=provenance)
-            results.append(ItemResult(item, "ok", out_dir=out, session=session, seconds=time.perf_counter() - t0))
-        except SessionscopeError as e:
-            log.error("%s: %s", item.path, e.message)
-            results.append(ItemResult(item, "failed", error=e.message, seconds=time.perf_counter() - t0))
-        except Exception as e:  # noqa: BLE001 - isolate unexpected failures per input, keep the trace
-            log.error("%s: internal error: %s\n%s", item.path, e, traceback.format_exc())
-            results.append(ItemResult(item, "failed", error=f"internal error: {type(e).__name__}: {e}", seconds=time.perf_counter() - t0))
+    results: list[Optional[ItemResult]] = [None] * len(items)
+    if engine is None:
+        def _local() -> Iterable[tuple[int, ItemResult]]:
+            for n, item in enumerate(items):
+                if hook:
+                    hook("session", completed=n, total=len(items), item=item)
+                yield n, process_item(item, spec, out_root, hook=hook)
+        stream: Iterable[tuple[int, ItemResult]] = _local()
+    else:
+        stream = engine.map(process_item, items, spec=spec, out_dir=out_root)
+    done = 0
+    for index, result in stream:
+        results[index] = result
+        done += 1
+        if engine is not None and hook:
+            hook("session", completed=done, total=len(items), item=None)
+        _try_write_report(BatchReport(results=tuple(r for r in results if r is not None), out_dir=out_root,
+                                      extra={"total": len(items)}))
     if hook:
         hook("session", completed=len(items), total=len(items), item=None)
-    report = BatchReport(results=tuple(results), out_dir=out_root)
-    write_batch_report(report)
+    report = BatchReport(results=tuple(r for r in results if r is not None), out_dir=out_root)
+    _try_write_report(report)
     return report
+
+
+def _try_write_report(report: BatchReport) -> None:
+    try:
+        write_batch_report(report)
+    except OSError as e:  # a full disk must not lose the summary the CLI prints
+        report.extra["batch_json_error"] = _write_error(e)
+        log.error("cannot write %s: %s", Path(report.out_dir or ".") / "batch.json", _write_error(e))
 
 
 def write_batch_report(report: BatchReport) -> Path:
@@ -232,9 +321,14 @@ def write_batch_report(report: BatchReport) -> Path:
     rows = [
         {
             "input": str(r.item.path), "session_id": r.item.session_id, "status": r.status,
+            "stages": None if r.session is None else [
+                {"name": x.name, "status": x.status, "reason": x.reason} for x in r.session.provenance.stage_runs
+                if x.status != "ok" or x.reason],
             "error": r.error, "output": str(r.out_dir) if r.out_dir else None, "seconds": round(r.seconds, 3),
         }
         for r in report.results
     ]
-    body = {"ok": report.ok, "total": len(rows), "failed": len(report.failed), "results": rows}
+    total = int(report.extra.get("total", len(rows)))
+    body = {"ok": report.ok, "total": total, "done": len(rows), "failed": len(report.failed),
+            "partial": len(report.partial), "results": rows}
     return atomic_write_text(report.out_dir / "batch.json", json.dumps(body, ensure_ascii=False, indent=2) + "\n")

@@ -159,7 +159,7 @@ class FlagsConfig(_Section):
 class ReportConfig(_Section):
     """Outputs written per session."""
 
-    formats: list[str] = Field(default_factory=lambda: ["json", "markdown"], description="json, markdown, html, srt, vtt, rttm, csv")
+    formats: list[str] = Field(default_factory=lambda: ["json", "markdown", "html"], description="json, markdown, html, srt, vtt, rttm, csv")
     balanced_max_share: float = Field(0.6, gt=0, le=1, description="report a pair as 'balanced' while the top speaker holds at most this talk share")
     dominated_min_share: float = Field(0.75, gt=0, le=1, description="above this talk share the top speaker 'dominated' (between the two: 'led')")
     mutual_min_index: float = Field(0.5, ge=0, le=1, description="knowledge 'flowed both ways' at or above this mutuality index")

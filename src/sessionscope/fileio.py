@@ -50,3 +50,122 @@ def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
         while block := fh.read(chunk):
             h.update(block)
     return h.hexdigest()
+
+
+def safe_output_path(root: str | Path, *parts: str) -> Path:
+    """``root/parts…``, guaranteed to stay inside ``root`` (no ``..``, absolute parts or links out).
+
+    Every writer that builds a path from data (a session id, a pair id, a participant
+    id) goes through this, so a manifest id like ``../../x`` or ``/abs/path`` can never
+    place a file outside the output folder.
+
+    Raises:
+        InputError: a part is empty, absolute, contains a path separator or ``..``, or
+            the resolved path leaves ``root``.
+    """
+    from sessionscope.errors import InputError
+
+    base = Path(root)
+    for part in parts:
+        text = str(part)
+        if (not text or text in (".", "..") or "/" in text or "\\" in text or "\x00" in text
+                or Path(text).is_absolute() or Path(text).drive):
+            raise InputError(f"unsafe output name {text!r}: names must not be empty, absolute or contain "
+                             "'/', '\\', '..'", path=base)
+    target = base.joinpath(*map(str, parts))
+    resolved_root = base.resolve()
+    resolved = target.resolve()
+    if resolved != resolved_root and not resolved.is_relative_to(resolved_root):
+        raise InputError(f"output path {target} would be outside the output folder {base}", path=base)
+    return target
+
+
+class LockHeld(Exception):
+    """Another live process holds the lock (``pid`` and ``host`` say which)."""
+
+    def __init__(self, path: Path, pid: int | None, host: str | None) -> None:
+        self.path, self.pid, self.host = path, pid, host
+        super().__init__(f"{path} is held by process {pid} on {host}")
+
+
+class DirLock:
+    """An exclusive lock on an output folder: a ``.sessionscope.lock`` file made with ``O_EXCL``.
+
+    The file holds ``PID HOST``. A lock left by a process that is gone (killed batch, same
+    host) is stale and taken over; a lock of a live process raises :class:`LockHeld`, so
+    two batches writing into one ``--out`` never process the same session twice.
+    Use as a context manager.
+    """
+
+    NAME = ".sessionscope.lock"
+
+    def __init__(self, folder: str | Path) -> None:
+        self.path = Path(folder) / self.NAME
+        self._held = False
+
+    def _holder(self) -> tuple[int | None, str | None]:
+        try:
+            pid_s, _, host = self.path.read_text(encoding="utf-8").strip().partition(" ")
+            return int(pid_s), host or None
+        except (OSError, ValueError):
+            return None, None
+
+    def _recent(self, seconds: float = 5.0) -> bool:
+        import time
+
+        try:
+            return time.time() - self.path.stat().st_mtime < seconds
+        except OSError:
+            return False
+
+    @staticmethod
+    def _alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+    def acquire(self) -> DirLock:
+        import socket
+
+        host = socket.gethostname()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for _ in range(3):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                pid, holder_host = self._holder()
+                if pid is None and self._recent():  # being written by its owner right now
+                    raise LockHeld(self.path, None, None) from None
+                if pid is not None and (holder_host != host or (pid != os.getpid() and self._alive(pid))):
+                    raise LockHeld(self.path, pid, holder_host) from None
+                if pid == os.getpid():
+                    raise LockHeld(self.path, pid, holder_host) from None
+                try:  # stale: its process is gone (or the file is unreadable half-written garbage)
+                    self.path.unlink()
+                except FileNotFoundError:
+                    pass
+                continue
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(f"{os.getpid()} {host}\n")
+            self._held = True
+            return self
+        pid, holder_host = self._holder()
+        raise LockHeld(self.path, pid, holder_host)
+
+    def release(self) -> None:
+        if self._held:
+            self._held = False
+            try:
+                self.path.unlink()
+            except FileNotFoundError:
+                pass
+
+    def __enter__(self) -> DirLock:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Optional
 
 from sessionscope.config import Config
-from sessionscope.errors import ConfigError
+from sessionscope.errors import ConfigError, ModelError
 from sessionscope.fileio import atomic_write_text
 from sessionscope.model import Session
 
@@ -34,10 +34,14 @@ def check_formats(formats: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(formats))
 
 
-def write_outputs(session: Session, out_dir: Path, formats: Sequence[str], *, config: Optional[Config] = None) -> list[Path]:
+def write_outputs(session: Session, out_dir: Path, formats: Sequence[str], *, config: Optional[Config] = None,
+                  skipped: Optional[list[tuple[str, str]]] = None) -> list[Path]:
     """Write every requested format except ``session.json`` (the batch runner writes it last).
 
     ``config`` supplies the report wording thresholds (``report`` section); defaults otherwise.
+    A format that cannot be written on this install (``html`` without jinja2) or for
+    this session (an RTTM export of an untimed transcript) is left out with a warning,
+    and appended to ``skipped`` as ``(format, reason)`` when a list is given.
     """
     report_cfg = config.report if config is not None else None
     written: list[Path] = []
@@ -50,15 +54,27 @@ def write_outputs(session: Session, out_dir: Path, formats: Sequence[str], *, co
 
             atomic_write_text(path, render_session_markdown(session, cfg=report_cfg))
         elif fmt == "html":
-            from sessionscope.report.session_html import render_session_html
+            try:
+                from sessionscope.report.session_html import render_session_html
 
-            atomic_write_text(path, render_session_html(session, cfg=report_cfg))
+                html = render_session_html(session, cfg=report_cfg)
+            except (ImportError, ModelError) as e:
+                if not isinstance(e, ImportError) and not isinstance(e.__cause__, ImportError):
+                    raise
+                reason = f"not installed: {getattr(e, 'message', None) or e}"
+                log.warning("%s: no html report: %s", session.id, reason)
+                if skipped is not None:
+                    skipped.append((fmt, reason))
+                continue
+            atomic_write_text(path, html)
         else:
             from sessionscope.io import export_problem, write_transcript
 
             problem = export_problem(session, fmt)
             if problem:
                 log.warning("%s: no %s export: %s", session.id, fmt, problem)
+                if skipped is not None:
+                    skipped.append((fmt, problem))
                 continue
             write_transcript(session, path, fmt)
         written.append(path)

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar, Optional, Protocol, runtime_checkable
 
 from sessionscope.config import Config
-from sessionscope.errors import ConfigError, SessionscopeError, StageError
-from sessionscope.model import Session
+from sessionscope.errors import ConfigError, InputError, ModelError, SessionscopeError, StageError
+from sessionscope.model import Session, record_stage_run
 
 log = logging.getLogger(__name__)
 
@@ -76,56 +78,129 @@ def stage_class(name: str) -> type:
         ) from e
 
 
-def build_stages(config: Config, names: Optional[list[str]] = None) -> list[Any]:
+def _missing_dependency(e: BaseException) -> bool:
+    """Whether an error comes from an optional package that is not installed."""
+    seen: set[int] = set()
+    cur: Optional[BaseException] = e
+    while cur is not None and id(cur) not in seen:
+        if isinstance(cur, ImportError):
+            return True
+        seen.add(id(cur))
+        cur = cur.__cause__ or cur.__context__
+    return False
+
+
+@dataclass(frozen=True)
+class StagePlan:
+    """The stages to run (instantiated, models loaded once) and those that will not run, with why.
+
+    Iterates over the instantiated stages, so it can be used where a list of stages was.
+    ``not_run`` maps a stage name to its reason ("not requested", "not installed: …");
+    :func:`run_stages` records them as ``skipped`` in every session's ``provenance.stage_runs``.
+    """
+
+    stages: tuple[Any, ...] = ()
+    not_run: tuple[tuple[str, str], ...] = ()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.stages)
+
+    def __len__(self) -> int:
+        return len(self.stages)
+
+    def __getitem__(self, i: int) -> Any:
+        return self.stages[i]
+
+    @property
+    def names(self) -> list[str]:
+        """Names of the stages that will run, in order."""
+        return [s.name for s in self.stages]
+
+
+def build_stages(config: Config, names: Optional[list[str]] = None) -> StagePlan:
     """Instantiate the configured stages (each loads its models once).
 
     A stage whose optional dependency is not installed (e.g. the ``nlp`` extra on a
-    text-only install) is skipped with a warning when ``pipeline.skip_unavailable`` is
-    on (the default), so the dynamics still run; otherwise it is a :class:`ConfigError`.
+    text-only install: an ``ImportError``, or the :class:`ModelError` that wraps one) is
+    skipped with a warning when ``pipeline.skip_unavailable`` is on (the default), so
+    the dynamics still run; otherwise it is a :class:`ConfigError`. Registered stages
+    that were not asked for are recorded as skipped "not requested".
     """
+    requested = list(names or config.pipeline.stages)
     stages = []
-    for n in names or config.pipeline.stages:
+    not_run: list[tuple[str, str]] = []
+    for n in requested:
         try:
             stages.append(stage_class(n).from_config(config))
-        except (ConfigError, ImportError) as e:
-            missing_dep = isinstance(e, ImportError) or isinstance(e.__cause__, ImportError)
-            if not (missing_dep and config.pipeline.skip_unavailable) or n == "dynamics":
+        except (ConfigError, ModelError, ImportError) as e:
+            if not (_missing_dependency(e) and config.pipeline.skip_unavailable) or n == "dynamics":
                 if isinstance(e, ImportError):
                     raise ConfigError(f"stage {n!r} cannot load: {e}") from e
                 raise
             log.warning("stage %s skipped: %s", n, e)
-    return stages
+            not_run.append((n, f"not installed: {getattr(e, 'message', None) or e}"))
+    not_run += [(n, "not requested") for n in STAGES if n not in requested]
+    return StagePlan(stages=tuple(stages), not_run=tuple(not_run))
+
+
+def _unmet(stage: Any, session: Session) -> list[str]:
+    return [r for r in getattr(stage, "requires", ()) if r not in ("timing",) and not _has(session, r)]
+
+
+def _run_one(session: Session, stage: Any, *, hook: Optional[Hook], continue_on_error: bool,
+             skip_unavailable: bool) -> Session:
+    """Run one stage and append its outcome to ``provenance.stage_runs``."""
+    missing = _unmet(stage, session)
+    if missing:
+        log.info("%s: skipping stage %s (needs %s)", session.id, stage.name, ", ".join(missing))
+        return record_stage_run(session, stage.name, "skipped", f"needs {', '.join(missing)}")
+    if hook:
+        hook(stage.name)
+    t0 = time.perf_counter()
+    try:
+        out = stage(session, hook=hook)
+    except StageError as e:
+        if stage.name == "dynamics":
+            raise
+        log.info("%s: stage %s skipped: %s", session.id, stage.name, e.message)
+        return record_stage_run(session, stage.name, "skipped", e.message, time.perf_counter() - t0)
+    except InputError:
+        raise
+    except Exception as e:  # a bug, a model failure or a missing package in an optional stage
+        reason = f"{type(e).__name__}: {getattr(e, 'message', None) or e}"
+        if stage.name == "dynamics":
+            raise
+        if skip_unavailable and _missing_dependency(e):
+            log.warning("%s: stage %s skipped: %s", session.id, stage.name, reason)
+            return record_stage_run(session, stage.name, "skipped", f"not installed: {reason}", time.perf_counter() - t0)
+        if not continue_on_error:
+            if isinstance(e, SessionscopeError):
+                raise
+            raise StageError(f"stage {stage.name!r} failed: {e}") from e
+        log.exception("%s: stage %s failed; continuing without it", session.id, stage.name)
+        return record_stage_run(session, stage.name, "failed", reason, time.perf_counter() - t0)
+    return record_stage_run(out, stage.name, "ok", None, time.perf_counter() - t0)
 
 
 def run_stages(
     session: Session,
-    stages: list[Any],
+    stages: Sequence[Any],
     *,
     hook: Optional[Hook] = None,
     continue_on_error: bool = True,
+    skip_unavailable: bool = True,
 ) -> Session:
-    """Apply stages in order; a stage whose requirements are missing is skipped with a note."""
+    """Apply stages in order, recording each outcome in ``session.provenance.stage_runs``.
+
+    A stage whose requirements are missing is ``skipped`` (reason "needs …"); one that
+    raises is ``failed`` with the error (unless ``continue_on_error`` is off, or it is
+    ``dynamics``, which every report needs: then the session fails); one whose optional
+    package is missing is ``skipped``. With a :class:`StagePlan`, the stages that were
+    not requested or could not be loaded are recorded as ``skipped`` too.
+    """
     for stage in stages:
-        missing = [r for r in getattr(stage, "requires", ()) if r not in ("timing",) and not _has(session, r)]
-        if missing:
-            log.info("%s: skipping stage %s (needs %s)", session.id, stage.name, ", ".join(missing))
-            continue
-        if hook:
-            hook(stage.name)
-        try:
-            session = stage(session, hook=hook)
-        except SessionscopeError:
-            raise
-        except Exception as e:  # a bug or model failure in an optional stage
-            if not continue_on_error or stage.name == "dynamics":
-                raise StageError(f"stage {stage.name!r} failed: {e}") from e
-            log.exception("%s: stage %s failed; continuing without it", session.id, stage.name)
-            note = f"stage {stage.name} failed: {type(e).__name__}: {e}"
-            quality = session.quality
-            from dataclasses import replace
-
-            from sessionscope.model import DataQuality
-
-            quality = replace(quality or DataQuality(timing_available=session.timed), notes=(*(quality.notes if quality else ()), note))
-            session = session.evolve(quality=quality)
+        session = _run_one(session, stage, hook=hook, continue_on_error=continue_on_error,
+                           skip_unavailable=skip_unavailable)
+    for name, reason in getattr(stages, "not_run", ()):
+        session = record_stage_run(session, name, "skipped", reason)
     return session

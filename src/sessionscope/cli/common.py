@@ -54,6 +54,9 @@ def progress_hook(total: int, *, enabled: bool = True, label: str = "sessions") 
         yield hook
 
 
+_STATUS_LABEL = {"ok": "[green]ok[/green]", "resumed": "[cyan]resumed[/cyan]", "partial": "[yellow]partial[/yellow]"}
+
+
 def _pct(x: Any) -> str:
     return "–" if x is None else f"{100 * x:.0f}%"
 
@@ -62,25 +65,26 @@ def print_report(report: BatchReport) -> None:
     """The per-session table, then the failures with their reasons."""
     from rich.table import Table
 
-    table = Table(title=f"sessionscope → {report.out_dir}", show_lines=False)
+    table = Table(title=f"sessionscope → {_esc(str(report.out_dir))}", show_lines=False)
     for col in ("session", "status", "participants (talk share)", "duration", "balance", "questions", "interruptions"):
         table.add_column(col)
     for r in report.results:
         s = r.session
         if s is None or s.metrics is None:
-            table.add_row(r.item.session_id, "[red]failed[/red]", "", "", "", "", "")
+            label = "[yellow]busy[/yellow]" if r.status == "busy" else "[red]failed[/red]"
+            table.add_row(_esc(r.item.session_id), label, "", "", "", "", "")
             continue
         key = "talk_share" if s.timed else "word_share"
         ranked = sorted(s.participants, key=lambda p: -(s.metrics.participants.get(p.id, {}).get(key) or 0))
         shown = [f"{p.name} ({p.role.value}) {_pct(s.metrics.participants.get(p.id, {}).get(key))}" for p in ranked[:3]]
         if len(ranked) > 3:
             shown.append(f"+{len(ranked) - 3} more")
-        shares = "\n".join(shown)
+        shares = _esc("\n".join(shown))
         ms = s.metrics.session
         dur = ms.get("duration_s")
         table.add_row(
-            s.id,
-            "[green]ok[/green]" if r.status == "ok" else "[cyan]resumed[/cyan]",
+            _esc(s.id),
+            _STATUS_LABEL.get(r.status, r.status),
             shares,
             "–" if dur is None else f"{dur / 60:.1f} min",
             _pct(ms.get("balance_score") if ms.get("balance_score") is not None else ms.get("balance_score_words")),
@@ -91,10 +95,28 @@ def print_report(report: BatchReport) -> None:
     out.print(table)
     err = console(stderr=True)
     for r in report.failed:
-        err.print(f"[red]error[/red] {r.item.path}: {r.error}")
-    n_ok = sum(1 for r in report.results if r.status != "failed")
-    err.print(f"{n_ok} of {len(report.results)} sessions written to {report.out_dir}"
-              + (f"; {len(report.failed)} failed (details in {report.out_dir}/batch.json)" if report.failed else ""))
+        err.print(f"[red]error[/red] {_esc(str(r.item.path))}: {_esc(r.error or '')}")
+    for r in report.results:
+        if r.status in ("partial", "busy"):
+            err.print(f"[yellow]{r.status}[/yellow] {_esc(str(r.item.path))}: {_esc(r.error or '')}")
+    n_ok = sum(1 for r in report.results if r.status in ("ok", "partial", "resumed"))
+    tail = []
+    if report.partial:
+        tail.append(f"{len(report.partial)} partial (a stage failed)")
+    if report.failed:
+        tail.append(f"{len(report.failed)} failed")
+    busy = sum(1 for r in report.results if r.status == "busy")
+    if busy:
+        tail.append(f"{busy} busy in another batch")
+    where = report.extra.get("batch_json_error") or f"details in {report.out_dir}/batch.json"
+    err.print(f"{n_ok} of {len(report.results)} sessions written to {_esc(str(report.out_dir))}"
+              + (f"; {', '.join(tail)} ({_esc(where)})" if tail else ""))
+
+
+def _esc(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
 
 
 def exit_for(report: BatchReport) -> None:

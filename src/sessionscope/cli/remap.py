@@ -12,50 +12,9 @@ from typing import Optional
 
 import click
 
+from sessionscope.remapping import remap_session
 
-def remap_session(session, mapping: dict[str, str]):  # noqa: ANN001, ANN201 - Session in, Session out
-    """A copy of ``session`` with utterances re-attributed by diarization label.
-
-    ``mapping`` maps labels (``SPEAKER_00``) to participant ids or names. Raises
-    :class:`~sessionscope.errors.InputError` for sessions without labels, unknown labels
-    or unknown participants.
-    """
-    from dataclasses import replace
-
-    from sessionscope.errors import InputError
-    from sessionscope.model import Participant, Role
-
-    audio = (session.extra or {}).get("audio") or {}
-    labels = audio.get("utterance_labels")
-    if not labels or len(labels) != len(session.utterances):
-        raise InputError(f"session {session.id!r} has no speaker labels to remap (only sessions made by `run` have them)")
-    known = sorted(set(labels))
-    by_key = {p.id: p.id for p in session.participants} | {p.name.lower(): p.id for p in session.participants}
-    smap = dict(audio.get("speaker_map") or {lab: lab for lab in known})
-    for lab, who in mapping.items():
-        if lab not in known:
-            raise InputError(f"unknown speaker label {lab!r}; labels in this session: {', '.join(known)}")
-        pid = by_key.get(who) or by_key.get(who.lower())
-        if pid is None:
-            raise InputError(f"unknown participant {who!r}; participants: "
-                             + ", ".join(f"{p.id} ({p.name})" for p in session.participants))
-        smap[lab] = pid
-    utterances = tuple(replace(u, speaker=smap[lab]) for u, lab in zip(session.utterances, labels, strict=True))
-    used = {u.speaker for u in utterances}
-    participants = [p for p in session.participants if p.role != Role.OTHER or p.id in used]
-    participants += [Participant(s, s, Role.OTHER) for s in sorted(used - {p.id for p in participants})]
-    per_label = dict(audio.get("speaker_mapping") or {})
-    per_label.update({lab: "manual" for lab in mapping})
-    extra = {**session.extra, "audio": {**audio, "speaker_map": smap, "speaker_mapping": per_label}}
-    quality = session.quality
-    if quality is not None:
-        notes = tuple(n for n in quality.notes if "order of first speech" not in n) + (
-            "speaker mapping corrected by hand: " + ", ".join(f"{k}→{v}" for k, v in mapping.items()),)
-        quality = replace(quality, speaker_mapping_method="manual", speaker_mapping_confidence=1.0, notes=notes,
-                          unmapped_speaker_labels=tuple(lab for lab in known if smap[lab] == lab))
-    return session.evolve(utterances=utterances, participants=tuple(participants), extra=extra, quality=quality,
-                          metrics=None, topics=None, recommendations=(), action_items=(), questions=(), problems=(),
-                          knowledge_flow=None, summary=(), flags=())
+__all__ = ["remap", "remap_session"]
 
 
 @click.command()
@@ -96,7 +55,8 @@ def remap(session_dir: Path, speakers: tuple[str, ...], config_path: Optional[Pa
         names = [s.strip() for s in stages.split(",")] if stages else (prov.get("stages") or config.pipeline.stages)
         fmts = check_formats(["json", *([f for fs in formats for f in fs.split(",")] or config.report.formats)])
         session = remap_session(session, mapping)
-        session = run_stages(session, build_stages(config, list(names)), continue_on_error=config.pipeline.continue_on_stage_error)
+        session = run_stages(session, build_stages(config, list(names)), continue_on_error=config.pipeline.continue_on_stage_error,
+                             skip_unavailable=config.pipeline.skip_unavailable)
         write_outputs(session, path.parent, fmts, config=config)
         prov = {**prov, "stages": list(names), "remapped": mapping}  # resume key kept: a rerun keeps the correction
         write_session_json(session, path, provenance=prov)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any, Optional
+from typing import Optional
 
 import click
 
-from sessionscope.cli.analyze import batch_options, prepare
+from sessionscope.cli.analyze import batch_options, split_stages
 from sessionscope.errors import SessionscopeError
 
 
@@ -20,10 +19,11 @@ from sessionscope.errors import SessionscopeError
 @click.option("--speakers", type=click.IntRange(1, 20), help="Exact number of speakers for inputs without a manifest entry.")
 @click.option("--channels", type=click.Choice(["auto", "always", "never"]), help="Diarize by channel (one person per channel).")
 @click.option("--allow-download", is_flag=True, help="Allow downloading a hub model named with --model (needs internet).")
+@click.option("--no-cache", is_flag=True, help="Recompute transcription and diarization instead of reusing cached results.")
 def run(paths: tuple[Path, ...], manifest: Optional[Path], out_dir: Path, config_path: Optional[Path],
         participants: tuple[str, ...], language: Optional[str], stages: Optional[str], formats: tuple[str, ...],
         force: bool, no_progress: bool, model: Optional[str], speakers: Optional[int], channels: Optional[str],
-        allow_download: bool) -> None:
+        allow_download: bool, no_cache: bool) -> None:
     """Transcribe and analyse recordings offline: who said what, and who drives the conversation.
 
     PATHS are audio or video files or folders (searched recursively): wav, flac, mp3, m4a,
@@ -43,79 +43,24 @@ def run(paths: tuple[Path, ...], manifest: Optional[Path], out_dir: Path, config
     from sessionscope.audio.decode import AUDIO_SUFFIXES
     from sessionscope.batch import discover, make_items, run_batch
     from sessionscope.cli.common import exit_for, print_report, progress_hook
-    from sessionscope.config import load_config
-    from sessionscope.outputs import write_outputs
-    from sessionscope.pipeline import build_stages
+    from sessionscope.runspec import build_run_spec
 
     try:
-        config, fmts = prepare(config_path, stages, formats, language)
-        overrides: dict[str, Any] = {}
-        if model or allow_download:
-            overrides["asr"] = {**({"model": model} if model else {}), **({"allow_download": True} if allow_download else {})}
-        if channels:
-            overrides["diarization"] = {"channel_mode": channels}
-        if overrides:
-            base = config.model_dump(mode="json")
-            for k, v in overrides.items():
-                base[k].update(v)
-            config = load_config(None, overrides=base)
+        spec = build_run_spec("run", config_path=config_path, stages=split_stages(stages), formats=formats,
+                              participants=participants, language=language, speakers=speakers, model=model,
+                              channels=channels, allow_download=allow_download, no_cache=no_cache,
+                              manifest_path=manifest, out_dir=out_dir, resume=not force)
         files = discover(paths, suffixes=AUDIO_SUFFIXES)
         if not files:
             raise click.UsageError("no recordings found in " + ", ".join(map(str, paths)))
-        loader = AudioLoader(config=config, manifest_path=manifest, participants=participants, language=language,
-                             speakers=speakers, out_dir=out_dir)
-        items = make_items(files, manifest=loader.manifest)
-        from sessionscope.audio.asr import get_model
-
-        get_model(config.asr)  # fail fast, once, when the model is missing
-        stage_objs = build_stages(config)
+        items = make_items(files, manifest=spec.manifest)
+        spec.warm()  # fail fast, once, when a model is missing; load the stages' models once
     except SessionscopeError as e:
+        raise click.ClickException(str(e)) from e
+    except ValueError as e:  # an unsafe manifest session id
         raise click.ClickException(str(e)) from e
 
     with progress_hook(len(items), enabled=not no_progress, label="recordings") as hook:
-        loader.hook = hook
-        report = run_batch(items, load=loader, stages=stage_objs, config=config, out_dir=out_dir,
-                           write_extra=lambda s, out: write_outputs(s, out, fmts, config=config), resume=not force, hook=hook, kind="run")
+        report = run_batch(items, spec, out_dir, hook=hook)
     print_report(report)
     exit_for(report)
-
-
-def _options_entry(participants: tuple[str, ...], language: Optional[str]) -> Any:
-    """A manifest-like entry from ``-p NAME=ROLE`` options (used before/without io.manifest)."""
-    try:
-        from sessionscope.io.manifest import entry_from_options
-
-        return entry_from_options(list(participants), language=language)
-    except ImportError:
-        people = []
-        for spec in participants:
-            name, _, role = spec.partition("=")
-            people.append(SimpleNamespace(id=None, name=name.strip(), role=role.strip() or None, voice_sample=None))
-        return SimpleNamespace(id=None, pair_id=None, date=None, language=language, participants=people)
-
-
-class AudioLoader:
-    """Turns a batch item into a Session with :func:`sessionscope.audio.pipeline.transcribe_file`."""
-
-    def __init__(self, *, config: Any, manifest_path: Optional[Path], participants: tuple[str, ...],
-                 language: Optional[str], speakers: Optional[int], out_dir: Path) -> None:
-        self.config = config
-        self.language = language
-        self.hook: Any = None
-        self.manifest = None
-        if manifest_path:
-            from sessionscope.io.manifest import load_manifest
-
-            self.manifest = load_manifest(manifest_path)
-        self.default_entry = _options_entry(participants, language) if participants else None
-        self.voiceprint_dir = config.participants.voiceprint_dir or str(Path(out_dir) / "voiceprints")
-        if speakers:
-            d = config.diarization.model_copy(update={"min_speakers": speakers, "max_speakers": speakers})
-            self.config = config.model_copy(update={"diarization": d})
-
-    def __call__(self, item: Any) -> Any:
-        from sessionscope.audio.pipeline import transcribe_file
-
-        entry = item.entry or self.default_entry
-        return transcribe_file(item.path, config=self.config, entry=entry, hook=self.hook, session_id=item.session_id,
-                               language=self.language, voiceprint_dir=self.voiceprint_dir)

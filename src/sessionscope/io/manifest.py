@@ -24,156 +24,26 @@ are described in ``docs/formats.md`` and :mod:`sessionscope.io.manifest_csv`.
 
 from __future__ import annotations
 
-import datetime as _dt
 import difflib
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import ValidationError
 
 from sessionscope.errors import ManifestError
 from sessionscope.model import DataQuality, Participant, Role, Session
-from sessionscope.text import normalize_name, slugify
+from sessionscope.model.manifest import ManifestEntry, ManifestParticipant
+from sessionscope.text import normalize_name
+
+__all__ = ["Manifest", "ManifestEntry", "ManifestParticipant", "apply_manifest", "entry_from_options",
+           "load_manifest", "participants_from_options"]
 
 log = logging.getLogger(__name__)
 
 _TRANSCRIPT_SUFFIXES = {".vtt", ".srt", ".stm", ".rttm", ".json", ".csv", ".tsv", ".txt", ".text", ".md"}
-
-
-def _str_or_none(value: Any) -> Any:
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)):
-        return str(value)
-    if isinstance(value, str):
-        return value.strip() or None
-    return value
-
-
-class ManifestParticipant(BaseModel):
-    """One person in a session: display name, role, optional stable id, aliases and voice sample."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: str = Field(min_length=1, description="Real name, as reports should show it.")
-    role: Role = Field(Role.OTHER, description="junior, senior or other (\"mentor\"/\"mentee\" are refused: ambiguous in reverse mentoring).")
-    id: Optional[str] = Field(None, description="Stable participant id across sessions (default: slug of the name).")
-    aliases: tuple[str, ...] = Field((), description="Other labels the transcript may use (Zoom display names…).")
-    voice_sample: Optional[str] = Field(None, description="Short recording of this person's voice (speaker enrollment).")
-
-    @field_validator("name", mode="before")
-    @classmethod
-    def _name(cls, v: Any) -> Any:
-        return " ".join(str(v).split()) if v is not None else v
-
-    @field_validator("id", "voice_sample", mode="before")
-    @classmethod
-    def _opt_str(cls, v: Any) -> Any:
-        return _str_or_none(v)
-
-    @field_validator("role", mode="before")
-    @classmethod
-    def _role(cls, v: Any) -> Role:
-        if isinstance(v, Role):
-            return v
-        return Role.parse(None if v is None else str(v))
-
-    @field_validator("aliases", mode="before")
-    @classmethod
-    def _aliases(cls, v: Any) -> Any:
-        if v is None:
-            return ()
-        if isinstance(v, str):
-            v = v.split("|")
-        if isinstance(v, (list, tuple)):
-            return tuple(" ".join(str(a).split()) for a in v if str(a).strip())
-        return v
-
-    @property
-    def participant_id(self) -> str:
-        """The id the participant gets in sessions."""
-        return self.id or slugify(self.name)
-
-    def keys(self) -> set[str]:
-        """Normalised names this participant answers to (name, aliases, id)."""
-        keys = {normalize_name(self.name), *(normalize_name(a) for a in self.aliases)}
-        if self.id:
-            keys.add(normalize_name(self.id))
-        return keys
-
-
-class ManifestEntry(BaseModel):
-    """One session of the manifest."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    id: Optional[str] = Field(None, description="Session id (default: from the file name).")
-    pair_id: Optional[str] = Field(None, alias="pair", description="Mentoring pair id; sessions of a pair are compared over time.")
-    date: Optional[_dt.date] = Field(None, description="Session date, YYYY-MM-DD.")
-    file: Optional[str] = Field(None, description="Recording or transcript, relative to the manifest's folder.")
-    transcript: Optional[str] = Field(None, description="Transcript of the recording, if analysed from text.")
-    language: Optional[str] = Field(None, description="Language code (en, ru); default: detected.")
-    participants: tuple[ManifestParticipant, ...] = ()
-    topics_planned: tuple[str, ...] = Field((), description="Topic areas the pair planned to discuss.")
-    notes: Optional[str] = Field(None, description="Free text for the evaluator.")
-
-    @field_validator("id", "pair_id", "file", "transcript", "notes", mode="before")
-    @classmethod
-    def _opt_str(cls, v: Any) -> Any:
-        return _str_or_none(v)
-
-    @field_validator("language", mode="before")
-    @classmethod
-    def _lang(cls, v: Any) -> Any:
-        v = _str_or_none(v)
-        return v.lower() if isinstance(v, str) else v
-
-    @field_validator("topics_planned", mode="before")
-    @classmethod
-    def _topics(cls, v: Any) -> Any:
-        if v is None:
-            return ()
-        if isinstance(v, str):
-            v = v.replace(",", ";").split(";")
-        if isinstance(v, (list, tuple)):
-            return tuple(str(t).strip() for t in v if str(t).strip())
-        return v
-
-    @model_validator(mode="after")
-    def _unique_people(self) -> ManifestEntry:
-        ids: dict[str, str] = {}
-        keys: dict[str, str] = {}
-        for p in self.participants:
-            if p.participant_id in ids:
-                raise ValueError(f"participants {ids[p.participant_id]!r} and {p.name!r} have the same id "
-                                 f"{p.participant_id!r}; give one an explicit 'id'")
-            ids[p.participant_id] = p.name
-            for k in p.keys():
-                if k in keys and keys[k] != p.name:
-                    raise ValueError(f"{k!r} names both {keys[k]!r} and {p.name!r} (names and aliases must be unique)")
-                keys[k] = p.name
-        return self
-
-    def participant_for(self, label: str, *, partial: bool = False) -> Optional[ManifestParticipant]:
-        """The participant a speaker label (or participant id) refers to, if any.
-
-        With ``partial``, a label whose words are part of exactly one participant's
-        name (``"maya"`` for ``Maya Chen``) also matches; an ambiguous one does not.
-        """
-        key = normalize_name(label)
-        for p in self.participants:
-            if key in p.keys():
-                return p
-        if partial and key:
-            words = set(key.replace("-", " ").replace("_", " ").split())
-            found = [p for p in self.participants
-                     if words and words <= set(normalize_name(p.name).replace("-", " ").split())]
-            if len(found) == 1:
-                return found[0]
-        return None
 
 
 class Manifest:
@@ -306,7 +176,27 @@ def format_validation_error(e: ValidationError, *, where: str) -> str:
 
 # -- applying an entry to a session ---------------------------------------------------------
 
-def apply_manifest(session: Session, entry: Any) -> Session:
+def apply_entry_metadata(session: Session, entry: ManifestEntry) -> Session:
+    """Id, pair, date, language, planned topics and notes of a manifest entry, without touching speakers.
+
+    Used on its own by ``run`` (the audio pipeline has already mapped voices to the
+    entry's participants) and as the last step of :func:`apply_manifest`.
+    """
+    extra = dict(session.extra)
+    if entry.topics_planned:
+        extra["topics_planned"] = list(entry.topics_planned)
+    if entry.notes:
+        extra["manifest_notes"] = entry.notes
+    return session.evolve(
+        id=entry.id or session.id,
+        pair_id=entry.pair_id or session.pair_id,
+        date=entry.date or session.date,
+        language=entry.language or session.language,
+        extra=extra,
+    )
+
+
+def apply_manifest(session: Session, entry: ManifestEntry) -> Session:
     """Give a session its manifest id, pair, date, language and named participants with roles.
 
     Speaker labels (participant names, or ids) are matched to the entry's participants
@@ -316,12 +206,10 @@ def apply_manifest(session: Session, entry: Any) -> Session:
     keep their participant (role ``other``) and are listed in
     ``quality.unmapped_speaker_labels``.
     """
-    people: Sequence[Any] = tuple(getattr(entry, "participants", None) or ())
-    if people and not all(isinstance(p, ManifestParticipant) for p in people):
-        people = tuple(p if isinstance(p, ManifestParticipant) else ManifestParticipant(
-            name=p.name, role=getattr(p, "role", None), id=getattr(p, "id", None),
-            aliases=getattr(p, "aliases", None) or ()) for p in people)
-    mentry = entry if isinstance(entry, ManifestEntry) else ManifestEntry(participants=tuple(people))
+    if not isinstance(entry, ManifestEntry):
+        raise TypeError(f"apply_manifest needs a ManifestEntry, not {type(entry).__name__}")
+    people = entry.participants
+    mentry = entry
 
     new_parts: list[Participant] = [Participant(p.participant_id, p.name, p.role) for p in people]
     used = {p.id for p in new_parts}
@@ -377,22 +265,13 @@ def apply_manifest(session: Session, entry: Any) -> Session:
             quality, unmapped_speaker_labels=tuple(unmapped), notes=tuple(notes),
             speaker_mapping_method=quality.speaker_mapping_method or ("names" if matched else None),
         )
-    extra = dict(session.extra)
-    if getattr(entry, "topics_planned", None):
-        extra["topics_planned"] = list(entry.topics_planned)
-    if getattr(entry, "notes", None):
-        extra["manifest_notes"] = entry.notes
-    return session.evolve(
-        id=getattr(entry, "id", None) or session.id,
-        pair_id=getattr(entry, "pair_id", None) or session.pair_id,
-        date=getattr(entry, "date", None) or session.date,
-        language=getattr(entry, "language", None) or session.language,
+    mapped = session.evolve(
         participants=tuple(new_parts) if people else tuple(
             Participant(remap[p.id], p.name, p.role) for p in session.participants),
         utterances=utterances,
         quality=quality,
-        extra=extra,
     )
+    return apply_entry_metadata(mapped, entry)
 
 
 def _display_name(given: str, label: str) -> str:

