@@ -11,13 +11,13 @@ import datetime as dt
 from pathlib import Path
 
 from sessionscope.analysis.dynamics import compute_metrics
+from sessionscope.analysis.flow import knowledge_flow
 from sessionscope.config import DynamicsConfig
 from sessionscope.model import (
     ActionItem,
     DataQuality,
     Flag,
     KeyPoint,
-    KnowledgeFlow,
     Participant,
     Problem,
     Question,
@@ -116,8 +116,8 @@ def full_session(
         questions += (Question("q3", u[8].id, u[8].start, "anna", "boris", lines[8][1], False),)
     problems = (Problem("p1", u[1].id, u[1].start, "boris", "clients tracked in spreadsheets", True, ("r1",),
                         area="tools"),)
-    kf = KnowledgeFlow(matrix={"anna": {"boris": {"tools": 1}}, "boris": {"anna": {"time": 1, "clients": 1}}},
-                       mutuality_index=0.67, per_area_mutuality={"tools": 0.0}, definition="test")
+    # the knowledge flow as production computes it (matrix[area][giver][receiver]), never a hand-made shape
+    kf = knowledge_flow(base.evolve(recommendations=recs, questions=questions))
     summary = (KeyPoint("tools", u[2].id, "anna", lines[2][1], 0.9), KeyPoint("time", u[5].id, "boris", lines[5][1], 0.8))
     flags = (Flag("short_session", f"the session lasts {t / 60:.1f} min (the guide asks for at least 60)", "info",
                   round(t / 60, 1), 60.0),

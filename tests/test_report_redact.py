@@ -7,7 +7,16 @@ import json
 import pytest
 
 from sessionscope.model import Participant, Role, Session, Utterance, session_to_dict
-from sessionscope.report.redact import EMAIL, PHONE, TextRedactor, redact_session, role_labels
+from sessionscope.report.redact import (
+    EMAIL,
+    PHONE,
+    SALT_FILE,
+    TextRedactor,
+    load_or_create_salt,
+    redact_session,
+    redacted_id,
+    role_labels,
+)
 from sessionscope.report.session_html import render_session_html
 from sessionscope.report.session_md import render_session_markdown
 from sessionscope.report.tables import session_tables
@@ -56,7 +65,13 @@ def test_redact_session_without_ner_removes_every_name_and_id() -> None:
     assert r.recommendations[0].giver == "junior" and r.action_items[0].owner == "senior"
     assert set(r.metrics.participants) == {"junior", "senior"}
     assert r.metrics.participants["junior"]["talk_share"] == s.metrics.participants["anna"]["talk_share"]
-    assert r.knowledge_flow.matrix["junior"]["senior"] == {"tools": 1}
+    # the production shape matrix[area][giver][receiver]: ids renamed at the giver and receiver levels only
+    assert s.knowledge_flow.matrix["tools"] == {"anna": {"boris": 1}}
+    assert r.knowledge_flow.matrix["tools"] == {"junior": {"senior": 1}}
+    assert r.knowledge_flow.matrix["clients"] == {"senior": {"junior": 1}}
+    assert r.knowledge_flow.recommendation_matrix["time"] == {"senior": {"junior": 1}}
+    assert r.knowledge_flow.explanation_matrix["all"] == {"junior": {"senior": 1}, "senior": {"junior": 1}}
+    assert r.knowledge_flow.mutuality_index == s.knowledge_flow.mutuality_index
     assert all(not u.words for u in r.utterances) and r.source is None
     assert r.extra["redacted"] is True
     assert r.utterances[0].text.startswith("Hi Senior,")
@@ -69,6 +84,40 @@ def test_ids_containing_names_are_hashed() -> None:
     assert r.pair_id.startswith("pair-") and r.pair_id == redact_session(s, ner=False).pair_id  # stable
     kept = redact_session(full_session(), ner=False)
     assert kept.id == "s1" and kept.pair_id == "pair-a"
+
+
+def test_hashed_ids_are_salted_and_not_guessable(tmp_path) -> None:
+    import hashlib
+    import stat
+
+    s = full_session().evolve(id="2026-03-02-anna-boris", pair_id="anna-smirnova+boris")
+    unsalted = hashlib.sha256(b"anna-smirnova+boris").hexdigest()
+    salt = load_or_create_salt(tmp_path)
+    assert load_or_create_salt(tmp_path) == salt and len(salt) >= 16  # kept: reruns give the same ids
+    assert stat.S_IMODE((tmp_path / SALT_FILE).stat().st_mode) == 0o600
+    a = redact_session(s, ner=False, salt=salt)
+    assert a.pair_id == redact_session(s, ner=False, salt=salt).pair_id
+    assert unsalted[:8] not in a.pair_id and unsalted[:16] not in a.pair_id
+    other = redact_session(s, ner=False, salt=load_or_create_salt(tmp_path / "other"))
+    assert other.pair_id != a.pair_id and other.id != a.id  # another programme cannot link them
+    assert redacted_id("pair", "x", b"k" * 32) == redacted_id("pair", "x", b"k" * 32) != redacted_id("pair", "x")
+
+
+def test_email_pattern_is_linear_on_long_cues() -> None:
+    import signal
+
+    def hang(*_):  # a hang guard, not a speed assertion: the old pattern took ~30 s here
+        raise TimeoutError("e-mail masking did not finish within 10 s")
+
+    old = signal.signal(signal.SIGALRM, hang)
+    signal.alarm(10)
+    try:
+        text = "a." * 30000 + " write to anna.s@example.com"
+        out = TextRedactor({}, ner=False).rules(text)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    assert out.endswith("write to [email]")
 
 
 def test_redacted_outputs_carry_no_names() -> None:

@@ -12,7 +12,9 @@
 * speaker labels that were never mapped to a participant (often names as well) become
   ``speaker-1``, ``speaker-2``…;
 * word-level timings are dropped (their texts would repeat the names) and the source
-  path is removed; a session or pair id containing a name is replaced by a stable hash.
+  path is removed; a session or pair id containing a name is replaced by a keyed hash
+  (HMAC-SHA-256 with a secret salt, see :func:`redacted_id`): stable within a programme
+  that keeps its salt (:func:`load_or_create_salt`), but not guessable from the names.
 
 Without the NLP extras, NER is skipped with a warning and the rule-based parts still run.
 """
@@ -20,17 +22,23 @@ Without the NLP extras, NER is skipped with a warning and the rule-based parts s
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
+import os
 import re
+import secrets
 from collections.abc import Callable
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Optional
 
 from sessionscope.model import Session, session_from_dict, session_to_dict
 
 log = logging.getLogger(__name__)
 
-EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b", re.UNICODE)
+# A match can only start where a run of address characters starts (the look-behind), so a
+# long cue without "@" costs linear time (with "\b" every position of "a.a.a…" was a start).
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b", re.UNICODE)
 # international or local numbers: 7+ digits with optional +, spaces, dots, dashes, parentheses
 PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d(?:[\s.-]?\d){6,13}(?!\w)")
 #: keys whose string values are free text that may contain personal data
@@ -159,8 +167,48 @@ class TextRedactor:
         return out
 
 
-def _stable_id(prefix: str, value: str) -> str:
-    return f"{prefix}-{hashlib.sha256(value.encode('utf-8')).hexdigest()[:8]}"
+#: Name of the file holding a programme's redaction salt (inside the programme's output folder).
+SALT_FILE = ".sessionscope-redaction-salt"
+_SALT_BYTES = 32
+
+
+@lru_cache(maxsize=1)
+def _process_salt() -> bytes:
+    """A random salt for this process: ids are consistent within one run, never across runs."""
+    return secrets.token_bytes(_SALT_BYTES)
+
+
+def load_or_create_salt(folder: str | Path) -> bytes:
+    """The programme's secret redaction salt from ``folder/SALT_FILE``, created (mode 0600) when missing.
+
+    Keep the folder's salt to get the same redacted ids on every rerun; delete it to make
+    earlier redacted ids unlinkable to new ones. Never share it with the redacted outputs.
+    """
+    path = Path(folder) / SALT_FILE
+    try:
+        data = bytes.fromhex(path.read_text(encoding="ascii").strip())
+        if len(data) >= 16:
+            return data
+    except FileNotFoundError:
+        pass
+    except (ValueError, UnicodeDecodeError):
+        log.warning("%s is not a valid salt file; writing a new salt", path)
+    salt = secrets.token_bytes(_SALT_BYTES)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(salt.hex() + "\n")
+    return salt
+
+
+def redacted_id(prefix: str, value: str, salt: Optional[bytes] = None) -> str:
+    """``prefix-<16 hex>``: HMAC-SHA-256 of ``value`` keyed with ``salt`` (default: a per-process salt).
+
+    Without the salt, nobody can test guessed names against the id (an unsalted hash of
+    "2026-03-02-anna-boris" is found by hashing candidate names).
+    """
+    key = salt if salt is not None else _process_salt()
+    return f"{prefix}-{hmac.new(key, value.encode('utf-8'), hashlib.sha256).hexdigest()[:16]}"
 
 
 def _walk(obj: Any, *, ids: dict[str, str], on_text: Callable[[str], str], key: Optional[str] = None) -> Any:
@@ -176,8 +224,12 @@ def _walk(obj: Any, *, ids: dict[str, str], on_text: Callable[[str], str], key: 
     return obj
 
 
-def redact_session(session: Session, *, ner: bool = True) -> Session:
-    """A copy of ``session`` safe to share: names → role labels, personal data masked."""
+def redact_session(session: Session, *, ner: bool = True, salt: Optional[bytes] = None) -> Session:
+    """A copy of ``session`` safe to share: names → role labels, personal data masked.
+
+    ``salt``: the programme's secret (:func:`load_or_create_salt`) for ids that contain a
+    name; default a random per-process salt (stable within one run only).
+    """
     labels = role_labels(session)
     ids = {pid: new for pid, (new, _label) in labels.items()}
     # speaker labels never mapped to a participant are often names too ("Maria K"): number them
@@ -215,7 +267,7 @@ def redact_session(session: Session, *, ner: bool = True) -> Session:
     for key, prefix in (("id", "session"), ("pair_id", "pair")):
         value = data.get(key)
         if value and name_re is not None and name_re.search(value.replace("-", " ").replace("_", " ")):
-            data[key] = _stable_id(prefix, value)
+            data[key] = redacted_id(prefix, value, salt)
     data["extra"] = {k: v for k, v in (data.get("extra") or {}).items()}
     data["extra"]["redacted"] = True
     return session_from_dict(data)
