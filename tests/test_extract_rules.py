@@ -143,3 +143,12 @@ def test_language_detection_and_offsets() -> None:
     text = "Okay. You should try it! Thanks."
     sents = parse_texts([text], language="en")[0]
     assert [text[s.start_char:s.end_char] for s in sents] == ["Okay.", "You should try it!", "Thanks."]
+
+
+@pytest.mark.parametrize("text", [
+    "I'll present some ideas today.", "I'll mute myself.", "Let me share my screen.", "We'll go through the agenda first.",
+    "Сейчас я покажу слайды.", "Я поделюсь экраном.",
+])
+def test_talk_about_the_meeting_itself_is_vetoed(text: str) -> None:
+    hit = action_rule(parse_sentence(text))
+    assert hit is not None and hit.veto and hit.rule == "meeting_itself"

@@ -48,6 +48,16 @@ _EN_DISCOURSE_LET = {"see", "say", "talk", "think", "start", "move", "go", "get"
                      "find", "grab", "pull", "open", "share"}
 
 
+# moves about the meeting itself, not tasks: "I'll present some ideas today", "I'll mute myself", «я поделюсь экраном»
+_EN_MEETING_SELF = (
+    r"\b(i'll|i will|i'm going to|i am going to|i'm gonna|let me|we'll|we will)( just| quickly| now| first| briefly)? "
+    r"(present|mute|unmute|share (my|the) screen|stop sharing|go through (the|my|this|these|our) (agenda|slides?|points|presentation)|"
+    r"walk you through|introduce (myself|us|everyone)|turn (on|off) (my|the) (camera|video|mic|microphone)|"
+    r"take (the )?(minutes|notes)|be (quick|brief)|wrap (this |it )?up|hand (it )?over|pass (it )?(over|on) to)\b"
+    r"|\b(today|now|in this meeting)\b.*\b(i'll|i will|i'm going to) (present|show|talk)\b"
+)
+
+
 def _is_pasty(t: str) -> bool:
     return bool(search(r"\b(yesterday|last (week|month|time|year)|already|used to|ago)\b", t))
 
@@ -59,6 +69,8 @@ def _english(sent: Sentence) -> Optional[RuleHit]:
         return veto(KIND, "conditional")
     if search(r"\b(i'll|i will|i'm going to) (talk|speak|say something) about\b|\bi'll (be honest|tell you (what|a story|something)|give you an example|admit)|\bi (will|'ll) never\b|\bi can't\b|\bi cannot\b", t):
         return veto(KIND, "speech_act")
+    if search(_EN_MEETING_SELF, t):
+        return veto(KIND, "meeting_itself")
     bonus = 0.1 if due is not None else 0.0
     m = _EN_TASK_NOUN.search(t)
     if m:
@@ -140,6 +152,9 @@ def _russian(sent: Sentence) -> Optional[RuleHit]:
         return veto(KIND, "conditional")
     if search(r"\b(скажу|признаюсь|расскажу вам историю|скажу честно|не буду|не стану)\b", t):
         return veto(KIND, "speech_act")
+    if search(r"\b(поделюсь экраном|выключу (микрофон|камеру)|включу (микрофон|камеру)|представлюсь|запишу встречу)\b|"
+              r"\b(сегодня|сейчас) (я |мы )?(покажу|покажем|представлю|расскажу|начну|начнем)\b", t):
+        return veto(KIND, "meeting_itself")
     m = search(r"\b(моя|твоя|ваша|наша) (задача|домашка|домашнее задание|зона ответственности)\b|\bдомашнее задание\b|\bс (меня|тебя|вас)\b|\bберу на себя\b|\bя займусь\b|\bза мной\b|\bза (тобой|вами)\b|\b(мой|твой|ваш|наш) (следующий |первый )?шаг\b", t)
     if m:
         key = m.group(0)
