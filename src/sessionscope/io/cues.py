@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
@@ -212,12 +213,47 @@ def _to_recording(parsed: tuple[list[Piece], dict[str, object]], *, rec_id: str,
             if use_prefix and name:
                 label, text = clean_label(name), rest
         records.append(Record(label=label, text=text, start=start, end=end, confidence=conf))
+    speakers_named = any(p[4] for p in pieces) or use_prefix
+    continued = _continue_previous_speaker(records) if speakers_named else 0
     duration = meta.get("duration")
     rec = Recording(id=rec_id, records=records, language=meta.get("language"),  # type: ignore[arg-type]
                     duration_s=duration if isinstance(duration, float) and duration > 0 else None)
-    if not any(p[4] for p in pieces) and not use_prefix:
+    if not speakers_named:
         rec.notes.append(f"{fmt} captions without speaker names")
+    if continued:
+        rec.notes.append(f"{continued} cue(s) without a speaker name were attributed to the previous speaker "
+                         "(Zoom and Teams split one person's speech into cues and name the speaker only on the first)")
     return rec
+
+
+#: an unnamed cue starting at most this long after the previous cue ended continues its speaker
+CONTINUE_MAX_GAP_S = 5.0
+
+
+def _continue_previous_speaker(records: list[Record]) -> int:
+    """Give cues without a speaker name the label of the cue just before them; return how many.
+
+    In a file whose cues name their speakers, an unnamed cue that follows the previous
+    cue closely is that speaker going on (Zoom names the speaker once per turn; Teams
+    drops the voice tag on continuation cues). Cues before the first named one, or after
+    a silence longer than :data:`CONTINUE_MAX_GAP_S`, stay unlabelled (participant
+    ``unknown``): attributing them would be a guess.
+    """
+    previous: Optional[Record] = None
+    n = 0
+    for k, r in enumerate(records):
+        if r.label is None and previous is not None:
+            gap = None if r.start is None or previous.end is None else r.start - previous.end
+            if gap is not None and gap <= CONTINUE_MAX_GAP_S:
+                records[k] = replace(r, label=previous.label)
+                previous = records[k]
+                n += 1
+                continue
+        if r.label is not None:
+            previous = r
+        else:
+            previous = None
+    return n
 
 
 def parse_vtt(text: str, *, path: str | Path) -> Recording:
