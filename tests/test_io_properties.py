@@ -1,4 +1,5 @@
-"""Property tests: arbitrary text or bytes never crash a reader — it parses or raises InputError."""
+"""Property tests: arbitrary text or bytes never crash a reader — it parses or raises InputError —
+and whatever it reads has bounded, ordered, non-negative times."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sessionscope.errors import InputError
-from sessionscope.io import FORMATS, read_transcript
+from sessionscope.io import DEFAULT_MAX_DURATION_S, FORMATS, read_transcript
 from sessionscope.io.manifest import load_manifest
 from sessionscope.model import Session
 
@@ -23,6 +24,8 @@ _FRAGMENTS = [
     "SPEAKER f 1 x y", '{"segments": [', '{"start": 0, "end": 1, "text": "hi", "speaker": "S0"}', "]}", "[", "]",
     '"words": [{"word": "a", "start": null}]', "[00:00:05]", "(0:07)", "00:00:09\tBo:\t", "Anna  00:03",
     "speaker,start,end,text", "0:00:01.000,0:00:02.500", "A,1,2,hi", 'B,"x",,', "\ufeff", "\r\n", "\t", "-->", "99:99:99.999", "Привет", "—",
+    "9999999:00:00.000", "999:00:00,000", "00:01:0x.000", "00:00:01.0005", "1e308", "1e999", "-0", "NaN",
+    '"end": 1' + "0" * 30, "86400.001", "23:59:59.999", "24:00:00.001",
 ]
 texts = st.one_of(
     st.text(max_size=300),
@@ -46,6 +49,14 @@ def _check(path: Path, **kwargs) -> None:
     starts = [u.start for u in s.utterances]
     if all(x is not None for x in starts):
         assert starts == sorted(starts)
+    times = [x for u in s.utterances for x in (u.start, u.end, *(t for w in u.words for t in (w.start, w.end)))
+             if x is not None]
+    assert all(0 <= x <= DEFAULT_MAX_DURATION_S for x in times)  # bounded: no 999-hour sessions
+    for u in s.utterances:
+        if u.start is not None and u.end is not None:
+            assert u.start <= u.end
+    if s.duration_s is not None:
+        assert 0 <= s.duration_s <= DEFAULT_MAX_DURATION_S
 
 
 @settings(max_examples=300, deadline=None)

@@ -120,3 +120,40 @@ def test_round_trip_property(tmp_path, s, fmt):
     got = [(u.start, bnames[u.speaker], u.text, u.end) for u in back.utterances]
     assert [(a, b, d) for a, b, _, d in got] == [(a, b, d) for a, b, _, d in want]
     assert [c for _, _, c, _ in got] == [c for _, _, c, _ in want]
+
+
+# Any name and any text (markup, entities, formula starts, quotes, backslashes) survive a CSV round trip
+# exactly (up to whitespace), and a VTT round trip with voice tags.
+_any_names = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1,
+                     max_size=20).filter(lambda t: t.strip())
+_any_texts = st.one_of(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=40),
+    st.lists(st.sampled_from(["=1+1", "+", "-", "@", "'", "<b>", "&amp;", "&", "<", ">", "{\\an8}", "\\", "$x$",
+                              "word", " ", "\"", ",", "<v x>", "</v>"]), min_size=1, max_size=8).map("".join),
+).filter(lambda t: t.strip() and "-->" not in t)
+
+
+@st.composite
+def any_sessions(draw):
+    n = draw(st.integers(1, 6))
+    t, utts, people = 0.0, [], {}
+    for i in range(n):
+        name = " ".join(draw(_any_names).split())
+        key = " ".join(name.casefold().split())
+        people.setdefault(key, Participant(f"p{len(people)}", name))
+        t += draw(st.integers(0, 5000)) / 1000
+        utts.append(Utterance(f"u{i + 1:04d}", people[key].id, draw(_any_texts), start=round(t, 3),
+                              end=round(t + draw(st.integers(1, 9000)) / 1000, 3)))
+    return Session(id="prop", participants=tuple(people.values()), utterances=tuple(utts))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(s=any_sessions(), fmt=st.sampled_from(["csv", "vtt"]))
+def test_round_trip_any_names_and_text(tmp_path, s, fmt):
+    back = read_transcript(write_transcript(s, tmp_path / f"p.{fmt}", fmt), fmt=fmt)
+    names = {p.id: p.name for p in s.participants}
+    bnames = {p.id: p.name for p in back.participants}
+    want = sorted(((u.start, u.end, names[u.speaker], " ".join(u.text.split())) for u in s.utterances),
+                  key=lambda r: r[0])
+    got = [(u.start, u.end, bnames[u.speaker], u.text) for u in back.utterances]
+    assert got == want

@@ -81,7 +81,8 @@ def _prefix(name: str) -> str:
 
 
 def _vtt_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # "{\\" starts an SRT/ASS override tag ({\\an8}) that caption readers drop: keep it as text
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("{\\", "&#123;\\")
 
 
 def to_vtt(session: Session, *, path: str | Path = "") -> str:
