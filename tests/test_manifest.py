@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 
 import pytest
@@ -253,3 +254,44 @@ def test_russian_names_and_roles(tmp_path):
     s = apply_manifest(s, entry_from_options(["Анна Смирнова=младший", "борис иванов=старший"], language="ru"))
     assert [(p.id, p.name, p.role) for p in s.participants] == [
         ("анна-смирнова", "Анна Смирнова", Role.JUNIOR), ("борис-иванов", "Борис Иванов", Role.SENIOR)]
+
+
+BOMB = """a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+"""
+
+
+def test_yaml_alias_bomb_refused_in_manifest_and_config(tmp_path):
+    from sessionscope.config import load_config
+    from sessionscope.errors import ConfigError
+
+    m = tmp_path / "bomb.yaml"
+    m.write_text("bomb:\n" + "".join("  " + line + "\n" for line in BOMB.splitlines())
+                 + "sessions:\n- {id: s1, file: a.vtt, topics_planned: *g}\n", encoding="utf-8")
+    with pytest.raises(ManifestError, match="alias bomb"):
+        load_manifest(m)
+    c = tmp_path / "bomb-config.yaml"
+    c.write_text(BOMB + "pipeline: {stages: *g}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="alias bomb"):
+        load_config(c)
+    ok = tmp_path / "anchors.yaml"  # ordinary anchors still work
+    ok.write_text("sessions:\n- {id: s1, file: a.vtt, participants: &p [{name: Anna, role: junior}]}\n"
+                  "- {id: s2, file: b.vtt, participants: *p}\n", encoding="utf-8")
+    assert [len(e.participants) for e in load_manifest(ok)] == [1, 1]
+
+
+@pytest.mark.parametrize("bad_id", ["../../x", "/abs/path", "a/b", "..", ".hidden", "a b", "x\\y"])
+def test_unsafe_session_ids_refused_in_yaml_and_csv(tmp_path, bad_id):
+    y = tmp_path / "m.yaml"
+    y.write_text(f"sessions:\n- id: {json.dumps(bad_id)}\n  file: a.vtt\n", encoding="utf-8")
+    with pytest.raises(ManifestError, match="not a safe name"):
+        load_manifest(y)
+    c = tmp_path / "m.csv"
+    c.write_text(f"id,file,junior\n\"{bad_id}\",a.vtt,Anna\n", encoding="utf-8")
+    with pytest.raises(ManifestError, match="not a safe name"):
+        load_manifest(c)

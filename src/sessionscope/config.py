@@ -254,11 +254,15 @@ def load_config(path: str | Path | None = None, *, overrides: dict[str, Any] | N
     if path is not None:
         source = str(path)
         try:
-            loaded = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        except OSError as e:
+            from sessionscope.fileio import load_yaml_limited
+
+            loaded = load_yaml_limited(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as e:
             raise ConfigError(f"cannot read config: {e}", path=path) from e
         except yaml.YAMLError as e:
             raise ConfigError(f"config is not valid YAML: {e}", path=path) from e
+        except (ValueError, TypeError, RecursionError) as e:  # alias bomb, too large, bad date value
+            raise ConfigError(f"config refused: {e}", path=path) from e
         if loaded is not None and not isinstance(loaded, dict):
             raise ConfigError("a config file must be a mapping of sections", path=path)
         data = loaded or {}

@@ -169,3 +169,54 @@ class DirLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+#: manifests and configs are small; a bigger YAML file is a mistake or an attack
+YAML_MAX_BYTES = 16 * 1024 * 1024
+#: values after expanding YAML aliases (a "billion laughs" file expands to ~10^9)
+YAML_MAX_NODES = 1_000_000
+
+
+def load_yaml_limited(text: str, *, max_bytes: int = YAML_MAX_BYTES, max_nodes: int = YAML_MAX_NODES) -> object:
+    """``yaml.safe_load`` with bounds: file size, and the size of the document once aliases are expanded.
+
+    Anchors and aliases stay allowed (a manifest may reuse a participant with ``*anna``),
+    but a document whose aliases multiply into more than ``max_nodes`` values (an alias
+    bomb) or refer to themselves is refused before anything walks it.
+
+    Raises:
+        ValueError: too large, too many values after alias expansion, or self-referencing.
+        yaml.YAMLError: not valid YAML.
+    """
+    import yaml
+
+    if len(text) > max_bytes:
+        raise ValueError(f"YAML text is larger than {max_bytes // (1024 * 1024)} MB")
+    doc = yaml.safe_load(text)  # aliases are shared objects here: cheap until expanded
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: object) -> int:
+        if not isinstance(node, (list, dict)):
+            return 1
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise ValueError("YAML document refers to itself (recursive alias)")
+        active.add(key)
+        children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
+        total = 1
+        for child in children:
+            total += size(child)
+            if total > max_nodes:
+                raise ValueError(f"YAML document expands to more than {max_nodes:,} values (alias bomb?)")
+        active.discard(key)
+        sizes[key] = total
+        return total
+
+    try:
+        size(doc)
+    except RecursionError as e:
+        raise ValueError("YAML document is nested too deeply") from e
+    return doc

@@ -32,7 +32,11 @@ _TOP_KEYS = ("sessions", "pairs")
 
 def load_manifest_data(path: Path) -> list[Any]:
     """The raw session dicts of a manifest file (YAML or CSV), pair defaults applied."""
+    from sessionscope.fileio import YAML_MAX_BYTES
+
     try:
+        if path.stat().st_size > YAML_MAX_BYTES:
+            raise ManifestError(f"manifest is larger than {YAML_MAX_BYTES // (1024 * 1024)} MB", path=path)
         data = path.read_bytes()
     except OSError as e:
         raise ManifestError(f"cannot read manifest: {e.strerror or e}", path=path) from e
@@ -55,13 +59,15 @@ def _looks_csv(text: str) -> bool:
 def _yaml_sessions(text: str, *, path: Path) -> list[Any]:
     import yaml
 
+    from sessionscope.fileio import load_yaml_limited
+
     try:
-        doc = yaml.safe_load(text)
+        doc = load_yaml_limited(text)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         raise ManifestError(f"invalid YAML{where}: {getattr(e, 'problem', None) or e}", path=path) from e
-    except (ValueError, TypeError, RecursionError) as e:  # e.g. PyYAML on a date like 2026-13-45
+    except (ValueError, TypeError, RecursionError) as e:  # a date like 2026-13-45, an alias bomb
         raise ManifestError(f"invalid YAML value: {e}", path=path) from e
     if isinstance(doc, list):
         return doc
