@@ -53,27 +53,68 @@ def test_talk_time_overlap_and_shares():
     assert a["word_share"] == pytest.approx(4 / 6)
 
 
-def test_turns_merge_short_gaps_and_absorb_backchannels():
+def test_turns_are_floor_changes_pauses_apart_and_backchannels_absorbed():
     rows = [
         ("a", 0.0, 4.0, "I started with the dashboard"),
-        ("b", 2.0, 2.5, "mm-hmm"),                     # backchannel inside a's speech: ignored
-        ("a", 4.5, 8.0, "and then the export broke"),  # gap 0.5 < 1.0: same turn
-        ("a", 10.0, 12.0, "anyway"),                   # gap 2.0: new turn of a
+        ("b", 2.0, 2.5, "mm-hmm"),                     # backchannel inside a's speech: no turn
+        ("a", 4.5, 8.0, "and then the export broke"),  # gap 0.5: same turn, below the pause minimum
+        ("a", 10.0, 12.0, "anyway"),                   # a 2 s pause: still a's turn, one pause
         ("b", 12.5, 15.0, "Did you report it?"),
     ]
     turns = build_turns(list(make_session(rows).utterances), CFG)
-    assert [(t.speaker, t.utterance_ids) for t in turns] == [
-        ("a", ("u0001", "u0003")), ("a", ("u0004",)), ("b", ("u0005",)),
-    ]
-    assert turns[0].start == 0.0 and turns[0].end == 8.0 and turns[0].words == 10
+    assert [(t.speaker, t.utterance_ids) for t in turns] == [("a", ("u0001", "u0003", "u0004")), ("b", ("u0005",))]
+    assert turns[0].start == 0.0 and turns[0].end == 12.0 and turns[0].words == 11
     m = compute_metrics(make_session(rows, duration=15), CFG)
-    assert m.participants["a"]["turns"] == 2
-    assert m.participants["a"]["longest_turn_s"] == pytest.approx(8.0)
-    assert m.participants["a"]["mean_turn_s"] == pytest.approx(5.0)
+    a = m.participants["a"]
+    assert a["turns"] == 1 and a["longest_turn_s"] == pytest.approx(12.0)
+    assert a["pauses"] == 1 and a["pause_total_s"] == pytest.approx(2.0) and a["pause_mean_s"] == pytest.approx(2.0)
+    assert m.participants["b"]["backchannels"] == 1 and m.participants["b"]["pauses"] == 0
+    assert m.session["pauses"] == 1 and m.session["pause_total_s"] == pytest.approx(2.0)
     assert m.session["speaker_switches"] == 1
     assert m.session["speaker_switches_per_min"] == pytest.approx(1 / (15 / 60))
     # latency of b's turn: 12.5 - 12.0
     assert m.participants["b"]["response_latency_median_s"] == pytest.approx(0.5)
+
+
+def test_speaker_who_pauses_a_lot_does_not_gain_turns():
+    # a and b alternate the floor 4 times each; a speaks in short bursts with 1.5-3 s pauses,
+    # b in one stretch. Turn counts and the turn-taking index must not depend on the pauses.
+    rows, t = [], 0.0
+    for k in range(4):
+        for _ in range(3):  # a: three pieces with pauses
+            rows.append(("a", t, t + 2.0, "well I think the plan"))
+            t += 2.0 + 1.5 + k * 0.5
+        rows.append(("b", t, t + 6.0, "right, and what did the client say about the plan then"))
+        t += 6.5
+    m = compute_metrics(make_session(rows, duration=t), CFG)
+    a, b = m.participants["a"], m.participants["b"]
+    assert a["turns"] == 4 and b["turns"] == 4
+    assert m.session["turn_taking_index"] == pytest.approx(1.0)
+    assert a["pauses"] == 8 and b["pauses"] == 0  # two pauses inside each of a's turns
+    assert a["pause_total_s"] == pytest.approx(2 * (1.5 + 2.0 + 2.5 + 3.0))
+    assert m.session["speaker_switches"] == 7
+
+
+def test_backchannel_in_a_pause_keeps_the_floor_but_one_that_opens_a_turn_counts():
+    rows = [
+        ("a", 0.0, 3.0, "so we moved the release"),
+        ("b", 3.4, 3.8, "yeah"),                       # in a's pause; a goes on: no turn for b
+        ("a", 4.5, 7.0, "because the tests were failing"),
+        ("b", 7.5, 8.0, "okay"),                       # b's next substantive utterance follows: opens b's turn
+        ("b", 8.2, 11.0, "so what will you tell the client"),
+    ]
+    turns = build_turns(list(make_session(rows).utterances), CFG)
+    assert [(t.speaker, t.utterance_ids) for t in turns] == [("a", ("u0001", "u0003")), ("b", ("u0004", "u0005"))]
+    m = compute_metrics(make_session(rows, duration=11), CFG)
+    assert m.participants["b"]["backchannels"] == 1 and m.participants["b"]["turns"] == 1
+    assert m.participants["a"]["pauses"] == 1 and m.participants["a"]["pause_total_s"] == pytest.approx(1.5)
+
+
+def test_untimed_backchannel_between_one_speakers_lines_does_not_split_the_turn():
+    s = make_session([("a", "First I opened the report."), ("b", "Mm-hmm."), ("a", "Then I sent it."), ("b", "Why?")])
+    turns = build_turns(list(s.utterances), CFG)
+    assert [t.speaker for t in turns] == ["a", "b"]
+    assert compute_metrics(s, CFG).participants["a"]["pauses"] is None  # time measure: unavailable untimed
 
 
 def test_interruptions_successful_and_not():

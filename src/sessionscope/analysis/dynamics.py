@@ -25,12 +25,14 @@ from sessionscope.model import DominanceWindow, Metrics, Session, Turn, Utteranc
 from sessionscope.text import word_count
 
 TIME_MEASURES = (
-    "talk_time_s", "talk_share", "mean_turn_s", "median_turn_s", "longest_turn_s", "words_per_minute",
+    "talk_time_s", "talk_share", "mean_turn_s", "median_turn_s", "longest_turn_s", "pauses", "pause_total_s",
+    "pause_mean_s", "words_per_minute",
     "overlap_s", "interruptions_made", "interruptions_received", "successful_interruptions_made",
     "response_latency_median_s", "dominated_window_share",
 )
 SESSION_TIME_MEASURES = (
     "duration_s", "speech_time_s", "silence_share", "overlap_time_s", "overlap_share", "speaker_switches_per_min",
+    "pauses", "pause_total_s", "pause_mean_s",
     "balance_score", "talk_time_gini", "talk_time_entropy", "response_latency_median_s", "interruptions",
     "dominance_switches", "dominated_window_share",
 )
@@ -75,22 +77,58 @@ def backchannel(u: Utterance, cfg: DynamicsConfig) -> bool:
     return u.duration is not None and u.duration <= cfg.backchannel_max_s_without_text
 
 
-def _is_absorbed_backchannel(u: Utterance, others: Sequence[Utterance], cfg: DynamicsConfig) -> bool:
-    """A backchannel lying wholly inside another speaker's utterance does not take the floor."""
+def _is_overlapped_backchannel(u: Utterance, others: Sequence[Utterance], cfg: DynamicsConfig) -> bool:
+    """A backchannel lying wholly inside another speaker's utterance."""
     if not u.timed or not backchannel(u, cfg):
         return False
     return any(o.speaker != u.speaker and o.timed and o.start <= u.start and u.end <= o.end for o in others)  # type: ignore[operator]
 
 
-def build_turns(utterances: Sequence[Utterance], cfg: DynamicsConfig) -> list[Turn]:
-    """Merge consecutive utterances of one speaker whose gap is below ``turn_merge_gap_s``.
+def floor_backchannels(utterances: Sequence[Utterance], cfg: DynamicsConfig) -> set[str]:
+    """Ids of the backchannels that do not take the floor.
 
-    Untimed utterances of the same speaker in a row are always merged. Backchannels fully
-    overlapped by another speaker neither form a turn nor split the other's turn.
+    Convention (Yngve 1970's "back channel"; Schegloff 1982's continuers; Heldner & Edlund
+    2010 on pauses vs gaps): a listener's "mm-hmm", "yeah", "right" — or, without text, a
+    short burst of speech — said while another speaker holds the floor does not take it.
+    A backchannel by speaker S is *not* a turn when it lies wholly inside another speaker's
+    utterance, or when the next utterance that is not a backchannel belongs to someone else
+    (typically the floor holder going on after a pause). When S's next substantive
+    utterance follows ("yeah, so what I did was…"), the backchannel opens S's turn.
+    The first utterance of a session always opens a turn.
+    """
+    out: set[str] = set()
+    n = len(utterances)
+    timed = all(u.timed for u in utterances)
+    is_bc = [backchannel(u, cfg) for u in utterances]
+    holder: Optional[str] = None
+    for i, u in enumerate(utterances):
+        if not is_bc[i] or holder is None or u.speaker == holder:
+            holder = u.speaker
+            continue
+        # u is a backchannel by someone other than the floor holder
+        if timed and _is_overlapped_backchannel(u, utterances[max(0, i - 5): i + 6], cfg):
+            out.add(u.id)
+            continue
+        nxt = next((utterances[j] for j in range(i + 1, n) if not is_bc[j]), None)
+        if nxt is not None and nxt.speaker == u.speaker:
+            holder = u.speaker  # "yeah, so…": the backchannel opens the speaker's turn
+        else:
+            out.add(u.id)
+    return out
+
+
+def build_turns(utterances: Sequence[Utterance], cfg: DynamicsConfig) -> list[Turn]:
+    """Turns as changes of floor: a turn lasts until another speaker takes the floor.
+
+    A speaker's pauses never start a new turn, however long (they are reported apart, see
+    :func:`pauses`); backchannels that do not take the floor (:func:`floor_backchannels`)
+    neither form a turn nor end the holder's. Utterances are taken in the order given
+    (``compute_metrics`` sorts timed ones by start).
     """
     turns: list[Turn] = []
     cur: list[Utterance] = []
     timed = all(u.timed for u in utterances)
+    skip = floor_backchannels(utterances, cfg)
 
     def flush() -> None:
         if cur:
@@ -107,19 +145,37 @@ def build_turns(utterances: Sequence[Utterance], cfg: DynamicsConfig) -> list[Tu
                 )
             )
 
-    for i, u in enumerate(utterances):
-        window = utterances[max(0, i - 5) : i + 6]
-        if timed and _is_absorbed_backchannel(u, window, cfg):
+    for u in utterances:
+        if u.id in skip:
             continue
         if cur and u.speaker == cur[-1].speaker:
-            prev_end = max((c.end for c in cur if c.end is not None), default=None)
-            if not timed or prev_end is None or u.start is None or u.start - prev_end < cfg.turn_merge_gap_s:
-                cur.append(u)
-                continue
+            cur.append(u)
+            continue
         flush()
         cur = [u]
     flush()
     return turns
+
+
+def pauses(turns: Sequence[Turn], utterances: Sequence[Utterance], cfg: DynamicsConfig) -> dict[str, list[float]]:
+    """Each speaker's pauses: silences of at least ``turn_merge_gap_s`` inside their own turns.
+
+    The silence between two consecutive utterances of one turn, measured from the latest
+    end so far (a self-overlap is no pause). Between-speaker silences are gaps and show up as
+    response latencies instead (Heldner & Edlund 2010).
+    """
+    by_id = {u.id: u for u in utterances}
+    out: dict[str, list[float]] = {}
+    for t in turns:
+        end: Optional[float] = None
+        for uid in t.utterance_ids:
+            u = by_id[uid]
+            if u.start is None or u.end is None:
+                continue
+            if end is not None and u.start - end >= cfg.turn_merge_gap_s and u.start > end:
+                out.setdefault(t.speaker, []).append(u.start - end)
+            end = u.end if end is None else max(end, u.end)
+    return out
 
 
 # -- interruptions --------------------------------------------------------------------
@@ -188,6 +244,8 @@ def compute_metrics(session: Session, cfg: DynamicsConfig) -> Metrics:
             pids.append(u.speaker)
 
     turns = build_turns(utts, cfg)
+    in_turns = {uid for t in turns for uid in t.utterance_ids}
+    listener_bc = Counter(u.speaker for u in utts if u.id not in in_turns)
     questions = session_questions(session, cfg)
     words = {p: 0 for p in pids}
     n_utts = Counter(u.speaker for u in utts)
@@ -215,6 +273,7 @@ def compute_metrics(session: Session, cfg: DynamicsConfig) -> Metrics:
             "turns": turn_counts.get(p, 0),
             "mean_turn_words": statistics.fmean(turn_words) if turn_words else None,
             "longest_turn_words": max(turn_words) if turn_words else None,
+            "backchannels": listener_bc.get(p, 0),
             "questions_asked": asked.get(p, 0),
             "questions_answered": answered.get(p, 0),
             "answers_given": answerer.get(p, 0),
@@ -227,6 +286,7 @@ def compute_metrics(session: Session, cfg: DynamicsConfig) -> Metrics:
         "turns": len(turns),
         "words": total_words,
         "speaker_switches": switches,
+        "backchannels": sum(listener_bc.values()),
         "questions": len(questions),
         "questions_answered": sum(1 for q in questions if q.answered),
         "word_gini": gini([words[p] for p in pids]),
@@ -259,6 +319,7 @@ def compute_metrics(session: Session, cfg: DynamicsConfig) -> Metrics:
         dom_switches = sum(1 for a, b in zip(dominated, dominated[1:], strict=False) if a != b)
         minutes = duration / 60 if duration else 0
         shares = {p: (talk[p] / total_talk if total_talk else None) for p in pids}
+        paused = pauses(turns, utts, cfg)
         for p in pids:
             p_turns = [t for t in turns if t.speaker == p and t.start is not None and t.end is not None]
             durs = [t.end - t.start for t in p_turns]  # type: ignore[operator]
@@ -268,6 +329,9 @@ def compute_metrics(session: Session, cfg: DynamicsConfig) -> Metrics:
                 mean_turn_s=statistics.fmean(durs) if durs else None,
                 median_turn_s=statistics.median(durs) if durs else None,
                 longest_turn_s=max(durs) if durs else None,
+                pauses=len(paused.get(p, [])),
+                pause_total_s=sum(paused.get(p, [])),
+                pause_mean_s=statistics.fmean(paused[p]) if paused.get(p) else None,
                 words_per_minute=words[p] / (talk[p] / 60) if talk[p] > 0 else None,
                 overlap_s=overlap_by[p],
                 interruptions_made=sum(1 for w, _, _, _ in inter if w == p),
@@ -285,6 +349,9 @@ def compute_metrics(session: Session, cfg: DynamicsConfig) -> Metrics:
             overlap_time_s=overlap_total,
             overlap_share=overlap_total / speech_total if speech_total else None,
             speaker_switches_per_min=switches / minutes if minutes else None,
+            pauses=sum(len(v) for v in paused.values()),
+            pause_total_s=sum(x for v in paused.values() for x in v),
+            pause_mean_s=statistics.fmean([x for v in paused.values() for x in v]) if any(paused.values()) else None,
             balance_score=max(shares.values()) if total_talk else None,  # type: ignore[type-var]
             talk_time_gini=gini(talk_vals),
             talk_time_entropy=normalized_entropy(talk_vals),
@@ -313,7 +380,11 @@ def compute_metrics(session: Session, cfg: DynamicsConfig) -> Metrics:
 
 
 def _equality(counts: Sequence[float]) -> Optional[float]:
-    """1 − normalised Gini of turn counts: 1 = everyone takes as many turns, 0 = one takes all."""
+    """1 − normalised Gini of turn counts: 1 = everyone takes the floor as often, 0 = one takes all.
+
+    Turns are floor changes (:func:`build_turns`), so a speaker who pauses a lot does not
+    gain turns by it.
+    """
     n = len(counts)
     g = gini(counts)
     if g is None or n < 2:
