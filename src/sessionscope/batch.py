@@ -290,14 +290,12 @@ def run_batch(
                     hook("session", completed=n, total=len(items), item=item)
                 yield n, process_item(item, spec, out_root, hook=hook)
         stream: Iterable[tuple[int, ItemResult]] = _local()
-    else:
-        stream = engine.map(process_item, items, spec=spec, out_dir=out_root)
-    done = 0
+    else:  # batch progress (done / failed / running, ETA) from the driver; see sessionscope.engines
+        from sessionscope.engines import drive
+
+        stream = drive(engine, process_item, items, spec=spec, out_dir=out_root, hook=hook, lost=lost_item)
     for index, result in stream:
         results[index] = result
-        done += 1
-        if engine is not None and hook:
-            hook("session", completed=done, total=len(items), item=None)
         _try_write_report(BatchReport(results=tuple(r for r in results if r is not None), out_dir=out_root,
                                       extra={"total": len(items)}))
     if hook:
@@ -305,6 +303,12 @@ def run_batch(
     report = BatchReport(results=tuple(r for r in results if r is not None), out_dir=out_root)
     _try_write_report(report)
     return report
+
+
+def lost_item(item: BatchItem, reason: str) -> ItemResult:
+    """The record of an input whose worker died on every attempt (engines: worker killed, node lost)."""
+    log.error("%s: %s", item.path, reason)
+    return ItemResult(item, "failed", error=reason)
 
 
 def _try_write_report(report: BatchReport) -> None:

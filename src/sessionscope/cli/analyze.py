@@ -28,6 +28,14 @@ def batch_options(func):  # noqa: ANN001, ANN201 - click decorator stack shared 
                           "(repeatable; default from config: markdown and html)."),
         click.option("--force", is_flag=True, help="Redo inputs that were already processed (default: resume)."),
         click.option("--no-progress", is_flag=True, help="No progress bars (e.g. in logs)."),
+        click.option("--workers", metavar="N|auto", help="Worker processes (local engine; models load once per worker; "
+                     "default 1 = this process; auto = one per core as memory allows) or Ray workers "
+                     "(default: as many as the cluster's CPUs and memory fit)."),
+        click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+                     help="Where the batch runs: worker processes on this machine, or a Ray cluster "
+                          "(needs sessionscope[ray]; see docs/scaling.md)."),
+        click.option("--ray-address", metavar="ADDRESS", help="Ray cluster to join (auto, HOST:PORT, ray://HOST:10001); "
+                     "default: start a local Ray on this machine."),
     ]
     for opt in reversed(opts):
         func = opt(func)
@@ -44,7 +52,7 @@ def split_stages(stages: Optional[str]) -> Optional[list[str]]:
 @batch_options
 def analyze(paths: tuple[Path, ...], manifest: Optional[Path], out_dir: Path, config_path: Optional[Path],
             participants: tuple[str, ...], language: Optional[str], stages: Optional[str], formats: tuple[str, ...],
-            force: bool, no_progress: bool) -> None:
+            force: bool, no_progress: bool, workers: Optional[str], engine: str, ray_address: Optional[str]) -> None:
     """Analyse transcripts: who drives each conversation, and whatever the configured stages add.
 
     PATHS are transcript files or folders (searched recursively): WebVTT (Teams, Meet,
@@ -63,8 +71,9 @@ def analyze(paths: tuple[Path, ...], manifest: Optional[Path], out_dir: Path, co
       sessionscope analyze --manifest examples/manifest-reference.yaml
       sessionscope analyze call.srt --stages dynamics --format markdown --format csv
     """
-    from sessionscope.batch import discover, make_items, run_batch
-    from sessionscope.cli.common import exit_for, print_report, progress_hook
+    from sessionscope.batch import discover, make_items
+    from sessionscope.cli.common import exit_for, print_report, progress_hook, run_with
+    from sessionscope.engines import check_stage_names, engine_for
     from sessionscope.inputs import TRANSCRIPT_SUFFIXES, manifest_transcripts, prefer_best_transcript
     from sessionscope.runspec import build_run_spec
 
@@ -82,13 +91,17 @@ def analyze(paths: tuple[Path, ...], manifest: Optional[Path], out_dir: Path, co
         if not files:
             raise click.UsageError("no transcript files found in " + ", ".join(map(str, paths)))
         items = make_items(files, manifest=spec.manifest)
-        spec.stages()  # load the models once, fail fast on a bad stage name
+        eng = engine_for(engine, workers=workers, address=ray_address)
+        if eng is None:
+            spec.stages()  # load the models once, fail fast on a bad stage name
+        else:  # the workers load the models; only check the names here
+            check_stage_names(spec.config.pipeline.stages)
     except SessionscopeError as e:
         raise click.ClickException(str(e)) from e
     except ValueError as e:  # an unsafe manifest session id
         raise click.ClickException(str(e)) from e
 
     with progress_hook(len(items), enabled=not no_progress) as hook:
-        report = run_batch(items, spec, out_dir, hook=hook)
+        report = run_with(eng, items, spec, out_dir, hook=hook)
     print_report(report)
     exit_for(report)

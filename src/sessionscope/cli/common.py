@@ -42,6 +42,12 @@ def progress_hook(total: int, *, enabled: bool = True, label: str = "sessions") 
                  item: Any = None, **kwargs: Any) -> None:
             if step == "session":
                 progress.update(overall, completed=completed or 0)
+                if "running" in kwargs:  # an engine with several workers: whole-batch counts and ETA
+                    eta = kwargs.get("eta_s")
+                    left = "" if eta is None else f", ETA {int(eta) // 60}:{int(eta) % 60:02d}"
+                    progress.update(overall, description=f"{label} ({kwargs['running']} running, "
+                                                         f"{kwargs.get('failed', 0)} failed{left})")
+                    return
                 if item is not None:
                     progress.update(current, description=f"  {Path(item.path).name}", completed=0, total=None, visible=True)
                 else:
@@ -52,6 +58,20 @@ def progress_hook(total: int, *, enabled: bool = True, label: str = "sessions") 
                 progress.update(current, completed=completed or 0, total=total)
 
         yield hook
+
+
+def run_with(engine: Any, items: Any, spec: Any, out_dir: Path, *, hook: Any) -> BatchReport:
+    """``run_batch`` on ``engine`` (None: this process); an engine that cannot go on is a clean error."""
+    from sessionscope.batch import run_batch
+    from sessionscope.engines import EngineError
+
+    try:
+        return run_batch(items, spec, out_dir, hook=hook, engine=engine)
+    except EngineError as e:
+        raise click.ClickException(f"{e} (finished sessions are kept; rerun to resume)") from e
+    finally:
+        if engine is not None:
+            engine.close()
 
 
 _STATUS_LABEL = {"ok": "[green]ok[/green]", "resumed": "[cyan]resumed[/cyan]", "partial": "[yellow]partial[/yellow]"}

@@ -23,7 +23,7 @@ from sessionscope.errors import SessionscopeError
 def run(paths: tuple[Path, ...], manifest: Optional[Path], out_dir: Path, config_path: Optional[Path],
         participants: tuple[str, ...], language: Optional[str], stages: Optional[str], formats: tuple[str, ...],
         force: bool, no_progress: bool, model: Optional[str], speakers: Optional[int], channels: Optional[str],
-        allow_download: bool, no_cache: bool) -> None:
+        allow_download: bool, no_cache: bool, workers: Optional[str], engine: str, ray_address: Optional[str]) -> None:
     """Transcribe and analyse recordings offline: who said what, and who drives the conversation.
 
     PATHS are audio or video files or folders (searched recursively): wav, flac, mp3, m4a,
@@ -41,8 +41,9 @@ def run(paths: tuple[Path, ...], manifest: Optional[Path], out_dir: Path, config
       sessionscope run meeting.mp4 --model tiny.en --speakers 2
     """
     from sessionscope.audio.decode import AUDIO_SUFFIXES
-    from sessionscope.batch import discover, make_items, run_batch
-    from sessionscope.cli.common import exit_for, print_report, progress_hook
+    from sessionscope.batch import discover, make_items
+    from sessionscope.cli.common import exit_for, print_report, progress_hook, run_with
+    from sessionscope.engines import engine_for
     from sessionscope.runspec import build_run_spec
 
     try:
@@ -54,13 +55,15 @@ def run(paths: tuple[Path, ...], manifest: Optional[Path], out_dir: Path, config
         if not files:
             raise click.UsageError("no recordings found in " + ", ".join(map(str, paths)))
         items = make_items(files, manifest=spec.manifest)
-        spec.warm()  # fail fast, once, when a model is missing; load the stages' models once
+        eng = engine_for(engine, workers=workers, address=ray_address)
+        if eng is None:
+            spec.warm()  # fail fast, once, when a model is missing; load the stages' models once
     except SessionscopeError as e:
         raise click.ClickException(str(e)) from e
     except ValueError as e:  # an unsafe manifest session id
         raise click.ClickException(str(e)) from e
 
     with progress_hook(len(items), enabled=not no_progress, label="recordings") as hook:
-        report = run_batch(items, spec, out_dir, hook=hook)
+        report = run_with(eng, items, spec, out_dir, hook=hook)
     print_report(report)
     exit_for(report)

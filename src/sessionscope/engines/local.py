@@ -1,0 +1,146 @@
+"""The local engine: N worker processes on this machine.
+
+With one worker everything runs in this process, exactly as without an engine. With
+more, a :class:`~concurrent.futures.ProcessPoolExecutor` (``spawn`` start method: no
+forked copies of loaded models or their thread pools) whose initializer loads the models
+once per worker (``spec.warm()``); each worker then processes one input at a time. The
+CPU cores are shared out: each worker's BLAS/OpenMP/torch pools get ``cores // N``
+threads, so N workers do not oversubscribe the machine.
+
+A worker that dies mid-file (killed, out of memory, a crash in native code) breaks the
+pool: the inputs it held are given to a fresh pool, at most ``max_retries`` more times,
+then reported as failed; nothing finished is lost because every session is written by
+its worker, atomically, as soon as it is done.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections import Counter, deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Optional
+
+from sessionscope.engines.base import EngineError, InProcessEngine, LostFn, StartFn, WorkFn, default_lost, warm
+
+log = logging.getLogger(__name__)
+
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+_WORKER: dict[str, Any] = {}
+
+
+def default_workers(*, memory_per_worker_gb: float = 1.5) -> int:
+    """A sensible worker count: one per core, fewer when memory would run short."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        avail_gb = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30
+    except (ValueError, OSError, AttributeError):
+        avail_gb = float("inf")
+    return max(1, min(cores, int(avail_gb // memory_per_worker_gb)))
+
+
+def _init_worker(fn: WorkFn, spec: Any, out_dir: Path, threads: int) -> None:
+    _WORKER.update(fn=fn, spec=spec, out_dir=out_dir)
+    try:
+        import torch
+
+        torch.set_num_threads(threads)
+    except ImportError:
+        pass
+    warm(spec)
+
+
+def _run_one(item: Any) -> Any:
+    return _WORKER["fn"](item, _WORKER["spec"], _WORKER["out_dir"])
+
+
+@contextmanager
+def _thread_env(threads: int) -> Iterator[None]:
+    """Thread counts for the worker processes (read by BLAS/OpenMP when they start)."""
+    old = {k: os.environ.get(k) for k in _THREAD_VARS}
+    os.environ.update({k: str(threads) for k in _THREAD_VARS})
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+class LocalEngine:
+    """N worker processes on this machine (1 = this process)."""
+
+    name = "local"
+
+    def __init__(self, workers: Optional[int] = None, *, max_retries: int = 2, start_method: str = "spawn") -> None:
+        self.workers = max(1, workers or 1)
+        self.max_retries = max_retries
+        self.start_method = start_method
+
+    def _pool(self, fn: WorkFn, spec: Any, out_dir: Path) -> ProcessPoolExecutor:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        threads = max(1, cores // self.workers)
+        with _thread_env(threads):
+            pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(self.start_method),
+                                       initializer=_init_worker, initargs=(fn, spec, out_dir, threads))
+            # spawn starts every worker at the first submit; do it now, under the thread settings
+            try:
+                pool.submit(int).result()
+            except BrokenProcessPool as e:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise EngineError("the worker processes could not start (their error is logged above)") from e
+        return pool
+
+    def map(self, fn: WorkFn, items: Sequence[Any], *, spec: Any, out_dir: Path,
+            on_start: Optional[StartFn] = None, lost: Optional[LostFn] = None) -> Iterator[tuple[int, Any]]:
+        if self.workers == 1 or len(items) <= 1:
+            yield from InProcessEngine().map(fn, items, spec=spec, out_dir=out_dir, on_start=on_start, lost=lost)
+            return
+        lost = lost or default_lost
+        queue: deque[int] = deque(range(len(items)))
+        attempts: Counter[int] = Counter()
+        inflight: dict[Future, int] = {}
+        pool = self._pool(fn, spec, out_dir)
+        try:
+            while queue or inflight:
+                while queue and len(inflight) < self.workers:
+                    i = queue.popleft()
+                    inflight[pool.submit(_run_one, items[i])] = i
+                    if on_start:
+                        on_start(i)
+                done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                died: list[int] = []
+                for fut in done:
+                    i = inflight.pop(fut)
+                    try:
+                        yield i, fut.result()
+                    except BrokenProcessPool:
+                        died.append(i)
+                    except Exception as e:  # noqa: BLE001 - fn isolates input errors; this is a record that cannot travel
+                        yield i, lost(items[i], f"internal error in worker: {type(e).__name__}: {e}")
+                if not died:
+                    continue
+                # a worker died: every input the pool held goes back to the queue, one more attempt counted
+                died += inflight.values()
+                inflight.clear()
+                pool.shutdown(wait=False, cancel_futures=True)
+                for i in sorted(died, reverse=True):
+                    attempts[i] += 1
+                    if attempts[i] > self.max_retries:
+                        yield i, lost(items[i], f"worker process died {attempts[i]} times while processing this input")
+                    else:
+                        queue.appendleft(i)
+                log.warning("a worker process died; %d inputs go to a fresh pool", len(queue))
+                pool = self._pool(fn, spec, out_dir)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def close(self) -> None:
+        pass
