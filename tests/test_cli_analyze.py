@@ -148,3 +148,44 @@ def test_manifest_alone_names_the_inputs(runner, tmp_path, repo_root):
     assert {p["role"] for p in data["participants"]} == {"junior", "senior"} and data["language"] == "ru"
     res = runner.invoke(cli, ["analyze", "--out", str(out)])
     assert res.exit_code == 2 and "--manifest" in res.output
+
+
+def test_stage_outcomes_report_html_and_reruns_with_new_roles(runner, tmp_path):
+    f = tmp_path / "call.vtt"
+    f.write_text(VTT, encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["analyze", str(f), "--out", str(out), "--no-progress", "--stages", "dynamics"]
+    res = runner.invoke(cli, [*args, "-p", "Anna Smirnova=junior", "-p", "Boris Ivanov=senior"])
+    assert res.exit_code == 0, res.output
+    assert (out / "call" / "report.html").is_file() and (out / "call" / "summary.md").is_file()
+    data = json.loads((out / "call" / "session.json").read_text(encoding="utf-8"))
+    runs = {r["name"]: (r["status"], r["reason"]) for r in data["provenance"]["stage_runs"]}
+    assert runs["dynamics"] == ("ok", None) and runs["extraction"] == ("skipped", "not requested")
+    # corrected roles: processed again, not "resumed" with the old roles
+    res = runner.invoke(cli, [*args, "-p", "Anna Smirnova=senior", "-p", "Boris Ivanov=junior"])
+    assert res.exit_code == 0 and "resumed" not in res.output, res.output
+    data = json.loads((out / "call" / "session.json").read_text(encoding="utf-8"))
+    assert {p["name"]: p["role"] for p in data["participants"]} == {"Anna Smirnova": "senior", "Boris Ivanov": "junior"}
+    res = runner.invoke(cli, [*args, "-p", "Anna Smirnova=senior", "-p", "Boris Ivanov=junior"])
+    assert res.exit_code == 0 and "resumed" in res.output
+    assert json.loads((out / "batch.json").read_text())["results"][0]["status"] == "resumed"
+
+
+def test_report_session_out_stays_inside(runner, tmp_path):
+    from sessionscope.model import Session, write_session_json
+
+    evil = tmp_path / "in" / "session.json"
+    write_session_json(Session(id="../../escaped"), evil)
+    res = runner.invoke(cli, ["report", "session", str(evil), "--out", str(tmp_path / "o" / "r"), "--format", "md"])
+    assert res.exit_code == 1 and "unsafe output name" in res.output
+    assert not list(tmp_path.rglob("escaped*")) and not (tmp_path / "escaped").exists()
+
+
+def test_missing_input_among_good_ones_is_reported_and_the_rest_processed(runner, tmp_path):
+    f = tmp_path / "call.vtt"
+    f.write_text(VTT, encoding="utf-8")
+    res = runner.invoke(cli, ["analyze", str(f), str(tmp_path / "gone.vtt"), "--out", str(tmp_path / "o"),
+                              "--no-progress", "--stages", "dynamics"])
+    assert res.exit_code == 1 and "gone.vtt" in res.output
+    batch = json.loads((tmp_path / "o" / "batch.json").read_text())
+    assert [r["status"] for r in batch["results"]] == ["ok", "failed"]

@@ -76,7 +76,7 @@ def report_session(paths: tuple[Path, ...], formats: str, redact: bool, out_dir:
     PATHS are session.json files or output folders of `sessionscope analyze` / `run`.
     With --redact the files are named report.redacted.html / .md.
     """
-    from sessionscope.fileio import atomic_write_text
+    from sessionscope.fileio import atomic_write_text, safe_output_path
     from sessionscope.model import read_session_json
     from sessionscope.report.redact import redact_session
     from sessionscope.report.session_html import render_session_html
@@ -91,7 +91,7 @@ def report_session(paths: tuple[Path, ...], formats: str, redact: bool, out_dir:
             session = read_session_json(f)
             if redact:
                 session = redact_session(session)
-            target = (out_dir / session.id) if out_dir else f.parent
+            target = safe_output_path(out_dir, session.id) if out_dir else f.parent  # an id never leaves --out
             stem = "report.redacted" if redact else "report"
             for fmt in fmts:
                 text = (render_session_html(session, redacted=redact, cfg=cfg) if fmt == "html"
