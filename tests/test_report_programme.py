@@ -111,7 +111,8 @@ def test_research_tables_have_documented_columns(repo_root: Path) -> None:
 def test_write_programme_outputs(tmp_path: Path) -> None:
     sessions = write_sessions(tmp_path / "in", pairs=2, sessions_per_pair=2)
     prog, page = write_programme(sessions, tmp_path / "out")
-    for stem in ("programme", "programme_pairs", "programme_sessions", "programme_followup", "programme_topics"):
+    for stem in ("programme", "programme_pairs", "programme_sessions", "programme_goals", "programme_topics",
+                 "programme_checklist"):
         assert (tmp_path / "out" / f"{stem}.csv").is_file()
         back = pd.read_parquet(tmp_path / "out" / f"{stem}.parquet")
         assert len(back) == len(prog.tables()[stem])
@@ -223,7 +224,7 @@ def test_dashboard_in_russian_and_empty_programme(tmp_path: Path) -> None:
 
     sessions = write_sessions(tmp_path, pairs=2, sessions_per_pair=2)
     html = render_dashboard(build_programme(sessions), language="ru")
-    assert 'lang="ru"' in html and "Панель программы наставничества" in html and "Выполнение задач" in html
+    assert 'lang="ru"' in html and "Панель программы наставничества" in html and "Цели от встречи к встрече" in html
     empty = render_dashboard(build_programme([]))
     assert "0 sessions of 0 pairs" in empty and "<svg" not in empty
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Optional
 
@@ -116,46 +117,113 @@ def report_session(paths: tuple[Path, ...], formats: str, redact: bool, out_dir:
               help="Also write each session's HTML report under OUT/sessions/ (else existing report.html files "
                    "next to each session.json are linked).")
 @click.option("--redact", is_flag=True, help="Replace names by roles and mask personal data in every output.")
+@click.option("--surveys", "survey_files", multiple=True, type=click.Path(path_type=Path),
+              help="Survey export (CSV or XLSX from Google Forms, Microsoft Forms or a spreadsheet); repeatable.")
+@click.option("--survey-map", "survey_map", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="YAML naming the identifying columns, the standard questions and their scales.")
+@click.option("--baseline", "baseline_file", type=click.Path(path_type=Path),
+              help="Figures from before the programme (CSV or XLSX), per pair or for the whole programme.")
+@click.option("--no-workbook", is_flag=True, help="Do not write programme.xlsx.")
 @CONFIG_OPTION
 def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, language: Optional[str],
-                     session_reports: bool, redact: bool, config_path: Optional[Path]) -> None:
+                     session_reports: bool, redact: bool, survey_files: tuple[Path, ...], survey_map: Optional[Path],
+                     baseline_file: Optional[Path], no_workbook: bool, config_path: Optional[Path]) -> None:
     """Programme dashboard and tables over every processed session under PATHS.
 
     Writes OUT/dashboard.html (self-contained; filter by pair and dates in the browser),
     per-pair and per-programme tables (programme_*.csv/.parquet: sessions and hours per
-    pair, trends, topics covered against the plan, action-item follow-up, flags) and the
-    tidy research tables in OUT/tables/ (see docs/data_dictionary.md).
+    pair, trends, topics covered against the plan, goals followed across sessions, the
+    guide's checklist, flags; with --surveys and --baseline also the answers, the
+    before/after figures and every input problem), all of them in OUT/programme.xlsx, and
+    the tidy research tables in OUT/tables/ (see docs/data_dictionary.md).
+
+    With --redact, session reports are linked only when written here (--session-reports):
+    links to reports elsewhere would reveal folder names.
     """
     import collections
-    import os
 
+    from sessionscope.config import load_config
     from sessionscope.fileio import atomic_write_text
     from sessionscope.report.programme import write_programme
     from sessionscope.report.session_html import render_session_html
 
     fmts = _split_formats(formats, ("csv", "parquet"))
-    cfg = _report_config(config_path)
     try:
-        pairs_ = _load_with_paths(paths, redact)
-        sessions = [s for _f, s in pairs_]
+        full_cfg = load_config(config_path)
+    except SessionscopeError as e:
+        raise click.ClickException(str(e)) from e
+    cfg = full_cfg.report
+    try:
+        pairs_ = _load_with_paths(paths, False)
+        originals = [s for _f, s in pairs_]
+        surveys = baseline = None
+        if survey_files:
+            from sessionscope.report.surveys import load_mapping, match_surveys
+
+            mapping = load_mapping(survey_map) if survey_map else None
+            surveys = match_surveys(originals, survey_files, mapping=mapping)
+        if baseline_file:
+            from sessionscope.report.baseline import read_baseline
+
+            baseline = read_baseline(baseline_file, pairs={s.pair_id or s.id for s in originals})
+        sessions = originals
+        if redact:
+            from sessionscope.report.redact import redact_session
+
+            sessions = [redact_session(s) for s in originals]
+            if surveys is not None:
+                from sessionscope.report.surveys import redact_surveys
+
+                surveys = redact_surveys(surveys, originals, sessions)
+            if baseline is not None:
+                baseline = (_redact_baseline(baseline[0], originals, sessions), baseline[1])
         if not language:
             langs = collections.Counter("ru" if (s.language or "").startswith("ru") else "en" for s in sessions)
             language = langs.most_common(1)[0][0]
         links: dict[str, str] = {}
         name = "report.redacted.html" if redact else "report.html"
-        for f, s in pairs_:
+        for (f, _orig), s in zip(pairs_, sessions, strict=True):
             if session_reports:
-                atomic_write_text(out_dir / "sessions" / s.id / name, render_session_html(s, redacted=redact, cfg=cfg))
-                links[s.id] = f"sessions/{s.id}/{name}"
-            elif (f.parent / name).is_file():
+                target = _inside(out_dir / "sessions", s.id) / name
+                atomic_write_text(target, render_session_html(s, redacted=redact, cfg=cfg))
+                links[s.id] = target.relative_to(out_dir).as_posix()
+            elif not redact and (f.parent / name).is_file():
                 links[s.id] = Path(os.path.relpath(f.parent / name, out_dir.resolve())).as_posix()
         prog, page = write_programme(sessions, out_dir, formats=fmts, report_links=links, language=language,
-                                     redacted=redact, followup_min_overlap=cfg.followup_min_overlap)
+                                     redacted=redact, followup_min_overlap=cfg.followup_min_overlap,
+                                     cfg=full_cfg.programme, surveys=surveys, baseline=baseline,
+                                     dynamics=full_cfg.dynamics, workbook=not no_workbook)
     except SessionscopeError as e:
         raise click.ClickException(str(e)) from e
     row = prog.programme.iloc[0]
     click.echo(f"{int(row['n_sessions'])} sessions of {int(row['n_pairs'])} pairs, "
                f"{row['total_hours']:.1f} h in all → {page}")
+    if prog.survey_issues is not None and len(prog.survey_issues):
+        click.echo(f"{len(prog.survey_issues)} problems in the survey/baseline input (listed in the dashboard "
+                   f"and programme_input_issues):", err=True)
+        import pandas as pd
+
+        for r in prog.survey_issues.head(20).to_dict(orient="records"):
+            parts = (r["file"], "" if pd.isna(r["row"]) else f"row {r['row']}",
+                     "" if pd.isna(r["column"]) else str(r["column"]))
+            where = ", ".join(x for x in parts if x)
+            click.echo(f"  {where}: {r['message']}", err=True)
+
+
+def _inside(folder: Path, name: str) -> Path:
+    """``folder/name``, refused unless it stays inside ``folder`` (ids become paths: no ``..``, no absolute ids)."""
+    target = (folder / name).resolve()
+    if not target.is_relative_to(folder.resolve()) or target == folder.resolve():
+        raise SessionscopeError(f"session id {name!r} would write outside {folder}; ids must be plain names")
+    return folder / name
+
+
+def _redact_baseline(rows: list[Any], originals: list[Any], redacted: list[Any]) -> list[Any]:
+    """Baseline rows with pair ids as in the redacted sessions."""
+    import dataclasses
+
+    pair_map = {(o.pair_id or o.id): (r.pair_id or r.id) for o, r in zip(originals, redacted, strict=True)}
+    return [dataclasses.replace(r, pair_id=pair_map.get(r.pair_id, r.pair_id)) if r.pair_id else r for r in rows]
 
 
 def _load_with_paths(paths: tuple[Path, ...], redact: bool) -> list[tuple[Path, Any]]:

@@ -10,12 +10,13 @@ embedded JSON. Nothing is fetched: the page works from disk and offline.
 from __future__ import annotations
 
 import datetime as _dt
-import json
 from importlib import resources
-from typing import Any
+from typing import Any, Optional
 
 from sessionscope import __version__
+from sessionscope.escape import json_for_script
 from sessionscope.report.i18n import AREAS, Translator, fmt_clock
+from sessionscope.report.programme_i18n import pt
 
 
 def _val(v: Any) -> Any:
@@ -118,6 +119,142 @@ def _charts(data: dict[str, Any], prog: Any, t: Translator) -> tuple[list[str], 
     return charts, coverage
 
 
+def _fmt(t: Translator, v: Any, digits: int = 1) -> str:
+    v = _val(v)
+    if v is None:
+        return "–"
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, (int, float)):
+        return t.num(float(v), digits) if not float(v).is_integer() or digits == 0 else str(int(v))
+    return str(v)
+
+
+def _checklist_view(prog: Any, t: Translator, index_of: dict[str, int]) -> dict[str, Any]:
+    from sessionscope.report.checklist import ITEMS, never_met
+
+    table = prog.checklist
+    out: dict[str, Any] = {"pairs": [], "never": []}
+    if table is None or not len(table):
+        return out
+    marks = {"met": "✓", "not_met": "✗", "cant_tell": "?"}
+    for pair, g in table.groupby("pair_id", sort=True):
+        sessions = list(dict.fromkeys(g["session_id"]))
+        dates = {r["session_id"]: _val(r["date"]) for r in g.to_dict(orient="records")}
+        rows = []
+        for item in ITEMS:
+            cells = []
+            for sid in sessions:
+                hit = g[(g["session_id"] == sid) & (g["item"] == item)]
+                if not len(hit):
+                    cells.append({"status": "cant_tell", "mark": "", "title": ""})
+                    continue
+                r = hit.iloc[0]
+                title = f"{pt(t, 'check_' + r['status'])}: {r['measure']}"
+                if _val(r["threshold"]) is not None:
+                    title += f" (threshold {_fmt(t, r['threshold'], 2)})"
+                if _val(r["reason"]):
+                    title += f" — {r['reason']}"
+                if _val(r["evidence"]):
+                    title += f" — «{str(r['evidence'])[:300]}»"
+                cells.append({"status": r["status"], "mark": marks.get(r["status"], "?"), "title": title})
+            rows.append({"label": pt(t, "item_" + item), "cells": cells})
+        out["pairs"].append({"pair": pair, "sessions": [{"id": sid, "date": dates.get(sid) or sid,
+                                                         "i": index_of.get(sid, -1)} for sid in sessions],
+                             "rows": rows})
+    never = never_met(table)
+    for item in ITEMS:
+        if never.get(item):
+            key = "never_item_" + item
+            label = pt(t, key) if key in ("never_item_concrete_cases", "never_item_junior_questions") else \
+                f"{pt(t, 'never_met')}: {pt(t, 'item_' + item)}"
+            out["never"].append({"label": label, "pairs": never[item]})
+    return out
+
+
+def _feedback_view(prog: Any, t: Translator, index_of: dict[str, int]) -> Optional[dict[str, Any]]:
+    a = prog.surveys
+    if a is None:
+        return None
+    numeric = a[a["scale"] != "text"]
+    rows = []
+    for (pair, date, kind, question), g in numeric.groupby(["pair_id", "date", "kind", "question"], sort=True,
+                                                           dropna=False):
+        by_role = {r: "; ".join(_fmt(t, v, 1) for v in g[g["role"] == r]["value"]) or "–" for r in ("junior", "senior")}
+        sid = g["session_id"].dropna()
+        qid = g["question_id"].dropna()
+        rows.append({"pair": pair, "date": _val(date) or "", "kind": pt(t, "fb_" + str(kind)),
+                     "question": pt(t, "q_" + qid.iloc[0]) if len(qid) else question,
+                     "scale": g["scale"].iloc[0], "junior": by_role["junior"], "senior": by_role["senior"],
+                     "i": index_of.get(sid.iloc[0], -1) if len(sid) else None})
+    means = []
+    for (qid, scale), g in numeric.dropna(subset=["question_id"]).groupby(["question_id", "scale"], sort=True):
+        cells = {}
+        for r in ("junior", "senior"):
+            v = g[g["role"] == r]["value"].dropna()
+            cells[r] = f"{_fmt(t, v.mean(), 2)} ({len(v)})" if len(v) else "–"
+        means.append({"question": pt(t, "q_" + str(qid)), "scale": scale, **cells})
+    comments = [{"pair": r["pair_id"], "date": _val(r["date"]) or "", "role": t.role(r["role"]) if r["role"] else "–",
+                 "question": r["question"], "text": r["value_text"],
+                 "i": index_of.get(r["session_id"], -1) if _val(r["session_id"]) else None}
+                for r in a[a["scale"] == "text"].to_dict(orient="records")]
+    return {"rows": rows, "means": means, "comments": comments}
+
+
+def _baseline_view(prog: Any, t: Translator) -> Optional[list[dict[str, Any]]]:
+    b = prog.baseline
+    if b is None:
+        return None
+    out = []
+    for r in b.to_dict(orient="records"):
+        share = str(_val(r["measure_id"]) or "").endswith("share")
+        show = (lambda v: t.pct(_val(v)) if _val(v) is not None else "–") if share else (lambda v: _fmt(t, v, 2))
+        out.append({"scope": _val(r["pair_id"]) or pt(t, "bl_programme"), "measure": r["measure"],
+                    "before": show(r["before"]) + (f" {r['unit']}" if _val(r["unit"]) and not share else ""),
+                    "now": show(r["now"]) if _val(r["now"]) is not None else pt(t, "bl_not_measured"),
+                    "direction": _val(r["direction"]) or "",
+                    "direction_label": pt(t, "bl_" + r["direction"]) if _val(r["direction"]) else "",
+                    "n": pt(t, "bl_n", n=int(r["n_now"])) if _val(r["n_now"]) is not None else r["now_source"]})
+    return out
+
+
+def _goals_view(prog: Any, t: Translator) -> dict[str, Any]:
+    g = prog.goals
+    method = str(g["method"].iloc[0]) if len(g) else "–"
+    rates = []
+    for pair, pg in (g.groupby("pair_id", sort=True) if len(g) else []):
+        judged = pg[pg["status"] != "pending"]
+        rates.append({"pair": pair, "set": len(pg),
+                      "done": t.pct(float((judged["status"] == "done").mean())) if len(judged) else "–",
+                      "dropped": t.pct(float((judged["status"] == "dropped").mean())) if len(judged) else "–",
+                      "open": int(pg["open"].sum()),
+                      "open_list": [{"task": r["task"], "date": _val(r["date"]) or "",
+                                     "status": pt(t, "status_" + r["status"]),
+                                     "owner": _val(r.get("owner_name")) or _val(r["owner"]) or "–"}
+                                    for r in pg[pg["open"]].to_dict(orient="records")]})
+    return {"method": method, "rates": rates}
+
+
+def _correlation_view(prog: Any, t: Translator) -> Optional[list[dict[str, Any]]]:
+    c = prog.correlations
+    if c is None:
+        return None
+    return [{"measure": pt(t, "m_" + r["measure"]), "outcome": pt(t, "q_" + r["outcome"]), "n": r["n"],
+             "r": _fmt(t, r["pearson_r"], 2),
+             "ci": (f"{_fmt(t, r['ci_low'], 2)} … {_fmt(t, r['ci_high'], 2)}" if _val(r["ci_low"]) is not None
+                    else "–"),
+             "rho": _fmt(t, r["spearman_rho"], 2), "warning": _val(r["warning"])} for r in c.to_dict(orient="records")]
+
+
+def _issues_view(prog: Any, t: Translator) -> Optional[list[dict[str, Any]]]:
+    i = prog.survey_issues
+    if i is None:
+        return None
+    return [{"file": r["file"], "row": "" if _val(r["row"]) is None else int(r["row"]),
+             "column": _val(r["column"]) or "", "kind": pt(t, "kind_" + r["kind"]), "message": r["message"]}
+            for r in i.to_dict(orient="records")]
+
+
 def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False) -> str:
     """The dashboard HTML for a :class:`~sessionscope.report.programme.Programme`."""
     from sessionscope.report.session_html import stylesheet, template_env
@@ -136,7 +273,8 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
     followup = [{
         "i": index_of.get(r["session_id"], -1), "pair": r["pair_id"], "date": date_of.get(r["session_id"]) or "",
         "owner": _val(r.get("owner_name")) or _val(r["owner"]) or "–", "task": r["task"],
-        "due": _val(r["due_date"]) or "–", "status": r["status"], "followed_in": _val(r["followed_in_session"]) or "",
+        "due": _val(r["due_date"]) or "–", "status": r["status"], "status_label": pt(t, "status_" + r["status"]),
+        "followed_in": _val(r["followed_in_session"]) or "",
     } for r in prog.followup.to_dict(orient="records")]
     flags = [{
         "i": index_of.get(r["session_id"], -1), "pair": r["pair_id"], "date": date_of.get(r["session_id"]) or "",
@@ -147,9 +285,12 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
     subtitle = t("dash_subtitle", sessions=len(data["sessions"]), pairs=len(data["pairs"]),
                  first=data["first"] or "–", last=data["last"] or "–")
     js = (resources.files("sessionscope") / "resources" / "templates" / "dashboard.js").read_text(encoding="utf-8")
-    data_json = json.dumps(data, ensure_ascii=False, default=str).replace("</", "<\\/")
+    data_json = json_for_script(data, default=str)
     return template_env().get_template("dashboard.html.j2").render(
-        lang=t.lang, t=t, css=stylesheet(), subtitle=subtitle, pairs=data["pairs"], first=data["first"] or "",
-        last=data["last"] or "", trend_charts=charts, coverage_chart=coverage, followup=followup, flags=flags,
-        sessions=sessions_view, data_json=data_json, js=js, version=__version__, redacted=redacted,
+        lang=t.lang, t=t, pt=lambda key, **kw: pt(t, key, **kw), css=stylesheet(), subtitle=subtitle,
+        pairs=data["pairs"], first=data["first"] or "", last=data["last"] or "", trend_charts=charts,
+        coverage_chart=coverage, followup=followup, flags=flags, sessions=sessions_view, data_json=data_json, js=js,
+        version=__version__, redacted=redacted, checklist=_checklist_view(prog, t, index_of),
+        feedback=_feedback_view(prog, t, index_of), baseline=_baseline_view(prog, t), goals=_goals_view(prog, t),
+        correlations=_correlation_view(prog, t), issues=_issues_view(prog, t),
     )

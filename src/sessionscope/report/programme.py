@@ -18,13 +18,18 @@ import datetime as _dt
 import json
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
 from sessionscope import __version__
+from sessionscope.config import ProgrammeConfig
 from sessionscope.model import Role, Session
-from sessionscope.report.followup import follow_up
+from sessionscope.report.baseline import baseline_table, current_figures
+from sessionscope.report.checklist import checklist_table, session_checklist, survey_roles_by_session
+from sessionscope.report.goals import follow_goals, goals_table, pair_goal_rates
+from sessionscope.report.stats import correlations
+from sessionscope.report.surveys import ISSUE_COLUMNS, SurveyData, survey_tables
 from sessionscope.report.tables import COLUMNS, flag_rows, session_row, session_tables, write_tables
 
 log = logging.getLogger(__name__)
@@ -38,14 +43,33 @@ class Programme:
     pairs: Any
     programme: Any
     topics: Any
-    followup: Any
+    goals: Any
     flags: Any
+    checklist: Any = None
+    surveys: Any = None
+    survey_issues: Any = None
+    baseline: Any = None
+    correlations: Any = None
     research: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def followup(self) -> Any:
+        """The goals table (action items followed across sessions); the name of earlier versions."""
+        return self.goals
+
     def tables(self) -> dict[str, Any]:
-        """Programme tables by file stem."""
-        return {"programme_sessions": self.sessions, "programme_pairs": self.pairs, "programme": self.programme,
-                "programme_topics": self.topics, "programme_followup": self.followup, "programme_flags": self.flags}
+        """Programme tables by file stem (the survey and baseline tables only when given)."""
+        out = {"programme_sessions": self.sessions, "programme_pairs": self.pairs, "programme": self.programme,
+               "programme_topics": self.topics, "programme_goals": self.goals, "programme_flags": self.flags,
+               "programme_checklist": self.checklist}
+        if self.surveys is not None:
+            out["programme_surveys"] = self.surveys
+            out["programme_correlations"] = self.correlations
+        if self.baseline is not None:
+            out["programme_baseline"] = self.baseline
+        if self.survey_issues is not None:
+            out["programme_input_issues"] = self.survey_issues
+        return {k: v for k, v in out.items() if v is not None}
 
 
 def _planned(s: Session, planned: Mapping[str, Sequence[str]] | None) -> list[str]:
@@ -69,14 +93,21 @@ def _area_seconds(s: Session) -> dict[str, float]:
 
 def build_programme(
     sessions: Sequence[Session], *, planned: Mapping[str, Sequence[str]] | None = None,
-    followup_min_overlap: float = 0.5,
+    followup_min_overlap: float = 0.5, cfg: Optional[ProgrammeConfig] = None, encoder: Any = "config",
+    surveys: Optional[SurveyData] = None, baseline: Optional[tuple[list[Any], list[Any]]] = None,
+    dynamics: Any = None,
 ) -> Programme:
     """Aggregate sessions (any order, any pairs) into the programme tables.
 
-    ``followup_min_overlap`` is ``report.followup_min_overlap`` of the config (see ``followup.py``).
+    ``followup_min_overlap`` is ``report.followup_min_overlap`` of the config (see ``followup.py``);
+    ``cfg`` the ``programme`` section (checklist thresholds, goal matching); ``encoder`` the
+    sentence encoder for goals (``"config"``: ``cfg.goal_encoder``; ``None``: shared words only).
+    ``surveys`` come from :func:`~sessionscope.report.surveys.match_surveys`, ``baseline`` from
+    :func:`~sessionscope.report.baseline.read_baseline` (rows, issues).
     """
     import pandas as pd
 
+    cfg = cfg or ProgrammeConfig()
     sessions = sorted(sessions, key=lambda s: (s.pair_id or "", s.date or _dt.date.min, s.id))
     rows = []
     for s in sessions:
@@ -87,6 +118,9 @@ def build_programme(
         senior = next((p.id for p in s.participants if p.role == Role.SENIOR), None)
         row["recs_by_junior"] = sum(1 for r in s.recommendations if junior and r.giver == junior)
         row["recs_by_senior"] = sum(1 for r in s.recommendations if senior and r.giver == senior)
+        row["questions_by_junior"] = sum(1 for q in s.questions if junior and q.asker == junior)
+        row["questions_by_senior"] = sum(1 for q in s.questions if senior and q.asker == senior)
+        row["n_problems_solved"] = sum(1 for p in s.problems if p.solved)
         row["topics_planned"] = ";".join(_planned(s, planned))
         row["report"] = None
         rows.append(row)
@@ -97,12 +131,23 @@ def build_programme(
         df["session_number"] = df.groupby("pair_id").cumcount() + 1
         df["planned_topics_covered_so_far"] = _coverage_so_far(df)
 
-    names = {(s.id, p.id): p.name for s in sessions for p in s.participants}
-    fu = pd.DataFrame([{**asdict(f), "owners": ";".join(f.owners),
-                        "owner_name": ", ".join(names.get((f.session_id, o), o) for o in f.owners) or None}
-                       for f in follow_up(sessions, min_share=followup_min_overlap)],
-                      columns=["pair_id", "session_id", "action_item_id", "owner", "owners", "owner_name", "task",
-                               "due_date", "status", "followed_in_session", "evidence_utterance_id", "evidence_text"])
+    enc = cfg.goal_encoder if encoder == "config" else encoder
+    fu = goals_table(follow_goals(sessions, encoder=enc, similarity=cfg.goal_similarity,
+                                  similarity_shared_words=cfg.goal_similarity_shared_words,
+                                  min_overlap=followup_min_overlap), sessions)
+    survey_df = issues_df = None
+    if surveys is not None:
+        survey_df, issues_df = survey_tables(surveys)
+    roles = survey_roles_by_session(surveys.answers) if surveys is not None else {}
+    checks = [session_checklist(s, cfg, dynamics=dynamics,
+                                survey_roles=roles.get(s.id, set()) if surveys is not None else None)
+              for s in sessions]
+    checklist = checklist_table(checks)
+    if not df.empty:
+        met = checklist[checklist["status"] == "met"].groupby("session_id").size()
+        told = checklist[checklist["status"] != "cant_tell"].groupby("session_id").size()
+        df["checklist_met"] = df["session_id"].map(met).fillna(0).astype(int)
+        df["checklist_told"] = df["session_id"].map(told).fillna(0).astype(int)
     topic_rows = []
     for s in sessions:
         for area, secs in _area_seconds(s).items():
@@ -112,6 +157,7 @@ def build_programme(
     flags = pd.DataFrame(flag_rows(sessions), columns=list(COLUMNS["flags"]))
     flags["date"] = pd.to_datetime(flags["date"], errors="coerce")
 
+    goal_rates = pair_goal_rates(fu)
     pair_rows = []
     for pair, g in (df.groupby("pair_id", sort=True) if not df.empty else []):
         covered = sorted({a for v in g["areas_covered"].dropna() for a in str(v).split(";") if a})
@@ -136,6 +182,10 @@ def build_programme(
                                              if planned_set else None),
             "planned_topics_missing": ";".join(sorted(set(planned_set) - set(covered))),
             "n_flags": int(g["n_flags"].sum()),
+            **{k: v for k, v in goal_rates.get(pair, {}).items()
+               if k not in ("n_goals", "goals_done_share", "goals_followed_up_share")},
+            "checklist_met_share": (float(g["checklist_met"].sum() / g["checklist_told"].sum())
+                                    if g["checklist_told"].sum() else None),
         })
     pairs = pd.DataFrame(pair_rows)
     judged_all = fu[fu["status"] != "pending"] if not fu.empty else fu
@@ -150,9 +200,23 @@ def build_programme(
         "n_action_items": len(fu),
         "action_items_followed_up_share": float((judged_all["status"] != "not_mentioned").mean()) if len(judged_all) else None,
         "n_flags": len(flags),
+        "goals_done_share": float((judged_all["status"] == "done").mean()) if len(judged_all) else None,
+        "goals_open": int(fu["open"].sum()) if len(fu) else 0,
+        "n_survey_answers": len(survey_df) if survey_df is not None else None,
+        "n_input_issues": len(issues_df) if issues_df is not None else None,
         "generated_by": f"sessionscope {__version__}",
     }])
-    return Programme(sessions=df, pairs=pairs, programme=programme, topics=topics, followup=fu, flags=flags)
+    prog = Programme(sessions=df, pairs=pairs, programme=programme, topics=topics, goals=fu, flags=flags,
+                     checklist=checklist, surveys=survey_df, survey_issues=issues_df)
+    if baseline is not None:
+        rows, b_issues = baseline
+        prog.baseline = baseline_table(rows, current_figures(prog, survey_df))
+        extra = pd.DataFrame([vars(i) for i in b_issues], columns=list(ISSUE_COLUMNS))
+        prog.survey_issues = extra if issues_df is None else pd.concat([issues_df, extra], ignore_index=True)
+        prog.programme["n_input_issues"] = len(prog.survey_issues)
+    if survey_df is not None:
+        prog.correlations = correlations(df, survey_df, min_n=cfg.min_correlation_n)
+    return prog
 
 
 def _coverage_so_far(df: Any) -> list[Optional[float]]:
@@ -258,16 +322,28 @@ def write_programme(
     research_tables: bool = True,
     redacted: bool = False,
     followup_min_overlap: float = 0.5,
+    cfg: Optional[ProgrammeConfig] = None,
+    encoder: Any = "config",
+    surveys: Optional[SurveyData] = None,
+    baseline: Optional[tuple[list[Any], list[Any]]] = None,
+    dynamics: Any = None,
+    workbook: bool = True,
 ) -> tuple[Programme, Path]:
-    """Write the programme tables, the research tables, ``dashboard.html`` and ``programme.md``; returns (tables, page)."""
+    """Write the programme tables (CSV/Parquet and one ``programme.xlsx``), the research tables,
+    ``dashboard.html`` and ``programme.md``; returns (tables, page)."""
     from sessionscope.fileio import atomic_write_text
     from sessionscope.report.dashboard import render_dashboard
 
     out = Path(out_dir)
-    prog = build_programme(sessions, planned=planned, followup_min_overlap=followup_min_overlap)
+    prog = build_programme(sessions, planned=planned, followup_min_overlap=followup_min_overlap, cfg=cfg,
+                           encoder=encoder, surveys=surveys, baseline=baseline, dynamics=dynamics)
     if report_links:
         prog.sessions["report"] = prog.sessions["session_id"].map(lambda sid: report_links.get(sid))
     write_tables(prog.tables(), out, formats=formats)
+    if workbook:
+        from sessionscope.report.workbook import write_workbook
+
+        write_workbook(prog.tables(), out / "programme.xlsx")
     if research_tables:
         write_tables(session_tables(sessions), out / "tables", formats=formats)
     html = render_dashboard(prog, language=language, redacted=redacted)

@@ -1,0 +1,130 @@
+"""UI strings (EN/RU) of the programme-evaluation parts: surveys, baseline, goals, checklist, correlations.
+
+Kept apart from :mod:`sessionscope.report.i18n` (the session report's strings) so that
+the two can change independently; :func:`pt` falls back to English, then to that table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+EN: dict[str, str] = {
+    "sec_checklist": "The guide's checklist per session",
+    "checklist_note": "Each item is met, not met or can't tell (the stage that measures it did not run, or the "
+                      "recording cannot show it). Thresholds come from the config's programme section; the "
+                      "evidence is in programme_checklist.",
+    "never_met": "Never met in any session where it could be told",
+    "never_met_none": "Every pair met each item at least once (where it could be told).",
+    "item_one_hour": "At least an hour",
+    "item_concrete_cases": "Concrete cases, not general talk",
+    "item_recommendations_recorded": "Recommendations recorded",
+    "item_junior_questions": "The junior came with questions",
+    "item_both_ways": "Both asked and both advised",
+    "item_junior_spoke_freely": "The junior spoke freely, not cut off",
+    "item_goals_owner_date": "Small goals with owners and dates",
+    "item_feedback": "Feedback exchanged",
+    "never_item_concrete_cases": "Pairs that never discuss concrete cases",
+    "never_item_junior_questions": "Juniors who never ask",
+    "check_met": "met", "check_not_met": "not met", "check_cant_tell": "can't tell",
+    "sec_feedback": "Participant feedback",
+    "feedback_note": "Survey answers matched to sessions (or to the pair's periodic questionnaire); both sides of "
+                     "each pair side by side. Values on the survey's own scale.",
+    "none_surveys": "No survey answers were given (pass --surveys).",
+    "q_satisfaction": "Satisfaction", "q_usefulness": "Usefulness", "q_self_assessment": "Self-assessment",
+    "q_psychological_safety": "Could speak freely",
+    "fb_question": "Question", "fb_junior": "Junior", "fb_senior": "Senior", "fb_kind": "Kind",
+    "fb_periodic": "periodic", "fb_session": "session",
+    "fb_programme_means": "Programme means by role", "fb_answers": "answers",
+    "fb_comments": "Free-text comments", "fb_redacted": "Comments are redacted (names, e-mails, phones masked).",
+    "sec_baseline": "Before and now",
+    "baseline_note": "Figures from before the programme (the baseline file) beside the programme's own. "
+                     "'Now' is measured by sessionscope where it can be; other measures show the file's own "
+                     "current value, or 'not measured'.",
+    "none_baseline": "No baseline was given (pass --baseline).",
+    "bl_programme": "whole programme", "bl_not_measured": "not measured", "bl_better": "better",
+    "bl_worse": "worse", "bl_same": "unchanged", "bl_n": "n = {n}",
+    "sec_goals": "Goals followed across sessions",
+    "goals_note": "Each action item is looked for in the pair's later sessions (method: {method}); what is said "
+                  "about it decides the status. The evidence is in programme_goals.",
+    "goals_rates": "Per pair", "goals_set": "Goals set", "goals_done": "Done", "goals_dropped": "Dropped",
+    "goals_open": "Open now", "goals_open_list": "Goals still open at the pair's latest session",
+    "goals_none_open": "No open goals.",
+    "status_in_progress": "in progress", "status_dropped": "dropped",
+    "sec_correlations": "Correlations",
+    "corr_note": "Per session: a conversation measure against the mean survey answer for that session (rescaled "
+                 "0–1). Pearson's r with a 95 % interval and Spearman's rho. Sessions of one pair are not "
+                 "independent; with few sessions these figures are mostly noise.",
+    "corr_measure": "Measure", "corr_outcome": "Survey question", "corr_small": "small n",
+    "m_junior_talk_share": "Junior talk share", "m_mutuality_index": "Mutuality",
+    "m_questions_by_junior": "Questions by the junior", "m_checklist_met": "Checklist items met",
+    "sec_issues": "Problems in the survey and baseline files",
+    "issues_note": "Rows and values listed here were not used; everything else was processed.",
+    "issue_file": "File", "issue_row": "Row", "issue_column": "Column", "issue_kind": "Problem",
+    "kind_unreadable": "unreadable file", "kind_unmatched": "row not matched", "kind_bad_value": "bad value",
+    "kind_out_of_range": "out of range", "kind_duplicate": "duplicate answer", "kind_mapping": "mapping",
+    "kpi_goals_done": "Goals done", "kpi_satisfaction": "Mean satisfaction",
+}
+RU: dict[str, str] = {
+    "sec_checklist": "Рекомендации методики: выполнение по встречам",
+    "checklist_note": "Каждый пункт: выполнен, не выполнен или нельзя определить (этап анализа не запускался или "
+                      "запись этого не показывает). Пороги — раздел programme конфигурации; доказательства — в "
+                      "programme_checklist.",
+    "never_met": "Ни разу не выполнено там, где это можно определить",
+    "never_met_none": "Каждая пара хотя бы раз выполнила каждый пункт (где это можно определить).",
+    "item_one_hour": "Не меньше часа",
+    "item_concrete_cases": "Конкретные кейсы, а не общие разговоры",
+    "item_recommendations_recorded": "Рекомендации зафиксированы",
+    "item_junior_questions": "Младший пришёл с вопросами",
+    "item_both_ways": "Оба спрашивали и оба советовали",
+    "item_junior_spoke_freely": "Младший говорил свободно, его не перебивали",
+    "item_goals_owner_date": "Небольшие цели с ответственным и сроком",
+    "item_feedback": "Обмен обратной связью",
+    "never_item_concrete_cases": "Пары, которые никогда не разбирают конкретные кейсы",
+    "never_item_junior_questions": "Младшие, которые никогда не спрашивают",
+    "check_met": "выполнено", "check_not_met": "не выполнено", "check_cant_tell": "нельзя определить",
+    "sec_feedback": "Обратная связь участников",
+    "feedback_note": "Ответы анкет, сопоставленные со встречами (или с периодической анкетой пары); обе стороны "
+                     "пары рядом. Значения — в шкале самой анкеты.",
+    "none_surveys": "Анкеты не переданы (укажите --surveys).",
+    "q_satisfaction": "Удовлетворённость", "q_usefulness": "Полезность", "q_self_assessment": "Самооценка",
+    "q_psychological_safety": "Мог(ла) говорить свободно",
+    "fb_question": "Вопрос", "fb_junior": "Младший", "fb_senior": "Старший", "fb_kind": "Тип",
+    "fb_periodic": "периодическая", "fb_session": "встреча",
+    "fb_programme_means": "Средние по программе по ролям", "fb_answers": "ответов",
+    "fb_comments": "Комментарии", "fb_redacted": "Комментарии обезличены (имена, e-mail, телефоны скрыты).",
+    "sec_baseline": "До программы и сейчас",
+    "baseline_note": "Показатели до программы (файл базовых значений) рядом с показателями программы. «Сейчас» "
+                     "измеряет sessionscope, где может; для остальных — значение из файла или «не измеряется».",
+    "none_baseline": "Базовые значения не переданы (укажите --baseline).",
+    "bl_programme": "вся программа", "bl_not_measured": "не измеряется", "bl_better": "лучше",
+    "bl_worse": "хуже", "bl_same": "без изменений", "bl_n": "n = {n}",
+    "sec_goals": "Цели от встречи к встрече",
+    "goals_note": "Каждая задача ищется в следующих встречах пары (метод: {method}); сказанное о ней определяет "
+                  "статус. Доказательства — в programme_goals.",
+    "goals_rates": "По парам", "goals_set": "Поставлено", "goals_done": "Выполнено", "goals_dropped": "Отменено",
+    "goals_open": "Открыто", "goals_open_list": "Цели, открытые на последней встрече пары",
+    "goals_none_open": "Открытых целей нет.",
+    "status_in_progress": "в работе", "status_dropped": "отменена",
+    "sec_correlations": "Корреляции",
+    "corr_note": "По встречам: показатель разговора против среднего ответа анкеты по этой встрече (шкала 0–1). "
+                 "r Пирсона с 95 % интервалом и rho Спирмена. Встречи одной пары не независимы; при малом числе "
+                 "встреч эти числа — в основном шум.",
+    "corr_measure": "Показатель", "corr_outcome": "Вопрос анкеты", "corr_small": "мало данных",
+    "m_junior_talk_share": "Доля речи младшего", "m_mutuality_index": "Взаимность",
+    "m_questions_by_junior": "Вопросы младшего", "m_checklist_met": "Выполнено пунктов",
+    "sec_issues": "Проблемы в файлах анкет и базовых значений",
+    "issues_note": "Перечисленные строки и значения не использованы; всё остальное обработано.",
+    "issue_file": "Файл", "issue_row": "Строка", "issue_column": "Столбец", "issue_kind": "Проблема",
+    "kind_unreadable": "файл не читается", "kind_unmatched": "строка не сопоставлена", "kind_bad_value": "неверное значение",
+    "kind_out_of_range": "вне шкалы", "kind_duplicate": "повторный ответ", "kind_mapping": "сопоставление",
+    "kpi_goals_done": "Цели выполнены", "kpi_satisfaction": "Средняя удовлетворённость",
+}
+
+
+def pt(t: Any, key: str, **kwargs: Any) -> str:
+    """A programme UI string in the translator's language (English, then the session table, as fallbacks)."""
+    table = RU if t.lang == "ru" else EN
+    template = table.get(key) or EN.get(key)
+    if template is None:
+        return t(key, **kwargs)
+    return template.format(**kwargs) if kwargs else template

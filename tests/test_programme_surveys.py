@@ -1,0 +1,263 @@
+"""Participant surveys and the baseline: reading, matching rules, scales, issues, tables, workbook, CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from sessionscope.cli import cli
+from sessionscope.report.baseline import baseline_table, measure_id, read_baseline
+from sessionscope.report.programme import build_programme, write_programme
+from sessionscope.report.surveys import (
+    infer_scale,
+    load_mapping,
+    match_surveys,
+    parse_date,
+    read_table_file,
+    standard_question,
+)
+from test_report_data import full_session
+from test_report_data import write_programme as write_sessions
+
+openpyxl = pytest.importorskip("openpyxl", reason="openpyxl comes with the report extra")
+
+
+def _sessions() -> list:
+    """Pair-a: three sessions two weeks apart (Anna Smirnova junior, Boris Ivanov senior); pair-b: one."""
+    out = [full_session(sid=f"a{k}", date=dt.date(2026, 3, 2) + dt.timedelta(days=14 * k)) for k in range(3)]
+    out.append(full_session(sid="b0", pair="pair-b", date=dt.date(2026, 3, 3), language="ru"))
+    return out
+
+
+def _csv(tmp_path: Path, text: str, name: str = "survey.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_dates_and_scales() -> None:
+    assert parse_date("2026-03-02 18:00:01") == dt.date(2026, 3, 2)
+    assert parse_date("02.03.2026") == dt.date(2026, 3, 2)  # day first
+    assert parse_date("3/2/2026 10:00:00") == dt.date(2026, 3, 2)  # Google Forms, English locale: month first
+    assert parse_date("20/3/2026") == dt.date(2026, 3, 20)
+    assert parse_date("31.02.2026") is None and parse_date("soon") is None
+    assert infer_scale("Satisfaction", ["4", "5", "1"]) == "likert5"
+    assert infer_scale("Usefulness", ["4", "5", "1"]) == "likert5"
+    assert infer_scale("Usefulness (0-10)", ["4", "5", "1"]) == "0-10"  # the header says so
+    assert infer_scale("Оценка от 0 до 10", ["4"]) == "0-10"
+    assert infer_scale("NPS", ["0", "9", "10"]) == "0-10"
+    assert infer_scale("Hours", ["12", "40"]) == "number"
+    assert infer_scale("Agreed?", ["Yes", "no", "Да", "нет"]) == "yes_no"
+    assert infer_scale("Q", ["Strongly agree", "Полностью согласна", "Скорее не согласен"]) == "likert5"
+    assert infer_scale("Comments", ["Great session", "More cases please"]) == "text"
+    assert standard_question("I could speak freely") == "psychological_safety"
+    assert standard_question("Я мог(ла) говорить свободно") == "psychological_safety"
+    assert standard_question("Насколько вы довольны встречей?") == "satisfaction"
+    assert standard_question("How useful was it?") == "usefulness"
+    assert standard_question("Ваша самооценка") == "self_assessment"
+    assert standard_question("Anything else?") is None
+
+
+def test_matching_rules(tmp_path: Path) -> None:
+    path = _csv(tmp_path, "\n".join([
+        "Session,Pair,Date,Name,Role,Satisfaction (1-5),Comments",
+        "a0,,,Anna Smirnova,,5,Great",              # 2: by session id and full name
+        ",pair-a,2026-03-16,Boris,,4,",             # 3: pair + date → a1 (16 March), first name only
+        ",pair-a,2026-04-20,,junior,3,",            # 4: pair + date without a session → periodic, by role
+        ",PAIR-B,03.03.2026,Борис Иванов,,4,",      # 5: pair case-insensitive, RU date and name
+        ",,2026-03-30,Anna Smirnova,,2,",           # 6: no pair: the one session that day with Anna → a2
+        "zz9,,,Anna,,5,",                           # 7: unknown session
+        ",pair-x,2026-03-02,Anna,,5,",              # 8: unknown pair
+        ",pair-a,,Anna,,5,",                        # 9: no date
+        ",pair-a,2026-03-02,Maria,,5,",             # 10: unknown participant
+        ",pair-a,2026-03-02,,,5,",                  # 11: nobody
+        ",pair-a,next week,Anna,,5,",               # 12: unreadable date
+    ]))
+    data = match_surveys(_sessions(), [path])
+    by_row: dict[int, list[dict]] = {}
+    for a in data.answers:
+        by_row.setdefault(a["row"], []).append(a)
+    assert [a["session_id"] for a in by_row[2]] == ["a0", "a0"] and by_row[2][0]["participant_id"] == "anna"
+    assert by_row[3][0]["session_id"] == "a1" and by_row[3][0]["participant_id"] == "boris"
+    assert by_row[3][0]["role"] == "senior"
+    assert by_row[4][0]["kind"] == "periodic" and by_row[4][0]["session_id"] is None
+    assert by_row[4][0]["participant_id"] == "anna" and by_row[4][0]["date"] == dt.date(2026, 4, 20)
+    assert by_row[5][0]["session_id"] == "b0" and by_row[5][0]["participant_id"] == "boris"
+    assert by_row[6][0]["session_id"] == "a2"
+    unmatched = {i.row: i.message for i in data.issues if i.kind == "unmatched"}
+    assert set(unmatched) == {7, 8, 9, 10, 11, 12}, unmatched  # listed, never dropped silently
+    assert "no session with id 'zz9'" in unmatched[7]
+    assert "no pair 'pair-x'" in unmatched[8]
+    assert "no date" in unmatched[9]
+    assert "no participant called 'Maria'" in unmatched[10]
+    assert "no participant (name, id or role) given" in unmatched[11]
+    assert "cannot read the date 'next week'" in unmatched[12]
+    sat = [a for a in data.answers if a["question_id"] == "satisfaction"]
+    assert {a["scale"] for a in sat} == {"likert5"} and sat[0]["value"] == 5.0 and sat[0]["value_share"] == 1.0
+    comment = next(a for a in data.answers if a["scale"] == "text")
+    assert comment["value"] is None and comment["value_text"] == "Great"
+
+
+def test_bad_values_duplicates_and_russian_answers(tmp_path: Path) -> None:
+    path = _csv(tmp_path, "\n".join([
+        "ID сессии,Имя,Насколько вы довольны встречей?,Я мог(ла) говорить свободно,Полезность (0-10)",
+        "a0,Anna Smirnova,5,Полностью согласна,9",
+        "a0,Boris Ivanov,4,Скорее согласен,11",     # 11 is outside 0-10
+        "a1,Anna,отлично,Согласен,7",               # text in a 1-5 column
+        "a1,Anna,3,Не согласен,8",                  # the same person again: duplicate, the later row wins
+        "a2,Boris,7,Да,5",                          # 7 outside 1-5; "Да" is not an agreement answer
+    ]), name="ru.csv")
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("columns: {session: 'ID сессии'}\nquestions:\n  satisfaction: "
+                       "{column: 'Насколько вы довольны встречей?', scale: likert5}\n", encoding="utf-8")
+    data = match_surveys(_sessions(), [path], mapping=load_mapping(mapping))
+    kinds = [(i.row, i.column, i.kind) for i in data.issues]
+    assert (3, "Полезность (0-10)", "out_of_range") in kinds
+    assert (4, "Насколько вы довольны встречей?", "bad_value") in kinds
+    assert (6, "Насколько вы довольны встречей?", "out_of_range") in kinds
+    assert (6, "Я мог(ла) говорить свободно", "bad_value") in kinds
+    dups = [i for i in data.issues if i.kind == "duplicate"]
+    assert {i.column for i in dups} == {"Я мог(ла) говорить свободно", "Полезность (0-10)"}
+    assert all("first in row 4" in i.message for i in dups)
+    safe = [a for a in data.answers if a["question_id"] == "psychological_safety"]
+    assert {(a["session_id"], a["participant_id"], a["value"]) for a in safe} == {
+        ("a0", "anna", 5.0), ("a0", "boris", 4.0), ("a1", "anna", 2.0)}  # the later answer kept
+    assert [a["value"] for a in data.answers if a["row"] == 5 and a["question_id"] == "satisfaction"] == [3.0]
+
+
+def test_unreadable_files_and_bad_mapping(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a workbook")
+    missing = tmp_path / "missing.csv"
+    good = _csv(tmp_path, "Session,Name,Satisfaction\na0,Anna,4\n")
+    data = match_surveys(_sessions(), [bad, missing, good])
+    unreadable = [i for i in data.issues if i.kind == "unreadable"]
+    assert [i.file for i in unreadable] == ["broken.xlsx", "missing.csv"]
+    assert "cannot read the workbook" in unreadable[0].message and "does not exist" in unreadable[1].message
+    assert len(data.answers) == 1  # the rest is still processed
+    from sessionscope.errors import InputError
+
+    m = tmp_path / "m.yaml"
+    m.write_text("questions:\n  satisfaction: {column: X, scale: stars}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="unknown scale 'stars'"):
+        load_mapping(m)
+    m.write_text("a: &x [1]\nb: *x\n", encoding="utf-8")
+    with pytest.raises(InputError, match="aliases"):
+        load_mapping(m)
+    with pytest.raises(InputError, match="unsupported file type"):
+        read_table_file(_csv(tmp_path, "x", name="s.json"))
+
+
+def test_xlsx_and_semicolon_csv_legacy_encoding(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Имя", "Пара", "Дата встречи", "Удовлетворённость"])
+    ws.append(["Анна Смирнова", "pair-b", dt.datetime(2026, 3, 3), 4])
+    wb.save(tmp_path / "s.xlsx")
+    header, rows = read_table_file(tmp_path / "s.xlsx")
+    assert header[2] == "Дата встречи" and rows[0][2].startswith("2026-03-03")
+    (tmp_path / "s.csv").write_bytes("Имя;Пара;Дата;Доволен?\nАнна;pair-b;03.03.2026;Да\n".encode("cp1251"))
+    data = match_surveys(_sessions(), [tmp_path / "s.xlsx", tmp_path / "s.csv"])
+    assert not data.issues
+    assert [(a["session_id"], a["scale"], a["value"]) for a in data.answers] == [
+        ("b0", "likert5", 4.0), ("b0", "yes_no", 1.0)]
+
+
+def test_baseline_long_and_wide(tmp_path: Path) -> None:
+    long = _csv(tmp_path, "\n".join([
+        "measure,pair,value,now,unit",
+        "problems solved share,,45%,,",
+        "Время решения (дней),,21,,days",   # unknown alias: shown, not measured
+        "срок решения,,21,,days",
+        "employee turnover,,0.18,0.12,share",
+        "junior talk share,pair-a,0.25,,",
+        "satisfaction,pair-zz,3,,",          # unknown pair
+        "mutuality,,high,,",                 # text
+    ]), name="baseline.csv")
+    rows, issues = read_baseline(long, pairs={"pair-a", "pair-b"})
+    assert [(r.measure, r.before, r.pair_id) for r in rows][:2] == [("problems solved share", 0.45, None),
+                                                                  ("Время решения (дней)", 21.0, None)]
+    assert {i.kind for i in issues} == {"unmatched", "bad_value"}
+    assert measure_id("срок решения") == "days_to_resolve" and measure_id("Problems solved") == "problems_solved_share"
+    prog = build_programme(_sessions(), encoder=None, baseline=(rows, issues))
+    b = prog.baseline.set_index("measure")
+    solved = sum(1 for p in full_session().problems if p.solved) / len(full_session().problems)
+    assert b.loc["problems solved share", "now"] == pytest.approx(solved)
+    assert b.loc["problems solved share", "direction"] == "better"
+    assert b.loc["Время решения (дней)", "now_source"] == "not measured"
+    assert b.loc["employee turnover", "now"] == pytest.approx(0.12) and pd.isna(b.loc["employee turnover", "direction"])
+    assert b.loc["junior talk share", "scope"] == "pair-a"
+    assert b.loc["junior talk share", "now"] == pytest.approx(prog.sessions[prog.sessions.pair_id == "pair-a"]
+                                                              ["junior_talk_share"].mean())
+    assert len(prog.survey_issues) == 2  # the baseline's problems are listed with the survey's
+    wide = _csv(tmp_path, "pair,problems solved share,session minutes\npair-a,0.5,30\nprogramme,0.4,35\n",
+                name="wide.csv")
+    rows, issues = read_baseline(wide, pairs={"pair-a"})
+    assert not issues and [(r.pair_id, r.measure, r.before) for r in rows] == [
+        ("pair-a", "problems solved share", 0.5), ("pair-a", "session minutes", 30.0),
+        (None, "problems solved share", 0.4), (None, "session minutes", 35.0)]
+    table = baseline_table(rows, {None: {"mean_minutes": (50.0, 3)}})
+    assert table.iloc[3]["change"] == pytest.approx(15.0) and table.iloc[3]["n_now"] == 3
+
+
+def test_programme_tables_and_workbook(tmp_path: Path) -> None:
+    survey = _csv(tmp_path, "Session,Name,Satisfaction,I could speak freely,Comments\n"
+                            "a0,Anna,4,Agree,=HYPERLINK(\"http://x\")\na0,Boris,5,Strongly agree,ok\n"
+                            "a1,Anna,3,Agree,\na1,Boris,5,Agree,\nzz,Anna,1,Agree,\n")
+    data = match_surveys(_sessions(), [survey])
+    prog, page = write_programme(_sessions(), tmp_path / "out", surveys=data, encoder=None, formats=("csv", "parquet"),
+                                 research_tables=False)
+    out = tmp_path / "out"
+    surveys = pd.read_parquet(out / "programme_surveys.parquet")
+    assert list(surveys.columns[:9]) == ["file", "row", "kind", "session_id", "pair_id", "date", "participant_id",
+                                         "role", "question"]
+    assert len(surveys) == 10
+    csv_text = (out / "programme_surveys.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in csv_text  # formula neutralised
+    issues = pd.read_csv(out / "programme_input_issues.csv")
+    assert issues.iloc[0]["kind"] == "unmatched" and issues.iloc[0]["row"] == 6
+    for stem in ("programme_goals", "programme_checklist", "programme_correlations"):
+        assert (out / f"{stem}.csv").is_file() and (out / f"{stem}.parquet").is_file()
+    wb = openpyxl.load_workbook(out / "programme.xlsx")
+    assert set(wb.sheetnames) >= {"programme", "programme_sessions", "programme_pairs", "programme_goals",
+                                  "programme_checklist", "programme_surveys", "programme_input_issues"}
+    ws = wb["programme_surveys"]
+    assert ws.freeze_panes == "A2" and ws["A1"].value == "file" and ws["A1"].font.bold
+    assert 8 <= ws.column_dimensions["I"].width <= 62
+    texts = [c.value for c in ws["M"]]
+    assert "'=HYPERLINK(\"http://x\")" in texts
+    dates = [c.value for c in wb["programme_sessions"]["C"][1:]]
+    assert all(isinstance(d, (dt.date, dt.datetime)) for d in dates)
+    html = page.read_text(encoding="utf-8")
+    for sid in ('id="feedback"', 'id="checklist"', 'id="input-issues"', 'id="correlations"', 'id="baseline"'):
+        assert sid in html
+    assert "no session with id" in html
+    corr = prog.correlations
+    assert set(corr["n"]) == {2} and corr["warning"].str.contains("fewer than 3|only 2").all()
+
+
+def test_cli_programme_with_surveys_and_baseline(tmp_path: Path, repo_root: Path) -> None:
+    write_sessions(tmp_path / "res", pairs=2, sessions_per_pair=2)
+    survey = _csv(tmp_path, "Pair,Date,Name,Satisfaction,Comments\n"
+                            "pair-a,2026-03-02,Anna Smirnova,5,Boris Ivanov helped a lot - mail anna@example.com\n"
+                            "pair-a,2026-03-02,Boris,4,\npair-q,2026-03-02,Anna,4,\n")
+    base = _csv(tmp_path, "measure,value\nsatisfaction,3.5\n", name="base.csv")
+    r = CliRunner().invoke(cli, ["report", "programme", str(tmp_path / "res"), "--out", str(tmp_path / "prog"),
+                                 "--format", "csv", "--surveys", str(survey), "--baseline", str(base)],
+                           catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    assert "1 problems in the survey/baseline input" in r.output and "no pair 'pair-q'" in r.output
+    b = pd.read_csv(tmp_path / "prog" / "programme_baseline.csv")
+    assert b.iloc[0]["now"] == pytest.approx(4.5) and b.iloc[0]["direction"] == "better"
+    html = (tmp_path / "prog" / "dashboard.html").read_text(encoding="utf-8")
+    assert "3.50 → 4.50" in html
+    data = json.loads(html.split('id="ss-data">')[1].split("</script>")[0])
+    assert data["pairs"] == ["pair-a", "pair-b"]
+    r = CliRunner().invoke(cli, ["report", "programme", str(tmp_path / "res"), "--out", str(tmp_path / "x"),
+                                 "--surveys", str(tmp_path / "nope.csv")])
+    assert r.exit_code == 0 and "survey/baseline file does not exist" in r.output
