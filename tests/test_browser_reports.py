@@ -139,6 +139,37 @@ def test_screenshots(chromium: str, pages: dict[str, Path], tmp_path: Path) -> N
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
 
 
+def test_dashboard_programme_evaluation_sections(chromium: str, tmp_path: Path) -> None:
+    """Surveys, baseline, goals, checklist and correlations render, and hostile data cannot stop the script."""
+    from sessionscope.report.baseline import read_baseline
+    from sessionscope.report.surveys import match_surveys
+
+    sessions = write_sessions(tmp_path / "res", pairs=2, sessions_per_pair=3)
+    sessions[0] = sessions[0].evolve(pair_id="<!--<script>")  # issue 9 item 5: data must stay data
+    survey = tmp_path / "survey.csv"
+    survey.write_text("Pair,Date,Name,Satisfaction,I could speak freely,Comments\n"
+                      "pair-a,2026-03-16,Anna Smirnova,4,Agree,</script><script>alert(1)</script>\n"
+                      "pair-a,2026-03-16,Boris,5,Strongly agree,\u2028 ok\n"
+                      "pair-b,2026-03-17,Анна Смирнова,5,Полностью согласна,Спасибо\n"
+                      "pair-z,2026-03-17,Anna,5,Agree,\n", encoding="utf-8")
+    base = tmp_path / "baseline.csv"
+    base.write_text("measure,value\nsatisfaction,3.2\nproblems solved share,40%\n", encoding="utf-8")
+    data = match_surveys(sessions, [survey])
+    _prog, page = write_programme(sessions, tmp_path / "prog", formats=("csv",), research_tables=False, surveys=data,
+                                  baseline=read_baseline(base, pairs={s.pair_id or s.id for s in sessions}),
+                                  encoder=None)
+    dom, console = run_chromium(chromium, page.as_uri())
+    assert console == []
+    assert 'data-ready="1"' in dom, "the dashboard script did not finish"
+    assert _kpi(dom, "kpi_sessions") == "6"
+    for section in ("feedback", "baseline", "checklist", "correlations", "input-issues", "followup"):
+        assert f'id="{section}"' in dom, section
+    assert "3.20 → 4.67" in dom and "no pair 'pair-z'" in dom
+    assert "alert(1)" in dom and "<script>alert" not in dom  # shown as text, never run
+    dom, console = run_chromium(chromium, page.as_uri() + "#pair=pair-b")
+    assert console == [] and _kpi(dom, "kpi_sessions") == "3"
+
+
 def main(out_dir: str) -> None:
     """Write the documentation screenshots (session report EN/RU, dashboard)."""
     binary = chromium_binary()
