@@ -190,3 +190,80 @@ def test_charts_have_accessible_names() -> None:
     html = render_session_html(full_session())
     assert '<svg role="img" aria-label="Timeline"' in html
     assert 'aria-label="Share of talk time per participant"' in html
+
+
+# -- stage outcomes: "not analysed (reason)" instead of "none found" (issue 9) -----------------
+
+def _with_runs(session, *runs):
+    from sessionscope.model import record_stage_run
+
+    for name, status, reason in runs:
+        session = record_stage_run(session, name, status, reason)
+    return session
+
+
+def _stripped(session, *fields):
+    return session.evolve(**{f: (() if f != "topics" else None) for f in fields})
+
+
+def test_failed_extraction_is_not_reported_as_none_found() -> None:
+    s = _stripped(full_session(), "recommendations", "action_items", "questions", "problems", "topics")
+    s = s.evolve(flags=())
+    s = _with_runs(s, ("dynamics", "ok", None), ("topics", "skipped", "not requested"),
+                   ("extraction", "failed", "ValueError: boom"), ("flow", "ok", None))
+    md = render_session_markdown(s)
+    assert "No recommendations were detected" not in md and "No action items were detected" not in md
+    assert "No unanswered questions" not in md and "Questions were not analysed" not in md
+    assert md.count("Not analysed: the step failed (ValueError: boom).") == 3  # recommendations, actions, questions
+    assert "Not analysed: not requested for this run." in md  # topics
+    # flags ran, but without the extraction: the all-clear is qualified
+    assert "Checks of recommendations and action items were not made (ValueError: boom)." in md
+    steps = md.split("Analysis steps that were skipped, failed or ran with limits")[1]
+    assert "| Topic areas | skipped | not requested for this run |" in steps
+    assert "| Recommendations, action items, questions | failed | ValueError: boom |" in steps
+    assert "Conversation dynamics" not in steps  # ran in full: not listed
+    html = render_session_html(s, charts=False)
+    assert "No recommendations were detected" not in html
+    assert html.count("Not analysed: the step failed (ValueError: boom).") == 3
+    assert 'class="empty not-analysed"' in html and "<td>ValueError: boom</td>" in html
+
+
+def test_skipped_flow_gives_no_false_all_clear() -> None:
+    s = _with_runs(full_session().evolve(flags=(), summary=()), ("dynamics", "ok", None), ("extraction", "ok", None),
+                   ("flow", "skipped", "not requested"))
+    md = render_session_markdown(s)
+    assert "No flags" not in md
+    flags = md.split("## Flags")[1].split("##")[0]
+    assert "Not analysed: not requested for this run." in flags
+    assert "No recommendations were detected" not in md  # extraction ran and found some
+
+
+def test_stage_outcomes_in_russian() -> None:
+    s = _stripped(full_session(language="ru"), "recommendations", "action_items", "questions")
+    s = _with_runs(s, ("extraction", "skipped", "not requested"), ("audio.diarization", "ok",
+                                                                     "segmentation model missing: fixed-window fallback"))
+    md = render_session_markdown(s)
+    assert "Рекомендаций не найдено" not in md
+    assert "Не анализировалось: не запрошено в этом запуске." in md
+    assert "| Разделение говорящих (диаризация) | с ограничениями | segmentation model missing: fixed-window fallback |" in md
+
+
+def test_every_step_ran_is_said_and_legacy_sessions_unchanged() -> None:
+    ran = _with_runs(full_session(), *[(n, "ok", None) for n in ("dynamics", "topics", "extraction", "flow")])
+    assert "Every analysis step ran in full." in render_session_markdown(ran)
+    legacy = render_session_markdown(_stripped(full_session(), "recommendations"))
+    assert "No recommendations were detected." in legacy and "Every analysis step" not in legacy
+
+
+def test_rerun_outcome_replaces_the_failure() -> None:
+    s = _with_runs(full_session(), ("extraction", "failed", "boom"), ("extraction", "ok", None))
+    md = render_session_markdown(s)
+    assert "boom" not in md and "Not analysed" not in md
+
+
+def test_redaction_without_ner_is_listed_in_data_quality() -> None:
+    from sessionscope.report.redact import redact_session
+
+    md = render_session_markdown(redact_session(full_session(), ner=False), redacted=True)
+    steps = md.split("Analysis steps that were skipped, failed or ran with limits")[1]
+    assert "| Redaction | ran with limits | person-name detection (NER) turned off: only participants' names" in steps

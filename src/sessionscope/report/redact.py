@@ -32,7 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
-from sessionscope.model import Session, session_from_dict, session_to_dict
+from sessionscope.model import Session, record_stage_run, session_from_dict, session_to_dict
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b", re.UNICODE)
 # international or local numbers: 7+ digits with optional +, spaces, dots, dashes, parentheses
 PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d(?:[\s.-]?\d){6,13}(?!\w)")
 #: keys whose string values are free text that may contain personal data
-TEXT_KEYS = frozenset({"text", "task", "message", "due_text", "dropped_texts", "notes", "manifest_notes"})
+TEXT_KEYS = frozenset({"text", "task", "message", "due_text", "dropped_texts", "notes", "manifest_notes", "reason"})
 _ROLE_LABELS = {"en": {"junior": "Junior", "senior": "Senior", "other": "Other"},
                 "ru": {"junior": "Младший", "senior": "Старший", "other": "Участник"}}
 
@@ -98,6 +98,11 @@ def _natasha() -> Any:
 
 def person_spans(texts: list[str], language: str) -> list[list[tuple[int, int]]]:
     """Character spans of person names found by NER in each text (empty lists without the models)."""
+    return _person_spans(texts, language)[0]
+
+
+def _person_spans(texts: list[str], language: str) -> tuple[list[list[tuple[int, int]]], Optional[str]]:
+    """:func:`person_spans` and, when the NER model is unavailable, why (else ``None``)."""
     try:
         if language.startswith("ru"):
             from natasha import Doc
@@ -109,13 +114,13 @@ def person_spans(texts: list[str], language: str) -> list[list[tuple[int, int]]]
                 doc.segment(segmenter)
                 doc.tag_ner(tagger)
                 out.append([(s.start, s.stop) for s in doc.spans if s.type == "PER"])
-            return out
+            return out, None
         nlp = _spacy_en()
         return [[(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
-                for doc in nlp.pipe(texts, batch_size=64)]
+                for doc in nlp.pipe(texts, batch_size=64)], None
     except (ImportError, OSError) as e:
         log.warning("person-name detection unavailable (%s); only known names, e-mails and phones are redacted", e)
-        return [[] for _ in texts]
+        return [[] for _ in texts], f"person-name detection unavailable ({e})"
 
 
 class TextRedactor:
@@ -125,6 +130,8 @@ class TextRedactor:
         """``names`` maps each participant's display name to its replacement label."""
         self.language = language
         self.ner = ner
+        #: why other people's names could not be detected (NER off or its model missing), else None
+        self.ner_gap: Optional[str] = None if ner else "person-name detection (NER) turned off"
         self._labels = {k.casefold(): v for k, v in names.items()}
         self._pattern = _name_pattern(list(names), inflected=language.startswith("ru"))
         self._token_label: dict[str, str] = {}
@@ -156,7 +163,10 @@ class TextRedactor:
             return ruled
         labels = {v.casefold() for v in self._labels.values()}
         out = []
-        for text, spans in zip(ruled, person_spans(ruled, self.language), strict=False):
+        found_spans, gap = _person_spans(ruled, self.language)
+        if gap:
+            self.ner_gap = gap
+        for text, spans in zip(ruled, found_spans, strict=False):
             for start, end in sorted(spans, reverse=True):
                 found = text[start:end]
                 low = found.casefold()
@@ -270,4 +280,8 @@ def redact_session(session: Session, *, ner: bool = True, salt: Optional[bytes] 
             data[key] = redacted_id(prefix, value, salt)
     data["extra"] = {k: v for k, v in (data.get("extra") or {}).items()}
     data["extra"]["redacted"] = True
-    return session_from_dict(data)
+    out = session_from_dict(data)
+    # say in the data-quality section when other people's names could not be looked for
+    reason = (f"{redactor.ner_gap}: only participants' names, e-mail addresses and phone numbers were masked"
+              if redactor.ner_gap else None)
+    return record_stage_run(out, "report.redaction", "ok", reason)

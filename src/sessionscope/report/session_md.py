@@ -68,6 +68,10 @@ def _section(sec: Section, view: ReportView) -> list[str]:
         notes = sec.extra.get("notes") or []
         if notes:
             lines += [f"**{_cell(t('q_notes'))}:**", ""] + [f"- {_cell(n)}" for n in notes] + [""]
+        if sec.extra.get("steps"):
+            lines += [f"**{_cell(t('q_steps'))}:**", ""] + _table(sec.extra["steps_columns"], sec.extra["steps"])
+        elif sec.extra.get("steps_all_ok"):
+            lines += [_cell(t("q_steps_all_ok")), ""]
         return lines
     if sec.sentences:
         lines += [" ".join(_cell(x) for x in sec.sentences), ""]

@@ -15,8 +15,45 @@ from typing import Any, Optional
 
 from sessionscope import __version__
 from sessionscope.config import ReportConfig
-from sessionscope.model import Session
+from sessionscope.model import Session, StageRun
 from sessionscope.report.i18n import AREAS, Translator, fmt_clock
+
+#: The pipeline stage whose results each report section shows. When that stage was
+#: skipped or failed (``session.provenance.stage_runs``) the section says "not analysed
+#: (reason)" instead of "none found": an empty list is only a finding when the stage ran.
+SECTION_STAGES = {"balance": "dynamics", "figures": "dynamics", "topics": "topics", "summary": "flow",
+                  "recommendations": "extraction", "actions": "extraction", "questions": "extraction",
+                  "problems": "extraction", "flags": "flow"}
+
+
+def stage_reason(run: StageRun, t: Translator) -> str:
+    """The localised reason of a stage outcome ("not requested" is translated; others are the stage's words)."""
+    reason = (run.reason or "").strip().rstrip(".")
+    if reason == "not requested":
+        return t("reason_not_requested")
+    return reason or t(f"status_{run.status}")
+
+
+def stage_gap(session: Session, t: Translator, stage: str) -> Optional[str]:
+    """"Not analysed: <reason>." when ``stage`` was skipped or failed; ``None`` when it ran.
+
+    Sessions written before stages were recorded (no record for ``stage``) give ``None``:
+    their sections keep reading their data as before.
+    """
+    run = session.provenance.outcome(stage)
+    if run is None or run.status == "ok":
+        return None
+    return t("not_analysed_failed" if run.status == "failed" else "not_analysed", reason=stage_reason(run, t))
+
+
+def _gap(sec: Section, session: Session, t: Translator) -> bool:
+    """Mark ``sec`` as not analysed when its stage did not run; True when it did not."""
+    gap = stage_gap(session, t, SECTION_STAGES[sec.key])
+    if gap is None:
+        return False
+    sec.empty = gap
+    sec.extra["not_analysed"] = True
+    return True
 
 
 @dataclass
@@ -84,7 +121,7 @@ def balance_sentences(session: Session, t: Translator, names: _Names, cfg: Optio
     cfg = cfg or ReportConfig()
     m = session.metrics
     if m is None or not session.participants:
-        return [t("none_metrics")]
+        return [stage_gap(session, t, "dynamics") or t("none_metrics")]
     timed = session.timed
     key = "talk_share" if timed else "word_share"
     shares = {p.id: float(m.participants.get(p.id, {}).get(key) or 0.0) for p in session.participants}
@@ -128,7 +165,8 @@ def _figures(session: Session, t: Translator, names: _Names) -> Section:
     sec = Section("figures", t("sec_figures"))
     m = session.metrics
     if m is None:
-        sec.empty = t("none_metrics")
+        if not _gap(sec, session, t):
+            sec.empty = t("none_metrics")
         return sec
     sec.columns = [t("participant"), t("role"), t("talk_time"), t("talk_share"), t("words"), t("word_share"),
                    t("turns"), t("longest_turn"), t("questions_asked"), t("interruptions_made")]
@@ -180,7 +218,8 @@ def _topics(session: Session, t: Translator, names: _Names) -> Section:
     sec = Section("topics", t("sec_topics"))
     topics = session.topics
     if topics is None or not (topics.segments or topics.area_time_share or topics.area_word_share):
-        sec.empty = t("none_topics")
+        if not _gap(sec, session, t):
+            sec.empty = t("none_topics")
         return sec
     leaders = topic_leaders(session)
     counts: dict[str, int] = defaultdict(int)
@@ -214,7 +253,7 @@ def _recommendations(session: Session, t: Translator, names: _Names) -> Section:
                        receiver=names.with_role(receiver) if receiver else t("to_everyone")),
             "items": items,
         })
-    if not sec.groups:
+    if not sec.groups and not _gap(sec, session, t):
         sec.empty = t("none_recommendations")
     return sec
 
@@ -228,7 +267,7 @@ def _actions(session: Session, t: Translator, names: _Names) -> Section:
         owners = list(dict.fromkeys([*([a.owner] if a.owner else []), *a.owners]))
         who = ", ".join(names(o) for o in owners) if owners else t("unknown")
         sec.rows.append([who, a.task, due, _at(a.start), t.pct(a.confidence)])
-    if not sec.rows:
+    if not sec.rows and not _gap(sec, session, t):
         sec.empty = t("none_actions")
     return sec
 
@@ -238,7 +277,7 @@ def _questions(session: Session, t: Translator, names: _Names) -> Section:
     for q in session.questions:
         if not q.answered:
             sec.rows.append([names(q.asker), q.text, _at(q.start)])
-    if not sec.rows:
+    if not sec.rows and not _gap(sec, session, t):
         asked = session.metrics is not None and session.metrics.session.get("questions") is not None
         sec.empty = t("none_questions") if (session.questions or asked) else t("none_questions_unknown")
     return sec
@@ -272,6 +311,11 @@ def _flags(session: Session, t: Translator) -> Section:
         details = _with_names(f.message, session) if (t.lang == "en" or not t.has(f"flag_{f.code}")) else ""
         sec.rows.append([sev, t.flag(f.code), details, value.strip(" /")])
         sec.extra.setdefault("severities", []).append(f.severity)
+    if _gap(sec, session, t):
+        return sec  # the flags were never computed: "no flags" would be a false all-clear
+    run = session.provenance.outcome("extraction")
+    if run is not None and run.status != "ok":  # flags ran, but without what extraction finds
+        sec.sentences.append(t("flags_partial", reason=stage_reason(run, t)))
     if not sec.rows:
         sec.empty = t("none_flags")
     return sec
@@ -279,6 +323,9 @@ def _flags(session: Session, t: Translator) -> Section:
 
 def _quality(session: Session, t: Translator) -> Section:
     sec = Section("quality", t("sec_quality"), columns=[t("measure"), t("value")])
+    sec.extra["steps"] = _steps(session, t)
+    sec.extra["steps_columns"] = [t("step"), t("outcome"), t("reason")]
+    sec.extra["steps_all_ok"] = bool(session.provenance.stage_runs) and not sec.extra["steps"]
     q = session.quality
     if q is None:
         sec.rows.append([t("q_timing"), t("yes") if session.timed else t("no")])
@@ -303,10 +350,26 @@ def _quality(session: Session, t: Translator) -> Section:
     return sec
 
 
+def _steps(session: Session, t: Translator) -> list[list[str]]:
+    """Rows (step, outcome, why) for every stage or sub-step that was skipped, failed or degraded.
+
+    A step's last outcome counts (a rerun replaces an earlier failure); ``ok`` with a
+    reason is a degradation ("fixed-window fallback without the segmentation model").
+    """
+    last: dict[str, StageRun] = {}
+    for run in session.provenance.stage_runs:
+        last.pop(run.name, None)
+        last[run.name] = run
+    return [[t.stage(r.name), t(f"status_{r.status}"), stage_reason(r, t)]
+            for r in last.values() if r.status != "ok" or r.reason]
+
+
 def _summary(session: Session, t: Translator, names: _Names) -> Section:
     sec = Section("summary", t("sec_summary"))
     for kp in session.summary:
         sec.groups.append({"area": t.area(kp.area), "speaker": names(kp.speaker), "text": kp.text})
+    if not sec.groups:
+        _gap(sec, session, t)
     return sec
 
 
