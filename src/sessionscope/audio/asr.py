@@ -10,7 +10,8 @@ non-English recording (it would answer in invented English).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -35,6 +36,7 @@ class AsrResult:
     model: str
     filtered: FilterReport = field(default_factory=FilterReport)
     notes: tuple[str, ...] = ()
+    speech: tuple[tuple[float, float], ...] = ()  # the VAD's speech regions (s), reused by diarization
 
 
 def get_model(config: AsrConfig) -> Any:
@@ -81,6 +83,33 @@ def choose_language(model: Any, samples: np.ndarray, *, languages: list[str], fo
     return best, table.get(best, 0.0) / total, "detected", notes
 
 
+@contextmanager
+def recorded_vad() -> Iterator[list[tuple[float, float]]]:
+    """Record the speech regions faster-whisper's own Silero VAD finds (so diarization can reuse them).
+
+    Wraps the module-level ``get_speech_timestamps`` that faster-whisper 1.2.x's batched
+    pipeline calls; if that name ever moves, nothing is recorded and nothing breaks.
+    """
+    import faster_whisper.transcribe as fwt
+
+    found: list[tuple[float, float]] = []
+    original = getattr(fwt, "get_speech_timestamps", None)
+    if original is None:
+        yield found
+        return
+
+    def wrapper(audio: Any, *args: Any, **kwargs: Any) -> Any:
+        out = original(audio, *args, **kwargs)
+        found.extend((d["start"] / SAMPLE_RATE, d["end"] / SAMPLE_RATE) for d in out)
+        return out
+
+    fwt.get_speech_timestamps = wrapper
+    try:
+        yield found
+    finally:
+        fwt.get_speech_timestamps = original
+
+
 def transcribe(samples: np.ndarray, *, config: AsrConfig, language: Optional[str] = None,
                hook: Optional[Callable[..., None]] = None, offset_s: float = 0.0) -> AsrResult:
     """Transcribe mono 16 kHz ``samples`` into cleaned segments with word timings.
@@ -98,12 +127,14 @@ def transcribe(samples: np.ndarray, *, config: AsrConfig, language: Optional[str
     duration = len(samples) / SAMPLE_RATE
     kwargs: dict[str, Any] = dict(language=lang, beam_size=config.beam_size, vad_filter=True,
                                   word_timestamps=config.word_timestamps, batch_size=config.batch_size)
+    speech: list[tuple[float, float]] = []
     if not config.vad:
         # the batched pipeline needs VAD chunks beyond 30 s; fall back to sequential decoding
         segments_iter, _ = model.transcribe(samples, language=lang, beam_size=config.beam_size, vad_filter=False,
                                             word_timestamps=config.word_timestamps, condition_on_previous_text=False)
     else:
-        segments_iter, _ = pipe.transcribe(samples, **kwargs)
+        with recorded_vad() as speech:  # the VAD runs eagerly inside transcribe()
+            segments_iter, _ = pipe.transcribe(samples, **kwargs)
     raw: list[AsrSegment] = []
     try:
         for seg in segments_iter:  # lazy: decoding happens here
@@ -121,11 +152,28 @@ def transcribe(samples: np.ndarray, *, config: AsrConfig, language: Optional[str
         log.info("dropped %d hallucinated segment(s), collapsed %d repetition loop(s)",
                  report.hallucinations_dropped, report.repetitions_dropped)
     return AsrResult(segments=tuple(cleaned), language=lang, language_probability=prob, language_source=how,
-                     model=config.model, filtered=report, notes=notes)
+                     model=config.model, filtered=report, notes=notes,
+                     speech=tuple((round(a + offset_s, 3), round(b + offset_s, 3)) for a, b in speech))
+
+
+#: bump when a change to this module changes transcriptions (part of the cache key)
+ASR_CODE_VERSION = 2
 
 
 def asr_params(config: AsrConfig) -> dict[str, Any]:
-    """The settings that change a transcription (the cache key's ASR part)."""
-    return {"model": config.model, "beam_size": config.beam_size, "vad": config.vad, "batch_size": config.batch_size,
+    """The settings that change a transcription (the cache key's ASR part).
+
+    Records what will actually run: the resolved model folder and the device and compute
+    type actually picked (``auto`` resolved), with the code version.
+    """
+    from sessionscope.models import pick_device, resolve_whisper
+
+    try:
+        model_path = resolve_whisper(config.model, allow_download=False)
+    except Exception:  # noqa: BLE001 - not resolvable offline: the name stands for it (the load will tell)
+        model_path = config.model
+    device, compute_type = pick_device(config.device, config.compute_type)
+    return {"model": config.model, "model_path": str(model_path), "device": device, "compute_type": compute_type,
+            "beam_size": config.beam_size, "vad": config.vad, "batch_size": config.batch_size,
             "word_timestamps": config.word_timestamps, "languages": sorted(config.languages),
-            "compute_type": config.compute_type}
+            "code_version": ASR_CODE_VERSION}

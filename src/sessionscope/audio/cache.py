@@ -23,7 +23,7 @@ from sessionscope.fileio import atomic_write_text
 
 log = logging.getLogger(__name__)
 
-VERSION = 1
+VERSION = 2  # layout of the cache entries; each kind adds its own code version to its key
 
 
 def cache_key(input_sha256: str, kind: str, params: dict[str, Any]) -> str:
@@ -79,7 +79,8 @@ def asr_from_dict(d: dict[str, Any]) -> AsrResult:
     return AsrResult(segments=tuple(_segment(s) for s in d["segments"]), language=d["language"],
                      language_probability=d["language_probability"], language_source=d["language_source"],
                      model=d["model"], notes=tuple(d["notes"]),
-                     filtered=FilterReport(f["hallucinations_dropped"], f["repetitions_dropped"], tuple(f["dropped_texts"])))
+                     filtered=FilterReport(f["hallucinations_dropped"], f["repetitions_dropped"], tuple(f["dropped_texts"])),
+                     speech=tuple((float(a), float(b)) for a, b in d.get("speech", ())))
 
 
 def diarization_to_dict(d: Diarization) -> dict[str, Any]:
@@ -88,4 +89,5 @@ def diarization_to_dict(d: Diarization) -> dict[str, Any]:
 
 def diarization_from_dict(d: dict[str, Any]) -> Diarization:
     return Diarization(turns=tuple(SpeakerTurn(**t) for t in d["turns"]), centroids=d["centroids"], method=d["method"],
-                       speech_s=d["speech_s"])
+                       speech_s=d["speech_s"], degraded=d.get("degraded"),
+                       assignment_similarity=d.get("assignment_similarity"))

