@@ -11,8 +11,8 @@ order and decide, for each, whether it comes back and what is said about it:
    ``goal_similarity_shared_words`` when it also repeats the task's content words (the
    stems of :mod:`sessionscope.report.followup`). The best-scoring utterance of each later
    session is the evidence.
-2. **What is said?** Cue words in that utterance and the one after it (the answer to
-   "did you set it up?") decide: *dropped* ("gave up", "decided not to", "отказался",
+2. **What is said?** Cue words in that utterance — or, when it has none, in the next
+   utterance if another participant says it (the answer to "did you set it up?") — decide: *dropped* ("gave up", "decided not to", "отказался",
    "не актуально"), *in progress* for negated completions and progress words ("not yet",
    "haven't had time", "не успел", "пока не", "working on", "в процессе"), *done*
    ("done", "finished", "set it up", "сделал", "настроила", "получилось"); a mention with
@@ -166,8 +166,9 @@ def follow_goals(
                         continue
                     i = int(np.argmax(np.where(ok, sims, -np.inf)))
                     mentions += 1
-                    context = utts[i].text + " " + (utts[i + 1].text if i + 1 < len(utts) else "")
-                    found, found_cue = cue_status(context)
+                    found, found_cue = cue_status(utts[i].text)
+                    if found is None and i + 1 < len(utts) and utts[i + 1].speaker != utts[i].speaker:
+                        found, found_cue = cue_status(utts[i + 1].text)  # the answer to "did you…?"
                     if found is not None or status in ("not_mentioned", "pending"):
                         status, cue = found or "in_progress", found_cue
                         best, where, evidence = float(sims[i]), nxt.id, utts[i]
