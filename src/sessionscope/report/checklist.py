@@ -32,6 +32,7 @@ from sessionscope.model import Role, Session
 ITEMS = ("one_hour", "concrete_cases", "recommendations_recorded", "junior_questions", "both_ways",
          "junior_spoke_freely", "goals_owner_date", "feedback")
 MET, NOT_MET, CANT_TELL = "met", "not_met", "cant_tell"
+SHARES = ("concrete_cases", "junior_spoke_freely")  # items whose value and threshold are shares
 FEEDBACK_CUES = re.compile(
     r"feedback|what was (most )?useful|was (this|today) useful|how did (you find|today go)|what could we do better|"
     r"обратн\w* связ\w*|что было (самым )?полезн\w*|было ли полезн\w*|как (тебе|вам) (сегодняшняя )?встреча|"
@@ -255,3 +256,39 @@ def survey_roles_by_session(answers: Sequence[Mapping[str, Any]]) -> dict[str, s
         if a.get("session_id") and a.get("role"):
             out.setdefault(a["session_id"], set()).add(a["role"])
     return out
+
+
+def checklist_section(session: Session, t: Any, cfg: Optional[ProgrammeConfig] = None) -> Any:
+    """The session report's "guide's checklist" section (a :class:`~sessionscope.report.view.Section`),
+    localised by ``t``: one row per item with its status, measure and evidence."""
+    from sessionscope.report.programme_i18n import pt
+    from sessionscope.report.view import Section
+
+    check = session_checklist(session, cfg)
+    sec = Section("checklist", pt(t, "sec_checklist"),
+                  columns=[pt(t, "ck_item"), pt(t, "ck_status"), pt(t, "ck_evidence")])
+    for i in check.items:
+        detail = pt(t, "ckm_" + i.item)
+        if i.item == "both_ways" and ": " in i.measure:
+            counts = i.measure.split(": ", 1)[1]
+            detail += ": " + counts.replace("junior", t.role("junior")).replace("senior", t.role("senior"))
+        elif i.item == "junior_spoke_freely" and i.value is not None:
+            cut = re.search(r"cut off (\d+) times", i.measure)
+            detail += f": {t.pct(i.value)}" + (f", {pt(t, 'ck_cut_off', n=cut.group(1))}" if cut else "")
+        elif i.value is not None:
+            detail += f": {t.pct(i.value) if i.item in SHARES else _short(t, i.value)}"
+        if i.threshold is not None and i.item not in ("both_ways", "feedback"):
+            limit = t.pct(i.threshold) if i.item in SHARES else _short(t, i.threshold)
+            detail += f" ({pt(t, 'ck_threshold')} {limit})"
+        if i.status == CANT_TELL and i.reason:
+            detail += " — " + (pt(t, "ck_no_survey") if i.item == "feedback" else i.reason)
+        if i.evidence:
+            detail += " — «" + " | ".join(text[:160] for _uid, text in i.evidence[:2]) + "»"
+        sec.rows.append([pt(t, "item_" + i.item), pt(t, "check_" + i.status), detail])
+    sec.sentences.append(pt(t, "ck_note"))
+    return sec
+
+
+def _short(t: Any, x: float) -> str:
+    """A number with at most two decimals and no trailing zeros, in the report's language."""
+    return t.num(float(x), 0) if float(x).is_integer() else t.num(float(x), 2).rstrip("0").rstrip(".,")

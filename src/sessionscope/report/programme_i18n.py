@@ -63,6 +63,15 @@ EN: dict[str, str] = {
     "kind_unreadable": "unreadable file", "kind_unmatched": "row not matched", "kind_bad_value": "bad value",
     "kind_out_of_range": "out of range", "kind_duplicate": "duplicate answer", "kind_mapping": "mapping",
     "kpi_goals_done": "Goals done", "kpi_satisfaction": "Mean satisfaction",
+    "ckm_one_hour": "minutes", "ckm_concrete_cases": "share of case/problem discussion",
+    "ckm_recommendations_recorded": "recommendations found", "ckm_junior_questions": "questions asked by the junior",
+    "ckm_both_ways": "questions/recommendations", "ckm_junior_spoke_freely": "junior talk share",
+    "ckm_goals_owner_date": "action items with an owner and a due date", "ckm_feedback": "feedback",
+    "ck_cut_off": "cut off {n} times", "ck_no_survey": "feedback may be given outside the recording: pass the "
+                                                      "survey export (--surveys)",
+    "ck_item": "Guidance", "ck_status": "Status", "ck_evidence": "Measure and evidence", "ck_threshold": "threshold",
+    "ck_note": "What the recording can show of the programme guide's advice: met, not met, or can't tell (the "
+               "stage that measures it did not run, or the recording cannot show it).",
 }
 RU: dict[str, str] = {
     "sec_checklist": "Рекомендации методики: выполнение по встречам",
@@ -118,6 +127,15 @@ RU: dict[str, str] = {
     "kind_unreadable": "файл не читается", "kind_unmatched": "строка не сопоставлена", "kind_bad_value": "неверное значение",
     "kind_out_of_range": "вне шкалы", "kind_duplicate": "повторный ответ", "kind_mapping": "сопоставление",
     "kpi_goals_done": "Цели выполнены", "kpi_satisfaction": "Средняя удовлетворённость",
+    "ckm_one_hour": "минут", "ckm_concrete_cases": "доля разбора кейсов и проблем",
+    "ckm_recommendations_recorded": "найдено рекомендаций", "ckm_junior_questions": "вопросов младшего",
+    "ckm_both_ways": "вопросы/рекомендации", "ckm_junior_spoke_freely": "доля речи младшего",
+    "ckm_goals_owner_date": "задач с ответственным и сроком", "ckm_feedback": "обратная связь",
+    "ck_cut_off": "перебит {n} раз", "ck_no_survey": "обратная связь могла быть вне записи: передайте анкеты "
+                                                     "(--surveys)",
+    "ck_item": "Рекомендация", "ck_status": "Статус", "ck_evidence": "Показатель и подтверждение", "ck_threshold": "порог",
+    "ck_note": "Что запись показывает о выполнении рекомендаций методики: выполнено, не выполнено или нельзя "
+               "определить (этап анализа не запускался или запись этого не показывает).",
 }
 
 
