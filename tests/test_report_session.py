@@ -267,3 +267,60 @@ def test_redaction_without_ner_is_listed_in_data_quality() -> None:
     md = render_session_markdown(redact_session(full_session(), ner=False), redacted=True)
     steps = md.split("Analysis steps that were skipped, failed or ran with limits")[1]
     assert "| Redaction | ran with limits | person-name detection (NER) turned off: only participants' names" in steps
+
+
+# -- "to check": low-confidence items are marked, confidences only when measured (issue 10) ---
+
+def _checked_session():
+    from dataclasses import replace
+
+    s = full_session()
+    recs = (replace(s.recommendations[0], to_check=True, confidence=0.41),
+            *(replace(r, confidence=None) for r in s.recommendations[1:]))
+    acts = (replace(s.action_items[0], to_check=True, confidence=0.35), *s.action_items[1:])
+    qs = tuple(replace(q, to_check=not q.answered, confidence=0.3 if not q.answered else None) for q in s.questions)
+    return s.evolve(recommendations=recs, action_items=acts, questions=qs)
+
+
+def test_to_check_items_are_marked_in_markdown() -> None:
+    md = render_session_markdown(_checked_session())
+    rec = md.split("## Recommendations")[1].split("\n## ")[0]
+    assert "- I would suggest you try the pipeline view" in rec and "confidence 41 %)_ **to check**" in rec
+    assert rec.count("**to check**") == 1 and "Items marked “to check” were detected with low confidence" in rec
+    assert "confidence" not in rec.split("call them the same day")[1].split("\n")[0]  # not measured: not shown
+    acts = md.split("## Action items")[1].split("\n## ")[0]
+    assert "| Boris Ivanov | set up the CRM pipeline view for the team **to check** |" in acts
+    assert acts.count("**to check**") == 1
+    qs = md.split("## Open questions")[1].split("\n## ")[0]
+    assert "How do you decide which complaints come first? **to check**" in qs
+
+
+def test_to_check_items_are_marked_in_html() -> None:
+    html = render_session_html(_checked_session(), charts=False)
+    assert html.count('<span class="badge to-check">to check</span>') == 3
+    assert "(1, 1 of them to check)" in html and "(2)" in html and "confidence 41 %" in html
+
+
+def test_unmeasured_confidences_are_not_shown() -> None:
+    from dataclasses import replace
+
+    s = full_session()
+    s = s.evolve(action_items=tuple(replace(a, confidence=None) for a in s.action_items),
+                 recommendations=tuple(replace(r, confidence=None) for r in s.recommendations))
+    md = render_session_markdown(s)
+    acts = md.split("## Action items")[1].split("\n## ")[0]
+    assert "Confidence" not in acts and "n/a" not in acts
+    assert "confidence" not in md.split("## Recommendations")[1].split("\n## ")[0]
+    q = s.quality
+    no_mapping = s.evolve(quality=replace(q, speaker_mapping_confidence=None))
+    assert "Certainty of the speaker mapping" not in render_session_markdown(no_mapping)
+
+
+def test_to_check_in_research_tables() -> None:
+    from sessionscope.report.tables import session_tables
+
+    tables = session_tables([_checked_session()])
+    assert tables["recommendations"]["to_check"].tolist() == [True, False, False]
+    assert tables["action_items"]["to_check"].tolist() == [True, False, False]
+    assert tables["questions"]["to_check"].tolist() == [False, False, True]
+    assert tables["questions"]["method"].notna().all()

@@ -21,9 +21,15 @@ def _cell(text: object) -> str:
     return md_text(text).strip()
 
 
-def _table(columns: list[str], rows: list[list[str]]) -> list[str]:
+def _table(columns: list[str], rows: list[list[str]], *, marks: Optional[dict[int, str]] = None,
+           mark_column: int = 0) -> list[str]:
+    """A Markdown table; ``marks`` maps a row index to a marker appended (in bold) to its ``mark_column`` cell."""
     out = ["| " + " | ".join(_cell(c) for c in columns) + " |", "|" + "---|" * len(columns)]
-    out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    for i, row in enumerate(rows):
+        cells = [_cell(c) for c in row]
+        if marks and i in marks:
+            cells[mark_column] += f" **{_cell(marks[i])}**"
+        out.append("| " + " | ".join(cells) + " |")
     return out + [""]
 
 
@@ -54,9 +60,12 @@ def _section(sec: Section, view: ReportView) -> list[str]:
         for g in sec.groups:
             lines += [f"### {_cell(g['title'])}", ""]
             for it in g["items"]:
-                meta = ", ".join(_cell(x) for x in (it["at"], it["area"]) if x and x != "–")
-                lines.append(f"- {_cell(it['text'])}" + (f" _({meta})_" if meta else ""))
+                meta = ", ".join(_cell(x) for x in (it["at"], it["area"], it["confidence"]) if x and x != "–")
+                mark = f" **{_cell(t('to_check'))}**" if it["to_check"] else ""
+                lines.append(f"- {_cell(it['text'])}" + (f" _({meta})_" if meta else "") + mark)
             lines.append("")
+        if sec.sentences:
+            lines += [" ".join(_cell(x) for x in sec.sentences), ""]
         return lines
     if sec.key == "quality":
         lines += _table(sec.columns, sec.rows)
@@ -76,7 +85,8 @@ def _section(sec: Section, view: ReportView) -> list[str]:
     if sec.sentences:
         lines += [" ".join(_cell(x) for x in sec.sentences), ""]
     if sec.rows:
-        lines += _table(sec.columns, sec.rows)
+        marks = dict.fromkeys(sec.extra.get("to_check", []), t("to_check"))
+        lines += _table(sec.columns, sec.rows, marks=marks, mark_column=sec.extra.get("mark_column", 0))
     elif sec.empty:
         lines += [_cell(sec.empty), ""]
     return lines

@@ -36,12 +36,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "topic_segments": ("session_id", "segment_index", "area", "mode", "start_s", "end_s", "n_utterances",
                        "initiator_id", "initiator_role", "confidence"),
     "recommendations": ("session_id", "recommendation_id", "utterance_id", "start_s", "giver_id", "giver_role",
-                        "receiver_id", "receiver_role", "area", "text", "confidence", "method"),
+                        "receiver_id", "receiver_role", "area", "text", "confidence", "method", "to_check"),
     "action_items": ("session_id", "action_item_id", "utterance_id", "start_s", "owner_id", "owner_role", "owner_ids",
                      "task",
-                     "due_text", "due_date", "area", "confidence", "method"),
+                     "due_text", "due_date", "area", "confidence", "method", "to_check"),
     "questions": ("session_id", "question_id", "utterance_id", "start_s", "asker_id", "asker_role", "addressee_id",
-                  "text", "answered", "answer_utterance_id", "area", "confidence"),
+                  "text", "answered", "answer_utterance_id", "area", "confidence", "method", "to_check"),
     "problems": ("session_id", "problem_id", "utterance_id", "start_s", "raiser_id", "raiser_role", "text",
                  "solved", "n_solutions", "area", "confidence"),
     "flags": ("session_id", "pair_id", "date", "code", "severity", "message", "value", "threshold"),
@@ -148,19 +148,20 @@ def _rows(sessions: Sequence[Session]) -> dict[str, list[dict[str, Any]]]:
             "session_id": s.id, "recommendation_id": r.id, "utterance_id": r.utterance_id, "start_s": r.start,
             "giver_id": r.giver, "giver_role": roles.get(r.giver), "receiver_id": r.receiver,
             "receiver_role": roles.get(r.receiver or ""), "area": r.area, "text": r.text,
-            "confidence": r.confidence, "method": r.method} for r in s.recommendations]
+            "confidence": r.confidence, "method": r.method, "to_check": r.to_check} for r in s.recommendations]
         out["action_items"] += [{
             "session_id": s.id, "action_item_id": a.id, "utterance_id": a.utterance_id, "start_s": a.start,
             "owner_id": a.owner, "owner_role": roles.get(a.owner or ""),
             "owner_ids": ";".join(dict.fromkeys([*([a.owner] if a.owner else []), *a.owners])),
             "task": a.task, "due_text": a.due_text,
-            "due_date": a.due_date, "area": a.area, "confidence": a.confidence, "method": a.method}
+            "due_date": a.due_date, "area": a.area, "confidence": a.confidence, "method": a.method,
+            "to_check": a.to_check}
             for a in s.action_items]
         out["questions"] += [{
             "session_id": s.id, "question_id": q.id, "utterance_id": q.utterance_id, "start_s": q.start,
             "asker_id": q.asker, "asker_role": roles.get(q.asker), "addressee_id": q.addressee, "text": q.text,
             "answered": q.answered, "answer_utterance_id": q.answer_utterance_id, "area": q.area,
-            "confidence": q.confidence} for q in s.questions]
+            "confidence": q.confidence, "method": q.method, "to_check": q.to_check} for q in s.questions]
         out["problems"] += [{
             "session_id": s.id, "problem_id": p.id, "utterance_id": p.utterance_id, "start_s": p.start,
             "raiser_id": p.raiser, "raiser_role": roles.get(p.raiser), "text": p.text, "solved": p.solved,

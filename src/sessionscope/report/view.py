@@ -240,33 +240,51 @@ def _topics(session: Session, t: Translator, names: _Names) -> Section:
     return sec
 
 
+def _measured(t: Translator, confidence: Optional[float]) -> str:
+    """"confidence 83 %" for a measured confidence; "" when none was measured (never a default shown as a measure)."""
+    return t("measured_confidence", value=t.pct(confidence)) if confidence is not None else ""
+
+
 def _recommendations(session: Session, t: Translator, names: _Names) -> Section:
     sec = Section("recommendations", t("sec_recommendations"))
-    groups: dict[tuple[str, Optional[str]], list[dict[str, str]]] = {}
+    groups: dict[tuple[str, Optional[str]], list[dict[str, Any]]] = {}
     for r in sorted(session.recommendations, key=lambda r: (r.start is None, r.start or 0.0)):
         groups.setdefault((r.giver, r.receiver), []).append(
             {"text": r.text, "at": _at(r.start), "area": t.area(r.area) if r.area else "",
-             "confidence": t.pct(r.confidence)})
+             "confidence": _measured(t, r.confidence), "to_check": r.to_check})
     for (giver, receiver), items in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        n_check = sum(1 for it in items if it["to_check"])
         sec.groups.append({
             "title": t("from_to", giver=names.with_role(giver),
                        receiver=names.with_role(receiver) if receiver else t("to_everyone")),
             "items": items,
+            "count": f"{len(items)}, {t('to_check_count', n=n_check)}" if n_check else str(len(items)),
         })
+    if any(r.to_check for r in session.recommendations):
+        sec.sentences.append(t("to_check_note"))
     if not sec.groups and not _gap(sec, session, t):
         sec.empty = t("none_recommendations")
     return sec
 
 
 def _actions(session: Session, t: Translator, names: _Names) -> Section:
-    sec = Section("actions", t("sec_actions"), columns=[t("owner"), t("task"), t("due"), t("at"), t("confidence")])
+    # the confidence column only when some item carries a measured confidence
+    measured = any(a.confidence is not None for a in session.action_items)
+    sec = Section("actions", t("sec_actions"),
+                  columns=[t("owner"), t("task"), t("due"), t("at"), *([t("confidence")] if measured else [])])
     for a in sorted(session.action_items, key=lambda a: (a.start is None, a.start or 0.0)):
         due = a.due_date.isoformat() if a.due_date else (a.due_text or t("unknown"))
         if a.due_date and a.due_text:
             due = f"{a.due_date.isoformat()} ({a.due_text})"
         owners = list(dict.fromkeys([*([a.owner] if a.owner else []), *a.owners]))
         who = ", ".join(names(o) for o in owners) if owners else t("unknown")
-        sec.rows.append([who, a.task, due, _at(a.start), t.pct(a.confidence)])
+        if a.to_check:
+            sec.extra.setdefault("to_check", []).append(len(sec.rows))
+        sec.rows.append([who, a.task, due, _at(a.start),
+                         *([t.pct(a.confidence) if a.confidence is not None else "–"] if measured else [])])
+    sec.extra["mark_column"] = 1
+    if sec.extra.get("to_check"):
+        sec.sentences.append(t("to_check_note"))
     if not sec.rows and not _gap(sec, session, t):
         sec.empty = t("none_actions")
     return sec
@@ -276,7 +294,12 @@ def _questions(session: Session, t: Translator, names: _Names) -> Section:
     sec = Section("questions", t("sec_questions"), columns=[t("asked_by"), t("question"), t("at")])
     for q in session.questions:
         if not q.answered:
+            if q.to_check:
+                sec.extra.setdefault("to_check", []).append(len(sec.rows))
             sec.rows.append([names(q.asker), q.text, _at(q.start)])
+    sec.extra["mark_column"] = 1
+    if sec.extra.get("to_check"):
+        sec.sentences.append(t("to_check_note"))
     if not sec.rows and not _gap(sec, session, t):
         asked = session.metrics is not None and session.metrics.session.get("questions") is not None
         sec.empty = t("none_questions") if (session.questions or asked) else t("none_questions_unknown")
@@ -373,6 +396,13 @@ def _summary(session: Session, t: Translator, names: _Names) -> Section:
     return sec
 
 
+def _checklist(session: Session, t: Translator) -> Section:
+    """The programme guide's checklist (owned by agent-programme: report/checklist.py)."""
+    from sessionscope.report.checklist import checklist_section
+
+    return checklist_section(session, t)
+
+
 def build_view(session: Session, *, redacted: bool = False, cfg: Optional[ReportConfig] = None) -> ReportView:
     """Localised content of the session report (language from ``session.language``)."""
     t = Translator(session.language)
@@ -398,6 +428,7 @@ def build_view(session: Session, *, redacted: bool = False, cfg: Optional[Report
         _topics(session, t, names),
         _summary(session, t, names),
         _recommendations(session, t, names),
+        _checklist(session, t),
         _actions(session, t, names),
         _questions(session, t, names),
         _problems(session, t, names),
