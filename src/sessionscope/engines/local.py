@@ -137,8 +137,9 @@ class LocalEngine:
                         yield i, lost(items[i], f"worker process died {attempts[i]} times while processing this input")
                     else:
                         queue.appendleft(i)
-                log.warning("a worker process died; %d inputs go to a fresh pool", len(queue))
-                pool = self._pool(fn, spec, out_dir)
+                if queue:
+                    log.warning("a worker process died; %d inputs go to a fresh pool", len(queue))
+                    pool = self._pool(fn, spec, out_dir)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
