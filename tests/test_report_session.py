@@ -324,3 +324,77 @@ def test_to_check_in_research_tables() -> None:
     assert tables["action_items"]["to_check"].tolist() == [True, False, False]
     assert tables["questions"]["to_check"].tolist() == [False, False, True]
     assert tables["questions"]["method"].notna().all()
+
+
+# -- a programme's own taxonomy names the areas (issue 9: custom names were ignored) -----------
+
+def _custom_taxonomy():
+    from sessionscope.analysis.topics.taxonomy import taxonomy_from_dict
+
+    label = {"prototypes": {"en": ["x"]}}
+    return taxonomy_from_dict({
+        "areas": [{"id": "sales", "name": {"en": "Selling", "ru": "Продажи"}, **label},
+                  {"id": "tools", "name": {"en": "Our stack", "ru": "Наш стек"}, **label},
+                  {"id": "misc", "name": {"en": "Chit-chat", "ru": "Болтовня"}, **label}],
+        "modes": [{"id": "general", "name": {"en": "Talk", "ru": "Разговор"}, **label}],
+        "other_area": "misc", "default_mode": "general",
+    }, source="custom.yaml")
+
+
+def _custom_session(language: str = "en"):
+    from dataclasses import replace
+
+    s = full_session(language=language)
+    area_map = {"tools": "tools", "time": "sales", "clients": "sales", "other": "misc"}
+    topics = s.topics
+    topics = replace(topics, segments=tuple(replace(g, area=area_map[g.area], mode="general") for g in topics.segments),
+                     area_time_share={"tools": 0.4, "sales": 0.5, "misc": 0.1},
+                     area_word_share={"tools": 0.45, "sales": 0.45, "misc": 0.1})
+    return s.evolve(topics=topics)
+
+
+def test_custom_taxonomy_names_areas_in_reports() -> None:
+    tx = _custom_taxonomy()
+    md = render_session_markdown(_custom_session(), taxonomy=tx)
+    topics = md.split("## Topics")[1].split("\n## ")[0]
+    assert "| Selling | 50 %" in topics and "| Our stack | 40 %" in topics and "| Chit-chat | 10 %" in topics
+    assert "Tools and technology" not in topics and "| sales |" not in topics
+    assert "Selling (Talk)" in topics  # the timeline list: area and mode names from the taxonomy
+    ru = render_session_markdown(_custom_session("ru"), taxonomy=tx)
+    assert "| Продажи |" in ru and "| Наш стек |" in ru
+    html = render_session_html(_custom_session(), taxonomy=tx)
+    assert "Selling" in html and "Our stack" in html and "Chit-chat" in html  # table and chart legend
+
+
+def test_custom_taxonomy_colours() -> None:
+    from sessionscope.report.charts import AREA_COLOURS, SERIES, area_colour
+
+    t = Translator("en", _custom_taxonomy())
+    assert t.areas == ("sales", "tools", "misc")
+    assert area_colour("misc", t) == AREA_COLOURS["other"]  # the taxonomy's "other" area is grey
+    assert [area_colour(a, t) for a in ("sales", "tools")] == SERIES[:2]  # distinct, in the taxonomy's order
+    assert area_colour("tools") == AREA_COLOURS["tools"]  # the guide's areas keep their colours
+
+
+def test_bundled_taxonomy_keeps_the_report_wording() -> None:
+    from sessionscope.analysis.topics.taxonomy import load_taxonomy
+
+    assert render_session_markdown(full_session(), taxonomy=load_taxonomy()) == render_session_markdown(full_session())
+
+
+def test_outputs_use_the_configured_taxonomy(tmp_path) -> None:
+    import yaml
+
+    from sessionscope.config import config_from_dict
+    from sessionscope.outputs import write_outputs
+
+    label = {"prototypes": {"en": ["x"]}}
+    path = tmp_path / "tax.yaml"
+    path.write_text(yaml.safe_dump({
+        "areas": [{"id": "sales", "name": {"en": "Selling"}, **label}, {"id": "tools", "name": {"en": "Our stack"}, **label},
+                  {"id": "misc", "name": {"en": "Chit-chat"}, **label}],
+        "modes": [{"id": "general", "name": {"en": "Talk"}, **label}], "other_area": "misc", "default_mode": "general",
+    }), encoding="utf-8")
+    cfg = config_from_dict({"topics": {"taxonomy": str(path)}})
+    (md,) = write_outputs(_custom_session(), tmp_path, ["markdown"], config=cfg)
+    assert "| Selling | 50 %" in md.read_text(encoding="utf-8")

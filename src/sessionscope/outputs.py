@@ -44,6 +44,11 @@ def write_outputs(session: Session, out_dir: Path, formats: Sequence[str], *, co
     and appended to ``skipped`` as ``(format, reason)`` when a list is given.
     """
     report_cfg = config.report if config is not None else None
+    taxonomy = None  # a programme's own topic taxonomy names the areas in the reports
+    if config is not None and config.topics.taxonomy and {"markdown", "html"} & set(formats):
+        from sessionscope.analysis.topics.taxonomy import load_taxonomy
+
+        taxonomy = load_taxonomy(config.topics.taxonomy)
     written: list[Path] = []
     for fmt in check_formats(formats):
         if fmt == "json":
@@ -52,12 +57,12 @@ def write_outputs(session: Session, out_dir: Path, formats: Sequence[str], *, co
         if fmt == "markdown":
             from sessionscope.report.session_md import render_session_markdown
 
-            atomic_write_text(path, render_session_markdown(session, cfg=report_cfg))
+            atomic_write_text(path, render_session_markdown(session, cfg=report_cfg, taxonomy=taxonomy))
         elif fmt == "html":
             try:
                 from sessionscope.report.session_html import render_session_html
 
-                html = render_session_html(session, cfg=report_cfg)
+                html = render_session_html(session, cfg=report_cfg, taxonomy=taxonomy)
             except (ImportError, ModelError) as e:
                 if not isinstance(e, ImportError) and not isinstance(e.__cause__, ImportError):
                     raise

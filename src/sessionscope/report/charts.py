@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any, Optional
 
 from sessionscope.model import Role, Session
-from sessionscope.report.i18n import AREAS, Translator
+from sessionscope.report.i18n import Translator
 
 #: Okabe–Ito colour-blind-safe palette.
 OKABE_ITO = {
@@ -88,11 +88,28 @@ def to_svg(fig: Any, *, salt: str, label: Optional[str] = None) -> str:
     return svg
 
 
-def area_colour(area: str) -> str:
-    """Colour of a topic area (unknown areas cycle through the palette)."""
+def area_colour(area: str, t: Optional[Translator] = None) -> str:
+    """Colour of a topic area.
+
+    With a custom taxonomy (``t.taxonomy``), its areas take the palette in the
+    taxonomy's order and its "other" area is grey, so a programme's own areas get
+    distinct colours; the guide's areas keep theirs. Unknown areas cycle through the palette.
+    """
+    if t is not None and t.taxonomy is not None:
+        if area == t.other_area:
+            return AREA_COLOURS["other"]
+        order = [a for a in t.areas if a != t.other_area]
+        if area in order and not set(order) <= set(AREA_COLOURS):
+            return SERIES[order.index(area) % len(SERIES)]
     if area in AREA_COLOURS:
         return AREA_COLOURS[area]
     return SERIES[sum(map(ord, area)) % len(SERIES)]
+
+
+def _area_order(t: Translator, present: set[str]) -> list[str]:
+    """Areas present, in the taxonomy's display order, unknown ones after them."""
+    known = [a for a in t.areas if a in present]
+    return known + sorted(present - set(known))
 
 
 def session_timeline_svg(session: Session, t: Translator) -> Optional[str]:
@@ -128,7 +145,7 @@ def session_timeline_svg(session: Session, t: Translator) -> Optional[str]:
         if segments:
             for seg in segments:
                 ax.broken_barh([(seg.start / scale, (seg.end - seg.start) / scale)], (y - 0.4, 0.8),
-                               facecolors=area_colour(seg.area), edgecolors="white", linewidth=0.8)
+                               facecolors=area_colour(seg.area, t), edgecolors="white", linewidth=0.8)
             labels.append((y, t("chart_topics_row")))
             y -= 1
         for label, colour, spans in rows:
@@ -143,9 +160,8 @@ def session_timeline_svg(session: Session, t: Translator) -> Optional[str]:
         ax.set_axisbelow(True)
         ax.tick_params(axis="y", length=0)
         if segments:
-            present = [a for a in AREAS if any(s.area == a for s in segments)]
-            present += sorted({s.area for s in segments} - set(AREAS))
-            handles = [Patch(facecolor=area_colour(a), label=t.area(a)) for a in present]
+            present = _area_order(t, {s.area for s in segments})
+            handles = [Patch(facecolor=area_colour(a, t), label=t.area(a)) for a in present]
             fig.legend(handles=handles, loc="outside lower center", ncols=min(4, len(handles)), frameon=False,
                        fontsize=8)
         return to_svg(fig, salt=f"timeline-{session.id}", label=t("sec_timeline"))
@@ -257,8 +273,7 @@ def stacked_bar_svg(
     import matplotlib
     from matplotlib.patches import Patch
 
-    areas = [a for a in AREAS if any(s.get(a) for s in shares)]
-    areas += sorted({a for s in shares for a in s} - set(AREAS))
+    areas = _area_order(t, {a for s in shares for a, v in s.items() if v})
     with matplotlib.rc_context({**_RC, "svg.hashsalt": gid_prefix}):
         fig = _figure(11.0, 0.32 * len(groups) + 1.4)
         ax = fig.add_subplot()
@@ -270,7 +285,7 @@ def stacked_bar_svg(
                 w = share.get(a, 0.0) / total
                 if w <= 0:
                     continue
-                (bar,) = ax.barh([y], [w], left=left, color=area_colour(a), height=0.7, edgecolor="white",
+                (bar,) = ax.barh([y], [w], left=left, color=area_colour(a, t), height=0.7, edgecolor="white",
                                  linewidth=0.5).patches
                 bar.set_gid(f"{gid_prefix}-bar-{g}-{a}")
                 left += w
@@ -279,7 +294,7 @@ def stacked_bar_svg(
         ax.xaxis.set_major_formatter(lambda x, _pos: f"{100 * x:.0f} %")
         ax.set_title(title, loc="left")
         ax.tick_params(axis="y", length=0)
-        handles = [Patch(facecolor=area_colour(a), label=t.area(a)) for a in areas]
+        handles = [Patch(facecolor=area_colour(a, t), label=t.area(a)) for a in areas]
         if handles:
             fig.legend(handles=handles, loc="outside lower center", ncols=min(4, len(handles)), frameon=False,
                        fontsize=8)

@@ -8,7 +8,10 @@ both languages define exactly the same keys.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
+
+if TYPE_CHECKING:
+    from sessionscope.analysis.topics.taxonomy import Taxonomy
 
 EN: dict[str, str] = {
     "title": "Mentoring session report",
@@ -450,11 +453,39 @@ def ui_language(language: Optional[str]) -> str:
 
 
 class Translator:
-    """Looks up UI strings for one language; missing keys fall back to English, then the key."""
+    """Looks up UI strings for one language; missing keys fall back to English, then the key.
 
-    def __init__(self, language: Optional[str]) -> None:
+    With a ``taxonomy`` (the :class:`~sessionscope.analysis.topics.taxonomy.Taxonomy` the
+    session's topics were classified with), area and mode names and the order of areas
+    come from it: a programme's own areas are shown by their own names. Without one, or
+    for the bundled taxonomy, the names of this module's tables are used.
+    """
+
+    def __init__(self, language: Optional[str], taxonomy: Optional[Taxonomy] = None) -> None:
         self.lang = ui_language(language)
         self._table = TABLES[self.lang]
+        self.taxonomy = taxonomy
+        self._custom = taxonomy is not None and not _is_bundled(taxonomy)
+
+    @property
+    def areas(self) -> tuple[str, ...]:
+        """Area ids in display order (the taxonomy's order, its "other" area last)."""
+        if self.taxonomy is None:
+            return AREAS
+        other = self.taxonomy.other_area
+        return (*(a for a in self.taxonomy.area_ids if a != other), other)
+
+    @property
+    def other_area(self) -> str:
+        """The id of the small-talk / logistics area."""
+        return self.taxonomy.other_area if self.taxonomy is not None else "other"
+
+    def _label(self, kind: str, ident: str) -> Optional[str]:
+        if self.taxonomy is None:
+            return None
+        labels = self.taxonomy.areas if kind == "area" else self.taxonomy.modes
+        label = next((x for x in labels if x.id == ident), None)
+        return label.name(self.lang) if label is not None else None
 
     def __call__(self, key: str, **kwargs: Any) -> str:
         template = self._table.get(key) or EN.get(key) or key
@@ -464,15 +495,17 @@ class Translator:
         """Display name of a topic area id."""
         if not area:
             return self("n_a")
+        custom = self._label("area", area) if self._custom else None
         key = f"area_{area}"
-        return self(key) if key in EN else area
+        return custom or (self(key) if key in EN else None) or self._label("area", area) or area
 
     def mode(self, mode: Optional[str]) -> str:
         """Display name of a discussion mode id."""
         if not mode:
             return self("n_a")
+        custom = self._label("mode", mode) if self._custom else None
         key = f"mode_{mode}"
-        return self(key) if key in EN else mode
+        return custom or (self(key) if key in EN else None) or self._label("mode", mode) or mode
 
     def flag(self, code: str) -> str:
         """Localised title of a flag code (the code itself when unknown)."""
@@ -511,6 +544,18 @@ class Translator:
         else:
             text = f"{x:.{digits}f}" if isinstance(x, float) else str(x)
         return text.replace(".", ",") if self.lang == "ru" else text
+
+
+def _is_bundled(taxonomy: Taxonomy) -> bool:
+    """Whether ``taxonomy`` was loaded from the bundled file (its names are this module's)."""
+    from pathlib import Path
+
+    from sessionscope.analysis.topics.taxonomy import bundled_taxonomy_path
+
+    try:
+        return Path(taxonomy.source).resolve() == bundled_taxonomy_path().resolve()
+    except (OSError, TypeError, ValueError):
+        return False
 
 
 def fmt_clock(seconds: Optional[float]) -> str:

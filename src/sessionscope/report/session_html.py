@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from sessionscope.config import ReportConfig
 from sessionscope.errors import ModelError
 from sessionscope.model import Session
 from sessionscope.report.view import build_view
+
+if TYPE_CHECKING:
+    from sessionscope.analysis.topics.taxonomy import Taxonomy
 
 
 @lru_cache(maxsize=1)
@@ -41,7 +44,8 @@ def stylesheet() -> str:
 
 
 def render_session_html(
-    session: Session, *, redacted: bool = False, charts: Optional[bool] = None, cfg: Optional[ReportConfig] = None
+    session: Session, *, redacted: bool = False, charts: Optional[bool] = None, cfg: Optional[ReportConfig] = None,
+    taxonomy: Optional[Taxonomy] = None,
 ) -> str:
     """The full session report as a self-contained HTML page.
 
@@ -51,12 +55,14 @@ def render_session_html(
             :func:`sessionscope.report.redact.redact_session`).
         charts: draw the matplotlib charts (off gives a text-only page); default ``cfg.charts``.
         cfg: the ``report`` section of the config (wording thresholds); defaults when ``None``.
+        taxonomy: the topic taxonomy the session was classified with: a programme's own
+            area names, order and colours (default: the programme guide's areas).
     """
     from sessionscope.report.charts import session_timeline_svg, talk_share_svg
 
     cfg = cfg or ReportConfig()
     charts = cfg.charts if charts is None else charts
-    view = build_view(session, redacted=redacted, cfg=cfg)
+    view = build_view(session, redacted=redacted, cfg=cfg, taxonomy=taxonomy)
     timeline = share = None
     if charts:
         timeline = session_timeline_svg(session, view.t)

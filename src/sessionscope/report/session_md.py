@@ -9,12 +9,15 @@ and emphasis in a name or a sentence stay literal text, on one line.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from sessionscope.config import ReportConfig
 from sessionscope.escape import md_text
 from sessionscope.model import Session
 from sessionscope.report.view import ReportView, Section, build_view
+
+if TYPE_CHECKING:
+    from sessionscope.analysis.topics.taxonomy import Taxonomy
 
 
 def _cell(text: object) -> str:
@@ -111,6 +114,8 @@ def render_view_markdown(view: ReportView) -> str:
     return "\n".join(lines)
 
 
-def render_session_markdown(session: Session, *, redacted: bool = False, cfg: Optional[ReportConfig] = None) -> str:
-    """The full session report as Markdown (UI language from ``session.language``; ``cfg``: ``report`` config)."""
-    return render_view_markdown(build_view(session, redacted=redacted, cfg=cfg))
+def render_session_markdown(session: Session, *, redacted: bool = False, cfg: Optional[ReportConfig] = None,
+                            taxonomy: Optional[Taxonomy] = None) -> str:
+    """The full session report as Markdown (UI language from ``session.language``; ``cfg``: ``report`` config;
+    ``taxonomy``: the topic taxonomy used, for a programme's own area names)."""
+    return render_view_markdown(build_view(session, redacted=redacted, cfg=cfg, taxonomy=taxonomy))

@@ -11,12 +11,15 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from sessionscope import __version__
 from sessionscope.config import ReportConfig
 from sessionscope.model import Session, StageRun
-from sessionscope.report.i18n import AREAS, Translator, fmt_clock
+from sessionscope.report.i18n import Translator, fmt_clock
+
+if TYPE_CHECKING:
+    from sessionscope.analysis.topics.taxonomy import Taxonomy
 
 #: The pipeline stage whose results each report section shows. When that stage was
 #: skipped or failed (``session.provenance.stage_runs``) the section says "not analysed
@@ -227,7 +230,7 @@ def _topics(session: Session, t: Translator, names: _Names) -> Section:
         counts[seg.area] += 1
     areas = set(topics.area_time_share) | set(topics.area_word_share) | set(counts)
     order = sorted(areas, key=lambda a: (-(topics.area_time_share.get(a) or topics.area_word_share.get(a) or 0.0),
-                                         AREAS.index(a) if a in AREAS else 99))
+                                         t.areas.index(a) if a in t.areas else 99))
     sec.columns = [t("area"), t("time_share"), t("word_share"), t("led_by"), t("segments")]
     for a in order:
         sec.rows.append([t.area(a), t.pct(topics.area_time_share.get(a)), t.pct(topics.area_word_share.get(a)),
@@ -403,9 +406,15 @@ def _checklist(session: Session, t: Translator) -> Section:
     return checklist_section(session, t)
 
 
-def build_view(session: Session, *, redacted: bool = False, cfg: Optional[ReportConfig] = None) -> ReportView:
-    """Localised content of the session report (language from ``session.language``)."""
-    t = Translator(session.language)
+def build_view(session: Session, *, redacted: bool = False, cfg: Optional[ReportConfig] = None,
+               taxonomy: Optional[Taxonomy] = None) -> ReportView:
+    """Localised content of the session report (language from ``session.language``).
+
+    ``taxonomy``: the one the session's topics were classified with (``topics.taxonomy``
+    in the config); a custom taxonomy's area and mode names and order are used. Default:
+    the programme guide's areas.
+    """
+    t = Translator(session.language, taxonomy)
     names = _Names(session, t)
     header = [(t("session"), session.id)]
     if session.pair_id:
