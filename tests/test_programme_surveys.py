@@ -261,3 +261,37 @@ def test_cli_programme_with_surveys_and_baseline(tmp_path: Path, repo_root: Path
     r = CliRunner().invoke(cli, ["report", "programme", str(tmp_path / "res"), "--out", str(tmp_path / "x"),
                                  "--surveys", str(tmp_path / "nope.csv")])
     assert r.exit_code == 0 and "survey/baseline file does not exist" in r.output
+
+
+@pytest.mark.slow
+def test_cli_programme_redacted_links_and_surveys(tmp_path: Path) -> None:
+    """--redact without --session-reports: no link to unredacted reports elsewhere (folder names carry names),
+    no names in the tables, comments redacted, ids hashed with the programme's secret salt."""
+    from sessionscope.model import write_session_json
+    from sessionscope.report.redact import SALT_FILE
+
+    res = tmp_path / "res"
+    s = full_session(sid="2026-03-02-anna-boris")
+    write_session_json(s, res / s.id / "session.json")
+    (res / s.id / "report.html").write_text("<p>Anna Smirnova</p>", encoding="utf-8")
+    (res / s.id / "report.redacted.html").write_text("<p>Junior</p>", encoding="utf-8")
+    survey = _csv(tmp_path, "Session,Name,Satisfaction,Comments\n"
+                            "2026-03-02-anna-boris,Anna Smirnova,5,Boris Ivanov was great - anna.s@example.com\n")
+    out = tmp_path / "prog"
+    r = CliRunner().invoke(cli, ["report", "programme", str(res), "--out", str(out), "--redact", "--surveys",
+                                 str(survey)], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    dash = (out / "dashboard.html").read_text(encoding="utf-8")
+    assert "report.html" not in dash and "anna-boris" not in dash
+    for name in ("programme_sessions", "programme_surveys", "programme_goals", "programme_checklist"):
+        text = (out / f"{name}.csv").read_text(encoding="utf-8") + (out / f"{name}.parquet").read_bytes().decode(
+            "latin-1")
+        for leak in ("Anna", "Boris", "anna-boris", "example.com"):
+            assert leak not in text, (name, leak)
+    answers = pd.read_csv(out / "programme_surveys.csv")
+    assert set(answers["participant_id"]) == {"junior"}
+    assert "Senior" in answers.loc[answers["scale"] == "text", "value_text"].iloc[0]
+    sid = answers["session_id"].iloc[0]
+    assert sid.startswith("session-") and (out / SALT_FILE).is_file()
+    r = CliRunner().invoke(cli, ["report", "programme", str(res), "--out", str(out), "--redact"])
+    assert r.exit_code == 0 and sid in (out / "programme_sessions.csv").read_text(encoding="utf-8")  # same salt

@@ -168,9 +168,10 @@ def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, langu
             baseline = read_baseline(baseline_file, pairs={s.pair_id or s.id for s in originals})
         sessions = originals
         if redact:
-            from sessionscope.report.redact import redact_session
+            from sessionscope.report.redact import load_or_create_salt, redact_session
 
-            sessions = [redact_session(s) for s in originals]
+            salt = load_or_create_salt(out_dir)  # ids stay stable across reruns into the same folder
+            sessions = [redact_session(s, salt=salt) for s in originals]
             if surveys is not None:
                 from sessionscope.report.surveys import redact_surveys
 
