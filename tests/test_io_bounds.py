@@ -129,3 +129,14 @@ def test_utf8_gets_no_encoding_note(tmp_path) -> None:
     p = tmp_path / "t.txt"
     p.write_text("Jürgen: Grüß dich\nAnna: hi\n", encoding="utf-8")
     assert not any("UTF-8" in n for n in read_transcript(p).quality.notes)
+
+
+def test_session_json_times_are_bounded(tmp_path) -> None:
+    from sessionscope.model import Participant, Session, Utterance, write_session_json
+
+    s = Session(id="x", participants=(Participant("a", "A"),),
+                utterances=(Utterance("u1", "a", "hi", start=0.0, end=1.0), Utterance("u2", "a", "yo", 2.0, 3.6e7)))
+    p = write_session_json(s, tmp_path / "session.json")
+    with pytest.raises(InputError, match="utterance u2: end .* limit"):
+        read_transcript(p)
+    assert read_transcript(p, max_duration_s=4e7).utterances[1].end == 3.6e7

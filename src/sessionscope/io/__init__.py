@@ -69,7 +69,7 @@ def _recordings(path: Path, text: str, fmt: str) -> list[Recording] | Session:
         if is_session_json(data):
             from sessionscope.model import session_from_dict
 
-            return session_from_dict(data, path=path)
+            return _bounded(session_from_dict(data, path=path), path=path)
         return [parse_whisper_json(data, path=path)]
     if fmt == "csv":
         from sessionscope.io.table import parse_table
@@ -78,6 +78,20 @@ def _recordings(path: Path, text: str, fmt: str) -> list[Recording] | Session:
     from sessionscope.io.plain import parse_plain
 
     return [parse_plain(text, path=path)]
+
+
+def _bounded(session: Session, *, path: Path) -> Session:
+    """A session.json read back: the same bound on times as the transcript readers."""
+    from sessionscope.io._common import check_time
+
+    if session.duration_s is not None:
+        check_time(session.duration_s, what="duration_s", path=path)
+    for u in session.utterances:
+        for label, value in (("start", u.start), ("end", u.end),
+                             *(("word start", w.start) for w in u.words), *(("word end", w.end) for w in u.words)):
+            if value is not None:
+                check_time(value, what=f"utterance {u.id}: {label}", path=path)
+    return session
 
 
 def _parse(path: str | Path, fmt: Optional[str]) -> tuple[str, list[Recording] | Session]:
