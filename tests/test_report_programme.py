@@ -196,7 +196,7 @@ def test_cli_programme_redacted(tmp_path: Path) -> None:
     assert "Anna" not in page and "Junior" in page
     dash = (tmp_path / "prog2" / "dashboard.html").read_text(encoding="utf-8")
     assert 'href="sessions/p0-s1/report.redacted.html"' in dash and "Boris" not in dash
-    assert "Anna" not in (tmp_path / "prog2" / "programme_followup.parquet").read_bytes().decode("latin-1")
+    assert "Anna" not in (tmp_path / "prog2" / "programme_goals.parquet").read_bytes().decode("latin-1")
 
 
 def test_cli_errors_are_clear(tmp_path: Path) -> None:
