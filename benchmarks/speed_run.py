@@ -1,18 +1,34 @@
-"""Speed and memory of the audio pipeline on this machine, per stage.
+"""End-to-end `sessionscope run` against faster-whisper alone, side by side, in fresh processes.
 
-    .venv/bin/python benchmarks/speed_run.py --minutes 5 --model base
-    .venv/bin/python benchmarks/speed_run.py --minutes 120 --diarization-only   # the 2-hour memory check
+    nice -n 10 .venv/bin/python benchmarks/speed_run.py --minutes 5 --repeats 2 --json benchmarks/results/speed_5min.json
 
-The recording is built from real speech in ../shared/data (the pyannote sample, the AMI
-excerpts and the Russian Silero clip, repeated to the requested length) and written to
-a temporary wav. Stages are timed inside one process after the models are loaded
-(model load is reported apart); peak memory is the process's maximum RSS.
+The recording is built from real speech in ../shared/data (simulated LibriSpeech
+conversations of the report speakers when generated, else the pyannote sample and AMI
+excerpts), repeated to ``--minutes`` and written to a temporary wav. Then, alternating
+``--repeats`` times, each in a fresh process:
+
+* **run**: ``sessionscope run FILE --no-cache --no-progress`` with the configured
+  pipeline (``--config`` or defaults): model load, decoding, transcription,
+  diarization, alignment, every text stage, all default outputs;
+* **asr**: faster-whisper alone with the same model folder and settings as ``asr``
+  in the configuration (``BatchedInferencePipeline``, int8 on CPU, beam 5, word
+  timestamps, VAD, same batch size), segments consumed.
+
+Reported: wall and CPU seconds (user + system of the child) of each, their ratios
+(medians), the peak memory (max RSS) of each, and the per-stage wall and CPU seconds
+that ``run`` recorded in ``session.json`` (``extra.audio.cpu_s`` and ``provenance``).
+CPU-seconds ratios are less sensitive to other load on the machine than wall ratios; the
+load average is recorded at the start and end.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import resource
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -23,13 +39,35 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
+PY = sys.executable
+
+ASR_ALONE = r"""
+import sys, time
+from sessionscope.config import load_config
+from sessionscope.models import resolve_whisper, pick_device
+from faster_whisper import WhisperModel, BatchedInferencePipeline
+cfg = load_config(sys.argv[2] if len(sys.argv) > 2 and sys.argv[2] else None).asr
+device, compute = pick_device(cfg.device, cfg.compute_type)
+model = WhisperModel(resolve_whisper(cfg.model), device=device, compute_type=compute, cpu_threads=cfg.cpu_threads,
+                     local_files_only=True)
+pipe = BatchedInferencePipeline(model=model)
+segs, info = pipe.transcribe(sys.argv[1], language="en", beam_size=cfg.beam_size, vad_filter=True,
+                             word_timestamps=cfg.word_timestamps, batch_size=cfg.batch_size)
+n = sum(len(s.words or ()) for s in segs)
+print(f"words {n}")
+"""
 
 
-def build(minutes: float, path: Path) -> float:
+def build(minutes: float, path: Path) -> str:
     from sessionscope.audio.decode import load_audio
 
-    parts = [load_audio(DATA / "pyannote-sample/sample.wav").mono]
-    parts += [load_audio(DATA / f"pyannote-ami-excerpts/{u}.wav").mono * 4 for u in ("dev00", "dev01", "trn05", "trn08")]
+    conv = sorted((ROOT / ".cache" / "conv" / "report").glob("*.wav"))
+    if conv:
+        parts, source = [load_audio(p).mono for p in conv], "simulated LibriSpeech conversations (report speakers)"
+    else:
+        parts = [load_audio(DATA / "pyannote-sample/sample.wav").mono]
+        parts += [load_audio(DATA / f"pyannote-ami-excerpts/{u}.wav").mono * 4 for u in ("dev00", "dev01", "trn05", "trn08")]
+        source = "pyannote sample + AMI excerpts"
     unit = np.concatenate(parts)
     n = int(minutes * 60 * 16000)
     with wave.open(str(path), "wb") as w:
@@ -41,66 +79,71 @@ def build(minutes: float, path: Path) -> float:
             chunk = unit[: n - written]
             w.writeframes((np.clip(chunk, -1, 1) * 32767).astype("<i2").tobytes())
             written += len(chunk)
-    return n / 16000
+    return source
 
 
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def timed(cmd: list[str], cwd: Path) -> dict[str, float]:
+    """Wall, CPU (user+sys) and peak RSS of one child process (run alone: children's rusage is per child here)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if p.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stderr[-3000:]}")
+    return {"wall_s": round(wall, 2), "cpu_s": round((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), 2),
+            "max_rss_mb": round(after.ru_maxrss / 1024, 0)}
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--minutes", type=float, default=5)
-    ap.add_argument("--model", default="base")
-    ap.add_argument("--diarization-only", action="store_true")
+    ap.add_argument("--repeats", type=int, default=2)
+    ap.add_argument("--config", type=Path)
+    ap.add_argument("--run-only", action="store_true", help="time `run` only (e.g. the 2-hour memory check)")
+    ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     if not DATA.is_dir():
         print(f"shared data not found at {DATA}", file=sys.stderr)
         return 2
-    from sessionscope.audio import align
-    from sessionscope.audio.asr import get_model, transcribe
-    from sessionscope.audio.decode import load_audio
-    from sessionscope.audio.diarize import diarize
-    from sessionscope.config import AsrConfig
-    from sessionscope.models import load_campplus
-
+    load_start = os.getloadavg()
+    runs: dict[str, list[dict[str, float]]] = {"run": [], "asr": []}
+    stages: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
-        wav = Path(tmp) / "long.wav"
-        dur = build(args.minutes, wav)
-        t: dict[str, float] = {}
-        cpu: dict[str, float] = {}
-        load0 = __import__("os").getloadavg()[0]
-        t0 = time.perf_counter()
-        load_campplus()
-        if not args.diarization_only:
-            get_model(AsrConfig(model=args.model))
-        t["model load"] = time.perf_counter() - t0
-        base_rss = rss_mb()
-        t0, c0 = time.perf_counter(), time.process_time()
-        audio = load_audio(wav)
-        t["decode"], cpu["decode"] = time.perf_counter() - t0, time.process_time() - c0
-        t0, c0 = time.perf_counter(), time.process_time()
-        d = diarize(audio.mono)
-        t["diarize"], cpu["diarize"] = time.perf_counter() - t0, time.process_time() - c0
-        if not args.diarization_only:
-            t0, c0 = time.perf_counter(), time.process_time()
-            r = transcribe(audio.mono, config=AsrConfig(model=args.model))
-            t["transcribe"], cpu["transcribe"] = time.perf_counter() - t0, time.process_time() - c0
-            t0 = time.perf_counter()
-            align.group_utterances(align.assign_words(r.segments, d.turns))
-            t["align"] = time.perf_counter() - t0
-    work = sum(v for k, v in t.items() if k != "model load")
-    print(f"recording {dur / 60:.1f} min, model {args.model if not args.diarization_only else '-'}, "
-          f"{len(d.centroids)} speakers, {len(d.turns)} turns")
-    for k, v in t.items():
-        if k == "model load":
-            print(f"  {k:12s} {v:8.1f} s")
-        else:
-            print(f"  {k:12s} {v:8.1f} s   RTF {v / dur:.3f}   CPU {cpu.get(k, 0):.1f} s ({cpu.get(k, 0) / dur:.3f} CPU-s per s)")
-    print(f"  total (no load) {work:.1f} s   RTF {work / dur:.3f}   CPU {sum(cpu.values()):.1f} s")
-    print(f"  load average at start {load0:.1f} on {__import__('os').cpu_count()} cores (RTF is wall time; CPU time is "
-          "what the machine would need with no other work)")
-    print(f"  peak RSS {rss_mb():.0f} MB (after model load {base_rss:.0f} MB)")
+        wav = Path(tmp) / "recording.wav"
+        source = build(args.minutes, wav)
+        script = Path(tmp) / "asr_alone.py"
+        script.write_text(ASR_ALONE)
+        cfg = [] if args.config is None else ["--config", str(args.config)]
+        for i in range(args.repeats):
+            out = Path(tmp) / f"out{i}"
+            runs["run"].append(timed([str(Path(PY).parent / "sessionscope"), "run", str(wav), "--out", str(out),
+                                      "--no-cache", "--no-progress", "--force", *cfg], ROOT))
+            sj = next(out.rglob("session.json"))
+            data = json.loads(sj.read_text())
+            extra = data.get("extra", {}).get("audio", {})
+            stages.append({"audio_cpu_s": extra.get("cpu_s"), "audio_wall_s": extra.get("wall_s"),
+                           "stage_runs": (data.get("provenance") or {}).get("stage_runs")})
+            print("run", runs["run"][-1], flush=True)
+            if not args.run_only:
+                runs["asr"].append(timed([PY, str(script), str(wav), str(args.config or "")], ROOT))
+                print("asr", runs["asr"][-1], flush=True)
+    dur = args.minutes * 60
+    med = {k: {m: statistics.median(r[m] for r in v) for m in ("wall_s", "cpu_s", "max_rss_mb")} for k, v in runs.items() if v}
+    result = {"recording_min": args.minutes, "source": source, "median": med,
+              "rtf_run": round(med["run"]["wall_s"] / dur, 3), "cpu_per_audio_s_run": round(med["run"]["cpu_s"] / dur, 3)}
+    if "asr" in med:
+        result["ratio_wall"] = round(med["run"]["wall_s"] / med["asr"]["wall_s"], 3)
+        result["ratio_cpu"] = round(med["run"]["cpu_s"] / med["asr"]["cpu_s"], 3)
+    result.update(load_average_start=[round(x, 2) for x in load_start], load_average_end=[round(x, 2) for x in os.getloadavg()],
+                  cores=os.cpu_count(), runs=runs, run_stages=stages)
+    print(json.dumps({k: v for k, v in result.items() if k not in ("runs", "run_stages")}, indent=1))
+    print("per-stage (last run):", json.dumps(stages[-1]["audio_cpu_s"]), json.dumps(stages[-1]["stage_runs"])[:2000])
+    if args.json:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"command": " ".join(["benchmarks/speed_run.py", *sys.argv[1:]]), "commit": commit,
+                                         "config": str(args.config or "defaults"), **result}, indent=1))
     return 0
 
 

