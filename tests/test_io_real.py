@@ -24,14 +24,16 @@ def test_zoom_transcript_vtt(shared_data):
     assert detect_format(path) == "vtt"
     s = read_transcript(path)
     counts = Counter(s.participant(u.speaker).name for u in s.utterances)
-    # SOURCE.md: 102 cues, Conor Healy 80, Srijani Ghosh 8, Shreeharsh Kelkar 6, Dr. Melissa Ko 5, Ryan Sloan 2, 1 without
-    assert counts == {"Conor Healy": 80, "Srijani Ghosh": 8, "Shreeharsh Kelkar": 6, "Dr. Melissa Ko": 5,
-                      "Ryan Sloan": 2, "Unknown speaker": 1}
+    # SOURCE.md: 102 cues, Conor Healy 80, Srijani Ghosh 8, Shreeharsh Kelkar 6, Dr. Melissa Ko 5, Ryan Sloan 2, 1 without;
+    # the unnamed cue follows one of Conor Healy's and continues it (issue 9), noted in data quality
+    assert counts == {"Conor Healy": 81, "Srijani Ghosh": 8, "Shreeharsh Kelkar": 6, "Dr. Melissa Ko": 5,
+                      "Ryan Sloan": 2}
+    assert any("attributed to the previous speaker" in n for n in s.quality.notes)
     first = s.utterances[0]
     assert (s.participant(first.speaker).name, first.text, first.start, first.end) == ("Srijani Ghosh", "Hi!", 0.05, 1.79)
     assert s.utterances[-1].end == pytest.approx(735.62)  # 00:12:15.620
     assert s.timed and [u.id for u in s.utterances[:2]] == ["u0001", "u0002"]
-    assert {p.id for p in s.participants} >= {"conor-healy", "dr-melissa-ko", "unknown"}
+    assert {p.id for p in s.participants} >= {"conor-healy", "dr-melissa-ko"} and "unknown" not in {p.id for p in s.participants}
 
 
 def test_zoom_closed_captions_without_names(shared_data):
