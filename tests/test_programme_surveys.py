@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -237,6 +238,8 @@ def test_programme_tables_and_workbook(tmp_path: Path) -> None:
     for sid in ('id="feedback"', 'id="checklist"', 'id="input-issues"', 'id="correlations"', 'id="baseline"'):
         assert sid in html
     assert "no session with id" in html
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)) and any(i.startswith("fb-satisfaction-pt-") for i in ids)
     corr = prog.correlations
     assert set(corr["n"]) == {2} and corr["warning"].str.contains("fewer than 3|only 2").all()
 

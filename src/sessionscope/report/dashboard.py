@@ -201,6 +201,34 @@ def _feedback_view(prog: Any, t: Translator, index_of: dict[str, int]) -> Option
     return {"rows": rows, "means": means, "comments": comments}
 
 
+def _feedback_charts(prog: Any, t: Translator, data: dict[str, Any]) -> list[str]:
+    """Per standard question: the mean answer of each session (both sides, 0–1 of the scale) over time, per pair."""
+    a = prog.surveys
+    if a is None or not len(a):
+        return []
+    from sessionscope.report.charts import line_chart_svg
+
+    by_id = {s["id"]: s for s in data["sessions"]}
+    charts = []
+    numeric = a.dropna(subset=["session_id", "value_share", "question_id"])
+    for qid in ("satisfaction", "usefulness", "psychological_safety", "self_assessment"):
+        q = numeric[numeric["question_id"] == qid]
+        if not len(q):
+            continue
+        means = q.groupby("session_id")["value_share"].mean()
+        per_pair: dict[int, list[tuple[Any, float, int]]] = {}
+        for sid, v in means.items():
+            s = by_id.get(sid)
+            if s and s["date"]:
+                per_pair.setdefault(s["p"], []).append((_to_date(s["date"]), float(v), s["i"]))
+        series = [{"label": data["pairs"][p], "points": sorted(pts)} for p, pts in sorted(per_pair.items())]
+        if series:
+            charts.append(line_chart_svg(series=series, title=pt(t, "q_" + qid), ylabel=pt(t, "fb_share_axis"),
+                                         gid_prefix=f"fb-{qid.replace('_', '')}", xlabel=t("chart_date_axis"),
+                                         ylim=(0, 1.05)))
+    return charts
+
+
 def _baseline_view(prog: Any, t: Translator) -> Optional[list[dict[str, Any]]]:
     b = prog.baseline
     if b is None:
@@ -291,6 +319,6 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
         pairs=data["pairs"], first=data["first"] or "", last=data["last"] or "", trend_charts=charts,
         coverage_chart=coverage, followup=followup, flags=flags, sessions=sessions_view, data_json=data_json, js=js,
         version=__version__, redacted=redacted, checklist=_checklist_view(prog, t, index_of),
-        feedback=_feedback_view(prog, t, index_of), baseline=_baseline_view(prog, t), goals=_goals_view(prog, t),
+        feedback=_feedback_view(prog, t, index_of), feedback_charts=_feedback_charts(prog, t, data), baseline=_baseline_view(prog, t), goals=_goals_view(prog, t),
         correlations=_correlation_view(prog, t), issues=_issues_view(prog, t),
     )

@@ -35,6 +35,7 @@ EN: dict[str, str] = {
     "fb_question": "Question", "fb_junior": "Junior", "fb_senior": "Senior", "fb_kind": "Kind",
     "fb_periodic": "periodic", "fb_session": "session",
     "fb_programme_means": "Programme means by role", "fb_answers": "answers",
+    "fb_share_axis": "answer (0 = lowest, 1 = highest)", "fb_over_time": "Answers over time (mean of both sides)",
     "fb_comments": "Free-text comments", "fb_redacted": "Comments are redacted (names, e-mails, phones masked).",
     "sec_baseline": "Before and now",
     "baseline_note": "Figures from before the programme (the baseline file) beside the programme's own. "
@@ -100,6 +101,7 @@ RU: dict[str, str] = {
     "fb_question": "Вопрос", "fb_junior": "Младший", "fb_senior": "Старший", "fb_kind": "Тип",
     "fb_periodic": "периодическая", "fb_session": "встреча",
     "fb_programme_means": "Средние по программе по ролям", "fb_answers": "ответов",
+    "fb_share_axis": "ответ (0 — худший, 1 — лучший)", "fb_over_time": "Ответы во времени (среднее обеих сторон)",
     "fb_comments": "Комментарии", "fb_redacted": "Комментарии обезличены (имена, e-mail, телефоны скрыты).",
     "sec_baseline": "До программы и сейчас",
     "baseline_note": "Показатели до программы (файл базовых значений) рядом с показателями программы. «Сейчас» "
