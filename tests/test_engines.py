@@ -180,3 +180,23 @@ def test_drive_reports_progress_with_unknown_eta_until_a_file_finished():
     assert [i for i, _ in got] == [1, 0]
     assert events[0]["eta_s"] is None and events[1]["running"] == 2
     assert events[-1] == {"completed": 2, "total": 2, "item": None, "failed": 1, "running": 0, "eta_s": 0.0}
+
+
+def test_python_api_takes_the_engine_choice(tmp_path, monkeypatch):
+    import sessionscope as ss
+    from sessionscope.engines import InProcessEngine
+
+    class Counting(InProcessEngine):
+        calls = 0
+
+        def map(self, *args, **kwargs):
+            type(self).calls += 1
+            yield from super().map(*args, **kwargs)
+
+    files = transcripts(tmp_path / "in")
+    report = ss.process_batch(files, out=tmp_path / "out", stages=["dynamics"], engine=Counting())
+    assert Counting.calls == 1 and {r.status for r in report.results} == {"ok", "failed"}
+    assert (tmp_path / "out" / "call0" / "session.json").is_file()
+    monkeypatch.setitem(sys.modules, "ray", None)
+    with pytest.raises(EngineError, match="sessionscope\\[ray\\]"):
+        ss.process_batch(files, out=tmp_path / "o2", engine="ray")

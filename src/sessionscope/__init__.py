@@ -18,6 +18,7 @@ _LAZY = {
     "load": "sessionscope.api",
     "read_transcript": "sessionscope.api",
     "frames": "sessionscope.api",
+    "process_batch": "sessionscope.api",
     "run": "sessionscope.api",
     "transcribe": "sessionscope.api",
     "remap": "sessionscope.api",
@@ -32,7 +33,7 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from sessionscope.api import analyze, frames, load, read_transcript, remap, run, transcribe  # noqa: F401
+    from sessionscope.api import analyze, frames, load, process_batch, read_transcript, remap, run, transcribe  # noqa: F401
     from sessionscope.config import Config, load_config  # noqa: F401
     from sessionscope.errors import SessionscopeError  # noqa: F401
     from sessionscope.model import Participant, Role, Session, Utterance, Word  # noqa: F401

@@ -176,6 +176,64 @@ def remap(
     return _stages(remap_session(session, speakers), _config(config), stages)
 
 
+def process_batch(
+    paths: Union[PathLike, Sequence[PathLike]],
+    *,
+    out: PathLike = "sessionscope-out",
+    kind: str = "analyze",
+    participants: Optional[Mapping[str, str]] = None,
+    manifest: Optional[PathLike] = None,
+    language: Optional[str] = None,
+    config: Union[Config, PathLike, Mapping[str, Any], None] = None,
+    stages: Optional[list[str]] = None,
+    formats: Sequence[str] = (),
+    force: bool = False,
+    engine: Any = "local",
+    workers: Union[int, str, None] = None,
+    ray_address: Optional[str] = None,
+    hook: Any = None,
+) -> Any:
+    """``sessionscope analyze|run PATHS --out OUT``: many inputs, with the same engine choice as the CLI.
+
+    Args:
+        paths: transcript files or folders (``kind="analyze"``), or recordings (``kind="run"``).
+        out: output folder (``OUT/<session id>/session.json``, ``OUT/batch.json``).
+        engine: ``"local"`` (worker processes on this machine), ``"ray"``, or an engine
+            object from :mod:`sessionscope.engines`.
+        workers: number of workers (``"auto"``: one per core as memory allows); None: one
+            locally (this process), as many as the Ray cluster fits.
+        ray_address: Ray cluster to join (``auto``, ``HOST:PORT``, ``ray://HOST:10001``);
+            None starts a local Ray.
+        force: redo inputs already processed (default: resume).
+        Other arguments as in :func:`analyze` and :func:`run`.
+
+    Returns:
+        the :class:`~sessionscope.batch.BatchReport` (per-input status, error, session).
+    """
+    from sessionscope.batch import discover, make_items, run_batch
+    from sessionscope.engines import engine_for
+    from sessionscope.runspec import build_run_spec
+
+    spec = build_run_spec("run" if kind == "run" else "analyze", config=_config(config), stages=stages,
+                          formats=formats, participants=[f"{n}={r}" for n, r in (participants or {}).items()],
+                          language=language, manifest_path=manifest, out_dir=out, resume=not force)
+    todo = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    if kind == "run":
+        from sessionscope.audio.decode import AUDIO_SUFFIXES
+
+        files = discover(todo, suffixes=AUDIO_SUFFIXES)
+    else:
+        from sessionscope.inputs import TRANSCRIPT_SUFFIXES, prefer_best_transcript
+
+        files = prefer_best_transcript(discover(todo, suffixes=TRANSCRIPT_SUFFIXES))
+    eng = engine_for(engine, workers=workers, address=ray_address)
+    try:
+        return run_batch(make_items(files, manifest=spec.manifest), spec, out, hook=hook, engine=eng)
+    finally:
+        if eng is not None and eng is not engine:
+            eng.close()
+
+
 def frames(sessions: Union[Session, Sequence[Session]]) -> dict[str, Any]:
     """Tidy pandas DataFrames of one or more sessions, for notebooks.
 
