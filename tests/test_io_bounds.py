@@ -140,3 +140,14 @@ def test_session_json_times_are_bounded(tmp_path) -> None:
     with pytest.raises(InputError, match="utterance u2: end .* limit"):
         read_transcript(p)
     assert read_transcript(p, max_duration_s=4e7).utterances[1].end == 3.6e7
+
+
+def test_limit_from_the_environment(tmp_path, monkeypatch) -> None:
+    p = write(tmp_path, "a.srt", "1\n00:00:01,000 --> 30:00:00,000\nAnna: hi\n")
+    with pytest.raises(InputError, match="SESSIONSCOPE_MAX_DURATION_S=<seconds>"):
+        read_transcript(p)
+    monkeypatch.setenv("SESSIONSCOPE_MAX_DURATION_S", str(48 * 3600))
+    assert read_transcript(p).utterances[0].end == 30 * 3600
+    monkeypatch.setenv("SESSIONSCOPE_MAX_DURATION_S", "lots")
+    with pytest.raises(InputError, match="SESSIONSCOPE_MAX_DURATION_S must be a positive number"):
+        read_transcript(p)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -32,7 +33,9 @@ _MAX_BYTES = 512 * 1024 * 1024
 #: lasts an hour or two; a larger time is a typo or a corrupt file, and would make the
 #: time-based measures allocate and loop over millions of seconds.
 DEFAULT_MAX_DURATION_S = 24 * 3600.0
-_MAX_DURATION: ContextVar[float] = ContextVar("max_duration_s", default=DEFAULT_MAX_DURATION_S)
+#: Environment variable that raises (or lowers) the bound for every reader, e.g. from the CLI.
+MAX_DURATION_ENV = "SESSIONSCOPE_MAX_DURATION_S"
+_MAX_DURATION: ContextVar[Optional[float]] = ContextVar("max_duration_s", default=None)
 _TS = re.compile(r"^\s*(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:[.,]\d+)?)\s*$")
 
 
@@ -162,10 +165,27 @@ def _mostly_control(text: str) -> bool:
     return bad > 0
 
 
+def _default_limit() -> float:
+    raw = os.environ.get(MAX_DURATION_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_DURATION_S
+    try:
+        limit = float(raw)
+    except ValueError:
+        limit = math.nan
+    if not (math.isfinite(limit) and limit > 0):
+        raise InputError(f"{MAX_DURATION_ENV} must be a positive number of seconds, not {raw!r}")
+    return limit
+
+
 @contextmanager
 def duration_limit(max_duration_s: Optional[float]) -> Iterator[float]:
-    """Within the block, readers reject any time beyond ``max_duration_s`` (``None``: the default, a day)."""
-    limit = DEFAULT_MAX_DURATION_S if max_duration_s is None else float(max_duration_s)
+    """Within the block, readers reject any time beyond ``max_duration_s``.
+
+    ``None``: the environment variable :data:`MAX_DURATION_ENV` when set, else
+    :data:`DEFAULT_MAX_DURATION_S` (a day).
+    """
+    limit = _default_limit() if max_duration_s is None else float(max_duration_s)
     if not (math.isfinite(limit) and limit > 0):
         raise InputError(f"max_duration_s must be a positive number of seconds, not {max_duration_s!r}")
     token = _MAX_DURATION.set(limit)
@@ -177,7 +197,8 @@ def duration_limit(max_duration_s: Optional[float]) -> Iterator[float]:
 
 def max_duration() -> float:
     """The bound on times that the readers apply now (see :func:`duration_limit`)."""
-    return _MAX_DURATION.get()
+    limit = _MAX_DURATION.get()
+    return limit if limit is not None else _default_limit()
 
 
 def check_time(seconds: float, *, what: str, value: object = None, path: str | Path | None = None) -> float:
@@ -186,13 +207,13 @@ def check_time(seconds: float, *, what: str, value: object = None, path: str | P
     Raises:
         InputError: the time is later than :func:`max_duration` (a typo or a corrupt file).
     """
-    limit = _MAX_DURATION.get()
+    limit = max_duration()
     if seconds > limit:
         shown = _short(value if value is not None else seconds)
         raise InputError(
             f"{what} {shown} is {_hours(seconds)}, past the {_hours(limit)} limit on a recording's length; "
-            "the time looks mistyped or corrupt (raise the limit with max_duration_s if the recording "
-            "really is that long)", path=path)
+            f"the time looks mistyped or corrupt (if the recording really is that long, raise the limit: "
+            f"{MAX_DURATION_ENV}=<seconds>, or read_transcript(max_duration_s=...))", path=path)
     return seconds
 
 
