@@ -170,6 +170,30 @@ def test_dashboard_programme_evaluation_sections(chromium: str, tmp_path: Path) 
     assert console == [] and _kpi(dom, "kpi_sessions") == "3"
 
 
+def test_session_report_hostile_names_stage_gaps_and_to_check(chromium: str, tmp_path: Path) -> None:
+    """Names are data (no script runs, no chart math), skipped stages read "not analysed", "to check" is visible."""
+    from dataclasses import replace
+
+    from sessionscope.model import Participant, record_stage_run
+
+    s = full_session()
+    hostile = "<img src=x onerror=console.error('xss')> $x^2$ CORP\\jsmith"
+    s = s.evolve(participants=tuple(Participant(p.id, hostile if p.id == "boris" else p.name, p.role)
+                                    for p in s.participants),
+                 recommendations=(replace(s.recommendations[0], to_check=True, confidence=0.4),),
+                 action_items=(), questions=())
+    for name, status, reason in (("dynamics", "ok", None), ("topics", "ok", None),
+                                 ("extraction", "failed", "RuntimeError: <b>boom</b>"), ("flow", "ok", None)):
+        s = record_stage_run(s, name, status, reason)
+    page = tmp_path / "hostile.html"
+    page.write_text(render_session_html(s), encoding="utf-8")
+    dom, console = run_chromium(chromium, page.as_uri())
+    assert console == []  # the onerror handler never ran
+    assert "<img src=" not in dom and "$x^2$ CORP\\jsmith" in dom
+    assert "Not analysed: the step failed (RuntimeError: &lt;b&gt;boom&lt;/b&gt;)." in dom
+    assert '<span class="badge to-check">to check</span>' in dom
+
+
 def main(out_dir: str) -> None:
     """Write the documentation screenshots (session report EN/RU, dashboard)."""
     binary = chromium_binary()
