@@ -298,3 +298,26 @@ def test_cli_programme_redacted_links_and_surveys(tmp_path: Path) -> None:
     assert sid.startswith("session-") and (out / SALT_FILE).is_file()
     r = CliRunner().invoke(cli, ["report", "programme", str(res), "--out", str(out), "--redact"])
     assert r.exit_code == 0 and sid in (out / "programme_sessions.csv").read_text(encoding="utf-8")  # same salt
+
+
+def test_session_reports_stay_inside_the_output_folder(tmp_path: Path) -> None:
+    from sessionscope.model import write_session_json
+
+    for sid in ("good", "x"):
+        write_session_json(full_session(sid=sid), tmp_path / "res" / sid / "session.json")
+    bad = tmp_path / "res" / "x" / "session.json"
+    bad.write_text(bad.read_text(encoding="utf-8").replace('"id": "x"', '"id": "../../evil"'), encoding="utf-8")
+    out = tmp_path / "deep" / "prog"
+    r = CliRunner().invoke(cli, ["report", "programme", str(tmp_path / "res"), "--out", str(out), "--format", "csv",
+                                 "--session-reports", "--no-workbook", "--config", str(_no_encoder(tmp_path))])
+    assert r.exit_code == 0, r.output
+    assert "would write outside" in r.output
+    assert (out / "sessions" / "good" / "report.html").is_file()
+    assert not (tmp_path / "evil").exists() and not (tmp_path / "deep" / "evil").exists()
+    assert not (out / "programme.xlsx").exists()
+
+
+def _no_encoder(tmp_path: Path) -> Path:
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("programme:\n  goal_encoder: null\n", encoding="utf-8")
+    return cfg

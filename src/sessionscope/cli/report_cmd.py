@@ -185,7 +185,11 @@ def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, langu
         name = "report.redacted.html" if redact else "report.html"
         for (f, _orig), s in zip(pairs_, sessions, strict=True):
             if session_reports:
-                target = _inside(out_dir / "sessions", s.id) / name
+                try:
+                    target = _inside(out_dir / "sessions", s.id) / name
+                except SessionscopeError as e:  # this session's report is not written; the rest goes on
+                    click.echo(f"error: {e}", err=True)
+                    continue
                 atomic_write_text(target, render_session_html(s, redacted=redact, cfg=cfg))
                 links[s.id] = target.relative_to(out_dir).as_posix()
             elif not redact and (f.parent / name).is_file():
