@@ -161,7 +161,7 @@ def test_drive_reports_progress_with_unknown_eta_until_a_file_finished():
     class Two:
         name, workers = "fake", 2
 
-        def map(self, fn, items, *, spec, out_dir, on_start=None, lost=None):
+        def map(self, fn, items, *, spec, out_dir, on_start=None, lost=None, release=None):
             on_start(0)
             on_start(1)
             yield 1, fn(items[1], spec, out_dir)
@@ -200,3 +200,18 @@ def test_python_api_takes_the_engine_choice(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "ray", None)
     with pytest.raises(EngineError, match="sessionscope\\[ray\\]"):
         ss.process_batch(files, out=tmp_path / "o2", engine="ray")
+
+
+def test_lock_of_a_dead_worker_on_another_host_is_released_before_the_retry(tmp_path):
+    from sessionscope.batch import release_dead_worker
+
+    item = make_items(transcripts(tmp_path / "in")[2:3])[0]
+    out = tmp_path / "out"
+    lock = out / item.session_id / ".sessionscope.lock"
+    lock.parent.mkdir(parents=True)
+    lock.write_text("4242 worker-node-7\n")  # a worker on another host, which this host cannot check
+    assert process_item(item, dynamics_spec(), out).status == "busy"
+    release_dead_worker(item, out, "worker-node-7", 4243)  # not the holder: kept
+    assert lock.exists()
+    release_dead_worker(item, out, "worker-node-7", 4242)
+    assert not lock.exists() and process_item(item, dynamics_spec(), out).status == "ok"

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import sys
-from pathlib import Path
 
 import pytest
 
-from sessionscope.batch import lost_item, make_items, process_item, run_batch
+from sessionscope.batch import lost_item, make_items, process_item, release_dead_worker, run_batch
 from sessionscope.engines import drive, make_engine
 from test_engines import comparable, dynamics_spec, statuses, transcripts
 
@@ -42,13 +42,15 @@ def cluster():
             os.kill(pid, 0)
 
 
-def die_once(item, spec, out_dir):
-    """Kills its Ray worker the first time it sees ``call0`` (a worker lost mid-task)."""
-    marker = Path(out_dir) / f".died-{item.session_id}"
+def dying_loader(item, spec, hook=None):
+    """Loads transcripts, but kills its Ray worker the first time it loads ``call0`` — holding the session lock."""
+    marker = item.path.parent / f".died-{item.session_id}"
     if item.session_id == "call0" and not marker.exists():
         marker.write_text(str(os.getpid()))
         os.kill(os.getpid(), signal.SIGKILL)
-    return process_item(item, spec, out_dir)
+    from sessionscope.inputs import load_transcript_item
+
+    return load_transcript_item(item, spec, hook)
 
 
 def test_two_node_cluster_writes_the_in_process_sessions_and_resumes(cluster, tmp_path):
@@ -71,15 +73,27 @@ def test_two_node_cluster_writes_the_in_process_sessions_and_resumes(cluster, tm
 
 @pytest.mark.slow
 def test_worker_killed_mid_task_is_replaced_and_retried(cluster, tmp_path):
+    from dataclasses import replace
+
     items = make_items(transcripts(tmp_path / "in")[:4])
     spec = dynamics_spec()
     out = tmp_path / "out"
+    released = []
+
+    def release(item, out_dir, host, pid):
+        released.append((item.session_id, host, pid, (out_dir / item.session_id / ".sessionscope.lock").exists()))
+        release_dead_worker(item, out_dir, host, pid)
+
     engine = make_engine("ray", address=cluster.address, max_retries=2)
     try:
-        results = dict(drive(engine, die_once, items, spec=spec, out_dir=out, lost=lost_item))
+        results = dict(drive(engine, process_item, items, spec=replace(spec, loader=dying_loader), out_dir=out,
+                             lost=lost_item, release=release))
     finally:
         engine.close()
-    assert (out / ".died-call0").exists()  # the worker really died once
+    died_pid = int((tmp_path / "in" / ".died-call0").read_text())  # the worker really died, mid-task
+    # the driver released the lock the dead worker held (another host could not judge it stale), then retried
+    assert released == [("call0", socket.gethostname(), died_pid, True)]
     assert sorted(results) == [0, 1, 2, 3] and {r.status for r in results.values()} == {"ok"}
+    assert not list(out.glob("*/.sessionscope.lock"))
     run_batch(items, spec, tmp_path / "ref")
     assert comparable(out) == comparable(tmp_path / "ref")

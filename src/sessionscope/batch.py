@@ -293,7 +293,8 @@ def run_batch(
     else:  # batch progress (done / failed / running, ETA) from the driver; see sessionscope.engines
         from sessionscope.engines import drive
 
-        stream = drive(engine, process_item, items, spec=spec, out_dir=out_root, hook=hook, lost=lost_item)
+        stream = drive(engine, process_item, items, spec=spec, out_dir=out_root, hook=hook, lost=lost_item,
+                       release=release_dead_worker)
     for index, result in stream:
         results[index] = result
         _try_write_report(BatchReport(results=tuple(r for r in results if r is not None), out_dir=out_root,
@@ -309,6 +310,15 @@ def lost_item(item: BatchItem, reason: str) -> ItemResult:
     """The record of an input whose worker died on every attempt (engines: worker killed, node lost)."""
     log.error("%s: %s", item.path, reason)
     return ItemResult(item, "failed", error=reason)
+
+
+def release_dead_worker(item: BatchItem, out_dir: Path, host: str, pid: int) -> None:
+    """Before an input is retried: drop the session lock of its worker (``pid`` on ``host``), now known dead."""
+    try:
+        if DirLock(safe_output_path(out_dir, item.session_id)).break_if_held_by(pid, host):
+            log.info("%s: released the lock of lost worker %s on %s", item.path, pid, host)
+    except (OSError, InputError):
+        pass
 
 
 def _try_write_report(report: BatchReport) -> None:

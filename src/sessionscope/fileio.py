@@ -156,6 +156,17 @@ class DirLock:
         pid, holder_host = self._holder()
         raise LockHeld(self.path, pid, holder_host)
 
+    def break_if_held_by(self, pid: int, host: str) -> bool:
+        """Remove the lock if ``pid`` on ``host`` holds it: a worker known to be dead (engines,
+        after a worker or node was lost), whose lock another host cannot judge stale."""
+        if self._holder() != (pid, host):
+            return False
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
     def release(self) -> None:
         if self._held:
             self._held = False

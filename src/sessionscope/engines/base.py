@@ -32,6 +32,9 @@ WorkFn = Callable[[Any, Any, Path], Any]
 LostFn = Callable[[Any, str], Any]
 #: Driver-side: called with the input's index when it is handed to a worker.
 StartFn = Callable[[int], None]
+#: Driver-side, before an input whose worker died is retried: ``release(item, out_dir, host, pid)`` of that worker
+#: (its session lock cannot be judged stale from another host).
+ReleaseFn = Callable[[Any, Path, str, int], None]
 
 
 class EngineError(SessionscopeError):
@@ -49,7 +52,7 @@ class Engine(Protocol):
 
     def map(
         self, fn: WorkFn, items: Sequence[Any], *, spec: Any, out_dir: Path,
-        on_start: Optional[StartFn] = None, lost: Optional[LostFn] = None,
+        on_start: Optional[StartFn] = None, lost: Optional[LostFn] = None, release: Optional[ReleaseFn] = None,
     ) -> Iterator[tuple[int, Any]]:
         """Run ``fn`` on every item; yield ``(index, record)`` as each completes."""
         ...
@@ -77,7 +80,8 @@ class InProcessEngine:
     workers = 1
 
     def map(self, fn: WorkFn, items: Sequence[Any], *, spec: Any, out_dir: Path,
-            on_start: Optional[StartFn] = None, lost: Optional[LostFn] = None) -> Iterator[tuple[int, Any]]:
+            on_start: Optional[StartFn] = None, lost: Optional[LostFn] = None,
+            release: Optional[ReleaseFn] = None) -> Iterator[tuple[int, Any]]:
         for i, item in enumerate(items):
             if on_start:
                 on_start(i)
@@ -109,7 +113,7 @@ class BatchProgress:
 
 def drive(
     engine: Engine, fn: WorkFn, items: Sequence[Any], *, spec: Any, out_dir: Path,
-    hook: Optional[Callable[..., None]] = None, lost: Optional[LostFn] = None,
+    hook: Optional[Callable[..., None]] = None, lost: Optional[LostFn] = None, release: Optional[ReleaseFn] = None,
 ) -> Iterator[tuple[int, Any]]:
     """Run the batch on ``engine`` and report progress through ``hook``.
 
@@ -127,7 +131,8 @@ def drive(
         progress.running.add(i)
         report(items[i])
 
-    for i, record in engine.map(fn, items, spec=spec, out_dir=out_dir, on_start=on_start, lost=lost or default_lost):
+    stream = engine.map(fn, items, spec=spec, out_dir=out_dir, on_start=on_start, lost=lost or default_lost, release=release)
+    for i, record in stream:
         progress.running.discard(i)
         progress.done += 1
         status = getattr(record, "status", None)

@@ -26,7 +26,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Optional
 
-from sessionscope.engines.base import EngineError, InProcessEngine, LostFn, StartFn, WorkFn, default_lost, warm
+from sessionscope.engines.base import (
+    EngineError,
+    InProcessEngine,
+    LostFn,
+    ReleaseFn,
+    StartFn,
+    WorkFn,
+    default_lost,
+    warm,
+)
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +108,9 @@ class LocalEngine:
         return pool
 
     def map(self, fn: WorkFn, items: Sequence[Any], *, spec: Any, out_dir: Path,
-            on_start: Optional[StartFn] = None, lost: Optional[LostFn] = None) -> Iterator[tuple[int, Any]]:
+            on_start: Optional[StartFn] = None, lost: Optional[LostFn] = None,
+            release: Optional[ReleaseFn] = None) -> Iterator[tuple[int, Any]]:
+        # ``release`` is not needed here: a dead local worker's session lock is stale on this host
         if self.workers == 1 or len(items) <= 1:
             yield from InProcessEngine().map(fn, items, spec=spec, out_dir=out_dir, on_start=on_start, lost=lost)
             return

@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
-from sessionscope.engines.base import EngineError, LostFn, StartFn, WorkFn, default_lost, warm
+from sessionscope.engines.base import EngineError, LostFn, ReleaseFn, StartFn, WorkFn, default_lost, warm
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +99,9 @@ class _Worker:
     def run(self, item: Any) -> Any:
         return self.fn(item, self.spec, self.out_dir)
 
-    def pid(self) -> int:
-        return os.getpid()
+    def where(self) -> tuple[str, int]:
+        """Host name and PID of this worker (what its session locks record)."""
+        return socket.gethostname(), os.getpid()
 
 
 class RayEngine:
@@ -143,7 +145,8 @@ class RayEngine:
         return max(1, min(n_items, *fit))
 
     def map(self, fn: WorkFn, items: Sequence[Any], *, spec: Any, out_dir: Path,
-            on_start: Optional[StartFn] = None, lost: Optional[LostFn] = None) -> Iterator[tuple[int, Any]]:
+            on_start: Optional[StartFn] = None, lost: Optional[LostFn] = None,
+            release: Optional[ReleaseFn] = None) -> Iterator[tuple[int, Any]]:
         if not items:
             return
         ray = self.connect()
@@ -156,7 +159,14 @@ class RayEngine:
                                                 max_restarts=0, max_task_retries=0)
         spec_ref = ray.put(spec)
         log.info("ray: %d workers, each %.1f CPU, %.1f GPU, %.1f GB", self.workers, res.num_cpus, res.num_gpus, res.memory / GB)
-        idle = [actor_cls.remote(fn, spec_ref, out_dir) for _ in range(self.workers)]
+        where: dict[Any, Any] = {}  # actor -> ref of (host, pid), asked first so it is answered before any input
+
+        def new_actor() -> Any:
+            actor = actor_cls.remote(fn, spec_ref, out_dir)
+            where[actor] = actor.where.remote()
+            return actor
+
+        idle = [new_actor() for _ in range(self.workers)]
         replacements = 0
         queue: deque[int] = deque(range(len(items)))
         attempts: Counter[int] = Counter()
@@ -182,12 +192,14 @@ class RayEngine:
                         if attempts[i] > self.max_retries:
                             yield i, lost(items[i], f"worker died {attempts[i]} times while processing this input: {why}")
                         else:
+                            self._release(ray, release, items[i], out_dir, where.get(actor))
                             queue.appendleft(i)
+                        where.pop(actor, None)
                         ray.kill(actor, no_restart=True)
                         replacements += 1
                         if replacements > self.workers * (self.max_retries + 1):
                             raise EngineError(f"Ray workers keep dying ({replacements} lost): {why}") from e
-                        idle.append(actor_cls.remote(fn, spec_ref, out_dir))
+                        idle.append(new_actor())
                         continue
                     except Exception as e:  # noqa: BLE001 - fn isolates input errors; this one cannot travel back
                         record = lost(items[i], f"internal error in worker: {type(e).__name__}: {e}")
@@ -196,6 +208,17 @@ class RayEngine:
         finally:
             for actor in [*idle, *(a for _, a in inflight.values())]:
                 ray.kill(actor, no_restart=True)
+
+    @staticmethod
+    def _release(ray: Any, release: Optional[ReleaseFn], item: Any, out_dir: Path, where_ref: Any) -> None:
+        """Let the batch drop what the dead worker held (its session lock) before the input is retried."""
+        if release is None or where_ref is None:
+            return
+        try:
+            host, pid = ray.get(where_ref, timeout=5)
+        except Exception:  # noqa: BLE001 - the worker died before it could say where it ran: nothing it held
+            return
+        release(item, out_dir, host, pid)
 
     def close(self) -> None:
         if self._started_here:
