@@ -151,3 +151,17 @@ def test_limit_from_the_environment(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("SESSIONSCOPE_MAX_DURATION_S", "lots")
     with pytest.raises(InputError, match="SESSIONSCOPE_MAX_DURATION_S must be a positive number"):
         read_transcript(p)
+
+
+def test_size_limit_checked_before_reading(tmp_path, monkeypatch) -> None:
+    import sessionscope.io._common as common
+
+    p = write(tmp_path, "big.txt", "Anna: " + "word " * 100)
+    monkeypatch.setattr(common, "_MAX_BYTES", 64)
+    opened = []
+    real_open, real_read = type(p).open, type(p).read_bytes
+    monkeypatch.setattr(type(p), "open", lambda self, *a, **k: opened.append(self) or real_open(self, *a, **k))
+    monkeypatch.setattr(type(p), "read_bytes", lambda self: opened.append(self) or real_read(self))
+    with pytest.raises(InputError, match="larger than"):
+        read_transcript(p)
+    assert p not in opened  # refused from its size, never read

@@ -82,7 +82,12 @@ def read_text_noted(path: str | Path) -> tuple[str, Optional[str]]:
     try:
         if p.is_dir():
             raise InputError("is a folder, not a transcript file", path=p)
-        data = p.read_bytes()[: _MAX_BYTES + 1]
+        # the size is checked before reading (a 5 GB file is refused, not loaded), and at most
+        # one byte more than the limit is read (a pipe or a file still growing has no fixed size)
+        if p.stat().st_size > _MAX_BYTES:
+            raise InputError(f"file is larger than {_MAX_BYTES // (1024 * 1024)} MB; not a transcript", path=p)
+        with p.open("rb") as f:
+            data = f.read(_MAX_BYTES + 1)
     except OSError as e:
         raise InputError(f"cannot read file: {e.strerror or e}", path=p) from e
     return decode_text(data, path=p)
