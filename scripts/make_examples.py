@@ -69,6 +69,29 @@ def _find(text: str, span: str, where: str) -> tuple[int, int]:
     return start, start + len(span)
 
 
+def _check_turn(turn: dict, where: str, pids: list[str], keys: dict[str, str]) -> None:
+    """Validate one turn; record its items' keys (key → kind) for the cross-references."""
+    if turn["speaker"] not in pids:
+        raise ScriptError(f"{where}: speaker {turn['speaker']!r} not in {pids}")
+    if turn["area"] not in AREAS or turn["mode"] not in MODES:
+        raise ScriptError(f"{where}: area/mode {turn['area']!r}/{turn['mode']!r}; valid {AREAS} / {MODES}")
+    for kind in ("recommendations", "action_items", "questions", "problems"):
+        for item in turn.get(kind, []):
+            _find(turn["text"], item["text"], where)
+            if "key" in item:
+                if item["key"] in keys:
+                    raise ScriptError(f"{where}: duplicate key {item['key']!r}")
+                keys[item["key"]] = kind
+            if item.get("area", turn["area"]) not in AREAS:
+                raise ScriptError(f"{where}: area {item['area']!r} not in {AREAS}")
+    for item in turn.get("action_items", []):
+        if item["owner"] not in pids or not isinstance(item["due_date"], dt.date):
+            raise ScriptError(f"{where}: action item needs owner in {pids} and due_date YYYY-MM-DD")
+    for item in turn.get("recommendations", []):
+        if item["receiver"] not in pids or item["receiver"] == turn["speaker"]:
+            raise ScriptError(f"{where}: receiver {item['receiver']!r} must be the other participant")
+
+
 def load_script(path: Path) -> dict:
     """Read and validate one script; returns the parsed dict.
 
@@ -83,26 +106,7 @@ def load_script(path: Path) -> dict:
         raise ScriptError(f"{path}: date must be YYYY-MM-DD, got {data['date']!r}")
     keys: dict[str, str] = {}
     for i, turn in enumerate(data["turns"], 1):
-        where = f"{path.name} turn {i}"
-        if turn["speaker"] not in pids:
-            raise ScriptError(f"{where}: speaker {turn['speaker']!r} not in {pids}")
-        if turn["area"] not in AREAS or turn["mode"] not in MODES:
-            raise ScriptError(f"{where}: area/mode {turn['area']!r}/{turn['mode']!r}; valid {AREAS} / {MODES}")
-        for kind in ("recommendations", "action_items", "questions", "problems"):
-            for item in turn.get(kind, []):
-                _find(turn["text"], item["text"], where)
-                if "key" in item:
-                    if item["key"] in keys:
-                        raise ScriptError(f"{where}: duplicate key {item['key']!r}")
-                    keys[item["key"]] = kind
-                if item.get("area", turn["area"]) not in AREAS:
-                    raise ScriptError(f"{where}: area {item['area']!r} not in {AREAS}")
-        for item in turn.get("action_items", []):
-            if item["owner"] not in pids or not isinstance(item["due_date"], dt.date):
-                raise ScriptError(f"{where}: action item needs owner in {pids} and due_date YYYY-MM-DD")
-        for item in turn.get("recommendations", []):
-            if item["receiver"] not in pids or item["receiver"] == turn["speaker"]:
-                raise ScriptError(f"{where}: receiver {item['receiver']!r} must be the other participant")
+        _check_turn(turn, f"{path.name} turn {i}", pids, keys)
     for turn in data["turns"]:
         for ref in [k for r in turn.get("recommendations", []) for k in r.get("solves", [])]:
             if keys.get(ref) != "problems":

@@ -9,4 +9,7 @@ if { ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-dejavu-core >/dev/
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null) \
     || echo "warning: could not install chromium; browser tests will be skipped outside CI" >&2
 fi
+# Lint (incl. the complexity bound) and types first: cheap, and they fail loudly. Config in pyproject.toml.
+.venv/bin/ruff check src tests benchmarks scripts
+.venv/bin/mypy
 exec .venv/bin/python -m pytest -n 2 "$@"

@@ -207,11 +207,11 @@ def _valid_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     """The valid field names at ``loc`` inside ``model``'s nesting."""
     current: Any = model
     for part in loc[:-1]:
-        field = current.model_fields.get(part) if isinstance(current, type) else None
+        field = current.model_fields.get(part) if isinstance(current, type) and issubclass(current, BaseModel) else None
         if field is None or not (isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)):
             return []
         current = field.annotation
-    return sorted(current.model_fields) if isinstance(current, type) else []
+    return sorted(current.model_fields) if isinstance(current, type) and issubclass(current, BaseModel) else []
 
 
 def _explain(e: ValidationError, source: str) -> ConfigError:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar, Optional, Protocol, runtime_checkable
 
@@ -62,7 +62,7 @@ def _has(session: Session, need: str) -> bool:
     return bool(value)
 
 
-def stage_class(name: str) -> type:
+def stage_class(name: str) -> type[Any]:
     """Import the stage class registered under ``name``."""
     try:
         target = STAGES[name]
@@ -184,7 +184,7 @@ def _run_one(session: Session, stage: Any, *, hook: Optional[Hook], continue_on_
 
 def run_stages(
     session: Session,
-    stages: Sequence[Any],
+    stages: Iterable[Any],
     *,
     hook: Optional[Hook] = None,
     continue_on_error: bool = True,

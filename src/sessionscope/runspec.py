@@ -243,7 +243,7 @@ def model_files(config: Config) -> dict[str, Any]:
         "embedding_backend": t.backend,
         "topic_head": _checksum(head),
         "extraction_classifier": _checksum(clf),
-        "taxonomy": _checksum(Path(t.taxonomy)) if getattr(t, "taxonomy", None) else None,
+        "taxonomy": _checksum(Path(str(t.taxonomy))) if getattr(t, "taxonomy", None) else None,
     }
 
 

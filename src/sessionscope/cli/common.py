@@ -95,8 +95,9 @@ def print_report(report: BatchReport) -> None:
             table.add_row(_esc(r.item.session_id), label, "", "", "", "", "")
             continue
         key = "talk_share" if s.timed else "word_share"
-        ranked = sorted(s.participants, key=lambda p: -(s.metrics.participants.get(p.id, {}).get(key) or 0))
-        shown = [f"{p.name} ({p.role.value}) {_pct(s.metrics.participants.get(p.id, {}).get(key))}" for p in ranked[:3]]
+        per = s.metrics.participants
+        ranked = sorted(s.participants, key=lambda p: -(per.get(p.id, {}).get(key) or 0))
+        shown = [f"{p.name} ({p.role.value}) {_pct(per.get(p.id, {}).get(key))}" for p in ranked[:3]]
         if len(ranked) > 3:
             shown.append(f"+{len(ranked) - 3} more")
         shares = _esc("\n".join(shown))

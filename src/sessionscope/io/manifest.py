@@ -107,12 +107,12 @@ class Manifest:
 
         for matcher in (lambda e: any(Path(f).name == p.name for f in self._files(e)),
                         lambda e: same_recording(e) or e.id == p.stem):
-            found = [e for e in self.entries if matcher(e)]
-            if len(found) == 1:
-                return found[0]
-            if len(found) > 1:
+            hits = [e for e in self.entries if matcher(e)]
+            if len(hits) == 1:
+                return hits[0]
+            if len(hits) > 1:
                 log.warning("%s matches %d manifest sessions (%s); give the path relative to the manifest",
-                            p, len(found), ", ".join(str(e.id or e.file) for e in found))
+                            p, len(hits), ", ".join(str(e.id or e.file) for e in hits))
                 return None
         return None
 
@@ -316,12 +316,12 @@ def load_manifest(path: Union[str, Path]) -> Manifest:
     if not entries:
         raise ManifestError("the manifest lists no sessions", path=p)
     seen: dict[str, int] = {}
-    for i, e in enumerate(entries):
-        if e.id is not None:
-            if e.id in seen:
-                raise ManifestError(f"sessions[{i}]: session id {e.id!r} is already used by sessions[{seen[e.id]}]",
-                                    path=p)
-            seen[e.id] = i
+    for i, done in enumerate(entries):
+        if done.id is not None:
+            if done.id in seen:
+                raise ManifestError(f"sessions[{i}]: session id {done.id!r} is already used by "
+                                    f"sessions[{seen[done.id]}]", path=p)
+            seen[done.id] = i
     log.info("%s: %d sessions", p, len(entries))
     return Manifest(entries, root=p.parent, path=p)
 
