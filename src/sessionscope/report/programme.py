@@ -263,7 +263,10 @@ def _records(df: Any, columns: Sequence[str]) -> list[dict[str, Any]]:
 
 def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
     """A short Markdown summary of the programme (key figures, per pair, flags) for e-mails and wikis."""
+    from sessionscope.escape import md_text
+    from sessionscope.report.checklist import never_met
     from sessionscope.report.i18n import Translator
+    from sessionscope.report.programme_i18n import pt
 
     t = Translator(language)
     row = prog.programme.iloc[0] if len(prog.programme) else {}
@@ -287,7 +290,9 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
               f"| {t('kpi_jshare')} | {pct(row.get('mean_junior_talk_share'))} |",
               f"| {t('kpi_mutuality')} | {num(row.get('mean_mutuality'), 2)} |",
               f"| {t('kpi_followed')} | {pct(row.get('action_items_followed_up_share'))} |",
-              f"| {t('kpi_flags')} | {int(row.get('n_flags', 0))} |", ""]
+              f"| {t('kpi_flags')} | {int(row.get('n_flags', 0))} |",
+              f"| {pt(t, 'kpi_goals_done')} | {pct(row.get('goals_done_share'))} |",
+              f"| {pt(t, 'goals_open')} | {int(row.get('goals_open', 0) or 0)} |", ""]
     if len(prog.pairs):
         lines += [f"## {t('sec_per_pair')}", "",
                   f"| {t('pair')} | {t('col_sessions')} | {t('col_hours')} | {t('col_60')} | {t('col_jshare')} | "
@@ -295,17 +300,27 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
                   "|---|---|---|---|---|---|---|---|---|---|"]
         for r in prog.pairs.to_dict(orient="records"):
             missing = ", ".join(t.area(a) for a in str(r.get("planned_topics_missing") or "").split(";") if a) or "–"
-            lines.append(f"| {r['pair_id']} | {r['n_sessions']} | {num(r['total_hours'])} | "
+            lines.append(f"| {md_text(r['pair_id'])} | {r['n_sessions']} | {num(r['total_hours'])} | "
                          f"{r['sessions_60min_or_more']} | {pct(r['mean_junior_talk_share'])} | "
                          f"{num(r['mean_mutuality'], 2)} | {r['n_action_items']} | "
                          f"{pct(r['action_items_followed_up_share'])} | {missing} | {r['n_flags']} |")
         lines.append("")
+    never = never_met(prog.checklist)
+    if never:
+        lines += [f"## {pt(t, 'sec_checklist')}", ""]
+        for item, pairs in never.items():
+            key = "never_item_" + item
+            label = pt(t, key) if key in ("never_item_concrete_cases", "never_item_junior_questions") else \
+                f"{pt(t, 'never_met')}: {pt(t, 'item_' + item)}"
+            lines.append(f"- **{md_text(label)}**: {md_text(', '.join(pairs))}")
+        lines.append("")
     if len(prog.flags):
         lines += [f"## {t('sec_flags')}", ""]
         for r in prog.flags.to_dict(orient="records"):
-            lines.append(f"- {r['pair_id'] or ''} {str(r['date'])[:10] if r['date'] == r['date'] else ''} "
-                         f"`{r['session_id']}`: **{t.flag(r['code'])}**"
-                         + (f" — {r['message']}" if t.lang == "en" or not t.has(f"flag_{r['code']}") else ""))
+            # names and ids are data: escaped, never Markdown or HTML (issue 9, item 5)
+            lines.append(f"- {md_text(r['pair_id'] or '')} {str(r['date'])[:10] if r['date'] == r['date'] else ''} "
+                         f"{md_text(r['session_id'])}: **{md_text(t.flag(r['code']))}**"
+                         + (f" — {md_text(r['message'])}" if t.lang == "en" or not t.has(f"flag_{r['code']}") else ""))
         lines.append("")
     lines += ["---", "", f"_{t('generated_by', version=__version__)}_", ""]
     return "\n".join(lines)
