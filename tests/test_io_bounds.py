@@ -165,3 +165,13 @@ def test_size_limit_checked_before_reading(tmp_path, monkeypatch) -> None:
     with pytest.raises(InputError, match="larger than"):
         read_transcript(p)
     assert p not in opened  # refused from its size, never read
+
+
+def test_implausible_times_are_noted(tmp_path) -> None:
+    s = read_transcript(write(tmp_path, "a.vtt", vtt("00:00:01.000 --> 00:00:02.000", "00:00:03.000 --> 01:30:00.000",
+                                                     "01:30:01.000 --> 01:30:02.000", "05:00:00.000 --> 05:00:02.000")))
+    notes = " ".join(s.quality.notes)
+    assert "1 utterance(s) last more than an hour (u0002)" in notes
+    assert "no speech for 12,598 s before u0004" in notes
+    ok = read_transcript(write(tmp_path, "b.vtt", vtt("00:00:01.000 --> 00:00:02.000", "00:50:00.000 --> 00:51:00.000")))
+    assert not any("check" in n for n in ok.quality.notes)

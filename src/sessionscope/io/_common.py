@@ -360,6 +360,7 @@ def build_session(
         n_timed = sum(1 for u in utterances if u.timed)
         notes.append("no timestamps: time-based measures are unavailable" if n_timed == 0
                      else f"only {n_timed} of {len(utterances)} utterances have start and end times")
+    notes += implausible_times(utterances)
     duration = recording.duration_s
     return Session(
         id=session_id or recording.id,
@@ -371,6 +372,32 @@ def build_session(
         quality=DataQuality(timing_available=timed, notes=tuple(notes)),
         extra={"input_format": fmt},
     )
+
+
+#: An utterance longer than this, or a silence longer than this between two, is flagged.
+IMPLAUSIBLE_GAP_S = 3600.0
+
+
+def implausible_times(utterances: Sequence[Utterance]) -> list[str]:
+    """Data-quality notes for times that are possible but unlikely to be right (a typo in an hour digit).
+
+    One utterance lasting over an hour, or an hour of silence between two utterances,
+    is usually a mistyped time ("01:02:03" for "00:02:03"); it is kept, but said.
+    """
+    notes = []
+    timed = [u for u in utterances if u.start is not None]
+    long = [u for u in timed if u.end is not None and u.end - u.start > IMPLAUSIBLE_GAP_S]  # type: ignore[operator]
+    if long:
+        notes.append(f"{len(long)} utterance(s) last more than an hour ({', '.join(u.id for u in long[:5])}): "
+                     "check their times")
+    reach = None
+    for u in timed:
+        if reach is not None and u.start - reach > IMPLAUSIBLE_GAP_S:  # type: ignore[operator]
+            notes.append(f"no speech for {u.start - reach:,.0f} s before {u.id}: check its time")  # type: ignore[operator]
+            break
+        end = u.end if u.end is not None else u.start
+        reach = end if reach is None else max(reach, end)  # type: ignore[type-var]
+    return notes
 
 
 def pick_recording(
