@@ -238,13 +238,26 @@ def model_files(config: Config) -> dict[str, Any]:
     clf = None
     if x.classifier not in (None, "none"):
         clf = _resources() / "extraction" / "classifier_usem3.npz" if x.classifier == "bundled" else Path(str(x.classifier))
+    acts = getattr(x, "dialogue_act_heads", None)
     return {
         "asr_model": config.asr.model,
         "embedding_backend": t.backend,
         "topic_head": _checksum(head),
         "extraction_classifier": _checksum(clf),
+        "dialogue_act_heads": _checksum(Path(str(acts))) if acts not in (None, "none", "bundled") else acts,
         "taxonomy": _checksum(Path(str(t.taxonomy))) if getattr(t, "taxonomy", None) else None,
+        "bundled_files": bundled_model_files(),
     }
+
+
+def bundled_model_files() -> dict[str, Optional[str]]:
+    """SHA-256 of every model file shipped in the package (heads, classifiers), by relative path."""
+    root = _resources()
+    out: dict[str, Optional[str]] = {}
+    for f in sorted(root.rglob("*.npz")):
+        entry = _checksum(f)
+        out[f.relative_to(root).as_posix()] = entry["sha256"] if entry else None
+    return out
 
 
 def versions(config: Config) -> dict[str, Any]:
