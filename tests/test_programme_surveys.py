@@ -251,7 +251,8 @@ def test_cli_programme_with_surveys_and_baseline(tmp_path: Path, repo_root: Path
                             "pair-a,2026-03-02,Boris,4,\npair-q,2026-03-02,Anna,4,\n")
     base = _csv(tmp_path, "measure,value\nsatisfaction,3.5\n", name="base.csv")
     r = CliRunner().invoke(cli, ["report", "programme", str(tmp_path / "res"), "--out", str(tmp_path / "prog"),
-                                 "--format", "csv", "--surveys", str(survey), "--baseline", str(base)],
+                                 "--format", "csv", "--surveys", str(survey), "--baseline", str(base),
+                                 "--config", str(_no_encoder(tmp_path))],
                            catch_exceptions=False)
     assert r.exit_code == 0, r.output
     assert "1 problems in the survey/baseline input" in r.output and "no pair 'pair-q'" in r.output
@@ -262,7 +263,7 @@ def test_cli_programme_with_surveys_and_baseline(tmp_path: Path, repo_root: Path
     data = json.loads(html.split('id="ss-data">')[1].split("</script>")[0])
     assert data["pairs"] == ["pair-a", "pair-b"]
     r = CliRunner().invoke(cli, ["report", "programme", str(tmp_path / "res"), "--out", str(tmp_path / "x"),
-                                 "--surveys", str(tmp_path / "nope.csv")])
+                                 "--surveys", str(tmp_path / "nope.csv"), "--config", str(_no_encoder(tmp_path))])
     assert r.exit_code == 0 and "survey/baseline file does not exist" in r.output
 
 
