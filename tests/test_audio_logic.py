@@ -85,7 +85,8 @@ def test_long_input_uses_prototypes_and_still_separates():
     rng = np.random.default_rng(3)
     x, y = blobs([rng.standard_normal(32), rng.standard_normal(32)], 1200, 0.4)
     labels = cluster_embeddings(x, max_points=600)
-    assert len(set(labels)) == 2 and (labels == y).mean() in (0.0, 1.0) or abs((labels == y).mean() - 0.5) > 0.49
+    agreement = (labels == y).mean()  # 0 or 1 up to a swap of the two labels
+    assert len(set(labels)) == 2 and abs(agreement - 0.5) > 0.49
 
 
 def test_turns_from_window_labels():
