@@ -316,10 +316,18 @@ def test_unmeasured_confidences_are_not_shown() -> None:
     assert "Certainty of the speaker mapping" not in render_session_markdown(no_mapping)
 
 
+def test_to_check_questions_are_not_silently_counted() -> None:
+    md = render_session_markdown(_checked_session())
+    balance = md.split("## Who drove the conversation")[1].split("\n## ")[0]
+    assert "answered; 1 of them to check)." in balance
+
+
 def test_to_check_in_research_tables() -> None:
     from sessionscope.report.tables import session_tables
 
     tables = session_tables([_checked_session()])
+    row = tables["sessions"].iloc[0]
+    assert (row.n_recommendations_to_check, row.n_action_items_to_check, row.n_questions_to_check) == (1, 1, 1)
     assert tables["recommendations"]["to_check"].tolist() == [True, False, False]
     assert tables["action_items"]["to_check"].tolist() == [True, False, False]
     assert tables["questions"]["to_check"].tolist() == [False, False, True]

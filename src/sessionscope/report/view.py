@@ -154,7 +154,12 @@ def balance_sentences(session: Session, t: Translator, names: _Names, cfg: Optio
         who = max(longest, key=lambda k: longest[k] or 0.0)
         out.append(t("turns_sentence", turns=s.get("turns"), longest=fmt_clock(longest[who]), name=names(who)))
     if s.get("questions") is not None:
-        out.append(t("questions_sentence", asked=s.get("questions", 0), answered=s.get("questions_answered", 0)))
+        sentence = t("questions_sentence", asked=s.get("questions", 0), answered=s.get("questions_answered", 0))
+        n_check = sum(1 for q in session.questions if q.to_check)
+        if n_check:  # counted, but not silently: say how many are uncertain
+            note = t("to_check_count", n=n_check)
+            sentence = f"{sentence[:-2]}; {note})." if sentence.endswith(").") else f"{sentence.rstrip('.')} ({note})."
+        out.append(sentence)
     if s.get("dominated_window_share") is not None and s.get("dominance_windows"):
         out.append(t("dominance_sentence", share=t.pct(s.get("dominated_window_share"))))
     kf = session.knowledge_flow
