@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Optional
 
-from sessionscope import __version__
+from sessionscope._version import __version__
 from sessionscope.errors import InputError, SessionscopeError
 from sessionscope.fileio import DirLock, LockHeld, atomic_write_text, safe_output_path, sha256_file
 from sessionscope.model import Session, record_stage_run, write_session_json

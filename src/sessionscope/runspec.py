@@ -23,7 +23,7 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, Literal, Optional
 
-from sessionscope import __version__
+from sessionscope._version import __version__
 from sessionscope.config import Config, load_config
 from sessionscope.model.manifest import ManifestEntry
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from sessionscope import __version__
+from sessionscope._version import __version__
 
 #: command name → "module:attribute". Add a line to register a command.
 COMMANDS: dict[str, str] = {
