@@ -27,6 +27,7 @@ import gzip
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -90,15 +91,20 @@ def run_cli(name: str, command: str, files: list[Path], extra: list[str], *, tim
     shutil.rmtree(out, ignore_errors=True)
     args = [CLI, command, *map(str, files), "--out", str(out), "--no-progress", *extra]
     before = load()
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout)
     wall = time.perf_counter() - t0
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU of the CLI process and its local worker processes (not of Ray workers: they are the raylets' children)
+    cpu = (ru1.ru_utime + ru1.ru_stime) - (ru0.ru_utime + ru0.ru_stime)
     batch = json.loads((out / "batch.json").read_text()) if (out / "batch.json").is_file() else {}
     statuses: dict[str, int] = defaultdict(int)
     for r in batch.get("results", []):
         statuses[r["status"]] += 1
     row = {"name": name, "args": [Path(a).name if a.startswith("/") else a for a in args[1:2]] + extra,
            "files": len(files), "wall_s": round(wall, 2), "files_per_hour": round(len(files) / wall * 3600, 1),
+           "cpu_s_cli_and_local_workers": round(cpu, 1),
            "exit_code": proc.returncode, "statuses": dict(statuses), "load_before": before, "load_after": load(),
            "out": str(out)}
     if proc.returncode not in (0, 1):
@@ -126,8 +132,54 @@ def same_outputs(a: dict, b: dict) -> dict:
             "missing": sorted(ra.keys() ^ rb.keys()), "differing": differing}
 
 
+def worker_sessionscope(address: str) -> str:
+    """Where a Ray worker of the cluster imports sessionscope from (the frozen copy, checked)."""
+    import ray
+
+    ray.init(address=address, configure_logging=False, log_to_driver=False)
+    try:
+        @ray.remote(num_cpus=0)
+        def where() -> str:
+            import sessionscope
+
+            return sessionscope.__file__
+
+        return ray.get(where.remote())
+    finally:
+        ray.shutdown()
+
+
+def freeze_src() -> dict:
+    """Other helpers edit this tree while the benchmark runs: every run uses one frozen copy of src/."""
+    snap = CACHE / "snapshot"
+    shutil.rmtree(snap, ignore_errors=True)
+    shutil.copytree(ROOT / "src", snap / "src", ignore=shutil.ignore_patterns("__pycache__"))
+    os.environ["PYTHONPATH"] = str(snap / "src")  # CLI runs, `ray start` nodes and their workers inherit it
+    return {"frozen_copy_of_src": str(snap / "src"), "commit": git("rev-parse", "HEAD"),
+            "uncommitted_files_in_src": git("status", "--porcelain", "src").splitlines()}
+
+
 def git(*args: str) -> str:
     return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+
+def summarise(result: dict, runs: dict[str, dict]) -> None:
+    """Throughput ratios, the one-file Ray overhead and output identity between engines."""
+    def ratio(x: str, y: str) -> float | None:
+        return round(runs[y]["wall_s"] / runs[x]["wall_s"], 3) if x in runs and y in runs else None
+
+    result["throughput_ratios"] = {
+        "text: ray 2 nodes / local 1 worker": ratio("text-ray-2nodes", "text-local-1"),
+        "text: local 2 workers / local 1 worker": ratio("text-local-2", "text-local-1"),
+        "audio: ray 2 nodes / local 1 worker": ratio("audio-ray-2nodes", "audio-local-1"),
+        "audio: local 2 workers / local 1 worker": ratio("audio-local-2", "audio-local-1"),
+    }
+    if "one-file-ray" in runs and "one-file-local-1" in runs:
+        result["ray_overhead_one_file_s"] = round(runs["one-file-ray"]["wall_s"] - runs["one-file-local-1"]["wall_s"], 2)
+    for a_name, b_name in [("text-local-1", "text-local-2"), ("text-local-1", "text-ray-2nodes"),
+                           ("audio-local-1", "audio-ray-2nodes"), ("audio-local-1", "audio-local-2")]:
+        if a_name in runs and b_name in runs:
+            result["comparisons"].append(same_outputs(runs[a_name], runs[b_name]))
 
 
 def main() -> None:
@@ -138,6 +190,8 @@ def main() -> None:
     ap.add_argument("--recordings", type=int, default=4)
     ap.add_argument("--stages", default=None, help="--stages for analyze (default: the configured stages)")
     ap.add_argument("--timeout", type=float, default=3600)
+    ap.add_argument("--no-freeze", dest="freeze", action="store_false",
+                    help="run the live tree instead of a frozen copy of src/")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "scaling.json")
     a = ap.parse_args()
     parts = a.part or ["text", "overhead", "audio"]
@@ -159,6 +213,8 @@ def main() -> None:
     if audio:
         result["data"]["audio"] = {"source": "ami-audio-excerpts (AMI, CC BY 4.0)", "files": [p.name for p in audio],
                                    "audio_s": round(audio_seconds(audio), 1)}
+    if a.freeze:
+        result["code"] = freeze_src()
     runs: dict[str, dict] = {}
 
     def rec(row: dict) -> dict:
@@ -184,6 +240,7 @@ def main() -> None:
         result["ray_cluster"] = {"nodes": 2, "cpus_per_node": 1, "start_s": round(time.perf_counter() - t0, 1),
                                  "load_before": before, "load_after": load()}
         ray_args = ["--engine", "ray", "--ray-address", address]
+        result["ray_cluster"]["worker_imports_sessionscope_from"] = worker_sessionscope(address)
         if "text" in parts:
             rec(run_cli("text-ray-2nodes", "analyze", texts, [*extra, *ray_args], timeout=a.timeout))
         if "overhead" in parts:
@@ -195,21 +252,7 @@ def main() -> None:
     if "audio" in parts and a.recordings > 0:
         rec(run_cli("audio-local-2", "run", audio, ["--no-cache", "--workers", "2"], timeout=a.timeout))
 
-    def ratio(x: str, y: str) -> float | None:
-        return round(runs[y]["wall_s"] / runs[x]["wall_s"], 3) if x in runs and y in runs else None
-
-    result["throughput_ratios"] = {
-        "text: ray 2 nodes / local 1 worker": ratio("text-ray-2nodes", "text-local-1"),
-        "text: local 2 workers / local 1 worker": ratio("text-local-2", "text-local-1"),
-        "audio: ray 2 nodes / local 1 worker": ratio("audio-ray-2nodes", "audio-local-1"),
-        "audio: local 2 workers / local 1 worker": ratio("audio-local-2", "audio-local-1"),
-    }
-    if "one-file-ray" in runs and "one-file-local-1" in runs:
-        result["ray_overhead_one_file_s"] = round(runs["one-file-ray"]["wall_s"] - runs["one-file-local-1"]["wall_s"], 2)
-    for a_name, b_name in [("text-local-1", "text-local-2"), ("text-local-1", "text-ray-2nodes"),
-                           ("audio-local-1", "audio-ray-2nodes"), ("audio-local-1", "audio-local-2")]:
-        if a_name in runs and b_name in runs:
-            result["comparisons"].append(same_outputs(runs[a_name], runs[b_name]))
+    summarise(result, runs)
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps({k: result[k] for k in ("throughput_ratios", "comparisons")}, indent=2))
