@@ -97,3 +97,13 @@ def test_worker_killed_mid_task_is_replaced_and_retried(cluster, tmp_path):
     assert not list(out.glob("*/.sessionscope.lock"))
     run_batch(items, spec, tmp_path / "ref")
     assert comparable(out) == comparable(tmp_path / "ref")
+
+
+def test_a_worker_no_node_can_hold_is_refused_not_waited_for(cluster, tmp_path):
+    from sessionscope.engines import EngineError
+    from sessionscope.engines.ray_engine import RayEngine
+
+    items = make_items(transcripts(tmp_path / "in")[2:3])
+    engine = RayEngine(address=cluster.address, memory_per_worker=10**15)  # a petabyte per worker
+    with pytest.raises(EngineError, match="no node of the Ray cluster can hold one worker"):
+        list(drive(engine, process_item, items, spec=dynamics_spec(), out_dir=tmp_path / "out"))

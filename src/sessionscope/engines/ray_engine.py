@@ -135,14 +135,25 @@ class RayEngine:
         return ray
 
     def _count(self, ray: Any, res: Resources, n_items: int) -> int:
-        if self.requested:
-            return max(1, min(self.requested, n_items))
-        total = ray.cluster_resources()
-        fit = [int(total.get("CPU", 1) // res.num_cpus) if res.num_cpus else n_items,
-               int(total.get("memory", res.memory) // res.memory) if res.memory else n_items]
-        if res.num_gpus:
-            fit.append(int(total.get("GPU", 0) // res.num_gpus))
-        return max(1, min(n_items, *fit))
+        """Workers to start: what the live nodes can hold (each node counted on its own), capped by
+        ``--workers`` and the number of inputs. An actor no node can hold would wait forever: refused."""
+        fit = 0
+        for node in ray.nodes():
+            if not node.get("Alive"):
+                continue
+            have = node.get("Resources", {})
+            per = [int(have.get("CPU", 0) // res.num_cpus) if res.num_cpus else n_items,
+                   int(have.get("memory", 0) // res.memory) if res.memory else n_items]
+            if res.num_gpus:
+                per.append(int(have.get("GPU", 0) // res.num_gpus))
+            fit += max(0, min(per))
+        if fit == 0:
+            raise EngineError(
+                f"no node of the Ray cluster can hold one worker ({res.num_cpus:g} CPU, {res.num_gpus:g} GPU, "
+                f"{res.memory / GB:.1f} GB memory); add a bigger node or lower cpus/gpus/memory per worker")
+        if self.requested and self.requested > fit:
+            log.warning("ray: %d workers asked, the cluster holds %d now; starting %d", self.requested, fit, fit)
+        return max(1, min(self.requested or fit, fit, n_items))
 
     def map(self, fn: WorkFn, items: Sequence[Any], *, spec: Any, out_dir: Path,
             on_start: Optional[StartFn] = None, lost: Optional[LostFn] = None,
