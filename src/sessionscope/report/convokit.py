@@ -69,6 +69,8 @@ def corpus_records(sessions: Iterable[Session]) -> dict[str, Any]:
         recs = {r.utterance_id for r in s.recommendations}
         acts = {a.utterance_id for a in s.action_items}
         qs = {q.utterance_id for q in s.questions}
+        # an item detected with low confidence: researchers can leave it out or check it
+        check = {x.utterance_id for x in (*s.recommendations, *s.action_items, *s.questions) if x.to_check}
         for p in s.participants:
             key = speaker_key(s, p.id)
             speakers.setdefault(key, {"meta": {"name": p.name, "role": p.role.value, "participant_id": p.id,
@@ -85,7 +87,7 @@ def corpus_records(sessions: Iterable[Session]) -> dict[str, Any]:
                 "timestamp": u.start, "text": u.text,
                 "meta": {"end": u.end, "role": roles[u.speaker].role.value if u.speaker in roles else "other",
                          "topic_area": area_of.get(u.id), "is_recommendation": u.id in recs,
-                         "is_action_item": u.id in acts, "is_question": u.id in qs,
+                         "is_action_item": u.id in acts, "is_question": u.id in qs, "to_check": u.id in check,
                          "confidence": u.confidence, "flags": list(u.flags)},
                 "vectors": [],
             })
