@@ -280,3 +280,53 @@ def test_spec_and_results_pickle(tmp_path):
     assert pickle.loads(pickle.dumps(spec)).digest() == spec.digest()
     r = process_item(make_items(_files(tmp_path, 1))[0], spec, tmp_path / "out")
     assert pickle.loads(pickle.dumps(r)).session == r.session
+
+
+def _fake_transcribe(path, *, config, entry=None, hook=None, session_id=None, language=None, voiceprint_dir=None,
+                     **kw):
+    from dataclasses import replace
+
+    s = make_session([("SPEAKER_00", 0, 1, "hello there"), ("SPEAKER_01", 1, 2, "hi, how are you")],
+                     sid=session_id or "x")
+    ids = [p.participant_id for p in entry.participants] if entry else ["SPEAKER_00", "SPEAKER_01"]
+    utts = tuple(replace(u, speaker=ids[i % 2]) for i, u in enumerate(s.utterances))
+    from sessionscope.model import Participant
+
+    people = tuple(Participant(pid, pid.title()) for pid in ids)
+    _fake_transcribe.kwargs = kw
+    return s.evolve(utterances=utts, participants=people, language=language,
+                    extra={"audio": {"utterance_labels": ["SPEAKER_00", "SPEAKER_01"],
+                                     "speaker_map": {"SPEAKER_00": ids[0], "SPEAKER_01": ids[1]}}})
+
+
+def test_run_keeps_planned_topics_and_notes_and_passes_no_cache(tmp_path, monkeypatch):
+    from sessionscope.audio import pipeline as audio_pipeline
+    from sessionscope.inputs import load_recording_item
+    from sessionscope.io.manifest import load_manifest
+
+    monkeypatch.setattr(audio_pipeline, "transcribe_file", _fake_transcribe)
+    m = tmp_path / "m.yaml"
+    m.write_text("sessions:\n- id: s01\n  file: s01.wav\n  topics_planned: [tools, time]\n  notes: first meeting\n"
+                 "  participants: [{name: Anna, role: junior}, {name: Boris, role: senior}]\n", encoding="utf-8")
+    (tmp_path / "s01.wav").write_bytes(b"RIFF")
+    manifest = load_manifest(m)
+    spec = build_run_spec("run", config=Config(), manifest_path=m, no_cache=True)
+    item = make_items([tmp_path / "s01.wav"], manifest=manifest)[0]
+    s = load_recording_item(item, spec)
+    assert s.id == "s01" and s.extra["topics_planned"] == ["tools", "time"] and s.extra["manifest_notes"] == "first meeting"
+    assert _fake_transcribe.kwargs == {"no_cache": True}
+
+
+def test_api_run_and_remap(tmp_path, monkeypatch):
+    import sessionscope as ss
+    from sessionscope.audio import pipeline as audio_pipeline
+
+    monkeypatch.setattr(audio_pipeline, "transcribe_file", _fake_transcribe)
+    wav = tmp_path / "call.wav"
+    wav.write_bytes(b"RIFF")
+    s = ss.run(wav, participants={"Anna": "junior", "Boris": "senior"}, stages=["dynamics"])
+    assert [u.speaker for u in s.utterances] == ["anna", "boris"] and s.provenance.ran("dynamics")
+    swapped = ss.remap(s, {"SPEAKER_00": "boris", "SPEAKER_01": "anna"}, stages=["dynamics"])
+    assert [u.speaker for u in swapped.utterances] == ["boris", "anna"]
+    assert [r.name for r in swapped.provenance.stage_runs].count("dynamics") == 1  # old outcomes replaced
+    assert swapped.metrics.participants["boris"]["word_count"] == 2
