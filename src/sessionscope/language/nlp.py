@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Optional
@@ -90,11 +91,34 @@ def split_sentences(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
+def _import_spacy() -> Any:
+    """``import spacy`` without letting thinc import torch when nothing else has.
+
+    thinc (spaCy's ML layer) imports torch at import time only to learn whether it is
+    there; the small English pipeline never uses it, and on a text-only ``analyze`` that
+    import was more than half of spaCy's start-up (≈ 2 of 4 CPU seconds). Torch is hidden
+    only while spaCy is imported, only if no one has imported it yet, and only when no
+    other thread runs (a concurrent ``import torch`` would fail meanwhile); afterwards
+    ``import torch`` works as usual, and thinc simply reports it absent.
+    """
+    import threading
+
+    hide = "torch" not in sys.modules and "thinc" not in sys.modules and threading.active_count() == 1
+    if hide:
+        sys.modules["torch"] = None  # type: ignore[assignment]  # makes `import torch` raise ImportError
+    try:
+        import spacy
+    finally:
+        if hide and "torch" in sys.modules and sys.modules["torch"] is None:
+            del sys.modules["torch"]
+    return spacy
+
+
 @functools.lru_cache(maxsize=1)
 def english_pipeline() -> Any:
     """spaCy ``en_core_web_sm`` without NER (not needed here), loaded once."""
     try:
-        import spacy
+        spacy = _import_spacy()
     except ImportError as e:
         raise ModelError(f"English parsing needs spaCy ({e}); install it with: pip install 'sessionscope[nlp]'") from e
     try:
