@@ -406,3 +406,13 @@ def test_outputs_use_the_configured_taxonomy(tmp_path) -> None:
     cfg = config_from_dict({"topics": {"taxonomy": str(path)}})
     (md,) = write_outputs(_custom_session(), tmp_path, ["markdown"], config=cfg)
     assert "| Selling | 50 %" in md.read_text(encoding="utf-8")
+
+
+def test_to_check_in_convokit_metadata() -> None:
+    from sessionscope.report.convokit import corpus_records
+
+    s = _checked_session()
+    utterances = corpus_records([s])["utterances"]
+    flagged = {u["id"].split(":")[1] for u in utterances if u["meta"]["to_check"]}
+    assert flagged == {s.recommendations[0].utterance_id, s.action_items[0].utterance_id,
+                       next(q.utterance_id for q in s.questions if q.to_check)}
