@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/io_speed.py            # table in Markdown (docs/formats.md)
     .venv/bin/python benchmarks/io_speed.py --hours 4
+    .venv/bin/python benchmarks/io_speed.py --json benchmarks/results/io_speed.json   # + raw result
 
 Two real transcripts from ../shared/data are repeated (with shifted times) to the
 requested length: the Zoom cloud-recording transcript (102 cues in 12 min: a sparse,
@@ -51,6 +52,7 @@ def best_of(fn, n: int = 5) -> float:  # noqa: ANN001
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--hours", type=float, default=2.0)
+    ap.add_argument("--json", type=Path, help="also write the raw result (command, commit, data, rows) here")
     args = ap.parse_args(argv)
     from sessionscope.io import read_transcript, write_transcript
 
@@ -90,7 +92,26 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---:|---:|---:|")
     for label, n, mb, sec in rows:
         print(f"| {label} | {n:,} | {mb:.2f} | {sec:.3f} |")
+    if args.json:
+        _write_json(args.json, args.hours, rows)
     return 0
+
+
+def _write_json(path: Path, hours: float, rows: list) -> None:
+    import json
+    import os
+    import subprocess
+
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+    body = {
+        "command": "python benchmarks/io_speed.py " + " ".join(sys.argv[1:]), "commit": commit,
+        "data": ["zoom-vtt-class-meeting/GMT20240124-202901_Recording.transcript.vtt", "sbcsae-text-refs/SBC001.stm"],
+        "split": "none (speed only; real files repeated to the length)", "hours": hours,
+        "loadavg_1min": os.getloadavg()[0], "method": "best of five read_transcript calls, one process",
+        "rows": [{"format": label, "utterances": n, "mb": round(mb, 3), "seconds": round(sec, 4)}
+                 for label, n, mb, sec in rows],
+    }
+    path.write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
 
 
 def _clock(t: float) -> str:
