@@ -31,7 +31,8 @@ def macro_f1(gold: list[str], pred: list[str]) -> float:
     return float(f1_score(gold, pred, labels=sorted(set(gold)), average="macro", zero_division=0))
 
 
-def evaluate(backend: str, split: str, *, head_weights: tuple[float, ...], cfg_overrides: dict) -> list[dict]:
+def evaluate(backend: str, split: str, *, head_weights: tuple[float, ...], cfg_overrides: dict,
+             gate: bool = True) -> list[dict]:
     from sessionscope.analysis.topics.classify import TopicModel, fit_head
     from sessionscope.analysis.topics.taxonomy import load_taxonomy
     from sessionscope.cli.topics_cmd import read_labels, window_text
@@ -52,6 +53,14 @@ def evaluate(backend: str, split: str, *, head_weights: tuple[float, ...], cfg_o
         X_dev = enc.encode([window_text(r["text"]) for r in dev])
         heads = {"area": fit_head(X_dev, [r["area"] for r in dev], kind="area", backend=enc.name),
                  "mode": fit_head(X_dev, [r["mode"] for r in dev], kind="mode", backend=enc.name)}
+        if gate:  # the shipped other-vs-substantive gate (trained on AMI train + this dev split, never on test)
+            from sessionscope.analysis.topics.classify import load_heads
+            from sessionscope.analysis.topics.stage import bundled_head_path
+
+            path = bundled_head_path(backend)
+            shipped = load_heads(path) if path.exists() else {}
+            if "other" in shipped:
+                heads["other"] = shipped["other"]
     out = []
     for w in head_weights:
         model = TopicModel(enc, tax, heads=heads if w > 0 else None, head_weight=w, other_margin=cfg.other_margin,
@@ -64,7 +73,8 @@ def evaluate(backend: str, split: str, *, head_weights: tuple[float, ...], cfg_o
             gm = [ev[i]["mode"] for i in idx]
             pm = [pred.modes[i] for i in idx]
             out.append({
-                "backend": enc.name, "split": split, "lang": lang, "method": "zero-shot" if w == 0 else f"head (weight {w})",
+                "backend": enc.name, "split": split, "lang": lang,
+                "method": "zero-shot" if w == 0 else f"head (weight {w})" + (" + other gate" if "other" in heads else ""),
                 "n": len(idx), "area_macro_f1": round(macro_f1(ga, pa), 3),
                 "area_accuracy": round(float(np.mean([a == b for a, b in zip(ga, pa, strict=True)])), 3),
                 "mode_macro_f1": round(macro_f1(gm, pm), 3),
@@ -164,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--set", action="append", default=[], help="TopicsConfig override KEY=VALUE (tuning on dev)")
     ap.add_argument("--speed", action="store_true", help="time the stage on a 60-minute transcript instead")
     ap.add_argument("--examples", action="store_true", help="agreement with the gold labels of examples/*/gold.json instead")
+    ap.add_argument("--no-gate", action="store_true", help="leave the shipped other-vs-substantive gate out of the heads")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "topics_eval.json"))
     args = ap.parse_args(argv)
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
@@ -175,14 +186,18 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     overrides = {k: json.loads(v) for k, _, v in (kv.partition("=") for kv in args.set)}
     if args.examples:
+        rows = []
         for b in backends:
             for r in examples(b, overrides):
+                rows.append(r)
                 print(json.dumps(r, ensure_ascii=False), flush=True)
+        out = Path(args.out).with_name("topics_examples.json") if args.out.endswith("topics_eval.json") else Path(args.out)
+        out.write_text(json.dumps({"argv": sys.argv[1:], "overrides": overrides, "sessions": rows}, indent=1, ensure_ascii=False))
         return 0
     weights = tuple(float(w) for w in args.head_weights.split(","))
     results = []
     for b in backends:
-        results.extend(evaluate(b, args.split, head_weights=weights, cfg_overrides=overrides))
+        results.extend(evaluate(b, args.split, head_weights=weights, cfg_overrides=overrides, gate=not args.no_gate))
     print("| backend | method | lang | n | area macro-F1 | area acc | mode macro-F1 |")
     print("|---|---|---|---|---|---|---|")
     for r in results:
