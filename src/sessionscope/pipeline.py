@@ -39,6 +39,13 @@ STAGES: dict[str, str] = {
 }
 
 
+#: stages whose results another stage reads; without them it still runs (flags from the dynamics),
+#: and its outcome says what it could not compute
+STAGE_NEEDS: dict[str, tuple[str, ...]] = {
+    "flow": ("extraction",),  # who recommends and explains to whom, from the extracted items
+}
+
+
 @runtime_checkable
 class Stage(Protocol):
     """What every pipeline stage looks like."""
@@ -154,6 +161,12 @@ def _run_one(session: Session, stage: Any, *, hook: Optional[Hook], continue_on_
     if missing:
         log.info("%s: skipping stage %s (needs %s)", session.id, stage.name, ", ".join(missing))
         return record_stage_run(session, stage.name, "skipped", f"needs {', '.join(missing)}")
+    degraded = []
+    for need in STAGE_NEEDS.get(stage.name, ()):
+        before = session.provenance.outcome(need)
+        if before is None or before.status != "ok":
+            why = "did not run before it" if before is None else f"{before.status}: {before.reason}"
+            degraded.append(f"without {need} ({why}): its results are missing here")
     if hook:
         hook(stage.name)
     t0 = time.perf_counter()
@@ -171,15 +184,16 @@ def _run_one(session: Session, stage: Any, *, hook: Optional[Hook], continue_on_
         if stage.name == "dynamics":
             raise
         if skip_unavailable and _missing_dependency(e):
-            log.warning("%s: stage %s skipped: %s", session.id, stage.name, reason)
-            return record_stage_run(session, stage.name, "skipped", f"not installed: {reason}", time.perf_counter() - t0)
+            why = f"not installed: {getattr(e, 'message', None) or e}"
+            log.warning("%s: stage %s skipped: %s", session.id, stage.name, why)
+            return record_stage_run(session, stage.name, "skipped", why, time.perf_counter() - t0)
         if not continue_on_error:
             if isinstance(e, SessionscopeError):
                 raise
             raise StageError(f"stage {stage.name!r} failed: {e}") from e
         log.exception("%s: stage %s failed; continuing without it", session.id, stage.name)
         return record_stage_run(session, stage.name, "failed", reason, time.perf_counter() - t0)
-    return record_stage_run(out, stage.name, "ok", None, time.perf_counter() - t0)
+    return record_stage_run(out, stage.name, "ok", "; ".join(degraded) or None, time.perf_counter() - t0)
 
 
 def run_stages(
@@ -198,9 +212,9 @@ def run_stages(
     package is missing is ``skipped``. With a :class:`StagePlan`, the stages that were
     not requested or could not be loaded are recorded as ``skipped`` too.
     """
+    for name, reason in getattr(stages, "not_run", ()):  # first: later stages read what did not run
+        session = record_stage_run(session, name, "skipped", reason)
     for stage in stages:
         session = _run_one(session, stage, hook=hook, continue_on_error=continue_on_error,
                            skip_unavailable=skip_unavailable)
-    for name, reason in getattr(stages, "not_run", ()):
-        session = record_stage_run(session, name, "skipped", reason)
     return session
