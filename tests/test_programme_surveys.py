@@ -10,6 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sessionscope.cli import cli
 from sessionscope.report.baseline import baseline_table, measure_id, read_baseline
@@ -322,3 +324,48 @@ def _no_encoder(tmp_path: Path) -> Path:
     cfg = tmp_path / "config.yaml"
     cfg.write_text("programme:\n  goal_encoder: null\n", encoding="utf-8")
     return cfg
+
+
+_SESSIONS = _sessions()
+_CELLS = st.one_of(st.sampled_from(["a0", "pair-a", "2026-03-16", "16.03.2026", "Anna", "Борис Иванов", "junior",
+                                    "5", "11", "Да", "Strongly agree", "=1+1", "", "x;y", '"q"']),
+                   st.text(max_size=12))
+
+
+@settings(max_examples=60, deadline=None)
+@given(header=st.lists(st.sampled_from(["Session", "Pair", "Date", "Name", "Role", "Satisfaction", "Comments",
+                                        "Полезность (0-10)", "Timestamp", "ID"]), min_size=1, max_size=6),
+       rows=st.lists(st.lists(_CELLS, min_size=0, max_size=7), max_size=6))
+def test_any_survey_table_gives_answers_or_issues(tmp_path_factory: pytest.TempPathFactory, header: list[str],
+                                                  rows: list[list[str]]) -> None:
+    """Whatever a spreadsheet holds, matching never crashes, and every non-empty row is used or listed."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(header)
+    writer.writerows(rows)
+    path = tmp_path_factory.mktemp("prop") / "s.csv"
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    data = match_surveys(_SESSIONS, [path])
+    used = {a["row"] for a in data.answers}
+    listed = {i.row for i in data.issues}
+    for a in data.answers:
+        assert a["scale"] in ("likert5", "0-10", "yes_no", "number", "text")
+        if a["value_share"] is not None:
+            assert 0.0 <= a["value_share"] <= 1.0
+    # a row is either used, listed, or had nothing to say (no answer cells); none vanishes with answers in it
+    assert used <= set(range(2, data.n_rows + 2)) and (listed - {None}) <= set(range(2, data.n_rows + 2))
+
+
+@settings(max_examples=40, deadline=None)
+@given(blob=st.binary(max_size=300))
+def test_any_bytes_are_an_issue_not_a_crash(tmp_path_factory: pytest.TempPathFactory, blob: bytes) -> None:
+    folder = tmp_path_factory.mktemp("bytes")
+    for name in ("s.csv", "s.xlsx"):
+        (folder / name).write_bytes(blob)
+    data = match_surveys(_SESSIONS, [folder / "s.csv", folder / "s.xlsx"])
+    assert any(i.kind == "unreadable" and i.file == "s.xlsx" for i in data.issues)
+    rows, issues = read_baseline(folder / "s.csv", pairs={"pair-a"})
+    assert all(i.kind in ("unreadable", "bad_value", "unmatched", "mapping") for i in issues)
