@@ -226,3 +226,12 @@ def test_core_only_install_skips_optional_stages_instead_of_failing(tmp_path):
     assert runs["report.html"]["status"] == "skipped"  # no jinja2: no HTML report, said so
     assert (out / "call" / "summary.md").is_file()
     assert json.loads((out / "batch.json").read_text())["results"][0]["status"] == "ok"
+
+
+def test_unwritable_output_folder_is_a_clear_error(runner, tmp_path):
+    f = tmp_path / "call.vtt"
+    f.write_text(VTT, encoding="utf-8")
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    res = runner.invoke(cli, ["analyze", str(f), "--out", str(blocker / "out"), "--no-progress", "--stages", "dynamics"])
+    assert res.exit_code == 1 and "cannot write to" in res.output and "Traceback" not in res.output

@@ -69,6 +69,8 @@ def run_with(engine: Any, items: Any, spec: Any, out_dir: Path, *, hook: Any) ->
         return run_batch(items, spec, out_dir, hook=hook, engine=engine)
     except EngineError as e:
         raise click.ClickException(f"{e} (finished sessions are kept; rerun to resume)") from e
+    except OSError as e:  # the output folder itself cannot be made (full disk, permissions): no traceback
+        raise click.ClickException(f"cannot write to {out_dir}: {e.strerror or e}") from e
     finally:
         if engine is not None:
             engine.close()
