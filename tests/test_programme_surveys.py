@@ -369,3 +369,11 @@ def test_any_bytes_are_an_issue_not_a_crash(tmp_path_factory: pytest.TempPathFac
     assert any(i.kind == "unreadable" and i.file == "s.xlsx" for i in data.issues)
     rows, issues = read_baseline(folder / "s.csv", pairs={"pair-a"})
     assert all(i.kind in ("unreadable", "bad_value", "unmatched", "mapping") for i in issues)
+
+
+def test_submission_time_matches_the_session_before(tmp_path: Path) -> None:
+    path = _csv(tmp_path, "Timestamp,Pair,Name,Satisfaction\n"
+                          "3/18/2026 09:00:00,pair-a,Anna,4\n"     # two days after a1 (16 March)
+                          "4/20/2026 09:00:00,pair-a,Anna,3\n")    # three weeks after a2: periodic
+    data = match_surveys(_sessions(), [path])
+    assert [(a["kind"], a["session_id"]) for a in data.answers] == [("session", "a1"), ("periodic", None)]

@@ -9,7 +9,9 @@ Rules (documented in docs/reports.md, "Participant surveys"):
 
 * **Which row is which.** A ``session`` column names the session (its id); else ``pair``
   plus ``date`` find the pair's session on that date, and a pair and date with no session
-  that day make a *periodic* answer (the pair's questionnaire, not one session's);
+  that day make a *periodic* answer (the pair's questionnaire, not one session's) — unless
+  the date is only the form's submission time (no date column), which matches the pair's
+  latest session in the 7 days before;
   without a pair, a name plus a date find the one session that day with that participant.
 * **Who answered.** A ``participant`` column (a name, a participant id, or a role word:
   junior / senior / младший / старший), or a ``role`` column. Names match a participant
@@ -58,6 +60,8 @@ STANDARD_QUESTIONS: dict[str, re.Pattern[str]] = {
 SCALES: dict[str, Optional[tuple[float, float]]] = {
     "likert5": (1.0, 5.0), "0-10": (0.0, 10.0), "yes_no": (0.0, 1.0), "number": None, "text": None,
 }
+#: without a date column, a form's submission time matches the pair's latest session up to this many days before
+TIMESTAMP_WINDOW_DAYS = 7
 #: header aliases of the identifying columns (compared case-folded, punctuation removed)
 ID_COLUMNS: dict[str, tuple[str, ...]] = {
     "session": ("session", "session id", "session_id", "встреча", "id встречи", "сессия", "номер встречи"),
@@ -527,6 +531,7 @@ def _which(get: Any, by_id: Mapping[str, Session], by_id_key: Mapping[str, Sessi
         if s is None:
             return None, None, None, f"no session with id {sid!r} in the results"
         return s, s.pair_id or s.id, s.date, ""
+    from_timestamp = not get("date") and bool(get("timestamp"))
     date_text = get("date") or get("timestamp")
     date = parse_date(date_text) if date_text else None
     if date_text and date is None:
@@ -543,6 +548,11 @@ def _which(get: Any, by_id: Mapping[str, Session], by_id_key: Mapping[str, Sessi
             return None, pair, date, f"pair {pair} has {len(same_day)} sessions on {date}; give the session id"
         if same_day:
             return same_day[0], pair, date, ""
+        if from_timestamp:  # a form filled in after the session: the pair's latest session in the week before
+            before = [s for s in by_pair[pair] if s.date and date - _dt.timedelta(days=TIMESTAMP_WINDOW_DAYS)
+                      <= s.date < date]
+            if before:
+                return max(before, key=lambda s: s.date), pair, date, ""
         return None, pair, date, ""  # a periodic questionnaire of the pair
     who = get("participant")
     if who and date is not None:
