@@ -37,20 +37,33 @@ def dev_cases() -> list[tuple[str, str, Path, Path]]:
 
 
 def local_for(wav: Path, step: float, params):  # noqa: ANN001, ANN201
+    """(segmentation split into runs, embeddings, usable, trainable, origin), cached; the segmentation
+    itself is cached apart (it depends only on the audio and the step)."""
     from sessionscope.audio import segmentation
     from sessionscope.audio.decode import load_audio
     from sessionscope.audio.diarize import default_threads, local_embeddings, torch_threads
+    from sessionscope.audio.reconstruct import split_runs
 
-    key = CACHE / f"{wav.parent.name}_{wav.stem}_s{step}_e{params.embed_max_s}_{params.embed_min_s}_{params.min_train_s}.pkl"
+    stem = f"{wav.parent.name}_{wav.stem}_s{step}"
+    key = CACHE / f"{stem}_e{params.embed_max_s}_{params.embed_min_s}_{params.min_train_s}_g{params.split_gap_s}.pkl"
     if key.is_file():
         return pickle.loads(key.read_bytes())
     audio = load_audio(wav)
+    seg_key = CACHE / f"{stem}.seg.pkl"
     with torch_threads(default_threads()):
-        seg = segmentation.local_segmentation(audio.mono, step_s=step)
+        if seg_key.is_file():
+            seg = pickle.loads(seg_key.read_bytes())
+        else:
+            seg = segmentation.local_segmentation(audio.mono, step_s=step)
+            seg_key.parent.mkdir(parents=True, exist_ok=True)
+            seg_key.write_bytes(pickle.dumps(seg))
+        if params.split_gap_s > 0:
+            seg, origin = split_runs(seg, min_gap_s=params.split_gap_s)
+        else:
+            origin = np.tile(np.arange(seg.binarized.shape[2]), (len(seg.starts), 1))
         emb, usable, trainable = local_embeddings(audio.mono, seg, max_s=params.embed_max_s, min_s=params.embed_min_s,
-                                                  min_train_s=params.min_train_s)
-    out = (seg, emb, usable, trainable)
-    key.parent.mkdir(parents=True, exist_ok=True)
+                                                  min_train_s=params.min_train_s, own_only=params.split_gap_s > 0)
+    out = (seg, emb, usable, trainable, origin)
     key.write_bytes(pickle.dumps(out))
     return out
 
@@ -60,6 +73,8 @@ def main() -> int:
     ap.add_argument("--steps", type=float, nargs="+", default=[2.5])
     ap.add_argument("--thresholds", type=float, nargs="+", default=[0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0, 1.1])
     ap.add_argument("--min-cluster-sizes", type=int, nargs="+", default=[1, 3, 6])
+    ap.add_argument("--split-gap", type=float, default=0.5, help="0: one embedding per local speaker and chunk")
+    ap.add_argument("--libri", type=int, default=0, help="use only the first N development conversations (0: all)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     if not DATA.is_dir():
@@ -71,10 +86,14 @@ def main() -> int:
     from sessionscope.audio.diarize import DiarizationParams, diarize_local
 
     cases = dev_cases()
+    if args.libri:
+        keep = {u for c, u, _, _ in cases if c == "libri-dev"}
+        keep = set(sorted(keep)[: args.libri])
+        cases = [x for x in cases if x[0] != "libri-dev" or x[1] in keep]
     refs = {(c, u): read_rttm(r)[u] for c, u, _, r in cases}
     rows = []
     for step in args.steps:
-        base = replace(DiarizationParams(), step_s=step)
+        base = replace(DiarizationParams(), step_s=step, split_gap_s=args.split_gap)
         locals_ = {(c, u): local_for(w, step, base) for c, u, w, _ in cases}
         for th, mcs in itertools.product(args.thresholds, args.min_cluster_sizes):
             p = replace(base, threshold=th, min_cluster_size=mcs)

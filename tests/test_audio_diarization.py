@@ -137,6 +137,38 @@ def test_deterministic_whatever_the_order_of_other_work():
     assert first == again
 
 
+def test_two_voices_under_one_local_label_are_split_by_runs():
+    """The segmentation gives two alternating voices one local label (a real failure on similar voices
+    with short pauses): embedding each run on its own separates them again."""
+    from sessionscope.audio.reconstruct import split_runs
+
+    spans = {0: [(0.0, 4.0), (9.0, 13.0), (18.0, 22.0), (27.0, 30.0)], 1: [(4.6, 8.4), (13.6, 17.4), (22.6, 26.4)]}
+    v = _voices(2, seed=11)
+    starts = np.arange(0.0, 20.0 + 1e-9, 2.5)
+    b = np.zeros((len(starts), F, 3), dtype=np.uint8)
+    for ci, s0 in enumerate(starts):
+        t = s0 + np.arange(F) * STEP + STEP / 2
+        for g in spans:
+            for a, e in spans[g]:
+                b[ci, (t >= a) & (t < e), 0] = 1
+    seg, origin = split_runs(LocalSegmentation(starts, b, STEP, STEP / 2, 30.0), min_gap_s=0.5)
+    rng = np.random.default_rng(2)
+    emb = np.zeros((len(starts), seg.binarized.shape[2], v.shape[1]), dtype=np.float32)
+    for ci, s0 in enumerate(starts):
+        t = s0 + np.arange(F) * STEP + STEP / 2
+        for r in range(seg.binarized.shape[2]):
+            m = seg.binarized[ci, :, r].astype(bool)
+            if m.any():
+                g = 0 if any(((t[m] >= a) & (t[m] < e)).any() for a, e in spans[0]) else 1
+                emb[ci, r] = v[g] + 0.15 * rng.normal(size=v.shape[1])
+    usable = seg.binarized.any(axis=1)
+    d = diarize_local(np.zeros(1, dtype=np.float32), params=DiarizationParams(threshold=0.8, min_cluster_size=1),
+                      local=(seg, emb, usable, usable.copy(), origin))
+    assert len(d.centroids) == 2
+    assert _talk(d.turns, "SPEAKER_00") == pytest.approx(15.0, abs=0.4)
+    assert _talk(d.turns, "SPEAKER_01") == pytest.approx(11.4, abs=0.4)
+
+
 def test_reconstruct_counts_speakers_per_frame():
     # one chunk, two local speakers, the second only in the middle: count 1 → 2 → 1
     b = np.zeros((1, F, 3), dtype=np.uint8)

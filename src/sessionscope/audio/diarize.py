@@ -31,7 +31,7 @@ import numpy as np
 
 from sessionscope.audio.cluster import cluster_embeddings
 from sessionscope.audio.decode import SAMPLE_RATE
-from sessionscope.audio.reconstruct import LocalSegmentation, cluster_local_speakers, reconstruct
+from sessionscope.audio.reconstruct import LocalSegmentation, cluster_local_speakers, reconstruct, split_runs
 
 CHUNK_S = 10.0
 
@@ -257,9 +257,26 @@ def _join_same(turns: list[SpeakerTurn]) -> list[SpeakerTurn]:
     return sorted(out, key=lambda t: (t.start, t.speaker))
 
 
+def own_regions(seg: LocalSegmentation) -> np.ndarray:
+    """(C, 2) chunk-relative seconds that each chunk is responsible for: half-way to its neighbours' centres
+    (to the chunk's edge where there is no adjacent neighbour). Every instant lies in one own region."""
+    c_n = len(seg.starts)
+    out = np.zeros((c_n, 2))
+    for ci in range(c_n):
+        s0 = float(seg.starts[ci])
+        lo, hi = 0.0, CHUNK_S
+        if ci > 0 and s0 - seg.starts[ci - 1] < CHUNK_S:
+            lo = (float(seg.starts[ci - 1]) + CHUNK_S / 2 + s0 + CHUNK_S / 2) / 2 - s0
+        if ci + 1 < c_n and seg.starts[ci + 1] - s0 < CHUNK_S:
+            hi = (float(seg.starts[ci + 1]) + CHUNK_S / 2 + s0 + CHUNK_S / 2) / 2 - s0
+        out[ci] = (lo, hi)
+    return out
+
+
 def local_embeddings(samples: np.ndarray, seg: LocalSegmentation, *, max_s: float = 3.0, min_s: float = 2.0,
                      min_usable_s: float = 0.3, min_train_s: float = 1.0, batch: int = 32, device: str = "cpu",
-                     hook: Optional[Callable[..., None]] = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                     own_only: bool = False, hook: Optional[Callable[..., None]] = None
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One CAM++ embedding per (chunk, local speaker): (embeddings C×S×192, usable C×S, trainable C×S).
 
     Each local speaker is embedded from the frames where it speaks *alone* (clean
@@ -268,7 +285,9 @@ def local_embeddings(samples: np.ndarray, seg: LocalSegmentation, *, max_s: floa
     second of speech about once instead of once per chunk. With under ``min_usable_s``
     of clean speech the speaker's overlapped frames are used too; with under that in all,
     it gets no embedding (its activity is dropped). ``trainable``: at least
-    ``min_train_s`` of clean speech, enough to take part in the clustering.
+    ``min_train_s`` of clean speech, enough to take part in the clustering. ``own_only``:
+    only local speakers active in the chunk's own region (:func:`own_regions`) are embedded
+    (the others are covered by the neighbouring chunk), so each run is embedded about once.
     """
     import torch
 
@@ -299,6 +318,7 @@ def local_embeddings(samples: np.ndarray, seg: LocalSegmentation, *, max_s: floa
             hook("diarize", completed=done, total=total)
 
     win = int(CHUNK_S * SAMPLE_RATE)
+    own = own_regions(seg)
     n_max, n_min, n_use = int(max_s / FRAME_S), int(min_s / FRAME_S), int(min_usable_s / FRAME_S)
     for ci in range(c_n):
         b = seg.binarized[ci].astype(bool)
@@ -312,7 +332,10 @@ def local_embeddings(samples: np.ndarray, seg: LocalSegmentation, *, max_s: floa
         j = np.clip(np.round((t - seg.frame_offset) / seg.frame_step).astype(int), 0, f_n - 1)
         alone = b.sum(axis=1) == 1
         order = np.argsort(np.abs(t - CHUNK_S / 2), kind="stable")  # centre first
+        in_own = (t >= own[ci, 0]) & (t < own[ci, 1])
         for k in range(s_n):
+            if not b[:, k].any() or (own_only and not (b[:, k][j] & in_own).any()):
+                continue
             clean = (b[:, k] & alone)[j]
             pick = order[clean[order]]
             if len(pick) < n_use:
@@ -374,23 +397,25 @@ class DiarizationParams:
     """Settings of the overlap-aware pipeline (chosen on the development set, docs/benchmarks/audio.md)."""
 
     step_s: float = 2.5
-    threshold: float = 0.8
+    threshold: float = 0.7
     min_cluster_size: int = 3
     embed_max_s: float = 3.0
     embed_min_s: float = 2.0
     min_train_s: float = 1.0
     min_on: float = 0.0
     min_off: float = 0.1
+    split_gap_s: float = 0.5  # a local speaker's runs apart by this much are embedded separately (0: off)
     threads: int = 0  # torch threads (0: half the cores, 1..4)
 
 
 def diarize_local(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: int = 6,
                   params: DiarizationParams = DiarizationParams(), regions: Optional[list[tuple[float, float]]] = None,
                   hook: Optional[Callable[..., None]] = None, device: str = "cpu",
-                  local: Optional[tuple[LocalSegmentation, np.ndarray, np.ndarray, np.ndarray]] = None) -> Diarization:
+                  local: Optional[tuple[Any, ...]] = None) -> Diarization:
     """Overlap-aware diarization: local speakers per chunk → embeddings → clustering → reconstruction.
 
-    ``local``: precomputed (segmentation, embeddings, usable, trainable), for tuning.
+    ``local``: precomputed (segmentation, embeddings, usable, trainable[, origin]), for tuning and tests;
+    ``origin`` (the local speaker of each slot after :func:`split_runs`) makes the assignment run-aware.
     """
     from sessionscope.audio import segmentation as seg_mod
 
@@ -399,18 +424,27 @@ def diarize_local(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: i
             hook("speech detection")
         with torch_threads(params.threads if params.threads > 0 else default_threads()):
             seg = seg_mod.local_segmentation(samples, step_s=params.step_s, device=device, regions=regions)
+            if params.split_gap_s > 0:
+                seg, origin = split_runs(seg, min_gap_s=params.split_gap_s)
+            else:
+                origin = np.tile(np.arange(seg.binarized.shape[2]), (len(seg.starts), 1))
             emb, usable, trainable = local_embeddings(samples, seg, max_s=params.embed_max_s, min_s=params.embed_min_s,
-                                                      min_train_s=params.min_train_s, device=device, hook=hook)
+                                                      min_train_s=params.min_train_s, device=device,
+                                                      own_only=params.split_gap_s > 0, hook=hook)
     else:
-        seg, emb, usable, trainable = local
+        seg, emb, usable, trainable = local[:4]
+        origin = local[4] if len(local) > 4 else np.tile(np.arange(seg.binarized.shape[2]), (len(seg.starts), 1))
     method = "pyannote-seg3-local+campplus+agglomerative+overlap"
     if not usable.any():
         return Diarization(turns=(), speech_s=0.0, method=method)
+    split = not np.array_equal(origin, np.tile(np.arange(seg.binarized.shape[2]), (len(seg.starts), 1)))
     asg = cluster_local_speakers(emb, usable, trainable, threshold=params.threshold, min_clusters=min_speakers,
-                                 max_clusters=max_speakers, min_cluster_size=params.min_cluster_size)
+                                 max_clusters=max_speakers, min_cluster_size=params.min_cluster_size,
+                                 activity=seg.binarized if split else None)
     k = len(asg.centroids)
+    clusters = _inherit(asg.clusters, usable, origin, seg) if split else asg.clusters
     weights = np.hamming(seg.binarized.shape[1] + 2)[1:-1]
-    raw = reconstruct(seg, asg.clusters, k, weights=weights, min_on=params.min_on, min_off=params.min_off)
+    raw = reconstruct(seg, clusters, k, weights=weights, min_on=params.min_on, min_off=params.min_off)
     # labels by first speech; clusters that never win a frame disappear
     first: dict[int, float] = {}
     for s, _, j in raw:
@@ -424,6 +458,28 @@ def diarize_local(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: i
     log.info("diarization: %d speaker(s), %d turns, %.0f s of speech", len(centroids), len(turns), speech)
     return Diarization(turns=turns, centroids=centroids, speech_s=speech, method=method,
                        assignment_similarity=round(float(np.median(sims)), 4) if len(sims) else None)
+
+
+def _inherit(clusters: np.ndarray, usable: np.ndarray, origin: np.ndarray, seg: LocalSegmentation) -> np.ndarray:
+    """Slots too short to embed (but in the chunk's own region) take the global speaker of the nearest
+    embedded run of the same local speaker in that chunk."""
+    out = clusters.copy()
+    own = own_regions(seg)
+    f_n = seg.binarized.shape[1]
+    t = np.arange(f_n) * seg.frame_step + seg.frame_offset
+    for ci in range(clusters.shape[0]):
+        b = seg.binarized[ci].astype(bool)
+        in_own = (t >= own[ci, 0]) & (t < own[ci, 1])
+        for r in np.flatnonzero((out[ci] < 0) & (origin[ci] >= 0)):
+            if usable[ci, r] or not (b[:, r] & in_own).any():
+                continue
+            mates = [q for q in np.flatnonzero((origin[ci] == origin[ci, r]) & (out[ci] >= 0))]
+            if not mates:
+                continue
+            centre = t[b[:, r]].mean()
+            q = min(mates, key=lambda q: abs(t[b[:, q]].mean() - centre))
+            out[ci, r] = out[ci, q]
+    return out
 
 
 @contextmanager
@@ -472,7 +528,7 @@ def embed_clip(samples: np.ndarray) -> Optional[np.ndarray]:
 
 
 #: bump when a change to this module changes diarizations (part of the cache key)
-DIARIZATION_CODE_VERSION = 3
+DIARIZATION_CODE_VERSION = 4
 
 
 def diarization_method(config: Any) -> str:

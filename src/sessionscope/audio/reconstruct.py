@@ -56,6 +56,32 @@ class LocalSegmentation:
         return int(round(float(self.starts[c]) / self.frame_step))
 
 
+def split_runs(seg: LocalSegmentation, *, min_gap_s: float = 0.5) -> tuple[LocalSegmentation, np.ndarray]:
+    """Each local speaker's runs of activity (separated by pauses of at least ``min_gap_s``) as their own slots.
+
+    The segmentation model sometimes gives two real speakers of a chunk one local label
+    (similar voices, short pauses); embedding and clustering each run on its own lets
+    the clustering tell them apart. Returns the split segmentation (C × F × R) and the
+    original local speaker of every slot (C × R, -1 for empty slots).
+    """
+    c_n, f_n, s_n = seg.binarized.shape
+    gap = max(1, int(round(min_gap_s / seg.frame_step)))
+    per_chunk: list[list[tuple[int, int, int]]] = []  # (local speaker, first, last+1)
+    for ci in range(c_n):
+        runs = []
+        for k in range(s_n):
+            runs.extend((k, a, b) for a, b in _runs(seg.binarized[ci, :, k].astype(bool), gap - 1))
+        per_chunk.append(runs)
+    r_n = max([len(r) for r in per_chunk] + [1])
+    out = np.zeros((c_n, f_n, r_n), dtype=np.uint8)
+    origin = np.full((c_n, r_n), -1, dtype=int)
+    for ci, runs in enumerate(per_chunk):
+        for r, (k, a, b) in enumerate(runs):
+            out[ci, a:b, r] = seg.binarized[ci, a:b, k]
+            origin[ci, r] = k
+    return LocalSegmentation(seg.starts, out, seg.frame_step, seg.frame_offset, seg.duration), origin
+
+
 def _normalise(x: np.ndarray) -> np.ndarray:
     return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-9)
 
@@ -124,7 +150,8 @@ class Assignment:
 
 
 def cluster_local_speakers(embeddings: np.ndarray, usable: np.ndarray, trainable: np.ndarray, *, threshold: float,
-                           min_clusters: int = 1, max_clusters: int = 20, min_cluster_size: int = 1) -> Assignment:
+                           min_clusters: int = 1, max_clusters: int = 20, min_cluster_size: int = 1,
+                           activity: np.ndarray | None = None) -> Assignment:
     """Global speakers for local speakers.
 
     Args:
@@ -132,6 +159,9 @@ def cluster_local_speakers(embeddings: np.ndarray, usable: np.ndarray, trainable
         usable: (C, S) bool, the local speaker is active and has an embedding.
         trainable: (C, S) bool, ... with enough clean speech to take part in clustering.
         threshold / min_clusters / max_clusters / min_cluster_size: see :func:`agglomerative`.
+        activity: (C, F, S) local activity. Given, only local speakers active at the same
+            time must get different global speakers (runs of one speaker split into slots
+            may share one); without it, all local speakers of a chunk must differ.
     """
     c, s, d = embeddings.shape
     train = trainable & usable
@@ -146,26 +176,59 @@ def cluster_local_speakers(embeddings: np.ndarray, usable: np.ndarray, trainable
                            min_cluster_size=min_cluster_size)
     k = int(labels.max()) + 1
     centroids = _normalise(np.stack([xn[train][labels == j].mean(0) for j in range(k)]))
-    from scipy.optimize import linear_sum_assignment
-
     same_voice = 1.0 - threshold ** 2 / 2  # the clustering threshold as a cosine
     for ci in range(c):
         locals_ = np.flatnonzero(usable[ci])
         if len(locals_) == 0:
             continue
         score = xn[ci, locals_] @ centroids.T  # (active local, K)
-        rows, cols = linear_sum_assignment(-score)
-        for r, col in zip(rows, cols, strict=True):
-            clusters[ci, locals_[r]] = col
-            sim[ci, locals_[r]] = score[r, col]
-        # a local speaker left over (more local speakers than global ones) that is clearly one of
-        # the global voices is the segmentation splitting one talker: it joins that voice
-        for r in sorted(set(range(len(locals_))) - set(rows.tolist())):
-            col = int(np.argmax(score[r]))
-            if score[r, col] >= same_voice:
-                clusters[ci, locals_[r]] = col
-                sim[ci, locals_[r]] = score[r, col]
+        if activity is None:
+            groups = [list(range(len(locals_)))]
+        else:
+            a = activity[ci][:, locals_].astype(bool)
+            groups = _coactive_groups(a)
+        for g in groups:
+            _assign_group(score, g, locals_, clusters[ci], sim[ci], same_voice)
     return Assignment(clusters, centroids, sim, int(train.sum()))
+
+
+def _coactive_groups(a: np.ndarray) -> list[list[int]]:
+    """Connected groups of slots that are active in some common frame (F × n bool)."""
+    n = a.shape[1]
+    co = (a.T.astype(np.int32) @ a.astype(np.int32)) > 0
+    seen, out = set(), []
+    for i in range(n):
+        if i in seen:
+            continue
+        stack, comp = [i], []
+        seen.add(i)
+        while stack:
+            j = stack.pop()
+            comp.append(j)
+            for m in np.flatnonzero(co[j]).tolist():
+                if m not in seen:
+                    seen.add(m)
+                    stack.append(m)
+        out.append(sorted(comp))
+    return out
+
+
+def _assign_group(score: np.ndarray, group: list[int], locals_: np.ndarray, clusters: np.ndarray, sim: np.ndarray,
+                  same_voice: float) -> None:
+    """Hungarian assignment of co-active slots to distinct global speakers; a left-over slot (more
+    slots than speakers) that is clearly one of the voices joins it (the segmentation split one talker)."""
+    from scipy.optimize import linear_sum_assignment
+
+    sub = score[group]
+    rows, cols = linear_sum_assignment(-sub)
+    for r, col in zip(rows, cols, strict=True):
+        clusters[locals_[group[r]]] = col
+        sim[locals_[group[r]]] = sub[r, col]
+    for r in sorted(set(range(len(group))) - set(rows.tolist())):
+        col = int(np.argmax(sub[r]))
+        if sub[r, col] >= same_voice:
+            clusters[locals_[group[r]]] = col
+            sim[locals_[group[r]]] = sub[r, col]
 
 
 def reconstruct(seg: LocalSegmentation, clusters: np.ndarray, n_clusters: int, *, weights: np.ndarray | None = None,
