@@ -253,6 +253,10 @@ def test_every_step_ran_is_said_and_legacy_sessions_unchanged() -> None:
     assert "Every analysis step ran in full." in render_session_markdown(ran)
     legacy = render_session_markdown(_stripped(full_session(), "recommendations"))
     assert "No recommendations were detected." in legacy and "Every analysis step" not in legacy
+    from sessionscope.report.redact import redact_session
+
+    redacted = render_session_markdown(redact_session(full_session()))  # a record of redaction only
+    assert "Every analysis step" not in redacted
 
 
 def test_rerun_outcome_replaces_the_failure() -> None:

@@ -356,7 +356,9 @@ def _quality(session: Session, t: Translator) -> Section:
     sec = Section("quality", t("sec_quality"), columns=[t("measure"), t("value")])
     sec.extra["steps"] = _steps(session, t)
     sec.extra["steps_columns"] = [t("step"), t("outcome"), t("reason")]
-    sec.extra["steps_all_ok"] = bool(session.provenance.stage_runs) and not sec.extra["steps"]
+    # "every step ran" only when every analysis stage left a record (not for sessions from before the records)
+    recorded = all(session.provenance.outcome(stage) is not None for stage in set(SECTION_STAGES.values()))
+    sec.extra["steps_all_ok"] = recorded and not sec.extra["steps"]
     q = session.quality
     if q is None:
         sec.rows.append([t("q_timing"), t("yes") if session.timed else t("no")])
