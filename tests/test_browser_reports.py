@@ -168,6 +168,8 @@ def test_dashboard_programme_evaluation_sections(chromium: str, tmp_path: Path) 
     assert "alert(1)" in dom and "<script>alert" not in dom  # shown as text, never run
     dom, console = run_chromium(chromium, page.as_uri() + "#pair=pair-b")
     assert console == [] and _kpi(dom, "kpi_sessions") == "3"
+    blocks = re.findall(r'<(?:div|tr) data-p="(\d+)"([^>]*)>', dom)
+    assert blocks and all(("hidden" in attrs) == (p != "2") for p, attrs in blocks)  # pairs: <!--<script>, a, b
 
 
 def test_session_report_hostile_names_stage_gaps_and_to_check(chromium: str, tmp_path: Path) -> None:

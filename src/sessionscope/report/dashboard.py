@@ -130,7 +130,8 @@ def _fmt(t: Translator, v: Any, digits: int = 1) -> str:
     return str(v)
 
 
-def _checklist_view(prog: Any, t: Translator, index_of: dict[str, int]) -> dict[str, Any]:
+def _checklist_view(prog: Any, t: Translator, index_of: dict[str, int], pair_index: dict[str, int],
+                    ) -> dict[str, Any]:
     from sessionscope.report.checklist import ITEMS, never_met
 
     table = prog.checklist
@@ -159,7 +160,7 @@ def _checklist_view(prog: Any, t: Translator, index_of: dict[str, int]) -> dict[
                     title += f" — «{str(r['evidence'])[:300]}»"
                 cells.append({"status": r["status"], "mark": marks.get(r["status"], "?"), "title": title})
             rows.append({"label": pt(t, "item_" + item), "cells": cells})
-        out["pairs"].append({"pair": pair, "sessions": [{"id": sid, "date": dates.get(sid) or sid,
+        out["pairs"].append({"pair": pair, "p": pair_index.get(pair, -1), "sessions": [{"id": sid, "date": dates.get(sid) or sid,
                                                          "i": index_of.get(sid, -1)} for sid in sessions],
                              "rows": rows})
     never = never_met(table)
@@ -246,13 +247,13 @@ def _baseline_view(prog: Any, t: Translator) -> Optional[list[dict[str, Any]]]:
     return out
 
 
-def _goals_view(prog: Any, t: Translator) -> dict[str, Any]:
+def _goals_view(prog: Any, t: Translator, pair_index: dict[str, int]) -> dict[str, Any]:
     g = prog.goals
     method = str(g["method"].iloc[0]) if len(g) else "–"
     rates = []
     for pair, pg in (g.groupby("pair_id", sort=True) if len(g) else []):
         judged = pg[pg["status"] != "pending"]
-        rates.append({"pair": pair, "set": len(pg),
+        rates.append({"pair": pair, "p": pair_index.get(pair, -1), "set": len(pg),
                       "done": t.pct(float((judged["status"] == "done").mean())) if len(judged) else "–",
                       "dropped": t.pct(float((judged["status"] == "dropped").mean())) if len(judged) else "–",
                       "open": int(pg["open"].sum()),
@@ -297,6 +298,7 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
             "jshare_text": t.pct(s["js"]), "mu_text": t.num(s["mu"]), "recs": int(r.get("n_recommendations") or 0),
         })
     index_of = {s["id"]: s["i"] for s in data["sessions"]}
+    pair_index = {p: i for i, p in enumerate(data["pairs"])}
     date_of = {s["id"]: s["date"] for s in data["sessions"]}
     followup = [{
         "i": index_of.get(r["session_id"], -1), "pair": r["pair_id"], "date": date_of.get(r["session_id"]) or "",
@@ -318,7 +320,7 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
         lang=t.lang, t=t, pt=lambda key, **kw: pt(t, key, **kw), css=stylesheet(), subtitle=subtitle,
         pairs=data["pairs"], first=data["first"] or "", last=data["last"] or "", trend_charts=charts,
         coverage_chart=coverage, followup=followup, flags=flags, sessions=sessions_view, data_json=data_json, js=js,
-        version=__version__, redacted=redacted, checklist=_checklist_view(prog, t, index_of),
-        feedback=_feedback_view(prog, t, index_of), feedback_charts=_feedback_charts(prog, t, data), baseline=_baseline_view(prog, t), goals=_goals_view(prog, t),
+        version=__version__, redacted=redacted, checklist=_checklist_view(prog, t, index_of, pair_index),
+        feedback=_feedback_view(prog, t, index_of), feedback_charts=_feedback_charts(prog, t, data), baseline=_baseline_view(prog, t), goals=_goals_view(prog, t, pair_index),
         correlations=_correlation_view(prog, t), issues=_issues_view(prog, t),
     )
