@@ -47,8 +47,10 @@ def test_backslash_name_keeps_the_session() -> None:
 def test_dollar_name_is_not_chart_math() -> None:
     s = _renamed("$x^2$ Bob")
     t = Translator("en")
-    for svg in (talk_share_svg(s, t), session_timeline_svg(s, t)):
-        assert "$x^2$ Bob" in svg  # the name as text, not typeset as a formula
+    share = talk_share_svg(s, t)
+    # the name is one <text> element, not a typeset formula (matplotlib keeps the raw label only in a comment)
+    assert re.search(r"<text[^>]*>\$x\^2\$ Bob \(senior\)</text>", share)
+    assert re.search(r"<text[^>]*>\$x\^2\$ Bob", session_timeline_svg(s, t))
 
 
 def test_markdown_escapes_raw_html_and_markdown_in_names_and_speech() -> None:
