@@ -234,3 +234,55 @@ def test_real_continuous_talker_stays_one_and_output_is_deterministic(shared_dat
     other = load_audio(shared_data / "pyannote-sample" / "sample.wav").mono[: 15 * 16000]
     diarize(other)
     assert diarize(x) == first
+
+
+def test_cache_keys_record_the_method_actually_used_and_a_code_version(monkeypatch):
+    """A degraded (fallback) diarization is never reused once the segmentation model is installed."""
+    import sessionscope.models as models
+    from sessionscope.audio.asr import ASR_CODE_VERSION, asr_params
+    from sessionscope.audio.diarize import DIARIZATION_CODE_VERSION, diarization_params
+    from sessionscope.config import Config
+
+    cfg = Config()
+    monkeypatch.setattr(models, "segmentation_available", lambda: False)
+    without = diarization_params(cfg.diarization)
+    monkeypatch.setattr(models, "segmentation_available", lambda: True)
+    with_model = diarization_params(cfg.diarization)
+    assert without["method"] == "fallback-spectral" and with_model["method"] == "local-agglomerative"
+    assert without != with_model and with_model["code_version"] == DIARIZATION_CODE_VERSION
+    a = asr_params(cfg.asr)
+    assert a["code_version"] == ASR_CODE_VERSION and a["compute_type"] != "auto" and a["device"] in ("cpu", "cuda")
+
+
+def test_onnxruntime_telemetry_is_off_before_any_model_loads():
+    import os
+
+    import sessionscope.models  # noqa: F401
+
+    assert os.environ.get("ORT_DISABLE_TELEMETRY") == "1"
+
+
+def test_no_cache_recomputes(tmp_path, monkeypatch):
+    """``no_cache`` skips reading the result cache (and writes the fresh result)."""
+    from sessionscope.audio import pipeline
+    from sessionscope.audio.cache import ResultCache
+    from sessionscope.audio.decode import Audio
+    from sessionscope.audio.diarize import Diarization
+    from sessionscope.config import Config
+
+    calls = []
+
+    def fake_diarize(*a, **k):
+        calls.append(1)
+        return Diarization(turns=(SpeakerTurn(0.0, 1.0, "SPEAKER_00"),), method="test")
+
+    monkeypatch.setattr(pipeline, "diarize", fake_diarize)
+    audio = Audio(channels=np.zeros((1, 16000), dtype=np.float32), source="x.wav")
+    decoded = pipeline.Decoded(tmp_path / "x.wav", "ab" * 32, audio)
+    cache = ResultCache(tmp_path / "cache")
+    cfg = Config()
+    pipeline._diarize(decoded, cfg, None, cache, None)
+    pipeline._diarize(decoded, cfg, None, cache, None)
+    assert len(calls) == 1  # the second came from the cache
+    pipeline._diarize(decoded, cfg, None, cache, None, no_cache=True)
+    assert len(calls) == 2
