@@ -97,13 +97,12 @@ def _import_spacy() -> Any:
     thinc (spaCy's ML layer) imports torch at import time only to learn whether it is
     there; the small English pipeline never uses it, and on a text-only ``analyze`` that
     import was more than half of spaCy's start-up (≈ 2 of 4 CPU seconds). Torch is hidden
-    only while spaCy is imported, only if no one has imported it yet, and only when no
-    other thread runs (a concurrent ``import torch`` would fail meanwhile); afterwards
-    ``import torch`` works as usual, and thinc simply reports it absent.
+    only while spaCy itself is imported and only if no one has imported torch yet (the audio
+    pipeline imports it before any text stage); afterwards ``import torch`` works as usual and
+    thinc simply reports it absent. The library imports nothing else from other threads (the
+    CLI's only thread draws the progress bar), so no concurrent ``import torch`` can fail.
     """
-    import threading
-
-    hide = "torch" not in sys.modules and "thinc" not in sys.modules and threading.active_count() == 1
+    hide = "torch" not in sys.modules and "thinc" not in sys.modules
     if hide:
         sys.modules["torch"] = None  # type: ignore[assignment]  # makes `import torch` raise ImportError
     try:
