@@ -34,8 +34,13 @@ def prf(tp: int, fp: int, fn: int) -> dict:
     return {"p": round(p, 3), "r": round(r, 3), "f1": round(f, 3), "tp": tp, "fp": fp, "fn": fn}
 
 
-def predict_rows(rows, cfg, clf, enc):
-    """For each row: {system: (kind or None, hit, sentence)} plus question detection."""
+def predict_rows(rows, cfg, clf, enc, heads=None, qhead=None):
+    """For each row: {system: (kind or None, hit, sentence)} plus question detection.
+
+    With ``heads`` (the dialogue-act heads) a fourth system, ``shipped``, decides through
+    :func:`~sessionscope.analysis.extract.stage.head_decision` as the stage does (a row has
+    no neighbours: zero context); with ``qhead`` questions come from the question head.
+    """
     from sessionscope.analysis.extract.stage import RULES, fuse
     from sessionscope.analysis.questions import question_sentences
     from sessionscope.config import ExtractionConfig
@@ -50,13 +55,31 @@ def predict_rows(rows, cfg, clf, enc):
         for i, sents in zip(idx, parse_texts([rows[i].text for i in idx], language=lang), strict=True):
             parsed[i] = sents
     flat = [s.text for sents in parsed for s in sents]
-    probs = iter(clf.predict_proba(enc.encode(flat))) if clf is not None else None
+    emb = enc.encode(flat)
+    probs = iter(clf.predict_proba(emb)) if clf is not None else None
+    logits = None
+    if heads is not None:
+        import numpy as np
+
+        from sessionscope.analysis.extract.heads import CTX_NAMES, cue_features
+        from sessionscope.analysis.extract.stage import head_decision
+
+        dense = np.stack([np.concatenate([cue_features(t), np.zeros(len(CTX_NAMES), np.float32)]) for t in flat])
+        logits = iter(heads.logits(emb, dense))
     rules_cfg = ExtractionConfig(classifier=None)
     for r, sents in zip(rows, parsed, strict=True):
         res = {"rules": None, "classifier": None, "fused": None}
+        if heads is not None:
+            res["shipped"] = None
         best_p = (0.0, None)
         for s in sents:
             hits = {k: rule(s) for k, rule in RULES.items()}
+            if logits is not None:
+                d, _ = head_decision(heads, next(logits), hits)
+                if d is None:
+                    d = fuse({"problem": hits["problem"]}, None, rules_cfg)
+                if d is not None and (res["shipped"] is None or d.confidence > res["shipped"][0].confidence):
+                    res["shipped"] = (d, s)
             p = dict(zip(clf.labels, map(float, next(probs)), strict=True)) if probs is not None else None
             for name, d in (("rules", fuse(hits, None, rules_cfg)), ("fused", fuse(hits, p, cfg))):
                 if d is not None and (res[name] is None or d.confidence > res[name][0].confidence):
@@ -66,7 +89,10 @@ def predict_rows(rows, cfg, clf, enc):
                 if v >= 0.5 and v > best_p[0]:
                     best_p = (v, k)
         res["classifier"] = best_p[1]
-        res["question"] = bool(question_sentences(r.text, language=r.lang))
+        if qhead is not None:
+            res["question"] = bool(qhead.is_question([x.text for x in sents] or [r.text])[0].any())
+        else:
+            res["question"] = bool(question_sentences(r.text, language=r.lang))
         out.append(res)
     return out
 
@@ -78,7 +104,9 @@ def score(rows, preds, lang: str) -> dict:
 
     res: dict = {}
     idx = [i for i, r in enumerate(rows) if r.lang == lang]
-    for system in ("rules", "classifier", "fused"):
+    systems = ("rules", "classifier", "fused", "shipped") if "shipped" in preds[0] else ("rules", "classifier", "fused")
+    final = systems[-1]
+    for system in systems:
         res[system] = {}
         for k in KINDS:
             tp = fp = fn = 0
@@ -99,7 +127,7 @@ def score(rows, preds, lang: str) -> dict:
     owner_ok = due_ok = n = 0
     errors = []
     for i in idx:
-        fused = preds[i]["fused"]
+        fused = preds[i][final]
         if rows[i].label != "action" or not fused or fused[0].kind != "action":
             continue
         d, sent = fused
@@ -199,26 +227,35 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", default="test", choices=["dev", "test", "examples"],
                     help="examples = the rows paraphrasing the example sessions (reported apart, never trained on)")
     ap.add_argument("--speed", action="store_true")
+    ap.add_argument("--no-heads", dest="heads", action="store_false",
+                    help="the previous release: rules + written-set classifier, lexical question rule")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "extraction_eval.json")
     args = ap.parse_args(argv)
 
     from sessionscope.analysis.extract.classifier import bundled_classifier_path, load_classifier
+    from sessionscope.analysis.extract.heads import bundled_act_heads, bundled_question_head
     from sessionscope.analysis.extract.stage import ExtractionStage
     from sessionscope.config import ExtractionConfig
     from sessionscope.language.embeddings import get_encoder
 
-    cfg = ExtractionConfig(classifier="bundled")
+    cfg = ExtractionConfig(classifier="bundled", dialogue_act_heads="bundled" if args.heads else None)
     clf = load_classifier(bundled_classifier_path())
     enc = get_encoder(clf.encoder)
-    results: dict = {"split": args.split}
+    results: dict = {"split": args.split, "heads": args.heads,
+                     "command": f"python benchmarks/extraction_eval.py --split {args.split}" + ("" if args.heads else " --no-heads")}
     rows = load_rows(splits=(args.split,))
     t = time.perf_counter()
-    preds = predict_rows(rows, cfg, clf, enc)
+    heads = bundled_act_heads() if args.heads else None
+    preds = predict_rows(rows, cfg, clf, enc, heads=heads, qhead=bundled_question_head() if args.heads else None)
     results["rows"] = len(rows)
     results["seconds"] = round(time.perf_counter() - t, 1)
     for lang in ("en", "ru"):
         results[lang] = score(rows, preds, lang)
     stage = ExtractionStage(cfg, classifier=clf, encoder=enc)
+    if not args.heads:
+        import sessionscope.analysis.questions as q
+
+        q.find_questions.__kwdefaults__["head"] = None  # the lexical question rule, as before the heads
     results["examples"] = example_sessions(stage)
     if args.speed:
         results["speed"] = speed(stage)
@@ -227,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     print("| lang | system | recommendation P/R/F1 | action P/R/F1 | problem P/R/F1 | hard-neg FP rate |")
     print("|---|---|---|---|---|---|")
     for lang in ("en", "ru"):
-        for system in ("rules", "classifier", "fused"):
+        for system in [k for k in ("rules", "classifier", "fused", "shipped") if k in results[lang]]:
             r = results[lang][system]
             cells = [f"{r[k]['p']:.2f}/{r[k]['r']:.2f}/**{r[k]['f1']:.2f}**" for k in KINDS]
             print(f"| {lang} | {system} | " + " | ".join(cells) + f" | {r['hard_negative_fp_rate']} |")

@@ -47,7 +47,8 @@ def test_ami_questions_match_dynamics_and_items_point_into_transcript(shared_dat
     for item in (*out.recommendations, *out.action_items):
         u = ids[item.utterance_id]
         assert u.text[item.char_start:item.char_end]
-        assert 0.5 <= item.confidence <= 1
+        assert item.confidence is not None and 0 <= item.confidence <= 1  # calibrated probability of the heads
+        assert item.to_check == (item.confidence < stage.cfg.check_below)
     # every recommendation has a giver and a receiver among the four speakers
     assert all(r.giver in "ABCD" and r.receiver in "ABCD" and r.giver != r.receiver for r in out.recommendations)
     assert out.knowledge_flow is not None

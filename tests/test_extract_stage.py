@@ -67,7 +67,7 @@ def test_stage_rules_only() -> None:
     from sessionscope.analysis.extract.stage import ExtractionStage
 
     s = _session()
-    out = ExtractionStage(ExtractionConfig(classifier=None))(s)
+    out = ExtractionStage(ExtractionConfig(classifier=None, dialogue_act_heads=None))(s)
     assert [r.text for r in out.recommendations] == [
         "You should try time-blocking your mornings.", "What helped me was a weekly review."]
     assert all(r.giver == "boris" and r.receiver == "anna" and r.area == "time" for r in out.recommendations)
@@ -98,7 +98,7 @@ def test_stage_with_injected_classifier_adds_what_rules_miss() -> None:
     clf = LinearClassifier(labels=("recommendation", "action", "problem"),
                            weights=np.array([[10, 0, 0], [0, 0, 0], [0, 0, 0]], np.float32),
                            bias=np.array([-3, -3, -3], np.float32), encoder="fake")
-    out = ExtractionStage(ExtractionConfig(), classifier=clf, encoder=_FakeEncoder())(_session())
+    out = ExtractionStage(ExtractionConfig(dialogue_act_heads=None), classifier=clf, encoder=_FakeEncoder())(_session())
     by_method = {r.text: r.method for r in out.recommendations}
     assert by_method["Yes, every day for notes."] == "classifier"
     assert by_method["You should try time-blocking your mornings."] == "rule+classifier"

@@ -147,6 +147,9 @@ class ExtractionConfig(_Section):
     meeting_interval_days: int = Field(7, ge=1, description="days until 'the next meeting' when resolving due dates (the guide: weekly)")
     max_task_words: int = Field(14, ge=3, description="action-item task phrases are cut to this many words")
     summary_points_per_area: int = Field(3, ge=1, description="key points per topic area in the extractive summary")
+    dialogue_act_heads: Optional[str] = Field("bundled", description="recommendation/action-item heads trained on real meetings (.npz from benchmarks/train_dialogue_acts.py); 'bundled' = the shipped one; none = rules + classifier only")
+    check_below: float = Field(0.5, ge=0, le=1, description="questions, recommendations and action items whose calibrated confidence is below this are marked to_check (shown as 'to check' in reports)")
+    merge_similarity: float = Field(0.85, ge=0, le=1, description="action items of one owner whose task embeddings are at least this similar are one task (merged)")
 
 
 class FlagsConfig(_Section):

@@ -208,7 +208,7 @@ def summarize(session: Session, *, per_area: int = 3) -> tuple[KeyPoint, ...]:
             area = it.area or NO_AREA
             speaker = getattr(it, who) or session.utterance(it.utterance_id).speaker
             text = it.text if kind != "action" else session.utterance(it.utterance_id).text[it.char_start:it.char_end] or it.task
-            score = round(_KIND_WEIGHT[kind] * it.confidence, 3)
+            score = round(_KIND_WEIGHT[kind] * (it.confidence if it.confidence is not None else 0.5), 3)
             cands[area].append((score, order.get(it.utterance_id, 0), KeyPoint(area, it.utterance_id, speaker, text, score)))
     out: list[KeyPoint] = []
     for area in sorted(cands):

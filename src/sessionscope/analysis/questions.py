@@ -3,13 +3,21 @@
 Shared by the dynamics (``questions_asked`` / ``questions_answered``) and by the
 extraction stage (``Question`` items), so that the two always agree.
 
-A sentence is a question when it ends with ``?``, or — since ASR output and some
-transcripts drop punctuation — when it opens with an interrogative word
-(what, how, почему, как…) or with subject–auxiliary inversion (do you, can we, is it…)
-or contains the Russian interrogative particle «ли». Tag questions ("…, right?") count only
-with a question mark. A question is *answered* when another participant speaks next
-(within a few utterances and seconds, by config) with something more than a backchannel
-or a counter-question.
+Questions are found by the trained question head
+(:class:`~sessionscope.analysis.extract.heads.QuestionHead`, learned on the ICSI MRDA and
+AMI meetings, model-free so the dynamics can use it): word n-grams of the text without
+punctuation (wh-word, auxiliary inversion, "do you…", «ли»…), whether it carries a question
+mark, reported-question cues ("he asked whether…"), and the dialogue context (does
+someone else answer, with "yes"/"no"…). Each question carries the head's calibrated
+probability as its confidence. The head's words were learned on English meetings, so for
+Russian sentences the lexical rule below decides and the head only gives the confidence
+(not calibrated on Russian speech: none was available). Without the shipped head file, the lexical rule
+:func:`is_question` decides (it ends with ``?``, or — unpunctuated — opens with an
+interrogative word or inversion or contains «ли»; confidence ``None``).
+
+A question is *answered* when another participant (never the asker's own continuation)
+speaks next (within a few utterances and seconds, by config) with something more than a
+backchannel or a counter-question.
 """
 
 from __future__ import annotations
@@ -17,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from sessionscope.model import Session, Utterance
 
@@ -138,6 +146,7 @@ class QuestionEvent:
     addressee: Optional[str]
     answered: bool
     answer_utterance_id: Optional[str]
+    confidence: Optional[float] = None  # the head's calibrated probability; None = lexical rule
 
 
 def find_questions(
@@ -148,6 +157,7 @@ def find_questions(
     backchannel_max_words: int = 3,
     answer_max_utterances: int = 2,
     answer_max_latency_s: float = 10.0,
+    head: Any = "bundled",
 ) -> list[QuestionEvent]:
     """Every question utterance with its answer attribution.
 
@@ -158,12 +168,23 @@ def find_questions(
     the first of the next ``answer_max_utterances`` utterances by someone else that is
     not a backchannel and not itself only questions, starting within
     ``answer_max_latency_s`` of the question's end (when timed).
+
+    ``head``: a :class:`~sessionscope.analysis.extract.heads.QuestionHead`, ``"bundled"``
+    (the shipped one, or the lexical rule when absent) or ``None`` (the lexical rule).
     """
     bc = list(backchannels)
     events: list[QuestionEvent] = []
     ordered = list(utterances)
+    if isinstance(head, str):
+        from sessionscope.analysis.extract.heads import bundled_question_head
+
+        head = bundled_question_head()
+    found = _head_questions(ordered, head) if head is not None else None
     for i, utt in enumerate(ordered):
-        qs = question_sentences(utt.text, language=language)
+        if found is not None:
+            qs, conf = found[i]
+        else:
+            qs, conf = question_sentences(utt.text, language=language), None
         if not qs:
             continue
         addressee: Optional[str] = None
@@ -197,9 +218,49 @@ def find_questions(
                 addressee=addressee,
                 answered=answer is not None,
                 answer_utterance_id=answer,
+                confidence=conf,
             )
         )
     return events
+
+
+_CYR = re.compile(r"[а-яё]", re.IGNORECASE)
+_LAT = re.compile(r"[a-z]", re.IGNORECASE)
+
+
+def _cyrillic(text: str) -> bool:
+    return len(_CYR.findall(text)) > len(_LAT.findall(text))
+
+
+def _head_questions(utts: Sequence[Utterance], head: Any) -> list[tuple[list[str], Optional[float]]]:
+    """Per utterance: its question sentences by the head and the best probability among them.
+
+    Every sentence of an utterance gets the utterance's context (previous and next
+    utterance, their speakers), as the head was trained on dialogue acts.
+    """
+    from sessionscope.analysis.extract.heads import Turn, context_features
+
+    texts, ctxs, owner = [], [], []
+    for i, utt in enumerate(utts):
+        prev = Turn(utts[i - 1].text, utts[i - 1].speaker) if i > 0 else None
+        nxt = Turn(utts[i + 1].text, utts[i + 1].speaker) if i + 1 < len(utts) else None
+        ctx = context_features(prev, utt.speaker, nxt)
+        for s in sentences(utt.text):
+            texts.append(s)
+            ctxs.append(ctx)
+            owner.append(i)
+    out: list[tuple[list[str], Optional[float]]] = [([], None) for _ in utts]
+    if not texts:
+        return out
+    decisions, probs = head.is_question(texts, ctxs)
+    for i, s, yes, p in zip(owner, texts, decisions, probs, strict=True):
+        if _cyrillic(s):  # the head's words are English: Russian keeps the lexical decision, the head's probability
+            yes = is_question(s, language="ru")
+        if yes:
+            qs, best = out[i]
+            qs.append(s)
+            out[i] = (qs, max(float(p), best or 0.0))
+    return out
 
 
 def session_questions(session: Session, cfg: DynamicsConfig) -> list[QuestionEvent]:

@@ -93,10 +93,11 @@ class Recommendation:
     receiver: Optional[str]
     text: str
     area: Optional[str] = None
-    confidence: float = 1.0
+    confidence: Optional[float] = None  # calibrated probability; None = not measured (see method)
     char_start: Optional[int] = None
     char_end: Optional[int] = None
     method: str = "rule"
+    to_check: bool = False  # confidence below extraction.check_below
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,12 +111,13 @@ class ActionItem:
     task: str
     due_text: Optional[str] = None
     due_date: Optional[_dt.date] = None
-    confidence: float = 1.0
+    confidence: Optional[float] = None  # calibrated probability; None = not measured (see method)
     area: Optional[str] = None
     char_start: Optional[int] = None
     char_end: Optional[int] = None
     method: str = "rule"
     owners: tuple[str, ...] = ()
+    to_check: bool = False  # confidence below extraction.check_below
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,8 +132,10 @@ class Question:
     text: str
     answered: bool
     answer_utterance_id: Optional[str] = None
-    confidence: float = 1.0
+    confidence: Optional[float] = None  # calibrated probability of the question head; None = lexical rule (method)
     area: Optional[str] = None
+    method: str = "head"
+    to_check: bool = False  # confidence below extraction.check_below
 
 
 @dataclass(frozen=True, slots=True)

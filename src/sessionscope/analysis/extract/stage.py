@@ -8,13 +8,22 @@ person (receiver / addressee), the topic area of the segment holding the utteran
 due date resolved against ``session.date``, and, for problems, the items that followed
 as solutions. Questions come from :mod:`sessionscope.analysis.questions` with the
 dynamics settings, so they match ``questions_asked`` / ``questions_answered`` exactly.
+
+Recommendations and action items are decided by the dialogue-act heads trained on real
+meetings (:mod:`.heads`: sentence embedding + cues + context of the neighbouring
+utterances, stacked with the rules' hit/veto and calibrated on held-out training
+meetings) when ``extraction.dialogue_act_heads`` is set (the default); their calibrated
+probability is the item's ``confidence`` and items below ``extraction.check_below`` are
+marked ``to_check``. Problems keep the rules + classifier fusion (confidence ``None``:
+not calibrated). Action items of one owner with near-identical task phrases (embedding
+cosine ≥ ``extraction.merge_similarity``) are merged into the first.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Optional
 
 import numpy as np
@@ -113,6 +122,41 @@ def _owner(sent: Sentence, hit: Optional[RuleHit], speaker: str, receiver: Optio
     return speaker, (speaker,)
 
 
+def named_owner(sent: Sentence, session: Session, speaker: str) -> Optional[str]:
+    """A third participant named as the one who will do the task ("Maria will send the deck", "ask Oleg to…").
+
+    The grammatical subject (or, after "ask"/"tell"/«попроси», the object) is matched by
+    first name against the session's other participants; ``None`` when no one matches.
+    """
+    names: dict[str, str] = {}
+    for p in session.participants:
+        if p.id == speaker or not p.name:
+            continue
+        first = p.name.split()[0].casefold()
+        if len(first) >= 3:
+            names[first] = p.id
+    if not names:
+        return None
+    def match(low: str) -> Optional[str]:  # the name itself or a case form («Олега», «Марии»)
+        for n, pid in names.items():
+            if low == n or (len(low) - len(n) <= 2 and (low.startswith(n) or (len(n) > 4 and low.startswith(n[:-1])))):
+                return pid
+        return None
+
+    toks = sent.tokens
+    for k, t in enumerate(toks):
+        pid = match(t.lower) if t.pos in ("PROPN", "NOUN", "X", "") or t.text[:1].isupper() else None
+        if pid is None:
+            continue
+        subject = t.dep in ("nsubj", "nsubjpass")
+        asked = k > 0 and toks[k - 1].lower in {"ask", "tell", "get", "попроси", "попросите", "пусть", "поручи"}
+        ru_subject = sent.language == "ru" and k + 1 < len(toks) and toks[k + 1].pos in ("VERB", "AUX") \
+            and toks[k + 1].feats.get("Person") == "3"
+        if subject or asked or ru_subject:
+            return pid
+    return None
+
+
 def _person_role(sent: Sentence) -> str:
     """speaker / addressee / both from the first person-marked verb or pronoun ("let me" = speaker)."""
     lowers = sent.lowers
@@ -127,12 +171,38 @@ def _person_role(sent: Sentence) -> str:
     return "speaker"
 
 
+def head_decision(heads: Any, logits: np.ndarray, hits: dict[str, Optional[RuleHit]]) -> tuple[Optional[Decision], dict[str, float]]:
+    """The heads' decision for one sentence: the kind whose fused probability clears its threshold (best margin).
+
+    Returns the decision (or ``None``) and every kind's calibrated probability.
+    """
+    ev = np.zeros((1, len(heads.labels), 3), dtype=np.float32)
+    for k, kind in enumerate(heads.labels):
+        hit = hits.get(kind)
+        if hit is not None:
+            ev[0, k] = (0.0, 1.0, 0.0) if hit.veto else (1.0, 0.0, hit.confidence)
+    p = heads.fuse(np.asarray(logits, dtype=np.float64)[None, :], ev)[0]
+    probs = {kind: float(p[k]) for k, kind in enumerate(heads.labels)}
+    best: Optional[Decision] = None
+    margin = 0.0
+    for k, kind in enumerate(heads.labels):
+        if p[k] >= heads.thresholds[k] and (best is None or p[k] - heads.thresholds[k] > margin):
+            hit = hits.get(kind)
+            hit = hit if hit is not None and not hit.veto else None
+            best = Decision(kind, float(p[k]), "head+rule" if hit else "head", hit)
+            margin = float(p[k] - heads.thresholds[k])
+    return best, probs
+
+
 def extract_items(
     session: Session,
     parsed: Sequence[Sequence[Sentence]],
     proba: Optional[Sequence[Sequence[Optional[dict[str, float]]]]],
     cfg: ExtractionConfig,
     dyn: DynamicsConfig,
+    heads: Any = None,
+    head_logits: Optional[Sequence[Sequence[np.ndarray]]] = None,
+    task_encoder: Any = None,
 ) -> dict[str, tuple[Any, ...]]:
     """Build the four item lists from parsed sentences and (optional) classifier output.
 
@@ -140,6 +210,9 @@ def extract_items(
         session: the session (utterances, participants, date, topics).
         parsed: for each utterance, its parsed sentences.
         proba: for each utterance and sentence, ``{kind: probability}`` or ``None``.
+        heads: the dialogue-act heads (:class:`~.heads.ActHeads`) and ``head_logits`` their raw
+            scores per utterance and sentence; ``None``: rules + classifier decide everything.
+        task_encoder: embeds task phrases to merge duplicate action items (``None``: exact text only).
     """
     areas = area_by_utterance(session)
     recs: list[Recommendation] = []
@@ -153,39 +226,52 @@ def extract_items(
         for j, sent in enumerate(sents):
             hits = {kind: rule(sent) for kind, rule in RULES.items()}
             p = proba[i][j] if proba is not None else None
-            d = fuse(hits, p, cfg)
+            if heads is not None and head_logits is not None:
+                d, _ = head_decision(heads, head_logits[i][j], hits)
+                if d is None:  # problems keep the rules + classifier fusion
+                    d = fuse({"problem": hits["problem"]}, {"problem": p["problem"]} if p and "problem" in p else None, cfg)
+            else:
+                d = fuse(hits, p, cfg)
             if d is None:
                 continue
+            calibrated = d.method.startswith("head")
             area = areas.get(utt.id)
             if d.kind == "recommendation":
                 rid = f"rec-{len(recs) + 1:03d}"
                 recs.append(Recommendation(
                     id=rid, utterance_id=utt.id, start=utt.start, giver=utt.speaker, receiver=receiver,
-                    text=sent.text, area=area, confidence=round(d.confidence, 3), char_start=sent.start_char,
-                    char_end=sent.end_char, method=d.method,
+                    text=sent.text, area=area, confidence=round(d.confidence, 3) if calibrated else None,
+                    char_start=sent.start_char, char_end=sent.end_char, method=d.method,
+                    to_check=calibrated and d.confidence < cfg.check_below,
                 ))
                 solutions.append((i, "recommendation", utt.speaker, rid))
             elif d.kind == "action":
                 owner, owners = _owner(sent, d.hit, utt.speaker, receiver)
+                named = named_owner(sent, session, utt.speaker)
+                if named is not None:
+                    owner, owners = named, (named,)
                 due = find_due(sent.text, session_date=session.date, meeting_interval_days=cfg.meeting_interval_days)
                 hit = d.hit or RuleHit("action", d.confidence, "classifier")
                 aid = f"act-{len(acts) + 1:03d}"
                 acts.append(ActionItem(
                     id=aid, utterance_id=utt.id, start=utt.start, owner=owner,
                     task=task_phrase(sent, hit, max_words=cfg.max_task_words), due_text=due.text if due else None,
-                    due_date=due.date if due else None, confidence=round(d.confidence, 3), area=area,
-                    char_start=sent.start_char, char_end=sent.end_char, method=d.method, owners=owners,
+                    due_date=due.date if due else None, confidence=round(d.confidence, 3) if calibrated else None,
+                    area=area, char_start=sent.start_char, char_end=sent.end_char, method=d.method, owners=owners,
+                    to_check=calibrated and d.confidence < cfg.check_below,
                 ))
                 solutions.append((i, "action", utt.speaker, aid))
             else:
                 probs.append((i, utt.speaker, sent, d))
+    acts, merged = merge_duplicate_actions(acts, task_encoder, cfg.merge_similarity)
+    solutions = [(i, kind, who, merged.get(sid, sid)) for i, kind, who, sid in solutions]
     problems = []
-    for n, (i, speaker, sent, d) in enumerate(probs, 1):
+    for n, (i, speaker, sent, _d) in enumerate(probs, 1):
         utt = session.utterances[i]
         sol = link_solutions(i, speaker, solutions, window=cfg.problem_window_utterances)
         problems.append(Problem(
             id=f"prob-{n:03d}", utterance_id=utt.id, start=utt.start, raiser=speaker, text=sent.text,
-            solved=bool(sol), solution_ids=sol, area=areas.get(utt.id), confidence=round(d.confidence, 3),
+            solved=bool(sol), solution_ids=sol, area=areas.get(utt.id), confidence=None,
         ))
     events = session_questions(session, dyn)  # the dynamics' own call, so counts agree
     starts = {u.id: u.start for u in session.utterances}
@@ -193,11 +279,53 @@ def extract_items(
         Question(
             id=f"q-{n:03d}", utterance_id=e.utterance_id, start=starts.get(e.utterance_id), asker=e.asker,
             addressee=e.addressee, text=e.text, answered=e.answered, answer_utterance_id=e.answer_utterance_id,
-            area=areas.get(e.utterance_id),
+            area=areas.get(e.utterance_id), confidence=None if e.confidence is None else round(e.confidence, 3),
+            method="rule" if e.confidence is None else "head",
+            to_check=e.confidence is not None and e.confidence < cfg.check_below,
         )
         for n, e in enumerate(events, 1)
     )
     return {"recommendations": tuple(recs), "action_items": tuple(acts), "questions": questions, "problems": tuple(problems)}
+
+
+def merge_duplicate_actions(acts: list[ActionItem], encoder: Any, similarity: float) -> tuple[list[ActionItem], dict[str, str]]:
+    """Drop later action items that repeat an earlier one of the same owner (same task, said again).
+
+    Two tasks are the same when their lower-cased phrases are equal or, with an
+    ``encoder``, their embeddings' cosine is at least ``similarity``. The first mention
+    is kept (with the later due date if it had none, and the higher confidence).
+    Returns the kept items and ``{dropped id: kept id}``.
+    """
+    if len(acts) < 2:
+        return acts, {}
+    vecs = None
+    if encoder is not None:
+        vecs = np.asarray(encoder.encode([a.task for a in acts]), dtype=np.float32)
+    kept: list[int] = []
+    out: list[ActionItem] = []
+    merged: dict[str, str] = {}
+    for i, a in enumerate(acts):
+        dup = None
+        for n, j in enumerate(kept):
+            b = acts[j]
+            if a.owner != b.owner or a.owners != b.owners:
+                continue
+            same = a.task.casefold() == b.task.casefold() or (vecs is not None and float(vecs[i] @ vecs[j]) >= similarity)
+            if same:
+                dup = n
+                break
+        if dup is None:
+            kept.append(i)
+            out.append(a)
+            continue
+        merged[a.id] = out[dup].id
+        first = out[dup]
+        if first.due_date is None and first.due_text is None and a.due_text is not None:
+            first = replace(first, due_text=a.due_text, due_date=a.due_date)
+        if a.confidence is not None and first.confidence is not None and a.confidence > first.confidence:
+            first = replace(first, confidence=a.confidence, to_check=a.to_check)
+        out[dup] = first
+    return out, merged
 
 
 class ExtractionStage:
@@ -221,6 +349,7 @@ class ExtractionStage:
         self.dynamics = dynamics or DynamicsConfig()
         self._classifier = classifier
         self._encoder = encoder
+        self._heads: Any = None
 
     @classmethod
     def from_config(cls, config: Config) -> ExtractionStage:
@@ -237,6 +366,46 @@ class ExtractionStage:
 
             self._encoder = get_encoder(self._classifier.encoder)
         return self._classifier, self._encoder
+
+    def _act_heads(self) -> Any:
+        name = self.cfg.dialogue_act_heads
+        if self._heads is None and name and name.lower() != "none":
+            from sessionscope.analysis.extract.heads import bundled_act_heads
+
+            self._heads = bundled_act_heads(None if name == "bundled" else name)
+        return self._heads
+
+    def head_logits(self, session: Session, parsed: Sequence[Sequence[Sentence]]) -> Optional[list[list[np.ndarray]]]:
+        """Raw dialogue-act head scores for every sentence (``None`` without heads).
+
+        The context of every sentence is that of its utterance: the previous and next
+        utterance and their speakers (the heads were trained on dialogue acts).
+        """
+        heads = self._act_heads()
+        if heads is None:
+            return None
+        from sessionscope.analysis.extract.heads import Turn, context_features, cue_features
+        from sessionscope.language.embeddings import get_encoder
+
+        enc = self._encoder if self._encoder is not None and getattr(self._encoder, "name", heads.encoder) == heads.encoder \
+            else get_encoder(heads.encoder)
+        self._encoder = self._encoder or enc
+        utts = session.utterances
+        rows, texts, dense = [], [], []
+        for i, sents in enumerate(parsed):
+            prev = Turn(utts[i - 1].text, utts[i - 1].speaker) if i > 0 else None
+            nxt = Turn(utts[i + 1].text, utts[i + 1].speaker) if i + 1 < len(utts) else None
+            ctx = context_features(prev, utts[i].speaker, nxt)
+            for j, s in enumerate(sents):
+                rows.append((i, j))
+                texts.append(s.text)
+                dense.append(np.concatenate([cue_features(s.text), ctx]))
+        out: list[list[np.ndarray]] = [[np.zeros(len(heads.labels))] * len(sents) for sents in parsed]
+        if texts:
+            z = heads.logits(np.asarray(enc.encode(texts)), np.stack(dense))
+            for (i, j), row in zip(rows, z, strict=True):
+                out[i][j] = row
+        return out
 
     def probabilities(self, parsed: Sequence[Sequence[Sentence]]) -> Optional[list[list[Optional[dict[str, float]]]]]:
         """Classifier probabilities for every sentence long enough to judge (``None`` without a classifier)."""
@@ -258,13 +427,19 @@ class ExtractionStage:
         if hook:
             hook("extraction: classifier")
         proba = self.probabilities(parsed)
-        items = extract_items(session, parsed, proba, self.cfg, self.dynamics)
+        logits = self.head_logits(session, parsed)
+        items = extract_items(session, parsed, proba, self.cfg, self.dynamics, heads=self._heads, head_logits=logits,
+                              task_encoder=self._encoder if logits is not None else None)
         log.info("%s: %d recommendations, %d action items, %d questions, %d problems", session.id,
                  len(items["recommendations"]), len(items["action_items"]), len(items["questions"]), len(items["problems"]))
         clf = self._classifier
         extra = dict(session.extra)
         extra["extraction"] = {  # provenance, and the marker the flow stage checks
             "classifier": None if clf is None else {"encoder": clf.encoder, "trained": clf.meta.get("trained")},
+            "dialogue_act_heads": None if self._heads is None else {"encoder": self._heads.encoder,
+                                                                     "trained": self._heads.meta.get("trained"),
+                                                                     "thresholds": dict(zip(self._heads.labels, map(float, self._heads.thresholds), strict=True))},
+            "check_below": self.cfg.check_below,
             "min_confidence": self.cfg.min_confidence,
         }
         return session.evolve(**items, extra=extra)

