@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Optional
 
 from sessionscope.config import DynamicsConfig, ProgrammeConfig
@@ -90,133 +90,159 @@ def _ev(s: Session, ids: Sequence[str], limit: int = 3) -> tuple[tuple[str, str]
     return tuple((i, by_id[i].text) for i in list(dict.fromkeys(ids))[:limit] if i in by_id)
 
 
+@dataclass(frozen=True)
+class _Ctx:
+    """What every item's check reads."""
+
+    s: Session
+    cfg: ProgrammeConfig
+    dynamics: DynamicsConfig
+    junior: Optional[str]
+    senior: Optional[str]
+    survey_roles: Optional[set[str]]
+
+
+def _one_hour(c: _Ctx) -> CheckItem:
+    span = c.s.span_s
+    if span is None:
+        return CheckItem("one_hour", CANT_TELL, "duration (min)", reason="the transcript has no times")
+    minutes = span / 60
+    return CheckItem("one_hour", MET if minutes >= c.cfg.checklist_min_minutes else NOT_MET, "duration (min)",
+                     round(minutes, 1), c.cfg.checklist_min_minutes)
+
+
+def _concrete_cases(c: _Ctx) -> CheckItem:
+    segs = c.s.topics.segments if c.s.topics else ()
+    if not segs:
+        return CheckItem("concrete_cases", CANT_TELL, "share of case/problem discussion", reason="no topic segments")
+    concrete = [g for g in segs if g.mode in ("case", "problem")]
+    timed = all(g.start is not None and g.end is not None for g in segs)
+    if timed:
+        total = sum(g.end - g.start for g in segs) or 1.0  # type: ignore[operator]
+        share = sum(g.end - g.start for g in concrete) / total  # type: ignore[operator]
+    else:
+        share = len(concrete) / len(segs)
+    return CheckItem("concrete_cases", MET if share >= c.cfg.checklist_min_case_share else NOT_MET,
+                     "share of case/problem discussion" + ("" if timed else " (by segment count)"), round(share, 3),
+                     c.cfg.checklist_min_case_share,
+                     _ev(c.s, [g.utterance_ids[0] for g in concrete if g.utterance_ids]))
+
+
+def _recommendations_recorded(c: _Ctx) -> CheckItem:
+    n = len(c.s.recommendations)
+    return CheckItem("recommendations_recorded", MET if n >= max(1, c.cfg.checklist_min_recommendations) else NOT_MET,
+                     "recommendations found", n, c.cfg.checklist_min_recommendations,
+                     _ev(c.s, [r.utterance_id for r in c.s.recommendations]))
+
+
+def _junior_questions(c: _Ctx) -> CheckItem:
+    s, junior = c.s, c.junior
+    qs = [q for q in s.questions if q.asker == junior]
+    asked = s.metrics.participants.get(junior or "", {}).get("questions_asked") if s.metrics else None
+    n = len(qs) if s.questions or asked is None else int(asked)
+    return CheckItem("junior_questions", MET if n >= c.cfg.checklist_min_junior_questions else NOT_MET,
+                     "questions asked by the junior", n, c.cfg.checklist_min_junior_questions,
+                     _ev(s, [q.utterance_id for q in qs]))
+
+
+def _both_ways(c: _Ctx) -> CheckItem:
+    s, sides = c.s, (c.junior, c.senior)
+    counts = {who: (sum(1 for q in s.questions if q.asker == who), sum(1 for r in s.recommendations if r.giver == who))
+              for who in sides}
+    missing = []
+    for who, (asked, advised) in counts.items():
+        label = "junior" if who == c.junior else "senior"
+        missing += [f"the {label} asked no question"] if asked == 0 else []
+        missing += [f"the {label} gave no recommendation"] if advised == 0 else []
+    ev = [next((q.utterance_id for q in s.questions if q.asker == w), "") for w in sides]
+    ev += [next((r.utterance_id for r in s.recommendations if r.giver == w), "") for w in sides]
+    j, r = counts[c.junior], counts[c.senior]
+    return CheckItem("both_ways", NOT_MET if missing else MET,
+                     f"questions/recommendations: junior {j[0]}/{j[1]}, senior {r[0]}/{r[1]}",
+                     float(sum(1 for a, b in counts.values() if a >= 1 and b >= 1)), 2.0, _ev(s, ev, 4),
+                     "; ".join(missing) or None)
+
+
+def _junior_spoke_freely(c: _Ctx) -> CheckItem:
+    from sessionscope.analysis.dynamics import find_interruptions
+
+    s, junior, span = c.s, c.junior, c.s.span_s
+    m = s.metrics.participants.get(junior or "", {}) if s.metrics else {}
+    share = m.get("talk_share") if m.get("talk_share") is not None else m.get("word_share")
+    if share is None:
+        return CheckItem("junior_spoke_freely", CANT_TELL, "junior talk share", reason="no talk share measured")
+    cut = [uid for _w, v, ok, uid in find_interruptions(s.utterances, c.dynamics) if v == junior and ok] \
+        if s.timed else []
+    per_hour = len(cut) / (span / 3600) if span and s.timed else None
+    free = share >= c.cfg.checklist_min_junior_talk_share
+    # one cut-off never fails the item: in a short session a single one is a high hourly rate
+    not_cut = per_hour is None or len(cut) <= 1 or per_hour <= c.cfg.checklist_max_junior_cutoffs_per_hour
+    measure = f"junior talk share {share:.0%}" + (
+        f", cut off {len(cut)} times ({per_hour:.1f}/h, at most {c.cfg.checklist_max_junior_cutoffs_per_hour:g})"
+        if per_hour is not None else ", interruptions not measurable (untimed)")
+    return CheckItem("junior_spoke_freely", MET if free and not_cut else NOT_MET, measure, round(float(share), 3),
+                     c.cfg.checklist_min_junior_talk_share, _ev(s, cut))
+
+
+def _goals_owner_date(c: _Ctx) -> CheckItem:
+    s = c.s
+    good = [a for a in s.action_items if (a.owner or a.owners) and a.due_date]
+    return CheckItem("goals_owner_date", MET if len(good) >= max(1, c.cfg.checklist_min_goals) else NOT_MET,
+                     f"action items with an owner and a due date ({len(good)} of {len(s.action_items)})", len(good),
+                     c.cfg.checklist_min_goals, _ev(s, [a.utterance_id for a in good or s.action_items]))
+
+
+def _feedback(c: _Ctx) -> CheckItem:
+    said = [u for u in c.s.utterances if FEEDBACK_CUES.search(u.text)]
+    speakers = {u.speaker for u in said}
+    ev = _ev(c.s, [u.id for u in said])
+    both_said = c.junior is not None and c.senior is not None and {c.junior, c.senior} <= speakers
+    both_answered = c.survey_roles is not None and {"junior", "senior"} <= c.survey_roles
+    if both_said or both_answered:
+        how = " and ".join(x for x, ok in (("feedback talk from both", both_said),
+                                           ("both answered the survey", both_answered)) if ok)
+        return CheckItem("feedback", MET, how, evidence=ev)
+    if c.survey_roles is not None:
+        return CheckItem("feedback", NOT_MET, f"survey answers from: {', '.join(sorted(c.survey_roles)) or 'nobody'}; "
+                         f"feedback talk from {len(speakers)} participant(s)", evidence=ev)
+    return CheckItem("feedback", CANT_TELL, f"feedback talk from {len(speakers)} participant(s)", evidence=ev,
+                     reason="feedback may be given outside the recording: pass the survey export (--surveys)")
+
+
+#: item → (its check, which roles it needs)
+_CHECKS = {"one_hour": (_one_hour, ()), "concrete_cases": (_concrete_cases, ()),
+           "recommendations_recorded": (_recommendations_recorded, ()),
+           "junior_questions": (_junior_questions, ("junior",)), "both_ways": (_both_ways, ("junior", "senior")),
+           "junior_spoke_freely": (_junior_spoke_freely, ("junior",)), "goals_owner_date": (_goals_owner_date, ()),
+           "feedback": (_feedback, ())}
+
+
 def session_checklist(
     s: Session, cfg: Optional[ProgrammeConfig] = None, *, dynamics: Optional[DynamicsConfig] = None,
     survey_roles: Optional[set[str]] = None,
 ) -> SessionChecklist:
     """Mark each checklist item of ``s``; ``survey_roles`` are the roles that answered this session's survey
     (``None`` when no surveys were given)."""
-    from sessionscope.analysis.dynamics import find_interruptions
-
-    cfg = cfg or ProgrammeConfig()
+    c = _Ctx(s, cfg or ProgrammeConfig(), dynamics or DynamicsConfig(),
+             next((p.id for p in s.participants if p.role == Role.JUNIOR), None),
+             next((p.id for p in s.participants if p.role == Role.SENIOR), None), survey_roles)
     legacy = not s.provenance.stage_runs
-    junior = next((p.id for p in s.participants if p.role == Role.JUNIOR), None)
-    senior = next((p.id for p in s.participants if p.role == Role.SENIOR), None)
     out = SessionChecklist(s.id, s.pair_id or s.id, s.date.isoformat() if s.date else None)
-
-    def add(item: str, status: str, measure: str, value: Optional[float] = None, threshold: Optional[float] = None,
-            evidence: tuple[tuple[str, str], ...] = (), reason: Optional[str] = None) -> None:
-        if legacy and STAGE_OF[item] and status != CANT_TELL:
-            reason = (reason + "; " if reason else "") + "no stage record in this file: read from its results"
-        out.items.append(CheckItem(item, status, measure, value, threshold, evidence, reason))
-
-    def gate(item: str) -> bool:
-        ok, why = _stage_state(s, STAGE_OF[item])
-        if not ok:
-            add(item, CANT_TELL, "stage did not run", reason=why)
-        return ok
-
-    # at least an hour
-    span = s.span_s
-    if span is None:
-        add("one_hour", CANT_TELL, "duration (min)", reason="the transcript has no times")
-    else:
-        minutes = span / 60
-        add("one_hour", MET if minutes >= cfg.checklist_min_minutes else NOT_MET, "duration (min)",
-            round(minutes, 1), cfg.checklist_min_minutes)
-    # concrete cases
-    if gate("concrete_cases"):
-        segs = s.topics.segments if s.topics else ()
-        if not segs:
-            add("concrete_cases", CANT_TELL, "share of case/problem discussion", reason="no topic segments")
+    for item in ITEMS:
+        check, needs = _CHECKS[item]
+        missing = [r for r in needs if (c.junior if r == "junior" else c.senior) is None]
+        usable, why = _stage_state(s, STAGE_OF[item])
+        if missing:
+            result = CheckItem(item, CANT_TELL, "roles", reason="no participant has the " +
+                               " and ".join(missing) + " role")
+        elif not usable:
+            result = CheckItem(item, CANT_TELL, "stage did not run", reason=why)
         else:
-            concrete = [g for g in segs if g.mode in ("case", "problem")]
-            timed = all(g.start is not None and g.end is not None for g in segs)
-            if timed:
-                total = sum(g.end - g.start for g in segs) or 1.0  # type: ignore[operator]
-                share = sum(g.end - g.start for g in concrete) / total  # type: ignore[operator]
-            else:
-                share = len(concrete) / len(segs)
-            add("concrete_cases", MET if share >= cfg.checklist_min_case_share else NOT_MET,
-                "share of case/problem discussion" + ("" if timed else " (by segment count)"), round(share, 3),
-                cfg.checklist_min_case_share, _ev(s, [g.utterance_ids[0] for g in concrete if g.utterance_ids]))
-    # recommendations recorded
-    if gate("recommendations_recorded"):
-        n = len(s.recommendations)
-        add("recommendations_recorded", MET if n >= max(1, cfg.checklist_min_recommendations) else NOT_MET,
-            "recommendations found", n, cfg.checklist_min_recommendations,
-            _ev(s, [r.utterance_id for r in s.recommendations]))
-    # the junior came with questions and asked them
-    if junior is None:
-        add("junior_questions", CANT_TELL, "questions asked by the junior", reason="no participant has the junior role")
-    elif gate("junior_questions"):
-        qs = [q for q in s.questions if q.asker == junior]
-        asked = (s.metrics.participants.get(junior, {}).get("questions_asked") if s.metrics else None)
-        n = len(qs) if s.questions or asked is None else int(asked)
-        add("junior_questions", MET if n >= cfg.checklist_min_junior_questions else NOT_MET,
-            "questions asked by the junior", n, cfg.checklist_min_junior_questions, _ev(s, [q.utterance_id for q in qs]))
-    # both ask and both advise
-    if junior is None or senior is None:
-        add("both_ways", CANT_TELL, "questions and recommendations by each side",
-            reason="the session needs a junior and a senior")
-    elif gate("both_ways"):
-        counts = {who: (sum(1 for q in s.questions if q.asker == who),
-                        sum(1 for r in s.recommendations if r.giver == who)) for who in (junior, senior)}
-        met = all(a >= 1 and b >= 1 for a, b in counts.values())
-        missing = []
-        for who, (a, b) in counts.items():
-            label = "junior" if who == junior else "senior"
-            missing += [f"the {label} asked no question"] if a == 0 else []
-            missing += [f"the {label} gave no recommendation"] if b == 0 else []
-        ev = [next((q.utterance_id for q in s.questions if q.asker == w), "") for w in (junior, senior)]
-        ev += [next((r.utterance_id for r in s.recommendations if r.giver == w), "") for w in (junior, senior)]
-        add("both_ways", MET if met else NOT_MET,
-            f"questions/recommendations: junior {counts[junior][0]}/{counts[junior][1]}, "
-            f"senior {counts[senior][0]}/{counts[senior][1]}",
-            float(sum(1 for a, b in counts.values() if a >= 1 and b >= 1)), 2.0, _ev(s, ev, 4),
-            None if met else "; ".join(missing))
-    # the junior spoke freely and was not cut off
-    if junior is None:
-        add("junior_spoke_freely", CANT_TELL, "junior talk share", reason="no participant has the junior role")
-    elif gate("junior_spoke_freely"):
-        m = s.metrics.participants.get(junior, {}) if s.metrics else {}
-        share = m.get("talk_share") if m.get("talk_share") is not None else m.get("word_share")
-        cut = [(w, v, ok, uid) for w, v, ok, uid in find_interruptions(s.utterances, dynamics or DynamicsConfig())
-               if v == junior and ok] if s.timed else []
-        per_hour = len(cut) / (span / 3600) if span and s.timed else None
-        if share is None:
-            add("junior_spoke_freely", CANT_TELL, "junior talk share", reason="no talk share measured")
-        else:
-            free = share >= cfg.checklist_min_junior_talk_share
-            # one cut-off never fails the item: in a short session a single one is a high hourly rate
-            not_cut = per_hour is None or len(cut) <= 1 or per_hour <= cfg.checklist_max_junior_cutoffs_per_hour
-            measure = f"junior talk share {share:.0%}" + (
-                f", cut off {len(cut)} times ({per_hour:.1f}/h, at most {cfg.checklist_max_junior_cutoffs_per_hour:g})"
-                if per_hour is not None else ", interruptions not measurable (untimed)")
-            add("junior_spoke_freely", MET if free and not_cut else NOT_MET, measure, round(float(share), 3),
-                cfg.checklist_min_junior_talk_share, _ev(s, [uid for *_x, uid in cut]))
-    # small goals with owners and dates
-    if gate("goals_owner_date"):
-        good = [a for a in s.action_items if (a.owner or a.owners) and a.due_date]
-        add("goals_owner_date", MET if len(good) >= max(1, cfg.checklist_min_goals) else NOT_MET,
-            f"action items with an owner and a due date ({len(good)} of {len(s.action_items)})", len(good),
-            cfg.checklist_min_goals, _ev(s, [a.utterance_id for a in good or s.action_items]))
-    # feedback exchanged
-    said = [u for u in s.utterances if FEEDBACK_CUES.search(u.text)]
-    speakers = {u.speaker for u in said}
-    both_said = junior is not None and senior is not None and {junior, senior} <= speakers
-    both_answered = survey_roles is not None and {"junior", "senior"} <= survey_roles
-    if both_said or both_answered:
-        how = " and ".join(x for x, ok in (("feedback talk from both", both_said),
-                                           ("both answered the survey", both_answered)) if ok)
-        add("feedback", MET, how, evidence=_ev(s, [u.id for u in said]))
-    elif survey_roles is not None:
-        add("feedback", NOT_MET, f"survey answers from: {', '.join(sorted(survey_roles)) or 'nobody'}; "
-            f"feedback talk from {len(speakers)} participant(s)", evidence=_ev(s, [u.id for u in said]))
-    else:
-        add("feedback", CANT_TELL, f"feedback talk from {len(speakers)} participant(s)",
-            evidence=_ev(s, [u.id for u in said]),
-            reason="feedback may be given outside the recording: pass the survey export (--surveys)")
+            result = check(c)
+            if legacy and STAGE_OF[item] and result.status != CANT_TELL:
+                note = "no stage record in this file: read from its results"
+                result = replace(result, reason=(result.reason + "; " if result.reason else "") + note)
+        out.items.append(result)
     return out
 
 

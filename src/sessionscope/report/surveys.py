@@ -446,24 +446,7 @@ def match_surveys(
             out.issues.append(SurveyIssue(name, None, None, "unreadable", str(e)))
             continue
         cols = _find_columns(header, mapping)
-        used = set(cols.values())
-        ignore = {_key(c) for c in mapping.ignore} | IGNORED_COLUMNS
-        questions = [i for i, h in enumerate(header) if i not in used and _key(h) not in ignore]
-        declared = {}
-        for qid, (names, scale) in mapping.questions.items():
-            hits = [i for i, h in enumerate(header) if _key(h) in {_key(n) for n in names}]
-            if not hits:
-                out.issues.append(SurveyIssue(name, None, None, "mapping",
-                                              f"mapped question {qid!r}: no column called "
-                                              + " / ".join(repr(n) for n in names)))
-            for i in hits:
-                declared[i] = (qid, scale)
-        scale_of: dict[int, str] = {}
-        qid_of: dict[int, Optional[str]] = {}
-        for i in questions:
-            qid, scale = declared.get(i, (None, None))
-            scale = scale or mapping.scales.get(header[i]) or infer_scale(header[i], [r[i] for r in rows])
-            scale_of[i], qid_of[i] = scale, qid or standard_question(header[i])
+        questions, scale_of, qid_of = _questions(header, rows, cols, mapping, name, out.issues)
         if "session" not in cols and not ("pair" in cols and "date" in cols) and \
                 not ("participant" in cols and "date" in cols):
             out.issues.append(SurveyIssue(name, None, None, "unmatched",
@@ -514,6 +497,29 @@ def match_surveys(
                 })
     out.answers = [a for a in out.answers if not a.pop("superseded")]
     return out
+
+
+def _questions(header: Sequence[str], rows: Sequence[list[str]], cols: Mapping[str, int], mapping: SurveyMapping,
+               name: str, issues: list[SurveyIssue]) -> tuple[list[int], dict[int, str], dict[int, Optional[str]]]:
+    """The question columns of a file, with each one's scale and standard question id (mapping problems → issues)."""
+    used = set(cols.values())
+    ignore = {_key(c) for c in mapping.ignore} | IGNORED_COLUMNS
+    questions = [i for i, h in enumerate(header) if i not in used and _key(h) not in ignore]
+    declared: dict[int, tuple[str, Optional[str]]] = {}
+    for qid, (names, scale) in mapping.questions.items():
+        hits = [i for i, h in enumerate(header) if _key(h) in {_key(n) for n in names}]
+        if not hits:
+            issues.append(SurveyIssue(name, None, None, "mapping", f"mapped question {qid!r}: no column called "
+                                      + " / ".join(repr(n) for n in names)))
+        for i in hits:
+            declared[i] = (qid, scale)
+    scale_of: dict[int, str] = {}
+    qid_of: dict[int, Optional[str]] = {}
+    for i in questions:
+        qid, scale = declared.get(i, (None, None))
+        scale_of[i] = scale or mapping.scales.get(header[i]) or infer_scale(header[i], [r[i] for r in rows])
+        qid_of[i] = qid or standard_question(header[i])
+    return questions, scale_of, qid_of
 
 
 def _where(answer: Mapping[str, Any], current_file: str) -> str:
