@@ -124,3 +124,20 @@ def test_flag_messages_are_data_too() -> None:
     s = s.evolve(flags=(Flag("custom_check", "<b>boris</b> $1 \\g<0> [x](y)", "warning"),))
     md = render_session_markdown(s)
     assert "&lt;b&gt;Boris Ivanov&lt;/b&gt; $1 \\\\g&lt;0&gt; \\[x\\](y)" in md
+
+
+_MD_PIECES = st.sampled_from(list("ab <>&*_[]()!`#-+=|~\\/:.1'\"{}$@\t\n") + [
+    "http://x.y", "www.x.y", "&amp;", "&#65;", "<!--", "-->", "<script>", "1.", "- ", "> ", "    code", "##", "---"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_MD_PIECES, max_size=20).map("".join))
+def test_md_text_renders_as_the_literal_text(text: str) -> None:
+    """Through a CommonMark renderer (with GFM tables and strikethrough), md_text gives back exactly the text."""
+    import html
+
+    markdown_it = pytest.importorskip("markdown_it")  # installed with rich (a core dependency)
+    md = markdown_it.MarkdownIt("commonmark").enable("table").enable("strikethrough")
+    norm = " ".join(text.split())
+    want = f"<p>{html.escape(norm, quote=False)}</p>\n" if norm else ""
+    assert md.render(md_text(text)).replace("&quot;", '"') == want

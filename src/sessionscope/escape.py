@@ -25,7 +25,7 @@ CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 # Markdown: inline syntax characters (links, images, emphasis, code, HTML) and a leading block marker.
 _MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
-_MD_BLOCK = re.compile(r"^(\s*)([#>+\-=]|\d+)([.)]?)(?=\s|$)")
+_MD_BLOCK = re.compile(r"^(\s*)([#>+\-=]|\d+)([.)]?)")
 
 
 def md_text(text: object) -> str:
@@ -42,7 +42,9 @@ def md_text(text: object) -> str:
 
 
 def _block(m: re.Match[str]) -> str:
-    if m.group(2)[0].isdigit():  # "1. x" / "1) x": escape the delimiter ("1" alone is no marker)
+    # a leading "#", ">", "-", "+", "=" is escaped whatever follows ("##", "---", "-x" are all safe then);
+    # "1." / "1)": the delimiter is escaped ("1" alone is no marker)
+    if m.group(2)[0].isdigit():
         return m.group(1) + m.group(2) + ("\\" + m.group(3) if m.group(3) else "")
     return m.group(1) + "\\" + m.group(2) + m.group(3)
 
