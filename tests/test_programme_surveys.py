@@ -301,6 +301,11 @@ def test_cli_programme_redacted_links_and_surveys(tmp_path: Path) -> None:
     assert sid.startswith("session-") and (out / SALT_FILE).is_file()
     r = CliRunner().invoke(cli, ["report", "programme", str(res), "--out", str(out), "--redact"])
     assert r.exit_code == 0 and sid in (out / "programme_sessions.csv").read_text(encoding="utf-8")  # same salt
+    r = CliRunner().invoke(cli, ["report", "programme", str(res), "--out", str(tmp_path / "shared"), "--redact",
+                                 "--salt-dir", str(tmp_path / "secret")])
+    assert r.exit_code == 0 and (tmp_path / "secret" / SALT_FILE).is_file()
+    assert not (tmp_path / "shared" / SALT_FILE).exists()
+    assert sid not in (tmp_path / "shared" / "programme_sessions.csv").read_text(encoding="utf-8")  # another salt
 
 
 def test_session_reports_stay_inside_the_output_folder(tmp_path: Path) -> None:

@@ -124,10 +124,14 @@ def report_session(paths: tuple[Path, ...], formats: str, redact: bool, out_dir:
 @click.option("--baseline", "baseline_file", type=click.Path(path_type=Path),
               help="Figures from before the programme (CSV or XLSX), per pair or for the whole programme.")
 @click.option("--no-workbook", is_flag=True, help="Do not write programme.xlsx.")
+@click.option("--salt-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="With --redact: folder of the programme's secret redaction salt (default: OUT). Keep it out of "
+                   "what you share; the same salt gives the same redacted ids on every rerun.")
 @CONFIG_OPTION
 def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, language: Optional[str],
                      session_reports: bool, redact: bool, survey_files: tuple[Path, ...], survey_map: Optional[Path],
-                     baseline_file: Optional[Path], no_workbook: bool, config_path: Optional[Path]) -> None:
+                     baseline_file: Optional[Path], no_workbook: bool, salt_dir: Optional[Path],
+                     config_path: Optional[Path]) -> None:
     """Programme dashboard and tables over every processed session under PATHS.
 
     Writes OUT/dashboard.html (self-contained; filter by pair and dates in the browser),
@@ -170,7 +174,7 @@ def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, langu
         if redact:
             from sessionscope.report.redact import load_or_create_salt, redact_session
 
-            salt = load_or_create_salt(out_dir)  # ids stay stable across reruns into the same folder
+            salt = load_or_create_salt(salt_dir or out_dir)  # ids stay stable across reruns with the same salt
             sessions = [redact_session(s, salt=salt) for s in originals]
             if surveys is not None:
                 from sessionscope.report.surveys import redact_surveys
