@@ -175,3 +175,14 @@ def test_implausible_times_are_noted(tmp_path) -> None:
     assert "no speech for 12,598 s before u0004" in notes
     ok = read_transcript(write(tmp_path, "b.vtt", vtt("00:00:01.000 --> 00:00:02.000", "00:50:00.000 --> 00:51:00.000")))
     assert not any("check" in n for n in ok.quality.notes)
+
+
+@pytest.mark.parametrize(("name", "text", "where"), [
+    ("a.txt", "[00:01:02 - 00:01:00] Anna: hi\n[00:01:05 - 00:01:09] Bob: yo\n", "line 1: the time range ends"),
+    ("a.txt", "Anna [00:00:05 - 00:00:01]: hi\nBob: yo\n", "line 1: the time range ends"),
+    ("a.csv", "speaker,start,end,text\nA,1,2,hi\nB,5,2,yo\n", "row 3: ends (2 s) before it starts (5 s)"),
+])
+def test_ranges_that_end_before_they_start(tmp_path, name: str, text: str, where: str) -> None:
+    with pytest.raises(InputError) as e:
+        read_transcript(write(tmp_path, name, text))
+    assert where in e.value.message

@@ -21,6 +21,7 @@ import re
 from pathlib import Path
 from typing import Optional
 
+from sessionscope.errors import InputError
 from sessionscope.io._common import Record, Recording, clean_label, parse_timestamp
 from sessionscope.io.cues import looks_like_name, split_name_prefix
 
@@ -35,7 +36,21 @@ _HEADER = re.compile(rf"^\s*(?P<name>[^\d\s:][^:\n|]{{0,59}}?)(?:\s{{2,}}|\s*\|\
 
 def _parse_line(line: str, *, path: str | Path, lineno: int
                 ) -> tuple[Optional[str], str, Optional[float], Optional[float], Optional[bool]]:
-    """(name, text, start, end, is_header) of one line; is_header is None for a bare time line."""
+    """(name, text, start, end, is_header) of one line; is_header is None for a bare time line.
+
+    Raises:
+        InputError: a time range that ends before it starts ("[00:01:02 - 00:01:00]"), naming the line.
+    """
+    parsed = _parse_line_times(line, path=path, lineno=lineno)
+    start, end = parsed[2], parsed[3]
+    if start is not None and end is not None and end < start:
+        raise InputError(f"line {lineno}: the time range ends ({_fmt(end)}) before it starts ({_fmt(start)})",
+                         path=path)
+    return parsed
+
+
+def _parse_line_times(line: str, *, path: str | Path, lineno: int
+                      ) -> tuple[Optional[str], str, Optional[float], Optional[float], Optional[bool]]:
     start = end = None
     m = _ONLY_TIME.match(line)
     if m:  # a bare time line (Google Meet exports): the start of what follows

@@ -54,11 +54,15 @@ def parse_table(text: str, *, path: str | Path) -> Recording:
         if not text_v and not get("start").strip():
             continue
         conf = get("confidence").strip()
+        start = _time(get("start"), what=f"row {n}: start", path=path)
+        end = _time(get("end"), what=f"row {n}: end", path=path)
+        if start is not None and end is not None and end < start:
+            raise InputError(f"row {n}: ends ({end:g} s) before it starts ({start:g} s)", path=path)
         records.append(Record(
             label=clean_label(csv_uncell(row[spk])) if spk is not None and spk < len(row) else None,
             text=text_v,
-            start=_time(get("start"), what=f"row {n}: start", path=path),
-            end=_time(get("end"), what=f"row {n}: end", path=path),
+            start=start,
+            end=end,
             confidence=parse_seconds(conf, what=f"row {n}: confidence", path=path, time=False) if conf else None,
         ))
     return Recording(id=Path(path).stem, records=records)
