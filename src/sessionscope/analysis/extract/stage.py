@@ -87,7 +87,8 @@ def fuse(hits: dict[str, Optional[RuleHit]], proba: Optional[dict[str, float]], 
 def other_participant(session: Session, index: int) -> Optional[str]:
     """Whom utterance ``index`` is addressed to: the other one of a pair, else the nearest other speaker.
 
-    In groups the previous other speaker (whom one is replying to) is preferred, then the next one.
+    In groups the previous other speaker (whom one is replying to) is preferred, then the next
+    one (within three utterances), then the nearest other speaker on either side.
     """
     speaker = session.utterances[index].speaker
     ids = [p.id for p in session.participants] or sorted({u.speaker for u in session.utterances})
@@ -100,6 +101,12 @@ def other_participant(session: Session, index: int) -> Optional[str]:
     for u in session.utterances[index + 1 : index + 4]:
         if u.speaker != speaker:
             return u.speaker
+    # a long monologue: the nearest other speaker on either side
+    utts = session.utterances
+    for d in range(4, len(utts)):
+        for j in (index - d, index + d):
+            if 0 <= j < len(utts) and utts[j].speaker != speaker:
+                return utts[j].speaker
     return None
 
 
