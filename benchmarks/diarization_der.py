@@ -102,6 +102,7 @@ def main() -> int:
     from sessionscope.audio.der import der, read_rttm
     from sessionscope.audio.pipeline import transcribe_file
     from sessionscope.config import load_config
+    from sessionscope.errors import AudioError
     from sessionscope.io import write_transcript
 
     config = load_config(args.config)
@@ -114,7 +115,12 @@ def main() -> int:
         for uri, wav, rttm in todo:
             ref = read_rttm(rttm)[uri]
             t0, c0 = time.perf_counter(), time.process_time()
-            s = transcribe_file(wav, config=config, session_id=uri)
+            try:
+                s = transcribe_file(wav, config=config, session_id=uri)
+            except AudioError as e:  # scored as an empty hypothesis: what the user got
+                print(f"{uri}: {e}", file=sys.stderr)
+                rows.append({"set": set_name, "uri": uri, "error": str(e)})
+                continue
             secs, cpu = time.perf_counter() - t0, time.process_time() - c0
             with tempfile.TemporaryDirectory() as tmp:
                 out = write_transcript(s, Path(tmp) / "speakers.rttm", "rttm")
@@ -139,11 +145,12 @@ def main() -> int:
             print(json.dumps(row), flush=True)
     summary = {}
     for set_name in args.sets:
-        rs = [r for r in rows if r["set"] == set_name]
+        rs = [r for r in rows if r["set"] == set_name and "error" not in r]
+        failed = [r["uri"] for r in rows if r["set"] == set_name and "error" in r]
         if not rs:
             continue
         summary[set_name] = {
-            "files": len(rs),
+            "files": len(rs), "failed": failed,
             **{k: round(float(np.mean([r[k] for r in rs])), 2) for k in
                ("run_der_c0.0", "run_der_c0.25", "diar_der_c0.0", "diar_der_c0.25", "run_miss_c0.0", "run_fa_c0.0",
                 "run_conf_c0.0")},

@@ -528,7 +528,7 @@ def embed_clip(samples: np.ndarray) -> Optional[np.ndarray]:
 
 
 #: bump when a change to this module changes diarizations (part of the cache key)
-DIARIZATION_CODE_VERSION = 4
+DIARIZATION_CODE_VERSION = 5
 
 
 def diarization_method(config: Any) -> str:

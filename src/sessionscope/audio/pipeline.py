@@ -229,8 +229,9 @@ def recognise_step(decoded: Decoded, *, config: Config, language: Optional[str],
             if hook:
                 hook("diarize")
             with clock.stage("diarization"):
-                regions = [(max(0.0, s - 1.0), e + 1.0) for s, e in asr.speech] if asr.speech else None
-                diar = _diarize(decoded, config, n_people or None, cache, hook, regions=regions, no_cache=no_cache)
+                # the transcription's Silero VAD regions are not used to skip segmentation chunks: Silero
+                # misses quiet far-field speech that the segmentation model finds (AMI trn01: all of it)
+                diar = _diarize(decoded, config, n_people or None, cache, hook, no_cache=no_cache)
             turns = diar.turns
             runs.append(("audio.diarization", "ok", diar.degraded, clock.wall["diarization"]))
         else:
@@ -238,7 +239,7 @@ def recognise_step(decoded: Decoded, *, config: Config, language: Optional[str],
         with clock.stage("alignment"):
             raw = align.utterances_from_turns(asr.segments, turns) if diar else align.group_utterances(
                 align.assign_words(asr.segments, turns))
-    if not any(u.words for u in raw):
+    if not raw or (not any(u.words for u in raw) and diar is None):
         dropped = sum(r.filtered.hallucinations_dropped for r in results)
         raise AudioError("no speech found (silence, music or noise only"
                          + (f"; {dropped} hallucinated segment(s) dropped)" if dropped else ")"), path=decoded.path)
