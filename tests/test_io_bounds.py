@@ -186,3 +186,15 @@ def test_ranges_that_end_before_they_start(tmp_path, name: str, text: str, where
     with pytest.raises(InputError) as e:
         read_transcript(write(tmp_path, name, text))
     assert where in e.value.message
+
+
+def test_missing_blank_line_between_cues(tmp_path) -> None:
+    # the next cue's identifier and timing were read as text of the previous cue, with wrong times
+    s = read_transcript(write(tmp_path, "a.vtt", "WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\n<v Anna>hi</v>\n2\n"
+                                                 "00:00:03.000 --> 00:00:04.000\n<v Bob>yo</v>\n"))
+    assert [(u.text, u.start, u.end) for u in s.utterances] == [("hi", 1.0, 2.0), ("yo", 3.0, 4.0)]
+    with pytest.raises(InputError, match=r"line 5 \(cue 2\): expected a cue timing line"):
+        read_transcript(write(tmp_path, "b.srt", "1\n00:00:01,000 --> 00:00:02,000\nAnna: hi\n2\n"
+                                                 "00:00:03,000 --> 00:00:0x\nBob: yo\n"))
+    speech = read_transcript(write(tmp_path, "c.srt", "1\n00:00:01,000 --> 00:00:02,000\nAnna: A --> B is the flow\n"))
+    assert speech.utterances[0].text == "A --> B is the flow"  # an arrow inside speech is no timing line

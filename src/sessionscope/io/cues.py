@@ -27,6 +27,9 @@ _ARROW = re.compile(
     r"^\s*(?P<start>(?:\d+:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?)\s*-->\s*"
     r"(?P<end>(?:\d+:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?)(?P<settings>(?:\s.*)?)$"  # "00:01:0x" is no time
 )
+# a line that tries to be a cue timing ("00:00:03.000 --> …", even malformed) and the identifier before it
+_TIMING_LIKE = re.compile(r"^\s*(?:\d+:)?\d{1,2}:\d{1,2}\S*\s*-->")
+_CUE_ID = re.compile(r"^\s*(?:\d+|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){0,4}[0-9a-fA-F-]*(?:/[\w-]+)?)\s*$")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:\s+([^>]*))?>", re.IGNORECASE)
 # Only real cue markup is removed, so that "<3" or "a <b> c" in speech survive.
 _TAG = re.compile(r"</?(?:[ibuv]|c|lang|ruby|rt|font|span|s|em|strong|br)(?:[.\s][^>]*)?/?>"
@@ -186,6 +189,10 @@ def _parse_cues(text: str, *, path: str | Path, fmt: str) -> tuple[list[Piece], 
                 f"line {block_start + bad + 1} (cue {n_cues + 1}): expected a cue timing line like "
                 f"'00:00:01{'.' if fmt == 'vtt' else ','}000 --> 00:00:04{'.' if fmt == 'vtt' else ','}000', "
                 f"got {block[bad][:80]!r}", path=path)
+        nxt = _next_cue(block, k)
+        if nxt is not None:  # the rest of the block is read again as the next cue
+            i = block_start + nxt
+            block = block[:nxt]
         n_cues += 1
         where = f"line {block_start + k + 1}, cue {n_cues}"
         start = parse_timestamp(m.group("start"), path=path, where=where)
@@ -196,6 +203,19 @@ def _parse_cues(text: str, *, path: str | Path, fmt: str) -> tuple[list[Piece], 
         out.extend((*r, conf) for r in _cue_records(block[k + 1:], start, end))
         conf = None
     return out, meta
+
+
+def _next_cue(block: list[str], k: int) -> Optional[int]:
+    """Where a next cue starts inside a block whose timing line is ``block[k]`` (a blank line is missing).
+
+    A later line that tries to be a timing line ("00:00:03.000 --> …", even malformed)
+    starts a new cue, with the identifier line before it, so that its times are read
+    (or its error reported) instead of landing in this cue's text.
+    """
+    nxt = next((j for j in range(k + 1, len(block)) if _TIMING_LIKE.match(block[j])), None)
+    if nxt is not None and nxt - 1 > k and _CUE_ID.match(block[nxt - 1]):
+        nxt -= 1
+    return nxt
 
 
 def _to_recording(parsed: tuple[list[Piece], dict[str, object]], *, rec_id: str, fmt: str) -> Recording:
