@@ -420,3 +420,22 @@ def test_to_check_in_convokit_metadata() -> None:
     flagged = {u["id"].split(":")[1] for u in utterances if u["meta"]["to_check"]}
     assert flagged == {s.recommendations[0].utterance_id, s.action_items[0].utterance_id,
                        next(q.utterance_id for q in s.questions if q.to_check)}
+
+
+def test_analyze_dynamics_only_summary_says_not_analysed(tmp_path) -> None:
+    """End to end: `analyze --stages dynamics` records the other stages as skipped and the summary says so."""
+    from click.testing import CliRunner
+
+    from sessionscope.cli import cli
+
+    vtt = tmp_path / "call.vtt"
+    vtt.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Anna>Could you send me the plan?</v>\n\n"
+                   "00:00:05.000 --> 00:00:09.000\n<v Boris>Yes, I will send it tomorrow.</v>\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["analyze", str(vtt), "--stages", "dynamics", "--out", str(out),
+                                      "--format", "markdown"])
+    assert result.exit_code == 0, result.output
+    md = next(out.rglob("summary.md")).read_text(encoding="utf-8")
+    assert "No recommendations were detected" not in md and "No flags" not in md
+    assert md.count("Not analysed: not requested for this run.") >= 3
+    assert "| Recommendations, action items, questions | skipped | not requested for this run |" in md
