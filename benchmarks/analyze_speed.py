@@ -1,0 +1,134 @@
+"""Wall time of a text-only ``sessionscope analyze`` of a 60-minute transcript, fresh process each run.
+
+Usage (from the repository root)::
+
+    python benchmarks/analyze_speed.py                 # 5 runs, English (AMI dev meetings)
+    python benchmarks/analyze_speed.py --runs 3 --profile
+
+The transcript is built at run time (never stored in the repository) from the first AMI
+*dev* meetings of ``../shared/data/ami-annotations`` (real, 4-person meetings; dialogue acts
+joined into speaker turns, meetings laid end to end) until it spans 60 minutes, and written as
+an STM file to a temporary folder. Each run is ``sessionscope analyze FILE --out TMP`` in a new
+process with the default config (all text stages), timed from the parent: start-up, imports,
+model loading, analysis and writing outputs. The 1-minute load average before each run is
+recorded: the development box is shared, so wall times there are pessimistic.
+``--profile`` adds one in-process cProfile run (top cumulative entries) to see where the time goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+AMI = ROOT.parent / "shared" / "data" / "ami-annotations"
+SECONDS = 3600.0
+
+
+def build_stm(path: Path) -> dict:
+    """Write a 60-minute STM from AMI dev meetings; returns what went into it."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    import topics_ami as T
+
+    acts = T.load_acts()
+    splits = T.meeting_splits()
+    lines, used, offset, n_words = [], [], 0.0, 0
+    for name in sorted(m for m, s in splits.items() if s == "dev" and acts.get(m)):
+        turns = T.turns(acts[name])
+        base = turns[0]["start"]
+        for t in turns:
+            start, end = offset + t["start"] - base, offset + t["end"] - base
+            if start >= SECONDS:
+                break
+            text = " ".join(t["text"].split())
+            lines.append(f"ami 1 {name}_{t['speaker']} {start:.2f} {max(end, start + 0.01):.2f} {text}")
+            n_words += len(text.split())
+        used.append(name)
+        offset += turns[-1]["end"] - base + 2.0
+        if offset >= SECONDS:
+            break
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return {"meetings": used, "utterances": len(lines), "words": n_words, "minutes": round(min(offset, SECONDS) / 60, 1)}
+
+
+def one_run(stm: Path, out: Path, extra: list[str], env: dict | None = None) -> tuple[float, float, str]:
+    """Wall seconds, CPU seconds (user + system of the child) and the child's stderr."""
+    import resource
+
+    exe = Path(sys.executable).with_name("sessionscope")
+    cmd = [str(exe) if exe.exists() else "sessionscope", "analyze", str(stm), "--out", str(out), *extra]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    res = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if res.returncode not in (0,) and "partial" not in res.stdout + res.stderr:
+        raise SystemExit(f"analyze failed ({res.returncode}):\n{res.stdout}\n{res.stderr}")
+    return wall, cpu, res.stdout + res.stderr
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--profile", action="store_true", help="also profile one in-process run")
+    ap.add_argument("--arg", action="append", default=[], help="extra argument passed to analyze")
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "analyze_speed.json"))
+    args = ap.parse_args(argv)
+    if not AMI.is_dir():
+        print(f"AMI annotations not found at {AMI}; skipping", file=sys.stderr)
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        stm = Path(tmp) / "meeting60.stm"
+        info = build_stm(stm)
+        runs, cpus, loads, statuses = [], [], [], []
+        for i in range(args.runs):
+            loads.append(round(os.getloadavg()[0], 1))
+            wall, cpu, log = one_run(stm, Path(tmp) / f"out{i}", args.arg)
+            runs.append(round(wall, 2))
+            cpus.append(round(cpu, 2))
+            statuses.append("partial" if "partial" in log else "ok")
+            print(f"run {i + 1}: {runs[-1]:.2f} s wall, {cpus[-1]:.2f} s CPU (load {loads[-1]}, {statuses[-1]})",
+                  file=sys.stderr, flush=True)
+        stages = {}
+        sj = next((Path(tmp) / "out0").rglob("session.json"), None)
+        if sj is not None:
+            prov = json.loads(sj.read_text(encoding="utf-8")).get("provenance", {})
+            stages = {r["name"]: r.get("seconds") for r in prov.get("stage_runs", [])}
+        if args.profile:
+            import cProfile
+            import io
+            import pstats
+
+            from sessionscope.cli import cli
+
+            pr = cProfile.Profile()
+            pr.enable()
+            try:
+                cli.main(["analyze", str(stm), "--out", str(Path(tmp) / "prof")], standalone_mode=False)
+            finally:
+                pr.disable()
+            buf = io.StringIO()
+            pstats.Stats(pr, stream=buf).sort_stats("cumulative").print_stats(35)
+            print(buf.getvalue(), file=sys.stderr)
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    result = {"command": "python benchmarks/analyze_speed.py " + " ".join(sys.argv[1:]), "commit": commit,
+              "transcript": info, "runs_s": runs, "median_s": statistics.median(runs) if runs else None,
+              "cpu_s": cpus, "median_cpu_s": statistics.median(cpus) if cpus else None, "status": statuses,
+              "loadavg_1min": loads,
+              "cpus": os.cpu_count(), "stage_seconds_run1": stages}
+    print(json.dumps(result, indent=1))
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(result, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
