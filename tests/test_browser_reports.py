@@ -170,6 +170,10 @@ def test_dashboard_programme_evaluation_sections(chromium: str, tmp_path: Path) 
     assert console == [] and _kpi(dom, "kpi_sessions") == "3"
     blocks = re.findall(r'<(?:div|tr) data-p="(\d+)"([^>]*)>', dom)
     assert blocks and all(("hidden" in attrs) == (p != "2") for p, attrs in blocks)  # pairs: <!--<script>, a, b
+    dom, console = run_chromium(chromium, page.as_uri() + "#from=2026-03-20")
+    assert console == []
+    hidden_cols = re.findall(r'<th class="sess" data-ci="\d+" hidden="">', dom)
+    assert len(hidden_cols) == 4  # the two earlier sessions of each pair with a checklist grid of 3
 
 
 def test_session_report_hostile_names_stage_gaps_and_to_check(chromium: str, tmp_path: Path) -> None:

@@ -39,6 +39,8 @@
   var rows = Array.prototype.slice.call(document.querySelectorAll("tr[data-i]"));
   // per-pair blocks (checklist grids, goal rates, open goals) follow the pair filter
   var pairBlocks = Array.prototype.slice.call(document.querySelectorAll("[data-p]"));
+  // checklist grid columns are sessions: they follow the date filter too
+  var cells = Array.prototype.slice.call(document.querySelectorAll("[data-ci]"));
 
   function pairRow(name, ss, planned) {
     var covered = {};
@@ -79,6 +81,7 @@
     var kept = S.filter(function (s, i) { return keep[i]; });
     rows.forEach(function (r) { r.hidden = !keep[+r.getAttribute("data-i")]; });
     pairBlocks.forEach(function (b) { b.hidden = !pairs[+b.getAttribute("data-p")]; });
+    cells.forEach(function (c) { var k = +c.getAttribute("data-ci"); c.hidden = k >= 0 && !keep[k]; });
     marks.forEach(function (m) { m.el.style.display = (keep[m.a] && keep[m.b]) ? "" : "none"; });
     bars.forEach(function (b) { b.el.style.opacity = pairs[b.p] ? "1" : "0.15"; });
     document.getElementById("no-sessions").hidden = kept.length > 0;
