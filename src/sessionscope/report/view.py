@@ -34,6 +34,9 @@ def stage_reason(run: StageRun, t: Translator) -> str:
     reason = (run.reason or "").strip().rstrip(".")
     if reason == "not requested":
         return t("reason_not_requested")
+    for prefix, key, arg in (("not installed: ", "reason_not_installed", "detail"), ("needs ", "reason_needs", "what")):
+        if reason.startswith(prefix):
+            return t(key, **{arg: reason[len(prefix):]})
     return reason or t(f"status_{run.status}")
 
 
