@@ -382,3 +382,45 @@ def test_submission_time_matches_the_session_before(tmp_path: Path) -> None:
                           "4/20/2026 09:00:00,pair-a,Anna,3\n")    # three weeks after a2: periodic
     data = match_surveys(_sessions(), [path])
     assert [(a["kind"], a["session_id"]) for a in data.answers] == [("session", "a1"), ("periodic", None)]
+
+
+def test_bundled_example_surveys_match_the_example_sessions(repo_root: Path) -> None:
+    """examples/surveys (used by scripts/demo.sh) match the example manifest's pairs, dates and names."""
+    from sessionscope.model import Participant, Role
+
+    def session(sid: str, pair: str, date: dt.date, junior: tuple[str, str], senior: tuple[str, str]) -> object:
+        return full_session(sid=sid, pair=pair, date=date).evolve(participants=(
+            Participant(junior[0], junior[1], Role.JUNIOR), Participant(senior[0], senior[1], Role.SENIOR)))
+
+    sessions = [session("en_session", "chen-hale", dt.date(2026, 11, 24), ("maya", "Maya Chen"),
+                        ("robert", "Robert Hale")),
+                session("ru_session", "smirnova-volkov", dt.date(2026, 11, 23), ("anna", "Анна Смирнова"),
+                        ("igor", "Игорь Петрович Волков"))]
+    folder = repo_root / "examples" / "surveys"
+    files = [folder / "feedback_google_forms_en.csv", folder / "feedback_microsoft_forms_ru.xlsx"]
+    for mapping in (None, load_mapping(folder / "survey-map.yaml")):
+        data = match_surveys(sessions, files, mapping=mapping)
+        assert data.issues == []
+        kinds = {(a["session_id"], a["participant_id"], a["kind"]) for a in data.answers}
+        assert kinds == {("en_session", "maya", "session"), ("en_session", "robert", "session"),
+                         (None, "maya", "periodic"), ("ru_session", "anna", "session"),
+                         ("ru_session", "igor", "session")}
+        scales = {(a["question_id"], a["scale"]) for a in data.answers if a["question_id"]}
+        assert ("usefulness", "0-10") in scales and ("self_assessment", "0-10") in scales
+        assert ("psychological_safety", "likert5") in scales
+    rows, issues = read_baseline(folder / "baseline.csv", pairs={"chen-hale", "smirnova-volkov"})
+    assert not issues and len(rows) == 6
+    assert {measure_id(r.measure) for r in rows} >= {"problems_solved_share", "days_to_resolve", "satisfaction"}
+
+
+def test_mapped_question_missing_from_every_file_is_reported(tmp_path: Path) -> None:
+    one = _csv(tmp_path, "Session,Name,How satisfied?\na0,Anna,4\n", name="one.csv")
+    two = _csv(tmp_path, "Session,Name,Was it useful?\na1,Anna,5\n", name="two.csv")
+    m = tmp_path / "m.yaml"
+    m.write_text("questions:\n  satisfaction: {column: 'How satisfied?', scale: 0-10}\n"
+                 "  usefulness: {column: 'Was it useful?'}\n  self_assessment: {column: 'Rate yourself'}\n",
+                 encoding="utf-8")
+    data = match_surveys(_sessions(), [one, two], mapping=load_mapping(m))
+    assert [(i.file, i.kind) for i in data.issues] == [("one.csv, two.csv", "mapping")]
+    assert "'self_assessment'" in data.issues[0].message
+    assert [(a["question_id"], a["scale"]) for a in data.answers] == [("satisfaction", "0-10"), ("usefulness", "likert5")]

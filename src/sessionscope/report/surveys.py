@@ -437,6 +437,7 @@ def match_surveys(
         by_pair.setdefault(s.pair_id or s.id, []).append(s)
     pair_key = {_key(p): p for p in by_pair}
     seen: dict[tuple[Any, ...], int] = {}
+    mapped_found: set[str] = set()
     for f in files:
         name = Path(f).name
         out.files.append(name)
@@ -446,7 +447,7 @@ def match_surveys(
             out.issues.append(SurveyIssue(name, None, None, "unreadable", str(e)))
             continue
         cols = _find_columns(header, mapping)
-        questions, scale_of, qid_of = _questions(header, rows, cols, mapping, name, out.issues)
+        questions, scale_of, qid_of = _questions(header, rows, cols, mapping, mapped_found)
         if "session" not in cols and not ("pair" in cols and "date" in cols) and \
                 not ("participant" in cols and "date" in cols):
             out.issues.append(SurveyIssue(name, None, None, "unmatched",
@@ -496,23 +497,26 @@ def match_surveys(
                     "value_text": text, "value_share": _share(value, scale_of[i]), "superseded": False,
                 })
     out.answers = [a for a in out.answers if not a.pop("superseded")]
+    read = [f for f in out.files if not any(i.kind == "unreadable" and i.file == f for i in out.issues)]
+    for qid, (names, _scale) in mapping.questions.items():
+        if read and qid not in mapped_found:  # a mapping may cover several forms: missing from all of them
+            out.issues.append(SurveyIssue(", ".join(read), None, None, "mapping", f"mapped question {qid!r}: no "
+                                          "column called " + " / ".join(repr(n) for n in names)))
     return out
 
 
 def _questions(header: Sequence[str], rows: Sequence[list[str]], cols: Mapping[str, int], mapping: SurveyMapping,
-               name: str, issues: list[SurveyIssue]) -> tuple[list[int], dict[int, str], dict[int, Optional[str]]]:
-    """The question columns of a file, with each one's scale and standard question id (mapping problems → issues)."""
+               found: set[str]) -> tuple[list[int], dict[int, str], dict[int, Optional[str]]]:
+    """The question columns of a file, with each one's scale and standard question id; mapped questions
+    present in this file are added to ``found``."""
     used = set(cols.values())
     ignore = {_key(c) for c in mapping.ignore} | IGNORED_COLUMNS
     questions = [i for i, h in enumerate(header) if i not in used and _key(h) not in ignore]
     declared: dict[int, tuple[str, Optional[str]]] = {}
     for qid, (names, scale) in mapping.questions.items():
-        hits = [i for i, h in enumerate(header) if _key(h) in {_key(n) for n in names}]
-        if not hits:
-            issues.append(SurveyIssue(name, None, None, "mapping", f"mapped question {qid!r}: no column called "
-                                      + " / ".join(repr(n) for n in names)))
-        for i in hits:
+        for i in [i for i, h in enumerate(header) if _key(h) in {_key(n) for n in names}]:
             declared[i] = (qid, scale)
+            found.add(qid)
     scale_of: dict[int, str] = {}
     qid_of: dict[int, Optional[str]] = {}
     for i in questions:
