@@ -161,7 +161,7 @@ def test_dashboard_programme_evaluation_sections(chromium: str, tmp_path: Path) 
     dom, console = run_chromium(chromium, page.as_uri())
     assert console == []
     assert 'data-ready="1"' in dom, "the dashboard script did not finish"
-    assert _kpi(dom, "kpi_sessions") == "6"
+    assert _kpi(dom, "kpi_sessions") == "6" and _kpi(dom, "kpi_goals_done") != "–"
     for section in ("feedback", "baseline", "checklist", "correlations", "input-issues", "followup"):
         assert f'id="{section}"' in dom, section
     assert "3.20 → 4.67" in dom and "no pair 'pair-z'" in dom

@@ -97,6 +97,7 @@
     setText("kpi_mutuality", fmt(mean(kept.map(function (s) { return s.mu; })), 2));
     setText("kpi_followed", judged.length ? pct(judged.filter(function (x) { return x.status !== "not_mentioned"; }).length / judged.length) : "–");
     setText("kpi_flags", sum(kept.map(function (s) { return s.fl; })));
+    setText("kpi_goals_done", judged.length ? pct(judged.filter(function (x) { return x.status === "done"; }).length / judged.length) : "–");
 
     var body = document.getElementById("pair-body");
     while (body.firstChild) body.removeChild(body.firstChild);
