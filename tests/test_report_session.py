@@ -442,3 +442,12 @@ def test_analyze_dynamics_only_summary_says_not_analysed(tmp_path) -> None:
     assert "No recommendations were detected" not in md and "No flags" not in md
     assert md.count("Not analysed: not requested for this run.") >= 3
     assert "| Recommendations, action items, questions | skipped | not requested for this run |" in md
+
+
+def test_research_tables_say_which_stages_did_not_run() -> None:
+    from sessionscope.report.tables import session_tables
+
+    s = _with_runs(full_session(), ("dynamics", "ok", None), ("extraction", "failed", "boom"), ("flow", "skipped", "x"),
+                   ("extraction", "failed", "boom again"))
+    assert session_tables([s])["sessions"].iloc[0].stages_not_run == "extraction:failed;flow:skipped"
+    assert session_tables([full_session()])["sessions"].iloc[0].stages_not_run == ""

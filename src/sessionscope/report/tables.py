@@ -17,7 +17,7 @@ from typing import Any
 
 from sessionscope.errors import InputError
 from sessionscope.escape import csv_frame
-from sessionscope.model import Session, read_session_json
+from sessionscope.model import Session, StageRun, read_session_json
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                  "questions_answered", "mutuality_index", "n_topic_segments", "areas_covered", "n_recommendations",
                  "n_action_items", "n_recommendations_to_check", "n_action_items_to_check", "n_questions_to_check",
                  "n_open_questions", "n_problems", "n_flags", "flag_codes",
-                 "mean_word_confidence", "speaker_mapping_confidence", "hallucinations_dropped"),
+                 "mean_word_confidence", "speaker_mapping_confidence", "hallucinations_dropped", "stages_not_run"),
     "participants": ("session_id", "pair_id", "participant_id", "name", "role"),
     "utterances": ("session_id", "utterance_id", "index", "participant_id", "role", "start_s", "end_s", "text",
                    "n_words", "confidence", "flags", "topic_area"),
@@ -109,7 +109,17 @@ def session_row(s: Session) -> dict[str, Any]:
         "mean_word_confidence": q.mean_word_confidence if q else None,
         "speaker_mapping_confidence": q.speaker_mapping_confidence if q else None,
         "hallucinations_dropped": q.hallucinations_dropped if q else None,
+        # a count of 0 is only "none found" when its stage ran: say which did not
+        "stages_not_run": ";".join(f"{r.name}:{r.status}" for r in _last_runs(s) if r.status != "ok"),
     }
+
+
+def _last_runs(s: Session) -> list[StageRun]:
+    """The last recorded outcome of each stage or sub-step, in first-recorded order."""
+    last: dict[str, StageRun] = {}
+    for run in s.provenance.stage_runs:
+        last[run.name] = run
+    return list(last.values())
 
 
 def _rows(sessions: Sequence[Session]) -> dict[str, list[dict[str, Any]]]:
