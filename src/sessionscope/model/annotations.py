@@ -150,7 +150,7 @@ class Problem:
     solved: bool
     solution_ids: tuple[str, ...] = ()
     area: Optional[str] = None
-    confidence: float = 1.0
+    confidence: Optional[float] = None  # None: found by a rule, no measured probability
 
 
 @dataclass(frozen=True, slots=True)
