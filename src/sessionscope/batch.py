@@ -169,7 +169,8 @@ def _already_done(out: Path, key: dict[str, Any]) -> Optional[Session]:
         from sessionscope.model import session_from_dict
 
         return session_from_dict(data, path=path)
-    except (OSError, ValueError, SessionscopeError):
+    except (OSError, ValueError, SessionscopeError) as e:  # a half-written or outdated file: redo, and say so
+        log.warning("%s: cannot resume from it, processing again: %s", path, getattr(e, "message", None) or e)
         return None
 
 
