@@ -339,3 +339,17 @@ def test_flow_without_extraction_says_so():
     s = pipeline.run_stages(make_session([("a", 0, 1, "hi"), ("b", 1, 2, "yes")]), plan)
     flow = s.provenance.outcome("flow")
     assert flow.status == "ok" and "without extraction (skipped: not requested)" in flow.reason
+
+
+def test_lock_of_a_reused_pid_is_stale(tmp_path):
+    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        lock = tmp_path / "s" / DirLock.NAME
+        lock.parent.mkdir()
+        lock.write_text(f"{holder.pid} {os.uname().nodename}\n")
+        os.utime(lock, (lock.stat().st_atime - 3600, lock.stat().st_mtime - 3600))  # written before it started
+        with DirLock(tmp_path / "s"):
+            assert lock.read_text().split()[0] == str(os.getpid())
+    finally:
+        holder.kill()
+        holder.wait()

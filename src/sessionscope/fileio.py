@@ -80,6 +80,18 @@ def safe_output_path(root: str | Path, *parts: str) -> Path:
     return target
 
 
+def _process_start_time(pid: int) -> float | None:
+    """When process ``pid`` started (seconds since the epoch), on Linux; ``None`` elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks = int(fields[19])  # field 22 of stat: start time in clock ticks after boot
+        boot = next(float(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines()
+                    if line.startswith("btime "))
+        return boot + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
+
+
 class LockHeld(Exception):
     """Another live process holds the lock (``pid`` and ``host`` say which)."""
 
@@ -118,15 +130,21 @@ class DirLock:
         except OSError:
             return False
 
-    @staticmethod
-    def _alive(pid: int) -> bool:
+    def _alive(self, pid: int) -> bool:
+        """Whether the lock's process still runs (a process that started after the lock was written
+        merely reuses its PID: the lock is stale)."""
         try:
             os.kill(pid, 0)
         except ProcessLookupError:
             return False
         except PermissionError:
+            pass
+        started = _process_start_time(pid)
+        try:
+            written = self.path.stat().st_mtime
+        except OSError:
             return True
-        return True
+        return started is None or started <= written + 1.0
 
     def acquire(self) -> DirLock:
         import socket
