@@ -99,6 +99,7 @@ def main() -> int:
     if not DATA.is_dir():
         print(f"shared data not found at {DATA}", file=sys.stderr)
         return 2
+    from sessionscope.audio.decode import load_audio
     from sessionscope.audio.der import der, read_rttm
     from sessionscope.audio.pipeline import transcribe_file
     from sessionscope.config import load_config
@@ -115,21 +116,25 @@ def main() -> int:
         for uri, wav, rttm in todo:
             ref = read_rttm(rttm)[uri]
             t0, c0 = time.perf_counter(), time.process_time()
+            error = None
             try:
                 s = transcribe_file(wav, config=config, session_id=uri)
-            except AudioError as e:  # scored as an empty hypothesis: what the user got
+            except AudioError as e:  # "no speech found": scored as an empty hypothesis (what the user got)
                 print(f"{uri}: {e}", file=sys.stderr)
-                rows.append({"set": set_name, "uri": uri, "error": str(e)})
-                continue
+                s, error = None, str(e)
             secs, cpu = time.perf_counter() - t0, time.process_time() - c0
-            with tempfile.TemporaryDirectory() as tmp:
-                out = write_transcript(s, Path(tmp) / "speakers.rttm", "rttm")
-                delivered = next(iter(read_rttm(out).values()), [])
-            internal = [(a, b, lab) for a, b, lab in s.extra["audio"]["speaker_turns"]]
-            dur = s.duration_s or max(e for _, e, _ in ref)
+            if s is not None:
+                with tempfile.TemporaryDirectory() as tmp:
+                    out = write_transcript(s, Path(tmp) / "speakers.rttm", "rttm")
+                    delivered = next(iter(read_rttm(out).values()), [])
+                internal = [(a, b, lab) for a, b, lab in s.extra["audio"]["speaker_turns"]]
+                dur = s.duration_s or max(e for _, e, _ in ref)
+            else:
+                delivered, internal, dur = [], [], load_audio(wav).duration_s
             row = {"set": set_name, "uri": uri, "ref_speakers": len({x for *_, x in ref}),
                    "hyp_speakers": len({x for *_, x in delivered}), "seconds": round(secs, 1), "cpu_s": round(cpu, 1),
-                   "audio_s": round(dur, 1), "method": s.extra["audio"]["diarization"]}
+                   "audio_s": round(dur, 1), "method": s.extra["audio"]["diarization"] if s is not None else None,
+                   "error": error}
             for name, hyp in (("run", delivered), ("diar", internal)):
                 for collar in (0.0, 0.25):
                     r = der(ref, hyp, collar=collar, uem=(0.0, dur))
@@ -145,8 +150,8 @@ def main() -> int:
             print(json.dumps(row), flush=True)
     summary = {}
     for set_name in args.sets:
-        rs = [r for r in rows if r["set"] == set_name and "error" not in r]
-        failed = [r["uri"] for r in rows if r["set"] == set_name and "error" in r]
+        rs = [r for r in rows if r["set"] == set_name]
+        failed = [r["uri"] for r in rows if r["set"] == set_name and r["error"]]
         if not rs:
             continue
         summary[set_name] = {

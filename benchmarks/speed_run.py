@@ -26,12 +26,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import wave
 from pathlib import Path
 
@@ -82,17 +80,26 @@ def build(minutes: float, path: Path) -> str:
     return source
 
 
+WRAP = (
+    "import json, resource, subprocess, sys, time\n"
+    "t0 = time.perf_counter()\n"
+    "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+    "wall = time.perf_counter() - t0\n"
+    "r = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(json.dumps({'rc': p.returncode, 'wall_s': wall, 'cpu_s': r.ru_utime + r.ru_stime,"
+    " 'max_rss_mb': r.ru_maxrss / 1024, 'stderr': p.stderr[-3000:]}))\n"
+)
+
+
 def timed(cmd: list[str], cwd: Path) -> dict[str, float]:
-    """Wall, CPU (user+sys) and peak RSS of one child process (run alone: children's rusage is per child here)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
-    p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
-    wall = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if p.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stderr[-3000:]}")
-    return {"wall_s": round(wall, 2), "cpu_s": round((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), 2),
-            "max_rss_mb": round(after.ru_maxrss / 1024, 0)}
+    """Wall, CPU (user+sys) and peak RSS of one fresh child process (measured by a tiny wrapper process,
+    so the peak memory is that child's own, not the largest of all children so far)."""
+    p = subprocess.run([PY, "-c", WRAP, *cmd], cwd=cwd, capture_output=True, text=True,
+                       env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    out = json.loads(p.stdout.strip().splitlines()[-1])
+    if out["rc"] != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({out['rc']}):\n{out['stderr']}")
+    return {"wall_s": round(out["wall_s"], 2), "cpu_s": round(out["cpu_s"], 2), "max_rss_mb": round(out["max_rss_mb"])}
 
 
 def main() -> int:
