@@ -114,13 +114,15 @@ def run_cli(name: str, command: str, files: list[Path], extra: list[str], *, tim
 
 
 def comparable(out: Path) -> dict[str, dict]:
-    """Every session.json without what legitimately differs between runs (creation time, stage seconds)."""
+    """Every session.json without what legitimately differs between runs (creation time, step timings)."""
     found = {}
     for p in sorted(Path(out).glob("*/session.json")):
         d = json.loads(p.read_text(encoding="utf-8"))
         d["provenance"].pop("created", None)
         for r in d["provenance"].get("stage_runs", []):
             r.pop("seconds", None)
+        for timing in ("cpu_s", "wall_s"):  # the audio pipeline's step timings (kept in extra.audio)
+            (d.get("extra") or {}).get("audio", {}).pop(timing, None)
         found[p.parent.name] = d
     return found
 
@@ -190,6 +192,7 @@ def main() -> None:
     ap.add_argument("--recordings", type=int, default=4)
     ap.add_argument("--stages", default=None, help="--stages for analyze (default: the configured stages)")
     ap.add_argument("--timeout", type=float, default=3600)
+    ap.add_argument("--threads", type=int, help="OMP_NUM_THREADS etc. for every run (default: libraries decide)")
     ap.add_argument("--no-freeze", dest="freeze", action="store_false",
                     help="run the live tree instead of a frozen copy of src/")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "scaling.json")
@@ -215,6 +218,11 @@ def main() -> None:
                                    "audio_s": round(audio_seconds(audio), 1)}
     if a.freeze:
         result["code"] = freeze_src()
+    if a.threads:
+        # the same BLAS/OpenMP/CTranslate2 thread count in every engine (Ray gives each 1-CPU actor 1 thread)
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[var] = str(a.threads)
+        result["threads"] = a.threads
     runs: dict[str, dict] = {}
 
     def rec(row: dict) -> dict:

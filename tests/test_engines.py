@@ -69,18 +69,11 @@ def statuses(report) -> dict[str, str]:
 
 # -- module-level work functions: worker processes import them by name ----------------------
 
-def die_once(item, spec, out_dir):
-    """Kills its worker process the first time it sees ``call0`` (a worker lost mid-task)."""
+def dying(item, spec, out_dir):
+    """Kills its worker process: once for ``call0`` (a worker lost mid-task), always for ``call1`` (a poison input)."""
     marker = Path(out_dir) / f".died-{item.session_id}"
-    if item.session_id == "call0" and not marker.exists():
+    if item.session_id == "call1" or (item.session_id == "call0" and not marker.exists()):
         marker.write_text(str(os.getpid()))
-        os.kill(os.getpid(), signal.SIGKILL)
-    return process_item(item, spec, out_dir)
-
-
-def die_always(item, spec, out_dir):
-    """A poison input: its worker dies on every attempt."""
-    if item.session_id == "call1":
         os.kill(os.getpid(), signal.SIGKILL)
     return process_item(item, spec, out_dir)
 
@@ -112,26 +105,19 @@ def test_two_local_workers_write_the_in_process_sessions(tmp_path):
     assert {k: v for k, v in statuses(again).items() if k != "broken"} == {k: "resumed" for k in statuses(ref) if k != "broken"}
 
 
-def test_worker_killed_mid_task_is_retried_in_a_fresh_pool(tmp_path):
+def test_killed_worker_is_retried_and_a_poison_input_fails_after_bounded_retries(tmp_path):
     items = make_items(transcripts(tmp_path / "in")[:4])
     spec = dynamics_spec()
     out = tmp_path / "out"
-    results = dict(LocalEngine(2, max_retries=2).map(die_once, items, spec=spec, out_dir=out))
-    assert (out / ".died-call0").exists()  # the worker really died once
-    assert sorted(results) == [0, 1, 2, 3] and {r.status for r in results.values()} == {"ok"}
-    run_batch(items, spec, tmp_path / "ref")
-    assert comparable(out) == comparable(tmp_path / "ref")
-
-
-def test_poison_input_fails_after_bounded_retries_and_the_rest_go_on(tmp_path):
-    items = make_items(transcripts(tmp_path / "in")[:4])
-    out = tmp_path / "out"
-    got = dict(drive(LocalEngine(2, max_retries=1), die_always, items, spec=dynamics_spec(), out_dir=out, lost=lost_item))
-    st = {items[i].session_id: r.status for i, r in got.items()}
-    assert st.pop("call1") == "failed" and set(st.values()) == {"ok"}
-    err = next(r.error for i, r in got.items() if items[i].session_id == "call1")
-    assert "died 2 times" in err
+    got = dict(drive(LocalEngine(2, max_retries=1), dying, items, spec=spec, out_dir=out, lost=lost_item))
+    st = {items[i].session_id: r for i, r in got.items()}
+    assert (out / ".died-call0").exists()  # the worker really died once on call0 ...
+    assert st["call0"].status == "ok"  # ... and call0 was retried in a fresh pool
+    assert st["call1"].status == "failed" and "died 2 times" in st["call1"].error  # bounded: 1 + 1 retry
     assert not (out / "call1").exists()  # nothing half-written
+    assert {st[k].status for k in st if k != "call1"} == {"ok"}
+    run_batch([it for it in items if it.session_id != "call1"], spec, tmp_path / "ref")
+    assert comparable(out) == comparable(tmp_path / "ref")
 
 
 def test_engine_choice():

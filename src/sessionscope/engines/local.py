@@ -8,9 +8,10 @@ CPU cores are shared out: each worker's BLAS/OpenMP/torch pools get ``cores // N
 threads, so N workers do not oversubscribe the machine.
 
 A worker that dies mid-file (killed, out of memory, a crash in native code) breaks the
-pool: the inputs it held are given to a fresh pool, at most ``max_retries`` more times,
-then reported as failed; nothing finished is lost because every session is written by
-its worker, atomically, as soon as it is done.
+pool: the inputs it held go to a fresh pool and are run one at a time there, so that a
+death can be blamed on its input; an input whose worker died while it ran alone more
+than ``max_retries`` times is reported as failed. Nothing finished is lost: every session
+is written by its worker, atomically, as soon as it is done.
 """
 
 from __future__ import annotations
@@ -117,11 +118,15 @@ class LocalEngine:
         lost = lost or default_lost
         queue: deque[int] = deque(range(len(items)))
         attempts: Counter[int] = Counter()
+        suspects: set[int] = set()
         inflight: dict[Future, int] = {}
         pool = self._pool(fn, spec, out_dir)
         try:
             while queue or inflight:
                 while queue and len(inflight) < self.workers:
+                    # an input that was running when a worker died runs alone, so the next death is its own
+                    if any(j in suspects for j in inflight.values()) or (queue[0] in suspects and inflight):
+                        break
                     i = queue.popleft()
                     inflight[pool.submit(_run_one, items[i])] = i
                     if on_start:
@@ -138,16 +143,19 @@ class LocalEngine:
                         yield i, lost(items[i], f"internal error in worker: {type(e).__name__}: {e}")
                 if not died:
                     continue
-                # a worker died: every input the pool held goes back to the queue, one more attempt counted
+                # a worker died and took the pool with it: every input the pool held goes back to the queue;
+                # the pool cannot say whose worker died, so an attempt is counted only when one input ran alone
                 died += inflight.values()
                 inflight.clear()
                 pool.shutdown(wait=False, cancel_futures=True)
                 for i in sorted(died, reverse=True):
-                    attempts[i] += 1
-                    if attempts[i] > self.max_retries:
-                        yield i, lost(items[i], f"worker process died {attempts[i]} times while processing this input")
-                    else:
-                        queue.appendleft(i)
+                    if len(died) == 1:
+                        attempts[i] += 1
+                        if attempts[i] > self.max_retries:
+                            yield i, lost(items[i], f"worker process died {attempts[i]} times while processing this input")
+                            continue
+                    suspects.add(i)
+                    queue.appendleft(i)
                 if queue:
                     log.warning("a worker process died; %d inputs go to a fresh pool", len(queue))
                     pool = self._pool(fn, spec, out_dir)
