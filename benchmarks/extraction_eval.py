@@ -62,7 +62,7 @@ def predict_rows(rows, cfg, clf, enc, heads=None, qhead=None):
         import numpy as np
 
         from sessionscope.analysis.extract.heads import CTX_NAMES, cue_features
-        from sessionscope.analysis.extract.stage import head_decision
+        from sessionscope.analysis.extract.stage import decide
 
         dense = np.stack([np.concatenate([cue_features(t), np.zeros(len(CTX_NAMES), np.float32)]) for t in flat])
         logits = iter(heads.logits(emb, dense))
@@ -74,13 +74,11 @@ def predict_rows(rows, cfg, clf, enc, heads=None, qhead=None):
         best_p = (0.0, None)
         for s in sents:
             hits = {k: rule(s) for k, rule in RULES.items()}
+            p = dict(zip(clf.labels, map(float, next(probs)), strict=True)) if probs is not None else None
             if logits is not None:
-                d, _ = head_decision(heads, next(logits), hits)
-                if d is None:
-                    d = fuse({"problem": hits["problem"]}, None, rules_cfg)
+                d, _ = decide(s, hits, p, heads, next(logits), cfg)
                 if d is not None and (res["shipped"] is None or d.confidence > res["shipped"][0].confidence):
                     res["shipped"] = (d, s)
-            p = dict(zip(clf.labels, map(float, next(probs)), strict=True)) if probs is not None else None
             for name, d in (("rules", fuse(hits, None, rules_cfg)), ("fused", fuse(hits, p, cfg))):
                 if d is not None and (res[name] is None or d.confidence > res[name][0].confidence):
                     res[name] = (d, s)
@@ -89,7 +87,7 @@ def predict_rows(rows, cfg, clf, enc, heads=None, qhead=None):
                 if v >= 0.5 and v > best_p[0]:
                     best_p = (v, k)
         res["classifier"] = best_p[1]
-        if qhead is not None:
+        if qhead is not None and r.lang != "ru":  # Russian: the lexical rule decides (as in questions._head_questions)
             res["question"] = bool(qhead.is_question([x.text for x in sents] or [r.text])[0].any())
         else:
             res["question"] = bool(question_sentences(r.text, language=r.lang))

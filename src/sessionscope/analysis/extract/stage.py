@@ -201,6 +201,30 @@ def head_decision(heads: Any, logits: np.ndarray, hits: dict[str, Optional[RuleH
     return best, probs
 
 
+def decide(sent: Sentence, hits: dict[str, Optional[RuleHit]], proba: Optional[dict[str, float]], heads: Any,
+           logits: Optional[np.ndarray], cfg: ExtractionConfig) -> tuple[Optional[Decision], bool]:
+    """The item kind of one sentence and whether its confidence is the heads' calibrated probability.
+
+    English: the heads decide recommendations and action items; problems keep the rules +
+    classifier fusion. Russian: the heads saw no Russian meetings (their words and
+    calibration come from English ones), so the rules + classifier fusion — measured on
+    the Russian sets — decides, and a recommendation or action item takes the heads'
+    probability of its kind as its confidence. Without heads: the fusion alone
+    (confidence not calibrated).
+    """
+    if heads is None or logits is None:
+        return fuse(hits, proba, cfg), False
+    d, probs = head_decision(heads, logits, hits)
+    if sent.language == "ru":
+        d = fuse(hits, proba, cfg)
+        if d is not None and d.kind in probs:
+            return Decision(d.kind, probs[d.kind], d.method, d.hit), True
+        return d, False
+    if d is None:  # problems keep the rules + classifier fusion
+        return fuse({"problem": hits["problem"]}, {"problem": proba["problem"]} if proba and "problem" in proba else None, cfg), False
+    return d, True
+
+
 def extract_items(
     session: Session,
     parsed: Sequence[Sequence[Sentence]],
@@ -233,15 +257,9 @@ def extract_items(
         for j, sent in enumerate(sents):
             hits = {kind: rule(sent) for kind, rule in RULES.items()}
             p = proba[i][j] if proba is not None else None
-            if heads is not None and head_logits is not None:
-                d, _ = head_decision(heads, head_logits[i][j], hits)
-                if d is None:  # problems keep the rules + classifier fusion
-                    d = fuse({"problem": hits["problem"]}, {"problem": p["problem"]} if p and "problem" in p else None, cfg)
-            else:
-                d = fuse(hits, p, cfg)
+            d, calibrated = decide(sent, hits, p, heads, head_logits[i][j] if head_logits is not None else None, cfg)
             if d is None:
                 continue
-            calibrated = d.method.startswith("head")
             area = areas.get(utt.id)
             if d.kind == "recommendation":
                 rid = f"rec-{len(recs) + 1:03d}"
@@ -452,4 +470,4 @@ class ExtractionStage:
         return session.evolve(**items, extra=extra)
 
 
-__all__ = ["ExtractionStage", "extract_items", "fuse", "other_participant"]
+__all__ = ["ExtractionStage", "decide", "extract_items", "fuse", "head_decision", "merge_duplicate_actions", "other_participant"]
