@@ -247,7 +247,9 @@ def _to_recording(parsed: tuple[list[Piece], dict[str, object]], *, rec_id: str,
 
 
 #: an unnamed cue starting at most this long after the previous cue ended continues its speaker
-CONTINUE_MAX_GAP_S = 5.0
+#: (Zoom splits one speech into abutting cues; after a pause, e.g. "Hmm." after a question to someone
+#: else in the real Zoom class-meeting file, the speaker is not known)
+CONTINUE_MAX_GAP_S = 1.0
 
 
 def _continue_previous_speaker(records: list[Record]) -> int:
