@@ -235,3 +235,14 @@ def test_unwritable_output_folder_is_a_clear_error(runner, tmp_path):
     blocker.write_text("not a folder", encoding="utf-8")
     res = runner.invoke(cli, ["analyze", str(f), "--out", str(blocker / "out"), "--no-progress", "--stages", "dynamics"])
     assert res.exit_code == 1 and "cannot write to" in res.output and "Traceback" not in res.output
+
+
+def test_missing_transcript_named_in_a_manifest_is_reported_and_the_rest_processed(runner, tmp_path):
+    (tmp_path / "a.vtt").write_text(VTT, encoding="utf-8")
+    m = tmp_path / "m.yaml"
+    m.write_text("sessions:\n- {id: s1, transcript: a.vtt}\n- {id: s2, transcript: gone.vtt}\n", encoding="utf-8")
+    res = runner.invoke(cli, ["analyze", "--manifest", str(m), "--out", str(tmp_path / "o"), "--no-progress",
+                              "--stages", "dynamics"])
+    assert res.exit_code == 1 and "gone.vtt" in res.output
+    rows = {r["session_id"]: r for r in json.loads((tmp_path / "o" / "batch.json").read_text())["results"]}
+    assert rows["s1"]["status"] == "ok" and rows["s2"]["status"] == "failed" and "No such file" in rows["s2"]["error"]
