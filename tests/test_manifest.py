@@ -7,6 +7,8 @@ import json
 import logging
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sessionscope.errors import InputError, ManifestError
 from sessionscope.io import read_transcript
@@ -295,3 +297,22 @@ def test_unsafe_session_ids_refused_in_yaml_and_csv(tmp_path, bad_id):
     c.write_text(f"id,file,junior\n\"{bad_id}\",a.vtt,Anna\n", encoding="utf-8")
     with pytest.raises(ManifestError, match="not a safe name"):
         load_manifest(c)
+
+_yaml_bits = st.sampled_from(["sessions:", "\n- ", "id: ", "s1", "../x", "file: ", "a.vtt", "participants: ",
+                              "[{name: Anna, role: junior}]", "{name: B, role: mentor}", "pairs:", "  p1:", "date: ",
+                              "2026-13-45", "2026-01-02", "&a ", "*a", "*b", "[", "]", "{", "}", ":", ",", "\"", "'",
+                              "topics_planned: ", "notes: ", "\t", "  ", "\n", "é", "\x00", "junior", "id,file,junior\n"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.lists(_yaml_bits, max_size=30).map("".join), suffix=st.sampled_from([".yaml", ".csv", ".txt"]))
+def test_any_manifest_text_loads_or_fails_clearly(tmp_path, text, suffix):
+    f = tmp_path / f"m{suffix}"
+    f.write_text(text, encoding="utf-8")
+    try:
+        m = load_manifest(f)
+    except ManifestError as e:
+        assert str(f) in str(e)
+        return
+    for e in m.entries:
+        assert e.id is None or (".." not in e.id and "/" not in e.id)
