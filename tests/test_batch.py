@@ -129,7 +129,7 @@ def test_failed_stage_makes_session_partial_and_is_recorded(tmp_path):
         runspec._PLANS.clear()
     (r,) = rep.results
     assert r.status == "partial" and "topic model exploded" in r.error
-    assert rep.ok  # written: not a failed input
+    assert not rep.ok  # written, but not a success: exit code 1
     runs = {x.name: x for x in r.session.provenance.stage_runs}
     assert runs["dynamics"].status == "ok" and runs["topics"].status == "failed"
     assert "RuntimeError: topic model exploded" in runs["topics"].reason
@@ -138,6 +138,10 @@ def test_failed_stage_makes_session_partial_and_is_recorded(tmp_path):
     assert batch["partial"] == 1 and batch["results"][0]["status"] == "partial"
     saved = json.loads((tmp_path / "out" / "s0" / "session.json").read_text())
     assert {x["name"]: x["status"] for x in saved["provenance"]["stage_runs"]}["topics"] == "failed"
+    # the stage works again (a transient crash): the rerun retries the session instead of resuming it
+    CALLS.clear()
+    rep = run_batch(make_items(_files(tmp_path, 1)), spec, tmp_path / "out")
+    assert [r.status for r in rep.results] == ["ok"] and CALLS == ["s0.txt"] and rep.ok
 
 
 def test_stages_dynamics_records_the_others_as_not_requested(tmp_path):

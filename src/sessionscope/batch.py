@@ -74,8 +74,8 @@ class BatchReport:
 
     @property
     def ok(self) -> bool:
-        """No input failed (a ``partial`` session was written and counts as done)."""
-        return all(r.status != "failed" for r in self.results)
+        """Every input fully succeeded: none failed, and none is ``partial`` (written, but a stage failed)."""
+        return all(r.status not in ("failed", "partial") for r in self.results)
 
     @property
     def partial(self) -> tuple[ItemResult, ...]:
@@ -168,7 +168,12 @@ def _already_done(out: Path, key: dict[str, Any]) -> Optional[Session]:
             return None
         from sessionscope.model import session_from_dict
 
-        return session_from_dict(data, path=path)
+        done = session_from_dict(data, path=path)
+        if done.provenance.failed:  # a stage failed last time (a crash, memory): a rerun retries it
+            log.info("%s: a stage failed last time (%s); processing again", path,
+                     ", ".join(r.name for r in done.provenance.failed))
+            return None
+        return done
     except (OSError, ValueError, SessionscopeError) as e:  # a half-written or outdated file: redo, and say so
         log.warning("%s: cannot resume from it, processing again: %s", path, getattr(e, "message", None) or e)
         return None

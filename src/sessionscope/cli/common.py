@@ -125,7 +125,7 @@ def print_report(report: BatchReport) -> None:
     n_ok = sum(1 for r in report.results if r.status in ("ok", "partial", "resumed"))
     tail = []
     if report.partial:
-        tail.append(f"{len(report.partial)} partial (a stage failed)")
+        tail.append(f"{len(report.partial)} partial (a stage failed; a rerun retries them)")
     if report.failed:
         tail.append(f"{len(report.failed)} failed")
     busy = sum(1 for r in report.results if r.status == "busy")
@@ -143,6 +143,6 @@ def _esc(text: str) -> str:
 
 
 def exit_for(report: BatchReport) -> None:
-    """Exit code 0 only when every input succeeded (resumed ones count as success)."""
+    """Exit code 0 only when every input succeeded (resumed ones count; failed and partial ones do not)."""
     if not report.ok:
         raise click.exceptions.Exit(1)
