@@ -170,8 +170,10 @@ def utterances_from_turns(segments: Sequence[AsrSegment], turns: Sequence[Speake
     that speaker's turn containing (or nearest to) its middle; a turn with no words stays
     an utterance without text (speech without recognised words). A word further than
     ``attach_s`` from every turn of its speaker (speech the diarization missed) becomes
-    an utterance of its own, with its run of neighbours. Utterance times are the turn's,
-    widened to its words when a word spills over an edge.
+    an utterance of its own, with its run of neighbours. Utterance times are the turn's
+    (Whisper's word times spill into pauses by a few hundred ms: widening turns to words
+    made the delivered output 10 points of DER worse than the diarization on the simulated
+    conversations, all false alarm), so a word attached from just outside keeps its own times.
     """
     if not turns:
         return group_utterances(assign_words(segments, turns, snap=False))
@@ -198,9 +200,7 @@ def utterances_from_turns(segments: Sequence[AsrSegment], turns: Sequence[Speake
     out: list[RawUtterance] = []
     for i, t in enumerate(ordered):
         ws = tuple(sorted(bucket.get(i, []), key=lambda x: x.word.start))
-        start = min([t.start, *(w.word.start for w in ws)])
-        end = max([t.end, *(w.word.end for w in ws)])
-        out.append(RawUtterance(t.speaker, ws, (round(start, 3), round(end, 3))))
+        out.append(RawUtterance(t.speaker, ws, (round(t.start, 3), round(t.end, 3))))
     out.extend(group_utterances(stray))
     out.sort(key=lambda u: (u.start, u.speaker))
     return out
