@@ -11,7 +11,6 @@ import shutil
 import struct
 import wave
 from pathlib import Path
-from types import SimpleNamespace as NS
 
 import numpy as np
 import pytest
@@ -19,6 +18,7 @@ from click.testing import CliRunner
 
 from sessionscope.config import load_config
 from sessionscope.errors import AudioError, ModelError
+from sessionscope.model.manifest import ManifestEntry, ManifestParticipant
 
 pytestmark = pytest.mark.slow
 
@@ -59,9 +59,9 @@ def test_pyannote_sample_end_to_end(shared_data, tiny, tmp_path):
     from sessionscope.audio.pipeline import transcribe_file
 
     folder = shared_data / "pyannote-sample"
-    entry = NS(id="sample", pair_id="pair-1", language=None, date=None,
-               participants=[NS(id=None, name="Sheila", role="junior", voice_sample=None),
-                             NS(id=None, name="Diane", role="senior", voice_sample=None)])
+    entry = ManifestEntry(id="sample", pair_id="pair-1",
+                          participants=(ManifestParticipant(name="Sheila", role="junior"),
+                                        ManifestParticipant(name="Diane", role="senior")))
     s = transcribe_file(folder / "sample.wav", config=tiny, entry=entry, voiceprint_dir=tmp_path / "vp")
     ref_rows = [line.split(maxsplit=5) for line in (folder / "sample.stm").read_text().splitlines()]
     ref_text = " ".join(r[5] for r in ref_rows)
@@ -271,16 +271,16 @@ def test_voice_enrollment_then_stored_voiceprints(shared_data, tmp_path):
     diane = _write_wav(tmp_path / "diane.wav", x[int(18.1 * 16000): int(21.4 * 16000)])
     sheila = _write_wav(tmp_path / "sheila.wav", x[int(22.0 * 16000): int(27.5 * 16000)])
     cfg = load_config(overrides={"asr": {"model": "tiny.en"}, "participants": {"use_introductions": False}})
-    people = [NS(id="sheila", name="Sheila", role="junior", voice_sample=str(sheila)),
-              NS(id="diane", name="Diane", role="senior", voice_sample=str(diane))]
-    entry = NS(id="s1", pair_id="pair-9", language="en", date=None, participants=people)
+    people = (ManifestParticipant(id="sheila", name="Sheila", role="junior", voice_sample=str(sheila)),
+              ManifestParticipant(id="diane", name="Diane", role="senior", voice_sample=str(diane)))
+    entry = ManifestEntry(id="s1", pair_id="pair-9", language="en", participants=people)
     s = transcribe_file(wav, config=cfg, entry=entry, voiceprint_dir=tmp_path / "vp")
     assert s.quality.speaker_mapping_method == "voiceprint"
     assert any(u.speaker == "diane" and "new jersey" in u.text.lower() and "this is" in u.text.lower() for u in s.utterances)
     assert any(u.speaker == "sheila" and "chicago" in u.text.lower() and "texas" in u.text.lower() for u in s.utterances)
     # next session of the pair: no clips, the stored voiceprints decide
-    later = NS(id="s2", pair_id="pair-9", language="en", date=None,
-               participants=[NS(id=p.id, name=p.name, role=p.role, voice_sample=None) for p in people])
+    later = ManifestEntry(id="s2", pair_id="pair-9", language="en",
+                          participants=tuple(p.model_copy(update={"voice_sample": None}) for p in people))
     s2 = transcribe_file(wav, config=cfg, entry=later, voiceprint_dir=tmp_path / "vp", session_id="s2")
     assert s2.quality.speaker_mapping_method == "voiceprint"
     assert [u.speaker for u in s2.utterances] == [u.speaker for u in s.utterances]
