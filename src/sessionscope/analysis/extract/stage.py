@@ -206,7 +206,7 @@ def decide(sent: Sentence, hits: dict[str, Optional[RuleHit]], proba: Optional[d
     """The item kind of one sentence and whether its confidence is the heads' calibrated probability.
 
     English: the heads decide recommendations and action items; problems keep the rules +
-    classifier fusion. Russian: the heads saw no Russian meetings (their words and
+    classifier fusion, and a problem found by a rule outranks a less confident head item. Russian: the heads saw no Russian meetings (their words and
     calibration come from English ones), so the rules + classifier fusion — measured on
     the Russian sets — decides, and a recommendation or action item takes the heads'
     probability of its kind as its confidence. Without heads: the fusion alone
@@ -220,9 +220,11 @@ def decide(sent: Sentence, hits: dict[str, Optional[RuleHit]], proba: Optional[d
         if d is not None and d.kind in probs:
             return Decision(d.kind, probs[d.kind], d.method, d.hit), True
         return d, False
-    if d is None:  # problems keep the rules + classifier fusion
-        return fuse({"problem": hits["problem"]}, {"problem": proba["problem"]} if proba and "problem" in proba else None, cfg), False
-    return d, True
+    # problems keep the rules + classifier fusion; a problem the rules found outranks the heads' item
+    pd = fuse({"problem": hits["problem"]}, {"problem": proba["problem"]} if proba and "problem" in proba else None, cfg)
+    if pd is not None and (d is None or (pd.hit is not None and pd.confidence > d.confidence)):
+        return pd, False
+    return (d, True) if d is not None else (None, False)
 
 
 def extract_items(
