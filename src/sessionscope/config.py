@@ -95,9 +95,9 @@ class DiarizationConfig(_Section):
     merge_threshold: float = Field(0.875, gt=0, le=1, description="fallback diarization: clusters whose voiceprints have a cosine above this are one speaker")
     vad_threshold: float = Field(0.3, gt=0, lt=1, description="Silero VAD speech threshold for diarization (after level normalisation)")
     segmentation: bool = Field(True, description="overlap-aware diarization with pyannote segmentation-3.0 local speakers (off: Silero VAD + window embeddings, no overlaps)")
-    chunk_step_s: float = Field(2.5, gt=0.5, le=10, description="step of the 10 s segmentation chunks (smaller: finer, slower)")
-    cluster_threshold: float = Field(0.7, gt=0, lt=2, description="agglomerative clustering distance between unit speaker embeddings below which two voices are one speaker (the automatic count)")
-    min_cluster_size: int = Field(3, ge=1, description="speakers with fewer chunk embeddings are given to the nearest larger speaker")
+    chunk_step_s: float = Field(5.0, gt=0.5, le=10, description="step of the 10 s segmentation chunks (smaller: finer, slower)")
+    cluster_threshold: float = Field(0.72, gt=0, lt=2, description="agglomerative clustering distance between unit speaker embeddings below which two voices are one speaker (the automatic count)")
+    min_cluster_size: int = Field(2, ge=1, description="speakers with fewer chunk embeddings are given to the nearest larger speaker")
     threads: int = Field(0, ge=0, description="torch threads for diarization (0: half the cores, 1..4)")
 
 

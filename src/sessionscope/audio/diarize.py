@@ -396,9 +396,9 @@ def diarize(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: int = 6
 class DiarizationParams:
     """Settings of the overlap-aware pipeline (chosen on the development set, docs/benchmarks/audio.md)."""
 
-    step_s: float = 2.5
-    threshold: float = 0.7
-    min_cluster_size: int = 3
+    step_s: float = 5.0
+    threshold: float = 0.72
+    min_cluster_size: int = 2
     embed_max_s: float = 3.0
     embed_min_s: float = 2.0
     min_train_s: float = 1.0
