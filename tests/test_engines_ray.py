@@ -107,3 +107,24 @@ def test_a_worker_no_node_can_hold_is_refused_not_waited_for(cluster, tmp_path):
     engine = RayEngine(address=cluster.address, memory_per_worker=10**15)  # a petabyte per worker
     with pytest.raises(EngineError, match="no node of the Ray cluster can hold one worker"):
         list(drive(engine, process_item, items, spec=dynamics_spec(), out_dir=tmp_path / "out"))
+
+
+def test_workers_whose_models_cannot_load_stop_the_batch_with_the_reason(cluster, tmp_path):
+    from dataclasses import dataclass
+
+    from sessionscope.engines import EngineError
+    from sessionscope.errors import ModelError
+    from sessionscope.runspec import RunSpec
+
+    @dataclass(frozen=True)
+    class NoModels(RunSpec):
+        def warm(self) -> None:
+            raise ModelError("whisper model 'huge' not found in the model cache")
+
+    base = dynamics_spec()
+    spec = NoModels(**{f: getattr(base, f) for f in base.__dataclass_fields__})
+    items = make_items(transcripts(tmp_path / "in")[2:4])
+    engine = make_engine("ray", address=cluster.address)
+    with pytest.raises(EngineError, match="cannot start: .*whisper model 'huge' not found"):
+        list(drive(engine, process_item, items, spec=spec, out_dir=tmp_path / "out", lost=lost_item))
+    assert not list((tmp_path / "out").glob("*/session.json"))

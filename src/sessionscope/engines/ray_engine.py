@@ -89,6 +89,12 @@ def worker_resources(items: Sequence[Any], *, cpus: float = 1.0, gpus: float = 0
     return Resources(num_cpus=cpus, num_gpus=gpus, memory=memory)
 
 
+def _init_error(e: Exception) -> str:
+    """The exception raised in a worker's constructor, in one line."""
+    lines = [x.strip() for x in str(e).splitlines() if x.strip()]
+    return lines[-1] if lines else type(e).__name__
+
+
 class _Worker:
     """One Ray actor: the models of one worker, loaded once, and the per-session function."""
 
@@ -195,9 +201,11 @@ class RayEngine:
                     try:
                         record = ray.get(ref)
                     except RayActorError as e:
-                        # the worker died (killed, out of memory, node lost, or its models failed to load)
-                        attempts[i] += 1
                         why = str(e).splitlines()[0] if str(e) else type(e).__name__
+                        if getattr(e, "actor_init_failed", False):  # the models cannot load: same on every node
+                            raise EngineError(f"Ray workers cannot start: {_init_error(e)}") from e
+                        # the worker died (killed, out of memory, node lost)
+                        attempts[i] += 1
                         log.warning("%s: worker lost (%s); attempt %d of %d", getattr(items[i], "path", i), why,
                                     attempts[i], self.max_retries + 1)
                         if attempts[i] > self.max_retries:
