@@ -132,6 +132,14 @@ def test_engine_choice():
         make_engine("local", address="auto")
 
 
+def test_unreachable_ray_address_is_a_clear_error_not_minutes_of_retries():
+    pytest.importorskip("ray")
+    from sessionscope.engines.local_cluster import free_port
+
+    with pytest.raises(EngineError, match="cannot reach the Ray cluster at 127.0.0.1"):
+        make_engine("ray", address=f"127.0.0.1:{free_port()}")
+
+
 def test_ray_engine_without_ray_says_what_to_install(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "ray", None)  # import ray -> ImportError
     with pytest.raises(EngineError, match=r"pip install 'sessionscope\[ray\]'"):

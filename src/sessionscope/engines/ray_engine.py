@@ -89,6 +89,17 @@ def worker_resources(items: Sequence[Any], *, cpus: float = 1.0, gpus: float = 0
     return Resources(num_cpus=cpus, num_gpus=gpus, memory=memory)
 
 
+def _check_reachable(address: Optional[str], timeout: float = 5.0) -> None:
+    """A ``HOST:PORT`` that does not answer is an error now (``ray.init`` would retry for minutes)."""
+    if not address or address == "auto" or "://" in address or ":" not in address:
+        return
+    host, _, port = address.rpartition(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout).close()
+    except (OSError, ValueError) as e:
+        raise EngineError(f"cannot reach the Ray cluster at {address}: {e}; is `ray start --head` running there?") from e
+
+
 def _init_error(e: Exception) -> str:
     """The exception raised in a worker's constructor, in one line."""
     lines = [x.strip() for x in str(e).splitlines() if x.strip()]
@@ -129,6 +140,7 @@ class RayEngine:
         ray = require_ray()
         if ray.is_initialized():
             return ray
+        _check_reachable(self.address)
         try:
             if self.address:
                 ray.init(address=self.address, configure_logging=False, log_to_driver=True)
