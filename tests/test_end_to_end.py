@@ -66,3 +66,14 @@ def test_programme_report(analysed, tmp_path):
     html = (dash / "dashboard.html").read_text(encoding="utf-8")
     assert "chen-hale" in html and "smirnova-volkov" in html
     assert (dash / "tables" / "sessions.csv").is_file()
+
+
+@pytest.mark.parametrize("sid", ["en_session", "ru_session"])
+def test_outputs_read_back_and_every_stage_ran(analysed, sid):
+    """What the stages write must validate against the model (a type drift once made session.json unreadable)."""
+    from sessionscope.model import read_session_json
+
+    s = read_session_json(analysed / sid / "session.json")
+    assert {r.name: r.status for r in s.provenance.stage_runs if "." not in r.name} == {
+        "dynamics": "ok", "topics": "ok", "extraction": "ok", "flow": "ok"}
+    assert s.problems or s.recommendations or s.action_items
