@@ -78,7 +78,9 @@ class LocalRayCluster:
         else:
             args.append(f"--address={self.address}")
         log_file = open(self.tmp / f"node{len(self.procs)}.log", "wb")  # noqa: SIM115 - lives as long as the node
-        env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}
+        # a throw-away cluster for one machine: no token (a ~/.ray/auth_token left by an earlier local Ray would
+        # otherwise switch the nodes to token auth while a driver without RAY_AUTH_MODE=token cannot connect)
+        env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "disabled"}
         proc = subprocess.Popen(args, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True, env=env)
         log_file.close()
         self.procs.append(proc)

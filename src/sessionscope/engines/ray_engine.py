@@ -152,9 +152,9 @@ class RayEngine:
             raise EngineError(f"cannot start or join Ray at {where}: {e}") from e
         return ray
 
-    def _count(self, ray: Any, res: Resources, n_items: int) -> int:
-        """Workers to start: what the live nodes can hold (each node counted on its own), capped by
-        ``--workers`` and the number of inputs. An actor no node can hold would wait forever: refused."""
+    @staticmethod
+    def _capacity(ray: Any, res: Resources, n_items: int) -> int:
+        """How many workers the live nodes can hold, each node counted on its own."""
         fit = 0
         for node in ray.nodes():
             if not node.get("Alive"):
@@ -165,6 +165,12 @@ class RayEngine:
             if res.num_gpus:
                 per.append(int(have.get("GPU", 0) // res.num_gpus))
             fit += max(0, min(per))
+        return fit
+
+    def _count(self, ray: Any, res: Resources, n_items: int) -> int:
+        """Workers to start: what the live nodes can hold, capped by ``--workers`` and the number of
+        inputs. An actor no node can hold would wait forever: refused."""
+        fit = self._capacity(ray, res, n_items)
         if fit == 0:
             raise EngineError(
                 f"no node of the Ray cluster can hold one worker ({res.num_cpus:g} CPU, {res.num_gpus:g} GPU, "
@@ -196,7 +202,7 @@ class RayEngine:
             return actor
 
         idle = [new_actor() for _ in range(self.workers)]
-        replacements = 0
+        lost_in_a_row = 0  # workers lost since the last finished input
         queue: deque[int] = deque(range(len(items)))
         attempts: Counter[int] = Counter()
         inflight: dict[Any, tuple[int, Any]] = {}
@@ -227,13 +233,22 @@ class RayEngine:
                             queue.appendleft(i)
                         where.pop(actor, None)
                         ray.kill(actor, no_restart=True)
-                        replacements += 1
-                        if replacements > self.workers * (self.max_retries + 1):
-                            raise EngineError(f"Ray workers keep dying ({replacements} lost): {why}") from e
-                        idle.append(new_actor())
+                        lost_in_a_row += 1
+                        if lost_in_a_row > self.workers * (self.max_retries + 1):
+                            raise EngineError(f"Ray workers keep dying ({lost_in_a_row} lost in a row): {why}") from e
+                        # replace it only where the (maybe smaller) cluster has room: an actor that cannot be
+                        # placed would hold its input forever
+                        active = len(idle) + len(inflight)
+                        if self._capacity(ray, res, len(items)) > active:
+                            idle.append(new_actor())
+                        elif active == 0:
+                            raise EngineError(f"no node of the Ray cluster is left to run workers: {why}") from e
+                        else:
+                            log.warning("ray: no room for a new worker; going on with %d", active)
                         continue
                     except Exception as e:  # noqa: BLE001 - fn isolates input errors; this one cannot travel back
                         record = lost(items[i], f"internal error in worker: {type(e).__name__}: {e}")
+                    lost_in_a_row = 0
                     idle.append(actor)
                     yield i, record
         finally:
