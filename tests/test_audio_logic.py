@@ -189,17 +189,6 @@ def test_cache_roundtrip(tmp_path):
     assert key != cache_key("abc", "asr", {"model": "base"})
 
 
-def test_overlap_gets_the_nearest_other_speaker():
-    from sessionscope.audio.diarize import add_overlap
-
-    turns = [SpeakerTurn(0.0, 5.0, "SPEAKER_00"), SpeakerTurn(5.0, 9.0, "SPEAKER_01"), SpeakerTurn(9.0, 12.0, "SPEAKER_02")]
-    out = add_overlap(turns, [(4.0, 4.8)])
-    assert SpeakerTurn(4.0, 4.8, "SPEAKER_01") in out or any(
-        t.speaker == "SPEAKER_01" and t.start <= 4.0 and t.end >= 4.8 for t in out)
-    assert len([t for t in out if t.speaker == "SPEAKER_00"]) == 1  # the main speaker is not duplicated
-    assert add_overlap(turns[:1], [(1.0, 2.0)]) == turns[:1]  # one speaker: nobody to overlap with
-
-
 def test_segmentation_regions_hysteresis_and_min_durations():
     from sessionscope.audio.segmentation import _powerset_columns, regions
 

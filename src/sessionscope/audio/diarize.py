@@ -217,46 +217,6 @@ def _absorb_short(turns: list[SpeakerTurn], min_s: float) -> list[SpeakerTurn]:
     return out
 
 
-def add_overlap(turns: list[SpeakerTurn], overlaps: list[tuple[float, float]]) -> list[SpeakerTurn]:
-    """Give each overlapped-speech region a second speaker: the nearest other speaker in time.
-
-    The single-label turns already name one speaker there; the other voice is most often
-    the person who spoke just before or just after (Bullock et al., "Overlap-aware
-    diarization", ICASSP 2020).
-    """
-    if not overlaps or len({t.speaker for t in turns}) < 2:
-        return turns
-    extra: list[SpeakerTurn] = []
-    for s, e in overlaps:
-        mid = (s + e) / 2
-        here = {t.speaker for t in turns if t.start < e and t.end > s}
-        if not here:
-            continue
-        main = max(here, key=lambda spk: sum(min(e, t.end) - max(s, t.start) for t in turns
-                                             if t.speaker == spk and t.start < e and t.end > s))
-        others = [t for t in turns if t.speaker != main]
-        if not others:
-            continue
-        near = min(others, key=lambda t: 0.0 if t.start <= mid <= t.end else min(abs(mid - t.start), abs(mid - t.end)))
-        extra.append(SpeakerTurn(round(s, 3), round(e, 3), near.speaker))
-    merged = sorted(turns + extra, key=lambda t: (t.start, t.speaker))
-    return _join_same(merged)
-
-
-def _join_same(turns: list[SpeakerTurn]) -> list[SpeakerTurn]:
-    """Merge overlapping or touching turns of the same speaker."""
-    last: dict[str, int] = {}
-    out: list[SpeakerTurn] = []
-    for t in turns:
-        i = last.get(t.speaker)
-        if i is not None and t.start <= out[i].end + 1e-3:
-            out[i] = SpeakerTurn(out[i].start, max(out[i].end, t.end), t.speaker)
-            continue
-        last[t.speaker] = len(out)
-        out.append(t)
-    return sorted(out, key=lambda t: (t.start, t.speaker))
-
-
 def own_regions(seg: LocalSegmentation) -> np.ndarray:
     """(C, 2) chunk-relative seconds that each chunk is responsible for: half-way to its neighbours' centres
     (to the chunk's edge where there is no adjacent neighbour). Every instant lies in one own region."""
