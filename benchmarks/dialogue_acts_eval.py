@@ -66,7 +66,7 @@ def run_meeting(meeting: str, acts: list[Act], stage, stage_before) -> dict:
     proba = stage.probabilities(parsed)
     logits = stage.head_logits(sess, parsed)
     shipped = extract_items(sess, parsed, proba, stage.cfg, stage.dynamics, heads=stage._heads, head_logits=logits,
-                            task_encoder=stage._encoder)
+                            task_encoder=stage._encoder, assign_threshold=stage.assign_threshold)
     before = extract_items(sess, parsed, stage_before.probabilities(parsed), stage_before.cfg, stage_before.dynamics)
     dyn = stage.dynamics
     bare = session_of(meeting, acts, strip=True)

@@ -61,11 +61,16 @@ def predict_rows(rows, cfg, clf, enc, heads=None, qhead=None):
     if heads is not None:
         import numpy as np
 
+        from sessionscope.analysis.extract.assign import assignment_cues, bundled_assignment_head
         from sessionscope.analysis.extract.heads import CTX_NAMES, cue_features
-        from sessionscope.analysis.extract.stage import decide
+        from sessionscope.analysis.extract.stage import assignment, decide
+        from sessionscope.model import Participant, Session
 
         dense = np.stack([np.concatenate([cue_features(t), np.zeros(len(CTX_NAMES), np.float32)]) for t in flat])
         logits = iter(heads.logits(emb, dense))
+        ahead = bundled_assignment_head()  # tasks assigned to the other person of the pair become action items
+        passign = iter(ahead.proba(emb, dense, np.stack([assignment_cues(t) for t in flat])) if ahead else [None] * len(flat))
+        pair = Session(id="row", participants=(Participant(id="a", name="a"), Participant(id="b", name="b")), utterances=())
     rules_cfg = ExtractionConfig(classifier=None)
     for r, sents in zip(rows, parsed, strict=True):
         res = {"rules": None, "classifier": None, "fused": None}
@@ -77,6 +82,9 @@ def predict_rows(rows, cfg, clf, enc, heads=None, qhead=None):
             p = dict(zip(clf.labels, map(float, next(probs)), strict=True)) if probs is not None else None
             if logits is not None:
                 d, _ = decide(s, hits, p, heads, next(logits), cfg)
+                pa = next(passign)
+                assigned = assignment(s, d, pa, ahead.threshold, pair, "a", "b") if ahead is not None else None
+                d = assigned[0] if assigned is not None else d
                 if d is not None and (res["shipped"] is None or d.confidence > res["shipped"][0].confidence):
                     res["shipped"] = (d, s)
             for name, d in (("rules", fuse(hits, None, rules_cfg)), ("fused", fuse(hits, p, cfg))):
@@ -97,6 +105,7 @@ def predict_rows(rows, cfg, clf, enc, heads=None, qhead=None):
 
 def score(rows, preds, lang: str) -> dict:
     from sessionscope.analysis.extract.actions import task_phrase
+    from sessionscope.analysis.extract.assign import assignment_target
     from sessionscope.analysis.extract.dates import find_due
     from sessionscope.analysis.extract.stage import _owner
 
@@ -130,6 +139,9 @@ def score(rows, preds, lang: str) -> dict:
             continue
         d, sent = fused
         owner, owners = _owner(sent, d.hit, "A", "B")
+        if d.method.startswith("assignment"):  # a task assigned to the other one of the pair (or both), as the stage owns it
+            target = assignment_target(sent.text, [("A", "A"), ("B", "B")], "A", "B")
+            owner = target.owner if target is not None else owner
         role = "both" if owner is None else "speaker" if owner == "A" else "addressee"
         due = find_due(sent.text, session_date=SESSION_DATE)
         got_date = due.date.isoformat() if due and due.date else ""

@@ -404,9 +404,66 @@ def restack(log: dict) -> None:
     replace(heads, stack=np.array(stacks), thresholds=np.array(thresholds), meta=meta).save(OUT / "act_heads_usem3.npz")
 
 
+def assignment_features(acts: list) -> np.ndarray:
+    """Assignment cues of every AMI act (cached), rows aligned with ``acts``."""
+    from sessionscope.analysis.extract.assign import ASSIGN_CUES, assignment_cues
+
+    path = CACHE / "assign_ami.npy"
+    if path.exists():
+        x = np.load(path)
+        if x.shape == (len(acts), len(ASSIGN_CUES)):
+            return x
+    x = np.stack([assignment_cues(a.text) for a in acts])
+    CACHE.mkdir(parents=True, exist_ok=True)
+    np.save(path, x)
+    return x
+
+
+def has_assignee(text: str) -> bool:
+    """Whether a sentence names an assignee other than the speaker and a firm task (as the stage sees it, without a session)."""
+    from sessionscope.analysis.extract.assign import assignment_target, firm_task
+
+    t = assignment_target(text, [("a", "a"), ("b", "b"), ("c", "c")], "a", "b")
+    return t is not None and firm_task(text, t.how, pair=False)
+
+
+def train_assignment(log: dict) -> None:
+    """Assignment head on AMI: acts linked to a human action-item sentence vs all other acts (seed 0)."""
+    from sklearn.linear_model import LogisticRegression
+
+    from sessionscope.analysis.extract.assign import ASSIGN_CUES, AssignmentHead
+
+    acts = load_acts("ami")
+    emb = act_embeddings("ami")
+    feats = act_features("ami")
+    x = np.concatenate([emb, feats["cue_raw"], feats["ctx_raw"], assignment_features(acts)], axis=1)
+    y = np.array([a.action_link for a in acts], dtype=int)
+    split = np.array([a.split for a in acts])
+    tr, ho = np.flatnonzero(split == "train"), np.flatnonzero(split == "heldout")
+    m = LogisticRegression(C=0.5, class_weight="balanced", max_iter=3000, random_state=0)
+    m.fit(x[tr], y[tr])
+    z = x[ho] @ m.coef_[0] + m.intercept_[0]
+    a, c = platt(z, y[ho])
+    p = 1 / (1 + np.exp(-(a * z + c)))
+    gate = np.array([has_assignee(acts[i].text) for i in ho])
+    thr, best = best_threshold(p * gate, y[ho])
+    head = AssignmentHead(weights=m.coef_[0].astype(np.float32), bias=float(m.intercept_[0]), platt=(a, c), threshold=thr,
+                          encoder="usem3", meta={"trained": dt.date.today().isoformat(), "commit": commit(),
+                                                 "data": "AMI train meetings (action_link acts vs all others); "
+                                                         "Platt + threshold on held-out train meetings",
+                                                 "cues": list(ASSIGN_CUES), "seed": 0, "C": 0.5,
+                                                 "n_train": int(len(tr)), "n_pos_train": int(y[tr].sum()),
+                                                 "heldout_f1_gated": round(best, 3)})
+    out = head.save(OUT / "assignment_head_usem3.npz")
+    pred = (p >= thr) & gate
+    log["assignment"] = {"heldout": f1(pred, y[ho]), "threshold": thr, "n_pos_heldout": int(y[ho].sum()),
+                         "gate_recall": round(float(gate[y[ho] == 1].mean()), 3), "file": str(out.relative_to(ROOT))}
+    print("assignment", log["assignment"], flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--only", choices=("questions", "acts", "calibrate-questions", "restack"), default=None)
+    ap.add_argument("--only", choices=("questions", "acts", "calibrate-questions", "restack", "assignment"), default=None)
     args = ap.parse_args(argv)
     log: dict = {"command": "python benchmarks/train_dialogue_acts.py" + (f" --only {args.only}" if args.only else ""),
                  "commit": commit(), "date": dt.date.today().isoformat(), "split": "train (fit) / heldout train meetings (choose)"}
@@ -420,6 +477,8 @@ def main(argv: list[str] | None = None) -> int:
         train_acts(log)
     if args.only in (None, "acts", "restack"):
         restack(log)
+    if args.only in (None, "assignment"):
+        train_assignment(log)
     log["seconds"] = round(time.time() - t0)
     res = ROOT / "benchmarks" / "results" / "train_dialogue_acts.json"
     old = json.loads(res.read_text()) if res.exists() and args.only else {}

