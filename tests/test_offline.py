@@ -2,9 +2,9 @@
 
 Two independent checks, both on real inputs:
 
-* the CLI runs inside a network namespace with no network at all (``unshare -n``, where the
-  machine allows one; the audit hook below still runs where it does not: only a
-  loopback interface, which is down), so anything that *needs* the network fails the run;
+* the CLI runs inside a network namespace with no network at all (``unshare -n``: only a
+  loopback interface, which is down), so anything that *needs* the network fails the run (on a
+  machine that cannot make a namespace, the audit hook below still runs);
 * inside that namespace, a Python audit hook records every ``socket.getaddrinfo`` and every
   ``socket.connect`` to a non-loopback address, so an *attempt* that would fail silently
   (telemetry, a hub lookup with a quiet fallback) is caught too.
