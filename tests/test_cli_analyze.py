@@ -122,8 +122,9 @@ def test_real_zoom_folder_one_session(runner, tmp_path, shared_data):
     data = json.loads((out / done[0] / "session.json").read_text(encoding="utf-8"))
     ids = {p["name"]: p["id"] for p in data["participants"]}
     conor = data["metrics"]["participants"][ids["Conor Healy"]]
-    # spot-checked by hand: 80 of the 102 cues are Conor's; he holds ~72 % of the talk time
-    assert conor["utterances"] == 80
+    # spot-checked by hand: 80 of the 102 cues name Conor; the unnamed "Hmm." 1.1 s after his cue continues
+    # him (issue 9: unnamed cues continue the previous speaker); he holds ~72 % of the talk time
+    assert conor["utterances"] == 81
     assert conor["talk_share"] == pytest.approx(0.717, abs=0.005)
     assert (out / done[0] / "transcript.srt").is_file()
 

@@ -246,10 +246,11 @@ def _to_recording(parsed: tuple[list[Piece], dict[str, object]], *, rec_id: str,
     return rec
 
 
-#: an unnamed cue starting at most this long after the previous cue ended continues its speaker
-#: (Zoom splits one speech into abutting cues; after a pause, e.g. "Hmm." after a question to someone
-#: else in the real Zoom class-meeting file, the speaker is not known)
-CONTINUE_MAX_GAP_S = 1.0
+#: an unnamed cue starting at most this long after the previous cue ended continues its speaker.
+#: Zoom names the speaker once per turn and splits one person's speech into cues separated by the
+#: speaker's own short pauses; issue 9 asks that such cues continue the previous speaker rather than
+#: become an extra "Unknown speaker". After a longer silence the speaker is not known (a guess).
+CONTINUE_MAX_GAP_S = 3.0
 
 
 def _continue_previous_speaker(records: list[Record]) -> int:
