@@ -29,7 +29,8 @@ from typing import Any, Literal, Optional
 
 from sessionscope._version import __version__
 from sessionscope.errors import InputError, SessionscopeError
-from sessionscope.fileio import DirLock, LockHeld, atomic_write_text, safe_output_path, sha256_file
+from sessionscope.fileio import DirLock, LockHeld, atomic_write_text, safe_output_path
+from sessionscope.inputs import RemoteInput, expand_url, input_sha256, is_url
 from sessionscope.model import Session, record_stage_run, write_session_json
 from sessionscope.model.manifest import ManifestEntry, check_safe_id
 from sessionscope.pipeline import Hook, run_stages
@@ -86,17 +87,21 @@ class BatchReport:
         return tuple(r for r in self.results if r.status == "failed")
 
 
-def discover(paths: Iterable[str | Path], *, suffixes: Sequence[str]) -> list[Path]:
+def discover(paths: Iterable[str | Path | RemoteInput], *, suffixes: Sequence[str]) -> list[Path]:
     """Expand files and folders into input files.
 
     Folders are searched recursively for the given suffixes (hidden files skipped);
     files named explicitly are always kept, whatever their suffix, so that a wrong file
     is reported rather than silently ignored. A missing path is kept too (with a
-    warning): the batch reports it as failed and processes the rest.
+    warning): the batch reports it as failed and processes the rest. A ``scheme://`` URL
+    is only listed here (fsspec), never read: the worker reads it where it is.
     """
     wanted = {s.lower() for s in suffixes}
     out: list[Path] = []
     for raw in paths:
+        if isinstance(raw, RemoteInput) or is_url(raw):  # listed here, read by the worker (sessionscope.inputs)
+            out.extend(expand_url(raw, wanted))  # type: ignore[arg-type]  # RemoteInput stands for a Path
+            continue
         p = Path(raw)
         if p.is_dir():
             found = sorted(
@@ -154,7 +159,7 @@ def resume_key(item: BatchItem, spec: RunSpec) -> dict[str, Any]:
     Raises:
         OSError: the input cannot be read.
     """
-    return {"input_sha256": sha256_file(item.path), "spec": spec.digest(), "manifest": _entry_digest(item.entry),
+    return {"input_sha256": input_sha256(item.path), "spec": spec.digest(), "manifest": _entry_digest(item.entry),
             "kind": spec.kind, "version": __version__}
 
 

@@ -10,7 +10,14 @@ pickle.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -28,17 +35,163 @@ TRANSCRIPT_SUFFIXES = (".vtt", ".srt", ".sbv", ".stm", ".rttm", ".json", ".txt",
 #: transcripts larger than this are refused before reading (the readers' own limit)
 MAX_TRANSCRIPT_BYTES = 512 * 1024 * 1024
 
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_FSSPEC_HINT = "reading URL inputs needs fsspec: pip install 'sessionscope[ray]' (or pip install fsspec)"
 
-def manifest_transcripts(manifest: Any) -> tuple[Path, ...]:
-    """The transcript of every manifest session (``transcript``, else a transcript ``file``).
+
+def is_url(raw: Any) -> bool:
+    """``scheme://…`` (a URL or object-store path read through fsspec), not a local path."""
+    return isinstance(raw, RemoteInput) or (isinstance(raw, str) and _URL.match(raw) is not None)
+
+
+@dataclass(frozen=True)
+class RemoteInput:
+    """An input named by URL (``s3://…``, ``gs://…``, ``file://…``, ``memory://…``), read where it is.
+
+    Stands where a batch expects a :class:`~pathlib.Path` (``name``, ``stem``, ``suffix``,
+    ``parent``, ``resolve()``), but is never opened as a local file: the driver only lists
+    it; the worker hashes it (resume key) and copies it to a worker-local temporary file
+    (see :func:`local_copy`). Pickles (a plain string).
+    """
+
+    url: str
+
+    def __str__(self) -> str:
+        return self.url
+
+    def _rest(self) -> str:
+        return self.url.split("://", 1)[1]
+
+    @property
+    def name(self) -> str:
+        return self._rest().rstrip("/").rsplit("/", 1)[-1]
+
+    @property
+    def suffix(self) -> str:
+        return Path(self.name).suffix
+
+    @property
+    def stem(self) -> str:
+        return Path(self.name).stem
+
+    @property
+    def parent(self) -> RemoteInput:
+        head, rest = self.url.split("://", 1)
+        return RemoteInput(f"{head}://{rest.rstrip('/').rsplit('/', 1)[0] if '/' in rest.rstrip('/') else ''}")
+
+    def resolve(self) -> RemoteInput:
+        return self
+
+    def is_absolute(self) -> bool:
+        return True
+
+    def is_relative_to(self, other: Any) -> bool:
+        return False
+
+
+def _fs(url: str) -> tuple[Any, str]:
+    """The fsspec filesystem and in-filesystem path of a URL.
+
+    Raises:
+        OSError: fsspec is missing, or the URL's scheme is unknown or needs a missing package.
+    """
+    try:
+        import fsspec
+    except ImportError as e:
+        raise OSError(_FSSPEC_HINT) from e
+    try:
+        return fsspec.core.url_to_fs(url)
+    except ImportError as e:  # a known scheme whose package is missing (s3fs, gcsfs…)
+        raise OSError(f"{url}: {e}") from e
+    except ValueError as e:  # "Protocol not known"
+        raise OSError(f"{url}: unknown URL scheme ({e})") from e
+
+
+def expand_url(raw: str | RemoteInput, suffixes: Sequence[str]) -> list[RemoteInput]:
+    """List a URL on the driver: a folder becomes its files with ``suffixes`` (hidden ones skipped).
+
+    Only listing: nothing is read. A URL that cannot be listed (missing, unknown scheme,
+    fsspec missing) is kept as it is with a warning, so that the batch reports it as failed
+    and processes the rest.
+    """
+    url = str(raw)
+    try:
+        fs, path = _fs(url)
+        if not fs.isdir(path):
+            if not fs.exists(path):
+                log.warning("%s: no such file or folder", url)
+            return [RemoteInput(url)]
+        wanted = {s.lower() for s in suffixes}
+        found = sorted(f for f in fs.find(path) if Path(f).suffix.lower() in wanted
+                       and not any(part.startswith(".") for part in f[len(path):].split("/")))
+    except OSError as e:
+        log.warning("%s: %s", url, e.strerror or e)
+        return [RemoteInput(url)]
+    if not found:
+        log.warning("%s: no input files (%s) in this folder", url, ", ".join(sorted(wanted)))
+    return [RemoteInput(fs.unstrip_protocol(f)) for f in found]
+
+
+def input_sha256(path: Path | RemoteInput, chunk: int = 1 << 20) -> str:
+    """The content hash of an input (local file, or URL streamed on the worker that calls this).
+
+    Raises:
+        OSError: the input cannot be read (a missing URL, an unknown scheme, fsspec missing).
+    """
+    if not isinstance(path, RemoteInput):
+        from sessionscope.fileio import sha256_file
+
+        return sha256_file(path)
+    fs, p = _fs(path.url)
+    h = hashlib.sha256()
+    with fs.open(p, "rb") as f:
+        while block := f.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+@contextlib.contextmanager
+def local_copy(path: Path | RemoteInput, max_bytes: Optional[int] = None) -> Iterator[Path]:
+    """A local file for an input: the file itself, or a worker-local temporary copy of a URL (deleted after).
+
+    The copy keeps the URL's file name (readers choose the format by it).
+
+    Raises:
+        InputError: the URL cannot be read, or is larger than ``max_bytes`` (checked before copying a byte).
+    """
+    if not isinstance(path, RemoteInput):
+        yield path
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="sessionscope-url-"))
+    try:
+        try:
+            fs, p = _fs(path.url)
+            size = fs.size(p) if max_bytes is not None else None
+            if max_bytes is not None and size is not None and size > max_bytes:
+                raise InputError(f"file is larger than {max_bytes // (1024 * 1024)} MB; not a transcript",
+                                 path=path.url)
+            local = tmp / (path.name or "input")
+            with fs.open(p, "rb") as src, open(local, "wb") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+        except OSError as e:
+            raise InputError(f"cannot read URL: {e.strerror or e}", path=path.url) from e
+        yield local
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def manifest_transcripts(manifest: Any) -> tuple[Path | RemoteInput, ...]:
+    """The transcript of every manifest session (``transcript``, else a transcript ``file``; a URL is kept as one).
 
     Raises:
         InputError: no session names a transcript.
     """
-    out = []
+    out: list[Path | RemoteInput] = []
     for e in manifest.entries:
         name = e.transcript or (e.file if e.file and Path(e.file).suffix.lower() in TRANSCRIPT_SUFFIXES else None)
-        if name:
+        if name and is_url(name):
+            out.append(RemoteInput(name))
+        elif name:
             p = Path(name)
             out.append(p if p.is_absolute() else Path(manifest.root) / p)
     if not out:
@@ -86,14 +239,19 @@ def load_transcript_item(item: BatchItem, spec: RunSpec, hook: Any = None) -> Se
     from sessionscope.io import read_transcript
     from sessionscope.io.manifest import apply_manifest
 
-    try:
-        size = item.path.stat().st_size
-    except OSError as e:
-        raise InputError(f"cannot read file: {e.strerror or e}", path=item.path) from e
-    if size > MAX_TRANSCRIPT_BYTES:  # checked before reading a byte
-        raise InputError(f"file is larger than {MAX_TRANSCRIPT_BYTES // (1024 * 1024)} MB; not a transcript",
-                         path=item.path)
-    session = read_transcript(item.path, session_id=item.entry.id if item.entry is not None else None)
+    sid = item.entry.id if item.entry is not None else None
+    if isinstance(item.path, RemoteInput):  # read where it is: a worker-local copy, size checked first
+        with local_copy(item.path, MAX_TRANSCRIPT_BYTES) as local:
+            session = read_transcript(local, session_id=sid).evolve(source=item.path.url)
+    else:
+        try:
+            size = item.path.stat().st_size
+        except OSError as e:
+            raise InputError(f"cannot read file: {e.strerror or e}", path=item.path) from e
+        if size > MAX_TRANSCRIPT_BYTES:  # checked before reading a byte
+            raise InputError(f"file is larger than {MAX_TRANSCRIPT_BYTES // (1024 * 1024)} MB; not a transcript",
+                             path=item.path)
+        session = read_transcript(item.path, session_id=sid)
     entry = item.entry
     if entry is None and spec.manifest is not None:
         entry = spec.manifest.entry_for(session)  # STM/RTTM files name their recording
@@ -115,8 +273,11 @@ def load_recording_item(item: BatchItem, spec: RunSpec, hook: Any = None) -> Ses
     kwargs: dict[str, Any] = {}
     if spec.no_cache:
         kwargs["no_cache"] = True
-    session = transcribe_file(item.path, config=spec.config, entry=entry, hook=hook, session_id=item.session_id,
-                              language=spec.language, voiceprint_dir=spec.voiceprint_dir, **kwargs)
+    with local_copy(item.path) as local:  # a URL: copied by this worker to a temporary file, deleted after
+        session = transcribe_file(local, config=spec.config, entry=entry, hook=hook, session_id=item.session_id,
+                                  language=spec.language, voiceprint_dir=spec.voiceprint_dir, **kwargs)
+    if isinstance(item.path, RemoteInput):
+        session = session.evolve(source=item.path.url)
     if entry is not None:
         session = apply_entry_metadata(session, entry)
     return session.evolve(id=item.session_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import click
 
@@ -48,9 +48,9 @@ def split_stages(stages: Optional[str]) -> Optional[list[str]]:
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=False, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=False, type=click.Path())  # str: a scheme:// URL stays whole
 @batch_options
-def analyze(paths: tuple[Path, ...], manifest: Optional[Path], out_dir: Path, config_path: Optional[Path],
+def analyze(paths: tuple[Any, ...], manifest: Optional[Path], out_dir: Path, config_path: Optional[Path],
             participants: tuple[str, ...], language: Optional[str], stages: Optional[str], formats: tuple[str, ...],
             force: bool, no_progress: bool, workers: Optional[str], engine: str, ray_address: Optional[str]) -> None:
     """Analyse transcripts: who drives each conversation, and whatever the configured stages add.

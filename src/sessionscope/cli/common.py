@@ -49,7 +49,7 @@ def progress_hook(total: int, *, enabled: bool = True, label: str = "sessions") 
                                                          f"{kwargs.get('failed', 0)} failed{left})")
                     return
                 if item is not None:
-                    progress.update(current, description=f"  {Path(item.path).name}", completed=0, total=None, visible=True)
+                    progress.update(current, description=f"  {item.path.name}", completed=0, total=None, visible=True)
                 else:
                     progress.update(current, visible=False)
                 return

@@ -12,7 +12,7 @@ from sessionscope.errors import SessionscopeError
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path())  # str: a scheme:// URL stays whole
 @batch_options
 @click.option("--model", help="Whisper model: base (embedded, multilingual), tiny.en (embedded, fast English), "
               "a faster-whisper name or a CTranslate2 folder (overrides asr.model).")
@@ -20,7 +20,7 @@ from sessionscope.errors import SessionscopeError
 @click.option("--channels", type=click.Choice(["auto", "always", "never"]), help="Diarize by channel (one person per channel).")
 @click.option("--allow-download", is_flag=True, help="Allow downloading a hub model named with --model (needs internet).")
 @click.option("--no-cache", is_flag=True, help="Recompute transcription and diarization instead of reusing cached results.")
-def run(paths: tuple[Path, ...], manifest: Optional[Path], out_dir: Path, config_path: Optional[Path],
+def run(paths: tuple[str, ...], manifest: Optional[Path], out_dir: Path, config_path: Optional[Path],
         participants: tuple[str, ...], language: Optional[str], stages: Optional[str], formats: tuple[str, ...],
         force: bool, no_progress: bool, model: Optional[str], speakers: Optional[int], channels: Optional[str],
         allow_download: bool, no_cache: bool, workers: Optional[str], engine: str, ray_address: Optional[str]) -> None:

@@ -76,14 +76,15 @@ def worker_resources(items: Sequence[Any], *, cpus: float = 1.0, gpus: float = 0
 
     Recordings: 2.25 GB (whisper ``base`` + CAM++ loaded, peak of a short file) plus
     0.35 GB per hour of the longest recording (decoded 16 kHz audio 0.23 GB/h, ASR
-    features 0.115 GB/h), from ``docs/benchmarks/audio.md``. Transcripts: 1.5 GB (the text
+    features 0.115 GB/h), from ``docs/benchmarks/audio.md``; a URL recording counts as 2 hours (the
+    driver never reads it). Transcripts: 1.5 GB (the text
     stages' models; measured peak RSS of a worker in ``docs/scaling.md``).
     """
     if memory is None:
-        paths = [Path(str(getattr(it, "path", it))) for it in items]
-        audio = [p for p in paths if p.suffix.lower() in _AUDIO_SUFFIXES]
-        if audio:
-            memory = int((2.25 + 0.35 * max(_audio_hours(p) for p in audio)) * GB)
+        names = [str(getattr(it, "path", it)) for it in items]
+        audio = [n for n in names if Path(n).suffix.lower() in _AUDIO_SUFFIXES]
+        if audio:  # a URL recording is never opened on the driver: sized as a 2-hour one
+            memory = int((2.25 + 0.35 * max(2.0 if "://" in n else _audio_hours(Path(n)) for n in audio)) * GB)
         else:
             memory = int(1.5 * GB)
     return Resources(num_cpus=cpus, num_gpus=gpus, memory=memory)

@@ -83,7 +83,7 @@ class Manifest:
         for e in self.entries:
             if e.id is not None and e.id == text:
                 return e
-        p = Path(key)
+        p = Path(text.split("://", 1)[1] if "://" in text else key)  # a URL input (inputs.RemoteInput): its path
         try:
             target = p.resolve()
         except OSError:
@@ -92,7 +92,7 @@ class Manifest:
             for f in self._files(e):
                 fp = Path(f)
                 try:
-                    if (fp if fp.is_absolute() else self.root / fp).resolve() == target:
+                    if f == text or (fp if fp.is_absolute() else self.root / fp).resolve() == target:  # same URL/file
                         return e
                 except OSError:
                     continue
