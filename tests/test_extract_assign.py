@@ -163,3 +163,8 @@ def test_advice_between_two_stays_a_recommendation() -> None:
     assert assignment(_sent("You should sign up for that course."), rec, 0.9, 0.3, pair, "m", "j") is None
     out = assignment(_sent("You'll write the first draft by Friday."), rec, 0.9, 0.3, pair, "m", "j")
     assert out is not None and out[1].owner == "j"
+
+
+def test_speaker_naming_own_role_is_not_an_assignment() -> None:
+    for text in ("I'm Krista and I'm the Industrial Designer.", "My role in this scenario is to be the industrial designer."):
+        assert assignment_target(text, PEOPLE, "pm", "id") is None

@@ -73,6 +73,8 @@ _FIRM = re.compile(
     r"i('d| would) like you to|i want you to|i need you to|your (task|job|assignment|homework) (is|will be)|"
     r"за тобой|за вами|на тебе|на вас|поручаю|поручим)\b")
 
+_SELF = re.compile(r"\b(i'm|i am|i'll be|i will be|i was|my (name|role|job|function)|myself|я|меня зовут|моя роль)\b")
+
 ASSIGN_CUES = ("group", "role", "you_frame", "third_frame", "task_verb", "deadline", "advice", "ru_assign", "first_person_only")
 
 
@@ -162,6 +164,8 @@ def assignment_target(text: str, participants: list[tuple[str, str]], speaker: s
     if any(t in YOU for t in low.split()) and receiver and receiver != speaker:
         return Assignee(receiver, (receiver,), "addressee")
     if _ROLE.search(low) or _RU_ASSIGN.search(low):
+        if _SELF.search(low):  # "I'm the industrial designer": the speaker's own role, not a task for someone
+            return None
         if len(others) == 1:  # a pair: the role or «тебе нужно» can only be the other person
             return Assignee(others[0], others, "addressee")
         return Assignee(None, (), "role")  # a role not among the participants' names: owner unknown
