@@ -168,3 +168,8 @@ def test_advice_between_two_stays_a_recommendation() -> None:
 def test_speaker_naming_own_role_is_not_an_assignment() -> None:
     for text in ("I'm Krista and I'm the Industrial Designer.", "My role in this scenario is to be the industrial designer."):
         assert assignment_target(text, PEOPLE, "pm", "id") is None
+
+
+def test_every_time_is_not_the_group() -> None:
+    assert not assignment_rule("Каждый раз нужно проверять отчёт.")
+    assert assignment_target("Каждый из вас должен подготовить отчёт.", PEOPLE, "pm", "id").how == "group"  # type: ignore[union-attr]

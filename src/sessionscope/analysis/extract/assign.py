@@ -38,7 +38,7 @@ from sessionscope.errors import ModelError
 
 _GROUP = re.compile(
     r"\b(each of you|all of you|both of you|you two|you both|you guys|you all|everyone|everybody|each one of you|"
-    r"every one of you|вы все|все вы|каждый из вас|каждому из вас|вы оба|вы обе|всем нужно|всем надо|каждый)\b")
+    r"every one of you|вы все|все вы|каждый из вас|каждому из вас|вы оба|вы обе|всем нужно|всем надо)\b")
 _ROLE = re.compile(
     r"\b(industrial designer|interface designer|ui designer|user interface designer|marketing expert|"
     r"marketing (person|guy|people|department)|project manager|designers?|the (expert|designer)s?|"
