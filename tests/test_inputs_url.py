@@ -152,3 +152,41 @@ def test_ray_sizes_a_url_recording_without_opening_it():
     rec = BatchItem(RemoteInput("memory://nowhere/long.m4a"), "long")  # does not exist: never opened
     assert worker_resources([rec]).memory == int((2.25 + 0.35 * 2.0) * GB)
     assert worker_resources([BatchItem(RemoteInput("memory://nowhere/a.vtt"), "a")]).memory == int(1.5 * GB)
+
+
+def test_python_api_takes_urls(mem, tmp_path):
+    import sessionscope as ss
+
+    fs, root = mem
+    report = ss.process_batch([f"memory://{root}/calls"], out=tmp_path / "out", stages=["dynamics"], formats=["markdown"])
+    assert statuses(report) == {"call0": "ok", "call1": "ok"}
+    assert report.results[0].session.source == f"memory://{root}/calls/call0.vtt"
+
+
+def test_a_url_recording_is_copied_to_a_worker_local_temp_file_then_deleted(mem, tmp_path, monkeypatch):
+    """`run` on a URL: the worker transcribes a local copy under the URL's name (faked ASR), then deletes it."""
+    import sessionscope.audio.pipeline as pipeline
+    from sessionscope.config import Config
+    from sessionscope.io import read_transcript
+    from sessionscope.runspec import build_run_spec
+
+    fs, root = mem
+    fs.pipe(f"{root}/rec/s01.m4a", b"not really audio, but the bytes must arrive intact")
+    vtt = tmp_path / "s01.vtt"
+    vtt.write_text(VTT, encoding="utf-8")
+    seen = []
+
+    def fake_transcribe(path, **kw):
+        seen.append(path)
+        assert path.name == "s01.m4a" and path.read_bytes() == fs.cat(f"{root}/rec/s01.m4a")
+        return read_transcript(vtt, session_id=kw.get("session_id"))
+
+    monkeypatch.setattr(pipeline, "transcribe_file", fake_transcribe)
+    spec = build_run_spec("run", config=Config(), stages=["dynamics"], formats=("markdown",))
+    from sessionscope.audio.decode import AUDIO_SUFFIXES
+
+    items = make_items(discover([f"memory://{root}/rec"], suffixes=AUDIO_SUFFIXES))
+    report = run_batch(items, spec, tmp_path / "out")
+    assert statuses(report) == {"s01": "ok"} and len(seen) == 1
+    assert not seen[0].exists() and not seen[0].parent.exists()  # the temporary copy is gone
+    assert report.results[0].session.source == f"memory://{root}/rec/s01.m4a"
