@@ -314,7 +314,7 @@ def compute_metrics(session: Session, cfg: DynamicsConfig) -> Metrics:
         for a, b in zip(turns, turns[1:], strict=False):
             if a.speaker != b.speaker and a.end is not None and b.start is not None:
                 latencies[b.speaker].append(b.start - a.end)
-        windows = dominance_windows(per_speaker, duration, cfg)
+        windows = dominance_windows(per_speaker, duration, cfg)  # type: ignore[arg-type]  # timed: every utterance has an end
         dominated = [w.dominant for w in windows if w.dominant]
         dom_switches = sum(1 for a, b in zip(dominated, dominated[1:], strict=False) if a != b)
         minutes = duration / 60 if duration else 0

@@ -131,10 +131,10 @@ def compute_flags(session: Session, cfg: FlagsConfig) -> tuple[Flag, ...]:
     juniors = [p.id for p in session.by_role(Role.JUNIOR)]
     seniors = [p.id for p in session.by_role(Role.SENIOR)]
     for j in juniors:
-        share, measure = _share(session, j)
-        if share is not None and share < cfg.junior_min_talk_share:
-            flags.append(Flag("junior_rarely_speaks", f"junior {j} holds {share:.0%} of the {measure.replace('_', ' ')}",
-                              value=round(share, 3), threshold=cfg.junior_min_talk_share))
+        j_share, measure = _share(session, j)
+        if j_share is not None and j_share < cfg.junior_min_talk_share:
+            flags.append(Flag("junior_rarely_speaks", f"junior {j} holds {j_share:.0%} of the {measure.replace('_', ' ')}",
+                              value=round(j_share, 3), threshold=cfg.junior_min_talk_share))
     span = session.span_s
     if session.metrics is not None and session.metrics.interruption_matrix and span:
         for s in seniors:
@@ -207,7 +207,8 @@ def summarize(session: Session, *, per_area: int = 3) -> tuple[KeyPoint, ...]:
         for it in items:
             area = it.area or NO_AREA
             speaker = getattr(it, who) or session.utterance(it.utterance_id).speaker
-            text = it.text if kind != "action" else session.utterance(it.utterance_id).text[it.char_start:it.char_end] or it.task
+            # kind says which item type `it` is; mypy only sees the union
+            text = it.text if kind != "action" else session.utterance(it.utterance_id).text[it.char_start:it.char_end] or it.task  # type: ignore[union-attr]
             score = round(_KIND_WEIGHT[kind] * (it.confidence if it.confidence is not None else 0.5), 3)
             cands[area].append((score, order.get(it.utterance_id, 0), KeyPoint(area, it.utterance_id, speaker, text, score)))
     out: list[KeyPoint] = []

@@ -102,7 +102,7 @@ def assign_words(segments: Sequence[AsrSegment], turns: Sequence[SpeakerTurn], *
         for w in words:
             ov = index.overlaps(w.start, max(w.end, w.start + 0.01))
             if ov:
-                spk = max(ov, key=ov.get)
+                spk = max(ov, key=ov.__getitem__)
                 dur = max(w.end - w.start, 0.01)
                 others = sum(v for k, v in ov.items() if k != spk)
                 overlap = others / dur >= overlap_min

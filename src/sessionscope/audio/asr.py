@@ -75,7 +75,7 @@ def choose_language(model: Any, samples: np.ndarray, *, languages: list[str], fo
     allowed = [lang for lang in languages if lang in table] or list(table)[:1]
     best = max(allowed, key=lambda lang: table.get(lang, 0.0))
     total = sum(table.get(lang, 0.0) for lang in allowed) or 1.0
-    top_any = max(table, key=table.get)
+    top_any = max(table, key=table.__getitem__)
     notes: tuple[str, ...] = ()
     if top_any not in allowed:
         notes = (f"most probable language overall was {top_any!r} ({table[top_any]:.2f}); chose {best!r} among "

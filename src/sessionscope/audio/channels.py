@@ -49,7 +49,7 @@ def separate_channels(channels: np.ndarray, *, dominance_db: float = 10.0, min_s
     shares = np.bincount(owner, minlength=channels.shape[0]) / max(len(owner), 1)
     stats = {"dominated_share": float(dominated.mean()), **{f"channel_{i}_share": float(s) for i, s in enumerate(shares)}}
     x = channels[:, : active.size * hop].reshape(channels.shape[0], active.size, hop)[:, active].reshape(channels.shape[0], -1)
-    corr = np.corrcoef(x.astype(np.float64))
+    corr: np.ndarray = np.corrcoef(x.astype(np.float64))  # type: ignore[assignment]  # a matrix for 2+ channels
     max_corr = float(np.max(np.abs(corr[np.triu_indices(channels.shape[0], 1)])))
     stats["max_correlation"] = max_corr
     active_per_channel = (db[:, active] > (loudest[active] - 20.0)).mean(axis=1)

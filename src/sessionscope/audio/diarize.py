@@ -175,7 +175,7 @@ def embed_windows(samples: np.ndarray, regions: list[tuple[float, float]], windo
     for length in list(pending):
         flush(length)
     empty = np.flatnonzero(~out.any(axis=1))
-    for i in empty:
+    for i in empty:  # type: ignore[assignment]  # numpy integers; index like the int i above
         j = i - 1 if i > 0 else min(i + 1, len(windows) - 1)
         out[i] = out[j]
     return out

@@ -176,7 +176,7 @@ def decode_step(path: Path, hook: Hook = None) -> Decoded:
     level = speech_level(audio.mono)
     if level < -60.0:
         raise AudioError(f"the recording is silent (peak level {level:.0f} dBFS); nothing to transcribe", path=path)
-    notes = ()
+    notes: tuple[str, ...] = ()
     if audio.truncated:
         notes = (f"the file looks truncated or damaged: decoded {audio.duration_s:.1f} s"
                  + (f" of {audio.expected_s:.1f} s announced" if audio.expected_s else ""),)
@@ -190,6 +190,7 @@ def recognise_step(decoded: Decoded, *, config: Config, language: Optional[str],
     clock = clock or StageClock()
     notes: list[str] = list(decoded.notes)
     runs: list[tuple[str, str, Optional[str], float]] = []
+    channel_stats: dict[str, float]
     channel_mode, channel_stats = False, {}
     if audio.n_channels >= 2 and dc.channel_mode != "never":
         from sessionscope.audio.channels import separate_channels

@@ -68,7 +68,7 @@ def split_runs(seg: LocalSegmentation, *, min_gap_s: float = 0.5) -> tuple[Local
     gap = max(1, int(round(min_gap_s / seg.frame_step)))
     per_chunk: list[list[tuple[int, int, int]]] = []  # (local speaker, first, last+1)
     for ci in range(c_n):
-        runs = []
+        runs: list[tuple[int, int, int]] = []
         for k in range(s_n):
             runs.extend((k, a, b) for a, b in _runs(seg.binarized[ci, :, k].astype(bool), gap - 1))
         per_chunk.append(runs)

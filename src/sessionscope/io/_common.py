@@ -314,7 +314,7 @@ def build_session(
         raise InputError(f"no utterances found (read as {fmt})", path=path)
     notes = list(recording.notes)
     if all(r.start is not None for r in records):
-        back = sum(1 for a, b in zip(records, records[1:], strict=False) if b.start < a.start)  # type: ignore[operator]
+        back = sum(1 for a, b in zip(records, records[1:], strict=False) if b.start < a.start)  # type: ignore[operator, misc]
         if back and fmt not in ("rttm", "stm"):  # those are often grouped by speaker; elsewhere a sign of editing
             notes.append(f"{back} utterance(s) start before the one written above them; sorted by start time")
         records = sorted(records, key=lambda r: r.start)  # type: ignore[arg-type, return-value]

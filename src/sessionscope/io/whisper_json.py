@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
 from sessionscope.errors import InputError
 from sessionscope.io._common import Record, Recording, clean_label, parse_seconds
@@ -48,7 +48,7 @@ def _segments(data: Any, *, path: str | Path) -> tuple[list[Any], dict[str, Any]
     if isinstance(data, list):
         return data, {}
     if isinstance(data, dict) and isinstance(data.get("segments"), list):
-        info = data.get("info") if isinstance(data.get("info"), dict) else {}
+        info = cast(dict[str, Any], data.get("info")) if isinstance(data.get("info"), dict) else {}
         return data["segments"], {**info, **{k: v for k, v in data.items() if k in ("language", "duration")}}
     raise InputError(
         "not a Whisper transcript: expected a JSON list of segments or an object with a 'segments' list "

@@ -269,8 +269,8 @@ def parse_texts(texts: Sequence[str], *, language: Optional[str] = None) -> list
         if not items[lang]:
             continue
         parsed = parse([s for _, s in items[lang]])
-        for (i, _), sent in zip(items[lang], parsed, strict=True):
-            result[i].append(sent)
+        for (i, _), parsed_sent in zip(items[lang], parsed, strict=True):
+            result[i].append(parsed_sent)
     return result
 
 

@@ -144,7 +144,7 @@ def session_timeline_svg(session: Session, t: Translator) -> Optional[str]:
         y = n_rows - 1
         if segments:
             for seg in segments:
-                ax.broken_barh([(seg.start / scale, (seg.end - seg.start) / scale)], (y - 0.4, 0.8),
+                ax.broken_barh([(seg.start / scale, (seg.end - seg.start) / scale)], (y - 0.4, 0.8),  # type: ignore[operator]  # timed segments only
                                facecolors=area_colour(seg.area, t), edgecolors="white", linewidth=0.8)
             labels.append((y, t("chart_topics_row")))
             y -= 1
@@ -154,7 +154,7 @@ def session_timeline_svg(session: Session, t: Translator) -> Optional[str]:
             y -= 1
         ax.set_yticks([yy for yy, _ in labels], [lab for _, lab in labels])
         ax.set_ylim(-0.6, n_rows - 0.4)
-        ax.set_xlim(0, span / scale)
+        ax.set_xlim(0, span / scale)  # type: ignore[operator]  # timed utterances: never None
         ax.set_xlabel(t("chart_time_axis"))
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         ax.set_axisbelow(True)

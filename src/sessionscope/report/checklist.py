@@ -118,8 +118,8 @@ def _concrete_cases(c: _Ctx) -> CheckItem:
     concrete = [g for g in segs if g.mode in ("case", "problem")]
     timed = all(g.start is not None and g.end is not None for g in segs)
     if timed:
-        total = sum(g.end - g.start for g in segs) or 1.0  # type: ignore[operator]
-        share = sum(g.end - g.start for g in concrete) / total  # type: ignore[operator]
+        total = sum(g.end - g.start for g in segs) or 1.0  # type: ignore[operator, misc]
+        share = sum(g.end - g.start for g in concrete) / total  # type: ignore[operator, misc]
     else:
         share = len(concrete) / len(segs)
     return CheckItem("concrete_cases", MET if share >= c.cfg.checklist_min_case_share else NOT_MET,

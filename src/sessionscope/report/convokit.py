@@ -70,7 +70,7 @@ def corpus_records(sessions: Iterable[Session]) -> dict[str, Any]:
         acts = {a.utterance_id for a in s.action_items}
         qs = {q.utterance_id for q in s.questions}
         # an item detected with low confidence: researchers can leave it out or check it
-        check = {x.utterance_id for x in (*s.recommendations, *s.action_items, *s.questions) if x.to_check}
+        check = {x.utterance_id for x in (*s.recommendations, *s.action_items, *s.questions) if x.to_check}  # type: ignore[attr-defined]  # all three have both
         for p in s.participants:
             key = speaker_key(s, p.id)
             speakers.setdefault(key, {"meta": {"name": p.name, "role": p.role.value, "participant_id": p.id,

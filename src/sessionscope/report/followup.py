@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Optional
 
-from sessionscope.model import Session
+from sessionscope.model import Session, Utterance
 
 STOP = frozenset("""
 a an the and or but if then so to of in on at by for with from into about over after before this that these those
@@ -95,9 +95,9 @@ def follow_up(sessions: Sequence[Session], *, min_share: float = 0.5) -> list[Fo
     for s in sessions:
         by_pair.setdefault(s.pair_id or s.id, []).append(s)
     out: list[FollowUp] = []
-    cache: dict[str, list[tuple[set[str], object]]] = {}
+    cache: dict[str, list[tuple[set[str], Utterance]]] = {}
 
-    def utterance_stems(s: Session) -> list[tuple[set[str], object]]:
+    def utterance_stems(s: Session) -> list[tuple[set[str], Utterance]]:
         if s.id not in cache:
             cache[s.id] = [(stems(u.text), u) for u in s.utterances]
         return cache[s.id]

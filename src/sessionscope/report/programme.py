@@ -74,7 +74,7 @@ class Programme:
 
 def _planned(s: Session, planned: Mapping[str, Sequence[str]] | None) -> list[str]:
     if planned and s.pair_id in planned:
-        return list(planned[s.pair_id])
+        return list(planned[s.pair_id])  # type: ignore[index]  # in planned: not None
     value = s.extra.get("topics_planned") if isinstance(s.extra, dict) else None
     if isinstance(value, str):
         value = [v.strip() for v in value.replace(";", ",").split(",")]
@@ -209,8 +209,8 @@ def build_programme(
     prog = Programme(sessions=df, pairs=pairs, programme=programme, topics=topics, goals=fu, flags=flags,
                      checklist=checklist, surveys=survey_df, survey_issues=issues_df)
     if baseline is not None:
-        rows, b_issues = baseline
-        prog.baseline = baseline_table(rows, current_figures(prog, survey_df))
+        b_rows, b_issues = baseline
+        prog.baseline = baseline_table(b_rows, current_figures(prog, survey_df))
         extra = pd.DataFrame([vars(i) for i in b_issues], columns=list(ISSUE_COLUMNS))
         prog.survey_issues = extra if issues_df is None else pd.concat([issues_df, extra], ignore_index=True)
         prog.programme["n_input_issues"] = len(prog.survey_issues)

@@ -41,7 +41,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
 from sessionscope.errors import InputError
 from sessionscope.model import Role, Session
@@ -520,9 +520,9 @@ def _questions(header: Sequence[str], rows: Sequence[list[str]], cols: Mapping[s
     scale_of: dict[int, str] = {}
     qid_of: dict[int, Optional[str]] = {}
     for i in questions:
-        qid, scale = declared.get(i, (None, None))
-        scale_of[i] = scale or mapping.scales.get(header[i]) or infer_scale(header[i], [r[i] for r in rows])
-        qid_of[i] = qid or standard_question(header[i])
+        col_qid, col_scale = declared.get(i, (None, None))
+        scale_of[i] = col_scale or mapping.scales.get(header[i]) or infer_scale(header[i], [r[i] for r in rows])
+        qid_of[i] = col_qid or standard_question(header[i])
     return questions, scale_of, qid_of
 
 
@@ -562,7 +562,7 @@ def _which(get: Any, by_id: Mapping[str, Session], by_id_key: Mapping[str, Sessi
             before = [s for s in by_pair[pair] if s.date and date - _dt.timedelta(days=TIMESTAMP_WINDOW_DAYS)
                       <= s.date < date]
             if before:
-                return max(before, key=lambda s: s.date), pair, date, ""
+                return max(before, key=lambda s: cast(_dt.date, s.date)), pair, date, ""  # dates filtered above
         return None, pair, date, ""  # a periodic questionnaire of the pair
     who = get("participant")
     if who and date is not None:

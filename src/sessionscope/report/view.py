@@ -330,7 +330,7 @@ def _with_names(text: str, session: Session) -> str:
     for p in session.participants:
         if p.id != p.name:
             # a function, not a replacement string: names are data ("CORP\\jsmith" is no escape)
-            text = re.sub(rf"(?<![\w-]){re.escape(p.id)}(?![\w-])", lambda _m, name=p.name: name, text)
+            text = re.sub(rf"(?<![\w-]){re.escape(p.id)}(?![\w-])", lambda _m, name=p.name: name, text)  # type: ignore[misc]  # default arg binds the name
     return text
 
 

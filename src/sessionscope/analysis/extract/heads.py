@@ -225,7 +225,7 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 def _save(path: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as fh:
-        np.savez_compressed(fh, **arrays, meta=np.array(json.dumps(meta, ensure_ascii=False, sort_keys=True)))
+        np.savez_compressed(fh, **arrays, meta=np.array(json.dumps(meta, ensure_ascii=False, sort_keys=True)))  # type: ignore[arg-type]  # numpy stub matches **kwds to allow_pickle
     return path
 
 
@@ -289,7 +289,7 @@ class QuestionHead:
         return p >= self.thresholds(texts), p
 
     def save(self, path: str | Path) -> Path:
-        arrays = {
+        arrays: dict[str, np.ndarray] = {
             "hashed": self.hashed.astype(np.float16), "dense": self.dense.astype(np.float32),
             "bias": np.array(self.bias), "platt": np.array(self.platt), "threshold": np.array(self.threshold),
         }

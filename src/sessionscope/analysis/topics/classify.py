@@ -21,7 +21,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import numpy as np
 
@@ -136,14 +136,14 @@ def save_heads(path: str | Path, heads: Sequence[LinearHead]) -> Path:
     from sessionscope.fileio import atomic_write_bytes
 
     arrays: dict[str, np.ndarray] = {}
-    header = {"format": HEAD_FORMAT, "heads": []}
+    header: dict[str, Any] = {"format": HEAD_FORMAT, "heads": []}
     for h in heads:
         arrays[f"{h.kind}_W"] = h.W
         arrays[f"{h.kind}_b"] = h.b
         header["heads"].append({"kind": h.kind, "classes": list(h.classes), "backend": h.backend, "meta": h.meta})
     arrays["header"] = np.frombuffer(json.dumps(header, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
     buf = io.BytesIO()
-    np.savez_compressed(buf, **arrays)
+    np.savez_compressed(buf, **arrays)  # type: ignore[arg-type]  # numpy stub matches **kwds to allow_pickle
     return atomic_write_bytes(path, buf.getvalue())
 
 

@@ -94,7 +94,7 @@ def resolve_heads(cfg: TopicsConfig, *, taxonomy: Optional[Taxonomy] = None) -> 
     else:
         path = Path(cfg.head)
     heads = load_heads(path)
-    if cfg.head == "bundled" and taxonomy is not None and not set(heads.get("area", heads.get("mode")).classes) <= set(
+    if cfg.head == "bundled" and taxonomy is not None and not set(heads.get("area", heads.get("mode")).classes) <= set(  # type: ignore[union-attr]  # bundled heads have one
             taxonomy.area_ids + taxonomy.mode_ids):
         log.warning("the bundled topic head does not match taxonomy %s; classifying zero-shot", taxonomy.source)
         return {}

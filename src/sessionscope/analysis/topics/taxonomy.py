@@ -109,7 +109,7 @@ def _explain(e: ValidationError, data: dict, source: str) -> ConfigError:
     lines = []
     for err in e.errors():
         loc = list(err["loc"])
-        where = []
+        where: list[str] = []
         for i, part in enumerate(loc):  # "areas[2] (id 'time').prototypes" reads better than "areas.2.prototypes"
             if isinstance(part, int):
                 parent = data.get(loc[i - 1]) if i and isinstance(data, dict) else None
@@ -128,9 +128,9 @@ def _explain(e: ValidationError, data: dict, source: str) -> ConfigError:
             lines.append(f"missing key: {dotted}")
         else:
             lines.append(f"{dotted}: {err['msg']}")
-    valid = "valid top-level keys: version, other_area, default_mode, areas, modes; " \
-            "each area/mode: id, name, description, prototypes"
-    return ConfigError("invalid taxonomy:\n  " + "\n  ".join(lines) + f"\n  ({valid})", path=source)
+    valid_keys = "valid top-level keys: version, other_area, default_mode, areas, modes; " \
+                 "each area/mode: id, name, description, prototypes"
+    return ConfigError("invalid taxonomy:\n  " + "\n  ".join(lines) + f"\n  ({valid_keys})", path=source)
 
 
 def taxonomy_from_dict(data: object, *, source: str = "<taxonomy>") -> Taxonomy:
