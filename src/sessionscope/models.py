@@ -251,9 +251,13 @@ def campplus_paths() -> tuple[Path, Path]:
     return pkg / "camplusplus.py", pkg / CAMPPLUS_REL
 
 
-@functools.lru_cache(maxsize=2)
 def load_campplus(device: str = "cpu") -> Any:
     """The CAM++ 192-d speaker-embedding network (torch, eval mode, on ``device``), loaded once per device."""
+    return _load_campplus(device)  # one cache key per device: load_campplus() and load_campplus("cpu") share it
+
+
+@functools.lru_cache(maxsize=2)
+def _load_campplus(device: str) -> Any:
     code, weights = campplus_paths()
     try:
         import torch
