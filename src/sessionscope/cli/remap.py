@@ -35,11 +35,12 @@ def remap(session_dir: Path, speakers: tuple[str, ...], config_path: Optional[Pa
     """
     import json
 
+    from sessionscope.api import remap as remap_and_analyse
+    from sessionscope.cli.analyze import split_stages
     from sessionscope.config import config_from_dict, load_config
     from sessionscope.errors import SessionscopeError
-    from sessionscope.model import read_session_json, write_session_json
+    from sessionscope.model import session_from_dict, write_session_json
     from sessionscope.outputs import check_formats, write_outputs
-    from sessionscope.pipeline import build_stages, run_stages
 
     path = session_dir / "session.json" if session_dir.is_dir() else session_dir
     mapping = {}
@@ -49,14 +50,13 @@ def remap(session_dir: Path, speakers: tuple[str, ...], config_path: Optional[Pa
             raise click.BadParameter(f"{spec!r}: expected LABEL=PARTICIPANT, e.g. SPEAKER_00=anna", param_hint="--speaker")
         mapping[lab.strip()] = who.strip()
     try:
-        prov = json.loads(path.read_text(encoding="utf-8")).get("provenance") or {}
-        session = read_session_json(path)
+        data = json.loads(path.read_text(encoding="utf-8"))  # read once: the session and its provenance
+        prov = data.get("provenance") or {}
+        session = session_from_dict(data, path=path)
         config = load_config(config_path) if config_path else config_from_dict(prov.get("config") or {})
-        names = [s.strip() for s in stages.split(",")] if stages else (prov.get("stages") or config.pipeline.stages)
+        names = split_stages(stages) or prov.get("stages") or config.pipeline.stages
         fmts = check_formats(["json", *([f for fs in formats for f in fs.split(",")] or config.report.formats)])
-        session = remap_session(session, mapping)
-        session = run_stages(session, build_stages(config, list(names)), continue_on_error=config.pipeline.continue_on_stage_error,
-                             skip_unavailable=config.pipeline.skip_unavailable)
+        session = remap_and_analyse(session, mapping, config=config, stages=list(names))
         write_outputs(session, path.parent, fmts, config=config)
         prov = {**prov, "stages": list(names), "remapped": mapping}  # resume key kept: a rerun keeps the correction
         write_session_json(session, path, provenance=prov)
