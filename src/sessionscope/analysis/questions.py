@@ -270,13 +270,32 @@ def session_questions(session: Session, cfg: DynamicsConfig) -> list[QuestionEve
     ``questions_asked`` / ``questions_answered`` and the ``questions`` list always agree:
     utterances in time order (transcript order when untimed) and no latency limit
     without timestamps.
+
+    The two stages run one after the other on the same utterances, so the last few results
+    are remembered (keyed by the utterances, the settings and the question head in use) and
+    the head runs once per session.
     """
+    from sessionscope.analysis.extract.heads import bundled_question_head
+
     utts = list(session.utterances)
     timed = bool(utts) and all(u.timed for u in utts)
     if timed:
         utts.sort(key=lambda u: u.start)  # type: ignore[arg-type,return-value]
-    return find_questions(
-        utts, language=session.language, backchannels=cfg.backchannels,
-        backchannel_max_words=cfg.backchannel_max_words, answer_max_utterances=cfg.answer_max_utterances,
-        answer_max_latency_s=cfg.answer_max_latency_s if timed else float("inf"),
-    )
+    latency = cfg.answer_max_latency_s if timed else float("inf")
+    key = (tuple(utts), session.language, tuple(cfg.backchannels), cfg.backchannel_max_words,
+           cfg.answer_max_utterances, latency, id(bundled_question_head()))
+    hit = _SESSION_QUESTIONS.get(key)
+    if hit is None:
+        hit = tuple(find_questions(
+            utts, language=session.language, backchannels=cfg.backchannels,
+            backchannel_max_words=cfg.backchannel_max_words, answer_max_utterances=cfg.answer_max_utterances,
+            answer_max_latency_s=latency,
+        ))
+        if len(_SESSION_QUESTIONS) >= 4:
+            _SESSION_QUESTIONS.pop(next(iter(_SESSION_QUESTIONS)))
+        _SESSION_QUESTIONS[key] = hit
+    return list(hit)
+
+
+#: session_questions' last results (the dynamics' call and the extraction stage's share one run).
+_SESSION_QUESTIONS: dict[tuple[Any, ...], tuple[QuestionEvent, ...]] = {}
