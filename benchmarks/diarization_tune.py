@@ -44,7 +44,7 @@ def local_for(wav: Path, step: float, params):  # noqa: ANN001, ANN201
     from sessionscope.audio import segmentation
     from sessionscope.audio.decode import load_audio
     from sessionscope.audio.diarize import default_threads, local_embeddings, torch_threads
-    from sessionscope.audio.reconstruct import split_runs
+    from sessionscope.audio.reconstruct import split_runs, unsplit_origin
 
     stem = f"{wav.parent.name}_{wav.stem}_s{step}"
     key = CACHE / f"{stem}_e{params.embed_max_s}_{params.embed_min_s}_{params.min_train_s}_g{params.split_gap_s}.pkl"
@@ -62,7 +62,7 @@ def local_for(wav: Path, step: float, params):  # noqa: ANN001, ANN201
         if params.split_gap_s > 0:
             seg, origin = split_runs(seg, min_gap_s=params.split_gap_s)
         else:
-            origin = np.tile(np.arange(seg.binarized.shape[2]), (len(seg.starts), 1))
+            origin = unsplit_origin(seg)
         emb, usable, trainable = local_embeddings(audio.mono, seg, max_s=params.embed_max_s, min_s=params.embed_min_s,
                                                   min_train_s=params.min_train_s, own_only=params.split_gap_s > 0)
     out = (seg, emb, usable, trainable, origin)

@@ -31,7 +31,13 @@ import numpy as np
 
 from sessionscope.audio.cluster import cluster_embeddings
 from sessionscope.audio.decode import SAMPLE_RATE
-from sessionscope.audio.reconstruct import LocalSegmentation, cluster_local_speakers, reconstruct, split_runs
+from sessionscope.audio.reconstruct import (
+    LocalSegmentation,
+    cluster_local_speakers,
+    reconstruct,
+    split_runs,
+    unsplit_origin,
+)
 
 CHUNK_S = 10.0
 
@@ -387,17 +393,17 @@ def diarize_local(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: i
             if params.split_gap_s > 0:
                 seg, origin = split_runs(seg, min_gap_s=params.split_gap_s)
             else:
-                origin = np.tile(np.arange(seg.binarized.shape[2]), (len(seg.starts), 1))
+                origin = unsplit_origin(seg)
             emb, usable, trainable = local_embeddings(samples, seg, max_s=params.embed_max_s, min_s=params.embed_min_s,
                                                       min_train_s=params.min_train_s, device=device,
                                                       own_only=params.split_gap_s > 0, hook=hook)
     else:
         seg, emb, usable, trainable = local[:4]
-        origin = local[4] if len(local) > 4 else np.tile(np.arange(seg.binarized.shape[2]), (len(seg.starts), 1))
+        origin = local[4] if len(local) > 4 else unsplit_origin(seg)
     method = "pyannote-seg3-local+campplus+agglomerative+overlap"
     if not usable.any():
         return Diarization(turns=(), speech_s=0.0, method=method)
-    split = not np.array_equal(origin, np.tile(np.arange(seg.binarized.shape[2]), (len(seg.starts), 1)))
+    split = not np.array_equal(origin, unsplit_origin(seg))
     asg = cluster_local_speakers(emb, usable, trainable, threshold=params.threshold, min_clusters=min_speakers,
                                  max_clusters=max_speakers, min_cluster_size=params.min_cluster_size,
                                  activity=seg.binarized if split else None)

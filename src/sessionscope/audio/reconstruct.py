@@ -82,6 +82,11 @@ def split_runs(seg: LocalSegmentation, *, min_gap_s: float = 0.5) -> tuple[Local
     return LocalSegmentation(seg.starts, out, seg.frame_step, seg.frame_offset, seg.duration), origin
 
 
+def unsplit_origin(seg: LocalSegmentation) -> np.ndarray:
+    """The origin (C × S) of a segmentation that :func:`split_runs` did not split: each slot is its own local speaker."""
+    return np.tile(np.arange(seg.binarized.shape[2]), (len(seg.starts), 1))
+
+
 def _normalise(x: np.ndarray) -> np.ndarray:
     return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-9)
 
