@@ -157,9 +157,16 @@ def local_copy(path: Path | RemoteInput, max_bytes: Optional[int] = None) -> Ite
     The copy keeps the URL's file name (readers choose the format by it).
 
     Raises:
-        InputError: the URL cannot be read, or is larger than ``max_bytes`` (checked before copying a byte).
+        InputError: the input cannot be read, or is larger than ``max_bytes`` (checked before reading a byte).
     """
     if not isinstance(path, RemoteInput):
+        if max_bytes is not None:
+            try:
+                local_size = path.stat().st_size
+            except OSError as e:
+                raise InputError(f"cannot read file: {e.strerror or e}", path=path) from e
+            if local_size > max_bytes:
+                raise InputError(f"file is larger than {max_bytes // (1024 * 1024)} MB; not a transcript", path=path)
         yield path
         return
     tmp = Path(tempfile.mkdtemp(prefix="sessionscope-url-"))
@@ -240,18 +247,10 @@ def load_transcript_item(item: BatchItem, spec: RunSpec, hook: Any = None) -> Se
     from sessionscope.io.manifest import apply_manifest
 
     sid = item.entry.id if item.entry is not None else None
-    if isinstance(item.path, RemoteInput):  # read where it is: a worker-local copy, size checked first
-        with local_copy(item.path, MAX_TRANSCRIPT_BYTES) as local:
-            session = read_transcript(local, session_id=sid).evolve(source=item.path.url)
-    else:
-        try:
-            size = item.path.stat().st_size
-        except OSError as e:
-            raise InputError(f"cannot read file: {e.strerror or e}", path=item.path) from e
-        if size > MAX_TRANSCRIPT_BYTES:  # checked before reading a byte
-            raise InputError(f"file is larger than {MAX_TRANSCRIPT_BYTES // (1024 * 1024)} MB; not a transcript",
-                             path=item.path)
-        session = read_transcript(item.path, session_id=sid)
+    with local_copy(item.path, MAX_TRANSCRIPT_BYTES) as local:  # a URL: a worker-local copy; size checked first
+        session = read_transcript(local, session_id=sid)
+    if isinstance(item.path, RemoteInput):
+        session = session.evolve(source=item.path.url)
     entry = item.entry
     if entry is None and spec.manifest is not None:
         entry = spec.manifest.entry_for(session)  # STM/RTTM files name their recording
