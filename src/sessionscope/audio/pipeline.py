@@ -108,6 +108,17 @@ class Recognised:
     stage_runs: tuple[tuple[str, str, Optional[str], float], ...]  # (name, status, reason, seconds)
     clock: StageClock
 
+    @property
+    def first_speech(self) -> dict[str, float]:
+        """When each speaker label first spoke."""
+        return align.first_speech(self.utterances)
+
+    @property
+    def labels(self) -> list[str]:
+        """The speaker labels in order of first speech."""
+        first = self.first_speech
+        return sorted(first, key=first.__getitem__)
+
 
 def seed_everything(sha256: str) -> None:
     """Seed every random generator from the recording's hash: the same file gives the same output
@@ -252,7 +263,6 @@ def identify_step(rec: Recognised, people: list[tuple[Participant, Optional[str]
                   voiceprint_dir: Optional[str | Path], session_id: str) -> identify.Mapping:
     """Map speaker labels to participants (voiceprints, introductions, addressing, order) and store voiceprints."""
     raw = rec.utterances
-    labels = sorted({u.speaker for u in raw}, key=lambda lab: align.first_speech(raw)[lab])
     centroids = rec.diarization.centroids if rec.diarization else {}
     pc = config.participants
     store_dir = voiceprint_dir or pc.voiceprint_dir
@@ -265,7 +275,7 @@ def identify_step(rec: Recognised, people: list[tuple[Participant, Optional[str]
             if emb is not None:
                 prints[p.id] = emb  # an enrollment clip beats an older stored print
     mapping = identify.map_speakers(
-        labels=labels, first_speech=align.first_speech(raw), texts=align.speaker_text(raw),
+        labels=rec.labels, first_speech=rec.first_speech, texts=align.speaker_text(raw),
         people=[identify.Person(p.id, p.name) for p, _ in people], centroids=centroids, prints=prints,
         threshold=pc.voiceprint_threshold, use_introductions=pc.use_introductions,
     )
@@ -297,8 +307,7 @@ def build_session(rec: Recognised, mapping: identify.Mapping, people: list[tuple
     if rec.channel_mode and people:
         notes.append("channel → participant mapping: " + ", ".join(f"{k}→{v}" for k, v in mapping.speaker_map.items()))
     participants = [p for p, _ in people]
-    labels = sorted({u.speaker for u in raw}, key=lambda lab: align.first_speech(raw)[lab])
-    for lab in labels:
+    for lab in rec.labels:
         pid = mapping.speaker_map[lab]
         if pid not in {p.id for p in participants}:
             participants.append(Participant(pid, lab if not people else f"unknown speaker {lab}", Role.OTHER))
