@@ -11,7 +11,6 @@ pickle.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import re
 import shutil
@@ -138,16 +137,13 @@ def input_sha256(path: Path | RemoteInput, chunk: int = 1 << 20) -> str:
     Raises:
         OSError: the input cannot be read (a missing URL, an unknown scheme, fsspec missing).
     """
-    if not isinstance(path, RemoteInput):
-        from sessionscope.fileio import sha256_file
+    from sessionscope.fileio import sha256_file, sha256_stream
 
-        return sha256_file(path)
+    if not isinstance(path, RemoteInput):
+        return sha256_file(path, chunk)
     fs, p = _fs(path.url)
-    h = hashlib.sha256()
     with fs.open(p, "rb") as f:
-        while block := f.read(chunk):
-            h.update(block)
-    return h.hexdigest()
+        return sha256_stream(f, chunk)
 
 
 @contextlib.contextmanager
