@@ -8,9 +8,7 @@ speakers, or two of them at once.
 
 * :func:`local_segmentation` keeps the local speakers of every sliding chunk (hard
   powerset decision → multi-label activity), the input of the overlap-aware diarization
-  (:mod:`sessionscope.audio.reconstruct`);
-* :func:`frame_scores` averages P(speech) and P(overlap) over chunks (the fallback
-  diarization uses it for voice activity only).
+  (:mod:`sessionscope.audio.reconstruct`).
 
 Model files and availability live in :mod:`sessionscope.models` (one import direction).
 """
@@ -128,49 +126,6 @@ def local_segmentation(samples: np.ndarray, *, step_s: float = 2.5, batch: int =
                              frame_step=float(cfg["frame_step"]),
                              frame_offset=float(cfg.get("frame_start", 0.0)) + float(cfg["frame_duration"]) / 2,
                              duration=duration)
-
-
-def frame_scores(samples: np.ndarray, *, step_s: float = 5.0, batch: int = 16) -> tuple[np.ndarray, np.ndarray, float]:
-    """(P(speech), P(overlap), frame step in s) for every frame of the recording."""
-    import torch
-
-    net, cfg = load_segmentation("cpu")
-    win = int(CHUNK_S * SAMPLE_RATE)
-    hop = int(step_s * SAMPLE_RATE)
-    x = samples.astype(np.float32, copy=False)
-    if len(x) < win:
-        x = np.pad(x, (0, win - len(x)))
-    starts = list(range(0, len(x) - win + 1, hop))
-    if starts[-1] + win < len(x):
-        starts.append(len(x) - win)
-    frame_step = float(cfg["frame_step"])
-    n_out = int(np.ceil(len(samples) / SAMPLE_RATE / frame_step)) + 1
-    acc = np.zeros((n_out, 2), dtype=np.float64)
-    weight = np.zeros(n_out, dtype=np.float64)
-    one, two = _powerset_columns()
-    with torch.inference_mode():
-        for b in range(0, len(starts), batch):
-            idx = starts[b:b + batch]
-            chunk = torch.from_numpy(np.stack([x[s:s + win] for s in idx]))[:, None, :]
-            probs = net(chunk).exp().numpy() if _is_log(net) else torch.softmax(net(chunk), -1).numpy()
-            n_fr = probs.shape[1]
-            ham = np.hamming(n_fr)
-            for s, p in zip(idx, probs, strict=True):
-                f0 = int(round(s / SAMPLE_RATE / frame_step))
-                f1 = min(n_out, f0 + n_fr)
-                speech = 1.0 - p[: f1 - f0, 0]
-                overlap = p[: f1 - f0, two].sum(axis=1)
-                acc[f0:f1, 0] += speech * ham[: f1 - f0]
-                acc[f0:f1, 1] += overlap * ham[: f1 - f0]
-                weight[f0:f1] += ham[: f1 - f0]
-    out = acc / np.maximum(weight, 1e-9)[:, None]
-    return out[:, 0], out[:, 1], frame_step
-
-
-def _is_log(net: Any) -> bool:
-    """PyanNet's powerset head ends in log-softmax."""
-    act = getattr(net, "activation", None)
-    return act is not None and "LogSoftmax" in type(act).__name__
 
 
 def regions(scores: np.ndarray, frame_step: float, *, onset: float = 0.5, offset: float = 0.5,
