@@ -214,3 +214,25 @@ def test_addressing_maps_a_pair_when_no_one_introduces_themselves():
     m2 = map_speakers(labels=["S0", "S1"], first_speech={"S0": 0.0, "S1": 3.0}, texts={"S0": "hi", "S1": "hello"},
                       people=people, centroids={}, prints={})
     assert m2.method == "order" and m2.speaker_map == {"S0": "maya", "S1": "robert"}
+
+
+def test_diarization_without_turns_is_recorded_as_a_degraded_stage(tmp_path, monkeypatch):
+    """Words but no speaker turns: one speaker, and the stage run and notes say why."""
+    from pathlib import Path
+
+    from sessionscope.audio import pipeline
+    from sessionscope.audio.asr import AsrResult
+    from sessionscope.audio.decode import Audio
+    from sessionscope.audio.diarize import Diarization
+    from sessionscope.config import Config
+
+    seg = AsrSegment(0.0, 1.0, " hello there", words=(AsrWord(" hello", 0.0, 0.4, 0.9), AsrWord(" there", 0.5, 1.0, 0.9)))
+    monkeypatch.setattr(pipeline, "_asr", lambda *a, **k: AsrResult(segments=(seg,), language="en", language_probability=1.0,
+                                                                     language_source="given", model="tiny"))
+    monkeypatch.setattr(pipeline, "_diarize", lambda *a, **k: Diarization(turns=()))
+    decoded = pipeline.Decoded(Path("x.wav"), "0" * 64, Audio(np.zeros((1, 16000), dtype=np.float32), "x.wav"))
+    rec = pipeline.recognise_step(decoded, config=Config(), language="en", n_people=0, cache=ResultCache(tmp_path))
+    assert {u.speaker for u in rec.utterances} == {"SPEAKER_00"} and rec.labels == ["SPEAKER_00"]
+    run = next(r for r in rec.stage_runs if r[0] == "audio.diarization")
+    assert run[1] == "ok" and run[2] and "no speaker turns" in run[2]
+    assert any("no speaker turns" in n for n in rec.notes)

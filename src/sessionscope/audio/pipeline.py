@@ -245,7 +245,11 @@ def recognise_step(decoded: Decoded, *, config: Config, language: Optional[str],
                 # misses quiet far-field speech that the segmentation model finds (AMI trn01: all of it)
                 diar = _diarize(decoded, config, n_people or None, cache, hook, no_cache=no_cache)
             turns = diar.turns
-            runs.append(("audio.diarization", "ok", diar.degraded, clock.wall["diarization"]))
+            reason = diar.degraded
+            if not turns:
+                reason = "no speaker turns found: every word given to one speaker" + (f"; {reason}" if reason else "")
+                notes.append(f"diarization: {reason}")
+            runs.append(("audio.diarization", "ok", reason, clock.wall["diarization"]))
         else:
             runs.append(("audio.diarization", "skipped", "diarization.enabled is off: one speaker", 0.0))
         with clock.stage("alignment"):
