@@ -156,7 +156,7 @@ def diarization_settings(config: Config) -> DiarizationParams:
 
 
 def _diarize(decoded: Decoded, config: Config, n_speakers: Optional[int], cache: ResultCache, hook: Hook, *,
-             regions: Optional[list[tuple[float, float]]] = None, no_cache: bool = False) -> Diarization:
+             no_cache: bool = False) -> Diarization:
     from sessionscope.models import torch_device
 
     dc = config.diarization
@@ -169,7 +169,7 @@ def _diarize(decoded: Decoded, config: Config, n_speakers: Optional[int], cache:
     device = torch_device(config.asr.device)
     result = diarize(decoded.audio.mono, min_speakers=lo, max_speakers=hi, window_s=dc.window_s, step_s=dc.step_s,
                      merge_threshold=dc.merge_threshold, vad_threshold=dc.vad_threshold,
-                     segmentation=dc.segmentation, hook=hook, regions=regions,
+                     segmentation=dc.segmentation, hook=hook,
                      params=diarization_settings(config), device=device)
     cache.put("diarization", key, diarization_to_dict(result))
     return result
