@@ -47,7 +47,8 @@ def local_for(wav: Path, step: float, params):  # noqa: ANN001, ANN201
     from sessionscope.audio.reconstruct import split_runs, unsplit_origin
 
     stem = f"{wav.parent.name}_{wav.stem}_s{step}"
-    key = CACHE / f"{stem}_e{params.embed_max_s}_{params.embed_min_s}_{params.min_train_s}_g{params.split_gap_s}.pkl"
+    key = CACHE / (f"{stem}_e{params.embed_max_s}_{params.embed_min_s}_{params.min_train_s}_g{params.split_gap_s}"
+                   f"{'' if params.min_usable_s == 0.3 else f'_u{params.min_usable_s}'}.pkl")
     if key.is_file():
         return pickle.loads(key.read_bytes())
     audio = load_audio(wav)
@@ -64,18 +65,25 @@ def local_for(wav: Path, step: float, params):  # noqa: ANN001, ANN201
         else:
             origin = unsplit_origin(seg)
         emb, usable, trainable = local_embeddings(audio.mono, seg, max_s=params.embed_max_s, min_s=params.embed_min_s,
-                                                  min_train_s=params.min_train_s, own_only=params.split_gap_s > 0)
+                                                  min_usable_s=params.min_usable_s, min_train_s=params.min_train_s,
+                                                  own_only=params.split_gap_s > 0)
     out = (seg, emb, usable, trainable, origin)
     key.write_bytes(pickle.dumps(out))
     return out
 
 
 def main() -> int:
+    from sessionscope.audio.diarize import DiarizationParams, diarize_local
+
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--steps", type=float, nargs="+", default=[2.5])
     ap.add_argument("--thresholds", type=float, nargs="+", default=[0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0, 1.1])
     ap.add_argument("--min-cluster-sizes", type=int, nargs="+", default=[1, 3, 6])
     ap.add_argument("--split-gap", type=float, default=0.5, help="0: one embedding per local speaker and chunk")
+    ap.add_argument("--min-usable", type=float, default=DiarizationParams.min_usable_s,
+                    help="seconds of speech a local speaker needs for an embedding")
+    ap.add_argument("--count-min-s", type=float, nargs="+", default=[DiarizationParams.count_min_s],
+                    help="lower bound on the count from distinct local speakers of this many seconds (0: off)")
     ap.add_argument("--libri", type=int, default=0, help="use only the first N development conversations (0: all)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
@@ -85,7 +93,6 @@ def main() -> int:
     from dataclasses import replace
 
     from sessionscope.audio.der import der, read_rttm
-    from sessionscope.audio.diarize import DiarizationParams, diarize_local
 
     cases = dev_cases()
     if args.libri:
@@ -95,10 +102,10 @@ def main() -> int:
     refs = {(c, u): read_rttm(r)[u] for c, u, _, r in cases}
     rows = []
     for step in args.steps:
-        base = replace(DiarizationParams(), step_s=step, split_gap_s=args.split_gap)
+        base = replace(DiarizationParams(), step_s=step, split_gap_s=args.split_gap, min_usable_s=args.min_usable)
         locals_ = {(c, u): local_for(w, step, base) for c, u, w, _ in cases}
-        for th, mcs in itertools.product(args.thresholds, args.min_cluster_sizes):
-            p = replace(base, threshold=th, min_cluster_size=mcs)
+        for th, mcs, cms in itertools.product(args.thresholds, args.min_cluster_sizes, args.count_min_s):
+            p = replace(base, threshold=th, min_cluster_size=mcs, count_min_s=cms)
             per = {}
             for (c, u), loc in locals_.items():
                 d = diarize_local(np.zeros(1, dtype=np.float32), params=p, local=loc)
@@ -109,7 +116,8 @@ def main() -> int:
                 per[f"{c}/{u}"] = (r.der, r25.der, len({s for *_, s in ref}) == len(d.centroids))
             groups = {"ami": [v for k, v in per.items() if not k.startswith("libri")],
                       "libri": [v for k, v in per.items() if k.startswith("libri")]}
-            row = {"step": step, "threshold": th, "min_cluster_size": mcs}
+            row = {"step": step, "threshold": th, "min_cluster_size": mcs, "count_min_s": cms,
+                   "min_usable_s": args.min_usable}
             for g, vals in groups.items():
                 row[f"{g}_der_c0"] = round(100 * float(np.mean([v[0] for v in vals])), 2)
                 row[f"{g}_der_c25"] = round(100 * float(np.mean([v[1] for v in vals])), 2)

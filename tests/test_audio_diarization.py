@@ -87,6 +87,59 @@ def test_agglomerative_finds_the_count_and_respects_bounds():
     assert len(set(agglomerative(x[:12], threshold=0.8))) == 1  # one voice stays one
 
 
+def test_agglomerative_small_clusters_fold_and_a_lower_bound_cuts_exactly():
+    """Far-field embeddings of one voice can all sit farther apart than the threshold: no cluster
+    reaches the minimum size, so they are one voice, unless the lower bound asks for more."""
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=(6, 32))  # six unrelated singletons
+    assert len(set(agglomerative(x, threshold=0.3, min_cluster_size=1))) == 6
+    assert len(set(agglomerative(x, threshold=0.3, min_cluster_size=2))) == 1
+    assert len(set(agglomerative(x, threshold=0.3, min_cluster_size=2, min_clusters=2))) == 2
+
+
+def test_distinct_local_speakers_bound_the_count():
+    from sessionscope.audio.reconstruct import distinct_local_speakers, unsplit_origin
+
+    v = _voices(2, seed=12)
+    b = np.zeros((2, F, 3), dtype=np.uint8)
+    b[0, : F // 2, 0] = 1  # chunk 0: two voices one after the other, 5 s each
+    b[0, F // 2:, 1] = 1
+    b[1, : F // 2, 0] = 1  # chunk 1: one voice split into two local speakers
+    b[1, F // 2:, 1] = 1
+    seg = LocalSegmentation(np.array([0.0, 10.0]), b, STEP, STEP / 2, 20.0)
+    emb = np.zeros((2, 3, 32), dtype=np.float32)
+    emb[0, 0], emb[0, 1], emb[1, 0], emb[1, 1] = v[0], v[1], v[0], v[0] + 0.05
+    usable = b.any(axis=1)
+    origin = unsplit_origin(seg)
+    assert distinct_local_speakers(seg, origin, emb, usable, min_s=1.0, threshold=0.8) == 2
+    one = (seg.starts[1:], b[1:], emb[1:], usable[1:])
+    seg1 = LocalSegmentation(one[0], one[1], STEP, STEP / 2, 10.0)
+    assert distinct_local_speakers(seg1, origin[1:], one[2], one[3], min_s=1.0, threshold=0.8) == 1  # a split talker
+    no_emb = one[3].copy()
+    no_emb[0, 1] = False  # a local speaker without an embedding is not known to be the same voice
+    assert distinct_local_speakers(seg1, origin[1:], one[2], no_emb, min_s=1.0, threshold=0.8) == 2
+    assert distinct_local_speakers(seg1, origin[1:], one[2], no_emb, min_s=6.0, threshold=0.8) == 1  # too short
+    assert distinct_local_speakers(seg1, origin[1:], one[2], np.zeros_like(no_emb), min_s=1.0, threshold=0.8) == 0
+
+
+def test_a_voice_with_one_embedding_beside_another_is_kept():
+    """A second person who speaks 2 s next to the main talker leaves one usable embedding (the
+    far-field case): the segmentation's two local speakers in that chunk keep it a speaker, where
+    the minimum cluster size alone folded it into the main talker."""
+    act = {0: [(0.0, 30.0)], 1: [(12.5, 14.5)]}
+    seg, emb, usable, trainable, truth = synthetic(act, _voices(2, seed=13), duration=30.0, chunk_step=5.0)
+    once = usable & (truth == 1)
+    first = np.argwhere(once)[0]
+    usable[first[0], first[1]] = trainable[first[0], first[1]] = False  # only one chunk embeds the second voice
+    assert (usable & (truth == 1)).sum() == 1
+    d = _run(seg, emb, usable, trainable, min_cluster_size=2)
+    assert len(d.centroids) == 2
+    assert _talk(d.turns, "SPEAKER_01") == pytest.approx(2.0, abs=0.3)
+    params = DiarizationParams(threshold=0.8, min_cluster_size=2, count_min_s=0.0)  # without the bound: folded away
+    off = diarize_local(np.zeros(1, dtype=np.float32), params=params, local=(seg, emb, usable, trainable))
+    assert len(off.centroids) == 1
+
+
 def test_two_speakers_with_overlap_reconstructed():
     act = {0: [(0.0, 8.0), (15.0, 24.0)], 1: [(7.5, 15.5), (23.5, 30.0)]}  # 0.5 s overlaps at each change
     seg, emb, usable, trainable, _ = synthetic(act, _voices(2), duration=30.0)

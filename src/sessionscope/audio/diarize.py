@@ -34,6 +34,7 @@ from sessionscope.audio.decode import SAMPLE_RATE
 from sessionscope.audio.reconstruct import (
     LocalSegmentation,
     cluster_local_speakers,
+    distinct_local_speakers,
     reconstruct,
     split_runs,
     unsplit_origin,
@@ -368,6 +369,8 @@ class DiarizationParams:
     embed_max_s: float = 3.0
     embed_min_s: float = 2.0
     min_train_s: float = 1.0
+    min_usable_s: float = 0.1  # a local speaker with less speech than this gets no embedding (its activity is dropped)
+    count_min_s: float = 1.0  # distinct local speakers of one chunk, each this long, bound the count from below (0: off)
     min_on: float = 0.0
     min_off: float = 0.1
     split_gap_s: float = 0.5  # a local speaker's runs apart by this much are embedded separately (0: off)
@@ -395,8 +398,8 @@ def diarize_local(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: i
             else:
                 origin = unsplit_origin(seg)
             emb, usable, trainable = local_embeddings(samples, seg, max_s=params.embed_max_s, min_s=params.embed_min_s,
-                                                      min_train_s=params.min_train_s, device=device,
-                                                      own_only=params.split_gap_s > 0, hook=hook)
+                                                      min_usable_s=params.min_usable_s, min_train_s=params.min_train_s,
+                                                      device=device, own_only=params.split_gap_s > 0, hook=hook)
     else:
         seg, emb, usable, trainable = local[:4]
         origin = local[4] if len(local) > 4 else unsplit_origin(seg)
@@ -404,6 +407,9 @@ def diarize_local(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: i
     if not usable.any():
         return Diarization(turns=(), speech_s=0.0, method=method)
     split = not np.array_equal(origin, unsplit_origin(seg))
+    if params.count_min_s > 0 and min_speakers < max_speakers:  # a forced count stays as given
+        seen = distinct_local_speakers(seg, origin, emb, usable, min_s=params.count_min_s, threshold=params.threshold)
+        min_speakers = max(min_speakers, min(seen, max_speakers))
     asg = cluster_local_speakers(emb, usable, trainable, threshold=params.threshold, min_clusters=min_speakers,
                                  max_clusters=max_speakers, min_cluster_size=params.min_cluster_size,
                                  activity=seg.binarized if split else None)
@@ -494,7 +500,7 @@ def embed_clip(samples: np.ndarray) -> Optional[np.ndarray]:
 
 
 #: bump when a change to this module changes diarizations (part of the cache key)
-DIARIZATION_CODE_VERSION = 5
+DIARIZATION_CODE_VERSION = 6
 
 
 def diarization_method(config: Any) -> str:

@@ -99,8 +99,9 @@ def agglomerative(x: np.ndarray, *, threshold: float, min_clusters: int = 1, max
     centroids are closer than ``threshold`` in euclidean distance (on unit vectors
     d = sqrt(2 - 2 cos): 0.8 ≈ cosine 0.68). The count is then kept within
     ``[min_clusters, max_clusters]``; clusters with fewer than ``min_cluster_size``
-    members are given to the nearest large cluster (when at least one large cluster
-    exists and the lower bound allows it).
+    members are given to the nearest large cluster (all become one when none is large:
+    a voice needs that many embeddings to count). When that leaves fewer than
+    ``min_clusters``, the embeddings are cut into exactly ``min_clusters`` (average linkage).
     """
     from scipy.cluster.hierarchy import fcluster, linkage
 
@@ -116,24 +117,70 @@ def agglomerative(x: np.ndarray, *, threshold: float, min_clusters: int = 1, max
     hi = min(max_clusters, n)
     lo = min(max(1, min_clusters), hi)
     if k > hi or k < lo:
-        # exactly the bound: centroid linkage is not monotone (its maxclust may give fewer
-        # clusters), average linkage is
-        za = linkage(xn, method="average", metric="cosine")
-        labels = fcluster(za, t=hi if k > hi else lo, criterion="maxclust") - 1
-    labels = _fold_small(labels, xn, min_cluster_size, lo)
+        labels = _cut(xn, hi if k > hi else lo)
+    labels = _fold_small(labels, xn, min_cluster_size)
+    if len(np.unique(labels)) < lo:
+        labels = _cut(xn, lo)
     return _by_size(labels)
 
 
-def _fold_small(labels: np.ndarray, xn: np.ndarray, min_size: int, min_clusters: int) -> np.ndarray:
+def _cut(xn: np.ndarray, k: int) -> np.ndarray:
+    """Exactly ``k`` clusters: centroid linkage is not monotone (its maxclust may give fewer
+    clusters), average linkage is."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    za = linkage(xn, method="average", metric="cosine")
+    return np.asarray(fcluster(za, t=k, criterion="maxclust") - 1)
+
+
+def _fold_small(labels: np.ndarray, xn: np.ndarray, min_size: int) -> np.ndarray:
+    """Clusters of fewer than ``min_size`` members joined to the nearest large one; one cluster when none is large."""
     ids, counts = np.unique(labels, return_counts=True)
     large = ids[counts >= min_size]
-    if len(large) == 0 or len(large) == len(ids) or len(large) < min_clusters:
+    if len(large) == len(ids):
         return labels
+    if len(large) == 0:
+        return np.zeros_like(labels)
     centres = _normalise(np.stack([xn[labels == i].mean(0) for i in large]))
     out = labels.copy()
     small = ~np.isin(labels, large)
     out[small] = large[np.argmax(xn[small] @ centres.T, axis=1)]
     return out
+
+
+def distinct_local_speakers(seg: LocalSegmentation, origin: np.ndarray, embeddings: np.ndarray, usable: np.ndarray, *,
+                            min_s: float, threshold: float) -> int:
+    """A lower bound on the number of people: the most local speakers that one chunk holds, each
+    active for at least ``min_s`` seconds, that are not clearly one voice.
+
+    The segmentation model separates the voices of a 10 s chunk by itself, without
+    embeddings; on far-field audio it is more reliable than the embeddings of short
+    stretches, whose same-speaker distances reach the different-speaker ones (development
+    AMI excerpts: 0.89-0.97 against 1.03-1.06). Two local speakers count as one voice when
+    both have embeddings closer than the clustering ``threshold`` (the segmentation split a
+    talker). ``origin``: the local speaker of each slot (:func:`split_runs`).
+    """
+    import itertools
+
+    if not usable.any():
+        return 0
+    xn = _normalise(embeddings.astype(np.float64))
+    seconds = seg.binarized.sum(axis=1) * seg.frame_step  # (C, slots)
+    best = 1
+    for ci in range(len(seg.starts)):
+        voices: list[np.ndarray | None] = []
+        for k in np.unique(origin[ci][origin[ci] >= 0]):
+            slots = origin[ci] == k
+            if seconds[ci, slots].sum() < min_s:
+                continue
+            emb = usable[ci] & slots
+            voices.append(_normalise(xn[ci, emb].mean(0)) if emb.any() else None)
+        for n in range(len(voices), best, -1):
+            if any(all(a is None or b is None or float(np.linalg.norm(a - b)) > threshold
+                       for a, b in itertools.combinations(group, 2)) for group in itertools.combinations(voices, n)):
+                best = n
+                break
+    return best
 
 
 def _by_size(labels: np.ndarray) -> np.ndarray:
