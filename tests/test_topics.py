@@ -20,6 +20,7 @@ from sessionscope.analysis.topics.classify import (
     PrototypeClassifier,
     TopicModel,
     align_proba,
+    context_features,
     decide_other,
     fit_head,
     gate_other,
@@ -277,6 +278,36 @@ def test_stage_uses_an_other_gate_head():
     bad = LinearHead("other", ("a", "b"), np.zeros((2, enc.dim), np.float32), np.zeros(2, np.float32), "fake-bow", {})
     with pytest.raises(ConfigError, match="must be 'other'"):
         TopicModel(enc, tx, heads={"other": bad}).predict(["x"])
+
+
+def test_context_features_put_each_window_next_to_its_neighbours():
+    X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], np.float32)
+    F = context_features(X, 1)
+    np.testing.assert_allclose(F[:, :2], X)  # the window itself first
+    np.testing.assert_allclose(F[:, 2:], [[0.0, 1.0], [1.0, 0.5], [0.0, 1.0]])  # mean of the neighbours
+    F2 = context_features(X, 2)  # two steps away weighs half as much as one step
+    np.testing.assert_allclose(F2[0, 2:], (0.5 * X[1] + 0.25 * X[2]) / 0.75, rtol=1e-6)
+    # no neighbours (single windows, or 0): the window is its own context
+    np.testing.assert_allclose(context_features(X, 0), np.hstack([X, X]))
+    np.testing.assert_allclose(context_features(X[:1], 2), np.hstack([X[:1], X[:1]]))
+
+
+def test_a_context_gate_judges_a_window_by_the_talk_around_it():
+    enc = BagOfWords()
+    tx = tax()
+    # the gate looks only at the context half of its features: "other" where the neighbours are small talk
+    W = np.zeros((2, 2 * enc.dim), np.float32)
+    small = enc.encode(["hi how was your weekend, bye"])[0]
+    W[0, enc.dim:] = 20 * small
+    gate = LinearHead("other", ("other", "substantive"), W, np.array([-2.0, 2.0], np.float32), "fake-bow",
+                      {"context": 1, "context_weight": 0.5})
+    model = TopicModel(enc, tx, heads={"other": gate})
+    texts = ["hi how was your weekend, bye", "the crm app dashboard export", "hi how was your weekend, bye"]
+    X = enc.encode(texts)
+    alone = model.other_proba(X)  # not consecutive: each window is its own context
+    together = model.other_proba(X, consecutive=True)
+    assert alone[1] < 0.5 < alone[0]
+    assert together[1] > 0.5  # between two small-talk windows, the middle one is judged with them
 
 
 def test_two_level_smoothing_keeps_work_talk_out_of_a_steady_other():

@@ -209,6 +209,26 @@ def decide_other(proba: np.ndarray, labels: Sequence[str], other: str, margin: f
     return np.where(gap >= margin, best, o)
 
 
+def context_features(X: np.ndarray, neighbours: int, *, weight: float = 0.5) -> np.ndarray:
+    """``[x_i, c_i]``: each row next to the weighted mean of its ``neighbours`` on each side.
+
+    Neighbour ``d`` steps away weighs ``weight ** d``; with no neighbours (``neighbours`` = 0,
+    a single row, or windows that are not consecutive) ``c_i`` is the row itself. The gate
+    uses this: a kick-off window ("I'm the designer, the aim is a new remote control") reads
+    like introductions on its own, but the talk around it is about the project.
+    """
+    C = np.zeros_like(X, dtype=np.float32)
+    tot = np.zeros((X.shape[0], 1), dtype=np.float32)
+    for d in range(1, min(neighbours, max(X.shape[0] - 1, 0)) + 1):
+        w = weight ** d
+        C[d:] += w * X[:-d]
+        tot[d:] += w
+        C[:-d] += w * X[d:]
+        tot[:-d] += w
+    C = np.where(tot > 0, C / np.maximum(tot, 1e-12), X)
+    return np.hstack([X, C]).astype(np.float32)
+
+
 def gate_other(proba: np.ndarray, p_other: np.ndarray, labels: Sequence[str], other: str) -> np.ndarray:
     """Area probabilities whose ``other`` mass is set by a binary gate.
 
@@ -274,12 +294,20 @@ class TopicModel:
             return zs
         return (1 - self.head_weight) * zs + self.head_weight * align_proba(head, X, list(labels))
 
-    def other_proba(self, X: np.ndarray) -> np.ndarray:
-        """``(n,)`` probability that each window is small talk or logistics, from the ``other`` gate head."""
+    def other_proba(self, X: np.ndarray, *, consecutive: bool = False) -> np.ndarray:
+        """``(n,)`` probability that each window is small talk or logistics, from the ``other`` gate head.
+
+        A gate trained with context (``meta["context"]`` = k > 0) sees each window next to its
+        ``k`` neighbours on each side when the rows are ``consecutive`` windows of one session,
+        else next to itself (:func:`context_features`).
+        """
         gate = self.heads["other"]
         if OTHER_CLASS not in gate.classes:
             raise ConfigError(f"the other-vs-substantive head has classes {list(gate.classes)}; "
                               f"one of them must be {OTHER_CLASS!r}")
+        k = int(gate.meta.get("context", 0) or 0)
+        if k > 0:
+            X = context_features(X, k if consecutive else 0, weight=float(gate.meta.get("context_weight", 0.5)))
         return gate.proba(X)[:, gate.classes.index(OTHER_CLASS)]
 
     def predict_embeddings(self, X: np.ndarray, *, context: int = 0) -> Prediction:
@@ -294,7 +322,7 @@ class TopicModel:
         pa = self._blend("area", self.areas.proba(X), X, a_lab)
         gate = self.heads.get("other")
         if gate is not None:
-            pa = gate_other(pa, self.other_proba(X), a_lab, self.taxonomy.other_area)
+            pa = gate_other(pa, self.other_proba(X, consecutive=context > 0), a_lab, self.taxonomy.other_area)
         pa = with_context(pa, neighbours=context)
         pm = with_context(self._blend("mode", self.modes.proba(X), X, m_lab), neighbours=context)
         ai = decide_other(pa, a_lab, self.taxonomy.other_area, self.other_margin, pooled=gate is not None)
@@ -309,5 +337,5 @@ class TopicModel:
 
 __all__ = [
     "HEAD_FORMAT", "OTHER_CLASS", "LinearHead", "Prediction", "PrototypeClassifier", "TopicModel", "align_proba",
-    "decide_other", "fit_head", "gate_other", "load_heads", "save_heads", "softmax", "standardise",
+    "context_features", "decide_other", "fit_head", "gate_other", "load_heads", "save_heads", "softmax", "standardise",
 ]
