@@ -111,15 +111,15 @@ def test_distinct_local_speakers_bound_the_count():
     emb[0, 0], emb[0, 1], emb[1, 0], emb[1, 1] = v[0], v[1], v[0], v[0] + 0.05
     usable = b.any(axis=1)
     origin = unsplit_origin(seg)
-    assert distinct_local_speakers(seg, origin, emb, usable, min_s=1.0, threshold=0.8) == 2
+    assert distinct_local_speakers(seg, origin, emb, usable, min_s=1.0, distance=0.8) == 2
     one = (seg.starts[1:], b[1:], emb[1:], usable[1:])
     seg1 = LocalSegmentation(one[0], one[1], STEP, STEP / 2, 10.0)
-    assert distinct_local_speakers(seg1, origin[1:], one[2], one[3], min_s=1.0, threshold=0.8) == 1  # a split talker
+    assert distinct_local_speakers(seg1, origin[1:], one[2], one[3], min_s=1.0, distance=0.8) == 1  # a split talker
     no_emb = one[3].copy()
     no_emb[0, 1] = False  # a local speaker without an embedding is not known to be the same voice
-    assert distinct_local_speakers(seg1, origin[1:], one[2], no_emb, min_s=1.0, threshold=0.8) == 2
-    assert distinct_local_speakers(seg1, origin[1:], one[2], no_emb, min_s=6.0, threshold=0.8) == 1  # too short
-    assert distinct_local_speakers(seg1, origin[1:], one[2], np.zeros_like(no_emb), min_s=1.0, threshold=0.8) == 0
+    assert distinct_local_speakers(seg1, origin[1:], one[2], no_emb, min_s=1.0, distance=0.8) == 2
+    assert distinct_local_speakers(seg1, origin[1:], one[2], no_emb, min_s=6.0, distance=0.8) == 1  # too short
+    assert distinct_local_speakers(seg1, origin[1:], one[2], np.zeros_like(no_emb), min_s=1.0, distance=0.8) == 0
 
 
 def test_a_voice_with_one_embedding_beside_another_is_kept():

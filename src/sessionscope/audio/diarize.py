@@ -364,13 +364,14 @@ class DiarizationParams:
     """Settings of the overlap-aware pipeline (chosen on the development set, docs/benchmarks/audio.md)."""
 
     step_s: float = 5.0
-    threshold: float = 0.72
-    min_cluster_size: int = 2
+    threshold: float = 0.68
+    min_cluster_size: int = 3
     embed_max_s: float = 3.0
     embed_min_s: float = 2.0
     min_train_s: float = 1.0
     min_usable_s: float = 0.1  # a local speaker with less speech than this gets no embedding (its activity is dropped)
     count_min_s: float = 1.0  # distinct local speakers of one chunk, each this long, bound the count from below (0: off)
+    count_distance: float = 1.0  # ... unless both have embeddings closer than this (a split talker)
     min_on: float = 0.0
     min_off: float = 0.1
     split_gap_s: float = 0.5  # a local speaker's runs apart by this much are embedded separately (0: off)
@@ -408,7 +409,7 @@ def diarize_local(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: i
         return Diarization(turns=(), speech_s=0.0, method=method)
     split = not np.array_equal(origin, unsplit_origin(seg))
     if params.count_min_s > 0 and min_speakers < max_speakers:  # a forced count stays as given
-        seen = distinct_local_speakers(seg, origin, emb, usable, min_s=params.count_min_s, threshold=params.threshold)
+        seen = distinct_local_speakers(seg, origin, emb, usable, min_s=params.count_min_s, distance=params.count_distance)
         min_speakers = max(min_speakers, min(seen, max_speakers))
     asg = cluster_local_speakers(emb, usable, trainable, threshold=params.threshold, min_clusters=min_speakers,
                                  max_clusters=max_speakers, min_cluster_size=params.min_cluster_size,

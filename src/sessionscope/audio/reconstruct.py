@@ -149,16 +149,17 @@ def _fold_small(labels: np.ndarray, xn: np.ndarray, min_size: int) -> np.ndarray
 
 
 def distinct_local_speakers(seg: LocalSegmentation, origin: np.ndarray, embeddings: np.ndarray, usable: np.ndarray, *,
-                            min_s: float, threshold: float) -> int:
+                            min_s: float, distance: float) -> int:
     """A lower bound on the number of people: the most local speakers that one chunk holds, each
-    active for at least ``min_s`` seconds, that are not clearly one voice.
+    active for at least ``min_s`` seconds, that are not possibly one voice.
 
     The segmentation model separates the voices of a 10 s chunk by itself, without
     embeddings; on far-field audio it is more reliable than the embeddings of short
     stretches, whose same-speaker distances reach the different-speaker ones (development
-    AMI excerpts: 0.89-0.97 against 1.03-1.06). Two local speakers count as one voice when
-    both have embeddings closer than the clustering ``threshold`` (the segmentation split a
-    talker). ``origin``: the local speaker of each slot (:func:`split_runs`).
+    AMI excerpts: mean 0.89-0.97 against 1.03-1.06). But it also splits a continuous talker
+    into two local speakers now and then, so two local speakers whose embeddings are both
+    present and closer than ``distance`` count as one voice. ``origin``: the local speaker
+    of each slot (:func:`split_runs`).
     """
     import itertools
 
@@ -176,7 +177,7 @@ def distinct_local_speakers(seg: LocalSegmentation, origin: np.ndarray, embeddin
             emb = usable[ci] & slots
             voices.append(_normalise(xn[ci, emb].mean(0)) if emb.any() else None)
         for n in range(len(voices), best, -1):
-            if any(all(a is None or b is None or float(np.linalg.norm(a - b)) > threshold
+            if any(all(a is None or b is None or float(np.linalg.norm(a - b)) > distance
                        for a, b in itertools.combinations(group, 2)) for group in itertools.combinations(voices, n)):
                 best = n
                 break
