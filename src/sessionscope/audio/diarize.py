@@ -364,8 +364,8 @@ class DiarizationParams:
     """Settings of the overlap-aware pipeline (chosen on the development set, docs/benchmarks/audio.md)."""
 
     step_s: float = 5.0
-    threshold: float = 0.68
-    min_cluster_size: int = 3
+    threshold: float = 0.72
+    min_cluster_size: int = 2
     embed_max_s: float = 3.0
     embed_min_s: float = 2.0
     min_train_s: float = 1.0
