@@ -308,3 +308,50 @@ def test_english_example_session_with_its_manifest(repo_root):
         assert _wer(ref, hyp) < 0.15, pid
     turns = [(a, b, c) for a, b, c in s.extra["audio"]["speaker_turns"]]
     assert der(read_rttm(folder / "reference.rttm")["en_session"], turns, collar=0.25).der < 0.08
+
+
+def test_decoded_samples_are_the_file_whatever_the_announced_length(shared_data, tmp_path):
+    """The preallocated decode buffer grows when the header says less (a raw mp3 stream has no length)
+    and is trimmed when it says more: the samples are the file's, in order."""
+    from sessionscope.audio.decode import _Growing, load_audio
+
+    x = load_audio(shared_data / "pyannote-sample" / "sample.wav").mono
+    y = load_audio(_write_wav(tmp_path / "long.wav", np.tile(x, 3)))
+    assert y.channels.shape == (1, 3 * len(x))
+    assert np.abs(y.mono - np.tile(x, 3)).max() < 1e-4
+    g = _Growing(2, 16000)
+    blocks = [np.full((2, 7000), i, dtype=np.float32) for i in range(10)]
+    for b in blocks:
+        g.append(b)
+    assert np.array_equal(g.data(), np.concatenate(blocks, axis=1))
+
+
+def test_speech_level_in_blocks_equals_the_whole_recording_at_once():
+    from sessionscope.audio.decode import speech_level
+
+    rng = np.random.default_rng(0)
+    x = (rng.standard_normal(16000 * 1300) * 0.01).astype(np.float32)
+    x[16000 * 1200: 16000 * 1201] *= 30  # the loudest 100 ms lies in the third 10-minute block
+    frames = x[: len(x) // 1600 * 1600].reshape(-1, 1600).astype(np.float64)
+    expected = 20 * np.log10(np.sqrt((frames ** 2).mean(axis=1)).max())
+    assert speech_level(x) == pytest.approx(expected, abs=1e-6)
+
+
+def test_language_detection_sees_the_same_first_minute_of_speech_on_a_prefix(shared_data):
+    """speech_prefix: the VAD speech of the prefix (before its margin) is the whole recording's."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    from sessionscope.audio.asr import speech_prefix
+    from sessionscope.audio.decode import load_audio
+
+    clips = sorted((shared_data / "ami-audio-excerpts").glob("*.wav"))[:8]
+    x = np.concatenate([load_audio(p).mono for p in clips] * 4)
+    prefix = speech_prefix(x, speech_s=60.0)
+    assert len(prefix) < len(x)
+    limit = len(prefix) - 5 * 16000
+    whole = [(t["start"], min(t["end"], limit)) for t in get_speech_timestamps(x, VadOptions()) if t["start"] < limit]
+    part = [(t["start"], min(t["end"], limit)) for t in get_speech_timestamps(prefix, VadOptions()) if t["start"] < limit]
+    assert part == whole
+    assert sum(e - s for s, e in part) >= 60 * 16000
+    short = x[: 16000 * 50]
+    assert len(speech_prefix(short)) == len(short)  # under a minute of speech: the whole recording

@@ -68,7 +68,7 @@ def choose_language(model: Any, samples: np.ndarray, *, languages: list[str], fo
                 if set(languages) - {"en"} else "")
         return "en", None, "assumed", (note,) if note else ()
     try:
-        _, _, probs = model.detect_language(audio=samples, vad_filter=True, language_detection_segments=2)
+        _, _, probs = model.detect_language(audio=speech_prefix(samples), vad_filter=True, language_detection_segments=2)
     except Exception as e:  # ctranslate2 errors on odd input
         raise AudioError(f"language detection failed: {e}") from e
     table = dict(probs)
@@ -81,6 +81,29 @@ def choose_language(model: Any, samples: np.ndarray, *, languages: list[str], fo
         notes = (f"most probable language overall was {top_any!r} ({table[top_any]:.2f}); chose {best!r} among "
                  f"the configured languages {', '.join(languages)}",)
     return best, table.get(best, 0.0) / total, "detected", notes
+
+
+def speech_prefix(samples: np.ndarray, *, speech_s: float = 60.0, first_s: float = 120.0,
+                  margin_s: float = 5.0) -> np.ndarray:
+    """The shortest prefix of ``samples`` (120 s, 480 s, … the whole) whose VAD speech before its
+    last ``margin_s`` adds up to ``speech_s``.
+
+    Language detection looks at the first 2 × 30 s of speech only; running Silero over the whole
+    recording for it cost CPU time and two extra copies of the audio (all the speech, concatenated).
+    The VAD runs forward and closes a region after 2 s of silence, so its speech before the
+    prefix's last ``margin_s`` is what the whole recording gives: the detection sees the same
+    first minute of speech.
+    """
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    span = int(first_s * SAMPLE_RATE)
+    while span < len(samples):
+        ts = get_speech_timestamps(samples[:span], VadOptions())
+        limit = span - margin_s * SAMPLE_RATE
+        if sum(min(t["end"], limit) - t["start"] for t in ts if t["start"] < limit) >= speech_s * SAMPLE_RATE:
+            return samples[:span]
+        span *= 4
+    return samples
 
 
 @contextmanager

@@ -98,15 +98,16 @@ def load_audio(path: str | Path, *, max_channels: int = 8) -> Audio:
             resampler = av.AudioResampler(format="fltp", layout=layout if n_ch <= 2 else None, rate=SAMPLE_RATE)
         except (ValueError, av.error.FFmpegError):
             resampler = av.AudioResampler(format="fltp", layout="mono", rate=SAMPLE_RATE)
-        chunks: list[np.ndarray] = []
+        # at most ~1 GB preallocated whatever the header claims; the buffer grows if the estimate is short
+        buf = _Growing(max_channels, min(int((expected or 0.0) * SAMPLE_RATE) + SAMPLE_RATE, 250_000_000 // n_ch))
         errors = 0
         try:
             for frame in container.decode(stream):
                 frame.pts = None
                 for out in resampler.resample(frame):
-                    chunks.append(out.to_ndarray())
+                    buf.append(out.to_ndarray())
             for out in resampler.resample(None):
-                chunks.append(out.to_ndarray())
+                buf.append(out.to_ndarray())
         except av.error.DecoderNotFoundError as e:
             raise AudioError(f"unsupported audio codec {stream.codec_context.name!r}: {_why(e)}", path=path) from e
         except (av.error.InvalidDataError, av.error.EOFError) as e:
@@ -115,15 +116,42 @@ def load_audio(path: str | Path, *, max_channels: int = 8) -> Audio:
             log.warning("%s: audio stream is damaged (%s); using the part that decoded", path, _why(e))
         except av.error.FFmpegError as e:
             raise AudioError(f"cannot decode the audio track ({_why(e)})", path=path) from e
-    if not chunks:
+    if not buf.n:
         raise AudioError("no audio could be decoded (corrupt or truncated file"
                          + (")" if errors else ", or an unsupported codec)"), path=path)
-    data = np.concatenate(chunks, axis=1).astype(np.float32, copy=False)
-    audio = Audio(channels=np.ascontiguousarray(data), source=str(path), expected_s=expected, damaged=bool(errors))
+    audio = Audio(channels=buf.data(), source=str(path), expected_s=expected, damaged=bool(errors))
     if audio.duration_s < MIN_DURATION_S:
         raise AudioError(f"the recording is too short to transcribe ({audio.duration_s:.2f} s; at least "
                          f"{MIN_DURATION_S} s needed)", path=path)
     return audio
+
+
+class _Growing:
+    """Decoded frames written into one preallocated float32 array (sized from the announced duration,
+    grown by half when short): a 2-hour recording needs its 460 MB once, not once in frames and once
+    concatenated."""
+
+    def __init__(self, max_channels: int, capacity: int) -> None:
+        self.max_channels, self.capacity = max_channels, max(capacity, SAMPLE_RATE)
+        self.buf = np.zeros((0, 0), dtype=np.float32)
+        self.n = 0
+
+    def append(self, block: np.ndarray) -> None:
+        m = block.shape[1]
+        if not self.n and not self.buf.size:  # channels as the resampler delivers them
+            self.buf = np.zeros((min(block.shape[0], self.max_channels), max(self.capacity, m)), dtype=np.float32)
+        if self.n + m > self.buf.shape[1]:
+            grown = np.zeros((self.buf.shape[0], max(self.n + m, self.buf.shape[1] * 3 // 2)), dtype=np.float32)
+            grown[:, :self.n] = self.buf[:, :self.n]
+            self.buf = grown
+        self.buf[:, self.n:self.n + m] = block[: self.buf.shape[0]]
+        self.n += m
+
+    def data(self) -> np.ndarray:
+        """The decoded samples (n_channels, n); a copy only when the estimate was far too large."""
+        if self.n < self.buf.shape[1] * 0.9:
+            return self.buf[:, :self.n].copy()
+        return self.buf[:, :self.n]
 
 
 def _why(e: BaseException) -> str:
@@ -137,5 +165,8 @@ def speech_level(samples: np.ndarray) -> float:
     if n == 0:
         return -120.0
     frames = samples[: n * hop].reshape(n, hop)
-    rms = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1))
-    return float(20 * np.log10(max(rms.max(), 1e-6)))
+    peak = 0.0
+    for a in range(0, n, 6000):  # 10-minute blocks: no float64 copy of a whole long recording
+        block = frames[a:a + 6000]
+        peak = max(peak, float(np.sqrt(np.einsum("ij,ij->i", block, block, dtype=np.float64) / hop).max()))
+    return float(20 * np.log10(max(peak, 1e-6)))
