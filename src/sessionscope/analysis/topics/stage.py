@@ -199,11 +199,13 @@ def build_topics(session: Session, windows: Sequence[Window], area_proba: np.nda
     if not windows:
         return Topics(backend=backend or None)
     decided = [list(area_labels).index(a) for a in area_decisions]
+    catch_all = None
     if gated and taxonomy.other_area in area_labels:
-        path = two_level_path(area_proba, decided, list(area_labels).index(taxonomy.other_area), smoothing=smoothing)
+        catch_all = list(area_labels).index(taxonomy.other_area)
+        path = two_level_path(area_proba, decided, catch_all, smoothing=smoothing)
     else:
         path = sticky_path(area_proba, decided, smoothing=smoothing)
-    path = absorb_short_runs(path, area_proba, min_len=min_segment_windows)
+    path = absorb_short_runs(path, area_proba, min_len=min_segment_windows, catch_all=catch_all)
     utts = session.utterances
     seg_runs = runs(path.tolist(), boundaries)
     # utterance range of each run; area changes are then moved to the best utterance
