@@ -9,7 +9,7 @@ cross entropy loss for neural speaker diarization", Interspeech 2023; Bredin,
 2. each local speaker gets one speaker embedding (elsewhere);
 3. :func:`cluster_local_speakers` clusters the embeddings of local speakers with enough
    clean speech (agglomerative, centroid linkage, cosine threshold = the automatic
-   speaker count), then assigns *every* active local speaker of each chunk to a global
+   speaker count, at least :func:`distinct_local_speakers`), then assigns *every* active local speaker of each chunk to a global
    cluster with the Hungarian algorithm, so two local speakers of one chunk never become
    the same global speaker (except a left-over local speaker, when there are more local
    than global speakers, that is as close to a global voice as the clustering threshold:
