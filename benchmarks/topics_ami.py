@@ -68,6 +68,14 @@ SMALL = {"opening", "closing", "chitchat", "agenda/equipment issues"}
 PLANNING = {"project budget", "project specs and roles of participants", "costing", "evaluation of project process",
             "new requirements"}
 UNCLEAR = {"other", "drawing exercise"}
+#: Weak mode gold: AMI topic labels (top level or subtopic) that imply a discussion mode. Market trends and
+#: competitors' products are ``trend``; presenting the team's own prototype is a practical ``case`` from their
+#: own work; evaluating how the project went and "how to find it when misplaced" analyse a ``problem``; the
+#: open design ``discussion`` is ``general``. Everything else has no mode gold.
+MODE_GOLD = {"trendwatching": "trend", "existing products": "trend", "reviews/awards/rankings": "trend",
+             "presentation of prototype(s)": "case",
+             "evaluation of project process": "problem", "how to find when misplaced": "problem",
+             "discussion": "general"}
 TURN_GAP_S = 2.0
 SEED = 13
 
@@ -103,6 +111,55 @@ def load_topics() -> dict[str, list[dict]]:
     for segs in out.values():
         segs.sort(key=lambda t: t["start"])
     return out
+
+
+def load_mode_gold() -> dict[str, list[dict]]:
+    """Topic segments (any depth) whose label implies a mode (:data:`MODE_GOLD`), deepest last."""
+    out: dict[str, list[dict]] = defaultdict(list)
+    with open(DATA / "topics.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            t = json.loads(line)
+            name = (t["label"] or t["description"] or "").strip().lower()
+            if name in MODE_GOLD and t["start"] is not None:
+                out[t["meeting"]].append({"start": t["start"], "end": t["end"], "depth": t["depth"], "mode": MODE_GOLD[name]})
+    for segs in out.values():
+        segs.sort(key=lambda t: t["depth"])
+    return out
+
+
+def mode_gold_of(utts: list[dict], gold: list[dict]) -> list[str | None]:
+    """Per utterance: the weak gold mode of the deepest mode-implying topic around its midpoint."""
+    out: list[str | None] = []
+    for u in utts:
+        mid = (u["start"] + u["end"]) / 2
+        hits = [t["mode"] for t in gold if t["start"] <= mid <= t["end"]]
+        out.append(hits[-1] if hits else None)
+    return out
+
+
+def mode_agreement(gold: list[str | None], pred: list[str], w: list[int]) -> dict:
+    """Word-weighted recall per weak-gold mode and the confusion counts (words)."""
+    conf: dict[str, Counter] = defaultdict(Counter)
+    for g, p, n in zip(gold, pred, w, strict=True):
+        if g is not None:
+            conf[g][p] += n
+    return {g: dict(c) for g, c in conf.items()}
+
+
+def summarise_modes(confs: list[dict]) -> dict:
+    """Recall per mode and balanced accuracy (mean recall) from summed word confusions."""
+    tot: dict[str, Counter] = defaultdict(Counter)
+    for c in confs:
+        for g, row in c.items():
+            tot[g].update(row)
+    recall = {g: round(c[g] / max(1, sum(c.values())), 4) for g, c in sorted(tot.items())}
+    pred_tot: Counter = Counter()
+    for c in tot.values():
+        pred_tot.update(c)
+    precision = {m: round(tot[m][m] / pred_tot[m], 4) for m in sorted(pred_tot) if m in tot and pred_tot[m]}
+    return {"recall": recall, "precision_within_gold_words": precision,
+            "balanced_accuracy": round(float(np.mean(list(recall.values()))), 4) if recall else None,
+            "gold_words": {g: sum(c.values()) for g, c in sorted(tot.items())}}
 
 
 def turns(acts: list[dict]) -> list[dict]:
@@ -198,11 +255,13 @@ def pk_wd(ref: list[int], hyp: list[int], n: int, k: int) -> tuple[float, float]
 
 
 def score_meeting(utts: list[dict], kinds: list[str], segidx: list[int], topics, topics_gold: list[dict], *,
-                  other: str) -> dict:
+                  other: str, mode_gold: list[str | None] | None = None) -> dict:
     from sessionscope.text import word_count
 
     area = {uid: s.area for s in topics.segments for uid in s.utterance_ids}
-    mode = {uid: s.mode for s in topics.segments for uid in s.utterance_ids}
+    seg_mode = {uid: s.mode for s in topics.segments for uid in s.utterance_ids}
+    mode = {uid: sp.mode for s in topics.segments for sp in s.mode_spans for uid in sp.utterance_ids}
+    mode = {uid: mode.get(uid, m) for uid, m in seg_mode.items()}
     ids = [uid for s in topics.segments for uid in s.utterance_ids]
     w = [word_count(u["text"]) for u in utts]
     labelled = [i for i, k in enumerate(kinds) if k != "unclear"]
@@ -223,10 +282,14 @@ def score_meeting(utts: list[dict], kinds: list[str], segidx: list[int], topics,
     k = max(2, round(n / (len(ref) + 1) / 2))
     pk, wd = pk_wd(ref, hyp, n, k)
     modes = Counter()
+    seg_modes = Counter()
     areas = Counter()
     for i in range(n):
         modes[mode[ids[i]]] += w[i]
+        seg_modes[seg_mode[ids[i]]] += w[i]
         areas[area[ids[i]]] += w[i]
+    gold_m = mode_gold if mode_gold is not None else [None] * n
+    mode_changes = sum(1 for i in range(1, n) if mode[ids[i]] != mode[ids[i - 1]])
     total_all = sum(w) or 1
     plan = [i for i in range(n) if kinds[i] == "work" and topics_gold[segidx[i]]["planning"]]
     plan_w = sum(w[i] for i in plan)
@@ -244,6 +307,11 @@ def score_meeting(utts: list[dict], kinds: list[str], segidx: list[int], topics,
         "pk": round(pk, 4), "windowdiff": round(wd, 4),
         "area_words": {a: round(v / total_all, 4) for a, v in areas.most_common()},
         "mode_words": {m: round(v / total_all, 4) for m, v in modes.most_common()},
+        "segment_mode_words": {m: round(v / total_all, 4) for m, v in seg_modes.most_common()},
+        "mode_changes": mode_changes,
+        "segments_with_mode_change": sum(1 for s in topics.segments if len({sp.mode for sp in s.mode_spans}) > 1),
+        "mode_confusion": mode_agreement(gold_m, [mode[ids[i]] for i in range(n)], w),
+        "segment_mode_confusion": mode_agreement(gold_m, [seg_mode[ids[i]] for i in range(n)], w),
     }
 
 
@@ -255,9 +323,12 @@ def summarise(rows: list[dict]) -> dict:
     ws = sum(r["work_segments"] for r in rows)
     modes: Counter = Counter()
     areas: Counter = Counter()
+    seg_modes: Counter = Counter()
     for r in rows:
         for m, v in r["mode_words"].items():
             modes[m] += v / len(rows)
+        for m, v in r.get("segment_mode_words", {}).items():
+            seg_modes[m] += v / len(rows)
         for a, v in r["area_words"].items():
             areas[a] += v / len(rows)
     return {
@@ -271,6 +342,12 @@ def summarise(rows: list[dict]) -> dict:
         "segments_range": [min(r["segments"] for r in rows), max(r["segments"] for r in rows)],
         "pk": mean("pk"), "windowdiff": mean("windowdiff"),
         "mode_words": {m: round(v, 3) for m, v in modes.most_common()},
+        "segment_mode_words": {m: round(v, 3) for m, v in seg_modes.most_common()},
+        "mode_changes_per_meeting": mean("mode_changes"),
+        "segments_with_mode_change": round(sum(r["segments_with_mode_change"] for r in rows)
+                                           / max(1, sum(r["segments"] for r in rows)), 4),
+        "modes_vs_weak_gold": summarise_modes([r["mode_confusion"] for r in rows]),
+        "segment_modes_vs_weak_gold": summarise_modes([r["segment_mode_confusion"] for r in rows]),
         "area_words": {a: round(v, 3) for a, v in areas.most_common()},
     }
 
@@ -291,10 +368,10 @@ def evaluate(split: str, limit: int | None, overrides: dict) -> tuple[list[dict]
     from sessionscope.config import TopicsConfig
     from sessionscope.language.embeddings import get_encoder
 
-    cfg = TopicsConfig(**overrides)
+    cfg = TopicsConfig(**{k: v for k, v in overrides.items() if not k.startswith("MODE_")})
     enc = DiskCachedEncoder(get_encoder(cfg.backend))
     stage = TopicsStage(cfg, encoder=enc)
-    acts, topics = load_acts(), load_topics()
+    acts, topics, mgold = load_acts(), load_topics(), load_mode_gold()
     rows = []
     for name in selected(split, limit):
         utts = turns(acts[name])
@@ -302,7 +379,8 @@ def evaluate(split: str, limit: int | None, overrides: dict) -> tuple[list[dict]
         t0 = time.perf_counter()
         out = stage(to_session(name, utts))
         row = {"meeting": name, "stage_s": round(time.perf_counter() - t0, 2),
-               **score_meeting(utts, kinds, segidx, out.topics, topics[name], other=stage.taxonomy.other_area)}
+               **score_meeting(utts, kinds, segidx, out.topics, topics[name], other=stage.taxonomy.other_area,
+                                 mode_gold=mode_gold_of(utts, mgold.get(name, [])))}
         rows.append(row)
         enc.save()
         print(name, {k: row[k] for k in ("gold_small_share", "other_share", "work_segments_as_other", "ref_segments",
@@ -367,6 +445,64 @@ def train_other(limit: int | None, C: float, out_path: Path, *, written_weight: 
     save_heads(out_path, [heads[k] for k in ("area", "mode", "other") if k in heads])
     return {"windows": len(y), "counts": {f"{s}/{lab}": n for (s, lab), n in Counter(zip(source, y, strict=True)).items()},
             "meetings": names, "C": C, "out": str(out_path)}
+
+
+def train_mode(C: float, out_path: Path, *, written_weight: float) -> dict:
+    """Refit the mode head on AMI train windows with weak mode gold plus the written dev windows.
+
+    AMI windows: those of the train meetings outside the 40 used for choosing whose words are
+    mostly inside a topic that implies a mode (:data:`MODE_GOLD`); each written dev window
+    weighs ``written_weight`` AMI windows so the mentoring register and Russian count. Classes
+    balanced. The area head and the gate are kept.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    from sessionscope.analysis.topics.classify import LinearHead, load_heads, save_heads
+    from sessionscope.analysis.topics.segment import build_windows
+    from sessionscope.cli.topics_cmd import read_labels, window_text
+    from sessionscope.config import TopicsConfig
+    from sessionscope.language.embeddings import get_encoder
+    from sessionscope.text import word_count
+
+    cfg = TopicsConfig()
+    enc = DiskCachedEncoder(get_encoder(cfg.backend))
+    acts, mgold = load_acts(), load_mode_gold()
+    held = set(selected("train", 40))
+    names = [m for m in selected("train", None) if m not in held]
+    feats, y, source = [], [], []
+    for name in names:
+        utts = turns(acts[name])
+        gold = mode_gold_of(utts, mgold.get(name, []))
+        wins = build_windows(to_session(name, utts).utterances, min_words=cfg.window_min_words,
+                             max_utterances=cfg.window_max_utterances)
+        for win, f in zip(wins, enc.encode([w.text for w in wins]), strict=True):
+            votes: Counter = Counter()
+            for i in range(win.first, win.last + 1):
+                votes[gold[i]] += max(1, word_count(utts[i]["text"]))
+            g = votes.most_common(1)[0][0]
+            if g is not None:
+                feats.append(f)
+                y.append(g)
+                source.append("ami")
+    written = read_labels(LABELS, split="dev")
+    feats.extend(enc.encode([window_text(r["text"]) for r in written]))
+    y.extend(r["mode"] for r in written)
+    source.extend(f"written-{r['lang']}" for r in written)
+    enc.save()
+    sw = np.array([1.0 if s == "ami" else written_weight for s in source])
+    clf = LogisticRegression(C=C, max_iter=3000, class_weight="balanced")
+    clf.fit(np.stack(feats), y, sample_weight=sw)
+    counts = Counter(zip(source, y, strict=True))
+    head = LinearHead(kind="mode", classes=tuple(str(c) for c in clf.classes_), W=np.asarray(clf.coef_, dtype=np.float32),
+                      b=np.asarray(clf.intercept_, dtype=np.float32), backend=enc.name, meta={
+                          "trained_on": f"AMI train meetings ({len(names)}, weak mode gold from topic labels, seed {SEED}) "
+                                        "+ benchmarks/data/topics/labels.csv dev",
+                          "command": "python " + " ".join(sys.argv), "commit": _commit(), "C": C,
+                          "written_weight": written_weight, "windows": repr(dict(counts.most_common()))})
+    heads = load_heads(out_path)
+    heads["mode"] = head
+    save_heads(out_path, [heads[k] for k in ("area", "mode", "other") if k in heads])
+    return {"windows": len(y), "counts": {f"{s}/{lab}": n for (s, lab), n in counts.items()}, "C": C, "out": str(out_path)}
 
 
 def train_area(C: float, out_path: Path, *, ami_weight: float, pseudo: bool = False) -> dict:
@@ -548,6 +684,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="with --train-area: add the other AMI work windows with the current model's area (pseudo-labels)")
     ap.add_argument("--written-weight", type=float, default=40.0,
                     help="sample weight of each written EN/RU window against one AMI window when training the gate")
+    ap.add_argument("--train-mode", action="store_true",
+                    help="refit the mode head on AMI train weak mode gold + written dev (with --C, --written-weight)")
+    ap.add_argument("--mode-set", action="append", default=[], metavar="NAME=VALUE",
+                    help="experiment: override a mode constant of the stage (MODE_SMOOTHING, MODE_MIN_WINDOWS, MODE_MIN_WORDS)")
     ap.add_argument("--out", default=None, help="results JSON (default benchmarks/results/topics_ami_<split>.json)")
     args = ap.parse_args(argv)
     if not DATA.is_dir():
@@ -558,6 +698,12 @@ def main(argv: list[str] | None = None) -> int:
 
         print(json.dumps(train_area(16.0, Path(args.head) if args.head else bundled_head_path("usem3"),
                                     ami_weight=args.train_area, pseudo=args.area_pseudo), indent=1))
+        return 0
+    if args.train_mode:
+        from sessionscope.analysis.topics.stage import bundled_head_path
+
+        print(json.dumps(train_mode(args.C, Path(args.head) if args.head else bundled_head_path("usem3"),
+                                    written_weight=args.written_weight), indent=1))
         return 0
     if args.gate_auc:
         res = {"command": "python benchmarks/topics_ami.py " + " ".join(sys.argv[1:]), "commit": _commit(),
@@ -578,6 +724,14 @@ def main(argv: list[str] | None = None) -> int:
     overrides = {k: json.loads(v) for k, _, v in (kv.partition("=") for kv in args.set)}
     if args.head:
         overrides["head"] = None if args.head == "none" else args.head
+    if args.mode_set:
+        import sessionscope.analysis.topics.stage as stage_mod
+
+        for k, _, v in (kv.partition("=") for kv in args.mode_set):
+            if not k.startswith("MODE_") or not hasattr(stage_mod, k):
+                ap.error(f"unknown mode constant {k}")
+            setattr(stage_mod, k, json.loads(v))
+            overrides[k] = json.loads(v)
     rows, summary = evaluate(args.split, args.limit, overrides)
     print(json.dumps(summary, indent=1))
     out = Path(args.out or ROOT / "benchmarks" / "results" / f"topics_ami_{args.split}.json")

@@ -38,11 +38,13 @@ from sessionscope.analysis.topics.segment import (
 from sessionscope.analysis.topics.stage import (
     TopicsStage,
     initiator,
+    mode_spans,
     refine_cut,
     resolve_heads,
     segment_mode,
     two_level_path,
     utterance_areas,
+    window_mode_path,
 )
 from sessionscope.analysis.topics.taxonomy import bundled_taxonomy_path, load_taxonomy, taxonomy_from_dict
 from sessionscope.cli import cli
@@ -413,6 +415,9 @@ def test_stage_fills_topics_segments_and_shares():
     assert segs[1].start == 9.0 and segs[2].end == 46.0  # the neutral "yes" stays with the greeting
     assert all(0 < s.confidence <= 1 and abs(sum(s.area_scores.values()) - 1) < 1e-3 for s in segs)
     assert all(s.mode in {"problem", "case", "general"} for s in segs)
+    for s in segs:  # the mode spans cover each segment's utterances, in order
+        assert tuple(uid for sp in s.mode_spans for uid in sp.utterance_ids) == s.utterance_ids
+        assert all(sp.mode in {"problem", "case", "trend", "general"} for sp in s.mode_spans)
     t = out.topics
     assert abs(sum(t.area_time_share.values()) - 1) < 1e-9 and abs(sum(t.area_word_share.values()) - 1) < 1e-9
     assert set(t.participant_area_share) == {"anna", "boris"}
@@ -422,6 +427,28 @@ def test_stage_fills_topics_segments_and_shares():
     areas = utterance_areas(t)
     assert areas["u0004"] == "tools" and len(areas) == len(ROWS) and utterance_areas(None) == {}
     assert session.topics is None  # stages return a new session
+
+
+def test_window_mode_path_lets_a_steady_passage_change_mode_and_drops_a_stray_window():
+    # problem, case, trend, general: 6 general windows, 4 clear trend windows, 1 stray problem window, 5 general
+    P = np.array([[0.1, 0.1, 0.1, 0.7]] * 6 + [[0.05, 0.05, 0.8, 0.1]] * 4 + [[0.1, 0.1, 0.1, 0.7]] * 2
+                 + [[0.6, 0.1, 0.1, 0.2]] + [[0.1, 0.1, 0.1, 0.7]] * 3)
+    path = window_mode_path(P, P.argmax(axis=1).tolist(), smoothing=0.8, min_windows=3)
+    assert path.tolist() == [3] * 6 + [2] * 4 + [3] * 6
+    assert window_mode_path(P, P.argmax(axis=1).tolist(), smoothing=0.25, min_windows=1).tolist()[12] == 0
+    assert window_mode_path(np.zeros((0, 4)), []).tolist() == []
+
+
+def test_mode_spans_cover_the_segment_and_absorb_slivers():
+    utts = [Utterance(id=f"u{i}", speaker="a", text=" ".join(["word"] * n), start=float(i), end=i + 0.5)
+            for i, n in enumerate([12, 12, 3, 15, 15, 2])]
+    modes = ["general", "general", "trend", "trend", "trend", "case"]
+    spans = mode_spans(utts, modes, min_words=10)
+    assert [(sp.mode, sp.utterance_ids) for sp in spans] == [("general", ("u0", "u1")), ("trend", ("u2", "u3", "u4", "u5"))]
+    assert spans[1].start == 2.0 and spans[1].end == 5.5
+    one = mode_spans(utts[:1], ["case"], min_words=100)  # a lone short run stays
+    assert [sp.mode for sp in one] == ["case"]
+    assert mode_spans([], [], min_words=10) == ()
 
 
 def test_stage_keeps_existing_metrics_and_handles_untimed():

@@ -8,6 +8,7 @@ from sessionscope.model.annotations import (
     KeyPoint,
     KnowledgeFlow,
     Metrics,
+    ModeSpan,
     Problem,
     Question,
     Recommendation,
@@ -28,7 +29,7 @@ from sessionscope.model.types import Participant, Role, Session, Utterance, Word
 
 __all__ = [
     "ActionItem", "DataQuality", "DominanceWindow", "Flag", "KeyPoint", "KnowledgeFlow",
-    "Metrics", "Participant", "Problem", "Provenance", "STAGE_STATUSES", "StageRun", "StageStatus", "record_stage_run", "Question", "Recommendation", "Role", "Session",
+    "Metrics", "ModeSpan", "Participant", "Problem", "Provenance", "STAGE_STATUSES", "StageRun", "StageStatus", "record_stage_run", "Question", "Recommendation", "Role", "Session",
     "TopicSegment", "Topics", "Turn", "Utterance", "Word", "SCHEMA_VERSION", "json_schema",
     "read_session_json", "session_from_dict", "session_to_dict", "write_session_json",
 ]

@@ -56,8 +56,22 @@ class Metrics:
 
 # -- topics ----------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
+class ModeSpan:
+    """A stretch inside a topic segment held in one discussion mode (consecutive utterances)."""
+
+    mode: str
+    start: Optional[float]
+    end: Optional[float]
+    utterance_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class TopicSegment:
-    """A stretch of the session about one topic area, in one discussion mode."""
+    """A stretch of the session about one topic area; ``mode`` is its leading discussion mode.
+
+    ``mode_spans`` cover the segment's utterances in order and say where the mode changes
+    inside it (empty in sessions written before they existed).
+    """
 
     area: str
     mode: str
@@ -67,6 +81,7 @@ class TopicSegment:
     initiator: Optional[str]
     confidence: float
     area_scores: dict[str, float] = field(default_factory=dict)
+    mode_spans: tuple[ModeSpan, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

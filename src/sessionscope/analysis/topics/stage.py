@@ -29,7 +29,7 @@ from sessionscope.analysis.topics.segment import (
 from sessionscope.analysis.topics.taxonomy import Taxonomy, load_taxonomy
 from sessionscope.config import Config, TopicsConfig
 from sessionscope.language.embeddings import Encoder, get_encoder
-from sessionscope.model import Metrics, Session, Topics, TopicSegment, Utterance
+from sessionscope.model import Metrics, ModeSpan, Session, Topics, TopicSegment, Utterance
 from sessionscope.text import word_count
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,15 @@ INITIATOR_MIN_WORDS = 4
 #: 97 % of the words "general", 0.15 leaves 89 %, 0.1 80 %; the example sessions' mode
 #: agreement was the same from 0.1 to 0.3 (docs/benchmarks/topics.md).
 MODE_MIN_SHARE = 0.15
+#: Modes inside a segment (``TopicSegment.mode_spans``): a sticky HMM over the windows' mode
+#: probabilities with this stay probability, then mode runs shorter than ``MODE_MIN_WINDOWS``
+#: windows are absorbed by a neighbour, and spans under ``MODE_MIN_WORDS`` words (slivers left
+#: where a segment edge was moved to an utterance) join their neighbour in the segment.
+#: Chosen on held-out AMI train meetings against modes implied by AMI topic labels
+#: (docs/benchmarks/topics.md).
+MODE_SMOOTHING = 0.8
+MODE_MIN_WINDOWS = 3
+MODE_MIN_WORDS = 20
 
 
 def segment_mode(votes: Counter, mean_proba: np.ndarray, labels: Sequence[str], *, default: str,
@@ -66,6 +75,59 @@ def segment_mode(votes: Counter, mean_proba: np.ndarray, labels: Sequence[str], 
         if default in labels:
             return default
     return max(votes, key=key)
+
+
+def window_mode_path(mode_proba: np.ndarray, decided: Sequence[int], *, smoothing: float = MODE_SMOOTHING,
+                     min_windows: int = MODE_MIN_WINDOWS) -> np.ndarray:
+    """Per-window mode indices: a sticky HMM over the mode probabilities, short runs absorbed."""
+    if len(decided) == 0:
+        return np.zeros(0, dtype=int)
+    path = sticky_path(mode_proba, decided, smoothing=smoothing)
+    return absorb_short_runs(path, mode_proba, min_len=min_windows)
+
+
+def mode_spans(utts: Sequence[Utterance], utt_mode: Sequence[str], *, min_words: int = MODE_MIN_WORDS) -> tuple[ModeSpan, ...]:
+    """Consecutive runs of one mode over a segment's utterances, as :class:`ModeSpan`.
+
+    A run under ``min_words`` words joins the neighbouring run (the earlier one when both
+    exist), unless it is the only run.
+    """
+    groups: list[list[int]] = []  # [first, last] utterance positions per run
+    for i in range(len(utts)):
+        if groups and utt_mode[groups[-1][0]] == utt_mode[i]:
+            groups[-1][1] = i
+        else:
+            groups.append([i, i])
+    modes = [utt_mode[g[0]] for g in groups]
+
+    def words(g: list[int]) -> int:
+        return sum(word_count(u.text) for u in utts[g[0]:g[1] + 1])
+
+    while len(groups) > 1:
+        small = [j for j, g in enumerate(groups) if words(g) < min_words]
+        if not small:
+            break
+        j = small[0]
+        k = j - 1 if j > 0 else j + 1
+        lo, hi = min(j, k), max(j, k)
+        keep = modes[k]
+        groups[lo:hi + 1] = [[groups[lo][0], groups[hi][1]]]
+        modes[lo:hi + 1] = [keep]
+        # neighbours of one mode become one run
+        merged_g: list[list[int]] = []
+        merged_m: list[str] = []
+        for g, m in zip(groups, modes, strict=True):
+            if merged_m and merged_m[-1] == m:
+                merged_g[-1][1] = g[1]
+            else:
+                merged_g.append(list(g))
+                merged_m.append(m)
+        groups, modes = merged_g, merged_m
+    out = []
+    for (a, b), m in zip(groups, modes, strict=True):
+        start, end = _span(utts[a:b + 1])
+        out.append(ModeSpan(mode=m, start=start, end=end, utterance_ids=tuple(u.id for u in utts[a:b + 1])))
+    return tuple(out)
 
 
 def bundled_head_path(backend: str) -> Path:
@@ -219,6 +281,14 @@ def build_topics(session: Session, windows: Sequence[Window], area_proba: np.nda
                 cut = refine_cut(utts, lo, hi, left, right, utterance_proba)
                 if spans[j - 1][0] < cut <= spans[j][1]:
                     spans[j - 1][1], spans[j][0] = cut - 1, cut
+    # modes may change inside a segment: one mode path over all windows, read per utterance
+    m_decided = [list(mode_labels).index(m) for m in mode_decisions] if mode_decisions is not None \
+        else [int(i) for i in mode_proba.argmax(axis=1)]
+    m_path = window_mode_path(mode_proba, m_decided, smoothing=MODE_SMOOTHING, min_windows=MODE_MIN_WINDOWS)
+    utt_mode = [taxonomy.default_mode] * len(utts)
+    for w, mi in zip(windows, m_path, strict=True):
+        for i in range(w.first, w.last + 1):
+            utt_mode[i] = mode_labels[int(mi)]
     segments: list[TopicSegment] = []
     for (first, last), (u0, u1) in zip(seg_runs, spans, strict=True):
         area_i = int(path[first])
@@ -234,6 +304,7 @@ def build_topics(session: Session, windows: Sequence[Window], area_proba: np.nda
             utterance_ids=tuple(u.id for u in seg_utts), initiator=initiator(seg_utts),
             confidence=round(float(mean_area[area_i]), 4),
             area_scores={a: round(float(p), 4) for a, p in zip(area_labels, mean_area, strict=True)},
+            mode_spans=mode_spans(seg_utts, utt_mode[u0:u1 + 1], min_words=MODE_MIN_WORDS),
         ))
     # Shares.
     words_by_area: dict[str, float] = defaultdict(float)
@@ -343,6 +414,6 @@ class TopicsStage:
 
 
 __all__ = [
-    "MODE_MIN_SHARE", "TopicsStage", "build_topics", "bundled_head_path", "initiator", "resolve_heads", "segment_mode",
-    "sticky_path", "two_level_path", "utterance_areas", "with_initiation",
+    "MODE_MIN_SHARE", "MODE_MIN_WINDOWS", "MODE_MIN_WORDS", "MODE_SMOOTHING", "TopicsStage", "build_topics", "bundled_head_path", "initiator", "resolve_heads", "segment_mode",
+    "mode_spans", "sticky_path", "two_level_path", "utterance_areas", "window_mode_path", "with_initiation",
 ]
