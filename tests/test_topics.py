@@ -437,6 +437,12 @@ def test_window_mode_path_lets_a_steady_passage_change_mode_and_drops_a_stray_wi
     assert path.tolist() == [3] * 6 + [2] * 4 + [3] * 6
     assert window_mode_path(P, P.argmax(axis=1).tolist(), smoothing=0.25, min_windows=1).tolist()[12] == 0
     assert window_mode_path(np.zeros((0, 4)), []).tolist() == []
+    # a passage where trend is the runner-up to general is kept general without a bias, trend with one
+    weak = np.array([[0.1, 0.1, 0.1, 0.7]] * 5 + [[0.05, 0.05, 0.4, 0.5]] * 5 + [[0.1, 0.1, 0.1, 0.7]] * 5)
+    plain = window_mode_path(weak, weak.argmax(axis=1).tolist(), smoothing=0.8, min_windows=3, default=3)
+    biased = window_mode_path(weak, weak.argmax(axis=1).tolist(), smoothing=0.8, min_windows=3, default=3,
+                              specific_bias=0.5)
+    assert plain.tolist() == [3] * 15 and biased.tolist() == [3] * 5 + [2] * 5 + [3] * 5
 
 
 def test_mode_spans_cover_the_segment_and_absorb_slivers():
