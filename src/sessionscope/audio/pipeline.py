@@ -242,7 +242,7 @@ def recognise_step(decoded: Decoded, *, config: Config, language: Optional[str],
                 hook("diarize")
             with clock.stage("diarization"):
                 # the transcription's Silero VAD regions are not used to skip segmentation chunks: Silero
-                # misses quiet far-field speech that the segmentation model finds (AMI trn01: all of it)
+                # misses quiet far-field speech that the segmentation model finds
                 diar = _diarize(decoded, config, n_people or None, cache, hook, no_cache=no_cache)
             turns = diar.turns
             reason = diar.degraded
@@ -259,6 +259,9 @@ def recognise_step(decoded: Decoded, *, config: Config, language: Optional[str],
         dropped = sum(r.filtered.hallucinations_dropped for r in results)
         raise AudioError("no speech found (silence, music or noise only"
                          + (f"; {dropped} hallucinated segment(s) dropped)" if dropped else ")"), path=decoded.path)
+    if diar is not None and not any(u.words for u in raw):  # speech the diarization found, no word recognised
+        notes.append(f"transcription: no words recognised; {diar.speech_s:.1f} s of speech by {len({u.speaker for u in raw})} "
+                     "speaker(s) kept as talk time without text (quiet, far-field or overlapped speech?)")
     return Recognised(decoded, results[0], tuple(results), tuple(raw), diar, channel_mode, channel_stats, tuple(notes),
                       tuple(runs), clock)
 
