@@ -355,3 +355,18 @@ def test_language_detection_sees_the_same_first_minute_of_speech_on_a_prefix(sha
     assert sum(e - s for s, e in part) >= 60 * 16000
     short = x[: 16000 * 50]
     assert len(speech_prefix(short)) == len(short)  # under a minute of speech: the whole recording
+
+
+def test_chunk_features_shared_between_overlapping_chunks_equal_per_chunk_fbank(shared_data):
+    """Sliding 10 s chunks every 5 s (and an off-grid last chunk): frames computed once give the same numbers."""
+    from sessionscope.audio.decode import load_audio
+    from sessionscope.audio.diarize import ChunkFeatures, _fbank
+
+    x = load_audio(shared_data / "pyannote-sample" / "sample.wav").mono[: 16000 * 27 + 123]
+    feats = ChunkFeatures(x)
+    starts = [0, 80000, 160000, 240000, len(x) - 160000, 0]  # the last start is off the 10 ms grid; then back
+    for a0 in starts:
+        got, ref = feats.chunk(a0, 160000), _fbank(x[a0:a0 + 160000])
+        assert got.shape == ref.shape and len(ref) == 998
+        assert np.array_equal(got, ref)
+    assert len(feats.chunk(len(x) - 300, 160000)) == 0  # under one 25 ms window: no frame
