@@ -445,6 +445,18 @@ def test_window_mode_path_lets_a_steady_passage_change_mode_and_drops_a_stray_wi
     assert plain.tolist() == [3] * 15 and biased.tolist() == [3] * 5 + [2] * 5 + [3] * 5
 
 
+def test_mode_spans_survive_session_json_and_old_files_read_without_them():
+    from sessionscope.model import session_from_dict, session_to_dict
+
+    out = stage()(make_session(ROWS, roles={"anna": "junior", "boris": "senior"}))
+    d = session_to_dict(out)
+    back = session_from_dict(d)
+    assert back.topics.segments == out.topics.segments and back.topics.segments[0].mode_spans
+    for seg in d["topics"]["segments"]:
+        del seg["mode_spans"]
+    assert all(s.mode_spans == () for s in session_from_dict(d).topics.segments)
+
+
 def test_mode_spans_cover_the_segment_and_absorb_slivers():
     utts = [Utterance(id=f"u{i}", speaker="a", text=" ".join(["word"] * n), start=float(i), end=i + 0.5)
             for i, n in enumerate([12, 12, 3, 15, 15, 2])]

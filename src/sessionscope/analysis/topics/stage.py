@@ -39,7 +39,7 @@ INITIATOR_MIN_WORDS = 4
 #: A topic segment takes its most frequent specific mode (problem, case, trend) when at least
 #: this share of its windows has one; otherwise the default mode. A plain majority let the
 #: default mode win almost every long segment of real meetings (98 % of AMI words "general").
-#: A judgement, not a fit (no real meeting has mode labels): on 12 AMI train meetings 0.3 left
+#: A judgement made before AMI weak mode gold existed: on 12 AMI train meetings 0.3 left
 #: 97 % of the words "general", 0.15 leaves 89 %, 0.1 80 %; the example sessions' mode
 #: agreement was the same from 0.1 to 0.3 (docs/benchmarks/topics.md).
 MODE_MIN_SHARE = 0.15
