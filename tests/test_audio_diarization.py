@@ -406,3 +406,13 @@ def test_real_short_fragments_without_words_give_speakers_with_talk_time(shared_
     covered = sum(max(0.0, min(e, u.end) - max(s, u.start)) for s, e in keep for u in rec.utterances)
     assert covered >= 0.5 * sum(e - s for s, e in keep), (keep, [(u.start, u.end) for u in rec.utterances])
     assert any("no words recognised" in n for n in rec.notes)
+
+
+def test_a_left_over_local_speaker_keeps_its_speech():
+    """More co-active local speakers than global speakers (here the count is forced to one): the left-over
+    one joins the nearest voice instead of being dropped with its whole run (2.5 s of it alone)."""
+    act = {0: [(0.0, 13.0)], 1: [(12.5, 16.0)]}
+    seg, emb, usable, trainable, _ = synthetic(act, _voices(2, seed=5), duration=30.0)
+    d = _run(seg, emb, usable, trainable, threshold=0.6, min_speakers=1, max_speakers=1)
+    assert len(d.centroids) == 1
+    assert _talk(d.turns, "SPEAKER_00") == pytest.approx(16.0, abs=0.3)

@@ -536,7 +536,7 @@ def embed_clip(samples: np.ndarray) -> Optional[np.ndarray]:
 
 
 #: bump when a change to this module changes diarizations (part of the cache key)
-DIARIZATION_CODE_VERSION = 6
+DIARIZATION_CODE_VERSION = 7
 
 
 def diarization_method(config: Any) -> str:

@@ -12,8 +12,8 @@ cross entropy loss for neural speaker diarization", Interspeech 2023; Bredin,
    speaker count, at least :func:`distinct_local_speakers`), then assigns *every* active local speaker of each chunk to a global
    cluster with the Hungarian algorithm, so two local speakers of one chunk never become
    the same global speaker (except a left-over local speaker, when there are more local
-   than global speakers, that is as close to a global voice as the clustering threshold:
-   the segmentation split one talker);
+   than global speakers: it joins its nearest global voice, so no speech the segmentation
+   found is dropped);
 4. :func:`reconstruct` sums the chunks' activities per global speaker on a global frame
    grid, estimates how many people speak in each frame (the weighted mean of the number
    of active local speakers), keeps that many most active speakers per frame and turns
@@ -229,7 +229,6 @@ def cluster_local_speakers(embeddings: np.ndarray, usable: np.ndarray, trainable
                            min_cluster_size=min_cluster_size)
     k = int(labels.max()) + 1
     centroids = _normalise(np.stack([xn[train][labels == j].mean(0) for j in range(k)]))
-    same_voice = 1.0 - threshold ** 2 / 2  # the clustering threshold as a cosine
     for ci in range(c):
         locals_ = np.flatnonzero(usable[ci])
         if len(locals_) == 0:
@@ -241,7 +240,7 @@ def cluster_local_speakers(embeddings: np.ndarray, usable: np.ndarray, trainable
             a = activity[ci][:, locals_].astype(bool)
             groups = _coactive_groups(a)
         for g in groups:
-            _assign_group(score, g, locals_, clusters[ci], sim[ci], same_voice)
+            _assign_group(score, g, locals_, clusters[ci], sim[ci])
     return Assignment(clusters, centroids, sim, int(train.sum()))
 
 
@@ -266,10 +265,10 @@ def _coactive_groups(a: np.ndarray) -> list[list[int]]:
     return out
 
 
-def _assign_group(score: np.ndarray, group: list[int], locals_: np.ndarray, clusters: np.ndarray, sim: np.ndarray,
-                  same_voice: float) -> None:
+def _assign_group(score: np.ndarray, group: list[int], locals_: np.ndarray, clusters: np.ndarray, sim: np.ndarray) -> None:
     """Hungarian assignment of co-active slots to distinct global speakers; a left-over slot (more
-    slots than speakers) that is clearly one of the voices joins it (the segmentation split one talker)."""
+    slots than speakers) joins its nearest voice: its speech is kept, never dropped (the segmentation split
+    one talker, or a voice that the clustering folded; dropping it lost the whole run, overlapped or not)."""
     from scipy.optimize import linear_sum_assignment
 
     sub = score[group]
@@ -279,9 +278,8 @@ def _assign_group(score: np.ndarray, group: list[int], locals_: np.ndarray, clus
         sim[locals_[group[r]]] = sub[r, col]
     for r in sorted(set(range(len(group))) - set(rows.tolist())):
         col = int(np.argmax(sub[r]))
-        if sub[r, col] >= same_voice:
-            clusters[locals_[group[r]]] = col
-            sim[locals_[group[r]]] = sub[r, col]
+        clusters[locals_[group[r]]] = col
+        sim[locals_[group[r]]] = sub[r, col]
 
 
 def reconstruct(seg: LocalSegmentation, clusters: np.ndarray, n_clusters: int, *, weights: np.ndarray | None = None,
