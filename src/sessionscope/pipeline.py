@@ -196,6 +196,26 @@ def _run_one(session: Session, stage: Any, *, hook: Optional[Hook], continue_on_
     return record_stage_run(out, stage.name, "ok", "; ".join(degraded) or None, time.perf_counter() - t0)
 
 
+def _prefetch(session: Session, stages: list[Any]) -> None:
+    """Start, in the background, the work a later stage will ask for and that needs nothing before it.
+
+    The extraction stage parses every utterance (spaCy for English: loading the pipeline and
+    parsing a 60-minute session take about 3 CPU seconds) and the parse reads only the
+    texts, so it starts here and overlaps the dynamics and topic stages
+    (:func:`~sessionscope.language.nlp.prefetch_parse`). The stage's own call
+    (``parse_texts`` of the utterance texts, the session language when it is ``en`` or
+    ``ru``) collects the result; were it to ask for anything else, it would parse that itself.
+    """
+    if not session.utterances or not any(getattr(s, "name", None) == "extraction" for s in stages):
+        return
+    try:
+        from sessionscope.language.nlp import LANGUAGES, prefetch_parse
+    except ImportError:  # pragma: no cover - the stage reports its missing dependency itself
+        return
+    language = session.language if session.language in LANGUAGES else None
+    prefetch_parse([u.text for u in session.utterances], language=language)
+
+
 def run_stages(
     session: Session,
     stages: Iterable[Any],
@@ -214,6 +234,8 @@ def run_stages(
     """
     for name, reason in getattr(stages, "not_run", ()):  # first: later stages read what did not run
         session = record_stage_run(session, name, "skipped", reason)
+    stages = list(stages)
+    _prefetch(session, stages)
     for stage in stages:
         session = _run_one(session, stage, hook=hook, continue_on_error=continue_on_error,
                            skip_unavailable=skip_unavailable)

