@@ -143,6 +143,8 @@ def main() -> int:
                         row[f"run_miss_c{collar}"] = round(100 * r.missed / r.reference, 2)
                         row[f"run_fa_c{collar}"] = round(100 * r.false_alarm / r.reference, 2)
                         row[f"run_conf_c{collar}"] = round(100 * r.confusion / r.reference, 2)
+                        row[f"run_ref_s_c{collar}"] = round(r.reference, 3)  # scored speaker time, for the pooled DER
+                        row[f"run_err_s_c{collar}"] = round(r.missed + r.false_alarm + r.confusion, 3)
             errs = share_errors(ref, delivered)
             row["share_err_max"] = max(errs.values()) if errs else None
             row["share_err"] = errs
@@ -159,6 +161,10 @@ def main() -> int:
             **{k: round(float(np.mean([r[k] for r in rs])), 2) for k in
                ("run_der_c0.0", "run_der_c0.25", "diar_der_c0.0", "diar_der_c0.25", "run_miss_c0.0", "run_fa_c0.0",
                 "run_conf_c0.0")},
+            # pooled: total error time over total scored speaker time (a per-file mean lets clips with
+            # under a second of speech weigh as much as a whole talk)
+            **{f"run_der_pooled_c{c}": round(100 * sum(r[f"run_err_s_c{c}"] for r in rs)
+                                             / max(sum(r[f"run_ref_s_c{c}"] for r in rs), 1e-9), 2) for c in (0.0, 0.25)},
             "count_right": f"{sum(r['ref_speakers'] == r['hyp_speakers'] for r in rs)}/{len(rs)}",
             "share_err_mean": round(float(np.mean([v for r in rs for v in r["share_err"].values()])), 2),
             "share_err_max": max(r["share_err_max"] for r in rs),
