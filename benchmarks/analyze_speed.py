@@ -67,6 +67,20 @@ def build_stm(path: Path) -> dict:
     return {"meetings": used, "utterances": len(lines), "words": n_words, "minutes": round(min(offset, SECONDS) / 60, 1)}
 
 
+def scheduling() -> str | None:
+    """This process's Linux autogroup and its nice value (e.g. ``/autogroup-12 nice 0``), if the kernel has them.
+
+    On a shared box every login session is an autogroup with an equal share of the CPUs, so
+    a run's wall time depends on how many other sessions are busy. A run started in its own
+    session with a raised autogroup priority (``docs/benchmarks/topics.md`` §5 gives the
+    command) stands in for an idle machine; this records which kind of run it was.
+    """
+    try:
+        return Path("/proc/self/autogroup").read_text().strip()
+    except OSError:
+        return None
+
+
 def child_env(tmp: Path, bytecode: bool) -> dict[str, str]:
     """The children's environment: bytecode cached in ``tmp`` unless ``bytecode`` is off."""
     env = dict(os.environ)
@@ -153,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
               "transcript": info, "runs_s": runs, "median_s": statistics.median(runs) if runs else None,
               "cpu_s": cpus, "median_cpu_s": statistics.median(cpus) if cpus else None, "status": statuses,
               "loadavg_1min": loads, "quietest": quietest, "warmup_s": warm, "bytecode": not args.no_bytecode,
+              "scheduling": scheduling(), "pythonpath": os.environ.get("PYTHONPATH"),
               "cpus": os.cpu_count(), "stage_seconds_run1": stages}
     print(json.dumps(result, indent=1))
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
