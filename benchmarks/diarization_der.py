@@ -178,6 +178,7 @@ def main() -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({
             "command": " ".join(["benchmarks/diarization_der.py", *sys.argv[1:]]), "commit": commit,
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             "data": {s: ("held out (report only)" if s in ("ami", "libri-report") else
                          "development" if s in ("libri-dev", "pyannote-ami") else "bundled examples") for s in args.sets},
             "config": str(args.config or "defaults"), "load_average_at_start": round(load0, 2), "cores": os.cpu_count(),

@@ -376,7 +376,7 @@ def test_speech_without_any_recognised_word_gives_a_session_not_an_error(tmp_pat
 
 @pytest.mark.slow
 def test_real_short_fragments_without_words_give_speakers_with_talk_time(shared_data, tmp_path, monkeypatch):
-    """A development AMI excerpt (dev00) reduced to its short utterances (< 1.5 s, 2.2 s in all) in low noise:
+    """A development AMI excerpt (dev00) reduced to its short utterances (< 1.5 s, 2.1 s in all) in low noise:
     with no recognised word, the real diarization's speech becomes wordless utterances with talk time."""
     from pathlib import Path
 
