@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -224,6 +225,13 @@ def find_due(
         session_date: the date of the session; without it ``Due.date`` is ``None``.
         meeting_interval_days: days until "the next meeting".
     """
+    return _find_due(text, session_date, meeting_interval_days)
+
+
+@functools.lru_cache(maxsize=8192)
+def _find_due(text: str, session_date: Optional[_dt.date], meeting_interval_days: int) -> Optional[Due]:
+    # memoised: the heads, the assignment check and the stage each ask about the same sentence
+    # (about three searches of every rule per sentence); ``Due`` is frozen, so sharing it is safe
     best: Optional[tuple[re.Match[str], Resolver]] = None
     for pattern, resolver in _RULES:
         m = pattern.search(text)
