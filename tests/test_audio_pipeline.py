@@ -370,3 +370,39 @@ def test_chunk_features_shared_between_overlapping_chunks_equal_per_chunk_fbank(
         assert got.shape == ref.shape and len(ref) == 998
         assert np.array_equal(got, ref)
     assert len(feats.chunk(len(x) - 300, 160000)) == 0  # under one 25 ms window: no frame
+
+
+
+def test_embeddings_of_a_long_recording_keep_memory_flat(shared_data):
+    """CAM++ on batches of many lengths: glibc kept the freed buffers and the RSS grew ~30 MB per minute of
+    recording (2 hours would pass 4 GB). In a fresh process, 5 minutes of chunks with local speakers of
+    every length must leave the RSS where the first batch left it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, numpy as np\n"
+        "from sessionscope.audio.decode import load_audio\n"
+        "from sessionscope.audio.diarize import local_embeddings, torch_threads\n"
+        "from sessionscope.audio.reconstruct import LocalSegmentation\n"
+        "def rss():\n"
+        "    return int([x for x in open('/proc/self/status') if x.startswith('VmRSS')][0].split()[1]) // 1024\n"
+        "x = np.tile(load_audio(sys.argv[1]).mono, 10)[: 16000 * 300]\n"
+        "starts = np.arange(0.0, 290.0, 5.0)\n"
+        "b = np.zeros((len(starts), 589, 3), dtype=np.uint8)\n"
+        "for c in range(len(starts)):\n"
+        "    n = 20 + (37 * c) % 260\n"
+        "    b[c, 294 - n // 2: 294 + n // 2, 0] = 1\n"
+        "    b[c, 100: 100 + (13 * c) % 180 + 10, 1] = 1\n"
+        "def seg(k):\n"
+        "    return LocalSegmentation(starts[:k], b[:k], 0.016875, 0.0, 300.0)\n"
+        "with torch_threads(1):\n"
+        "    local_embeddings(x, seg(8), batch=4)\n"
+        "    r0 = rss()\n"
+        "    local_embeddings(x, seg(len(starts)), batch=4)\n"
+        "print(rss() - r0)\n"
+    )
+    wav = shared_data / "pyannote-sample" / "sample.wav"
+    out = subprocess.run([sys.executable, "-c", code, str(wav)], capture_output=True, text=True, check=True)
+    grown = int(out.stdout.split()[-1])
+    assert grown < 45, f"RSS grew by {grown} MB over 5 minutes of embeddings"  # 18 MB with the trim, 78 without

@@ -17,7 +17,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from sessionscope.audio.decode import SAMPLE_RATE
+from sessionscope.audio.decode import SAMPLE_RATE, trim_heap
 from sessionscope.audio.hallucination import AsrSegment, AsrWord, FilterReport, filter_segments
 from sessionscope.config import AsrConfig
 from sessionscope.errors import AudioError, ModelError
@@ -170,6 +170,8 @@ def transcribe(samples: np.ndarray, *, config: AsrConfig, language: Optional[str
                 hook("transcribe", completed=min(seg.end, duration), total=duration)
     except (RuntimeError, ValueError) as e:
         raise AudioError(f"transcription failed: {e}") from e
+    del segments_iter, pipe  # the batched pipeline's features of the whole recording
+    trim_heap()
     cleaned, report = filter_segments(raw)
     if report.hallucinations_dropped or report.repetitions_dropped:
         log.info("dropped %d hallucinated segment(s), collapsed %d repetition loop(s)",

@@ -30,7 +30,7 @@ from typing import Any, Optional
 import numpy as np
 
 from sessionscope.audio.cluster import cluster_embeddings
-from sessionscope.audio.decode import SAMPLE_RATE
+from sessionscope.audio.decode import SAMPLE_RATE, trim_heap
 from sessionscope.audio.reconstruct import (
     LocalSegmentation,
     cluster_local_speakers,
@@ -315,6 +315,7 @@ def local_embeddings(samples: np.ndarray, seg: LocalSegmentation, *, max_s: floa
         for ((ci, k), _), e in zip(group, out, strict=True):
             emb[ci, k] = e
         done += len(group)
+        trim_heap()  # glibc kept the network's freed buffers: +30 MB per minute of recording without this
         if hook:
             hook("diarize", completed=done, total=total)
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from sessionscope.audio.decode import SAMPLE_RATE
+from sessionscope.audio.decode import SAMPLE_RATE, trim_heap
 from sessionscope.audio.reconstruct import LocalSegmentation
 from sessionscope.errors import ModelError
 from sessionscope.models import SEGMENTATION_SHA256, _sha256, segmentation_available, segmentation_paths
@@ -120,6 +120,7 @@ def local_segmentation(samples: np.ndarray, *, step_s: float = 2.5, batch: int =
             chunk = torch.from_numpy(np.stack([x[s:s + win] for s in idx]))[:, None, :].to(device)
             logits = net(chunk).float().cpu().numpy()
             out.extend(to_multi[logits.argmax(axis=-1)])  # (F, S) per chunk
+    trim_heap()  # the network's freed activations (hundreds of MB per batch of 16 chunks)
     n_fr = out[0].shape[0] if out else 0
     binarized = np.stack(out) if out else np.zeros((0, n_fr, to_multi.shape[1]), dtype=np.uint8)
     return LocalSegmentation(starts=np.asarray(starts, dtype=np.float64) / SAMPLE_RATE, binarized=binarized,
