@@ -5,6 +5,7 @@ Usage (from the repository root; ~10 min on 2 cores)::
     nice -n 10 python benchmarks/dialogue_acts_eval.py            # DEV meetings (the reported figures)
     python benchmarks/dialogue_acts_eval.py --split heldout        # held-out train meetings (choosing)
     python benchmarks/dialogue_acts_eval.py --sample               # the frozen sample of tests/test_extract_heads.py
+    python benchmarks/dialogue_acts_eval.py --only questions --split heldout   # questions only (~1 min)
 
 Each meeting becomes a :class:`~sessionscope.model.Session` whose utterances are its
 dialogue acts (speaker, times, text), and goes through the extraction stage's own
@@ -83,6 +84,49 @@ def run_meeting(meeting: str, acts: list[Act], stage, stage_before) -> dict:
     out["before"]["question_stripped"] = {e.utterance_id: None for e in find_questions(bare_sorted, head=None, **kw)}
     out["answered"] = {q.utterance_id: (q.answered, q.answer_utterance_id) for q in shipped["questions"]}
     return out
+
+
+def question_meeting(meeting: str, acts: list[Act], dyn) -> dict:
+    """Questions only (``--only questions``): ``session_questions`` as transcribed and bare, and the lexical rule.
+
+    The same calls as :func:`run_meeting` makes for questions (the extraction stage's
+    questions are ``session_questions``' own), without parsing or the other heads.
+    """
+    from sessionscope.analysis.questions import find_questions, session_questions
+
+    sess, bare = session_of(meeting, acts), session_of(meeting, acts, strip=True)
+    kw = {"language": "en", "backchannels": dyn.backchannels, "backchannel_max_words": dyn.backchannel_max_words,
+          "answer_max_utterances": dyn.answer_max_utterances, "answer_max_latency_s": dyn.answer_max_latency_s}
+    shipped = session_questions(sess, dyn)
+    empty = {"recommendation": {}, "action": {}, "n_actions": 0}
+    return {
+        "shipped": {**empty, "question": {e.utterance_id: e.confidence for e in shipped},
+                    "question_stripped": {e.utterance_id: e.confidence for e in session_questions(bare, dyn)}},
+        "before": {**empty,
+                   "question": {e.utterance_id: None for e in find_questions(sorted(sess.utterances, key=lambda u: u.start),
+                                                                              head=None, **kw)},
+                   "question_stripped": {e.utterance_id: None for e in find_questions(
+                       sorted(bare.utterances, key=lambda u: u.start), head=None, **kw)}},
+        "answered": {e.utterance_id: (e.answered, e.answer_utterance_id) for e in shipped},
+    }
+
+
+QUESTION_KEYS = ("question", "question_stripped", "question_incl_rhetorical")
+
+
+def question_scores(scores: dict, acts_by_meeting: dict[str, list[Act]], results: dict[str, dict]) -> dict:
+    """The question part of :func:`score`'s result (``--only questions``), with the bare text's calibration too."""
+    bands = []
+    rows = [(results[a.meeting]["shipped"]["question_stripped"][a.id], a.question)
+            for m in acts_by_meeting.values() for a in m if a.id in results[a.meeting]["shipped"]["question_stripped"]]
+    for lo, hi in ((0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01)):
+        sel = [(c, g) for c, g in rows if c is not None and lo <= c < hi]
+        if sel:
+            bands.append({"band": [lo, min(hi, 1.0)], "n": len(sel), "mean_confidence": round(float(np.mean([c for c, _ in sel])), 3),
+                          "precision": round(sum(g for _, g in sel) / len(sel), 3)})
+    return {**{s: {k: scores[s][k] for k in QUESTION_KEYS} for s in ("shipped", "before")},
+            "calibration_shipped": {"question": scores["calibration_shipped"]["question"], "question_stripped": bands},
+            "answered_agrees_with_responder": scores["answered_agrees_with_responder"]}
 
 
 def _found(items: dict) -> dict:
@@ -211,10 +255,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sample", action="store_true", help="only the frozen sample used by the slow test")
     ap.add_argument("--corpus", choices=CORPORA, default=None)
     ap.add_argument("--markdown", type=Path, default=None, help="print the doc tables of a results file and exit")
+    ap.add_argument("--only", choices=("questions",), default=None,
+                    help="questions only (no parsing, no other heads; ~1 min): writes dialogue_acts_eval_questions[_SPLIT].json; "
+                         "with --sample, refreshes only the question rows of dialogue_acts_eval_sample.json")
     args = ap.parse_args(argv)
     if args.markdown:
         print(markdown(args.markdown))
         return 0
+    if args.only == "questions":
+        return questions_main(args)
 
     from sessionscope.analysis.extract.stage import ExtractionStage
     from sessionscope.config import DynamicsConfig, ExtractionConfig
@@ -243,6 +292,84 @@ def main(argv: list[str] | None = None) -> int:
     name = "dialogue_acts_eval_sample.json" if args.sample else f"dialogue_acts_eval{'' if args.split == 'dev' else '_' + args.split}.json"
     path = ROOT / "benchmarks" / "results" / name
     path.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+    print("wrote", path)
+    return 0
+
+
+def example_questions(dyn) -> dict:
+    """Questions on the bundled example sessions (``examples/*/gold.json``, utterance level), as written and bare.
+
+    Gold: the example's ``questions`` (one per question utterance; ``answered``). Russian is
+    only measurable here (no Russian dialogue-act corpus).
+    """
+    from sessionscope.analysis.extract.heads import strip_punctuation
+    from sessionscope.analysis.questions import find_questions, session_questions
+    from sessionscope.model import Participant, Session, Utterance
+
+    out: dict = {}
+    for lang in ("en", "ru"):
+        gold = json.loads((ROOT / "examples" / f"{lang}_session" / "gold.json").read_text(encoding="utf-8"))
+        want = {q["utterance_id"]: q["answered"] for q in gold["questions"]}
+        res: dict = {}
+        for strip in (False, True):
+            utts = tuple(Utterance(id=u["id"], speaker=u["speaker"], start=u["start"], end=u["end"],
+                                   text=strip_punctuation(u["text"]) if strip else u["text"]) for u in gold["utterances"])
+            sess = Session(id=f"{lang}_session", language=lang, utterances=utts,
+                           participants=tuple(Participant(id=p, name=p) for p in sorted({u.speaker for u in utts})))
+            kw = {"backchannels": dyn.backchannels, "backchannel_max_words": dyn.backchannel_max_words,
+                  "answer_max_utterances": dyn.answer_max_utterances, "answer_max_latency_s": dyn.answer_max_latency_s}
+            for system, events in (("shipped", session_questions(sess, dyn)),
+                                   ("before", find_questions(list(utts), language=lang, head=None, **kw))):
+                got = {e.utterance_id: e.answered for e in events}
+                tp = len(set(got) & set(want))
+                key = "question_stripped" if strip else "question"
+                res.setdefault(system, {})[key] = prf(tp, len(got) - tp, len(want) - tp)
+                if not strip:
+                    both = set(got) & set(want)
+                    res[system]["answered_right"] = round(sum(got[u] == want[u] for u in both) / len(both), 3) if both else None
+        out[lang] = {"utterances": len(gold["utterances"]), "gold_questions": len(want), **res}
+    return out
+
+
+def questions_main(args: argparse.Namespace) -> int:
+    """``--only questions``: the question figures through ``session_questions``, as the dynamics and the stage count them."""
+    from sessionscope.analysis.questions import bundled_question_head
+    from sessionscope.config import DynamicsConfig
+
+    dyn = DynamicsConfig()
+    head = bundled_question_head()
+    split = "sample" if args.sample else args.split
+    out: dict = {"command": "python benchmarks/dialogue_acts_eval.py --only questions"
+                            + (" --sample" if args.sample else f" --split {args.split}"),
+                 "commit": commit(), "date": dt.date.today().isoformat(), "split": split,
+                 "question_head": head.meta if head is not None else None}
+    t0 = time.time()
+    for corpus in (args.corpus,) if args.corpus else CORPORA:
+        by_meeting = meetings(corpus, "dev" if args.sample else args.split)
+        if args.sample:
+            by_meeting = {m: by_meeting[m][:SAMPLE_ACTS] for m in SAMPLE_MEETINGS[corpus]}
+        results = {m: question_meeting(m, acts, dyn) for m, acts in by_meeting.items()}
+        out[corpus] = {"meetings": len(by_meeting), "acts": sum(len(v) for v in by_meeting.values()),
+                       **question_scores(score(corpus, by_meeting, results), by_meeting, results)}
+        print(corpus, json.dumps({k: out[corpus][k] for k in ("shipped", "answered_agrees_with_responder")}), flush=True)
+    if not args.sample:
+        out["examples"] = example_questions(dyn)
+        print("examples", json.dumps(out["examples"]), flush=True)
+    out["seconds"] = round(time.time() - t0)
+    results_dir = ROOT / "benchmarks" / "results"
+    if args.sample:  # the frozen sample's question rows, the other kinds as they are
+        path = results_dir / "dialogue_acts_eval_sample.json"
+        full = json.loads(path.read_text(encoding="utf-8"))
+        for corpus in (args.corpus,) if args.corpus else CORPORA:
+            for system in ("shipped", "before"):
+                full[corpus][system].update(out[corpus][system])
+            full[corpus]["calibration_shipped"]["question"] = out[corpus]["calibration_shipped"]["question"]
+            full[corpus]["answered_agrees_with_responder"] = out[corpus]["answered_agrees_with_responder"]
+        full["questions_refreshed"] = {k: out[k] for k in ("command", "commit", "date")}
+        path.write_text(json.dumps(full, indent=2, ensure_ascii=False) + "\n")
+    else:
+        path = results_dir / f"dialogue_acts_eval_questions{'' if args.split == 'dev' else '_' + args.split}.json"
+        path.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     print("wrote", path)
     return 0
 

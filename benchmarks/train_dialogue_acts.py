@@ -107,128 +107,173 @@ def f1(pred: np.ndarray, y: np.ndarray) -> dict:
 
 
 # -- questions ----------------------------------------------------------------------
-def question_matrix(hashes: list[list[int]], dense: np.ndarray, *, with_hash: np.ndarray):
+QUESTION_C_GRID = (0.1, 0.3)  # L2 strength of the question head, chosen on the held-out train meetings
+QUESTION_MODES = ("punctuated", "bare")
+
+
+def question_rows(corpus: str) -> dict[str, dict[str, np.ndarray]]:
+    """Hashed question features of every train / held-out act, as transcribed and as bare text (cached).
+
+    Each meeting's acts form one stream (the head's context: previous act, next two acts,
+    their speakers), exactly as :func:`sessionscope.analysis.questions._head_questions`
+    builds it for a transcript; the bare stream has punctuation and capitals removed from
+    every act.
+    """
+    from sessionscope.analysis.questions import FEATURES_VERSION, bare_text, question_feature_ids, stream_contexts
+
+    acts = load_acts(corpus)
+    keep = np.array([i for i, a in enumerate(acts) if a.split in ("train", "heldout")])
+    path = CACHE / f"question_features_v{FEATURES_VERSION}_{corpus}.npz"
+    if path.exists():
+        with np.load(path) as z:
+            if np.array_equal(z["acts"], keep):
+                return {m: {"indptr": z[f"{m}_indptr"], "indices": z[f"{m}_indices"]} for m in QUESTION_MODES}
+    by_meeting: dict[str, list[int]] = {}
+    for i in keep:
+        by_meeting.setdefault(acts[i].meeting, []).append(int(i))
+    out: dict[str, dict[str, np.ndarray]] = {}
+    row_of = {int(i): k for k, i in enumerate(keep)}
+    for mode in QUESTION_MODES:
+        rows: list[list[int]] = [[] for _ in keep]
+        for idx in by_meeting.values():  # a meeting's acts are contiguous and in order in load_acts
+            full = list(range(idx[0], idx[-1] + 1))
+            texts = [acts[i].text if mode == "punctuated" else bare_text(acts[i].text) for i in full]
+            ctxs = stream_contexts(texts, [acts[i].speaker for i in full])
+            for i, t, c in zip(full, texts, ctxs, strict=True):
+                if i in row_of:
+                    rows[row_of[i]] = question_feature_ids(t, c, punctuated=mode == "punctuated")
+        out[mode] = {"indptr": np.cumsum([0] + [len(r) for r in rows]).astype(np.int64),
+                     "indices": np.fromiter((j for r in rows for j in r), dtype=np.int32)}
+    CACHE.mkdir(parents=True, exist_ok=True)
+    np.savez(path, acts=keep, **{f"{m}_{k}": v for m, d in out.items() for k, v in d.items()})
+    return out
+
+
+def _csr(indptr: np.ndarray, indices: np.ndarray):
     from scipy import sparse
 
-    from sessionscope.analysis.extract.heads import HASH_BITS
+    from sessionscope.analysis.questions import HEAD_HASH_BITS
 
-    n = len(hashes)
-    rows, cols = [], []
-    for i, (h, keep) in enumerate(zip(hashes, with_hash, strict=True)):
-        if keep:
-            rows.extend([i] * len(h))
-            cols.extend(h)
-    hm = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, 1 << HASH_BITS))
-    return sparse.hstack([hm, sparse.csr_matrix(dense)], format="csr")
+    return sparse.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr),
+                             shape=(len(indptr) - 1, 1 << HEAD_HASH_BITS))
+
+
+def question_data() -> dict:
+    """Per mode: train matrix / gold / weights, held-out matrix / gold / corpus (+ the written EN/RU dev rows in train)."""
+    from scipy import sparse
+
+    from sessionscope.analysis.questions import NO_CONTEXT, bare_text, question_feature_ids
+
+    data: dict = {m: {"x": [], "y": [], "hx": [], "hy": [], "hc": []} for m in QUESTION_MODES}
+    for c in CORPORA:
+        acts = load_acts(c)
+        feats = question_rows(c)
+        keep = [a for a in acts if a.split in ("train", "heldout")]
+        split = np.array([a.split for a in keep])
+        y = np.array([a.question for a in keep], dtype=int)
+        for m in QUESTION_MODES:
+            x = _csr(feats[m]["indptr"], feats[m]["indices"])
+            d = data[m]
+            d["x"].append(x[split == "train"])
+            d["y"].append(y[split == "train"])
+            d["hx"].append(x[split == "heldout"])
+            d["hy"].append(y[split == "heldout"])
+            d["hc"].append(np.full(int((split == "heldout").sum()), c))
+    rows = written_rows()  # the written EN/RU dev rows: single sentences, no dialogue context
+    wy = np.array([int(r.label == "question" or r.text.strip().endswith("?")) for r in rows])
+    for m in QUESTION_MODES:
+        punct = m == "punctuated"
+        ids = [question_feature_ids(r.text if punct else bare_text(r.text), NO_CONTEXT, punctuated=punct) for r in rows]
+        indptr = np.cumsum([0] + [len(i) for i in ids]).astype(np.int64)
+        data[m]["x"].append(_csr(indptr, np.fromiter((j for i in ids for j in i), dtype=np.int32)))
+        data[m]["y"].append(wy)
+    for m in QUESTION_MODES:
+        d = data[m]
+        d["x"], d["hx"] = sparse.vstack(d["x"], format="csr"), sparse.vstack(d["hx"], format="csr")
+        d["y"], d["hy"], d["hc"] = np.concatenate(d["y"]), np.concatenate(d["hy"]), np.concatenate(d["hc"])
+    data["n_written"] = len(rows)
+    return data
 
 
 def train_questions(log: dict) -> None:
+    """The question head: one logistic regression per text kind (punctuated transcripts / bare text).
+
+    Fit on the train meetings of MRDA and AMI (each act as transcribed for the punctuated
+    weights, with punctuation and capitals removed for the bare ones) plus the written EN/RU
+    dev rows; the L2 strength, the Platt calibration and the threshold of each kind are
+    chosen on the held-out train meetings (threshold: best mean of the per-corpus F1s).
+    """
     from sklearn.linear_model import LogisticRegression
 
-    from sessionscope.analysis.extract.heads import CTX_NAMES, HASH_BITS, QuestionHead, cue_features, hashed_features
+    from sessionscope.analysis.questions import QuestionHead
 
-    rng = np.random.default_rng(SEED)
-    parts: dict[str, dict[str, list]] = {s: {"h": [], "d_raw": [], "d_strip": [], "y": []} for s in ("train", "heldout")}
-    for c in CORPORA:
-        acts = load_acts(c)
-        feats = act_features(c)
-        for i, a in enumerate(acts):
-            if a.split not in parts:
-                continue
-            d = parts[a.split]
-            d["h"].append(hashed_features(a.text))
-            d["d_raw"].append(np.concatenate([feats["cue_raw"][i], feats["ctx_raw"][i]]))
-            d["d_strip"].append(np.concatenate([feats["cue_strip"][i], feats["ctx_strip"][i]]))
-            d["y"].append(int(a.question))
-    from sessionscope.analysis.extract.heads import strip_punctuation
-
-    zero_ctx = np.zeros(len(CTX_NAMES), dtype=np.float32)
-    for r in written_rows():  # written EN/RU dev rows: no dialogue context
-        gold = int(r.label == "question" or r.text.strip().endswith("?"))
-        d = parts["train"]
-        d["h"].append(hashed_features(r.text))
-        d["d_raw"].append(np.concatenate([cue_features(r.text), zero_ctx]))
-        d["d_strip"].append(np.concatenate([cue_features(strip_punctuation(r.text)), zero_ctx]))
-        d["y"].append(gold)
-    tr = parts["train"]
-    n = len(tr["y"])
-    y = np.array(tr["y"])
-    mixed = np.where(rng.random(n)[:, None] < 0.5, np.stack(tr["d_raw"]), np.stack(tr["d_strip"]))
-    x = [question_matrix(tr["h"], np.stack(tr["d_raw"]), with_hash=np.ones(n, bool)),
-         question_matrix(tr["h"], np.stack(tr["d_strip"]), with_hash=np.ones(n, bool)),
-         question_matrix(tr["h"], mixed, with_hash=np.zeros(n, bool))]  # cues only: what carries to Russian
-    from scipy import sparse
-
-    xtr = sparse.vstack(x, format="csr")
-    ytr = np.concatenate([y, y, y])
-    ho = parts["heldout"]
-    m = len(ho["y"])
-    yho = np.array(ho["y"])
-    xho_raw = question_matrix(ho["h"], np.stack(ho["d_raw"]), with_hash=np.ones(m, bool))
-    xho_strip = question_matrix(ho["h"], np.stack(ho["d_strip"]), with_hash=np.ones(m, bool))
-    best = None
-    for c_reg in (0.3, 1.0, 3.0):
-        model = LogisticRegression(C=c_reg, max_iter=3000, solver="liblinear", random_state=SEED)
-        model.fit(xtr, ytr)
-        z = np.concatenate([model.decision_function(xho_raw), model.decision_function(xho_strip)])
-        yy = np.concatenate([yho, yho])
-        a, b = platt(z, yy)
-        p = 1 / (1 + np.exp(-(a * z + b)))
-        t, f = best_threshold(p, yy)
-        log.setdefault("question_c_search", {})[str(c_reg)] = round(f, 4)
-        print(f"question head C={c_reg}: held-out F1 (raw+stripped pooled) {f:.3f} at p>={t}", flush=True)
-        if best is None or f > best[0]:
-            best = (f, c_reg, model, (a, b), t, p)
-    f, c_reg, model, (a, b), t, p = best
-    pr, ps = p[:m] >= t, p[m:] >= t
-    held = {"transcribed": f1(pr, yho), "stripped": f1(ps, yho)}
-    w = model.coef_[0]
-    nh = 1 << HASH_BITS
-    head = QuestionHead(hashed=w[:nh].astype(np.float32), dense=w[nh:].astype(np.float64), bias=float(model.intercept_[0]),
-                        platt=(a, b), threshold=t, meta={
-                            "trained": dt.date.today().isoformat(), "commit": commit(), "seed": SEED, "C": c_reg,
-                            "data": "ICSI MRDA + AMI train meetings (held-out 15% for calibration/threshold) + "
-                                    "benchmarks/data/extraction dev split; gold MRDA qy|qw|qo|qr|qrr (not qh), AMI el.*",
-                            "n_train_acts": int(n), "heldout": held, "threshold": t})
+    t0 = time.time()
+    data = question_data()
+    print(f"question features: {time.time() - t0:.0f}s", flush=True)
+    weights, biases, platts, thresholds, held, search = [], [], [], [], {}, {}
+    for m in QUESTION_MODES:
+        d = data[m]
+        best = None
+        for c_reg in QUESTION_C_GRID:
+            model = LogisticRegression(C=c_reg, solver="liblinear", max_iter=3000, random_state=SEED)
+            model.fit(d["x"], d["y"])
+            z = model.decision_function(d["hx"])
+            a, b = platt(z, d["hy"])
+            p = 1 / (1 + np.exp(-(a * z + b)))
+            t, f = best_mean_threshold(p, d["hy"], d["hc"])
+            search[f"{m}/C={c_reg}"] = round(f, 4)
+            print(f"question head {m} C={c_reg}: held-out mean per-corpus F1 {f:.3f} at p>={t} ({time.time() - t0:.0f}s)",
+                  flush=True)
+            if best is None or f > best[0]:
+                best = (f, c_reg, model, (a, b), t, p)
+        f, c_reg, model, ab, t, p = best
+        weights.append(model.coef_[0])
+        biases.append(model.intercept_[0])
+        platts.append(ab)
+        thresholds.append(t)
+        held[m] = {"C": c_reg, "threshold": t, "platt": list(ab),
+                   **{c: f1(p[d["hc"] == c] >= t, d["hy"][d["hc"] == c]) for c in CORPORA}}
+    head = QuestionHead(weights=np.array(weights, dtype=np.float32), bias=np.array(biases), platt=np.array(platts),
+                        thresholds=np.array(thresholds), meta={
+                            "trained": dt.date.today().isoformat(), "commit": commit(), "seed": SEED,
+                            "command": "python benchmarks/train_dialogue_acts.py --only questions",
+                            "data": "ICSI MRDA + AMI train meetings (MRDA qy|qw|qo|qr|qrr, not qh; AMI el.*), as transcribed "
+                                    "(punctuated weights) and without punctuation/capitals (bare weights), + "
+                                    "benchmarks/data/extraction dev split (EN/RU, no context)",
+                            "split": "fit: train meetings; C, Platt calibration, thresholds: held-out 15% of train meetings "
+                                     "(CRC32 of the meeting name, benchmarks/dialogue_acts.py); dev meetings never read",
+                            "n_train": {m: int(data[m]["x"].shape[0]) for m in QUESTION_MODES},
+                            "n_written": data["n_written"], "c_search": search, "heldout": held})
     head.save(OUT / "question_head.npz")
-    log["question"] = {"C": c_reg, "threshold": t, "platt": [a, b], "heldout": held}
-    print("question head held-out:", held, flush=True)
+    log["question_c_search"] = search
+    log["question"] = {"file": str((OUT / "question_head.npz").relative_to(ROOT)), "data": head.meta["data"],
+                       "split": head.meta["split"], "commit": head.meta["commit"], "seed": SEED, "heldout": held,
+                       "seconds": round(time.time() - t0)}
+    print("question head held-out:", json.dumps(held), flush=True)
 
 
 def calibrate_question_head(log: dict) -> None:
-    """Platt scaling and threshold apart for punctuated and bare (punctuation-free) text, on held-out train meetings."""
+    """Refit the Platt calibration and thresholds of the saved question head on the held-out train meetings."""
     from dataclasses import replace
 
-    from sessionscope.analysis.extract.heads import load_question_head, strip_punctuation
+    from sessionscope.analysis.questions import load_question_head
 
     head = load_question_head(OUT / "question_head.npz")
-    texts, bare, ctx_raw, ctx_bare, y = [], [], [], [], []
-    for c in CORPORA:
-        acts = load_acts(c)
-        feats = act_features(c)
-        for i, a in enumerate(acts):
-            if a.split == "heldout":
-                texts.append(a.text)
-                bare.append(strip_punctuation(a.text))
-                ctx_raw.append(feats["ctx_raw"][i])
-                ctx_bare.append(feats["ctx_strip"][i])
-                y.append(int(a.question))
-    yy = np.array(y)
-    z_raw, z_bare = head.logits(texts, ctx_raw), head.logits(bare, ctx_bare)
-    punct = np.array([t != b for t, b in zip(texts, bare, strict=True)])  # a few acts carry no punctuation at all
-    pr = platt(z_raw[punct], yy[punct])
-    pb = platt(z_bare, yy)
-    tr, _ = best_threshold(1 / (1 + np.exp(-(pr[0] * z_raw[punct] + pr[1]))), yy[punct])
-    tb, _ = best_threshold(1 / (1 + np.exp(-(pb[0] * z_bare + pb[1]))), yy)
-    head = replace(head, platt=pr, threshold=tr, platt_bare=pb, threshold_bare=tb)
-    d_raw, p_raw = head.is_question(texts, ctx_raw)
-    d_bare, _ = head.is_question(bare, ctx_bare)
-    held = {"transcribed": f1(d_raw, yy), "stripped": f1(d_bare, yy)}
-    head.meta.update({"heldout": held, "threshold": tr, "threshold_bare": tb})
-    head.save(OUT / "question_head.npz")
-    log["question"] = {**log.get("question", {}), "threshold": tr, "threshold_bare": tb, "platt": list(pr),
-                       "platt_bare": list(pb), "heldout": held}
-    print("question head, calibrated apart for punctuated / bare text, held-out:", held, flush=True)
+    data = question_data()
+    platts, thresholds, held = [], [], {}
+    for k, m in enumerate(QUESTION_MODES):
+        d = data[m]
+        z = d["hx"] @ head.weights[k] + head.bias[k]
+        a, b = platt(z, d["hy"])
+        p = 1 / (1 + np.exp(-(a * z + b)))
+        t, _ = best_mean_threshold(p, d["hy"], d["hc"])
+        platts.append((a, b))
+        thresholds.append(t)
+        held[m] = {"threshold": t, "platt": [a, b], **{c: f1(p[d["hc"] == c] >= t, d["hy"][d["hc"] == c]) for c in CORPORA}}
+    meta = {**head.meta, "heldout": held, "calibrated": dt.date.today().isoformat(), "calibrated_commit": commit()}
+    replace(head, platt=np.array(platts), thresholds=np.array(thresholds), meta=meta).save(OUT / "question_head.npz")
+    log["question"] = {**log.get("question", {}), "heldout": held}
+    print("question head recalibrated, held-out:", json.dumps(held), flush=True)
 
 
 # -- recommendations / action items -------------------------------------------------

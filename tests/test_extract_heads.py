@@ -100,22 +100,6 @@ def test_question_head_roundtrip_and_threshold(tmp_path) -> None:
         load_question_head(tmp_path / "missing.npz")
 
 
-def test_find_questions_uses_the_head_and_reports_confidence() -> None:
-    from helpers import make_session
-    from sessionscope.analysis.questions import find_questions
-    from sessionscope.config import DynamicsConfig
-
-    dense = np.zeros(len(CUE_NAMES) + len(CTX_NAMES))
-    dense[CUE_NAMES.index("wh_first")] = 5.0
-    head = QuestionHead(hashed=np.zeros(1 << HASH_BITS, np.float32), dense=dense, bias=-2.0, platt=(1.0, 0.0), threshold=0.5)
-    s = make_session([("a", 0, 2, "what do we do next"), ("a", 2, 3, "I mean the slides"), ("b", 3, 5, "we ship them")])
-    (e,) = find_questions(s.utterances, language="en", backchannels=DynamicsConfig().backchannels, head=head)
-    assert e.confidence == pytest.approx(1 / (1 + np.exp(-3.0)), abs=1e-3)
-    assert e.answered and e.answer_utterance_id == s.utterances[2].id  # by someone else, not the asker's continuation
-    (r,) = find_questions(s.utterances, language="en", backchannels=DynamicsConfig().backchannels, head=None)
-    assert r.confidence is None
-
-
 def test_act_heads_fuse_and_roundtrip(tmp_path) -> None:
     d = 3 + len(CUE_NAMES) + len(CTX_NAMES)
     heads = ActHeads(labels=("recommendation", "action"), weights=np.ones((2, d), np.float32) * 0.0,

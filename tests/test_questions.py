@@ -1,8 +1,34 @@
-"""Question detection in English and Russian (positives and look-alike negatives)."""
+"""Question detection in English and Russian: the lexical rule, reported questions, the head's features, answers."""
 
+import numpy as np
 import pytest
 
-from sessionscope.analysis.questions import is_backchannel, is_question, question_sentences
+from helpers import make_session
+from sessionscope.analysis.questions import (
+    FEATURES_VERSION,
+    HEAD_HASH_BITS,
+    NO_CONTEXT,
+    Neighbour,
+    QuestionContext,
+    QuestionHead,
+    _hash,
+    bundled_question_head,
+    context_features,
+    find_questions,
+    is_backchannel,
+    is_question,
+    load_question_head,
+    own_features,
+    question_feature_ids,
+    question_sentences,
+    question_shape,
+    question_tokens,
+    reported_question,
+    stream_contexts,
+    transcript_punctuated,
+)
+from sessionscope.config import DynamicsConfig
+from sessionscope.errors import ModelError
 
 EN_Q = [
     "What do you think?", "how do you usually plan the week", "Do you use Notion", "can we move it to Friday",
@@ -63,3 +89,151 @@ def test_backchannels():
 ])
 def test_tags_and_trusted_punctuation(text, expected):
     assert is_question(text) is expected
+
+
+# -- reported and quoted questions -------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "He asked whether we had the data.", 'She asked me, "Can you send it?"', "He said: can we do it tomorrow?",
+    "I asked him if he could come.", "They asked, can we move it?", "Она спросила: «Ты придёшь?»",
+    "Он спросил, придёшь ли ты.", "he asked whether we had the data",
+])
+def test_reported_and_quoted_questions_are_not_questions(text):
+    assert reported_question(text)
+    assert not is_question(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Did he ask whether we had the data?", "So you asked whether it works?", "What did she ask?",
+    "Can you ask him whether it works?", "What do you think?", "I wonder if it works",
+])
+def test_questions_about_a_report_are_not_reported(text):
+    assert not reported_question(text)
+
+
+# -- the head's model-free features --------------------------------------------------------
+def test_question_tokens_clean_disfluencies():
+    assert question_tokens("ca- - can - can we fast forward ?") == ["can", "we", "fast", "forward"]
+    assert question_tokens("so we're - we're - we're off the air ?") == ["so", "we're", "off", "the", "air"]
+    assert question_tokens("we are we are going") == ["we", "are", "going"]
+    assert question_tokens("Ты придёшь ли?") == ["ты", "придешь", "ли"]
+
+
+@pytest.mark.parametrize(("text", "shape"), [
+    ("so um what do you think", "WH"), ("well can we move it", "INV"), ("the new one", "DECL"),
+    ("right", "SHORT"), ("", "EMPTY"), ("и как тебе", "WH"),
+])
+def test_question_shape(text, shape):
+    assert question_shape(question_tokens(text)) == shape
+
+
+def test_own_features_word_order_and_punctuation():
+    bare = own_features("yeah i know but can we do it tomorrow", punctuated=False)
+    assert "inv@k" in bare and "B" in bare and "P" not in bare  # an inversion at a later clause start
+    assert "inv@0" in own_features("um could it be the microphone", punctuated=False)
+    assert "wh@0" in own_features("so what do we do", punctuated=False)
+    assert "or_not" in own_features("is it working or not", punctuated=False)
+    assert "li" in own_features("придёшь ли ты завтра", punctuated=False)
+    assert "reported" in own_features("i don't know what he wants", punctuated=False)
+    p = own_features("It works, right?", punctuated=True)
+    assert {"P", "q_any", "end=?", "lp=right?"} <= set(p)
+    assert "no_q" in own_features("It works.", punctuated=True)
+    # punctuation is only read in a punctuated transcript; the words are the same
+    assert [f for f in own_features("What now?", punctuated=False) if f != "B"] == \
+        [f for f in own_features("what now", punctuated=False) if f != "B"]
+
+
+def test_context_features_speaker_change_and_reply():
+    ctx = QuestionContext(speaker="a", prev=Neighbour("we tested it.", "b"), next=Neighbour("Yes, we did.", "b"))
+    f = context_features("so you tested it", ctx, punctuated=True)
+    assert {"p:o", "n:o", "n:o:w1=yes", "x:DECL:n:o:w1=yes", "x:DECL:p:o"} <= set(f)
+    # the asker goes on: who speaks after that
+    ctx = QuestionContext(speaker="a", next=Neighbour("I mean the slides", "a"), next2=Neighbour("no", "b"))
+    f = context_features("what about it", ctx, punctuated=False)
+    assert {"p:none", "n:s", "n2:o", "n2:o:w1=no"} <= set(f)
+    assert context_features("x", NO_CONTEXT, punctuated=False) == ["p:none", "n:none"]
+    ctxs = stream_contexts(["a?", "b", "c"], ["x", "y", "x"])
+    assert ctxs[0].prev is None and ctxs[0].next == Neighbour("b", "y") and ctxs[0].next2 == Neighbour("c", "x")
+    assert ctxs[2].next is None and ctxs[1].speaker == "y"
+
+
+def test_transcript_punctuated():
+    assert transcript_punctuated(["Hello there.", "so what do we do", "We ship it."])
+    assert not transcript_punctuated(["hello there", "so what do we do", "we ship it", "ok."])
+    assert not transcript_punctuated([])
+
+
+def test_feature_ids_are_hashed_in_range():
+    ids = question_feature_ids("um so what do we do next", NO_CONTEXT, punctuated=False)
+    assert ids == sorted(set(ids)) and all(0 <= i < 1 << HEAD_HASH_BITS for i in ids)
+
+
+# -- the head file and find_questions with a hand-made head ----------------------------------
+def _toy_head(**kw) -> QuestionHead:
+    """Fires on an interrogative word or an inversion at the start; bare text a little less sure."""
+    w = np.zeros((2, 1 << HEAD_HASH_BITS), np.float32)
+    for f, v in (("wh@0", 5.0), ("inv@0", 5.0), ("q_any", 5.0)):
+        w[:, _hash(f)] = v
+    return QuestionHead(weights=w, bias=np.array([-2.0, -2.5]), platt=np.array([[1.0, 0.0], [1.0, 0.0]]),
+                        thresholds=np.array([0.5, 0.5]), **kw)
+
+
+def test_question_head_roundtrip_kinds_and_errors(tmp_path):
+    head = _toy_head(meta={"n": 1})
+    back = load_question_head(head.save(tmp_path / "q.npz"))
+    assert back.meta["n"] == 1 and back.meta["features_version"] == FEATURES_VERSION
+    p = back.proba(["What do we do?", "what do we do", "It works."])
+    assert p[0] > p[1] > 0.5 > p[2]  # punctuated / bare weights chosen per text
+    p_bare = back.proba(["What do we do?"], punctuated=False)
+    assert p_bare[0] == pytest.approx(p[1], abs=1e-3)  # a bare transcript: punctuation is not read
+    yes, _ = back.is_question(["What do we do?", "He asked what we do?"])
+    assert yes.tolist() == [True, False]  # the reported question is never one
+    with pytest.raises(ModelError, match="not found"):
+        load_question_head(tmp_path / "missing.npz")
+    np.savez(tmp_path / "old.npz", weights=np.zeros((2, 4)), bias=np.zeros(2), platt=np.zeros((2, 2)),
+             thresholds=np.zeros(2), meta=np.array("{}"))
+    with pytest.raises(ModelError, match="feature version"):
+        load_question_head(tmp_path / "old.npz")
+
+
+def test_find_questions_uses_the_head_and_answers_come_from_someone_else():
+    s = make_session([("a", 0, 2, "what do we do next"), ("a", 2, 3, "I mean the slides"), ("b", 3, 5, "we ship them")])
+    (e,) = find_questions(s.utterances, language="en", backchannels=DynamicsConfig().backchannels, head=_toy_head())
+    assert e.confidence == pytest.approx(1 / (1 + np.exp(-2.5)), abs=1e-3)  # bare transcript: bias -2.5
+    assert e.answered and e.answer_utterance_id == s.utterances[2].id  # by someone else, not the asker's continuation
+    (r,) = find_questions(s.utterances, language="en", backchannels=DynamicsConfig().backchannels, head=None)
+    assert r.confidence is None
+
+
+@pytest.mark.parametrize(("question", "reply", "answered"), [
+    ("Can we ship it on Friday?", "Yes.", True),           # a plain yes answers a yes/no question
+    ("What do we ship on Friday?", "Yeah.", False),        # ... not a wh-question
+    ("Can we ship it on Friday?", "Huh.", False),          # a sound is no answer
+    ("Can we ship it on Friday?", "So ==", False),         # nor a cut-off start
+    ("Can we ship it on Friday?", "Friday works for me.", True),
+])
+def test_what_answers_a_question(question, reply, answered):
+    s = make_session([("a", 0, 2, question), ("b", 2, 3, reply)])
+    (e,) = find_questions(s.utterances, language="en", backchannels=DynamicsConfig().backchannels, head=_toy_head())
+    assert e.answered is answered
+
+
+def test_russian_keeps_the_lexical_decision_with_the_head_confidence():
+    s = make_session([("a", 0, 2, "Придёшь ли ты завтра"), ("b", 2, 3, "Да, приду."), ("a", 3, 4, "Как я говорил, это важно.")],
+                     language="ru")
+    events = find_questions(s.utterances, language="ru", backchannels=DynamicsConfig().backchannels, head=_toy_head())
+    assert [e.utterance_id for e in events] == [s.utterances[0].id]
+    assert events[0].confidence is not None and events[0].answered
+
+
+# -- the shipped head (real model, small and fast) --------------------------------------------
+def test_shipped_head_loads_and_separates_clear_cases():
+    head = bundled_question_head()
+    assert head is not None, "the question head ships inside the package"
+    assert head.meta["seed"] == 0 and head.meta["commit"] and "heldout" in head.meta
+    qs = ["can we move it to friday", "so what do you think about the budget", "is it working or not"]
+    nots = ["we can move it to friday", "i think the budget is fine", "thank you very much"]
+    yes, p = head.is_question(qs + nots, punctuated=False)
+    assert yes.tolist() == [True] * 3 + [False] * 3, p
+    yes, _ = head.is_question(["Can we move it to Friday?", "We can move it to Friday.", "He asked whether we can move it?"],
+                              punctuated=True)
+    assert yes.tolist() == [True, False, False]

@@ -3,29 +3,42 @@
 Shared by the dynamics (``questions_asked`` / ``questions_answered``) and by the
 extraction stage (``Question`` items), so that the two always agree.
 
-Questions are found by the trained question head
-(:class:`~sessionscope.analysis.extract.heads.QuestionHead`, learned on the ICSI MRDA and
-AMI meetings, model-free so the dynamics can use it): word n-grams of the text without
-punctuation (wh-word, auxiliary inversion, "do you…", «ли»…), whether it carries a question
-mark, reported-question cues ("he asked whether…"), and the dialogue context (does
-someone else answer, with "yes"/"no"…). Each question carries the head's calibrated
-probability as its confidence. The head's words were learned on English meetings, so for
-Russian sentences the lexical rule below decides and the head only gives the confidence
-(not calibrated on Russian speech: none was available). Without the shipped head file, the lexical rule
-:func:`is_question` decides (it ends with ``?``, or — unpunctuated — opens with an
-interrogative word or inversion or contains «ли»; confidence ``None``).
+Questions are found by the trained question head (:class:`QuestionHead`, learned on the
+ICSI MRDA and AMI meetings, model-free so the dynamics can use it at no cost): a logistic
+regression over hashed features of each sentence — its words after speech disfluencies
+are cleaned (first and last words, unigrams, bigrams), its word order in classes
+(interrogative word, auxiliary + subject inversion at any clause start, «ли», "or not"),
+reported-question cues — and of its dialogue context (the previous sentence and the next
+two: same speaker or another, how the next speaker starts: "yes", "no", a number, a
+counter-question…). It has one weight set for punctuated transcripts (where a missing
+``?`` is itself evidence) and one for bare text (speech recognition without punctuation,
+no capitals), chosen per transcript (:func:`transcript_punctuated`), each calibrated on
+held-out meetings; every question carries the calibrated probability as its confidence.
+
+The head's words were learned on English meetings, so for Russian sentences the lexical
+rule :func:`is_question` decides and the head only gives the confidence (not calibrated on
+Russian speech: none was available). Without the shipped head file the lexical rule decides
+(it ends with ``?``, or — unpunctuated — opens with an interrogative word or inversion or
+contains «ли»; confidence ``None``). Reported and quoted questions ("he asked whether…",
+«она спросила: „…?“») are never questions (:func:`reported_question`).
 
 A question is *answered* when another participant (never the asker's own continuation)
 speaks next (within a few utterances and seconds, by config) with something more than a
-backchannel or a counter-question.
+backchannel or a counter-question; a bare "yes" / "no" answers a yes/no question.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
+
+import numpy as np
 
 from sessionscope.model import Session, Utterance
 
@@ -80,10 +93,11 @@ def is_question(sentence: str, *, language: Optional[str] = None) -> bool:
     ending in ``.``, ``!``, ``,`` or ``…`` is not. The lexical cues (interrogative word,
     inversion, «ли») are used only for unpunctuated text (typical of ASR output and
     some transcripts). A trailing tag ("…, you know?", "…, right?") does not make a
-    statement a question: the rest of the sentence decides, by the lexical cues.
+    statement a question: the rest of the sentence decides, by the lexical cues. Reported
+    and quoted questions are not questions (:func:`reported_question`).
     """
     s = sentence.strip()
-    if not s:
+    if not s or reported_question(s):
         return False
     if s.endswith("?"):
         tag = _TAG_RE.search(s)
@@ -120,6 +134,40 @@ def _lexical_question(s: str, language: Optional[str]) -> bool:
     return False
 
 
+
+# Reported and quoted questions: somebody's question told, not asked ("he asked whether…",
+# "she said: 'can we…?'", «он спросил, придёшь ли ты»). Not when the sentence itself opens
+# as a question before the frame ("Did he ask whether…?") or the frame is the listener's
+# ("you asked whether…").
+_INDIRECT = re.compile(
+    r"\b(asked|was asking|were asking|asks|wanted to know|inquired|спросил[аи]?|спрашивал[аи]?|спрашивает|"
+    r"интересовал(?:ся|ась|ись))\b(?:\s+(?:me|him|her|them|us|меня|его|её|ее|их|нас))?\s*,?\s+"
+    r"(whether|if|what|how|why|when|where|who|which|ли|что|как|почему|зачем|когда|где|кто|сколько|какой|какая|какие)\b",
+    re.IGNORECASE)
+_QUOTED = re.compile(
+    r"\b(asked|asks|said|says|goes|went|wrote|writes|was like|were like|is like|'s like|спросил[аи]?|спрашивает|"
+    r"сказал[аи]?|говорит|пишет)\b(?:\s+(?:me|him|her|them|us|мне|меня|ему|ей|им|нам))?\s*(?::\s*[\"“«„']?|,?\s*[\"“«„'])",
+    re.IGNORECASE)
+_ASKED_COMMA = re.compile(r"\b(asked|asks|спросил[аи]?|спрашивает)\b(?:\s+(?:me|him|her|them|us|меня|его|её|ее|их|нас))?\s*,",
+                          re.IGNORECASE)
+_LISTENER = {"you", "ты", "вы"}
+
+
+def reported_question(sentence: str) -> bool:
+    """Whether a sentence reports or quotes somebody's question rather than asking one."""
+    for rx in (_INDIRECT, _QUOTED, _ASKED_COMMA):
+        m = rx.search(sentence)
+        if m is None:
+            continue
+        before = [w.casefold() for w in words(sentence[: m.start()])]
+        if before and before[-1] in _LISTENER:
+            continue
+        if len(before) >= 2 and _lexical_question(" ".join(before[:3]), None):
+            continue  # "Did he ask whether…?", "Who asked if…?": a question about the report
+        return True
+    return False
+
+
 def question_sentences(text: str, *, language: Optional[str] = None) -> list[str]:
     """The sentences of ``text`` that are questions."""
     return [s for s in sentences(text) if is_question(s, language=language)]
@@ -134,6 +182,432 @@ def is_backchannel(text: str, backchannels: Iterable[str], *, max_words: int = 3
     if normalize_name(" ".join(toks)) in vocab:
         return True
     return all(t in vocab for t in toks)
+
+
+# -- the trained question head ---------------------------------------------------------
+# Words and classes of the head's features. The head's n-grams are English (MRDA, AMI);
+# the classes (interrogative word, auxiliary + subject inversion, «ли», answer words) are
+# what carries the decision to unseen words and, for the confidence, to Russian.
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_PUNCTUATED = re.compile(r"[.,!?;:…]")
+Q_FILLERS = frozenset({
+    "um", "uh", "uhm", "hmm", "mm", "so", "and", "well", "okay", "ok", "but", "oh", "yeah", "like", "now", "alright",
+    "right", "then", "also", "just", "actually", "anyway", "ну", "а", "и", "вот", "так", "слушай", "слушайте", "кстати",
+    "значит", "ладно", "хорошо", "окей", "но", "да",
+})
+Q_WH = frozenset({
+    "what", "why", "how", "when", "where", "who", "whom", "whose", "which", "what's", "how's", "where's", "who's",
+    "why's", *RU_WH, "чье",
+})
+Q_AUX = frozenset({*EN_AUX, "wasn't", "weren't"})
+Q_SUBJ = frozenset({
+    "i", "you", "we", "they", "he", "she", "it", "there", "that", "this", "these", "those", "anyone", "someone",
+    "anybody", "everyone", "everybody", "somebody", "people", "your", "our", "any", "anything", "something", "the", "a",
+    "y'all", "ya",
+})
+# words after which a new clause (and so an inversion or a wh-question) may start
+Q_BOUNDARY = frozenset({
+    "and", "but", "so", "or", "um", "uh", "well", "okay", "ok", "like", "then", "because", "yeah", "oh", "now", "right",
+    "alright", "i", "mean", "anyway", "actually", "hmm", "mm", "а", "и", "но", "ну", "вот", "так", "или",
+})
+_NUMBER = re.compile(
+    r"^\d+$|^(zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|fifty|hundred|thousand|million)$")
+_WH_FOLLOW = frozenset({"about", "if", "else", "kind", "sort", "time", "do"})
+_KEEP_SHORT = frozenset({"i", "a", "я", "и", "а", "в", "с", "к", "о", "у", "ли"})
+_REPORTED_CUE = re.compile(
+    r"\b(asked (whether|if|what|how|why|me|him|her|them|us)|ask(ed|ing|s)? (him|her|them|me|us) (whether|if|what|how|why)|"
+    r"wonder(ed|ing)? (if|whether|what|how|why)|(don't|didn't|not|doesn't) know (if|whether|what|how|why|who|where|when)|"
+    r"not sure (if|whether|what|how)|no idea (what|how|why|if|whether)|the question (is|was) (whether|if)|"
+    r"спросил\w*|интересно (ли|что|как)|не знаю (ли|что|как|где|когда))\b")
+SHAPES = ("EMPTY", "WH", "INV", "SHORT", "DECL")
+HEAD_HASH_BITS = 18
+#: Bump when the features change: a head file of another version is refused (retrain it).
+FEATURES_VERSION = 2
+
+
+def bare_text(text: str) -> str:
+    """The text as a recogniser without punctuation gives it: no punctuation, no capitals."""
+    return " ".join(_TOKEN.findall(text.casefold()))
+
+
+def question_tokens(text: str) -> list[str]:
+    """Lower-cased words with speech disfluencies cleaned ("ca- - can - can we" → "can we").
+
+    A short cut-off start of the next word and immediate repeats of one or two words are
+    dropped, so that the word order of a spoken question shows.
+    """
+    toks = [t.replace("’", "'") for t in _TOKEN.findall(text.casefold().replace("ё", "е"))]
+    out: list[str] = []
+    for j, t in enumerate(toks):
+        nxt = toks[j + 1] if j + 1 < len(toks) else ""
+        if len(t) <= 2 and t not in _KEEP_SHORT and nxt != t and nxt.startswith(t):
+            continue
+        if out and out[-1] == t:
+            continue
+        out.append(t)
+    res: list[str] = []
+    k = 0
+    while k < len(out):
+        if k + 3 < len(out) and out[k] == out[k + 2] and out[k + 1] == out[k + 3]:
+            k += 2
+            continue
+        res.append(out[k])
+        k += 1
+    return res
+
+
+def _word_class(t: str) -> str:
+    if _NUMBER.match(t):
+        return "NUM"
+    if t in Q_WH:
+        return "WH"
+    if t in Q_AUX:
+        return "AUX"
+    if t in Q_SUBJ:
+        return "SUBJ"
+    return "FIL" if t in ("um", "uh", "uhm", "hmm", "mm") else "x"
+
+
+def _content_start(toks: Sequence[str]) -> int:
+    i = 0
+    while i < len(toks) - 1 and toks[i] in Q_FILLERS:
+        i += 1
+    return i
+
+
+def question_shape(toks: Sequence[str]) -> str:
+    """``WH`` (opens with an interrogative word), ``INV`` (auxiliary + subject), ``SHORT`` (≤ 2 words), ``DECL``."""
+    if not toks:
+        return "EMPTY"
+    c = toks[_content_start(toks):]
+    if c[0] in Q_WH:
+        return "WH"
+    if c[0] in Q_AUX and len(c) > 1 and c[1] in Q_SUBJ:
+        return "INV"
+    return "SHORT" if len(toks) <= 2 else "DECL"
+
+
+def _len_bucket(n: int) -> int:
+    return n if n < 8 else 8 if n < 12 else 12 if n < 20 else 20
+
+
+def own_features(text: str, *, punctuated: bool) -> list[str]:
+    """Features of a sentence's own words (and, in a punctuated transcript, its punctuation)."""
+    toks = question_tokens(text)
+    if not toks:
+        return ["EMPTY", "P" if punctuated else "B"]
+    n = len(toks)
+    i = _content_start(toks)
+    c = toks[i:]
+    f = [f"f1={c[0]}", f"f2={' '.join(c[:2])}", f"f3={' '.join(c[:3])}", f"o1={toks[0]}", f"o2={' '.join(toks[:2])}",
+         f"l1={toks[-1]}", f"l2={' '.join(toks[-2:])}", f"l3={' '.join(toks[-3:])}"]
+    f += [f"u={t}" for t in toks]
+    f += [f"b={a} {b}" for a, b in zip(toks, toks[1:], strict=False)]
+    f += ["c3=" + " ".join(_word_class(t) for t in c[:3]), "c2=" + " ".join(_word_class(t) for t in c[:2]),
+          "cl3=" + " ".join(_word_class(t) for t in toks[-3:]), f"len={_len_bucket(n)}"]
+    for j, t in enumerate(toks):  # inversion / wh-word at the start of any clause
+        if j and toks[j - 1] not in Q_BOUNDARY:
+            continue
+        nx = toks[j + 1] if j + 1 < n else ""
+        if t in Q_AUX and nx in Q_SUBJ and j + 2 < n:
+            f.append("inv@0" if j == i else "inv@k")
+        if t in Q_WH and (nx in Q_AUX or nx in Q_SUBJ or nx in _WH_FOLLOW):
+            f.append("wh@0" if j == i else "wh@k")
+    if any(t in ("ли", "ль") for t in toks[1:4]):
+        f.append("li")
+    if _REPORTED_CUE.search(" ".join(toks)):
+        f.append("reported")
+    if n >= 3 and toks[-2:] == ["or", "not"]:
+        f.append("or_not")
+    if n <= 3:
+        f.append("short=" + " ".join(toks))
+    if punctuated:
+        s = text.rstrip()
+        end = s[-1] if s and s[-1] in "?.,!-=" else "w"
+        f += ["P", "end=" + end, f"lp={toks[-1]}{end if end in '?.,!' else ''}"]
+        if "?" in s:
+            f.append("q_any")
+            if not s.endswith("?"):
+                f.append("q_mid")
+        else:
+            f.append("no_q")
+    else:
+        f.append("B")
+    return f
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbour:
+    """A neighbouring sentence (text, speaker) in the dialogue."""
+
+    text: str
+    speaker: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionContext:
+    """Where a sentence stands: the speaker, the previous sentence and the next two (``None`` = none)."""
+
+    speaker: str = ""
+    prev: Optional[Neighbour] = None
+    next: Optional[Neighbour] = None
+    next2: Optional[Neighbour] = None
+
+
+NO_CONTEXT = QuestionContext()
+
+
+def context_features(text: str, ctx: QuestionContext, *, punctuated: bool) -> list[str]:
+    """Dialogue context: who speaks before and after (same speaker or another), how the next speaker starts
+    (yes / no / a number / a counter-question…), crossed with the sentence's own form."""
+    toks = question_tokens(text)
+    shape = question_shape(toks)
+    short = " ".join(toks) if len(toks) <= 3 else None
+    f: list[str] = []
+    if ctx.prev is None:
+        f.append("p:none")
+    else:
+        side = "s" if ctx.prev.speaker == ctx.speaker else "o"
+        pt = question_tokens(ctx.prev.text)
+        f += ["p:" + side, f"x:{shape}:p:{side}"]
+        if question_shape(pt) in ("WH", "INV"):
+            f.append(f"p:{side}:qcue")
+        if punctuated and "?" in ctx.prev.text:
+            f.append(f"p:{side}:q")
+        if pt:
+            f.append(f"p:{side}:l1={pt[-1]}")
+        if short is not None:
+            f.append(f"p:{side}:short={short}")
+    if ctx.next is None:
+        f.append("n:none")
+    else:
+        side = "s" if ctx.next.speaker == ctx.speaker else "o"
+        f.append("n:" + side)
+        if short is not None:
+            f.append(f"n:{side}:short={short}")
+        nt = question_tokens(ctx.next.text)
+        if nt:
+            j = _content_start(nt)
+            m = len(nt)
+            f += [f"n:{side}:w1={nt[0]}", f"n:{side}:w2={' '.join(nt[:2])}", f"n:{side}:f1={nt[j]}",
+                  f"n:{side}:c1={_word_class(nt[j])}", f"x:{shape}:n:{side}:w1={nt[0]}", f"x:{shape}:n:{side}",
+                  f"n:{side}:len={m if m < 5 else 8 if m < 10 else 10}"]
+            if punctuated and "?" in ctx.next.text:
+                f.append(f"n:{side}:q")
+        if side == "s" and ctx.next2 is not None:  # the speaker goes on: who speaks after that
+            side2 = "s" if ctx.next2.speaker == ctx.speaker else "o"
+            f.append("n2:" + side2)
+            n2 = question_tokens(ctx.next2.text)
+            if n2 and side2 == "o":
+                f += [f"n2:o:w1={n2[0]}", f"n2:o:f1={n2[_content_start(n2)]}"]
+    return f
+
+
+# Subject–auxiliary inversion with agreement ("is it", "are you", "can we"): a tighter cue than
+# any auxiliary + subject, used to find where a question may start inside bare text.
+_PRON_ALL = frozenset({"i", "you", "we", "they", "he", "she", "it", "there", "that", "this", "anyone", "anybody", "someone",
+                       "somebody", "everyone", "everybody", "anything", "something", "y'all"})
+_SING = frozenset({"he", "she", "it", "there", "that", "this", "anyone", "anybody", "someone", "somebody", "everyone",
+                   "everybody", "anything", "something"})
+_PLUR = frozenset({"you", "we", "they", "there", "these", "those", "y'all"})
+_INVERSION: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("is", "was", "isn't", "wasn't"), _SING),
+    **dict.fromkeys(("are", "were", "aren't", "weren't"), _PLUR),
+    "am": frozenset({"i"}),
+    **dict.fromkeys(("do", "don't"), frozenset({"you", "we", "they", "i", "y'all"})),
+    **dict.fromkeys(("does", "doesn't", "has", "hasn't"), _SING),
+    **dict.fromkeys(("have", "haven't"), frozenset({"you", "we", "they", "i", "y'all"})),
+    **dict.fromkeys(("did", "didn't", "had", "can", "could", "will", "would", "shall", "should", "may", "might", "must",
+                     "can't", "couldn't", "won't", "wouldn't", "shouldn't"), _PRON_ALL),
+}
+# words after which a wh-word or an inversion opens an embedded clause, not a question
+# ("I don't know what is…", "the one that is…", "how it is…")
+_EMBEDDING = frozenset({
+    "know", "knows", "knew", "see", "saw", "wonder", "wondering", "wondered", "tell", "told", "ask", "asked", "asking",
+    "sure", "idea", "mean", "understand", "remember", "explain", "show", "decide", "figure", "out", "is", "was", "that's",
+    "what's", "matter", "no", "than", "of", "for", "to", "with", "from", "by", "about", "on", "at", "guess", "care",
+    "realize", "learn", "imagine", "depends", "forget", "forgot", "hear", "heard", "believe", "exactly", "that", "which",
+    "who", "what", "where", "when", "why", "how", "if", "whether", "as", "i", "you", "we", "they", "he", "she", "it",
+    "there", "here", "only", "not",
+})
+_COPULA = frozenset({"is", "was", "isn't", "wasn't", "are", "were", "aren't", "weren't", "am"})
+_RELATIVE = frozenset({"who", "whom", "whose", "which"})
+_RU_EMBEDDING = frozenset({"знаю", "знает", "знаем", "понимаю", "помню", "спросил", "спросила", "спрашиваю", "не", "вот",
+                           "интересно", "неважно", "то", "это", "так", "и"})
+_RU_STRONG_WH = frozenset(RU_WH - RU_WEAK_WH - {"чем", "чему"})  # "раньше, чем…" compares
+
+
+def bare_clauses(text: str) -> list[str]:
+    """An unpunctuated utterance cut before each place where a question may start.
+
+    Bare text (speech recognition without punctuation) gives a whole turn as one sentence:
+    "morning maya come in how was the trip". It is cut before a wh-word followed by an
+    auxiliary ("how was"), before a subject–auxiliary inversion with agreement ("can you",
+    "is it"; a copula or a relative "who/which" only after a linking word: "so is it"), before
+    a Russian interrogative word (a weak one such as «как», «что» only with «вы», «ты»…; not the
+    comparative «чем») and before the word that «ли» follows — not after words that
+    embed a clause ("I don't know what is…", "there is this…"), keeping at least two words
+    before the cut. Each part is then judged as a sentence.
+    """
+    toks = text.split()
+    low = [t.casefold().replace("’", "'") for t in toks]
+    n = len(low)
+    cuts: list[int] = []
+    for j in range(2, n - 1):
+        prev, t, nx = low[j - 1], low[j], low[j + 1]
+        if j - (cuts[-1] if cuts else 0) < 2:
+            continue
+        # a copula or a relative wh-word opens a question only after a linking word ("so is it",
+        # "and who did"), not after a noun ("the point is that…", "people who do…")
+        linked = prev in Q_BOUNDARY
+        if prev not in _EMBEDDING and j + 2 < n and (
+                (t in Q_WH and t not in RU_WH and nx in Q_AUX and (linked or t not in _RELATIVE))
+                or (nx in _INVERSION.get(t, ()) and (linked or t not in _COPULA))):
+            cuts.append(j)
+        elif prev not in _RU_EMBEDDING and ((t in _RU_STRONG_WH and j + 1 < n) or nx in ("ли", "ль")
+                                            or (t in RU_WEAK_WH and nx in RU_WEAK_FOLLOWERS and j + 2 < n)):
+            cuts.append(j)
+    bounds = [0, *cuts, n]
+    return [" ".join(toks[a:b]) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+
+
+def stream_contexts(texts: Sequence[str], speakers: Sequence[str]) -> list[QuestionContext]:
+    """The context of every sentence of a dialogue given in order (as texts and their speakers)."""
+    turns = [Neighbour(t, s) for t, s in zip(texts, speakers, strict=True)]
+    n = len(turns)
+    return [QuestionContext(speaker=turns[k].speaker, prev=turns[k - 1] if k else None,
+                            next=turns[k + 1] if k + 1 < n else None, next2=turns[k + 2] if k + 2 < n else None)
+            for k in range(n)]
+
+
+def _hash(feature: str) -> int:
+    return zlib.crc32(feature.encode("utf-8")) & ((1 << HEAD_HASH_BITS) - 1)
+
+
+def question_feature_ids(text: str, ctx: QuestionContext, *, punctuated: bool) -> list[int]:
+    """The hashed feature indices of one sentence in its context (sorted, unique)."""
+    return sorted({_hash(s) for s in (*own_features(text, punctuated=punctuated),
+                                      *context_features(text, ctx, punctuated=punctuated))})
+
+
+def transcript_punctuated(texts: Iterable[str]) -> bool:
+    """Whether a transcript carries punctuation (at least a third of its utterances of two or more words do).
+
+    The head has one set of weights for punctuated transcripts, where a missing ``?`` is
+    itself evidence, and one for bare text (speech recognition without punctuation).
+    """
+    n = k = 0
+    for t in texts:
+        if len(t.split()) >= 2:
+            n += 1
+            k += bool(_PUNCTUATED.search(t))
+    return n > 0 and k >= n / 3
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+@dataclass(frozen=True)
+class QuestionHead:
+    """Model-free question head: a logistic regression over hashed features, one weight set per text kind.
+
+    Row 0 of every array is for punctuated transcripts, row 1 for bare text (no punctuation).
+
+    Attributes:
+        weights: ``(2, 2**HEAD_HASH_BITS)`` feature weights; ``bias``: ``(2,)``.
+        platt: ``(2, 2)``: the calibration ``sigmoid(a·z + b)`` of each kind.
+        thresholds: ``(2,)`` calibrated probability from which a sentence counts as a question.
+        meta: training data, commit, seed, held-out scores.
+    """
+
+    weights: np.ndarray
+    bias: np.ndarray
+    platt: np.ndarray
+    thresholds: np.ndarray
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def logits(self, texts: Sequence[str], contexts: Optional[Sequence[QuestionContext]] = None, *,
+               punctuated: Optional[bool] = None) -> np.ndarray:
+        """Raw scores; ``punctuated=None`` judges each text by itself (any punctuation mark)."""
+        ctxs = contexts if contexts is not None else [NO_CONTEXT] * len(texts)
+        kinds = self._kinds(texts, punctuated)
+        out = np.empty(len(texts), dtype=np.float64)
+        for k, (t, ctx, bare) in enumerate(zip(texts, ctxs, kinds, strict=True)):
+            ids = question_feature_ids(t, ctx, punctuated=not bare)
+            out[k] = float(self.weights[bare, ids].sum()) + float(self.bias[bare])
+        return out
+
+    def _kinds(self, texts: Sequence[str], punctuated: Optional[bool]) -> np.ndarray:
+        if punctuated is None:
+            return np.array([0 if _PUNCTUATED.search(t) else 1 for t in texts], dtype=int)
+        return np.full(len(texts), 0 if punctuated else 1, dtype=int)
+
+    def proba(self, texts: Sequence[str], contexts: Optional[Sequence[QuestionContext]] = None, *,
+              punctuated: Optional[bool] = None) -> np.ndarray:
+        """Calibrated question probability of each text."""
+        z = self.logits(texts, contexts, punctuated=punctuated)
+        k = self._kinds(texts, punctuated)
+        return _sigmoid(self.platt[k, 0] * z + self.platt[k, 1])
+
+    def is_question(self, texts: Sequence[str], contexts: Optional[Sequence[QuestionContext]] = None, *,
+                    punctuated: Optional[bool] = None) -> tuple[np.ndarray, np.ndarray]:
+        """``(decisions, probabilities)`` for each text (reported and quoted questions are never questions)."""
+        p = self.proba(texts, contexts, punctuated=punctuated)
+        k = self._kinds(texts, punctuated)
+        yes = (p >= self.thresholds[k]) & np.array([not reported_question(t) for t in texts], dtype=bool)
+        return yes, p
+
+    def save(self, path: str | Path) -> Path:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        meta = {**self.meta, "features_version": FEATURES_VERSION, "hash_bits": HEAD_HASH_BITS}
+        with open(path, "wb") as fh:
+            np.savez_compressed(fh, weights=self.weights.astype(np.float16), bias=self.bias.astype(np.float64),
+                                platt=self.platt.astype(np.float64), thresholds=self.thresholds.astype(np.float64),
+                                meta=np.array(json.dumps(meta, ensure_ascii=False, sort_keys=True)))
+        return path
+
+
+def load_question_head(path: str | Path) -> QuestionHead:
+    """A question head written by ``benchmarks/train_dialogue_acts.py --only questions``."""
+    from sessionscope.errors import ModelError
+
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+    except FileNotFoundError as e:
+        raise ModelError(f"question head not found: {path}; rebuild it with "
+                         "`python benchmarks/train_dialogue_acts.py --only questions`") from e
+    except (OSError, ValueError) as e:
+        raise ModelError(f"{path} is not a question head (.npz written by benchmarks/train_dialogue_acts.py): {e}") from e
+    try:
+        meta = json.loads(str(arrays["meta"]))
+        head = QuestionHead(weights=arrays["weights"].astype(np.float32), bias=arrays["bias"].astype(np.float64),
+                            platt=arrays["platt"].astype(np.float64), thresholds=arrays["thresholds"].astype(np.float64),
+                            meta=meta)
+    except KeyError as e:
+        raise ModelError(f"{path} is not a question head: missing {e}") from e
+    if meta.get("features_version") != FEATURES_VERSION or head.weights.shape != (2, 1 << HEAD_HASH_BITS) \
+            or head.platt.shape != (2, 2) or head.thresholds.shape != (2,) or head.bias.shape != (2,):
+        raise ModelError(f"{path}: question head of another feature version or shape (features changed; retrain it "
+                         "with `python benchmarks/train_dialogue_acts.py --only questions`)")
+    return head
+
+
+def question_head_path() -> Path:
+    from importlib import resources
+
+    return Path(str(resources.files("sessionscope") / "resources" / "dialogue_acts" / "question_head.npz"))
+
+
+@lru_cache(maxsize=4)
+def bundled_question_head(path: Optional[str] = None) -> Optional[QuestionHead]:
+    """The shipped question head (``None`` when the file is absent: the lexical rule is used)."""
+    p = Path(path) if path else question_head_path()
+    if path is None and not p.exists():
+        return None
+    return load_question_head(p)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,20 +640,19 @@ def find_questions(
 
     The addressee is the next other speaker (in a pair, the other person). The answer is
     the first of the next ``answer_max_utterances`` utterances by someone else that is
-    not a backchannel and not itself only questions, starting within
-    ``answer_max_latency_s`` of the question's end (when timed).
+    not a backchannel (a plain "yes" / "no" / "yeah" does answer a yes/no question) and not
+    itself only questions, starting within ``answer_max_latency_s`` of the question's end
+    (when timed). The asker's own continuation never answers.
 
-    ``head``: a :class:`~sessionscope.analysis.extract.heads.QuestionHead`, ``"bundled"``
-    (the shipped one, or the lexical rule when absent) or ``None`` (the lexical rule).
+    ``head``: a :class:`QuestionHead`, ``"bundled"`` (the shipped one, or the lexical rule
+    when absent) or ``None`` (the lexical rule).
     """
     bc = list(backchannels)
     events: list[QuestionEvent] = []
     ordered = list(utterances)
     if isinstance(head, str):
-        from sessionscope.analysis.extract.heads import bundled_question_head
-
         head = bundled_question_head()
-    found = _head_questions(ordered, head) if head is not None else None
+    found = _head_questions(ordered, head, language) if head is not None else None
     for i, utt in enumerate(ordered):
         if found is not None:
             qs, conf = found[i]
@@ -187,6 +660,7 @@ def find_questions(
             qs, conf = question_sentences(utt.text, language=language), None
         if not qs:
             continue
+        yes_no = any(_yes_no_question(q) for q in qs)
         addressee: Optional[str] = None
         answer: Optional[str] = None
         seen_other = 0
@@ -203,7 +677,8 @@ def find_questions(
                 break
             if utt.end is not None and nxt.start is not None and nxt.start - utt.end > answer_max_latency_s:
                 break
-            if is_backchannel(nxt.text, bc, max_words=backchannel_max_words):
+            if (is_backchannel(nxt.text, bc, max_words=backchannel_max_words) or _no_content(nxt.text)) \
+                    and not (yes_no and _yes_no_answer(nxt.text)):
                 continue
             own = sentences(nxt.text)
             if own and all(is_question(s, language=language) for s in own):
@@ -224,6 +699,32 @@ def find_questions(
     return events
 
 
+_YES_NO_ANSWERS = frozenset({"yes", "no", "yeah", "yep", "yup", "nope", "sure", "да", "нет", "конечно", "ага"})
+
+
+def _yes_no_question(sentence: str) -> bool:
+    """Not an interrogative-word question (those want more than "yes")."""
+    return question_shape(question_tokens(sentence)) != "WH"
+
+
+# Sounds and linking words that say nothing on their own ("huh.", "so ==", "uhhuh", "and -").
+_EMPTY_REPLY = frozenset({
+    "huh", "uhhuh", "uh-huh", "mhm", "mm-hmm", "hmm", "hm", "hmph", "mm", "um", "uh", "oh", "ah", "so", "and", "but",
+    "or", "well", "okay", "ok", "yeah", "like", "the", "a", "i", "it", "that", "ну", "а", "и", "но", "вот", "так", "э", "м",
+})
+
+
+def _no_content(text: str) -> bool:
+    """A reply made only of sounds and linking words (a cut-off start or a hesitation), not an answer."""
+    toks = question_tokens(text)
+    return bool(toks) and len(toks) <= 4 and all(t in _EMPTY_REPLY for t in toks)
+
+
+def _yes_no_answer(text: str) -> bool:
+    toks = question_tokens(text)
+    return bool(toks) and toks[0] in _YES_NO_ANSWERS
+
+
 _CYR = re.compile(r"[а-яё]", re.IGNORECASE)
 _LAT = re.compile(r"[a-z]", re.IGNORECASE)
 
@@ -232,29 +733,30 @@ def _cyrillic(text: str) -> bool:
     return len(_CYR.findall(text)) > len(_LAT.findall(text))
 
 
-def _head_questions(utts: Sequence[Utterance], head: Any) -> list[tuple[list[str], Optional[float]]]:
+def _head_questions(utts: Sequence[Utterance], head: QuestionHead,
+                    language: Optional[str] = None) -> list[tuple[list[str], Optional[float]]]:
     """Per utterance: its question sentences by the head and the best probability among them.
 
-    Every sentence of an utterance gets the utterance's context (previous and next
-    utterance, their speakers), as the head was trained on dialogue acts.
+    The sentences of the whole transcript form one stream, as the dialogue acts the head was
+    trained on: each sentence's context is the sentence before it and the two after it, with
+    their speakers (the asker's own next sentence or the other side's reply). The head's
+    weight set (punctuated / bare) is chosen once for the transcript.
     """
-    from sessionscope.analysis.extract.heads import Turn, context_features
-
-    texts, ctxs, owner = [], [], []
+    punctuated = transcript_punctuated(u.text for u in utts)
+    texts: list[str] = []
+    speakers: list[str] = []
+    owner: list[int] = []
     for i, utt in enumerate(utts):
-        prev = Turn(utts[i - 1].text, utts[i - 1].speaker) if i > 0 else None
-        nxt = Turn(utts[i + 1].text, utts[i + 1].speaker) if i + 1 < len(utts) else None
-        ctx = context_features(prev, utt.speaker, nxt)
-        for s in sentences(utt.text):
+        for s in (sentences(utt.text) if punctuated else bare_clauses(utt.text)):
             texts.append(s)
-            ctxs.append(ctx)
+            speakers.append(utt.speaker)
             owner.append(i)
     out: list[tuple[list[str], Optional[float]]] = [([], None) for _ in utts]
     if not texts:
         return out
-    decisions, probs = head.is_question(texts, ctxs)
+    decisions, probs = head.is_question(texts, stream_contexts(texts, speakers), punctuated=punctuated)
     for i, s, yes, p in zip(owner, texts, decisions, probs, strict=True):
-        if _cyrillic(s):  # the head's words are English: Russian keeps the lexical decision, the head's probability
+        if language == "ru" or _cyrillic(s):  # the head's words are English: Russian keeps the lexical decision
             yes = is_question(s, language="ru")
         if yes:
             qs, best = out[i]
@@ -275,8 +777,6 @@ def session_questions(session: Session, cfg: DynamicsConfig) -> list[QuestionEve
     are remembered (keyed by the utterances, the settings and the question head in use) and
     the head runs once per session.
     """
-    from sessionscope.analysis.extract.heads import bundled_question_head
-
     utts = list(session.utterances)
     timed = bool(utts) and all(u.timed for u in utts)
     if timed:
