@@ -13,13 +13,11 @@ from sessionscope.analysis.extract.heads import (
     CUE_NAMES,
     HASH_BITS,
     ActHeads,
-    QuestionHead,
     Turn,
     context_features,
     cue_features,
     hashed_features,
     load_act_heads,
-    load_question_head,
     strip_punctuation,
 )
 from sessionscope.errors import ModelError
@@ -86,20 +84,6 @@ def test_hashed_features_range() -> None:
 
 
 # -- head files ------------------------------------------------------------------------
-def test_question_head_roundtrip_and_threshold(tmp_path) -> None:
-    dense = np.zeros(len(CUE_NAMES) + len(CTX_NAMES))
-    dense[CUE_NAMES.index("q_mark")] = 4.0
-    dense[CUE_NAMES.index("wh_first")] = 3.0
-    head = QuestionHead(hashed=np.zeros(1 << HASH_BITS, np.float32), dense=dense, bias=-2.0, platt=(1.0, 0.0),
-                        threshold=0.5, meta={"n": 1})
-    back = load_question_head(head.save(tmp_path / "q.npz"))
-    assert back.meta == {"n": 1} and back.threshold == 0.5
-    p = back.proba(["What now?", "what now", "it works."])
-    assert p[0] > p[1] > 0.5 > p[2]
-    with pytest.raises(ModelError, match="not found"):
-        load_question_head(tmp_path / "missing.npz")
-
-
 def test_act_heads_fuse_and_roundtrip(tmp_path) -> None:
     d = 3 + len(CUE_NAMES) + len(CTX_NAMES)
     heads = ActHeads(labels=("recommendation", "action"), weights=np.ones((2, d), np.float32) * 0.0,

