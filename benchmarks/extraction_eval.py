@@ -244,8 +244,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from sessionscope.analysis.extract.classifier import bundled_classifier_path, load_classifier
     from sessionscope.analysis.extract.heads import bundled_act_heads
-    from sessionscope.analysis.questions import bundled_question_head
     from sessionscope.analysis.extract.stage import ExtractionStage
+    from sessionscope.analysis.questions import bundled_question_head
     from sessionscope.config import ExtractionConfig
     from sessionscope.language.embeddings import get_encoder
 
