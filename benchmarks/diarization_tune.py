@@ -31,16 +31,35 @@ CACHE = ROOT / ".cache" / "diar_tune"
 AMI_DEV = ("dev00", "dev01", "trn05", "trn08")
 
 
-def dev_cases() -> list[tuple[str, str, Path, Path]]:
+def dev_cases(quiet: tuple[int, ...] = ()) -> list[tuple[str, str, Path, Path]]:
+    """Development cases (group, uri, audio, reference); ``quiet``: also the AMI excerpts and their sparse
+    versions with the speech attenuated by these many dB against the room tone (:func:`quiet_ami`)."""
     cases = [("pyannote-sample", "sample", DATA / "pyannote-sample/sample.wav", DATA / "pyannote-sample/sample.rttm")]
     for uri in AMI_DEV:
         cases.append(("pyannote-ami", uri, DATA / f"pyannote-ami-excerpts/{uri}.wav", DATA / "pyannote-ami-excerpts/reference.rttm"))
     sparse = sparse_ami()
     cases += [("ami-sparse", uri, sparse / f"{uri}.wav", sparse / "reference.rttm") for uri in AMI_DEV]
+    for db in quiet:
+        for kind in ("dense", "sparse"):
+            folder = quiet_ami(db, kind)
+            cases += [(f"quiet-{kind}{db}", uri, folder / f"{uri}.wav", folder / "reference.rttm") for uri in AMI_DEV]
     conv = ROOT / ".cache" / "conv" / "dev"
     for wav in sorted(conv.glob("*.wav")):
         cases.append(("libri-dev", wav.stem, wav, conv / "reference.rttm"))
     return cases
+
+
+def write_wav(path: Path, y: np.ndarray) -> None:
+    """16 kHz mono 16-bit PCM."""
+    import wave
+
+    from sessionscope.audio.decode import SAMPLE_RATE
+
+    with wave.open(str(path), "wb") as f:
+        f.setnchannels(1)
+        f.setsampwidth(2)
+        f.setframerate(SAMPLE_RATE)
+        f.writeframes((np.clip(y, -1, 1) * 32767).astype("<i2").tobytes())
 
 
 def sparse_ami(max_s: float = 1.5) -> Path:
@@ -48,8 +67,6 @@ def sparse_ami(max_s: float = 1.5) -> Path:
     (its stretches without reference speech, tiled) with only its short utterances (reference segments
     under ``max_s``) put back at their times; the reference is the reference clipped to those spans.
     A development stand-in for a meeting stretch with a few short, overlapped, far-field utterances."""
-    import wave
-
     from sessionscope.audio.decode import SAMPLE_RATE, load_audio
     from sessionscope.audio.der import read_rttm
 
@@ -73,16 +90,44 @@ def sparse_ami(max_s: float = 1.5) -> Path:
             w = np.ones(b - a, dtype=np.float32)
             w[:fade], w[-fade:] = np.linspace(0, 1, fade), np.linspace(1, 0, fade)
             y[a:b] = y[a:b] * (1 - w) + x[a:b] * w
-        with wave.open(str(out / f"{uri}.wav"), "wb") as f:
-            f.setnchannels(1)
-            f.setsampwidth(2)
-            f.setframerate(SAMPLE_RATE)
-            f.writeframes((np.clip(y, -1, 1) * 32767).astype("<i2").tobytes())
+        write_wav(out / f"{uri}.wav", y)
         for s, e, spk in refs[uri]:
             for a, b in keep:
                 lo, hi = max(s, a), min(e, b)
                 if hi - lo > 0.005:
                     lines.append(f"SPEAKER {uri} 1 {lo:.3f} {hi - lo:.3f} <NA> <NA> {spk} <NA> <NA>")
+    (out / "reference.rttm").write_text("\n".join(lines) + "\n")
+    return out
+
+
+def quiet_ami(db: int, kind: str = "dense") -> Path:
+    """The development AMI excerpts (``dense``) or their sparse versions (``sparse``) with the speech made
+    ``db`` dB quieter against an unchanged noise floor, in ``.cache/quiet/<kind><db>``: the clip scaled by
+    g = 10^(-db/20) plus the excerpt's own room tone (its stretches without reference speech, tiled, shifted
+    by a third of the clip) scaled by sqrt(1 - g²). A development stand-in for quieter far-field talkers
+    (the held-out excerpts' levels are not used to build it; the network itself is gain-invariant, so a
+    plain attenuation would change nothing)."""
+    from sessionscope.audio.decode import SAMPLE_RATE, load_audio
+    from sessionscope.audio.der import read_rttm
+
+    out = ROOT / ".cache" / "quiet" / f"{kind}{db}"
+    if (out / "reference.rttm").is_file():
+        return out
+    out.mkdir(parents=True, exist_ok=True)
+    g = 10 ** (-db / 20)
+    src = DATA / "pyannote-ami-excerpts" if kind == "dense" else sparse_ami()
+    refs, full = read_rttm(src / "reference.rttm"), read_rttm(DATA / "pyannote-ami-excerpts" / "reference.rttm")
+    lines = []
+    for uri in AMI_DEV:
+        x = load_audio(src / f"{uri}.wav").mono
+        orig = load_audio(DATA / "pyannote-ami-excerpts" / f"{uri}.wav").mono
+        speech = np.zeros(len(orig), dtype=bool)
+        for s, e, _ in full[uri]:
+            speech[max(0, int((s - 0.1) * SAMPLE_RATE)): int((e + 0.1) * SAMPLE_RATE)] = True
+        tone = np.roll(np.resize(orig[~speech], len(x)), len(x) // 3).astype(np.float32)
+        y = g * x + np.sqrt(1 - g * g) * tone
+        write_wav(out / f"{uri}.wav", y)
+        lines += [f"SPEAKER {uri} 1 {s:.3f} {e - s:.3f} <NA> <NA> {k} <NA> <NA>" for s, e, k in refs[uri]]
     (out / "reference.rttm").write_text("\n".join(lines) + "\n")
     return out
 

@@ -1,10 +1,12 @@
 """Development-set DER of the shipped diarization settings for different CAM++ embedding windows.
 
-    nice -n 5 .venv/bin/python benchmarks/embedding_window_dev.py 3.0,2.0 2.0,1.5 [--json benchmarks/results/embedding_window_dev.json]
+    nice -n 5 .venv/bin/python benchmarks/embedding_window_dev.py 3.0,2.0 2.0,1.5 [--quiet 10 15] \
+        [--json benchmarks/results/embedding_window_dev.json]
 
-Each argument is ``embed_max_s,embed_min_s``; everything else is ``DiarizationParams()``. Uses the
+Each argument is ``embed_max_s,embed_min_s[,threshold]``; everything else is ``DiarizationParams()``. Uses the
 development cases and the cached local segmentation / embeddings of ``diarization_tune.py`` (dev
-LibriSpeech conversations, pyannote AMI excerpts + sample and their sparse versions; no held-out set).
+LibriSpeech conversations, pyannote AMI excerpts + sample and their sparse versions; with ``--quiet``, also
+the AMI excerpts and sparse versions with their speech that many dB quieter against the room tone; no held-out set).
 Embedding CPU seconds are those of the settings not cached yet.
 """
 import json
@@ -23,17 +25,21 @@ from sessionscope.audio.diarize import DiarizationParams, diarize_local  # noqa:
 
 
 def main() -> int:
-    args = [a for a in sys.argv[1:] if not a.startswith("--json")]
-    out_path = None
-    if "--json" in sys.argv:
-        out_path = Path(sys.argv[sys.argv.index("--json") + 1])
-        args = [a for a in args if a != str(out_path)]
-    cases = dt.dev_cases()
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("windows", nargs="+", help="embed_max_s,embed_min_s[,clustering threshold]")
+    ap.add_argument("--quiet", type=int, nargs="*", default=[], help="also the quiet AMI variants (dB)")
+    ap.add_argument("--json", type=Path)
+    ns = ap.parse_args()
+    args, out_path = ns.windows, ns.json
+    cases = dt.dev_cases(tuple(ns.quiet))
     refs = {(c, u): read_rttm(r)[u] for c, u, _, r in cases}
     rows = []
     for spec in args:
-        mx, mn = map(float, spec.split(","))
+        mx, mn, *th = map(float, spec.split(","))
         p = replace(DiarizationParams(), embed_max_s=mx, embed_min_s=mn)
+        p = replace(p, threshold=th[0]) if th else p
         t = time.process_time()
         locals_ = {(c, u): dt.local_for(w, p.step_s, p) for c, u, w, _ in cases}
         cpu = time.process_time() - t
@@ -44,8 +50,10 @@ def main() -> int:
             r0 = der(refs[(c, u)], hyp, collar=0.0, uem=(0.0, loc[0].duration))
             r25 = der(refs[(c, u)], hyp, collar=0.25, uem=(0.0, loc[0].duration))
             per[f"{c}/{u}"] = (r0.der, r25.der, len({s for *_, s in refs[(c, u)]}) == len(d.centroids))
-        row: dict = {"embed_max_s": mx, "embed_min_s": mn, "embedding_cpu_s": round(cpu, 1)}
-        for g, pre in (("ami", "pyannote"), ("sparse", "ami-sparse"), ("libri", "libri")):
+        row: dict = {"embed_max_s": mx, "embed_min_s": mn, "threshold": p.threshold, "embedding_cpu_s": round(cpu, 1)}
+        groups = [("ami", "pyannote"), ("sparse", "ami-sparse"), ("libri", "libri")]
+        groups += [(f"quiet{db}_{kind}", f"quiet-{kind}{db}/") for db in ns.quiet for kind in ("dense", "sparse")]
+        for g, pre in groups:
             vals = [v for k, v in per.items() if k.startswith(pre)]
             row[f"{g}_der_c0"] = round(100 * float(np.mean([v[0] for v in vals])), 2)
             row[f"{g}_der_c25"] = round(100 * float(np.mean([v[1] for v in vals])), 2)
