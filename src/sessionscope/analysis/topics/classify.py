@@ -34,6 +34,13 @@ log = logging.getLogger(__name__)
 HEAD_FORMAT = "sessionscope-topic-head/1"
 #: The positive class of the optional binary ``other`` head (the other-vs-substantive gate).
 OTHER_CLASS = "other"
+#: Suffix of the heads used for windows classified *alone* (``TopicModel.predict``, labelled
+#: windows, ``sessionscope topics evaluate``), not as consecutive windows of a session: a head
+#: file may hold ``mode_single`` / ``other_single`` beside ``mode`` / ``other``. The session heads
+#: were chosen for talk seen in context (the gate reads the neighbouring windows; the mode head
+#: learned real meetings); on isolated written windows the context-free ones do better
+#: (grouped cross-validation on the written dev windows, docs/benchmarks/topics.md section 0c).
+SINGLE_SUFFIX = "_single"
 
 
 def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -288,20 +295,29 @@ class TopicModel:
         self.areas = PrototypeClassifier(encoder, taxonomy.areas, top_k=top_k, temperature=temperature)
         self.modes = PrototypeClassifier(encoder, taxonomy.modes, top_k=top_k, temperature=temperature)
 
-    def _blend(self, kind: str, zs: np.ndarray, X: np.ndarray, labels: Sequence[str]) -> np.ndarray:
-        head = self.heads.get(kind)
+    def _head(self, kind: str, *, isolated: bool) -> Optional[LinearHead]:
+        """The head of ``kind``; for isolated windows its ``_single`` variant when the file has one."""
+        if isolated and kind + SINGLE_SUFFIX in self.heads:
+            return self.heads[kind + SINGLE_SUFFIX]
+        return self.heads.get(kind)
+
+    def _blend(self, kind: str, zs: np.ndarray, X: np.ndarray, labels: Sequence[str], *, isolated: bool = False) -> np.ndarray:
+        head = self._head(kind, isolated=isolated)
         if head is None or self.head_weight <= 0:
             return zs
         return (1 - self.head_weight) * zs + self.head_weight * align_proba(head, X, list(labels))
 
-    def other_proba(self, X: np.ndarray, *, consecutive: bool = False) -> np.ndarray:
+    def other_proba(self, X: np.ndarray, *, consecutive: bool = False, isolated: bool = False) -> np.ndarray:
         """``(n,)`` probability that each window is small talk or logistics, from the ``other`` gate head.
 
         A gate trained with context (``meta["context"]`` = k > 0) sees each window next to its
         ``k`` neighbours on each side when the rows are ``consecutive`` windows of one session,
-        else next to itself (:func:`context_features`).
+        else next to itself (:func:`context_features`). ``isolated``: windows classified alone
+        use the ``other_single`` gate when the head file has one.
         """
-        gate = self.heads["other"]
+        gate = self._head("other", isolated=isolated)
+        if gate is None:
+            raise ConfigError("no other-vs-substantive head (kind 'other') in the topic heads")
         if OTHER_CLASS not in gate.classes:
             raise ConfigError(f"the other-vs-substantive head has classes {list(gate.classes)}; "
                               f"one of them must be {OTHER_CLASS!r}")
@@ -310,11 +326,13 @@ class TopicModel:
             X = context_features(X, k if consecutive else 0, weight=float(gate.meta.get("context_weight", 0.5)))
         return gate.proba(X)[:, gate.classes.index(OTHER_CLASS)]
 
-    def predict_embeddings(self, X: np.ndarray, *, context: int = 0) -> Prediction:
+    def predict_embeddings(self, X: np.ndarray, *, context: int = 0, isolated: bool = False) -> Prediction:
         """Decide areas and modes for pre-computed window embeddings.
 
         ``context`` > 0 mixes each window's probabilities with its neighbours' (for
-        consecutive windows of one session; see ``segment.with_context``).
+        consecutive windows of one session; see ``segment.with_context``). ``isolated``: the
+        rows are separate windows classified alone (labelled windows, not a session), so
+        the ``_single`` heads are used where the head file has them (:data:`SINGLE_SUFFIX`).
         """
         from sessionscope.analysis.topics.segment import with_context
 
@@ -322,20 +340,21 @@ class TopicModel:
         pa = self._blend("area", self.areas.proba(X), X, a_lab)
         gate = self.heads.get("other")
         if gate is not None:
-            pa = gate_other(pa, self.other_proba(X, consecutive=context > 0), a_lab, self.taxonomy.other_area)
+            pa = gate_other(pa, self.other_proba(X, consecutive=context > 0, isolated=isolated), a_lab,
+                            self.taxonomy.other_area)
         pa = with_context(pa, neighbours=context)
-        pm = with_context(self._blend("mode", self.modes.proba(X), X, m_lab), neighbours=context)
+        pm = with_context(self._blend("mode", self.modes.proba(X), X, m_lab, isolated=isolated), neighbours=context)
         ai = decide_other(pa, a_lab, self.taxonomy.other_area, self.other_margin, pooled=gate is not None)
         mi = decide_other(pm, m_lab, self.taxonomy.default_mode, self.mode_margin)
         return Prediction(a_lab, m_lab, pa, pm, tuple(a_lab[i] for i in ai), tuple(m_lab[i] for i in mi),
                           gated=gate is not None)
 
     def predict(self, texts: Sequence[str]) -> Prediction:
-        """Embed and classify text windows."""
-        return self.predict_embeddings(self.encoder.encode(list(texts)))
+        """Embed and classify text windows, each on its own (``isolated``; a session goes through the stage)."""
+        return self.predict_embeddings(self.encoder.encode(list(texts)), isolated=True)
 
 
 __all__ = [
-    "HEAD_FORMAT", "OTHER_CLASS", "LinearHead", "Prediction", "PrototypeClassifier", "TopicModel", "align_proba",
+    "HEAD_FORMAT", "OTHER_CLASS", "SINGLE_SUFFIX", "LinearHead", "Prediction", "PrototypeClassifier", "TopicModel", "align_proba",
     "context_features", "decide_other", "fit_head", "gate_other", "load_heads", "save_heads", "softmax", "standardise",
 ]
