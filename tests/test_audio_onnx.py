@@ -147,3 +147,36 @@ def test_real_networks_match_torch_on_real_speech(shared_data, monkeypatch):
     finally:
         seg_mod.load_segmentation.cache_clear()
         models._load_campplus_any.cache_clear()
+
+
+@pytest.mark.slow
+def test_cpu_diarization_runs_without_importing_torch(shared_data, tmp_path):
+    """With the ONNX copies cached, a CPU diarization never imports torch (about 3 CPU s and 200 MB per run)."""
+    import os
+    import subprocess
+    import sys
+
+    from sessionscope import models
+    from sessionscope.audio import segmentation as seg_mod
+
+    seg_mod.load_segmentation.cache_clear()
+    models._load_campplus_any.cache_clear()
+    assert isinstance(seg_mod.load_segmentation()[0], onnx_models.OnnxModel)  # exported into the cache if needed
+    assert isinstance(models.load_campplus(), onnx_models.OnnxModel)
+    code = (
+        "import sys\n"
+        "from sessionscope.audio.decode import load_audio\n"
+        "from sessionscope.audio.diarize import diarize\n"
+        "from sessionscope.models import torch_device\n"
+        f"x = load_audio({str(shared_data / 'pyannote-sample' / 'sample.wav')!r}).mono[:16000 * 30]\n"
+        "d = diarize(x)\n"
+        "imported = 'torch' in sys.modules\n"
+        "print(len(d.speakers), imported, torch_device('auto'), 'torch' in sys.modules)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != onnx_models.ENV_SWITCH}
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600)
+    assert res.returncode == 0, res.stderr[-2000:]
+    n, imported, device, after = res.stdout.split()
+    assert int(n) >= 2 and imported == "False"
+    if device == "cpu":  # no GPU here: choosing the device did not import torch either
+        assert after == "False"

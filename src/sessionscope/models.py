@@ -24,6 +24,7 @@ import importlib.util
 import logging
 import os
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -332,10 +333,26 @@ def segmentation_paths() -> tuple[Path, Path]:
     return pkg / SEGMENTATION_CODE_REL, pkg / SEGMENTATION_REL
 
 
+def _cuda_possible() -> bool:
+    """Whether an NVIDIA GPU may be present (driver loaded, or CTranslate2 sees one), without importing torch."""
+    if "torch" in sys.modules:
+        return True  # already loaded: let torch say
+    if Path("/proc/driver/nvidia/version").exists():
+        return True
+    try:
+        import ctranslate2
+
+        return bool(ctranslate2.get_cuda_device_count() > 0)
+    except Exception:  # noqa: BLE001 - a broken CUDA install must not stop CPU use
+        return False
+
+
 def torch_device(device: str = "auto") -> str:
     """``cuda`` when asked for (or ``auto``) and torch sees a GPU, else ``cpu``."""
     if device == "cpu":
         return "cpu"
+    if device == "auto" and not _cuda_possible():
+        return "cpu"  # without importing torch (3 CPU s), which the CPU path does not need
     try:
         import torch
 

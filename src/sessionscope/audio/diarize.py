@@ -176,8 +176,7 @@ def embed_windows(samples: np.ndarray, regions: list[tuple[float, float]], windo
     windows are batched across regions without padding; memory stays bounded by one
     region plus one batch, whatever the recording length.
     """
-    import torch
-
+    from sessionscope.audio.onnx_models import infer
     from sessionscope.models import load_campplus
 
     model = load_campplus()
@@ -191,8 +190,7 @@ def embed_windows(samples: np.ndarray, regions: list[tuple[float, float]], windo
         if not group:
             return
         idx = [i for i, _ in group]
-        with torch.inference_mode():
-            out[idx] = model(torch.from_numpy(np.stack([f for _, f in group]))).numpy()
+        out[idx] = infer(model, np.stack([f for _, f in group]))
         done += len(idx)
         if hook:
             hook("diarize", completed=done, total=len(windows))
@@ -290,8 +288,7 @@ def local_embeddings(samples: np.ndarray, seg: LocalSegmentation, *, max_s: floa
     only local speakers active in the chunk's own region (:func:`own_regions`) are embedded
     (the others are covered by the neighbouring chunk), so each run is embedded about once.
     """
-    import torch
-
+    from sessionscope.audio.onnx_models import infer
     from sessionscope.models import load_campplus
 
     c_n, f_n, s_n = seg.binarized.shape
@@ -310,8 +307,7 @@ def local_embeddings(samples: np.ndarray, seg: LocalSegmentation, *, max_s: floa
             return
         if model is None:
             model = load_campplus(device)
-        with torch.inference_mode():
-            out = model(torch.from_numpy(np.stack([f for _, f in group])).to(device)).float().cpu().numpy()
+        out = infer(model, np.stack([f for _, f in group]), device)
         for ((ci, k), _), e in zip(group, out, strict=True):
             emb[ci, k] = e
         done += len(group)
@@ -493,22 +489,19 @@ def _inherit(clusters: np.ndarray, usable: np.ndarray, origin: np.ndarray, seg: 
 
 @contextmanager
 def torch_threads(n: int) -> Iterator[None]:
-    """Run torch with ``n`` intra-op threads (0: leave as is), restoring the previous setting.
+    """Run torch and the ONNX Runtime sessions with ``n`` intra-op threads (0: leave as is), restoring the
+    previous setting (:func:`sessionscope.audio.onnx_models.intra_threads`; torch is not imported for it).
 
     On a busy machine several torch threads spin against each other: on the shared 2-core
     benchmark box CAM++ took 4.7x the CPU time with 2 threads than with 1.
     """
-    import torch
+    from sessionscope.audio.onnx_models import intra_threads
 
     if n <= 0:
         yield
         return
-    before = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
+    with intra_threads(n):
         yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def default_threads() -> int:

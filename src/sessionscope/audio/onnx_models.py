@@ -29,7 +29,8 @@ import os
 import sys
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Optional
@@ -109,10 +110,45 @@ def _session(path: Path, threads: int) -> Any:
     return ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
 
 
+_THREADS: list[int] = []  # set by intra_threads (innermost last)
+
+
 def _default_threads() -> int:
+    if _THREADS:
+        return _THREADS[-1]
     if "torch" in sys.modules:
         return int(sys.modules["torch"].get_num_threads())
     return max(1, min(4, (os.cpu_count() or 2) // 2))
+
+
+@contextmanager
+def intra_threads(n: int) -> Iterator[None]:
+    """ONNX Runtime sessions run with ``n`` intra-op threads inside this block, and so does torch when it is
+    loaded (imported before, or by a fallback inside); torch is not imported for it."""
+    _THREADS.append(max(1, n))
+    torch = sys.modules.get("torch")
+    before = torch.get_num_threads() if torch is not None else None
+    if torch is not None:
+        torch.set_num_threads(max(1, n))
+    try:
+        yield
+    finally:
+        _THREADS.pop()
+        if torch is not None and before is not None:
+            torch.set_num_threads(before)
+
+
+def infer(model: Any, batch: np.ndarray, device: str = "cpu") -> np.ndarray:
+    """Outputs (float32 numpy) of ``model`` for a batch: an :class:`OnnxModel` (no torch needed) or a torch
+    module on ``device`` (run in inference mode, the result brought back to the CPU)."""
+    if isinstance(model, OnnxModel):
+        return np.asarray(model(np.ascontiguousarray(batch, dtype=np.float32)))
+    import torch
+
+    if _THREADS and torch.get_num_threads() != _THREADS[-1]:  # torch loaded inside an intra_threads block
+        torch.set_num_threads(_THREADS[-1])
+    with torch.inference_mode():
+        return model(torch.from_numpy(batch).to(device)).float().cpu().numpy()
 
 
 class OnnxModel:
@@ -163,8 +199,13 @@ class OnnxModel:
                 return out
         import torch
 
-        with torch.inference_mode():
-            res = self._fallback(torch.from_numpy(arr))
+        before = torch.get_num_threads()
+        torch.set_num_threads(_default_threads())
+        try:
+            with torch.inference_mode():
+                res = self._fallback(torch.from_numpy(arr))
+        finally:
+            torch.set_num_threads(before)
         return res if is_torch else res.float().cpu().numpy()
 
     def eval(self) -> OnnxModel:
@@ -293,4 +334,4 @@ def load_segmentation(device: str, torch_loader: Callable[[str], tuple[Any, dict
     return model, cfg
 
 
-__all__ = ["load_segmentation", "OnnxModel", "enabled", "load", "export", "cache_path", "read_sidecar", "ENV_SWITCH", "EXPORT_VERSION"]
+__all__ = ["load_segmentation", "infer", "intra_threads", "OnnxModel", "enabled", "load", "export", "cache_path", "read_sidecar", "ENV_SWITCH", "EXPORT_VERSION"]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import random
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -126,12 +127,9 @@ def seed_everything(sha256: str) -> None:
     seed = int(sha256[:8], 16)
     random.seed(seed)
     np.random.seed(seed)  # noqa: NPY002 - libraries below may use the global generator
-    try:
-        import torch
-
+    torch = sys.modules.get("torch")  # not imported for this (3 CPU s): the CPU path runs without torch
+    if torch is not None:
         torch.manual_seed(seed)
-    except ImportError:
-        pass
 
 
 def _asr(decoded: Decoded, config: Config, language: Optional[str], cache: ResultCache, hook: Hook, *,

@@ -108,7 +108,7 @@ def local_segmentation(samples: np.ndarray, *, step_s: float = 2.5, batch: int =
         regions: speech regions already found (e.g. by the transcription's VAD); chunks
             with no speech in them are not run (their activity stays zero).
     """
-    import torch
+    from sessionscope.audio.onnx_models import infer
 
     net, cfg = load_segmentation(device)
     win = int(CHUNK_S * SAMPLE_RATE)
@@ -122,12 +122,10 @@ def local_segmentation(samples: np.ndarray, *, step_s: float = 2.5, batch: int =
         starts = [s for s in starts if any(a < (s + win) / SAMPLE_RATE and b > s / SAMPLE_RATE for a, b in regions)]
     to_multi = _powerset_to_multilabel(cfg.get("num_regular_classes", 3), cfg.get("powerset_max_classes", 2))
     out: list[np.ndarray] = []
-    with torch.inference_mode():
-        for b in range(0, len(starts), batch):
-            idx = starts[b:b + batch]
-            chunk = torch.from_numpy(np.stack([x[s:s + win] for s in idx]))[:, None, :].to(device)
-            logits = net(chunk).float().cpu().numpy()
-            out.extend(to_multi[logits.argmax(axis=-1)])  # (F, S) per chunk
+    for b in range(0, len(starts), batch):
+        idx = starts[b:b + batch]
+        logits = infer(net, np.stack([x[s:s + win] for s in idx])[:, None, :], device)
+        out.extend(to_multi[logits.argmax(axis=-1)])  # (F, S) per chunk
     trim_heap()  # the network's freed activations (hundreds of MB per batch of 16 chunks)
     n_fr = out[0].shape[0] if out else 0
     binarized = np.stack(out) if out else np.zeros((0, n_fr, to_multi.shape[1]), dtype=np.uint8)
