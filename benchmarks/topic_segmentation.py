@@ -140,6 +140,14 @@ def run_stage(turns: list[tuple[str, str]], cfg_overrides: dict) -> tuple[list[i
     return stage_b, shift_b, elapsed
 
 
+def _provenance() -> dict:
+    """The command, commit and date stored with a result (shared with topics_eval.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from topics_eval import _provenance as provenance
+
+    return provenance()
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--files", default="test", choices=["test", "train", "all"])
@@ -182,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {s}{mark} | {mean[s]['pk']:.3f} | {mean[s]['windowdiff']:.3f} | {mean[s]['segments']:.1f} |")
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"argv": sys.argv[1:], "overrides": overrides, "mean": mean, "best_texttiling": best_tt,
+    out.write_text(json.dumps({"argv": sys.argv[1:], **_provenance(), "overrides": overrides, "mean": mean, "best_texttiling": best_tt,
                                "meetings": rows}, indent=1))
     return 0
 

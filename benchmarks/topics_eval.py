@@ -177,6 +177,18 @@ def examples(backend: str, cfg_overrides: dict | None = None) -> list[dict]:
     return out
 
 
+def _provenance() -> dict:
+    """The command, commit and date stored with a result."""
+    import subprocess
+
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                                check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit = "unknown"
+    return {"command": "python " + " ".join(sys.argv), "commit": commit, "date": time.strftime("%Y-%m-%d")}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--split", default="test", choices=["dev", "test"])
@@ -203,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(r)
                 print(json.dumps(r, ensure_ascii=False), flush=True)
         out = Path(args.out).with_name("topics_examples.json") if args.out.endswith("topics_eval.json") else Path(args.out)
-        out.write_text(json.dumps({"argv": sys.argv[1:], "overrides": overrides, "sessions": rows}, indent=1, ensure_ascii=False))
+        out.write_text(json.dumps({"argv": sys.argv[1:], **_provenance(), "overrides": overrides, "sessions": rows}, indent=1, ensure_ascii=False))
         return 0
     weights = tuple(float(w) for w in args.head_weights.split(","))
     results = []
@@ -216,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{r['area_accuracy']:.3f} | {r['mode_macro_f1']:.3f} |")
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"argv": sys.argv[1:], "overrides": overrides, "results": results}, indent=1, ensure_ascii=False))
+    out.write_text(json.dumps({"argv": sys.argv[1:], **_provenance(), "overrides": overrides, "results": results}, indent=1, ensure_ascii=False))
     return 0
 
 
