@@ -70,8 +70,12 @@ def test_a_dead_helper_is_not_used_again(monkeypatch):
     class Dead:
         broken = True
 
+    monkeypatch.setattr(nlp, "PARSE_HELPER", True)
     monkeypatch.setattr(nlp, "_HELPER", Dead())
     assert nlp.parse_helper() is None
+    monkeypatch.setattr(nlp, "PARSE_HELPER", False)  # the library default: a thread, no helper
+    monkeypatch.setattr(nlp, "_HELPER", None)
+    assert nlp.parse_helper() is None and nlp._HELPER is None
 
 
 def _recording_encoder(batches: list[list[str]]) -> CachedEncoder:
@@ -171,3 +175,46 @@ def test_the_helper_process_draws_the_same_svg_as_this_process():
         worker.close()
     assert got == [charts.session_timeline_svg(session, t), charts.talk_share_svg(session, t)]
     assert got[0].startswith("<svg") and 'aria-label="' in got[0]
+
+
+def _outputs(folder):
+    import json
+
+    data = json.loads((folder / "session.json").read_text(encoding="utf-8"))
+    for run in data["provenance"]["stage_runs"]:
+        run.pop("seconds", None)
+    for key in ("created", "input", "resume_key"):
+        data["provenance"].pop(key, None)
+    return data, (folder / "summary.md").read_text(encoding="utf-8"), (folder / "report.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_analyze_with_the_helper_process_writes_what_it_writes_without(tmp_path, monkeypatch, language):
+    """The same reports, parsed and charted in the helper process or all in this one (the bundled examples)."""
+    pytest.importorskip("spacy")
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from sessionscope import pipeline
+    from sessionscope.cli import cli
+    from sessionscope.report import charts
+
+    stm = Path(__file__).resolve().parents[1] / "examples" / f"{language}_session" / "reference.stm"
+    args = ["analyze", str(stm), "--language", language, "--force", "--no-progress"]
+    monkeypatch.setattr(charts, "_AHEAD_FOR", None)
+    with monkeypatch.context() as m:  # everything here: a thread parses, the report draws its charts
+        m.setattr(pipeline, "start_parse_helper", lambda: None)
+        m.setattr(nlp, "PARSE_HELPER", False)
+        m.setattr(charts, "draw_ahead_for", lambda taxonomy: None)
+        res = CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "here")])
+        assert res.exit_code == 0, res.output
+    monkeypatch.setattr(nlp, "PARSE_HELPER", False)  # restored after the test (analyze sets it)
+    drawn_ahead = []
+    real = charts.draw_ahead
+    monkeypatch.setattr(charts, "draw_ahead", lambda s, t: drawn_ahead.append(s.id) or real(s, t))
+    res = CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "helper")])
+    assert res.exit_code == 0, res.output
+    assert nlp._HELPER is not None and not nlp._HELPER.broken and drawn_ahead  # the helper did the work
+    assert _outputs(tmp_path / "helper" / "reference") == _outputs(tmp_path / "here" / "reference")

@@ -147,24 +147,24 @@ def build_stages(config: Config, names: Optional[list[str]] = None) -> StagePlan
             log.warning("stage %s skipped: %s", n, e)
             not_run.append((n, f"not installed: {getattr(e, 'message', None) or e}"))
     not_run += [(n, "not requested") for n in STAGES if n not in requested]
-    if any(getattr(s, "name", None) == "extraction" for s in stages):
-        start_parse_helper()
     return StagePlan(stages=tuple(stages), not_run=tuple(not_run))
 
 
 def start_parse_helper() -> None:
-    """Start the parse helper process now, so that spaCy loads there while this process reads and embeds.
+    """Parse in a helper process from now on, on a machine with a second CPU, and start it now.
 
-    The extraction stage's parse goes to a helper process on a machine with a second CPU
-    (:func:`~sessionscope.language.nlp.prefetch_parse`); started here, when the stages are
-    built, it has loaded the English pipeline (≈ 2 CPU seconds) by the time the first
-    session's texts arrive (``analyze`` starts it even before it builds the stages). A
-    Russian session's request does not wait for that load. Started once per process.
+    ``analyze`` calls it before it builds the stages: the extraction stage's parse then goes
+    to the helper (:func:`~sessionscope.language.nlp.prefetch_parse`), which loads the English
+    pipeline (≈ 2 CPU seconds) while this process loads the other models and reads the
+    transcript. A Russian session's request does not wait for that load. The helper is
+    started once per process and also draws the report's charts
+    (:func:`sessionscope.report.charts.draw_ahead`).
     """
     try:
         from sessionscope.language import nlp
     except ImportError:  # pragma: no cover - the stage reports its missing dependency itself
         return
+    nlp.PARSE_HELPER = None  # a helper process where there is a CPU for it (see nlp.PARSE_HELPER)
     nlp.parse_helper(preload="en")
 
 

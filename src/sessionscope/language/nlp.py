@@ -310,10 +310,12 @@ def _parse_now(texts: Sequence[str], language: Optional[str]) -> list[list[Sente
     return result
 
 
-#: where :func:`prefetch_parse` parses: ``True`` a helper process (:mod:`.parse_worker`), ``False`` a thread
-#: of this process, ``None`` (default) a helper process when there is a second CPU and this is not
-#: already a worker process of a batch engine (its siblings use the other CPUs)
-PARSE_HELPER: Optional[bool] = None
+#: where :func:`prefetch_parse` parses: ``True`` a helper process (:mod:`.parse_worker`), ``False``
+#: (default) a thread of this process, ``None`` a helper process when there is a second CPU and this
+#: is not already a worker process of a batch engine (its siblings use the other CPUs). The
+#: ``analyze`` command sets ``None`` (:func:`sessionscope.pipeline.start_parse_helper`); the audio
+#: ``run`` keeps its CPUs for transcription.
+PARSE_HELPER: Optional[bool] = False
 _HELPER: Optional[Any] = None
 _HELPER_LOCK = threading.Lock()
 
