@@ -11,7 +11,9 @@ class (``argmax``). Alternatives, each followed by the unchanged rest of the pip
 * ``speech:T``: a frame is speech when P(not nobody) > T, with the most likely non-empty class
   (T < 0.5 marks quieter or less certain speech);
 * ``multi:T``: each local speaker active when its marginal probability (the sum of the classes
-  that contain it) > T (more overlap than the argmax when T < 0.5).
+  that contain it) > T (more overlap than the argmax when T < 0.5);
+* ``ovl:T``: the argmax, but a frame decided for one speaker gets a second one where the two-speaker
+  classes together have P > T (the most likely pair holding the first speaker): more overlap only.
 
 Development set only (as ``diarization_tune.py``): the four ``pyannote-ami-excerpts`` + the
 pyannote sample, their sparse versions (short utterances only) and the ``dev`` LibriSpeech
@@ -71,6 +73,15 @@ def binarize(lg: np.ndarray, multi: np.ndarray, mode: str, th: float) -> np.ndar
         return b
     if mode == "multi":
         return ((p @ multi) > th).astype(np.uint8)
+    if mode == "ovl":  # the argmax, plus a second speaker where P(two speakers) > T
+        cls = lg.argmax(-1)
+        sizes = multi.sum(axis=1)
+        singles, pairs = np.flatnonzero(sizes == 1), np.flatnonzero(sizes == 2)
+        speaker = np.argmax(multi[cls], axis=-1)  # the argmax's speaker (for a single-speaker class)
+        allowed = multi[pairs].T[speaker].astype(bool)  # pairs holding that speaker
+        best = pairs[np.argmax(np.where(allowed, p[..., pairs], -1.0), axis=-1)]
+        add = np.isin(cls, singles) & (p[..., pairs].sum(-1) > th)
+        return multi[np.where(add, best, cls)]
     raise SystemExit(f"unknown mode {mode}")
 
 
@@ -101,7 +112,8 @@ def main() -> int:
             starts, lg, dur = logits_for(wav, args.step, net, cfg)
             seg = LocalSegmentation(starts, binarize(lg, multi, mode, float(th)), float(cfg["frame_step"]),
                                     float(cfg.get("frame_start", 0.0)) + float(cfg["frame_duration"]) / 2, dur)
-            key = CACHE / f"loc_{c}_{u}_{mode}_{float(th)}_s{args.step}.pkl"
+            key = CACHE / (f"loc_{c}_{u}_{mode}_{float(th)}_s{args.step}"
+                           f"{'' if p.embed_max_s == 3.0 else f'_e{p.embed_max_s}'}.pkl")
             if key.is_file():
                 loc = pickle.loads(key.read_bytes())
             else:

@@ -416,3 +416,37 @@ def test_a_left_over_local_speaker_keeps_its_speech():
     d = _run(seg, emb, usable, trainable, threshold=0.6, min_speakers=1, max_speakers=1)
     assert len(d.centroids) == 1
     assert _talk(d.turns, "SPEAKER_00") == pytest.approx(16.0, abs=0.3)
+
+
+def test_local_embeddings_use_at_most_embed_max_s_of_clean_speech(monkeypatch):
+    """Each local speaker is embedded from at most ``embed_max_s`` (3 s) of its frames without overlap; with less
+    clean speech, from all of it (0.8 s here), and under ``min_train_s`` (1 s) it is embedded but takes no part in
+    the clustering; an inactive slot gets nothing. Model-free: a recorder stands in for CAM++."""
+    import torch
+
+    import sessionscope.models as models
+    from sessionscope.audio.diarize import local_embeddings
+
+    seen: list[int] = []
+
+    def fake_campplus(device="cpu"):
+        def net(x):
+            seen.extend([x.shape[1]] * len(x))
+            return torch.ones((len(x), 192))
+        return net
+
+    monkeypatch.setattr(models, "load_campplus", fake_campplus)
+    # one 10 s chunk: speaker 0 at 0-4 s and 4.8-10 s, speaker 1 at 4-6 s (alone at 4-4.8 s only)
+    t = np.arange(F) * STEP + STEP / 2
+    b = np.zeros((1, F, 3), dtype=np.uint8)
+    b[0, (t < 4.0) | (t >= 4.8), 0] = 1
+    b[0, (t >= 4.0) & (t < 6.0), 1] = 1
+    seg = LocalSegmentation(starts=np.zeros(1), binarized=b, frame_step=STEP, frame_offset=STEP / 2, duration=10.0)
+    x = np.random.default_rng(0).normal(scale=0.05, size=160000).astype(np.float32)
+    p = DiarizationParams()
+    emb, usable, trainable = local_embeddings(x, seg, max_s=p.embed_max_s, min_s=p.embed_min_s,
+                                              min_usable_s=p.min_usable_s, min_train_s=p.min_train_s)
+    assert usable[0].tolist() == [True, True, False] and trainable[0].tolist() == [True, False, False]
+    assert emb[0, 2].sum() == 0 and emb[0, :2].sum() == 2 * 192
+    assert sorted(seen)[-1] == int(round(p.embed_max_s / 0.01)) < 840  # of speaker 0's 8.4 s alone, never more
+    assert 70 <= sorted(seen)[0] <= 80  # speaker 1's 0.8 s alone (in 0.1 s buckets), not its overlapped frames
