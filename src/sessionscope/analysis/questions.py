@@ -33,7 +33,7 @@ import json
 import re
 import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
@@ -223,6 +223,9 @@ SHAPES = ("EMPTY", "WH", "INV", "SHORT", "DECL")
 HEAD_HASH_BITS = 18
 #: Bump when the features change: a head file of another version is refused (retrain it).
 FEATURES_VERSION = 2
+CUT_HASH_BITS = 18
+#: Bump when the clause cutter's features change: a cutter of another version is refused.
+CUT_FEATURES_VERSION = 1
 
 
 def bare_text(text: str) -> str:
@@ -437,19 +440,33 @@ _RU_EMBEDDING = frozenset({"знаю", "знает", "знаем", "понима
 _RU_STRONG_WH = frozenset(RU_WH - RU_WEAK_WH - {"чем", "чему"})  # "раньше, чем…" compares
 
 
-def bare_clauses(text: str) -> list[str]:
-    """An unpunctuated utterance cut before each place where a question may start.
+def bare_clauses(text: str, head: Optional[QuestionHead] = None) -> list[str]:
+    """An unpunctuated utterance cut into the clauses the question head scores.
 
     Bare text (speech recognition without punctuation) gives a whole turn as one sentence:
-    "morning maya come in how was the trip". It is cut before a wh-word followed by an
-    auxiliary ("how was"), before a subject–auxiliary inversion with agreement ("can you",
-    "is it"; a copula or a relative "who/which" only after a linking word: "so is it"), before
-    a Russian interrogative word (a weak one such as «как», «что» only with «вы», «ты»…; not the
-    comparative «чем») and before the word that «ли» follows — not after words that
-    embed a clause ("I don't know what is…", "there is this…"), keeping at least two words
-    before the cut. Each part is then judged as a sentence.
+    "morning maya come in how was the trip". It is cut where a question may start
+    (:func:`rule_cuts`) and, when ``head`` carries a learned clause cutter, also where that
+    cutter puts a dialogue-act boundary (:meth:`QuestionHead.learned_cuts`: English text
+    only; Russian keeps the rule cuts). Each part is then judged as a sentence.
     """
     toks = text.split()
+    cuts = set(rule_cuts(toks))
+    if head is not None and head.cut_weights is not None and not _cyrillic(text):
+        cuts.update(head.learned_cuts(toks))
+    bounds = [0, *sorted(cuts), len(toks)]
+    return [" ".join(toks[a:b]) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+
+
+def rule_cuts(toks: Sequence[str]) -> list[int]:
+    """Token indices before which a question may start in bare text (the rule part of :func:`bare_clauses`).
+
+    Before a wh-word followed by an auxiliary ("how was"), before a subject–auxiliary
+    inversion with agreement ("can you", "is it"; a copula or a relative "who/which" only
+    after a linking word: "so is it"), before a Russian interrogative word (a weak one such
+    as «как», «что» only with «вы», «ты»…; not the comparative «чем») and before the word
+    that «ли» follows — not after words that embed a clause ("I don't know what is…",
+    "there is this…"), keeping at least two words before the cut.
+    """
     low = [t.casefold().replace("’", "'") for t in toks]
     n = len(low)
     cuts: list[int] = []
@@ -467,8 +484,54 @@ def bare_clauses(text: str) -> list[str]:
         elif prev not in _RU_EMBEDDING and ((t in _RU_STRONG_WH and j + 1 < n) or nx in ("ли", "ль")
                                             or (t in RU_WEAK_WH and nx in RU_WEAK_FOLLOWERS and j + 2 < n)):
             cuts.append(j)
-    bounds = [0, *cuts, n]
-    return [" ".join(toks[a:b]) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    return cuts
+
+
+def cut_words(toks: Sequence[str]) -> tuple[list[int], list[str]]:
+    """The tokens of a bare text that hold a word (their indices) and those words, lower-cased.
+
+    Marks without a word ("|", "==") are skipped, so the cutter sees what a recogniser gives.
+    """
+    idx: list[int] = []
+    out: list[str] = []
+    for k, t in enumerate(toks):
+        w = " ".join(_TOKEN.findall(t.casefold().replace("’", "'")))
+        if w:
+            idx.append(k)
+            out.append(w)
+    return idx, out
+
+
+def cut_features(ws: Sequence[str], j: int) -> list[str]:
+    """Features of the gap before word ``j`` of a bare turn (``0 < j < len(ws)``): is a dialogue act ending there?
+
+    The words on both sides (one to three), their classes, how far the gap is from the
+    turn's start and end, a repeated word (a disfluency, not a boundary), an inversion or a
+    wh-word opening the right side, a clause-embedding word on the left.
+    """
+    n = len(ws)
+    a1, b1 = ws[j - 1], ws[j]
+    a2 = ws[j - 2] if j >= 2 else "<s>"
+    b2 = ws[j + 1] if j + 1 < n else "</s>"
+    b3 = ws[j + 2] if j + 2 < n else "</s>"
+    ca, cb, cb2 = _word_class(a1), _word_class(b1), _word_class(b2) if j + 1 < n else "E"
+    f = [f"a1={a1}", f"b1={b1}", f"a2={a2} {a1}", f"b2={b1} {b2}", f"b3={b1} {b2} {b3}", f"ab={a1}|{b1}",
+         f"c={ca}|{cb}|{cb2}", f"ca={_word_class(a2) if j >= 2 else 'S'}|{ca}", f"pos={min(j, 6)}", f"rem={min(n - j, 6)}",
+         f"a1rem={a1}|{min(n - j, 4)}", f"b1pos={b1}|{min(j, 4)}"]
+    if a1 == b1:
+        f.append("rep")
+    if b2 in _INVERSION.get(b1, ()):
+        f.append("inv")
+    if b1 in Q_WH and (b2 in Q_AUX or b2 in Q_SUBJ):
+        f.append("wh")
+    if a1 in _EMBEDDING:
+        f.append("emb")
+    return f
+
+
+def cut_feature_ids(ws: Sequence[str], j: int) -> list[int]:
+    """The hashed indices of :func:`cut_features` (sorted, unique)."""
+    return sorted({zlib.crc32(s.encode("utf-8")) & ((1 << CUT_HASH_BITS) - 1) for s in cut_features(ws, j)})
 
 
 def stream_contexts(texts: Sequence[str], speakers: Sequence[str]) -> list[QuestionContext]:
@@ -519,6 +582,9 @@ class QuestionHead:
         platt: ``(2, 2)``: the calibration ``sigmoid(a·z + b)`` of each kind.
         thresholds: ``(2,)`` calibrated probability from which a sentence counts as a question.
         meta: training data, commit, seed, held-out scores.
+        cut_weights: ``(2**CUT_HASH_BITS,)`` weights of the learned clause cutter for bare turns
+            (``None``: bare text is cut by the rule alone); ``cut_bias`` and ``cut_threshold``
+            (the probability of a dialogue-act boundary from which a turn is cut) go with it.
     """
 
     weights: np.ndarray
@@ -526,6 +592,21 @@ class QuestionHead:
     platt: np.ndarray
     thresholds: np.ndarray
     meta: dict[str, Any] = field(default_factory=dict)
+    cut_weights: Optional[np.ndarray] = None
+    cut_bias: float = 0.0
+    cut_threshold: float = 1.0
+
+    def learned_cuts(self, toks: Sequence[str]) -> list[int]:
+        """Token indices of a bare turn before which the learned cutter puts a dialogue-act boundary."""
+        if self.cut_weights is None:
+            return []
+        idx, ws = cut_words(toks)
+        out = []
+        for j in range(1, len(ws)):
+            z = float(self.cut_weights[cut_feature_ids(ws, j)].sum()) + self.cut_bias
+            if 1.0 / (1.0 + np.exp(-z)) >= self.cut_threshold:
+                out.append(idx[j])
+        return out
 
     def logits(self, texts: Sequence[str], contexts: Optional[Sequence[QuestionContext]] = None, *,
                punctuated: Optional[bool] = None) -> np.ndarray:
@@ -562,10 +643,15 @@ class QuestionHead:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         meta = {**self.meta, "features_version": FEATURES_VERSION, "hash_bits": HEAD_HASH_BITS}
+        cut: dict[str, Any] = {}
+        if self.cut_weights is not None:
+            meta = {**meta, "cut_features_version": CUT_FEATURES_VERSION, "cut_hash_bits": CUT_HASH_BITS}
+            cut = {"cut_weights": self.cut_weights.astype(np.float16),
+                   "cut": np.array([self.cut_bias, self.cut_threshold], dtype=np.float64)}
         with open(path, "wb") as fh:
             np.savez_compressed(fh, weights=self.weights.astype(np.float16), bias=self.bias.astype(np.float64),
                                 platt=self.platt.astype(np.float64), thresholds=self.thresholds.astype(np.float64),
-                                meta=np.array(json.dumps(meta, ensure_ascii=False, sort_keys=True)))
+                                meta=np.array(json.dumps(meta, ensure_ascii=False, sort_keys=True)), **cut)
         return path
 
 
@@ -592,6 +678,13 @@ def load_question_head(path: str | Path) -> QuestionHead:
             or head.platt.shape != (2, 2) or head.thresholds.shape != (2,) or head.bias.shape != (2,):
         raise ModelError(f"{path}: question head of another feature version or shape (features changed; retrain it "
                          "with `python benchmarks/train_dialogue_acts.py --only questions`)")
+    if "cut_weights" in arrays:
+        cw, cut = arrays["cut_weights"].astype(np.float32), arrays.get("cut")
+        if meta.get("cut_features_version") != CUT_FEATURES_VERSION or cw.shape != (1 << CUT_HASH_BITS,) \
+                or cut is None or cut.shape != (2,):
+            raise ModelError(f"{path}: clause cutter of another feature version or shape (retrain it with "
+                             "`python benchmarks/train_dialogue_acts.py --only questions`)")
+        head = replace(head, cut_weights=cw, cut_bias=float(cut[0]), cut_threshold=float(cut[1]))
     return head
 
 
@@ -747,7 +840,7 @@ def _head_questions(utts: Sequence[Utterance], head: QuestionHead,
     speakers: list[str] = []
     owner: list[int] = []
     for i, utt in enumerate(utts):
-        for s in (sentences(utt.text) if punctuated else bare_clauses(utt.text)):
+        for s in (sentences(utt.text) if punctuated else bare_clauses(utt.text, head)):
             texts.append(s)
             speakers.append(utt.speaker)
             owner.append(i)
