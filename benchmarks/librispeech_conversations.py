@@ -14,6 +14,12 @@ for reporting; never tuned on). Each conversation:
 * pauses of 0.2–1.0 s between turns; about 15 % of turn changes overlap by 0.3–0.7 s;
 * a fixed loudness per speaker (0 to -10 dB) and a -65 dBFS noise floor.
 
+``--perturb 0.9 1.1``: also speed-perturbed copies of each speaker (resampled by the factor:
+tempo and pitch shift together, the usual way to make new training "speakers" in speaker
+recognition) as speakers of their own, e.g. ``1688sp0.9``; no conversation holds two
+versions of one reader. More voice pairs for choosing count-sensitive settings (the four
+development readers give only six pairs).
+
 The reference is exact at 10 ms for the audio as placed: within each piece, speech is the
 frames whose energy is above a threshold 35 % of the way from the clip's noise floor to its
 speech level (:func:`speech_mask`), with pauses under 0.25 s bridged (the usual
@@ -65,6 +71,21 @@ def _clips(speaker: str) -> list[np.ndarray]:
     from sessionscope.audio.decode import load_audio
 
     return [load_audio(p).mono.astype(np.float32) for p in sorted((DATA / speaker).glob("*.flac"))]
+
+
+def perturbed(clips: list[np.ndarray], factor: float) -> list[np.ndarray]:
+    """The clips played ``factor`` times faster (resampled: tempo and pitch change together)."""
+    from fractions import Fraction
+
+    from scipy.signal import resample_poly
+
+    r = Fraction(factor).limit_denominator(20)
+    return [resample_poly(c, r.denominator, r.numerator).astype(np.float32) for c in clips]
+
+
+def origin(speaker: str) -> str:
+    """The LibriSpeech reader of a (possibly perturbed) speaker id."""
+    return speaker.split("sp")[0]
 
 
 def make(speakers: tuple[str, ...], rng: np.random.Generator, clips: dict[str, list[np.ndarray]],
@@ -125,6 +146,8 @@ def main() -> int:
     ap.add_argument("--triples", type=int, default=3, help="three-person conversations")
     ap.add_argument("--length", type=float, default=60.0, help="seconds per conversation (about)")
     ap.add_argument("--seed", type=int, default=20261201)
+    ap.add_argument("--perturb", type=float, nargs="*", default=[],
+                    help="speed factors (e.g. 0.9 1.1): perturbed copies of each reader as extra speakers")
     args = ap.parse_args()
     if not DATA.is_dir():
         print(f"shared data not found at {DATA}", file=sys.stderr)
@@ -132,11 +155,21 @@ def main() -> int:
     spk = SPLITS[args.split]
     clips = {s: _clips(s) for s in spk}
     rng = np.random.default_rng(args.seed + (0 if args.split == "dev" else 1))
-    pairs = [(a, b) for i, a in enumerate(spk) for b in spk[i + 1:]]
+    if args.perturb:
+        for f in args.perturb:
+            clips.update({f"{s}sp{f}": perturbed(clips[s], f) for s in spk})
+        spk = tuple(clips)
+    pairs = [(a, b) for i, a in enumerate(spk) for b in spk[i + 1:] if origin(a) != origin(b)]
+    if args.perturb:
+        pairs = [pairs[i] for i in rng.permutation(len(pairs))]
     args.out.mkdir(parents=True, exist_ok=True)
     meta, lines = [], []
     plan = [pairs[i % len(pairs)] for i in range(args.pairs)]
-    plan += [tuple(rng.choice(spk, 3, replace=False).tolist()) for _ in range(args.triples)]
+    for _ in range(args.triples):
+        who = tuple(rng.choice(spk, 3, replace=False).tolist())
+        while len({origin(s) for s in who}) < 3:
+            who = tuple(rng.choice(spk, 3, replace=False).tolist())
+        plan.append(who)
     for i, who in enumerate(plan):
         uri = f"{args.split}{i:02d}"
         x, ref, gains = make(tuple(who), rng, clips, args.length)
@@ -145,7 +178,7 @@ def main() -> int:
         meta.append({"uri": uri, "speakers": list(who), "gains_db": gains, "duration_s": round(len(x) / SR, 2)})
     (args.out / "reference.rttm").write_text("\n".join(lines) + "\n")
     (args.out / "conversations.json").write_text(json.dumps({"split": args.split, "seed": args.seed,
-                                                             "conversations": meta}, indent=1))
+                                                             "perturb": args.perturb, "conversations": meta}, indent=1))
     print(f"{len(plan)} conversations in {args.out}")
     return 0
 
