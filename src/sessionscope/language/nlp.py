@@ -374,6 +374,11 @@ def prefetch_parse(texts: Sequence[str], *, language: Optional[str] = None) -> N
     Measured on the 60-minute benchmark transcript (``benchmarks/analyze_speed.py``), the
     overlap saved about 1 s of wall time on two otherwise idle cores, for ≈ 0.3 CPU s of
     thread switching.
+
+    Where :data:`PARSE_HELPER` allows it (``analyze`` on two or more CPUs), the background
+    thread only waits for the helper process (:func:`parse_helper`), which parses with the
+    same function without holding this process's GIL: about 2.7 s less wall time on the
+    same transcript (``docs/benchmarks/topics.md`` §5).
     """
     key = (tuple(texts), language)
     helper = parse_helper()
