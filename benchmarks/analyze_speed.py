@@ -12,7 +12,8 @@ joined into speaker turns, meetings laid end to end) until it spans 60 minutes, 
 an STM file to a temporary folder. Each run is ``sessionscope analyze FILE --out TMP`` in a new
 process with the default config (all text stages), timed from the parent: start-up, imports,
 model loading, analysis and writing outputs. The 1-minute load average before each run is
-recorded, with each run's CPU seconds (user + system): the development box is shared, so wall
+recorded, with each run's CPU seconds (user + system, the parse helper process included: ``analyze``
+reaps it before it exits): the development box is shared, so wall
 times there are pessimistic, and ``quietest`` is the run that started at the lowest load.
 
 Runs are measured as an installed package runs: ``pip install`` compiles the bytecode, so the
