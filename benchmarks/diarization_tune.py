@@ -29,11 +29,15 @@ CACHE = ROOT / ".cache" / "diar_tune"
 
 
 AMI_DEV = ("dev00", "dev01", "trn05", "trn08")
+PERTURBED_COMMAND = (".venv/bin/python benchmarks/librispeech_conversations.py --split dev --out .cache/conv/devsp "
+                     "--pairs 24 --triples 8 --perturb 0.9 1.1 --seed 20261202")
 
 
-def dev_cases(quiet: tuple[int, ...] = ()) -> list[tuple[str, str, Path, Path]]:
+def dev_cases(quiet: tuple[int, ...] = (), perturbed: bool = False) -> list[tuple[str, str, Path, Path]]:
     """Development cases (group, uri, audio, reference); ``quiet``: also the AMI excerpts and their sparse
-    versions with the speech attenuated by these many dB against the room tone (:func:`quiet_ami`)."""
+    versions with the speech attenuated by these many dB against the room tone (:func:`quiet_ami`);
+    ``perturbed``: also the conversations of speed-perturbed development readers (``.cache/conv/devsp``,
+    made by :data:`PERTURBED_COMMAND`)."""
     cases = [("pyannote-sample", "sample", DATA / "pyannote-sample/sample.wav", DATA / "pyannote-sample/sample.rttm")]
     for uri in AMI_DEV:
         cases.append(("pyannote-ami", uri, DATA / f"pyannote-ami-excerpts/{uri}.wav", DATA / "pyannote-ami-excerpts/reference.rttm"))
@@ -46,6 +50,11 @@ def dev_cases(quiet: tuple[int, ...] = ()) -> list[tuple[str, str, Path, Path]]:
     conv = ROOT / ".cache" / "conv" / "dev"
     for wav in sorted(conv.glob("*.wav")):
         cases.append(("libri-dev", wav.stem, wav, conv / "reference.rttm"))
+    if perturbed:
+        sp = ROOT / ".cache" / "conv" / "devsp"
+        if not (sp / "reference.rttm").is_file():
+            raise SystemExit(f"generate first: {PERTURBED_COMMAND}")
+        cases += [("libri-sp", wav.stem, wav, sp / "reference.rttm") for wav in sorted(sp.glob("*.wav"))]
     return cases
 
 

@@ -1,6 +1,6 @@
 """Development-set DER of the shipped diarization settings for different CAM++ embedding windows.
 
-    nice -n 5 .venv/bin/python benchmarks/embedding_window_dev.py 3.0,2.0 2.0,1.5 [--quiet 10 15] \
+    nice -n 5 .venv/bin/python benchmarks/embedding_window_dev.py 3.0,2.0 2.0,1.5 [--quiet 10 15] [--perturbed] \
         [--json benchmarks/results/embedding_window_dev.json]
 
 Each argument is ``embed_max_s,embed_min_s[,threshold]``; everything else is ``DiarizationParams()``. Uses the
@@ -30,10 +30,12 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("windows", nargs="+", help="embed_max_s,embed_min_s[,clustering threshold]")
     ap.add_argument("--quiet", type=int, nargs="*", default=[], help="also the quiet AMI variants (dB)")
+    ap.add_argument("--perturbed", action="store_true",
+                    help="also the conversations of speed-perturbed development readers (.cache/conv/devsp)")
     ap.add_argument("--json", type=Path)
     ns = ap.parse_args()
     args, out_path = ns.windows, ns.json
-    cases = dt.dev_cases(tuple(ns.quiet))
+    cases = dt.dev_cases(tuple(ns.quiet), perturbed=ns.perturbed)
     refs = {(c, u): read_rttm(r)[u] for c, u, _, r in cases}
     rows = []
     for spec in args:
@@ -49,15 +51,18 @@ def main() -> int:
             hyp = [(x.start, x.end, x.speaker) for x in d.turns]
             r0 = der(refs[(c, u)], hyp, collar=0.0, uem=(0.0, loc[0].duration))
             r25 = der(refs[(c, u)], hyp, collar=0.25, uem=(0.0, loc[0].duration))
-            per[f"{c}/{u}"] = (r0.der, r25.der, len({s for *_, s in refs[(c, u)]}) == len(d.centroids))
+            n_ref = len({s for *_, s in refs[(c, u)]})
+            per[f"{c}/{u}"] = (r0.der, r25.der, n_ref == len(d.centroids), len(d.centroids) - n_ref)
         row: dict = {"embed_max_s": mx, "embed_min_s": mn, "threshold": p.threshold, "embedding_cpu_s": round(cpu, 1)}
-        groups = [("ami", "pyannote"), ("sparse", "ami-sparse"), ("libri", "libri")]
+        groups = [("ami", "pyannote"), ("sparse", "ami-sparse"), ("libri", "libri-dev")]
+        groups += [("libri_sp", "libri-sp")] if ns.perturbed else []
         groups += [(f"quiet{db}_{kind}", f"quiet-{kind}{db}/") for db in ns.quiet for kind in ("dense", "sparse")]
         for g, pre in groups:
             vals = [v for k, v in per.items() if k.startswith(pre)]
             row[f"{g}_der_c0"] = round(100 * float(np.mean([v[0] for v in vals])), 2)
             row[f"{g}_der_c25"] = round(100 * float(np.mean([v[1] for v in vals])), 2)
             row[f"{g}_count_ok"] = round(float(np.mean([v[2] for v in vals])), 3)
+            row[f"{g}_over_under"] = [sum(v[3] > 0 for v in vals), sum(v[3] < 0 for v in vals)]
         row["per_file_c0"] = {k: round(100 * v[0], 2) for k, v in per.items()}
         rows.append(row)
         print(json.dumps(row), flush=True)
