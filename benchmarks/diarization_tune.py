@@ -175,6 +175,30 @@ def local_for(wav: Path, step: float, params):  # noqa: ANN001, ANN201
     return out
 
 
+def miss_breakdown(seg, ref, hyp) -> dict[str, float]:  # noqa: ANN001
+    """Where the missed speaker time (collar 0, 10 ms frames) is: ``unseen`` (no chunk's segmentation marks the
+    frame as speech), ``seg_fewer`` (the most local speakers any covering chunk marks are fewer than the
+    reference's, and the output is not above that), ``later`` (the rest: the segmentation saw enough speakers,
+    clustering or reconstruction output fewer); seconds."""
+    n = int(np.ceil(seg.duration * 100)) + 1
+    r, h, local = np.zeros(n), np.zeros(n), np.zeros(n)
+    for a, b, _ in ref:
+        r[int(round(a * 100)):int(round(b * 100))] += 1
+    for a, b, _ in hyp:
+        h[int(round(a * 100)):int(round(b * 100))] += 1
+    f_n = seg.binarized.shape[1]
+    for ci in range(len(seg.starts)):
+        idx = np.round((seg.starts[ci] + np.arange(f_n) * seg.frame_step + seg.frame_offset) * 100).astype(int)
+        ok = idx < n
+        np.maximum.at(local, idx[ok], seg.binarized[ci].sum(axis=1)[ok])
+    miss = np.maximum(0.0, r - h)
+    fewer = np.minimum(miss, np.maximum(0.0, r - np.maximum(local, h)))
+    out = {"miss_s": miss.sum() / 100, "unseen_s": miss[local == 0].sum() / 100,
+           "seg_fewer_s": fewer[local > 0].sum() / 100}
+    out["later_s"] = out["miss_s"] - out["unseen_s"] - out["seg_fewer_s"]
+    return out
+
+
 def main() -> int:
     from sessionscope.audio.diarize import DiarizationParams, diarize_local
 
@@ -190,6 +214,8 @@ def main() -> int:
     ap.add_argument("--count-distance", type=float, default=DiarizationParams.count_distance,
                     help="two local speakers with embeddings closer than this may be one voice (not counted apart)")
     ap.add_argument("--libri", type=int, default=0, help="use only the first N development conversations (0: all)")
+    ap.add_argument("--breakdown", action="store_true",
+                    help="also where the missed speech is (seconds per group: unseen / seg_fewer / later, FA, confusion)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     if not DATA.is_dir():
@@ -219,7 +245,9 @@ def main() -> int:
                 hyp = [(t.start, t.end, t.speaker) for t in d.turns]
                 r = der(ref, hyp, collar=0.0, uem=(0.0, loc[0].duration))
                 r25 = der(ref, hyp, collar=0.25, uem=(0.0, loc[0].duration))
-                per[f"{c}/{u}"] = (r.der, r25.der, len({s for *_, s in ref}) == len(d.centroids), not d.turns)
+                per[f"{c}/{u}"] = (r.der, r25.der, len({s for *_, s in ref}) == len(d.centroids), not d.turns,
+                                   {"ref_s": r.reference, "fa_s": r.false_alarm, "conf_s": r.confusion,
+                                    **miss_breakdown(loc[0], ref, hyp)} if args.breakdown else {})
             groups = {"ami": [v for k, v in per.items() if k.startswith("pyannote")],
                       "sparse": [v for k, v in per.items() if k.startswith("ami-sparse")],
                       "libri": [v for k, v in per.items() if k.startswith("libri")]}
@@ -230,6 +258,8 @@ def main() -> int:
                 row[f"{g}_der_c25"] = round(100 * float(np.mean([v[1] for v in vals])), 2)
                 row[f"{g}_count_ok"] = round(float(np.mean([v[2] for v in vals])), 3)
                 row[f"{g}_no_output"] = int(sum(v[3] for v in vals))
+                if args.breakdown:
+                    row[f"{g}_seconds"] = {k: round(float(sum(v[4][k] for v in vals)), 2) for k in vals[0][4]}
             row["objective"] = round((row["ami_der_c0"] + row["libri_der_c0"]) / 2, 2)
             rows.append(row)
             print(json.dumps(row))
