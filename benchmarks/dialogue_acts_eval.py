@@ -32,7 +32,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dialogue_acts import CORPORA, ROOT, Act, ami_action_items, meetings  # noqa: E402
-from train_dialogue_acts import commit  # noqa: E402
+from train_dialogue_acts import commit, turn_question_f1  # noqa: E402
 
 SAMPLE_MEETINGS = {"mrda": ("Bed003", "Bro018"), "ami": ("ES2011a", "IS1008a")}
 SAMPLE_ACTS = 150
@@ -332,7 +332,16 @@ def example_questions(dyn) -> dict:
 
 
 def questions_main(args: argparse.Namespace) -> int:
-    """``--only questions``: the question figures through ``session_questions``, as the dynamics and the stage count them."""
+    """``--only questions``: the question figures through ``session_questions``, as the dynamics and the stage count them.
+
+    Besides the per-act figures (as transcribed and bare), ``turns_stripped``: bare text with a
+    speaker's consecutive acts merged into one utterance, as speech recognition without
+    punctuation gives a turn (:func:`train_dialogue_acts.turn_question_f1`; a turn counts as a
+    question when one of its acts is), for the shipped head, the shipped head with the rule
+    cuts alone (no learned clause cutter) and the lexical rule.
+    """
+    from dataclasses import replace
+
     from sessionscope.analysis.questions import bundled_question_head
     from sessionscope.config import DynamicsConfig
 
@@ -351,7 +360,13 @@ def questions_main(args: argparse.Namespace) -> int:
         results = {m: question_meeting(m, acts, dyn) for m, acts in by_meeting.items()}
         out[corpus] = {"meetings": len(by_meeting), "acts": sum(len(v) for v in by_meeting.values()),
                        **question_scores(score(corpus, by_meeting, results), by_meeting, results)}
-        print(corpus, json.dumps({k: out[corpus][k] for k in ("shipped", "answered_agrees_with_responder")}), flush=True)
+        if not args.sample:  # bare turns (a speaker's consecutive acts merged, as a recogniser gives them)
+            out[corpus]["turns_stripped"] = {
+                "shipped": turn_question_f1(by_meeting, head),
+                "shipped_rule_cuts_only": turn_question_f1(by_meeting, replace(head, cut_weights=None)) if head else None,
+                "before": turn_question_f1(by_meeting, None)}
+        print(corpus, json.dumps({k: out[corpus][k] for k in ("shipped", "answered_agrees_with_responder")}),
+              json.dumps(out[corpus].get("turns_stripped")), flush=True)
     if not args.sample:
         out["examples"] = example_questions(dyn)
         print("examples", json.dumps(out["examples"]), flush=True)

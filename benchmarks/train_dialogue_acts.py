@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dialogue_acts import CACHE, CORPORA, ROOT, act_embeddings, load_acts  # noqa: E402
+from dialogue_acts import CACHE, CORPORA, ROOT, act_embeddings, load_acts, meetings  # noqa: E402
 from extraction_data import load_rows  # noqa: E402
 
 SEED = 0
@@ -274,6 +274,119 @@ def calibrate_question_head(log: dict) -> None:
     replace(head, platt=np.array(platts), thresholds=np.array(thresholds), meta=meta).save(OUT / "question_head.npz")
     log["question"] = {**log.get("question", {}), "heldout": held}
     print("question head recalibrated, held-out:", json.dumps(held), flush=True)
+
+
+QUESTION_CUT_C = 0.3  # L2 strength of the clause cutter (boundary classifier over word gaps)
+QUESTION_CUT_GRID = (0.1, 0.15, 0.2, 0.25)  # boundary probability from which a bare turn is cut, chosen on held-out
+
+
+def bare_turns(acts: list, *, merge: bool = True) -> list[tuple[str, list[str], list[bool]]]:
+    """A meeting's acts (in time order) as bare turns: consecutive acts of one speaker merged.
+
+    ``(speaker, the acts' texts without punctuation and capitals, their question labels)``:
+    what speech recognition without punctuation gives, one utterance per turn
+    (``merge=False``: one utterance per act, as the per-act figures are scored).
+    """
+    from sessionscope.analysis.extract.heads import strip_punctuation
+
+    out: list[tuple[str, list[str], list[bool]]] = []
+    for a in sorted(acts, key=lambda a: a.start):
+        t = strip_punctuation(a.text)
+        if merge and out and out[-1][0] == a.speaker:
+            out[-1][1].append(t)
+            out[-1][2].append(a.question)
+        else:
+            out.append((a.speaker, [t], [a.question]))
+    return out
+
+
+def turn_question_f1(by_meeting: dict, head, *, merge: bool = True) -> dict:
+    """Question P/R/F1 on bare turns (a turn is a question when one of its acts is); ``merge=False``: per act.
+
+    ``head``: a :class:`~sessionscope.analysis.questions.QuestionHead`, or ``None`` for the lexical rule.
+    """
+    from sessionscope.analysis.questions import find_questions
+    from sessionscope.model import Utterance
+
+    tp = fp = fn = 0
+    for acts in by_meeting.values():
+        turns = bare_turns(acts, merge=merge)
+        utts = [Utterance(id=f"t{k}", speaker=s, text=" ".join(ts)) for k, (s, ts, _) in enumerate(turns)]
+        found = {e.utterance_id for e in find_questions(utts, language="en", backchannels=(), head=head)}
+        for u, (_, _, gold) in zip(utts, turns, strict=True):
+            tp += u.id in found and any(gold)
+            fp += u.id in found and not any(gold)
+            fn += any(gold) and u.id not in found
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"p": round(p, 3), "r": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0, "tp": tp, "fp": fp, "fn": fn}
+
+
+def train_question_cuts(log: dict) -> None:
+    """The question head's clause cutter for bare turns: where does a question start or end inside a turn?
+
+    Free supervision: in the train meetings every act boundary inside a speaker's turn is
+    known, so a logistic regression over the words around each gap (:func:`cut_features`)
+    learns where a bare turn splits into the units the head was trained on — the boundaries
+    next to a question act (the others are negatives: on held-out, a cutter of every act
+    boundary cost the per-act figures more and gained less on turns). Its threshold
+    is chosen on the held-out train meetings by the head's question F1 on bare turns
+    (consecutive acts of a speaker merged) and on bare acts (each act its own utterance, as
+    the per-act figures are scored), mean over both corpora; the rule cuts are kept.
+    """
+    from dataclasses import replace
+
+    from scipy import sparse
+    from sklearn.linear_model import LogisticRegression
+
+    from sessionscope.analysis.questions import CUT_HASH_BITS, bare_text, cut_feature_ids, load_question_head
+
+    t0 = time.time()
+    rows: list[list[int]] = []
+    y: list[int] = []
+    for c in CORPORA:
+        for acts in meetings(c, "train").values():
+            for _, texts, gold in bare_turns(acts):
+                ws: list[str] = []
+                bounds = set()
+                prev_q = False
+                for t, q in zip(texts, gold, strict=True):
+                    w = bare_text(t).split()
+                    if w and ws and (q or prev_q):
+                        bounds.add(len(ws))
+                    if w:
+                        ws += w
+                        prev_q = q
+                for j in range(1, len(ws)):
+                    rows.append(cut_feature_ids(ws, j))
+                    y.append(j in bounds)
+    indptr = np.cumsum([0] + [len(r) for r in rows]).astype(np.int64)
+    x = sparse.csr_matrix((np.ones(int(indptr[-1]), dtype=np.float32), np.fromiter((j for r in rows for j in r), dtype=np.int32),
+                           indptr), shape=(len(rows), 1 << CUT_HASH_BITS))
+    print(f"question cutter: {x.shape[0]} gaps, {np.mean(y):.3f} boundaries ({time.time() - t0:.0f}s)", flush=True)
+    model = LogisticRegression(C=QUESTION_CUT_C, solver="liblinear", max_iter=3000, random_state=SEED).fit(x, np.array(y))
+    head = load_question_head(OUT / "question_head.npz")
+    held = {c: meetings(c, "heldout") for c in CORPORA}
+    search: dict = {}
+    best = None
+    for t in (None, *QUESTION_CUT_GRID):
+        h = head if t is None else replace(head, cut_weights=model.coef_[0].astype(np.float32),
+                                           cut_bias=float(model.intercept_[0]), cut_threshold=t)
+        res = {f"{c}/{unit}": turn_question_f1(held[c], h, merge=unit == "turns") for c in CORPORA for unit in ("turns", "acts")}
+        mean = float(np.mean([r["f1"] for r in res.values()]))
+        search["rule only" if t is None else f"cut>={t}"] = {"mean_f1": round(mean, 4), **res}
+        print(f"question cutter {'rule only' if t is None else f'cut>={t}'}: held-out bare mean F1 {mean:.4f} "
+              f"{json.dumps({k: v['f1'] for k, v in res.items()})} ({time.time() - t0:.0f}s)", flush=True)
+        if t is not None and (best is None or mean > best[0]):
+            best = (mean, t, h)
+    assert best is not None
+    _, t, h = best
+    meta = {**h.meta, "cut": {"C": QUESTION_CUT_C, "threshold": t, "n_gaps": int(x.shape[0]), "commit": commit(),
+                              "data": "boundaries of question acts inside the speakers' turns of the MRDA + AMI train meetings (bare text)",
+                              "split": "fit: train meetings; threshold: held-out train meetings (bare turns and bare acts)",
+                              "heldout": search}}
+    replace(h, meta=meta).save(OUT / "question_head.npz")
+    log["question_cut"] = {"threshold": t, "C": QUESTION_CUT_C, "heldout": search, "seconds": round(time.time() - t0)}
 
 
 # -- recommendations / action items -------------------------------------------------
@@ -566,7 +679,8 @@ def train_assignment(log: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--only", choices=("questions", "acts", "calibrate-questions", "restack", "assignment"), default=None)
+    ap.add_argument("--only", choices=("questions", "acts", "calibrate-questions", "question-cuts", "restack", "assignment"),
+                    default=None)
     args = ap.parse_args(argv)
     log: dict = {"command": "python benchmarks/train_dialogue_acts.py" + (f" --only {args.only}" if args.only else ""),
                  "commit": commit(), "date": dt.date.today().isoformat(), "split": "train (fit) / heldout train meetings (choose)"}
@@ -574,6 +688,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "questions"):
         train_questions(log)
         calibrate_question_head(log)
+        train_question_cuts(log)
+    if args.only == "question-cuts":
+        train_question_cuts(log)
     if args.only == "calibrate-questions":
         calibrate_question_head(log)
     if args.only in (None, "acts"):
