@@ -14,6 +14,8 @@ from sessionscope.analysis.extract.assign import (
     assignment_rule,
     assignment_target,
     bundled_assignment_head,
+    clear_assignment,
+    expand_roles,
     firm_task,
     load_assignment_head,
 )
@@ -102,8 +104,8 @@ def test_assignment_replaces_recommendation_with_owned_action() -> None:
     d, target, calibrated = out
     assert (d.kind, d.method, d.confidence, calibrated) == ("action", "assignment", 0.6, True)
     assert target.owner == "id"
-    # below the head's threshold: stays what the heads said
-    assert assignment(_sent("You'll work on the user interface design."), rec, 0.1, 0.3, s, "pm", "id") is None
+    # below the head's threshold and not a clear assignment (test_clear_assignment): stays what the heads said
+    assert assignment(_sent("You should look at the user interface design."), rec, 0.1, 0.3, s, "pm", "id") is None
     # no assignee: nothing to own
     assert assignment(_sent("The design will be round."), rec, 0.9, 0.3, s, "pm", "id") is None
     # problems and action items the heads found are left alone
@@ -173,3 +175,42 @@ def test_speaker_naming_own_role_is_not_an_assignment() -> None:
 def test_every_time_is_not_the_group() -> None:
     assert not assignment_rule("Каждый раз нужно проверять отчёт.")
     assert assignment_target("Каждый из вас должен подготовить отчёт.", PEOPLE, "pm", "id").how == "group"  # type: ignore[union-attr]
+
+
+def test_spelled_role_acronyms_read_as_roles_not_as_i() -> None:
+    assert expand_roles("The I_D_ is going to do the look and feel design,").startswith("The industrial designer ")
+    assert "user interface designer" in expand_roles("and the U_I_D_ will draw it")
+    assert expand_roles("I went to the U.S. and back.") == "I went to the U.S. and back."  # not a role: left alone
+    assert expand_roles("no acronym here") == "no acronym here"
+    assert _cue("The I_D_ is going to do the look and feel design,", "role")
+    assert not _cue("The I_D_ is going to do the look and feel design,", "first_person_only")
+    t = assignment_target("The I_D_ is going to do the working design.", PEOPLE, "pm", "id")
+    assert t is not None and t.how == "role"
+
+
+@pytest.mark.parametrize(("text", "clear"), [
+    ("You're gonna work on the look and feel design.", True),
+    ("The I_D_ is going to do the working design,", True),
+    ("You two will work together on the prototype.", True),
+    ("and for you the trend-watching.", True),
+    ("and for you it's the user requirements specification,", True),
+    ("Maybe you could look at the working design.", False),  # advice
+    ("Are you going to work on the design?", False),  # a question
+    ("because you're going to have to write a program that reads the file", False),  # an explanation
+    ("if you're going to work on it, tell me", False),  # a condition
+    ("I'll work on the interface.", False),  # the speaker's own task
+    ("You're gonna love it.", False),  # no task
+])
+def test_clear_assignment(text: str, clear: bool) -> None:
+    assert clear_assignment(text) is clear
+
+
+def test_clear_assignment_passes_below_the_head_threshold_only_in_groups() -> None:
+    rec = Decision("recommendation", 0.8, "head", None)
+    text = "You're gonna work on the look and feel design."
+    out = assignment(_sent(text), rec, 0.02, 0.3, _session(), "pm", "id")
+    assert out is not None and out[0].method == "assignment" and out[1].owner == "id"
+    pair = Session(id="p", participants=(Participant(id="m", name="Mentor"), Participant(id="j", name="Junior")),
+                   utterances=())
+    assert assignment(_sent(text), rec, 0.02, 0.3, pair, "m", "j") is None  # a pair: the head decides
+    assert assignment(_sent("Maybe you could look at the design."), rec, 0.02, 0.3, _session(), "pm", "id") is None

@@ -42,7 +42,24 @@ _GROUP = re.compile(
 _ROLE = re.compile(
     r"\b(industrial designer|interface designer|ui designer|user interface designer|marketing expert|"
     r"marketing (person|guy|people|department)|project manager|designers?|the (expert|designer)s?|"
-    r"i_d_|u_i_d_|u_i_|m_e_)\b")
+    r"(industrial|interface|marketing) (manager|specialist|person|guy|expert|executive|developer|designer)s?)\b")
+# transcripts spell role acronyms letter by letter ("the I_D_", "U_I_D_", "I. D."): read as the role
+_ACRONYM = re.compile(r"\b((?:[A-Za-z][_.] ?){2,4})(?![\w])")
+_ACRONYMS = {"id": "industrial designer", "uid": "user interface designer", "ui": "user interface designer",
+             "me": "marketing expert", "pm": "project manager"}
+
+
+def expand_roles(text: str) -> str:
+    """The text with spelled-out role acronyms ("I_D_", "U. I. D.") written as the role's name.
+
+    Without this, the letters of "I_D_" read as the pronoun "I" (a first-person sentence) and
+    the role goes unseen. Other letter sequences are left as they are.
+    """
+    def sub(m: re.Match[str]) -> str:
+        letters = re.sub(r"[^A-Za-z]", "", m.group(1)).casefold()
+        return _ACRONYMS[letters] + " " if letters in _ACRONYMS else m.group(0)
+
+    return _ACRONYM.sub(sub, text) if "_" in text or ". " in text else text
 _YOU_FRAME = re.compile(
     r"\b(you('ll| will| would| are going to| 're going to|'re going to| are gonna|'re gonna| gonna| have to| need to|"
     r" should| must| can| could| might want to)|you('re| are) (responsible|in charge)|could you|can you|would you|"
@@ -73,6 +90,11 @@ _FIRM = re.compile(
     r"i('d| would) like you to|i want you to|i need you to|your (task|job|assignment|homework) (is|will be)|"
     r"за тобой|за вами|на тебе|на вас|поручаю|поручим)\b")
 
+# a chair handing out the parts: "and for you, the trend watching", "for you it's the user requirements"
+_FOR_YOU = re.compile(r"^((and|so|um|uh|then|okay|ok|now|and then)\s+)*for you( it's| it is| is| will be)? (the|a|an|some)\b")
+# conditions, questions in disguise, reported or past talk: not a task handed out
+_NOT_TASK = re.compile(r"\b(if|once|whether|unless|because|cause|since|mentioned|said|told|you know what|i don't know)\b|\byou('d| would)\b")
+
 _SELF = re.compile(r"\b(i'm|i am|i'll be|i will be|i was|my (name|role|job|function)|myself|я|меня зовут|моя роль)\b")
 
 ASSIGN_CUES = ("group", "role", "you_frame", "third_frame", "task_verb", "deadline", "advice", "ru_assign", "first_person_only")
@@ -82,7 +104,7 @@ def assignment_cues(text: str) -> np.ndarray:
     """The assignment cues of one sentence (order: :data:`ASSIGN_CUES`), 0/1 floats."""
     from sessionscope.analysis.extract.heads import FIRST, YOU, tokens
 
-    toks = tokens(text)
+    toks = tokens(expand_roles(text))
     low = " ".join(toks)
     first_only = any(t in FIRST for t in toks) and not any(t in YOU for t in toks)
     v = [
@@ -113,6 +135,28 @@ def assignment_rule(text: str) -> bool:
         return True
     assignee = c["group"] or c["role"] or c["you_frame"]
     return bool(assignee and (c["task_verb"] or c["deadline"]))
+
+
+def clear_assignment(text: str) -> bool:
+    """A task plainly handed to someone else in a group: firm frame + task verb, no advice, not the speaker's own.
+
+    "You're gonna work on the look and feel", "the I_D_ is going to do the working design",
+    "you two will work together on the prototype". The assignment head misses many of these
+    (it learned AMI's links, most of which are plain information acts); in a group meeting
+    such a sentence becomes an assignment even below the head's threshold.
+    """
+    from sessionscope.analysis.extract.heads import tokens
+
+    toks = tokens(expand_roles(text))
+    low = " ".join(toks)
+    if "?" in text or len(toks) > 25 or _NOT_TASK.search(low):
+        return False
+    if _FOR_YOU.search(low):
+        return True
+    c = dict(zip(ASSIGN_CUES, assignment_cues(text), strict=True))
+    if c["advice"] or c["first_person_only"] or not c["task_verb"]:
+        return False
+    return bool(_FIRM.search(low) or ((c["role"] or c["group"]) and (c["third_frame"] or c["you_frame"])))
 
 
 def firm_task(text: str, how: str, *, pair: bool) -> bool:
@@ -155,7 +199,7 @@ def assignment_target(text: str, participants: list[tuple[str, str]], speaker: s
     """
     from sessionscope.analysis.extract.heads import YOU, tokens
 
-    low = " ".join(tokens(text))
+    low = " ".join(tokens(expand_roles(text)))
     others = tuple(pid for pid, _ in participants if pid != speaker)
     if _GROUP.search(low) and others:
         return Assignee(None, others, "group")
@@ -218,5 +262,5 @@ def bundled_assignment_head() -> Optional[AssignmentHead]:
     return load_assignment_head(p) if p.exists() else None
 
 
-__all__ = ["ASSIGN_CUES", "Assignee", "AssignmentHead", "assignment_cues", "firm_task", "assignment_rule", "assignment_target",
+__all__ = ["ASSIGN_CUES", "Assignee", "AssignmentHead", "assignment_cues", "clear_assignment", "expand_roles", "firm_task", "assignment_rule", "assignment_target",
            "bundled_assignment_head", "load_assignment_head"]

@@ -29,7 +29,13 @@ from typing import Any, ClassVar, Optional
 import numpy as np
 
 from sessionscope.analysis.extract.actions import action_rule, task_phrase
-from sessionscope.analysis.extract.assign import Assignee, assignment_rule, assignment_target, firm_task
+from sessionscope.analysis.extract.assign import (
+    Assignee,
+    assignment_rule,
+    assignment_target,
+    clear_assignment,
+    firm_task,
+)
 from sessionscope.analysis.extract.dates import find_due
 from sessionscope.analysis.extract.problems import link_solutions, problem_rule
 from sessionscope.analysis.extract.recommendations import recommendation_rule
@@ -233,7 +239,9 @@ def assignment(sent: Sentence, d: Optional[Decision], p_assign: Optional[float],
     """A task assigned to someone else: the action item that replaces a recommendation (or no item).
 
     English with the assignment head: its calibrated probability ``p_assign`` reaches its
-    threshold (the head tells a task from advice); otherwise (Russian, or no head) the
+    threshold (the head tells a task from advice), or, in a group, the sentence hands out a
+    task plainly (:func:`~.assign.clear_assignment`: "you're gonna work on…", "the I_D_ will
+    do…"; the head, trained on AMI's links, misses many of these); otherwise (Russian, or no head) the
     model-free :func:`~.assign.assignment_rule`. Either way the sentence must name an assignee
     other than the speaker (:func:`~.assign.assignment_target`). A problem, or an action item
     the heads already found, is left as it is. Returns the decision, the assignee and whether
@@ -243,8 +251,10 @@ def assignment(sent: Sentence, d: Optional[Decision], p_assign: Optional[float],
     if d is not None and d.kind not in ("recommendation",):
         return None
     use_head = p_assign is not None and sent.language != "ru"
+    group = len(session.participants) > 2
+    clear = use_head and group and clear_assignment(sent.text)
     if use_head:
-        if p_assign < threshold:  # type: ignore[operator]
+        if p_assign < threshold and not clear:  # type: ignore[operator]
             return None
     elif not assignment_rule(sent.text):
         return None
