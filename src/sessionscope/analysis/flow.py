@@ -187,7 +187,7 @@ def item_measures(session: Session) -> tuple[dict[str, dict[str, Any]], dict[str
 def _with_measures(session: Session) -> Metrics:
     part, sess = item_measures(session)
     base = session.metrics or Metrics()
-    merged = {p: {**base.participants.get(p, {}), **part.get(p, {})} for p in {*base.participants, *part}}
+    merged = {p: {**base.participants.get(p, {}), **part.get(p, {})} for p in [*base.participants, *(q for q in part if q not in base.participants)]}  # fixed order
     return replace(base, participants=merged, session={**base.session, **sess})
 
 

@@ -365,7 +365,7 @@ def with_initiation(metrics: Optional[Metrics], share: dict[str, float], partici
     if metrics is None:
         metrics = Metrics()
     per = {pid: dict(vals) for pid, vals in metrics.participants.items()}
-    for pid in set(per) | set(participants):
+    for pid in [*per, *(p for p in participants if p not in per)]:  # a fixed order: session.json is deterministic
         per.setdefault(pid, {})["topic_initiation_share"] = share.get(pid) if share else None
     return replace(metrics, participants=per)
 
