@@ -27,6 +27,13 @@ def list_models() -> None:
     console().print(table)
 
 
+def _backend(model: object) -> str:
+    """How a diarization network runs here: its ONNX Runtime copy (cached) or torch."""
+    from sessionscope.audio.onnx_models import OnnxModel
+
+    return f"ONNX Runtime, {model.path.parent}" if isinstance(model, OnnxModel) else "torch"
+
+
 @models.command("check")
 @click.option("--model", "names", multiple=True, help="Only these ASR models (default: base and tiny.en).")
 def check_models(names: tuple[str, ...]) -> None:
@@ -45,8 +52,7 @@ def check_models(names: tuple[str, ...]) -> None:
             failed += 1
             out.print(f"[red]fail[/red] asr {name}: {e}")
     try:
-        load_campplus()
-        out.print("[green]ok[/green]   speaker embeddings campplus (checksum verified)")
+        out.print(f"[green]ok[/green]   speaker embeddings campplus (checksum verified, {_backend(load_campplus())})")
         import kaldi_native_fbank  # noqa: F401
 
         out.print("[green]ok[/green]   features kaldi-native-fbank")
@@ -56,8 +62,8 @@ def check_models(names: tuple[str, ...]) -> None:
     try:
         from sessionscope.audio.segmentation import load_segmentation
 
-        load_segmentation()
-        out.print("[green]ok[/green]   speech/overlap pyannote segmentation-3.0 (checksum verified)")
+        net, _ = load_segmentation()
+        out.print(f"[green]ok[/green]   speech/overlap pyannote segmentation-3.0 (checksum verified, {_backend(net)})")
     except (SessionscopeError, ImportError) as e:
         out.print(f"[yellow]warn[/yellow] segmentation: {e} (diarization falls back to Silero VAD, no overlaps)")
     try:
