@@ -1,10 +1,14 @@
 """Question detection in English and Russian: the lexical rule, reported questions, the head's features, answers."""
 
+import zlib
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from helpers import make_session
 from sessionscope.analysis.questions import (
+    CUT_HASH_BITS,
     FEATURES_VERSION,
     HEAD_HASH_BITS,
     NO_CONTEXT,
@@ -12,8 +16,12 @@ from sessionscope.analysis.questions import (
     QuestionContext,
     QuestionHead,
     _hash,
+    bare_clauses,
     bundled_question_head,
     context_features,
+    cut_feature_ids,
+    cut_features,
+    cut_words,
     find_questions,
     is_backchannel,
     is_question,
@@ -225,6 +233,46 @@ def test_russian_keeps_the_lexical_decision_with_the_head_confidence():
     assert events[0].confidence is not None and events[0].answered
 
 
+# -- cutting bare turns into clauses ------------------------------------------------------------
+def test_bare_clauses_rule_cuts():
+    assert bare_clauses("morning maya come in how was the trip") == ["morning maya come in", "how was the trip"]
+    assert bare_clauses("i don't know what is wrong with it") == ["i don't know what is wrong with it"]  # embedded
+    assert bare_clauses("ну ладно а ты придёшь ли завтра") == ["ну ладно а ты", "придёшь ли завтра"]
+
+
+def test_cut_words_and_features():
+    assert cut_words(["so", "|", "What’s", "=="]) == ([0, 2], ["so", "what's"])  # marks without words are skipped
+    f = cut_features(["i", "think", "so", "right"], 3)
+    assert {"a1=so", "b1=right", "ab=so|right", "pos=3", "rem=1", "b2=right </s>"} <= set(f)
+    assert "rep" in cut_features(["we", "we", "can"], 1) and "inv" in cut_features(["ok", "can", "you", "see"], 1)
+    ids = cut_feature_ids(["ok", "can", "you", "see"], 1)
+    assert ids == sorted(set(ids)) and all(0 <= i < 1 << CUT_HASH_BITS for i in ids)
+
+
+def _toy_cutter(head: QuestionHead) -> QuestionHead:
+    """Cuts before a closing "right" (probability 0.88 there, 0.12 elsewhere)."""
+    w = np.zeros(1 << CUT_HASH_BITS, np.float32)
+    w[zlib.crc32(b"b1=right") & ((1 << CUT_HASH_BITS) - 1)] = 4.0
+    return replace(head, cut_weights=w, cut_bias=-2.0, cut_threshold=0.5)
+
+
+def test_learned_cuts_add_to_the_rule_and_survive_saving(tmp_path):
+    head = _toy_cutter(_toy_head())
+    assert bare_clauses("it works right") == ["it works right"]
+    assert bare_clauses("it works right", head) == ["it works", "right"]
+    assert bare_clauses("it works right how was the trip", head) == ["it works", "right", "how was the trip"]
+    assert bare_clauses("ну ладно а ты придёшь ли завтра right", head) == ["ну ладно а ты", "придёшь ли завтра right"]  # Russian: rule only
+    back = load_question_head(head.save(tmp_path / "q.npz"))
+    assert back.cut_threshold == 0.5 and back.cut_bias == -2.0 and back.meta["cut_hash_bits"] == CUT_HASH_BITS
+    assert back.learned_cuts("it works right".split()) == [2]
+    assert load_question_head(_toy_head().save(tmp_path / "plain.npz")).cut_weights is None  # a head without a cutter
+    with np.load(tmp_path / "q.npz") as z:
+        arrays = {k: z[k] for k in z.files}
+    np.savez(tmp_path / "bad.npz", **{**arrays, "cut_weights": np.zeros(8, np.float16)})
+    with pytest.raises(ModelError, match="clause cutter"):
+        load_question_head(tmp_path / "bad.npz")
+
+
 # -- the shipped head (real model, small and fast) --------------------------------------------
 def test_shipped_head_loads_and_separates_clear_cases():
     head = bundled_question_head()
@@ -237,3 +285,7 @@ def test_shipped_head_loads_and_separates_clear_cases():
     yes, _ = head.is_question(["Can we move it to Friday?", "We can move it to Friday.", "He asked whether we can move it?"],
                               punctuated=True)
     assert yes.tolist() == [True, False, False]
+    # the learned clause cutter ships with it and cuts a bare turn before a closing tag
+    assert head.cut_weights is not None and head.cut_threshold == head.meta["cut"]["threshold"]
+    assert bare_clauses("you sent the slides to maria right", head) == ["you sent the slides to maria", "right"]
+    assert bare_clauses("i think we should go with the rubber case", head) == ["i think we should go with the rubber case"]
