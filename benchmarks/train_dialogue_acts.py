@@ -370,7 +370,7 @@ def train_question_cuts(log: dict) -> None:
     search: dict = {}
     best = None
     for t in (None, *QUESTION_CUT_GRID):
-        h = head if t is None else replace(head, cut_weights=model.coef_[0].astype(np.float32),
+        h = replace(head, cut_weights=None) if t is None else replace(head, cut_weights=model.coef_[0].astype(np.float32),
                                            cut_bias=float(model.intercept_[0]), cut_threshold=t)
         res = {f"{c}/{unit}": turn_question_f1(held[c], h, merge=unit == "turns") for c in CORPORA for unit in ("turns", "acts")}
         mean = float(np.mean([r["f1"] for r in res.values()]))
