@@ -14,6 +14,10 @@ counter-question…). It has one weight set for punctuated transcripts (where a 
 ``?`` is itself evidence) and one for bare text (speech recognition without punctuation,
 no capitals), chosen per transcript (:func:`transcript_punctuated`), each calibrated on
 held-out meetings; every question carries the calibrated probability as its confidence.
+Bare text gives a whole turn as one sentence, so it is cut into clauses first
+(:func:`bare_clauses`): before likely question starts by rule, and where the head's learned
+clause cutter (a logistic regression over the words around each gap, trained on where question
+acts begin and end inside the speakers' turns) puts a boundary.
 
 The head's words were learned on English meetings, so for Russian sentences the lexical
 rule :func:`is_question` decides and the head only gives the confidence (not calibrated on
