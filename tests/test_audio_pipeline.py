@@ -357,6 +357,22 @@ def test_language_detection_sees_the_same_first_minute_of_speech_on_a_prefix(sha
     assert len(speech_prefix(short)) == len(short)  # under a minute of speech: the whole recording
 
 
+def test_language_detection_input_reuses_the_prefix_vad_with_the_same_probabilities(shared_data):
+    """detection_speech (the prefix search's own VAD, concatenated) gives faster-whisper's detection exactly the
+    input, hence the probabilities, that ``detect_language(prefix, vad_filter=True)`` gets, on a long and a short clip."""
+    from sessionscope.audio.asr import detection_speech, speech_prefix
+    from sessionscope.audio.decode import load_audio
+    from sessionscope.models import load_whisper
+
+    model = load_whisper("base")
+    clips = sorted((shared_data / "ami-audio-excerpts").glob("*.wav"))[:8]
+    x = np.concatenate([load_audio(p).mono for p in clips] * 4)
+    for audio in (x, x[: 16000 * 50]):
+        before = model.detect_language(audio=speech_prefix(audio), vad_filter=True, language_detection_segments=2)[2]
+        after = model.detect_language(audio=detection_speech(audio), vad_filter=False, language_detection_segments=2)[2]
+        assert after == before
+
+
 def test_chunk_features_shared_between_overlapping_chunks_equal_per_chunk_fbank(shared_data):
     """Sliding 10 s chunks every 5 s (and an off-grid last chunk): frames computed once give the same numbers."""
     from sessionscope.audio.decode import load_audio

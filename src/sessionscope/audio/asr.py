@@ -68,7 +68,7 @@ def choose_language(model: Any, samples: np.ndarray, *, languages: list[str], fo
                 if set(languages) - {"en"} else "")
         return "en", None, "assumed", (note,) if note else ()
     try:
-        _, _, probs = model.detect_language(audio=speech_prefix(samples), vad_filter=True, language_detection_segments=2)
+        _, _, probs = model.detect_language(audio=detection_speech(samples), vad_filter=False, language_detection_segments=2)
     except Exception as e:  # ctranslate2 errors on odd input
         raise AudioError(f"language detection failed: {e}") from e
     table = dict(probs)
@@ -83,6 +83,18 @@ def choose_language(model: Any, samples: np.ndarray, *, languages: list[str], fo
     return best, table.get(best, 0.0) / total, "detected", notes
 
 
+def detection_speech(samples: np.ndarray) -> np.ndarray:
+    """The speech that language detection looks at: the VAD speech of :func:`speech_prefix`'s prefix, concatenated.
+
+    What ``detect_language(audio=prefix, vad_filter=True)`` builds itself, without running the VAD over
+    the prefix a second time (the prefix search has just run it there).
+    """
+    prefix, ts = _prefix_and_speech(samples)
+    if not ts:
+        return np.array([], dtype=np.float32)
+    return np.concatenate([prefix[t["start"]:t["end"]] for t in ts])
+
+
 def speech_prefix(samples: np.ndarray, *, speech_s: float = 60.0, first_s: float = 120.0,
                   margin_s: float = 5.0) -> np.ndarray:
     """The shortest prefix of ``samples`` (120 s, 480 s, … the whole) whose VAD speech before its
@@ -94,6 +106,13 @@ def speech_prefix(samples: np.ndarray, *, speech_s: float = 60.0, first_s: float
     prefix's last ``margin_s`` is what the whole recording gives: the detection sees the same
     first minute of speech.
     """
+    return _prefix_and_speech(samples, speech_s=speech_s, first_s=first_s, margin_s=margin_s, vad_whole=False)[0]
+
+
+def _prefix_and_speech(samples: np.ndarray, *, speech_s: float = 60.0, first_s: float = 120.0, margin_s: float = 5.0,
+                       vad_whole: bool = True) -> tuple[np.ndarray, list[dict[str, int]]]:
+    """(:func:`speech_prefix`, the default Silero VAD's speech timestamps of that prefix; with ``vad_whole`` off
+    and the whole recording as the prefix, no timestamps: nobody needs them)."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     span = int(first_s * SAMPLE_RATE)
@@ -101,9 +120,9 @@ def speech_prefix(samples: np.ndarray, *, speech_s: float = 60.0, first_s: float
         ts = get_speech_timestamps(samples[:span], VadOptions())
         limit = span - margin_s * SAMPLE_RATE
         if sum(min(t["end"], limit) - t["start"] for t in ts if t["start"] < limit) >= speech_s * SAMPLE_RATE:
-            return samples[:span]
+            return samples[:span], ts
         span *= 4
-    return samples
+    return samples, get_speech_timestamps(samples, VadOptions()) if vad_whole else []
 
 
 @contextmanager
