@@ -81,7 +81,7 @@ def predict_rows(rows, cfg, clf, enc, heads=None, qhead=None):
             hits = {k: rule(s) for k, rule in RULES.items()}
             p = dict(zip(clf.labels, map(float, next(probs)), strict=True)) if probs is not None else None
             if logits is not None:
-                d, _ = decide(s, hits, p, heads, next(logits), cfg, pair=True)  # each row: A to B
+                d, _ = decide(s, hits, p, heads, next(logits), cfg)
                 pa = next(passign)
                 assigned = assignment(s, d, pa, ahead.threshold, pair, "a", "b") if ahead is not None else None
                 d = assigned[0] if assigned is not None else d

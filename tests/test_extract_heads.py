@@ -137,34 +137,6 @@ def test_head_decision_and_to_check() -> None:
     assert dec is None  # p = sigmoid(-1) < 0.4
 
 
-def test_between_two_people_a_head_item_needs_a_rule_hit_or_high_confidence() -> None:
-    from types import SimpleNamespace
-
-    from sessionscope.analysis.extract.rules import RuleHit
-    from sessionscope.analysis.extract.stage import PAIR_HEAD_ALONE, decide
-    from sessionscope.config import ExtractionConfig
-
-    d = 3 + len(CUE_NAMES) + len(CTX_NAMES)
-    heads = ActHeads(labels=("recommendation", "action"), weights=np.zeros((2, d), np.float32), bias=np.zeros(2, np.float32),
-                     stack=np.array([[1.0, 3.0, -5.0, 0.0, 0.0], [1.0, 3.0, -5.0, 0.0, -5.0]]),
-                     thresholds=np.array([0.4, 0.4]), encoder="fake")
-    sent = SimpleNamespace(text="Consider the budget.", language="en", tokens=[])
-    none = {"recommendation": None, "action": None, "problem": None}
-    cfg = ExtractionConfig()
-    # p = sigmoid(0) = 0.5: an item in a group, none between two people without a rule hit
-    dec, calibrated = decide(sent, none, None, heads, np.array([0.0, 0.0]), cfg)  # type: ignore[arg-type]
-    assert dec is not None and dec.kind == "recommendation" and calibrated
-    assert decide(sent, none, None, heads, np.array([0.0, 0.0]), cfg, pair=True)[0] is None  # type: ignore[arg-type]
-    # confident enough alone
-    z = float(np.log(PAIR_HEAD_ALONE / (1 - PAIR_HEAD_ALONE))) + 0.1
-    dec, _ = decide(sent, none, None, heads, np.array([z, 0.0]), cfg, pair=True)  # type: ignore[arg-type]
-    assert dec is not None and dec.kind == "recommendation"
-    # a rule hit of the kind keeps it
-    hit = {**none, "recommendation": RuleHit("recommendation", 0.8, "imperative")}
-    dec, _ = decide(sent, hit, None, heads, np.array([-2.0, 0.0]), cfg, pair=True)  # type: ignore[arg-type]
-    assert dec is not None and dec.method == "head+rule"
-
-
 def test_merge_duplicate_actions() -> None:
     from sessionscope.analysis.extract.stage import merge_duplicate_actions
     from sessionscope.model import ActionItem

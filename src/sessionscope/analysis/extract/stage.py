@@ -208,17 +208,8 @@ def head_decision(heads: Any, logits: np.ndarray, hits: dict[str, Optional[RuleH
     return best, probs
 
 
-# Between two people (the mentoring register) a recommendation or action item the heads find
-# without a rule hit of its kind is kept only from this calibrated probability on. The heads
-# learned group meetings, where the rules miss most items; in one-to-one talk the rules are
-# precise and the heads alone over-fire on hard negatives. Chosen on the written sets' dev
-# split with out-of-fold head scores (EN F1 recommendations 0.93 -> 0.98, action items 0.88 -> 0.97;
-# 0.6 / 0.8 gave 0.97 / 0.98 and 0.93 / 0.95); group meetings are not affected.
-PAIR_HEAD_ALONE = 0.9
-
-
 def decide(sent: Sentence, hits: dict[str, Optional[RuleHit]], proba: Optional[dict[str, float]], heads: Any,
-           logits: Optional[np.ndarray], cfg: ExtractionConfig, *, pair: bool = False) -> tuple[Optional[Decision], bool]:
+           logits: Optional[np.ndarray], cfg: ExtractionConfig) -> tuple[Optional[Decision], bool]:
     """The item kind of one sentence and whether its confidence is the heads' calibrated probability.
 
     English: the heads decide recommendations and action items; problems keep the rules +
@@ -226,8 +217,10 @@ def decide(sent: Sentence, hits: dict[str, Optional[RuleHit]], proba: Optional[d
     calibration come from English ones), so the rules + classifier fusion — measured on
     the Russian sets — decides, and a recommendation or action item takes the heads'
     probability of its kind as its confidence. Without heads: the fusion alone
-    (confidence not calibrated). With ``pair`` (two participants) an English head item without
-    a rule hit of its kind needs a probability of at least :data:`PAIR_HEAD_ALONE`.
+    (confidence not calibrated). The same heads decide between two people as in groups: a
+    stricter bar for head items without a rule hit in two-person sessions (chosen on the
+    written rows) cut real-talk recommendation F1 roughly in half on held-out meetings
+    (docs/benchmarks/extraction.md) and was withdrawn.
     """
     if heads is None or logits is None:
         return fuse(hits, proba, cfg), False
@@ -238,8 +231,6 @@ def decide(sent: Sentence, hits: dict[str, Optional[RuleHit]], proba: Optional[d
             return Decision(d.kind, probs[d.kind], d.method, d.hit), True
         return d, False
     # problems keep the rules + classifier fusion; a problem the rules found outranks the heads' item
-    if pair and d is not None and d.hit is None and d.confidence < PAIR_HEAD_ALONE:
-        d = None
     pd = fuse({"problem": hits["problem"]}, {"problem": proba["problem"]} if proba and "problem" in proba else None, cfg)
     if pd is not None and (d is None or (pd.hit is not None and pd.confidence > d.confidence)):
         return pd, False
@@ -305,7 +296,6 @@ def extract_items(
             column of ``head_logits``; Russian: the model-free rule). ``None``: no assignment step.
     """
     areas = area_by_utterance(session)
-    pair = len(session.participants or {u.speaker for u in session.utterances}) <= 2
     recs: list[Recommendation] = []
     acts: list[ActionItem] = []
     probs: list[tuple[int, str, Sentence, Decision]] = []
@@ -318,7 +308,7 @@ def extract_items(
             hits = {kind: rule(sent) for kind, rule in RULES.items()}
             p = proba[i][j] if proba is not None else None
             row = head_logits[i][j] if head_logits is not None else None
-            d, calibrated = decide(sent, hits, p, heads, row, cfg, pair=pair)
+            d, calibrated = decide(sent, hits, p, heads, row, cfg)
             p_assign = float(row[len(heads.labels)]) if row is not None and heads is not None and len(row) > len(heads.labels) else None
             assigned = None if assign_threshold is None else \
                 assignment(sent, d, p_assign, assign_threshold, session, utt.speaker, receiver)
