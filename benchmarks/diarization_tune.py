@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from librispeech_conversations import write_wav  # 16 kHz mono 16-bit PCM (a sibling script)
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
 CACHE = ROOT / ".cache" / "diar_tune"
@@ -56,19 +58,6 @@ def dev_cases(quiet: tuple[int, ...] = (), perturbed: bool = False) -> list[tupl
             raise SystemExit(f"generate first: {PERTURBED_COMMAND}")
         cases += [("libri-sp", wav.stem, wav, sp / "reference.rttm") for wav in sorted(sp.glob("*.wav"))]
     return cases
-
-
-def write_wav(path: Path, y: np.ndarray) -> None:
-    """16 kHz mono 16-bit PCM."""
-    import wave
-
-    from sessionscope.audio.decode import SAMPLE_RATE
-
-    with wave.open(str(path), "wb") as f:
-        f.setnchannels(1)
-        f.setsampwidth(2)
-        f.setframerate(SAMPLE_RATE)
-        f.writeframes((np.clip(y, -1, 1) * 32767).astype("<i2").tobytes())
 
 
 def sparse_ami(max_s: float = 1.5) -> Path:
