@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection, Sequence
 
 _WORD = re.compile(r"[\w'’-]+", re.UNICODE)
 
@@ -28,3 +29,11 @@ def words(text: str) -> list[str]:
 def word_count(text: str) -> int:
     """Number of word tokens in a text."""
     return len(words(text))
+
+
+def content_start(toks: Sequence[str], fillers: Collection[str]) -> int:
+    """Index of the first token after leading ``fillers`` ("so um what…" → the "what"); the last token always stays."""
+    i = 0
+    while i < len(toks) - 1 and toks[i] in fillers:
+        i += 1
+    return i

@@ -48,7 +48,7 @@ from sessionscope.model import Session, Utterance
 
 if TYPE_CHECKING:
     from sessionscope.config import DynamicsConfig
-from sessionscope.text import normalize_name, words
+from sessionscope.text import content_start, normalize_name, words
 
 _SENTENCE = re.compile(r"[^.!?…]+[.!?…]*", re.UNICODE)
 
@@ -276,10 +276,7 @@ def _word_class(t: str) -> str:
 
 
 def _content_start(toks: Sequence[str]) -> int:
-    i = 0
-    while i < len(toks) - 1 and toks[i] in Q_FILLERS:
-        i += 1
-    return i
+    return content_start(toks, Q_FILLERS)
 
 
 def question_shape(toks: Sequence[str]) -> str:

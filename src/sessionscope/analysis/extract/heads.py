@@ -29,6 +29,7 @@ from typing import Any, Optional
 import numpy as np
 
 from sessionscope.errors import ModelError
+from sessionscope.text import content_start as _skip_fillers
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _PUNCT = re.compile(r"[.,!?;:…«»\"“”()\[\]—–-]")
@@ -106,10 +107,7 @@ def tokens(text: str) -> list[str]:
 
 def content_start(toks: Sequence[str]) -> int:
     """Index of the first token after leading fillers ("so um what…" → the "what")."""
-    i = 0
-    while i < len(toks) - 1 and toks[i] in FILLERS:
-        i += 1
-    return i
+    return _skip_fillers(toks, FILLERS)
 
 
 def _question_cue(toks: Sequence[str]) -> bool:
