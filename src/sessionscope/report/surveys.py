@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any, Optional, cast
 
 from sessionscope.errors import InputError
+from sessionscope.io._common import decode_text
 from sessionscope.model import Role, Session
 
 log = logging.getLogger(__name__)
@@ -169,7 +170,9 @@ def read_table_file(path: str | Path, *, max_bytes: int = 50_000_000) -> tuple[l
             raise InputError(f"cannot read the workbook ({type(e).__name__}: {e})", path=p) from e
     elif suffix in (".csv", ".tsv", ".txt"):
         data = p.read_bytes()
-        text = _decode(data, p)
+        text, note = decode_text(data, path=p)  # BOM-aware UTF-8/16, a guessed legacy encoding, or a clear error
+        if note:
+            log.warning("%s: %s", p, note)
         try:
             dialect = csv.Sniffer().sniff(text[:20_000], delimiters=",;\t")
             delimiter = dialect.delimiter
@@ -188,24 +191,6 @@ def read_table_file(path: str | Path, *, max_bytes: int = 50_000_000) -> tuple[l
     width = len(header)
     rows = [(r + [""] * width)[:width] for r in raw[1:]]
     return header, rows
-
-
-def _decode(data: bytes, path: Path) -> str:
-    if b"\x00" in data[:4096]:
-        raise InputError("this looks like a binary file, not a CSV", path=path)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(data).best()
-        if best is not None:
-            return str(best)
-    except ImportError:  # pragma: no cover - charset-normalizer comes with requests
-        pass
-    return data.decode("cp1251", errors="replace")
 
 
 def parse_date(text: str) -> Optional[_dt.date]:
