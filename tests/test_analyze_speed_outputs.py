@@ -119,64 +119,6 @@ def test_embedding_ahead_of_the_extraction_stage_computes_the_stages_own_batches
         assert getattr(got, field) == getattr(expected, field), field
 
 
-def _charted_session(name: str = "Anna"):
-    from sessionscope.analysis.dynamics import DynamicsStage
-
-    session = make_session([("a", 0, 4, "Hi, how did the week go?"), ("b", 4.5, 9, "Well, I finished the tests."),
-                            ("a", 9.5, 12, "Great. What is next?"), ("b", 12, 20, "The release notes, then a demo.")],
-                           roles={"a": "senior", "b": "junior"})
-    session = DynamicsStage()(session)
-    parts = tuple(p if p.id != "a" else type(p)(p.id, name, p.role) for p in session.participants)
-    return session.evolve(participants=parts)
-
-
-def test_charts_drawn_ahead_are_used_only_when_the_final_session_draws_the_same(monkeypatch):
-    pytest.importorskip("matplotlib")
-    from sessionscope.report import charts
-    from sessionscope.report.i18n import Translator
-
-    drawn: list[str] = []
-
-    class Helper:
-        broken = False
-
-        def call(self, target, spec):
-            drawn.append(type(spec).__name__)
-            return "<svg>from the helper</svg>"
-
-    monkeypatch.setattr(nlp, "parse_helper", lambda **_: Helper())
-    monkeypatch.setattr(charts, "_AHEAD", {})
-    t = Translator("en")
-    session = _charted_session()
-    charts.draw_ahead(session, t)
-    for future in list(charts._AHEAD.values()):
-        future.result(timeout=10)
-    assert sorted(drawn) == ["ShareSpec", "TimelineSpec"]
-    assert charts.session_timeline_svg(session, t) == "<svg>from the helper</svg>"
-    # the final session draws another share chart (a renamed participant): drawn here, not taken
-    renamed = _charted_session("Olga")
-    share = charts.talk_share_svg(renamed, t)
-    assert share == charts.render_share(charts.share_spec(renamed, t)) and "Olga" in share
-    assert not charts._AHEAD or all(s == charts.share_spec(session, t) for s in charts._AHEAD)
-
-
-@pytest.mark.slow
-def test_the_helper_process_draws_the_same_svg_as_this_process():
-    pytest.importorskip("matplotlib")
-    from sessionscope.report import charts
-    from sessionscope.report.i18n import Translator
-
-    session, t = _charted_session(), Translator("ru")
-    specs = [charts.timeline_spec(session, t), charts.share_spec(session, t)]
-    worker = ParseWorker()
-    try:
-        got = [worker.call("sessionscope.report.charts:render_spec", spec) for spec in specs]
-    finally:
-        worker.close()
-    assert got == [charts.session_timeline_svg(session, t), charts.talk_share_svg(session, t)]
-    assert got[0].startswith("<svg") and 'aria-label="' in got[0]
-
-
 def _outputs(folder):
     import json
 
@@ -191,7 +133,7 @@ def _outputs(folder):
 @pytest.mark.slow
 @pytest.mark.parametrize("language", ["en", "ru"])
 def test_analyze_with_the_helper_process_writes_what_it_writes_without(tmp_path, monkeypatch, language):
-    """The same reports, parsed and charted in the helper process or all in this one (the bundled examples)."""
+    """The same reports, parsed in the helper process or all in this one (the bundled examples)."""
     pytest.importorskip("spacy")
     from pathlib import Path
 
@@ -199,22 +141,16 @@ def test_analyze_with_the_helper_process_writes_what_it_writes_without(tmp_path,
 
     from sessionscope import pipeline
     from sessionscope.cli import cli
-    from sessionscope.report import charts
 
     stm = Path(__file__).resolve().parents[1] / "examples" / f"{language}_session" / "reference.stm"
     args = ["analyze", str(stm), "--language", language, "--force", "--no-progress"]
-    monkeypatch.setattr(charts, "_AHEAD_FOR", None)
-    with monkeypatch.context() as m:  # everything here: a thread parses, the report draws its charts
+    with monkeypatch.context() as m:  # everything here: a thread parses
         m.setattr(pipeline, "start_parse_helper", lambda: None)
         m.setattr(nlp, "PARSE_HELPER", False)
-        m.setattr(charts, "draw_ahead_for", lambda taxonomy: None)
         res = CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "here")])
         assert res.exit_code == 0, res.output
     monkeypatch.setattr(nlp, "PARSE_HELPER", False)  # restored after the test (analyze sets it)
-    drawn_ahead = []
-    real = charts.draw_ahead
-    monkeypatch.setattr(charts, "draw_ahead", lambda s, t: drawn_ahead.append(s.id) or real(s, t))
     res = CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "helper")])
     assert res.exit_code == 0, res.output
-    assert nlp._HELPER is not None and not nlp._HELPER.broken and drawn_ahead  # the helper did the work
+    assert nlp._HELPER is not None and not nlp._HELPER.broken  # the helper did the work
     assert _outputs(tmp_path / "helper" / "reference") == _outputs(tmp_path / "here" / "reference")

@@ -48,8 +48,10 @@ def test_session_reports_of_real_conversations(sbc: list[Session]) -> None:
         assert html.count("<svg") == 2
         for p in s.participants:
             assert p.name in html and p.name in md
-        # the timeline has a bar for every timed utterance, in one collection per speaker row
-        assert len(re.findall(r'id="timeline-[^"]*PolyCollection_\d+"', html)) == len(s.participants)
+        # the timeline has a bar for every timed utterance, in one group per speaker row
+        rows = re.findall(r'<g id="timeline-[^"]*-row-\d+"[^>]*>(.*?)</g>', html)
+        assert len(rows) == len(s.participants)
+        assert sum(row.count("<rect") for row in rows) == sum(u.timed for u in s.utterances)
         top = max(s.participants, key=lambda p: s.metrics.participants[p.id]["talk_share"])
         assert f"{top.name} ({top.role.value})" in md.split("## Who drove the conversation")[1].split("\n\n")[1]
 

@@ -157,8 +157,7 @@ def start_parse_helper() -> None:
     to the helper (:func:`~sessionscope.language.nlp.prefetch_parse`), which loads the English
     pipeline (≈ 2 CPU seconds) while this process loads the other models and reads the
     transcript. A Russian session's request does not wait for that load. The helper is
-    started once per process and also draws the report's charts
-    (:func:`sessionscope.report.charts.draw_ahead`).
+    started once per process.
     """
     try:
         from sessionscope.language import nlp
@@ -234,22 +233,6 @@ def _prefetch(session: Session, stages: list[Any]) -> None:
     prefetch_parse([u.text for u in session.utterances], language=language)
 
 
-def _draw_charts_ahead(session: Session) -> None:
-    """Have the helper process draw the report's charts once it has parsed (see :mod:`sessionscope.report.charts`).
-
-    Only when the ``analyze`` command asked for it (HTML reports with charts); a chart is
-    used only if the final session draws the same one.
-    """
-    try:
-        from sessionscope.report.charts import draw_session_charts_ahead
-    except ImportError:  # pragma: no cover - a report extra that is not installed
-        return
-    try:
-        draw_session_charts_ahead(session)
-    except Exception as e:  # noqa: BLE001 - only a head start: the report draws its charts itself
-        log.debug("%s: charts not drawn ahead: %s", session.id, e)
-
-
 def _embed_while_parsing(session: Session, stage: Any) -> None:
     """While the background parse still runs, let the extraction stage embed its sentences ahead.
 
@@ -304,7 +287,6 @@ def run_stages(
     _prefetch(session, stages)
     for stage in stages:
         if getattr(stage, "name", None) == "extraction":
-            _draw_charts_ahead(session)
             _embed_while_parsing(session, stage)
         session = _run_one(session, stage, hook=hook, continue_on_error=continue_on_error,
                            skip_unavailable=skip_unavailable)

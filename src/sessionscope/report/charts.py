@@ -1,31 +1,31 @@
-"""Static, self-contained charts (matplotlib → inline SVG) in a colour-blind-safe palette.
+"""The report's charts as self-contained inline SVG, in a colour-blind-safe palette.
 
 Every chart is returned as an ``<svg>`` string ready to inline in HTML: no files, no
-network, text kept as text (``svg.fonttype = none``) so it stays sharp, searchable and
-small. Colours are the Okabe–Ito palette (Okabe & Ito 2008), distinguishable with every
-common colour-vision deficiency; lines also differ by marker so that nothing relies on
-colour alone. Each figure gets its own ``svg.hashsalt`` so that the ids of several
-inline SVGs in one page never collide.
+network, text kept as text so it stays sharp, searchable and small. Colours are the
+Okabe–Ito palette (Okabe & Ito 2008), distinguishable with every common colour-vision
+deficiency; lines also differ by marker so that nothing relies on colour alone.
 
-Artists that a page may filter client-side carry an SVG id through matplotlib's
+The session report's two charts (the speaker timeline, the talk-share bars) are written
+directly by :mod:`sessionscope.report.svg`: a chart is first described by a *spec* (what it
+shows: :class:`TimelineSpec`, :class:`ShareSpec`) and then drawn from it, in a few
+milliseconds and without a plotting library. The programme dashboard's charts (trend lines
+over dates, the topic-coverage bars) are drawn with matplotlib (the ``report`` extra), which
+sets ``svg.hashsalt`` per figure so that the ids of several inline SVGs in one page never
+collide. Artists that a page may filter client-side carry an SVG id through matplotlib's
 ``set_gid`` (e.g. ``trend-share-pt-12`` for session 12); see ``report/programme.py``.
 """
 
 from __future__ import annotations
 
 import io
-import logging
 import re
-import threading
 from collections.abc import Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, Optional
 
 from sessionscope.model import Role, Session
-from sessionscope.report.i18n import Translator
-
-log = logging.getLogger(__name__)
+from sessionscope.report import svg
+from sessionscope.report.i18n import Translator, fmt_clock
 
 #: Okabe–Ito colour-blind-safe palette.
 OKABE_ITO = {
@@ -120,16 +120,17 @@ def _area_order(t: Translator, present: set[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class TimelineSpec:
-    """Everything :func:`session_timeline_svg` draws: the chart is a function of this value alone.
+    """Everything :func:`render_timeline` draws: the chart is a function of this value alone.
 
-    Rows are ``(label, colour, ((start, width), …))`` in minutes, top to bottom; ``segments``
-    are the topic row's ``(start, width, colour)``; ``legend`` its ``(colour, label)`` entries.
+    Rows are ``(label, colour, ((start, width), …))`` in minutes, top to bottom (a label may
+    hold a line break); ``segments`` are the topic row's ``(start, width, colour, area name)``;
+    ``legend`` its ``(colour, area name)`` entries.
     """
 
     salt: str
     label: str
     n_rows: int
-    segments: tuple[tuple[float, float, str], ...]
+    segments: tuple[tuple[float, float, str, str], ...]
     topics_label: str
     rows: tuple[tuple[str, str, tuple[tuple[float, float], ...]], ...]
     xmax: float
@@ -139,7 +140,7 @@ class TimelineSpec:
 
 @dataclass(frozen=True)
 class ShareSpec:
-    """Everything :func:`talk_share_svg` draws: ``(label, colour, value, value text)`` per participant."""
+    """Everything :func:`render_share` draws: ``(label, colour, value, value text)`` per participant."""
 
     salt: str
     label: str
@@ -170,45 +171,85 @@ def timeline_spec(session: Session, t: Translator) -> Optional[TimelineSpec]:
         legend = tuple((area_colour(a, t), t.area(a)) for a in _area_order(t, {s.area for s in segments}))
     return TimelineSpec(
         salt=f"timeline-{session.id}", label=t("sec_timeline"), n_rows=len(rows) + (1 if segments else 0),
-        segments=tuple((seg.start / scale, (seg.end - seg.start) / scale, area_colour(seg.area, t))  # type: ignore[operator]  # timed segments only
-                       for seg in segments),
+        segments=tuple((seg.start / scale, (seg.end - seg.start) / scale, area_colour(seg.area, t),  # type: ignore[operator]  # timed segments only
+                        t.area(seg.area)) for seg in segments),
         topics_label=t("chart_topics_row"), rows=tuple(rows), xmax=span / scale,  # type: ignore[operator]  # timed utterances: never None
         xlabel=t("chart_time_axis"), legend=legend,
     )
 
 
-def render_timeline(spec: TimelineSpec) -> str:
-    """The speaker timeline drawn from its :class:`TimelineSpec`."""
-    import matplotlib
-    from matplotlib.patches import Patch
+def _clock(minutes: float) -> str:
+    """Minutes as a clock reading: ``4:05``, ``1:02:09``."""
+    return fmt_clock(minutes * 60)
 
-    n_rows = spec.n_rows
-    with matplotlib.rc_context({**_RC, "svg.hashsalt": spec.salt}):
-        fig = _figure(9.0, 0.55 * n_rows + 1.5)
-        ax = fig.add_subplot()
-        labels = []
-        y = n_rows - 1
-        if spec.segments:
-            for start, width, colour in spec.segments:
-                ax.broken_barh([(start, width)], (y - 0.4, 0.8), facecolors=colour, edgecolors="white", linewidth=0.8)
-            labels.append((y, spec.topics_label))
-            y -= 1
-        for label, colour, spans in spec.rows:
-            ax.broken_barh(list(spans), (y - 0.35, 0.7), facecolors=colour, linewidth=0)
-            labels.append((y, label))
-            y -= 1
-        ax.set_yticks([yy for yy, _ in labels], [lab for _, lab in labels])
-        ax.set_ylim(-0.6, n_rows - 0.4)
-        ax.set_xlim(0, spec.xmax)
-        ax.set_xlabel(spec.xlabel)
-        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
-        ax.set_axisbelow(True)
-        ax.tick_params(axis="y", length=0)
-        if spec.segments:
-            handles = [Patch(facecolor=colour, label=label) for colour, label in spec.legend]
-            fig.legend(handles=handles, loc="outside lower center", ncols=min(4, len(handles)), frameon=False,
-                       fontsize=8)
-        return to_svg(fig, salt=spec.salt, label=spec.label)
+
+def _ident(salt: str) -> str:
+    """``salt`` as the start of an SVG id (unique per chart in a page)."""
+    return re.sub(r"[^\w-]", "_", salt)
+
+
+#: font sizes (SVG user units) of the session charts
+_SIZE, _SMALL = 12.0, 11.0
+
+
+def render_timeline(spec: TimelineSpec) -> str:
+    """The speaker timeline drawn from its :class:`TimelineSpec` as an inline ``<svg>``.
+
+    One row per participant (a bar per timed utterance) under a row of topic segments,
+    minutes on the x axis with a light grid, the areas' legend below. Every bar's tooltip
+    gives its row and times; each row is a ``<g id="{salt}-row-{i}">``.
+    """
+    width, pitch = 900.0, 46.0
+    labels: list[tuple[str, ...]] = ([(spec.topics_label,)] if spec.segments else []) + [
+        tuple(r[0].split("\n")) for r in spec.rows]
+    left = max((svg.text_width(line_, _SIZE) for lab in labels for line_ in lab), default=0.0) + 14
+    right, top = 12.0, 8.0
+    plot_w, plot_h = width - left - right, pitch * (spec.n_rows + 0.2)
+    bottom = top + plot_h
+    xmax = spec.xmax if spec.xmax > 0 else 1.0
+
+    def x(minutes: float) -> float:
+        return left + plot_w * min(max(minutes, 0.0), xmax) / xmax
+
+    def centre(row: int) -> float:  # row 0 is the top row
+        return top + pitch * (0.6 + row)
+
+    ident = _ident(spec.salt)
+    ticks = svg.nice_ticks(0.0, xmax, most=8)
+    body = [svg.line(x(v), top, x(v), bottom, stroke="#dddddd", width=0.8) for v in ticks]  # the grid, behind
+    row = 0
+    if spec.segments:
+        y = centre(0) - 0.4 * pitch
+        marks = "".join(svg.rect(x(s), y, x(s + w) - x(s), 0.8 * pitch, fill=c,
+                                 tip=f"{spec.topics_label}: {area} {_clock(s)}–{_clock(s + w)}")
+                        for s, w, c, area in spec.segments)
+        body.append(f'<g id="{ident}-topics" stroke="#ffffff" stroke-width="0.8">{marks}</g>')
+        row = 1
+    for i, (label, colour, spans) in enumerate(spec.rows):
+        y = centre(row + i) - 0.35 * pitch
+        name = " ".join(label.split("\n"))
+        marks = "".join(svg.rect(x(s), y, x(s + w) - x(s), 0.7 * pitch, tip=f"{name}: {_clock(s)}–{_clock(s + w)}")
+                        for s, w in spans)
+        body.append(f'<g id="{ident}-row-{i}" fill="{colour}">{marks}</g>')
+    for r, lab in enumerate(labels):  # row labels, right-aligned against the axis, one <text> per line
+        for j, line_ in enumerate(lab):
+            dy = (j - (len(lab) - 1) / 2) * _SIZE * 1.15
+            body.append(svg.text(left - 8, centre(r) + dy, line_, size=_SIZE, anchor="end"))
+    body.append(svg.line(left, top, left, bottom, stroke="#000000", width=1))
+    body.append(svg.line(left, bottom, left + plot_w, bottom, stroke="#000000", width=1))
+    for v in ticks:
+        body.append(svg.line(x(v), bottom, x(v), bottom + 4, stroke="#000000", width=1))
+        body.append(svg.text(x(v), bottom + 6, svg.tick_label(v), size=_SIZE, anchor="middle", baseline="hanging"))
+    body.append(svg.text(left + plot_w / 2, bottom + 30, spec.xlabel, size=_SIZE, anchor="middle"))
+    height = bottom + 42
+    if spec.segments:
+        items, used = svg.legend(list(spec.legend), width=width, top=height, size=_SMALL)
+        body.extend(items)
+        height += used + 4
+    desc = "; ".join([*(f"{spec.topics_label}: {area} {_clock(s)}–{_clock(s + w)}" for s, w, _, area in spec.segments),
+                      *(f"{' '.join(lab.split(chr(10)))}: {len(spans)} × {_clock(sum(w for _, w in spans))}"
+                        for lab, _, spans in spec.rows)])
+    return svg.document(width, height, body, label=spec.label, desc=desc)
 
 
 def session_timeline_svg(session: Session, t: Translator) -> Optional[str]:
@@ -217,7 +258,7 @@ def session_timeline_svg(session: Session, t: Translator) -> Optional[str]:
     Returns ``None`` when the transcript has no timestamps (nothing honest to draw).
     """
     spec = timeline_spec(session, t)
-    return None if spec is None else _rendered(spec)
+    return None if spec is None else render_timeline(spec)
 
 
 def share_spec(session: Session, t: Translator) -> Optional[ShareSpec]:
@@ -237,109 +278,43 @@ def share_spec(session: Session, t: Translator) -> Optional[ShareSpec]:
 
 
 def render_share(spec: ShareSpec) -> str:
-    """The talk-share chart drawn from its :class:`ShareSpec`."""
-    import matplotlib
+    """The talk-share chart drawn from its :class:`ShareSpec` as an inline ``<svg>``.
 
+    One horizontal bar per participant on a 0–100 % axis, its value written beside it
+    (and in its tooltip); a dotted line marks an even split between two people.
+    """
+    width, pitch = 600.0, 40.0
     bars = spec.bars
-    with matplotlib.rc_context({**_RC, "svg.hashsalt": spec.salt}):
-        fig = _figure(6.0, 0.45 * len(bars) + 0.9)
-        ax = fig.add_subplot()
-        ys = list(range(len(bars)))[::-1]
-        ax.barh(ys, [b[2] for b in bars], color=[b[1] for b in bars], height=0.6)
-        for y, (_, _, v, text) in zip(ys, bars, strict=False):
-            ax.text(min(v + 0.01, 0.9), y, text, va="center", fontsize=9)
-        if len(bars) == 2:
-            ax.axvline(0.5, color="#555555", linestyle=":", linewidth=1)
-        ax.set_yticks(ys, [b[0] for b in bars])
-        ax.set_xlim(0, 1)
-        ax.xaxis.set_major_formatter(lambda x, _pos: f"{100 * x:.0f} %")
-        ax.set_title(spec.title, loc="left")
-        ax.tick_params(axis="y", length=0)
-        return to_svg(fig, salt=spec.salt, label=spec.label)
+    left = max((svg.text_width(b[0], _SIZE) for b in bars), default=0.0) + 14
+    right, top = 24.0, 30.0
+    plot_w, plot_h = width - left - right, pitch * (len(bars) + 0.2)
+    bottom = top + plot_h
+
+    def x(share: float) -> float:
+        return left + plot_w * min(max(share, 0.0), 1.0)
+
+    body = [svg.text(left, 12, spec.title, size=13, weight="bold")]
+    for i, (label, colour, value, value_text) in enumerate(bars):
+        y = top + pitch * (0.6 + i)
+        body.append(svg.rect(left, y - 0.3 * pitch, x(value) - left, 0.6 * pitch, fill=colour,
+                             tip=f"{label}: {value_text}"))
+        body.append(svg.text(x(min(value + 0.01, 0.9)), y, value_text, size=_SIZE))
+        body.append(svg.text(left - 8, y, label, size=_SIZE, anchor="end"))
+    if len(bars) == 2:
+        body.append(svg.line(x(0.5), top, x(0.5), bottom, stroke="#555555", width=1, dash="1.5,2.5"))
+    body.append(svg.line(left, top, left, bottom, stroke="#000000", width=1))
+    body.append(svg.line(left, bottom, left + plot_w, bottom, stroke="#000000", width=1))
+    for v in (0.0, 0.2, 0.4, 0.6, 0.8, 1.0):
+        body.append(svg.line(x(v), bottom, x(v), bottom + 4, stroke="#000000", width=1))
+        body.append(svg.text(x(v), bottom + 6, f"{100 * v:.0f} %", size=_SIZE, anchor="middle", baseline="hanging"))
+    desc = "; ".join(f"{label}: {value_text}" for label, _, _, value_text in bars)
+    return svg.document(width, bottom + 24, body, label=spec.label, desc=desc)
 
 
 def talk_share_svg(session: Session, t: Translator) -> Optional[str]:
     """Horizontal bars of each participant's share of talk time (words when untimed)."""
     spec = share_spec(session, t)
-    return None if spec is None else _rendered(spec)
-
-
-def render_spec(spec: TimelineSpec | ShareSpec) -> str:
-    """Draw a session chart from its spec (here, or in the helper process: :func:`draw_ahead`)."""
-    return render_timeline(spec) if isinstance(spec, TimelineSpec) else render_share(spec)
-
-
-#: session charts being drawn ahead in the helper process, by spec (at most a few)
-_AHEAD: dict[TimelineSpec | ShareSpec, Future[str]] = {}
-_AHEAD_LOCK = threading.Lock()
-
-
-def draw_ahead(session: Session, t: Translator) -> None:
-    """Start drawing the session's charts in the helper process; :func:`session_timeline_svg` collects them.
-
-    ``analyze`` calls this once the topics are known (see
-    :func:`sessionscope.pipeline.run_stages`), so that matplotlib (≈ 2 CPU seconds for a
-    60-minute session) works on the second CPU while this process extracts the items. A
-    chart is taken from there only when the final session gives the very same spec (what
-    it draws), else it is drawn here; the helper draws with this module's own code, so the
-    SVG is the same either way. Nothing happens without a working helper process.
-    """
-    from sessionscope.language.nlp import parse_helper
-
-    specs = [s for s in (timeline_spec(session, t), share_spec(session, t)) if s is not None]
-    helper = parse_helper() if specs else None
-    if helper is None:
-        return
-    with _AHEAD_LOCK:
-        futures: dict[TimelineSpec | ShareSpec, Future[str]] = {}
-        for spec in specs:
-            if spec not in _AHEAD:
-                while len(_AHEAD) >= 4:
-                    _AHEAD.pop(next(iter(_AHEAD)))
-                futures[spec] = _AHEAD[spec] = Future()
-    if not futures:
-        return
-
-    def work() -> None:
-        for spec, future in futures.items():
-            if not future.set_running_or_notify_cancel():
-                continue
-            try:
-                future.set_result(helper.call("sessionscope.report.charts:render_spec", spec))
-            except BaseException as e:  # noqa: BLE001 - the caller then draws it itself
-                future.set_exception(e)
-
-    threading.Thread(target=work, name="sessionscope-charts", daemon=True).start()
-
-
-#: set by :func:`draw_ahead_for`: the taxonomy the reports will name the areas with
-_AHEAD_FOR: Optional[tuple[Any]] = None
-
-
-def draw_ahead_for(taxonomy: Any) -> None:
-    """Have :func:`draw_session_charts_ahead` draw charts ahead, for reports with this taxonomy (or ``None``).
-
-    The ``analyze`` command turns it on when it writes HTML reports with charts, in this process.
-    """
-    global _AHEAD_FOR
-    _AHEAD_FOR = (taxonomy,)
-
-
-def draw_session_charts_ahead(session: Session) -> None:
-    """:func:`draw_ahead` with the report's translator, when :func:`draw_ahead_for` turned it on."""
-    if _AHEAD_FOR is not None:
-        draw_ahead(session, Translator(session.language, _AHEAD_FOR[0]))
-
-
-def _rendered(spec: TimelineSpec | ShareSpec) -> str:
-    with _AHEAD_LOCK:
-        future = _AHEAD.pop(spec, None)
-    if future is not None:
-        try:
-            return future.result()
-        except Exception as e:  # noqa: BLE001 - draw it here instead
-            log.debug("chart drawn ahead failed (%s); drawing it here", e)
-    return render_spec(spec)
+    return None if spec is None else render_share(spec)
 
 
 def line_chart_svg(

@@ -53,7 +53,7 @@ def render_session_html(
         session: the analysed session.
         redacted: mark the page as a redacted copy (redact the session first with
             :func:`sessionscope.report.redact.redact_session`).
-        charts: draw the matplotlib charts (off gives a text-only page); default ``cfg.charts``.
+        charts: draw the SVG charts (off gives a text-only page); default ``cfg.charts``.
         cfg: the ``report`` section of the config (wording thresholds); defaults when ``None``.
         taxonomy: the topic taxonomy the session was classified with: a programme's own
             area names, order and colours (default: the programme guide's areas).

@@ -1,0 +1,155 @@
+"""The session report's charts, written as SVG without a plotting library (``report/svg.py``).
+
+The charts are parsed back as XML and their marks mapped back to data: every timed
+utterance is a bar at its own times in its speaker's row, every topic segment a bar of
+its area's colour, every share bar as long as the share; labels, legend and tooltips name
+what they show; names are data, never markup.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from sessionscope.report import svg
+from sessionscope.report.charts import (
+    AREA_COLOURS,
+    ROLE_COLOURS,
+    render_share,
+    render_timeline,
+    session_timeline_svg,
+    share_spec,
+    talk_share_svg,
+    timeline_spec,
+)
+from sessionscope.report.i18n import Translator
+from test_report_data import bare_session, full_session
+
+NS = "{http://www.w3.org/2000/svg}"
+
+
+def _parse(chart: str) -> ET.Element:
+    root = ET.fromstring(chart)  # well-formed XML, or this raises
+    assert root.tag == f"{NS}svg" and root.get("role") == "img" and root.get("class") == "chart"
+    assert root.get("aria-label") and root.findtext(f"{NS}title") == root.get("aria-label")
+    return root
+
+
+def _texts(root: ET.Element) -> list[str]:
+    return ["".join(e.itertext()) for e in root.iter(f"{NS}text")]
+
+
+def _axis(root: ET.Element) -> tuple[float, float, float]:
+    """(x of value 0, units per value, value of the last tick) from the tick labels and their x."""
+    ticks = [(float(e.get("x")), e.text) for e in root.iter(f"{NS}text") if e.get("dominant-baseline") == "hanging"]
+    (x0, t0), (x1, t1) = ticks[0], ticks[-1]
+    v0, v1 = (float(re.sub(r"[^\d.]", "", t)) for t in (t0, t1))
+    return x0, (x1 - x0) / (v1 - v0), v1
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_timeline_shows_every_timed_utterance_and_topic_segment(language: str) -> None:
+    s = full_session(language=language)
+    t = Translator(language)
+    root = _parse(session_timeline_svg(s, t))
+    x0, per_minute, _ = _axis(root)
+    groups = {g.get("id"): g for g in root.iter(f"{NS}g") if g.get("id")}
+    assert set(groups) == {"timeline-s1-topics", "timeline-s1-row-0", "timeline-s1-row-1"}
+    for i, p in enumerate(s.participants):
+        row = groups[f"timeline-s1-row-{i}"]
+        assert row.get("fill") == ROLE_COLOURS[p.role]
+        bars = [(float(r.get("x")), float(r.get("width")), r.findtext(f"{NS}title")) for r in row.iter(f"{NS}rect")]
+        mine = [u for u in s.utterances if u.speaker == p.id]
+        assert len(bars) == len(mine)
+        for (x, w, tip), u in zip(bars, mine, strict=True):
+            assert (x - x0) / per_minute == pytest.approx(u.start / 60, abs=0.01)
+            assert w / per_minute == pytest.approx((u.end - u.start) / 60, abs=0.01)
+            assert tip.startswith(f"{p.name} ({t.role(p.role)}): ")
+    segments = [(r.get("fill"), r.findtext(f"{NS}title")) for r in groups["timeline-s1-topics"].iter(f"{NS}rect")]
+    assert [c for c, _ in segments] == [AREA_COLOURS[seg.area] for seg in s.topics.segments]
+    assert all(t.area(seg.area) in tip for (_, tip), seg in zip(segments, s.topics.segments, strict=True))
+    texts = _texts(root)
+    for p in s.participants:
+        assert p.name in texts and f"({t.role(p.role)})" in texts  # name and role, one <text> per line
+    for label in (t("chart_topics_row"), t("chart_time_axis"), *(t.area(seg.area) for seg in s.topics.segments)):
+        assert label in texts  # row, axis and legend labels
+    assert root.get("aria-label") == t("sec_timeline")
+    assert all(p.name in root.findtext(f"{NS}desc") for p in s.participants)
+
+
+def test_timeline_axis_covers_the_session() -> None:
+    s = full_session()
+    root = _parse(session_timeline_svg(s, Translator("en")))
+    _, _, last = _axis(root)
+    span = s.duration_s / 60
+    assert span - svg.nice_ticks(0, span, most=8)[1] < last <= span  # the last tick is the last one inside
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_share_bars_are_as_long_as_the_shares(language: str) -> None:
+    s = full_session(language=language)
+    t = Translator(language)
+    root = _parse(talk_share_svg(s, t))
+    x0, per_unit, last = _axis(root)
+    assert last == 100  # a 0–100 % axis
+    bars = list(root.iter(f"{NS}rect"))
+    assert len(bars) == len(s.participants)
+    for bar, p in zip(bars, s.participants, strict=True):
+        share = s.metrics.participants[p.id]["talk_share"]
+        assert float(bar.get("width")) / per_unit == pytest.approx(100 * share, abs=0.01)
+        assert bar.get("fill") == ROLE_COLOURS[p.role]
+        assert bar.findtext(f"{NS}title") == f"{p.name} ({t.role(p.role)}): {t.pct(share)}"
+        assert t.pct(share) in _texts(root) and f"{p.name} ({t.role(p.role)})" in _texts(root)
+    assert t("chart_talk_share") in _texts(root)
+    assert len(list(root.iter(f"{NS}line"))) == 2 + 6 + 1  # axes, ticks, the even-split line of a pair
+
+
+def test_charts_escape_names_and_stay_well_formed() -> None:
+    from sessionscope.model import Participant
+
+    hostile = '<script>alert("x")</script> & Co'
+    s = full_session()
+    s = s.evolve(participants=tuple(Participant(p.id, hostile if p.id == "anna" else p.name, p.role)
+                                    for p in s.participants))
+    t = Translator("en")
+    for chart in (session_timeline_svg(s, t), talk_share_svg(s, t)):
+        assert "<script" not in chart
+        assert hostile in _texts(_parse(chart)) or f"{hostile} (junior)" in _texts(_parse(chart))
+
+
+def test_no_timestamps_no_timeline_and_specs_drive_the_drawing() -> None:
+    t = Translator("en")
+    assert session_timeline_svg(bare_session(), t) is None
+    s = full_session()
+    assert render_timeline(timeline_spec(s, t)) == session_timeline_svg(s, t)
+    assert render_share(share_spec(s, t)) == talk_share_svg(s, t)
+
+
+def test_nice_ticks() -> None:
+    assert svg.nice_ticks(0, 4.9, most=8) == [0, 1, 2, 3, 4]
+    assert svg.nice_ticks(0, 60, most=8) == [0, 10, 20, 30, 40, 50, 60]
+    assert svg.nice_ticks(0, 0.3, most=8) == [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3]
+    assert svg.nice_ticks(0, 125, most=8) == [0, 20, 40, 60, 80, 100, 120]
+    assert svg.nice_ticks(0, 0) == [0]
+    assert svg.tick_label(2.5) == "2.5" and svg.tick_label(10.0) == "10"
+
+
+def test_text_width_grows_with_the_text() -> None:
+    assert svg.text_width("", 12) == 0
+    assert svg.text_width("Anna (junior)", 12) < svg.text_width("Anna Smirnova (junior)", 12)
+    assert svg.text_width("iiii", 10) < svg.text_width("MMMM", 10)
+
+
+def test_the_session_report_does_not_import_matplotlib() -> None:
+    tests = str(Path(__file__).resolve().parent)
+    code = (f"import sys; sys.path.insert(0, {tests!r}); from test_report_data import full_session; "
+            "from sessionscope.report.session_html import render_session_html; "
+            "assert render_session_html(full_session()).count('<svg') == 2; "
+            "assert 'matplotlib' not in sys.modules")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
