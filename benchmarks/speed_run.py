@@ -21,6 +21,13 @@ Both are timed in each language variant of ``--variants`` (default both), like a
   language is given: one detection pass on the features it has already computed);
 * ``en``: both are told English (``run --language en``, ``language="en"``).
 
+``--modes`` (default ``default``: what ``run`` does by itself) times ``run`` in several audio
+orders, alternating inside each repeat, which is the like-with-like A/B on a shared machine:
+``concurrent`` (``SESSIONSCOPE_AUDIO_CONCURRENT=1``: diarization in a second thread during the
+transcription) and ``sequential`` (``=0``: one after the other). Every ``session.json`` of a variant is
+compared with the first one, timing fields left out (``extra.audio.wall_s`` / ``cpu_s``, stage seconds,
+dates): ``identical_outputs`` says whether all are the same, ``differences`` lists the paths that are not.
+
 (Before issue 11's second speed round, only ``run`` detecting against faster-whisper told
 ``en`` was timed: a mixed comparison, kept in the JSON files of that time.)
 
@@ -40,6 +47,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 import wave
 from pathlib import Path
 
@@ -102,11 +110,36 @@ WRAP = (
 )
 
 
-def timed(cmd: list[str], cwd: Path) -> dict[str, float]:
+MODES = {"default": None, "concurrent": "1", "sequential": "0"}
+TIMING_KEYS = {"wall_s", "cpu_s", "seconds", "created", "created_at", "started_at", "finished_at", "generated_at",
+               "elapsed_s", "date_utc"}
+
+
+def _strip_timings(x: object) -> object:
+    if isinstance(x, dict):
+        return {k: _strip_timings(v) for k, v in x.items() if k not in TIMING_KEYS}
+    if isinstance(x, list):
+        return [_strip_timings(v) for v in x]
+    return x
+
+
+def differences(a: object, b: object, path: str = "") -> list[str]:
+    """Paths where two JSON values differ (timing fields already stripped)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = [f"{path}/{k}" for k in sorted(set(a) ^ set(b))]
+        for k in sorted(set(a) & set(b)):
+            out += differences(a[k], b[k], f"{path}/{k}")
+        return out
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [d for i, (x, y) in enumerate(zip(a, b, strict=True)) for d in differences(x, y, f"{path}[{i}]")]
+    return [] if a == b else [path or "/"]
+
+
+def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> dict[str, float]:
     """Wall, CPU (user+sys) and peak RSS of one fresh child process (measured by a tiny wrapper process,
     so the peak memory is that child's own, not the largest of all children so far)."""
     p = subprocess.run([PY, "-c", WRAP, *cmd], cwd=cwd, capture_output=True, text=True,
-                       env={**os.environ, "PYTHONWARNINGS": "ignore"})
+                       env={**os.environ, "PYTHONWARNINGS": "ignore", **(env or {})})
     out = json.loads(p.stdout.strip().splitlines()[-1])
     if out["rc"] != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({out['rc']}):\n{out['stderr']}")
@@ -121,6 +154,8 @@ def main() -> int:
     ap.add_argument("--run-only", action="store_true", help="time `run` only (e.g. the 2-hour memory check)")
     ap.add_argument("--variants", default="detect,en",
                     help="language variants, comma-separated: detect (neither told the language), en (both told English)")
+    ap.add_argument("--modes", default="default",
+                    help="audio orders of `run`, comma-separated: default (as configured), concurrent, sequential")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     if not DATA.is_dir():
@@ -130,9 +165,16 @@ def main() -> int:
     if not variants or set(variants) - {"detect", "en"}:
         print(f"--variants: a comma-separated list of detect, en (got {args.variants!r})", file=sys.stderr)
         return 2
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    if not modes or set(modes) - set(MODES):
+        print(f"--modes: a comma-separated list of {', '.join(MODES)} (got {args.modes!r})", file=sys.stderr)
+        return 2
     load_start = os.getloadavg()
-    runs: dict[str, dict[str, list[dict[str, float]]]] = {v: {"run": [], "asr": []} for v in variants}
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    kinds = [("run" if m == "default" else f"run_{m}") for m in modes]
+    runs: dict[str, dict[str, list[dict[str, float]]]] = {v: {**{k: [] for k in kinds}, "asr": []} for v in variants}
     stages: dict[str, list[dict]] = {v: [] for v in variants}
+    outputs: dict[str, list[object]] = {v: [] for v in variants}
     with tempfile.TemporaryDirectory() as tmp:
         wav = Path(tmp) / "recording.wav"
         source = build(args.minutes, wav)
@@ -141,16 +183,19 @@ def main() -> int:
         cfg = [] if args.config is None else ["--config", str(args.config)]
         for i in range(args.repeats):
             for v in variants:
-                out = Path(tmp) / f"out{i}{v}"
-                lang = ["--language", "en"] if v == "en" else []
-                runs[v]["run"].append(timed([str(Path(PY).parent / "sessionscope"), "run", str(wav), "--out", str(out),
-                                             "--no-cache", "--no-progress", "--force", *lang, *cfg], ROOT))
-                sj = next(out.rglob("session.json"))
-                data = json.loads(sj.read_text())
-                extra = data.get("extra", {}).get("audio", {})
-                stages[v].append({"audio_cpu_s": extra.get("cpu_s"), "audio_wall_s": extra.get("wall_s"),
-                                  "stage_runs": (data.get("provenance") or {}).get("stage_runs")})
-                print(v, "run", runs[v]["run"][-1], flush=True)
+                for mode, kind in zip(modes, kinds, strict=True):
+                    out = Path(tmp) / f"out{i}{v}{mode}"
+                    lang = ["--language", "en"] if v == "en" else []
+                    env = {} if MODES[mode] is None else {"SESSIONSCOPE_AUDIO_CONCURRENT": str(MODES[mode])}
+                    runs[v][kind].append(timed([str(Path(PY).parent / "sessionscope"), "run", str(wav), "--out", str(out),
+                                                "--no-cache", "--no-progress", "--force", *lang, *cfg], ROOT, env))
+                    sj = next(out.rglob("session.json"))
+                    data = json.loads(sj.read_text())
+                    extra = data.get("extra", {}).get("audio", {})
+                    stages[v].append({"mode": mode, "audio_cpu_s": extra.get("cpu_s"), "audio_wall_s": extra.get("wall_s"),
+                                      "stage_runs": (data.get("provenance") or {}).get("stage_runs")})
+                    outputs[v].append(_strip_timings(data))
+                    print(v, kind, runs[v][kind][-1], flush=True)
                 if not args.run_only:
                     runs[v]["asr"].append(timed([PY, str(script), str(wav), str(args.config or ""),
                                                  "en" if v == "en" else ""], ROOT))
@@ -160,24 +205,34 @@ def main() -> int:
     for v in variants:
         med = {k: {m: statistics.median(r[m] for r in rs) for m in ("wall_s", "cpu_s", "max_rss_mb")}
                for k, rs in runs[v].items() if rs}
-        res: dict = {"median": med, "rtf_run": round(med["run"]["wall_s"] / dur, 3),
-                     "cpu_per_audio_s_run": round(med["run"]["cpu_s"] / dur, 3)}
-        if "asr" in med:
-            res["ratio_wall"] = round(med["run"]["wall_s"] / med["asr"]["wall_s"], 3)
-            res["ratio_cpu"] = round(med["run"]["cpu_s"] / med["asr"]["cpu_s"], 3)
-        res.update(runs=runs[v], run_stages=stages[v])
+        res: dict = {"median": med}
+        for kind in kinds:
+            tag = kind[3:]  # "" or "_concurrent" / "_sequential"
+            res[f"rtf_run{tag}"] = round(med[kind]["wall_s"] / dur, 3)
+            res[f"cpu_per_audio_s_run{tag}"] = round(med[kind]["cpu_s"] / dur, 3)
+            if "asr" in med:
+                res[f"ratio_wall{tag}"] = round(med[kind]["wall_s"] / med["asr"]["wall_s"], 3)
+                res[f"ratio_cpu{tag}"] = round(med[kind]["cpu_s"] / med["asr"]["cpu_s"], 3)
+        diffs = sorted({d for o in outputs[v][1:] for d in differences(outputs[v][0], o)})
+        res.update(identical_outputs=not diffs, differences=diffs[:50], runs=runs[v], run_stages=stages[v])
         result["variants"][v] = res
     result.update(load_average_start=[round(x, 2) for x in load_start], load_average_end=[round(x, 2) for x in os.getloadavg()],
                   cores=os.cpu_count())
     for v, res in result["variants"].items():
-        print(v, json.dumps({k: x for k, x in res.items() if k not in ("runs", "run_stages")}, indent=1))
+        print(v, json.dumps({k: x for k, x in res.items() if k not in ("runs", "run_stages", "differences")}, indent=1))
+        if res["differences"]:
+            print(v, "outputs differ at:", ", ".join(res["differences"][:20]))
         print(v, "per-stage (last run):", json.dumps(res["run_stages"][-1]["audio_cpu_s"]),
               json.dumps(res["run_stages"][-1]["stage_runs"])[:2000])
     print("load average", result["load_average_start"], "->", result["load_average_end"])
     if args.json:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"command": " ".join(["benchmarks/speed_run.py", *sys.argv[1:]]), "commit": commit,
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"], capture_output=True, text=True,
+                               cwd=ROOT).stdout.strip()
+        args.json.write_text(json.dumps({"command": " ".join(["benchmarks/speed_run.py", *sys.argv[1:]]),
+                                         "commit": commit + (" (src with uncommitted changes)" if dirty else ""),
+                                         "date_utc": started,
                                          "config": str(args.config or "defaults"), **result}, indent=1))
     return 0
 

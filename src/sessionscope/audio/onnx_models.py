@@ -110,12 +110,24 @@ def _session(path: Path, threads: int) -> Any:
     return ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
 
 
-_THREADS: list[int] = []  # set by intra_threads (innermost last)
+class _ThreadSetting(threading.local):
+    stack: list[int]
+
+    def __init__(self) -> None:
+        self.stack = []  # set by intra_threads (innermost last), per thread: concurrent stages do not see each other's
+
+
+_SETTING = _ThreadSetting()
+
+
+def _threads_stack() -> list[int]:
+    return _SETTING.stack
 
 
 def _default_threads() -> int:
-    if _THREADS:
-        return _THREADS[-1]
+    stack = _threads_stack()
+    if stack:
+        return stack[-1]
     if "torch" in sys.modules:
         return int(sys.modules["torch"].get_num_threads())
     return max(1, min(4, (os.cpu_count() or 2) // 2))
@@ -124,8 +136,10 @@ def _default_threads() -> int:
 @contextmanager
 def intra_threads(n: int) -> Iterator[None]:
     """ONNX Runtime sessions run with ``n`` intra-op threads inside this block, and so does torch when it is
-    loaded (imported before, or by a fallback inside); torch is not imported for it."""
-    _THREADS.append(max(1, n))
+    loaded (imported before, or by a fallback inside); torch is not imported for it. The ONNX Runtime
+    setting holds for the calling thread only (torch's own setting is process-wide)."""
+    stack = _threads_stack()
+    stack.append(max(1, n))
     torch = sys.modules.get("torch")
     before = torch.get_num_threads() if torch is not None else None
     if torch is not None:
@@ -133,7 +147,7 @@ def intra_threads(n: int) -> Iterator[None]:
     try:
         yield
     finally:
-        _THREADS.pop()
+        stack.pop()
         if torch is not None and before is not None:
             torch.set_num_threads(before)
 
@@ -145,8 +159,9 @@ def infer(model: Any, batch: np.ndarray, device: str = "cpu") -> np.ndarray:
         return np.asarray(model(np.ascontiguousarray(batch, dtype=np.float32)))
     import torch
 
-    if _THREADS and torch.get_num_threads() != _THREADS[-1]:  # torch loaded inside an intra_threads block
-        torch.set_num_threads(_THREADS[-1])
+    stack = _threads_stack()
+    if stack and torch.get_num_threads() != stack[-1]:  # torch loaded inside an intra_threads block
+        torch.set_num_threads(stack[-1])
     with torch.inference_mode():
         return model(torch.from_numpy(batch).to(device)).float().cpu().numpy()
 

@@ -15,13 +15,21 @@ Steps, each handing a typed result to the next:
 ASR and diarization results are cached by content hash, the settings, the method that
 will actually run and a code version (``no_cache`` bypasses reading the cache); models
 are loaded once per process.
+
+On the CPU with at least two cores, the diarization runs in a second thread while the
+transcription runs (:func:`concurrent_recognition`; CTranslate2 and ONNX Runtime release
+the GIL), on the same decoded samples: neither reads the other's result, both are
+deterministic and their thread counts are fixed, so the output is the one the sequential
+order gives (``SESSIONSCOPE_AUDIO_CONCURRENT=0`` runs them one after the other).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import random
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -83,6 +91,11 @@ class StageClock:
             self.wall[name] = round(self.wall.get(name, 0.0) + time.perf_counter() - w, 3)
             self.cpu[name] = round(self.cpu.get(name, 0.0) + time.process_time() - c, 3)
 
+    def add(self, name: str, wall: float, cpu: float) -> None:
+        """Add seconds measured elsewhere (a stage run in another thread)."""
+        self.wall[name] = round(self.wall.get(name, 0.0) + wall, 3)
+        self.cpu[name] = round(self.cpu.get(name, 0.0) + cpu, 3)
+
 
 @dataclass(frozen=True)
 class Decoded:
@@ -133,14 +146,15 @@ def seed_everything(sha256: str) -> None:
 
 
 def _asr(decoded: Decoded, config: Config, language: Optional[str], cache: ResultCache, hook: Hook, *,
-         channel: Optional[int] = None, no_cache: bool = False) -> AsrResult:
+         channel: Optional[int] = None, no_cache: bool = False, samples: Optional[np.ndarray] = None) -> AsrResult:
     audio = decoded.audio
     params = {**asr_params(config.asr), "language": language, "channel": channel}
     key = cache_key(decoded.sha256, "asr", params)
     if not no_cache and (hit := cache.get("asr", key)) is not None:
         log.info("%s: transcription from cache", audio.source)
         return asr_from_dict(hit)
-    samples = audio.mono if channel is None else audio.channels[channel]
+    if samples is None:
+        samples = audio.mono if channel is None else audio.channels[channel]
     result = transcribe(samples, config=config.asr, language=language, hook=hook)
     cache.put("asr", key, asr_to_dict(result))
     return result
@@ -154,7 +168,7 @@ def diarization_settings(config: Config) -> DiarizationParams:
 
 
 def _diarize(decoded: Decoded, config: Config, n_speakers: Optional[int], cache: ResultCache, hook: Hook, *,
-             no_cache: bool = False) -> Diarization:
+             no_cache: bool = False, samples: Optional[np.ndarray] = None) -> Diarization:
     from sessionscope.models import torch_device
 
     dc = config.diarization
@@ -165,12 +179,112 @@ def _diarize(decoded: Decoded, config: Config, n_speakers: Optional[int], cache:
         log.info("%s: diarization from cache", decoded.audio.source)
         return diarization_from_dict(hit)
     device = torch_device(config.asr.device)
-    result = diarize(decoded.audio.mono, min_speakers=lo, max_speakers=hi, window_s=dc.window_s, step_s=dc.step_s,
+    result = diarize(decoded.audio.mono if samples is None else samples, min_speakers=lo, max_speakers=hi, window_s=dc.window_s, step_s=dc.step_s,
                      merge_threshold=dc.merge_threshold, vad_threshold=dc.vad_threshold,
                      segmentation=dc.segmentation, hook=hook,
                      params=diarization_settings(config), device=device)
     cache.put("diarization", key, diarization_to_dict(result))
     return result
+
+
+CONCURRENT_ENV = "SESSIONSCOPE_AUDIO_CONCURRENT"
+
+
+def available_cores() -> int:
+    """CPU cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def concurrent_recognition(config: Config) -> bool:
+    """Whether the diarization runs in a second thread during the transcription.
+
+    Yes on the CPU (both the Whisper device and the diarization's) with at least two cores:
+    faster-whisper alone leaves part of a second core idle (its VAD, features and decoding
+    steps are partly single-threaded), which the one-thread diarization fills. No on CUDA
+    (one GPU, and torch's CUDA state is kept out of threads). ``SESSIONSCOPE_AUDIO_CONCURRENT``
+    = ``0`` (never) or ``1`` (whenever on the CPU, whatever the core count) overrides.
+    """
+    from sessionscope.models import pick_device, torch_device
+
+    switch = os.environ.get(CONCURRENT_ENV, "auto").strip().lower()
+    if switch in ("0", "false", "no", "off"):
+        return False
+    if pick_device(config.asr.device, config.asr.compute_type)[0] != "cpu" or torch_device(config.asr.device) != "cpu":
+        return False
+    return switch in ("1", "true", "yes", "on") or available_cores() >= 2
+
+
+class _Cancelled(Exception):
+    """The transcription failed: the diarization running beside it stops at its next progress report."""
+
+
+def _transcribe_and_diarize(decoded: Decoded, samples: np.ndarray, *, config: Config, language: Optional[str],
+                            n_speakers: Optional[int], cache: ResultCache, hook: Hook, no_cache: bool,
+                            clock: StageClock) -> tuple[AsrResult, Diarization]:
+    """Transcription (this thread) and diarization (a second thread) at once, on the same samples.
+
+    Same results as one after the other: neither reads the other's output, both are deterministic
+    with fixed thread counts (ONNX Runtime's are per thread, :func:`~sessionscope.audio.onnx_models.intra_threads`),
+    and each checks the cache itself. Errors are those of the sequential order: a failed transcription
+    is raised (the diarization is stopped and waited for); otherwise a failed diarization is.
+
+    Accounting: wall seconds per branch (``transcription``, ``diarization``) and of the two together
+    (``recognition``). CPU seconds cannot be split by the process's counters while both run: the
+    diarization gets its thread's own CPU time (``time.thread_time``; ONNX Runtime with one intra-op
+    thread, the default up to 3 cores, computes in the calling thread; with more, its pool threads'
+    time is not in it), the transcription the rest of the process's CPU time over the same span.
+    """
+    cancel = threading.Event()
+    asr_finished = threading.Event()
+    lock = threading.Lock()
+
+    def asr_hook(step: str, *args: Any, **kwargs: Any) -> None:
+        if hook:
+            with lock:
+                hook(step, *args, **kwargs)
+
+    def diar_hook(step: str, *args: Any, **kwargs: Any) -> None:
+        if cancel.is_set():
+            raise _Cancelled
+        if hook and asr_finished.is_set():  # the transcription's progress is shown while it runs
+            with lock:
+                hook(step, *args, **kwargs)
+
+    diar_clock: dict[str, float] = {}
+
+    def diarize_branch() -> Diarization:
+        w, c = time.perf_counter(), time.thread_time()
+        try:
+            return _diarize(decoded, config, n_speakers, cache, diar_hook, no_cache=no_cache, samples=samples)
+        finally:
+            diar_clock.update(wall=time.perf_counter() - w, cpu=time.thread_time() - c)
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    w0, c0 = time.perf_counter(), time.process_time()
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sessionscope-diarize")
+    try:
+        future = pool.submit(diarize_branch)
+        asr_hook("transcribe")
+        try:
+            asr = _asr(decoded, config, language, cache, asr_hook, no_cache=no_cache, samples=samples)
+        except BaseException as e:
+            cancel.set()
+            if isinstance(e, Exception):  # not on Ctrl-C: the thread stops by itself at its next report
+                pool.shutdown(wait=True)
+            raise
+        asr_wall = time.perf_counter() - w0
+        asr_finished.set()
+        if not future.done():
+            asr_hook("diarize")
+        diar = future.result()  # the diarization's own error, if any
+    finally:
+        pool.shutdown(wait=False)
+    total_wall, total_cpu = time.perf_counter() - w0, time.process_time() - c0
+    clock.add("transcription", asr_wall, max(0.0, total_cpu - diar_clock["cpu"]))
+    clock.add("diarization", diar_clock["wall"], diar_clock["cpu"])
+    clock.add("recognition", total_wall, total_cpu)
+    return asr, diar
 
 
 def decode_step(path: Path, hook: Hook = None) -> Decoded:
@@ -228,20 +342,28 @@ def recognise_step(decoded: Decoded, *, config: Config, language: Optional[str],
         with clock.stage("alignment"):
             raw = align.group_by_stream(streams)
     else:
-        if hook:
-            hook("transcribe")
-        with clock.stage("transcription"):
-            asr = _asr(decoded, config, language, cache, hook, no_cache=no_cache)
+        # the transcription's Silero VAD regions are not used to skip segmentation chunks (Silero misses
+        # quiet far-field speech that the segmentation model finds): the two are independent
+        samples = audio.mono  # one channel mix for both
+        if dc.enabled and concurrent_recognition(config):
+            asr, diar = _transcribe_and_diarize(decoded, samples, config=config, language=language,
+                                                n_speakers=n_people or None, cache=cache, hook=hook,
+                                                no_cache=no_cache, clock=clock)
+        else:
+            if hook:
+                hook("transcribe")
+            with clock.stage("transcription"):
+                asr = _asr(decoded, config, language, cache, hook, no_cache=no_cache, samples=samples)
+            if dc.enabled:
+                if hook:
+                    hook("diarize")
+                with clock.stage("diarization"):
+                    diar = _diarize(decoded, config, n_people or None, cache, hook, no_cache=no_cache, samples=samples)
+        del samples
         results = [asr]
         runs.append(("audio.transcription", "ok", None, clock.wall["transcription"]))
         turns: tuple = ()
-        if dc.enabled:
-            if hook:
-                hook("diarize")
-            with clock.stage("diarization"):
-                # the transcription's Silero VAD regions are not used to skip segmentation chunks: Silero
-                # misses quiet far-field speech that the segmentation model finds
-                diar = _diarize(decoded, config, n_people or None, cache, hook, no_cache=no_cache)
+        if diar is not None:
             turns = diar.turns
             reason = diar.degraded
             if not turns:
