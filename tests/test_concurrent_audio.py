@@ -60,6 +60,9 @@ def test_switch_and_devices(monkeypatch):
     cuda = Config.model_validate({"asr": {"device": "cuda"}})
     assert not pipeline.concurrent_recognition(cuda)  # one GPU: one after the other
     monkeypatch.delenv(pipeline.CONCURRENT_ENV)
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")  # e.g. a local-engine worker given one core
+    assert pipeline.available_cores() == 1 and not pipeline.concurrent_recognition(cfg)
+    monkeypatch.delenv("OMP_NUM_THREADS")
     monkeypatch.setattr(pipeline, "available_cores", lambda: 1)
     assert not pipeline.concurrent_recognition(cfg)
     monkeypatch.setattr(pipeline, "available_cores", lambda: 2)
@@ -214,12 +217,15 @@ def test_onnx_thread_setting_is_per_thread():
 
 @pytest.mark.slow
 def test_real_recording_same_turns_and_words_in_both_orders(shared_data, monkeypatch, tmp_path):
-    """The pyannote sample (30 s, two speakers) with tiny.en: concurrent and sequential give the same words,
-    speaker turns, voiceprints and utterances."""
+    """The first 22 s of the pyannote sample (two speakers, one overlap) with tiny.en: concurrent and sequential
+    give the same words, speaker turns, voiceprints and utterances."""
+    from sessionscope.audio.decode import load_audio
     from sessionscope.config import load_config
 
     cfg = load_config(overrides={"asr": {"model": "tiny.en"}})
-    decoded = pipeline.decode_step(shared_data / "pyannote-sample" / "sample.wav")
+    audio = load_audio(shared_data / "pyannote-sample" / "sample.wav")
+    clip = Audio(np.ascontiguousarray(audio.channels[:, : 22 * 16000]), "sample22.wav")
+    decoded = pipeline.Decoded(Path("sample22.wav"), "2" * 64, clip)
     out = {}
     for mode in ("1", "0"):
         monkeypatch.setenv(pipeline.CONCURRENT_ENV, mode)
@@ -227,5 +233,5 @@ def test_real_recording_same_turns_and_words_in_both_orders(shared_data, monkeyp
         out[mode] = pipeline.recognise_step(decoded, config=cfg, language=None, n_people=0, cache=ResultCache(tmp_path),
                                             no_cache=True)
     _same(out["1"], out["0"])
-    assert out["1"].diarization is not None and len(out["1"].diarization.speakers) == 2
+    assert out["1"].diarization is not None and out["1"].diarization.turns and any(u.words for u in out["1"].utterances)
     assert "recognition" in out["1"].clock.wall

@@ -191,14 +191,20 @@ CONCURRENT_ENV = "SESSIONSCOPE_AUDIO_CONCURRENT"
 
 
 def available_cores() -> int:
-    """CPU cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    """CPU cores this process may use: those it may run on, fewer when ``OMP_NUM_THREADS`` says so (the local
+    engine's workers get their share of the cores that way; benchmarks hold one core with it)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    omp = os.environ.get("OMP_NUM_THREADS", "").strip()
+    if omp.isdigit() and int(omp) > 0:
+        cores = min(cores, int(omp))
+    return cores
 
 
 def concurrent_recognition(config: Config) -> bool:
     """Whether the diarization runs in a second thread during the transcription.
 
-    Yes on the CPU (both the Whisper device and the diarization's) with at least two cores:
+    Yes on the CPU (both the Whisper device and the diarization's) with at least two cores
+    (:func:`available_cores`):
     faster-whisper alone leaves part of a second core idle (its VAD, features and decoding
     steps are partly single-threaded), which the one-thread diarization fills. No on CUDA
     (one GPU, and torch's CUDA state is kept out of threads). ``SESSIONSCOPE_AUDIO_CONCURRENT``
