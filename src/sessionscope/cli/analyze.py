@@ -47,6 +47,27 @@ def split_stages(stages: Optional[str]) -> Optional[list[str]]:
     return [s.strip() for s in stages.split(",") if s.strip()] if stages else None
 
 
+def _start_parse_helper_early(*, stages: Optional[str], engine: str, workers: Optional[str],
+                              address: Optional[str]) -> bool:
+    """Start the parse helper process now, unless the options already rule out its use; whether it started.
+
+    On a text-only ``analyze`` of a long transcript the helper is the longer of the two
+    processes (it loads spaCy, ≈ 2 CPU seconds, then parses every sentence), so it starts
+    before this process reads the configuration and imports the rest: ≈ 0.5 s earlier than
+    after it. ``--stages`` without ``extraction``, worker processes and Ray rule it out; a
+    configuration without the extraction stage stops it again (:func:`stop_parse_helper`).
+    """
+    if engine != "local" or address or workers not in (None, "1"):
+        return False
+    names = split_stages(stages)
+    if names is not None and "extraction" not in names:
+        return False
+    from sessionscope.pipeline import start_parse_helper
+
+    start_parse_helper()  # spaCy loads there while this process loads everything else
+    return True
+
+
 @click.command()
 @click.argument("paths", nargs=-1, required=False, type=click.Path())  # str: a scheme:// URL stays whole
 @batch_options
@@ -71,6 +92,7 @@ def analyze(paths: tuple[Any, ...], manifest: Optional[Path], out_dir: Path, con
       sessionscope analyze --manifest examples/manifest-reference.yaml
       sessionscope analyze call.srt --stages dynamics --format markdown --format csv
     """
+    helper = _start_parse_helper_early(stages=stages, engine=engine, workers=workers, address=ray_address)
     from sessionscope.batch import discover, make_items
     from sessionscope.cli.common import exit_for, print_report, progress_hook, run_with
     from sessionscope.engines import check_stage_names, engine_for
@@ -92,11 +114,11 @@ def analyze(paths: tuple[Any, ...], manifest: Optional[Path], out_dir: Path, con
             raise click.UsageError("no transcript files found in " + ", ".join(map(str, paths)))
         items = make_items(files, manifest=spec.manifest)
         eng = engine_for(engine, workers=workers, address=ray_address)
-        if eng is None:
-            if "extraction" in spec.config.pipeline.stages:
-                from sessionscope.pipeline import start_parse_helper
+        if helper and (eng is not None or "extraction" not in spec.config.pipeline.stages):
+            from sessionscope.pipeline import stop_parse_helper
 
-                start_parse_helper()  # spaCy loads there while the stages load their models here
+            stop_parse_helper()  # the configuration has no parse for it
+        if eng is None:
             spec.stages()  # load the models once, fail fast on a bad stage name
         else:  # the workers load the models; only check the names here
             check_stage_names(spec.config.pipeline.stages)
