@@ -68,6 +68,22 @@ def _start_parse_helper_early(*, stages: Optional[str], engine: str, workers: Op
     return True
 
 
+def _compile_report_template() -> None:
+    """Compile the HTML report's template now (≈ 0.1 CPU s, once per process) rather than at the end.
+
+    With the parse helper, this process spends its last second waiting for the parse, and
+    whatever it still has to do once the parse is back (the items, the reports) makes the
+    run that much longer; before that wait, the compilation is free. The report would compile
+    the very same template (the environment is cached), so nothing else changes.
+    """
+    try:
+        from sessionscope.report.session_html import template_env
+
+        template_env().get_template("session.html.j2")
+    except Exception:  # noqa: BLE001 - only a head start: the report meets (and reports) the same error
+        pass
+
+
 @click.command()
 @click.argument("paths", nargs=-1, required=False, type=click.Path())  # str: a scheme:// URL stays whole
 @batch_options
@@ -120,6 +136,8 @@ def analyze(paths: tuple[Any, ...], manifest: Optional[Path], out_dir: Path, con
             stop_parse_helper()  # the configuration has no parse for it
         if eng is None:
             spec.stages()  # load the models once, fail fast on a bad stage name
+            if helper and "html" in spec.formats:
+                _compile_report_template()
         else:  # the workers load the models; only check the names here
             check_stage_names(spec.config.pipeline.stages)
     except SessionscopeError as e:
