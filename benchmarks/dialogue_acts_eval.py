@@ -275,7 +275,8 @@ def main(argv: list[str] | None = None) -> int:
                              encoder=stage._encoder)
     out: dict = {"command": "python benchmarks/dialogue_acts_eval.py" + (" --sample" if args.sample else f" --split {args.split}"),
                  "commit": commit(), "date": dt.date.today().isoformat(), "split": "sample" if args.sample else args.split,
-                 "heads": stage._heads.meta if stage._heads else None}
+                 "heads": stage._heads.meta if stage._heads else None,
+                 "lexical_head": stage._heads.lexical.meta if stage._heads and stage._heads.lexical else None}
     t0 = time.time()
     for corpus in (args.corpus,) if args.corpus else CORPORA:
         by_meeting = meetings(corpus, "dev" if args.sample else args.split)

@@ -67,7 +67,7 @@ def predict_rows(rows, cfg, clf, enc, heads=None, qhead=None):
         from sessionscope.model import Participant, Session
 
         dense = np.stack([np.concatenate([cue_features(t), np.zeros(len(CTX_NAMES), np.float32)]) for t in flat])
-        logits = iter(heads.logits(emb, dense))
+        logits = iter(heads.scores(flat, emb, dense))
         ahead = bundled_assignment_head()  # tasks assigned to the other person of the pair become action items
         passign = iter(ahead.proba(emb, dense, np.stack([assignment_cues(t) for t in flat])) if ahead else [None] * len(flat))
         pair = Session(id="row", participants=(Participant(id="a", name="a"), Participant(id="b", name="b")), utterances=())

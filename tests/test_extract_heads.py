@@ -155,6 +155,94 @@ def test_merge_duplicate_actions() -> None:
     assert len(kept) == 3 and not merged
 
 
+# -- the English lexical head -------------------------------------------------------------
+def test_lexical_features_words_context_and_punctuation() -> None:
+    from sessionscope.analysis.extract.heads import lexical_features
+
+    a = lexical_features("So, you should try it?", Turn("What now?", "B"), "A", Turn("okay", "A"))
+    b = lexical_features("so you should try it", Turn("what now", "B"), "A", Turn("okay", "A"))
+    assert set(a) - set(b) == {"qmark", "pxq"}  # only the question marks differ, not the words
+    assert {"b=<s> so", "t=you should try", "b=it </s>", "f2=you should", "px", "pxu=what", "ns", "nsu=okay"} <= set(a)
+    c = lexical_features("you should try it", None, "A", Turn("okay", "B"))
+    assert "p=none" in c and "nxu=okay" in c and not any(f.startswith("ns") for f in c)  # the other one answers
+
+
+def test_lexical_feature_ids_range() -> None:
+    from sessionscope.analysis.extract.heads import LEX_HASH_BITS, lexical_feature_ids
+
+    ids = lexical_feature_ids("let's do a demo next week", None, "", None)
+    assert ids == sorted(set(ids)) and all(0 <= i < 1 << LEX_HASH_BITS for i in ids)
+    assert lexical_feature_ids("", None, "", None)
+
+
+def _lexical(stack: np.ndarray, thresholds=(0.5, 0.5)):
+    from sessionscope.analysis.extract.heads import (
+        LEX_FEATURES_VERSION,
+        LEX_HASH_BITS,
+        LexicalActHead,
+        lexical_feature_ids,
+    )
+
+    w = np.zeros((2, 1 << LEX_HASH_BITS), np.float32)
+    w[0, lexical_feature_ids("let's try", None, "", None)] = 0.5
+    return LexicalActHead(labels=("recommendation", "action"), weights=w, bias=np.array([-1.0, 0.0], np.float32),
+                          stack=stack, thresholds=np.array(thresholds), meta={"features_version": LEX_FEATURES_VERSION})
+
+
+def test_lexical_head_roundtrip_logits_and_fuse(tmp_path) -> None:
+    from sessionscope.analysis.extract.heads import lexical_feature_ids, load_lexical_head
+
+    stack = np.zeros((2, 8))
+    stack[0, 2] = 1.0  # recommendation: its own lexical logit only
+    stack[1, [1, 4, 7]] = (1.0, 2.0, -1.0)  # action: its MLP logit, rule hit, bias (as a plain MLP stacker row)
+    head = load_lexical_head(_lexical(stack).save(tmp_path / "lex.npz"))
+    ids = lexical_feature_ids("let's try", None, "", None)
+    z = head.logits([ids, []])
+    np.testing.assert_allclose(z, [[-1.0 + 0.5 * len(ids), 0.0], [-1.0, 0.0]], atol=1e-3)  # float16 storage
+    rules = np.zeros((2, 2, 3))
+    rules[0, 1] = (1, 0, 0.9)
+    p = head.fuse(np.array([[5.0, 0.5], [0.0, 0.0]]), z, rules)
+    np.testing.assert_allclose(p[:, 0], 1 / (1 + np.exp(-z[:, 0])))
+    np.testing.assert_allclose(p[:, 1], 1 / (1 + np.exp(-np.array([0.5 + 2.0 - 1.0, -1.0]))))
+    bad = _lexical(np.zeros((2, 6)))
+    with pytest.raises(ModelError, match="stacker of shape"):
+        load_lexical_head(bad.save(tmp_path / "bad.npz"))
+
+
+def test_head_decision_uses_the_lexical_head_for_english_only() -> None:
+    from dataclasses import replace
+
+    from sessionscope.analysis.extract.stage import head_decision
+
+    d = 3 + len(CUE_NAMES) + len(CTX_NAMES)
+    heads = ActHeads(labels=("recommendation", "action"), weights=np.zeros((2, d), np.float32), bias=np.zeros(2, np.float32),
+                     stack=np.array([[1.0, 0.0, 0.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0, -5.0]]),
+                     thresholds=np.array([0.9, 0.9]), encoder="fake")
+    stack = np.zeros((2, 8))
+    stack[0, 2], stack[1, 7] = 1.0, -5.0
+    both = replace(heads, lexical=_lexical(stack, thresholds=(0.6, 0.6)))
+    assert both.row_width == 4 and heads.row_width == 2
+    texts = ["let's try", "nothing here"]
+    z = both.scores(texts, np.zeros((2, 3)), np.zeros((2, d - 3)))
+    assert z.shape == (2, 4) and z[0, 2] > z[1, 2]
+    row = np.array([2.0, 0.0, 1.0, 0.0])  # MLP says p = sigmoid(2) < 0.9; the lexical stacker says sigmoid(1) ≥ 0.6
+    dec, probs = head_decision(both, row, {})
+    assert dec is not None and dec.kind == "recommendation" and probs["recommendation"] == pytest.approx(1 / (1 + np.exp(-1)))
+    dec, probs = head_decision(both, row, {}, lexical=False)  # Russian: the MLP heads' own stacker and thresholds
+    assert dec is None and probs["recommendation"] == pytest.approx(1 / (1 + np.exp(-2)))
+    dec, _ = head_decision(heads, row[:2], {})  # no lexical head: as before
+    assert dec is None
+
+
+def test_bundled_heads_carry_the_lexical_head_fitted_with_them() -> None:
+    from sessionscope.analysis.extract.heads import bundled_act_heads, fingerprint
+
+    heads = bundled_act_heads()
+    assert heads.lexical is not None and heads.lexical.labels == heads.labels
+    assert heads.lexical.meta["mlp_heads"] == fingerprint(heads)
+    assert heads.lexical.stack.shape == (len(heads.labels), 2 * len(heads.labels) + 4)
+
+
 # -- the shipped heads on a frozen sample of real dev acts -------------------------------
 @pytest.mark.slow
 def test_shipped_heads_reproduce_documented_sample_figures(repo_root, shared_data) -> None:

@@ -8,6 +8,11 @@ training metadata as JSON; no pickle), built by ``python benchmarks/train_dialog
   sentence embedding (English training carries over to Russian) plus the cues of
   :func:`cue_features` and the context of :func:`context_features`, with a small stacker that fuses the head with the hand-written rules (rule
   hit, rule veto), fitted on held-out training meetings.
+* :class:`LexicalActHead` — English only (``act_lexical_en.npz``, built by
+  ``python benchmarks/train_act_lexical.py``): a logistic regression on hashed word 1–3-grams
+  of the sentence and the words / speaker change of its neighbours (:func:`lexical_features`),
+  with its own stacker over both heads' logits and the rules. Attached to the bundled
+  :class:`ActHeads` (``ActHeads.lexical``); Russian sessions keep the MLP heads' stacker.
 
 Every head outputs a probability calibrated (Platt scaling) on held-out *training*
 meetings (never the dev meetings the figures are reported on); its decision threshold
@@ -21,7 +26,7 @@ import math
 import re
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
@@ -206,6 +211,54 @@ def hashed_features(text: str) -> list[int]:
     return sorted({_h(f) for f in feats})
 
 
+LEX_HASH_BITS = 18
+LEX_FEATURES_VERSION = 1
+
+
+def _lex_h(s: str) -> int:
+    return zlib.crc32(s.encode("utf-8")) & ((1 << LEX_HASH_BITS) - 1)
+
+
+def lexical_features(text: str, prev: Optional[Turn], speaker: str, nxt: Optional[Turn]) -> list[str]:
+    """The English lexical head's features of one act/sentence (strings; :func:`lexical_feature_ids` hashes them).
+
+    Own text (punctuation dropped, so transcripts with and without it look alike, but a
+    question mark kept as one feature): word 1–3-grams with sentence-boundary marks, the
+    first two words after fillers, a length bucket. Context: for the previous and the next
+    utterance, whether the speaker changes, its first two words (after fillers) and its
+    words, each prefixed with the side and the speaker change ("the other one answers
+    'okay'" is not "I go on with 'okay'").
+    """
+    toks = tokens(text)
+    feats = [f"len={min(len(toks), 12) // 3}"]
+    if "?" in text:
+        feats.append("qmark")
+    w = ["<s>", *toks, "</s>"]
+    feats += [f"u={t}" for t in toks]
+    feats += [f"b={a} {b}" for a, b in zip(w, w[1:], strict=False)]
+    feats += [f"t={a} {b} {c}" for a, b, c in zip(w, w[1:], w[2:], strict=False)]
+    c = toks[content_start(toks):]
+    feats.append(f"f2={' '.join(c[:2])}")
+    for side, turn in (("p", prev), ("n", nxt)):
+        if turn is None:
+            feats.append(f"{side}=none")
+            continue
+        tag = f"{side}{'x' if turn.speaker != speaker else 's'}"
+        ttoks = tokens(turn.text)
+        tc = ttoks[content_start(ttoks):]
+        feats.append(tag)
+        feats.append(f"{tag}f2={' '.join(tc[:2])}")
+        if "?" in turn.text:
+            feats.append(f"{tag}q")
+        feats += [f"{tag}u={t}" for t in set(ttoks)]
+    return feats
+
+
+def lexical_feature_ids(text: str, prev: Optional[Turn], speaker: str, nxt: Optional[Turn]) -> list[int]:
+    """Sorted distinct hashed ids (``< 2**LEX_HASH_BITS``) of :func:`lexical_features`."""
+    return sorted({_lex_h(f) for f in lexical_features(text, prev, speaker, nxt)})
+
+
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
@@ -251,6 +304,26 @@ class ActHeads:
     encoder: str
     meta: dict[str, Any] = field(default_factory=dict)
     hidden: Optional[tuple[np.ndarray, np.ndarray]] = None
+    lexical: Optional[LexicalActHead] = None
+
+    @property
+    def row_width(self) -> int:
+        """Width of a :meth:`scores` row: the MLP logits, then (with the lexical head) its logits."""
+        return len(self.labels) * (2 if self.lexical is not None else 1)
+
+    def scores(self, texts: Sequence[str], embeddings: np.ndarray, dense: np.ndarray,
+               contexts: Optional[Sequence[tuple[Optional[Turn], str, Optional[Turn]]]] = None) -> np.ndarray:
+        """``(n, row_width)``: what :func:`~.stage.head_decision` reads for each sentence.
+
+        ``contexts``: per text, (previous utterance, speaker, next utterance) for the lexical
+        head; ``None``: no neighbours (a single written sentence).
+        """
+        z = self.logits(embeddings, dense)
+        if self.lexical is None:
+            return z
+        ctx = contexts if contexts is not None else [(None, "", None)] * len(texts)
+        ids = [lexical_feature_ids(t, p, s, n) for t, (p, s, n) in zip(texts, ctx, strict=True)]
+        return np.concatenate([z, self.lexical.logits(ids)], axis=1)
 
     @property
     def input_width(self) -> int:
@@ -284,6 +357,74 @@ class ActHeads:
         return _save(Path(path), arrays, self.meta)
 
 
+@dataclass(frozen=True)
+class LexicalActHead:
+    """The English lexical head: a logistic regression per kind on :func:`lexical_feature_ids`, and its stacker.
+
+    Attributes:
+        labels: the kinds, as in :class:`ActHeads` (same order).
+        weights: ``(len(labels), 2**LEX_HASH_BITS)`` hashed-feature weights; ``bias``: ``(len(labels),)``.
+        stack: per kind ``2·len(labels) + 4`` weights: on the MLP heads' logits of every kind, this
+            head's logits of every kind, the kind's rule evidence (hit, veto, confidence), and a bias —
+            the calibrated fusion ``p = sigmoid(w · (z_mlp, z_lexical, hit, veto, confidence) + b)``. A
+            kind whose lexical weights are zero keeps the MLP heads' own stacker.
+        thresholds: per kind, the fused probability from which an item is kept.
+    """
+
+    labels: tuple[str, ...]
+    weights: np.ndarray
+    bias: np.ndarray
+    stack: np.ndarray
+    thresholds: np.ndarray
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def logits(self, feature_ids: Sequence[Sequence[int]]) -> np.ndarray:
+        """``(n, len(labels))`` raw scores of hashed feature lists."""
+        out = np.tile(self.bias.astype(np.float64), (len(feature_ids), 1))
+        for i, ids in enumerate(feature_ids):
+            if ids:
+                out[i] += self.weights[:, np.asarray(ids, dtype=np.int64)].sum(axis=1)
+        return out
+
+    def fuse(self, mlp_logits: np.ndarray, lexical_logits: np.ndarray, rules: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities ``(n, k)`` from both heads' logits ``(n, k)`` and rule evidence ``(n, k, 3)``."""
+        k = len(self.labels)
+        s = self.stack
+        z = np.concatenate([mlp_logits, lexical_logits], axis=1) @ s[:, : 2 * k].T
+        z = z + (rules * s[None, :, 2 * k : 2 * k + 3]).sum(axis=2) + s[:, 2 * k + 3]
+        return _sigmoid(z)
+
+    def save(self, path: str | Path) -> Path:
+        nz = np.flatnonzero(np.any(self.weights != 0, axis=0))  # only the buckets seen in training
+        arrays = {"labels": np.array(self.labels), "index": nz.astype(np.int32),
+                  "values": self.weights[:, nz].astype(np.float16), "width": np.array(self.weights.shape[1]),
+                  "bias": self.bias.astype(np.float32), "stack": self.stack.astype(np.float64),
+                  "thresholds": self.thresholds.astype(np.float64)}
+        return _save(Path(path), arrays, self.meta)
+
+
+def load_lexical_head(path: str | Path) -> LexicalActHead:
+    z = _load(Path(path), "lexical dialogue-act")
+    try:
+        width = int(z["width"])
+        if width != 1 << LEX_HASH_BITS:
+            raise ModelError(f"{path}: lexical head for {width} hashed features, this version hashes into {1 << LEX_HASH_BITS}")
+        labels = tuple(str(x) for x in z["labels"])
+        weights = np.zeros((len(labels), width), dtype=np.float32)
+        weights[:, z["index"]] = z["values"].astype(np.float32)
+        head = LexicalActHead(labels=labels, weights=weights, bias=z["bias"].astype(np.float32),
+                              stack=z["stack"].astype(np.float64), thresholds=z["thresholds"].astype(np.float64),
+                              meta=json.loads(str(z["meta"])))
+    except KeyError as e:
+        raise ModelError(f"{path} is not a lexical dialogue-act head file: missing {e}") from e
+    if head.stack.shape != (len(labels), 2 * len(labels) + 4):
+        raise ModelError(f"{path}: stacker of shape {head.stack.shape}, expected {(len(labels), 2 * len(labels) + 4)}")
+    if head.meta.get("features_version", LEX_FEATURES_VERSION) != LEX_FEATURES_VERSION:
+        raise ModelError(f"{path}: trained on lexical features v{head.meta.get('features_version')}, "
+                         f"this version computes v{LEX_FEATURES_VERSION}; retrain with `python benchmarks/train_act_lexical.py`")
+    return head
+
+
 def load_act_heads(path: str | Path) -> ActHeads:
     z = _load(Path(path), "dialogue-act")
     try:
@@ -306,13 +447,29 @@ def resource_dir() -> Path:
     return Path(str(resources.files("sessionscope") / "resources" / "dialogue_acts"))
 
 
+def fingerprint(heads: ActHeads) -> str:
+    """CRC32 of the MLP heads' weights: a lexical head's stacker belongs to the MLP heads it was fitted with."""
+    parts = [heads.weights, heads.bias, *(heads.hidden or ())]
+    return f"{zlib.crc32(b''.join(np.ascontiguousarray(a, dtype=np.float32).tobytes() for a in parts)):08x}"
+
+
 @lru_cache(maxsize=4)
 def bundled_act_heads(path: Optional[str] = None) -> ActHeads:
-    return load_act_heads(Path(path) if path else resource_dir() / "act_heads_usem3.npz")
+    """The heads in ``path``, or the bundled ones with the English lexical head (``act_lexical_en.npz``) attached."""
+    if path:
+        return load_act_heads(Path(path))
+    heads = load_act_heads(resource_dir() / "act_heads_usem3.npz")
+    lex_path = resource_dir() / "act_lexical_en.npz"
+    lexical = load_lexical_head(lex_path)
+    if lexical.labels != heads.labels or lexical.meta.get("mlp_heads") != fingerprint(heads):
+        raise ModelError(f"{lex_path} was fitted with other dialogue-act heads (labels {lexical.labels}, heads "
+                         f"{lexical.meta.get('mlp_heads')}; bundled {heads.labels}, {fingerprint(heads)}); "
+                         "retrain it with `python benchmarks/train_act_lexical.py`")
+    return replace(heads, lexical=lexical)
 
 
 __all__ = [
-    "CTX_NAMES", "CUE_NAMES", "ActHeads", "Turn", "bundled_act_heads",
-    "context_features", "cue_features", "hashed_features", "load_act_heads",
-    "strip_punctuation", "tokens",
+    "CTX_NAMES", "CUE_NAMES", "ActHeads", "LexicalActHead", "Turn", "bundled_act_heads",
+    "context_features", "cue_features", "fingerprint", "hashed_features", "lexical_feature_ids", "lexical_features",
+    "load_act_heads", "load_lexical_head", "strip_punctuation", "tokens",
 ]

@@ -185,26 +185,36 @@ def _person_role(sent: Sentence) -> str:
     return "speaker"
 
 
-def head_decision(heads: Any, logits: np.ndarray, hits: dict[str, Optional[RuleHit]]) -> tuple[Optional[Decision], dict[str, float]]:
+def head_decision(heads: Any, logits: np.ndarray, hits: dict[str, Optional[RuleHit]], *,
+                  lexical: bool = True) -> tuple[Optional[Decision], dict[str, float]]:
     """The heads' decision for one sentence: the kind whose fused probability clears its threshold (best margin).
 
-    Returns the decision (or ``None``) and every kind's calibrated probability.
+    ``logits``: the sentence's row of :meth:`~.heads.ActHeads.scores`. With the English
+    lexical head (``heads.lexical``, its logits in the row) and ``lexical``, its stacker and
+    thresholds decide; otherwise the MLP heads' own (Russian keeps these). Returns the
+    decision (or ``None``) and every kind's calibrated probability.
     """
-    ev = np.zeros((1, len(heads.labels), 3), dtype=np.float32)
+    k_n = len(heads.labels)
+    ev = np.zeros((1, k_n, 3), dtype=np.float32)
     for k, kind in enumerate(heads.labels):
         hit = hits.get(kind)
         if hit is not None:
             ev[0, k] = (0.0, 1.0, 0.0) if hit.veto else (1.0, 0.0, hit.confidence)
-    p = heads.fuse(np.asarray(logits, dtype=np.float64)[None, : len(heads.labels)], ev)[0]
+    row = np.asarray(logits, dtype=np.float64)[None]
+    lex = getattr(heads, "lexical", None) if lexical else None
+    if lex is not None and row.shape[1] >= 2 * k_n:
+        p, thresholds = lex.fuse(row[:, :k_n], row[:, k_n : 2 * k_n], ev)[0], lex.thresholds
+    else:
+        p, thresholds = heads.fuse(row[:, :k_n], ev)[0], heads.thresholds
     probs = {kind: float(p[k]) for k, kind in enumerate(heads.labels)}
     best: Optional[Decision] = None
     margin = 0.0
     for k, kind in enumerate(heads.labels):
-        if p[k] >= heads.thresholds[k] and (best is None or p[k] - heads.thresholds[k] > margin):
+        if p[k] >= thresholds[k] and (best is None or p[k] - thresholds[k] > margin):
             hit = hits.get(kind)
             hit = hit if hit is not None and not hit.veto else None
             best = Decision(kind, float(p[k]), "head+rule" if hit else "head", hit)
-            margin = float(p[k] - heads.thresholds[k])
+            margin = float(p[k] - thresholds[k])
     return best, probs
 
 
@@ -212,7 +222,7 @@ def decide(sent: Sentence, hits: dict[str, Optional[RuleHit]], proba: Optional[d
            logits: Optional[np.ndarray], cfg: ExtractionConfig) -> tuple[Optional[Decision], bool]:
     """The item kind of one sentence and whether its confidence is the heads' calibrated probability.
 
-    English: the heads decide recommendations and action items; problems keep the rules +
+    English: the heads (with the lexical head when bundled) decide recommendations and action items; problems keep the rules +
     classifier fusion, and a problem found by a rule outranks a less confident head item. Russian: the heads saw no Russian meetings (their words and
     calibration come from English ones), so the rules + classifier fusion — measured on
     the Russian sets — decides, and a recommendation or action item takes the heads'
@@ -224,7 +234,7 @@ def decide(sent: Sentence, hits: dict[str, Optional[RuleHit]], proba: Optional[d
     """
     if heads is None or logits is None:
         return fuse(hits, proba, cfg), False
-    d, probs = head_decision(heads, logits, hits)
+    d, probs = head_decision(heads, logits, hits, lexical=sent.language != "ru")
     if sent.language == "ru":
         d = fuse(hits, proba, cfg)
         if d is not None and d.kind in probs:
@@ -309,7 +319,8 @@ def extract_items(
             p = proba[i][j] if proba is not None else None
             row = head_logits[i][j] if head_logits is not None else None
             d, calibrated = decide(sent, hits, p, heads, row, cfg)
-            p_assign = float(row[len(heads.labels)]) if row is not None and heads is not None and len(row) > len(heads.labels) else None
+            width = getattr(heads, "row_width", len(heads.labels)) if heads is not None else 0
+            p_assign = float(row[width]) if row is not None and heads is not None and len(row) > width else None
             assigned = None if assign_threshold is None else \
                 assignment(sent, d, p_assign, assign_threshold, session, utt.speaker, receiver)
             if assigned is not None:
@@ -473,8 +484,9 @@ class ExtractionStage:
         """Raw dialogue-act head scores for every sentence (``None`` without heads).
 
         The context of every sentence is that of its utterance: the previous and next
-        utterance and their speakers (the heads were trained on dialogue acts). With the
-        assignment head, each row has one more value after the heads' logits: the calibrated
+        utterance and their speakers (the heads were trained on dialogue acts). A row is
+        :meth:`~.heads.ActHeads.scores` (MLP logits, then the lexical head's). With the
+        assignment head, each row has one more value after the heads' scores: the calibrated
         probability that the sentence assigns a task (:mod:`.assign`).
         """
         heads = self._act_heads()
@@ -487,7 +499,7 @@ class ExtractionStage:
             else get_encoder(heads.encoder)
         self._encoder = self._encoder or enc
         utts = session.utterances
-        rows, texts, dense = [], [], []
+        rows, texts, dense, contexts = [], [], [], []
         for i, sents in enumerate(parsed):
             prev = Turn(utts[i - 1].text, utts[i - 1].speaker) if i > 0 else None
             nxt = Turn(utts[i + 1].text, utts[i + 1].speaker) if i + 1 < len(utts) else None
@@ -496,11 +508,12 @@ class ExtractionStage:
                 rows.append((i, j))
                 texts.append(s.text)
                 dense.append(np.concatenate([cue_features(s.text), ctx]))
-        width = len(heads.labels) + (self._assign is not None)
+                contexts.append((prev, utts[i].speaker, nxt))
+        width = heads.row_width + (self._assign is not None)
         out: list[list[np.ndarray]] = [[np.zeros(width)] * len(sents) for sents in parsed]
         if texts:
             emb = np.asarray(enc.encode(texts))
-            z = heads.logits(emb, np.stack(dense))
+            z = heads.scores(texts, emb, np.stack(dense), contexts)
             if self._assign is not None:
                 from sessionscope.analysis.extract.assign import assignment_cues
 
