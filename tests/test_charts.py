@@ -120,6 +120,11 @@ def test_charts_escape_names_and_stay_well_formed() -> None:
     for chart in (session_timeline_svg(s, t), talk_share_svg(s, t)):
         assert "<script" not in chart
         assert hostile in _texts(_parse(chart)) or f"{hostile} (junior)" in _texts(_parse(chart))
+    # a control character (from a meeting tool's export) cannot make the chart unreadable XML
+    s = s.evolve(participants=tuple(Participant(p.id, "Ann\x0ba\x00" if p.id == "anna" else p.name, p.role)
+                                    for p in s.participants))
+    for chart in (session_timeline_svg(s, t), talk_share_svg(s, t)):
+        assert "Ann\ufffda\ufffd" in _texts(_parse(chart)) or "Ann\ufffda\ufffd (junior)" in _texts(_parse(chart))
 
 
 def test_no_timestamps_no_timeline_and_specs_drive_the_drawing() -> None:

@@ -18,6 +18,7 @@ dozen labels, so they are written here directly. What this module knows:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from html import escape
 
@@ -30,9 +31,13 @@ _SEMI = frozenset("frt()[]{}/\\ -\"")
 _WIDE = frozenset("mwMW@%")
 
 
+#: characters XML 1.0 does not allow (C0 controls but tab, newline, CR; surrogates; U+FFFE/FFFF)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def esc(text: object) -> str:
-    """``text`` as XML character data or an attribute value (``<>&"'`` escaped)."""
-    return escape(str(text), quote=True)
+    """``text`` as XML character data or an attribute value (``<>&"'`` escaped; characters XML forbids → U+FFFD)."""
+    return escape(_NOT_XML.sub("\ufffd", str(text)), quote=True)
 
 
 def num(x: float) -> str:
