@@ -16,8 +16,10 @@ from sessionscope.analysis.questions import (
     QuestionContext,
     QuestionHead,
     _hash,
+    answer_features,
     bare_clauses,
     bundled_question_head,
+    clause_bounds,
     context_features,
     cut_feature_ids,
     cut_features,
@@ -158,10 +160,30 @@ def test_context_features_speaker_change_and_reply():
     ctx = QuestionContext(speaker="a", next=Neighbour("I mean the slides", "a"), next2=Neighbour("no", "b"))
     f = context_features("what about it", ctx, punctuated=False)
     assert {"p:none", "n:s", "n2:o", "n2:o:w1=no"} <= set(f)
-    assert context_features("x", NO_CONTEXT, punctuated=False) == ["p:none", "n:none"]
+    assert [g for g in context_features("x", NO_CONTEXT, punctuated=False) if not g.startswith("X:")] == ["p:none", "n:none"]
     ctxs = stream_contexts(["a?", "b", "c"], ["x", "y", "x"])
     assert ctxs[0].prev is None and ctxs[0].next == Neighbour("b", "y") and ctxs[0].next2 == Neighbour("c", "x")
     assert ctxs[2].next is None and ctxs[1].speaker == "y"
+
+
+def test_answer_features_cross_the_sentence_with_the_reply():
+    ctxs = stream_contexts(["so you sent the slides right", "yeah i did", "and is it ready"], ["a", "b", "a"])
+    f = answer_features(question_tokens("so you sent the slides right"), "DECL", ctxs[0])
+    assert {"X:f1=you:n:o:w1=yeah", "X:f2=you sent:n:o:yn=True", "X:l1=right:n:o:yn=True", "X:l2=slides right:n:o",
+            "X:shape=DECL:n:o:yn=True:len=6", "X:you:n:o:yn=True", "X:tag=right:n:o:yn=True"} == set(f)
+    # the last sentence: no reply; the previous speaker's shape and last word; an agreeing inversion after "and"
+    f = answer_features(question_tokens("and is it ready"), "INV", ctxs[2])
+    assert {"X:f1=is:n:none:w1=-", "X:p:o:shape=DECL:me=INV", "X:p:o:l1=did:f1=is", "X:invagr@0:prev=x"} <= set(f)
+    assert not any(g.startswith("X:tag") for g in f)
+    # a reply after a filler still counts as yes/no; the speaker going on is not a reply
+    ctx = QuestionContext(speaker="a", next=Neighbour("um no", "b"))
+    assert "X:f2=it works:n:o:yn=True" in answer_features(["it", "works"], "SHORT", ctx)
+    ctx = QuestionContext(speaker="a", next=Neighbour("yeah and then", "a"))
+    f = answer_features(["it", "works", "right"], "DECL", ctx)
+    assert "X:l1=right:n:s:yn=True" in f and not any(g.startswith("X:tag") for g in f)
+    assert answer_features([], "EMPTY", NO_CONTEXT) == []
+    assert "X:p:s:shape=WH:me=DECL" in answer_features(["it", "is"], "DECL", QuestionContext(
+        speaker="a", prev=Neighbour("what is it", "a")))
 
 
 def test_transcript_punctuated():
@@ -238,6 +260,13 @@ def test_bare_clauses_rule_cuts():
     assert bare_clauses("morning maya come in how was the trip") == ["morning maya come in", "how was the trip"]
     assert bare_clauses("i don't know what is wrong with it") == ["i don't know what is wrong with it"]  # embedded
     assert bare_clauses("ну ладно а ты придёшь ли завтра") == ["ну ладно а ты", "придёшь ли завтра"]
+
+
+def test_clause_bounds_are_the_spans_of_bare_clauses():
+    toks = "morning maya come in how was the trip".split()
+    assert clause_bounds(toks) == [(0, 4), (4, 8)]
+    assert [" ".join(toks[a:b]) for a, b in clause_bounds(toks)] == bare_clauses(" ".join(toks))
+    assert clause_bounds([]) == []
 
 
 def test_cut_words_and_features():

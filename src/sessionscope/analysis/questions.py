@@ -226,7 +226,7 @@ _REPORTED_CUE = re.compile(
 SHAPES = ("EMPTY", "WH", "INV", "SHORT", "DECL")
 HEAD_HASH_BITS = 18
 #: Bump when the features change: a head file of another version is refused (retrain it).
-FEATURES_VERSION = 2
+FEATURES_VERSION = 3
 CUT_HASH_BITS = 18
 #: Bump when the clause cutter's features change: a cutter of another version is refused.
 CUT_FEATURES_VERSION = 1
@@ -382,6 +382,7 @@ def context_features(text: str, ctx: QuestionContext, *, punctuated: bool) -> li
             f.append(f"p:{side}:l1={pt[-1]}")
         if short is not None:
             f.append(f"p:{side}:short={short}")
+    f += answer_features(toks, shape, ctx)
     if ctx.next is None:
         f.append("n:none")
     else:
@@ -404,6 +405,50 @@ def context_features(text: str, ctx: QuestionContext, *, punctuated: bool) -> li
             n2 = question_tokens(ctx.next2.text)
             if n2 and side2 == "o":
                 f += [f"n2:o:w1={n2[0]}", f"n2:o:f1={n2[_content_start(n2)]}"]
+    return f
+
+
+# How a reply starts when it confirms or denies ("yeah", "no", "right"…): after a statement-shaped
+# sentence, the sign that it was a question ("you sent the slides" — "yeah I did").
+_ANSWER_START = frozenset({"yes", "no", "yeah", "yep", "nope", "sure", "nah", "right", "okay", "ok", "да", "нет", "ага"})
+# closing tags of a bare confirmation check ("you sent it right"), crossed with the reply
+_CLOSING_TAGS = frozenset({"right", "yeah", "okay", "no", "huh", "eh"})
+
+
+def answer_features(toks: Sequence[str], shape: str, ctx: QuestionContext) -> list[str]:
+    """The sentence's own words crossed with what follows and precedes it (second-order context).
+
+    Its first content word (and the first two) with how the next sentence starts and who says
+    it; its last one or two words with that; "you" in it with a yes/no reply; its shape and
+    length with the reply; the previous sentence's shape (same speaker or another) with its
+    own, and another speaker's last word before it with its first content word; an agreeing
+    subject–auxiliary inversion after its first word (with the class of the word before it); a
+    closing tag ("…right") with the reply, when the speaker stops there.
+    """
+    if not toks:
+        return []
+    c = toks[_content_start(toks):]
+    nt = question_tokens(ctx.next.text) if ctx.next is not None else []
+    side = "none" if ctx.next is None else "s" if ctx.next.speaker == ctx.speaker else "o"
+    yn = bool(nt) and (nt[0] in _ANSWER_START or nt[_content_start(nt)] in _ANSWER_START)
+    f = [f"X:f1={c[0]}:n:{side}:w1={nt[0] if nt else '-'}", f"X:f2={' '.join(c[:2])}:n:{side}:yn={yn}",
+         f"X:l1={toks[-1]}:n:{side}:yn={yn}", f"X:l2={' '.join(toks[-2:])}:n:{side}",
+         f"X:shape={shape}:n:{side}:yn={yn}:len={min(len(toks), 6)}"]
+    if "you" in toks:
+        f.append(f"X:you:n:{side}:yn={yn}")
+    if ctx.prev is not None:
+        pt = question_tokens(ctx.prev.text)
+        ps = "s" if ctx.prev.speaker == ctx.speaker else "o"
+        if pt:
+            f.append(f"X:p:{ps}:shape={question_shape(pt)}:me={shape}")
+            if ps == "o":
+                f.append(f"X:p:o:l1={pt[-1]}:f1={c[0]}")
+    start = _content_start(toks)
+    for j in range(1, len(toks) - 1):  # an agreeing inversion ("is it", "can you") after a word, and that word's class
+        if toks[j + 1] in _INVERSION.get(toks[j], ()):
+            f.append(f"X:invagr@{'0' if j == start else 'k'}:prev={_word_class(toks[j - 1])}")
+    if len(toks) >= 2 and toks[-1] in _CLOSING_TAGS and side != "s":
+        f.append(f"X:tag={toks[-1]}:n:{side}:yn={yn}")
     return f
 
 
@@ -451,11 +496,16 @@ def bare_clauses(text: str, head: Optional[QuestionHead] = None) -> list[str]:
     only; Russian keeps the rule cuts). Each part is then judged as a sentence.
     """
     toks = text.split()
+    return [" ".join(toks[a:b]) for a, b in clause_bounds(toks, head)]
+
+
+def clause_bounds(toks: Sequence[str], head: Optional[QuestionHead] = None) -> list[tuple[int, int]]:
+    """The ``(start, end)`` token spans of :func:`bare_clauses` (whitespace tokens of a bare utterance)."""
     cuts = set(rule_cuts(toks))
-    if head is not None and head.cut_weights is not None and not _cyrillic(text):
+    if head is not None and head.cut_weights is not None and not _cyrillic(" ".join(toks)):
         cuts.update(head.learned_cuts(toks))
     bounds = [0, *sorted(cuts), len(toks)]
-    return [" ".join(toks[a:b]) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
 
 
 def rule_cuts(toks: Sequence[str]) -> list[int]:
