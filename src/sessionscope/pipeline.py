@@ -173,7 +173,8 @@ def stop_parse_helper() -> None:
     """Stop the helper :func:`start_parse_helper` started (if any) and parse in this process again.
 
     For a run that turns out not to need it (no extraction stage in the configuration,
-    worker processes): it stops at once, whatever it was loading.
+    worker processes): it stops at once, whatever it was loading. A stopped helper is not
+    restarted: later parses of this process run in a thread (same results).
     """
     try:
         from sessionscope.language import nlp
