@@ -234,7 +234,7 @@ def decide(sent: Sentence, hits: dict[str, Optional[RuleHit]], proba: Optional[d
     """
     if heads is None or logits is None:
         return fuse(hits, proba, cfg), False
-    d, probs = head_decision(heads, logits, hits, lexical=sent.language != "ru")
+    d, probs = head_decision(heads, logits, hits, lexical=sent.language == "en")  # the lexical head learned English words
     if sent.language == "ru":
         d = fuse(hits, proba, cfg)
         if d is not None and d.kind in probs:
