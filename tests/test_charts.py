@@ -112,7 +112,7 @@ def test_share_bars_are_as_long_as_the_shares(language: str) -> None:
 def test_charts_escape_names_and_stay_well_formed() -> None:
     from sessionscope.model import Participant
 
-    hostile = '<script>alert("x")</script> & Co'
+    hostile = '<script>"x"</script> & Co'
     s = full_session()
     s = s.evolve(participants=tuple(Participant(p.id, hostile if p.id == "anna" else p.name, p.role)
                                     for p in s.participants))
@@ -125,6 +125,24 @@ def test_charts_escape_names_and_stay_well_formed() -> None:
                                     for p in s.participants))
     for chart in (session_timeline_svg(s, t), talk_share_svg(s, t)):
         assert "Ann\ufffda\ufffd" in _texts(_parse(chart)) or "Ann\ufffda\ufffd (junior)" in _texts(_parse(chart))
+
+
+def test_a_very_long_name_is_cut_in_the_label_and_kept_whole_in_the_tooltip() -> None:
+    from sessionscope.model import Participant
+
+    long = "Anna " + "Maria " * 40 + "Smirnova"
+    s = full_session()
+    s = s.evolve(participants=tuple(Participant(p.id, long if p.id == "anna" else p.name, p.role)
+                                    for p in s.participants))
+    t = Translator("en")
+    for chart in (session_timeline_svg(s, t), talk_share_svg(s, t)):
+        root = _parse(chart)
+        width = float(root.get("viewBox").split()[2])
+        x0, _, _ = _axis(root)
+        assert x0 < 0.5 * width  # the plot keeps most of the width
+        assert any(x.startswith("Anna Maria") and x.endswith("…") for x in _texts(root))
+        assert long in root.findtext(f"{NS}desc")
+        assert any(long in (r.findtext(f"{NS}title") or "") for r in root.iter(f"{NS}rect"))
 
 
 def test_no_timestamps_no_timeline_and_specs_drive_the_drawing() -> None:
@@ -148,6 +166,9 @@ def test_text_width_grows_with_the_text() -> None:
     assert svg.text_width("", 12) == 0
     assert svg.text_width("Anna (junior)", 12) < svg.text_width("Anna Smirnova (junior)", 12)
     assert svg.text_width("iiii", 10) < svg.text_width("MMMM", 10)
+    assert svg.fit("Anna", 12, 100) == "Anna"
+    cut = svg.fit("Anna Smirnova-Volkova", 12, 60)
+    assert cut.endswith("…") and svg.text_width(cut, 12) <= 60 and "Anna Smirnova-Volkova".startswith(cut[:-1])
 
 
 def test_the_session_report_does_not_import_matplotlib() -> None:

@@ -190,6 +190,8 @@ def _ident(salt: str) -> str:
 
 #: font sizes (SVG user units) of the session charts
 _SIZE, _SMALL = 12.0, 11.0
+#: the widest a row label may be (≈ 40 characters; longer ones end in "…", tooltips keep them whole)
+_MAX_LABEL = 270.0
 
 
 def render_timeline(spec: TimelineSpec) -> str:
@@ -200,8 +202,8 @@ def render_timeline(spec: TimelineSpec) -> str:
     gives its row and times; each row is a ``<g id="{salt}-row-{i}">``.
     """
     width, pitch = 900.0, 46.0
-    labels: list[tuple[str, ...]] = ([(spec.topics_label,)] if spec.segments else []) + [
-        tuple(r[0].split("\n")) for r in spec.rows]
+    labels: list[tuple[str, ...]] = [tuple(svg.fit(line_, _SIZE, _MAX_LABEL) for line_ in lab) for lab in (
+        ([(spec.topics_label,)] if spec.segments else []) + [tuple(r[0].split("\n")) for r in spec.rows])]
     left = max((svg.text_width(line_, _SIZE) for lab in labels for line_ in lab), default=0.0) + 14
     right, top = 12.0, 8.0
     plot_w, plot_h = width - left - right, pitch * (spec.n_rows + 0.2)
@@ -285,7 +287,8 @@ def render_share(spec: ShareSpec) -> str:
     """
     width, pitch = 600.0, 40.0
     bars = spec.bars
-    left = max((svg.text_width(b[0], _SIZE) for b in bars), default=0.0) + 14
+    names = [svg.fit(b[0], _SIZE, _MAX_LABEL) for b in bars]
+    left = max((svg.text_width(n, _SIZE) for n in names), default=0.0) + 14
     right, top = 24.0, 30.0
     plot_w, plot_h = width - left - right, pitch * (len(bars) + 0.2)
     bottom = top + plot_h
@@ -299,7 +302,7 @@ def render_share(spec: ShareSpec) -> str:
         body.append(svg.rect(left, y - 0.3 * pitch, x(value) - left, 0.6 * pitch, fill=colour,
                              tip=f"{label}: {value_text}"))
         body.append(svg.text(x(min(value + 0.01, 0.9)), y, value_text, size=_SIZE))
-        body.append(svg.text(left - 8, y, label, size=_SIZE, anchor="end"))
+        body.append(svg.text(left - 8, y, names[i], size=_SIZE, anchor="end"))
     if len(bars) == 2:
         body.append(svg.line(x(0.5), top, x(0.5), bottom, stroke="#555555", width=1, dash="1.5,2.5"))
     body.append(svg.line(left, top, left, bottom, stroke="#000000", width=1))

@@ -63,6 +63,15 @@ def text_width(text: str, size: float) -> float:
     return em * size
 
 
+def fit(text: str, size: float, width: float) -> str:
+    """``text`` cut to an estimated ``width`` at font size ``size``, ending in "…" when cut."""
+    if text_width(text, size) <= width:
+        return text
+    while text and text_width(text + "…", size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 def nice_ticks(lo: float, hi: float, *, most: int = 10) -> list[float]:
     """Tick values from ``lo`` to ``hi`` at a step of 1, 2, 2.5 or 5 × 10ⁿ, at most ``most`` + 1 of them."""
     if not hi > lo:
@@ -141,5 +150,5 @@ def legend(entries: list[tuple[str, str]], *, width: float, top: float, size: fl
         x = left + (i % cols) * col_w
         y = top + (i // cols) * row_h
         out.append(rect(x, y + row_h / 2 - size * 0.4, swatch, size * 0.8, fill=colour, tip=label))
-        out.append(text(x + swatch + gap, y + row_h / 2, label, size=size))
+        out.append(text(x + swatch + gap, y + row_h / 2, fit(label, size, col_w - swatch - gap), size=size))
     return out, rows * row_h
