@@ -26,7 +26,7 @@ orders, alternating inside each repeat, which is the like-with-like A/B on a sha
 ``concurrent`` (``SESSIONSCOPE_AUDIO_CONCURRENT=1``: diarization in a second thread during the
 transcription) and ``sequential`` (``=0``: one after the other). Every ``session.json`` of a variant is
 compared with the first one, timing fields left out (``extra.audio.wall_s`` / ``cpu_s``, stage seconds,
-dates): ``identical_outputs`` says whether all are the same, ``differences`` lists the paths that are not.
+dates, ``extra.audio.concurrent_recognition``): ``identical_outputs`` says whether all are the same, ``differences`` lists the paths that are not.
 
 (Before issue 11's second speed round, only ``run`` detecting against faster-whisper told
 ``en`` was timed: a mixed comparison, kept in the JSON files of that time.)
@@ -105,14 +105,14 @@ WRAP = (
     "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
     "wall = time.perf_counter() - t0\n"
     "r = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-    "print(json.dumps({'rc': p.returncode, 'wall_s': wall, 'cpu_s': r.ru_utime + r.ru_stime,"
+    "print(json.dumps({'rc': p.returncode, 'wall_s': wall, 'cpu_s': r.ru_utime + r.ru_stime, 'sys_s': r.ru_stime,"
     " 'max_rss_mb': r.ru_maxrss / 1024, 'stderr': p.stderr[-3000:]}))\n"
 )
 
 
 MODES = {"default": None, "concurrent": "1", "sequential": "0"}
 TIMING_KEYS = {"wall_s", "cpu_s", "seconds", "created", "created_at", "started_at", "finished_at", "generated_at",
-               "elapsed_s", "date_utc"}
+               "elapsed_s", "date_utc", "concurrent_recognition"}  # how long, when, and in which order it ran
 
 
 def _strip_timings(x: object) -> object:
@@ -143,7 +143,8 @@ def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> dict[
     out = json.loads(p.stdout.strip().splitlines()[-1])
     if out["rc"] != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({out['rc']}):\n{out['stderr']}")
-    return {"wall_s": round(out["wall_s"], 2), "cpu_s": round(out["cpu_s"], 2), "max_rss_mb": round(out["max_rss_mb"])}
+    return {"wall_s": round(out["wall_s"], 2), "cpu_s": round(out["cpu_s"], 2), "sys_s": round(out["sys_s"], 2),
+            "max_rss_mb": round(out["max_rss_mb"])}
 
 
 def main() -> int:
@@ -203,7 +204,7 @@ def main() -> int:
     dur = args.minutes * 60
     result: dict = {"recording_min": args.minutes, "source": source, "variants": {}}
     for v in variants:
-        med = {k: {m: statistics.median(r[m] for r in rs) for m in ("wall_s", "cpu_s", "max_rss_mb")}
+        med = {k: {m: statistics.median(r[m] for r in rs) for m in ("wall_s", "cpu_s", "sys_s", "max_rss_mb")}
                for k, rs in runs[v].items() if rs}
         res: dict = {"median": med}
         for kind in kinds:
@@ -228,10 +229,12 @@ def main() -> int:
     if args.json:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"], capture_output=True, text=True,
-                               cwd=ROOT).stdout.strip()
+        pythonpath = os.environ.get("PYTHONPATH", "")
+        dirty = not pythonpath and subprocess.run(["git", "status", "--porcelain", "--", "src"], capture_output=True,
+                                                  text=True, cwd=ROOT).stdout.strip()
         args.json.write_text(json.dumps({"command": " ".join(["benchmarks/speed_run.py", *sys.argv[1:]]),
                                          "commit": commit + (" (src with uncommitted changes)" if dirty else ""),
+                                         "pythonpath": pythonpath or None,
                                          "date_utc": started,
                                          "config": str(args.config or "defaults"), **result}, indent=1))
     return 0

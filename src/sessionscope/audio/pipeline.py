@@ -478,6 +478,7 @@ def build_session(rec: Recognised, mapping: identify.Mapping, people: list[tuple
         "utterance_labels": [u.speaker for u in raw],
         "speaker_turns": [[t.start, t.end, t.speaker] for t in diar.turns] if diar else [],
         "wall_s": dict(rec.clock.wall), "cpu_s": dict(rec.clock.cpu),
+        "concurrent_recognition": "recognition" in rec.clock.wall,  # transcription and diarization at once
     }}
     pair = getattr(entry, "pair_id", None) or getattr(entry, "pair", None)
     session = Session(
