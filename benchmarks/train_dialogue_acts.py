@@ -440,7 +440,10 @@ def train_bare_clauses(log: dict) -> None:
     (the saved head's cutter), and the bare weights, their Platt calibration and threshold are
     refitted on those clauses (the written EN/RU dev rows kept, no context). The new weights
     replace the old only when the held-out question F1 on bare turns and bare acts (mean over
-    both corpora and both units, :func:`turn_question_f1`) improves.
+    both corpora and both units, :func:`turn_question_f1`) improves. Measured on the v2 head
+    (2026-12-02): 0.6342 (acts-trained) → 0.6288 / 0.6238 (C 0.1 / 0.3; turns alone as units:
+    turns +0.005, acts −0.24 to −0.28: the "same speaker next" context means another thing per unit), so
+    it is not part of ``--only questions``.
     """
     from dataclasses import replace
 

@@ -10,7 +10,8 @@ are cleaned (first and last words, unigrams, bigrams), its word order in classes
 (interrogative word, auxiliary + subject inversion at any clause start, «ли», "or not"),
 reported-question cues — and of its dialogue context (the previous sentence and the next
 two: same speaker or another, how the next speaker starts: "yes", "no", a number, a
-counter-question…). It has one weight set for punctuated transcripts (where a missing
+counter-question…; and the sentence's own first and last words crossed with that reply and with
+the previous sentence's form, :func:`answer_features`). It has one weight set for punctuated transcripts (where a missing
 ``?`` is itself evidence) and one for bare text (speech recognition without punctuation,
 no capitals), chosen per transcript (:func:`transcript_punctuated`), each calibrated on
 held-out meetings; every question carries the calibrated probability as its confidence.
