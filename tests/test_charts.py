@@ -179,3 +179,59 @@ def test_the_session_report_does_not_import_matplotlib() -> None:
             "assert 'matplotlib' not in sys.modules")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
+
+
+def test_line_chart_marks_every_point_and_segment_at_its_date_and_value() -> None:
+    import datetime as dt
+
+    from sessionscope.report.charts import MARKERS, SERIES, line_chart_svg
+
+    d = dt.date(2026, 3, 2)
+    series = [{"label": "pair-a", "points": [(d, 0.3, 1), (d + dt.timedelta(days=14), None, 2),
+                                             (d + dt.timedelta(days=28), 0.5, 3)]},
+              {"label": "pair-b", "points": [(d + dt.timedelta(days=7), 0.7, 4)]}]
+    root = _parse(line_chart_svg(series=series, title="Junior share", ylabel="share", gid_prefix="trend-js",
+                                 ylim=(0, 1), percent=True, reference=(0.5, "even split"), xlabel="date"))
+    marks = {e.get("id"): e for e in root.iter() if e.get("id")}
+    assert set(marks) == {"trend-js-pt-1", "trend-js-pt-3", "trend-js-pt-4", "trend-js-seg-1-3"}  # None: no mark
+    assert marks["trend-js-pt-1"].get("fill") == SERIES[0] and marks["trend-js-pt-4"].get("fill") == SERIES[1]
+    assert marks["trend-js-pt-3"].findtext(f"{NS}title") == "pair-a 2026-03-30: 50 %"
+    seg = marks["trend-js-seg-1-3"]
+    # the segment joins the two points: x grows with the date (28 days), y with the value (0.3 → 0.5)
+    x1, y1, x2, y2 = (float(seg.get(k)) for k in ("x1", "y1", "x2", "y2"))
+    assert x2 > x1 and y2 < y1
+    per_day, per_unit = (x2 - x1) / 28, (y1 - y2) / 0.2
+    x4 = float(re.match(r"M([\d.]+)", marks["trend-js-pt-4"].get("d")).group(1))  # pair-b's square: its left side
+    assert x4 + 0.85 * 4.5 == pytest.approx(x1 + 7 * per_day, abs=0.05)
+    texts = _texts(root)
+    for label in ("Junior share", "share", "date", "even split", "pair-a", "pair-b", "0 %", "100 %"):
+        assert label in texts
+    assert MARKERS[:2] == ["o", "s"] and per_unit > 0
+
+
+def test_date_ticks_are_days_weeks_or_months() -> None:
+    import datetime as dt
+
+    from sessionscope.report.charts import _date_ticks
+
+    o = dt.date(2026, 3, 2).toordinal()
+    days = _date_ticks(o - 2, o + 12)
+    assert days[0][1].startswith("2026 ") and all(lab.isdigit() or lab[:3].isalpha() for _, lab in days[1:])
+    assert len(days) <= 11
+    months = _date_ticks(o, o + 400)
+    assert all(dt.date.fromordinal(int(day)).day == 1 for day, _ in months)
+    assert any(lab == "2027 Jan" for _, lab in months)
+
+
+def test_stacked_bars_are_as_long_as_each_pairs_shares() -> None:
+    from sessionscope.report.charts import stacked_bar_svg
+
+    t = Translator("en")
+    root = _parse(stacked_bar_svg(groups=["pair-a", "pair-b"], shares=[{"tools": 30.0, "time": 10.0}, {"time": 5.0}],
+                                  t=t, title="Coverage", gid_prefix="cov", ids=["0", "1"]))
+    bars = {e.get("id"): float(e.get("width")) for e in root.iter(f"{NS}rect") if e.get("id")}
+    assert set(bars) == {"cov-bar-0-tools", "cov-bar-0-time", "cov-bar-1-time"}
+    full = bars["cov-bar-1-time"]
+    assert bars["cov-bar-0-tools"] == pytest.approx(0.75 * full, abs=0.02)
+    assert bars["cov-bar-0-time"] == pytest.approx(0.25 * full, abs=0.02)
+    assert t.area("tools") in _texts(root) and t.area("time") in _texts(root)

@@ -48,7 +48,7 @@ def test_dollar_name_is_not_chart_math() -> None:
     s = _renamed("$x^2$ Bob")
     t = Translator("en")
     share = talk_share_svg(s, t)
-    # the name is one <text> element, not a typeset formula (matplotlib keeps the raw label only in a comment)
+    # the name is one <text> element, never a typeset formula
     assert re.search(r"<text[^>]*>\$x\^2\$ Bob \(senior\)</text>", share)
     assert re.search(r"<text[^>]*>\$x\^2\$ Bob", session_timeline_svg(s, t))
 

@@ -10,7 +10,7 @@ One place for each output format:
 * :func:`json_for_script`: JSON embedded in an HTML ``<script>`` element.
 
 Regex replacements with data are done with a function (``pattern.sub(lambda m: name, …)``),
-never a replacement string, and charts turn matplotlib's mathtext off (``report/charts.py``).
+never a replacement string, and charts escape every label as XML (``report/svg.py``).
 This module imports nothing from the package, so readers, writers and reports can all use it.
 """
 

@@ -5,19 +5,18 @@ network, text kept as text so it stays sharp, searchable and small. Colours are 
 Okabe–Ito palette (Okabe & Ito 2008), distinguishable with every common colour-vision
 deficiency; lines also differ by marker so that nothing relies on colour alone.
 
-The session report's two charts (the speaker timeline, the talk-share bars) are written
-directly by :mod:`sessionscope.report.svg`: a chart is first described by a *spec* (what it
-shows: :class:`TimelineSpec`, :class:`ShareSpec`) and then drawn from it, in a few
-milliseconds and without a plotting library. The programme dashboard's charts (trend lines
-over dates, the topic-coverage bars) are drawn with matplotlib (the ``report`` extra), which
-sets ``svg.hashsalt`` per figure so that the ids of several inline SVGs in one page never
-collide. Artists that a page may filter client-side carry an SVG id through matplotlib's
-``set_gid`` (e.g. ``trend-share-pt-12`` for session 12); see ``report/programme.py``.
+All charts are written directly by :mod:`sessionscope.report.svg`, without a plotting
+library, in a few milliseconds. The session report's two charts (the speaker timeline, the
+talk-share bars) are first described by a *spec* (what they show: :class:`TimelineSpec`,
+:class:`ShareSpec`) and then drawn from it. The programme dashboard's charts (trend lines over
+dates, the topic-coverage bars) give the marks a page may filter client-side an SVG id: a
+session's point ``trend-js-pt-12``, the segment between two sessions ``trend-js-seg-12-15``, a
+pair's bar piece ``cov-bar-3-tools`` (see ``resources/templates/dashboard.js``).
 """
 
 from __future__ import annotations
 
-import io
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,59 +39,6 @@ AREA_COLOURS = {
 }
 SERIES = [OKABE_ITO[k] for k in ("blue", "vermillion", "green", "orange", "purple", "sky", "yellow", "black")]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
-
-_RC = {
-    "svg.fonttype": "none",
-    "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans", "Arial", "Liberation Sans"],
-    "font.size": 9,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.titlesize": 10,
-    "axes.titleweight": "bold",
-    "svg.image_inline": True,
-    # names and area labels are data: "$5 Bob$" must not be parsed as mathtext
-    "text.parse_math": False,
-}
-
-
-def _figure(width: float, height: float) -> Any:
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=(width, height), dpi=100, layout="constrained")
-
-
-def to_svg(fig: Any, *, salt: str, label: Optional[str] = None) -> str:
-    """Serialise a figure as an inline ``<svg>`` element (XML prolog and DOCTYPE removed).
-
-    ``label`` becomes the SVG's accessible name (``role="img"``, ``aria-label``) for screen readers.
-    """
-    import matplotlib
-
-    buf = io.StringIO()
-    with matplotlib.rc_context({**_RC, "svg.hashsalt": salt}):
-        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-    svg = buf.getvalue()
-    svg = svg[svg.index("<svg"):]
-    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.S)  # RDF boilerplate, not needed inline
-    svg = re.sub(r'\s+xmlns:(?:dc|cc|rdf)="[^"]*"', "", svg)
-    # matplotlib numbers its element ids per figure (figure_1, patch_1…): make them unique in the page
-    prefix = re.sub(r"[^\w-]", "_", salt)
-
-    def rename(ident: str) -> str:
-        return ident if ident.startswith(prefix) else f"{prefix}-{ident}"
-
-    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{rename(m.group(1))}"', svg)
-    svg = re.sub(r'url\(#([^)]+)\)', lambda m: f"url(#{rename(m.group(1))})", svg)
-    svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{rename(m.group(1))}"', svg)
-    # responsive: keep the viewBox, let CSS decide the size
-    svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 class="chart"', svg, count=1)
-    if label:
-        from html import escape
-
-        svg = svg.replace('<svg', f'<svg role="img" aria-label="{escape(label)}"', 1)
-    return svg
-
 
 def area_colour(area: str, t: Optional[Translator] = None) -> str:
     """Colour of a topic area.
@@ -239,9 +185,9 @@ def render_timeline(spec: TimelineSpec) -> str:
             body.append(svg.text(left - 8, centre(r) + dy, line_, size=_SIZE, anchor="end"))
     body.append(svg.line(left, top, left, bottom, stroke="#000000", width=1))
     body.append(svg.line(left, bottom, left + plot_w, bottom, stroke="#000000", width=1))
-    for v in ticks:
+    for v, tick in zip(ticks, svg.tick_labels(ticks), strict=True):
         body.append(svg.line(x(v), bottom, x(v), bottom + 4, stroke="#000000", width=1))
-        body.append(svg.text(x(v), bottom + 6, svg.tick_label(v), size=_SIZE, anchor="middle", baseline="hanging"))
+        body.append(svg.text(x(v), bottom + 6, tick, size=_SIZE, anchor="middle", baseline="hanging"))
     body.append(svg.text(left + plot_w / 2, bottom + 30, spec.xlabel, size=_SIZE, anchor="middle"))
     height = bottom + 42
     if spec.segments:
@@ -320,6 +266,84 @@ def talk_share_svg(session: Session, t: Translator) -> Optional[str]:
     return None if spec is None else render_share(spec)
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _date_ticks(lo: float, hi: float) -> list[tuple[float, str]]:
+    """Ticks on an axis of day ordinals: days, weeks or months at a readable step, labelled concisely.
+
+    A tick reads as the day of the month (``5``); the first tick of each month shows the month
+    too (``Mar 2``), and the first tick of the axis and of each year the year (``2026 Mar 2``);
+    month ticks read ``Mar``, with the year on January and on the first tick.
+    """
+    import datetime as _dt
+
+    span = hi - lo
+    ticks: list[tuple[float, str]] = []
+    if span <= 200:
+        step = next(d for d in (1, 2, 4, 7, 14, 28) if span / d <= 10)
+        first = _dt.date.fromordinal(int(math.ceil(lo)))
+        if step == 7 or step == 14 or step == 28:  # weeks start on Monday
+            first += _dt.timedelta(days=(7 - first.weekday()) % 7)
+        d, prev = first, None
+        while d.toordinal() <= hi:
+            if prev is None:
+                label = f"{d.year} {_MONTHS[d.month - 1]} {d.day}"
+            elif d.year != prev.year:
+                label = f"{d.year} {_MONTHS[d.month - 1]} {d.day}"
+            elif d.month != prev.month:
+                label = f"{_MONTHS[d.month - 1]} {d.day}"
+            else:
+                label = str(d.day)
+            ticks.append((float(d.toordinal()), label))
+            prev, d = d, d + _dt.timedelta(days=step)
+        return ticks
+    months = next(m for m in (1, 2, 3, 6, 12, 24, 60) if span / (30.4 * m) <= 10)
+    start = _dt.date.fromordinal(int(math.ceil(lo)))
+    y, m = start.year, start.month + (start.day > 1)
+    y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
+    while (m - 1) % months:
+        y, m = y + m // 12, m % 12 + 1
+    while True:
+        d = _dt.date(y, m, 1)
+        if d.toordinal() > hi:
+            return ticks
+        ticks.append((float(d.toordinal()), f"{y} {_MONTHS[m - 1]}" if m == 1 or not ticks else _MONTHS[m - 1]))
+        y, m = y + (m - 1 + months) // 12, (m - 1 + months) % 12 + 1
+
+
+def _marker(shape: str, x: float, y: float, r: float) -> str:
+    """The SVG path (``d``) of a plot marker centred on ``(x, y)``: o s ^ D v P X *."""
+    n = svg.num
+    if shape == "o":
+        return f"M{n(x - r)} {n(y)}a{n(r)} {n(r)} 0 1 0 {n(2 * r)} 0a{n(r)} {n(r)} 0 1 0 {n(-2 * r)} 0Z"
+    if shape == "s":
+        q = 0.85 * r
+        return f"M{n(x - q)} {n(y - q)}h{n(2 * q)}v{n(2 * q)}h{n(-2 * q)}Z"
+    if shape in "^v":
+        k = 1 if shape == "^" else -1
+        return f"M{n(x)} {n(y - k * r)}L{n(x + r)} {n(y + k * 0.8 * r)}L{n(x - r)} {n(y + k * 0.8 * r)}Z"
+    if shape == "D":
+        return f"M{n(x)} {n(y - r)}L{n(x + 0.8 * r)} {n(y)}L{n(x)} {n(y + r)}L{n(x - 0.8 * r)} {n(y)}Z"
+    w = 0.35 * r
+    if shape == "P":  # a filled plus
+        return (f"M{n(x - w)} {n(y - r)}h{n(2 * w)}v{n(r - w)}h{n(r - w)}v{n(2 * w)}h{n(w - r)}v{n(r - w)}"
+                f"h{n(-2 * w)}v{n(w - r)}h{n(w - r)}v{n(-2 * w)}h{n(r - w)}Z")
+    if shape == "X":  # a filled cross: the plus turned by 45°
+        pts = [(-w, -r), (w, -r), (w, -w), (r, -w), (r, w), (w, w), (w, r), (-w, r), (-w, w), (-r, w), (-r, -w),
+               (-w, -w)]
+        c = math.sqrt(0.5)
+        return "M" + "L".join(f"{n(x + c * (a - b))} {n(y + c * (a + b))}" for a, b in pts) + "Z"
+    pts = [(math.sin(math.pi * k / 5) * (r if k % 2 == 0 else 0.45 * r),  # a five-pointed star
+            -math.cos(math.pi * k / 5) * (r if k % 2 == 0 else 0.45 * r)) for k in range(10)]
+    return "M" + "L".join(f"{n(x + a)} {n(y + b)}" for a, b in pts) + "Z"
+
+
+def _y_label(y: float, x: float, label: str) -> str:
+    return (f'<text x="{svg.num(x)}" y="{svg.num(y)}" font-size="{svg.num(_SIZE)}" text-anchor="middle" '
+            f'transform="rotate(-90 {svg.num(x)} {svg.num(y)})" fill="#000000">{svg.esc(label)}</text>')
+
+
 def line_chart_svg(
     *,
     series: Sequence[dict[str, Any]],
@@ -333,53 +357,89 @@ def line_chart_svg(
     width: float = 11.0,
     height: float = 3.0,
 ) -> str:
-    """Points over dates, one series per group (e.g. per pair), each point a separately ided artist.
+    """Points over dates, one series per group (e.g. per pair), each point a separately ided mark.
 
     ``series`` items: ``{"label": str, "points": [(date, value, point_id), ...]}``. Every
     point gets the SVG id ``{gid_prefix}-pt-{point_id}`` and every connecting segment
     ``{gid_prefix}-seg-{id_a}-{id_b}``, so a page can hide sessions outside a filter.
+    ``width`` and ``height`` are in inches of 100 user units. Series differ by colour and marker.
     """
-    import matplotlib
-    import matplotlib.dates as mdates
+    size = _SIZE
+    n_cols = 1 if len(series) <= 14 else 2
+    legend_w = min(260.0, max((svg.text_width(s["label"], _SMALL) for s in series), default=0.0) + 28) * n_cols \
+        if series else 0.0
+    w, h = 100 * width, 100 * height
+    left, right, top = 62.0, 14 + legend_w, 26.0
+    bottom = h - (44 if xlabel else 28)
+    plot_w = w - left - right
+    points = [p for s in series for p in s["points"] if p[1] is not None]
+    if points:  # at least two weeks on the axis, so ticks are days, never hours
+        lo_d = min(p[0].toordinal() for p in points)
+        hi_d = max(p[0].toordinal() for p in points)
+        pad = max(2.0, (14 - (hi_d - lo_d)) / 2)
+        x_lo, x_hi = lo_d - pad, hi_d + pad
+    else:
+        x_lo, x_hi = 0.0, 1.0
+    values = [float(p[1]) for p in points]
+    if ylim is not None:
+        y_lo, y_hi = ylim
+    else:
+        y_lo, y_hi = min([0.0, *values]), max([1.0, *values]) * 1.05
+    if reference is not None and ylim is None:
+        y_hi = max(y_hi, reference[0] * 1.05)
 
-    with matplotlib.rc_context({**_RC, "svg.hashsalt": gid_prefix}):
-        fig = _figure(width, height)
-        ax = fig.add_subplot()
-        for i, s in enumerate(series):
-            colour, marker = SERIES[i % len(SERIES)], MARKERS[i % len(MARKERS)]
-            pts = [p for p in s["points"] if p[1] is not None]
-            for (d0, v0, id0), (d1, v1, id1) in zip(pts, pts[1:], strict=False):
-                (seg,) = ax.plot([d0, d1], [v0, v1], color=colour, linewidth=1.2, alpha=0.8)
-                seg.set_gid(f"{gid_prefix}-seg-{id0}-{id1}")
-            for d, v, pid in pts:
-                (pt,) = ax.plot([d], [v], marker=marker, color=colour, markersize=5, linestyle="none")
-                pt.set_gid(f"{gid_prefix}-pt-{pid}")
-            ax.plot([], [], marker=marker, color=colour, label=s["label"])  # legend handle
-        dates = [p[0] for s in series for p in s["points"] if p[1] is not None]
-        if dates:  # at least two weeks on the axis, so ticks are days, never hours
-            import datetime as _dt
+    def x(day: float) -> float:
+        return left + plot_w * (day - x_lo) / (x_hi - x_lo)
 
-            lo, hi = min(dates), max(dates)
-            pad = max(_dt.timedelta(days=2), (_dt.timedelta(days=14) - (hi - lo)) / 2)
-            ax.set_xlim(lo - pad, hi + pad)
-        if reference is not None:
-            ax.axhline(reference[0], color="#555555", linestyle=":", linewidth=1)
-            ax.annotate(reference[1], (0.995, reference[0]), xycoords=("axes fraction", "data"), ha="right",
-                        va="bottom", fontsize=8, color="#555555")
-        if ylim:
-            ax.set_ylim(*ylim)
-        if percent:
-            ax.yaxis.set_major_formatter(lambda x, _pos: f"{100 * x:.0f} %")
-        ax.set_title(title, loc="left")
-        ax.set_ylabel(ylabel)
-        if xlabel:
-            ax.set_xlabel(xlabel)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
-        ax.grid(axis="y", color="#e5e5e5", linewidth=0.6)
-        if series:
-            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8,
-                      ncols=1 if len(series) <= 14 else 2)
-        return to_svg(fig, salt=gid_prefix, label=title)
+    def y(v: float) -> float:
+        return bottom - (bottom - top) * (v - y_lo) / ((y_hi - y_lo) or 1.0)
+
+    body = [svg.text(left, 12, title, size=13, weight="bold")]
+    y_ticks = [v for v in svg.nice_ticks(y_lo, y_hi, most=6) if v >= y_lo - 1e-9]
+    for v, tick in zip(y_ticks, svg.tick_labels(y_ticks), strict=True):
+        body.append(svg.line(left, y(v), left + plot_w, y(v), stroke="#e5e5e5", width=0.8))
+        body.append(svg.line(left - 4, y(v), left, y(v), stroke="#000000", width=1))
+        body.append(svg.text(left - 6, y(v), f"{100 * v:.0f} %" if percent else tick, size=size, anchor="end"))
+    for day, label in (_date_ticks(x_lo, x_hi) if points else []):
+        body.append(svg.line(x(day), bottom, x(day), bottom + 4, stroke="#000000", width=1))
+        body.append(svg.text(x(day), bottom + 6, label, size=size, anchor="middle", baseline="hanging"))
+    body.append(svg.line(left, top, left, bottom, stroke="#000000", width=1))
+    body.append(svg.line(left, bottom, left + plot_w, bottom, stroke="#000000", width=1))
+    body.append(_y_label((top + bottom) / 2, 14, ylabel))
+    if xlabel:
+        body.append(svg.text(left + plot_w / 2, h - 10, xlabel, size=size, anchor="middle"))
+    if reference is not None:
+        body.append(svg.line(left, y(reference[0]), left + plot_w, y(reference[0]), stroke="#555555", width=1,
+                             dash="1.5,2.5"))
+        body.append(svg.text(left + plot_w - 2, y(reference[0]) - 3, reference[1], size=_SMALL - 1,
+                             anchor="end", fill="#555555", baseline="auto"))
+    descs = []
+    for i, s in enumerate(series):
+        colour, shape = SERIES[i % len(SERIES)], MARKERS[i % len(MARKERS)]
+        pts = [p for p in s["points"] if p[1] is not None]
+        for (d0, v0, id0), (d1, v1, id1) in zip(pts, pts[1:], strict=False):
+            seg = svg.line(x(d0.toordinal()), y(v0), x(d1.toordinal()), y(v1), stroke=colour, width=1.2)
+            ident = svg.esc(f"{gid_prefix}-seg-{id0}-{id1}")
+            body.append(seg.replace("<line ", f'<line id="{ident}" stroke-opacity="0.8" ', 1))
+        label = s["label"]
+        said = []
+        for d, v, pid in pts:
+            value = f"{100 * v:.0f} %" if percent else svg.tick_label(round(float(v), 2))
+            ident, tip = svg.esc(f"{gid_prefix}-pt-{pid}"), svg.esc(f"{label} {d.isoformat()}: {value}")
+            body.append(f'<path id="{ident}" d="{_marker(shape, x(d.toordinal()), y(v), 4.5)}" fill="{colour}">'
+                        f"<title>{tip}</title></path>")
+            said.append(f"{d.isoformat()} {value}")
+        descs.append(f"{label}: " + ", ".join(said))
+    rows = math.ceil(len(series) / n_cols) if series else 0
+    col_w = legend_w / n_cols if series else 0.0
+    for i, s in enumerate(series):
+        lx = w - legend_w - 4 + (i // rows) * col_w
+        ly = top + 8 + (i % rows) * 16
+        colour, shape = SERIES[i % len(SERIES)], MARKERS[i % len(MARKERS)]
+        body.append(svg.line(lx, ly, lx + 18, ly, stroke=colour, width=1.2))
+        body.append(f'<path d="{_marker(shape, lx + 9, ly, 4)}" fill="{colour}"/>')
+        body.append(svg.text(lx + 24, ly, svg.fit(s["label"], _SMALL, col_w - 28), size=_SMALL))
+    return svg.document(w, h, body, label=title, desc="; ".join(descs))
 
 
 def stacked_bar_svg(
@@ -396,32 +456,40 @@ def stacked_bar_svg(
     Each bar piece gets the SVG id ``{gid_prefix}-bar-{id}-{area}`` (``id`` from ``ids``,
     default the group label) so that a page can dim a group.
     """
-    import matplotlib
-    from matplotlib.patches import Patch
-
     areas = _area_order(t, {a for s in shares for a, v in s.items() if v})
-    with matplotlib.rc_context({**_RC, "svg.hashsalt": gid_prefix}):
-        fig = _figure(11.0, 0.32 * len(groups) + 1.4)
-        ax = fig.add_subplot()
-        ys = list(range(len(groups)))[::-1]
-        for y, g, share in zip(ys, ids or groups, shares, strict=False):
-            left = 0.0
-            total = sum(share.values()) or 1.0
-            for a in areas:
-                w = share.get(a, 0.0) / total
-                if w <= 0:
-                    continue
-                (bar,) = ax.barh([y], [w], left=left, color=area_colour(a, t), height=0.7, edgecolor="white",
-                                 linewidth=0.5).patches
-                bar.set_gid(f"{gid_prefix}-bar-{g}-{a}")
-                left += w
-        ax.set_yticks(ys, list(groups))
-        ax.set_xlim(0, 1)
-        ax.xaxis.set_major_formatter(lambda x, _pos: f"{100 * x:.0f} %")
-        ax.set_title(title, loc="left")
-        ax.tick_params(axis="y", length=0)
-        handles = [Patch(facecolor=area_colour(a, t), label=t.area(a)) for a in areas]
-        if handles:
-            fig.legend(handles=handles, loc="outside lower center", ncols=min(4, len(handles)), frameon=False,
-                       fontsize=8)
-        return to_svg(fig, salt=gid_prefix, label=title)
+    width, pitch = 1100.0, 32.0
+    names = [svg.fit(g, _SIZE, _MAX_LABEL) for g in groups]
+    left = max((svg.text_width(n, _SIZE) for n in names), default=0.0) + 14
+    right, top = 24.0, 30.0
+    plot_w = width - left - right
+    bottom = top + pitch * (len(groups) + 0.2)
+    body = [svg.text(left, 12, title, size=13, weight="bold")]
+    descs = []
+    for i, (g, key, share) in enumerate(zip(groups, ids or groups, shares, strict=False)):
+        yc = top + pitch * (0.6 + i)
+        at = 0.0
+        total = sum(share.values()) or 1.0
+        parts = []
+        for a in areas:
+            frac = share.get(a, 0.0) / total
+            if frac <= 0:
+                continue
+            tip = f"{g}: {t.area(a)} {t.pct(frac)}"
+            ident = svg.esc(f"{gid_prefix}-bar-{key}-{a}")
+            body.append(svg.rect(left + plot_w * at, yc - 0.35 * pitch, plot_w * frac, 0.7 * pitch,
+                                 fill=area_colour(a, t), tip=tip,
+                                 extra=f' id="{ident}" stroke="#ffffff" stroke-width="0.5"'))
+            parts.append(f"{t.area(a)} {t.pct(frac)}")
+            at += frac
+        body.append(svg.text(left - 8, yc, names[i], size=_SIZE, anchor="end"))
+        descs.append(f"{g}: " + ", ".join(parts))
+    body.append(svg.line(left, top, left, bottom, stroke="#000000", width=1))
+    body.append(svg.line(left, bottom, left + plot_w, bottom, stroke="#000000", width=1))
+    for v in (0.0, 0.2, 0.4, 0.6, 0.8, 1.0):
+        body.append(svg.line(left + plot_w * v, bottom, left + plot_w * v, bottom + 4, stroke="#000000", width=1))
+        body.append(svg.text(left + plot_w * v, bottom + 6, f"{100 * v:.0f} %", size=_SIZE, anchor="middle",
+                             baseline="hanging"))
+    height = bottom + 30
+    items, used = svg.legend([(area_colour(a, t), t.area(a)) for a in areas], width=width, top=height, size=_SMALL)
+    body.extend(items)
+    return svg.document(width, height + used + 4, body, label=title, desc="; ".join(descs))

@@ -1,6 +1,6 @@
 """The programme dashboard: one self-contained HTML page over the programme tables.
 
-Charts are static matplotlib SVGs inlined in the page; each session's point carries an
+Charts are static SVGs (``report/charts.py``) inlined in the page; each session's point carries an
 SVG id with the session's index, and each topic bar its pair's index, so the page's
 small inline script (``resources/templates/dashboard.js``) can hide what falls outside
 the pair / date filter and recompute the key figures and the per-pair table from the

@@ -5,7 +5,7 @@ the guide's quantitative questions — sessions held and time spent per pair, tr
 balance and mutuality over time, topics covered against the topics planned, action
 items followed up, and the flags. :func:`write_programme` writes them as CSV and
 Parquet plus ``dashboard.html``: one self-contained page (inline CSS, SVG charts made
-with matplotlib, plain inline JavaScript) that filters by pair and date range in the
+written by ``report/svg.py``, plain inline JavaScript) that filters by pair and date range in the
 browser without any network access.
 
 Planned topics come from ``session.extra["topics_planned"]`` (set from the manifest) or

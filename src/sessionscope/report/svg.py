@@ -92,6 +92,17 @@ def tick_label(x: float) -> str:
     return f"{x:.10g}"
 
 
+def tick_labels(ticks: list[float]) -> list[str]:
+    """Tick values with as many decimals as their step needs, the same for all: ``0.0 0.5 1.0``, ``0 20 40``."""
+    if len(ticks) < 2:
+        return [tick_label(t) for t in ticks]
+    step = min(abs(b - a) for a, b in zip(ticks, ticks[1:], strict=False)) or 1.0
+    decimals = 0
+    while decimals < 6 and abs(round(step, decimals) - step) > 1e-9:
+        decimals += 1
+    return [f"{t:.{decimals}f}" for t in ticks]
+
+
 def text(x: float, y: float, content: str, *, size: float, anchor: str = "start", weight: str = "",
          fill: str = "#000000", baseline: str = "central") -> str:
     """One ``<text>`` element (``anchor``: start / middle / end; ``y`` is its middle unless ``baseline``)."""
