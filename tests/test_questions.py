@@ -36,6 +36,7 @@ from sessionscope.analysis.questions import (
     reported_question,
     stream_contexts,
     transcript_punctuated,
+    unmarked_inversion,
 )
 from sessionscope.config import DynamicsConfig
 from sessionscope.errors import ModelError
@@ -318,3 +319,23 @@ def test_shipped_head_loads_and_separates_clear_cases():
     assert head.cut_weights is not None and head.cut_threshold == head.meta["cut"]["threshold"]
     assert bare_clauses("you sent the slides to maria right", head) == ["you sent the slides to maria", "right"]
     assert bare_clauses("i think we should go with the rubber case", head) == ["i think we should go with the rubber case"]
+
+
+def test_unmarked_inversion_in_a_punctuated_transcript():
+    assert unmarked_inversion("Do you use Notion") and unmarked_inversion("so um can we move it to friday")
+    assert not unmarked_inversion("Do you use Notion.")  # a mark: the head's reading stands
+    assert not unmarked_inversion("Do we go for maybe a remote contro-")  # cut off
+    assert not unmarked_inversion("Can you see")  # under four words: fragments in the corpora
+    assert not unmarked_inversion("We use Notion every day") and not unmarked_inversion("What do you use every day")
+    assert unmarked_inversion("did he ask whether we can come")  # a question about a report, not a reported one
+
+
+def test_a_punctuated_transcript_keeps_an_inversion_without_its_question_mark():
+    s = make_session([("a", 0, 2, "We looked at the tools."), ("a", 2, 4, "Do you use Notion"), ("b", 5, 6, "Yes, every day.")])
+    w = np.zeros((2, 1 << HEAD_HASH_BITS), np.float32)
+    w[:, _hash("q_any")] = 5.0  # a head that only believes question marks
+    head = QuestionHead(weights=w, bias=np.array([-2.0, -2.0]), platt=np.array([[1.0, 0.0], [1.0, 0.0]]),
+                        thresholds=np.array([0.5, 0.5]))
+    events = find_questions(s.utterances, language="en", backchannels=DynamicsConfig().backchannels, head=head)
+    assert [e.utterance_id for e in events] == [s.utterances[1].id]
+    assert events[0].confidence is not None and events[0].confidence < 0.5  # the head's own probability is kept
