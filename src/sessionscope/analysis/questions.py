@@ -14,7 +14,9 @@ counter-question…; and the sentence's own first and last words crossed with th
 the previous sentence's form, :func:`answer_features`). It has one weight set for punctuated transcripts (where a missing
 ``?`` is itself evidence) and one for bare text (speech recognition without punctuation,
 no capitals), chosen per transcript (:func:`transcript_punctuated`), each calibrated on
-held-out meetings; every question carries the calibrated probability as its confidence.
+held-out meetings; every question carries the calibrated probability as its confidence. In a
+punctuated transcript a complete inverted sentence without any mark ("Do you use Notion") is read
+as unpunctuated text (:func:`unmarked_inversion`).
 Bare text gives a whole turn as one sentence, so it is cut into clauses first
 (:func:`bare_clauses`): before likely question starts by rule, and where the head's learned
 clause cutter (a logistic regression over the words around each gap, trained on where question
