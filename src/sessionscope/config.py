@@ -171,7 +171,7 @@ class ReportConfig(_Section):
     dominated_min_share: float = Field(0.75, gt=0, le=1, description="above this talk share the top speaker 'dominated' (between the two: 'led')")
     mutual_min_index: float = Field(0.5, ge=0, le=1, description="knowledge 'flowed both ways' at or above this mutuality index")
     followup_min_overlap: float = Field(0.5, gt=0, le=1, description="share of an action item's content words a later utterance must repeat to count as a follow-up")
-    charts: bool = Field(True, description="draw the matplotlib charts in HTML reports (off: text-only pages)")
+    charts: bool = Field(True, description="draw the SVG charts in HTML reports (off: text-only pages)")
 
 
 class ProgrammeConfig(_Section):
