@@ -10,6 +10,10 @@ calibration, the rule stacker and the decision thresholds on the *held-out* 15 %
 meetings (:func:`dialogue_acts.heldout_meeting`); the corpora's dev meetings are never
 read here (``benchmarks/dialogue_acts_eval.py`` reports on them). Seeds are fixed.
 
+After new act heads (no ``--only``, ``--only acts``/``restack``) it runs
+``benchmarks/train_act_lexical.py``: the English lexical head's stacker is fitted to the MLP
+heads it sits on, and the package refuses a stale one.
+
 Writes ``src/sessionscope/resources/dialogue_acts/{question_head.npz,act_heads_usem3.npz}``
 (data sources, commit and held-out scores in their metadata) and
 ``benchmarks/results/train_dialogue_acts.json``.
@@ -657,10 +661,9 @@ def train_acts(log: dict) -> None:
 
 def heads_fingerprint(heads) -> str:
     """CRC32 of the heads' weights: the out-of-fold cache belongs to the heads it was made for."""
-    import zlib
+    from sessionscope.analysis.extract.heads import fingerprint
 
-    parts = [heads.weights, heads.bias, *(heads.hidden or ())]
-    return f"{zlib.crc32(b''.join(np.ascontiguousarray(a, dtype=np.float32).tobytes() for a in parts)):08x}"
+    return fingerprint(heads)
 
 
 def restack(log: dict) -> None:
@@ -819,6 +822,12 @@ def main(argv: list[str] | None = None) -> int:
         restack(log)
     if args.only in (None, "assignment"):
         train_assignment(log)
+    if args.only in (None, "acts", "restack"):
+        # the English lexical head's stacker belongs to the MLP heads it was fitted with
+        # (bundled_act_heads refuses a mismatch): refit it on the new heads
+        import train_act_lexical
+
+        train_act_lexical.main([])
     log["seconds"] = round(time.time() - t0)
     res = ROOT / "benchmarks" / "results" / "train_dialogue_acts.json"
     old = json.loads(res.read_text()) if res.exists() and args.only else {}
