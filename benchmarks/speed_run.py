@@ -171,6 +171,7 @@ def main() -> int:
         print(f"--modes: a comma-separated list of {', '.join(MODES)} (got {args.modes!r})", file=sys.stderr)
         return 2
     load_start = os.getloadavg()
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     kinds = [("run" if m == "default" else f"run_{m}") for m in modes]
     runs: dict[str, dict[str, list[dict[str, float]]]] = {v: {**{k: [] for k in kinds}, "asr": []} for v in variants}
@@ -227,7 +228,6 @@ def main() -> int:
               json.dumps(res["run_stages"][-1]["stage_runs"])[:2000])
     print("load average", result["load_average_start"], "->", result["load_average_end"])
     if args.json:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
         args.json.parent.mkdir(parents=True, exist_ok=True)
         pythonpath = os.environ.get("PYTHONPATH", "")
         dirty = not pythonpath and subprocess.run(["git", "status", "--porcelain", "--", "src"], capture_output=True,

@@ -235,3 +235,20 @@ def test_real_recording_same_turns_and_words_in_both_orders(shared_data, monkeyp
     _same(out["1"], out["0"])
     assert out["1"].diarization is not None and out["1"].diarization.turns and any(u.words for u in out["1"].utterances)
     assert "recognition" in out["1"].clock.wall
+
+
+@pytest.mark.slow
+def test_segmentation_runs_without_the_memory_arena_campplus_with_it():
+    """The segmentation network's large activations go back after each batch (they would sit on top of the
+    transcription's memory when both run at once); CAM++ keeps its arena (many small batches)."""
+    from sessionscope.audio import onnx_models
+    from sessionscope.audio.segmentation import load_segmentation
+    from sessionscope.models import load_campplus
+
+    if not onnx_models.enabled():
+        pytest.skip("onnxruntime not installed")
+    net, _ = load_segmentation("cpu")
+    cam = load_campplus()
+    assert isinstance(net, onnx_models.OnnxModel) and isinstance(cam, onnx_models.OnnxModel)
+    assert not net.session(1).get_session_options().enable_cpu_mem_arena
+    assert cam.session(1).get_session_options().enable_cpu_mem_arena

@@ -94,7 +94,7 @@ def read_sidecar(path: Path) -> Optional[dict[str, Any]]:
     return meta
 
 
-def _session(path: Path, threads: int) -> Any:
+def _session(path: Path, threads: int, arena: bool = True) -> Any:
     import onnxruntime as ort
 
     from sessionscope.models import disable_onnx_telemetry
@@ -107,6 +107,7 @@ def _session(path: Path, threads: int) -> Any:
     so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     so.add_session_config_entry("session.intra_op.allow_spinning", "0")  # no busy-waiting on a shared machine
     so.log_severity_level = 3
+    so.enable_cpu_mem_arena = arena
     return ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
 
 
@@ -174,8 +175,9 @@ class OnnxModel:
     module, used (and logged once) if ONNX Runtime fails on an input.
     """
 
-    def __init__(self, path: Path, name: str, fallback: Callable[[], Any], meta: Optional[dict[str, Any]] = None) -> None:
-        self.path, self.name, self.meta = path, name, meta or {}
+    def __init__(self, path: Path, name: str, fallback: Callable[[], Any], meta: Optional[dict[str, Any]] = None, *,
+                 arena: bool = True) -> None:
+        self.path, self.name, self.meta, self.arena = path, name, meta or {}, arena
         self._fallback_loader = fallback
         self._fallback: Any = None
         self._sessions: dict[int, Any] = {}
@@ -189,7 +191,7 @@ class OnnxModel:
         with self._lock:
             s = self._sessions.get(threads)
             if s is None:
-                s = self._sessions[threads] = _session(self.path, threads)
+                s = self._sessions[threads] = _session(self.path, threads, self.arena)
             return s
 
     def run(self, x: np.ndarray) -> np.ndarray:
@@ -290,11 +292,12 @@ def export(name: str, weights_sha256: str, build: Callable[[], Any], examples: l
 
 def load(name: str, weights_sha256: str, build: Callable[[], Any], examples: Callable[[], list[np.ndarray]], *,
          dynamic_axes: dict[str, dict[int, str]], check: str,
-         extra: Optional[Callable[[], dict[str, Any]]] = None) -> Optional[OnnxModel]:
+         extra: Optional[Callable[[], dict[str, Any]]] = None, arena: bool = True) -> Optional[OnnxModel]:
     """The cached ONNX copy of a network (exported first if needed), or None when ONNX cannot be used (logged).
 
     ``extra()`` is stored in the sidecar at export (e.g. the segmentation model's configuration, so that a
-    cached copy loads without torch); it is ``meta["extra"]`` of the returned model.
+    cached copy loads without torch); it is ``meta["extra"]`` of the returned model. ``arena``: ONNX
+    Runtime's CPU memory arena (kept for the process's life once grown; off: buffers go back after each run).
     """
     path = cache_path(name, weights_sha256)
     meta = read_sidecar(path)
@@ -302,7 +305,7 @@ def load(name: str, weights_sha256: str, build: Callable[[], Any], examples: Cal
         if meta is None:
             path, meta = export(name, weights_sha256, build, examples(), dynamic_axes=dynamic_axes, check=check,
                                 extra=extra() if extra else None)
-        return OnnxModel(path, name, build, meta)
+        return OnnxModel(path, name, build, meta, arena=arena)
     except Exception as e:  # noqa: BLE001 - ONNX is an acceleration: torch always works
         log.warning("ONNX Runtime not used for %s (%s: %s): torch runs it", name, type(e).__name__, e)
         return None
@@ -339,7 +342,11 @@ def load_segmentation(device: str, torch_loader: Callable[[str], tuple[Any, dict
         raise ModelError(f"segmentation checkpoint checksum mismatch, expected {SEGMENTATION_SHA256}", path=ckpt)
     model = load("segmentation", SEGMENTATION_SHA256, lambda: torch_loader(device)[0], _segmentation_examples,
                  dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}}, check="absdiff",
-                 extra=lambda: {"config": torch_loader(device)[1]})
+                 extra=lambda: {"config": torch_loader(device)[1]},
+                 # no memory arena: it kept a batch of 16 chunks' activations (~400 MB) for the process's life, on
+                 # top of the transcription's memory when both run at once; same outputs, few large batches, no
+                 # measurable CPU cost (docs/benchmarks/audio.md, Memory)
+                 arena=False)
     if model is None:
         return None
     cfg = (model.meta.get("extra") or {}).get("config")
