@@ -199,20 +199,21 @@ def test_cache_hits_short_cut_each_branch(monkeypatch, tmp_path):
 
 
 def test_onnx_thread_setting_is_per_thread():
+    """One thread's ONNX Runtime setting is not another's (torch's own setting, when torch is loaded, stays
+    process-wide: the CPU path does not load it)."""
     from sessionscope.audio import onnx_models
 
-    def in_other_thread() -> int:
-        seen: list[int] = []
-        t = threading.Thread(target=lambda: seen.append(onnx_models._default_threads()))
+    def in_other_thread() -> list[int]:
+        seen: list[list[int]] = []
+        t = threading.Thread(target=lambda: seen.append(list(onnx_models._threads_stack())))
         t.start()
         t.join()
         return seen[0]
 
-    base = in_other_thread()
     with onnx_models.intra_threads(37):
-        assert onnx_models._default_threads() == 37
-        assert in_other_thread() == base != 37  # a concurrent stage keeps its own setting
-    assert onnx_models._default_threads() == base
+        assert onnx_models._default_threads() == 37 and onnx_models._threads_stack() == [37]
+        assert in_other_thread() == []  # a concurrent stage keeps its own setting
+    assert onnx_models._threads_stack() == []
 
 
 @pytest.mark.slow
