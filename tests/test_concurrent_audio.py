@@ -66,7 +66,20 @@ def test_switch_and_devices(monkeypatch):
     monkeypatch.setattr(pipeline, "available_cores", lambda: 1)
     assert not pipeline.concurrent_recognition(cfg)
     monkeypatch.setattr(pipeline, "available_cores", lambda: 2)
+    for busy, expected in ((0, True), (None, True), (1, False), (5, False)):  # other processes on the cores
+        monkeypatch.setattr(pipeline, "others_running", lambda b=busy: b)
+        assert pipeline.concurrent_recognition(cfg) is expected, busy
+    monkeypatch.setattr(pipeline, "available_cores", lambda: 4)
+    monkeypatch.setattr(pipeline, "others_running", lambda: 2)
     assert pipeline.concurrent_recognition(cfg)
+    monkeypatch.setenv(pipeline.CONCURRENT_ENV, "1")
+    monkeypatch.setattr(pipeline, "others_running", lambda: 9)
+    assert pipeline.concurrent_recognition(cfg)  # forced
+
+
+def test_others_running_reads_the_kernel_count():
+    n = pipeline.others_running(samples=3)
+    assert n is None or n >= 0
 
 
 def test_both_run_at_once_in_two_threads_with_the_sequential_result(monkeypatch):
