@@ -339,3 +339,21 @@ def test_a_punctuated_transcript_keeps_an_inversion_without_its_question_mark():
     events = find_questions(s.utterances, language="en", backchannels=DynamicsConfig().backchannels, head=head)
     assert [e.utterance_id for e in events] == [s.utterances[1].id]
     assert events[0].confidence is not None and events[0].confidence < 0.5  # the head's own probability is kept
+
+
+def test_question_tokens_memo_returns_fresh_lists() -> None:
+    """The memoised tokens cannot be changed through a returned list."""
+    from sessionscope.analysis.questions import question_tokens
+
+    a = question_tokens("ca- can we can we go?")
+    a.append("x")
+    assert question_tokens("ca- can we can we go?") == ["can", "we", "go"]
+
+
+def test_is_backchannel_vocabulary_per_list() -> None:
+    """The cached vocabulary follows the list passed in (a changed config list is not served stale)."""
+    from sessionscope.analysis.questions import is_backchannel
+
+    assert is_backchannel("Mm-hmm", ["mm-hmm", "yeah"])
+    assert not is_backchannel("Mm-hmm", ["yeah"])
+    assert is_backchannel("yeah yeah", ("yeah",))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
 Interval = tuple[float, float]
@@ -26,6 +27,28 @@ def total(intervals: Iterable[Interval]) -> float:
 def clip(intervals: Sequence[Interval], lo: float, hi: float) -> list[Interval]:
     """Intervals clipped to [lo, hi] (empty pieces dropped)."""
     return [(max(s, lo), min(e, hi)) for s, e in intervals if min(e, hi) > max(s, lo)]
+
+
+def clip_sorted(intervals: Sequence[Interval], lo: float, hi: float, ends: Sequence[float]) -> list[Interval]:
+    """:func:`clip` of intervals whose starts and ends both ascend (as :func:`merge` returns them).
+
+    ``ends`` are the intervals' ends (computed once by the caller). A binary search skips the
+    intervals that end by ``lo`` and the scan stops at the first that starts at ``hi`` or later:
+    those are exactly the ones :func:`clip` drops, so the result is the same list.
+    """
+    out: list[Interval] = []
+    for k in range(bisect_right(ends, lo), len(intervals)):
+        s, e = intervals[k]
+        if s >= hi:
+            break
+        if min(e, hi) > max(s, lo):
+            out.append((max(s, lo), min(e, hi)))
+    return out
+
+
+def ascending(intervals: Sequence[Interval]) -> bool:
+    """Whether both the starts and the ends of the intervals ascend (what :func:`clip_sorted` needs)."""
+    return all(a[0] <= b[0] and a[1] <= b[1] for a, b in zip(intervals, intervals[1:], strict=False))
 
 
 def coverage_counts(per_speaker: dict[str, list[Interval]]) -> list[tuple[float, float, frozenset[str]]]:

@@ -180,12 +180,18 @@ def question_sentences(text: str, *, language: Optional[str] = None) -> list[str
     return [s for s in sentences(text) if is_question(s, language=language)]
 
 
+@lru_cache(maxsize=8)
+def _backchannel_vocab(backchannels: tuple[str, ...]) -> frozenset[str]:
+    """The normalised backchannel vocabulary, built once per list (not once per utterance)."""
+    return frozenset(normalize_name(b) for b in backchannels)
+
+
 def is_backchannel(text: str, backchannels: Iterable[str], *, max_words: int = 3) -> bool:
     """True for short utterances made only of backchannel tokens ("yeah", "mm-hmm", "угу")."""
     toks = [w.casefold() for w in words(text)]
     if not toks or len(toks) > max_words:
         return False  # no words (e.g. RTTM input) is unknown content, not a backchannel
-    vocab = {normalize_name(b) for b in backchannels}
+    vocab = _backchannel_vocab(tuple(backchannels))
     if normalize_name(" ".join(toks)) in vocab:
         return True
     return all(t in vocab for t in toks)
@@ -246,6 +252,12 @@ def question_tokens(text: str) -> list[str]:
     A short cut-off start of the next word and immediate repeats of one or two words are
     dropped, so that the word order of a spoken question shows.
     """
+    return list(_question_tokens(text))  # a fresh list: callers may change it; the memo must not change
+
+
+@lru_cache(maxsize=4096)
+def _question_tokens(text: str) -> tuple[str, ...]:
+    """:func:`question_tokens`, memoised: a sentence's features read it again as its neighbours' context."""
     toks = [t.replace("’", "'") for t in _TOKEN.findall(text.casefold().replace("ё", "е"))]
     out: list[str] = []
     for j, t in enumerate(toks):
@@ -263,7 +275,7 @@ def question_tokens(text: str) -> list[str]:
             continue
         res.append(out[k])
         k += 1
-    return res
+    return tuple(res)
 
 
 def _word_class(t: str) -> str:
