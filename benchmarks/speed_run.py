@@ -194,7 +194,8 @@ def main() -> int:
                     sj = next(out.rglob("session.json"))
                     data = json.loads(sj.read_text())
                     extra = data.get("extra", {}).get("audio", {})
-                    stages[v].append({"mode": mode, "audio_cpu_s": extra.get("cpu_s"), "audio_wall_s": extra.get("wall_s"),
+                    stages[v].append({"mode": mode, "concurrent_recognition": extra.get("concurrent_recognition"),
+                                      "audio_cpu_s": extra.get("cpu_s"), "audio_wall_s": extra.get("wall_s"),
                                       "stage_runs": (data.get("provenance") or {}).get("stage_runs")})
                     outputs[v].append(_strip_timings(data))
                     print(v, kind, runs[v][kind][-1], flush=True)
