@@ -4,6 +4,7 @@ Usage (from the repository root; ~5 min on 2 cores)::
 
     nice -n 10 python benchmarks/assignment_threshold.py            # writes the threshold into the shipped head
     python benchmarks/assignment_threshold.py --dry-run             # the grid only
+    python benchmarks/assignment_threshold.py --per-item            # what became of each AMI human action item (~2 min)
 
 ``benchmarks/train_dialogue_acts.py --only assignment`` fits the head and thresholds it on
 its own task (acts linked to an AMI human action-item sentence). But an assignment item
@@ -29,7 +30,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dialogue_acts import CORPORA, ROOT, meetings  # noqa: E402
+from dialogue_acts import CORPORA, ROOT, ami_action_items, meetings  # noqa: E402
 from dialogue_acts_eval import _found, score, session_of  # noqa: E402
 from train_dialogue_acts import OUT, commit  # noqa: E402
 
@@ -73,9 +74,49 @@ def figures(stage, prepared: dict, threshold: float) -> dict:
     return res
 
 
+def per_item(stage, data: dict) -> list[dict]:
+    """Per AMI human action-item sentence of the held-out meetings: each linked act, what the stage made of it.
+
+    For the error analysis of docs/benchmarks/extraction.md (the acts2 update): the act's text and
+    speaker, the item found on it (action with its owner, recommendation, or nothing), the assignment
+    head's probability and whether :func:`clear_assignment` / :func:`assignment_rule` pass.
+    """
+    from sessionscope.analysis.extract.assign import ASSIGN_CUES, assignment_cues, assignment_rule, clear_assignment
+    from sessionscope.analysis.extract.stage import extract_items
+
+    width = stage._heads.row_width
+    rows = []
+    for s in ami_action_items("heldout"):
+        if s["meeting"] not in data:
+            continue
+        acts, sess, parsed, proba, logits = data[s["meeting"]]
+        items = extract_items(sess, parsed, proba, stage.cfg, stage.dynamics, heads=stage._heads, head_logits=logits,
+                              task_encoder=stage._encoder, assign_threshold=stage.assign_threshold)
+        f = _found(items)
+        index = {u.id: i for i, u in enumerate(sess.utterances)}
+        linked = []
+        for d in s["da_ids"]:
+            if d not in index:
+                continue
+            i = index[d]
+            for j, sent in enumerate(parsed[i]):
+                cues = assignment_cues(sent.text)
+                linked.append({"act": d, "speaker": acts[i].speaker, "text": sent.text,
+                               "found": "action" if d in f["action"] else "recommendation" if d in f["recommendation"] else None,
+                               "owners": f["action"].get(d), "p_assign": round(float(logits[i][j][width]), 3),
+                               "clear_assignment": clear_assignment(sent.text), "assignment_rule": assignment_rule(sent.text),
+                               "cues": [k for k, v in zip(ASSIGN_CUES, cues, strict=True) if v]})
+        rows.append({"meeting": s["meeting"], "sentence": s["text"], "found_as_action": any(a["found"] == "action" for a in linked),
+                     "linked": linked})
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dry-run", action="store_true", help="print the grid; leave the shipped head as it is")
+    ap.add_argument("--per-item", action="store_true",
+                    help="only the per-sentence dump of the AMI human action items at the shipped threshold "
+                         "(benchmarks/results/assignment_heldout_items.json); the head is left as it is")
     args = ap.parse_args(argv)
 
     from sessionscope.analysis.extract.assign import bundled_assignment_head
@@ -89,6 +130,16 @@ def main(argv: list[str] | None = None) -> int:
     if head is None:
         raise SystemExit("no assignment head: run `python benchmarks/train_dialogue_acts.py --only assignment` first")
     t0 = time.time()
+    if args.per_item:
+        rows = per_item(stage, prepare(stage, "ami"))
+        path = ROOT / "benchmarks" / "results" / "assignment_heldout_items.json"
+        path.write_text(json.dumps({"command": "python benchmarks/assignment_threshold.py --per-item", "commit": commit(),
+                                    "date": dt.date.today().isoformat(), "split": "heldout train meetings (AMI)",
+                                    "threshold": stage.assign_threshold, "n_sentences": len(rows),
+                                    "found_as_action": sum(r["found_as_action"] for r in rows), "sentences": rows},
+                                   indent=1, ensure_ascii=False) + "\n")
+        print(f"{sum(r['found_as_action'] for r in rows)} of {len(rows)} found as action items; wrote {path}")
+        return 0
     prepared = {c: prepare(stage, c) for c in CORPORA}
     print(f"held-out meetings prepared ({time.time() - t0:.0f}s)", flush=True)
     grid = {}
