@@ -5,7 +5,9 @@ Part 1 (SYNTHETIC data, clearly labelled): generates a programme of N sessions (
 recommendations, action items, questions and flags), writes them as session.json, then
 times each step of ``sessionscope report programme``: reading, aggregating, drawing the
 charts and writing the dashboard, writing the tables, and (optionally) opening the page in
-headless Chromium until its filter script has run.
+headless Chromium until its filter script has run. The aggregation runs twice: first with an
+empty goal-vector folder (every utterance encoded for the goal follow-up), then again reading the
+vectors the first run kept there; the two goals tables must be equal.
 
 Part 2 (REAL data): the session report of each Santa Barbara Corpus conversation in
 ``../shared/data/sbcsae-text-refs`` (25–29 min, real transcripts), with and without

@@ -27,7 +27,7 @@ each, so a 100-session programme of 71,500 utterances spends 2–4 minutes on it
 accepts a similarity of 0.40 without any shared word, so no lexical prefilter provably keeps
 every mention; instead the vectors of each session's utterances are kept on disk
 (``vector_cache``: one ``.npy`` per session text, keyed by the encoder release and the
-texts, ≈ 1.5 MB per hour of talk), so a programme report re-run after new sessions arrive
+texts, ≈ 1.3 MB per hour of talk), so a programme report re-run after new sessions arrive
 only encodes the new ones, and the decisions are the same as from freshly encoded vectors.
 
 Limits, plainly: the thresholds were set by hand on a few paraphrases (not fitted on a
