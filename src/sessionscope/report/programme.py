@@ -153,7 +153,8 @@ def build_programme(
     enc = cfg.goal_encoder if encoder == "config" else encoder
     fu = goals_table(follow_goals(sessions, encoder=enc, similarity=cfg.goal_similarity,
                                   similarity_shared_words=cfg.goal_similarity_shared_words,
-                                  min_overlap=followup_min_overlap, vector_cache=_goal_vector_folder(goal_vectors)),
+                                  min_overlap=followup_min_overlap,
+                                  vector_cache=_goal_vector_folder(goal_vectors) if enc else None),
                      sessions)
     survey_df = issues_df = None
     if surveys is not None:
