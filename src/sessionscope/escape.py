@@ -7,21 +7,26 @@ One place for each output format:
 * :func:`md_text`: Markdown (and the HTML Markdown renderers allow inside it);
 * :func:`csv_cell` / :func:`csv_frame`: spreadsheet cells (CSV formula injection, OWASP);
   :func:`csv_uncell` undoes :func:`csv_cell` when sessionscope reads its own CSV back;
-* :func:`json_for_script`: JSON embedded in an HTML ``<script>`` element.
+* :func:`json_for_script`: JSON embedded in an HTML ``<script>`` element;
+* :func:`xml_text`: XML character data and attribute values (the SVG charts, ``report/svg.py``).
 
 Regex replacements with data are done with a function (``pattern.sub(lambda m: name, …)``),
-never a replacement string, and charts escape every label as XML (``report/svg.py``).
+never a replacement string.
 This module imports nothing from the package, so readers, writers and reports can all use it.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
 CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+#: characters XML 1.0 does not allow (C0 controls but tab, newline, CR; surrogates; U+FFFE/FFFF)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 # Markdown: inline syntax characters (links, images, emphasis, code, HTML) and a leading block marker.
 _MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
@@ -92,3 +97,8 @@ def json_for_script(obj: Any, **kwargs: Any) -> str:
     text = json.dumps(obj, ensure_ascii=False, **kwargs)
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def xml_text(text: object) -> str:
+    """``text`` as XML character data or an attribute value (``<>&"'`` escaped; characters XML forbids → U+FFFD)."""
+    return html.escape(_NOT_XML.sub("\ufffd", str(text)), quote=True)

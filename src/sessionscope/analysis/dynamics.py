@@ -214,14 +214,13 @@ def dominance_windows(
     length = min(cfg.dominance_window_s, duration) if duration > 0 else 0.0
     if length <= 0:
         return windows
-    # merged intervals (sorted, disjoint) are clipped by binary search; anything else as before
-    ends = {spk: [e for _, e in ivs] if iv.ascending(ivs) else None for spk, ivs in per_speaker.items()}
+    # each speaker's union (sorted, disjoint; iv.total takes the union anyway) is clipped by binary search
+    merged = {spk: iv.merge(ivs) for spk, ivs in per_speaker.items()}
+    ends = {spk: [e for _, e in ivs] for spk, ivs in merged.items()}
     start = 0.0
     while True:
         end = start + length
-        talk = {spk: iv.total(iv.clip(ivs, start, end) if (e := ends[spk]) is None else
-                              iv.clip_sorted(ivs, start, end, e))
-                for spk, ivs in per_speaker.items()}
+        talk = {spk: iv.total(iv.clip_sorted(ivs, start, end, ends[spk])) for spk, ivs in merged.items()}
         tot = sum(talk.values())
         if tot >= min(cfg.dominance_min_speech_s, 0.5 * length):
             shares = {spk: t / tot for spk, t in talk.items()}

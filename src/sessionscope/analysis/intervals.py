@@ -30,7 +30,7 @@ def clip(intervals: Sequence[Interval], lo: float, hi: float) -> list[Interval]:
 
 
 def clip_sorted(intervals: Sequence[Interval], lo: float, hi: float, ends: Sequence[float]) -> list[Interval]:
-    """:func:`clip` of intervals whose starts and ends both ascend (as :func:`merge` returns them).
+    """:func:`clip` of sorted, disjoint intervals (as :func:`merge` returns them).
 
     ``ends`` are the intervals' ends (computed once by the caller). A binary search skips the
     intervals that end by ``lo`` and the scan stops at the first that starts at ``hi`` or later:
@@ -44,11 +44,6 @@ def clip_sorted(intervals: Sequence[Interval], lo: float, hi: float, ends: Seque
         if min(e, hi) > max(s, lo):
             out.append((max(s, lo), min(e, hi)))
     return out
-
-
-def ascending(intervals: Sequence[Interval]) -> bool:
-    """Whether both the starts and the ends of the intervals ascend (what :func:`clip_sorted` needs)."""
-    return all(a[0] <= b[0] and a[1] <= b[1] for a, b in zip(intervals, intervals[1:], strict=False))
 
 
 def coverage_counts(per_speaker: dict[str, list[Interval]]) -> list[tuple[float, float, frozenset[str]]]:

@@ -18,9 +18,9 @@ dozen labels, so they are written here directly. What this module knows:
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable
-from html import escape
+
+from sessionscope.escape import xml_text
 
 #: the font stack of every chart (the first one is the one widths are estimated for)
 FONT = "DejaVu Sans, Arial, Liberation Sans, sans-serif"
@@ -31,13 +31,7 @@ _SEMI = frozenset("frt()[]{}/\\ -\"")
 _WIDE = frozenset("mwMW@%")
 
 
-#: characters XML 1.0 does not allow (C0 controls but tab, newline, CR; surrogates; U+FFFE/FFFF)
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def esc(text: object) -> str:
-    """``text`` as XML character data or an attribute value (``<>&"'`` escaped; characters XML forbids → U+FFFD)."""
-    return escape(_NOT_XML.sub("\ufffd", str(text)), quote=True)
+esc = xml_text  # every label and tooltip of a chart is data, escaped as XML
 
 
 def num(x: float) -> str:

@@ -193,8 +193,8 @@ def context_features(prev: Optional[Turn], speaker: str, nxt: Optional[Turn]) ->
     return v
 
 
-def _h(s: str) -> int:
-    return zlib.crc32(s.encode("utf-8")) & ((1 << HASH_BITS) - 1)
+def _h(s: str, bits: int = HASH_BITS) -> int:
+    return zlib.crc32(s.encode("utf-8")) & ((1 << bits) - 1)
 
 
 def hashed_features(text: str) -> list[int]:
@@ -213,10 +213,6 @@ def hashed_features(text: str) -> list[int]:
 
 LEX_HASH_BITS = 18
 LEX_FEATURES_VERSION = 1
-
-
-def _lex_h(s: str) -> int:
-    return zlib.crc32(s.encode("utf-8")) & ((1 << LEX_HASH_BITS) - 1)
 
 
 def lexical_features(text: str, prev: Optional[Turn], speaker: str, nxt: Optional[Turn]) -> list[str]:
@@ -256,7 +252,7 @@ def lexical_features(text: str, prev: Optional[Turn], speaker: str, nxt: Optiona
 
 def lexical_feature_ids(text: str, prev: Optional[Turn], speaker: str, nxt: Optional[Turn]) -> list[int]:
     """Sorted distinct hashed ids (``< 2**LEX_HASH_BITS``) of :func:`lexical_features`."""
-    return sorted({_lex_h(f) for f in lexical_features(text, prev, speaker, nxt)})
+    return sorted({_h(f, LEX_HASH_BITS) for f in lexical_features(text, prev, speaker, nxt)})
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
