@@ -255,6 +255,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sample", action="store_true", help="only the frozen sample used by the slow test")
     ap.add_argument("--corpus", choices=CORPORA, default=None)
     ap.add_argument("--markdown", type=Path, default=None, help="print the doc tables of a results file and exit")
+    ap.add_argument("--out", type=Path, default=None,
+                    help="write the result here instead of benchmarks/results/dialogue_acts_eval[_SPLIT].json "
+                         "(for trying a change on held-out without replacing the stored figures)")
     ap.add_argument("--only", choices=("questions",), default=None,
                     help="questions only (no parsing, no other heads; ~1 min): writes dialogue_acts_eval_questions[_SPLIT].json; "
                          "with --sample, refreshes only the question rows of dialogue_acts_eval_sample.json")
@@ -291,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({k: v for k, v in out[corpus].items() if k != "calibration_shipped"}, indent=1), flush=True)
     out["seconds"] = round(time.time() - t0)
     name = "dialogue_acts_eval_sample.json" if args.sample else f"dialogue_acts_eval{'' if args.split == 'dev' else '_' + args.split}.json"
-    path = ROOT / "benchmarks" / "results" / name
+    path = args.out or ROOT / "benchmarks" / "results" / name
     path.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     print("wrote", path)
     return 0
@@ -384,7 +387,7 @@ def questions_main(args: argparse.Namespace) -> int:
         full["questions_refreshed"] = {k: out[k] for k in ("command", "commit", "date")}
         path.write_text(json.dumps(full, indent=2, ensure_ascii=False) + "\n")
     else:
-        path = results_dir / f"dialogue_acts_eval_questions{'' if args.split == 'dev' else '_' + args.split}.json"
+        path = args.out or results_dir / f"dialogue_acts_eval_questions{'' if args.split == 'dev' else '_' + args.split}.json"
         path.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     print("wrote", path)
     return 0
