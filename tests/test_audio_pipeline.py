@@ -373,6 +373,48 @@ def test_language_detection_input_reuses_the_prefix_vad_with_the_same_probabilit
         assert after == before
 
 
+def _music(seconds: float, rate: int = 16000) -> np.ndarray:
+    """Synthetic music: a chord of harmonic notes every half second with an attack-decay envelope."""
+    t = np.arange(int(0.5 * rate)) / rate
+    env = np.minimum(1.0, t / 0.02) * np.exp(-3.0 * t)
+    notes = []
+    for i in range(int(seconds * 2)):
+        root = 220.0 * 2 ** (((i * 5) % 12) / 12)
+        notes.append(sum(np.sin(2 * np.pi * root * k * r * t) / k for r in (1.0, 1.26, 1.5) for k in (1, 2, 3)) * env)
+    return (0.08 * np.concatenate(notes)).astype(np.float32)
+
+
+@pytest.mark.parametrize("example,expected", [("en_session", "en"), ("ru_session", "ru")])
+def test_language_detected_inside_the_transcription_after_silence_and_music(repo_root, example, expected, monkeypatch):
+    """Detection among the configured languages happens inside the transcription, on its first VAD chunks (one Silero
+    pass over the recording, as faster-whisper alone): 30 s of near-silence and 20 s of music before 25 s of speech do
+    not fool it, and the words are in the detected language."""
+    import faster_whisper.transcribe as fwt
+    import faster_whisper.vad as fwv
+
+    from sessionscope.audio.asr import transcribe
+    from sessionscope.audio.decode import load_audio
+
+    passes: list[int] = []
+    for module in (fwt, fwv):
+        original = module.get_speech_timestamps
+
+        def counted(audio, *args, _original=original, **kwargs):
+            passes.append(len(audio))
+            return _original(audio, *args, **kwargs)
+
+        monkeypatch.setattr(module, "get_speech_timestamps", counted)
+    speech = load_audio(repo_root / "examples" / example / "recording.ogg").mono[: 16000 * 25]
+    quiet = (np.random.default_rng(0).standard_normal(16000 * 30) * 1e-3).astype(np.float32)
+    x = np.concatenate([quiet, _music(20), speech])
+    r = transcribe(x, config=load_config(overrides={"asr": {"model": "base"}}).asr)
+    assert (r.language, r.language_source) == (expected, "detected") and r.language_probability > 0.9
+    assert passes == [len(x)]  # one VAD pass: the transcription's own
+    assert r.segments and r.segments[0].start >= 45.0  # the words come from the speech, none from the music
+    if expected == "ru":
+        assert any("\u0400" <= ch <= "\u04ff" for s in r.segments for ch in s.text)
+
+
 def test_chunk_features_shared_between_overlapping_chunks_equal_per_chunk_fbank(shared_data):
     """Sliding 10 s chunks every 5 s (and an off-grid last chunk): frames computed once give the same numbers."""
     from sessionscope.audio.decode import load_audio

@@ -4,7 +4,9 @@ Settings follow ``AsrConfig``: int8 on CPU / float16 on CUDA, the batched pipeli
 Silero VAD on (silence yields no text instead of the famous invented "you"), beam
 search, word timestamps. The language is detected only among the configured languages
 (default en, ru), or taken from the manifest; an English-only model never gets a
-non-English recording (it would answer in invented English).
+non-English recording (it would answer in invented English). The detection runs inside the
+transcription, as faster-whisper alone does it: on the features of its first VAD chunks, with no
+VAD pass or features of its own.
 """
 
 from __future__ import annotations
@@ -53,9 +55,31 @@ def choose_language(model: Any, samples: np.ndarray, *, languages: list[str], fo
 
     * ``forced`` (manifest / ``--language``) wins, but an English-only model refuses a
       non-English language with a :class:`ModelError`.
-    * A multilingual model detects among ``languages`` only: the most probable of them.
+    * A multilingual model detects among ``languages`` only (:func:`pick_language`) on the first
+      speech of :func:`detection_speech`. (:func:`transcribe` with its VAD on detects inside the
+      transcription instead, on the features it computes anyway: :func:`detection_among`.)
     * An English-only model cannot detect: English is assumed and a note says so.
     """
+    known = language_without_detection(model, languages=languages, forced=forced, model_name=model_name)
+    if known is not None:
+        return known
+    try:
+        probs = model.detect_language(audio=detection_speech(samples), vad_filter=False,
+                                      language_detection_segments=DETECTION_WINDOWS)[2]
+    except Exception as e:  # ctranslate2 errors on odd input
+        raise AudioError(f"language detection failed: {e}") from e
+    return pick_language(probs, languages)
+
+
+#: 30 s windows of speech the language detection may look at (it stops at the first whose most probable
+#: language has a probability over faster-whisper's threshold, 0.5)
+DETECTION_WINDOWS = 2
+
+
+def language_without_detection(model: Any, *, languages: list[str], forced: Optional[str], model_name: str
+                               ) -> Optional[tuple[str, Optional[float], str, tuple[str, ...]]]:
+    """The language when it needs no detection: forced (``"manifest"``) or an English-only model's
+    (``"assumed"``); None for a multilingual model left to detect it."""
     multilingual = bool(model.model.is_multilingual)
     if forced:
         lang = forced.strip().lower()
@@ -67,10 +91,14 @@ def choose_language(model: Any, samples: np.ndarray, *, languages: list[str], fo
         note = (f"language assumed English: model {model_name!r} is English-only and cannot detect it"
                 if set(languages) - {"en"} else "")
         return "en", None, "assumed", (note,) if note else ()
-    try:
-        _, _, probs = model.detect_language(audio=detection_speech(samples), vad_filter=False, language_detection_segments=2)
-    except Exception as e:  # ctranslate2 errors on odd input
-        raise AudioError(f"language detection failed: {e}") from e
+    return None
+
+
+def pick_language(probs: list[tuple[str, float]], languages: list[str]
+                  ) -> tuple[str, float, str, tuple[str, ...]]:
+    """The most probable of the configured ``languages`` in Whisper's ``(language, probability)`` list:
+    (code, its probability renormalised over those languages, ``"detected"``, a note when the most
+    probable language overall is not one of them)."""
     table = dict(probs)
     allowed = [lang for lang in languages if lang in table] or list(table)[:1]
     best = max(allowed, key=lambda lang: table.get(lang, 0.0))
@@ -81,6 +109,35 @@ def choose_language(model: Any, samples: np.ndarray, *, languages: list[str], fo
         notes = (f"most probable language overall was {top_any!r} ({table[top_any]:.2f}); chose {best!r} among "
                  f"the configured languages {', '.join(languages)}",)
     return best, table.get(best, 0.0) / total, "detected", notes
+
+
+@contextmanager
+def detection_among(model: Any, languages: list[str]) -> Iterator[dict[str, Any]]:
+    """Make faster-whisper's own language detection choose among ``languages`` (:func:`pick_language`).
+
+    For one ``transcribe(language=None)`` call of the batched pipeline, which detects the language
+    on the features of its first VAD chunks (computed for the transcription anyway) and then decodes
+    in the language detected: the model's ``detect_language`` is wrapped so that the language it
+    returns, hence the one decoded, is the most probable configured one. The chosen (code,
+    probability, source, notes) are put into the yielded dict under ``"chosen"``; nothing is put
+    there if the pipeline did not detect.
+    """
+    found: dict[str, Any] = {}
+    original = model.detect_language
+
+    def wrapper(*args: Any, **kwargs: Any) -> tuple[str, float, list[tuple[str, float]]]:
+        try:
+            probs = original(*args, **kwargs)[2]
+        except Exception as e:  # ctranslate2 errors on odd input
+            raise AudioError(f"language detection failed: {e}") from e
+        found["chosen"] = pick_language(probs, languages)
+        return found["chosen"][0], found["chosen"][1], probs
+
+    model.detect_language = wrapper
+    try:
+        yield found
+    finally:
+        del model.detect_language  # the class's method again
 
 
 def detection_speech(samples: np.ndarray) -> np.ndarray:
@@ -161,22 +218,33 @@ def transcribe(samples: np.ndarray, *, config: AsrConfig, language: Optional[str
         ModelError: model missing, or an English-only model given another language.
     """
     model = get_model(config)
-    lang, prob, how, notes = choose_language(model, samples, languages=list(config.languages), forced=language,
-                                             model_name=config.model)
+    # with the VAD on, a multilingual model detects the language inside the transcription (as faster-whisper
+    # alone does): no VAD pass and no features of its own; without it, on the VAD speech of a prefix
+    detect_inside = config.vad and language_without_detection(
+        model, languages=list(config.languages), forced=language, model_name=config.model) is None
+    if not detect_inside:
+        lang, prob, how, notes = choose_language(model, samples, languages=list(config.languages), forced=language,
+                                                 model_name=config.model)
     from faster_whisper import BatchedInferencePipeline
 
     pipe = BatchedInferencePipeline(model=model)
     duration = len(samples) / SAMPLE_RATE
-    kwargs: dict[str, Any] = dict(language=lang, beam_size=config.beam_size, vad_filter=True,
-                                  word_timestamps=config.word_timestamps, batch_size=config.batch_size)
     speech: list[tuple[float, float]] = []
     if not config.vad:
         # the batched pipeline needs VAD chunks beyond 30 s; fall back to sequential decoding
         segments_iter, _ = model.transcribe(samples, language=lang, beam_size=config.beam_size, vad_filter=False,
                                             word_timestamps=config.word_timestamps, condition_on_previous_text=False)
     else:
-        with recorded_vad() as speech:  # the VAD runs eagerly inside transcribe()
-            segments_iter, _ = pipe.transcribe(samples, **kwargs)
+        kwargs: dict[str, Any] = dict(beam_size=config.beam_size, vad_filter=True, word_timestamps=config.word_timestamps,
+                                      batch_size=config.batch_size)
+        # the VAD, the features and the language detection run eagerly inside transcribe()
+        with recorded_vad() as speech, detection_among(model, list(config.languages)) as detected:
+            segments_iter, _ = pipe.transcribe(samples, language=None if detect_inside else lang,
+                                               language_detection_segments=DETECTION_WINDOWS, **kwargs)
+        if detect_inside:
+            if "chosen" not in detected:  # a faster-whisper that no longer detects through detect_language
+                raise ModelError("faster-whisper's transcription did not detect the language through detect_language")
+            lang, prob, how, notes = detected["chosen"]
     raw: list[AsrSegment] = []
     try:
         for seg in segments_iter:  # lazy: decoding happens here
@@ -201,7 +269,7 @@ def transcribe(samples: np.ndarray, *, config: AsrConfig, language: Optional[str
 
 
 #: bump when a change to this module changes transcriptions (part of the cache key)
-ASR_CODE_VERSION = 2
+ASR_CODE_VERSION = 3  # 3: language detected inside the transcription (its probability moved)
 
 
 def asr_params(config: AsrConfig) -> dict[str, Any]:
