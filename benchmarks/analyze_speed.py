@@ -98,12 +98,34 @@ def child_env(tmp: Path, bytecode: bool) -> dict[str, str]:
     return env
 
 
-def one_run(stm: Path, out: Path, extra: list[str], env: dict | None = None) -> tuple[float, float, str]:
-    """Wall seconds, CPU seconds (user + system of the child) and the child's stderr."""
+#: ``--split-cpu``: the console script's ``main``, reporting at exit (after the parse helper's own
+#: exit handler has stopped and reaped it) the CPU seconds of this process and of its children
+SPLIT_CPU = """
+import atexit, json, resource, sys
+def _report():
+    s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    print("SPLIT_CPU " + json.dumps({"main": s.ru_utime + s.ru_stime, "helper": c.ru_utime + c.ru_stime}),
+          file=sys.stderr)
+atexit.register(_report)
+from sessionscope.cli import main
+sys.argv[0] = "sessionscope"
+sys.exit(main())
+"""
+
+
+def one_run(stm: Path, out: Path, extra: list[str], env: dict | None = None,
+            split: list[dict] | None = None) -> tuple[float, float, str]:
+    """Wall seconds, CPU seconds (user + system of the child) and the child's stderr.
+
+    With ``split`` (a list), the child runs the same ``main`` through :data:`SPLIT_CPU` and the
+    CPU seconds of the main process and of the parse helper are appended to it.
+    """
     import resource
 
     exe = Path(sys.executable).with_name("sessionscope")
     cmd = [str(exe) if exe.exists() else "sessionscope", "analyze", str(stm), "--out", str(out), *extra]
+    if split is not None:
+        cmd = [sys.executable, "-c", SPLIT_CPU, *cmd[1:]]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     res = subprocess.run(cmd, capture_output=True, text=True, env=env)
@@ -112,6 +134,9 @@ def one_run(stm: Path, out: Path, extra: list[str], env: dict | None = None) -> 
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if res.returncode not in (0,) and "partial" not in res.stdout + res.stderr:
         raise SystemExit(f"analyze failed ({res.returncode}):\n{res.stdout}\n{res.stderr}")
+    if split is not None:
+        line = next((x for x in res.stderr.splitlines() if x.startswith("SPLIT_CPU ")), None)
+        split.append({k: round(v, 2) for k, v in json.loads(line[len("SPLIT_CPU "):]).items()} if line else {})
     return wall, cpu, res.stdout + res.stderr
 
 
@@ -123,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--warmup", type=int, default=1, help="uncounted runs first (bytecode, model caches)")
     ap.add_argument("--no-bytecode", action="store_true", help="keep PYTHONDONTWRITEBYTECODE as the environment sets it")
     ap.add_argument("--compare", metavar="SRC", help="also time the build in this src folder, alternating run for run")
+    ap.add_argument("--split-cpu", action="store_true",
+                    help="record the CPU seconds of the main process and of the parse helper apart (per run)")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "analyze_speed.json"))
     args = ap.parse_args(argv)
     if not AMI.is_dir():
@@ -146,21 +173,25 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"compare warm-up {i + 1}: {wall:.2f} s wall, {cpu:.2f} s CPU", file=sys.stderr, flush=True)
         runs, cpus, loads, statuses = [], [], [], []
         compare: dict[str, list] = {"runs_s": [], "cpu_s": [], "loadavg_1min": []}
+        split: list[dict] | None = [] if args.split_cpu else None
+        if args.split_cpu:
+            compare["split_cpu_s"] = []
         for i in range(args.runs):
             if other is not None:  # the other build first, then this one: alternating, same load
                 compare["loadavg_1min"].append(round(os.getloadavg()[0], 1))
-                wall, cpu, _ = one_run(stm, Path(tmp) / f"cout{i}", args.arg, other)
+                wall, cpu, _ = one_run(stm, Path(tmp) / f"cout{i}", args.arg, other,
+                                       compare["split_cpu_s"] if args.split_cpu else None)
                 compare["runs_s"].append(round(wall, 2))
                 compare["cpu_s"].append(round(cpu, 2))
-                print(f"compare run {i + 1}: {wall:.2f} s wall, {cpu:.2f} s CPU (load {compare['loadavg_1min'][-1]})",
-                      file=sys.stderr, flush=True)
+                print(f"compare run {i + 1}: {wall:.2f} s wall, {cpu:.2f} s CPU (load {compare['loadavg_1min'][-1]})"
+                      + (f" {compare['split_cpu_s'][-1]}" if args.split_cpu else ""), file=sys.stderr, flush=True)
             loads.append(round(os.getloadavg()[0], 1))
-            wall, cpu, log = one_run(stm, Path(tmp) / f"out{i}", args.arg, env)
+            wall, cpu, log = one_run(stm, Path(tmp) / f"out{i}", args.arg, env, split)
             runs.append(round(wall, 2))
             cpus.append(round(cpu, 2))
             statuses.append("partial" if "partial" in log else "ok")
-            print(f"run {i + 1}: {runs[-1]:.2f} s wall, {cpus[-1]:.2f} s CPU (load {loads[-1]}, {statuses[-1]})",
-                  file=sys.stderr, flush=True)
+            print(f"run {i + 1}: {runs[-1]:.2f} s wall, {cpus[-1]:.2f} s CPU (load {loads[-1]}, {statuses[-1]})"
+                  + (f" {split[-1]}" if split is not None else ""), file=sys.stderr, flush=True)
         stages = {}
         sj = next((Path(tmp) / "out0").rglob("session.json"), None)
         if sj is not None:
@@ -193,10 +224,18 @@ def main(argv: list[str] | None = None) -> int:
               "loadavg_1min": loads, "quietest": quietest, "warmup_s": warm, "bytecode": not args.no_bytecode,
               "scheduling": scheduling(), "pythonpath": os.environ.get("PYTHONPATH"),
               "cpus": os.cpu_count(), "stage_seconds_run1": stages}
+    if split is not None:  # the critical path is about the longer of the two processes
+        result["split_cpu_s"] = split
+        result["median_main_cpu_s"] = statistics.median(x["main"] for x in split if x) if any(split) else None
+        result["median_helper_cpu_s"] = statistics.median(x["helper"] for x in split if x) if any(split) else None
     if args.compare:
         result["compare"] = {"src": args.compare, **compare,
                              "median_s": statistics.median(compare["runs_s"]) if compare["runs_s"] else None,
                              "median_cpu_s": statistics.median(compare["cpu_s"]) if compare["cpu_s"] else None}
+        if args.split_cpu and any(compare["split_cpu_s"]):
+            for part in ("main", "helper"):
+                result["compare"][f"median_{part}_cpu_s"] = statistics.median(
+                    x[part] for x in compare["split_cpu_s"] if x)
     print(json.dumps(result, indent=1))
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=1))

