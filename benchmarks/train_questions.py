@@ -31,7 +31,9 @@ Writes ``benchmarks/results/question_stack_heldout_r5_qs.json``. Two more checks
   ``question_ru_bare_cv_r5_qs.json``; ~6 min);
 * ``--augment``: the bare weights fitted on every train act both bare and as transcribed
   (:func:`bare_augmentation`, ``question_bare_augment_r5_qs.json``; ~2.5 min with the feature
-  cache of ``train_dialogue_acts.py``).
+  cache of ``train_dialogue_acts.py``);
+* ``--echo``: the bare weights with hashed reply features added (the reply's shared content words,
+  a yes/no start with the reply's length; :func:`echo_features`, ``question_bare_echo_r5_qs.json``).
 """
 
 from __future__ import annotations
@@ -301,12 +303,91 @@ def bare_augmentation(out_path: Path) -> dict:
     return res
 
 
+def echo_ids(acts: tuple[Act, ...], idx: list[int]) -> list[list[int]]:
+    """Hashed reply features of each act's bare text: the next act's shared content words (0–3) with who says it,
+    any echo with the act's shape, and a yes/no start with the reply's length and the act's shape."""
+    from sessionscope.analysis.questions import (
+        _ANSWER_START,
+        Q_FILLERS,
+        _content_start,
+        _hash,
+        bare_text,
+        question_shape,
+        question_tokens,
+    )
+
+    stop = _STOP | Q_FILLERS
+    rows = []
+    for i in idx:
+        a = acts[i]
+        toks = question_tokens(bare_text(a.text))
+        n = neighbour(acts, i, 1, other=False)
+        nt = question_tokens(bare_text(acts[n].text)) if n is not None else []
+        f = []
+        if toks and nt:
+            shape, side = question_shape(toks), "o" if acts[n].speaker != a.speaker else "s"  # type: ignore[index]
+            k = min(len({t for t in toks if t not in stop} & {t for t in nt if t not in stop}), 3)
+            yn = nt[0] in _ANSWER_START or nt[_content_start(nt)] in _ANSWER_START
+            rlen = 1 if len(nt) <= 2 else 2 if len(nt) <= 6 else 3
+            f = [f"E:echo={k}:n:{side}", f"E:echo={k > 0}:shape={shape}:n:{side}", f"E:yn={yn}:rlen={rlen}:shape={shape}:n:{side}"]
+        rows.append(sorted({_hash(x) for x in f}))
+    return rows
+
+
+def echo_features(out_path: Path) -> dict:
+    """The bare weights with :func:`echo_ids` added to their features, against the bare weights as they are
+    (both fitted as ``train_dialogue_acts.py`` fits them; scored as :func:`bare_augmentation` scores)."""
+    from scipy import sparse
+    from sklearn.linear_model import LogisticRegression
+
+    from sessionscope.analysis.questions import HEAD_HASH_BITS
+    from train_dialogue_acts import question_data, written_rows
+
+    def csr(rows: list[list[int]]) -> sparse.csr_matrix:
+        ind = np.fromiter((j for r in rows for j in r), dtype=np.int32)
+        return sparse.csr_matrix((np.ones(len(ind), np.float32), ind, np.cumsum([0] + [len(r) for r in rows])),
+                                 shape=(len(rows), 1 << HEAD_HASH_BITS))
+
+    t0 = time.time()
+    data = question_data()["bare"]
+    tr, ho, meeting = [], [], []
+    for c in CORPORA:
+        acts = load_acts(c)
+        tr += echo_ids(acts, [i for i, a in enumerate(acts) if a.split == "train"])
+        held = [i for i, a in enumerate(acts) if a.split == "heldout"]
+        ho += echo_ids(acts, held)
+        meeting += [acts[i].meeting for i in held]
+    tr += [[] for _ in written_rows()]
+    x, hx = data["x"] + csr(tr), data["hx"] + csr(ho)
+    x.data[:], hx.data[:] = 1.0, 1.0  # a colliding hash stays one feature
+    res: dict = {"command": "python benchmarks/train_questions.py --echo", "commit": commit(),
+                 "date": dt.date.today().isoformat(), "split": "fit: train meetings (+ written EN/RU dev rows); "
+                 "scored: held-out train meetings, bare acts, cross-fitted over two halves; dev never read"}
+    preds = {}
+    for name, (a, b) in {"v3": (data["x"], data["hx"]), "v3_echo": (x, hx)}.items():
+        m = LogisticRegression(C=0.1, solver="liblinear", max_iter=3000, random_state=SEED).fit(a, data["y"])
+        preds[name] = crossfit(m.decision_function(b)[:, None], data["hy"], data["hc"], np.array(meeting))
+        res[name] = {**{c: _f1(preds[name][data["hc"] == c], data["hy"][data["hc"] == c]) for c in CORPORA},
+                     "mean_f1": round(_mean_f1(preds[name], data["hy"], data["hc"]), 4)}
+        print(name, res[name], f"({time.time() - t0:.0f}s)", flush=True)
+    res["gain_95ci"] = bootstrap_gain(preds["v3"], preds["v3_echo"], data["hy"], data["hc"], np.array(meeting),
+                                      np.random.default_rng(SEED))
+    res["seconds"] = round(time.time() - t0)
+    out_path.write_text(json.dumps(res, indent=2) + "\n")
+    print(json.dumps(res), flush=True)
+    return res
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=OUT, help="results JSON (default: %(default)s)")
     ap.add_argument("--russian", action="store_true", help="only the Russian cross-validation (question_ru_bare_cv_r5_qs.json)")
     ap.add_argument("--augment", action="store_true", help="only the bare-training augmentation (question_bare_augment_r5_qs.json)")
+    ap.add_argument("--echo", action="store_true", help="only the hashed reply-echo features (question_bare_echo_r5_qs.json)")
     args = ap.parse_args(argv)
+    if args.echo:
+        echo_features(ROOT / "benchmarks" / "results" / "question_bare_echo_r5_qs.json")
+        return 0
     if args.augment:
         bare_augmentation(ROOT / "benchmarks" / "results" / "question_bare_augment_r5_qs.json")
         return 0
