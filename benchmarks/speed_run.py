@@ -18,7 +18,9 @@ Both are timed in each language variant of ``--variants`` (default both), like a
 
 * ``detect``: neither is told the language. ``run`` detects it among the configured
   languages (its default); faster-whisper alone detects it its own way (its default when no
-  language is given: one detection pass on the features it has already computed);
+  language is given: one detection pass on the features it has already computed). Since issue 11's
+  fifth round ``run`` detects the same way inside its transcription (up to 2 windows, the second
+  only when the first is not confident), restricted to the configured languages;
 * ``en``: both are told English (``run --language en``, ``language="en"``).
 
 ``--modes`` (default ``default``: what ``run`` does by itself) times ``run`` in several audio
