@@ -361,3 +361,45 @@ def test_the_helper_process_ends_at_once_when_its_input_closes():
         t0 = time.perf_counter()
         worker.close()
     assert worker._proc.returncode == 0 and time.perf_counter() - t0 < 2  # exited, not killed
+
+
+_RULER_SENTENCES = [
+    "Y'all gonna love it.", "y all gotta see this", "Nothin' much, ain't it?", "nuthin'", "I ain't going.",
+    "There is a problem.", "There's two of them.", "Let's go.", "C'mon, let 's go!", "a  b   c", " ", "gon na",
+    "I'll send you the report by Friday. Could you check the budget?", "We were gonna ask Anna.", "Okay.", "",
+    "You should try pairing with Anna on the migration, it really helps.", "Is there anything else?",
+]
+
+
+@pytest.mark.slow
+def test_the_attribute_ruler_finds_what_spacys_matcher_finds():
+    pytest.importorskip("spacy")
+    pipe = nlp.english_pipeline()
+    ruler = pipe.get_pipe("attribute_ruler")
+    assert "match" in vars(ruler)  # the English model's patterns are all covered
+    spacy_match = type(ruler).match.__get__(ruler)
+    with pipe.select_pipes(disable=["attribute_ruler", "lemmatizer"]):
+        docs = list(pipe.pipe(_RULER_SENTENCES * 2 + [" ".join(_RULER_SENTENCES)]))
+    for doc in docs:
+        assert ruler.match(doc) == spacy_match(doc), doc.text
+    assert sum(len(ruler.match(d)) for d in docs) > 100
+
+
+def test_the_attribute_ruler_matches_of_every_kind_of_pattern_and_spacys_matcher_for_the_rest():
+    spacy = pytest.importorskip("spacy")
+    pipe = spacy.blank("en")
+    ruler = pipe.add_pipe("attribute_ruler")
+    ruler.add([[{"LOWER": "gon"}, {"LOWER": "na"}]], {"LEMMA": "go"})
+    ruler.add([[{"LOWER": "gon"}, {"LOWER": "na"}]], {"LEMMA": "to"}, index=-1)
+    ruler.add([[{"LOWER": {"IN": ["is", "are"]}}], [{"LOWER": {"REGEX": "^y'?$"}}, {"LOWER": "all"}]], {"NORM": "x"})
+    ruler.add([[{"LOWER": {"NOT_IN": ["a", "b"]}, "IS_SPACE": False}]], {"NORM": "y"})
+    ruler.add([[{"IS_SPACE": True}]], {"TAG": "_SP"})
+    ruler.add([[{"LOWER": "the", "IS_SPACE": False}, {"LOWER": {"REGEX": "^c"}}]], {"LEMMA": "the"}, index=0)
+    fast = nlp._RulerMatches.build(ruler)
+    assert fast is not None
+    spacy_match = type(ruler).match.__get__(ruler)
+    for text in ["we gon na see", "y all are here", "y'all is  the cat", "the cat the dog", "a b c", "", "gon"]:
+        doc = pipe.make_doc(text)
+        assert fast(doc) == spacy_match(doc), text
+    ruler.add([[{"ORTH": "x", "OP": "?"}]], {"NORM": "z"})  # anything else: spaCy's matcher for the whole ruler
+    assert nlp._RulerMatches.build(ruler) is None
