@@ -117,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--per-item", action="store_true",
                     help="only the per-sentence dump of the AMI human action items at the shipped threshold "
                          "(benchmarks/results/assignment_heldout_items.json); the head is left as it is")
+    ap.add_argument("--out", default=None,
+                    help="where to write the JSON (default: benchmarks/results/assignment_threshold_heldout.json, "
+                         "or assignment_heldout_items.json with --per-item)")
     args = ap.parse_args(argv)
 
     from sessionscope.analysis.extract.assign import bundled_assignment_head
@@ -132,8 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.time()
     if args.per_item:
         rows = per_item(stage, prepare(stage, "ami"))
-        path = ROOT / "benchmarks" / "results" / "assignment_heldout_items.json"
-        path.write_text(json.dumps({"command": "python benchmarks/assignment_threshold.py --per-item", "commit": commit(),
+        path = ROOT / (args.out or "benchmarks/results/assignment_heldout_items.json")
+        path.write_text(json.dumps({"command": " ".join(["python benchmarks/assignment_threshold.py", *(argv or sys.argv[1:])]),
+                                    "commit": commit(),
                                     "date": dt.date.today().isoformat(), "split": "heldout train meetings (AMI)",
                                     "threshold": stage.assign_threshold, "n_sentences": len(rows),
                                     "found_as_action": sum(r["found_as_action"] for r in rows), "sentences": rows},
@@ -149,16 +153,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"threshold {t}: objective {g['objective']} (MRDA action F1 {g['mrda']['action']['f1']}, AMI action F1 "
               f"{g['ami']['action']['f1']}, AMI sentences {g['ami']['ami_action_sentences']['found_as_action']})", flush=True)
     best = max(GRID, key=lambda t: (grid[str(t)]["objective"], -t))
-    out = {"command": "python benchmarks/assignment_threshold.py" + (" --dry-run" if args.dry_run else ""),
+    out = {"command": " ".join(["python benchmarks/assignment_threshold.py", *(argv or sys.argv[1:])]),
            "commit": commit(), "date": dt.date.today().isoformat(), "split": "heldout train meetings",
            "trained_threshold": head.threshold, "chosen": best, "grid": grid, "seconds": round(time.time() - t0)}
-    path = ROOT / "benchmarks" / "results" / "assignment_threshold_heldout.json"
+    path = ROOT / (args.out or "benchmarks/results/assignment_threshold_heldout.json")
     path.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     if not args.dry_run:
         meta = {**head.meta, "threshold_choice": {"threshold": best, "trained_threshold": head.threshold,
                                                   "objective": "mean of MRDA ^cc F1, AMI off F1, AMI human action-item "
                                                                "sentences found, held-out train meetings, whole stage",
-                                                  "command": "python benchmarks/assignment_threshold.py",
+                                                  "command": out["command"],
                                                   "commit": commit(), "date": out["date"]}}
         dataclasses.replace(head, threshold=best, meta=meta).save(OUT / "assignment_head_usem3.npz")
     print("chosen", best, "wrote", path)

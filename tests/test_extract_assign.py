@@ -18,6 +18,7 @@ from sessionscope.analysis.extract.assign import (
     expand_roles,
     firm_task,
     load_assignment_head,
+    named_subjects,
 )
 from sessionscope.analysis.extract.heads import CTX_NAMES, CUE_NAMES
 from sessionscope.analysis.extract.stage import Decision, assignment
@@ -42,6 +43,10 @@ def _cue(text: str, name: str) -> bool:
     ("Тебе нужно подготовить отчёт.", "ru_assign"),
     ("Maybe try to use a bigger font.", "advice"),
     ("I'll send the minutes.", "first_person_only"),
+    ("And you'll be getting more instructions by email.", "receive"),
+    ("You're looking at the working design.", "you_doing"),
+    ("Poppy and Tara will have to work together on the prototype.", "named_subject"),
+    ("Steph gets the user interface design.", "named_subject"),
 ])
 def test_cues_fire(text: str, cue: str) -> None:
     assert _cue(text, cue)
@@ -86,6 +91,26 @@ def test_target_group_named_addressee_and_role() -> None:
     assert t is not None and t.owner == "id"  # in a pair the role can only be the other person
     assert assignment_target("The weather will be fine.", PEOPLE, "pm", "id") is None
     assert assignment_target("You'll see.", PEOPLE, "pm", None) is None  # no addressee known
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("Poppy and Tara will have to work together.", ["Poppy", "Tara"]),
+    ("Uh and then for the next meeting Kate will be looking at the look and feel.", ["Kate"]),
+    ("They will get lost.", []),  # a pronoun, not a name
+    ("Everybody has to fill in the questionnaire.", []),
+    ("The Industrial Designer will work on it.", []),  # a role (its own cue)
+    ("kate will be looking at it", []),  # read on capitals: a transcript without them shows no names
+])
+def test_named_subjects(text: str, names: list[str]) -> None:
+    assert named_subjects(text) == names
+
+
+def test_named_person_who_is_not_a_participant_owns_an_open_task() -> None:
+    t = assignment_target("Poppy and Tara will have to work together on the prototype.", PEOPLE, "pm", "id")
+    assert t is not None and (t.owner, t.owners, t.how) == (None, (), "named")
+    # a participant's own first name is left to named_owner (the stage's subject match), never taken as a stranger
+    assert assignment_target("Anna will work on the budget.", PEOPLE, "pm", "id") is None
+    assert assignment_target("The weather will be fine.", PEOPLE, "pm", "id") is None
 
 
 def _sent(text: str, language: str = "en") -> SimpleNamespace:

