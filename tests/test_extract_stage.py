@@ -102,3 +102,21 @@ def test_stage_with_injected_classifier_adds_what_rules_miss() -> None:
     by_method = {r.text: r.method for r in out.recommendations}
     assert by_method["Yes, every day for notes."] == "classifier"
     assert by_method["You should try time-blocking your mornings."] == "rule+classifier"
+
+
+@pytest.mark.parametrize(("text", "task"), [
+    ("Um you're gonna look at product evaluation.", "look at product evaluation"),
+    ("'Kay. And you're gonna do some product evaluation.", "do some product evaluation"),
+    ("So you will have to work on the look and feel design", "work on the look and feel design"),
+    ("Uh I'm gonna put these ideas in the project documents,", "put these ideas in the project documents"),
+    ("I'll send it tomorrow.", "send it"),
+    ("The I_D_ is going to do the look and feel design,", "The I_D_ is going to do the look and feel design"),  # the role stays
+    ("Poppy and Tara will have to work together.", "Poppy and Tara will have to work together"),
+])
+def test_task_phrase_without_a_rule_start_drops_fillers_and_the_person_frame(text: str, task: str) -> None:
+    from types import SimpleNamespace
+
+    from sessionscope.analysis.extract.actions import task_phrase
+    from sessionscope.analysis.extract.rules import RuleHit
+
+    assert task_phrase(SimpleNamespace(text=text, language="en"), RuleHit("action", 0.5, "classifier")) == task

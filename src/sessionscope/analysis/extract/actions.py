@@ -218,10 +218,34 @@ _EN_TAIL = re.compile(r"\b(okay|ok|alright|then|please|too|as well|for sure|defi
 _RU_TAIL = re.compile(r"(?<!\w)(ладно|хорошо|тогда|обязательно|окей|ок|до|к|на|в)\s*[?.!]*$", re.IGNORECASE)
 
 
+# where a head-only or assigned item (no rule said where the task starts) starts its task: after leading
+# fillers and, when the frame gives the task to "you", "I" or "we" (the owner field says who), after that
+# frame too: "Um, you're gonna look at product evaluation" -> "look at product evaluation"; a named or role
+# subject stays ("the I_D_ is going to do the look and feel"), since the owner may be open
+_EN_LEAD = re.compile(
+    r"^(?:(?:um+|uh+|er+m?|so|and|okay|ok|'kay|kay|well|right|now|then|oh|yeah|alright|all right)\b[\s,.]*)+", re.IGNORECASE)
+_EN_PERSON_FRAME = re.compile(
+    r"^(?:and |so |then )?(?:you(?: two| guys| all)?|i|we)(?:'re| are|'m| am)?(?: ?(?:going to|gonna|'ll|will|have to|need to|should|must|be)\b)+"
+    r"(?: (?:just|also|then|probably|definitely|all))? (?=\w)", re.IGNORECASE)
+
+
+def _task_start(text: str, language: str) -> int:
+    if language == "ru":
+        return 0
+    m = _EN_LEAD.match(text)
+    start = m.end() if m else 0
+    y = _EN_PERSON_FRAME.match(text[start:])
+    return start + (y.end() if y else 0)
+
+
 def task_phrase(sent: Sentence, hit: RuleHit, *, max_words: int = 14) -> str:
-    """The task as a short phrase: from the task verb to the end, without the due expression."""
+    """The task as a short phrase: from the task verb to the end, without the due expression.
+
+    Without a rule's task start (an item the heads or the assignment step found), leading
+    fillers and a "you / I / we will…" frame are left out (the owner says who).
+    """
     text = sent.text
-    start = hit.task_start if hit.task_start is not None else 0
+    start = hit.task_start if hit.task_start is not None else _task_start(text, sent.language)
     due = find_due(text)
     phrase = text[start:]
     if due is not None and due.char_start >= start:
