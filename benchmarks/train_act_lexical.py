@@ -2,22 +2,26 @@
 
 Usage (from the repository root; a few minutes on 2 cores once the MLP heads' caches exist)::
 
-    nice -n 10 python benchmarks/train_act_lexical.py
+    nice -n 10 python benchmarks/train_act_lexical.py [--C 0.1]
 
 A logistic regression (liblinear, seed 0) per kind on hashed word 1–3-grams of the act and
 the words / speaker change of its neighbours (:func:`sessionscope.analysis.extract.heads.lexical_features`),
 fit on the *train* meetings of ICSI MRDA and AMI plus the English rows of the written dev
-split (weight 5, no context). Its logit is stacked with the MLP heads' logit and the rule
-evidence (hit / veto / confidence) by a small logistic regression; the L2 strength, the
-stacker's share of written rows and the thresholds are chosen on the *held-out* 15 % of
-train meetings (:func:`dialogue_acts.heldout_meeting`) and the written EN dev rows (their
-lexical and MLP logits out-of-fold), by ``(2·F1_meetings + F1_written) / 3`` as
-:func:`train_dialogue_acts.restack` does. The corpora's dev meetings are never read.
-Russian sessions do not use this head (no Russian meetings to learn words from).
+split (weight 5, no context). Per kind, a small logistic regression stacks the MLP heads'
+logits (every kind), optionally this head's logits (every kind) and the rule evidence (hit /
+veto / confidence, of every kind or the kind's own) — the inputs, the share of written rows
+and the threshold are chosen on the *held-out* 15 % of train meetings
+(:func:`dialogue_acts.heldout_meeting`) and the written EN dev rows (their lexical and MLP
+logits out-of-fold), by ``(2·F1_meetings + F1_written) / 3`` scored **out-of-fold** (5 folds,
+a meeting's acts in one fold): an in-sample stacker flatters the written rows. The L2
+strength is chosen among :data:`C_GRID` unless ``--C`` gives it. The corpora's dev meetings
+are never read. Russian sessions do not use this head (no Russian meetings to learn words from).
 
-Writes ``src/sessionscope/resources/dialogue_acts/act_lexical_en.npz`` and
-``benchmarks/results/train_act_lexical.json`` (the search, with the same-protocol
-baseline: the shipped MLP heads + rules without the lexical logit).
+Needs the written rows' out-of-fold MLP logits of the shipped heads
+(``python benchmarks/train_dialogue_acts.py --only written-oof`` rebuilds them; ``--only acts``
+writes them with new heads). Writes ``src/sessionscope/resources/dialogue_acts/act_lexical_en.npz``
+and ``benchmarks/results/train_act_lexical.json`` (or ``--results``: the search, every input set
+per kind, and the shipped MLP stacker's in-sample figures).
 """
 
 from __future__ import annotations
@@ -99,7 +103,7 @@ def data() -> dict:
     from sessionscope.analysis.extract.heads import fingerprint, lexical_feature_ids, load_act_heads
 
     heads = load_act_heads(OUT / "act_heads_usem3.npz")
-    d: dict = {"x": [], "y": [], "hx": [], "hy": [], "hc": [], "hz": [], "hev": []}
+    d: dict = {"x": [], "y": [], "hx": [], "hy": [], "hc": [], "hm": [], "hz": [], "hev": []}
     for c in CORPORA:
         acts = load_acts(c)
         keep, x = lexical_rows(c)
@@ -111,19 +115,22 @@ def data() -> dict:
         d["hy"].append(y[split == "heldout"])
         d["hc"].append(np.full(int((split == "heldout").sum()), c))
         idx = keep[split == "heldout"]
+        d["hm"].append(np.array([acts[i].meeting for i in idx]))
         emb, feats = act_embeddings(c), act_features(c)
         d["hz"].append(heads.logits(emb[idx], np.concatenate([feats["cue_raw"][idx], feats["ctx_raw"][idx]], axis=1)))
         d["hev"].append(cached_rule_evidence(c, idx))
     for k in ("x", "hx"):
         d[k] = sparse.vstack(d[k], format="csr")
-    for k in ("y", "hy", "hc", "hz", "hev"):
+    for k in ("y", "hy", "hc", "hm", "hz", "hev"):
         d[k] = np.concatenate(d[k])
     rows = [r for r in written_rows() if r.lang == "en"]
     d["wx"] = _csr([lexical_feature_ids(r.text, None, "", None) for r in rows])
     d["wy"] = np.array([[r.label == k for k in KINDS] for r in rows], dtype=int)
+    if not WRITTEN_OOF.exists():
+        raise SystemExit(f"{WRITTEN_OOF} is missing: run `python benchmarks/train_dialogue_acts.py --only written-oof`")
     with np.load(WRITTEN_OOF) as z:
         if str(z["heads"]) != fingerprint(heads):  # the same CRC32 as train_dialogue_acts.heads_fingerprint
-            raise SystemExit(f"{WRITTEN_OOF} belongs to other heads: run `python benchmarks/train_dialogue_acts.py --only acts`")
+            raise SystemExit(f"{WRITTEN_OOF} belongs to other heads: run `python benchmarks/train_dialogue_acts.py --only written-oof`")
         oof = dict(zip((str(i) for i in z["ids"]), z["logits"], strict=True))
     d["wz"] = np.stack([oof[r.id] for r in rows])
     d["wev"] = rule_evidence([r.text for r in rows], language="en")
@@ -172,39 +179,83 @@ def lexical_logits(d: dict, c_reg: float) -> tuple[list, np.ndarray, np.ndarray]
     return models, hz, wz
 
 
-def stack(x: np.ndarray, y: np.ndarray, corpus: np.ndarray, wx: np.ndarray, wy: np.ndarray, floor: float = 0.0) -> dict:
-    """The stacker and threshold with the best ``(2·F1_meetings + F1_written) / 3`` (as ``restack``).
+INPUTS = {  # the stacker's inputs tried per kind (see columns)
+    "mlp+own rules": (False, False),  # the MLP heads' own stacker, refitted
+    "mlp+rules": (False, True),
+    "mlp+lexical+own rules": (True, False),  # the form shipped before round 5 (recommendations)
+    "mlp+lexical+rules": (True, True),
+}
+CV_FOLDS = 5  # the held-out meetings (and the written rows) in folds: each stacker is scored on rows it was not fitted on
 
-    ``floor``: only settings whose written F1 reaches it (the written sets must not get worse).
-    """
+
+def folds(d: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Fold of every held-out act (by meeting: a meeting's acts stay together) and of every written row (fixed seeds)."""
+    names = np.unique(d["hm"])
+    by_meeting = {m: i % CV_FOLDS for i, m in enumerate(np.random.default_rng(SEED).permutation(names))}
+    return np.array([by_meeting[m] for m in d["hm"]]), np.random.default_rng(SEED + 1).permutation(d["n_written"]) % CV_FOLDS
+
+
+def _fit_stacker(x: np.ndarray, y: np.ndarray, wx: np.ndarray, wy: np.ndarray, share: float):
     from sklearn.linear_model import LogisticRegression
 
+    w = np.concatenate([np.ones(len(x)), np.full(len(wx), share * len(x) / len(wx) if share else 1e-9)])
+    return LogisticRegression(C=10.0, max_iter=2000).fit(np.vstack([x, wx]), np.concatenate([y, wy]), sample_weight=w)
+
+
+def stack(x: np.ndarray, y: np.ndarray, corpus: np.ndarray, wx: np.ndarray, wy: np.ndarray,
+          fold: tuple[np.ndarray, np.ndarray]) -> dict:
+    """The stacker share and threshold with the best cross-validated ``(2·F1_meetings + F1_written) / 3``.
+
+    Each setting is scored on out-of-fold probabilities: the stacker of fold ``f`` is fitted on
+    the other folds' held-out meetings and written rows (an in-sample stacker flatters the
+    written rows, on which the rules were written). The model returned is refitted on all rows.
+    """
+    hf, wf = fold
     best: dict = {}
     for share in SHARES:
-        w = np.concatenate([np.ones(len(x)), np.full(len(wx), share * len(x) / len(wx) if share else 1e-9)])
-        st = LogisticRegression(C=10.0, max_iter=1000).fit(np.vstack([x, wx]), np.concatenate([y, wy]), sample_weight=w)
-        pm, pw = st.predict_proba(x)[:, 1], st.predict_proba(wx)[:, 1]
+        pm, pw = np.zeros(len(y)), np.zeros(len(wy))
+        for f in range(CV_FOLDS):
+            st = _fit_stacker(x[hf != f], y[hf != f], wx[wf != f], wy[wf != f], share)
+            pm[hf == f], pw[wf == f] = st.predict_proba(x[hf == f])[:, 1], st.predict_proba(wx[wf == f])[:, 1]
         for t in np.arange(0.05, 0.95, 0.01):
             fm, fw = per_corpus_f1(pm, y, corpus, float(t)), f1(pw >= t, wy)
             obj = (2 * fm + fw["f1"]) / 3
-            if fw["f1"] < floor - 1e-9:
-                continue
             if not best or obj > best["objective"] + 1e-9:
-                best = {"objective": obj, "share": share, "threshold": round(float(t), 2), "model": st,
-                        "f1_meetings": fm, "written": fw, "pm": pm}
+                best = {"objective": obj, "share": share, "threshold": round(float(t), 2), "f1_meetings": fm, "written": fw,
+                        "pm": pm}
     best["meetings"] = {c: f1(best["pm"][corpus == c] >= best["threshold"], y[corpus == c]) for c in CORPORA}
+    best["model"] = _fit_stacker(x, y, wx, wy, best["share"])
     return best
 
 
-def columns(z_mlp: np.ndarray, ev: np.ndarray, k: int, z_lex: np.ndarray | None) -> np.ndarray:
-    """Stacker inputs of kind ``k``: the MLP logits of every kind (with ``z_lex``, the lexical ones too), its rule evidence.
+def columns(z_mlp: np.ndarray, ev: np.ndarray, k: int, z_lex: np.ndarray | None, all_rules: bool = True) -> np.ndarray:
+    """Stacker inputs of kind ``k``: the MLP logits of every kind (with ``z_lex``, the lexical ones too) and rule evidence.
 
     Every kind's logits, not only its own: "let's do a demo next week" is a suggestion in
-    MRDA and an action item in the written sets; the other kind's score tells them apart (on
-    held-out, own-kind logits only: recommendations +0.04 on meetings but 3 more written false positives).
+    MRDA and an action item in the written sets; the other kind's score tells them apart.
+    ``all_rules``: every kind's rule evidence (hit, veto, confidence; an action rule's hit or
+    veto on "I'll send it" / "I'll give you an example" is evidence about a recommendation
+    too), else the kind's own.
     """
-    cols = [z_mlp] + ([z_lex] if z_lex is not None else []) + [ev[:, k, :]]
+    rules = ev.reshape(len(ev), -1) if all_rules else ev[:, k, :]
+    cols = [z_mlp] + ([z_lex] if z_lex is not None else []) + [rules]
     return np.concatenate(cols, axis=1)
+
+
+def stack_row(coef: np.ndarray, intercept: float, k: int, n_k: int, lexical: bool, all_rules: bool) -> np.ndarray:
+    """One row of :attr:`LexicalActHead.stack` (``5·n_k + 1``: MLP, lexical, every kind's rules, bias) from a fitted stacker."""
+    row = np.zeros(5 * n_k + 1)
+    row[:n_k] = coef[:n_k]
+    i = n_k
+    if lexical:
+        row[n_k : 2 * n_k] = coef[i : i + n_k]
+        i += n_k
+    if all_rules:
+        row[2 * n_k : 5 * n_k] = coef[i : i + 3 * n_k]
+    else:
+        row[2 * n_k + 3 * k : 2 * n_k + 3 * k + 3] = coef[i : i + 3]
+    row[-1] = intercept
+    return row
 
 
 def summary(b: dict) -> dict:
@@ -216,72 +267,61 @@ def summary(b: dict) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--no-save", action="store_true", help="search and report only; do not write the head")
-    ap.add_argument("--no-floor", dest="floor", action="store_false",
-                    help="do not require the written EN dev F1 of the shipped MLP heads (per kind)")
+    ap.add_argument("--C", dest="c_reg", type=float, default=None,
+                    help=f"the lexical head's L2 strength (default: chosen among {C_GRID} on the held-out meetings)")
     ap.add_argument("--out", type=Path, default=LEX_FILE, help="where to write the head")
+    ap.add_argument("--results", type=Path, default=None,
+                    help="the search's JSON (default: benchmarks/results/train_act_lexical[_<out stem>].json)")
     args = ap.parse_args(argv)
     from sessionscope.analysis.extract.heads import LEX_FEATURES_VERSION, LEX_HASH_BITS, LexicalActHead, fingerprint
 
     t0 = time.time()
     d = data()
     print(f"data: train {d['x'].shape}, held-out {d['hx'].shape}, written EN {d['n_written']} ({time.time() - t0:.0f}s)", flush=True)
-    command = "python benchmarks/train_act_lexical.py" + ("" if args.floor else " --no-floor")
+    command = "python benchmarks/train_act_lexical.py" + (f" --C {args.c_reg:g}" if args.c_reg is not None else "")
     log: dict = {"command": command, "commit": commit(), "date": dt.date.today().isoformat(),
                  "split": "fit: train meetings + written EN dev rows; choose: held-out train meetings + written EN dev rows "
-                          "(out-of-fold); dev meetings never read", "seed": SEED}
-    shipped, floor = {}, {}
+                          f"(stacker settings scored out-of-fold, {CV_FOLDS} folds by meeting; head logits of the written "
+                          "rows out-of-fold); dev meetings never read", "seed": SEED}
+    shipped = {}
     heads = d["heads"]
-    for k, kind in enumerate(KINDS):  # the shipped MLP heads' stacker and thresholds as they are
+    fold = folds(d)
+    for k, kind in enumerate(KINDS):  # the shipped MLP heads' stacker and thresholds as they are (in-sample on held-out)
         pm = heads.fuse(d["hz"], d["hev"])[:, k]
         pw = heads.fuse(d["wz"], d["wev"])[:, k]
         t = float(heads.thresholds[k])
-        fw = f1(pw >= t, d["wy"][:, k])
-        floor[kind] = fw["f1"]
         shipped[kind] = {"f1_meetings_mean": round(per_corpus_f1(pm, d["hy"][:, k], d["hc"], t), 4), "threshold": t,
                          "meetings": {c: f1(pm[d["hc"] == c] >= t, d["hy"][d["hc"] == c, k]) for c in CORPORA},
-                         "written_dev_en": fw}
-    log["shipped_mlp_rules"] = shipped
-    log["written_floor"] = floor if args.floor else None
-    if not args.floor:
-        floor = {kind: 0.0 for kind in KINDS}
-    print("shipped (MLP + rules):", json.dumps(shipped), flush=True)
-    log["baseline_mlp_rules"] = {kind: summary(stack(columns(d["hz"], d["hev"], k, None), d["hy"][:, k], d["hc"],
-                                                     columns(d["wz"], d["wev"], k, None), d["wy"][:, k], floor[kind]))
-                                 for k, kind in enumerate(KINDS)}
-    print("baseline (MLP + rules restacked, same protocol):", json.dumps(log["baseline_mlp_rules"]), flush=True)
+                         "written_dev_en": f1(pw >= t, d["wy"][:, k])}
+    log["shipped_mlp_rules_in_sample"] = shipped
+    print("shipped (MLP + rules, in-sample):", json.dumps(shipped), flush=True)
     search, best = {}, None
-    for c_reg in C_GRID:
+    for c_reg in (args.c_reg,) if args.c_reg is not None else C_GRID:
         t1 = time.time()
         models, hz, wz = lexical_logits(d, c_reg)
         res = {}
         for k, kind in enumerate(KINDS):
-            res[kind] = stack(columns(d["hz"], d["hev"], k, hz), d["hy"][:, k], d["hc"], columns(d["wz"], d["wev"], k, wz),
-                              d["wy"][:, k], floor[kind])
-        score = float(np.mean([res[kind]["objective"] if res[kind] else 0.0 for kind in KINDS]))
-        search[f"C={c_reg}"] = {kind: summary(res[kind]) if res[kind] else None for kind in KINDS}
+            for name, (lexical, all_rules) in INPUTS.items():
+                res[(kind, name)] = stack(columns(d["hz"], d["hev"], k, hz if lexical else None, all_rules), d["hy"][:, k], d["hc"],
+                                          columns(d["wz"], d["wev"], k, wz if lexical else None, all_rules), d["wy"][:, k], fold)
+        score = float(np.mean([max(r["objective"] for (kd, _), r in res.items() if kd == kind) for kind in KINDS]))
+        search[f"C={c_reg}"] = {kind: {name: summary(res[(kind, name)]) for name in INPUTS} for kind in KINDS}
         print(f"C={c_reg}: {json.dumps(search[f'C={c_reg}'])} ({time.time() - t1:.0f}s)", flush=True)
         if best is None or score > best[0]:
             best = (score, c_reg, models, res)
     assert best is not None
     _, c_reg, models, res = best
     log["search"] = search
-    # a kind takes the lexical stacker only when it beats the shipped one on the held-out meetings
-    # (mean per-corpus F1) with the written floor kept; otherwise its row is the shipped MLP stacker
+    # per kind, the inputs and share with the best cross-validated objective (real meetings count twice)
     n_k = len(KINDS)
     stacks, thresholds, chosen = [], [], {"C": c_reg}
     for k, kind in enumerate(KINDS):
-        r = res[kind]
-        if r and r["f1_meetings"] > shipped[kind]["f1_meetings_mean"] + 1e-9:
-            stacks.append([*r["model"].coef_[0], r["model"].intercept_[0]])
-            thresholds.append(r["threshold"])
-            chosen[kind] = {"uses_lexical": True, **summary(r)}
-        else:
-            row = np.zeros(2 * n_k + 4)
-            row[k], row[2 * n_k : 2 * n_k + 3], row[-1] = heads.stack[k, 0], heads.stack[k, 1:4], heads.stack[k, 4]
-            stacks.append(list(row))
-            thresholds.append(float(heads.thresholds[k]))
-            chosen[kind] = {"uses_lexical": False, "why": "no held-out gain over the shipped MLP stacker with the written floor kept",
-                            "best_lexical": summary(r) if r else None, **shipped[kind]}
+        name = max(INPUTS, key=lambda nm: res[(kind, nm)]["objective"])
+        r = res[(kind, name)]
+        lexical, all_rules = INPUTS[name]
+        stacks.append(stack_row(r["model"].coef_[0], float(r["model"].intercept_[0]), k, n_k, lexical, all_rules))
+        thresholds.append(r["threshold"])
+        chosen[kind] = {"inputs": name, "uses_lexical": lexical, **summary(r)}
     log["chosen"] = chosen
     print("chosen:", json.dumps(chosen), flush=True)
     head = LexicalActHead(
@@ -293,7 +333,8 @@ def main(argv: list[str] | None = None) -> int:
               "hash_bits": LEX_HASH_BITS, "mlp_heads": fingerprint(heads),
               "data": "ICSI MRDA (^cs|^co, ^cc) + AMI (sug, off) train meetings + benchmarks/data/extraction dev split, "
                       f"English rows (weight {WRITTEN_WEIGHT:g}, no context)",
-              "split": log["split"], "stack": "per kind: w_mlp[kinds], w_lexical[kinds], w_rule_hit, w_rule_veto, w_rule_confidence, bias",
+              "split": log["split"],
+              "stack": "per kind: w_mlp[kinds], w_lexical[kinds], w_rules[kinds x (hit, veto, confidence)], bias",
               "heldout": log["chosen"]})
     if not args.no_save:
         head.save(args.out)
@@ -301,7 +342,8 @@ def main(argv: list[str] | None = None) -> int:
         log["bytes"] = args.out.stat().st_size
         print("wrote", args.out, log["bytes"], "bytes", flush=True)
     log["seconds"] = round(time.time() - t0)
-    out = ROOT / "benchmarks" / "results" / ("train_act_lexical.json" if args.out == LEX_FILE else f"train_act_lexical_{args.out.stem}.json")
+    out = args.results or ROOT / "benchmarks" / "results" / (
+        "train_act_lexical.json" if args.out == LEX_FILE else f"train_act_lexical_{args.out.stem}.json")
     out.write_text(json.dumps(log, indent=2, ensure_ascii=False) + "\n")
     print("wrote", out)
     return 0

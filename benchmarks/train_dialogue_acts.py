@@ -10,6 +10,9 @@ calibration, the rule stacker and the decision thresholds on the *held-out* 15 %
 meetings (:func:`dialogue_acts.heldout_meeting`); the corpora's dev meetings are never
 read here (``benchmarks/dialogue_acts_eval.py`` reports on them). Seeds are fixed.
 
+``--only written-oof`` rebuilds only the written rows' out-of-fold logits of the shipped act
+heads (a cache the stackers of ``restack`` and ``train_act_lexical.py`` read; heads unchanged).
+
 After new act heads (no ``--only``, ``--only acts``/``restack``) it runs
 ``benchmarks/train_act_lexical.py``: the English lexical head's stacker is fitted to the MLP
 heads it sits on, and the package refuses a stale one.
@@ -24,6 +27,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 import time
@@ -567,20 +571,9 @@ def best_mean_threshold(p: np.ndarray, y: np.ndarray, corpus: np.ndarray) -> tup
     return best
 
 
-def train_acts(log: dict) -> None:
-    """One small MLP (a shared ReLU layer, one logistic output per kind) on embedding + cues + context.
-
-    Linear heads on the same inputs reached a mean per-corpus held-out F1 of about 0.45
-    (recommendations) / 0.47 (action items); the hidden layer adds about 0.03 on both.
-    Context embeddings (the neighbouring acts' embeddings, gated by speaker change) added
-    nothing measurable on the held-out meetings (+0.00 with either model) and are not used.
-    The written EN/RU dev rows are in the training set at weight 5.
-    """
-    from dataclasses import replace
-
-    from sklearn.neural_network import MLPClassifier
-
-    from sessionscope.analysis.extract.heads import CTX_NAMES, CUE_NAMES, ActHeads, cue_features
+def act_training_data() -> dict:
+    """Training and held-out matrices of the act heads: embedding + cues + context of every act, the written dev rows."""
+    from sessionscope.analysis.extract.heads import CTX_NAMES, CUE_NAMES, cue_features
     from sessionscope.language.embeddings import get_encoder
 
     xs, ys, ws = [], [], []
@@ -608,24 +601,77 @@ def train_acts(log: dict) -> None:
     xs.append(wx)
     ys.append(wy)
     ws.append(np.full(len(rows), 5.0))  # a few hundred rows among 140k acts: weighted so the advice style counts
-    x, y, w = np.concatenate(xs).astype(np.float32), np.concatenate(ys), np.concatenate(ws)
-    hx, hy, hc = np.concatenate(ho_x).astype(np.float32), np.concatenate(ho_y), np.concatenate(ho_c)
-    dim = wx.shape[1] - len(CTX_NAMES) - len(CUE_NAMES)
-    def fit(hidden: int, alpha: float, keep: np.ndarray) -> ActHeads:
-        m = MLPClassifier(hidden_layer_sizes=(hidden,), alpha=alpha, early_stopping=True, validation_fraction=0.1,
-                          n_iter_no_change=4, max_iter=60, batch_size=256, random_state=SEED)
-        m.fit(x[keep], y[keep], sample_weight=w[keep])
-        return ActHeads(labels=KINDS, weights=m.coefs_[1].T.astype(np.float32), bias=m.intercepts_[1].astype(np.float32),
-                        stack=np.tile([1.0, 0, 0, 0, 0], (len(KINDS), 1)), thresholds=np.full(len(KINDS), 0.5),
-                        encoder="usem3", hidden=(m.coefs_[0].T.astype(np.float16).astype(np.float32),
-                                                 m.intercepts_[0].astype(np.float32)),
-                        meta={"iterations": int(m.n_iter_)})
+    return {"x": np.concatenate(xs).astype(np.float32), "y": np.concatenate(ys), "w": np.concatenate(ws),
+            "hx": np.concatenate(ho_x).astype(np.float32), "hy": np.concatenate(ho_y), "hc": np.concatenate(ho_c),
+            "rows": rows, "wx": wx, "dim": wx.shape[1] - len(CTX_NAMES) - len(CUE_NAMES)}
 
+
+def fit_act_mlp(d: dict, hidden: int, alpha: float, keep: np.ndarray):
+    """One fit of the act MLP (seed :data:`SEED`) on the rows ``keep`` of :func:`act_training_data`, as :class:`ActHeads`."""
+    from sklearn.neural_network import MLPClassifier
+
+    from sessionscope.analysis.extract.heads import ActHeads
+
+    m = MLPClassifier(hidden_layer_sizes=(hidden,), alpha=alpha, early_stopping=True, validation_fraction=0.1,
+                      n_iter_no_change=4, max_iter=60, batch_size=256, random_state=SEED)
+    m.fit(d["x"][keep], d["y"][keep], sample_weight=d["w"][keep])
+    return ActHeads(labels=KINDS, weights=m.coefs_[1].T.astype(np.float32), bias=m.intercepts_[1].astype(np.float32),
+                    stack=np.tile([1.0, 0, 0, 0, 0], (len(KINDS), 1)), thresholds=np.full(len(KINDS), 0.5),
+                    encoder="usem3", hidden=(m.coefs_[0].T.astype(np.float16).astype(np.float32),
+                                             m.intercepts_[0].astype(np.float32)),
+                    meta={"iterations": int(m.n_iter_)})
+
+
+def written_oof(d: dict, heads, hidden: int, alpha: float) -> None:
+    """Out-of-fold logits of the written dev rows for the stackers (cached in :data:`WRITTEN_OOF` with ``heads``' fingerprint).
+
+    The written rows are in the heads' training set, so their logits from the final heads
+    flatter the heads on written text; the stackers get out-of-fold logits instead:
+    :data:`WRITTEN_FOLDS` fits, each without one fold of the written rows (the meeting acts always in).
+    """
+    rows, wx, dim = d["rows"], d["wx"], d["dim"]
+    n_meet = len(d["x"]) - len(rows)
+    fold = np.random.default_rng(SEED).permutation(len(rows)) % WRITTEN_FOLDS
+    oof = np.zeros((len(rows), len(KINDS)))
+    for f in range(WRITTEN_FOLDS):
+        t0 = time.time()
+        keep = np.concatenate([np.ones(n_meet, dtype=bool), fold != f])
+        part = fit_act_mlp(d, hidden, alpha, keep)
+        oof[fold == f] = part.logits(wx[fold == f, :dim], wx[fold == f, dim:])
+        print(f"written rows, out-of-fold logits: fold {f + 1}/{WRITTEN_FOLDS} ({time.time() - t0:.0f}s)", flush=True)
+    np.savez(WRITTEN_OOF, ids=np.array([r.id for r in rows]), logits=oof, heads=np.array(heads_fingerprint(heads)))
+
+
+def shipped_written_oof(log: dict) -> None:
+    """Rebuild the out-of-fold cache of the written rows for the shipped act heads (``--only written-oof``; heads unchanged)."""
+    from sessionscope.analysis.extract.heads import load_act_heads
+
+    heads = load_act_heads(OUT / "act_heads_usem3.npz")
+    m = re.fullmatch(r"MLP (\d+) ReLU, alpha ([0-9.e-]+)", str(heads.meta.get("model", "")))
+    if m is None:
+        raise SystemExit(f"the shipped act heads do not say their MLP size: {heads.meta.get('model')!r}")
+    written_oof(act_training_data(), heads, int(m.group(1)), float(m.group(2)))
+    log["written_oof"] = {"heads": heads_fingerprint(heads), "folds": WRITTEN_FOLDS}
+
+
+def train_acts(log: dict) -> None:
+    """One small MLP (a shared ReLU layer, one logistic output per kind) on embedding + cues + context.
+
+    Linear heads on the same inputs reached a mean per-corpus held-out F1 of about 0.45
+    (recommendations) / 0.47 (action items); the hidden layer adds about 0.03 on both.
+    Context embeddings (the neighbouring acts' embeddings, gated by speaker change) added
+    nothing measurable on the held-out meetings (+0.00 with either model) and are not used.
+    The written EN/RU dev rows are in the training set at weight 5.
+    """
+    from dataclasses import replace
+
+    d = act_training_data()
+    x, hx, hy, hc, dim = d["x"], d["hx"], d["hy"], d["hc"], d["dim"]
     everything = np.ones(len(x), dtype=bool)
     best = None
     for hidden, alpha in MLP_GRID:
         t0 = time.time()
-        heads = fit(hidden, alpha, everything)
+        heads = fit_act_mlp(d, hidden, alpha, everything)
         z = heads.logits(hx[:, :dim], hx[:, dim:])
         score = {}
         for k, kind in enumerate(KINDS):
@@ -644,19 +690,7 @@ def train_acts(log: dict) -> None:
         "data": "ICSI MRDA (^cs|^co, ^cc) + AMI (sug, off) train meetings; stacker/calibration/thresholds "
                 "on the held-out 15% of train meetings; + benchmarks/data/extraction dev split (weight 5)"})
     heads.save(OUT / "act_heads_usem3.npz")
-    # the written rows are in the training set, so their logits from the final heads flatter the heads on
-    # written text; the stacker (restack) gets out-of-fold logits instead: WRITTEN_FOLDS fits, each without
-    # one fold of the written rows (the meeting acts always in)
-    n_meet = len(x) - len(rows)
-    fold = np.random.default_rng(SEED).permutation(len(rows)) % WRITTEN_FOLDS
-    oof = np.zeros((len(rows), len(KINDS)))
-    for f in range(WRITTEN_FOLDS):
-        t0 = time.time()
-        keep = np.concatenate([np.ones(n_meet, dtype=bool), fold != f])
-        part = fit(hidden, alpha, keep)
-        oof[fold == f] = part.logits(wx[fold == f, :dim], wx[fold == f, dim:])
-        print(f"written rows, out-of-fold logits: fold {f + 1}/{WRITTEN_FOLDS} ({time.time() - t0:.0f}s)", flush=True)
-    np.savez(WRITTEN_OOF, ids=np.array([r.id for r in rows]), logits=oof, heads=np.array(heads_fingerprint(heads)))
+    written_oof(d, heads, hidden, alpha)
 
 
 def heads_fingerprint(heads) -> str:
@@ -800,7 +834,7 @@ def train_assignment(log: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", choices=("questions", "acts", "calibrate-questions", "question-cuts", "bare-clauses", "restack",
-                                        "assignment"),
+                                        "assignment", "written-oof"),
                     default=None)
     args = ap.parse_args(argv)
     log: dict = {"command": "python benchmarks/train_dialogue_acts.py" + (f" --only {args.only}" if args.only else ""),
@@ -822,6 +856,10 @@ def main(argv: list[str] | None = None) -> int:
         restack(log)
     if args.only in (None, "assignment"):
         train_assignment(log)
+    if args.only == "written-oof":  # a cache for the stackers: the heads and the results file stay as they are
+        shipped_written_oof(log)
+        print(f"written out-of-fold logits: {WRITTEN_OOF} ({time.time() - t0:.0f}s)")
+        return 0
     if args.only in (None, "acts", "restack"):
         # the English lexical head's stacker belongs to the MLP heads it was fitted with
         # (bundled_act_heads refuses a mismatch): refit it on the new heads

@@ -209,6 +209,22 @@ def test_lexical_head_roundtrip_logits_and_fuse(tmp_path) -> None:
         load_lexical_head(bad.save(tmp_path / "bad.npz"))
 
 
+def test_lexical_stacker_reads_every_kinds_rules(tmp_path) -> None:
+    """The round-5 layout (``5·k + 1``): a kind's row weighs the rule evidence of every kind, kind by kind."""
+    from sessionscope.analysis.extract.heads import load_lexical_head
+
+    stack = np.zeros((2, 11))  # MLP (2), lexical (2), rules: recommendation (hit, veto, conf), action (hit, veto, conf), bias
+    stack[0, [0, 7, 10]] = (1.0, -3.0, 0.5)  # recommendation: its MLP logit, *minus* an action rule hit, bias
+    stack[1, [1, 9]] = (1.0, 2.0)  # action: its MLP logit, the action rule's confidence
+    head = load_lexical_head(_lexical(stack).save(tmp_path / "lex.npz"))
+    rules = np.zeros((2, 2, 3))
+    rules[1, 1] = (1, 0, 0.8)  # the second sentence: an action rule hit ("I'll send it")
+    z_mlp = np.array([[1.0, -1.0], [1.0, -1.0]])
+    p = head.fuse(z_mlp, np.zeros((2, 2)), rules)
+    np.testing.assert_allclose(p[:, 0], 1 / (1 + np.exp(-np.array([1.5, 1.5 - 3.0]))))
+    np.testing.assert_allclose(p[:, 1], 1 / (1 + np.exp(-np.array([-1.0, -1.0 + 1.6]))))
+
+
 def test_head_decision_uses_the_lexical_head_for_english_only() -> None:
     from dataclasses import replace
 
@@ -240,7 +256,7 @@ def test_bundled_heads_carry_the_lexical_head_fitted_with_them() -> None:
     heads = bundled_act_heads()
     assert heads.lexical is not None and heads.lexical.labels == heads.labels
     assert heads.lexical.meta["mlp_heads"] == fingerprint(heads)
-    assert heads.lexical.stack.shape == (len(heads.labels), 2 * len(heads.labels) + 4)
+    assert heads.lexical.stack.shape == (len(heads.labels), 5 * len(heads.labels) + 1)  # every kind's rules
 
 
 # -- the shipped heads on a frozen sample of real dev acts -------------------------------

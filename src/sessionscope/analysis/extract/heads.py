@@ -360,10 +360,12 @@ class LexicalActHead:
     Attributes:
         labels: the kinds, as in :class:`ActHeads` (same order).
         weights: ``(len(labels), 2**LEX_HASH_BITS)`` hashed-feature weights; ``bias``: ``(len(labels),)``.
-        stack: per kind ``2·len(labels) + 4`` weights: on the MLP heads' logits of every kind, this
-            head's logits of every kind, the kind's rule evidence (hit, veto, confidence), and a bias —
-            the calibrated fusion ``p = sigmoid(w · (z_mlp, z_lexical, hit, veto, confidence) + b)``. A
-            kind whose lexical weights are zero keeps the MLP heads' own stacker.
+        stack: per kind, weights on the MLP heads' logits of every kind, this head's logits of every
+            kind, rule evidence (hit, veto, confidence) and a bias — the calibrated fusion
+            ``p = sigmoid(w · (z_mlp, z_lexical, rules) + b)``. Two layouts: ``5·len(labels) + 1``
+            weights, the rules of *every* kind (kind by kind: hit, veto, confidence), or
+            ``2·len(labels) + 4``, the kind's own rules only (files before round 5). A kind
+            whose lexical weights are zero is a stacker of the MLP logits and the rules alone.
         thresholds: per kind, the fused probability from which an item is kept.
     """
 
@@ -387,7 +389,10 @@ class LexicalActHead:
         k = len(self.labels)
         s = self.stack
         z = np.concatenate([mlp_logits, lexical_logits], axis=1) @ s[:, : 2 * k].T
-        z = z + (rules * s[None, :, 2 * k : 2 * k + 3]).sum(axis=2) + s[:, 2 * k + 3]
+        if s.shape[1] == 5 * k + 1:  # every kind's rules: "I'll send it" (an action rule) is no recommendation
+            z = z + np.asarray(rules, dtype=np.float64).reshape(len(rules), 3 * k) @ s[:, 2 * k : 5 * k].T + s[:, 5 * k]
+        else:
+            z = z + (rules * s[None, :, 2 * k : 2 * k + 3]).sum(axis=2) + s[:, 2 * k + 3]
         return _sigmoid(z)
 
     def save(self, path: str | Path) -> Path:
@@ -413,8 +418,9 @@ def load_lexical_head(path: str | Path) -> LexicalActHead:
                               meta=json.loads(str(z["meta"])))
     except KeyError as e:
         raise ModelError(f"{path} is not a lexical dialogue-act head file: missing {e}") from e
-    if head.stack.shape != (len(labels), 2 * len(labels) + 4):
-        raise ModelError(f"{path}: stacker of shape {head.stack.shape}, expected {(len(labels), 2 * len(labels) + 4)}")
+    k = len(labels)
+    if head.stack.shape not in ((k, 5 * k + 1), (k, 2 * k + 4)):
+        raise ModelError(f"{path}: stacker of shape {head.stack.shape}, expected {(k, 5 * k + 1)} (or {(k, 2 * k + 4)})")
     if head.meta.get("features_version", LEX_FEATURES_VERSION) != LEX_FEATURES_VERSION:
         raise ModelError(f"{path}: trained on lexical features v{head.meta.get('features_version')}, "
                          f"this version computes v{LEX_FEATURES_VERSION}; retrain with `python benchmarks/train_act_lexical.py`")
