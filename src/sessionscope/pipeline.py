@@ -14,8 +14,6 @@ Stages are registered by dotted path and imported only when used, so that
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import importlib
 import logging
 import time
@@ -307,30 +305,9 @@ def run_stages(
         session = record_stage_run(session, name, "skipped", reason)
     stages = list(stages)
     _prefetch(session, stages)
-    with _gc_paused():
-        for stage in stages:
-            if getattr(stage, "name", None) == "extraction":
-                _embed_while_parsing(session, stage)
-            session = _run_one(session, stage, hook=hook, continue_on_error=continue_on_error,
-                               skip_unavailable=skip_unavailable)
+    for stage in stages:
+        if getattr(stage, "name", None) == "extraction":
+            _embed_while_parsing(session, stage)
+        session = _run_one(session, stage, hook=hook, continue_on_error=continue_on_error,
+                           skip_unavailable=skip_unavailable)
     return session
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No automatic garbage collection while one session's stages run; collections resume after.
-
-    The stages allocate many short-lived objects but make few reference cycles, so the
-    collector's passes (≈ 0.09 CPU s on a 60-minute session, a pass over the whole heap of
-    models and memos among them) found little; cycles made meanwhile are collected after the
-    session, by the next automatic pass. Nothing else changes: no stage relies on when an
-    object is collected.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
