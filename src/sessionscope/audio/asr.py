@@ -12,6 +12,7 @@ VAD pass or features of its own.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -123,21 +124,26 @@ def detection_among(model: Any, languages: list[str]) -> Iterator[dict[str, Any]
     there if the pipeline did not detect.
     """
     found: dict[str, Any] = {}
-    original = model.detect_language
+    with _DETECTION_LOCK:  # the wrapper is set on the shared model: one transcription's eager part at a time
+        original = model.detect_language
 
-    def wrapper(*args: Any, **kwargs: Any) -> tuple[str, float, list[tuple[str, float]]]:
+        def wrapper(*args: Any, **kwargs: Any) -> tuple[str, float, list[tuple[str, float]]]:
+            try:
+                probs = original(*args, **kwargs)[2]
+            except Exception as e:  # ctranslate2 errors on odd input
+                raise AudioError(f"language detection failed: {e}") from e
+            found["chosen"] = pick_language(probs, languages)
+            return found["chosen"][0], found["chosen"][1], probs
+
+        model.detect_language = wrapper
         try:
-            probs = original(*args, **kwargs)[2]
-        except Exception as e:  # ctranslate2 errors on odd input
-            raise AudioError(f"language detection failed: {e}") from e
-        found["chosen"] = pick_language(probs, languages)
-        return found["chosen"][0], found["chosen"][1], probs
+            yield found
+        finally:
+            del model.detect_language  # the class's method again
 
-    model.detect_language = wrapper
-    try:
-        yield found
-    finally:
-        del model.detect_language  # the class's method again
+
+#: held while :func:`detection_among`'s wrapper is on a model (library callers may transcribe from threads)
+_DETECTION_LOCK = threading.Lock()
 
 
 def detection_speech(samples: np.ndarray) -> np.ndarray:
