@@ -18,8 +18,9 @@ and for the first nine cues (the set before round 5). For budgets of the top-sco
 that name an assignee (:func:`train_dialogue_acts.has_assignee`), plus the acts
 :func:`~sessionscope.analysis.extract.assign.clear_assignment` passes, it counts the acts not
 linked to a human action item (false positives) and the sentences with a linked act among
-them. The dev meetings are never read. Run
-``python benchmarks/assignment_threshold.py`` afterwards to choose the stage's threshold.
+them. The dev meetings are never read. Afterwards choose the stage's threshold:
+``python benchmarks/assignment_threshold.py --train-cv --out …train_cv….json`` then
+``python benchmarks/assignment_threshold.py --sentences-from …train_cv….json``.
 """
 
 from __future__ import annotations
