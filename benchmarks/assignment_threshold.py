@@ -124,8 +124,8 @@ def rescore(stage, prepared: dict, heads: dict) -> dict:
     return out
 
 
-def ami_figures(stage, prepared: dict, threshold: float) -> dict:
-    """AMI action F1 (``off``) and human action-item sentences found at one threshold (train-meeting check)."""
+def _scored(stage, corpus: str, prepared: dict, threshold: float) -> dict:
+    """:func:`score` of the stage's items on the prepared meetings of one corpus at one assignment threshold."""
     from sessionscope.analysis.extract.stage import extract_items
 
     results, by_meeting = {}, {}
@@ -136,7 +136,12 @@ def ami_figures(stage, prepared: dict, threshold: float) -> dict:
         f["question_stripped"] = {}
         results[m] = {"shipped": f, "before": f, "answered": {}}
         by_meeting[m] = acts
-    s = score("ami", by_meeting, results)
+    return score(corpus, by_meeting, results)
+
+
+def ami_figures(stage, prepared: dict, threshold: float) -> dict:
+    """AMI action F1 (``off``) and human action-item sentences found at one threshold (train-meeting check)."""
+    s = _scored(stage, "ami", prepared, threshold)
     out = {"action": s["shipped"]["action"], "action_items_total": s["shipped"]["action_items_total"],
            "ami_action_sentences": s["ami_action_sentences"]["shipped"]}
     out["mean"] = round((out["action"]["f1"] + out["ami_action_sentences"]["found_as_action"]) / 2, 4)
@@ -145,19 +150,9 @@ def ami_figures(stage, prepared: dict, threshold: float) -> dict:
 
 def figures(stage, prepared: dict, threshold: float) -> dict:
     """The three action-item figures (and the recommendation F1s, for the record) at one assignment threshold."""
-    from sessionscope.analysis.extract.stage import extract_items
-
     res = {}
     for corpus, data in prepared.items():
-        results, by_meeting = {}, {}
-        for m, (acts, sess, parsed, proba, logits) in data.items():
-            items = extract_items(sess, parsed, proba, stage.cfg, stage.dynamics, heads=stage._heads, head_logits=logits,
-                                  task_encoder=stage._encoder, assign_threshold=threshold)
-            f = _found(items)
-            f["question_stripped"] = {}
-            results[m] = {"shipped": f, "before": f, "answered": {}}
-            by_meeting[m] = acts
-        s = score(corpus, by_meeting, results)
+        s = _scored(stage, corpus, data, threshold)
         res[corpus] = {"action": s["shipped"]["action"], "recommendation": s["shipped"]["recommendation"],
                        "action_owner_right": s["shipped"]["action_owner_right"],
                        "action_items_total": s["shipped"]["action_items_total"]}
