@@ -44,6 +44,9 @@ def _fires(rule, text: str) -> bool:
     "Block Friday afternoon for learning.",                      # the small model tags "Block" as a noun
     "Сократите отчёт до одной страницы.",                        # slovnet reads it as an infinitive
     "Не перегружайте понедельник встречами.",
+    "Feel free to ping me if the plan slips.",                    # "feel free" stays advice
+    "Don't feel rushed into a decision.",                         # negated: advice, not a dropped "I"
+    "Remember to back up your notes.",
 ])
 def test_recommendation_positives(text: str) -> None:
     assert _fires(recommendation_rule, text)
@@ -65,6 +68,13 @@ def test_recommendation_positives(text: str) -> None:
     "Have you thought about where you want to be in a year?",  # a coaching question
     "Проходите, садитесь.",
     "'Kay.",
+    "um ==",                                         # transcript debris read as a verb by the small model
+    "and uh ==",
+    "so just keep ==",                               # a verb with no word after it
+    "rea- ==",                                       # a cut-off word
+    "Just want to have something easy to use.",      # a dropped "I", not advice
+    "Feel like fruit.",
+    "Remember that was a minimum requirement.",      # recalling a fact
 ])
 def test_recommendation_hard_negatives(text: str) -> None:
     assert not _fires(recommendation_rule, text)

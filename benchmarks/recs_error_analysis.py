@@ -1,0 +1,167 @@
+"""Recommendation errors of the shipped extraction on held-out train meetings (never dev), and rule checks on train meetings.
+
+Usage (from the repository root)::
+
+    python benchmarks/recs_error_analysis.py cache      # parse + classifier + head rows of held-out meetings (~2 min, cached)
+    python benchmarks/recs_error_analysis.py dump       # false positives / negatives of recommendations (seconds)
+    python benchmarks/recs_error_analysis.py train      # candidate patterns: gold recommendation vs not on train meetings
+
+``dump`` re-runs :func:`~sessionscope.analysis.extract.stage.extract_items` (the rules as they are in the
+working tree) on the cached rows, so a rule change is scored on held-out in seconds; the
+whole-pipeline figure is still ``dialogue_acts_eval.py --split heldout``. ``train`` counts, on *train* (not held-out)
+meetings, the acts where the recommendation rule fires that match each candidate pattern, and the imperative rule's
+verbs, split by the corpus label (a pattern is vetoed only where it is rarely a suggestion in both corpora).
+Writes ``benchmarks/results/recs_error_analysis_r5_recs2_{dump,train}.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import pickle
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dialogue_acts import CORPORA, ROOT, meetings  # noqa: E402
+from dialogue_acts_eval import session_of  # noqa: E402
+from train_dialogue_acts import commit  # noqa: E402
+
+CACHE = ROOT / ".cache" / "dialogue_acts" / "recs2_heldout_rows.pkl"
+OUT = ROOT / "benchmarks" / "results" / "recs_error_analysis_r5_recs2.json"
+ERRORS = ROOT / ".cache" / "dialogue_acts" / "recs2_heldout_errors.jsonl"  # texts: never in the repository
+
+# candidate non-suggestion patterns (English); each checked on train meetings before any is used
+PATTERNS = {
+    "and_lead": r"^(and|or)\b",
+    "and_then_lead": r"^(and |or |so )?then\b",
+    "remember_fact": r"\bremember (that|the|when|what|how|we|i|it|this|those|these|there|last|our)\b",
+    "dont_worry": r"\b(don't|do not|never) worry\b|\bnever mind\b|\bno worries\b",
+    "let_me": r"\blet me\b",
+    "example": r"^((and|so|but|uh|um|like)\W+)*(for example|for instance|like)\b",
+    "trailing_break": r"(==|--|-)\s*$",
+    "three_words_or_fewer": r"^\W*(\w+\W*){1,3}$",
+    "i_mean": r"^((so|and|but|uh|um)\W+)*i mean\b",
+    "you_know": r"^((so|and|but|uh|um)\W+)*you know\b",
+    "if_lead": r"^((and|so|but|uh|um)\W+)*(if|when|whenever|once)\b",
+}
+TRAIN_PARSED = ROOT / ".cache" / "dialogue_acts" / "recs2_train_parsed_{}.pkl"
+
+
+def build_cache() -> None:
+    from sessionscope.analysis.extract.stage import ExtractionStage
+    from sessionscope.config import DynamicsConfig, ExtractionConfig
+    from sessionscope.language.nlp import parse_texts
+
+    stage = ExtractionStage(ExtractionConfig(), DynamicsConfig())
+    stage._model()
+    stage._act_heads()
+    rows: dict = {}
+    for corpus in CORPORA:
+        for m, acts in meetings(corpus, "heldout").items():
+            sess = session_of(m, acts)
+            parsed = parse_texts([u.text for u in sess.utterances], language="en")
+            rows[(corpus, m)] = (parsed, stage.probabilities(parsed), stage.head_logits(sess, parsed))
+    CACHE.parent.mkdir(parents=True, exist_ok=True)
+    with CACHE.open("wb") as fh:
+        pickle.dump(rows, fh)
+
+
+def dump() -> dict:
+    from sessionscope.analysis.extract.recommendations import recommendation_rule
+    from sessionscope.analysis.extract.stage import ExtractionStage, extract_items
+    from sessionscope.config import DynamicsConfig, ExtractionConfig
+
+    stage = ExtractionStage(ExtractionConfig(), DynamicsConfig())
+    stage._model()
+    stage._act_heads()
+    with CACHE.open("rb") as fh:
+        rows = pickle.load(fh)
+    out: dict = {}
+    for corpus in CORPORA:
+        tp = fp = fn = 0
+        errors = []
+        for m, acts in meetings(corpus, "heldout").items():
+            parsed, proba, logits = rows[(corpus, m)]
+            sess = session_of(m, acts)
+            items = extract_items(sess, parsed, proba, stage.cfg, stage.dynamics, heads=stage._heads, head_logits=logits,
+                                  task_encoder=stage._encoder, assign_threshold=stage.assign_threshold)
+            found = {r.utterance_id: r.confidence for r in items["recommendations"]}
+            for k, a in enumerate(acts):
+                hit = a.id in found
+                tp += hit and a.recommendation
+                fp += hit and not a.recommendation
+                fn += a.recommendation and not hit
+                if hit != a.recommendation:
+                    rules = [(h.rule, h.veto) for h in (recommendation_rule(s) for s in parsed[k]) if h is not None]
+                    errors.append({"type": "fp" if hit else "fn", "meeting": m, "id": a.id, "label": a.label,
+                                   "text": a.text, "conf": found.get(a.id), "rules": rules,
+                                   "prev": acts[k - 1].text if k else None, "next": acts[k + 1].text if k + 1 < len(acts) else None,
+                                   "same_speaker_next": k + 1 < len(acts) and acts[k + 1].speaker == a.speaker})
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        by_rule = collections.Counter(f"{e['type']}:{'+'.join(n + ('(veto)' if v else '') for n, v in e['rules']) or 'no rule'}"
+                                      for e in errors)
+        by_label = collections.Counter(f"{e['type']}:{e['label']}" for e in errors)
+        out[corpus] = {"tp": tp, "fp": fp, "fn": fn, "p": round(p, 3), "r": round(r, 3),
+                       "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
+                       "errors_by_rule": dict(by_rule.most_common()), "errors_by_label": dict(by_label.most_common(30))}
+        # the texts stay out of the repository (corpus data): a local file for reading the errors
+        with ERRORS.open("w" if corpus == CORPORA[0] else "a", encoding="utf-8") as fh:
+            fh.writelines(json.dumps({"corpus": corpus, **e}, ensure_ascii=False) + "\n" for e in errors)
+    return out
+
+
+def train_counts() -> dict:
+    """Per corpus, on *train* meetings: the rule-hit acts matching each pattern and the imperative verbs, gold vs not."""
+    from sessionscope.analysis.extract.recommendations import en_imperative, recommendation_rule
+    from sessionscope.analysis.extract.rules import norm
+    from sessionscope.language.nlp import parse_texts
+
+    res: dict = {}
+    for corpus in CORPORA:
+        acts = [a for v in meetings(corpus, "train").values() for a in v]
+        path = Path(str(TRAIN_PARSED).format(corpus))
+        if path.exists():
+            with path.open("rb") as fh:
+                parsed = pickle.load(fh)
+        else:
+            parsed = parse_texts([a.text for a in acts], language="en")
+            with path.open("wb") as fh:
+                pickle.dump(parsed, fh)
+        hit_acts, verbs = [], collections.defaultdict(lambda: [0, 0])
+        for a, sents in zip(acts, parsed, strict=True):
+            hits = [(s, recommendation_rule(s)) for s in sents]
+            if any(h is not None and not h.veto for _, h in hits):
+                hit_acts.append(a)
+            for s, h in hits:
+                if h is not None and h.rule == "imperative":
+                    verbs[en_imperative(s)][a.recommendation] += 1
+        res[corpus] = {"acts": len(acts), "gold": sum(a.recommendation for a in acts), "rule_hit_acts": len(hit_acts),
+                       "rule_hit_gold": sum(a.recommendation for a in hit_acts), "patterns": {}, "imperative_verbs": {
+                           v: {"not_gold": n, "gold": g} for v, (n, g) in sorted(verbs.items(), key=lambda kv: -sum(kv[1]))}}
+        for name, pat in PATTERNS.items():
+            sel = [a for a in hit_acts if re.search(pat, norm(a.text), re.I)]
+            res[corpus]["patterns"][name] = {"rule_hit": len(sel), "gold": sum(a.recommendation for a in sel)}
+    return res
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("what", choices=("cache", "dump", "train"))
+    ap.add_argument("--out", type=Path, default=None)
+    args = ap.parse_args(argv)
+    if args.what == "cache":
+        build_cache()
+        return 0
+    body = dump() if args.what == "dump" else train_counts()
+    path = args.out or OUT.with_name(OUT.stem + f"_{args.what}.json")
+    path.write_text(json.dumps({"command": f"python benchmarks/recs_error_analysis.py {args.what}", "commit": commit(),
+                                "split": "heldout" if args.what == "dump" else "train", **body}, indent=1, ensure_ascii=False) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
