@@ -9,7 +9,9 @@ the words / speaker change of its neighbours (:func:`sessionscope.analysis.extra
 fit on the *train* meetings of ICSI MRDA and AMI plus the English rows of the written dev
 split (weight 5, no context). Per kind, a small logistic regression stacks the MLP heads'
 logits (every kind), optionally this head's logits (every kind) and the rule evidence (hit /
-veto / confidence, of every kind or the kind's own) — the inputs, the share of written rows
+veto / confidence, of every kind or the kind's own) — with ``--context`` (measurement only,
+with ``--no-save``: the stage does not pass the context to this stacker) also the act's
+dialogue context (the 11 ``CTX_NAMES`` values; zeros for a written row) — the inputs, the share of written rows
 and the threshold are chosen on the *held-out* 15 % of train meetings
 (:func:`dialogue_acts.heldout_meeting`) and the written EN dev rows (their lexical and MLP
 logits out-of-fold), by ``(2·F1_meetings + F1_written) / 3`` scored **out-of-fold** (5 folds,
@@ -103,7 +105,7 @@ def data() -> dict:
     from sessionscope.analysis.extract.heads import fingerprint, lexical_feature_ids, load_act_heads
 
     heads = load_act_heads(OUT / "act_heads_usem3.npz")
-    d: dict = {"x": [], "y": [], "hx": [], "hy": [], "hc": [], "hm": [], "hz": [], "hev": []}
+    d: dict = {"x": [], "y": [], "hx": [], "hy": [], "hc": [], "hm": [], "hz": [], "hev": [], "hctx": []}
     for c in CORPORA:
         acts = load_acts(c)
         keep, x = lexical_rows(c)
@@ -119,9 +121,10 @@ def data() -> dict:
         emb, feats = act_embeddings(c), act_features(c)
         d["hz"].append(heads.logits(emb[idx], np.concatenate([feats["cue_raw"][idx], feats["ctx_raw"][idx]], axis=1)))
         d["hev"].append(cached_rule_evidence(c, idx))
+        d["hctx"].append(feats["ctx_raw"][idx].astype(np.float64))  # context_features of the act, as the stage builds them
     for k in ("x", "hx"):
         d[k] = sparse.vstack(d[k], format="csr")
-    for k in ("y", "hy", "hc", "hm", "hz", "hev"):
+    for k in ("y", "hy", "hc", "hm", "hz", "hev", "hctx"):
         d[k] = np.concatenate(d[k])
     rows = [r for r in written_rows() if r.lang == "en"]
     d["wx"] = _csr([lexical_feature_ids(r.text, None, "", None) for r in rows])
@@ -134,6 +137,7 @@ def data() -> dict:
         oof = dict(zip((str(i) for i in z["ids"]), z["logits"], strict=True))
     d["wz"] = np.stack([oof[r.id] for r in rows])
     d["wev"] = rule_evidence([r.text for r in rows], language="en")
+    d["wctx"] = np.zeros((len(rows), d["hctx"].shape[1]))  # a written sentence has no neighbours (the stage's zeros)
     d["heads"] = heads
     d["n_written"] = len(rows)
     return d
@@ -179,11 +183,13 @@ def lexical_logits(d: dict, c_reg: float) -> tuple[list, np.ndarray, np.ndarray]
     return models, hz, wz
 
 
-INPUTS = {  # the stacker's inputs tried per kind (see columns)
-    "mlp+own rules": (False, False),  # the MLP heads' own stacker, refitted
-    "mlp+rules": (False, True),
-    "mlp+lexical+own rules": (True, False),  # the form shipped before round 5 (recommendations)
-    "mlp+lexical+rules": (True, True),
+INPUTS = {  # the stacker's inputs tried per kind (see columns): (lexical, every kind's rules, context)
+    "mlp+own rules": (False, False, False),  # the MLP heads' own stacker, refitted
+    "mlp+rules": (False, True, False),
+    "mlp+lexical+own rules": (True, False, False),  # the form shipped before round 5 (recommendations)
+    "mlp+lexical+rules": (True, True, False),  # round 5, recs
+    "mlp+rules+context": (False, True, True),  # round 5, ctx: + the sentence's 11 CTX_NAMES values
+    "mlp+lexical+rules+context": (True, True, True),
 }
 CV_FOLDS = 5  # the held-out meetings (and the written rows) in folds: each stacker is scored on rows it was not fitted on
 
@@ -228,23 +234,30 @@ def stack(x: np.ndarray, y: np.ndarray, corpus: np.ndarray, wx: np.ndarray, wy: 
     return best
 
 
-def columns(z_mlp: np.ndarray, ev: np.ndarray, k: int, z_lex: np.ndarray | None, all_rules: bool = True) -> np.ndarray:
+def columns(z_mlp: np.ndarray, ev: np.ndarray, k: int, z_lex: np.ndarray | None, all_rules: bool = True,
+            ctx: np.ndarray | None = None) -> np.ndarray:
     """Stacker inputs of kind ``k``: the MLP logits of every kind (with ``z_lex``, the lexical ones too) and rule evidence.
 
     Every kind's logits, not only its own: "let's do a demo next week" is a suggestion in
     MRDA and an action item in the written sets; the other kind's score tells them apart.
     ``all_rules``: every kind's rule evidence (hit, veto, confidence; an action rule's hit or
     veto on "I'll send it" / "I'll give you an example" is evidence about a recommendation
-    too), else the kind's own.
+    too), else the kind's own. ``ctx``: the sentences' context features (speaker change, the
+    next speaker answering or backchannelling...), after the rules.
     """
     rules = ev.reshape(len(ev), -1) if all_rules else ev[:, k, :]
-    cols = [z_mlp] + ([z_lex] if z_lex is not None else []) + [rules]
+    cols = [z_mlp] + ([z_lex] if z_lex is not None else []) + [rules] + ([ctx] if ctx is not None else [])
     return np.concatenate(cols, axis=1)
 
 
-def stack_row(coef: np.ndarray, intercept: float, k: int, n_k: int, lexical: bool, all_rules: bool) -> np.ndarray:
-    """One row of :attr:`LexicalActHead.stack` (``5·n_k + 1``: MLP, lexical, every kind's rules, bias) from a fitted stacker."""
-    row = np.zeros(5 * n_k + 1)
+def stack_row(coef: np.ndarray, intercept: float, k: int, n_k: int, lexical: bool, all_rules: bool,
+              n_ctx: int = 0) -> np.ndarray:
+    """One row of :attr:`LexicalActHead.stack` from a fitted stacker.
+
+    ``5·n_k + n_ctx + 1``: MLP, lexical, every kind's rules, ``n_ctx`` context weights (0: a
+    head whose stacker reads no context), bias. A kind fitted without context gets zeros there.
+    """
+    row = np.zeros(5 * n_k + n_ctx + 1)
     row[:n_k] = coef[:n_k]
     i = n_k
     if lexical:
@@ -254,6 +267,9 @@ def stack_row(coef: np.ndarray, intercept: float, k: int, n_k: int, lexical: boo
         row[2 * n_k : 5 * n_k] = coef[i : i + 3 * n_k]
     else:
         row[2 * n_k + 3 * k : 2 * n_k + 3 * k + 3] = coef[i : i + 3]
+    i += 3 * n_k if all_rules else 3
+    if len(coef) > i:
+        row[5 * n_k : 5 * n_k + n_ctx] = coef[i : i + n_ctx]
     row[-1] = intercept
     return row
 
@@ -270,15 +286,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--C", dest="c_reg", type=float, default=None,
                     help=f"the lexical head's L2 strength (default: chosen among {C_GRID} on the held-out meetings)")
     ap.add_argument("--out", type=Path, default=LEX_FILE, help="where to write the head")
+    ap.add_argument("--context", action="store_true",
+                    help="also try stacker inputs with the act's 11 CTX_NAMES values (round 5, ctx; needs --no-save: "
+                         "the stage passes no context to this stacker)")
     ap.add_argument("--results", type=Path, default=None,
                     help="the search's JSON (default: benchmarks/results/train_act_lexical[_<out stem>].json)")
     args = ap.parse_args(argv)
+    if args.context and not args.no_save:
+        ap.error("--context needs --no-save: the stage passes no dialogue context to the lexical head's stacker")
     from sessionscope.analysis.extract.heads import LEX_FEATURES_VERSION, LEX_HASH_BITS, LexicalActHead, fingerprint
 
     t0 = time.time()
     d = data()
     print(f"data: train {d['x'].shape}, held-out {d['hx'].shape}, written EN {d['n_written']} ({time.time() - t0:.0f}s)", flush=True)
-    command = "python benchmarks/train_act_lexical.py" + (f" --C {args.c_reg:g}" if args.c_reg is not None else "")
+    command = "python benchmarks/train_act_lexical.py" + (f" --C {args.c_reg:g}" if args.c_reg is not None else "") \
+        + (" --context --no-save" if args.context else "")
     log: dict = {"command": command, "commit": commit(), "date": dt.date.today().isoformat(),
                  "split": "fit: train meetings + written EN dev rows; choose: held-out train meetings + written EN dev rows "
                           f"(stacker settings scored out-of-fold, {CV_FOLDS} folds by meeting; head logits of the written "
@@ -301,11 +323,17 @@ def main(argv: list[str] | None = None) -> int:
         models, hz, wz = lexical_logits(d, c_reg)
         res = {}
         for k, kind in enumerate(KINDS):
-            for name, (lexical, all_rules) in INPUTS.items():
-                res[(kind, name)] = stack(columns(d["hz"], d["hev"], k, hz if lexical else None, all_rules), d["hy"][:, k], d["hc"],
-                                          columns(d["wz"], d["wev"], k, wz if lexical else None, all_rules), d["wy"][:, k], fold)
+            for name, (lexical, all_rules, context) in INPUTS.items():
+                if context and not args.context:
+                    continue
+                res[(kind, name)] = stack(
+                    columns(d["hz"], d["hev"], k, hz if lexical else None, all_rules, d["hctx"] if context else None),
+                    d["hy"][:, k], d["hc"],
+                    columns(d["wz"], d["wev"], k, wz if lexical else None, all_rules, d["wctx"] if context else None),
+                    d["wy"][:, k], fold)
         score = float(np.mean([max(r["objective"] for (kd, _), r in res.items() if kd == kind) for kind in KINDS]))
-        search[f"C={c_reg}"] = {kind: {name: summary(res[(kind, name)]) for name in INPUTS} for kind in KINDS}
+        search[f"C={c_reg}"] = {kind: {name: summary(res[(kind, name)]) for name in INPUTS if (kind, name) in res}
+                                for kind in KINDS}
         print(f"C={c_reg}: {json.dumps(search[f'C={c_reg}'])} ({time.time() - t1:.0f}s)", flush=True)
         if best is None or score > best[0]:
             best = (score, c_reg, models, res)
@@ -315,11 +343,14 @@ def main(argv: list[str] | None = None) -> int:
     # per kind, the inputs and share with the best cross-validated objective (real meetings count twice)
     n_k = len(KINDS)
     stacks, thresholds, chosen = [], [], {"C": c_reg}
+    names = {kind: max((nm for nm in INPUTS if (kind, nm) in res), key=lambda nm: res[(kind, nm)]["objective"]) for kind in KINDS}
+    reads_context = any(INPUTS[nm][2] for nm in names.values())  # the stage then passes every sentence's context
+    n_ctx = d["hctx"].shape[1] if reads_context else 0
     for k, kind in enumerate(KINDS):
-        name = max(INPUTS, key=lambda nm: res[(kind, nm)]["objective"])
+        name = names[kind]
         r = res[(kind, name)]
-        lexical, all_rules = INPUTS[name]
-        stacks.append(stack_row(r["model"].coef_[0], float(r["model"].intercept_[0]), k, n_k, lexical, all_rules))
+        lexical, all_rules, _ = INPUTS[name]
+        stacks.append(stack_row(r["model"].coef_[0], float(r["model"].intercept_[0]), k, n_k, lexical, all_rules, n_ctx))
         thresholds.append(r["threshold"])
         chosen[kind] = {"inputs": name, "uses_lexical": lexical, **summary(r)}
     log["chosen"] = chosen
@@ -334,7 +365,9 @@ def main(argv: list[str] | None = None) -> int:
               "data": "ICSI MRDA (^cs|^co, ^cc) + AMI (sug, off) train meetings + benchmarks/data/extraction dev split, "
                       f"English rows (weight {WRITTEN_WEIGHT:g}, no context)",
               "split": log["split"],
-              "stack": "per kind: w_mlp[kinds], w_lexical[kinds], w_rules[kinds x (hit, veto, confidence)], bias",
+              "stack": "per kind: w_mlp[kinds], w_lexical[kinds], w_rules[kinds x (hit, veto, confidence)], "
+                       + ("w_context[CTX_NAMES], " if reads_context else "") + "bias",
+              "stack_reads_context": reads_context,
               "heldout": log["chosen"]})
     if not args.no_save:
         head.save(args.out)
