@@ -362,10 +362,11 @@ class LexicalActHead:
         weights: ``(len(labels), 2**LEX_HASH_BITS)`` hashed-feature weights; ``bias``: ``(len(labels),)``.
         stack: per kind, weights on the MLP heads' logits of every kind, this head's logits of every
             kind, rule evidence (hit, veto, confidence) and a bias — the calibrated fusion
-            ``p = sigmoid(w · (z_mlp, z_lexical, rules) + b)``. Two layouts: ``5·len(labels) + 1``
-            weights, the rules of *every* kind (kind by kind: hit, veto, confidence), or
-            ``2·len(labels) + 4``, the kind's own rules only (files before round 5). A kind
-            whose lexical weights are zero is a stacker of the MLP logits and the rules alone.
+            ``p = sigmoid(w · (z_mlp, z_lexical, rules) + b)``: ``5·len(labels) + 1`` weights, the
+            rules of *every* kind (kind by kind: hit, veto, confidence). Files before round 5 stack
+            the kind's own rules only (``2·len(labels) + 4``): such a stack is widened on
+            construction (zeros for the other kinds' rules), so there is one fusion. A kind whose lexical weights are zero is a stacker
+            of the MLP logits and the rules alone.
         thresholds: per kind, the fused probability from which an item is kept.
     """
 
@@ -375,6 +376,11 @@ class LexicalActHead:
     stack: np.ndarray
     thresholds: np.ndarray
     meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        k = len(self.labels)
+        if self.stack.shape == (k, 2 * k + 4):  # a file before round 5: each kind stacks its own rules only
+            object.__setattr__(self, "stack", _own_rules_widened(self.stack, k))
 
     def logits(self, feature_ids: Sequence[Sequence[int]]) -> np.ndarray:
         """``(n, len(labels))`` raw scores of hashed feature lists."""
@@ -389,10 +395,8 @@ class LexicalActHead:
         k = len(self.labels)
         s = self.stack
         z = np.concatenate([mlp_logits, lexical_logits], axis=1) @ s[:, : 2 * k].T
-        if s.shape[1] == 5 * k + 1:  # every kind's rules: "I'll send it" (an action rule) is no recommendation
-            z = z + np.asarray(rules, dtype=np.float64).reshape(len(rules), 3 * k) @ s[:, 2 * k : 5 * k].T + s[:, 5 * k]
-        else:
-            z = z + (rules * s[None, :, 2 * k : 2 * k + 3]).sum(axis=2) + s[:, 2 * k + 3]
+        # every kind's rules: "I'll send it" (an action rule) is no recommendation
+        z = z + np.asarray(rules, dtype=np.float64).reshape(len(rules), 3 * k) @ s[:, 2 * k : 5 * k].T + s[:, 5 * k]
         return _sigmoid(z)
 
     def save(self, path: str | Path) -> Path:
@@ -402,6 +406,16 @@ class LexicalActHead:
                   "bias": self.bias.astype(np.float32), "stack": self.stack.astype(np.float64),
                   "thresholds": self.thresholds.astype(np.float64)}
         return _save(Path(path), arrays, self.meta)
+
+
+def _own_rules_widened(stack: np.ndarray, k: int) -> np.ndarray:
+    """An own-rules stacker (``2k + 4`` weights a kind) in the every-kind layout (``5k + 1``), the same fusion."""
+    wide = np.zeros((k, 5 * k + 1))
+    wide[:, : 2 * k] = stack[:, : 2 * k]
+    for j in range(k):
+        wide[j, 2 * k + 3 * j : 2 * k + 3 * j + 3] = stack[j, 2 * k : 2 * k + 3]
+    wide[:, 5 * k] = stack[:, 2 * k + 3]
+    return wide
 
 
 def load_lexical_head(path: str | Path) -> LexicalActHead:
@@ -419,7 +433,7 @@ def load_lexical_head(path: str | Path) -> LexicalActHead:
     except KeyError as e:
         raise ModelError(f"{path} is not a lexical dialogue-act head file: missing {e}") from e
     k = len(labels)
-    if head.stack.shape not in ((k, 5 * k + 1), (k, 2 * k + 4)):
+    if head.stack.shape != (k, 5 * k + 1):  # (an own-rules stack of 2k + 4 was widened on construction)
         raise ModelError(f"{path}: stacker of shape {head.stack.shape}, expected {(k, 5 * k + 1)} (or {(k, 2 * k + 4)})")
     if head.meta.get("features_version", LEX_FEATURES_VERSION) != LEX_FEATURES_VERSION:
         raise ModelError(f"{path}: trained on lexical features v{head.meta.get('features_version')}, "
