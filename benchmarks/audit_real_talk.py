@@ -1,0 +1,217 @@
+"""A new user's audit of the extraction on real talk nobody tuned on (issue 10, round 6).
+
+Usage (from the repository root)::
+
+    python benchmarks/audit_real_talk.py prepare --work /tmp/s6/audit      # inputs + manifest
+    python benchmarks/audit_real_talk.py run --work /tmp/s6/audit --tag before
+    python benchmarks/audit_real_talk.py dump --work /tmp/s6/audit --tag before > review.txt
+    python benchmarks/audit_real_talk.py count --work /tmp/s6/audit --tag before \\
+        --labels benchmarks/results/audit_real_talk_r6_audit_labels.json
+
+``prepare`` writes a manifest for the conversations (SBCSAE STM files, the Zoom transcript,
+an AMI meeting from QMSum as ``Role: text`` lines) with a fixed session date, so that due
+dates can resolve. ``run`` analyses them with the CLI exactly as a user would (all default
+stages). ``dump`` lists every recommendation, action item and question with its context, for
+hand labelling. ``count`` joins the hand labels (one per item: ``ok`` or an error category)
+to what the run produced and counts errors by category and file.
+
+The labels are a small hand-labelled audit (one labeller, the ``audit`` helper), not a
+gold standard: an item that is new after a change and has no label is counted ``unlabelled``.
+Nothing is read from the shared data beyond the transcripts; nothing is written into it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
+SESSION_DATE = "2026-11-24"  # a Tuesday: "by Friday" -> 2026-11-27, "next week" -> 2026-12-04
+
+# id -> (source path or None when prepared, participants (name, aliases))
+SESSIONS: dict[str, dict] = {
+    "SBC001": {"src": "sbcsae-text-refs/SBC001.stm",
+               "people": [("Lynne", ["0003_LYNNE"]), ("Doris", ["0002_DORIS"]), ("Lenore", ["0001_LENORE"])]},
+    "SBC009": {"src": "sbcsae-text-refs/SBC009.stm",
+               "people": [("Kathy", ["0025_KATHY"]), ("Nathan", ["0026_NATHAN"])]},
+    # kept aside: counted only once, at the end, after the fixes
+    "SBC044": {"src": "sbcsae-text-refs/SBC044.stm",
+               "people": [("Lajuan", ["0152_LAJUAN"]), ("Cam", ["0151_CAM"])]},
+    "ZOOM": {"src": "zoom-vtt-class-meeting/GMT20240124-202901_Recording.transcript.vtt",
+             "people": [("Conor Healy", []), ("Srijani Ghosh", []), ("Shreeharsh Kelkar", []),
+                        ("Dr. Melissa Ko", []), ("Ryan Sloan", [])]},
+    "TS3003a": {"qmsum": "qmsum-topics-queries/TS3003a.json",
+                "people": [("Project Manager", []), ("Marketing", []), ("User Interface", []),
+                           ("Industrial Designer", [])]},
+}
+HELD_ASIDE = ("SBC044",)
+CATEGORIES = {
+    "recommendation": ("ok", "not_advice_description", "not_advice_story_or_quote", "not_advice_question",
+                       "not_advice_backchannel_or_social", "self_directed", "should_be_action", "wrong_receiver"),
+    "action": ("ok", "meeting_talk", "not_a_commitment", "past_or_hypothetical", "story_or_quote",
+               "task_not_standalone", "wrong_owner", "due_wrong", "duplicate_not_merged"),
+    "question": ("ok", "not_a_question", "reported_or_quoted", "answered_by_asker", "answered_wrong",
+                 "unanswered_wrong"),
+}
+
+
+def prepare(work: Path) -> Path:
+    inputs = work / "inputs"
+    inputs.mkdir(parents=True, exist_ok=True)
+    lines = ["sessions:"]
+    for sid, spec in SESSIONS.items():
+        if "qmsum" in spec:
+            turns = json.loads((DATA / spec["qmsum"]).read_text(encoding="utf-8"))["meeting_transcripts"]
+            path = inputs / f"{sid}.txt"
+            path.write_text("".join(f"{t['speaker']}: {t['content']}\n" for t in turns), encoding="utf-8")
+        else:
+            path = DATA / spec["src"]
+        lines += [f"- id: {sid}", f"  date: '{SESSION_DATE}'", "  language: en", f"  transcript: {path}",
+                  "  participants:"]
+        for name, aliases in spec["people"]:
+            lines.append(f"  - name: {json.dumps(name)}")
+            lines.append("    role: other")
+            if aliases:
+                lines.append(f"    aliases: {json.dumps(aliases)}")
+    manifest = work / "manifest.yaml"
+    manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return manifest
+
+
+def run(work: Path, tag: str, sessions: list[str]) -> None:
+    manifest = prepare(work)
+    exe = Path(sys.executable).with_name("sessionscope")
+    out = work / tag
+    # with --manifest and no paths every session's transcript is analysed; pick by writing a sub-manifest
+    text = manifest.read_text(encoding="utf-8").split("\n- id: ")
+    keep = [text[0]] + [b for b in text[1:] if b.split("\n", 1)[0] in sessions]
+    sub = work / f"manifest_{tag}.yaml"
+    sub.write_text("\n- id: ".join(keep), encoding="utf-8")
+    subprocess.run([str(exe), "analyze", "--manifest", str(sub), "--out", str(out), "--force", "--no-progress",
+                    "--format", "markdown"], check=True)
+
+
+def _context(utts: list[dict], uid: str, before: int = 2, after: int = 2, width: int = 240) -> list[str]:
+    idx = {u["id"]: i for i, u in enumerate(utts)}
+    i = idx.get(uid)
+    if i is None:
+        return []
+    out = []
+    for j in range(max(0, i - before), min(len(utts), i + after + 1)):
+        u = utts[j]
+        text = u["text"] if len(u["text"]) <= width else u["text"][:width] + " …"
+        out.append(f"{'>>' if j == i else '  '} {u['id']} {u['speaker']}: {text}")
+    return out
+
+
+def items(session: dict) -> list[dict]:
+    """Every recommendation, action item and question of one session, flattened with a stable key."""
+    sid = session["id"]
+    out = []
+    for r in session.get("recommendations") or []:
+        out.append({"key": f"{sid}|recommendation|{r['utterance_id']}|{r['text'][:60]}", "kind": "recommendation",
+                    "utterance_id": r["utterance_id"], "text": r["text"], "giver": r.get("giver"),
+                    "receiver": r.get("receiver"), "confidence": r.get("confidence"), "method": r.get("method")})
+    for a in session.get("action_items") or []:
+        out.append({"key": f"{sid}|action|{a['utterance_id']}|{a['task'][:60]}", "kind": "action",
+                    "utterance_id": a["utterance_id"], "text": a.get("text"), "task": a["task"], "owner": a.get("owner"),
+                    "owners": a.get("owners"), "due_text": a.get("due_text"), "due_date": a.get("due_date"),
+                    "confidence": a.get("confidence"), "method": a.get("method")})
+    for q in session.get("questions") or []:
+        out.append({"key": f"{sid}|question|{q['utterance_id']}|{q['text'][:60]}", "kind": "question",
+                    "utterance_id": q["utterance_id"], "text": q["text"], "asker": q.get("asker"),
+                    "addressee": q.get("addressee"), "answered": q.get("answered"),
+                    "answer_utterance_id": q.get("answer_utterance_id"), "confidence": q.get("confidence")})
+    return out
+
+
+def load(work: Path, tag: str, sid: str) -> dict:
+    return json.loads((work / tag / sid / "session.json").read_text(encoding="utf-8"))
+
+
+def dump(work: Path, tag: str, sessions: list[str], kinds: list[str]) -> None:
+    for sid in sessions:
+        s = load(work, tag, sid)
+        utts = s["utterances"]
+        by_id = {u["id"]: u for u in utts}
+        print(f"##### {sid}: {len(s.get('recommendations') or [])} recs, {len(s.get('action_items') or [])} actions, "
+              f"{len(s.get('questions') or [])} questions")
+        for it in items(s):
+            if it["kind"] not in kinds:
+                continue
+            print(f"\n[{it['key']}]")
+            print("   " + json.dumps({k: v for k, v in it.items() if k not in ("key", "text")}, ensure_ascii=False))
+            print("   TEXT: " + (it.get("text") or ""))
+            for line in _context(utts, it["utterance_id"]):
+                print("   " + line)
+            if it["kind"] == "question" and it.get("answer_utterance_id") in by_id:
+                a = by_id[it["answer_utterance_id"]]
+                print(f"   ANSWER {a['id']} {a['speaker']}: {a['text']}")
+
+
+def count(work: Path, tag: str, sessions: list[str], labels: dict[str, str]) -> dict:
+    per: dict[str, dict] = {}
+    for sid in sessions:
+        s = load(work, tag, sid)
+        rows: dict[str, dict[str, int]] = {}
+        for it in items(s):
+            lab = labels.get(it["key"], "unlabelled")
+            d = rows.setdefault(it["kind"], {})
+            d[lab] = d.get(lab, 0) + 1
+        per[sid] = rows
+    total: dict[str, dict[str, int]] = {}
+    for rows in per.values():
+        for kind, d in rows.items():
+            t = total.setdefault(kind, {})
+            for lab, n in d.items():
+                t[lab] = t.get(lab, 0) + n
+    precision = {k: round(d.get("ok", 0) / sum(v for lab, v in d.items() if lab != "unlabelled"), 3)
+                 if sum(v for lab, v in d.items() if lab != "unlabelled") else None for k, d in total.items()}
+    return {"per_session": per, "total": total, "share_ok_of_labelled": precision}
+
+
+def commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("cmd", choices=("prepare", "run", "dump", "count"))
+    ap.add_argument("--work", type=Path, default=Path("/tmp/s6/audit"))
+    ap.add_argument("--tag", default="before")
+    ap.add_argument("--sessions", default=",".join(s for s in SESSIONS if s not in HELD_ASIDE),
+                    help="comma-separated session ids (default: all but the held-aside check)")
+    ap.add_argument("--kinds", default="recommendation,action,question")
+    ap.add_argument("--labels", type=Path, help="JSON {item key: category} (count)")
+    ap.add_argument("--out", type=Path, help="result JSON (count)")
+    args = ap.parse_args()
+    sessions = [s for s in args.sessions.split(",") if s]
+    if args.cmd == "prepare":
+        print(prepare(args.work))
+    elif args.cmd == "run":
+        run(args.work, args.tag, sessions)
+    elif args.cmd == "dump":
+        dump(args.work, args.tag, sessions, args.kinds.split(","))
+    else:
+        labels = json.loads(args.labels.read_text(encoding="utf-8")) if args.labels else {}
+        labels = labels.get("labels", labels)
+        res = {"command": "python benchmarks/audit_real_talk.py " + " ".join(sys.argv[1:]), "commit": commit(),
+               "date": dt.date.today().isoformat(), "tag": args.tag, "sessions": sessions,
+               "session_date": SESSION_DATE, "categories": CATEGORIES, **count(args.work, args.tag, sessions, labels)}
+        text = json.dumps(res, indent=1, ensure_ascii=False)
+        if args.out:
+            args.out.write_text(text + "\n", encoding="utf-8")
+        print(text)
+
+
+if __name__ == "__main__":
+    main()
