@@ -13,6 +13,7 @@ of talk times, so they always sum to 1. Overlap is reported separately.
 from __future__ import annotations
 
 import math
+import re
 import statistics
 from collections import Counter
 from collections.abc import Sequence
@@ -69,11 +70,27 @@ def coefficient_of_variation(values: Sequence[float]) -> Optional[float]:
 
 
 # -- turns ---------------------------------------------------------------------------
+# transcript marks for sounds and gaps, not words: "{vocalsound}", "{gap}", "[laughter]", "<LAUGH>", "(inaudible)"
+_MARKUP = re.compile(r"\{[^{}]*\}|\[[^\[\]]*\]|<[^<>]*>|\((?:laughs?|laughter|inaudible|crosstalk|pause|cough(?:s|ing)?|sighs?)\)",
+                     re.IGNORECASE)
+
+
+def strip_markup(text: str) -> str:
+    """The text without transcript marks for sounds and gaps, spaces collapsed."""
+    return " ".join(_MARKUP.sub(" ", text).split())
+
+
 def backchannel(u: Utterance, cfg: DynamicsConfig) -> bool:
     """Whether an utterance is a backchannel: by its words, or — for speech without text
-    (RTTM input) — by being no longer than ``backchannel_max_s_without_text``."""
+    (RTTM input) — by being no longer than ``backchannel_max_s_without_text``.
+
+    An utterance of transcript marks alone ("{vocalsound}", "[laughter]", "{gap}", a lone ".")
+    holds no words: a listener's laugh does not take the floor."""
     if u.text.strip():
-        return is_backchannel(u.text, cfg.backchannels, max_words=cfg.backchannel_max_words)
+        text = strip_markup(u.text)
+        if not text.strip(" .,;:!?…-—"):
+            return True
+        return is_backchannel(text, cfg.backchannels, max_words=cfg.backchannel_max_words)
     return u.duration is not None and u.duration <= cfg.backchannel_max_s_without_text
 
 

@@ -16,8 +16,8 @@ import re
 from typing import Optional
 
 from sessionscope.analysis.extract.dates import find_due
-from sessionscope.analysis.extract.recommendations import en_imperative
-from sessionscope.analysis.extract.rules import RuleHit, norm, question, search, veto
+from sessionscope.analysis.extract.recommendations import en_imperative, plain
+from sessionscope.analysis.extract.rules import RuleHit, meeting_itself, norm, question, search, veto
 from sessionscope.language.nlp import Sentence
 
 KIND = "action"
@@ -48,16 +48,6 @@ _EN_DISCOURSE_LET = {"see", "say", "talk", "think", "start", "move", "go", "get"
                      "find", "grab", "pull", "open", "share"}
 
 
-# moves about the meeting itself, not tasks: "I'll present some ideas today", "I'll mute myself", «я поделюсь экраном»
-_EN_MEETING_SELF = (
-    r"\b(i'll|i will|i'm going to|i am going to|i'm gonna|let me|we'll|we will)( just| quickly| now| first| briefly)? "
-    r"(present|mute|unmute|share (my|the) screen|stop sharing|go through (the|my|this|these|our) (agenda|slides?|points|presentation)|"
-    r"walk you through|introduce (myself|us|everyone)|turn (on|off) (my|the) (camera|video|mic|microphone)|"
-    r"take (the )?(minutes|notes)|be (quick|brief)|wrap (this |it )?up|hand (it )?over|pass (it )?(over|on) to)\b"
-    r"|\b(today|now|in this meeting)\b.*\b(i'll|i will|i'm going to) (present|show|talk)\b"
-)
-
-
 def _is_pasty(t: str) -> bool:
     return bool(search(r"\b(yesterday|last (week|month|time|year)|already|used to|ago)\b", t))
 
@@ -69,7 +59,8 @@ def _english(sent: Sentence) -> Optional[RuleHit]:
         return veto(KIND, "conditional")
     if search(r"\b(i'll|i will|i'm going to) (talk|speak|say something) about\b|\bi'll (be honest|tell you (what|a story|something)|give you an example|admit)|\bi (will|'ll) never\b|\bi can't\b|\bi cannot\b", t):
         return veto(KIND, "speech_act")
-    if search(_EN_MEETING_SELF, t):
+    # "I'll present it at the next meeting" is a task; "today" is the meeting itself
+    if meeting_itself(t) and (due is None or search(r"^(today|tonight|now|this (morning|afternoon))$", norm(due.text))):
         return veto(KIND, "meeting_itself")
     bonus = 0.1 if due is not None else 0.0
     m = _EN_TASK_NOUN.search(t)
@@ -223,10 +214,16 @@ _RU_TAIL = re.compile(r"(?<!\w)(ладно|хорошо|тогда|обязат�
 # frame too: "Um, you're gonna look at product evaluation" -> "look at product evaluation"; a named or role
 # subject stays ("the I_D_ is going to do the look and feel"), since the owner may be open
 _EN_LEAD = re.compile(
-    r"^(?:(?:um+|uh+|er+m?|so|and|okay|ok|'kay|kay|well|right|now|then|oh|yeah|alright|all right)\b[\s,.]*)+", re.IGNORECASE)
+    r"^(?:(?:um+|uh+|er+m?|so|and|okay|ok|'kay|kay|well|right|now|then|oh|yeah|alright|all right|first|firstly|"
+    r"ultimately|basically|actually|like|anyway|i guess|guess|i think|i suppose)\b[\s,.]*)+", re.IGNORECASE)
 _EN_PERSON_FRAME = re.compile(
-    r"^(?:and |so |then )?(?:you(?: two| guys| all)?|i|we)(?:'re| are|'m| am)?(?: ?(?:going to|gonna|'ll|will|have to|need to|should|must|be)\b)+"
-    r"(?: (?:just|also|then|probably|definitely|all))? (?=\w)", re.IGNORECASE)
+    r"^(?:and |so |then )?(?:you(?: two| guys| all)?|i|we)(?:'re| are|'m| am)?(?: just| also| then)?"
+    r"(?: ?(?:going to|gonna|'ll|will|have to|need to|should|must|be|can|could|might|may|would|'d|want to|wanna|"
+    r"try to|plan to|hope to)\b)+"
+    r"(?: (?:just|also|then|probably|definitely|all|first|quickly|actually|really))? (?=\w)", re.IGNORECASE)
+# hedges and tags at the end of a spoken task: "sit down, I think", "send it over, you know"
+_EN_HEDGE_TAIL = re.compile(r",?\s*\b(i think|i guess|i suppose|i believe|you know|right|maybe|or something|or whatever)\s*[?.!]*$",
+                            re.IGNORECASE)
 
 
 def _task_start(text: str, language: str) -> int:
@@ -242,20 +239,30 @@ def task_phrase(sent: Sentence, hit: RuleHit, *, max_words: int = 14) -> str:
     """The task as a short phrase: from the task verb to the end, without the due expression.
 
     Without a rule's task start (an item the heads or the assignment step found), leading
-    fillers and a "you / I / we will…" frame are left out (the owner says who).
+    fillers, transcript marks ("{vocalsound}", "[laughter]") and a "you / I / we will / can /
+    want to…" frame are left out (the owner says who), and so is a closing hedge (", I think").
     """
     text = sent.text
-    start = hit.task_start if hit.task_start is not None else _task_start(text, sent.language)
+    if hit.task_start is not None:
+        start = hit.task_start
+    else:
+        start = _task_start(text, sent.language)
+        clean = plain(text)  # a sound or gap mark first ("{vocalsound} I'll pass the pen") hides the frame
+        if clean != " ".join(text.split()):
+            text = clean
+            start = _task_start(text, sent.language)
     due = find_due(text)
     phrase = text[start:]
     if due is not None and due.char_start >= start:
         phrase = text[start:due.char_start] + " " + text[due.char_end:]
-    phrase = re.sub(r"\s+([,;:.!?])", r"\1", " ".join(phrase.split()))
+    phrase = re.sub(r"\s+([,;:.!?])", r"\1", " ".join(plain(phrase).split()))
     if sent.language == "ru":
         phrase = re.sub(r"^(я|мы)\s+", "", phrase, flags=re.IGNORECASE)
     for _ in range(2):
         phrase = _TRIM.sub("", phrase)
         phrase = (_RU_TAIL if sent.language == "ru" else _EN_TAIL).sub("", phrase)
+        if sent.language != "ru":
+            phrase = _EN_HEDGE_TAIL.sub("", phrase)
     words = phrase.split()
     if len(words) > max_words:
         phrase = " ".join(words[:max_words]) + "…"

@@ -217,6 +217,29 @@ def firm_task(text: str, how: str, *, pair: bool) -> bool:
     return bool(_FIRM.search(low) or _DEADLINE.search(low)) or find_due(text) is not None
 
 
+# a question put to someone is no task handed to them: "do you…", "are we…", "what do you…", "why don't we…"
+# ("can you / could you / would you…" stay: a request may assign a task)
+_QUESTION_OPEN = re.compile(
+    r"^(?:(?:and|so|but|um+|uh+|okay|ok|well|now|then|oh|yeah|like)\s+)*(?:(?:do|does|did|are|is|was|were|have|has|had)\s+"
+    r"(?:you|we|they)\b|(?:what|how|why|where|who|which|whom|whose)\b)")
+
+
+def role_holder(low: str, participants: list[tuple[str, str]], speaker: str) -> Optional[str]:
+    """The participant a role phrase names when speakers are labelled by role ("Industrial Designer", "Marketing").
+
+    ``low``: the sentence's lower-cased tokens. A role the sentence names ("the user interface
+    designer is going to…") belongs to the participant whose whole name lies inside that role
+    phrase; with personal names this never happens, so the owner stays open as before.
+    """
+    for m in _ROLE.finditer(low):
+        phrase = f" {m.group(0)} "
+        hits = [pid for pid, name in participants
+                if pid != speaker and (name or pid).strip() and f" {' '.join((name or pid).casefold().split())} " in phrase]
+        if len(hits) == 1:
+            return hits[0]
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Assignee:
     """Who gets an assigned task: one owner, or the group (``owner`` ``None``, every member in ``owners``)."""
@@ -241,6 +264,8 @@ def assignment_target(text: str, participants: list[tuple[str, str]], speaker: s
 
     low = " ".join(tokens(expand_roles(text)))
     others = tuple(pid for pid, _ in participants if pid != speaker)
+    if _QUESTION_OPEN.search(low):  # "do you kind of pop in…", "why don't we spin into that…": a question, no task given
+        return None
     if _GROUP.search(low) and others:
         return Assignee(None, others, "group")
     if named is not None and named != speaker:
@@ -255,6 +280,9 @@ def assignment_target(text: str, participants: list[tuple[str, str]], speaker: s
     if _ROLE.search(low) or _RU_ASSIGN.search(low):
         if _SELF.search(low):  # "I'm the industrial designer": the speaker's own role, not a task for someone
             return None
+        holder = role_holder(low, participants, speaker)
+        if holder is not None:
+            return Assignee(holder, (holder,), "named")
         if len(others) == 1:  # a pair: the role or «тебе нужно» can only be the other person
             return Assignee(others[0], others, "addressee")
         return Assignee(None, (), "role")  # a role not among the participants' names: owner unknown
@@ -308,5 +336,5 @@ def bundled_assignment_head() -> Optional[AssignmentHead]:
 
 
 __all__ = ["ASSIGN_CUES", "Assignee", "AssignmentHead", "assignment_cues", "clear_assignment", "expand_roles", "firm_task", "assignment_rule", "assignment_target",
-           "named_subjects",
+           "named_subjects", "role_holder",
            "bundled_assignment_head", "load_assignment_head"]

@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from sessionscope.analysis.extract.rules import RuleHit, norm, question, reported_speech, search, veto
+from sessionscope.analysis.dynamics import strip_markup
+from sessionscope.analysis.extract.rules import RuleHit, meeting_itself, norm, question, reported_speech, search, veto
 from sessionscope.language.nlp import Sentence
 
 KIND = "recommendation"
@@ -130,6 +131,53 @@ def _imperative_at(sent: Sentence, all_toks: list, start: int) -> Optional[str]:
     return verb.lower
 
 
+# a clause that only sets a condition or a time ("if you think about it,", "when you divide by a negative,") and
+# leaves the main clause to the next utterance (intonation-unit transcripts, speech cut into segments): no advice yet
+_SUBORDINATORS = ("if", "when", "whenever", "once", "because", "cause", "'cause", "since", "unless", "while",
+                  "as long as", "as soon as", "before", "after", "until", "till")
+_LEAD_FILLERS = r"^(?:(?:so|and|but|well|then|or|um+|uh+|like|i mean|you know|now|okay|ok|oh)\b[\s,]*)*"
+_SUBORD = re.compile(_LEAD_FILLERS + r"(" + "|".join(re.escape(w) for w in _SUBORDINATORS) + r")\b", re.IGNORECASE)
+def plain(text: str) -> str:
+    """The text without transcript marks for sounds and gaps ("{vocalsound}", "[laughter]"), spaces collapsed."""
+    return strip_markup(text)
+
+
+_POLITE = re.compile(r"\s*(you|we)( just| maybe| perhaps)? (could|would|'d|can|will|might)\b", re.IGNORECASE)
+_HANGING = re.compile(r"(,|-|—|–|…|\.\.\.)\s*$")
+# floor-handling and thinking aloud said as a whole sentence: not advice ("Go ahead.", "Wait a minute now.", "Let's see.")
+_DISCOURSE_ONLY = re.compile(
+    _LEAD_FILLERS + r"(go ahead|go on|wait( a (minute|second|sec|moment))?|hold on( a (minute|second|sec))?|hang on( a (minute|second|sec))?|"
+    r"let's see|let me see|let me think|let me check|come on|never mind|excuse me|just a (minute|second|sec|moment)|one (minute|second|sec|moment)|"
+    r"you know what|look at (this|that)|see)( now| then| here| please)?[\s.,!?…-]*$", re.IGNORECASE)
+
+
+def lone_subordinate_clause(sent: Sentence) -> bool:
+    """Whether the sentence is only a condition or time clause, its main clause left unsaid or in the next utterance.
+
+    "if you wanna go on in it,", "So if you want to find ex,", "because you need to finish it first.":
+    a subordinator opens it (after fillers) and no internal comma, colon or dash leaves room for a
+    main clause ("If you have time, try the app." is advice). A clause left hanging (a final comma
+    or dash) is enough; otherwise the parse must agree (its root carries the subordinator), so that
+    unpunctuated speech ("if you need help just ask me") keeps its main clause.
+    """
+    text = plain(sent.text)
+    m = _SUBORD.match(text)
+    if not m:
+        return False
+    body = text[m.end():].rstrip(" .,;:!?-—–…")
+    if any(ch in body for ch in ",;:—–") or " - " in body:
+        return False
+    if _POLITE.match(body) or re.search(r"\bplease\b", body, re.IGNORECASE):  # "if you could send it over": a request
+        return False
+    if _HANGING.search(text):
+        return True
+    toks = sent.tokens
+    roots = [k for k, tok in enumerate(toks) if tok.dep == "ROOT"]
+    word = m.group(1).casefold()
+    return any(any(tok.head == r and tok.dep in ("mark", "advmod") and tok.lower == word.split()[0] for tok in toks)
+               and any(tok.head == r and tok.dep in ("nsubj", "nsubjpass", "expl") for tok in toks) for r in roots)
+
+
 def _english(sent: Sentence) -> Optional[RuleHit]:
     t = norm(sent.text)
     if reported_speech(sent):
@@ -139,6 +187,12 @@ def _english(sent: Sentence) -> Optional[RuleHit]:
             return RuleHit(KIND, conf, name)
     if question(sent):
         return veto(KIND, "question")
+    if lone_subordinate_clause(sent):
+        return veto(KIND, "subordinate_only")
+    if _DISCOURSE_ONLY.match(plain(sent.text)):
+        return veto(KIND, "discourse")
+    if meeting_itself(t):  # "let's start with the presentation", "let me share my screen": the meeting's running order
+        return veto(KIND, "meeting_itself")
     subordinate = search(r"\b(if|when|whether|unless) you (should|need|have to|must)\b|^(and |so |but )?(because|'cause|cause|since|when|if|whenever|once)\b|\b(dunno|don't know|not sure) (if|whether)\b", t)
     for pattern, name, conf in () if subordinate else _EN_MODAL:
         if search(pattern, t):
@@ -235,4 +289,4 @@ def recommendation_rule(sent: Sentence) -> Optional[RuleHit]:
     return _russian(sent) if sent.language == "ru" else _english(sent)
 
 
-__all__ = ["recommendation_rule"]
+__all__ = ["lone_subordinate_clause", "plain", "recommendation_rule"]

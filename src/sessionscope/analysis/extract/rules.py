@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from sessionscope.analysis.dynamics import strip_markup
 from sessionscope.analysis.questions import is_question
 from sessionscope.language.nlp import Sentence
 
@@ -60,6 +61,32 @@ def question(sent: Sentence) -> bool:
     return is_question(sent.text, language=sent.language)
 
 
+# moves about the meeting itself, not tasks: "I'll present some ideas today", "I'll mute myself", «я поделюсь экраном»;
+# the session's own running order and setting too: "first I'll introduce myself", "I'll tell you a bit about the
+# setting", "let me start with the presentation", "I'll pass the pen to Kim", "I'll just sit down"
+_EN_MEETING_SELF = (
+    r"\b(i'll|i will|i'm going to|i am going to|i'm gonna|let me|let's|let us|we'll|we will|i can|we can|we're going to|"
+    r"we are going to|we're gonna)( just| quickly| now| first| briefly| then| also)? "
+    r"(present|mute|unmute|share (my|the) screen|stop sharing|go (through|over) (the|my|this|these|our) (agenda|slides?|points|presentation|minutes)|"
+    r"walk you through|introduce (myself|ourselves|us|everyone|you)|turn (on|off) (my|the) (camera|video|mic|microphone)|"
+    r"take (the )?(minutes|notes)|be (quick|brief)|wrap (this |it )?up|hand (it )?over|pass (it )?(over|on) to|"
+    r"tell you (a )?(little )?(bit |bit more |more |something )?about (myself|ourselves|the (setting|agenda|meeting|session|rules|plan for today))|"
+    r"(start|begin|kick)( it| this)?( off)? with (the|a|an|our|my|this|some) ((little|short|quick) )?(presentation|agenda|introduction|intro|"
+    r"round|meeting|session|kick ?off|first (point|item|topic|question))|get (started|going)[ .,!]*$|kick (it |this )?off[ .,!]*$|"
+    r"(pass|hand)( over)? the (pen|marker|mic|microphone|floor|word|mouse|remote|pointer)|sit down|go first|start from (now|here)|"
+    r"move on to|open the (meeting|session)|close the (meeting|session))\b"
+    r"|\b(today|now|in this meeting)\b.*\b(i'll|i will|i'm going to) (present|show|talk)\b"
+)
+
+
+def meeting_itself(t: str) -> bool:
+    """Whether normalised text ``t`` is a move about the meeting itself (its running order, setting, screen, pen).
+
+    Hesitations and transcript marks are dropped first ("let's start off um with a little presentation").
+    """
+    return bool(search(_EN_MEETING_SELF, " ".join(re.sub(r"\b(um+|uh+|er+m?|hmm+)\b,?", " ", strip_markup(t)).split())))
+
+
 # -- reported speech -------------------------------------------------------------------
 _EN_SAY = {"say", "tell", "suggest", "recommend", "advise", "propose", "mention", "insist", "warn", "explain"}
 _RU_SAY = {
@@ -68,17 +95,27 @@ _RU_SAY = {
 }
 
 
+# quotatives of spoken narrative that introduce someone's words or thoughts, not the speaker's own advice:
+# "she's like, leave me alone", "he goes, try the other one", "and I thought, no, I'll do it now"
+_EN_QUOTATIVE = (r"\b(he|she|they|i|we|my (mom|dad|mother|father|boss|friend|teacher|wife|husband))"
+                 r"('s| is| was| were|'m| am|'re| are)( all| just| kind of| kinda)? like[,:] "
+                 r"|\b(he|she|they) (goes|went)[,:] |\b(and |so |then )?i (thought|was thinking|went)[,:] ")
+
+
 def reported_speech(sent: Sentence) -> bool:
     """Advice reported rather than given: "she told me I should…", "мне посоветовали…".
 
     English: a verb of saying/advising in the past or third-person present ("my boss
-    suggested", "he says you should") or an "according to". Russian: such a verb in the
+    suggested", "he says you should"), an "according to", or a quotative of narrative
+    ("she's like, leave me alone", "he goes, try…", "I thought, no…"). Russian: such a verb in the
     past tense without «бы» (a conditional "я бы посоветовал" *is* advice), or in the
     third person ("он советует", "говорят").
     """
     t = norm(sent.text)
     if sent.language == "en":
         if search(r"\baccording to\b|\bpeople say\b|\bthey say\b|\bi was told\b|\bi've been told\b|\bi read (that|somewhere)\b", t):
+            return True
+        if search(_EN_QUOTATIVE, t):
             return True
         for tok in sent.tokens:
             if tok.lemma in _EN_SAY and tok.tag in ("VBD", "VBN", "VBZ"):
@@ -94,4 +131,4 @@ def reported_speech(sent: Sentence) -> bool:
     return bool(search(r"\bговорят\b|\bпо словам\b|\bкак пишут\b|\bя читал\w*,? что\b", t))
 
 
-__all__ = ["RuleHit", "norm", "question", "reported_speech", "search", "veto"]
+__all__ = ["RuleHit", "meeting_itself", "norm", "question", "reported_speech", "search", "veto"]
