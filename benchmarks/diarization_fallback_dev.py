@@ -1,0 +1,153 @@
+"""When the segmentation's most likely class marks nobody speaking: a lower speech threshold as a fallback? DEVELOPMENT set.
+
+    nice -n 10 .venv/bin/python benchmarks/diarization_fallback_dev.py argmax rec:0.3 rec:0.2 chunk:0.3 \\
+        --quiet 10 20 30 40 --json benchmarks/results/diarization_fallback_dev_r6_diar.json
+
+On quiet, sparse far-field speech the hard powerset decision (``argmax``) of segmentation-3.0 can mark no
+frame at all as speech: the diarization then returns no turn and ``run`` fails with "no speech found".
+Variants, each followed by the unchanged rest of the pipeline (default settings):
+
+* ``rec:T``: when the argmax marks nobody in the whole recording, a frame is speech where P(not nobody) > T
+  (with the most likely non-empty class), as ``diarization_binarize.py``'s ``speech:T``;
+* ``chunk:T``: the same per chunk (a chunk where the argmax hears nobody);
+* ``denoise:OVER``: the argmax on the audio after stationary-noise suppression (spectral subtraction with
+  over-subtraction OVER, :func:`~sessionscope.audio.segmentation.suppress_stationary_noise`); embeddings
+  still from the original audio.
+
+Development cases only (``diarization_tune.dev_cases``): the pyannote AMI excerpts and sample, their sparse
+versions, the ``dev`` LibriSpeech conversations and, with ``--quiet``, the AMI excerpts and sparse versions with
+the speech made quieter against their own room tone. Logits are cached by ``diarization_binarize.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / ".cache" / "diar_fallback"
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+
+def fallback(lg: np.ndarray, multi: np.ndarray, mode: str, th: float) -> np.ndarray:
+    """Binarised activity (C × F × S) of powerset log-probabilities ``lg`` under a fallback ``mode``."""
+    from sessionscope.audio.segmentation import speech_fallback
+
+    b = multi[lg.argmax(-1)]
+    if mode == "argmax":
+        return b
+    if mode == "rec":
+        return speech_fallback(lg, multi, th) if not b.any() else b
+    if mode == "chunk":
+        alt = speech_fallback(lg, multi, th)
+        empty = ~b.any(axis=(1, 2))
+        b[empty] = alt[empty]
+        return b
+    raise SystemExit(f"unknown mode {mode}")
+
+
+def denoised_logits(wav: Path, step: float, net, cfg, spec: str):  # noqa: ANN001, ANN201
+    """As ``diarization_binarize.logits_for``, on the audio after
+    :func:`~sessionscope.audio.segmentation.suppress_stationary_noise` (``denoise:OVER``); cached."""
+    import torch
+
+    from sessionscope.audio import segmentation as seg_mod
+    from sessionscope.audio.decode import SAMPLE_RATE, load_audio
+
+    over = float(spec.partition(":")[2] or 2.0)
+    key = CACHE / f"lg_dn{over}_{wav.parent.name}_{wav.stem}_s{step}.pkl"
+    if key.is_file():
+        return pickle.loads(key.read_bytes())
+    x = seg_mod.suppress_stationary_noise(load_audio(wav).mono, over=over)
+    win, hop = int(seg_mod.CHUNK_S * SAMPLE_RATE), int(step * SAMPLE_RATE)
+    xx = np.pad(x, (0, max(0, win - len(x))))
+    starts = seg_mod._chunk_starts(len(x), win, hop)
+    with torch.inference_mode():
+        lg = np.concatenate([net(torch.from_numpy(np.stack([xx[s:s + win] for s in starts[b:b + 16]]))[:, None]).float().numpy()
+                             for b in range(0, len(starts), 16)])
+    out = (np.asarray(starts) / SAMPLE_RATE, lg, len(x) / SAMPLE_RATE)
+    key.write_bytes(pickle.dumps(out))
+    return out
+
+
+def main() -> int:
+    import torch
+
+    from diarization_binarize import logits_for
+    from diarization_tune import dev_cases
+    from sessionscope.audio import segmentation as seg_mod
+    from sessionscope.audio.decode import load_audio
+    from sessionscope.audio.der import der, read_rttm
+    from sessionscope.audio.diarize import DiarizationParams, diarize_local, local_embeddings
+    from sessionscope.audio.reconstruct import LocalSegmentation, split_runs
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("specs", nargs="+", help="argmax, rec:T, chunk:T or denoise:OVER")
+    ap.add_argument("--quiet", type=int, nargs="*", default=[])
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    net, cfg = seg_mod.load_segmentation()
+    multi = seg_mod._powerset_to_multilabel(cfg.get("num_regular_classes", 3), cfg.get("powerset_max_classes", 2))
+    p = DiarizationParams()
+    CACHE.mkdir(parents=True, exist_ok=True)
+    summary, per_file = {}, {}
+    cases = dev_cases(quiet=tuple(args.quiet))
+    for spec in args.specs:
+        mode, _, th = spec.partition(":")
+        res = {}
+        for c, u, wav, ref in cases:
+            if mode == "denoise":
+                starts, lg, dur = denoised_logits(wav, p.step_s, net, cfg, spec)
+                b = multi[lg.argmax(-1)]
+            else:
+                starts, lg, dur = logits_for(wav, p.step_s, net, cfg)
+                b = fallback(lg, multi, mode, float(th or 0.5))
+            seg = LocalSegmentation(starts, b, float(cfg["frame_step"]),
+                                    float(cfg.get("frame_start", 0.0)) + float(cfg["frame_duration"]) / 2, dur)
+            key = CACHE / f"loc_{c}_{u}_{hash(b.tobytes()) & 0xffffffff:08x}.pkl"
+            if key.is_file():
+                loc = pickle.loads(key.read_bytes())
+            else:
+                s2, origin = split_runs(seg, min_gap_s=p.split_gap_s)
+                emb, usable, trainable = local_embeddings(load_audio(wav).mono, s2, max_s=p.embed_max_s,
+                                                          min_s=p.embed_min_s, min_usable_s=p.min_usable_s,
+                                                          min_train_s=p.min_train_s, own_only=True)
+                loc = (s2, emb, usable, trainable, origin)
+                key.write_bytes(pickle.dumps(loc))
+            d = diarize_local(np.zeros(1, np.float32), params=replace(p), local=loc)
+            r = read_rttm(ref)[u]
+            hyp = [(t.start, t.end, t.speaker) for t in d.turns]
+            r0, r25 = (der(r, hyp, collar=cl, uem=(0.0, dur)) for cl in (0.0, 0.25))
+            res[f"{c}/{u}"] = {"der_c0": r0.der, "der_c25": r25.der, "miss_s": r0.missed, "fa_s": r0.false_alarm,
+                               "conf_s": r0.confusion, "ref_s": r0.reference,
+                               "count_ok": len(d.centroids) == len({s for *_, s in r}), "no_output": not d.turns}
+        per_file[spec] = res
+        for g in sorted({k.split("/")[0] for k in res}):
+            v = [x for k, x in res.items() if k.split("/")[0] == g]
+            row = {"der_c0": 100 * np.mean([x["der_c0"] for x in v]), "der_c25": 100 * np.mean([x["der_c25"] for x in v]),
+                   "miss_c0": 100 * np.mean([x["miss_s"] / x["ref_s"] for x in v]),
+                   "fa_c0": 100 * np.mean([x["fa_s"] / x["ref_s"] for x in v]),
+                   "count_ok": f"{sum(x['count_ok'] for x in v)}/{len(v)}", "no_output": sum(x["no_output"] for x in v)}
+            summary.setdefault(spec, {})[g] = {k: round(float(x), 2) if not isinstance(x, str) else x for k, x in row.items()}
+            print(spec, g, json.dumps(summary[spec][g]), flush=True)
+    if args.json:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+        args.json.write_text(json.dumps({"command": " ".join(["benchmarks/diarization_fallback_dev.py", *sys.argv[1:]]),
+                                         "commit": commit, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                                         "data": "development only: pyannote-ami-excerpts + pyannote-sample, their sparse and "
+                                                 "quieter versions, libri-dev conversations",
+                                         "summary": summary, "per_file": per_file}, indent=1, default=float))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
