@@ -140,7 +140,7 @@ def local_for(wav: Path, step: float, params):  # noqa: ANN001, ANN201
 
     stem = f"{wav.parent.name}_{wav.stem}_s{step}"
     key = CACHE / (f"{stem}_e{params.embed_max_s}_{params.embed_min_s}_{params.min_train_s}_g{params.split_gap_s}"
-                   f"{'' if params.min_usable_s == 0.3 else f'_u{params.min_usable_s}'}{'_orph' if params.orphans else ''}.pkl")
+                   f"{'' if params.min_usable_s == 0.3 else f'_u{params.min_usable_s}'}.pkl")
     if key.is_file():
         return pickle.loads(key.read_bytes())
     audio = load_audio(wav)
@@ -158,7 +158,7 @@ def local_for(wav: Path, step: float, params):  # noqa: ANN001, ANN201
             origin = unsplit_origin(seg)
         emb, usable, trainable = local_embeddings(audio.mono, seg, max_s=params.embed_max_s, min_s=params.embed_min_s,
                                                   min_usable_s=params.min_usable_s, min_train_s=params.min_train_s,
-                                                  own_only=params.split_gap_s > 0, orphans=params.orphans)
+                                                  own_only=params.split_gap_s > 0)
     out = (seg, emb, usable, trainable, origin)
     key.write_bytes(pickle.dumps(out))
     return out
@@ -207,11 +207,6 @@ def main() -> int:
                     help="also the perturbed-voice conversations (group libri_sp; its count enters the rule)")
     ap.add_argument("--breakdown", action="store_true",
                     help="also where the missed speech is (seconds per group: unseen / seg_fewer / later, FA, confusion)")
-    ap.add_argument("--orphans", action="store_true", help="embed runs that only a non-owning chunk hears")
-    ap.add_argument("--count-round", type=float, nargs="+", default=[DiarizationParams.count_round],
-                    help="a frame's mean local count from this fraction up counts one more speaker")
-    ap.add_argument("--keep-distance", type=float, nargs="+", default=[DiarizationParams.keep_distance],
-                    help="a small cluster further than this from every other is kept (0: folded)")
     ap.add_argument("--short-voices", type=int, nargs="+", default=[int(DiarizationParams.short_voices)],
                     help="1: with fewer trainable local speakers than the count, all usable ones are clustered")
     ap.add_argument("--quiet", type=int, nargs="*", default=[],
@@ -235,12 +230,11 @@ def main() -> int:
     rows = []
     for step in args.steps:
         base = replace(DiarizationParams(), step_s=step, split_gap_s=args.split_gap, min_usable_s=args.min_usable,
-                       count_distance=args.count_distance, orphans=args.orphans)
+                       count_distance=args.count_distance)
         locals_ = {(c, u): local_for(w, step, base) for c, u, w, _ in cases}
-        for th, mcs, cms, cr, kd, sv in itertools.product(args.thresholds, args.min_cluster_sizes, args.count_min_s,
-                                                          args.count_round, args.keep_distance, args.short_voices):
-            p = replace(base, threshold=th, min_cluster_size=mcs, count_min_s=cms, count_round=cr, keep_distance=kd,
-                        short_voices=bool(sv))
+        for th, mcs, cms, sv in itertools.product(args.thresholds, args.min_cluster_sizes, args.count_min_s,
+                                                  args.short_voices):
+            p = replace(base, threshold=th, min_cluster_size=mcs, count_min_s=cms, short_voices=bool(sv))
             per = {}
             for (c, u), loc in locals_.items():
                 d = diarize_local(np.zeros(1, dtype=np.float32), params=p, local=loc)
@@ -260,8 +254,7 @@ def main() -> int:
             if args.perturbed:
                 groups["libri_sp"] = [v for k, v in per.items() if k.startswith("libri-sp")]
             row = {"step": step, "threshold": th, "min_cluster_size": mcs, "count_min_s": cms,
-                   "min_usable_s": args.min_usable, "count_distance": args.count_distance, "orphans": args.orphans,
-                   "count_round": cr, "keep_distance": kd, "short_voices": bool(sv)}
+                   "min_usable_s": args.min_usable, "count_distance": args.count_distance, "short_voices": bool(sv)}
             for g, vals in groups.items():
                 row[f"{g}_der_c0"] = round(100 * float(np.mean([v[0] for v in vals])), 2)
                 row[f"{g}_der_c25"] = round(100 * float(np.mean([v[1] for v in vals])), 2)

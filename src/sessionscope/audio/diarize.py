@@ -272,21 +272,9 @@ def own_regions(seg: LocalSegmentation) -> np.ndarray:
     return out
 
 
-def owned_speech(seg: LocalSegmentation, own: np.ndarray) -> np.ndarray:
-    """Per frame of the global grid: whether the chunk that owns the instant (:func:`own_regions`) marks someone speaking."""
-    c_n, f_n, _ = seg.binarized.shape
-    out = np.zeros(seg.n_global_frames + f_n, dtype=bool)
-    t = np.arange(f_n) * seg.frame_step + seg.frame_offset
-    for ci in range(c_n):
-        mine = (t >= own[ci, 0]) & (t < own[ci, 1]) & seg.binarized[ci].any(axis=1)
-        g = seg.first_frame(ci) + np.flatnonzero(mine)
-        out[g[g < len(out)]] = True
-    return out
-
-
-def local_embeddings(samples: np.ndarray, seg: LocalSegmentation, *, max_s: float = 3.0, min_s: float = 2.0,  # noqa: C901
+def local_embeddings(samples: np.ndarray, seg: LocalSegmentation, *, max_s: float = 3.0, min_s: float = 2.0,
                      min_usable_s: float = 0.3, min_train_s: float = 1.0, batch: int = 32, device: str = "cpu",
-                     own_only: bool = False, orphans: bool = False, hook: Optional[Callable[..., None]] = None
+                     own_only: bool = False, hook: Optional[Callable[..., None]] = None
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One CAM++ embedding per (chunk, local speaker): (embeddings C×S×192, usable C×S, trainable C×S).
 
@@ -299,9 +287,6 @@ def local_embeddings(samples: np.ndarray, seg: LocalSegmentation, *, max_s: floa
     ``min_train_s`` of clean speech, enough to take part in the clustering. ``own_only``:
     only local speakers active in the chunk's own region (:func:`own_regions`) are embedded
     (the others are covered by the neighbouring chunk), so each run is embedded about once.
-    ``orphans`` (with ``own_only``): a run outside the chunk's own region is embedded after all when, for at
-    least ``min_usable_s``, the chunk that owns those instants marks nobody speaking there (short, quiet speech
-    that only one chunk's context reveals would otherwise get no speaker at all).
     """
     from sessionscope.audio.onnx_models import infer
     from sessionscope.models import load_campplus
@@ -332,7 +317,6 @@ def local_embeddings(samples: np.ndarray, seg: LocalSegmentation, *, max_s: floa
 
     win = int(CHUNK_S * SAMPLE_RATE)
     own = own_regions(seg)
-    owned = owned_speech(seg, own) if own_only and orphans else None
     features = ChunkFeatures(samples)
     n_max, n_min, n_use = int(max_s / FRAME_S), int(min_s / FRAME_S), int(min_usable_s / FRAME_S)
     for ci in range(c_n):
@@ -348,13 +332,8 @@ def local_embeddings(samples: np.ndarray, seg: LocalSegmentation, *, max_s: floa
         alone = b.sum(axis=1) == 1
         order = np.argsort(np.abs(t - CHUNK_S / 2), kind="stable")  # centre first
         in_own = (t >= own[ci, 0]) & (t < own[ci, 1])
-        g = seg.first_frame(ci) + np.arange(f_n)
         for k in range(s_n):
-            if not b[:, k].any():
-                continue
-            if own_only and not (b[:, k][j] & in_own).any() and (
-                    owned is None or int((b[:, k] & ~owned[np.minimum(g, len(owned) - 1)]).sum()) * seg.frame_step < max(
-                        min_usable_s, FRAME_S)):
+            if not b[:, k].any() or (own_only and not (b[:, k][j] & in_own).any()):
                 continue
             clean = (b[:, k] & alone)[j]
             pick = order[clean[order]]
@@ -428,9 +407,6 @@ class DiarizationParams:
     min_on: float = 0.0
     min_off: float = 0.1
     split_gap_s: float = 0.5  # a local speaker's runs apart by this much are embedded separately (0: off)
-    orphans: bool = False  # runs outside a chunk's own region embedded when the owning chunk hears nobody there
-    count_round: float = 0.5  # a frame's mean local speaker count from this fraction up counts one more speaker
-    keep_distance: float = 0.0  # a small cluster further than this from every other stays a voice (0: always folded)
     short_voices: bool = True  # fewer trainable local speakers than the count: all usable ones are clustered
     threads: int = 0  # torch threads (0: half the cores, 1..4)
 
@@ -457,8 +433,7 @@ def diarize_local(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: i
                 origin = unsplit_origin(seg)
             emb, usable, trainable = local_embeddings(samples, seg, max_s=params.embed_max_s, min_s=params.embed_min_s,
                                                       min_usable_s=params.min_usable_s, min_train_s=params.min_train_s,
-                                                      device=device, own_only=params.split_gap_s > 0,
-                                                      orphans=params.orphans, hook=hook)
+                                                      device=device, own_only=params.split_gap_s > 0, hook=hook)
     else:
         seg, emb, usable, trainable = local[:4]
         origin = local[4] if len(local) > 4 else unsplit_origin(seg)
@@ -471,13 +446,11 @@ def diarize_local(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: i
         min_speakers = max(min_speakers, min(seen, max_speakers))
     asg = cluster_local_speakers(emb, usable, trainable, threshold=params.threshold, min_clusters=min_speakers,
                                  max_clusters=max_speakers, min_cluster_size=params.min_cluster_size,
-                                 activity=seg.binarized if split else None, keep_distance=params.keep_distance,
-                                 short_voices=params.short_voices)
+                                 activity=seg.binarized if split else None, short_voices=params.short_voices)
     k = len(asg.centroids)
     clusters = _inherit(asg.clusters, usable, origin, seg) if split else asg.clusters
     weights = np.hamming(seg.binarized.shape[1] + 2)[1:-1]
-    raw = reconstruct(seg, clusters, k, weights=weights, min_on=params.min_on, min_off=params.min_off,
-                      count_round=params.count_round)
+    raw = reconstruct(seg, clusters, k, weights=weights, min_on=params.min_on, min_off=params.min_off)
     # labels by first speech; clusters that never win a frame disappear
     first: dict[int, float] = {}
     for s, _, j in raw:

@@ -92,7 +92,7 @@ def _normalise(x: np.ndarray) -> np.ndarray:
 
 
 def agglomerative(x: np.ndarray, *, threshold: float, min_clusters: int = 1, max_clusters: int = 20,
-                  min_cluster_size: int = 1, keep_distance: float = 0.0) -> np.ndarray:
+                  min_cluster_size: int = 1) -> np.ndarray:
     """Cluster ids 0..k-1 (largest first) of embeddings ``x`` (n × d).
 
     Centroid linkage on length-normalised embeddings; clusters are merged while their
@@ -118,9 +118,7 @@ def agglomerative(x: np.ndarray, *, threshold: float, min_clusters: int = 1, max
     lo = min(max(1, min_clusters), hi)
     if k > hi or k < lo:
         labels = _cut(xn, hi if k > hi else lo)
-    labels = _fold_small(labels, xn, min_cluster_size, keep_distance)
-    if len(np.unique(labels)) > hi:
-        labels = _cut(xn, hi)
+    labels = _fold_small(labels, xn, min_cluster_size)
     if len(np.unique(labels)) < lo:
         labels = _cut(xn, lo)
     return _by_size(labels)
@@ -135,16 +133,9 @@ def _cut(xn: np.ndarray, k: int) -> np.ndarray:
     return np.asarray(fcluster(za, t=k, criterion="maxclust") - 1)
 
 
-def _fold_small(labels: np.ndarray, xn: np.ndarray, min_size: int, keep_distance: float = 0.0) -> np.ndarray:
-    """Clusters of fewer than ``min_size`` members joined to the nearest large one; one cluster when none is large.
-    ``keep_distance`` > 0: a small cluster whose centroid is further than this (euclidean, unit vectors) from every
-    other cluster's stays a voice of its own."""
+def _fold_small(labels: np.ndarray, xn: np.ndarray, min_size: int) -> np.ndarray:
+    """Clusters of fewer than ``min_size`` members joined to the nearest large one; one cluster when none is large."""
     ids, counts = np.unique(labels, return_counts=True)
-    if keep_distance > 0 and len(ids) > 1:
-        cents = _normalise(np.stack([xn[labels == i].mean(0) for i in ids]))
-        dist = np.linalg.norm(cents[:, None] - cents[None], axis=-1)
-        np.fill_diagonal(dist, np.inf)
-        counts = np.where(dist.min(axis=1) > keep_distance, np.maximum(counts, min_size), counts)
     large = ids[counts >= min_size]
     if len(large) == len(ids):
         return labels
@@ -213,8 +204,7 @@ class Assignment:
 
 def cluster_local_speakers(embeddings: np.ndarray, usable: np.ndarray, trainable: np.ndarray, *, threshold: float,
                            min_clusters: int = 1, max_clusters: int = 20, min_cluster_size: int = 1,
-                           activity: np.ndarray | None = None, keep_distance: float = 0.0,
-                           short_voices: bool = True) -> Assignment:
+                           activity: np.ndarray | None = None, short_voices: bool = True) -> Assignment:
     """Global speakers for local speakers.
 
     Args:
@@ -225,7 +215,6 @@ def cluster_local_speakers(embeddings: np.ndarray, usable: np.ndarray, trainable
         activity: (C, F, S) local activity. Given, only local speakers active at the same
             time must get different global speakers (runs of one speaker split into slots
             may share one); without it, all local speakers of a chunk must differ.
-        keep_distance: see :func:`_fold_small`.
         short_voices: when fewer local speakers are ``trainable`` than ``min_clusters`` (the voices the
             segmentation told apart in one chunk), every usable one takes part in the clustering: in sparse
             far-field speech (short utterances) few or no voices have a second of clean speech, and clustering
@@ -241,7 +230,7 @@ def cluster_local_speakers(embeddings: np.ndarray, usable: np.ndarray, trainable
         return Assignment(clusters, np.zeros((0, d)), sim, 0)
     xn = _normalise(embeddings.astype(np.float64))
     labels = agglomerative(xn[train], threshold=threshold, min_clusters=min_clusters, max_clusters=max_clusters,
-                           min_cluster_size=min_cluster_size, keep_distance=keep_distance)
+                           min_cluster_size=min_cluster_size)
     k = int(labels.max()) + 1
     centroids = _normalise(np.stack([xn[train][labels == j].mean(0) for j in range(k)]))
     for ci in range(c):
@@ -298,7 +287,7 @@ def _assign_group(score: np.ndarray, group: list[int], locals_: np.ndarray, clus
 
 
 def reconstruct(seg: LocalSegmentation, clusters: np.ndarray, n_clusters: int, *, weights: np.ndarray | None = None,
-                min_on: float = 0.0, min_off: float = 0.0, max_count: int | None = None, count_round: float = 0.5
+                min_on: float = 0.0, min_off: float = 0.0, max_count: int | None = None
                 ) -> list[tuple[float, float, int]]:
     """(start, end, cluster) turns, possibly overlapping, from clustered local activity.
 
@@ -311,8 +300,6 @@ def reconstruct(seg: LocalSegmentation, clusters: np.ndarray, n_clusters: int, *
         min_on: turns shorter than this are dropped.
         min_off: gaps shorter than this within one speaker are filled.
         max_count: cap of simultaneous speakers per frame (default: the model's local maximum).
-        count_round: a frame's weighted mean count of local speakers from this fraction up counts one more
-            speaker (0.5: rounding).
     """
     c, f, s = seg.binarized.shape
     n = seg.n_global_frames + f
@@ -332,7 +319,7 @@ def reconstruct(seg: LocalSegmentation, clusters: np.ndarray, n_clusters: int, *
     n_frames = min(n, seg.n_global_frames)
     act, count, cover = act[:n_frames], count[:n_frames], cover[:n_frames]
     mean_count = np.where(cover > 0, count / np.maximum(cover, 1e-9), 0.0)
-    k_frame = np.floor(mean_count + (1.0 - count_round)).astype(int)  # 0.5: round half up, deterministic
+    k_frame = np.floor(mean_count + 0.5).astype(int)  # round half up, deterministic
     k_frame = np.minimum(k_frame, max_count if max_count is not None else s)
     k_frame = np.minimum(k_frame, n_clusters)
     chosen = np.zeros_like(act, dtype=bool)

@@ -135,45 +135,6 @@ def local_segmentation(samples: np.ndarray, *, step_s: float = 2.5, batch: int =
                              duration=duration)
 
 
-def suppress_stationary_noise(samples: np.ndarray, *, percentile: float = 10.0, over: float = 2.0, floor: float = 0.1,
-                              block_s: float = 60.0) -> np.ndarray:
-    """``samples`` with their stationary noise (fans, hum, room tone) attenuated by spectral subtraction.
-
-    Per block of ``block_s`` seconds, the noise power of each frequency bin is the ``percentile`` of its power
-    over the block's 32 ms frames (a meeting is silent for far more than a tenth of the time in every band);
-    each time-frequency bin keeps the gain max(``floor``, 1 - ``over`` x noise / power). The segmentation network
-    normalises its input's level but not its signal-to-noise ratio: quiet far-field talkers under a fan are
-    what it misses. Deterministic (no random state).
-    """
-    from scipy.signal import istft, stft
-
-    x = np.asarray(samples, dtype=np.float32)
-    nper, block = 512, int(block_s * SAMPLE_RATE)
-    out = np.empty_like(x)
-    for off in range(0, len(x), block):
-        seg = x[off:off + block]
-        if len(seg) < 4 * nper:
-            out[off:off + len(seg)] = seg
-            continue
-        _, _, z = stft(seg, fs=SAMPLE_RATE, nperseg=nper, noverlap=nper * 3 // 4, boundary="even", padded=True)
-        power = np.abs(z) ** 2
-        noise = np.percentile(power, percentile, axis=1, keepdims=True)
-        gain = np.maximum(floor, 1.0 - over * noise / np.maximum(power, 1e-20))
-        _, y = istft(z * gain, fs=SAMPLE_RATE, nperseg=nper, noverlap=nper * 3 // 4, boundary=True)
-        out[off:off + len(seg)] = y[:len(seg)].astype(np.float32)
-    return out
-
-
-def speech_fallback(logp: np.ndarray, multi: np.ndarray, threshold: float) -> np.ndarray:
-    """Multi-label activity (… × F × S) from powerset log-probabilities ``logp`` (… × F × classes) with a lower bar
-    for speech: a frame is speech where P(anyone speaks) > ``threshold``, with the most likely non-empty class
-    (``multi``: :func:`_powerset_to_multilabel`; class 0 is nobody)."""
-    p = np.exp(logp)
-    out = multi[1 + p[..., 1:].argmax(-1)]
-    out[(1.0 - p[..., 0]) <= threshold] = 0
-    return out
-
-
 def regions(scores: np.ndarray, frame_step: float, *, onset: float = 0.5, offset: float = 0.5,
             min_on: float = 0.1, min_off: float = 0.1) -> list[tuple[float, float]]:
     """Hysteresis thresholding of a frame score into (start, end) regions in seconds."""
