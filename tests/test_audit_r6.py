@@ -214,3 +214,14 @@ def test_meeting_talk_is_vetoed_as_an_action_unless_it_has_a_deadline(text: str,
 
     hit = action_rule(parse_sentence(text))
     assert (hit is not None and hit.veto and hit.rule == "meeting_itself") is vetoed
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "rule", "conf"), [
+    ("You can switch the language in the settings.", "you_can", 0.6),     # what is possible: weaker evidence
+    ("Maybe you can ask the tutor after class.", "you_could", 0.7),    # hedged: a suggestion
+    ("you can just email the office", "you_could", 0.7),
+])
+def test_bare_you_can_is_weaker_than_a_hedged_one(text: str, rule: str, conf: float) -> None:
+    hit = _rec(text)
+    assert hit is not None and not hit.veto and hit.rule == rule and hit.confidence == pytest.approx(conf)

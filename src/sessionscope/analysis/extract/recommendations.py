@@ -45,6 +45,10 @@ _EN_MODAL = [
     # joint suggestions ("maybe we could…", "I think we should…"): weaker, a plan as much as advice
     (r"(\b(maybe|perhaps|i think|i guess|i'd say|i suggest)|^((well|so|then|or|and|okay|ok|um|uh),? )*) ?we (could|should|might|can|ought to)( just| also| probably)? (try|use|go|do|put|make|start|keep|add|take|think|have|look|ask|move|set|write|change|get|stick|focus|split|drop|skip|leave|wait|give|consider|check|abandon|review|discuss|cut)\b", "maybe_we", 0.65),
 ]
+# a bare "you can…" mostly says what is possible ("you can save from this menu", "you can only take it for eight
+# weeks"), a hedged one suggests ("maybe you can…", "you can just ask her"); "could" / "might" suggest either way
+_BARE_CAN = re.compile(r"\byou can\b")
+_HEDGE = re.compile(r"\b(maybe|perhaps|i think|i guess|i mean|just|also|always|simply)\b")
 _EN_DISCOURSE_IMP = {
     "look", "see", "listen", "wait", "thank", "thanks", "let", "mind", "guess", "say", "imagine", "come", "excuse",
     "hold", "hang", "tell", "go", "please", "bear", "suppose", "picture", "believe", "trust", "forgive", "pardon",
@@ -195,7 +199,10 @@ def _english(sent: Sentence) -> Optional[RuleHit]:
         return veto(KIND, "meeting_itself")
     subordinate = search(r"\b(if|when|whether|unless) you (should|need|have to|must)\b|^(and |so |but )?(because|'cause|cause|since|when|if|whenever|once)\b|\b(dunno|don't know|not sure) (if|whether)\b", t)
     for pattern, name, conf in () if subordinate else _EN_MODAL:
-        if search(pattern, t):
+        m = search(pattern, t)
+        if m:
+            if name == "you_could" and _BARE_CAN.search(m.group(0)) and not _HEDGE.search(m.group(0)):
+                return RuleHit(KIND, 0.6, "you_can")  # "you can switch between drawings": what is possible, weaker
             return RuleHit(KIND, conf, name)
     verb = en_imperative(sent)
     if verb is not None:
