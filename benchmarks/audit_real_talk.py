@@ -50,13 +50,33 @@ SESSIONS: dict[str, dict] = {
                            ("Industrial Designer", [])]},
 }
 HELD_ASIDE = ("SBC044",)
-CATEGORIES = {
-    "recommendation": ("ok", "not_advice_description", "not_advice_story_or_quote", "not_advice_question",
-                       "not_advice_backchannel_or_social", "self_directed", "should_be_action", "wrong_receiver"),
-    "action": ("ok", "meeting_talk", "not_a_commitment", "past_or_hypothetical", "story_or_quote",
-               "task_not_standalone", "wrong_owner", "due_wrong", "duplicate_not_merged"),
-    "question": ("ok", "not_a_question", "reported_or_quoted", "answered_by_asker", "answered_wrong",
-                 "unanswered_wrong"),
+CATEGORIES = {  # the labels used; "ok" = a correct item
+    "recommendation": {
+        "not_advice_description": "describes how something is or works (often a generic 'you'), no advice to the other",
+        "not_advice_story_or_quote": "part of a story or someone's quoted words",
+        "not_advice_question": "a question or part of one",
+        "not_advice_backchannel_or_social": "floor-handling, thinking aloud, a reply token",
+        "not_advice_reading_aloud": "an agenda title or text read out",
+        "fragment": "a clause cut from its sentence (a lone 'if…' condition, a continuation)",
+        "self_directed": "the speaker talking themselves through their own step",
+        "meeting_talk": "about running the meeting itself",
+        "request_not_advice": "a favour asked ('pass me the tea')",
+        "should_be_action": "a task given or agreed: should be an action item",
+    },
+    "action": {
+        "meeting_talk": "about running the meeting itself (introductions, the pen, the agenda)",
+        "immediate_move": "something done right now in the session, not a task for later",
+        "not_a_commitment": "a description, a plan of the moment or a possibility",
+        "story_or_quote": "inside a story or someone's quoted thought",
+        "question_as_task": "a question turned into an assignment",
+        "wrong_owner": "the task is right but the owner is wrong or missing",
+    },
+    "action_task": {"task_standalone": "the task phrase stands on its own", "task_not_standalone": "it does not"},
+    "question": {
+        "not_a_question": "a tag ('you know?', 'see?'), rhetorical or read-out text",
+        "reported_or_quoted": "a reported or quoted question",
+        "answered_wrong": "credited as answered by a sound mark, a gap or an empty line",
+    },
 }
 
 
@@ -154,7 +174,9 @@ def dump(work: Path, tag: str, sessions: list[str], kinds: list[str]) -> None:
                 print(f"   ANSWER {a['id']} {a['speaker']}: {a['text']}")
 
 
-def count(work: Path, tag: str, sessions: list[str], labels: dict[str, str]) -> dict:
+def count(work: Path, tag: str, sessions: list[str], labels: dict[str, str],
+          task_labels: dict[str, str] | None = None) -> dict:
+    """Items per kind and label (``task_labels``: a second label per action item on its task phrase, as ``action_task``)."""
     per: dict[str, dict] = {}
     for sid in sessions:
         s = load(work, tag, sid)
@@ -163,6 +185,10 @@ def count(work: Path, tag: str, sessions: list[str], labels: dict[str, str]) -> 
             lab = labels.get(it["key"], "unlabelled")
             d = rows.setdefault(it["kind"], {})
             d[lab] = d.get(lab, 0) + 1
+            if it["kind"] == "action" and task_labels is not None:
+                d = rows.setdefault("action_task", {})
+                lab = task_labels.get(it["key"], "unlabelled")
+                d[lab] = d.get(lab, 0) + 1
         per[sid] = rows
     total: dict[str, dict[str, int]] = {}
     for rows in per.values():
@@ -170,7 +196,7 @@ def count(work: Path, tag: str, sessions: list[str], labels: dict[str, str]) -> 
             t = total.setdefault(kind, {})
             for lab, n in d.items():
                 t[lab] = t.get(lab, 0) + n
-    precision = {k: round(d.get("ok", 0) / sum(v for lab, v in d.items() if lab != "unlabelled"), 3)
+    precision = {k: round((d.get("ok", 0) + d.get("task_standalone", 0)) / sum(v for lab, v in d.items() if lab != "unlabelled"), 3)
                  if sum(v for lab, v in d.items() if lab != "unlabelled") else None for k, d in total.items()}
     return {"per_session": per, "total": total, "share_ok_of_labelled": precision}
 
@@ -202,11 +228,13 @@ def main() -> None:
     elif args.cmd == "dump":
         dump(args.work, args.tag, sessions, args.kinds.split(","))
     else:
-        labels = json.loads(args.labels.read_text(encoding="utf-8")) if args.labels else {}
-        labels = labels.get("labels", labels)
+        doc = json.loads(args.labels.read_text(encoding="utf-8")) if args.labels else {}
+        labels = doc.get("labels", doc)
         res = {"command": "python benchmarks/audit_real_talk.py " + " ".join(sys.argv[1:]), "commit": commit(),
                "date": dt.date.today().isoformat(), "tag": args.tag, "sessions": sessions,
-               "session_date": SESSION_DATE, "categories": CATEGORIES, **count(args.work, args.tag, sessions, labels)}
+               "files": {s: SESSIONS[s].get("src") or SESSIONS[s].get("qmsum") for s in sessions},
+               "session_date": SESSION_DATE, "labeller": doc.get("labeller"),
+               **count(args.work, args.tag, sessions, labels, doc.get("task_not_standalone"))}
         text = json.dumps(res, indent=1, ensure_ascii=False)
         if args.out:
             args.out.write_text(text + "\n", encoding="utf-8")
