@@ -4,7 +4,7 @@ Usage (from the repository root; long jobs with ``nice``)::
 
     nice -n 10 python benchmarks/topics_ami.py --split dev                  # report (never tuned on)
     nice -n 10 python benchmarks/topics_ami.py --split train --limit 40     # choosing settings
-    nice -n 10 python benchmarks/topics_ami.py --train-other --gate-context 2 --gate-shift 0.3   # retrain the shipped gate
+    nice -n 10 python benchmarks/topics_ami.py --train-other --gate-context 2 --gate-shift 0.8   # retrain the shipped gate (round 6: 0.8)
     nice -n 10 python benchmarks/topics_ami.py --gate-auc                   # window AUC of the gate per context (choosing)
 
 Data: ``../shared/data/ami-annotations`` (AMI manual annotations v1.7, CC BY 4.0: dialogue
@@ -368,7 +368,7 @@ def evaluate(split: str, limit: int | None, overrides: dict) -> tuple[list[dict]
     from sessionscope.config import TopicsConfig
     from sessionscope.language.embeddings import get_encoder
 
-    cfg = TopicsConfig(**{k: v for k, v in overrides.items() if not k.startswith("MODE_")})
+    cfg = TopicsConfig(**{k: v for k, v in overrides.items() if not k.startswith(("MODE_", "ABSORB_"))})
     enc = DiskCachedEncoder(get_encoder(cfg.backend))
     stage = TopicsStage(cfg, encoder=enc)
     acts, topics, mgold = load_acts(), load_topics(), load_mode_gold()
@@ -889,7 +889,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--train-mode", action="store_true",
                     help="refit the mode head on AMI train weak mode gold + written dev (with --C, --written-weight)")
     ap.add_argument("--mode-set", action="append", default=[], metavar="NAME=VALUE",
-                    help="experiment: override a mode constant of the stage (MODE_SMOOTHING, MODE_MIN_WINDOWS, MODE_MIN_WORDS)")
+                    help="experiment: override a mode or absorption constant of the stage (MODE_SMOOTHING, MODE_MIN_WINDOWS, "
+                         "MODE_MIN_WORDS, ABSORB_PROTECT_BELOW, ABSORB_KEEP_EDGE_ABOVE)")
     ap.add_argument("--gate-planning-weight", type=float, default=1.0, metavar="W",
                     help="with --train-other: sample weight of AMI windows in planning topics (1 = like other work)")
     ap.add_argument("--single", action="store_true",
@@ -961,7 +962,7 @@ def main(argv: list[str] | None = None) -> int:
         import sessionscope.analysis.topics.stage as stage_mod
 
         for k, _, v in (kv.partition("=") for kv in args.mode_set):
-            if not k.startswith("MODE_") or not hasattr(stage_mod, k):
+            if not k.startswith(("MODE_", "ABSORB_")) or not hasattr(stage_mod, k):
                 ap.error(f"unknown mode constant {k}")
             setattr(stage_mod, k, json.loads(v))
             overrides[k] = json.loads(v)

