@@ -12,6 +12,7 @@ Usage (from the repository root)::
     nice -n 10 python benchmarks/audit_hard_vetoes.py eval --kinds action \\
         --out benchmarks/results/dialogue_acts_eval_heldout_r6_audit_hardveto_action.json
     python benchmarks/audit_hard_vetoes.py analyze --kinds action,recommendation --tag hard
+    nice -n 10 python benchmarks/audit_hard_vetoes.py eval --kinds "" --quoted --out …   # quotative context only
 """
 
 from __future__ import annotations
@@ -45,6 +46,46 @@ def install(kinds: list[str]) -> None:
     st.decide = decide
 
 
+_QUOTED: set[int] = set()
+QUOTE_SPAN = 2  # how many of the speaker's next lines a quotative frame covers
+
+
+def quoted_sentences(session, parsed) -> set[int]:  # noqa: ANN001
+    """``id()`` of the sentences that a quotative frame at the end of the speaker's previous line (or sentence) opens."""
+    from sessionscope.analysis.extract.rules import quotative_end
+
+    out: set[int] = set()
+    left = 0
+    for i, (utt, sents) in enumerate(zip(session.utterances, parsed, strict=True)):
+        if i and session.utterances[i - 1].speaker != utt.speaker:
+            left = 0
+        for j, sent in enumerate(sents):
+            if left > 0 or (j and quotative_end(sents[j - 1].text)):
+                out.add(id(sent))
+        left = QUOTE_SPAN if quotative_end(utt.text) else max(0, left - 1)
+    return out
+
+
+def install_quoted() -> None:
+    """Drop recommendations and action items in lines a quotative frame opens ("I was like, | just leave it")."""
+    import sessionscope.analysis.extract.stage as st
+
+    orig_extract, orig_decide = st.extract_items, st.decide
+
+    def extract_items(session, parsed, *a, **k):  # noqa: ANN001, ANN202
+        _QUOTED.clear()
+        _QUOTED.update(quoted_sentences(session, parsed))
+        return orig_extract(session, parsed, *a, **k)
+
+    def decide(sent, hits, proba, heads, logits, cfg):  # noqa: ANN001, ANN202
+        d, calibrated = orig_decide(sent, hits, proba, heads, logits, cfg)
+        if d is not None and d.kind in ("recommendation", "action") and id(sent) in _QUOTED:
+            return None, False
+        return d, calibrated
+
+    st.extract_items, st.decide = extract_items, decide
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("cmd", choices=("eval", "analyze"))
@@ -53,8 +94,11 @@ def main() -> int:
     ap.add_argument("--tag", default="hard", help="analyze: output folder under the audit work folder")
     ap.add_argument("--work", type=Path, default=Path("/tmp/s6/audit"))
     ap.add_argument("--sessions", default=None)
+    ap.add_argument("--quoted", action="store_true", help="also drop items in lines a quotative frame opens")
     args = ap.parse_args()
     install([k for k in args.kinds.split(",") if k])
+    if args.quoted:
+        install_quoted()
     if args.cmd == "eval":
         import dialogue_acts_eval
 

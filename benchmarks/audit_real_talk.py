@@ -201,6 +201,23 @@ def count(work: Path, tag: str, sessions: list[str], labels: dict[str, str],
     return {"per_session": per, "total": total, "share_ok_of_labelled": precision}
 
 
+def turns_report(work: Path, tags: list[str], sessions: list[str]) -> dict:
+    """Per session and tag: turns (changes of floor) and backchannels per participant, and utterances without words (sound marks only, or empty)."""
+    import re
+
+    marks = re.compile(r"^\s*(\{[^{}]*\}|\[[^\[\]]*\]|<[^<>]*>|[\s.,])*\s*$")
+    out: dict = {}
+    for sid in sessions:
+        row: dict = {}
+        for tag in tags:
+            s = load(work, tag, sid)
+            row[tag] = {p: {"turns": v.get("turns"), "backchannels": v.get("backchannels")}
+                        for p, v in s["metrics"]["participants"].items()}
+            row["utterances_without_words"] = sum(1 for u in s["utterances"] if marks.match(u["text"] or ""))
+        out[sid] = row
+    return out
+
+
 def commit() -> str:
     try:
         return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
@@ -211,20 +228,44 @@ def commit() -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("cmd", choices=("prepare", "run", "dump", "count"))
+    ap.add_argument("cmd", choices=("prepare", "run", "dump", "count", "report"))
     ap.add_argument("--work", type=Path, default=Path("/tmp/s6/audit"))
     ap.add_argument("--tag", default="before")
     ap.add_argument("--sessions", default=",".join(s for s in SESSIONS if s not in HELD_ASIDE),
                     help="comma-separated session ids (default: all but the held-aside check)")
     ap.add_argument("--kinds", default="recommendation,action,question")
     ap.add_argument("--labels", type=Path, help="JSON {item key: category} (count)")
-    ap.add_argument("--out", type=Path, help="result JSON (count)")
+    ap.add_argument("--out", type=Path, help="result JSON (count, report)")
+    ap.add_argument("--tags", default="before,after", help="report: the runs to compare (their labels: LABELS_DIR/labels_TAG.json)")
+    ap.add_argument("--labels-dir", type=Path, help="report: folder of labels_TAG.json files")
+    ap.add_argument("--aside", default=",".join(HELD_ASIDE), help="report: sessions counted apart (held aside)")
     args = ap.parse_args()
     sessions = [s for s in args.sessions.split(",") if s]
     if args.cmd == "prepare":
         print(prepare(args.work))
     elif args.cmd == "run":
         run(args.work, args.tag, sessions)
+    elif args.cmd == "report":
+        tags = args.tags.split(",")
+        aside = [x for x in args.aside.split(",") if x]
+        docs = {t: json.loads((args.labels_dir / f"labels_{t}.json").read_text(encoding="utf-8")) for t in tags}
+        res = {"command": "python benchmarks/audit_real_talk.py " + " ".join(sys.argv[1:]), "commit": commit(),
+               "date": dt.date.today().isoformat(), "session_date": SESSION_DATE,
+               "labeller": docs[tags[0]].get("labeller"),
+               "files": {s: SESSIONS[s].get("src") or SESSIONS[s].get("qmsum") for s in list(sessions) + aside},
+               "categories": CATEGORIES, "audited": {}, "held_aside": {},
+               "turns": turns_report(args.work, tags, list(sessions) + aside), "labels": {}}
+        for t in tags:
+            lab, task = docs[t].get("labels", {}), docs[t].get("task_not_standalone")
+            res["audited"][t] = count(args.work, t, sessions, lab, task)
+            if aside:
+                res["held_aside"][t] = count(args.work, t, aside, lab, task)
+            res["labels"][t] = {"labels": lab, "task_phrase": task}
+        text = json.dumps(res, indent=1, ensure_ascii=False)
+        if args.out:
+            args.out.write_text(text + "\n", encoding="utf-8")
+        print(json.dumps({t: {"audited": res["audited"][t]["share_ok_of_labelled"],
+                              "held_aside": res["held_aside"].get(t, {}).get("share_ok_of_labelled")} for t in tags}))
     elif args.cmd == "dump":
         dump(args.work, args.tag, sessions, args.kinds.split(","))
     else:

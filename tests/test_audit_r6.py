@@ -225,3 +225,21 @@ def test_meeting_talk_is_vetoed_as_an_action_unless_it_has_a_deadline(text: str,
 def test_bare_you_can_is_weaker_than_a_hedged_one(text: str, rule: str, conf: float) -> None:
     hit = _rec(text)
     assert hit is not None and not hit.veto and hit.rule == rule and hit.confidence == pytest.approx(conf)
+
+
+# -- a quotative frame at the end of a line opens quoted words in the next one (proposal, measured) -------
+@pytest.mark.parametrize(("line", "frame"), [
+    ("and my aunt was like,", True),
+    ("so she goes,", True),
+    ("and I told him,", True),
+    ("then we said okay,", True),
+    ("I kept asking her,", True),
+    ("like you said,", False),            # a discourse marker: the speaker's own point follows
+    ("I think we said that last week.", False),
+    ("so I parked the car,", False),
+    ("I really like it,", False),
+])
+def test_quotative_end(line: str, frame: bool) -> None:
+    from sessionscope.analysis.extract.rules import quotative_end
+
+    assert quotative_end(line) is frame

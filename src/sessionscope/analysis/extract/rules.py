@@ -102,6 +102,27 @@ _EN_QUOTATIVE = (r"\b(he|she|they|i|we|my (mom|dad|mother|father|boss|friend|tea
                  r"|\b(he|she|they) (goes|went)[,:] |\b(and |so |then )?i (thought|was thinking|went)[,:] ")
 
 
+# a line of spoken narrative that ends on a quotative frame, the quoted words following in the next line(s):
+# "and I was like," / "he goes," / "and I said fine," / "I keep telling him," (intonation-unit transcripts and
+# speech recognition cut a story into such pieces)
+_EN_QUOTE_END = re.compile(
+    r"(\b(i|he|she|they|we|you|my \w+)|\band)( just| all| kind of| kinda| always| keep| kept)?"
+    r"((('s| is| was| were|'m| am|'re| are)( just| all| kind of| kinda)? like)|( (said|says|say|goes|go|went|told|tells|asked|asks|"
+    r"thought|think|yelled|screamed|telling|saying|asking)( to)?( (him|her|them|me|you|myself|us))?))"
+    r"(,? (well|okay|ok|fine|oh|you know|like|so|gee|um|uh))*[ ,:.]*$")
+_EN_AS_SAID = re.compile(r"\b(like|as) (i|you|he|she|they|we) (said|say|says|mentioned)[ ,:.]*$")  # "like I said,": a marker
+
+
+def quotative_end(text: str) -> bool:
+    """Whether an English line ends on a quotative frame, so that the speaker's next line quotes someone.
+
+    "and I was like,", "he goes,", "and I said fine,", "I keep telling him,": the words that
+    follow are a story's quoted speech or thought, not advice or a commitment of the speaker's.
+    """
+    t = norm(strip_markup(text))
+    return bool(_EN_QUOTE_END.search(t)) and not _EN_AS_SAID.search(t)
+
+
 def reported_speech(sent: Sentence) -> bool:
     """Advice reported rather than given: "she told me I should…", "мне посоветовали…".
 
@@ -131,4 +152,4 @@ def reported_speech(sent: Sentence) -> bool:
     return bool(search(r"\bговорят\b|\bпо словам\b|\bкак пишут\b|\bя читал\w*,? что\b", t))
 
 
-__all__ = ["RuleHit", "meeting_itself", "norm", "question", "reported_speech", "search", "veto"]
+__all__ = ["RuleHit", "meeting_itself", "norm", "question", "quotative_end", "reported_speech", "search", "veto"]
