@@ -47,23 +47,14 @@ def install(kinds: list[str]) -> None:
 
 
 _QUOTED: set[int] = set()
-QUOTE_SPAN = 2  # how many of the speaker's next lines a quotative frame covers
 
 
 def quoted_sentences(session, parsed) -> set[int]:  # noqa: ANN001
-    """``id()`` of the sentences that a quotative frame at the end of the speaker's previous line (or sentence) opens."""
-    from sessionscope.analysis.extract.rules import quotative_end
+    """``id()`` of the sentences a quotative frame opens (:func:`~sessionscope.analysis.extract.rules.quoted_by_frame`)."""
+    from sessionscope.analysis.extract.rules import quoted_by_frame
 
-    out: set[int] = set()
-    left = 0
-    for i, (utt, sents) in enumerate(zip(session.utterances, parsed, strict=True)):
-        if i and session.utterances[i - 1].speaker != utt.speaker:
-            left = 0
-        for j, sent in enumerate(sents):
-            if left > 0 or (j and quotative_end(sents[j - 1].text)):
-                out.add(id(sent))
-        left = QUOTE_SPAN if quotative_end(utt.text) else max(0, left - 1)
-    return out
+    pairs = quoted_by_frame([u.speaker for u in session.utterances], parsed)
+    return {id(parsed[i][j]) for i, j in pairs}
 
 
 def install_quoted() -> None:

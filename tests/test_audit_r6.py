@@ -243,3 +243,16 @@ def test_quotative_end(line: str, frame: bool) -> None:
     from sessionscope.analysis.extract.rules import quotative_end
 
     assert quotative_end(line) is frame
+
+
+def test_quoted_by_frame_covers_the_speakers_next_lines_until_someone_else_talks() -> None:
+    from sessionscope.analysis.extract.rules import quoted_by_frame
+
+    def sent(text: str) -> SimpleNamespace:
+        return SimpleNamespace(text=text)
+
+    speakers = ["a", "a", "a", "a", "b", "a"]
+    parsed = [[sent("so I told her,")], [sent("just drop it,")], [sent("move on.")], [sent("And she did.")],
+              [sent("Wow.")], [sent("Anyway, and he goes,"), sent("call me later.")]]
+    assert quoted_by_frame(speakers, parsed) == {(1, 0), (2, 0), (5, 1)}
+    assert quoted_by_frame(["a", "b"], [[sent("and I said,")], [sent("send it.")]]) == set()  # another speaker

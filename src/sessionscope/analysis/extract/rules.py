@@ -10,6 +10,7 @@ parsed, so every rule is testable on hand-built or parsed sentences alike.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Optional
 
@@ -123,6 +124,29 @@ def quotative_end(text: str) -> bool:
     return bool(_EN_QUOTE_END.search(t)) and not _EN_AS_SAID.search(t)
 
 
+QUOTE_SPAN = 2  # how many of the speaker's next lines a quotative frame covers
+
+
+def quoted_by_frame(speakers: Sequence[str], parsed: Sequence[Sequence[Sentence]], *, span: int = QUOTE_SPAN) -> set[tuple[int, int]]:
+    """``(utterance, sentence)`` indices of the sentences a quotative frame opens.
+
+    A sentence ending on a frame ("and I was like,") opens the rest of its utterance, and an
+    utterance ending on one opens the speaker's next ``span`` utterances, until another speaker
+    talks. Their words are the story's quoted speech: ``speakers[i]`` is utterance ``i``'s speaker,
+    ``parsed[i]`` its sentences.
+    """
+    out: set[tuple[int, int]] = set()
+    left = 0
+    for i, sents in enumerate(parsed):
+        if i and speakers[i - 1] != speakers[i]:
+            left = 0
+        for j in range(len(sents)):
+            if left > 0 or (j and quotative_end(sents[j - 1].text)):
+                out.add((i, j))
+        left = span if sents and quotative_end(sents[-1].text) else max(0, left - 1)
+    return out
+
+
 def reported_speech(sent: Sentence) -> bool:
     """Advice reported rather than given: "she told me I should…", "мне посоветовали…".
 
@@ -152,4 +176,4 @@ def reported_speech(sent: Sentence) -> bool:
     return bool(search(r"\bговорят\b|\bпо словам\b|\bкак пишут\b|\bя читал\w*,? что\b", t))
 
 
-__all__ = ["RuleHit", "meeting_itself", "norm", "question", "quotative_end", "reported_speech", "search", "veto"]
+__all__ = ["RuleHit", "meeting_itself", "norm", "question", "quotative_end", "quoted_by_frame", "reported_speech", "search", "veto"]
