@@ -247,10 +247,57 @@ def encode_texts(texts: list[str], *, states: bool = False):
     return (np.concatenate(pooled), hidden) if states else np.concatenate(pooled)
 
 
+TOKENS_CACHE = CACHE / "minilm_bare_tokens.npy"
+
+
+def token_features(hidden: list[np.ndarray], batch: int = 128) -> np.ndarray:
+    """Word-order features of the frozen model: mean-pooled last layer, [CLS], the first two word pieces, the last one.
+
+    Computed from the cached token states entering the last layer (the unchanged last layer is run here).
+    """
+    import torch
+
+    _, base = load_lm()
+    layer = base.encoder.layer[-1].eval()
+    order = np.argsort([len(h) for h in hidden], kind="stable")
+    out = np.zeros((len(hidden), 5 * 384), dtype=np.float32)
+    with torch.inference_mode():
+        for b in range(0, len(order), batch):
+            sel = order[b:b + batch]
+            x, m = _batch([hidden[i] for i in sel])
+            ext = (1.0 - m[:, None, None, :].float()) * torch.finfo(torch.float32).min
+            y = layer(x, attention_mask=ext)
+            y = (y[0] if isinstance(y, tuple) else y).numpy()
+            for j, i in enumerate(sel):
+                n = len(hidden[i])
+                h = y[j, :n]
+                out[i] = np.concatenate([h.mean(0), h[0], h[min(1, n - 1)], h[min(2, n - 1)], h[max(n - 2, 0)]])
+    return out
+
+
 def lm_logits_for(source: str, d: dict) -> tuple[dict, object]:
-    """Logits of the MiniLM model ``source`` (frozen / finetune) for every cached act, keyed by (corpus, index); scorer of new texts."""
+    """Logits of the MiniLM model ``source`` for every cached act, keyed by (corpus, index); scorer of new texts.
+
+    ``frozen``: an MLP on the mean-pooled embedding; ``tokens``: an MLP on :func:`token_features`;
+    ``finetune``: the fine-tuned last layer + head.
+    """
     tr = d["split"] == "train"
-    if source == "frozen":
+    if source == "tokens":
+        if TOKENS_CACHE.exists():
+            feats = np.load(TOKENS_CACHE)
+        else:
+            feats = token_features([d["states"][d["offsets"][i]:d["offsets"][i + 1]] for i in range(len(d["lens"]))])
+            np.save(TOKENS_CACHE, feats)
+        t0 = time.time()
+        m = fit_mlp(feats[tr], d["y"][tr])
+        z = mlp_logits(m, feats)
+        print(f"tokens MLP {time.time() - t0:.0f}s; held-out", json.dumps(score_heldout(1 / (1 + np.exp(-z[~tr])), d, ~tr)),
+              flush=True)
+
+        def score(texts: list[str]) -> np.ndarray:
+            _, hidden = encode_texts(texts, states=True)
+            return mlp_logits(m, token_features(hidden))
+    elif source == "frozen":
         m, lm = lm_heads(d, tr)
         z = mlp_logits(m, lm)
 
@@ -514,7 +561,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("step", choices=("embed", "frozen", "finetune", "stack"))
     ap.add_argument("--epochs", type=int, default=FT_EPOCHS)
-    ap.add_argument("--source", choices=("frozen", "finetune"), default="frozen", help="stack: which MiniLM logits")
+    ap.add_argument("--source", choices=("frozen", "tokens", "finetune"), default="frozen", help="stack: which MiniLM logits")
     args = ap.parse_args(argv)
     if args.step == "embed":
         embed()
