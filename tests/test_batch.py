@@ -357,3 +357,34 @@ def test_lock_of_a_reused_pid_is_stale(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_resume_key_covers_the_package_code(tmp_path, monkeypatch):
+    import sessionscope.batch as batch_mod
+
+    files = _files(tmp_path)
+    out = tmp_path / "out"
+    assert [r.status for r in run_batch(make_items(files), _spec(), out).results] == ["ok"] * 3
+    assert [r.status for r in run_batch(make_items(files), _spec(), out).results] == ["resumed"] * 3
+    monkeypatch.setattr(batch_mod, "code_digest", lambda: "other-code")  # e.g. a retrained head, same version
+    CALLS.clear()
+    assert [r.status for r in run_batch(make_items(files), _spec(), out).results] == ["ok"] * 3
+    assert len(CALLS) == 3
+
+
+def test_code_digest_follows_source_and_resources_not_bytecode(tmp_path):
+    from sessionscope._version import code_digest
+
+    pkg = tmp_path / "pkg"
+    (pkg / "resources").mkdir(parents=True)
+    (pkg / "mod.py").write_text("x = 1\n", encoding="utf-8")
+    (pkg / "resources" / "head.npz").write_bytes(b"\x00\x01")
+    first = code_digest(str(pkg))
+    (pkg / "__pycache__").mkdir()
+    (pkg / "__pycache__" / "mod.cpython-311.pyc").write_bytes(b"compiled")
+    code_digest.cache_clear()
+    assert code_digest(str(pkg)) == first
+    (pkg / "resources" / "head.npz").write_bytes(b"\x00\x02")
+    code_digest.cache_clear()
+    assert code_digest(str(pkg)) != first
+    assert len(first) == 16 and code_digest() == code_digest()  # the installed package: stable within a process

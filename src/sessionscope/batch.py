@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Optional
 
-from sessionscope._version import __version__
+from sessionscope._version import __version__, code_digest
 from sessionscope.errors import InputError, SessionscopeError
 from sessionscope.fileio import DirLock, LockHeld, atomic_write_text, safe_output_path
 from sessionscope.inputs import RemoteInput, expand_url, input_sha256, is_url
@@ -154,13 +154,15 @@ def _entry_digest(entry: Optional[ManifestEntry]) -> Optional[str]:
 
 
 def resume_key(item: BatchItem, spec: RunSpec) -> dict[str, Any]:
-    """What a finished ``session.json`` must have been made from to be reused.
+    """What a finished ``session.json`` must have been made from to be reused: the same input, run spec,
+    manifest entry, kind, version and package code (``code_digest``: a retrained head or a changed rule
+    between releases makes a new session, while the transcription and diarization caches still hold).
 
     Raises:
         OSError: the input cannot be read.
     """
     return {"input_sha256": input_sha256(item.path), "spec": spec.digest(), "manifest": _entry_digest(item.entry),
-            "kind": spec.kind, "version": __version__}
+            "kind": spec.kind, "version": __version__, "code": code_digest()}
 
 
 def _already_done(out: Path, key: dict[str, Any]) -> Optional[Session]:
