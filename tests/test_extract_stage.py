@@ -83,6 +83,27 @@ def test_stage_rules_only() -> None:
     assert out.questions[0].addressee == "anna"
 
 
+def test_stage_drops_advice_and_commitments_in_a_storys_quoted_words() -> None:
+    pytest.importorskip("spacy")
+    from sessionscope.analysis.extract.stage import ExtractionStage
+
+    def items(rows):
+        s = make_session(rows, roles={"anna": "junior", "boris": "senior"}).evolve(date=dt.date(2026, 11, 26))
+        out = ExtractionStage(ExtractionConfig(classifier=None, dialogue_act_heads=None))(s)
+        return [r.text for r in out.recommendations], [a.task for a in out.action_items]
+
+    told = [("boris", 0, 4, "So my old boss walks in and I was like,"),
+            ("boris", 4, 8, "You should just delegate the reports."),
+            ("boris", 8, 12, "I'll send you the template tomorrow."),
+            ("anna", 12, 14, "Really?"),
+            ("boris", 14, 18, "You should try delegating the reports.")]
+    recs, tasks = items(told)
+    assert recs == ["You should try delegating the reports."]  # only the advice given after someone else spoke
+    assert tasks == []  # the quoted commitment is the story's, the frame covers the speaker's next two lines
+    recs, tasks = items([("boris", 0, 4, "So my old boss walks in."), *told[1:]])  # no quotative frame: all kept
+    assert len(recs) == 2 and tasks
+
+
 class _FakeEncoder:
     """Encodes a text as [mentions 'notes', 1, 0]: lets the injected classifier fire on one sentence."""
 

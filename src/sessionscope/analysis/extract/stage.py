@@ -39,7 +39,7 @@ from sessionscope.analysis.extract.assign import (
 from sessionscope.analysis.extract.dates import find_due
 from sessionscope.analysis.extract.problems import link_solutions, problem_rule
 from sessionscope.analysis.extract.recommendations import recommendation_rule
-from sessionscope.analysis.extract.rules import RuleHit
+from sessionscope.analysis.extract.rules import RuleHit, quoted_by_frame
 from sessionscope.analysis.questions import session_questions
 from sessionscope.config import Config, DynamicsConfig, ExtractionConfig
 from sessionscope.language.nlp import Sentence, parse_texts
@@ -310,6 +310,8 @@ def extract_items(
             column of ``head_logits``; Russian: the model-free rule). ``None``: no assignment step.
     """
     areas = area_by_utterance(session)
+    # a story's quoted words ("and I was like, | just leave it"): no advice or commitment of the speaker's
+    quoted = quoted_by_frame([u.speaker for u in session.utterances], parsed)
     recs: list[Recommendation] = []
     acts: list[ActionItem] = []
     probs: list[tuple[int, str, Sentence, Decision]] = []
@@ -323,9 +325,12 @@ def extract_items(
             p = proba[i][j] if proba is not None else None
             row = head_logits[i][j] if head_logits is not None else None
             d, calibrated = decide(sent, hits, p, heads, row, cfg)
+            story = (i, j) in quoted and sent.language == "en"
+            if story and d is not None and d.kind in ("recommendation", "action"):
+                d, calibrated = None, False
             width = getattr(heads, "row_width", len(heads.labels)) if heads is not None else 0
             p_assign = float(row[width]) if row is not None and heads is not None and len(row) > width else None
-            assigned = None if assign_threshold is None else \
+            assigned = None if assign_threshold is None or story else \
                 assignment(sent, d, p_assign, assign_threshold, session, utt.speaker, receiver)
             if assigned is not None:
                 d, target, calibrated = assigned
