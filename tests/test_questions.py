@@ -241,6 +241,10 @@ def test_find_questions_uses_the_head_and_answers_come_from_someone_else():
     ("Can we ship it on Friday?", "Huh.", False),          # a sound is no answer
     ("Can we ship it on Friday?", "So ==", False),         # nor a cut-off start
     ("Can we ship it on Friday?", "Friday works for me.", True),
+    ("Can we ship it on Friday?", "{vocalsound}", False),  # a laugh or a lone "." says nothing
+    ("Can we ship it on Friday?", "[laughter] .", False),
+    ("Can we ship it on Friday?", ".", False),
+    ("Can we ship it on Friday?", "{vocalsound} Friday works.", True),  # marks around words still answer
 ])
 def test_what_answers_a_question(question, reply, answered):
     s = make_session([("a", 0, 2, question), ("b", 2, 3, reply)])

@@ -7,6 +7,9 @@ import unicodedata
 from collections.abc import Collection, Sequence
 
 _WORD = re.compile(r"[\w'’-]+", re.UNICODE)
+# transcript marks for sounds and gaps, not words: "{vocalsound}", "{gap}", "[laughter]", "<LAUGH>", "(inaudible)"
+_MARKUP = re.compile(r"\{[^{}]*\}|\[[^\[\]]*\]|<[^<>]*>|\((?:laughs?|laughter|inaudible|crosstalk|pause|cough(?:s|ing)?|sighs?)\)",
+                     re.IGNORECASE)
 
 
 def normalize_name(name: str) -> str:
@@ -24,6 +27,11 @@ def slugify(name: str) -> str:
 def words(text: str) -> list[str]:
     """Word tokens (letters, digits, apostrophes, hyphens) of a text."""
     return _WORD.findall(text)
+
+
+def strip_markup(text: str) -> str:
+    """The text without transcript marks for sounds and gaps, spaces collapsed."""
+    return " ".join(_MARKUP.sub(" ", text).split())
 
 
 def word_count(text: str) -> int:

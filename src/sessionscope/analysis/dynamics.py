@@ -13,7 +13,6 @@ of talk times, so they always sum to 1. Overlap is reported separately.
 from __future__ import annotations
 
 import math
-import re
 import statistics
 from collections import Counter
 from collections.abc import Sequence
@@ -23,7 +22,7 @@ from sessionscope.analysis import intervals as iv
 from sessionscope.analysis.questions import is_backchannel, session_questions
 from sessionscope.config import Config, DynamicsConfig
 from sessionscope.model import DominanceWindow, Metrics, Session, Turn, Utterance
-from sessionscope.text import word_count
+from sessionscope.text import strip_markup, word_count
 
 TIME_MEASURES = (
     "talk_time_s", "talk_share", "mean_turn_s", "median_turn_s", "longest_turn_s", "pauses", "pause_total_s",
@@ -70,14 +69,6 @@ def coefficient_of_variation(values: Sequence[float]) -> Optional[float]:
 
 
 # -- turns ---------------------------------------------------------------------------
-# transcript marks for sounds and gaps, not words: "{vocalsound}", "{gap}", "[laughter]", "<LAUGH>", "(inaudible)"
-_MARKUP = re.compile(r"\{[^{}]*\}|\[[^\[\]]*\]|<[^<>]*>|\((?:laughs?|laughter|inaudible|crosstalk|pause|cough(?:s|ing)?|sighs?)\)",
-                     re.IGNORECASE)
-
-
-def strip_markup(text: str) -> str:
-    """The text without transcript marks for sounds and gaps, spaces collapsed."""
-    return " ".join(_MARKUP.sub(" ", text).split())
 
 
 def backchannel(u: Utterance, cfg: DynamicsConfig) -> bool:

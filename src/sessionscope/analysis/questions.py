@@ -34,7 +34,8 @@ contains «ли»; confidence ``None``). Reported and quoted questions ("he aske
 
 A question is *answered* when another participant (never the asker's own continuation)
 speaks next (within a few utterances and seconds, by config) with something more than a
-backchannel or a counter-question; a bare "yes" / "no" answers a yes/no question.
+backchannel, a counter-question or transcript marks alone ("{vocalsound}", "[laughter]", a
+lone "."); a bare "yes" / "no" answers a yes/no question.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ from sessionscope.model import Session, Utterance
 
 if TYPE_CHECKING:
     from sessionscope.config import DynamicsConfig
-from sessionscope.text import content_start, normalize_name, words
+from sessionscope.text import content_start, normalize_name, strip_markup, words
 
 _SENTENCE = re.compile(r"[^.!?…]+[.!?…]*", re.UNICODE)
 
@@ -802,8 +803,8 @@ def find_questions(
 
     The addressee is the next other speaker (in a pair, the other person). The answer is
     the first of the next ``answer_max_utterances`` utterances by someone else that is
-    not a backchannel (a plain "yes" / "no" / "yeah" does answer a yes/no question) and not
-    itself only questions, starting within ``answer_max_latency_s`` of the question's end
+    not a backchannel (a plain "yes" / "no" / "yeah" does answer a yes/no question), not
+    transcript marks alone (a laugh, "{gap}", a lone ".") and not itself only questions, starting within ``answer_max_latency_s`` of the question's end
     (when timed). The asker's own continuation never answers.
 
     ``head``: a :class:`QuestionHead`, ``"bundled"`` (the shipped one, or the lexical rule
@@ -839,6 +840,8 @@ def find_questions(
                 break
             if utt.end is not None and nxt.start is not None and nxt.start - utt.end > answer_max_latency_s:
                 break
+            if nxt.text.strip() and not words(strip_markup(nxt.text)):
+                continue  # a laugh or a lone "." says nothing; speech without any text (RTTM input) may answer
             if (is_backchannel(nxt.text, bc, max_words=backchannel_max_words) or _no_content(nxt.text)) \
                     and not (yes_no and _yes_no_answer(nxt.text)):
                 continue

@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from sessionscope.analysis.dynamics import strip_markup
 from sessionscope.analysis.extract.rules import RuleHit, meeting_itself, norm, question, reported_speech, search, veto
 from sessionscope.language.nlp import Sentence
+from sessionscope.text import strip_markup
 
 KIND = "recommendation"
 

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Optional
 
-from sessionscope.analysis.dynamics import strip_markup
 from sessionscope.analysis.questions import is_question
 from sessionscope.language.nlp import Sentence
+from sessionscope.text import strip_markup
 
 _I = re.IGNORECASE | re.UNICODE
 
