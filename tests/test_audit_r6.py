@@ -238,6 +238,8 @@ def test_bare_you_can_is_weaker_than_a_hedged_one(text: str, rule: str, conf: fl
     ("I think we said that last week.", False),
     ("so I parked the car,", False),
     ("I really like it,", False),
+    ("it's the easier one, I think.", False),  # a hedge, not a frame: the advice after it stays
+    ("and I thought,", True),
 ])
 def test_quotative_end(line: str, frame: bool) -> None:
     from sessionscope.analysis.extract.rules import quotative_end

@@ -109,8 +109,9 @@ _EN_QUOTATIVE = (r"\b(he|she|they|i|we|my (mom|dad|mother|father|boss|friend|tea
 _EN_QUOTE_END = re.compile(
     r"(\b(i|he|she|they|we|you|my \w+)|\band)( just| all| kind of| kinda| always| keep| kept)?"
     r"((('s| is| was| were|'m| am|'re| are)( just| all| kind of| kinda)? like)|( (said|says|say|goes|go|went|told|tells|asked|asks|"
-    r"thought|think|yelled|screamed|telling|saying|asking)( to)?( (him|her|them|me|you|myself|us))?))"
+    r"thought|yelled|screamed|telling|saying|asking)( to)?( (him|her|them|me|you|myself|us))?))"
     r"(,? (well|okay|ok|fine|oh|you know|like|so|gee|um|uh))*[ ,:.]*$")
+# (no present-tense "think": "…, I think." is the speaker's own hedge, and advice often follows it)
 _EN_AS_SAID = re.compile(r"\b(like|as) (i|you|he|she|they|we) (said|say|says|mentioned)[ ,:.]*$")  # "like I said,": a marker
 
 
