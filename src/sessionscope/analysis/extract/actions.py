@@ -16,9 +16,10 @@ import re
 from typing import Optional
 
 from sessionscope.analysis.extract.dates import find_due
-from sessionscope.analysis.extract.recommendations import en_imperative, plain
+from sessionscope.analysis.extract.recommendations import en_imperative
 from sessionscope.analysis.extract.rules import RuleHit, meeting_itself, norm, question, search, veto
 from sessionscope.language.nlp import Sentence
+from sessionscope.text import strip_markup
 
 KIND = "action"
 
@@ -247,7 +248,7 @@ def task_phrase(sent: Sentence, hit: RuleHit, *, max_words: int = 14) -> str:
         start = hit.task_start
     else:
         start = _task_start(text, sent.language)
-        clean = plain(text)  # a sound or gap mark first ("{vocalsound} I'll pass the pen") hides the frame
+        clean = strip_markup(text)  # a sound or gap mark first ("{vocalsound} I'll pass the pen") hides the frame
         if clean != " ".join(text.split()):
             text = clean
             start = _task_start(text, sent.language)
@@ -255,7 +256,7 @@ def task_phrase(sent: Sentence, hit: RuleHit, *, max_words: int = 14) -> str:
     phrase = text[start:]
     if due is not None and due.char_start >= start:
         phrase = text[start:due.char_start] + " " + text[due.char_end:]
-    phrase = re.sub(r"\s+([,;:.!?])", r"\1", " ".join(plain(phrase).split()))
+    phrase = re.sub(r"\s+([,;:.!?])", r"\1", " ".join(strip_markup(phrase).split()))
     if sent.language == "ru":
         phrase = re.sub(r"^(я|мы)\s+", "", phrase, flags=re.IGNORECASE)
     for _ in range(2):

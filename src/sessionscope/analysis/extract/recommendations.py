@@ -141,11 +141,6 @@ _SUBORDINATORS = ("if", "when", "whenever", "once", "because", "cause", "'cause"
                   "as long as", "as soon as", "before", "after", "until", "till")
 _LEAD_FILLERS = r"^(?:(?:so|and|but|well|then|or|um+|uh+|like|i mean|you know|now|okay|ok|oh)\b[\s,]*)*"
 _SUBORD = re.compile(_LEAD_FILLERS + r"(" + "|".join(re.escape(w) for w in _SUBORDINATORS) + r")\b", re.IGNORECASE)
-def plain(text: str) -> str:
-    """The text without transcript marks for sounds and gaps ("{vocalsound}", "[laughter]"), spaces collapsed."""
-    return strip_markup(text)
-
-
 _POLITE = re.compile(r"\s*(you|we)( just| maybe| perhaps)? (could|would|'d|can|will|might)\b", re.IGNORECASE)
 _HANGING = re.compile(r"(,|-|—|–|…|\.\.\.)\s*$")
 # floor-handling and thinking aloud said as a whole sentence: not advice ("Go ahead.", "Wait a minute now.", "Let's see.")
@@ -164,7 +159,7 @@ def lone_subordinate_clause(sent: Sentence) -> bool:
     or dash) is enough; otherwise the parse must agree (its root carries the subordinator), so that
     unpunctuated speech ("if you need help just ask me") keeps its main clause.
     """
-    text = plain(sent.text)
+    text = strip_markup(sent.text)
     m = _SUBORD.match(text)
     if not m:
         return False
@@ -193,7 +188,7 @@ def _english(sent: Sentence) -> Optional[RuleHit]:
         return veto(KIND, "question")
     if lone_subordinate_clause(sent):
         return veto(KIND, "subordinate_only")
-    if _DISCOURSE_ONLY.match(plain(sent.text)):
+    if _DISCOURSE_ONLY.match(strip_markup(sent.text)):
         return veto(KIND, "discourse")
     if meeting_itself(t):  # "let's start with the presentation", "let me share my screen": the meeting's running order
         return veto(KIND, "meeting_itself")
@@ -296,4 +291,4 @@ def recommendation_rule(sent: Sentence) -> Optional[RuleHit]:
     return _russian(sent) if sent.language == "ru" else _english(sent)
 
 
-__all__ = ["lone_subordinate_clause", "plain", "recommendation_rule"]
+__all__ = ["lone_subordinate_clause", "recommendation_rule"]
