@@ -62,6 +62,8 @@ def test_a_listeners_laugh_does_not_split_the_speakers_turn() -> None:
     ("[laughs] we'll book the venue, I think.", "book the venue"),
     ("Okay, I want to clean up the backlog by Friday, you know.", "clean up the backlog"),
     ("The project lead is going to check the budget.", "The project lead is going to check the budget"),  # a role stays
+    ("I'll move the logo to the right.", "move the logo to the right"),  # a last "right" without a comma is a word
+    ("I'll send it over, right?", "send it over"),
 ])
 def test_task_phrase_drops_marks_frames_and_hedges(text: str, task: str) -> None:
     sent = SimpleNamespace(text=text, language="en")

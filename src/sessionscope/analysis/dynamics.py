@@ -69,8 +69,6 @@ def coefficient_of_variation(values: Sequence[float]) -> Optional[float]:
 
 
 # -- turns ---------------------------------------------------------------------------
-
-
 def backchannel(u: Utterance, cfg: DynamicsConfig) -> bool:
     """Whether an utterance is a backchannel: by its words, or — for speech without text
     (RTTM input) — by being no longer than ``backchannel_max_s_without_text``.

@@ -223,8 +223,9 @@ _EN_PERSON_FRAME = re.compile(
     r"try to|plan to|hope to)\b)+"
     r"(?: (?:just|also|then|probably|definitely|all|first|quickly|actually|really))? (?=\w)", re.IGNORECASE)
 # hedges and tags at the end of a spoken task: "sit down, I think", "send it over, you know"
-_EN_HEDGE_TAIL = re.compile(r",?\s*\b(i think|i guess|i suppose|i believe|you know|right|maybe|or something|or whatever)\s*[?.!]*$",
-                            re.IGNORECASE)
+# ("right" and "maybe" only after a comma: "put it on the right" keeps its last word)
+_EN_HEDGE_TAIL = re.compile(r"(?:,?\s*\b(?:i think|i guess|i suppose|i believe|you know|or something|or whatever)|,\s*(?:right|maybe))"
+                            r"\s*[?.!]*$", re.IGNORECASE)
 
 
 def _task_start(text: str, language: str) -> int:
