@@ -85,15 +85,56 @@ def binarize(lg: np.ndarray, multi: np.ndarray, mode: str, th: float) -> np.ndar
     raise SystemExit(f"unknown mode {mode}")
 
 
+def local_diarization(key: Path, seg, wav: Path, params):  # noqa: ANN001, ANN201
+    """``diarize_local`` on the local segmentation ``seg`` of ``wav``; its local speakers (runs, embeddings,
+    usable/trainable flags, origins) are cached under ``key``."""
+    from sessionscope.audio.decode import load_audio
+    from sessionscope.audio.diarize import diarize_local, local_embeddings
+    from sessionscope.audio.reconstruct import split_runs
+
+    if key.is_file():
+        loc = pickle.loads(key.read_bytes())
+    else:
+        s2, origin = split_runs(seg, min_gap_s=params.split_gap_s)
+        emb, usable, trainable = local_embeddings(load_audio(wav).mono, s2, max_s=params.embed_max_s, min_s=params.embed_min_s,
+                                                  min_usable_s=params.min_usable_s, min_train_s=params.min_train_s, own_only=True)
+        loc = (s2, emb, usable, trainable, origin)
+        key.write_bytes(pickle.dumps(loc))
+    return diarize_local(np.zeros(1, np.float32), params=params, local=loc)
+
+
+def file_scores(d, ref, dur: float) -> dict:  # noqa: ANN001
+    """One file's DER parts (collar 0 and 0.25), count and empty output against reference turns ``ref``."""
+    from sessionscope.audio.der import der
+
+    hyp = [(t.start, t.end, t.speaker) for t in d.turns]
+    r0, r25 = (der(ref, hyp, collar=cl, uem=(0.0, dur)) for cl in (0.0, 0.25))
+    return {"der_c0": r0.der, "der_c25": r25.der, "miss_s": r0.missed, "fa_s": r0.false_alarm,
+            "conf_s": r0.confusion, "ref_s": r0.reference, "ref_s_c25": r25.reference,
+            "err_s_c25": r25.missed + r25.false_alarm + r25.confusion,
+            "count_ok": len(d.centroids) == len({s for *_, s in ref}), "no_output": not d.turns}
+
+
+def group_row(v: list[dict]) -> dict:
+    """The summary of a group of :func:`file_scores`: per-file means and pooled DER in %, counts right, empty outputs."""
+    ref = sum(x["ref_s"] for x in v)
+    row = {"der_c0": 100 * np.mean([x["der_c0"] for x in v]), "der_c25": 100 * np.mean([x["der_c25"] for x in v]),
+           "pooled_c0": 100 * sum(x["miss_s"] + x["fa_s"] + x["conf_s"] for x in v) / ref,
+           "miss_c0": 100 * np.mean([x["miss_s"] / x["ref_s"] for x in v]),
+           "fa_c0": 100 * np.mean([x["fa_s"] / x["ref_s"] for x in v]),
+           "conf_c0": 100 * np.mean([x["conf_s"] / x["ref_s"] for x in v]),
+           "count_ok": f"{sum(x['count_ok'] for x in v)}/{len(v)}", "no_output": sum(x["no_output"] for x in v)}
+    return {k: round(float(x), 2) if not isinstance(x, str) else x for k, x in row.items()}
+
+
 def main() -> int:
     import torch
 
     from diarization_tune import dev_cases
     from sessionscope.audio import segmentation as seg_mod
-    from sessionscope.audio.decode import load_audio
-    from sessionscope.audio.der import der, read_rttm
-    from sessionscope.audio.diarize import DiarizationParams, diarize_local, local_embeddings
-    from sessionscope.audio.reconstruct import LocalSegmentation, split_runs
+    from sessionscope.audio.der import read_rttm
+    from sessionscope.audio.diarize import DiarizationParams
+    from sessionscope.audio.reconstruct import LocalSegmentation
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("specs", nargs="+", help="mode:threshold, e.g. argmax:0.5 speech:0.4 multi:0.35")
@@ -114,34 +155,10 @@ def main() -> int:
                                     float(cfg.get("frame_start", 0.0)) + float(cfg["frame_duration"]) / 2, dur)
             key = CACHE / (f"loc_{c}_{u}_{mode}_{float(th)}_s{args.step}"
                            f"{'' if p.embed_max_s == 3.0 else f'_e{p.embed_max_s}'}.pkl")
-            if key.is_file():
-                loc = pickle.loads(key.read_bytes())
-            else:
-                x = load_audio(wav).mono
-                s2, origin = split_runs(seg, min_gap_s=p.split_gap_s)
-                emb, usable, trainable = local_embeddings(x, s2, max_s=p.embed_max_s, min_s=p.embed_min_s,
-                                                          min_usable_s=p.min_usable_s, min_train_s=p.min_train_s, own_only=True)
-                loc = (s2, emb, usable, trainable, origin)
-                key.write_bytes(pickle.dumps(loc))
-            d = diarize_local(np.zeros(1, np.float32), params=p, local=loc)
-            r = read_rttm(ref)[u]
-            hyp = [(t.start, t.end, t.speaker) for t in d.turns]
-            r0, r25 = (der(r, hyp, collar=cl, uem=(0.0, dur)) for cl in (0.0, 0.25))
-            res[f"{c}/{u}"] = {"der_c0": r0.der, "der_c25": r25.der, "miss_s": r0.missed, "fa_s": r0.false_alarm,
-                               "conf_s": r0.confusion, "ref_s": r0.reference, "ref_s_c25": r25.reference,
-                               "err_s_c25": r25.missed + r25.false_alarm + r25.confusion,
-                               "count_ok": len(d.centroids) == len({s for *_, s in r}), "no_output": not d.turns}
+            res[f"{c}/{u}"] = file_scores(local_diarization(key, seg, wav, p), read_rttm(ref)[u], dur)
         per_file[spec] = res
         for g, prefix in (("ami", "pyannote"), ("sparse", "ami-sparse"), ("libri", "libri-dev")):
-            v = [x for k, x in res.items() if k.startswith(prefix)]
-            ref = sum(x["ref_s"] for x in v)
-            row = {"der_c0": 100 * np.mean([x["der_c0"] for x in v]), "der_c25": 100 * np.mean([x["der_c25"] for x in v]),
-                   "pooled_c0": 100 * sum(x["miss_s"] + x["fa_s"] + x["conf_s"] for x in v) / ref,
-                   "miss_c0": 100 * np.mean([x["miss_s"] / x["ref_s"] for x in v]),
-                   "fa_c0": 100 * np.mean([x["fa_s"] / x["ref_s"] for x in v]),
-                   "conf_c0": 100 * np.mean([x["conf_s"] / x["ref_s"] for x in v]),
-                   "count_ok": f"{sum(x['count_ok'] for x in v)}/{len(v)}", "no_output": sum(x["no_output"] for x in v)}
-            summary.setdefault(spec, {})[g] = {k: round(float(x), 2) if not isinstance(x, str) else x for k, x in row.items()}
+            summary.setdefault(spec, {})[g] = group_row([x for k, x in res.items() if k.startswith(prefix)])
             print(spec, g, json.dumps(summary[spec][g]), flush=True)
     if args.json:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()

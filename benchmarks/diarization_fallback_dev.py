@@ -27,7 +27,6 @@ import pickle
 import subprocess
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -120,13 +119,12 @@ def denoised_logits(wav: Path, step: float, net, cfg, spec: str):  # noqa: ANN00
 def main() -> int:
     import torch
 
-    from diarization_binarize import logits_for
+    from diarization_binarize import file_scores, group_row, local_diarization, logits_for
     from diarization_tune import dev_cases
     from sessionscope.audio import segmentation as seg_mod
-    from sessionscope.audio.decode import load_audio
-    from sessionscope.audio.der import der, read_rttm
-    from sessionscope.audio.diarize import DiarizationParams, diarize_local, local_embeddings
-    from sessionscope.audio.reconstruct import LocalSegmentation, split_runs
+    from sessionscope.audio.der import read_rttm
+    from sessionscope.audio.diarize import DiarizationParams
+    from sessionscope.audio.reconstruct import LocalSegmentation
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("specs", nargs="+", help="argmax, rec:T, chunk:T or denoise:OVER")
@@ -153,30 +151,10 @@ def main() -> int:
             seg = LocalSegmentation(starts, b, float(cfg["frame_step"]),
                                     float(cfg.get("frame_start", 0.0)) + float(cfg["frame_duration"]) / 2, dur)
             key = CACHE / f"loc_{c}_{u}_{hash(b.tobytes()) & 0xffffffff:08x}.pkl"
-            if key.is_file():
-                loc = pickle.loads(key.read_bytes())
-            else:
-                s2, origin = split_runs(seg, min_gap_s=p.split_gap_s)
-                emb, usable, trainable = local_embeddings(load_audio(wav).mono, s2, max_s=p.embed_max_s,
-                                                          min_s=p.embed_min_s, min_usable_s=p.min_usable_s,
-                                                          min_train_s=p.min_train_s, own_only=True)
-                loc = (s2, emb, usable, trainable, origin)
-                key.write_bytes(pickle.dumps(loc))
-            d = diarize_local(np.zeros(1, np.float32), params=replace(p), local=loc)
-            r = read_rttm(ref)[u]
-            hyp = [(t.start, t.end, t.speaker) for t in d.turns]
-            r0, r25 = (der(r, hyp, collar=cl, uem=(0.0, dur)) for cl in (0.0, 0.25))
-            res[f"{c}/{u}"] = {"der_c0": r0.der, "der_c25": r25.der, "miss_s": r0.missed, "fa_s": r0.false_alarm,
-                               "conf_s": r0.confusion, "ref_s": r0.reference,
-                               "count_ok": len(d.centroids) == len({s for *_, s in r}), "no_output": not d.turns}
+            res[f"{c}/{u}"] = file_scores(local_diarization(key, seg, wav, p), read_rttm(ref)[u], dur)
         per_file[spec] = res
         for g in sorted({k.split("/")[0] for k in res}):
-            v = [x for k, x in res.items() if k.split("/")[0] == g]
-            row = {"der_c0": 100 * np.mean([x["der_c0"] for x in v]), "der_c25": 100 * np.mean([x["der_c25"] for x in v]),
-                   "miss_c0": 100 * np.mean([x["miss_s"] / x["ref_s"] for x in v]),
-                   "fa_c0": 100 * np.mean([x["fa_s"] / x["ref_s"] for x in v]),
-                   "count_ok": f"{sum(x['count_ok'] for x in v)}/{len(v)}", "no_output": sum(x["no_output"] for x in v)}
-            summary.setdefault(spec, {})[g] = {k: round(float(x), 2) if not isinstance(x, str) else x for k, x in row.items()}
+            summary.setdefault(spec, {})[g] = group_row([x for k, x in res.items() if k.split("/")[0] == g])
             print(spec, g, json.dumps(summary[spec][g]), flush=True)
     if args.json:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
