@@ -177,4 +177,177 @@ def reported_speech(sent: Sentence) -> bool:
     return bool(search(r"\bговорят\b|\bпо словам\b|\bкак пишут\b|\bя читал\w*,? что\b", t))
 
 
-__all__ = ["RuleHit", "meeting_itself", "norm", "question", "quotative_end", "quoted_by_frame", "reported_speech", "search", "veto"]
+# -- informal talk: clauses split over lines, generic "you", narrated steps -------------------------------
+# Spoken English cut into intonation units or recogniser segments splits one clause over lines, and a
+# speaker describing how things are or narrating what happened uses imperative-looking and "you" clauses
+# that advise nobody. These detectors read the parse (subject, tense, modal) of the speaker's own
+# neighbouring lines; a strong advice frame ("you should", "maybe", "why don't you", "try") keeps an item.
+_TRAIL = {"like", "uh", "um", "er", "erm", "just", "well", "kind", "of", "kinda", "sort", "sorta", "really", "you", "know",
+          "i", "mean", "actually", "basically", "so"}
+_OPEN_AUX = {"gonna", "wanna", "gotta"}  # besides modals, auxiliaries and an infinitive "to" (by the parse)
+_OPEN_COORD = {"and", "or", "then", "but"}
+_SECOND_PERSON = {"you", "ya", "y'all", "u"}
+_SUBJ = ("nsubj", "nsubjpass", "expl")
+_PAST_AUX = {"was", "were", "did", "had", "didn't", "wasn't", "weren't"}
+_SEQUENCE = re.compile(r"^((and|so|but|um|uh|oh),? )*(then|and then|and now|after that|next)\b")
+_LEAD = {"so", "and", "but", "just", "maybe", "well", "okay", "ok", "also", "then", "now", "oh", "um", "uh", "like",
+         "yeah", "first", "next", "perhaps", "actually", "basically", "simply", "really", "always", "i", "mean", "right"}
+# words that make a clause the speaker's suggestion to the listener whatever its grammar
+_ADVICE = re.compile(r"\b(maybe|perhaps|should|shouldn't|ought|could|might|why don't|why not|try|i think|i guess|"
+                     r"i'd|i would|i suggest|i recommend|better|please|make sure|don't forget|remember to|let's|let us)\b")
+
+
+def _words(sent: Sentence) -> list[int]:
+    """Indices of the sentence's word tokens (no punctuation, no transcript marks)."""
+    return [k for k, t in enumerate(sent.tokens) if t.pos != "PUNCT" and re.search(r"\w", t.text) and not t.text.startswith(("{", "[", "<"))]
+
+
+def _subject(sent: Sentence, head: int) -> Optional[str]:
+    """The lower-cased subject of the token ``head`` (also through its auxiliaries' head), if any."""
+    for t in sent.tokens:
+        if t.dep in _SUBJ and t.head == head:
+            return t.lower
+    return None
+
+
+def open_clause(sent: Sentence) -> bool:
+    """Whether an English line stops inside a clause whose predicate the speaker's next line brings.
+
+    "they'll just,", "they have to, like,", "to just go out there and,", "and I'll look at-": the
+    line ends (fillers aside) on a modal or auxiliary, an infinitive "to", a coordinator, or a
+    cut-off word, and the open clause is not addressed to the listener (its subject is not "you"),
+    so a verb opening the next line finishes that clause rather than telling the listener to act.
+    "you should," stays open to advice and is not counted.
+    """
+    if sent.language != "en":
+        return False
+    toks = sent.tokens
+    words = _words(sent)
+    cut = bool(re.search(r"\w-\s*$", strip_markup(sent.text)))
+    while words and toks[words[-1]].lower in _TRAIL and not cut:
+        words.pop()
+    if not words:
+        return False
+    last = toks[words[-1]]
+    subjects = [t for t in toks if t.dep in _SUBJ and t.idx <= last.idx]
+    subj = subjects[-1].lower if subjects else None
+    if subj in _SECOND_PERSON:
+        return False
+    if _ADVICE.search(norm(strip_markup(sent.text))):  # "we could make it so that it will, | turn off…": the advice goes on
+        return False
+    aux = last.tag == "MD" or last.dep in ("aux", "auxpass") or (last.lower == "to" and last.tag == "TO") \
+        or last.lower in _OPEN_AUX
+    if cut or aux:
+        return subj is not None or last.lower == "to"
+    if last.lower in _OPEN_COORD:
+        # "…and," after a clause with its own non-listener subject or after an infinitive ("to just go out there and,")
+        return subj is not None or any(t.lower == "to" and t.tag == "TO" for t in toks)
+    return False
+
+
+def verb_initial(sent: Sentence) -> bool:
+    """Whether an English sentence opens (fillers aside) on a bare verb with no subject: the shape of an imperative."""
+    toks = sent.tokens
+    words = [k for k in _words(sent) if toks[k].lower not in _LEAD]
+    if not words:
+        return False
+    k = words[0]
+    v = toks[k]
+    return v.tag in ("VB", "VBP") and v.pos in ("VERB", "AUX") and _subject(sent, k) is None
+
+
+def narration(sent: Sentence) -> bool:
+    """Whether an English sentence narrates: a statement whose subject is the speaker or a third party
+    (not "you", not "we") in the past tense ("I decided to go on", "she was like…") or opened by a
+    sequence marker ("and then I load all that", "then it spits out a list")."""
+    if sent.language != "en" or question(sent):
+        return False
+    toks = sent.tokens
+    seq = bool(_SEQUENCE.search(norm(strip_markup(sent.text))))
+    for k, t in enumerate(toks):
+        if t.dep != "ROOT" and not (t.dep == "conj" and toks[t.head].dep == "ROOT"):
+            continue
+        subj = _subject(sent, k)
+        if subj is None or subj in _SECOND_PERSON or subj in {"we", "let", "'s"}:
+            continue
+        auxes = [a for a in toks if a.head == k and a.dep in ("aux", "auxpass")]
+        if any(a.tag == "MD" and a.lower not in ("would", "'d", "could") for a in auxes) and not seq:
+            continue
+        if seq or t.tag == "VBD" or any(a.lower in _PAST_AUX or a.tag == "VBD" for a in auxes):
+            return True
+    return False
+
+
+def generic_you(sent: Sentence) -> bool:
+    """A "you" clause that describes how things go rather than advising the listener.
+
+    English, no advice marker (:data:`_ADVICE`: "maybe", "should", "try", "I think"…), and either a
+    bare "you can <verb>" (what is possible: "you can save from here", "you can trim them too
+    short") or a "you have to / you can" stated as the consequence or next step of a described
+    situation ("then you have to round these back", "so you have to have the receiver inside").
+    """
+    return sent.language == "en" and generic_you_text(sent.text)
+
+
+def generic_you_text(text: str) -> bool:
+    """:func:`generic_you` on plain text (the caller may prefix a connective left on the line before)."""
+    t = norm(strip_markup(text))
+    if _ADVICE.search(t):
+        return False
+    return bool(re.search(r"(\b(then|so)\b,? )you (have to|got to|gotta|need to)\b", t))
+
+
+__all__ = ["RuleHit", "generic_you", "generic_you_text", "meeting_itself", "narration", "norm", "open_clause", "question", "quotative_end", "quoted_by_frame",
+           "reported_speech", "search", "verb_initial", "veto"]
+
+
+NARRATION_SPAN = 4  # the speaker's sentences looked at on each side for narration
+_BACKCHANNEL_WORDS = 2  # another speaker's line this short ("Right.", "Mhm.") does not end the speaker's run
+
+
+def informal_context(speakers: Sequence[str], parsed: Sequence[Sequence[Sentence]], *,
+                     span: int = NARRATION_SPAN) -> dict[tuple[int, int], str]:
+    """``(utterance, sentence)`` indices of English sentences that advise nobody, with the reason.
+
+    ``continued``: a verb-initial line finishing the clause the speaker's previous line left open
+    (:func:`open_clause`: "they'll just, | let the college kids do them"). ``generic_you``:
+    :func:`generic_you` ("then you have to round these back", "you can save"), also with a lone
+    "then," on the line before. ``narrated``: a verb-initial line inside narration (:func:`narration`
+    in the speaker's own sentences, within ``span`` on both sides: "and then I can go to Zoom. | Go
+    to the cloud recordings. | … | and then I load all that"). The speaker's run continues over
+    another speaker's backchannel of at most two words.
+    """
+    # the speaker's runs as lists of (utterance, sentence)
+    runs: list[list[tuple[int, int]]] = []
+    last = None
+    for i, sents in enumerate(parsed):
+        if not sents:
+            continue
+        if last is not None and speakers[i] != last:
+            if sum(len(_words(s)) for s in sents) <= _BACKCHANNEL_WORDS:
+                continue
+        if last is None or speakers[i] != last:
+            runs.append([])
+            last = speakers[i]
+        for j in range(len(sents)):
+            runs[-1].append((i, j))
+    out: dict[tuple[int, int], str] = {}
+    for run in runs:
+        sents = [parsed[i][j] for i, j in run]
+        if not sents or sents[0].language != "en":
+            continue
+        narr = [narration(s) for s in sents]
+        prev: Optional[Sentence] = None  # the speaker's last line with a word other than a filler ("like,", "uh,")
+        for n, (key, sent) in enumerate(zip(run, sents, strict=True)):
+            if n and any(sents[n - 1].tokens[k].lower not in _TRAIL for k in _words(sents[n - 1])):
+                prev = sents[n - 1]
+            lone = prev is not None and {t.lower for k, t in enumerate(prev.tokens) if k in _words(prev)} <= {"and", "then", "so"} \
+                and bool(_words(prev))
+            if verb_initial(sent) and not _ADVICE.search(norm(strip_markup(sent.text))):
+                if prev is not None and open_clause(prev):
+                    out[key] = "continued"
+                elif any(narr[max(0, n - span):n]) and any(narr[n + 1 : n + 1 + span]):
+                    out[key] = "narrated"
+            elif generic_you(sent) or (lone and generic_you_text("then " + sent.text)):
+                out[key] = "generic_you"
+    return out

@@ -39,7 +39,7 @@ from sessionscope.analysis.extract.assign import (
 from sessionscope.analysis.extract.dates import find_due
 from sessionscope.analysis.extract.problems import link_solutions, problem_rule
 from sessionscope.analysis.extract.recommendations import recommendation_rule
-from sessionscope.analysis.extract.rules import RuleHit, quoted_by_frame
+from sessionscope.analysis.extract.rules import RuleHit, informal_context, quoted_by_frame
 from sessionscope.analysis.questions import session_questions
 from sessionscope.config import Config, DynamicsConfig, ExtractionConfig
 from sessionscope.language.nlp import Sentence, parse_texts
@@ -312,6 +312,9 @@ def extract_items(
     areas = area_by_utterance(session)
     # a story's quoted words ("and I was like, | just leave it"): no advice or commitment of the speaker's
     quoted = quoted_by_frame([u.speaker for u in session.utterances], parsed)
+    # informal talk: a line finishing the clause the line before left open, a generic "then you have to…", a step of
+    # a narration ("and then I load it | go to the recordings | and then…"): no advice to the listener
+    informal = informal_context([u.speaker for u in session.utterances], parsed)
     recs: list[Recommendation] = []
     acts: list[ActionItem] = []
     probs: list[tuple[int, str, Sentence, Decision]] = []
@@ -327,6 +330,8 @@ def extract_items(
             d, calibrated = decide(sent, hits, p, heads, row, cfg)
             story = (i, j) in quoted and sent.language == "en"
             if story and d is not None and d.kind in ("recommendation", "action"):
+                d, calibrated = None, False
+            if d is not None and d.kind == "recommendation" and (i, j) in informal:
                 d, calibrated = None, False
             width = getattr(heads, "row_width", len(heads.labels)) if heads is not None else 0
             p_assign = float(row[width]) if row is not None and heads is not None and len(row) > width else None
