@@ -5,6 +5,9 @@ Usage (from the repository root)::
     python benchmarks/recs_error_analysis.py cache      # parse + classifier + head rows of held-out meetings (~2 min, cached)
     python benchmarks/recs_error_analysis.py dump       # false positives / negatives of recommendations (seconds)
     python benchmarks/recs_error_analysis.py train      # candidate patterns: gold recommendation vs not on train meetings
+    python benchmarks/recs_error_analysis.py heldout-without-informal --out benchmarks/results/X.json
+        # dialogue_acts_eval.py --split heldout with the informal-talk drop (rules.informal_context) switched off:
+        # the same code's baseline for that change (round 7)
 
 ``dump`` re-runs :func:`~sessionscope.analysis.extract.stage.extract_items` (the rules as they are in the
 working tree) on the cached rows, so a rule change is scored on held-out in seconds; the
@@ -148,14 +151,31 @@ def train_counts() -> dict:
     return res
 
 
+def heldout_without_informal(out: Path | None) -> int:
+    """The held-out evaluation of ``dialogue_acts_eval.py`` with the informal-talk drop switched off (its baseline)."""
+    import dialogue_acts_eval
+    import sessionscope.analysis.extract.stage as stage
+
+    stage.informal_context = lambda *a, **k: {}  # type: ignore[assignment]
+    path = (out or ROOT / "benchmarks" / "results" / "dialogue_acts_eval_heldout_r7_informal_base.json").resolve()
+    rc = dialogue_acts_eval.main(["--split", "heldout", "--out", str(path)])
+    doc = json.loads(path.read_text())
+    doc["command"] = f"python benchmarks/recs_error_analysis.py heldout-without-informal --out {path.relative_to(ROOT)}"
+    doc["note"] = "dialogue_acts_eval.py --split heldout with stage.informal_context switched off (the change's baseline)"
+    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    return rc
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", choices=("cache", "dump", "train"))
+    ap.add_argument("what", choices=("cache", "dump", "train", "heldout-without-informal"))
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args(argv)
     if args.what == "cache":
         build_cache()
         return 0
+    if args.what == "heldout-without-informal":
+        return heldout_without_informal(args.out)
     body = dump() if args.what == "dump" else train_counts()
     path = args.out or OUT.with_name(OUT.stem + f"_{args.what}.json")
     path.write_text(json.dumps({"command": f"python benchmarks/recs_error_analysis.py {args.what}", "commit": commit(),
