@@ -408,6 +408,7 @@ class DiarizationParams:
     min_off: float = 0.1
     split_gap_s: float = 0.5  # a local speaker's runs apart by this much are embedded separately (0: off)
     short_voices: bool = True  # fewer trainable local speakers than the count: all usable ones are clustered
+    chunk_fallback: float = 0.25  # speech threshold in chunks where the segmentation's argmax hears nobody (0: off)
     threads: int = 0  # torch threads (0: half the cores, 1..4)
 
 
@@ -426,7 +427,8 @@ def diarize_local(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: i
         if hook:
             hook("speech detection")
         with torch_threads(params.threads if params.threads > 0 else default_threads()):
-            seg = seg_mod.local_segmentation(samples, step_s=params.step_s, device=device, regions=regions)
+            seg = seg_mod.local_segmentation(samples, step_s=params.step_s, device=device, regions=regions,
+                                             fallback=params.chunk_fallback)
             if params.split_gap_s > 0:
                 seg, origin = split_runs(seg, min_gap_s=params.split_gap_s)
             else:
@@ -531,7 +533,7 @@ def embed_clip(samples: np.ndarray) -> Optional[np.ndarray]:
 
 
 #: bump when a change to this module changes diarizations (part of the cache key)
-DIARIZATION_CODE_VERSION = 10
+DIARIZATION_CODE_VERSION = 11
 
 
 def diarization_method(config: Any) -> str:
@@ -549,7 +551,7 @@ def diarization_params(config: Any) -> dict[str, Any]:
                            "code_version": DIARIZATION_CODE_VERSION}
     if method == "local-agglomerative":
         out.update(chunk_step=config.chunk_step_s, threshold=config.cluster_threshold,
-                   min_cluster_size=config.min_cluster_size)
+                   min_cluster_size=config.min_cluster_size, silent_chunk=config.silent_chunk_threshold)
     else:
         out.update(window=config.window_s, step=config.step_s, merge=config.merge_threshold, vad=config.vad_threshold)
     return out

@@ -7,7 +7,8 @@ chunk it predicts, per 17 ms frame, a powerset class: nobody, one of three local
 speakers, or two of them at once.
 
 * :func:`local_segmentation` keeps the local speakers of every sliding chunk (hard
-  powerset decision → multi-label activity), the input of the overlap-aware diarization
+  powerset decision → multi-label activity, :func:`binarize`; in a chunk where it marks nobody,
+  a lower speech threshold), the input of the overlap-aware diarization
   (:mod:`sessionscope.audio.reconstruct`).
 
 Model files and availability live in :mod:`sessionscope.models` (one import direction).
@@ -97,8 +98,27 @@ def _chunk_starts(n_samples: int, win: int, hop: int) -> list[int]:
     return starts
 
 
+def binarize(logp: np.ndarray, multi: np.ndarray, *, fallback: float = 0.0) -> np.ndarray:
+    """Multi-label local activity (C × F × S) of powerset log-probabilities ``logp`` (C × F × classes).
+
+    The most likely class of each frame (class 0: nobody). ``fallback`` > 0: in a chunk where that marks
+    nobody at all, a frame is speech where P(anyone speaks) > ``fallback``, with the most likely non-empty class
+    (quiet, sparse far-field speech the argmax does not hear; chunks where it hears someone are unchanged).
+    ``multi``: :func:`_powerset_to_multilabel`.
+    """
+    out = multi[logp.argmax(axis=-1)]
+    if fallback > 0:
+        empty = ~out.any(axis=(1, 2))
+        if empty.any():
+            lp = logp[empty]
+            alt = multi[1 + lp[..., 1:].argmax(axis=-1)]
+            alt[(1.0 - np.exp(lp[..., 0])) <= fallback] = 0
+            out[empty] = alt
+    return out
+
+
 def local_segmentation(samples: np.ndarray, *, step_s: float = 2.5, batch: int = 16, device: str = "cpu",
-                       regions: list[tuple[float, float]] | None = None) -> LocalSegmentation:
+                       regions: list[tuple[float, float]] | None = None, fallback: float = 0.0) -> LocalSegmentation:
     """Local speaker activity of every sliding 10 s chunk (hard powerset decision).
 
     Args:
@@ -107,6 +127,7 @@ def local_segmentation(samples: np.ndarray, *, step_s: float = 2.5, batch: int =
         device: torch device of the network.
         regions: speech regions already found (e.g. by the transcription's VAD); chunks
             with no speech in them are not run (their activity stays zero).
+        fallback: speech threshold in chunks where the most likely class marks nobody (0: off), :func:`binarize`.
     """
     from sessionscope.audio.onnx_models import infer
 
@@ -125,7 +146,7 @@ def local_segmentation(samples: np.ndarray, *, step_s: float = 2.5, batch: int =
     for b in range(0, len(starts), batch):
         idx = starts[b:b + batch]
         logits = infer(net, np.stack([x[s:s + win] for s in idx])[:, None, :], device)
-        out.extend(to_multi[logits.argmax(axis=-1)])  # (F, S) per chunk
+        out.extend(binarize(logits, to_multi, fallback=fallback))  # (F, S) per chunk
     trim_heap()  # the network's freed activations (hundreds of MB per batch of 16 chunks)
     n_fr = out[0].shape[0] if out else 0
     binarized = np.stack(out) if out else np.zeros((0, n_fr, to_multi.shape[1]), dtype=np.uint8)
