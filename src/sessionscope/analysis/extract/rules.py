@@ -187,11 +187,16 @@ _TRAIL = {"like", "uh", "um", "er", "erm", "just", "well", "kind", "of", "kinda"
 _OPEN_AUX = {"gonna", "wanna", "gotta"}  # besides modals, auxiliaries and an infinitive "to" (by the parse)
 _OPEN_COORD = {"and", "or", "then", "but"}
 _SECOND_PERSON = {"you", "ya", "y'all", "u"}
+_NARRATOR = {"i", "he", "she", "they"}  # subjects that are neither the listener nor a group that may include them
 _SUBJ = ("nsubj", "nsubjpass", "expl")
 _PAST_AUX = {"was", "were", "did", "had", "didn't", "wasn't", "weren't"}
 _SEQUENCE = re.compile(r"^((and|so|but|um|uh|oh),? )*(then|and then|and now|after that|next)\b")
 _LEAD = {"so", "and", "but", "just", "maybe", "well", "okay", "ok", "also", "then", "now", "oh", "um", "uh", "like",
          "yeah", "first", "next", "perhaps", "actually", "basically", "simply", "really", "always", "i", "mean", "right"}
+# words that make an unfinished clause a suggestion frame, so that its next line is part of the advice ("we could
+# make it so that it will, | turn off the set"); "maybe", "I think" mark the speaker's doubt and do not
+_SUGGESTING = re.compile(r"\b(should|shouldn't|ought|could|might|why don't|why not|try|i'd|i would|i suggest|i recommend|"
+                         r"better|please|make sure|let's|let us)\b")
 # words that make a clause the speaker's suggestion to the listener whatever its grammar
 _ADVICE = re.compile(r"\b(maybe|perhaps|should|shouldn't|ought|could|might|why don't|why not|try|i think|i guess|"
                      r"i'd|i would|i suggest|i recommend|better|please|make sure|don't forget|remember to|let's|let us)\b")
@@ -224,8 +229,14 @@ def open_clause(sent: Sentence) -> bool:
     toks = sent.tokens
     words = _words(sent)
     cut = bool(re.search(r"\w-\s*$", strip_markup(sent.text)))
-    while words and toks[words[-1]].lower in _TRAIL and not cut:
-        words.pop()
+    while words and not cut:
+        w = toks[words[-1]].lower
+        if w in ("know", "mean") and len(words) > 1 and toks[words[-2]].lower == ("you" if w == "know" else "i"):
+            del words[-2:]  # "you know,", "I mean,"
+        elif (w in _TRAIL and w not in ("you", "know", "i", "mean")) or toks[words[-1]].dep == "neg":
+            words.pop()
+        else:
+            break
     if not words:
         return False
     last = toks[words[-1]]
@@ -233,7 +244,7 @@ def open_clause(sent: Sentence) -> bool:
     subj = subjects[-1].lower if subjects else None
     if subj in _SECOND_PERSON:
         return False
-    if _ADVICE.search(norm(strip_markup(sent.text))):  # "we could make it so that it will, | turn off…": the advice goes on
+    if _SUGGESTING.search(norm(strip_markup(sent.text))):  # "we could make it so that it will, | turn off…": advice goes on
         return False
     aux = last.tag == "MD" or last.dep in ("aux", "auxpass") or (last.lower == "to" and last.tag == "TO") \
         or last.lower in _OPEN_AUX
@@ -243,6 +254,23 @@ def open_clause(sent: Sentence) -> bool:
         # "…and," after a clause with its own non-listener subject or after an infinitive ("to just go out there and,")
         return subj is not None or any(t.lower == "to" and t.tag == "TO" for t in toks)
     return False
+
+
+def continues_line(prev: Sentence, sent: Sentence) -> bool:
+    """Whether ``sent`` adds a verb phrase to the speaker's previous line ``prev``, whose subject is someone else.
+
+    "cause I can work on this at home, | and let you sleep": ``prev`` hangs on a comma or a dash,
+    its last subject is "I", "he", "she" or "they", and ``sent`` opens on "and" / "or" and a bare
+    verb: the same subject's next act, not an imperative. A suggestion frame in ``prev`` ("we
+    could…"), or a "we" / "you" subject, keeps ``sent`` open to advice.
+    """
+    if sent.language != "en" or prev.language != "en" or not re.search(r"[,\-—–…]\s*$", strip_markup(prev.text)):
+        return False
+    words = _words(sent)
+    if not words or sent.tokens[words[0]].lower not in ("and", "or") or _SUGGESTING.search(norm(strip_markup(prev.text))):
+        return False
+    subjects = [t.lower for t in prev.tokens if t.dep in _SUBJ]
+    return bool(subjects) and subjects[-1] in _NARRATOR and verb_initial(sent)
 
 
 def verb_initial(sent: Sentence) -> bool:
@@ -297,7 +325,7 @@ def generic_you_text(text: str) -> bool:
     return bool(re.search(r"(\b(then|so)\b,? )you (have to|got to|gotta|need to)\b", t))
 
 
-__all__ = ["RuleHit", "generic_you", "generic_you_text", "meeting_itself", "narration", "norm", "open_clause", "question", "quotative_end", "quoted_by_frame",
+__all__ = ["RuleHit", "continues_line", "generic_you", "generic_you_text", "meeting_itself", "narration", "norm", "open_clause", "question", "quotative_end", "quoted_by_frame",
            "reported_speech", "search", "verb_initial", "veto"]
 
 
@@ -305,49 +333,60 @@ NARRATION_SPAN = 4  # the speaker's sentences looked at on each side for narrati
 _BACKCHANNEL_WORDS = 2  # another speaker's line this short ("Right.", "Mhm.") does not end the speaker's run
 
 
-def informal_context(speakers: Sequence[str], parsed: Sequence[Sequence[Sentence]], *,
-                     span: int = NARRATION_SPAN) -> dict[tuple[int, int], str]:
-    """``(utterance, sentence)`` indices of English sentences that advise nobody, with the reason.
-
-    ``continued``: a verb-initial line finishing the clause the speaker's previous line left open
-    (:func:`open_clause`: "they'll just, | let the college kids do them"). ``generic_you``:
-    :func:`generic_you` ("then you have to round these back", "you can save"), also with a lone
-    "then," on the line before. ``narrated``: a verb-initial line inside narration (:func:`narration`
-    in the speaker's own sentences, within ``span`` on both sides: "and then I can go to Zoom. | Go
-    to the cloud recordings. | … | and then I load all that"). The speaker's run continues over
-    another speaker's backchannel of at most two words.
-    """
-    # the speaker's runs as lists of (utterance, sentence)
+def _speaker_runs(speakers: Sequence[str], parsed: Sequence[Sequence[Sentence]]) -> list[list[tuple[int, int]]]:
+    """Each speaker's runs of ``(utterance, sentence)``; another speaker's line of at most two words does not end one."""
     runs: list[list[tuple[int, int]]] = []
     last = None
     for i, sents in enumerate(parsed):
         if not sents:
             continue
-        if last is not None and speakers[i] != last:
-            if sum(len(_words(s)) for s in sents) <= _BACKCHANNEL_WORDS:
-                continue
+        if last is not None and speakers[i] != last and sum(len(_words(s)) for s in sents) <= _BACKCHANNEL_WORDS:
+            continue
         if last is None or speakers[i] != last:
             runs.append([])
             last = speakers[i]
-        for j in range(len(sents)):
-            runs[-1].append((i, j))
+        runs[-1].extend((i, j) for j in range(len(sents)))
+    return runs
+
+
+def _why_not_advice(prev: Optional[Sentence], sent: Sentence, narrated_around: bool) -> Optional[str]:
+    """The reason ``sent`` advises nobody, given the speaker's previous line and whether narration surrounds it."""
+    if prev is not None and continues_line(prev, sent):
+        return "continued"
+    if verb_initial(sent) and not _ADVICE.search(norm(strip_markup(sent.text))):
+        if prev is not None and open_clause(prev):
+            return "continued"
+        return "narrated" if narrated_around else None
+    lone = prev is not None and bool(_words(prev)) and {prev.tokens[k].lower for k in _words(prev)} <= {"and", "then", "so"}
+    if generic_you(sent) or (lone and generic_you_text("then " + sent.text)):
+        return "generic_you"
+    return None
+
+
+def informal_context(speakers: Sequence[str], parsed: Sequence[Sequence[Sentence]], *,
+                     span: int = NARRATION_SPAN) -> dict[tuple[int, int], str]:
+    """``(utterance, sentence)`` indices of English sentences that advise nobody, with the reason.
+
+    ``continued``: a verb-initial line finishing the clause the speaker's previous line left open
+    (:func:`open_clause`: "they'll just, | let the college kids do them"), or a line that only carries
+    on a previous line hanging on a comma with another subject (:func:`continues_line`). ``generic_you``:
+    :func:`generic_you` ("then you have to round these back"), also with a lone "then," on the line
+    before. ``narrated``: a verb-initial line inside narration (:func:`narration` in the speaker's own
+    sentences, within ``span`` on both sides: "and then I can go to Zoom. | Go to the cloud
+    recordings. | … | and then I load all that"). The speaker's run continues over another
+    speaker's backchannel of at most two words; a line of fillers ("like,") is skipped as the previous line.
+    """
     out: dict[tuple[int, int], str] = {}
-    for run in runs:
+    for run in _speaker_runs(speakers, parsed):
         sents = [parsed[i][j] for i, j in run]
-        if not sents or sents[0].language != "en":
+        if sents[0].language != "en":
             continue
         narr = [narration(s) for s in sents]
         prev: Optional[Sentence] = None  # the speaker's last line with a word other than a filler ("like,", "uh,")
         for n, (key, sent) in enumerate(zip(run, sents, strict=True)):
             if n and any(sents[n - 1].tokens[k].lower not in _TRAIL for k in _words(sents[n - 1])):
                 prev = sents[n - 1]
-            lone = prev is not None and {t.lower for k, t in enumerate(prev.tokens) if k in _words(prev)} <= {"and", "then", "so"} \
-                and bool(_words(prev))
-            if verb_initial(sent) and not _ADVICE.search(norm(strip_markup(sent.text))):
-                if prev is not None and open_clause(prev):
-                    out[key] = "continued"
-                elif any(narr[max(0, n - span):n]) and any(narr[n + 1 : n + 1 + span]):
-                    out[key] = "narrated"
-            elif generic_you(sent) or (lone and generic_you_text("then " + sent.text)):
-                out[key] = "generic_you"
+            why = _why_not_advice(prev, sent, any(narr[max(0, n - span) : n]) and any(narr[n + 1 : n + 1 + span]))
+            if why is not None:
+                out[key] = why
     return out
