@@ -12,6 +12,7 @@ import pytest
 
 from helpers import make_session
 from sessionscope.analysis.extract.rules import (
+    continues_line,
     generic_you,
     informal_context,
     narration,
@@ -81,6 +82,12 @@ FINISHED = "she/PRP/nsubj/1 grabs/VBZ/ROOT/1 the/DT/det/3 rope/NN/dobj/1 ./././1
 LIKE = "like/UH/ROOT/0 ,/,/punct/0"
 
 
+NEGATED = "and/CC/cc/4 that/DT/nsubj/4 's/VBZ/ROOT/4 why/WRB/advmod/4 she/PRP/nsubj/7 did/VBD/aux/7 n't/RB/neg/7 really/RB/advmod/7 ,/,/punct/7"
+DONT_KNOW = "i/PRP/nsubj/3 do/VBP/aux/3 n't/RB/neg/3 know/VB/ROOT/3 ./././3"
+THEY_WILL_YOU_KNOW = "they/PRP/nsubj/2 'll/MD/aux/2 you/PRP/nsubj/4 know/VBP/parataxis/2 ,/,/punct/2"
+MAYBE_SHE_WILL = "maybe/RB/advmod/3 she/PRP/nsubj/3 'll/MD/aux/3 ,/,/punct/3"
+
+
 @pytest.mark.parametrize(
     ("spec", "open_"),
     [
@@ -93,6 +100,10 @@ LIKE = "like/UH/ROOT/0 ,/,/punct/0"
         (MAIN_VERB_DO, False),  # "do" as the main verb closes the clause
         (FINISHED, False),
         (LIKE, False),  # fillers alone open nothing
+        (NEGATED, True),  # a negated auxiliary waits for its verb too
+        (DONT_KNOW, False),  # "know" here is the verb, not the filler "you know"
+        (THEY_WILL_YOU_KNOW, True),  # the filler "you know" after the modal
+        (MAYBE_SHE_WILL, True),  # the speaker's doubt is no suggestion frame
     ],
 )
 def test_open_clause(spec: str, open_: bool) -> None:
@@ -194,3 +205,25 @@ def test_extract_items_drops_those_recommendations_only() -> None:
     s = make_session(rows)
     items = extract_items(s, parsed, None, ExtractionConfig(classifier=None, dialogue_act_heads=None), DynamicsConfig())
     assert [r.utterance_id for r in items["recommendations"]] == ["u0004"]
+
+
+I_CAN_WORK = "cause/IN/mark/3 i/PRP/nsubj/3 can/MD/aux/3 work/VB/ROOT/3 at/IN/prep/3 home/NN/pobj/4 ,/,/punct/3"
+WE_WORK = "we/PRP/nsubj/1 work/VBP/ROOT/1 at/IN/prep/1 home/NN/pobj/2 ,/,/punct/1"
+YOU_COULD_WORK = "you/PRP/nsubj/2 could/MD/aux/2 work/VB/ROOT/2 at/IN/prep/2 home/NN/pobj/3 ,/,/punct/2"
+I_WORK_DONE = "i/PRP/nsubj/1 work/VBP/ROOT/1 at/IN/prep/1 home/NN/pobj/2 ./././1"
+AND_LET = "and/CC/cc/1 let/VB/ROOT/1 you/PRP/nsubj/3 rest/VB/ccomp/1 ./././1"
+LET = "let/VB/ROOT/0 you/PRP/nsubj/2 rest/VB/ccomp/0 ./././0"
+
+
+@pytest.mark.parametrize(
+    ("prev", "spec", "carried"),
+    [
+        (I_CAN_WORK, AND_LET, True),  # the speaker's own next act: "…at home, | and let you rest"
+        (WE_WORK, AND_LET, False),  # "we" may include the listener: a joint suggestion stays possible
+        (YOU_COULD_WORK, AND_LET, False),  # addressed to the listener
+        (I_WORK_DONE, AND_LET, False),  # the line before was finished
+        (I_CAN_WORK, LET, False),  # no "and": a new imperative
+    ],
+)
+def test_continues_line(prev: str, spec: str, carried: bool) -> None:
+    assert continues_line(S(prev), S(spec)) is carried
