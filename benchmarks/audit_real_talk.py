@@ -4,6 +4,7 @@ Usage (from the repository root)::
 
     python benchmarks/audit_real_talk.py prepare --work /tmp/s6/audit      # inputs + manifest
     python benchmarks/audit_real_talk.py run --work /tmp/s6/audit --tag before
+    python benchmarks/audit_real_talk.py run --work /tmp/s7/audit --tag base7 --without-informal   # round 7's "before"
     python benchmarks/audit_real_talk.py dump --work /tmp/s6/audit --tag before > review.txt
     python benchmarks/audit_real_talk.py count --work /tmp/s6/audit --tag before \\
         --labels benchmarks/results/audit_real_talk_r6_audit_labels.json
@@ -48,8 +49,13 @@ SESSIONS: dict[str, dict] = {
     "TS3003a": {"qmsum": "qmsum-topics-queries/TS3003a.json",
                 "people": [("Project Manager", []), ("Marketing", []), ("User Interface", []),
                            ("Industrial Designer", [])]},
+    # round 7 (informal): a Welsh Parliament committee hearing from QMSum nobody had audited, counted once at the end
+    "education_13": {"qmsum": "qmsum-topics-queries/education_13.json",
+                     "people": [("Barry Hughes", []), ("Suzy Davies AM", []), ("Sian Gwenllian AM", []),
+                                ("Lynne Neagle AM", []), ("Dawn Bowden AM", []), ("Vikki Howells AM", []),
+                                ("Janet Finch-Saunders AM", [])]},
 }
-HELD_ASIDE = ("SBC044",)
+HELD_ASIDE = ("SBC044", "education_13")
 CATEGORIES = {  # the labels used; "ok" = a correct item
     "recommendation": {
         "not_advice_description": "describes how something is or works (often a generic 'you'), no advice to the other",
@@ -103,16 +109,22 @@ def prepare(work: Path) -> Path:
     return manifest
 
 
-def run(work: Path, tag: str, sessions: list[str]) -> None:
+# the CLI with the round-7 informal-talk drop switched off (``run --without-informal``: that change's "before")
+_WITHOUT_INFORMAL = ("import sys; import sessionscope.analysis.extract.stage as st; "
+                     "st.informal_context = lambda *a, **k: {}; from sessionscope.cli import main; "
+                     "sys.argv[0] = 'sessionscope'; sys.exit(main())")
+
+
+def run(work: Path, tag: str, sessions: list[str], *, without_informal: bool = False) -> None:
     manifest = prepare(work)
-    exe = Path(sys.executable).with_name("sessionscope")
+    exe = [sys.executable, "-c", _WITHOUT_INFORMAL] if without_informal else [str(Path(sys.executable).with_name("sessionscope"))]
     out = work / tag
     # with --manifest and no paths every session's transcript is analysed; pick by writing a sub-manifest
     text = manifest.read_text(encoding="utf-8").split("\n- id: ")
     keep = [text[0]] + [b for b in text[1:] if b.split("\n", 1)[0] in sessions]
     sub = work / f"manifest_{tag}.yaml"
     sub.write_text("\n- id: ".join(keep), encoding="utf-8")
-    subprocess.run([str(exe), "analyze", "--manifest", str(sub), "--out", str(out), "--force", "--no-progress",
+    subprocess.run([*exe, "analyze", "--manifest", str(sub), "--out", str(out), "--force", "--no-progress",
                     "--format", "markdown"], check=True)
 
 
@@ -234,6 +246,8 @@ def main() -> None:
     ap.add_argument("--sessions", default=",".join(s for s in SESSIONS if s not in HELD_ASIDE),
                     help="comma-separated session ids (default: all but the held-aside check)")
     ap.add_argument("--kinds", default="recommendation,action,question")
+    ap.add_argument("--without-informal", action="store_true",
+                    help="run: switch off the informal-talk drop (rules.informal_context), for a before/after count")
     ap.add_argument("--labels", type=Path, help="JSON {item key: category} (count)")
     ap.add_argument("--out", type=Path, help="result JSON (count, report)")
     ap.add_argument("--tags", default="before,after", help="report: the runs to compare (their labels: LABELS_DIR/labels_TAG.json)")
@@ -244,7 +258,7 @@ def main() -> None:
     if args.cmd == "prepare":
         print(prepare(args.work))
     elif args.cmd == "run":
-        run(args.work, args.tag, sessions)
+        run(args.work, args.tag, sessions, without_informal=args.without_informal)
     elif args.cmd == "report":
         tags = args.tags.split(",")
         aside = [x for x in args.aside.split(",") if x]
