@@ -40,7 +40,7 @@ def test_resolves_against_session_date(text: str, due_text: str, expected: dt.da
     assert due is not None
     assert due.text == due_text
     assert due.date == expected
-    assert text[due.char_start:due.char_end] == due.text
+    assert text[due.char_start : due.char_end] == due.text
 
 
 def test_unknown_session_date_keeps_text_only() -> None:
@@ -48,7 +48,9 @@ def test_unknown_session_date_keeps_text_only() -> None:
     assert due is not None and due.text == "by Friday" and due.date is None
 
 
-@pytest.mark.parametrize("text", ["среди прочего мы обсудили", "I may come", "We talked about the weekly plan.", "Это стоит дорого."])
+@pytest.mark.parametrize(
+    "text", ["среди прочего мы обсудили", "I may come", "We talked about the weekly plan.", "Это стоит дорого."]
+)
 def test_no_due_expression(text: str) -> None:
     assert find_due(text, session_date=THU) is None
 
@@ -58,15 +60,18 @@ def test_meeting_interval_is_configurable() -> None:
     assert due is not None and due.date == dt.date(2026, 12, 10)
 
 
-@pytest.mark.parametrize(("text", "due_text", "date"), [
-    ("I'll send it tomorrow", "tomorrow", dt.date(2026, 12, 2)),
-    ("early next week I will fix it", "early next week", dt.date(2026, 12, 8)),
-    ("by the tenth of December", "by the tenth of December", dt.date(2026, 12, 10)),
-    ("December the twenty-first", "December the twenty-first", dt.date(2026, 12, 21)),
-    ("send it by the 10th", "by the 10th", dt.date(2026, 12, 10)),
-    ("пришлю к десятому декабря", "к десятому декабря", dt.date(2026, 12, 10)),
-    ("до двадцать пятого декабря", "до двадцать пятого декабря", dt.date(2026, 12, 25)),
-])
+@pytest.mark.parametrize(
+    ("text", "due_text", "date"),
+    [
+        ("I'll send it tomorrow", "tomorrow", dt.date(2026, 12, 2)),
+        ("early next week I will fix it", "early next week", dt.date(2026, 12, 8)),
+        ("by the tenth of December", "by the tenth of December", dt.date(2026, 12, 10)),
+        ("December the twenty-first", "December the twenty-first", dt.date(2026, 12, 21)),
+        ("send it by the 10th", "by the 10th", dt.date(2026, 12, 10)),
+        ("пришлю к десятому декабря", "к десятому декабря", dt.date(2026, 12, 10)),
+        ("до двадцать пятого декабря", "до двадцать пятого декабря", dt.date(2026, 12, 25)),
+    ],
+)
 def test_relative_and_ordinal_dates(text, due_text, date) -> None:
     due = find_due(text, session_date=dt.date(2026, 12, 1))  # a Tuesday
     assert (due.text, due.date) == (due_text, date)
@@ -74,3 +79,68 @@ def test_relative_and_ordinal_dates(text, due_text, date) -> None:
 
 def test_ordinal_without_month_is_not_a_date() -> None:
     assert find_due("the second thing is the budget") is None
+
+
+# round 7: relative dates heard in real talk, against a Tuesday session (2026-12-01)
+TUE = dt.date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "due_text", "date"),
+    [
+        ("I'll have it by Wednesday next week", "by Wednesday next week", dt.date(2026, 12, 9)),
+        ("on Monday of next week", "on Monday of next week", dt.date(2026, 12, 7)),
+        ("a week from today", "a week from today", dt.date(2026, 12, 8)),
+        ("a week from Friday", "a week from Friday", dt.date(2026, 12, 11)),
+        ("send it by the weekend", "by the weekend", dt.date(2026, 12, 4)),
+        ("I'll read it over the weekend", "over the weekend", dt.date(2026, 12, 6)),
+        ("next weekend", "next weekend", dt.date(2026, 12, 13)),
+        ("I'll fix it this afternoon", "this afternoon", dt.date(2026, 12, 1)),
+        ("by the end of December", "by the end of December", dt.date(2026, 12, 31)),
+        ("by mid-January", "by mid-January", dt.date(2027, 1, 15)),
+        ("due Dec 10", "Dec 10", dt.date(2026, 12, 10)),
+        ("on 14 Dec.", "on 14 Dec", dt.date(2026, 12, 14)),
+        ("send the slides by the tenth", "by the tenth", dt.date(2026, 12, 10)),
+        ("Пришлю к выходным.", "к выходным", dt.date(2026, 12, 4)),
+        ("Посмотрю на выходных.", "на выходных", dt.date(2026, 12, 6)),
+        ("Сделаю в начале следующей недели.", "в начале следующей недели", dt.date(2026, 12, 7)),
+        ("Допишу в конце недели.", "в конце недели", dt.date(2026, 12, 4)),
+        ("Подготовь к следующему разу.", "к следующему разу", dt.date(2026, 12, 8)),
+        ("Прочитай до следующего занятия.", "до следующего занятия", dt.date(2026, 12, 8)),
+        ("Ответь в течение двух недель.", "в течение двух недель", dt.date(2026, 12, 15)),
+        ("Сдам к десятому числу.", "к десятому числу", dt.date(2026, 12, 10)),
+        ("Закончу к концу декабря.", "к концу декабря", dt.date(2026, 12, 31)),
+        ("Пришлю к вечеру.", "к вечеру", dt.date(2026, 12, 1)),
+    ],
+)
+def test_relative_dates_of_real_talk_r7(text: str, due_text: str, date: dt.date) -> None:
+    due = find_due(text, session_date=TUE)
+    assert due is not None
+    assert (due.text, due.date) == (due_text, date)
+    assert text[due.char_start : due.char_end] == due.text
+
+
+def test_weekend_on_a_saturday_session_is_the_next_friday_or_this_sunday() -> None:
+    sat = dt.date(2026, 12, 5)
+    assert find_due("by the weekend", session_date=sat).date == dt.date(2026, 12, 11)
+    assert find_due("over the weekend", session_date=sat).date == dt.date(2026, 12, 6)
+
+
+@pytest.mark.parametrize("text", ["by February 30th", "sep 31"])
+def test_unresolvable_date_keeps_its_text(text: str) -> None:
+    due = find_due(text, session_date=TUE)
+    assert due is not None and due.text == text and due.date is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "давайте перейдём к первому вопросу",
+        "перейдём к первому.",
+        "we took 10 decisions",
+        "by the second one",
+        "in December",
+    ],
+)
+def test_not_a_due_expression_r7(text: str) -> None:
+    assert find_due(text, session_date=TUE) is None

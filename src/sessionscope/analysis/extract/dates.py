@@ -13,8 +13,15 @@ when the session date is known, resolves it to a calendar date. The conventions 
 * "in N days/weeks", "через N дней/недель" → date + N days / 7N days;
 * "by the next meeting" / "к следующей встрече" → date + ``meeting_interval_days`` (the
   guide asks for weekly meetings, so 7 by default);
-* explicit dates ("March 3", "3rd of March", "15 марта", "15.03") → that date, rolled into
-  the next year when it would fall before the session.
+* explicit dates ("March 3", "3rd of March", "Dec 10", "15 марта", "15.03") → that date, rolled into
+  the next year when it would fall before the session;
+* "Wednesday next week" → that weekday of the following week; "a week from Friday" → 7 days after it;
+* "by the weekend" / «к выходным» → the Friday before it; "over the weekend" / «на выходных» → its
+  Sunday; "this afternoon", "by lunch", «к вечеру» → the session date;
+* "by the end of December", «к концу декабря» → that month's last day; "mid-December",
+  «в середине марта» → its 15th; "by the tenth", «к десятому числу» → that day of this or next month.
+
+An expression that names no valid day ("by February 30th") keeps its text with no date.
 """
 
 from __future__ import annotations
@@ -29,26 +36,111 @@ from typing import Optional
 
 WEEKDAYS_EN = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 # Russian weekday forms as patterns ("сред[аеуы]" so that "среди" is not Wednesday)
-WEEKDAYS_RU = [r"понедельник\w*", r"вторник\w*", r"сред[аеуы]\b", r"четверг\w*", r"пятниц\w*", r"суббот\w*",
-               r"воскресень\w*"]
-MONTHS_EN = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-             "november", "december"]
-MONTHS_RU = ["январ", "феврал", "март", "апрел", "ма[яйе]", "июн", "июл", "август", "сентябр", "октябр", "ноябр",
-             "декабр"]
-NUM_EN = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10,
-          "a couple of": 2, "couple of": 2, "a few": 3}
-ORD_EN = {w: i for i, w in enumerate(
-    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth "
-    "sixteenth seventeenth eighteenth nineteenth twentieth".split(), 1)}
+WEEKDAYS_RU = [
+    r"понедельник\w*",
+    r"вторник\w*",
+    r"сред[аеуы]\b",
+    r"четверг\w*",
+    r"пятниц\w*",
+    r"суббот\w*",
+    r"воскресень\w*",
+]
+MONTHS_EN = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+MONTHS_RU = [
+    "январ",
+    "феврал",
+    "март",
+    "апрел",
+    "ма[яйе]",
+    "июн",
+    "июл",
+    "август",
+    "сентябр",
+    "октябр",
+    "ноябр",
+    "декабр",
+]
+NUM_EN = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "ten": 10,
+    "a couple of": 2,
+    "couple of": 2,
+    "a few": 3,
+}
+ORD_EN = {
+    w: i
+    for i, w in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth "
+        "sixteenth seventeenth eighteenth nineteenth twentieth".split(),
+        1,
+    )
+}
 ORD_EN.update({f"twenty-{w}": 20 + i for w, i in list(ORD_EN.items())[:9]})
 ORD_EN.update({f"twenty {w}": 20 + i for w, i in list(ORD_EN.items())[:9]})
 ORD_EN.update({"thirtieth": 30, "thirty-first": 31, "thirty first": 31})
 # Russian ordinal day stems (genitive/dative forms: «к десятому», «до десятого»)
-ORD_RU = {"перв": 1, "втор": 2, "трет": 3, "четверт": 4, "пят": 5, "шест": 6, "седьм": 7, "восьм": 8, "девят": 9,
-          "десят": 10, "одиннадцат": 11, "двенадцат": 12, "тринадцат": 13, "четырнадцат": 14, "пятнадцат": 15,
-          "шестнадцат": 16, "семнадцат": 17, "восемнадцат": 18, "девятнадцат": 19, "двадцат": 20, "тридцат": 30}
-NUM_RU = {"один": 1, "одну": 1, "одна": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6,
-          "семь": 7, "десять": 10, "пару": 2, "несколько": 3}
+ORD_RU = {
+    "перв": 1,
+    "втор": 2,
+    "трет": 3,
+    "четверт": 4,
+    "пят": 5,
+    "шест": 6,
+    "седьм": 7,
+    "восьм": 8,
+    "девят": 9,
+    "десят": 10,
+    "одиннадцат": 11,
+    "двенадцат": 12,
+    "тринадцат": 13,
+    "четырнадцат": 14,
+    "пятнадцат": 15,
+    "шестнадцат": 16,
+    "семнадцат": 17,
+    "восемнадцат": 18,
+    "девятнадцат": 19,
+    "двадцат": 20,
+    "тридцат": 30,
+}
+NUM_RU = {
+    "один": 1,
+    "одну": 1,
+    "одна": 1,
+    "два": 2,
+    "две": 2,
+    "три": 3,
+    "четыре": 4,
+    "пять": 5,
+    "шесть": 6,
+    "семь": 7,
+    "десять": 10,
+    "пару": 2,
+    "несколько": 3,
+}
+
+# genitive counts after «в течение» («двух недель») → the nominative keys of NUM_RU
+_RU_GEN = {"двух": "два", "трёх": "три", "трех": "три", "пяти": "пять", "десяти": "десять"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +201,7 @@ def _ord_ru(words: str) -> int:
 
 
 def _day_of_month(base: _dt.date, day: int) -> Optional[_dt.date]:
-    """"by the 10th": that day of this month, or of the next when it has passed."""
+    """ "by the 10th": that day of this month, or of the next when it has passed."""
     for k in range(3):
         y, m = base.year, base.month + k
         while m > 12:
@@ -123,6 +215,25 @@ def _day_of_month(base: _dt.date, day: int) -> Optional[_dt.date]:
     return None
 
 
+def _weekend(base: _dt.date, weeks_ahead: int) -> _dt.date:
+    """The Sunday that ends the coming weekend ("over the weekend"; a Sunday session's own day), or the next one's."""
+    return base + _dt.timedelta(days=6 - base.weekday() + 7 * weeks_ahead)
+
+
+def _before_weekend(base: _dt.date) -> _dt.date:
+    """ "by the weekend": the Friday before the coming weekend (on a weekend, the next Friday)."""
+    return _friday(base, 0) if base.weekday() < 5 else _friday(base, 1)
+
+
+def _month_day(base: _dt.date, month: int, day: Optional[int]) -> Optional[_dt.date]:
+    """That month's ``day`` (``None``: its last day), rolled into the next year when it has passed."""
+    for year in (base.year, base.year + 1):
+        d = _dt.date(year, month, day or calendar.monthrange(year, month)[1])
+        if d >= base:
+            return d
+    return None
+
+
 def _count(word: str, table: dict[str, int]) -> int:
     w = word.strip().casefold()
     return int(w) if w.isdigit() else table.get(w, 1)
@@ -130,6 +241,22 @@ def _count(word: str, table: dict[str, int]) -> int:
 
 _WD_EN = "|".join(WEEKDAYS_EN)
 _MO_EN = "|".join(MONTHS_EN)
+# abbreviated months, only next to a day number ("Dec 10", "10 Dec.", "Sept 3rd")
+MONTH_ABBR_EN = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+_MA_EN = "|".join(sorted(MONTH_ABBR_EN, key=len, reverse=True))
 _WD_RU = "|".join(WEEKDAYS_RU)
 _MO_RU = "|".join(MONTHS_RU)
 _ORD_EN = "|".join(sorted((re.escape(k) for k in ORD_EN), key=len, reverse=True))
@@ -142,63 +269,246 @@ _I = re.IGNORECASE | re.UNICODE
 Resolver = Callable[[re.Match[str], _dt.date, int], Optional[_dt.date]]
 _RULES: list[tuple[re.Pattern[str], Resolver]] = [
     # -- English ----------------------------------------------------------------------
-    (re.compile(rf"\b(?:by|before|on|until|till|for)?\s*next\s+({_WD_EN})\b", _I),
-     lambda m, d, n: _weekday_next_week(d, WEEKDAYS_EN.index(m.group(1).lower()))),
-    (re.compile(rf"(?<!every )(?<!each )\b(?:by|before|on|until|till|this|for)?\s*(?:this\s+)?({_WD_EN})\b(?!s\b|\s+(?:mornings|afternoons|evenings|nights)\b)", _I),
-     lambda m, d, n: _next_weekday(d, WEEKDAYS_EN.index(m.group(1).lower()))),
-    (re.compile(r"\b(?:by|before|until|till|for|at|in)?\s*(?:(?:our|the)\s+)?next\s+(?:meeting|session|call|catch-up|one-on-one|1:1)\b|\bnext\s+time\s+we\s+meet\b", _I),
-     lambda m, d, n: d + _dt.timedelta(days=n)),
-    (re.compile(r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?day\b|\b(?:by\s+)?tonight\b|\b(?:by\s+)?today\b", _I),
-     lambda m, d, n: d),
+    (
+        re.compile(rf"\b(?:by|before|on|until|till|for)?\s*next\s+({_WD_EN})\b", _I),
+        lambda m, d, n: _weekday_next_week(d, WEEKDAYS_EN.index(m.group(1).lower())),
+    ),
+    (
+        re.compile(
+            rf"(?<!every )(?<!each )\b(?:by|before|on|until|till|this|for)?\s*(?:this\s+)?({_WD_EN})\b(?!s\b|\s+(?:mornings|afternoons|evenings|nights)\b)",
+            _I,
+        ),
+        lambda m, d, n: _next_weekday(d, WEEKDAYS_EN.index(m.group(1).lower())),
+    ),
+    (
+        re.compile(
+            r"\b(?:by|before|until|till|for|at|in)?\s*(?:(?:our|the)\s+)?next\s+(?:meeting|session|call|catch-up|one-on-one|1:1)\b|\bnext\s+time\s+we\s+meet\b",
+            _I,
+        ),
+        lambda m, d, n: d + _dt.timedelta(days=n),
+    ),
+    (
+        re.compile(
+            r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?day\b|\b(?:by\s+)?tonight\b|\b(?:by\s+)?today\b", _I
+        ),
+        lambda m, d, n: d,
+    ),
     (re.compile(r"\b(?:by\s+)?(?:the\s+)?day\s+after\s+tomorrow\b", _I), lambda m, d, n: d + _dt.timedelta(days=2)),
     (re.compile(r"\b(?:by\s+)?tomorrow\b", _I), lambda m, d, n: d + _dt.timedelta(days=1)),
-    (re.compile(r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week\b|\b(?:by\s+|later\s+)?this\s+week\b", _I),
-     lambda m, d, n: _friday(d, 0)),
-    (re.compile(r"\b(?:by\s+)?(?:the\s+)?(?:beginning|start)\s+of\s+next\s+week\b|\b(?:by\s+)?early\s+next\s+week\b", _I),
-     lambda m, d, n: _friday(d, 1) - _dt.timedelta(days=3)),
-    (re.compile(r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+next\s+week\b|\b(?:by\s+|during\s+|later\s+)?next\s+week\b", _I),
-     lambda m, d, n: _friday(d, 1)),
-    (re.compile(r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month\b|\b(?:by\s+|later\s+)?this\s+month\b", _I),
-     lambda m, d, n: _month_end(d, 0)),
+    (
+        re.compile(
+            r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week\b|\b(?:by\s+|later\s+)?this\s+week\b", _I
+        ),
+        lambda m, d, n: _friday(d, 0),
+    ),
+    (
+        re.compile(
+            r"\b(?:by\s+)?(?:the\s+)?(?:beginning|start)\s+of\s+next\s+week\b|\b(?:by\s+)?early\s+next\s+week\b", _I
+        ),
+        lambda m, d, n: _friday(d, 1) - _dt.timedelta(days=3),
+    ),
+    (
+        re.compile(r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+next\s+week\b|\b(?:by\s+|during\s+|later\s+)?next\s+week\b", _I),
+        lambda m, d, n: _friday(d, 1),
+    ),
+    (
+        re.compile(
+            r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month\b|\b(?:by\s+|later\s+)?this\s+month\b", _I
+        ),
+        lambda m, d, n: _month_end(d, 0),
+    ),
     (re.compile(r"\b(?:by\s+)?(?:the\s+)?(?:end\s+of\s+)?next\s+month\b", _I), lambda m, d, n: _month_end(d, 1)),
-    (re.compile(rf"\b(?:in|within)\s+(?:the\s+next\s+)?({_NUM_EN})\s+(day|week|month)s?\b", _I),
-     lambda m, d, n: d + _dt.timedelta(days=_count(m.group(1), NUM_EN) * {"day": 1, "week": 7, "month": 30}[m.group(2).lower()])),
-    (re.compile(rf"\b(?:by|before|on|until)?\s*(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MO_EN})\b", _I),
-     lambda m, d, n: _explicit(d, int(m.group(1)), MONTHS_EN.index(m.group(2).lower()) + 1)),
-    (re.compile(rf"\b(?:by|before|on|until)?\s*({_MO_EN})\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\b", _I),
-     lambda m, d, n: _explicit(d, int(m.group(2)), MONTHS_EN.index(m.group(1).lower()) + 1)),
-    (re.compile(rf"\b(?:by|before|on|until)?\s*(?:the\s+)?({_ORD_EN})\s+(?:of\s+)?({_MO_EN})\b", _I),
-     lambda m, d, n: _explicit(d, ORD_EN[" ".join(m.group(1).lower().split())], MONTHS_EN.index(m.group(2).lower()) + 1)),
-    (re.compile(rf"\b(?:by|before|on|until)?\s*({_MO_EN})\s+(?:the\s+)?({_ORD_EN})\b", _I),
-     lambda m, d, n: _explicit(d, ORD_EN[" ".join(m.group(2).lower().split())], MONTHS_EN.index(m.group(1).lower()) + 1)),
-    (re.compile(r"\b(?:by|before|on|until)\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?\w*(?:ary|ch|il|may|ne|ly|st|ber)\b)", _I),
-     lambda m, d, n: _day_of_month(d, int(m.group(1)))),
+    (
+        re.compile(rf"\b(?:in|within)\s+(?:the\s+next\s+)?({_NUM_EN})\s+(day|week|month)s?\b", _I),
+        lambda m, d, n: (
+            d + _dt.timedelta(days=_count(m.group(1), NUM_EN) * {"day": 1, "week": 7, "month": 30}[m.group(2).lower()])
+        ),
+    ),
+    (
+        re.compile(rf"\b(?:by|before|on|until)?\s*(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MO_EN})\b", _I),
+        lambda m, d, n: _explicit(d, int(m.group(1)), MONTHS_EN.index(m.group(2).lower()) + 1),
+    ),
+    (
+        re.compile(rf"\b(?:by|before|on|until)?\s*({_MO_EN})\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\b", _I),
+        lambda m, d, n: _explicit(d, int(m.group(2)), MONTHS_EN.index(m.group(1).lower()) + 1),
+    ),
+    (
+        re.compile(rf"\b(?:by|before|on|until)?\s*(?:the\s+)?({_ORD_EN})\s+(?:of\s+)?({_MO_EN})\b", _I),
+        lambda m, d, n: _explicit(
+            d, ORD_EN[" ".join(m.group(1).lower().split())], MONTHS_EN.index(m.group(2).lower()) + 1
+        ),
+    ),
+    (
+        re.compile(rf"\b(?:by|before|on|until)?\s*({_MO_EN})\s+(?:the\s+)?({_ORD_EN})\b", _I),
+        lambda m, d, n: _explicit(
+            d, ORD_EN[" ".join(m.group(2).lower().split())], MONTHS_EN.index(m.group(1).lower()) + 1
+        ),
+    ),
+    (
+        re.compile(
+            r"\b(?:by|before|on|until)\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?\w*(?:ary|ch|il|may|ne|ly|st|ber)\b)",
+            _I,
+        ),
+        lambda m, d, n: _day_of_month(d, int(m.group(1))),
+    ),
+    # "Wednesday next week", "on Monday of next week": that weekday of the following week
+    (
+        re.compile(rf"\b(?:by|before|on|until|till|for)?\s*({_WD_EN})\s+(?:of\s+)?next\s+week\b", _I),
+        lambda m, d, n: _weekday_next_week(d, WEEKDAYS_EN.index(m.group(1).lower())),
+    ),
+    # "a week from today / tomorrow / Friday"
+    (
+        re.compile(rf"\b(?:in\s+)?(?:a|one)\s+week\s+from\s+(today|now|tomorrow|{_WD_EN})\b", _I),
+        lambda m, d, n: (
+            (
+                d + _dt.timedelta(days=1)
+                if m.group(1).lower() == "tomorrow"
+                else d
+                if m.group(1).lower() in ("today", "now")
+                else _next_weekday(d, WEEKDAYS_EN.index(m.group(1).lower()))
+            )
+            + _dt.timedelta(days=7)
+        ),
+    ),
+    # the weekend: "by / before the weekend" → the Friday before it; "over / this / at the weekend" → its Sunday
+    (re.compile(r"\b(?:by|before)\s+(?:the\s+|this\s+)?weekend\b", _I), lambda m, d, n: _before_weekend(d)),
+    (
+        re.compile(r"\b(?:over|during|on|at|for|this|until|till)\s+(?:the\s+|this\s+)?weekend\b", _I),
+        lambda m, d, n: _weekend(d, 0),
+    ),
+    (re.compile(r"\b(?:by\s+|over\s+|on\s+|for\s+)?(?:the\s+)?next\s+weekend\b", _I), lambda m, d, n: _weekend(d, 1)),
+    # later the same day: "this afternoon", "by lunch"
+    (
+        re.compile(r"\b(?:by\s+)?this\s+(?:afternoon|evening)\b|\b(?:by|before)\s+(?:lunch|lunchtime)\b", _I),
+        lambda m, d, n: d,
+    ),
+    # "by the end of November", "by mid-December", "in the middle of March"
+    (
+        re.compile(rf"\b(?:by\s+|before\s+|until\s+|at\s+|in\s+)?(?:the\s+)?end\s+of\s+({_MO_EN})\b", _I),
+        lambda m, d, n: _month_day(d, MONTHS_EN.index(m.group(1).lower()) + 1, None),
+    ),
+    (
+        re.compile(rf"\b(?:by\s+|before\s+|until\s+|in\s+)?(?:mid-?\s?|the\s+middle\s+of\s+)({_MO_EN})\b", _I),
+        lambda m, d, n: _month_day(d, MONTHS_EN.index(m.group(1).lower()) + 1, 15),
+    ),
+    # abbreviated months next to a day: "Dec 10", "10 Dec."
+    (
+        re.compile(rf"\b(?:by|before|on|until)?\s*(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MA_EN})\b", _I),
+        lambda m, d, n: _explicit(d, int(m.group(1)), MONTH_ABBR_EN[m.group(2).lower()]),
+    ),
+    (
+        re.compile(rf"\b(?:by|before|on|until)?\s*({_MA_EN})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b", _I),
+        lambda m, d, n: _explicit(d, int(m.group(2)), MONTH_ABBR_EN[m.group(1).lower()]),
+    ),
+    # "by the tenth" (a day of this month or the next; not "by the second one")
+    (
+        re.compile(
+            rf"\b(?:by|before|until|till)\s+the\s+({_ORD_EN})\b(?=\s*(?:$|[,.;!?)]|of\s+(?:the|this|next)\s+month\b))",
+            _I,
+        ),
+        lambda m, d, n: _day_of_month(d, ORD_EN[" ".join(m.group(1).lower().split())]),
+    ),
     # -- Russian ----------------------------------------------------------------------
-    (re.compile(rf"(?:\b(?:до|к|ко|в|во)\s+)?следующ\w*\s+({_WD_RU})", _I),
-     lambda m, d, n: _weekday_next_week(d, _ru_index(m.group(1), WEEKDAYS_RU))),
-    (re.compile(rf"(?:\b(?:до|к|ко|в|во|на)\s+)?(?:эт\w+\s+)?\b({_WD_RU})", _I),
-     lambda m, d, n: _next_weekday(d, _ru_index(m.group(1), WEEKDAYS_RU))),
-    (re.compile(r"(?:\b(?:до|к|ко)\s+)?(?:нашей\s+|на\s+)?следующ\w*\s+(?:встреч|сесси|созвон)\w*|\bв\s+следующий\s+раз\b", _I),
-     lambda m, d, n: d + _dt.timedelta(days=n)),
+    (
+        re.compile(rf"(?:\b(?:до|к|ко|в|во)\s+)?следующ\w*\s+({_WD_RU})", _I),
+        lambda m, d, n: _weekday_next_week(d, _ru_index(m.group(1), WEEKDAYS_RU)),
+    ),
+    (
+        re.compile(rf"(?:\b(?:до|к|ко|в|во|на)\s+)?(?:эт\w+\s+)?\b({_WD_RU})", _I),
+        lambda m, d, n: _next_weekday(d, _ru_index(m.group(1), WEEKDAYS_RU)),
+    ),
+    (
+        re.compile(
+            r"(?:\b(?:до|к|ко)\s+)?(?:нашей\s+|на\s+)?следующ\w*\s+(?:встреч|сесси|созвон)\w*|\bв\s+следующий\s+раз\b",
+            _I,
+        ),
+        lambda m, d, n: d + _dt.timedelta(days=n),
+    ),
     (re.compile(r"(?:\b(?:до|к)\s+)?конц\w*\s+(?:рабочего\s+)?дня\b|\bсегодня\b", _I), lambda m, d, n: d),
     (re.compile(r"\bпослезавтра\b", _I), lambda m, d, n: d + _dt.timedelta(days=2)),
     (re.compile(r"(?:\b(?:до|к)\s+)?\bзавтра\w*", _I), lambda m, d, n: d + _dt.timedelta(days=1)),
-    (re.compile(r"(?:\b(?:до|к)\s+)?конц\w*\s+(?:этой\s+)?недел\w*|\bна\s+этой\s+неделе\b", _I),
-     lambda m, d, n: _friday(d, 0)),
-    (re.compile(r"(?:\b(?:до|к)\s+)?конц\w*\s+следующей\s+недел\w*|\bна\s+следующей\s+неделе\b|\bследующ\w+\s+недел\w*", _I),
-     lambda m, d, n: _friday(d, 1)),
-    (re.compile(r"(?:\b(?:до|к)\s+)?конц\w*\s+(?:этого\s+)?месяц\w*|\bв\s+этом\s+месяце\b", _I),
-     lambda m, d, n: _month_end(d, 0)),
+    (
+        re.compile(r"(?:\b(?:до|к)\s+)?конц\w*\s+(?:этой\s+)?недел\w*|\bна\s+этой\s+неделе\b", _I),
+        lambda m, d, n: _friday(d, 0),
+    ),
+    (
+        re.compile(
+            r"(?:\b(?:до|к)\s+)?конц\w*\s+следующей\s+недел\w*|\bна\s+следующей\s+неделе\b|\bследующ\w+\s+недел\w*", _I
+        ),
+        lambda m, d, n: _friday(d, 1),
+    ),
+    (
+        re.compile(r"(?:\b(?:до|к)\s+)?конц\w*\s+(?:этого\s+)?месяц\w*|\bв\s+этом\s+месяце\b", _I),
+        lambda m, d, n: _month_end(d, 0),
+    ),
     (re.compile(r"(?:\b(?:до|к)\s+)?(?:конц\w*\s+)?следующ\w+\s+месяц\w*", _I), lambda m, d, n: _month_end(d, 1)),
-    (re.compile(rf"\b(?:через|за)\s+(?:({_NUM_RU})\s+)?(д(?:ень|ня|ней)|недел[юиь]\w*|месяц\w*)", _I),
-     lambda m, d, n: d + _dt.timedelta(days=_count(m.group(1) or "1", NUM_RU) * _ru_unit(m.group(2)))),
-    (re.compile(rf"(?:\b(?:до|к|ко)\s+)?\b(\d{{1,2}})(?:-?г?о)?\s+({_MO_RU})\w*", _I),
-     lambda m, d, n: _explicit(d, int(m.group(1)), _ru_index(m.group(2), MONTHS_RU) + 1)),
-    (re.compile(rf"(?:\b(?:до|к|ко)\s+)?\b({_ORD_RU})\s+({_MO_RU})\w*", _I),
-     lambda m, d, n: _explicit(d, _ord_ru(m.group(1)), _ru_index(m.group(2), MONTHS_RU) + 1) if _ord_ru(m.group(1)) else None),
+    (
+        re.compile(rf"\b(?:через|за)\s+(?:({_NUM_RU})\s+)?(д(?:ень|ня|ней)|недел[юиь]\w*|месяц\w*)", _I),
+        lambda m, d, n: d + _dt.timedelta(days=_count(m.group(1) or "1", NUM_RU) * _ru_unit(m.group(2))),
+    ),
+    (
+        re.compile(rf"(?:\b(?:до|к|ко)\s+)?\b(\d{{1,2}})(?:-?г?о)?\s+({_MO_RU})\w*", _I),
+        lambda m, d, n: _explicit(d, int(m.group(1)), _ru_index(m.group(2), MONTHS_RU) + 1),
+    ),
+    (
+        re.compile(rf"(?:\b(?:до|к|ко)\s+)?\b({_ORD_RU})\s+({_MO_RU})\w*", _I),
+        lambda m, d, n: (
+            _explicit(d, _ord_ru(m.group(1)), _ru_index(m.group(2), MONTHS_RU) + 1) if _ord_ru(m.group(1)) else None
+        ),
+    ),
+    # «в начале следующей недели» → its Monday; «в конце (следующей) недели» → Friday
+    (
+        re.compile(r"(?:\b(?:в|к|до)\s+)?начал\w*\s+следующей\s+недел\w*", _I),
+        lambda m, d, n: _friday(d, 1) - _dt.timedelta(days=4),
+    ),
+    (re.compile(r"\bв\s+конце\s+(?:этой\s+)?недели\b", _I), lambda m, d, n: _friday(d, 0)),
+    (re.compile(r"\bв\s+конце\s+следующей\s+недели\b", _I), lambda m, d, n: _friday(d, 1)),
+    # «в течение недели / двух недель / трёх дней»
+    (
+        re.compile(
+            rf"\bв\s+течени[ие]\s+(?:({_NUM_RU}|двух|трёх|трех|пяти|десяти)\s+)?(д(?:ня|ней)|недел[ьию]\w*|месяц\w*)",
+            _I,
+        ),
+        lambda m, d, n: (
+            d
+            + _dt.timedelta(
+                days=_count(_RU_GEN.get((m.group(1) or "1").casefold(), m.group(1) or "1"), NUM_RU)
+                * _ru_unit(m.group(2))
+            )
+        ),
+    ),
+    # the weekend: «к выходным» → the Friday before; «на выходных», «в выходные», «за выходные» → its Sunday
+    (re.compile(r"\b(?:к|до)\s+выходн\w*", _I), lambda m, d, n: _before_weekend(d)),
+    (re.compile(r"\b(?:на|в|за)\s+(?:эти\w*\s+)?выходн\w*", _I), lambda m, d, n: _weekend(d, 0)),
+    (re.compile(r"\b(?:на|в|за)\s+следующи\w*\s+выходн\w*", _I), lambda m, d, n: _weekend(d, 1)),
+    # «к следующему разу / занятию / уроку»
+    (
+        re.compile(r"\b(?:к|до|на)\s+следующ\w*\s+(?:раз[ау]?|заняти\w*|урок\w*)\b", _I),
+        lambda m, d, n: d + _dt.timedelta(days=n),
+    ),
+    # later the same day / by the next morning
+    (re.compile(r"\b(?:к|до)\s+(?:обеда|обеду|вечера|вечеру)\b", _I), lambda m, d, n: d),
+    (re.compile(r"\bк\s+утру\b", _I), lambda m, d, n: d + _dt.timedelta(days=1)),
+    # «к концу декабря», «в середине марта»
+    (
+        re.compile(rf"(?:\b(?:до|к|в)\s+)?конц\w*\s+({_MO_RU})\w*", _I),
+        lambda m, d, n: _month_day(d, _ru_index(m.group(1), MONTHS_RU) + 1, None),
+    ),
+    (
+        re.compile(rf"(?:\b(?:до|к|в)\s+)?середин\w*\s+({_MO_RU})\w*", _I),
+        lambda m, d, n: _month_day(d, _ru_index(m.group(1), MONTHS_RU) + 1, 15),
+    ),
+    (re.compile(r"(?:\b(?:до|к|в)\s+)?середин\w*\s+(?:этого\s+)?месяц\w*", _I), lambda m, d, n: _day_of_month(d, 15)),
+    # «к десятому числу», «до десятого числа» (the word «число» required: «перейдём к первому» is no date)
+    (
+        re.compile(rf"\b(?:к|до)\s+({_ORD_RU})\s+числ\w*", _I),
+        lambda m, d, n: _day_of_month(d, _ord_ru(m.group(1))) if _ord_ru(m.group(1)) else None,
+    ),
     # -- numeric dd.mm (both languages) ------------------------------------------------
-    (re.compile(r"(?:\b(?:by|before|until|до|к)\s+)?\b(\d{1,2})[./](\d{1,2})\b(?![./]\d)", _I),
-     lambda m, d, n: _explicit(d, int(m.group(1)), int(m.group(2))) if 1 <= int(m.group(2)) <= 12 else None),
+    (
+        re.compile(r"(?:\b(?:by|before|until|до|к)\s+)?\b(\d{1,2})[./](\d{1,2})\b(?![./]\d)", _I),
+        lambda m, d, n: _explicit(d, int(m.group(1)), int(m.group(2))) if 1 <= int(m.group(2)) <= 12 else None,
+    ),
 ]
 
 
@@ -215,9 +525,7 @@ def _ru_unit(word: str) -> int:
     return 1 if w.startswith("д") else 7 if w.startswith("нед") else 30
 
 
-def find_due(
-    text: str, *, session_date: Optional[_dt.date] = None, meeting_interval_days: int = 7
-) -> Optional[Due]:
+def find_due(text: str, *, session_date: Optional[_dt.date] = None, meeting_interval_days: int = 7) -> Optional[Due]:
     """The first due expression in ``text`` (earliest in the sentence), resolved if possible.
 
     Args:
@@ -235,8 +543,15 @@ def _find_due(text: str, session_date: Optional[_dt.date], meeting_interval_days
     best: Optional[tuple[re.Match[str], Resolver]] = None
     for pattern, resolver in _RULES:
         m = pattern.search(text)
-        if m and m.group(0).strip() and (best is None or m.start() < best[0].start()
-                                          or (m.start() == best[0].start() and m.end() > best[0].end())):
+        if (
+            m
+            and m.group(0).strip()
+            and (
+                best is None
+                or m.start() < best[0].start()
+                or (m.start() == best[0].start() and m.end() > best[0].end())
+            )
+        ):
             best = (m, resolver)
     if best is None:
         return None
