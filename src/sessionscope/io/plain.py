@@ -29,6 +29,9 @@ _T = r"\d{1,3}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _LEAD_TIME = re.compile(rf"^\s*[\[(]?(?P<start>{_T})(?:\s*(?:-|–|-->)\s*(?P<end>{_T}))?[\])]?\s+(?P<rest>.*)$")
 _NAME_TIME = re.compile(rf"^\s*(?P<name>[^\[\]():\n]{{1,60}}?)\s*[\[(](?P<start>{_T})(?:\s*(?:-|–)\s*(?P<end>{_T}))?[\])]\s*:\s*(?P<text>.*)$")
 _CHAT = re.compile(r"^\d{2}:\d{2}:\d{2}\t[^\t]+:\t")  # Zoom chat: "00:05:16<TAB>Name:<TAB>message"
+#: Zoom chat reactions ("Reacted to "Lots of engagement c..." with 👍🏻", "Removed a 👍 reaction from "..."):
+#: an emoji on someone else's message, not a message of its own.
+_REACTION = re.compile(r'^(?:Reacted to ".*" with \S+|Removed an? \S+ reaction from ".*")$')
 _ONLY_TIME = re.compile(rf"^\s*[\[(]?(?P<start>{_T})[\])]?\s*$")
 _HEADER = re.compile(rf"^\s*(?P<name>[^\d\s:][^:\n|]{{0,59}}?)(?:\s{{2,}}|\s*\|\s*)(?P<start>{_T})"
                      rf"(?:\s*-->\s*(?P<end>{_T}))?\s*$")
@@ -119,12 +122,16 @@ def parse_plain(text: str, *, path: str | Path) -> Recording:
         else:
             cur["text"].append(body)
     flush()
-    rec = Recording(id=Path(path).stem, records=records)
-    if lines and sum(1 for _, ln in lines if _CHAT.match(ln)) >= 0.8 * len(lines):
+    chat = bool(lines) and sum(1 for _, ln in lines if _CHAT.match(ln)) >= 0.8 * len(lines)
+    reactions = [r for r in records if chat and _REACTION.match(r.text)]
+    rec = Recording(id=Path(path).stem, records=[r for r in records if not (chat and _REACTION.match(r.text))])
+    if chat:
         rec.notes.append("looks like a meeting chat export (written messages, not speech)")
+    if reactions:
+        rec.notes.append(f"{len(reactions)} emoji reaction(s) to other messages were left out (not messages)")
     if preamble:
         rec.notes.append(f"{preamble} line(s) before the first speaker (title, date) were skipped")
-    if records and any(r.start is not None for r in records) and all(r.end is None for r in records):
+    if rec.records and any(r.start is not None for r in rec.records) and all(r.end is None for r in rec.records):
         rec.notes.append("start times only: utterance ends and talk time are unknown")
     return rec
 

@@ -105,7 +105,9 @@ class _Ctx:
 def _one_hour(c: _Ctx) -> CheckItem:
     span = c.s.span_s
     if span is None:
-        return CheckItem("one_hour", CANT_TELL, "duration (min)", reason="the transcript has no times")
+        starts = [u.start for u in c.s.utterances if u.start is not None]
+        why = "the transcript has start times only (no end times)" if starts else "the transcript has no times"
+        return CheckItem("one_hour", CANT_TELL, "duration (min)", reason=why)
     minutes = span / 60
     return CheckItem("one_hour", MET if minutes >= c.cfg.checklist_min_minutes else NOT_MET, "duration (min)",
                      round(minutes, 1), c.cfg.checklist_min_minutes)

@@ -20,6 +20,7 @@ EN: dict[str, str] = {
     "date": "Date",
     "duration": "Duration",
     "language": "Language",
+    "language_guessed": "{language} (guessed from the text)",
     "participants": "Participants",
     "participant": "Participant",
     "role": "Role",
@@ -119,12 +120,14 @@ EN: dict[str, str] = {
     "bal_none": "Nobody's speech could be measured.",
     "unit_time": "talk time",
     "unit_words": "words",
-    "turns_sentence": "They took {turns} turns in all; the longest monologue was {longest} by {name}.",
+    "turns_sentence": "There were {turns} turns in all; the longest monologue was {longest} by {name}.",
     "questions_sentence": "{asked} questions were asked ({answered} answered).",
     "mutual_yes": "Knowledge flowed both ways: each side gave recommendations or explanations (mutuality {value}).",
     "mutual_no": "Knowledge flowed mostly one way (mutuality {value}): the format asks for a two-way exchange.",
     "dominance_sentence": "In {share} of the 2.5-minute windows one person held the floor.",
     "untimed_note": "The transcript has no timestamps: shares are based on words, and time-based measures are unavailable.",
+    "start_only_note": "The transcript has start times only (no end times): shares are based on words, and talk-time measures are unavailable.",
+    "start_only": "start times only",
     "q_asr": "Transcription",
     "q_asr_model": "Speech recognition model",
     "q_conf": "Mean word confidence",
@@ -236,6 +239,7 @@ RU: dict[str, str] = {
     "date": "Дата",
     "duration": "Длительность",
     "language": "Язык",
+    "language_guessed": "{language} (определён по тексту)",
     "participants": "Участники",
     "participant": "Участник",
     "role": "Роль",
@@ -341,6 +345,8 @@ RU: dict[str, str] = {
     "mutual_no": "Знания передавались в основном в одну сторону (взаимность {value}), а формат предполагает обмен.",
     "dominance_sentence": "В {share} двух-с-половиной-минутных окон слово держал один человек.",
     "untimed_note": "В расшифровке нет меток времени: доли считаются по словам, показатели по времени недоступны.",
+    "start_only_note": "В расшифровке есть только время начала реплик (без времени окончания): доли считаются по словам, показатели по времени речи недоступны.",
+    "start_only": "только время начала",
     "q_asr": "Расшифровка",
     "q_asr_model": "Модель распознавания речи",
     "q_conf": "Средняя уверенность по словам",
@@ -448,6 +454,22 @@ RU: dict[str, str] = {
 TABLES = {"en": EN, "ru": RU}
 #: Topic areas in the guide's order (docs/DOMAIN.md); unknown areas are shown by id.
 AREAS = ("tools", "time", "teamwork", "projects", "clients", "development", "other")
+
+
+def report_language(session: Any) -> tuple[Optional[str], bool]:
+    """(language, guessed): ``session.language``, or when it is unknown (a transcript imported
+    without ``--language`` or a manifest) the language of the utterances' text (Cyrillic or Latin
+    letters, :func:`~sessionscope.language.nlp.detect_language`), so that a Russian transcript gets a
+    Russian report and Russian name masking. ``(None, False)`` when there is no text to tell from.
+    """
+    if session.language:
+        return session.language, False
+    text = " ".join(u.text for u in session.utterances[:500])
+    if not any(ch.isalpha() for ch in text):
+        return None, False
+    from sessionscope.language.nlp import detect_language
+
+    return detect_language(text), True
 
 
 def ui_language(language: Optional[str]) -> str:

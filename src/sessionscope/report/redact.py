@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from sessionscope.model import Session, record_stage_run, session_from_dict, session_to_dict
+from sessionscope.report.i18n import report_language
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ _ROLE_LABELS = {"en": {"junior": "Junior", "senior": "Senior", "other": "Other"}
 
 def role_labels(session: Session) -> dict[str, tuple[str, str]]:
     """Participant id → (new id, display label), numbered when a role occurs twice."""
-    lang = "ru" if (session.language or "").startswith("ru") else "en"
+    lang = "ru" if (report_language(session)[0] or "").startswith("ru") else "en"
     counts: dict[str, int] = {}
     for p in session.participants:
         counts[p.role.value] = counts.get(p.role.value, 0) + 1
@@ -252,7 +253,7 @@ def redact_session(session: Session, *, ner: bool = True, salt: Optional[bytes] 
     names = {p.name: labels[p.id][1] for p in session.participants}
     names.update({p.id: labels[p.id][1] for p in session.participants if p.id not in names})  # ids in messages
     names.update({label: new for label, new in ids.items() if label not in known and label not in names})
-    language = session.language or "en"
+    language = report_language(session)[0] or "en"  # a Russian transcript without --language: Russian masking
     redactor = TextRedactor(names, language=language, ner=ner)
 
     data = session_to_dict(session)

@@ -20,6 +20,12 @@ if TYPE_CHECKING:
     from sessionscope.analysis.topics.taxonomy import Taxonomy
 
 
+def _span(start: str, end: str) -> str:
+    """A segment's times: ``start–end``, or only the one that is known ("5:16", not "5:16––")."""
+    known = [_cell(x) for x in (start, end) if x and x != "–"]
+    return "–".join(known) if known else "–"
+
+
 def _cell(text: object) -> str:
     return md_text(text).strip()
 
@@ -50,7 +56,7 @@ def _section(sec: Section, view: ReportView) -> list[str]:
         segs = sec.extra.get("segments", [])
         if segs:
             lines += [f"**{_cell(t('sec_timeline'))}**", ""]
-            lines += [f"- {_cell(s['start'])}–{_cell(s['end'])}: {_cell(s['area'])} ({_cell(s['mode'])}), "
+            lines += [f"- {_span(s['start'], s['end'])}: {_cell(s['area'])} ({_cell(s['mode'])}), "
                       f"{_cell(t('led_by').lower())}: {_cell(s['initiator'])}" for s in segs]
             lines.append("")
         return lines

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from sessionscope import __version__
 from sessionscope.config import ReportConfig
 from sessionscope.model import Session, StageRun
-from sessionscope.report.i18n import Translator, fmt_clock
+from sessionscope.report.i18n import Translator, fmt_clock, report_language
 
 if TYPE_CHECKING:
     from sessionscope.analysis.topics.taxonomy import Taxonomy
@@ -122,6 +122,18 @@ def _at(start: Optional[float]) -> str:
     return fmt_clock(start) if start is not None else "–"
 
 
+def _start_times_only(session: Session) -> bool:
+    """Every utterance has a start time but some lack an end (chat exports, ``[00:01:02] Name:`` lines)."""
+    return bool(session.utterances) and all(u.start is not None for u in session.utterances) and not session.timed
+
+
+def _timing(session: Session, t: Translator, available: bool) -> str:
+    """The "timestamps available" value: yes, no, or start times only (not a flat "no" when starts are known)."""
+    if available:
+        return t("yes")
+    return t("start_only") if _start_times_only(session) else t("no")
+
+
 def balance_sentences(session: Session, t: Translator, names: _Names, cfg: Optional[ReportConfig] = None) -> list[str]:
     """Plain-words description of who drove the conversation (thresholds from ``report`` in the config)."""
     cfg = cfg or ReportConfig()
@@ -133,7 +145,7 @@ def balance_sentences(session: Session, t: Translator, names: _Names, cfg: Optio
     shares = {p.id: float(m.participants.get(p.id, {}).get(key) or 0.0) for p in session.participants}
     out: list[str] = []
     if not timed:
-        out.append(t("untimed_note"))
+        out.append(t("start_only_note" if _start_times_only(session) else "untimed_note"))
     if not any(shares.values()):
         return out + [t("bal_none")]
     top = max(shares, key=lambda k: shares[k])
@@ -364,12 +376,12 @@ def _quality(session: Session, t: Translator) -> Section:
     sec.extra["steps_all_ok"] = recorded and not sec.extra["steps"]
     q = session.quality
     if q is None:
-        sec.rows.append([t("q_timing"), t("yes") if session.timed else t("no")])
+        sec.rows.append([t("q_timing"), _timing(session, t, session.timed)])
         sec.empty = t("none_quality")
         return sec
     transcribed = q.asr_model is not None
     rows: list[tuple[str, Optional[str]]] = [
-        (t("q_timing"), t("yes") if q.timing_available else t("no")),
+        (t("q_timing"), _timing(session, t, q.timing_available)),
         (t("q_asr_model"), q.asr_model if transcribed else t("q_imported")),
         (t("q_conf"), None if q.mean_word_confidence is None else t.pct(q.mean_word_confidence)),
         (t("q_lowconf"), None if q.low_confidence_word_share is None else t.pct(q.low_confidence_word_share)),
@@ -424,7 +436,8 @@ def build_view(session: Session, *, redacted: bool = False, cfg: Optional[Report
     in the config); a custom taxonomy's area and mode names and order are used. Default:
     the programme guide's areas.
     """
-    t = Translator(session.language, taxonomy)
+    language, guessed = report_language(session)
+    t = Translator(language, taxonomy)
     names = _Names(session, t)
     header = [(t("session"), session.id)]
     if session.pair_id:
@@ -432,7 +445,7 @@ def build_view(session: Session, *, redacted: bool = False, cfg: Optional[Report
     if session.date:
         header.append((t("date"), session.date.isoformat()))
     header.append((t("duration"), fmt_clock(session.span_s) if session.span_s is not None else t("n_a")))
-    header.append((t("language"), session.language or t("n_a")))
+    header.append((t("language"), (t("language_guessed", language=language) if guessed else language) or t("n_a")))
     participants = []
     m = session.metrics
     for p in session.participants:

@@ -1,0 +1,108 @@
+"""Round-7 new-user findings on real-shaped inputs (model-free: dynamics only, or no stage at all).
+
+Each test reproduces what a user saw on the shared real material (a Zoom chat export, a Russian
+STM without ``--language``, a caption file without speaker names) and fails on the code before the fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import sessionscope as ss
+from sessionscope.io.plain import parse_plain
+from sessionscope.model import Participant, Role, Session, Utterance
+from sessionscope.report.redact import redact_session, role_labels
+from sessionscope.report.session_md import render_session_markdown
+from sessionscope.report.view import build_view
+
+CHAT = (
+    "00:05:16\tRyan Sloan:\tLet's try to stay muted unless speaking up, just to reduce echo\n"
+    "00:11:57\tRyan Sloan:\tLots of engagement can happen in writing as a parallel stream\n"
+    '00:12:02\tDr. Melissa Ko:\tReacted to "Lots of engagement c..." with 👍🏻\n'
+    "00:12:25\tDr. Melissa Ko:\tCould also consider peer and self assessment on participation\n"
+    '00:12:34\tRyan Sloan:\tReacted to "Could also consider ..." with 👍\n'
+    '00:13:13\tKhalilah Beal-Uribe:\tReacted to "Could also consider ..." with 👍\n'
+)
+
+
+def test_zoom_chat_reactions_are_not_messages() -> None:
+    rec = parse_plain(CHAT, path="x/meetingChat.txt")
+    texts = [r.text for r in rec.records]
+    assert len(texts) == 3 and not any(t.startswith("Reacted to") for t in texts)
+    assert {r.label for r in rec.records} == {"Ryan Sloan", "Dr. Melissa Ko"}  # a reaction alone is no speaker
+    assert any("3 emoji reaction(s)" in n for n in rec.notes)
+
+
+def test_reaction_wording_in_a_spoken_transcript_is_kept() -> None:
+    text = 'Anna: Reacted to "the plan" with 👍\nBoris: Fine.\n'  # not a chat export: the words are speech
+    assert len(parse_plain(text, path="x.txt").records) == 2
+
+
+def test_start_times_only_is_not_called_no_timestamps(tmp_path: Path) -> None:
+    path = tmp_path / "meetingChat.txt"
+    path.write_text(CHAT, encoding="utf-8")
+    session = ss.analyze(path, stages=["dynamics"])
+    md = render_session_markdown(session)
+    assert "start times only" in md
+    assert "has no timestamps" not in md
+    assert "| Timestamps available | no |" not in md
+
+
+def test_timeline_with_unknown_ends_has_no_dangling_dash() -> None:
+    from sessionscope.model import Topics, TopicSegment
+
+    parts = (Participant("a", "Anna", Role.JUNIOR), Participant("b", "Boris", Role.SENIOR))
+    utts = (Utterance("u1", "a", "Hello there.", 316.0, None), Utterance("u2", "b", "Hi.", 320.0, None))
+    seg = TopicSegment(
+        area="tools", mode="general", start=316.0, end=None, utterance_ids=("u1", "u2"), initiator="a", confidence=0.9
+    )
+    s = Session(
+        id="s",
+        participants=parts,
+        utterances=utts,
+        language="en",
+        topics=Topics(segments=(seg,), area_word_share={"tools": 1.0}),
+    )
+    md = render_session_markdown(s)
+    assert "5:16––" not in md and "- 5:16: " in md
+
+
+def test_turns_sentence_is_not_attributed_to_the_top_speaker(tmp_path: Path) -> None:
+    path = tmp_path / "call.txt"
+    path.write_text(
+        "[00:00:01 - 00:00:09] Anna: I prepared the plan.\n[00:00:10 - 00:00:12] Boris: Good.\n"
+        "[00:00:13 - 00:00:20] Anna: Shall we start?\n",
+        encoding="utf-8",
+    )
+    md = render_session_markdown(ss.analyze(path, stages=["dynamics"]))
+    assert "They took" not in md  # read as "Anna took 3 turns" (she took 2)
+    assert "There were 3 turns in all" in md
+
+
+RU = [
+    ("a", "Анна", "Игорь, я подготовила план по внедрению нового инструмента."),
+    ("b", "Игорь", "Хорошо, Анна, давай посмотрим его вместе."),
+]
+
+
+def _ru_session(language: str | None) -> Session:
+    parts = (Participant("a", "Анна", Role.JUNIOR), Participant("b", "Игорь", Role.SENIOR))
+    utts = tuple(Utterance(f"u{k}", who, text, float(k * 5), float(k * 5 + 4)) for k, (who, _, text) in enumerate(RU))
+    return Session(id="ru", participants=parts, utterances=utts, language=language)
+
+
+def test_russian_transcript_without_language_gets_a_russian_report() -> None:
+    view = build_view(_ru_session(None))
+    assert view.lang == "ru"
+    assert ("Язык", "ru (определён по тексту)") in view.header
+    assert build_view(_ru_session("ru")).header[-1] == ("Язык", "ru")  # a stated language is not "guessed"
+    en = replace(_ru_session(None), utterances=(Utterance("u", "a", "Hello, how are you?", 0.0, 1.0),))
+    assert build_view(en).lang == "en"
+
+
+def test_redaction_of_a_russian_transcript_without_language_uses_russian_labels() -> None:
+    labels = role_labels(_ru_session(None))
+    assert labels["a"][1].startswith("Младший")
+    red = redact_session(_ru_session(None), ner=False)
+    assert "Анна" not in " ".join(u.text for u in red.utterances)
