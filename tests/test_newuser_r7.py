@@ -106,3 +106,20 @@ def test_redaction_of_a_russian_transcript_without_language_uses_russian_labels(
     assert labels["a"][1].startswith("Младший")
     red = redact_session(_ru_session(None), ner=False)
     assert "Анна" not in " ".join(u.text for u in red.utterances)
+
+
+def test_mostly_low_confidence_words_raise_an_unreliable_transcript_flag() -> None:
+    from sessionscope.analysis.flow import compute_flags
+    from sessionscope.config import FlagsConfig
+    from sessionscope.model import DataQuality
+
+    # what the Russian 60 s sample gave through the English-only tiny.en model
+    bad = _ru_session("en").evolve(
+        quality=DataQuality(asr_model="tiny.en", mean_word_confidence=0.25, low_confidence_word_share=0.86)
+    )
+    flags = {f.code: f for f in compute_flags(bad, FlagsConfig())}
+    assert flags["unreliable_transcript"].value == 0.86 and "tiny.en" in flags["unreliable_transcript"].message
+    ok = bad.evolve(quality=DataQuality(asr_model="tiny.en", mean_word_confidence=0.87, low_confidence_word_share=0.08))
+    assert "unreliable_transcript" not in {f.code for f in compute_flags(ok, FlagsConfig())}
+    md = render_session_markdown(bad.evolve(flags=tuple(flags.values())))
+    assert "The transcript is unreliable" in md
