@@ -13,7 +13,7 @@ import sessionscope as ss
 from sessionscope.io.plain import parse_plain
 from sessionscope.model import Participant, Role, Session, Utterance
 from sessionscope.report.redact import redact_session, role_labels
-from sessionscope.report.session_md import render_session_markdown
+from sessionscope.report.session_md import _table, render_session_markdown
 from sessionscope.report.view import build_view
 
 CHAT = (
@@ -123,3 +123,14 @@ def test_mostly_low_confidence_words_raise_an_unreliable_transcript_flag() -> No
     assert "unreliable_transcript" not in {f.code for f in compute_flags(ok, FlagsConfig())}
     md = render_session_markdown(bad.evolve(flags=tuple(flags.values())))
     assert "The transcript is unreliable" in md
+
+
+def test_markdown_tables_show_figures_without_block_escapes(tmp_path: Path) -> None:
+    path = tmp_path / "call.txt"
+    path.write_text(
+        "[00:00:01 - 00:00:09] Anna: I prepared the plan.\n[00:00:10 - 00:00:12] Boris: Good.\n", encoding="utf-8"
+    )
+    md = render_session_markdown(ss.analyze(path, stages=["dynamics"]))
+    gini = next(line for line in md.splitlines() if line.startswith("| Talk-time Gini"))
+    assert "\\." not in gini and "0." in gini  # "0.27", not "0\.27" in the raw file the pair opens
+    assert "| 1. x | -2 |" in _table(["1. x", "-2"], [["1. x", "-2"]])

@@ -9,6 +9,7 @@ and emphasis in a name or a sentence stay literal text, on one line.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Optional
 
 from sessionscope.config import ReportConfig
@@ -30,12 +31,22 @@ def _cell(text: object) -> str:
     return md_text(text).strip()
 
 
+#: a block marker escaped by md_text ("0\\.86", "\\-3"): a table cell holds inline content only, where no list or
+#: heading can start, so the backslash is only noise in the figures a reader sees in the raw file
+_ESCAPED_BLOCK = re.compile(r"^(\d*)\\([.)#>+\-=])")
+
+
+def _tcell(text: object) -> str:
+    """A table cell: :func:`_cell` without the (needless) escape of a leading block marker."""
+    return _ESCAPED_BLOCK.sub(r"\1\2", _cell(text), count=1)
+
+
 def _table(columns: list[str], rows: list[list[str]], *, marks: Optional[dict[int, str]] = None,
            mark_column: int = 0) -> list[str]:
     """A Markdown table; ``marks`` maps a row index to a marker appended (in bold) to its ``mark_column`` cell."""
-    out = ["| " + " | ".join(_cell(c) for c in columns) + " |", "|" + "---|" * len(columns)]
+    out = ["| " + " | ".join(_tcell(c) for c in columns) + " |", "|" + "---|" * len(columns)]
     for i, row in enumerate(rows):
-        cells = [_cell(c) for c in row]
+        cells = [_tcell(c) for c in row]
         if marks and i in marks:
             cells[mark_column] += f" **{_cell(marks[i])}**"
         out.append("| " + " | ".join(cells) + " |")
