@@ -134,3 +134,20 @@ def test_markdown_tables_show_figures_without_block_escapes(tmp_path: Path) -> N
     gini = next(line for line in md.splitlines() if line.startswith("| Talk-time Gini"))
     assert "\\." not in gini and "0." in gini  # "0.27", not "0\.27" in the raw file the pair opens
     assert "| 1. x | -2 |" in _table(["1. x", "-2"], [["1. x", "-2"]])
+
+
+def test_russian_checklist_reasons_are_russian_and_evidence_is_cut_at_a_word() -> None:
+    parts = (Participant("a", "SPEAKER_00", Role.OTHER), Participant("b", "SPEAKER_01", Role.OTHER))
+    long = "Routinize that or make it sort of an automatic sort of process, " * 4
+    utts = (
+        Utterance("u0", "a", "Давайте обсудим план на неделю. " + long, 0.0, 20.0),
+        Utterance("u1", "b", "Хорошо, давайте.", 21.0, 23.0),
+    )
+    s = Session(id="ru", participants=parts, utterances=utts, language="ru")
+    md = render_session_markdown(s)
+    assert "no participant has the" not in md and "нет роли младшего" in md
+    from sessionscope.report.checklist import _clip
+
+    clipped = _clip(long, 160)
+    assert clipped.endswith("…") and len(clipped) <= 161 and long.startswith(clipped[:-1])
+    assert long[len(clipped) - 1] in " ,"  # ends on a whole word

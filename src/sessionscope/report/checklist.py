@@ -309,12 +309,37 @@ def checklist_section(session: Session, t: Any, cfg: Optional[ProgrammeConfig] =
             limit = t.pct(i.threshold) if i.item in SHARES else _short(t, i.threshold)
             detail += f" ({pt(t, 'ck_threshold')} {limit})"
         if i.status == CANT_TELL and i.reason:
-            detail += " — " + (pt(t, "ck_no_survey") if i.item == "feedback" else i.reason)
+            detail += " — " + (pt(t, "ck_no_survey") if i.item == "feedback" else _reason(t, i.reason))
         if i.evidence:
-            detail += " — «" + " | ".join(text[:160] for _uid, text in i.evidence[:2]) + "»"
+            detail += " — «" + " | ".join(_clip(text, 160) for _uid, text in i.evidence[:2]) + "»"
         sec.rows.append([pt(t, "item_" + i.item), pt(t, "check_" + i.status), detail])
     sec.sentences.append(pt(t, "ck_note"))
     return sec
+
+
+#: the checks' own reasons (English in session.json and the CSV) → their report translation
+_REASON_KEYS = {
+    "no participant has the junior role": "ckr_no_junior", "no participant has the senior role": "ckr_no_senior",
+    "no participant has the junior and senior role": "ckr_no_pair", "the transcript has no times": "ckr_no_times",
+    "the transcript has start times only (no end times)": "ckr_start_only", "no topic segments": "ckr_no_segments",
+    "no talk share measured": "ckr_no_share",
+}
+
+
+def _reason(t: Any, reason: str) -> str:
+    """A can't-tell reason in the report's language (a stage's own message stays as it is)."""
+    from sessionscope.report.programme_i18n import pt
+
+    key = _REASON_KEYS.get(reason)
+    return pt(t, key) if key else reason
+
+
+def _clip(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary before ``limit`` characters, with "…" (not "… possible. F")."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(" ,;:") + "…"
 
 
 def _short(t: Any, x: float) -> str:
