@@ -275,7 +275,7 @@ def test_session_json_is_read_back(tmp_path):
 
 @pytest.mark.parametrize("payload, match", [
     ('{"segments": [', "invalid JSON at line 1"),
-    ('{"foo": 1}', "not a Whisper transcript"),
+    ('{"foo": 1}', "not a transcript JSON this tool reads"),
     ('[{"start": "abc", "end": 1, "text": "x"}]', "segment 0: start"),
     ('[{"start": 2, "end": 1, "text": "x"}]', "ends"),
     ('[{"start": 0, "end": 1, "text": 5}]', "'text' must be a string"),

@@ -151,3 +151,24 @@ def test_russian_checklist_reasons_are_russian_and_evidence_is_cut_at_a_word() -
     clipped = _clip(long, 160)
     assert clipped.endswith("…") and len(clipped) <= 161 and long.startswith(clipped[:-1])
     assert long[len(clipped) - 1] in " ,"  # ends on a whole word
+
+
+def test_qmsum_meeting_json_is_read_as_untimed_turns(tmp_path: Path) -> None:
+    import json
+
+    from sessionscope.io import read_transcript
+
+    doc = {
+        "topic_list": [{"topic": "Agenda", "relevant_text_span": [["0", "1"]]}],
+        "meeting_transcripts": [
+            {"speaker": "Project Manager", "content": "{vocalsound} Shall we start {disfmarker} now ?"},
+            {"speaker": "Marketing", "content": "{vocalsound}"},
+            {"speaker": "Marketing", "content": "Yes , let's ."},
+        ],
+    }
+    path = tmp_path / "ES0000a.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    s = read_transcript(path)
+    assert [u.text for u in s.utterances] == ["Shall we start now ?", "Yes , let's ."]
+    assert {p.name for p in s.participants} == {"Project Manager", "Marketing"}
+    assert all(u.start is None for u in s.utterances)

@@ -19,6 +19,7 @@ segment does not, the segment is split where the word speaker changes.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Optional, cast
 
@@ -51,8 +52,9 @@ def _segments(data: Any, *, path: str | Path) -> tuple[list[Any], dict[str, Any]
         info = cast(dict[str, Any], data.get("info")) if isinstance(data.get("info"), dict) else {}
         return data["segments"], {**info, **{k: v for k, v in data.items() if k in ("language", "duration")}}
     raise InputError(
-        "not a Whisper transcript: expected a JSON list of segments or an object with a 'segments' list "
-        "(WhisperX / faster-whisper / openai-whisper), or a sessionscope session.json", path=path)
+        "not a transcript JSON this tool reads: expected a JSON list of segments or an object with a 'segments' list "
+        "(WhisperX / faster-whisper / openai-whisper), a QMSum meeting ('meeting_transcripts'), or a sessionscope "
+        "session.json; other exports can be converted to 'Name: text' lines (docs/formats.md)", path=path)
 
 
 def _word(raw: Any, *, where: str, path: str | Path) -> tuple[Optional[str], Word]:
@@ -142,8 +144,39 @@ def _records_of(seg: Any, *, index: int, path: str | Path) -> list[Record]:
                    confidence=conf)]
 
 
+#: QMSum's annotation tags inside turns ("{vocalsound}", "{disfmarker}", "{gap}")
+_QMSUM_TAG = re.compile(r"\{[a-z_]+\}")
+
+
+def is_qmsum(data: Any) -> bool:
+    """Whether parsed JSON is a QMSum meeting (``meeting_transcripts``: ``speaker`` / ``content`` turns)."""
+    turns = data.get("meeting_transcripts") if isinstance(data, dict) else None
+    return isinstance(turns, list) and bool(turns) and all(
+        isinstance(t, dict) and "speaker" in t and "content" in t for t in turns)
+
+
+def parse_qmsum(data: Any, *, path: str | Path) -> Recording:
+    """Records of a QMSum meeting: one untimed record per turn, its ``{tags}`` removed.
+
+    QMSum (Zhong et al. 2021) gives turns without times; its topic list and queries are
+    annotations, not speech, and are not read.
+    """
+    records = []
+    for k, turn in enumerate(data["meeting_transcripts"]):
+        if not isinstance(turn["content"], str) or not isinstance(turn["speaker"], str):
+            raise InputError(f"turn {k}: 'speaker' and 'content' must be strings", path=path)
+        body = " ".join(_QMSUM_TAG.sub(" ", turn["content"]).split())
+        if body:
+            records.append(Record(label=clean_label(turn["speaker"]), text=body, start=None, end=None))
+    rec = Recording(id=Path(path).stem, records=records)
+    rec.notes.append("QMSum meeting: turns without times (shares are based on words)")
+    return rec
+
+
 def parse_whisper_json(data: Any, *, path: str | Path) -> Recording:
-    """Records of a WhisperX / faster-whisper / openai-whisper JSON document (already parsed)."""
+    """Records of a WhisperX / faster-whisper / openai-whisper JSON document, or a QMSum meeting (already parsed)."""
+    if is_qmsum(data):
+        return parse_qmsum(data, path=path)
     segments, info = _segments(data, path=path)
     records: list[Record] = []
     for i, seg in enumerate(segments):
