@@ -172,3 +172,20 @@ def test_qmsum_meeting_json_is_read_as_untimed_turns(tmp_path: Path) -> None:
     assert [u.text for u in s.utterances] == ["Shall we start now ?", "Yes , let's ."]
     assert {p.name for p in s.participants} == {"Project Manager", "Marketing"}
     assert all(u.start is None for u in s.utterances)
+
+
+def test_a_recording_given_to_analyze_points_to_run(tmp_path: Path) -> None:
+    import pytest
+
+    from sessionscope.errors import InputError
+    from sessionscope.io import read_transcript
+
+    wav = tmp_path / "call.wav"
+    wav.write_bytes(b"RIFF\x24\x08\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00" + b"\x00" * 64)
+    with pytest.raises(InputError, match="sessionscope run"):
+        read_transcript(wav)
+    other = tmp_path / "blob.vtt"
+    other.write_bytes(b"WEBVTT\x00\x01\x02")
+    with pytest.raises(InputError, match="NUL bytes") as err:
+        read_transcript(other)
+    assert "sessionscope run" not in str(err.value)

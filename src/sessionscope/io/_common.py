@@ -126,6 +126,14 @@ def decode_bytes(data: bytes, *, path: str | Path | None = None) -> str:
     return decode_text(data, path=path)[0]
 
 
+def _is_media(data: bytes) -> bool:
+    """Whether bytes start like an audio or video file (WAV, MP3, FLAC, Ogg, MP4/M4A/MOV, WebM/MKV, WMA/ASF)."""
+    head = data[:12]
+    return (head[:4] == b"RIFF" and head[8:12] in (b"WAVE", b"AVI ")) or head[:3] == b"ID3" \
+        or head[:2] in (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2", b"\xff\xf1", b"\xff\xf9") \
+        or head[:4] in (b"fLaC", b"OggS", b"\x1a\x45\xdf\xa3", b"\x30\x26\xb2\x75") or head[4:8] == b"ftyp"
+
+
 def decode_text(data: bytes, *, path: str | Path | None = None) -> tuple[str, Optional[str]]:
     """Decode transcript bytes: (text, note). BOM-aware UTF-8/UTF-16; otherwise the encoding is detected.
 
@@ -144,7 +152,8 @@ def decode_text(data: bytes, *, path: str | Path | None = None) -> tuple[str, Op
             raise InputError(f"invalid UTF-16 text: {e}", path=path) from e
     else:
         if b"\x00" in data:
-            raise InputError("binary file (contains NUL bytes), not a text transcript", path=path)
+            hint = "; it looks like a recording: transcribe it with `sessionscope run`" if _is_media(data) else ""
+            raise InputError(f"binary file (contains NUL bytes), not a text transcript{hint}", path=path)
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
