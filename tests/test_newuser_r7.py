@@ -189,3 +189,19 @@ def test_a_recording_given_to_analyze_points_to_run(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="NUL bytes") as err:
         read_transcript(other)
     assert "sessionscope run" not in str(err.value)
+
+
+def test_a_transcript_without_speaker_names_does_not_report_a_balance(tmp_path: Path) -> None:
+    from sessionscope.analysis.dynamics import gini
+
+    path = tmp_path / "call.cc.vtt"
+    path.write_text(
+        "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nHello there, can you see my screen?\n\n"
+        "2\n00:00:05.000 --> 00:00:07.000\nYes, I can.\n",
+        encoding="utf-8",
+    )
+    session = ss.analyze(path, stages=["dynamics"])
+    md = render_session_markdown(session)
+    assert "spoke most, with 100 %" not in md and "Only one speaker is known" in md
+    assert session.metrics.session["talk_time_gini"] is None  # not 0.00 = "equal"
+    assert gini([5.0]) is None and gini([1, 1]) == 0

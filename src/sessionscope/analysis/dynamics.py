@@ -40,10 +40,11 @@ SESSION_TIME_MEASURES = (
 
 # -- distribution measures ------------------------------------------------------------
 def gini(values: Sequence[float]) -> Optional[float]:
-    """Gini coefficient (0 = equal; at most 1 − 1/n). ``None`` for no or all-zero values."""
+    """Gini coefficient (0 = equal; at most 1 − 1/n). ``None`` for all-zero values or fewer than two
+    (one speaker is not "equal": a caption file without speaker names gave 0.00 beside an n/a entropy)."""
     vals = [float(v) for v in values]
     n = len(vals)
-    if n == 0 or sum(vals) <= 0:
+    if n < 2 or sum(vals) <= 0:
         return None
     mean = sum(vals) / n
     return sum(abs(a - b) for a in vals for b in vals) / (2 * n * n * mean)

@@ -148,6 +148,8 @@ def balance_sentences(session: Session, t: Translator, names: _Names, cfg: Optio
         out.append(t("start_only_note" if _start_times_only(session) else "untimed_note"))
     if not any(shares.values()):
         return out + [t("bal_none")]
+    if len(shares) == 1:  # "X spoke most, with 100 %" and "took 1 turns" say nothing about a conversation
+        return out + [t("bal_single", name=names(next(iter(shares))))]
     top = max(shares, key=lambda k: shares[k])
     share = shares[top]
     p = session.participant(top)
