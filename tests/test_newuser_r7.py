@@ -205,3 +205,14 @@ def test_a_transcript_without_speaker_names_does_not_report_a_balance(tmp_path: 
     assert "spoke most, with 100 %" not in md and "Only one speaker is known" in md
     assert session.metrics.session["talk_time_gini"] is None  # not 0.00 = "equal"
     assert gini([5.0]) is None and gini([1, 1]) == 0
+
+
+def test_a_session_of_one_window_gets_no_window_share_sentence(tmp_path: Path) -> None:
+    path = tmp_path / "short.txt"
+    path.write_text(
+        "[00:00:01 - 00:00:09] Anna: I prepared the plan.\n[00:00:10 - 00:00:25] Boris: Good, let us go through it.\n",
+        encoding="utf-8",
+    )
+    session = ss.analyze(path, stages=["dynamics"])
+    assert session.metrics.session["dominance_windows"] == 1
+    assert "2.5-minute windows" not in render_session_markdown(session)  # was "In 0 % of the 2.5-minute windows"

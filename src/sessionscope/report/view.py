@@ -177,7 +177,8 @@ def balance_sentences(session: Session, t: Translator, names: _Names, cfg: Optio
             note = t("to_check_count", n=n_check)
             sentence = f"{sentence[:-2]}; {note})." if sentence.endswith(").") else f"{sentence.rstrip('.')} ({note})."
         out.append(sentence)
-    if s.get("dominated_window_share") is not None and s.get("dominance_windows"):
+    # over one window (a session shorter than 5 min) "in 0 % of the windows" is one yes/no, not a share
+    if s.get("dominated_window_share") is not None and (s.get("dominance_windows") or 0) >= 2:
         out.append(t("dominance_sentence", share=t.pct(s.get("dominated_window_share"))))
     kf = session.knowledge_flow
     if kf is not None and kf.mutuality_index is not None:
