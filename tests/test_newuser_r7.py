@@ -216,3 +216,14 @@ def test_a_session_of_one_window_gets_no_window_share_sentence(tmp_path: Path) -
     session = ss.analyze(path, stages=["dynamics"])
     assert session.metrics.session["dominance_windows"] == 1
     assert "2.5-minute windows" not in render_session_markdown(session)  # was "In 0 % of the 2.5-minute windows"
+
+
+def test_programme_of_undated_sessions_has_no_dangling_date_range(tmp_path: Path) -> None:
+    from sessionscope.report.dashboard import render_dashboard
+    from sessionscope.report.programme import build_programme, render_programme_markdown
+
+    sessions = [replace(_ru_session("en"), id=f"s{k}", language="en") for k in range(2)]  # no dates, as from -p
+    prog = build_programme(sessions)
+    md = render_programme_markdown(prog)
+    assert "– – –" not in md and "no session dates" in md
+    assert "no session dates" in render_dashboard(prog)

@@ -312,8 +312,9 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
         "severity_label": t(f"severity_{r['severity']}") if t.has(f"severity_{r['severity']}") else r["severity"],
         "message": r["message"],
     } for r in prog.flags.to_dict(orient="records")]
-    subtitle = t("dash_subtitle", sessions=len(data["sessions"]), pairs=len(data["pairs"]),
-                 first=data["first"] or "–", last=data["last"] or "–")
+    counts = {"sessions": len(data["sessions"]), "pairs": len(data["pairs"])}
+    subtitle = (t("dash_subtitle", first=data["first"], last=data["last"] or data["first"], **counts)
+                if data["first"] else t("dash_subtitle_undated", **counts))
     js = (resources.files("sessionscope") / "resources" / "templates" / "dashboard.js").read_text(encoding="utf-8")
     data_json = json_for_script(data, default=str)
     return template_env().get_template("dashboard.html.j2").render(

@@ -299,10 +299,11 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
         return t("n_a") if v is None or v != v else t.pct(float(v))
 
     first, last = row.get("first_date"), row.get("last_date")
-    span = f"{str(first)[:10]} – {str(last)[:10]}" if first is not None and first == first else "–"
-    lines = [f"# {t('prog_md_title')}", "", t("dash_subtitle", sessions=int(row.get("n_sessions", 0)),
-                                            pairs=int(row.get("n_pairs", 0)), first=span.split(" – ")[0],
-                                            last=span.split(" – ")[-1]), ""]
+    counts = {"sessions": int(row.get("n_sessions", 0)), "pairs": int(row.get("n_pairs", 0))}
+    dated = first is not None and first == first and last is not None and last == last  # NaN != NaN
+    subtitle = (t("dash_subtitle", first=str(first)[:10], last=str(last)[:10], **counts) if dated
+                else t("dash_subtitle_undated", **counts))  # not "7 sessions of 7 pairs, – – –"
+    lines = [f"# {t('prog_md_title')}", "", subtitle, ""]
     lines += [f"| {t('measure')} | {t('value')} |", "|---|---|",
               f"| {t('kpi_sessions')} | {int(row.get('n_sessions', 0))} |",
               f"| {t('kpi_hours')} | {num(row.get('total_hours'))} |",
