@@ -18,8 +18,9 @@ class (``argmax``). Alternatives, each followed by the unchanged rest of the pip
 Development set only (as ``diarization_tune.py``): the four ``pyannote-ami-excerpts`` + the
 pyannote sample, their sparse versions (short utterances only) and the ``dev`` LibriSpeech
 conversations. Segmentation outputs and embeddings are cached in ``.cache/diar_binarize``.
-The network is gain-invariant (SincNet starts with an instance normalisation), so a level
-normalisation before it changes nothing.
+The network is gain-invariant for chunks above about -50 dBFS (SincNet starts with an instance normalisation,
+whose epsilon of 1e-5 on the variance scales quieter chunks down): a level normalisation before it is
+measured in ``diarization_level_dev.py`` (round 7, not shipped).
 """
 
 from __future__ import annotations
