@@ -98,7 +98,7 @@ class DiarizationConfig(_Section):
     chunk_step_s: float = Field(5.0, gt=0.5, le=10, description="step of the 10 s segmentation chunks (smaller: finer, slower)")
     cluster_threshold: float = Field(0.72, gt=0, lt=2, description="agglomerative clustering distance between unit speaker embeddings below which two voices are one speaker (the automatic count)")
     min_cluster_size: int = Field(2, ge=1, description="speakers with fewer chunk embeddings are given to the nearest larger speaker (unless one chunk's distinct local speakers need them)")
-    silent_chunk_threshold: float = Field(0.25, ge=0, lt=1, description="in a 10 s segmentation chunk where the most likely class marks nobody, a frame is speech where P(anyone speaks) is above this (quiet far-field talkers; 0: off)")
+    silent_chunk_threshold: float = Field(0.0, ge=0, lt=1, description="in a 10 s segmentation chunk where the most likely class marks nobody, a frame is speech where P(anyone speaks) is above this (0: off, the default; 0.25 helped quiet synthetic copies but added false alarm on real far-field AMI excerpts)")
     threads: int = Field(0, ge=0, description="torch threads for diarization (0: half the cores, 1..4)")
 
 

@@ -408,7 +408,7 @@ class DiarizationParams:
     min_off: float = 0.1
     split_gap_s: float = 0.5  # a local speaker's runs apart by this much are embedded separately (0: off)
     short_voices: bool = True  # fewer trainable local speakers than the count: all usable ones are clustered
-    chunk_fallback: float = 0.25  # speech threshold in chunks where the segmentation's argmax hears nobody (0: off)
+    chunk_fallback: float = 0.0  # speech threshold in chunks where the segmentation's argmax hears nobody (0: off, the default)
     threads: int = 0  # torch threads (0: half the cores, 1..4)
 
 
