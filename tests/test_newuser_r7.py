@@ -227,3 +227,20 @@ def test_programme_of_undated_sessions_has_no_dangling_date_range(tmp_path: Path
     md = render_programme_markdown(prog)
     assert "– – –" not in md and "no session dates" in md
     assert "no session dates" in render_dashboard(prog)
+
+
+def test_speaker_turns_without_words_are_not_reported_as_nothing_found(tmp_path: Path) -> None:
+    path = tmp_path / "SBC900.rttm"
+    path.write_text(
+        "".join(
+            f"SPEAKER SBC900 1 {k * 10}.0 8.0 <NA> <NA> {'anna' if k % 2 else 'boris'} <NA> <NA>\n" for k in range(12)
+        ),
+        encoding="utf-8",
+    )
+    session = ss.analyze(path)  # every stage, as `analyze` runs them
+    assert not {"no_recommendations", "no_action_items"} & {f.code for f in session.flags}
+    md = render_session_markdown(session)
+    assert "No recommendations were detected" not in md and "questions were asked" not in md
+    assert md.count("no words (an RTTM without a transcript)") >= 5
+    assert "| Recommendations recorded | can't tell |" in md and "ran in full" not in md
+    assert "Professional development" not in md  # a topic classified from no text

@@ -110,12 +110,28 @@ def _share(session: Session, pid: str) -> tuple[Optional[float], str]:
     return sum(word_count(u.text) for u in session.utterances if u.speaker == pid) / total, "word_share"
 
 
+def _unreliable_transcript(session: Session) -> list[Flag]:
+    """``unreliable_transcript`` when most recognised words have low confidence (see the constant)."""
+    q = session.quality
+    if q is None or q.low_confidence_word_share is None or q.low_confidence_word_share < UNRELIABLE_LOW_CONFIDENCE_SHARE:
+        return []
+    mean = f", mean word confidence {q.mean_word_confidence:.0%}" if q.mean_word_confidence is not None else ""
+    return [Flag("unreliable_transcript",
+                 f"{q.low_confidence_word_share:.0%} of the recognised words have low confidence{mean}: the "
+                 f"transcript and everything found in it are unreliable; check the recording and its language "
+                 f"(model {q.asr_model or 'unknown'})",
+                 value=round(q.low_confidence_word_share, 3), threshold=UNRELIABLE_LOW_CONFIDENCE_SHARE)]
+
+
 def compute_flags(session: Session, cfg: FlagsConfig) -> tuple[Flag, ...]:
     """The programme flags (thresholds from ``flags`` in the config; see docs/extraction.md)."""
     flags: list[Flag] = []
     recs = session.recommendations
     extracted = "extraction" in session.extra or bool(recs or session.action_items)
-    if not extracted:
+    if session.utterances and not any(u.text.strip() for u in session.utterances):
+        extracted = False  # speaker turns without words (an RTTM): "no recommendations" would be a finding about nothing
+        log.info("%s: no words in the input; recommendation and action-item flags skipped", session.id)
+    elif not extracted:
         log.warning("%s: the extraction stage has not run; recommendation and action-item flags skipped", session.id)
     elif not recs:
         flags.append(Flag("no_recommendations", "no recommendations were found in this session", value=0.0))
@@ -139,15 +155,7 @@ def compute_flags(session: Session, cfg: FlagsConfig) -> tuple[Flag, ...]:
         if j_share is not None and j_share < cfg.junior_min_talk_share:
             flags.append(Flag("junior_rarely_speaks", f"junior {j} holds {j_share:.0%} of the {measure.replace('_', ' ')}",
                               value=round(j_share, 3), threshold=cfg.junior_min_talk_share))
-    q = session.quality
-    if q is not None and q.low_confidence_word_share is not None \
-            and q.low_confidence_word_share >= UNRELIABLE_LOW_CONFIDENCE_SHARE:
-        mean = f", mean word confidence {q.mean_word_confidence:.0%}" if q.mean_word_confidence is not None else ""
-        flags.append(Flag("unreliable_transcript",
-                          f"{q.low_confidence_word_share:.0%} of the recognised words have low confidence{mean}: "
-                          f"the transcript and everything found in it are unreliable; check the recording and its "
-                          f"language (model {q.asr_model or 'unknown'})",
-                          value=round(q.low_confidence_word_share, 3), threshold=UNRELIABLE_LOW_CONFIDENCE_SHARE))
+    flags.extend(_unreliable_transcript(session))
     span = session.span_s
     if session.metrics is not None and session.metrics.interruption_matrix and span:
         for s in seniors:

@@ -37,6 +37,8 @@ FEEDBACK_CUES = re.compile(
     r"feedback|what was (most )?useful|was (this|today) useful|how did (you find|today go)|what could we do better|"
     r"обратн\w* связ\w*|что было (самым )?полезн\w*|было ли полезн\w*|как (тебе|вам) (сегодняшняя )?встреча|"
     r"что можно улучшить", re.IGNORECASE)
+#: items read from what was said: can't tell from speaker turns without words (an RTTM)
+TEXT_ITEMS = ("concrete_cases", "recommendations_recorded", "junior_questions", "both_ways", "goals_owner_date")
 #: which stage produces each item's measure
 STAGE_OF = {"one_hour": None, "concrete_cases": "topics", "recommendations_recorded": "extraction",
             "junior_questions": "dynamics", "both_ways": "extraction", "junior_spoke_freely": "dynamics",
@@ -237,6 +239,8 @@ def session_checklist(
         if missing:
             result = CheckItem(item, CANT_TELL, "roles", reason="no participant has the " +
                                " and ".join(missing) + " role")
+        elif item in TEXT_ITEMS and s.utterances and not any(u.text.strip() for u in s.utterances):
+            result = CheckItem(item, CANT_TELL, "no words", reason="the transcript has no words")
         elif not usable:
             result = CheckItem(item, CANT_TELL, "stage did not run", reason=why)
         else:
@@ -322,7 +326,7 @@ _REASON_KEYS = {
     "no participant has the junior role": "ckr_no_junior", "no participant has the senior role": "ckr_no_senior",
     "no participant has the junior and senior role": "ckr_no_pair", "the transcript has no times": "ckr_no_times",
     "the transcript has start times only (no end times)": "ckr_start_only", "no topic segments": "ckr_no_segments",
-    "no talk share measured": "ckr_no_share",
+    "no talk share measured": "ckr_no_share", "the transcript has no words": "ckr_no_words",
 }
 
 

@@ -76,7 +76,7 @@ EN: dict[str, str] = {
     "ckr_no_junior": "no participant has the junior role", "ckr_no_senior": "no participant has the senior role",
     "ckr_no_pair": "no participant has the junior and senior role", "ckr_no_times": "the transcript has no times",
     "ckr_start_only": "the transcript has start times only (no end times)", "ckr_no_segments": "no topic segments",
-    "ckr_no_share": "no talk share measured",
+    "ckr_no_share": "no talk share measured", "ckr_no_words": "the transcript has no words",
     "ck_item": "Guidance", "ck_status": "Status", "ck_evidence": "Measure and evidence", "ck_threshold": "threshold",
     "ck_note": "What the recording can show of the programme guide's advice: met, not met, or can't tell (the "
                "stage that measures it did not run, or the recording cannot show it).",
@@ -147,7 +147,7 @@ RU: dict[str, str] = {
     "ckr_no_junior": "ни у кого из участников нет роли младшего", "ckr_no_senior": "ни у кого из участников нет роли старшего",
     "ckr_no_pair": "ни у кого из участников нет ролей младшего и старшего", "ckr_no_times": "в расшифровке нет времени",
     "ckr_start_only": "в расшифровке есть только время начала реплик", "ckr_no_segments": "нет фрагментов по темам",
-    "ckr_no_share": "доля речи не измерена",
+    "ckr_no_share": "доля речи не измерена", "ckr_no_words": "в расшифровке нет слов",
     "ck_item": "Рекомендация", "ck_status": "Статус", "ck_evidence": "Показатель и подтверждение", "ck_threshold": "порог",
     "ck_note": "Что запись показывает о выполнении рекомендаций методики: выполнено, не выполнено или нельзя "
                "определить (этап анализа не запускался или запись этого не показывает).",

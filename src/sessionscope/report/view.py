@@ -52,6 +52,15 @@ def stage_gap(session: Session, t: Translator, stage: str) -> Optional[str]:
     return t("not_analysed_failed" if run.status == "failed" else "not_analysed", reason=stage_reason(run, t))
 
 
+#: sections read from what was said: empty without words, whatever the stages recorded
+TEXT_SECTIONS = ("topics", "summary", "recommendations", "actions", "questions", "problems")
+
+
+def has_words(session: Session) -> bool:
+    """Whether any utterance has text (an RTTM without a transcript has turns only)."""
+    return any(u.text.strip() for u in session.utterances)
+
+
 def _gap(sec: Section, session: Session, t: Translator) -> bool:
     """Mark ``sec`` as not analysed when its stage did not run; True when it did not."""
     gap = stage_gap(session, t, SECTION_STAGES[sec.key])
@@ -170,7 +179,7 @@ def balance_sentences(session: Session, t: Translator, names: _Names, cfg: Optio
     if s.get("turns") is not None and longest:
         who = max(longest, key=lambda k: longest[k] or 0.0)
         out.append(t("turns_sentence", turns=s.get("turns"), longest=fmt_clock(longest[who]), name=names(who)))
-    if s.get("questions") is not None:
+    if s.get("questions") is not None and has_words(session):  # "0 questions were asked" of an RTTM is no finding
         sentence = t("questions_sentence", asked=s.get("questions", 0), answered=s.get("questions_answered", 0))
         n_check = sum(1 for q in session.questions if q.to_check)
         if n_check:  # counted, but not silently: say how many are uncertain
@@ -196,12 +205,13 @@ def _figures(session: Session, t: Translator, names: _Names) -> Section:
         return sec
     sec.columns = [t("participant"), t("role"), t("talk_time"), t("talk_share"), t("words"), t("word_share"),
                    t("turns"), t("longest_turn"), t("questions_asked"), t("interruptions_made")]
+    words = has_words(session)
     for p in session.participants:
         pm = m.participants.get(p.id, {})
         sec.rows.append([
             p.name, t.role(p.role), fmt_clock(pm.get("talk_time_s")), t.pct(pm.get("talk_share")),
             str(pm.get("word_count", 0)), t.pct(pm.get("word_share")), str(pm.get("turns", 0)),
-            fmt_clock(pm.get("longest_turn_s")), str(pm.get("questions_asked", 0)),
+            fmt_clock(pm.get("longest_turn_s")), str(pm.get("questions_asked", 0)) if words else t("n_a"),
             t.num(pm.get("interruptions_made"), 0),
         ])
     s = m.session
@@ -470,5 +480,13 @@ def build_view(session: Session, *, redacted: bool = False, cfg: Optional[Report
         _flags(session, t),
         _quality(session, t),
     ]
+    if session.utterances and not has_words(session):  # "none detected" would be a finding about nothing
+        for sec in sections:
+            if sec.key in TEXT_SECTIONS:
+                sec.sentences, sec.rows, sec.groups = [], [], []
+                sec.extra = {k: v for k, v in sec.extra.items() if k == "steps"} | {"not_analysed": True}
+                sec.empty = t("not_analysed", reason=t("no_words_reason"))
+            elif sec.key == "quality":
+                sec.extra["steps_all_ok"] = False  # not "every analysis step ran in full" beside six "not analysed"
     return ReportView(lang=t.lang, t=t, title=t("title"), header=header, participants=participants,
                       sections=sections, footer=t("generated_by", version=__version__), redacted=redacted)
