@@ -244,3 +244,15 @@ def test_speaker_turns_without_words_are_not_reported_as_nothing_found(tmp_path:
     assert md.count("no words (an RTTM without a transcript)") >= 5
     assert "| Recommendations recorded | can't tell |" in md and "ran in full" not in md
     assert "Professional development" not in md  # a topic classified from no text
+
+
+def test_diarization_labels_as_names_get_a_hint_in_data_quality() -> None:
+    from sessionscope.model import DataQuality
+
+    parts = (Participant("SPEAKER_00", "SPEAKER_00", Role.OTHER), Participant("SPEAKER_01", "SPEAKER_01", Role.OTHER))
+    utts = (Utterance("u0", "SPEAKER_00", "Hello.", 0.0, 1.0), Utterance("u1", "SPEAKER_01", "Hi.", 1.5, 2.0))
+    s = Session(id="s", participants=parts, utterances=utts, language="en", quality=DataQuality(asr_model="base"))
+    md = render_session_markdown(s)
+    assert "The speakers are not named (SPEAKER_00, SPEAKER_01)" in md
+    named = replace(s, quality=DataQuality(asr_model="base", speaker_mapping_method="order"))
+    assert "not named" not in render_session_markdown(named)

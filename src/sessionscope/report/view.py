@@ -380,6 +380,10 @@ def _flags(session: Session, t: Translator) -> Section:
     return sec
 
 
+#: a diarization label used as a participant's name when nobody named the speakers
+_DIARIZATION_LABEL = re.compile(r"SPEAKER_\d+")
+
+
 def _quality(session: Session, t: Translator) -> Section:
     sec = Section("quality", t("sec_quality"), columns=[t("measure"), t("value")])
     sec.extra["steps"] = _steps(session, t)
@@ -408,6 +412,9 @@ def _quality(session: Session, t: Translator) -> Section:
     sec.rows = [[label, value] for label, value in rows if value is not None]  # unknowns are left out
     sec.extra["dropped_texts"] = list(q.dropped_texts)
     sec.extra["notes"] = list(q.notes)
+    unnamed = [p.name for p in session.participants if _DIARIZATION_LABEL.fullmatch(p.name)]
+    if transcribed and unnamed and not q.speaker_mapping_method:  # "SPEAKER_00" is a label, not a person
+        sec.extra["notes"].append(t("q_unnamed_speakers", labels=", ".join(unnamed)))
     return sec
 
 
