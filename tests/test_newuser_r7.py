@@ -252,7 +252,8 @@ def test_diarization_labels_as_names_get_a_hint_in_data_quality() -> None:
     parts = (Participant("SPEAKER_00", "SPEAKER_00", Role.OTHER), Participant("SPEAKER_01", "SPEAKER_01", Role.OTHER))
     utts = (Utterance("u0", "SPEAKER_00", "Hello.", 0.0, 1.0), Utterance("u1", "SPEAKER_01", "Hi.", 1.5, 2.0))
     s = Session(id="s", participants=parts, utterances=utts, language="en", quality=DataQuality(asr_model="base"))
-    md = render_session_markdown(s)
-    assert "The speakers are not named (SPEAKER_00, SPEAKER_01)" in md
+    notes = build_view(s).section("quality").extra["notes"]
+    assert any(n.startswith("The speakers are not named (SPEAKER_00, SPEAKER_01)") for n in notes)
+    assert "not named" in render_session_markdown(s)
     named = replace(s, quality=DataQuality(asr_model="base", speaker_mapping_method="order"))
     assert "not named" not in render_session_markdown(named)
