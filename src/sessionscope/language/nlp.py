@@ -426,10 +426,36 @@ def _parse_now(texts: Sequence[str], language: Optional[str]) -> list[list[Sente
         for lang, parse in (("en", _parse_en), ("ru", _parse_ru)):
             if not items[lang]:
                 continue
-            parsed = parse([s for _, s in items[lang]])
-            for (i, _), parsed_sent in zip(items[lang], parsed, strict=True):
-                result[i].append(parsed_sent)
+            for (i, (_, start, end)), parsed_sent in zip(items[lang], _parse_distinct(parse, [s for _, s in items[lang]]),
+                                                         strict=True):
+                result[i].append(parsed_sent if (parsed_sent.start_char, parsed_sent.end_char) == (start, end)
+                                 else Sentence(text=parsed_sent.text, start_char=start, end_char=end,
+                                               tokens=parsed_sent.tokens, language=parsed_sent.language))
     return result
+
+
+def _parse_distinct(parse: Any, items: list[tuple[str, int, int]]) -> list[Sentence]:
+    """``parse(items)``, parsing each distinct sentence text once (a sentence repeated keeps its first parse).
+
+    A session repeats many short sentences ("Yeah.", "Okay.", "Mm-hmm."): a quarter of a
+    60-minute AMI meeting's 1,202 sentences. A sentence's parse reads only its own text (spaCy
+    and natasha parse each document on its own: identical parses with or without the
+    repeats, checked in ``tests/test_speed_r7.py``), so a repeat takes the tokens of its
+    first occurrence (shared: :class:`Token` is frozen); the caller sets its own span.
+    """
+    first: dict[str, int] = {}
+    for text, _, _ in items:
+        first.setdefault(text, len(first))
+    if len(first) == len(items):
+        return parse(items)
+    seen: set[str] = set()
+    distinct = []
+    for item in items:  # each text's first occurrence, in order: index first[text]
+        if item[0] not in seen:
+            seen.add(item[0])
+            distinct.append(item)
+    parsed = parse(distinct)
+    return [parsed[first[text]] for text, _, _ in items]
 
 
 #: where :func:`prefetch_parse` parses: ``True`` a helper process (:mod:`.parse_worker`), ``False``

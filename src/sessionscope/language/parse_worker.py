@@ -66,18 +66,35 @@ def _read_frame(stream: IO[bytes]) -> Any:
 
 
 def pack(parsed: Sequence[Sequence[Any]]) -> list[list[Packed]]:
-    """Sentences as plain tuples (cheap to pickle)."""
-    return [[(s.text, s.start_char, s.end_char, s.language,
-              tuple((t.text, t.lemma, t.pos, t.idx, t.tag, t.dep, t.head, t.feats) for t in s.tokens))
-             for s in sents] for sents in parsed]
+    """Sentences as plain tuples (cheap to pickle).
+
+    Sentences that share their tokens (a repeated sentence, parsed once) share their packed
+    tokens too, which the pickle then holds once.
+    """
+    done: dict[int, tuple[tuple[Any, ...], ...]] = {}
+
+    def tokens(toks: Sequence[Any]) -> tuple[tuple[Any, ...], ...]:
+        got = done.get(id(toks))
+        if got is None:
+            got = done[id(toks)] = tuple((t.text, t.lemma, t.pos, t.idx, t.tag, t.dep, t.head, t.feats) for t in toks)
+        return got
+
+    return [[(s.text, s.start_char, s.end_char, s.language, tokens(s.tokens)) for s in sents] for sents in parsed]
 
 
 def unpack(packed: Sequence[Sequence[Packed]]) -> list[list[Any]]:
     """The :class:`~sessionscope.language.nlp.Sentence` objects back from :func:`pack`."""
     from sessionscope.language.nlp import Sentence, Token
 
-    return [[Sentence(text=text, start_char=start, end_char=end, language=lang,
-                      tokens=tuple(Token(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]) for t in toks))
+    done: dict[int, tuple[Any, ...]] = {}  # packed tokens shared in the pickle → one tuple of Tokens
+
+    def tokens(toks: tuple[tuple[Any, ...], ...]) -> tuple[Any, ...]:
+        got = done.get(id(toks))
+        if got is None:
+            got = done[id(toks)] = tuple(Token(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]) for t in toks)
+        return got
+
+    return [[Sentence(text=text, start_char=start, end_char=end, language=lang, tokens=tokens(toks))
              for text, start, end, lang, toks in sents] for sents in packed]
 
 
