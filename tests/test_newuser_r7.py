@@ -257,3 +257,18 @@ def test_diarization_labels_as_names_get_a_hint_in_data_quality() -> None:
     assert "not named" in render_session_markdown(s)
     named = replace(s, quality=DataQuality(asr_model="base", speaker_mapping_method="order"))
     assert "not named" not in render_session_markdown(named)
+
+
+def test_a_rerun_says_which_sessions_were_kept_not_redone(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from sessionscope.cli import cli
+
+    f = tmp_path / "call.txt"
+    f.write_text("[00:00:01 - 00:00:09] Anna: I prepared the plan.\n[00:00:10 - 00:00:12] Boris: Good.\n", "utf-8")
+    args = ["analyze", str(f), "--out", str(tmp_path / "out"), "--no-progress", "--stages", "dynamics"]
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0 and "already done" not in first.output
+    again = CliRunner().invoke(cli, args)  # "1 of 1 sessions written" alone read as if it had been redone
+    said = " ".join(again.output.split())  # rich wraps long lines
+    assert again.exit_code == 0 and "1 already done by an earlier run, kept (--force redoes them)" in said

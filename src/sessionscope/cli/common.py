@@ -124,6 +124,9 @@ def print_report(report: BatchReport) -> None:
             err.print(f"[yellow]{r.status}[/yellow] {_esc(str(r.item.path))}: {_esc(r.error or '')}")
     n_ok = sum(1 for r in report.results if r.status in ("ok", "partial", "resumed"))
     tail = []
+    resumed = sum(1 for r in report.results if r.status == "resumed")
+    if resumed:  # counted as written, but nothing was redone: say so
+        tail.append(f"{resumed} already done by an earlier run, kept (--force redoes them)")
     if report.partial:
         tail.append(f"{len(report.partial)} partial (a stage failed; a rerun retries them)")
     if report.failed:
