@@ -272,3 +272,11 @@ def test_a_rerun_says_which_sessions_were_kept_not_redone(tmp_path: Path) -> Non
     again = CliRunner().invoke(cli, args)  # "1 of 1 sessions written" alone read as if it had been redone
     said = " ".join(again.output.split())  # rich wraps long lines
     assert again.exit_code == 0 and "1 already done by an earlier run, kept (--force redoes them)" in said
+
+
+def test_untimed_balance_score_is_called_a_share_of_words(tmp_path: Path) -> None:
+    path = tmp_path / "call.txt"
+    path.write_text("Anna: I prepared the plan for the week.\nBoris: Good.\n", encoding="utf-8")
+    md = render_session_markdown(ss.analyze(path, stages=["dynamics"]))
+    row = next(line for line in md.splitlines() if line.startswith("| Balance score"))
+    assert "largest share of words" in row and "talk share" not in row

@@ -216,8 +216,9 @@ def _figures(session: Session, t: Translator, names: _Names) -> Section:
         ])
     s = m.session
     measures = [
-        (t("balance_score"), t.pct(s.get("balance_score") if s.get("balance_score") is not None
-                                   else s.get("balance_score_words"))),
+        (t("balance_score") if s.get("balance_score") is not None or s.get("balance_score_words") is None
+         else t("balance_score_words"),  # the word-share stand-in is not called a talk share
+         t.pct(s.get("balance_score") if s.get("balance_score") is not None else s.get("balance_score_words"))),
         (t("gini"), t.num(s.get("talk_time_gini"))),
         (t("entropy"), t.num(s.get("talk_time_entropy"))),
         (t("turn_taking"), t.num(s.get("turn_taking_index"))),
