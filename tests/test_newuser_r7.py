@@ -280,3 +280,20 @@ def test_untimed_balance_score_is_called_a_share_of_words(tmp_path: Path) -> Non
     md = render_session_markdown(ss.analyze(path, stages=["dynamics"]))
     row = next(line for line in md.splitlines() if line.startswith("| Balance score"))
     assert "largest share of words" in row and "talk share" not in row
+
+
+def test_a_vtt_cut_off_in_its_last_timing_line_says_so(tmp_path: Path) -> None:
+    import pytest
+
+    from sessionscope.errors import InputError
+    from sessionscope.io import read_transcript
+
+    cut = tmp_path / "cut.vtt"
+    cut.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Anna>Hello.\n\n00:00:05.000 --> 00:00:0", "utf-8")
+    with pytest.raises(InputError, match="cut off"):
+        read_transcript(cut)
+    wrong = tmp_path / "wrong.vtt"  # a real early end in the middle of a file is not called cut off
+    wrong.write_text("WEBVTT\n\n00:00:05.000 --> 00:00:01.000\nHello.\n\n00:00:06.000 --> 00:00:07.000\nHi.\n", "utf-8")
+    with pytest.raises(InputError, match="before it starts") as err:
+        read_transcript(wrong)
+    assert "cut off" not in str(err.value)

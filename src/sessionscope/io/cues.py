@@ -198,8 +198,12 @@ def _parse_cues(text: str, *, path: str | Path, fmt: str) -> tuple[list[Piece], 
         start = parse_timestamp(m.group("start"), path=path, where=where)
         end = parse_timestamp(m.group("end"), path=path, where=where)
         if end < start:
-            raise InputError(f"{where}: cue ends ({m.group('end')}) before it starts "
-                             f"({m.group('start')})", path=path)
+            # the last line of a file cut off mid-write ("00:00:01.000 --> 00:00:0") reads as an early end
+            cut = not any(x.strip() for x in lines[block_start + k + 1:]) and not re.search(r"[.,]\d{3}\s*$",
+                                                                                              m.group("end"))
+            raise InputError(f"{where}: cue ends ({m.group('end')}) before it starts ({m.group('start')})"
+                             + ("; the file ends inside this timing line: is it cut off (an incomplete copy "
+                                "or download)?" if cut else ""), path=path)
         out.extend((*r, conf) for r in _cue_records(block[k + 1:], start, end))
         conf = None
     return out, meta
