@@ -121,6 +121,9 @@ def test_mostly_low_confidence_words_raise_an_unreliable_transcript_flag() -> No
     assert flags["unreliable_transcript"].value == 0.86 and "tiny.en" in flags["unreliable_transcript"].message
     ok = bad.evolve(quality=DataQuality(asr_model="tiny.en", mean_word_confidence=0.87, low_confidence_word_share=0.08))
     assert "unreliable_transcript" not in {f.code for f in compute_flags(ok, FlagsConfig())}
+    # the threshold is the configuration's: 0.9 lets 86 % pass, 0.08 catches the clean sample too
+    assert "unreliable_transcript" not in {f.code for f in compute_flags(bad, FlagsConfig(unreliable_low_confidence_share=0.9))}
+    assert "unreliable_transcript" in {f.code for f in compute_flags(ok, FlagsConfig(unreliable_low_confidence_share=0.08))}
     md = render_session_markdown(bad.evolve(flags=tuple(flags.values())))
     assert "The transcript is unreliable" in md
 

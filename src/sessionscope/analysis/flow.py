@@ -34,10 +34,6 @@ MIN_FLOWS = 2
 NO_AREA = "all"
 FLAG_CODES = ("no_recommendations", "one_sided", "no_action_items", "junior_rarely_speaks", "senior_interrupts_junior",
               "short_session", "unreliable_transcript")
-#: ``unreliable_transcript`` when at least this share of the recognised words has low confidence: most of the
-#: text is then guesswork (a Russian recording through the English-only tiny.en model: 86 % low-confidence
-#: words, mean confidence 25 %, against 8 % and 87 % on a clean English sample). Not tuned: "most words".
-UNRELIABLE_LOW_CONFIDENCE_SHARE = 0.5
 DEFINITION = (
     "mutuality = 2*min(F_ab, F_ba)/(F_ab + F_ba) for a pair, where F_ab counts recommendations a gave b plus "
     "answers a gave to b's questions; flow-weighted mean over pairs for groups; None below 2 flows. "
@@ -110,17 +106,20 @@ def _share(session: Session, pid: str) -> tuple[Optional[float], str]:
     return sum(word_count(u.text) for u in session.utterances if u.speaker == pid) / total, "word_share"
 
 
-def _unreliable_transcript(session: Session) -> list[Flag]:
-    """``unreliable_transcript`` when most recognised words have low confidence (see the constant)."""
+def _unreliable_transcript(session: Session, threshold: float) -> list[Flag]:
+    """``unreliable_transcript`` when at least ``threshold`` (``flags.unreliable_low_confidence_share``, 0.5) of the
+    recognised words have low confidence: most of the text is then guesswork (a Russian recording through the
+    English-only tiny.en model: 86 % low-confidence words, mean confidence 25 %, against 8 % and 87 % on a clean
+    English sample). Not tuned: "most words"."""
     q = session.quality
-    if q is None or q.low_confidence_word_share is None or q.low_confidence_word_share < UNRELIABLE_LOW_CONFIDENCE_SHARE:
+    if q is None or q.low_confidence_word_share is None or q.low_confidence_word_share < threshold:
         return []
     mean = f", mean word confidence {q.mean_word_confidence:.0%}" if q.mean_word_confidence is not None else ""
     return [Flag("unreliable_transcript",
                  f"{q.low_confidence_word_share:.0%} of the recognised words have low confidence{mean}: the "
                  f"transcript and everything found in it are unreliable; check the recording and its language "
                  f"(model {q.asr_model or 'unknown'})",
-                 value=round(q.low_confidence_word_share, 3), threshold=UNRELIABLE_LOW_CONFIDENCE_SHARE)]
+                 value=round(q.low_confidence_word_share, 3), threshold=threshold)]
 
 
 def compute_flags(session: Session, cfg: FlagsConfig) -> tuple[Flag, ...]:
@@ -155,7 +154,7 @@ def compute_flags(session: Session, cfg: FlagsConfig) -> tuple[Flag, ...]:
         if j_share is not None and j_share < cfg.junior_min_talk_share:
             flags.append(Flag("junior_rarely_speaks", f"junior {j} holds {j_share:.0%} of the {measure.replace('_', ' ')}",
                               value=round(j_share, 3), threshold=cfg.junior_min_talk_share))
-    flags.extend(_unreliable_transcript(session))
+    flags.extend(_unreliable_transcript(session, cfg.unreliable_low_confidence_share))
     span = session.span_s
     if session.metrics is not None and session.metrics.interruption_matrix and span:
         for s in seniors:
