@@ -461,6 +461,15 @@ def main(argv: list[str] | None = None) -> int:
         help="error analysis of the action items by pattern on this split's meetings (cached under "
         ".cache/actions_r7; counts to --out, texts to .cache/actions_r7/errors_<split>.json)",
     )
+    ap.add_argument(
+        "--rescore",
+        default=None,
+        choices=("train", "heldout"),
+        help="the action-item figures of the current rules on this split's cached rows (.cache/actions_r7, "
+        "built by --errors or on first use); for before/after runs of a rule change in actions.py / "
+        "assign.py (not of the assignment cues, which the cached head scores read)",
+    )
+    ap.add_argument("--label", default="", help="with --rescore: a name for the code measured, written into the JSON")
     ap.add_argument("--limit-ami", type=int, default=None, help="with --errors: only the first N AMI meetings by name")
     ap.add_argument(
         "--out",
@@ -481,6 +490,44 @@ def main(argv: list[str] | None = None) -> int:
     if head is None:
         raise SystemExit("no assignment head: run `python benchmarks/train_dialogue_acts.py --only assignment` first")
     t0 = time.time()
+    if args.rescore:
+        res = {}
+        for corpus in CORPORA:
+            data = prepare_cached(stage, corpus, args.rescore)
+            sc = _scored(stage, corpus, data, stage.assign_threshold)
+            s = sc["shipped"]
+            res[corpus] = {
+                "meetings": len(data),
+                "action": s["action"],
+                "recommendation": s["recommendation"],
+                "action_owner_right": s["action_owner_right"],
+                "action_owner_n": s["action_owner_n"],
+                "action_items_total": s["action_items_total"],
+            }
+            if corpus == "ami":
+                res[corpus]["ami_action_sentences"] = sc["ami_action_sentences"]["shipped"]
+            print(args.label, corpus, json.dumps(res[corpus]), flush=True)
+        path = ROOT / (args.out or f"benchmarks/results/action_rescore_{args.rescore}.json")
+        path.write_text(
+            json.dumps(
+                {
+                    "command": " ".join(["python benchmarks/assignment_threshold.py", *(argv or sys.argv[1:])]),
+                    "commit": commit(),
+                    "label": args.label,
+                    "date": dt.date.today().isoformat(),
+                    "split": f"{args.rescore} meetings, cached parse / classifier / head rows; on train "
+                    "meetings the dialogue-act and assignment heads are in sample",
+                    "threshold": stage.assign_threshold,
+                    "figures": res,
+                    "seconds": round(time.time() - t0),
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
+        print("wrote", path)
+        return 0
     if args.errors:
         res, texts = {}, {}
         for corpus in CORPORA:

@@ -23,7 +23,10 @@ Two parts:
 «каждый из вас»), a participant named by first name (or subject of the task), or the
 addressee when the sentence says "you" (the other person of a pair, else the turn's
 addressee), or a named person who is not a participant ("Poppy and Tara will have to work
-together": the owner stays open). Without an assignee the sentence is not an assignment.
+together": the owner stays open). Without an assignee the sentence is not an assignment;
+nor is talk about what someone does (:func:`not_a_handout`: a question that is no request,
+"if / because you…", "what you're doing"), and "everyone" is the group only as the subject of
+a task frame (:func:`group_named`).
 """
 
 from __future__ import annotations
@@ -41,15 +44,22 @@ from sessionscope.errors import ModelError
 
 _GROUP = re.compile(
     r"\b(each of you|all of you|both of you|you two|you both|you guys|you all|everyone|everybody|each one of you|"
-    r"every one of you|вы все|все вы|каждый из вас|каждому из вас|вы оба|вы обе|всем нужно|всем надо)\b")
+    r"every one of you|вы все|все вы|каждый из вас|каждому из вас|вы оба|вы обе|всем нужно|всем надо)\b"
+)
 _ROLE = re.compile(
     r"\b(industrial designer|interface designer|ui designer|user interface designer|marketing expert|"
     r"marketing (person|guy|people|department)|project manager|designers?|the (expert|designer)s?|"
-    r"(industrial|interface|marketing) (manager|specialist|person|guy|expert|executive|developer|designer)s?)\b")
+    r"(industrial|interface|marketing) (manager|specialist|person|guy|expert|executive|developer|designer)s?)\b"
+)
 # transcripts spell role acronyms letter by letter ("the I_D_", "U_I_D_", "I. D."): read as the role
 _ACRONYM = re.compile(r"\b((?:[A-Za-z][_.] ?){2,4})(?![\w])")
-_ACRONYMS = {"id": "industrial designer", "uid": "user interface designer", "ui": "user interface designer",
-             "me": "marketing expert", "pm": "project manager"}
+_ACRONYMS = {
+    "id": "industrial designer",
+    "uid": "user interface designer",
+    "ui": "user interface designer",
+    "me": "marketing expert",
+    "pm": "project manager",
+}
 
 
 def expand_roles(text: str) -> str:
@@ -58,65 +68,158 @@ def expand_roles(text: str) -> str:
     Without this, the letters of "I_D_" read as the pronoun "I" (a first-person sentence) and
     the role goes unseen. Other letter sequences are left as they are.
     """
+
     def sub(m: re.Match[str]) -> str:
         letters = re.sub(r"[^A-Za-z]", "", m.group(1)).casefold()
         return _ACRONYMS[letters] + " " if letters in _ACRONYMS else m.group(0)
 
     return _ACRONYM.sub(sub, text) if "_" in text or ". " in text else text
+
+
 _YOU_FRAME = re.compile(
     r"\b(you('ll| will| would| are going to| 're going to|'re going to| are gonna|'re gonna| gonna| have to| need to|"
     r" should| must| can| could| might want to)|you('re| are) (responsible|in charge)|could you|can you|would you|"
-    r"i('d| would) like you to|i want you to|i need you to|you to)\b")
+    r"i('d| would) like you to|i want you to|i need you to|you to)\b"
+)
 _THIRD_FRAME = re.compile(
     r"\b(will|'ll|is going to|are going to|is gonna|are gonna|has to|have to|needs to|need to|should|is responsible|"
-    r"are responsible|can)\b")
+    r"are responsible|can)\b"
+)
 _TASK_VERB = re.compile(
     r"\b(work(ing)? on|work together|look(ing)? (at|into)|focus(ing)? on|prepare|come up with|think(ing)? about|"
     r"take care of|deal with|find out|research|investigate|design|draw|write( up)?|send|email|e-mail|bring|present|"
     r"make|build|check|do the|be responsible|in charge of|get (the|some|more)|sort out|figure out|report|"
     r"подготов\w+|сдела\w+|напиш\w+|пришл\w+|отправ\w+|посмотр\w+|провер\w+|займ\w+|возьм\w+ на себя|"
-    r"разбер\w+|изуч\w+|найд\w+|составь\w*|подума\w+)\b")
+    r"разбер\w+|изуч\w+|найд\w+|составь\w*|подума\w+)\b"
+)
 _DEADLINE = re.compile(
     r"\b(next meeting|next time|for next|before (the )?next|by (the )?next|till next|until next|for tomorrow|"
     r"by tomorrow|by (monday|tuesday|wednesday|thursday|friday|the end)|"
-    r"следующ\w+ встреч\w*|к следующ\w+|до следующ\w+|к завтра\w*|до завтра|к понедельнику|к пятнице|до пятницы)\b")
+    r"следующ\w+ встреч\w*|к следующ\w+|до следующ\w+|к завтра\w*|до завтра|к понедельнику|к пятнице|до пятницы)\b"
+)
 _ADVICE = re.compile(
     r"\b(maybe|perhaps|it's better|it is better|it might be|it would be (good|nice|better)|i (think|guess) (you|we)|"
     r"try to|how about|what about|why don't|don't forget|always|never|instead|в идеале|лучше|может быть|"
-    r"возможно|попробуй\w*|стоит)\b")
+    r"возможно|попробуй\w*|стоит)\b"
+)
 _RU_ASSIGN = re.compile(
     r"\b((тебе|вам|ему|ей|им) (нужно|надо|следует|предстоит)|поручаю|поручим|за тобой|за вами|на тебе|на вас|"
-    r"подготовь(те)?|сделай(те)? к|займись|займитесь|возьми(те)? на себя|пришли(те)?|напиши(те)?|отправь(те)?)\b")
+    r"подготовь(те)?|сделай(те)? к|займись|займитесь|возьми(те)? на себя|пришли(те)?|напиши(те)?|отправь(те)?)\b"
+)
 
 _FIRM = re.compile(
     r"\b(you('ll| will| are going to|'re going to| are gonna|'re gonna| re going to)|(is|are) going to|will be (working|doing)|"
     r"i('d| would) like you to|i want you to|i need you to|your (task|job|assignment|homework) (is|will be)|"
-    r"за тобой|за вами|на тебе|на вас|поручаю|поручим)\b")
+    r"за тобой|за вами|на тебе|на вас|поручаю|поручим)\b"
+)
 
 # a chair handing out the parts: "and for you, the trend watching", "for you it's the user requirements"
-_FOR_YOU = re.compile(r"^((and|so|um|uh|then|okay|ok|now|and then)\s+)*for you( it's| it is| is| will be)? (the|a|an|some)\b")
+_FOR_YOU = re.compile(
+    r"^((and|so|um|uh|then|okay|ok|now|and then)\s+)*for you( it's| it is| is| will be)? (the|a|an|some)\b"
+)
 # conditions, questions in disguise, reported or past talk: not a task handed out
-_NOT_TASK = re.compile(r"\b(if|once|whether|unless|because|cause|since|mentioned|said|told|you know what|i don't know)\b|\byou('d| would)\b")
+_NOT_TASK = re.compile(
+    r"\b(if|once|whether|unless|because|cause|since|mentioned|said|told|you know what|i don't know)\b|\byou('d| would)\b"
+)
 
 # what the assignee will receive, not do ("you'll get emails", "you'll be getting instructions", "you'll see")
 _RECEIVE = re.compile(
     r"\byou('ll| will|'re going to| are going to|'re gonna| are gonna| gonna)? (also )?(be )?"
-    r"(get|getting|receive|receiving|see|seeing|hear|hearing)\b")
+    r"(get|getting|receive|receiving|see|seeing|hear|hearing)\b"
+)
 # a task said in the present ("you're looking at the working design", "you're watching trends")
 _DOING = re.compile(
-    r"\byou('re| are) (looking at|looking into|working on|doing|watching|in charge|responsible|focusing on|taking care)\b")
+    r"\byou('re| are) (looking at|looking into|working on|doing|watching|in charge|responsible|focusing on|taking care)\b"
+)
 # a named person as the subject of a task frame ("Poppy and Tara will have to work together", "Steph gets the
 # interface"); read on the text as written (capitals), so transcripts without capitals never show it
 _NAMED = re.compile(
     r"\b([A-Z][a-z]{2,})(?: and ([A-Z][a-z]{2,}))?,? (will|'ll|is going to|are going to|is gonna|are gonna|has to|"
-    r"have to|needs to|gets|will be)\b")
-_NOT_NAME = frozenset({
-    "I", "Okay", "So", "And", "But", "Um", "Uh", "Yeah", "Well", "The", "Then", "Now", "We", "You", "It", "That", "This",
-    "Right", "Alright", "Oh", "Yes", "No", "Our", "My", "Your", "If", "What", "Just", "Also", "Maybe", "Like", "They",
-    "Someone", "Somebody", "Everyone", "Everybody", "Nobody", "People", "Which", "Who", "There", "Here", "He", "She",
-    "Nothing", "Something", "Everything", "Never", "Always", "Think", "Gonna", "Might", "Certainly", "Each", "All",
-    "Both", "Anyone", "Anybody", "None", "One", "Some", "These", "Those", "Its", "His", "Her", "Their", "Today",
-    "Tomorrow", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Next", "Last", "First"})
+    r"have to|needs to|gets|will be)\b"
+)
+_NOT_NAME = frozenset(
+    {
+        "I",
+        "Okay",
+        "So",
+        "And",
+        "But",
+        "Um",
+        "Uh",
+        "Yeah",
+        "Well",
+        "The",
+        "Then",
+        "Now",
+        "We",
+        "You",
+        "It",
+        "That",
+        "This",
+        "Right",
+        "Alright",
+        "Oh",
+        "Yes",
+        "No",
+        "Our",
+        "My",
+        "Your",
+        "If",
+        "What",
+        "Just",
+        "Also",
+        "Maybe",
+        "Like",
+        "They",
+        "Someone",
+        "Somebody",
+        "Everyone",
+        "Everybody",
+        "Nobody",
+        "People",
+        "Which",
+        "Who",
+        "There",
+        "Here",
+        "He",
+        "She",
+        "Nothing",
+        "Something",
+        "Everything",
+        "Never",
+        "Always",
+        "Think",
+        "Gonna",
+        "Might",
+        "Certainly",
+        "Each",
+        "All",
+        "Both",
+        "Anyone",
+        "Anybody",
+        "None",
+        "One",
+        "Some",
+        "These",
+        "Those",
+        "Its",
+        "His",
+        "Her",
+        "Their",
+        "Today",
+        "Tomorrow",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "Next",
+        "Last",
+        "First",
+    }
+)
 _ROLE_WORD = re.compile(r"(Designer|Expert|Manager|Interface|Marketing|Industrial|Project|Specialist|Team|Group)$")
 
 
@@ -133,8 +236,20 @@ def named_subjects(text: str) -> list[str]:
 
 _SELF = re.compile(r"\b(i'm|i am|i'll be|i will be|i was|my (name|role|job|function)|myself|я|меня зовут|моя роль)\b")
 
-ASSIGN_CUES = ("group", "role", "you_frame", "third_frame", "task_verb", "deadline", "advice", "ru_assign", "first_person_only",
-               "receive", "you_doing", "named_subject")
+ASSIGN_CUES = (
+    "group",
+    "role",
+    "you_frame",
+    "third_frame",
+    "task_verb",
+    "deadline",
+    "advice",
+    "ru_assign",
+    "first_person_only",
+    "receive",
+    "you_doing",
+    "named_subject",
+)
 
 
 def assignment_cues(text: str) -> np.ndarray:
@@ -221,7 +336,46 @@ def firm_task(text: str, how: str, *, pair: bool) -> bool:
 # ("can you / could you / would you…" stay: a request may assign a task)
 _QUESTION_OPEN = re.compile(
     r"^(?:(?:and|so|but|um+|uh+|okay|ok|well|now|then|oh|yeah|like)\s+)*(?:(?:do|does|did|are|is|was|were|have|has|had)\s+"
-    r"(?:you|we|they)\b|(?:what|how|why|where|who|which|whom|whose)\b)")
+    r"(?:you|we|they)\b|(?:what|how|why|where|who|which|whom|whose)\b)"
+)
+
+
+# a sentence about what someone does, would do or will notice, not a task handed to them (round 7, from the
+# assignment items on the MRDA/AMI train meetings that were no action item): "if you do man p. file you'll
+# see…", "because you're going to have to write a program…", "what you're doing"; a polite "if you could…"
+# stays a request, and so does a time clause ("once you go back…", "when you get it…"), and what "you'll see"
+# or get (AMI's summaries make "you'll see it in your email" an action item: "they will receive…")
+_NOT_HANDOUT = re.compile(
+    r"\b(if|unless|because|cause|since) you\b(?! (could|can|would|'d|might)\b)|\bwhen you('re| are)\b"
+    r"|\b(what|whatever|how|where|which) (you|you guys|everybody|everyone)( 're|'re| are)\b"
+    r"|\byou('re| are) (going to|gonna) (end up|be dealing|find)\b"
+)
+# "everyone" / "everybody" names the group as assignees only as the subject of a task frame ("everyone should
+# bring…", "everybody gets a copy"); "everyone has done email", "why is everybody looking at me" hand out nothing
+_EVERY = re.compile(r"\b(everyone|everybody)\b")
+_EVERY_FRAME = re.compile(
+    r"\b(everyone|everybody)('s| is)? (will|should|needs? to|has to|have to|must|could|can|'ll|gets?|is going to|is gonna)\b"
+)
+# a question that is not a request ("can you / could you / would you / will you…" stay: a request may assign)
+_REQUEST = re.compile(r"^((and|so|but|um+|uh+|okay|ok|well|now|then|oh|yeah)\s+)*(can|could|would|will) you\b")
+
+
+def not_a_handout(low: str, text: str) -> bool:
+    """Whether a sentence with an assignee is talk about what someone does rather than a task handed out.
+
+    ``low``: the sentence's lower-cased tokens; ``text``: as written. A question that is no
+    request, a condition or explanation about "you" ("if you…", "because you…", "when you're…";
+    not "if you could…") or a description ("what you're doing").
+    """
+    if "?" in text and not _REQUEST.search(low):
+        return True
+    return bool(_NOT_HANDOUT.search(low))
+
+
+def group_named(low: str) -> bool:
+    """Whether the sentence names the whole group as assignees ("each of you", "you two", "everyone will…")."""
+    found = [m.group(0) for m in _GROUP.finditer(low)]
+    return any(not _EVERY.fullmatch(g) for g in found) or bool(found and _EVERY_FRAME.search(low))
 
 
 def role_holder(low: str, participants: list[tuple[str, str]], speaker: str) -> Optional[str]:
@@ -233,8 +387,11 @@ def role_holder(low: str, participants: list[tuple[str, str]], speaker: str) -> 
     """
     for m in _ROLE.finditer(low):
         phrase = f" {m.group(0)} "
-        hits = [pid for pid, name in participants
-                if pid != speaker and (name or pid).strip() and f" {' '.join((name or pid).casefold().split())} " in phrase]
+        hits = [
+            pid
+            for pid, name in participants
+            if pid != speaker and (name or pid).strip() and f" {' '.join((name or pid).casefold().split())} " in phrase
+        ]
         if len(hits) == 1:
             return hits[0]
     return None
@@ -249,8 +406,9 @@ class Assignee:
     how: str  # group / named / addressee
 
 
-def assignment_target(text: str, participants: list[tuple[str, str]], speaker: str, receiver: Optional[str],
-                      named: Optional[str] = None) -> Optional[Assignee]:
+def assignment_target(
+    text: str, participants: list[tuple[str, str]], speaker: str, receiver: Optional[str], named: Optional[str] = None
+) -> Optional[Assignee]:
     """The assignee of an assignment sentence, or ``None`` when it names no one else.
 
     Args:
@@ -264,9 +422,13 @@ def assignment_target(text: str, participants: list[tuple[str, str]], speaker: s
 
     low = " ".join(tokens(expand_roles(text)))
     others = tuple(pid for pid, _ in participants if pid != speaker)
-    if _QUESTION_OPEN.search(low):  # "do you kind of pop in…", "why don't we spin into that…": a question, no task given
+    if _QUESTION_OPEN.search(
+        low
+    ):  # "do you kind of pop in…", "why don't we spin into that…": a question, no task given
         return None
-    if _GROUP.search(low) and others:
+    if not_a_handout(low, text):
+        return None
+    if group_named(low) and others:
         return Assignee(None, others, "group")
     if named is not None and named != speaker:
         return Assignee(named, (named,), "named")
@@ -301,8 +463,9 @@ class AssignmentHead:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def proba(self, embeddings: np.ndarray, dense: np.ndarray, assign: np.ndarray) -> np.ndarray:
-        x = np.concatenate([np.asarray(embeddings, np.float32), np.asarray(dense, np.float32),
-                            np.asarray(assign, np.float32)], axis=1)
+        x = np.concatenate(
+            [np.asarray(embeddings, np.float32), np.asarray(dense, np.float32), np.asarray(assign, np.float32)], axis=1
+        )
         if x.shape[1] != len(self.weights):
             raise ModelError(f"assignment head expects {len(self.weights)} features, got {x.shape[1]}")
         z = x @ self.weights + self.bias
@@ -310,18 +473,29 @@ class AssignmentHead:
 
     def save(self, path: str | Path) -> Path:
         p = Path(path)
-        np.savez_compressed(p, weights=self.weights.astype(np.float32), bias=np.float64(self.bias),
-                            platt=np.asarray(self.platt, np.float64), threshold=np.float64(self.threshold),
-                            encoder=np.array(self.encoder), meta=np.array(json.dumps(self.meta)))
+        np.savez_compressed(
+            p,
+            weights=self.weights.astype(np.float32),
+            bias=np.float64(self.bias),
+            platt=np.asarray(self.platt, np.float64),
+            threshold=np.float64(self.threshold),
+            encoder=np.array(self.encoder),
+            meta=np.array(json.dumps(self.meta)),
+        )
         return p
 
 
 def load_assignment_head(path: str | Path) -> AssignmentHead:
     try:
         with np.load(Path(path), allow_pickle=False) as z:
-            return AssignmentHead(weights=z["weights"].astype(np.float32), bias=float(z["bias"]),
-                                  platt=(float(z["platt"][0]), float(z["platt"][1])), threshold=float(z["threshold"]),
-                                  encoder=str(z["encoder"]), meta=json.loads(str(z["meta"])))
+            return AssignmentHead(
+                weights=z["weights"].astype(np.float32),
+                bias=float(z["bias"]),
+                platt=(float(z["platt"][0]), float(z["platt"][1])),
+                threshold=float(z["threshold"]),
+                encoder=str(z["encoder"]),
+                meta=json.loads(str(z["meta"])),
+            )
     except (OSError, ValueError, KeyError) as e:
         raise ModelError(f"{path} is not an assignment head file: {e}") from e
 
@@ -335,6 +509,20 @@ def bundled_assignment_head() -> Optional[AssignmentHead]:
     return load_assignment_head(p) if p.exists() else None
 
 
-__all__ = ["ASSIGN_CUES", "Assignee", "AssignmentHead", "assignment_cues", "clear_assignment", "expand_roles", "firm_task", "assignment_rule", "assignment_target",
-           "named_subjects", "role_holder",
-           "bundled_assignment_head", "load_assignment_head"]
+__all__ = [
+    "ASSIGN_CUES",
+    "Assignee",
+    "AssignmentHead",
+    "assignment_cues",
+    "clear_assignment",
+    "expand_roles",
+    "firm_task",
+    "assignment_rule",
+    "assignment_target",
+    "named_subjects",
+    "role_holder",
+    "bundled_assignment_head",
+    "load_assignment_head",
+    "group_named",
+    "not_a_handout",
+]
