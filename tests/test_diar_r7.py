@@ -141,3 +141,36 @@ def test_the_configuration_sets_the_fallback_and_the_cache_key_records_it(monkey
     assert diarization_settings(cfg).chunk_fallback == 0.25
     assert diarization_params(cfg.diarization)["silent_chunk"] == 0.25
     assert diarization_params(off.diarization)["silent_chunk"] == 0.0
+
+
+def _wav(path, seconds_announced: float, seconds_held: float, size_field=None) -> None:  # noqa: ANN001
+    import struct
+
+    sr = 16000
+    n = int(sr * seconds_announced) * 2 if size_field is None else size_field
+    data = (np.sin(np.arange(int(sr * seconds_held)) / 5) * 8000).astype(np.int16).tobytes()
+    hdr = (b"RIFF" + struct.pack("<I", (36 + n) & 0xFFFFFFFF) + b"WAVEfmt " + struct.pack("<IHHIIHH", 16, 1, 1, sr, sr * 2, 2, 16)
+           + b"data" + struct.pack("<I", n))
+    path.write_bytes(hdr + data)
+
+
+def test_a_cut_off_wav_is_called_truncated_not_silent_and_a_streamed_one_is_not(tmp_path) -> None:  # noqa: ANN001
+    from sessionscope.audio.decode import load_audio
+    from sessionscope.audio.pipeline import decode_step
+    from sessionscope.errors import AudioError
+
+    cut = tmp_path / "cut.wav"
+    _wav(cut, 10.0, 2.0)
+    a = load_audio(cut)
+    assert a.expected_s == pytest.approx(10.0) and a.truncated  # FFmpeg alone measured 2 s of bytes
+    silent_cut = tmp_path / "silent_cut.wav"
+    _wav(silent_cut, 10.0, 0.0)
+    silent_cut.write_bytes(silent_cut.read_bytes() + b"\x00" * 16000)
+    with pytest.raises(AudioError, match="truncated"):
+        decode_step(silent_cut)
+    whole = tmp_path / "whole.wav"
+    _wav(whole, 2.0, 2.0)
+    assert not load_audio(whole).truncated
+    streamed = tmp_path / "streamed.wav"  # a recorder streaming to disk writes 0xFFFFFFFF as the size
+    _wav(streamed, 0.0, 2.0, size_field=0xFFFFFFFF)
+    assert not load_audio(streamed).truncated

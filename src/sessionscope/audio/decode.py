@@ -58,6 +58,23 @@ class Audio:
         return int(self.channels.shape[0])
 
 
+def _wav_announced_s(path: str | Path) -> Optional[float]:
+    """The length a PCM WAV header announces (its data chunk size), or ``None`` (not a readable PCM WAV header).
+
+    A WAV cut off while it was being copied or recorded keeps the header of the whole file; FFmpeg measures
+    it by the bytes present, so without this the cut goes unnoticed."""
+    import wave
+
+    try:
+        with wave.open(str(path), "rb") as w:
+            rate, frames, width = w.getframerate(), w.getnframes(), w.getsampwidth() * w.getnchannels()
+    except (wave.Error, EOFError, OSError, ValueError):
+        return None
+    if rate <= 0 or frames <= 0 or frames * width >= 0xFFFFFFFF - width:
+        return None  # a streamed WAV writes 0 or 0xFFFFFFFF: no announced length
+    return frames / rate
+
+
 def load_audio(path: str | Path, *, max_channels: int = 8) -> Audio:
     """Decode ``path`` to 16 kHz float32, every channel kept (up to ``max_channels``).
 
@@ -95,6 +112,9 @@ def load_audio(path: str | Path, *, max_channels: int = 8) -> Audio:
             expected = float(stream.duration * stream.time_base)
         elif container.duration:
             expected = container.duration / 1_000_000
+        announced = _wav_announced_s(path)  # FFmpeg measures a WAV by its bytes, not by what its header announces
+        if announced is not None and (expected is None or announced > expected):
+            expected = announced
         n_ch = max(1, min(int(stream.codec_context.channels or 1), max_channels))
         layout = {1: "mono", 2: "stereo"}.get(n_ch, f"{n_ch}c")
         try:

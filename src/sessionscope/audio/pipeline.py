@@ -328,6 +328,10 @@ def decode_step(path: Path, hook: Hook = None) -> Decoded:
     audio = load_audio(path)
     level = speech_level(audio.mono)
     if level < -60.0:
+        if audio.truncated:  # a file cut off before its sound: say so, not "silent"
+            raise AudioError(f"the file looks truncated or damaged: it holds {audio.duration_s:.1f} s of sound"
+                             + (f" of {audio.expected_s:.1f} s announced" if audio.expected_s else "")
+                             + f" (peak level {level:.0f} dBFS); nothing to transcribe", path=path)
         raise AudioError(f"the recording is silent (peak level {level:.0f} dBFS); nothing to transcribe", path=path)
     notes: tuple[str, ...] = ()
     if audio.truncated:
