@@ -14,14 +14,26 @@ from dataclasses import replace
 from sessionscope.errors import InputError
 from sessionscope.model import Participant, Role, Session
 from sessionscope.pipeline import STAGES
+from sessionscope.text import slugify
+
+
+def _name_and_role(value: str) -> tuple[str, Role | None]:
+    """``"Anna:junior"`` → ``("Anna", Role.JUNIOR)``; a value without a known role after its last colon is a name."""
+    name, sep, role = value.rpartition(":")
+    if sep and name.strip() and role.strip().lower() in {r.value for r in Role}:
+        return name.strip(), Role(role.strip().lower())
+    return value.strip(), None
 
 
 def remap_session(session: Session, mapping: Mapping[str, str]) -> Session:
     """A copy of ``session`` with utterances re-attributed by diarization label.
 
-    ``mapping`` maps labels (``SPEAKER_00``) to participant ids or names. Raises
+    ``mapping`` maps labels (``SPEAKER_00``) to participant ids or names. A value
+    ``NAME:ROLE`` (``Anna:junior``) adds a participant the session does not know yet; so
+    does a bare ``NAME`` when the session has no named participant at all (a recording
+    ``run`` without ``-p`` or a manifest: its only participants are the labels). Raises
     :class:`~sessionscope.errors.InputError` for sessions without labels, unknown labels
-    or unknown participants.
+    or, in a session with named participants, an unknown name without a role.
     """
     audio = (session.extra or {}).get("audio") or {}
     labels = audio.get("utterance_labels")
@@ -30,17 +42,32 @@ def remap_session(session: Session, mapping: Mapping[str, str]) -> Session:
     known = sorted(set(labels))
     by_key = {p.id: p.id for p in session.participants} | {p.name.lower(): p.id for p in session.participants}
     smap = dict(audio.get("speaker_map") or {lab: lab for lab in known})
+    named = [p for p in session.participants if p.id not in known]  # participants who are not diarization labels
+    added: dict[str, Participant] = {}
     for lab, who in mapping.items():
         if lab not in known:
             raise InputError(f"unknown speaker label {lab!r}; labels in this session: {', '.join(known)}")
-        pid = by_key.get(who) or by_key.get(who.lower())
-        if pid is None:
-            raise InputError(f"unknown participant {who!r}; participants: "
-                             + ", ".join(f"{p.id} ({p.name})" for p in session.participants))
+        name, role = _name_and_role(who)
+        pid = by_key.get(name) or by_key.get(name.lower())
+        if pid is not None:  # a participant the session (or this mapping) already has, or another label (a merge)
+            have = next((p for p in [*session.participants, *added.values()] if p.id == pid), None)
+            if role is not None and have is not None and have.role != role:
+                raise InputError(f"{name!r} is already a participant, as {have.role.value}; give the name alone")
+        else:
+            if role is None and named:
+                raise InputError(f"unknown participant {who!r}; participants: "
+                                 + ", ".join(f"{p.id} ({p.name})" for p in named)
+                                 + f"; to add someone new, give a role: {lab}={name}:junior (or :senior, :other)")
+            pid = slugify(name)
+            if pid in by_key.values():
+                raise InputError(f"{name!r} gives the id {pid!r}, which is already taken; choose another name")
+            added[pid] = Participant(pid, name, role or Role.OTHER)
+            by_key |= {pid: pid, name.lower(): pid}
         smap[lab] = pid
     utterances = tuple(replace(u, speaker=smap[lab]) for u, lab in zip(session.utterances, labels, strict=True))
     used = {u.speaker for u in utterances}
     participants = [p for p in session.participants if p.role != Role.OTHER or p.id in used]
+    participants += [p for pid, p in added.items() if pid not in {q.id for q in participants}]
     participants += [Participant(s, s, Role.OTHER) for s in sorted(used - {p.id for p in participants})]
     per_label = dict(audio.get("speaker_mapping") or {})
     per_label.update({lab: "manual" for lab in mapping})

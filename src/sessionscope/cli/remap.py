@@ -19,8 +19,9 @@ __all__ = ["remap", "remap_session"]
 
 @click.command()
 @click.argument("session_dir", type=click.Path(exists=True, path_type=Path))
-@click.option("--speaker", "speakers", multiple=True, required=True, metavar="LABEL=PARTICIPANT",
-              help="Diarization label and the participant id or name it really is, e.g. SPEAKER_00=anna; repeatable.")
+@click.option("--speaker", "speakers", multiple=True, required=True, metavar="LABEL=PARTICIPANT[:ROLE]",
+              help="Diarization label and the participant id or name it really is, e.g. SPEAKER_00=anna; "
+                   "NAME:ROLE adds someone new (SPEAKER_01='Boris Ivanov:senior'); repeatable.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="YAML config (default: the config recorded in the session's provenance).")
 @click.option("--stages", help="Comma-separated text stages (default: those recorded in the provenance).")
@@ -32,6 +33,7 @@ def remap(session_dir: Path, speakers: tuple[str, ...], config_path: Optional[Pa
     \b
     Examples:
       sessionscope remap results/session-01 --speaker SPEAKER_00=anna --speaker SPEAKER_01=boris
+      sessionscope remap results/call --speaker SPEAKER_00=Anna:junior --speaker SPEAKER_01=Boris:senior
     """
     import json
 
