@@ -300,3 +300,17 @@ def test_a_vtt_cut_off_in_its_last_timing_line_says_so(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="before it starts") as err:
         read_transcript(wrong)
     assert "cut off" not in str(err.value)
+
+
+def test_text_stages_are_skipped_with_a_reason_when_the_input_has_no_words() -> None:
+    from helpers import make_session
+    from sessionscope import pipeline
+    from sessionscope.config import Config
+
+    turns = make_session([("a", 0, 2, ""), ("b", 2, 5, " "), ("a", 5, 6, "")])
+    plan = pipeline.build_stages(Config(), ["dynamics", "topics", "extraction", "flow"])
+    s = pipeline.run_stages(turns, plan)
+    for name in ("topics", "extraction"):
+        out = s.provenance.outcome(name)
+        assert out.status == "skipped" and "no text" in out.reason
+    assert s.topics is None and s.provenance.outcome("dynamics").status == "ok"

@@ -3,7 +3,7 @@
 Every stage is a small object with the same contract (compare spaCy components):
 
 * ``name`` — its registry name;
-* ``requires`` — what it needs on the session (``"utterances"``, ``"timing"``, ``"topics"``…);
+* ``requires`` — what it needs on the session (``"utterances"``, ``"words"`` — some utterance has text —, ``"timing"``, ``"topics"``…);
 * ``assigns`` — the session fields it fills;
 * ``from_config(config)`` — construction from the validated :class:`~sessionscope.config.Config`;
 * ``__call__(session, *, hook=None) -> Session`` — returns a new session.
@@ -62,11 +62,17 @@ class Stage(Protocol):
     def __call__(self, session: Session, *, hook: Optional[Hook] = None) -> Session: ...
 
 
+#: How a missing requirement reads in a skipped stage's reason.
+NEED_REASONS = {"words": "words (the input has speaker turns but no text)"}
+
+
 def _has(session: Session, need: str) -> bool:
     if need == "utterances":
         return bool(session.utterances)
     if need == "timing":
         return session.timed
+    if need == "words":  # an RTTM of speaker turns has utterances without text: nothing for the text stages
+        return any(u.text.strip() for u in session.utterances)
     value = getattr(session, need, None)
     return bool(value)
 
@@ -197,7 +203,8 @@ def _run_one(session: Session, stage: Any, *, hook: Optional[Hook], continue_on_
     missing = _unmet(stage, session)
     if missing:
         log.info("%s: skipping stage %s (needs %s)", session.id, stage.name, ", ".join(missing))
-        return record_stage_run(session, stage.name, "skipped", f"needs {', '.join(missing)}")
+        why = ", ".join(NEED_REASONS.get(m, m) for m in missing)
+        return record_stage_run(session, stage.name, "skipped", f"needs {why}")
     degraded = []
     for need in STAGE_NEEDS.get(stage.name, ()):
         before = session.provenance.outcome(need)

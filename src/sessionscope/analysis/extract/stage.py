@@ -449,7 +449,7 @@ class ExtractionStage:
     """
 
     name: ClassVar[str] = "extraction"
-    requires: ClassVar[tuple[str, ...]] = ("utterances",)
+    requires: ClassVar[tuple[str, ...]] = ("utterances", "words")
     assigns: ClassVar[tuple[str, ...]] = ("recommendations", "action_items", "questions", "problems")
 
     def __init__(self, cfg: ExtractionConfig | None = None, dynamics: DynamicsConfig | None = None, *,

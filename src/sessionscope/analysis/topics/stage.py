@@ -391,7 +391,7 @@ class TopicsStage:
     """Pipeline stage: fills ``session.topics`` (see the module docstring)."""
 
     name: ClassVar[str] = "topics"
-    requires: ClassVar[tuple[str, ...]] = ("utterances",)
+    requires: ClassVar[tuple[str, ...]] = ("utterances", "words")
     assigns: ClassVar[tuple[str, ...]] = ("topics",)
 
     def __init__(self, cfg: TopicsConfig | None = None, *, encoder: Optional[Encoder] = None,
