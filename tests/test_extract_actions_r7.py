@@ -79,3 +79,11 @@ def test_everyone_outside_a_task_frame_hands_out_nothing() -> None:
     # "everybody" outside a frame, but the sentence gives "you" a task: the addressee gets it
     t = assignment_target("you'll send the summary to everybody.", PEOPLE, "pm", "id")
     assert t is not None and (t.owner, t.how) == ("id", "addressee")
+
+
+def test_a_russian_request_question_can_still_hand_out_a_task() -> None:
+    from sessionscope.analysis.extract.assign import not_a_handout
+
+    for text in ("Сможешь подготовить отчёт к пятнице?", "А вы можете прислать план?", "Не могли бы вы прислать план?"):
+        assert not not_a_handout(text.lower().replace("?", " ?"), text), text
+    assert not_a_handout("ты знаешь , как это сделать ?", "Ты знаешь, как это сделать?")

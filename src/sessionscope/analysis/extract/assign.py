@@ -357,7 +357,10 @@ _EVERY_FRAME = re.compile(
     r"\b(everyone|everybody)('s| is)? (will|should|needs? to|has to|have to|must|could|can|'ll|gets?|is going to|is gonna)\b"
 )
 # a question that is not a request ("can you / could you / would you / will you…" stay: a request may assign)
-_REQUEST = re.compile(r"^((and|so|but|um+|uh+|okay|ok|well|now|then|oh|yeah)\s+)*(can|could|would|will) you\b")
+_REQUEST = re.compile(
+    r"^((and|so|but|um+|uh+|okay|ok|well|now|then|oh|yeah|а|и|ну|так)\s+)*"
+    r"((can|could|would|will) you|(ты |вы )?(можешь|можете|сможешь|сможете)|не (мог|могла|могли) бы)\b"
+)
 
 
 def not_a_handout(low: str, text: str) -> bool:
