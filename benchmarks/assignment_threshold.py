@@ -133,23 +133,19 @@ def rescore(stage, prepared: dict, heads: dict) -> dict:
     return out
 
 
-def _scored(stage, corpus: str, prepared: dict, threshold: float) -> dict:
-    """:func:`score` of the stage's items on the prepared meetings of one corpus at one assignment threshold."""
+def _extract(stage, sess, parsed, proba, logits, threshold: float) -> dict:
+    """The stage's items of one prepared meeting at one assignment threshold."""
     from sessionscope.analysis.extract.stage import extract_items
 
+    return extract_items(sess, parsed, proba, stage.cfg, stage.dynamics, heads=stage._heads, head_logits=logits,
+                         task_encoder=stage._encoder, assign_threshold=threshold)
+
+
+def _scored(stage, corpus: str, prepared: dict, threshold: float) -> dict:
+    """:func:`score` of the stage's items on the prepared meetings of one corpus at one assignment threshold."""
     results, by_meeting = {}, {}
     for m, (acts, sess, parsed, proba, logits) in prepared.items():
-        items = extract_items(
-            sess,
-            parsed,
-            proba,
-            stage.cfg,
-            stage.dynamics,
-            heads=stage._heads,
-            head_logits=logits,
-            task_encoder=stage._encoder,
-            assign_threshold=threshold,
-        )
+        items = _extract(stage, sess, parsed, proba, logits, threshold)
         f = _found(items)
         f["question_stripped"] = {}
         results[m] = {"shipped": f, "before": f, "answered": {}}
@@ -344,23 +340,12 @@ def errors(stage, data: dict, corpus: str, threshold: float) -> tuple[dict, list
     """
     from collections import Counter
 
-    from sessionscope.analysis.extract.stage import extract_items
 
     counts: dict = {"tp": Counter(), "fp": Counter(), "fn": Counter(), "fp_method": Counter(), "tp_method": Counter()}
     rows: list[dict] = []
     found_by_meeting = {}
     for m, (acts, sess, parsed, proba, logits) in data.items():
-        items = extract_items(
-            sess,
-            parsed,
-            proba,
-            stage.cfg,
-            stage.dynamics,
-            heads=stage._heads,
-            head_logits=logits,
-            task_encoder=stage._encoder,
-            assign_threshold=threshold,
-        )
+        items = _extract(stage, sess, parsed, proba, logits, threshold)
         found: dict[str, list] = {}
         for a in items["action_items"]:
             found.setdefault(a.utterance_id, []).append((a.method, a.owner, a.task, a.due_text))
