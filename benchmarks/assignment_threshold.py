@@ -416,6 +416,12 @@ def errors(stage, data: dict, corpus: str, threshold: float) -> tuple[dict, list
     return counts, rows + [{"sentence": s} for s in sentences]
 
 
+def _write(path: Path, argv: list[str] | None, body: dict, *, indent: int = 2) -> None:
+    """Write a result JSON: the command and commit that made it, then ``body``."""
+    head = {"command": " ".join(["python benchmarks/assignment_threshold.py", *(argv or sys.argv[1:])]), "commit": commit()}
+    path.write_text(json.dumps({**head, **body}, indent=indent, ensure_ascii=False) + "\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dry-run", action="store_true", help="print the grid; leave the shipped head as it is")
@@ -493,24 +499,15 @@ def main(argv: list[str] | None = None) -> int:
                 res[corpus]["ami_action_sentences"] = sc["ami_action_sentences"]["shipped"]
             print(args.label, corpus, json.dumps(res[corpus]), flush=True)
         path = ROOT / (args.out or f"benchmarks/results/action_rescore_{args.rescore}.json")
-        path.write_text(
-            json.dumps(
-                {
-                    "command": " ".join(["python benchmarks/assignment_threshold.py", *(argv or sys.argv[1:])]),
-                    "commit": commit(),
-                    "label": args.label,
-                    "date": dt.date.today().isoformat(),
-                    "split": f"{args.rescore} meetings, cached parse / classifier / head rows; on train "
-                    "meetings the dialogue-act and assignment heads are in sample",
-                    "threshold": stage.assign_threshold,
-                    "figures": res,
-                    "seconds": round(time.time() - t0),
-                },
-                indent=2,
-                ensure_ascii=False,
-            )
-            + "\n"
-        )
+        _write(path, argv, {
+            "label": args.label,
+            "date": dt.date.today().isoformat(),
+            "split": f"{args.rescore} meetings, cached parse / classifier / head rows; on train "
+            "meetings the dialogue-act and assignment heads are in sample",
+            "threshold": stage.assign_threshold,
+            "figures": res,
+            "seconds": round(time.time() - t0),
+        })
         print("wrote", path)
         return 0
     if args.errors:
@@ -522,46 +519,28 @@ def main(argv: list[str] | None = None) -> int:
             print(corpus, json.dumps(res[corpus])[:2000], flush=True)
         (CACHE / f"errors_{args.errors}.json").write_text(json.dumps(texts, indent=1, ensure_ascii=False) + "\n")
         path = ROOT / (args.out or f"benchmarks/results/action_errors_{args.errors}.json")
-        path.write_text(
-            json.dumps(
-                {
-                    "command": " ".join(["python benchmarks/assignment_threshold.py", *(argv or sys.argv[1:])]),
-                    "commit": commit(),
-                    "date": dt.date.today().isoformat(),
-                    "split": f"{args.errors} meetings (MRDA all, AMI first {args.limit_ami or 'all'} by name); "
-                    "on train meetings the dialogue-act and assignment heads are in sample",
-                    "threshold": stage.assign_threshold,
-                    "patterns": [p for p, _ in PATTERNS],
-                    "counts": res,
-                    "seconds": round(time.time() - t0),
-                },
-                indent=2,
-                ensure_ascii=False,
-            )
-            + "\n"
-        )
+        _write(path, argv, {
+            "date": dt.date.today().isoformat(),
+            "split": f"{args.errors} meetings (MRDA all, AMI first {args.limit_ami or 'all'} by name); "
+            "on train meetings the dialogue-act and assignment heads are in sample",
+            "threshold": stage.assign_threshold,
+            "patterns": [p for p, _ in PATTERNS],
+            "counts": res,
+            "seconds": round(time.time() - t0),
+        })
         print("wrote", path)
         return 0
     if args.per_item:
         rows = per_item(stage, prepare(stage, "ami"))
         path = ROOT / (args.out or "benchmarks/results/assignment_heldout_items.json")
-        path.write_text(
-            json.dumps(
-                {
-                    "command": " ".join(["python benchmarks/assignment_threshold.py", *(argv or sys.argv[1:])]),
-                    "commit": commit(),
-                    "date": dt.date.today().isoformat(),
-                    "split": "heldout train meetings (AMI)",
-                    "threshold": stage.assign_threshold,
-                    "n_sentences": len(rows),
-                    "found_as_action": sum(r["found_as_action"] for r in rows),
-                    "sentences": rows,
-                },
-                indent=1,
-                ensure_ascii=False,
-            )
-            + "\n"
-        )
+        _write(path, argv, {
+            "date": dt.date.today().isoformat(),
+            "split": "heldout train meetings (AMI)",
+            "threshold": stage.assign_threshold,
+            "n_sentences": len(rows),
+            "found_as_action": sum(r["found_as_action"] for r in rows),
+            "sentences": rows,
+        }, indent=1)
         print(f"{sum(r['found_as_action'] for r in rows)} of {len(rows)} found as action items; wrote {path}")
         return 0
     if args.train_cv:
@@ -571,27 +550,18 @@ def main(argv: list[str] | None = None) -> int:
         for t in GRID:
             grid[str(t)] = g = ami_figures(stage, data, t)
             print(
-                f"threshold {t}: AMI action F1 {g['action']['f1']}, sentences {g['ami_action_sentences']['found_as_action']} "
-                f"(of {g['ami_action_sentences']['n_sentences']}), mean {g['mean']}",
-                flush=True,
+            f"threshold {t}: AMI action F1 {g['action']['f1']}, sentences {g['ami_action_sentences']['found_as_action']} "
+            f"(of {g['ami_action_sentences']['n_sentences']}), mean {g['mean']}",
+            flush=True,
             )
         path = ROOT / (args.out or "benchmarks/results/assignment_threshold_train_cv.json")
-        path.write_text(
-            json.dumps(
-                {
-                    "command": " ".join(["python benchmarks/assignment_threshold.py", *(argv or sys.argv[1:])]),
-                    "commit": commit(),
-                    "date": dt.date.today().isoformat(),
-                    "split": f"AMI train meetings, {CV_FOLDS}-fold by meeting (assignment head out of fold; "
-                    "dialogue-act heads in sample)",
-                    "grid": grid,
-                    "seconds": round(time.time() - t0),
-                },
-                indent=2,
-                ensure_ascii=False,
-            )
-            + "\n"
-        )
+        _write(path, argv, {
+            "date": dt.date.today().isoformat(),
+            "split": f"AMI train meetings, {CV_FOLDS}-fold by meeting (assignment head out of fold; "
+            "dialogue-act heads in sample)",
+            "grid": grid,
+            "seconds": round(time.time() - t0),
+        })
         print("wrote", path)
         return 0
     prepared = {c: prepare(stage, c) for c in CORPORA}
