@@ -72,7 +72,7 @@ def _has(session: Session, need: str) -> bool:
     if need == "timing":
         return session.timed
     if need == "words":  # an RTTM of speaker turns has utterances without text: nothing for the text stages
-        return any(u.text.strip() for u in session.utterances)
+        return session.has_words
     value = getattr(session, need, None)
     return bool(value)
 

@@ -127,7 +127,7 @@ def compute_flags(session: Session, cfg: FlagsConfig) -> tuple[Flag, ...]:
     flags: list[Flag] = []
     recs = session.recommendations
     extracted = "extraction" in session.extra or bool(recs or session.action_items)
-    if session.utterances and not any(u.text.strip() for u in session.utterances):
+    if session.utterances and not session.has_words:
         extracted = False  # speaker turns without words (an RTTM): "no recommendations" would be a finding about nothing
         log.info("%s: no words in the input; recommendation and action-item flags skipped", session.id)
     elif not extracted:

@@ -153,6 +153,11 @@ class Session:
         return bool(self.utterances) and all(u.timed for u in self.utterances)
 
     @property
+    def has_words(self) -> bool:
+        """True when some utterance has text (an RTTM of speaker turns has none: nothing for the text stages)."""
+        return any(u.text.strip() for u in self.utterances)
+
+    @property
     def span_s(self) -> Optional[float]:
         """Recording length: ``duration_s`` if known, else the last utterance end."""
         if self.duration_s is not None:

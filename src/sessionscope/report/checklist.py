@@ -239,7 +239,7 @@ def session_checklist(
         if missing:
             result = CheckItem(item, CANT_TELL, "roles", reason="no participant has the " +
                                " and ".join(missing) + " role")
-        elif item in TEXT_ITEMS and s.utterances and not any(u.text.strip() for u in s.utterances):
+        elif item in TEXT_ITEMS and s.utterances and not s.has_words:
             result = CheckItem(item, CANT_TELL, "no words", reason="the transcript has no words")
         elif not usable:
             result = CheckItem(item, CANT_TELL, "stage did not run", reason=why)

@@ -56,11 +56,6 @@ def stage_gap(session: Session, t: Translator, stage: str) -> Optional[str]:
 TEXT_SECTIONS = ("topics", "summary", "recommendations", "actions", "questions", "problems")
 
 
-def has_words(session: Session) -> bool:
-    """Whether any utterance has text (an RTTM without a transcript has turns only)."""
-    return any(u.text.strip() for u in session.utterances)
-
-
 def _gap(sec: Section, session: Session, t: Translator) -> bool:
     """Mark ``sec`` as not analysed when its stage did not run; True when it did not."""
     gap = stage_gap(session, t, SECTION_STAGES[sec.key])
@@ -179,7 +174,7 @@ def balance_sentences(session: Session, t: Translator, names: _Names, cfg: Optio
     if s.get("turns") is not None and longest:
         who = max(longest, key=lambda k: longest[k] or 0.0)
         out.append(t("turns_sentence", turns=s.get("turns"), longest=fmt_clock(longest[who]), name=names(who)))
-    if s.get("questions") is not None and has_words(session):  # "0 questions were asked" of an RTTM is no finding
+    if s.get("questions") is not None and session.has_words:  # "0 questions were asked" of an RTTM is no finding
         sentence = t("questions_sentence", asked=s.get("questions", 0), answered=s.get("questions_answered", 0))
         n_check = sum(1 for q in session.questions if q.to_check)
         if n_check:  # counted, but not silently: say how many are uncertain
@@ -205,7 +200,7 @@ def _figures(session: Session, t: Translator, names: _Names) -> Section:
         return sec
     sec.columns = [t("participant"), t("role"), t("talk_time"), t("talk_share"), t("words"), t("word_share"),
                    t("turns"), t("longest_turn"), t("questions_asked"), t("interruptions_made")]
-    words = has_words(session)
+    words = session.has_words
     for p in session.participants:
         pm = m.participants.get(p.id, {})
         sec.rows.append([
@@ -488,7 +483,7 @@ def build_view(session: Session, *, redacted: bool = False, cfg: Optional[Report
         _flags(session, t),
         _quality(session, t),
     ]
-    if session.utterances and not has_words(session):  # "none detected" would be a finding about nothing
+    if session.utterances and not session.has_words:  # "none detected" would be a finding about nothing
         for sec in sections:
             if sec.key in TEXT_SECTIONS:
                 sec.sentences, sec.rows, sec.groups = [], [], []
