@@ -194,7 +194,9 @@ def _write_error(e: OSError) -> str:
 
 def _write(session: Session, out: Path, spec: RunSpec, item: BatchItem, key: dict[str, Any]) -> Session:
     from sessionscope.outputs import write_outputs
+    from sessionscope.report.i18n import with_text_language
 
+    session = with_text_language(session)  # a transcript imported without a language: the one its report speaks
     skipped: list[tuple[str, str]] = []
     write_outputs(session, out, spec.formats, config=spec.config, skipped=skipped)
     for fmt, reason in skipped:

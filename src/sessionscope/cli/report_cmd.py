@@ -205,8 +205,11 @@ def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, langu
     except SessionscopeError as e:
         raise click.ClickException(str(e)) from e
     row = prog.programme.iloc[0]
-    click.echo(f"{int(row['n_sessions'])} sessions of {int(row['n_pairs'])} pairs, "
-               f"{row['total_hours']:.1f} h in all → {page}")
+    hours = row["total_hours"]
+    hours_text = "length unknown (untimed transcripts)" if hours is None or hours != hours else f"{hours:.1f} h in all"
+    n_sessions, n_pairs = int(row["n_sessions"]), int(row["n_pairs"])
+    click.echo(f"{n_sessions} session{'s' * (n_sessions != 1)} of {n_pairs} pair{'s' * (n_pairs != 1)}, "
+               f"{hours_text} → {page}")
     if prog.survey_issues is not None and len(prog.survey_issues):
         click.echo(f"{len(prog.survey_issues)} problems in the survey/baseline input (listed in the dashboard "
                    f"and programme_input_issues):", err=True)

@@ -120,16 +120,21 @@ def _concrete_cases(c: _Ctx) -> CheckItem:
     if not segs:
         return CheckItem("concrete_cases", CANT_TELL, "share of case/problem discussion", reason="no topic segments")
     concrete = [g for g in segs if g.mode in ("case", "problem")]
+    n_words = {u.id: len(u.text.split()) for u in c.s.utterances}
     timed = all(g.start is not None and g.end is not None for g in segs)
     if timed:
         total = sum(g.end - g.start for g in segs) or 1.0  # type: ignore[operator, misc]
         share = sum(g.end - g.start for g in concrete) / total  # type: ignore[operator, misc]
-    else:
-        share = len(concrete) / len(segs)
+    else:  # untimed: weighted by words, as the report's topic table ("share of words"); segment count without words
+        total_w = sum(n_words.get(uid, 0) for g in segs for uid in g.utterance_ids)
+        share = (sum(n_words.get(uid, 0) for g in concrete for uid in g.utterance_ids) / total_w if total_w
+                 else len(concrete) / len(segs))
     return CheckItem("concrete_cases", MET if share >= c.cfg.checklist_min_case_share else NOT_MET,
-                     "share of case/problem discussion" + ("" if timed else " (by segment count)"), round(share, 3),
+                     "share of case/problem discussion" + ("" if timed else " (by words)"), round(share, 4),
                      c.cfg.checklist_min_case_share,
-                     _ev(c.s, [g.utterance_ids[0] for g in concrete if g.utterance_ids]))
+                     # the segment's longest utterance: its first is often a filler ("Hmm hmm hmm .")
+                     _ev(c.s, [max(g.utterance_ids, key=lambda uid: n_words.get(uid, 0))
+                               for g in concrete if g.utterance_ids]))
 
 
 def _recommendations_recorded(c: _Ctx) -> CheckItem:
@@ -172,7 +177,8 @@ def _junior_spoke_freely(c: _Ctx) -> CheckItem:
 
     s, junior, span = c.s, c.junior, c.s.span_s
     m = s.metrics.participants.get(junior or "", {}) if s.metrics else {}
-    share = m.get("talk_share") if m.get("talk_share") is not None else m.get("word_share")
+    by_words = m.get("talk_share") is None  # an untimed transcript: the share of the words, as its report says
+    share = m.get("word_share") if by_words else m.get("talk_share")
     if share is None:
         return CheckItem("junior_spoke_freely", CANT_TELL, "junior talk share", reason="no talk share measured")
     cut = [uid for _w, v, ok, uid in find_interruptions(s.utterances, c.dynamics) if v == junior and ok] \
@@ -181,10 +187,11 @@ def _junior_spoke_freely(c: _Ctx) -> CheckItem:
     free = share >= c.cfg.checklist_min_junior_talk_share
     # one cut-off never fails the item: in a short session a single one is a high hourly rate
     not_cut = per_hour is None or len(cut) <= 1 or per_hour <= c.cfg.checklist_max_junior_cutoffs_per_hour
-    measure = f"junior talk share {share:.0%}" + (
+    measure = f"junior {'share of words' if by_words else 'talk share'} {share:.0%}" + (
         f", cut off {len(cut)} times ({per_hour:.1f}/h, at most {c.cfg.checklist_max_junior_cutoffs_per_hour:g})"
         if per_hour is not None else ", interruptions not measurable (untimed)")
-    return CheckItem("junior_spoke_freely", MET if free and not_cut else NOT_MET, measure, round(float(share), 3),
+    # 4 decimals: the report shows the same percentage as its figures (0.3054 is 31 %, 0.305 printed 30 %)
+    return CheckItem("junior_spoke_freely", MET if free and not_cut else NOT_MET, measure, round(float(share), 4),
                      c.cfg.checklist_min_junior_talk_share, _ev(s, cut))
 
 
@@ -306,8 +313,12 @@ def checklist_section(session: Session, t: Any, cfg: Optional[ProgrammeConfig] =
             detail += ": " + counts.replace("junior", t.role("junior")).replace("senior", t.role("senior"))
         elif i.item == "junior_spoke_freely" and i.value is not None:
             cut = re.search(r"cut off (\d+) times", i.measure)
+            if i.measure.startswith("junior share of words"):  # untimed: not the talk share the figures show as n/a
+                detail = pt(t, "ckm_junior_spoke_freely_words")
             detail += f": {t.pct(i.value)}" + (f", {pt(t, 'ck_cut_off', n=cut.group(1))}" if cut else "")
         elif i.value is not None:
+            if i.item == "concrete_cases" and i.measure.endswith("(by words)"):
+                detail = pt(t, "ckm_concrete_cases_words")
             detail += f": {t.pct(i.value) if i.item in SHARES else _short(t, i.value)}"
         if i.threshold is not None and i.item not in ("both_ways", "feedback"):
             limit = t.pct(i.threshold) if i.item in SHARES else _short(t, i.threshold)

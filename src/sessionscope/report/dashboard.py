@@ -312,7 +312,8 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
         "severity_label": t(f"severity_{r['severity']}") if t.has(f"severity_{r['severity']}") else r["severity"],
         "message": r["message"],
     } for r in prog.flags.to_dict(orient="records")]
-    counts = {"sessions": len(data["sessions"]), "pairs": len(data["pairs"])}
+    counts = {"sessions": t.count("count_sessions", len(data["sessions"])),
+              "pairs": t.count("count_pairs", len(data["pairs"]))}
     subtitle = (t("dash_subtitle", first=data["first"], last=data["last"] or data["first"], **counts)
                 if data["first"] else t("dash_subtitle_undated", **counts))
     js = (resources.files("sessionscope") / "resources" / "templates" / "dashboard.js").read_text(encoding="utf-8")

@@ -8,6 +8,7 @@ both languages define exactly the same keys.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, Optional
 
 if TYPE_CHECKING:
@@ -180,8 +181,10 @@ EN: dict[str, str] = {
     "flag_unreliable_transcript": "The transcript is unreliable",
     "dash_title": "Mentoring programme dashboard",
     "prog_md_title": "Mentoring programme summary",
-    "dash_subtitle": "{sessions} sessions of {pairs} pairs, {first} – {last}",
-    "dash_subtitle_undated": "{sessions} sessions of {pairs} pairs (no session dates: add them in the manifest)",
+    "dash_subtitle": "{sessions} of {pairs}, {first} – {last}",
+    "dash_subtitle_undated": "{sessions} of {pairs} (no session dates: add them in the manifest)",
+    "count_sessions": "{n} session|{n} sessions",
+    "count_pairs": "{n} pair|{n} pairs",
     "dash_filter": "Filter",
     "dash_pairs": "Pairs",
     "dash_all": "all",
@@ -379,7 +382,7 @@ RU: dict[str, str] = {
     "severity_error": "проблема",
     "role_junior": "младший",
     "role_senior": "старший",
-    "role_other": "другое",
+    "role_other": "другой участник",  # a person: not "другое" (neuter, "something else")
     "area_tools": "Инструменты и технологии",
     "area_time": "Тайм-менеджмент и приоритеты",
     "area_teamwork": "Командная работа и коммуникация",
@@ -405,8 +408,10 @@ RU: dict[str, str] = {
     "flag_unreliable_transcript": "Расшифровка ненадёжна",
     "dash_title": "Панель программы наставничества",
     "prog_md_title": "Сводка по программе наставничества",
-    "dash_subtitle": "{sessions} встреч, {pairs} пар, {first} – {last}",
-    "dash_subtitle_undated": "{sessions} встреч, {pairs} пар (даты встреч не указаны: добавьте их в манифест)",
+    "dash_subtitle": "{sessions}, {pairs}, {first} – {last}",
+    "dash_subtitle_undated": "{sessions}, {pairs} (даты встреч не указаны: добавьте их в манифест)",
+    "count_sessions": "{n} встреча|{n} встречи|{n} встреч",
+    "count_pairs": "{n} пара|{n} пары|{n} пар",
     "dash_filter": "Фильтр",
     "dash_pairs": "Пары",
     "dash_all": "все",
@@ -472,16 +477,54 @@ def report_language(session: Any) -> tuple[Optional[str], bool]:
     """(language, guessed): ``session.language``, or when it is unknown (a transcript imported
     without ``--language`` or a manifest) the language of the utterances' text (Cyrillic or Latin
     letters, :func:`~sessionscope.language.nlp.detect_language`), so that a Russian transcript gets a
-    Russian report and Russian name masking. ``(None, False)`` when there is no text to tell from.
+    Russian report and Russian name masking. ``(None, False)`` when there is no text to tell from;
+    ``guessed`` is also true for a language stored by :func:`with_text_language`.
     """
     if session.language:
-        return session.language, False
+        return session.language, (session.extra or {}).get("language_source") == LANGUAGE_FROM_TEXT
     text = " ".join(u.text for u in session.utterances[:500])
     if not any(ch.isalpha() for ch in text):
         return None, False
     from sessionscope.language.nlp import detect_language
 
     return detect_language(text), True
+
+
+#: ``session.extra["language_source"]`` of a session whose language was guessed from its text
+LANGUAGE_FROM_TEXT = "text"
+
+
+def with_text_language(session: Any) -> Any:
+    """``session`` with the language its report speaks stored in ``session.language``.
+
+    A transcript imported without ``--language`` or a manifest language has none; the batch
+    stores the language guessed from its text (:func:`report_language`), marked
+    ``extra["language_source"] = "text"`` so that the report still says "guessed from the text",
+    and ``session.json``, the tables and the dashboard agree with the report. Called after the
+    analysis stages, which keep detecting the language per utterance. Unchanged when the
+    language is known or there is no text to tell it from (speaker turns of an RTTM).
+    """
+    if session.language:
+        return session
+    language = report_language(session)[0]
+    if language is None:
+        return session
+    return session.evolve(language=language, extra={**(session.extra or {}), "language_source": LANGUAGE_FROM_TEXT})
+
+
+def with_names(text: str, session: Any) -> str:
+    """``text`` (a stage's message, e.g. a flag's "marketing gave 17 of 20 recommendations") with every
+    participant id replaced by the participant's display name (ids are slugs, names are for people).
+
+    One pass over the text, longest id first, so that a name put in is never replaced again and
+    ``anna`` does not match inside ``anna-petrova``.
+    """
+    names = {p.id: p.name for p in session.participants if p.id and p.name and p.id != p.name}
+    if not names or not text:
+        return text
+    ids = "|".join(re.escape(i) for i in sorted(names, key=len, reverse=True))
+    # a function, not a replacement string: names are data ("CORP\\jsmith" is no escape)
+    return re.sub(rf"(?<![\w-])(?:{ids})(?![\w-])", lambda m: names[m.group(0)], text)
 
 
 def ui_language(language: Optional[str]) -> str:
@@ -528,6 +571,17 @@ class Translator:
     def __call__(self, key: str, **kwargs: Any) -> str:
         template = self._table.get(key) or EN.get(key) or key
         return template.format(**kwargs) if kwargs else template
+
+    def count(self, key: str, n: int) -> str:
+        """``n`` with the noun of ``key`` in its plural form ("1 pair", "4 sessions"; "1 пара", "3 пары",
+        "5 пар"): the table entry lists the forms separated by ``|`` (English: one, other; Russian:
+        one, few, many)."""
+        forms = self(key, n=n).split("|")
+        if self.lang == "ru" and len(forms) == 3:
+            if n % 10 == 1 and n % 100 != 11:
+                return forms[0]
+            return forms[1] if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else forms[2]
+        return forms[0] if n == 1 else forms[-1]
 
     def area(self, area: Optional[str]) -> str:
         """Display name of a topic area id."""

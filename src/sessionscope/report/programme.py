@@ -188,7 +188,9 @@ def build_programme(
         pair_rows.append({
             "pair_id": pair, "n_sessions": len(g), "first_date": g["date"].min(), "last_date": g["date"].max(),
             "total_hours": g["minutes"].sum(min_count=1) / 60.0 if g["minutes"].notna().any() else None,
-            "mean_minutes": g["minutes"].mean(), "sessions_60min_or_more": int((g["minutes"] >= 60).sum()),
+            "mean_minutes": g["minutes"].mean(),
+            # untimed transcripts have no length: "0 sessions of an hour" would be a finding about nothing
+            "sessions_60min_or_more": int((g["minutes"] >= 60).sum()) if g["minutes"].notna().any() else None,
             "mean_junior_talk_share": g["junior_talk_share"].mean(),
             "junior_talk_share_trend": _slope(g["junior_talk_share"].tolist()),
             "mean_balance_score": g["balance_score"].mean(), "mean_mutuality": g["mutuality_index"].mean(),
@@ -210,12 +212,14 @@ def build_programme(
         })
     pairs = pd.DataFrame(pair_rows)
     judged_all = fu[fu["status"] != "pending"] if not fu.empty else fu
+    timed_any = not df.empty and bool(df["minutes"].notna().any())
     programme = pd.DataFrame([{
         "n_pairs": int(df["pair_id"].nunique()) if not df.empty else 0, "n_sessions": len(df),
         "first_date": df["date"].min() if not df.empty else None, "last_date": df["date"].max() if not df.empty else None,
-        "total_hours": (df["minutes"].sum() / 60.0) if not df.empty else 0.0,
+        # hours and the hour-long share over the sessions whose length is known (none: unknown, not 0)
+        "total_hours": (df["minutes"].sum() / 60.0) if timed_any else (None if len(df) else 0.0),
         "mean_minutes": df["minutes"].mean() if not df.empty else None,
-        "share_sessions_60min_or_more": float((df["minutes"] >= 60).mean()) if not df.empty else None,
+        "share_sessions_60min_or_more": float((df["minutes"].dropna() >= 60).mean()) if timed_any else None,
         "mean_junior_talk_share": df["junior_talk_share"].mean() if not df.empty else None,
         "mean_mutuality": df["mutuality_index"].mean() if not df.empty else None,
         "n_action_items": len(fu),
@@ -299,7 +303,8 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
         return t("n_a") if v is None or v != v else t.pct(float(v))
 
     first, last = row.get("first_date"), row.get("last_date")
-    counts = {"sessions": int(row.get("n_sessions", 0)), "pairs": int(row.get("n_pairs", 0))}
+    counts = {"sessions": t.count("count_sessions", int(row.get("n_sessions", 0))),
+              "pairs": t.count("count_pairs", int(row.get("n_pairs", 0)))}
     dated = first is not None and first == first and last is not None and last == last  # NaN != NaN
     subtitle = (t("dash_subtitle", first=str(first)[:10], last=str(last)[:10], **counts) if dated
                 else t("dash_subtitle_undated", **counts))  # not "7 sessions of 7 pairs, – – –"
@@ -323,7 +328,7 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
         for r in prog.pairs.to_dict(orient="records"):
             missing = ", ".join(t.area(a) for a in str(r.get("planned_topics_missing") or "").split(";") if a) or "–"
             lines.append(f"| {md_text(r['pair_id'])} | {r['n_sessions']} | {num(r['total_hours'])} | "
-                         f"{r['sessions_60min_or_more']} | {pct(r['mean_junior_talk_share'])} | "
+                         f"{num(r['sessions_60min_or_more'], 0)} | {pct(r['mean_junior_talk_share'])} | "
                          f"{num(r['mean_mutuality'], 2)} | {r['n_action_items']} | "
                          f"{pct(r['action_items_followed_up_share'])} | {missing} | {r['n_flags']} |")
         lines.append("")

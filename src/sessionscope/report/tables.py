@@ -185,9 +185,12 @@ def _rows(sessions: Sequence[Session]) -> dict[str, list[dict[str, Any]]]:
 
 
 def flag_rows(sessions: Iterable[Session]) -> list[dict[str, Any]]:
-    """Rows of the ``flags`` table."""
+    """Rows of the ``flags`` table; the message names the participants (the stage writes their ids)."""
+    from sessionscope.report.i18n import with_names
+
     return [{"session_id": s.id, "pair_id": s.pair_id, "date": s.date, "code": f.code, "severity": f.severity,
-             "message": f.message, "value": f.value, "threshold": f.threshold} for s in sessions for f in s.flags]
+             "message": with_names(f.message, s), "value": f.value, "threshold": f.threshold}
+            for s in sessions for f in s.flags]
 
 
 def _num(v: Any) -> Any:

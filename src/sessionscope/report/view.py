@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from sessionscope import __version__
 from sessionscope.config import ReportConfig
 from sessionscope.model import Session, StageRun
-from sessionscope.report.i18n import Translator, fmt_clock, report_language
+from sessionscope.report.i18n import Translator, fmt_clock, report_language, with_names
 
 if TYPE_CHECKING:
     from sessionscope.analysis.topics.taxonomy import Taxonomy
@@ -346,15 +346,6 @@ def _problems(session: Session, t: Translator, names: _Names) -> Section:
     return sec
 
 
-def _with_names(text: str, session: Session) -> str:
-    """Replace participant ids in a stage's message by display names (ids are slugs, names are for people)."""
-    for p in session.participants:
-        if p.id != p.name:
-            # a function, not a replacement string: names are data ("CORP\\jsmith" is no escape)
-            text = re.sub(rf"(?<![\w-]){re.escape(p.id)}(?![\w-])", lambda _m, name=p.name: name, text)  # type: ignore[misc]  # default arg binds the name
-    return text
-
-
 def _flags(session: Session, t: Translator) -> Section:
     sec = Section("flags", t("sec_flags"), columns=["", t("flag_col"), t("flag_details"), t("value")])
     for f in session.flags:
@@ -363,7 +354,7 @@ def _flags(session: Session, t: Translator) -> Section:
         if f.threshold is not None:
             value += f" / {t.num(float(f.threshold), -1)}"
         # stage messages are English: show them in English reports, or when the code has no translation
-        details = _with_names(f.message, session) if (t.lang == "en" or not t.has(f"flag_{f.code}")) else ""
+        details = with_names(f.message, session) if (t.lang == "en" or not t.has(f"flag_{f.code}")) else ""
         sec.rows.append([sev, t.flag(f.code), details, value.strip(" /")])
         sec.extra.setdefault("severities", []).append(f.severity)
     if _gap(sec, session, t):
