@@ -5,6 +5,8 @@ Usage (from the repository root)::
     git archive HEAD src | tar -x -C /tmp/before          # the code before the change
     python benchmarks/outputs_identical.py --before /tmp/before/src \
         --out benchmarks/results/outputs_identical_r7_speed.json
+    # on a shared tree: both sides as copies taken at the same moment
+    python benchmarks/outputs_identical.py --before /tmp/before_wt/src --after /tmp/after_wt/src --out …
 
 Runs the text-only ``analyze`` (default config, all text stages) twice, once with ``--before``
 first on ``PYTHONPATH`` and once with this checkout's ``src``, on
@@ -111,6 +113,12 @@ def compare(a: Path, b: Path) -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--before", required=True, help="the src folder of the code before the change")
+    ap.add_argument(
+        "--after",
+        default=str(ROOT / "src"),
+        help="the src folder of the code after the change (default: this checkout's; a copy taken "
+        "with --before's keeps other people's edits of a shared tree out of the comparison)",
+    )
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "outputs_identical.json"))
     ap.add_argument("--no-ami", action="store_true", help="only the bundled examples")
     ap.add_argument("--keep", metavar="DIR", help="write the outputs here (kept) instead of a temporary folder")
@@ -134,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, a in inputs:
             before, after = t / f"{name}_before", t / f"{name}_after"
             analyze(Path(args.before).resolve(), a, before, env)
-            analyze(ROOT / "src", a, after, env)
+            analyze(Path(args.after).resolve(), a, after, env)
             files = compare(before, after)
             cases[name] = {"files": files, "identical": all(v == "identical" for v in files.values())}
             print(
@@ -147,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         "command": "python benchmarks/outputs_identical.py " + " ".join(sys.argv[1:] if argv is None else argv),
         "commit": commit,
         "before": args.before,
+        "after": args.after,
         "cases": cases,
         "all_identical": all(c.get("identical", True) for c in cases.values()),
     }

