@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
 SESSION_DATE = "2026-11-24"  # a Tuesday: "by Friday" -> 2026-11-27, "next week" -> 2026-12-04
 
+_AMI_ROLES = [("Project Manager", []), ("Marketing", []), ("User Interface", []), ("Industrial Designer", [])]
 # id -> (source path or None when prepared, participants (name, aliases))
 SESSIONS: dict[str, dict] = {
     "SBC001": {"src": "sbcsae-text-refs/SBC001.stm",
@@ -54,8 +55,14 @@ SESSIONS: dict[str, dict] = {
                      "people": [("Barry Hughes", []), ("Suzy Davies AM", []), ("Sian Gwenllian AM", []),
                                 ("Lynne Neagle AM", []), ("Dawn Bowden AM", []), ("Vikki Howells AM", []),
                                 ("Janet Finch-Saunders AM", [])]},
+    # round 8 (recs): QMSum transcripts nobody had audited. Designed on: TS3007b, ES2014b (AMI train meetings);
+    # kept for one count at the end: ES2004c (AMI test partition, in no training data) and Bed003 (ICSI; an
+    # MRDA dev meeting, so not used for choosing)
+    **{m: {"qmsum": f"qmsum-topics-queries/{m}.json", "people": _AMI_ROLES} for m in ("TS3007b", "ES2014b", "ES2004c")},
+    "Bed003": {"qmsum": "qmsum-topics-queries/Bed003.json",
+               "people": [("Grad A", []), ("Grad B", []), ("Grad C", []), ("Grad D", [])]},
 }
-HELD_ASIDE = ("SBC044", "education_13")
+HELD_ASIDE = ("SBC044", "education_13", "ES2004c", "Bed003")
 CATEGORIES = {  # the labels used; "ok" = a correct item
     "recommendation": {
         "not_advice_description": "describes how something is or works (often a generic 'you'), no advice to the other",
@@ -230,6 +237,45 @@ def turns_report(work: Path, tags: list[str], sessions: list[str]) -> dict:
     return out
 
 
+BINS = (0.0, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
+
+
+def label_files(paths: list[Path]) -> dict[str, str]:
+    """Item key -> label from result JSONs (``labels`` per tag, as ``report`` writes) or label JSONs (``labels``)."""
+    out: dict[str, str] = {}
+    for p in paths:
+        doc = json.loads(p.read_text(encoding="utf-8"))
+        labs = doc.get("labels", {})
+        if labs and all(isinstance(v, dict) for v in labs.values()):  # a report: {tag: {"labels": {...}}}
+            for v in labs.values():
+                out.update(v.get("labels", {}))
+        else:
+            out.update(labs)
+    return out
+
+
+def confidence_table(work: Path, tag: str, sessions: list[str], labels: dict[str, str]) -> dict:
+    """Right rate of the labelled recommendations per confidence bin, and the right / total at and above each cut."""
+    rows = []
+    for sid in sessions:
+        for it in items(load(work, tag, sid)):
+            if it["kind"] == "recommendation" and it["key"] in labels and it["confidence"] is not None:
+                rows.append((sid, it["confidence"], labels[it["key"]] == "ok"))
+    bins = []
+    for lo, hi in zip(BINS, BINS[1:], strict=False):
+        sel = [ok for _, c, ok in rows if lo <= c < hi]
+        bins.append({"from": lo, "below": min(hi, 1.0), "items": len(sel), "ok": sum(sel),
+                     "right_rate": round(sum(sel) / len(sel), 3) if sel else None})
+    cuts = {}
+    for cut in (0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7):
+        hi_ = [ok for _, c, ok in rows if c >= cut]
+        lo_ = [ok for _, c, ok in rows if c < cut]
+        cuts[str(cut)] = {"at_or_above": [sum(hi_), len(hi_)], "below": [sum(lo_), len(lo_)]}
+    per_session = {sid: {"items": sum(1 for s, _, _ in rows if s == sid), "ok": sum(ok for s, _, ok in rows if s == sid)}
+                   for sid in sessions}
+    return {"items": len(rows), "ok": sum(ok for _, _, ok in rows), "bins": bins, "cuts": cuts, "per_session": per_session}
+
+
 def commit() -> str:
     try:
         return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
@@ -240,7 +286,7 @@ def commit() -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("cmd", choices=("prepare", "run", "dump", "count", "report"))
+    ap.add_argument("cmd", choices=("prepare", "run", "dump", "count", "report", "confidence"))
     ap.add_argument("--work", type=Path, default=Path("/tmp/s6/audit"))
     ap.add_argument("--tag", default="before")
     ap.add_argument("--sessions", default=",".join(s for s in SESSIONS if s not in HELD_ASIDE),
@@ -249,6 +295,7 @@ def main() -> None:
     ap.add_argument("--without-informal", action="store_true",
                     help="run: switch off the informal-talk drop (rules.informal_context), for a before/after count")
     ap.add_argument("--labels", type=Path, help="JSON {item key: category} (count)")
+    ap.add_argument("--label-files", default="", help="confidence: comma-separated label / report JSONs")
     ap.add_argument("--out", type=Path, help="result JSON (count, report)")
     ap.add_argument("--tags", default="before,after", help="report: the runs to compare (their labels: LABELS_DIR/labels_TAG.json)")
     ap.add_argument("--labels-dir", type=Path, help="report: folder of labels_TAG.json files")
@@ -280,6 +327,15 @@ def main() -> None:
             args.out.write_text(text + "\n", encoding="utf-8")
         print(json.dumps({t: {"audited": res["audited"][t]["share_ok_of_labelled"],
                               "held_aside": res["held_aside"].get(t, {}).get("share_ok_of_labelled")} for t in tags}))
+    elif args.cmd == "confidence":
+        labels = label_files([Path(p) for p in args.label_files.split(",") if p])
+        res = {"command": "python benchmarks/audit_real_talk.py " + " ".join(sys.argv[1:]), "commit": commit(),
+               "date": dt.date.today().isoformat(), "tag": args.tag, "split": "audited real talk (design files)",
+               "sessions": sessions, **confidence_table(args.work, args.tag, sessions, labels)}
+        text = json.dumps(res, indent=1, ensure_ascii=False)
+        if args.out:
+            args.out.write_text(text + "\n", encoding="utf-8")
+        print(text)
     elif args.cmd == "dump":
         dump(args.work, args.tag, sessions, args.kinds.split(","))
     else:

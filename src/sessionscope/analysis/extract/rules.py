@@ -389,6 +389,76 @@ def informal_context(speakers: Sequence[str], parsed: Sequence[Sequence[Sentence
     return out
 
 
+# the speaker's own side: a plan or a forecast of what "we" / "I" will or would do, which tells the listener nothing to
+# do ("we'd need to make sure that happened", "we would work on the basis that…"); a suggestion marker keeps it advice
+_OWN_MODAL = {"will", "'ll", "would", "'d", "wo", "might", "shall"}
+_OWN_SUBJ = {"we", "i"}
+HABITUAL = True  # also "we <verb>" in the present ("we open our books"): what the side does
+# what still makes such a clause a proposal to the listeners: "should", "let's", "why don't", "I suggest", "maybe we…"
+_OWN_ADVICE = re.compile(r"\b(should|shouldn't|ought|let's|let us|how about|what about|why don't|why not|try|please|i suggest|"
+                         r"i recommend|better|we could|we can|we need|we have to|we've got to|we must|shall we|"
+                         r"(maybe|perhaps) (we|i)|you)\b")
+
+
+def own_side_plan(sent: Sentence, *, habitual: bool = HABITUAL) -> bool:
+    """Whether an English statement says what the speaker or the speaker's side will or would do, with no advice marker.
+
+    A main clause (the root or a clause joined to it) whose subject is "we" or "I" and whose verb
+    carries "will / 'll / would / 'd / might" or "going to / gonna": "we'd need to make sure that
+    happened", "we would almost certainly work on the basis that…", "I'll bring it home". Any advice
+    marker (:data:`_ADVICE`: "maybe", "should", "I think"…; "let's", "we could", "we need"…) or a
+    question keeps the sentence open to advice.
+    """
+    if sent.language != "en" or question(sent):
+        return False
+    if _OWN_ADVICE.search(norm(strip_markup(sent.text))):
+        return False
+    toks = sent.tokens
+    for k, v in enumerate(toks):
+        if v.dep != "ROOT" and not (v.dep in ("conj", "ccomp") and toks[v.head].dep == "ROOT"):
+            continue
+        subj = _subject(sent, k)
+        if subj not in _OWN_SUBJ:
+            continue
+        auxes = [a.lower for a in toks if a.head == k and a.dep in ("aux", "auxpass")]
+        if any(a in _OWN_MODAL for a in auxes) or (v.lower in ("going", "gonna") and v.tag == "VBG"):
+            return True
+        if habitual and subj == "we" and v.tag == "VBP" and not auxes:
+            return True
+    return False
+
+
+OWN_SIDE_WORDS = 40  # an answer to a "you" question at least this long: the speaker speaks for their side
+
+
+def own_side_context(speakers: Sequence[str], parsed: Sequence[Sequence[Sentence]], *,
+                     min_words: int = OWN_SIDE_WORDS) -> dict[tuple[int, int], str]:
+    """``(utterance, sentence)`` indices of English sentences that state the speaker's own side's plan (:func:`own_side_plan`).
+
+    Only where the situation says the speaker speaks for a side the listeners are not on: the
+    speaker's run answers another speaker's question put to "you" (a committee's "how will you
+    approach it?" → "we'd work with…"), or the run holds at least ``min_words`` words (a witness's
+    or presenter's account).
+    """
+    out: dict[tuple[int, int], str] = {}
+    runs = _speaker_runs(speakers, parsed)
+    for r, run in enumerate(runs):
+        sents = [parsed[i][j] for i, j in run]
+        if not sents or sents[0].language != "en":
+            continue
+        words = sum(len(_words(s)) for s in sents)
+        asked = False
+        if r:
+            prev = [parsed[i][j] for i, j in runs[r - 1]]
+            asked = any(question(s) and any(t.lower in ("you", "your") for t in s.tokens) for s in prev)
+        if not asked or words < min_words:
+            continue
+        for key, sent in zip(run, sents, strict=True):
+            if own_side_plan(sent):
+                out[key] = "own_side"
+    return out
+
+
 __all__ = ["RuleHit", "continues_line", "generic_you", "generic_you_text", "informal_context", "meeting_itself", "narration",
-           "norm", "open_clause", "question", "quotative_end", "quoted_by_frame", "reported_speech", "search", "verb_initial",
+           "norm", "open_clause", "own_side_context", "own_side_plan", "question", "quotative_end", "quoted_by_frame", "reported_speech", "search", "verb_initial",
            "veto"]

@@ -39,7 +39,7 @@ from sessionscope.analysis.extract.assign import (
 from sessionscope.analysis.extract.dates import find_due
 from sessionscope.analysis.extract.problems import link_solutions, problem_rule
 from sessionscope.analysis.extract.recommendations import recommendation_rule
-from sessionscope.analysis.extract.rules import RuleHit, informal_context, quoted_by_frame
+from sessionscope.analysis.extract.rules import RuleHit, informal_context, own_side_context, quoted_by_frame
 from sessionscope.analysis.questions import session_questions
 from sessionscope.config import Config, DynamicsConfig, ExtractionConfig
 from sessionscope.language.nlp import Sentence, parse_texts
@@ -315,6 +315,8 @@ def extract_items(
     # informal talk: a line finishing the clause the line before left open, a generic "then you have to…", a step of
     # a narration ("and then I load it | go to the recordings | and then…"): no advice to the listener
     informal = informal_context([u.speaker for u in session.utterances], parsed)
+    # the speaker's own side's plan ("we'd need to make sure…" answering "how will you…?"): no advice to the listener
+    informal.update(own_side_context([u.speaker for u in session.utterances], parsed))
     recs: list[Recommendation] = []
     acts: list[ActionItem] = []
     probs: list[tuple[int, str, Sentence, Decision]] = []
