@@ -60,7 +60,8 @@ def test_markdown_in_russian() -> None:
     for heading in ("Кто вёл разговор", "Темы", "Рекомендации", "Задачи", "Качество данных"):
         assert f"## {heading}" in md
     assert "Инструменты и технологии" in md
-    assert "0,67" in md  # Russian decimal comma
+    assert "6,7 / 60" in md  # Russian decimal comma (the short-session flag's minutes)
+    assert "67 % / 60 %" in md  # a share flag's value and threshold as the percentages its message states
     assert "Recommendations" not in md and "Who drove" not in md
     assert "Короче рекомендуемого часа" in md and "the guide asks" not in md  # English stage text not mixed in
 

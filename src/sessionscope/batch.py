@@ -87,14 +87,35 @@ class BatchReport:
         return tuple(r for r in self.results if r.status == "failed")
 
 
-def discover(paths: Iterable[str | Path | RemoteInput], *, suffixes: Sequence[str]) -> list[Path]:
+#: files a folder of sessions holds besides its inputs (manifests, notes, our own outputs): never warned about
+SIDE_FILE_SUFFIXES = (".yaml", ".yml", ".md", ".html", ".htm", ".log", ".lock", ".uem", ".parquet", ".xlsx", ".png",
+                      ".jpg", ".jpeg", ".svg", ".gz", ".zip", ".sha256", ".npy", ".npz")
+
+
+def _warn_unread(folder: Path, found: set[Path], wanted: set[str], known: set[str]) -> None:
+    """Say which files of ``folder`` are left out because of their type (``notes.pdf``, ``call.amr``): a
+    recording or transcript in a format this command does not read must not vanish without a word."""
+    unread = sorted(f.relative_to(folder).as_posix() for f in folder.rglob("*")
+                    if f.is_file() and f not in found and f.suffix.lower() not in known
+                    and f.suffix.lower() not in SIDE_FILE_SUFFIXES
+                    and not any(part.startswith(".") for part in f.relative_to(folder).parts))
+    if unread:
+        log.warning("%s: %d file(s) not read, of a type this command does not take (%s): %s%s", folder, len(unread),
+                    ", ".join(sorted(wanted)), ", ".join(unread[:5]),
+                    f" and {len(unread) - 5} more" if len(unread) > 5 else "")
+
+
+def discover(paths: Iterable[str | Path | RemoteInput], *, suffixes: Sequence[str],
+             known: Sequence[str] = ()) -> list[Path]:
     """Expand files and folders into input files.
 
     Folders are searched recursively for the given suffixes (hidden files skipped);
     files named explicitly are always kept, whatever their suffix, so that a wrong file
     is reported rather than silently ignored. A missing path is kept too (with a
     warning): the batch reports it as failed and processes the rest. A ``scheme://`` URL
-    is only listed here (fsspec), never read: the worker reads it where it is.
+    is only listed here (fsspec), never read: the worker reads it where it is. Other files of a folder
+    are named in a warning, except side files (manifests, notes, outputs: :data:`SIDE_FILE_SUFFIXES`)
+    and ``known`` suffixes (the other command's inputs: transcripts beside recordings).
     """
     wanted = {s.lower() for s in suffixes}
     out: list[Path] = []
@@ -110,6 +131,7 @@ def discover(paths: Iterable[str | Path | RemoteInput], *, suffixes: Sequence[st
             )
             if not found:
                 log.warning("%s: no input files (%s) in this folder", p, ", ".join(sorted(wanted)))
+            _warn_unread(p, set(found), wanted, wanted | {s.lower() for s in known})
             out.extend(found)
         else:
             if not p.exists():
@@ -358,6 +380,8 @@ def write_batch_report(report: BatchReport) -> Path:
         for r in report.results
     ]
     total = int(report.extra.get("total", len(rows)))
-    body = {"ok": report.ok, "total": total, "done": len(rows), "failed": len(report.failed),
+    # while the batch runs (or after it was killed) the inputs not yet done have not succeeded: not "ok"
+    body = {"ok": report.ok and len(rows) >= total, "complete": len(rows) >= total, "total": total, "done": len(rows),
+            "failed": len(report.failed),
             "partial": len(report.partial), "results": rows}
     return atomic_write_text(report.out_dir / "batch.json", json.dumps(body, ensure_ascii=False, indent=2) + "\n")

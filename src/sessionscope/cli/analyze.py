@@ -147,7 +147,10 @@ def analyze(paths: tuple[Any, ...], manifest: Optional[Path], out_dir: Path, con
                 raise click.UsageError("give transcript files or folders, or --manifest with `transcript` paths")
             paths = manifest_transcripts(spec.manifest)
         out_root = out_dir.resolve()
-        files = [f for f in discover(paths, suffixes=TRANSCRIPT_SUFFIXES) if not f.resolve().is_relative_to(out_root)]
+        from sessionscope.audio.decode import AUDIO_SUFFIXES  # recordings beside transcripts: not warned about
+
+        files = [f for f in discover(paths, suffixes=TRANSCRIPT_SUFFIXES, known=AUDIO_SUFFIXES)
+                 if not f.resolve().is_relative_to(out_root)]
         files = prefer_best_transcript(files)
         if not files:
             raise click.UsageError("no transcript files found in " + ", ".join(map(str, paths)))

@@ -51,7 +51,9 @@ def run(paths: tuple[str, ...], manifest: Optional[Path], out_dir: Path, config_
                               participants=participants, language=language, speakers=speakers, model=model,
                               channels=channels, allow_download=allow_download, no_cache=no_cache,
                               manifest_path=manifest, out_dir=out_dir, resume=not force)
-        files = discover(paths, suffixes=AUDIO_SUFFIXES)
+        from sessionscope.inputs import TRANSCRIPT_SUFFIXES  # transcripts beside recordings: not warned about
+
+        files = discover(paths, suffixes=AUDIO_SUFFIXES, known=TRANSCRIPT_SUFFIXES)
         if not files:
             raise click.UsageError("no recordings found in " + ", ".join(map(str, paths)))
         items = make_items(files, manifest=spec.manifest)

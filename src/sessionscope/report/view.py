@@ -173,9 +173,11 @@ def balance_sentences(session: Session, t: Translator, names: _Names, cfg: Optio
     longest = {pid: pm.get("longest_turn_s") for pid, pm in m.participants.items() if pm.get("longest_turn_s")}
     if s.get("turns") is not None and longest:
         who = max(longest, key=lambda k: longest[k] or 0.0)
-        out.append(t("turns_sentence", turns=s.get("turns"), longest=fmt_clock(longest[who]), name=names(who)))
+        key = "turns_sentence_one" if s.get("turns") == 1 else "turns_sentence"  # not "There were 1 turns"
+        out.append(t(key, turns=s.get("turns"), longest=fmt_clock(longest[who]), name=names(who)))
     if s.get("questions") is not None and session.has_words:  # "0 questions were asked" of an RTTM is no finding
-        sentence = t("questions_sentence", asked=s.get("questions", 0), answered=s.get("questions_answered", 0))
+        key = "questions_sentence_one" if s.get("questions") == 1 else "questions_sentence"
+        sentence = t(key, asked=s.get("questions", 0), answered=s.get("questions_answered", 0))
         n_check = sum(1 for q in session.questions if q.to_check)
         if n_check:  # counted, but not silently: say how many are uncertain
             note = t("to_check_count", n=n_check)
@@ -346,13 +348,19 @@ def _problems(session: Session, t: Translator, names: _Names) -> Section:
     return sec
 
 
+#: flags whose value and threshold are shares (docs/extraction.md, analysis/flow.py compute_flags)
+SHARE_FLAGS = frozenset({"one_sided", "junior_rarely_speaks", "unreliable_transcript"})
+
+
 def _flags(session: Session, t: Translator) -> Section:
     sec = Section("flags", t("sec_flags"), columns=["", t("flag_col"), t("flag_details"), t("value")])
     for f in session.flags:
         sev = t(f"severity_{f.severity}") if t.has(f"severity_{f.severity}") else f.severity
-        value = "" if f.value is None else t.num(float(f.value), -1)
+        # a share is shown as the percentage its message states ("holds 0% … | 0 % / 20 %", not "0 / 0.2")
+        show = t.pct if f.code in SHARE_FLAGS else (lambda x: t.num(x, -1))
+        value = "" if f.value is None else show(float(f.value))
         if f.threshold is not None:
-            value += f" / {t.num(float(f.threshold), -1)}"
+            value += f" / {show(float(f.threshold))}"
         # stage messages are English: show them in English reports, or when the code has no translation
         details = with_names(f.message, session) if (t.lang == "en" or not t.has(f"flag_{f.code}")) else ""
         sec.rows.append([sev, t.flag(f.code), details, value.strip(" /")])
