@@ -255,11 +255,33 @@ def _load_with_paths(paths: tuple[Path, ...], redact: bool) -> list[tuple[Path, 
             click.echo(f"skipped: {e}", err=True)
     if not out:
         raise click.ClickException(f"none of the {len(files)} session files could be read")
+    _warn_duplicates(out)
     if redact:
         from sessionscope.report.redact import redact_session
 
         out = [(f, redact_session(s)) for f, s in out]
     return out
+
+
+def _warn_duplicates(loaded: list[tuple[Path, Any]]) -> None:
+    """Warn when one conversation is counted twice: two session.json files with the same session id, or
+    with the same utterances (one transcript analysed into two output folders, e.g. with and without a
+    manifest). Both stay in the report; the warning names the files to remove."""
+    import hashlib
+
+    groups: dict[tuple[str, str], list[Path]] = {}
+    for f, s in loaded:
+        groups.setdefault(("id", s.id), []).append(f)
+        if s.utterances:
+            digest = hashlib.sha256("\n".join(u.text for u in s.utterances).encode("utf-8")).hexdigest()
+            groups.setdefault(("text", f"{len(s.utterances)}:{digest}"), []).append(f)
+    seen: set[tuple[Path, ...]] = set()
+    for (kind, _key), files in groups.items():
+        if len(files) > 1 and tuple(files) not in seen:
+            seen.add(tuple(files))
+            why = "the same session id" if kind == "id" else "the same utterances (one transcript analysed twice?)"
+            click.echo(f"warning: {len(files)} session files have {why}; each is counted: "
+                       + ", ".join(str(f) for f in files), err=True)
 
 
 def _load(paths: tuple[Path, ...], redact: bool) -> list[Any]:

@@ -345,8 +345,9 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
         lines += [f"## {t('sec_flags')}", ""]
         for r in prog.flags.to_dict(orient="records"):
             # names and ids are data: escaped, never Markdown or HTML (issue 9, item 5)
-            lines.append(f"- {md_text(r['pair_id'] or '')} {str(r['date'])[:10] if r['date'] == r['date'] else ''} "
-                         f"{md_text(r['session_id'])}: **{md_text(t.flag(r['code']))}**"
+            where = [md_text(r["pair_id"] or ""), str(r["date"])[:10] if r["date"] == r["date"] else "",
+                     md_text(r["session_id"])]  # no pair, no date: "- s1: …", not "-   s1: …"
+            lines.append(f"- {' '.join(w for w in where if w and w not in ('None', 'NaT'))}: **{md_text(t.flag(r['code']))}**"
                          + (f" — {md_text(r['message'])}" if t.lang == "en" or not t.has(f"flag_{r['code']}") else ""))
         lines.append("")
     lines += ["---", "", f"_{t('generated_by', version=__version__)}_", ""]
