@@ -295,7 +295,7 @@ def main() -> None:
     ap.add_argument("--without-informal", action="store_true",
                     help="run: switch off the informal-talk drop (rules.informal_context), for a before/after count")
     ap.add_argument("--labels", type=Path, help="JSON {item key: category} (count)")
-    ap.add_argument("--label-files", default="", help="confidence: comma-separated label / report JSONs")
+    ap.add_argument("--label-files", default="", help="confidence, count: comma-separated label / report JSONs")
     ap.add_argument("--out", type=Path, help="result JSON (count, report)")
     ap.add_argument("--tags", default="before,after", help="report: the runs to compare (their labels: LABELS_DIR/labels_TAG.json)")
     ap.add_argument("--labels-dir", type=Path, help="report: folder of labels_TAG.json files")
@@ -341,6 +341,8 @@ def main() -> None:
     else:
         doc = json.loads(args.labels.read_text(encoding="utf-8")) if args.labels else {}
         labels = doc.get("labels", doc)
+        if args.label_files:  # several label / report JSONs (round 6, 7 and 8 labels together)
+            labels = {**label_files([Path(p) for p in args.label_files.split(",") if p]), **labels}
         res = {"command": "python benchmarks/audit_real_talk.py " + " ".join(sys.argv[1:]), "commit": commit(),
                "date": dt.date.today().isoformat(), "tag": args.tag, "sessions": sessions,
                "files": {s: SESSIONS[s].get("src") or SESSIONS[s].get("qmsum") for s in sessions},
