@@ -5,6 +5,8 @@ Usage (from the repository root)::
     python benchmarks/recs_error_analysis.py cache      # parse + classifier + head rows of held-out meetings (~2 min, cached)
     python benchmarks/recs_error_analysis.py dump       # false positives / negatives of recommendations (seconds)
     python benchmarks/recs_error_analysis.py train      # candidate patterns: gold recommendation vs not on train meetings
+    python benchmarks/recs_error_analysis.py confidence --out benchmarks/results/recs_confidence_heldout_r8_recs.json
+        # precision of the found recommendations per confidence bin, and F1 for each min_confidence (round 8)
     python benchmarks/recs_error_analysis.py heldout-without-informal --out benchmarks/results/X.json
         # dialogue_acts_eval.py --split heldout with the informal-talk drop (rules.informal_context) switched off:
         # the same code's baseline for that change (round 7)
@@ -72,8 +74,8 @@ def build_cache() -> None:
         pickle.dump(rows, fh)
 
 
-def dump() -> dict:
-    from sessionscope.analysis.extract.recommendations import recommendation_rule
+def _heldout_items(corpus: str):
+    """Per held-out meeting of ``corpus``: its acts, parsed sentences and the working tree's extracted items (cached rows)."""
     from sessionscope.analysis.extract.stage import ExtractionStage, extract_items
     from sessionscope.config import DynamicsConfig, ExtractionConfig
 
@@ -82,15 +84,22 @@ def dump() -> dict:
     stage._act_heads()
     with CACHE.open("rb") as fh:
         rows = pickle.load(fh)
+    for m, acts in meetings(corpus, "heldout").items():
+        parsed, proba, logits = rows[(corpus, m)]
+        sess = session_of(m, acts)
+        items = extract_items(sess, parsed, proba, stage.cfg, stage.dynamics, heads=stage._heads, head_logits=logits,
+                              task_encoder=stage._encoder, assign_threshold=stage.assign_threshold)
+        yield m, acts, parsed, items
+
+
+def dump() -> dict:
+    from sessionscope.analysis.extract.recommendations import recommendation_rule
+
     out: dict = {}
     for corpus in CORPORA:
         tp = fp = fn = 0
         errors = []
-        for m, acts in meetings(corpus, "heldout").items():
-            parsed, proba, logits = rows[(corpus, m)]
-            sess = session_of(m, acts)
-            items = extract_items(sess, parsed, proba, stage.cfg, stage.dynamics, heads=stage._heads, head_logits=logits,
-                                  task_encoder=stage._encoder, assign_threshold=stage.assign_threshold)
+        for m, acts, parsed, items in _heldout_items(corpus):
             found = {r.utterance_id: r.confidence for r in items["recommendations"]}
             for k, a in enumerate(acts):
                 hit = a.id in found
@@ -114,6 +123,40 @@ def dump() -> dict:
         # the texts stay out of the repository (corpus data): a local file for reading the errors
         with ERRORS.open("w" if corpus == CORPORA[0] else "a", encoding="utf-8") as fh:
             fh.writelines(json.dumps({"corpus": corpus, **e}, ensure_ascii=False) + "\n" for e in errors)
+    return out
+
+
+CONF_BINS = (0.0, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
+MIN_CONFIDENCES = (0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
+
+
+def confidence() -> dict:
+    """Per corpus, held-out: the share of found recommendations that are gold per confidence bin, and P / R / F1
+    if items below each ``min_confidence`` were not shown (an act counts as found when any of its sentences is)."""
+    out: dict = {}
+    for corpus in CORPORA:
+        acts_conf: list[tuple[float, bool]] = []  # per found act: its best confidence, gold or not
+        gold = 0
+        for _m, acts, _parsed, items in _heldout_items(corpus):
+            best: dict[str, float] = {}
+            for r in items["recommendations"]:
+                best[r.utterance_id] = max(best.get(r.utterance_id, 0.0), r.confidence or 0.0)
+            by_id = {a.id: a for a in acts}
+            acts_conf += [(c, by_id[u].recommendation) for u, c in best.items()]
+            gold += sum(a.recommendation for a in acts)
+        bins = []
+        for lo, hi in zip(CONF_BINS, CONF_BINS[1:], strict=False):
+            sel = [g for c, g in acts_conf if lo <= c < hi]
+            bins.append({"from": lo, "below": min(hi, 1.0), "found": len(sel), "gold": sum(sel),
+                         "precision": round(sum(sel) / len(sel), 3) if sel else None})
+        sweep = {}
+        for t in (0.0, *MIN_CONFIDENCES):
+            tp = sum(g for c, g in acts_conf if c >= t)
+            n = sum(1 for c, _ in acts_conf if c >= t)
+            p, r = (tp / n if n else 0.0), tp / gold
+            sweep[str(t)] = {"tp": tp, "fp": n - tp, "p": round(p, 3), "r": round(r, 3),
+                             "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0}
+        out[corpus] = {"gold": gold, "bins": bins, "min_confidence": sweep}
     return out
 
 
@@ -168,7 +211,7 @@ def heldout_without_informal(out: Path | None) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", choices=("cache", "dump", "train", "heldout-without-informal"))
+    ap.add_argument("what", choices=("cache", "dump", "train", "heldout-without-informal", "confidence"))
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args(argv)
     if args.what == "cache":
@@ -176,10 +219,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.what == "heldout-without-informal":
         return heldout_without_informal(args.out)
-    body = dump() if args.what == "dump" else train_counts()
+    body = dump() if args.what == "dump" else confidence() if args.what == "confidence" else train_counts()
     path = args.out or OUT.with_name(OUT.stem + f"_{args.what}.json")
     path.write_text(json.dumps({"command": f"python benchmarks/recs_error_analysis.py {args.what}", "commit": commit(),
-                                "split": "heldout" if args.what == "dump" else "train", **body}, indent=1, ensure_ascii=False) + "\n")
+                                "split": "train" if args.what == "train" else "heldout", **body}, indent=1, ensure_ascii=False) + "\n")
     return 0
 
 
