@@ -15,6 +15,8 @@ Sets (``../shared/data``; the simulated conversations are generated first by
 
 * ``libri-report``: simulated conversations of the *report* LibriSpeech speakers (never tuned on);
 * ``libri-dev``: ... of the development speakers (tuning set);
+* ``farfield``: simulated far-field 3-4 person meetings of the development speakers
+  (``benchmarks/farfield_meetings.py``; development);
 * ``ami``: ``ami-audio-excerpts`` (held out: report only);
 * ``pyannote-ami``: ``pyannote-ami-excerpts`` and ``pyannote-sample`` (development);
 * ``examples``: the bundled TTS example sessions (EN, RU).
@@ -48,6 +50,11 @@ def cases(name: str) -> list[tuple[str, Path, Path]]:
         if not (folder / "reference.rttm").is_file():
             raise SystemExit(f"generate first: .venv/bin/python benchmarks/librispeech_conversations.py "
                              f"--split {name.split('-')[1]} --out {folder}")
+        return [(w.stem, w, folder / "reference.rttm") for w in sorted(folder.glob("*.wav"))]
+    if name == "farfield":
+        folder = CONV / "farfield"
+        if not (folder / "reference.rttm").is_file():
+            raise SystemExit(f"generate first: .venv/bin/python benchmarks/farfield_meetings.py --out {folder}")
         return [(w.stem, w, folder / "reference.rttm") for w in sorted(folder.glob("*.wav"))]
     if name == "ami":
         folder = DATA / "ami-audio-excerpts"
@@ -180,7 +187,7 @@ def main() -> int:
             "command": " ".join(["benchmarks/diarization_der.py", *sys.argv[1:]]), "commit": commit,
             "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             "data": {s: ("held out (report only)" if s in ("ami", "libri-report") else
-                         "development" if s in ("libri-dev", "pyannote-ami") else "bundled examples") for s in args.sets},
+                         "development" if s in ("libri-dev", "pyannote-ami", "farfield") else "bundled examples") for s in args.sets},
             "config": str(args.config or "defaults"), "load_average_at_start": round(load0, 2), "cores": os.cpu_count(),
             "summary": summary, "rows": rows}, indent=1))
     return 0

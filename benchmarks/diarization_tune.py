@@ -33,13 +33,16 @@ CACHE = ROOT / ".cache" / "diar_tune"
 AMI_DEV = ("dev00", "dev01", "trn05", "trn08")
 PERTURBED_COMMAND = (".venv/bin/python benchmarks/librispeech_conversations.py --split dev --out .cache/conv/devsp "
                      "--pairs 24 --triples 8 --perturb 0.9 1.1 --seed 20261202")
+FARFIELD_COMMAND = ".venv/bin/python benchmarks/farfield_meetings.py --out .cache/conv/farfield"
 
 
-def dev_cases(quiet: tuple[int, ...] = (), perturbed: bool = False) -> list[tuple[str, str, Path, Path]]:
+def dev_cases(quiet: tuple[int, ...] = (), perturbed: bool = False, farfield: bool = False
+              ) -> list[tuple[str, str, Path, Path]]:
     """Development cases (group, uri, audio, reference); ``quiet``: also the AMI excerpts and their sparse
     versions with the speech attenuated by these many dB against the room tone (:func:`quiet_ami`);
     ``perturbed``: also the conversations of speed-perturbed development readers (``.cache/conv/devsp``,
-    made by :data:`PERTURBED_COMMAND`)."""
+    made by :data:`PERTURBED_COMMAND`); ``farfield``: also the simulated far-field meetings of the development
+    readers (``.cache/conv/farfield``, made by :data:`FARFIELD_COMMAND`)."""
     cases = [("pyannote-sample", "sample", DATA / "pyannote-sample/sample.wav", DATA / "pyannote-sample/sample.rttm")]
     for uri in AMI_DEV:
         cases.append(("pyannote-ami", uri, DATA / f"pyannote-ami-excerpts/{uri}.wav", DATA / "pyannote-ami-excerpts/reference.rttm"))
@@ -57,6 +60,11 @@ def dev_cases(quiet: tuple[int, ...] = (), perturbed: bool = False) -> list[tupl
         if not (sp / "reference.rttm").is_file():
             raise SystemExit(f"generate first: {PERTURBED_COMMAND}")
         cases += [("libri-sp", wav.stem, wav, sp / "reference.rttm") for wav in sorted(sp.glob("*.wav"))]
+    if farfield:
+        ff = ROOT / ".cache" / "conv" / "farfield"
+        if not (ff / "reference.rttm").is_file():
+            raise SystemExit(f"generate first: {FARFIELD_COMMAND}")
+        cases += [("farfield", wav.stem, wav, ff / "reference.rttm") for wav in sorted(ff.glob("*.wav"))]
     return cases
 
 
@@ -205,6 +213,18 @@ def main() -> int:
     ap.add_argument("--libri", type=int, default=0, help="use only the first N development conversations (0: all)")
     ap.add_argument("--perturbed", action="store_true",
                     help="also the perturbed-voice conversations (group libri_sp; its count enters the rule)")
+    ap.add_argument("--embed-max", type=float, default=DiarizationParams.embed_max_s,
+                    help="seconds of clean speech per local-speaker embedding (at most)")
+    ap.add_argument("--keep-far", type=float, nargs="+", default=[DiarizationParams.keep_far],
+                    help="a small cluster farther than this from every large one stays a voice (0: off)")
+    ap.add_argument("--min-on", type=float, nargs="+", default=[DiarizationParams.min_on],
+                    help="turns shorter than this are dropped")
+    ap.add_argument("--min-off", type=float, nargs="+", default=[DiarizationParams.min_off],
+                    help="gaps shorter than this within one speaker are filled")
+    ap.add_argument("--min-train", type=float, default=DiarizationParams.min_train_s,
+                    help="seconds of clean speech a local speaker needs to take part in the clustering")
+    ap.add_argument("--farfield", action="store_true",
+                    help="also the simulated far-field meetings (group farfield; farfield_* columns)")
     ap.add_argument("--breakdown", action="store_true",
                     help="also where the missed speech is (seconds per group: unseen / seg_fewer / later, FA, confusion)")
     ap.add_argument("--short-voices", type=int, nargs="+", default=[int(DiarizationParams.short_voices)],
@@ -221,7 +241,7 @@ def main() -> int:
 
     from sessionscope.audio.der import der, read_rttm
 
-    cases = dev_cases(quiet=tuple(args.quiet), perturbed=args.perturbed)
+    cases = dev_cases(quiet=tuple(args.quiet), perturbed=args.perturbed, farfield=args.farfield)
     if args.libri:
         keep = {u for c, u, _, _ in cases if c == "libri-dev"}
         keep = set(sorted(keep)[: args.libri])
@@ -230,11 +250,14 @@ def main() -> int:
     rows = []
     for step in args.steps:
         base = replace(DiarizationParams(), step_s=step, split_gap_s=args.split_gap, min_usable_s=args.min_usable,
-                       count_distance=args.count_distance)
+                       count_distance=args.count_distance, embed_max_s=args.embed_max, min_train_s=args.min_train,
+                       embed_min_s=min(DiarizationParams.embed_min_s, args.embed_max))
         locals_ = {(c, u): local_for(w, step, base) for c, u, w, _ in cases}
-        for th, mcs, cms, sv in itertools.product(args.thresholds, args.min_cluster_sizes, args.count_min_s,
-                                                  args.short_voices):
-            p = replace(base, threshold=th, min_cluster_size=mcs, count_min_s=cms, short_voices=bool(sv))
+        for th, mcs, cms, sv, mon, moff, kf in itertools.product(
+                args.thresholds, args.min_cluster_sizes, args.count_min_s, args.short_voices, args.min_on, args.min_off,
+                args.keep_far):
+            p = replace(base, threshold=th, min_cluster_size=mcs, count_min_s=cms, short_voices=bool(sv),
+                        min_on=mon, min_off=moff, keep_far=kf)
             per = {}
             for (c, u), loc in locals_.items():
                 d = diarize_local(np.zeros(1, dtype=np.float32), params=p, local=loc)
@@ -244,22 +267,28 @@ def main() -> int:
                 r25 = der(ref, hyp, collar=0.25, uem=(0.0, loc[0].duration))
                 per[f"{c}/{u}"] = (r.der, r25.der, len({s for *_, s in ref}) == len(d.centroids), not d.turns,
                                    {"ref_s": r.reference, "fa_s": r.false_alarm, "conf_s": r.confusion,
-                                    **miss_breakdown(loc[0], ref, hyp)} if args.breakdown else {})
+                                    **miss_breakdown(loc[0], ref, hyp)} if args.breakdown else {},
+                                   len(d.centroids) - len({s for *_, s in ref}))
             groups = {"ami": [v for k, v in per.items() if k.startswith("pyannote")],
                       "sparse": [v for k, v in per.items() if k.startswith("ami-sparse")],
                       "libri": [v for k, v in per.items() if k.startswith("libri-dev")]}
             for db in args.quiet:
                 for kind in ("dense", "sparse"):
                     groups[f"quiet_{kind}{db}"] = [v for k, v in per.items() if k.startswith(f"quiet-{kind}{db}/")]
+            if args.farfield:
+                groups["farfield"] = [v for k, v in per.items() if k.startswith("farfield/")]
             if args.perturbed:
                 groups["libri_sp"] = [v for k, v in per.items() if k.startswith("libri-sp")]
             row = {"step": step, "threshold": th, "min_cluster_size": mcs, "count_min_s": cms,
-                   "min_usable_s": args.min_usable, "count_distance": args.count_distance, "short_voices": bool(sv)}
+                   "min_usable_s": args.min_usable, "count_distance": args.count_distance, "short_voices": bool(sv),
+                   "embed_max_s": args.embed_max, "min_train_s": args.min_train, "min_on": mon,
+                   "min_off": moff, "keep_far": kf}
             for g, vals in groups.items():
                 row[f"{g}_der_c0"] = round(100 * float(np.mean([v[0] for v in vals])), 2)
                 row[f"{g}_der_c25"] = round(100 * float(np.mean([v[1] for v in vals])), 2)
                 row[f"{g}_count_ok"] = round(float(np.mean([v[2] for v in vals])), 3)
                 row[f"{g}_no_output"] = int(sum(v[3] for v in vals))
+                row[f"{g}_count_diff"] = [int(v[5]) for v in vals]  # found minus reference speakers, per file
                 if args.breakdown:
                     row[f"{g}_seconds"] = {k: round(float(sum(v[4][k] for v in vals)), 2) for k in vals[0][4]}
             row["objective"] = round((row["ami_der_c0"] + row["libri_der_c0"]) / 2, 2)

@@ -92,7 +92,7 @@ def _normalise(x: np.ndarray) -> np.ndarray:
 
 
 def agglomerative(x: np.ndarray, *, threshold: float, min_clusters: int = 1, max_clusters: int = 20,
-                  min_cluster_size: int = 1) -> np.ndarray:
+                  min_cluster_size: int = 1, keep_far: float = 0.0) -> np.ndarray:
     """Cluster ids 0..k-1 (largest first) of embeddings ``x`` (n × d).
 
     Centroid linkage on length-normalised embeddings; clusters are merged while their
@@ -100,7 +100,9 @@ def agglomerative(x: np.ndarray, *, threshold: float, min_clusters: int = 1, max
     d = sqrt(2 - 2 cos): 0.8 ≈ cosine 0.68). The count is then kept within
     ``[min_clusters, max_clusters]``; clusters with fewer than ``min_cluster_size``
     members are given to the nearest large cluster (all become one when none is large:
-    a voice needs that many embeddings to count). When that leaves fewer than
+    a voice needs that many embeddings to count), unless ``keep_far`` > 0 and the small
+    cluster's centroid is farther than ``keep_far`` from every large one (a rarely speaking
+    participant: few embeddings, but a voice unlike the others). When that leaves fewer than
     ``min_clusters``, the embeddings are cut into exactly ``min_clusters`` (average linkage).
     """
     from scipy.cluster.hierarchy import fcluster, linkage
@@ -118,7 +120,7 @@ def agglomerative(x: np.ndarray, *, threshold: float, min_clusters: int = 1, max
     lo = min(max(1, min_clusters), hi)
     if k > hi or k < lo:
         labels = _cut(xn, hi if k > hi else lo)
-    labels = _fold_small(labels, xn, min_cluster_size)
+    labels = _fold_small(labels, xn, min_cluster_size, keep_far)
     if len(np.unique(labels)) < lo:
         labels = _cut(xn, lo)
     return _by_size(labels)
@@ -133,10 +135,17 @@ def _cut(xn: np.ndarray, k: int) -> np.ndarray:
     return np.asarray(fcluster(za, t=k, criterion="maxclust") - 1)
 
 
-def _fold_small(labels: np.ndarray, xn: np.ndarray, min_size: int) -> np.ndarray:
-    """Clusters of fewer than ``min_size`` members joined to the nearest large one; one cluster when none is large."""
+def _fold_small(labels: np.ndarray, xn: np.ndarray, min_size: int, keep_far: float = 0.0) -> np.ndarray:
+    """Clusters of fewer than ``min_size`` members joined to the nearest large one; one cluster when none is large.
+    ``keep_far`` > 0: a small cluster whose centroid is farther than this (euclidean, unit vectors) from every
+    large cluster's centroid stays a voice of its own."""
     ids, counts = np.unique(labels, return_counts=True)
     large = ids[counts >= min_size]
+    if keep_far > 0 and 0 < len(large) < len(ids):
+        big = _normalise(np.stack([xn[labels == i].mean(0) for i in large]))
+        far = [i for i in ids[counts < min_size]
+               if np.min(np.linalg.norm(big - _normalise(xn[labels == i].mean(0)), axis=1)) > keep_far]
+        large = np.sort(np.concatenate([large, np.asarray(far, dtype=large.dtype)]))
     if len(large) == len(ids):
         return labels
     if len(large) == 0:
@@ -204,7 +213,8 @@ class Assignment:
 
 def cluster_local_speakers(embeddings: np.ndarray, usable: np.ndarray, trainable: np.ndarray, *, threshold: float,
                            min_clusters: int = 1, max_clusters: int = 20, min_cluster_size: int = 1,
-                           activity: np.ndarray | None = None, short_voices: bool = True) -> Assignment:
+                           activity: np.ndarray | None = None, short_voices: bool = True, keep_far: float = 0.0
+                           ) -> Assignment:
     """Global speakers for local speakers.
 
     Args:
@@ -219,6 +229,7 @@ def cluster_local_speakers(embeddings: np.ndarray, usable: np.ndarray, trainable
             segmentation told apart in one chunk), every usable one takes part in the clustering: in sparse
             far-field speech (short utterances) few or no voices have a second of clean speech, and clustering
             those few alone gave one speaker whatever the count (off: only when none is trainable).
+        keep_far: see :func:`agglomerative`.
     """
     c, s, d = embeddings.shape
     train = trainable & usable
@@ -230,7 +241,7 @@ def cluster_local_speakers(embeddings: np.ndarray, usable: np.ndarray, trainable
         return Assignment(clusters, np.zeros((0, d)), sim, 0)
     xn = _normalise(embeddings.astype(np.float64))
     labels = agglomerative(xn[train], threshold=threshold, min_clusters=min_clusters, max_clusters=max_clusters,
-                           min_cluster_size=min_cluster_size)
+                           min_cluster_size=min_cluster_size, keep_far=keep_far)
     k = int(labels.max()) + 1
     centroids = _normalise(np.stack([xn[train][labels == j].mean(0) for j in range(k)]))
     for ci in range(c):
