@@ -214,10 +214,17 @@ def _killed_then_resumed(env: dict[str, str], folder: Path, out: Path) -> dict[s
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+    def first_done() -> bool:  # batch.json, rewritten atomically after every input, lists one input
+        try:
+            return json.loads((out / "batch.json").read_text(encoding="utf-8"))["done"] >= 1
+        except (OSError, ValueError, KeyError):
+            return False
+
     deadline = time.monotonic() + 600
-    while p.poll() is None and not list(out.glob("*/session.json")) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    p.kill()
+    while p.poll() is None and not first_done() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    p.kill()  # SIGKILL: a crash or an out-of-memory kill, no clean-up
     p.wait()
     killed = _batch(out) if (out / "batch.json").is_file() else None
     leftovers = sorted(x.relative_to(out).as_posix() for x in out.rglob("*") if x.is_file() and ".tmp" in x.name)
