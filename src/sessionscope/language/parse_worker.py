@@ -152,8 +152,9 @@ class ParseWorker:
 
         For :func:`~sessionscope.language.embeddings.batches_elsewhere` (its ``Elsewhere``
         contract): waits until no other request (the parse) is running, takes a batch with
-        ``claim()`` only then, has the helper compute it (``CachedEncoder.compute`` of the same
-        backend, loaded there by name) and hands it back with ``deliver``; again until
+        ``claim()`` only then, has the helper compute it
+        (:func:`~sessionscope.language.embeddings.compute_elsewhere`: what ``CachedEncoder.compute``
+        of the same backend computes here) and hands it back with ``deliver``; again until
         ``claim()`` gives nothing. A failure hands back ``None`` (the caller computes that batch)
         and ends the loop.
         """
@@ -164,9 +165,9 @@ class ParseWorker:
                 got = claim()
                 if got is None:
                     return
-                index, texts = got
+                index, texts, prepared = got
                 try:
-                    vectors = self._exchange("embed", (backend, list(texts)))
+                    vectors = self._exchange("embed", (backend, list(texts), prepared))
                 except Exception as e:  # noqa: BLE001 - the caller computes the batch itself
                     log.debug("the helper could not embed a batch (%s)", e)
                     vectors = None
@@ -237,10 +238,10 @@ def main(argv: Optional[list[str]] = None) -> int:
                     preload.join()  # english_pipeline is loaded once: never twice at the same time
                 reply = (True, pack(nlp._parse_now(texts, language)))
             elif kind == "embed":  # one batch, as the main process's encoder of this backend computes it
-                from sessionscope.language.embeddings import get_encoder
+                from sessionscope.language.embeddings import compute_elsewhere
 
-                backend, texts = payload
-                reply = (True, get_encoder(backend).compute(texts))
+                backend, texts, prepared = payload
+                reply = (True, compute_elsewhere(backend, texts, prepared))
             else:
                 reply = (False, f"unknown request {kind!r}")
         except Exception as e:  # noqa: BLE001 - sent back; the main process does the work itself
@@ -252,9 +253,9 @@ def main(argv: Optional[list[str]] = None) -> int:
         del reply
         if embed and kind == "parse":  # the main process may now send batches to embed: load the model first
             try:
-                from sessionscope.language.embeddings import get_encoder
+                from sessionscope.language.embeddings import preload_elsewhere
 
-                get_encoder(embed)
+                preload_elsewhere(embed)
             except Exception:  # noqa: BLE001 - an embed request reports it
                 pass
             embed = None
