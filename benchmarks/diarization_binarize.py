@@ -140,6 +140,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("specs", nargs="+", help="mode:threshold, e.g. argmax:0.5 speech:0.4 multi:0.35")
     ap.add_argument("--step", type=float, default=DiarizationParams.step_s)
+    ap.add_argument("--farfield", action="store_true", help="also the simulated far-field meetings (group farfield)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     torch.set_num_threads(1)
@@ -150,7 +151,7 @@ def main() -> int:
     for spec in args.specs:
         mode, th = spec.split(":")
         res = {}
-        for c, u, wav, ref in dev_cases():
+        for c, u, wav, ref in dev_cases(farfield=args.farfield):
             starts, lg, dur = logits_for(wav, args.step, net, cfg)
             seg = LocalSegmentation(starts, binarize(lg, multi, mode, float(th)), float(cfg["frame_step"]),
                                     float(cfg.get("frame_start", 0.0)) + float(cfg["frame_duration"]) / 2, dur)
@@ -158,7 +159,8 @@ def main() -> int:
                            f"{'' if p.embed_max_s == 3.0 else f'_e{p.embed_max_s}'}.pkl")
             res[f"{c}/{u}"] = file_scores(local_diarization(key, seg, wav, p), read_rttm(ref)[u], dur)
         per_file[spec] = res
-        for g, prefix in (("ami", "pyannote"), ("sparse", "ami-sparse"), ("libri", "libri-dev")):
+        groups = (("ami", "pyannote"), ("sparse", "ami-sparse"), ("libri", "libri-dev"), ("farfield", "farfield"))
+        for g, prefix in groups[: 4 if args.farfield else 3]:
             summary.setdefault(spec, {})[g] = group_row([x for k, x in res.items() if k.startswith(prefix)])
             print(spec, g, json.dumps(summary[spec][g]), flush=True)
     if args.json:
@@ -166,7 +168,8 @@ def main() -> int:
         args.json.write_text(json.dumps({"command": " ".join(["benchmarks/diarization_binarize.py", *sys.argv[1:]]),
                                          "commit": commit, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                                          "data": "development only: pyannote-ami-excerpts + pyannote-sample, their sparse "
-                                                 "versions, libri-dev conversations (speakers 1688 1998 2033 2414)",
+                                                 "versions, libri-dev conversations (speakers 1688 1998 2033 2414)"
+                                                 + (", far-field meetings of those speakers" if args.farfield else ""),
                                          "summary": summary, "per_file": per_file}, indent=1, default=float))
     return 0
 
