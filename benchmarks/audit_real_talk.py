@@ -122,9 +122,16 @@ _WITHOUT_INFORMAL = ("import sys; import sessionscope.analysis.extract.stage as 
                      "sys.argv[0] = 'sessionscope'; sys.exit(main())")
 
 
-def run(work: Path, tag: str, sessions: list[str], *, without_informal: bool = False) -> None:
+# the CLI with the round-8 own-side drop set to a variant of recs_error_analysis.OWN_SIDE_VARIANTS (``run --own-side V``)
+_OWN_SIDE = ("import sys; sys.path.insert(0, {bench!r}); from recs_error_analysis import patch_own_side; "
+             "patch_own_side({variant!r}); from sessionscope.cli import main; sys.argv[0] = 'sessionscope'; sys.exit(main())")
+
+
+def run(work: Path, tag: str, sessions: list[str], *, without_informal: bool = False, own_side: str | None = None) -> None:
     manifest = prepare(work)
     exe = [sys.executable, "-c", _WITHOUT_INFORMAL] if without_informal else [str(Path(sys.executable).with_name("sessionscope"))]
+    if own_side is not None:
+        exe = [sys.executable, "-c", _OWN_SIDE.format(bench=str(ROOT / "benchmarks"), variant=own_side)]
     out = work / tag
     # with --manifest and no paths every session's transcript is analysed; pick by writing a sub-manifest
     text = manifest.read_text(encoding="utf-8").split("\n- id: ")
@@ -294,6 +301,8 @@ def main() -> None:
     ap.add_argument("--kinds", default="recommendation,action,question")
     ap.add_argument("--without-informal", action="store_true",
                     help="run: switch off the informal-talk drop (rules.informal_context), for a before/after count")
+    ap.add_argument("--own-side", help="run: the own-side drop set to a variant of recs_error_analysis.OWN_SIDE_VARIANTS "
+                    "(off, shipped, asked_any_length, long_run, shipped_no_habitual)")
     ap.add_argument("--labels", type=Path, help="JSON {item key: category} (count)")
     ap.add_argument("--label-files", default="", help="confidence, count: comma-separated label / report JSONs")
     ap.add_argument("--out", type=Path, help="result JSON (count, report)")
@@ -305,7 +314,7 @@ def main() -> None:
     if args.cmd == "prepare":
         print(prepare(args.work))
     elif args.cmd == "run":
-        run(args.work, args.tag, sessions, without_informal=args.without_informal)
+        run(args.work, args.tag, sessions, without_informal=args.without_informal, own_side=args.own_side)
     elif args.cmd == "report":
         tags = args.tags.split(",")
         aside = [x for x in args.aside.split(",") if x]

@@ -7,6 +7,8 @@ Usage (from the repository root)::
     python benchmarks/recs_error_analysis.py train      # candidate patterns: gold recommendation vs not on train meetings
     python benchmarks/recs_error_analysis.py confidence --out benchmarks/results/recs_confidence_heldout_r8_recs.json
         # precision of the found recommendations per confidence bin, and F1 for each min_confidence (round 8)
+    python benchmarks/recs_error_analysis.py own-side-variants --out benchmarks/results/recs_own_side_heldout_r8_recs.json
+        # held-out recs F1 with the own-side drop off, as shipped and its measured variants (round 8)
     python benchmarks/recs_error_analysis.py heldout-without-informal --out benchmarks/results/X.json
         # dialogue_acts_eval.py --split heldout with the informal-talk drop (rules.informal_context) switched off:
         # the same code's baseline for that change (round 7)
@@ -160,6 +162,48 @@ def confidence() -> dict:
     return out
 
 
+# the own-side drop (rules.own_side_context, round 8): the shipped setting and the variants measured against it
+OWN_SIDE_VARIANTS: dict[str, dict | None] = {
+    "off": None,  # no own-side drop: the round-start behaviour
+    "shipped": {},  # an answer of >= 40 words to a question put to "you"
+    "asked_any_length": {"min_words": 0},
+    "long_run": {"need_question": False},  # any run of >= 40 words, after a question or not
+    "shipped_no_habitual": {"habitual": False},
+}
+
+
+def patch_own_side(variant: str) -> None:
+    """Make ``stage.extract_items`` use the own-side drop with a variant's settings (``off``: none)."""
+    import functools
+
+    import sessionscope.analysis.extract.stage as stage
+    from sessionscope.analysis.extract.rules import own_side_context
+
+    kw = OWN_SIDE_VARIANTS[variant]
+    stage.own_side_context = (lambda *a, **k: {}) if kw is None else functools.partial(own_side_context, **kw)  # type: ignore[assignment]
+
+
+def own_side_variants() -> dict:
+    """Held-out recommendation P / R / F1 per corpus for each :data:`OWN_SIDE_VARIANTS` entry (cached rows)."""
+    out: dict = {}
+    for variant in OWN_SIDE_VARIANTS:
+        patch_own_side(variant)
+        row = {}
+        for corpus in CORPORA:
+            tp = fp = gold = 0
+            for _m, acts, _parsed, items in _heldout_items(corpus):
+                found = {r.utterance_id for r in items["recommendations"]}
+                tp += sum(a.recommendation for a in acts if a.id in found)
+                fp += sum(not a.recommendation for a in acts if a.id in found)
+                gold += sum(a.recommendation for a in acts)
+            p, r = tp / (tp + fp) if tp + fp else 0.0, tp / gold
+            row[corpus] = {"tp": tp, "fp": fp, "fn": gold - tp, "p": round(p, 3), "r": round(r, 3),
+                           "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0}
+        out[variant] = {"settings": OWN_SIDE_VARIANTS[variant], **row}
+    patch_own_side("shipped")
+    return {"variants": out}
+
+
 def train_counts() -> dict:
     """Per corpus, on *train* meetings: the rule-hit acts matching each pattern and the imperative verbs, gold vs not."""
     from sessionscope.analysis.extract.recommendations import en_imperative, recommendation_rule
@@ -211,7 +255,7 @@ def heldout_without_informal(out: Path | None) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", choices=("cache", "dump", "train", "heldout-without-informal", "confidence"))
+    ap.add_argument("what", choices=("cache", "dump", "train", "heldout-without-informal", "confidence", "own-side-variants"))
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args(argv)
     if args.what == "cache":
@@ -219,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.what == "heldout-without-informal":
         return heldout_without_informal(args.out)
-    body = dump() if args.what == "dump" else confidence() if args.what == "confidence" else train_counts()
+    body = {"dump": dump, "confidence": confidence, "own-side-variants": own_side_variants, "train": train_counts}[args.what]()
     path = args.out or OUT.with_name(OUT.stem + f"_{args.what}.json")
     path.write_text(json.dumps({"command": f"python benchmarks/recs_error_analysis.py {args.what}", "commit": commit(),
                                 "split": "train" if args.what == "train" else "heldout", **body}, indent=1, ensure_ascii=False) + "\n")

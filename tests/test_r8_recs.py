@@ -66,3 +66,16 @@ def test_own_side_context_needs_a_question_to_you_and_a_long_answer() -> None:
     assert own_side_context(["witness"] * (n + 2), [[S(LONG)], *_answer(n)]) == {}
     # a short answer: a reply in a discussion, where "we" may include the one who asked
     assert own_side_context(["chair", "witness"], [[S(HOW_WILL_YOU)], [S(WE_D_NEED)]]) == {}
+
+
+def test_own_side_context_long_run_variant_and_habitual_switch() -> None:
+    """The measured variants: any long run (``need_question=False``) and no present-tense 'we <verb>'."""
+    n = -(-OWN_SIDE_WORDS // 12)
+    parsed = [[S(LONG)], *_answer(n)]
+    speakers = ["witness"] * (n + 2)
+    assert own_side_context(speakers, parsed) == {}
+    assert own_side_context(speakers, parsed, need_question=False) == {(n + 1, 0): "own_side"}
+    opened = [[S(HOW_WILL_YOU)], *[[S(LONG)] for _ in range(n)], [S(WE_OPEN)]]
+    speakers = ["chair"] + ["witness"] * (n + 1)
+    assert own_side_context(speakers, opened) == {(n + 1, 0): "own_side"}
+    assert own_side_context(speakers, opened, habitual=False) == {}

@@ -405,9 +405,12 @@ def own_side_plan(sent: Sentence, *, habitual: bool = HABITUAL) -> bool:
 
     A main clause (the root or a clause joined to it) whose subject is "we" or "I" and whose verb
     carries "will / 'll / would / 'd / might" or "going to / gonna": "we'd need to make sure that
-    happened", "we would almost certainly work on the basis that…", "I'll bring it home". Any advice
-    marker (:data:`_ADVICE`: "maybe", "should", "I think"…; "let's", "we could", "we need"…) or a
-    question keeps the sentence open to advice.
+    happened", "we would almost certainly work on the basis that…", "I'll bring it home"; with
+    ``habitual`` also a present "we <verb>" with no auxiliary ("we open our books"). A proposal
+    marker (:data:`_OWN_ADVICE`: "should", "let's", "why don't", "try", "I suggest", "better", "we
+    could / can / need / have to", "maybe we…", any "you") or a question keeps the sentence open to
+    advice. Unlike :data:`_ADVICE`, a hedge alone ("might", "perhaps as much as", "I think", "make
+    sure") does not: a side's plans are hedged too ("we might not have any").
     """
     if sent.language != "en" or question(sent):
         return False
@@ -432,13 +435,16 @@ OWN_SIDE_WORDS = 40  # an answer to a "you" question at least this long: the spe
 
 
 def own_side_context(speakers: Sequence[str], parsed: Sequence[Sequence[Sentence]], *,
-                     min_words: int = OWN_SIDE_WORDS) -> dict[tuple[int, int], str]:
+                     min_words: int = OWN_SIDE_WORDS, need_question: bool = True,
+                     habitual: bool = HABITUAL) -> dict[tuple[int, int], str]:
     """``(utterance, sentence)`` indices of English sentences that state the speaker's own side's plan (:func:`own_side_plan`).
 
     Only where the situation says the speaker speaks for a side the listeners are not on: the
     speaker's run answers another speaker's question put to "you" (a committee's "how will you
-    approach it?" → "we'd work with…"), or the run holds at least ``min_words`` words (a witness's
-    or presenter's account).
+    approach it?" → "we'd work with…") and holds at least ``min_words`` words (a witness's account,
+    not a reply in a discussion). ``need_question=False`` (measured, not the default) also takes any
+    run of ``min_words`` words: that removed too many of AMI's suggestions ("we'll have to come up
+    with a name"), where "we" is the team in the room.
     """
     out: dict[tuple[int, int], str] = {}
     runs = _speaker_runs(speakers, parsed)
@@ -451,13 +457,12 @@ def own_side_context(speakers: Sequence[str], parsed: Sequence[Sequence[Sentence
         if r:
             prev = [parsed[i][j] for i, j in runs[r - 1]]
             asked = any(question(s) and any(t.lower in ("you", "your") for t in s.tokens) for s in prev)
-        if not asked or words < min_words:
+        if words < min_words or (need_question and not asked):
             continue
         for key, sent in zip(run, sents, strict=True):
-            if own_side_plan(sent):
+            if own_side_plan(sent, habitual=habitual):
                 out[key] = "own_side"
     return out
-
 
 __all__ = ["RuleHit", "continues_line", "generic_you", "generic_you_text", "informal_context", "meeting_itself", "narration",
            "norm", "open_clause", "own_side_context", "own_side_plan", "question", "quotative_end", "quoted_by_frame", "reported_speech", "search", "verb_initial",
