@@ -79,3 +79,27 @@ def test_own_side_context_long_run_variant_and_habitual_switch() -> None:
     speakers = ["chair"] + ["witness"] * (n + 1)
     assert own_side_context(speakers, opened) == {(n + 1, 0): "own_side"}
     assert own_side_context(speakers, opened, habitual=False) == {}
+
+
+WE_D_MAKE_SURE = (
+    "we/PRP/nsubj/2 'd/MD/aux/2 need/VB/ROOT/2 to/TO/aux/4 make/VB/xcomp/2 sure/JJ/ccomp/4 that/IN/mark/8 "
+    "it/PRP/nsubj/8 works/VBZ/ccomp/5 ./././2"
+)
+
+
+@pytest.mark.parametrize(("asked", "kept"), [(True, False), (False, True)])
+def test_extract_items_drops_the_own_side_plan_only_after_a_question_to_you(asked: bool, kept: bool) -> None:
+    """Rules alone: 'make sure that' fires the recommendation rule; the answer to 'how will you…?' drops it."""
+    from helpers import make_session
+    from sessionscope.analysis.extract.stage import extract_items
+    from sessionscope.config import DynamicsConfig, ExtractionConfig
+
+    n = -(-OWN_SIDE_WORDS // 12)
+    first = S(HOW_WILL_YOU) if asked else S(HOW_WILL_THEY)
+    parsed = [[first], *[[S(LONG)] for _ in range(n)], [S(WE_D_MAKE_SURE)]]
+    rows = [("chair", first.text)] + [("witness", p[0].text) for p in parsed[1:]]
+    items = extract_items(
+        make_session(rows), parsed, None, ExtractionConfig(classifier=None, dialogue_act_heads=None), DynamicsConfig()
+    )
+    found = [r.utterance_id for r in items["recommendations"]]
+    assert (f"u{n + 2:04d}" in found) is kept
