@@ -36,13 +36,13 @@ PERTURBED_COMMAND = (".venv/bin/python benchmarks/librispeech_conversations.py -
 FARFIELD_COMMAND = ".venv/bin/python benchmarks/farfield_meetings.py --out .cache/conv/farfield"
 
 
-def dev_cases(quiet: tuple[int, ...] = (), perturbed: bool = False, farfield: bool = False
-              ) -> list[tuple[str, str, Path, Path]]:
+def dev_cases(quiet: tuple[int, ...] = (), perturbed: bool = False, farfield: bool = False,
+              farfield_dir: Path | None = None) -> list[tuple[str, str, Path, Path]]:
     """Development cases (group, uri, audio, reference); ``quiet``: also the AMI excerpts and their sparse
     versions with the speech attenuated by these many dB against the room tone (:func:`quiet_ami`);
     ``perturbed``: also the conversations of speed-perturbed development readers (``.cache/conv/devsp``,
     made by :data:`PERTURBED_COMMAND`); ``farfield``: also the simulated far-field meetings of the development
-    readers (``.cache/conv/farfield``, made by :data:`FARFIELD_COMMAND`)."""
+    readers (``.cache/conv/farfield``, made by :data:`FARFIELD_COMMAND`, or ``farfield_dir``)."""
     cases = [("pyannote-sample", "sample", DATA / "pyannote-sample/sample.wav", DATA / "pyannote-sample/sample.rttm")]
     for uri in AMI_DEV:
         cases.append(("pyannote-ami", uri, DATA / f"pyannote-ami-excerpts/{uri}.wav", DATA / "pyannote-ami-excerpts/reference.rttm"))
@@ -61,7 +61,7 @@ def dev_cases(quiet: tuple[int, ...] = (), perturbed: bool = False, farfield: bo
             raise SystemExit(f"generate first: {PERTURBED_COMMAND}")
         cases += [("libri-sp", wav.stem, wav, sp / "reference.rttm") for wav in sorted(sp.glob("*.wav"))]
     if farfield:
-        ff = ROOT / ".cache" / "conv" / "farfield"
+        ff = farfield_dir or ROOT / ".cache" / "conv" / "farfield"
         if not (ff / "reference.rttm").is_file():
             raise SystemExit(f"generate first: {FARFIELD_COMMAND}")
         cases += [("farfield", wav.stem, wav, ff / "reference.rttm") for wav in sorted(ff.glob("*.wav"))]
@@ -225,6 +225,7 @@ def main() -> int:
                     help="seconds of clean speech a local speaker needs to take part in the clustering")
     ap.add_argument("--farfield", action="store_true",
                     help="also the simulated far-field meetings (group farfield; farfield_* columns)")
+    ap.add_argument("--farfield-dir", type=Path, help="the far-field meetings from another folder (another seed)")
     ap.add_argument("--breakdown", action="store_true",
                     help="also where the missed speech is (seconds per group: unseen / seg_fewer / later, FA, confusion)")
     ap.add_argument("--short-voices", type=int, nargs="+", default=[int(DiarizationParams.short_voices)],
@@ -241,7 +242,8 @@ def main() -> int:
 
     from sessionscope.audio.der import der, read_rttm
 
-    cases = dev_cases(quiet=tuple(args.quiet), perturbed=args.perturbed, farfield=args.farfield)
+    cases = dev_cases(quiet=tuple(args.quiet), perturbed=args.perturbed, farfield=args.farfield,
+                      farfield_dir=args.farfield_dir)
     if args.libri:
         keep = {u for c, u, _, _ in cases if c == "libri-dev"}
         keep = set(sorted(keep)[: args.libri])

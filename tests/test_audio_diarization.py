@@ -135,7 +135,7 @@ def test_a_voice_with_one_embedding_beside_another_is_kept():
     d = _run(seg, emb, usable, trainable, min_cluster_size=2)
     assert len(d.centroids) == 2
     assert _talk(d.turns, "SPEAKER_01") == pytest.approx(2.0, abs=0.3)
-    params = DiarizationParams(threshold=0.8, min_cluster_size=2, count_min_s=0.0, keep_far=0.0)  # neither rule: folded
+    params = DiarizationParams(threshold=0.8, min_cluster_size=2, count_min_s=0.0)  # without the bound: folded away
     off = diarize_local(np.zeros(1, dtype=np.float32), params=params, local=(seg, emb, usable, trainable))
     assert len(off.centroids) == 1
 
