@@ -96,8 +96,8 @@ class DiarizationConfig(_Section):
     vad_threshold: float = Field(0.3, gt=0, lt=1, description="Silero VAD speech threshold for diarization (after level normalisation)")
     segmentation: bool = Field(True, description="overlap-aware diarization with pyannote segmentation-3.0 local speakers (off: Silero VAD + window embeddings, no overlaps)")
     chunk_step_s: float = Field(5.0, gt=0.5, le=10, description="step of the 10 s segmentation chunks (smaller: finer, slower)")
-    cluster_threshold: float = Field(0.71, gt=0, lt=2, description="agglomerative clustering distance between unit speaker embeddings below which two voices are one speaker (the automatic count)")
-    min_cluster_size: int = Field(3, ge=1, description="speakers with fewer chunk embeddings are given to the nearest larger speaker (unless one chunk's distinct local speakers need them, or the voice is far from every larger one)")
+    cluster_threshold: float = Field(0.72, gt=0, lt=2, description="agglomerative clustering distance between unit speaker embeddings below which two voices are one speaker (the automatic count)")
+    min_cluster_size: int = Field(2, ge=1, description="speakers with fewer chunk embeddings are given to the nearest larger speaker (unless one chunk's distinct local speakers need them)")
     silent_chunk_threshold: float = Field(0.0, ge=0, lt=1, description="in a 10 s segmentation chunk where the most likely class marks nobody, a frame is speech where P(anyone speaks) is above this (0: off, the default; 0.25 helped quiet synthetic copies but added false alarm on real far-field AMI excerpts)")
     threads: int = Field(0, ge=0, description="torch threads for diarization (0: half the cores, 1..4)")
 
