@@ -1,80 +1,286 @@
 """Word and character error rates of the embedded Whisper models on real references.
 
-    .venv/bin/python benchmarks/asr_wer.py [--models tiny.en,base]
+    .venv/bin/python benchmarks/asr_wer.py [--models base,tiny.en] [--json benchmarks/results/asr_wer_r8_asr.json]
 
 Data (../shared/data, read in place): pyannote-sample (30 s English conversation, STM
 reference), ru-pisets-sample (English and Russian read sentences), ru-golos-sample
-(Russian), and the bundled examples/ when they carry a reference transcript. Text is
-lower-cased, punctuation removed, ё→е before scoring (jiwer). Hallucination filter on.
+(Russian), fw-stereo-2ch (one read English sentence per channel, each channel transcribed
+alone as the pipeline's channel mode does), and the bundled examples/ when they carry a
+reference transcript (examples/*/reference.stm). An English-only model is not run on Russian.
+
+Transcription: ``sessionscope.audio.asr.transcribe`` with the configured defaults (VAD on,
+beam 5, batched, word timestamps), language auto (detected among en, ru by a multilingual
+model, assumed English by an English-only one), hallucination filter on.
+
+Scoring (jiwer 4; substitutions/deletions/insertions are word counts of the alignment):
+
+* ``whisper`` normalisation (the headline): English text through Whisper's own
+  ``EnglishTextNormalizer`` (the copy in the installed ``transformers``; it spells numbers as
+  digits on both sides, expands contractions, standardises "mr"/"okay" style variants, drops
+  fillers "um"/"uh" and bracketed text, lower-cases, removes punctuation and hyphens). Its
+  British→American spelling table (``english.json``) ships with Whisper tokenizers, not with
+  ``transformers``, so it runs without it. Russian (and English when ``transformers`` is
+  missing) through :func:`basic_norm`: lower case, ё→е, hyphens and punctuation to spaces,
+  apostrophes removed; numbers are not converted (no Russian number speller is installed).
+* ``simple`` normalisation: :func:`simple_norm`, the script's earlier key (lower case, ё→е,
+  punctuation but apostrophes to spaces), kept to show what the normaliser changes.
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, Optional
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
 
 
-def norm(text: str) -> str:
+def simple_norm(text: str) -> str:
+    """The earlier key: lower case, ё→е, every character but letters, digits, ``_`` and ``'`` to a space."""
     text = text.lower().replace("ё", "е")
     return re.sub(r"\s+", " ", re.sub(r"[^\w\s']", " ", text)).strip()
 
 
-def cases() -> list[tuple[str, Path, str, str]]:
-    out = []
-    stm = (DATA / "pyannote-sample/sample.stm").read_text().splitlines()
-    out.append(("pyannote-sample", DATA / "pyannote-sample/sample.wav", "en", " ".join(r.split(maxsplit=5)[5] for r in stm)))
-    out.append(("pisets-en", DATA / "ru-pisets-sample/test_sound_en.wav", "en",
-                (DATA / "ru-pisets-sample/test_sound_en.txt").read_text(encoding="utf-8")))
-    out.append(("pisets-ru", DATA / "ru-pisets-sample/test_sound_ru.wav", "ru",
-                (DATA / "ru-pisets-sample/test_sound_ru.txt").read_text(encoding="utf-8")))
+def basic_norm(text: str) -> str:
+    """Lower case, ё→е, hyphens/dashes and punctuation to spaces, apostrophes dropped (``don't`` → ``dont``
+    on both sides), bracketed and parenthesised text removed (Whisper's basic normaliser, with ё folded)."""
+    text = text.lower().replace("ё", "е")
+    text = re.sub(r"[<\[][^>\]]*[>\]]|\([^)]*\)", " ", text)
+    text = re.sub(r"['’ʼ]", "", text)
+    text = re.sub(r"[^\w\s]|_", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def english_normaliser() -> tuple[Callable[[str], str], str]:
+    """Whisper's English normaliser from the installed ``transformers`` (no spelling table), or :func:`basic_norm`."""
+    try:
+        from transformers.models.whisper.english_normalizer import EnglishTextNormalizer
+    except Exception:  # noqa: BLE001 - transformers absent or moved: the basic key
+        return basic_norm, "basic (transformers' Whisper EnglishTextNormalizer not importable)"
+    n = EnglishTextNormalizer({})
+    return (
+        lambda t: re.sub(r"\s+", " ", n(t)).strip()
+    ), "whisper EnglishTextNormalizer (transformers, no spelling table)"
+
+
+def normaliser(lang: str) -> tuple[Callable[[str], str], str]:
+    """The headline normaliser for a reference language (see the module docstring)."""
+    if lang == "en":
+        return english_normaliser()
+    return basic_norm, "basic (lower, ё→е, hyphens/punctuation to spaces, apostrophes dropped)"
+
+
+def score(ref: str, hyp: str) -> dict[str, Any]:
+    """WER/CER with the word alignment's counts (jiwer); an empty hypothesis deletes every reference word."""
+    import jiwer
+
+    n_ref, n_hyp = len(ref.split()), len(hyp.split())
+    if not ref:
+        raise ValueError("empty reference")
+    if not hyp:
+        return {
+            "ref_words": n_ref,
+            "hyp_words": 0,
+            "wer": 1.0,
+            "cer": 1.0,
+            "hits": 0,
+            "substitutions": 0,
+            "deletions": n_ref,
+            "insertions": 0,
+        }
+    w = jiwer.process_words(ref, hyp)
+    c = jiwer.process_characters(ref, hyp)
+    return {
+        "ref_words": n_ref,
+        "hyp_words": n_hyp,
+        "wer": round(w.wer, 4),
+        "cer": round(c.cer, 4),
+        "hits": w.hits,
+        "substitutions": w.substitutions,
+        "deletions": w.deletions,
+        "insertions": w.insertions,
+    }
+
+
+def stm_text(path: Path) -> str:
+    """The words of an STM file (``uri channel speaker start end words``), in file order."""
+    rows = [r.split(maxsplit=5) for r in path.read_text(encoding="utf-8").splitlines()]
+    return " ".join(r[5] for r in rows if len(r) == 6 and not r[0].startswith(";;"))
+
+
+#: (name, audio path, reference language, reference text, channel or None for the mono mix)
+Case = tuple[str, Path, str, str, Optional[int]]
+
+
+def cases() -> list[Case]:
+    """Every real clip with a reference transcript, and the bundled examples with one."""
+    out: list[Case] = []
+    out.append(
+        (
+            "pyannote-sample",
+            DATA / "pyannote-sample/sample.wav",
+            "en",
+            stm_text(DATA / "pyannote-sample/sample.stm"),
+            None,
+        )
+    )
+    for lang in ("en", "ru"):
+        out.append(
+            (
+                f"pisets-{lang}",
+                DATA / f"ru-pisets-sample/test_sound_{lang}.wav",
+                lang,
+                (DATA / f"ru-pisets-sample/test_sound_{lang}.txt").read_text(encoding="utf-8"),
+                None,
+            )
+        )
     for txt in sorted((DATA / "ru-golos-sample").glob("*.txt")):
-        out.append((f"golos-{txt.stem[:6]}", txt.with_suffix(".wav"), "ru", txt.read_text(encoding="utf-8")))
+        out.append((f"golos-{txt.stem[:6]}", txt.with_suffix(".wav"), "ru", txt.read_text(encoding="utf-8"), None))
+    fw = DATA / "fw-stereo-2ch/stereo_diarization.wav"
+    if fw.exists():  # the expected strings of fw-stereo-2ch/SOURCE.md, one read sentence per channel
+        out.append(
+            (
+                "fw-stereo-left",
+                fw,
+                "en",
+                "He began a confused complaint against the wizard, who had vanished behind the curtain on the left.",
+                0,
+            )
+        )
+        out.append(("fw-stereo-right", fw, "en", "The horizon seems extremely distant.", 1))
     for stm_path in sorted((ROOT / "examples").glob("*/reference.stm")):
-        audio = next((p for p in sorted(stm_path.parent.glob("recording.*"))), None)
+        audio = next(iter(sorted(stm_path.parent.glob("recording.*"))), None)
         if audio:
-            text = " ".join(r.split(maxsplit=5)[5] for r in stm_path.read_text(encoding="utf-8").splitlines()
-                            if len(r.split(maxsplit=5)) == 6)
+            text = stm_text(stm_path)
             lang = "ru" if re.search("[а-яё]", text.lower()) else "en"
-            out.append((f"examples/{stm_path.parent.name}", audio, lang, text))
+            out.append((f"examples/{stm_path.parent.name}", audio, lang, text, None))
     return out
+
+
+def git_commit() -> str:
+    return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+
+
+def run_case(case: Case, cfg: Any) -> dict[str, Any]:
+    """Transcribe one case as the pipeline does and score it."""
+    from sessionscope.audio.asr import transcribe
+    from sessionscope.audio.decode import load_audio
+
+    name, wav, lang, ref, channel = case
+    audio = load_audio(wav)
+    samples = audio.mono if channel is None else audio.channels[channel]
+    t0 = time.perf_counter()
+    r = transcribe(samples, config=cfg)
+    secs = time.perf_counter() - t0
+    duration = len(samples) / 16000
+    raw_hyp = " ".join(s.text for s in r.segments).strip()
+    norm, norm_name = normaliser(lang)
+    return {
+        "clip": name,
+        "audio": str(wav.relative_to(ROOT.parent) if wav.is_relative_to(ROOT.parent) else wav),
+        "channel": channel,
+        "language_ref": lang,
+        "duration_s": round(duration, 3),
+        "language_detected": r.language,
+        "language_source": r.language_source,
+        "language_probability": None if r.language_probability is None else round(r.language_probability, 4),
+        "language_notes": list(r.notes),
+        "rtf": round(secs / duration, 3),
+        "seconds": round(secs, 2),
+        "hallucinations_dropped": r.filtered.hallucinations_dropped,
+        "repetitions_dropped": r.filtered.repetitions_dropped,
+        "dropped_texts": list(r.filtered.dropped_texts),
+        "normaliser": norm_name,
+        **score(norm(ref), norm(raw_hyp)),
+        "simple": score(simple_norm(ref), simple_norm(raw_hyp)),
+        "reference": ref,
+        "hypothesis": raw_hyp,
+        "reference_normalised": norm(ref),
+        "hypothesis_normalised": norm(raw_hyp),
+    }
+
+
+def totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Pooled WER over rows: (S + D + I) / reference words."""
+    n = sum(r["ref_words"] for r in rows)
+    errs = sum(r["substitutions"] + r["deletions"] + r["insertions"] for r in rows)
+    return {"clips": len(rows), "ref_words": n, "errors": errs, "wer": round(errs / n, 4) if n else None}
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--models", default="tiny.en,base")
+    ap.add_argument("--models", default="base,tiny.en")
+    ap.add_argument("--only", default="", help="comma-separated clip names (default: all)")
+    ap.add_argument("--json", type=Path, help="write the raw result here")
     args = ap.parse_args()
     if not DATA.is_dir():
         print(f"shared data not found at {DATA}", file=sys.stderr)
         return 2
-    import jiwer
-
-    from sessionscope.audio.asr import get_model, transcribe
-    from sessionscope.audio.decode import load_audio
+    from sessionscope.audio.asr import asr_params, get_model
     from sessionscope.config import AsrConfig
 
-    print("| model | file | lang (detected) | WER | CER | RTF | dropped |")
-    print("|---|---|---|---|---|---|---|")
+    only = {s for s in args.only.split(",") if s}
+    results: dict[str, Any] = {}
+    print("| model | clip | lang (detected p) | words ref/hyp | WER | CER | S/D/I | WER simple | RTF |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for model in args.models.split(","):
         cfg = AsrConfig(model=model)
+        t0 = time.perf_counter()
         get_model(cfg)
-        for name, wav, lang, ref in cases():
-            if model.endswith(".en") and lang != "en":
+        load_s = time.perf_counter() - t0
+        rows = []
+        for case in cases():
+            if (only and case[0] not in only) or (model.endswith(".en") and case[2] != "en"):
                 continue
-            audio = load_audio(wav)
-            t0 = time.perf_counter()
-            r = transcribe(audio.mono, config=cfg)
-            secs = time.perf_counter() - t0
-            hyp = norm(" ".join(s.text for s in r.segments))
-            w = jiwer.wer(norm(ref), hyp) if hyp else 1.0
-            c = jiwer.cer(norm(ref), hyp) if hyp else 1.0
-            print(f"| {model} | {name} | {lang} ({r.language}) | {100 * w:.1f} % | {100 * c:.1f} % | "
-                  f"{secs / audio.duration_s:.2f} | {r.filtered.hallucinations_dropped + r.filtered.repetitions_dropped} |")
+            row = run_case(case, cfg)
+            rows.append(row)
+            p = "" if row["language_probability"] is None else f" {row['language_probability']:.2f}"
+            print(
+                f"| {model} | {row['clip']} | {row['language_ref']} ({row['language_detected']}{p}) | "
+                f"{row['ref_words']}/{row['hyp_words']} | {100 * row['wer']:.1f} % | {100 * row['cer']:.1f} % | "
+                f"{row['substitutions']}/{row['deletions']}/{row['insertions']} | {100 * row['simple']['wer']:.1f} % | "
+                f"{row['rtf']:.2f} |",
+                flush=True,
+            )
+        settings = {k: v for k, v in asr_params(cfg).items() if k != "model_path"}
+        results[model] = {
+            "settings": settings,
+            "load_s": round(load_s, 2),
+            "clips": rows,
+            "total": {
+                lang: totals([r for r in rows if r["language_ref"] == lang])
+                for lang in ("en", "ru")
+                if any(r["language_ref"] == lang for r in rows)
+            },
+        }
+    if args.json:
+        import json
+        import platform
+
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(
+            json.dumps(
+                {
+                    "command": " ".join([".venv/bin/python", "benchmarks/asr_wer.py", *sys.argv[1:]]),
+                    "commit": git_commit(),
+                    "split": "real clips of ../shared/data with a reference (DEV/sample material; no kept-back data) "
+                    "and the bundled examples (synthetic speech)",
+                    "machine": f"{platform.machine()} {platform.processor()} ({platform.node()})",
+                    "models": results,
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+        print(f"wrote {args.json}")
     return 0
 
 
