@@ -363,6 +363,19 @@ _REQUEST = re.compile(
 )
 
 
+# round 8, from the false assignments on the MRDA train meetings, each never an AMI human action item nor an AMI
+# ``off`` act on the train meetings: a habit ("you should always look at…"), what "you" will not do or end up
+# with ("you probably won't have anything…", "you'll get down to one point two", "you get things like…"), and
+# what "you" said or did ("i think you both said…", "you've met everyone")
+_NOT_HANDOUT_R8 = re.compile(
+    r"\byou( guys)? (should|must|will|'ll|can|would) (always|never)\b"
+    r"|\byou( probably)? (won't|will not|wouldn't)\b"
+    r"|\byou('ll| will)?( also| just| probably)? (get|see) (down|many|very|things|something|the same|different)\b"
+    r"|\b(i think|i guess|as|like) you('ve| have)?( both| all| guys)? (said|met|told|mentioned)\b"
+    r"|\byou('ve| have) (met|said|told|mentioned)\b"
+)
+
+
 def not_a_handout(low: str, text: str) -> bool:
     """Whether a sentence with an assignee is talk about what someone does rather than a task handed out.
 
@@ -372,7 +385,39 @@ def not_a_handout(low: str, text: str) -> bool:
     """
     if "?" in text and not _REQUEST.search(low):
         return True
-    return bool(_NOT_HANDOUT.search(low))
+    return bool(_NOT_HANDOUT.search(low) or _NOT_HANDOUT_R8.search(low))
+
+
+# the speaker's own task with "you" only as its beneficiary: "I'll send you the file", "next meeting maybe I will
+# do a small sketch so you can have a better idea" (round 8: the purpose clause's "you" made these assignments
+# to the addressee); "I'll ask you to…", "I want you to…" and "…and you could do the words" still hand out
+_SELF_TASK = re.compile(
+    r"\bi('ll| will| shall|'m going to| am going to|'m gonna| am gonna)( (just|also|then|probably|definitely|maybe|first))? (\w+)"
+)
+_YOU_WORD = re.compile(r"\b(you|your|yours)\b")
+_NOT_OWN = frozenset({"ask", "tell", "get", "let", "need", "want", "have", "make", "expect", "leave"})
+_SELF_PREFIX_VETO = re.compile(
+    r"\b(you|your|if|when|unless|because|cause|since|once|whether|what|how|why|do|does|are)\b"
+)
+_HANDS_BACK = re.compile(
+    r"\b(and|but|or|then|while) (then )?(you|you guys|you two|you all)\b(?! can\b| could\b)|\byou (guys )?(should|must|have to|need to)\b"
+)
+
+
+def speaker_commits(low: str) -> bool:
+    """Whether the sentence is the speaker's own task, with "you" only as its beneficiary ("I'll send you X").
+
+    ``low``: the sentence's lower-cased tokens. The first-person future frame comes first (at most five words
+    before it, none of them "you" or a subordinator), it asks no one to do anything ("I'll ask you to…"), and no
+    later clause gives "you" a task of their own ("…and you could do the words", "you should…").
+    """
+    m = _SELF_TASK.search(low)
+    if m is None or m.group(4) in _NOT_OWN or not _YOU_WORD.search(low[m.end() :]):
+        return False
+    prefix = low[: m.start()].split()
+    if len(prefix) > 5 or _SELF_PREFIX_VETO.search(" ".join(prefix)):
+        return False
+    return not _HANDS_BACK.search(low[m.end() :])
 
 
 def group_named(low: str) -> bool:
@@ -431,6 +476,8 @@ def assignment_target(
         return None
     if not_a_handout(low, text):
         return None
+    if speaker_commits(low):
+        return Assignee(speaker, (speaker,), "speaker")
     if group_named(low) and others:
         return Assignee(None, others, "group")
     if named is not None and named != speaker:
@@ -452,6 +499,262 @@ def assignment_target(
             return Assignee(others[0], others, "addressee")
         return Assignee(None, (), "role")  # a role not among the participants' names: owner unknown
     return None
+
+
+# -- verbless hand-outs (round 8) ---------------------------------------------------------------------------
+# a chair handing out the parts as a list with no verb: "Marketing, the user requirement specification", "um U_I_D_
+# the user interface concept", "and you the components design", "the look and feel design is for Kate"
+_HANDOUT_ROLE = re.compile(
+    r"\b(project manager|marketing( expert| executive| person| department)?|user interface( designer)?|"
+    r"interface designer|industrial designer|industrial design|industrial)\b"
+)
+# role words, fillers and vague nouns: none of them is the part handed out
+_HANDOUT_NOT_TASK = frozenset(
+    {
+        "marketing",
+        "user",
+        "interface",
+        "industrial",
+        "designer",
+        "designers",
+        "expert",
+        "experts",
+        "executive",
+        "specialist",
+        "project",
+        "manager",
+        "person",
+        "guy",
+        "people",
+        "department",
+        "thing",
+        "things",
+        "stuff",
+        "one",
+        "bit",
+        "lot",
+        "time",
+        "meeting",
+        "minute",
+        "minutes",
+        "way",
+        "idea",
+        "course",
+        "name",
+        "yeah",
+        "okay",
+        "um",
+        "uh",
+        "mm",
+        "hmm",
+        "slide",
+        "question",
+        "point",
+        "today",
+        "moment",
+        "kind",
+        "sort",
+    }
+)
+_HANDOUT_LEAD = frozenset(
+    {
+        "and",
+        "um",
+        "uh",
+        "so",
+        "then",
+        "also",
+        "okay",
+        "ok",
+        "now",
+        "for",
+        "of",
+        "course",
+        "mm",
+        "er",
+        "erm",
+        "right",
+        "next",
+        "finally",
+        "last",
+        "lastly",
+        "well",
+        "oh",
+    }
+)
+# "the look and feel design is for Kate", "for you it's the user requirements": a copula that hands the part out
+_HANDOUT_FOR = re.compile(r"\s?\b(?:is|'s|are|will be) (?:for|to) (?P<who>you|[a-z]+)\b")
+# the allocation context: the speaker speaks of the next meeting or the work to do after this one
+_HANDOUT_CONTEXT = re.compile(
+    r"\b(next (meeting|time|one)|individual (work|work ?time|tasks?|actions?|assignments?)|your (tasks?|jobs?|roles?|"
+    r"homework|assignments?|personal coach\w*)|homework|assignments?|tasks? for|work on|responsible for|in charge of|"
+    r"what we're (each|all) going to do|each of you|for (the )?(project manager|marketing( expert)?|"
+    r"user interface( designer)?|industrial designer))\b"
+)
+HANDOUT_WINDOW = 6  # utterances: a hand-out needs the speaker's allocation talk or another hand-out this close
+
+
+@dataclass(frozen=True, slots=True)
+class Handout:
+    """A verbless hand-out: who gets the part (:class:`Assignee`) and the task phrase built from its noun phrase."""
+
+    assignee: Assignee
+    task: str
+
+
+_HANDOUT_FILLERS = re.compile(
+    r"^(?:(?:and|um+|uh+|so|then|also|okay|ok|now|of course|mm+|er+m?|right|next|finally|lastly|last|well|oh|yeah|"
+    r"the|for)\b[\s,.]*)+",
+    re.IGNORECASE,
+)
+
+
+def _verbless(toks: list[Any], copula_for: bool) -> bool:
+    """No finite verb (a gerund is a noun here; "X is for Kate" keeps its copula), no subject but "you", no clause."""
+    for t in toks:
+        if t.pos in ("VERB", "AUX") and t.tag not in ("VBG", "FW") and not copula_for:
+            return False
+        if (t.pos == "PRON" and t.tag != "PRP$" and t.lower not in ("you", "it")) or t.pos == "SCONJ":
+            return False
+    return any(
+        t.pos in ("NOUN", "PROPN") and t.lower not in _HANDOUT_NOT_TASK and len(t.text) > 2 and not t.text[:1].isupper()
+        for t in toks
+    )
+
+
+def _handout_target(
+    rest: str,
+    participants: list[tuple[str, str]],
+    speaker: str,
+    receiver: Optional[str],
+    copula: Optional[re.Match[str]],
+    propn: frozenset[str] = frozenset(),
+) -> tuple[Optional[Assignee], str]:
+    """Who a verbless hand-out names (``rest``: its text after fillers, roles spelled out) and the part left."""
+    first = {(name or pid).split()[0].casefold(): pid for pid, name in participants if (name or pid).split()}
+    words = rest.split()
+    head = words[0].strip(",.;:") if words else ""
+    if copula is not None:
+        at = _HANDOUT_FOR.search(rest.casefold())
+        who, part = copula.group("who"), rest[: at.start()] if at else ""
+        if who == "you" and receiver and receiver != speaker:
+            return Assignee(receiver, (receiver,), "addressee"), part
+        if who in first and first[who] != speaker:
+            return Assignee(first[who], (first[who],), "named"), part
+        name = rest[at.end() - len(who) : at.end()] if at else ""
+        if name in propn and name[:1].isupper():
+            return Assignee(None, (), "named"), part  # a name who is not a participant ("…is for Kate"): owner open
+        return None, ""
+    if head.casefold() == "you" and len(words) > 1 and words[1].casefold() not in ("know", "see", "guys", "mean"):
+        return (
+            (Assignee(receiver, (receiver,), "addressee"), " ".join(words[1:]))
+            if receiver and receiver != speaker
+            else (None, "")
+        )
+    if head.casefold() in first and head[:1].isupper() and len(head) > 2:
+        pid = first[head.casefold()]
+        return (Assignee(pid, (pid,), "named"), " ".join(words[1:])) if pid != speaker else (None, "")
+    m = _HANDOUT_ROLE.match(rest.casefold())
+    if m is not None:
+        holder = role_holder(m.group(0), participants, speaker) if _ROLE.search(m.group(0)) else None
+        return (Assignee(holder, (holder,), "named") if holder else Assignee(None, (), "role")), rest[m.end() :]
+    if (
+        head in propn
+        and head[:1].isupper()
+        and head.isalpha()
+        and head not in _NOT_NAME
+        and not _ROLE_WORD.search(head)
+        and len(words) > 2
+        and words[0][-1:] != "."
+    ):
+        return Assignee(None, (), "named"), " ".join(words[1:])  # a name who is not a participant: owner open
+    return None, ""
+
+
+def handout(sent: Any, participants: list[tuple[str, str]], speaker: str, receiver: Optional[str]) -> Optional[Handout]:
+    """A part handed out without a verb ("Marketing, the user requirement specification"), or ``None``.
+
+    English, at most 14 words, no question, no finite verb (a gerund "trend watching" is a noun; a copula
+    only in "X is for Kate"), no subject pronoun but "you", no subordinate clause, a noun besides the role
+    words (the part), and an assignee at its start (after fillers): "you" ("and you the components design";
+    the turn's addressee), a participant's first name, a role ("U_I_D_ the user interface concept"; the
+    participant labelled by that role, else the owner stays open), another capitalised name (owner open), or
+    "… is for <name / you>". The task is "Work on" + the part (the noun phrase without the assignee).
+    """
+    if getattr(sent, "language", "en") != "en" or "?" in sent.text:
+        return None
+    toks = [t for t in sent.tokens if t.pos not in ("PUNCT", "X", "SYM") and any(c.isalpha() for c in t.text)]
+    if not toks or len(toks) > 14:
+        return None
+    exp = " ".join(expand_roles(sent.text).split())
+    copula = _HANDOUT_FOR.search(exp.casefold())
+    if not _verbless(toks, copula is not None):
+        return None
+    rest = _HANDOUT_FILLERS.sub("", exp)
+    if rest[:1].isupper() is False and rest.casefold().startswith("the "):
+        rest = rest[4:]
+    propn = frozenset(t.text for t in toks if t.pos == "PROPN")
+    target, part = _handout_target(rest, participants, speaker, receiver, copula, propn)
+    if target is None or (target.how == "role" and len(participants) < 2):
+        return None
+    phrase = _HANDOUT_FILLERS.sub("", " ".join(part.split()).strip(" ,.;:"))
+    phrase = re.sub(r"\b(\w+) \1\b", r"\1", phrase).strip(" ,.;:")
+    if len(re.findall(r"[A-Za-z]{3,}", phrase)) < 1:
+        return None
+    article = "" if re.match(r"(the|a|an|our|your|some|this|that)\b", phrase, re.IGNORECASE) else "the "
+    return Handout(target, f"Work on {article}{phrase}")
+
+
+def handout_items(session: Any, parsed: Any, acts: list[Any], areas: Optional[dict[str, str]] = None) -> list[Any]:
+    """The verbless hand-outs of a group meeting as assigned action items (to add to ``acts``).
+
+    A sentence :func:`handout` accepts counts only in an allocation context: the same speaker gave someone else
+    an action item, spoke of the next meeting / the tasks (:data:`_HANDOUT_CONTEXT`), or made another hand-out
+    within :data:`HANDOUT_WINDOW` utterances before it. Sentences that already carry an action item are left alone.
+    """
+    from sessionscope.analysis.extract.stage import other_participant
+    from sessionscope.model import ActionItem
+
+    if len(session.participants) <= 2:
+        return []
+    parts = [(p.id, p.name) for p in session.participants]
+    by_utt = {a.utterance_id: a for a in acts}
+    last: dict[str, int] = {}
+    out: list[Any] = []
+    # new ids after the highest one (duplicate merging may have left gaps)
+    n = max([int(m.group(1)) for a in acts for m in [re.search(r"(\d+)$", a.id)] if m] + [len(acts)])
+    for i, (utt, sents) in enumerate(zip(session.utterances, parsed, strict=True)):
+        a = by_utt.get(utt.id)
+        if a is not None:
+            if a.owner != utt.speaker:
+                last[utt.speaker] = i
+            continue
+        if any(_HANDOUT_CONTEXT.search(" ".join(expand_roles(s.text).casefold().split())) for s in sents):
+            last[utt.speaker] = i
+        if i - last.get(utt.speaker, -HANDOUT_WINDOW - 1) > HANDOUT_WINDOW:
+            continue
+        for sent in sents:
+            h = handout(sent, parts, utt.speaker, other_participant(session, i))
+            if h is None:
+                continue
+            n += 1
+            out.append(
+                ActionItem(
+                    id=f"act-{n:03d}",
+                    utterance_id=utt.id,
+                    start=utt.start,
+                    owner=h.assignee.owner,
+                    task=h.task,
+                    area=(areas or {}).get(utt.id),
+                    char_start=sent.start_char,
+                    char_end=sent.end_char,
+                    method="handout",
+                    owners=h.assignee.owners,
+                )
+            )
+            last[utt.speaker] = i
+            break
+    return out
 
 
 @dataclass(frozen=True)
@@ -528,4 +831,8 @@ __all__ = [
     "load_assignment_head",
     "group_named",
     "not_a_handout",
+    "speaker_commits",
+    "Handout",
+    "handout",
+    "handout_items",
 ]
