@@ -48,7 +48,9 @@ def test_ami_questions_match_dynamics_and_items_point_into_transcript(shared_dat
         u = ids[item.utterance_id]
         assert u.text[item.char_start:item.char_end]
         assert item.confidence is not None and 0 <= item.confidence <= 1  # calibrated probability of the heads
-        assert item.to_check == (item.confidence < stage.cfg.check_below)
+        below = stage.cfg.recommendation_check_below if item in out.recommendations else stage.cfg.check_below
+        assert item.to_check == (item.confidence < below)
+    assert stage.cfg.recommendation_check_below == 0.6 > stage.cfg.check_below
     # every recommendation has a giver and a receiver among the four speakers
     assert all(r.giver in "ABCD" and r.receiver in "ABCD" and r.giver != r.receiver for r in out.recommendations)
     assert out.knowledge_flow is not None

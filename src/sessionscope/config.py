@@ -149,8 +149,14 @@ class ExtractionConfig(_Section):
     max_task_words: int = Field(14, ge=3, description="action-item task phrases are cut to this many words")
     summary_points_per_area: int = Field(3, ge=1, description="key points per topic area in the extractive summary")
     dialogue_act_heads: Optional[str] = Field("bundled", description="recommendation/action-item heads trained on real meetings (.npz from benchmarks/train_dialogue_acts.py); 'bundled' = the shipped one; none = rules + classifier only")
-    check_below: float = Field(0.5, ge=0, le=1, description="questions, recommendations and action items whose calibrated confidence is below this are marked to_check (shown as 'to check' in reports)")
+    check_below: float = Field(0.5, ge=0, le=1, description="questions, recommendations and action items whose calibrated confidence is below this are marked to_check (shown as 'to check' in reports); recommendations: check_below_recommendations")
+    check_below_recommendations: Optional[float] = Field(0.6, ge=0, le=1, description="recommendations whose calibrated confidence is below this are marked to_check; none = check_below. 0.6 because recommendations at 0.5-0.6 were right about half the time or less (held-out train meetings: precision 0.42 MRDA / 0.43 AMI; hand-audited real talk: 21 of 42, natural conversation 1 of 10; benchmarks/results/recs_confidence_heldout_r8_recs.json)")
     merge_similarity: float = Field(0.85, ge=0, le=1, description="action items of one owner whose task embeddings are at least this similar are one task (merged)")
+
+    @property
+    def recommendation_check_below(self) -> float:
+        """The confidence under which a recommendation is marked ``to_check``."""
+        return self.check_below if self.check_below_recommendations is None else self.check_below_recommendations
 
 
 class FlagsConfig(_Section):

@@ -317,6 +317,7 @@ def extract_items(
     informal = informal_context([u.speaker for u in session.utterances], parsed)
     # the speaker's own side's plan ("we'd need to make sure…" answering "how will you…?"): no advice to the listener
     informal.update(own_side_context([u.speaker for u in session.utterances], parsed))
+    rec_check_below = cfg.recommendation_check_below
     recs: list[Recommendation] = []
     acts: list[ActionItem] = []
     probs: list[tuple[int, str, Sentence, Decision]] = []
@@ -350,7 +351,7 @@ def extract_items(
                     id=rid, utterance_id=utt.id, start=utt.start, giver=utt.speaker, receiver=receiver,
                     text=sent.text, area=area, confidence=round(d.confidence, 3) if calibrated else None,
                     char_start=sent.start_char, char_end=sent.end_char, method=d.method,
-                    to_check=calibrated and d.confidence < cfg.check_below,
+                    to_check=calibrated and d.confidence < rec_check_below,
                 ))
                 solutions.append((i, "recommendation", utt.speaker, rid))
             elif d.kind == "action":
@@ -606,6 +607,7 @@ class ExtractionStage:
                                                                            "trained": self._assign.meta.get("trained"),
                                                                            "threshold": self.assign_threshold},
             "check_below": self.cfg.check_below,
+            "check_below_recommendations": self.cfg.recommendation_check_below,
             "min_confidence": self.cfg.min_confidence,
         }
         return session.evolve(**items, extra=extra)
