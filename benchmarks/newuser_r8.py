@@ -15,7 +15,8 @@ shares, counts against listed items, flags, misleading sentences) plus round 8's
 ``session.json`` and where it came from, flag messages naming participants by id, share flags shown as
 fractions (``0 / 0.2``), "1 questions", the checklist calling a word share a talk share, the
 programme's "0.0 h" and "0 %" of hour-long sessions for untimed transcripts, "1 pairs", the
-Russian role "другое", a file of the wrong type vanishing without a word, ``batch.json`` saying
+Russian role "другое", "a transcript without speaker names needs them" said of a named speaker
+alone or of a recording ``run`` made, a file of the wrong type vanishing without a word, ``batch.json`` saying
 ``ok`` for a batch killed after 1 of 4 inputs, and a conversation counted twice without a warning.
 
 Nothing is chosen here: no threshold or parameter is tuned; the outputs are read.
@@ -125,6 +126,11 @@ def _r8_facts(folder: Path) -> dict[str, Any]:
     timed = any(u.get("start") is not None and u.get("end") is not None for u in d["utterances"])
     misleading = {k: bool(re.search(rx, md)) for k, rx in R8_MISLEADING.items()}
     misleading["talk_share_said_of_words"] &= not timed  # right for a timed transcript
+    # "a transcript without speaker names needs them (… or `sessionscope run` on the recording)": right for a
+    # caption file's unknown speaker, wrong for a named speaker alone or for what `run` itself made
+    misleading["one_speaker_told_to_add_names"] = bool(
+        re.search(r"without speaker names needs them|расшифровке без имён говорящих нужны имена", md)
+    ) and not any(p["id"] == "unknown" for p in d["participants"])
     flags_md = md.split("## Flags")[-1].split("\n## ")[0] if "## Flags" in md else ""
     return {
         "language_source": (d.get("extra") or {}).get("language_source"),
@@ -339,6 +345,7 @@ def main() -> None:  # noqa: C901 - one linear script: each block is one finding
             )
         result["batches"]["mixed_transcripts"] = runs
         result["inputs"]["two_annas"] = {"kind": "analyze (batch)", **_session(work / "batch_out", "annas")}
+        result["inputs"]["one_line_transcript"] = {"kind": "analyze (batch)", **_session(work / "batch_out", "oneline")}
         result["inputs"]["zoom_manifest_names_wrong"] = {
             "kind": "analyze (batch)",
             **_session(work / "batch_out", "zoom-class"),

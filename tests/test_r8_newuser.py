@@ -229,3 +229,19 @@ def test_two_participants_with_one_first_name_stay_apart() -> None:
     )
     out = apply_manifest(s, entry)
     assert {u.speaker for u in out.utterances} == {"anna-smirnova", "anna-petrova"}
+
+
+def test_one_speaker_advice_fits_where_the_session_came_from() -> None:
+    from sessionscope.analysis.dynamics import compute_metrics
+    from sessionscope.config import DynamicsConfig
+    from sessionscope.model import DataQuality
+
+    named = make_session([("anna", 0, 2, "Hello, shall we start?")])
+    named = named.evolve(metrics=compute_metrics(named, DynamicsConfig()))
+    md = render_session_markdown(named)  # a one-line transcript of Anna: she has a name
+    assert "Only Anna speaks in this transcript" in md and "without speaker names" not in md
+    voice = named.evolve(quality=DataQuality(asr_model="base"))  # `run` found one voice: not "run it on the recording"
+    md = render_session_markdown(voice)
+    assert "Only one voice was found in the recording (Anna)" in md and "`sessionscope run` on the recording" not in md
+    ru = voice.evolve(language="ru")
+    assert "В записи найден только один голос" in render_session_markdown(ru)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from sessionscope import __version__
 from sessionscope.config import ReportConfig
+from sessionscope.io._common import UNKNOWN_ID
 from sessionscope.model import Session, StageRun
 from sessionscope.report.i18n import Translator, fmt_clock, report_language, with_names
 
@@ -153,7 +154,12 @@ def balance_sentences(session: Session, t: Translator, names: _Names, cfg: Optio
     if not any(shares.values()):
         return out + [t("bal_none")]
     if len(shares) == 1:  # "X spoke most, with 100 %" and "took 1 turns" say nothing about a conversation
-        return out + [t("bal_single", name=names(next(iter(shares))))]
+        only = next(iter(shares))
+        # named advice: a caption file's "unknown" speaker needs names; a recording may hold a second voice the
+        # diarization missed; a named speaker alone is simply one person (not "a transcript without names")
+        key = ("bal_single" if only == UNKNOWN_ID else
+               "bal_single_voice" if session.quality is not None and session.quality.asr_model else "bal_single_named")
+        return out + [t(key, name=names(only))]
     top = max(shares, key=lambda k: shares[k])
     share = shares[top]
     p = session.participant(top)
