@@ -4,7 +4,8 @@
 
 The detection is the pipeline's: ``sessionscope.audio.asr.transcribe`` with language auto and the
 default ``AsrConfig`` (VAD on, so faster-whisper detects on the features of its first VAD chunks,
-among the configured languages en, ru; the probability is renormalised over those two). Per clip it
+among the configured languages en, ru; the probability is renormalised over those two; Whisper's own
+top-5 probabilities over all its languages, and those of en and ru, are kept as ``whisper_top_languages``). Per clip it
 also records the raw Whisper segments before the hallucination filter (text, times, no-speech
 probability, mean log-probability, word probabilities), whether the filter kept each one, and, for
 clips with a reference RTTM (the AMI excerpts), how many of the delivered words lie outside every
@@ -88,7 +89,16 @@ def run_clip(clip: Clip, cfg: Any, collar: float) -> dict[str, Any]:
         raw.extend(segments)
         return original(segments)
 
+    top: list[list[Any]] = []
+    original_pick = asr_mod.pick_language
+
+    def picking(probs: list[tuple[str, float]], languages: list[str]) -> Any:  # Whisper's own probabilities
+        top.extend([code, round(p, 4)] for code, p in sorted(probs, key=lambda x: -x[1])[:5])
+        top.extend([code, round(p, 4)] for code, p in probs if code in languages and [code, round(p, 4)] not in top)
+        return original_pick(probs, languages)
+
     asr_mod.filter_segments = recording
+    asr_mod.pick_language = picking
     t0 = time.perf_counter()
     try:
         r = asr_mod.transcribe(samples, config=cfg)
@@ -97,6 +107,7 @@ def run_clip(clip: Clip, cfg: Any, collar: float) -> dict[str, Any]:
         r, error = None, str(e)
     finally:
         asr_mod.filter_segments = original
+        asr_mod.pick_language = original_pick
     secs = time.perf_counter() - t0
     row: dict[str, Any] = {
         "clip": name,
@@ -114,6 +125,7 @@ def run_clip(clip: Clip, cfg: Any, collar: float) -> dict[str, Any]:
         source=r.language_source,
         probability=None if r.language_probability is None else round(r.language_probability, 4),
         notes=list(r.notes),
+        whisper_top_languages=top,
         vad_speech=[list(s) for s in r.speech],
         vad_speech_s=round(sum(b - a for a, b in r.speech), 2),
         delivered_text=" ".join(s.text for s in r.segments).strip(),
