@@ -55,9 +55,16 @@ def test_score_counts_alignment_and_empty_hypothesis():
 def test_totals_pool_errors_over_reference_words():
     rows = [
         {"ref_words": 4, "substitutions": 1, "deletions": 0, "insertions": 1},
-        {"ref_words": 6, "substitutions": 0, "deletions": 3, "insertions": 0},
+        {"ref_words": 6, "substitutions": 0, "deletions": 3, "insertions": 0, "numeral_substitutions": [["три", "3"]]},
     ]
-    assert wer.totals(rows) == {"clips": 2, "ref_words": 10, "errors": 5, "wer": 0.5}
+    assert wer.totals(rows) == {
+        "clips": 2,
+        "ref_words": 10,
+        "errors": 5,
+        "wer": 0.5,
+        "numeral_substitutions": 1,
+        "wer_numerals_forgiven": 0.4,
+    }
 
 
 def test_stm_text_skips_comments_and_short_rows(tmp_path):
