@@ -365,6 +365,8 @@ def main(argv: list[str] | None = None) -> int:
             "split": "hand-labelled real talk (round-6 audit labels; design files and the kept file)",
             "work": str(args.work),
             "tag": args.tag,
+            "run_command": f"python benchmarks/audit_real_talk.py run --work {args.work} --tag {args.tag} "
+            f"--sessions {','.join(DESIGN + KEPT)} (the current code: the items whose labels are joined)",
             "label_files": args.label_files.split(","),
             **real_talk(args.work, args.tag, paths),
         }
