@@ -111,3 +111,23 @@ def test_stage_adds_item_measures_beside_the_dynamics() -> None:
     assert m.participants["jun"] == {"talk_share": 0.5, "recommendations_given": 0, "recommendations_received": 1,
                                      "action_items_owned": 1, "problems_raised": 3}
     assert m.participants["sen"]["action_items_owned"] == 1
+
+
+def test_flag_messages_name_people_not_ids() -> None:
+    from sessionscope.model import Participant
+
+    s = _pair(duration=3600, junior_share=0.1)
+    people = tuple(Participant(id=p.id, name={"jun": "Anna Lee", "sen": "Boris Ivanov"}[p.id], role=p.role)
+                   for p in s.participants)
+    recs = tuple(_rec(i, "sen", "jun") for i in range(4))
+    metrics = Metrics(participants={"jun": {"talk_share": 0.1}, "sen": {"talk_share": 0.9}},
+                      interruption_matrix={"sen": {"jun": 12}})
+    flags = {f.code: f.message for f in compute_flags(s.evolve(participants=people, recommendations=recs, metrics=metrics),
+                                                      FlagsConfig())}
+    assert flags["one_sided"].startswith("Boris Ivanov gave 4 of 4")
+    assert flags["junior_rarely_speaks"] == "junior Anna Lee holds 10% of the talk time"
+    assert flags["senior_interrupts_junior"].startswith("senior Boris Ivanov interrupted junior Anna Lee 12 times")
+    # without metrics: the word share, said as such
+    words = {f.code: f.message for f in compute_flags(s.evolve(participants=people, utterances=s.utterances[1:]),
+                                                      FlagsConfig())}
+    assert words["junior_rarely_speaks"] == "junior Anna Lee holds 0% of the words"

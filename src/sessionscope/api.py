@@ -85,7 +85,10 @@ def analyze(
                 session = apply_manifest(session, entry)
     if participants:
         session = with_participants(session, participants)
-    return _stages(session, cfg, stages)
+    from sessionscope.report.i18n import with_text_language
+
+    # as the CLI's batch does: a transcript imported without a language carries the one its report speaks
+    return with_text_language(_stages(session, cfg, stages))
 
 
 def _stages(session: Session, cfg: Config, stages: Optional[list[str]]) -> Session:

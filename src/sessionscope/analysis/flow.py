@@ -125,6 +125,11 @@ def _unreliable_transcript(session: Session, threshold: float) -> list[Flag]:
 def compute_flags(session: Session, cfg: FlagsConfig) -> tuple[Flag, ...]:
     """The programme flags (thresholds from ``flags`` in the config; see docs/extraction.md)."""
     flags: list[Flag] = []
+    names = {p.id: p.name for p in session.participants if p.name}
+
+    def name(pid: str) -> str:  # messages are for people: names, not id slugs (the flag's data keep the ids' values)
+        return names.get(pid, pid)
+
     recs = session.recommendations
     extracted = "extraction" in session.extra or bool(recs or session.action_items)
     if session.utterances and not session.has_words:
@@ -141,7 +146,7 @@ def compute_flags(session: Session, cfg: FlagsConfig) -> tuple[Flag, ...]:
         giver, n = max(counts.items(), key=lambda kv: kv[1])
         share = n / len(recs)
         if share >= cfg.one_sided_share:
-            flags.append(Flag("one_sided", f"{giver} gave {n} of {len(recs)} recommendations ({share:.0%})",
+            flags.append(Flag("one_sided", f"{name(giver)} gave {n} of {len(recs)} recommendations ({share:.0%})",
                               value=round(share, 3), threshold=cfg.one_sided_share))
     if extracted and len(session.action_items) < cfg.min_action_items:
         flags.append(Flag("no_action_items", f"{len(session.action_items)} action items found (at least "
@@ -152,7 +157,7 @@ def compute_flags(session: Session, cfg: FlagsConfig) -> tuple[Flag, ...]:
     for j in juniors:
         j_share, measure = _share(session, j)
         if j_share is not None and j_share < cfg.junior_min_talk_share:
-            flags.append(Flag("junior_rarely_speaks", f"junior {j} holds {j_share:.0%} of the {measure.replace('_', ' ')}",
+            flags.append(Flag("junior_rarely_speaks", f"junior {name(j)} holds {j_share:.0%} of the {'talk time' if measure == 'talk_share' else 'words'}",
                               value=round(j_share, 3), threshold=cfg.junior_min_talk_share))
     flags.extend(_unreliable_transcript(session, cfg.unreliable_low_confidence_share))
     span = session.span_s
@@ -162,7 +167,7 @@ def compute_flags(session: Session, cfg: FlagsConfig) -> tuple[Flag, ...]:
                 n = session.metrics.interruption_matrix.get(s, {}).get(j, 0)
                 rate = n / (span / 600)
                 if n and rate >= cfg.senior_interruptions_per_10min:
-                    flags.append(Flag("senior_interrupts_junior", f"senior {s} interrupted junior {j} {n} times "
+                    flags.append(Flag("senior_interrupts_junior", f"senior {name(s)} interrupted junior {name(j)} {n} times "
                                       f"({rate:.1f} per 10 min)", value=round(rate, 2),
                                       threshold=cfg.senior_interruptions_per_10min))
     if span is not None and span / 60 < cfg.min_session_minutes:

@@ -24,6 +24,9 @@
     return num / den;
   }
   function sum(xs) { return xs.reduce(function (a, b) { return a + (b || 0); }, 0); }
+  // session lengths that are known (untimed transcripts have none): hours and the >= 60 min share are over these
+  function known(xs) { return xs.filter(function (x) { return x !== null && x !== undefined && !isNaN(x); }); }
+  function hours(minutes) { var k = known(minutes); return k.length ? fmt(sum(k) / 60, 1) : "–"; }
   function setText(id, text) { document.getElementById(id).textContent = text; }
 
   // chart artists that carry session or pair ids (see report/charts.py)
@@ -55,8 +58,8 @@
     var minutes = ss.map(function (s) { return s.minutes; });
     var trend = slope(ss.map(function (s) { return s.js; }));
     var trendText = trend === null ? "" : " (" + (trend >= 0 ? "+" : "−") + fmt(Math.abs(100 * trend), 1) + " " + T.pp + ")";
-    var cells = [name, ss.length, fmt(sum(minutes) / 60, 1), fmt(mean(minutes), 0),
-      ss.filter(function (s) { return s.minutes >= 60; }).length,
+    var cells = [name, ss.length, hours(minutes), fmt(mean(minutes), 0),
+      known(minutes).length ? known(minutes).filter(function (m) { return m >= 60; }).length : "–",
       pct(mean(ss.map(function (s) { return s.js; }))) + trendText, fmt(mean(ss.map(function (s) { return s.mu; })), 2),
       sum(ss.map(function (s) { return s.rj; })) + " / " + sum(ss.map(function (s) { return s.rs; })),
       sum(ss.map(function (s) { return s.ai; })), sum(ss.map(function (s) { return s.fl; })), plannedText];
@@ -90,9 +93,10 @@
     var minutes = kept.map(function (s) { return s.minutes; });
     var judged = D.followup.filter(function (x) { return keep[x.i] && x.status !== "pending"; });
     setText("kpi_sessions", kept.length);
-    setText("kpi_hours", fmt(sum(minutes) / 60, 1));
+    setText("kpi_hours", hours(minutes));
     setText("kpi_minutes", fmt(mean(minutes), 0));
-    setText("kpi_60", kept.length ? pct(kept.filter(function (s) { return s.minutes >= 60; }).length / kept.length) : "–");
+    var timed = known(minutes);
+    setText("kpi_60", timed.length ? pct(timed.filter(function (m) { return m >= 60; }).length / timed.length) : "–");
     setText("kpi_jshare", pct(mean(kept.map(function (s) { return s.js; }))));
     setText("kpi_mutuality", fmt(mean(kept.map(function (s) { return s.mu; })), 2));
     setText("kpi_followed", judged.length ? pct(judged.filter(function (x) { return x.status !== "not_mentioned"; }).length / judged.length) : "–");
