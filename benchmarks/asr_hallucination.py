@@ -26,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from asr_language import outside_speech, read_rttm  # noqa: E402
-from asr_wer import DATA, git_commit  # noqa: E402
+from asr_wer import DATA, write_result  # noqa: E402
 
 SR = 16000
 
@@ -152,25 +152,12 @@ def main() -> int:
                 )
             )
     if args.json:
-        import json
-
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(
-            json.dumps(
-                {
-                    "command": " ".join([".venv/bin/python", "benchmarks/asr_hallucination.py", *sys.argv[1:]]),
-                    "commit": git_commit(),
-                    "split": "ami-audio-excerpts (DEV clips; no kept-back data)",
-                    "model": args.model,
-                    "clips": rows,
-                },
-                ensure_ascii=False,
-                indent=1,
-            )
-            + "\n",
-            encoding="utf-8",
+        write_result(
+            args.json,
+            "asr_hallucination.py",
+            "ami-audio-excerpts (DEV clips; no kept-back data)",
+            {"model": args.model, "clips": rows},
         )
-        print(f"wrote {args.json}")
     return 0
 
 

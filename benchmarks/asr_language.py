@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from asr_wer import DATA, ROOT, git_commit  # noqa: E402
+from asr_wer import DATA, ROOT, write_result  # noqa: E402
 
 
 def read_rttm(path: Path) -> dict[str, list[tuple[float, float]]]:
@@ -210,28 +210,13 @@ def main() -> int:
     }
     print(summary)
     if args.json:
-        import json
-
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(
-            json.dumps(
-                {
-                    "command": " ".join([".venv/bin/python", "benchmarks/asr_language.py", *sys.argv[1:]]),
-                    "commit": git_commit(),
-                    "split": "real clips of ../shared/data (DEV/sample material; no kept-back data)",
-                    "model": args.model,
-                    "settings": {k: v for k, v in asr_params(cfg).items() if k != "model_path"},
-                    "collar_s": args.collar,
-                    "summary": summary,
-                    "clips": rows,
-                },
-                ensure_ascii=False,
-                indent=1,
-            )
-            + "\n",
-            encoding="utf-8",
+        settings = {k: v for k, v in asr_params(cfg).items() if k != "model_path"}
+        write_result(
+            args.json,
+            "asr_language.py",
+            "real clips of ../shared/data (DEV/sample material; no kept-back data)",
+            {"model": args.model, "settings": settings, "collar_s": args.collar, "summary": summary, "clips": rows},
         )
-        print(f"wrote {args.json}")
     return 0
 
 

@@ -115,9 +115,17 @@ def score(ref: str, hyp: str) -> dict[str, Any]:
     }
 
 
+#: the stems of Russian number words (any case form): "шестьдесят", "трёх", "тысячи", "пятнадцать" ...
+RU_NUMBER_WORD = re.compile(
+    r"^(ноль|нол|один|одн|дв|тр[иеёо]|четыр|пят|шест|сем|восем|девят|десят|одиннадцат|сорок|девяност|сто|ст[аео]|"
+    r"тысяч|миллион)"
+)
+
+
 def numeral_substitutions(out: Any) -> list[list[str]]:
-    """Substituted word pairs where exactly one side is written in digits ("шестьдесят" → "60"): a number
-    said right but written otherwise, which the normaliser could not equate (no Russian number speller)."""
+    """Substituted word pairs of a digits-only word and a Russian number word ("шестьдесят" → "60"): a number
+    said right but written otherwise, which the normaliser could not equate (no Russian number speller).
+    English number words need no such list: Whisper's English normaliser writes both sides in digits."""
     ref, hyp = out.references[0], out.hypotheses[0]
     pairs = []
     for ch in out.alignments[0]:
@@ -125,7 +133,7 @@ def numeral_substitutions(out: Any) -> list[list[str]]:
             for r, h in zip(
                 ref[ch.ref_start_idx : ch.ref_end_idx], hyp[ch.hyp_start_idx : ch.hyp_end_idx], strict=True
             ):
-                if r.isdigit() != h.isdigit():
+                if (r.isdigit() and RU_NUMBER_WORD.match(h)) or (h.isdigit() and RU_NUMBER_WORD.match(r)):
                     pairs.append([r, h])
     return pairs
 
@@ -187,6 +195,20 @@ def cases() -> list[Case]:
 
 def git_commit() -> str:
     return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+
+
+def write_result(path: Path, script: str, split: str, payload: dict[str, Any]) -> None:
+    """The raw result: the command, the commit, the split, then ``payload`` (UTF-8 JSON)."""
+    import json
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    head = {
+        "command": " ".join([".venv/bin/python", f"benchmarks/{script}", *sys.argv[1:]]),
+        "commit": git_commit(),
+        "split": split,
+    }
+    path.write_text(json.dumps({**head, **payload}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {path}")
 
 
 def run_case(case: Case, cfg: Any) -> dict[str, Any]:
@@ -290,27 +312,15 @@ def main() -> int:
             },
         }
     if args.json:
-        import json
         import platform
 
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(
-            json.dumps(
-                {
-                    "command": " ".join([".venv/bin/python", "benchmarks/asr_wer.py", *sys.argv[1:]]),
-                    "commit": git_commit(),
-                    "split": "real clips of ../shared/data with a reference (DEV/sample material; no kept-back data) "
-                    "and the bundled examples (synthetic speech)",
-                    "machine": f"{platform.machine()} {platform.processor()} ({platform.node()})",
-                    "models": results,
-                },
-                ensure_ascii=False,
-                indent=1,
-            )
-            + "\n",
-            encoding="utf-8",
+        write_result(
+            args.json,
+            "asr_wer.py",
+            "real clips of ../shared/data with a reference (DEV/sample material; no kept-back data) "
+            "and the bundled examples (synthetic speech)",
+            {"machine": f"{platform.machine()} {platform.processor()} ({platform.node()})", "models": results},
         )
-        print(f"wrote {args.json}")
     return 0
 
 

@@ -103,3 +103,5 @@ def test_numeral_substitutions_are_listed_and_forgiven():
     assert s["numeral_substitutions"] == [["шестьдесят", "60"]]
     assert s["substitutions"] == 2 and s["wer_numerals_forgiven"] == round(1 / 3, 4)
     assert wer.score("a b", "a c")["numeral_substitutions"] == []
+    assert wer.score("ha well", "0 well")["numeral_substitutions"] == []  # "oh" → "0" is Whisper's, not a number
+    assert wer.score("каждые три дня", "каждый 3 дня")["numeral_substitutions"] == [["три", "3"]]
