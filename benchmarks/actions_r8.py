@@ -88,6 +88,26 @@ def ami_train_oof(stage: Any) -> dict:
     return data
 
 
+def _owner_role(item: Any, act: Any, sess: Any, parsed: Any, roles: dict[str, str]) -> tuple[str | None, str]:
+    """The scenario role an item gives its task to, and how: the owner's role, or for a hand-out to a role (owner
+    open where speakers are letters) the role it names before the part; ``None`` when the owner is open."""
+    from sessionscope.analysis.extract.assign import expand_roles, handout
+    from sessionscope.analysis.extract.stage import other_participant
+
+    if item.owner is not None:
+        return roles.get(item.owner), item.method
+    if item.method != "handout":
+        return None, item.method
+    i = next(k for k, u in enumerate(sess.utterances) if u.id == act.id)
+    sent = next(s for s in parsed[i] if s.start_char == item.char_start)
+    h = handout(sent, [(p.id, p.name) for p in sess.participants], act.speaker, other_participant(sess, i))
+    if h is None or h.assignee.how != "role":
+        return None, h.assignee.how if h else "?"
+    low = " ".join(expand_roles(sent.text).casefold().split())
+    cut = low.rfind(h.task.casefold().removeprefix("work on ").removeprefix("the "))
+    return _first_role(low[:cut] if cut > 0 else low, _ITEM_ROLE), "role"
+
+
 def run(stage: Any, corpus: str, data: dict, *, handouts: bool, roles: dict) -> tuple[dict, list[dict]]:
     """Scores of one corpus on prepared meetings (with or without the hand-outs) and the rows to inspect."""
     from sessionscope.analysis.extract.stage import area_by_utterance
@@ -115,11 +135,7 @@ def run(stage: Any, corpus: str, data: dict, *, handouts: bool, roles: dict) -> 
         for a in items["action_items"]:
             act = by_id[a.utterance_id]
             if a.method == "handout" or (a.method.startswith("assignment") and not act.action):
-                owner_role = (
-                    roles.get(m, {}).get(a.owner)
-                    if a.owner
-                    else _first_role(" ".join(a.task.casefold().split()) + " " + act.text.casefold(), _ITEM_ROLE)
-                )
+                owner_role, how = _owner_role(a, act, sess, parsed, roles.get(m, {}))
                 rows.append(
                     {
                         "meeting": m,
@@ -129,6 +145,7 @@ def run(stage: Any, corpus: str, data: dict, *, handouts: bool, roles: dict) -> 
                         "label": act.label,
                         "linked": act.action_link,
                         "owner": a.owner,
+                        "how": how,
                         "owner_role": owner_role,
                         "summary_role": link_role.get(act.id),
                         "pattern": pattern_of(act.text),
@@ -157,7 +174,8 @@ def run(stage: Any, corpus: str, data: dict, *, handouts: bool, roles: dict) -> 
         if judged
         else None,
         "owner_role_judged": len(judged),
-        "how": dict(Counter(r["owner"] is not None for r in ho)),
+        "how": dict(Counter(r["how"] for r in ho)),
+        "owner_open": sum(r["owner"] is None and r["owner_role"] is None for r in ho),
     }
     fa = [r for r in rows if r["method"].startswith("assignment")]
     out["false_assignments"] = {"n": len(fa), "by_pattern": dict(Counter(r["pattern"] for r in fa).most_common())}
@@ -212,6 +230,29 @@ def patch_stage_with_handouts() -> None:
     st.extract_items = extract_items
 
 
+def veto_scan() -> dict:
+    """How many train acts (train + held-out meetings) the round-8 vetoes match, and how many of them are gold.
+
+    The vetoes may only take talk that the corpora never make a task: no MRDA ``^cc`` act, no AMI ``off`` act and
+    no act linked to an AMI human action-item sentence.
+    """
+    from dialogue_acts import load_acts
+    from sessionscope.analysis.extract.assign import _NOT_HANDOUT_R8, expand_roles
+    from sessionscope.analysis.extract.heads import tokens
+
+    out = {}
+    for corpus in ("mrda", "ami"):
+        acts = [a for a in load_acts(corpus) if a.split in ("train", "heldout")]
+        hit = [a for a in acts if _NOT_HANDOUT_R8.search(" ".join(tokens(expand_roles(a.text))))]
+        out[corpus] = {
+            "acts": len(acts),
+            "matched": len(hit),
+            "gold_action": sum(a.action for a in hit),
+            "linked_to_human_item": sum(a.action_link for a in hit),
+        }
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--no-handouts", action="store_true", help="the stage's items alone (no verbless hand-outs)")
@@ -233,7 +274,23 @@ def main(argv: list[str] | None = None) -> int:
         help="instead: benchmarks/extraction_eval.py --split dev (written EN/RU dev rows and the example "
         "sessions) with the hand-outs wired into the stage (unless --no-handouts), written to JSON",
     )
+    ap.add_argument(
+        "--veto-scan",
+        default=None,
+        metavar="JSON",
+        help="instead: how many train acts the round-8 vetoes match and how many of those are gold",
+    )
     args = ap.parse_args(argv)
+    if args.veto_scan:
+        body = {
+            "command": " ".join(["python benchmarks/actions_r8.py", *(argv if argv is not None else sys.argv[1:])]),
+            "commit": commit(),
+            "split": "train + held-out train meetings (acts); dev never read",
+            "scan": veto_scan(),
+        }
+        (ROOT / args.veto_scan).write_text(json.dumps(body, indent=1) + "\n")
+        print(json.dumps(body["scan"]))
+        return 0
     if args.assign_from:
         use_assign_from(args.assign_from)
     if args.written_dev:

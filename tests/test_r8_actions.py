@@ -7,7 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from sessionscope.analysis.extract.assign import assignment_target, handout, handout_items, speaker_commits
+from sessionscope.analysis.extract.assign import (
+    assignment_target,
+    handout,
+    handout_items,
+    not_a_handout,
+    speaker_commits,
+)
 from sessionscope.analysis.extract.heads import tokens
 
 PEOPLE = [("pm", "Anna"), ("id", "Boris"), ("ui", "Carla"), ("me", "Dmitri")]
@@ -117,3 +123,35 @@ def test_handout_items_need_an_allocation_context() -> None:
     assert items[1].task == "Work on the technical functions design"
     pair = Session(id="p", participants=ctx.participants[:2], utterances=ctx.utterances, language="en")
     assert handout_items(pair, parsed, []) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "yeah | but you should always look at insertions deletions and substitutions .",
+        "but you probably won't have anything before the next time we have to evaluate .",
+        "and so you'll get - you'll get down to one point two x.  by the time you get done .",
+        "and so you know in discourse analysis you get things like @reject@ the role .",
+        "but i think you both said no you'll just use text file .",
+        "andreas i think you've met everyone except nancy .",
+    ],
+)
+def test_mrda_talk_that_hands_out_nothing(text: str) -> None:
+    assert not_a_handout(_low(text), text)
+    assert assignment_target(text, PEOPLE, "pm", "id") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "And it seems you get more information by email.",  # AMI: linked to a human action item
+        "and you will get extra instructions from your personal coach.",
+        "you'll be getting specific instructions once you go back to your workspace,",
+        "So you want me to look at shapes and everything you said?",
+        "you'll have to check with them .",
+    ],
+)
+def test_r8_vetoes_leave_real_tasks(text: str) -> None:
+    from sessionscope.analysis.extract.assign import _NOT_HANDOUT_R8
+
+    assert not _NOT_HANDOUT_R8.search(_low(text))
