@@ -13,7 +13,8 @@ For each ami-audio-excerpts clip (30 s of far-field AMI audio; reference speech 
 * ``no_vad``: Whisper on the whole clip without the VAD (sequential decoding, language en, beam 5,
   word timestamps), every raw segment with the filter's verdict (``hallucination.is_hallucination``)
   and its words outside reference speech (0.5 s collar): the filter's test on real near-silence;
-* ``regions``: each reference speech region (±0.3 s) decoded alone without the VAD: what is said there.
+* ``regions`` (clips of ``--region-clips``): each reference speech region (±0.3 s) decoded alone without
+  the VAD: what is said there.
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ def raw_segments(
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--clips", default="trn01,trn02")
+    ap.add_argument("--region-clips", default="trn01,trn02", help="clips whose reference regions are decoded alone")
     ap.add_argument("--model", default="base")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
@@ -130,14 +132,26 @@ def main() -> int:
             "no_vad": raw_segments(model, samples, regions),
             "regions": [],
         }
-        for a, b in merged(regions):
+        for a, b in merged(regions) if uri in args.region_clips.split(",") else []:
             lo, hi = max(0.0, a - 0.3), min(len(samples) / SR, b + 0.3)
             segs = raw_segments(model, samples[int(lo * SR) : int(hi * SR)], regions, offset=lo)
             row["regions"].append({"span": [round(lo, 2), round(hi, 2)], "segments": segs})
+        kept = [x for x in row["no_vad"] if x["filter"] == "keep"]
+        dropped = [x for x in row["no_vad"] if x["filter"] == "drop"]
+        row["no_vad_summary"] = {
+            "segments": len(row["no_vad"]),
+            "kept": len(kept),
+            "dropped": len(dropped),
+            "kept_words": sum(len(x["words"]) for x in kept),
+            "kept_words_outside_reference": sum(len(x["words_outside_reference"]) for x in kept),
+            "dropped_words": sum(len(x["words"]) for x in dropped),
+            "dropped_words_outside_reference": sum(len(x["words_outside_reference"]) for x in dropped),
+        }
         row["seconds"] = round(time.perf_counter() - t0, 1)
         rows.append(row)
         print(f"{uri}: level {row['level_dbfs']} dBFS, ref {row['reference_speech_s']} s, vad {row['vad']}")
         print(f"  pipeline: {row['pipeline']}")
+        print(f"  no-vad: {row['no_vad_summary']}")
         for s in row["no_vad"]:
             print(
                 f"  no-vad {s['start']}-{s['end']} {s['filter']} nsp={s['no_speech_prob']} lp={s['avg_logprob']} "
