@@ -35,6 +35,7 @@ from sessionscope.analysis.extract.assign import (
     assignment_target,
     clear_assignment,
     firm_task,
+    handout_items,
 )
 from sessionscope.analysis.extract.dates import find_due
 from sessionscope.analysis.extract.problems import link_solutions, problem_rule
@@ -376,6 +377,8 @@ def extract_items(
             else:
                 probs.append((i, utt.speaker, sent, d))
     acts, merged = merge_duplicate_actions(acts, task_encoder, cfg.merge_similarity)
+    if assign_threshold is not None:  # verbless hand-outs in a group: "Marketing, the user requirement specification"
+        acts = [*acts, *handout_items(session, parsed, acts, areas)]
     solutions = [(i, kind, who, merged.get(sid, sid)) for i, kind, who, sid in solutions]
     problems = []
     for n, (i, speaker, sent, _d) in enumerate(probs, 1):
