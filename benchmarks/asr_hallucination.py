@@ -7,11 +7,13 @@ For each ami-audio-excerpts clip (30 s of far-field AMI audio; reference speech 
 * ``level_dbfs``: peak RMS level (``decode.speech_level``);
 * ``vad``: the speech regions of faster-whisper's Silero VAD with the transcription's settings
   (default ``VadOptions``) on the audio as it is, and on a copy scaled to a -20 dBFS peak level
-  (is quiet speech missed because it is quiet?);
+  (is quiet speech missed because it is quiet?), and ``vad_covers_reference_s``: the seconds of
+  reference speech inside those regions;
 * ``pipeline``: the delivered text of ``asr.transcribe`` (VAD on, language auto, filter on) and
   what the filter dropped;
 * ``no_vad``: Whisper on the whole clip without the VAD (sequential decoding, language en, beam 5,
-  word timestamps), every raw segment with the filter's verdict (``hallucination.is_hallucination``)
+  word timestamps; ``ctranslate2.set_random_seed(0)`` before each decode, as the temperature fallback
+  samples), every raw segment with the filter's verdict (``hallucination.is_hallucination``)
   and its words outside reference speech (0.5 s collar): the filter's test on real near-silence;
 * ``regions`` (clips of ``--region-clips``): each reference speech region (±0.3 s) decoded alone without
   the VAD: what is said there.
@@ -43,6 +45,11 @@ def merged(regions: list[tuple[float, float]], gap: float = 0.3) -> list[tuple[f
     return [(a, b) for a, b in out]
 
 
+def covered(regions: list[tuple[float, float]], found: list[list[float]]) -> float:
+    """Seconds of the (merged) reference speech that lie inside the ``found`` regions."""
+    return sum(max(0.0, min(b, d) - max(a, c)) for a, b in merged(regions, 0.0) for c, d in found)
+
+
 def vad_regions(samples: Any) -> list[list[float]]:
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
@@ -53,8 +60,11 @@ def raw_segments(
     model: Any, samples: Any, regions: list[tuple[float, float]], offset: float = 0.0
 ) -> list[dict[str, Any]]:
     """Whisper without the VAD (sequential, en, beam 5, word timestamps): every segment with the filter's verdict."""
+    import ctranslate2
+
     from sessionscope.audio.hallucination import AsrSegment, AsrWord, is_hallucination
 
+    ctranslate2.set_random_seed(0)  # the temperature fallback samples: the same draws every run
     segs, _ = model.transcribe(
         samples, language="en", beam_size=5, vad_filter=False, word_timestamps=True, condition_on_previous_text=False
     )
@@ -123,6 +133,7 @@ def main() -> int:
             "reference_speech_s": round(sum(b - a for a, b in merged(regions, 0.0)), 2),
             "level_dbfs": round(level, 1),
             "vad": {"as_is": vad_regions(samples), "scaled_to_-20dBFS": vad_regions(scaled)},
+            "vad_covers_reference_s": {},
             "pipeline": {
                 "language": r.language,
                 "probability": round(r.language_probability or 0, 4),
@@ -136,6 +147,7 @@ def main() -> int:
             lo, hi = max(0.0, a - 0.3), min(len(samples) / SR, b + 0.3)
             segs = raw_segments(model, samples[int(lo * SR) : int(hi * SR)], regions, offset=lo)
             row["regions"].append({"span": [round(lo, 2), round(hi, 2)], "segments": segs})
+        row["vad_covers_reference_s"] = {k: round(covered(regions, v), 2) for k, v in row["vad"].items()}
         kept = [x for x in row["no_vad"] if x["filter"] == "keep"]
         dropped = [x for x in row["no_vad"] if x["filter"] == "drop"]
         row["no_vad_summary"] = {
@@ -151,7 +163,7 @@ def main() -> int:
         rows.append(row)
         print(f"{uri}: level {row['level_dbfs']} dBFS, ref {row['reference_speech_s']} s, vad {row['vad']}")
         print(f"  pipeline: {row['pipeline']}")
-        print(f"  no-vad: {row['no_vad_summary']}")
+        print(f"  no-vad: {row['no_vad_summary']} vad covers {row['vad_covers_reference_s']}")
         for s in row["no_vad"]:
             print(
                 f"  no-vad {s['start']}-{s['end']} {s['filter']} nsp={s['no_speech_prob']} lp={s['avg_logprob']} "

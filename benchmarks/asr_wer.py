@@ -310,6 +310,12 @@ def main() -> int:
                 for lang in ("en", "ru")
                 if any(r["language_ref"] == lang for r in rows)
             },
+            # the real recordings only (not the bundled examples, which are synthetic speech)
+            "total_real": {
+                lang: totals([r for r in rows if r["language_ref"] == lang and not r["clip"].startswith("examples/")])
+                for lang in ("en", "ru")
+                if any(r["language_ref"] == lang and not r["clip"].startswith("examples/") for r in rows)
+            },
         }
     if args.json:
         import platform

@@ -105,3 +105,12 @@ def test_numeral_substitutions_are_listed_and_forgiven():
     assert wer.score("a b", "a c")["numeral_substitutions"] == []
     assert wer.score("ha well", "0 well")["numeral_substitutions"] == []  # "oh" → "0" is Whisper's, not a number
     assert wer.score("каждые три дня", "каждый 3 дня")["numeral_substitutions"] == [["три", "3"]]
+
+
+def test_reference_regions_merge_and_vad_coverage():
+    hall = _load("asr_hallucination")
+    regions = [(28.474, 30.0), (28.593, 30.0), (2.977, 3.368)]
+    assert hall.merged(regions, 0.0) == [(2.977, 3.368), (28.474, 30.0)]
+    assert hall.merged([(1.0, 2.0), (2.2, 3.0)], 0.3) == [(1.0, 3.0)]
+    assert hall.covered(regions, [[0.0, 3.0], [29.0, 31.0]]) == pytest.approx(0.023 + 1.0)
+    assert hall.covered(regions, []) == 0.0
