@@ -31,13 +31,10 @@ from asr_wer import DATA, ROOT, write_result  # noqa: E402
 
 
 def read_rttm(path: Path) -> dict[str, list[tuple[float, float]]]:
-    """uri → reference speech regions (start, end) in seconds."""
-    out: dict[str, list[tuple[float, float]]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        f = line.split()
-        if len(f) >= 5 and f[0] == "SPEAKER":
-            out.setdefault(f[1], []).append((float(f[3]), float(f[3]) + float(f[4])))
-    return out
+    """uri → reference speech regions (start, end) in seconds (``der.read_rttm`` without the speakers)."""
+    from sessionscope.audio.der import read_rttm as speaker_turns
+
+    return {uri: [(a, b) for a, b, _ in turns] for uri, turns in speaker_turns(path).items()}
 
 
 def outside_speech(start: float, end: float, regions: list[tuple[float, float]], collar: float) -> bool:
