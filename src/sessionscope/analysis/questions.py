@@ -107,6 +107,12 @@ def is_question(sentence: str, *, language: Optional[str] = None) -> bool:
     statement a question: the rest of the sentence decides, by the lexical cues. Reported
     and quoted questions are not questions (:func:`reported_question`).
     """
+    return _is_question(sentence, language)
+
+
+@lru_cache(maxsize=16384)
+def _is_question(sentence: str, language: Optional[str]) -> bool:
+    """:func:`is_question`, memoised: the rules of every kind and the dynamics ask it of the same sentences."""
     s = sentence.strip()
     if not s or reported_question(s):
         return False
@@ -166,6 +172,12 @@ _LISTENER = {"you", "ты", "вы"}
 
 def reported_question(sentence: str) -> bool:
     """Whether a sentence reports or quotes somebody's question rather than asking one."""
+    return _reported_question(sentence)
+
+
+@lru_cache(maxsize=16384)
+def _reported_question(sentence: str) -> bool:
+    """:func:`reported_question`, memoised (asked of every sentence by the head, the rule and the extraction rules)."""
     for rx in (_INDIRECT, _QUOTED, _ASKED_COMMA):
         m = rx.search(sentence)
         if m is None:
@@ -619,8 +631,13 @@ def _hash(feature: str) -> int:
 
 def question_feature_ids(text: str, ctx: QuestionContext, *, punctuated: bool) -> list[int]:
     """The hashed feature indices of one sentence in its context (sorted, unique)."""
-    return sorted({_hash(s) for s in (*own_features(text, punctuated=punctuated),
-                                      *context_features(text, ctx, punctuated=punctuated))})
+    return sorted(_own_feature_ids(text, punctuated).union(map(_hash, context_features(text, ctx, punctuated=punctuated))))
+
+
+@lru_cache(maxsize=8192)
+def _own_feature_ids(text: str, punctuated: bool) -> frozenset[int]:
+    """The hashed ids of :func:`own_features`, memoised per text: "Yeah.", "Okay." come back all session long."""
+    return frozenset(map(_hash, own_features(text, punctuated=punctuated)))
 
 
 def transcript_punctuated(texts: Iterable[str]) -> bool:

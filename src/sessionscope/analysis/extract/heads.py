@@ -38,6 +38,7 @@ from sessionscope.text import content_start as _skip_fillers
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _PUNCT = re.compile(r"[.,!?;:…«»\"“”()\[\]—–-]")
+_PUNCTUATED = re.compile(r"[.,!?;:]")
 
 FILLERS = {
     "um", "uh", "uhm", "hmm", "mm", "so", "and", "well", "okay", "ok", "but", "oh", "yeah", "like", "now", "alright",
@@ -107,7 +108,13 @@ def strip_punctuation(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Lower-cased word tokens (apostrophes kept inside words, "’" unified), punctuation dropped."""
-    return [t.replace("’", "'") for t in _TOKEN.findall(text.casefold().replace("ё", "е"))]
+    return list(_tokens(text))  # a fresh list: callers may change it; the memo must not change
+
+
+@lru_cache(maxsize=16384)
+def _tokens(text: str) -> tuple[str, ...]:
+    """:func:`tokens`, memoised: a sentence's features and its neighbours' context read the same texts again."""
+    return tuple(t.replace("’", "'") for t in _TOKEN.findall(text.casefold().replace("ё", "е")))
 
 
 def content_start(toks: Sequence[str]) -> int:
@@ -125,9 +132,15 @@ def _question_cue(toks: Sequence[str]) -> bool:
 
 def cue_features(text: str) -> np.ndarray:
     """The language-independent cues of one act/sentence (order: :data:`CUE_NAMES`)."""
+    return _cue_features(text).copy()  # a fresh array: callers may change it; the memo must not change
+
+
+@lru_cache(maxsize=8192)
+def _cue_features(text: str) -> np.ndarray:
+    """:func:`cue_features`, memoised per text ("Yeah.", "Okay." come back all session long)."""
     from sessionscope.analysis.extract.dates import find_due
 
-    toks = tokens(text)
+    toks = _tokens(text)
     n = len(toks)
     i = content_start(toks)
     c = toks[i:]
@@ -137,7 +150,7 @@ def cue_features(text: str) -> np.ndarray:
     last = toks[-1] if toks else ""
     v = [
         "?" in text,
-        bool(re.search(r"[.,!?;:]", text)),
+        bool(_PUNCTUATED.search(text)),
         first in WH,
         any(t in WH for t in c[:4]),
         first in AUX and second in SUBJ,
@@ -160,7 +173,9 @@ def cue_features(text: str) -> np.ndarray:
         any(t in MEETING_SELF for t in toks),
         find_due(text) is not None,
     ]
-    return np.asarray(v, dtype=np.float32)
+    out = np.asarray(v, dtype=np.float32)
+    out.flags.writeable = False
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,13 +190,13 @@ def context_features(prev: Optional[Turn], speaker: str, nxt: Optional[Turn]) ->
     """Dialogue context of an act (order: :data:`CTX_NAMES`); ``None`` = no neighbour / unknown."""
     v = np.zeros(len(CTX_NAMES), dtype=np.float32)
     if prev is not None:
-        ptoks = tokens(prev.text)
+        ptoks = _tokens(prev.text)
         v[0] = 1
         v[1] = prev.speaker != speaker
         v[2] = "?" in prev.text
         v[3] = _question_cue(ptoks)
     if nxt is not None:
-        ntoks = tokens(nxt.text)
+        ntoks = _tokens(nxt.text)
         other = nxt.speaker != speaker
         v[4] = 1
         v[5] = other
@@ -225,7 +240,15 @@ def lexical_features(text: str, prev: Optional[Turn], speaker: str, nxt: Optiona
     words, each prefixed with the side and the speaker change ("the other one answers
     'okay'" is not "I go on with 'okay'").
     """
-    toks = tokens(text)
+    feats = _own_lexical_features(text)
+    for side, turn in (("p", prev), ("n", nxt)):
+        feats += _side_lexical_features(side, None if turn is None else turn.text, turn is not None and turn.speaker != speaker)
+    return feats
+
+
+def _own_lexical_features(text: str) -> list[str]:
+    """The part of :func:`lexical_features` read from the sentence itself."""
+    toks = _tokens(text)
     feats = [f"len={min(len(toks), 12) // 3}"]
     if "?" in text:
         feats.append("qmark")
@@ -235,24 +258,48 @@ def lexical_features(text: str, prev: Optional[Turn], speaker: str, nxt: Optiona
     feats += [f"t={a} {b} {c}" for a, b, c in zip(w, w[1:], w[2:], strict=False)]
     c = toks[content_start(toks):]
     feats.append(f"f2={' '.join(c[:2])}")
-    for side, turn in (("p", prev), ("n", nxt)):
-        if turn is None:
-            feats.append(f"{side}=none")
-            continue
-        tag = f"{side}{'x' if turn.speaker != speaker else 's'}"
-        ttoks = tokens(turn.text)
-        tc = ttoks[content_start(ttoks):]
-        feats.append(tag)
-        feats.append(f"{tag}f2={' '.join(tc[:2])}")
-        if "?" in turn.text:
-            feats.append(f"{tag}q")
-        feats += [f"{tag}u={t}" for t in set(ttoks)]
+    return feats
+
+
+def _side_lexical_features(side: str, text: Optional[str], other: bool) -> list[str]:
+    """The part of :func:`lexical_features` read from one neighbour: ``side`` ``p`` / ``n``, ``text`` ``None`` when
+    there is none, ``other`` whether its speaker is another."""
+    if text is None:
+        return [f"{side}=none"]
+    tag = f"{side}{'x' if other else 's'}"
+    ttoks = _tokens(text)
+    tc = ttoks[content_start(ttoks):]
+    feats = [tag, f"{tag}f2={' '.join(tc[:2])}"]
+    if "?" in text:
+        feats.append(f"{tag}q")
+    feats += [f"{tag}u={t}" for t in set(ttoks)]
     return feats
 
 
 def lexical_feature_ids(text: str, prev: Optional[Turn], speaker: str, nxt: Optional[Turn]) -> list[int]:
-    """Sorted distinct hashed ids (``< 2**LEX_HASH_BITS``) of :func:`lexical_features`."""
-    return sorted({_h(f, LEX_HASH_BITS) for f in lexical_features(text, prev, speaker, nxt)})
+    """Sorted distinct hashed ids (``< 2**LEX_HASH_BITS``) of :func:`lexical_features`.
+
+    The same ids as hashing :func:`lexical_features`, put together from memoised parts: the
+    sentence's own features (per text) and each side's (per side, text and speaker change), as
+    a sentence's neighbours are the same utterances for every sentence of its utterance.
+    """
+    ids = set(_own_lexical_ids(text))
+    for side, turn in (("p", prev), ("n", nxt)):
+        ids.update(_side_lexical_ids(side, None if turn is None else turn.text, turn is not None and turn.speaker != speaker))
+    return sorted(ids)
+
+
+@lru_cache(maxsize=8192)
+def _own_lexical_ids(text: str) -> frozenset[int]:
+    """The hashed ids of :func:`lexical_features` for the sentence's own text (no neighbours)."""
+    feats = _own_lexical_features(text)
+    return frozenset(_h(f, LEX_HASH_BITS) for f in feats)
+
+
+@lru_cache(maxsize=8192)
+def _side_lexical_ids(side: str, text: Optional[str], other: bool) -> frozenset[int]:
+    """The hashed ids of :func:`lexical_features` for one neighbour (``text`` ``None``: no neighbour on that side)."""
+    return frozenset(_h(f, LEX_HASH_BITS) for f in _side_lexical_features(side, text, other))
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:

@@ -15,6 +15,7 @@ the advice worked is beyond a single recording.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Optional
 
 from sessionscope.analysis.extract.rules import RuleHit, norm, question, search, veto
@@ -47,18 +48,23 @@ _RU_RULES = [
 
 def problem_rule(sent: Sentence) -> Optional[RuleHit]:
     """The problem rule's decision for one sentence (``None`` = no evidence)."""
-    t = norm(sent.text)
-    ru = sent.language == "ru"
-    if search(_RU_VETO if ru else _EN_VETO, t):
+    vetoed, hit = _problem_text(norm(sent.text), sent.language == "ru")
+    if vetoed:
         return veto(KIND, "idiom_or_resolved")
-    hit: Optional[RuleHit] = None
-    for pattern, name, conf in _RU_RULES if ru else _EN_RULES:
-        if search(pattern, t):
-            hit = RuleHit(KIND, conf, name)
-            break
     if question(sent):
         return veto(KIND, "question")
     return hit
+
+
+@lru_cache(maxsize=8192)
+def _problem_text(t: str, ru: bool) -> tuple[bool, Optional[RuleHit]]:
+    """What the patterns say of normalised text ``t``: (an idiom or a resolved past, the first problem pattern's hit)."""
+    if search(_RU_VETO if ru else _EN_VETO, t):
+        return True, None
+    for pattern, name, conf in _RU_RULES if ru else _EN_RULES:
+        if search(pattern, t):
+            return False, RuleHit(KIND, conf, name)
+    return False, None
 
 
 def link_solutions(

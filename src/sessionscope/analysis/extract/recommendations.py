@@ -16,6 +16,7 @@ are left to the classifier, which the labelled set trains on such cases.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional
 
 from sessionscope.analysis.extract.rules import RuleHit, meeting_itself, norm, question, reported_speech, search, veto
@@ -177,13 +178,35 @@ def lone_subordinate_clause(sent: Sentence) -> bool:
                and any(tok.head == r and tok.dep in ("nsubj", "nsubjpass", "expl") for tok in toks) for r in roots)
 
 
+@lru_cache(maxsize=8192)
+def _en_strong(t: str) -> Optional[RuleHit]:
+    """The first strong English advice pattern found in normalised text ``t`` (memoised per text)."""
+    for pattern, name, conf in _EN_STRONG:
+        if search(pattern, t):
+            return RuleHit(KIND, conf, name)
+    return None
+
+
+@lru_cache(maxsize=8192)
+def _en_modal(t: str) -> Optional[RuleHit]:
+    """The first English modal advice pattern in normalised text ``t``, none in a subordinate frame (memoised per text)."""
+    subordinate = search(r"\b(if|when|whether|unless) you (should|need|have to|must)\b|^(and |so |but )?(because|'cause|cause|since|when|if|whenever|once)\b|\b(dunno|don't know|not sure) (if|whether)\b", t)
+    for pattern, name, conf in () if subordinate else _EN_MODAL:
+        m = search(pattern, t)
+        if m:
+            if name == "you_could" and _BARE_CAN.search(m.group(0)) and not _HEDGE.search(m.group(0)):
+                return RuleHit(KIND, 0.6, "you_can")  # "you can switch between drawings": what is possible, weaker
+            return RuleHit(KIND, conf, name)
+    return None
+
+
 def _english(sent: Sentence) -> Optional[RuleHit]:
     t = norm(sent.text)
     if reported_speech(sent):
         return veto(KIND, "reported_speech")
-    for pattern, name, conf in _EN_STRONG:
-        if search(pattern, t):
-            return RuleHit(KIND, conf, name)
+    strong = _en_strong(t)
+    if strong is not None:
+        return strong
     if question(sent):
         return veto(KIND, "question")
     if lone_subordinate_clause(sent):
@@ -192,13 +215,9 @@ def _english(sent: Sentence) -> Optional[RuleHit]:
         return veto(KIND, "discourse")
     if meeting_itself(t):  # "let's start with the presentation", "let me share my screen": the meeting's running order
         return veto(KIND, "meeting_itself")
-    subordinate = search(r"\b(if|when|whether|unless) you (should|need|have to|must)\b|^(and |so |but )?(because|'cause|cause|since|when|if|whenever|once)\b|\b(dunno|don't know|not sure) (if|whether)\b", t)
-    for pattern, name, conf in () if subordinate else _EN_MODAL:
-        m = search(pattern, t)
-        if m:
-            if name == "you_could" and _BARE_CAN.search(m.group(0)) and not _HEDGE.search(m.group(0)):
-                return RuleHit(KIND, 0.6, "you_can")  # "you can switch between drawings": what is possible, weaker
-            return RuleHit(KIND, conf, name)
+    modal = _en_modal(t)
+    if modal is not None:
+        return modal
     verb = en_imperative(sent)
     if verb is not None:
         return RuleHit(KIND, 0.75, "imperative")

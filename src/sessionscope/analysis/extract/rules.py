@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 from sessionscope.analysis.questions import is_question
@@ -47,14 +48,22 @@ def veto(kind: str, rule: str) -> RuleHit:
     return RuleHit(kind=kind, confidence=0.0, rule=rule, veto=True)
 
 
+@lru_cache(maxsize=16384)
 def norm(text: str) -> str:
     """Lower-case text with typographic apostrophes unified and spaces collapsed."""
     return " ".join(text.replace("’", "'").replace("ё", "е").replace("Ё", "Е").casefold().split())
 
 
+#: the rules' patterns, compiled once each (``re``'s own cache is looked up at every call)
+_COMPILED: dict[str, re.Pattern[str]] = {}
+
+
 def search(pattern: str, text: str) -> Optional[re.Match[str]]:
     """Case-insensitive regex search on normalised text."""
-    return re.search(pattern, text, _I)
+    rx = _COMPILED.get(pattern)
+    if rx is None:
+        rx = _COMPILED[pattern] = re.compile(pattern, _I)
+    return rx.search(text)
 
 
 def question(sent: Sentence) -> bool:
@@ -80,12 +89,16 @@ _EN_MEETING_SELF = (
 )
 
 
+_HESITATION = re.compile(r"\b(um+|uh+|er+m?|hmm+)\b,?")
+
+
+@lru_cache(maxsize=8192)
 def meeting_itself(t: str) -> bool:
     """Whether normalised text ``t`` is a move about the meeting itself (its running order, setting, screen, pen).
 
     Hesitations and transcript marks are dropped first ("let's start off um with a little presentation").
     """
-    return bool(search(_EN_MEETING_SELF, " ".join(re.sub(r"\b(um+|uh+|er+m?|hmm+)\b,?", " ", strip_markup(t)).split())))
+    return bool(search(_EN_MEETING_SELF, " ".join(_HESITATION.sub(" ", strip_markup(t)).split())))
 
 
 # -- reported speech -------------------------------------------------------------------
@@ -115,6 +128,7 @@ _EN_QUOTE_END = re.compile(
 _EN_AS_SAID = re.compile(r"\b(like|as) (i|you|he|she|they|we) (said|say|says|mentioned)[ ,:.]*$")  # "like I said,": a marker
 
 
+@lru_cache(maxsize=8192)
 def quotative_end(text: str) -> bool:
     """Whether an English line ends on a quotative frame, so that the speaker's next line quotes someone.
 
@@ -148,6 +162,13 @@ def quoted_by_frame(speakers: Sequence[str], parsed: Sequence[Sequence[Sentence]
     return out
 
 
+@lru_cache(maxsize=8192)
+def _en_reported_text(t: str) -> bool:
+    """The text part of :func:`reported_speech` in English: "according to", "they say", a quotative (memoised per text)."""
+    return bool(search(r"\baccording to\b|\bpeople say\b|\bthey say\b|\bi was told\b|\bi've been told\b|\bi read (that|somewhere)\b", t)
+                or search(_EN_QUOTATIVE, t))
+
+
 def reported_speech(sent: Sentence) -> bool:
     """Advice reported rather than given: "she told me I should…", "мне посоветовали…".
 
@@ -159,9 +180,7 @@ def reported_speech(sent: Sentence) -> bool:
     """
     t = norm(sent.text)
     if sent.language == "en":
-        if search(r"\baccording to\b|\bpeople say\b|\bthey say\b|\bi was told\b|\bi've been told\b|\bi read (that|somewhere)\b", t):
-            return True
-        if search(_EN_QUOTATIVE, t):
+        if _en_reported_text(t):
             return True
         for tok in sent.tokens:
             if tok.lemma in _EN_SAY and tok.tag in ("VBD", "VBN", "VBZ"):
@@ -204,7 +223,16 @@ _ADVICE = re.compile(r"\b(maybe|perhaps|should|shouldn't|ought|could|might|why d
 
 def _words(sent: Sentence) -> list[int]:
     """Indices of the sentence's word tokens (no punctuation, no transcript marks)."""
-    return [k for k, t in enumerate(sent.tokens) if t.pos != "PUNCT" and re.search(r"\w", t.text) and not t.text.startswith(("{", "[", "<"))]
+    return [k for k, t in enumerate(sent.tokens) if t.pos != "PUNCT" and _word_text(t.text)]
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+@lru_cache(maxsize=16384)
+def _word_text(text: str) -> bool:
+    """Whether a token's text is a word: a word character, not a transcript mark (``{…}``, ``[…]``, ``<…>``)."""
+    return _WORD_CHAR.search(text) is not None and not text.startswith(("{", "[", "<"))
 
 
 def _subject(sent: Sentence, head: int) -> Optional[str]:
@@ -318,6 +346,7 @@ def generic_you(sent: Sentence) -> bool:
     return sent.language == "en" and generic_you_text(sent.text)
 
 
+@lru_cache(maxsize=8192)
 def generic_you_text(text: str) -> bool:
     """:func:`generic_you` on plain text (the caller may prefix a connective left on the line before)."""
     t = norm(strip_markup(text))
