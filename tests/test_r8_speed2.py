@@ -116,3 +116,26 @@ def test_memoised_text_rules_equal_plain(text):
 def test_word_tokens_skip_marks_and_punctuation():
     assert [rules._word_text(x) for x in ("word", "{vocalsound}", "[laughter]", "<b>", "--", "a-", "42")] == \
         [True, False, False, False, False, True, True]
+
+
+def test_analyze_start_up_without_the_manifest_models():
+    """A run without a manifest or ``-p`` builds no pydantic manifest models; the id check is the same function."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import sessionscope.batch, sessionscope.inputs, sessionscope.cli.analyze\n"
+        "from sessionscope.runspec import build_run_spec\n"
+        "spec = build_run_spec('analyze')\n"
+        "assert spec.default_entry is None and spec.manifest is None\n"
+        "print(sorted(m for m in ('sessionscope.model.manifest', 'sessionscope.io.manifest') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+    from sessionscope import batch
+    from sessionscope.model import manifest, safe_id
+
+    assert batch.check_safe_id is manifest.check_safe_id is safe_id.check_safe_id
+    with pytest.raises(ValueError, match="not a safe name"):
+        safe_id.check_safe_id("../x")

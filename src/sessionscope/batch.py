@@ -25,16 +25,19 @@ import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import TYPE_CHECKING, Any, Literal, Optional
 
 from sessionscope._version import __version__, code_digest
 from sessionscope.errors import InputError, SessionscopeError
 from sessionscope.fileio import DirLock, LockHeld, atomic_write_text, safe_output_path
 from sessionscope.inputs import RemoteInput, expand_url, input_sha256, is_url
 from sessionscope.model import Session, record_stage_run, write_session_json
-from sessionscope.model.manifest import ManifestEntry, check_safe_id
+from sessionscope.model.safe_id import check_safe_id
 from sessionscope.pipeline import Hook, run_stages
 from sessionscope.runspec import RunSpec
+
+if TYPE_CHECKING:
+    from sessionscope.model.manifest import ManifestEntry  # pydantic models: only when a manifest is read
 
 log = logging.getLogger(__name__)
 

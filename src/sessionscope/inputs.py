@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from sessionscope.errors import InputError
 from sessionscope.model import Session
-from sessionscope.model.manifest import ManifestEntry
 
 if TYPE_CHECKING:
     from sessionscope.batch import BatchItem
+    from sessionscope.model.manifest import ManifestEntry  # pydantic models: only when a manifest is read
     from sessionscope.runspec import RunSpec
 
 log = logging.getLogger(__name__)
@@ -240,7 +240,6 @@ def load_transcript_item(item: BatchItem, spec: RunSpec, hook: Any = None) -> Se
         InputError: unreadable, too large or malformed transcript.
     """
     from sessionscope.io import read_transcript
-    from sessionscope.io.manifest import apply_manifest
 
     sid = item.entry.id if item.entry is not None else None
     with local_copy(item.path, MAX_TRANSCRIPT_BYTES) as local:  # a URL: a worker-local copy; size checked first
@@ -252,6 +251,8 @@ def load_transcript_item(item: BatchItem, spec: RunSpec, hook: Any = None) -> Se
         entry = spec.manifest.entry_for(session)  # STM/RTTM files name their recording
     entry = entry or spec.default_entry
     if entry is not None:
+        from sessionscope.io.manifest import apply_manifest  # pydantic models: only when there is an entry
+
         session = apply_manifest(session, entry)
     return session.evolve(id=item.session_id)
 

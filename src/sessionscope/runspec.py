@@ -21,11 +21,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import TYPE_CHECKING, Any, Literal, Optional
 
 from sessionscope._version import __version__
 from sessionscope.config import Config, load_config
-from sessionscope.model.manifest import ManifestEntry
+
+if TYPE_CHECKING:
+    from sessionscope.model.manifest import ManifestEntry  # pydantic models: only when a manifest is read
 
 Kind = Literal["analyze", "run"]
 
@@ -139,7 +141,6 @@ def build_run_spec(
         ConfigError: bad config file, stage or format names.
         ManifestError: bad ``-p`` options or manifest.
     """
-    from sessionscope.io.manifest import entry_from_options, load_manifest
     from sessionscope.outputs import check_formats
 
     overrides: dict[str, Any] = {}
@@ -170,8 +171,15 @@ def build_run_spec(
     else:
         cfg = load_config(config_path, overrides=overrides)
     out_formats = tuple(check_formats(["json", *cfg.report.formats]))
-    default_entry = entry_from_options(list(participants), language=language) if (participants or language) else None
-    manifest = load_manifest(manifest_path) if manifest_path else None
+    default_entry = manifest = None  # the manifest code (pydantic models) is imported only when an input needs it
+    if participants or language:
+        from sessionscope.io.manifest import entry_from_options
+
+        default_entry = entry_from_options(list(participants), language=language)
+    if manifest_path:
+        from sessionscope.io.manifest import load_manifest
+
+        manifest = load_manifest(manifest_path)
     vp = cfg.participants.voiceprint_dir or (str(Path(out_dir) / "voiceprints") if out_dir is not None else None)
     return RunSpec(kind=kind, config=cfg, formats=out_formats, default_entry=default_entry, language=language,
                    speakers=speakers, no_cache=no_cache, voiceprint_dir=vp if kind == "run" else None,

@@ -11,30 +11,13 @@ folders and files.
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from sessionscope.model.safe_id import _SAFE_ID, check_safe_id  # noqa: F401 - both kept importable from here
 from sessionscope.model.types import Role
 from sessionscope.text import normalize_name, slugify
-
-#: a session or participant id: letters, digits, '_', '-', '.', not starting with '.' or '-'
-_SAFE_ID = re.compile(r"^\w[\w.-]*$", re.UNICODE)
-
-
-def check_safe_id(value: str, *, what: str = "session id") -> str:
-    """``value`` if it is a safe slug for a folder or file name, else ``ValueError`` saying why.
-
-    Refused: path separators, ``..``, a leading dot or dash, spaces and other
-    punctuation, control characters, more than 128 characters.
-    """
-    if len(value) > 128 or not _SAFE_ID.match(value) or ".." in value:
-        raise ValueError(
-            f"{what} {value!r} is not a safe name: use letters, digits, '_', '-' and '.' "
-            "(no '/', '\\', '..', spaces, or leading '.'/'-'; at most 128 characters)"
-        )
-    return value
 
 
 def _str_or_none(value: Any) -> Any:
