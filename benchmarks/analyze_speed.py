@@ -103,7 +103,9 @@ def child_env(tmp: Path, bytecode: bool) -> dict[str, str]:
 #: how many embedding batches the helper computed (``helper_batches``) of those it could have taken
 #: (``shared_batches``: the batches of ``encode`` calls long enough to share; 0 for builds before round 8),
 #: and the main process's CPU seconds up to the extraction stage (``main_to_extraction``: start-up, dynamics,
-#: topics) and from there to the end (``main_from_extraction``: where the helper takes batches)
+#: topics) and from there to the end (``main_from_extraction``: where the helper takes batches); per stage too
+#: (``stage:<name>``: the main process's CPU seconds in the stage itself; ``stage:embed_ahead``: the extraction
+#: stage's embedding and head scores ahead of it, :func:`sessionscope.pipeline._embed_while_parsing`)
 SPLIT_CPU = """
 import atexit, importlib.abc, importlib.machinery, json, logging, resource, sys
 _shared = {"helper_batches": 0, "shared_batches": 0}
@@ -128,11 +130,20 @@ class _Mark(importlib.abc.MetaPathFinder):  # when sessionscope.pipeline is impo
         run = spec.loader.exec_module
         def exec_module(module):
             run(module)
-            ahead = module._embed_while_parsing
+            ahead, one = module._embed_while_parsing, module._run_one
             def marked(*a, **k):  # the pipeline reaches the extraction stage (its embedding ahead)
-                _shared.setdefault("main_to_extraction", _cpu())
-                return ahead(*a, **k)
-            module._embed_while_parsing = marked
+                c = _shared.setdefault("main_to_extraction", _cpu())
+                try:
+                    return ahead(*a, **k)
+                finally:
+                    _shared["stage:embed_ahead"] = _cpu() - c
+            def timed(session, stage, **k):  # one stage's own CPU seconds
+                c = _cpu()
+                try:
+                    return one(session, stage, **k)
+                finally:
+                    _shared["stage:" + str(getattr(stage, "name", "?"))] = _cpu() - c
+            module._embed_while_parsing, module._run_one = marked, timed
         spec.loader.exec_module = exec_module
         return spec
 sys.meta_path.insert(0, _Mark())
@@ -179,7 +190,8 @@ def one_run(stm: Path, out: Path, extra: list[str], env: dict | None = None,
 
 def _split_summary(result: dict, compare: dict, split: list[dict], runs: list[float]) -> None:
     """``--compare`` with ``--split-cpu``: the other build's medians per part, and run-for-run differences."""
-    parts = ("main", "helper", "main_to_extraction", "main_from_extraction")
+    parts = ("main", "helper", "main_to_extraction", "main_from_extraction",
+             *sorted({k for x in [*split, *compare["split_cpu_s"]] if x for k in x if k.startswith("stage:")}))
     for part in parts:
         got = [x[part] for x in compare["split_cpu_s"] if x and part in x]
         result["compare"][f"median_{part}_cpu_s"] = round(statistics.median(got), 2) if got else None
@@ -279,7 +291,8 @@ def main(argv: list[str] | None = None) -> int:
         result["split_cpu_s"] = split
         result["median_main_cpu_s"] = statistics.median(x["main"] for x in split if x) if any(split) else None
         result["median_helper_cpu_s"] = statistics.median(x["helper"] for x in split if x) if any(split) else None
-        for part in ("main_to_extraction", "main_from_extraction"):
+        for part in ("main_to_extraction", "main_from_extraction",
+                     *sorted({k for x in split if x for k in x if k.startswith("stage:")})):
             got = [x[part] for x in split if x and part in x]
             result[f"median_{part}_cpu_s"] = round(statistics.median(got), 2) if got else None
     if args.compare:
