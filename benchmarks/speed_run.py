@@ -12,7 +12,9 @@ excerpts), repeated to ``--minutes`` and written to a temporary wav. Then, alter
   diarization, alignment, every text stage, all default outputs;
 * **asr**: faster-whisper alone with the same model folder and settings as ``asr``
   in the configuration (``BatchedInferencePipeline``, int8 on CPU, beam 5, word
-  timestamps, VAD, same batch size), segments consumed.
+  timestamps, VAD, same batch size), segments consumed. The VAD gets the configured
+  ``vad_parameters`` (``asr.vad_threshold`` / ``vad_min_silence_ms`` / ``vad_speech_pad_ms``) and, with
+  ``asr.vad_normalise``, the same levelled copy of the audio (``decode.vad_level``) that ``run``'s VAD sees.
 
 Both are timed in each language variant of ``--variants`` (default both), like against like:
 
@@ -70,8 +72,15 @@ model = WhisperModel(resolve_whisper(cfg.model), device=device, compute_type=com
                      local_files_only=True)
 pipe = BatchedInferencePipeline(model=model)
 lang = sys.argv[3] if len(sys.argv) > 3 and sys.argv[3] else None
+if cfg.vad_normalise:  # the same VAD input as run's: each 10 min block at -26 dBFS RMS, the audio transcribed as it is
+    import faster_whisper.transcribe as fwt
+    from sessionscope.audio.decode import vad_level
+    _vad = fwt.get_speech_timestamps
+    fwt.get_speech_timestamps = lambda audio, *a, **k: _vad(vad_level(audio), *a, **k)
+vad = {"threshold": cfg.vad_threshold, "min_silence_duration_ms": cfg.vad_min_silence_ms,
+       "speech_pad_ms": cfg.vad_speech_pad_ms}
 segs, info = pipe.transcribe(sys.argv[1], language=lang, beam_size=cfg.beam_size, vad_filter=True,
-                             word_timestamps=cfg.word_timestamps, batch_size=cfg.batch_size)
+                             vad_parameters=vad, word_timestamps=cfg.word_timestamps, batch_size=cfg.batch_size)
 n = sum(len(s.words or ()) for s in segs)
 print(f"words {n} language {info.language}")
 """

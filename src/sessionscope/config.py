@@ -80,6 +80,10 @@ class AsrConfig(_Section):
     batch_size: int = Field(8, ge=1)
     beam_size: int = Field(5, ge=1)
     vad: bool = True
+    vad_normalise: bool = Field(True, description="bring the audio the VAD sees (not the audio transcribed) to -26 dBFS RMS per 10 min block, as the diarization does: Silero misses quiet far-field speech")
+    vad_threshold: float = Field(0.5, gt=0, lt=1, description="Silero VAD speech threshold of the transcription")
+    vad_min_silence_ms: int = Field(160, ge=0, description="silence (ms) that ends a VAD speech region of the transcription")
+    vad_speech_pad_ms: int = Field(400, ge=0, description="padding (ms) on each side of a VAD speech region of the transcription")
     word_timestamps: bool = True
 
 

@@ -20,7 +20,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from sessionscope.audio.decode import SAMPLE_RATE, trim_heap
+from sessionscope.audio.decode import SAMPLE_RATE, trim_heap, vad_level
 from sessionscope.audio.hallucination import AsrSegment, AsrWord, FilterReport, filter_segments
 from sessionscope.config import AsrConfig
 from sessionscope.errors import AudioError, ModelError
@@ -189,11 +189,13 @@ def _prefix_and_speech(samples: np.ndarray, *, speech_s: float = 60.0, first_s: 
 
 
 @contextmanager
-def recorded_vad() -> Iterator[list[tuple[float, float]]]:
+def recorded_vad(*, level: bool = False) -> Iterator[list[tuple[float, float]]]:
     """Record the speech regions faster-whisper's own Silero VAD finds (so diarization can reuse them).
 
     Wraps the module-level ``get_speech_timestamps`` that faster-whisper 1.2.x's batched
-    pipeline calls; if that name ever moves, nothing is recorded and nothing breaks.
+    pipeline calls; if that name ever moves, nothing is recorded and nothing breaks. With ``level``
+    the VAD sees :func:`~sessionscope.audio.decode.vad_level`'s copy of the audio (each 10 min block at
+    -26 dBFS RMS); the audio transcribed is left as it is.
     """
     import faster_whisper.transcribe as fwt
 
@@ -204,7 +206,7 @@ def recorded_vad() -> Iterator[list[tuple[float, float]]]:
         return
 
     def wrapper(audio: Any, *args: Any, **kwargs: Any) -> Any:
-        out = original(audio, *args, **kwargs)
+        out = original(vad_level(audio) if level else audio, *args, **kwargs)
         found.extend((d["start"] / SAMPLE_RATE, d["end"] / SAMPLE_RATE) for d in out)
         return out
 
@@ -242,9 +244,9 @@ def transcribe(samples: np.ndarray, *, config: AsrConfig, language: Optional[str
                                             word_timestamps=config.word_timestamps, condition_on_previous_text=False)
     else:
         kwargs: dict[str, Any] = dict(beam_size=config.beam_size, vad_filter=True, word_timestamps=config.word_timestamps,
-                                      batch_size=config.batch_size)
+                                      batch_size=config.batch_size, vad_parameters=vad_parameters(config))
         # the VAD, the features and the language detection run eagerly inside transcribe()
-        with recorded_vad() as speech, detection_among(model, list(config.languages)) as detected:
+        with recorded_vad(level=config.vad_normalise) as speech, detection_among(model, list(config.languages)) as detected:
             segments_iter, _ = pipe.transcribe(samples, language=None if detect_inside else lang,
                                                language_detection_segments=DETECTION_WINDOWS, **kwargs)
         if detect_inside:
@@ -274,8 +276,17 @@ def transcribe(samples: np.ndarray, *, config: AsrConfig, language: Optional[str
                      speech=tuple((round(a + offset_s, 3), round(b + offset_s, 3)) for a, b in speech))
 
 
+def vad_parameters(config: AsrConfig) -> dict[str, Any]:
+    """The batched pipeline's ``vad_parameters`` from ``config`` (it adds ``max_speech_duration_s`` = 30 s itself).
+
+    The defaults (threshold 0.5, 160 ms of silence, 400 ms of padding) are the pipeline's own defaults.
+    """
+    return {"threshold": config.vad_threshold, "min_silence_duration_ms": config.vad_min_silence_ms,
+            "speech_pad_ms": config.vad_speech_pad_ms}
+
+
 #: bump when a change to this module changes transcriptions (part of the cache key)
-ASR_CODE_VERSION = 3  # 3: language detected inside the transcription (its probability moved)
+ASR_CODE_VERSION = 4  # 3: language detected inside the transcription (its probability moved); 4: VAD input levelled
 
 
 def asr_params(config: AsrConfig) -> dict[str, Any]:
@@ -293,5 +304,7 @@ def asr_params(config: AsrConfig) -> dict[str, Any]:
     device, compute_type = pick_device(config.device, config.compute_type)
     return {"model": config.model, "model_path": str(model_path), "device": device, "compute_type": compute_type,
             "beam_size": config.beam_size, "vad": config.vad, "batch_size": config.batch_size,
+            "vad_normalise": config.vad_normalise, "vad_threshold": config.vad_threshold,
+            "vad_min_silence_ms": config.vad_min_silence_ms, "vad_speech_pad_ms": config.vad_speech_pad_ms,
             "word_timestamps": config.word_timestamps, "languages": sorted(config.languages),
             "code_version": ASR_CODE_VERSION}
