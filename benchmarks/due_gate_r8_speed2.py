@@ -45,7 +45,6 @@ def _key(due):
 def _texts() -> dict[str, list[str]]:
     import analyze_speed as A
     import topics_ami as T
-
     from sessionscope.io import read_transcript
     from sessionscope.language.nlp import split_sentences
 
