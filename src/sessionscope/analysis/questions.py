@@ -636,7 +636,7 @@ def question_feature_ids(text: str, ctx: QuestionContext, *, punctuated: bool) -
     return sorted(own.union([crc(f.encode("utf-8")) & mask for f in context_features(text, ctx, punctuated=punctuated)]))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)  # a few KB an entry: a two-hour session has ~2,000 distinct sentences
 def _own_feature_ids(text: str, punctuated: bool) -> frozenset[int]:
     """The hashed ids of :func:`own_features`, memoised per text: "Yeah.", "Okay." come back all session long."""
     crc, mask = zlib.crc32, (1 << HEAD_HASH_BITS) - 1  # :func:`_hash`, inlined

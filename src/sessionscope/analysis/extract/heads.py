@@ -289,14 +289,14 @@ def lexical_feature_ids(text: str, prev: Optional[Turn], speaker: str, nxt: Opti
     return sorted(ids)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)  # a few KB an entry: a two-hour session has ~2,000 distinct sentences
 def _own_lexical_ids(text: str) -> frozenset[int]:
     """The hashed ids of :func:`lexical_features` for the sentence's own text (no neighbours)."""
     crc, mask = zlib.crc32, (1 << LEX_HASH_BITS) - 1  # :func:`_h`, inlined: ~60 features a sentence
     return frozenset([crc(f.encode("utf-8")) & mask for f in _own_lexical_features(text)])
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)  # a few KB an entry: a two-hour session has ~2,000 distinct sentences
 def _side_lexical_ids(side: str, text: Optional[str], other: bool) -> frozenset[int]:
     """The hashed ids of :func:`lexical_features` for one neighbour (``text`` ``None``: no neighbour on that side)."""
     crc, mask = zlib.crc32, (1 << LEX_HASH_BITS) - 1  # :func:`_h`, inlined
