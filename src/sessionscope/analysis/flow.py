@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from itertools import combinations
 from typing import Any, ClassVar, Optional
@@ -122,14 +123,16 @@ def _unreliable_transcript(session: Session, threshold: float) -> list[Flag]:
                  value=round(q.low_confidence_word_share, 3), threshold=threshold)]
 
 
+def _display_name(session: Session) -> Callable[[str], str]:
+    """A participant id → the participant's name (the id itself when there is none)."""
+    names = {p.id: p.name for p in session.participants if p.name}
+    return lambda pid: names.get(pid, pid)
+
+
 def compute_flags(session: Session, cfg: FlagsConfig) -> tuple[Flag, ...]:
     """The programme flags (thresholds from ``flags`` in the config; see docs/extraction.md)."""
     flags: list[Flag] = []
-    names = {p.id: p.name for p in session.participants if p.name}
-
-    def name(pid: str) -> str:  # messages are for people: names, not id slugs (the flag's data keep the ids' values)
-        return names.get(pid, pid)
-
+    name = _display_name(session)  # messages are for people: names, not id slugs
     recs = session.recommendations
     extracted = "extraction" in session.extra or bool(recs or session.action_items)
     if session.utterances and not session.has_words:
