@@ -222,18 +222,27 @@ VAD_RMS = 0.05
 VAD_LEVEL_BLOCK_S = 600.0
 
 
-def vad_level(samples: np.ndarray, *, rms: float = VAD_RMS, block_s: float = VAD_LEVEL_BLOCK_S) -> np.ndarray:
-    """A copy of ``samples`` for a Silero VAD: each ``block_s`` block brought to ``rms`` RMS (clipped to ±1).
+def level_block(chunk: np.ndarray, *, rms: float = VAD_RMS) -> Optional[np.ndarray]:
+    """``chunk`` brought to ``rms`` RMS for a Silero VAD (float32, clipped to ±1); ``None`` for digital
+    silence (RMS under 1e-4): nothing to find, and no noise floor to amplify.
 
-    Silero misses quiet far-field speech (AMI's far-field mix is around -41 dBFS); the diarization
-    brings its audio to -26 dBFS RMS before its VAD for that reason. Digital silence (RMS under
-    1e-4) is left as it is: no noise floor to amplify. The copy is float32; ``samples`` is untouched.
+    Silero misses quiet far-field speech (AMI's far-field mix is around -41 dBFS): both the
+    transcription's VAD (:func:`vad_level`) and the diarization's own see their audio this way.
+    """
+    level = float(np.sqrt(np.mean(np.square(chunk, dtype=np.float64)))) if len(chunk) else 0.0
+    if level < 1e-4:
+        return None
+    return np.clip(chunk * np.float32(rms / level), -1.0, 1.0).astype(np.float32, copy=False)
+
+
+def vad_level(samples: np.ndarray, *, rms: float = VAD_RMS, block_s: float = VAD_LEVEL_BLOCK_S) -> np.ndarray:
+    """A copy of ``samples`` for a Silero VAD: each ``block_s`` block through :func:`level_block`
+    (digital silence left as it is). The copy is float32; ``samples`` is untouched.
     """
     out = np.array(samples, dtype=np.float32, copy=True)
     block = max(1, int(block_s * SAMPLE_RATE))
     for off in range(0, len(out), block):
-        chunk = out[off: off + block]
-        level = float(np.sqrt(np.mean(np.square(chunk, dtype=np.float64)))) if len(chunk) else 0.0
-        if level >= 1e-4:
-            np.clip(chunk * np.float32(rms / level), -1.0, 1.0, out=chunk)
+        levelled = level_block(out[off: off + block], rms=rms)
+        if levelled is not None:
+            out[off: off + block] = levelled
     return out

@@ -30,7 +30,7 @@ from typing import Any, Optional
 import numpy as np
 
 from sessionscope.audio.cluster import cluster_embeddings
-from sessionscope.audio.decode import SAMPLE_RATE, trim_heap
+from sessionscope.audio.decode import SAMPLE_RATE, level_block, trim_heap
 from sessionscope.audio.reconstruct import (
     LocalSegmentation,
     cluster_local_speakers,
@@ -92,11 +92,10 @@ def speech_regions(samples: np.ndarray, *, threshold: float = 0.3, min_silence_m
         chunk = samples[off: off + block]
         if len(chunk) < SAMPLE_RATE // 10:
             continue
-        rms = float(np.sqrt(np.mean(np.square(chunk, dtype=np.float64))))
-        if rms < 1e-4:  # digital silence: nothing to find, and no noise to amplify
+        levelled = level_block(chunk)  # -26 dBFS RMS, as the transcription's VAD sees it
+        if levelled is None:  # digital silence
             continue
-        chunk = np.clip(chunk * (0.05 / rms), -1.0, 1.0).astype(np.float32)
-        for ts in get_speech_timestamps(chunk, opts):
+        for ts in get_speech_timestamps(levelled, opts):
             s, e = (off + ts["start"]) / SAMPLE_RATE, (off + ts["end"]) / SAMPLE_RATE
             if out and s - out[-1][1] < 0.05:  # joined across a block boundary
                 out[-1] = (out[-1][0], e)
