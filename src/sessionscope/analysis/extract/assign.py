@@ -486,7 +486,7 @@ def assignment_target(
         return Assignee(receiver, (receiver,), "addressee")
     # a named third person who is not a participant ("Poppy and Tara will have to work together"): owner open
     names = named_subjects(text)
-    known = {(name or pid).split()[0].casefold() for pid, name in participants if (name or pid).split()}
+    known = first_names(participants)
     if names and not any(n.casefold() in known for n in names):
         return Assignee(None, (), "named")
     if _ROLE.search(low) or _RU_ASSIGN.search(low):
@@ -499,6 +499,11 @@ def assignment_target(
             return Assignee(others[0], others, "addressee")
         return Assignee(None, (), "role")  # a role not among the participants' names: owner unknown
     return None
+
+
+def first_names(participants: list[tuple[str, str]]) -> dict[str, str]:
+    """Each participant's first name (of the name, else the id), case-folded → participant id."""
+    return {(name or pid).split()[0].casefold(): pid for pid, name in participants if (name or pid).split()}
 
 
 # -- verbless hand-outs (round 8) ---------------------------------------------------------------------------
@@ -631,7 +636,7 @@ def _handout_target(
     propn: frozenset[str] = frozenset(),
 ) -> tuple[Optional[Assignee], str]:
     """Who a verbless hand-out names (``rest``: its text after fillers, roles spelled out) and the part left."""
-    first = {(name or pid).split()[0].casefold(): pid for pid, name in participants if (name or pid).split()}
+    first = first_names(participants)
     words = rest.split()
     head = words[0].strip(",.;:") if words else ""
     if copula is not None:
