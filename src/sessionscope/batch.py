@@ -9,7 +9,9 @@ rerun skips inputs whose ``session.json`` was made from the same input content, 
 specification (config, stages, participants, language, speaker count, versions) and
 manifest entry, and redoes the rest. A lock file per session folder keeps two batches
 writing into one ``--out`` from processing the same session twice. ``batch.json`` is
-rewritten atomically after every input, so it is current even if the batch is killed.
+rewritten atomically after every input, so it is current even if the batch is killed; the temporary
+files a killed batch leaves (``.batch.json.PID.XXXXXXXX.tmp``, a session's half-written outputs) are
+removed by the next run.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal, Optional
 
 from sessionscope._version import __version__, code_digest
 from sessionscope.errors import InputError, SessionscopeError
-from sessionscope.fileio import DirLock, LockHeld, atomic_write_text, safe_output_path
+from sessionscope.fileio import DirLock, LockHeld, atomic_write_text, remove_stale_temp_files, safe_output_path
 from sessionscope.inputs import RemoteInput, expand_url, input_sha256, is_url
 from sessionscope.model import Session, record_stage_run, write_session_json
 from sessionscope.model.safe_id import check_safe_id
@@ -271,6 +273,7 @@ def process_item(item: BatchItem, spec: RunSpec, out_dir: str | Path, *, hook: O
     except OSError as e:
         return failed(_write_error(e))
     try:
+        remove_stale_temp_files(out, owned=True)  # a killed run's half-written outputs; the lock makes them ours
         if spec.resume and (done := _already_done(out, key)) is not None:  # finished while we waited
             return ItemResult(item, "resumed", out_dir=out, session=done)
         cfg = spec.config.pipeline
@@ -318,10 +321,12 @@ def run_batch(
             ``(index, ItemResult)`` in completion order (worker processes, Ray); ``None``
             runs here, one item after another.
 
-    ``batch.json`` is rewritten (atomically) after every input.
+    ``batch.json`` is rewritten (atomically) after every input; a temporary ``batch.json`` left by a batch
+    killed while writing it is removed first.
     """
     out_root = Path(out_dir)
     out_root.mkdir(parents=True, exist_ok=True)
+    remove_stale_temp_files(out_root, ("batch.json",))
     results: list[Optional[ItemResult]] = [None] * len(items)
     if engine is None:
         def _local() -> Iterable[tuple[int, ItemResult]]:

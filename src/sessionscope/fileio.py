@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import re
 import tempfile
+import time
 from pathlib import Path
 from typing import BinaryIO
+
+log = logging.getLogger(__name__)
+
+#: the name :func:`atomic_write_bytes` gives its temporary file: ``.NAME.PID.XXXXXXXX.tmp`` (``tempfile.mkstemp``'s
+#: 8 random characters; ``PID`` of the writer since round 9, absent in files left by earlier versions)
+TEMP_NAME = re.compile(r"^\.(?P<name>.+?)\.(?:(?P<pid>\d+)\.)?[a-z0-9_]{8}\.tmp$")
+#: a temporary file of an earlier version (no PID in its name) older than this is left over: a write takes milliseconds
+LEGACY_TEMP_MIN_AGE_S = 60.0
 
 
 def _umask() -> int:
@@ -22,7 +33,8 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # the writer's PID in the name lets a later run tell a killed writer's leftover from a live one's file
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -42,6 +54,61 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
 def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8") -> Path:
     """Write text atomically; see :func:`atomic_write_bytes`."""
     return atomic_write_bytes(path, text.encode(encoding))
+
+
+def _writer_gone(path: Path, pid: str | None) -> bool:
+    """Whether the process that wrote temporary file ``path`` is gone (killed during the write)."""
+    try:
+        written = path.stat().st_mtime
+    except OSError:
+        return False
+    if pid is None:  # an earlier version's name: judged by age
+        return time.time() - written > LEGACY_TEMP_MIN_AGE_S
+    n = int(pid)
+    if n == os.getpid():
+        return False
+    try:
+        os.kill(n, 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError):
+        pass
+    started = _process_start_time(n)  # a process that started after the write only reuses the PID
+    return started is not None and started > written + 1.0
+
+
+def remove_stale_temp_files(folder: str | Path, names: tuple[str, ...] | None = None, *,
+                            owned: bool = False) -> list[Path]:
+    """Remove the temporary files a killed writer left in ``folder`` (not in its subfolders).
+
+    Only files named as :func:`atomic_write_bytes` names them (:data:`TEMP_NAME`) are touched, and only those
+    for one of ``names`` (``None``: any name). A file is removed when its writer is gone (its PID in the name
+    is no live process of this host), or always when ``owned`` (the caller holds the folder's
+    :class:`DirLock`, so no one else writes there). A SIGKILL during a write leaves such a file; the real
+    file beside it is never half-written.
+
+    Returns:
+        The files removed.
+    """
+    removed: list[Path] = []
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return removed
+    for f in entries:
+        m = TEMP_NAME.match(f.name)
+        if m is None or (names is not None and m["name"] not in names) or not f.is_file() or f.is_symlink():
+            continue
+        if owned or _writer_gone(f, m["pid"]):
+            try:
+                f.unlink()
+            except OSError:
+                continue
+            removed.append(f)
+    if removed:
+        log.info("%s: removed %d temporary file(s) left by a killed run: %s", folder, len(removed),
+                 ", ".join(p.name for p in removed))
+    return removed
 
 
 def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
