@@ -3,7 +3,8 @@
 Pure functions over a :class:`~sessionscope.model.Session` — no models — wrapped in
 :class:`DynamicsStage`. Time-based measures need timestamps; on an untimed transcript
 they are ``None`` and listed in ``Metrics.unavailable`` while word-based ones are still
-computed.
+computed. With fewer than two speakers the measures that compare speakers (balance, switches,
+interruptions, dominance) are ``None`` and listed there too: one voice holds no balance.
 
 Overlap convention: a participant's talk time is the union of their own utterances, so
 simultaneous speech counts fully for *each* speaker; shares are normalised by the sum
@@ -383,10 +384,36 @@ def compute_metrics(session: Session, cfg: DynamicsConfig) -> Metrics:
     if timed:
         wshares = [words[p] / total_words for p in pids] if total_words else []
         sess["balance_score_words"] = max(wshares) if wshares else None
+    unavailable = _one_speaker(pids, sess, part, unavailable)
     return Metrics(
         participants=part, session=sess, turns=tuple(turns), dominance_windows=tuple(windows),
         interruption_matrix=matrix, unavailable=unavailable,
     )
+
+
+#: measures that compare speakers: with one speaker they hold no finding ("balance 100 %", "0 interruptions",
+#: "0.0 speaker switches per minute" of a caption file that names nobody), so they are ``None``, like the Gini
+ONE_SPEAKER_NONE = ("balance_score", "balance_score_words", "speaker_switches_per_min", "interruptions",
+                    "dominated_window_share", "dominance_switches", "response_latency_median_s")
+ONE_SPEAKER_NONE_PARTICIPANT = ("interruptions_made", "interruptions_received", "successful_interruptions_made",
+                                "dominated_window_share", "response_latency_median_s")
+
+
+def _one_speaker(pids: Sequence[str], sess: dict[str, float | int | None],
+                 part: dict[str, dict[str, float | int | None]], unavailable: tuple[str, ...]) -> tuple[str, ...]:
+    """With fewer than two speakers, blank the between-speaker measures (:data:`ONE_SPEAKER_NONE`) and return
+    ``unavailable`` with them added; otherwise change nothing."""
+    if len(pids) >= 2:
+        return unavailable
+    for k in ONE_SPEAKER_NONE:
+        if k in sess:
+            sess[k] = None
+    for row in part.values():
+        for k in ONE_SPEAKER_NONE_PARTICIPANT:
+            if k in row:
+                row[k] = None
+    names = (*ONE_SPEAKER_NONE_PARTICIPANT, *(f"session.{k}" for k in ONE_SPEAKER_NONE))
+    return unavailable + tuple(k for k in names if k not in unavailable)
 
 
 def _equality(counts: Sequence[float]) -> Optional[float]:

@@ -25,6 +25,7 @@ from itertools import combinations
 from typing import Any, ClassVar, Optional
 
 from sessionscope.config import Config, ExtractionConfig, FlagsConfig
+from sessionscope.io._common import UNKNOWN_ID
 from sessionscope.model import Flag, KeyPoint, KnowledgeFlow, Metrics, Role, Session
 from sessionscope.text import word_count
 
@@ -142,7 +143,8 @@ def compute_flags(session: Session, cfg: FlagsConfig) -> tuple[Flag, ...]:
         log.warning("%s: the extraction stage has not run; recommendation and action-item flags skipped", session.id)
     elif not recs:
         flags.append(Flag("no_recommendations", "no recommendations were found in this session", value=0.0))
-    elif len(recs) >= cfg.one_sided_min_recommendations:
+    elif len(recs) >= cfg.one_sided_min_recommendations and len({p.id for p in session.participants} - {UNKNOWN_ID}) >= 2:
+        # one side of what? A transcript naming one person or nobody ("Unknown speaker gave 8 of 8") has no sides
         counts: dict[str, int] = defaultdict(int)
         for r in recs:
             counts[r.giver] += 1

@@ -83,12 +83,27 @@ def _pct(x: Any) -> str:
     return "–" if x is None else f"{100 * x:.0f}%"
 
 
+def _questions(s: Any) -> str:
+    """"12 (9 answered)"; "–" when nothing said can be read (an RTTM: not "0 (0 answered)"), and no answered
+    count when the transcript names nobody (an answer by anyone else carries the same "unknown" label)."""
+    from sessionscope.report.view import unnamed_only
+
+    ms = s.metrics.session
+    if not s.has_words or ms.get("questions") is None:
+        return "–"
+    if unnamed_only(s):
+        return f"{ms['questions']} (answered: can't tell)"
+    return f"{ms['questions']} ({ms.get('questions_answered', 0)} answered)"
+
+
 def print_report(report: BatchReport) -> None:
     """The per-session table, then the failures with their reasons."""
     from rich.table import Table
 
     table = Table(title=f"sessionscope → {_esc(str(report.out_dir))}", show_lines=False)
-    for col in ("session", "status", "participants (talk share)", "duration", "balance", "questions", "interruptions"):
+    # "balance 100 %" read as "fully balanced": the column is the largest share (50 % is even for a pair)
+    for col in ("session", "status", "participants (talk share)", "duration", "largest share", "questions",
+                "interruptions"):
         table.add_column(col)
     for r in report.results:
         s = r.session
@@ -99,7 +114,8 @@ def print_report(report: BatchReport) -> None:
         key = "talk_share" if s.timed else "word_share"
         per = s.metrics.participants
         ranked = sorted(s.participants, key=lambda p: -(per.get(p.id, {}).get(key) or 0))
-        shown = [f"{p.name} ({p.role.value}) {_pct(per.get(p.id, {}).get(key))}" for p in ranked[:3]]
+        unit = "" if s.timed else " of words"  # an untimed transcript's share is of words, not of talk time
+        shown = [f"{p.name} ({p.role.value}) {_pct(per.get(p.id, {}).get(key))}{unit}" for p in ranked[:3]]
         if len(ranked) > 3:
             shown.append(f"+{len(ranked) - 3} more")
         shares = _esc("\n".join(shown))
@@ -111,7 +127,7 @@ def print_report(report: BatchReport) -> None:
             shares,
             "–" if dur is None else f"{dur / 60:.1f} min",
             _pct(ms.get("balance_score") if ms.get("balance_score") is not None else ms.get("balance_score_words")),
-            f"{ms.get('questions', 0)} ({ms.get('questions_answered', 0)} answered)",
+            _questions(s),
             "–" if ms.get("interruptions") is None else str(ms.get("interruptions")),
         )
     out = console()

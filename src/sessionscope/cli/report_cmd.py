@@ -206,7 +206,10 @@ def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, langu
         raise click.ClickException(str(e)) from e
     row = prog.programme.iloc[0]
     hours = row["total_hours"]
-    hours_text = "length unknown (untimed transcripts)" if hours is None or hours != hours else f"{hours:.1f} h in all"
+    n_timed = int(prog.sessions["minutes"].notna().sum()) if len(prog.sessions) else 0
+    hours_text = ("length unknown (untimed transcripts)" if hours is None or hours != hours
+                  else f"{hours:.1f} h in all" if n_timed >= len(prog.sessions)
+                  else f"{hours:.1f} h in the {n_timed} sessions with a known length")
     n_sessions, n_pairs = int(row["n_sessions"]), int(row["n_pairs"])
     click.echo(f"{n_sessions} session{'s' * (n_sessions != 1)} of {n_pairs} pair{'s' * (n_pairs != 1)}, "
                f"{hours_text} → {page}")

@@ -309,11 +309,15 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
     subtitle = (t("dash_subtitle", first=str(first)[:10], last=str(last)[:10], **counts) if dated
                 else t("dash_subtitle_undated", **counts))  # not "7 sessions of 7 pairs, – – –"
     lines = [f"# {t('prog_md_title')}", "", subtitle, ""]
+    n_timed = int(prog.sessions["minutes"].notna().sum()) if len(prog.sessions) else 0
+    # hours over the sessions with a known length: say over how many when some have none ("2.4" of 7 of 11)
+    of_timed = (f" ({t('kpi_of_timed', n=n_timed, total=len(prog.sessions))})"
+                if 0 < n_timed < len(prog.sessions) else "")
     lines += [f"| {t('measure')} | {t('value')} |", "|---|---|",
               f"| {t('kpi_sessions')} | {int(row.get('n_sessions', 0))} |",
-              f"| {t('kpi_hours')} | {num(row.get('total_hours'))} |",
-              f"| {t('kpi_minutes')} | {num(row.get('mean_minutes'), 0)} |",
-              f"| {t('kpi_60')} | {pct(row.get('share_sessions_60min_or_more'))} |",
+              f"| {t('kpi_hours')} | {num(row.get('total_hours'))}{of_timed} |",
+              f"| {t('kpi_minutes')} | {num(row.get('mean_minutes'), 0)}{of_timed} |",
+              f"| {t('kpi_60')} | {pct(row.get('share_sessions_60min_or_more'))}{of_timed} |",
               f"| {t('kpi_jshare')} | {pct(row.get('mean_junior_talk_share'))} |",
               f"| {t('kpi_mutuality')} | {num(row.get('mean_mutuality'), 2)} |",
               f"| {t('kpi_followed')} | {pct(row.get('action_items_followed_up_share'))} |",

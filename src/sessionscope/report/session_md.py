@@ -67,8 +67,11 @@ def _section(sec: Section, view: ReportView) -> list[str]:
         segs = sec.extra.get("segments", [])
         if segs:
             lines += [f"**{_cell(t('sec_timeline'))}**", ""]
-            lines += [f"- {_span(s['start'], s['end'])}: {_cell(s['area'])} ({_cell(s['mode'])}), "
-                      f"{_cell(t('led_by').lower())}: {_cell(s['initiator'])}" for s in segs]
+            # an untimed transcript's segments have no times: numbered in transcript order, not "- –: …"
+            timed = any(_span(s["start"], s["end"]) != "–" for s in segs)
+            lines += [(f"- {_span(s['start'], s['end'])}: " if timed else f"{i}. ") + f"{_cell(s['area'])} "
+                      f"({_cell(s['mode'])}), {_cell(t('led_by').lower())}: {_cell(s['initiator'])}"
+                      for i, s in enumerate(segs, 1)]
             lines.append("")
         return lines
     if sec.key == "summary":

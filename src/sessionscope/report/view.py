@@ -213,7 +213,8 @@ def _figures(session: Session, t: Translator, names: _Names) -> Section:
         pm = m.participants.get(p.id, {})
         sec.rows.append([
             p.name, t.role(p.role), fmt_clock(pm.get("talk_time_s")), t.pct(pm.get("talk_share")),
-            str(pm.get("word_count", 0)), t.pct(pm.get("word_share")), str(pm.get("turns", 0)),
+            str(pm.get("word_count", 0)) if words else t("n_a"),  # an RTTM's "0 words" is no count
+            t.pct(pm.get("word_share")), str(pm.get("turns", 0)),
             fmt_clock(pm.get("longest_turn_s")), str(pm.get("questions_asked", 0)) if words else t("n_a"),
             t.num(pm.get("interruptions_made"), 0),
         ])
@@ -330,6 +331,12 @@ def _actions(session: Session, t: Translator, names: _Names) -> Section:
     return sec
 
 
+def unnamed_only(session: Session) -> bool:
+    """The transcript names nobody: every utterance is the one ``unknown`` speaker (a caption file), so nothing
+    between speakers (who answered whom) can be told."""
+    return [p.id for p in session.participants] == [UNKNOWN_ID]
+
+
 def _questions(session: Session, t: Translator, names: _Names) -> Section:
     sec = Section("questions", t("sec_questions"), columns=[t("asked_by"), t("question"), t("at")])
     for q in session.questions:
@@ -338,6 +345,8 @@ def _questions(session: Session, t: Translator, names: _Names) -> Section:
                 sec.extra.setdefault("to_check", []).append(len(sec.rows))
             sec.rows.append([names(q.asker), q.text, _at(q.start)])
     sec.extra["mark_column"] = 1
+    if sec.rows and unnamed_only(session):  # one "unknown" speaker: an answer by anyone else is the same label
+        sec.sentences.append(t("questions_unnamed"))
     if sec.extra.get("to_check"):
         sec.sentences.append(t("to_check_note"))
     if not sec.rows and not _gap(sec, session, t):
@@ -376,6 +385,8 @@ def _flags(session: Session, t: Translator) -> Section:
     run = session.provenance.outcome("extraction")
     if run is not None and run.status != "ok":  # flags ran, but without what extraction finds
         sec.sentences.append(t("flags_partial", reason=stage_reason(run, t)))
+    if session.utterances and session.span_s is None:  # "no flags" must not read as "long enough"
+        sec.sentences.append(t("flags_no_length"))
     if not sec.rows:
         sec.empty = t("none_flags")
     return sec
