@@ -135,3 +135,27 @@ def test_programme_hours_say_over_how_many_sessions(tmp_path: Path) -> None:
     r = CliRunner().invoke(cli, ["report", "programme", str(tmp_path), "--out", str(tmp_path / "dash")])
     assert r.exit_code == 0, r.output
     assert "0.3 h in the 1 sessions with a known length" in r.output
+
+
+def test_russian_report_shows_the_readers_notes_in_russian() -> None:
+    from sessionscope.model import DataQuality
+    from sessionscope.report.i18n import translate_note
+
+    s = make_session([("anna", "Добрый день, как дела?"), ("igor", "Хорошо, спасибо.")], language="ru")
+    s = dataclasses.replace(s, metrics=compute_metrics(s, DynamicsConfig()), quality=DataQuality(
+        timing_available=False, notes=("no timestamps: time-based measures are unavailable", "a note nobody knows")))
+    md = render_session_markdown(s)
+    assert "- меток времени нет: показатели по времени недоступны" in md and "no timestamps" not in md
+    assert "- a note nobody knows" in md  # unknown notes are kept as they are, not dropped
+    assert translate_note("3 of 9 utterances have no speaker label (participant 'unknown')", "ru") == (
+        "у 3 из 9 реплик нет метки говорящего (участник «unknown»)")
+    assert translate_note("no timestamps: time-based measures are unavailable", "en").startswith("no timestamps")
+
+
+def test_a_vtt_without_its_header_is_read_with_a_note(tmp_path: Path) -> None:
+    """A piece cut out of a Zoom transcript was analysed as a whole session without a word."""
+    cut = CAPTIONS.split("\n", 2)[2].replace("How many", "Anna: How many")
+    _, data, md = _analyze(tmp_path, "cut.vtt", cut, "--stages", "dynamics")
+    assert any("no WEBVTT header" in n for n in data["quality"]["notes"])
+    _, whole, _ = _analyze(tmp_path, "whole.vtt", CAPTIONS, "--stages", "dynamics")
+    assert not any("WEBVTT" in n for n in whole["quality"]["notes"])

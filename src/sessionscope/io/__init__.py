@@ -106,6 +106,11 @@ def _parse(path: str | Path, fmt: Optional[str]) -> tuple[str, list[Recording] |
         recs = _recordings(p, text, inner)
         return "docx", recs
     text, note = read_text_noted(p)
+    if name is None and p.suffix.lower() == ".vtt" and not text.lstrip().startswith("WEBVTT"):
+        # a Zoom/Teams export always starts with the header: without it the file is likely cut (a piece of it
+        # was read as a whole session, silently)
+        note = "; ".join(filter(None, (note, "the .vtt file has no WEBVTT header: it may be cut or incomplete "
+                                             "(its cues were read as SRT)")))
     name = name or detect_text_format(text, path=p)
     try:
         parsed = _recordings(p, text, name)

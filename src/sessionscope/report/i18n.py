@@ -526,6 +526,46 @@ def with_text_language(session: Any) -> Any:
     return session.evolve(language=language, extra={**(session.extra or {}), "language_source": LANGUAGE_FROM_TEXT})
 
 
+#: the readers' data-quality notes (``io``; English, in ``session.json``) as a Russian report shows them: a Russian
+#: reader got "no timestamps: time-based measures are unavailable" in English. A note not listed stays English.
+NOTES_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) for rx, ru in (
+    (r"no timestamps: time-based measures are unavailable", "меток времени нет: показатели по времени недоступны"),
+    (r"only (\d+) of (\d+) utterances have start and end times", r"начало и конец есть только у \1 из \2 реплик"),
+    (r"the (\w+) file names no speakers: all speech is attributed to '(\w+)'",
+     r"в файле \1 не названы говорящие: вся речь отнесена к «\2»"),
+    (r"(\d+) of (\d+) utterances have no speaker label \(participant '(\w+)'\)",
+     r"у \1 из \2 реплик нет метки говорящего (участник «\3»)"),
+    (r"(\w+) captions without speaker names", r"субтитры \1 без имён говорящих"),
+    (r"(\d+) cue\(s\) without a speaker name were attributed to the previous speaker .*",
+     r"фрагментов без имени говорящего, отнесённых к предыдущему говорящему: \1 (Zoom и Teams делят речь одного "
+     r"человека на фрагменты и называют говорящего только в первом)"),
+    (r"QMSum meeting: turns without times \(shares are based on words\)",
+     "встреча QMSum: реплики без времени (доли считаются по словам)"),
+    (r"RTTM without words: utterances have no text \(word-based measures unavailable\)",
+     "RTTM без слов: у реплик нет текста (показатели по словам недоступны)"),
+    (r"start times only: utterance ends and talk time are unknown",
+     "есть только время начала: конец реплик и время речи неизвестны"),
+    (r"looks like a meeting chat export \(written messages, not speech\)",
+     "похоже на выгрузку чата встречи (письменные сообщения, а не речь)"),
+    (r"(\d+) emoji reaction\(s\) to other messages were left out \(not messages\)",
+     r"реакций-эмодзи на другие сообщения не учтено (это не сообщения): \1"),
+    (r"the \.vtt file has no WEBVTT header: it may be cut or incomplete \(its cues were read as SRT\)",
+     "у файла .vtt нет заголовка WEBVTT: возможно, он обрезан или неполон (фрагменты прочитаны как SRT)"),
+    (r"(\d+) line\(s\) before the first speaker \(title, date\) were skipped",
+     r"пропущено строк до первого говорящего (заголовок, дата): \1"),
+))
+
+
+def translate_note(note: str, lang: str) -> str:
+    """A reader's data-quality note in the report's language (:data:`NOTES_RU`); unknown notes unchanged."""
+    if lang != "ru":
+        return note
+    for rx, ru in NOTES_RU:
+        if rx.fullmatch(note):
+            return rx.sub(ru, note)
+    return note
+
+
 def with_names(text: str, session: Any) -> str:
     """``text`` (a stage's message, e.g. a flag's "marketing gave 17 of 20 recommendations") with every
     participant id replaced by the participant's display name (ids are slugs, names are for people).

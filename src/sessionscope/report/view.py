@@ -17,7 +17,7 @@ from sessionscope import __version__
 from sessionscope.config import ReportConfig
 from sessionscope.io._common import UNKNOWN_ID
 from sessionscope.model import Session, StageRun
-from sessionscope.report.i18n import Translator, fmt_clock, report_language, with_names
+from sessionscope.report.i18n import Translator, fmt_clock, report_language, translate_note, with_names
 
 if TYPE_CHECKING:
     from sessionscope.analysis.topics.taxonomy import Taxonomy
@@ -423,7 +423,7 @@ def _quality(session: Session, t: Translator) -> Section:
     ]
     sec.rows = [[label, value] for label, value in rows if value is not None]  # unknowns are left out
     sec.extra["dropped_texts"] = list(q.dropped_texts)
-    sec.extra["notes"] = list(q.notes)
+    sec.extra["notes"] = [translate_note(n, t.lang) for n in q.notes]
     unnamed = [p.name for p in session.participants if _DIARIZATION_LABEL.fullmatch(p.name)]
     if transcribed and unnamed and not q.speaker_mapping_method:  # "SPEAKER_00" is a label, not a person
         sec.extra["notes"].append(t("q_unnamed_speakers", labels=", ".join(unnamed)))
