@@ -13,6 +13,7 @@ conditions ("if I…", «если я…») are vetoed. A due expression raises c
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Optional
 
 from sessionscope.analysis.extract.dates import find_due
@@ -200,6 +201,34 @@ def _russian(sent: Sentence) -> Optional[RuleHit]:
     return None
 
 
+# round 9: a habit told, where "I'll" is habitual, not a promise ("a lot of times, | like I'll get done, | and I'll
+# think I'm done, | and I'll look at…", "sometimes I'll put in a bracket"); on the train meetings 17 acts with a
+# future frame in such a context (2 AMI, 15 MRDA), 1 of them ``^cc`` and none ``off`` or linked to a human action item
+_HABIT = re.compile(
+    r"\b(a lot of times|lots of times|usually|sometimes|every time|everytime|whenever|normally|typically|each time|"
+    r"most of the time|half the time|tends? to)\b",
+    re.IGNORECASE,
+)
+HABIT_SENTENCES = 3  # the speaker's own sentences before a sentence that can set it in a habit
+
+
+def habitual_context(speakers: list[str], parsed: Sequence[Sequence[Sentence]]) -> set[tuple[int, int]]:
+    """``(utterance, sentence)`` of English sentences told as a habit: the sentence, or one of the same
+    speaker's :data:`HABIT_SENTENCES` sentences right before it (in the same line or in the lines just
+    before, no other speaker between), names one ("usually", "a lot of times", "whenever", "tend to"…)."""
+    out: set[tuple[int, int]] = set()
+    recent: list[bool] = []  # the current speaker's sentences so far: whether each names a habit
+    for i, sents in enumerate(parsed):
+        if i == 0 or speakers[i] != speakers[i - 1]:
+            recent = []
+        for j, sent in enumerate(sents):
+            habit = bool(_HABIT.search(sent.text))
+            if sent.language == "en" and (habit or any(recent[-HABIT_SENTENCES:])):
+                out.add((i, j))
+            recent.append(habit)
+    return out
+
+
 def action_rule(sent: Sentence) -> Optional[RuleHit]:
     """The action-item rule's decision for one sentence (``None`` = no evidence)."""
     return _russian(sent) if sent.language == "ru" else _english(sent)
@@ -226,6 +255,27 @@ _EN_PERSON_FRAME = re.compile(
 # ("right" and "maybe" only after a comma: "put it on the right" keeps its last word)
 _EN_HEDGE_TAIL = re.compile(r"(?:,?\s*\b(?:i think|i guess|i suppose|i believe|you know|or something|or whatever)|,\s*(?:right|maybe))"
                             r"\s*[?.!]*$", re.IGNORECASE)
+
+
+# round 9: the disfluencies of speech inside a task ("I'll just um I'll grab the wire", "explaining a bit about uh
+# working design", "show it to you in in a few seconds"): fillers out, a stuttered word or frame said once
+_EN_FILLER = re.compile(r"(?<![\w'])(?:uh+|um+|uhm|erm?|hmm+|mm+)(?![\w'])[,.]?\s*", re.IGNORECASE)
+_EN_STUTTER = re.compile(r"(?<![\w'])((?:[\w']+ ){0,2}[\w']+) (?:\1 )+(?=\S)", re.IGNORECASE)
+
+
+def _spoken_clean(phrase: str) -> str:
+    """A spoken task phrase without fillers and stutters, and without a person frame it starts with after them."""
+    out = _EN_FILLER.sub("", phrase)
+    for _ in range(3):  # "in in a in a few seconds" -> "in a in a few seconds" -> "in a few seconds"
+        out = _EN_STUTTER.sub(r"\1 ", out)
+    out = " ".join(out.split())
+    # "I'll just um I'll grab…" -> "I'll grab…": a frame that shows only now (the owner says who)
+    lead = _EN_LEAD.match(out)
+    start = lead.end() if lead else 0
+    frame = _EN_PERSON_FRAME.match(out[start:])
+    if frame is not None:
+        out = out[start + frame.end() :]
+    return out or phrase
 
 
 def _task_start(text: str, language: str) -> int:
@@ -258,6 +308,8 @@ def task_phrase(sent: Sentence, hit: RuleHit, *, max_words: int = 14) -> str:
     if due is not None and due.char_start >= start:
         phrase = text[start:due.char_start] + " " + text[due.char_end:]
     phrase = re.sub(r"\s+([,;:.!?])", r"\1", " ".join(strip_markup(phrase).split()))
+    if sent.language != "ru":
+        phrase = _spoken_clean(phrase)
     if sent.language == "ru":
         phrase = re.sub(r"^(я|мы)\s+", "", phrase, flags=re.IGNORECASE)
     for _ in range(2):

@@ -426,6 +426,76 @@ def group_named(low: str) -> bool:
     return any(not _EVERY.fullmatch(g) for g in found) or bool(found and _EVERY_FRAME.search(low))
 
 
+# round 9: an assignment says what someone will, must or may do (a modal or future frame, a request, a task in the
+# progressive: "you're looking at…", an imperative) or hands a part out ("for you, the…"); without any of these the
+# sentence describes: "we've got the Marketing Expert for the trendy look", "I have some new findings on Marketing
+# Expert level", "that's maybe something for the User Interface Designer", "you all have the questionnaire again"
+_TASK_FRAME = re.compile(
+    r"\b(will|won't|shall|going to|gonna|have to|has to|had to|need to|needs to|got to|gotta|should|must|can|could|"
+    r"would|might|may|want|wants|like|let|let's|please|make sure|responsible|in charge|is for|are for)\b|'ll\b|'d\b"
+)
+# a turn or an introduction handed out in the meeting itself: "I will let our User Interface Designer speak first",
+# "hear from the User Interface Designer now", "tell us your name, what your role is", "our Industrial Designer can
+# draw its most favourite animal", "whoever wants to get up next…" (on the train meetings: 91 AMI acts, none linked to
+# a human action item, 1 ``off``; 23 MRDA acts, none ``^cc``)
+_MEETING_TURN = re.compile(
+    r"\b(speak|talk|present|go|start|begin)s? (first|next)\b|\bhear from\b|\bstart (off )?with (the|our|you)\b|"
+    r"\b(get|come) up (next|first)\b|\byour (names?|roles?)\b|\bfavou?rite animals?\b|"
+    r"\bintroduce (yourself|yourselves)\b|\bsit down\b|\bthe floor\b"
+)
+
+
+def describes_or_runs_meeting(
+    sent: Any, participants: list[tuple[str, str]], speaker: str, receiver: Optional[str]
+) -> bool:
+    """Whether an English sentence with an assignee hands out no task: it has no task frame, or gives a turn in the meeting.
+
+    ``sent``: a parsed sentence (the rest as for :func:`handout`). A task frame is a modal or future ("will", "'ll", "gonna", "have to", "can"…), a
+    request ("I'd like you to", "please"), a deadline, a progressive ("you're looking at…"), an imperative, or the
+    "for you, the…" hand-out or a verbless one (:func:`handout`). A turn is "speak first", "hear from…", "your
+    name", "favourite animal"…
+    """
+    from sessionscope.analysis.extract.dates import find_due
+    from sessionscope.analysis.extract.heads import tokens
+
+    if getattr(sent, "language", "en") != "en":
+        return False
+    low = " ".join(tokens(expand_roles(sent.text)))
+    if _MEETING_TURN.search(low):
+        return True
+    if _TASK_FRAME.search(low) or _FOR_YOU.search(low) or _DEADLINE.search(low) or find_due(sent.text) is not None:
+        return False
+    words = [t for t in sent.tokens if t.pos not in ("PUNCT", "X", "SYM", "INTJ", "SPACE")]
+    if any(t.tag == "VBG" for t in words) or (words and words[0].tag == "VB"):
+        return False
+    return handout(sent, participants, speaker, receiver) is None
+
+
+def role_named(text: str, participants: list[tuple[str, str]], speaker: str) -> Optional[str]:
+    """The participant a role names as the one to do the task, where participants are labelled by role.
+
+    "I will ask the Industrial Designer to find out…" (the role after ask / tell / get), "the User Interface Designer
+    will…" (the role as the subject of a task frame). ``None`` when no role is named so, or no participant holds it
+    (:func:`role_holder`: with personal names this never matches).
+    """
+    from sessionscope.analysis.extract.heads import tokens
+
+    low = " ".join(t for t in tokens(expand_roles(text)) if t not in ("uh", "um", "er", "erm"))
+    for m in _ROLE.finditer(low):
+        before = low[: m.start()].split()
+        after = low[m.end() :].split()
+        det = before[-1] in ("the", "our", "my", "your") if before else False
+        verb = before[-2 if det else -1] if len(before) > det else ""
+        asked = verb in ("ask", "tell", "get", "asking", "telling")
+        subject = (not before or (det and len(before) == 1) or before[-2 if det else -1] in ("and", "so", "then", "okay"))
+        framed = bool(after) and bool(_THIRD_FRAME.match(" ".join(after[:3])))
+        if asked or (subject and framed):
+            holder = role_holder(m.group(0), participants, speaker)
+            if holder is not None:
+                return holder
+    return None
+
+
 def role_holder(low: str, participants: list[tuple[str, str]], speaker: str) -> Optional[str]:
     """The participant a role phrase names when speakers are labelled by role ("Industrial Designer", "Marketing").
 
@@ -837,6 +907,8 @@ __all__ = [
     "group_named",
     "not_a_handout",
     "speaker_commits",
+    "describes_or_runs_meeting",
+    "role_named",
     "Handout",
     "handout",
     "handout_items",

@@ -28,14 +28,16 @@ from typing import Any, ClassVar, Optional
 
 import numpy as np
 
-from sessionscope.analysis.extract.actions import action_rule, task_phrase
+from sessionscope.analysis.extract.actions import action_rule, habitual_context, task_phrase
 from sessionscope.analysis.extract.assign import (
     Assignee,
     assignment_rule,
     assignment_target,
     clear_assignment,
+    describes_or_runs_meeting,
     firm_task,
     handout_items,
+    role_named,
 )
 from sessionscope.analysis.extract.dates import find_due
 from sessionscope.analysis.extract.problems import link_solutions, problem_rule
@@ -145,8 +147,13 @@ def named_owner(sent: Sentence, session: Session, speaker: str) -> Optional[str]
     """A third participant named as the one who will do the task ("Maria will send the deck", "ask Oleg to…").
 
     The grammatical subject (or, after "ask"/"tell"/«попроси», the object) is matched by
-    first name against the session's other participants; ``None`` when no one matches.
+    first name against the session's other participants; where participants are labelled by
+    role, a role names them too ("I will ask the Industrial Designer to find out…",
+    :func:`~.assign.role_named`). ``None`` when no one matches.
     """
+    by_role = role_named(sent.text, [(p.id, p.name) for p in session.participants], speaker)
+    if by_role is not None:
+        return by_role
     names: dict[str, str] = {}
     for p in session.participants:
         if p.id == speaker or not p.name:
@@ -280,6 +287,8 @@ def assignment(sent: Sentence, d: Optional[Decision], p_assign: Optional[float],
     target = assignment_target(sent.text, parts, speaker, receiver, named_owner(sent, session, speaker))
     if target is None or not firm_task(sent.text, target.how, pair=len(parts) <= 2):
         return None
+    if describes_or_runs_meeting(sent, parts, speaker, receiver):  # "we've got the Marketing Expert for…", "speak first"
+        return None
     if use_head:
         return Decision("action", float(p_assign), "assignment", None), target, True  # type: ignore[arg-type]
     conf = d.confidence if d is not None else 0.5
@@ -318,6 +327,8 @@ def extract_items(
     informal = informal_context([u.speaker for u in session.utterances], parsed)
     # the speaker's own side's plan ("we'd need to make sure…" answering "how will you…?"): no advice to the listener
     informal.update(own_side_context([u.speaker for u in session.utterances], parsed))
+    # a habit told ("a lot of times, | like I'll get done, | and I'll look at…"): no commitment of the speaker's
+    habitual = habitual_context([u.speaker for u in session.utterances], parsed)
     rec_check_below = cfg.recommendation_check_below
     recs: list[Recommendation] = []
     acts: list[ActionItem] = []
@@ -343,6 +354,8 @@ def extract_items(
                 assignment(sent, d, p_assign, assign_threshold, session, utt.speaker, receiver)
             if assigned is not None:
                 d, target, calibrated = assigned
+            elif d is not None and d.kind == "action" and (i, j) in habitual:
+                continue
             if d is None:
                 continue
             area = areas.get(utt.id)
