@@ -159,3 +159,14 @@ def test_a_vtt_without_its_header_is_read_with_a_note(tmp_path: Path) -> None:
     assert any("no WEBVTT header" in n for n in data["quality"]["notes"])
     _, whole, _ = _analyze(tmp_path, "whole.vtt", CAPTIONS, "--stages", "dynamics")
     assert not any("WEBVTT" in n for n in whole["quality"]["notes"])
+
+
+def test_flag_table_names_the_threshold_column() -> None:
+    from sessionscope.model import Flag
+
+    s = make_session([("a", 0, 60, "You should try it."), ("b", 60, 70, "Ok.")])
+    s = dataclasses.replace(s, metrics=compute_metrics(s, DynamicsConfig()),
+                            flags=(Flag("short_session", "the session lasts 1.2 min", severity="info", value=1.2,
+                                        threshold=60.0),))
+    md = render_session_markdown(s)
+    assert "| Flag | Details | Value / threshold |" in md and "| 1.2 / 60 |" in md

@@ -368,7 +368,8 @@ SHARE_FLAGS = frozenset({"one_sided", "junior_rarely_speaks", "unreliable_transc
 
 
 def _flags(session: Session, t: Translator) -> Section:
-    sec = Section("flags", t("sec_flags"), columns=["", t("flag_col"), t("flag_details"), t("value")])
+    # "86 % / 80 %" under "Value" left the reader to guess what the second figure is: the threshold
+    sec = Section("flags", t("sec_flags"), columns=["", t("flag_col"), t("flag_details"), t("flag_value_threshold")])
     for f in session.flags:
         sev = t(f"severity_{f.severity}") if t.has(f"severity_{f.severity}") else f.severity
         # a share is shown as the percentage its message states ("holds 0% … | 0 % / 20 %", not "0 / 0.2")
