@@ -190,9 +190,52 @@ def count(work: Path, tags: list[str], sessions: list[str], labels: dict[str, st
     return res
 
 
+# measured, not shipped: an action item of the speaker's own about the meeting itself or a move made right now
+# (presenting, the pen, drawing, the slides, "in a moment"); AMI's ``off`` counts these as offers
+MOVE = re.compile(
+    r"\b(talk|speak|tell you|explain|explaining|show (you|it|them)|present|presentation|go through|walk (you )?through|"
+    r"introduce|start|kick off|pass|hand over|pen|draw|drawing|sit down|grab|plug|wire|cable|slides?|screen|laptop|"
+    r"board|load|open|skip|go (next|first|ahead|over here|round)|in a (moment|second|minute|few seconds)|right now|"
+    r"take (the )?notes|minutes)\b",
+    re.IGNORECASE,
+)
+
+
+def _f1(tp: int, fp: int, fn: int) -> float:
+    return round(2 * tp / (2 * tp + fp + fn), 3) if tp else 0.0
+
+
+def moves_variant(label: str, heldout_json: Path, work: Path, tag: str, sessions: list[str], labels: dict) -> dict:
+    """What dropping the speaker's own meeting moves (:data:`MOVE`) would do: held-out F1 (from the items of run
+    ``label`` and its figures in ``heldout_json``) and the real-talk items of run ``tag`` it removes, by label."""
+    figures = json.loads(heldout_json.read_text(encoding="utf-8"))["figures"]
+    rows = [json.loads(x) for x in (CACHE / f"{label}_items.jsonl").read_text(encoding="utf-8").splitlines()]
+    out: dict = {}
+    for corpus in CORPORA:
+        by_act: dict = {}
+        for r in rows:
+            if r["corpus"] == corpus:
+                by_act.setdefault((r["meeting"], r["act"]), []).append(r)
+        gone = [items[0]["gold"] for items in by_act.values()
+                if all(r["method"] in ("head", "head+rule", "rule", "classifier") and MOVE.search(r["sentence"])
+                       for r in items)]
+        a = figures[corpus]["action"]
+        tp, fp, fn = a["tp"], a["fp"], a["fn"]
+        rt, rf = sum(gone), len(gone) - sum(gone)
+        out[corpus] = {"removed_gold": rt, "removed_false": rf, "f1": _f1(tp, fp, fn), "f1_if_dropped": _f1(tp - rt, fp - rf, fn + rt)}
+    removed: collections.Counter[str] = collections.Counter()
+    for sid in sessions:
+        for r in action_rows(work, tag, sid):
+            if not r["method"].startswith("assignment") and r["method"] != "handout" and MOVE.search(r["sentence"]):
+                removed[labels.get(r["key"], "unlabelled")] += 1
+    out["real_talk_removed_by_label"] = dict(removed.most_common())
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("cmd", choices=("heldout", "run", "dump", "count"))
+    ap.add_argument("cmd", choices=("heldout", "run", "dump", "count", "moves"))
+    ap.add_argument("--heldout-json", type=Path, help="moves: the heldout figures of run --label")
     ap.add_argument("--label", default="run")
     ap.add_argument("--off", nargs="?", const="HEAD", default=None, metavar="COMMIT",
                     help="switch the round-9 changes off: assign / actions / stage .py as at COMMIT (default HEAD)")
@@ -225,6 +268,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(json.dumps({k: r[k] for k in ("key", "owner", "owners", "due_text", "confidence", "method",
                                                     "speaker", "sentence")}, ensure_ascii=False))
         return 0
+    elif args.cmd == "moves":
+        doc = json.loads(args.labels.read_text(encoding="utf-8"))
+        body = {"command": f"python benchmarks/errors_r9_actions.py {argv_s}", "commit": commit(),
+                "date": dt.date.today().isoformat(), "measured_not_shipped": "drop the speaker's own meeting moves",
+                "pattern": MOVE.pattern, "heldout_items": args.label, "real_talk_run": args.tag, "sessions": sessions,
+                "figures": moves_variant(args.label, ROOT / args.heldout_json, args.work, args.tag, sessions,
+                                         doc["labels"])}
     else:
         doc = json.loads(args.labels.read_text(encoding="utf-8"))
         body = {"command": f"python benchmarks/errors_r9_actions.py {argv_s}", "commit": commit(),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from sessionscope.analysis.extract.actions import _spoken_clean, habitual_context, task_phrase
+from sessionscope.analysis.extract.actions import _spoken_clean, habitual_context, task_phrase, then_can
 from sessionscope.analysis.extract.assign import describes_or_runs_meeting, role_named
 from sessionscope.analysis.extract.rules import RuleHit
 from sessionscope.analysis.extract.stage import extract_items, named_owner
@@ -149,3 +149,28 @@ def test_spoken_clean(text: str, clean: str) -> None:
 def test_task_phrase_of_a_stuttered_frame() -> None:
     sent = _sent("Uh I'll I'll just explain a bit of the components .")
     assert task_phrase(sent, RuleHit("action", 0.5, "classifier")) == "explain a bit of the components"
+
+
+@pytest.mark.parametrize(
+    ("text", "step"),
+    [
+        ("And then I can go to Zoom.", True),
+        ("then i can add a couple of cards at most .", True),
+        ("So then we can see who spoke.", True),
+        ("Uh, then I can start doing analytics.", True),
+        ("I can send it then.", False),
+        ("then I'll send it to you.", False),
+        ("so I can try to include it in the final report.", False),
+    ],
+)
+def test_then_can(text: str, step: bool) -> None:
+    assert then_can(text) is step
+
+
+def test_then_i_can_is_no_action_item() -> None:
+    cfg = ExtractionConfig(classifier=None, dialogue_act_heads=None)
+    lines = [("a", "And then I can send the report to the client by Friday."), ("b", "Right."),
+             ("a", "I'll send the report to the client by Friday.")]
+    sess = _session([("a", "Ann"), ("b", "Bob")], lines)
+    items = extract_items(sess, parse_texts([t for _, t in lines], language="en"), None, cfg, DynamicsConfig())
+    assert [a.utterance_id for a in items["action_items"]] == ["u2"]

@@ -229,6 +229,17 @@ def habitual_context(speakers: list[str], parsed: Sequence[Sequence[Sentence]]) 
     return out
 
 
+# round 9: "(and) then I / we can…" opens what becomes possible, a step of a procedure told ("And then I can go to
+# Zoom.", "then i can add a couple of cards at most"), not a promise: on the train meetings 45 acts (28 AMI, 17 MRDA),
+# none ``off`` / ``^cc`` or linked to a human action item
+_THEN_CAN = re.compile(r"^(?:(?:and|so|but|uh+|um+|okay|ok|well)\W+)*then (?:i|we) can\b")
+
+
+def then_can(text: str) -> bool:
+    """Whether an English sentence opens with "(and / so) then I / we can…" (a consequence or a step, no commitment)."""
+    return bool(_THEN_CAN.search(" ".join(strip_markup(text).casefold().split())))
+
+
 def action_rule(sent: Sentence) -> Optional[RuleHit]:
     """The action-item rule's decision for one sentence (``None`` = no evidence)."""
     return _russian(sent) if sent.language == "ru" else _english(sent)
@@ -323,4 +334,4 @@ def task_phrase(sent: Sentence, hit: RuleHit, *, max_words: int = 14) -> str:
     return phrase or _TRIM.sub("", text)
 
 
-__all__ = ["action_rule", "task_phrase"]
+__all__ = ["action_rule", "habitual_context", "task_phrase", "then_can"]
