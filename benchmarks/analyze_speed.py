@@ -30,6 +30,14 @@ every run then compiles sessionscope's ~60 modules, ≈ 0.4 CPU s). One warm-up 
 children's ``PYTHONPATH``; its runs are stored under ``"compare"``. Make such a copy with::
 
     cp -r src /tmp/before_src && git show COMMIT:src/sessionscope/report/charts.py > /tmp/before_src/sessionscope/report/charts.py
+
+``--emulate-avx2`` runs the children (both builds) as on a machine without AVX-512, on one that has it:
+numpy's own SIMD loops are kept to AVX2 (``NPY_DISABLE_CPU_FEATURES`` names every dispatch target
+above it that this numpy has), OpenBLAS takes its Haswell kernels (``OPENBLAS_CORETYPE``) and BLIS,
+which spaCy's parse uses, its ``haswell`` configuration (``BLIS_ARCH_TYPE``). It emulates the
+instruction set only: clock, caches and memory stay this machine's (see :func:`avx2_env`).
+``--compare-native`` (with ``--emulate-avx2``) alternates the emulated runs with runs of the same build
+without the emulation, to measure what the instruction set alone costs.
 """
 
 from __future__ import annotations
@@ -89,12 +97,39 @@ def scheduling() -> str | None:
         return None
 
 
-def child_env(tmp: Path, bytecode: bool) -> dict[str, str]:
-    """The children's environment: bytecode cached in ``tmp`` unless ``bytecode`` is off."""
+def avx2_env() -> dict[str, str]:
+    """Environment variables that keep numpy, OpenBLAS and BLIS to AVX2 code on an AVX-512 machine.
+
+    numpy's runtime dispatch targets above AVX2 are those of the AVX-512 family and the x86-64-v4
+    level (``X86_V4``, ``AVX512_SKX``, ``AVX512_ICL``…, as this numpy names them); its baseline is
+    below AVX2, so nothing else is compiled in. The interpreter and other native code (spaCy's
+    Cython, the regex engine) do not use AVX-512 either way.
+    """
+    from numpy._core._multiarray_umath import __cpu_dispatch__
+
+    above = [t for t in __cpu_dispatch__ if "512" in t or t == "X86_V4"]
+    return {"NPY_DISABLE_CPU_FEATURES": " ".join(above), "OPENBLAS_CORETYPE": "Haswell",
+            "BLIS_ARCH_TYPE": "haswell"}
+
+
+def cpu_model() -> str | None:
+    """The CPU's model name and whether it has AVX-512 (from ``/proc/cpuinfo``)."""
+    try:
+        info = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return None
+    name = next((x.split(":", 1)[1].strip() for x in info.splitlines() if x.startswith("model name")), "?")
+    return f"{name} ({'AVX-512' if ' avx512f' in info else 'AVX2' if ' avx2' in info else 'no AVX2'})"
+
+
+def child_env(tmp: Path, bytecode: bool, emulate_avx2: bool = False) -> dict[str, str]:
+    """The children's environment: bytecode cached in ``tmp`` unless ``bytecode`` is off; AVX2 only if asked."""
     env = dict(os.environ)
     if bytecode:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+    if emulate_avx2:
+        env.update(avx2_env())
     return env
 
 
@@ -150,6 +185,12 @@ sys.meta_path.insert(0, _Mark())
 def _report():
     s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     out = {"main": s.ru_utime + s.ru_stime, "helper": c.ru_utime + c.ru_stime, **_shared}
+    out["native"] = [m for m in ("torch", "onnxruntime", "ctranslate2", "blis", "spacy") if m in sys.modules]
+    try:
+        from threadpoolctl import threadpool_info
+        out["blas"] = sorted({str(x.get("architecture")) for x in threadpool_info() if x.get("user_api") == "blas"})
+    except Exception:
+        pass
     if "main_to_extraction" in out:
         out["main_from_extraction"] = out["main"] - out["main_to_extraction"]
     print("SPLIT_CPU " + json.dumps(out), file=sys.stderr)
@@ -188,6 +229,17 @@ def one_run(stm: Path, out: Path, extra: list[str], env: dict | None = None,
     return wall, cpu, res.stdout + res.stderr
 
 
+def compare_env(args: argparse.Namespace, env: dict[str, str], tmp: Path) -> dict[str, str] | None:
+    """The ``--compare`` runs' environment: the other ``src`` first on the path, or (``--compare-native``)
+    this build without the AVX2 emulation; ``None`` without either."""
+    if args.compare:
+        return dict(env, PYTHONPATH=os.pathsep.join(filter(None, [str(Path(args.compare).resolve()),
+                                                                 env.get("PYTHONPATH")])))
+    if args.compare_native:  # the same build, every instruction set: what the emulation itself costs
+        return child_env(tmp, not args.no_bytecode)
+    return None
+
+
 def _split_summary(result: dict, compare: dict, split: list[dict], runs: list[float]) -> None:
     """``--compare`` with ``--split-cpu``: the other build's medians per part, and run-for-run differences."""
     parts = ("main", "helper", "main_to_extraction", "main_from_extraction",
@@ -213,6 +265,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--compare", metavar="SRC", help="also time the build in this src folder, alternating run for run")
     ap.add_argument("--split-cpu", action="store_true",
                     help="record the CPU seconds of the main process and of the parse helper apart (per run)")
+    ap.add_argument("--emulate-avx2", action="store_true",
+                    help="run the children with numpy, OpenBLAS and BLIS kept to AVX2 code (see avx2_env)")
+    ap.add_argument("--compare-native", action="store_true",
+                    help="with --emulate-avx2: the compare runs are this build without the emulation (no --compare)")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "analyze_speed.json"))
     args = ap.parse_args(argv)
     if not AMI.is_dir():
@@ -221,16 +277,14 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         stm = Path(tmp) / "meeting60.stm"
         info = build_stm(stm)
-        env = child_env(Path(tmp), not args.no_bytecode)
+        env = child_env(Path(tmp), not args.no_bytecode, args.emulate_avx2)
         warm = []
         for i in range(args.warmup):
             wall, cpu, _ = one_run(stm, Path(tmp) / f"warm{i}", args.arg, env)
             warm.append({"wall_s": round(wall, 2), "cpu_s": round(cpu, 2)})
             print(f"warm-up {i + 1}: {wall:.2f} s wall, {cpu:.2f} s CPU", file=sys.stderr, flush=True)
-        other = None
-        if args.compare:
-            other = dict(env, PYTHONPATH=os.pathsep.join(filter(None, [str(Path(args.compare).resolve()),
-                                                                      env.get("PYTHONPATH")])))
+        other = compare_env(args, env, Path(tmp))
+        if other is not None:
             for i in range(args.warmup):
                 wall, cpu, _ = one_run(stm, Path(tmp) / f"cwarm{i}", args.arg, other)
                 print(f"compare warm-up {i + 1}: {wall:.2f} s wall, {cpu:.2f} s CPU", file=sys.stderr, flush=True)
@@ -286,7 +340,8 @@ def main(argv: list[str] | None = None) -> int:
               "cpu_s": cpus, "median_cpu_s": statistics.median(cpus) if cpus else None, "status": statuses,
               "loadavg_1min": loads, "quietest": quietest, "warmup_s": warm, "bytecode": not args.no_bytecode,
               "scheduling": scheduling(), "pythonpath": os.environ.get("PYTHONPATH"),
-              "cpus": os.cpu_count(), "stage_seconds_run1": stages}
+              "cpus": os.cpu_count(), "cpu_model": cpu_model(),
+              "emulate_avx2": avx2_env() if args.emulate_avx2 else None, "stage_seconds_run1": stages}
     if split is not None:  # the critical path is about the longer of the two processes
         result["split_cpu_s"] = split
         result["median_main_cpu_s"] = statistics.median(x["main"] for x in split if x) if any(split) else None
@@ -295,8 +350,8 @@ def main(argv: list[str] | None = None) -> int:
                      *sorted({k for x in split if x for k in x if k.startswith("stage:")})):
             got = [x[part] for x in split if x and part in x]
             result[f"median_{part}_cpu_s"] = round(statistics.median(got), 2) if got else None
-    if args.compare:
-        result["compare"] = {"src": args.compare, **compare,
+    if other is not None:
+        result["compare"] = {"src": args.compare or "this build, not emulated", **compare,
                              "median_s": statistics.median(compare["runs_s"]) if compare["runs_s"] else None,
                              "median_cpu_s": statistics.median(compare["cpu_s"]) if compare["cpu_s"] else None}
         if args.split_cpu and any(compare["split_cpu_s"]):
