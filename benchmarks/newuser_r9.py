@@ -96,6 +96,8 @@ def _session_checks(folder: Path) -> dict[str, bool]:
     has_words = any((u.get("text") or "").strip() for u in d["utterances"])
     timed = all(u.get("start") is not None and u.get("end") is not None for u in d["utterances"])
     rows = _figure_rows(md)
+    serial = len(pids) > 1 and (d.get("extra") or {}).get("input_format") in ("vtt", "srt") and not (
+        (d.get("metrics") or {}).get("session") or {}).get("overlap_time_s")
     flags = md.split("## Flags")[-1].split("\n## ")[0] if "## Flags" in md else ""
     questions = md.split("## Open questions")[-1].split("\n## ")[0] if "## Open questions" in md else ""
     return {
@@ -122,6 +124,8 @@ def _session_checks(folder: Path) -> dict[str, bool]:
         # a .vtt file cut out of the middle (no WEBVTT header) read as a whole session without a word
         "cut_vtt_read_silently": str((d.get("provenance") or {}).get("input", "")).endswith(".vtt")
         and "WEBVTT" not in md and _no_header(d),
+        # Zoom's transcript (one cue after another, no overlap anywhere): "0 interruptions" the format cannot show
+        "zero_interruptions_of_serial_cues": serial and any(r[-1] == "0" for r in rows),
         # "86 % / 80 %" under a column called "Value": the second figure (the threshold) unexplained
         "flag_threshold_unlabelled": "| Flag | Details | Value |" in flags and bool(re.search(r"\| [\d.]+ %? ?/ [\d.]+", flags)),
         # round 8's patterns (regressions)
@@ -146,6 +150,9 @@ def _cli_checks(stdout: str, outs: Path) -> dict[str, Any]:
             "answered_count_of_unnamed_speaker": pids == [UNKNOWN] and bool(re.search(r"\(\d+ answered\)", cells[5])),
             "share_100_of_one_voice": len(pids) < 2 and cells[4] == "100%",
             "interruptions_of_one_voice": len(pids) < 2 and cells[6] == "0",
+            "zero_interruptions_of_serial_cues": len(pids) > 1 and cells[6] == "0"
+            and (d.get("extra") or {}).get("input_format") in ("vtt", "srt")
+            and not (d["metrics"]["session"].get("overlap_time_s") or 0),
             "word_share_shown_as_talk_share": not timed and bool(re.search(r"\d%", cells[2]))
             and "of words" not in cells[2],
         }

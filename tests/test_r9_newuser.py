@@ -170,3 +170,57 @@ def test_flag_table_names_the_threshold_column() -> None:
                                         threshold=60.0),))
     md = render_session_markdown(s)
     assert "| Flag | Details | Value / threshold |" in md and "| 1.2 / 60 |" in md
+
+
+ZOOM_NAMED = """WEBVTT
+
+1
+00:00:01.000 --> 00:00:04.000
+Anna Smirnova: Could you show me how you plan your week?
+
+2
+00:00:04.500 --> 00:00:09.000
+Boris Ivanov: Sure. I block two mornings for deep work.
+
+3
+00:00:09.500 --> 00:00:12.000
+Anna Smirnova: I will try it by Friday.
+"""
+
+
+def test_a_cue_file_without_overlaps_does_not_count_zero_interruptions(tmp_path: Path) -> None:
+    """Zoom's transcript writes one cue after another: "0 interruptions" (and "cut off 0 times") is what the
+    format cannot show, not a finding."""
+    out, data, md = _analyze(tmp_path, "call.vtt", ZOOM_NAMED, "-p", "Anna Smirnova=junior", "-p",
+                             "Boris Ivanov=senior", "--stages", "dynamics")
+    assert data["metrics"]["session"]["interruptions"] is None
+    assert all(p["interruptions_made"] is None for p in data["metrics"]["participants"].values())
+    assert any("cannot show anyone cutting in" in n for n in data["quality"]["notes"])
+    row = next(ln for ln in out.splitlines() if ln.startswith("│ call"))
+    assert row.rstrip(" │").endswith("–")
+    row = next(ln for ln in md.splitlines() if ln.startswith("| The junior spoke freely"))
+    assert "cut off" not in row.split(" | ")[2]  # was "junior talk share: 55 %, cut off 0 times"
+    from sessionscope.model import read_session_json
+    from sessionscope.report.checklist import session_checklist
+
+    item = next(i for i in session_checklist(read_session_json(tmp_path / "out" / "call" / "session.json")).items
+                if i.item == "junior_spoke_freely")
+    assert "interruptions not measurable" in item.measure
+    overlapping = ZOOM_NAMED.replace("00:00:04.500 --> 00:00:09.000", "00:00:02.500 --> 00:00:09.000")
+    _, data2, _ = _analyze(tmp_path, "overlap.vtt", overlapping, "--stages", "dynamics")
+    assert data2["metrics"]["session"]["interruptions"] == 1
+    assert not any("cutting in" in n for n in data2["quality"]["notes"])
+
+
+def test_dashboard_carries_the_known_length_note(tmp_path: Path) -> None:
+    """The dashboard's KPIs (computed in the page) get the same "over N of M sessions" note as programme.md."""
+    for s in (make_session([("a", 0, 600, "Hello there."), ("b", 600, 1200, "Hi.")], sid="timed"),
+              make_session([("a", "Hello there."), ("b", "Hi.")], sid="untimed")):
+        write_session_json(dataclasses.replace(s, metrics=compute_metrics(s, DynamicsConfig())),
+                           tmp_path / s.id / "session.json")
+    r = CliRunner().invoke(cli, ["report", "programme", str(tmp_path), "--out", str(tmp_path / "dash")])
+    assert r.exit_code == 0, r.output
+    html = (tmp_path / "dash" / "dashboard.html").read_text(encoding="utf-8")
+    assert 'id="kpi-timed-note" hidden' in html
+    assert "are over the {n} of {total} sessions with a known length" in html
+    assert 'getElementById("kpi-timed-note")' in html

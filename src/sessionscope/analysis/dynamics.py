@@ -372,7 +372,7 @@ def compute_metrics(session: Session, cfg: DynamicsConfig) -> Metrics:
             dominated_window_share=(len(dominated) / len(windows)) if windows else None,
             dominance_switches=dom_switches,
         )
-        unavailable: tuple[str, ...] = ()
+        unavailable: tuple[str, ...] = _overlap_unseen(session, sess, part)
     else:
         for p in pids:
             part[p].update({k: None for k in TIME_MEASURES})
@@ -397,6 +397,24 @@ ONE_SPEAKER_NONE = ("balance_score", "balance_score_words", "speaker_switches_pe
                     "dominated_window_share", "dominance_switches", "response_latency_median_s")
 ONE_SPEAKER_NONE_PARTICIPANT = ("interruptions_made", "interruptions_received", "successful_interruptions_made",
                                 "dominated_window_share", "response_latency_median_s")
+
+
+#: caption and transcript-export formats that write one cue after another: a file of them in which no two cues
+#: overlap cannot show anyone cutting in (Zoom's transcript of a 5-person meeting: 0 overlaps, "0 interruptions")
+SERIAL_FORMATS = frozenset({"vtt", "srt", "sbv", "docx"})
+INTERRUPTION_MEASURES = ("interruptions_made", "interruptions_received", "successful_interruptions_made")
+
+
+def _overlap_unseen(session: Session, sess: dict[str, float | int | None],
+                    part: dict[str, dict[str, float | int | None]]) -> tuple[str, ...]:
+    """Blank the interruption counts of a cue file without a single overlap (``None``, not 0: the format cannot
+    show one) and return their names for ``Metrics.unavailable``; ``()`` otherwise."""
+    if (session.extra or {}).get("input_format") not in SERIAL_FORMATS or sess.get("overlap_time_s"):
+        return ()
+    sess["interruptions"] = None
+    for row in part.values():
+        row.update(dict.fromkeys(INTERRUPTION_MEASURES))
+    return (*INTERRUPTION_MEASURES, "session.interruptions")
 
 
 def _one_speaker(pids: Sequence[str], sess: dict[str, float | int | None],

@@ -370,6 +370,9 @@ def build_session(
         notes.append("no timestamps: time-based measures are unavailable" if n_timed == 0
                      else f"only {n_timed} of {len(utterances)} utterances have start and end times")
     notes += implausible_times(utterances)
+    if fmt in ("vtt", "srt", "sbv") and timed and len(participants) > 1 and not _any_overlap(utterances):
+        notes.append(f"no two cues of the {fmt} file overlap: it cannot show anyone cutting in, so interruptions "
+                     "are not counted")
     duration = recording.duration_s
     return Session(
         id=session_id or recording.id,
@@ -385,6 +388,18 @@ def build_session(
 
 #: An utterance longer than this, or a silence longer than this between two, is flagged.
 IMPLAUSIBLE_GAP_S = 3600.0
+
+
+def _any_overlap(utterances: list[Utterance]) -> bool:
+    """Whether two speakers' utterances overlap in time (the overlap ``dynamics`` measures; sorted by start, each
+    against the latest end of every other speaker before it)."""
+    reach: dict[str, float] = {}
+    for u in sorted(utterances, key=lambda u: u.start or 0.0):
+        if u.start is not None and any(end > u.start for spk, end in reach.items() if spk != u.speaker):
+            return True
+        if u.end is not None:
+            reach[u.speaker] = max(reach.get(u.speaker, u.end), u.end)
+    return False
 
 
 def implausible_times(utterances: Sequence[Utterance]) -> list[str]:

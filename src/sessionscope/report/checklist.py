@@ -181,15 +181,19 @@ def _junior_spoke_freely(c: _Ctx) -> CheckItem:
     share = m.get("word_share") if by_words else m.get("talk_share")
     if share is None:
         return CheckItem("junior_spoke_freely", CANT_TELL, "junior talk share", reason="no talk share measured")
+    # a cue file without one overlap (Zoom's transcript) cannot show a cut-off: not "cut off 0 times"
+    unseen = s.metrics is not None and "session.interruptions" in s.metrics.unavailable
+    seen = s.timed and not unseen
     cut = [uid for _w, v, ok, uid in find_interruptions(s.utterances, c.dynamics) if v == junior and ok] \
-        if s.timed else []
-    per_hour = len(cut) / (span / 3600) if span and s.timed else None
+        if seen else []
+    per_hour = len(cut) / (span / 3600) if span and seen else None
     free = share >= c.cfg.checklist_min_junior_talk_share
     # one cut-off never fails the item: in a short session a single one is a high hourly rate
     not_cut = per_hour is None or len(cut) <= 1 or per_hour <= c.cfg.checklist_max_junior_cutoffs_per_hour
     measure = f"junior {'share of words' if by_words else 'talk share'} {share:.0%}" + (
         f", cut off {len(cut)} times ({per_hour:.1f}/h, at most {c.cfg.checklist_max_junior_cutoffs_per_hour:g})"
-        if per_hour is not None else ", interruptions not measurable (untimed)")
+        if per_hour is not None else
+        f", interruptions not measurable ({'the transcript shows no overlapping speech' if s.timed else 'untimed'})")
     # 4 decimals: the report shows the same percentage as its figures (0.3054 is 31 %, 0.305 printed 30 %)
     return CheckItem("junior_spoke_freely", MET if free and not_cut else NOT_MET, measure, round(float(share), 4),
                      c.cfg.checklist_min_junior_talk_share, _ev(s, cut))

@@ -66,7 +66,8 @@ def dashboard_data(prog: Any, t: Translator) -> dict[str, Any]:
     return {
         "lang": t.lang, "sessions": sessions, "followup": followup, "pairs": pairs, "planned": planned,
         "first": min(dates) if dates else None, "last": max(dates) if dates else None,
-        "t": {"showing": t("dash_showing", n="{n}", total="{total}"), "missing": t("col_missing"), "pp": t("dash_pp"),
+        "t": {"showing": t("dash_showing", n="{n}", total="{total}"),
+              "of_timed": t("kpi_of_timed_note", n="{n}", total="{total}"), "missing": t("col_missing"), "pp": t("dash_pp"),
               "areas": {a: t.area(a) for a in AREAS}},
     }
 

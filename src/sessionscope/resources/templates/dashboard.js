@@ -97,6 +97,10 @@
     setText("kpi_minutes", fmt(mean(minutes), 0));
     var timed = known(minutes);
     setText("kpi_60", timed.length ? pct(timed.filter(function (m) { return m >= 60; }).length / timed.length) : "–");
+    // "2.4 hours" over 7 of 11 sessions must say so (the other 4 are untimed transcripts)
+    var note = document.getElementById("kpi-timed-note");
+    note.hidden = !(timed.length && timed.length < kept.length);
+    note.textContent = T.of_timed.replace("{n}", timed.length).replace("{total}", kept.length);
     setText("kpi_jshare", pct(mean(kept.map(function (s) { return s.js; }))));
     setText("kpi_mutuality", fmt(mean(kept.map(function (s) { return s.mu; })), 2));
     setText("kpi_followed", judged.length ? pct(judged.filter(function (x) { return x.status !== "not_mentioned"; }).length / judged.length) : "–");
