@@ -61,8 +61,10 @@ SESSIONS: dict[str, dict] = {
     **{m: {"qmsum": f"qmsum-topics-queries/{m}.json", "people": _AMI_ROLES} for m in ("TS3007b", "ES2014b", "ES2004c")},
     "Bed003": {"qmsum": "qmsum-topics-queries/Bed003.json",
                "people": [("Grad A", []), ("Grad B", []), ("Grad C", []), ("Grad D", [])]},
+    # round 9 (recs): two AMI test-partition meetings from QMSum never audited, held aside and counted once at the end
+    **{m: {"qmsum": f"qmsum-topics-queries/{m}.json", "people": _AMI_ROLES} for m in ("TS3011b", "ES2004b")},
 }
-HELD_ASIDE = ("SBC044", "education_13", "ES2004c", "Bed003")
+HELD_ASIDE = ("SBC044", "education_13", "ES2004c", "Bed003", "TS3011b", "ES2004b")
 CATEGORIES = {  # the labels used; "ok" = a correct item
     "recommendation": {
         "not_advice_description": "describes how something is or works (often a generic 'you'), no advice to the other",

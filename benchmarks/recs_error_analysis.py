@@ -9,6 +9,8 @@ Usage (from the repository root)::
         # precision of the found recommendations per confidence bin, and F1 for each min_confidence (round 8)
     python benchmarks/recs_error_analysis.py own-side-variants --out benchmarks/results/recs_own_side_heldout_r8_recs.json
         # held-out recs F1 with the own-side drop off, as shipped and its measured variants (round 8)
+    python benchmarks/recs_error_analysis.py r9-candidates --out benchmarks/results/recs_candidates_heldout_r9_recs.json
+        # held-out effect of dropping the found recommendations a candidate fires on: descriptions, meeting procedure (round 9)
     python benchmarks/recs_error_analysis.py heldout-without-informal --out benchmarks/results/X.json
         # dialogue_acts_eval.py --split heldout with the informal-talk drop (rules.informal_context) switched off:
         # the same code's baseline for that change (round 7)
@@ -204,6 +206,67 @@ def own_side_variants() -> dict:
     return {"variants": out}
 
 
+# round 9: candidates for the real-talk errors (descriptions, meeting procedure), each as a hard drop of the found
+# recommendations it fires on; the shipped change is the description *veto* (the heads weigh it), scored by ``dump``
+PROCEDURE = {
+    "agenda": r"\b(next|last|previous|first|final) (slide|item|point|topic|agenda item|presentation|speaker)\b|\bagenda\b"
+              r"|\bmove on\b|\bgo on to\b",
+    "floor": r"\b(can|could|would|will) you (start|begin|go first|present|go ahead|continue|take over)\b"
+             r"|\bwho (wants to|will|'s going to) (start|go first|begin)\b|\b(your|my) turn\b|\bover to you\b"
+             r"|\bstart with (you|yourself|him|her)\b",
+    "time": r"\b\w+ minutes? (left|per|each)\b|\bin the next (few|couple of|\w+) minutes\b|\b(lunch|coffee) break\b|\bafter lunch\b",
+    "files": r"\bsave (it|this|that|them|the \w+|as)\b|\bsave as\b|\bread only\b|\bcontrol [a-z]_? \w+\b",
+    "meeting": r"\b(this|the|our|next) meeting\b|\bminutes\b",
+}
+
+
+def _candidates() -> dict:
+    """Per candidate: the name and its test on one parsed sentence."""
+    from sessionscope.analysis.extract.recommendations import description
+    from sessionscope.analysis.extract.rules import norm
+    from sessionscope.text import strip_markup
+
+    out = {"description": description,
+           "description_modal": lambda s: description(s, modal=True),
+           "description_obligation": lambda s: description(s, obligation=True)}
+    for name, pat in PROCEDURE.items():
+        out[f"procedure_{name}"] = lambda s, rx=re.compile(pat): bool(rx.search(norm(strip_markup(s.text))))
+    return out
+
+
+def r9_candidates() -> dict:
+    """Held-out P / R / F1 of recommendations if the found ones a candidate fires on were dropped (act level: an act
+    stays found while any of its found sentences is kept), with the removed acts per corpus: gold vs not."""
+    cands = _candidates()
+    out: dict = {"base": {}, "candidates": {name: {} for name in cands}}
+    for corpus in CORPORA:
+        gold = tp = fp = 0
+        removed = {name: [0, 0] for name in cands}  # gold, not gold
+        for _m, acts, parsed, items in _heldout_items(corpus):
+            gold += sum(a.recommendation for a in acts)
+            idx = {a.id: k for k, a in enumerate(acts)}
+            sents: dict[int, list] = {}
+            for r in items["recommendations"]:
+                i = idx[r.utterance_id]
+                sents.setdefault(i, []).append(next(s for s in parsed[i] if s.start_char == r.char_start))
+            tp += sum(acts[i].recommendation for i in sents)
+            fp += sum(not acts[i].recommendation for i in sents)
+            for name, test in cands.items():
+                for i, ss in sents.items():
+                    if all(test(s) for s in ss):
+                        removed[name][0 if acts[i].recommendation else 1] += 1
+        p, r = tp / (tp + fp), tp / gold
+        base = 2 * p * r / (p + r)
+        out["base"][corpus] = {"tp": tp, "fp": fp, "fn": gold - tp, "f1": round(base, 4)}
+        for name, (g, n) in removed.items():
+            t2, f2 = tp - g, fp - n
+            p2, r2 = t2 / (t2 + f2), t2 / gold
+            f1 = 2 * p2 * r2 / (p2 + r2)
+            out["candidates"][name][corpus] = {"removed_gold": g, "removed_not_gold": n, "f1": round(f1, 4),
+                                               "f1_change": round(f1 - base, 4)}
+    return out
+
+
 def train_counts() -> dict:
     """Per corpus, on *train* meetings: the rule-hit acts matching each pattern and the imperative verbs, gold vs not."""
     from sessionscope.analysis.extract.recommendations import en_imperative, recommendation_rule
@@ -255,7 +318,8 @@ def heldout_without_informal(out: Path | None) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", choices=("cache", "dump", "train", "heldout-without-informal", "confidence", "own-side-variants"))
+    ap.add_argument("what", choices=("cache", "dump", "train", "heldout-without-informal", "confidence", "own-side-variants",
+                                     "r9-candidates"))
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args(argv)
     if args.what == "cache":
@@ -263,7 +327,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.what == "heldout-without-informal":
         return heldout_without_informal(args.out)
-    body = {"dump": dump, "confidence": confidence, "own-side-variants": own_side_variants, "train": train_counts}[args.what]()
+    body = {"dump": dump, "confidence": confidence, "own-side-variants": own_side_variants, "train": train_counts,
+            "r9-candidates": r9_candidates}[args.what]()
     path = args.out or OUT.with_name(OUT.stem + f"_{args.what}.json")
     path.write_text(json.dumps({"command": f"python benchmarks/recs_error_analysis.py {args.what}", "commit": commit(),
                                 "split": "train" if args.what == "train" else "heldout", **body}, indent=1, ensure_ascii=False) + "\n")

@@ -19,7 +19,16 @@ import re
 from functools import lru_cache
 from typing import Optional
 
-from sessionscope.analysis.extract.rules import RuleHit, meeting_itself, norm, question, reported_speech, search, veto
+from sessionscope.analysis.extract.rules import (
+    ADVICE_MARKER,
+    RuleHit,
+    meeting_itself,
+    norm,
+    question,
+    reported_speech,
+    search,
+    veto,
+)
 from sessionscope.language.nlp import Sentence
 from sessionscope.text import strip_markup
 
@@ -178,6 +187,48 @@ def lone_subordinate_clause(sent: Sentence) -> bool:
                and any(tok.head == r and tok.dep in ("nsubj", "nsubjpass", "expl") for tok in toks) for r in roots)
 
 
+# subjects that make a clause a statement about a third party or a thing, not about the listener, the group or the speaker
+_NOT_THIRD = {"you", "ya", "u", "y'all", "we", "us", "i", "let", "'s"}
+# an obligation states what must be, a requirement or a proposal ("the buttons have to be bigger"), not how things are
+_DEONTIC = re.compile(r"\b(has to|have to|had to|needs to|need to|must|got to|gotta|supposed to)\b")
+_FINITE = {"VBZ", "VBD", "VBP"}  # a statement's verb is finite
+
+
+def description(sent: Sentence, *, modal: bool = False, obligation: bool = False) -> bool:
+    """Whether an English statement only describes how things are: no advice to anyone present.
+
+    Every main clause (the root and verbs joined to it) has a third-person subject and a finite
+    verb with no modal ("the remotes have a very simple structure", "that's the cup holder", "they
+    all have one button"); there is no imperative clause, no obligation ("has to", "need to",
+    "must": a requirement is a proposal), no advice marker (:data:`~.rules.ADVICE_MARKER`: "maybe",
+    "should", "I think", "try"…), and it is not a question. A verbless piece ("in the middle the
+    main functions") is no statement. Statements about "you", "we" or "I", and third-person ones
+    with a modal ("it could be yellow", "it would be nice"), are
+    left to the other rules and the heads: in design meetings those are often proposals. ``modal`` /
+    ``obligation`` (measured, not the default) also take clauses with a modal / an obligation.
+    """
+    low = norm(strip_markup(sent.text))
+    if sent.language != "en" or question(sent) or ADVICE_MARKER.search(low) or (_DEONTIC.search(low) and not obligation):
+        return False
+    if en_imperative(sent) is not None:
+        return False
+    toks = sent.tokens
+    clauses = [k for k, t in enumerate(toks)
+               if t.dep == "ROOT" or (t.dep == "conj" and t.pos in ("VERB", "AUX") and toks[t.head].dep == "ROOT")]
+    if not clauses:
+        return False
+    for k in clauses:
+        has_modal = any(t.head == k and t.dep in ("aux", "auxpass") and t.tag == "MD" for t in toks)
+        if has_modal and not modal:
+            return False
+        if toks[k].tag not in _FINITE and not has_modal:  # a verbless piece ("in the middle the main functions"), a bare verb
+            return False
+        subj = next((t.lower for t in toks if t.dep in ("nsubj", "nsubjpass", "expl") and t.head == k), None)
+        if subj is None or subj in _NOT_THIRD:
+            return False
+    return True
+
+
 @lru_cache(maxsize=8192)
 def _en_strong(t: str) -> Optional[RuleHit]:
     """The first strong English advice pattern found in normalised text ``t`` (memoised per text)."""
@@ -221,6 +272,8 @@ def _english(sent: Sentence) -> Optional[RuleHit]:
     verb = en_imperative(sent)
     if verb is not None:
         return RuleHit(KIND, 0.75, "imperative")
+    if description(sent):  # "the remotes have a very simple structure": how things are, advice to nobody
+        return veto(KIND, "description")
     return None
 
 
@@ -310,4 +363,4 @@ def recommendation_rule(sent: Sentence) -> Optional[RuleHit]:
     return _russian(sent) if sent.language == "ru" else _english(sent)
 
 
-__all__ = ["lone_subordinate_clause", "recommendation_rule"]
+__all__ = ["description", "lone_subordinate_clause", "recommendation_rule"]

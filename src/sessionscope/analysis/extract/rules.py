@@ -219,6 +219,7 @@ _SUGGESTING = re.compile(r"\b(should|shouldn't|ought|could|might|why don't|why n
 # words that make a clause the speaker's suggestion to the listener whatever its grammar
 _ADVICE = re.compile(r"\b(maybe|perhaps|should|shouldn't|ought|could|might|why don't|why not|try|i think|i guess|"
                      r"i'd|i would|i suggest|i recommend|better|please|make sure|don't forget|remember to|let's|let us)\b")
+ADVICE_MARKER = _ADVICE  # public: recommendations.description reads the same markers
 
 
 def _words(sent: Sentence) -> list[int]:
@@ -493,6 +494,6 @@ def own_side_context(speakers: Sequence[str], parsed: Sequence[Sequence[Sentence
                 out[key] = "own_side"
     return out
 
-__all__ = ["RuleHit", "continues_line", "generic_you", "generic_you_text", "informal_context", "meeting_itself", "narration",
+__all__ = ["ADVICE_MARKER", "RuleHit", "continues_line", "generic_you", "generic_you_text", "informal_context", "meeting_itself", "narration",
            "norm", "open_clause", "own_side_context", "own_side_plan", "question", "quotative_end", "quoted_by_frame", "reported_speech", "search", "verb_initial",
            "veto"]
