@@ -427,13 +427,17 @@ def group_named(low: str) -> bool:
 
 
 # round 9: an assignment says what someone will, must or may do (a modal or future frame, a request, a task in the
-# progressive: "you're looking at…", an imperative) or hands a part out ("for you, the…"); without any of these the
-# sentence describes: "we've got the Marketing Expert for the trendy look", "I have some new findings on Marketing
-# Expert level", "that's maybe something for the User Interface Designer", "you all have the questionnaire again"
+# progressive: "you're looking at…", an imperative, an infinitive "to finish…"). Where none of these is there and the
+# speaker speaks of their own side only (a subject "I" / "we", no "you" nor the group), the sentence describes what
+# the speaker has, and hands nothing out: "we've got the Marketing Expert for the trendy look", "I have some new
+# findings on Marketing Expert level". (Present-tense hand-outs to "you", a name or the group stay: "you get product
+# evaluation", "you all have the questionnaire again", "that is something for Roo and Sebastian" are linked to AMI
+# human action items.)
 _TASK_FRAME = re.compile(
     r"\b(will|won't|shall|going to|gonna|have to|has to|had to|need to|needs to|got to|gotta|should|must|can|could|"
-    r"would|might|may|want|wants|like|let|let's|please|make sure|responsible|in charge|is for|are for)\b|'ll\b|'d\b"
+    r"would|might|may|want|wants|like|let|let's|please|make sure|supposed to|responsible|in charge)\b|'ll\b|'d\b"
 )
+_FIRST_SUBJECT = frozenset({"i", "we"})
 # a turn or an introduction handed out in the meeting itself: "I will let our User Interface Designer speak first",
 # "hear from the User Interface Designer now", "tell us your name, what your role is", "our Industrial Designer can
 # draw its most favourite animal", "whoever wants to get up next…" (on the train meetings: 91 AMI acts, none linked to
@@ -448,25 +452,30 @@ _MEETING_TURN = re.compile(
 def describes_or_runs_meeting(
     sent: Any, participants: list[tuple[str, str]], speaker: str, receiver: Optional[str]
 ) -> bool:
-    """Whether an English sentence with an assignee hands out no task: it has no task frame, or gives a turn in the meeting.
+    """Whether an English sentence with an assignee hands out no task: a turn in the meeting, or the speaker's own side.
 
-    ``sent``: a parsed sentence (the rest as for :func:`handout`). A task frame is a modal or future ("will", "'ll", "gonna", "have to", "can"…), a
-    request ("I'd like you to", "please"), a deadline, a progressive ("you're looking at…"), an imperative, or the
-    "for you, the…" hand-out or a verbless one (:func:`handout`). A turn is "speak first", "hear from…", "your
-    name", "favourite animal"…
+    ``sent``: a parsed sentence (the rest as for :func:`handout`). A turn is "speak first", "hear from…", "your
+    name", "favourite animal"… The speaker's own side: the subjects are "I" / "we" only, no "you" nor the group is
+    named, and there is no task frame: a modal or future ("will", "'ll", "gonna", "have to", "can"…), a request
+    ("I'd like you to", "please"), a deadline, a progressive, an infinitive, an imperative, or a hand-out
+    (:func:`handout`).
     """
     from sessionscope.analysis.extract.dates import find_due
-    from sessionscope.analysis.extract.heads import tokens
+    from sessionscope.analysis.extract.heads import YOU, tokens
 
     if getattr(sent, "language", "en") != "en":
         return False
-    low = " ".join(tokens(expand_roles(sent.text)))
+    toks = tokens(expand_roles(sent.text))
+    low = " ".join(toks)
     if _MEETING_TURN.search(low):
         return True
-    if _TASK_FRAME.search(low) or _FOR_YOU.search(low) or _DEADLINE.search(low) or find_due(sent.text) is not None:
+    subjects = {t.lower for t in sent.tokens if t.dep in ("nsubj", "nsubjpass", "expl")}
+    if not subjects or not subjects <= _FIRST_SUBJECT or any(t in YOU for t in toks) or _GROUP.search(low):
+        return False
+    if _TASK_FRAME.search(low) or _DEADLINE.search(low) or find_due(sent.text) is not None:
         return False
     words = [t for t in sent.tokens if t.pos not in ("PUNCT", "X", "SYM", "INTJ", "SPACE")]
-    if any(t.tag == "VBG" for t in words) or (words and words[0].tag == "VB"):
+    if any(t.tag in ("VBG", "TO") for t in words) or (words and words[0].tag == "VB"):
         return False
     return handout(sent, participants, speaker, receiver) is None
 
