@@ -6,6 +6,9 @@ Usage (from the repository root)::
     nice -n 10 python benchmarks/errors_r9_actions.py heldout --label after --out benchmarks/results/heldout_r9_actions.json
     python benchmarks/errors_r9_actions.py run --work /tmp/s9/actions/audit --tag before --off --sessions SBC001,SBC009,ZOOM,TS3003a,TS3007b,ES2014b
     python benchmarks/errors_r9_actions.py run --work /tmp/s9/actions/audit --tag after --sessions SBC001,SBC009,ZOOM,TS3003a,TS3007b,ES2014b
+    nice -n 10 python benchmarks/errors_r9_actions.py scan --out benchmarks/results/scan_r9_actions.json
+    python benchmarks/errors_r9_actions.py moves --label after --heldout-json benchmarks/results/heldout_r9_actions_after.json \\
+        --tag after --out benchmarks/results/moves_r9_actions_not_shipped.json
     python benchmarks/errors_r9_actions.py count --work /tmp/s9/actions/audit --tags before,after \\
         --sessions SBC001,SBC009,ZOOM,TS3003a,TS3007b,ES2014b --out benchmarks/results/audit_real_talk_r9_actions_dev.json
 
@@ -232,9 +235,60 @@ def moves_variant(label: str, heldout_json: Path, work: Path, tag: str, sessions
     return out
 
 
+def pattern_scan() -> dict:
+    """How many train acts (train + held-out train meetings; dev never read) each round-9 pattern matches, and how
+    many of those are gold (MRDA ``^cc`` / AMI ``off``) or linked to an AMI human action-item sentence.
+
+    ``habit``: an act with a first-person future frame told in a habit (:data:`~sessionscope.analysis.extract.actions.
+    _HABIT` in it or in the same speaker's 3 acts before, no other speaker between); ``then_can``; ``meeting_turn``: an
+    act naming "you" / a role with a turn in the meeting; ``own_side_linked``: of the AMI acts linked to a human
+    action item, those whose every sentence :func:`~sessionscope.analysis.extract.assign.describes_or_runs_meeting`
+    flags (what the drop could cost if such an act became an assignment).
+    """
+    from dialogue_acts import load_acts
+    from sessionscope.analysis.extract.actions import _HABIT, then_can
+    from sessionscope.analysis.extract.assign import _MEETING_TURN, describes_or_runs_meeting, expand_roles
+    from sessionscope.analysis.extract.heads import tokens
+    from sessionscope.language.nlp import parse_texts
+
+    future = re.compile(r"\b(i'll|i will|i'm gonna|i'm going to|i am going to|we'll|we will|let me)\b")
+    who = re.compile(r"\b(you|your|everyone|everybody|industrial designer|interface designer|user interface|marketing|"
+                     r"project manager)\b")
+    out: dict = {}
+    for corpus in CORPORA:
+        acts = [a for a in load_acts(corpus) if a.split in ("train", "heldout")]
+        hits: dict[str, list] = {"habit": [], "then_can": [], "meeting_turn": []}
+        for k, a in enumerate(acts):
+            low = a.text.casefold()
+            if future.search(low):
+                run = []
+                for b in reversed(acts[max(0, k - 3):k]):
+                    if b.meeting != a.meeting or b.speaker != a.speaker:
+                        break
+                    run.append(b)
+                if _HABIT.search(a.text) or any(_HABIT.search(b.text) for b in run):
+                    hits["habit"].append(a)
+            if then_can(a.text):
+                hits["then_can"].append(a)
+            exp = " ".join(tokens(expand_roles(a.text)))
+            if who.search(exp) and _MEETING_TURN.search(exp):
+                hits["meeting_turn"].append(a)
+        out[corpus] = {"acts": len(acts), **{n: {"matched": len(h), "gold": sum(a.action for a in h),
+                                                 "linked_to_human_item": sum(a.action_link for a in h)}
+                                             for n, h in hits.items()}}
+        if corpus == "ami":
+            linked = [a for a in acts if a.action_link]
+            parsed = parse_texts([a.text for a in linked], language="en")
+            parts = [(x, x) for x in "ABCD"]
+            flagged = sum(bool(ss) and all(describes_or_runs_meeting(x, parts, a.speaker, None) for x in ss)
+                          for a, ss in zip(linked, parsed, strict=True))
+            out[corpus]["own_side_linked"] = {"linked_acts": len(linked), "flagged": flagged}
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("cmd", choices=("heldout", "run", "dump", "count", "moves"))
+    ap.add_argument("cmd", choices=("heldout", "run", "dump", "count", "moves", "scan"))
     ap.add_argument("--heldout-json", type=Path, help="moves: the heldout figures of run --label")
     ap.add_argument("--label", default="run")
     ap.add_argument("--off", nargs="?", const="HEAD", default=None, metavar="COMMIT",
@@ -268,6 +322,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(json.dumps({k: r[k] for k in ("key", "owner", "owners", "due_text", "confidence", "method",
                                                     "speaker", "sentence")}, ensure_ascii=False))
         return 0
+    elif args.cmd == "scan":
+        body = {"command": f"python benchmarks/errors_r9_actions.py {argv_s}", "commit": commit(),
+                "date": dt.date.today().isoformat(), "split": "train + held-out train meetings (acts); dev never read",
+                "scan": pattern_scan()}
     elif args.cmd == "moves":
         doc = json.loads(args.labels.read_text(encoding="utf-8"))
         body = {"command": f"python benchmarks/errors_r9_actions.py {argv_s}", "commit": commit(),

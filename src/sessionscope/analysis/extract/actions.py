@@ -202,8 +202,8 @@ def _russian(sent: Sentence) -> Optional[RuleHit]:
 
 
 # round 9: a habit told, where "I'll" is habitual, not a promise ("a lot of times, | like I'll get done, | and I'll
-# think I'm done, | and I'll look at…", "sometimes I'll put in a bracket"); on the train meetings 17 acts with a
-# future frame in such a context (2 AMI, 15 MRDA), 1 of them ``^cc`` and none ``off`` or linked to a human action item
+# think I'm done, | and I'll look at…", "sometimes I'll put in a bracket"); on the train meetings 18 acts with a
+# future frame in such a context (3 AMI, 15 MRDA), 1 ``^cc`` and 1 ``off``, none linked to a human action item
 _HABIT = re.compile(
     r"\b(a lot of times|lots of times|usually|sometimes|every time|everytime|whenever|normally|typically|each time|"
     r"most of the time|half the time|tends? to)\b",
@@ -230,7 +230,7 @@ def habitual_context(speakers: list[str], parsed: Sequence[Sequence[Sentence]]) 
 
 
 # round 9: "(and) then I / we can…" opens what becomes possible, a step of a procedure told ("And then I can go to
-# Zoom.", "then i can add a couple of cards at most"), not a promise: on the train meetings 45 acts (28 AMI, 17 MRDA),
+# Zoom.", "then i can add a couple of cards at most"), not a promise: on the train meetings 48 acts (31 AMI, 17 MRDA),
 # none ``off`` / ``^cc`` or linked to a human action item
 _THEN_CAN = re.compile(r"^(?:(?:and|so|but|uh+|um+|okay|ok|well)\W+)*then (?:i|we) can\b")
 

@@ -441,7 +441,7 @@ _FIRST_SUBJECT = frozenset({"i", "we"})
 # a turn or an introduction handed out in the meeting itself: "I will let our User Interface Designer speak first",
 # "hear from the User Interface Designer now", "tell us your name, what your role is", "our Industrial Designer can
 # draw its most favourite animal", "whoever wants to get up next…" (on the train meetings: 91 AMI acts, none linked to
-# a human action item, 1 ``off``; 23 MRDA acts, none ``^cc``)
+# a human action item, 1 ``off``; 24 MRDA acts, none ``^cc``)
 _MEETING_TURN = re.compile(
     r"\b(speak|talk|present|go|start|begin)s? (first|next)\b|\bhear from\b|\bstart (off )?with (the|our|you)\b|"
     r"\b(get|come) up (next|first)\b|\byour (names?|roles?)\b|\bfavou?rite animals?\b|"
