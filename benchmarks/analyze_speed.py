@@ -34,7 +34,8 @@ children's ``PYTHONPATH``; its runs are stored under ``"compare"``. Make such a 
 ``--emulate-avx2`` runs the children (both builds) as on a machine without AVX-512, on one that has it:
 numpy's own SIMD loops are kept to AVX2 (``NPY_DISABLE_CPU_FEATURES`` names every dispatch target
 above it that this numpy has), OpenBLAS takes its Haswell kernels (``OPENBLAS_CORETYPE``) and BLIS,
-which spaCy's parse uses, its ``haswell`` configuration (``BLIS_ARCH_TYPE``). It emulates the
+which spaCy's parse uses, its ``haswell`` configuration (``BLIS_ARCH_TYPE``), and glibc hides AVX-512
+from its own string and memory functions (``GLIBC_TUNABLES``). It emulates the
 instruction set only: clock, caches and memory stay this machine's (see :func:`avx2_env`).
 ``--compare-native`` (with ``--emulate-avx2``) alternates the emulated runs with runs of the same build
 without the emulation, to measure what the instruction set alone costs.
@@ -97,6 +98,10 @@ def scheduling() -> str | None:
         return None
 
 
+#: glibc (2.26 and later) hides these CPU features from its own dispatch (x86-64-v4 libraries included)
+_GLIBC_NO_AVX512 = "glibc.cpu.hwcaps=-AVX512F,-AVX512VL,-AVX512BW,-AVX512DQ,-AVX512CD"
+
+
 def avx2_env() -> dict[str, str]:
     """Environment variables that keep numpy, OpenBLAS and BLIS to AVX2 code on an AVX-512 machine.
 
@@ -108,8 +113,10 @@ def avx2_env() -> dict[str, str]:
     from numpy._core._multiarray_umath import __cpu_dispatch__
 
     above = [t for t in __cpu_dispatch__ if "512" in t or t == "X86_V4"]
+    # glibc's string and memory functions (memcpy, strlen…) pick EVEX variants when AVX512VL/BW are usable
+    tunables = ":".join(filter(None, [os.environ.get("GLIBC_TUNABLES"), _GLIBC_NO_AVX512]))
     return {"NPY_DISABLE_CPU_FEATURES": " ".join(above), "OPENBLAS_CORETYPE": "Haswell",
-            "BLIS_ARCH_TYPE": "haswell"}
+            "BLIS_ARCH_TYPE": "haswell", "GLIBC_TUNABLES": tunables}
 
 
 def cpu_model() -> str | None:

@@ -23,6 +23,7 @@ def test_avx2_env_names_only_targets_above_avx2():
     assert all("512" in t or t == "X86_V4" for t in disabled)
     assert not any(t in disabled for t in ("AVX2", "FMA3", "X86_V3"))
     assert env["OPENBLAS_CORETYPE"] == "Haswell"
+    assert "glibc.cpu.hwcaps=-AVX512F" in env["GLIBC_TUNABLES"]
 
 
 def test_emulated_child_runs_no_avx512_code():
@@ -57,3 +58,4 @@ def test_child_env_and_compare_env(tmp_path):
 def test_cpu_model_says_the_instruction_set():
     got = A.cpu_model()
     assert got is None or got.endswith(("(AVX-512)", "(AVX2)", "(no AVX2)"))
+
