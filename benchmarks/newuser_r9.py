@@ -126,6 +126,10 @@ def _session_checks(folder: Path) -> dict[str, bool]:
         and "WEBVTT" not in md and _no_header(d),
         # Zoom's transcript (one cue after another, no overlap anywhere): "0 interruptions" the format cannot show
         "zero_interruptions_of_serial_cues": serial and any(r[-1] == "0" for r in rows),
+        # "Knowledge flowed both ways: each side gave …" of a meeting of 3-5 people
+        "each_side_said_of_a_group": len(pids) > 2 and "each side gave" in md,
+        # a caption file's one voice: "Turns 1, Longest turn 11:11" (every cue one turn)
+        "turns_of_unnamed_speaker": pids == [UNKNOWN] and any(len(r) > 7 and r[6] != "n/a" for r in rows),
         # "86 % / 80 %" under a column called "Value": the second figure (the threshold) unexplained
         "flag_threshold_unlabelled": "| Flag | Details | Value |" in flags and bool(re.search(r"\| [\d.]+ %? ?/ [\d.]+", flags)),
         # round 8's patterns (regressions)
@@ -175,6 +179,8 @@ def _programme_checks(env: dict[str, str], outs: Path, dash: Path) -> dict[str, 
         # "Hours of mentoring 2.4" over 7 of 11 sessions, not said
         "hours_over_some_sessions_unsaid": partly_timed and bool(re.search(r"Hours of mentoring \| [\d.]+ \|", md)),
         "cli_hours_in_all_over_some_sessions": partly_timed and "h in all" in out,
+        # a 2.8-minute session: "0.0" hours in the per-pair table
+        "zero_hours_of_a_short_session": bool(re.search(r"^\| [^|]+ \| \d+ \| 0\.0 \|", md, re.M)),
         **{f"r8_{k}": bool(re.search(rx, md + "\n" + out, re.M)) for k, rx in PROGRAMME_MISLEADING.items()
            if "untimed" not in k},
     }

@@ -224,3 +224,27 @@ def test_dashboard_carries_the_known_length_note(tmp_path: Path) -> None:
     assert 'id="kpi-timed-note" hidden' in html
     assert "are over the {n} of {total} sessions with a known length" in html
     assert 'getElementById("kpi-timed-note")' in html
+
+
+def test_group_mutuality_wording_unnamed_turns_and_short_hours(tmp_path: Path) -> None:
+    from sessionscope.model import KnowledgeFlow
+
+    trio = make_session([("a", 0, 5, "Try the planner."), ("b", 5, 9, "Try the tracker."), ("c", 9, 12, "Ok.")])
+    trio = dataclasses.replace(trio, metrics=compute_metrics(trio, DynamicsConfig()),
+                               knowledge_flow=KnowledgeFlow(mutuality_index=0.8))
+    md = render_session_markdown(trio)
+    assert "each side gave" not in md and "among the 3 participants" in md
+    pair = dataclasses.replace(trio, participants=trio.participants[:2],
+                               utterances=trio.utterances[:2])
+    assert "each side gave" in render_session_markdown(pair)
+    _, _, md = _analyze(tmp_path, "captions.vtt", CAPTIONS, "--stages", "dynamics")
+    row = next(ln for ln in md.splitlines() if ln.startswith("| Unknown speaker |"))
+    assert row.split(" | ")[6:8] == ["n/a", "n/a"]  # was "1 | 0:14": the whole file as one turn
+    short = make_session([("a", 0, 90, "Hello there."), ("b", 90, 170, "Hi.")], sid="short")
+    write_session_json(dataclasses.replace(short, metrics=compute_metrics(short, DynamicsConfig())),
+                       tmp_path / "p" / "short" / "session.json")
+    from sessionscope.model import read_session_json
+
+    md = render_programme_markdown(build_programme([read_session_json(tmp_path / "p" / "short" / "session.json")],
+                                                   encoder=None))
+    assert "| short | 1 | < 0.1 |" in md

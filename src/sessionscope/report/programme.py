@@ -302,6 +302,9 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
     def pct(v: Any) -> str:
         return t("n_a") if v is None or v != v else t.pct(float(v))
 
+    def hours(v: Any) -> str:  # a 3-minute session is not "0.0" hours
+        return f"< {t.num(0.1, 1)}" if v is not None and v == v and 0 < v < 0.05 else num(v)
+
     first, last = row.get("first_date"), row.get("last_date")
     counts = {"sessions": t.count("count_sessions", int(row.get("n_sessions", 0))),
               "pairs": t.count("count_pairs", int(row.get("n_pairs", 0)))}
@@ -331,7 +334,7 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
                   "|---|---|---|---|---|---|---|---|---|---|"]
         for r in prog.pairs.to_dict(orient="records"):
             missing = ", ".join(t.area(a) for a in str(r.get("planned_topics_missing") or "").split(";") if a) or "–"
-            lines.append(f"| {md_text(r['pair_id'])} | {r['n_sessions']} | {num(r['total_hours'])} | "
+            lines.append(f"| {md_text(r['pair_id'])} | {r['n_sessions']} | {hours(r['total_hours'])} | "
                          f"{num(r['sessions_60min_or_more'], 0)} | {pct(r['mean_junior_talk_share'])} | "
                          f"{num(r['mean_mutuality'], 2)} | {r['n_action_items']} | "
                          f"{pct(r['action_items_followed_up_share'])} | {missing} | {r['n_flags']} |")

@@ -194,8 +194,10 @@ def balance_sentences(session: Session, t: Translator, names: _Names, cfg: Optio
         out.append(t("dominance_sentence", share=t.pct(s.get("dominated_window_share"))))
     kf = session.knowledge_flow
     if kf is not None and kf.mutuality_index is not None:
-        out.append(t("mutual_yes" if kf.mutuality_index >= cfg.mutual_min_index else "mutual_no",
-                     value=t.num(kf.mutuality_index)))
+        # "each side" is pair wording: a meeting of five has no two sides
+        group = "_group" if len(session.participants) > 2 else ""
+        out.append(t(("mutual_yes" if kf.mutuality_index >= cfg.mutual_min_index else "mutual_no") + group,
+                     value=t.num(kf.mutuality_index), n=len(session.participants)))
     return out
 
 
@@ -208,14 +210,17 @@ def _figures(session: Session, t: Translator, names: _Names) -> Section:
         return sec
     sec.columns = [t("participant"), t("role"), t("talk_time"), t("talk_share"), t("words"), t("word_share"),
                    t("turns"), t("longest_turn"), t("questions_asked"), t("interruptions_made")]
-    words = session.has_words
+    words, unnamed = session.has_words, unnamed_only(session)
     for p in session.participants:
         pm = m.participants.get(p.id, {})
         sec.rows.append([
             p.name, t.role(p.role), fmt_clock(pm.get("talk_time_s")), t.pct(pm.get("talk_share")),
             str(pm.get("word_count", 0)) if words else t("n_a"),  # an RTTM's "0 words" is no count
-            t.pct(pm.get("word_share")), str(pm.get("turns", 0)),
-            fmt_clock(pm.get("longest_turn_s")), str(pm.get("questions_asked", 0)) if words else t("n_a"),
+            t.pct(pm.get("word_share")),
+            # a caption file's one "unknown" voice: every cue is one turn of the whole session, no finding
+            t("n_a") if unnamed else str(pm.get("turns", 0)),
+            t("n_a") if unnamed else fmt_clock(pm.get("longest_turn_s")),
+            str(pm.get("questions_asked", 0)) if words else t("n_a"),
             t.num(pm.get("interruptions_made"), 0),
         ])
     s = m.session
