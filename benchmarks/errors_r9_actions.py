@@ -240,13 +240,13 @@ def pattern_scan() -> dict:
     many of those are gold (MRDA ``^cc`` / AMI ``off``) or linked to an AMI human action-item sentence.
 
     ``habit``: an act with a first-person future frame told in a habit (:data:`~sessionscope.analysis.extract.actions.
-    _HABIT` in it or in the same speaker's 3 acts before, no other speaker between); ``then_can``; ``meeting_turn``: an
+    _HABIT` in it or in the same speaker's 3 acts before, no other speaker between); ``then_can``; ``rating_or_ask``; ``meeting_turn``: an
     act naming "you" / a role with a turn in the meeting; ``own_side_linked``: of the AMI acts linked to a human
     action item, those whose every sentence :func:`~sessionscope.analysis.extract.assign.describes_or_runs_meeting`
     flags (what the drop could cost if such an act became an assignment).
     """
     from dialogue_acts import load_acts
-    from sessionscope.analysis.extract.actions import _HABIT, then_can
+    from sessionscope.analysis.extract.actions import _HABIT, rating_or_ask, then_can
     from sessionscope.analysis.extract.assign import _MEETING_TURN, describes_or_runs_meeting, expand_roles
     from sessionscope.analysis.extract.heads import tokens
     from sessionscope.language.nlp import parse_texts
@@ -257,7 +257,7 @@ def pattern_scan() -> dict:
     out: dict = {}
     for corpus in CORPORA:
         acts = [a for a in load_acts(corpus) if a.split in ("train", "heldout")]
-        hits: dict[str, list] = {"habit": [], "then_can": [], "meeting_turn": []}
+        hits: dict[str, list] = {"habit": [], "then_can": [], "rating_or_ask": [], "meeting_turn": []}
         for k, a in enumerate(acts):
             low = a.text.casefold()
             if future.search(low):
@@ -270,6 +270,8 @@ def pattern_scan() -> dict:
                     hits["habit"].append(a)
             if then_can(a.text):
                 hits["then_can"].append(a)
+            if rating_or_ask(a.text):
+                hits["rating_or_ask"].append(a)
             exp = " ".join(tokens(expand_roles(a.text)))
             if who.search(exp) and _MEETING_TURN.search(exp):
                 hits["meeting_turn"].append(a)

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import pytest
 
-from sessionscope.analysis.extract.actions import _spoken_clean, habitual_context, task_phrase, then_can
+from sessionscope.analysis.extract.actions import (
+    _spoken_clean,
+    habitual_context,
+    not_promised,
+    rating_or_ask,
+    task_phrase,
+    then_can,
+)
 from sessionscope.analysis.extract.assign import describes_or_runs_meeting, role_named
 from sessionscope.analysis.extract.rules import RuleHit
 from sessionscope.analysis.extract.stage import extract_items, named_owner
@@ -178,3 +185,19 @@ def test_then_i_can_is_no_action_item() -> None:
     sess = _session([("a", "Ann"), ("b", "Bob")], lines)
     items = extract_items(sess, parse_texts([t for _, t in lines], language="en"), None, cfg, DynamicsConfig())
     assert [a.utterance_id for a in items["action_items"]] == ["u2"]
+
+
+@pytest.mark.parametrize(
+    ("text", "rating"),
+    [
+        ("I'll I'll I'll give it a two.", True),
+        ("Uh I'll go uh for the two.", True),
+        ("b- - le- - let me - let me ask you a question about uh u.", True),
+        ("I'll give it to you tomorrow.", False),
+        ("I'll send two copies.", False),
+        ("I'll ask Boris about it.", False),
+    ],
+)
+def test_rating_or_ask(text: str, rating: bool) -> None:
+    assert rating_or_ask(text) is rating
+    assert not_promised(_sent(text)) is rating

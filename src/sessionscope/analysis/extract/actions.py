@@ -235,9 +235,35 @@ def habitual_context(speakers: list[str], parsed: Sequence[Sequence[Sentence]]) 
 _THEN_CAN = re.compile(r"^(?:(?:and|so|but|uh+|um+|okay|ok|well)\W+)*then (?:i|we) can\b")
 
 
+# round 9: a rating given ("I'll give it a two", "I'll go for the two": a vote in an evaluation) or a question
+# announced ("let me ask you a question"): on the train meetings 120 acts (115 AMI, 5 MRDA), 1 ``off``, none linked
+_RATING_OR_ASK = re.compile(
+    r"\b(i'll|i will|i'd|i would|i'm gonna|i'm going to) (just )?(give (it|that|this|them)|go (for|with)|rate (it|that|this)|"
+    r"put|say|vote)( it| that)?( an?| the)? (one|two|three|four|five|six|seven|eight|nine|ten|zero|[0-9])\b|"
+    r"\b(let me|i'll|i will|i'm gonna|i want to|i'd like to) (just )?(ask|pose|raise) (you |a |one |another )*(quick )?"
+    r"questions?\b"
+)
+
+
+def _plain(text: str) -> str:
+    """Lower-cased text without transcript marks and fillers ("I'll go uh for the two" -> "i'll go for the two")."""
+    return " ".join(_EN_FILLER.sub("", strip_markup(text)).casefold().split())
+
+
 def then_can(text: str) -> bool:
     """Whether an English sentence opens with "(and / so) then I / we can…" (a consequence or a step, no commitment)."""
     return bool(_THEN_CAN.search(" ".join(strip_markup(text).casefold().split())))
+
+
+def rating_or_ask(text: str) -> bool:
+    """Whether a sentence gives a rating ("I'll give it a two") or announces a question ("let me ask you a question")."""
+    return bool(_RATING_OR_ASK.search(_plain(text)))
+
+
+def not_promised(sent: Sentence) -> bool:
+    """Whether an English sentence with a first-person frame promises no task: "(and) then I can…" (:func:`then_can`),
+    a rating given or a question announced (:func:`rating_or_ask`)."""
+    return sent.language == "en" and (then_can(sent.text) or rating_or_ask(sent.text))
 
 
 def action_rule(sent: Sentence) -> Optional[RuleHit]:
@@ -334,4 +360,4 @@ def task_phrase(sent: Sentence, hit: RuleHit, *, max_words: int = 14) -> str:
     return phrase or _TRIM.sub("", text)
 
 
-__all__ = ["action_rule", "habitual_context", "task_phrase", "then_can"]
+__all__ = ["action_rule", "habitual_context", "not_promised", "rating_or_ask", "task_phrase", "then_can"]

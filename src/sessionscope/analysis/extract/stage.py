@@ -28,7 +28,7 @@ from typing import Any, ClassVar, Optional
 
 import numpy as np
 
-from sessionscope.analysis.extract.actions import action_rule, habitual_context, task_phrase, then_can
+from sessionscope.analysis.extract.actions import action_rule, habitual_context, not_promised, task_phrase
 from sessionscope.analysis.extract.assign import (
     Assignee,
     assignment_rule,
@@ -354,8 +354,8 @@ def extract_items(
                 assignment(sent, d, p_assign, assign_threshold, session, utt.speaker, receiver)
             if assigned is not None:
                 d, target, calibrated = assigned
-            elif d is not None and d.kind == "action" and ((i, j) in habitual or (sent.language == "en" and then_can(sent.text))):
-                continue  # a habit told, or "and then I can…" (a step or what becomes possible): no commitment
+            elif d is not None and d.kind == "action" and ((i, j) in habitual or not_promised(sent)):
+                continue  # a habit told, "and then I can…", "I'll give it a two": no commitment
             if d is None:
                 continue
             area = areas.get(utt.id)
