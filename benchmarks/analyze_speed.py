@@ -103,7 +103,7 @@ _GLIBC_NO_AVX512 = "glibc.cpu.hwcaps=-AVX512F,-AVX512VL,-AVX512BW,-AVX512DQ,-AVX
 
 
 def avx2_env() -> dict[str, str]:
-    """Environment variables that keep numpy, OpenBLAS and BLIS to AVX2 code on an AVX-512 machine.
+    """Environment variables that keep numpy, OpenBLAS, BLIS and glibc to AVX2 code on an AVX-512 machine.
 
     numpy's runtime dispatch targets above AVX2 are those of the AVX-512 family and the x86-64-v4
     level (``X86_V4``, ``AVX512_SKX``, ``AVX512_ICL``…, as this numpy names them); its baseline is
@@ -239,6 +239,8 @@ def one_run(stm: Path, out: Path, extra: list[str], env: dict | None = None,
 def compare_env(args: argparse.Namespace, env: dict[str, str], tmp: Path) -> dict[str, str] | None:
     """The ``--compare`` runs' environment: the other ``src`` first on the path, or (``--compare-native``)
     this build without the AVX2 emulation; ``None`` without either."""
+    if args.compare_native and (args.compare or not args.emulate_avx2):
+        raise SystemExit("--compare-native compares with --emulate-avx2's runs, and not with --compare")
     if args.compare:
         return dict(env, PYTHONPATH=os.pathsep.join(filter(None, [str(Path(args.compare).resolve()),
                                                                  env.get("PYTHONPATH")])))
@@ -273,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split-cpu", action="store_true",
                     help="record the CPU seconds of the main process and of the parse helper apart (per run)")
     ap.add_argument("--emulate-avx2", action="store_true",
-                    help="run the children with numpy, OpenBLAS and BLIS kept to AVX2 code (see avx2_env)")
+                    help="run the children with numpy, OpenBLAS, BLIS and glibc kept to AVX2 code (see avx2_env)")
     ap.add_argument("--compare-native", action="store_true",
                     help="with --emulate-avx2: the compare runs are this build without the emulation (no --compare)")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "analyze_speed.json"))

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 import analyze_speed as A  # noqa: E402
@@ -44,15 +46,18 @@ def test_child_env_and_compare_env(tmp_path):
     emulated = A.child_env(tmp_path, True, emulate_avx2=True)
     assert "OPENBLAS_CORETYPE" not in plain or plain["OPENBLAS_CORETYPE"] == os.environ.get("OPENBLAS_CORETYPE")
     assert emulated["OPENBLAS_CORETYPE"] == "Haswell"
-    args = argparse.Namespace(compare=None, compare_native=True, no_bytecode=False)
+    args = argparse.Namespace(compare=None, compare_native=True, no_bytecode=False, emulate_avx2=True)
     native = A.compare_env(args, emulated, tmp_path)
     assert native is not None and native.get("NPY_DISABLE_CPU_FEATURES") == os.environ.get("NPY_DISABLE_CPU_FEATURES")
-    args = argparse.Namespace(compare=str(tmp_path), compare_native=False, no_bytecode=False)
+    args = argparse.Namespace(compare=str(tmp_path), compare_native=False, no_bytecode=False, emulate_avx2=True)
     other = A.compare_env(args, emulated, tmp_path)
     assert other is not None and other["PYTHONPATH"].split(os.pathsep)[0] == str(tmp_path.resolve())
     assert other["OPENBLAS_CORETYPE"] == "Haswell"  # the other build is emulated too
-    assert A.compare_env(argparse.Namespace(compare=None, compare_native=False, no_bytecode=False),
-                         emulated, tmp_path) is None
+    none = argparse.Namespace(compare=None, compare_native=False, no_bytecode=False, emulate_avx2=True)
+    assert A.compare_env(none, emulated, tmp_path) is None
+    with pytest.raises(SystemExit):  # native against native says nothing
+        A.compare_env(argparse.Namespace(compare=None, compare_native=True, no_bytecode=False, emulate_avx2=False),
+                      plain, tmp_path)
 
 
 def test_cpu_model_says_the_instruction_set():
