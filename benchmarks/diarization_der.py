@@ -16,7 +16,8 @@ Sets (``../shared/data``; the simulated conversations are generated first by
 * ``libri-report``: simulated conversations of the *report* LibriSpeech speakers (never tuned on);
 * ``libri-dev``: ... of the development speakers (tuning set);
 * ``farfield``: simulated far-field 3-4 person meetings of the development speakers
-  (``benchmarks/farfield_meetings.py``; development);
+  (``benchmarks/farfield_meetings.py``; development); ``farfield2``: the second seed
+  (``--seed 20261209 --out .cache/conv/farfield2``; development);
 * ``ami``: ``ami-audio-excerpts`` (held out: report only);
 * ``pyannote-ami``: ``pyannote-ami-excerpts`` and ``pyannote-sample`` (development);
 * ``examples``: the bundled TTS example sessions (EN, RU).
@@ -51,8 +52,8 @@ def cases(name: str) -> list[tuple[str, Path, Path]]:
             raise SystemExit(f"generate first: .venv/bin/python benchmarks/librispeech_conversations.py "
                              f"--split {name.split('-')[1]} --out {folder}")
         return [(w.stem, w, folder / "reference.rttm") for w in sorted(folder.glob("*.wav"))]
-    if name == "farfield":
-        folder = CONV / "farfield"
+    if name in ("farfield", "farfield2"):
+        folder = CONV / name
         if not (folder / "reference.rttm").is_file():
             raise SystemExit(f"generate first: .venv/bin/python benchmarks/farfield_meetings.py --out {folder}")
         return [(w.stem, w, folder / "reference.rttm") for w in sorted(folder.glob("*.wav"))]
@@ -96,12 +97,58 @@ def share_errors(ref: list[tuple[float, float, str]], hyp: list[tuple[float, flo
     return {r: round(100 * abs(rs[r] - hs.get(match.get(r, ""), 0.0)), 2) for r in rl}
 
 
+def without_fill(wav: Path, config: object, ref: list, dur: float) -> dict[str, object]:
+    """The delivered utterances without the word-backed fill (same transcription and diarization): DER,
+    its parts, the speaker count and the talk-share errors, keys prefixed ``nofill_``."""
+    from sessionscope.audio.cache import ResultCache
+    from sessionscope.audio.pipeline import decode_step, recognise_step, seed_everything
+
+    decoded = decode_step(wav)
+    seed_everything(decoded.sha256)
+    rec = recognise_step(decoded, config=config, language=None, n_people=0, cache=ResultCache(), word_fill=None)  # type: ignore[arg-type]
+    hyp = [(u.start, u.end, u.speaker) for u in rec.utterances if u.end > u.start]
+    return {"nofill_hyp_speakers": len({x for *_, x in hyp}), **der_parts(ref, hyp, dur, prefix="nofill_"),
+            "nofill_share_err": share_errors(ref, hyp)}
+
+
+def der_parts(ref: list, hyp: list, dur: float, *, prefix: str = "") -> dict[str, float]:
+    """DER and its parts in % of the scored speaker time, the scored time and the error time (s), at collar 0 and 0.25."""
+    from sessionscope.audio.der import der
+
+    out: dict[str, float] = {}
+    for collar in (0.0, 0.25):
+        r = der(ref, hyp, collar=collar, uem=(0.0, dur))
+        out[f"{prefix}der_c{collar}"] = round(100 * r.der, 2)
+        out[f"{prefix}miss_c{collar}"] = round(100 * r.missed / r.reference, 2)
+        out[f"{prefix}fa_c{collar}"] = round(100 * r.false_alarm / r.reference, 2)
+        out[f"{prefix}conf_c{collar}"] = round(100 * r.confusion / r.reference, 2)
+        out[f"{prefix}ref_s_c{collar}"] = round(r.reference, 3)
+        out[f"{prefix}err_s_c{collar}"] = round(r.missed + r.false_alarm + r.confusion, 3)
+    return out
+
+
+def nofill_summary(rs: list[dict]) -> dict[str, object]:
+    """The set's summary of the ``nofill_`` columns (:func:`without_fill`)."""
+    errs = [v for r in rs for v in r["nofill_share_err"].values()]
+    return {
+        **{k: round(float(np.mean([r[f"nofill_{k}"] for r in rs])), 2) for k in
+           ("der_c0.0", "der_c0.25", "miss_c0.0", "fa_c0.0", "conf_c0.0", "miss_c0.25", "fa_c0.25", "conf_c0.25")},
+        **{f"der_pooled_c{c}": round(100 * sum(r[f"nofill_err_s_c{c}"] for r in rs)
+                                     / max(sum(r[f"run_ref_s_c{c}"] for r in rs), 1e-9), 2) for c in (0.0, 0.25)},
+        "count_right": f"{sum(r['ref_speakers'] == r['nofill_hyp_speakers'] for r in rs)}/{len(rs)}",
+        "share_err_mean": round(float(np.mean(errs)), 2), "share_err_max": max(errs),
+        "share_within_5pt": f"{sum(v <= 5 for v in errs)}/{len(errs)}"}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sets", nargs="+", default=["libri-report", "ami", "examples"])
     ap.add_argument("--config", type=Path, help="configuration file (default: the built-in defaults, as `run`)")
     ap.add_argument("--limit", type=int, default=0, help="at most this many files per set (0: all)")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--without-fill", action="store_true",
+                    help="also score, in the same pass, the delivered output without the word-backed fill "
+                         "(``recognise_step(word_fill=None)``, transcription and diarization from the cache)")
     args = ap.parse_args()
     if not DATA.is_dir():
         print(f"shared data not found at {DATA}", file=sys.stderr)
@@ -153,6 +200,10 @@ def main() -> int:
                         row[f"run_ref_s_c{collar}"] = round(r.reference, 3)  # scored speaker time, for the pooled DER
                         row[f"run_err_s_c{collar}"] = round(r.missed + r.false_alarm + r.confusion, 3)
             errs = share_errors(ref, delivered)
+            if args.without_fill:
+                row.update(without_fill(wav, config, ref, dur) if s is not None else
+                           {**{f"nofill_{k[4:]}": v for k, v in row.items() if k.startswith("run_")},  # no speech found
+                            "nofill_hyp_speakers": 0, "nofill_share_err": errs})
             row["share_err_max"] = max(errs.values()) if errs else None
             row["share_err"] = errs
             rows.append(row)
@@ -167,7 +218,7 @@ def main() -> int:
             "files": len(rs), "failed": failed,
             **{k: round(float(np.mean([r[k] for r in rs])), 2) for k in
                ("run_der_c0.0", "run_der_c0.25", "diar_der_c0.0", "diar_der_c0.25", "run_miss_c0.0", "run_fa_c0.0",
-                "run_conf_c0.0")},
+                "run_conf_c0.0", "run_miss_c0.25", "run_fa_c0.25", "run_conf_c0.25")},
             # pooled: total error time over total scored speaker time (a per-file mean lets clips with
             # under a second of speech weigh as much as a whole talk)
             **{f"run_der_pooled_c{c}": round(100 * sum(r[f"run_err_s_c{c}"] for r in rs)
@@ -179,6 +230,8 @@ def main() -> int:
                                 f"{sum(len(r['share_err']) for r in rs)}",
             "cpu_s_per_audio_s": round(sum(r["cpu_s"] for r in rs) / sum(r["audio_s"] for r in rs), 3),
         }
+        if args.without_fill and all("nofill_der_c0.0" in r for r in rs):
+            summary[set_name]["without_fill"] = nofill_summary(rs)
     print(json.dumps(summary, indent=1))
     if args.json:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
@@ -187,7 +240,7 @@ def main() -> int:
             "command": " ".join(["benchmarks/diarization_der.py", *sys.argv[1:]]), "commit": commit,
             "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             "data": {s: ("held out (report only)" if s in ("ami", "libri-report") else
-                         "development" if s in ("libri-dev", "pyannote-ami", "farfield") else "bundled examples") for s in args.sets},
+                         "development" if s in ("libri-dev", "pyannote-ami", "farfield", "farfield2") else "bundled examples") for s in args.sets},
             "config": str(args.config or "defaults"), "load_average_at_start": round(load0, 2), "cores": os.cpu_count(),
             "summary": summary, "rows": rows}, indent=1))
     return 0

@@ -14,9 +14,10 @@ backchannels; words spoken while another speaker's turn is active are flagged
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from sessionscope.analysis import intervals as iv
 from sessionscope.audio.diarize import SpeakerTurn
 from sessionscope.audio.hallucination import AsrSegment, AsrWord
 
@@ -243,3 +244,104 @@ def first_speech(utterances: Sequence[RawUtterance]) -> dict[str, float]:
         out.setdefault(u.speaker, u.start)
         out[u.speaker] = min(out[u.speaker], u.start)
     return out
+
+
+@dataclass(frozen=True)
+class FillParams:
+    """Where the transcription heard words but the diarization marks nobody (:func:`fill_gaps`).
+
+    Defaults chosen on development data only (round 9: two simulated far-field meeting sets, the
+    pyannote AMI excerpts, the libri-dev conversations; docs/benchmarks/audio.md).
+    """
+
+    whole: bool = True  # only words no turn touches (the uncovered ends of partly covered words are mostly time spill)
+    touch_s: float = 0.15  # ... nor comes this close to (a turn's last word often spills into the pause after it)
+    min_word_s: float = 0.1  # shorter words are no evidence (Whisper gives words it could not place almost no length)
+    pad_to_s: float = 0.3  # an evidence word spans at least this long, around its middle
+    min_s: float = 0.0  # uncovered word-backed stretches shorter than this are left alone
+    join_s: float = 0.3  # words closer than this form one stretch
+    adjacent_s: float = 0.25  # a stretch this close to a turn takes that turn's speaker
+    bridge: bool = False  # also cover the pause between the stretch and the adjacent turn
+    embed_min_s: float = 0.5  # a stretch farther from every turn is embedded when at least this long (0: never)
+    vad: bool = False  # also the transcription's VAD regions (not only words) as evidence (more false alarm than speech)
+
+
+def uncovered(spans: Sequence[tuple[float, float]], turns: Sequence[SpeakerTurn]) -> list[tuple[float, float]]:
+    """The parts of ``spans`` that no turn (of any speaker) covers."""
+    cover = sorted((t.start, t.end) for t in turns)
+    out: list[tuple[float, float]] = []
+    for s, e in spans:
+        cur = s
+        for a, b in cover:
+            if b <= cur or a >= e:
+                continue
+            if a > cur:
+                out.append((cur, a))
+            cur = max(cur, b)
+            if cur >= e:
+                break
+        if cur < e:
+            out.append((cur, e))
+    return out
+
+
+def word_spans(segments: Sequence[AsrSegment], *, join_s: float, pad_to_s: float = 0.0, min_word_s: float = 0.0,
+               skip: Callable[[float, float], bool] | None = None) -> list[tuple[float, float]]:
+    """Stretches of recognised words, each at least ``pad_to_s`` long around its middle, words closer than
+    ``join_s`` joined; words shorter than ``min_word_s`` or for which ``skip(start, end)`` is true are left out."""
+    out: list[tuple[float, float]] = []
+    for w in sorted((w for seg in segments for w in seg.words), key=lambda w: w.start):
+        if w.end - w.start < min_word_s or (skip is not None and skip(w.start, w.end)):
+            continue
+        mid, half = (w.start + w.end) / 2, max(w.end - w.start, pad_to_s) / 2
+        s, e = max(0.0, mid - half), mid + half
+        if out and s - out[-1][1] <= join_s:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _adjacent(index: TurnIndex, s: float, e: float, reach: float) -> SpeakerTurn | None:
+    """The turn ending or starting closest to [s, e], if within ``reach``."""
+    i = bisect_left(index.starts, e + reach)
+    cands = [t for t in index.turns[max(0, i - 50): i] if t.end >= s - reach and t.start <= e + reach]
+    if not cands:
+        return None
+    return min(cands, key=lambda t: max(0.0, s - t.end, t.start - e))
+
+
+def fill_gaps(turns: Sequence[SpeakerTurn], segments: Sequence[AsrSegment], *, params: FillParams = FillParams(),
+              speech: Sequence[tuple[float, float]] = (),
+              voice_of: Callable[[float, float], str | None] | None = None) -> list[SpeakerTurn]:
+    """The turns plus a turn for each stretch with recognised words (or, with ``params.vad``, VAD speech)
+    that no turn covers: speech the segmentation model did not mark.
+
+    The stretch's speaker: that of the turn within ``adjacent_s`` (its closest edge); else
+    ``voice_of(start, end)`` (nearest voice by embedding) when the stretch is at least
+    ``embed_min_s`` long; else the speaker of the nearest turn. Without any turn nothing is added.
+    """
+    if not turns:
+        return list(turns)
+    index = TurnIndex(turns)
+    pad = params.touch_s
+    skip = (lambda s, e: bool(index.overlaps(s - pad, max(e, s + 0.01) + pad))) if params.whole else None
+    spans = word_spans(segments, join_s=params.join_s, pad_to_s=params.pad_to_s, min_word_s=params.min_word_s, skip=skip)
+    if params.vad:
+        spans = sorted([*spans, *speech])
+    added: list[SpeakerTurn] = []
+    for s, e in iv.merge(uncovered(spans, turns)):
+        if e - s < params.min_s:
+            continue
+        near = _adjacent(index, s, e, params.adjacent_s)
+        if near is not None:
+            if params.bridge:
+                s, e = (near.end, e) if near.end <= s else (s, near.start)  # a stretch never overlaps a turn
+            added.append(SpeakerTurn(round(s, 3), round(e, 3), near.speaker))
+            continue
+        spk = voice_of(s, e) if voice_of is not None and params.embed_min_s > 0 and e - s >= params.embed_min_s else None
+        spk = spk or index.nearest(s, e)
+        if spk is not None:
+            added.append(SpeakerTurn(round(s, 3), round(e, 3), spk))
+    return sorted([*turns, *added], key=lambda t: (t.start, t.speaker))
+

@@ -533,6 +533,24 @@ def embed_clip(samples: np.ndarray) -> Optional[np.ndarray]:
     return emb.mean(axis=0)
 
 
+def nearest_voice(samples: np.ndarray, centroids: dict[str, list[float]]) -> Callable[[float, float], Optional[str]]:
+    """``voice_of(start, end)``: the label whose voiceprint is closest (cosine) to the mean CAM++ window
+    embedding of ``samples[start:end]`` (for speech the diarization did not mark); None without voiceprints."""
+
+    def voice_of(start: float, end: float) -> Optional[str]:
+        if not centroids:
+            return None
+        windows = windows_for([(start, end)], window_s=1.5, step_s=0.75)
+        emb = embed_windows(samples, [(start, end)], windows).mean(axis=0)
+        labels = list(centroids)
+        cents = np.asarray([centroids[k] for k in labels], dtype=np.float32)
+        cents /= np.maximum(np.linalg.norm(cents, axis=1, keepdims=True), 1e-9)
+        sims = cents @ (emb / max(float(np.linalg.norm(emb)), 1e-9))
+        return labels[int(np.argmax(sims))]
+
+    return voice_of
+
+
 #: bump when a change to this module changes diarizations (part of the cache key)
 DIARIZATION_CODE_VERSION = 13  # 12: round 8's keep_far 0.94 / min size 3 / 0.71 defaults (reverted: none reused)
 

@@ -50,7 +50,14 @@ from sessionscope.audio.cache import (
     diarization_to_dict,
 )
 from sessionscope.audio.decode import Audio, load_audio, speech_level
-from sessionscope.audio.diarize import Diarization, DiarizationParams, diarization_params, diarize, embed_clip
+from sessionscope.audio.diarize import (
+    Diarization,
+    DiarizationParams,
+    diarization_params,
+    diarize,
+    embed_clip,
+    nearest_voice,
+)
 from sessionscope.config import Config
 from sessionscope.errors import AudioError, InputError
 from sessionscope.fileio import sha256_file
@@ -340,9 +347,30 @@ def decode_step(path: Path, hook: Hook = None) -> Decoded:
     return Decoded(path, sha, audio, notes)
 
 
+def align_words(asr: AsrResult, diar: Optional[Diarization], samples: np.ndarray, *,
+                word_fill: Optional[align.FillParams]) -> list[align.RawUtterance]:
+    """The diarization's speaker turns with their words (after the word-backed fill), or runs of words
+    of one speaker without a diarization."""
+    if diar is None:
+        return align.group_utterances(align.assign_words(asr.segments, ()))
+    turns = diar.turns
+    if turns and word_fill is not None:
+        turns = tuple(align.fill_gaps(turns, asr.segments, params=word_fill, voice_of=nearest_voice(samples, diar.centroids)))
+    return align.utterances_from_turns(asr.segments, turns)
+
+
+#: words the diarization marks nobody in become talk time (:func:`sessionscope.audio.align.fill_gaps`; None: off)
+WORD_FILL: Optional[align.FillParams] = align.FillParams()
+
+
 def recognise_step(decoded: Decoded, *, config: Config, language: Optional[str], n_people: int, cache: ResultCache,
-                   hook: Hook = None, no_cache: bool = False, clock: Optional[StageClock] = None) -> Recognised:
-    """Transcription + diarization (or one stream per channel) → utterances with speaker labels."""
+                   hook: Hook = None, no_cache: bool = False, clock: Optional[StageClock] = None,
+                   word_fill: Optional[align.FillParams] = WORD_FILL) -> Recognised:
+    """Transcription + diarization (or one stream per channel) → utterances with speaker labels.
+
+    ``word_fill``: stretches of recognised words that no speaker turn covers (speech the
+    segmentation model did not mark) become turns of the adjacent or nearest voice (None: off).
+    """
     audio, dc = decoded.audio, config.diarization
     clock = clock or StageClock()
     notes: list[str] = list(decoded.notes)
@@ -407,8 +435,7 @@ def recognise_step(decoded: Decoded, *, config: Config, language: Optional[str],
         else:
             runs.append(("audio.diarization", "skipped", "diarization.enabled is off: one speaker", 0.0))
         with clock.stage("alignment"):
-            raw = align.utterances_from_turns(asr.segments, turns) if diar else align.group_utterances(
-                align.assign_words(asr.segments, turns))
+            raw = align_words(asr, diar, audio.mono, word_fill=word_fill)
     if not raw or (not any(u.words for u in raw) and diar is None):
         dropped = sum(r.filtered.hallucinations_dropped for r in results)
         raise AudioError("no speech found (silence, music or noise only"
