@@ -179,6 +179,9 @@ def _programme_checks(env: dict[str, str], outs: Path, dash: Path) -> dict[str, 
         # "Hours of mentoring 2.4" over 7 of 11 sessions, not said
         "hours_over_some_sessions_unsaid": partly_timed and bool(re.search(r"Hours of mentoring \| [\d.]+ \|", md)),
         "cli_hours_in_all_over_some_sessions": partly_timed and "h in all" in out,
+        # "11 sessions of 11 pairs" of a folder without a manifest (each session its own "pair", meetings of 4-7)
+        "pairs_counted_without_manifest": bool(re.search(r"sessions of \d+ pairs(?! \(no pairs named)", md)),
+        "cli_pairs_counted_without_manifest": bool(re.search(r"sessions of \d+ pairs(?! \(no pairs named)", out)),
         # a 2.8-minute session: "0.0" hours in the per-pair table
         "zero_hours_of_a_short_session": bool(re.search(r"^\| [^|]+ \| \d+ \| 0\.0 \|", md, re.M)),
         **{f"r8_{k}": bool(re.search(rx, md + "\n" + out, re.M)) for k, rx in PROGRAMME_MISLEADING.items()

@@ -248,3 +248,20 @@ def test_group_mutuality_wording_unnamed_turns_and_short_hours(tmp_path: Path) -
     md = render_programme_markdown(build_programme([read_session_json(tmp_path / "p" / "short" / "session.json")],
                                                    encoder=None))
     assert "| short | 1 | < 0.1 |" in md
+
+
+def test_sessions_without_a_manifest_are_not_called_pairs_silently(tmp_path: Path) -> None:
+    for sid in ("m1", "m2"):
+        s = make_session([("a", 0, 60, "Hello there."), ("b", 60, 120, "Hi."), ("c", 120, 130, "Ok.")], sid=sid)
+        write_session_json(dataclasses.replace(s, metrics=compute_metrics(s, DynamicsConfig())),
+                           tmp_path / sid / "session.json")
+    r = CliRunner().invoke(cli, ["report", "programme", str(tmp_path), "--out", str(tmp_path / "dash")])
+    assert r.exit_code == 0, r.output
+    assert "2 sessions of 2 pairs (no pairs named in a manifest: each session counts as its own)" in r.output
+    assert "2 pairs (no pairs named in a manifest" in (tmp_path / "dash" / "programme.md").read_text(encoding="utf-8")
+    assert "no pairs named in a manifest" in (tmp_path / "dash" / "dashboard.html").read_text(encoding="utf-8")
+    from sessionscope.model import read_session_json
+
+    named = [dataclasses.replace(read_session_json(tmp_path / sid / "session.json"), pair_id="anna-boris")
+             for sid in ("m1", "m2")]
+    assert "no pairs named" not in render_programme_markdown(build_programme(named, encoder=None))

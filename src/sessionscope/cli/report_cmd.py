@@ -211,7 +211,10 @@ def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, langu
                   else f"{hours:.1f} h in all" if n_timed >= len(prog.sessions)
                   else f"{hours:.1f} h in the {n_timed} sessions with a known length")
     n_sessions, n_pairs = int(row["n_sessions"]), int(row["n_pairs"])
-    click.echo(f"{n_sessions} session{'s' * (n_sessions != 1)} of {n_pairs} pair{'s' * (n_pairs != 1)}, "
+    from sessionscope.report.programme import pairs_named
+
+    unnamed = "" if pairs_named(prog) or not n_pairs else " (no pairs named in a manifest: each session counts as its own)"
+    click.echo(f"{n_sessions} session{'s' * (n_sessions != 1)} of {n_pairs} pair{'s' * (n_pairs != 1)}{unnamed}, "
                f"{hours_text} → {page}")
     if prog.survey_issues is not None and len(prog.survey_issues):
         click.echo(f"{len(prog.survey_issues)} problems in the survey/baseline input (listed in the dashboard "

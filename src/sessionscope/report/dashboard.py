@@ -287,6 +287,7 @@ def _issues_view(prog: Any, t: Translator) -> Optional[list[dict[str, Any]]]:
 
 def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False) -> str:
     """The dashboard HTML for a :class:`~sessionscope.report.programme.Programme`."""
+    from sessionscope.report.programme import pair_count
     from sessionscope.report.session_html import stylesheet, template_env
 
     t = Translator(language)
@@ -314,7 +315,7 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
         "message": r["message"],
     } for r in prog.flags.to_dict(orient="records")]
     counts = {"sessions": t.count("count_sessions", len(data["sessions"])),
-              "pairs": t.count("count_pairs", len(data["pairs"]))}
+              "pairs": pair_count(t, prog, len(data["pairs"]))}
     subtitle = (t("dash_subtitle", first=data["first"], last=data["last"] or data["first"], **counts)
                 if data["first"] else t("dash_subtitle_undated", **counts))
     js = (resources.files("sessionscope") / "resources" / "templates" / "dashboard.js").read_text(encoding="utf-8")

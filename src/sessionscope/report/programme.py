@@ -286,6 +286,18 @@ def _records(df: Any, columns: Sequence[str]) -> list[dict[str, Any]]:
     return out
 
 
+def pairs_named(prog: Programme) -> bool:
+    """Whether any session belongs to a pair a manifest named; without one every session is its own "pair"."""
+    df = prog.sessions
+    return bool(len(df)) and bool((df["pair_id"] != df["session_id"]).any())
+
+
+def pair_count(t: Any, prog: Programme, n: int) -> str:
+    """"4 pairs", or "11 pairs (none named: …)" when no manifest named any (meetings of 4-7 people included)."""
+    text = t.count("count_pairs", n)
+    return text if pairs_named(prog) or not n else f"{text} ({t('pairs_unnamed')})"
+
+
 def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
     """A short Markdown summary of the programme (key figures, per pair, flags) for e-mails and wikis."""
     from sessionscope.escape import md_text
@@ -307,7 +319,7 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
 
     first, last = row.get("first_date"), row.get("last_date")
     counts = {"sessions": t.count("count_sessions", int(row.get("n_sessions", 0))),
-              "pairs": t.count("count_pairs", int(row.get("n_pairs", 0)))}
+              "pairs": pair_count(t, prog, int(row.get("n_pairs", 0)))}
     dated = first is not None and first == first and last is not None and last == last  # NaN != NaN
     subtitle = (t("dash_subtitle", first=str(first)[:10], last=str(last)[:10], **counts) if dated
                 else t("dash_subtitle_undated", **counts))  # not "7 sessions of 7 pairs, – – –"
