@@ -220,6 +220,12 @@ PROCEDURE = {
 }
 
 
+ALL_MODALS = frozenset({"will", "'ll", "wo", "would", "'d", "might", "may", "could", "can", "ca", "should", "shall", "must"})
+# modals of prediction and likelihood ("it might be expensive", "that will cost more", "it would be a solution"), not
+# of possibility or advice ("it could be yellow", "it should be small", "it can be blue"): measured in round 9
+PREDICTION_MODALS = frozenset({"will", "'ll", "wo", "would", "'d", "might", "may"})
+
+
 def _candidates() -> dict:
     """Per candidate: the name and its test on one parsed sentence."""
     from sessionscope.analysis.extract.recommendations import description
@@ -227,7 +233,8 @@ def _candidates() -> dict:
     from sessionscope.text import strip_markup
 
     out = {"description": description,
-           "description_modal": lambda s: description(s, modal=True),
+           "description_modal": lambda s: description(s, modals=ALL_MODALS),
+           "description_prediction": lambda s: description(s, modals=PREDICTION_MODALS),
            "description_obligation": lambda s: description(s, obligation=True)}
     for name, pat in PROCEDURE.items():
         out[f"procedure_{name}"] = lambda s, rx=re.compile(pat): bool(rx.search(norm(strip_markup(s.text))))

@@ -194,7 +194,7 @@ _DEONTIC = re.compile(r"\b(has to|have to|had to|needs to|need to|must|got to|go
 _FINITE = {"VBZ", "VBD", "VBP"}  # a statement's verb is finite
 
 
-def description(sent: Sentence, *, modal: bool = False, obligation: bool = False) -> bool:
+def description(sent: Sentence, *, modals: frozenset[str] = frozenset(), obligation: bool = False) -> bool:
     """Whether an English statement only describes how things are: no advice to anyone present.
 
     Every main clause (the root and verbs joined to it) has a third-person subject and a finite
@@ -204,8 +204,8 @@ def description(sent: Sentence, *, modal: bool = False, obligation: bool = False
     "should", "I think", "try"…), and it is not a question. A verbless piece ("in the middle the
     main functions") is no statement. Statements about "you", "we" or "I", and third-person ones
     with a modal ("it could be yellow", "it would be nice"), are
-    left to the other rules and the heads: in design meetings those are often proposals. ``modal`` /
-    ``obligation`` (measured, not the default) also take clauses with a modal / an obligation.
+    left to the other rules and the heads: in design meetings those are often proposals. ``modals`` /
+    ``obligation`` (measured, not the default) also take clauses with one of those modals / an obligation.
     """
     low = norm(strip_markup(sent.text))
     if sent.language != "en" or question(sent) or ADVICE_MARKER.search(low) or (_DEONTIC.search(low) and not obligation):
@@ -218,8 +218,9 @@ def description(sent: Sentence, *, modal: bool = False, obligation: bool = False
     if not clauses:
         return False
     for k in clauses:
-        has_modal = any(t.head == k and t.dep in ("aux", "auxpass") and t.tag == "MD" for t in toks)
-        if has_modal and not modal:
+        aux_modals = {t.lower for t in toks if t.head == k and t.dep in ("aux", "auxpass") and t.tag == "MD"}
+        has_modal = bool(aux_modals)
+        if not aux_modals <= modals:
             return False
         if toks[k].tag not in _FINITE and not has_modal:  # a verbless piece ("in the middle the main functions"), a bare verb
             return False
