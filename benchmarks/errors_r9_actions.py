@@ -130,6 +130,7 @@ def heldout(label: str) -> dict:
         s = score(corpus, by_meeting, results)["shipped"]
         out[corpus] = {"meetings": len(by_meeting), "action": s["action"], "action_owner_right": s["action_owner_right"],
                        "action_owner_n": s["action_owner_n"], "action_items_total": s["action_items_total"],
+                       "recommendation": s["recommendation"],
                        "false_by_kind": dict(kinds.most_common()), "false_by_method": dict(methods.most_common())}
         if corpus == "ami":
             out[corpus]["ami_action_sentences"] = score(corpus, by_meeting, results)["ami_action_sentences"]["shipped"]
