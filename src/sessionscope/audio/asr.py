@@ -7,15 +7,22 @@ search, word timestamps. The language is detected only among the configured lang
 non-English recording (it would answer in invented English). The detection runs inside the
 transcription, as faster-whisper alone does it: on the features of its first VAD chunks, with no
 VAD pass or features of its own.
+
+The batched pipeline decodes each 30 s chunk of packed VAD speech once, without timestamps, and Whisper
+sometimes ends a chunk's text early: the rest of the chunk gets no word at all. After the batched pass,
+stretches of VAD speech of at least :data:`RECOVER_GAP_S` with no delivered word (:func:`uncovered`)
+are decoded again on their own, as a second small batch with the same options and the same
+hallucination filter, and the words found there are spliced in (:func:`recover_gaps`).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Optional
 
 import numpy as np
@@ -40,6 +47,11 @@ class AsrResult:
     filtered: FilterReport = field(default_factory=FilterReport)
     notes: tuple[str, ...] = ()
     speech: tuple[tuple[float, float], ...] = ()  # the VAD's speech regions (s), reused by diarization
+    #: Whisper's own probability of the chosen language among all its languages (``language_probability`` is
+    #: renormalised over the configured ones); None when the language was not detected
+    language_probability_raw: Optional[float] = None
+    #: the stretches of speech (s) decoded again because the batched pass left them without a word
+    recovered: tuple[tuple[float, float], ...] = ()
 
 
 def get_model(config: AsrConfig) -> Any:
@@ -51,8 +63,9 @@ def get_model(config: AsrConfig) -> Any:
 
 
 def choose_language(model: Any, samples: np.ndarray, *, languages: list[str], forced: Optional[str],
-                    model_name: str) -> tuple[str, Optional[float], str, tuple[str, ...]]:
-    """The recording's language: (code, probability, how it was chosen, notes).
+                    model_name: str) -> tuple[tuple[str, Optional[float], str, tuple[str, ...]], Optional[float]]:
+    """The recording's language: ((code, probability, how it was chosen, notes), Whisper's own probability
+    of the code among all its languages: None when not detected).
 
     * ``forced`` (manifest / ``--language``) wins, but an English-only model refuses a
       non-English language with a :class:`ModelError`.
@@ -63,18 +76,24 @@ def choose_language(model: Any, samples: np.ndarray, *, languages: list[str], fo
     """
     known = language_without_detection(model, languages=languages, forced=forced, model_name=model_name)
     if known is not None:
-        return known
+        return known, None
     try:
         probs = model.detect_language(audio=detection_speech(samples), vad_filter=False,
                                       language_detection_segments=DETECTION_WINDOWS)[2]
     except Exception as e:  # ctranslate2 errors on odd input
         raise AudioError(f"language detection failed: {e}") from e
-    return pick_language(probs, languages)
+    chosen = pick_language(probs, languages)
+    return chosen, dict(probs).get(chosen[0])
 
 
 #: 30 s windows of speech the language detection may look at (it stops at the first whose most probable
 #: language has a probability over faster-whisper's threshold, 0.5)
 DETECTION_WINDOWS = 2
+
+#: a stretch of VAD speech at least this long (s) with no delivered word is decoded again on its own
+RECOVER_GAP_S = 2.0
+#: the most of a stretch (s) one word is taken to cover when looking for speech without words (:func:`uncovered`)
+MAX_WORD_S = 1.5
 
 
 def language_without_detection(model: Any, *, languages: list[str], forced: Optional[str], model_name: str
@@ -120,8 +139,8 @@ def detection_among(model: Any, languages: list[str]) -> Iterator[dict[str, Any]
     on the features of its first VAD chunks (computed for the transcription anyway) and then decodes
     in the language detected: the model's ``detect_language`` is wrapped so that the language it
     returns, hence the one decoded, is the most probable configured one. The chosen (code,
-    probability, source, notes) are put into the yielded dict under ``"chosen"``; nothing is put
-    there if the pipeline did not detect.
+    probability, source, notes) are put into the yielded dict under ``"chosen"``, and Whisper's own
+    probability of that language under ``"raw"``; nothing is put there if the pipeline did not detect.
     """
     found: dict[str, Any] = {}
     with _DETECTION_LOCK:  # the wrapper is set on the shared model: one transcription's eager part at a time
@@ -133,6 +152,7 @@ def detection_among(model: Any, languages: list[str]) -> Iterator[dict[str, Any]
             except Exception as e:  # ctranslate2 errors on odd input
                 raise AudioError(f"language detection failed: {e}") from e
             found["chosen"] = pick_language(probs, languages)
+            found["raw"] = dict(probs).get(found["chosen"][0])
             return found["chosen"][0], found["chosen"][1], probs
 
         model.detect_language = wrapper
@@ -218,8 +238,12 @@ def recorded_vad(*, level: bool = False) -> Iterator[list[tuple[float, float]]]:
 
 
 def transcribe(samples: np.ndarray, *, config: AsrConfig, language: Optional[str] = None,
-               hook: Optional[Callable[..., None]] = None, offset_s: float = 0.0) -> AsrResult:
+               hook: Optional[Callable[..., None]] = None, offset_s: float = 0.0,
+               recover_gap_s: Optional[float] = RECOVER_GAP_S) -> AsrResult:
     """Transcribe mono 16 kHz ``samples`` into cleaned segments with word timings.
+
+    With the VAD on, stretches of speech of ``recover_gap_s`` or more that the batched pass left
+    without a word are decoded again (:func:`recover_gaps`; None: not).
 
     Raises:
         AudioError: the recording contains no speech (silence, noise only).
@@ -230,9 +254,10 @@ def transcribe(samples: np.ndarray, *, config: AsrConfig, language: Optional[str
     # alone does): no VAD pass and no features of its own; without it, on the VAD speech of a prefix
     detect_inside = config.vad and language_without_detection(
         model, languages=list(config.languages), forced=language, model_name=config.model) is None
+    raw_prob: Optional[float] = None
     if not detect_inside:
-        lang, prob, how, notes = choose_language(model, samples, languages=list(config.languages), forced=language,
-                                                 model_name=config.model)
+        (lang, prob, how, notes), raw_prob = choose_language(model, samples, languages=list(config.languages),
+                                                             forced=language, model_name=config.model)
     from faster_whisper import BatchedInferencePipeline
 
     pipe = BatchedInferencePipeline(model=model)
@@ -253,27 +278,121 @@ def transcribe(samples: np.ndarray, *, config: AsrConfig, language: Optional[str
             if "chosen" not in detected:  # a faster-whisper that no longer detects through detect_language
                 raise ModelError("faster-whisper's transcription did not detect the language through detect_language")
             lang, prob, how, notes = detected["chosen"]
+            raw_prob = detected["raw"]
     raw: list[AsrSegment] = []
     try:
         for seg in segments_iter:  # lazy: decoding happens here
-            words = tuple(AsrWord(w.word, float(w.start) + offset_s, float(w.end) + offset_s, float(w.probability))
-                          for w in (seg.words or ()))
-            raw.append(AsrSegment(start=float(seg.start) + offset_s, end=float(seg.end) + offset_s, text=seg.text.strip(),
-                                  words=words, avg_logprob=float(seg.avg_logprob), no_speech_prob=float(seg.no_speech_prob),
-                                  compression_ratio=float(seg.compression_ratio)))
+            raw.append(_segment(seg, offset_s))
             if hook:
                 hook("transcribe", completed=min(seg.end, duration), total=duration)
     except (RuntimeError, ValueError) as e:
         raise AudioError(f"transcription failed: {e}") from e
-    del segments_iter, pipe  # the batched pipeline's features of the whole recording
+    del segments_iter  # the batched pipeline's features of the whole recording
     trim_heap()
     cleaned, report = filter_segments(raw)
+    shifted = [(a + offset_s, b + offset_s) for a, b in speech]
+    recovered: list[tuple[float, float]] = []
+    if recover_gap_s is not None and config.vad and config.word_timestamps:
+        cleaned, report, recovered = recover_gaps(pipe, samples, cleaned, report, shifted, language=lang, config=config,
+                                                  min_gap_s=recover_gap_s, offset_s=offset_s)
     if report.hallucinations_dropped or report.repetitions_dropped:
         log.info("dropped %d hallucinated segment(s), collapsed %d repetition loop(s)",
                  report.hallucinations_dropped, report.repetitions_dropped)
     return AsrResult(segments=tuple(cleaned), language=lang, language_probability=prob, language_source=how,
                      model=config.model, filtered=report, notes=notes,
-                     speech=tuple((round(a + offset_s, 3), round(b + offset_s, 3)) for a, b in speech))
+                     speech=tuple((round(a, 3), round(b, 3)) for a, b in shifted), language_probability_raw=raw_prob,
+                     recovered=tuple((round(a, 3), round(b, 3)) for a, b in recovered))
+
+
+def _segment(seg: Any, offset_s: float) -> AsrSegment:
+    """faster-whisper's ``Segment`` as an :class:`AsrSegment`, its times shifted by ``offset_s``."""
+    words = tuple(AsrWord(w.word, float(w.start) + offset_s, float(w.end) + offset_s, float(w.probability))
+                  for w in (seg.words or ()))
+    return AsrSegment(start=float(seg.start) + offset_s, end=float(seg.end) + offset_s, text=seg.text.strip(),
+                      words=words, avg_logprob=float(seg.avg_logprob), no_speech_prob=float(seg.no_speech_prob),
+                      compression_ratio=float(seg.compression_ratio))
+
+
+def uncovered(speech: Sequence[tuple[float, float]], words: Sequence[AsrWord], *, min_s: float,
+              max_word_s: float = MAX_WORD_S) -> list[tuple[float, float]]:
+    """The stretches between delivered words that hold ``min_s`` or more of ``speech`` (sorted, disjoint regions).
+
+    Each stretch runs from the first to the last speech inside it, in pieces of at most 30 s (one
+    Whisper window). A word counts as covering at most ``max_word_s`` from its start: when Whisper
+    leaves out text, the alignment stretches a neighbouring word over the speech it skipped (round 9:
+    "medical" timed 47.9-58.9 s on libri-dev dev00).
+    """
+    spans = sorted((w.start, min(w.end, w.start + max_word_s)) for w in words)
+    starts, ends = [a for a, _ in speech], [b for _, b in speech]
+    out: list[tuple[float, float]] = []
+    prev = float("-inf")
+    for s, e in [*spans, (float("inf"), float("inf"))]:
+        if s > prev:
+            lo, hi = bisect_right(ends, prev), bisect_left(starts, s)  # the regions reaching into (prev, s)
+            parts = [(max(a, prev), min(b, s)) for a, b in zip(starts[lo:hi], ends[lo:hi], strict=True)]
+            if parts and sum(b - a for a, b in parts) >= min_s:
+                a, b = parts[0][0], parts[-1][1]
+                out += [(t, min(b, t + 30.0)) for t in np.arange(a, b, 30.0).tolist()]
+        prev = max(prev, e)
+    return out
+
+
+def speech_within(speech: Sequence[tuple[float, float]], start: float, end: float) -> float:
+    """Seconds of ``speech`` (sorted, disjoint regions) between ``start`` and ``end``."""
+    return sum(max(0.0, min(b, end) - max(a, start)) for a, b in speech)
+
+
+def splice(segments: Sequence[AsrSegment], found: Sequence[AsrSegment], gaps: Sequence[tuple[float, float]]
+           ) -> list[AsrSegment]:
+    """``segments`` with the segments of ``found`` whose words' midpoints lie in ``gaps``, in time order.
+
+    A re-decoded gap may reach into speech already transcribed (a word's timing is loose): only its
+    words whose middle falls inside a gap are kept, so no word is delivered twice.
+    """
+    def inside(w: AsrWord) -> bool:
+        mid = (w.start + w.end) / 2
+        return any(a <= mid <= b for a, b in gaps)
+
+    added = []
+    for seg in found:
+        words = tuple(w for w in seg.words if inside(w))
+        if words == seg.words:
+            added.append(replace(seg, flags=(*seg.flags, "recovered")))
+        elif words:
+            added.append(replace(seg, start=words[0].start, end=words[-1].end, text="".join(w.text for w in words).strip(),
+                                 words=words, flags=(*seg.flags, "recovered")))
+    return sorted([*segments, *added], key=lambda s: s.start)
+
+
+def recover_gaps(pipe: Any, samples: np.ndarray, segments: list[AsrSegment], report: FilterReport,
+                 speech: Sequence[tuple[float, float]], *, language: str, config: AsrConfig, min_gap_s: float,
+                 offset_s: float = 0.0) -> tuple[list[AsrSegment], FilterReport, list[tuple[float, float]]]:
+    """Decode again, on their own, the stretches of ``speech`` of ``min_gap_s`` or more that have no word.
+
+    The stretches go through the batched pipeline as clips of their own (one small batch, the same
+    beam, language and word timings), their segments through the same hallucination filter, and the
+    words found are spliced in (:func:`splice`). Returns (segments, the combined filter report, the
+    stretches decoded). Times are the recording's (``offset_s`` added), ``samples`` start at ``offset_s``.
+    """
+    gaps = uncovered(speech, [w for s in segments for w in s.words], min_s=min_gap_s)
+    if not gaps:
+        return segments, report, []
+    clips = [(a - offset_s, b - offset_s) for a, b in gaps]
+    try:
+        found_iter, _ = pipe.transcribe(samples, clip_timestamps=[{"start": a, "end": b} for a, b in clips],
+                                        language=language, vad_filter=False, beam_size=config.beam_size,
+                                        word_timestamps=config.word_timestamps, batch_size=config.batch_size)
+        found = [_segment(seg, offset_s) for seg in found_iter]
+    except (RuntimeError, ValueError) as e:
+        raise AudioError(f"transcription failed: {e}") from e
+    kept, again = filter_segments(found)
+    merged = splice(segments, kept, gaps)
+    log.info("decoded %d stretch(es) of speech without words again (%.1f s): %d word(s) recovered", len(gaps),
+             sum(b - a for a, b in gaps), sum(len(s.words) for s in merged) - sum(len(s.words) for s in segments))
+    total = FilterReport(report.hallucinations_dropped + again.hallucinations_dropped,
+                         report.repetitions_dropped + again.repetitions_dropped,
+                         report.dropped_texts + again.dropped_texts)
+    return merged, total, gaps
 
 
 def vad_parameters(config: AsrConfig) -> dict[str, Any]:
@@ -286,7 +405,8 @@ def vad_parameters(config: AsrConfig) -> dict[str, Any]:
 
 
 #: bump when a change to this module changes transcriptions (part of the cache key)
-ASR_CODE_VERSION = 4  # 3: language detected inside the transcription (its probability moved); 4: VAD input levelled
+ASR_CODE_VERSION = 5  # 3: language detected inside the transcription (its probability moved); 4: VAD input levelled;
+# 5: speech left without words by the batched pass decoded again (recover_gaps)
 
 
 def asr_params(config: AsrConfig) -> dict[str, Any]:
