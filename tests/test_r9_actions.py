@@ -149,6 +149,7 @@ def test_a_commitment_told_as_a_habit_is_no_action_item() -> None:
         ("uh explaining a bit about uh working design", "explaining a bit about working design"),
         ("I'll I'll give it a two", "give it a two"),
         ("send the report", "send the report"),
+        ("call 555 555 1234", "call 555 555 1234"),
         ("The I_D_ is going to do it", "The I_D_ is going to do it"),
         ("um", "um"),  # nothing left: the phrase as it was
     ],

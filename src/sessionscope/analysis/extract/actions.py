@@ -297,7 +297,8 @@ _EN_HEDGE_TAIL = re.compile(r"(?:,?\s*\b(?:i think|i guess|i suppose|i believe|y
 # round 9: the disfluencies of speech inside a task ("I'll just um I'll grab the wire", "explaining a bit about uh
 # working design", "show it to you in in a few seconds"): fillers out, a stuttered word or frame said once
 _EN_FILLER = re.compile(r"(?<![\w'])(?:uh+|um+|uhm|erm?|hmm+|mm+)(?![\w'])[,.]?\s*", re.IGNORECASE)
-_EN_STUTTER = re.compile(r"(?<![\w'])((?:[\w']+ ){0,2}[\w']+) (?:\1 )+(?=\S)", re.IGNORECASE)
+# words only: "call 555 555 1234" keeps its digits
+_EN_STUTTER = re.compile(r"(?<![\w'])((?:[A-Za-z']+ ){0,2}[A-Za-z']+) (?:\1 )+(?=\S)", re.IGNORECASE)
 
 
 def _spoken_clean(phrase: str) -> str:
