@@ -22,6 +22,7 @@ from typing import ClassVar, Optional
 from sessionscope.analysis import intervals as iv
 from sessionscope.analysis.questions import is_backchannel, session_questions
 from sessionscope.config import Config, DynamicsConfig
+from sessionscope.io._common import SERIAL_CUE_FORMATS
 from sessionscope.model import DominanceWindow, Metrics, Session, Turn, Utterance
 from sessionscope.text import strip_markup, word_count
 
@@ -399,9 +400,8 @@ ONE_SPEAKER_NONE_PARTICIPANT = ("interruptions_made", "interruptions_received", 
                                 "dominated_window_share", "response_latency_median_s")
 
 
-#: caption and transcript-export formats that write one cue after another: a file of them in which no two cues
-#: overlap cannot show anyone cutting in (Zoom's transcript of a 5-person meeting: 0 overlaps, "0 interruptions")
-SERIAL_FORMATS = frozenset({"vtt", "srt", "sbv", "docx"})
+#: a cue file (io._common.SERIAL_CUE_FORMATS) in which no two speakers overlap cannot show anyone cutting in
+#: (Zoom's transcript of a 5-person meeting: 0 overlaps, "0 interruptions")
 INTERRUPTION_MEASURES = ("interruptions_made", "interruptions_received", "successful_interruptions_made")
 
 
@@ -409,7 +409,7 @@ def _overlap_unseen(session: Session, sess: dict[str, float | int | None],
                     part: dict[str, dict[str, float | int | None]]) -> tuple[str, ...]:
     """Blank the interruption counts of a cue file without a single overlap (``None``, not 0: the format cannot
     show one) and return their names for ``Metrics.unavailable``; ``()`` otherwise."""
-    if (session.extra or {}).get("input_format") not in SERIAL_FORMATS or sess.get("overlap_time_s"):
+    if (session.extra or {}).get("input_format") not in SERIAL_CUE_FORMATS or sess.get("overlap_time_s"):
         return ()
     sess["interruptions"] = None
     for row in part.values():

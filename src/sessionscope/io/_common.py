@@ -370,7 +370,7 @@ def build_session(
         notes.append("no timestamps: time-based measures are unavailable" if n_timed == 0
                      else f"only {n_timed} of {len(utterances)} utterances have start and end times")
     notes += implausible_times(utterances)
-    if fmt in ("vtt", "srt", "sbv") and timed and len(participants) > 1 and not _any_overlap(utterances):
+    if fmt in SERIAL_CUE_FORMATS and timed and len(participants) > 1 and not _any_overlap(utterances):
         notes.append(f"no two cues of the {fmt} file overlap: it cannot show anyone cutting in, so interruptions "
                      "are not counted")
     duration = recording.duration_s
@@ -388,6 +388,11 @@ def build_session(
 
 #: An utterance longer than this, or a silence longer than this between two, is flagged.
 IMPLAUSIBLE_GAP_S = 3600.0
+
+
+#: caption formats that write one cue after another (Zoom, Teams, YouTube): a file of them without a single overlap
+#: between two speakers cannot show an interruption (``analysis.dynamics`` then leaves the counts ``None``)
+SERIAL_CUE_FORMATS = frozenset({"vtt", "srt", "sbv"})
 
 
 def _any_overlap(utterances: list[Utterance]) -> bool:
