@@ -90,8 +90,9 @@ def choose_language(model: Any, samples: np.ndarray, *, languages: list[str], fo
 #: language has a probability over faster-whisper's threshold, 0.5)
 DETECTION_WINDOWS = 2
 
-#: a stretch of VAD speech at least this long (s) with no delivered word is decoded again on its own
-RECOVER_GAP_S = 2.0
+#: a stretch of VAD speech at least this long (s) with no delivered word is decoded again on its own (None: never);
+#: chosen on development audio (benchmarks/asr_gaps_r9.py)
+RECOVER_GAP_S: Optional[float] = 2.0
 #: the most of a stretch (s) one word is taken to cover when looking for speech without words (:func:`uncovered`)
 MAX_WORD_S = 1.5
 
