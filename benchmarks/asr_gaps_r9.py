@@ -3,6 +3,7 @@
     nice -n 10 .venv/bin/python benchmarks/asr_gaps_r9.py --json benchmarks/results/asr_gaps_dev_r9_asr.json
     nice -n 10 .venv/bin/python benchmarks/asr_gaps_r9.py --sets heldout --no-sequential \\
         --json benchmarks/results/asr_gaps_heldout_r9_asr.json       # ONE run, after the choice
+    nice -n 10 .venv/bin/python benchmarks/asr_gaps_r9.py --cost --json benchmarks/results/asr_gaps_cost_r9_asr.json
 
 faster-whisper's batched pipeline packs the VAD regions into 30 s chunks and decodes each chunk once,
 without timestamps; Whisper sometimes ends a chunk's text early and the rest of the chunk gets no word
@@ -195,6 +196,34 @@ def wer_guard(cfg: Any, pipe: Any, names: list[str]) -> dict[str, Any]:
     return out
 
 
+def cost_stage(cfg: Any, pipe: Any, rounds: int = 2) -> dict[str, Any]:
+    """CPU seconds of the batched pass and of the recovery on two 5-minute recordings, alternated ``rounds`` times:
+    the English example (296 s) and libri-dev dev00-dev04 concatenated (309 s)."""
+    import numpy as np
+
+    from sessionscope.audio.asr import RECOVER_GAP_S, recover_gaps, transcribe
+    from sessionscope.audio.decode import load_audio
+
+    inputs = {"examples/en_session": load_audio(ROOT / "examples/en_session/recording.ogg").mono,
+              "libri-dev/dev00-dev04": np.concatenate([load_audio(ROOT / f".cache/conv/dev/dev0{i}.wav").mono
+                                                       for i in range(5)])}
+    out: dict[str, Any] = {}
+    for name, x in inputs.items():
+        runs = []
+        for _ in range(rounds):
+            c0 = time.process_time()
+            r = transcribe(x, config=cfg, recover_gap_s=None)
+            c1 = time.process_time()
+            segs, _, gaps = recover_gaps(pipe, x, list(r.segments), r.filtered, r.speech, language=r.language,
+                                         config=cfg, min_gap_s=RECOVER_GAP_S or MEASURE_GAP_S)
+            runs.append({"batched_cpu_s": round(c1 - c0, 2), "recovery_cpu_s": round(time.process_time() - c1, 2),
+                         "stretches": len(gaps), "words_before": sum(len(s.words) for s in r.segments),
+                         "words_after": sum(len(s.words) for s in segs)})
+            print(name, runs[-1], flush=True)
+        out[name] = {"duration_s": round(len(x) / 16000, 1), "rounds": runs}
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sets", choices=("dev", "heldout"), default="dev")
@@ -202,6 +231,7 @@ def main() -> int:
     ap.add_argument("--no-sequential", action="store_true", help="skip the sequential stand-in reference")
     ap.add_argument("--no-wer", action="store_true", help="skip the WER guard (dev)")
     ap.add_argument("--candidates", default=DEFAULT_CANDIDATES, help=f"comma-separated, of {', '.join(CANDIDATES)}")
+    ap.add_argument("--cost", action="store_true", help="only the CPU cost on two 5-minute development recordings")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     if not DATA.is_dir():
@@ -215,6 +245,12 @@ def main() -> int:
     cfg = AsrConfig(model="base")
     model = get_model(cfg)
     pipe = BatchedInferencePipeline(model=model)
+    if args.cost:
+        cost = cost_stage(cfg, pipe)
+        if args.json:
+            write_result(args.json, "asr_gaps_r9.py", "DEVELOPMENT (bundled English example; libri-dev dev00-dev04)",
+                         {"cost": cost})
+        return 0
     rows = rows_for(args.sets)
     if args.only:
         keep = set(args.only.split(","))

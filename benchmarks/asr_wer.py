@@ -234,6 +234,7 @@ def run_case(case: Case, cfg: Any) -> dict[str, Any]:
         "language_detected": r.language,
         "language_source": r.language_source,
         "language_probability": None if r.language_probability is None else round(r.language_probability, 4),
+        "language_probability_raw": None if r.language_probability_raw is None else round(r.language_probability_raw, 4),
         "language_notes": list(r.notes),
         "rtf": round(secs / duration, 3),
         "seconds": round(secs, 2),
