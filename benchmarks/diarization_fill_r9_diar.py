@@ -11,7 +11,11 @@ before the words are placed (``align.utterances_from_turns``), and the delivered
 scored like ``speakers.rttm`` (DER at collar 0 and 0.25, missed / false alarm / confusion, speaker
 count). ``filled_s``: seconds added; ``filled_in_ref_s``: of those, seconds inside reference speech.
 Development sets only (``diarization_der.cases``): far-field seeds 1 and 2, the pyannote AMI excerpts
-and sample, the libri-dev conversations.
+and sample, the libri-dev conversations. A variant overrides the ``FillParams`` defaults of the code it
+runs with (``effective`` in the JSON: the settings used). The round-9 sweeps
+(``diarization_fill_r9_diar_sweep1..5.json``) ran before the defaults were chosen, on the base
+``whole=True, touch_s=0, min_word_s=0, pad_to_s=0.3, min_s=0, join_s=0.3, adjacent_s=0.5, embed_min_s=1.0``;
+the shipped defaults are sweep 5's ``whole-w0.1-t0.15-adj0.25-emb0.5``.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import json
 import subprocess
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -129,6 +134,9 @@ def main() -> int:
             "command": " ".join(["benchmarks/diarization_fill_r9_diar.py", *sys.argv[1:]]), "commit": commit,
             "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "data": "development",
             "config": str(args.config or "defaults"), "variants": {v: VARIANTS[v] for v in args.variants},
+            # the settings each variant ran with (a variant overrides the FillParams defaults of its commit)
+            "effective": {v: None if VARIANTS[v] is None else asdict(align.FillParams(**VARIANTS[v]))  # type: ignore[arg-type]
+                          for v in args.variants},
             "summary": summary, "rows": rows}, indent=1))
     return 0
 
