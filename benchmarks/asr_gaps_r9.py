@@ -50,8 +50,8 @@ from asr_language import outside_speech, read_rttm  # noqa: E402
 from asr_vad_r8 import files  # noqa: E402
 from asr_wer import DATA, ROOT, cases, normaliser, score, totals, write_result  # noqa: E402
 
-#: candidates: name → (gap length N in s, stretches packed into shared clips of at most 30 s)
-CANDIDATES = {"1.0": (1.0, False), "2.0": (2.0, False), "3.0": (3.0, False), "pack2.0": (2.0, True)}
+#: candidates: name → gap length N (s)
+CANDIDATES = {"1.0": 1.0, "2.0": 2.0, "3.0": 3.0}
 DEFAULT_CANDIDATES = "1.0,2.0,3.0"
 #: the uncovered-speech measure always uses 2 s
 MEASURE_GAP_S = 2.0
@@ -122,7 +122,7 @@ def run_file(row: Row, cfg: Any, *, with_sequential: bool, model: Any, pipe: Any
     for name in names:
         c0 = time.process_time()
         segs, report, gaps = recover_gaps(pipe, samples, list(r.segments), r.filtered, r.speech, language=r.language,
-                                          config=cfg, min_gap_s=CANDIDATES[name][0], pack=CANDIDATES[name][1])
+                                          config=cfg, min_gap_s=CANDIDATES[name])
         extra = time.process_time() - c0
         added = [s for s in segs if "recovered" in s.flags]
         entry["after"][name] = {
@@ -182,7 +182,7 @@ def wer_guard(cfg: Any, pipe: Any, names: list[str]) -> dict[str, Any]:
         texts = {"before": " ".join(s.text for s in r.segments)}
         for name in names:
             segs = recover_gaps(pipe, samples, list(r.segments), r.filtered, r.speech, language=r.language,
-                                config=cfg, min_gap_s=CANDIDATES[name][0], pack=CANDIDATES[name][1])[0]
+                                config=cfg, min_gap_s=CANDIDATES[name])[0]
             texts[name] = " ".join(s.text for s in segs)
         detail[name] = {"language_ref": lang}
         for k, text in texts.items():
@@ -258,7 +258,7 @@ def main() -> int:
     names = args.candidates.split(",")
     per_file = {r[0]: run_file(r, cfg, with_sequential=not args.no_sequential, model=model, pipe=pipe, names=names)
                 for r in rows}
-    payload: dict[str, Any] = {"candidates": {n: dict(zip(("gap_s", "pack"), CANDIDATES[n], strict=True)) for n in names}, "measure_gap_s": MEASURE_GAP_S,
+    payload: dict[str, Any] = {"candidates_s": {n: CANDIDATES[n] for n in names}, "measure_gap_s": MEASURE_GAP_S,
                                "pooled": pooled(per_file), "files": per_file}
     for s, v in payload["pooled"].items():
         print(s, v, flush=True)

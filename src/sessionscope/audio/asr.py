@@ -367,8 +367,7 @@ def splice(segments: Sequence[AsrSegment], found: Sequence[AsrSegment], gaps: Se
 
 def recover_gaps(pipe: Any, samples: np.ndarray, segments: list[AsrSegment], report: FilterReport,
                  speech: Sequence[tuple[float, float]], *, language: str, config: AsrConfig, min_gap_s: float,
-                 offset_s: float = 0.0, pack: bool = False
-                 ) -> tuple[list[AsrSegment], FilterReport, list[tuple[float, float]]]:
+                 offset_s: float = 0.0) -> tuple[list[AsrSegment], FilterReport, list[tuple[float, float]]]:
     """Decode again, on their own, the stretches of ``speech`` of ``min_gap_s`` or more that have no word.
 
     The stretches go through the batched pipeline as clips of their own (one small batch, the same
@@ -379,7 +378,7 @@ def recover_gaps(pipe: Any, samples: np.ndarray, segments: list[AsrSegment], rep
     gaps = uncovered(speech, [w for s in segments for w in s.words], min_s=min_gap_s)
     if not gaps:
         return segments, report, []
-    clips = [(a - offset_s, b - offset_s) for a, b in (_packed(gaps) if pack else gaps)]
+    clips = [(a - offset_s, b - offset_s) for a, b in gaps]
     try:
         found_iter, _ = pipe.transcribe(samples, clip_timestamps=[{"start": a, "end": b} for a, b in clips],
                                         language=language, vad_filter=False, beam_size=config.beam_size,
@@ -395,17 +394,6 @@ def recover_gaps(pipe: Any, samples: np.ndarray, segments: list[AsrSegment], rep
                          report.repetitions_dropped + again.repetitions_dropped,
                          report.dropped_texts + again.dropped_texts)
     return merged, total, gaps
-
-
-def _packed(gaps: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Consecutive stretches joined into one clip while the clip spans at most 30 s."""
-    out: list[tuple[float, float]] = []
-    for a, b in gaps:
-        if out and b - out[-1][0] <= 30.0:
-            out[-1] = (out[-1][0], b)
-        else:
-            out.append((a, b))
-    return out
 
 
 def vad_parameters(config: AsrConfig) -> dict[str, Any]:
