@@ -127,3 +127,26 @@ def test_result_fields_default_and_code_version():
     r = AsrResult(segments=(), language="en", language_probability=None, language_source="manifest", model="base")
     assert r.language_probability_raw is None and r.recovered == ()
     assert ASR_CODE_VERSION >= 5
+
+
+# -- configuration and cache --------------------------------------------------------------------
+def test_the_second_pass_is_an_opt_in_setting_that_keys_the_cache():
+    from sessionscope.audio.asr import asr_params
+    from sessionscope.config import Config
+
+    assert Config().asr.recover_gap_s is None  # off by default (cost, one held-out invented sentence)
+    on = Config.model_validate({"asr": {"recover_gap_s": 2.0}}).asr
+    assert asr_params(on)["recover_gap_s"] == 2.0 != asr_params(AsrConfig())["recover_gap_s"]
+    with pytest.raises(Exception, match="recover_gap_s"):
+        Config.model_validate({"asr": {"recover_gap_s": 0}})
+
+
+def test_the_cache_keeps_the_raw_probability_and_the_recovered_stretches():
+    from sessionscope.audio.cache import asr_from_dict, asr_to_dict
+
+    r = AsrResult(segments=(seg(w("so", 0.0, 0.4)),), language="en", language_probability=0.9,
+                  language_source="detected", model="base", language_probability_raw=0.42,
+                  recovered=((3.0, 5.5),))
+    back = asr_from_dict(asr_to_dict(r))
+    assert back.language_probability_raw == 0.42 and back.recovered == ((3.0, 5.5),)
+    assert back == r

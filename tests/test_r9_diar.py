@@ -101,3 +101,10 @@ def test_the_recognition_step_fills_only_when_asked():
     assert [(u.speaker, u.start, u.end, u.text) for u in filled] == [(A, 0.0, 4.0, "hello"), (A, 4.2, 5.0, "so then")]
     plain = align_words(asr, diar, samples, word_fill=None)  # the words stay, the talk time is the diarization's
     assert [(u.speaker, u.start, u.end, u.text) for u in plain] == [(A, 0.0, 4.0, "hello so then")]
+
+
+def test_the_fill_is_a_validated_option():
+    from sessionscope.config import Config
+
+    assert Config().diarization.word_fill is True
+    assert Config.model_validate({"diarization": {"word_fill": False}}).diarization.word_fill is False

@@ -85,6 +85,7 @@ class AsrConfig(_Section):
     vad_min_silence_ms: int = Field(160, ge=0, description="silence (ms) that ends a VAD speech region of the transcription")
     vad_speech_pad_ms: int = Field(400, ge=0, description="padding (ms) on each side of a VAD speech region of the transcription")
     word_timestamps: bool = True
+    recover_gap_s: Optional[float] = Field(None, gt=0, description="decode again, on their own, stretches of VAD speech of at least this many seconds that the batched pass left without a word (None: off, the default; 2.0 recovered skipped speech on development audio but costs up to +71 % of the transcription's CPU and invented a sentence on one held-out AMI clip: docs/benchmarks/audio.md)")
 
 
 class DiarizationConfig(_Section):
@@ -104,6 +105,7 @@ class DiarizationConfig(_Section):
     min_cluster_size: int = Field(2, ge=1, description="speakers with fewer chunk embeddings are given to the nearest larger speaker (unless one chunk's distinct local speakers need them)")
     silent_chunk_threshold: float = Field(0.0, ge=0, lt=1, description="in a 10 s segmentation chunk where the most likely class marks nobody, a frame is speech where P(anyone speaks) is above this (0: off, the default; 0.25 helped quiet synthetic copies but added false alarm on real far-field AMI excerpts)")
     threads: int = Field(0, ge=0, description="torch threads for diarization (0: half the cores, 1..4)")
+    word_fill: bool = Field(True, description="stretches of recognised words that no speaker turn touches (speech the segmentation model did not mark) become talk time of the adjacent voice or of the nearest voice by embedding (off: talk time is the diarization's alone)")
 
 
 class ParticipantsConfig(_Section):

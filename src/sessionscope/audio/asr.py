@@ -23,7 +23,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 import numpy as np
 
@@ -90,9 +90,11 @@ def choose_language(model: Any, samples: np.ndarray, *, languages: list[str], fo
 #: language has a probability over faster-whisper's threshold, 0.5)
 DETECTION_WINDOWS = 2
 
-#: a stretch of VAD speech at least this long (s) with no delivered word is decoded again on its own (None: never);
-#: chosen on development audio (benchmarks/asr_gaps_r9.py)
-RECOVER_GAP_S: Optional[float] = 2.0
+#: with ``asr.recover_gap_s`` set, the value chosen on development audio (benchmarks/asr_gaps_r9.py): a stretch of
+#: VAD speech at least this long (s) with no delivered word is decoded again on its own. Off by default
+#: (``AsrConfig.recover_gap_s`` None): it costs up to +71 % of the transcription's CPU and invented a sentence on
+#: one held-out AMI clip
+RECOVER_GAP_S: float = 2.0
 #: the most of a stretch (s) one word is taken to cover when looking for speech without words (:func:`uncovered`)
 MAX_WORD_S = 1.5
 
@@ -240,11 +242,11 @@ def recorded_vad(*, level: bool = False) -> Iterator[list[tuple[float, float]]]:
 
 def transcribe(samples: np.ndarray, *, config: AsrConfig, language: Optional[str] = None,
                hook: Optional[Callable[..., None]] = None, offset_s: float = 0.0,
-               recover_gap_s: Optional[float] = RECOVER_GAP_S) -> AsrResult:
+               recover_gap_s: Optional[float] | Literal["config"] = "config") -> AsrResult:
     """Transcribe mono 16 kHz ``samples`` into cleaned segments with word timings.
 
     With the VAD on, stretches of speech of ``recover_gap_s`` or more that the batched pass left
-    without a word are decoded again (:func:`recover_gaps`; None: not).
+    without a word are decoded again (:func:`recover_gaps`; None: not; ``"config"``: ``config.recover_gap_s``).
 
     Raises:
         AudioError: the recording contains no speech (silence, noise only).
@@ -293,9 +295,10 @@ def transcribe(samples: np.ndarray, *, config: AsrConfig, language: Optional[str
     cleaned, report = filter_segments(raw)
     shifted = [(a + offset_s, b + offset_s) for a, b in speech]
     recovered: list[tuple[float, float]] = []
-    if recover_gap_s is not None and config.vad and config.word_timestamps:
+    gap_s = config.recover_gap_s if recover_gap_s == "config" else recover_gap_s
+    if gap_s is not None and config.vad and config.word_timestamps:
         cleaned, report, recovered = recover_gaps(pipe, samples, cleaned, report, shifted, language=lang, config=config,
-                                                  min_gap_s=recover_gap_s, offset_s=offset_s)
+                                                  min_gap_s=gap_s, offset_s=offset_s)
     if report.hallucinations_dropped or report.repetitions_dropped:
         log.info("dropped %d hallucinated segment(s), collapsed %d repetition loop(s)",
                  report.hallucinations_dropped, report.repetitions_dropped)
@@ -428,4 +431,4 @@ def asr_params(config: AsrConfig) -> dict[str, Any]:
             "vad_normalise": config.vad_normalise, "vad_threshold": config.vad_threshold,
             "vad_min_silence_ms": config.vad_min_silence_ms, "vad_speech_pad_ms": config.vad_speech_pad_ms,
             "word_timestamps": config.word_timestamps, "languages": sorted(config.languages),
-            "code_version": ASR_CODE_VERSION}
+            "recover_gap_s": config.recover_gap_s, "code_version": ASR_CODE_VERSION}

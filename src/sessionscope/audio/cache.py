@@ -80,7 +80,9 @@ def asr_from_dict(d: dict[str, Any]) -> AsrResult:
                      language_probability=d["language_probability"], language_source=d["language_source"],
                      model=d["model"], notes=tuple(d["notes"]),
                      filtered=FilterReport(f["hallucinations_dropped"], f["repetitions_dropped"], tuple(f["dropped_texts"])),
-                     speech=tuple((float(a), float(b)) for a, b in d.get("speech", ())))
+                     speech=tuple((float(a), float(b)) for a, b in d.get("speech", ())),
+                     language_probability_raw=d.get("language_probability_raw"),
+                     recovered=tuple((float(a), float(b)) for a, b in d.get("recovered", ())))
 
 
 def diarization_to_dict(d: Diarization) -> dict[str, Any]:

@@ -435,7 +435,7 @@ def recognise_step(decoded: Decoded, *, config: Config, language: Optional[str],
         else:
             runs.append(("audio.diarization", "skipped", "diarization.enabled is off: one speaker", 0.0))
         with clock.stage("alignment"):
-            raw = align_words(asr, diar, audio.mono, word_fill=word_fill)
+            raw = align_words(asr, diar, audio.mono, word_fill=word_fill if dc.word_fill else None)
     if not raw or (not any(u.words for u in raw) and diar is None):
         dropped = sum(r.filtered.hallucinations_dropped for r in results)
         raise AudioError("no speech found (silence, music or noise only"
@@ -527,6 +527,7 @@ def build_session(rec: Recognised, mapping: identify.Mapping, people: list[tuple
         "input_sha256": rec.decoded.sha256, "duration_s": round(audio.duration_s, 3), "channels": audio.n_channels,
         "language": asr.language, "language_source": asr.language_source,
         "language_probability": None if asr.language_probability is None else round(asr.language_probability, 4),
+        "language_probability_raw": None if asr.language_probability_raw is None else round(asr.language_probability_raw, 4),
         "diarization": "channels" if rec.channel_mode else (diar.method if diar else "off"),
         "channel_test": rec.channel_stats, "speech_s": round(diar.speech_s, 2) if diar else None,
         "speaker_map": mapping.speaker_map, "speaker_mapping": mapping.per_label,
