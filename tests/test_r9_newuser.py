@@ -265,3 +265,15 @@ def test_sessions_without_a_manifest_are_not_called_pairs_silently(tmp_path: Pat
     named = [dataclasses.replace(read_session_json(tmp_path / sid / "session.json"), pair_id="anna-boris")
              for sid in ("m1", "m2")]
     assert "no pairs named" not in render_programme_markdown(build_programme(named, encoder=None))
+
+
+def test_mutuality_beside_a_one_sided_flag_says_why() -> None:
+    from sessionscope.model import Flag, KnowledgeFlow
+
+    pair = make_session([("a", 0, 5, "Try the planner."), ("b", 5, 9, "Why?"), ("a", 9, 12, "It helps.")])
+    pair = dataclasses.replace(pair, metrics=compute_metrics(pair, DynamicsConfig()),
+                               knowledge_flow=KnowledgeFlow(mutuality_index=0.8))
+    plain = render_session_markdown(pair)
+    assert "each side gave" in plain and "alone came mostly from one side" not in plain
+    flagged = dataclasses.replace(pair, flags=(Flag("one_sided", "a gave 4 of 4 recommendations (100%)", value=1.0),))
+    assert "The recommendations alone came mostly from one side" in render_session_markdown(flagged)

@@ -196,8 +196,13 @@ def balance_sentences(session: Session, t: Translator, names: _Names, cfg: Optio
     if kf is not None and kf.mutuality_index is not None:
         # "each side" is pair wording: a meeting of five has no two sides
         group = "_group" if len(session.participants) > 2 else ""
-        out.append(t(("mutual_yes" if kf.mutuality_index >= cfg.mutual_min_index else "mutual_no") + group,
-                     value=t.num(kf.mutuality_index), n=len(session.participants)))
+        mutual = kf.mutuality_index >= cfg.mutual_min_index
+        sentence = t(("mutual_yes" if mutual else "mutual_no") + group, value=t.num(kf.mutuality_index),
+                     n=len(session.participants))
+        if mutual and any(f.code == "one_sided" for f in session.flags):
+            # mutuality counts answers too: say why it stands beside "recommendations came from one side"
+            sentence = f"{sentence} {t('mutual_but_one_sided')}"
+        out.append(sentence)
     return out
 
 
