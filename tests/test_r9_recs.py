@@ -35,6 +35,12 @@ THATS_GOOD_SO_USE = (
 BUTTONS_MAKE_THEM = (  # a topic put first and an imperative ("the buttons, make them clear"), parsed as a subject
     "the/DT/det/1 buttons/NNS/nsubj/2 make/VB/ROOT/2 them/PRP/nsubj/4 clear/JJ/ccomp/2"
 )
+YOUR_STEP_IS_TO = (  # the listener's next step: a task handed out, not how things are
+    "your/PRP$/poss/2 next/JJ/amod/2 step/NN/nsubj/3 is/VBZ/ROOT/3 to/TO/aux/5 talk/VB/xcomp/3 to/IN/prep/5 "
+    "the/DT/det/8 client/NN/pobj/6 ./././3"
+)
+THE_PLAN_IS_TO = "the/DT/det/1 plan/NN/nsubj/2 is/VBZ/ROOT/2 to/TO/aux/4 ship/VB/xcomp/2 today/NN/npadvmod/4 ./././2"
+HE_WANTS_TO = "he/PRP/nsubj/1 wants/VBZ/ROOT/1 to/TO/aux/3 leave/VB/xcomp/1 early/RB/advmod/3 ./././1"
 ITS_WORTH_TRYING = "it/PRP/nsubj/1 's/VBZ/ROOT/1 worth/JJ/acomp/1 trying/VBG/xcomp/2 ./././1"
 
 
@@ -53,6 +59,9 @@ ITS_WORTH_TRYING = "it/PRP/nsubj/1 's/VBZ/ROOT/1 worth/JJ/acomp/1 trying/VBG/xco
         (VERBLESS, False),  # no finite verb: a piece, not a statement
         (THATS_GOOD_SO_USE, False),  # an imperative clause
         (BUTTONS_MAKE_THEM, False),  # a bare verb is no statement
+        (YOUR_STEP_IS_TO, False),  # the listener's step (a possessive "your" / "our" subject)
+        (THE_PLAN_IS_TO, False),  # "be" + an infinitive states a task
+        (HE_WANTS_TO, True),  # a third person's wish is how things are
     ],
 )
 def test_description(spec: str, describes: bool) -> None:

@@ -192,6 +192,8 @@ _NOT_THIRD = {"you", "ya", "u", "y'all", "we", "us", "i", "let", "'s"}
 # an obligation states what must be, a requirement or a proposal ("the buttons have to be bigger"), not how things are
 _DEONTIC = re.compile(r"\b(has to|have to|had to|needs to|need to|must|got to|gotta|supposed to)\b")
 _FINITE = {"VBZ", "VBD", "VBP"}  # a statement's verb is finite
+_BE = {"is", "'s", "are", "'re", "was", "were", "be"}
+_LISTENER_OR_GROUP = {"your", "yours", "our", "ours", "y'all's"}  # possessors that make a subject the listener's or the group's
 
 
 def description(sent: Sentence, *, modals: frozenset[str] = frozenset(), obligation: bool = False) -> bool:
@@ -224,8 +226,15 @@ def description(sent: Sentence, *, modals: frozenset[str] = frozenset(), obligat
             return False
         if toks[k].tag not in _FINITE and not has_modal:  # a verbless piece ("in the middle the main functions"), a bare verb
             return False
-        subj = next((t.lower for t in toks if t.dep in ("nsubj", "nsubjpass", "expl") and t.head == k), None)
-        if subj is None or subj in _NOT_THIRD:
+        at = next((s for s, t in enumerate(toks) if t.dep in ("nsubj", "nsubjpass", "expl") and t.head == k), None)
+        if at is None or toks[at].lower in _NOT_THIRD:
+            return False
+        # "your next step is…", "our goal is…": the listener's or the group's, not a third party's
+        if any(t.head == at and t.dep == "poss" and t.lower in _LISTENER_OR_GROUP for t in toks):
+            return False
+        # "the plan is to talk to the client": a task stated ("be" + an infinitive), not how things are
+        if (toks[k].lemma.lower() == "be" or toks[k].lower in _BE) and any(t.head == k and t.dep == "xcomp" and any(a.head == x and a.dep == "aux" and a.lower == "to"
+                                                        for a in toks) for x, t in enumerate(toks)):
             return False
     return True
 
