@@ -199,7 +199,7 @@ def balance_sentences(session: Session, t: Translator, names: _Names, cfg: Optio
         mutual = kf.mutuality_index >= cfg.mutual_min_index
         sentence = t(("mutual_yes" if mutual else "mutual_no") + group, value=t.num(kf.mutuality_index),
                      n=len(session.participants))
-        if mutual and any(f.code == "one_sided" for f in session.flags):
+        if mutual and not group and any(f.code == "one_sided" for f in session.flags):
             # mutuality counts answers too: say why it stands beside "recommendations came from one side"
             sentence = f"{sentence} {t('mutual_but_one_sided')}"
         out.append(sentence)

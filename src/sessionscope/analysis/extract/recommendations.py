@@ -16,6 +16,7 @@ are left to the classifier, which the labelled set trains on such cases.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Optional
 
@@ -29,7 +30,7 @@ from sessionscope.analysis.extract.rules import (
     search,
     veto,
 )
-from sessionscope.language.nlp import Sentence
+from sessionscope.language.nlp import Sentence, Token
 from sessionscope.text import strip_markup
 
 KIND = "recommendation"
@@ -196,6 +197,14 @@ _BE = {"is", "'s", "are", "'re", "was", "were", "be"}
 _LISTENER_OR_GROUP = {"your", "yours", "our", "ours", "y'all's"}  # possessors that make a subject the listener's or the group's
 
 
+def _be_to(toks: Sequence[Token], k: int) -> bool:
+    """Whether clause ``k`` is "be" + a "to" infinitive ("the plan is to talk to the client")."""
+    if not (toks[k].lemma.lower() == "be" or toks[k].lower in _BE):
+        return False
+    return any(t.head == k and t.dep == "xcomp" and any(a.head == x and a.dep == "aux" and a.lower == "to" for a in toks)
+               for x, t in enumerate(toks))
+
+
 def description(sent: Sentence, *, modals: frozenset[str] = frozenset(), obligation: bool = False) -> bool:
     """Whether an English statement only describes how things are: no advice to anyone present.
 
@@ -233,8 +242,7 @@ def description(sent: Sentence, *, modals: frozenset[str] = frozenset(), obligat
         if any(t.head == at and t.dep == "poss" and t.lower in _LISTENER_OR_GROUP for t in toks):
             return False
         # "the plan is to talk to the client": a task stated ("be" + an infinitive), not how things are
-        if (toks[k].lemma.lower() == "be" or toks[k].lower in _BE) and any(t.head == k and t.dep == "xcomp" and any(a.head == x and a.dep == "aux" and a.lower == "to"
-                                                        for a in toks) for x, t in enumerate(toks)):
+        if _be_to(toks, k):
             return False
     return True
 
