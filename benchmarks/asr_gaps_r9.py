@@ -10,14 +10,14 @@ without timestamps; Whisper sometimes ends a chunk's text early and the rest of 
 (round 8: libri-dev dev00 lost everything from "I do not help watching" to "shopboy").
 
 Per file: ``asr.transcribe`` (model base, the configured defaults) with the recovery off
-(``recover_gap_s=None``): delivered words, the VAD speech (``AsrResult.speech``, the regions Whisper was
+(``AsrConfig(recover_gap_s=None)``): delivered words, the VAD speech (``AsrResult.speech``, the regions Whisper was
 given), and the *uncovered speech*: the VAD speech inside the stretches between delivered words that hold
 2 s or more of it (``asr.uncovered``; a word is taken to cover at most 1.5 s from its start, since Whisper's
 alignment stretches a word over the speech it left out). Then, on that same batched result, ``asr.recover_gaps`` with each candidate
 gap length N (the stretches of N s or more without a word decoded again as clips of their own, the same
 options and hallucination filter): words, uncovered speech, the words recovered and their text, and the
 recovery's extra CPU seconds (``time.process_time``; the model is loaded beforehand). ``after N`` equals
-``transcribe(recover_gap_s=N)``: transcribe runs exactly these two steps.
+``transcribe`` with ``AsrConfig(recover_gap_s=N)``: it runs exactly these two steps.
 
 Stand-in reference for the word counts (``--sequential``, default on for dev): faster-whisper's sequential
 decoder (``WhisperModel.transcribe``, no batching, ``condition_on_previous_text`` off) on the *same* VAD
@@ -109,7 +109,7 @@ def run_file(row: Row, cfg: Any, *, with_sequential: bool, model: Any, pipe: Any
     audio = load_audio(wav)
     samples = audio.mono if channel is None else audio.channels[channel]
     c0 = time.process_time()
-    r = transcribe(samples, config=cfg, recover_gap_s=None)
+    r = transcribe(samples, config=cfg)
     cpu = time.process_time() - c0
     entry: dict[str, Any] = {
         "duration_s": round(len(samples) / 16000, 2),
@@ -177,7 +177,7 @@ def wer_guard(cfg: Any, pipe: Any, names: list[str]) -> dict[str, Any]:
     for name, wav, lang, ref, channel in cases():
         audio = load_audio(wav)
         samples = audio.mono if channel is None else audio.channels[channel]
-        r = transcribe(samples, config=cfg, recover_gap_s=None)
+        r = transcribe(samples, config=cfg)
         norm, _ = normaliser(lang)
         texts = {"before": " ".join(s.text for s in r.segments)}
         for name in names:
@@ -212,7 +212,7 @@ def cost_stage(cfg: Any, pipe: Any, rounds: int = 2) -> dict[str, Any]:
         runs = []
         for _ in range(rounds):
             c0 = time.process_time()
-            r = transcribe(x, config=cfg, recover_gap_s=None)
+            r = transcribe(x, config=cfg)
             c1 = time.process_time()
             segs, _, gaps = recover_gaps(pipe, x, list(r.segments), r.filtered, r.speech, language=r.language,
                                          config=cfg, min_gap_s=RECOVER_GAP_S or MEASURE_GAP_S)
@@ -242,7 +242,7 @@ def main() -> int:
     from sessionscope.audio.asr import get_model
     from sessionscope.config import AsrConfig
 
-    cfg = AsrConfig(model="base")
+    cfg = AsrConfig(model="base", recover_gap_s=None)  # the batched pass alone; the recovery is run apart
     model = get_model(cfg)
     pipe = BatchedInferencePipeline(model=model)
     if args.cost:

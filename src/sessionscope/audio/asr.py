@@ -23,7 +23,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal, Optional
+from typing import Any, Optional
 
 import numpy as np
 
@@ -241,12 +241,11 @@ def recorded_vad(*, level: bool = False) -> Iterator[list[tuple[float, float]]]:
 
 
 def transcribe(samples: np.ndarray, *, config: AsrConfig, language: Optional[str] = None,
-               hook: Optional[Callable[..., None]] = None, offset_s: float = 0.0,
-               recover_gap_s: Optional[float] | Literal["config"] = "config") -> AsrResult:
+               hook: Optional[Callable[..., None]] = None, offset_s: float = 0.0) -> AsrResult:
     """Transcribe mono 16 kHz ``samples`` into cleaned segments with word timings.
 
-    With the VAD on, stretches of speech of ``recover_gap_s`` or more that the batched pass left
-    without a word are decoded again (:func:`recover_gaps`; None: not; ``"config"``: ``config.recover_gap_s``).
+    With the VAD on and ``config.recover_gap_s`` set, stretches of speech that long or longer that the
+    batched pass left without a word are decoded again (:func:`recover_gaps`).
 
     Raises:
         AudioError: the recording contains no speech (silence, noise only).
@@ -295,7 +294,7 @@ def transcribe(samples: np.ndarray, *, config: AsrConfig, language: Optional[str
     cleaned, report = filter_segments(raw)
     shifted = [(a + offset_s, b + offset_s) for a, b in speech]
     recovered: list[tuple[float, float]] = []
-    gap_s = config.recover_gap_s if recover_gap_s == "config" else recover_gap_s
+    gap_s = config.recover_gap_s
     if gap_s is not None and config.vad and config.word_timestamps:
         cleaned, report, recovered = recover_gaps(pipe, samples, cleaned, report, shifted, language=lang, config=config,
                                                   min_gap_s=gap_s, offset_s=offset_s)
