@@ -287,7 +287,7 @@ def _issues_view(prog: Any, t: Translator) -> Optional[list[dict[str, Any]]]:
 
 def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False) -> str:
     """The dashboard HTML for a :class:`~sessionscope.report.programme.Programme`."""
-    from sessionscope.report.programme import pair_count
+    from sessionscope.report.programme import programme_subtitle
     from sessionscope.report.session_html import stylesheet, template_env
 
     t = Translator(language)
@@ -314,10 +314,8 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
         "severity_label": t(f"severity_{r['severity']}") if t.has(f"severity_{r['severity']}") else r["severity"],
         "message": r["message"],
     } for r in prog.flags.to_dict(orient="records")]
-    counts = {"sessions": t.count("count_sessions", len(data["sessions"])),
-              "pairs": pair_count(t, prog, len(data["pairs"]))}
-    subtitle = (t("dash_subtitle", first=data["first"], last=data["last"] or data["first"], **counts)
-                if data["first"] else t("dash_subtitle_undated", **counts))
+    subtitle = programme_subtitle(t, prog, len(data["sessions"]), len(data["pairs"]), data["first"] or None,
+                                  data["last"] or None)
     js = (resources.files("sessionscope") / "resources" / "templates" / "dashboard.js").read_text(encoding="utf-8")
     data_json = json_for_script(data, default=str)
     return template_env().get_template("dashboard.html.j2").render(

@@ -288,6 +288,8 @@ def pair_goal_rates(df: Any) -> dict[str, dict[str, Any]]:
             "goals_dropped_share": float((judged["status"] == "dropped").mean()) if len(judged) else None,
             "goals_followed_up_share": (float((judged["status"] != "not_mentioned").mean()) if len(judged) else None),
             "goals_open": int(g["open"].sum()),
+            # of the open ones, those with no later session to judge them by yet (a one-session pair's goals)
+            "goals_pending": int((g["status"] == "pending").sum()),
             "median_days_to_done": (float(g["days_to_done"].dropna().median())
                                     if g["days_to_done"].notna().any() else None),
         }

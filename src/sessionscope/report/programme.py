@@ -227,6 +227,7 @@ def build_programme(
         "n_flags": len(flags),
         "goals_done_share": float((judged_all["status"] == "done").mean()) if len(judged_all) else None,
         "goals_open": int(fu["open"].sum()) if len(fu) else 0,
+        "goals_pending": int((fu["status"] == "pending").sum()) if len(fu) else 0,
         "n_survey_answers": len(survey_df) if survey_df is not None else None,
         "n_input_issues": len(issues_df) if issues_df is not None else None,
         "generated_by": f"sessionscope {__version__}",
@@ -292,10 +293,20 @@ def pairs_named(prog: Programme) -> bool:
     return bool(len(df)) and bool((df["pair_id"] != df["session_id"]).any())
 
 
-def pair_count(t: Any, prog: Programme, n: int) -> str:
-    """"4 pairs", or "11 pairs (none named: …)" when no manifest named any (meetings of 4-7 people included)."""
-    text = t.count("count_pairs", n)
-    return text if pairs_named(prog) or not n else f"{text} ({t('pairs_unnamed')})"
+def programme_subtitle(t: Any, prog: Programme, n_sessions: int, n_pairs: int, first: str | None,
+                       last: str | None) -> str:
+    """"7 sessions of 4 pairs, 2026-01-12 – 2026-03-02", with what the reader must know in one parenthesis.
+
+    Notes: no manifest named any pair (each session counts as its own; meetings of 4-7 people included)
+    and no session dates ("7 sessions of 7 pairs, – – –" would be a date range about nothing).
+    """
+    counts = {"sessions": t.count("count_sessions", n_sessions), "pairs": t.count("count_pairs", n_pairs)}
+    notes = [t("pairs_unnamed")] if n_pairs and not pairs_named(prog) else []
+    if not first:
+        notes.append(t("dates_missing"))
+    text = (t("dash_subtitle", first=first, last=last or first, **counts) if first
+            else t("dash_subtitle_undated", **counts))
+    return f"{text} ({'; '.join(notes)})" if notes else text
 
 
 def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
@@ -318,16 +329,17 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
         return f"< {t.num(0.1, 1)}" if v is not None and v == v and 0 < v < 0.05 else num(v)
 
     first, last = row.get("first_date"), row.get("last_date")
-    counts = {"sessions": t.count("count_sessions", int(row.get("n_sessions", 0))),
-              "pairs": pair_count(t, prog, int(row.get("n_pairs", 0)))}
     dated = first is not None and first == first and last is not None and last == last  # NaN != NaN
-    subtitle = (t("dash_subtitle", first=str(first)[:10], last=str(last)[:10], **counts) if dated
-                else t("dash_subtitle_undated", **counts))  # not "7 sessions of 7 pairs, – – –"
+    subtitle = programme_subtitle(t, prog, int(row.get("n_sessions", 0)), int(row.get("n_pairs", 0)),
+                                  str(first)[:10] if dated else None, str(last)[:10] if dated else None)
     lines = [f"# {t('prog_md_title')}", "", subtitle, ""]
     n_timed = int(prog.sessions["minutes"].notna().sum()) if len(prog.sessions) else 0
     # hours over the sessions with a known length: say over how many when some have none ("2.4" of 7 of 11)
     of_timed = (f" ({t('kpi_of_timed', n=n_timed, total=len(prog.sessions))})"
                 if 0 < n_timed < len(prog.sessions) else "")
+    # "Open now 12" beside "Goals done n/a" reads as 12 undone goals: say how many no later session could judge
+    n_open, n_pending = int(row.get("goals_open", 0) or 0), int(row.get("goals_pending", 0) or 0)
+    open_goals = f"{n_open} ({pt(t, 'goals_pending_note', n=n_pending)})" if n_pending else str(n_open)
     lines += [f"| {t('measure')} | {t('value')} |", "|---|---|",
               f"| {t('kpi_sessions')} | {int(row.get('n_sessions', 0))} |",
               f"| {t('kpi_hours')} | {num(row.get('total_hours'))}{of_timed} |",
@@ -338,7 +350,7 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
               f"| {t('kpi_followed')} | {pct(row.get('action_items_followed_up_share'))} |",
               f"| {t('kpi_flags')} | {int(row.get('n_flags', 0))} |",
               f"| {pt(t, 'kpi_goals_done')} | {pct(row.get('goals_done_share'))} |",
-              f"| {pt(t, 'goals_open')} | {int(row.get('goals_open', 0) or 0)} |", ""]
+              f"| {pt(t, 'goals_open')} | {open_goals} |", ""]
     if len(prog.pairs):
         lines += [f"## {t('sec_per_pair')}", "",
                   f"| {t('pair')} | {t('col_sessions')} | {t('col_hours')} | {t('col_60')} | {t('col_jshare')} | "
