@@ -36,6 +36,12 @@ A question is *answered* when another participant (never the asker's own continu
 speaks next (within a few utterances and seconds, by config) with something more than a
 backchannel, a counter-question or transcript marks alone ("{vocalsound}", "[laughter]", a
 lone "."); a bare "yes" / "no" answers a yes/no question.
+
+A question whose every sentence is a confirmation tag ("…, right?", "You know?", "isn't it?") is
+marked (:attr:`QuestionEvent.confirmation_tag`, :func:`confirmation_tag`) but still counted: the
+corpora label tags as questions (MRDA ``qy^g``), a report can list open questions apart from them
+(held out, MRDA as transcribed, against ``^g`` among the questions found: P 0.84, R 0.98;
+``benchmarks/question_tags_r10_questions.py``).
 """
 
 from __future__ import annotations
@@ -793,6 +799,71 @@ def bundled_question_head(path: Optional[str] = None) -> Optional[QuestionHead]:
     return load_question_head(p)
 
 
+# -- confirmation tags ---------------------------------------------------------------
+# A statement's closing check ("…, right?", "…, you know?", "…, isn't it?") or such a check on its own
+# ("Right?", "You know?"). The corpora count these as questions (MRDA ``qy^g``; 49 of 50 lone "you know?"
+# acts of the MRDA train meetings are q*), so they stay questions, but they ask for no new information: a
+# report can list the open questions apart from them (:attr:`QuestionEvent.confirmation_tag`).
+_TAG_PHRASES: tuple[tuple[str, ...], ...] = tuple(tuple(t.split()) for t in (
+    "right", "okay", "ok", "yeah", "yes", "no", "eh", "correct", "true", "see", "you know", "you see",
+    "know what i mean", "you know what i mean", "don't you think", "agreed", "all right", "alright",
+    "is that right", "is that correct", "is that true", "isn't that right", "that's right", "that's correct", "am i right",
+    "да", "нет", "правда", "верно", "так", "ага", "понимаешь", "понимаете", "знаешь", "знаете", "не так ли",
+    "ведь так", "так ведь", "согласен", "согласна", "согласны",
+))
+_TAG_PRONOUNS = frozenset({"i", "you", "we", "they", "he", "she", "it", "there"})
+_MAIN_VERB_AUX = frozenset({"do", "does", "did", "have", "has", "had"})  # "…if I do that", "you did it": verb + object
+# a "right" / "okay" that completes the statement rather than checking it ("that's right?", "is that okay?")
+_TAG_COMPLEMENT = frozenset({"that's", "thats", "is", "it's", "all", "be", "was", "are", "exactly", "not", "very", "quite",
+                             "alright", "seems", "sounds", "looks", "feel", "feels", "right", "turn", "the", "a"})
+_TAG_LEAD = frozenset({"um", "uh", "oh", "and", "so", "but", "well", "ah", "ну", "а", "и", "вот"})
+
+
+def _aux_tag(aux: str, pronoun: str) -> bool:
+    """An agreeing auxiliary + subject pronoun that can close a statement ("isn't it", "can't we", "do you"),
+    not a verb with its object ("do that", "did it")."""
+    if pronoun not in _TAG_PRONOUNS or pronoun not in _INVERSION.get(aux, ()):
+        return False
+    return not (aux in _MAIN_VERB_AUX and pronoun == "it")
+
+
+def confirmation_tag(sentence: str) -> bool:
+    """Whether a question sentence is a confirmation tag rather than a request for information.
+
+    A tag on its own ("Right?", "You know?", "Okay?", "Don't you?", «Правда?») or a statement closed
+    by one ("we still have to do this too, right?", "it's on the web, isn't it?", «ты же пришлёшь, да?»):
+    the last one to four words are a tag phrase or an auxiliary + pronoun ("isn't it", "can't we",
+    "do you"), and what comes before is not itself a question form (an interrogative word or an
+    inversion at the start: "do you think that's important, right?" asks). "Huh?" alone asks for a
+    repeat and is not a tag, nor is a cut-off sentence ("is that ==", "do you -"). Works on punctuated
+    and bare text alike (the words decide).
+    """
+    if sentence.rstrip(" ?").endswith(("-", "=", "—", "–")):
+        return False
+    toks = list(question_tokens(sentence))
+    while len(toks) > 1 and toks[0] in _TAG_LEAD:
+        toks = toks[1:]
+    if not toks:
+        return False
+    for k in (4, 3, 2, 1):
+        if len(toks) < k:
+            continue
+        tail, body = tuple(toks[-k:]), toks[:-k]
+        aux_tag = k == 2 and _aux_tag(tail[0], tail[1])
+        if tail not in _TAG_PHRASES and not aux_tag:
+            continue
+        if not body:
+            return True
+        if k == 1 and body[-1] in _TAG_COMPLEMENT:
+            return False
+        if aux_tag and len(body) < 2:
+            return False  # "so is it", "oh do you": a short question, not a statement's tag
+        return question_shape(body) not in ("WH", "INV")
+    if len(toks) >= 3 and toks[-1] == "huh":  # "pretty neat huh": a statement's check; alone, "huh?" asks again
+        return question_shape(toks[:-1]) not in ("WH", "INV")
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class QuestionEvent:
     """A question in a transcript and the reply that answered it, if any."""
@@ -804,6 +875,8 @@ class QuestionEvent:
     answered: bool
     answer_utterance_id: Optional[str]
     confidence: Optional[float] = None  # the head's calibrated probability; None = lexical rule
+    #: every question sentence of the utterance is a confirmation tag (:func:`confirmation_tag`): a check, not an open question
+    confirmation_tag: bool = False
 
 
 def find_questions(
@@ -879,6 +952,7 @@ def find_questions(
                 answered=answer is not None,
                 answer_utterance_id=answer,
                 confidence=conf,
+                confirmation_tag=all(confirmation_tag(q) for q in qs),
             )
         )
     return events
