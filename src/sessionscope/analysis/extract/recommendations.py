@@ -205,7 +205,29 @@ def _be_to(toks: Sequence[Token], k: int) -> bool:
                for x, t in enumerate(toks))
 
 
-def description(sent: Sentence, *, modals: frozenset[str] = frozenset(), obligation: bool = False) -> bool:
+# modals of prediction ("that will cost more", "it would be a battery", "it may take a while"): a forecast, not advice;
+# "might" and "could" are advice markers (:data:`~.rules.ADVICE_MARKER`), "should" / "must" / "can" are not predictions
+PREDICTION_MODALS = frozenset({"will", "'ll", "wo", "would", "'d", "might", "may"})
+
+
+# a forecast that praises an option ("it would be nice", "that'd be a good solution") weighs a proposal: not a description
+_EVALUATIVE = {"nice", "good", "great", "cool", "useful", "helpful", "interesting", "easier", "easy", "better", "best",
+               "ideal", "sensible", "wise", "smart", "fun", "handy", "worth", "worthwhile", "fine", "perfect", "important",
+               "solution", "option", "idea", "alternative", "possibility", "compromise", "improvement"}
+
+
+def _open_option(toks: Sequence[Token]) -> bool:
+    """Whether a modal statement puts or weighs an option: a noun with a "to" infinitive ("it may be something to
+    explore", "a thing to look at") or an evaluative complement ("it would be nice", "that'd be a good solution")."""
+    if any(t.dep in ("acomp", "attr") and t.lower in _EVALUATIVE for t in toks):
+        return True
+    if any(t.dep == "amod" and t.lower in _EVALUATIVE and toks[t.head].dep == "attr" for t in toks):
+        return True
+    return any(t.dep in ("acl", "relcl") and any(a.head == k and a.dep == "aux" and a.lower == "to" for a in toks)
+               for k, t in enumerate(toks))
+
+
+def description(sent: Sentence, *, modals: frozenset[str] = PREDICTION_MODALS, obligation: bool = False) -> bool:
     """Whether an English statement only describes how things are: no advice to anyone present.
 
     Every main clause (the root and verbs joined to it) has a third-person subject and a finite
@@ -232,6 +254,8 @@ def description(sent: Sentence, *, modals: frozenset[str] = frozenset(), obligat
         aux_modals = {t.lower for t in toks if t.head == k and t.dep in ("aux", "auxpass") and t.tag == "MD"}
         has_modal = bool(aux_modals)
         if not aux_modals <= modals:
+            return False
+        if has_modal and _open_option(toks):  # "it may be something to explore": an option put to the others
             return False
         if toks[k].tag not in _FINITE and not has_modal:  # a verbless piece ("in the middle the main functions"), a bare verb
             return False
@@ -293,6 +317,30 @@ def _english(sent: Sentence) -> Optional[RuleHit]:
     if description(sent):  # "the remotes have a very simple structure": how things are, advice to nobody
         return veto(KIND, "description")
     return None
+
+
+# meeting procedure: running the meeting itself (the agenda, slides, files, the floor, time), which AMI tags as
+# suggestions ("Next slide, please", "save it") but which advises nobody (round 9: measured as a drop, not shipped)
+_PROCEDURE = re.compile(
+    r"\b(next|last|previous|first|final) (slide|item|point|topic|agenda item|presentation|speaker)\b|\bagenda\b"
+    r"|\bmove on\b|\bgo on to\b|\b(start|begin|go ahead|continue|carry on)\b.*\bpresentations?\b"
+    r"|\b(can|could|would|will) you (start|begin|go first|present|go ahead|continue|take over)\b"
+    r"|\bwho (wants to|will|'s going to) (start|go first|begin)\b|\b(your|my) turn\b|\bover to you\b"
+    r"|\b\w+ minutes? (left|per|each)\b|\bminutes\b|\b(lunch|coffee) break\b|\bafter lunch\b"
+    r"|\bsave (it|this|that|them|the \w+|as)\b|\bsave as\b|\bread only\b|\b(shared|project) folder\b"
+    r"|\bcontrol [a-z]_? \w+|\b(the|my|your|this|that) (laptop|projector|smartboard|slide ?show)\b"
+    r"|\bunplug\b|\bplug (it|me|in)\b|\b(start|end|stop|close|finish) (the|this) (meeting|recording|call)\b|\bzoom meeting\b"
+    r"|\b(let's|we'll|we can|we should) (start|begin|wrap (it|this) up|finish|close|round (it|this) up)\b")
+
+
+def meeting_procedure(sent: Sentence) -> bool:
+    """Whether an English sentence is about running the meeting: the agenda, slides, the projector, files, the floor, time.
+
+    "Next slide, please.", "Let's move on.", "Save it as…", "Can you start?", "ten minutes left",
+    "the minutes go in the project folder". AMI tags many of these as suggestions; the issue's
+    definition (advice to the other person) does not count them.
+    """
+    return sent.language == "en" and bool(_PROCEDURE.search(norm(strip_markup(sent.text))))
 
 
 # -- Russian -------------------------------------------------------------------------
@@ -381,4 +429,4 @@ def recommendation_rule(sent: Sentence) -> Optional[RuleHit]:
     return _russian(sent) if sent.language == "ru" else _english(sent)
 
 
-__all__ = ["description", "lone_subordinate_clause", "recommendation_rule"]
+__all__ = ["description", "lone_subordinate_clause", "meeting_procedure", "recommendation_rule"]
