@@ -27,6 +27,7 @@ from sessionscope.model import Participant, Session, Utterance
         ("I'm gonna go home in just a few minutes.", True),
         ("I have to run, I'll call you.", True),
         ("I'll go to the bank tomorrow.", False),
+        ("I have to run, I'll call you tomorrow.", False),  # a deadline: a task for later
         # done already
         ("Uh I will put my minutes {disfmarker} uh I have updated them so they're in the shared folder", True),
         ("I'll just uh saved in my documents .", True),
@@ -38,6 +39,8 @@ from sessionscope.model import Participant, Session, Utterance
         ("So now I'm gonna hand over the pen on the new blank sheet to you .", True),
         ("Now that we agreed, I'll send the draft.", False),
         ("I'll send it now.", False),
+        ("Now I'll send you the report by Friday.", False),
+        ("I have updated the minutes and I'll send them by Friday.", False),
         ("Known issues: I'll fix them next week.", False),
     ],
 )
