@@ -33,7 +33,10 @@ Writes ``benchmarks/results/question_stack_heldout_r5_qs.json``. Two more checks
   (:func:`bare_augmentation`, ``question_bare_augment_r5_qs.json``; ~2.5 min with the feature
   cache of ``train_dialogue_acts.py``);
 * ``--echo``: the bare weights with hashed reply features added (the reply's shared content words,
-  a yes/no start with the reply's length; :func:`echo_features`, ``question_bare_echo_r5_qs.json``).
+  a yes/no start with the reply's length; :func:`echo_features`, ``question_bare_echo_r5_qs.json``);
+* ``--context`` (round 10): the bare weights with hashed second-order context added (who speaks before
+  and after together, with the act's shape, length or short text; the previous speaker's words echoed;
+  :func:`context_ids`, ``question_bare_context_r10_questions.json``).
 """
 
 from __future__ import annotations
@@ -334,9 +337,44 @@ def echo_ids(acts: tuple[Act, ...], idx: list[int]) -> list[list[int]]:
     return rows
 
 
-def echo_features(out_path: Path) -> dict:
-    """The bare weights with :func:`echo_ids` added to their features, against the bare weights as they are
-    (both fitted as ``train_dialogue_acts.py`` fits them; scored as :func:`bare_augmentation` scores)."""
+def context_ids(acts: tuple[Act, ...], idx: list[int]) -> list[list[int]]:
+    """Hashed second-order context of each act's bare text (round 10): who speaks before and after together
+    (same speaker / another; the other speaker before and after the same person, as around a backchannel) crossed
+    with the act's shape and length, and with its whole text when it is short ("right" between another speaker's
+    words vs after the speaker's own statement); and the share of its content words the previous act by another
+    speaker said (an echo: "palo alto?" after "…in palo alto").
+    """
+    from sessionscope.analysis.questions import Q_FILLERS, _hash, bare_text, question_shape, question_tokens
+
+    stop = _STOP | Q_FILLERS
+    rows = []
+    for i in idx:
+        a = acts[i]
+        toks = question_tokens(bare_text(a.text))
+        p = neighbour(acts, i, -1, other=False)
+        n = neighbour(acts, i, 1, other=False)
+        f = []
+        if toks:
+            ps = "none" if p is None else "o" if acts[p].speaker != a.speaker else "s"
+            ns = "none" if n is None else "o" if acts[n].speaker != a.speaker else "s"
+            aba = ps == ns == "o" and acts[p].speaker == acts[n].speaker  # type: ignore[index]
+            shape, ln = question_shape(toks), min(len(toks), 6)
+            f = [f"C:p:{ps}:n:{ns}:aba={aba}:shape={shape}:len={ln}"]
+            if len(toks) <= 3:
+                f.append(f"C:p:{ps}:n:{ns}:aba={aba}:short={' '.join(toks)}")
+            if ps == "o":
+                w = {t for t in toks if t not in stop}
+                pw = set(question_tokens(bare_text(acts[p].text)))  # type: ignore[index]
+                if w:
+                    share = "all" if w <= pw else "some" if w & pw else "none"
+                    f.append(f"C:echo_prev={share}:shape={shape}:len={min(len(toks), 4)}")
+        rows.append(sorted({_hash(x) for x in f}))
+    return rows
+
+
+def echo_features(out_path: Path, ids=echo_ids, name: str = "echo", command: str = "--echo") -> dict:
+    """The bare weights with :func:`echo_ids` (or ``ids``) added to their features, against the bare weights as
+    they are (both fitted as ``train_dialogue_acts.py`` fits them; scored as :func:`bare_augmentation` scores)."""
     from scipy import sparse
     from sklearn.linear_model import LogisticRegression
 
@@ -353,24 +391,25 @@ def echo_features(out_path: Path) -> dict:
     tr, ho, meeting = [], [], []
     for c in CORPORA:
         acts = load_acts(c)
-        tr += echo_ids(acts, [i for i, a in enumerate(acts) if a.split == "train"])
+        tr += ids(acts, [i for i, a in enumerate(acts) if a.split == "train"])
         held = [i for i, a in enumerate(acts) if a.split == "heldout"]
-        ho += echo_ids(acts, held)
+        ho += ids(acts, held)
         meeting += [acts[i].meeting for i in held]
     tr += [[] for _ in written_rows()]
     x, hx = data["x"] + csr(tr), data["hx"] + csr(ho)
     x.data[:], hx.data[:] = 1.0, 1.0  # a colliding hash stays one feature
-    res: dict = {"command": "python benchmarks/train_questions.py --echo", "commit": commit(),
+    res: dict = {"command": f"python benchmarks/train_questions.py {command}", "commit": commit(),
                  "date": dt.date.today().isoformat(), "split": "fit: train meetings (+ written EN/RU dev rows); "
                  "scored: held-out train meetings, bare acts, cross-fitted over two halves; dev never read"}
     preds = {}
-    for name, (a, b) in {"v3": (data["x"], data["hx"]), "v3_echo": (x, hx)}.items():
+    new = f"v3_{name}"
+    for key, (a, b) in {"v3": (data["x"], data["hx"]), new: (x, hx)}.items():
         m = LogisticRegression(C=0.1, solver="liblinear", max_iter=3000, random_state=SEED).fit(a, data["y"])
-        preds[name] = crossfit(m.decision_function(b)[:, None], data["hy"], data["hc"], np.array(meeting))
-        res[name] = {**{c: _f1(preds[name][data["hc"] == c], data["hy"][data["hc"] == c]) for c in CORPORA},
-                     "mean_f1": round(_mean_f1(preds[name], data["hy"], data["hc"]), 4)}
-        print(name, res[name], f"({time.time() - t0:.0f}s)", flush=True)
-    res["gain_95ci"] = bootstrap_gain(preds["v3"], preds["v3_echo"], data["hy"], data["hc"], np.array(meeting),
+        preds[key] = crossfit(m.decision_function(b)[:, None], data["hy"], data["hc"], np.array(meeting))
+        res[key] = {**{c: _f1(preds[key][data["hc"] == c], data["hy"][data["hc"] == c]) for c in CORPORA},
+                    "mean_f1": round(_mean_f1(preds[key], data["hy"], data["hc"]), 4)}
+        print(key, res[key], f"({time.time() - t0:.0f}s)", flush=True)
+    res["gain_95ci"] = bootstrap_gain(preds["v3"], preds[new], data["hy"], data["hc"], np.array(meeting),
                                       np.random.default_rng(SEED))
     res["seconds"] = round(time.time() - t0)
     out_path.write_text(json.dumps(res, indent=2) + "\n")
@@ -384,7 +423,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--russian", action="store_true", help="only the Russian cross-validation (question_ru_bare_cv_r5_qs.json)")
     ap.add_argument("--augment", action="store_true", help="only the bare-training augmentation (question_bare_augment_r5_qs.json)")
     ap.add_argument("--echo", action="store_true", help="only the hashed reply-echo features (question_bare_echo_r5_qs.json)")
+    ap.add_argument("--context", action="store_true",
+                    help="only the hashed second-order context features (question_bare_context_r10_questions.json)")
     args = ap.parse_args(argv)
+    if args.context:
+        echo_features(ROOT / "benchmarks" / "results" / "question_bare_context_r10_questions.json", ids=context_ids,
+                      name="context", command="--context")
+        return 0
     if args.echo:
         echo_features(ROOT / "benchmarks" / "results" / "question_bare_echo_r5_qs.json")
         return 0

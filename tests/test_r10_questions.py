@@ -11,8 +11,9 @@ from sessionscope.config import DynamicsConfig
     "You know?", "Right?", "okay ?", "Isn't it?", "Don't you?", "All right?", "Is that right?",
     "we still have to do this too | right ?",       # MRDA writes the tag as its own segment
     "It is on the web, isn't it?", "You were there, weren't you?", "So that's the plan, okay?",
-    "and you sent it right",                        # bare text: the words decide
+    "and you sent the slides right",                # bare text: the words decide
     "pretty neat huh?", "Правда?", "Ты же пришлёшь, да?", "Это всё, понимаешь?",
+    "We do it, right?",                              # set off by a comma: a tag even after "it"
 ])
 def test_confirmation_tags(sentence):
     assert confirmation_tag(sentence)
@@ -23,6 +24,8 @@ def test_confirmation_tags(sentence):
     "Huh?",                                          # asks for a repeat
     "but now if I went to do that?", "you did it?",  # a verb and its object, not "do you" / "did it" tags
     "is that okay?", "Where do we start?", "Когда ты придёшь?", "Routing?", "",
+    "you are definitely right", "the battery's okay",  # bare statements: "right" / "okay" is the predicate
+    "so is that ==?",                                 # cut off
 ])
 def test_not_confirmation_tags(sentence):
     assert not confirmation_tag(sentence)

@@ -815,7 +815,11 @@ _TAG_PRONOUNS = frozenset({"i", "you", "we", "they", "he", "she", "it", "there"}
 _MAIN_VERB_AUX = frozenset({"do", "does", "did", "have", "has", "had"})  # "…if I do that", "you did it": verb + object
 # a "right" / "okay" that completes the statement rather than checking it ("that's right?", "is that okay?")
 _TAG_COMPLEMENT = frozenset({"that's", "thats", "is", "it's", "all", "be", "was", "are", "exactly", "not", "very", "quite",
-                             "alright", "seems", "sounds", "looks", "feel", "feels", "right", "turn", "the", "a"})
+                             "alright", "seems", "sounds", "looks", "feel", "feels", "right", "turn", "the", "a",
+                             "definitely", "absolutely", "totally", "perfectly", "well", "pretty", "it", "them", "me",
+                             "him", "her", "am", "were", "been", "being"})
+_PREDICATE_CLITIC = ("'s", "'re", "'m")  # "the battery's okay", "you're right": the word is the predicate
+_SEPARATED_LAST = re.compile(r"[,|;:—–-]\s*[^\W_]+[.!?…\s]*$")  # "…, right?", "… | right ?": set off as a tag
 _TAG_LEAD = frozenset({"um", "uh", "oh", "and", "so", "but", "well", "ah", "ну", "а", "и", "вот"})
 
 
@@ -854,7 +858,8 @@ def confirmation_tag(sentence: str) -> bool:
             continue
         if not body:
             return True
-        if k == 1 and body[-1] in _TAG_COMPLEMENT:
+        if k == 1 and (body[-1] in _TAG_COMPLEMENT or body[-1].endswith(_PREDICATE_CLITIC)) \
+                and not _SEPARATED_LAST.search(sentence):
             return False
         if aux_tag and len(body) < 2:
             return False  # "so is it", "oh do you": a short question, not a statement's tag
