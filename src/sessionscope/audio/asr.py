@@ -241,11 +241,14 @@ def recorded_vad(*, level: bool = False) -> Iterator[list[tuple[float, float]]]:
 
 
 def transcribe(samples: np.ndarray, *, config: AsrConfig, language: Optional[str] = None,
-               hook: Optional[Callable[..., None]] = None, offset_s: float = 0.0) -> AsrResult:
+               hook: Optional[Callable[..., None]] = None, offset_s: float = 0.0,
+               on_language: Optional[Callable[[str], None]] = None) -> AsrResult:
     """Transcribe mono 16 kHz ``samples`` into cleaned segments with word timings.
 
     With the VAD on and ``config.recover_gap_s`` set, stretches of speech that long or longer that the
-    batched pass left without a word are decoded again (:func:`recover_gaps`).
+    batched pass left without a word are decoded again (:func:`recover_gaps`). ``on_language`` is called
+    with the language (the one :attr:`AsrResult.language` will hold) as soon as it is chosen, before the
+    decoding: work for later stages that depends on it can start meanwhile.
 
     Raises:
         AudioError: the recording contains no speech (silence, noise only).
@@ -281,6 +284,8 @@ def transcribe(samples: np.ndarray, *, config: AsrConfig, language: Optional[str
                 raise ModelError("faster-whisper's transcription did not detect the language through detect_language")
             lang, prob, how, notes = detected["chosen"]
             raw_prob = detected["raw"]
+    if on_language is not None:
+        on_language(lang)
     raw: list[AsrSegment] = []
     try:
         for seg in segments_iter:  # lazy: decoding happens here

@@ -153,7 +153,8 @@ def seed_everything(sha256: str) -> None:
 
 
 def _asr(decoded: Decoded, config: Config, language: Optional[str], cache: ResultCache, hook: Hook, *,
-         channel: Optional[int] = None, no_cache: bool = False, samples: Optional[np.ndarray] = None) -> AsrResult:
+         channel: Optional[int] = None, no_cache: bool = False, samples: Optional[np.ndarray] = None,
+         on_language: Optional[Callable[[str], None]] = None) -> AsrResult:
     audio = decoded.audio
     params = {**asr_params(config.asr), "language": language, "channel": channel}
     key = cache_key(decoded.sha256, "asr", params)
@@ -162,7 +163,7 @@ def _asr(decoded: Decoded, config: Config, language: Optional[str], cache: Resul
         return asr_from_dict(hit)
     if samples is None:
         samples = audio.mono if channel is None else audio.channels[channel]
-    result = transcribe(samples, config=config.asr, language=language, hook=hook)
+    result = transcribe(samples, config=config.asr, language=language, hook=hook, on_language=on_language)
     cache.put("asr", key, asr_to_dict(result))
     return result
 
@@ -251,6 +252,34 @@ def concurrent_recognition(config: Config) -> bool:
     return busy is None or busy <= cores - 2
 
 
+def text_warmup(config: Config) -> Optional[Callable[[str], None]]:
+    """What the text stages will load for a session in a given language, as a call (None: nothing to load).
+
+    The extraction stage parses every utterance in the session's language (the transcription's):
+    for English it imports spaCy and loads its pipeline (≈ 1.9 CPU s), for Russian natasha and
+    pymorphy3. Loading them is the same whenever it happens (each is loaded once per process), so
+    :func:`_transcribe_and_diarize` does it while the transcription still runs once the diarization
+    beside it is done: on two cores faster-whisper leaves part of one idle, and the stage then finds
+    them loaded instead of loading them after the recognition, one core busy. A failure is left for
+    the stage to meet and report.
+    """
+    if "extraction" not in config.pipeline.stages:
+        return None
+
+    def warm(language: str) -> None:
+        try:
+            from sessionscope.language import nlp
+
+            if language == "en":
+                nlp.english_pipeline()
+            elif language == "ru":
+                nlp.russian_pipeline()
+        except Exception as e:  # noqa: BLE001 - the stage reports a missing model itself
+            log.debug("text models not loaded ahead (%s): the extraction stage loads them", e)
+
+    return warm
+
+
 class _Cancelled(Exception):
     """The transcription failed: the diarization running beside it stops at its next progress report."""
 
@@ -270,6 +299,10 @@ def _transcribe_and_diarize(decoded: Decoded, samples: np.ndarray, *, config: Co
     diarization gets its thread's own CPU time (``time.thread_time``; ONNX Runtime with one intra-op
     thread, the default up to 3 cores, computes in the calling thread; with more, its pool threads'
     time is not in it), the transcription the rest of the process's CPU time over the same span.
+
+    When the diarization is done before the transcription, its thread then loads the text stages'
+    models for the transcription's language (:func:`text_warmup`; that language is known before the
+    decoding starts), with its own wall and CPU seconds (``text_models``, not in the transcription's).
     """
     cancel = threading.Event()
     asr_finished = threading.Event()
@@ -288,13 +321,21 @@ def _transcribe_and_diarize(decoded: Decoded, samples: np.ndarray, *, config: Co
                 hook(step, *args, **kwargs)
 
     diar_clock: dict[str, float] = {}
+    warm_clock: dict[str, float] = {}
+    warm = text_warmup(config)
+    language_chosen: list[str] = []  # the transcription's language, set by its thread as soon as it is chosen
 
     def diarize_branch() -> Diarization:
         w, c = time.perf_counter(), time.thread_time()
         try:
-            return _diarize(decoded, config, n_speakers, cache, diar_hook, no_cache=no_cache, samples=samples)
+            result = _diarize(decoded, config, n_speakers, cache, diar_hook, no_cache=no_cache, samples=samples)
         finally:
             diar_clock.update(wall=time.perf_counter() - w, cpu=time.thread_time() - c)
+        if warm is not None and language_chosen and not asr_finished.is_set() and not cancel.is_set():
+            w, c = time.perf_counter(), time.thread_time()
+            warm(language_chosen[0])  # the text stages' models, while the transcription still runs (text_warmup)
+            warm_clock.update(wall=time.perf_counter() - w, cpu=time.thread_time() - c)
+        return result
 
     from concurrent.futures import ThreadPoolExecutor
 
@@ -304,7 +345,8 @@ def _transcribe_and_diarize(decoded: Decoded, samples: np.ndarray, *, config: Co
         future = pool.submit(diarize_branch)
         asr_hook("transcribe")
         try:
-            asr = _asr(decoded, config, language, cache, asr_hook, no_cache=no_cache, samples=samples)
+            asr = _asr(decoded, config, language, cache, asr_hook, no_cache=no_cache, samples=samples,
+                       on_language=language_chosen.append)
         except BaseException as e:
             cancel.set()
             if isinstance(e, Exception):  # not on Ctrl-C: the thread stops by itself at its next report
@@ -318,8 +360,10 @@ def _transcribe_and_diarize(decoded: Decoded, samples: np.ndarray, *, config: Co
     finally:
         pool.shutdown(wait=False)
     total_wall, total_cpu = time.perf_counter() - w0, time.process_time() - c0
-    clock.add("transcription", asr_wall, max(0.0, total_cpu - diar_clock["cpu"]))
+    clock.add("transcription", asr_wall, max(0.0, total_cpu - diar_clock["cpu"] - warm_clock.get("cpu", 0.0)))
     clock.add("diarization", diar_clock["wall"], diar_clock["cpu"])
+    if warm_clock:
+        clock.add("text_models", warm_clock["wall"], warm_clock["cpu"])
     clock.add("recognition", total_wall, total_cpu)
     return asr, diar
 
