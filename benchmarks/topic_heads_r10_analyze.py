@@ -136,7 +136,10 @@ def ami(out: dict, head: Path, limit: int) -> None:
               file=sys.stderr, flush=True)
     exact.save()
     out["ami_train_choosing"] = {"meetings": len(rows["exact"]), "head": str(head),
-                                 "exact": T.summarise(rows["exact"]), "pooled": T.summarise(rows["pooled"])}
+                                 "exact": T.summarise(rows["exact"]), "pooled": T.summarise(rows["pooled"]),
+                                 "per_meeting": {kind: [{k: r[k] for k in ("meeting", "gold_small_share", "other_share",
+                                                                           "segments", "ref_segments", "pk")}
+                                                        for r in rs] for kind, rs in rows.items()}}
 
 
 def qmsum(out: dict, head: Path) -> None:

