@@ -12,7 +12,7 @@ from sessionscope.analysis.extract.actions import no_task_promised, not_promised
 from sessionscope.analysis.extract.stage import extract_items
 from sessionscope.config import DynamicsConfig, ExtractionConfig
 from sessionscope.language.nlp import parse_texts
-from sessionscope.model import Participant, Session, Utterance
+from test_r9_actions import _session
 
 
 @pytest.mark.parametrize(
@@ -53,19 +53,11 @@ def test_not_promised_reads_english_only() -> None:
     assert not not_promised(parse_texts(["Я могла бы это сделать."], language="ru")[0][0])
 
 
-def _session(lines: list[tuple[str, str]]) -> Session:
-    return Session(
-        id="s", language="en", participants=(Participant(id="a", name="Ann"), Participant(id="b", name="Bob")),
-        utterances=tuple(Utterance(id=f"u{k}", speaker=s, text=t, start=float(k), end=k + 0.9)
-                         for k, (s, t) in enumerate(lines)),
-    )
-
-
 def test_leaving_and_done_are_no_action_items_end_to_end() -> None:
     cfg = ExtractionConfig(classifier=None, dialogue_act_heads=None)
     lines = [("a", "I'm going to go home in a few minutes."), ("b", "Okay."),
              ("a", "I'll just uh saved it in my documents."), ("b", "Right."),
              ("a", "I'll send the report to the client by Friday.")]
-    items = extract_items(_session(lines), parse_texts([t for _, t in lines], language="en"), None, cfg,
+    items = extract_items(_session([("a", "Ann"), ("b", "Bob")], lines), parse_texts([t for _, t in lines], language="en"), None, cfg,
                           DynamicsConfig())
     assert [a.utterance_id for a in items["action_items"]] == ["u4"]
