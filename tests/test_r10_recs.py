@@ -104,3 +104,19 @@ def test_meeting_procedure_reads_english_only() -> None:
     import dataclasses
 
     assert meeting_procedure(dataclasses.replace(S(NEXT_SLIDE), language="ru")) is False
+
+
+MAYBE_TWO = "maybe/RB/advmod/1 two/CD/ROOT/1 ?/./punct/1"
+UM_PERHAPS_YELLOW = "um/UH/intj/3 ,/,/punct/3 perhaps/RB/advmod/3 yellow/JJ/ROOT/3 ?/./punct/3"
+IS_IT_YELLOW = "is/VBZ/ROOT/0 it/PRP/nsubj/0 yellow/JJ/acomp/0 ?/./punct/0"
+WHAT_IF_WE = "what/WP/dobj/3 if/IN/mark/3 we/PRP/nsubj/3 try/VBP/ROOT/3 red/JJ/dobj/3 ?/./punct/3"
+
+
+def test_a_maybe_question_is_a_proposal() -> None:
+    for spec in (MAYBE_TWO, UM_PERHAPS_YELLOW):
+        hit = recommendation_rule(S(spec))
+        assert hit is not None and not hit.veto and hit.rule == "maybe_question"
+    hit = recommendation_rule(S(IS_IT_YELLOW))  # other questions stay vetoed
+    assert hit is not None and hit.veto and hit.rule == "question"
+    hit = recommendation_rule(S(WHAT_IF_WE))
+    assert hit is not None and not hit.veto and hit.rule == "why_dont_we"

@@ -42,7 +42,7 @@ _EN_STRONG = [
     (r"\bif i were you\b|\bin your (place|shoes|position)\b|\bif i was you\b", "if_i_were_you", 0.9),
     (r"\bwhat (really |actually |always )?(helped|helps|worked|works) (for )?(me|us)\b|\bsomething that (helped|worked for) me\b|\bwhat i do is\b|\bthe (trick|secret|key) is\b", "own_experience", 0.8),
     (r"\bwhy (don't|do not) you\b|\bwhy not (just )?(try|use|ask|start|book|set|write|talk|block|make|go|give|put|keep|turn|send|look)\b", "why_dont_you", 0.85),
-    (r"\bwhy (don't|do not) we\b|\bhow about we\b", "why_dont_we", 0.75),
+    (r"\bwhy (don't|do not) we\b|\bhow about we\b|\bwhat if we\b", "why_dont_we", 0.75),
     (r"\bhave you (ever )?(tried|considered|thought about|looked at)\b(?! (where|what|how|why|who|when|whether|if)\b)|\bhow about (you |we )?\w+ing\b|\bwhat if you\b|\bwhat about (trying|using|asking|setting|blocking|writing)\b", "suggest_question", 0.75),
 ]
 _EN_MODAL = [
@@ -271,6 +271,11 @@ def description(sent: Sentence, *, modals: frozenset[str] = PREDICTION_MODALS, o
     return True
 
 
+# a question opened by "maybe" / "perhaps" (after fillers) puts a proposal up for agreement: AMI train meetings tag 30
+# of 46 such acts `sug` ("maybe a yellow one?"); other questions stay vetoed
+_MAYBE_QUESTION = re.compile(r"^((so|and|but|or|um+|uh+|okay|ok|well|oh|yeah|then),? )*(maybe|perhaps)\b")
+
+
 @lru_cache(maxsize=8192)
 def _en_strong(t: str) -> Optional[RuleHit]:
     """The first strong English advice pattern found in normalised text ``t`` (memoised per text)."""
@@ -301,6 +306,8 @@ def _english(sent: Sentence) -> Optional[RuleHit]:
     if strong is not None:
         return strong
     if question(sent):
+        if _MAYBE_QUESTION.match(t):  # "maybe a yellow one?", "perhaps we could…?": a proposal put as a question
+            return RuleHit(KIND, 0.65, "maybe_question")
         return veto(KIND, "question")
     if lone_subordinate_clause(sent):
         return veto(KIND, "subordinate_only")
