@@ -201,21 +201,26 @@ CONTEXT_KEYS = ("reply_agree", "reply_question", "reply_disagree", "reply_backch
                 "turn_first", "turn_last", "turn_len_log", "own_question", "procedure")
 
 
+def _by_feature(rows: list[dict], right: str) -> dict:
+    """Per 0 / 1 context feature: [right, items] where it is on and where it is off, and the shares right."""
+    d = {}
+    for k in CONTEXT_KEYS:
+        if k == "turn_len_log":
+            continue
+        on = [r[right] for r in rows if r[k]]
+        off = [r[right] for r in rows if not r[k]]
+        d[k] = {"on": [sum(on), len(on)], "off": [sum(off), len(off)],
+                "precision_on": round(sum(on) / len(on), 3) if on else None,
+                "precision_off": round(sum(off) / len(off), 3) if off else None}
+    return d
+
+
 def features() -> dict:
     rows, _ = _load()
     out: dict = {}
     for corpus in CORPORA:
         sel = [r for r in rows if r["corpus"] == corpus and r["shipped"]]
-        d = {}
-        for k in CONTEXT_KEYS:
-            if k == "turn_len_log":
-                continue
-            on = [r["gold"] for r in sel if r[k]]
-            off = [r["gold"] for r in sel if not r[k]]
-            d[k] = {"on": [sum(on), len(on)], "off": [sum(off), len(off)],
-                    "precision_on": round(sum(on) / len(on), 3) if on else None,
-                    "precision_off": round(sum(off) / len(off), 3) if off else None}
-        out[corpus] = {"found_sentences": len(sel), "gold": sum(r["gold"] for r in sel), "by_feature": d}
+        out[corpus] = {"found_sentences": len(sel), "gold": sum(r["gold"] for r in sel), "by_feature": _by_feature(sel, "gold")}
     return out
 
 
@@ -329,13 +334,7 @@ def audit(work: Path, tag: str, sessions: list[str], label_paths: list[Path]) ->
             "flagged_ok": sum(r["ok"] for r in lab_rows if r["procedure"]),
             "procedure_labels": sum(r["procedure_label"] for r in lab_rows),
             "flagged_texts": [[r["session"], r["label"], r["text"]] for r in lab_rows if r["procedure"]]}
-    by_feature = {}
-    for k in CONTEXT_KEYS:
-        if k == "turn_len_log":
-            continue
-        on = [r["ok"] for r in lab_rows if r[k]]
-        off = [r["ok"] for r in lab_rows if not r[k]]
-        by_feature[k] = {"on": [sum(on), len(on)], "off": [sum(off), len(off)]}
+    by_feature = _by_feature(lab_rows, "ok")
     conf = np.array([r["confidence"] or 0.0 for r in lab_rows])
     ok = np.array([r["ok"] for r in lab_rows], dtype=float)
     advice = [r for r in lab_rows if not r["procedure"]]
