@@ -63,7 +63,7 @@ def error_type(text: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from dialogue_acts_eval import question_meeting
+    from dialogue_acts_eval import commit, question_meeting
     from sessionscope.config import DynamicsConfig
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--examples", type=int, default=12, help="example texts kept per type")
     args = ap.parse_args(argv)
     dyn = DynamicsConfig()
-    out: dict = {"command": "python benchmarks/question_errors_r10_questions.py",
+    out: dict = {"command": "python benchmarks/question_errors_r10_questions.py", "commit": commit(),
                  "split": "held-out train meetings (bare: no punctuation, no capitals); dev never read"}
     for corpus in CORPORA:
         by_meeting = meetings(corpus, "heldout")
