@@ -37,7 +37,8 @@ dates, ``extra.audio.concurrent_recognition``): ``identical_outputs`` says wheth
 
 Reported: wall and CPU seconds (user + system of the child) of each, their ratios
 (medians), the peak memory (max RSS) of each, and the per-stage wall and CPU seconds
-that ``run`` recorded in ``session.json`` (``extra.audio.cpu_s`` and ``provenance``).
+that ``run`` recorded in ``session.json`` (``extra.audio.cpu_s`` and ``provenance``), with the CPU
+seconds outside the audio stages (``outside_audio_cpu_s``: start-up, model loading, text stages, outputs).
 CPU-seconds ratios are less sensitive to other load on the machine than wall ratios; the
 load average is recorded at the start and end.
 """
@@ -146,6 +147,17 @@ def differences(a: object, b: object, path: str = "") -> list[str]:
     return [] if a == b else [path or "/"]
 
 
+def outside_audio(total_cpu: float, audio_cpu: dict[str, float] | None) -> float | None:
+    """CPU seconds of ``run`` outside its audio stages: start-up, imports, model loading, text stages, outputs
+    (the process's total less decode, transcription, diarization, text models loaded beside them, alignment
+    and identification)."""
+    if not audio_cpu:
+        return None
+    parts = ["decode", "alignment", "identification"]
+    parts += ["recognition"] if "recognition" in audio_cpu else ["transcription", "diarization"]
+    return round(total_cpu - sum(audio_cpu.get(k, 0.0) for k in parts), 3)
+
+
 def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> dict[str, float]:
     """Wall, CPU (user+sys) and peak RSS of one fresh child process (measured by a tiny wrapper process,
     so the peak memory is that child's own, not the largest of all children so far)."""
@@ -207,6 +219,7 @@ def main() -> int:
                     extra = data.get("extra", {}).get("audio", {})
                     stages[v].append({"mode": mode, "concurrent_recognition": extra.get("concurrent_recognition"),
                                       "audio_cpu_s": extra.get("cpu_s"), "audio_wall_s": extra.get("wall_s"),
+                                      "outside_audio_cpu_s": outside_audio(runs[v][kind][-1]["cpu_s"], extra.get("cpu_s")),
                                       "stage_runs": (data.get("provenance") or {}).get("stage_runs")})
                     outputs[v].append(_strip_timings(data))
                     print(v, kind, runs[v][kind][-1], flush=True)

@@ -302,7 +302,10 @@ def _transcribe_and_diarize(decoded: Decoded, samples: np.ndarray, *, config: Co
 
     When the diarization is done before the transcription, its thread then loads the text stages'
     models for the transcription's language (:func:`text_warmup`; that language is known before the
-    decoding starts), with its own wall and CPU seconds (``text_models``, not in the transcription's).
+    decoding starts), with their own wall and CPU seconds (``text_models``, not in the transcription's).
+    Not the other way round: spaCy's import hides torch from other threads for a moment
+    (:func:`sessionscope.language.nlp._import_spacy`), and the diarization may still need it (a first
+    ONNX export, a fallback), whereas the transcription never imports it.
     """
     cancel = threading.Event()
     asr_finished = threading.Event()
@@ -323,7 +326,17 @@ def _transcribe_and_diarize(decoded: Decoded, samples: np.ndarray, *, config: Co
     diar_clock: dict[str, float] = {}
     warm_clock: dict[str, float] = {}
     warm = text_warmup(config)
+    warm_lock = threading.Lock()
     language_chosen: list[str] = []  # the transcription's language, set by its thread as soon as it is chosen
+
+    def warm_once(language: str) -> None:
+        """The text stages' models (:func:`text_warmup`), loaded once."""
+        with warm_lock:
+            if warm is None or warm_clock or cancel.is_set():
+                return
+            w, c = time.perf_counter(), time.thread_time()
+            warm(language)
+            warm_clock.update(wall=time.perf_counter() - w, cpu=time.thread_time() - c)
 
     def diarize_branch() -> Diarization:
         w, c = time.perf_counter(), time.thread_time()
@@ -331,10 +344,8 @@ def _transcribe_and_diarize(decoded: Decoded, samples: np.ndarray, *, config: Co
             result = _diarize(decoded, config, n_speakers, cache, diar_hook, no_cache=no_cache, samples=samples)
         finally:
             diar_clock.update(wall=time.perf_counter() - w, cpu=time.thread_time() - c)
-        if warm is not None and language_chosen and not asr_finished.is_set() and not cancel.is_set():
-            w, c = time.perf_counter(), time.thread_time()
-            warm(language_chosen[0])  # the text stages' models, while the transcription still runs (text_warmup)
-            warm_clock.update(wall=time.perf_counter() - w, cpu=time.thread_time() - c)
+        if language_chosen and not asr_finished.is_set():
+            warm_once(language_chosen[0])  # while the transcription still runs
         return result
 
     from concurrent.futures import ThreadPoolExecutor
