@@ -29,13 +29,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dialogue_acts import CORPORA, DATA, ROOT, meetings, mrda_parts  # noqa: E402
 
 
-def _prf(tp: int, fp: int, fn: int) -> dict:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return {"p": round(p, 3), "r": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
-            "tp": tp, "fp": fp, "fn": fn}
-
-
 def sbcsae(out_path: Path) -> dict:
     """Questions, open questions and the tags among them on the SBCSAE conversations (counts, no gold)."""
     from dialogue_acts_eval import commit
@@ -59,7 +52,7 @@ def sbcsae(out_path: Path) -> dict:
 
 def score_mode(corpus: str, mode: str, split: str, dyn, n_examples: int) -> dict:
     """The flag against ``^g`` (MRDA) or the flagged labels (AMI) of one corpus, as transcribed or bare."""
-    from dialogue_acts_eval import session_of
+    from dialogue_acts_eval import prf, session_of
     from sessionscope.analysis.questions import session_questions
 
     tp = fp = fn = g_all = g_found = found_n = flagged_n = 0
@@ -89,7 +82,7 @@ def score_mode(corpus: str, mode: str, split: str, dyn, n_examples: int) -> dict
                 tp += 1
     r: dict = {"questions_found": found_n, "flagged": flagged_n}
     if corpus == "mrda":
-        r |= {"tag_vs_g_among_found": _prf(tp, fp, fn), "g_acts": g_all, "g_found_as_questions": g_found,
+        r |= {"tag_vs_g_among_found": prf(tp, fp, fn), "g_acts": g_all, "g_found_as_questions": g_found,
               "g_found_and_flagged": tp}
     r["flagged_labels"] = dict(labels.most_common(12))
     r["examples"] = {k: v for k, v in ex.items() if v}
