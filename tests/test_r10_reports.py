@@ -58,3 +58,46 @@ def test_subtitle_puts_both_notes_in_one_parenthesis(tmp_path: Path) -> None:
     assert expected in render_dashboard(prog)
     ru = render_programme_markdown(prog, language="ru")
     assert "(пары в манифесте не заданы: каждая встреча считается отдельной парой; даты встреч не указаны" in ru
+
+
+def _flagged_session():
+    from sessionscope.analysis.flow import item_measures, knowledge_flow
+    from sessionscope.model import Question, Recommendation
+
+    s = make_session([("a", 0, 10, "Next slide, please."), ("b", 10, 20, "You should book the client call early."),
+                      ("a", 20, 30, "It works, right?"), ("b", 30, 40, "Where is the report?")],
+                     roles={"a": "junior", "b": "senior"}, sid="flagged")
+    recs = (Recommendation("rec-001", "u0001", 0.0, "a", "b", "Next slide, please.", procedure=True),
+            Recommendation("rec-002", "u0002", 10.0, "b", "a", "You should book the client call early."))
+    qs = (Question("q-001", "u0003", 20.0, "a", "b", "It works, right?", answered=False, confirmation_tag=True),
+          Question("q-002", "u0004", 30.0, "b", "a", "Where is the report?", answered=False))
+    s = dataclasses.replace(s, recommendations=recs, questions=qs)
+    s = dataclasses.replace(s, knowledge_flow=knowledge_flow(s))
+    return s, item_measures(s)
+
+
+def test_meeting_procedure_is_listed_but_not_counted_as_advice(tmp_path: Path) -> None:
+    from sessionscope.model import read_session_json, write_session_json
+    from sessionscope.report.session_md import render_session_markdown
+    from sessionscope.report.tables import session_tables
+
+    s, (part, sess) = _flagged_session()
+    assert [r.id for r in s.advice] == ["rec-002"]
+    assert sess["recommendations"] == 1 and sess["procedure_suggestions"] == 1
+    assert part["a"]["recommendations_given"] == 0 and part["b"]["recommendations_given"] == 1
+    flows = s.knowledge_flow.recommendation_matrix  # type: ignore[union-attr]
+    assert flows and all(giver != "a" for by_giver in flows.values() for giver in by_giver)
+    md = render_session_markdown(s)
+    assert "About running the meeting (listed, not counted as advice)" in md and "Next slide, please." in md
+    # confirmation checks are counted as questions but not listed among the open ones
+    assert "Where is the report?" in md and "It works, right?" not in md
+    assert "1 confirmation checks" in md
+    tables = session_tables([s])
+    row = tables["sessions"].iloc[0]
+    assert (row["n_recommendations"], row["n_procedure_suggestions"], row["n_open_confirmation_tags"]) == (1, 1, 1)
+    assert tables["recommendations"]["procedure"].tolist() == [True, False]
+    assert tables["questions"]["confirmation_tag"].tolist() == [True, False]
+    write_session_json(s, tmp_path / "s.json")
+    back = read_session_json(tmp_path / "s.json")
+    assert back.recommendations[0].procedure and back.questions[0].confirmation_tag
+    assert not back.recommendations[1].procedure and not back.questions[1].confirmation_tag

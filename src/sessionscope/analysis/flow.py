@@ -70,7 +70,7 @@ def knowledge_flow(session: Session) -> KnowledgeFlow:
     rec: Matrix = {}
     exp: Matrix = {}
     speakers = {u.id: u.speaker for u in session.utterances}
-    for r in session.recommendations:
+    for r in session.advice:
         if r.receiver and r.receiver != r.giver:
             _add(rec, r.area or NO_AREA, r.giver, r.receiver)
     for q in session.questions:
@@ -134,8 +134,8 @@ def compute_flags(session: Session, cfg: FlagsConfig) -> tuple[Flag, ...]:
     """The programme flags (thresholds from ``flags`` in the config; see docs/extraction.md)."""
     flags: list[Flag] = []
     name = _display_name(session)  # messages are for people: names, not id slugs
-    recs = session.recommendations
-    extracted = "extraction" in session.extra or bool(recs or session.action_items)
+    recs = session.advice
+    extracted = "extraction" in session.extra or bool(session.recommendations or session.action_items)
     if session.utterances and not session.has_words:
         extracted = False  # speaker turns without words (an RTTM): "no recommendations" would be a finding about nothing
         log.info("%s: no words in the input; recommendation and action-item flags skipped", session.id)
@@ -195,14 +195,15 @@ def item_measures(session: Session) -> tuple[dict[str, dict[str, Any]], dict[str
     part: dict[str, dict[str, Any]] = {p: {} for p in pids}
     for p in pids:
         part[p] = {
-            "recommendations_given": sum(1 for r in session.recommendations if r.giver == p),
-            "recommendations_received": sum(1 for r in session.recommendations if r.receiver == p),
+            "recommendations_given": sum(1 for r in session.advice if r.giver == p),
+            "recommendations_received": sum(1 for r in session.advice if r.receiver == p),
             "action_items_owned": sum(1 for a in session.action_items if p in (a.owners or ((a.owner,) if a.owner else ()))),
             "problems_raised": sum(1 for x in session.problems if x.raiser == p),
         }
     solved = sum(1 for x in session.problems if x.solved)
     sess = {
-        "recommendations": len(session.recommendations),
+        "recommendations": len(session.advice),
+        "procedure_suggestions": len(session.recommendations) - len(session.advice),
         "action_items": len(session.action_items),
         "action_items_with_due_date": sum(1 for a in session.action_items if a.due_date is not None),
         "problems_raised": len(session.problems),
@@ -232,7 +233,7 @@ def summarize(session: Session, *, per_area: int = 3) -> tuple[KeyPoint, ...]:
     """
     order = {u.id: i for i, u in enumerate(session.utterances)}
     cands: dict[str, list[tuple[float, int, KeyPoint]]] = defaultdict(list)
-    for kind, items, who in (("problem", session.problems, "raiser"), ("recommendation", session.recommendations, "giver"),
+    for kind, items, who in (("problem", session.problems, "raiser"), ("recommendation", session.advice, "giver"),
                              ("action", session.action_items, "owner")):
         for it in items:
             area = it.area or NO_AREA

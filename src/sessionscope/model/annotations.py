@@ -113,6 +113,9 @@ class Recommendation:
     char_end: Optional[int] = None
     method: str = "rule"
     to_check: bool = False  # confidence below extraction.check_below
+    # about running the meeting (agenda, slides, the floor, files: "Next slide, please."): listed, but not
+    # counted as advice in mutuality, knowledge flow, flags or the per-person counts (Session.advice)
+    procedure: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +154,7 @@ class Question:
     area: Optional[str] = None
     method: str = "head"
     to_check: bool = False  # confidence below extraction.check_below
+    confirmation_tag: bool = False  # a check ("…, right?", "You know?"), not an open question; still counted
 
 
 @dataclass(frozen=True, slots=True)

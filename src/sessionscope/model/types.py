@@ -153,6 +153,15 @@ class Session:
         return bool(self.utterances) and all(u.timed for u in self.utterances)
 
     @property
+    def advice(self) -> tuple[Recommendation, ...]:
+        """The recommendations that are advice: all but suggestions about running the meeting (``procedure``).
+
+        Mutuality, knowledge flow, flags and the per-person counts use these; the full list stays in
+        ``recommendations`` (the corpora tag "Next slide, please." as a suggestion; the programme guide does not).
+        """
+        return tuple(r for r in self.recommendations if not r.procedure)
+
+    @property
     def has_words(self) -> bool:
         """True when some utterance has text (an RTTM of speaker turns has none: nothing for the text stages)."""
         return any(u.text.strip() for u in self.utterances)

@@ -138,15 +138,16 @@ def _concrete_cases(c: _Ctx) -> CheckItem:
 
 
 def _recommendations_recorded(c: _Ctx) -> CheckItem:
-    n = len(c.s.recommendations)
+    n = len(c.s.advice)
     return CheckItem("recommendations_recorded", MET if n >= max(1, c.cfg.checklist_min_recommendations) else NOT_MET,
                      "recommendations found", n, c.cfg.checklist_min_recommendations,
-                     _ev(c.s, [r.utterance_id for r in c.s.recommendations]))
+                     _ev(c.s, [r.utterance_id for r in c.s.advice]))
 
 
 def _junior_questions(c: _Ctx) -> CheckItem:
     s, junior = c.s, c.junior
-    qs = [q for q in s.questions if q.asker == junior]
+    # "…, right?" / "You know?" checks what was just said: it is not a question the junior brought
+    qs = [q for q in s.questions if q.asker == junior and not q.confirmation_tag]
     asked = s.metrics.participants.get(junior or "", {}).get("questions_asked") if s.metrics else None
     n = len(qs) if s.questions or asked is None else int(asked)
     return CheckItem("junior_questions", MET if n >= c.cfg.checklist_min_junior_questions else NOT_MET,
@@ -156,15 +157,16 @@ def _junior_questions(c: _Ctx) -> CheckItem:
 
 def _both_ways(c: _Ctx) -> CheckItem:
     s, sides = c.s, (c.junior, c.senior)
-    counts = {who: (sum(1 for q in s.questions if q.asker == who), sum(1 for r in s.recommendations if r.giver == who))
+    counts = {who: (sum(1 for q in s.questions if q.asker == who and not q.confirmation_tag),
+                    sum(1 for r in s.advice if r.giver == who))
               for who in sides}
     missing = []
     for who, (asked, advised) in counts.items():
         label = "junior" if who == c.junior else "senior"
         missing += [f"the {label} asked no question"] if asked == 0 else []
         missing += [f"the {label} gave no recommendation"] if advised == 0 else []
-    ev = [next((q.utterance_id for q in s.questions if q.asker == w), "") for w in sides]
-    ev += [next((r.utterance_id for r in s.recommendations if r.giver == w), "") for w in sides]
+    ev = [next((q.utterance_id for q in s.questions if q.asker == w and not q.confirmation_tag), "") for w in sides]
+    ev += [next((r.utterance_id for r in s.advice if r.giver == w), "") for w in sides]
     j, r = counts[c.junior], counts[c.senior]
     return CheckItem("both_ways", NOT_MET if missing else MET,
                      f"questions/recommendations: junior {j[0]}/{j[1]}, senior {r[0]}/{r[1]}",

@@ -45,6 +45,9 @@ EN: dict[str, str] = {
     "none_recommendations": "No recommendations were detected.",
     "none_actions": "No action items were detected.",
     "none_questions": "No unanswered questions were detected.",
+    "questions_tags_not_listed": "{n} confirmation checks (“…, right?”, “You know?”) are counted as questions but not "
+                                 "listed here.",
+    "procedure_group": "About running the meeting (listed, not counted as advice)",
     "none_questions_unknown": "Questions were not analysed for this session.",
     "none_flags": "No flags: nothing in this session crossed a programme threshold.",
     "none_quality": "No data-quality information was recorded.",
@@ -286,6 +289,9 @@ RU: dict[str, str] = {
     "none_recommendations": "Рекомендаций не найдено.",
     "none_actions": "Задач не найдено.",
     "none_questions": "Вопросов без ответа не найдено.",
+    "questions_tags_not_listed": "Переспросы-подтверждения («…, да?», «понимаешь?»): {n}; они учтены как вопросы, "
+                                 "но здесь не перечислены.",
+    "procedure_group": "О ходе встречи (перечислено, но не учитывается как совет)",
     "none_questions_unknown": "Вопросы для этой встречи не анализировались.",
     "none_flags": "Сигналов нет: ни один порог программы не превышен.",
     "none_quality": "Сведений о качестве данных нет.",

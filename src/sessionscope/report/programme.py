@@ -135,8 +135,8 @@ def build_programme(
         row["minutes"] = None if s.span_s is None else s.span_s / 60.0
         junior = next((p.id for p in s.participants if p.role == Role.JUNIOR), None)
         senior = next((p.id for p in s.participants if p.role == Role.SENIOR), None)
-        row["recs_by_junior"] = sum(1 for r in s.recommendations if junior and r.giver == junior)
-        row["recs_by_senior"] = sum(1 for r in s.recommendations if senior and r.giver == senior)
+        row["recs_by_junior"] = sum(1 for r in s.advice if junior and r.giver == junior)
+        row["recs_by_senior"] = sum(1 for r in s.advice if senior and r.giver == senior)
         row["questions_by_junior"] = sum(1 for q in s.questions if junior and q.asker == junior)
         row["questions_by_senior"] = sum(1 for q in s.questions if senior and q.asker == senior)
         row["n_problems_solved"] = sum(1 for p in s.problems if p.solved)

@@ -28,7 +28,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                  "balance_score_words", "talk_time_gini", "turn_taking_index", "interruptions", "questions",
                  "questions_answered", "mutuality_index", "n_topic_segments", "areas_covered", "n_recommendations",
                  "n_action_items", "n_recommendations_to_check", "n_action_items_to_check", "n_questions_to_check",
-                 "n_open_questions", "n_problems", "n_flags", "flag_codes",
+                 "n_open_questions", "n_problems", "n_flags", "flag_codes", "n_procedure_suggestions",
+                 "n_open_confirmation_tags",
                  "mean_word_confidence", "speaker_mapping_confidence", "hallucinations_dropped", "stages_not_run"),
     "participants": ("session_id", "pair_id", "participant_id", "name", "role"),
     "utterances": ("session_id", "utterance_id", "index", "participant_id", "role", "start_s", "end_s", "text",
@@ -37,12 +38,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "topic_segments": ("session_id", "segment_index", "area", "mode", "start_s", "end_s", "n_utterances",
                        "initiator_id", "initiator_role", "confidence"),
     "recommendations": ("session_id", "recommendation_id", "utterance_id", "start_s", "giver_id", "giver_role",
-                        "receiver_id", "receiver_role", "area", "text", "confidence", "method", "to_check"),
+                        "receiver_id", "receiver_role", "area", "text", "confidence", "method", "to_check",
+                        "procedure"),
     "action_items": ("session_id", "action_item_id", "utterance_id", "start_s", "owner_id", "owner_role", "owner_ids",
                      "task",
                      "due_text", "due_date", "area", "confidence", "method", "to_check"),
     "questions": ("session_id", "question_id", "utterance_id", "start_s", "asker_id", "asker_role", "addressee_id",
-                  "text", "answered", "answer_utterance_id", "area", "confidence", "method", "to_check"),
+                  "text", "answered", "answer_utterance_id", "area", "confidence", "method", "to_check",
+                  "confirmation_tag"),
     "problems": ("session_id", "problem_id", "utterance_id", "start_s", "raiser_id", "raiser_role", "text",
                  "solved", "n_solutions", "area", "confidence"),
     "flags": ("session_id", "pair_id", "date", "code", "severity", "message", "value", "threshold"),
@@ -100,8 +103,11 @@ def session_row(s: Session) -> dict[str, Any]:
         "questions_answered": ms.get("questions_answered"),
         "mutuality_index": s.knowledge_flow.mutuality_index if s.knowledge_flow else None,
         "n_topic_segments": len(s.topics.segments) if s.topics else None, "areas_covered": ";".join(areas),
-        "n_recommendations": len(s.recommendations), "n_action_items": len(s.action_items),
-        "n_recommendations_to_check": sum(1 for r in s.recommendations if r.to_check),
+        # advice only: a suggestion about running the meeting is counted apart (n_procedure_suggestions)
+        "n_recommendations": len(s.advice), "n_action_items": len(s.action_items),
+        "n_recommendations_to_check": sum(1 for r in s.advice if r.to_check),
+        "n_procedure_suggestions": len(s.recommendations) - len(s.advice),
+        "n_open_confirmation_tags": sum(1 for x in s.questions if not x.answered and x.confirmation_tag),
         "n_action_items_to_check": sum(1 for a in s.action_items if a.to_check),
         "n_questions_to_check": sum(1 for q in s.questions if q.to_check),
         "n_open_questions": sum(1 for x in s.questions if not x.answered), "n_problems": len(s.problems),
@@ -162,7 +168,8 @@ def _rows(sessions: Sequence[Session]) -> dict[str, list[dict[str, Any]]]:
             "session_id": s.id, "recommendation_id": r.id, "utterance_id": r.utterance_id, "start_s": r.start,
             "giver_id": r.giver, "giver_role": roles.get(r.giver), "receiver_id": r.receiver,
             "receiver_role": roles.get(r.receiver or ""), "area": r.area, "text": r.text,
-            "confidence": r.confidence, "method": r.method, "to_check": r.to_check} for r in s.recommendations]
+            "confidence": r.confidence, "method": r.method, "to_check": r.to_check, "procedure": r.procedure}
+            for r in s.recommendations]
         out["action_items"] += [{
             "session_id": s.id, "action_item_id": a.id, "utterance_id": a.utterance_id, "start_s": a.start,
             "owner_id": a.owner, "owner_role": roles.get(a.owner or ""),
@@ -175,7 +182,8 @@ def _rows(sessions: Sequence[Session]) -> dict[str, list[dict[str, Any]]]:
             "session_id": s.id, "question_id": q.id, "utterance_id": q.utterance_id, "start_s": q.start,
             "asker_id": q.asker, "asker_role": roles.get(q.asker), "addressee_id": q.addressee, "text": q.text,
             "answered": q.answered, "answer_utterance_id": q.answer_utterance_id, "area": q.area,
-            "confidence": q.confidence, "method": q.method, "to_check": q.to_check} for q in s.questions]
+            "confidence": q.confidence, "method": q.method, "to_check": q.to_check,
+            "confirmation_tag": q.confirmation_tag} for q in s.questions]
         out["problems"] += [{
             "session_id": s.id, "problem_id": p.id, "utterance_id": p.utterance_id, "start_s": p.start,
             "raiser_id": p.raiser, "raiser_role": roles.get(p.raiser), "text": p.text, "solved": p.solved,

@@ -299,18 +299,27 @@ def _measured(t: Translator, confidence: Optional[float]) -> str:
 def _recommendations(session: Session, t: Translator, names: _Names) -> Section:
     sec = Section("recommendations", t("sec_recommendations"))
     groups: dict[tuple[str, Optional[str]], list[dict[str, Any]]] = {}
+    procedure: list[dict[str, Any]] = []  # "Next slide, please.": listed apart, not counted as advice
     for r in sorted(session.recommendations, key=lambda r: (r.start is None, r.start or 0.0)):
-        groups.setdefault((r.giver, r.receiver), []).append(
-            {"text": r.text, "at": _at(r.start), "area": t.area(r.area) if r.area else "",
-             "confidence": _measured(t, r.confidence), "to_check": r.to_check})
-    for (giver, receiver), items in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        item = {"text": r.text, "at": _at(r.start), "area": t.area(r.area) if r.area else "",
+                "confidence": _measured(t, r.confidence), "to_check": r.to_check}
+        if r.procedure:
+            procedure.append({**item, "text": f"{names(r.giver)}: {r.text}"})
+        else:
+            groups.setdefault((r.giver, r.receiver), []).append(item)
+
+    def count(items: list[dict[str, Any]]) -> str:
         n_check = sum(1 for it in items if it["to_check"])
+        return f"{len(items)}, {t('to_check_count', n=n_check)}" if n_check else str(len(items))
+
+    for (giver, receiver), items in sorted(groups.items(), key=lambda kv: -len(kv[1])):
         sec.groups.append({
             "title": t("from_to", giver=names.with_role(giver),
                        receiver=names.with_role(receiver) if receiver else t("to_everyone")),
-            "items": items,
-            "count": f"{len(items)}, {t('to_check_count', n=n_check)}" if n_check else str(len(items)),
+            "items": items, "count": count(items),
         })
+    if procedure:
+        sec.groups.append({"title": t("procedure_group"), "items": procedure, "count": count(procedure)})
     if any(r.to_check for r in session.recommendations):
         sec.sentences.append(t("to_check_note"))
     if not sec.groups and not _gap(sec, session, t):
@@ -349,8 +358,11 @@ def unnamed_only(session: Session) -> bool:
 
 def _questions(session: Session, t: Translator, names: _Names) -> Section:
     sec = Section("questions", t("sec_questions"), columns=[t("asked_by"), t("question"), t("at")])
+    n_tags = 0
     for q in session.questions:
-        if not q.answered:
+        if not q.answered and q.confirmation_tag:  # "…, right?": a check, not a question left open
+            n_tags += 1
+        elif not q.answered:
             if q.to_check:
                 sec.extra.setdefault("to_check", []).append(len(sec.rows))
             sec.rows.append([names(q.asker), q.text, _at(q.start)])
@@ -359,6 +371,8 @@ def _questions(session: Session, t: Translator, names: _Names) -> Section:
         sec.sentences.append(t("questions_unnamed"))
     if sec.extra.get("to_check"):
         sec.sentences.append(t("to_check_note"))
+    if n_tags:
+        sec.sentences.append(t("questions_tags_not_listed", n=n_tags))
     if not sec.rows and not _gap(sec, session, t):
         asked = session.metrics is not None and session.metrics.session.get("questions") is not None
         sec.empty = t("none_questions") if (session.questions or asked) else t("none_questions_unknown")
