@@ -71,6 +71,13 @@ def test_the_rule_vetoes_a_forecast() -> None:
 NEXT_SLIDE = "next/JJ/amod/1 slide/NN/ROOT/1 ,/,/punct/1 please/UH/intj/1 ./././1"
 LETS_MOVE_ON = "let/VB/ROOT/0 's/PRP/nsubj/2 move/VB/ccomp/0 on/RP/prt/2 ./././0"
 SAVE_IT_AS = "save/VB/ROOT/0 it/PRP/dobj/0 as/IN/prep/0 a/DT/det/4 pdf/NN/pobj/2 ./././0"
+SAVE_AS = "save/VB/ROOT/0 as/IN/prep/0 ./././0"
+SEND_THE_AGENDA = ("send/VB/ROOT/0 the/DT/det/2 agenda/NN/dobj/0 before/IN/prep/0 the/DT/det/6 client/NN/compound/6 "
+                   "call/NN/pobj/3 ./././0")
+BLOCK_MINUTES = ("block/VB/ROOT/0 thirty/CD/nummod/2 minutes/NNS/dobj/0 each/DT/det/4 morning/NN/npadvmod/0 "
+                 "./././0")
+START_YOUR_PRESENTATION = ("start/VB/ROOT/0 your/PRP$/poss/2 presentation/NN/dobj/0 with/IN/prep/0 a/DT/det/5 "
+                           "story/NN/pobj/3 ./././0")
 CAN_YOU_START = "can/MD/aux/2 you/PRP/nsubj/2 start/VB/ROOT/2 ?/./punct/2"
 TEN_MINUTES_LEFT = "we/PRP/nsubj/1 have/VBP/ROOT/1 ten/CD/nummod/3 minutes/NNS/dobj/1 left/VBN/acl/3 ./././1"
 TALK_TO_MANAGER = (
@@ -88,7 +95,11 @@ YELLOW_CASE = "let/VB/ROOT/0 's/PRP/nsubj/2 go/VB/ccomp/0 with/IN/prep/2 a/DT/de
     [
         (NEXT_SLIDE, True),
         (LETS_MOVE_ON, True),
-        (SAVE_IT_AS, True),
+        (SAVE_IT_AS, False),  # tool advice in a mentoring session ("save it as a template"); "Save as." alone is procedure
+        (SAVE_AS, True),
+        (SEND_THE_AGENDA, False),  # advice about meetings is advice
+        (BLOCK_MINUTES, False),  # time-management advice
+        (START_YOUR_PRESENTATION, False),
         (CAN_YOU_START, True),
         (TEN_MINUTES_LEFT, True),
         (TALK_TO_MANAGER, False),  # advice
