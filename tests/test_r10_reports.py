@@ -101,3 +101,15 @@ def test_meeting_procedure_is_listed_but_not_counted_as_advice(tmp_path: Path) -
     back = read_session_json(tmp_path / "s.json")
     assert back.recommendations[0].procedure and back.questions[0].confirmation_tag
     assert not back.recommendations[1].procedure and not back.questions[1].confirmation_tag
+
+
+def test_only_procedure_suggestions_say_so_in_the_no_recommendations_flag() -> None:
+    from sessionscope.analysis.flow import compute_flags
+    from sessionscope.config import FlagsConfig
+    from sessionscope.model import Recommendation
+
+    s = make_session([("a", 0, 10, "Next slide, please."), ("b", 10, 20, "Sure.")], sid="proc")
+    s = dataclasses.replace(s, recommendations=(
+        Recommendation("rec-001", "u0001", 0.0, "a", "b", "Next slide, please.", procedure=True),))
+    flag = next(f for f in compute_flags(s, FlagsConfig()) if f.code == "no_recommendations")
+    assert "only 1 suggestion(s) about running the meeting" in flag.message

@@ -142,7 +142,11 @@ def compute_flags(session: Session, cfg: FlagsConfig) -> tuple[Flag, ...]:
     elif not extracted:
         log.warning("%s: the extraction stage has not run; recommendation and action-item flags skipped", session.id)
     elif not recs:
-        flags.append(Flag("no_recommendations", "no recommendations were found in this session", value=0.0))
+        n_procedure = len(session.recommendations)
+        # "none found" beside a listed "Next slide, please." would contradict the report: say what was found
+        flags.append(Flag("no_recommendations", "no recommendations were found in this session" if not n_procedure
+                          else f"no advice was found in this session (only {n_procedure} suggestion(s) about "
+                               "running the meeting, which are not counted as advice)", value=0.0))
     elif len(recs) >= cfg.one_sided_min_recommendations and len({p.id for p in session.participants} - {UNKNOWN_ID}) >= 2:
         # one side of what? A transcript naming one person or nobody ("Unknown speaker gave 8 of 8") has no sides
         counts: dict[str, int] = defaultdict(int)
