@@ -131,3 +131,19 @@ def test_flag_messages_name_people_not_ids() -> None:
     words = {f.code: f.message for f in compute_flags(s.evolve(participants=people, utterances=s.utterances[1:]),
                                                       FlagsConfig())}
     assert words["junior_rarely_speaks"] == "junior Anna Lee holds 0% of the words"
+
+
+def test_summary_leaves_out_items_to_check_and_the_report_says_so() -> None:
+    from dataclasses import replace
+
+    from sessionscope.report.view import build_view
+
+    sure, unsure = _rec(1, "sen", "jun", "teamwork"), replace(_rec(2, "jun", "sen", "tools"), confidence=0.4, to_check=True)
+    s = _pair().evolve(recommendations=(sure, unsure))
+    assert [p.text for p in summarize(s)] == ["advice 1"]
+    only_unsure = KnowledgeFlowStage()(_pair().evolve(recommendations=(unsure,)))
+    assert only_unsure.summary == ()
+    sec = build_view(only_unsure).section("summary")
+    assert sec is not None and not sec.groups and sec.empty is not None and "to check" in sec.empty
+    none_at_all = build_view(KnowledgeFlowStage()(_pair())).section("summary")
+    assert none_at_all is not None and none_at_all.empty is None  # nothing to check: the plain empty text

@@ -233,13 +233,17 @@ def summarize(session: Session, *, per_area: int = 3) -> tuple[KeyPoint, ...]:
     """Extractive summary: per area, the most confident problems, recommendations and action items.
 
     Points keep the speaker's own words (so the summary is in the session's language) and
-    are listed per area in order of appearance.
+    are listed per area in order of appearance. Items marked ``to_check`` (confidence below
+    ``extraction.check_below``) are never key points: the report asks the reader to confirm
+    them, so the summary does not state them as what the session said.
     """
     order = {u.id: i for i, u in enumerate(session.utterances)}
     cands: dict[str, list[tuple[float, int, KeyPoint]]] = defaultdict(list)
     for kind, items, who in (("problem", session.problems, "raiser"), ("recommendation", session.advice, "giver"),
                              ("action", session.action_items, "owner")):
         for it in items:
+            if getattr(it, "to_check", False):
+                continue
             area = it.area or NO_AREA
             speaker = getattr(it, who) or session.utterance(it.utterance_id).speaker
             # kind says which item type `it` is; mypy only sees the union

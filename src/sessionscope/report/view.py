@@ -473,8 +473,9 @@ def _summary(session: Session, t: Translator, names: _Names) -> Section:
     sec = Section("summary", t("sec_summary"))
     for kp in session.summary:
         sec.groups.append({"area": t.area(kp.area), "speaker": names(kp.speaker), "text": kp.text})
-    if not sec.groups:
-        _gap(sec, session, t)
+    if not sec.groups and not _gap(sec, session, t) and any(
+            it.to_check for it in (*session.advice, *session.action_items)):
+        sec.empty = t("none_summary_to_check")
     return sec
 
 
