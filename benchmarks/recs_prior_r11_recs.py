@@ -94,7 +94,7 @@ def sweep(settings: list[dict]) -> dict:
             data[(corpus, m)] = (acts, parsed, proba, logits, p0)
             allp.append(p0)
     pool = float(np.concatenate(allp).mean())
-    out = {"commit": commit(), "pool_prior_no_rules": round(pool, 4), "settings": []}
+    out: dict = {"commit": commit(), "pool_prior_no_rules": round(pool, 4), "settings": []}
     for s in settings:
         res = {}
         per_meeting = {}
