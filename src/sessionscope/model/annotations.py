@@ -136,6 +136,9 @@ class ActionItem:
     method: str = "rule"
     owners: tuple[str, ...] = ()
     to_check: bool = False  # confidence below extraction.check_below
+    # a move made within the meeting itself ("I'll draw it on the whiteboard", "let me share my screen", "I'll go
+    # next"): listed, but no task to follow up (Session.tasks)
+    in_meeting: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -162,6 +162,15 @@ class Session:
         return tuple(r for r in self.recommendations if not r.procedure)
 
     @property
+    def tasks(self) -> tuple[ActionItem, ...]:
+        """The action items that are tasks: all but moves made within the meeting itself (``in_meeting``).
+
+        Follow-up lists, counts and flags about commitments should use these; the full list stays in
+        ``action_items`` (the corpora count "I'll draw it on the whiteboard" as an offer; an evaluator does not).
+        """
+        return tuple(a for a in self.action_items if not a.in_meeting)
+
+    @property
     def has_words(self) -> bool:
         """True when some utterance has text (an RTTM of speaker turns has none: nothing for the text stages)."""
         return any(u.text.strip() for u in self.utterances)

@@ -304,6 +304,114 @@ def not_promised(sent: Sentence) -> bool:
     return sent.language == "en" and (then_can(sent.text) or rating_or_ask(sent.text) or no_task_promised(sent.text))
 
 
+# round 11: a move made within the meeting itself, which the item list keeps (AMI ``off`` counts most of them as
+# offers) but marks ``ActionItem.in_meeting``: no task an evaluator would count. The speaker's own frame ("I'll",
+# "let me", "we're gonna"…) followed by presenting or talking now ("I'll talk about the working design", "which I
+# will show you", "I'll just explain a bit of the components", "I'll start with the presentation"), taking a turn
+# ("I'll go next", "I'll go, sure", "I'll start"), the whiteboard, drawing, the pen ("let me draw the body first",
+# "I'll pass the pen to…"), the screen, slides and devices ("I'll load it up", "let me share my screen", "I'll grab
+# the wire"), notes taken now ("I'm gonna write a couple of them down"), or a thing at hand and the moment ("let me
+# do this one", "I'm gonna pull this off", "I'll do it from here", "in a moment"); a turn or an introduction handed
+# out, whoever the subject ("I will let our User Interface Designer speak first", "tell us your name", "introduce
+# yourselves"). Never with a deadline after the meeting ("I'll present it at the next meeting", «покажу в следующий
+# раз»). Chosen on the train meetings' acts and the audited development transcripts
+# (``benchmarks/in_meeting_r11_actions.py``)
+_EN_OWN_FRAME = re.compile(
+    r"\b(?:i'll|i will|i shall|i'm gonna|i'm going to|i am going to|i am gonna|let me|let's|let us|we'll|we will|"
+    r"we're gonna|we're going to|we are going to|i can|we can|i'm just gonna|i'm just going to|we're just gonna|"
+    r"we're just going to)"
+    r"(?: (?:just|now|first|then|quickly|briefly|also|probably|go ahead and|be|actually|sure|so|again|maybe|try to|"
+    r"want to))* "
+)
+# anyone's frame, for a move handed out ("you can draw your favourite animal", "our designer will show us the slides")
+_EN_ANY_FRAME = re.compile(
+    r"\b(?:will|'ll|shall|can|could|gonna|going to|want to|wanna|have to|need to|should|must|might|may)"
+    r"(?: (?:just|now|first|then|quickly|briefly|also|probably|go ahead and|be|actually|maybe|try to|all))* "
+)
+_DEVICE = (r"(?:slides?|screen|projector|smart ?board|laptop|desktop|mouse|cable|wire|plug|microphone|mic|camera|"
+           r"power ?point|presentation|white ?board|flip ?chart|pen|marker)")
+_EN_MOVE = re.compile(
+    # presenting, talking now
+    r"^(?:talk|speak|say (?:a few words|something)) (?:a (?:little )?bit |briefly |a little )?about\b"
+    r"|^(?:explain|explaining|present|presenting|talking about|speaking about|showing)\b"
+    r"|^show(?:ing)? (?:you|u|us|it|them|this|that|these|those|my|our|the|what|how|everyone|everybody)\b"
+    r"|^(?:go|going) (?:through|over) (?:the|my|this|these|that|our|it|them|some|a few)\b"
+    r"|^walk (?:you |u |us |everyone )?through\b"
+    r"|^tell (?:you|u|us)(?: guys| all)? (?:a (?:little )?(?:bit )?|something |briefly )?about\b"
+    r"|^introduce (?:myself|ourselves|us|everyone|you|the)\b"
+    r"|^(?:start|begin|kick)(?: it| this| things)?(?: off)? with\b"
+    r"|^(?:do|give(?: you)?) (?:a|an|the|my)(?: little| quick| short| brief)?(?: bit of)? (?:walk-?through|demo|"
+    r"presentation|overview|introduction|intro|recap|round|tour)\b"
+    r"|^(?:move on|go on to|switch (?:over )?to|skip(?: ahead| over| to| this| that)?|jump (?:ahead|to|back)|"
+    r"come back to (?:that|this|it)|go back to (?:that|this|the (?:slide|point|question|topic|beginning|start)))\b"
+    # a turn taken
+    r"|^(?:go|start|begin|have a go|take over)(?: (?:first|next|then|now|ahead|off|sure|again|round the table|round))*"
+    r"\s*(?:[,.!?;]|$)|^go round\b|^(?:start|begin) (?:at|from) the (?:top|beginning|start)\b"
+    # the whiteboard, drawing, the pen, the screen and slides, devices handled now
+    r"|^draw\b(?! up\b)|^(?:rub|erase|wipe)\b|\b(?:on|to) the (?:white ?board|board|flip ?chart|screen)\b"
+    r"|\b(?:next|this|last|previous|first|that) slide\b"
+    r"|^(?:share|open|load|show|switch|put up|bring up|pull up|plug|unplug|connect|grab|use|turn|restore|pass|hand|"
+    r"hold|click)\b(?: \S+){0,4}? " + _DEVICE + r"\b"
+    r"|^(?:load|open|pull|bring) (?:it |this |that |them |the \w+ |your \w+ |my \w+ )?up\b|^(?:drag|click|scroll|"
+    r"collapse|zoom in|mute|unmute)\b"
+    # notes taken now
+    r"|^(?:take|taking) (?:some |a few |the )?notes\b|^make (?:a )?notes?\b|^write (?:it|that|this|them|'em|"
+    r"(?:a |some |a few |a couple of )\w+(?: \w+)?) down\b|^write (?:down )?here\b|^jot\b"
+    # a thing at hand, here, the moment
+    r"|\b(?:this|that) one\b|\b(?:pull|take|put|move|grab|get|hold) (?:this|that|it) (?:off|out|on|in|up)\b"
+    r"|\b(?:from|over|up|down|in) here\b|\bin (?:a|one) (?:moment|second|sec|minute|few seconds)\b|\bright now\b"
+)
+# presenting to someone outside the meeting is a task: "I'll present it to my team", "explain it to the board"
+_EN_OUTSIDE = re.compile(
+    r"\bto (?:my|the|our|his|her|their|your) (?:team|manager|boss|board|committee|clients?|customers?|class|group|"
+    r"department|director|supervisor|students|colleagues|family|parents|investors|mentor)\b"
+)
+# a turn or an introduction handed out in the meeting (round 9's assignment veto, without the corpus's ice-breaker)
+_EN_TURN = re.compile(
+    r"\b(?:speak|talk|present|go|start|begin)s? (?:first|next)\b|\bhear from\b|\b(?:get|come) up (?:next|first)\b"
+    r"|\b(?:start|begin)(?: off)? with (?:you|the|our)\b"
+    r"|\b(?:tell|give) (?:us|me|everyone|everybody) (?:\w+ )?(?:your (?:names?|roles?)|about (?:yourself|yourselves))\b"
+    r"|\bwhat your (?:names?|roles?) (?:is|are)\b|\bintroduce (?:yourself|yourselves)\b|\bsit down\b|\bthe floor\b"
+)
+_RU_MOVE = re.compile(
+    r"\b(?:покажу|покажем|нарисую|нарисуем|представлюсь|начну|начнём|начнем|продолжу|перейду|перейдём|перейдем|"
+    r"переключу|передам (?:слово|маркер|ручку))\b"
+    r"|\b(?:расскажу|расскажем) (?:немного |вкратце |коротко )?о (?:себе|нас)\b"
+    r"|\b(?:поделюсь|пошарю|покажу|открою|включу) (?:свой |своим |мой |моим |вам |тебе )?(?:экран\w*|презентаци\w*|слайд\w*)\b"
+    r"|\bна (?:доске|экране|слайде)\b|\b(?:следующ\w+|этот|этом|последн\w+) слайд\w*\b"
+    r"|\bзапишу (?:на доске|себе|тут|здесь)\b|\b(?:сейчас|давайте) (?:я )?(?:покажу|расскажу|объясню|нарисую|напишу|"
+    r"начну|открою)\b"
+)
+_RU_OUTSIDE = re.compile(r"\b(?:команде|руководител\w+|начальник\w*|клиент\w*|заказчик\w*|коллегам|студентам)\b")
+_AFTER_MEETING = re.compile(r"\b(?:next (?:meeting|time|session|week|call)|следующ\w+ (?:встреч\w+|раз\w*|заняти\w+))\b")
+_NOW_DUE = re.compile(r"^(?:today|tonight|now|right now|this (?:morning|afternoon)|сегодня|сейчас)$")
+
+
+def in_meeting(text: str, language: str = "en", *, anyone: bool = False) -> bool:
+    """Whether a sentence is a move made within the meeting itself, not a task for after it (see above):
+    presenting or talking now, a turn taken or handed out, the whiteboard, the pen, the screen and slides, notes
+    taken now, a thing at hand. English and Russian; never with a deadline after the meeting nor for someone
+    outside it ("I'll present it to my team"). The move follows the speaker's own frame ("I'll", "let me"…), or,
+    with ``anyone``, anyone's ("you can draw…", "the designer will show us…": a move handed out)."""
+    due = find_due(text)
+    if due is not None and not _NOW_DUE.match(norm(due.text)):
+        return False
+    if language == "ru":
+        low = norm(strip_markup(text)).casefold()
+        return not (_AFTER_MEETING.search(low) or _RU_OUTSIDE.search(low)) and bool(_RU_MOVE.search(low))
+    low = _plain(text)
+    if _AFTER_MEETING.search(low) or _EN_OUTSIDE.search(low):
+        return False
+    if _EN_TURN.search(low):
+        return True
+    return any(_EN_MOVE.search(low[m.end():]) for m in (_EN_ANY_FRAME if anyone else _EN_OWN_FRAME).finditer(low))
+
+
+def in_meeting_move(sent: Sentence) -> bool:
+    """:func:`in_meeting` of a parsed sentence (its language)."""
+    return in_meeting(sent.text, sent.language)
+
+
 def action_rule(sent: Sentence) -> Optional[RuleHit]:
     """The action-item rule's decision for one sentence (``None`` = no evidence)."""
     return _russian(sent) if sent.language == "ru" else _english(sent)
@@ -399,4 +507,4 @@ def task_phrase(sent: Sentence, hit: RuleHit, *, max_words: int = 14) -> str:
     return phrase or _TRIM.sub("", text)
 
 
-__all__ = ["action_rule", "habitual_context", "no_task_promised", "not_promised", "rating_or_ask", "task_phrase", "then_can"]
+__all__ = ["action_rule", "habitual_context", "in_meeting", "in_meeting_move", "no_task_promised", "not_promised", "rating_or_ask", "task_phrase", "then_can"]

@@ -28,7 +28,13 @@ from typing import Any, ClassVar, Optional
 
 import numpy as np
 
-from sessionscope.analysis.extract.actions import action_rule, habitual_context, not_promised, task_phrase
+from sessionscope.analysis.extract.actions import (
+    action_rule,
+    habitual_context,
+    in_meeting_move,
+    not_promised,
+    task_phrase,
+)
 from sessionscope.analysis.extract.assign import (
     Assignee,
     assignment_rule,
@@ -385,7 +391,7 @@ def extract_items(
                     task=task_phrase(sent, hit, max_words=cfg.max_task_words), due_text=due.text if due else None,
                     due_date=due.date if due else None, confidence=round(d.confidence, 3) if calibrated else None,
                     area=area, char_start=sent.start_char, char_end=sent.end_char, method=d.method, owners=owners,
-                    to_check=calibrated and d.confidence < cfg.check_below,
+                    to_check=calibrated and d.confidence < cfg.check_below, in_meeting=in_meeting_move(sent),
                 ))
                 solutions.append((i, "action", utt.speaker, aid))
             else:
