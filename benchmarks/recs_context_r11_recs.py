@@ -80,13 +80,19 @@ def short_after_question() -> dict:
     return out
 
 
-def continuation() -> dict:
+def shipped_acts() -> dict[str, set[int]]:
+    """Per held-out meeting, the indices of the acts the shipped code finds a recommendation on (``recs_r10_recs.py rows``)."""
     with ROWS.open("rb") as fh:
         rows = pickle.load(fh)["rows"]
     found: dict[str, set[int]] = collections.defaultdict(set)
     for r in rows:
         if r["shipped"]:
             found[r["meeting"]].add(r["i"])
+    return found
+
+
+def continuation() -> dict:
+    found = shipped_acts()
     out = {}
     for c in CORPORA:
         st: collections.Counter = collections.Counter()

@@ -165,8 +165,9 @@ def patch_scores(spec: dict) -> None:
     h.ActHeads.scores = scores  # type: ignore[method-assign]
 
 
-def audit_run(work: Path, tag: str, sessions: list[str], spec: dict | None) -> None:
-    """``audit_real_talk.py run`` with :func:`patch_scores` (``spec``; ``None``: as shipped)."""
+def run_cli(work: Path, tag: str, sessions: list[str], code: str | None) -> None:
+    """``audit_real_talk.py run``'s analysis of ``sessions`` into ``work/tag``, by ``python -c code`` (a patched CLI;
+    ``None``: the installed ``sessionscope``)."""
     import subprocess
 
     import audit_real_talk as art
@@ -176,10 +177,15 @@ def audit_run(work: Path, tag: str, sessions: list[str], spec: dict | None) -> N
     keep = [text[0]] + [b for b in text[1:] if b.split("\n", 1)[0] in sessions]
     sub = work / f"manifest_{tag}.yaml"
     sub.write_text("\n- id: ".join(keep), encoding="utf-8")
-    exe = ([sys.executable, "-c", _WITH_PRIOR.format(bench=str(Path(__file__).resolve().parent), spec=json.dumps(spec))]
-           if spec else [str(Path(sys.executable).with_name("sessionscope"))])
+    exe = [sys.executable, "-c", code] if code else [str(Path(sys.executable).with_name("sessionscope"))]
     subprocess.run([*exe, "analyze", "--manifest", str(sub), "--out", str(work / tag), "--force", "--no-progress",
                     "--format", "markdown"], check=True)
+
+
+def audit_run(work: Path, tag: str, sessions: list[str], spec: dict | None) -> None:
+    """:func:`run_cli` with :func:`patch_scores` (``spec``; ``None``: as shipped)."""
+    code = _WITH_PRIOR.format(bench=str(Path(__file__).resolve().parent), spec=json.dumps(spec)) if spec else None
+    run_cli(work, tag, sessions, code)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,8 +25,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import recs_prior_r11_recs as rp  # noqa: E402
 from dialogue_acts import CORPORA, meetings  # noqa: E402
+from recs_context_r11_recs import shipped_acts  # noqa: E402
 from recs_error_analysis import CACHE  # noqa: E402
-from recs_r10_recs import ROWS  # noqa: E402
 from train_dialogue_acts import commit  # noqa: E402
 
 
@@ -35,12 +35,7 @@ def rules() -> dict:
 
     with CACHE.open("rb") as fh:
         cached = pickle.load(fh)
-    with ROWS.open("rb") as fh:
-        rows = pickle.load(fh)["rows"]
-    found: dict[str, set[int]] = collections.defaultdict(set)
-    for r in rows:
-        if r["shipped"]:
-            found[r["meeting"]].add(r["i"])
+    found = shipped_acts()
     st: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     for c in CORPORA:
         for m, acts in meetings(c, "heldout").items():
@@ -92,17 +87,7 @@ _CLI = ("import sys, dataclasses; import sessionscope.analysis.extract.recommend
 
 def audit_run(work: Path, tag: str, sessions: list[str], conf: float) -> None:
     """``audit_real_talk.py run`` with the imperative rule's confidence set to ``conf``."""
-    import subprocess
-
-    import audit_real_talk as art
-
-    manifest = art.prepare(work)
-    text = manifest.read_text(encoding="utf-8").split("\n- id: ")
-    keep = [text[0]] + [b for b in text[1:] if b.split("\n", 1)[0] in sessions]
-    sub = work / f"manifest_{tag}.yaml"
-    sub.write_text("\n- id: ".join(keep), encoding="utf-8")
-    subprocess.run([sys.executable, "-c", _CLI.format(conf=conf), "analyze", "--manifest", str(sub), "--out",
-                    str(work / tag), "--force", "--no-progress", "--format", "markdown"], check=True)
+    rp.run_cli(work, tag, sessions, _CLI.format(conf=conf))
 
 
 def main(argv: list[str] | None = None) -> int:
