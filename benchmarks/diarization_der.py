@@ -140,10 +140,26 @@ def nofill_summary(rs: list[dict]) -> dict[str, object]:
         "share_within_5pt": f"{sum(v <= 5 for v in errs)}/{len(errs)}"}
 
 
+def parse_overrides(items: list[str]) -> dict:
+    """``SECTION.KEY=VALUE`` strings (``--set``) as a configuration override mapping (values read as YAML)."""
+    import yaml
+
+    overrides: dict = {}
+    for item in items:
+        key, _, value = item.partition("=")
+        section, _, name = key.partition(".")
+        if not name:
+            raise SystemExit(f"--set needs SECTION.KEY=VALUE, got {item!r}")
+        overrides.setdefault(section, {})[name] = yaml.safe_load(value)
+    return overrides
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sets", nargs="+", default=["libri-report", "ami", "examples"])
     ap.add_argument("--config", type=Path, help="configuration file (default: the built-in defaults, as `run`)")
+    ap.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                    help="override one configuration value after --config (YAML value), e.g. diarization.chunk_step_s=7.5")
     ap.add_argument("--limit", type=int, default=0, help="at most this many files per set (0: all)")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--without-fill", action="store_true",
@@ -160,7 +176,8 @@ def main() -> int:
     from sessionscope.errors import AudioError
     from sessionscope.io import write_transcript
 
-    config = load_config(args.config)
+    overrides = parse_overrides(args.overrides)
+    config = load_config(args.config, overrides=overrides or None)
     rows = []
     load0 = os.getloadavg()[0]
     for set_name in args.sets:
@@ -241,7 +258,7 @@ def main() -> int:
             "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             "data": {s: ("held out (report only)" if s in ("ami", "libri-report") else
                          "development" if s in ("libri-dev", "pyannote-ami", "farfield", "farfield2") else "bundled examples") for s in args.sets},
-            "config": str(args.config or "defaults"), "load_average_at_start": round(load0, 2), "cores": os.cpu_count(),
+            "config": str(args.config or "defaults"), "overrides": overrides, "load_average_at_start": round(load0, 2), "cores": os.cpu_count(),
             "summary": summary, "rows": rows}, indent=1))
     return 0
 

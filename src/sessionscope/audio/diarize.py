@@ -20,6 +20,7 @@ Nothing here is random: the same samples give the same turns.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Callable, Iterator
@@ -104,25 +105,66 @@ def speech_regions(samples: np.ndarray, *, threshold: float = 0.3, min_silence_m
     return out
 
 
-def _fbank(samples: np.ndarray) -> np.ndarray:
-    """80-bin Kaldi log mel filterbank (25 ms / 10 ms, no dither), frames × 80."""
-    import kaldi_native_fbank as knf
-
-    opts = knf.FbankOptions()
-    opts.frame_opts.dither = 0.0
-    opts.frame_opts.samp_freq = SAMPLE_RATE
-    opts.mel_opts.num_bins = 80
-    fb = knf.OnlineFbank(opts)
-    fb.accept_waveform(SAMPLE_RATE, samples * np.float32(32768.0))  # an array is read directly (no list)
-    fb.input_finished()
-    n = fb.num_frames_ready
-    if n == 0:
-        return np.zeros((0, 80), dtype=np.float32)
-    return np.asarray([fb.get_frame(i) for i in range(n)], dtype=np.float32)
-
-
 FBANK_HOP = 160  # samples per 10 ms fbank frame
 FBANK_WIN = 400  # samples per 25 ms fbank window
+FBANK_FFT = 512  # Kaldi rounds the window up to a power of two
+
+
+def _fbank(samples: np.ndarray) -> np.ndarray:
+    """80-bin Kaldi log mel filterbank (25 ms / 10 ms, no dither), frames × 80.
+
+    Kaldi's ``compute-fbank`` defaults (what CAM++ was trained on and what ``kaldi-native-fbank``
+    computes frame by frame): edges snipped, DC offset removed, pre-emphasis 0.97, Povey window,
+    512-point FFT, power spectrum, 80 triangular mel bins from 20 Hz to Nyquist, natural log
+    floored at float32 epsilon. Here all frames at once with numpy and scipy's FFT (float32): about
+    a third of the CPU time, the same numbers to float rounding (``kaldi-native-fbank`` within 1e-3
+    on real speech, ``tests/test_r11_diar.py``).
+    """
+    import scipy.fft
+
+    x = np.ascontiguousarray(samples, dtype=np.float32) * np.float32(32768.0)
+    if len(x) < FBANK_WIN:
+        return np.zeros((0, 80), dtype=np.float32)
+    n = 1 + (len(x) - FBANK_WIN) // FBANK_HOP
+    frames = np.lib.stride_tricks.as_strided(x, shape=(n, FBANK_WIN), strides=(x.strides[0] * FBANK_HOP, x.strides[0]),
+                                             writeable=False)
+    mean = frames.mean(axis=1, keepdims=True, dtype=np.float32)
+    buf = np.zeros((n, FBANK_FFT), dtype=np.float32)
+    # DC removed, then pre-emphasis: (x_i - m) - 0.97 (x_{i-1} - m); the first sample uses itself as x_{-1}
+    np.subtract(frames[:, 1:], np.float32(0.97) * frames[:, :-1], out=buf[:, 1:FBANK_WIN])
+    buf[:, 1:FBANK_WIN] -= np.float32(0.03) * mean
+    buf[:, 0] = np.float32(0.03) * (frames[:, 0] - mean[:, 0])
+    buf[:, :FBANK_WIN] *= _povey_window()
+    spec = scipy.fft.rfft(buf, axis=1, workers=1)
+    power = spec.real * spec.real + spec.imag * spec.imag
+    mel = power @ _mel_banks()
+    return np.log(np.maximum(mel, np.finfo(np.float32).eps)).astype(np.float32, copy=False)
+
+
+@functools.lru_cache(maxsize=1)
+def _povey_window() -> np.ndarray:
+    n = np.arange(FBANK_WIN, dtype=np.float64)
+    return np.power(0.5 - 0.5 * np.cos(2 * np.pi * n / (FBANK_WIN - 1)), 0.85).astype(np.float32)
+
+
+@functools.lru_cache(maxsize=1)
+def _mel_banks(num_bins: int = 80, low_hz: float = 20.0) -> np.ndarray:
+    """(FFT bins × mel bins) Kaldi triangular filters (mel = 1127 ln(1 + f / 700), Nyquist bin unused)."""
+    def mel(f: np.ndarray | float) -> np.ndarray:
+        return np.asarray(1127.0 * np.log(1.0 + np.asarray(f, dtype=np.float64) / 700.0))
+
+    lo, hi = float(mel(low_hz)), float(mel(SAMPLE_RATE / 2))
+    delta = (hi - lo) / (num_bins + 1)
+    m = mel(SAMPLE_RATE * np.arange(FBANK_FFT // 2) / FBANK_FFT)
+    w = np.zeros((FBANK_FFT // 2 + 1, num_bins), dtype=np.float64)
+    for b in range(num_bins):
+        left, centre, right = lo + b * delta, lo + (b + 1) * delta, lo + (b + 2) * delta
+        up, down = (m > left) & (m <= centre), (m > centre) & (m < right)
+        w[: FBANK_FFT // 2, b][up] = (m[up] - left) / (centre - left)
+        w[: FBANK_FFT // 2, b][down] = (right - m[down]) / (right - centre)
+    return w.astype(np.float32)
+
+
 
 
 class ChunkFeatures:
@@ -552,7 +594,7 @@ def nearest_voice(samples: np.ndarray, centroids: dict[str, list[float]]) -> Cal
 
 
 #: bump when a change to this module changes diarizations (part of the cache key)
-DIARIZATION_CODE_VERSION = 13  # 12: round 8's keep_far 0.94 / min size 3 / 0.71 defaults (reverted: none reused)
+DIARIZATION_CODE_VERSION = 14  # 14: numpy fbank (same turns, centroids to float rounding); 12: round 8's keep_far 0.94 / min size 3 / 0.71 defaults (reverted: none reused)
 
 
 def diarization_method(config: Any) -> str:
