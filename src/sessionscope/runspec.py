@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -74,21 +75,28 @@ class RunSpec:
 
     def stages(self) -> Any:
         """The instantiated stages (a :class:`~sessionscope.pipeline.StagePlan`), built once per process."""
-        key = _config_key(self.config)
-        plan = _PLANS.get(key)
-        if plan is None:
-            from sessionscope.pipeline import build_stages
-
-            plan = _PLANS[key] = build_stages(self.config)
-        return plan
+        return stage_plan(self.config)
 
     def warm(self) -> None:
-        """Load the models this spec needs (engines call it once per worker before the first file)."""
-        self.stages()
-        if self.kind == "run":
-            from sessionscope.audio.asr import get_model
+        """Load the models this spec needs (engines call it once per worker before the first file).
 
-            get_model(self.config.asr)
+        ``run``: the transcription model, and the stage names are checked (an unknown stage fails here);
+        the stages themselves (≈ 0.5–0.8 CPU s: encoders, heads) are built later, beside the transcription
+        once the diarization running with it is done (:func:`prepare_stages`, called by
+        :func:`sessionscope.audio.pipeline.text_warmup`'s caller), or else when the first session reaches
+        them: the same work, off the serial path before the audio. ``analyze``: the stages.
+        """
+        if self.kind != "run":
+            self.stages()
+            return
+        from sessionscope.pipeline import stage_class
+
+        for name in self.config.pipeline.stages:
+            stage_class(name)  # ConfigError for an unknown stage, before any audio
+        _DEFERRED.add(_config_key(self.config))
+        from sessionscope.audio.asr import get_model
+
+        get_model(self.config.asr)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready specification (what the resume key hashes and provenance records)."""
@@ -188,6 +196,38 @@ def build_run_spec(
 
 #: per-process cache of instantiated stages, by config hash
 _PLANS: dict[str, Any] = {}
+_PLANS_LOCK = threading.Lock()  # one build per configuration, whichever thread asks first
+_DEFERRED: set[str] = set()  # configurations whose stages RunSpec.warm left for prepare_stages
+
+
+def stage_plan(config: Config) -> Any:
+    """The instantiated stages of ``config`` (a :class:`~sessionscope.pipeline.StagePlan`), built once per process."""
+    key = _config_key(config)
+    with _PLANS_LOCK:
+        plan = _PLANS.get(key)
+        if plan is None:
+            from sessionscope.pipeline import build_stages
+
+            plan = _PLANS[key] = build_stages(config)
+    return plan
+
+
+def prepare_stages(config: Config) -> bool:
+    """Build the stages of ``config`` now if :meth:`RunSpec.warm` left them for later (True when built here).
+
+    A failure is left for the session's own :meth:`RunSpec.stages` call to raise and report.
+    """
+    key = _config_key(config)
+    if key not in _DEFERRED or key in _PLANS:
+        return False
+    try:
+        stage_plan(config)
+    except Exception as e:  # noqa: BLE001 - raised again, where it is reported, by the stages' own build
+        import logging
+
+        logging.getLogger(__name__).debug("stages not built ahead (%s): built when the session needs them", e)
+        return False
+    return True
 
 
 def _config_key(config: Config) -> str:

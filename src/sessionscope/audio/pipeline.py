@@ -280,6 +280,17 @@ def text_warmup(config: Config) -> Optional[Callable[[str], None]]:
     return warm
 
 
+def _warm_text(config: Config, warm: Optional[Callable[[str], None]], language: str) -> bool:
+    """The text stages (:func:`sessionscope.runspec.prepare_stages`: built here when ``run`` left them for now)
+    and their models for ``language`` (``warm``, :func:`text_warmup`). True when anything was done."""
+    from sessionscope.runspec import prepare_stages
+
+    built = prepare_stages(config)
+    if warm is not None:
+        warm(language)
+    return built or warm is not None
+
+
 class _Cancelled(Exception):
     """The transcription failed: the diarization running beside it stops at its next progress report."""
 
@@ -330,13 +341,12 @@ def _transcribe_and_diarize(decoded: Decoded, samples: np.ndarray, *, config: Co
     language_chosen: list[str] = []  # the transcription's language, set by its thread as soon as it is chosen
 
     def warm_once(language: str) -> None:
-        """The text stages' models (:func:`text_warmup`), loaded once."""
+        """The text stages and their models (:func:`_warm_text`), once."""
         with warm_lock:
-            if warm is None or warm_clock or cancel.is_set():
-                return
-            w, c = time.perf_counter(), time.thread_time()
-            warm(language)
-            warm_clock.update(wall=time.perf_counter() - w, cpu=time.thread_time() - c)
+            if not warm_clock and not cancel.is_set():
+                w, c = time.perf_counter(), time.thread_time()
+                if _warm_text(config, warm, language):
+                    warm_clock.update(wall=time.perf_counter() - w, cpu=time.thread_time() - c)
 
     def diarize_branch() -> Diarization:
         w, c = time.perf_counter(), time.thread_time()
