@@ -18,7 +18,10 @@ the figures are in-sample: the point is which kinds of act are missed, not how m
   sentences ("Do you …", 4+ words, not cut off) that end in "?", by meeting and by scenario series (and the
   same on the MRDA train meetings, ``q*`` for ``el.*``, for comparison);
 * the statement-form elicitation cues without "?" on the AMI and MRDA train meetings: how many acts carry
-  each, and how many of them are gold questions (the precision a rule on the cue would have).
+  each (and an interrogative word or inversion at the start), and how many of them are gold questions (the
+  precision a rule on the cue would have);
+* the same for acts without "?" next to the same speaker's question (:func:`propagation`): would marking
+  the rest of a question spread over several acts help?
 
 Dev meetings are never read. Writes ``benchmarks/results/question_ami_errors_train_r11_questions.json``.
 """
@@ -165,13 +168,41 @@ def cue_inventory(corpus: str) -> dict:
         if a.split != "train" or "?" in a.text:
             continue
         low = a.text.casefold()
-        for k, rx in _ELICIT.items():
-            if rx.search(low):
-                c = out.setdefault(k, {"acts": 0, "gold": 0})
-                c["acts"] += 1
-                c["gold"] += a.question
+        keys = [k for k, rx in _ELICIT.items() if rx.search(low)]
+        form = form_kind(a.text)
+        if form in ("wh_start", "inversion_start"):
+            keys.append(f"question_form:{form}")
+        for k in keys:
+            c = out.setdefault(k, {"acts": 0, "gold": 0})
+            c["acts"] += 1
+            c["gold"] += a.question
     for c in out.values():
         c["precision"] = round(c["gold"] / c["acts"], 3)
+    return out
+
+
+def propagation(corpus: str) -> dict:
+    """Would "part of the same speaker's question" find the spread elicitations? For acts without "?" on the train
+    meetings: how many follow the same speaker's gold question (directly, or when that one is left unended) or
+    are left unended right before the same speaker's "?"-ended act, and how many of them are gold questions."""
+    acts = [a for a in load_acts(corpus) if a.split == "train"]
+    out = {k: {"acts": 0, "gold": 0} for k in ("after_own_gold_question", "after_own_unended_gold_question",
+                                              "unended_before_own_?")}
+    for k, a in enumerate(acts):
+        if "?" in a.text:
+            continue
+        prev = acts[k - 1] if k and acts[k - 1].meeting == a.meeting and acts[k - 1].speaker == a.speaker else None
+        nxt = acts[k + 1] if k + 1 < len(acts) and acts[k + 1].meeting == a.meeting \
+            and acts[k + 1].speaker == a.speaker else None
+        hits = [prev is not None and prev.question,
+                prev is not None and prev.question and _end(prev.text) not in (".", "!", "?"),
+                nxt is not None and nxt.text.rstrip().endswith("?") and _end(a.text) not in (".", "!")]
+        for key, hit in zip(out, hits, strict=True):
+            if hit:
+                out[key]["acts"] += 1
+                out[key]["gold"] += a.question
+    for c in out.values():
+        c["precision"] = round(c["gold"] / c["acts"], 3) if c["acts"] else None
     return out
 
 
@@ -228,11 +259,12 @@ def main(argv: list[str] | None = None) -> int:
         "punctuation": {"ami": punctuation_consistency(all_acts),
                         "mrda": punctuation_consistency([a for a in load_acts("mrda") if a.split == "train"])},
         "cues_without_?": {c: cue_inventory(c) for c in CORPORA},
+        "propagation_without_?": {c: propagation(c) for c in CORPORA},
         "examples": {k: v[: args.examples] for k, v in sorted(ex.items())},
         "seconds": round(time.time() - t0),
     }
     print(json.dumps({k: out[k] for k in ("ami_train_as_transcribed", "misses", "false_alarms", "punctuation",
-                                          "cues_without_?")}, indent=1), flush=True)
+                                          "cues_without_?", "propagation_without_?")}, indent=1), flush=True)
     args.out.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     print("wrote", args.out)
     return 0
