@@ -526,10 +526,19 @@ def train_mode(C: float, out_path: Path, *, written_weight: float) -> dict:
     return {"windows": len(y), "counts": {f"{s}/{lab}": n for (s, lab), n in counts.items()}, "C": C, "out": str(out_path)}
 
 
+def window_vote(win, per_utterance: list, utts: list[dict]):
+    """The label most of a window's words carry (each utterance counts its words, at least 1)."""
+    from sessionscope.text import word_count
+
+    votes: Counter = Counter()
+    for i in range(win.first, win.last + 1):
+        votes[per_utterance[i]] += max(1, word_count(utts[i]["text"]))
+    return votes.most_common(1)[0][0]
+
+
 def _mode_windows(names: list[str], enc, cfg) -> tuple[list[np.ndarray], list[str]]:
     """Window embeddings of ``names`` whose words lie mostly inside a mode-implying topic, with that mode."""
     from sessionscope.analysis.topics.segment import build_windows
-    from sessionscope.text import word_count
 
     acts, mgold = load_acts(), load_mode_gold()
     feats, y = [], []
@@ -539,10 +548,7 @@ def _mode_windows(names: list[str], enc, cfg) -> tuple[list[np.ndarray], list[st
         wins = build_windows(to_session(name, utts).utterances, min_words=cfg.window_min_words,
                              max_utterances=cfg.window_max_utterances)
         for win, f in zip(wins, enc.encode([w.text for w in wins]), strict=True):
-            votes: Counter = Counter()
-            for i in range(win.first, win.last + 1):
-                votes[gold[i]] += max(1, word_count(utts[i]["text"]))
-            g = votes.most_common(1)[0][0]
+            g = window_vote(win, gold, utts)
             if g is not None:
                 feats.append(f)
                 y.append(g)
