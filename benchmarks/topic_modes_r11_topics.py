@@ -339,6 +339,24 @@ def dev_sized_draws(per_cv: dict[str, dict[str, dict]], size: int = 13, reps: in
     return out
 
 
+def pair_draws(path: Path, a: str, b: str, *, drop: float, size: int = 13, reps: int = 2000) -> dict:
+    """From a result file of this script: ``a`` minus ``b`` over all its CV meetings and over random ``size``-meeting
+    draws (their spread, how often ``a`` comes out worse, and how often by at least ``drop``)."""
+    d = json.loads(Path(path).read_text())
+    pm = d["per_meeting"]["cv"]
+    names = sorted(pm[a])
+    rng = np.random.default_rng(13)
+    draws = [rng.choice(names, size=size, replace=False) for _ in range(reps)]
+    out: dict = {"source": str(path), "a": a, "b": b, "size": size, "reps": reps, "drop": drop}
+    for key in ("segment_mode_confusion", "mode_confusion"):
+        diff = np.array([bal_acc([pm[a][n] for n in dr], key) - bal_acc([pm[b][n] for n in dr], key) for dr in draws])
+        out[key.replace("_confusion", "")] = {
+            "all": round(bal_acc([pm[a][n] for n in names], key) - bal_acc([pm[b][n] for n in names], key), 4),
+            "draws_sd": round(float(diff.std()), 4), "share_worse": round(float(np.mean(diff < 0)), 3),
+            "share_worse_by_drop": round(float(np.mean(diff <= -drop)), 3)}
+    return out
+
+
 def run(args: argparse.Namespace) -> dict:
     from sessionscope.analysis.topics.labels import window_text
     from sessionscope.cli.topics_cmd import read_labels
@@ -432,7 +450,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write", metavar="NPZ", help="fit --write-spec as shipped and store it as the mode head of NPZ")
     ap.add_argument("--write-spec", default='{"context": 2}', metavar="JSON")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "topic_modes_r11_topics.json"))
+    ap.add_argument("--pair", metavar="JSON:A:B", help="only compare variants A and B of a result file over 13-meeting draws")
+    ap.add_argument("--drop", type=float, default=0.031, help="with --pair: count draws where A is worse by this much")
     args = ap.parse_args(argv)
+    if args.pair:
+        path, a, b = args.pair.split(":")
+        res = {"command": "python benchmarks/topic_modes_r11_topics.py " + " ".join(sys.argv[1:]),
+               **pair_draws(Path(path), a, b, drop=args.drop)}
+        Path(args.out).write_text(json.dumps(res, indent=1))
+        print(json.dumps(res, indent=1))
+        return 0
     res = {"command": "python benchmarks/topic_modes_r11_topics.py " + " ".join(sys.argv[1:]),
            "split": "AMI train only: the 40 choosing meetings (heads on the other 71) and 5-fold CV by series over all",
            "date": time.strftime("%Y-%m-%d"), **run(args)}
