@@ -530,7 +530,7 @@ def main(argv: list[str] | None = None) -> int:
         bare_augmentation(ROOT / "benchmarks" / "results" / "question_bare_augment_r5_qs.json")
         return 0
     if args.russian:
-        russian_crossval(ROOT / "benchmarks" / "results" / "question_ru_bare_cv_r5_qs.json")
+        russian_crossval(args.out if args.out != OUT else ROOT / "benchmarks" / "results" / "question_ru_bare_cv_r5_qs.json")
         return 0
     t0 = time.time()
     rng = np.random.default_rng(SEED)
