@@ -157,10 +157,12 @@ def compute_flags(session: Session, cfg: FlagsConfig) -> tuple[Flag, ...]:
         if share >= cfg.one_sided_share:
             flags.append(Flag("one_sided", f"{name(giver)} gave {n} of {len(recs)} recommendations ({share:.0%})",
                               value=round(share, 3), threshold=cfg.one_sided_share))
-    if extracted and len(session.action_items) < cfg.min_action_items:
-        flags.append(Flag("no_action_items", f"{len(session.action_items)} action items found (at least "
-                          f"{cfg.min_action_items} expected)", value=float(len(session.action_items)),
-                          threshold=float(cfg.min_action_items)))
+    tasks = session.tasks  # moves within the meeting ("I'll draw it on the whiteboard") are listed, not counted
+    if extracted and len(tasks) < cfg.min_action_items:
+        n_moves = len(session.action_items) - len(tasks)
+        flags.append(Flag("no_action_items", f"{len(tasks)} action items found (at least {cfg.min_action_items} expected)"
+                          + (f"; {n_moves} move(s) within the meeting itself are listed but not counted as tasks"
+                             if n_moves else ""), value=float(len(tasks)), threshold=float(cfg.min_action_items)))
     juniors = [p.id for p in session.by_role(Role.JUNIOR)]
     seniors = [p.id for p in session.by_role(Role.SENIOR)]
     for j in juniors:
@@ -189,7 +191,8 @@ def compute_flags(session: Session, cfg: FlagsConfig) -> tuple[Flag, ...]:
 def item_measures(session: Session) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
     """Counts of extracted items per participant and per session, for tables and programme trends.
 
-    Session: ``recommendations``, ``action_items``, ``action_items_with_due_date``,
+    Session: ``recommendations`` (advice: ``Session.advice``), ``procedure_suggestions``,
+    ``action_items`` (tasks: ``Session.tasks``), ``in_meeting_moves``, ``action_items_with_due_date``,
     ``problems_raised``, ``problems_solved``, ``problems_solved_share`` (``None`` without
     problems), ``questions_unanswered``, ``mutuality_index``. Participant:
     ``recommendations_given``, ``recommendations_received``, ``action_items_owned`` (shared
@@ -201,15 +204,16 @@ def item_measures(session: Session) -> tuple[dict[str, dict[str, Any]], dict[str
         part[p] = {
             "recommendations_given": sum(1 for r in session.advice if r.giver == p),
             "recommendations_received": sum(1 for r in session.advice if r.receiver == p),
-            "action_items_owned": sum(1 for a in session.action_items if p in (a.owners or ((a.owner,) if a.owner else ()))),
+            "action_items_owned": sum(1 for a in session.tasks if p in (a.owners or ((a.owner,) if a.owner else ()))),
             "problems_raised": sum(1 for x in session.problems if x.raiser == p),
         }
     solved = sum(1 for x in session.problems if x.solved)
     sess = {
         "recommendations": len(session.advice),
         "procedure_suggestions": len(session.recommendations) - len(session.advice),
-        "action_items": len(session.action_items),
-        "action_items_with_due_date": sum(1 for a in session.action_items if a.due_date is not None),
+        "action_items": len(session.tasks),
+        "in_meeting_moves": len(session.action_items) - len(session.tasks),
+        "action_items_with_due_date": sum(1 for a in session.tasks if a.due_date is not None),
         "problems_raised": len(session.problems),
         "problems_solved": solved,
         "problems_solved_share": solved / len(session.problems) if session.problems else None,
@@ -240,7 +244,7 @@ def summarize(session: Session, *, per_area: int = 3) -> tuple[KeyPoint, ...]:
     order = {u.id: i for i, u in enumerate(session.utterances)}
     cands: dict[str, list[tuple[float, int, KeyPoint]]] = defaultdict(list)
     for kind, items, who in (("problem", session.problems, "raiser"), ("recommendation", session.advice, "giver"),
-                             ("action", session.action_items, "owner")):
+                             ("action", session.tasks, "owner")):
         for it in items:
             if getattr(it, "to_check", False):
                 continue

@@ -205,10 +205,11 @@ def _goals_owner_date(c: _Ctx) -> CheckItem:
     s = c.s
     # a stated due ("by Friday") counts although an undated session cannot turn it into a date: the report's
     # action-item table shows it as the item's due, and "0 with a due date" beside it would contradict it
-    good = [a for a in s.action_items if (a.owner or a.owners) and (a.due_date or (a.due_text or "").strip())]
+    # moves within the meeting ("I'll draw it on the whiteboard") are no goals
+    good = [a for a in s.tasks if (a.owner or a.owners) and (a.due_date or (a.due_text or "").strip())]
     return CheckItem("goals_owner_date", MET if len(good) >= max(1, c.cfg.checklist_min_goals) else NOT_MET,
-                     f"action items with an owner and a due date ({len(good)} of {len(s.action_items)})", len(good),
-                     c.cfg.checklist_min_goals, _ev(s, [a.utterance_id for a in good or s.action_items]))
+                     f"action items with an owner and a due date ({len(good)} of {len(s.tasks)})", len(good),
+                     c.cfg.checklist_min_goals, _ev(s, [a.utterance_id for a in good or s.tasks]))
 
 
 def _feedback(c: _Ctx) -> CheckItem:

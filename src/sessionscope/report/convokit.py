@@ -66,8 +66,10 @@ def corpus_records(sessions: Iterable[Session]) -> dict[str, Any]:
         if s.topics:
             for seg in s.topics.segments:
                 area_of.update(dict.fromkeys(seg.utterance_ids, seg.area))
-        recs = {r.utterance_id for r in s.recommendations}
-        acts = {a.utterance_id for a in s.action_items}
+        recs = {r.utterance_id for r in s.advice}
+        procedure = {r.utterance_id for r in s.recommendations if r.procedure}  # "Next slide, please."
+        acts = {a.utterance_id for a in s.tasks}
+        moves = {a.utterance_id for a in s.action_items if a.in_meeting}  # "I'll draw it on the whiteboard"
         qs = {q.utterance_id for q in s.questions}
         # an item detected with low confidence: researchers can leave it out or check it
         check = {x.utterance_id for x in (*s.recommendations, *s.action_items, *s.questions) if x.to_check}  # type: ignore[attr-defined]  # all three have both
@@ -86,8 +88,8 @@ def corpus_records(sessions: Iterable[Session]) -> dict[str, Any]:
                 "id": uid, "speaker": key, "conversation_id": s.id, "reply-to": previous,
                 "timestamp": u.start, "text": u.text,
                 "meta": {"end": u.end, "role": roles[u.speaker].role.value if u.speaker in roles else "other",
-                         "topic_area": area_of.get(u.id), "is_recommendation": u.id in recs,
-                         "is_action_item": u.id in acts, "is_question": u.id in qs, "to_check": u.id in check,
+                         "topic_area": area_of.get(u.id), "is_recommendation": u.id in recs, "is_procedure_suggestion": u.id in procedure,
+                         "is_action_item": u.id in acts, "is_in_meeting_move": u.id in moves, "is_question": u.id in qs, "to_check": u.id in check,
                          "confidence": u.confidence, "flags": list(u.flags)},
                 "vectors": [],
             })
@@ -98,7 +100,7 @@ def corpus_records(sessions: Iterable[Session]) -> dict[str, Any]:
             "duration_s": s.span_s, "balance_score": m.get("balance_score"),
             "talk_time_gini": m.get("talk_time_gini"), "turn_taking_index": m.get("turn_taking_index"),
             "mutuality_index": s.knowledge_flow.mutuality_index if s.knowledge_flow else None,
-            "n_recommendations": len(s.recommendations), "n_action_items": len(s.action_items),
+            "n_recommendations": len(s.advice), "n_action_items": len(s.tasks),
             "flags": [f.code for f in s.flags],
         }, "vectors": []}
     corpus = {"name": "sessionscope export", "generator": f"sessionscope {__version__}",

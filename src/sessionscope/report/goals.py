@@ -211,9 +211,9 @@ def follow_goals(
         group = sorted(group, key=lambda s: (s.date is None, s.date.isoformat() if s.date else "", s.id))
         for k, s in enumerate(group):
             later = group[k + 1:]
-            tasks = [a.task for a in s.action_items]
+            tasks = [a.task for a in s.tasks]  # moves within the meeting are no goals
             task_vecs = enc.encode(tasks) if enc is not None and tasks and later else None
-            for j, a in enumerate(s.action_items):
+            for j, a in enumerate(s.tasks):
                 task_stems = stems(a.task)
                 need = _needed(len(task_stems), min_overlap) if task_stems else 0
                 status, cue, best, where, evidence, mentions, done_date = (

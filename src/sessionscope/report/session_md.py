@@ -112,6 +112,9 @@ def _section(sec: Section, view: ReportView) -> list[str]:
         lines += _table(sec.columns, sec.rows, marks=marks, mark_column=sec.extra.get("mark_column", 0))
     elif sec.empty:
         lines += [_cell(sec.empty), ""]
+    aside = sec.extra.get("aside")
+    if aside:  # items listed apart, not counted (moves within the meeting)
+        lines += [f"**{_cell(aside['title'])}:**", ""] + [f"- {_cell(x)}" for x in aside["items"]] + [""]
     return lines
 
 

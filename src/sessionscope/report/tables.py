@@ -28,7 +28,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                  "balance_score_words", "talk_time_gini", "turn_taking_index", "interruptions", "questions",
                  "questions_answered", "mutuality_index", "n_topic_segments", "areas_covered", "n_recommendations",
                  "n_action_items", "n_recommendations_to_check", "n_action_items_to_check", "n_questions_to_check",
-                 "n_open_questions", "n_problems", "n_flags", "flag_codes", "n_procedure_suggestions",
+                 "n_open_questions", "n_problems", "n_flags", "flag_codes", "n_procedure_suggestions", "n_in_meeting_moves",
                  "n_open_confirmation_tags",
                  "mean_word_confidence", "speaker_mapping_confidence", "hallucinations_dropped", "stages_not_run"),
     "participants": ("session_id", "pair_id", "participant_id", "name", "role"),
@@ -42,7 +42,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                         "procedure"),
     "action_items": ("session_id", "action_item_id", "utterance_id", "start_s", "owner_id", "owner_role", "owner_ids",
                      "task",
-                     "due_text", "due_date", "area", "confidence", "method", "to_check"),
+                     "due_text", "due_date", "area", "confidence", "method", "to_check", "in_meeting"),
     "questions": ("session_id", "question_id", "utterance_id", "start_s", "asker_id", "asker_role", "addressee_id",
                   "text", "answered", "answer_utterance_id", "area", "confidence", "method", "to_check",
                   "confirmation_tag"),
@@ -104,11 +104,12 @@ def session_row(s: Session) -> dict[str, Any]:
         "mutuality_index": s.knowledge_flow.mutuality_index if s.knowledge_flow else None,
         "n_topic_segments": len(s.topics.segments) if s.topics else None, "areas_covered": ";".join(areas),
         # advice only: a suggestion about running the meeting is counted apart (n_procedure_suggestions)
-        "n_recommendations": len(s.advice), "n_action_items": len(s.action_items),
+        "n_recommendations": len(s.advice), "n_action_items": len(s.tasks),  # tasks: n_in_meeting_moves apart
         "n_recommendations_to_check": sum(1 for r in s.advice if r.to_check),
         "n_procedure_suggestions": len(s.recommendations) - len(s.advice),
         "n_open_confirmation_tags": sum(1 for x in s.questions if not x.answered and x.confirmation_tag),
-        "n_action_items_to_check": sum(1 for a in s.action_items if a.to_check),
+        "n_in_meeting_moves": len(s.action_items) - len(s.tasks),
+        "n_action_items_to_check": sum(1 for a in s.tasks if a.to_check),
         "n_questions_to_check": sum(1 for q in s.questions if q.to_check),
         "n_open_questions": sum(1 for x in s.questions if not x.answered), "n_problems": len(s.problems),
         "n_flags": len(s.flags), "flag_codes": ";".join(f.code for f in s.flags),
@@ -176,7 +177,7 @@ def _rows(sessions: Sequence[Session]) -> dict[str, list[dict[str, Any]]]:
             "owner_ids": ";".join(dict.fromkeys([*([a.owner] if a.owner else []), *a.owners])),
             "task": a.task, "due_text": a.due_text,
             "due_date": a.due_date, "area": a.area, "confidence": a.confidence, "method": a.method,
-            "to_check": a.to_check}
+            "to_check": a.to_check, "in_meeting": a.in_meeting}
             for a in s.action_items]
         out["questions"] += [{
             "session_id": s.id, "question_id": q.id, "utterance_id": q.utterance_id, "start_s": q.start,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from sessionscope import __version__
 from sessionscope.config import ReportConfig
 from sessionscope.io._common import UNKNOWN_ID
-from sessionscope.model import Session, StageRun
+from sessionscope.model import ActionItem, Session, StageRun
 from sessionscope.report.i18n import Translator, fmt_clock, report_language, translate_note, with_names
 
 if TYPE_CHECKING:
@@ -327,12 +327,25 @@ def _recommendations(session: Session, t: Translator, names: _Names) -> Section:
     return sec
 
 
+def _said(session: Session, a: ActionItem) -> str:
+    """The sentence an action item was found in (its task phrase when the span is not known)."""
+    if a.char_start is None or a.char_end is None:
+        return a.task
+    return session.utterance(a.utterance_id).text[a.char_start:a.char_end].strip() or a.task
+
+
 def _actions(session: Session, t: Translator, names: _Names) -> Section:
     # the confidence column only when some item carries a measured confidence
-    measured = any(a.confidence is not None for a in session.action_items)
+    measured = any(a.confidence is not None for a in session.tasks)
     sec = Section("actions", t("sec_actions"),
                   columns=[t("owner"), t("task"), t("due"), t("at"), *([t("confidence")] if measured else [])])
-    for a in sorted(session.action_items, key=lambda a: (a.start is None, a.start or 0.0)):
+    # moves within the meeting ("I'll draw it on the whiteboard"): listed under the table, not counted as tasks
+    moves = sorted((a for a in session.action_items if a.in_meeting), key=lambda a: (a.start is None, a.start or 0.0))
+    if moves:
+        sec.extra["aside"] = {"title": t("in_meeting_group"), "items": [
+            f"{names(a.owner) if a.owner else t('unknown')}: {_said(session, a)}"
+            + (f" ({_at(a.start)})" if a.start is not None else "") for a in moves]}
+    for a in sorted(session.tasks, key=lambda a: (a.start is None, a.start or 0.0)):
         due = a.due_date.isoformat() if a.due_date else (a.due_text or t("unknown"))
         if a.due_date and a.due_text:
             due = f"{a.due_date.isoformat()} ({a.due_text})"
@@ -346,7 +359,7 @@ def _actions(session: Session, t: Translator, names: _Names) -> Section:
     if sec.extra.get("to_check"):
         sec.sentences.append(t("to_check_note"))
     if not sec.rows and not _gap(sec, session, t):
-        sec.empty = t("none_actions")
+        sec.empty = t("none_actions_only_moves") if moves else t("none_actions")
     return sec
 
 
@@ -473,8 +486,8 @@ def _summary(session: Session, t: Translator, names: _Names) -> Section:
     sec = Section("summary", t("sec_summary"))
     for kp in session.summary:
         sec.groups.append({"area": t.area(kp.area), "speaker": names(kp.speaker), "text": kp.text})
-    if not sec.groups and not _gap(sec, session, t) and any(
-            it.to_check for it in (*session.advice, *session.action_items)):
+    if not sec.groups and not _gap(sec, session, t) and (
+            any(r.to_check for r in session.advice) or any(a.to_check for a in session.tasks)):
         sec.empty = t("none_summary_to_check")
     return sec
 
