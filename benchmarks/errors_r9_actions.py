@@ -247,8 +247,8 @@ def pattern_scan() -> dict:
     flags (what the drop could cost if such an act became an assignment).
     """
     from dialogue_acts import load_acts
-    from sessionscope.analysis.extract.actions import _HABIT, rating_or_ask, then_can
-    from sessionscope.analysis.extract.assign import _MEETING_TURN, describes_or_runs_meeting, expand_roles
+    from sessionscope.analysis.extract.actions import _HABIT, in_meeting, rating_or_ask, then_can
+    from sessionscope.analysis.extract.assign import describes_or_runs_meeting, expand_roles
     from sessionscope.analysis.extract.heads import tokens
     from sessionscope.language.nlp import parse_texts
 
@@ -274,7 +274,8 @@ def pattern_scan() -> dict:
             if rating_or_ask(a.text):
                 hits["rating_or_ask"].append(a)
             exp = " ".join(tokens(expand_roles(a.text)))
-            if who.search(exp) and _MEETING_TURN.search(exp):
+            # round 11: assign's AMI-specific turn pattern became the general in-meeting rule (anyone's frame)
+            if who.search(exp) and in_meeting(exp, "en", anyone=True):
                 hits["meeting_turn"].append(a)
         out[corpus] = {"acts": len(acts), **{n: {"matched": len(h), "gold": sum(a.action for a in h),
                                                  "linked_to_human_item": sum(a.action_link for a in h)}
