@@ -130,3 +130,19 @@ def test_in_meeting_round_trips_and_defaults_to_false() -> None:
         del a["in_meeting"]
     assert [a.in_meeting for a in session_from_dict(data).action_items] == [False, False]
     assert "in_meeting" in json_schema()["$defs"]["ActionItem"]["properties"]
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("I'll present the results at the conference.", "en"),
+    ("I'll take notes in every meeting from now on.", "en"),
+    ("I'll make a note to call the client.", "en"),
+    ("Я буду показывать отчёт на каждой встрече.", "ru"),
+    ("Я покажу это на совещании.", "ru"),
+])
+def test_a_habit_or_a_later_venue_is_a_task_not_a_move_now(text: str, language: str) -> None:
+    assert not in_meeting(text, language)
+
+
+@pytest.mark.parametrize("text", ["I'll make a note of that.", "I'll share my screen.", "Let me show you the next slide."])
+def test_moves_now_stay_marked_beside_the_later_guard(text: str) -> None:
+    assert in_meeting(text, "en")

@@ -355,7 +355,7 @@ _EN_MOVE = re.compile(
     r"|^(?:load|open|pull|bring) (?:it |this |that |them |the \w+ |your \w+ |my \w+ )?up\b|^(?:drag|click|scroll|"
     r"collapse|zoom in|mute|unmute)\b"
     # notes taken now
-    r"|^(?:take|taking) (?:some |a few |the )?notes\b|^make (?:a )?notes?\b|^write (?:it|that|this|them|'em|"
+    r"|^(?:take|taking) (?:some |a few |the )?notes\b|^make (?:a )?notes?\b(?! to\b)|^write (?:it|that|this|them|'em|"
     r"(?:a |some |a few |a couple of )\w+(?: \w+)?) down\b|^write (?:down )?here\b|^jot\b"
     # a thing at hand, here, the moment
     r"|\b(?:this|that) one\b|\b(?:pull|take|put|move|grab|get|hold) (?:this|that|it) (?:off|out|on|in|up)\b"
@@ -382,6 +382,16 @@ _RU_MOVE = re.compile(
     r"|\bзапишу (?:на доске|себе|тут|здесь)\b|\b(?:сейчас|давайте) (?:я )?(?:покажу|расскажу|объясню|нарисую|напишу|"
     r"начну|открою)\b"
 )
+# a habit or a venue after this meeting makes it a commitment, not a move now (lead, round 11): "I'll take notes in
+# every meeting from now on", "I'll present the results at the conference", «буду показывать на каждой встрече»
+_LATER = re.compile(
+    r"\b(?:from now on|going forward|in (?:the )?future|regularly|every (?:day|week|morning|time|meeting|session|call)|"
+    r"each (?:day|week|morning|time|meeting|session|call)|in (?:every|each|all) (?:meetings?|sessions?|calls?)"
+    r"|at (?:the|a|an|our|my|their|this|that) (?:conference|workshop|offsite|off-site|all-hands|town ?hall|stand-?up|"
+    r"retro|retrospective|summit|seminar|webinar|meetup|kick-?off|(?:board|client|team|staff|department) meeting)"
+    r"|на каждой (?:встрече|планёрке|планерке|сессии)|каждый (?:день|раз)|каждую неделю|регулярно|впредь|теперь всегда"
+    r"|на (?:конференции|семинаре|планёрке|планерке|совещании|вебинаре))\b"
+)
 _RU_OUTSIDE = re.compile(r"\b(?:команде|руководител\w+|начальник\w*|клиент\w*|заказчик\w*|коллегам|студентам)\b")
 _AFTER_MEETING = re.compile(r"\b(?:next (?:meeting|time|session|week|call)|следующ\w+ (?:встреч\w+|раз\w*|заняти\w+))\b")
 _NOW_DUE = re.compile(r"^(?:today|tonight|now|right now|this (?:morning|afternoon)|сегодня|сейчас)$")
@@ -398,9 +408,10 @@ def in_meeting(text: str, language: str = "en", *, anyone: bool = False) -> bool
         return False
     if language == "ru":
         low = norm(strip_markup(text)).casefold()
-        return not (_AFTER_MEETING.search(low) or _RU_OUTSIDE.search(low)) and bool(_RU_MOVE.search(low))
+        return not (_AFTER_MEETING.search(low) or _RU_OUTSIDE.search(low) or _LATER.search(low)) and bool(
+            _RU_MOVE.search(low))
     low = _plain(text)
-    if _AFTER_MEETING.search(low) or _EN_OUTSIDE.search(low):
+    if _AFTER_MEETING.search(low) or _EN_OUTSIDE.search(low) or _LATER.search(low):
         return False
     if _EN_TURN.search(low):
         return True
