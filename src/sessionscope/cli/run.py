@@ -59,7 +59,7 @@ def run(paths: tuple[str, ...], manifest: Optional[Path], out_dir: Path, config_
         items = make_items(files, manifest=spec.manifest)
         eng = engine_for(engine, workers=workers, address=ray_address)
         if eng is None:
-            spec.warm()  # fail fast, once, when a model is missing; load the stages' models once
+            spec.warm()  # fail fast, once: unknown stage names, the Whisper model (the text stages are built beside the transcription)
     except SessionscopeError as e:
         raise click.ClickException(str(e)) from e
     except ValueError as e:  # an unsafe manifest session id
