@@ -42,7 +42,7 @@ def test_a_move_is_listed_apart_and_not_counted() -> None:
     table = [line for line in section.splitlines() if line.startswith("| ")]
     assert len(table) == 2 and "send the draft" in table[1]  # header and the one task
     assert "**Moves within the meeting itself (listed, not counted as tasks):**" in section
-    assert f"- A: {MOVE} (0:01)" in section
+    assert "- A: draw it on the whiteboard (0:01)" in section
     assert s.metrics is not None
     assert s.metrics.session["action_items"] == 1 and s.metrics.session["in_meeting_moves"] == 1
     assert s.metrics.participants["a"]["action_items_owned"] == 1
@@ -71,3 +71,18 @@ def test_a_plain_task_session_has_no_moves_group() -> None:
     md = render_session_markdown(s)
     assert "Moves within the meeting" not in md and "send the draft" in md
     assert "in_meeting_moves" in (s.metrics.session if s.metrics else {}) and s.metrics.session["in_meeting_moves"] == 0
+
+
+def test_a_redacted_report_lists_the_move_without_the_name() -> None:
+    from sessionscope.model import Participant, Role
+    from sessionscope.report.redact import redact_session
+
+    s = make_session([("a", 0, 30, "I'll show Borislava the next slide."), ("b", 30, 60, "Fine.")], sid="s2")
+    s = dataclasses.replace(
+        s, participants=(Participant("a", "Annika Storm", Role.JUNIOR), Participant("b", "Borislava Kent", Role.SENIOR)),
+        action_items=(ActionItem(id="m", utterance_id=s.utterances[0].id, owner="a", task="show Borislava the next slide",
+                                 start=1.0, char_start=0, char_end=35, confidence=0.9, in_meeting=True),),
+        extra={"extraction": {}})
+    md = render_session_markdown(redact_session(KnowledgeFlowStage()(s), ner=False))
+    section = md.split("## Action items", 1)[1].split("\n## ", 1)[0]
+    assert "the next slide" in section and "Borislava" not in md and "Annika" not in md

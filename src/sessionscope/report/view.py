@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from sessionscope import __version__
 from sessionscope.config import ReportConfig
 from sessionscope.io._common import UNKNOWN_ID
-from sessionscope.model import ActionItem, Session, StageRun
+from sessionscope.model import Session, StageRun
 from sessionscope.report.i18n import Translator, fmt_clock, report_language, translate_note, with_names
 
 if TYPE_CHECKING:
@@ -327,13 +327,6 @@ def _recommendations(session: Session, t: Translator, names: _Names) -> Section:
     return sec
 
 
-def _said(session: Session, a: ActionItem) -> str:
-    """The sentence an action item was found in (its task phrase when the span is not known)."""
-    if a.char_start is None or a.char_end is None:
-        return a.task
-    return session.utterance(a.utterance_id).text[a.char_start:a.char_end].strip() or a.task
-
-
 def _actions(session: Session, t: Translator, names: _Names) -> Section:
     # the confidence column only when some item carries a measured confidence
     measured = any(a.confidence is not None for a in session.tasks)
@@ -343,7 +336,8 @@ def _actions(session: Session, t: Translator, names: _Names) -> Section:
     moves = sorted((a for a in session.action_items if a.in_meeting), key=lambda a: (a.start is None, a.start or 0.0))
     if moves:
         sec.extra["aside"] = {"title": t("in_meeting_group"), "items": [
-            f"{names(a.owner) if a.owner else t('unknown')}: {_said(session, a)}"
+            # the task phrase, not a slice of the utterance: a redacted text no longer matches the item's offsets
+            f"{names(a.owner) if a.owner else t('unknown')}: {a.task}"
             + (f" ({_at(a.start)})" if a.start is not None else "") for a in moves]}
     for a in sorted(session.tasks, key=lambda a: (a.start is None, a.start or 0.0)):
         due = a.due_date.isoformat() if a.due_date else (a.due_text or t("unknown"))
