@@ -65,8 +65,10 @@ SESSIONS: dict[str, dict] = {
     **{m: {"qmsum": f"qmsum-topics-queries/{m}.json", "people": _AMI_ROLES} for m in ("TS3011b", "ES2004b")},
     # round 10 (actions): an AMI test-partition meeting from QMSum never audited, counted once at the end
     "ES2004a": {"qmsum": "qmsum-topics-queries/ES2004a.json", "people": _AMI_ROLES},
+    # round 12 (audit): an AMI test-partition meeting from QMSum never audited, counted once at the end (before / after)
+    "ES2004d": {"qmsum": "qmsum-topics-queries/ES2004d.json", "people": _AMI_ROLES},
 }
-HELD_ASIDE = ("SBC044", "education_13", "ES2004c", "Bed003", "TS3011b", "ES2004b", "ES2004a")
+HELD_ASIDE = ("SBC044", "education_13", "ES2004c", "Bed003", "TS3011b", "ES2004b", "ES2004a", "ES2004d")
 CATEGORIES = {  # the labels used; "ok" = a correct item
     "recommendation": {
         "not_advice_description": "describes how something is or works (often a generic 'you'), no advice to the other",

@@ -315,11 +315,14 @@ def not_promised(sent: Sentence) -> bool:
 # out, whoever the subject ("I will let our User Interface Designer speak first", "tell us your name", "introduce
 # yourselves"). Never with a deadline after the meeting ("I'll present it at the next meeting", «покажу в следующий
 # раз»). Chosen on the train meetings' acts and the audited development transcripts
-# (``benchmarks/in_meeting_r11_actions.py``)
+# (``benchmarks/in_meeting_r11_actions.py``). Round 12 (audit): the talk itself handled now ("so can I just recap",
+# "let me rephrase that", "I can attempt an answer", "I'm going to wrap it up there", "I'll go over what we decided",
+# "I'll wait until you're all hooked up") and the frames "can I", "I should", "I'd better"
+# (``benchmarks/audit_r12_audit.py``; docs/benchmarks/extraction.md, round 12)
 _EN_OWN_FRAME = re.compile(
     r"\b(?:i'll|i will|i shall|i'm gonna|i'm going to|i am going to|i am gonna|let me|let's|let us|we'll|we will|"
     r"we're gonna|we're going to|we are going to|i can|we can|i'm just gonna|i'm just going to|we're just gonna|"
-    r"we're just going to)"
+    r"we're just going to|can i|could i|may i|i should|i'd better|i better)"
     r"(?: (?:just|now|first|then|quickly|briefly|also|probably|go ahead and|be|actually|sure|so|again|maybe|try to|"
     r"want to))* "
 )
@@ -335,7 +338,12 @@ _EN_MOVE = re.compile(
     r"^(?:talk|speak|say (?:a few words|something)) (?:a (?:little )?bit |briefly |a little )?about\b"
     r"|^(?:explain|explaining|present|presenting|talking about|speaking about|showing)\b"
     r"|^show(?:ing)? (?:you|u|us|it|them|this|that|these|those|my|our|the|what|how|everyone|everybody)\b"
-    r"|^(?:go|going) (?:through|over) (?:the|my|this|these|that|our|it|them|some|a few)\b"
+    r"|^(?:go|going) (?:through|over) (?:the|my|this|these|that|our|it|them|some|a few|what|here|there)\b"
+    # the talk itself handled now (round 12): recapping, rephrasing, answering, closing the meeting, waiting for the others
+    r"|^(?:recap|sum (?:it |this |things )?up|summari[sz]e)(?: (?:it|this|that|things|quickly|briefly|\w+))?\s*(?:[,.!?;]|$)"
+    r"|^(?:rephrase|clarify|repeat) (?:that|this|it|the question|myself|what i (?:said|meant))\s*(?:[,.!?;]|$)"
+    r"|^(?:answer (?:that|this|the question|your question)|attempt an answer|try (?:and|to) answer)\s*(?:[,.!?;]|$)"
+    r"|^(?:wrap|round|break) (?:it|this|things|everything) up\b|^wait (?:until|till|for) (?:you|everyone|everybody|all)\b"
     r"|^walk (?:you |u |us |everyone )?through\b"
     r"|^tell (?:you|u|us)(?: guys| all)? (?:a (?:little )?(?:bit )?|something |briefly )?about\b"
     r"|^introduce (?:myself|ourselves|us|everyone|you|the)\b"

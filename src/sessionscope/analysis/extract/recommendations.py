@@ -343,7 +343,12 @@ _PROCEDURE = re.compile(
     r"|\bsave as\W*$|\blet's (\w+ )?save (this|it)\b|\bread only\b|\b(shared|project) folder\b"
     r"|\bcontrol [a-z]_? \w+|\b(the|my|your|this|that) (projector|smartboard|slide ?show)\b"
     r"|\bunplug\b|\bplug (it|me|in)\b|\b(start|end|stop|close|finish) (the|this) (meeting|recording|call)\b|\bzoom meeting\b"
-    r"|\b(let's|we'll|we can|we should) (start|begin|wrap (it|this) up|finish|close|round (it|this) up)\b")
+    r"|\b(let's|we'll|we can|we should) (start|begin|wrap (it|this) up|finish|close|round (it|this) up)\b"
+    # round 12 (audit): closing or deferring in the meeting, and the room's devices moved now ("I think we have to round
+    # it up", "let's break it up there", "we'll come back to that", "move the laptop over", "leave the PC on")
+    r"|\b(let's|we'll|we can|we should|we have to|we need to|we've got to|we must|i'm going to|i'll)( just)? "
+    r"(wrap|round|break) (it|this|things|everything) up\b|\b(let's|we'll|we can)( just)? come back to (that|this|it)( later| in a (bit|minute|moment|second))?\W*$"
+    r"|\b(move|pull|push|leave) (the|this|that) (laptop|projector|pc|p_c_|camera|mic|microphone)\b")
 
 
 def meeting_procedure(sent: Sentence) -> bool:
