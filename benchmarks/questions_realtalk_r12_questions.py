@@ -26,7 +26,10 @@ continues into the same speaker's next cue. Transcript markup (``~`` pseudonyms,
 importer already drops ``<LAUGH>``-style tags) is removed. Each sentence becomes one
 :class:`~sessionscope.model.Utterance` (time-ordered), as ``dialogue_acts_eval`` makes each act one, and the
 whole transcript goes through ``session_questions`` (as transcribed and bare: punctuation and capitals removed
-by ``strip_punctuation``); a sentence counts as found when its utterance is a question. *Turns*: a speaker's
+by ``strip_punctuation``); a sentence counts as found when its utterance is a question. A secondary reference,
+``*_reader`` (:attr:`Sentence.reader`, added after the choosing half's errors were read, so not a blind standard):
+"?" or a complete "."-ended sentence in question form (interrogative word or inversion first, not reported); and the
+recall on the "?" sentences by their form (``recall_by_form_of_q_sentences``). *Turns*: a speaker's
 consecutive sentences merged into one bare utterance (as a recogniser without punctuation gives a turn); a turn
 is a question when one of its sentences ends in "?".
 
@@ -52,6 +55,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import re
 import sys
 import time
@@ -63,7 +67,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dialogue_acts import ROOT, meetings  # noqa: E402
 from train_dialogue_acts import commit  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data"
+DATA = Path(os.environ.get("SESSIONSCOPE_SHARED_DATA", ROOT.parent / "shared" / "data"))
 SBCSAE = ("SBC001", "SBC009", "SBC044")
 ZOOM = "GMT20240124-202901_Recording.transcript.vtt"
 GAP_S = 3.0
@@ -84,6 +88,22 @@ class Sentence:
     def question(self) -> bool:
         """The reference: the transcriber's sentence-final "?"."""
         return self.text.rstrip().rstrip("'\"”’)").endswith("?")
+
+    @property
+    def shape(self) -> str:
+        """The sentence's form by its words (:func:`~sessionscope.analysis.questions.question_shape`)."""
+        from sessionscope.analysis.questions import question_shape, question_tokens
+
+        return question_shape(question_tokens(self.text))
+
+    @property
+    def reader(self) -> bool:
+        """Secondary reference (added after the choosing half's errors were read): "?", or a complete sentence ending in
+        "." that opens with an interrogative word or inversion and is not a reported or quoted question."""
+        from sessionscope.analysis.questions import reported_question
+
+        return self.question or (self.text.rstrip().endswith(".") and self.shape in ("WH", "INV")
+                                 and not reported_question(self.text))
 
 
 def _clean(text: str) -> str:
@@ -178,17 +198,22 @@ def _session(name: str, units: list[tuple[str, float, float, str]], *, strip: bo
                    participants=tuple(Participant(id=s, name=s) for s in sorted({u.speaker for u in utts})))
 
 
-def detect(name: str, units: list[tuple[str, float, float, str]], *, strip: bool, system: str) -> dict[int, dict]:
-    """Unit index -> {confidence, tag} of the units found as questions, by ``system`` (``shipped`` / ``rule``)."""
+def detect(name: str, units: list[tuple[str, float, float, str]], *, strip: bool, system: str,
+           head=None) -> dict[int, dict]:
+    """Unit index -> {confidence, tag} of the units found as questions, by ``system`` (``shipped`` / ``rule``).
+
+    ``head``: another :class:`~sessionscope.analysis.questions.QuestionHead` in place of the bundled one (experiments).
+    """
     from sessionscope.analysis.questions import find_questions, session_questions
     from sessionscope.config import DynamicsConfig
 
     dyn = DynamicsConfig()
     sess = _session(name, units, strip=strip)
-    if system == "shipped":
+    if system == "shipped" and head is None:
         events = session_questions(sess, dyn)
     else:
-        events = find_questions(sorted(sess.utterances, key=lambda u: u.start), language="en", head=None,
+        events = find_questions(sorted(sess.utterances, key=lambda u: u.start), language="en",
+                                head=head if system == "shipped" else None,
                                 backchannels=dyn.backchannels, backchannel_max_words=dyn.backchannel_max_words,
                                 answer_max_utterances=dyn.answer_max_utterances,
                                 answer_max_latency_s=dyn.answer_max_latency_s)
@@ -206,63 +231,72 @@ def turns(sents: list[Sentence]) -> list[tuple[list[int], str]]:
     return out
 
 
+def _count(found, gold: list[bool], keep: list[bool]) -> list[int]:
+    """[tp, fp, fn] over the kept units; ``found``: the indices found as questions."""
+    c = [0, 0, 0]
+    for i, (g, k) in enumerate(zip(gold, keep, strict=True)):
+        if k:
+            c[0] += i in found and g
+            c[1] += i in found and not g
+            c[2] += g and i not in found
+    return c
+
+
+def _add(totals: dict, key: str, c: list[int]) -> dict:
+    tot = totals.setdefault(key, [0, 0, 0])
+    for j in range(3):
+        tot[j] += c[j]
+    return _prf(*c)
+
+
+def _errors(name: str, sents: list[Sentence], found: dict, keep: list[bool], errors: dict) -> None:
+    for i, (s, k) in enumerate(zip(sents, keep, strict=True)):
+        if k and (i in found) != s.question:
+            errors["missed" if s.question else "false"].append(
+                {"file": name, "speaker": s.speaker, "start": round(s.start, 2), "text": s.text,
+                 **({"confidence": found[i]["confidence"], "tag": found[i]["tag"]} if i in found else {})})
+
+
 def realtalk(half: str) -> dict:
-    by_file = transcripts()
     res: dict = {"files": {}}
     totals: dict = {}
     errors: dict = {"missed": [], "false": []}
-    for name, sents in by_file.items():
-        halves = half_of(sents)
-        keep = [h == half or half == "all" for h in halves]
+    shape_recall: dict = {}
+    for name, sents in transcripts().items():
+        keep = [h == half or half == "all" for h in half_of(sents)]
         units = [(s.speaker, s.start, s.end, s.text) for s in sents]
         ts = turns(sents)
         turn_units = [(spk, sents[ix[0]].start, sents[ix[-1]].end, " ".join(sents[i].text for i in ix)) for ix, spk in ts]
-        gold = [s.question for s in sents]
+        gold, reader = [s.question for s in sents], [s.reader for s in sents]
         fr: dict = {"sentences": sum(keep), "questions": sum(g for g, k in zip(gold, keep, strict=True) if k),
+                    "reader_questions": sum(g for g, k in zip(reader, keep, strict=True) if k),
                     "speakers": len({s.speaker for s in sents})}
         for system in ("shipped", "rule"):
             for strip in (False, True):
                 key = f"{system}_{'bare' if strip else 'transcribed'}"
                 found = detect(name, units, strip=strip, system=system)
-                c = [0, 0, 0]
-                for i, (g, k) in enumerate(zip(gold, keep, strict=True)):
-                    if not k:
-                        continue
-                    f = i in found
-                    c[0] += f and g
-                    c[1] += f and not g
-                    c[2] += g and not f
-                    if system == "shipped" and strip and f != g:
-                        errors["missed" if g else "false"].append(
-                            {"file": name, "speaker": sents[i].speaker, "start": round(sents[i].start, 2),
-                             "text": sents[i].text, **({"confidence": found[i]["confidence"], "tag": found[i]["tag"]} if f else {})})
-                fr[key] = _prf(*c)
-                tot = totals.setdefault(key, [0, 0, 0])
-                for j in range(3):
-                    tot[j] += c[j]
-                if strip:  # bare turns
-                    tkey = f"{system}_bare_turns"
+                fr[key] = _add(totals, key, _count(found, gold, keep))
+                fr[key + "_reader"] = _add(totals, key + "_reader", _count(found, reader, keep))
+                if system == "shipped":
+                    if strip:
+                        _errors(name, sents, found, keep, errors)
+                    for i, s in enumerate(sents):  # recall on the "?" sentences by their form
+                        if keep[i] and s.question:
+                            r = shape_recall.setdefault(key, {}).setdefault(s.shape, [0, 0])
+                            r[0] += 1
+                            r[1] += i in found
+                if strip:  # bare turns: a turn is a question when one of its sentences ends in "?"
                     tfound = detect(name, turn_units, strip=True, system=system)
-                    c = [0, 0, 0]
-                    for t, (ix, _) in enumerate(ts):
-                        if not keep[ix[0]]:
-                            continue
-                        g, f = any(gold[i] for i in ix), t in tfound
-                        c[0] += f and g
-                        c[1] += f and not g
-                        c[2] += g and not f
-                    fr[tkey] = _prf(*c)
-                    tot = totals.setdefault(tkey, [0, 0, 0])
-                    for j in range(3):
-                        tot[j] += c[j]
+                    tgold = [any(gold[i] for i in ix) for ix, _ in ts]
+                    fr[f"{system}_bare_turns"] = _add(totals, f"{system}_bare_turns",
+                                                      _count(tfound, tgold, [keep[ix[0]] for ix, _ in ts]))
         res["files"][name] = fr
         print(name, json.dumps({k: v["f1"] for k, v in fr.items() if isinstance(v, dict)}), flush=True)
     res["pooled"] = {k: _prf(*v) for k, v in totals.items()}
-    sb = {}
-    for key in totals:
-        c = [sum(res["files"][n][key][x] for n in SBCSAE) for x in ("tp", "fp", "fn")]
-        sb[key] = _prf(*c)
-    res["sbcsae"] = sb
+    res["sbcsae"] = {key: _prf(*[sum(res["files"][n][key][x] for n in SBCSAE) for x in ("tp", "fp", "fn")])
+                     for key in totals}
+    res["recall_by_form_of_q_sentences"] = {k: {sh: {"n": n, "found": f, "recall": round(f / n, 3)} for sh, (n, f) in v.items()}
+                                            for k, v in shape_recall.items()}
     res["errors_bare_shipped"] = errors
     return res
 

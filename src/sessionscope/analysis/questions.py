@@ -174,6 +174,23 @@ _QUOTED = re.compile(
 _ASKED_COMMA = re.compile(r"\b(asked|asks|спросил[аи]?|спрашивает)\b(?:\s+(?:me|him|her|them|us|меня|его|её|ее|их|нас))?\s*,",
                           re.IGNORECASE)
 _LISTENER = {"you", "ты", "вы"}
+# A question quoted in a story without marks ("and I said what do you mean", "he goes do you want it", "I was
+# like why did she send it"): a saying frame followed straight by a question form (bare text, or a comma only).
+_QUOTE_FRAME = re.compile(r"\b(said|says|asked|asks|goes|went|was like|were like|is like|'s like|'m like|am like|are like|"
+                          r"'re like)\b(?:\s+(?:me|him|her|them|us))?\s*,?\s+", re.IGNORECASE)
+_QUOTE_LEAD = frozenset({"oh", "well", "like", "um", "uh", "okay", "ok", "hey", "so", "and"})
+
+
+def _quoted_form(sentence: str) -> Optional[re.Match[str]]:
+    """The saying frame before an unmarked quoted question ("… said what do you mean"), if any."""
+    for m in _QUOTE_FRAME.finditer(sentence):
+        rest = [w.casefold() for w in words(sentence[m.end():])]
+        k = 0
+        while k < min(2, len(rest)) and rest[k] in _QUOTE_LEAD:
+            k += 1
+        if _lexical_question(" ".join(rest[k:]), "en"):
+            return m
+    return None
 
 
 def reported_question(sentence: str) -> bool:
@@ -184,8 +201,8 @@ def reported_question(sentence: str) -> bool:
 @lru_cache(maxsize=16384)
 def _reported_question(sentence: str) -> bool:
     """:func:`reported_question`, memoised (asked of every sentence by the head, the rule and the extraction rules)."""
-    for rx in (_INDIRECT, _QUOTED, _ASKED_COMMA):
-        m = rx.search(sentence)
+    for rx in (_INDIRECT, _QUOTED, _ASKED_COMMA, None):
+        m = rx.search(sentence) if rx is not None else _quoted_form(sentence)
         if m is None:
             continue
         before = [w.casefold() for w in words(sentence[: m.start()])]
@@ -195,6 +212,15 @@ def _reported_question(sentence: str) -> bool:
             continue  # "Did he ask whether…?", "Who asked if…?": a question about the report
         return True
     return False
+
+
+def quoted_after(before: str, clause: str) -> bool:
+    """Whether ``clause`` is a question quoted by a saying frame that ends the clause ``before`` it.
+
+    Bare text is cut into clauses before the head reads it, so "and i said | what do you mean" reaches the head
+    as two clauses; the second is reported when the two together are and the first alone is not.
+    """
+    return reported_question(f"{before} {clause}") and not reported_question(before)
 
 
 def question_sentences(text: str, *, language: Optional[str] = None) -> list[str]:
@@ -1062,8 +1088,12 @@ def _head_questions(utts: Sequence[Utterance], head: QuestionHead,
     texts: list[str] = []
     speakers: list[str] = []
     owner: list[int] = []
+    quoted: set[int] = set()  # bare clauses that a saying frame in the clause before introduces ("i said | what…")
     for i, utt in enumerate(utts):
-        for s in (sentences(utt.text) if punctuated else bare_clauses(utt.text, head)):
+        parts = sentences(utt.text) if punctuated else bare_clauses(utt.text, head)
+        for j, s in enumerate(parts):
+            if j and not punctuated and quoted_after(parts[j - 1], s):
+                quoted.add(len(texts))
             texts.append(s)
             speakers.append(utt.speaker)
             owner.append(i)
@@ -1071,7 +1101,9 @@ def _head_questions(utts: Sequence[Utterance], head: QuestionHead,
     if not texts:
         return out
     decisions, probs = head.is_question(texts, stream_contexts(texts, speakers), punctuated=punctuated)
-    for i, s, yes, p in zip(owner, texts, decisions, probs, strict=True):
+    for k, (i, s, yes, p) in enumerate(zip(owner, texts, decisions, probs, strict=True)):
+        if k in quoted:
+            continue
         if language == "ru" or _cyrillic(s):
             # Russian: the lexical rule decides punctuated text ("?" is trusted); in bare text either the rule or the
             # head's bare weights (trained with the written RU rows) — declarative questions carry no lexical cue
