@@ -20,6 +20,8 @@ BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
     "he goes do you want it",
     "and she asked can we go",
     "I said, well, are you coming?",
+    "and he's like well what what's why are you here",  # a restarted interrogative after the frame
+    "and I'm like then why are you talking about it",
 ])
 def test_a_question_quoted_without_marks_is_reported(text):
     assert reported_question(text)

@@ -175,20 +175,23 @@ _ASKED_COMMA = re.compile(r"\b(asked|asks|спросил[аи]?|спрашива
                           re.IGNORECASE)
 _LISTENER = {"you", "ты", "вы"}
 # A question quoted in a story without marks ("and I said what do you mean", "he goes do you want it", "I was
-# like why did she send it"): a saying frame followed straight by a question form (bare text, or a comma only).
+# like why did she send it", "he's like well what what's why are you here"): a saying frame followed, after fillers, by
+# an interrogative word with an auxiliary or subject pronoun, or by an inversion. Speech transcripts carry no
+# quotation marks, so :data:`_QUOTED` never sees these.
 _QUOTE_FRAME = re.compile(r"\b(said|says|asked|asks|goes|went|was like|were like|is like|'s like|'m like|am like|are like|"
                           r"'re like)\b(?:\s+(?:me|him|her|them|us))?\s*,?\s+", re.IGNORECASE)
-_QUOTE_LEAD = frozenset({"oh", "well", "like", "um", "uh", "okay", "ok", "hey", "so", "and"})
 
 
 def _quoted_form(sentence: str) -> Optional[re.Match[str]]:
     """The saying frame before an unmarked quoted question ("… said what do you mean"), if any."""
     for m in _QUOTE_FRAME.finditer(sentence):
-        rest = [w.casefold() for w in words(sentence[m.end():])]
-        k = 0
-        while k < min(2, len(rest)) and rest[k] in _QUOTE_LEAD:
-            k += 1
-        if _lexical_question(" ".join(rest[k:]), "en"):
+        toks = question_tokens(sentence[m.end():])
+        c = toks[_content_start(toks):] if toks else ()
+        j = 0
+        while j + 1 < len(c) and c[j] in Q_WH and c[j + 1] in Q_WH:  # a restarted interrogative ("what what's why…")
+            j += 1
+        if j + 1 < len(c) and (c[j] in Q_WH and (c[j + 1] in Q_AUX or c[j + 1] in EN_SUBJ or c[j].endswith("'s"))
+                               or c[j] in Q_AUX and c[j + 1] in EN_SUBJ):
             return m
     return None
 
