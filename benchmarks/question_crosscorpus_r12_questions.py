@@ -38,6 +38,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dialogue_acts import CORPORA, ROOT, load_acts  # noqa: E402
+from dialogue_acts_eval import prf  # noqa: E402
 from train_dialogue_acts import SEED, best_mean_threshold, commit, f1, platt, question_data  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "results" / "question_crosscorpus_r12_questions.json"
@@ -51,20 +52,13 @@ def _best_threshold(p: np.ndarray, y: np.ndarray) -> float:
 
 def realtalk_f1(head) -> dict:
     """Bare F1 on the choosing half of the real-talk transcripts with ``head`` (per sentence, pooled)."""
-    from questions_realtalk_r12_questions import detect, half_of, transcripts
+    from questions_realtalk_r12_questions import _count, detect, half_of, transcripts
 
-    tp = fp = fn = 0
+    c = np.zeros(3, dtype=int)
     for name, sents in transcripts().items():
-        keep = [h == "choose" for h in half_of(sents)]
         found = detect(name, [(s.speaker, s.start, s.end, s.text) for s in sents], strip=True, system="shipped", head=head)
-        for i, (s, k) in enumerate(zip(sents, keep, strict=True)):
-            if k:
-                tp += i in found and s.question
-                fp += i in found and not s.question
-                fn += s.question and i not in found
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return {"p": round(p, 3), "r": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0, "tp": tp, "fp": fp, "fn": fn}
+        c += _count(found, [s.question for s in sents], [h == "choose" for h in half_of(sents)])
+    return prf(*(int(v) for v in c))
 
 
 def _ids(feats: list[str], drop: tuple[str, ...]) -> list[int]:

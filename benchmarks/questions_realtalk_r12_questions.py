@@ -65,6 +65,7 @@ from typing import Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dialogue_acts import ROOT, meetings  # noqa: E402
+from dialogue_acts_eval import prf  # noqa: E402
 from train_dialogue_acts import commit  # noqa: E402
 
 DATA = Path(os.environ.get("SESSIONSCOPE_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -180,13 +181,6 @@ def half_of(sents: list[Sentence]) -> list[str]:
     return ["choose" if s.start < mid else "report" for s in sents]
 
 
-def _prf(tp: int, fp: int, fn: int) -> dict:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return {"p": round(p, 3), "r": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
-            "tp": tp, "fp": fp, "fn": fn}
-
-
 def _session(name: str, units: list[tuple[str, float, float, str]], *, strip: bool):
     from sessionscope.analysis.extract.heads import strip_punctuation
     from sessionscope.model import Participant, Session, Utterance
@@ -246,7 +240,7 @@ def _add(totals: dict, key: str, c: list[int]) -> dict:
     tot = totals.setdefault(key, [0, 0, 0])
     for j in range(3):
         tot[j] += c[j]
-    return _prf(*c)
+    return prf(*c)
 
 
 def _errors(name: str, sents: list[Sentence], found: dict, keep: list[bool], errors: dict) -> None:
@@ -292,8 +286,8 @@ def realtalk(half: str) -> dict:
                                                       _count(tfound, tgold, [keep[ix[0]] for ix, _ in ts]))
         res["files"][name] = fr
         print(name, json.dumps({k: v["f1"] for k, v in fr.items() if isinstance(v, dict)}), flush=True)
-    res["pooled"] = {k: _prf(*v) for k, v in totals.items()}
-    res["sbcsae"] = {key: _prf(*[sum(res["files"][n][key][x] for n in SBCSAE) for x in ("tp", "fp", "fn")])
+    res["pooled"] = {k: prf(*v) for k, v in totals.items()}
+    res["sbcsae"] = {key: prf(*[sum(res["files"][n][key][x] for n in SBCSAE) for x in ("tp", "fp", "fn")])
                      for key in totals}
     res["recall_by_form_of_q_sentences"] = {k: {sh: {"n": n, "found": f, "recall": round(f / n, 3)} for sh, (n, f) in v.items()}
                                             for k, v in shape_recall.items()}
@@ -335,7 +329,7 @@ def ami_reader(split: str) -> dict:
     out: dict = {"meetings": len(by_meeting), "acts": sum(len(v) for v in by_meeting.values()),
                  "added_to_el_by_label": {k: dict(sorted(v.items(), key=lambda kv: -kv[1])) for k, v in added.items()}}
     for (std, system, key), c in cnt.items():
-        out.setdefault(std, {}).setdefault(system, {})[key] = _prf(*c)
+        out.setdefault(std, {}).setdefault(system, {})[key] = prf(*c)
     return out
 
 
