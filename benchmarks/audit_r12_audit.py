@@ -38,6 +38,10 @@ DESIGN = ("SBC001", "SBC009", "ZOOM", "TS3003a", "TS3007b", "ES2014b")
 SEEN = ("SBC044", "education_13", "ES2004c", "Bed003", "TS3011b", "ES2004b", "ES2004a")
 UNSEEN = ("ES2004d",)
 BANDS = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
+# round 8-9's short names of audit_real_talk.CATEGORIES' kinds ("meeting_procedure" is round 8-10's name of meeting_talk)
+CANON = {"description": "not_advice_description", "question": "not_advice_question",
+         "backchannel": "not_advice_backchannel_or_social", "reading_aloud": "not_advice_reading_aloud",
+         "narrative": "not_advice_story_or_quote", "request": "request_not_advice", "meeting_procedure": "meeting_talk"}
 
 
 def all_labels(own: Path = OWN) -> dict[str, str]:
@@ -62,8 +66,14 @@ def rows(work: Path, tag: str, sessions: list[str], labels: dict[str, str]) -> l
                 continue
             flag = flags.get((it["kind"], it["utterance_id"], (it.get("task") or it["text"])[:60]), False)
             out.append({"session": sid, "key": it["key"], "kind": it["kind"], "flag": flag,
-                        "confidence": it["confidence"], "label": labels.get(it["key"]), "text": it.get("task") or it["text"]})
+                        "confidence": it["confidence"], "label": canon(labels.get(it["key"]), it["kind"]),
+                        "text": it.get("task") or it["text"]})
     return out
+
+
+def canon(label: str | None, kind: str) -> str | None:
+    """One name per error kind: a recommendation's short round-8/9 names mapped to :data:`CANON`'s."""
+    return CANON.get(label, label) if kind == "recommendation" and label is not None else label
 
 
 def is_right(label: str | None) -> bool:
@@ -174,10 +184,7 @@ def main() -> None:
         th = thresholds()
         res["thresholds"] = th
         res["confidence"] = confidence(rs, sets, th)
-    text = json.dumps(res, indent=1, ensure_ascii=False)
-    if args.out:
-        args.out.write_text(text + "\n", encoding="utf-8")
-    print(text)
+    art.emit(res, args.out)
 
 
 if __name__ == "__main__":

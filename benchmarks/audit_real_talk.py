@@ -289,6 +289,15 @@ def confidence_table(work: Path, tag: str, sessions: list[str], labels: dict[str
     return {"items": len(rows), "ok": sum(ok for _, _, ok in rows), "bins": bins, "cuts": cuts, "per_session": per_session}
 
 
+def emit(res: dict, out: Path | None, *, echo: bool = True) -> None:
+    """Write a result JSON to ``out`` (when given) and print it (``echo``)."""
+    text = json.dumps(res, indent=1, ensure_ascii=False)
+    if out:
+        out.write_text(text + "\n", encoding="utf-8")
+    if echo:
+        print(text)
+
+
 def commit() -> str:
     try:
         return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
@@ -337,9 +346,7 @@ def main() -> None:
             if aside:
                 res["held_aside"][t] = count(args.work, t, aside, lab, task)
             res["labels"][t] = {"labels": lab, "task_phrase": task}
-        text = json.dumps(res, indent=1, ensure_ascii=False)
-        if args.out:
-            args.out.write_text(text + "\n", encoding="utf-8")
+        emit(res, args.out, echo=False)
         print(json.dumps({t: {"audited": res["audited"][t]["share_ok_of_labelled"],
                               "held_aside": res["held_aside"].get(t, {}).get("share_ok_of_labelled")} for t in tags}))
     elif args.cmd == "confidence":
@@ -347,10 +354,7 @@ def main() -> None:
         res = {"command": "python benchmarks/audit_real_talk.py " + " ".join(sys.argv[1:]), "commit": commit(),
                "date": dt.date.today().isoformat(), "tag": args.tag, "split": "audited real talk (design files)",
                "sessions": sessions, **confidence_table(args.work, args.tag, sessions, labels)}
-        text = json.dumps(res, indent=1, ensure_ascii=False)
-        if args.out:
-            args.out.write_text(text + "\n", encoding="utf-8")
-        print(text)
+        emit(res, args.out)
     elif args.cmd == "dump":
         dump(args.work, args.tag, sessions, args.kinds.split(","))
     else:
@@ -363,10 +367,7 @@ def main() -> None:
                "files": {s: SESSIONS[s].get("src") or SESSIONS[s].get("qmsum") for s in sessions},
                "session_date": SESSION_DATE, "labeller": doc.get("labeller"),
                **count(args.work, args.tag, sessions, labels, doc.get("task_not_standalone"))}
-        text = json.dumps(res, indent=1, ensure_ascii=False)
-        if args.out:
-            args.out.write_text(text + "\n", encoding="utf-8")
-        print(text)
+        emit(res, args.out)
 
 
 if __name__ == "__main__":
