@@ -147,7 +147,9 @@ def child_env(tmp: Path, bytecode: bool, emulate_avx2: bool = False) -> dict[str
 #: and the main process's CPU seconds up to the extraction stage (``main_to_extraction``: start-up, dynamics,
 #: topics) and from there to the end (``main_from_extraction``: where the helper takes batches); per stage too
 #: (``stage:<name>``: the main process's CPU seconds in the stage itself; ``stage:embed_ahead``: the extraction
-#: stage's embedding and head scores ahead of it, :func:`sessionscope.pipeline._embed_while_parsing`)
+#: stage's embedding and head scores ahead of it, :func:`sessionscope.pipeline._embed_while_parsing`), up to the
+#: first stage (``main_to_stages``: start-up, model loading, reading the transcript), and the CPU seconds of the
+#: main process's threads other than the main one that are alive at exit (``main_other_threads``: BLAS workers)
 SPLIT_CPU = """
 import atexit, importlib.abc, importlib.machinery, json, logging, resource, sys
 _shared = {"helper_batches": 0, "shared_batches": 0}
@@ -181,6 +183,7 @@ class _Mark(importlib.abc.MetaPathFinder):  # when sessionscope.pipeline is impo
                     _shared["stage:embed_ahead"] = _cpu() - c
             def timed(session, stage, **k):  # one stage's own CPU seconds
                 c = _cpu()
+                _shared.setdefault("main_to_stages", c)
                 try:
                     return one(session, stage, **k)
                 finally:
@@ -200,6 +203,17 @@ def _report():
         pass
     if "main_to_extraction" in out:
         out["main_from_extraction"] = out["main"] - out["main_to_extraction"]
+    try:  # threads still alive at exit besides the main one (BLAS workers): their CPU seconds
+        import os, threading
+        tck, me = os.sysconf("SC_CLK_TCK"), threading.get_native_id()
+        other = 0.0
+        for t in os.listdir("/proc/self/task"):
+            if int(t) != me:
+                f = open(f"/proc/self/task/{t}/stat").read().rsplit(")", 1)[1].split()
+                other += (int(f[11]) + int(f[12])) / tck
+        out["main_other_threads"] = other
+    except (OSError, ValueError, IndexError):
+        pass
     print("SPLIT_CPU " + json.dumps(out), file=sys.stderr)
 atexit.register(_report)
 from sessionscope.cli import main
@@ -251,7 +265,7 @@ def compare_env(args: argparse.Namespace, env: dict[str, str], tmp: Path) -> dic
 
 def _split_summary(result: dict, compare: dict, split: list[dict], runs: list[float]) -> None:
     """``--compare`` with ``--split-cpu``: the other build's medians per part, and run-for-run differences."""
-    parts = ("main", "helper", "main_to_extraction", "main_from_extraction",
+    parts = ("main", "helper", "main_to_stages", "main_to_extraction", "main_from_extraction", "main_other_threads",
              *sorted({k for x in [*split, *compare["split_cpu_s"]] if x for k in x if k.startswith("stage:")}))
     for part in parts:
         got = [x[part] for x in compare["split_cpu_s"] if x and part in x]
@@ -355,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
         result["split_cpu_s"] = split
         result["median_main_cpu_s"] = statistics.median(x["main"] for x in split if x) if any(split) else None
         result["median_helper_cpu_s"] = statistics.median(x["helper"] for x in split if x) if any(split) else None
-        for part in ("main_to_extraction", "main_from_extraction",
+        for part in ("main_to_stages", "main_to_extraction", "main_from_extraction", "main_other_threads",
                      *sorted({k for x in split if x for k in x if k.startswith("stage:")})):
             got = [x[part] for x in split if x and part in x]
             result[f"median_{part}_cpu_s"] = round(statistics.median(got), 2) if got else None

