@@ -106,3 +106,17 @@ def test_the_real_talk_transcripts_and_their_reference(realtalk, shared_data):
     assert set(sents) == {"SBC001", "SBC009", "SBC044", "zoom"}
     assert {k: sum(s.question for s in v) for k, v in sents.items()} == {"SBC001": 89, "SBC009": 69, "SBC044": 46, "zoom": 27}
     assert all(not any(ch in s.text for ch in "~#<>") for v in sents.values() for s in v)
+
+
+def test_bare_question_forms_on_real_talk_are_found(realtalk, shared_data):
+    """Real talk no head was trained on (choosing half): bare, the "?" sentences in question form are found, and the
+    quoted questions of the stories are not counted."""
+    res = realtalk.realtalk("choose")
+    form = res["recall_by_form_of_q_sentences"]["shipped_bare"]
+    found = sum(form[s]["found"] for s in ("WH", "INV"))
+    total = sum(form[s]["n"] for s in ("WH", "INV"))
+    assert total >= 20 and found / total >= 0.9  # 25 / 25 at this round
+    assert res["pooled"]["shipped_bare_reader"]["p"] >= 0.65  # 0.74
+    assert res["pooled"]["shipped_transcribed"]["f1"] >= 0.9  # 0.929
+    false = {e["text"] for e in res["errors_bare_shipped"]["false"]}
+    assert "And I said what do you mean he was weird." not in false
