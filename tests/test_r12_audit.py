@@ -76,3 +76,36 @@ def test_audit_auc_and_tally() -> None:
     t = a.tally(rows)
     assert (t["listed"], t["labelled"], t["right"], t["share_right"]) == (4, 3, 2, 0.667)
     assert t["by_label"] == {"ok": 2, "description": 1}
+
+
+@pytest.mark.parametrize("text, opened", [
+    ("and said I want to see him,", True),
+    ("saying I'm gonna", True),
+    ("and he says I really love ~Lauren,", True),
+    ("she goes come on,", True),
+    ("my brother says you should apply,", True),
+    # a report of what was said, a finished line, the speaker's own words, a marker
+    ("he said that it was fine,", False),
+    ("he said so.", False),
+    ("they said the deadline moved", False),
+    ("and I said fine,", False),
+    ("he told me to call you.", False),
+    ("like he said,", False),
+    ("and it went well,", False),
+])
+def test_quote_opened(text: str, opened: bool) -> None:
+    from sessionscope.analysis.extract.rules import quote_opened
+
+    assert quote_opened(text) is opened
+
+
+def test_quote_opened_covers_the_speakers_next_lines_only() -> None:
+    from sessionscope.analysis.extract.rules import quoted_by_frame
+
+    lines = ["And he was standing outside the house,", "saying I'm gonna", "I'm gonna kill myself,",
+             "if you don't talk to me,", "and then the police came.", "Call them next time."]
+    speakers = ["a", "a", "a", "a", "a", "b"]
+    parsed = [[S(" ".join(f"{w}/NN" for w in line.split()))] for line in lines]
+    assert quoted_by_frame(speakers, parsed) == {(2, 0), (3, 0)}
+    # another speaker's line ends the quote
+    assert quoted_by_frame(["a", "a", "b", "a", "a", "a"], parsed) == set()

@@ -139,6 +139,26 @@ def quotative_end(text: str) -> bool:
     return bool(_EN_QUOTE_END.search(t)) and not _EN_AS_SAID.search(t)
 
 
+# round 12 (audit): a line that opens someone's words inside it and leaves them open ("and said I want to see him,",
+# "he says I really love Lauren,", "saying I'm gonna"): the speaker's next lines go on quoting, as after a line that
+# ends on a frame. Third person or subjectless only ("I said you should…" may be the speaker's own advice retold)
+_EN_QUOTE_OPEN = re.compile(
+    r"(?:^|\b(?:he|she|they|my \w+|and))(?: just| always| keep| kept)? ?(?:said|says|goes|went|told|tells|yelled|screamed|"
+    r"telling|saying)(?: to)?(?: (?:him|her|them|me|you|us))?,? (?!that\b|so\b|it\b)\w")
+_OPEN_END = re.compile(r"\w\s*$")
+
+
+@lru_cache(maxsize=8192)
+def quote_opened(text: str) -> bool:
+    """Whether an English line opens a third person's quoted words and leaves them open (see above)."""
+    t = norm(strip_markup(text))
+    m = _EN_QUOTE_OPEN.search(t)
+    if m is None or _EN_AS_SAID.search(t):
+        return False
+    # left open: a final comma, or the quote's first words cut off ("saying I'm gonna")
+    return t.rstrip().endswith(",") or (bool(_OPEN_END.search(t)) and len(t[m.end() - 1:].split()) <= 2)
+
+
 QUOTE_SPAN = 2  # how many of the speaker's next lines a quotative frame covers
 
 
@@ -158,7 +178,7 @@ def quoted_by_frame(speakers: Sequence[str], parsed: Sequence[Sequence[Sentence]
         for j in range(len(sents)):
             if left > 0 or (j and quotative_end(sents[j - 1].text)):
                 out.add((i, j))
-        left = span if sents and quotative_end(sents[-1].text) else max(0, left - 1)
+        left = span if sents and (quotative_end(sents[-1].text) or quote_opened(sents[-1].text)) else max(0, left - 1)
     return out
 
 
