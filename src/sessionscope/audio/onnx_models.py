@@ -8,7 +8,10 @@ written next to its final name and checked before it is renamed into place (atom
 exported graph must give the same outputs as torch on fixed inputs (CAM++ embeddings cosine
 ≥ :data:`MIN_COSINE`, segmentation log-probabilities within :data:`MAX_ABS_DIFF`). A sidecar
 JSON (written last) records the ONNX file's own SHA-256, checked on every load, and the
-figures of that check.
+figures of that check. The graph that ONNX Runtime optimises from it on first load is kept beside it,
+keyed by that file's SHA-256, ONNX Runtime's version and the CPU's instruction sets (its layout
+transforms are hardware-specific), and loaded from there afterwards (checked by its own digest): the
+same kernels and outputs, without optimising again in every process.
 
 :class:`OnnxModel` is a drop-in for the torch module's call: the same input (a torch tensor
 or a numpy array, batch first) gives the same kind of output with the same shape. It runs
@@ -94,21 +97,111 @@ def read_sidecar(path: Path) -> Optional[dict[str, Any]]:
     return meta
 
 
-def _session(path: Path, threads: int, arena: bool = True) -> Any:
+def _options(threads: int, arena: bool, level: Any) -> Any:
+    import onnxruntime as ort
+
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = max(1, threads)
+    so.inter_op_num_threads = 1
+    so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    so.graph_optimization_level = level
+    so.add_session_config_entry("session.intra_op.allow_spinning", "0")  # no busy-waiting on a shared machine
+    so.log_severity_level = 3
+    so.enable_cpu_mem_arena = arena
+    return so
+
+
+def _session(path: Path, threads: int, arena: bool = True, sha256: Optional[str] = None) -> Any:
+    """An ORT session of ``path`` (all graph optimisations). With ``sha256`` (the file's checked digest), the
+    optimised graph is kept in the cache for this machine and ONNX Runtime (:func:`optimized_path`) and loaded
+    from there next time without optimising again: same kernels, bit-identical outputs, about a third of
+    CAM++'s session creation (docs/benchmarks/audio.md, round 12)."""
     import onnxruntime as ort
 
     from sessionscope.models import disable_onnx_telemetry
 
     disable_onnx_telemetry()
-    so = ort.SessionOptions()
-    so.intra_op_num_threads = max(1, threads)
-    so.inter_op_num_threads = 1
-    so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    so.add_session_config_entry("session.intra_op.allow_spinning", "0")  # no busy-waiting on a shared machine
-    so.log_severity_level = 3
-    so.enable_cpu_mem_arena = arena
-    return ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+    opt = optimized_path(path, sha256) if sha256 else None
+    if opt is not None and _optimized_ok(opt):
+        try:
+            return ort.InferenceSession(str(opt), _options(threads, arena, ort.GraphOptimizationLevel.ORT_DISABLE_ALL),
+                                        providers=["CPUExecutionProvider"])
+        except Exception as e:  # noqa: BLE001 - the optimised copy is only a shortcut: optimise again
+            log.warning("optimised ONNX graph %s not loaded (%s): optimised again", opt, e)
+    so = _options(threads, arena, ort.GraphOptimizationLevel.ORT_ENABLE_ALL)
+    tmp: Optional[Path] = None
+    if opt is not None:
+        try:
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{opt.stem}.", suffix=".onnx.tmp", dir=opt.parent)
+            os.close(fd)
+            tmp = Path(tmp_name)
+            so.optimized_model_filepath = str(tmp)
+        except OSError as e:  # a read-only cache: optimised in memory each time, as before
+            log.debug("optimised ONNX graph not kept (%s)", e)
+    try:
+        sess = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+        if opt is not None and tmp is not None:
+            _publish_optimized(tmp, opt)
+    finally:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+    return sess
+
+
+def _cpu_tag() -> Optional[str]:
+    """What the optimised graph depends on besides the model: ONNX Runtime's version and the CPU's instruction
+    sets (its layout transforms follow the vector width). None where the CPU's flags cannot be read."""
+    import platform
+
+    flags = None
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if line.startswith(("flags", "Features")):
+                    flags = " ".join(sorted(line.split(":", 1)[1].split()))
+                    break
+    except OSError:
+        return None
+    if not flags:
+        return None
+    import hashlib
+
+    blob = f"{_version('onnxruntime')}|{platform.machine()}|{flags}"
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def optimized_path(path: Path, sha256: str) -> Optional[Path]:
+    """Where the optimised graph of ``path`` (whose SHA-256 is ``sha256``) is kept for this machine, or None
+    (the CPU unknown: optimised in memory each time)."""
+    tag = _cpu_tag()
+    if tag is None:
+        return None
+    return path.with_name(f"{path.stem}.{sha256[:16]}.ort-{tag}.opt.onnx")
+
+
+def _optimized_ok(opt: Path) -> bool:
+    side = opt.with_suffix(".sha256")
+    try:
+        return opt.is_file() and side.read_text(encoding="utf-8").strip() == _sha256(opt)
+    except OSError:
+        return False
+
+
+def _publish_optimized(tmp: Path, opt: Path) -> None:
+    """Move a freshly written optimised graph into place; its digest is written last (the commit marker)."""
+    try:
+        if tmp.stat().st_size == 0:
+            return
+        digest = _sha256(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, opt)
+        fd, stmp = tempfile.mkstemp(prefix=f".{opt.stem}.", suffix=".sha256.tmp", dir=opt.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(digest)
+        os.chmod(stmp, 0o644)
+        os.replace(stmp, opt.with_suffix(".sha256"))
+    except OSError as e:
+        log.debug("optimised ONNX graph not kept (%s)", e)
 
 
 class _ThreadSetting(threading.local):
@@ -191,7 +284,7 @@ class OnnxModel:
         with self._lock:
             s = self._sessions.get(threads)
             if s is None:
-                s = self._sessions[threads] = _session(self.path, threads, self.arena)
+                s = self._sessions[threads] = _session(self.path, threads, self.arena, self.meta.get("sha256"))
             return s
 
     def run(self, x: np.ndarray) -> np.ndarray:
