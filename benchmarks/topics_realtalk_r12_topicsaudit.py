@@ -267,20 +267,106 @@ def score(work: Path, tag: str, sessions: Sequence[str], labels_path: Path, out:
     return res
 
 
+def gate_windows(work: Path, tag: str, sessions: Sequence[str], out: Path | None) -> dict:
+    """Read-only diagnostic: the shipped stage's window-level gate (``other`` probability and decision) on each
+    session, and how many of the words in ``other`` segments sit in windows the gate itself called work (they
+    were turned into ``other`` by smoothing or the short-run rule), and the reverse."""
+    from sessionscope.analysis.topics.stage import TopicsStage
+    from sessionscope.model.serialize import session_from_dict
+
+    stage = TopicsStage()
+    res: dict = {"command": "python benchmarks/topics_realtalk_r12_topicsaudit.py " + " ".join(sys.argv[1:]),
+                 "commit": commit(), "date": dt.date.today().isoformat(), "run_tag": tag, "sessions": {}}
+    for sid in sessions:
+        doc = load(work, tag, sid)
+        s = session_from_dict(doc)
+        wins = stage.windows(s)
+        X, _ = stage._vectors(s, wins)
+        pred = stage.model.predict_embeddings(X, context=stage.cfg.context_windows)
+        o = list(pred.area_labels).index(OTHER)
+        words = [n_words(u.text) for u in s.utterances]
+        area = {uid: seg["area"] for seg in doc["topics"]["segments"] for uid in seg["utterance_ids"]}
+        gate_other = [False] * len(words)
+        rows = []
+        for i, w in enumerate(wins):
+            for k in range(w.first, w.last + 1):
+                gate_other[k] = pred.areas[i] == OTHER
+            rows.append({"first": s.utterances[w.first].id, "last": s.utterances[w.last].id,
+                         "p_other": round(float(pred.area_proba[i, o]), 3), "decided": pred.areas[i]})
+        total = sum(words) or 1
+        seg_other = [area.get(u.id) == OTHER for u in s.utterances]
+        res["sessions"][sid] = {
+            "words": sum(words), "other_share": round(sum(n for n, so in zip(words, seg_other, strict=True) if so) / total, 3),
+            "other_words_gate_called_work": round(sum(n for n, so, g in zip(words, seg_other, gate_other, strict=True)
+                                                      if so and not g) / total, 3),
+            "work_words_gate_called_other": round(sum(n for n, so, g in zip(words, seg_other, gate_other, strict=True)
+                                                      if not so and g) / total, 3),
+            "windows": rows}
+    emit(res, out, echo=False)
+    return res
+
+
+def protect_gate_work_runs(min_windows: int) -> None:
+    """Measured, not shipped: the stage's short-run rule, except that a run of at least ``min_windows`` windows
+    that the gate itself calls work (every window's ``other`` probability below 0.5) keeps its areas when the rule
+    would turn it into ``other`` (the rule's minimum grows with the session, 5 % of its windows, so on a long
+    meeting a several-minute presentation between an opening and a break is "short"). Patches the stage module
+    for this process only; run through ``ami`` below on the AMI choosing meetings.
+    """
+    import numpy as np
+
+    import sessionscope.analysis.topics.stage as stage_mod
+
+    original = stage_mod.absorb_runs
+
+    def patched(path: np.ndarray, proba: np.ndarray, catch_all: int | None, *, min_len: int) -> np.ndarray:
+        out = original(path, proba, catch_all, min_len=min_len)
+        if catch_all is None:
+            return out
+        before = np.asarray(path)
+        work = proba[:, catch_all] < 0.5
+        i = 0
+        while i < len(before):
+            j = i
+            while j + 1 < len(before) and (before[j + 1] != catch_all) == (before[i] != catch_all):
+                j += 1
+            if before[i] != catch_all and j - i + 1 >= min_windows and work[i:j + 1].all() \
+                    and (out[i:j + 1] == catch_all).all():
+                out[i:j + 1] = before[i:j + 1]
+            i = j + 1
+        return out
+
+    stage_mod.absorb_runs = patched
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("cmd", choices=("dump", "score"))
+    ap.add_argument("cmd", choices=("dump", "score", "ami", "gate"))
+    ap.add_argument("--protect-windows", type=int, default=3, help="ami: the shortest gate-work run protected")
     ap.add_argument("--work", type=Path, default=Path("/tmp/r12/topicsaudit"))
     ap.add_argument("--tag", default="r12")
     ap.add_argument("--sessions", default=",".join(AUDITED))
     ap.add_argument("--labels", type=Path, default=LABELS)
-    ap.add_argument("--out", type=Path, default=OUT)
-    args = ap.parse_args()
+    ap.add_argument("--out", type=Path, default=None, help=f"score: result JSON (default {OUT.relative_to(ROOT)}); "
+                    "ami: passed on to topics_ami.py")
+    args, rest = ap.parse_known_args()  # ami: the rest goes to benchmarks/topics_ami.py
+    if rest and args.cmd != "ami":
+        ap.error(f"unrecognized arguments: {' '.join(rest)}")
     sessions = [s for s in args.sessions.split(",") if s]
+    if args.cmd == "ami":  # the AMI benchmark (choosing meetings) with the protection above; passes its own args on
+        protect_gate_work_runs(args.protect_windows)
+        import topics_ami
+
+        sys.exit(topics_ami.main([a for a in rest if a != "--"] + (["--out", str(args.out)] if args.out else [])))
+    if args.cmd == "gate":
+        res = gate_windows(args.work, args.tag, sessions, args.out or OUT.with_name(OUT.stem + "_gate.json"))
+        print(json.dumps({sid: {k: v for k, v in d.items() if k != "windows"} for sid, d in res["sessions"].items()},
+                         indent=1))
+        return
     if args.cmd == "dump":
         dump(args.work, args.tag, sessions)
     else:
-        res = score(args.work, args.tag, sessions, args.labels, args.out)
+        res = score(args.work, args.tag, sessions, args.labels, args.out or OUT)
         print(json.dumps({k: res[k] for k in ("pooled", "confidence_separation", "other_score_separation")}, indent=1))
 
 

@@ -70,3 +70,22 @@ def test_auroc():
     assert t.auroc([0.1], [0.9]) == 0.0
     assert t.auroc([0.5], [0.5]) == 0.5
     assert t.auroc([], [0.3]) is None
+
+
+def test_the_measured_protection_keeps_a_gate_work_run_the_short_run_rule_would_make_small_talk(monkeypatch):
+    import numpy as np
+
+    import sessionscope.analysis.topics.stage as stage_mod
+
+    original = stage_mod.absorb_runs
+    monkeypatch.setattr(stage_mod, "absorb_runs", original)  # restored after the test
+    p_other = np.array([0.9, 0.9, 0.9, 0.2, 0.2, 0.3, 0.9, 0.9, 0.9])
+    proba = np.column_stack([1 - p_other, p_other])  # labels: 0 = an area, 1 = other
+    path = np.array([1, 1, 1, 0, 0, 0, 1, 1, 1])
+    shipped = stage_mod.absorb_runs(path, proba, 1, min_len=5)
+    assert shipped.tolist() == [1] * 9  # mean other 0.23 > 0.15: the work run becomes small talk
+    t.protect_gate_work_runs(3)
+    assert stage_mod.absorb_runs(path, proba, 1, min_len=5).tolist() == path.tolist()
+    stage_mod.absorb_runs = original
+    t.protect_gate_work_runs(4)  # a longer minimum: the 3-window run is not protected
+    assert stage_mod.absorb_runs(path, proba, 1, min_len=5).tolist() == [1] * 9
