@@ -61,8 +61,42 @@ def cli(verbose: int, quiet: bool) -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="sessionscope")
+    """Console-script entry point.
+
+    Once the command has finished and said so, the process ends without Python's own finalisation: the
+    exit handlers run (workers, clusters and helpers are stopped there), logging and the standard streams are
+    flushed, and then the process exits at once instead of freeing every model's objects one by one (0.4–0.6 s
+    of wall time after a `run`, measured by ``benchmarks/exit_cost_r12_speed.py``; the outputs are already
+    written and closed). A command that leaves a non-daemon thread running, exits with a message, or fails
+    with an unexpected exception exits the ordinary way.
+    """
+    try:
+        cli(prog_name="sessionscope")
+    except SystemExit as e:
+        if e.code is not None and not isinstance(e.code, int):
+            raise  # a message to print: the ordinary way
+        _exit_now(e.code or 0)
+        raise
+    _exit_now(0)
+
+
+def _exit_now(code: int) -> None:
+    """End the process with ``code`` after the exit handlers, unless a non-daemon thread still runs."""
+    import atexit
+    import os
+    import sys
+    import threading
+
+    if any(not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
+        return
+    atexit._run_exitfuncs()
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said
+            pass
+    os._exit(code)
 
 
 __all__ = ["cli", "main", "COMMANDS", "LazyGroup"]
