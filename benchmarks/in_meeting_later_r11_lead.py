@@ -49,8 +49,10 @@ def _old_rule(commit: str):  # noqa: ANN202 - a module's function
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--before", default="6252cc5")
-    ap.add_argument("--dump", type=Path, default=Path("/tmp/r11/actions/dump_after.jsonl"),
-                    help="the audited development transcripts' action items (in_meeting_r11_actions.py's dump)")
+    ap.add_argument("--dump", type=Path, default=None,
+                    help="the audited development transcripts' action items as JSON lines (in_meeting_r11_actions.py's "
+                         "dump of an audit_real_talk.py run; round 11 used /tmp/r11/actions/dump_after.jsonl); "
+                         "without it part (2) is left out and the output says so")
     ap.add_argument("--out", type=Path)
     args = ap.parse_args(argv)
     from dialogue_acts import load_acts
@@ -68,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
                 "marked": [len(o), len(n)], "gold": [sum(bool(a.action) for a in o), sum(bool(a.action) for a in n)],
                 "linked": [sum(bool(a.action_link) for a in o), sum(bool(a.action_link) for a in n)],
                 "no_longer_marked": [a.text for a in o if not in_meeting(a.text, anyone=anyone)]}
-    if args.dump.exists():
+    if args.dump is None or not args.dump.exists():
+        out["audited_items"] = {"skipped": f"no dump given or found ({args.dump})"}
+    else:
         rows = [json.loads(x) for x in args.dump.read_text(encoding="utf-8").splitlines() if x.strip()]
         out["audited_items"] = {"items": len(rows), "changed": [r["sentence"] for r in rows
                                                                 if old(r["sentence"]) != in_meeting(r["sentence"])]}
