@@ -434,11 +434,13 @@ def _gate_windows(names: list[str], enc, cfg, context: int, *, planning: list[bo
 
 
 def train_other(limit: int | None, C: float, out_path: Path, *, written_weight: float = 40.0, context: int = 0,
-                shift: float = 0.0, head_kind: str = "other", planning_weight: float = 1.0) -> dict:
+                shift: float = 0.0, head_kind: str = "other", planning_weight: float = 1.0,
+                extra: Path | None = None, extra_weight: float | None = None) -> dict:
     """Fit the binary other-vs-substantive gate and store it in the shipped usem3 head file.
 
     ``head_kind``: ``other`` (the session gate) or ``other_single`` (the gate for windows classified
-    alone, trained without context).
+    alone, trained without context). ``extra``: a second labelled CSV whose dev rows join the written
+    rows (the shipped gate: none), each weighing ``extra_weight`` AMI windows (None: ``written_weight``).
     """
     from sessionscope.analysis.topics.classify import context_features, load_heads, save_heads
     from sessionscope.cli.topics_cmd import read_labels, window_text
@@ -455,22 +457,28 @@ def train_other(limit: int | None, C: float, out_path: Path, *, written_weight: 
     feats, y = _gate_windows(names, enc, cfg, context, planning=plan)
     source = ["ami-planning" if p else "ami" for p in plan]
     written = read_labels(LABELS, split="dev")
+    n_main = len(written)
+    written += read_labels(extra, split="dev") if extra else []
     W = enc.encode([window_text(r["text"]) for r in written])
     feats.extend(context_features(W, 0) if context else W)  # single windows: their own context
-    for r in written:
+    for i, r in enumerate(written):
         y.append("other" if r["area"] == "other" else "substantive")
-        source.append(f"written-{r['lang']}")
+        source.append(f"written-{r['lang']}" if i < n_main else f"extra-{r['lang']}")
     X = np.stack(feats)
     enc.save()
     # the written rows are few: weigh them up so the mentoring register and Russian count
     # planning_weight: AMI windows of planning topics (the kick-off's project aims and roles, budget,
     # requirements) weigh this much: talk about the project itself is work, even when it opens a meeting
-    sw = np.array([1.0 if s == "ami" else planning_weight if s == "ami-planning" else written_weight for s in source])
+    ew = written_weight if extra_weight is None else extra_weight
+    sw = np.array([1.0 if s == "ami" else planning_weight if s == "ami-planning" else ew if s.startswith("extra")
+                   else written_weight for s in source])
     head = fit_other_head(X, y, sw, C=C, backend=enc.name, meta={
-        "trained_on": f"AMI train meetings ({len(names)}, seed {SEED}) + benchmarks/data/topics/labels.csv dev",
+        "trained_on": f"AMI train meetings ({len(names)}, seed {SEED}) + benchmarks/data/topics/labels.csv dev"
+                      + (f" + {extra.name} dev" if extra else ""),
         "command": "python " + " ".join(sys.argv), "commit": _commit(), "C": C, "written_weight": written_weight,
         **({"context": context, "context_weight": 0.5} if context else {}), "shift": shift,
         **({"planning_weight": planning_weight} if planning_weight != 1.0 else {}),
+        **({"extra_weight": extra_weight} if extra and extra_weight is not None else {}),
         "windows": dict(Counter(zip(source, y, strict=True)).most_common()).__repr__()})
     if shift:  # calibration: the gate's log-odds of "other" lowered by `shift` nats (chosen on held-out train meetings)
         head = replace(head, b=head.b + np.array([-shift / 2, shift / 2], dtype=np.float32)[
@@ -903,6 +911,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="with --train-area: add the other AMI work windows with the current model's area (pseudo-labels)")
     ap.add_argument("--written-weight", type=float, default=40.0,
                     help="sample weight of each written EN/RU window against one AMI window when training the gate")
+    ap.add_argument("--gate-extra", type=Path, default=None, metavar="CSV",
+                    help="with --train-other: a second labelled CSV whose dev rows the gate also trains on (shipped: none)")
     ap.add_argument("--train-mode", action="store_true",
                     help="refit the mode head on AMI train weak mode gold + written dev (with --C, --written-weight)")
     ap.add_argument("--mode-set", action="append", default=[], metavar="NAME=VALUE",
@@ -969,7 +979,8 @@ def main(argv: list[str] | None = None) -> int:
         info = train_other(args.limit, args.C, Path(args.head) if args.head else bundled_head_path("usem3"),
                            written_weight=args.written_weight, context=0 if args.single else args.gate_context,
                            shift=args.gate_shift, head_kind="other_single" if args.single else "other",
-                           planning_weight=args.gate_planning_weight)
+                           planning_weight=args.gate_planning_weight,
+                           extra=None if args.single else args.gate_extra)
         print(json.dumps({k: v for k, v in info.items() if k != "meetings"}, indent=1))
         return 0
     overrides = {k: json.loads(v) for k, _, v in (kv.partition("=") for kv in args.set)}
