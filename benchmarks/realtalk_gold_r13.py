@@ -302,6 +302,32 @@ def gold_counts(gold: dict) -> dict:
     return out
 
 
+KEY_TEXT = 60  # audit_real_talk.items keeps the first 60 characters of an item's text in its key
+
+
+def key_item(uid: str, text: str, utterance: str) -> dict:
+    """A listed item read back from its label key: the text found in its utterance and, when the key cut it at
+    ``KEY_TEXT`` characters, carried on to the end of that sentence."""
+    span = locate(text, utterance)
+    if span is None or len(text) < KEY_TEXT:
+        return {"utterance_id": uid, "text": text}
+    end = re.search(r"[.?!](\s|$)", utterance[span[1]:])
+    return {"utterance_id": uid, "text": text, "char_start": span[0],
+            "char_end": span[1] + end.end() if end else len(utterance)}
+
+
+def kappa(d: dict[str, int]) -> float | None:
+    """Cohen's kappa of the earlier ok / error label against gold right / wrong (borderline gold left out)."""
+    a, b = d.get("earlier: ok / gold: right", 0), d.get("earlier: ok / gold: wrong", 0)
+    c, e = d.get("earlier: error / gold: right", 0), d.get("earlier: error / gold: wrong", 0)
+    n = a + b + c + e
+    if not n:
+        return None
+    po = (a + e) / n
+    pe = ((a + b) * (a + c) + (c + e) * (b + e)) / n / n
+    return round((po - pe) / (1 - pe), 3) if pe < 1 else None
+
+
 def agreement(gold: dict, label_paths: list[Path], utterances: dict[str, dict[str, str]]) -> dict:
     """Earlier precision labels (item key -> ``ok`` or an error category) against this gold, on the items of the three
     files both cover: the item is read back from its key (session|kind|utterance|first 60 characters of its text)."""
@@ -314,7 +340,7 @@ def agreement(gold: dict, label_paths: list[Path], utterances: dict[str, dict[st
         sid, kind, uid, text = (key.split("|", 3) + ["", "", "", ""])[:4]
         if sid not in gold["files"] or kind not in GOLD_KIND or lab == "unlabelled":
             continue
-        item = {"utterance_id": uid, "text": text}
+        item = key_item(uid, text, utterances[sid].get(uid, ""))
         recs = gold["files"][sid]["records"]
         hit = [g for g in recs if on_sentence(item, g, utterances[sid])]
         kinds = {g["kind"] + ("?" if g.get("borderline") else "") for g in hit}
@@ -335,7 +361,7 @@ def agreement(gold: dict, label_paths: list[Path], utterances: dict[str, dict[st
         agree = d.get("earlier: ok / gold: right", 0) + d.get("earlier: error / gold: wrong", 0)
         n = sum(v for k, v in d.items() if "borderline" not in k)
         summary[kind] = {"agree": agree, "compared (borderline left out)": n,
-                         "share": round(agree / n, 3) if n else None}
+                         "share": round(agree / n, 3) if n else None, "cohen_kappa": kappa(d)}
     return {"counts": rows, "agreement": summary, "disagreements": cases}
 
 
