@@ -68,6 +68,12 @@ SESSIONS: dict[str, dict] = {
     # round 12 (audit): an AMI test-partition meeting from QMSum never audited, counted once at the end (before / after)
     "ES2004d": {"qmsum": "qmsum-topics-queries/ES2004d.json", "people": _AMI_ROLES},
 }
+# round 13 (realtalk): AMI held-out train meetings (never used to train the heads; their acts only chose thresholds) as
+# ``Role: text`` turns built from the AMI dialogue acts, for more labelled action items (the task check's training rows)
+AMI_ACTS_ROLES = {"PM": "Project Manager", "ME": "Marketing", "UI": "User Interface", "ID": "Industrial Designer"}
+R13_AMI = ("ES2003b", "ES2006a", "ES2010c", "ES2013b", "IS1003c", "IS1005b", "TS3005d", "TS3010a",
+           "ES2003c", "ES2009a", "ES2012a", "ES2014d", "IS1005c", "IS1007b", "TS3009a", "TS3011d")
+SESSIONS.update({m: {"ami_acts": m, "people": _AMI_ROLES} for m in R13_AMI})
 HELD_ASIDE = ("SBC044", "education_13", "ES2004c", "Bed003", "TS3011b", "ES2004b", "ES2004a", "ES2004d")
 CATEGORIES = {  # the labels used; "ok" = a correct item
     "recommendation": {
@@ -99,12 +105,31 @@ CATEGORIES = {  # the labels used; "ok" = a correct item
 }
 
 
+def ami_turns(meeting: str) -> str:
+    """One AMI meeting's dialogue acts as ``Role: text`` lines, consecutive acts of one speaker joined into a turn."""
+    import gzip
+
+    turns: list[list[str]] = []
+    with gzip.open(DATA / "ami-annotations" / "dialogue_acts.jsonl.gz", "rt", encoding="utf-8") as fh:
+        acts = [r for r in map(json.loads, fh) if r["meeting"] == meeting and (r["text"] or "").strip()]
+    for r in sorted(acts, key=lambda r: (r["start"] if r["start"] is not None else 0.0)):
+        role = AMI_ACTS_ROLES.get(r.get("role") or "", r["speaker"])
+        if turns and turns[-1][0] == role:
+            turns[-1].append(r["text"].strip())
+        else:
+            turns.append([role, r["text"].strip()])
+    return "".join(f"{t[0]}: {' '.join(t[1:])}\n" for t in turns)
+
+
 def prepare(work: Path) -> Path:
     inputs = work / "inputs"
     inputs.mkdir(parents=True, exist_ok=True)
     lines = ["sessions:"]
     for sid, spec in SESSIONS.items():
-        if "qmsum" in spec:
+        if "ami_acts" in spec:
+            path = inputs / f"{sid}.txt"
+            path.write_text(ami_turns(spec["ami_acts"]), encoding="utf-8")
+        elif "qmsum" in spec:
             turns = json.loads((DATA / spec["qmsum"]).read_text(encoding="utf-8"))["meeting_transcripts"]
             path = inputs / f"{sid}.txt"
             path.write_text("".join(f"{t['speaker']}: {t['content']}\n" for t in turns), encoding="utf-8")

@@ -157,6 +157,8 @@ class ExtractionConfig(_Section):
     dialogue_act_heads: Optional[str] = Field("bundled", description="recommendation/action-item heads trained on real meetings (.npz from benchmarks/train_dialogue_acts.py); 'bundled' = the shipped one; none = rules + classifier only")
     check_below: float = Field(0.5, ge=0, le=1, description="questions, recommendations and action items whose calibrated confidence is below this are marked to_check (shown as 'to check' in reports); recommendations: check_below_recommendations")
     check_below_recommendations: Optional[float] = Field(0.6, ge=0, le=1, description="recommendations whose calibrated confidence is below this are marked to_check; none = check_below. 0.6 because recommendations at 0.5-0.6 were right about half the time or less (held-out train meetings: precision 0.42 MRDA / 0.43 AMI; hand-audited real talk: 21 of 42, natural conversation 1 of 10; benchmarks/results/recs_confidence_heldout_r8_recs.json)")
+    item_check: Optional[str] = Field("bundled", description="second-stage check of English recommendations / action items learned on audited real talk (.npz from benchmarks/realtalk_check_r13_realtalk.py train); its probability that the item is right replaces the heads' confidence; 'bundled' = the shipped one; none = the heads' probability stays")
+    item_check_below: float = Field(0.5, ge=0, le=1, description="items the check re-scored are marked to_check below this probability of being right (0.5: more likely wrong than right)")
     merge_similarity: float = Field(0.85, ge=0, le=1, description="action items of one owner whose task embeddings are at least this similar are one task (merged)")
 
     @property

@@ -14,7 +14,10 @@ meetings (:mod:`.heads`: sentence embedding + cues + context of the neighbouring
 utterances, stacked with the rules' hit/veto and calibrated on held-out training
 meetings) when ``extraction.dialogue_act_heads`` is set (the default); their calibrated
 probability is the item's ``confidence`` and items below ``extraction.check_below`` are
-marked ``to_check``. Problems keep the rules + classifier fusion (confidence ``None``:
+marked ``to_check``. English recommendations and action items then go through a second-stage
+check learned on hand-labelled real talk (:mod:`.check`, ``extraction.item_check``): its
+probability that the item is right by the issue's definitions replaces that confidence, and
+``to_check`` marks the items under ``extraction.item_check_below``; Russian items keep the heads'. Problems keep the rules + classifier fusion (confidence ``None``:
 not calibrated). Action items of one owner with near-identical task phrases (embedding
 cosine ≥ ``extraction.merge_similarity``) are merged into the first.
 """
@@ -518,6 +521,15 @@ class ExtractionStage:
                 self._assign = bundled_assignment_head()
         return self._heads
 
+    def _item_check(self) -> Any:
+        """The second-stage check (:mod:`.check`; ``None`` when switched off or missing)."""
+        name = self.cfg.item_check
+        if not name or name.lower() == "none":
+            return None
+        from sessionscope.analysis.extract.check import bundled_item_check
+
+        return bundled_item_check(None if name == "bundled" else name)
+
     @property
     def assign_threshold(self) -> Optional[float]:
         """The assignment head's threshold (``None`` without heads or without the bundled assignment head)."""
@@ -618,6 +630,13 @@ class ExtractionStage:
         logits = self.head_logits(session, parsed)
         items = extract_items(session, parsed, proba, self.cfg, self.dynamics, heads=self._heads, head_logits=logits,
                               task_encoder=self._encoder if logits is not None else None, assign_threshold=self.assign_threshold)
+        check = self._item_check() if logits is not None else None
+        if check is not None:
+            from sessionscope.analysis.extract.check import apply_check
+            from sessionscope.language.embeddings import get_encoder
+
+            enc = self._encoder if getattr(self._encoder, "name", check.encoder) == check.encoder else get_encoder(check.encoder)
+            items = apply_check(check, session, parsed, items, enc, self.cfg.item_check_below)
         log.info("%s: %d recommendations, %d action items, %d questions, %d problems", session.id,
                  len(items["recommendations"]), len(items["action_items"]), len(items["questions"]), len(items["problems"]))
         clf = self._classifier
@@ -630,6 +649,8 @@ class ExtractionStage:
             "assignment_head": None if self.assign_threshold is None else {"encoder": self._assign.encoder,
                                                                            "trained": self._assign.meta.get("trained"),
                                                                            "threshold": self.assign_threshold},
+            "item_check": None if check is None else {"trained": check.meta.get("trained"), "check_below": self.cfg.item_check_below,
+                                                      "meaning": check.meta.get("meaning")},
             "check_below": self.cfg.check_below,
             "check_below_recommendations": self.cfg.recommendation_check_below,
             "min_confidence": self.cfg.min_confidence,

