@@ -396,6 +396,141 @@ def local_embeddings(samples: np.ndarray, seg: LocalSegmentation, *, max_s: floa
     return emb, usable, trainable
 
 
+def _pieces(active: np.ndarray, n_frames: int) -> list[np.ndarray]:
+    """Frame indices of ``active`` cut into consecutive groups of ``n_frames`` active frames; a last group of
+    under half that joins the one before."""
+    idx = np.flatnonzero(active)
+    out = [idx[i:i + n_frames] for i in range(0, len(idx), n_frames)]
+    if len(out) > 1 and len(out[-1]) < n_frames // 2:
+        last = out.pop()
+        out[-1] = np.concatenate([out[-1], last])
+    return out
+
+
+def refine_long_runs(samples: np.ndarray, seg: LocalSegmentation, clusters: np.ndarray, centroids: np.ndarray, *,
+                     long_s: float, piece_s: float, own_only: bool = False, batch: int = 32, device: str = "cpu"
+                     ) -> tuple[LocalSegmentation, np.ndarray]:
+    """Long runs re-checked piece by piece against the global voices: (segmentation with pieces as slots, clusters).
+
+    The segmentation model sometimes gives two talkers of a chunk one local speaker without a pause between
+    them, and the run's one embedding (at most 3 s, nearest the chunk centre) then sends all of it to one voice.
+    Every run longer than ``long_s`` with a global voice is cut into consecutive pieces of about ``piece_s`` of
+    its activity; each piece is embedded (its frames where it speaks alone, all of its frames when that is under
+    0.5 s; none under 0.3 s) and moves to the nearest voice when that is closer than the run's own and no run active
+    at the same time in the chunk holds it. The voices themselves (centroids, count) do not change.
+    """
+    from sessionscope.audio.reconstruct import _normalise
+
+    if len(centroids) < 2 or len(seg.starts) == 0:
+        return seg, clusters
+    slots, pieces, emb = _long_run_pieces(samples, seg, clusters, long_s=long_s, piece_s=piece_s, own_only=own_only,
+                                          batch=batch, device=device)
+    sims_all = _normalise(emb.astype(np.float64)) @ np.asarray(centroids, dtype=np.float64).T
+    s_n = seg.binarized.shape[2]
+    for i, (ci, k, r) in enumerate(pieces):
+        if not emb[i].any():
+            continue  # too short to embed: keeps the run's voice
+        act, j = slots[ci][k]
+        b = seg.binarized[ci].astype(bool)
+        busy = {int(clusters[ci, q]) for q in range(s_n) if q != r and clusters[ci, q] >= 0 and (b[:, q] & act).any()}
+        sims = sims_all[i]
+        for cand in np.argsort(-sims, kind="stable").tolist():
+            if cand == j:
+                break
+            if cand not in busy and sims[cand] > sims[j]:
+                slots[ci][k] = (act, int(cand))
+                break
+    return slots_to_segmentation(seg, slots)
+
+
+def slots_to_segmentation(seg: LocalSegmentation, slots: list[list[tuple[np.ndarray, int]]]
+                          ) -> tuple[LocalSegmentation, np.ndarray]:
+    """A segmentation whose slots are the given (activity F, cluster) rows of every chunk, with their clusters."""
+    c_n, f_n = seg.binarized.shape[:2]
+    r_n = max([len(row) for row in slots] + [1])
+    binar = np.zeros((c_n, f_n, r_n), dtype=np.uint8)
+    out = np.full((c_n, r_n), -1, dtype=int)
+    for ci, row in enumerate(slots):
+        for k, (act, j) in enumerate(row):
+            binar[ci, :, k] = act
+            out[ci, k] = j
+    return LocalSegmentation(seg.starts, binar, seg.frame_step, seg.frame_offset, seg.duration), out
+
+
+def _clean_first(active: np.ndarray, alone: np.ndarray) -> np.ndarray:
+    """Indices of the active fbank frames where the speaker is alone, or of all active ones when that is under 0.5 s."""
+    pick = np.flatnonzero(active & alone)
+    return pick if len(pick) >= 50 else np.flatnonzero(active)
+
+
+def _long_run_pieces(samples: np.ndarray, seg: LocalSegmentation, clusters: np.ndarray, *, long_s: float,
+                     piece_s: float, own_only: bool, batch: int, device: str
+                     ) -> tuple[list[list[tuple[np.ndarray, int]]], list[tuple[int, int, int]], np.ndarray]:
+    """Every chunk's slots (activity, voice) with long runs cut into pieces; the pieces (chunk, index in its
+    chunk's slots, original slot); one CAM++ embedding per piece (zeros: too little speech to embed)."""
+    from sessionscope.audio.onnx_models import infer
+
+    c_n, f_n, s_n = seg.binarized.shape
+    n_piece = max(1, int(round(piece_s / seg.frame_step)))
+    slots: list[list[tuple[np.ndarray, int]]] = []
+    pieces: list[tuple[int, int, int]] = []
+    found: dict[int, np.ndarray] = {}
+    pending: dict[int, list[tuple[int, np.ndarray]]] = {}
+    model = None
+
+    def flush(length: int) -> None:
+        nonlocal model
+        group = pending.pop(length, [])
+        if group:
+            if model is None:
+                from sessionscope.models import load_campplus
+
+                model = load_campplus(device)
+            found.update(zip([i for i, _ in group], infer(model, np.stack([f for _, f in group]), device), strict=True))
+
+    win = int(CHUNK_S * SAMPLE_RATE)
+    features = ChunkFeatures(samples)
+    own = own_regions(seg)
+    t_seg = np.arange(f_n) * seg.frame_step + seg.frame_offset
+    for ci in range(c_n):
+        b = seg.binarized[ci].astype(bool)
+        in_own = (t_seg >= own[ci, 0]) & (t_seg < own[ci, 1]) if own_only else np.ones(f_n, dtype=bool)
+        row: list[tuple[np.ndarray, int]] = []
+        long_runs = [r for r in range(s_n) if clusters[ci, r] >= 0 and b[:, r].sum() * seg.frame_step > long_s]
+        if long_runs:
+            feats = features.chunk(int(round(seg.starts[ci] * SAMPLE_RATE)), win)
+            t = np.arange(len(feats)) * FRAME_S + 0.0125  # fbank frame centres, chunk-relative
+            fj = np.clip(np.round((t - seg.frame_offset) / seg.frame_step).astype(int), 0, f_n - 1)
+            alone = (b.sum(axis=1) == 1)[fj]
+        for r in range(s_n):
+            if not b[:, r].any():
+                continue
+            if r not in long_runs:
+                row.append((b[:, r], int(clusters[ci, r])))
+                continue
+            if (b[:, r] & ~in_own).any():  # outside the chunk's own seconds: the run as it was
+                row.append((b[:, r] & ~in_own, int(clusters[ci, r])))
+            for piece in _pieces(b[:, r] & in_own, n_piece):
+                act = np.zeros(f_n, dtype=bool)
+                act[piece] = True
+                pick = _clean_first(act[fj], alone)
+                pieces.append((ci, len(row), r))
+                row.append((act, int(clusters[ci, r])))
+                if len(pick) >= 30:
+                    n = len(pick) - len(pick) % 10  # length buckets of 0.1 s (as local_embeddings)
+                    f = feats[pick[:n]]
+                    pending.setdefault(n, []).append((len(pieces) - 1, f - f.mean(axis=0, keepdims=True)))
+                    if len(pending[n]) >= batch:
+                        flush(n)
+        slots.append(row)
+    for length in sorted(pending):
+        flush(length)
+    emb = np.zeros((len(pieces), 192), dtype=np.float32)
+    for i, e in found.items():
+        emb[i] = e
+    return slots, pieces, emb
+
+
 def diarize(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: int = 6, window_s: float = 1.5,
             step_s: float = 0.75, merge_threshold: float = 0.875, vad_threshold: float = 0.3, segmentation: bool = True,
             hook: Optional[Callable[..., None]] = None, regions: Optional[list[tuple[float, float]]] = None,
@@ -451,6 +586,8 @@ class DiarizationParams:
     short_voices: bool = True  # fewer trainable local speakers than the count: all usable ones are clustered
     keep_far: float = 0.0  # a cluster under min_cluster_size farther than this from every larger one is kept (0: off)
     chunk_fallback: float = 0.0  # speech threshold in chunks where the segmentation's argmax hears nobody (0: off, the default)
+    refine_long_s: float = 4.0  # runs longer than this are re-checked piece by piece against the voices (0: off; round 13)
+    refine_piece_s: float = 2.0  # ... in pieces of about this much speech, one CAM++ embedding each
     threads: int = 0  # torch threads (0: half the cores, 1..4)
 
 
@@ -494,6 +631,10 @@ def diarize_local(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: i
                                  keep_far=params.keep_far)
     k = len(asg.centroids)
     clusters = _inherit(asg.clusters, usable, origin, seg) if split else asg.clusters
+    if params.refine_long_s > 0 and local is None and k >= 2:
+        with torch_threads(params.threads if params.threads > 0 else default_threads()):
+            seg, clusters = refine_long_runs(samples, seg, clusters, asg.centroids, long_s=params.refine_long_s,
+                                             piece_s=params.refine_piece_s, device=device)
     weights = np.hamming(seg.binarized.shape[1] + 2)[1:-1]
     raw = reconstruct(seg, clusters, k, weights=weights, min_on=params.min_on, min_off=params.min_off)
     # labels by first speech; clusters that never win a frame disappear
@@ -594,7 +735,7 @@ def nearest_voice(samples: np.ndarray, centroids: dict[str, list[float]]) -> Cal
 
 
 #: bump when a change to this module changes diarizations (part of the cache key)
-DIARIZATION_CODE_VERSION = 14  # 14: numpy fbank (same turns, centroids to float rounding); 12: round 8's keep_far 0.94 / min size 3 / 0.71 defaults (reverted: none reused)
+DIARIZATION_CODE_VERSION = 15  # 15: long runs re-checked piece by piece (refine_long_runs); 14: numpy fbank (same turns, centroids to float rounding); 12: round 8's keep_far 0.94 / min size 3 / 0.71 defaults (reverted: none reused)
 
 
 def diarization_method(config: Any) -> str:
