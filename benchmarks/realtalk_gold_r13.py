@@ -6,6 +6,8 @@ Usage (from the repository root)::
     python benchmarks/realtalk_gold_r13.py score --work /tmp/r13/gold/work --tag base13 \\
         --out benchmarks/results/realtalk_gold_r13_gold_before.json
     python benchmarks/realtalk_gold_r13.py agreement --out benchmarks/results/realtalk_gold_r13_agreement.json
+    python benchmarks/realtalk_gold_r13.py agree-golds --work /tmp/r13/gold2/work \\
+        --out benchmarks/results/realtalk_gold_r13_gold2_agreement.json          # the two labellers' golds compared
 
 The gold (``benchmarks/data/realtalk_gold_r13/gold.json``) marks every sentence of three real transcripts
 (QMSum ES2004d, SBCSAE SBC044, QMSum education_13) that is advice, a task or meeting procedure; it was
@@ -21,6 +23,12 @@ Variants: ``strict`` drops borderline gold (an item on a borderline sentence cou
 (not flagged ``procedure``); tasks as the task list (action items not flagged ``in_meeting``) and as all
 action items. ``agreement`` compares earlier rounds' precision labels (one labeller, seeing the output)
 with this gold on the items both cover.
+
+A second labeller (``gold2.json``) labelled the same three files blind and independently, and one more QMSum AMI
+meeting no audit had used (ES2002d, registered here as ``NEW_FILES``; score it with ``--gold`` pointing at gold2 and
+``--sessions`` naming it: it is reported as its own row, ``new_files_never_audited``, never pooled).
+``agree-golds`` measures the two golds' sentence-level agreement per kind (counts, percent agreement, Cohen's kappa;
+strict: firm labels only, lenient: borderline as a mark) and lists the disagreements.
 """
 
 from __future__ import annotations
@@ -41,7 +49,13 @@ from audit_r12_audit import auc  # noqa: E402
 
 ROOT = art.ROOT
 GOLD = ROOT / "benchmarks" / "data" / "realtalk_gold_r13" / "gold.json"
+GOLD2 = ROOT / "benchmarks" / "data" / "realtalk_gold_r13" / "gold2.json"  # the second, independent labeller
 FILES = ("ES2004d", "SBC044", "education_13")
+# round 13 (gold2): a QMSum AMI meeting no audit had used, labelled blind in gold2.json only; prepared and run through
+# audit_real_talk's own functions (registered here, not in audit_real_talk.SESSIONS) and scored as its own row
+NEW_FILES = {"ES2002d": {"qmsum": "qmsum-topics-queries/ES2002d.json", "people": art._AMI_ROLES}}
+for _sid, _spec in NEW_FILES.items():
+    art.SESSIONS.setdefault(_sid, _spec)
 GOLD_KIND = {"recommendation": "advice", "action": "task"}
 COVER = 0.5  # share of the shorter span (item text or gold sentence) the two must share inside an utterance
 
@@ -316,16 +330,20 @@ def key_item(uid: str, text: str, utterance: str) -> dict:
             "char_end": span[1] + end.end() if end else len(utterance)}
 
 
-def kappa(d: dict[str, int]) -> float | None:
-    """Cohen's kappa of the earlier ok / error label against gold right / wrong (borderline gold left out)."""
-    a, b = d.get("earlier: ok / gold: right", 0), d.get("earlier: ok / gold: wrong", 0)
-    c, e = d.get("earlier: error / gold: right", 0), d.get("earlier: error / gold: wrong", 0)
-    n = a + b + c + e
+def kappa_2x2(both: int, first_only: int, second_only: int, neither: int) -> float | None:
+    """Cohen's kappa of two yes/no raters from their 2x2 table (``None`` when chance agreement is 1 or nothing is rated)."""
+    n = both + first_only + second_only + neither
     if not n:
         return None
-    po = (a + e) / n
-    pe = ((a + b) * (a + c) + (c + e) * (b + e)) / n / n
+    po = (both + neither) / n
+    pe = ((both + first_only) * (both + second_only) + (second_only + neither) * (first_only + neither)) / n / n
     return round((po - pe) / (1 - pe), 3) if pe < 1 else None
+
+
+def kappa(d: dict[str, int]) -> float | None:
+    """Cohen's kappa of the earlier ok / error label against gold right / wrong (borderline gold left out)."""
+    return kappa_2x2(d.get("earlier: ok / gold: right", 0), d.get("earlier: ok / gold: wrong", 0),
+                     d.get("earlier: error / gold: right", 0), d.get("earlier: error / gold: wrong", 0))
 
 
 def agreement(gold: dict, label_paths: list[Path], utterances: dict[str, dict[str, str]]) -> dict:
@@ -365,13 +383,118 @@ def agreement(gold: dict, label_paths: list[Path], utterances: dict[str, dict[st
     return {"counts": rows, "agreement": summary, "disagreements": cases}
 
 
+def read_utterances(work: Path, sessions: list[str]) -> dict[str, dict[str, str]]:
+    """Each session's utterances (id -> text) as the CLI reads them: the prepared ``work/inputs`` text for QMSum files
+    (run ``run`` or ``audit_real_talk.prepare`` first), the shared source for the others."""
+    from sessionscope.io import read_transcript
+
+    utts = {}
+    for sid in sessions:
+        spec = art.SESSIONS[sid]
+        path = work / "inputs" / f"{sid}.txt" if "qmsum" in spec else art.DATA / spec["src"]
+        s = read_transcript(path, session_id=sid if "qmsum" not in spec else None)
+        utts[sid] = {u.id: u.text or "" for u in s.utterances}
+    return utts
+
+
+GOLD_KINDS = ("advice", "procedure", "task")
+
+
+def same_sentence(r1: dict, r2: dict, utterances: dict[str, str]) -> bool:
+    """Two labellers' records mark the same sentence: they share an utterance and their sentences share at least
+    ``COVER`` of the shorter inside it (the rule that joins listed items to gold sentences)."""
+    return any(covers(locate(r1["sentence"], utterances[u]), locate(r2["sentence"], utterances[u]))
+               for u in set(r1["utterance_ids"]) & set(r2["utterance_ids"]) if u in utterances)
+
+
+def sentence_units(first: list[dict], second: list[dict], utterances: dict[str, str]) -> list[tuple[list[dict], list[dict]]]:
+    """The sentences either labeller marked, each as (first's records, second's records): records of the two labellers
+    on the same sentence are joined (transitively, so a long sentence of one and two short ones of the other form one)."""
+    parent = list(range(len(first) + len(second)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(first):
+        for j, b in enumerate(second):
+            if same_sentence(a, b, utterances):
+                parent[root(len(first) + j)] = root(i)
+    groups: dict[int, tuple[list[dict], list[dict]]] = {}
+    for i, r in enumerate([*first, *second]):
+        groups.setdefault(root(i), ([], []))[0 if i < len(first) else 1].append(r)
+    return list(groups.values())
+
+
+def marks(records: list[dict], kind: str, lenient: bool) -> bool:
+    return any(r["kind"] == kind and (lenient or not r.get("borderline")) for r in records)
+
+
+def unit_label(records: list[dict]) -> str:
+    """What one labeller said of a sentence, e.g. ``advice`` (firm), ``advice?`` (borderline), ``-`` (nothing)."""
+    return "+".join(sorted({r["kind"] + ("?" if r.get("borderline") else "") for r in records})) or "-"
+
+
+def agreement_table(units: list[tuple[list[dict], list[dict]]], kind: str, lenient: bool) -> dict:
+    """Per kind, over the sentences either labeller marked (strict: firm marks only, a borderline mark counts as no mark
+    and a sentence with only borderline marks drops out; lenient: borderline counts as a mark): the 2x2 counts, the share
+    of those sentences both treat alike, the positive agreement 2·both / (2·both + one only) and Cohen's kappa."""
+    rows = [(marks(a, kind, lenient), marks(b, kind, lenient)) for a, b in units
+            if any(lenient or not r.get("borderline") for r in a + b)]
+    both = sum(x and y for x, y in rows)
+    first_only = sum(x and not y for x, y in rows)
+    second_only = sum(y and not x for x, y in rows)
+    neither = len(rows) - both - first_only - second_only
+    n = len(rows)
+    pos = 2 * both + first_only + second_only
+    return {"sentences": n, "both": both, "first_only": first_only, "second_only": second_only,
+            "neither (another kind)": neither, "percent_agreement": round(100 * (both + neither) / n, 1) if n else None,
+            "positive_agreement": round(2 * both / pos, 3) if pos else None,
+            "cohen_kappa": kappa_2x2(both, first_only, second_only, neither)}
+
+
+def agree_golds(first: dict, second: dict, utterances: dict[str, dict[str, str]], sessions: list[str]) -> dict:
+    """Sentence-level agreement of two golds per file and pooled, per kind, strict and lenient, with the disagreements."""
+    out: dict = {"per_file": {}, "pooled": {}, "disagreements": []}
+    pooled: dict[str, list] = {}
+    for sid in sessions:
+        units = sentence_units(first["files"][sid]["records"], second["files"][sid]["records"], utterances[sid])
+        row: dict = {"sentences_marked_by_either": len(units)}
+        for kind in GOLD_KINDS:
+            for var, lenient in (("strict", False), ("lenient", True)):
+                row.setdefault(kind, {})[var] = agreement_table(units, kind, lenient)
+        out["per_file"][sid] = row
+        pooled.setdefault("units", []).extend(units)
+        for a, b in units:
+            la, lb = unit_label(a), unit_label(b)
+            if la != lb:
+                recs = a or b
+                out["disagreements"].append({"file": sid, "utterance_ids": sorted({u for r in a + b for u in r["utterance_ids"]}),
+                                             "first": la, "second": lb,
+                                             "sentence": max((r["sentence"] for r in recs), key=len)[:160]})
+    units = pooled.get("units", [])
+    out["pooled"]["sentences_marked_by_either"] = len(units)
+    for kind in GOLD_KINDS:
+        for var, lenient in (("strict", False), ("lenient", True)):
+            out["pooled"].setdefault(kind, {})[var] = agreement_table(units, kind, lenient)
+    kinds: dict[str, int] = {}
+    for d in out["disagreements"]:
+        key = f"{d['first']} / {d['second']}"
+        kinds[key] = kinds.get(key, 0) + 1
+    out["disagreement_counts (first / second)"] = dict(sorted(kinds.items(), key=lambda kv: -kv[1]))
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("cmd", choices=("run", "score", "agreement", "counts"))
+    ap.add_argument("cmd", choices=("run", "score", "agreement", "counts", "agree-golds"))
     ap.add_argument("--work", type=Path, default=Path("/tmp/r13/gold/work"))
     ap.add_argument("--tag", default="base13")
     ap.add_argument("--sessions", default=",".join(FILES))
-    ap.add_argument("--gold", type=Path, default=GOLD)
+    ap.add_argument("--gold", type=Path, default=GOLD, help="the gold scored against (default: the first labeller's)")
+    ap.add_argument("--gold2", type=Path, default=GOLD2, help="agree-golds: the second labeller's gold")
     ap.add_argument("--label-files", default="", help="agreement: earlier label / report JSONs, comma-separated")
     ap.add_argument("--out", type=Path)
     args = ap.parse_args()
@@ -383,6 +506,8 @@ def main() -> None:
         (args.work / args.tag / "package.json").write_text(json.dumps({"sessionscope": pkg}) + "\n", encoding="utf-8")
         print(json.dumps({"sessionscope": pkg, "out": str(args.work / args.tag)}))
     elif args.cmd == "score":
+        shared = [s for s in sessions if s not in NEW_FILES]
+        new = [s for s in sessions if s in NEW_FILES]
         loaded = {sid: art.load(args.work, args.tag, sid) for sid in sessions}
         pkg_path = args.work / args.tag / "package.json"
         res = {"command": "python benchmarks/realtalk_gold_r13.py " + " ".join(sys.argv[1:]), "commit": art.commit(),
@@ -393,20 +518,32 @@ def main() -> None:
                "gold": str(args.gold.relative_to(ROOT)) if args.gold.is_relative_to(ROOT) else str(args.gold),
                "gold_counts": {s: gold_counts(gold)[s] for s in sessions}, "match_rule":
                f"same utterance and the item's text and the gold sentence share >= {COVER} of the shorter span",
-               **score_sessions(loaded, gold)}
+               **(score_sessions({s: loaded[s] for s in shared}, gold) if shared else {})}
+        if new:  # a file no audit had used: its own row, never pooled with the others
+            res["new_files_never_audited"] = {"files": new, **score_sessions({s: loaded[s] for s in new}, gold)}
         art.emit(res, args.out, echo=False)
-        print(json.dumps({v: {k: res["pooled"][v][k]["f1"] for k in res["pooled"][v]} for v in res["pooled"]}))
+        for name, part in (("pooled", res.get("pooled")), ("new files, never audited",
+                                                            res.get("new_files_never_audited", {}).get("pooled"))):
+            if part:
+                print(name, json.dumps({v: {k: part[v][k]["f1"] for k in part[v]} for v in part}))
     elif args.cmd == "counts":
         print(json.dumps(gold_counts(gold), indent=1))
+    elif args.cmd == "agree-golds":
+        second = load_gold(args.gold2)
+        both = [s for s in sessions if s in gold["files"] and s in second["files"]]
+        res = {"command": "python benchmarks/realtalk_gold_r13.py " + " ".join(sys.argv[1:]), "commit": art.commit(),
+               "date": dt.date.today().isoformat(),
+               "first": str(args.gold.relative_to(ROOT)) if args.gold.is_relative_to(ROOT) else str(args.gold),
+               "second": str(args.gold2.relative_to(ROOT)) if args.gold2.is_relative_to(ROOT) else str(args.gold2),
+               "files": both, "unit": "a sentence either labeller marked (records of the two joined when they share an "
+               f"utterance and >= {COVER} of the shorter sentence); per kind, yes = that labeller marked it with the kind",
+               "first_counts": {s: gold_counts(gold)[s] for s in both},
+               "second_counts": {s: gold_counts(second)[s] for s in both},
+               **agree_golds(gold, second, read_utterances(args.work, both), both)}
+        art.emit(res, args.out, echo=False)
+        print(json.dumps({k: {v: res["pooled"][k][v]["cohen_kappa"] for v in res["pooled"][k]} for k in GOLD_KINDS}))
     else:
-        from sessionscope.io import read_transcript
-
-        utts = {}
-        for sid in sessions:
-            spec = art.SESSIONS[sid]
-            path = args.work / "inputs" / f"{sid}.txt" if "qmsum" in spec else art.DATA / spec["src"]
-            s = read_transcript(path, session_id=sid if "qmsum" not in spec else None)
-            utts[sid] = {u.id: u.text for u in s.utterances}
+        utts = read_utterances(args.work, sessions)
         res = {"command": "python benchmarks/realtalk_gold_r13.py " + " ".join(sys.argv[1:]), "commit": art.commit(),
                "date": dt.date.today().isoformat(),
                **agreement(gold, [Path(p) for p in args.label_files.split(",") if p], utts)}

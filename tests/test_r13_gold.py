@@ -182,9 +182,8 @@ def test_agreement_counts_and_kappa(tmp_path):
                        "earlier: error / gold: right": 1, "earlier: error / gold: wrong": 1}) == 0.0
 
 
-def test_gold_file_is_complete_and_well_formed():
-    doc = gold.load_gold()
-    assert set(doc["files"]) == set(gold.FILES)
+def well_formed(doc: dict, files) -> None:
+    assert set(doc["files"]) == set(files)
     for key in ("labeller", "date", "blind", "time_spent", "definitions", "decision_rules"):
         assert doc[key]
     for f in doc["files"].values():
@@ -195,13 +194,19 @@ def test_gold_file_is_complete_and_well_formed():
             assert ("owner" in g) if g["kind"] == "task" else ("giver" in g and "receiver" in g)
 
 
+def test_gold_file_is_complete_and_well_formed():
+    well_formed(gold.load_gold(), gold.FILES)
+
+
 @pytest.mark.skipif(not (gold.art.DATA / "sbcsae-text-refs" / "SBC044.stm").exists(), reason="shared data not here")
-def test_every_gold_sentence_is_found_in_its_utterances(tmp_path, monkeypatch):
+@pytest.mark.parametrize("path, files", [(gold.GOLD, gold.FILES), (gold.GOLD2, (*gold.FILES, *gold.NEW_FILES))])
+def test_every_gold_sentence_is_found_in_its_utterances(tmp_path, monkeypatch, path, files):
     from sessionscope.io import read_transcript
 
-    monkeypatch.setattr(gold.art, "SESSIONS", {sid: gold.art.SESSIONS[sid] for sid in gold.FILES})
+    monkeypatch.setattr(gold.art, "SESSIONS", {sid: gold.art.SESSIONS[sid] for sid in files})
     gold.art.prepare(tmp_path)
-    doc = gold.load_gold()
+    doc = gold.load_gold(path)
+    assert set(doc["files"]) == set(files)
     for sid, f in doc["files"].items():
         spec = gold.art.SESSIONS[sid]
         path = tmp_path / "inputs" / f"{sid}.txt" if "qmsum" in spec else gold.art.DATA / spec["src"]
@@ -210,3 +215,59 @@ def test_every_gold_sentence_is_found_in_its_utterances(tmp_path, monkeypatch):
         assert len(utts) == f["utterances"]
         for g in f["records"]:
             assert all(gold.locate(g["sentence"], utts[u]) is not None for u in g["utterance_ids"]), g
+
+
+def test_second_gold_is_complete_and_well_formed_and_the_new_file_is_registered_apart():
+    doc = gold.load_gold(gold.GOLD2)
+    well_formed(doc, (*gold.FILES, *gold.NEW_FILES))
+    assert all(g["task"] for f in doc["files"].values() for g in f["records"] if g["kind"] == "task")
+    assert not set(gold.NEW_FILES) & set(gold.FILES) and set(gold.NEW_FILES) <= set(gold.art.SESSIONS)
+
+
+def test_kappa_of_a_two_by_two_table_by_hand():
+    # n = 50, observed 35/50 = 0.7, chance (25*30 + 25*20) / 2500 = 0.5, kappa (0.7 - 0.5) / 0.5 = 0.4
+    assert gold.kappa_2x2(20, 5, 10, 15) == 0.4
+    assert gold.kappa_2x2(4, 0, 0, 6) == 1.0
+    assert gold.kappa_2x2(0, 3, 3, 0) == -1.0
+    assert gold.kappa_2x2(5, 0, 0, 0) is None and gold.kappa_2x2(0, 0, 0, 0) is None  # chance agreement 1 / nothing
+    d = {"earlier: ok / gold: right": 20, "earlier: ok / gold: wrong": 5, "earlier: error / gold: right": 10,
+         "earlier: error / gold: wrong": 15}
+    assert gold.kappa(d) == 0.4
+
+
+def two_golds():
+    utts = {"u1": UTT, "u2": "Next slide , please .", "u3": "Maybe fifty percent more .", "u4": "It is blue ."}
+    first = [rec(["u1"], "We should paint it red."), rec(["u1"], "I'll send you the figures tomorrow.", kind="task"),
+             rec(["u2"], "Next slide, please.", kind="procedure"), rec(["u3"], "Maybe fifty percent more.", borderline=True)]
+    second = [rec(["u1"], "paint it red"), rec(["u1"], "I'll send you the figures tomorrow.", kind="task", borderline=True),
+              rec(["u2"], "Next slide, please."), rec(["u4"], "It is blue.")]
+    return utts, first, second
+
+
+def test_agreement_of_two_golds_by_hand():
+    utts, first, second = two_golds()
+    res = gold.agree_golds({"files": {"S": {"records": first}}}, {"files": {"S": {"records": second}}}, {"S": utts}, ["S"])
+    assert res["pooled"]["sentences_marked_by_either"] == 5  # red, figures, slide, fifty, blue
+    adv = res["pooled"]["advice"]
+    # lenient: red both; fifty first only (borderline); slide and blue second only; figures neither
+    assert {k: adv["lenient"][k] for k in ("sentences", "both", "first_only", "second_only", "neither (another kind)")} == {
+        "sentences": 5, "both": 1, "first_only": 1, "second_only": 2, "neither (another kind)": 1}
+    assert adv["lenient"]["percent_agreement"] == 40.0 and adv["lenient"]["positive_agreement"] == 0.4
+    assert adv["lenient"]["cohen_kappa"] == round((0.4 - 12 / 25) / (1 - 12 / 25), 3)  # -0.154
+    # strict: the borderline-only sentence (fifty) drops out; 4 sentences, kappa (0.5 - 0.375) / 0.625
+    assert (adv["strict"]["sentences"], adv["strict"]["both"], adv["strict"]["second_only"]) == (4, 1, 2)
+    assert adv["strict"]["cohen_kappa"] == 0.2
+    task = res["pooled"]["task"]
+    assert (task["strict"]["first_only"], task["strict"]["cohen_kappa"]) == (1, 0.0)  # firm vs borderline: no match
+    assert (task["lenient"]["both"], task["lenient"]["cohen_kappa"]) == (1, 1.0)
+    assert res["per_file"]["S"]["procedure"]["lenient"]["first_only"] == 1
+    seen = {(d["first"], d["second"]) for d in res["disagreements"]}
+    assert seen == {("task", "task?"), ("procedure", "advice"), ("advice?", "-"), ("-", "advice")}
+
+
+def test_a_long_sentence_of_one_labeller_joins_two_short_ones_of_the_other():
+    utts = {"u7": "Well he should just,", "u8": "go to a gas station.", "u9": "So he said he'll"}
+    first = [rec(["u7", "u8"], "Well he should just, go to a gas station.")]
+    second = [rec(["u7"], "Well he should just,"), rec(["u8"], "go to a gas station."), rec(["u9"], "So he said he'll")]
+    units = gold.sentence_units(first, second, utts)
+    assert sorted((len(a), len(b)) for a, b in units) == [(0, 1), (1, 2)]
