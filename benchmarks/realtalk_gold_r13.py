@@ -397,7 +397,10 @@ def read_utterances(work: Path, sessions: list[str]) -> dict[str, dict[str, str]
     return utts
 
 
-GOLD_KINDS = ("advice", "procedure", "task")
+# the kinds compared: each alone, and advice with procedure as one (the scorer's "procedure counted as advice" view:
+# disagreement there is about marking a sentence at all, not about where advice ends and procedure begins)
+AGREE_KINDS = {"advice": {"advice"}, "procedure": {"procedure"}, "task": {"task"},
+               "advice or procedure": {"advice", "procedure"}}
 
 
 def same_sentence(r1: dict, r2: dict, utterances: dict[str, str]) -> bool:
@@ -428,8 +431,8 @@ def sentence_units(first: list[dict], second: list[dict], utterances: dict[str, 
     return list(groups.values())
 
 
-def marks(records: list[dict], kind: str, lenient: bool) -> bool:
-    return any(r["kind"] == kind and (lenient or not r.get("borderline")) for r in records)
+def marks(records: list[dict], kinds: set[str], lenient: bool) -> bool:
+    return any(r["kind"] in kinds and (lenient or not r.get("borderline")) for r in records)
 
 
 def unit_label(records: list[dict]) -> str:
@@ -437,11 +440,11 @@ def unit_label(records: list[dict]) -> str:
     return "+".join(sorted({r["kind"] + ("?" if r.get("borderline") else "") for r in records})) or "-"
 
 
-def agreement_table(units: list[tuple[list[dict], list[dict]]], kind: str, lenient: bool) -> dict:
+def agreement_table(units: list[tuple[list[dict], list[dict]]], kinds: set[str], lenient: bool) -> dict:
     """Per kind, over the sentences either labeller marked (strict: firm marks only, a borderline mark counts as no mark
     and a sentence with only borderline marks drops out; lenient: borderline counts as a mark): the 2x2 counts, the share
     of those sentences both treat alike, the positive agreement 2·both / (2·both + one only) and Cohen's kappa."""
-    rows = [(marks(a, kind, lenient), marks(b, kind, lenient)) for a, b in units
+    rows = [(marks(a, kinds, lenient), marks(b, kinds, lenient)) for a, b in units
             if any(lenient or not r.get("borderline") for r in a + b)]
     both = sum(x and y for x, y in rows)
     first_only = sum(x and not y for x, y in rows)
@@ -449,10 +452,17 @@ def agreement_table(units: list[tuple[list[dict], list[dict]]], kind: str, lenie
     neither = len(rows) - both - first_only - second_only
     n = len(rows)
     pos = 2 * both + first_only + second_only
+    # on the sentences both mark: the same owner (tasks) or the same giver and receiver (advice, procedure)
+    keys = ("owner",) if kinds == {"task"} else ("giver", "receiver")
+    pairs = [(next(r for r in a if r["kind"] in kinds), next(r for r in b if r["kind"] in kinds)) for a, b in units
+             if any(lenient or not r.get("borderline") for r in a + b) and marks(a, kinds, lenient)
+             and marks(b, kinds, lenient)]
+    same = sum(all(norm_name(x.get(k)) == norm_name(y.get(k)) for k in keys) for x, y in pairs)
     return {"sentences": n, "both": both, "first_only": first_only, "second_only": second_only,
             "neither (another kind)": neither, "percent_agreement": round(100 * (both + neither) / n, 1) if n else None,
             "positive_agreement": round(2 * both / pos, 3) if pos else None,
-            "cohen_kappa": kappa_2x2(both, first_only, second_only, neither)}
+            "cohen_kappa": kappa_2x2(both, first_only, second_only, neither),
+            "same_" + "_".join(keys) + " (where both mark it)": [same, len(pairs)]}
 
 
 def agree_golds(first: dict, second: dict, utterances: dict[str, dict[str, str]], sessions: list[str]) -> dict:
@@ -462,9 +472,9 @@ def agree_golds(first: dict, second: dict, utterances: dict[str, dict[str, str]]
     for sid in sessions:
         units = sentence_units(first["files"][sid]["records"], second["files"][sid]["records"], utterances[sid])
         row: dict = {"sentences_marked_by_either": len(units)}
-        for kind in GOLD_KINDS:
+        for kind, kinds in AGREE_KINDS.items():
             for var, lenient in (("strict", False), ("lenient", True)):
-                row.setdefault(kind, {})[var] = agreement_table(units, kind, lenient)
+                row.setdefault(kind, {})[var] = agreement_table(units, kinds, lenient)
         out["per_file"][sid] = row
         pooled.setdefault("units", []).extend(units)
         for a, b in units:
@@ -476,9 +486,9 @@ def agree_golds(first: dict, second: dict, utterances: dict[str, dict[str, str]]
                                              "sentence": max((r["sentence"] for r in recs), key=len)[:160]})
     units = pooled.get("units", [])
     out["pooled"]["sentences_marked_by_either"] = len(units)
-    for kind in GOLD_KINDS:
+    for kind, kinds in AGREE_KINDS.items():
         for var, lenient in (("strict", False), ("lenient", True)):
-            out["pooled"].setdefault(kind, {})[var] = agreement_table(units, kind, lenient)
+            out["pooled"].setdefault(kind, {})[var] = agreement_table(units, kinds, lenient)
     kinds: dict[str, int] = {}
     for d in out["disagreements"]:
         key = f"{d['first']} / {d['second']}"
@@ -541,7 +551,7 @@ def main() -> None:
                "second_counts": {s: gold_counts(second)[s] for s in both},
                **agree_golds(gold, second, read_utterances(args.work, both), both)}
         art.emit(res, args.out, echo=False)
-        print(json.dumps({k: {v: res["pooled"][k][v]["cohen_kappa"] for v in res["pooled"][k]} for k in GOLD_KINDS}))
+        print(json.dumps({k: {v: res["pooled"][k][v]["cohen_kappa"] for v in res["pooled"][k]} for k in AGREE_KINDS}))
     else:
         utts = read_utterances(args.work, sessions)
         res = {"command": "python benchmarks/realtalk_gold_r13.py " + " ".join(sys.argv[1:]), "commit": art.commit(),

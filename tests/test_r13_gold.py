@@ -237,9 +237,11 @@ def test_kappa_of_a_two_by_two_table_by_hand():
 
 def two_golds():
     utts = {"u1": UTT, "u2": "Next slide , please .", "u3": "Maybe fifty percent more .", "u4": "It is blue ."}
-    first = [rec(["u1"], "We should paint it red."), rec(["u1"], "I'll send you the figures tomorrow.", kind="task"),
+    first = [rec(["u1"], "We should paint it red.", giver="Ann", receiver="group"),
+             rec(["u1"], "I'll send you the figures tomorrow.", kind="task", owner="Ann"),
              rec(["u2"], "Next slide, please.", kind="procedure"), rec(["u3"], "Maybe fifty percent more.", borderline=True)]
-    second = [rec(["u1"], "paint it red"), rec(["u1"], "I'll send you the figures tomorrow.", kind="task", borderline=True),
+    second = [rec(["u1"], "paint it red", giver="ann", receiver="Group"),
+              rec(["u1"], "I'll send you the figures tomorrow.", kind="task", borderline=True, owner="Bob"),
               rec(["u2"], "Next slide, please."), rec(["u4"], "It is blue.")]
     return utts, first, second
 
@@ -260,7 +262,12 @@ def test_agreement_of_two_golds_by_hand():
     task = res["pooled"]["task"]
     assert (task["strict"]["first_only"], task["strict"]["cohen_kappa"]) == (1, 0.0)  # firm vs borderline: no match
     assert (task["lenient"]["both"], task["lenient"]["cohen_kappa"]) == (1, 1.0)
+    assert task["lenient"]["same_owner (where both mark it)"] == [0, 1]  # Ann / Bob
+    assert adv["lenient"]["same_giver_receiver (where both mark it)"] == [1, 1]  # spelling and case do not matter
     assert res["per_file"]["S"]["procedure"]["lenient"]["first_only"] == 1
+    merged = res["pooled"]["advice or procedure"]["lenient"]  # slide now agrees: red, slide both; fifty, blue one each
+    assert (merged["both"], merged["first_only"], merged["second_only"]) == (2, 1, 1)
+    assert merged["cohen_kappa"] == round((0.6 - 13 / 25) / (1 - 13 / 25), 3)  # 0.167
     seen = {(d["first"], d["second"]) for d in res["disagreements"]}
     assert seen == {("task", "task?"), ("procedure", "advice"), ("advice?", "-"), ("-", "advice")}
 
