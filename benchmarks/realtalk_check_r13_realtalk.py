@@ -340,9 +340,46 @@ def compare(work: Path, tags: list[str], files: tuple[str, ...]) -> dict:
     return out
 
 
+def examples() -> dict:
+    """The bundled example sessions with the check off and on: items in gold.json marked to check, and the AUC of each confidence."""
+    import datetime as dt
+
+    from sessionscope.analysis.extract.stage import ExtractionStage
+    from sessionscope.config import ExtractionConfig
+    from sessionscope.model import Participant, Role, Session, Utterance
+
+    out: dict = {}
+    for gp in sorted((art.ROOT / "examples").glob("*/gold.json")):
+        g = json.loads(gp.read_text(encoding="utf-8"))
+        m = g["session"]
+        sess = Session(id=m["id"], language=m.get("language"), date=dt.date.fromisoformat(m["date"]) if m.get("date") else None,
+                       participants=tuple(Participant(p["id"], p["name"], Role.parse(p.get("role"))) for p in m["participants"]),
+                       utterances=tuple(Utterance(id=u["id"], speaker=u["speaker"], text=u["text"], start=u.get("start"),
+                                                  end=u.get("end")) for u in g["utterances"]))
+        off = ExtractionStage(ExtractionConfig(item_check=None))(sess)
+        on = ExtractionStage(ExtractionConfig())(sess)
+        res = {}
+        for key in ("recommendations", "action_items"):
+            gold = {x["utterance_id"] for x in g.get(key, [])}
+            rs = [{"right": x.utterance_id in gold, "heads": x.confidence, "check": y.confidence, "heads_to_check": x.to_check,
+                   "check_to_check": y.to_check, "text": (getattr(x, "task", None) or x.text)[:60]}  # type: ignore[attr-defined]
+                  for x, y in zip(getattr(off, key), getattr(on, key), strict=True)]
+            res[key] = {"items": len(rs), "in_gold": sum(r["right"] for r in rs),
+                        "to_check heads (in gold, all)": [sum(r["right"] and r["heads_to_check"] for r in rs), sum(r["heads_to_check"] for r in rs)],
+                        "to_check check (in gold, all)": [sum(r["right"] and r["check_to_check"] for r in rs), sum(r["check_to_check"] for r in rs)],
+                        "auc heads": auc([r["heads"] for r in rs if r["right"] and r["heads"] is not None],
+                                         [r["heads"] for r in rs if not r["right"] and r["heads"] is not None]),
+                        "auc check": auc([r["check"] for r in rs if r["right"] and r["check"] is not None],
+                                         [r["check"] for r in rs if not r["right"] and r["check"] is not None]),
+                        "unchanged": all(r["heads"] == r["check"] and r["heads_to_check"] == r["check_to_check"] for r in rs),
+                        "items_list": rs}
+        out[m["id"]] = res
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("cmd", choices=("lofo", "train", "unlabelled", "corpus", "compare", "drops"))
+    ap.add_argument("cmd", choices=("lofo", "train", "unlabelled", "corpus", "compare", "drops", "examples"))
     ap.add_argument("--tags", default="base13,after13", help="compare: two runs")
     ap.add_argument("--work", type=Path, default=Path("/tmp/r13/realtalk/audit"))
     ap.add_argument("--tag", default="base13")
@@ -359,6 +396,11 @@ def main() -> None:
         for c in ("mrda", "ami"):
             for k, v in res[c].items():
                 print(c, k, "heads", v.get("auc"), v.get("brier"), "check", v["check"].get("auc"), v["check"].get("brier"), v.get("items"))
+        return
+    if args.cmd == "examples":
+        art.emit({"command": "python benchmarks/realtalk_check_r13_realtalk.py " + " ".join(sys.argv[1:]), "commit": art.commit(),
+                  "note": "examples/*/gold.json: an item is right when gold.json lists its utterance; the check off vs on",
+                  "examples": examples()}, args.out, echo=False)
         return
     if args.cmd == "compare":
         res = {"command": "python benchmarks/realtalk_check_r13_realtalk.py " + " ".join(sys.argv[1:]), "commit": art.commit(),
