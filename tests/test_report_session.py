@@ -294,7 +294,7 @@ def test_to_check_items_are_marked_in_markdown() -> None:
     md = render_session_markdown(_checked_session())
     rec = md.split("## Recommendations")[1].split("\n## ")[0]
     assert "- I would suggest you try the pipeline view" in rec and "confidence 41 %)_ **to check**" in rec
-    assert rec.count("**to check**") == 1 and "Items marked “to check” were detected with low confidence" in rec
+    assert rec.count("**to check**") == 1 and "Items marked “to check” are more likely wrong than right" in rec
     assert "confidence" not in rec.split("call them the same day")[1].split("\n")[0]  # not measured: not shown
     acts = md.split("## Action items")[1].split("\n## ")[0]
     assert "| Boris Ivanov | set up the CRM pipeline view for the team **to check** |" in acts
