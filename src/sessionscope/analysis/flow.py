@@ -6,7 +6,12 @@ no models. Definitions (also in ``docs/extraction.md``):
 * **Flow** from A to B in area X = recommendations A gave B in X + explanations A gave B
   in X, where an *explanation* is A's answer to a question B asked (the question's
   area). ``KnowledgeFlow.matrix[area][giver][receiver]`` holds the sum;
-  ``recommendation_matrix`` and ``explanation_matrix`` hold the two parts.
+  ``recommendation_matrix`` and ``explanation_matrix`` hold the two parts. Advice addressed to
+  the whole group (``receiver`` ``None``: in sessions of three or more, see
+  :mod:`sessionscope.analysis.extract.addressee`) is given but received by no single person: it
+  is in no matrix and no mutuality index, in nobody's ``recommendations_received``, and is counted
+  in the session's ``recommendations_to_group``; it still counts for its giver
+  (``recommendations_given``, ``one_sided``).
 * **Mutuality index** of a pair = ``2·min(F_ab, F_ba) / (F_ab + F_ba)``: 1 when both
   give as much as they receive, 0 when knowledge flows one way only. For 3+ people it is
   the flow-weighted mean over pairs. ``None`` with fewer than :data:`MIN_FLOWS` flows.
@@ -191,7 +196,8 @@ def compute_flags(session: Session, cfg: FlagsConfig) -> tuple[Flag, ...]:
 def item_measures(session: Session) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
     """Counts of extracted items per participant and per session, for tables and programme trends.
 
-    Session: ``recommendations`` (advice: ``Session.advice``), ``procedure_suggestions``,
+    Session: ``recommendations`` (advice: ``Session.advice``), ``recommendations_to_group`` (advice with
+    no single receiver), ``procedure_suggestions``,
     ``action_items`` (tasks: ``Session.tasks``), ``in_meeting_moves``, ``action_items_with_due_date``,
     ``problems_raised``, ``problems_solved``, ``problems_solved_share`` (``None`` without
     problems), ``questions_unanswered``, ``mutuality_index``. Participant:
@@ -210,6 +216,7 @@ def item_measures(session: Session) -> tuple[dict[str, dict[str, Any]], dict[str
     solved = sum(1 for x in session.problems if x.solved)
     sess = {
         "recommendations": len(session.advice),
+        "recommendations_to_group": sum(1 for r in session.advice if r.receiver is None),
         "procedure_suggestions": len(session.recommendations) - len(session.advice),
         "action_items": len(session.tasks),
         "in_meeting_moves": len(session.action_items) - len(session.tasks),

@@ -4,7 +4,8 @@ Per sentence (same splitter as the question detection), each rule module gives a
 decision (hit, veto or nothing) and, when configured, the embedding classifier gives a
 probability per kind. They are fused (see :func:`fuse`), the best kind above
 ``extraction.min_confidence`` becomes an item, and items get the speaker, the other
-person (receiver / addressee), the topic area of the segment holding the utterance, the
+person (receiver / addressee: for recommendations in groups of three or more ``None`` = the whole group
+unless :mod:`.addressee` finds it addressed to one person), the topic area of the segment holding the utterance, the
 due date resolved against ``session.date``, and, for problems, the items that followed
 as solutions. Questions come from :mod:`sessionscope.analysis.questions` with the
 dynamics settings, so they match ``questions_asked`` / ``questions_answered`` exactly.
@@ -38,6 +39,7 @@ from sessionscope.analysis.extract.actions import (
     not_promised,
     task_phrase,
 )
+from sessionscope.analysis.extract.addressee import advice_receiver
 from sessionscope.analysis.extract.assign import (
     Assignee,
     assignment_rule,
@@ -371,7 +373,8 @@ def extract_items(
             if d.kind == "recommendation":
                 rid = f"rec-{len(recs) + 1:03d}"
                 recs.append(Recommendation(
-                    id=rid, utterance_id=utt.id, start=utt.start, giver=utt.speaker, receiver=receiver,
+                    id=rid, utterance_id=utt.id, start=utt.start, giver=utt.speaker,
+                    receiver=advice_receiver(session, i, sent.text, receiver),  # None: advice to the whole group
                     text=sent.text, area=area, confidence=round(d.confidence, 3) if calibrated else None,
                     char_start=sent.start_char, char_end=sent.end_char, method=d.method,
                     to_check=calibrated and d.confidence < rec_check_below,
