@@ -59,7 +59,7 @@ def gold(addressee: str) -> str:
     return GROUP if "," in addressee else addressee
 
 
-def rows(meetings: dict[str, list[Act]], names: list[str]) -> list[dict]:
+def rows(meetings: dict[str, list[Act]], names: list[str], turns: bool = False) -> list[dict]:
     from sessionscope.analysis.extract.stage import other_participant
     from sessionscope.model import Participant, Session, Utterance
 
@@ -70,15 +70,24 @@ def rows(meetings: dict[str, list[Act]], names: list[str]) -> list[dict]:
     out = []
     for m in names:
         acts = meetings[m]
-        utts = tuple(Utterance(id=f"{m}-{i:04d}", speaker=a.speaker, text=a.text, start=a.start or 0.0,
-                               end=a.end or 0.0) for i, a in enumerate(acts))
+        # one utterance per act, or (--turns) per speaker turn: consecutive acts of one speaker joined, as a
+        # diarized transcript gives them; the scored sentence is the act's text either way
+        groups: list[list[Act]] = []
+        for a in acts:
+            if turns and groups and groups[-1][-1].speaker == a.speaker:
+                groups[-1].append(a)
+            else:
+                groups.append([a])
+        utts = tuple(Utterance(id=f"{m}-{i:04d}", speaker=g[0].speaker, text=" ".join(a.text for a in g),
+                               start=g[0].start or 0.0, end=g[-1].end or 0.0) for i, g in enumerate(groups))
         session = Session(id=m, language="en", utterances=utts,
                           participants=tuple(Participant(s, s) for s in sorted({a.speaker for a in acts})))
-        for i, a in enumerate(acts):
-            if a.label != "sug" or a.addressee is None:
-                continue
-            out.append({"meeting": m, "gold": gold(a.addressee), "nearest": other_participant(session, i),
-                        "x": addressee_features(session, i, a.text) if addressee_features else None})
+        for i, g in enumerate(groups):
+            for a in g:
+                if a.label != "sug" or a.addressee is None:
+                    continue
+                out.append({"meeting": m, "gold": gold(a.addressee), "nearest": other_participant(session, i),
+                            "x": addressee_features(session, i, a.text) if addressee_features else None})
     return out
 
 
@@ -124,18 +133,20 @@ def fit(data: list[dict]) -> tuple[float, ...]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--turns", action="store_true", help="utterances = speaker turns (consecutive acts joined)")
     args = ap.parse_args(argv)
+    args.out = args.out or OUT.with_name(OUT.stem + ("_turns" if args.turns else "") + ".json")
     meetings = annotated_train_meetings()
     choose_m, report_m = halves(list(meetings))
-    choose, report = rows(meetings, choose_m), rows(meetings, report_m)
+    choose, report = rows(meetings, choose_m, args.turns), rows(meetings, report_m, args.turns)
     weights = fit(choose) if choose and choose[0]["x"] is not None else None
     on_choose = {k: score(v, choose) for k, v in systems(choose, weights).items()}
     candidates = {k: v for k, v in on_choose.items() if k not in ("before", "shipped")}
     chosen = max(candidates, key=lambda k: candidates[k]["accuracy"]) if candidates else "before"
     rep = systems(report, weights)
     result = {
-        "benchmark": "receiver_r13_receiver", "gold": "AMI sug acts with an annotated addressee; >=2 letters = group",
+        "benchmark": "receiver_r13_receiver", "unit": "turn" if args.turns else "act", "gold": "AMI sug acts with an annotated addressee; >=2 letters = group",
         "choosing_meetings": choose_m, "report_meetings": report_m, "fitted_weights": weights,
         "choosing_half": on_choose, "chosen": chosen,
         "report_half": {k: score(v, report) for k, v in rep.items() if k in ("before", chosen, "shipped")},

@@ -7,6 +7,7 @@ import pytest
 from helpers import make_session
 from sessionscope.analysis.extract.addressee import FEATURES, WEIGHTS, addressee_features, advice_receiver
 from sessionscope.analysis.flow import item_measures, knowledge_flow
+from sessionscope.io._common import UNKNOWN_ID
 from sessionscope.model import Metrics, Recommendation
 
 GROUP_ROWS = [
@@ -26,6 +27,9 @@ ONE_ROWS = [
 def test_pairs_keep_the_other_person_whatever_the_wording() -> None:
     s = make_session([("ann", "How should we go on?"), ("bob", "We could make it rubber."), ("ann", "OK.")])
     assert advice_receiver(s, 1, "We could make it rubber.", "ann") == "ann"
+    # an unattributed stretch of speech is no third person
+    s = make_session([("ann", "How should we go on?"), (UNKNOWN_ID, "Mm."), ("bob", "We could make it rubber.")])
+    assert advice_receiver(s, 2, "We could make it rubber.", "ann") == "ann"
 
 
 def test_group_forms_in_a_group_go_to_the_group() -> None:

@@ -24,6 +24,7 @@ import math
 import re
 from typing import Optional
 
+from sessionscope.io._common import UNKNOWN_ID
 from sessionscope.model import Session
 
 _GROUP = re.compile(
@@ -72,8 +73,8 @@ def advice_receiver(session: Session, index: int, text: str, nearest: Optional[s
                     weights: tuple[float, ...] = WEIGHTS, threshold: float = PERSON_THRESHOLD) -> Optional[str]:
     """The receiver of advice ``text`` in utterance ``index``: ``nearest`` (the other one of a pair, else the
     previous / nearest other speaker) when it is addressed to one person, ``None`` when it is for the group."""
-    ids = {p.id for p in session.participants} or {u.speaker for u in session.utterances}
-    if len(ids) < 3 or nearest is None:
+    ids = ({p.id for p in session.participants} or {u.speaker for u in session.utterances}) - {UNKNOWN_ID}
+    if len(ids) < 3 or nearest is None:  # a pair (an unattributed stretch of speech is no third person)
         return nearest
     p = person_probability(addressee_features(session, index, text), weights)
     return nearest if p >= threshold else None
