@@ -99,7 +99,7 @@ class Topics:
 # -- extraction ------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Recommendation:
-    """A piece of advice one participant gave another."""
+    """A piece of advice one participant gave another (``receiver`` None: the whole group, in sessions of three or more)."""
 
     id: str
     utterance_id: str

@@ -29,7 +29,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                  "questions_answered", "mutuality_index", "n_topic_segments", "areas_covered", "n_recommendations",
                  "n_action_items", "n_recommendations_to_check", "n_action_items_to_check", "n_questions_to_check",
                  "n_open_questions", "n_problems", "n_flags", "flag_codes", "n_procedure_suggestions", "n_in_meeting_moves",
-                 "n_open_confirmation_tags",
+                 "n_open_confirmation_tags", "n_recommendations_to_group",
                  "mean_word_confidence", "speaker_mapping_confidence", "hallucinations_dropped", "stages_not_run"),
     "participants": ("session_id", "pair_id", "participant_id", "name", "role"),
     "utterances": ("session_id", "utterance_id", "index", "participant_id", "role", "start_s", "end_s", "text",
@@ -108,6 +108,8 @@ def session_row(s: Session) -> dict[str, Any]:
         "n_recommendations_to_check": sum(1 for r in s.advice if r.to_check),
         "n_procedure_suggestions": len(s.recommendations) - len(s.advice),
         "n_open_confirmation_tags": sum(1 for x in s.questions if not x.answered and x.confirmation_tag),
+        # advice to the whole group (3+ people, no single receiver): given, received by nobody in particular
+        "n_recommendations_to_group": sum(1 for r in s.advice if r.receiver is None),
         "n_in_meeting_moves": len(s.action_items) - len(s.tasks),
         "n_action_items_to_check": sum(1 for a in s.tasks if a.to_check),
         "n_questions_to_check": sum(1 for q in s.questions if q.to_check),
