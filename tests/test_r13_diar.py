@@ -98,12 +98,30 @@ def test_refinement_on_a_real_far_field_excerpt_lowers_confusion_and_is_determin
         pytest.skip("segmentation model not installed")
     x = load_audio(shared_data / "pyannote-ami-excerpts" / "dev00.wav").mono
     ref = read_rttm(shared_data / "pyannote-ami-excerpts" / "reference.rttm")["dev00"]
-    on = diarize_local(x)
-    again = diarize_local(x)
-    off = diarize_local(x, params=replace(DiarizationParams(), refine_long_s=0.0))
+    on = diarize_local(x, params=replace(DiarizationParams(), refine_long_s=4.0))
+    again = diarize_local(x, params=replace(DiarizationParams(), refine_long_s=4.0))
+    off = diarize_local(x)  # the default: off (its CPU cost; docs/benchmarks/audio.md, round 13)
     assert [(t.start, t.end, t.speaker) for t in on.turns] == [(t.start, t.end, t.speaker) for t in again.turns]
     score = {name: der(ref, [(t.start, t.end, t.speaker) for t in d.turns], uem=(0.0, 30.0))
              for name, d in (("on", on), ("off", off))}
     assert len(on.speakers) == len(off.speakers) == 2
     assert score["on"].confusion < score["off"].confusion - 1.0
     assert score["on"].der < score["off"].der
+
+
+def test_refinement_is_opt_in_and_keyed_apart(monkeypatch):
+    """Off by default (its CPU cost, docs/benchmarks/audio.md round 13); turned on by config, it reaches the
+    diarization and changes the cache key, so a cached default result is never served for it or the reverse."""
+    import sessionscope.models as models
+    from sessionscope.audio.diarize import diarization_params
+    from sessionscope.audio.pipeline import diarization_settings
+    from sessionscope.config import Config, config_from_dict
+
+    monkeypatch.setattr(models, "segmentation_available", lambda: True)
+    default = Config()
+    on = config_from_dict({"diarization": {"refine_long_s": 4.0}})
+    assert diarization_settings(default).refine_long_s == 0.0
+    assert diarization_settings(on).refine_long_s == 4.0
+    assert "refine_long" not in diarization_params(default.diarization)
+    assert diarization_params(on.diarization)["refine_long"][0] == 4.0
+    assert diarization_params(on.diarization) != diarization_params(default.diarization)
