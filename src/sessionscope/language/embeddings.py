@@ -34,6 +34,7 @@ import numpy as np
 
 from sessionscope.errors import ModelError
 from sessionscope.models import STALE_CACHE_DAYS
+from sessionscope.models import mark_used as _mark_used  # reading a cache file keeps it from prune_stale_cache
 
 log = logging.getLogger(__name__)
 
@@ -312,13 +313,6 @@ _USEM3_CACHE_NAME = re.compile(r"^usem3-[^-]+-\d+-\d+\.(?:sorted\.)?(?P<kind>[a-
 def _usem3_kind(name: str) -> str | None:
     m = _USEM3_CACHE_NAME.match(name)
     return None if m is None else m["kind"]
-
-
-def _mark_used(path: Path) -> None:
-    """Record that a cache file was read (its time), so that :func:`prune_stale_cache` keeps it."""
-    from sessionscope.models import mark_used
-
-    mark_used(path)
 
 
 def prune_stale_cache(written: Path, *, days: float | None = None) -> list[Path]:
