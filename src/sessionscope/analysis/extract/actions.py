@@ -322,9 +322,12 @@ def not_promised(sent: Sentence) -> bool:
 _EN_OWN_FRAME = re.compile(
     r"\b(?:i'll|i will|i shall|i'm gonna|i'm going to|i am going to|i am gonna|let me|let's|let us|we'll|we will|"
     r"we're gonna|we're going to|we are going to|i can|we can|i'm just gonna|i'm just going to|we're just gonna|"
-    r"we're just going to|can i|could i|may i|i should|i'd better|i better)"
+    r"we're just going to|can i|could i|may i|i should|i'd better|i better|"
+    # round 14 (tasks): the speaker's wish or need of the moment ("I'll have to get it back up now", "I'd like to show
+    # you the presentation", "I have to restore my desktop")
+    r"i have to|i've got to|i gotta|i need to|i want to|i wanna|i'd like to|i would like to|i'm about to)"
     r"(?: (?:just|now|first|then|quickly|briefly|also|probably|go ahead and|be|actually|sure|so|again|maybe|try to|"
-    r"want to))* "
+    r"want to|have to|well))* "
 )
 # anyone's frame, for a move handed out ("you can draw your favourite animal", "our designer will show us the slides")
 _EN_ANY_FRAME = re.compile(
@@ -401,6 +404,44 @@ _LATER = re.compile(
     r"|на (?:конференции|семинаре|планёрке|планерке|совещании|вебинаре))\b"
 )
 _RU_OUTSIDE = re.compile(r"\b(?:команде|руководител\w+|начальник\w*|клиент\w*|заказчик\w*|коллегам|студентам)\b")
+# round 14 (tasks): a predicate with no task of its own after the speaker's frame: a light verb whose object is only a
+# pronoun, "this one" or "something else", with at most a place, a direction or an adverb of the moment, to the
+# clause's end ("I'll just fill it in.", "I'll just re-do it.", "I'll take one.", "I'll go over here.", "Let me catch
+# up.", "I'll show.", "I'll make it."). "do" needs the place or moment ("I'll do it from here", "I'll do without
+# that"): "I'll do that." takes on a task said before. A content verb stays a task ("I will investigate.", "I'll have
+# to find that out"), and so does a deadline after the meeting ("I'll do it by Friday") or a frame inside a clause
+# about something else ("you're going to work on the components for what we're gonna use")
+_LIGHT = (r"(?:re-?do|make|take|put|get|leave|go|move|fill|change|show|see|start|open|close|save|turn|hold|"
+          r"pull|push|pick|hand|give|bring|set|keep|use|add|write|draw|erase|rub|click|press|stick|flip|swap|switch|"
+          r"catch|sit|stand|stay|wait|stop|skip|load|grab|drop|clear|hide|cover|shut|lift|place|slide|fold|cut|type|"
+          r"scroll|point|plug|hang)")
+_DEICTIC_OBJECT = (r"(?:it|this|that|them|'em|these|those|one|this one|that one|another one|the other one|some|"
+                   r"something|something else|this thing|that thing)")
+_HERE_NOW = (r"(?:here|there|this way|that way|out|in|up|down|back|off|on|over|away|around|again|now|too|then|so|"
+             r"through|as well|alright|all right|ok|okay|first|instead|quickly|real quick|for now|"
+             r"for a (?:second|sec|moment|minute|bit)|right here|right there|over here|over there|in here|out here|"
+             r"up here|down here|from here|from there|with (?:it|this|that)|without (?:it|this|that)|like this|"
+             r"like that|just|anyway)")
+_CLAUSE_END = r"\s*(?:[,.!?;:\u2026]|-+|\u2014|$)"
+_EN_BARE = re.compile(
+    r"^(?:" + _LIGHT + r"(?: " + _DEICTIC_OBJECT + r")?(?: " + _HERE_NOW + r")*"
+    r"|do(?: " + _DEICTIC_OBJECT + r")?(?: " + _HERE_NOW + r")+|do (?:this|that|the other|another) one)" + _CLAUSE_END)
+# a frame inside a clause about something else: "for what we're gonna use", "which I'll show"
+_EMBEDDED = re.compile(r"\b(?:what|which|whatever|how|where|when|whether|if|because|cause|since|until|till)\b(?: \S+){0,3}\s*$"
+                       r"|\bthat\s*$")
+
+
+def _bare_move(low: str) -> bool:
+    """Whether the speaker's first frame in ``low`` (:func:`_plain` text) carries no task of its own (:data:`_EN_BARE`).
+
+    Only the first frame counts ("I'll talk to you about it and we can see" promises the talk), a stutter said once
+    ("I'll I'll change it"), and not a frame inside a clause about something else (:data:`_EMBEDDED`)."""
+    for _ in range(2):
+        low = _EN_STUTTER.sub(r"\1 ", low)
+    m = _EN_OWN_FRAME.search(low)
+    return m is not None and bool(_EN_BARE.match(low[m.end():])) and not _EMBEDDED.search(low[:m.start()])
+
+
 _AFTER_MEETING = re.compile(r"\b(?:next (?:meeting|time|session|week|call)|следующ\w+ (?:встреч\w+|раз\w*|заняти\w+))\b")
 _NOW_DUE = re.compile(r"^(?:today|tonight|now|right now|this (?:morning|afternoon)|сегодня|сейчас)$")
 
@@ -423,7 +464,9 @@ def in_meeting(text: str, language: str = "en", *, anyone: bool = False) -> bool
         return False
     if _EN_TURN.search(low):
         return True
-    return any(_EN_MOVE.search(low[m.end():]) for m in (_EN_ANY_FRAME if anyone else _EN_OWN_FRAME).finditer(low))
+    if anyone:
+        return any(_EN_MOVE.search(low[m.end():]) for m in _EN_ANY_FRAME.finditer(low))
+    return _bare_move(low) or any(_EN_MOVE.search(low[m.end():]) for m in _EN_OWN_FRAME.finditer(low))
 
 
 def in_meeting_move(sent: Sentence) -> bool:
