@@ -18,6 +18,11 @@ and round 13's 16 AMI held-out train meetings, less the blind files and Bed003 (
 For each run also ``remarked``: the same items with the working tree's mark recomputed from the item's sentence (what
 the stage calls, ``in_meeting_move``), so a mark-only change can be counted on a run made before it.
 
+``probe``: written two-person lines (:data:`PROBE`, kinds the issue names as missed: an obligation "soon", "now I'm
+gonna call him", an institutional "we will publish…") through the stage with the bundled heads: per sentence the
+action rule, the heads' action probability and threshold, and the action items listed. ``--actions FILE`` loads
+another ``actions.py`` in its place (a variant measured, not shipped; the JSON keeps its diff to the working tree's).
+
 ``heldout``: the held-out TRAIN meetings' action items on the cached rows (``errors_r9_actions.heldout``, the items
 ``dialogue_acts_eval.py --split heldout`` scores), marked by the round-start and the working tree's rule: how many
 are marked, and how many of the marked are gold / linked.
@@ -168,10 +173,68 @@ def heldout(label: str) -> dict:
     return out
 
 
+# written lines in the kinds the issue lists as missed (not the blind files' sentences): (speaker, text)
+PROBE = (
+    ("A", "The office is freezing this morning."),
+    ("B", "Yes, the sun comes in later and it gets hot, which is why I have to close the window soon."),
+    ("A", "Did you talk to the landlord about the heating?"),
+    ("B", "Not yet. Well now I'm gonna call him."),
+    ("A", "Good. And what about the new rules?"),
+    ("B", "We will publish new guidance and rates to reflect any changes as they come up."),
+    ("A", "Fine. I have to call the plumber soon."),
+    ("B", "I'll send you the report by Friday."),
+)
+
+
+def load_actions(path: Path) -> str:
+    """Put ``path`` in place of ``sessionscope.analysis.extract.actions`` (before the stage is imported); its diff."""
+    import difflib
+
+    src = path.read_text(encoding="utf-8")
+    mod = types.ModuleType("sessionscope.analysis.extract.actions")
+    mod.__file__ = str(ROOT / "src/sessionscope/analysis/extract/actions.py")
+    sys.modules[mod.__name__] = mod
+    exec(compile(src, str(path), "exec"), mod.__dict__)  # noqa: S102 - a variant of the repository's own file
+    tree = (ROOT / "src/sessionscope/analysis/extract/actions.py").read_text(encoding="utf-8")
+    return "".join(difflib.unified_diff(tree.splitlines(True), src.splitlines(True), "working tree", str(path)))
+
+
+def probe() -> dict:
+    from sessionscope.analysis.extract.stage import RULES, ExtractionStage, extract_items, head_decision
+    from sessionscope.config import DynamicsConfig, ExtractionConfig
+    from sessionscope.language.nlp import parse_texts
+    from sessionscope.model import Participant, Session, Utterance
+
+    utts = tuple(Utterance(id=f"u{k}", speaker=s, text=t, start=float(k), end=k + 0.9) for k, (s, t) in enumerate(PROBE))
+    sess = Session(id="probe", language="en", participants=(Participant(id="A", name="A"), Participant(id="B", name="B")),
+                   utterances=utts)
+    stage = ExtractionStage(ExtractionConfig(), DynamicsConfig())
+    stage._model()
+    stage._act_heads()
+    parsed = parse_texts([u.text for u in utts], language="en")
+    proba = stage.probabilities(parsed)
+    logits = stage.head_logits(sess, parsed)
+    items = extract_items(sess, parsed, proba, stage.cfg, stage.dynamics, heads=stage._heads, head_logits=logits,
+                          task_encoder=stage._encoder, assign_threshold=stage.assign_threshold)
+    k = list(stage._heads.labels).index("action")
+    rows = []
+    for i, sents in enumerate(parsed):
+        for j, sent in enumerate(sents):
+            hits = {kind: rule(sent) for kind, rule in RULES.items()}
+            _, probs = head_decision(stage._heads, logits[i][j], hits)
+            hit = hits["action"]
+            rows.append({"utterance": utts[i].id, "text": sent.text, "action_rule": None if hit is None else
+                         ("veto:" if hit.veto else "") + hit.rule, "p_action": round(probs["action"], 3)})
+    return {"action_threshold": round(float(stage._heads.lexical.thresholds[k]), 3), "sentences": rows,
+            "action_items": [{"utterance": a.utterance_id, "task": a.task, "owner": a.owner, "in_meeting": a.in_meeting}
+                             for a in items["action_items"]]}
+
+
 def main(argv: list[str] | None = None) -> int:
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("cmd", choices=("scan", "realtalk", "heldout"))
+    ap.add_argument("cmd", choices=("scan", "realtalk", "heldout", "probe"))
+    ap.add_argument("--actions", type=Path, help="probe: another actions.py in place of the working tree's")
     ap.add_argument("--work", type=Path, default=Path("/tmp/r14/tasks/audit"))
     ap.add_argument("--tags", default="base14")
     ap.add_argument("--label", default="r14tasks", help="heldout: name of the items file under .cache/actions_r9")
@@ -180,7 +243,11 @@ def main(argv: list[str] | None = None) -> int:
     argv_s = " ".join(argv if argv is not None else sys.argv[1:])
     body: dict = {"command": f"python benchmarks/tasks_r14_tasks.py {argv_s}", "commit": commit(),
                   "date": dt.date.today().isoformat(), "round_start": BASE}
-    if args.cmd == "scan":
+    if args.cmd == "probe":
+        diff = load_actions(args.actions) if args.actions else ""
+        body.update(split="written probe lines (not from any corpus or audited file)", actions_variant_diff=diff,
+                    probe=probe())
+    elif args.cmd == "scan":
         body.update(split="train + held-out train meetings (acts); dev never read", scan=scan())
     elif args.cmd == "heldout":
         body.update(split="held-out TRAIN meetings (MRDA 6, AMI 16) on cached rows; dev never read", figures=heldout(args.label))

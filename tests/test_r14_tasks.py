@@ -34,13 +34,19 @@ from test_r9_actions import _session
         "Yeah I'll just I'll just keep it there.",  # AMI train, TS3006c
         "I'm gonna save it.",  # AMI train, TS3007d
         "i'll wait .",  # MRDA train
-        "let me uh turn that off .",  # MRDA train
         "so I'll go over here.",
         # the speaker's wish or need of the moment as the frame of a move now
         "And the next one is I'll have to get it back up now.",
         "I'll have to restore my uh my desktop uh",
         "and I'd like to show you some of the results we found on this survey.",  # AMI train, IS1006b
         "So first of all um I wanna talk about what possibilities we've got for the energy source.",  # AMI train
+        # guiding the others through, a point added to the talk now, the speaker's own presentation
+        "I'm Bart {gap} the project manager so I'll direct you through the project .",
+        "Let me just add one more thing that I couldn't say before,",
+        "I'll just uh resume something else I was gonna say.",
+        "I can address some of that issue, I think, with uh my presentation.",
+        "But I'll I'll go into that deeper in my presentation.",  # AMI train
+        "I'll t i no no yeah I'm just gonna write a couple of 'em down.",
     ],
 )
 def test_a_predicate_with_no_task_of_its_own_is_a_move(text: str) -> None:
@@ -68,6 +74,16 @@ def test_a_predicate_with_no_task_of_its_own_is_a_move(text: str) -> None:
         "okay well i'll talk to you about it and we can see .",
         "Manuel you're going to work on the components for for what we're gonna use.",
         "we need to figure out what kind of buttons we're going to use,",
+        # a light verb that often names a task for later with a pronoun
+        "I'll write it up.",
+        "I'll set it up.",
+        "I'll turn it in.",
+        "I'll drop it off.",
+        "I'll pick it up.",
+        # something added or said to someone or somewhere else, a walk-through after the meeting
+        "I'll add something to the report.",
+        "I'll say something to him.",
+        "I'll take you through the budget next week.",
         # no frame of the speaker's own
         "You can take one.",
         "It is there.",

@@ -348,6 +348,11 @@ _EN_MOVE = re.compile(
     r"|^(?:answer (?:that|this|the question|your question)|attempt an answer|try (?:and|to) answer)\s*(?:[,.!?;]|$)"
     r"|^(?:wrap|round|break) (?:it|this|things|everything) up\b|^wait (?:until|till|for) (?:you|everyone|everybody|all)\b"
     r"|^walk (?:you |u |us |everyone )?through\b"
+    # round 14 (tasks): guiding the others through, a point added to the talk now, the speaker's own presentation
+    r"|^(?:direct|guide|lead|take) (?:you|u|us|everyone|everybody)(?: all| guys)? through\b"
+    r"|^(?:add|say|mention|resume) (?:one more thing|one last thing|another thing|something(?: else)?|a few words)"
+    r"(?=\s*(?:[,.!?;:]|$| (?:that|which|i|i'd|i've|we|here|now|quickly|before|first)\b))"
+    r"|\b(?:in|with|during) (?:my|this) presentation\b"
     r"|^tell (?:you|u|us)(?: guys| all)? (?:a (?:little )?(?:bit )?|something |briefly )?about\b"
     r"|^introduce (?:myself|ourselves|us|everyone|you|the)\b"
     r"|^(?:start|begin|kick)(?: it| this| things)?(?: off)? with\b"
@@ -367,7 +372,7 @@ _EN_MOVE = re.compile(
     r"collapse|zoom in|mute|unmute)\b"
     # notes taken now
     r"|^(?:take|taking) (?:some |a few |the )?notes\b|^make (?:a )?notes?\b(?! to\b)|^write (?:it|that|this|them|'em|"
-    r"(?:a |some |a few |a couple of )\w+(?: \w+)?) down\b|^write (?:down )?here\b|^jot\b"
+    r"(?:a |some |a few |a couple of )(?:'em|\w+)(?: \w+)?) down\b|^write (?:down )?here\b|^jot\b"
     # a thing at hand, here, the moment
     r"|\b(?:this|that) one\b|\b(?:pull|take|put|move|grab|get|hold) (?:this|that|it) (?:off|out|on|in|up)\b"
     r"|\b(?:from|over|up|down|in) here\b|\bin (?:a|one) (?:moment|second|sec|minute|few seconds)\b|\bright now\b"
@@ -411,10 +416,11 @@ _RU_OUTSIDE = re.compile(r"\b(?:команде|руководител\w+|нач�
 # that"): "I'll do that." takes on a task said before. A content verb stays a task ("I will investigate.", "I'll have
 # to find that out"), and so does a deadline after the meeting ("I'll do it by Friday") or a frame inside a clause
 # about something else ("you're going to work on the components for what we're gonna use")
-_LIGHT = (r"(?:re-?do|make|take|put|get|leave|go|move|fill|change|show|see|start|open|close|save|turn|hold|"
-          r"pull|push|pick|hand|give|bring|set|keep|use|add|write|draw|erase|rub|click|press|stick|flip|swap|switch|"
-          r"catch|sit|stand|stay|wait|stop|skip|load|grab|drop|clear|hide|cover|shut|lift|place|slide|fold|cut|type|"
-          r"scroll|point|plug|hang)")
+# (not "write it up", "set it up", "bring it", "pick it up", "hand / turn it in", "drop it off", "use it", "cover it",
+# "clear it up": often a task for later said with a pronoun)
+_LIGHT = (r"(?:re-?do|make|take|put|get|leave|go|move|fill|change|show|see|start|open|close|save|hold|pull|push|give|"
+          r"keep|add|draw|erase|rub|click|press|stick|flip|swap|switch|catch|sit|stand|stay|wait|stop|skip|load|grab|"
+          r"hide|shut|lift|place|slide|fold|cut|type|scroll|point|plug|hang)")
 _DEICTIC_OBJECT = (r"(?:it|this|that|them|'em|these|those|one|this one|that one|another one|the other one|some|"
                    r"something|something else|this thing|that thing)")
 _HERE_NOW = (r"(?:here|there|this way|that way|out|in|up|down|back|off|on|over|away|around|again|now|too|then|so|"
