@@ -74,6 +74,11 @@ AMI_ACTS_ROLES = {"PM": "Project Manager", "ME": "Marketing", "UI": "User Interf
 R13_AMI = ("ES2003b", "ES2006a", "ES2010c", "ES2013b", "IS1003c", "IS1005b", "TS3005d", "TS3010a",
            "ES2003c", "ES2009a", "ES2012a", "ES2014d", "IS1005c", "IS1007b", "TS3009a", "TS3011d")
 SESSIONS.update({m: {"ami_acts": m, "people": _AMI_ROLES} for m in R13_AMI})
+# round 14 (advcheck): MRDA (ICSI) held-out train meetings (never used to train the heads; not in the dialogue-act dev
+# split) as ``speaker: text`` turns built from the MRDA dialogue acts, for labelled recommendations of another kind of talk
+# than the AMI scenario meetings; participants are the speaker ids found in the acts (``prepare``)
+R14_MRDA = ("Bns003", "Bro013")
+SESSIONS.update({m: {"mrda_acts": m, "people": []} for m in R14_MRDA})
 HELD_ASIDE = ("SBC044", "education_13", "ES2004c", "Bed003", "TS3011b", "ES2004b", "ES2004a", "ES2004d")
 CATEGORIES = {  # the labels used; "ok" = a correct item
     "recommendation": {
@@ -121,6 +126,21 @@ def ami_turns(meeting: str) -> str:
     return "".join(f"{t[0]}: {' '.join(t[1:])}\n" for t in turns)
 
 
+def mrda_turns(meeting: str) -> tuple[str, list[str]]:
+    """One MRDA meeting's dialogue acts as ``speaker: text`` lines (a speaker's consecutive acts joined) and its speakers."""
+    import gzip
+
+    with gzip.open(DATA / "mrda-dialogue-acts" / "dialogue_acts.jsonl.gz", "rt", encoding="utf-8") as fh:
+        acts = [r for r in map(json.loads, fh) if r["meeting"] == meeting and (r["text"] or "").strip()]
+    turns: list[list[str]] = []
+    for r in sorted(acts, key=lambda r: (r["start"] if r["start"] is not None else 0.0)):
+        if turns and turns[-1][0] == r["speaker"]:
+            turns[-1].append(r["text"].strip())
+        else:
+            turns.append([r["speaker"], r["text"].strip()])
+    return "".join(f"{t[0]}: {' '.join(t[1:])}\n" for t in turns), sorted({t[0] for t in turns})
+
+
 def prepare(work: Path) -> Path:
     inputs = work / "inputs"
     inputs.mkdir(parents=True, exist_ok=True)
@@ -129,6 +149,11 @@ def prepare(work: Path) -> Path:
         if "ami_acts" in spec:
             path = inputs / f"{sid}.txt"
             path.write_text(ami_turns(spec["ami_acts"]), encoding="utf-8")
+        elif "mrda_acts" in spec:
+            path = inputs / f"{sid}.txt"
+            text, speakers = mrda_turns(spec["mrda_acts"])
+            path.write_text(text, encoding="utf-8")
+            spec = {**spec, "people": [(spk, []) for spk in speakers]}
         elif "qmsum" in spec:
             turns = json.loads((DATA / spec["qmsum"]).read_text(encoding="utf-8"))["meeting_transcripts"]
             path = inputs / f"{sid}.txt"

@@ -54,15 +54,16 @@ def labels() -> dict[str, str]:
     return out
 
 
-def rows(work: Path, tag: str, files: tuple[str, ...] = FILES) -> list[dict]:
+def rows(work: Path, tag: str, files: tuple[str, ...] = FILES, labs: dict[str, str] | None = None) -> list[dict]:
     """One row per listed recommendation / action item: session, kind, key, flag, confidence, label, features, text.
 
     The features come from :func:`~sessionscope.analysis.extract.check.item_features` on the run's ``session.json``
-    read back as a :class:`~sessionscope.model.Session`, the same function the stage calls.
+    read back as a :class:`~sessionscope.model.Session`, the same function the stage calls. ``labs``: item key ->
+    label (default: :func:`labels`, rounds 6-13).
     """
     from sessionscope.model.serialize import read_session_json
 
-    labs = labels()
+    labs = labels() if labs is None else labs
     out = []
     for sid in files:
         assert sid not in BLIND
