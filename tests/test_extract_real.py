@@ -47,8 +47,12 @@ def test_ami_questions_match_dynamics_and_items_point_into_transcript(shared_dat
     for item in (*out.recommendations, *out.action_items):
         u = ids[item.utterance_id]
         assert u.text[item.char_start:item.char_end]
-        assert item.confidence is not None and 0 <= item.confidence <= 1  # calibrated probability of the heads
-        below = stage.cfg.recommendation_check_below if item in out.recommendations else stage.cfg.check_below
+        # English items: the real-talk check's probability (round 13 on), marked under item_check_below
+        assert item.confidence is not None and 0 <= item.confidence <= 1
+        if stage._item_check() is not None:
+            below = stage.cfg.item_check_below
+        else:  # without the check: the heads' calibrated probability and their own thresholds
+            below = stage.cfg.recommendation_check_below if item in out.recommendations else stage.cfg.check_below
         assert item.to_check == (item.confidence < below)
     assert stage.cfg.recommendation_check_below == 0.6 > stage.cfg.check_below
     # every recommendation has a giver among the four speakers and goes to another one or to the group (None)
