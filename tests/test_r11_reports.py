@@ -41,7 +41,7 @@ def test_a_move_is_listed_apart_and_not_counted() -> None:
     section = md.split("## Action items", 1)[1].split("\n## ", 1)[0]
     table = [line for line in section.splitlines() if line.startswith("| ")]
     assert len(table) == 2 and "send the draft" in table[1]  # header and the one task
-    assert "**Moves within the meeting itself (listed, not counted as tasks):**" in section
+    assert "**Moves in the meeting and phrases with no task of their own (listed, not counted as tasks):**" in section
     assert "- A: draw it on the whiteboard (0:01)" in section
     assert s.metrics is not None
     assert s.metrics.session["action_items"] == 1 and s.metrics.session["in_meeting_moves"] == 1
@@ -63,13 +63,13 @@ def test_only_moves_give_the_flag_and_the_empty_text_that_say_so() -> None:
     goals = next(i for i in session_checklist(s).items if i.item == "goals_owner_date")
     assert goals.value == 0 and goals.measure == "action items with an owner and a due date (0 of 0)"
     ru = render_session_markdown(dataclasses.replace(s, language="ru"))
-    assert "Действия в ходе самой встречи (перечислено, но не учитывается как задачи)" in ru
+    assert "Действия в ходе самой встречи и фразы без самостоятельной задачи (перечислено, но не учитывается как задачи)" in ru
 
 
 def test_a_plain_task_session_has_no_moves_group() -> None:
     s = _session(task=True, move=False)
     md = render_session_markdown(s)
-    assert "Moves within the meeting" not in md and "send the draft" in md
+    assert "Moves in the meeting" not in md and "send the draft" in md
     assert "in_meeting_moves" in (s.metrics.session if s.metrics else {}) and s.metrics.session["in_meeting_moves"] == 0
 
 

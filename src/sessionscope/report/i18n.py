@@ -45,7 +45,7 @@ EN: dict[str, str] = {
     "none_recommendations": "No recommendations were detected.",
     "none_actions": "No action items were detected.",
     "none_actions_only_moves": "No tasks were detected; only moves within the meeting itself (listed below).",
-    "in_meeting_group": "Moves within the meeting itself (listed, not counted as tasks)",
+    "in_meeting_group": "Moves in the meeting and phrases with no task of their own (listed, not counted as tasks)",
     "none_questions": "No unanswered questions were detected.",
     "questions_tags_not_listed": "{n} confirmation checks (“…, right?”, “You know?”) are counted as questions but not "
                                  "listed here.",
@@ -292,7 +292,7 @@ RU: dict[str, str] = {
     "none_recommendations": "Рекомендаций не найдено.",
     "none_actions": "Задач не найдено.",
     "none_actions_only_moves": "Задач не найдено; только действия в ходе самой встречи (перечислены ниже).",
-    "in_meeting_group": "Действия в ходе самой встречи (перечислено, но не учитывается как задачи)",
+    "in_meeting_group": "Действия в ходе самой встречи и фразы без самостоятельной задачи (перечислено, но не учитывается как задачи)",
     "none_questions": "Вопросов без ответа не найдено.",
     "questions_tags_not_listed": "Переспросы-подтверждения («…, да?», «понимаешь?»): {n}; они учтены как вопросы, "
                                  "но здесь не перечислены.",
