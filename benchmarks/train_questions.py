@@ -468,7 +468,8 @@ def echo_features(out_path: Path, ids=echo_ids, name: str = "echo", command: str
 
 
 def retrain(out_path: Path) -> dict:
-    """Retrain the shipped question head (round 11: features v4, the speaker's question rate for the bare weights).
+    """Retrain the shipped question head (round 11: features v4, the speaker's question rate for the bare weights;
+    round 14: features v5, 2**20 hashed columns, ``--out benchmarks/results/question_head_train_r14_qbare.json``).
 
     The same steps as ``train_dialogue_acts.py --only questions`` (fit on the train meetings with seed 0,
     C / Platt / thresholds on the held-out train meetings, then the clause cutter), with this command, the
@@ -482,7 +483,8 @@ def retrain(out_path: Path) -> dict:
     from sessionscope.analysis.questions import load_question_head
 
     t0 = time.time()
-    log: dict = {"command": "python benchmarks/train_questions.py --retrain", "commit": commit(),
+    log: dict = {"command": f"python benchmarks/train_questions.py --retrain --out {out_path.relative_to(ROOT)}",
+                 "commit": commit(),
                  "date": dt.date.today().isoformat(), "split": "train (fit) / heldout train meetings (choose); dev never read"}
     tda.train_questions(log)
     tda.calibrate_question_head(log)
@@ -506,14 +508,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--augment", action="store_true", help="only the bare-training augmentation (question_bare_augment_r5_qs.json)")
     ap.add_argument("--echo", action="store_true", help="only the hashed reply-echo features (question_bare_echo_r5_qs.json)")
     ap.add_argument("--retrain", action="store_true",
-                    help="retrain the shipped question head (question_head_train_r11_questions.json)")
+                    help="retrain the shipped question head (log: --out, default question_head_train_r11_questions.json)")
     ap.add_argument("--speaker", action="store_true",
                     help="only the hashed speaker-propensity features (question_bare_speaker_r11_questions.json)")
     ap.add_argument("--context", action="store_true",
                     help="only the hashed second-order context features (question_bare_context_r10_questions.json)")
     args = ap.parse_args(argv)
     if args.retrain:
-        retrain(ROOT / "benchmarks" / "results" / "question_head_train_r11_questions.json")
+        retrain(args.out.resolve() if args.out != OUT else ROOT / "benchmarks" / "results" / "question_head_train_r11_questions.json")
         return 0
     if args.speaker:
         echo_features(ROOT / "benchmarks" / "results" / "question_bare_speaker_r11_questions.json", ids=speaker_ids,
