@@ -18,7 +18,8 @@ held-out meetings; every question carries the calibrated probability as its conf
 (features v5: 2**20 hashed columns) is trained by ``python benchmarks/train_questions.py --retrain --out
 benchmarks/results/question_head_train_r14_qbare.json`` (seed 0) on the MRDA and AMI train meetings and the written
 EN/RU dev rows, with C, calibration and thresholds chosen on the held-out train meetings; the file's metadata names
-the commit and the blob of this module it was trained from. In a
+the commit and the blob of this module it was trained from (round 14: commit ``720e41b``, blob ``35eb72a``; only
+this sentence changed since). In a
 punctuated transcript a complete inverted sentence without any mark ("Do you use Notion") is read
 as unpunctuated text (:func:`unmarked_inversion`).
 Bare text gives a whole turn as one sentence, so it is cut into clauses first
