@@ -358,7 +358,13 @@ def meeting_procedure(sent: Sentence) -> bool:
     "the minutes go in the project folder". AMI tags many of these as suggestions; the issue's
     definition (advice to the other person) does not count them.
     """
-    return sent.language == "en" and bool(_PROCEDURE.search(norm(strip_markup(sent.text))))
+    return sent.language == "en" and procedure_text(sent.text)
+
+
+def procedure_text(text: str) -> bool:
+    """:func:`meeting_procedure`'s pattern on an English sentence's text (no language check): one of the learned flag's features
+    (:mod:`.procedure`, round 14), which sets ``procedure`` for English recommendations when its model is bundled."""
+    return bool(_PROCEDURE.search(norm(strip_markup(text))))
 
 
 # -- Russian -------------------------------------------------------------------------
@@ -447,4 +453,4 @@ def recommendation_rule(sent: Sentence) -> Optional[RuleHit]:
     return _russian(sent) if sent.language == "ru" else _english(sent)
 
 
-__all__ = ["description", "lone_subordinate_clause", "meeting_procedure", "recommendation_rule"]
+__all__ = ["description", "lone_subordinate_clause", "meeting_procedure", "procedure_text", "recommendation_rule"]

@@ -533,6 +533,12 @@ class ExtractionStage:
 
         return bundled_item_check(None if name == "bundled" else name)
 
+    def _procedure_model(self) -> Any:
+        """The learned meeting-procedure flag (:mod:`.procedure`; ``None`` when its file is missing: the regex alone)."""
+        from sessionscope.analysis.extract.procedure import bundled_procedure_model
+
+        return bundled_procedure_model()
+
     @property
     def assign_threshold(self) -> Optional[float]:
         """The assignment head's threshold (``None`` without heads or without the bundled assignment head)."""
@@ -633,6 +639,13 @@ class ExtractionStage:
         logits = self.head_logits(session, parsed)
         items = extract_items(session, parsed, proba, self.cfg, self.dynamics, heads=self._heads, head_logits=logits,
                               task_encoder=self._encoder if logits is not None else None, assign_threshold=self.assign_threshold)
+        proc = self._procedure_model() if logits is not None else None
+        if proc is not None:  # English recommendations' ``procedure`` from the learned flag (Russian: the regex's)
+            from sessionscope.analysis.extract.procedure import apply_procedure
+            from sessionscope.language.embeddings import get_encoder
+
+            enc = self._encoder if getattr(self._encoder, "name", proc.encoder) == proc.encoder else get_encoder(proc.encoder)
+            items = {**items, "recommendations": apply_procedure(proc, session, parsed, items["recommendations"], enc)}
         check = self._item_check() if logits is not None else None
         if check is not None:
             from sessionscope.analysis.extract.check import apply_check
@@ -654,6 +667,7 @@ class ExtractionStage:
                                                                            "threshold": self.assign_threshold},
             "item_check": None if check is None else {"trained": check.meta.get("trained"), "check_below": self.cfg.item_check_below,
                                                       "meaning": check.meta.get("meaning")},
+            "procedure_flag": None if proc is None else {"trained": proc.meta.get("trained"), "threshold": proc.threshold},
             "check_below": self.cfg.check_below,
             "check_below_recommendations": self.cfg.recommendation_check_below,
             "min_confidence": self.cfg.min_confidence,
