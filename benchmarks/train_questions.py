@@ -469,7 +469,8 @@ def echo_features(out_path: Path, ids=echo_ids, name: str = "echo", command: str
 
 def retrain(out_path: Path) -> dict:
     """Retrain the shipped question head (round 11: features v4, the speaker's question rate for the bare weights;
-    round 14: features v5, 2**20 hashed columns, ``--out benchmarks/results/question_head_train_r14_qbare.json``).
+    round 14 measured features v5 with 2**20 hashed columns, ``--out benchmarks/results/question_head_train_r14_qbare.json``,
+    and did not ship it).
 
     The same steps as ``train_dialogue_acts.py --only questions`` (fit on the train meetings with seed 0,
     C / Platt / thresholds on the held-out train meetings, then the clause cutter), with this command, the

@@ -14,12 +14,7 @@ counter-question…; and the sentence's own first and last words crossed with th
 the previous sentence's form, :func:`answer_features`). It has one weight set for punctuated transcripts (where a missing
 ``?`` is itself evidence) and one for bare text (speech recognition without punctuation,
 no capitals), chosen per transcript (:func:`transcript_punctuated`), each calibrated on
-held-out meetings; every question carries the calibrated probability as its confidence. The shipped head
-(features v5: 2**20 hashed columns) is trained by ``python benchmarks/train_questions.py --retrain --out
-benchmarks/results/question_head_train_r14_qbare.json`` (seed 0) on the MRDA and AMI train meetings and the written
-EN/RU dev rows, with C, calibration and thresholds chosen on the held-out train meetings; the file's metadata names
-the commit and the blob of this module it was trained from (round 14: commit ``720e41b``, blob ``35eb72a``; only
-this sentence changed since). In a
+held-out meetings; every question carries the calibrated probability as its confidence. In a
 punctuated transcript a complete inverted sentence without any mark ("Do you use Notion") is read
 as unpunctuated text (:func:`unmarked_inversion`).
 Bare text gives a whole turn as one sentence, so it is cut into clauses first
@@ -289,12 +284,9 @@ _REPORTED_CUE = re.compile(
     r"not sure (if|whether|what|how)|no idea (what|how|why|if|whether)|the question (is|was) (whether|if)|"
     r"спросил\w*|интересно (ли|что|как)|не знаю (ли|что|как|где|когда))\b")
 SHAPES = ("EMPTY", "WH", "INV", "SHORT", "DECL")
-#: 2**20 hashed columns (round 14): the head's features number well over 600,000 distinct strings on the train
-#: meetings, which 2**18 columns crowded (held out, bare, mean of the four per-act and turn F1s 0.644 → 0.648;
-#: ``benchmarks/question_bare_r14_qbare.py``).
-HEAD_HASH_BITS = 20
+HEAD_HASH_BITS = 18
 #: Bump when the features change: a head file of another version is refused (retrain it).
-FEATURES_VERSION = 5
+FEATURES_VERSION = 4
 CUT_HASH_BITS = 18
 #: Bump when the clause cutter's features change: a cutter of another version is refused.
 CUT_FEATURES_VERSION = 1
