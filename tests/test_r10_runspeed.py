@@ -66,16 +66,26 @@ def test_text_warmup_loads_the_parser_of_that_language(monkeypatch):
 
 
 def _fake_stages(monkeypatch, *, asr_wait: threading.Event | None, diar_delay: float = 0.0):
+    """Fake stages whose order is fixed by events, not by the machine's load: with ``asr_wait`` the diarization ends
+    after the transcription has chosen its language and before it ends; with ``diar_delay`` it ends that long after
+    the transcription returned."""
     warmed: list[tuple[str, int]] = []
+    language_said, asr_returned = threading.Event(), threading.Event()
 
     def fake_asr(decoded, config, language, cache, hook, *, on_language=None, **k):
         if on_language is not None:
             on_language("ru")  # chosen before the decoding
+        language_said.set()
         if asr_wait is not None:
             assert asr_wait.wait(10), "the models were not loaded while the transcription ran"
+        asr_returned.set()
         return _asr_result()
 
     def fake_diarize(*a, **k):
+        if asr_wait is not None:
+            assert language_said.wait(10)
+        elif diar_delay:
+            assert asr_returned.wait(10)
         time.sleep(diar_delay)
         return Diarization(turns=TURNS, centroids={"SPEAKER_00": [1.0, 0.0]}, method="test", speech_s=1.0)
 
