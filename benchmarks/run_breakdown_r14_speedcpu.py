@@ -9,7 +9,10 @@ the Whisper model load, the resume key, the audio (``load_item``: decode, transc
 models loaded beside them, alignment, identification), the text stages (``run_stages``: spaCy import and parse
 prefetch, each stage), and the outputs (``write_outputs``: Markdown and HTML; ``write_session_json``). cProfile
 inflates pure-Python work (regex compilation, the JSON encoder) several-fold, so its shares are not used here.
-Same command line as ``speed_run.py``'s ``run`` (``--no-cache --no-progress --force``).
+Same command line as ``speed_run.py``'s ``run`` (``--no-cache --no-progress --force``). The children inherit
+the environment: with ``PYTHONDONTWRITEBYTECODE=1`` and no ``__pycache__`` in ``src`` every child compiles
+sessionscope's modules; ``env -u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX=DIR`` runs them as an installed
+package (the JSON records both variables).
 """
 
 from __future__ import annotations
@@ -96,6 +99,8 @@ def main() -> int:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"command": " ".join(sys.argv), "pythonpath": os.environ.get("PYTHONPATH"),
+                                         "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE"),
+                                         "PYTHONPYCACHEPREFIX": os.environ.get("PYTHONPYCACHEPREFIX"),
                                          "load_average": os.getloadavg(), "median": med, "runs": runs}, indent=1))
     return 0
 
