@@ -10,6 +10,8 @@ Usage (from the repository root)::
     python benchmarks/realtalk_check_r14_advcheck.py written --out benchmarks/results/realtalk_check_r14_advcheck_written.json
     python benchmarks/realtalk_check_r14_advcheck.py eval --out benchmarks/results/realtalk_check_r14_advcheck_eval.json
     python benchmarks/realtalk_check_r14_advcheck.py train [--kinds action]   # the shipped npz
+    # round 14 (procedure): ``--flags procedure`` (the default) gives the recommendations the learned procedure flag,
+    # leave one file out (``procedure_r14_procedure.py eval``); ``--flags run``: the runs' regex flag, as before
     PYTHONPATH=<c4f6665 src + this check> nice -n 10 python benchmarks/audit_real_talk.py run --work /tmp/r14/adv/audit \
         --tag after14 --sessions <the 11 audited files>,Bns003,Bro013   (base14: the same without the check)
     python benchmarks/realtalk_check_r14_advcheck.py compare --out benchmarks/results/realtalk_check_r14_advcheck_compare.json
@@ -54,6 +56,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import audit_r12_audit as a12  # noqa: E402
 import audit_real_talk as art  # noqa: E402
 import realtalk_check_r13_realtalk as r13  # noqa: E402
+from sessionscope.analysis.extract.check import FEATURES as CHECK_FEATURES  # noqa: E402
 from sessionscope.analysis.extract.check import ItemCheck, bundled_check_path  # noqa: E402
 
 RESULTS = r13.RESULTS
@@ -87,14 +90,31 @@ def labels_all() -> dict[str, str]:
     return out
 
 
+# round 14 (procedure): the recommendations' ``procedure`` flag as the learned flag sets it, out of sample (each file's
+# flags from the model trained without it, threshold rule of the shipped flag: ``procedure_r14_procedure.py eval``);
+# FLAGS = "run" keeps the flag the runs' code set (the regex), as this script's results before the procedure round
+PROCEDURE_EVAL = RESULTS / "procedure_r14_procedure_gated.json"  # the shipped flag: regex, or the model in 3+-speaker files
+FLAGS = "procedure"
+
+
+def procedure_flags() -> dict[str, bool]:
+    """Item key -> the learned procedure flag as the stage sets it (the regex or the model), leave one file out (:data:`PROCEDURE_EVAL`)."""
+    doc = json.loads(PROCEDURE_EVAL.read_text(encoding="utf-8"))
+    return {it["key"]: bool(it["flag"]) for it in doc["items"]}
+
+
 def all_rows(with_written: bool = True) -> list[dict]:
     """Every listed item of :data:`FILES` with ``label`` (all labels) and ``label_r13`` (round 13's), then the written rows."""
     labs = labels_all()
     old = r13.labels()
     rs = r13.rows(WORK13, TAG13, r13.FILES, labs) + r13.rows(WORK14, TAG14, art.R14_MRDA, labs)
+    flags = procedure_flags() if FLAGS == "procedure" else {}
     for r in rs:
         assert r["session"] not in BLIND
         r["label_r13"] = a12.canon(old.get(r["key"]), r["kind"])
+        if r["kind"] == "recommendation" and FLAGS == "procedure":
+            r["flag"] = flags[r["key"]]
+            r["features"][CHECK_FEATURES.index("flag")] = float(r["flag"])
     if with_written:
         for r in r13.written_rows():
             r["label_r13"] = r["label"]
@@ -221,7 +241,7 @@ def evaluate(out: Path | None) -> dict:
         "command": "python benchmarks/realtalk_check_r14_advcheck.py " + " ".join(sys.argv[1:]), "commit": art.commit(),
         "runs": {"r13 files": f"{WORK13}/{TAG13}", "R14_MRDA": f"{WORK14}/{TAG14}"}, "files": list(FILES),
         "groups": {g: sorted(v) for g, v in groups.items()}, "blind_excluded": list(BLIND), "variants": VARIANTS,
-        "variants_before": VARIANTS13, "written_weight": WRITTEN,
+        "variants_before": VARIANTS13, "written_weight": WRITTEN, "procedure_flags": FLAGS,
         "rows": {k: {"listed": sum(r["kind"] == k for r in real), "labelled_r13": sum(r["kind"] == k and r["label_r13"] is not None for r in real),
                      "labelled": sum(r["kind"] == k and r["label"] is not None for r in real),
                      "right": sum(r["kind"] == k and r["right"] for r in real)} for k in ("recommendation", "action")},
@@ -368,7 +388,7 @@ def train(kinds: tuple[str, ...]) -> dict:
     real = [r for r in rs if r["session"] != "written"]
     meta = {"trained": "python benchmarks/realtalk_check_r14_advcheck.py " + " ".join(sys.argv[1:]), "commit": art.commit(),
             "files": list(FILES), "variants": {k: VARIANTS[k] for k in kinds}, "action_rows": "all action items",
-            "written_weight": WRITTEN,
+            "written_weight": WRITTEN, "procedure_flags": FLAGS,
             "rows": {k: sum(1 for r in real if r["kind"] == k and r["label"] is not None) for k in kinds},
             "right": {k: sum(1 for r in real if r["kind"] == k and r["right"]) for k in kinds},
             "written_rows": {k: sum(1 for r in rs if r["kind"] == k and r["session"] == "written") for k in kinds},
@@ -383,8 +403,11 @@ def main() -> None:
     ap.add_argument("cmd", choices=("eval", "train", "variants", "written", "compare"))
     ap.add_argument("--tags", default="base14,after14", help="compare: two runs in WORK14")
     ap.add_argument("--kinds", default="recommendation,action", help="train: the kinds the shipped check re-scores")
+    ap.add_argument("--flags", choices=("procedure", "run"), default=FLAGS,
+                    help="recommendations' procedure flag: the learned flag out of sample (round 14) or the runs' (the regex)")
     ap.add_argument("--out", type=Path)
     args = ap.parse_args()
+    globals()["FLAGS"] = args.flags
     if args.cmd == "train":
         print(json.dumps(train(tuple(k for k in args.kinds.split(",") if k)), indent=1))
         return

