@@ -2,6 +2,12 @@
 
     nice -n 10 .venv/bin/python benchmarks/speed_run.py --minutes 5 --repeats 2 --json benchmarks/results/speed_5min.json
 
+Children run as an installed package runs (``pip install`` compiles the bytecode): both sides cache
+their bytecode in a temporary ``PYTHONPYCACHEPREFIX``, even where the environment sets
+``PYTHONDONTWRITEBYTECODE``, after one untimed warm-up of each command (round 14; ``--no-bytecode``
+keeps the environment's setting, as every run before round 14 did: a checkout recompiles its ~70
+modules in every `run`, about 0.4 CPU s, while faster-whisper's site-packages are compiled).
+
 The recording is built from real speech in ../shared/data (simulated LibriSpeech
 conversations of the report speakers when generated, else the pyannote sample and AMI
 excerpts), repeated to ``--minutes`` and written to a temporary wav. Then, alternating
@@ -57,6 +63,9 @@ import wave
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from analyze_speed import child_env  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -158,16 +167,27 @@ def outside_audio(total_cpu: float, audio_cpu: dict[str, float] | None) -> float
     return round(total_cpu - sum(audio_cpu.get(k, 0.0) for k in parts), 3)
 
 
-def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> dict[str, float]:
+def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None,
+          base: dict[str, str] | None = None) -> dict[str, float]:
     """Wall, CPU (user+sys) and peak RSS of one fresh child process (measured by a tiny wrapper process,
-    so the peak memory is that child's own, not the largest of all children so far)."""
+    so the peak memory is that child's own, not the largest of all children so far); ``base``: the
+    children's environment (default: this process's), ``env``: added to it."""
     p = subprocess.run([PY, "-c", WRAP, *cmd], cwd=cwd, capture_output=True, text=True,
-                       env={**os.environ, "PYTHONWARNINGS": "ignore", **(env or {})})
+                       env={**(os.environ if base is None else base), "PYTHONWARNINGS": "ignore", **(env or {})})
     out = json.loads(p.stdout.strip().splitlines()[-1])
     if out["rc"] != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({out['rc']}):\n{out['stderr']}")
     return {"wall_s": round(out["wall_s"], 2), "cpu_s": round(out["cpu_s"], 2), "sys_s": round(out["sys_s"], 2),
             "max_rss_mb": round(out["max_rss_mb"])}
+
+
+def warm_up(tmp: Path, wav: Path, script: Path, cfg: list[str], config: Path | None, base: dict[str, str], *,
+            asr: bool) -> None:
+    """One untimed `run` (and faster-whisper alone): compiles and caches the bytecode both sides import."""
+    timed([str(Path(PY).parent / "sessionscope"), "run", str(wav), "--out", str(tmp / "warmup"),
+           "--no-cache", "--no-progress", "--force", *cfg], ROOT, base=base)
+    if asr:
+        timed([PY, str(script), str(wav), str(config or ""), ""], ROOT, base=base)
 
 
 def main() -> int:
@@ -180,6 +200,10 @@ def main() -> int:
                     help="language variants, comma-separated: detect (neither told the language), en (both told English)")
     ap.add_argument("--modes", default="default",
                     help="audio orders of `run`, comma-separated: default (as configured), concurrent, sequential")
+    ap.add_argument("--no-bytecode", action="store_true",
+                    help="children keep PYTHONDONTWRITEBYTECODE (a checkout that recompiles its modules in every process); "
+                         "by default they cache bytecode in a temporary PYTHONPYCACHEPREFIX, as an installed package "
+                         "runs, after one untimed warm-up of each command")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     if not DATA.is_dir():
@@ -206,6 +230,9 @@ def main() -> int:
         script = Path(tmp) / "asr_alone.py"
         script.write_text(ASR_ALONE)
         cfg = [] if args.config is None else ["--config", str(args.config)]
+        base = child_env(Path(tmp), bytecode=not args.no_bytecode)
+        if not args.no_bytecode:
+            warm_up(Path(tmp), wav, script, cfg, args.config, base, asr=not args.run_only)
         for i in range(args.repeats):
             for v in variants:
                 for mode, kind in zip(modes, kinds, strict=True):
@@ -213,7 +240,7 @@ def main() -> int:
                     lang = ["--language", "en"] if v == "en" else []
                     env = {} if MODES[mode] is None else {"SESSIONSCOPE_AUDIO_CONCURRENT": str(MODES[mode])}
                     runs[v][kind].append(timed([str(Path(PY).parent / "sessionscope"), "run", str(wav), "--out", str(out),
-                                                "--no-cache", "--no-progress", "--force", *lang, *cfg], ROOT, env))
+                                                "--no-cache", "--no-progress", "--force", *lang, *cfg], ROOT, env, base))
                     sj = next(out.rglob("session.json"))
                     data = json.loads(sj.read_text())
                     extra = data.get("extra", {}).get("audio", {})
@@ -225,10 +252,10 @@ def main() -> int:
                     print(v, kind, runs[v][kind][-1], flush=True)
                 if not args.run_only:
                     runs[v]["asr"].append(timed([PY, str(script), str(wav), str(args.config or ""),
-                                                 "en" if v == "en" else ""], ROOT))
+                                                 "en" if v == "en" else ""], ROOT, base=base))
                     print(v, "asr", runs[v]["asr"][-1], flush=True)
     dur = args.minutes * 60
-    result: dict = {"recording_min": args.minutes, "source": source, "variants": {}}
+    result: dict = {"recording_min": args.minutes, "source": source, "bytecode": not args.no_bytecode, "variants": {}}
     for v in variants:
         med = {k: {m: statistics.median(r[m] for r in rs) for m in ("wall_s", "cpu_s", "sys_s", "max_rss_mb")}
                for k, rs in runs[v].items() if rs}
