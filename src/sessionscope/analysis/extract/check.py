@@ -95,6 +95,14 @@ class KindCheck:
             z = z + np.atleast_2d(emb) @ self.emb_coef
         return np.asarray(1.0 / (1.0 + np.exp(-z)))
 
+    @classmethod
+    def from_arrays(cls, z: Any, prefix: str = "") -> KindCheck:
+        """The regression stored under ``prefix`` in an opened ``.npz`` (``mean``, ``scale``, ``coef``, ``intercept``,
+        optional ``emb_coef``)."""
+        emb = f"{prefix}emb_coef"
+        return cls(z[f"{prefix}mean"], z[f"{prefix}scale"], z[f"{prefix}coef"], float(z[f"{prefix}intercept"]),
+                   z[emb] if emb in z else None)
+
 
 @dataclass(frozen=True)
 class ItemCheck:
@@ -123,9 +131,7 @@ class ItemCheck:
         with np.load(path, allow_pickle=False) as z:
             if tuple(str(f) for f in z["features"]) != FEATURES:
                 raise ValueError(f"{path}: trained on other features than check.FEATURES")
-            kinds = {kind: KindCheck(z[f"{kind}_mean"], z[f"{kind}_scale"], z[f"{kind}_coef"], float(z[f"{kind}_intercept"]),
-                                     z[f"{kind}_emb_coef"] if f"{kind}_emb_coef" in z else None)
-                     for kind in KINDS if f"{kind}_coef" in z}
+            kinds = {kind: KindCheck.from_arrays(z, f"{kind}_") for kind in KINDS if f"{kind}_coef" in z}
             return cls(kinds, str(z["encoder"]), json.loads(str(z["meta"])))
 
 

@@ -111,8 +111,7 @@ class ProcedureModel:
         with np.load(path, allow_pickle=False) as z:
             if tuple(str(f) for f in z["features"]) != FEATURES:
                 raise ValueError(f"{path}: trained on other features than procedure.FEATURES")
-            model = KindCheck(z["mean"], z["scale"], z["coef"], float(z["intercept"]), z["emb_coef"] if "emb_coef" in z else None)
-            return cls(model, float(z["threshold"]), str(z["encoder"]), json.loads(str(z["meta"])))
+            return cls(KindCheck.from_arrays(z), float(z["threshold"]), str(z["encoder"]), json.loads(str(z["meta"])))
 
 
 def bundled_procedure_path() -> Path:
