@@ -228,7 +228,7 @@ def process_batch(
     else:
         from sessionscope.inputs import TRANSCRIPT_SUFFIXES, prefer_best_transcript
 
-        files = prefer_best_transcript(discover(todo, suffixes=TRANSCRIPT_SUFFIXES))
+        files = prefer_best_transcript(discover(todo, suffixes=TRANSCRIPT_SUFFIXES), named=todo)
     eng = engine_for(engine, workers=workers, address=ray_address)
     try:
         return run_batch(make_items(files, manifest=spec.manifest), spec, out, hook=hook, engine=eng)

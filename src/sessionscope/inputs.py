@@ -15,7 +15,7 @@ import logging
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
@@ -202,31 +202,39 @@ def manifest_transcripts(manifest: Any) -> tuple[Path | RemoteInput, ...]:
     return tuple(out)
 
 
-def prefer_best_transcript(files: list[Path]) -> list[Path]:
+def prefer_best_transcript(files: list[Path], named: Iterable[object] = ()) -> list[Path]:
     """Keep one transcript per recording when a folder holds several versions of it.
 
     * ``X.rttm`` beside a transcript with text (``X.stm``, ``X.vtt``…): corpora ship both
       (speaker times in RTTM, words in STM); the RTTM alone has no words or questions.
     * Zoom's ``X.cc.vtt`` (captions without names) beside ``X.transcript.vtt``, and its
       chat export (``…Chat.txt``: written messages, not speech) beside a ``.vtt``.
-    Analysing both would count the same session twice.
+    Analysing both would count the same session twice. A file in ``named`` (the paths given on the
+    command line) is skipped with a warning rather than a debug note: whoever named it must see why it
+    has no session ("4 of 4 sessions written" for 5 files named read as a lost input).
     """
+    explicit = {Path(p).resolve() for p in named if isinstance(p, (str, Path)) and Path(p).is_file()}
     names = {(f.parent, f.name.lower()) for f in files}
     stems = {(f.parent, f.stem) for f in files if f.suffix.lower() != ".rttm"}
     kept = []
     for f in files:
         low = f.name.lower()
         if f.suffix.lower() == ".rttm" and (f.parent, f.stem) in stems:
-            log.info("%s: skipped, the transcript with text for the same recording is used", f)
+            _skip_note(f, explicit, "the transcript with text for the same recording is used")
             continue
         if low.endswith(".cc.vtt") and (f.parent, low[: -len(".cc.vtt")] + ".transcript.vtt") in names:
-            log.info("%s: skipped, Zoom's transcript with speaker names is used", f)
+            _skip_note(f, explicit, "Zoom's transcript with speaker names for the same recording is used")
             continue
         if low.endswith("chat.txt") and any(p == f.parent and n.endswith(".vtt") for p, n in names):
-            log.info("%s: skipped, a meeting chat export (written messages) beside the meeting's transcript", f)
+            _skip_note(f, explicit, "a meeting chat export (written messages) beside the meeting's transcript")
             continue
         kept.append(f)
     return kept
+
+
+def _skip_note(f: Path, explicit: set[Path], why: str) -> None:
+    level = logging.WARNING if f.resolve() in explicit else logging.INFO
+    log.log(level, "%s: skipped, %s", f, why)
 
 
 def _entry(item: BatchItem, spec: RunSpec) -> Optional[ManifestEntry]:

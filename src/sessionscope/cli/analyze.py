@@ -149,7 +149,7 @@ def analyze(paths: tuple[Any, ...], manifest: Optional[Path], out_dir: Path, con
 
         files = [f for f in discover(paths, suffixes=TRANSCRIPT_SUFFIXES, known=AUDIO_SUFFIXES)
                  if not f.resolve().is_relative_to(out_root)]
-        files = prefer_best_transcript(files)
+        files = prefer_best_transcript(files, named=paths)
         if not files:
             raise click.UsageError("no transcript files found in " + ", ".join(map(str, paths)))
         items = make_items(files, manifest=spec.manifest)
