@@ -32,3 +32,53 @@ def test_named_input_skipped_with_a_warning(tmp_path: Path, caplog: pytest.LogCa
         assert prefer_best_transcript([best, cc], named=[str(tmp_path)]) == [best]
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert any("m.cc.vtt" in r.getMessage() for r in caplog.records)
+
+
+def _ru_pair(duration: float, junior_share: float):  # noqa: ANN202 - a Session
+    from helpers import make_session
+    from sessionscope.model import Participant
+
+    rows = [("jun", 0.0, duration * junior_share, "слово " * 50), ("sen", duration * junior_share, duration, "слово " * 50)]
+    s = make_session(rows, roles={"jun": "junior", "sen": "senior"}, duration=duration, language="ru")
+    names = {"jun": "Анна Смирнова", "sen": "Игорь Волков"}
+    return s.evolve(participants=tuple(Participant(p.id, names[p.id], p.role) for p in s.participants),
+                    extra={"extraction": {}})
+
+
+def test_russian_report_flags_have_details() -> None:
+    """rec_ru/ru/summary.md: every row of "Сигналы" had an empty "Подробности" cell (the English message was
+    dropped, nothing put in its place). Every flag the flow stage writes now has its Russian text."""
+    from sessionscope.analysis.flow import compute_flags
+    from sessionscope.config import FlagsConfig
+    from sessionscope.model import DataQuality, Metrics, Recommendation
+    from sessionscope.report.i18n import translate_flag
+    from sessionscope.report.session_md import render_session_markdown
+
+    def rec(i: int, procedure: bool = False) -> Recommendation:
+        return Recommendation(id=f"r{i}", utterance_id="u0002", start=1.0, giver="sen", receiver="jun",
+                              text="попробуй так", procedure=procedure)
+
+    s = _ru_pair(600.0, 0.1)
+    metrics = Metrics(participants={"jun": {"talk_share": 0.1}, "sen": {"talk_share": 0.9}},
+                      interruption_matrix={"sen": {"jun": 12}})
+    quality = DataQuality(asr_model="tiny.en", mean_word_confidence=0.25, low_confidence_word_share=0.86)
+    flags = list(compute_flags(s.evolve(metrics=metrics, quality=quality,
+                                        recommendations=tuple(rec(i) for i in range(4))), FlagsConfig()))
+    flags += compute_flags(s, FlagsConfig())  # no advice, the word share
+    flags += compute_flags(s.evolve(recommendations=(rec(9, procedure=True),)), FlagsConfig())  # procedure only
+    codes = {f.code for f in flags}
+    assert codes == {"one_sided", "no_action_items", "junior_rarely_speaks", "senior_interrupts_junior",
+                     "short_session", "unreliable_transcript", "no_recommendations"}, codes
+    from sessionscope.report.i18n import with_names
+
+    for f in flags:
+        ru = translate_flag(with_names(f.message, s), "ru")
+        assert ru, f.message
+        english = [w for w in ru.replace("(", " ").replace(")", " ").split() if w.isascii() and w.isalpha()]
+        assert english in ([], ["tiny"]) or english == ["tiny", "en"], (f.message, ru)
+        assert translate_flag(f.message, "en") == f.message
+    md = render_session_markdown(s.evolve(metrics=metrics, flags=tuple(flags[:6])))
+    rows = [ln for ln in md.split("## Сигналы")[1].split("##")[0].splitlines() if ln.startswith("| внимание")
+            or ln.startswith("| к сведению")]
+    assert len(rows) == 6 and all(r.split("|")[3].strip() for r in rows), rows
+    assert "Игорь Волков дал(а) 4 из 4 рекомендаций (100 %)" in md and "встреча длится 10,0 мин" in md

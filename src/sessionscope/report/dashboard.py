@@ -15,7 +15,7 @@ from typing import Any, Optional
 
 from sessionscope import __version__
 from sessionscope.escape import json_for_script
-from sessionscope.report.i18n import AREAS, Translator, fmt_clock
+from sessionscope.report.i18n import AREAS, Translator, fmt_clock, translate_flag
 from sessionscope.report.programme_i18n import pt
 
 
@@ -312,7 +312,7 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
         "i": index_of.get(r["session_id"], -1), "pair": r["pair_id"], "date": date_of.get(r["session_id"]) or "",
         "session": r["session_id"], "severity": r["severity"],
         "severity_label": t(f"severity_{r['severity']}") if t.has(f"severity_{r['severity']}") else r["severity"],
-        "message": r["message"],
+        "message": translate_flag(r["message"], t.lang) or r["message"],  # the table's only text of the flag
     } for r in prog.flags.to_dict(orient="records")]
     subtitle = programme_subtitle(t, prog, len(data["sessions"]), len(data["pairs"]), data["first"] or None,
                                   data["last"] or None)

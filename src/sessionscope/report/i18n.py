@@ -584,6 +584,45 @@ NOTES_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) f
 ))
 
 
+#: the flags' messages (analysis/flow.py ``compute_flags``, participant ids already replaced by names) in
+#: Russian: without them a Russian report's "Подробности" column was empty in every row
+FLAGS_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) for rx, ru in (
+    (r"no recommendations were found in this session", "в этой встрече рекомендаций не найдено"),
+    (r"no advice was found in this session \(only (\d+) suggestion\(s\) about running the meeting, which are not "
+     r"counted as advice\)", "советов не найдено (только предложения о ходе встречи: {0}; советами они не считаются)"),
+    (r"(.+) gave (\d+) of (\d+) recommendations \((\d+)%\)", "{0} дал(а) {1} из {2} рекомендаций ({3} %)"),
+    (r"(\d+) action items found \(at least (\d+) expected\)", "найдено задач: {0} (ожидается не меньше {1})"),
+    (r"(\d+) action items found \(at least (\d+) expected\); (\d+) move\(s\) within the meeting itself are listed "
+     r"but not counted as tasks", "найдено задач: {0} (ожидается не меньше {1}); действия в ходе самой встречи "
+     "({2}) перечислены, но задачами не считаются"),
+    (r"junior (.+) holds (\d+)% of the talk time", "младший {0}: {1} % времени речи"),
+    (r"junior (.+) holds (\d+)% of the words", "младший {0}: {1} % слов"),
+    (r"senior (.+) interrupted junior (.+) (\d+) times \(([\d.]+) per 10 min\)",
+     "старший {0} перебил(а) младшего {1} {2} раз(а) ({3} за 10 мин)"),
+    (r"the session lasts ([\d.]+) min \(the guide asks for at least (\d+)\)",
+     "встреча длится {0} мин (методика просит не меньше {1})"),
+    (r"(\d+)% of the recognised words have low confidence(?:, mean word confidence (\d+)%)?: the transcript and "
+     r"everything found in it are unreliable; check the recording and its language \(model (.+)\)",
+     "у {0} % распознанных слов низкая уверенность{1}: расшифровка и всё найденное в ней ненадёжны; проверьте "
+     "запись и её язык (модель {2})"),
+))
+
+
+def translate_flag(message: str, lang: str) -> str:
+    """A flag's message in the report's language (:data:`FLAGS_RU`); English as it is. A message with no
+    translation gives "" in a Russian report rather than English text among Russian."""
+    if lang != "ru":
+        return message
+    for rx, ru in FLAGS_RU:
+        m = rx.fullmatch(message)
+        if m:
+            g = ["" if v is None else v.replace(".", ",") if re.fullmatch(r"[\d.]+", v) else v for v in m.groups()]
+            if rx.pattern.startswith(r"(\d+)% of the recognised") and g[1]:
+                g[1] = f", средняя уверенность по словам {g[1]} %"
+            return ru.format(*g)  # format, not re.sub: names are data, never a replacement template
+    return ""
+
+
 def translate_note(note: str, lang: str) -> str:
     """A reader's data-quality note in the report's language (:data:`NOTES_RU`); unknown notes unchanged."""
     if lang != "ru":

@@ -313,7 +313,7 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
     """A short Markdown summary of the programme (key figures, per pair, flags) for e-mails and wikis."""
     from sessionscope.escape import md_text
     from sessionscope.report.checklist import never_met
-    from sessionscope.report.i18n import Translator
+    from sessionscope.report.i18n import Translator, translate_flag
     from sessionscope.report.programme_i18n import pt
 
     t = Translator(language)
@@ -378,8 +378,9 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
             # names and ids are data: escaped, never Markdown or HTML (issue 9, item 5)
             where = [md_text(r["pair_id"] or ""), str(r["date"])[:10] if r["date"] == r["date"] else "",
                      md_text(r["session_id"])]  # no pair, no date: "- s1: …", not "-   s1: …"
+            said = translate_flag(r["message"], t.lang) if t.has(f"flag_{r['code']}") else r["message"]
             lines.append(f"- {' '.join(w for w in where if w and w not in ('None', 'NaT'))}: **{md_text(t.flag(r['code']))}**"
-                         + (f" — {md_text(r['message'])}" if t.lang == "en" or not t.has(f"flag_{r['code']}") else ""))
+                         + (f" — {md_text(said)}" if said else ""))
         lines.append("")
     lines += ["---", "", f"_{t('generated_by', version=__version__)}_", ""]
     return "\n".join(lines)

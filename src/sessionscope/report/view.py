@@ -17,7 +17,7 @@ from sessionscope import __version__
 from sessionscope.config import ReportConfig
 from sessionscope.io._common import UNKNOWN_ID
 from sessionscope.model import Session, StageRun
-from sessionscope.report.i18n import Translator, fmt_clock, report_language, translate_note, with_names
+from sessionscope.report.i18n import Translator, fmt_clock, report_language, translate_flag, translate_note, with_names
 
 if TYPE_CHECKING:
     from sessionscope.analysis.topics.taxonomy import Taxonomy
@@ -408,8 +408,9 @@ def _flags(session: Session, t: Translator) -> Section:
         value = "" if f.value is None else show(float(f.value))
         if f.threshold is not None:
             value += f" / {show(float(f.threshold))}"
-        # stage messages are English: show them in English reports, or when the code has no translation
-        details = with_names(f.message, session) if (t.lang == "en" or not t.has(f"flag_{f.code}")) else ""
+        # stage messages are English: translated for a Russian report (an unknown one left out, its title says it)
+        details = translate_flag(with_names(f.message, session), t.lang) if t.has(f"flag_{f.code}") \
+            else with_names(f.message, session)
         sec.rows.append([sev, t.flag(f.code), details, value.strip(" /")])
         sec.extra.setdefault("severities", []).append(f.severity)
     if _gap(sec, session, t):
