@@ -79,6 +79,10 @@ SESSIONS.update({m: {"ami_acts": m, "people": _AMI_ROLES} for m in R13_AMI})
 # than the AMI scenario meetings; participants are the speaker ids found in the acts (``prepare``)
 R14_MRDA = ("Bns003", "Bro013")
 SESSIONS.update({m: {"mrda_acts": m, "people": []} for m in R14_MRDA})
+# round 15 (lab): the other MRDA held-out train meetings (Bns001, Bro003, Bsr001, Btr002) and the two MRDA meetings in no
+# split (``unassigned`` in meetings.csv: Bmr013, Bmr018); no head was trained or chosen on them (never dev), built as R14_MRDA
+R15_MRDA = ("Bns001", "Bro003", "Bsr001", "Btr002", "Bmr013", "Bmr018")
+SESSIONS.update({m: {"mrda_acts": m, "people": []} for m in R15_MRDA})
 HELD_ASIDE = ("SBC044", "education_13", "ES2004c", "Bed003", "TS3011b", "ES2004b", "ES2004a", "ES2004d")
 CATEGORIES = {  # the labels used; "ok" = a correct item
     "recommendation": {
