@@ -82,3 +82,36 @@ def test_russian_report_flags_have_details() -> None:
             or ln.startswith("| к сведению")]
     assert len(rows) == 6 and all(r.split("|")[3].strip() for r in rows), rows
     assert "Игорь Волков дал(а) 4 из 4 рекомендаций (100 %)" in md and "встреча длится 10,0 мин" in md
+
+
+def test_checklist_not_met_by_items_to_check() -> None:
+    """rec_en/dev00/summary.md: "Recommendations recorded | met | recommendations found: 1 — «Yeah, go for it.»",
+    an item at 8 % marked to check, in a report that says to confirm such items before counting them."""
+    from helpers import make_session
+    from sessionscope.model import ActionItem, Recommendation
+    from sessionscope.report.checklist import CANT_TELL, MET, NOT_MET, checklist_section, session_checklist
+    from sessionscope.report.i18n import Translator
+
+    s = make_session([("jun", 0.0, 10.0, "How do I plan this?"), ("sen", 10.0, 20.0, "Yeah, go for it."),
+                      ("sen", 20.0, 30.0, "I'll send you the plan by Friday.")], roles={"jun": "junior", "sen": "senior"})
+
+    def rec(i: int, to_check: bool) -> Recommendation:
+        return Recommendation(id=f"r{i}", utterance_id="u0002", start=10.0, giver="sen", receiver="jun",
+                              text="Yeah, go for it.", confidence=0.08 if to_check else 0.8, to_check=to_check)
+
+    def act(to_check: bool) -> ActionItem:
+        return ActionItem(id="a1", utterance_id="u0003", start=20.0, owner="sen", task="send you the plan",
+                          due_text="by Friday", confidence=0.3 if to_check else 0.9, to_check=to_check)
+
+    def status(session, item: str) -> str:  # noqa: ANN001
+        return session_checklist(session).status(item)
+
+    unsure = s.evolve(recommendations=(rec(1, True),), action_items=(act(True),))
+    assert status(unsure, "recommendations_recorded") == CANT_TELL
+    assert status(unsure, "goals_owner_date") == CANT_TELL
+    sure = s.evolve(recommendations=(rec(1, True), rec(2, False)), action_items=(act(False),))
+    assert status(sure, "recommendations_recorded") == MET and status(sure, "goals_owner_date") == MET
+    assert status(s, "recommendations_recorded") == NOT_MET and status(s, "goals_owner_date") == NOT_MET
+    for lang, said in (("en", "met only by items marked to check"), ("ru", "только за счёт пунктов «проверить»")):
+        rows = checklist_section(unsure.evolve(language=lang), Translator(lang)).rows
+        assert sum(said in r[2] for r in rows) == 2, rows

@@ -137,11 +137,24 @@ def _concrete_cases(c: _Ctx) -> CheckItem:
                                for g in concrete if g.utterance_ids]))
 
 
+#: the reason of an item met only by items the report marks "to check" (more likely wrong than right)
+TO_CHECK_REASON = "met only by items marked to check (more likely wrong than right): confirm them"
+
+
+def _counted(found: Sequence[Any], need: int) -> tuple[str, Optional[str]]:
+    """Status and reason from the items found: the report says to confirm a "to check" item before counting
+    it, so items that reach ``need`` only with those make the item can't tell, not met ("Yeah, go for it.",
+    confidence 8 %, made "recommendations recorded" met)."""
+    if sum(1 for x in found if not x.to_check) >= need:
+        return MET, None
+    return (CANT_TELL, TO_CHECK_REASON) if len(found) >= need else (NOT_MET, None)
+
+
 def _recommendations_recorded(c: _Ctx) -> CheckItem:
     n = len(c.s.advice)
-    return CheckItem("recommendations_recorded", MET if n >= max(1, c.cfg.checklist_min_recommendations) else NOT_MET,
-                     "recommendations found", n, c.cfg.checklist_min_recommendations,
-                     _ev(c.s, [r.utterance_id for r in c.s.advice]))
+    status, why = _counted(c.s.advice, max(1, c.cfg.checklist_min_recommendations))
+    return CheckItem("recommendations_recorded", status, "recommendations found", n, c.cfg.checklist_min_recommendations,
+                     _ev(c.s, [r.utterance_id for r in c.s.advice]), why)
 
 
 def _junior_questions(c: _Ctx) -> CheckItem:
@@ -207,9 +220,10 @@ def _goals_owner_date(c: _Ctx) -> CheckItem:
     # action-item table shows it as the item's due, and "0 with a due date" beside it would contradict it
     # moves within the meeting ("I'll draw it on the whiteboard") are no goals
     good = [a for a in s.tasks if (a.owner or a.owners) and (a.due_date or (a.due_text or "").strip())]
-    return CheckItem("goals_owner_date", MET if len(good) >= max(1, c.cfg.checklist_min_goals) else NOT_MET,
+    status, why = _counted(good, max(1, c.cfg.checklist_min_goals))
+    return CheckItem("goals_owner_date", status,
                      f"action items with an owner and a due date ({len(good)} of {len(s.tasks)})", len(good),
-                     c.cfg.checklist_min_goals, _ev(s, [a.utterance_id for a in good or s.tasks]))
+                     c.cfg.checklist_min_goals, _ev(s, [a.utterance_id for a in good or s.tasks]), why)
 
 
 def _feedback(c: _Ctx) -> CheckItem:
@@ -347,6 +361,7 @@ _REASON_KEYS = {
     "no participant has the junior and senior role": "ckr_no_pair", "the transcript has no times": "ckr_no_times",
     "the transcript has start times only (no end times)": "ckr_start_only", "no topic segments": "ckr_no_segments",
     "no talk share measured": "ckr_no_share", "the transcript has no words": "ckr_no_words",
+    TO_CHECK_REASON: "ckr_to_check",
 }
 
 

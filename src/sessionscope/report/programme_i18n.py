@@ -80,9 +80,11 @@ EN: dict[str, str] = {
     "ckr_no_pair": "no participant has the junior and senior role", "ckr_no_times": "the transcript has no times",
     "ckr_start_only": "the transcript has start times only (no end times)", "ckr_no_segments": "no topic segments",
     "ckr_no_share": "no talk share measured", "ckr_no_words": "the transcript has no words",
+    "ckr_to_check": "met only by items marked to check (more likely wrong than right): confirm them",
     "ck_item": "Guidance", "ck_status": "Status", "ck_evidence": "Measure and evidence", "ck_threshold": "threshold",
     "ck_note": "What the recording can show of the programme guide's advice: met, not met, or can't tell (the "
-               "stage that measures it did not run, or the recording cannot show it).",
+               "stage that measures it did not run, the recording cannot show it, or only items marked “to check” "
+               "would meet it).",
 }
 RU: dict[str, str] = {
     "sec_checklist": "Рекомендации методики: выполнение по встречам",
@@ -154,9 +156,11 @@ RU: dict[str, str] = {
     "ckr_no_pair": "ни у кого из участников нет ролей младшего и старшего", "ckr_no_times": "в расшифровке нет времени",
     "ckr_start_only": "в расшифровке есть только время начала реплик", "ckr_no_segments": "нет фрагментов по темам",
     "ckr_no_share": "доля речи не измерена", "ckr_no_words": "в расшифровке нет слов",
+    "ckr_to_check": "выполнено только за счёт пунктов «проверить» (скорее ошибочных, чем верных): подтвердите их",
     "ck_item": "Рекомендация", "ck_status": "Статус", "ck_evidence": "Показатель и подтверждение", "ck_threshold": "порог",
     "ck_note": "Что запись показывает о выполнении рекомендаций методики: выполнено, не выполнено или нельзя "
-               "определить (этап анализа не запускался или запись этого не показывает).",
+               "определить (этап анализа не запускался, запись этого не показывает или выполнено только за счёт "
+               "пунктов «проверить»).",
 }
 
 
