@@ -115,3 +115,20 @@ def test_checklist_not_met_by_items_to_check() -> None:
     for lang, said in (("en", "met only by items marked to check"), ("ru", "только за счёт пунктов «проверить»")):
         rows = checklist_section(unsure.evolve(language=lang), Translator(lang)).rows
         assert sum(said in r[2] for r in rows) == 2, rows
+
+
+def test_longest_turn_says_it_includes_pauses() -> None:
+    """rec_en/trn05/summary.md: "Talk time 0:24 … Longest turn 0:30" for one speaker: a turn holds the floor
+    through its pauses (docs/metrics.md), the talk time does not; the column must say so."""
+    from helpers import make_session
+    from sessionscope.analysis.dynamics import compute_metrics
+    from sessionscope.config import DynamicsConfig
+    from sessionscope.report.session_md import render_session_markdown
+
+    s = make_session([("a", 0.0, 10.0, "first part of it"), ("a", 16.0, 30.0, "and the rest after a pause"),
+                      ("b", 31.0, 33.0, "I see, thanks")], language="en")
+    s = s.evolve(metrics=compute_metrics(s, DynamicsConfig()))
+    pm = s.metrics.participants["a"]
+    assert pm["longest_turn_s"] > pm["talk_time_s"]  # the case the column must explain
+    assert "| Longest turn (pauses included) |" in render_session_markdown(s)
+    assert "| Самая длинная реплика (с паузами) |" in render_session_markdown(s.evolve(language="ru"))
