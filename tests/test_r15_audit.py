@@ -132,3 +132,25 @@ def test_longest_turn_says_it_includes_pauses() -> None:
     assert pm["longest_turn_s"] > pm["talk_time_s"]  # the case the column must explain
     assert "| Longest turn (pauses included) |" in render_session_markdown(s)
     assert "| Самая длинная реплика (с паузами) |" in render_session_markdown(s.evolve(language="ru"))
+
+
+def test_even_pair_is_not_said_to_have_one_who_spoke_most() -> None:
+    """rec/sample/summary.md: "The conversation was balanced: Diane (junior) spoke most, with 50 % of the talk
+    time" beside "Sheila 50 %" (50.2 % / 49.8 %)."""
+    from helpers import make_session
+    from sessionscope.analysis.dynamics import compute_metrics
+    from sessionscope.config import DynamicsConfig
+    from sessionscope.report.session_md import render_session_markdown
+
+    s = make_session([("a", 0.0, 12.25, "hello there how are you"), ("b", 12.5, 24.65, "fine thanks and you")],
+                     roles={"a": "junior", "b": "senior"})
+    s = s.evolve(metrics=compute_metrics(s, DynamicsConfig()))
+    md = render_session_markdown(s)
+    assert "spoke most" not in md
+    assert "A (junior) and B (senior) each had 50 % of the talk time" in md
+    assert "у A (младший) и B (старший) по 50 % времени речи" in render_session_markdown(s.evolve(language="ru"))
+    # 55 / 45 still names who spoke most
+    u = make_session([("a", 0.0, 11.0, "hello there how are you"), ("b", 11.0, 20.0, "fine thanks and you")],
+                     roles={"a": "junior", "b": "senior"})
+    assert "A (junior) spoke most, with 55 %" in render_session_markdown(
+        u.evolve(metrics=compute_metrics(u, DynamicsConfig())))

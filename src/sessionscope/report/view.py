@@ -167,7 +167,10 @@ def balance_sentences(session: Session, t: Translator, names: _Names, cfg: Optio
               "unit": t("unit_time" if timed else "unit_words")}
     if len(shares) == 2:
         other = next(k for k in shares if k != top)
-        if share <= cfg.balanced_max_share:
+        if t.pct(shares[other]) == kwargs["share"]:  # 50.2 % / 49.8 %: "X spoke most, with 50 %" names no one fairly
+            o = session.participant(other)
+            out.append(t("bal_even", other=o.name, other_role=t.role(o.role), **kwargs))
+        elif share <= cfg.balanced_max_share:
             out.append(t("bal_balanced", **kwargs))
         elif share <= cfg.dominated_min_share:
             out.append(t("bal_led", **kwargs))
