@@ -154,3 +154,22 @@ def test_even_pair_is_not_said_to_have_one_who_spoke_most() -> None:
                      roles={"a": "junior", "b": "senior"})
     assert "A (junior) spoke most, with 55 %" in render_session_markdown(
         u.evolve(metrics=compute_metrics(u, DynamicsConfig())))
+
+
+def test_audio_stage_rows_have_their_names() -> None:
+    """rec/sample/summary.md, "Analysis steps … ran with limits": the row read "audio.speaker\\_mapping" (the
+    stage id) while "Speaker separation (diarization)" had its name: the table knew audio.mapping/audio.asr,
+    not the names the recording pipeline writes."""
+    from helpers import make_session
+    from sessionscope.model.provenance import record_stage_run
+    from sessionscope.report.session_md import render_session_markdown
+
+    s = make_session([("a", 0.0, 5.0, "hello there"), ("b", 5.0, 9.0, "hi")])
+    s = record_stage_run(s, "audio.speaker_mapping", "ok", "by introduction; no measured confidence", 0.0)
+    s = record_stage_run(s, "audio.transcription", "failed", "model missing", 0.0)
+    md = render_session_markdown(s)
+    assert "audio.speaker" not in md.replace("\\_", "_") and "audio.transcription" not in md
+    assert "| Matching speakers to participants |" in md and "| Speech recognition |" in md
+    ru = render_session_markdown(s.evolve(language="ru"))
+    assert "| Сопоставление говорящих с участниками |" in ru and "| Распознавание речи |" in ru
+

@@ -80,6 +80,8 @@ EN: dict[str, str] = {
     "stage_audio.asr": "Speech recognition",
     "stage_audio.diarization": "Speaker separation (diarization)",
     "stage_audio.mapping": "Matching speakers to participants",
+    "stage_audio.transcription": "Speech recognition",  # the names audio/pipeline.py writes (audio.asr/.mapping: older)
+    "stage_audio.speaker_mapping": "Matching speakers to participants",
     "stage_topics.head": "Topic classifier",
     "stage_report.redaction": "Redaction",
     "stage_report.html": "HTML report",
@@ -328,6 +330,8 @@ RU: dict[str, str] = {
     "stage_audio.asr": "Распознавание речи",
     "stage_audio.diarization": "Разделение говорящих (диаризация)",
     "stage_audio.mapping": "Сопоставление говорящих с участниками",
+    "stage_audio.transcription": "Распознавание речи",
+    "stage_audio.speaker_mapping": "Сопоставление говорящих с участниками",
     "stage_topics.head": "Классификатор тем",
     "stage_report.redaction": "Обезличивание",
     "stage_report.html": "HTML-отчёт",
