@@ -173,3 +173,25 @@ def test_audio_stage_rows_have_their_names() -> None:
     ru = render_session_markdown(s.evolve(language="ru"))
     assert "| Сопоставление говорящих с участниками |" in ru and "| Распознавание речи |" in ru
 
+
+def test_remap_claims_no_certainty() -> None:
+    """/tmp/r15/audit/dev00_remap/summary.md after `sessionscope remap … --speaker SPEAKER_00=Anna:junior …`:
+    "Certainty of the speaker mapping | 100 %", a constant written by the remap, not a measure. A hand
+    correction has no measured confidence; a partial one leaves the other labels' method beside "manual"."""
+    from helpers import make_session
+    from sessionscope.model import DataQuality, Participant, Role
+    from sessionscope.remapping import remap_session
+    from sessionscope.report.session_md import render_session_markdown
+
+    s = make_session([("anna", 0, 1, "hello there"), ("boris", 1, 2, "hi, how are you"), ("anna", 2, 3, "fine")])
+    s = s.evolve(participants=(Participant("anna", "Anna", Role.JUNIOR), Participant("boris", "Boris", Role.SENIOR)),
+                 extra={"audio": {"utterance_labels": ["SPEAKER_00", "SPEAKER_01", "SPEAKER_00"],
+                                  "speaker_map": {"SPEAKER_00": "anna", "SPEAKER_01": "boris"},
+                                  "speaker_mapping": {"SPEAKER_00": "voiceprint", "SPEAKER_01": "voiceprint"}}},
+                 quality=DataQuality(asr_model="base", speaker_mapping_method="voiceprint",
+                                     speaker_mapping_confidence=0.41))
+    both = remap_session(s, {"SPEAKER_00": "boris", "SPEAKER_01": "anna"})
+    assert both.quality.speaker_mapping_method == "manual" and both.quality.speaker_mapping_confidence is None
+    assert "Certainty of the speaker mapping" not in render_session_markdown(both)
+    one = remap_session(s, {"SPEAKER_01": "Carla:senior"})
+    assert one.quality.speaker_mapping_method == "mixed" and one.quality.speaker_mapping_confidence is None

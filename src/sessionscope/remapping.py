@@ -76,7 +76,11 @@ def remap_session(session: Session, mapping: Mapping[str, str]) -> Session:
     if quality is not None:
         notes = tuple(n for n in quality.notes if "order of first speech" not in n) + (
             "speaker mapping corrected by hand: " + ", ".join(f"{k}→{v}" for k, v in mapping.items()),)
-        quality = replace(quality, speaker_mapping_method="manual", speaker_mapping_confidence=1.0, notes=notes,
+        # how each named label was matched now: "manual" only when the user named them all. No confidence: a
+        # hand correction is not measured (a constant 100 % read as "Certainty of the speaker mapping: 100 %")
+        methods = {per_label.get(lab) or "manual" for lab in known if smap[lab] != lab} - {"unmapped"}
+        method = methods.pop() if len(methods) == 1 else ("mixed" if methods else "manual")
+        quality = replace(quality, speaker_mapping_method=method, speaker_mapping_confidence=None, notes=notes,
                           unmapped_speaker_labels=tuple(lab for lab in known if smap[lab] == lab))
     # the text stages run again on the remapped session: their old outcomes no longer hold
     prov = replace(session.provenance, stage_runs=tuple(r for r in session.provenance.stage_runs if r.name not in STAGES))
