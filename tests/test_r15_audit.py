@@ -195,3 +195,32 @@ def test_remap_claims_no_certainty() -> None:
     assert "Certainty of the speaker mapping" not in render_session_markdown(both)
     one = remap_session(s, {"SPEAKER_01": "Carla:senior"})
     assert one.quality.speaker_mapping_method == "mixed" and one.quality.speaker_mapping_confidence is None
+
+
+def test_russian_report_of_a_recording_says_how_speakers_were_matched() -> None:
+    """rec_ru_p/ru/summary.md (ru.wav with -p Анна/Игорь): "Как говорящие сопоставлены с участниками | order", the
+    notes "some speakers were mapped … by order of first speech (a guess) …" and the step reason "by order; no
+    measured confidence" were English in a Russian report."""
+    from helpers import make_session
+    from sessionscope.model import DataQuality
+    from sessionscope.model.provenance import record_stage_run
+    from sessionscope.report.session_md import render_session_markdown
+
+    notes = ("some speakers were mapped to participants by order of first speech (a guess); "
+             "correct with `sessionscope remap` if wrong",
+             "speaker mapping by order: no measured confidence (only voiceprint matches have one)",
+             "1 speaker turn(s), 0.7 s, had speech but no recognised words (counted as talk time)",
+             "diarized by channel (2 channels, one speaker each)",
+             "the file looks truncated or damaged: decoded 18.7 s of 30.0 s announced")
+    s = make_session([("a", 0.0, 5.0, "привет, как дела"), ("b", 5.0, 9.0, "хорошо")], language="ru")
+    s = s.evolve(quality=DataQuality(asr_model="base", speaker_mapping_method="order", notes=notes))
+    s = record_stage_run(s, "audio.speaker_mapping", "ok", "by order; no measured confidence", 0.0)
+    s = record_stage_run(s, "audio.diarization", "ok", "one speaker per channel", 0.0)
+    md = render_session_markdown(s)
+    quality = md.split("## Качество данных")[1]
+    for english in ("order", "guess", "speaker", "measured", "channel", "truncated", "recognised"):
+        assert english not in quality, (english, quality)
+    assert "по порядку первой реплики (догадка)" in quality and "это догадка" in quality
+    assert "| по порядку первой реплики (догадка); уверенность не измерена |" in quality
+    en = render_session_markdown(s.evolve(language="en"))
+    assert "| order of first speech (a guess) |" in en and "by order; no measured confidence" in en

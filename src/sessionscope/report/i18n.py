@@ -157,6 +157,10 @@ EN: dict[str, str] = {
     "q_mapping": "Speaker mapping",
     "q_mapping_method": "How speakers were matched to participants",
     "q_mapping_conf": "Certainty of the speaker mapping",
+    "map_voiceprint": "voiceprint", "map_introduction": "introduction", "map_addressing": "addressing",
+    "map_order": "order of first speech (a guess)", "map_mixed": "mixed", "map_manual": "manual",
+    "map_names": "names",
+    "reason_no_confidence": "; no measured confidence",
     "q_unmapped": "Speaker labels not matched to anyone",
     "q_dropped": "Dropped as hallucination",
     "q_repetitions": "Dropped as repetition",
@@ -406,6 +410,10 @@ RU: dict[str, str] = {
     "q_lowconf": "Слова с низкой уверенностью",
     "q_mapping": "Сопоставление говорящих",
     "q_mapping_method": "Как говорящие сопоставлены с участниками",
+    "map_voiceprint": "по голосу (образцы голоса)", "map_introduction": "по самопредставлению",
+    "map_addressing": "по обращению по имени", "map_order": "по порядку первой реплики (догадка)",
+    "map_mixed": "несколькими способами", "map_manual": "вручную", "map_names": "по именам в расшифровке",
+    "reason_no_confidence": "; уверенность не измерена",
     "q_mapping_conf": "Надёжность сопоставления",
     "q_unmapped": "Метки говорящих без участника",
     "q_dropped": "Отброшено как галлюцинация",
@@ -587,6 +595,32 @@ NOTES_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) f
      "у файла .vtt нет заголовка WEBVTT: возможно, он обрезан или неполон (фрагменты прочитаны как SRT)"),
     (r"(\d+) line\(s\) before the first speaker \(title, date\) were skipped",
      r"пропущено строк до первого говорящего (заголовок, дата): \1"),
+    # the recording pipeline's notes and step reasons (audio/pipeline.py, audio/identify.py, remapping.py)
+    (r"one speaker per channel", "один говорящий на канал"),
+    (r"diarization\.enabled is off: one speaker", "diarization.enabled выключен: один говорящий"),
+    (r"no speaker turns found: every word given to one speaker", "реплики говорящих не найдены: все слова отнесены "
+     "к одному говорящему"),
+    (r"some speakers were mapped to participants by order of first speech \(a guess\); correct with "
+     r"`sessionscope remap` if wrong",
+     "некоторые говорящие сопоставлены с участниками по порядку первой реплики (это догадка); если неверно, "
+     "исправьте командой `sessionscope remap`"),
+    *((rf"speaker mapping by {how}: no measured confidence \(only voiceprint matches have one\)",
+       f"сопоставление говорящих ({ru}): уверенность не измерена (она есть только у сопоставления по голосу)")
+      for how, ru in (("introduction", "по самопредставлению"), ("addressing", "по обращению по имени"),
+                      ("order", "по порядку первой реплики"), ("mixed", "несколькими способами"))),
+    (r"(\d+) speaker turn\(s\), ([\d.]+) s, had speech but no recognised words \(counted as talk time\)",
+     r"фрагментов речи без распознанных слов: \1, \2 с (учтены как время речи)"),
+    (r"diarized by channel \((\d+) channels, one speaker each\)",
+     r"говорящие разделены по каналам (каналов: \1, в каждом один говорящий)"),
+    (r"the file looks truncated or damaged: decoded ([\d.]+) s of ([\d.]+) s announced",
+     r"файл, похоже, обрезан или повреждён: прочитано \1 с из заявленных \2 с"),
+    (r"the file looks truncated or damaged: decoded ([\d.]+) s", r"файл, похоже, обрезан или повреждён: прочитано \1 с"),
+    (r"speaker mapping corrected by hand: (.+)", r"сопоставление говорящих исправлено вручную: \1"),
+    (r"channel → participant mapping: (.+)", r"каналы → участники: \1"),
+    (r"transcription: no words recognised; ([\d.]+) s of speech by (\d+) speaker\(s\) kept as talk time without "
+     r"text \(quiet, far-field or overlapped speech\?\)",
+     r"распознавание: слов не распознано; \1 с речи (говорящих: \2) учтены как время речи без текста (тихая, "
+     r"далёкая от микрофона или перекрывающаяся речь?)"),
 ))
 
 

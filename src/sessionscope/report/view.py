@@ -38,7 +38,10 @@ def stage_reason(run: StageRun, t: Translator) -> str:
     for prefix, key, arg in (("not installed: ", "reason_not_installed", "detail"), ("needs ", "reason_needs", "what")):
         if reason.startswith(prefix):
             return t(key, **{arg: reason[len(prefix):]})
-    return reason or t(f"status_{run.status}")
+    mapped = re.fullmatch(r"by (\w+)(; no measured confidence)?", reason)
+    if mapped and t.lang != "en" and t.has(f"map_{mapped.group(1)}"):  # audio.speaker_mapping's outcome
+        return t(f"map_{mapped.group(1)}") + (t("reason_no_confidence") if mapped.group(2) else "")
+    return translate_note(reason, t.lang) or t(f"status_{run.status}")
 
 
 def stage_gap(session: Session, t: Translator, stage: str) -> Optional[str]:
@@ -450,7 +453,8 @@ def _quality(session: Session, t: Translator) -> Section:
         (t("q_asr_model"), q.asr_model if transcribed else t("q_imported")),
         (t("q_conf"), None if q.mean_word_confidence is None else t.pct(q.mean_word_confidence)),
         (t("q_lowconf"), None if q.low_confidence_word_share is None else t.pct(q.low_confidence_word_share)),
-        (t("q_mapping_method"), q.speaker_mapping_method),
+        (t("q_mapping_method"), t(f"map_{q.speaker_mapping_method}") if t.has(f"map_{q.speaker_mapping_method}")
+         else q.speaker_mapping_method),  # "order" alone did not say it is a guess
         (t("q_mapping_conf"), None if q.speaker_mapping_confidence is None else t.pct(q.speaker_mapping_confidence)),
         (t("q_unmapped"), ", ".join(q.unmapped_speaker_labels) or "–"),
         # hallucination filtering only exists for speech recognition
