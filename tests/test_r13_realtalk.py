@@ -110,7 +110,7 @@ def test_apply_check_rescores_english_calibrated_items_only() -> None:
 def test_bundled_check_loads() -> None:
     c = bundled_item_check()
     assert c is not None and set(c.kinds) == {"recommendation", "action"}
-    assert re.search(r"realtalk_check_r1[34]_\w+\.py train", c.meta["trained"])
+    assert re.search(r"realtalk_check_r1[345]_\w+\.py train", c.meta["trained"])
     x = np.zeros((1, len(FEATURES)))
     for k in c.kinds.values():
         p = k.proba(x, np.zeros((1, 512)) if k.emb_coef is not None else None)

@@ -54,7 +54,8 @@ def test_corpus_groups() -> None:
 def test_bundled_check_is_the_retrained_one() -> None:
     c = bundled_item_check()
     assert c is not None and set(c.kinds) == {"recommendation", "action"}
-    assert "realtalk_check_r14_advcheck.py train" in c.meta["trained"]
+    # round 15 retrained it with round 14's protocol (realtalk_check_r15_lab.py: more labels, Bed003 dropped)
+    assert "realtalk_check_r14_advcheck.py train" in c.meta["trained"] or "realtalk_check_r15_lab.py train" in c.meta["trained"]
     assert set(art.R13_AMI) <= set(c.meta["files"]) and set(art.R14_MRDA) <= set(c.meta["files"])
     assert c.meta["variants"] == r14.VARIANTS and c.meta["written_weight"] == r14.WRITTEN
     assert c.meta["rows"]["recommendation"] >= 1500  # round 13: 588

