@@ -224,3 +224,30 @@ def test_russian_report_of_a_recording_says_how_speakers_were_matched() -> None:
     assert "| по порядку первой реплики (догадка); уверенность не измерена |" in quality
     en = render_session_markdown(s.evolve(language="en"))
     assert "| order of first speech (a guess) |" in en and "by order; no measured confidence" in en
+
+
+def test_programme_total_of_minutes_is_not_zero_hours(tmp_path: Path) -> None:
+    """`report programme rec_ru rec_ru_p --language ru`: "Часов наставничества | 0,0" and "0.0 h in all" on the
+    console for three sessions of 3 s to 1 min, beside each pair's "< 0,1"."""
+    from click.testing import CliRunner
+
+    from helpers import make_session
+    from sessionscope.analysis.dynamics import compute_metrics
+    from sessionscope.cli import cli
+    from sessionscope.config import DynamicsConfig
+    from sessionscope.model import write_session_json
+    from sessionscope.report.programme import build_programme, render_programme_markdown
+
+    for sid in ("s1", "s2"):
+        s = make_session([("a", 0, 30, "Hello there."), ("b", 30, 60, "Hi.")], sid=sid)
+        write_session_json(s.evolve(metrics=compute_metrics(s, DynamicsConfig())), tmp_path / "in" / sid / "session.json")
+    from sessionscope.model import read_session_json
+
+    prog = build_programme([read_session_json(tmp_path / "in" / sid / "session.json") for sid in ("s1", "s2")],
+                           encoder=None)
+    md = render_programme_markdown(prog)
+    assert "| Hours of mentoring | < 0.1 |" in md and "| 0.0 |" not in md
+    r = CliRunner().invoke(cli, ["report", "programme", str(tmp_path / "in"), "--out", str(tmp_path / "dash"),
+                                 "--format", "csv"])
+    assert r.exit_code == 0, r.output
+    assert "< 0.1 h in all" in r.output and "0.0 h" not in r.output

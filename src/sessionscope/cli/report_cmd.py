@@ -207,9 +207,10 @@ def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, langu
     row = prog.programme.iloc[0]
     hours = row["total_hours"]
     n_timed = int(prog.sessions["minutes"].notna().sum()) if len(prog.sessions) else 0
+    said = "" if hours is None or hours != hours else "< 0.1" if 0 < hours < 0.05 else f"{hours:.1f}"  # not "0.0 h"
     hours_text = ("length unknown (untimed transcripts)" if hours is None or hours != hours
-                  else f"{hours:.1f} h in all" if n_timed >= len(prog.sessions)
-                  else f"{hours:.1f} h in the {n_timed} sessions with a known length")
+                  else f"{said} h in all" if n_timed >= len(prog.sessions)
+                  else f"{said} h in the {n_timed} sessions with a known length")
     n_sessions, n_pairs = int(row["n_sessions"]), int(row["n_pairs"])
     from sessionscope.report.programme import pairs_named
 

@@ -342,7 +342,7 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
     open_goals = f"{n_open} ({pt(t, 'goals_pending_note', n=n_pending)})" if n_pending else str(n_open)
     lines += [f"| {t('measure')} | {t('value')} |", "|---|---|",
               f"| {t('kpi_sessions')} | {int(row.get('n_sessions', 0))} |",
-              f"| {t('kpi_hours')} | {num(row.get('total_hours'))}{of_timed} |",
+              f"| {t('kpi_hours')} | {hours(row.get('total_hours'))}{of_timed} |",  # "0.0" beside pairs' "< 0.1"
               f"| {t('kpi_minutes')} | {num(row.get('mean_minutes'), 0)}{of_timed} |",
               f"| {t('kpi_60')} | {pct(row.get('share_sessions_60min_or_more'))}{of_timed} |",
               f"| {t('kpi_jshare')} | {pct(row.get('mean_junior_talk_share'))} |",
