@@ -121,36 +121,26 @@ def cross(rs: list[dict], emb: np.ndarray, folds: dict[str, set[str]], label: st
 
 
 def table(rs: list[dict], scores: list[str]) -> dict:
-    """Per list (advice, tasks): AUC, Brier, right / items not marked "to check" (< 0.5; the heads: the run's mark),
-    precision and recall of the unmarked items."""
-    out: dict = {}
-    for name, sel in LISTS.items():
-        part = [r for r in rs if sel(r) and r["label"] is not None and r["session"] != "written"]
-        row: dict = {}
-        for s in scores:
-            sub = [r for r in part if r.get(s) is not None]
-            if not sub:
-                continue
-            sm = r13.summary(sub, s, recall_points=())
-            unmarked = [r["right"] for r in sub if not (r["to_check"] if s == "confidence" else r[s] < 0.5)]
-            right = sum(r["right"] for r in sub)
-            row[s] = {"items": sm["items"], "right": sm["right"], "auc": sm["auc"], "brier": sm["brier"],
-                      "not_to_check": [sum(unmarked), len(unmarked)],
-                      "precision_not_to_check": round(sum(unmarked) / len(unmarked), 3) if unmarked else None,
-                      "recall_not_to_check": round(sum(unmarked) / right, 3) if right else None,
-                      "reliability": sm["reliability"]}
-        out[name] = row
-    return out
+    """Per list (advice, tasks): :func:`realtalk_check_r14_advcheck.table`'s AUC, Brier, right / items not marked "to
+    check" (< 0.5; the heads: the run's mark), precision and recall of the unmarked items; written rows left out."""
+    t = r14.table([r for r in rs if r["session"] != "written"], scores)
+    return {"advice": t["advice (recommendations not procedure)"], "tasks": t["tasks (action items not in_meeting)"]}
 
 
 def _brief(t: dict) -> dict:
     return {lst: {s: (v["auc"], v["brier"], v["items"], v["right"], v["not_to_check"]) for s, v in d.items()} for lst, d in t.items()}
 
 
-def shipped_npz() -> Path:
-    """The round-14 check as it ships at the round start (the round-start checkout's file when it is there)."""
-    base = Path("/tmp/r15/base/src/sessionscope/resources/extraction/item_check_usem3.npz")
-    return base if base.exists() else bundled_check_path()
+SHIPPED14 = Path("/tmp/r15/base/src/sessionscope/resources/extraction/item_check_usem3.npz")  # 0817492's (round 14's) file
+
+
+def shipped_npz(path: Path | None = None) -> Path:
+    """The round-14 check as it shipped at the round start: ``path``, else the round-start checkout's file (``git show
+    0817492:src/sessionscope/resources/extraction/item_check_usem3.npz`` gives it); never the working tree's (retrained)."""
+    p = path or SHIPPED14
+    if not p.exists():
+        raise SystemExit(f"{p}: the round-14 npz is needed (--npz)")
+    return p
 
 
 def score_npz(rs: list[dict], emb: np.ndarray, path: Path, col: str) -> None:
@@ -178,12 +168,12 @@ def _head(cmd: str) -> dict:
                      "R15_MRDA": f"{WORK15}/{TAG15}"}, "blind_excluded": list(r14.BLIND), "dev_excluded": list(DEV)}
 
 
-def shipped(out: Path | None) -> dict:
+def shipped(out: Path | None, npz: Path | None = None) -> dict:
     """The round-14 npz as shipped on the rows it never saw: all of R15_MRDA, and Bns003 / Bro013's action items."""
     rs = [r for r in all_rows(with_written=False)
           if r["session"] in NEW or (r["session"] in art.R14_MRDA and r["kind"] == "action")]
     emb = r14.embed(rs, Path("/tmp/r15/lab/emb_cache"))
-    path = shipped_npz()
+    path = shipped_npz(npz)
     score_npz(rs, emb, path, "npz14")
     res = {**_head("shipped"), "npz": str(path), "npz_meta": ItemCheck.load(path).meta,
            "what": "the round-14 check as shipped (npz14) against the heads' own probability and to_check (confidence), on rows "
@@ -307,11 +297,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("cmd", choices=("shipped", "eval", "variants", "written", "train"))
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--npz", type=Path, help="shipped: the round-14 npz (default: the round-start checkout's)")
     args = ap.parse_args()
     if args.cmd == "train":
         print(json.dumps(train(args.out), indent=1))
     elif args.cmd == "shipped":
-        res = shipped(args.out)
+        res = shipped(args.out, args.npz)
         print(json.dumps({"rows": res["rows"], "all": _brief(res["all"]), "bootstrap": res["bootstrap_heads_to_npz14"]}, indent=1))
     elif args.cmd == "variants":
         res = variants(args.out)
