@@ -251,3 +251,24 @@ def test_programme_total_of_minutes_is_not_zero_hours(tmp_path: Path) -> None:
                                  "--format", "csv"])
     assert r.exit_code == 0, r.output
     assert "< 0.1 h in all" in r.output and "0.0 h" not in r.output
+
+
+def test_one_sided_flag_says_how_many_are_to_check() -> None:
+    """txt/SBC001/summary.md: "0003_LYNNE gave 12 of 14 recommendations (86%)" where 11 of Lynne's 12 are marked
+    to check in the list above it (13 of the 14 in all)."""
+    from sessionscope.analysis.flow import compute_flags
+    from sessionscope.config import FlagsConfig
+    from sessionscope.model import Recommendation
+    from sessionscope.report.i18n import translate_flag, with_names
+
+    s = _ru_pair(3600.0, 0.5)
+    recs = tuple(Recommendation(id=f"r{i}", utterance_id="u0002", start=1.0, giver="sen", receiver="jun",
+                                text="попробуй так", to_check=i > 0) for i in range(5))
+    msg = {f.code: f.message for f in compute_flags(s.evolve(recommendations=recs), FlagsConfig())}["one_sided"]
+    assert msg == "Игорь Волков gave 5 of 5 recommendations (100%); 4 of the 5 are marked to check"
+    assert translate_flag(with_names(msg, s), "ru") == \
+        "Игорь Волков дал(а) 5 из 5 рекомендаций (100 %); из них 4 с пометкой «проверить»"
+    sure = tuple(Recommendation(id=f"r{i}", utterance_id="u0002", start=1.0, giver="sen", receiver="jun",
+                                text="попробуй так") for i in range(5))
+    msg = {f.code: f.message for f in compute_flags(s.evolve(recommendations=sure), FlagsConfig())}["one_sided"]
+    assert msg == "Игорь Волков gave 5 of 5 recommendations (100%)"

@@ -160,7 +160,10 @@ def compute_flags(session: Session, cfg: FlagsConfig) -> tuple[Flag, ...]:
         giver, n = max(counts.items(), key=lambda kv: kv[1])
         share = n / len(recs)
         if share >= cfg.one_sided_share:
-            flags.append(Flag("one_sided", f"{name(giver)} gave {n} of {len(recs)} recommendations ({share:.0%})",
+            # "gave 12 of 14" where 13 are marked to check (more likely wrong than right) must say so
+            unsure = sum(1 for r in recs if r.giver == giver and r.to_check)
+            flags.append(Flag("one_sided", f"{name(giver)} gave {n} of {len(recs)} recommendations ({share:.0%})"
+                              + (f"; {unsure} of the {n} are marked to check" if unsure else ""),
                               value=round(share, 3), threshold=cfg.one_sided_share))
     tasks = session.tasks  # moves within the meeting ("I'll draw it on the whiteboard") are listed, not counted
     if extracted and len(tasks) < cfg.min_action_items:

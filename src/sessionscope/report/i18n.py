@@ -631,6 +631,8 @@ FLAGS_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) f
     (r"no advice was found in this session \(only (\d+) suggestion\(s\) about running the meeting, which are not "
      r"counted as advice\)", "советов не найдено (только предложения о ходе встречи: {0}; советами они не считаются)"),
     (r"(.+) gave (\d+) of (\d+) recommendations \((\d+)%\)", "{0} дал(а) {1} из {2} рекомендаций ({3} %)"),
+    (r"(.+) gave (\d+) of (\d+) recommendations \((\d+)%\); (\d+) of the \d+ are marked to check",
+     "{0} дал(а) {1} из {2} рекомендаций ({3} %); из них {4} с пометкой «проверить»"),
     (r"(\d+) action items found \(at least (\d+) expected\)", "найдено задач: {0} (ожидается не меньше {1})"),
     (r"(\d+) action items found \(at least (\d+) expected\); (\d+) move\(s\) within the meeting itself are listed "
      r"but not counted as tasks", "найдено задач: {0} (ожидается не меньше {1}); действия в ходе самой встречи "
