@@ -272,3 +272,26 @@ def test_one_sided_flag_says_how_many_are_to_check() -> None:
                                 text="попробуй так") for i in range(5))
     msg = {f.code: f.message for f in compute_flags(s.evolve(recommendations=sure), FlagsConfig())}["one_sided"]
     assert msg == "Игорь Волков gave 5 of 5 recommendations (100%)"
+
+
+def test_key_points_do_not_repeat_the_same_words() -> None:
+    """txt/SBC001/summary.md "Key points": "Teamwork and communication — 0003_LYNNE: but it's really hard to do."
+    and "… but it's really hard to do," (6:18 and 6:46): two of the area's three points the same sentence."""
+    from helpers import make_session
+    from sessionscope.analysis.flow import summarize
+    from sessionscope.model import Problem
+
+    s = make_session([("a", 0, 5, "but it's really hard to do."), ("b", 5, 9, "yes"),
+                      ("a", 9, 14, "but it's really hard to do,"), ("a", 14, 20, "the tools keep breaking"),
+                      ("a", 20, 25, "and nobody answers my mails")])
+
+    def prob(i: int, uid: str, text: str, conf: float) -> Problem:
+        return Problem(id=f"p{i}", utterance_id=uid, start=0.0, raiser="a", text=text, solved=False,
+                       area="teamwork", confidence=conf)
+
+    s = s.evolve(problems=(prob(1, "u0001", "but it's really hard to do.", 0.9),
+                           prob(2, "u0003", "but it's really hard to do,", 0.85),
+                           prob(3, "u0004", "the tools keep breaking", 0.6),
+                           prob(4, "u0005", "and nobody answers my mails", 0.5)))
+    texts = [k.text for k in summarize(s, per_area=3)]
+    assert texts == ["but it's really hard to do.", "the tools keep breaking", "and nobody answers my mails"]

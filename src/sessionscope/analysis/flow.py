@@ -23,6 +23,7 @@ no models. Definitions (also in ``docs/extraction.md``):
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
@@ -266,7 +267,14 @@ def summarize(session: Session, *, per_area: int = 3) -> tuple[KeyPoint, ...]:
             cands[area].append((score, order.get(it.utterance_id, 0), KeyPoint(area, it.utterance_id, speaker, text, score)))
     out: list[KeyPoint] = []
     for area in sorted(cands):
-        best = sorted(cands[area], key=lambda c: (-c[0], c[1]))[:per_area]
+        best: list[tuple[float, int, KeyPoint]] = []
+        said: set[str] = set()
+        for c in sorted(cands[area], key=lambda c: (-c[0], c[1])):
+            # the same words said twice ("but it's really hard to do." / "…do,") are one key point, not two of three
+            key = " ".join(re.sub(r"[^\w\s]", " ", c[2].text.lower()).split())
+            if key not in said and len(best) < per_area:
+                said.add(key)
+                best.append(c)
         out.extend(kp for _, _, kp in sorted(best, key=lambda c: c[1]))
     return tuple(out)
 
