@@ -295,3 +295,13 @@ def test_key_points_do_not_repeat_the_same_words() -> None:
                            prob(4, "u0005", "and nobody answers my mails", 0.5)))
     texts = [k.text for k in summarize(s, per_area=3)]
     assert texts == ["but it's really hard to do.", "the tools keep breaking", "and nobody answers my mails"]
+
+
+def test_dashboard_checklist_note_names_the_to_check_reason() -> None:
+    """man_dash/dashboard.html: the checklist's note listed only "the stage did not run, or the recording cannot
+    show it" as reasons for "can't tell", beside a "?" that now also means "met only by items to check"."""
+    from sessionscope.report.i18n import Translator
+    from sessionscope.report.programme_i18n import pt
+
+    assert "“to check”" in pt(Translator("en"), "checklist_note")
+    assert "«проверить»" in pt(Translator("ru"), "checklist_note")

@@ -10,8 +10,9 @@ from typing import Any
 
 EN: dict[str, str] = {
     "sec_checklist": "The guide's checklist per session",
-    "checklist_note": "Each item is met, not met or can't tell (the stage that measures it did not run, or the "
-                      "recording cannot show it). Thresholds come from the config's programme section; the "
+    "checklist_note": "Each item is met, not met or can't tell (the stage that measures it did not run, the "
+                      "recording cannot show it, or only items marked “to check” would meet it). Thresholds come "
+                      "from the config's programme section; the "
                       "evidence is in programme_checklist.",
     "never_met": "Never met in any session where it could be told",
     "never_met_none": "Every pair met each item at least once (where it could be told).",
@@ -88,8 +89,9 @@ EN: dict[str, str] = {
 }
 RU: dict[str, str] = {
     "sec_checklist": "Рекомендации методики: выполнение по встречам",
-    "checklist_note": "Каждый пункт: выполнен, не выполнен или нельзя определить (этап анализа не запускался или "
-                      "запись этого не показывает). Пороги — раздел programme конфигурации; доказательства — в "
+    "checklist_note": "Каждый пункт: выполнен, не выполнен или нельзя определить (этап анализа не запускался, "
+                      "запись этого не показывает или выполнено только за счёт пунктов «проверить»). Пороги — раздел "
+                      "programme конфигурации; доказательства — в "
                       "programme_checklist.",
     "never_met": "Ни разу не выполнено там, где это можно определить",
     "never_met_none": "Каждая пара хотя бы раз выполнила каждый пункт (где это можно определить).",
