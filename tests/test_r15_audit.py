@@ -305,3 +305,17 @@ def test_dashboard_checklist_note_names_the_to_check_reason() -> None:
 
     assert "“to check”" in pt(Translator("en"), "checklist_note")
     assert "«проверить»" in pt(Translator("ru"), "checklist_note")
+
+
+def test_no_cache_run_is_resumed_without_it() -> None:
+    """`run int_in --no-cache` interrupted, then `run int_in`: the session the first run finished was processed
+    again ("ok", 2.2 s, not "resumed"): --no-cache was part of the resume key, though it changes how results
+    are computed, not what they are (README: resume on content, config, stages, participants, language,
+    speaker count, versions)."""
+    from sessionscope.config import Config
+    from sessionscope.runspec import build_run_spec
+
+    a = build_run_spec("run", config=Config(), no_cache=True)
+    b = build_run_spec("run", config=Config())
+    assert a.digest() == b.digest() and a.to_dict()["no_cache"] is True  # still recorded in provenance
+    assert build_run_spec("run", config=Config(), speakers=2).digest() != b.digest()

@@ -112,7 +112,10 @@ class RunSpec:
 
     def digest(self) -> str:
         """A short, stable hash of :meth:`to_dict` plus the library and model versions."""
-        blob = json.dumps({"spec": self.to_dict(), "versions": versions(self.config)}, sort_keys=True, default=str)
+        # --no-cache says how the results are computed, not what they are: a rerun without it resumes the
+        # sessions a --no-cache run wrote (it redid them all, transcription cached again)
+        spec = {k: v for k, v in self.to_dict().items() if k != "no_cache"}
+        blob = json.dumps({"spec": spec, "versions": versions(self.config)}, sort_keys=True, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     def provenance(self) -> dict[str, Any]:
