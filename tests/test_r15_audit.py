@@ -319,3 +319,25 @@ def test_no_cache_run_is_resumed_without_it() -> None:
     b = build_run_spec("run", config=Config())
     assert a.digest() == b.digest() and a.to_dict()["no_cache"] is True  # still recorded in provenance
     assert build_run_spec("run", config=Config(), speakers=2).digest() != b.digest()
+
+
+def test_numbered_corpus_labels_match_the_participants_named(caplog: pytest.LogCaptureFixture) -> None:
+    """`analyze SBC009.stm -p Kathy=junior -p Nathan=senior` (a new user naming the people of the recording):
+    "Kathy (junior, 0 %), Nathan (senior, 0 %), 0026_NATHAN (other, 49 %), 0025_KATHY (other, 51 %)" and the
+    warning "… match no manifest participant: '0026_NATHAN', '0025_KATHY'; valid names: Kathy, Nathan"."""
+    from helpers import make_session
+    from sessionscope.io.manifest import apply_manifest, entry_from_options
+
+    s = make_session([("0025_KATHY", 0, 5, "so what is a zero"), ("0026_NATHAN", 5, 9, "nothing, I think")],
+                     sid="SBC009")
+    s = s.evolve(participants=tuple(p.__class__(p.id, p.id.upper(), p.role) for p in s.participants))
+    out = apply_manifest(s, entry_from_options(["Kathy=junior", "Nathan=senior"]))
+    assert {(p.name, p.role.value) for p in out.participants} == {("Kathy", "junior"), ("Nathan", "senior")}
+    assert {u.speaker for u in out.utterances} == {p.id for p in out.participants}
+    assert "speaker label '0025_KATHY' taken as 'Kathy' (part of the name)" in out.quality.notes
+    # a name that is not in the label still fails, with a warning that says which side is which
+    with caplog.at_level(logging.WARNING, logger="sessionscope"):
+        bad = apply_manifest(s, entry_from_options(["Kate=junior", "Nate=senior"]))
+    assert set(bad.quality.unmapped_speaker_labels) == {"0025_KATHY", "0026_NATHAN"}
+    said = " ".join(r.getMessage() for r in caplog.records)
+    assert "match none of the participants given (Kate, Nate)" in said and "=ROLE" in said

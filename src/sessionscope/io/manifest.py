@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -259,8 +260,11 @@ def apply_manifest(session: Session, entry: ManifestEntry) -> Session:
             for label in unmapped:
                 close = difflib.get_close_matches(label, names, n=1, cutoff=0.5)
                 hints.append(f"{label!r}" + (f" (did you mean {close[0]!r}? add it to 'aliases')" if close else ""))
-            log.warning("%s: speaker labels match no manifest participant: %s; valid names: %s",
-                        session.id, ", ".join(hints), ", ".join(names))
+            # "valid names: Kathy" read as if "Kathy" were a name the transcript uses: say which side is which
+            log.warning("%s: the transcript's speaker labels %s match none of the participants given (%s); give "
+                        "the participants as the transcript names them (-p %s=ROLE) or list the labels under "
+                        "the manifest participant's 'aliases'", session.id, ", ".join(hints), ", ".join(names),
+                        shlex.quote(unmapped[0]))
         quality = replace(
             quality, unmapped_speaker_labels=tuple(unmapped), notes=tuple(notes),
             speaker_mapping_method=quality.speaker_mapping_method or ("names" if matched else None),

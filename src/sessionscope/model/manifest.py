@@ -148,14 +148,15 @@ class ManifestEntry(BaseModel):
         """The participant a speaker label (or participant id) refers to, if any.
 
         With ``partial``, a label whose words are part of exactly one participant's
-        name (``"maya"`` for ``Maya Chen``) also matches; an ambiguous one does not.
+        name (``"maya"`` for ``Maya Chen``) also matches; an ambiguous one does not. Number words of
+        the label do not count: corpora number their speakers (SBCSAE's ``0025_KATHY`` is ``Kathy``).
         """
         key = normalize_name(label)
         for p in self.participants:
             if key in p.keys():
                 return p
         if partial and key:
-            words = set(key.replace("-", " ").replace("_", " ").split())
+            words = {w for w in key.replace("-", " ").replace("_", " ").split() if not w.isdigit()}
             found = [p for p in self.participants
                      if words and words <= set(normalize_name(p.name).replace("-", " ").split())]
             if len(found) == 1:
