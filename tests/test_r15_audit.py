@@ -341,3 +341,26 @@ def test_numbered_corpus_labels_match_the_participants_named(caplog: pytest.LogC
     assert set(bad.quality.unmapped_speaker_labels) == {"0025_KATHY", "0026_NATHAN"}
     said = " ".join(r.getMessage() for r in caplog.records)
     assert "match none of the participants given (Kate, Nate)" in said and "=ROLE" in said
+
+
+def test_first_names_given_match_full_name_labels_when_unique() -> None:
+    """`analyze GMT…transcript.vtt -p Conor=senior -p Srijani=junior`: "Conor (senior, 0 %), Srijani (junior, 0 %),
+    Srijani Ghosh (other, 11 %), Conor Healy (other, 72 %) …" — Zoom names people in full, a user by first name."""
+    from helpers import make_session
+    from sessionscope.io.manifest import apply_manifest, entry_from_options
+
+    s = make_session([("conor-healy", 0, 5, "welcome all"), ("srijani-ghosh", 5, 9, "thanks"),
+                      ("ryan-sloan", 9, 12, "hi")])
+    names = {"conor-healy": "Conor Healy", "srijani-ghosh": "Srijani Ghosh", "ryan-sloan": "Ryan Sloan"}
+    s = s.evolve(participants=tuple(p.__class__(p.id, names[p.id], p.role) for p in s.participants))
+    out = apply_manifest(s, entry_from_options(["Conor=senior", "Srijani=junior"]))
+    roles = {p.name: p.role.value for p in out.participants}
+    assert roles == {"Conor": "senior", "Srijani": "junior", "Ryan Sloan": "other"}
+    assert out.quality.unmapped_speaker_labels == ("Ryan Sloan",)
+    assert "speaker label 'Conor Healy' taken as 'Conor' (the name given is part of it)" in out.quality.notes
+    # a first name two labels share matches neither: no guess between two people
+    two = make_session([("anna-lee", 0, 5, "hello"), ("anna-bell", 5, 9, "hi")])
+    two = two.evolve(participants=tuple(p.__class__(p.id, {"anna-lee": "Anna Lee", "anna-bell": "Anna Bell"}[p.id],
+                                                    p.role) for p in two.participants))
+    out = apply_manifest(two, entry_from_options(["Anna=junior"]))
+    assert set(out.quality.unmapped_speaker_labels) == {"Anna Lee", "Anna Bell"}

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import re
 import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -219,12 +220,13 @@ def apply_manifest(session: Session, entry: ManifestEntry) -> Session:
     unmapped: list[str] = []
     partial: list[str] = []
     spoke = {u.speaker for u in session.utterances}
+    given = _given_name_in_label(session, mentry) if people else {}
     for sp in session.participants:
         match = (mentry.participant_for(sp.name) or mentry.participant_for(sp.id)) if people else None
         if match is None and people and sp.id != "unknown":
-            match = mentry.participant_for(sp.name, partial=True)
+            match, how = _loose_match(sp, mentry, given)
             if match is not None:
-                partial.append(f"speaker label {sp.name!r} taken as {match.name!r} (part of the name)")
+                partial.append(f"speaker label {sp.name!r} taken as {match.name!r} ({how})")
         if match is not None:
             remap[sp.id] = match.participant_id
             matched = True
@@ -262,9 +264,9 @@ def apply_manifest(session: Session, entry: ManifestEntry) -> Session:
                 hints.append(f"{label!r}" + (f" (did you mean {close[0]!r}? add it to 'aliases')" if close else ""))
             # "valid names: Kathy" read as if "Kathy" were a name the transcript uses: say which side is which
             log.warning("%s: the transcript's speaker labels %s match none of the participants given (%s); give "
-                        "the participants as the transcript names them (-p %s=ROLE) or list the labels under "
+                        "the participants as the transcript names them (-p %s) or list the labels under "
                         "the manifest participant's 'aliases'", session.id, ", ".join(hints), ", ".join(names),
-                        shlex.quote(unmapped[0]))
+                        shlex.quote(f"{unmapped[0]}=ROLE"))
         quality = replace(
             quality, unmapped_speaker_labels=tuple(unmapped), notes=tuple(notes),
             speaker_mapping_method=quality.speaker_mapping_method or ("names" if matched else None),
@@ -276,6 +278,38 @@ def apply_manifest(session: Session, entry: ManifestEntry) -> Session:
         quality=quality,
     )
     return apply_entry_metadata(mapped, entry)
+
+
+def _words(name: str) -> set[str]:
+    """A name's words for matching: case-folded, without punctuation and number words ("0025_KATHY" → kathy)."""
+    return {w for w in re.split(r"[\W_]+", normalize_name(name)) if w and not w.isdigit()}
+
+
+def _loose_match(sp: Participant, entry: ManifestEntry, given: dict[str, ManifestParticipant]
+                 ) -> tuple[Optional[ManifestParticipant], str]:
+    """The participant a label names only in part, and how: the label is part of the name ("maya" for Maya Chen),
+    or the name given is part of the label ("Conor" for Conor Healy)."""
+    found = entry.participant_for(sp.name, partial=True)
+    if found is not None:
+        return found, "part of the name"
+    return given.get(sp.id), "the name given is part of it"
+
+
+def _given_name_in_label(session: Session, entry: ManifestEntry) -> dict[str, ManifestParticipant]:
+    """Speaker id → the participant whose given name is part of that speaker's label ("Conor" in "Conor Healy"),
+    where the label matches no participant otherwise and both sides are unique: a first name that two labels
+    share ("Anna" in "Anna Lee" and "Anna Bell") or a label two names fit matches nothing."""
+    labels = [sp for sp in session.participants
+              if sp.id != "unknown" and entry.participant_for(sp.name) is None and entry.participant_for(sp.id) is None
+              and entry.participant_for(sp.name, partial=True) is None]
+    fits = {p.participant_id: [sp for sp in labels if _words(p.name) and _words(p.name) <= _words(sp.name)]
+            for p in entry.participants}
+    out: dict[str, ManifestParticipant] = {}
+    for p in entry.participants:
+        cands = fits[p.participant_id]
+        if len(cands) == 1 and sum(cands[0] in f for f in fits.values()) == 1:
+            out[cands[0].id] = p
+    return out
 
 
 def _display_name(given: str, label: str) -> str:
