@@ -80,10 +80,18 @@ def run_meeting(meeting: str, acts: list[Act], stage, stage_before) -> dict:
         "before": _found(before),
     }
     out["shipped"]["question_stripped"] = {e.utterance_id: e.confidence for e in session_questions(bare, dyn)}
-    out["before"]["question"] = {e.utterance_id: None for e in find_questions(utts_sorted, head=None, **kw)}
-    out["before"]["question_stripped"] = {e.utterance_id: None for e in find_questions(bare_sorted, head=None, **kw)}
+    out["before"]["question"] = {e.utterance_id: None for e in find_questions(utts_sorted, head=None, answer_head=None, **kw)}
+    out["before"]["question_stripped"] = {e.utterance_id: None for e in find_questions(bare_sorted, head=None, answer_head=None, **kw)}
     out["answered"] = {q.utterance_id: (q.answered, q.answer_utterance_id) for q in shipped["questions"]}
+    out["answered_rule"] = rule_answers(utts_sorted, kw)
     return out
+
+
+def rule_answers(utts_sorted: list, kw: dict) -> dict:
+    """The shipped question head's questions with the answer attributed by the rule (no learned answer head)."""
+    from sessionscope.analysis.questions import find_questions
+
+    return {e.utterance_id: (e.answered, e.answer_utterance_id) for e in find_questions(utts_sorted, answer_head=None, **kw)}
 
 
 def question_meeting(meeting: str, acts: list[Act], dyn) -> dict:
@@ -104,10 +112,11 @@ def question_meeting(meeting: str, acts: list[Act], dyn) -> dict:
                     "question_stripped": {e.utterance_id: e.confidence for e in session_questions(bare, dyn)}},
         "before": {**empty,
                    "question": {e.utterance_id: None for e in find_questions(sorted(sess.utterances, key=lambda u: u.start),
-                                                                              head=None, **kw)},
+                                                                              head=None, answer_head=None, **kw)},
                    "question_stripped": {e.utterance_id: None for e in find_questions(
-                       sorted(bare.utterances, key=lambda u: u.start), head=None, **kw)}},
+                       sorted(bare.utterances, key=lambda u: u.start), head=None, answer_head=None, **kw)}},
         "answered": {e.utterance_id: (e.answered, e.answer_utterance_id) for e in shipped},
+        "answered_rule": rule_answers(sorted(sess.utterances, key=lambda u: u.start), kw),
     }
 
 
@@ -126,7 +135,8 @@ def question_scores(scores: dict, acts_by_meeting: dict[str, list[Act]], results
                           "precision": round(sum(g for _, g in sel) / len(sel), 3)})
     return {**{s: {k: scores[s][k] for k in QUESTION_KEYS} for s in ("shipped", "before")},
             "calibration_shipped": {"question": scores["calibration_shipped"]["question"], "question_stripped": bands},
-            "answered_agrees_with_responder": scores["answered_agrees_with_responder"]}
+            "answered_agrees_with_responder": scores["answered_agrees_with_responder"],
+            "answered_vs_responder": scores["answered_vs_responder"]}
 
 
 def _found(items: dict) -> dict:
@@ -195,9 +205,39 @@ def score(corpus: str, acts_by_meeting: dict[str, list[Act]], results: dict[str,
             n += 1
             agree += ans[0] == (a.responder is not None)
     res["answered_agrees_with_responder"] = {"n": n, "agreement": round(agree / n, 3) if n else None}
+    res["answered_vs_responder"] = answered_vs_responder(acts_by_meeting, results)
     if corpus == "ami":
         res["ami_action_sentences"] = ami_sentences(acts_by_meeting, results)
     return res
+
+
+def answered_figures(pred, gold) -> dict:
+    """Agreement of ``answered`` with "the corpus has a responder", and P / R / F1 of ``answered=True``."""
+    pred, gold = np.asarray(pred, dtype=bool), np.asarray(gold, dtype=bool)
+    n = len(gold)
+    tp, fp, fn = int((pred & gold).sum()), int((pred & ~gold).sum()), int((~pred & gold).sum())
+    return {"n": n, "agreement": round(float((pred == gold).mean()), 4) if n else None, **prf(tp, fp, fn),
+            "answered_share": round(float(pred.mean()), 4) if n else None}
+
+
+def answered_vs_responder(acts_by_meeting: dict[str, list[Act]], results: dict[str, dict]) -> dict:
+    """``answered`` of the gold questions found against "the corpus has a responder" (the adjacency pairs).
+
+    Meetings without any adjacency-pair responder are left out (not annotated, not unanswered). Figures for the
+    shipped attribution, the rule alone (``answered_rule``, when the run has it) and "always answered"; the base
+    rate is the share of these questions with a responder.
+    """
+    kept = {m for m, acts in acts_by_meeting.items() if any(a.responder is not None for a in acts)}
+    rows = [(a, results[a.meeting]) for m in sorted(kept) for a in acts_by_meeting[m]
+            if a.question and a.id in results[a.meeting]["answered"]]
+    gold = [a.responder is not None for a, _ in rows]
+    out: dict = {"meetings": len(kept), "meetings_without_ap_left_out": len(acts_by_meeting) - len(kept),
+                 "gold_questions_found": len(rows), "base_rate_responder": round(float(np.mean(gold)), 4) if rows else None,
+                 "shipped": answered_figures([r["answered"][a.id][0] for a, r in rows], gold),
+                 "always_answered": answered_figures([True] * len(rows), gold)}
+    if all("answered_rule" in r for _, r in rows):
+        out["rule"] = answered_figures([r["answered_rule"].get(a.id, (False, None))[0] for a, r in rows], gold)
+    return out
 
 
 def ami_sentences(acts_by_meeting: dict[str, list[Act]], results: dict[str, dict]) -> dict:
@@ -323,7 +363,7 @@ def example_questions(dyn) -> dict:
             kw = {"backchannels": dyn.backchannels, "backchannel_max_words": dyn.backchannel_max_words,
                   "answer_max_utterances": dyn.answer_max_utterances, "answer_max_latency_s": dyn.answer_max_latency_s}
             for system, events in (("shipped", session_questions(sess, dyn)),
-                                   ("before", find_questions(list(utts), language=lang, head=None, **kw))):
+                                   ("before", find_questions(list(utts), language=lang, head=None, answer_head=None, **kw))):
                 got = {e.utterance_id: e.answered for e in events}
                 tp = len(set(got) & set(want))
                 key = "question_stripped" if strip else "question"
@@ -331,6 +371,11 @@ def example_questions(dyn) -> dict:
                 if not strip:
                     both = set(got) & set(want)
                     res[system]["answered_right"] = round(sum(got[u] == want[u] for u in both) / len(both), 3) if both else None
+            if not strip:  # the shipped questions with the rule's answer attribution (no learned answer head)
+                timed = sorted(utts, key=lambda u: u.start)
+                rule = {e.utterance_id: e.answered for e in find_questions(timed, language=lang, answer_head=None, **kw)}
+                both = set(rule) & set(want)
+                res["shipped"]["answered_right_rule"] = round(sum(rule[u] == want[u] for u in both) / len(both), 3) if both else None
         out[lang] = {"utterances": len(gold["utterances"]), "gold_questions": len(want), **res}
     return out
 

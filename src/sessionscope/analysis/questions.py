@@ -33,9 +33,14 @@ contains «ли»; confidence ``None``). Reported and quoted questions ("he aske
 «она спросила: „…?“») are never questions (:func:`reported_question`).
 
 A question is *answered* when another participant (never the asker's own continuation)
-speaks next (within a few utterances and seconds, by config) with something more than a
-backchannel, a counter-question or transcript marks alone ("{vocalsound}", "[laughter]", a
-lone "."); a bare "yes" / "no" answers a yes/no question.
+replies within the next few utterances and seconds (by config). Which reply, if any, answers is
+decided by the learned answer head (:class:`AnswerHead`: a logistic regression over the question's
+form and each candidate reply's position, latency, kind and first words, learned from the adjacency
+pairs of the MRDA and AMI train meetings) in timed English transcripts of three or more speakers
+(the meetings it learned from; held out, agreement with "the corpus has a responder" MRDA 0.640 →
+0.738, AMI 0.586 → 0.678). Otherwise (Russian, no timing, two people, no head file) a rule decides:
+the first reply with something more than a backchannel, a counter-question or transcript marks
+alone ("{vocalsound}", "[laughter]", a lone "."); a bare "yes" / "no" answers a yes/no question.
 
 A question whose every sentence is a confirmation tag ("…, right?", "You know?", "isn't it?") is
 marked (:attr:`QuestionEvent.confirmation_tag`, :func:`confirmation_tag`) but still counted: the
@@ -958,26 +963,37 @@ def find_questions(
     answer_max_utterances: int = 2,
     answer_max_latency_s: float = 10.0,
     head: Any = "bundled",
+    answer_head: Any = "bundled",
 ) -> list[QuestionEvent]:
     """Every question utterance with its answer attribution.
 
     One event per utterance that contains at least one question sentence: "What do you
     use? Notion?" is one question turn, answered (or not) by the reply as a whole.
 
-    The addressee is the next other speaker (in a pair, the other person). The answer is
-    the first of the next ``answer_max_utterances`` utterances by someone else that is
-    not a backchannel (a plain "yes" / "no" / "yeah" does answer a yes/no question), not
-    transcript marks alone (a laugh, "{gap}", a lone ".") and not itself only questions, starting within ``answer_max_latency_s`` of the question's end
-    (when timed). The asker's own continuation never answers.
+    The addressee is the next other speaker (in a pair, the other person). The candidate
+    replies are the next ``answer_max_utterances`` utterances by someone else, starting
+    within ``answer_max_latency_s`` of the question's end (when timed); the asker's own
+    continuation never answers. With the learned answer head (:class:`AnswerHead`) the answer
+    is the candidate it scores highest, when that score reaches its threshold; it is used for
+    English in timed transcripts of :data:`ANSWER_HEAD_MIN_SPEAKERS` or more speakers. Otherwise
+    (Russian, no timing, two people, no head file) the rule decides: the first candidate that is not a backchannel (a plain "yes" / "no" / "yeah"
+    does answer a yes/no question), not transcript marks alone (a laugh, "{gap}", a lone
+    ".") and not itself only questions.
 
     ``head``: a :class:`QuestionHead`, ``"bundled"`` (the shipped one, or the lexical rule
-    when absent) or ``None`` (the lexical rule).
+    when absent) or ``None`` (the lexical rule). ``answer_head``: an :class:`AnswerHead`,
+    ``"bundled"`` (the shipped one, or the rule when absent) or ``None`` (the rule).
     """
     bc = list(backchannels)
     events: list[QuestionEvent] = []
     ordered = list(utterances)
     if isinstance(head, str):
         head = bundled_question_head()
+    if isinstance(answer_head, str):
+        answer_head = bundled_answer_head()
+    if answer_head is not None and (language == "ru" or not ordered or not all(u.timed for u in ordered)
+                                    or len({u.speaker for u in ordered}) < ANSWER_HEAD_MIN_SPEAKERS):
+        answer_head = None  # learned on timed English meetings of three or more people
     found = _head_questions(ordered, head, language) if head is not None else None
     for i, utt in enumerate(ordered):
         if found is not None:
@@ -986,33 +1002,12 @@ def find_questions(
             qs, conf = question_sentences(utt.text, language=language), None
         if not qs:
             continue
-        yes_no = any(_yes_no_question(q) for q in qs)
-        addressee: Optional[str] = None
-        answer: Optional[str] = None
-        seen_other = 0
-        for nxt in ordered[i + 1 :]:
-            if nxt.speaker == utt.speaker:
-                # the asker goes on talking; only an immediate continuation is allowed
-                if seen_other == 0 and nxt.start is not None and utt.end is not None and nxt.start - utt.end > answer_max_latency_s:
-                    break
-                continue
-            seen_other += 1
-            if addressee is None:
-                addressee = nxt.speaker
-            if seen_other > answer_max_utterances:
-                break
-            if utt.end is not None and nxt.start is not None and nxt.start - utt.end > answer_max_latency_s:
-                break
-            if nxt.text.strip() and not words(strip_markup(nxt.text)):
-                continue  # a laugh or a lone "." says nothing; speech without any text (RTTM input) may answer
-            if (is_backchannel(nxt.text, bc, max_words=backchannel_max_words) or _no_content(nxt.text)) \
-                    and not (yes_no and _yes_no_answer(nxt.text)):
-                continue
-            own = sentences(nxt.text)
-            if own and all(is_question(s, language=language) for s in own):
-                continue
-            answer = nxt.id
-            break
+        addressee, window = reply_window(ordered, i, answer_max_utterances, answer_max_latency_s)
+        rule = _rule_answer(ordered, window, qs, bc, backchannel_max_words, language)
+        if answer_head is not None and not any(_cyrillic(q) for q in qs):
+            answer = answer_head.answer(ordered, i, window, qs, rule, bc, backchannel_max_words)
+        else:
+            answer = rule
         events.append(
             QuestionEvent(
                 utterance_id=utt.id,
@@ -1020,12 +1015,224 @@ def find_questions(
                 text=" ".join(qs),
                 addressee=addressee,
                 answered=answer is not None,
-                answer_utterance_id=answer,
+                answer_utterance_id=ordered[answer].id if answer is not None else None,
                 confidence=conf,
                 confirmation_tag=all(confirmation_tag(q) for q in qs),
             )
         )
     return events
+
+
+def reply_window(ordered: Sequence[Utterance], i: int, max_utterances: int,
+                 max_latency_s: float) -> tuple[Optional[str], list[tuple[int, int]]]:
+    """The addressee of question utterance ``i`` and its candidate replies ``(index, asker's utterances before it)``.
+
+    Candidates: the next ``max_utterances`` utterances by someone else, none starting later than
+    ``max_latency_s`` after the question's end (when timed); the asker's own continuation is
+    skipped (and ends the window when it starts that late before anyone else spoke).
+    """
+    utt = ordered[i]
+    addressee: Optional[str] = None
+    out: list[tuple[int, int]] = []
+    seen_other = own = 0
+    for j in range(i + 1, len(ordered)):
+        nxt = ordered[j]
+        late = utt.end is not None and nxt.start is not None and nxt.start - utt.end > max_latency_s
+        if nxt.speaker == utt.speaker:
+            if seen_other == 0 and late:
+                break
+            own += 1
+            continue
+        seen_other += 1
+        if addressee is None:
+            addressee = nxt.speaker
+        if seen_other > max_utterances or late:
+            break
+        out.append((j, own))
+    return addressee, out
+
+
+def _marks_only(text: str) -> bool:
+    """Transcript marks or punctuation without any word ("{vocalsound}", "[laughter]", a lone ".")."""
+    return bool(text.strip()) and not words(strip_markup(text))
+
+
+def _rule_answer(ordered: Sequence[Utterance], window: Sequence[tuple[int, int]], qs: Sequence[str],
+                 bc: Sequence[str], backchannel_max_words: int, language: Optional[str]) -> Optional[int]:
+    """The rule's answer: the first candidate with content (see :func:`find_questions`), as an index."""
+    yes_no = any(_yes_no_question(q) for q in qs)
+    for j, _ in window:
+        nxt = ordered[j]
+        if _marks_only(nxt.text):
+            continue  # a laugh or a lone "." says nothing; speech without any text (RTTM input) may answer
+        if (is_backchannel(nxt.text, bc, max_words=backchannel_max_words) or _no_content(nxt.text)) \
+                and not (yes_no and _yes_no_answer(nxt.text)):
+            continue
+        own = sentences(nxt.text)
+        if own and all(is_question(s, language=language) for s in own):
+            continue
+        return j
+    return None
+
+
+# -- the learned answer head -------------------------------------------------------------
+ANSWER_HASH_BITS = 14
+#: The answer head is used from this many speakers on: the meetings it learned from (MRDA, AMI) have 4–9 people and
+#: no two-person talk, where the other person is always the one asked and the corpora cannot say how often they answer.
+ANSWER_HEAD_MIN_SPEAKERS = 3
+#: Bump when :func:`answer_features` change: an answer head of another version is refused (retrain it).
+ANSWER_FEATURES_VERSION = 1
+
+
+def _latency_bucket(gap: Optional[float]) -> str:
+    if gap is None:
+        return "none"
+    for edge, name in ((-1.0, "olap1"), (0.0, "olap"), (0.3, "0.3"), (1.0, "1"), (2.0, "2"), (5.0, "5")):
+        if gap < edge:
+            return name
+    return "long"
+
+
+def answer_candidate_features(ordered: Sequence[Utterance], i: int, j: int, pos: int, own_before: int,
+                              qs: Sequence[str], rule: Optional[int], bc: Sequence[str],
+                              backchannel_max_words: int = 3) -> list[str]:
+    """Features of candidate reply ``ordered[j]`` (the ``pos``-th other speaker's utterance) to question ``ordered[i]``.
+
+    The question: its shape (interrogative word, inversion, short, statement), a confirmation tag,
+    how many question sentences, whether the utterance goes on after its last question, length.
+    The candidate: position, whether the asker spoke again first, latency after the question's end,
+    backchannel / no content / marks only / only questions / any question, a yes-no start, length,
+    its first one and two words, whether the same speaker keeps the floor after it, whether it is
+    the addressee (the first other speaker), whether it is the rule's answer; crossed with the
+    question's shape.
+    """
+    q, c = ordered[i], ordered[j]
+    last = question_tokens(qs[-1]) if qs else []
+    shape = question_shape(last)
+    tag = all(confirmation_tag(s) for s in qs) if qs else False
+    qtoks = question_tokens(q.text)
+    ctoks = question_tokens(c.text)
+    csent = sentences(c.text)
+    marks = _marks_only(c.text) or not c.text.strip()
+    backch = is_backchannel(c.text, bc, max_words=backchannel_max_words)
+    empty = _no_content(c.text)
+    only_q = bool(csent) and all(is_question(s) for s in csent)
+    any_q = any(is_question(s) for s in csent)
+    yn = _yes_no_answer(c.text)
+    gap = c.start - q.end if c.start is not None and q.end is not None else None
+    lat = _latency_bucket(gap)
+    n = len(ctoks)
+    clen = str(n if n < 4 else 4 if n < 8 else 8 if n < 16 else 16)
+    nxt = ordered[j + 1] if j + 1 < len(ordered) else None
+    keeps = nxt is not None and nxt.speaker == c.speaker
+    addressee = next((u.speaker for u in ordered[i + 1:] if u.speaker != q.speaker), None)
+    kind = "marks" if marks else "bc" if backch else "empty" if empty else "onlyq" if only_q else "content"
+    after_q = bool(qs) and not q.text.rstrip().endswith(qs[-1].strip())  # the asker goes on after the question
+    f = ["bias", f"qs={shape}", f"qtag={tag}", f"qn={min(len(qs), 3)}", f"qlen={_len_bucket(len(qtoks))}",
+         f"qafter={after_q}", f"pos={pos}", f"own={min(own_before, 2)}", f"lat={lat}", f"pos={pos}:lat={lat}",
+         f"kind={kind}", f"kind={kind}:pos={pos}", f"kind={kind}:qs={shape}", f"kind={kind}:lat={lat}",
+         f"anyq={any_q}", f"yn={yn}", f"yn={yn}:qs={shape}", f"yn={yn}:tag={tag}", f"clen={clen}", f"clen={clen}:qs={shape}",
+         f"keeps={keeps}", f"keeps={keeps}:kind={kind}", f"addr={c.speaker == addressee}", f"rule={rule == j}",
+         f"rule={rule == j}:pos={pos}", f"ruleany={rule is not None}", f"own={min(own_before, 2)}:kind={kind}"]
+    if last:
+        c0 = last[_content_start(last):]
+        f += [f"qf1={c0[0]}", f"qf2={' '.join(c0[:2])}", f"ql1={last[-1]}"]
+    if ctoks:
+        f += [f"w1={ctoks[0]}", f"w2={' '.join(ctoks[:2])}", f"w1={ctoks[0]}:qs={shape}", f"w1={ctoks[0]}:tag={tag}"]
+    if pos > 1:  # what the earlier candidate was
+        pj = j - 1
+        while pj > i and ordered[pj].speaker == q.speaker:
+            pj -= 1
+        prev = ordered[pj]
+        f += [f"prevsame={prev.speaker == c.speaker}",
+              f"prevbc={is_backchannel(prev.text, bc, max_words=backchannel_max_words) or _no_content(prev.text)}"]
+    return f
+
+
+def answer_feature_ids(features: Iterable[str]) -> list[int]:
+    """Hashed indices of answer features (sorted, unique)."""
+    mask = (1 << ANSWER_HASH_BITS) - 1
+    return sorted({zlib.crc32(f.encode("utf-8")) & mask for f in features})
+
+
+@dataclass(frozen=True)
+class AnswerHead:
+    """Learned answer attribution: a logistic regression for "this candidate is the corpus responder's reply".
+
+    Trained on the adjacency pairs of the MRDA and AMI train meetings
+    (``benchmarks/train_answer_head_r15_answered.py``); a question is answered by its best
+    candidate when that candidate's probability reaches ``threshold`` (chosen on held-out
+    train meetings). Never the asker: only other speakers' utterances are candidates.
+    """
+
+    weights: np.ndarray
+    bias: float
+    threshold: float
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def proba(self, features: Sequence[str]) -> float:
+        z = float(self.weights[answer_feature_ids(features)].sum()) + self.bias
+        return 1.0 / (1.0 + float(np.exp(-np.clip(z, -30, 30))))
+
+    def scores(self, ordered: Sequence[Utterance], i: int, window: Sequence[tuple[int, int]], qs: Sequence[str],
+               rule: Optional[int], bc: Sequence[str], backchannel_max_words: int = 3) -> list[float]:
+        """The probability of each candidate of ``window`` (see :func:`reply_window`)."""
+        return [self.proba(answer_candidate_features(ordered, i, j, pos, own, qs, rule, bc, backchannel_max_words))
+                for pos, (j, own) in enumerate(window, start=1)]
+
+    def answer(self, ordered: Sequence[Utterance], i: int, window: Sequence[tuple[int, int]], qs: Sequence[str],
+               rule: Optional[int], bc: Sequence[str], backchannel_max_words: int = 3) -> Optional[int]:
+        """The index of the answering utterance, or ``None``."""
+        if not window:
+            return None
+        p = self.scores(ordered, i, window, qs, rule, bc, backchannel_max_words)
+        k = int(np.argmax(p))
+        return window[k][0] if p[k] >= self.threshold else None
+
+    def save(self, path: str | Path) -> Path:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        meta = {**self.meta, "features_version": ANSWER_FEATURES_VERSION, "hash_bits": ANSWER_HASH_BITS}
+        with open(path, "wb") as fh:
+            np.savez_compressed(fh, weights=self.weights.astype(np.float16),
+                                head=np.array([self.bias, self.threshold], dtype=np.float64),
+                                meta=np.array(json.dumps(meta, ensure_ascii=False, sort_keys=True)))
+        return path
+
+
+def load_answer_head(path: str | Path) -> AnswerHead:
+    """An answer head written by ``benchmarks/train_answer_head_r15_answered.py``."""
+    from sessionscope.errors import ModelError
+
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+        meta = json.loads(str(arrays["meta"]))
+        w, h = arrays["weights"].astype(np.float32), arrays["head"]
+    except FileNotFoundError as e:
+        raise ModelError(f"answer head not found: {path}") from e
+    except (OSError, ValueError, KeyError) as e:
+        raise ModelError(f"{path} is not an answer head (.npz written by "
+                         f"benchmarks/train_answer_head_r15_answered.py): {e}") from e
+    if meta.get("features_version") != ANSWER_FEATURES_VERSION or w.shape != (1 << ANSWER_HASH_BITS,) or h.shape != (2,):
+        raise ModelError(f"{path}: answer head of another feature version or shape (retrain it with "
+                         "`python benchmarks/train_answer_head_r15_answered.py`)")
+    return AnswerHead(weights=w, bias=float(h[0]), threshold=float(h[1]), meta=meta)
+
+
+def answer_head_path() -> Path:
+    from importlib import resources
+
+    return Path(str(resources.files("sessionscope") / "resources" / "dialogue_acts" / "answer_head.npz"))
+
+
+@lru_cache(maxsize=4)
+def bundled_answer_head(path: Optional[str] = None) -> Optional[AnswerHead]:
+    """The shipped answer head (``None`` when the file is absent: the rule attributes answers)."""
+    p = Path(path) if path else answer_head_path()
+    if path is None and not p.exists():
+        return None
+    return load_answer_head(p)
 
 
 _YES_NO_ANSWERS = frozenset({"yes", "no", "yeah", "yep", "yup", "nope", "sure", "да", "нет", "конечно", "ага"})
@@ -1138,7 +1345,7 @@ def session_questions(session: Session, cfg: DynamicsConfig) -> list[QuestionEve
         utts.sort(key=lambda u: u.start)  # type: ignore[arg-type,return-value]
     latency = cfg.answer_max_latency_s if timed else float("inf")
     key = (tuple(utts), session.language, tuple(cfg.backchannels), cfg.backchannel_max_words,
-           cfg.answer_max_utterances, latency, id(bundled_question_head()))
+           cfg.answer_max_utterances, latency, id(bundled_question_head()), id(bundled_answer_head()))
     hit = _SESSION_QUESTIONS.get(key)
     if hit is None:
         hit = tuple(find_questions(
