@@ -281,6 +281,13 @@ def markdown(path: Path) -> str:
                      f"(n={c['shipped']['action_owner_n']}; before {c['before']['action_owner_right']}); answered agrees with the "
                      f"corpus responder on {c['answered_agrees_with_responder']['agreement']} of "
                      f"{c['answered_agrees_with_responder']['n']} gold questions found")
+        if "answered_vs_responder" in c:  # rounds 15 on: F1 of answered=True, the rule's and "always answered"
+            v = c["answered_vs_responder"]
+            rule = f"; rule {v['rule']['agreement']} / F1 {v['rule']['f1']}" if "rule" in v else ""
+            lines.append(f"- {corpus.upper()}: answered vs responder (base rate {v['base_rate_responder']}, "
+                         f"{v['meetings_without_ap_left_out']} meetings without adjacency pairs left out): shipped agreement "
+                         f"{v['shipped']['agreement']} / F1 {v['shipped']['f1']}{rule}; always answered "
+                         f"{v['always_answered']['agreement']} / F1 {v['always_answered']['f1']}")
         if "ami_action_sentences" in c:
             s_, b_ = c["ami_action_sentences"]["shipped"], c["ami_action_sentences"]["before"]
             lines.append(f"- AMI human action-item sentences with a linked act found as an action item: "
