@@ -136,17 +136,24 @@ def _display_name(session: Session) -> Callable[[str], str]:
     return lambda pid: names.get(pid, pid)
 
 
-def compute_flags(session: Session, cfg: FlagsConfig) -> tuple[Flag, ...]:
-    """The programme flags (thresholds from ``flags`` in the config; see docs/extraction.md)."""
+def _not_counted(n: int) -> str:
+    """The flag message's note on the items it left out because they are marked to check."""
+    return f"; {n} more marked to check are not counted (confirm them)" if n else ""
+
+
+def _item_flags(session: Session, cfg: FlagsConfig, name: Callable[[str], str]) -> list[Flag]:
+    """The recommendation and action-item flags of a session whose items were extracted.
+
+    An item marked "to check" (more likely wrong than right) is to be confirmed before it is counted, as in
+    the reports and the checklist: these flags count the others and say how many they left out ("Too few
+    action items" was not raised beside one task at 8 %; "gave 12 of 14" stood on 13 items marked to check).
+    """
     flags: list[Flag] = []
-    name = _display_name(session)  # messages are for people: names, not id slugs
-    recs = session.advice
-    extracted = "extraction" in session.extra or bool(session.recommendations or session.action_items)
-    if session.utterances and not session.has_words:
-        extracted = False  # speaker turns without words (an RTTM): "no recommendations" would be a finding about nothing
-        log.info("%s: no words in the input; recommendation and action-item flags skipped", session.id)
-    elif not extracted:
-        log.warning("%s: the extraction stage has not run; recommendation and action-item flags skipped", session.id)
+    recs = tuple(r for r in session.advice if not r.to_check)
+    unsure_recs = len(session.advice) - len(recs)
+    if not recs and unsure_recs:
+        flags.append(Flag("no_recommendations", f"no recommendation was found with enough confidence; {unsure_recs} "
+                          "marked to check are not counted (confirm them)", value=0.0))
     elif not recs:
         n_procedure = len(session.recommendations)
         # "none found" beside a listed "Next slide, please." would contradict the report: say what was found
@@ -161,17 +168,31 @@ def compute_flags(session: Session, cfg: FlagsConfig) -> tuple[Flag, ...]:
         giver, n = max(counts.items(), key=lambda kv: kv[1])
         share = n / len(recs)
         if share >= cfg.one_sided_share:
-            # "gave 12 of 14" where 13 are marked to check (more likely wrong than right) must say so
-            unsure = sum(1 for r in recs if r.giver == giver and r.to_check)
             flags.append(Flag("one_sided", f"{name(giver)} gave {n} of {len(recs)} recommendations ({share:.0%})"
-                              + (f"; {unsure} of the {n} are marked to check" if unsure else ""),
-                              value=round(share, 3), threshold=cfg.one_sided_share))
+                              + _not_counted(unsure_recs), value=round(share, 3), threshold=cfg.one_sided_share))
     tasks = session.tasks  # moves within the meeting ("I'll draw it on the whiteboard") are listed, not counted
-    if extracted and len(tasks) < cfg.min_action_items:
+    sure_tasks = [a for a in tasks if not a.to_check]
+    if len(sure_tasks) < cfg.min_action_items:
         n_moves = len(session.action_items) - len(tasks)
-        flags.append(Flag("no_action_items", f"{len(tasks)} action items found (at least {cfg.min_action_items} expected)"
+        flags.append(Flag("no_action_items", f"{len(sure_tasks)} action items found (at least {cfg.min_action_items} "
+                          "expected)" + _not_counted(len(tasks) - len(sure_tasks))
                           + (f"; {n_moves} move(s) within the meeting itself are listed but not counted as tasks"
-                             if n_moves else ""), value=float(len(tasks)), threshold=float(cfg.min_action_items)))
+                             if n_moves else ""), value=float(len(sure_tasks)), threshold=float(cfg.min_action_items)))
+    return flags
+
+
+def compute_flags(session: Session, cfg: FlagsConfig) -> tuple[Flag, ...]:
+    """The programme flags (thresholds from ``flags`` in the config; see docs/extraction.md)."""
+    flags: list[Flag] = []
+    name = _display_name(session)  # messages are for people: names, not id slugs
+    extracted = "extraction" in session.extra or bool(session.recommendations or session.action_items)
+    if session.utterances and not session.has_words:
+        # speaker turns without words (an RTTM): "no recommendations" would be a finding about nothing
+        log.info("%s: no words in the input; recommendation and action-item flags skipped", session.id)
+    elif not extracted:
+        log.warning("%s: the extraction stage has not run; recommendation and action-item flags skipped", session.id)
+    else:
+        flags.extend(_item_flags(session, cfg, name))
     juniors = [p.id for p in session.by_role(Role.JUNIOR)]
     seniors = [p.id for p in session.by_role(Role.SENIOR)]
     for j in juniors:

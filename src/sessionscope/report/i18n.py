@@ -631,9 +631,20 @@ FLAGS_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) f
     (r"no advice was found in this session \(only (\d+) suggestion\(s\) about running the meeting, which are not "
      r"counted as advice\)", "советов не найдено (только предложения о ходе встречи: {0}; советами они не считаются)"),
     (r"(.+) gave (\d+) of (\d+) recommendations \((\d+)%\)", "{0} дал(а) {1} из {2} рекомендаций ({3} %)"),
+    # "…; 11 of the 12 are marked to check": session.json written before the flags left such items out
     (r"(.+) gave (\d+) of (\d+) recommendations \((\d+)%\); (\d+) of the \d+ are marked to check",
      "{0} дал(а) {1} из {2} рекомендаций ({3} %); из них {4} с пометкой «проверить»"),
+    (r"(.+) gave (\d+) of (\d+) recommendations \((\d+)%\); (\d+) more marked to check are not counted \(confirm them\)",
+     "{0} дал(а) {1} из {2} рекомендаций ({3} %); ещё {4} с пометкой «проверить» не учтены (подтвердите их)"),
+    (r"no recommendation was found with enough confidence; (\d+) marked to check are not counted \(confirm them\)",
+     "рекомендаций с достаточной уверенностью не найдено; {0} с пометкой «проверить» не учтены (подтвердите их)"),
     (r"(\d+) action items found \(at least (\d+) expected\)", "найдено задач: {0} (ожидается не меньше {1})"),
+    (r"(\d+) action items found \(at least (\d+) expected\); (\d+) more marked to check are not counted \(confirm them\)",
+     "найдено задач: {0} (ожидается не меньше {1}); ещё {2} с пометкой «проверить» не учтены (подтвердите их)"),
+    (r"(\d+) action items found \(at least (\d+) expected\); (\d+) more marked to check are not counted "
+     r"\(confirm them\); (\d+) move\(s\) within the meeting itself are listed but not counted as tasks",
+     "найдено задач: {0} (ожидается не меньше {1}); ещё {2} с пометкой «проверить» не учтены (подтвердите их); "
+     "действия в ходе самой встречи ({3}) перечислены, но задачами не считаются"),
     (r"(\d+) action items found \(at least (\d+) expected\); (\d+) move\(s\) within the meeting itself are listed "
      r"but not counted as tasks", "найдено задач: {0} (ожидается не меньше {1}); действия в ходе самой встречи "
      "({2}) перечислены, но задачами не считаются"),

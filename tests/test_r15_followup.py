@@ -1,0 +1,104 @@
+"""Round 15, helper "followup": the new-user audit's open findings (/tmp/r15/audit_findings.md #12, #18, #19,
+#21, #22). Each test fails on the round-start code (0817492 and the audit's commits after it)."""
+
+from __future__ import annotations
+
+from helpers import make_session
+
+
+def _pair(lang: str = "en"):  # noqa: ANN202 - a Session
+    from sessionscope.model import Participant
+
+    rows = [("jun", 0.0, 1800.0, "word " * 50), ("sen", 1800.0, 3600.0, "word " * 50)]
+    s = make_session(rows, roles={"jun": "junior", "sen": "senior"}, duration=3600.0, language=lang)
+    names = {"jun": "Anna Lee", "sen": "Igor Volkov"}
+    return s.evolve(participants=tuple(Participant(p.id, names[p.id], p.role) for p in s.participants),
+                    extra={"extraction": {}})
+
+
+def _recs(n: int, unsure: int, giver: str = "sen"):  # noqa: ANN202
+    from sessionscope.model import Recommendation
+
+    return tuple(Recommendation(id=f"r{i}", utterance_id="u0002", start=1.0, giver=giver, receiver="jun",
+                                text="try it this way", confidence=0.2 if i < unsure else 0.9, to_check=i < unsure)
+                 for i in range(n))
+
+
+def _tasks(n: int, unsure: int):  # noqa: ANN202
+    from sessionscope.model import ActionItem
+
+    return tuple(ActionItem(id=f"a{i}", utterance_id="u0001", start=0.0, owner="jun", task="I get a summary",
+                            confidence=0.08 if i < unsure else 0.9, to_check=i < unsure) for i in range(n))
+
+
+def _flags(s) -> dict[str, str]:  # noqa: ANN001
+    from sessionscope.analysis.flow import compute_flags
+    from sessionscope.config import FlagsConfig
+
+    return {f.code: f.message for f in compute_flags(s, FlagsConfig())}
+
+
+# --- #22: flags count items marked "to check" -----------------------------------------------------------------
+
+def test_too_few_action_items_is_raised_beside_a_task_marked_to_check() -> None:
+    """txt/GMT…: the only task "I get a summary" (8 %, to check) stopped "Too few action items", while the
+    checklist calls the same evidence can't tell and the report says to confirm such items before counting."""
+    from sessionscope.report.i18n import translate_flag
+
+    s = _pair().evolve(recommendations=_recs(1, 0), action_items=_tasks(1, 1))
+    msg = _flags(s)["no_action_items"]
+    assert msg == "0 action items found (at least 1 expected); 1 more marked to check are not counted (confirm them)"
+    assert translate_flag(msg, "ru") == ("найдено задач: 0 (ожидается не меньше 1); ещё 1 с пометкой «проверить» "
+                                         "не учтены (подтвердите их)")
+    assert "no_action_items" not in _flags(s.evolve(action_items=_tasks(1, 0)))  # a sure task counts
+
+
+def test_one_sided_counts_only_recommendations_not_marked_to_check() -> None:
+    """txt/SBC001: "0003_LYNNE gave 12 of 14 recommendations (86%)" where 13 of the 14 are marked to check: a
+    flag about the session resting on items more likely wrong than right."""
+    from sessionscope.model import Recommendation
+    from sessionscope.report.i18n import translate_flag
+
+    s = _pair()
+    assert "one_sided" not in _flags(s.evolve(recommendations=_recs(14, 13)))  # 1 sure: too few to judge
+    # 4 sure by the senior, 1 sure by the junior (80 %), 3 more by the senior marked to check
+    junior = Recommendation(id="rj", utterance_id="u0001", start=0.0, giver="jun", receiver="sen", text="try",
+                            confidence=0.9)
+    msg = _flags(s.evolve(recommendations=(*_recs(7, 3), junior)))["one_sided"]
+    assert msg == ("Igor Volkov gave 4 of 5 recommendations (80%); 3 more marked to check are not counted "
+                   "(confirm them)")
+    assert translate_flag(msg, "ru") == ("Igor Volkov дал(а) 4 из 5 рекомендаций (80 %); ещё 3 с пометкой "
+                                         "«проверить» не учтены (подтвердите их)")
+    assert _flags(s.evolve(recommendations=_recs(5, 0)))["one_sided"] == "Igor Volkov gave 5 of 5 recommendations (100%)"
+
+
+def test_no_recommendations_says_the_ones_to_check_are_not_counted() -> None:
+    """The checklist's "recommendations recorded" is can't tell when only items to check meet it; the flag
+    said nothing (one item at 8 % stopped it) — now raised, saying that the items to check were not counted."""
+    from sessionscope.report.i18n import translate_flag
+
+    s = _pair().evolve(recommendations=_recs(2, 2), action_items=_tasks(1, 0))
+    msg = _flags(s)["no_recommendations"]
+    assert msg == "no recommendation was found with enough confidence; 2 marked to check are not counted (confirm them)"
+    assert translate_flag(msg, "ru") == ("рекомендаций с достаточной уверенностью не найдено; 2 с пометкой "
+                                         "«проверить» не учтены (подтвердите их)")
+    assert "no_recommendations" not in _flags(s.evolve(recommendations=_recs(2, 1)))
+
+
+def test_flags_with_items_to_check_reach_the_russian_report_and_the_programme() -> None:
+    """The session report's flag details and the programme's flag table read these messages: in Russian they
+    must not be empty (an untranslated message is dropped from a Russian report)."""
+    from sessionscope.analysis.flow import compute_flags
+    from sessionscope.config import FlagsConfig
+    from sessionscope.model import ActionItem
+    from sessionscope.report.i18n import translate_flag
+
+    move = ActionItem(id="m", utterance_id="u0001", start=0.0, owner="jun", task="let me share my screen",
+                      in_meeting=True)
+    s = _pair("ru").evolve(recommendations=(), action_items=(*_tasks(2, 2), move))
+    for f in compute_flags(s, FlagsConfig()):
+        if f.code in {"no_recommendations", "no_action_items", "one_sided"}:
+            assert translate_flag(f.message, "ru"), f.message
+    msg = {f.code: f.message for f in compute_flags(s, FlagsConfig())}["no_action_items"]
+    assert msg.endswith("; 1 move(s) within the meeting itself are listed but not counted as tasks")
+    assert "ещё 2 с пометкой «проверить»" in translate_flag(msg, "ru")
