@@ -102,3 +102,33 @@ def test_flags_with_items_to_check_reach_the_russian_report_and_the_programme() 
     msg = {f.code: f.message for f in compute_flags(s, FlagsConfig())}["no_action_items"]
     assert msg.endswith("; 1 move(s) within the meeting itself are listed but not counted as tasks")
     assert "ещё 2 с пометкой «проверить»" in translate_flag(msg, "ru")
+
+
+# --- #21: the dashboard's "Hours of mentoring" --------------------------------------------------------------------
+
+def _dashboard_js(expr: str, lang: str) -> str:
+    """Evaluate ``expr`` with the dashboard script's formatting helpers (fmt … hours) in Node."""
+    import shutil
+    import subprocess
+    from importlib.resources import files
+
+    import pytest
+
+    node = shutil.which("node") or shutil.which("nodejs")
+    if node is None:
+        pytest.skip("Node.js is not installed")
+    js = (files("sessionscope.resources") / "templates" / "dashboard.js").read_text(encoding="utf-8")
+    helpers = js[js.index("  function fmt("):js.index("  function setText(")]
+    out = subprocess.run([node, "-e", f"var lang = {lang!r};\n{helpers}\nconsole.log({expr});"],
+                         capture_output=True, text=True, check=True, timeout=30)
+    return out.stdout.strip()
+
+
+def test_dashboard_hours_of_a_few_minutes_are_not_zero() -> None:
+    """dash_ru/dashboard.html: "Hours of mentoring 0.0" for three sessions of 3 s to 1 min, beside programme.md's
+    "< 0.1" (f0228b6): the KPI and the pairs' hours are computed by dashboard.js hours()."""
+    assert _dashboard_js("hours([0.05, 1.0, 0.5])", "en") == "< 0.1"
+    assert _dashboard_js("hours([0.05, 1.0, 0.5])", "ru") == "< 0,1"
+    assert _dashboard_js("hours([90, null])", "en") == "1.5"
+    assert _dashboard_js("hours([0, 0])", "en") == "0.0"  # nothing at all is zero
+    assert _dashboard_js("hours([null])", "en") == "–"

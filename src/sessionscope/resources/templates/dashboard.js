@@ -26,7 +26,12 @@
   function sum(xs) { return xs.reduce(function (a, b) { return a + (b || 0); }, 0); }
   // session lengths that are known (untimed transcripts have none): hours and the >= 60 min share are over these
   function known(xs) { return xs.filter(function (x) { return x !== null && x !== undefined && !isNaN(x); }); }
-  function hours(minutes) { var k = known(minutes); return k.length ? fmt(sum(k) / 60, 1) : "–"; }
+  // a few minutes of talk are "< 0.1" hours, not "0.0" (as in programme.md and on the console)
+  function hours(minutes) {
+    var k = known(minutes), h = sum(k) / 60;
+    if (!k.length) return "–";
+    return h > 0 && h < 0.05 ? "< " + fmt(0.1, 1) : fmt(h, 1);
+  }
   function setText(id, text) { document.getElementById(id).textContent = text; }
 
   // chart artists that carry session or pair ids (see report/charts.py)
