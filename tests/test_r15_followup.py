@@ -132,3 +132,30 @@ def test_dashboard_hours_of_a_few_minutes_are_not_zero() -> None:
     assert _dashboard_js("hours([90, null])", "en") == "1.5"
     assert _dashboard_js("hours([0, 0])", "en") == "0.0"  # nothing at all is zero
     assert _dashboard_js("hours([null])", "en") == "–"
+
+
+# --- #12: "(59 answered; 10 of them to check)" ---------------------------------------------------------------------
+
+def test_questions_to_check_are_of_the_asked_not_of_the_answered() -> None:
+    """txt/SBC001/summary.md "(59 answered; 10 of them to check)" read as 10 of the 59 answered; they are 10 of the
+    89 asked. One question asked: no "1 of the 1"."""
+    from dataclasses import replace
+
+    from sessionscope.analysis.dynamics import compute_metrics
+    from sessionscope.config import DynamicsConfig
+    from sessionscope.model import Question
+    from sessionscope.report.session_md import render_session_markdown
+
+    s = make_session([("a", 0, 5, "Is it ready?"), ("b", 5, 9, "Yes."), ("a", 9, 14, "Why not?"), ("b", 14, 20, "ok")])
+    q = Question(id="q0", utterance_id="u0003", start=9.0, asker="a", addressee="b", text="Why not?", answered=False,
+                 to_check=True, confidence=0.3)
+    qs = tuple(replace(q, id=f"q{i}", to_check=i < 10) for i in range(89))
+
+    def said(asked: int, answered: int, questions: tuple, lang: str) -> str:  # noqa: ANN001
+        m = compute_metrics(s, DynamicsConfig())
+        m = replace(m, session={**m.session, "questions": asked, "questions_answered": answered})
+        return render_session_markdown(s.evolve(questions=questions, metrics=m, language=lang))
+
+    assert "89 questions were asked (59 answered; 10 of the 89 marked to check)." in said(89, 59, qs, "en")
+    assert "Задано вопросов: 89 (с ответом: 59; из 89 вопросов проверить: 10)." in said(89, 59, qs, "ru")
+    assert "1 question was asked (0 answered; marked to check)." in said(1, 0, qs[:1], "en")

@@ -140,6 +140,8 @@ EN: dict[str, str] = {
     "turns_sentence": "There were {turns} turns in all; the longest monologue was {longest} by {name}.",
     "questions_sentence": "{asked} questions were asked ({answered} answered).",
     "questions_sentence_one": "1 question was asked ({answered} answered).",
+    # "(59 answered; 10 of them to check)" read as 10 of the 59 answered: they are 10 of the 89 asked
+    "questions_to_check": "{n} of the {asked} marked to check", "questions_to_check_one": "marked to check",
     "turns_sentence_one": "There was 1 turn; the longest monologue was {longest} by {name}.",
     "mutual_yes": "Knowledge flowed both ways: each side gave recommendations or explanations (mutuality {value}).",
     "mutual_no": "Knowledge flowed mostly one way (mutuality {value}): the format asks for a two-way exchange.",
@@ -394,6 +396,7 @@ RU: dict[str, str] = {
     "turns_sentence": "Всего реплик: {turns}; самый длинный монолог — {longest} ({name}).",
     "questions_sentence": "Задано вопросов: {asked} (с ответом: {answered}).",
     "questions_sentence_one": "Задано вопросов: 1 (с ответом: {answered}).",
+    "questions_to_check": "из {asked} вопросов проверить: {n}", "questions_to_check_one": "вопрос с пометкой «проверить»",
     "turns_sentence_one": "Всего реплик: 1; самый длинный монолог — {longest} ({name}).",
     "mutual_yes": "Обмен знаниями шёл в обе стороны: каждый давал рекомендации или объяснения (взаимность {value}).",
     "mutual_no": "Знания передавались в основном в одну сторону (взаимность {value}), а формат предполагает обмен.",

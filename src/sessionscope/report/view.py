@@ -192,7 +192,8 @@ def balance_sentences(session: Session, t: Translator, names: _Names, cfg: Optio
         sentence = t(key, asked=s.get("questions", 0), answered=s.get("questions_answered", 0))
         n_check = sum(1 for q in session.questions if q.to_check)
         if n_check:  # counted, but not silently: say how many are uncertain
-            note = t("to_check_count", n=n_check)
+            note = t("questions_to_check_one" if s.get("questions") == 1 else "questions_to_check",
+                     n=n_check, asked=s.get("questions", 0))
             sentence = f"{sentence[:-2]}; {note})." if sentence.endswith(").") else f"{sentence.rstrip('.')} ({note})."
         out.append(sentence)
     # over one window (a session shorter than 5 min) "in 0 % of the windows" is one yes/no, not a share
