@@ -159,3 +159,52 @@ def test_questions_to_check_are_of_the_asked_not_of_the_answered() -> None:
     assert "89 questions were asked (59 answered; 10 of the 89 marked to check)." in said(89, 59, qs, "en")
     assert "Задано вопросов: 89 (с ответом: 59; из 89 вопросов проверить: 10)." in said(89, 59, qs, "ru")
     assert "1 question was asked (0 answered; marked to check)." in said(1, 0, qs[:1], "en")
+
+
+# --- #18: each failed input shown twice on the console ----------------------------------------------------------------
+
+def test_a_failed_input_is_shown_once_and_still_reported(tmp_path) -> None:  # noqa: ANN001
+    """batch with broken files: each failure was an ERROR log line during the batch (on stdout, among the
+    table) and again in the closing "error …" list. Once now; batch.json and the exit code are unchanged."""
+    import json
+
+    from click.testing import CliRunner
+
+    from sessionscope.cli import cli
+
+    good = tmp_path / "good.vtt"
+    good.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Anna>Hello there, how are you?\n\n"
+                    "00:00:03.000 --> 00:00:05.000\n<v Boris>Fine thanks.\n", encoding="utf-8")
+    (tmp_path / "empty.vtt").write_text("", encoding="utf-8")
+    (tmp_path / "broken.json").write_text('{"not": "a transcript"', encoding="utf-8")
+    out = tmp_path / "out"
+    r = CliRunner().invoke(cli, ["analyze", str(good), str(tmp_path / "empty.vtt"), str(tmp_path / "broken.json"),
+                                 "--stages", "dynamics", "--out", str(out), "--no-progress"])
+    assert r.exit_code == 1, r.output
+    said = " ".join(r.output.split())  # rich wraps long lines
+    assert said.count("file is empty") == 1, r.output
+    assert said.count("invalid JSON") == 1, r.output
+    assert "error " in said and "1 of 3 sessions written" in said
+    errors = sorted(x.get("error") or "" for x in json.loads((out / "batch.json").read_text(encoding="utf-8"))["results"])
+    assert errors[0] == "" and errors[1] == "file is empty" and errors[2].startswith("invalid JSON")
+
+
+def test_failures_held_back_are_logged_when_the_batch_stops_early(tmp_path, monkeypatch, caplog) -> None:  # noqa: ANN001
+    """If the batch stops before the closing list (an engine error, Ctrl-C), the failures held back are shown."""
+    import logging
+
+    import click
+    import pytest
+
+    from sessionscope.batch import ITEM_FAILURE
+    from sessionscope.cli import common
+    from sessionscope.engines import EngineError
+
+    def stops(*_a, **_k):  # noqa: ANN002, ANN003, ANN202
+        logging.getLogger("sessionscope.batch").error("%s: %s", "a.vtt", "file is empty", extra=ITEM_FAILURE)
+        raise EngineError("the cluster went away")
+
+    monkeypatch.setattr("sessionscope.batch.run_batch", stops)
+    with caplog.at_level(logging.WARNING), pytest.raises(click.ClickException):
+        common.run_with(None, [], None, tmp_path, hook=None)
+    assert [r.getMessage() for r in caplog.records] == ["a.vtt: file is empty"]

@@ -43,6 +43,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: ``extra`` of the log record of an input that failed (or is busy in another batch), with the reason its
+#: :class:`ItemResult` carries: a caller that lists the results itself (the CLI's closing list) can hold these
+#: records back instead of showing each reason twice
+ITEM_FAILURE: dict[str, Any] = {"sessionscope_item_failure": True}
+
 #: ok: every stage ran; partial: written, but a stage failed (see provenance.stage_runs);
 #: resumed: already done by an earlier run; busy: another live batch holds this session;
 #: failed: nothing written for this input.
@@ -249,7 +254,7 @@ def process_item(item: BatchItem, spec: RunSpec, out_dir: str | Path, *, hook: O
     t0 = time.perf_counter()
 
     def failed(msg: str) -> ItemResult:
-        log.error("%s: %s", item.path, msg)
+        log.error("%s: %s", item.path, msg, extra=ITEM_FAILURE)
         return ItemResult(item, "failed", error=msg, seconds=time.perf_counter() - t0)
 
     try:
@@ -268,7 +273,7 @@ def process_item(item: BatchItem, spec: RunSpec, out_dir: str | Path, *, hook: O
         lock.acquire()
     except LockHeld as e:
         msg = f"being processed by another batch (process {e.pid} on {e.host}); rerun later to resume it"
-        log.warning("%s: %s", item.path, msg)
+        log.warning("%s: %s", item.path, msg, extra=ITEM_FAILURE)
         return ItemResult(item, "busy", out_dir=out, error=msg, seconds=time.perf_counter() - t0)
     except OSError as e:
         return failed(_write_error(e))
@@ -353,7 +358,7 @@ def run_batch(
 
 def lost_item(item: BatchItem, reason: str) -> ItemResult:
     """The record of an input whose worker died on every attempt (engines: worker killed, node lost)."""
-    log.error("%s: %s", item.path, reason)
+    log.error("%s: %s", item.path, reason, extra=ITEM_FAILURE)
     return ItemResult(item, "failed", error=reason)
 
 

@@ -4,13 +4,14 @@ exit codes. Only CLI code prints."""
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Optional
 
 import click
 
-from sessionscope.batch import BatchReport
+from sessionscope.batch import ITEM_FAILURE, BatchReport
 
 
 def console(stderr: bool = False) -> Any:
@@ -60,18 +61,48 @@ def progress_hook(total: int, *, enabled: bool = True, label: str = "sessions") 
         yield hook
 
 
+class _HoldItemFailures(logging.Filter):
+    """Holds back the batch's per-input failure records (:data:`sessionscope.batch.ITEM_FAILURE`): the closing
+    list of :func:`print_report` gives each reason, and the console showed every one twice."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held: dict[int, logging.LogRecord] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if all(getattr(record, k, None) == v for k, v in ITEM_FAILURE.items()):
+            self.held[id(record)] = record
+            return False
+        return True
+
+
 def run_with(engine: Any, items: Any, spec: Any, out_dir: Path, *, hook: Any) -> BatchReport:
-    """``run_batch`` on ``engine`` (None: this process); an engine that cannot go on is a clean error."""
+    """``run_batch`` on ``engine`` (None: this process); an engine that cannot go on is a clean error.
+
+    The inputs that fail are listed once, by :func:`print_report` after the table; when the batch itself
+    stops before that list (an engine error, Ctrl-C), the failures held back are logged then."""
     from sessionscope.batch import run_batch
     from sessionscope.engines import EngineError
 
+    hold = _HoldItemFailures()
+    handlers = list(logging.getLogger().handlers)
+    for h in handlers:
+        h.addFilter(hold)
+    finished = False
     try:
-        return run_batch(items, spec, out_dir, hook=hook, engine=engine)
+        report = run_batch(items, spec, out_dir, hook=hook, engine=engine)
+        finished = True
+        return report
     except EngineError as e:
         raise click.ClickException(f"{e} (finished sessions are kept; rerun to resume)") from e
     except OSError as e:  # the output folder itself cannot be made (full disk, permissions): no traceback
         raise click.ClickException(f"cannot write to {out_dir}: {e.strerror or e}") from e
     finally:
+        for h in handlers:
+            h.removeFilter(hold)
+        if not finished:
+            for record in hold.held.values():
+                logging.getLogger(record.name).handle(record)
         if engine is not None:
             engine.close()
 
