@@ -208,3 +208,59 @@ def test_failures_held_back_are_logged_when_the_batch_stops_early(tmp_path, monk
     with caplog.at_level(logging.WARNING), pytest.raises(click.ClickException):
         common.run_with(None, [], None, tmp_path, hook=None)
     assert [r.getMessage() for r in caplog.records] == ["a.vtt: file is empty"]
+
+
+# --- #19: the report's own notes escaped like data in summary.md ------------------------------------------------------
+
+def _recorded(rows, notes=(), mapping=None):  # noqa: ANN001, ANN202
+    from sessionscope.analysis.dynamics import compute_metrics
+    from sessionscope.config import DynamicsConfig
+    from sessionscope.model import DataQuality
+
+    s = make_session(rows)
+    s = s.evolve(quality=DataQuality(asr_model="tiny.en", notes=tuple(notes), speaker_mapping_method=mapping))
+    return s.evolve(metrics=compute_metrics(s, DynamicsConfig()))
+
+
+def test_the_reports_own_notes_keep_their_markdown() -> None:
+    """rec_en/dev00/summary.md: "name them with \\`sessionscope remap &lt;output folder&gt; …\\`": the escape meant
+    for names and speech was applied to the report's own advice."""
+    from dataclasses import replace
+
+    from sessionscope.model import Participant
+    from sessionscope.report.session_md import render_session_markdown
+
+    s = _recorded([("s0", 0, 5, "Hello."), ("s1", 5, 9, "Hi.")], notes=(
+        "some speakers were mapped to participants by order of first speech (a guess); correct with "
+        "`sessionscope remap` if wrong",))
+    s = s.evolve(participants=tuple(replace(p, name=p.id.replace("s", "SPEAKER_0")) for p in s.participants))
+    md = render_session_markdown(s)
+    assert ("- The speakers are not named (SPEAKER\\_00, SPEAKER\\_01): name them with `sessionscope remap <output "
+            "folder> --speaker SPEAKER_00=Name:junior` (nothing") in md  # the labels are data: still escaped
+    assert "correct with `sessionscope remap` if wrong" in md
+    assert "&lt;output folder&gt;" not in md and "\\`" not in md
+    ru = render_session_markdown(s.evolve(language="ru"))
+    assert "`sessionscope remap <папка результатов> --speaker SPEAKER_00=Имя:junior`" in ru
+    assert "исправьте командой `sessionscope remap`" in ru
+    one = _recorded([("s0", 0, 5, "Hello."), ("s0", 5, 9, "Hi.")])
+    one = one.evolve(participants=(Participant("s0", "Bo <b>x</b> `rm -rf` *y*"),))
+    md = render_session_markdown(one)
+    assert ("Only one voice was found in the recording (Bo &lt;b&gt;x&lt;/b&gt; \\`rm -rf\\` \\*y\\*), so who drove "
+            "the conversation cannot be measured; if two people speak in it, run it again with `--speakers 2`.") in md
+
+
+def test_transcript_text_and_data_in_notes_are_still_escaped() -> None:
+    """Speech and names stay literal text: a transcript line with Markdown or HTML must not become markup, and
+    a note with data in it (or one the report does not know) is escaped whole."""
+    from sessionscope.model import Recommendation
+    from sessionscope.report.session_md import render_session_markdown
+
+    said = "use `rm -rf /` and <script>alert(1)</script> [link](http://x) **now**"
+    s = _recorded([("a", 0, 5, said), ("b", 5, 9, "ok")], notes=(
+        "speaker label '`x` <i>' taken as 'A' (part of the name)", "`a made-up note` <b>"), mapping="introduction")
+    s = s.evolve(recommendations=(Recommendation(id="r1", utterance_id="u0001", start=0.0, giver="a", receiver="b",
+                                                 text=said, confidence=0.9),))
+    md = render_session_markdown(s)
+    assert "<script>" not in md and "`rm -rf /`" not in md and "[link](http" not in md and "**now**" not in md
+    assert "use \\`rm -rf /\\` and &lt;script&gt;alert(1)&lt;/script&gt; \\[link\\](http://x) \\*\\*now\\*\\*" in md
+    assert "\\`a made-up note\\` &lt;b&gt;" in md and "<i>" not in md and "<b>" not in md

@@ -680,12 +680,15 @@ def translate_flag(message: str, lang: str) -> str:
 
 
 def translate_note(note: str, lang: str) -> str:
-    """A reader's data-quality note in the report's language (:data:`NOTES_RU`); unknown notes unchanged."""
-    if lang != "ru":
-        return note
+    """A reader's data-quality note in the report's language (:data:`NOTES_RU`); unknown notes unchanged.
+
+    A note that is one of the tool's own sentences with nothing filled in (a pattern without groups: "…;
+    correct with `sessionscope remap` if wrong") is :class:`Trusted`: the Markdown report keeps its code span
+    instead of showing \\`…\\`. A note with data in it (a file name, a speaker label) stays plain text."""
     for rx, ru in NOTES_RU:
         if rx.fullmatch(note):
-            return rx.sub(ru, note)
+            text = rx.sub(ru, note) if lang == "ru" else note
+            return text if rx.groups else Trusted(text)
     return note
 
 
@@ -708,6 +711,26 @@ def ui_language(language: Optional[str]) -> str:
     """The UI language for a session language code ('ru', 'ru-RU' → 'ru'; else 'en')."""
     code = (language or "en").split("-")[0].split("_")[0].lower()
     return code if code in TABLES else "en"
+
+
+class Trusted(str):
+    """Text the report itself writes: a template of this module's tables (Markdown code spans allowed, e.g.
+    `sessionscope remap <output folder>`) with data filled in as ``values``.
+
+    It is the filled-in text (every other output shows it as such), but the Markdown report escapes only the
+    values (names, labels, speech) and keeps the template's own code spans: ``summary.md`` showed the tool's
+    advice as \\`sessionscope remap &lt;output folder&gt; …\\`. Any change to the text (``+``, ``strip``)
+    gives a plain ``str``, which is escaped whole.
+    """
+
+    template: str
+    values: dict[str, str]
+
+    def __new__(cls, template: str, **values: Any) -> Trusted:
+        obj = super().__new__(cls, template.format(**values) if values else template)
+        obj.template = template
+        obj.values = {k: str(v) for k, v in values.items()}
+        return obj
 
 
 class Translator:
@@ -748,6 +771,10 @@ class Translator:
     def __call__(self, key: str, **kwargs: Any) -> str:
         template = self._table.get(key) or EN.get(key) or key
         return template.format(**kwargs) if kwargs else template
+
+    def trusted(self, key: str, **values: Any) -> Trusted:
+        """As calling it, marked :class:`Trusted`: the template's own Markdown is kept, ``values`` escaped."""
+        return Trusted(self._table.get(key) or EN.get(key) or key, **values)
 
     def count(self, key: str, n: int) -> str:
         """``n`` with the noun of ``key`` in its plural form ("1 pair", "4 sessions"; "1 пара", "3 пары",

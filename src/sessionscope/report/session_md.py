@@ -4,7 +4,8 @@ Same content as the HTML report (both come from :func:`~sessionscope.report.view
 minus the charts: the timeline becomes a list of topic segments with their times. Markdown
 is what pairs paste into a wiki or an e-mail, so every text from the session (names,
 speech, stage messages) goes through :func:`~sessionscope.escape.md_text`: raw HTML, links
-and emphasis in a name or a sentence stay literal text, on one line.
+and emphasis in a name or a sentence stay literal text, on one line. The report's own words
+(:class:`~sessionscope.report.i18n.Trusted`) keep their Markdown; only the data in them is escaped.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Optional
 from sessionscope.config import ReportConfig
 from sessionscope.escape import md_text
 from sessionscope.model import Session
+from sessionscope.report.i18n import Trusted
 from sessionscope.report.view import ReportView, Section, build_view
 
 if TYPE_CHECKING:
@@ -28,6 +30,10 @@ def _span(start: str, end: str) -> str:
 
 
 def _cell(text: object) -> str:
+    if isinstance(text, Trusted):  # the report's own words: its template as written, only the data escaped
+        filled = text.template.format(**{k: md_text(v) for k, v in text.values.items()}) if text.values \
+            else text.template
+        return " ".join(filled.split())
     return md_text(text).strip()
 
 

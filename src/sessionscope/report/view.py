@@ -162,7 +162,7 @@ def balance_sentences(session: Session, t: Translator, names: _Names, cfg: Optio
         # diarization missed; a named speaker alone is simply one person (not "a transcript without names")
         key = ("bal_single" if only == UNKNOWN_ID else
                "bal_single_voice" if session.quality is not None and session.quality.asr_model else "bal_single_named")
-        return out + [t(key, name=names(only))]
+        return out + [t.trusted(key, name=names(only))]  # its `--speakers 2` is the tool's, the name is data
     top = max(shares, key=lambda k: shares[k])
     share = shares[top]
     p = session.participant(top)
@@ -467,7 +467,7 @@ def _quality(session: Session, t: Translator) -> Section:
     sec.extra["notes"] = [translate_note(n, t.lang) for n in q.notes]
     unnamed = [p.name for p in session.participants if _DIARIZATION_LABEL.fullmatch(p.name)]
     if transcribed and unnamed and not q.speaker_mapping_method:  # "SPEAKER_00" is a label, not a person
-        sec.extra["notes"].append(t("q_unnamed_speakers", labels=", ".join(unnamed)))
+        sec.extra["notes"].append(t.trusted("q_unnamed_speakers", labels=", ".join(unnamed)))
     return sec
 
 
