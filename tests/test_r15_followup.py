@@ -47,9 +47,9 @@ def test_too_few_action_items_is_raised_beside_a_task_marked_to_check() -> None:
 
     s = _pair().evolve(recommendations=_recs(1, 0), action_items=_tasks(1, 1))
     msg = _flags(s)["no_action_items"]
-    assert msg == "0 action items found (at least 1 expected); 1 more marked to check are not counted (confirm them)"
-    assert translate_flag(msg, "ru") == ("найдено задач: 0 (ожидается не меньше 1); ещё 1 с пометкой «проверить» "
-                                         "не учтены (подтвердите их)")
+    assert msg == "0 action items found (at least 1 expected); 1 more marked to check is not counted (confirm it)"
+    assert translate_flag(msg, "ru") == ("найдено задач: 0 (ожидается не меньше 1); не учтено с пометкой «проверить»: "
+                                         "1 (подтвердите их)")
     assert "no_action_items" not in _flags(s.evolve(action_items=_tasks(1, 0)))  # a sure task counts
 
 
@@ -67,8 +67,8 @@ def test_one_sided_counts_only_recommendations_not_marked_to_check() -> None:
     msg = _flags(s.evolve(recommendations=(*_recs(7, 3), junior)))["one_sided"]
     assert msg == ("Igor Volkov gave 4 of 5 recommendations (80%); 3 more marked to check are not counted "
                    "(confirm them)")
-    assert translate_flag(msg, "ru") == ("Igor Volkov дал(а) 4 из 5 рекомендаций (80 %); ещё 3 с пометкой "
-                                         "«проверить» не учтены (подтвердите их)")
+    assert translate_flag(msg, "ru") == ("Igor Volkov дал(а) 4 из 5 рекомендаций (80 %); не учтено с пометкой "
+                                         "«проверить»: 3 (подтвердите их)")
     assert _flags(s.evolve(recommendations=_recs(5, 0)))["one_sided"] == "Igor Volkov gave 5 of 5 recommendations (100%)"
 
 
@@ -80,9 +80,12 @@ def test_no_recommendations_says_the_ones_to_check_are_not_counted() -> None:
     s = _pair().evolve(recommendations=_recs(2, 2), action_items=_tasks(1, 0))
     msg = _flags(s)["no_recommendations"]
     assert msg == "no recommendation was found with enough confidence; 2 marked to check are not counted (confirm them)"
-    assert translate_flag(msg, "ru") == ("рекомендаций с достаточной уверенностью не найдено; 2 с пометкой "
-                                         "«проверить» не учтены (подтвердите их)")
+    assert translate_flag(msg, "ru") == ("рекомендаций с достаточной уверенностью не найдено; не учтено с пометкой "
+                                         "«проверить»: 2 (подтвердите их)")
     assert "no_recommendations" not in _flags(s.evolve(recommendations=_recs(2, 1)))
+    one = _flags(s.evolve(recommendations=_recs(1, 1)))["no_recommendations"]
+    assert one == "no recommendation was found with enough confidence; 1 marked to check is not counted (confirm it)"
+    assert translate_flag(one, "ru").endswith("не учтено с пометкой «проверить»: 1 (подтвердите их)")
 
 
 def test_flags_with_items_to_check_reach_the_russian_report_and_the_programme() -> None:
@@ -101,7 +104,7 @@ def test_flags_with_items_to_check_reach_the_russian_report_and_the_programme() 
             assert translate_flag(f.message, "ru"), f.message
     msg = {f.code: f.message for f in compute_flags(s, FlagsConfig())}["no_action_items"]
     assert msg.endswith("; 1 move(s) within the meeting itself are listed but not counted as tasks")
-    assert "ещё 2 с пометкой «проверить»" in translate_flag(msg, "ru")
+    assert "не учтено с пометкой «проверить»: 2" in translate_flag(msg, "ru")
 
 
 # --- #21: the dashboard's "Hours of mentoring" --------------------------------------------------------------------

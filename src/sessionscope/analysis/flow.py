@@ -138,7 +138,8 @@ def _display_name(session: Session) -> Callable[[str], str]:
 
 def _not_counted(n: int) -> str:
     """The flag message's note on the items it left out because they are marked to check."""
-    return f"; {n} more marked to check are not counted (confirm them)" if n else ""
+    return "" if not n else "; 1 more marked to check is not counted (confirm it)" if n == 1 else \
+        f"; {n} more marked to check are not counted (confirm them)"
 
 
 def _item_flags(session: Session, cfg: FlagsConfig, name: Callable[[str], str]) -> list[Flag]:
@@ -152,8 +153,8 @@ def _item_flags(session: Session, cfg: FlagsConfig, name: Callable[[str], str]) 
     recs = tuple(r for r in session.advice if not r.to_check)
     unsure_recs = len(session.advice) - len(recs)
     if not recs and unsure_recs:
-        flags.append(Flag("no_recommendations", f"no recommendation was found with enough confidence; {unsure_recs} "
-                          "marked to check are not counted (confirm them)", value=0.0))
+        flags.append(Flag("no_recommendations", "no recommendation was found with enough confidence"
+                          + _not_counted(unsure_recs).replace(" more", ""), value=0.0))
     elif not recs:
         n_procedure = len(session.recommendations)
         # "none found" beside a listed "Next slide, please." would contradict the report: say what was found

@@ -637,16 +637,19 @@ FLAGS_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) f
     # "…; 11 of the 12 are marked to check": session.json written before the flags left such items out
     (r"(.+) gave (\d+) of (\d+) recommendations \((\d+)%\); (\d+) of the \d+ are marked to check",
      "{0} дал(а) {1} из {2} рекомендаций ({3} %); из них {4} с пометкой «проверить»"),
-    (r"(.+) gave (\d+) of (\d+) recommendations \((\d+)%\); (\d+) more marked to check are not counted \(confirm them\)",
-     "{0} дал(а) {1} из {2} рекомендаций ({3} %); ещё {4} с пометкой «проверить» не учтены (подтвердите их)"),
-    (r"no recommendation was found with enough confidence; (\d+) marked to check are not counted \(confirm them\)",
-     "рекомендаций с достаточной уверенностью не найдено; {0} с пометкой «проверить» не учтены (подтвердите их)"),
+    (r"(.+) gave (\d+) of (\d+) recommendations \((\d+)%\); (\d+) more marked to check (?:is|are) not counted "
+     r"\(confirm (?:it|them)\)",
+     "{0} дал(а) {1} из {2} рекомендаций ({3} %); не учтено с пометкой «проверить»: {4} (подтвердите их)"),
+    (r"no recommendation was found with enough confidence; (\d+) marked to check (?:is|are) not counted "
+     r"\(confirm (?:it|them)\)",
+     "рекомендаций с достаточной уверенностью не найдено; не учтено с пометкой «проверить»: {0} (подтвердите их)"),
     (r"(\d+) action items found \(at least (\d+) expected\)", "найдено задач: {0} (ожидается не меньше {1})"),
-    (r"(\d+) action items found \(at least (\d+) expected\); (\d+) more marked to check are not counted \(confirm them\)",
-     "найдено задач: {0} (ожидается не меньше {1}); ещё {2} с пометкой «проверить» не учтены (подтвердите их)"),
-    (r"(\d+) action items found \(at least (\d+) expected\); (\d+) more marked to check are not counted "
-     r"\(confirm them\); (\d+) move\(s\) within the meeting itself are listed but not counted as tasks",
-     "найдено задач: {0} (ожидается не меньше {1}); ещё {2} с пометкой «проверить» не учтены (подтвердите их); "
+    (r"(\d+) action items found \(at least (\d+) expected\); (\d+) more marked to check (?:is|are) not counted "
+     r"\(confirm (?:it|them)\)",
+     "найдено задач: {0} (ожидается не меньше {1}); не учтено с пометкой «проверить»: {2} (подтвердите их)"),
+    (r"(\d+) action items found \(at least (\d+) expected\); (\d+) more marked to check (?:is|are) not "
+     r"counted \(confirm (?:it|them)\); (\d+) move\(s\) within the meeting itself are listed but not counted as tasks",
+     "найдено задач: {0} (ожидается не меньше {1}); не учтено с пометкой «проверить»: {2} (подтвердите их); "
      "действия в ходе самой встречи ({3}) перечислены, но задачами не считаются"),
     (r"(\d+) action items found \(at least (\d+) expected\); (\d+) move\(s\) within the meeting itself are listed "
      r"but not counted as tasks", "найдено задач: {0} (ожидается не меньше {1}); действия в ходе самой встречи "
