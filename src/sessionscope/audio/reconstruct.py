@@ -92,7 +92,7 @@ def _normalise(x: np.ndarray) -> np.ndarray:
 
 
 def agglomerative(x: np.ndarray, *, threshold: float, min_clusters: int = 1, max_clusters: int = 20,
-                  min_cluster_size: int = 1, keep_far: float = 0.0) -> np.ndarray:
+                  min_cluster_size: int = 1, keep_far: float = 0.0, support: np.ndarray | None = None) -> np.ndarray:
     """Cluster ids 0..k-1 (largest first) of embeddings ``x`` (n × d).
 
     Centroid linkage on length-normalised embeddings; clusters are merged while their
@@ -104,6 +104,9 @@ def agglomerative(x: np.ndarray, *, threshold: float, min_clusters: int = 1, max
     cluster's centroid is farther than ``keep_far`` from every large one (a rarely speaking
     participant: few embeddings, but a voice unlike the others). When that leaves fewer than
     ``min_clusters``, the embeddings are cut into exactly ``min_clusters`` (average linkage).
+    ``support``: embeddings that are not clustered (runs too short to take part) but count towards the size
+    of the cluster whose centroid is nearest, so a voice heard once at length and a few times briefly is
+    not folded away as a one-run cluster.
     """
     from scipy.cluster.hierarchy import fcluster, linkage
 
@@ -120,7 +123,8 @@ def agglomerative(x: np.ndarray, *, threshold: float, min_clusters: int = 1, max
     lo = min(max(1, min_clusters), hi)
     if k > hi or k < lo:
         labels = _cut(xn, hi if k > hi else lo)
-    labels = _fold_small(labels, xn, min_cluster_size, keep_far)
+    extra = None if support is None or len(support) == 0 else _normalise(np.asarray(support, dtype=np.float64))
+    labels = _fold_small(labels, xn, min_cluster_size, keep_far, extra)
     if len(np.unique(labels)) < lo:
         labels = _cut(xn, lo)
     return _by_size(labels)
@@ -135,11 +139,16 @@ def _cut(xn: np.ndarray, k: int) -> np.ndarray:
     return np.asarray(fcluster(za, t=k, criterion="maxclust") - 1)
 
 
-def _fold_small(labels: np.ndarray, xn: np.ndarray, min_size: int, keep_far: float = 0.0) -> np.ndarray:
+def _fold_small(labels: np.ndarray, xn: np.ndarray, min_size: int, keep_far: float = 0.0,
+                support: np.ndarray | None = None) -> np.ndarray:
     """Clusters of fewer than ``min_size`` members joined to the nearest large one; one cluster when none is large.
     ``keep_far`` > 0: a small cluster whose centroid is farther than this (euclidean, unit vectors) from every
-    large cluster's centroid stays a voice of its own."""
+    large cluster's centroid stays a voice of its own. ``support``: unit embeddings that each add one to the
+    size of the cluster whose centroid is nearest."""
     ids, counts = np.unique(labels, return_counts=True)
+    if support is not None and len(ids) > 1:
+        cents = _normalise(np.stack([xn[labels == i].mean(0) for i in ids]))
+        counts = counts + np.bincount(np.argmax(support @ cents.T, axis=1), minlength=len(ids))
     large = ids[counts >= min_size]
     if keep_far > 0 and 0 < len(large) < len(ids):
         big = _normalise(np.stack([xn[labels == i].mean(0) for i in large]))
@@ -213,8 +222,8 @@ class Assignment:
 
 def cluster_local_speakers(embeddings: np.ndarray, usable: np.ndarray, trainable: np.ndarray, *, threshold: float,
                            min_clusters: int = 1, max_clusters: int = 20, min_cluster_size: int = 1,
-                           activity: np.ndarray | None = None, short_voices: bool = True, keep_far: float = 0.0
-                           ) -> Assignment:
+                           activity: np.ndarray | None = None, short_voices: bool = True, keep_far: float = 0.0,
+                           fold_support: bool = False) -> Assignment:
     """Global speakers for local speakers.
 
     Args:
@@ -230,6 +239,8 @@ def cluster_local_speakers(embeddings: np.ndarray, usable: np.ndarray, trainable
             far-field speech (short utterances) few or no voices have a second of clean speech, and clustering
             those few alone gave one speaker whatever the count (off: only when none is trainable).
         keep_far: see :func:`agglomerative`.
+        fold_support: the usable local speakers left out of the clustering count towards the size of their
+            nearest cluster before small clusters are folded (``support`` of :func:`agglomerative`).
     """
     c, s, d = embeddings.shape
     train = trainable & usable
@@ -241,7 +252,8 @@ def cluster_local_speakers(embeddings: np.ndarray, usable: np.ndarray, trainable
         return Assignment(clusters, np.zeros((0, d)), sim, 0)
     xn = _normalise(embeddings.astype(np.float64))
     labels = agglomerative(xn[train], threshold=threshold, min_clusters=min_clusters, max_clusters=max_clusters,
-                           min_cluster_size=min_cluster_size, keep_far=keep_far)
+                           min_cluster_size=min_cluster_size, keep_far=keep_far,
+                           support=xn[usable & ~train] if fold_support else None)
     k = int(labels.max()) + 1
     centroids = _normalise(np.stack([xn[train][labels == j].mean(0) for j in range(k)]))
     for ci in range(c):
