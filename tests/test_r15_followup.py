@@ -175,6 +175,8 @@ def test_a_failed_input_is_shown_once_and_still_reported(tmp_path) -> None:  # n
 
     from sessionscope.cli import cli
 
+    tmp_path = tmp_path / ("a-folder-with-a-long-name-" * 3)  # a path longer than the console is wide
+    tmp_path.mkdir()
     good = tmp_path / "good.vtt"
     good.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Anna>Hello there, how are you?\n\n"
                     "00:00:03.000 --> 00:00:05.000\n<v Boris>Fine thanks.\n", encoding="utf-8")
@@ -188,6 +190,7 @@ def test_a_failed_input_is_shown_once_and_still_reported(tmp_path) -> None:  # n
     assert said.count("file is empty") == 1, r.output
     assert said.count("invalid JSON") == 1, r.output
     assert "error " in said and "1 of 3 sessions written" in said
+    assert f"{tmp_path / 'empty.vtt'}: file is empty" in r.output  # whole, not folded at the width: it can be copied
     errors = sorted(x.get("error") or "" for x in json.loads((out / "batch.json").read_text(encoding="utf-8"))["results"])
     assert errors[0] == "" and errors[1] == "file is empty" and errors[2].startswith("invalid JSON")
 

@@ -164,11 +164,13 @@ def print_report(report: BatchReport) -> None:
     out = console()
     out.print(table)
     err = console(stderr=True)
+    # soft_wrap: a path is not folded at the console's width ("…/bat" + "ch.json"), so it can be copied; these
+    # lines are the only place on the console that names each failed input (its log line is held back)
     for r in report.failed:
-        err.print(f"[red]error[/red] {_esc(str(r.item.path))}: {_esc(r.error or '')}")
+        err.print(f"[red]error[/red] {_esc(str(r.item.path))}: {_esc(r.error or '')}", soft_wrap=True)
     for r in report.results:
         if r.status in ("partial", "busy"):
-            err.print(f"[yellow]{r.status}[/yellow] {_esc(str(r.item.path))}: {_esc(r.error or '')}")
+            err.print(f"[yellow]{r.status}[/yellow] {_esc(str(r.item.path))}: {_esc(r.error or '')}", soft_wrap=True)
     n_ok = sum(1 for r in report.results if r.status in ("ok", "partial", "resumed"))
     tail = []
     resumed = sum(1 for r in report.results if r.status == "resumed")
@@ -183,7 +185,7 @@ def print_report(report: BatchReport) -> None:
         tail.append(f"{busy} busy in another batch")
     where = report.extra.get("batch_json_error") or f"details in {report.out_dir}/batch.json"
     err.print(f"{n_ok} of {len(report.results)} sessions written to {_esc(str(report.out_dir))}"
-              + (f"; {', '.join(tail)} ({_esc(where)})" if tail else ""))
+              + (f"; {', '.join(tail)} ({_esc(where)})" if tail else ""), soft_wrap=True)
 
 
 def _esc(text: str) -> str:
