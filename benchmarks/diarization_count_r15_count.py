@@ -21,6 +21,9 @@ the stage where it is lost:
 * ``folded_min_size``: it had a cluster of its own that was smaller than ``min_cluster_size`` and was folded;
 * ``assignment``: it had its own cluster, but the per-chunk assignment gave its slots to other voices.
 
+Also: pairs of runs of *different* local speakers of one chunk (the segmentation tells them apart) that end in
+one voice, and how many of those the reference says are different talkers (a cannot-link rule's room).
+
 And the cosine similarities between embedded slots: same owner against different owners (pure slots only,
 purity >= 0.8), per group, and per lost talker its nearest other talker's centroid.
 """
@@ -161,12 +164,25 @@ def main() -> int:  # noqa: C901
         sims.setdefault(g, {"same": [], "diff": []})
         sims[g]["same"] += same
         sims[g]["diff"] += diff
+        # local speakers the segmentation separates in one chunk (different origin, both assigned) that end in
+        # one voice: how often, and how often the reference says they are different talkers
+        same_voice = same_voice_diff_owner = 0
+        for ci in range(len(seg.starts)):
+            sl = np.flatnonzero(asg.clusters[ci] >= 0)
+            for a in range(len(sl)):
+                for b in range(a + 1, len(sl)):
+                    ra, rb = sl[a], sl[b]
+                    if origin[ci, ra] == origin[ci, rb] or asg.clusters[ci, ra] != asg.clusters[ci, rb]:
+                        continue
+                    same_voice += 1
+                    same_voice_diff_owner += int(own[ci, ra] >= 0 and own[ci, rb] >= 0 and own[ci, ra] != own[ci, rb])
         local_per_chunk = [len(set(origin[ci][origin[ci] >= 0].tolist())) for ci in range(len(seg.starts))]
         files.append({"group": g, "uri": uri, "ref_count": len(spk), "found": len(d.centroids), "bound": int(seen),
                       "clusters_before_fold": int(pre.max()) + 1, "clusters_after_fold": int(post.max()) + 1,
                       "local_speakers_per_chunk": local_per_chunk, "max_local": max(local_per_chunk),
                       "slots": int((origin >= 0).sum()), "usable": int(usable.sum()), "trainable": int(train.sum()),
                       "ref_s": ref_s, "lost_talkers": lost,
+                      "separated_pairs_one_voice": same_voice, "of_which_different_talkers": same_voice_diff_owner,
                       "same_cos_median": round(float(np.median(same)), 3) if same else None,
                       "diff_cos_median": round(float(np.median(diff)), 3) if diff else None})
         print(json.dumps(files[-1]), flush=True)
@@ -179,6 +195,8 @@ def main() -> int:  # noqa: C901
                 st[lt["stage"]] = st.get(lt["stage"], 0) + 1
         s, dd = np.array(sims[g]["same"]), np.array(sims[g]["diff"])
         summary[g] = {"files": len(fs), "count_right": sum(f["ref_count"] == f["found"] for f in fs),
+                      "separated_pairs_one_voice": sum(f["separated_pairs_one_voice"] for f in fs),
+                      "of_which_different_talkers": sum(f["of_which_different_talkers"] for f in fs),
                       "under": sum(f["found"] < f["ref_count"] for f in fs),
                       "over": sum(f["found"] > f["ref_count"] for f in fs), "lost_stage": st,
                       "cos_same": {"n": len(s), "p10": round(float(np.percentile(s, 10)), 3),
