@@ -39,9 +39,10 @@ def show(config_path: Optional[Path]) -> None:
 def check(path: Path) -> None:
     """Validate a config file; exit 1 with the reasons if it is invalid."""
     from sessionscope.config import load_config
+    from sessionscope.engines import check_stage_names
 
     try:
-        load_config(path)
+        check_stage_names(load_config(path).pipeline.stages)  # what analyze/run refuse, refused here too
     except SessionscopeError as e:
         raise click.ClickException(str(e)) from e
     click.echo(f"{path}: OK")
