@@ -19,3 +19,18 @@ def test_config_check_refuses_an_unknown_stage(tmp_path: Path) -> None:
     assert "unknown stage 'topic'" in result.output and "topics" in result.output
     cfg.write_text("pipeline:\n  stages: [dynamics, topics]\n", encoding="utf-8")
     assert CliRunner().invoke(cli, ["config", "check", str(cfg)]).exit_code == 0
+
+
+def test_config_min_speakers_above_max_is_an_error() -> None:
+    """`diarization: {min_speakers: 5, max_speakers: 2}` passed `config check`; the run then forced 5 speakers
+    (audio/pipeline.py takes max(min, max)) without a word."""
+    import pytest
+
+    from sessionscope.config import config_from_dict
+    from sessionscope.errors import ConfigError
+
+    with pytest.raises(ConfigError) as e:
+        config_from_dict({"diarization": {"min_speakers": 5, "max_speakers": 2}}, source="my.yaml")
+    text = str(e.value)
+    assert "diarization" in text and "min_speakers (5) is above max_speakers (2)" in text and "my.yaml" in text
+    assert config_from_dict({"diarization": {"min_speakers": 2, "max_speakers": 2}}).diarization.max_speakers == 2

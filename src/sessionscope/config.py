@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal, Optional
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sessionscope.errors import ConfigError
 
@@ -107,6 +107,13 @@ class DiarizationConfig(_Section):
     refine_long_s: float = Field(0.0, ge=0, description="local runs longer than this (s) are re-checked in 2 s pieces against the found voices (0: off, the default). 4.0: held-out LibriSpeech pairs 4.7 -> 3.2 % DER, real AMI excerpts unchanged, for about +4.5 CPU s / +2 s wall per 5 minutes of audio (docs/benchmarks/audio.md, round 13)")
     threads: int = Field(0, ge=0, description="torch threads for diarization (0: half the cores, 1..4)")
     word_fill: bool = Field(True, description="stretches of recognised words that no speaker turn touches (speech the segmentation model did not mark) become talk time of the adjacent voice or of the nearest voice by embedding (off: talk time is the diarization's alone)")
+
+    @model_validator(mode="after")
+    def _bounds_in_order(self) -> DiarizationConfig:
+        if self.min_speakers > self.max_speakers:
+            raise ValueError(f"min_speakers ({self.min_speakers}) is above max_speakers ({self.max_speakers}); "
+                             "set min_speakers <= max_speakers (equal values force the count)")
+        return self
 
 
 class ParticipantsConfig(_Section):
@@ -244,6 +251,8 @@ def _explain(e: ValidationError, source: str) -> ConfigError:
             close = difflib.get_close_matches(str(loc[-1]), valid, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             lines.append(f"unknown key {dotted!r}{hint}; valid keys here: {', '.join(valid)}")
+        elif err["type"] == "value_error" and isinstance(err.get("input"), dict):  # a rule across a section's keys
+            lines.append(f"{dotted}: {err['msg'].removeprefix('Value error, ')}")
         else:
             lines.append(f"{dotted}: {err['msg']} (got {err.get('input')!r})")
     return ConfigError("invalid configuration:\n  " + "\n  ".join(lines), path=source)
