@@ -34,3 +34,29 @@ def test_config_min_speakers_above_max_is_an_error() -> None:
     text = str(e.value)
     assert "diarization" in text and "min_speakers (5) is above max_speakers (2)" in text and "my.yaml" in text
     assert config_from_dict({"diarization": {"min_speakers": 2, "max_speakers": 2}}).diarization.max_speakers == 2
+
+
+def test_cuda_on_a_machine_without_it_says_what_to_set(monkeypatch, tmp_path: Path) -> None:  # noqa: ANN001
+    """`asr.device: cuda` on a CPU machine failed with ctranslate2's "CUDA driver version is insufficient for
+    CUDA runtime version": true, but it does not say which setting to change."""
+    import sys
+    import types
+
+    import pytest
+
+    from sessionscope import models
+    from sessionscope.errors import ModelError
+
+    class Boom:
+        def __init__(self, *a: object, **k: object) -> None:
+            raise RuntimeError("CUDA failed with error CUDA driver version is insufficient for CUDA runtime version")
+
+    monkeypatch.setitem(sys.modules, "faster_whisper", types.SimpleNamespace(WhisperModel=Boom))
+    monkeypatch.setattr(models, "resolve_whisper", lambda name, allow_download=False: str(tmp_path))
+    models.load_whisper.cache_clear()
+    try:
+        with pytest.raises(ModelError) as e:
+            models.load_whisper("base", device="cuda")
+    finally:
+        models.load_whisper.cache_clear()
+    assert "asr.device" in str(e.value) and "auto" in str(e.value) and "cpu" in str(e.value)

@@ -281,7 +281,11 @@ def load_whisper(name: str = "base", *, allow_download: bool = False, device: st
     try:
         return WhisperModel(path, device=device, compute_type=compute_type, cpu_threads=cpu_threads, local_files_only=True)
     except Exception as e:
-        raise ModelError(f"cannot load Whisper model {name!r} from {path}: {e}") from e
+        hint = ""
+        if device == "cuda" and "cuda" in str(e).lower():
+            hint = ("; asr.device is 'cuda' but CUDA cannot be used on this machine: set asr.device: auto "
+                    "(CUDA when it works, else the CPU) or cpu")
+        raise ModelError(f"cannot load Whisper model {name!r} from {path}: {e}{hint}") from e
 
 
 # -- speaker embeddings ----------------------------------------------------------------
