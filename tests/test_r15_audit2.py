@@ -60,3 +60,29 @@ def test_cuda_on_a_machine_without_it_says_what_to_set(monkeypatch, tmp_path: Pa
     finally:
         models.load_whisper.cache_clear()
     assert "asr.device" in str(e.value) and "auto" in str(e.value) and "cpu" in str(e.value)
+
+
+def test_an_input_no_manifest_session_matches_is_said(tmp_path: Path) -> None:
+    """A typo in a manifest's `file:` (SBC099.stm for SBC009.stm): `analyze SBC009.stm --manifest m.yaml` wrote
+    the session without pair, date or roles, exit 0, not a word on the console or in the report."""
+    import json
+
+    vtt = tmp_path / "s09.vtt"
+    vtt.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Kathy>How many weeks is your class?\n\n"
+                   "00:00:05.000 --> 00:00:08.000\n<v Nathan>Ten weeks, I think.\n", encoding="utf-8")
+    man = tmp_path / "m.yaml"
+    man.write_text("sessions:\n  - id: kn-1\n    pair: kathy-nathan\n    file: s99.vtt\n    participants:\n"
+                   "      - {name: Kathy, role: junior}\n      - {name: Nathan, role: senior}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["analyze", str(vtt), "--manifest", str(man), "--out", str(out),
+                                      "--stages", "dynamics"])
+    assert "no session of the manifest" in result.output
+    notes = json.loads((out / "s09" / "session.json").read_text(encoding="utf-8"))["quality"]["notes"]
+    assert any("no session of the manifest matches this file" in n for n in notes)
+    man.write_text(man.read_text(encoding="utf-8").replace("s99.vtt", "s09.vtt"), encoding="utf-8")
+    out2 = tmp_path / "out2"
+    result = CliRunner().invoke(cli, ["analyze", str(vtt), "--manifest", str(man), "--out", str(out2),
+                                      "--stages", "dynamics"])
+    assert result.exit_code == 0 and "no session of the manifest" not in result.output
+    notes = json.loads((out2 / "kn-1" / "session.json").read_text(encoding="utf-8"))["quality"]["notes"]
+    assert not any("no session of the manifest" in n for n in notes)

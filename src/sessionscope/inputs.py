@@ -262,7 +262,29 @@ def load_transcript_item(item: BatchItem, spec: RunSpec, hook: Any = None) -> Se
         from sessionscope.io.manifest import apply_manifest  # pydantic models: only when there is an entry
 
         session = apply_manifest(session, entry)
+    elif spec.manifest is not None:
+        session = _without_entry(session, item, spec)
     return session.evolve(id=item.session_id)
+
+
+NO_ENTRY_NOTE = "no session of the manifest matches this file: analysed without its pair, date and participants' roles"
+
+
+def _without_entry(session: Session, item: BatchItem, spec: RunSpec) -> Session:
+    """A manifest was given but none of its sessions is this file (a typo in ``file:``, a renamed file): say so,
+    on the console and in the report, instead of writing a session whose every junior/senior figure is empty."""
+    from dataclasses import replace
+
+    from sessionscope.model import DataQuality
+
+    where = getattr(spec.manifest, "path", None)
+    log.warning("%s: no session of the manifest%s matches this file (by session id, path or file name: check its "
+                "'file:'); analysed without its pair, date and participants' roles", item.path,
+                f" {where}" if where else "")
+    quality = session.quality or DataQuality(timing_available=session.timed)
+    if NO_ENTRY_NOTE in quality.notes:
+        return session
+    return session.evolve(quality=replace(quality, notes=(*quality.notes, NO_ENTRY_NOTE)))
 
 
 def load_recording_item(item: BatchItem, spec: RunSpec, hook: Any = None) -> Session:
@@ -284,6 +306,8 @@ def load_recording_item(item: BatchItem, spec: RunSpec, hook: Any = None) -> Ses
         session = session.evolve(source=item.path.url)
     if entry is not None:
         session = apply_entry_metadata(session, entry)
+    elif spec.manifest is not None:
+        session = _without_entry(session, item, spec)
     return session.evolve(id=item.session_id)
 
 
