@@ -105,3 +105,19 @@ def test_frames_keep_a_measure_unavailable_for_every_participant(tmp_path: Path)
     cols = frames["participant_metrics"][["name", "role", "talk_share", "turns", "questions_asked", "interruptions_made"]]
     assert len(cols) == 2 and all(math.isnan(v) for v in cols["interruptions_made"])
     assert "interruptions" in frames["session_metrics"].columns
+
+
+def test_a_failed_input_is_shown_once_with_worker_processes(tmp_path: Path, capfd) -> None:  # noqa: ANN001
+    """`analyze folder --workers 2` (and `--engine ray`) with a broken file: the reason was printed by the worker
+    process (its stderr reaches the console) and again in the closing list; c04f1ae fixed only the in-process batch."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "ok.vtt").write_text("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Anna>How many weeks is it?\n",
+                                encoding="utf-8")
+    (src / "broken.vtt").write_text("WEBVTT\n\n00:00:05.000 --> 00:00:01.000\n<v Anna>backwards\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["analyze", str(src), "--out", str(tmp_path / "out"), "--stages", "dynamics",
+                                      "--workers", "2"])
+    captured = capfd.readouterr()
+    shown = result.output + captured.out + captured.err
+    assert result.exit_code == 1
+    assert shown.count("cue ends (00:00:01.000) before it starts") == 1, shown

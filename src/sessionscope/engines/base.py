@@ -69,6 +69,23 @@ def warm(spec: Any) -> None:
         fn()
 
 
+class _DropItemFailures(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        from sessionscope.batch import ITEM_FAILURE
+
+        return not all(getattr(record, k, None) == v for k, v in ITEM_FAILURE.items())
+
+
+def quiet_item_failures() -> None:
+    """In a worker process: keep the per-input failure records (:data:`sessionscope.batch.ITEM_FAILURE`) off the
+    worker's stderr. Its :class:`ItemResult` carries the reason back and the caller lists each failed input once
+    (the CLI's closing list, ``batch.json``); a process-pool or Ray worker's stderr reaches the console too, so
+    every reason was shown twice there. Other warnings of the worker still show."""
+    batch_log = logging.getLogger("sessionscope.batch")
+    if not any(isinstance(f, _DropItemFailures) for f in batch_log.filters):
+        batch_log.addFilter(_DropItemFailures())
+
+
 def default_lost(item: Any, reason: str) -> Any:
     raise RuntimeError(f"{getattr(item, 'path', item)}: {reason}")
 

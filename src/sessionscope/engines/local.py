@@ -35,6 +35,7 @@ from sessionscope.engines.base import (
     StartFn,
     WorkFn,
     default_lost,
+    quiet_item_failures,
     warm,
 )
 
@@ -56,6 +57,7 @@ def default_workers(*, memory_per_worker_gb: float = 1.5) -> int:
 
 def _init_worker(fn: WorkFn, spec: Any, out_dir: Path, threads: int) -> None:
     _WORKER.update(fn=fn, spec=spec, out_dir=out_dir)
+    quiet_item_failures()
     try:
         import torch
 

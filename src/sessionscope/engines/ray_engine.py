@@ -30,7 +30,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
-from sessionscope.engines.base import EngineError, LostFn, ReleaseFn, StartFn, WorkFn, default_lost, warm
+from sessionscope.engines.base import (
+    EngineError,
+    LostFn,
+    ReleaseFn,
+    StartFn,
+    WorkFn,
+    default_lost,
+    quiet_item_failures,
+    warm,
+)
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +121,7 @@ class _Worker:
 
     def __init__(self, fn: WorkFn, spec: Any, out_dir: Path) -> None:
         self.fn, self.spec, self.out_dir = fn, spec, out_dir
+        quiet_item_failures()
         warm(spec)
 
     def run(self, item: Any) -> Any:
