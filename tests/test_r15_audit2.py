@@ -121,3 +121,19 @@ def test_a_failed_input_is_shown_once_with_worker_processes(tmp_path: Path, capf
     shown = result.output + captured.out + captured.err
     assert result.exit_code == 1
     assert shown.count("cue ends (00:00:01.000) before it starts") == 1, shown
+
+
+def test_an_impossible_manifest_date_names_its_line(tmp_path: Path) -> None:
+    """`date: 2026-02-30` in a YAML manifest gave "invalid YAML value: day is out of range for month": which session?
+    (PyYAML builds dates before validation and names no line.)"""
+    import pytest
+
+    from sessionscope.errors import ManifestError
+    from sessionscope.io.manifest import load_manifest
+
+    m = tmp_path / "m.yaml"
+    m.write_text("sessions:\n  - id: s1\n    date: 2026-02-03\n    file: a.vtt\n  - id: s2\n    date: 2026-02-30\n"
+                 "    file: b.vtt\n", encoding="utf-8")
+    with pytest.raises(ManifestError) as e:
+        load_manifest(m)
+    assert "line 6" in str(e.value) and "2026-02-30" in str(e.value) and "day is out of range" in str(e.value)

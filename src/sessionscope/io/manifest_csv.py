@@ -68,7 +68,7 @@ def _yaml_sessions(text: str, *, path: Path) -> list[Any]:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         raise ManifestError(f"invalid YAML{where}: {getattr(e, 'problem', None) or e}", path=path) from e
     except (ValueError, TypeError, RecursionError) as e:  # a date like 2026-13-45, an alias bomb
-        raise ManifestError(f"invalid YAML value: {e}", path=path) from e
+        raise ManifestError(f"invalid YAML value: {e}{_bad_date_place(text)}", path=path) from e
     if isinstance(doc, list):
         return doc
     if not isinstance(doc, dict):
@@ -98,6 +98,20 @@ def _yaml_sessions(text: str, *, path: Path) -> list[Any]:
                                     f"'pairs' (defined: {', '.join(map(str, pairs))})", path=path)
         out.append(s)
     return out
+
+
+def _bad_date_place(text: str) -> str:
+    """Where a date YAML could not build is ("2026-02-30": PyYAML's error names no line): " (line N: '…')"."""
+    import datetime as _dt
+    import re
+
+    for n, line in enumerate(text.splitlines(), 1):
+        for m in re.finditer(r"(?<![\w.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w.-])", line.split("#", 1)[0]):
+            try:
+                _dt.date(*(int(g) for g in m.groups()))
+            except ValueError:
+                return f" (line {n}: {m.group(0)!r})"
+    return ""
 
 
 def _split(value: str, sep: str = ";") -> list[str]:
