@@ -137,3 +137,24 @@ def test_an_impossible_manifest_date_names_its_line(tmp_path: Path) -> None:
     with pytest.raises(ManifestError) as e:
         load_manifest(m)
     assert "line 6" in str(e.value) and "2026-02-30" in str(e.value) and "day is out of range" in str(e.value)
+
+
+def test_csv_manifest_errors_name_the_spreadsheet_row(tmp_path: Path) -> None:
+    """A CSV manifest's errors said "sessions[1] (id 's09').date: …" and "sessions[1]: session id … already used by
+    sessions[0]": YAML positions a spreadsheet user cannot find. They name the row now (the header is row 1)."""
+    import pytest
+
+    from sessionscope.errors import ManifestError
+    from sessionscope.io.manifest import load_manifest
+
+    m = tmp_path / "m.csv"
+    m.write_text("id,pair,date,file,junior,senior\ns01,kn,2026-02-03,a.vtt,Kathy,Nathan\n"
+                 "s09,kn,2026-13-10,b.vtt,Kathy,Nathan\n", encoding="utf-8")
+    with pytest.raises(ManifestError) as e:
+        load_manifest(m)
+    assert "row 3 (id 's09').date" in str(e.value) and "sessions[" not in str(e.value)
+    m.write_text("id,pair,date,file,junior,senior\ns01,kn,2026-02-03,a.vtt,Kathy,Nathan\n"
+                 "s01,kn,2026-02-10,b.vtt,Kathy,Nathan\n", encoding="utf-8")
+    with pytest.raises(ManifestError) as e:
+        load_manifest(m)
+    assert "row 3: session id 's01' is already used by row 2" in str(e.value)

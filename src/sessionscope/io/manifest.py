@@ -333,13 +333,19 @@ def load_manifest(path: Union[str, Path]) -> Manifest:
         ManifestError: unreadable file, unknown keys or columns, bad roles or dates,
             duplicate session ids or participant names; the message names the place.
     """
-    from sessionscope.io.manifest_csv import load_manifest_data
+    from sessionscope.io.manifest_csv import ROW_KEY, load_manifest_data
 
     p = Path(path)
     raw_sessions = load_manifest_data(p)
     entries: list[ManifestEntry] = []
+    places: list[str] = []  # "sessions[i]" in YAML, "row N" in a CSV (what a spreadsheet user sees)
     for i, raw in enumerate(raw_sessions):
-        where = f"sessions[{i}]" + (f" (id {raw.get('id')!r})" if isinstance(raw, dict) and raw.get("id") else "")
+        if isinstance(raw, dict) and ROW_KEY in raw:
+            raw = {k: v for k, v in raw.items() if k != ROW_KEY}
+            places.append(f"row {raw_sessions[i][ROW_KEY]}")
+        else:
+            places.append(f"sessions[{i}]")
+        where = places[i] + (f" (id {raw.get('id')!r})" if isinstance(raw, dict) and raw.get("id") else "")
         if not isinstance(raw, dict):
             raise ManifestError(f"{where}: a session must be a mapping of keys, not {type(raw).__name__}", path=p)
         try:
@@ -357,8 +363,8 @@ def load_manifest(path: Union[str, Path]) -> Manifest:
     for i, done in enumerate(entries):
         if done.id is not None:
             if done.id in seen:
-                raise ManifestError(f"sessions[{i}]: session id {done.id!r} is already used by "
-                                    f"sessions[{seen[done.id]}]", path=p)
+                raise ManifestError(f"{places[i]}: session id {done.id!r} is already used by "
+                                    f"{places[seen[done.id]]}", path=p)
             seen[done.id] = i
     log.info("%s: %d sessions", p, len(entries))
     return Manifest(entries, root=p.parent, path=p)

@@ -114,6 +114,11 @@ def _bad_date_place(text: str) -> str:
     return ""
 
 
+#: the spreadsheet row (1 = the header) a CSV session starts on, so that an error names the row, not ``sessions[i]``;
+#: :func:`sessionscope.io.manifest.load_manifest` takes it out before validation
+ROW_KEY = "__csv_row__"
+
+
 def _split(value: str, sep: str = ";") -> list[str]:
     return [x.strip() for x in value.split(sep) if x.strip()]
 
@@ -142,7 +147,7 @@ def _csv_sessions(text: str, *, path: Path) -> list[Any]:
         r = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
         if any(r.values()):
             clean.append((n, r))
-    return _long_rows(clean, path=path) if long else [_wide_row(r) for _, r in clean]
+    return _long_rows(clean, path=path) if long else [{**_wide_row(r), ROW_KEY: n} for n, r in clean]
 
 
 def _session_fields(r: dict[str, str]) -> dict[str, Any]:
@@ -180,7 +185,7 @@ def _long_rows(rows: list[tuple[int, dict[str, str]]], *, path: Path) -> list[An
         if not key:
             raise ManifestError(f"row {n}: give the session's 'id' or 'file'", path=path)
         fields = _session_fields(r)
-        s = sessions.setdefault(key, {"participants": []})
+        s = sessions.setdefault(key, {"participants": [], ROW_KEY: n})
         for k, v in fields.items():
             if k in s and s[k] != v:
                 raise ManifestError(f"row {n}: {k} {v!r} contradicts {s[k]!r} given earlier for session {key!r}",
