@@ -158,3 +158,24 @@ def test_csv_manifest_errors_name_the_spreadsheet_row(tmp_path: Path) -> None:
     with pytest.raises(ManifestError) as e:
         load_manifest(m)
     assert "row 3: session id 's01' is already used by row 2" in str(e.value)
+
+
+def test_a_missing_model_file_in_the_config_stops_before_any_input(tmp_path: Path) -> None:
+    """`extraction: {classifier: /nonexistent/clf.npz}`: `config check` said OK, `analyze` wrote every session as
+    'partial' (extraction failed in each), exit 1. Now both refuse it up front, naming the setting; nothing is written.
+    Same for an unknown output format in `config check` (analyze already refused it)."""
+    vtt = tmp_path / "s.vtt"
+    vtt.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Anna>How many weeks is it?\n", encoding="utf-8")
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(f"extraction:\n  classifier: {tmp_path / 'missing.npz'}\n", encoding="utf-8")
+    check = CliRunner().invoke(cli, ["config", "check", str(cfg)])
+    assert check.exit_code == 1 and "extraction.classifier" in check.output and "missing.npz" in check.output
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["analyze", str(vtt), "--config", str(cfg), "--out", str(out)])
+    assert result.exit_code == 1 and "extraction.classifier" in result.output
+    assert not (out / "s").exists()
+    cfg.write_text("report:\n  formats: [json, pdf]\n", encoding="utf-8")
+    check = CliRunner().invoke(cli, ["config", "check", str(cfg)])
+    assert check.exit_code == 1 and "pdf" in check.output
+    cfg.write_text("extraction:\n  classifier: none\ntopics:\n  head: bundled\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["config", "check", str(cfg)]).exit_code == 0

@@ -124,6 +124,32 @@ class RunSpec:
                 "versions": versions(self.config)}
 
 
+#: settings that name a file (besides 'bundled' and, for the extraction models, 'none'); ``True``: 'none' is a value
+_FILE_SETTINGS = (("topics", "taxonomy", False), ("topics", "head", False), ("extraction", "classifier", True),
+                  ("extraction", "dialogue_act_heads", True), ("extraction", "item_check", True))
+
+
+def check_config_files(cfg: Config) -> None:
+    """Every file the config names exists: a typo in a model path is an error before any input, not a stage that
+    fails in every session ('partial' everywhere, exit 1).
+
+    Raises:
+        ConfigError: the settings whose file is missing, each with its path.
+    """
+    from sessionscope.errors import ConfigError
+
+    missing = []
+    for section, key, none_ok in _FILE_SETTINGS:
+        value = getattr(getattr(cfg, section), key)
+        if not value or value == "bundled" or (none_ok and value.lower() == "none"):
+            continue
+        if not Path(value).expanduser().exists():
+            missing.append(f"{section}.{key}: {value} does not exist")
+    if missing:
+        raise ConfigError("; ".join(missing) + " (a path must name an existing file; the other values of each setting: "
+                          "configs/default.yaml)")
+
+
 def build_run_spec(
     kind: Kind,
     *,
@@ -182,6 +208,7 @@ def build_run_spec(
     else:
         cfg = load_config(config_path, overrides=overrides)
     out_formats = tuple(check_formats(["json", *cfg.report.formats]))
+    check_config_files(cfg)
     default_entry = manifest = None  # the manifest code (pydantic models) is imported only when an input needs it
     if participants or language:
         from sessionscope.io.manifest import entry_from_options

@@ -40,9 +40,14 @@ def check(path: Path) -> None:
     """Validate a config file; exit 1 with the reasons if it is invalid."""
     from sessionscope.config import load_config
     from sessionscope.engines import check_stage_names
+    from sessionscope.outputs import check_formats
+    from sessionscope.runspec import check_config_files
 
     try:
-        check_stage_names(load_config(path).pipeline.stages)  # what analyze/run refuse, refused here too
+        cfg = load_config(path)
+        check_stage_names(cfg.pipeline.stages)  # what analyze/run refuse before any input, refused here too
+        check_formats(["json", *cfg.report.formats])
+        check_config_files(cfg)
     except SessionscopeError as e:
         raise click.ClickException(str(e)) from e
     click.echo(f"{path}: OK")
