@@ -179,3 +179,16 @@ def test_a_missing_model_file_in_the_config_stops_before_any_input(tmp_path: Pat
     assert check.exit_code == 1 and "pdf" in check.output
     cfg.write_text("extraction:\n  classifier: none\ntopics:\n  head: bundled\n", encoding="utf-8")
     assert CliRunner().invoke(cli, ["config", "check", str(cfg)]).exit_code == 0
+
+
+def test_a_baseline_share_outside_0_1_is_listed_not_compared(tmp_path: Path) -> None:
+    """baseline.csv `junior talk share,140%` (or `45` meaning 45 %) was taken as a share of 1.4: the dashboard showed
+    "before 1.4 → now 0.32, worse". A share outside 0–1 is now an input issue naming the row; 0.45 and 45 % still read."""
+    from sessionscope.report.baseline import read_baseline
+
+    f = tmp_path / "before.csv"
+    f.write_text("measure,value\njunior talk share,140%\nproblems solved share,45\ngoals done share,45 %\n"
+                 "session minutes,35\n", encoding="utf-8")
+    rows, issues = read_baseline(f)
+    assert [(r.measure, r.before) for r in rows] == [("goals done share", 0.45), ("session minutes", 35.0)]
+    assert [(i.row, "not a share" in i.message) for i in issues] == [(2, True), (3, True)]

@@ -47,6 +47,8 @@ KNOWN: dict[str, tuple[tuple[str, ...], int]] = {
     "self_assessment": (("self assessment", "self-assessment", "самооценка"), +1),
     "psychological_safety": (("psychological safety", "speak freely", "психологическая безопасность"), +1),
 }
+#: measures that are shares (0-1): "45" or "140%" for one is a mistake to list, not a figure to compare
+SHARES = frozenset(m for m in KNOWN if m.endswith("_share"))
 _MEASURE_COLS = ("measure", "kpi", "metric", "indicator", "показатель", "метрика")
 _VALUE_COLS = ("value", "before", "baseline", "значение", "до", "до программы", "база")
 _NOW_COLS = ("now", "current", "after", "сейчас", "после", "текущее")
@@ -128,6 +130,11 @@ def read_baseline(path: str | Path, *, pairs: Optional[set[str]] = None) -> tupl
                                           f"text {text!r} where a number is expected for {measure!r}"))
                 continue
             now = _num(row[c_now]) if c_measure is not None and c_now is not None and row[c_now].strip() else None
+            if measure_id(measure) in SHARES and any(v is not None and not 0 <= v <= 1 for v in (value, now)):
+                bad = text if not 0 <= value <= 1 else row[c_now] if c_now is not None else text
+                issues.append(SurveyIssue(name, n, column, "out_of_range",
+                                          f"{bad.strip()!r} is not a share for {measure!r}: write 0.45 or 45 %; row not used"))
+                continue
             unit = row[c_unit].strip() or None if c_unit is not None else None
             out.append(BaselineRow(pair, measure, value, now, unit, n))
     return out, issues
