@@ -66,6 +66,14 @@ class DynamicsConfig(_Section):
     dominance_threshold: float = Field(0.6, gt=0, le=1, description="a speaker holding more than this share of a window dominates it")
     dominance_min_speech_s: float = Field(10.0, ge=0, description="windows with less speech than this are not judged")
 
+    @model_validator(mode="after")
+    def _windows_overlap(self) -> DynamicsConfig:
+        if self.dominance_step_s > self.dominance_window_s:
+            raise ValueError(f"dominance_step_s ({self.dominance_step_s:g}) is above dominance_window_s "
+                             f"({self.dominance_window_s:g}): talk between windows would not be judged; set the step "
+                             "at most the window")
+        return self
+
 
 # -- speech (issue: run) ---------------------------------------------------------------
 class AsrConfig(_Section):
@@ -196,6 +204,14 @@ class ReportConfig(_Section):
     mutual_min_index: float = Field(0.5, ge=0, le=1, description="knowledge 'flowed both ways' at or above this mutuality index")
     followup_min_overlap: float = Field(0.5, gt=0, le=1, description="share of an action item's content words a later utterance must repeat to count as a follow-up")
     charts: bool = Field(True, description="draw the SVG charts in HTML reports (off: text-only pages)")
+
+    @model_validator(mode="after")
+    def _bands_in_order(self) -> ReportConfig:
+        if self.balanced_max_share > self.dominated_min_share:
+            raise ValueError(f"balanced_max_share ({self.balanced_max_share:g}) is above dominated_min_share "
+                             f"({self.dominated_min_share:g}): a pair would be 'balanced' and 'dominated' at once; set "
+                             "balanced_max_share <= dominated_min_share (between the two: 'led')")
+        return self
 
 
 class ProgrammeConfig(_Section):

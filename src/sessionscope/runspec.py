@@ -134,10 +134,15 @@ def check_config_files(cfg: Config) -> None:
     fails in every session ('partial' everywhere, exit 1).
 
     Raises:
-        ConfigError: the settings whose file is missing, each with its path.
+        ConfigError: a `topics.backend` that names no backend, or the settings whose file is missing, each with its path.
     """
-    from sessionscope.errors import ConfigError
+    from sessionscope.errors import ConfigError, ModelError
+    from sessionscope.language.embeddings import backend_key
 
+    try:
+        backend_key(cfg.topics.backend)
+    except ModelError as e:
+        raise ConfigError(f"topics.backend: {e}") from e
     missing = []
     for section, key, none_ok in _FILE_SETTINGS:
         value = getattr(getattr(cfg, section), key)

