@@ -23,7 +23,6 @@ no models. Definitions (also in ``docs/extraction.md``):
 from __future__ import annotations
 
 import logging
-import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
@@ -33,7 +32,7 @@ from typing import Any, ClassVar, Optional
 from sessionscope.config import Config, ExtractionConfig, FlagsConfig
 from sessionscope.io._common import UNKNOWN_ID
 from sessionscope.model import Flag, KeyPoint, KnowledgeFlow, Metrics, Role, Session
-from sessionscope.text import word_count
+from sessionscope.text import word_count, words
 
 log = logging.getLogger(__name__)
 
@@ -136,10 +135,12 @@ def _display_name(session: Session) -> Callable[[str], str]:
     return lambda pid: names.get(pid, pid)
 
 
-def _not_counted(n: int) -> str:
-    """The flag message's note on the items it left out because they are marked to check."""
-    return "" if not n else "; 1 more marked to check is not counted (confirm it)" if n == 1 else \
-        f"; {n} more marked to check are not counted (confirm them)"
+def _not_counted(n: int, *, more: bool = True) -> str:
+    """The flag message's note on the ``n`` items it left out because they are marked to check ("more": beside
+    items that were counted)."""
+    m = " more" if more else ""
+    return "" if not n else f"; 1{m} marked to check is not counted (confirm it)" if n == 1 else \
+        f"; {n}{m} marked to check are not counted (confirm them)"
 
 
 def _item_flags(session: Session, cfg: FlagsConfig, name: Callable[[str], str]) -> list[Flag]:
@@ -154,7 +155,7 @@ def _item_flags(session: Session, cfg: FlagsConfig, name: Callable[[str], str]) 
     unsure_recs = len(session.advice) - len(recs)
     if not recs and unsure_recs:
         flags.append(Flag("no_recommendations", "no recommendation was found with enough confidence"
-                          + _not_counted(unsure_recs).replace(" more", ""), value=0.0))
+                          + _not_counted(unsure_recs, more=False), value=0.0))
     elif not recs:
         n_procedure = len(session.recommendations)
         # "none found" beside a listed "Next slide, please." would contradict the report: say what was found
@@ -293,7 +294,7 @@ def summarize(session: Session, *, per_area: int = 3) -> tuple[KeyPoint, ...]:
         said: set[str] = set()
         for c in sorted(cands[area], key=lambda c: (-c[0], c[1])):
             # the same words said twice ("but it's really hard to do." / "…do,") are one key point, not two of three
-            key = " ".join(re.sub(r"[^\w\s]", " ", c[2].text.lower()).split())
+            key = " ".join(words(c[2].text.lower()))
             if key not in said and len(best) < per_area:
                 said.add(key)
                 best.append(c)
