@@ -72,17 +72,26 @@ def coefficient_of_variation(values: Sequence[float]) -> Optional[float]:
 
 
 # -- turns ---------------------------------------------------------------------------
+#: the utterance flag a reader sets when it removed non-speech marks from the text (io/stm.py: ``<LAUGH>``)
+NONSPEECH_FLAG = "nonspeech"
+
+
 def backchannel(u: Utterance, cfg: DynamicsConfig) -> bool:
     """Whether an utterance is a backchannel: by its words, or — for speech without text
     (RTTM input) — by being no longer than ``backchannel_max_s_without_text``.
 
     An utterance of transcript marks alone ("{vocalsound}", "[laughter]", "{gap}", a lone ".")
-    holds no words: a listener's laugh does not take the floor."""
+    holds no words: a listener's laugh does not take the floor, however long. That includes a line
+    whose marks the reader removed (STM's ``<LAUGH>``: empty text, flag ``nonspeech``): it was
+    transcribed as no speech, not left untranscribed, so the length rule for speech without text
+    (RTTM, diarization alone) does not apply to it."""
     if u.text.strip():
         text = strip_markup(u.text)
         if not text.strip(" .,;:!?…-—"):
             return True
         return is_backchannel(text, cfg.backchannels, max_words=cfg.backchannel_max_words)
+    if NONSPEECH_FLAG in u.flags:
+        return True
     return u.duration is not None and u.duration <= cfg.backchannel_max_s_without_text
 
 
