@@ -20,6 +20,13 @@ TEMP_NAME = re.compile(r"^\.(?P<name>.+?)\.(?:(?P<pid>\d+)\.)?[a-z0-9_]{8}\.tmp$
 LEGACY_TEMP_MIN_AGE_S = 60.0
 
 
+def bundled_resource(*parts: str) -> Path:
+    """The path of a file shipped in the package's ``resources`` folder (``bundled_resource("taxonomy.yaml")``)."""
+    from importlib import resources
+
+    return Path(str(resources.files("sessionscope").joinpath("resources", *parts)))
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

@@ -20,12 +20,13 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import metadata, resources
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Optional
 
 from sessionscope._version import __version__
 from sessionscope.config import Config, load_config
+from sessionscope.fileio import bundled_resource
 
 if TYPE_CHECKING:
     from sessionscope.model.manifest import ManifestEntry  # pydantic models: only when a manifest is read
@@ -301,7 +302,7 @@ def _checksum(path: Optional[Path]) -> Optional[dict[str, Any]]:
 
 
 def _resources() -> Path:
-    return Path(str(resources.files("sessionscope") / "resources"))
+    return bundled_resource()
 
 
 def _bundled(path: Path) -> bool:

@@ -855,9 +855,9 @@ def load_question_head(path: str | Path) -> QuestionHead:
 
 
 def question_head_path() -> Path:
-    from importlib import resources
+    from sessionscope.fileio import bundled_resource
 
-    return Path(str(resources.files("sessionscope") / "resources" / "dialogue_acts" / "question_head.npz"))
+    return bundled_resource("dialogue_acts", "question_head.npz")
 
 
 @lru_cache(maxsize=4)
@@ -1221,9 +1221,9 @@ def load_answer_head(path: str | Path) -> AnswerHead:
 
 
 def answer_head_path() -> Path:
-    from importlib import resources
+    from sessionscope.fileio import bundled_resource
 
-    return Path(str(resources.files("sessionscope") / "resources" / "dialogue_acts" / "answer_head.npz"))
+    return bundled_resource("dialogue_acts", "answer_head.npz")
 
 
 @lru_cache(maxsize=4)
