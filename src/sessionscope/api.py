@@ -247,22 +247,13 @@ def frames(sessions: Union[Session, Sequence[Session]]) -> dict[str, Any]:
     ``participant_metrics`` (one row per participant, one column per measure) and
     ``session_metrics`` (one row per session).
     """
-    from sessionscope.report.tables import session_tables
+    from sessionscope.report.tables import measure_frames, session_tables
 
     items = [sessions] if isinstance(sessions, Session) else list(sessions)
     tables = session_tables(items)
-    long = tables["metrics"]
-    per_part = long[long["participant_id"].notna()]
-    wide = per_part.pivot_table(index=["session_id", "participant_id"], columns="metric", values="value", aggfunc="first")
-    # a measure unavailable for every row (interruptions of a Zoom VTT) stays a column of nulls: pivot_table drops it
-    wide = wide.reindex(columns=sorted(per_part["metric"].unique()))
-    wide.columns.name = None
-    tables["participant_metrics"] = tables["participants"].merge(
-        wide.reset_index(), on=["session_id", "participant_id"], how="left"
-    )
-    per_sess = long[long["participant_id"].isna()]
-    swide = per_sess.pivot_table(index="session_id", columns="metric", values="value", aggfunc="first")
-    swide = swide.reindex(columns=sorted(per_sess["metric"].unique()))
-    swide.columns.name = None
-    tables["session_metrics"] = swide.reset_index()
+    per_part, per_sess = measure_frames(tables["metrics"])
+    # counts (turns, questions, interruptions, ...) are integers, nullable where unavailable: see measure_frames
+    tables["participant_metrics"] = tables["participants"].merge(per_part, on=["session_id", "participant_id"],
+                                                                 how="left")
+    tables["session_metrics"] = per_sess
     return tables

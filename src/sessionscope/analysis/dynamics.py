@@ -40,6 +40,45 @@ SESSION_TIME_MEASURES = (
 )
 
 
+#: every measure under ``metrics.participants.<id>`` → its unit, as in the tables of ``docs/metrics.md`` (a test keeps
+#: them equal): "s", "0–1" (shares and indices), "count", "words" (a number of words), "words (mean)", "words/min",
+#: "1/min", "ratio". Counts and numbers of words (:data:`WHOLE_UNITS`) are whole numbers: tables and frames keep them as
+#: integers (nullable where unavailable) instead of the floats a column of mixed measures turns them into.
+#: The knowledge-flow stage's item counts and the topics stage's initiation share are listed here too.
+PARTICIPANT_UNITS: dict[str, str] = {
+    "talk_time_s": "s", "talk_share": "0–1", "word_count": "words", "word_share": "0–1", "utterances": "count",
+    "turns": "count", "backchannels": "count", "mean_turn_s": "s", "median_turn_s": "s", "longest_turn_s": "s",
+    "mean_turn_words": "words (mean)", "longest_turn_words": "words", "pauses": "count", "pause_total_s": "s",
+    "pause_mean_s": "s", "words_per_minute": "words/min", "questions_asked": "count", "questions_answered": "count",
+    "answers_given": "count", "overlap_s": "s", "interruptions_made": "count", "interruptions_received": "count",
+    "successful_interruptions_made": "count", "response_latency_median_s": "s", "dominated_window_share": "0–1",
+    "topic_initiation_share": "0–1", "recommendations_given": "count", "recommendations_received": "count",
+    "action_items_owned": "count", "problems_raised": "count",
+}
+#: every measure under ``metrics.session`` → its unit (as :data:`PARTICIPANT_UNITS`)
+SESSION_UNITS: dict[str, str] = {
+    "duration_s": "s", "speech_time_s": "s", "silence_share": "0–1", "overlap_time_s": "s", "overlap_share": "0–1",
+    "participants": "count", "speakers_active": "count", "utterances": "count", "turns": "count", "words": "words",
+    "speaker_switches": "count", "speaker_switches_per_min": "1/min", "backchannels": "count", "pauses": "count",
+    "pause_total_s": "s", "pause_mean_s": "s", "questions": "count", "questions_answered": "count",
+    "balance_score": "0–1", "balance_score_words": "0–1", "talk_time_gini": "0–1", "talk_time_entropy": "0–1",
+    "word_gini": "0–1", "word_entropy": "0–1", "turn_count_cv": "ratio", "turn_taking_index": "0–1",
+    "response_latency_median_s": "s", "interruptions": "count", "dominance_windows": "count",
+    "dominated_window_share": "0–1", "dominance_switches": "count", "recommendations": "count",
+    "recommendations_to_group": "count", "procedure_suggestions": "count", "action_items": "count",
+    "in_meeting_moves": "count", "action_items_with_due_date": "count", "problems_raised": "count",
+    "problems_solved": "count", "problems_solved_share": "0–1", "questions_unanswered": "count",
+    "mutuality_index": "0–1",
+}
+#: units of whole numbers
+WHOLE_UNITS = frozenset({"count", "words"})
+
+
+def measure_unit(name: str, *, session: bool) -> Optional[str]:
+    """The unit of a measure (``None`` for one this version does not know, e.g. from a newer version's file)."""
+    return (SESSION_UNITS if session else PARTICIPANT_UNITS).get(name)
+
+
 # -- distribution measures ------------------------------------------------------------
 def gini(values: Sequence[float]) -> Optional[float]:
     """Gini coefficient (0 = equal; at most 1 − 1/n). ``None`` for all-zero values or fewer than two

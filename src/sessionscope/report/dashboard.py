@@ -47,6 +47,7 @@ def dashboard_data(prog: Any, t: Translator) -> dict[str, Any]:
         sessions.append({
             "i": i, "id": r["session_id"], "pair": r["pair_id"], "p": pair_index.get(r["pair_id"], -1),
             "date": _val(r.get("date")), "minutes": _val(r.get("minutes")), "js": _val(r.get("junior_talk_share")),
+            "jw": _val(r.get("junior_word_share")),  # apart from js: a transcript without times has only this
             "mu": _val(r.get("mutuality_index")), "rj": int(r.get("recs_by_junior") or 0),
             "rs": int(r.get("recs_by_senior") or 0), "ai": int(r.get("n_action_items") or 0),
             "fl": int(r.get("n_flags") or 0), "areas": areas, "report": r.get("report"),
@@ -68,6 +69,7 @@ def dashboard_data(prog: Any, t: Translator) -> dict[str, Any]:
         "first": min(dates) if dates else None, "last": max(dates) if dates else None,
         "t": {"showing": t("dash_showing", n="{n}", total="{total}"),
               "of_timed": t("kpi_of_timed_note", n="{n}", total="{total}"), "missing": t("col_missing"), "pp": t("dash_pp"),
+              "of_words": pt(t, "of_words"), "talk_note": pt(t, "kpi_talk_note", n="{n}", total="{total}"),
               "areas": {a: t.area(a) for a in AREAS}},
     }
 
@@ -297,7 +299,8 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
     for s, r in zip(data["sessions"], prog.sessions.to_dict(orient="records"), strict=True):
         sessions_view.append({
             **s, "duration": fmt_clock(s["minutes"] * 60) if s["minutes"] is not None else "–",
-            "jshare_text": t.pct(s["js"]), "mu_text": t.num(s["mu"]), "recs": int(r.get("n_recommendations") or 0),
+            "jshare_text": (t.pct(s["js"]) if s["js"] is not None else
+                            f"{t.pct(s['jw'])} {pt(t, 'of_words')}" if s["jw"] is not None else "–"), "mu_text": t.num(s["mu"]), "recs": int(r.get("n_recommendations") or 0),
         })
     index_of = {s["id"]: s["i"] for s in data["sessions"]}
     pair_index = {p: i for i, p in enumerate(data["pairs"])}

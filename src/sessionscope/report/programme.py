@@ -30,9 +30,29 @@ from sessionscope.report.checklist import checklist_table, session_checklist, su
 from sessionscope.report.goals import follow_goals, goals_table, pair_goal_rates
 from sessionscope.report.stats import correlations
 from sessionscope.report.surveys import ISSUE_COLUMNS, SurveyData, survey_tables
-from sessionscope.report.tables import COLUMNS, flag_rows, session_row, session_tables, write_tables
+from sessionscope.report.tables import (
+    COLUMNS,
+    INTEGER_COLUMNS,
+    flag_rows,
+    session_row,
+    session_tables,
+    whole_numbers,
+    write_tables,
+)
 
 log = logging.getLogger(__name__)
+
+
+#: whole-number columns of the programme tables (see :data:`~sessionscope.report.tables.INTEGER_COLUMNS`)
+PROGRAMME_INTEGER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "programme_sessions": (*INTEGER_COLUMNS["sessions"], "session_number", "recs_by_junior", "recs_by_senior",
+                           "questions_by_junior", "questions_by_senior", "n_problems_solved", "checklist_met",
+                           "checklist_told"),
+    "programme_pairs": ("n_sessions", "sessions_60min_or_more", "recs_by_junior", "recs_by_senior", "n_action_items",
+                        "n_flags", "goals_judged", "goals_open", "goals_pending"),
+    "programme": ("n_pairs", "n_sessions", "n_action_items", "n_flags", "goals_open", "goals_pending",
+                  "n_survey_answers", "n_input_issues", "n_talk_share_sessions", "n_word_share_sessions"),
+}
 
 
 @dataclass
@@ -69,7 +89,8 @@ class Programme:
             out["programme_baseline"] = self.baseline
         if self.survey_issues is not None:
             out["programme_input_issues"] = self.survey_issues
-        return {k: v for k, v in out.items() if v is not None}
+        # as written (CSV, Parquet, workbook): counts as integers, empty where unknown, not "1.0" beside a gap
+        return {k: whole_numbers(v.copy(), PROGRAMME_INTEGER_COLUMNS.get(k, ())) for k, v in out.items() if v is not None}
 
 
 def _goal_vector_folder(where: Path | str | None) -> Optional[Path]:
@@ -191,8 +212,10 @@ def build_programme(
             "mean_minutes": g["minutes"].mean(),
             # untimed transcripts have no length: "0 sessions of an hour" would be a finding about nothing
             "sessions_60min_or_more": int((g["minutes"] >= 60).sum()) if g["minutes"].notna().any() else None,
+            # over the sessions with talk times (a transcript without times has only a share of the words)
             "mean_junior_talk_share": g["junior_talk_share"].mean(),
             "junior_talk_share_trend": _slope(g["junior_talk_share"].tolist()),
+            "mean_junior_word_share": g["junior_word_share"].mean(),
             "mean_balance_score": g["balance_score"].mean(), "mean_mutuality": g["mutuality_index"].mean(),
             "mutuality_trend": _slope(g["mutuality_index"].tolist()),
             "recs_by_junior": int(g["recs_by_junior"].sum()), "recs_by_senior": int(g["recs_by_senior"].sum()),
@@ -220,7 +243,11 @@ def build_programme(
         "total_hours": (df["minutes"].sum() / 60.0) if timed_any else (None if len(df) else 0.0),
         "mean_minutes": df["minutes"].mean() if not df.empty else None,
         "share_sessions_60min_or_more": float((df["minutes"].dropna() >= 60).mean()) if timed_any else None,
+        # talk-time shares and word shares apart, each with the number of sessions behind it
         "mean_junior_talk_share": df["junior_talk_share"].mean() if not df.empty else None,
+        "n_talk_share_sessions": int(df["junior_talk_share"].notna().sum()) if not df.empty else 0,
+        "mean_junior_word_share": df["junior_word_share"].mean() if not df.empty else None,
+        "n_word_share_sessions": int(df["junior_word_share"].notna().sum()) if not df.empty else 0,
         "mean_mutuality": df["mutuality_index"].mean() if not df.empty else None,
         "n_action_items": len(fu),
         "action_items_followed_up_share": float((judged_all["status"] != "not_mentioned").mean()) if len(judged_all) else None,
@@ -345,7 +372,9 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
               f"| {t('kpi_hours')} | {hours(row.get('total_hours'))}{of_timed} |",  # "0.0" beside pairs' "< 0.1"
               f"| {t('kpi_minutes')} | {num(row.get('mean_minutes'), 0)}{of_timed} |",
               f"| {t('kpi_60')} | {pct(row.get('share_sessions_60min_or_more'))}{of_timed} |",
-              f"| {t('kpi_jshare')} | {pct(row.get('mean_junior_talk_share'))} |",
+              f"| {t('kpi_jshare')} | {pct(row.get('mean_junior_talk_share'))}{_over(t, row, 'talk', len(prog.sessions))} |",
+              f"| {pt(t, 'kpi_jwshare')} | {pct(row.get('mean_junior_word_share'))}"
+              f"{_over(t, row, 'word', len(prog.sessions))} |",
               f"| {t('kpi_mutuality')} | {num(row.get('mean_mutuality'), 2)} |",
               f"| {t('kpi_followed')} | {pct(row.get('action_items_followed_up_share'))} |",
               f"| {t('kpi_flags')} | {int(row.get('n_flags', 0))} |",
@@ -359,7 +388,7 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
         for r in prog.pairs.to_dict(orient="records"):
             missing = ", ".join(t.area(a) for a in str(r.get("planned_topics_missing") or "").split(";") if a) or "–"
             lines.append(f"| {md_text(r['pair_id'])} | {r['n_sessions']} | {hours(r['total_hours'])} | "
-                         f"{num(r['sessions_60min_or_more'], 0)} | {pct(r['mean_junior_talk_share'])} | "
+                         f"{num(r['sessions_60min_or_more'], 0)} | {_pair_share(t, r, pct)} | "
                          f"{num(r['mean_mutuality'], 2)} | {r['n_action_items']} | "
                          f"{pct(r['action_items_followed_up_share'])} | {missing} | {r['n_flags']} |")
         lines.append("")
@@ -384,6 +413,24 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
         lines.append("")
     lines += ["---", "", f"_{t('generated_by', version=__version__)}_", ""]
     return "\n".join(lines)
+
+
+def _over(t: Any, row: Any, kind: str, total: int) -> str:
+    """" (over the 3 of 7 sessions with talk times)" after a mean junior share when some sessions have none."""
+    from sessionscope.report.programme_i18n import pt
+
+    n = int(row.get(f"n_{kind}_share_sessions", 0) or 0)
+    return f" ({pt(t, f'kpi_over_{kind}', n=n, total=total)})" if 0 < n < total else ""
+
+
+def _pair_share(t: Any, r: Mapping[str, Any], pct: Any) -> str:
+    """A pair's mean junior talk share; for a pair with no timed session its share of the words, marked as such."""
+    from sessionscope.report.programme_i18n import pt
+
+    talk, words = r.get("mean_junior_talk_share"), r.get("mean_junior_word_share")
+    if (talk is None or talk != talk) and words is not None and words == words:
+        return f"{pct(words)} {pt(t, 'of_words')}"
+    return str(pct(talk))
 
 
 def write_programme(

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from sessionscope.analysis.dynamics import measure_unit
 from sessionscope.errors import InputError
 from sessionscope.escape import csv_frame
 from sessionscope.model import Session, StageRun, read_session_json
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 #: table name → columns, in order (the data dictionary documents each)
 COLUMNS: dict[str, tuple[str, ...]] = {
     "sessions": ("session_id", "pair_id", "date", "language", "duration_s", "timed", "n_participants",
-                 "n_utterances", "n_words", "junior_id", "senior_id", "junior_talk_share", "balance_score",
+                 "n_utterances", "n_words", "junior_id", "senior_id", "junior_talk_share", "junior_word_share", "balance_score",
                  "balance_score_words", "talk_time_gini", "turn_taking_index", "interruptions", "questions",
                  "questions_answered", "mutuality_index", "n_topic_segments", "areas_covered", "n_recommendations",
                  "n_action_items", "n_recommendations_to_check", "n_action_items_to_check", "n_questions_to_check",
@@ -49,7 +50,21 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "problems": ("session_id", "problem_id", "utterance_id", "start_s", "raiser_id", "raiser_role", "text",
                  "solved", "n_solutions", "area", "confidence"),
     "flags": ("session_id", "pair_id", "date", "code", "severity", "message", "value", "threshold"),
-    "metrics": ("session_id", "pair_id", "participant_id", "role", "metric", "value"),
+    "metrics": ("session_id", "pair_id", "participant_id", "role", "metric", "value", "unit"),
+}
+#: columns of whole numbers (``int`` in docs/data_dictionary.md; a test keeps the two equal): integers in the tables,
+#: nullable (pandas ``Int64``, empty in CSV) where a value is unknown, never the floats ("7.0") that pandas makes of
+#: a column with a missing value
+INTEGER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "sessions": ("n_participants", "n_utterances", "n_words", "interruptions", "questions", "questions_answered",
+                 "n_topic_segments", "n_recommendations", "n_action_items", "n_recommendations_to_check",
+                 "n_action_items_to_check", "n_questions_to_check", "n_open_questions", "n_problems", "n_flags",
+                 "n_procedure_suggestions", "n_in_meeting_moves", "n_open_confirmation_tags",
+                 "n_recommendations_to_group", "hallucinations_dropped"),
+    "utterances": ("index", "n_words"),
+    "turns": ("turn_index", "n_words", "n_utterances"),
+    "topic_segments": ("segment_index", "n_utterances"),
+    "problems": ("n_solutions",),
 }
 
 
@@ -89,14 +104,15 @@ def session_row(s: Session) -> dict[str, Any]:
     m = s.metrics
     ms = m.session if m else {}
     junior = _first(s, "junior")
-    key = "talk_share" if s.timed else "word_share"
+    jm = m.participants.get(junior, {}) if (m and junior) else {}
     q = s.quality
     areas = sorted({seg.area for seg in s.topics.segments}) if s.topics else []
     return {
         "session_id": s.id, "pair_id": s.pair_id, "date": s.date, "language": s.language, "duration_s": s.span_s,
         "timed": s.timed, "n_participants": len(s.participants), "n_utterances": len(s.utterances),
         "n_words": ms.get("words"), "junior_id": junior, "senior_id": _first(s, "senior"),
-        "junior_talk_share": (m.participants.get(junior, {}).get(key) if (m and junior) else None),
+        # talk time and words kept apart: a mean over sessions of the one column must not mix the two
+        "junior_talk_share": jm.get("talk_share"), "junior_word_share": jm.get("word_share"),
         "balance_score": ms.get("balance_score"), "balance_score_words": ms.get("balance_score_words"),
         "talk_time_gini": ms.get("talk_time_gini"), "turn_taking_index": ms.get("turn_taking_index"),
         "interruptions": ms.get("interruptions"), "questions": ms.get("questions"),
@@ -155,12 +171,17 @@ def _rows(sessions: Sequence[Session]) -> dict[str, list[dict[str, Any]]]:
                               "n_utterances": len(t.utterance_ids)} for t in s.metrics.turns]
             for pid, measures in s.metrics.participants.items():
                 out["metrics"] += [{"session_id": s.id, "pair_id": s.pair_id, "participant_id": pid,
-                                    "role": roles.get(pid), "metric": k, "value": _num(v)} for k, v in measures.items()]
+                                    "role": roles.get(pid), "metric": k, "value": _num(v),
+                                    "unit": measure_unit(k, session=False)} for k, v in measures.items()]
             out["metrics"] += [{"session_id": s.id, "pair_id": s.pair_id, "participant_id": None, "role": None,
-                                "metric": k, "value": _num(v)} for k, v in s.metrics.session.items()]
-        if s.knowledge_flow and s.knowledge_flow.mutuality_index is not None:
+                                "metric": k, "value": _num(v), "unit": measure_unit(k, session=True)}
+                               for k, v in s.metrics.session.items()]
+        # the flow stage writes mutuality_index among the session measures: one row, not two
+        if (s.knowledge_flow and s.knowledge_flow.mutuality_index is not None
+                and "mutuality_index" not in (s.metrics.session if s.metrics else {})):
             out["metrics"].append({"session_id": s.id, "pair_id": s.pair_id, "participant_id": None, "role": None,
-                                   "metric": "mutuality_index", "value": s.knowledge_flow.mutuality_index})
+                                   "metric": "mutuality_index", "value": s.knowledge_flow.mutuality_index,
+                                   "unit": measure_unit("mutuality_index", session=True)})
         if s.topics:
             out["topic_segments"] += [{
                 "session_id": s.id, "segment_index": i, "area": g.area, "mode": g.mode, "start_s": g.start,
@@ -208,8 +229,45 @@ def _num(v: Any) -> Any:
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
 
 
+def whole_numbers(df: Any, columns: Iterable[str]) -> Any:
+    """``df`` with each of ``columns`` that holds only whole numbers as integers: pandas ``Int64`` (nullable: an
+    empty cell, not ``7.0`` beside a gap). A column with a fractional value is left as it is (logged): a count
+    that is not whole would be a bug to see, not to hide by rounding."""
+    import pandas as pd
+
+    for c in columns:
+        if c not in df or df[c].dtype.kind in "iu":
+            continue
+        values = pd.to_numeric(df[c], errors="coerce")
+        known = values.dropna()
+        if df[c].notna().sum() != len(known) or not (known == known.round()).all():
+            log.warning("column %s holds values that are not whole numbers; kept as they are", c)
+            continue
+        df[c] = values.astype("Int64")
+    return df
+
+
+def measure_frames(long: Any) -> tuple[Any, Any]:
+    """The ``metrics`` table as two wide frames: (per participant: ``session_id``, ``participant_id`` and one column
+    per measure; per session: ``session_id`` and one column per measure). Counts and numbers of words (their
+    ``unit`` in :data:`~sessionscope.analysis.dynamics.WHOLE_UNITS`) are integers (``Int64``); a measure unavailable
+    for every row (interruptions of a Zoom VTT) stays a column of nulls (``pivot_table`` would drop it)."""
+    from sessionscope.analysis.dynamics import WHOLE_UNITS
+
+    out = []
+    for rows, index in ((long[long["participant_id"].notna()], ["session_id", "participant_id"]),
+                        (long[long["participant_id"].isna()], ["session_id"])):
+        wide = rows.pivot_table(index=index, columns="metric", values="value", aggfunc="first")
+        wide = wide.reindex(columns=sorted(rows["metric"].unique()))
+        wide.columns.name = None
+        whole = sorted(set(rows.loc[rows["unit"].isin(WHOLE_UNITS), "metric"]))
+        out.append(whole_numbers(wide.reset_index(), whole))
+    return out[0], out[1]
+
+
 def session_tables(sessions: Iterable[Session]) -> dict[str, Any]:
-    """Table name → pandas DataFrame with the columns of :data:`COLUMNS` (empty tables keep their columns)."""
+    """Table name → pandas DataFrame with the columns of :data:`COLUMNS` (empty tables keep their columns);
+    the columns of :data:`INTEGER_COLUMNS` are integers (nullable)."""
     import pandas as pd
 
     rows = _rows(list(sessions))
@@ -219,7 +277,7 @@ def session_tables(sessions: Iterable[Session]) -> dict[str, Any]:
         for c in ("date", "due_date"):
             if c in df:
                 df[c] = pd.to_datetime(df[c], errors="coerce")
-        tables[name] = df
+        tables[name] = whole_numbers(df, INTEGER_COLUMNS.get(name, ()))
     return tables
 
 

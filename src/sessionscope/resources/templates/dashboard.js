@@ -63,9 +63,12 @@
     var minutes = ss.map(function (s) { return s.minutes; });
     var trend = slope(ss.map(function (s) { return s.js; }));
     var trendText = trend === null ? "" : " (" + (trend >= 0 ? "+" : "−") + fmt(Math.abs(100 * trend), 1) + " " + T.pp + ")";
+    // talk time and words apart: a pair with no timed session shows its share of the words, marked as such
+    var talk = mean(ss.map(function (s) { return s.js; })), words = mean(ss.map(function (s) { return s.jw; }));
+    var shareText = talk === null && words !== null ? pct(words) + " " + T.of_words : pct(talk) + trendText;
     var cells = [name, ss.length, hours(minutes), fmt(mean(minutes), 0),
       known(minutes).length ? known(minutes).filter(function (m) { return m >= 60; }).length : "–",
-      pct(mean(ss.map(function (s) { return s.js; }))) + trendText, fmt(mean(ss.map(function (s) { return s.mu; })), 2),
+      shareText, fmt(mean(ss.map(function (s) { return s.mu; })), 2),
       sum(ss.map(function (s) { return s.rj; })) + " / " + sum(ss.map(function (s) { return s.rs; })),
       sum(ss.map(function (s) { return s.ai; })), sum(ss.map(function (s) { return s.fl; })), plannedText];
     var tr = document.createElement("tr");
@@ -107,6 +110,11 @@
     note.hidden = !(timed.length && timed.length < kept.length);
     note.textContent = T.of_timed.replace("{n}", timed.length).replace("{total}", kept.length);
     setText("kpi_jshare", pct(mean(kept.map(function (s) { return s.js; }))));
+    setText("kpi_jwshare", pct(mean(kept.map(function (s) { return s.jw; }))));
+    // the talk share is over the timed sessions only: say so when some have none
+    var talkN = known(kept.map(function (s) { return s.js; })).length, talkNote = document.getElementById("kpi-talk-note");
+    talkNote.hidden = !(talkN && talkN < kept.length);
+    talkNote.textContent = T.talk_note.replace("{n}", talkN).replace("{total}", kept.length);
     setText("kpi_mutuality", fmt(mean(kept.map(function (s) { return s.mu; })), 2));
     setText("kpi_followed", judged.length ? pct(judged.filter(function (x) { return x.status !== "not_mentioned"; }).length / judged.length) : "–");
     setText("kpi_flags", sum(kept.map(function (s) { return s.fl; })));

@@ -1,0 +1,129 @@
+"""Round 16 (prog): units of the measures, whole numbers in tables and frames, the junior's share kept apart by basis."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pandas as pd
+
+import sessionscope as ss
+from sessionscope.analysis.dynamics import PARTICIPANT_UNITS, SESSION_UNITS, WHOLE_UNITS
+from sessionscope.report.programme import build_programme, render_programme_markdown, write_programme
+from sessionscope.report.tables import INTEGER_COLUMNS, session_tables
+
+ROOT = Path(__file__).resolve().parents[1]
+
+VTT = ("WEBVTT\n\n1\n00:00:01.000 --> 00:00:20.000\nBoris Ivanov: Tell me what you tried with the client last week "
+       "and what happened then?\n\n2\n00:00:19.000 --> 00:00:25.000\nAnna Lee: I called them twice, then wrote.\n\n"
+       "3\n00:00:26.000 --> 00:00:40.000\nBoris Ivanov: Next time try a short agenda first, it helps.\n")
+TXT = ("Boris Ivanov: How did the review go?\nAnna Lee: It went fine, they liked the draft and asked for more tests "
+       "and a clearer plan for the next release.\nBoris Ivanov: Good.\n")
+PEOPLE = {"Anna Lee": "junior", "Boris Ivanov": "senior"}
+
+
+def _doc_units(section: str) -> dict[str, str]:
+    """measure → unit from one table of docs/metrics.md (a row may name several measures and units)."""
+    doc = (ROOT / "docs" / "metrics.md").read_text(encoding="utf-8")
+    table = doc.split(section)[1].split("\n## ")[0]
+    out: dict[str, str] = {}
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 3 or not cells[0].startswith("`"):
+            continue
+        keys = re.findall(r"`([a-z_]+)`", cells[0])
+        units = [u.strip() for u in cells[1].split(",")]
+        units += [units[-1]] * (len(keys) - len(units))
+        out.update(zip(keys, units, strict=False))
+    return out
+
+
+def test_the_unit_map_is_the_documented_one() -> None:
+    assert _doc_units("## Per participant") == PARTICIPANT_UNITS
+    assert _doc_units("## Per session") == SESSION_UNITS
+
+
+def test_integer_columns_are_the_documented_int_columns() -> None:
+    doc = (ROOT / "docs" / "data_dictionary.md").read_text(encoding="utf-8")
+    for name in ("sessions", "utterances", "turns", "topic_segments", "problems"):
+        section = doc.split(f"## `{name}`")[1].split("\n## ")[0]
+        documented = {k for line in section.splitlines() if re.search(r"\|\s*int\s*\|", line)
+                      for k in re.findall(r"`([a-z_]+)`", line.split("|")[1])}
+        assert documented == set(INTEGER_COLUMNS[name]), name
+
+
+def _sessions(tmp_path: Path) -> list:
+    vtt, txt = tmp_path / "a.transcript.vtt", tmp_path / "b.txt"
+    vtt.write_text(VTT, encoding="utf-8")
+    txt.write_text(TXT, encoding="utf-8")
+    a = ss.analyze(vtt, participants=PEOPLE, stages=["dynamics"]).evolve(pair_id="anna-boris", date=dt.date(2026, 1, 5))
+    b = ss.analyze(txt, participants=PEOPLE, stages=["dynamics"]).evolve(pair_id="anna-boris", date=dt.date(2026, 1, 12))
+    return [a, b]
+
+
+def test_counts_are_integers_nullable_where_unavailable(tmp_path: Path) -> None:
+    sessions = _sessions(tmp_path)
+    f = ss.frames(sessions)
+    pm = f["participant_metrics"]
+    for col in ("turns", "questions_asked", "word_count", "interruptions_made", "backchannels"):
+        assert str(pm[col].dtype) == "Int64", col
+    assert pm["talk_share"].dtype.kind == "f" and pm["mean_turn_words"].dtype.kind == "f"
+    by = pm.set_index(["session_id", "name"])["interruptions_made"]
+    a, b = sessions[0].id, sessions[1].id
+    assert by[(a, "Anna Lee")] == 1 and by[(a, "Boris Ivanov")] == 0  # Anna starts at 19 s inside Boris's cue
+    assert by[[(b, "Anna Lee"), (b, "Boris Ivanov")]].isna().all()  # untimed: unknown, not 0
+    assert str(f["session_metrics"]["turns"].dtype) == "Int64"
+    long = f["metrics"]
+    assert set(long.loc[long["metric"] == "turns", "unit"]) == {"count"}
+    assert long.loc[long["metric"] == "talk_share", "unit"].iloc[0] == "0–1"
+    assert set(long["unit"].dropna()) <= set(PARTICIPANT_UNITS.values()) | set(SESSION_UNITS.values())
+    assert WHOLE_UNITS <= set(long["unit"])
+    tables = session_tables(sessions)
+    assert str(tables["sessions"]["interruptions"].dtype) == "Int64"  # was float64: "22.0" in the CSV
+    csv = tables["sessions"][["session_id", "n_words", "interruptions"]].to_csv(index=False)
+    assert ".0" not in csv
+
+
+def test_one_mutuality_row_per_session() -> None:
+    from test_report_data import full_session
+
+    s = full_session(sid="m1", date=dt.date(2026, 1, 5))
+    assert s.knowledge_flow is not None and s.metrics is not None
+    s = s.evolve(metrics=s.metrics.__class__(participants=s.metrics.participants,
+                                             session={**s.metrics.session, "mutuality_index": 0.5},
+                                             turns=s.metrics.turns))
+    long = session_tables([s])["metrics"]
+    assert (long["metric"] == "mutuality_index").sum() == 1  # the flow stage's row, not a second copy
+
+
+def test_junior_share_kept_apart_by_basis(tmp_path: Path) -> None:
+    sessions = _sessions(tmp_path)
+    prog = build_programme(sessions, encoder=None, goal_vectors=None)
+    rows = prog.sessions.set_index("session_id")
+    timed, untimed = sessions[0].id, sessions[1].id
+    assert rows.loc[untimed, "junior_talk_share"] != rows.loc[untimed, "junior_talk_share"]  # NaN: no talk time
+    assert 0 < rows.loc[untimed, "junior_word_share"] < 1
+    row = prog.programme.iloc[0]
+    assert row["mean_junior_talk_share"] == rows.loc[timed, "junior_talk_share"]  # not averaged with a word share
+    assert row["n_talk_share_sessions"] == 1 and row["n_word_share_sessions"] == 2
+    assert row["mean_junior_word_share"] == (rows["junior_word_share"].mean())
+    md = render_programme_markdown(prog)
+    assert "over the 1 of 2 sessions with talk times" in md
+    assert "Mean junior share of words" in md
+
+
+def test_a_pair_without_times_shows_its_word_share_marked(tmp_path: Path) -> None:
+    prog = build_programme(_sessions(tmp_path)[1:], encoder=None, goal_vectors=None)
+    md = render_programme_markdown(prog)
+    share = prog.pairs.iloc[0]["mean_junior_word_share"]
+    assert f"{round(100 * share)} % of words" in md
+    out = tmp_path / "out"
+    write_programme(_sessions(tmp_path)[1:], out, encoder=None, research_tables=False, workbook=False,
+                    formats=("csv",))
+    pairs = pd.read_csv(out / "programme_pairs.csv", dtype=str, keep_default_na=False)
+    assert pairs.loc[0, "sessions_60min_or_more"] == ""  # unknown without times, not "0" and not "nan"
+    assert pairs.loc[0, "n_sessions"] == "1"
+    sessions = pd.read_csv(out / "programme_sessions.csv", dtype=str, keep_default_na=False)
+    assert sessions.loc[0, "interruptions"] == ""
+    assert not any(v.endswith(".0") for v in sessions[["n_words", "questions"]].to_numpy().ravel())
