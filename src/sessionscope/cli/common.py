@@ -131,11 +131,14 @@ def print_report(report: BatchReport) -> None:
     """The per-session table, then the failures with their reasons."""
     from rich.table import Table
 
+    from sessionscope.report.i18n import fmt_clock
+
     table = Table(title=f"sessionscope → {_esc(str(report.out_dir))}", show_lines=False)
     # "balance 100 %" read as "fully balanced": the column is the largest share (50 % is even for a pair)
     for col in ("session", "status", "participants (talk share)", "duration", "largest share", "questions",
                 "interruptions"):
-        table.add_column(col)
+        # folded, never cut with "…": three sessions "anna-igo…" on an 80-column console could not be told apart
+        table.add_column(col, overflow="fold")
     for r in report.results:
         s = r.session
         if s is None or s.metrics is None:
@@ -156,7 +159,8 @@ def print_report(report: BatchReport) -> None:
             _esc(s.id),
             _STATUS_LABEL.get(r.status, r.status),
             shares,
-            "–" if dur is None else f"{dur / 60:.1f} min",
+            # the report's m:ss: a 1.4 s recording is "0:01", not "0.0 min"
+            "–" if dur is None else fmt_clock(dur),
             _pct(ms.get("balance_score") if ms.get("balance_score") is not None else ms.get("balance_score_words")),
             _questions(s),
             "–" if ms.get("interruptions") is None else str(ms.get("interruptions")),

@@ -163,28 +163,36 @@ def _junior_questions(c: _Ctx) -> CheckItem:
     qs = [q for q in s.questions if q.asker == junior and not q.confirmation_tag]
     asked = s.metrics.participants.get(junior or "", {}).get("questions_asked") if s.metrics else None
     n = len(qs) if s.questions or asked is None else int(asked)
-    return CheckItem("junior_questions", MET if n >= c.cfg.checklist_min_junior_questions else NOT_MET,
-                     "questions asked by the junior", n, c.cfg.checklist_min_junior_questions,
-                     _ev(s, [q.utterance_id for q in qs]))
+    status, why = (_counted(qs, c.cfg.checklist_min_junior_questions) if s.questions else
+                   (MET if n >= c.cfg.checklist_min_junior_questions else NOT_MET, None))
+    return CheckItem("junior_questions", status, "questions asked by the junior", n,
+                     c.cfg.checklist_min_junior_questions, _ev(s, [q.utterance_id for q in qs]), why)
 
 
 def _both_ways(c: _Ctx) -> CheckItem:
     s, sides = c.s, (c.junior, c.senior)
-    counts = {who: (sum(1 for q in s.questions if q.asker == who and not q.confirmation_tag),
-                    sum(1 for r in s.advice if r.giver == who))
-              for who in sides}
+
+    def items(who: Optional[str], sure: bool) -> tuple[list[Any], list[Any]]:
+        """``who``'s questions and recommendations (``sure``: without the items marked to check)."""
+        return ([q for q in s.questions if q.asker == who and not q.confirmation_tag and not (sure and q.to_check)],
+                [r for r in s.advice if r.giver == who and not (sure and r.to_check)])
+
+    found = {who: items(who, False) for who in sides}
+    sure = {who: items(who, True) for who in sides}
     missing = []
-    for who, (asked, advised) in counts.items():
+    for who, (asked, advised) in found.items():
         label = "junior" if who == c.junior else "senior"
-        missing += [f"the {label} asked no question"] if asked == 0 else []
-        missing += [f"the {label} gave no recommendation"] if advised == 0 else []
-    ev = [next((q.utterance_id for q in s.questions if q.asker == w and not q.confirmation_tag), "") for w in sides]
-    ev += [next((r.utterance_id for r in s.advice if r.giver == w), "") for w in sides]
-    j, r = counts[c.junior], counts[c.senior]
-    return CheckItem("both_ways", NOT_MET if missing else MET,
-                     f"questions/recommendations: junior {j[0]}/{j[1]}, senior {r[0]}/{r[1]}",
-                     float(sum(1 for a, b in counts.values() if a >= 1 and b >= 1)), 2.0, _ev(s, ev, 4),
-                     "; ".join(missing) or None)
+        missing += [f"the {label} asked no question"] if not asked else []
+        missing += [f"the {label} gave no recommendation"] if not advised else []
+    # as _counted: a side that asked or advised only by items the report marks "to check" cannot meet the item
+    status = NOT_MET if missing else MET if all(a and b for a, b in sure.values()) else CANT_TELL
+    ev = [next((q.utterance_id for q in found[w][0]), "") for w in sides]
+    ev += [next((r.utterance_id for r in found[w][1]), "") for w in sides]
+    j, r = found[c.junior], found[c.senior]
+    return CheckItem("both_ways", status,
+                     f"questions/recommendations: junior {len(j[0])}/{len(j[1])}, senior {len(r[0])}/{len(r[1])}",
+                     float(sum(1 for a, b in sure.values() if a and b)), 2.0, _ev(s, ev, 4),
+                     "; ".join(missing) or (TO_CHECK_REASON if status == CANT_TELL else None))
 
 
 def _junior_spoke_freely(c: _Ctx) -> CheckItem:

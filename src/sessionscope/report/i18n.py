@@ -9,6 +9,7 @@ both languages define exactly the same keys.
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import TYPE_CHECKING, Any, Optional
 
 if TYPE_CHECKING:
@@ -133,6 +134,7 @@ EN: dict[str, str] = {
     "bal_group": "{name} ({role}) spoke most, with {share} of the {unit}.",
     "bal_none": "Nobody's speech could be measured.",
     "bal_single_voice": "Only one voice was found in the recording ({name}), so who drove the conversation cannot be measured; if two people speak in it, run it again with `--speakers 2`.",
+    "bal_single_voice_silent": "Only one voice was found in the recording ({name}); {silent} was not heard, so who drove the conversation cannot be measured. If more people speak in it, run it again with `--speakers {n}`, or correct the speakers with `sessionscope remap`.",
     "bal_single_named": "Only {name} speaks in this transcript, so who drove the conversation cannot be measured (it takes two).",
     "bal_single": "Only one speaker is known in this transcript ({name}), so who drove the conversation cannot be measured; a transcript without speaker names needs them (a named export, an RTTM, or `sessionscope run` on the recording).",
     "unit_time": "talk time",
@@ -140,6 +142,7 @@ EN: dict[str, str] = {
     "turns_sentence": "There were {turns} turns in all; the longest monologue was {longest} by {name}.",
     "questions_sentence": "{asked} questions were asked ({answered} answered).",
     "questions_sentence_one": "1 question was asked ({answered} answered).",
+    "questions_sentence_none": "No questions were asked.",
     # "(59 answered; 10 of them to check)" read as 10 of the 59 answered: they are 10 of the 89 asked
     "questions_to_check": "{n} of the {asked} marked to check", "questions_to_check_one": "marked to check",
     "turns_sentence_one": "There was 1 turn; the longest monologue was {longest} by {name}.",
@@ -389,6 +392,7 @@ RU: dict[str, str] = {
     "bal_group": "Больше всех говорил(а) {name} ({role}) — {share} {unit}.",
     "bal_none": "Речь участников измерить не удалось.",
     "bal_single_voice": "В записи найден только один голос ({name}), поэтому нельзя измерить, кто вёл разговор; если в ней говорят двое, запустите обработку снова с `--speakers 2`.",
+    "bal_single_voice_silent": "В записи найден только один голос ({name}); не слышно: {silent}, поэтому нельзя измерить, кто вёл разговор. Если в ней говорят несколько человек, запустите обработку снова с `--speakers {n}` или исправьте говорящих командой `sessionscope remap`.",
     "bal_single_named": "В расшифровке говорит только {name}, поэтому нельзя измерить, кто вёл разговор (для этого нужны двое).",
     "bal_single": "В расшифровке известен только один говорящий ({name}), поэтому нельзя измерить, кто вёл разговор; расшифровке без имён говорящих нужны имена (экспорт с именами, RTTM или `sessionscope run` по записи).",
     "unit_time": "времени речи",
@@ -396,6 +400,7 @@ RU: dict[str, str] = {
     "turns_sentence": "Всего реплик: {turns}; самый длинный монолог — {longest} ({name}).",
     "questions_sentence": "Задано вопросов: {asked} (с ответом: {answered}).",
     "questions_sentence_one": "Задано вопросов: 1 (с ответом: {answered}).",
+    "questions_sentence_none": "Вопросов не задано.",
     "questions_to_check": "из {asked} вопросов проверить: {n}", "questions_to_check_one": "вопрос с пометкой «проверить»",
     "turns_sentence_one": "Всего реплик: 1; самый длинный монолог — {longest} ({name}).",
     "mutual_yes": "Обмен знаниями шёл в обе стороны: каждый давал рекомендации или объяснения (взаимность {value}).",
@@ -682,6 +687,12 @@ def translate_flag(message: str, lang: str) -> str:
     return ""
 
 
+def _ru_group(m: re.Match[str], ref: re.Match[str]) -> str:
+    """Group ``\\N`` of a note's match ``m`` for its Russian text: a decimal figure with a comma ("0,2 с")."""
+    value = m.group(int(ref.group(1))) or ""
+    return value.replace(".", ",") if re.fullmatch(r"\d+\.\d+", value) else value
+
+
 def translate_note(note: str, lang: str) -> str:
     """A reader's data-quality note in the report's language (:data:`NOTES_RU`); unknown notes unchanged.
 
@@ -689,8 +700,12 @@ def translate_note(note: str, lang: str) -> str:
     correct with `sessionscope remap` if wrong") is :class:`Trusted`: the Markdown report keeps its code span
     instead of showing \\`…\\`. A note with data in it (a file name, a speaker label) stays plain text."""
     for rx, ru in NOTES_RU:
-        if rx.fullmatch(note):
-            text = rx.sub(ru, note) if lang == "ru" else note
+        m = rx.fullmatch(note)
+        if m:
+            if lang != "ru":
+                return note if rx.groups else Trusted(note)
+            # a figure in the Russian decimal comma ("0,2 с", as the report's own figures), as translate_flag does
+            text = re.sub(r"\\(\d)", partial(_ru_group, m), ru)  # a function, not a template: names are data
             return text if rx.groups else Trusted(text)
     return note
 

@@ -1,0 +1,177 @@
+"""Round 16, helper "pair": what a mentoring pair receives, checked on real recordings and transcripts.
+
+Each test reproduces something seen in the summaries of ``sessionscope run`` / ``analyze`` on the shared real
+material (/tmp/r16/pair_findings.md) and fails on the round-start code (66e66a7). Model-free.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from helpers import make_session
+from sessionscope.model import (
+    DataQuality,
+    KeyPoint,
+    Metrics,
+    Participant,
+    Question,
+    Recommendation,
+    Role,
+    Session,
+    Topics,
+    TopicSegment,
+)
+from sessionscope.report.session_md import render_session_markdown
+
+
+def _pair(language: str = "en") -> Session:
+    rows = [("lena", 0.0, 20.0, "I keep missing deadlines at work."), ("rob", 20.0, 40.0, "Try blocking time."),
+            ("lena", 40.0, 60.0, "Thanks, see you next week.")]
+    s = make_session(rows, roles={"lena": "junior", "rob": "senior"}, duration=60.0, language=language)
+    names = {"lena": "Lena", "rob": "Rob"}
+    return s.evolve(participants=tuple(Participant(p.id, names[p.id], p.role) for p in s.participants))
+
+
+def _segment(area: str, mode: str, start: float, end: float, uids: tuple[str, ...]) -> TopicSegment:
+    return TopicSegment(area=area, mode=mode, start=start, end=end, utterance_ids=uids, initiator="lena",
+                        confidence=0.7)
+
+
+def test_small_talk_segment_has_no_discussion_mode() -> None:
+    """out_en/diane-sheila-01 (pyannote sample.wav): "0:07–0:30: Other (small talk, logistics) (current trend)";
+    TS3003a, Bed003, the Zoom class: "Other (small talk, logistics) (problem situation)". The mode heads classify
+    every window, small talk too; the report leaves the mode out for the `other` area (kept in session.json)."""
+    s = _pair().evolve(topics=Topics(
+        segments=(_segment("time", "problem", 0.0, 40.0, ("u0001", "u0002")),
+                  _segment("other", "trend", 40.0, 60.0, ("u0003",))),
+        area_time_share={"time": 0.67, "other": 0.33}))
+    md = render_session_markdown(s)
+    assert "- 0:00–0:40: Time management and priorities (problem situation), led by: Lena" in md
+    assert "- 0:40–1:00: Other (small talk, logistics), led by: Lena" in md
+    assert "current trend" not in md
+    ru = render_session_markdown(s.evolve(language="ru"))
+    assert "актуальный тренд" not in ru and "(проблемная ситуация)" in ru
+
+
+def test_key_points_of_small_talk_come_last() -> None:
+    """TS3003a / Bed003 / the Zoom class: the key points under "Other (small talk, logistics)" led the list (the
+    points were grouped by area id, and "other" sorts before "projects" and "tools"). Now in the topic table's
+    order (largest share first), small talk last."""
+    s = _pair().evolve(
+        topics=Topics(area_time_share={"other": 0.5, "tools": 0.2, "projects": 0.3}),
+        summary=(KeyPoint("other", "u0003", "lena", "Maybe you have to hold it upside-down.", 0.9),
+                 KeyPoint("projects", "u0001", "lena", "I keep missing deadlines at work.", 0.8),
+                 KeyPoint("tools", "u0002", "rob", "Try blocking time.", 0.7)))
+    md = render_session_markdown(s)
+    key = md.split("## Key points")[1].split("##")[0]
+    order = [key.index(x) for x in ("missing deadlines", "blocking time", "upside-down")]
+    assert order == sorted(order), key
+
+
+def test_no_questions_is_said_in_words() -> None:
+    """out_en/stereo-01, trn05, diane-sheila-01: "0 questions were asked (0 answered)." (RU: "Задано вопросов: 0
+    (с ответом: 0)."): a count of answers to nothing."""
+    metrics = Metrics(participants={"lena": {"talk_share": 0.6}, "rob": {"talk_share": 0.4}},
+                      session={"questions": 0, "questions_answered": 0})
+    s = _pair().evolve(metrics=metrics)
+    md = render_session_markdown(s)
+    assert "No questions were asked." in md and "0 questions" not in md
+    ru = render_session_markdown(s.evolve(language="ru"))
+    assert "Вопросов не задано." in ru and "Задано вопросов: 0" not in ru
+
+
+def _question(i: int, asker: str, to_check: bool) -> Question:
+    return Question(id=f"q{i}", utterance_id="u0001", start=0.0, asker=asker, addressee=None, text="How?",
+                    answered=True, confidence=0.3 if to_check else 0.9, to_check=to_check)
+
+
+def _rec(i: int, giver: str, to_check: bool) -> Recommendation:
+    return Recommendation(id=f"r{i}", utterance_id="u0002", start=20.0, giver=giver, receiver=None,
+                          text="don't hear that New Jersey now.", confidence=0.32 if to_check else 0.8,
+                          to_check=to_check)
+
+
+def test_checklist_both_ways_and_junior_questions_not_met_by_items_to_check() -> None:
+    """out_en/diane-sheila-01: "Both asked and both advised … junior 0/1" counted "don't hear that New Jersey now."
+    (32 %, to check), while "Recommendations recorded" already said "can't tell — met only by items marked to
+    check". The same rule now holds for "both asked and both advised" and "the junior came with questions"."""
+    from sessionscope.report.checklist import CANT_TELL, MET, TO_CHECK_REASON, session_checklist
+
+    def status(s: Session, item: str) -> tuple[str, str | None]:
+        got = next(i for i in session_checklist(s).items if i.item == item)
+        return got.status, got.reason
+
+    sure = (_question(1, "lena", False), _question(2, "rob", False), _question(3, "lena", False))
+    recs = (_rec(1, "rob", False),)
+    s = _pair().evolve(questions=sure, recommendations=(*recs, _rec(2, "lena", False)))
+    assert status(s, "both_ways")[0] == MET
+    s = _pair().evolve(questions=sure, recommendations=(*recs, _rec(2, "lena", True)))
+    assert status(s, "both_ways") == (CANT_TELL, TO_CHECK_REASON)
+    s = _pair().evolve(questions=(_question(1, "lena", False), _question(3, "lena", True)),
+                       metrics=Metrics(participants={"lena": {"questions_asked": 2}, "rob": {"questions_asked": 0}}))
+    assert status(s, "junior_questions") == (CANT_TELL, TO_CHECK_REASON)
+
+
+def test_russian_notes_use_the_decimal_comma() -> None:
+    """out_ru/anna-igor-03 (ru-pisets test_sound_ru.wav): "фрагментов речи без распознанных слов: 1, 0.2 с" beside
+    the report's own "0,1 мин"."""
+    from sessionscope.report.i18n import translate_note
+
+    note = "1 speaker turn(s), 0.2 s, had speech but no recognised words (counted as talk time)"
+    assert translate_note(note, "ru") == "фрагментов речи без распознанных слов: 1, 0,2 с (учтены как время речи)"
+    assert translate_note(note, "en") == note
+    assert "прочитано 18,7 с из заявленных 30,0 с" in translate_note(
+        "the file looks truncated or damaged: decoded 18.7 s of 30.0 s announced", "ru")
+
+
+def test_channel_mapping_note_names_the_participants() -> None:
+    """out_en/stereo-01 (fw-stereo-2ch): "channel → participant mapping: SPEAKER_00→lena, SPEAKER_01→rob": ids,
+    not the names the rest of the report uses. Other notes keep their words (a participant "a" must not make
+    "(a guess)" read "(A guess)")."""
+    s = _pair().evolve(quality=DataQuality(asr_model="tiny.en", notes=(
+        "channel → participant mapping: SPEAKER_00→lena, SPEAKER_01→rob",
+        "some speakers were mapped to participants by order of first speech (a guess); correct with "
+        "`sessionscope remap` if wrong")))
+    s = s.evolve(participants=(*s.participants, Participant("a", "Alex", Role.OTHER)))
+    md = render_session_markdown(s)
+    assert "SPEAKER\\_00→Lena, SPEAKER\\_01→Rob" in md, md
+    assert "(a guess)" in md
+
+
+def test_one_voice_in_a_recording_of_two_is_not_domination() -> None:
+    """out_edge/one_speaker_en (ru-pisets test_sound_en.wav, one voice, -p Lena=junior -p Rob=senior): "Lena (junior)
+    dominated the conversation, with 100 % of the talk time; Rob had little room to speak." Rob was never heard:
+    the report says so and how to rerun, as it does for one voice without participants."""
+    metrics = Metrics(participants={"lena": {"talk_share": 1.0}, "rob": {"talk_share": 0.0}},
+                      session={"questions": 0, "turns": 1})
+    s = _pair().evolve(metrics=metrics, quality=DataQuality(asr_model="tiny.en"))
+    md = render_session_markdown(s)
+    assert "dominated" not in md and "little room" not in md
+    assert "Only one voice was found in the recording (Lena); Rob was not heard" in md
+    assert "`--speakers 2`" in md
+    ru = render_session_markdown(s.evolve(language="ru"))
+    assert "В записи найден только один голос (Lena); не слышно: Rob" in ru
+    # a transcript (no speech recognition) with a silent participant keeps its finding: somebody else typed it
+    plain = render_session_markdown(s.evolve(quality=DataQuality()))
+    assert "dominated" in plain
+
+
+def test_console_table_keeps_whole_session_ids(tmp_path: Path) -> None:
+    """`run in_ru` on an 80-column console printed three rows "anna-igo…": the sessions could not be told apart;
+    a 1.4 s recording's duration read "0.0 min". Ids are folded, never cut, and durations read m:ss."""
+    from sessionscope.cli import cli
+
+    for i in (1, 2, 3):
+        (tmp_path / f"anna-igor-2026-11-0{i}.vtt").write_text(
+            "WEBVTT\n\n00:00:00.000 --> 00:00:01.400\n<v Anna>Hello there, how are you?\n\n"
+            "00:00:01.500 --> 00:00:03.000\n<v Igor>Fine, thanks.\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["analyze", str(tmp_path), "--out", str(tmp_path / "out"), "--stages", "dynamics",
+                                   "--no-progress"], env={"COLUMNS": "80"})
+    assert res.exit_code == 0, res.output
+    # the first column's pieces, row after row: a folded id continues on the next line of its cell
+    first = "".join(line.split("│")[1].strip() for line in res.output.splitlines() if line.startswith("│"))
+    for i in (1, 2, 3):
+        assert f"anna-igor-2026-11-0{i}" in first, res.output
+    assert "0:03" in res.output and " min" not in res.output
