@@ -149,10 +149,10 @@ def test_one_voice_in_a_recording_of_two_is_not_domination() -> None:
     s = _pair().evolve(metrics=metrics, quality=DataQuality(asr_model="tiny.en"))
     md = render_session_markdown(s)
     assert "dominated" not in md and "little room" not in md
-    assert "Only one voice was found in the recording (Lena); Rob was not heard" in md
+    assert "Only Lena can be heard in the recording; Rob was not heard" in md
     assert "`--speakers 2`" in md
     ru = render_session_markdown(s.evolve(language="ru"))
-    assert "В записи найден только один голос (Lena); не слышно: Rob" in ru
+    assert "В записи слышен только один участник (Lena); не слышно: Rob" in ru
     # a transcript (no speech recognition) with a silent participant keeps its finding: somebody else typed it
     plain = render_session_markdown(s.evolve(quality=DataQuality()))
     assert "dominated" in plain
@@ -175,3 +175,44 @@ def test_console_table_keeps_whole_session_ids(tmp_path: Path) -> None:
     for i in (1, 2, 3):
         assert f"anna-igor-2026-11-0{i}" in first, res.output
     assert "0:03" in res.output and " min" not in res.output
+
+
+def test_untimed_transcript_tables_have_no_column_of_dashes() -> None:
+    """out_txt/TS3003a, Bed003 (QMSum JSON, no times): the action-item and open-question tables had an "At" column
+    of "–" in every row. Left out when no row has a time (as the confidence column when none was measured)."""
+    from sessionscope.model import ActionItem
+
+    s = make_session([("anna", "I will send the slides by Friday."), ("boris", "What are we going to do?")],
+                     roles={"anna": "junior", "boris": "senior"})
+    s = s.evolve(action_items=(ActionItem(id="a1", utterance_id="u0001", start=None, owner="anna",
+                                          task="send the slides", due_text="by Friday"),),
+                 questions=(Question(id="q1", utterance_id="u0002", start=None, asker="boris", addressee=None,
+                                     text="What are we going to do?", answered=False),))
+    md = render_session_markdown(s)
+    assert "| Owner | Task | Due |\n" in md and "| Asked by | Question |\n" in md, md
+    timed = render_session_markdown(make_session([("anna", 0.0, 2.0, "What now?")]).evolve(
+        questions=(Question(id="q1", utterance_id="u0001", start=0.0, asker="anna", addressee=None,
+                            text="What now?", answered=False),)))
+    assert "| Asked by | Question | At |" in timed
+
+
+def test_remap_warns_when_a_participant_loses_every_voice(tmp_path: Path) -> None:
+    """out_edge2_remap/short_speech: `remap … --speaker SPEAKER_00=rob` on a run that mapped SPEAKER_00→lena,
+    SPEAKER_01→rob gave Rob both voices and Lena none, with nothing said on the console. It now warns, naming the
+    labels and the fix."""
+    from sessionscope.cli import cli
+    from sessionscope.model import write_session_json
+
+    s = make_session([("lena", 0, 1, "hello there"), ("rob", 1, 2, "hi, how are you"), ("lena", 2, 3, "fine")],
+                     roles={"lena": "junior", "rob": "senior"})
+    s = s.evolve(participants=(Participant("lena", "Lena", Role.JUNIOR), Participant("rob", "Rob", Role.SENIOR)),
+                 extra={"audio": {"utterance_labels": ["SPEAKER_00", "SPEAKER_01", "SPEAKER_00"],
+                                  "speaker_map": {"SPEAKER_00": "lena", "SPEAKER_01": "rob"}}})
+    write_session_json(s, tmp_path / "session.json", provenance={"stages": ["dynamics"], "config": {}})
+    runner = CliRunner()
+    res = runner.invoke(cli, ["remap", str(tmp_path), "--speaker", "SPEAKER_00=rob", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert ("warning: Lena (junior) has no speech after this remap (the labels now read SPEAKER_00→Rob, "
+            "SPEAKER_01→Rob); if Lena speaks in the recording, name that label: --speaker LABEL=lena") in res.output
+    res = runner.invoke(cli, ["remap", str(tmp_path), "--speaker", "SPEAKER_00=lena", "--format", "json"])
+    assert res.exit_code == 0 and "warning" not in res.output, res.output

@@ -8,7 +8,7 @@ stages run on the result.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import click
 
@@ -65,3 +65,19 @@ def remap(session_dir: Path, speakers: tuple[str, ...], config_path: Optional[Pa
     except (SessionscopeError, OSError, ValueError) as e:
         raise click.ClickException(str(e)) from e
     click.echo(f"remapped {', '.join(f'{k}→{v}' for k, v in mapping.items())}; outputs rewritten in {path.parent}")
+    for line in silent_after_remap(session):
+        click.echo(f"warning: {line}", err=True)
+
+
+def silent_after_remap(session: Any) -> list[str]:
+    """A line per junior or senior who has no speech left after a remap ("--speaker SPEAKER_00=rob" when rob already
+    had SPEAKER_01 gives Rob both voices and Lena none: the report then reads "only Rob can be heard")."""
+    from sessionscope.model import Role
+
+    spoken = {u.speaker for u in session.utterances}
+    by_label = (session.extra or {}).get("audio", {}).get("speaker_map") or {}
+    names = {p.id: p.name for p in session.participants}
+    labels = ", ".join(f"{lab}→{names.get(pid, pid)}" for lab, pid in by_label.items())
+    return [f"{p.name} ({p.role.value}) has no speech after this remap" + (f" (the labels now read {labels})" if labels
+            else "") + f"; if {p.name} speaks in the recording, name that label: --speaker LABEL={p.id}"
+            for p in session.participants if p.role in (Role.JUNIOR, Role.SENIOR) and p.id not in spoken]

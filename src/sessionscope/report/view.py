@@ -354,6 +354,17 @@ def _recommendations(session: Session, t: Translator, names: _Names) -> Section:
     return sec
 
 
+def _without_empty_at(sec: Section, t: Translator) -> Section:
+    """``sec`` without its "At" column when no row has a time (an untimed transcript: a column of "–")."""
+    at = t("at")
+    if at in sec.columns and sec.rows:
+        i = sec.columns.index(at)
+        if all(row[i] == "–" for row in sec.rows):
+            sec.columns = sec.columns[:i] + sec.columns[i + 1:]
+            sec.rows = [row[:i] + row[i + 1:] for row in sec.rows]
+    return sec
+
+
 def _actions(session: Session, t: Translator, names: _Names) -> Section:
     # the confidence column only when some item carries a measured confidence
     measured = any(a.confidence is not None for a in session.tasks)
@@ -381,7 +392,7 @@ def _actions(session: Session, t: Translator, names: _Names) -> Section:
         sec.sentences.append(t("to_check_note"))
     if not sec.rows and not _gap(sec, session, t):
         sec.empty = t("none_actions_only_moves") if moves else t("none_actions")
-    return sec
+    return _without_empty_at(sec, t)
 
 
 def unnamed_only(session: Session) -> bool:
@@ -410,7 +421,7 @@ def _questions(session: Session, t: Translator, names: _Names) -> Section:
     if not sec.rows and not _gap(sec, session, t):
         asked = session.metrics is not None and session.metrics.session.get("questions") is not None
         sec.empty = t("none_questions") if (session.questions or asked) else t("none_questions_unknown")
-    return sec
+    return _without_empty_at(sec, t)
 
 
 def _problems(session: Session, t: Translator, names: _Names) -> Section:
@@ -418,7 +429,7 @@ def _problems(session: Session, t: Translator, names: _Names) -> Section:
     for p in session.problems:
         status = t("solved") if p.solved else t("unsolved")
         sec.rows.append([names(p.raiser), f"{p.text} ({status})", t.area(p.area) if p.area else "", _at(p.start)])
-    return sec
+    return _without_empty_at(sec, t)
 
 
 #: flags whose value and threshold are shares (docs/extraction.md, analysis/flow.py compute_flags)
