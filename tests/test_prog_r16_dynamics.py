@@ -36,3 +36,19 @@ def test_speech_without_text_is_still_judged_by_its_length(tmp_path: Path) -> No
     p.write_text(rttm + "\n", encoding="utf-8")
     m = compute_metrics(read_transcript(p), DynamicsConfig())
     assert len(m.turns) == 3
+
+
+def test_transcript_marks_are_no_words(tmp_path: Path) -> None:
+    """QMSum / AMI plain text keeps "{vocalsound}", "{disfmarker}", "{gap}" in the text: they are not words."""
+    from sessionscope.analysis.dynamics import spoken_words
+
+    assert spoken_words("I'm {gap} .") == 1
+    assert spoken_words("So {disfmarker} let's see - [laughter] okay") == 4
+    p = tmp_path / "m.txt"
+    p.write_text("Project Manager: {vocalsound} Hmm , that's interesting .\nUser Interface: {gap}\n"
+                 "Project Manager: So {disfmarker} the remote .\n", encoding="utf-8")
+    m = compute_metrics(read_transcript(p), DynamicsConfig())
+    assert m.participants["project-manager"]["word_count"] == 6
+    assert m.participants["user-interface"]["word_count"] == 0
+    assert m.participants["project-manager"]["word_share"] == 1.0
+    assert [t.words for t in m.turns] == [6]  # "{gap}" alone is no turn and no word

@@ -29,10 +29,11 @@ from dataclasses import replace
 from itertools import combinations
 from typing import Any, ClassVar, Optional
 
+from sessionscope.analysis.dynamics import spoken_words
 from sessionscope.config import Config, ExtractionConfig, FlagsConfig
 from sessionscope.io._common import UNKNOWN_ID
 from sessionscope.model import Flag, KeyPoint, KnowledgeFlow, Metrics, Role, Session
-from sessionscope.text import word_count, words
+from sessionscope.text import words
 
 log = logging.getLogger(__name__)
 
@@ -107,10 +108,10 @@ def _share(session: Session, pid: str) -> tuple[Optional[float], str]:
         v = session.metrics.participants.get(pid, {}).get("talk_share")
         if v is not None:
             return float(v), "talk_share"
-    total = sum(word_count(u.text) for u in session.utterances)
+    total = sum(spoken_words(u.text) for u in session.utterances)
     if not total:
         return None, "word_share"
-    return sum(word_count(u.text) for u in session.utterances if u.speaker == pid) / total, "word_share"
+    return sum(spoken_words(u.text) for u in session.utterances if u.speaker == pid) / total, "word_share"
 
 
 def _unreliable_transcript(session: Session, threshold: float) -> list[Flag]:

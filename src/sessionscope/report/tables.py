@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sessionscope.analysis.dynamics import measure_unit
+from sessionscope.analysis.dynamics import measure_unit, spoken_words
 from sessionscope.errors import InputError
 from sessionscope.escape import csv_frame
 from sessionscope.model import Session, StageRun, read_session_json
@@ -158,12 +158,10 @@ def _rows(sessions: Sequence[Session]) -> dict[str, list[dict[str, Any]]]:
         if s.topics:
             for seg in s.topics.segments:
                 area_of.update(dict.fromkeys(seg.utterance_ids, seg.area))
-        from sessionscope.text import word_count
-
         out["utterances"] += [{
             "session_id": s.id, "utterance_id": u.id, "index": i, "participant_id": u.speaker,
             "role": roles.get(u.speaker), "start_s": u.start, "end_s": u.end, "text": u.text,
-            "n_words": word_count(u.text), "confidence": u.confidence, "flags": ";".join(u.flags),
+            "n_words": spoken_words(u.text), "confidence": u.confidence, "flags": ";".join(u.flags),
             "topic_area": area_of.get(u.id)} for i, u in enumerate(s.utterances)]
         if s.metrics:
             out["turns"] += [{"session_id": s.id, "turn_index": t.index, "participant_id": t.speaker,
