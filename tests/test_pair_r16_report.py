@@ -216,3 +216,16 @@ def test_remap_warns_when_a_participant_loses_every_voice(tmp_path: Path) -> Non
             "SPEAKER_01→Rob); if Lena speaks in the recording, name that label: --speaker LABEL=lena") in res.output
     res = runner.invoke(cli, ["remap", str(tmp_path), "--speaker", "SPEAKER_00=lena", "--format", "json"])
     assert res.exit_code == 0 and "warning" not in res.output, res.output
+
+
+def test_html_shows_the_reports_own_commands_as_code_and_names_as_text() -> None:
+    """report.html of out_edge/one_speaker_en: "run it again with `--speakers 2`" with its Markdown backticks
+    on the page (the Markdown report keeps them as a code span). A name filled in stays escaped text."""
+    from sessionscope.report.session_html import render_session_html
+
+    metrics = Metrics(participants={"lena": {"talk_share": 1.0}, "rob": {"talk_share": 0.0}})
+    s = _pair().evolve(metrics=metrics, quality=DataQuality(asr_model="tiny.en"))
+    s = s.evolve(participants=(Participant("lena", "<b>Lena</b>", Role.JUNIOR), s.participants[1]))
+    page = render_session_html(s, charts=False)
+    assert "run it again with <code>--speakers 2</code>" in page and "`--speakers" not in page
+    assert "Only &lt;b&gt;Lena&lt;/b&gt; can be heard" in page and "<b>Lena</b>" not in page

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from sessionscope.config import ReportConfig
 from sessionscope.errors import ModelError
 from sessionscope.model import Session
+from sessionscope.report.i18n import Trusted
 from sessionscope.report.view import build_view
 
 if TYPE_CHECKING:
@@ -92,6 +94,29 @@ def _bytecode_cache(jinja2: Any) -> Any:
         return None
 
 
+_CODE_SPAN = re.compile(r"(`[^`]+`)")
+
+
+def _html_trusted(value: Any) -> Any:
+    """``value`` with every :class:`~sessionscope.report.i18n.Trusted` text (in lists and dicts too) as HTML: the
+    template escaped, its Markdown code spans as ``<code>``, the data filled in escaped (names stay text)."""
+    from markupsafe import Markup, escape
+
+    if isinstance(value, Trusted):
+        out = Markup("")
+        for part in _CODE_SPAN.split(value.template):
+            code = len(part) > 1 and part.startswith("`") and part.endswith("`")
+            piece = escape(part[1:-1] if code else part).format(**value.values) if value.values \
+                else escape(part[1:-1] if code else part)
+            out += Markup("<code>") + piece + Markup("</code>") if code else piece
+        return out
+    if isinstance(value, list):
+        return [_html_trusted(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _html_trusted(v) for k, v in value.items()}
+    return value
+
+
 def stylesheet() -> str:
     """The shared report CSS (inlined into every page)."""
     return (resources.files("sessionscope") / "resources" / "templates" / "_style.css").read_text(encoding="utf-8")
@@ -117,6 +142,9 @@ def render_session_html(
     cfg = cfg or ReportConfig()
     charts = cfg.charts if charts is None else charts
     view = build_view(session, redacted=redacted, cfg=cfg, taxonomy=taxonomy)
+    for sec in view.sections:  # the report's own code spans as <code>, not "`--speakers 2`" with its backticks
+        sec.sentences, sec.empty = _html_trusted(sec.sentences), _html_trusted(sec.empty)
+        sec.extra = _html_trusted(sec.extra)
     timeline = share = None
     if charts:
         timeline = session_timeline_svg(session, view.t)
