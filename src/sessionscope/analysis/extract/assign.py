@@ -794,6 +794,7 @@ def handout_items(session: Any, parsed: Any, acts: list[Any], areas: Optional[di
     an action item, spoke of the next meeting / the tasks (:data:`_HANDOUT_CONTEXT`), or made another hand-out
     within :data:`HANDOUT_WINDOW` utterances before it. Sentences that already carry an action item are left alone.
     """
+    from sessionscope.analysis.extract.addressee import task_addressee
     from sessionscope.analysis.extract.stage import other_participant
     from sessionscope.model import ActionItem
 
@@ -816,7 +817,7 @@ def handout_items(session: Any, parsed: Any, acts: list[Any], areas: Optional[di
         if i - last.get(utt.speaker, -HANDOUT_WINDOW - 1) > HANDOUT_WINDOW:
             continue
         for sent in sents:
-            h = handout(sent, parts, utt.speaker, other_participant(session, i))
+            h = handout(sent, parts, utt.speaker, task_addressee(session, i, other_participant(session, i)))
             if h is None:
                 continue
             n += 1

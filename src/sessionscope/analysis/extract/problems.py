@@ -14,6 +14,7 @@ the advice worked is beyond a single recording.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Optional
@@ -46,25 +47,72 @@ _RU_RULES = [
 ]
 
 
+# round 16 (tasks): the speaker looking for a word is no problem in the work: "I don't know how to say it.", "I'm not
+# sure how to put it", "I can't find the word", "it's hard to explain", «не знаю, как сказать», «не могу подобрать
+# слово». Only at the clause's end (or before "but", "exactly", "in English"…): "I don't know how to explain it to my
+# manager" is a difficulty. The phrase is taken out before the patterns read the sentence; a sentence that is nothing
+# but the phrase is vetoed (the classifier alone cannot make it a problem either).
+_CLAUSE_END = r"(?=\s*(?:[,.!?;:\u2026]|-|$)|\s+(?:but|and|so|exactly|properly|correctly|really|in english|better|anyway|right|though|yet)\b)"
+_EN_WORDS = (
+    r"\b(?:(?:i|we) )?(?:(?:really|just|honestly) )?(?:don't|do not|dont|didn't|did not|dunno)(?: really| quite| exactly)?(?: know)? "
+    r"(?:how (?:to|you|i|we|do you|would you|should i|can i|shall i|i should|i can|i'd|i would) "
+    r"(?:say|put|call|phrase|describe|explain|word|express|pronounce|spell|name)|what (?:to call|it's called|it is called|"
+    r"they're called|you call|the word is|the term is|the name is|it's named))(?: (?:it|this|that|them|these|those))?"
+    + _CLAUSE_END
+    + r"|\b(?:i'm|i am) not (?:really |quite )?sure (?:how (?:to|you|i) (?:say|put|call|phrase|describe|explain|express)|"
+    r"what (?:to call|it's called|you call))(?: (?:it|this|that|them))?" + _CLAUSE_END
+    + r"|\bi have no idea (?:how to (?:say|put|call|describe|explain)|what (?:it's called|to call|you call))(?: (?:it|this|that))?"
+    + _CLAUSE_END
+    + r"|\b(?:i )?(?:can't|cannot|can not|couldn't) (?:find|think of|remember|recall|get) the (?:right |proper |exact |correct |"
+    r"english )?(?:word|words|name|term|expression)\b(?: (?:for (?:it|this|that)|now|right now))?"
+    + r"|\bit's (?:really |so |very |quite |pretty |a bit |kind of )?(?:hard|difficult|tough) to (?:say|explain|describe|"
+    r"put (?:it )?into words)(?: (?:it|this|that))?" + _CLAUSE_END
+)
+_RU_WORDS = (
+    r"\bне знаю,? как (?:это |бы )?(?:сказать|назвать|объяснить|выразить|сформулировать)(?: это)?"
+    r"(?=\s*(?:[,.!?;:\u2026]|-|$)|\s+(?:но|и|правильно|точно|по-русски)\b)"
+    r"|\bне могу (?:подобрать|найти|вспомнить) (?:нужное |правильное |точное )?слов\w*"
+    r"|\bкак (?:бы )?это (?:сказать|назвать|объяснить)\b"
+)
+_FILLERS = frozenset({"i", "we", "um", "uh", "er", "erm", "well", "so", "and", "but", "like", "yeah", "okay", "ok", "oh",
+                      "sorry", "hmm", "mm", "just", "really", "you", "know", "ну", "и", "а", "вот", "так", "то", "я",
+                      "мы", "короче", "в", "общем", "это", "блин", "exactly", "properly", "correctly", "english", "in", "better",
+                      "anyway", "right", "though", "yet", "now", "правильно", "точно", "по-русски"})
+
+
 def problem_rule(sent: Sentence) -> Optional[RuleHit]:
     """The problem rule's decision for one sentence (``None`` = no evidence)."""
     vetoed, hit = _problem_text(norm(sent.text), sent.language == "ru")
-    if vetoed:
-        return veto(KIND, "idiom_or_resolved")
+    if vetoed is not None:
+        return veto(KIND, vetoed)
     if question(sent):
         return veto(KIND, "question")
     return hit
 
 
+def word_finding(t: str, ru: bool = False) -> Optional[str]:
+    """Normalised text ``t`` without the speaker's word-finding phrases ("I don't know how to say it"); ``None`` when it
+    has none."""
+    rx = _RU_WORDS if ru else _EN_WORDS
+    if search(rx, t) is None:
+        return None
+    return " ".join(re.sub(rx, " ", t, flags=re.IGNORECASE).split())
+
+
 @lru_cache(maxsize=8192)
-def _problem_text(t: str, ru: bool) -> tuple[bool, Optional[RuleHit]]:
-    """What the patterns say of normalised text ``t``: (an idiom or a resolved past, the first problem pattern's hit)."""
+def _problem_text(t: str, ru: bool) -> tuple[Optional[str], Optional[RuleHit]]:
+    """What the patterns say of normalised text ``t``: (why it is vetoed, or ``None``; the first problem pattern's hit)."""
     if search(_RU_VETO if ru else _EN_VETO, t):
-        return True, None
+        return "idiom_or_resolved", None
+    rest = word_finding(t, ru)
+    if rest is not None:
+        if not [w for w in re.findall(r"\w+(?:'\w+)?", rest) if w not in _FILLERS]:
+            return "word_finding", None
+        t = rest
     for pattern, name, conf in _RU_RULES if ru else _EN_RULES:
         if search(pattern, t):
-            return False, RuleHit(KIND, conf, name)
-    return False, None
+            return None, RuleHit(KIND, conf, name)
+    return None, None
 
 
 def link_solutions(
@@ -96,4 +144,4 @@ def link_solutions(
     return tuple(out)
 
 
-__all__ = ["link_solutions", "problem_rule"]
+__all__ = ["link_solutions", "problem_rule", "word_finding"]

@@ -39,7 +39,7 @@ from sessionscope.analysis.extract.actions import (
     not_promised,
     task_phrase,
 )
-from sessionscope.analysis.extract.addressee import advice_receiver
+from sessionscope.analysis.extract.addressee import advice_receiver, task_addressee
 from sessionscope.analysis.extract.assign import (
     Assignee,
     assignment_rule,
@@ -47,6 +47,7 @@ from sessionscope.analysis.extract.assign import (
     clear_assignment,
     describes_or_runs_meeting,
     firm_task,
+    group_named,
     handout_items,
     role_named,
 )
@@ -142,16 +143,38 @@ def area_by_utterance(session: Session) -> dict[str, str]:
     return {uid: seg.area for seg in session.topics.segments for uid in seg.utterance_ids}
 
 
-def _owner(sent: Sentence, hit: Optional[RuleHit], speaker: str, receiver: Optional[str]) -> tuple[Optional[str], tuple[str, ...]]:
+def _owner(sent: Sentence, hit: Optional[RuleHit], speaker: str, receiver: Optional[str],
+           addressee: Optional[str] = None) -> tuple[Optional[str], tuple[str, ...]]:
+    """Owner (and owners) of an action item by the grammatical person: the speaker, the addressee or both.
+
+    ``receiver``: the other person of the turn (:func:`other_participant`); ``addressee``: whom a task told to
+    "you" is for (:func:`~.addressee.task_addressee`; default ``receiver``).
+    """
     role = hit.owner if hit is not None and hit.owner else None
     if role is None:  # classifier-only: guess from the grammatical person
         role = _person_role(sent)
-    if role == "addressee" and receiver:
-        return receiver, (receiver,)
+    addressee = addressee or receiver
+    if role == "addressee" and addressee:
+        return addressee, (addressee,)
     if role == "both":
         both = tuple(x for x in (speaker, receiver) if x)
         return None, both
     return speaker, (speaker,)
+
+
+def _item_owner(sent: Sentence, hit: Optional[RuleHit], session: Session, speaker: str, receiver: Optional[str],
+                addressee: Optional[str]) -> tuple[Optional[str], tuple[str, ...]]:
+    """Owner (and owners) of an action item the heads or rules found (not an assignment): by the grammatical person
+    (:func:`_owner`), the group when a group is told ("each of you / you two / everyone will…": every other member, no
+    one owner), or a third participant named as the one to do it (:func:`named_owner`)."""
+    owner, owners = _owner(sent, hit, speaker, receiver, addressee)
+    if owner is not None and owner != speaker and len(session.participants) > 2 and sent.language == "en" \
+            and group_named(" ".join(sent.lowers)):
+        owner, owners = None, tuple(p.id for p in session.participants if p.id != speaker)
+    named = named_owner(sent, session, speaker)
+    if named is not None:
+        owner, owners = named, (named,)
+    return owner, owners
 
 
 def named_owner(sent: Sentence, session: Session, speaker: str) -> Optional[str]:
@@ -349,6 +372,8 @@ def extract_items(
         if "hallucination" in utt.flags:
             continue
         receiver = other_participant(session, i)
+        # a task handed to "you" in a group is for the next other speaker (the one told answers), not the previous
+        assignee = task_addressee(session, i, receiver)
         for j, sent in enumerate(sents):
             hits = {kind: rule(sent) for kind, rule in RULES.items()}
             p = proba[i][j] if proba is not None else None
@@ -362,7 +387,7 @@ def extract_items(
             width = getattr(heads, "row_width", len(heads.labels)) if heads is not None else 0
             p_assign = float(row[width]) if row is not None and heads is not None and len(row) > width else None
             assigned = None if assign_threshold is None or story else \
-                assignment(sent, d, p_assign, assign_threshold, session, utt.speaker, receiver)
+                assignment(sent, d, p_assign, assign_threshold, session, utt.speaker, assignee)
             if assigned is not None:
                 d, target, calibrated = assigned
             elif d is not None and d.kind == "action" and ((i, j) in habitual or not_promised(sent)):
@@ -385,10 +410,7 @@ def extract_items(
                 if assigned is not None:
                     owner, owners = target.owner, target.owners
                 else:
-                    owner, owners = _owner(sent, d.hit, utt.speaker, receiver)
-                    named = named_owner(sent, session, utt.speaker)
-                    if named is not None:
-                        owner, owners = named, (named,)
+                    owner, owners = _item_owner(sent, d.hit, session, utt.speaker, receiver, assignee)
                 due = find_due(sent.text, session_date=session.date, meeting_interval_days=cfg.meeting_interval_days)
                 hit = d.hit or RuleHit("action", d.confidence, "classifier")
                 aid = f"act-{len(acts) + 1:03d}"
