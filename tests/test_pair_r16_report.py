@@ -229,3 +229,18 @@ def test_html_shows_the_reports_own_commands_as_code_and_names_as_text() -> None
     page = render_session_html(s, charts=False)
     assert "run it again with <code>--speakers 2</code>" in page and "`--speakers" not in page
     assert "Only &lt;b&gt;Lena&lt;/b&gt; can be heard" in page and "<b>Lena</b>" not in page
+
+
+def test_checklist_quotes_sure_items_before_items_to_check() -> None:
+    """out_qm/TS3011b: "Recommendations recorded | met | recommendations found: 72 — «So just cancel it. | Uh if
+    it if it if it's wireless I could just uh put it in the .»": the evidence quoted the first two in time, both
+    marked to check (22 %, 41 %), not any of the items that met the item."""
+    from sessionscope.report.checklist import session_checklist
+
+    s = _pair().evolve(recommendations=(
+        Recommendation(id="r1", utterance_id="u0001", start=0.0, giver="lena", receiver=None, text="I keep missing",
+                       confidence=0.22, to_check=True),
+        Recommendation(id="r2", utterance_id="u0002", start=20.0, giver="rob", receiver=None, text="Try blocking time.",
+                       confidence=0.8)))
+    item = next(i for i in session_checklist(s).items if i.item == "recommendations_recorded")
+    assert item.evidence[0] == ("u0002", "Try blocking time.")

@@ -92,6 +92,13 @@ def _ev(s: Session, ids: Sequence[str], limit: int = 3) -> tuple[tuple[str, str]
     return tuple((i, by_id[i].text) for i in list(dict.fromkeys(ids))[:limit] if i in by_id)
 
 
+def _sure_first(items: Sequence[Any]) -> list[Any]:
+    """Items as evidence: those not marked to check first, then by measured confidence (stable otherwise): a met
+    "recommendations recorded" quoted «So just cancel it.» (22 %, to check) before 72 others (TS3011b)."""
+    return sorted(items, key=lambda x: (bool(getattr(x, "to_check", False)),
+                                        -(getattr(x, "confidence", None) or 0.0)))
+
+
 @dataclass(frozen=True)
 class _Ctx:
     """What every item's check reads."""
@@ -154,7 +161,7 @@ def _recommendations_recorded(c: _Ctx) -> CheckItem:
     n = len(c.s.advice)
     status, why = _counted(c.s.advice, max(1, c.cfg.checklist_min_recommendations))
     return CheckItem("recommendations_recorded", status, "recommendations found", n, c.cfg.checklist_min_recommendations,
-                     _ev(c.s, [r.utterance_id for r in c.s.advice]), why)
+                     _ev(c.s, [r.utterance_id for r in _sure_first(c.s.advice)]), why)
 
 
 def _junior_questions(c: _Ctx) -> CheckItem:
@@ -166,7 +173,7 @@ def _junior_questions(c: _Ctx) -> CheckItem:
     status, why = (_counted(qs, c.cfg.checklist_min_junior_questions) if s.questions else
                    (MET if n >= c.cfg.checklist_min_junior_questions else NOT_MET, None))
     return CheckItem("junior_questions", status, "questions asked by the junior", n,
-                     c.cfg.checklist_min_junior_questions, _ev(s, [q.utterance_id for q in qs]), why)
+                     c.cfg.checklist_min_junior_questions, _ev(s, [q.utterance_id for q in _sure_first(qs)]), why)
 
 
 def _both_ways(c: _Ctx) -> CheckItem:
@@ -186,8 +193,8 @@ def _both_ways(c: _Ctx) -> CheckItem:
         missing += [f"the {label} gave no recommendation"] if not advised else []
     # as _counted: a side that asked or advised only by items the report marks "to check" cannot meet the item
     status = NOT_MET if missing else MET if all(a and b for a, b in sure.values()) else CANT_TELL
-    ev = [next((q.utterance_id for q in found[w][0]), "") for w in sides]
-    ev += [next((r.utterance_id for r in found[w][1]), "") for w in sides]
+    ev = [next((q.utterance_id for q in _sure_first(found[w][0])), "") for w in sides]
+    ev += [next((r.utterance_id for r in _sure_first(found[w][1])), "") for w in sides]
     j, r = found[c.junior], found[c.senior]
     return CheckItem("both_ways", status,
                      f"questions/recommendations: junior {len(j[0])}/{len(j[1])}, senior {len(r[0])}/{len(r[1])}",
@@ -231,7 +238,7 @@ def _goals_owner_date(c: _Ctx) -> CheckItem:
     status, why = _counted(good, max(1, c.cfg.checklist_min_goals))
     return CheckItem("goals_owner_date", status,
                      f"action items with an owner and a due date ({len(good)} of {len(s.tasks)})", len(good),
-                     c.cfg.checklist_min_goals, _ev(s, [a.utterance_id for a in good or s.tasks]), why)
+                     c.cfg.checklist_min_goals, _ev(s, [a.utterance_id for a in _sure_first(good or s.tasks)]), why)
 
 
 def _feedback(c: _Ctx) -> CheckItem:
