@@ -127,3 +127,48 @@ def test_a_pair_without_times_shows_its_word_share_marked(tmp_path: Path) -> Non
     sessions = pd.read_csv(out / "programme_sessions.csv", dtype=str, keep_default_na=False)
     assert sessions.loc[0, "interruptions"] == ""
     assert not any(v.endswith(".0") for v in sessions[["n_words", "questions"]].to_numpy().ravel())
+
+
+def _not_extracted(sid: str = "s9"):
+    from sessionscope.model import record_stage_run
+    from test_report_data import full_session
+
+    s = full_session(sid=sid, date=dt.date(2026, 3, 9))
+    for name, status in (("dynamics", "ok"), ("extraction", "skipped"), ("flow", "skipped")):
+        s = record_stage_run(s, name, status, "not requested")
+    return s
+
+
+def test_counts_of_a_stage_that_did_not_run_are_unknown_not_zero() -> None:
+    from sessionscope.report.dashboard import render_dashboard
+    from test_report_data import full_session
+
+    skipped, ran = _not_extracted(), full_session(sid="s1")
+    row = session_tables([skipped])["sessions"].iloc[0]
+    assert pd.isna(row["n_recommendations"]) and pd.isna(row["n_action_items"]) and pd.isna(row["n_open_questions"])
+    assert row["n_words"] > 0  # the dynamics ran: its counts stay
+    assert session_tables([ran])["sessions"].iloc[0]["n_recommendations"] == len(ran.advice)
+    prog = build_programme([ran, skipped], encoder=None, goal_vectors=None)
+    md = render_programme_markdown(prog)
+    assert "1 of 2 sessions were not fully analysed" in md and "s9 (extraction: skipped, flow: skipped)" in md
+    pair = prog.pairs.iloc[0]
+    assert pair["recs_by_senior"] == sum(1 for r in ran.advice if r.giver == "boris")  # over the analysed session
+    page = render_dashboard(prog)
+    assert 'id="stages-note"' in page
+    sessions = page.split('<section id="sessions">')[1]
+    s9 = sessions.split('<td>s9</td>')[1].split("</tr>")[0]
+    assert re.findall(r'<td class="num">([^<]*)</td>', s9)[3:5] == ["–", "–"]  # recommendations, action items
+
+
+def test_items_to_check_are_said_beside_the_counts() -> None:
+    from dataclasses import replace
+
+    from sessionscope.report.dashboard import render_dashboard
+    from test_report_data import full_session
+
+    s = full_session(sid="s1")
+    s = s.evolve(recommendations=(replace(s.recommendations[0], to_check=True), *s.recommendations[1:]))
+    n, k = len(s.advice), sum(1 for r in s.advice if r.to_check)
+    assert k == 1
+    page = render_dashboard(build_programme([s], encoder=None, goal_vectors=None))
+    assert f"{n} ({k} to check)" in page

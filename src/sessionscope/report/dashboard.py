@@ -32,6 +32,14 @@ def _val(v: Any) -> Any:
     return v
 
 
+def _count(v: Any) -> Optional[int]:
+    """A count as an int; ``None`` for a missing one (NaN, pandas NA)."""
+    import pandas as pd
+
+    v = _val(v)
+    return None if v is None or v is pd.NA else int(v)
+
+
 def _to_date(iso: str | None) -> _dt.date | None:
     return _dt.date.fromisoformat(iso) if iso else None
 
@@ -48,8 +56,10 @@ def dashboard_data(prog: Any, t: Translator) -> dict[str, Any]:
             "i": i, "id": r["session_id"], "pair": r["pair_id"], "p": pair_index.get(r["pair_id"], -1),
             "date": _val(r.get("date")), "minutes": _val(r.get("minutes")), "js": _val(r.get("junior_talk_share")),
             "jw": _val(r.get("junior_word_share")),  # apart from js: a transcript without times has only this
-            "mu": _val(r.get("mutuality_index")), "rj": int(r.get("recs_by_junior") or 0),
-            "rs": int(r.get("recs_by_senior") or 0), "ai": int(r.get("n_action_items") or 0),
+            # counts are null (shown "–") when the items were not extracted: not "0 found"
+            "mu": _val(r.get("mutuality_index")), "rj": _count(r.get("recs_by_junior")),
+            "rs": _count(r.get("recs_by_senior")), "ai": _count(r.get("n_action_items")),
+            "rc": _count(r.get("n_recommendations_to_check")), "ac": _count(r.get("n_action_items_to_check")),
             "fl": int(r.get("n_flags") or 0), "areas": areas, "report": r.get("report"),
             "pc": _val(r.get("planned_topics_covered_so_far")),
         })
@@ -70,6 +80,7 @@ def dashboard_data(prog: Any, t: Translator) -> dict[str, Any]:
         "t": {"showing": t("dash_showing", n="{n}", total="{total}"),
               "of_timed": t("kpi_of_timed_note", n="{n}", total="{total}"), "missing": t("col_missing"), "pp": t("dash_pp"),
               "of_words": pt(t, "of_words"), "talk_note": pt(t, "kpi_talk_note", n="{n}", total="{total}"),
+              "to_check": pt(t, "n_to_check", n="{n}"),
               "areas": {a: t.area(a) for a in AREAS}},
     }
 
@@ -287,9 +298,16 @@ def _issues_view(prog: Any, t: Translator) -> Optional[list[dict[str, Any]]]:
             for r in i.to_dict(orient="records")]
 
 
+def _with_check(t: Translator, n: Optional[int], to_check: Optional[int]) -> str:
+    """"21 (18 to check)"; "–" when the items were not extracted."""
+    if n is None:
+        return "–"
+    return f"{n} ({pt(t, 'n_to_check', n=to_check)})" if to_check else str(n)
+
+
 def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False) -> str:
     """The dashboard HTML for a :class:`~sessionscope.report.programme.Programme`."""
-    from sessionscope.report.programme import programme_subtitle
+    from sessionscope.report.programme import not_analysed, programme_subtitle
     from sessionscope.report.session_html import stylesheet, template_env
 
     t = Translator(language)
@@ -300,7 +318,8 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
         sessions_view.append({
             **s, "duration": fmt_clock(s["minutes"] * 60) if s["minutes"] is not None else "–",
             "jshare_text": (t.pct(s["js"]) if s["js"] is not None else
-                            f"{t.pct(s['jw'])} {pt(t, 'of_words')}" if s["jw"] is not None else "–"), "mu_text": t.num(s["mu"]), "recs": int(r.get("n_recommendations") or 0),
+                            f"{t.pct(s['jw'])} {pt(t, 'of_words')}" if s["jw"] is not None else "–"), "mu_text": t.num(s["mu"]),
+            "recs": _with_check(t, _count(r.get("n_recommendations")), s["rc"]), "ai_text": _with_check(t, s["ai"], s["ac"]),
         })
     index_of = {s["id"]: s["i"] for s in data["sessions"]}
     pair_index = {p: i for i, p in enumerate(data["pairs"])}
@@ -319,13 +338,16 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
     } for r in prog.flags.to_dict(orient="records")]
     subtitle = programme_subtitle(t, prog, len(data["sessions"]), len(data["pairs"]), data["first"] or None,
                                   data["last"] or None)
+    partial = not_analysed(prog.sessions)
+    stages_note = (pt(t, "stages_note", n=len(partial), total=len(data["sessions"]), list="; ".join(partial))
+                   if partial else None)
     js = (resources.files("sessionscope") / "resources" / "templates" / "dashboard.js").read_text(encoding="utf-8")
     data_json = json_for_script(data, default=str)
     return template_env().get_template("dashboard.html.j2").render(
         lang=t.lang, t=t, pt=lambda key, **kw: pt(t, key, **kw), css=stylesheet(), subtitle=subtitle,
         pairs=data["pairs"], first=data["first"] or "", last=data["last"] or "", trend_charts=charts,
         coverage_chart=coverage, followup=followup, flags=flags, sessions=sessions_view, data_json=data_json, js=js,
-        version=__version__, redacted=redacted, checklist=_checklist_view(prog, t, index_of, pair_index),
+        version=__version__, redacted=redacted, stages_note=stages_note, checklist=_checklist_view(prog, t, index_of, pair_index),
         feedback=_feedback_view(prog, t, index_of), feedback_charts=_feedback_charts(prog, t, data), baseline=_baseline_view(prog, t), goals=_goals_view(prog, t, pair_index),
         correlations=_correlation_view(prog, t), issues=_issues_view(prog, t),
     )

@@ -49,7 +49,7 @@ PROGRAMME_INTEGER_COLUMNS: dict[str, tuple[str, ...]] = {
                            "questions_by_junior", "questions_by_senior", "n_problems_solved", "checklist_met",
                            "checklist_told"),
     "programme_pairs": ("n_sessions", "sessions_60min_or_more", "recs_by_junior", "recs_by_senior", "n_action_items",
-                        "n_flags", "goals_judged", "goals_open", "goals_pending"),
+                        "n_recommendations_to_check", "n_action_items_to_check", "n_flags", "goals_judged", "goals_open", "goals_pending"),
     "programme": ("n_pairs", "n_sessions", "n_action_items", "n_flags", "goals_open", "goals_pending",
                   "n_survey_answers", "n_input_issues", "n_talk_share_sessions", "n_word_share_sessions"),
 }
@@ -161,6 +161,9 @@ def build_programme(
         row["questions_by_junior"] = sum(1 for q in s.questions if junior and q.asker == junior)
         row["questions_by_senior"] = sum(1 for q in s.questions if senior and q.asker == senior)
         row["n_problems_solved"] = sum(1 for p in s.problems if p.solved)
+        if row["n_recommendations"] is None:  # extraction did not run: unknown, not 0 (tables.EXTRACTION_COUNTS)
+            row.update(dict.fromkeys(("recs_by_junior", "recs_by_senior", "questions_by_junior",
+                                      "questions_by_senior", "n_problems_solved")))
         row["topics_planned"] = ";".join(_planned(s, planned))
         row["report"] = None
         rows.append(row)
@@ -218,8 +221,11 @@ def build_programme(
             "mean_junior_word_share": g["junior_word_share"].mean(),
             "mean_balance_score": g["balance_score"].mean(), "mean_mutuality": g["mutuality_index"].mean(),
             "mutuality_trend": _slope(g["mutuality_index"].tolist()),
-            "recs_by_junior": int(g["recs_by_junior"].sum()), "recs_by_senior": int(g["recs_by_senior"].sum()),
-            "n_action_items": int(g["n_action_items"].sum()),
+            # over the sessions whose items were extracted (none: unknown, not 0); "to check" ones included, and counted
+            "recs_by_junior": _known_sum(g["recs_by_junior"]), "recs_by_senior": _known_sum(g["recs_by_senior"]),
+            "n_recommendations_to_check": _known_sum(g["n_recommendations_to_check"]),
+            "n_action_items": _known_sum(g["n_action_items"]),
+            "n_action_items_to_check": _known_sum(g["n_action_items_to_check"]),
             "action_items_followed_up_share": (float((judged["status"] != "not_mentioned").mean())
                                                if len(judged) else None),
             "action_items_done_share": float((judged["status"] == "done").mean()) if len(judged) else None,
@@ -270,6 +276,30 @@ def build_programme(
     if survey_df is not None:
         prog.correlations = correlations(df, survey_df, min_n=cfg.min_correlation_n)
     return prog
+
+
+def not_analysed(sessions: Any) -> list[str]:
+    """"SBC009 (extraction: skipped, flow: skipped)" for each session whose stages did not all run."""
+    if not len(sessions) or "stages_not_run" not in sessions:
+        return []
+    return [f"{sid} ({', '.join(x.replace(':', ': ') for x in str(v).split(';'))})"
+            for sid, v in zip(sessions["session_id"], sessions["stages_not_run"], strict=True)
+            if isinstance(v, str) and v]
+
+
+def _to_check(t: Any, n: Any, to_check: Any) -> str:
+    """"2 (1 to check)"; "n/a" when unknown (the items were not extracted)."""
+    from sessionscope.report.programme_i18n import pt
+
+    if n is None or n != n:
+        return str(t("n_a"))
+    k = 0 if to_check is None or to_check != to_check else int(to_check)
+    return f"{int(n)} ({pt(t, 'n_to_check', n=k)})" if k else str(int(n))
+
+
+def _known_sum(col: Any) -> Optional[int]:
+    """Sum of the known values of a count column; ``None`` when none is known."""
+    return int(col.sum()) if col.notna().any() else None
 
 
 def _coverage_so_far(df: Any) -> list[Optional[float]]:
@@ -380,6 +410,9 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
               f"| {t('kpi_flags')} | {int(row.get('n_flags', 0))} |",
               f"| {pt(t, 'kpi_goals_done')} | {pct(row.get('goals_done_share'))} |",
               f"| {pt(t, 'goals_open')} | {open_goals} |", ""]
+    partial = not_analysed(prog.sessions)
+    if partial:  # their item counts are unknown, shown as n/a, not as 0 found
+        lines += [pt(t, "stages_note", n=len(partial), total=len(prog.sessions), list="; ".join(partial)), ""]
     if len(prog.pairs):
         lines += [f"## {t('sec_per_pair')}", "",
                   f"| {t('pair')} | {t('col_sessions')} | {t('col_hours')} | {t('col_60')} | {t('col_jshare')} | "
@@ -389,7 +422,7 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
             missing = ", ".join(t.area(a) for a in str(r.get("planned_topics_missing") or "").split(";") if a) or "–"
             lines.append(f"| {md_text(r['pair_id'])} | {r['n_sessions']} | {hours(r['total_hours'])} | "
                          f"{num(r['sessions_60min_or_more'], 0)} | {_pair_share(t, r, pct)} | "
-                         f"{num(r['mean_mutuality'], 2)} | {r['n_action_items']} | "
+                         f"{num(r['mean_mutuality'], 2)} | {_to_check(t, r['n_action_items'], r['n_action_items_to_check'])} | "
                          f"{pct(r['action_items_followed_up_share'])} | {missing} | {r['n_flags']} |")
         lines.append("")
     never = never_met(prog.checklist)

@@ -74,6 +74,10 @@ EN: dict[str, str] = {
     "kpi_talk_note": "The junior talk share is a share of talk time, over the {n} of {total} sessions with "
                      "times; transcripts without times give only a share of the words, shown beside it.",
     "of_words": "of words",
+    "n_to_check": "{n} to check",
+    "stages_note": "{n} of {total} sessions were not fully analysed: what their missing stages measure "
+                   "(recommendations, action items, questions, mutuality, flags) is unknown, shown as n/a or –, "
+                   "not as 0 or none: {list}.",
     "kpi_goals_done": "Goals done", "kpi_satisfaction": "Mean satisfaction",
     "ckm_one_hour": "minutes", "ckm_concrete_cases": "share of case/problem discussion",
     "ckm_recommendations_recorded": "recommendations found", "ckm_junior_questions": "questions asked by the junior",
@@ -157,6 +161,9 @@ RU: dict[str, str] = {
     "kpi_talk_note": "Доля речи младшего — доля времени речи, по {n} из {total} встреч со временем; расшифровки "
                      "без времени дают только долю слов, она показана рядом.",
     "of_words": "слов",
+    "n_to_check": "проверить: {n}",
+    "stages_note": "{n} из {total} встреч проанализированы не полностью: то, что измеряют пропущенные этапы "
+                   "(рекомендации, задачи, вопросы, взаимность, сигналы), неизвестно — n/a или –, а не 0: {list}.",
     "kpi_goals_done": "Цели выполнены", "kpi_satisfaction": "Средняя удовлетворённость",
     "ckm_one_hour": "минут", "ckm_concrete_cases": "доля разбора кейсов и проблем",
     "ckm_recommendations_recorded": "найдено рекомендаций", "ckm_junior_questions": "вопросов младшего",

@@ -107,7 +107,7 @@ def session_row(s: Session) -> dict[str, Any]:
     jm = m.participants.get(junior, {}) if (m and junior) else {}
     q = s.quality
     areas = sorted({seg.area for seg in s.topics.segments}) if s.topics else []
-    return {
+    row = {
         "session_id": s.id, "pair_id": s.pair_id, "date": s.date, "language": s.language, "duration_s": s.span_s,
         "timed": s.timed, "n_participants": len(s.participants), "n_utterances": len(s.utterances),
         "n_words": ms.get("words"), "junior_id": junior, "senior_id": _first(s, "senior"),
@@ -137,6 +137,23 @@ def session_row(s: Session) -> dict[str, Any]:
         # a count of 0 is only "none found" when its stage ran: say which did not
         "stages_not_run": ";".join(f"{r.name}:{r.status}" for r in _last_runs(s) if r.status != "ok"),
     }
+    if not stage_ran(s, "extraction"):
+        row.update(dict.fromkeys(EXTRACTION_COUNTS))
+    return row
+
+
+#: ``sessions`` columns counted from the extraction stage's items: empty (unknown), not 0, when that stage's last
+#: outcome was not ``ok`` (``analyze --stages dynamics``, a failed extraction): "0 recommendations" would read as
+#: "none found" (sessions from before stage outcomes were recorded keep their counts)
+EXTRACTION_COUNTS = ("n_recommendations", "n_action_items", "n_recommendations_to_check", "n_procedure_suggestions",
+                     "n_open_confirmation_tags", "n_recommendations_to_group", "n_in_meeting_moves",
+                     "n_action_items_to_check", "n_questions_to_check", "n_open_questions", "n_problems")
+
+
+def stage_ran(s: Session, name: str) -> bool:
+    """Whether the stage ``name`` last ran ``ok`` (or the session records no outcome for it: an older file)."""
+    runs = [r for r in _last_runs(s) if r.name == name]
+    return not runs or runs[-1].status == "ok"
 
 
 def _last_runs(s: Session) -> list[StageRun]:

@@ -32,6 +32,9 @@
     if (!k.length) return "–";
     return h > 0 && h < 0.05 ? "< " + fmt(0.1, 1) : fmt(h, 1);
   }
+  // a count over the sessions whose items were extracted: "–" when none was (not "0 found")
+  function countText(xs) { return known(xs).length ? String(sum(xs)) : "–"; }
+  function checkText(n) { return n ? " (" + T.to_check.replace("{n}", n) + ")" : ""; }
   function setText(id, text) { document.getElementById(id).textContent = text; }
 
   // chart artists that carry session or pair ids (see report/charts.py)
@@ -69,8 +72,10 @@
     var cells = [name, ss.length, hours(minutes), fmt(mean(minutes), 0),
       known(minutes).length ? known(minutes).filter(function (m) { return m >= 60; }).length : "–",
       shareText, fmt(mean(ss.map(function (s) { return s.mu; })), 2),
-      sum(ss.map(function (s) { return s.rj; })) + " / " + sum(ss.map(function (s) { return s.rs; })),
-      sum(ss.map(function (s) { return s.ai; })), sum(ss.map(function (s) { return s.fl; })), plannedText];
+      countText(ss.map(function (s) { return s.rj; })) + " / " + countText(ss.map(function (s) { return s.rs; })) +
+        checkText(sum(ss.map(function (s) { return s.rc; }))),
+      countText(ss.map(function (s) { return s.ai; })) + checkText(sum(ss.map(function (s) { return s.ac; }))),
+      sum(ss.map(function (s) { return s.fl; })), plannedText];
     var tr = document.createElement("tr");
     cells.forEach(function (c, k) {
       var td = document.createElement("td");
