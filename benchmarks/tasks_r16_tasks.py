@@ -6,6 +6,8 @@ Usage (from the repository root)::
     nice -n 10 python benchmarks/tasks_r16_tasks.py heldout --label r16tasks --out benchmarks/results/tasks_heldout_r16_tasks.json
     python benchmarks/tasks_r16_tasks.py realtalk --work /tmp/r16/tasks/audit --tags base16,after16 \\
         --out benchmarks/results/tasks_realtalk_r16_tasks.json
+    nice -n 10 python benchmarks/tasks_r16_tasks.py problems --work /tmp/r16/tasks/audit --tags base16,after16 \\
+        --out benchmarks/results/tasks_problems_r16_tasks.json
 
 ``scan``: every act of the train and held-out train meetings (dev never read): how many acts
 ``actions.receives_only`` marks, and how many of them are gold action acts (MRDA ``^cc`` / AMI ``off``) or linked to
@@ -23,6 +25,11 @@ when one of its linked acts is an action item), MRDA ``^cc`` likewise.
 ``realtalk``: the listed tasks (action items not ``in_meeting``) of two runs of ``audit_real_talk.py run`` joined to
 the hand labels of rounds 6-13 (``tasks_r14_tasks.realtalk_rows``; the blind files and Bed003 excluded); per run the
 tally, and between the runs every item whose owner or mark changed, with its label.
+
+``problems``: the problem rule's word-finding veto (``problems.word_finding``): every act of the train and held-out
+train meetings whose problem-rule decision differs between the round-start ``problems.py`` (``66e66a7``) and the
+working tree's (the rule reads the text only; the question veto, which needs the parse, is left out on both sides),
+and the problems of two real-talk runs (all 26 files; problems carry no hand labels), lost and gained.
 """
 
 from __future__ import annotations
@@ -172,9 +179,65 @@ def realtalk(work: Path, tags: list[str], files: tuple[str, ...]) -> dict:
     return res
 
 
+def base_problems(rev: str = BASE) -> Any:
+    """``problems.py`` as it was at ``rev`` (the rest of the package as it is)."""
+    import subprocess
+    import types
+
+    src = subprocess.run(["git", "show", f"{rev}:src/sessionscope/analysis/extract/problems.py"], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    mod = types.ModuleType("_problems_base")
+    exec(compile(src, f"problems.py@{rev}", "exec"), mod.__dict__)  # noqa: S102 - the repository's own file at a commit
+    return mod
+
+
+def problems(work: Path, tags: list[str]) -> dict:
+    import glob
+
+    from dialogue_acts import CORPORA, load_acts
+    from sessionscope.analysis.extract.problems import _problem_text
+    from sessionscope.analysis.extract.rules import norm
+
+    old = base_problems()
+
+    def say(r: tuple) -> str:
+        if r[0]:  # the round-start code says True for its one veto (an idiom or a resolved past)
+            return "veto:idiom_or_resolved" if r[0] is True else f"veto:{r[0]}"
+        return r[1].rule if r[1] is not None else "none"
+
+    out: dict = {}
+    for corpus in CORPORA:
+        acts = [a for a in load_acts(corpus) if a.split in ("train", "heldout") and a.meeting not in EXCLUDED]
+        changed = []
+        for a in acts:
+            t = norm(a.text)
+            b, n = old._problem_text(t, False), _problem_text(t, False)
+            if say(b) != say(n):
+                changed.append({"split": a.split, "before": say(b), "after": say(n), "text": a.text[:120]})
+        out[corpus] = {"acts": len(acts), "changed": len(changed),
+                       "problem_hits_removed": sum(not c["before"].startswith(("veto", "none")) for c in changed),
+                       "acts_changed": changed}
+    runs = {}
+    for tag in tags:
+        items = set()
+        for f in sorted(glob.glob(str(work / tag / "*" / "session.json"))):
+            sid = Path(f).parent.name
+            if sid in EXCLUDED:
+                continue
+            s = json.loads(Path(f).read_text(encoding="utf-8"))
+            items |= {(sid, p["utterance_id"], p["text"][:120]) for p in s.get("problems") or []}
+        runs[tag] = items
+    out["realtalk"] = {t: len(v) for t, v in runs.items()}
+    if len(tags) == 2:
+        a, b = (runs[t] for t in tags)
+        out["realtalk"]["lost"] = sorted(a - b)
+        out["realtalk"]["gained"] = sorted(b - a)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("cmd", choices=("scan", "heldout", "realtalk"))
+    ap.add_argument("cmd", choices=("scan", "heldout", "realtalk", "problems"))
     ap.add_argument("--work", type=Path, default=Path("/tmp/r16/tasks/audit"))
     ap.add_argument("--tags", default="base16,after16")
     ap.add_argument("--label", default="r16tasks", help="heldout: name of the items file under .cache/actions_r9")
@@ -185,6 +248,9 @@ def main(argv: list[str] | None = None) -> int:
                   "date": dt.date.today().isoformat(), "round_start": BASE}
     if args.cmd == "scan":
         body.update(split="train + held-out train meetings (acts); dev never read", scan=scan())
+    elif args.cmd == "problems":
+        body.update(split="train + held-out train meetings (acts; dev never read) and the real-talk runs",
+                    problems=problems(args.work, args.tags.split(",")))
     elif args.cmd == "heldout":
         body.update(split="held-out TRAIN meetings (MRDA 6, AMI 16) on cached rows; dev never read", figures=heldout(args.label))
     else:
