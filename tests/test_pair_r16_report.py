@@ -244,3 +244,23 @@ def test_checklist_quotes_sure_items_before_items_to_check() -> None:
                        confidence=0.8)))
     item = next(i for i in session_checklist(s).items if i.item == "recommendations_recorded")
     assert item.evidence[0] == ("u0002", "Try blocking time.")
+
+
+def test_console_says_which_sessions_have_guessed_speakers(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    """`run in_en --manifest …`: the table showed "Kim (junior) 69 %" for dev00, dev01, trn05, trn08 and stereo-01,
+    whose speakers were mapped to the manifest's people by order of first speech (a guess, said only inside each
+    report). Every finding depends on who is junior: the console now names those sessions and the fix."""
+    from sessionscope.batch import BatchItem, BatchReport, ItemResult
+    from sessionscope.cli.common import print_report
+
+    metrics = Metrics(participants={"lena": {"talk_share": 0.6}, "rob": {"talk_share": 0.4}}, session={})
+    guessed = _pair().evolve(id="dev00", metrics=metrics, extra={"audio": {"speaker_mapping": {
+        "SPEAKER_00": "order", "SPEAKER_01": "order"}}})
+    known = _pair().evolve(id="sample", metrics=metrics, extra={"audio": {"speaker_mapping": {
+        "SPEAKER_00": "introduction", "SPEAKER_01": "introduction"}}})
+    report = BatchReport(results=tuple(ItemResult(BatchItem(tmp_path / f"{s.id}.wav", s.id), "ok", session=s)
+                                       for s in (guessed, known)), out_dir=tmp_path)
+    print_report(report)
+    err = " ".join(capsys.readouterr().err.split())
+    assert "speakers mapped to participants by order of first speech (a guess) in dev00:" in err, err
+    assert "sessionscope remap" in err and "sample" not in err.split("(a guess) in")[1].split(":")[0]

@@ -175,6 +175,11 @@ def print_report(report: BatchReport) -> None:
     for r in report.results:
         if r.status in ("partial", "busy"):
             err.print(f"[yellow]{r.status}[/yellow] {_esc(str(r.item.path))}: {_esc(r.error or '')}", soft_wrap=True)
+    guessed = guessed_mappings(report)
+    if guessed:  # who is junior and who is senior decides every finding: a guess is said where the table shows roles
+        err.print(f"[yellow]note[/yellow] speakers mapped to participants by order of first speech (a guess) in "
+                  f"{_esc(', '.join(guessed))}: check each report's 'Data quality' and correct with "
+                  f"sessionscope remap {_esc(str(report.out_dir))}/SESSION --speaker LABEL=PARTICIPANT", soft_wrap=True)
     n_ok = sum(1 for r in report.results if r.status in ("ok", "partial", "resumed"))
     tail = []
     resumed = sum(1 for r in report.results if r.status == "resumed")
@@ -190,6 +195,16 @@ def print_report(report: BatchReport) -> None:
     where = report.extra.get("batch_json_error") or f"details in {report.out_dir}/batch.json"
     err.print(f"{n_ok} of {len(report.results)} sessions written to {_esc(str(report.out_dir))}"
               + (f"; {', '.join(tail)} ({_esc(where)})" if tail else ""), soft_wrap=True)
+
+
+def guessed_mappings(report: BatchReport) -> list[str]:
+    """Ids of the written sessions whose speakers were mapped to named participants by order of first speech."""
+    out = []
+    for r in report.results:
+        audio = (r.session.extra or {}).get("audio") if r.session is not None else None
+        if isinstance(audio, dict) and "order" in (audio.get("speaker_mapping") or {}).values():
+            out.append(r.session.id)  # type: ignore[union-attr]  # audio is only read from a session
+    return out
 
 
 def _esc(text: str) -> str:
