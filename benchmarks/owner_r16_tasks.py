@@ -4,6 +4,7 @@ Usage (from the repository root; seconds, no models beyond the bundled assignmen
 
     nice -n 10 python benchmarks/owner_r16_tasks.py --out benchmarks/results/owner_r16_tasks.json
     nice -n 10 python benchmarks/owner_r16_tasks.py --turns --out benchmarks/results/owner_r16_tasks_turns.json
+    nice -n 10 python benchmarks/owner_r16_tasks.py --summary [--turns] --out benchmarks/results/owner_summary_r16_tasks[_turns].json
 
 Data: the AMI meetings with addressee annotation are all **train** meetings (none of the held-out train
 meetings of ``dialogue_acts.heldout_meeting`` carries one; the dev meetings IS1008a-d are never read): 14
@@ -22,6 +23,13 @@ speaker within three utterances, else the next); ``next`` (the next other speake
 previous); ``group`` (always the group); ``model_prev`` / ``model_next`` (the group unless the round-13
 receiver cues, refit on the choosing half's assignment acts, say one person, who is then the previous / next
 other speaker); ``shipped`` (what the working tree's ``addressee.task_addressee`` gives: ``next``).
+
+``--summary``: a second gold, on every AMI train and held-out train meeting (dev never read): the acts linked to a
+human action-item sentence that the stage's assignment step would give to "you" (``assignment_target`` → the
+addressee, ``firm_task`` in a group; the heads that decide which acts are listed are not run, so this scores the owner
+choice only), where the sentence names one scenario role first ("The industrial designer will work on…",
+``actions_r8._SUMMARY_ROLE``); right = the owner's role (``meetings.csv``) is that role. Train meetings count: the owner
+choice learned nothing on them (the assignment head, fitted there, is not used).
 """
 
 from __future__ import annotations
@@ -119,6 +127,70 @@ def rows(turns: bool) -> list[dict]:
     return out
 
 
+def summary_rows(turns: bool) -> list[dict]:
+    from actions_r8 import _SUMMARY_ROLE, _first_role, ami_roles
+    from dialogue_acts import ami_action_items
+    from sessionscope.analysis.extract.addressee import task_addressee
+    from sessionscope.analysis.extract.assign import assignment_target, firm_task
+    from sessionscope.analysis.extract.stage import other_participant
+    from sessionscope.model import Participant, Session, Utterance
+
+    roles = ami_roles()
+    link: dict[tuple[str, str], str] = {}
+    for split in ("train", "heldout"):
+        for r in ami_action_items(split):
+            role = _first_role(r["text"], _SUMMARY_ROLE)
+            for d in r["da_ids"]:
+                if role is not None:
+                    link.setdefault((r["meeting"], d), role)
+    by_meeting: dict[str, list[Any]] = {}
+    for a in load_acts("ami"):
+        if a.split in ("train", "heldout"):
+            by_meeting.setdefault(a.meeting, []).append(a)
+    out = []
+    for m, acts in sorted(by_meeting.items()):
+        if not any((m, a.id) in link for a in acts):
+            continue
+        groups: list[list[Any]] = []
+        for a in acts:
+            if turns and groups and groups[-1][-1].speaker == a.speaker:
+                groups[-1].append(a)
+            else:
+                groups.append([a])
+        utts = tuple(Utterance(id=f"{m}-{i:04d}", speaker=g[0].speaker, text=" ".join(a.text for a in g),
+                               start=g[0].start or 0.0, end=g[-1].end or 0.0) for i, g in enumerate(groups))
+        speakers = sorted({a.speaker for a in acts})
+        session = Session(id=m, language="en", utterances=utts, participants=tuple(Participant(x, x) for x in speakers))
+        parts = [(x, x) for x in speakers]
+        for i, g in enumerate(groups):
+            for a in g:
+                gold = link.get((m, a.id))
+                if gold is None:
+                    continue
+                near = other_participant(session, i)
+                t = assignment_target(a.text, parts, a.speaker, near)
+                if t is None or t.how != "addressee" or not firm_task(a.text, t.how, pair=False):
+                    continue
+                r = roles.get(m, {})
+                out.append({"meeting": m, "split": a.split, "gold": gold, "before": r.get(near or ""),
+                            "shipped": r.get(task_addressee(session, i, near) or ""),
+                            "speaker_role": r.get(a.speaker), "text": a.text[:120]})
+    return out
+
+
+def summary(turns: bool) -> dict:
+    rows = summary_rows(turns)
+    res: dict[str, Any] = {}
+    choose = {m[:-1] for m in rr.halves(list(rr.annotated_train_meetings()))[0]}  # the teams the choice was made on
+    for split in ("train", "heldout", "all", "all_but_the_choosing_teams"):
+        sel = [r for r in rows if split == "all" or r["split"] == split
+               or (split == "all_but_the_choosing_teams" and r["meeting"][:-1] not in choose)]
+        res[split] = {"n": len(sel), **{k: f"{sum(r[k] == r['gold'] for r in sel)}/{len(sel)}" for k in ("before", "shipped")},
+                      "gold_is_speaker": sum(r["speaker_role"] == r["gold"] for r in sel)}
+    res["rows"] = rows
+    return res
+
+
 def score(preds: list[str], data: list[dict]) -> dict:
     single = [(p, r) for p, r in zip(preds, data, strict=True) if r["gold"] != GROUP]
     grp = [(p, r) for p, r in zip(preds, data, strict=True) if r["gold"] == GROUP]
@@ -155,8 +227,19 @@ def systems(data: list[dict], weights: Optional[tuple[float, ...]]) -> dict[str,
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--turns", action="store_true", help="utterances = speaker turns (consecutive acts joined)")
+    ap.add_argument("--summary", action="store_true", help="owner role against the linked human action-item sentence")
     ap.add_argument("--out", type=Path)
     args = ap.parse_args(argv)
+    if args.summary:
+        body = {"command": "python benchmarks/owner_r16_tasks.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+                "commit": commit(), "date": dt.date.today().isoformat(), "unit": "turn" if args.turns else "act",
+                "split": "AMI train + held-out train meetings (dev never read)",
+                "gold": "the scenario role the linked human action-item sentence names first", **summary(args.turns)}
+        text = json.dumps(body, indent=1)
+        if args.out:
+            (ROOT / args.out).write_text(text + "\n", encoding="utf-8")
+        print(text[:3000])
+        return 0
     data = rows(args.turns)
     choose = [r for r in data if r["half"] == "choose"]
     report = [r for r in data if r["half"] == "report"]
