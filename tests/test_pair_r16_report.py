@@ -264,3 +264,30 @@ def test_console_says_which_sessions_have_guessed_speakers(tmp_path: Path, capsy
     err = " ".join(capsys.readouterr().err.split())
     assert "speakers mapped to participants by order of first speech (a guess) in dev00:" in err, err
     assert "sessionscope remap" in err and "sample" not in err.split("(a guess) in")[1].split(":")[0]
+
+
+def test_no_minus_zero_in_the_figures() -> None:
+    """out_edge/one_speaker_en: "Talk-time entropy (1 = equal) | -0.00" (the entropy of one voice is -1e-17)."""
+    from sessionscope.report.i18n import Translator
+
+    en, ru = Translator("en"), Translator("ru")
+    assert en.num(-1e-17) == "0.00" and ru.num(-0.0) == "0,00" and en.pct(-1e-9) == "0 %"
+    assert en.num(-0.5) == "-0.50" and en.num(-2.0, -1) == "-2" and ru.pct(-0.25) == "-25 %"
+
+
+def test_checklist_cannot_tell_how_freely_the_junior_spoke_with_one_voice() -> None:
+    """out_edge/one_speaker_en: "The junior spoke freely, not cut off | met | junior talk share: 100 %" beside "Only
+    Lena can be heard in the recording": one voice gives 100 % or 0 %, not a finding about the pair."""
+    from sessionscope.report.checklist import CANT_TELL, ONE_VOICE_REASON, session_checklist
+
+    for shares in ({"lena": 1.0, "rob": 0.0}, {"lena": 0.0, "rob": 1.0}):
+        metrics = Metrics(participants={k: {"talk_share": v} for k, v in shares.items()})
+        s = _pair().evolve(metrics=metrics, quality=DataQuality(asr_model="tiny.en"))
+        item = next(i for i in session_checklist(s).items if i.item == "junior_spoke_freely")
+        assert (item.status, item.reason) == (CANT_TELL, ONE_VOICE_REASON)
+        md = render_session_markdown(s.evolve(language="ru"))
+        assert "в записи слышен только один из пары" in md
+    # a transcript where the senior never speaks keeps its finding
+    metrics = Metrics(participants={"lena": {"talk_share": 1.0}, "rob": {"talk_share": 0.0}})
+    item = next(i for i in session_checklist(_pair().evolve(metrics=metrics)).items if i.item == "junior_spoke_freely")
+    assert item.status != CANT_TELL

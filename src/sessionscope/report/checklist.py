@@ -144,6 +144,9 @@ def _concrete_cases(c: _Ctx) -> CheckItem:
                                for g in concrete if g.utterance_ids]))
 
 
+#: the reason of an item a recording cannot tell when only one of the pair can be heard in it
+ONE_VOICE_REASON = "only one of the pair can be heard in the recording"
+
 #: the reason of an item met only by items the report marks "to check" (more likely wrong than right)
 TO_CHECK_REASON = "met only by items marked to check (more likely wrong than right): confirm them"
 
@@ -211,6 +214,13 @@ def _junior_spoke_freely(c: _Ctx) -> CheckItem:
     share = m.get("word_share") if by_words else m.get("talk_share")
     if share is None:
         return CheckItem("junior_spoke_freely", CANT_TELL, "junior talk share", reason="no talk share measured")
+    other = (s.metrics.participants.get(c.senior or "", {}) if s.metrics else {}).get("word_share" if by_words
+                                                                                      else "talk_share")
+    if s.quality is not None and s.quality.asr_model and other is not None and not (share and other):
+        # one voice in a recording of the pair (the report: "only Lena can be heard"): 100 % or 0 % is the speaker
+        # separation's, not a finding about how freely the junior spoke
+        return CheckItem("junior_spoke_freely", CANT_TELL, "junior talk share", round(float(share), 4),
+                         c.cfg.checklist_min_junior_talk_share, reason=ONE_VOICE_REASON)
     # a cue file without one overlap (Zoom's transcript) cannot show a cut-off: not "cut off 0 times"
     unseen = s.metrics is not None and "session.interruptions" in s.metrics.unavailable
     seen = s.timed and not unseen
@@ -376,7 +386,7 @@ _REASON_KEYS = {
     "no participant has the junior and senior role": "ckr_no_pair", "the transcript has no times": "ckr_no_times",
     "the transcript has start times only (no end times)": "ckr_start_only", "no topic segments": "ckr_no_segments",
     "no talk share measured": "ckr_no_share", "the transcript has no words": "ckr_no_words",
-    TO_CHECK_REASON: "ckr_to_check",
+    TO_CHECK_REASON: "ckr_to_check", ONE_VOICE_REASON: "ckr_one_voice",
 }
 
 

@@ -143,6 +143,7 @@ EN: dict[str, str] = {
     "questions_sentence": "{asked} questions were asked ({answered} answered).",
     "questions_sentence_one": "1 question was asked ({answered} answered).",
     "questions_sentence_none": "No questions were asked.",
+    "ckr_one_voice": "only one of the pair can be heard in the recording (see who drove the conversation)",
     # "(59 answered; 10 of them to check)" read as 10 of the 59 answered: they are 10 of the 89 asked
     "questions_to_check": "{n} of the {asked} marked to check", "questions_to_check_one": "marked to check",
     "turns_sentence_one": "There was 1 turn; the longest monologue was {longest} by {name}.",
@@ -401,6 +402,7 @@ RU: dict[str, str] = {
     "questions_sentence": "Задано вопросов: {asked} (с ответом: {answered}).",
     "questions_sentence_one": "Задано вопросов: 1 (с ответом: {answered}).",
     "questions_sentence_none": "Вопросов не задано.",
+    "ckr_one_voice": "в записи слышен только один из пары (см. «Кто вёл разговор»)",
     "questions_to_check": "из {asked} вопросов проверить: {n}", "questions_to_check_one": "вопрос с пометкой «проверить»",
     "turns_sentence_one": "Всего реплик: 1; самый длинный монолог — {longest} ({name}).",
     "mutual_yes": "Обмен знаниями шёл в обе стороны: каждый давал рекомендации или объяснения (взаимность {value}).",
@@ -845,6 +847,8 @@ class Translator:
         if x is None:
             return self("n_a")
         text = f"{100 * x:.{digits}f}"
+        if text.startswith("-") and not text.strip("-0."):  # not "-0 %"
+            text = text[1:]
         if self.lang == "ru":
             text = text.replace(".", ",")
         return f"{text} %"
@@ -857,6 +861,8 @@ class Translator:
             text = f"{x:.2f}".rstrip("0").rstrip(".")
         else:
             text = f"{x:.{digits}f}" if isinstance(x, float) else str(x)
+        if text.startswith("-") and not text.strip("-0.,"):  # "-0.00" (an entropy of -1e-17) is zero
+            text = text[1:]
         return text.replace(".", ",") if self.lang == "ru" else text
 
 
