@@ -172,3 +172,42 @@ def test_items_to_check_are_said_beside_the_counts() -> None:
     assert k == 1
     page = render_dashboard(build_programme([s], encoder=None, goal_vectors=None))
     assert f"{n} ({k} to check)" in page
+
+
+def test_topic_coverage_keeps_seconds_and_word_shares_apart() -> None:
+    """A pair with a timed session (all tools) and a transcript without times (all clients): each counts once."""
+    from dataclasses import replace
+
+    from sessionscope.report.dashboard import _charts, dashboard_data
+    from sessionscope.report.i18n import Translator
+    from test_report_data import bare_session, full_session
+
+    timed = full_session(sid="t1", date=dt.date(2026, 3, 2))
+    assert timed.topics is not None and timed.span_s
+    timed = timed.evolve(topics=replace(timed.topics, area_time_share={"tools": 1.0}))
+    untimed = bare_session(sid="u1").evolve(pair_id=timed.pair_id, date=dt.date(2026, 3, 9),
+                                            topics=replace(timed.topics, area_time_share={},
+                                                           area_word_share={"clients": 1.0}))
+    prog = build_programme([timed, untimed], encoder=None, goal_vectors=None)
+    rows = prog.topics.set_index("session_id")
+    assert rows.loc["t1", "seconds"] == timed.span_s and rows.loc["t1", "basis"] == "time"
+    assert pd.isna(rows.loc["u1", "seconds"]) and rows.loc["u1", "share"] == 1.0 and rows.loc["u1", "basis"] == "words"
+    t = Translator("en")
+    _lines, coverage = _charts(dashboard_data(prog, t), prog, t)
+    assert coverage is not None
+    # was: tools 100 % (3,600-odd seconds beside a word share of 1.0)
+    assert "Tools and technology 50 %, Client service and relationships 50 %" in coverage
+
+
+def test_every_programme_table_column_is_documented(tmp_path: Path) -> None:
+    from test_report_data import write_programme as write_sessions
+
+    sessions = write_sessions(tmp_path / "results", pairs=2, sessions_per_pair=2)
+    prog = build_programme(sessions, encoder=None, goal_vectors=None)
+    doc = (ROOT / "docs" / "data_dictionary.md").read_text(encoding="utf-8").split("# Programme tables")[1]
+    research = (ROOT / "docs" / "data_dictionary.md").read_text(encoding="utf-8").split("## `sessions`")[1]
+    for name, df in prog.tables().items():
+        for col in df.columns:
+            # programme_sessions and programme_flags extend the research tables sessions and flags
+            where = research if name in ("programme_sessions", "programme_flags") else doc
+            assert f"`{col}`" in where or f"`{col}`" in doc, f"{name}.{col} is not documented"

@@ -126,9 +126,10 @@ def _charts(data: dict[str, Any], prog: Any, t: Translator) -> tuple[list[str], 
             if len(g):
                 groups.append(name)
                 ids.append(str(p))
-                shares.append(g.groupby("area")["seconds"].sum().to_dict())
+                # each session's shares (of time, or of words without times) add up to 1: no seconds beside shares
+                shares.append(g.groupby("area")["share"].sum().to_dict())
         if groups:
-            coverage = stacked_bar_svg(groups=groups, shares=shares, t=t, title=t("chart_coverage_title"),
+            coverage = stacked_bar_svg(groups=groups, shares=shares, t=t, title=pt(t, "chart_coverage_title"),
                                        gid_prefix="cov", ids=ids)
     return charts, coverage
 

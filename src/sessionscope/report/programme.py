@@ -119,14 +119,18 @@ def _planned(s: Session, planned: Mapping[str, Sequence[str]] | None) -> list[st
     return [str(v) for v in value or [] if str(v).strip()]
 
 
-def _area_seconds(s: Session) -> dict[str, float]:
-    """Time (or, untimed, word-share-weighted utterance count) per topic area."""
+def _area_rows(s: Session) -> list[dict[str, Any]]:
+    """Per topic area of a session: ``seconds`` of discussion (``None`` for a transcript without times), its
+    ``share`` of the session and the ``basis`` of that share (``time`` or ``words``).
+
+    Until round 16 an untimed session's word share (0-1) went into ``seconds`` beside other sessions' seconds,
+    so in a pair's coverage bar it weighed next to nothing."""
     if s.topics is None:
-        return {}
-    if s.topics.area_time_share and s.span_s:
-        return {a: v * s.span_s for a, v in s.topics.area_time_share.items()}
-    shares = s.topics.area_time_share or s.topics.area_word_share
-    return dict(shares)
+        return []
+    timed = bool(s.topics.area_time_share and s.span_s)
+    shares = s.topics.area_time_share if timed else s.topics.area_word_share
+    return [{"area": a, "seconds": v * s.span_s if timed else None, "share": v,  # type: ignore[operator]
+             "basis": "time" if timed else "words"} for a, v in shares.items()]
 
 
 def build_programme(
@@ -195,10 +199,8 @@ def build_programme(
         df["checklist_told"] = df["session_id"].map(told).fillna(0).astype(int)
     topic_rows = []
     for s in sessions:
-        for area, secs in _area_seconds(s).items():
-            topic_rows.append({"pair_id": s.pair_id or s.id, "session_id": s.id, "date": s.date, "area": area,
-                               "seconds": secs})
-    topics = pd.DataFrame(topic_rows, columns=["pair_id", "session_id", "date", "area", "seconds"])
+        topic_rows += [{"pair_id": s.pair_id or s.id, "session_id": s.id, "date": s.date, **r} for r in _area_rows(s)]
+    topics = pd.DataFrame(topic_rows, columns=["pair_id", "session_id", "date", "area", "seconds", "share", "basis"])
     flags = pd.DataFrame(flag_rows(sessions), columns=list(COLUMNS["flags"]))
     flags["date"] = pd.to_datetime(flags["date"], errors="coerce")
 

@@ -74,6 +74,8 @@ EN: dict[str, str] = {
     "kpi_talk_note": "The junior talk share is a share of talk time, over the {n} of {total} sessions with "
                      "times; transcripts without times give only a share of the words, shown beside it.",
     "of_words": "of words",
+    "chart_coverage_title": "Share of the discussion per topic area (each session counts once; of the words for "
+                            "transcripts without times)",
     "n_to_check": "{n} to check",
     "stages_note": "{n} of {total} sessions were not fully analysed: what their missing stages measure "
                    "(recommendations, action items, questions, mutuality, flags) is unknown, shown as n/a or –, "
@@ -161,6 +163,8 @@ RU: dict[str, str] = {
     "kpi_talk_note": "Доля речи младшего — доля времени речи, по {n} из {total} встреч со временем; расшифровки "
                      "без времени дают только долю слов, она показана рядом.",
     "of_words": "слов",
+    "chart_coverage_title": "Доля обсуждения по темам (каждая встреча — поровну; для расшифровок без времени — доля "
+                            "слов)",
     "n_to_check": "проверить: {n}",
     "stages_note": "{n} из {total} встреч проанализированы не полностью: то, что измеряют пропущенные этапы "
                    "(рекомендации, задачи, вопросы, взаимность, сигналы), неизвестно — n/a или –, а не 0: {list}.",
