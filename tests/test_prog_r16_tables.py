@@ -46,8 +46,8 @@ def test_the_unit_map_is_the_documented_one() -> None:
 
 def test_integer_columns_are_the_documented_int_columns() -> None:
     doc = (ROOT / "docs" / "data_dictionary.md").read_text(encoding="utf-8")
-    for name in ("sessions", "utterances", "turns", "topic_segments", "problems"):
-        section = doc.split(f"## `{name}`")[1].split("\n## ")[0]
+    for name in ("sessions", "utterances", "turns", "topic_segments", "problems", "knowledge_flows"):
+        section = doc.split(f"## `{name}`")[1].split("\n## ")[0].split("\n# ")[0]
         documented = {k for line in section.splitlines() if re.search(r"\|\s*int\s*\|", line)
                       for k in re.findall(r"`([a-z_]+)`", line.split("|")[1])}
         assert documented == set(INTEGER_COLUMNS[name]), name
@@ -211,3 +211,19 @@ def test_every_programme_table_column_is_documented(tmp_path: Path) -> None:
             # programme_sessions and programme_flags extend the research tables sessions and flags
             where = research if name in ("programme_sessions", "programme_flags") else doc
             assert f"`{col}`" in where or f"`{col}`" in doc, f"{name}.{col} is not documented"
+
+
+def test_knowledge_flow_rows_give_back_the_mutuality_index() -> None:
+    """A researcher's recount: the knowledge_flows rows reproduce mutuality_index (2·min / sum over pairs)."""
+    from itertools import combinations
+
+    from test_report_data import full_session
+
+    s = full_session(sid="k1")
+    assert s.knowledge_flow is not None and s.knowledge_flow.mutuality_index is not None
+    rows = session_tables([s])["knowledge_flows"]
+    assert len(rows) and (rows["flows"] == rows["recommendations"] + rows["explanations"]).all()
+    f = rows.groupby(["giver_id", "receiver_id"])["flows"].sum().to_dict()
+    people = sorted({p for k in f for p in k})
+    pairs = [(f.get((a, b), 0), f.get((b, a), 0)) for a, b in combinations(people, 2)]
+    assert sum(2 * min(x, y) for x, y in pairs) / sum(x + y for x, y in pairs) == s.knowledge_flow.mutuality_index

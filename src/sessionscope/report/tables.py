@@ -2,7 +2,7 @@
 
 :func:`session_tables` flattens sessions into pandas DataFrames — sessions,
 participants, utterances, turns, topic segments, recommendations, action items,
-questions, problems, flags and metrics (long format: one row per measure) — keyed by
+questions, problems, flags, metrics (long format: one row per measure) and knowledge flows — keyed by
 ``session_id`` (and ``participant_id``) so they join without guessing. Column meanings
 are in ``docs/data_dictionary.md``; a test keeps the dictionary and the columns in sync
 (:data:`COLUMNS`).
@@ -51,6 +51,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                  "solved", "n_solutions", "area", "confidence"),
     "flags": ("session_id", "pair_id", "date", "code", "severity", "message", "value", "threshold"),
     "metrics": ("session_id", "pair_id", "participant_id", "role", "metric", "value", "unit"),
+    "knowledge_flows": ("session_id", "pair_id", "area", "giver_id", "giver_role", "receiver_id", "receiver_role",
+                        "recommendations", "explanations", "flows", "area_mutuality"),
 }
 #: columns of whole numbers (``int`` in docs/data_dictionary.md; a test keeps the two equal): integers in the tables,
 #: nullable (pandas ``Int64``, empty in CSV) where a value is unknown, never the floats ("7.0") that pandas makes of
@@ -65,6 +67,7 @@ INTEGER_COLUMNS: dict[str, tuple[str, ...]] = {
     "turns": ("turn_index", "n_words", "n_utterances"),
     "topic_segments": ("segment_index", "n_utterances"),
     "problems": ("n_solutions",),
+    "knowledge_flows": ("recommendations", "explanations", "flows"),
 }
 
 
@@ -228,6 +231,26 @@ def _rows(sessions: Sequence[Session]) -> dict[str, list[dict[str, Any]]]:
             "raiser_id": p.raiser, "raiser_role": roles.get(p.raiser), "text": p.text, "solved": p.solved,
             "n_solutions": len(p.solution_ids), "area": p.area, "confidence": p.confidence} for p in s.problems]
         out["flags"] += flag_rows([s])
+        out["knowledge_flows"] += _flow_rows(s, roles)
+    return out
+
+
+def _flow_rows(s: Session, roles: dict[str, str]) -> list[dict[str, Any]]:
+    """The knowledge-flow matrices of a session as rows: per (area, giver, receiver), the advice and the answers to
+    the receiver's questions that make up the flow behind ``mutuality_index`` (docs/extraction.md)."""
+    kf = s.knowledge_flow
+    if kf is None:
+        return []
+    rec, exp = kf.recommendation_matrix, kf.explanation_matrix
+    keys = sorted({(a, g, r) for m in (rec, exp) for a, rows in m.items() for g, row in rows.items() for r in row})
+    out = []
+    for area, giver, receiver in keys:
+        n_rec = rec.get(area, {}).get(giver, {}).get(receiver, 0)
+        n_exp = exp.get(area, {}).get(giver, {}).get(receiver, 0)
+        out.append({"session_id": s.id, "pair_id": s.pair_id, "area": area, "giver_id": giver,
+                    "giver_role": roles.get(giver), "receiver_id": receiver, "receiver_role": roles.get(receiver),
+                    "recommendations": n_rec, "explanations": n_exp, "flows": n_rec + n_exp,
+                    "area_mutuality": kf.per_area_mutuality.get(area)})
     return out
 
 
