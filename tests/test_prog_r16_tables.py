@@ -227,3 +227,12 @@ def test_knowledge_flow_rows_give_back_the_mutuality_index() -> None:
     people = sorted({p for k in f for p in k})
     pairs = [(f.get((a, b), 0), f.get((b, a), 0)) for a, b in combinations(people, 2)]
     assert sum(2 * min(x, y) for x, y in pairs) / sum(x + y for x, y in pairs) == s.knowledge_flow.mutuality_index
+
+
+def test_convokit_export_says_unknown_when_the_extraction_did_not_run() -> None:
+    from sessionscope.report.convokit import corpus_records
+    from test_report_data import full_session
+
+    convs = corpus_records([_not_extracted("s9"), full_session(sid="s1")])["conversations"]
+    assert convs["s9"]["meta"]["n_recommendations"] is None and convs["s9"]["meta"]["n_action_items"] is None
+    assert convs["s1"]["meta"]["n_recommendations"] is not None

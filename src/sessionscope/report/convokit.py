@@ -31,6 +31,7 @@ from typing import Any
 from sessionscope import __version__
 from sessionscope.fileio import atomic_write_text
 from sessionscope.model import Session
+from sessionscope.report.tables import stage_ran
 
 INDEX_VERSION = 1
 
@@ -95,12 +96,15 @@ def corpus_records(sessions: Iterable[Session]) -> dict[str, Any]:
             })
             previous = uid
         m = s.metrics.session if s.metrics else {}
+        extracted = stage_ran(s, "extraction")
         conversations[s.id] = {"meta": {
             "pair_id": s.pair_id, "date": s.date.isoformat() if s.date else None, "language": s.language,
             "duration_s": s.span_s, "balance_score": m.get("balance_score"),
             "talk_time_gini": m.get("talk_time_gini"), "turn_taking_index": m.get("turn_taking_index"),
             "mutuality_index": s.knowledge_flow.mutuality_index if s.knowledge_flow else None,
-            "n_recommendations": len(s.advice), "n_action_items": len(s.tasks),
+            # unknown (null), not 0, when the extraction did not run (as in the research tables)
+            "n_recommendations": len(s.advice) if extracted else None,
+            "n_action_items": len(s.tasks) if extracted else None,
             "flags": [f.code for f in s.flags],
         }, "vectors": []}
     corpus = {"name": "sessionscope export", "generator": f"sessionscope {__version__}",
