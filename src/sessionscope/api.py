@@ -245,7 +245,9 @@ def frames(sessions: Union[Session, Sequence[Session]]) -> dict[str, Any]:
     ``action_items``, ``questions``, ``problems``, ``flags``, ``metrics`` in long format;
     columns documented in ``docs/data_dictionary.md``), plus two wide conveniences:
     ``participant_metrics`` (one row per participant, one column per measure) and
-    ``session_metrics`` (one row per session).
+    ``session_metrics`` (one row per session). Counts and numbers of words (turns, questions,
+    interruptions, …; ``unit`` ``count`` / ``words`` in the ``metrics`` table) are integer columns
+    (pandas ``Int64``), null where the input cannot show them; shares and seconds are floats.
     """
     from sessionscope.report.tables import measure_frames, session_tables
 
