@@ -291,3 +291,19 @@ def test_checklist_cannot_tell_how_freely_the_junior_spoke_with_one_voice() -> N
     metrics = Metrics(participants={"lena": {"talk_share": 1.0}, "rob": {"talk_share": 0.0}})
     item = next(i for i in session_checklist(_pair().evolve(metrics=metrics)).items if i.item == "junior_spoke_freely")
     assert item.status != CANT_TELL
+
+
+def test_small_talk_is_no_concrete_case_in_the_checklist() -> None:
+    """out_exru/ru_session (examples/ru_session/reference.stm): "Concrete cases … met — «Добрый день, Игорь Петрович!
+    Хорошо, спасибо, наконец-то выспалась.»": the greeting's `other` segment had mode "case". Small talk no longer
+    counts (the report shows it without a mode). Example sessions' share vs their gold: EN 0.860 → 0.722 (gold
+    0.718), RU 0.751 → 0.697 (gold 0.745)."""
+    from sessionscope.report.checklist import session_checklist
+
+    s = _pair().evolve(topics=Topics(segments=(_segment("other", "case", 0.0, 20.0, ("u0001",)),
+                                               _segment("time", "problem", 20.0, 40.0, ("u0002",)),
+                                               _segment("time", "general", 40.0, 60.0, ("u0003",)))))
+    item = next(i for i in session_checklist(s).items if i.item == "concrete_cases")
+    assert item.value == round(1 / 3, 4) and [uid for uid, _ in item.evidence] == ["u0002"]
+    md = render_session_markdown(s)
+    assert "I keep missing deadlines" not in md.split("Concrete cases")[1].split("\n")[0]

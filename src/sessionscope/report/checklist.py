@@ -109,6 +109,7 @@ class _Ctx:
     junior: Optional[str]
     senior: Optional[str]
     survey_roles: Optional[set[str]]
+    other_area: str = "other"
 
 
 def _one_hour(c: _Ctx) -> CheckItem:
@@ -126,7 +127,9 @@ def _concrete_cases(c: _Ctx) -> CheckItem:
     segs = c.s.topics.segments if c.s.topics else ()
     if not segs:
         return CheckItem("concrete_cases", CANT_TELL, "share of case/problem discussion", reason="no topic segments")
-    concrete = [g for g in segs if g.mode in ("case", "problem")]
+    # small talk and logistics are no case discussion, whatever mode the heads gave their windows: the report shows
+    # them without a mode, and the ru example's evidence was its greeting («Добрый день, Игорь Петрович! …»)
+    concrete = [g for g in segs if g.mode in ("case", "problem") and g.area != c.other_area]
     n_words = {u.id: len(u.text.split()) for u in c.s.utterances}
     timed = all(g.start is not None and g.end is not None for g in segs)
     if timed:
@@ -278,13 +281,13 @@ _CHECKS = {"one_hour": (_one_hour, ()), "concrete_cases": (_concrete_cases, ()),
 
 def session_checklist(
     s: Session, cfg: Optional[ProgrammeConfig] = None, *, dynamics: Optional[DynamicsConfig] = None,
-    survey_roles: Optional[set[str]] = None,
+    survey_roles: Optional[set[str]] = None, other_area: str = "other",
 ) -> SessionChecklist:
     """Mark each checklist item of ``s``; ``survey_roles`` are the roles that answered this session's survey
-    (``None`` when no surveys were given)."""
+    (``None`` when no surveys were given); ``other_area``: the taxonomy's small-talk area (no case discussion)."""
     c = _Ctx(s, cfg or ProgrammeConfig(), dynamics or DynamicsConfig(),
              next((p.id for p in s.participants if p.role == Role.JUNIOR), None),
-             next((p.id for p in s.participants if p.role == Role.SENIOR), None), survey_roles)
+             next((p.id for p in s.participants if p.role == Role.SENIOR), None), survey_roles, other_area)
     legacy = not s.provenance.stage_runs
     out = SessionChecklist(s.id, s.pair_id or s.id, s.date.isoformat() if s.date else None)
     for item in ITEMS:
@@ -351,7 +354,7 @@ def checklist_section(session: Session, t: Any, cfg: Optional[ProgrammeConfig] =
     from sessionscope.report.programme_i18n import pt
     from sessionscope.report.view import Section
 
-    check = session_checklist(session, cfg)
+    check = session_checklist(session, cfg, other_area=t.other_area)
     sec = Section("checklist", pt(t, "sec_checklist"),
                   columns=[pt(t, "ck_item"), pt(t, "ck_status"), pt(t, "ck_evidence")])
     for i in check.items:
