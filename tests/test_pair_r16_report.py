@@ -307,3 +307,12 @@ def test_small_talk_is_no_concrete_case_in_the_checklist() -> None:
     assert item.value == round(1 / 3, 4) and [uid for uid, _ in item.evidence] == ["u0002"]
     md = render_session_markdown(s)
     assert "I keep missing deadlines" not in md.split("Concrete cases")[1].split("\n")[0]
+
+
+def test_russian_interruption_flag_does_not_decline_names_wrongly() -> None:
+    """out_exru/ru_session: "старший Игорь Петрович Волков перебил(а) младшего Анна Смирнова 1 раз(а)": a name in
+    the nominative after "младшего", and "1 раз(а)". Names now stand in brackets, the count after a colon."""
+    from sessionscope.report.i18n import translate_flag
+
+    ru = translate_flag("senior Игорь Петрович Волков interrupted junior Анна Смирнова 1 times (2.3 per 10 min)", "ru")
+    assert ru == "старший (Игорь Петрович Волков) перебивал(а) младшего (Анна Смирнова); перебиваний: 1 (2,3 за 10 мин)"

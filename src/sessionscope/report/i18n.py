@@ -664,7 +664,8 @@ FLAGS_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) f
     (r"junior (.+) holds (\d+)% of the talk time", "младший {0}: {1} % времени речи"),
     (r"junior (.+) holds (\d+)% of the words", "младший {0}: {1} % слов"),
     (r"senior (.+) interrupted junior (.+) (\d+) times \(([\d.]+) per 10 min\)",
-     "старший {0} перебил(а) младшего {1} {2} раз(а) ({3} за 10 мин)"),
+     # names stay in the nominative, in brackets: "перебил(а) младшего Анна Смирнова" declined nothing
+     "старший ({0}) перебивал(а) младшего ({1}); перебиваний: {2} ({3} за 10 мин)"),
     (r"the session lasts ([\d.]+) min \(the guide asks for at least (\d+)\)",
      "встреча длится {0} мин (методика просит не меньше {1})"),
     (r"(\d+)% of the recognised words have low confidence(?:, mean word confidence (\d+)%)?: the transcript and "
