@@ -31,6 +31,8 @@ from test_r9_actions import _session
         "And so specific instructions will be sent to you by your personal coach.",
         "You'll get the details from legal by Friday.",
         "We will receive the samples next week.",
+        # a cut-off word before the thing sent (AMI ES2009a)
+        "Um U_I_D_ well yeah you right g your assignments are up there and you'll also get s assignments from in your email",
     ],
 )
 def test_what_someone_will_be_given_is_marked(text: str) -> None:
@@ -50,6 +52,8 @@ def test_what_someone_will_be_given_is_marked(text: str) -> None:
         "You will get an email and then you will fill in the form.",
         "After this meeting we're gonna be sent a questionnaire and summary again which we need to reply to that e-mail.",
         "I would like to receive the components concept",  # asked of someone else
+        # the thing said before is not what "you get" here: a task done (AMI TS3007b)
+        "so uh uh wait for your email and uh hopefully you get it done uh in the in the thirty minutes ,",
         "I'll send you the minutes.",
         "You will write the report.",
         "Я получу отчёт в пятницу.",  # Russian: not read

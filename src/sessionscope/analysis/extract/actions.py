@@ -492,12 +492,16 @@ _SENT_THING = (r"(?:instructions?|information|info|e-?mails?|messages?|links?|in
                r"notifications?|notices?|feedback|details|specifics|assignments?|minutes|copy|copies|summary|summaries|"
                r"letters?|materials?|documents?|reply|replies|answers?|word)")
 _SENT_DET = (r"(?:(?:some|any|the|your|our|more|further|specific|specifics|an|a|all|those|these|same|new|next|additional|"
-             r"other|full|written|individual|detailed|precise|short|first) )*")
+             r"other|full|written|individual|detailed|precise|short|first|[b-z]) )*")  # [b-z]: a cut-off word ("get s assignments")
 _RECEIVES = re.compile(
     r"\b" + _RECIPIENT + _RECV_FRAME + r" (?:receive|receiving|received|be (?:sent|emailed|e-mailed|informed|notified|"
     r"recalled|told|updated|mailed|forwarded)|hear back)\b"
     r"|\b" + _GROUP_YOU + _RECV_FRAME + r" (?:get|getting|gets) " + _SENT_DET + _SENT_THING + r"\b"
-    r"|\b" + _SENT_THING + r"(?: \S+){0,4}? " + _GROUP_YOU + _RECV_FRAME + r" (?:get|receive)\b"
+    r"|\b" + _SENT_THING + r"(?: \S+){0,4}? " + _GROUP_YOU + _RECV_FRAME + r" (?:get|receive)"
+    # the thing is the object said before ("next instructions you'll get in your email"): nothing follows but a place,
+    # a time or the clause's end ("your email and hopefully you get it done" gets a task done)
+    r"(?=\s*(?:[,.!?;:]|$)|\s+(?:in|at|by|from|via|through|with|shortly|soon|later|today|tomorrow|next|when|once|"
+    r"after|before|as|then|again)\b)"
     r"|\b(?:will|'ll|gonna|going to|should) (?:all |also |then |soon )?be (?:sent|emailed|e-mailed|forwarded|mailed|"
     r"posted) (?:out )?to (?:you|all of you|you all|everyone|everybody|each of you)\b"
 )
