@@ -65,6 +65,25 @@ def next_other(session: Any, index: int, reach: int = 3) -> Optional[str]:
     return None
 
 
+def meeting_session(meeting: str, acts: list[Any], turns: bool) -> tuple[list[list[Any]], Any, list[tuple[str, str]]]:
+    """A meeting as a session: one utterance per act, or (``turns``) per speaker turn (consecutive acts of one speaker
+    joined, as a diarized transcript gives them); returns the acts of each utterance, the session and the
+    ``(id, name)`` participants (the speaker letters)."""
+    from sessionscope.model import Participant, Session, Utterance
+
+    groups: list[list[Any]] = []
+    for a in acts:
+        if turns and groups and groups[-1][-1].speaker == a.speaker:
+            groups[-1].append(a)
+        else:
+            groups.append([a])
+    utts = tuple(Utterance(id=f"{meeting}-{i:04d}", speaker=g[0].speaker, text=" ".join(a.text for a in g),
+                           start=g[0].start or 0.0, end=g[-1].end or 0.0) for i, g in enumerate(groups))
+    speakers = sorted({a.speaker for a in acts})
+    session = Session(id=meeting, language="en", utterances=utts, participants=tuple(Participant(x, x) for x in speakers))
+    return groups, session, [(x, x) for x in speakers]
+
+
 def rows(turns: bool) -> list[dict]:
     from sessionscope.analysis.extract.addressee import addressee_features
     from sessionscope.analysis.extract.assign import (
@@ -76,8 +95,6 @@ def rows(turns: bool) -> list[dict]:
     )
     from sessionscope.analysis.extract.heads import Turn, context_features, cue_features
     from sessionscope.analysis.extract.stage import other_participant
-    from sessionscope.model import Participant, Session, Utterance
-
     try:
         from sessionscope.analysis.extract.addressee import task_addressee
     except ImportError:  # the round-start code
@@ -90,17 +107,7 @@ def rows(turns: bool) -> list[dict]:
     choose, _report = rr.halves(list(meetings))
     out = []
     for m, acts in meetings.items():
-        groups: list[list[Any]] = []
-        for a in acts:
-            if turns and groups and groups[-1][-1].speaker == a.speaker:
-                groups[-1].append(a)
-            else:
-                groups.append([a])
-        utts = tuple(Utterance(id=f"{m}-{i:04d}", speaker=g[0].speaker, text=" ".join(a.text for a in g),
-                               start=g[0].start or 0.0, end=g[-1].end or 0.0) for i, g in enumerate(groups))
-        speakers = sorted({a.speaker for a in acts})
-        session = Session(id=m, language="en", utterances=utts, participants=tuple(Participant(s, s) for s in speakers))
-        parts = [(s, s) for s in speakers]
+        groups, session, parts = meeting_session(m, acts, turns)
         for i, g in enumerate(groups):
             for a in g:
                 if a.addressee is None:
@@ -133,7 +140,6 @@ def summary_rows(turns: bool) -> list[dict]:
     from sessionscope.analysis.extract.addressee import task_addressee
     from sessionscope.analysis.extract.assign import assignment_target, firm_task
     from sessionscope.analysis.extract.stage import other_participant
-    from sessionscope.model import Participant, Session, Utterance
 
     roles = ami_roles()
     link: dict[tuple[str, str], str] = {}
@@ -151,17 +157,7 @@ def summary_rows(turns: bool) -> list[dict]:
     for m, acts in sorted(by_meeting.items()):
         if not any((m, a.id) in link for a in acts):
             continue
-        groups: list[list[Any]] = []
-        for a in acts:
-            if turns and groups and groups[-1][-1].speaker == a.speaker:
-                groups[-1].append(a)
-            else:
-                groups.append([a])
-        utts = tuple(Utterance(id=f"{m}-{i:04d}", speaker=g[0].speaker, text=" ".join(a.text for a in g),
-                               start=g[0].start or 0.0, end=g[-1].end or 0.0) for i, g in enumerate(groups))
-        speakers = sorted({a.speaker for a in acts})
-        session = Session(id=m, language="en", utterances=utts, participants=tuple(Participant(x, x) for x in speakers))
-        parts = [(x, x) for x in speakers]
+        groups, session, parts = meeting_session(m, acts, turns)
         for i, g in enumerate(groups):
             for a in g:
                 gold = link.get((m, a.id))
