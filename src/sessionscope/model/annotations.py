@@ -137,7 +137,8 @@ class ActionItem:
     owners: tuple[str, ...] = ()
     to_check: bool = False  # confidence below extraction.check_below
     # a move made within the meeting itself ("I'll draw it on the whiteboard", "let me share my screen", "I'll go
-    # next"): listed, but no task to follow up (Session.tasks)
+    # next") or a phrase with no task of its own ("I'll just fill it in", round 14; what someone will be given: "you'll
+    # get instructions in your email", round 16): listed, but no task to follow up (Session.tasks)
     in_meeting: bool = False
 
 
