@@ -56,6 +56,9 @@ def test_what_someone_will_be_given_is_marked(text: str) -> None:
         "so uh uh wait for your email and uh hopefully you get it done uh in the in the thirty minutes ,",
         "I'll send you the minutes.",
         "You will write the report.",
+        # a purpose said with what is given is the receiver's task (round 16, lead)
+        "You will be sent a transcript following the meeting to check for accuracy.",
+        "You'll get a link to fill in the survey.",
         "Я получу отчёт в пятницу.",  # Russian: not read
     ],
 )
