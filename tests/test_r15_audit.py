@@ -81,7 +81,7 @@ def test_russian_report_flags_have_details() -> None:
     rows = [ln for ln in md.split("## Сигналы")[1].split("##")[0].splitlines() if ln.startswith("| внимание")
             or ln.startswith("| к сведению")]
     assert len(rows) == 6 and all(r.split("|")[3].strip() for r in rows), rows
-    assert "Игорь Волков дал(а) 4 из 4 рекомендаций (100 %)" in md and "встреча длится 10,0 мин" in md
+    assert "Игорь Волков дал(а) 4 из 4 рекомендаций (100 %)" in md and "встреча длится 10:00" in md
 
 
 def test_checklist_not_met_by_items_to_check() -> None:
@@ -223,7 +223,7 @@ def test_russian_report_of_a_recording_says_how_speakers_were_matched() -> None:
     assert "по порядку первой реплики (догадка)" in quality and "это догадка" in quality
     assert "| по порядку первой реплики (догадка); уверенность не измерена |" in quality
     en = render_session_markdown(s.evolve(language="en"))
-    assert "| order of first speech (a guess) |" in en and "by order; no measured confidence" in en
+    assert "| order of first speech (a guess) |" in en and "order of first speech (a guess); no measured confidence" in en
 
 
 def test_programme_total_of_minutes_is_not_zero_hours(tmp_path: Path) -> None:

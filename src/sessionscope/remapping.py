@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from sessionscope.errors import InputError
-from sessionscope.model import Participant, Role, Session
+from sessionscope.model import Participant, Role, Session, record_stage_run
 from sessionscope.pipeline import STAGES
 from sessionscope.text import slugify
 
@@ -72,18 +72,24 @@ def remap_session(session: Session, mapping: Mapping[str, str]) -> Session:
     per_label = dict(audio.get("speaker_mapping") or {})
     per_label.update({lab: "manual" for lab in mapping})
     extra = {**session.extra, "audio": {**audio, "speaker_map": smap, "speaker_mapping": per_label}}
+    # how each named label was matched now: "manual" only when the user named them all. No confidence: a
+    # hand correction is not measured (a constant 100 % read as "Certainty of the speaker mapping: 100 %")
+    methods = {per_label.get(lab) or "manual" for lab in known if smap[lab] != lab} - {"unmapped"}
+    method = methods.pop() if len(methods) == 1 else ("mixed" if methods else "manual")
     quality = session.quality
     if quality is not None:
-        notes = tuple(n for n in quality.notes if "order of first speech" not in n) + (
+        # the notes of the old mapping ("… by order of first speech (a guess)", "speaker mapping by order: no measured
+        # confidence …") no longer describe it
+        notes = tuple(n for n in quality.notes if "order of first speech" not in n
+                      and not n.startswith("speaker mapping by ")) + (
             "speaker mapping corrected by hand: " + ", ".join(f"{k}→{v}" for k, v in mapping.items()),)
-        # how each named label was matched now: "manual" only when the user named them all. No confidence: a
-        # hand correction is not measured (a constant 100 % read as "Certainty of the speaker mapping: 100 %")
-        methods = {per_label.get(lab) or "manual" for lab in known if smap[lab] != lab} - {"unmapped"}
-        method = methods.pop() if len(methods) == 1 else ("mixed" if methods else "manual")
         quality = replace(quality, speaker_mapping_method=method, speaker_mapping_confidence=None, notes=notes,
                           unmapped_speaker_labels=tuple(lab for lab in known if smap[lab] == lab))
-    # the text stages run again on the remapped session: their old outcomes no longer hold
-    prov = replace(session.provenance, stage_runs=tuple(r for r in session.provenance.stage_runs if r.name not in STAGES))
-    return session.evolve(utterances=utterances, participants=tuple(participants), extra=extra, quality=quality,
-                          provenance=prov, metrics=None, topics=None, recommendations=(), action_items=(), questions=(), problems=(),
-                          knowledge_flow=None, summary=(), flags=())
+    # the text stages run again on the remapped session: their old outcomes no longer hold; the mapping step's
+    # outcome is the new one (its row said "by order" beside the data-quality row's "mixed")
+    runs = session.provenance.stage_runs
+    prov = replace(session.provenance, stage_runs=tuple(r for r in runs if r.name not in STAGES))
+    remapped = session.evolve(utterances=utterances, participants=tuple(participants), extra=extra, quality=quality,
+                              provenance=prov, metrics=None, topics=None, recommendations=(), action_items=(),
+                              questions=(), problems=(), knowledge_flow=None, summary=(), flags=())
+    return record_stage_run(remapped, "audio.speaker_mapping", "ok", f"by {method}; no measured confidence")

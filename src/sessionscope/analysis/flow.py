@@ -177,7 +177,7 @@ def _item_flags(session: Session, cfg: FlagsConfig, name: Callable[[str], str]) 
     sure_tasks = [a for a in tasks if not a.to_check]
     if len(sure_tasks) < cfg.min_action_items:
         n_moves = len(session.action_items) - len(tasks)
-        flags.append(Flag("no_action_items", f"{len(sure_tasks)} action items found (at least {cfg.min_action_items} "
+        flags.append(Flag("no_action_items", f"{len(sure_tasks)} action item{'' if len(sure_tasks) == 1 else 's'} found (at least {cfg.min_action_items} "
                           "expected)" + _not_counted(len(tasks) - len(sure_tasks))
                           + (f"; {n_moves} move(s) within the meeting itself are listed but not counted as tasks"
                              if n_moves else ""), value=float(len(sure_tasks)), threshold=float(cfg.min_action_items)))
@@ -211,12 +211,14 @@ def compute_flags(session: Session, cfg: FlagsConfig) -> tuple[Flag, ...]:
                 n = session.metrics.interruption_matrix.get(s, {}).get(j, 0)
                 rate = n / (span / 600)
                 if n and rate >= cfg.senior_interruptions_per_10min:
-                    flags.append(Flag("senior_interrupts_junior", f"senior {name(s)} interrupted junior {name(j)} {n} times "
-                                      f"({rate:.1f} per 10 min)", value=round(rate, 2),
+                    flags.append(Flag("senior_interrupts_junior", f"senior {name(s)} interrupted junior {name(j)} {n} "
+                                      f"time{'' if n == 1 else 's'} ({rate:.1f} per 10 min)", value=round(rate, 2),
                                       threshold=cfg.senior_interruptions_per_10min))
     if span is not None and span / 60 < cfg.min_session_minutes:
-        flags.append(Flag("short_session", f"the session lasts {span / 60:.1f} min (the guide asks for at least "
-                          f"{cfg.min_session_minutes:.0f})", severity="info", value=round(span / 60, 1),
+        from sessionscope.report.i18n import fmt_clock  # the reports' m:ss ("lasts 0.0 min" for 1.4 s said nothing)
+
+        flags.append(Flag("short_session", f"the session lasts {fmt_clock(span)} (the guide asks for at least "
+                          f"{cfg.min_session_minutes:.0f} min)", severity="info", value=round(span / 60, 1),
                           threshold=cfg.min_session_minutes))
     return tuple(flags)
 
@@ -268,26 +270,44 @@ def _with_measures(session: Session) -> Metrics:
 _KIND_WEIGHT = {"problem": 1.0, "recommendation": 0.95, "action": 0.9}
 
 
+def _word_finding(text: str, language: Optional[str]) -> bool:
+    """Whether ``text`` is nothing but the speaker looking for a word ("I don't know how to say it.", «не знаю, как
+    сказать»): the problem rule's own word-finding veto (:func:`~sessionscope.analysis.extract.problems.word_finding`)."""
+    from sessionscope.analysis.extract.problems import problem_rule
+    from sessionscope.language.nlp import Sentence, detect_language
+
+    lang = language if language in ("en", "ru") else detect_language(text)
+    hit = problem_rule(Sentence(text, 0, len(text), language=lang))
+    return hit is not None and hit.veto and hit.rule == "word_finding"
+
+
 def summarize(session: Session, *, per_area: int = 3) -> tuple[KeyPoint, ...]:
     """Extractive summary: per area, the most confident problems, recommendations and action items.
 
     Points keep the speaker's own words (so the summary is in the session's language) and
-    are listed per area in order of appearance. Items marked ``to_check`` (confidence below
-    ``extraction.check_below``) are never key points: the report asks the reader to confirm
-    them, so the summary does not state them as what the session said.
+    are listed per area in order of appearance. They are ranked by the item's measured confidence
+    (times a small preference per kind: problem, recommendation, action item); an item without a measured
+    confidence (problems, found by rules; items of a run without the calibrated heads) is never a key point:
+    ranking it would need a made-up score (a fixed 0.5 put "I don't know how to say it." and "I have no idea
+    what I'm looking at." among the key points of real talk). Items marked ``to_check`` (confidence below
+    ``extraction.check_below``) are never key points either: the report asks the reader to confirm
+    them, so the summary does not state them as what the session said. Nor is a sentence that is only the
+    speaker looking for a word.
     """
     order = {u.id: i for i, u in enumerate(session.utterances)}
     cands: dict[str, list[tuple[float, int, KeyPoint]]] = defaultdict(list)
     for kind, items, who in (("problem", session.problems, "raiser"), ("recommendation", session.advice, "giver"),
                              ("action", session.tasks, "owner")):
         for it in items:
-            if getattr(it, "to_check", False):
+            if getattr(it, "to_check", False) or it.confidence is None:
                 continue
             area = it.area or NO_AREA
             speaker = getattr(it, who) or session.utterance(it.utterance_id).speaker
             # kind says which item type `it` is; mypy only sees the union
             text = it.text if kind != "action" else session.utterance(it.utterance_id).text[it.char_start:it.char_end] or it.task  # type: ignore[union-attr]
-            score = round(_KIND_WEIGHT[kind] * (it.confidence if it.confidence is not None else 0.5), 3)
+            if _word_finding(text, session.language):
+                continue
+            score = round(_KIND_WEIGHT[kind] * it.confidence, 3)
             cands[area].append((score, order.get(it.utterance_id, 0), KeyPoint(area, it.utterance_id, speaker, text, score)))
     out: list[KeyPoint] = []
     for area in sorted(cands):

@@ -150,6 +150,10 @@ def _concrete_cases(c: _Ctx) -> CheckItem:
 #: the reason of an item a recording cannot tell when only one of the pair can be heard in it
 ONE_VOICE_REASON = "only one of the pair can be heard in the recording"
 
+#: what the junior-questions measure adds when it left confirmation checks out ("questions asked by the junior (14 with
+#: confirmation checks)"): the participant table counts them
+TAGS_SUFFIX = "with confirmation checks"
+
 #: the reason of an item met only by items the report marks "to check" (more likely wrong than right)
 TO_CHECK_REASON = "met only by items marked to check (more likely wrong than right): confirm them"
 
@@ -174,11 +178,14 @@ def _junior_questions(c: _Ctx) -> CheckItem:
     s, junior = c.s, c.junior
     # "…, right?" / "You know?" checks what was just said: it is not a question the junior brought
     qs = [q for q in s.questions if q.asker == junior and not q.confirmation_tag]
+    tags = sum(1 for q in s.questions if q.asker == junior and q.confirmation_tag)
     asked = s.metrics.participants.get(junior or "", {}).get("questions_asked") if s.metrics else None
     n = len(qs) if s.questions or asked is None else int(asked)
     status, why = (_counted(qs, c.cfg.checklist_min_junior_questions) if s.questions else
                    (MET if n >= c.cfg.checklist_min_junior_questions else NOT_MET, None))
-    return CheckItem("junior_questions", status, "questions asked by the junior", n,
+    # the participant table counts the tags too ("5" here beside its "14" read as a contradiction): say both
+    measure = "questions asked by the junior" + (f" ({n + tags} {TAGS_SUFFIX})" if tags else "")
+    return CheckItem("junior_questions", status, measure, n,
                      c.cfg.checklist_min_junior_questions, _ev(s, [q.utterance_id for q in _sure_first(qs)]), why)
 
 
@@ -234,7 +241,8 @@ def _junior_spoke_freely(c: _Ctx) -> CheckItem:
     # one cut-off never fails the item: in a short session a single one is a high hourly rate
     not_cut = per_hour is None or len(cut) <= 1 or per_hour <= c.cfg.checklist_max_junior_cutoffs_per_hour
     measure = f"junior {'share of words' if by_words else 'talk share'} {share:.0%}" + (
-        f", cut off {len(cut)} times ({per_hour:.1f}/h, at most {c.cfg.checklist_max_junior_cutoffs_per_hour:g})"
+        f", cut off {len(cut)} time{'' if len(cut) == 1 else 's'} ({per_hour:.1f}/h, at most "
+        f"{c.cfg.checklist_max_junior_cutoffs_per_hour:g})"
         if per_hour is not None else
         f", interruptions not measurable ({'the transcript shows no overlapping speech' if s.timed else 'untimed'})")
     # 4 decimals: the report shows the same percentage as its figures (0.3054 is 31 %, 0.305 printed 30 %)
@@ -351,11 +359,12 @@ def survey_roles_by_session(answers: Sequence[Mapping[str, Any]]) -> dict[str, s
 def checklist_section(session: Session, t: Any, cfg: Optional[ProgrammeConfig] = None) -> Any:
     """The session report's "guide's checklist" section (a :class:`~sessionscope.report.view.Section`),
     localised by ``t``: one row per item with its status, measure and evidence."""
+    from sessionscope.report.i18n import plural
     from sessionscope.report.programme_i18n import pt
     from sessionscope.report.view import Section
 
     check = session_checklist(session, cfg, other_area=t.other_area)
-    sec = Section("checklist", pt(t, "sec_checklist"),
+    sec = Section("checklist", pt(t, "sec_checklist_session"),
                   columns=[pt(t, "ck_item"), pt(t, "ck_status"), pt(t, "ck_evidence")])
     for i in check.items:
         detail = pt(t, "ckm_" + i.item)
@@ -363,17 +372,19 @@ def checklist_section(session: Session, t: Any, cfg: Optional[ProgrammeConfig] =
             counts = i.measure.split(": ", 1)[1]
             detail += ": " + counts.replace("junior", t.role("junior")).replace("senior", t.role("senior"))
         elif i.item == "junior_spoke_freely" and i.value is not None:
-            cut = re.search(r"cut off (\d+) times", i.measure)
+            cut = re.search(r"cut off (\d+) times?", i.measure)
             if i.measure.startswith("junior share of words"):  # untimed: not the talk share the figures show as n/a
                 detail = pt(t, "ckm_junior_spoke_freely_words")
-            detail += f": {t.pct(i.value)}" + (f", {pt(t, 'ck_cut_off', n=cut.group(1))}" if cut else "")
+            detail += f": {t.pct(i.value)}" + (f", {plural(pt(t, 'ck_cut_off', n=cut.group(1)), int(cut.group(1)), t.lang)}" if cut else "")
         elif i.value is not None:
             if i.item == "concrete_cases" and i.measure.endswith("(by words)"):
                 detail = pt(t, "ckm_concrete_cases_words")
             detail += f": {t.pct(i.value) if i.item in SHARES else _short(t, i.value)}"
+        tagged = re.search(rf"\((\d+) {TAGS_SUFFIX}\)", i.measure) if i.item == "junior_questions" else None
+        tags = f"; {pt(t, 'ck_with_tags', n=tagged.group(1))}" if tagged else ""
         if i.threshold is not None and i.item not in ("both_ways", "feedback"):
             limit = t.pct(i.threshold) if i.item in SHARES else _short(t, i.threshold)
-            detail += f" ({pt(t, 'ck_threshold')} {limit})"
+            detail += f" ({pt(t, 'ck_threshold')} {limit}{tags})"
         if i.status == CANT_TELL and i.reason:
             detail += " — " + (pt(t, "ck_no_survey") if i.item == "feedback" else _reason(t, i.reason))
         if i.evidence:

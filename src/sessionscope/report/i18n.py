@@ -56,6 +56,8 @@ EN: dict[str, str] = {
     "none_quality": "No data-quality information was recorded.",
     "none_summary": "No key points were extracted.",
     "none_summary_to_check": "No key points were extracted with enough confidence; the items marked “to check” below may hold some.",
+    "none_summary_unmeasured": "No key points: key points are ranked by a measured confidence, and none of the items "
+                               "found has one (problems are found by rules); they are listed below.",
     "none_metrics": "Conversation dynamics were not computed for this session.",
     "not_analysed": "Not analysed: {reason}.",
     "no_words_reason": "the input has speaker turns but no words (an RTTM without a transcript), so nothing said can be read",
@@ -127,11 +129,11 @@ EN: dict[str, str] = {
     "turn_taking": "Turn-taking index (1 = equal turns)",
     "switches": "Speaker switches per minute",
     "mutuality": "Mutuality of knowledge flow (1 = both give equally)",
-    "bal_balanced": "The conversation was balanced: {name} ({role}) spoke most, with {share} of the {unit}.",
-    "bal_even": "The conversation was balanced: {name} ({role}) and {other} ({other_role}) each had {share} of the {unit}.",
-    "bal_led": "{name} ({role}) led the conversation, with {share} of the {unit}.",
-    "bal_dominated": "{name} ({role}) dominated the conversation, with {share} of the {unit}; {other} had little room to speak.",
-    "bal_group": "{name} ({role}) spoke most, with {share} of the {unit}.",
+    "bal_balanced": "The conversation was balanced: {name} spoke most, with {share} of the {unit}.",
+    "bal_even": "The conversation was balanced: {name} and {other} each had {share} of the {unit}.",
+    "bal_led": "{name} led the conversation, with {share} of the {unit}.",
+    "bal_dominated": "{name} dominated the conversation, with {share} of the {unit}; {other} had little room to speak.",
+    "bal_group": "{name} spoke most, with {share} of the {unit}.",
     "bal_none": "Nobody's speech could be measured.",
     "bal_single_voice": "Only one voice was found in the recording ({name}), so who drove the conversation cannot be measured; if two people speak in it, run it again with `--speakers 2`.",
     "bal_single_voice_silent": "Only {name} can be heard in the recording; {silent} was not heard, so who drove the conversation cannot be measured. If more people speak in it, run it again with `--speakers {n}`, or correct the speakers with `sessionscope remap`.",
@@ -315,6 +317,8 @@ RU: dict[str, str] = {
     "none_quality": "Сведений о качестве данных нет.",
     "none_summary": "Главные мысли не выделены.",
     "none_summary_to_check": "Главные мысли с достаточной уверенностью не выделены; пункты с пометкой «проверить» ниже могут их содержать.",
+    "none_summary_unmeasured": "Главные мысли не выделены: они выбираются по измеренной уверенности, а ни у одного "
+                               "найденного пункта её нет (проблемы находят правила); пункты перечислены ниже.",
     "none_metrics": "Динамика разговора для этой встречи не рассчитана.",
     "not_analysed": "Не анализировалось: {reason}.",
     "no_words_reason": "во входном файле есть реплики говорящих, но нет слов (RTTM без расшифровки), поэтому содержание не анализируется",
@@ -386,11 +390,11 @@ RU: dict[str, str] = {
     "turn_taking": "Индекс очерёдности (1 — поровну реплик)",
     "switches": "Смен говорящего в минуту",
     "mutuality": "Взаимность обмена знаниями (1 — обе стороны дают поровну)",
-    "bal_balanced": "Разговор был сбалансированным: больше всех говорил(а) {name} ({role}) — {share} {unit}.",
-    "bal_even": "Разговор был сбалансированным: у {name} ({role}) и {other} ({other_role}) по {share} {unit}.",
-    "bal_led": "Разговор вёл(а) {name} ({role}) — {share} {unit}.",
-    "bal_dominated": "Разговор почти полностью вёл(а) {name} ({role}) — {share} {unit}; у собеседника ({other}) было мало возможности высказаться.",
-    "bal_group": "Больше всех говорил(а) {name} ({role}) — {share} {unit}.",
+    "bal_balanced": "Разговор был сбалансированным: больше всех говорил(а) {name} — {share} {unit}.",
+    "bal_even": "Разговор был сбалансированным: у {name} и {other} по {share} {unit}.",
+    "bal_led": "Разговор вёл(а) {name} — {share} {unit}.",
+    "bal_dominated": "Разговор почти полностью вёл(а) {name} — {share} {unit}; у собеседника ({other}) было мало возможности высказаться.",
+    "bal_group": "Больше всех говорил(а) {name} — {share} {unit}.",
     "bal_none": "Речь участников измерить не удалось.",
     "bal_single_voice": "В записи найден только один голос ({name}), поэтому нельзя измерить, кто вёл разговор; если в ней говорят двое, запустите обработку снова с `--speakers 2`.",
     "bal_single_voice_silent": "В записи слышен только один участник ({name}); не слышно: {silent}, поэтому нельзя измерить, кто вёл разговор. Если в ней говорят несколько человек, запустите обработку снова с `--speakers {n}` или исправьте говорящих командой `sessionscope remap`.",
@@ -650,24 +654,26 @@ FLAGS_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) f
     (r"no recommendation was found with enough confidence; (\d+) marked to check (?:is|are) not counted "
      r"\(confirm (?:it|them)\)",
      "рекомендаций с достаточной уверенностью не найдено; не учтено с пометкой «проверить»: {0} (подтвердите их)"),
-    (r"(\d+) action items found \(at least (\d+) expected\)", "найдено задач: {0} (ожидается не меньше {1})"),
-    (r"(\d+) action items found \(at least (\d+) expected\); (\d+) more marked to check (?:is|are) not counted "
+    (r"(\d+) action items? found \(at least (\d+) expected\)", "найдено задач: {0} (ожидается не меньше {1})"),
+    (r"(\d+) action items? found \(at least (\d+) expected\); (\d+) more marked to check (?:is|are) not counted "
      r"\(confirm (?:it|them)\)",
      "найдено задач: {0} (ожидается не меньше {1}); не учтено с пометкой «проверить»: {2} (подтвердите их)"),
-    (r"(\d+) action items found \(at least (\d+) expected\); (\d+) more marked to check (?:is|are) not "
+    (r"(\d+) action items? found \(at least (\d+) expected\); (\d+) more marked to check (?:is|are) not "
      r"counted \(confirm (?:it|them)\); (\d+) move\(s\) within the meeting itself are listed but not counted as tasks",
      "найдено задач: {0} (ожидается не меньше {1}); не учтено с пометкой «проверить»: {2} (подтвердите их); "
      "действия в ходе самой встречи ({3}) перечислены, но задачами не считаются"),
-    (r"(\d+) action items found \(at least (\d+) expected\); (\d+) move\(s\) within the meeting itself are listed "
+    (r"(\d+) action items? found \(at least (\d+) expected\); (\d+) move\(s\) within the meeting itself are listed "
      r"but not counted as tasks", "найдено задач: {0} (ожидается не меньше {1}); действия в ходе самой встречи "
      "({2}) перечислены, но задачами не считаются"),
     (r"junior (.+) holds (\d+)% of the talk time", "младший {0}: {1} % времени речи"),
     (r"junior (.+) holds (\d+)% of the words", "младший {0}: {1} % слов"),
-    (r"senior (.+) interrupted junior (.+) (\d+) times \(([\d.]+) per 10 min\)",
+    (r"senior (.+) interrupted junior (.+) (\d+) times? \(([\d.]+) per 10 min\)",
      # names stay in the nominative, in brackets: "перебил(а) младшего Анна Смирнова" declined nothing
      "старший ({0}) перебивал(а) младшего ({1}); перебиваний: {2} ({3} за 10 мин)"),
-    (r"the session lasts ([\d.]+) min \(the guide asks for at least (\d+)\)",
+    (r"the session lasts ([\d.]+) min \(the guide asks for at least (\d+)\)",  # session.json before round 16
      "встреча длится {0} мин (методика просит не меньше {1})"),
+    (r"the session lasts ((?:\d+:)?\d+:\d\d) \(the guide asks for at least (\d+) min\)",
+     "встреча длится {0} (методика просит не меньше {1} мин)"),
     (r"(\d+)% of the recognised words have low confidence(?:, mean word confidence (\d+)%)?: the transcript and "
      r"everything found in it are unreliable; check the recording and its language \(model (.+)\)",
      "у {0} % распознанных слов низкая уверенность{1}: расшифровка и всё найденное в ней ненадёжны; проверьте "
@@ -754,6 +760,19 @@ class Trusted(str):
         return obj
 
 
+#: the names a redacted report gives participants (:mod:`sessionscope.report.redact`): their role, numbered when a role
+#: occurs twice ("Other 2")
+REDACTED_ROLE_LABELS = {"en": {"junior": "Junior", "senior": "Senior", "other": "Other"},
+                        "ru": {"junior": "Младший", "senior": "Старший", "other": "Участник"}}
+
+
+def is_role_label(name: str, role: Any) -> bool:
+    """Whether ``name`` is the redacted name of someone with ``role`` ("Other 1" for role other): it says the role."""
+    value = getattr(role, "value", role) or "other"
+    labels = "|".join(re.escape(t[value]) for t in REDACTED_ROLE_LABELS.values() if value in t)
+    return bool(labels) and re.fullmatch(rf"(?:{labels})(?: \d+)?", name) is not None
+
+
 class Translator:
     """Looks up UI strings for one language; missing keys fall back to English, then the key.
 
@@ -801,12 +820,7 @@ class Translator:
         """``n`` with the noun of ``key`` in its plural form ("1 pair", "4 sessions"; "1 пара", "3 пары",
         "5 пар"): the table entry lists the forms separated by ``|`` (English: one, other; Russian:
         one, few, many)."""
-        forms = self(key, n=n).split("|")
-        if self.lang == "ru" and len(forms) == 3:
-            if n % 10 == 1 and n % 100 != 11:
-                return forms[0]
-            return forms[1] if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else forms[2]
-        return forms[0] if n == 1 else forms[-1]
+        return plural(self(key, n=n), n, self.lang)
 
     def area(self, area: Optional[str]) -> str:
         """Display name of a topic area id."""
@@ -843,6 +857,10 @@ class Translator:
         value = getattr(role, "value", role) or "other"
         return self(f"role_{value}")
 
+    def with_role(self, name: str, role: Any) -> str:
+        """"Lena (junior)"; a redacted name that already is the role stays alone ("Other 1", not "Other 1 (other)")."""
+        return name if is_role_label(name, role) else f"{name} ({self.role(role)})"
+
     def pct(self, x: Optional[float], digits: int = 0) -> str:
         """A share as a percentage ('42 %'); n/a for ``None``."""
         if x is None:
@@ -877,6 +895,17 @@ def _is_bundled(taxonomy: Taxonomy) -> bool:
         return Path(taxonomy.source).resolve() == bundled_taxonomy_path().resolve()
     except (OSError, TypeError, ValueError):
         return False
+
+
+def plural(forms: str, n: int, lang: Optional[str]) -> str:
+    """The form of ``forms`` (separated by ``|``; English: one, other; Russian: one, few, many) that goes with ``n``:
+    "1 time" / "2 times", «1 раз» / «2 раза» / «5 раз». Text without ``|`` is returned as it is."""
+    parts = forms.split("|")
+    if lang == "ru" and len(parts) == 3:
+        if n % 10 == 1 and n % 100 != 11:
+            return parts[0]
+        return parts[1] if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else parts[2]
+    return parts[0] if n == 1 else parts[-1]
 
 
 def fmt_clock(seconds: Optional[float]) -> str:

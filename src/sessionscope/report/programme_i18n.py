@@ -6,10 +6,12 @@ the two can change independently; :func:`pt` falls back to English, then to that
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 EN: dict[str, str] = {
     "sec_checklist": "The guide's checklist per session",
+    "sec_checklist_session": "The guide's checklist",
     "checklist_note": "Each item is met, not met or can't tell (the stage that measures it did not run, the "
                       "recording cannot show it, or only items marked “to check” would meet it). Thresholds come "
                       "from the config's programme section; the "
@@ -87,20 +89,23 @@ EN: dict[str, str] = {
     "ckm_junior_spoke_freely_words": "junior share of words (the transcript has no times)",
     "ckm_concrete_cases_words": "share of case/problem discussion, by words (the transcript has no times)",
     "ckm_goals_owner_date": "action items with an owner and a due date", "ckm_feedback": "feedback",
-    "ck_cut_off": "cut off {n} times", "ck_no_survey": "feedback may be given outside the recording: pass the "
+    "ck_cut_off": "cut off {n} time|cut off {n} times", "ck_no_survey": "feedback may be given outside the recording: pass the "
                                                       "survey export (--surveys)",
     "ckr_no_junior": "no participant has the junior role", "ckr_no_senior": "no participant has the senior role",
     "ckr_no_pair": "no participant has the junior and senior role", "ckr_no_times": "the transcript has no times",
     "ckr_start_only": "the transcript has start times only (no end times)", "ckr_no_segments": "no topic segments",
     "ckr_no_share": "no talk share measured", "ckr_no_words": "the transcript has no words",
     "ckr_to_check": "met only by items marked to check (more likely wrong than right): confirm them",
+    "ck_with_tags": "{n} with confirmation checks such as “…, right?”, as in the participant table",
     "ck_item": "Guidance", "ck_status": "Status", "ck_evidence": "Measure and evidence", "ck_threshold": "threshold",
     "ck_note": "What the recording can show of the programme guide's advice: met, not met, or can't tell (the "
                "stage that measures it did not run, the recording cannot show it, or only items marked “to check” "
                "would meet it).",
 }
 RU: dict[str, str] = {
-    "sec_checklist": "Рекомендации методики: выполнение по встречам",
+    # not "Рекомендации методики": the session report's "Рекомендации" are the advice given in the meeting
+    "sec_checklist": "Чек-лист методики по встречам",
+    "sec_checklist_session": "Чек-лист методики",
     "checklist_note": "Каждый пункт: выполнен, не выполнен или нельзя определить (этап анализа не запускался, "
                       "запись этого не показывает или выполнено только за счёт пунктов «проверить»). Пороги — раздел "
                       "programme конфигурации; доказательства — в "
@@ -175,23 +180,39 @@ RU: dict[str, str] = {
     "ckm_junior_spoke_freely_words": "доля слов младшего (в расшифровке нет времени)",
     "ckm_concrete_cases_words": "доля разбора кейсов и проблем, по словам (в расшифровке нет времени)",
     "ckm_goals_owner_date": "задач с ответственным и сроком", "ckm_feedback": "обратная связь",
-    "ck_cut_off": "перебит {n} раз", "ck_no_survey": "обратная связь могла быть вне записи: передайте анкеты "
+    "ck_cut_off": "перебивали {n} раз|перебивали {n} раза|перебивали {n} раз", "ck_no_survey": "обратная связь могла быть вне записи: передайте анкеты "
                                                      "(--surveys)",
     "ckr_no_junior": "ни у кого из участников нет роли младшего", "ckr_no_senior": "ни у кого из участников нет роли старшего",
     "ckr_no_pair": "ни у кого из участников нет ролей младшего и старшего", "ckr_no_times": "в расшифровке нет времени",
     "ckr_start_only": "в расшифровке есть только время начала реплик", "ckr_no_segments": "нет фрагментов по темам",
     "ckr_no_share": "доля речи не измерена", "ckr_no_words": "в расшифровке нет слов",
     "ckr_to_check": "выполнено только за счёт пунктов «проверить» (скорее ошибочных, чем верных): подтвердите их",
-    "ck_item": "Рекомендация", "ck_status": "Статус", "ck_evidence": "Показатель и подтверждение", "ck_threshold": "порог",
+    "ck_with_tags": "вместе с переспросами-подтверждениями вроде «…, да?» — {n}, как в таблице участников",
+    "ck_item": "Пункт методики", "ck_status": "Статус", "ck_evidence": "Показатель и подтверждение", "ck_threshold": "порог",
     "ck_note": "Что запись показывает о выполнении рекомендаций методики: выполнено, не выполнено или нельзя "
                "определить (этап анализа не запускался, запись этого не показывает или выполнено только за счёт "
                "пунктов «проверить»).",
 }
 
 
+def _stages_in(t: Any, text: str) -> str:
+    """The not-analysed list ("SBC009b (topics: skipped, extraction: failed)", ``programme.not_analysed``) with each
+    stage and status in the report's language: «Тематические области»: пропущен (the stages' names have commas)."""
+    def one(pair: str) -> str:
+        name, status = pair.split(": ", 1)
+        label = t.stage(name)
+        said = t(f"status_{status}") if t.has(f"status_{status}") else status
+        return f"«{label}»: {said}" if label != name else f"{name}: {said}"
+
+    return re.sub(r"\(([\w.]+: \w+(?:, [\w.]+: \w+)*)\)",
+                  lambda m: "(" + ", ".join(one(x) for x in m.group(1).split(", ")) + ")", text)
+
+
 def pt(t: Any, key: str, **kwargs: Any) -> str:
     """A programme UI string in the translator's language (English, then the session table, as fallbacks)."""
     table = RU if t.lang == "ru" else EN
+    if key == "stages_note" and t.lang != "en" and isinstance(kwargs.get("list"), str):
+        kwargs = {**kwargs, "list": _stages_in(t, kwargs["list"])}
     template = table.get(key) or EN.get(key)
     if template is None:
         return t(key, **kwargs)

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from sessionscope.model import Session, record_stage_run, session_from_dict, session_to_dict
-from sessionscope.report.i18n import report_language
+from sessionscope.report.i18n import REDACTED_ROLE_LABELS, report_language
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +44,7 @@ EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b", re.UNICODE)
 PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d(?:[\s.-]?\d){6,13}(?!\w)")
 #: keys whose string values are free text that may contain personal data
 TEXT_KEYS = frozenset({"text", "task", "message", "due_text", "dropped_texts", "notes", "manifest_notes", "reason"})
-_ROLE_LABELS = {"en": {"junior": "Junior", "senior": "Senior", "other": "Other"},
-                "ru": {"junior": "Младший", "senior": "Старший", "other": "Участник"}}
+_ROLE_LABELS = REDACTED_ROLE_LABELS  # one table: the reports know these names say the role
 
 
 def role_labels(session: Session) -> dict[str, tuple[str, str]]:

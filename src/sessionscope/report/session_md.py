@@ -134,7 +134,8 @@ def render_view_markdown(view: ReportView) -> str:
     lines += _table([k for k, _ in view.header], [[v for _, v in view.header]])
     if view.participants:
         lines += [f"**{_cell(t('participants'))}:** " + ", ".join(
-            _cell(f"{p['name']} ({p['role']}{', ' + p['share'] if p['share'] else ''})") for p in view.participants),
+            _cell(p["name"] + (f" ({', '.join(x for x in (p['role'], p['share']) if x)})" if p["role"] or p["share"]
+                               else "")) for p in view.participants),
             ""]
     for sec in view.sections:
         if sec.key == "problems" and not sec.rows:

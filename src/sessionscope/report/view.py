@@ -17,7 +17,15 @@ from sessionscope import __version__
 from sessionscope.config import ReportConfig
 from sessionscope.io._common import UNKNOWN_ID
 from sessionscope.model import Session, StageRun
-from sessionscope.report.i18n import Translator, fmt_clock, report_language, translate_flag, translate_note, with_names
+from sessionscope.report.i18n import (
+    Translator,
+    fmt_clock,
+    is_role_label,
+    report_language,
+    translate_flag,
+    translate_note,
+    with_names,
+)
 
 if TYPE_CHECKING:
     from sessionscope.analysis.topics.taxonomy import Taxonomy
@@ -39,7 +47,7 @@ def stage_reason(run: StageRun, t: Translator) -> str:
         if reason.startswith(prefix):
             return t(key, **{arg: reason[len(prefix):]})
     mapped = re.fullmatch(r"by (\w+)(; no measured confidence)?", reason)
-    if mapped and t.lang != "en" and t.has(f"map_{mapped.group(1)}"):  # audio.speaker_mapping's outcome
+    if mapped and t.has(f"map_{mapped.group(1)}"):  # audio.speaker_mapping's outcome, in the data-quality row's words
         return t(f"map_{mapped.group(1)}") + (t("reason_no_confidence") if mapped.group(2) else "")
     return translate_note(reason, t.lang) or t(f"status_{run.status}")
 
@@ -123,7 +131,7 @@ class _Names:
 
     def with_role(self, pid: Optional[str]) -> str:
         p = self._by_id.get(pid or "")
-        return f"{p.name} ({self.t.role(p.role)})" if p else self(pid)
+        return self.t.with_role(p.name, p.role) if p else self(pid)
 
 
 def _at(start: Optional[float]) -> str:
@@ -180,13 +188,13 @@ def balance_sentences(session: Session, t: Translator, names: _Names, cfg: Optio
     top = max(shares, key=lambda k: shares[k])
     share = shares[top]
     p = session.participant(top)
-    kwargs = {"name": p.name, "role": t.role(p.role), "share": t.pct(share),
+    kwargs = {"name": t.with_role(p.name, p.role), "share": t.pct(share),
               "unit": t("unit_time" if timed else "unit_words")}
     if len(shares) == 2:
         other = next(k for k in shares if k != top)
         if t.pct(shares[other]) == kwargs["share"]:  # 50.2 % / 49.8 %: "X spoke most, with 50 %" names no one fairly
             o = session.participant(other)
-            out.append(t("bal_even", other=o.name, other_role=t.role(o.role), **kwargs))
+            out.append(t("bal_even", other=t.with_role(o.name, o.role), **kwargs))
         elif share <= cfg.balanced_max_share:
             out.append(t("bal_balanced", **kwargs))
         elif share <= cfg.dominated_min_share:
@@ -543,9 +551,12 @@ def _summary(session: Session, t: Translator, names: _Names) -> Section:
 
     for kp in sorted(session.summary, key=lambda kp: rank(kp.area)):
         sec.groups.append({"area": t.area(kp.area), "speaker": names(kp.speaker), "text": kp.text})
-    if not sec.groups and not _gap(sec, session, t) and (
-            any(r.to_check for r in session.advice) or any(a.to_check for a in session.tasks)):
-        sec.empty = t("none_summary_to_check")
+    if not sec.groups and not _gap(sec, session, t):
+        if any(r.to_check for r in session.advice) or any(a.to_check for a in session.tasks):
+            sec.empty = t("none_summary_to_check")
+        elif any(p.confidence is None for p in session.problems) or any(
+                r.confidence is None for r in session.advice) or any(a.confidence is None for a in session.tasks):
+            sec.empty = t("none_summary_unmeasured")  # not "none extracted" beside a list of problems
     return sec
 
 
@@ -579,7 +590,9 @@ def build_view(session: Session, *, redacted: bool = False, cfg: Optional[Report
     for p in session.participants:
         pm = m.participants.get(p.id, {}) if m else {}
         share = pm.get("talk_share") if session.timed else pm.get("word_share")
-        participants.append({"id": p.id, "name": p.name, "role": t.role(p.role), "role_id": p.role.value,
+        participants.append({"id": p.id, "name": p.name, "role_id": p.role.value,
+                             # a redacted name is the role ("Other 1"): not "Other 1 other"
+                             "role": "" if is_role_label(p.name, p.role) else t.role(p.role),
                              "share": t.pct(share) if share is not None else ""})
     balance = Section("balance", t("sec_balance"), sentences=balance_sentences(session, t, names, cfg))
     sections = [
