@@ -25,7 +25,7 @@ import re
 import time
 import traceback
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Optional
 
@@ -162,13 +162,38 @@ def safe_id(name: str) -> str:
     return re.sub(r"[^\w.-]+", "-", name, flags=re.UNICODE).strip("-.") or "session"
 
 
+#: file endings made of two extensions, whose first part is no part of the session's name: Zoom's
+#: ``GMT20240124-202901_Recording.transcript.vtt`` (and its captions ``….cc.vtt``) is the session
+#: ``GMT20240124-202901_Recording``, as the manifest already matches it to ``GMT20240124-202901_Recording.m4a``
+DOUBLE_SUFFIXES = (".transcript.vtt", ".cc.vtt")
+
+
+def file_session_id(path: Path) -> str:
+    """The session id a file gives when no manifest entry names one: its name without the extension, or without a
+    known double extension (:data:`DOUBLE_SUFFIXES`), made folder-safe."""
+    low = path.name.lower()
+    for suffix in DOUBLE_SUFFIXES:
+        if low.endswith(suffix) and len(path.name) > len(suffix):
+            return safe_id(path.name[: -len(suffix)])
+    return safe_id(path.stem)
+
+
+def legacy_session_id(item: BatchItem) -> Optional[str]:
+    """The id an older version gave ``item`` (the file name up to its last extension, "….transcript") when that
+    differs from its id now; ``None`` otherwise or when a manifest entry names the id."""
+    if item.entry is not None and item.entry.id:
+        return None
+    old = safe_id(item.path.stem)
+    return old if old != item.session_id and item.session_id == file_session_id(item.path) else None
+
+
 def make_items(files: Sequence[Path], *, manifest: Any = None) -> list[BatchItem]:
     """Pair each file with its manifest entry and a unique, folder-safe session id."""
     items: list[BatchItem] = []
     used: set[str] = set()
     for f in files:
         entry = manifest.entry_for(f) if manifest is not None else None
-        sid = check_safe_id(entry.id) if entry is not None and entry.id else safe_id(f.stem)
+        sid = check_safe_id(entry.id) if entry is not None and entry.id else file_session_id(f)
         base, n = sid, 2
         while sid in used:
             sid = f"{safe_id(f.parent.name)}-{base}" if n == 2 else f"{base}-{n}"
@@ -332,6 +357,7 @@ def run_batch(
     out_root = Path(out_dir)
     out_root.mkdir(parents=True, exist_ok=True)
     remove_stale_temp_files(out_root, ("batch.json",))
+    items = keep_earlier_folders(items, out_root)
     results: list[Optional[ItemResult]] = [None] * len(items)
     if engine is None:
         def _local() -> Iterable[tuple[int, ItemResult]]:
@@ -354,6 +380,28 @@ def run_batch(
     report = BatchReport(results=tuple(r for r in results if r is not None), out_dir=out_root)
     _try_write_report(report)
     return report
+
+
+def keep_earlier_folders(items: Sequence[BatchItem], out_root: Path) -> list[BatchItem]:
+    """``items`` with the id an older version gave a session kept where its output is already in ``out_root``.
+
+    Zoom's ``X.transcript.vtt`` was the session ``X.transcript`` before round 16 and is ``X`` now: a rerun into the
+    same folder would write ``OUT/X`` beside ``OUT/X.transcript``, and a programme report over the folder would
+    count the session twice. So an existing ``OUT/X.transcript/session.json`` (and no ``OUT/X``) keeps the old id,
+    with a note saying how to move to the new one.
+    """
+    ids = {it.session_id for it in items}
+    out: list[BatchItem] = []
+    for it in items:
+        old = legacy_session_id(it)
+        if old is not None and old not in ids and (out_root / old / "session.json").is_file() \
+                and not (out_root / it.session_id).exists():
+            log.warning("%s: its outputs stay in %s (the name an older version gave it); new outputs would be named "
+                        "%s: to move, delete that folder and run again", it.path, out_root / old, it.session_id)
+            it = replace(it, session_id=old)
+            ids.add(old)
+        out.append(it)
+    return out
 
 
 def lost_item(item: BatchItem, reason: str) -> ItemResult:
