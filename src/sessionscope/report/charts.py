@@ -24,7 +24,7 @@ from typing import Any, Optional
 
 from sessionscope.model import Role, Session
 from sessionscope.report import svg
-from sessionscope.report.i18n import Translator, fmt_clock
+from sessionscope.report.i18n import Translator, fmt_clock, is_role_label
 
 #: Okabe–Ito colour-blind-safe palette.
 OKABE_ITO = {
@@ -107,7 +107,8 @@ def timeline_spec(session: Session, t: Translator) -> Optional[TimelineSpec]:
     rows: list[tuple[str, str, tuple[tuple[float, float], ...]]] = []
     for p in people:
         spans = tuple((u.start / scale, (u.end - u.start) / scale) for u in timed if u.speaker == p.id)  # type: ignore[operator]
-        rows.append((f"{p.name}\n({t.role(p.role)})", ROLE_COLOURS.get(p.role, OKABE_ITO["green"]), spans))
+        label = p.name if is_role_label(p.name, p.role) else f"{p.name}\n({t.role(p.role)})"  # redacted: "Other 1"
+        rows.append((label, ROLE_COLOURS.get(p.role, OKABE_ITO["green"]), spans))
     for sid in extra_ids:
         spans = tuple((u.start / scale, (u.end - u.start) / scale) for u in timed if u.speaker == sid)  # type: ignore[operator]
         rows.append((sid, "#777777", spans))
@@ -220,7 +221,7 @@ def share_spec(session: Session, t: Translator) -> Optional[ShareSpec]:
     return ShareSpec(
         salt=f"share-{session.id}", label=t("chart_talk_share"),
         title=t("chart_talk_share") if session.timed else t("word_share"),
-        bars=tuple((f"{p.name} ({t.role(p.role)})", ROLE_COLOURS.get(p.role, OKABE_ITO["green"]), v, t.pct(v))
+        bars=tuple((t.with_role(p.name, p.role), ROLE_COLOURS.get(p.role, OKABE_ITO["green"]), v, t.pct(v))
                    for p, v in zip(people, values, strict=True)),
     )
 
