@@ -42,6 +42,22 @@ def test_matrix_by_area_counts_recommendations_and_answers() -> None:
     assert kf.mutuality_index == 2 * 1 / 4
 
 
+def test_items_marked_to_check_are_no_flow() -> None:
+    """Round 16: knowledge counted as flowing only from items the tool does not ask a reader to check (as the flags)."""
+    from dataclasses import replace
+
+    q = Question(id="q1", utterance_id="u0002", start=None, asker="sen", addressee="jun", text="how?",
+                 answered=True, answer_utterance_id="u0001", area="tools")
+    recs = (_rec(1, "jun", "sen"), _rec(2, "sen", "jun"), replace(_rec(3, "sen", "jun"), to_check=True))
+    kf = knowledge_flow(_pair().evolve(recommendations=recs, questions=(q,)))
+    assert kf.recommendation_matrix["tools"] == {"jun": {"sen": 1}, "sen": {"jun": 1}}
+    assert kf.matrix["tools"] == {"jun": {"sen": 2}, "sen": {"jun": 1}}
+    assert kf.mutuality_index == 2 * 1 / 3
+    kf = knowledge_flow(_pair().evolve(recommendations=recs, questions=(replace(q, to_check=True),)))
+    assert kf.explanation_matrix == {} and kf.mutuality_index == 1.0
+    assert "to check left out" in kf.definition
+
+
 def test_one_sided_flag_and_threshold() -> None:
     recs = tuple(_rec(i, "sen", "jun") for i in range(4)) + (_rec(9, "jun", "sen"),)
     s = _pair().evolve(recommendations=recs)
