@@ -345,3 +345,32 @@ def fill_gaps(turns: Sequence[SpeakerTurn], segments: Sequence[AsrSegment], *, p
             added.append(SpeakerTurn(round(s, 3), round(e, 3), spk))
     return sorted([*turns, *added], key=lambda t: (t.start, t.speaker))
 
+
+
+def fold_wordless_voices(turns: Sequence[SpeakerTurn], segments: Sequence[AsrSegment], *,
+                         min_s: float = 0.5) -> list[SpeakerTurn]:
+    """Voices with less than ``min_s`` of speech in all and no recognised word are not speakers of their own.
+
+    A forced or bounded count can split a wordless blip (a breath, a click, 0.2 s) off a single talker
+    (issue 11, round 16: ru-pisets test_sound_ru.wav, one voice, forced to two by its manifest). Each
+    turn of such a voice goes to the other voice it overlaps most, else to the voice of the nearest
+    other turn; with no other voice, or no transcription at all, the turns stay as they are.
+    """
+    total: dict[str, float] = {}
+    for t in turns:
+        total[t.speaker] = total.get(t.speaker, 0.0) + (t.end - t.start)
+    if len(total) < 2 or min_s <= 0 or not segments:  # no transcription: no evidence either way
+        return list(turns)
+    worded = {lw.speaker for lw in assign_words(segments, turns, snap=False)}
+    weak = {s for s, v in total.items() if v < min_s and s not in worded}
+    if not weak or len(weak) == len(total):
+        return list(turns)
+    index = TurnIndex([t for t in turns if t.speaker not in weak])
+    out: list[SpeakerTurn] = []
+    for t in turns:
+        if t.speaker in weak:
+            ov = index.overlaps(t.start, t.end)
+            spk = max(ov, key=ov.__getitem__) if ov else index.nearest(t.start, t.end)
+            t = SpeakerTurn(t.start, t.end, spk or t.speaker)
+        out.append(t)
+    return out

@@ -418,9 +418,10 @@ def align_words(asr: AsrResult, diar: Optional[Diarization], samples: np.ndarray
     of one speaker without a diarization."""
     if diar is None:
         return align.group_utterances(align.assign_words(asr.segments, ()))
-    turns = diar.turns
+    turns = tuple(align.fold_wordless_voices(diar.turns, asr.segments))
     if turns and word_fill is not None:
-        turns = tuple(align.fill_gaps(turns, asr.segments, params=word_fill, voice_of=nearest_voice(samples, diar.centroids)))
+        turns = tuple(align.fill_gaps(turns, asr.segments, params=word_fill, voice_of=nearest_voice(samples, {k: v for k, v in diar.centroids.items()
+                                                                                 if k in {t.speaker for t in turns}})))
     return align.utterances_from_turns(asr.segments, turns)
 
 
