@@ -155,12 +155,12 @@ def test_russian_checklist_title_is_not_recommendations() -> None:
 
 
 def test_stage_statuses_of_the_not_analysed_note_in_russian() -> None:
-    from sessionscope.report.programme_i18n import pt
+    from sessionscope.report.programme_i18n import stages_note
 
-    note = pt(Translator("ru"), "stages_note", n=1, total=8, list="SBC009b (topics: skipped, extraction: failed)")
+    note = stages_note(Translator("ru"), n=1, total=8, listed="SBC009b (topics: skipped, extraction: failed)")
     assert "skipped" not in note and "failed" not in note and "topics" not in note, note
     assert "SBC009b («Тематические области»: пропущен, «Рекомендации, задачи, вопросы»: ошибка)" in note
-    en = pt(Translator("en"), "stages_note", n=1, total=8, list="SBC009b (topics: skipped)")
+    en = stages_note(Translator("en"), n=1, total=8, listed="SBC009b (topics: skipped)")
     assert "SBC009b (topics: skipped)" in en
 
 

@@ -150,7 +150,7 @@ def test_counts_of_a_stage_that_did_not_run_are_unknown_not_zero() -> None:
     assert session_tables([ran])["sessions"].iloc[0]["n_recommendations"] == len(ran.advice)
     prog = build_programme([ran, skipped], encoder=None, goal_vectors=None)
     md = render_programme_markdown(prog)
-    assert "1 of 2 sessions were not fully analysed" in md and "s9 (extraction: skipped, flow: skipped)" in md
+    assert "1 of 2 sessions was not fully analysed" in md and "s9 (extraction: skipped, flow: skipped)" in md
     pair = prog.pairs.iloc[0]
     assert pair["recs_by_senior"] == sum(1 for r in ran.advice if r.giver == "boris")  # over the analysed session
     page = render_dashboard(prog)

@@ -257,7 +257,7 @@ def test_cli_programme_with_surveys_and_baseline(tmp_path: Path, repo_root: Path
                                  "--config", str(_no_encoder(tmp_path))],
                            catch_exceptions=False)
     assert r.exit_code == 0, r.output
-    assert "1 problems in the survey/baseline input" in r.output and "no pair 'pair-q'" in r.output
+    assert "1 problem in the survey/baseline input" in r.output and "no pair 'pair-q'" in r.output
     b = pd.read_csv(tmp_path / "prog" / "programme_baseline.csv")
     assert b.iloc[0]["now"] == pytest.approx(4.5) and b.iloc[0]["direction"] == "better"
     html = (tmp_path / "prog" / "dashboard.html").read_text(encoding="utf-8")

@@ -91,7 +91,7 @@ def test_meeting_procedure_is_listed_but_not_counted_as_advice(tmp_path: Path) -
     assert "About running the meeting (listed, not counted as advice)" in md and "Next slide, please." in md
     # confirmation checks are counted as questions but not listed among the open ones
     assert "Where is the report?" in md and "It works, right?" not in md
-    assert "1 confirmation checks" in md
+    assert "1 confirmation check (" in md and "is counted as a question" in md
     tables = session_tables([s])
     row = tables["sessions"].iloc[0]
     assert (row["n_recommendations"], row["n_procedure_suggestions"], row["n_open_confirmation_tags"]) == (1, 1, 1)

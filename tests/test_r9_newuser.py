@@ -134,7 +134,7 @@ def test_programme_hours_say_over_how_many_sessions(tmp_path: Path) -> None:
     assert "| Hours of mentoring | 0.3 (over the 1 of 2 sessions with a known length) |" in md
     r = CliRunner().invoke(cli, ["report", "programme", str(tmp_path), "--out", str(tmp_path / "dash")])
     assert r.exit_code == 0, r.output
-    assert "0.3 h in the 1 sessions with a known length" in r.output
+    assert "0.3 h in the 1 session with a known length" in r.output
 
 
 def test_russian_report_shows_the_readers_notes_in_russian() -> None:

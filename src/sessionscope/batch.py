@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal, Optional
 from sessionscope._version import __version__, code_digest
 from sessionscope.errors import InputError, SessionscopeError
 from sessionscope.fileio import DirLock, LockHeld, atomic_write_text, remove_stale_temp_files, safe_output_path
-from sessionscope.inputs import RemoteInput, expand_url, input_sha256, is_url
+from sessionscope.inputs import RemoteInput, entry_for_file, expand_url, input_sha256, is_url
 from sessionscope.model import Session, record_stage_run, write_session_json
 from sessionscope.model.safe_id import check_safe_id
 from sessionscope.pipeline import Hook, run_stages
@@ -192,7 +192,7 @@ def make_items(files: Sequence[Path], *, manifest: Any = None) -> list[BatchItem
     items: list[BatchItem] = []
     used: set[str] = set()
     for f in files:
-        entry = manifest.entry_for(f) if manifest is not None else None
+        entry = entry_for_file(f, manifest) if manifest is not None else None
         sid = check_safe_id(entry.id) if entry is not None and entry.id else file_session_id(f)
         base, n = sid, 2
         while sid in used:

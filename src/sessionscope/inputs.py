@@ -237,6 +237,38 @@ def _skip_note(f: Path, explicit: set[Path], why: str) -> None:
     log.log(level, "%s: skipped, %s", f, why)
 
 
+def named_recordings(path: Path | RemoteInput) -> list[str]:
+    """The recordings an STM or RTTM file names (its ``<file>`` field), in order; ``[]`` for other formats, a URL
+    or a file that cannot be read (the loader reports that)."""
+    suffix = path.suffix.lower()
+    if isinstance(path, RemoteInput) or suffix not in (".stm", ".rttm"):
+        return []
+    field_no = 0 if suffix == ".stm" else 1  # "SPEAKER <file> <channel> …"
+    found: dict[str, None] = {}
+    try:
+        if path.stat().st_size > MAX_TRANSCRIPT_BYTES:
+            return []
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                fields = line.split()
+                if len(fields) > field_no and not fields[0].startswith(";;"):
+                    found.setdefault(fields[field_no], None)
+    except OSError:
+        return []
+    return list(found)
+
+
+def entry_for_file(path: Path | RemoteInput, manifest: Any) -> Optional[ManifestEntry]:
+    """The manifest entry for an input: the one that names the file (its path, name or recording, as for ``run``'s
+    recordings), else, for an STM or RTTM file naming one recording, the entry of that recording (by session id, or
+    the recording's file name): ``examples/en_session/reference.stm`` names ``en_session``."""
+    entry = manifest.entry_for(path)
+    if entry is not None:
+        return entry
+    named = named_recordings(path)
+    return manifest.entry_for(named[0]) if len(named) == 1 else None
+
+
 def _entry(item: BatchItem, spec: RunSpec) -> Optional[ManifestEntry]:
     return item.entry if item.entry is not None else spec.default_entry
 

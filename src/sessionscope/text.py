@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Collection, Sequence
+from typing import Optional
 
 _WORD = re.compile(r"[\w'’-]+", re.UNICODE)
 # transcript marks for sounds and gaps, not words: "{vocalsound}", "{gap}", "[laughter]", "<LAUGH>", "(inaudible)"
@@ -45,3 +46,13 @@ def content_start(toks: Sequence[str], fillers: Collection[str]) -> int:
     while i < len(toks) - 1 and toks[i] in fillers:
         i += 1
     return i
+
+
+def fmt_clock(seconds: Optional[float]) -> str:
+    """Seconds as ``m:ss`` or ``h:mm:ss`` (language-neutral)."""
+    if seconds is None:
+        return "–"
+    s = int(round(max(0.0, seconds)))
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"

@@ -36,7 +36,7 @@ from sessionscope.analysis.dynamics import spoken_words
 from sessionscope.config import Config, ExtractionConfig, FlagsConfig
 from sessionscope.io._common import UNKNOWN_ID
 from sessionscope.model import Flag, KeyPoint, KnowledgeFlow, Metrics, Role, Session
-from sessionscope.text import words
+from sessionscope.text import fmt_clock, words  # the reports' m:ss ("lasts 0.0 min" for 1.4 s said nothing)
 
 log = logging.getLogger(__name__)
 
@@ -221,8 +221,6 @@ def compute_flags(session: Session, cfg: FlagsConfig) -> tuple[Flag, ...]:
                                       f"time{'' if n == 1 else 's'} ({rate:.1f} per 10 min)", value=round(rate, 2),
                                       threshold=cfg.senior_interruptions_per_10min))
     if span is not None and span / 60 < cfg.min_session_minutes:
-        from sessionscope.report.i18n import fmt_clock  # the reports' m:ss ("lasts 0.0 min" for 1.4 s said nothing)
-
         flags.append(Flag("short_session", f"the session lasts {fmt_clock(span)} (the guide asks for at least "
                           f"{cfg.min_session_minutes:.0f} min)", severity="info", value=round(span / 60, 1),
                           threshold=cfg.min_session_minutes))

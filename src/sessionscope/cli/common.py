@@ -127,23 +127,20 @@ def _questions(s: Any) -> str:
     return f"{ms['questions']} ({ms.get('questions_answered', 0)} answered)"
 
 
-def print_report(report: BatchReport) -> None:
-    """The per-session table, then the failures with their reasons."""
-    from rich.table import Table
+_COLUMNS = ("session", "status", "participants (talk share)", "duration", "largest share", "questions",
+            "interruptions")
 
-    from sessionscope.report.i18n import fmt_clock
 
-    table = Table(title=f"sessionscope → {_esc(str(report.out_dir))}", show_lines=False)
-    # "balance 100 %" read as "fully balanced": the column is the largest share (50 % is even for a pair)
-    for col in ("session", "status", "participants (talk share)", "duration", "largest share", "questions",
-                "interruptions"):
-        # folded, never cut with "…": three sessions "anna-igo…" on an 80-column console could not be told apart
-        table.add_column(col, overflow="fold")
+def _summary_rows(report: BatchReport) -> list[tuple[str, ...]]:
+    """One row of :data:`_COLUMNS` per input (rich markup escaped)."""
+    from sessionscope.text import fmt_clock
+
+    rows: list[tuple[str, ...]] = []
     for r in report.results:
         s = r.session
         if s is None or s.metrics is None:
             label = "[yellow]busy[/yellow]" if r.status == "busy" else "[red]failed[/red]"
-            table.add_row(_esc(r.item.session_id), label, "", "", "", "", "")
+            rows.append((_esc(r.item.session_id), label, "", "", "", "", ""))
             continue
         key = "talk_share" if s.timed else "word_share"
         per = s.metrics.participants
@@ -152,21 +149,65 @@ def print_report(report: BatchReport) -> None:
         shown = [f"{p.name} ({p.role.value}) {_pct(per.get(p.id, {}).get(key))}{unit}" for p in ranked[:3]]
         if len(ranked) > 3:
             shown.append(f"+{len(ranked) - 3} more")
-        shares = _esc("\n".join(shown))
         ms = s.metrics.session
         dur = ms.get("duration_s")
-        table.add_row(
+        rows.append((
             _esc(s.id),
             _STATUS_LABEL.get(r.status, r.status),
-            shares,
+            _esc("\n".join(shown)),
             # the report's m:ss: a 1.4 s recording is "0:01", not "0.0 min"
             "–" if dur is None else fmt_clock(dur),
             _pct(ms.get("balance_score") if ms.get("balance_score") is not None else ms.get("balance_score_words")),
             _questions(s),
             "–" if ms.get("interruptions") is None else str(ms.get("interruptions")),
-        )
+        ))
+    return rows
+
+
+def summary_table(report: BatchReport, width: int) -> Any:
+    """The per-session summary for a console ``width`` columns wide: a table when every header and value word fits
+    whole in its column, else one block per session (field, value), so that nothing is cut mid-word.
+
+    At 80 columns the seven columns' longest words alone ("participants", "interruptions", "ru_session"…)
+    take more than the table leaves them: "participa / nts (talk / share)", "interrup / tions" and a session id
+    "ru_sessio / n-referen / ce" that could not be read, searched for or copied.
+    """
+    from rich.console import Group
+    from rich.measure import Measurement
+    from rich.table import Table
+    from rich.text import Text
+
+    title = f"sessionscope → {_esc(str(report.out_dir))}"
+    rows = _summary_rows(report)
+    table = Table(title=title, show_lines=False)
+    # "balance 100 %" read as "fully balanced": the column is the largest share (50 % is even for a pair)
+    for col in _COLUMNS:
+        # folded, never cut with "…": three sessions "anna-igo…" on an 80-column console could not be told apart
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    from rich.console import Console
+
+    probe = Console(width=10_000, highlight=False)  # measured unclamped: rich caps a measure at the console's width
+    if Measurement.get(probe, probe.options, table).minimum <= width:
+        return table
+    from rich.padding import Padding
+
+    blocks: list[Any] = [Text.from_markup(title, style="italic")]
+    for row in rows:
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True, style="dim")
+        grid.add_column(overflow="fold")  # a word longer than the rest of the line (a path, an id) still folds
+        for col, value in zip(_COLUMNS[2:], row[2:], strict=True):
+            grid.add_row(col, value or "–")
+        blocks += [Text(""), Text.from_markup(f"[bold]{row[0]}[/bold]  {row[1]}"), Padding(grid, (0, 0, 0, 2), expand=False)]
+    return Group(*blocks)
+
+
+def print_report(report: BatchReport) -> None:
+    """The per-session table, then the failures with their reasons."""
     out = console()
-    out.print(table)
+    out.print(summary_table(report, out.width))
     err = console(stderr=True)
     # soft_wrap: a path is not folded at the console's width ("…/bat" + "ch.json"), so it can be copied; these
     # lines are the only place on the console that names each failed input (its log line is held back)
@@ -193,7 +234,8 @@ def print_report(report: BatchReport) -> None:
     if busy:
         tail.append(f"{busy} busy in another batch")
     where = report.extra.get("batch_json_error") or f"details in {report.out_dir}/batch.json"
-    err.print(f"{n_ok} of {len(report.results)} sessions written to {_esc(str(report.out_dir))}"
+    total = len(report.results)
+    err.print(f"{n_ok} of {total} session{'s' * (total != 1)} written to {_esc(str(report.out_dir))}"
               + (f"; {', '.join(tail)} ({_esc(where)})" if tail else ""), soft_wrap=True)
 
 

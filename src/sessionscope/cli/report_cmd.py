@@ -103,7 +103,7 @@ def report_session(paths: tuple[Path, ...], formats: str, redact: bool, out_dir:
             failed += 1
             click.echo(f"error: {e}", err=True)
     if failed:
-        raise click.ClickException(f"{failed} of {len(files)} sessions could not be reported")
+        raise click.ClickException(f"{failed} of {len(files)} session{'s' * (len(files) != 1)} could not be reported")
 
 
 @report.command("programme")
@@ -210,7 +210,7 @@ def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, langu
     said = "" if hours is None or hours != hours else "< 0.1" if 0 < hours < 0.05 else f"{hours:.1f}"  # not "0.0 h"
     hours_text = ("length unknown (untimed transcripts)" if hours is None or hours != hours
                   else f"{said} h in all" if n_timed >= len(prog.sessions)
-                  else f"{said} h in the {n_timed} sessions with a known length")
+                  else f"{said} h in the {n_timed} session{'s' * (n_timed != 1)} with a known length")
     n_sessions, n_pairs = int(row["n_sessions"]), int(row["n_pairs"])
     from sessionscope.report.programme import pairs_named
 
@@ -218,7 +218,8 @@ def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, langu
     click.echo(f"{n_sessions} session{'s' * (n_sessions != 1)} of {n_pairs} pair{'s' * (n_pairs != 1)}{unnamed}, "
                f"{hours_text} → {page}")
     if prog.survey_issues is not None and len(prog.survey_issues):
-        click.echo(f"{len(prog.survey_issues)} problems in the survey/baseline input (listed in the dashboard "
+        n_issues = len(prog.survey_issues)
+        click.echo(f"{n_issues} problem{'s' * (n_issues != 1)} in the survey/baseline input (listed in the dashboard "
                    f"and programme_input_issues):", err=True)
         import pandas as pd
 
@@ -261,7 +262,8 @@ def _load_with_paths(paths: tuple[Path, ...], redact: bool) -> list[tuple[Path, 
         except SessionscopeError as e:
             click.echo(f"skipped: {e}", err=True)
     if not out:
-        raise click.ClickException(f"none of the {len(files)} session files could be read")
+        raise click.ClickException("the session file could not be read" if len(files) == 1
+                                   else f"none of the {len(files)} session files could be read")
     _warn_duplicates(out)
     if redact:
         from sessionscope.report.redact import redact_session

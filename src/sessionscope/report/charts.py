@@ -24,7 +24,8 @@ from typing import Any, Optional
 
 from sessionscope.model import Role, Session
 from sessionscope.report import svg
-from sessionscope.report.i18n import Translator, fmt_clock, is_role_label
+from sessionscope.report.i18n import Translator, is_role_label
+from sessionscope.text import fmt_clock
 
 #: Okabe–Ito colour-blind-safe palette.
 OKABE_ITO = {

@@ -10,13 +10,14 @@ embedded JSON. Nothing is fetched: the page works from disk and offline.
 from __future__ import annotations
 
 import datetime as _dt
-from importlib import resources
 from typing import Any, Optional
 
 from sessionscope import __version__
 from sessionscope.escape import json_for_script
-from sessionscope.report.i18n import AREAS, Translator, fmt_clock, translate_flag
-from sessionscope.report.programme_i18n import pt
+from sessionscope.fileio import bundled_resource
+from sessionscope.report.i18n import AREAS, Translator, translate_flag
+from sessionscope.report.programme_i18n import pt, stages_note
+from sessionscope.text import fmt_clock
 
 
 def _val(v: Any) -> Any:
@@ -340,15 +341,15 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
     subtitle = programme_subtitle(t, prog, len(data["sessions"]), len(data["pairs"]), data["first"] or None,
                                   data["last"] or None)
     partial = not_analysed(prog.sessions)
-    stages_note = (pt(t, "stages_note", n=len(partial), total=len(data["sessions"]), list="; ".join(partial))
-                   if partial else None)
-    js = (resources.files("sessionscope") / "resources" / "templates" / "dashboard.js").read_text(encoding="utf-8")
+    partial_note = (stages_note(t, n=len(partial), total=len(data["sessions"]), listed="; ".join(partial))
+                    if partial else None)
+    js = bundled_resource("templates", "dashboard.js").read_text(encoding="utf-8")
     data_json = json_for_script(data, default=str)
     return template_env().get_template("dashboard.html.j2").render(
         lang=t.lang, t=t, pt=lambda key, **kw: pt(t, key, **kw), css=stylesheet(), subtitle=subtitle,
         pairs=data["pairs"], first=data["first"] or "", last=data["last"] or "", trend_charts=charts,
         coverage_chart=coverage, followup=followup, flags=flags, sessions=sessions_view, data_json=data_json, js=js,
-        version=__version__, redacted=redacted, stages_note=stages_note, checklist=_checklist_view(prog, t, index_of, pair_index),
+        version=__version__, redacted=redacted, stages_note=partial_note, checklist=_checklist_view(prog, t, index_of, pair_index),
         feedback=_feedback_view(prog, t, index_of), feedback_charts=_feedback_charts(prog, t, data), baseline=_baseline_view(prog, t), goals=_goals_view(prog, t, pair_index),
         correlations=_correlation_view(prog, t), issues=_issues_view(prog, t),
     )

@@ -12,6 +12,8 @@ import re
 from functools import partial
 from typing import TYPE_CHECKING, Any, Optional
 
+from sessionscope.text import fmt_clock  # noqa: F401 - re-exported: the reports' m:ss lives with the text helpers
+
 if TYPE_CHECKING:
     from sessionscope.analysis.topics.taxonomy import Taxonomy
 
@@ -48,8 +50,9 @@ EN: dict[str, str] = {
     "none_actions_only_moves": "No tasks were detected; only moves within the meeting itself (listed below).",
     "in_meeting_group": "Moves in the meeting and phrases with no task of their own (listed, not counted as tasks)",
     "none_questions": "No unanswered questions were detected.",
-    "questions_tags_not_listed": "{n} confirmation checks (“…, right?”, “You know?”) are counted as questions but not "
-                                 "listed here.",
+    "questions_tags_not_listed": "{n} confirmation check (“…, right?”, “You know?”) is counted as a question but not "
+                                 "listed here.|{n} confirmation checks (“…, right?”, “You know?”) are counted as "
+                                 "questions but not listed here.",
     "procedure_group": "About running the meeting (listed, not counted as advice)",
     "none_questions_unknown": "Questions were not analysed for this session.",
     "none_flags": "No flags: nothing in this session crossed a programme threshold.",
@@ -309,8 +312,10 @@ RU: dict[str, str] = {
     "none_actions_only_moves": "Задач не найдено; только действия в ходе самой встречи (перечислены ниже).",
     "in_meeting_group": "Действия в ходе самой встречи и фразы без самостоятельной задачи (перечислено, но не учитывается как задачи)",
     "none_questions": "Вопросов без ответа не найдено.",
-    "questions_tags_not_listed": "Переспросы-подтверждения («…, да?», «понимаешь?»): {n}; они учтены как вопросы, "
-                                 "но здесь не перечислены.",
+    "questions_tags_not_listed": "Переспросы-подтверждения («…, да?», «понимаешь?»): {n}; он учтён как вопрос, "
+                                 "но здесь не перечислен.|Переспросы-подтверждения («…, да?», «понимаешь?»): {n}; "
+                                 "они учтены как вопросы, но здесь не перечислены.|Переспросы-подтверждения («…, да?», "
+                                 "«понимаешь?»): {n}; они учтены как вопросы, но здесь не перечислены.",
     "procedure_group": "О ходе встречи (перечислено, но не учитывается как совет)",
     "none_questions_unknown": "Вопросы для этой встречи не анализировались.",
     "none_flags": "Сигналов нет: ни один порог программы не превышен.",
@@ -816,11 +821,11 @@ class Translator:
         """As calling it, marked :class:`Trusted`: the template's own Markdown is kept, ``values`` escaped."""
         return Trusted(self._table.get(key) or EN.get(key) or key, **values)
 
-    def count(self, key: str, n: int) -> str:
+    def count(self, key: str, n: int, **kwargs: Any) -> str:
         """``n`` with the noun of ``key`` in its plural form ("1 pair", "4 sessions"; "1 пара", "3 пары",
         "5 пар"): the table entry lists the forms separated by ``|`` (English: one, other; Russian:
-        one, few, many)."""
-        return plural(self(key, n=n), n, self.lang)
+        one, few, many); ``kwargs`` fill the entry's other fields."""
+        return plural(self(key, n=n, **kwargs), n, self.lang)
 
     def area(self, area: Optional[str]) -> str:
         """Display name of a topic area id."""
@@ -906,13 +911,3 @@ def plural(forms: str, n: int, lang: Optional[str]) -> str:
             return parts[0]
         return parts[1] if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else parts[2]
     return parts[0] if n == 1 else parts[-1]
-
-
-def fmt_clock(seconds: Optional[float]) -> str:
-    """Seconds as ``m:ss`` or ``h:mm:ss`` (language-neutral)."""
-    if seconds is None:
-        return "–"
-    s = int(round(max(0.0, seconds)))
-    h, rem = divmod(s, 3600)
-    m, sec = divmod(rem, 60)
-    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"

@@ -373,7 +373,7 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
     from sessionscope.escape import md_text
     from sessionscope.report.checklist import never_met
     from sessionscope.report.i18n import Translator, translate_flag
-    from sessionscope.report.programme_i18n import pt
+    from sessionscope.report.programme_i18n import pt, stages_note
 
     t = Translator(language)
     row = prog.programme.iloc[0] if len(prog.programme) else {}
@@ -414,7 +414,7 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
               f"| {pt(t, 'goals_open')} | {open_goals} |", ""]
     partial = not_analysed(prog.sessions)
     if partial:  # their item counts are unknown, shown as n/a, not as 0 found
-        lines += [pt(t, "stages_note", n=len(partial), total=len(prog.sessions), list="; ".join(partial)), ""]
+        lines += [stages_note(t, n=len(partial), total=len(prog.sessions), listed="; ".join(partial)), ""]
     if len(prog.pairs):
         lines += [f"## {t('sec_per_pair')}", "",
                   f"| {t('pair')} | {t('col_sessions')} | {t('col_hours')} | {t('col_60')} | {t('col_jshare')} | "

@@ -79,9 +79,12 @@ EN: dict[str, str] = {
     "chart_coverage_title": "Share of the discussion per topic area (each session counts once; of the words for "
                             "transcripts without times)",
     "n_to_check": "{n} to check",
-    "stages_note": "{n} of {total} sessions were not fully analysed: what their missing stages measure "
+    # forms by {n} (one|other): "1 of 8 sessions was", "2 of 8 sessions were"; "1 of 1 session was"
+    "stages_note": "{n} of {total} {sessions} was not fully analysed: what its missing stages measure "
                    "(recommendations, action items, questions, mutuality, flags) is unknown, shown as n/a or –, "
-                   "not as 0 or none: {list}.",
+                   "not as 0 or none: {list}.|{n} of {total} {sessions} were not fully analysed: what their missing "
+                   "stages measure (recommendations, action items, questions, mutuality, flags) is unknown, shown as "
+                   "n/a or –, not as 0 or none: {list}.",
     "kpi_goals_done": "Goals done", "kpi_satisfaction": "Mean satisfaction",
     "ckm_one_hour": "minutes", "ckm_concrete_cases": "share of case/problem discussion",
     "ckm_recommendations_recorded": "recommendations found", "ckm_junior_questions": "questions asked by the junior",
@@ -171,7 +174,12 @@ RU: dict[str, str] = {
     "chart_coverage_title": "Доля обсуждения по темам (каждая встреча — поровну; для расшифровок без времени — доля "
                             "слов)",
     "n_to_check": "проверить: {n}",
-    "stages_note": "{n} из {total} встреч проанализированы не полностью: то, что измеряют пропущенные этапы "
+    # формы по {n}: «1 из 8 встреч проанализирована», «2 из 8 встреч проанализированы»
+    "stages_note": "{n} из {total} {sessions} проанализирована не полностью: то, что измеряют пропущенные этапы "
+                   "(рекомендации, задачи, вопросы, взаимность, сигналы), неизвестно — «н/д» или «–», а не 0: {list}."
+                   "|{n} из {total} {sessions} проанализированы не полностью: то, что измеряют пропущенные этапы "
+                   "(рекомендации, задачи, вопросы, взаимность, сигналы), неизвестно — «н/д» или «–», а не 0: {list}."
+                   "|{n} из {total} {sessions} проанализированы не полностью: то, что измеряют пропущенные этапы "
                    "(рекомендации, задачи, вопросы, взаимность, сигналы), неизвестно — «н/д» или «–», а не 0: {list}.",
     "kpi_goals_done": "Цели выполнены", "kpi_satisfaction": "Средняя удовлетворённость",
     "ckm_one_hour": "минут", "ckm_concrete_cases": "доля разбора кейсов и проблем",
@@ -217,3 +225,15 @@ def pt(t: Any, key: str, **kwargs: Any) -> str:
     if template is None:
         return t(key, **kwargs)
     return template.format(**kwargs) if kwargs else template
+
+
+def stages_note(t: Any, *, n: int, total: int, listed: str) -> str:
+    """"1 of 8 sessions was not fully analysed…" / "2 of 8 sessions were…" (and "1 of 1 session was"); «1 из 8
+    встреч проанализирована…», «из 1 встречи»: the verb agrees with ``n``, the noun with ``total``."""
+    from sessionscope.report.i18n import plural
+
+    if t.lang == "ru":  # «из 1 встречи», «из 21 встречи», «из 8 встреч»: genitive singular only after …1 (not 11)
+        noun = "встречи" if total % 10 == 1 and total % 100 != 11 else "встреч"
+    else:
+        noun = "session" if total == 1 else "sessions"
+    return plural(pt(t, "stages_note", n=n, total=total, sessions=noun, list=listed), n, t.lang)

@@ -11,12 +11,12 @@ import hashlib
 import logging
 import re
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
 from sessionscope.config import ReportConfig
 from sessionscope.errors import ModelError
+from sessionscope.fileio import bundled_resource
 from sessionscope.model import Session
 from sessionscope.report.i18n import Trusted
 from sessionscope.report.view import build_view
@@ -43,7 +43,7 @@ def template_env() -> Any:
         import jinja2
     except ImportError as e:  # pragma: no cover - depends on the installed extras
         raise ModelError("HTML reports need jinja2: pip install 'sessionscope[report]'") from e
-    root = resources.files("sessionscope") / "resources" / "templates"
+    root = bundled_resource("templates")
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(lambda name: (root / name).read_text(encoding="utf-8")),
         undefined=jinja2.StrictUndefined,
@@ -119,7 +119,7 @@ def _html_trusted(value: Any) -> Any:
 
 def stylesheet() -> str:
     """The shared report CSS (inlined into every page)."""
-    return (resources.files("sessionscope") / "resources" / "templates" / "_style.css").read_text(encoding="utf-8")
+    return bundled_resource("templates", "_style.css").read_text(encoding="utf-8")
 
 
 def render_session_html(

@@ -19,13 +19,13 @@ from sessionscope.io._common import UNKNOWN_ID
 from sessionscope.model import Session, StageRun
 from sessionscope.report.i18n import (
     Translator,
-    fmt_clock,
     is_role_label,
     report_language,
     translate_flag,
     translate_note,
     with_names,
 )
+from sessionscope.text import fmt_clock
 
 if TYPE_CHECKING:
     from sessionscope.analysis.topics.taxonomy import Taxonomy
@@ -425,7 +425,7 @@ def _questions(session: Session, t: Translator, names: _Names) -> Section:
     if sec.extra.get("to_check"):
         sec.sentences.append(t("to_check_note"))
     if n_tags:
-        sec.sentences.append(t("questions_tags_not_listed", n=n_tags))
+        sec.sentences.append(t.count("questions_tags_not_listed", n_tags))  # not "1 confirmation checks are"
     if not sec.rows and not _gap(sec, session, t):
         asked = session.metrics is not None and session.metrics.session.get("questions") is not None
         sec.empty = t("none_questions") if (session.questions or asked) else t("none_questions_unknown")

@@ -159,10 +159,10 @@ def mode_spans(utts: Sequence[Utterance], utt_mode: Sequence[str], *, min_words:
 
 def bundled_head_path(backend: str) -> Path:
     """The head shipped for ``backend``, trained on the dev split of ``benchmarks/data/topics``."""
-    from importlib import resources
+    from sessionscope.fileio import bundled_resource
 
     safe = "".join(c if c.isalnum() else "_" for c in backend)
-    return Path(str(resources.files("sessionscope") / "resources" / f"topic_head_{safe}.npz"))
+    return bundled_resource(f"topic_head_{safe}.npz")
 
 
 def resolve_heads(cfg: TopicsConfig, *, taxonomy: Optional[Taxonomy] = None) -> dict[str, LinearHead]:

@@ -13,7 +13,6 @@ import difflib
 import functools
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, Optional
 
@@ -162,7 +161,9 @@ def taxonomy_from_dict(data: object, *, source: str = "<taxonomy>") -> Taxonomy:
 
 def bundled_taxonomy_path() -> Path:
     """Path of the bundled default taxonomy (the programme guide's areas)."""
-    return Path(str(resources.files("sessionscope") / "resources" / "taxonomy.yaml"))
+    from sessionscope.fileio import bundled_resource
+
+    return bundled_resource("taxonomy.yaml")
 
 
 def load_taxonomy(path: str | Path | None = None) -> Taxonomy:

@@ -1,0 +1,161 @@
+"""Round 17, helper "polish": what a new user meets first. The console summary at 80 columns, transcripts matched to
+the manifest session that names their recording, the clock format below the reports, count sentences that agree
+with their number, and bundled files found through one helper. Each test fails on the code before the fix;
+model-free (the CLI runs only the dynamics stage).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sessionscope.cli import cli
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "sessionscope"
+
+STM = """;; a reference transcript naming its recording, as corpora and the bundled examples do
+{rec} 1 kim 0.0 4.0 Morning! How was the trip to the conference?
+{rec} 1 rob 4.5 9.0 Good, thanks. The train back was two hours late, though.
+{rec} 1 kim 9.5 14.0 Could you show me how you plan the week?
+{rec} 1 rob 14.5 19.0 Sure. I block two hours every morning for the hardest task.
+"""
+
+MANIFEST = """sessions:
+- id: {sid}
+  pair: kim-rob
+  date: '2026-11-24'
+  file: {sid}/recording.ogg
+  language: en
+  participants:
+  - name: Kim Lee
+    role: junior
+    id: kim
+  - name: Rob Hale
+    role: senior
+    id: rob
+"""
+
+
+def _examples(tmp_path: Path, sid: str = "ru_session_long_name") -> tuple[Path, Path]:
+    """A manifest whose entry names a recording, and beside it a reference STM (as ``examples/``)."""
+    (tmp_path / sid).mkdir(parents=True)
+    stm = tmp_path / sid / "reference.stm"
+    stm.write_text(STM.format(rec=sid), encoding="utf-8")
+    manifest = tmp_path / "manifest.yaml"
+    manifest.write_text(MANIFEST.format(sid=sid), encoding="utf-8")
+    return stm, manifest
+
+
+def _analyze(tmp_path: Path, columns: int, sid: str = "ru_session_long_name") -> tuple[str, Path]:
+    stm, manifest = _examples(tmp_path, sid)
+    out = tmp_path / f"out{columns}"
+    r = CliRunner().invoke(cli, ["analyze", str(stm), "--manifest", str(manifest), "--out", str(out),
+                                 "--stages", "dynamics", "--format", "markdown", "--no-progress"],
+                           env={"COLUMNS": str(columns)})
+    assert r.exit_code == 0, r.output
+    return r.output, out
+
+
+# -- 1. the console summary: no header or id broken mid-word at 80 columns ------------------------------------------
+@pytest.mark.parametrize("columns", [80, 120])
+def test_summary_breaks_no_word(tmp_path: Path, columns: int) -> None:
+    """At 80 columns the table printed "participa / nts (talk", "interrup / tions" and the session id in three
+    pieces; every header word and the id must be printed whole (a table when it fits, else one block per session)."""
+    out, _ = _analyze(tmp_path, columns)
+    for word in ("session", "participants", "duration", "largest", "questions", "interruptions",
+                 "ru_session_long_name", "Kim", "Lee", "(junior)"):
+        assert re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", out), (word, out)
+    assert all(len(line) <= columns for line in out.splitlines() if "sessions written" not in line and
+               "session written" not in line), out
+
+
+def test_summary_is_a_table_when_wide(tmp_path: Path) -> None:
+    out, _ = _analyze(tmp_path, 200)
+    assert "┃ session" in out and "interruptions ┃" in out, out
+
+
+# -- 2. a transcript matched to the manifest session that names its recording ---------------------------------------
+def test_reference_stm_gets_the_manifest_session_id(tmp_path: Path) -> None:
+    """`analyze en_session/reference.stm --manifest manifest.yaml` wrote the session "reference" (a second one
+    "ru_session-reference"): the STM names the recording "en_session", which is the manifest's session."""
+    out, folder = _analyze(tmp_path, 200, sid="en_session")
+    assert (folder / "en_session" / "session.json").is_file(), sorted(p.name for p in folder.iterdir())
+    assert not (folder / "reference").exists()
+    md = (folder / "en_session" / "summary.md").read_text(encoding="utf-8")
+    assert "kim-rob" in md and "Kim Lee" in md
+
+
+def test_make_items_uses_the_recording_an_stm_names(tmp_path: Path) -> None:
+    from sessionscope.batch import make_items
+    from sessionscope.io.manifest import load_manifest
+
+    stm, manifest = _examples(tmp_path, "s01")
+    (tmp_path / "other.stm").write_text(STM.format(rec="s01") + STM.format(rec="s02"), encoding="utf-8")
+    items = make_items([stm, tmp_path / "other.stm"], manifest=load_manifest(manifest))
+    assert items[0].session_id == "s01" and items[0].entry is not None and items[0].entry.id == "s01"
+    assert items[1].entry is None and items[1].session_id == "other"  # two recordings: no single entry
+
+
+# -- 3. analysis does not reach up into report --------------------------------------------------------------------
+def test_analysis_imports_nothing_from_report_or_cli() -> None:
+    bad = []
+    for f in sorted((SRC / "analysis").rglob("*.py")):
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(
+                    ("sessionscope.report", "sessionscope.cli")):
+                bad.append(f"{f.relative_to(SRC)}: {node.module}")
+    assert not bad, bad
+
+
+def test_clock_format_lives_in_text() -> None:
+    from sessionscope.report.i18n import fmt_clock as from_report
+    from sessionscope.text import fmt_clock
+
+    assert from_report is fmt_clock
+    assert fmt_clock(3725) == "1:02:05" and fmt_clock(1.4) == "0:01" and fmt_clock(None) == "–"
+
+
+# -- 4. count sentences agree with their number ---------------------------------------------------------------------
+def test_programme_partial_note_agrees() -> None:
+    from sessionscope.report.i18n import Translator
+    from sessionscope.report.programme_i18n import stages_note
+
+    en, ru = Translator("en"), Translator("ru")
+    assert stages_note(en, n=1, total=8, listed="s9").startswith("1 of 8 sessions was not fully analysed: what its ")
+    assert stages_note(en, n=2, total=8, listed="s9").startswith("2 of 8 sessions were not fully analysed: what their")
+    assert stages_note(en, n=1, total=1, listed="s9").startswith("1 of 1 session was not")
+    assert stages_note(ru, n=1, total=8, listed="s9").startswith("1 из 8 встреч проанализирована не полностью")
+    assert stages_note(ru, n=3, total=21, listed="s9").startswith("3 из 21 встречи проанализированы не полностью")
+    assert "|" not in stages_note(ru, n=5, total=5, listed="s9 (topics: skipped)")
+
+
+def test_confirmation_checks_sentence_agrees() -> None:
+    from sessionscope.report.i18n import Translator
+
+    assert Translator("en").count("questions_tags_not_listed", 1).startswith(
+        "1 confirmation check (“…, right?”, “You know?”) is counted as a question")
+    assert Translator("en").count("questions_tags_not_listed", 2).startswith("2 confirmation checks (")
+    assert "он учтён как вопрос" in Translator("ru").count("questions_tags_not_listed", 1)
+    assert "они учтены" in Translator("ru").count("questions_tags_not_listed", 3)
+
+
+def test_console_one_session_written(tmp_path: Path) -> None:
+    out, _ = _analyze(tmp_path, 200)
+    assert "1 of 1 session written" in out and "sessions written" not in out, out
+
+
+# -- 5. bundled files through fileio.bundled_resource ---------------------------------------------------------------
+#: modules owned by another helper this round (analysis/extract/*): switched when their owner next edits them
+_NOT_YET = {"analysis/extract/check.py", "analysis/extract/procedure.py", "analysis/extract/heads.py",
+            "analysis/extract/classifier.py"}
+
+
+def test_resources_paths_only_through_bundled_resource() -> None:
+    hand = re.compile(r"""/\s*["']resources["']""")
+    found = [str(f.relative_to(SRC)) for f in sorted(SRC.rglob("*.py"))
+             if f.name != "fileio.py" and hand.search(f.read_text(encoding="utf-8"))]
+    assert sorted(set(found) - _NOT_YET) == [], found
