@@ -159,3 +159,37 @@ def test_resources_paths_only_through_bundled_resource() -> None:
     found = [str(f.relative_to(SRC)) for f in sorted(SRC.rglob("*.py"))
              if f.name != "fileio.py" and hand.search(f.read_text(encoding="utf-8"))]
     assert sorted(set(found) - _NOT_YET) == [], found
+
+
+# -- what the demo and the real transcripts showed ----------------------------------------------------------------
+def test_flag_counts_agree_and_old_wording_still_translates() -> None:
+    """SBC001: "1 move(s) within the meeting itself are listed"; session.json files written before keep "(s)"."""
+    from sessionscope.report.i18n import translate_flag
+
+    new = "0 action items found (at least 1 expected); 2 moves within the meeting itself are listed but not counted as tasks"
+    old = "0 action items found (at least 1 expected); 1 move(s) within the meeting itself are listed but not counted as tasks"
+    one = "0 action items found (at least 1 expected); 1 move within the meeting itself is listed but not counted as tasks"
+    for msg, n in ((new, "2"), (old, "1"), (one, "1")):
+        assert translate_flag(msg, "ru") == ("найдено задач: 0 (ожидается не меньше 1); действия в ходе самой встречи "
+                                             f"({n}) перечислены, но задачами не считаются"), msg
+    advice = "no advice was found in this session (only 2 suggestions about running the meeting, which are not counted as advice)"
+    assert translate_flag(advice, "ru").startswith("советов не найдено (только предложения о ходе встречи: 2;")
+
+
+def test_programme_never_met_labels_do_not_say_never_ask() -> None:
+    """The demo: "Juniors who never ask: chen-hale" of a junior who asked one question (the item needs two)."""
+    from sessionscope.report.i18n import Translator
+    from sessionscope.report.programme_i18n import pt
+
+    en = pt(Translator("en"), "never_item_junior_questions")
+    assert "never ask" not in en and "minimum" in en
+    assert "никогда не спрашивают" not in pt(Translator("ru"), "never_item_junior_questions")
+
+
+def test_russian_even_balance_keeps_names_in_the_nominative() -> None:
+    """«у Игорь Петрович Волков (старший) и Анна Смирнова (младший) по 50 %»: a name after «у» needs the genitive."""
+    from sessionscope.report.i18n import Translator
+
+    text = Translator("ru")("bal_even", name="Игорь Петрович Волков (старший)", other="Анна Смирнова (младший)",
+                            share="50 %", unit="времени речи")
+    assert "у Игорь" not in text and "Игорь Петрович Волков (старший) и Анна Смирнова (младший) — по 50 %" in text

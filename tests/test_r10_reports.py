@@ -112,4 +112,4 @@ def test_only_procedure_suggestions_say_so_in_the_no_recommendations_flag() -> N
     s = dataclasses.replace(s, recommendations=(
         Recommendation("rec-001", "u0001", 0.0, "a", "b", "Next slide, please.", procedure=True),))
     flag = next(f for f in compute_flags(s, FlagsConfig()) if f.code == "no_recommendations")
-    assert "only 1 suggestion(s) about running the meeting" in flag.message
+    assert "only 1 suggestion about running the meeting, which is not counted" in flag.message

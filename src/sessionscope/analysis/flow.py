@@ -167,8 +167,9 @@ def _item_flags(session: Session, cfg: FlagsConfig, name: Callable[[str], str]) 
         n_procedure = len(session.recommendations)
         # "none found" beside a listed "Next slide, please." would contradict the report: say what was found
         flags.append(Flag("no_recommendations", "no recommendations were found in this session" if not n_procedure
-                          else f"no advice was found in this session (only {n_procedure} suggestion(s) about "
-                               "running the meeting, which are not counted as advice)", value=0.0))
+                          else f"no advice was found in this session (only {n_procedure} suggestion"
+                               f"{'' if n_procedure == 1 else 's'} about running the meeting, which "
+                               f"{'is' if n_procedure == 1 else 'are'} not counted as advice)", value=0.0))
     elif len(recs) >= cfg.one_sided_min_recommendations and len({p.id for p in session.participants} - {UNKNOWN_ID}) >= 2:
         # one side of what? A transcript naming one person or nobody ("Unknown speaker gave 8 of 8") has no sides
         counts: dict[str, int] = defaultdict(int)
@@ -185,8 +186,8 @@ def _item_flags(session: Session, cfg: FlagsConfig, name: Callable[[str], str]) 
         n_moves = len(session.action_items) - len(tasks)
         flags.append(Flag("no_action_items", f"{len(sure_tasks)} action item{'' if len(sure_tasks) == 1 else 's'} found (at least {cfg.min_action_items} "
                           "expected)" + _not_counted(len(tasks) - len(sure_tasks))
-                          + (f"; {n_moves} move(s) within the meeting itself are listed but not counted as tasks"
-                             if n_moves else ""), value=float(len(sure_tasks)), threshold=float(cfg.min_action_items)))
+                          + (f"; {n_moves} move{'' if n_moves == 1 else 's'} within the meeting itself "
+                             f"{'is' if n_moves == 1 else 'are'} listed but not counted as tasks" if n_moves else ""), value=float(len(sure_tasks)), threshold=float(cfg.min_action_items)))
     return flags
 
 

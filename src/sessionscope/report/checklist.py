@@ -274,8 +274,8 @@ def _feedback(c: _Ctx) -> CheckItem:
         return CheckItem("feedback", MET, how, evidence=ev)
     if c.survey_roles is not None:
         return CheckItem("feedback", NOT_MET, f"survey answers from: {', '.join(sorted(c.survey_roles)) or 'nobody'}; "
-                         f"feedback talk from {len(speakers)} participant(s)", evidence=ev)
-    return CheckItem("feedback", CANT_TELL, f"feedback talk from {len(speakers)} participant(s)", evidence=ev,
+                         f"feedback talk from {len(speakers)} participant{'' if len(speakers) == 1 else 's'}", evidence=ev)
+    return CheckItem("feedback", CANT_TELL, f"feedback talk from {len(speakers)} participant{'' if len(speakers) == 1 else 's'}", evidence=ev,
                      reason="feedback may be given outside the recording: pass the survey export (--surveys)")
 
 

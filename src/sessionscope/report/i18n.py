@@ -396,7 +396,8 @@ RU: dict[str, str] = {
     "switches": "Смен говорящего в минуту",
     "mutuality": "Взаимность обмена знаниями (1 — обе стороны дают поровну)",
     "bal_balanced": "Разговор был сбалансированным: больше всех говорил(а) {name} — {share} {unit}.",
-    "bal_even": "Разговор был сбалансированным: у {name} и {other} по {share} {unit}.",
+    # names in the nominative: «у Игорь Петрович Волков» (the genitive of a name cannot be formed reliably)
+    "bal_even": "Разговор был сбалансированным: {name} и {other} — по {share} {unit}.",
     "bal_led": "Разговор вёл(а) {name} — {share} {unit}.",
     "bal_dominated": "Разговор почти полностью вёл(а) {name} — {share} {unit}; у собеседника ({other}) было мало возможности высказаться.",
     "bal_group": "Больше всех говорил(а) {name} — {share} {unit}.",
@@ -647,8 +648,8 @@ NOTES_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) f
 #: Russian: without them a Russian report's "Подробности" column was empty in every row
 FLAGS_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) for rx, ru in (
     (r"no recommendations were found in this session", "в этой встрече рекомендаций не найдено"),
-    (r"no advice was found in this session \(only (\d+) suggestion\(s\) about running the meeting, which are not "
-     r"counted as advice\)", "советов не найдено (только предложения о ходе встречи: {0}; советами они не считаются)"),
+    (r"no advice was found in this session \(only (\d+) suggestion(?:\(s\)|s)? about running the meeting, which "
+     r"(?:is|are) not counted as advice\)", "советов не найдено (только предложения о ходе встречи: {0}; советами они не считаются)"),
     (r"(.+) gave (\d+) of (\d+) recommendations \((\d+)%\)", "{0} дал(а) {1} из {2} рекомендаций ({3} %)"),
     # "…; 11 of the 12 are marked to check": session.json written before the flags left such items out
     (r"(.+) gave (\d+) of (\d+) recommendations \((\d+)%\); (\d+) of the \d+ are marked to check",
@@ -664,11 +665,12 @@ FLAGS_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) f
      r"\(confirm (?:it|them)\)",
      "найдено задач: {0} (ожидается не меньше {1}); не учтено с пометкой «проверить»: {2} (подтвердите их)"),
     (r"(\d+) action items? found \(at least (\d+) expected\); (\d+) more marked to check (?:is|are) not "
-     r"counted \(confirm (?:it|them)\); (\d+) move\(s\) within the meeting itself are listed but not counted as tasks",
+     r"counted \(confirm (?:it|them)\); (\d+) move(?:\(s\)|s)? within the meeting itself (?:is|are) listed but not "
+     r"counted as tasks",
      "найдено задач: {0} (ожидается не меньше {1}); не учтено с пометкой «проверить»: {2} (подтвердите их); "
      "действия в ходе самой встречи ({3}) перечислены, но задачами не считаются"),
-    (r"(\d+) action items? found \(at least (\d+) expected\); (\d+) move\(s\) within the meeting itself are listed "
-     r"but not counted as tasks", "найдено задач: {0} (ожидается не меньше {1}); действия в ходе самой встречи "
+    (r"(\d+) action items? found \(at least (\d+) expected\); (\d+) move(?:\(s\)|s)? within the meeting itself "
+     r"(?:is|are) listed but not counted as tasks", "найдено задач: {0} (ожидается не меньше {1}); действия в ходе самой встречи "
      "({2}) перечислены, но задачами не считаются"),
     (r"junior (.+) holds (\d+)% of the talk time", "младший {0}: {1} % времени речи"),
     (r"junior (.+) holds (\d+)% of the words", "младший {0}: {1} % слов"),

@@ -26,8 +26,11 @@ EN: dict[str, str] = {
     "item_junior_spoke_freely": "The junior spoke freely, not cut off",
     "item_goals_owner_date": "Small goals with owners and dates",
     "item_feedback": "Feedback exchanged",
-    "never_item_concrete_cases": "Pairs that never discuss concrete cases",
-    "never_item_junior_questions": "Juniors who never ask",
+    # the items are thresholds (a share of case talk, a number of questions): "never ask" said of a junior who asked
+    # one question (the demo's chen-hale) was wrong
+    "never_item_concrete_cases": "Pairs whose sessions never reached the guide's share of concrete cases",
+    "never_item_junior_questions": "Juniors who never came with the guide's minimum of questions (they may have "
+                                   "asked fewer)",
     "check_met": "met", "check_not_met": "not met", "check_cant_tell": "can't tell",
     "sec_feedback": "Participant feedback",
     "feedback_note": "Survey answers matched to sessions (or to the pair's periodic questionnaire); both sides of "
@@ -123,8 +126,9 @@ RU: dict[str, str] = {
     "item_junior_spoke_freely": "Младший говорил свободно, его не перебивали",
     "item_goals_owner_date": "Небольшие цели с ответственным и сроком",
     "item_feedback": "Обмен обратной связью",
-    "never_item_concrete_cases": "Пары, которые никогда не разбирают конкретные кейсы",
-    "never_item_junior_questions": "Младшие, которые никогда не спрашивают",
+    "never_item_concrete_cases": "Пары, у которых ни на одной встрече разбор конкретных кейсов не достиг доли по методике",
+    "never_item_junior_questions": "Младшие, которые ни разу не пришли с нужным по методике числом вопросов (могли "
+                                   "задать меньше)",
     "check_met": "выполнено", "check_not_met": "не выполнено", "check_cant_tell": "нельзя определить",
     "sec_feedback": "Обратная связь участников",
     "feedback_note": "Ответы анкет, сопоставленные со встречами (или с периодической анкетой пары); обе стороны "
