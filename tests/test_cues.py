@@ -55,7 +55,7 @@ def test_unnamed_teams_cue_continues_but_leading_cue_stays_unknown(tmp_path):
     names = [s.participant(u.speaker).id for u in s.utterances]
     assert names[0] == "unknown"  # nobody spoke before it: not guessed
     assert s.participant(s.utterances[2].speaker).name == "Anna Smirnova"
-    assert any("1 cue(s) without a speaker name were attributed" in n for n in s.quality.notes)
+    assert any("1 cue without a speaker name was attributed" in n for n in s.quality.notes)
 
 
 def test_unnamed_cue_after_a_long_silence_stays_unknown(tmp_path):

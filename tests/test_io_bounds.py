@@ -102,7 +102,7 @@ def test_probabilities_are_not_times(tmp_path) -> None:
 def test_out_of_order_cues_are_noted(tmp_path) -> None:
     s = read_transcript(write(tmp_path, "a.vtt", vtt("00:00:05.000 --> 00:00:06.000", "00:00:01.000 --> 00:00:02.000")))
     assert [u.start for u in s.utterances] == [1.0, 5.0]
-    assert any("start before the one written above them" in n for n in s.quality.notes)
+    assert any("1 utterance starts before the one written above it" in n for n in s.quality.notes)
 
 
 def test_integer_beyond_python_limit_is_an_input_error(tmp_path) -> None:
@@ -176,7 +176,7 @@ def test_implausible_times_are_noted(tmp_path) -> None:
     s = read_transcript(write(tmp_path, "a.vtt", vtt("00:00:01.000 --> 00:00:02.000", "00:00:03.000 --> 01:30:00.000",
                                                      "01:30:01.000 --> 01:30:02.000", "05:00:00.000 --> 05:00:02.000")))
     notes = " ".join(s.quality.notes)
-    assert "1 utterance(s) last more than an hour (u0002)" in notes
+    assert "1 utterance lasts more than an hour (u0002)" in notes
     assert "no speech for 12,598 s before u0004" in notes
     ok = read_transcript(write(tmp_path, "b.vtt", vtt("00:00:01.000 --> 00:00:02.000", "00:50:00.000 --> 00:51:00.000")))
     assert not any("check" in n for n in ok.quality.notes)

@@ -31,7 +31,7 @@ def test_zoom_chat_reactions_are_not_messages() -> None:
     texts = [r.text for r in rec.records]
     assert len(texts) == 3 and not any(t.startswith("Reacted to") for t in texts)
     assert {r.label for r in rec.records} == {"Ryan Sloan", "Dr. Melissa Ko"}  # a reaction alone is no speaker
-    assert any("3 emoji reaction(s)" in n for n in rec.notes)
+    assert any("3 emoji reactions to other messages were left out" in n for n in rec.notes)
 
 
 def test_reaction_wording_in_a_spoken_transcript_is_kept() -> None:

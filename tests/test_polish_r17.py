@@ -168,7 +168,7 @@ def test_flag_counts_agree_and_old_wording_still_translates() -> None:
 
     new = "0 action items found (at least 1 expected); 2 moves within the meeting itself are listed but not counted as tasks"
     old = "0 action items found (at least 1 expected); 1 move(s) within the meeting itself are listed but not counted as tasks"
-    one = "0 action items found (at least 1 expected); 1 move within the meeting itself is listed but not counted as tasks"
+    one = "0 action items found (at least 1 expected); 1 move within the meeting itself is listed but not counted as a task"
     for msg, n in ((new, "2"), (old, "1"), (one, "1")):
         assert translate_flag(msg, "ru") == ("найдено задач: 0 (ожидается не меньше 1); действия в ходе самой встречи "
                                              f"({n}) перечислены, но задачами не считаются"), msg
@@ -193,3 +193,24 @@ def test_russian_even_balance_keeps_names_in_the_nominative() -> None:
     text = Translator("ru")("bal_even", name="Игорь Петрович Волков (старший)", other="Анна Смирнова (младший)",
                             share="50 %", unit="времени речи")
     assert "у Игорь" not in text and "Игорь Петрович Волков (старший) и Анна Смирнова (младший) — по 50 %" in text
+
+
+def test_reader_notes_agree_and_translate() -> None:
+    """The Zoom class meeting: "1 cue(s) without a speaker name were attributed…" in the data-quality notes."""
+    from sessionscope.io import read_transcript
+    from sessionscope.report.i18n import translate_note
+
+    vtt = ("WEBVTT\n\n1\n00:00:00.000 --> 00:00:02.000\nAnna Lee: Hello, how are you?\n\n"
+           "2\n00:00:02.000 --> 00:00:04.000\nand the second part.\n\n"
+           "3\n00:00:04.500 --> 00:00:06.000\nBoris Ivanov: Fine, thanks.\n")
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "m.transcript.vtt"
+        p.write_text(vtt, encoding="utf-8")
+        notes = read_transcript(p).quality.notes  # type: ignore[union-attr]
+    note = next(n for n in notes if "without a speaker name" in n)
+    assert note.startswith("1 cue without a speaker name was attributed to the previous speaker"), notes
+    for text in (note, note.replace("1 cue without", "1 cue(s) without").replace("was attributed", "were attributed")):
+        assert translate_note(text, "ru").startswith("фрагментов без имени говорящего, отнесённых к предыдущему "
+                                                     "говорящему: 1"), text

@@ -57,7 +57,7 @@ def test_a_move_is_listed_apart_and_not_counted() -> None:
 def test_only_moves_give_the_flag_and_the_empty_text_that_say_so() -> None:
     s = _session(task=False)
     flag = next(f for f in s.flags if f.code == "no_action_items")
-    assert flag.value == 0.0 and "1 move within the meeting itself is listed but not counted as tasks" in flag.message
+    assert flag.value == 0.0 and "1 move within the meeting itself is listed but not counted as a task" in flag.message
     md = render_session_markdown(s)
     assert "No tasks were detected; only moves within the meeting itself (listed below)." in md
     goals = next(i for i in session_checklist(s).items if i.item == "goals_owner_date")

@@ -103,7 +103,7 @@ def test_flags_with_items_to_check_reach_the_russian_report_and_the_programme() 
         if f.code in {"no_recommendations", "no_action_items", "one_sided"}:
             assert translate_flag(f.message, "ru"), f.message
     msg = {f.code: f.message for f in compute_flags(s, FlagsConfig())}["no_action_items"]
-    assert msg.endswith("; 1 move within the meeting itself is listed but not counted as tasks")
+    assert msg.endswith("; 1 move within the meeting itself is listed but not counted as a task")
     assert "не учтено с пометкой «проверить»: 2" in translate_flag(msg, "ru")
 
 

@@ -56,3 +56,15 @@ def fmt_clock(seconds: Optional[float]) -> str:
     h, rem = divmod(s, 3600)
     m, sec = divmod(rem, 60)
     return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def counted(n: int, noun: str, plural: Optional[str] = None) -> str:
+    """``n`` with an English noun that agrees ("1 cue", "3 cues"; ``plural`` for irregular ones) for the readers' and
+    the pipeline's English notes: "1 cue(s) … were" read as unfinished. The reports' own texts use
+    :func:`sessionscope.report.i18n.plural`, which also knows Russian."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def were(n: int) -> str:
+    """"was" for one, "were" for the rest ("1 cue … was attributed")."""
+    return "was" if n == 1 else "were"

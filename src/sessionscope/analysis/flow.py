@@ -187,7 +187,8 @@ def _item_flags(session: Session, cfg: FlagsConfig, name: Callable[[str], str]) 
         flags.append(Flag("no_action_items", f"{len(sure_tasks)} action item{'' if len(sure_tasks) == 1 else 's'} found (at least {cfg.min_action_items} "
                           "expected)" + _not_counted(len(tasks) - len(sure_tasks))
                           + (f"; {n_moves} move{'' if n_moves == 1 else 's'} within the meeting itself "
-                             f"{'is' if n_moves == 1 else 'are'} listed but not counted as tasks" if n_moves else ""), value=float(len(sure_tasks)), threshold=float(cfg.min_action_items)))
+                             f"{'is listed but not counted as a task' if n_moves == 1 else 'are listed but not counted as tasks'}"
+                             if n_moves else ""), value=float(len(sure_tasks)), threshold=float(cfg.min_action_items)))
     return flags
 
 

@@ -20,7 +20,7 @@ from typing import Optional
 
 from sessionscope.errors import InputError
 from sessionscope.model import DataQuality, Participant, Role, Session, Utterance, Word
-from sessionscope.text import normalize_name, slugify
+from sessionscope.text import counted, normalize_name, slugify
 
 log = logging.getLogger(__name__)
 
@@ -325,7 +325,8 @@ def build_session(
     if all(r.start is not None for r in records):
         back = sum(1 for a, b in zip(records, records[1:], strict=False) if b.start < a.start)  # type: ignore[operator, misc]
         if back and fmt not in ("rttm", "stm"):  # those are often grouped by speaker; elsewhere a sign of editing
-            notes.append(f"{back} utterance(s) start before the one written above them; sorted by start time")
+            notes.append(f"{counted(back, 'utterance')} start{'s' if back == 1 else ''} before the one written above "
+                         f"{'it' if back == 1 else 'them'}; sorted by start time")
         records = sorted(records, key=lambda r: r.start)  # type: ignore[arg-type, return-value]
 
     by_key: dict[str, Participant] = {}
@@ -417,7 +418,8 @@ def implausible_times(utterances: Sequence[Utterance]) -> list[str]:
     timed = [u for u in utterances if u.start is not None]
     long = [u for u in timed if u.end is not None and u.end - u.start > IMPLAUSIBLE_GAP_S]  # type: ignore[operator]
     if long:
-        notes.append(f"{len(long)} utterance(s) last more than an hour ({', '.join(u.id for u in long[:5])}): "
+        notes.append(f"{counted(len(long), 'utterance')} last{'s' if len(long) == 1 else ''} more than an hour "
+                     f"({', '.join(u.id for u in long[:5])}): "
                      "check their times")
     reach = None
     for u in timed:

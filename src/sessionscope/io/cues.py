@@ -22,6 +22,7 @@ from typing import Optional
 
 from sessionscope.errors import InputError
 from sessionscope.io._common import Record, Recording, clean_label, parse_timestamp
+from sessionscope.text import counted, were
 
 _ARROW = re.compile(
     r"^\s*(?P<start>(?:\d+:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?)\s*-->\s*"
@@ -245,7 +246,8 @@ def _to_recording(parsed: tuple[list[Piece], dict[str, object]], *, rec_id: str,
     if not speakers_named:
         rec.notes.append(f"{fmt} captions without speaker names")
     if continued:
-        rec.notes.append(f"{continued} cue(s) without a speaker name were attributed to the previous speaker "
+        rec.notes.append(f"{counted(continued, 'cue')} without a speaker name {were(continued)} attributed to the "
+                         "previous speaker "
                          "(Zoom and Teams split one person's speech into cues and name the speaker only on the first)")
     return rec
 

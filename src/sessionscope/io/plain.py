@@ -24,6 +24,7 @@ from typing import Optional
 from sessionscope.errors import InputError
 from sessionscope.io._common import Record, Recording, clean_label, parse_timestamp
 from sessionscope.io.cues import looks_like_name, split_name_prefix
+from sessionscope.text import counted, were
 
 _T = r"\d{1,3}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _LEAD_TIME = re.compile(rf"^\s*[\[(]?(?P<start>{_T})(?:\s*(?:-|–|-->)\s*(?P<end>{_T}))?[\])]?\s+(?P<rest>.*)$")
@@ -128,9 +129,10 @@ def parse_plain(text: str, *, path: str | Path) -> Recording:
     if chat:
         rec.notes.append("looks like a meeting chat export (written messages, not speech)")
     if reactions:
-        rec.notes.append(f"{len(reactions)} emoji reaction(s) to other messages were left out (not messages)")
+        rec.notes.append(f"{counted(len(reactions), 'emoji reaction')} to other messages {were(len(reactions))} left "
+                         "out (not messages)")
     if preamble:
-        rec.notes.append(f"{preamble} line(s) before the first speaker (title, date) were skipped")
+        rec.notes.append(f"{counted(preamble, 'line')} before the first speaker (title, date) {were(preamble)} skipped")
     if rec.records and any(r.start is not None for r in rec.records) and all(r.end is None for r in rec.records):
         rec.notes.append("start times only: utterance ends and talk time are unknown")
     return rec

@@ -596,7 +596,8 @@ NOTES_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) f
     (r"(\d+) of (\d+) utterances have no speaker label \(participant '(\w+)'\)",
      r"у \1 из \2 реплик нет метки говорящего (участник «\3»)"),
     (r"(\w+) captions without speaker names", r"субтитры \1 без имён говорящих"),
-    (r"(\d+) cue\(s\) without a speaker name were attributed to the previous speaker .*",
+    # "(s)": notes of session.json files written before round 17
+    (r"(\d+) cues?(?:\(s\))? without a speaker name (?:was|were) attributed to the previous speaker .*",
      r"фрагментов без имени говорящего, отнесённых к предыдущему говорящему: \1 (Zoom и Teams делят речь одного "
      r"человека на фрагменты и называют говорящего только в первом)"),
     (r"QMSum meeting: turns without times \(shares are based on words\)",
@@ -607,13 +608,13 @@ NOTES_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) f
      "есть только время начала: конец реплик и время речи неизвестны"),
     (r"looks like a meeting chat export \(written messages, not speech\)",
      "похоже на выгрузку чата встречи (письменные сообщения, а не речь)"),
-    (r"(\d+) emoji reaction\(s\) to other messages were left out \(not messages\)",
+    (r"(\d+) emoji reactions?(?:\(s\))? to other messages (?:was|were) left out \(not messages\)",
      r"реакций-эмодзи на другие сообщения не учтено (это не сообщения): \1"),
     (r"no two cues of the (\w+) file overlap: it cannot show anyone cutting in, so interruptions are not counted",
      r"фрагменты файла \1 нигде не пересекаются: перебивания в нём не видны, поэтому не считаются"),
     (r"the \.vtt file has no WEBVTT header: it may be cut or incomplete \(its cues were read as SRT\)",
      "у файла .vtt нет заголовка WEBVTT: возможно, он обрезан или неполон (фрагменты прочитаны как SRT)"),
-    (r"(\d+) line\(s\) before the first speaker \(title, date\) were skipped",
+    (r"(\d+) lines?(?:\(s\))? before the first speaker \(title, date\) (?:was|were) skipped",
      r"пропущено строк до первого говорящего (заголовок, дата): \1"),
     # the recording pipeline's notes and step reasons (audio/pipeline.py, audio/identify.py, remapping.py)
     (r"one speaker per channel", "один говорящий на канал"),
@@ -666,11 +667,11 @@ FLAGS_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) f
      "найдено задач: {0} (ожидается не меньше {1}); не учтено с пометкой «проверить»: {2} (подтвердите их)"),
     (r"(\d+) action items? found \(at least (\d+) expected\); (\d+) more marked to check (?:is|are) not "
      r"counted \(confirm (?:it|them)\); (\d+) move(?:\(s\)|s)? within the meeting itself (?:is|are) listed but not "
-     r"counted as tasks",
+     r"counted as (?:a )?tasks?",
      "найдено задач: {0} (ожидается не меньше {1}); не учтено с пометкой «проверить»: {2} (подтвердите их); "
      "действия в ходе самой встречи ({3}) перечислены, но задачами не считаются"),
     (r"(\d+) action items? found \(at least (\d+) expected\); (\d+) move(?:\(s\)|s)? within the meeting itself "
-     r"(?:is|are) listed but not counted as tasks", "найдено задач: {0} (ожидается не меньше {1}); действия в ходе самой встречи "
+     r"(?:is|are) listed but not counted as (?:a )?tasks?", "найдено задач: {0} (ожидается не меньше {1}); действия в ходе самой встречи "
      "({2}) перечислены, но задачами не считаются"),
     (r"junior (.+) holds (\d+)% of the talk time", "младший {0}: {1} % времени речи"),
     (r"junior (.+) holds (\d+)% of the words", "младший {0}: {1} % слов"),
