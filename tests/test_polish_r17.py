@@ -214,3 +214,27 @@ def test_reader_notes_agree_and_translate() -> None:
     for text in (note, note.replace("1 cue without", "1 cue(s) without").replace("was attributed", "were attributed")):
         assert translate_note(text, "ru").startswith("фрагментов без имени говорящего, отнесённых к предыдущему "
                                                      "говорящему: 1"), text
+
+
+def test_console_says_unnamed_voices_and_no_zero_answered(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`run sample.wav` without participants: the console showed "SPEAKER_00 (other)" and "0 (0 answered)" and
+    said nothing of naming the voices (only the report's 'Data quality' did)."""
+    from helpers import make_session
+
+    from sessionscope.analysis.dynamics import compute_metrics
+    from sessionscope.batch import BatchItem, BatchReport, ItemResult
+    from sessionscope.cli.common import print_report
+    from sessionscope.config import DynamicsConfig
+    from sessionscope.model import DataQuality, Participant
+
+    s = make_session([("SPEAKER_00", 0.0, 4.0, "We moved here in May."), ("SPEAKER_01", 4.5, 8.0, "Oh, nice.")],
+                     sid="sample")
+    s = s.evolve(participants=tuple(Participant(p.id, p.id, p.role) for p in s.participants),
+                 quality=DataQuality(timing_available=True, asr_model="base"))
+    s = s.evolve(metrics=compute_metrics(s, DynamicsConfig()))
+    item = BatchItem(path=tmp_path / "sample.wav", session_id="sample")
+    print_report(BatchReport(results=(ItemResult(item=item, status="ok", session=s),), out_dir=tmp_path / "out"))
+    out, err = capsys.readouterr()
+    assert "0 (0 answered)" not in out and re.search(r"questions +0 *\n", out), out
+    assert "the voices are not named (SPEAKER_00, SPEAKER_01)" in err
+    assert f"sessionscope remap {tmp_path / 'out'}/sample --speaker SPEAKER_00=NAME:junior" in err

@@ -122,6 +122,8 @@ def _questions(s: Any) -> str:
     ms = s.metrics.session
     if not s.has_words or ms.get("questions") is None:
         return "–"
+    if not ms["questions"]:  # "0 (0 answered)" read as a count of answers to nothing
+        return "0"
     if unnamed_only(s):
         return f"{ms['questions']} (answered: can't tell)"
     return f"{ms['questions']} ({ms.get('questions_answered', 0)} answered)"
@@ -221,6 +223,15 @@ def print_report(report: BatchReport) -> None:
         err.print(f"[yellow]note[/yellow] speakers mapped to participants by order of first speech (a guess) in "
                   f"{_esc(', '.join(guessed))}: check each report's 'Data quality' and correct with "
                   f"sessionscope remap {_esc(str(report.out_dir))}/SESSION --speaker LABEL=PARTICIPANT", soft_wrap=True)
+    from sessionscope.report.view import unnamed_voices
+
+    for r in report.results:  # the report says it under 'Data quality'; a new user reads the console first
+        voices = unnamed_voices(r.session) if r.session is not None else []
+        if voices:
+            err.print(f"[yellow]note[/yellow] {_esc(r.session.id)}: the voices are not named ({_esc(', '.join(voices))}), "  # type: ignore[union-attr]
+                      f"so no finding is about a junior or a senior: name them with sessionscope remap "
+                      f"{_esc(str(report.out_dir))}/{_esc(r.session.id)} --speaker {voices[0]}=NAME:junior "  # type: ignore[union-attr]
+                      "(nothing is transcribed again), or run with -p NAME=ROLE or --manifest", soft_wrap=True)
     n_ok = sum(1 for r in report.results if r.status in ("ok", "partial", "resumed"))
     tail = []
     resumed = sum(1 for r in report.results if r.status == "resumed")

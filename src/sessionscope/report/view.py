@@ -475,6 +475,15 @@ def _flags(session: Session, t: Translator) -> Section:
 _DIARIZATION_LABEL = re.compile(r"SPEAKER_\d+")
 
 
+def unnamed_voices(session: Session) -> list[str]:
+    """The diarization labels ("SPEAKER_00") a transcribed session still shows as participants: nobody was named
+    (no participants given, no mapping), so every finding is about a label, not a person."""
+    q = session.quality
+    if q is None or q.asr_model is None or q.speaker_mapping_method:
+        return []
+    return [p.name for p in session.participants if _DIARIZATION_LABEL.fullmatch(p.name)]
+
+
 def _quality(session: Session, t: Translator) -> Section:
     sec = Section("quality", t("sec_quality"), columns=[t("measure"), t("value")])
     sec.extra["steps"] = _steps(session, t)
@@ -504,8 +513,8 @@ def _quality(session: Session, t: Translator) -> Section:
     sec.rows = [[label, value] for label, value in rows if value is not None]  # unknowns are left out
     sec.extra["dropped_texts"] = list(q.dropped_texts)
     sec.extra["notes"] = [translate_note(_mapping_names(n, session), t.lang) for n in q.notes]
-    unnamed = [p.name for p in session.participants if _DIARIZATION_LABEL.fullmatch(p.name)]
-    if transcribed and unnamed and not q.speaker_mapping_method:  # "SPEAKER_00" is a label, not a person
+    unnamed = unnamed_voices(session)
+    if unnamed:  # "SPEAKER_00" is a label, not a person
         sec.extra["notes"].append(t.trusted("q_unnamed_speakers", labels=", ".join(unnamed)))
     return sec
 
