@@ -220,7 +220,6 @@ def test_console_says_unnamed_voices_and_no_zero_answered(tmp_path: Path, capsys
     """`run sample.wav` without participants: the console showed "SPEAKER_00 (other)" and "0 (0 answered)" and
     said nothing of naming the voices (only the report's 'Data quality' did)."""
     from helpers import make_session
-
     from sessionscope.analysis.dynamics import compute_metrics
     from sessionscope.batch import BatchItem, BatchReport, ItemResult
     from sessionscope.cli.common import print_report
@@ -238,3 +237,22 @@ def test_console_says_unnamed_voices_and_no_zero_answered(tmp_path: Path, capsys
     assert "0 (0 answered)" not in out and re.search(r"questions +0 *\n", out), out
     assert "the voices are not named (SPEAKER_00, SPEAKER_01)" in err
     assert f"sessionscope remap {tmp_path / 'out'}/sample --speaker SPEAKER_00=NAME:junior" in err
+
+
+def test_programme_summary_says_why_junior_shares_are_missing_and_what_is_open() -> None:
+    """Sixteen real transcripts given without roles: "Mean junior talk share | n/a" said nothing of why; "Open now |
+    41" under "Goals done" did not say open what."""
+    from helpers import make_session
+    from sessionscope.analysis.dynamics import compute_metrics
+    from sessionscope.config import DynamicsConfig
+    from sessionscope.report.programme import build_programme, render_programme_markdown
+
+    s = make_session([("a", 0.0, 4.0, "We moved here in May."), ("b", 4.5, 8.0, "Oh, nice.")], sid="s1")
+    s = s.evolve(metrics=compute_metrics(s, DynamicsConfig()))
+    md = render_programme_markdown(build_programme([s], encoder=None))
+    assert "| Mean junior talk share | n/a (no session names a junior: give the roles with -p NAME=junior" in md, md
+    assert "| Goals (action items) still open |" in md and "| Open now |" not in md
+    named = make_session([("a", 0.0, 4.0, "We moved here in May."), ("b", 4.5, 8.0, "Oh, nice.")], sid="s2",
+                         roles={"a": "junior", "b": "senior"})
+    named = named.evolve(metrics=compute_metrics(named, DynamicsConfig()))
+    assert "no session names a junior" not in render_programme_markdown(build_programme([named], encoder=None))

@@ -39,13 +39,13 @@ def test_open_goals_of_a_one_session_pair_say_no_later_session_judged_them() -> 
     rows = _goal_rows(render_programme_markdown(prog))
     assert rows["Goals done"] == "n/a"
     # was "Open now | 3" beside "Goals done | n/a": three goals nobody could yet follow up
-    assert rows["Open now"] == "3 (3 of them with no later session yet to judge them by)"
+    assert rows["Goals (action items) still open"] == "3 (3 of them with no later session yet to judge them by)"
     assert int(prog.programme.iloc[0]["goals_pending"]) == 3
 
 
 def test_open_goals_without_pending_ones_are_a_plain_count() -> None:
     prog = build_programme([_session("s1", pair="p", date="2026-11-02", actions=0)], encoder=None)
-    assert _goal_rows(render_programme_markdown(prog))["Open now"] == "0"
+    assert _goal_rows(render_programme_markdown(prog))["Goals (action items) still open"] == "0"
 
 
 def test_subtitle_puts_both_notes_in_one_parenthesis(tmp_path: Path) -> None:

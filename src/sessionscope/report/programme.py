@@ -411,7 +411,7 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
               f"| {t('kpi_followed')} | {pct(row.get('action_items_followed_up_share'))} |",
               f"| {t('kpi_flags')} | {int(row.get('n_flags', 0))} |",
               f"| {pt(t, 'kpi_goals_done')} | {pct(row.get('goals_done_share'))} |",
-              f"| {pt(t, 'goals_open')} | {open_goals} |", ""]
+              f"| {pt(t, 'kpi_goals_open')} | {open_goals} |", ""]
     partial = not_analysed(prog.sessions)
     if partial:  # their item counts are unknown, shown as n/a, not as 0 found
         lines += [stages_note(t, n=len(partial), total=len(prog.sessions), listed="; ".join(partial)), ""]
@@ -455,6 +455,8 @@ def _over(t: Any, row: Any, kind: str, total: int) -> str:
     from sessionscope.report.programme_i18n import pt
 
     n = int(row.get(f"n_{kind}_share_sessions", 0) or 0)
+    if kind == "talk" and total and not n and not int(row.get("n_word_share_sessions", 0) or 0):
+        return f" ({pt(t, 'kpi_no_junior')})"  # "n/a" alone: a programme of transcripts given without roles
     return f" ({pt(t, f'kpi_over_{kind}', n=n, total=total)})" if 0 < n < total else ""
 
 

@@ -58,6 +58,9 @@ EN: dict[str, str] = {
                   "(docs/reports.md).",
     "goals_rates": "Per pair", "goals_set": "Goals set", "goals_done": "Done", "goals_dropped": "Dropped",
     "goals_open": "Open now", "goals_open_list": "Goals still open at the pair's latest session",
+    # the summary table's row: "Open now 41" under "Goals done" did not say open what (the action items, as goals)
+    "kpi_goals_open": "Goals (action items) still open",
+    "kpi_no_junior": "no session names a junior: give the roles with -p NAME=junior or a manifest",
     "goals_pending_note": "{n} of them with no later session yet to judge them by",
     "goals_none_open": "No open goals.",
     "status_in_progress": "in progress", "status_dropped": "dropped",
@@ -154,6 +157,8 @@ RU: dict[str, str] = {
                   "задачей так же часто, как в следующей встрече своей (docs/reports.md).",
     "goals_rates": "По парам", "goals_set": "Поставлено", "goals_done": "Выполнено", "goals_dropped": "Отменено",
     "goals_open": "Открыто", "goals_open_list": "Цели, открытые на последней встрече пары",
+    "kpi_goals_open": "Цели (задачи), ещё открытые",
+    "kpi_no_junior": "ни в одной встрече не указан младший: задайте роли через -p ИМЯ=junior или манифест",
     "goals_pending_note": "из них {n} ещё без следующей встречи, по которой их можно проверить",
     "goals_none_open": "Открытых целей нет.",
     "status_in_progress": "в работе", "status_dropped": "отменена",
