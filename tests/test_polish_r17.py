@@ -256,3 +256,21 @@ def test_programme_summary_says_why_junior_shares_are_missing_and_what_is_open()
                          roles={"a": "junior", "b": "senior"})
     named = named.evolve(metrics=compute_metrics(named, DynamicsConfig()))
     assert "no session names a junior" not in render_programme_markdown(build_programme([named], encoder=None))
+
+
+def test_console_failed_block_and_roleless_note(tmp_path: Path) -> None:
+    """A narrow console listed five "–" lines under a failed input; transcripts given without roles left every
+    junior/senior finding "can't tell" with nothing said on the console."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "empty.vtt").write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n", encoding="utf-8")
+    (tmp_path / "in" / "call.txt").write_text("Anna: Hi, how are you?\nBoris: Fine, thanks.\n", encoding="utf-8")
+    r = CliRunner().invoke(cli, ["analyze", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--stages",
+                                 "dynamics", "--no-progress"], env={"COLUMNS": "80"})
+    assert r.exit_code == 1
+    after = r.output.split("empty  failed", 1)[1]
+    assert after.lstrip("\n").startswith(("error ", "call  ok")), r.output  # no lines of "–" under it
+    assert "no junior or senior named in call" in r.output and "-p NAME=junior -p NAME=senior" in r.output
+    named = CliRunner().invoke(cli, ["analyze", str(tmp_path / "in" / "call.txt"), "--out", str(tmp_path / "o2"),
+                                     "--stages", "dynamics", "--no-progress", "-p", "Anna=junior", "-p",
+                                     "Boris=senior"], env={"COLUMNS": "80"})
+    assert named.exit_code == 0 and "no junior or senior" not in named.output, named.output

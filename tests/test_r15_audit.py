@@ -148,7 +148,7 @@ def test_even_pair_is_not_said_to_have_one_who_spoke_most() -> None:
     md = render_session_markdown(s)
     assert "spoke most" not in md
     assert "A (junior) and B (senior) each had 50 % of the talk time" in md
-    assert "у A (младший) и B (старший) по 50 % времени речи" in render_session_markdown(s.evolve(language="ru"))
+    assert "A (младший) и B (старший) — по 50 % времени речи" in render_session_markdown(s.evolve(language="ru"))
     # 55 / 45 still names who spoke most
     u = make_session([("a", 0.0, 11.0, "hello there how are you"), ("b", 11.0, 20.0, "fine thanks and you")],
                      roles={"a": "junior", "b": "senior"})

@@ -197,6 +197,9 @@ def summary_table(report: BatchReport, width: int) -> Any:
 
     blocks: list[Any] = [Text.from_markup(title, style="italic")]
     for row in rows:
+        if not any(row[2:]):  # failed or busy: nothing measured, its reason follows below the summary
+            blocks += [Text(""), Text.from_markup(f"[bold]{row[0]}[/bold]  {row[1]}")]
+            continue
         grid = Table.grid(padding=(0, 2))
         grid.add_column(no_wrap=True, style="dim")
         grid.add_column(overflow="fold")  # a word longer than the rest of the line (a path, an id) still folds
@@ -232,6 +235,13 @@ def print_report(report: BatchReport) -> None:
                       f"so no finding is about a junior or a senior: name them with sessionscope remap "
                       f"{_esc(str(report.out_dir))}/{_esc(r.session.id)} --speaker {voices[0]}=NAME:junior "  # type: ignore[union-attr]
                       "(nothing is transcribed again), or run with -p NAME=ROLE or --manifest", soft_wrap=True)
+    roleless = [r.session.id for r in report.results if r.session is not None and r.session.participants
+                and not unnamed_voices(r.session) and all(p.role.value == "other" for p in r.session.participants)]
+    if roleless:  # every junior/senior finding of theirs reads "can't tell": say it once, with the fix
+        err.print(f"[yellow]note[/yellow] no junior or senior named in {_esc(_few(roleless))}: the findings about "
+                  "who mentors whom stay empty; give the roles with -p NAME=junior -p NAME=senior or --manifest and "
+                  "rerun with --force (for a recording, sessionscope remap OUT/SESSION --speaker LABEL=NAME:junior "
+                  "transcribes nothing again)", soft_wrap=True)
     n_ok = sum(1 for r in report.results if r.status in ("ok", "partial", "resumed"))
     tail = []
     resumed = sum(1 for r in report.results if r.status == "resumed")
@@ -248,6 +258,11 @@ def print_report(report: BatchReport) -> None:
     total = len(report.results)
     err.print(f"{n_ok} of {total} session{'s' * (total != 1)} written to {_esc(str(report.out_dir))}"
               + (f"; {', '.join(tail)} ({_esc(where)})" if tail else ""), soft_wrap=True)
+
+
+def _few(ids: list[str], most: int = 5) -> str:
+    """"a, b, c" or "a, b, c, d, e and 7 more": a note about sixty sessions stays one line."""
+    return ", ".join(ids) if len(ids) <= most else f"{', '.join(ids[:most])} and {len(ids) - most} more"
 
 
 def guessed_mappings(report: BatchReport) -> list[str]:
