@@ -51,7 +51,9 @@ def cli(verbose: int, quiet: bool) -> None:
 
     \b
     Examples:
+      sessionscope run recordings/ --manifest sessions.yaml --out results/
       sessionscope analyze transcripts/ --manifest sessions.yaml --out results/
+      sessionscope report programme results/ --out results/programme
       sessionscope config show
     """
     from rich.logging import RichHandler

@@ -174,8 +174,9 @@ def summary_table(report: BatchReport, width: int) -> Any:
     take more than the table leaves them: "participa / nts (talk / share)", "interrup / tions" and a session id
     "ru_sessio / n-referen / ce" that could not be read, searched for or copied.
     """
-    from rich.console import Group
+    from rich.console import Console, Group
     from rich.measure import Measurement
+    from rich.padding import Padding
     from rich.table import Table
     from rich.text import Text
 
@@ -188,13 +189,9 @@ def summary_table(report: BatchReport, width: int) -> Any:
         table.add_column(col, overflow="fold")
     for row in rows:
         table.add_row(*row)
-    from rich.console import Console
-
     probe = Console(width=10_000, highlight=False)  # measured unclamped: rich caps a measure at the console's width
     if Measurement.get(probe, probe.options, table).minimum <= width:
         return table
-    from rich.padding import Padding
-
     blocks: list[Any] = [Text.from_markup(title, style="italic")]
     for row in rows:
         if not any(row[2:]):  # failed or busy: nothing measured, its reason follows below the summary
