@@ -27,8 +27,12 @@ WORDS = ("session", "status", "participants", "duration", "largest", "questions"
 
 
 def _commit() -> str:
+    """The commit of the checkout whose code runs (``PYTHONPATH`` may point at another worktree than this one)."""
+    import sessionscope
+
+    where = Path(sessionscope.__file__).parent
     try:
-        return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True,
+        return subprocess.run(["git", "-C", str(where), "rev-parse", "HEAD"], capture_output=True, text=True,
                               check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
