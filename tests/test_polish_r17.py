@@ -274,3 +274,15 @@ def test_console_failed_block_and_roleless_note(tmp_path: Path) -> None:
                                      "--stages", "dynamics", "--no-progress", "-p", "Anna=junior", "-p",
                                      "Boris=senior"], env={"COLUMNS": "80"})
     assert named.exit_code == 0 and "no junior or senior" not in named.output, named.output
+
+
+def test_json_of_other_records_says_what_it_is(tmp_path: Path) -> None:
+    """`analyze ami_actions_decisions_flat.json` (a list of {"meeting_id", "abstract", …}): "no utterances found
+    (read as json)" said neither what is expected nor what the file holds."""
+    from sessionscope.errors import InputError
+    from sessionscope.io import read_transcript
+
+    p = tmp_path / "notes.json"
+    p.write_text('[{"meeting_id": "ES2002d", "abstract": ["..."], "actions": []}]', encoding="utf-8")
+    with pytest.raises(InputError, match=r"not a transcript JSON.*'abstract', 'actions', 'meeting_id', none with 'text'"):
+        read_transcript(p)

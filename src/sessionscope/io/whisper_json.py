@@ -45,16 +45,25 @@ def is_session_json(data: Any) -> bool:
     return isinstance(data, dict) and "schema_version" in data and "utterances" in data
 
 
+_NOT_A_TRANSCRIPT = ("not a transcript JSON this tool reads: expected a JSON list of segments or an object with a "
+                     "'segments' list (WhisperX / faster-whisper / openai-whisper), a QMSum meeting "
+                     "('meeting_transcripts'), or a sessionscope session.json; other exports can be converted to "
+                     "'Name: text' lines (docs/formats.md)")
+
+
 def _segments(data: Any, *, path: str | Path) -> tuple[list[Any], dict[str, Any]]:
     if isinstance(data, list):
+        if data and all(isinstance(x, dict) and "text" not in x and "words" not in x for x in data):
+            # a list of records of some other kind (an annotation export: "meeting_id", "abstract"…) read as
+            # segments gave "no utterances found (read as json)": say what was expected and what is there
+            keys = sorted({k for x in data[:50] for k in x})[:8]
+            raise InputError(f"{_NOT_A_TRANSCRIPT}; this is a list of objects with {', '.join(map(repr, keys))}, "
+                             "none with 'text' or 'words'", path=path)
         return data, {}
     if isinstance(data, dict) and isinstance(data.get("segments"), list):
         info = cast(dict[str, Any], data.get("info")) if isinstance(data.get("info"), dict) else {}
         return data["segments"], {**info, **{k: v for k, v in data.items() if k in ("language", "duration")}}
-    raise InputError(
-        "not a transcript JSON this tool reads: expected a JSON list of segments or an object with a 'segments' list "
-        "(WhisperX / faster-whisper / openai-whisper), a QMSum meeting ('meeting_transcripts'), or a sessionscope "
-        "session.json; other exports can be converted to 'Name: text' lines (docs/formats.md)", path=path)
+    raise InputError(_NOT_A_TRANSCRIPT, path=path)
 
 
 def _word(raw: Any, *, where: str, path: str | Path) -> tuple[Optional[str], Word]:
