@@ -286,3 +286,22 @@ def test_json_of_other_records_says_what_it_is(tmp_path: Path) -> None:
     p.write_text('[{"meeting_id": "ES2002d", "abstract": ["..."], "actions": []}]', encoding="utf-8")
     with pytest.raises(InputError, match=r"not a transcript JSON.*'abstract', 'actions', 'meeting_id', none with 'text'"):
         read_transcript(p)
+
+
+def test_dashboard_baseline_now_has_the_unit() -> None:
+    """The demo's dashboard: "session minutes 35 min → 4.65" and "satisfaction 3.40 1-5 → 4.40"."""
+    from types import SimpleNamespace
+
+    from sessionscope.report.baseline import BaselineRow, baseline_table
+    from sessionscope.report.dashboard import _baseline_view
+    from sessionscope.report.i18n import Translator
+
+    rows = [BaselineRow(None, "session minutes", 35.0, None, "min", None),
+            BaselineRow(None, "problems solved share", 0.45, None, None, None)]
+    table = baseline_table(rows, {None: {"mean_minutes": (4.65, 2), "problems_solved_share": (1.0, 9)}})
+    view = _baseline_view(SimpleNamespace(baseline=table), Translator("en"))
+    assert view is not None
+    minutes = next(v for v in view if v["measure"] == "session minutes")
+    assert minutes["before"] == "35 min" and minutes["now"].endswith(" min"), minutes
+    share = next(v for v in view if v["measure"] == "problems solved share")
+    assert share["now"] == "100 %" and "min" not in share["before"], share

@@ -254,9 +254,10 @@ def _baseline_view(prog: Any, t: Translator) -> Optional[list[dict[str, Any]]]:
     for r in b.to_dict(orient="records"):
         share = str(_val(r["measure_id"]) or "").endswith("share")
         show = (lambda v: t.pct(_val(v)) if _val(v) is not None else "–") if share else (lambda v: _fmt(t, v, 2))
+        unit = f" {r['unit']}" if _val(r["unit"]) and not share else ""  # "35 min → 4.65" read as two measures
         out.append({"scope": _val(r["pair_id"]) or pt(t, "bl_programme"), "measure": r["measure"],
-                    "before": show(r["before"]) + (f" {r['unit']}" if _val(r["unit"]) and not share else ""),
-                    "now": show(r["now"]) if _val(r["now"]) is not None else pt(t, "bl_not_measured"),
+                    "before": show(r["before"]) + unit,
+                    "now": show(r["now"]) + unit if _val(r["now"]) is not None else pt(t, "bl_not_measured"),
                     "direction": _val(r["direction"]) or "",
                     "direction_label": pt(t, "bl_" + r["direction"]) if _val(r["direction"]) else "",
                     "n": pt(t, "bl_n", n=int(r["n_now"])) if _val(r["n_now"]) is not None else r["now_source"]})
