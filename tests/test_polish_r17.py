@@ -305,3 +305,8 @@ def test_dashboard_baseline_now_has_the_unit() -> None:
     assert minutes["before"] == "35 min" and minutes["now"].endswith(" min"), minutes
     share = next(v for v in view if v["measure"] == "problems solved share")
     assert share["now"] == "100 %" and "min" not in share["before"], share
+
+
+def test_programme_of_a_folder_without_sessions_says_which_folder_to_give(tmp_path: Path) -> None:
+    r = CliRunner().invoke(cli, ["report", "programme", str(tmp_path), "--out", str(tmp_path / "dash")])
+    assert r.exit_code == 2 and "give the --out folder of `sessionscope analyze` or `sessionscope run`" in r.output

@@ -38,7 +38,8 @@ def _session_files(paths: tuple[Path, ...]) -> list[Path]:
         else:
             raise click.UsageError(f"{p}: no such file or folder")
     if not files:
-        raise click.UsageError("no session.json found in " + ", ".join(map(str, paths)))
+        raise click.UsageError("no session.json found in " + ", ".join(map(str, paths)) + ": give the --out folder "
+                               "of `sessionscope analyze` or `sessionscope run` (each session is OUT/<session>/session.json)")
     return files
 
 
