@@ -264,6 +264,8 @@ class FillParams:
     bridge: bool = False  # also cover the pause between the stretch and the adjacent turn
     embed_min_s: float = 0.5  # a stretch farther from every turn is embedded when at least this long (0: never)
     vad: bool = False  # also the transcription's VAD regions (not only words) as evidence (more false alarm than speech)
+    rescore_adjacent: bool = False  # an adjacent stretch of at least embed_min_s is embedded too: the voice it matches ...
+    rescore_margin: float = 0.0  # ... better than the neighbour's by more than this (cosine) takes it
 
 
 def uncovered(spans: Sequence[tuple[float, float]], turns: Sequence[SpeakerTurn]) -> list[tuple[float, float]]:
@@ -313,16 +315,22 @@ def _adjacent(index: TurnIndex, s: float, e: float, reach: float) -> SpeakerTurn
 
 def fill_gaps(turns: Sequence[SpeakerTurn], segments: Sequence[AsrSegment], *, params: FillParams = FillParams(),
               speech: Sequence[tuple[float, float]] = (),
-              voice_of: Callable[[float, float], str | None] | None = None) -> list[SpeakerTurn]:
+              voice_of: Callable[[float, float], str | None] | None = None,
+              voice_sims: Callable[[float, float], dict[str, float]] | None = None) -> list[SpeakerTurn]:
     """The turns plus a turn for each stretch with recognised words (or, with ``params.vad``, VAD speech)
     that no turn covers: speech the segmentation model did not mark.
 
     The stretch's speaker: that of the turn within ``adjacent_s`` (its closest edge); else
     ``voice_of(start, end)`` (nearest voice by embedding) when the stretch is at least
     ``embed_min_s`` long; else the speaker of the nearest turn. Without any turn nothing is added.
+    ``voice_sims(start, end)``: cosine similarity of the stretch to each voice (then ``voice_of`` is its
+    best); with ``params.rescore_adjacent`` an adjacent stretch goes to the best voice instead of the
+    neighbour's when that voice is more similar by more than ``params.rescore_margin``.
     """
     if not turns:
         return list(turns)
+    if voice_of is None and voice_sims is not None:
+        voice_of = _best_of(voice_sims)
     index = TurnIndex(turns)
     pad = params.touch_s
     skip = (lambda s, e: bool(index.overlaps(s - pad, max(e, s + 0.01) + pad))) if params.whole else None
@@ -335,9 +343,15 @@ def fill_gaps(turns: Sequence[SpeakerTurn], segments: Sequence[AsrSegment], *, p
             continue
         near = _adjacent(index, s, e, params.adjacent_s)
         if near is not None:
+            who = near.speaker
+            if params.rescore_adjacent and voice_sims is not None and params.embed_min_s > 0 and e - s >= params.embed_min_s:
+                sims = voice_sims(s, e)
+                best = max(sims, key=sims.__getitem__) if sims else who
+                if best != who and sims[best] - sims.get(who, -1.0) > params.rescore_margin:
+                    who = best
             if params.bridge:
                 s, e = (near.end, e) if near.end <= s else (s, near.start)  # a stretch never overlaps a turn
-            added.append(SpeakerTurn(round(s, 3), round(e, 3), near.speaker))
+            added.append(SpeakerTurn(round(s, 3), round(e, 3), who))
             continue
         spk = voice_of(s, e) if voice_of is not None and params.embed_min_s > 0 and e - s >= params.embed_min_s else None
         spk = spk or index.nearest(s, e)
@@ -345,6 +359,71 @@ def fill_gaps(turns: Sequence[SpeakerTurn], segments: Sequence[AsrSegment], *, p
             added.append(SpeakerTurn(round(s, 3), round(e, 3), spk))
     return sorted([*turns, *added], key=lambda t: (t.start, t.speaker))
 
+
+def _best_of(voice_sims: Callable[[float, float], dict[str, float]]) -> Callable[[float, float], str | None]:
+    def voice_of(start: float, end: float) -> str | None:
+        sims = voice_sims(start, end)
+        return max(sims, key=sims.__getitem__) if sims else None
+
+    return voice_of
+
+
+@dataclass(frozen=True)
+class RescoreParams:
+    """Stretches of words inside one talker's turn re-scored against the voices (:func:`rescore_stretches`).
+
+    Defaults chosen on development data only (issue 11, round 17: two simulated far-field meeting sets, the
+    pyannote AMI excerpts, the libri-dev conversations, the TTS examples; docs/benchmarks/audio.md).
+    """
+
+    min_s: float = 0.75  # stretches of words shorter than this are not embedded
+    join_s: float = 0.3  # words of the talker closer than this form one stretch
+    margin: float = 0.1  # another voice must be more similar than the talker's by more than this (cosine)
+    mode: str = "relabel"  # "relabel": that voice speaks there instead; "add": it also speaks there (overlap; measured worse)
+
+
+def rescore_stretches(turns: Sequence[SpeakerTurn], segments: Sequence[AsrSegment], *,
+                      voice_sims: Callable[[list[tuple[float, float]]], list[dict[str, float]]],
+                      params: RescoreParams = RescoreParams()) -> list[SpeakerTurn]:
+    """Re-score stretches of recognised words that lie inside one talker's turn (no other voice active there)
+    against the voices: where another voice matches the stretch's embedding better than the talker's by more
+    than ``params.margin``, that voice takes the stretch (the talker's turn is cut around it) or, with
+    ``mode="add"``, is added over it as overlapped speech. ``voice_sims(spans)``: per span, the cosine
+    similarity of its embedding to each voice (all stretches in one call, so the embeddings are batched).
+    With fewer than two voices nothing changes."""
+    voices = {t.speaker for t in turns}
+    if len(voices) < 2:
+        return list(turns)
+    index = TurnIndex(turns)
+    stretches: list[tuple[float, float, str]] = []
+    for w in sorted((w for seg in segments for w in seg.words), key=lambda w: w.start):
+        ov = index.overlaps(w.start, max(w.end, w.start + 0.01))
+        if len(ov) != 1:
+            continue
+        spk = next(iter(ov))
+        if stretches and stretches[-1][2] == spk and w.start - stretches[-1][1] <= params.join_s:
+            stretches[-1] = (stretches[-1][0], max(stretches[-1][1], w.end), spk)
+        else:
+            stretches.append((w.start, w.end, spk))
+    stretches = [x for x in stretches if x[1] - x[0] >= params.min_s]
+    scored = voice_sims([(s, e) for s, e, _ in stretches]) if stretches else []
+    out = list(turns)
+    for (s, e, spk), sims in zip(stretches, scored, strict=True):
+        if not sims:
+            continue
+        best = max(sims, key=sims.__getitem__)
+        if best == spk or sims[best] - sims.get(spk, -1.0) <= params.margin:
+            continue
+        if params.mode == "relabel":
+            cut: list[SpeakerTurn] = []
+            for t in out:
+                if t.speaker != spk or t.end <= s or t.start >= e:
+                    cut.append(t)
+                    continue
+                cut.extend(SpeakerTurn(a, b, spk) for a, b in ((t.start, s), (e, t.end)) if b - a > 0)
+            out = cut
+        out.append(SpeakerTurn(round(s, 3), round(e, 3), best))
+    return sorted(out, key=lambda t: (t.start, t.speaker))
 
 
 def fold_wordless_voices(turns: Sequence[SpeakerTurn], segments: Sequence[AsrSegment], *,

@@ -56,7 +56,9 @@ from sessionscope.audio.diarize import (
     diarization_params,
     diarize,
     embed_clip,
+    embed_windows,
     nearest_voice,
+    windows_for,
 )
 from sessionscope.config import Config
 from sessionscope.errors import AudioError, InputError
@@ -412,30 +414,65 @@ def decode_step(path: Path, hook: Hook = None) -> Decoded:
     return Decoded(path, sha, audio, notes)
 
 
+def voice_similarities(samples: np.ndarray, centroids: dict[str, list[float]], *,
+                       step_s: float = 1.5) -> Callable[[list[tuple[float, float]]], list[dict[str, float]]]:
+    """``voice_sims(spans)``: per span, the cosine similarity of the mean CAM++ embedding of its samples (1.5 s
+    windows, ``step_s`` apart; all spans' windows embedded in one batched pass) to each voice's centroid."""
+    labels = list(centroids)
+    cents = np.asarray([centroids[k] for k in labels], dtype=np.float32).reshape(len(labels), -1)
+    cents /= np.maximum(np.linalg.norm(cents, axis=1, keepdims=True), 1e-9)
+
+    def voice_sims(spans: list[tuple[float, float]]) -> list[dict[str, float]]:
+        if not labels or not spans:
+            return [{} for _ in spans]
+        windows = windows_for(spans, window_s=1.5, step_s=step_s)
+        emb = embed_windows(samples, spans, windows)
+        if emb.shape[1] != cents.shape[1]:  # voiceprints of another embedding: nothing to compare with
+            return [{} for _ in spans]
+        owner = np.asarray([r for r, _, _ in windows])
+        out = []
+        for r in range(len(spans)):
+            mean = emb[owner == r].mean(axis=0)
+            sims = cents @ (mean / max(float(np.linalg.norm(mean)), 1e-9))
+            out.append({k: float(v) for k, v in zip(labels, sims, strict=True)})
+        return out
+
+    return voice_sims
+
+
 def align_words(asr: AsrResult, diar: Optional[Diarization], samples: np.ndarray, *,
-                word_fill: Optional[align.FillParams]) -> list[align.RawUtterance]:
-    """The diarization's speaker turns with their words (after the word-backed fill), or runs of words
-    of one speaker without a diarization."""
+                word_fill: Optional[align.FillParams],
+                rescore: Optional[align.RescoreParams] = None) -> list[align.RawUtterance]:
+    """The diarization's speaker turns with their words (after the word-backed fill and the re-scoring of
+    word stretches against the voices), or runs of words of one speaker without a diarization."""
     if diar is None:
         return align.group_utterances(align.assign_words(asr.segments, ()))
     turns = tuple(align.fold_wordless_voices(diar.turns, asr.segments))
+    voices = {k: v for k, v in diar.centroids.items() if k in {t.speaker for t in turns}}
     if turns and word_fill is not None:
-        turns = tuple(align.fill_gaps(turns, asr.segments, params=word_fill, voice_of=nearest_voice(samples, {k: v for k, v in diar.centroids.items()
-                                                                                 if k in {t.speaker for t in turns}})))
+        turns = tuple(align.fill_gaps(turns, asr.segments, params=word_fill, voice_of=nearest_voice(samples, voices)))
+    if turns and rescore is not None and len(voices) >= 2:
+        turns = tuple(align.rescore_stretches(turns, asr.segments, params=rescore, voice_sims=voice_similarities(samples, voices)))
     return align.utterances_from_turns(asr.segments, turns)
 
 
 #: words the diarization marks nobody in become talk time (:func:`sessionscope.audio.align.fill_gaps`; None: off)
 WORD_FILL: Optional[align.FillParams] = align.FillParams()
+#: stretches of words inside one talker's turn that match another voice better go to that voice
+#: (:func:`sessionscope.audio.align.rescore_stretches`; None: off)
+RESCORE: Optional[align.RescoreParams] = align.RescoreParams()
 
 
 def recognise_step(decoded: Decoded, *, config: Config, language: Optional[str], n_people: int, cache: ResultCache,
                    hook: Hook = None, no_cache: bool = False, clock: Optional[StageClock] = None,
-                   word_fill: Optional[align.FillParams] = WORD_FILL) -> Recognised:
+                   word_fill: Optional[align.FillParams] = WORD_FILL,
+                   rescore: Optional[align.RescoreParams] = RESCORE) -> Recognised:
     """Transcription + diarization (or one stream per channel) → utterances with speaker labels.
 
     ``word_fill``: stretches of recognised words that no speaker turn covers (speech the
     segmentation model did not mark) become turns of the adjacent or nearest voice (None: off).
+    ``rescore``: stretches of words inside one talker's turn whose embedding matches another voice
+    better go to that voice (None: off).
     """
     audio, dc = decoded.audio, config.diarization
     clock = clock or StageClock()
@@ -501,7 +538,7 @@ def recognise_step(decoded: Decoded, *, config: Config, language: Optional[str],
         else:
             runs.append(("audio.diarization", "skipped", "diarization.enabled is off: one speaker", 0.0))
         with clock.stage("alignment"):
-            raw = align_words(asr, diar, audio.mono, word_fill=word_fill if dc.word_fill else None)
+            raw = align_words(asr, diar, audio.mono, word_fill=word_fill if dc.word_fill else None, rescore=rescore)
     if not raw or (not any(u.words for u in raw) and diar is None):
         dropped = sum(r.filtered.hallucinations_dropped for r in results)
         raise AudioError("no speech found (silence, music or noise only"
