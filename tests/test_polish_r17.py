@@ -310,3 +310,30 @@ def test_dashboard_baseline_now_has_the_unit() -> None:
 def test_programme_of_a_folder_without_sessions_says_which_folder_to_give(tmp_path: Path) -> None:
     r = CliRunner().invoke(cli, ["report", "programme", str(tmp_path), "--out", str(tmp_path / "dash")])
     assert r.exit_code == 2 and "give the --out folder of `sessionscope analyze` or `sessionscope run`" in r.output
+
+
+def test_untimed_transcript_has_no_columns_of_na() -> None:
+    """QMSum ES2004a (no times): "Talk time – / Talk share n/a / Longest turn – / Interruptions n/a" in every row,
+    "Share of time n/a" in every topic row and Gini/entropy/switches "n/a", beside "time-based measures are
+    unavailable". A timed session keeps them all."""
+    from helpers import make_session
+    from sessionscope.analysis.dynamics import compute_metrics
+    from sessionscope.config import DynamicsConfig
+    from sessionscope.model import Topics, TopicSegment
+    from sessionscope.report.session_md import render_session_markdown
+
+    rows = [("a", "What should we build first?"), ("b", "The remote, I think."), ("a", "Fine, let us start.")]
+    s = make_session(rows, roles={"a": "junior", "b": "senior"})
+    s = s.evolve(metrics=compute_metrics(s, DynamicsConfig()),
+                 topics=Topics(segments=(TopicSegment(area="tools", mode="case", start=None, end=None,
+                                                      utterance_ids=("u0001", "u0002", "u0003"), initiator="a",
+                                                      confidence=0.9),),
+                               area_word_share={"tools": 1.0}))
+    md = render_session_markdown(s)
+    assert "| Participant | Role | Words | Share of words | Turns |" in md, md
+    assert "Talk time" not in md and "Talk-time Gini" not in md and "Speaker switches" not in md
+    assert "| Topic area | Share of words | Led by | Segments |" in md
+    timed = make_session([("a", 0.0, 2.0, "What should we build first?"), ("b", 2.5, 4.0, "The remote.")],
+                         roles={"a": "junior", "b": "senior"})
+    md2 = render_session_markdown(timed.evolve(metrics=compute_metrics(timed, DynamicsConfig())))
+    assert "| Participant | Role | Talk time | Talk share |" in md2 and "Talk-time Gini" in md2

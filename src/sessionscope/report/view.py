@@ -258,6 +258,8 @@ def _figures(session: Session, t: Translator, names: _Names) -> Section:
             str(pm.get("questions_asked", 0)) if words else t("n_a"),
             t.num(pm.get("interruptions_made"), 0),
         ])
+    if not session.timed:  # an untimed transcript: columns of "–" and "n/a" beside "time-based measures are unavailable"
+        _without_unknown_columns(sec, t, (t("talk_time"), t("talk_share"), t("longest_turn"), t("interruptions_made")))
     s = m.session
     measures = [
         (t("balance_score") if s.get("balance_score") is not None or s.get("balance_score_words") is None
@@ -270,6 +272,9 @@ def _figures(session: Session, t: Translator, names: _Names) -> Section:
     ]
     if session.knowledge_flow is not None:
         measures.append((t("mutuality"), t.num(session.knowledge_flow.mutuality_index)))
+    if not session.timed:  # talk-time Gini, entropy and switches per minute need times: rows of "n/a"
+        timed_only = {t("gini"), t("entropy"), t("switches")}
+        measures = [(label, value) for label, value in measures if label not in timed_only or value != t("n_a")]
     sec.extra["measures"] = measures
     return sec
 
@@ -313,6 +318,10 @@ def _topics(session: Session, t: Translator, names: _Names) -> Section:
     for a in order:
         sec.rows.append([t.area(a), t.pct(topics.area_time_share.get(a)), t.pct(topics.area_word_share.get(a)),
                          names(leaders.get(a)) if leaders.get(a) else t("n_a"), str(counts.get(a, 0))])
+    _without_unknown_columns(sec, t, (t("time_share"),))  # an untimed transcript: no share of time
+    # the HTML right-aligns the numbers by position (1-based, as jinja's loop.index)
+    sec.extra["num_columns"] = [i for i, c in enumerate(sec.columns, 1)
+                                if c in (t("time_share"), t("word_share"), t("segments"))]
     # small talk and logistics have no discussion mode worth naming: the mode heads classify every window, and
     # "Other (small talk, logistics) (current trend)" reads as a finding about the chat (on 40 AMI choosing
     # meetings 68 % of the words of `other` segments carry trend/case/problem, 8 % of them with any mode gold;
@@ -359,6 +368,16 @@ def _recommendations(session: Session, t: Translator, names: _Names) -> Section:
         sec.sentences.append(t("to_check_note"))
     if not sec.groups and not _gap(sec, session, t):
         sec.empty = t("none_recommendations")
+    return sec
+
+
+def _without_unknown_columns(sec: Section, t: Translator, labels: tuple[str, ...]) -> Section:
+    """``sec`` without those of the columns ``labels`` in which every row is unknown ("–" or "n/a")."""
+    unknown = {"–", t("n_a")}
+    drop = {i for i, c in enumerate(sec.columns) if c in labels and sec.rows and all(r[i] in unknown for r in sec.rows)}
+    if drop:
+        sec.columns = [c for i, c in enumerate(sec.columns) if i not in drop]
+        sec.rows = [[v for i, v in enumerate(r) if i not in drop] for r in sec.rows]
     return sec
 
 
