@@ -337,3 +337,27 @@ def test_untimed_transcript_has_no_columns_of_na() -> None:
                          roles={"a": "junior", "b": "senior"})
     md2 = render_session_markdown(timed.evolve(metrics=compute_metrics(timed, DynamicsConfig())))
     assert "| Participant | Role | Talk time | Talk share |" in md2 and "Talk-time Gini" in md2
+
+
+def test_programme_counts_for_a_missing_role_are_unknown_not_zero() -> None:
+    """programme_sessions.csv of sixteen real transcripts without roles: recs_by_junior 0, questions_by_junior 0 —
+    counts for a junior nobody named."""
+    from helpers import make_session
+    from sessionscope.analysis.dynamics import compute_metrics
+    from sessionscope.config import DynamicsConfig
+    from sessionscope.model import Question, record_stage_run
+    from sessionscope.report.programme import build_programme
+
+    def one(roles: dict[str, str] | None, sid: str) -> object:
+        s = make_session([("a", 0.0, 2.0, "How do I start?"), ("b", 2.5, 4.0, "Start small.")], roles=roles, sid=sid)
+        s = s.evolve(questions=(Question(id="q1", utterance_id="u0001", start=0.0, asker="a", addressee="b",
+                                         text="How do I start?", answered=True),))
+        s = record_stage_run(s.evolve(metrics=compute_metrics(s, DynamicsConfig())), "extraction", "ok")
+        return s
+
+    prog = build_programme([one(None, "s1"), one({"a": "junior", "b": "senior"}, "s2")], encoder=None)  # type: ignore[list-item]
+    rows = prog.sessions.set_index("session_id")
+    import pandas as pd
+
+    assert pd.isna(rows.loc["s1", "questions_by_junior"]) and pd.isna(rows.loc["s1", "recs_by_senior"])
+    assert int(rows.loc["s2", "questions_by_junior"]) == 1 and int(rows.loc["s2", "recs_by_senior"]) == 0

@@ -160,10 +160,11 @@ def build_programme(
         row["minutes"] = None if s.span_s is None else s.span_s / 60.0
         junior = next((p.id for p in s.participants if p.role == Role.JUNIOR), None)
         senior = next((p.id for p in s.participants if p.role == Role.SENIOR), None)
-        row["recs_by_junior"] = sum(1 for r in s.advice if junior and r.giver == junior)
-        row["recs_by_senior"] = sum(1 for r in s.advice if senior and r.giver == senior)
-        row["questions_by_junior"] = sum(1 for q in s.questions if junior and q.asker == junior)
-        row["questions_by_senior"] = sum(1 for q in s.questions if senior and q.asker == senior)
+        # a session naming no junior (or senior) has no count for them: unknown, not "0 recommendations by the junior"
+        row["recs_by_junior"] = sum(1 for r in s.advice if r.giver == junior) if junior else None
+        row["recs_by_senior"] = sum(1 for r in s.advice if r.giver == senior) if senior else None
+        row["questions_by_junior"] = sum(1 for q in s.questions if q.asker == junior) if junior else None
+        row["questions_by_senior"] = sum(1 for q in s.questions if q.asker == senior) if senior else None
         row["n_problems_solved"] = sum(1 for p in s.problems if p.solved)
         if row["n_recommendations"] is None:  # extraction did not run: unknown, not 0 (tables.EXTRACTION_COUNTS)
             row.update(dict.fromkeys(("recs_by_junior", "recs_by_senior", "questions_by_junior",
