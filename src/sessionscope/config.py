@@ -114,6 +114,7 @@ class DiarizationConfig(_Section):
     silent_chunk_threshold: float = Field(0.0, ge=0, lt=1, description="in a 10 s segmentation chunk where the most likely class marks nobody, a frame is speech where P(anyone speaks) is above this (0: off, the default; 0.25 helped quiet synthetic copies but added false alarm on real far-field AMI excerpts)")
     refine_long_s: float = Field(0.0, ge=0, description="local runs longer than this (s) are re-checked in 2 s pieces against the found voices (0: off, the default). 4.0: held-out LibriSpeech pairs 4.7 -> 3.2 % DER, real AMI excerpts unchanged, for about +4.5 CPU s / +2 s wall per 5 minutes of audio (docs/benchmarks/audio.md, round 13)")
     threads: int = Field(0, ge=0, description="torch threads for diarization (0: half the cores, 1..4)")
+    rescore_stretches: bool = Field(False, description="stretches of recognised words (0.75 s or more) inside one talker's turn go to another found voice whose speaker embedding matches them better by more than 0.1 cosine (off: the default; on: simulated far-field and LibriSpeech development conversations 0.3-1.5 points lower DER, real AMI development excerpts unchanged, for about +50 % diarization CPU, docs/benchmarks/audio.md, round 17)")
     word_fill: bool = Field(True, description="stretches of recognised words that no speaker turn touches (speech the segmentation model did not mark) become talk time of the adjacent voice or of the nearest voice by embedding (off: talk time is the diarization's alone)")
 
     @model_validator(mode="after")

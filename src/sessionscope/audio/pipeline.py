@@ -472,7 +472,7 @@ def recognise_step(decoded: Decoded, *, config: Config, language: Optional[str],
     ``word_fill``: stretches of recognised words that no speaker turn covers (speech the
     segmentation model did not mark) become turns of the adjacent or nearest voice (None: off).
     ``rescore``: stretches of words inside one talker's turn whose embedding matches another voice
-    better go to that voice (None: off).
+    better go to that voice, when ``diarization.rescore_stretches`` is on (None: never).
     """
     audio, dc = decoded.audio, config.diarization
     clock = clock or StageClock()
@@ -538,7 +538,7 @@ def recognise_step(decoded: Decoded, *, config: Config, language: Optional[str],
         else:
             runs.append(("audio.diarization", "skipped", "diarization.enabled is off: one speaker", 0.0))
         with clock.stage("alignment"):
-            raw = align_words(asr, diar, audio.mono, word_fill=word_fill if dc.word_fill else None, rescore=rescore)
+            raw = align_words(asr, diar, audio.mono, word_fill=word_fill if dc.word_fill else None, rescore=rescore if dc.rescore_stretches else None)
     if not raw or (not any(u.words for u in raw) and diar is None):
         dropped = sum(r.filtered.hallucinations_dropped for r in results)
         raise AudioError("no speech found (silence, music or noise only"
