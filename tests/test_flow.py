@@ -97,6 +97,14 @@ def test_senior_interrupts_junior_rate_per_10_minutes() -> None:
     assert "senior_interrupts_junior" not in {f.code for f in compute_flags(s, FlagsConfig(senior_interruptions_per_10min=2.5))}
 
 
+def test_one_interruption_in_a_short_session_is_not_often() -> None:
+    """The demo: one interruption in a 5-minute session is a rate of 2.0 per 10 min, but not 'often'."""
+    s = _pair(duration=300).evolve(metrics=Metrics(interruption_matrix={"sen": {"jun": 1}}))
+    assert "senior_interrupts_junior" not in {f.code for f in compute_flags(s, FlagsConfig())}
+    three = _pair(duration=300).evolve(metrics=Metrics(interruption_matrix={"sen": {"jun": 3}}))
+    assert {f.code: f for f in compute_flags(three, FlagsConfig())}["senior_interrupts_junior"].value == 6.0
+
+
 def test_summary_per_area_and_stage_keeps_foreign_flags() -> None:
     from sessionscope.model import Flag
 

@@ -95,13 +95,13 @@ def test_interruption_and_action_item_flags_in_the_singular() -> None:
     s = _pair([("kim", 0.0, 30.0, "I keep missing deadlines."), ("rob", 29.0, 600.0, "Let me stop you there.")])
     s = s.evolve(metrics=Metrics(participants={"kim": {"talk_share": 0.3}, "rob": {"talk_share": 0.7}},
                                  interruption_matrix={"rob": {"kim": 1}}))
-    flags = {f.code: f.message for f in compute_flags(s, FlagsConfig(senior_interruptions_per_10min=1.0,
+    flags = {f.code: f.message for f in compute_flags(s, FlagsConfig(senior_interruptions_per_10min=1.0, senior_min_interruptions=1,
                                                                      min_action_items=2))}
     assert flags["senior_interrupts_junior"] == "senior Rob interrupted junior Kim 1 time (1.0 per 10 min)"
     assert "перебиваний: 1" in translate_flag(flags["senior_interrupts_junior"], "ru")
     two = s.evolve(metrics=Metrics(interruption_matrix={"rob": {"kim": 2}}))
     assert "interrupted junior Kim 2 times" in {f.code: f.message for f in compute_flags(
-        two, FlagsConfig(senior_interruptions_per_10min=1.0))}["senior_interrupts_junior"]
+        two, FlagsConfig(senior_interruptions_per_10min=1.0, senior_min_interruptions=1))}["senior_interrupts_junior"]
     from sessionscope.model import ActionItem
 
     one = s.evolve(action_items=(ActionItem("act-001", "u0001", 0.0, "kim", "send the plan", confidence=0.8),),

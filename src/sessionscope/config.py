@@ -193,6 +193,7 @@ class FlagsConfig(_Section):
     min_session_minutes: float = Field(60.0, ge=0, description="the guide asks for sessions of at least one hour")
     junior_min_talk_share: float = Field(0.2, ge=0, le=1, description="'junior rarely speaks' below this talk share")
     senior_interruptions_per_10min: float = Field(2.0, ge=0, description="'senior often interrupts' at or above this rate")
+    senior_min_interruptions: int = Field(3, ge=1, description="judge 'senior often interrupts' only with at least this many interruptions (one interruption in a 5-minute session is a rate of 2 per 10 min, not 'often')")
     unreliable_low_confidence_share: float = Field(0.5, ge=0, le=1, description="'the transcript is unreliable' at or above this share of low-confidence recognised words (not tuned: most words)")
 
 

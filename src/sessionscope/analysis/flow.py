@@ -218,7 +218,7 @@ def compute_flags(session: Session, cfg: FlagsConfig) -> tuple[Flag, ...]:
             for j in juniors:
                 n = session.metrics.interruption_matrix.get(s, {}).get(j, 0)
                 rate = n / (span / 600)
-                if n and rate >= cfg.senior_interruptions_per_10min:
+                if n >= cfg.senior_min_interruptions and rate >= cfg.senior_interruptions_per_10min:
                     flags.append(Flag("senior_interrupts_junior", f"senior {name(s)} interrupted junior {name(j)} {n} "
                                       f"time{'' if n == 1 else 's'} ({rate:.1f} per 10 min)", value=round(rate, 2),
                                       threshold=cfg.senior_interruptions_per_10min))
