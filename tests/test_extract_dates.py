@@ -144,3 +144,21 @@ def test_unresolvable_date_keeps_its_text(text: str) -> None:
 )
 def test_not_a_due_expression_r7(text: str) -> None:
     assert find_due(text, session_date=TUE) is None
+
+
+def test_a_possessive_after_the_date_belongs_to_the_deadline() -> None:
+    """The demo's "I'll run a poll before next Monday's meeting." became the task "run a poll 's meeting"."""
+    import datetime as _d
+
+    from sessionscope.analysis.extract.dates import find_due
+
+    text = "I'll run a poll before next Monday's meeting."
+    due = find_due(text, session_date=_d.date(2026, 12, 1))
+    assert due is not None and due.text == "before next Monday's meeting" and due.date == _d.date(2026, 12, 7)
+    assert text[:due.char_start] + text[due.char_end:] == "I'll run a poll ."
+    due = find_due("Send it by Friday's review with Anna.")
+    assert due is not None and due.text == "by Friday's review"
+    due = find_due("before Monday's big team meeting, please")
+    assert due is not None and due.text == "before Monday's big team meeting"
+    due = find_due("by Friday, Monday's fine")  # not right after the date: not the deadline's
+    assert due is not None and due.text == "by Friday"

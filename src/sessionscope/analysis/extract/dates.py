@@ -564,7 +564,18 @@ def _find_due(text: str, session_date: Optional[_dt.date], meeting_interval_days
             date = None
     raw = m.group(0)
     start = m.start() + (len(raw) - len(raw.lstrip()))
-    return Due(text=raw.strip(), char_start=start, char_end=m.end(), date=date)
+    end = m.end()
+    owned = _POSSESSED.match(text, end) if raw.rstrip() == raw else None
+    if owned:  # "before next Monday's meeting": the meeting is part of the deadline, not of the task
+        end = owned.end()
+    return Due(text=text[start:end], char_start=start, char_end=end, date=date)
+
+
+# a possessive after a date names what is on that date ("Monday's meeting", "tomorrow's team call"): up to three
+# words, to the end of the clause when it comes that soon, else one word
+_POSSESSED = re.compile(
+    r"['’]s(?:(?:\s+[^\W\d_][\w-]*){1,3}?(?=\s*(?:[.,;:!?)]|$|\s(?:and|but|so|to|with|for|then|or|because|if|when|"
+    r"where|which|that|at|in|on)\b))|\s+[^\W\d_][\w-]*)", _I)
 
 
 __all__ = ["Due", "find_due"]
