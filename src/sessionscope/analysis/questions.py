@@ -1285,6 +1285,97 @@ def unmarked_inversion(sentence: str) -> bool:
     return question_shape(question_tokens(s)) == "INV"
 
 
+_RU_LEAD = frozenset({"а", "ну", "и", "но", "так", "вот", "кстати", "слушай", "слушайте", "скажи", "скажите"})
+_RU_PREP = frozenset({"с", "со", "о", "об", "обо", "в", "во", "на", "для", "за", "к", "ко", "от", "у", "по", "про", "из", "до"})
+_RU_CAN = frozenset({"я", "мне", "мы", "нам", "ли", "вопрос", "спросить", "уточнить"})
+_RU_END_WH = frozenset({"как", "что", "почему", "зачем", "где", "когда", "куда", "откуда", "кто", "сколько"})
+_RU_WH_TAIL = re.compile(r"-(?:то|нибудь|либо|таки)$")
+_RU_ASIDE = re.compile(r",\s*(?:кстати|вообще|например|скажите|скажи|слушайте|слушай)\s*,", re.IGNORECASE)
+_RU_WHAT_IF = re.compile(r"(?:^|,)\s*а\s+(?:что\s+)?(?:если|вдруг)\s+[^,]+$", re.IGNORECASE)
+
+
+def ru_unmarked_question(sentence: str, before: str = "") -> bool:
+    """A Russian sentence of a punctuated transcript that ends without "?" but is worded as a question.
+
+    faster-whisper writes many Russian questions with "." or "," ("60 тысяч тенге сколько будет
+    стоить.", "Как, кстати, идёт проект с новым сайтом.", "можно я тоже спрошу,"), so a final mark
+    other than "?" is no evidence against a question there. The first clause (up to a comma), after
+    leading particles («а», «ну», «кстати»…), is a question when: the Russian lexical rule holds
+    (:func:`_lexical_question`: «ли», an interrogative word first); an interrogative word opens a
+    sentence with no comma at all (written Russian sets a fronted «как/что/когда…» clause off with a
+    comma: "Когда ты новенький, ты…" is a statement); a preposition + interrogative opens it
+    («с чего…»); «можно я/мне/мы…» opens it; a strong interrogative word comes second to fourth, not
+    after a verb that embeds it ("60 тысяч тенге сколько будет стоить", "а тексты кто будет писать");
+    or a clause of up to three words ends in one ("а вы как"); or the sentence ends in a clause
+    «а если… / а что если… / а вдруг…». An aside set off by commas («, кстати,») is dropped first.
+    Reported questions stay out.
+
+    ``before``: the same speaker's previous sentence when it ended without a full stop (the recogniser
+    cut one sentence into segments at commas: "…под нашим постом," | "что мы сорвали сроки."). The
+    sentence then continues a clause: an opening «что», «чем», «когда», «где» or «который» is a
+    conjunction, a clause after a verb that embeds it ("я не знаю," | "как их помирить") is reported,
+    and the rules for a sentence's opening word do not apply.
+    """
+    s = _RU_ASIDE.sub(" ", sentence.strip().rstrip(".,!;:…-— "))  # "Как, кстати, идёт…" → "Как идёт…"
+    if not s or sentence.strip().endswith("?") or reported_question(s):
+        return False
+    if _RU_WHAT_IF.search(s):  # "…, а если что-то срочное": a final «а если / а вдруг / а что если» clause
+        return True
+    clauses = [c for c in (c.strip() for c in s.split(",")) if c]
+    toks: list[str] = []
+    for c in clauses:  # "Ну, как…": a clause of particles alone is skipped
+        toks = _ru_words(c)
+        if toks:
+            break
+    if not toks:
+        return False
+    continues = bool(before.strip())
+    if continues:
+        prev = [w.casefold() for w in words(before)]
+        if (prev and prev[-1] in _RU_EMBEDDING) or toks[0] in _RU_CONJUNCTION:
+            return False
+    return _ru_question_words(toks, _ru_words(s), len(clauses) == 1 and not continues)
+
+
+_RU_CONJUNCTION = frozenset({"что", "чем", "чему", "когда", "где", "который", "которая", "которое", "которые", "чтобы"})
+_RU_WH_FORMS = frozenset({*RU_WH, "каким", "какими", "каком", "какому", "какого", "чьей", "чьим", "чьего", "чём", "ком"})
+
+
+def _ru_words(text: str) -> list[str]:
+    """Lower-cased words (ё → е) without the leading particles («а», «ну», «вот»…)."""
+    toks = [w.casefold().replace("ё", "е") for w in words(text)]
+    k = 0
+    while k < len(toks) and toks[k] in _RU_LEAD:
+        k += 1
+    return toks[k:]
+
+
+def _ru_question_words(toks: Sequence[str], whole: Sequence[str], one_clause: bool) -> bool:
+    """The word rules of :func:`ru_unmarked_question`: ``toks`` the first clause, ``whole`` the sentence."""
+    first = toks[0]
+    second = toks[1] if len(toks) > 1 else ""
+    if _lexical_question(" ".join(whole), "ru") and not (whole[0] in ("когда", "где") and not one_clause):
+        return True
+    if first in _RU_WH_FORMS and not first.startswith("котор") and one_clause and len(toks) >= 2:
+        return True
+    if first in _RU_PREP and second in _RU_WH_FORMS and len(toks) >= 3 and (second not in RU_WEAK_WH or one_clause):
+        return True
+    if first == "можно" and second in _RU_CAN:
+        return True
+    for j in range(1, min(4, len(toks) - 1)):
+        if toks[j] in _RU_STRONG_WH and not _RU_WH_TAIL.search(toks[j]) and not (set(toks[:j]) & _RU_EMBEDDING):
+            return True
+    return 2 <= len(toks) <= 3 and toks[-1] in _RU_END_WH
+
+
+def _open_before(texts: Sequence[str], speakers: Sequence[str], k: int) -> str:
+    """The sentence before ``texts[k]`` when the same speaker said it and it ended without a full stop ("," or none)."""
+    if k == 0 or speakers[k - 1] != speakers[k]:
+        return ""
+    prev = texts[k - 1].rstrip()
+    return prev if prev and prev[-1] not in ".!?…" else ""
+
+
 def _head_questions(utts: Sequence[Utterance], head: QuestionHead,
                     language: Optional[str] = None) -> list[tuple[list[str], Optional[float]]]:
     """Per utterance: its question sentences by the head and the best probability among them.
@@ -1315,9 +1406,11 @@ def _head_questions(utts: Sequence[Utterance], head: QuestionHead,
         if k in quoted:
             continue
         if language == "ru" or _cyrillic(s):
-            # Russian: the lexical rule decides punctuated text ("?" is trusted); in bare text either the rule or the
-            # head's bare weights (trained with the written RU rows) — declarative questions carry no lexical cue
-            yes = is_question(s, language="ru") or (not punctuated and bool(yes))
+            # Russian: the lexical rule decides punctuated text ("?" is trusted, a final "." or "," is not: faster-whisper
+            # writes many Russian questions so — ru_unmarked_question); in bare text either the rule or the head's bare
+            # weights (trained with the written RU rows) — declarative questions carry no lexical cue
+            yes = is_question(s, language="ru") or (not punctuated and bool(yes)) or (
+                punctuated and ru_unmarked_question(s, _open_before(texts, speakers, k)))
         elif punctuated and not yes:
             yes = unmarked_inversion(s)
         if yes:

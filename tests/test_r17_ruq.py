@@ -1,0 +1,67 @@
+"""Russian questions that speech recognition writes with "." or "," (round 17, task ruq)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sessionscope.analysis.questions import find_questions, ru_unmarked_question
+from sessionscope.model import Utterance
+
+
+@pytest.mark.parametrize("text", [
+    "60 тысяч тенге сколько будет стоить.",
+    "Как, кстати, идёт проект с новым сайтом.",
+    "А тексты кто будет писать, я же не копирайтер.",
+    "можно я тоже спрошу,",
+    "Как прошла неделя.",
+    "с чего ты обычно начинаешь встречу",
+    "Стоит ли мне использовать Trello для этого.",
+    "Почему, как думаешь, кампания не сработала.",
+    "Три раза в день, а если что-то срочное.",
+    "Ну а вы как.",
+])
+def test_unmarked_russian_questions(text: str) -> None:
+    assert ru_unmarked_question(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Когда ты новенький, ты никого не знаешь.",
+    "Что мне помогло, так это журнал решений.",
+    "Как я говорил, отчёт готов.",
+    "Кто-то мне когда-то сказал всегда всё записывать.",
+    "Я плохо оцениваю, сколько времени займёт работа.",
+    "Не знаю, с чего начать с соцсетями для бренда.",
+    "нейронной сети.",
+    "Это хорошо.",
+    "Так, сколько это примерно?",  # "?" is decided by is_question, not here
+])
+def test_russian_statements_stay_statements(text: str) -> None:
+    assert not ru_unmarked_question(text)
+
+
+def test_continuation_of_a_comma_cut_segment() -> None:
+    # the recogniser cut one sentence at a comma: the next segment's «что» / «как» is a conjunction
+    assert not ru_unmarked_question("что мы сорвали сроки за запуск рекламы.", "Они оставили комментарии под постом,")
+    assert not ru_unmarked_question("как их помирить.", "и я не знаю,")
+    assert ru_unmarked_question("как вы считаете,", "И последний вопрос, я думаю пройти курс,")
+
+
+def _questions(texts: list[tuple[str, str]]) -> list[str]:
+    utts = [Utterance(id=f"u{i}", speaker=s, text=t) for i, (s, t) in enumerate(texts)]
+    return [e.utterance_id for e in find_questions(utts, language="ru", backchannels=())]
+
+
+def test_pipeline_reads_whisper_marks_in_russian() -> None:
+    found = _questions([
+        ("a", "Добрый день, проходите."), ("a", "Как прошли выходные."), ("b", "Хорошо, спасибо."),
+        ("b", "Они оставили комментарии под постом,"), ("b", "что мы сорвали сроки."), ("a", "А вы сорвали?"),
+    ])
+    assert found == ["u1", "u5"]
+
+
+def test_english_is_not_read_by_the_russian_rule() -> None:
+    # an English sentence ending in "." in a punctuated transcript is not sent to the Russian rule
+    utts = [Utterance(id="u0", speaker="a", text="Good morning, come in."), Utterance(id="u1", speaker="a", text="Where we go next."),
+            Utterance(id="u2", speaker="b", text="The office.")]
+    assert not ru_unmarked_question("Where we go next.")
+    assert [e.utterance_id for e in find_questions(utts, language="en", backchannels=(), head=None)] == []
