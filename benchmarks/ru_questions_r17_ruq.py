@@ -74,9 +74,12 @@ def sessions(paths: list[Path]) -> dict:
         utts = [Utterance(id=u["id"], speaker=u["speaker"], text=u["text"], start=u.get("start"), end=u.get("end"))
                 for u in d["utterances"]]
         found = [e.text for e in find_questions(utts, language="ru", backchannels=())]
+        stripped = [Utterance(id=u.id, speaker=u.speaker, text=bare(u.text), start=u.start, end=u.end) for u in utts]
+        found_bare = [e.text for e in find_questions(stripped, language="ru", backchannels=())]
         hand = HAND.get(d["id"])
         out[d["id"]] = {"utterances": [u.text for u in utts], "found": found, "hand": hand,
-                        "agree": None if hand is None else sorted(found) == sorted(hand)}
+                        "agree": None if hand is None else sorted(found) == sorted(hand),
+                        "found_punctuation_removed": found_bare, "hand_count": None if hand is None else len(hand)}
     return out
 
 
@@ -91,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
                "commit": commit, "data": "sessionscope run outputs (faster-whisper, shipped model) of real Russian speech",
                "sessions": sessions(args.sessions)}
         for k, v in res["sessions"].items():
-            print(k, len(v["found"]), "found;", "hand", v["hand"], "agree", v["agree"])
+            print(k, len(v["found"]), "found;", "hand", v["hand"], "agree", v["agree"], "| bare:", v["found_punctuation_removed"])
         args.out.write_text(json.dumps(res, ensure_ascii=False, indent=1))
         return 0
     rows = [r for r in load_rows(splits=("dev",)) if r.lang == "ru"]

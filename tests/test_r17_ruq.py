@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sessionscope.analysis.questions import find_questions, ru_unmarked_question
+from sessionscope.analysis.questions import bare_clauses, find_questions, ru_unmarked_question
 from sessionscope.model import Utterance
 
 
@@ -65,3 +65,19 @@ def test_english_is_not_read_by_the_russian_rule() -> None:
             Utterance(id="u2", speaker="b", text="The office.")]
     assert not ru_unmarked_question("Where we go next.")
     assert [e.utterance_id for e in find_questions(utts, language="en", backchannels=(), head=None)] == []
+
+
+@pytest.mark.parametrize("text", [
+    "не знаю с чего начать с соцсетями",
+    "покажи джунам как ты готовишься к презентации",
+    "соберу обратную связь от тех кто ушёл из команды",
+    "записывайте рекомендации которые мы обсуждаем",
+    "я плохо оцениваю сколько времени займёт работа",
+])
+def test_bare_russian_indirect_questions_are_not_cut(text: str) -> None:
+    assert bare_clauses(text) == [text]
+
+
+def test_bare_russian_question_after_a_statement_is_cut() -> None:
+    assert bare_clauses("хорошо спасибо а с чего нам начать") == ["хорошо спасибо а", "с чего нам начать"]
+    assert bare_clauses("да вот на даче был сколько снега выпало") == ["да вот на даче был", "сколько снега выпало"]

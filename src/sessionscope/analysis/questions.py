@@ -614,7 +614,10 @@ def rule_cuts(toks: Sequence[str]) -> list[int]:
     after a linking word: "so is it"), before a Russian interrogative word (a weak one such
     as «как», «что» only with «вы», «ты»…; not the comparative «чем») and before the word
     that «ли» follows — not after words that embed a clause ("I don't know what is…",
-    "there is this…"), keeping at least two words before the cut.
+    "there is this…"), keeping at least two words before the cut. A Russian cut goes before a
+    preposition that precedes the interrogative ("а с чего начать"); none is made before an
+    indirect question or a relative clause (:func:`_ru_embedded`: "не знаю с чего начать",
+    "покажи джунам как ты готовишься", "у тех кто ушёл", «который»).
     """
     low = [t.casefold().replace("’", "'") for t in toks]
     n = len(low)
@@ -632,8 +635,31 @@ def rule_cuts(toks: Sequence[str]) -> list[int]:
             cuts.append(j)
         elif prev not in _RU_EMBEDDING and ((t in _RU_STRONG_WH and j + 1 < n) or nx in ("ли", "ль")
                                             or (t in RU_WEAK_WH and nx in RU_WEAK_FOLLOWERS and j + 2 < n)):
-            cuts.append(j)
+            at = j - 1 if prev in _RU_PREP else j  # "а с чего начать": the question starts at the preposition
+            if _ru_embedded(low, cuts[-1] if cuts else 0, at) or t.startswith("котор"):
+                continue
+            if at - (cuts[-1] if cuts else 0) >= 2:
+                cuts.append(at)
     return cuts
+
+
+# predicates that take an indirect question ("не знаю, с чего начать", "покажи, как ты готовишься") and the
+# demonstratives a relative clause follows ("у тех, кто ушёл")
+_RU_EMBED_VERBS = frozenset({
+    "знаю", "знает", "знаем", "знаешь", "знаете", "знать", "понимаю", "понимаешь", "понять", "понятно", "непонятно",
+    "помню", "помнишь", "спроси", "спросите", "спросить", "покажи", "покажите", "показать", "объясни", "объясните",
+    "объяснить", "расскажи", "расскажите", "рассказать", "расскажу", "оцениваю", "оценить", "решить", "подумай",
+    "подумать", "посмотри", "посмотрите", "посмотреть", "смотря", "зависит", "запутался", "запуталась", "интересно",
+    "неважно", "ясно", "выясни", "выяснить", "уточни", "уточнить", "проверь", "проверить", "говорят", "сказал",
+    "сказала", "скажу", "представляю", "уверен", "уверена",
+})
+_RU_DEMONSTRATIVE = frozenset({"тех", "те", "тот", "того", "тем", "том", "та", "ту", "той", "теми", "таких", "такой"})
+
+
+def _ru_embedded(low: Sequence[str], start: int, j: int) -> bool:
+    """Whether a Russian interrogative word at ``low[j]`` opens an indirect question or a relative clause: a predicate
+    that embeds one comes earlier in the clause, or a demonstrative comes right before ("у тех кто ушёл")."""
+    return bool(set(low[start:j]) & _RU_EMBED_VERBS) or (j > 0 and low[j - 1] in _RU_DEMONSTRATIVE)
 
 
 def cut_words(toks: Sequence[str]) -> tuple[list[int], list[str]]:
