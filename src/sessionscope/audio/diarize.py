@@ -47,6 +47,10 @@ log = logging.getLogger(__name__)
 
 FRAME_S = 0.01
 VAD_BLOCK_S = 600.0
+#: CAM++ under ONNX Runtime is called on at most this many rows at a time (the batch of up to 32 equal-length
+#: inputs is split): the same numbers bit for bit, 6-9 % less CPU on the 3 s inputs, whose activations then stay
+#: in cache (docs/benchmarks/audio.md, round 17; ``benchmarks/cam_batch_r17_speed.py``). Torch (GPU) ignores it.
+CAMPPLUS_CALL_ROWS = 4
 
 
 @dataclass(frozen=True)
@@ -329,7 +333,7 @@ def local_embeddings(samples: np.ndarray, seg: LocalSegmentation, *, max_s: floa
     only local speakers active in the chunk's own region (:func:`own_regions`) are embedded
     (the others are covered by the neighbouring chunk), so each run is embedded about once.
     """
-    from sessionscope.audio.onnx_models import infer
+    from sessionscope.audio.onnx_models import infer_rows
     from sessionscope.models import load_campplus
 
     c_n, f_n, s_n = seg.binarized.shape
@@ -348,7 +352,7 @@ def local_embeddings(samples: np.ndarray, seg: LocalSegmentation, *, max_s: floa
             return
         if model is None:
             model = load_campplus(device)
-        out = infer(model, np.stack([f for _, f in group]), device)
+        out = infer_rows(model, np.stack([f for _, f in group]), device, CAMPPLUS_CALL_ROWS)
         for ((ci, k), _), e in zip(group, out, strict=True):
             emb[ci, k] = e
         done += len(group)

@@ -280,6 +280,17 @@ def infer(model: Any, batch: np.ndarray, device: str = "cpu") -> np.ndarray:
         return model(torch.from_numpy(batch).to(device)).float().cpu().numpy()
 
 
+def infer_rows(model: Any, batch: np.ndarray, device: str = "cpu", rows: Optional[int] = None) -> np.ndarray:
+    """:func:`infer`, an :class:`OnnxModel` being called on at most ``rows`` rows at a time (outputs stacked back).
+
+    ONNX Runtime's CPU kernels compute every row on its own, so the numbers are the same bit for bit; smaller
+    calls keep the activations in cache (CAM++: 4 rows, docs/benchmarks/audio.md, round 17). A torch module
+    (GPU, fallback) gets the whole batch in one call, as before."""
+    if rows is not None and isinstance(model, OnnxModel) and 0 < rows < len(batch):
+        return np.concatenate([infer(model, batch[i:i + rows], device) for i in range(0, len(batch), rows)])
+    return infer(model, batch, device)
+
+
 class OnnxModel:
     """An ONNX Runtime session callable like the torch module it was exported from.
 
@@ -472,4 +483,4 @@ def load_segmentation(device: str, torch_loader: Callable[[str], tuple[Any, dict
     return model, cfg
 
 
-__all__ = ["load_segmentation", "infer", "intra_threads", "OnnxModel", "enabled", "load", "export", "cache_path", "read_sidecar", "ENV_SWITCH", "EXPORT_VERSION"]
+__all__ = ["load_segmentation", "infer", "infer_rows", "intra_threads", "OnnxModel", "enabled", "load", "export", "cache_path", "read_sidecar", "ENV_SWITCH", "EXPORT_VERSION"]
