@@ -192,7 +192,7 @@ def _bare_tokenizer_config(spacy: Any) -> dict[str, Any]:
 
         return lambda nlp: Tokenizer(nlp.vocab)
 
-    spacy.util.registry.tokenizers.register(_BARE_TOKENIZER, func=bare_tokenizer)  # the same function again: idempotent
+    spacy.util.registry.tokenizers.register(_BARE_TOKENIZER, func=bare_tokenizer)  # again: an equivalent entry
     return {"nlp": {"tokenizer": {"@tokenizers": _BARE_TOKENIZER}}}
 
 
