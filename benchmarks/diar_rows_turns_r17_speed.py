@@ -1,4 +1,4 @@
-"""Same diarization with CAM++ called in 4-row sub-batches? Turns and centroids compared exactly, and CAM++'s
+"""Same diarization with CAM++ (or the segmentation network) called in 4-row sub-batches? Turns and centroids compared exactly, and CAM++'s
 thread CPU summed, on the development sets (issue 11, round 17, speed).
 
     nice -n 10 .venv/bin/python benchmarks/diar_rows_turns_r17_speed.py [--rows 4] \
@@ -27,6 +27,8 @@ HERE = Path(__file__).resolve().parent
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=4)
+    ap.add_argument("--net", choices=["campplus", "segmentation"], default="campplus",
+                    help="the network whose calls are split (segmentation: chunks of 10 s per call)")
     ap.add_argument("--sets", nargs="+", default=["pyannote-ami", "libri-dev", "farfield", "farfield2", "examples"])
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
@@ -43,10 +45,11 @@ def main() -> int:
 
     real_infer = onnx_models.infer
     state = {"split": False}
-    cpu = {"whole": 0.0, "split": 0.0}
+    cpu = {"whole": 0.0, "split": 0.0}  # thread CPU of the chosen network's calls
 
     def infer(model, batch, device="cpu", **kw):  # type: ignore[no-untyped-def]
-        if batch.ndim == 3 and batch.shape[-1] == 80:
+        is_cam = batch.ndim == 3 and batch.shape[-1] == 80
+        if is_cam == (args.net == "campplus"):
             c = time.thread_time()
             try:
                 if state["split"]:
@@ -84,7 +87,7 @@ def main() -> int:
     res = {"command": " ".join(["benchmarks/diar_rows_turns_r17_speed.py", *map(str, sys.argv[1:])]), "commit": commit,
            "data": {s: "development" if s != "examples" else "bundled examples" for s in args.sets},
            "files": len(rows), "all_identical": all(r["same_turns"] and r["same_centroids"] and r["same_similarity"] for r in rows),
-           "campplus_thread_cpu_s": {k: round(v, 2) for k, v in cpu.items()}, "rows": rows}
+           "net": args.net, "rows_per_call": args.rows, "net_thread_cpu_s": {k: round(v, 2) for k, v in cpu.items()}, "rows": rows}
     print(json.dumps({k: v for k, v in res.items() if k != "rows"}, indent=1))
     if args.json:
         args.json.write_text(json.dumps(res, indent=1))

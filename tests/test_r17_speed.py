@@ -80,3 +80,39 @@ def test_local_embeddings_call_onnx_campplus_on_call_rows(monkeypatch, onnx):
     assert sum(got) == 12
     assert max(got) <= 4 if onnx else max(got) > 4
     assert len({float(v) for v in emb[:, :2, 0].ravel()}) == 12  # each row's own output went to its own slot
+
+
+@pytest.mark.parametrize("onnx", [True, False])
+def test_local_segmentation_calls_onnx_on_call_chunks(monkeypatch, onnx):
+    """The segmentation network under ONNX Runtime gets at most ``CALL_CHUNKS`` 10 s chunks per call (a torch
+    module the whole batch of 16); every chunk's output lands in its own place, as with one call."""
+    from sessionscope.audio import segmentation as sg
+
+    assert sg.CALL_CHUNKS == 4
+    model = object.__new__(onnx_models.OnnxModel) if onnx else torch.nn.Identity()
+    cfg = {"num_regular_classes": 3, "powerset_max_classes": 2, "frame_step": 0.0169, "frame_start": 0.0,
+           "frame_duration": 0.0619}
+    got: list[int] = []
+
+    def fake_infer(m, batch, device="cpu"):  # noqa: ANN001, ANN202
+        assert m is model and batch.shape[1:] == (1, 160000)
+        got.append(len(batch))
+        logp = np.full((len(batch), 589, 7), -9.0, dtype=np.float32)
+        for i, chunk in enumerate(batch):  # class 1 (speaker 0) where the chunk is loud, else class 0 (nobody)
+            loud = np.abs(chunk[0, : 589 * 271].reshape(589, 271)).mean(axis=1) > 0.1
+            logp[i, loud, 1] = 0.0
+            logp[i, ~loud, 0] = 0.0
+        return logp
+
+    monkeypatch.setattr(sg, "load_segmentation", lambda device="cpu": (model, cfg))
+    monkeypatch.setattr(onnx_models, "infer", fake_infer)
+    x = np.zeros(16000 * 60, dtype=np.float32)
+    for k in range(0, 60, 7):  # a loud second every 7 s
+        x[k * 16000:(k + 1) * 16000] = 0.5
+    seg = sg.local_segmentation(x, step_s=2.5)
+    assert len(seg.starts) == 21 and sum(got) == 21
+    assert max(got) <= 4 if onnx else got == [16, 5]
+    for ci, s0 in enumerate(seg.starts):  # each chunk's activity is its own audio's
+        t = s0 + np.arange(589) * 0.0169 + 0.0169 / 2
+        loud = np.isin(np.floor(t).astype(int) % 7, [0]) & (t < 60)
+        assert abs(int(seg.binarized[ci, :, 0].sum()) - int(loud.sum())) <= 12

@@ -31,6 +31,10 @@ from sessionscope.models import SEGMENTATION_SHA256, _sha256, segmentation_avail
 log = logging.getLogger(__name__)
 
 CHUNK_S = 10.0
+#: the network under ONNX Runtime is called on at most this many chunks at a time (a batch of 16 is split): the
+#: same numbers bit for bit, less CPU (smaller activations, ONNX Runtime's memory arena being off) and a lower
+#: peak (docs/benchmarks/audio.md, round 17). Torch (GPU) gets the whole batch.
+CALL_CHUNKS = 4
 
 
 def available() -> bool:
@@ -129,7 +133,7 @@ def local_segmentation(samples: np.ndarray, *, step_s: float = 2.5, batch: int =
             with no speech in them are not run (their activity stays zero).
         fallback: speech threshold in chunks where the most likely class marks nobody (0: off), :func:`binarize`.
     """
-    from sessionscope.audio.onnx_models import infer
+    from sessionscope.audio.onnx_models import infer_rows
 
     net, cfg = load_segmentation(device)
     win = int(CHUNK_S * SAMPLE_RATE)
@@ -145,9 +149,9 @@ def local_segmentation(samples: np.ndarray, *, step_s: float = 2.5, batch: int =
     out: list[np.ndarray] = []
     for b in range(0, len(starts), batch):
         idx = starts[b:b + batch]
-        logits = infer(net, np.stack([x[s:s + win] for s in idx])[:, None, :], device)
+        logits = infer_rows(net, np.stack([x[s:s + win] for s in idx])[:, None, :], device, CALL_CHUNKS)
         out.extend(binarize(logits, to_multi, fallback=fallback))  # (F, S) per chunk
-    trim_heap()  # the network's freed activations (hundreds of MB per batch of 16 chunks)
+    trim_heap()  # the network's freed activations (a call of 4 chunks: about a quarter of a 16-chunk batch's)
     n_fr = out[0].shape[0] if out else 0
     binarized = np.stack(out) if out else np.zeros((0, n_fr, to_multi.shape[1]), dtype=np.uint8)
     return LocalSegmentation(starts=np.asarray(starts, dtype=np.float64) / SAMPLE_RATE, binarized=binarized,
