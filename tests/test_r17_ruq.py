@@ -81,3 +81,15 @@ def test_bare_russian_indirect_questions_are_not_cut(text: str) -> None:
 def test_bare_russian_question_after_a_statement_is_cut() -> None:
     assert bare_clauses("хорошо спасибо а с чего нам начать") == ["хорошо спасибо а", "с чего нам начать"]
     assert bare_clauses("да вот на даче был сколько снега выпало") == ["да вот на даче был", "сколько снега выпало"]
+
+
+@pytest.mark.parametrize("text", ["Как обычно.", "Как же я устал.", "Кто бы сомневался.", "Что и требовалось доказать.",
+                                  "Как договорились.", "Сколько можно.", "Куда деваться.", "Кто как, а я пойду.",
+                                  "Почему бы и нет.", "Как будто никто не знает."])
+def test_set_phrases_and_exclamations_are_no_unmarked_questions(text: str) -> None:
+    """The lead's check of common spoken idioms: an interrogative word before «бы», «же», «и», «обычно»… is not asking."""
+    assert not ru_unmarked_question(text)
+
+
+def test_a_suggestion_with_pochemu_by_still_asks() -> None:
+    assert ru_unmarked_question("Почему бы тебе не сходить со мной на встречу.")

@@ -1376,10 +1376,22 @@ def _ru_words(text: str) -> list[str]:
     return toks[k:]
 
 
+# an interrogative word followed by these is an exclamation, a comparison or a set phrase, not a question, when no "?"
+# says otherwise: "Как обычно.", "Как же я устал.", "Кто бы сомневался.", "Что и требовалось доказать.", "Как договорились."
+_RU_NOT_ASKING_NEXT = frozenset({
+    "бы", "б", "же", "ж", "и", "будто", "обычно", "всегда", "правило", "минимум", "максимум", "раз", "говорится", "например",
+    "договорились", "договаривались", "ни", "угодно", "попало", "видишь", "видите", "знаешь", "знаете", "известно",
+})
+_RU_SET_PHRASES = frozenset({("сколько", "можно"), ("как", "можно"), ("куда", "деваться"), ("кто", "как")})
+
+
 def _ru_question_words(toks: Sequence[str], whole: Sequence[str], one_clause: bool) -> bool:
     """The word rules of :func:`ru_unmarked_question`: ``toks`` the first clause, ``whole`` the sentence."""
     first = toks[0]
     second = toks[1] if len(toks) > 1 else ""
+    if first in _RU_WH_FORMS and (second in _RU_NOT_ASKING_NEXT or (first, second) in _RU_SET_PHRASES) and not (
+            first == "почему" and second in ("бы", "б") and toks[2:3] != ["и"]):  # "Почему бы тебе не…" asks; "…бы и нет" not
+        return False
     if _lexical_question(" ".join(whole), "ru") and not (whole[0] in ("когда", "где") and not one_clause):
         return True
     if first in _RU_WH_FORMS and not first.startswith("котор") and one_clause and len(toks) >= 2:
