@@ -136,6 +136,7 @@ def test_stage_with_injected_classifier_adds_what_rules_miss() -> None:
     # round 17 (the demo): a second clause with its own subject is not part of the task
     ("Send me the timeline by the end of the month, and we'll go through it together.", "Send me the timeline"),
     ("I'll draft the plan, but you need to check the budget.", "draft the plan"),
+    ("send me the timeline by the end of the month and we'll go through it together", "send me the timeline"),
     ("Try it for two weeks and tell me how it went.", "Try it for two weeks and tell me how it went"),
 ])
 def test_task_phrase_without_a_rule_start_drops_fillers_and_the_person_frame(text: str, task: str) -> None:

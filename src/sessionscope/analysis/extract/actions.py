@@ -558,9 +558,10 @@ _EN_PERSON_FRAME = re.compile(
     r"(?: (?:just|also|then|probably|definitely|all|first|quickly|actually|really))? (?=\w)", re.IGNORECASE)
 # hedges and tags at the end of a spoken task: "sit down, I think", "send it over, you know"
 # ("right" and "maybe" only after a comma: "put it on the right" keeps its last word)
-# a second clause with a subject of its own after the task ("Send me the timeline, and we'll go through it together"):
+# a second clause with a subject of its own after the task ("Send me the timeline, and we'll go through it together";
+# recognised speech often has no comma there):
 # not part of this task (the speaker's own part, when it is a task, is an item of its own)
-_EN_NEXT_CLAUSE = re.compile(r",\s+(?:and|but|so|then|and then)\s+(?:i|we|you|he|she|they)(?:'ll|'d|'re|'m|\s+(?:will|would|can|could|"
+_EN_NEXT_CLAUSE = re.compile(r",?\s+(?:and|but|so|then|and then)\s+(?:i|we|you|he|she|they)(?:'ll|'d|'re|'m|\s+(?:will|would|can|could|"
                              r"should|shall|need|have|want|are|am|go|get|do))\b.*$", re.IGNORECASE)
 _EN_HEDGE_TAIL = re.compile(r"(?:,?\s*\b(?:i think|i guess|i suppose|i believe|you know|or something|or whatever)|,\s*(?:right|maybe))"
                             r"\s*[?.!]*$", re.IGNORECASE)
