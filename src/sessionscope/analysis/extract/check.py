@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import numpy as np
 
+from sessionscope.fileio import bundled_resource
 from sessionscope.text import word_count
 
 if TYPE_CHECKING:
@@ -137,7 +138,7 @@ class ItemCheck:
 
 
 def bundled_check_path() -> Path:
-    return Path(__file__).resolve().parents[2] / "resources" / "extraction" / "item_check_usem3.npz"
+    return bundled_resource("extraction", "item_check_usem3.npz")
 
 
 @functools.lru_cache(maxsize=2)

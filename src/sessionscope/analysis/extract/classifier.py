@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from sessionscope.errors import ModelError
+from sessionscope.fileio import bundled_resource
 
 log = logging.getLogger(__name__)
 
@@ -71,9 +72,7 @@ class LinearClassifier:
 
 def bundled_classifier_path() -> Path:
     """The classifier shipped with the package (trained on the project's labelled sets)."""
-    from importlib import resources
-
-    return Path(str(resources.files("sessionscope") / "resources" / "extraction" / "classifier_usem3.npz"))
+    return bundled_resource("extraction", "classifier_usem3.npz")
 
 
 def load_classifier(path: str | Path) -> LinearClassifier:

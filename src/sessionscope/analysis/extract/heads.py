@@ -34,6 +34,7 @@ from typing import Any, Optional
 import numpy as np
 
 from sessionscope.errors import ModelError
+from sessionscope.fileio import bundled_resource
 from sessionscope.text import content_start as _skip_fillers
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
@@ -506,9 +507,7 @@ def load_act_heads(path: str | Path) -> ActHeads:
 
 
 def resource_dir() -> Path:
-    from importlib import resources
-
-    return Path(str(resources.files("sessionscope") / "resources" / "dialogue_acts"))
+    return bundled_resource("dialogue_acts")
 
 
 def fingerprint(heads: ActHeads) -> str:

@@ -29,6 +29,7 @@ import numpy as np
 
 from sessionscope.analysis.extract.check import _ANSWER, _I, _WE, _YOU, KindCheck
 from sessionscope.analysis.extract.recommendations import procedure_text
+from sessionscope.fileio import bundled_resource
 from sessionscope.text import word_count
 
 if TYPE_CHECKING:
@@ -115,7 +116,7 @@ class ProcedureModel:
 
 
 def bundled_procedure_path() -> Path:
-    return Path(__file__).resolve().parents[2] / "resources" / "extraction" / "procedure_usem3.npz"
+    return bundled_resource("extraction", "procedure_usem3.npz")
 
 
 @functools.lru_cache(maxsize=2)
