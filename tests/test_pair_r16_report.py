@@ -122,6 +122,10 @@ def test_russian_notes_use_the_decimal_comma() -> None:
     note = "1 speaker turn(s), 0.2 s, had speech but no recognised words (counted as talk time)"
     assert translate_note(note, "ru") == "фрагментов речи без распознанных слов: 1, 0,2 с (учтены как время речи)"
     assert translate_note(note, "en") == note
+    # round 17: the note now agrees with its count; both wordings are translated
+    for new in ("1 speaker turn, 0.2 s, had speech but no recognised words (counted as talk time)",
+                "3 speaker turns, 0.2 s, had speech but no recognised words (counted as talk time)"):
+        assert translate_note(new, "ru").startswith("фрагментов речи без распознанных слов: ")
     assert "прочитано 18,7 с из заявленных 30,0 с" in translate_note(
         "the file looks truncated or damaged: decoded 18.7 s of 30.0 s announced", "ru")
 

@@ -64,7 +64,7 @@ from sessionscope.config import Config
 from sessionscope.errors import AudioError, InputError
 from sessionscope.fileio import sha256_file
 from sessionscope.model import DataQuality, Participant, Role, Session, Utterance, Word, record_stage_run
-from sessionscope.text import slugify
+from sessionscope.text import counted, slugify
 
 log = logging.getLogger(__name__)
 
@@ -607,7 +607,7 @@ def build_session(rec: Recognised, mapping: identify.Mapping, people: list[tuple
     probs = np.asarray(words_all) if words_all else None
     wordless = [u for u in raw if not u.words]
     if wordless:
-        notes.append(f"{len(wordless)} speaker turn(s), {sum(u.end - u.start for u in wordless):.1f} s, had speech "
+        notes.append(f"{counted(len(wordless), 'speaker turn')}, {sum(u.end - u.start for u in wordless):.1f} s, had speech "
                      "but no recognised words (counted as talk time)")
     for r in rec.results:
         notes.extend(r.notes)

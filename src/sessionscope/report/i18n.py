@@ -629,7 +629,7 @@ NOTES_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) f
        f"сопоставление говорящих ({ru}): уверенность не измерена (она есть только у сопоставления по голосу)")
       for how, ru in (("introduction", "по самопредставлению"), ("addressing", "по обращению по имени"),
                       ("order", "по порядку первой реплики"), ("mixed", "несколькими способами"))),
-    (r"(\d+) speaker turn\(s\), ([\d.]+) s, had speech but no recognised words \(counted as talk time\)",
+    (r"(\d+) speaker turn(?:\(s\)|s)?, ([\d.]+) s, had speech but no recognised words \(counted as talk time\)",
      r"фрагментов речи без распознанных слов: \1, \2 с (учтены как время речи)"),
     (r"diarized by channel \((\d+) channels, one speaker each\)",
      r"говорящие разделены по каналам (каналов: \1, в каждом один говорящий)"),
