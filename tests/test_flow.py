@@ -171,3 +171,13 @@ def test_summary_leaves_out_items_to_check_and_the_report_says_so() -> None:
     assert sec is not None and not sec.groups and sec.empty is not None and "to check" in sec.empty
     none_at_all = build_view(KnowledgeFlowStage()(_pair())).section("summary")
     assert none_at_all is not None and none_at_all.empty is None  # nothing to check: the plain empty text
+
+
+def test_a_key_point_names_who_said_it_not_the_tasks_owner() -> None:
+    """The demo: Robert's "Deal, send me the timeline…" (owner Maya) was shown as "Maya Chen: Deal, send me…"."""
+    said = "word " * 50
+    task = ActionItem(id="a1", utterance_id="u0002", start=1800.0, owner="jun", task="word word", confidence=0.9,
+                      char_start=0, char_end=len(said.strip()), area="projects")
+    s = _pair().evolve(action_items=(task,), extra={"extraction": {}})
+    assert s.utterance("u0002").speaker == "sen"
+    assert [(p.speaker, p.utterance_id) for p in summarize(s)] == [("sen", "u0002")]

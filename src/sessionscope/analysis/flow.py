@@ -302,13 +302,14 @@ def summarize(session: Session, *, per_area: int = 3) -> tuple[KeyPoint, ...]:
     """
     order = {u.id: i for i, u in enumerate(session.utterances)}
     cands: dict[str, list[tuple[float, int, KeyPoint]]] = defaultdict(list)
-    for kind, items, who in (("problem", session.problems, "raiser"), ("recommendation", session.advice, "giver"),
-                             ("action", session.tasks, "owner")):
+    for kind, items in (("problem", session.problems), ("recommendation", session.advice), ("action", session.tasks)):
         for it in items:
             if getattr(it, "to_check", False) or it.confidence is None:
                 continue
             area = it.area or NO_AREA
-            speaker = getattr(it, who) or session.utterance(it.utterance_id).speaker
+            # the point quotes the words of the one who said them: "Robert: Send me the timeline…", not the task's
+            # owner before Robert's words (the demo read "Maya Chen: Deal, send me the timeline")
+            speaker = session.utterance(it.utterance_id).speaker
             # kind says which item type `it` is; mypy only sees the union
             text = it.text if kind != "action" else session.utterance(it.utterance_id).text[it.char_start:it.char_end] or it.task  # type: ignore[union-attr]
             if _word_finding(text, session.language):
