@@ -721,20 +721,42 @@ def embed_clip(samples: np.ndarray) -> Optional[np.ndarray]:
     return emb.mean(axis=0)
 
 
+def voice_similarities(samples: np.ndarray, centroids: dict[str, list[float]], *,
+                       step_s: float = 1.5) -> Callable[[list[tuple[float, float]]], list[dict[str, float]]]:
+    """``voice_sims(spans)``: per span, the cosine similarity of the mean CAM++ embedding of its samples (1.5 s
+    windows, ``step_s`` apart; all spans' windows embedded in one batched pass) to each voice's centroid."""
+    labels = list(centroids)
+    cents = (np.asarray([centroids[k] for k in labels], dtype=np.float32).reshape(len(labels), -1) if labels
+             else np.zeros((0, 0), dtype=np.float32))
+    cents /= np.maximum(np.linalg.norm(cents, axis=1, keepdims=True), 1e-9)
+
+    def voice_sims(spans: list[tuple[float, float]]) -> list[dict[str, float]]:
+        if not labels or not spans:
+            return [{} for _ in spans]
+        windows = windows_for(spans, window_s=1.5, step_s=step_s)
+        emb = embed_windows(samples, spans, windows)
+        if emb.shape[1] != cents.shape[1]:  # voiceprints of another embedding: nothing to compare with
+            return [{} for _ in spans]
+        owner = np.asarray([r for r, _, _ in windows])
+        out = []
+        for r in range(len(spans)):
+            mean = emb[owner == r].mean(axis=0)
+            sims = cents @ (mean / max(float(np.linalg.norm(mean)), 1e-9))
+            out.append({k: float(v) for k, v in zip(labels, sims, strict=True)})
+        return out
+
+    return voice_sims
+
+
 def nearest_voice(samples: np.ndarray, centroids: dict[str, list[float]]) -> Callable[[float, float], Optional[str]]:
     """``voice_of(start, end)``: the label whose voiceprint is closest (cosine) to the mean CAM++ window
-    embedding of ``samples[start:end]`` (for speech the diarization did not mark); None without voiceprints."""
+    embedding of ``samples[start:end]`` (1.5 s windows 0.75 s apart; for speech the diarization did not mark);
+    None without voiceprints."""
+    sims_of = voice_similarities(samples, centroids, step_s=0.75)
 
     def voice_of(start: float, end: float) -> Optional[str]:
-        if not centroids:
-            return None
-        windows = windows_for([(start, end)], window_s=1.5, step_s=0.75)
-        emb = embed_windows(samples, [(start, end)], windows).mean(axis=0)
-        labels = list(centroids)
-        cents = np.asarray([centroids[k] for k in labels], dtype=np.float32)
-        cents /= np.maximum(np.linalg.norm(cents, axis=1, keepdims=True), 1e-9)
-        sims = cents @ (emb / max(float(np.linalg.norm(emb)), 1e-9))
-        return labels[int(np.argmax(sims))]
+        sims = sims_of([(start, end)])[0]
+        return max(sims, key=sims.__getitem__) if sims else None
 
     return voice_of
 

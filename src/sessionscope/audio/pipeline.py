@@ -56,9 +56,8 @@ from sessionscope.audio.diarize import (
     diarization_params,
     diarize,
     embed_clip,
-    embed_windows,
     nearest_voice,
-    windows_for,
+    voice_similarities,
 )
 from sessionscope.config import Config
 from sessionscope.errors import AudioError, InputError
@@ -412,32 +411,6 @@ def decode_step(path: Path, hook: Hook = None) -> Decoded:
         notes = (f"the file looks truncated or damaged: decoded {audio.duration_s:.1f} s"
                  + (f" of {audio.expected_s:.1f} s announced" if audio.expected_s else ""),)
     return Decoded(path, sha, audio, notes)
-
-
-def voice_similarities(samples: np.ndarray, centroids: dict[str, list[float]], *,
-                       step_s: float = 1.5) -> Callable[[list[tuple[float, float]]], list[dict[str, float]]]:
-    """``voice_sims(spans)``: per span, the cosine similarity of the mean CAM++ embedding of its samples (1.5 s
-    windows, ``step_s`` apart; all spans' windows embedded in one batched pass) to each voice's centroid."""
-    labels = list(centroids)
-    cents = np.asarray([centroids[k] for k in labels], dtype=np.float32).reshape(len(labels), -1)
-    cents /= np.maximum(np.linalg.norm(cents, axis=1, keepdims=True), 1e-9)
-
-    def voice_sims(spans: list[tuple[float, float]]) -> list[dict[str, float]]:
-        if not labels or not spans:
-            return [{} for _ in spans]
-        windows = windows_for(spans, window_s=1.5, step_s=step_s)
-        emb = embed_windows(samples, spans, windows)
-        if emb.shape[1] != cents.shape[1]:  # voiceprints of another embedding: nothing to compare with
-            return [{} for _ in spans]
-        owner = np.asarray([r for r, _, _ in windows])
-        out = []
-        for r in range(len(spans)):
-            mean = emb[owner == r].mean(axis=0)
-            sims = cents @ (mean / max(float(np.linalg.norm(mean)), 1e-9))
-            out.append({k: float(v) for k, v in zip(labels, sims, strict=True)})
-        return out
-
-    return voice_sims
 
 
 def align_words(asr: AsrResult, diar: Optional[Diarization], samples: np.ndarray, *,
