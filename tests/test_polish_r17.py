@@ -234,8 +234,14 @@ def test_console_says_unnamed_voices_and_no_zero_answered(tmp_path: Path, capsys
     print_report(BatchReport(results=(ItemResult(item=item, status="ok", session=s),), out_dir=tmp_path / "out"))
     out, err = capsys.readouterr()
     assert "0 (0 answered)" not in out and re.search(r"questions +0 *\n", out), out
-    assert "the voices are not named (SPEAKER_00, SPEAKER_01)" in err
+    assert "the voices are not named in sample (SPEAKER_00, SPEAKER_01)" in err
     assert f"sessionscope remap {tmp_path / 'out'}/sample --speaker SPEAKER_00=NAME:junior" in err
+    # a batch of many such recordings: one note naming a few of them, not a note per session
+    many = tuple(ItemResult(item=BatchItem(path=tmp_path / f"r{i}.wav", session_id=f"r{i}"), status="ok",
+                            session=s.evolve(id=f"r{i}")) for i in range(8))
+    print_report(BatchReport(results=many, out_dir=tmp_path / "out"))
+    err = capsys.readouterr().err
+    assert err.count("the voices are not named") == 1 and "r0, r1, r2, r3, r4 and 3 more" in err, err
 
 
 def test_programme_summary_says_why_junior_shares_are_missing_and_what_is_open() -> None:

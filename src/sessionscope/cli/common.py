@@ -225,13 +225,18 @@ def print_report(report: BatchReport) -> None:
                   f"sessionscope remap {_esc(str(report.out_dir))}/SESSION --speaker LABEL=PARTICIPANT", soft_wrap=True)
     from sessionscope.report.view import unnamed_voices
 
-    for r in report.results:  # the report says it under 'Data quality'; a new user reads the console first
-        voices = unnamed_voices(r.session) if r.session is not None else []
-        if voices:
-            err.print(f"[yellow]note[/yellow] {_esc(r.session.id)}: the voices are not named ({_esc(', '.join(voices))}), "  # type: ignore[union-attr]
-                      f"so no finding is about a junior or a senior: name them with sessionscope remap "
-                      f"{_esc(str(report.out_dir))}/{_esc(r.session.id)} --speaker {voices[0]}=NAME:junior "  # type: ignore[union-attr]
-                      "(nothing is transcribed again), or run with -p NAME=ROLE or --manifest", soft_wrap=True)
+    # the report says it under 'Data quality'; a new user reads the console first (once for the batch: a folder of
+    # 500 recordings without participants is one note, not 500)
+    unnamed = [(r.session.id, voices) for r in report.results if r.session is not None
+               for voices in [unnamed_voices(r.session)] if voices]
+    if unnamed:
+        first, voices = unnamed[0]
+        where = (f"{_esc(first)} ({_esc(', '.join(voices))})" if len(unnamed) == 1
+                 else _esc(_few([sid for sid, _ in unnamed])))
+        err.print(f"[yellow]note[/yellow] the voices are not named in {where}, so no finding is about a junior or a "
+                  f"senior: name them with sessionscope remap {_esc(str(report.out_dir))}/{_esc(first)} --speaker "
+                  f"{voices[0]}=NAME:junior (nothing is transcribed again), or run with -p NAME=ROLE or --manifest",
+                  soft_wrap=True)
     roleless = [r.session.id for r in report.results if r.session is not None and r.session.participants
                 and not unnamed_voices(r.session) and all(p.role.value == "other" for p in r.session.participants)]
     if roleless:  # every junior/senior finding of theirs reads "can't tell": say it once, with the fix
