@@ -60,7 +60,7 @@ def _matrix(segs: Segments, n: int, labels: list[str]) -> np.ndarray:
 
 def der(reference: Segments, hypothesis: Segments, *, collar: float = 0.0, uem: tuple[float, float] | None = None) -> DerResult:
     """Score ``hypothesis`` against ``reference`` (lists of (start, end, speaker))."""
-    from scipy.optimize import linear_sum_assignment
+    from sessionscope.audio.hierarchy import linear_sum_assignment
 
     end = max([e for _, e, _ in reference] + [e for _, e, _ in hypothesis] + [0.0])
     n = int(np.ceil(end / STEP)) + 1

@@ -141,7 +141,7 @@ def match_voiceprints(centroids: dict[str, list[float]], prints: dict[str, np.nd
     the best cosine to any other print or (for the print) from any other speaker (1.0 when
     there is no competitor). A measured separation, not a calibrated probability.
     """
-    from scipy.optimize import linear_sum_assignment
+    from sessionscope.audio.hierarchy import linear_sum_assignment
 
     labels, pids = list(centroids), list(prints)
     if not labels or not pids:

@@ -1,4 +1,4 @@
-"""Chunk-level speakers → global speakers → who spoke when, with overlap (pure numpy/scipy).
+"""Chunk-level speakers → global speakers → who spoke when, with overlap (pure numpy).
 
 The model-free half of the pyannote 3.x recipe (Plaquet & Bredin, "Powerset multi-class
 cross entropy loss for neural speaker diarization", Interspeech 2023; Bredin,
@@ -108,7 +108,7 @@ def agglomerative(x: np.ndarray, *, threshold: float, min_clusters: int = 1, max
     of the cluster whose centroid is nearest, so a voice heard once at length and a few times briefly is
     not folded away as a one-run cluster.
     """
-    from scipy.cluster.hierarchy import fcluster, linkage
+    from sessionscope.audio.hierarchy import fcluster_distance, linkage
 
     n = len(x)
     if n == 0:
@@ -116,8 +116,7 @@ def agglomerative(x: np.ndarray, *, threshold: float, min_clusters: int = 1, max
     if n == 1:
         return np.zeros(1, dtype=int)
     xn = _normalise(np.asarray(x, dtype=np.float64))
-    z = linkage(xn, method="centroid", metric="euclidean")
-    labels = fcluster(z, t=threshold, criterion="distance") - 1
+    labels = fcluster_distance(linkage(xn, "centroid"), threshold) - 1  # SciPy's centroid linkage, same labels
     k = len(np.unique(labels))
     hi = min(max_clusters, n)
     lo = min(max(1, min_clusters), hi)
@@ -133,10 +132,9 @@ def agglomerative(x: np.ndarray, *, threshold: float, min_clusters: int = 1, max
 def _cut(xn: np.ndarray, k: int) -> np.ndarray:
     """Exactly ``k`` clusters: centroid linkage is not monotone (its maxclust may give fewer
     clusters), average linkage is."""
-    from scipy.cluster.hierarchy import fcluster, linkage
+    from sessionscope.audio.hierarchy import fcluster_maxclust, linkage
 
-    za = linkage(xn, method="average", metric="cosine")
-    return np.asarray(fcluster(za, t=k, criterion="maxclust") - 1)
+    return np.asarray(fcluster_maxclust(linkage(xn, "average"), k) - 1)
 
 
 def _fold_small(labels: np.ndarray, xn: np.ndarray, min_size: int, keep_far: float = 0.0,
@@ -296,7 +294,7 @@ def _assign_group(score: np.ndarray, group: list[int], locals_: np.ndarray, clus
     """Hungarian assignment of co-active slots to distinct global speakers; a left-over slot (more
     slots than speakers) joins its nearest voice: its speech is kept, never dropped (the segmentation split
     one talker, or a voice that the clustering folded; dropping it lost the whole run, overlapped or not)."""
-    from scipy.optimize import linear_sum_assignment
+    from sessionscope.audio.hierarchy import linear_sum_assignment
 
     sub = score[group]
     rows, cols = linear_sum_assignment(-sub)
