@@ -72,6 +72,8 @@ def run(args: argparse.Namespace) -> dict:
 
     if args.scipy_fft:
         dz._fbank = scipy_fbank(dz)
+    if args.reuse is not None:  # the experiment's patch (not shipped): docs/benchmarks/audio.md, round 18 dspeed
+        dz.REUSE_OVERLAP = args.reuse
     cfg = Config()
     dc = cfg.diarization
     rows = []
@@ -95,7 +97,7 @@ def run(args: argparse.Namespace) -> dict:
             print(json.dumps({k: v for k, v in row.items() if k not in ("turns", "centroids")}), flush=True)
     commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=HERE.parent).stdout.strip()
     return {"command": " ".join(["benchmarks/diar_turns_r18_dspeed.py", *map(str, sys.argv[1:])]), "commit": commit,
-            "pythonpath": os.environ.get("PYTHONPATH"), "scipy_fft": args.scipy_fft,
+            "pythonpath": os.environ.get("PYTHONPATH"), "scipy_fft": args.scipy_fft, "reuse": args.reuse,
             "data": {s: "development" if s != "examples" else "bundled examples" for s in args.sets},
             "thread_cpu_s_total": round(sum(r["thread_cpu_s"] for r in rows), 2), "rows": rows}
 
@@ -130,6 +132,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sets", nargs="+", default=SETS)
     ap.add_argument("--scipy-fft", action="store_true", help="the fbank with SciPy's float32 FFT (the round-start one)")
+    ap.add_argument("--reuse", type=float, help="diarize.REUSE_OVERLAP (an experiment: embeddings reused across chunks)")
     ap.add_argument("--compare", nargs=2, type=Path, metavar=("A", "B"))
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
