@@ -105,3 +105,46 @@ def test_diarization_clustering_does_not_import_scipy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_keep_freed_memory_sets_glibc_thresholds_once_and_can_be_switched_off() -> None:
+    code = (
+        "import ctypes, sys\n"
+        "from sessionscope.audio import decode\n"
+        "ok = decode.keep_freed_memory()\n"
+        "again = decode.keep_freed_memory()\n"
+        "print(ok, again, decode._libc() is not None)\n"
+    )
+    import os
+
+    on = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                        env={**os.environ, "SESSIONSCOPE_MALLOC_TUNE": "1"}).stdout.split()
+    off = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "SESSIONSCOPE_MALLOC_TUNE": "0"}).stdout.split()
+    assert off[:2] == ["False", "False"]
+    assert on[:2] == ([on[2]] * 2)  # raised where glibc is there, a no-op (False) elsewhere
+
+
+def test_transcribe_file_raises_the_thresholds_before_recognition(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    """The thresholds are set once the recording is decoded, before the transcription and diarization."""
+    from sessionscope.audio import pipeline
+
+    order: list[str] = []
+
+    class Stop(Exception):
+        pass
+
+    monkeypatch.setattr(pipeline, "decode_step", lambda path, hook=None: order.append("decode") or
+                        type("D", (), {"sha256": "0" * 64})())
+    monkeypatch.setattr(pipeline, "keep_freed_memory", lambda: order.append("malloc") or True)
+
+    def recognise(*a, **k):  # noqa: ANN002, ANN003, ANN202
+        order.append("recognise")
+        raise Stop
+
+    monkeypatch.setattr(pipeline, "recognise_step", recognise)
+    from sessionscope.config import Config
+
+    with pytest.raises(Stop):
+        pipeline.transcribe_file(tmp_path / "x.wav", config=Config())
+    assert order == ["decode", "malloc", "recognise"]

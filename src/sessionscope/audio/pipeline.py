@@ -49,7 +49,7 @@ from sessionscope.audio.cache import (
     diarization_from_dict,
     diarization_to_dict,
 )
-from sessionscope.audio.decode import Audio, load_audio, speech_level
+from sessionscope.audio.decode import Audio, keep_freed_memory, load_audio, speech_level
 from sessionscope.audio.diarize import (
     Diarization,
     DiarizationParams,
@@ -653,6 +653,7 @@ def transcribe_file(path: str | Path, *, config: Config, entry: Any = None, hook
     clock = StageClock()
     with clock.stage("decode"):
         decoded = decode_step(path, hook)
+    keep_freed_memory()
     seed_everything(decoded.sha256)
     people = people_from_entry(entry)
     sid = session_id or str(getattr(entry, "id", None) or path.stem)
