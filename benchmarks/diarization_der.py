@@ -20,7 +20,9 @@ Sets (``../shared/data``; the simulated conversations are generated first by
   (``--seed 20261209 --out .cache/conv/farfield2``; development);
 * ``ami``: ``ami-audio-excerpts`` (held out: report only);
 * ``pyannote-ami``: ``pyannote-ami-excerpts`` and ``pyannote-sample`` (development);
-* ``examples``: the bundled TTS example sessions (EN, RU).
+* ``examples``: the bundled TTS example sessions (EN, RU);
+* ``conv/<folder>``: any generated folder under ``.cache/conv`` (e.g. ``conv/dev_r19``: development
+  readers only; never a folder of the report readers).
 
 Talk-share error: per reference speaker, |hypothesis share − reference share| in points,
 after the optimal speaker mapping; a share is a speaker's speech time over the sum of all
@@ -51,6 +53,11 @@ def cases(name: str) -> list[tuple[str, Path, Path]]:
         if not (folder / "reference.rttm").is_file():
             raise SystemExit(f"generate first: .venv/bin/python benchmarks/librispeech_conversations.py "
                              f"--split {name.split('-')[1]} --out {folder}")
+        return [(w.stem, w, folder / "reference.rttm") for w in sorted(folder.glob("*.wav"))]
+    if name.startswith("conv/"):  # any generated development folder under .cache/conv, e.g. conv/dev_r19
+        folder = CONV / name.split("/", 1)[1]
+        if not (folder / "reference.rttm").is_file():
+            raise SystemExit(f"no reference.rttm in {folder}")
         return [(w.stem, w, folder / "reference.rttm") for w in sorted(folder.glob("*.wav"))]
     if name in ("farfield", "farfield2"):
         folder = CONV / name
@@ -257,7 +264,8 @@ def main() -> int:
             "command": " ".join(["benchmarks/diarization_der.py", *sys.argv[1:]]), "commit": commit,
             "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             "data": {s: ("held out (report only)" if s in ("ami", "libri-report") else
-                         "development" if s in ("libri-dev", "pyannote-ami", "farfield", "farfield2") else "bundled examples") for s in args.sets},
+                         "development" if s in ("libri-dev", "pyannote-ami", "farfield", "farfield2") or s.startswith("conv/dev")
+                         else "bundled examples") for s in args.sets},
             "config": str(args.config or "defaults"), "overrides": overrides, "load_average_at_start": round(load0, 2), "cores": os.cpu_count(),
             "summary": summary, "rows": rows}, indent=1))
     return 0

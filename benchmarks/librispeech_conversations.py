@@ -43,13 +43,19 @@ SR = 16000
 SPLITS = {"dev": ("1688", "1998", "2033", "2414"), "report": ("2609", "3005", "3080")}
 
 
-def speech_mask(x: np.ndarray, *, share: float = 0.35, bridge_s: float = 0.25) -> np.ndarray:
+def speech_mask(x: np.ndarray, *, share: float = 0.35, bridge_s: float = 0.25, min_run_s: float = 0.0) -> np.ndarray:
     """Per 10 ms frame: speech, by energy above an adaptive threshold, short gaps bridged.
 
     The threshold lies ``share`` of the way from the clip's noise floor (10th percentile of
     frame levels) to its speech level (90th percentile): LibriSpeech test-other clips have
     noise floors from -80 to -41 dBFS, so a fixed distance below the peak marks a noisy
     clip's silences as speech.
+
+    ``min_run_s`` > 0: a run of loud frames shorter than this (under a syllable) is speech only
+    within ``bridge_s`` of a run at least this long (a plosive or an onset next to its vowel); on
+    its own (a click, lip smack or breath noise in a pause) it is not, and a chain of such bursts no
+    longer bridges a whole pause into speech (:func:`short_bursts`; round 19, reader 1688's pauses;
+    0, the default: the reference of rounds 1-18).
     """
     hop = SR // 100
     n = len(x) // hop
@@ -60,11 +66,27 @@ def speech_mask(x: np.ndarray, *, share: float = 0.35, bridge_s: float = 0.25) -
     noise, loud = np.percentile(db, 10), np.percentile(db, 90)
     m = db > noise + share * (loud - noise)
     gap = int(bridge_s * 100)
+    if min_run_s > 0:
+        m &= ~short_bursts(m, min_run=int(round(min_run_s * 100)), near=gap)
     idx = np.flatnonzero(m)
     for a, b in zip(idx[:-1], idx[1:], strict=False):
         if 1 < b - a <= gap:
             m[a:b] = True
     return m
+
+
+def short_bursts(m: np.ndarray, *, min_run: int, near: int) -> np.ndarray:
+    """The frames of runs of ``m`` shorter than ``min_run`` frames that lie more than ``near`` frames
+    from every run at least ``min_run`` long."""
+    d = np.diff(np.concatenate([[0], m.astype(np.int8), [0]]))
+    starts, ends = np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+    long_ = (ends - starts) >= min_run
+    ls, le = starts[long_], ends[long_]
+    out = np.zeros(len(m), dtype=bool)
+    for a, b in zip(starts[~long_], ends[~long_], strict=True):
+        if not np.any((ls - b <= near) & (a - le <= near)):
+            out[a:b] = True
+    return out
 
 
 def _clips(speaker: str) -> list[np.ndarray]:
@@ -89,11 +111,12 @@ def origin(speaker: str) -> str:
 
 
 def make(speakers: tuple[str, ...], rng: np.random.Generator, clips: dict[str, list[np.ndarray]],
-         length_s: float) -> tuple[np.ndarray, list[tuple[float, float, str]], dict[str, float]]:
+         length_s: float, *, min_run_s: float = 0.0) -> tuple[np.ndarray, list[tuple[float, float, str]], dict[str, float]]:
     gains = {s: float(rng.uniform(-10.0, 0.0)) for s in speakers}
     pos = {s: (int(rng.integers(len(clips[s]))), 0) for s in speakers}
     out = np.zeros(int((length_s + 15) * SR), dtype=np.float64)
     ref: list[tuple[float, float, str]] = []
+    ends: list[float] = []
     t = 0.3
     cur = speakers[int(rng.integers(len(speakers)))]
     while t < length_s:
@@ -108,6 +131,8 @@ def make(speakers: tuple[str, ...], rng: np.random.Generator, clips: dict[str, l
         if not m.any():
             continue
         a, b = np.flatnonzero(m)[[0, -1]]
+        if min_run_s > 0:  # the same audio (trimmed as before); isolated short bursts are not speech
+            m = speech_mask(piece, min_run_s=min_run_s)
         piece, m = piece[a * 160:(b + 1) * 160], m[a:b + 1]
         start = int(t * SR)
         out[start:start + len(piece)] += piece * 10 ** (gains[cur] / 20)
@@ -115,13 +140,14 @@ def make(speakers: tuple[str, ...], rng: np.random.Generator, clips: dict[str, l
         for s_, e_ in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True):
             ref.append((round(t + s_ * 0.01, 2), round(t + e_ * 0.01, 2), cur))
         end = t + len(piece) / SR
+        ends.append(round(end, 2))
         if rng.random() < 0.15 and not short:
             t = end - rng.uniform(0.3, 0.7)
         else:
             t = end + rng.uniform(0.2, 1.0)
         others = [s for s in speakers if s != cur]
         cur = others[int(rng.integers(len(others)))]
-    total = max(e for _, e, _ in ref) + 0.5
+    total = max(ends) + 0.5  # the last piece's end (its last loud frame)
     out = out[: int(total * SR)]
     out += rng.normal(0.0, 10 ** (-65 / 20), len(out))
     peak = np.abs(out).max()
@@ -146,6 +172,9 @@ def main() -> int:
     ap.add_argument("--triples", type=int, default=3, help="three-person conversations")
     ap.add_argument("--length", type=float, default=60.0, help="seconds per conversation (about)")
     ap.add_argument("--seed", type=int, default=20261201)
+    ap.add_argument("--min-run", type=float, default=0.0,
+                    help="reference: loud runs shorter than this (s), away from longer ones, are not speech "
+                         "(speech_mask; 0: the reference of rounds 1-18)")
     ap.add_argument("--perturb", type=float, nargs="*", default=[],
                     help="speed factors (e.g. 0.9 1.1): perturbed copies of each reader as extra speakers")
     args = ap.parse_args()
@@ -172,13 +201,14 @@ def main() -> int:
         plan.append(who)
     for i, who in enumerate(plan):
         uri = f"{args.split}{i:02d}"
-        x, ref, gains = make(tuple(who), rng, clips, args.length)
+        x, ref, gains = make(tuple(who), rng, clips, args.length, min_run_s=args.min_run)
         write_wav(args.out / f"{uri}.wav", x)
         lines += [f"SPEAKER {uri} 1 {s:.2f} {e - s:.2f} <NA> <NA> {spk_} <NA> <NA>" for s, e, spk_ in ref]
         meta.append({"uri": uri, "speakers": list(who), "gains_db": gains, "duration_s": round(len(x) / SR, 2)})
     (args.out / "reference.rttm").write_text("\n".join(lines) + "\n")
     (args.out / "conversations.json").write_text(json.dumps({"split": args.split, "seed": args.seed,
-                                                             "perturb": args.perturb, "conversations": meta}, indent=1))
+                                                             "perturb": args.perturb, "min_run_s": args.min_run,
+                                                             "conversations": meta}, indent=1))
     print(f"{len(plan)} conversations in {args.out}")
     return 0
 
