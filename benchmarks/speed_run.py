@@ -47,6 +47,12 @@ that ``run`` recorded in ``session.json`` (``extra.audio.cpu_s`` and ``provenanc
 seconds outside the audio stages (``outside_audio_cpu_s``: start-up, model loading, text stages, outputs).
 CPU-seconds ratios are less sensitive to other load on the machine than wall ratios; the
 load average is recorded at the start and end.
+
+``--asr-tuned`` (round 19) also times faster-whisper alone with the glibc thresholds that ``run`` sets for itself
+once the recording is decoded (``decode.keep_freed_memory``: ``mallopt`` in process, before the model loads), right
+after the plain one in every repeat: ``ratio_wall_tuned`` / ``ratio_cpu_tuned`` compare ``run`` with it (like for
+like: the same allocator on both sides), ``ratio_wall`` / ``ratio_cpu`` stay the comparison with the library as users
+run it (glibc's defaults).
 """
 
 from __future__ import annotations
@@ -72,7 +78,10 @@ DATA = ROOT.parent / "shared" / "data"
 PY = sys.executable
 
 ASR_ALONE = r"""
-import sys, time
+import os, sys, time
+if os.environ.get("SPEED_RUN_ASR_TUNED") == "1":  # --asr-tuned: the glibc thresholds `run` sets for itself
+    from sessionscope.audio.decode import keep_freed_memory
+    assert keep_freed_memory()
 from sessionscope.config import load_config
 from sessionscope.models import resolve_whisper, pick_device
 from faster_whisper import WhisperModel, BatchedInferencePipeline
@@ -190,6 +199,26 @@ def warm_up(tmp: Path, wav: Path, script: Path, cfg: list[str], config: Path | N
         timed([PY, str(script), str(wav), str(config or ""), ""], ROOT, base=base)
 
 
+def summary(runs: dict[str, list[dict[str, float]]], kinds: list[str], dur: float, outputs: list[object],
+            stages: list[dict]) -> dict:
+    """One language variant's medians, ratios (against faster-whisper alone, plain and, with ``--asr-tuned``,
+    tuned) and output check."""
+    med = {k: {m: statistics.median(r[m] for r in rs) for m in ("wall_s", "cpu_s", "sys_s", "max_rss_mb")}
+           for k, rs in runs.items() if rs}
+    res: dict = {"median": med}
+    for kind in kinds:
+        tag = kind[3:]  # "" or "_concurrent" / "_sequential"
+        res[f"rtf_run{tag}"] = round(med[kind]["wall_s"] / dur, 3)
+        res[f"cpu_per_audio_s_run{tag}"] = round(med[kind]["cpu_s"] / dur, 3)
+        for alone, suffix in (("asr", ""), ("asr_tuned", "_tuned")):
+            if alone in med:
+                res[f"ratio_wall{tag}{suffix}"] = round(med[kind]["wall_s"] / med[alone]["wall_s"], 3)
+                res[f"ratio_cpu{tag}{suffix}"] = round(med[kind]["cpu_s"] / med[alone]["cpu_s"], 3)
+    diffs = sorted({d for o in outputs[1:] for d in differences(outputs[0], o)})
+    res.update(identical_outputs=not diffs, differences=diffs[:50], runs=runs, run_stages=stages)
+    return res
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--minutes", type=float, default=5)
@@ -204,6 +233,8 @@ def main() -> int:
                     help="children keep PYTHONDONTWRITEBYTECODE (a checkout that recompiles its modules in every process); "
                          "by default they cache bytecode in a temporary PYTHONPYCACHEPREFIX, as an installed package "
                          "runs, after one untimed warm-up of each command")
+    ap.add_argument("--asr-tuned", action="store_true",
+                    help="also time faster-whisper alone with the glibc thresholds run sets for itself (like for like)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     if not DATA.is_dir():
@@ -221,7 +252,8 @@ def main() -> int:
     commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     kinds = [("run" if m == "default" else f"run_{m}") for m in modes]
-    runs: dict[str, dict[str, list[dict[str, float]]]] = {v: {**{k: [] for k in kinds}, "asr": []} for v in variants}
+    runs: dict[str, dict[str, list[dict[str, float]]]] = {v: {**{k: [] for k in kinds}, "asr": [], "asr_tuned": []}
+                                                          for v in variants}
     stages: dict[str, list[dict]] = {v: [] for v in variants}
     outputs: dict[str, list[object]] = {v: [] for v in variants}
     with tempfile.TemporaryDirectory() as tmp:
@@ -254,22 +286,15 @@ def main() -> int:
                     runs[v]["asr"].append(timed([PY, str(script), str(wav), str(args.config or ""),
                                                  "en" if v == "en" else ""], ROOT, base=base))
                     print(v, "asr", runs[v]["asr"][-1], flush=True)
+                if args.asr_tuned and not args.run_only:
+                    runs[v]["asr_tuned"].append(timed([PY, str(script), str(wav), str(args.config or ""),
+                                                       "en" if v == "en" else ""], ROOT, {"SPEED_RUN_ASR_TUNED": "1"},
+                                                      base))
+                    print(v, "asr_tuned", runs[v]["asr_tuned"][-1], flush=True)
     dur = args.minutes * 60
     result: dict = {"recording_min": args.minutes, "source": source, "bytecode": not args.no_bytecode, "variants": {}}
     for v in variants:
-        med = {k: {m: statistics.median(r[m] for r in rs) for m in ("wall_s", "cpu_s", "sys_s", "max_rss_mb")}
-               for k, rs in runs[v].items() if rs}
-        res: dict = {"median": med}
-        for kind in kinds:
-            tag = kind[3:]  # "" or "_concurrent" / "_sequential"
-            res[f"rtf_run{tag}"] = round(med[kind]["wall_s"] / dur, 3)
-            res[f"cpu_per_audio_s_run{tag}"] = round(med[kind]["cpu_s"] / dur, 3)
-            if "asr" in med:
-                res[f"ratio_wall{tag}"] = round(med[kind]["wall_s"] / med["asr"]["wall_s"], 3)
-                res[f"ratio_cpu{tag}"] = round(med[kind]["cpu_s"] / med["asr"]["cpu_s"], 3)
-        diffs = sorted({d for o in outputs[v][1:] for d in differences(outputs[v][0], o)})
-        res.update(identical_outputs=not diffs, differences=diffs[:50], runs=runs[v], run_stages=stages[v])
-        result["variants"][v] = res
+        result["variants"][v] = summary(runs[v], kinds, dur, outputs[v], stages[v])
     result.update(load_average_start=[round(x, 2) for x in load_start], load_average_end=[round(x, 2) for x in os.getloadavg()],
                   cores=os.cpu_count())
     for v, res in result["variants"].items():
