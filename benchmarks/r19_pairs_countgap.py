@@ -8,7 +8,8 @@ Per set: seconds of such frames inside / outside the reference speech (and not a
 highest P(speech) of a covering chunk; what a "count at least 1 where a chunk marks speech" rule could gain
 (missed speech recovered) and cost (false alarm added), at collar 0 (every frame). ``weak_word_``: frames
 no chunk's argmax marks but a Whisper word covers and some chunk gives P(speech) above p (a word-backed
-lower threshold).
+lower threshold). ``hyst_``: the delivered turns extended outwards over frames where some chunk gives
+P(speech) above p (an offset threshold under the argmax's).
 """
 
 from __future__ import annotations
@@ -20,12 +21,30 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import r19_pairs_diagnose as diag  # noqa: E402
 from diarization_der import cases  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 ALLOWED = ("libri-dev", "farfield", "farfield2", "pyannote-ami")
+
+
+def extension(on: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """Frames outside ``on`` reached from an ``on`` run by a contiguous stretch of ``ok`` frames."""
+    out = np.zeros(len(on), dtype=bool)
+    d = np.diff(np.concatenate([[0], on.astype(np.int8), [0]]))
+    for a, b in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True):
+        i = a - 1
+        while i >= 0 and ok[i] and not on[i]:
+            out[i] = True
+            i -= 1
+        i = b
+        while i < len(on) and ok[i] and not on[i]:
+            out[i] = True
+            i += 1
+    return out
 
 
 def main() -> int:
@@ -60,6 +79,16 @@ def main() -> int:
                 g = weak & (last["pmax"] > p)
                 r[f"weak_word_speech_s_p{p}"] = round((g & last["ref"]).sum() / 100, 2)
                 r[f"weak_word_nonspeech_s_p{p}"] = round((g & ~last["ref"]).sum() / 100, 2)
+                g &= ~last["near"]
+                r[f"weak_word_c025_speech_s_p{p}"] = round((g & last["ref"]).sum() / 100, 2)
+                r[f"weak_word_c025_nonspeech_s_p{p}"] = round((g & ~last["ref"]).sum() / 100, 2)
+            for p in (0.3, 0.4):  # delivered speech extended outwards while P(speech) stays above p (hysteresis)
+                g = extension(last["run"], last["pmax"] > p)
+                r[f"hyst_speech_s_p{p}"] = round((g & last["ref"]).sum() / 100, 2)
+                r[f"hyst_nonspeech_s_p{p}"] = round((g & ~last["ref"]).sum() / 100, 2)
+                g &= ~last["near"]  # what the collar-0.25 DER scores
+                r[f"hyst_c025_speech_s_p{p}"] = round((g & last["ref"]).sum() / 100, 2)
+                r[f"hyst_c025_nonspeech_s_p{p}"] = round((g & ~last["ref"]).sum() / 100, 2)
             rows.append(r)
             for k, v in r.items():
                 if k != "uri":

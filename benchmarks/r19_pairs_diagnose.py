@@ -150,7 +150,7 @@ def analyse(wav: Path, ref: list[tuple[float, float, str]], config: Any) -> dict
                          "p_speech_max": round(float(pmax[a:b].max()), 3), "p_speech_median": round(float(np.median(pmax[a:b])), 3),
                          "level_db": round(float(np.median(db[a:b])), 1), "words": txt})
     out["missed_runs"] = runs
-    LAST.update(hyp_frames={h: frames([t for t in delivered if t[2] == h], n) for h in sorted({t[2] for t in delivered})},
+    LAST.update(near=near, hyp_frames={h: frames([t for t in delivered if t[2] == h], n) for h in sorted({t[2] for t in delivered})},
                 pmax=pmax, db=db, ref=ref_m, run=run_m, diar=diar_m, word=word_m, kcount=kcount, marked=marked,
                 spk=spk_m, x=x, words=[(wd.start, wd.end, wd.text) for sgm in asr.segments for wd in sgm.words])
     out["hyp_speakers"] = len({lab for *_, lab in delivered})
