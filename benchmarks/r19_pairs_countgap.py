@@ -74,6 +74,9 @@ def main() -> int:
                 r[f"speech_s_p{p}"] = round((g & last["ref"]).sum() / 100, 2)
                 r[f"nonspeech_s_p{p}"] = round((g & ~last["ref"]).sum() / 100, 2)
                 r[f"words_s_p{p}"] = round((g & last["word"]).sum() / 100, 2)
+                g &= ~last["near"]
+                r[f"c025_speech_s_p{p}"] = round((g & last["ref"]).sum() / 100, 2)
+                r[f"c025_nonspeech_s_p{p}"] = round((g & ~last["ref"]).sum() / 100, 2)
             weak = ~last["marked"] & last["word"] & ~last["run"]  # the argmax hears nobody, Whisper has a word
             for p in (0.2, 0.3, 0.4):
                 g = weak & (last["pmax"] > p)
