@@ -118,6 +118,12 @@ def without_fill(wav: Path, config: object, ref: list, dur: float) -> dict[str, 
             "nofill_share_err": share_errors(ref, hyp)}
 
 
+def delivered_text(session: object) -> dict[str, str]:
+    """``{"text": ...}``: the delivered utterances' texts in time order ("" when no speech was found)."""
+    utts = getattr(session, "utterances", ())
+    return {"text": " ".join(u.text.strip() for u in sorted(utts, key=lambda u: u.start or 0.0))}
+
+
 def der_parts(ref: list, hyp: list, dur: float, *, prefix: str = "") -> dict[str, float]:
     """DER and its parts in % of the scored speaker time, the scored time and the error time (s), at collar 0 and 0.25."""
     from sessionscope.audio.der import der
@@ -172,6 +178,9 @@ def main() -> int:
     ap.add_argument("--without-fill", action="store_true",
                     help="also score, in the same pass, the delivered output without the word-backed fill "
                          "(``recognise_step(word_fill=None)``, transcription and diarization from the cache)")
+    ap.add_argument("--keep-text", action="store_true",
+                    help="store each file's delivered transcript (utterance texts in time order) in its row, for "
+                         "comparing the words between versions of the same audio (call_conversations_r19_calls.py)")
     args = ap.parse_args()
     if not DATA.is_dir():
         print(f"shared data not found at {DATA}", file=sys.stderr)
@@ -228,6 +237,7 @@ def main() -> int:
                 row.update(without_fill(wav, config, ref, dur) if s is not None else
                            {**{f"nofill_{k[4:]}": v for k, v in row.items() if k.startswith("run_")},  # no speech found
                             "nofill_hyp_speakers": 0, "nofill_share_err": errs})
+            row.update(delivered_text(s) if args.keep_text else {})
             row["share_err_max"] = max(errs.values()) if errs else None
             row["share_err"] = errs
             rows.append(row)

@@ -33,6 +33,7 @@ import argparse
 import json
 import sys
 import wave
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -111,7 +112,14 @@ def origin(speaker: str) -> str:
 
 
 def make(speakers: tuple[str, ...], rng: np.random.Generator, clips: dict[str, list[np.ndarray]],
-         length_s: float, *, min_run_s: float = 0.0) -> tuple[np.ndarray, list[tuple[float, float, str]], dict[str, float]]:
+         length_s: float, *, min_run_s: float = 0.0,
+         stems: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, list[tuple[float, float, str]], dict[str, float]]:
+    """One conversation: the mix, its reference turns and the speakers' gains (dB).
+
+    ``stems``: a dict to fill with each speaker's own track (placed, gained and scaled like the mix,
+    without the noise floor; the mix is their sum plus the noise) for simulating per-side processing
+    such as call audio (``benchmarks/call_conversations_r19_calls.py``); the mix is the same either way.
+    """
     gains = {s: float(rng.uniform(-10.0, 0.0)) for s in speakers}
     pos = {s: (int(rng.integers(len(clips[s]))), 0) for s in speakers}
     out = np.zeros(int((length_s + 15) * SR), dtype=np.float64)
@@ -136,6 +144,8 @@ def make(speakers: tuple[str, ...], rng: np.random.Generator, clips: dict[str, l
         piece, m = piece[a * 160:(b + 1) * 160], m[a:b + 1]
         start = int(t * SR)
         out[start:start + len(piece)] += piece * 10 ** (gains[cur] / 20)
+        if stems is not None:
+            stems.setdefault(cur, np.zeros(len(out)))[start:start + len(piece)] += piece * 10 ** (gains[cur] / 20)
         d = np.diff(np.concatenate([[0], m.astype(np.int8), [0]]))
         for s_, e_ in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True):
             ref.append((round(t + s_ * 0.01, 2), round(t + e_ * 0.01, 2), cur))
@@ -153,14 +163,46 @@ def make(speakers: tuple[str, ...], rng: np.random.Generator, clips: dict[str, l
     peak = np.abs(out).max()
     if peak > 0.99:
         out *= 0.99 / peak
+    if stems is not None:
+        for k in stems:
+            stems[k] = (stems[k][: len(out)] * min(1.0, 0.99 / peak)).astype(np.float32)
     return out.astype(np.float32), ref, gains
 
 
-def write_wav(path: Path, x: np.ndarray) -> None:
+def conversations(split: str, *, seed: int, pairs: int = 12, triples: int = 3, length_s: float = 60.0,
+                  perturb: list[float] | None = None, min_run_s: float = 0.0,
+                  stems: dict[str, dict[str, np.ndarray]] | None = None,
+                  ) -> Iterator[tuple[str, tuple[str, ...], np.ndarray, list[tuple[float, float, str]], dict[str, float]]]:
+    """The split's conversations in order: ``(uri, speakers, mix, reference turns, gains)`` (what ``main``
+    writes); ``stems``: filled per uri with the speakers' own tracks (:func:`make`)."""
+    spk = SPLITS[split]
+    clips = {s: _clips(s) for s in spk}
+    rng = np.random.default_rng(seed + (0 if split == "dev" else 1))
+    if perturb:
+        for f in perturb:
+            clips.update({f"{s}sp{f}": perturbed(clips[s], f) for s in spk})
+        spk = tuple(clips)
+    couples = [(a, b) for i, a in enumerate(spk) for b in spk[i + 1:] if origin(a) != origin(b)]
+    if perturb:
+        couples = [couples[i] for i in rng.permutation(len(couples))]
+    plan = [couples[i % len(couples)] for i in range(pairs)]
+    for _ in range(triples):
+        who = tuple(rng.choice(spk, 3, replace=False).tolist())
+        while len({origin(s) for s in who}) < 3:
+            who = tuple(rng.choice(spk, 3, replace=False).tolist())
+        plan.append(who)
+    for i, who in enumerate(plan):
+        uri = f"{split}{i:02d}"
+        own: dict[str, np.ndarray] | None = None if stems is None else stems.setdefault(uri, {})
+        x, ref, gains = make(tuple(who), rng, clips, length_s, min_run_s=min_run_s, stems=own)
+        yield uri, tuple(who), x, ref, gains
+
+
+def write_wav(path: Path, x: np.ndarray, sr: int = SR) -> None:
     with wave.open(str(path), "wb") as w:
         w.setnchannels(1)
         w.setsampwidth(2)
-        w.setframerate(SR)
+        w.setframerate(sr)
         w.writeframes((np.clip(x, -1, 1) * 32767).astype("<i2").tobytes())
 
 
@@ -181,27 +223,10 @@ def main() -> int:
     if not DATA.is_dir():
         print(f"shared data not found at {DATA}", file=sys.stderr)
         return 2
-    spk = SPLITS[args.split]
-    clips = {s: _clips(s) for s in spk}
-    rng = np.random.default_rng(args.seed + (0 if args.split == "dev" else 1))
-    if args.perturb:
-        for f in args.perturb:
-            clips.update({f"{s}sp{f}": perturbed(clips[s], f) for s in spk})
-        spk = tuple(clips)
-    pairs = [(a, b) for i, a in enumerate(spk) for b in spk[i + 1:] if origin(a) != origin(b)]
-    if args.perturb:
-        pairs = [pairs[i] for i in rng.permutation(len(pairs))]
     args.out.mkdir(parents=True, exist_ok=True)
     meta, lines = [], []
-    plan = [pairs[i % len(pairs)] for i in range(args.pairs)]
-    for _ in range(args.triples):
-        who = tuple(rng.choice(spk, 3, replace=False).tolist())
-        while len({origin(s) for s in who}) < 3:
-            who = tuple(rng.choice(spk, 3, replace=False).tolist())
-        plan.append(who)
-    for i, who in enumerate(plan):
-        uri = f"{args.split}{i:02d}"
-        x, ref, gains = make(tuple(who), rng, clips, args.length, min_run_s=args.min_run)
+    for uri, who, x, ref, gains in conversations(args.split, seed=args.seed, pairs=args.pairs, triples=args.triples,
+                                                 length_s=args.length, perturb=args.perturb, min_run_s=args.min_run):
         write_wav(args.out / f"{uri}.wav", x)
         lines += [f"SPEAKER {uri} 1 {s:.2f} {e - s:.2f} <NA> <NA> {spk_} <NA> <NA>" for s, e, spk_ in ref]
         meta.append({"uri": uri, "speakers": list(who), "gains_db": gains, "duration_s": round(len(x) / SR, 2)})
@@ -209,7 +234,7 @@ def main() -> int:
     (args.out / "conversations.json").write_text(json.dumps({"split": args.split, "seed": args.seed,
                                                              "perturb": args.perturb, "min_run_s": args.min_run,
                                                              "conversations": meta}, indent=1))
-    print(f"{len(plan)} conversations in {args.out}")
+    print(f"{len(meta)} conversations in {args.out}")
     return 0
 
 
