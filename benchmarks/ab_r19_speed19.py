@@ -9,6 +9,8 @@ Variants (comma-separated, combine with ``+``, e.g. ``arena+big``):
 - ``off``: ``SESSIONSCOPE_MALLOC_TUNE=0`` (glibc's defaults);
 - ``arena``: ONNX Runtime's memory arena on for the segmentation network too (round 18's unshipped patch);
 - ``big``: glibc thresholds 256 MB / 1 GB instead of the shipped ones;
+- ``notrim``: ``decode.trim_heap`` does nothing (the thresholds are still set): what the diarization's and the
+  transcription's ``malloc_trim`` calls cost (memory unbounded: a measurement, not a candidate);
 - ``trimN``: ``asr.TRIM_EVERY_S = N`` (``malloc_trim`` every N seconds of transcribed audio; needs the unshipped
   patch ``benchmarks/results/asr_trim_r19_speed19.patch``, measured on a snapshot of the code with it applied).
 
@@ -44,6 +46,9 @@ for p in parts:
     elif p == "arena":
         _load = onnx_models.load
         onnx_models.load = lambda *a, **k: _load(*a, **{**k, "arena": True})
+    elif p == "notrim":  # malloc_trim never called (thresholds still set first): what the trims cost
+        decode.keep_freed_memory()
+        decode._libc = lambda: None
     elif p.startswith("trim"):
         if not hasattr(asr, "TRIM_EVERY_S"):
             raise SystemExit("trimN needs benchmarks/results/asr_trim_r19_speed19.patch applied (not shipped)")
