@@ -62,15 +62,20 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("result", type=Path, help="diarization_der.py --keep-text JSON")
     ap.add_argument("--clean", default="conv/dev_r19_calls_clean")
+    ap.add_argument("--clean-from", type=Path,
+                    help="take the clean set's rows from this result instead (a run of the call sets alone)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     res = json.loads(args.result.read_text())
-    out = compare(res["rows"], args.clean)
+    rows = res["rows"]
+    if args.clean_from:
+        rows = [r for r in json.loads(args.clean_from.read_text())["rows"] if r["set"] == args.clean] + rows
+    out = compare(rows, args.clean)
     print(json.dumps({k: {x: y for x, y in v.items() if x != "der_c0.25_per_file"} for k, v in out.items()}, indent=1))
     if args.json:
         args.json.write_text(json.dumps({"command": " ".join(["benchmarks/r19_calls_compare.py", *sys.argv[1:]]),
                                          "source": {"file": str(args.result), "commit": res["commit"],
-                                                    "command": res["command"]},
+                                                    "command": res["command"], "clean_from": str(args.clean_from or "")},
                                          "data": "development (conv/dev_r19_calls_*)", "conditions": out}, indent=1))
     return 0
 
