@@ -90,6 +90,7 @@ class AsrConfig(_Section):
     vad: bool = True
     vad_normalise: bool = Field(True, description="bring the audio the VAD sees (not the audio transcribed) to -26 dBFS RMS per 10 min block, as the diarization does: Silero misses quiet far-field speech")
     vad_threshold: float = Field(0.5, gt=0, lt=1, description="Silero VAD speech threshold of the transcription")
+    vad_threshold_narrowband: Optional[float] = Field(0.3, gt=0, lt=1, description="the transcription's Silero VAD threshold instead of vad_threshold for telephone-band recordings (nothing above 4 kHz): at 0.5 the VAD dropped a third of the words of simulated phone calls (None: always vad_threshold; docs/benchmarks/audio.md, round 19)")
     vad_min_silence_ms: int = Field(160, ge=0, description="silence (ms) that ends a VAD speech region of the transcription")
     vad_speech_pad_ms: int = Field(400, ge=0, description="padding (ms) on each side of a VAD speech region of the transcription")
     word_timestamps: bool = True

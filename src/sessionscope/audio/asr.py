@@ -27,7 +27,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from sessionscope.audio.decode import SAMPLE_RATE, trim_heap, vad_level
+from sessionscope.audio.decode import SAMPLE_RATE, is_narrowband, trim_heap, vad_level
 from sessionscope.audio.hallucination import AsrSegment, AsrWord, FilterReport, filter_segments
 from sessionscope.config import AsrConfig
 from sessionscope.errors import AudioError, ModelError
@@ -268,13 +268,20 @@ def transcribe(samples: np.ndarray, *, config: AsrConfig, language: Optional[str
     pipe = BatchedInferencePipeline(model=model)
     duration = len(samples) / SAMPLE_RATE
     speech: list[tuple[float, float]] = []
+    vad_notes: tuple[str, ...] = ()
     if not config.vad:
         # the batched pipeline needs VAD chunks beyond 30 s; fall back to sequential decoding
         segments_iter, _ = model.transcribe(samples, language=lang, beam_size=config.beam_size, vad_filter=False,
                                             word_timestamps=config.word_timestamps, condition_on_previous_text=False)
     else:
+        threshold = vad_threshold_for(samples, config)
+        if threshold != config.vad_threshold:
+            log.info("telephone-band audio (nothing above 4 kHz): the transcription's VAD threshold %.2f instead of %.2f",
+                     threshold, config.vad_threshold)
+            vad_notes = (f"telephone-band audio (nothing above 4 kHz): transcription VAD threshold {threshold:g} "
+                         f"instead of {config.vad_threshold:g}",)
         kwargs: dict[str, Any] = dict(beam_size=config.beam_size, vad_filter=True, word_timestamps=config.word_timestamps,
-                                      batch_size=config.batch_size, vad_parameters=vad_parameters(config))
+                                      batch_size=config.batch_size, vad_parameters=vad_parameters(config, threshold))
         # the VAD, the features and the language detection run eagerly inside transcribe()
         with recorded_vad(level=config.vad_normalise) as speech, detection_among(model, list(config.languages)) as detected:
             segments_iter, _ = pipe.transcribe(samples, language=None if detect_inside else lang,
@@ -307,7 +314,7 @@ def transcribe(samples: np.ndarray, *, config: AsrConfig, language: Optional[str
         log.info("dropped %d hallucinated segment(s), collapsed %d repetition loop(s)",
                  report.hallucinations_dropped, report.repetitions_dropped)
     return AsrResult(segments=tuple(cleaned), language=lang, language_probability=prob, language_source=how,
-                     model=config.model, filtered=report, notes=notes,
+                     model=config.model, filtered=report, notes=(*notes, *vad_notes),
                      speech=tuple((round(a, 3), round(b, 3)) for a, b in shifted), language_probability_raw=raw_prob,
                      recovered=tuple((round(a, 3), round(b, 3)) for a, b in recovered))
 
@@ -403,18 +410,31 @@ def recover_gaps(pipe: Any, samples: np.ndarray, segments: list[AsrSegment], rep
     return merged, total, gaps
 
 
-def vad_parameters(config: AsrConfig) -> dict[str, Any]:
+def vad_parameters(config: AsrConfig, threshold: Optional[float] = None) -> dict[str, Any]:
     """The batched pipeline's ``vad_parameters`` from ``config`` (it adds ``max_speech_duration_s`` = 30 s itself).
 
-    The defaults (threshold 0.5, 160 ms of silence, 400 ms of padding) are the pipeline's own defaults.
+    The defaults (threshold 0.5, 160 ms of silence, 400 ms of padding) are the pipeline's own defaults;
+    ``threshold`` replaces ``config.vad_threshold`` (see :func:`vad_threshold_for`).
     """
-    return {"threshold": config.vad_threshold, "min_silence_duration_ms": config.vad_min_silence_ms,
-            "speech_pad_ms": config.vad_speech_pad_ms}
+    return {"threshold": config.vad_threshold if threshold is None else threshold,
+            "min_silence_duration_ms": config.vad_min_silence_ms, "speech_pad_ms": config.vad_speech_pad_ms}
+
+
+def vad_threshold_for(samples: np.ndarray, config: AsrConfig) -> float:
+    """The transcription's VAD threshold for ``samples``: ``config.vad_threshold_narrowband`` for telephone-band
+    audio (:func:`~sessionscope.audio.decode.is_narrowband`), else ``config.vad_threshold``.
+
+    Silero VAD, trained on wideband speech, scores speech that passed a telephone line lower: at 0.5 it
+    left out 33 % of the words of simulated phone calls that 0.3 keeps (round 19, docs/benchmarks/audio.md).
+    """
+    if config.vad_threshold_narrowband is not None and is_narrowband(samples):
+        return config.vad_threshold_narrowband
+    return config.vad_threshold
 
 
 #: bump when a change to this module changes transcriptions (part of the cache key)
-ASR_CODE_VERSION = 5  # 3: language detected inside the transcription (its probability moved); 4: VAD input levelled;
-# 5: speech left without words by the batched pass decoded again (recover_gaps)
+ASR_CODE_VERSION = 6  # 3: language detected inside the transcription (its probability moved); 4: VAD input levelled;
+# 5: speech left without words by the batched pass decoded again (recover_gaps); 6: telephone-band VAD threshold
 
 
 def asr_params(config: AsrConfig) -> dict[str, Any]:
@@ -433,6 +453,7 @@ def asr_params(config: AsrConfig) -> dict[str, Any]:
     return {"model": config.model, "model_path": str(model_path), "device": device, "compute_type": compute_type,
             "beam_size": config.beam_size, "vad": config.vad, "batch_size": config.batch_size,
             "vad_normalise": config.vad_normalise, "vad_threshold": config.vad_threshold,
+            "vad_threshold_narrowband": config.vad_threshold_narrowband,
             "vad_min_silence_ms": config.vad_min_silence_ms, "vad_speech_pad_ms": config.vad_speech_pad_ms,
             "word_timestamps": config.word_timestamps, "languages": sorted(config.languages),
             "recover_gap_s": config.recover_gap_s, "code_version": ASR_CODE_VERSION}

@@ -250,6 +250,46 @@ def speech_level(samples: np.ndarray) -> float:
     return float(20 * np.log10(max(peak, 1e-6)))
 
 
+#: :func:`high_band_db` below this = narrowband (telephone) audio. Round 19 (docs/benchmarks/audio.md, "narrowband"):
+#: 8 kHz telephone recordings -56.6 to -71.8 dB (AMR-NB / mu-law simulations; the real telephone call of
+#: pyannote's sample -71.5 dB), every wideband file we have -9 to -44 dB (read speech, AMI far-field, Opus,
+#: laptop microphones, TTS examples)
+NARROWBAND_DB = -55.0
+
+
+def high_band_db(samples: np.ndarray, *, frame: int = 512, hop: int = 2048) -> float:
+    """Energy of 4.3-7.8 kHz against 0.1-3.8 kHz (dB) in the loudest 30 % of ``frame``-sample frames taken
+    every ``hop`` samples (0.13 s at 16 kHz: a 2-hour file costs about 0.6 CPU s).
+
+    Audio that passed a telephone line (300-3400 Hz, sampled at 8 kHz) and was decoded to 16 kHz has no
+    energy above 4 kHz: -57 dB and lower; speech recorded wideband -9 to -44 dB. 0.0 when the file is
+    too short to tell.
+    """
+    n = len(samples)
+    if n < frame * 4:
+        return 0.0
+    starts = np.arange(0, n - frame, hop)
+    window = np.hanning(frame)
+    freqs = np.fft.rfftfreq(frame, 1 / SAMPLE_RATE)
+    low_bins, high_bins = (freqs >= 100) & (freqs < 3800), (freqs >= 4300) & (freqs < 7800)
+    bands = np.empty((len(starts), 3))  # per frame: total, low band, high band energy
+    for a in range(0, len(starts), 4096):  # blocks of 4096 frames: a few MB whatever the length
+        idx = starts[a:a + 4096]
+        power = np.abs(np.fft.rfft(samples[idx[:, None] + np.arange(frame)].astype(np.float64) * window, axis=1)) ** 2
+        bands[a:a + len(idx)] = np.stack([power.sum(axis=1), power[:, low_bins].sum(axis=1),
+                                          power[:, high_bins].sum(axis=1)], axis=1)
+    loud = bands[bands[:, 0] >= np.quantile(bands[:, 0], 0.7)]
+    low, high = float(loud[:, 1].sum()), float(loud[:, 2].sum())
+    if low <= 0.0:
+        return 0.0  # digital silence: nothing to tell
+    return float(10 * np.log10(max(high / low, 1e-12)))
+
+
+def is_narrowband(samples: np.ndarray) -> bool:
+    """True for telephone-band audio (nothing above 4 kHz: :func:`high_band_db` < :data:`NARROWBAND_DB`)."""
+    return high_band_db(samples) < NARROWBAND_DB
+
+
 #: RMS level (0.05 = -26 dBFS) and block length (s) of :func:`vad_level`: those of the diarization's own VAD
 VAD_RMS = 0.05
 VAD_LEVEL_BLOCK_S = 600.0
