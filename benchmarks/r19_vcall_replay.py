@@ -3,6 +3,10 @@ the default pipeline, ``diarization_tune.local_for``) — count right and diariz
 ``diarize_local`` against the reference; no transcription, so not the delivered turns that
 ``diarization_der.py`` scores) per set and file (development only).
 
+Needs the clustering options of commit 309d642, reverted from the library after the round (nothing shipped):
+apply ``benchmarks/results/vcall_options_r19_vcall.patch`` (``git apply``) first; without it only the ``default``
+variant runs.
+
     nice -n 10 .venv/bin/python benchmarks/r19_vcall_replay.py --sets conv/dev_r19_calls_zoom ... \\
         --variants default merge_centroids --json benchmarks/results/r19_vcall_replay.json
 

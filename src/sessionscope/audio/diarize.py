@@ -38,7 +38,6 @@ from sessionscope.audio.reconstruct import (
     distinct_local_speakers,
     reconstruct,
     split_runs,
-    stretch_ids,
     unsplit_origin,
 )
 
@@ -594,11 +593,6 @@ class DiarizationParams:
     refine_long_s: float = 0.0  # runs longer than this are re-checked piece by piece against the voices (0: off, the default; 4.0 measured in round 13: better DER on pairs, ~+57 % diarization CPU)
     refine_piece_s: float = 2.0  # ... in pieces of about this much speech, one CAM++ embedding each
     threads: int = 0  # torch threads (0: half the cores, 1..4)
-    # round 19 (vcall), measured and off: better counts on calls, fewer right on the far-field development sets
-    merge_centroids: bool = False  # clusters whose centroids end closer than the threshold are merged
-    distinct_runs: bool = False  # min_cluster_size counts stretches of speech, not embeddings
-    fold_nearest: bool = False  # a small cluster joins its nearest cluster as a whole, small ones too
-    stretch_far: float = 0.0  # with distinct_runs: enough embeddings but too few stretches, kept this far from the rest
 
 
 def diarize_local(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: int = 6,
@@ -638,10 +632,7 @@ def diarize_local(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: i
     asg = cluster_local_speakers(emb, usable, trainable, threshold=params.threshold, min_clusters=min_speakers,
                                  max_clusters=max_speakers, min_cluster_size=params.min_cluster_size,
                                  activity=seg.binarized if split else None, short_voices=params.short_voices,
-                                 keep_far=params.keep_far, fold_support=params.fold_support,
-                                 merge_centroids=params.merge_centroids,
-                                 stretches=stretch_ids(seg, usable) if params.distinct_runs else None,
-                                 fold_nearest=params.fold_nearest, stretch_far=params.stretch_far)
+                                 keep_far=params.keep_far, fold_support=params.fold_support)
     k = len(asg.centroids)
     clusters = _inherit(asg.clusters, usable, origin, seg) if split else asg.clusters
     if params.refine_long_s > 0 and local is None and k >= 2:

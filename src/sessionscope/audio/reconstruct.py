@@ -92,9 +92,7 @@ def _normalise(x: np.ndarray) -> np.ndarray:
 
 
 def agglomerative(x: np.ndarray, *, threshold: float, min_clusters: int = 1, max_clusters: int = 20,
-                  min_cluster_size: int = 1, keep_far: float = 0.0, support: np.ndarray | None = None,
-                  merge_centroids: bool = False, evidence: np.ndarray | None = None,
-                  fold_nearest: bool = False, stretch_far: float = 0.0) -> np.ndarray:
+                  min_cluster_size: int = 1, keep_far: float = 0.0, support: np.ndarray | None = None) -> np.ndarray:
     """Cluster ids 0..k-1 (largest first) of embeddings ``x`` (n × d).
 
     Centroid linkage on length-normalised embeddings; clusters are merged while their
@@ -109,17 +107,6 @@ def agglomerative(x: np.ndarray, *, threshold: float, min_clusters: int = 1, max
     ``support``: embeddings that are not clustered (runs too short to take part) but count towards the size
     of the cluster whose centroid is nearest, so a voice heard once at length and a few times briefly is
     not folded away as a one-run cluster.
-    ``merge_centroids``: after the cut, clusters whose (unit) centroids are closer than ``threshold`` are merged,
-    closest first (centroid linkage is not monotone: a subtree with one merge above the threshold is not joined
-    to a neighbour even when their centroids are closer than it).
-    ``evidence``: an id per embedding; embeddings with one id (one stretch of speech embedded in two overlapping
-    chunks) count once towards ``min_cluster_size``.
-    ``fold_nearest``: a cluster under ``min_cluster_size`` joins, as a whole, the cluster whose centroid is nearest,
-    small or large, smallest first (two small pieces of one voice can make one voice of enough size).
-    ``stretch_far`` > 0 (with ``evidence``): a cluster of ``min_cluster_size`` embeddings or more but fewer
-    stretches stays a voice when its centroid is farther than this from every large one.
-    All four are off by default: measured in round 19 (vcall, docs/benchmarks/audio.md), they fix splits of a
-    video call's coded side but lose rare far-field talkers, whose one stretch of speech looks the same.
     """
     from sessionscope.audio.hierarchy import fcluster_distance, linkage
 
@@ -130,20 +117,13 @@ def agglomerative(x: np.ndarray, *, threshold: float, min_clusters: int = 1, max
         return np.zeros(1, dtype=int)
     xn = _normalise(np.asarray(x, dtype=np.float64))
     labels = fcluster_distance(linkage(xn, "centroid"), threshold) - 1  # SciPy's centroid linkage, same labels
-    if merge_centroids:
-        labels = _merge_centroids(labels, xn, threshold)
     k = len(np.unique(labels))
     hi = min(max_clusters, n)
     lo = min(max(1, min_clusters), hi)
     if k > hi or k < lo:
         labels = _cut(xn, hi if k > hi else lo)
     extra = None if support is None or len(support) == 0 else _normalise(np.asarray(support, dtype=np.float64))
-    if fold_nearest:
-        labels = _fold_nearest(labels, xn, min_cluster_size, evidence)
-    else:
-        labels = _fold_small(labels, xn, min_cluster_size, keep_far, extra, evidence, stretch_far)
-    if merge_centroids:
-        labels = _merge_centroids(labels, xn, threshold)
+    labels = _fold_small(labels, xn, min_cluster_size, keep_far, extra)
     if len(np.unique(labels)) < lo:
         labels = _cut(xn, lo)
     return _by_size(labels)
@@ -157,59 +137,17 @@ def _cut(xn: np.ndarray, k: int) -> np.ndarray:
     return np.asarray(fcluster_maxclust(linkage(xn, "average"), k) - 1)
 
 
-def _merge_centroids(labels: np.ndarray, xn: np.ndarray, threshold: float) -> np.ndarray:
-    """Clusters merged, closest pair first, while two unit centroids are closer than ``threshold``."""
-    out = labels.copy()
-    while True:
-        ids = np.unique(out)
-        if len(ids) < 2:
-            return out
-        cents = _normalise(np.stack([xn[out == i].mean(0) for i in ids]))
-        dist = np.linalg.norm(cents[:, None] - cents[None], axis=2)
-        np.fill_diagonal(dist, np.inf)
-        a, b = np.unravel_index(int(np.argmin(dist)), dist.shape)
-        if dist[a, b] >= threshold:
-            return out
-        out[out == ids[max(a, b)]] = ids[min(a, b)]
-
-
-def _fold_nearest(labels: np.ndarray, xn: np.ndarray, min_size: int, evidence: np.ndarray | None = None) -> np.ndarray:
-    """The smallest cluster under ``min_size`` (members, or distinct ``evidence`` ids) joins the cluster with the
-    nearest centroid, until none is under it or one is left."""
-    out = labels.copy()
-    ev = np.arange(len(out)) if evidence is None else np.asarray(evidence)
-    while True:
-        ids = np.unique(out)
-        sizes = np.array([len(np.unique(ev[out == i])) for i in ids])
-        if len(ids) < 2 or sizes.min() >= min_size:
-            return out
-        a = int(np.lexsort((ids, sizes))[0])
-        cents = _normalise(np.stack([xn[out == i].mean(0) for i in ids]))
-        dist = np.linalg.norm(cents - cents[a], axis=1)
-        dist[a] = np.inf
-        out[out == ids[a]] = ids[int(np.argmin(dist))]
-
-
 def _fold_small(labels: np.ndarray, xn: np.ndarray, min_size: int, keep_far: float = 0.0,
-                support: np.ndarray | None = None, evidence: np.ndarray | None = None,
-                stretch_far: float = 0.0) -> np.ndarray:
+                support: np.ndarray | None = None) -> np.ndarray:
     """Clusters of fewer than ``min_size`` members joined to the nearest large one; one cluster when none is large.
     ``keep_far`` > 0: a small cluster whose centroid is farther than this (euclidean, unit vectors) from every
     large cluster's centroid stays a voice of its own. ``support``: unit embeddings that each add one to the
     size of the cluster whose centroid is nearest."""
     ids, counts = np.unique(labels, return_counts=True)
-    members = counts
-    if evidence is not None:
-        counts = np.array([len(np.unique(evidence[labels == i])) for i in ids])
     if support is not None and len(ids) > 1:
         cents = _normalise(np.stack([xn[labels == i].mean(0) for i in ids]))
         counts = counts + np.bincount(np.argmax(support @ cents.T, axis=1), minlength=len(ids))
     large = ids[counts >= min_size]
-    if stretch_far > 0 and 0 < len(large) < len(ids):  # enough embeddings, too few stretches: kept when far
-        big = _normalise(np.stack([xn[labels == i].mean(0) for i in large]))
-        far = [i for i, m, c in zip(ids, members, counts, strict=True) if c < min_size <= m
-               and np.min(np.linalg.norm(big - _normalise(xn[labels == i].mean(0)), axis=1)) > stretch_far]
-        large = np.sort(np.concatenate([large, np.asarray(far, dtype=large.dtype)]))
     if keep_far > 0 and 0 < len(large) < len(ids):
         big = _normalise(np.stack([xn[labels == i].mean(0) for i in large]))
         far = [i for i in ids[counts < min_size]
@@ -283,9 +221,7 @@ class Assignment:
 def cluster_local_speakers(embeddings: np.ndarray, usable: np.ndarray, trainable: np.ndarray, *, threshold: float,
                            min_clusters: int = 1, max_clusters: int = 20, min_cluster_size: int = 1,
                            activity: np.ndarray | None = None, short_voices: bool = True, keep_far: float = 0.0,
-                           fold_support: bool = False, merge_centroids: bool = False,
-                           stretches: np.ndarray | None = None, fold_nearest: bool = False,
-                           stretch_far: float = 0.0) -> Assignment:
+                           fold_support: bool = False) -> Assignment:
     """Global speakers for local speakers.
 
     Args:
@@ -303,10 +239,6 @@ def cluster_local_speakers(embeddings: np.ndarray, usable: np.ndarray, trainable
         keep_far: see :func:`agglomerative`.
         fold_support: the usable local speakers left out of the clustering count towards the size of their
             nearest cluster before small clusters are folded (``support`` of :func:`agglomerative`).
-        merge_centroids: see :func:`agglomerative`.
-        stretches: (C, S) int, the stretch of speech of each local speaker (:func:`stretch_ids`): a cluster's
-            size for ``min_cluster_size`` counts stretches, not embeddings (``evidence`` of :func:`agglomerative`).
-        fold_nearest / stretch_far: see :func:`agglomerative`.
     """
     c, s, d = embeddings.shape
     train = trainable & usable
@@ -319,9 +251,7 @@ def cluster_local_speakers(embeddings: np.ndarray, usable: np.ndarray, trainable
     xn = _normalise(embeddings.astype(np.float64))
     labels = agglomerative(xn[train], threshold=threshold, min_clusters=min_clusters, max_clusters=max_clusters,
                            min_cluster_size=min_cluster_size, keep_far=keep_far,
-                           support=xn[usable & ~train] if fold_support else None, merge_centroids=merge_centroids,
-                           evidence=None if stretches is None else stretches[train], fold_nearest=fold_nearest,
-                           stretch_far=stretch_far)
+                           support=xn[usable & ~train] if fold_support else None)
     k = int(labels.max()) + 1
     centroids = _normalise(np.stack([xn[train][labels == j].mean(0) for j in range(k)]))
     for ci in range(c):
@@ -337,36 +267,6 @@ def cluster_local_speakers(embeddings: np.ndarray, usable: np.ndarray, trainable
         for g in groups:
             _assign_group(score, g, locals_, clusters[ci], sim[ci])
     return Assignment(clusters, centroids, sim, int(train.sum()))
-
-
-def stretch_ids(seg: LocalSegmentation, usable: np.ndarray, *, share: float = 0.5) -> np.ndarray:
-    """(C, S) ids: local speakers of different chunks whose active frames share at least ``share`` of the
-    shorter one's active time are one stretch of speech (chunks overlap, so a run near a chunk border is
-    embedded twice); transitively. -1 where not ``usable``."""
-    c_n, f_n, s_n = seg.binarized.shape
-    slots = [(ci, k) for ci in range(c_n) for k in np.flatnonzero(usable[ci])]
-    frames = [seg.first_frame(ci) + np.flatnonzero(seg.binarized[ci][:, k]) for ci, k in slots]
-    parent = list(range(len(slots)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in range(len(slots)):
-        for j in range(i + 1, len(slots)):
-            if slots[j][0] == slots[i][0]:
-                continue
-            a, b = frames[i], frames[j]
-            if len(a) == 0 or len(b) == 0 or a[-1] < b[0] or b[-1] < a[0]:
-                continue
-            if len(np.intersect1d(a, b, assume_unique=True)) >= share * min(len(a), len(b)):
-                parent[root(j)] = root(i)
-    out = np.full((c_n, s_n), -1, dtype=int)
-    for i, (ci, k) in enumerate(slots):
-        out[ci, k] = root(i)
-    return out
 
 
 def _coactive_groups(a: np.ndarray) -> list[list[int]]:
