@@ -64,3 +64,16 @@ def test_the_narrowband_threshold_is_part_of_the_cache_key_and_validated() -> No
     assert asr.asr_params(AsrConfig(vad_threshold_narrowband=None))["vad_threshold_narrowband"] is None
     with pytest.raises(ValueError):
         AsrConfig(vad_threshold_narrowband=1.5)
+
+
+def test_real_recordings_fall_on_the_right_side_of_the_line(shared_data) -> None:
+    """pyannote's sample is a real telephone call; the AMI excerpts, the Russian clips and the examples are wideband."""
+    from pathlib import Path
+
+    from sessionscope.audio.decode import load_audio
+
+    assert is_narrowband(load_audio(shared_data / "pyannote-sample" / "sample.wav").mono)
+    wideband = [shared_data / "pyannote-ami-excerpts" / "dev00.wav", shared_data / "ru-silero-unlabeled" / "ru.wav",
+                *sorted((Path(__file__).resolve().parents[1] / "examples").glob("*/recording.ogg"))]
+    for path in wideband:
+        assert high_band_db(load_audio(path).mono) > NARROWBAND_DB + 10, path
