@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from sessionscope.audio import asr
-from sessionscope.audio.decode import NARROWBAND_DB, SAMPLE_RATE, high_band_db, is_narrowband
+from sessionscope.audio.decode import NARROWBAND_DB, SAMPLE_RATE, high_band_db, is_narrowband, load_audio
 from sessionscope.config import AsrConfig
 
 
@@ -68,10 +70,6 @@ def test_the_narrowband_threshold_is_part_of_the_cache_key_and_validated() -> No
 
 def test_real_recordings_fall_on_the_right_side_of_the_line(shared_data) -> None:
     """pyannote's sample is a real telephone call; the AMI excerpts, the Russian clips and the examples are wideband."""
-    from pathlib import Path
-
-    from sessionscope.audio.decode import load_audio
-
     assert is_narrowband(load_audio(shared_data / "pyannote-sample" / "sample.wav").mono)
     wideband = [shared_data / "pyannote-ami-excerpts" / "dev00.wav", shared_data / "ru-silero-unlabeled" / "ru.wav",
                 *sorted((Path(__file__).resolve().parents[1] / "examples").glob("*/recording.ogg"))]
