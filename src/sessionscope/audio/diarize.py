@@ -40,6 +40,7 @@ from sessionscope.audio.reconstruct import (
     split_runs,
     unsplit_origin,
 )
+from sessionscope.audio.vbx import VBxSettings
 
 CHUNK_S = 10.0
 
@@ -593,6 +594,8 @@ class DiarizationParams:
     refine_long_s: float = 0.0  # runs longer than this are re-checked piece by piece against the voices (0: off, the default; 4.0 measured in round 13: better DER on pairs, ~+57 % diarization CPU)
     refine_piece_s: float = 2.0  # ... in pieces of about this much speech, one CAM++ embedding each
     threads: int = 0  # torch threads (0: half the cores, 1..4)
+    clustering: str = "ahc"  # "ahc": the agglomerative cut at ``threshold``; "vbx": VBx from an agglomerative start (round 20)
+    vbx: VBxSettings = VBxSettings()  # ... its settings (sessionscope.audio.vbx)
 
 
 def diarize_local(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: int = 6,
@@ -622,7 +625,11 @@ def diarize_local(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: i
     else:
         seg, emb, usable, trainable = local[:4]
         origin = local[4] if len(local) > 4 else unsplit_origin(seg)
+    if params.clustering not in ("ahc", "vbx"):
+        raise ValueError(f"unknown diarization clustering {params.clustering!r} (ahc, vbx)")
     method = "pyannote-seg3-local+campplus+agglomerative+overlap"
+    if params.clustering == "vbx":
+        method = "pyannote-seg3-local+campplus+agglomerative+vbx+overlap"
     if not usable.any():
         return Diarization(turns=(), speech_s=0.0, method=method)
     split = not np.array_equal(origin, unsplit_origin(seg))
@@ -632,7 +639,8 @@ def diarize_local(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: i
     asg = cluster_local_speakers(emb, usable, trainable, threshold=params.threshold, min_clusters=min_speakers,
                                  max_clusters=max_speakers, min_cluster_size=params.min_cluster_size,
                                  activity=seg.binarized if split else None, short_voices=params.short_voices,
-                                 keep_far=params.keep_far, fold_support=params.fold_support)
+                                 keep_far=params.keep_far, fold_support=params.fold_support,
+                                 vbx=params.vbx if params.clustering == "vbx" else None)
     k = len(asg.centroids)
     clusters = _inherit(asg.clusters, usable, origin, seg) if split else asg.clusters
     if params.refine_long_s > 0 and local is None and k >= 2:

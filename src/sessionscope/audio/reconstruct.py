@@ -25,8 +25,12 @@ Everything is deterministic: no random initialisation anywhere.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from sessionscope.audio.vbx import VBxSettings
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,8 @@ def _normalise(x: np.ndarray) -> np.ndarray:
 
 
 def agglomerative(x: np.ndarray, *, threshold: float, min_clusters: int = 1, max_clusters: int = 20,
-                  min_cluster_size: int = 1, keep_far: float = 0.0, support: np.ndarray | None = None) -> np.ndarray:
+                  min_cluster_size: int = 1, keep_far: float = 0.0, support: np.ndarray | None = None,
+                  vbx: VBxSettings | None = None) -> np.ndarray:
     """Cluster ids 0..k-1 (largest first) of embeddings ``x`` (n × d).
 
     Centroid linkage on length-normalised embeddings; clusters are merged while their
@@ -107,6 +112,10 @@ def agglomerative(x: np.ndarray, *, threshold: float, min_clusters: int = 1, max
     ``support``: embeddings that are not clustered (runs too short to take part) but count towards the size
     of the cluster whose centroid is nearest, so a voice heard once at length and a few times briefly is
     not folded away as a one-run cluster.
+    ``vbx``: the count by VBx (:mod:`sessionscope.audio.vbx`) started from the clusters at ``vbx.threshold``
+    instead of the cut at ``threshold``; the bounds then apply as above, the small-cluster fold only with
+    ``vbx.fold``. ``vbx.threshold`` 0: VBx starts from the clusters above (cut, bounds, fold) and can only
+    merge them (down to ``min_clusters``).
     """
     from sessionscope.audio.hierarchy import fcluster_distance, linkage
 
@@ -116,7 +125,14 @@ def agglomerative(x: np.ndarray, *, threshold: float, min_clusters: int = 1, max
     if n == 1:
         return np.zeros(1, dtype=int)
     xn = _normalise(np.asarray(x, dtype=np.float64))
-    labels = fcluster_distance(linkage(xn, "centroid"), threshold) - 1  # SciPy's centroid linkage, same labels
+    tree = linkage(xn, "centroid")
+    after = vbx is not None and vbx.threshold <= 0  # VBx refines the shipped clusters (it can only merge them)
+    if vbx is None or after:
+        labels = fcluster_distance(tree, threshold) - 1  # SciPy's centroid linkage, same labels
+    else:
+        labels = _vbx(xn, fcluster_distance(tree, vbx.threshold) - 1, vbx)
+        if not vbx.fold:
+            min_cluster_size, keep_far = 1, 0.0
     k = len(np.unique(labels))
     hi = min(max_clusters, n)
     lo = min(max(1, min_clusters), hi)
@@ -124,9 +140,18 @@ def agglomerative(x: np.ndarray, *, threshold: float, min_clusters: int = 1, max
         labels = _cut(xn, hi if k > hi else lo)
     extra = None if support is None or len(support) == 0 else _normalise(np.asarray(support, dtype=np.float64))
     labels = _fold_small(labels, xn, min_cluster_size, keep_far, extra)
+    if after and vbx is not None:
+        labels = _vbx(xn, _by_size(labels), vbx)
     if len(np.unique(labels)) < lo:
         labels = _cut(xn, lo)
     return _by_size(labels)
+
+
+def _vbx(xn: np.ndarray, init: np.ndarray, vbx: VBxSettings) -> np.ndarray:
+    from sessionscope.audio.vbx import vbx_labels
+
+    return vbx_labels(xn, init, within=vbx.within, phi=vbx.phi, fa=vbx.fa, fb=vbx.fb, loop_p=vbx.loop_p, dims=vbx.dims,
+                      renorm=vbx.renorm)
 
 
 def _cut(xn: np.ndarray, k: int) -> np.ndarray:
@@ -221,7 +246,7 @@ class Assignment:
 def cluster_local_speakers(embeddings: np.ndarray, usable: np.ndarray, trainable: np.ndarray, *, threshold: float,
                            min_clusters: int = 1, max_clusters: int = 20, min_cluster_size: int = 1,
                            activity: np.ndarray | None = None, short_voices: bool = True, keep_far: float = 0.0,
-                           fold_support: bool = False) -> Assignment:
+                           fold_support: bool = False, vbx: VBxSettings | None = None) -> Assignment:
     """Global speakers for local speakers.
 
     Args:
@@ -239,6 +264,7 @@ def cluster_local_speakers(embeddings: np.ndarray, usable: np.ndarray, trainable
         keep_far: see :func:`agglomerative`.
         fold_support: the usable local speakers left out of the clustering count towards the size of their
             nearest cluster before small clusters are folded (``support`` of :func:`agglomerative`).
+        vbx: the count by VBx (see :func:`agglomerative`); None: the agglomerative cut.
     """
     c, s, d = embeddings.shape
     train = trainable & usable
@@ -251,7 +277,7 @@ def cluster_local_speakers(embeddings: np.ndarray, usable: np.ndarray, trainable
     xn = _normalise(embeddings.astype(np.float64))
     labels = agglomerative(xn[train], threshold=threshold, min_clusters=min_clusters, max_clusters=max_clusters,
                            min_cluster_size=min_cluster_size, keep_far=keep_far,
-                           support=xn[usable & ~train] if fold_support else None)
+                           support=xn[usable & ~train] if fold_support else None, vbx=vbx)
     k = int(labels.max()) + 1
     centroids = _normalise(np.stack([xn[train][labels == j].mean(0) for j in range(k)]))
     for ci in range(c):
