@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 HELD_OUT = {"ami", "libri-report"}
+EXTRA: dict[str, Any] = {}  # recorded in the JSON (``r20_vbx_whiten.py``: how the features were whitened)
 
 
 def params_for(variant: str):  # noqa: ANN201
@@ -130,7 +131,7 @@ def main() -> int:
                                     capture_output=True, text=True, cwd=ROOT).stdout.strip())
         head = {"command": " ".join(["benchmarks/r20_vbx_replay.py", *sys.argv[1:]]), "commit": commit,
                 "uncommitted_changes": dirty, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                "data": "development sets only (diarization-only turns of the cached local stage)"}
+                "data": "development sets only (diarization-only turns of the cached local stage)", **EXTRA}
         if args.stats:
             summary_s = {name: {"within_sd_median": float(np.median([r["within_sd"] for r in rows])),
                                 "phi_median": float(np.nanmedian([r["phi"] for r in rows])), "files": len(rows)}
