@@ -115,3 +115,22 @@ def test_diarize_local_runs_vbx_on_a_cached_local_stage_and_rejects_unknown_clus
     assert len(d.speakers) == 2 and "vbx" in d.method
     with pytest.raises(ValueError):
         diarize_local(np.zeros(1, np.float32), params=DiarizationParams(clustering="kmeans"), local=local)
+
+
+def test_config_reaches_the_vbx_option_and_keys_it_only_when_on() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from sessionscope.audio.diarize import diarization_params
+    from sessionscope.audio.pipeline import diarization_settings
+    from sessionscope.config import Config
+
+    default = Config()
+    assert diarization_settings(default).clustering == "ahc"
+    assert "clustering" not in diarization_params(default.diarization)  # the default's cache key as before
+    on = Config.model_validate({"diarization": {"clustering": "vbx"}})
+    assert diarization_settings(on).clustering == "vbx"
+    if diarization_params(on.diarization)["method"] == "local-agglomerative":
+        assert diarization_params(on.diarization)["clustering"][0] == "vbx"
+    with pytest.raises(ValidationError):
+        Config.model_validate({"diarization": {"clustering": "kmeans"}})

@@ -791,6 +791,8 @@ def diarization_params(config: Any) -> dict[str, Any]:
                    keep_far=DiarizationParams.keep_far)
         if getattr(config, "refine_long_s", 0.0) > 0:  # only when on: the default's key (and cached results) as before
             out["refine_long"] = (config.refine_long_s, DiarizationParams.refine_piece_s)
+        if getattr(config, "clustering", "ahc") != "ahc":  # only when on, as above
+            out["clustering"] = (config.clustering, repr(DiarizationParams.vbx))
     else:
         out.update(window=config.window_s, step=config.step_s, merge=config.merge_threshold, vad=config.vad_threshold)
     return out

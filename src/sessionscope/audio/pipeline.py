@@ -173,7 +173,8 @@ def diarization_settings(config: Config) -> DiarizationParams:
     """The overlap-aware diarization's settings from the configuration."""
     dc = config.diarization
     return DiarizationParams(step_s=dc.chunk_step_s, threshold=dc.cluster_threshold, min_cluster_size=dc.min_cluster_size,
-                             chunk_fallback=dc.silent_chunk_threshold, refine_long_s=dc.refine_long_s, threads=dc.threads)
+                             chunk_fallback=dc.silent_chunk_threshold, refine_long_s=dc.refine_long_s, threads=dc.threads,
+                             clustering=dc.clustering)
 
 
 def _diarize(decoded: Decoded, config: Config, n_speakers: Optional[int], cache: ResultCache, hook: Hook, *,
