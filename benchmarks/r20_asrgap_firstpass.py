@@ -6,6 +6,8 @@
         --json benchmarks/results/r20_asrgap_recover_dev.json
     nice -n 10 .venv/bin/python benchmarks/r20_asrgap_firstpass.py --variants base --recover base --gaps 4,6 \
         --json benchmarks/results/r20_asrgap_recover_n_dev.json
+    nice -n 10 .venv/bin/python benchmarks/r20_asrgap_firstpass.py --variants base --recover base --gaps 2 \\
+        --only farfield,libri-dev,pyannote-ami-excerpts --json benchmarks/results/r20_asrgap_recover_wordp_dev.json
 
 Per development file (``asr_gaps_r9.rows_for("dev")``: pyannote-ami-excerpts, pyannote-sample, simulated far-field
 meetings, libri-dev conversations) and per variant, ``asr.transcribe`` (model base, the defaults, recovery off)
@@ -114,6 +116,7 @@ def main() -> int:
                     "recovered": [{"start": round(s.start, 2), "end": round(s.end, 2), "text": s.text,
                                    "avg_logprob": round(s.avg_logprob, 3), "no_speech_prob": round(s.no_speech_prob, 3),
                                    "compression_ratio": round(s.compression_ratio, 3),
+                                   "mean_word_p": round(sum(w.probability for w in s.words) / max(1, len(s.words)), 3),
                                    "outside": len([w for w in s.words if outside_speech(w.start, w.end, ref or [], 0.5)])}
                                   for s in segs if "recovered" in s.flags]}
         files[uri] = entry
