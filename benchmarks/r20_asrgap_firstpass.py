@@ -2,9 +2,9 @@
 
     nice -n 10 .venv/bin/python benchmarks/r20_asrgap_firstpass.py --variants base,ts \\
         --json benchmarks/results/r20_asrgap_firstpass_dev.json     # (run with --variants base,ts,c20)
-    nice -n 10 .venv/bin/python benchmarks/r20_asrgap_firstpass.py --variants base,ts --recover base,ts \
+    nice -n 10 .venv/bin/python benchmarks/r20_asrgap_firstpass.py --variants base,ts --recover base,ts \\
         --json benchmarks/results/r20_asrgap_recover_dev.json
-    nice -n 10 .venv/bin/python benchmarks/r20_asrgap_firstpass.py --variants base --recover base --gaps 4,6 \
+    nice -n 10 .venv/bin/python benchmarks/r20_asrgap_firstpass.py --variants base --recover base --gaps 4,6 \\
         --json benchmarks/results/r20_asrgap_recover_n_dev.json
     nice -n 10 .venv/bin/python benchmarks/r20_asrgap_firstpass.py --variants base --recover base --gaps 2 \\
         --only farfield,libri-dev,pyannote-ami-excerpts --json benchmarks/results/r20_asrgap_recover_wordp_dev.json
