@@ -2,11 +2,11 @@
 
     nice -n 10 .venv/bin/python benchmarks/r20_asrgap_guard.py --variants base,ts \\
         --json benchmarks/results/r20_asrgap_guard_dev.json
-    nice -n 10 .venv/bin/python benchmarks/r20_asrgap_guard.py --variants base --recover base --stages noise \
+    nice -n 10 .venv/bin/python benchmarks/r20_asrgap_guard.py --variants base --recover base --stages noise \\
         --json benchmarks/results/r20_asrgap_noise_dev.json
-    nice -n 10 .venv/bin/python benchmarks/r20_asrgap_guard.py --variants base --recover base --stages babble \
+    nice -n 10 .venv/bin/python benchmarks/r20_asrgap_guard.py --variants base --recover base --stages babble \\
         --json benchmarks/results/r20_asrgap_babble_dev.json
-    nice -n 10 .venv/bin/python benchmarks/r20_asrgap_guard.py --variants base --recover base --stages wer --gap 4 \
+    nice -n 10 .venv/bin/python benchmarks/r20_asrgap_guard.py --variants base --recover base --stages wer --gap 4 \\
         --json benchmarks/results/r20_asrgap_wer_dev.json
 
 Two stages, each variant given to the first pass only (``r20_asrgap_firstpass.patched_first_pass``), with
