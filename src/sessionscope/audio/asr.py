@@ -242,8 +242,11 @@ def recorded_vad(*, level: bool = False) -> Iterator[list[tuple[float, float]]]:
 
 def transcribe(samples: np.ndarray, *, config: AsrConfig, language: Optional[str] = None,
                hook: Optional[Callable[..., None]] = None, offset_s: float = 0.0,
-               on_language: Optional[Callable[[str], None]] = None) -> AsrResult:
+               on_language: Optional[Callable[[str], None]] = None, source_rate: Optional[int] = None) -> AsrResult:
     """Transcribe mono 16 kHz ``samples`` into cleaned segments with word timings.
+
+    ``source_rate``: the recording's own sample rate, if known (8 kHz or less: telephone-band, see
+    :func:`vad_threshold_for`).
 
     With the VAD on and ``config.recover_gap_s`` set, stretches of speech that long or longer that the
     batched pass left without a word are decoded again (:func:`recover_gaps`). ``on_language`` is called
@@ -274,7 +277,7 @@ def transcribe(samples: np.ndarray, *, config: AsrConfig, language: Optional[str
         segments_iter, _ = model.transcribe(samples, language=lang, beam_size=config.beam_size, vad_filter=False,
                                             word_timestamps=config.word_timestamps, condition_on_previous_text=False)
     else:
-        threshold = vad_threshold_for(samples, config)
+        threshold = vad_threshold_for(samples, config, source_rate=source_rate)
         if threshold != config.vad_threshold:
             log.info("telephone-band audio (nothing above 4 kHz): the transcription's VAD threshold %.2f instead of %.2f",
                      threshold, config.vad_threshold)
@@ -420,21 +423,23 @@ def vad_parameters(config: AsrConfig, threshold: Optional[float] = None) -> dict
             "min_silence_duration_ms": config.vad_min_silence_ms, "speech_pad_ms": config.vad_speech_pad_ms}
 
 
-def vad_threshold_for(samples: np.ndarray, config: AsrConfig) -> float:
+def vad_threshold_for(samples: np.ndarray, config: AsrConfig, *, source_rate: Optional[int] = None) -> float:
     """The transcription's VAD threshold for ``samples``: ``config.vad_threshold_narrowband`` for telephone-band
-    audio (:func:`~sessionscope.audio.decode.is_narrowband`), else ``config.vad_threshold``.
+    audio (:func:`~sessionscope.audio.decode.is_narrowband`: stored at 8 kHz or less, or nothing above 4 kHz),
+    else ``config.vad_threshold``.
 
     Silero VAD, trained on wideband speech, scores speech that passed a telephone line lower: at 0.5 it
     left out 33 % of the words of simulated phone calls that 0.3 keeps (round 19, docs/benchmarks/audio.md).
     """
-    if config.vad_threshold_narrowband is not None and is_narrowband(samples):
+    if config.vad_threshold_narrowband is not None and is_narrowband(samples, source_rate=source_rate):
         return config.vad_threshold_narrowband
     return config.vad_threshold
 
 
 #: bump when a change to this module changes transcriptions (part of the cache key)
-ASR_CODE_VERSION = 6  # 3: language detected inside the transcription (its probability moved); 4: VAD input levelled;
+ASR_CODE_VERSION = 7  # 3: language detected inside the transcription (its probability moved); 4: VAD input levelled;
 # 5: speech left without words by the batched pass decoded again (recover_gaps); 6: telephone-band VAD threshold
+# 7: a recording stored at 8 kHz or less is telephone-band whatever its energy above 4 kHz
 
 
 def asr_params(config: AsrConfig) -> dict[str, Any]:

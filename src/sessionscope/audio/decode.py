@@ -36,6 +36,7 @@ class Audio:
     sample_rate: int = SAMPLE_RATE
     expected_s: float | None = None  # duration the container announced
     damaged: bool = False
+    source_rate: int | None = None  # the audio stream's own sample rate, before the resampling to 16 kHz
 
     @property
     def truncated(self) -> bool:
@@ -115,6 +116,7 @@ def load_audio(path: str | Path, *, max_channels: int = 8) -> Audio:
         announced = _wav_announced_s(path)  # FFmpeg measures a WAV by its bytes, not by what its header announces
         if announced is not None and (expected is None or announced > expected):
             expected = announced
+        source_rate = int(ctx.sample_rate or 0) or None
         n_ch = max(1, min(int(stream.codec_context.channels or 1), max_channels))
         layout = {1: "mono", 2: "stereo"}.get(n_ch, f"{n_ch}c")
         try:
@@ -142,7 +144,8 @@ def load_audio(path: str | Path, *, max_channels: int = 8) -> Audio:
     if not buf.n:
         raise AudioError("no audio could be decoded (corrupt or truncated file"
                          + (")" if errors else ", or an unsupported codec)"), path=path)
-    audio = Audio(channels=buf.data(), source=str(path), expected_s=expected, damaged=bool(errors))
+    audio = Audio(channels=buf.data(), source=str(path), expected_s=expected, damaged=bool(errors),
+                  source_rate=source_rate)
     if audio.duration_s < MIN_DURATION_S:
         raise AudioError(f"the recording is too short to transcribe ({audio.duration_s:.2f} s; at least "
                          f"{MIN_DURATION_S} s needed)", path=path)
@@ -285,8 +288,15 @@ def high_band_db(samples: np.ndarray, *, frame: int = 512, hop: int = 2048) -> f
     return float(10 * np.log10(max(high / low, 1e-12)))
 
 
-def is_narrowband(samples: np.ndarray) -> bool:
-    """True for telephone-band audio (nothing above 4 kHz: :func:`high_band_db` < :data:`NARROWBAND_DB`)."""
+def is_narrowband(samples: np.ndarray, *, source_rate: int | None = None) -> bool:
+    """True for telephone-band audio: stored at 8 kHz or less (``source_rate``, the file's own sample rate: nothing
+    above 4 kHz by definition), or with nothing above 4 kHz (:func:`high_band_db` < :data:`NARROWBAND_DB`).
+
+    The sample rate settles what the energy cannot always: flat line noise through mu-law, resampled from 8 to
+    16 kHz, leaks to -50 dB above 4.3 kHz (round 20, ``benchmarks/narrowband_noise_r20.py``).
+    """
+    if source_rate is not None and 0 < source_rate <= 8000:
+        return True
     return high_band_db(samples) < NARROWBAND_DB
 
 

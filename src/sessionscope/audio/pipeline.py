@@ -164,7 +164,8 @@ def _asr(decoded: Decoded, config: Config, language: Optional[str], cache: Resul
         return asr_from_dict(hit)
     if samples is None:
         samples = audio.mono if channel is None else audio.channels[channel]
-    result = transcribe(samples, config=config.asr, language=language, hook=hook, on_language=on_language)
+    result = transcribe(samples, config=config.asr, language=language, hook=hook, on_language=on_language,
+                        source_rate=audio.source_rate)
     cache.put("asr", key, asr_to_dict(result))
     return result
 
