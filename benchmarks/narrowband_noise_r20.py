@@ -21,7 +21,10 @@ diarization off: only the words are scored) twice: with the shipped narrowband t
 off (``asr.vad_threshold_narrowband: null``, i.e. 0.5). Reported per clip: words kept, words in the inserted
 stretch, hallucinations dropped by the filter (``quality``). Development data only (the dev readers' calls).
 
-    nice -n 10 .venv/bin/python benchmarks/narrowband_noise_r20.py --json benchmarks/results/narrowband_noise_r20_lead.json
+    nice -n 10 .venv/bin/python benchmarks/narrowband_noise_r20.py --json benchmarks/results/narrowband_noise_r20_rate.json
+
+(``narrowband_noise_r20_lead.json``: the same before 2d280ba, when only the energy above 4 kHz decided; its
+``narrowband`` column is that energy test.)
 """
 
 from __future__ import annotations
@@ -111,7 +114,7 @@ def main() -> int:
     args = ap.parse_args()
     from scipy.io import wavfile
 
-    from sessionscope.audio.decode import NARROWBAND_DB, high_band_db, load_audio
+    from sessionscope.audio.decode import high_band_db, is_narrowband, load_audio
     from sessionscope.audio.pipeline import transcribe_file
     from sessionscope.config import load_config
     from sessionscope.errors import AudioError
@@ -130,7 +133,9 @@ def main() -> int:
         for name, y, gap in clips:
             path = Path(tmp) / f"{name}.wav"
             wavfile.write(path, SR8, (np.clip(y, -1, 1) * 32767).astype(np.int16))
-            hb = round(high_band_db(load_audio(path).mono), 1)
+            decoded = load_audio(path)
+            hb = round(high_band_db(decoded.mono), 1)
+            narrow = is_narrowband(decoded.mono, source_rate=decoded.source_rate)  # what the transcription decides
             for v, cfg in configs.items():
                 t0 = time.process_time()
                 try:
@@ -144,7 +149,7 @@ def main() -> int:
                     words, text, quality, err, flagged = [], "", {}, str(e), 0
                 in_gap = [w for w in words if gap and w.start is not None and w.end is not None
                           and gap[0] <= (w.start + w.end) / 2 <= gap[1]]
-                row: dict[str, Any] = {"clip": name, "variant": v, "high_band_db": hb, "narrowband": hb < NARROWBAND_DB,
+                row: dict[str, Any] = {"clip": name, "variant": v, "high_band_db": hb, "narrowband": narrow, "source_rate": decoded.source_rate,
                        "words": len(words), "flagged_words": flagged, "words_in_inserted_noise": len(in_gap) if gap else None,
                        "invented_text": " ".join(w.text for w in (in_gap if gap else words))[:400],
                        "quality": quality, "error": err, "cpu_s": round(time.process_time() - t0, 1)}
