@@ -3,7 +3,6 @@ and mu-law line noise can leak to -50 dB there); the decoder records the file's 
 
 from __future__ import annotations
 
-import wave
 from pathlib import Path
 
 import numpy as np
@@ -11,15 +10,7 @@ import numpy as np
 from sessionscope.audio import asr
 from sessionscope.audio.decode import NARROWBAND_DB, SAMPLE_RATE, high_band_db, is_narrowband, load_audio
 from sessionscope.config import AsrConfig
-
-
-def _write_wav(path: Path, x: np.ndarray, rate: int) -> Path:
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes((np.clip(x, -1, 1) * 32767).astype("<i2").tobytes())
-    return path
+from test_audio_pipeline import _write_wav
 
 
 def test_the_decoder_records_the_files_own_sample_rate(tmp_path: Path) -> None:
