@@ -268,6 +268,19 @@ def _write(session: Session, out: Path, spec: RunSpec, item: BatchItem, key: dic
     return session
 
 
+def with_speaker_count_source(session: Session, config: Any) -> Session:
+    """A recording's session with ``extra["speaker_count"]``: ``"given"`` (participants, ``--speakers``, or one
+    voice per channel) or ``"estimated"`` (the diarization chose it between ``min_speakers`` and ``max_speakers``),
+    so that its report can say a count of unnamed speakers is an estimate. Transcripts are returned unchanged."""
+    audio = (session.extra or {}).get("audio")
+    if not isinstance(audio, dict) or audio.get("diarization") in (None, "off"):
+        return session
+    diar = config.diarization
+    given = (audio.get("diarization") == "channels" or diar.min_speakers == diar.max_speakers
+             or (session.quality is not None and session.quality.speaker_mapping_method is not None))
+    return session.evolve(extra={**session.extra, "speaker_count": "given" if given else "estimated"})
+
+
 def process_item(item: BatchItem, spec: RunSpec, out_dir: str | Path, *, hook: Optional[Hook] = None) -> ItemResult:
     """Everything for one input: resume check, lock, load, stages, outputs, ``session.json`` last.
 
@@ -309,7 +322,7 @@ def process_item(item: BatchItem, spec: RunSpec, out_dir: str | Path, *, hook: O
         cfg = spec.config.pipeline
         from sessionscope.inputs import load_item
 
-        session = load_item(item, spec, hook)
+        session = with_speaker_count_source(load_item(item, spec, hook), spec.config)
         session = run_stages(session, spec.stages(), hook=hook, continue_on_error=cfg.continue_on_stage_error,
                              skip_unavailable=cfg.skip_unavailable)
         session = _write(session, out, spec, item, key)

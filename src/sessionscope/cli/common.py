@@ -269,12 +269,9 @@ def _few(ids: list[str], most: int = 5) -> str:
 
 def guessed_mappings(report: BatchReport) -> list[str]:
     """Ids of the written sessions whose speakers were mapped to named participants by order of first speech."""
-    out = []
-    for r in report.results:
-        audio = (r.session.extra or {}).get("audio") if r.session is not None else None
-        if isinstance(audio, dict) and "order" in (audio.get("speaker_mapping") or {}).values():
-            out.append(r.session.id)  # type: ignore[union-attr]  # audio is only read from a session
-    return out
+    from sessionscope.report.tables import speakers_guessed
+
+    return [r.session.id for r in report.results if r.session is not None and speakers_guessed(r.session)]
 
 
 def _esc(text: str) -> str:

@@ -310,7 +310,7 @@ def _with_check(t: Translator, n: Optional[int], to_check: Optional[int]) -> str
 
 def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False) -> str:
     """The dashboard HTML for a :class:`~sessionscope.report.programme.Programme`."""
-    from sessionscope.report.programme import not_analysed, programme_subtitle
+    from sessionscope.report.programme import guessed_sessions, is_true, not_analysed, programme_subtitle
     from sessionscope.report.session_html import stylesheet, template_env
 
     t = Translator(language)
@@ -318,10 +318,13 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
     charts, coverage = _charts(data, prog, t)
     sessions_view = []
     for s, r in zip(data["sessions"], prog.sessions.to_dict(orient="records"), strict=True):
+        jshare = (t.pct(s["js"]) if s["js"] is not None else
+                  f"{t.pct(s['jw'])} {pt(t, 'of_words')}" if s["jw"] is not None else "–")
         sessions_view.append({
             **s, "duration": fmt_clock(s["minutes"] * 60) if s["minutes"] is not None else "–",
-            "jshare_text": (t.pct(s["js"]) if s["js"] is not None else
-                            f"{t.pct(s['jw'])} {pt(t, 'of_words')}" if s["jw"] is not None else "–"), "mu_text": t.num(s["mu"]),
+            # a share of a guessed speaker mapping may be the senior's: marked where it is shown
+            "jshare_text": f"{jshare} ({pt(t, 'guess_mark')})" if is_true(r.get("speakers_guessed")) and jshare != "–"
+            else jshare, "mu_text": t.num(s["mu"]),
             "recs": _with_check(t, _count(r.get("n_recommendations")), s["rc"]), "ai_text": _with_check(t, s["ai"], s["ac"]),
         })
     index_of = {s["id"]: s["i"] for s in data["sessions"]}
@@ -344,6 +347,10 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
     partial = not_analysed(prog.sessions)
     partial_note = (stages_note(t, n=len(partial), total=len(data["sessions"]), listed="; ".join(partial))
                     if partial else None)
+    guessed = guessed_sessions(prog.sessions)
+    if guessed:  # shown where the unanalysed sessions are: above the figures that count them
+        note = stages_note(t, n=len(guessed), total=len(data["sessions"]), listed=", ".join(guessed), key="guessed_note")
+        partial_note = f"{partial_note} {note}" if partial_note else note
     js = bundled_resource("templates", "dashboard.js").read_text(encoding="utf-8")
     data_json = json_for_script(data, default=str)
     return template_env().get_template("dashboard.html.j2").render(

@@ -290,6 +290,21 @@ def not_analysed(sessions: Any) -> list[str]:
             if isinstance(v, str) and v]
 
 
+def guessed_sessions(sessions: Any) -> list[str]:
+    """Ids of the sessions whose speakers were matched to the participants by order of first speech (a guess)."""
+    if not len(sessions) or "speakers_guessed" not in sessions:
+        return []
+    return [str(sid) for sid, v in zip(sessions["session_id"], sessions["speakers_guessed"], strict=True) if is_true(v)]
+
+
+def is_true(v: Any) -> bool:
+    """A table cell that holds true (``True``, numpy's ``True``); ``False`` for false, ``None``, NaN and ``pd.NA``."""
+    try:
+        return bool(v is not None and v == v and v)
+    except TypeError:  # pd.NA
+        return False
+
+
 def _to_check(t: Any, n: Any, to_check: Any) -> str:
     """"2 (1 to check)"; "n/a" when unknown (the items were not extracted)."""
     from sessionscope.report.programme_i18n import pt
@@ -416,6 +431,10 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
     partial = not_analysed(prog.sessions)
     if partial:  # their item counts are unknown, shown as n/a, not as 0 found
         lines += [stages_note(t, n=len(partial), total=len(prog.sessions), listed="; ".join(partial)), ""]
+    guessed = guessed_sessions(prog.sessions)
+    if guessed:  # the mean junior share above counts them as the junior's: say they rest on a guess
+        lines += [stages_note(t, n=len(guessed), total=len(prog.sessions), listed=md_text(", ".join(guessed)),
+                              key="guessed_note"), ""]
     if len(prog.pairs):
         lines += [f"## {t('sec_per_pair')}", "",
                   f"| {t('pair')} | {t('col_sessions')} | {t('col_hours')} | {t('col_60')} | {t('col_jshare')} | "

@@ -91,6 +91,14 @@ EN: dict[str, str] = {
                    "not as 0 or none: {list}.|{n} of {total} {sessions} were not fully analysed: what their missing "
                    "stages measure (recommendations, action items, questions, mutuality, flags) is unknown, shown as "
                    "n/a or –, not as 0 or none: {list}.",
+    "guessed_note": "{n} of {total} {sessions} had its speakers matched to the participants by order of first "
+                    "speech (a guess): its junior figures (talk share, questions, advice) may be the senior's, and a "
+                    "pair's trend may mix the two voices; check its report's Data quality and correct with "
+                    "sessionscope remap: {list}.|{n} of {total} {sessions} had their speakers matched to the "
+                    "participants by order of first speech (a guess): their junior figures (talk share, questions, "
+                    "advice) may be the senior's, and a pair's trend may mix the two voices; check each report's Data "
+                    "quality and correct with sessionscope remap: {list}.",
+    "guess_mark": "guess",
     "kpi_goals_done": "Goals done", "kpi_satisfaction": "Mean satisfaction",
     "ckm_one_hour": "minutes", "ckm_concrete_cases": "share of case/problem discussion",
     "ckm_recommendations_recorded": "recommendations found", "ckm_junior_questions": "questions asked by the junior",
@@ -190,6 +198,18 @@ RU: dict[str, str] = {
                    "(рекомендации, задачи, вопросы, взаимность, сигналы), неизвестно — «н/д» или «–», а не 0: {list}."
                    "|{n} из {total} {sessions} проанализированы не полностью: то, что измеряют пропущенные этапы "
                    "(рекомендации, задачи, вопросы, взаимность, сигналы), неизвестно — «н/д» или «–», а не 0: {list}.",
+    "guessed_note": "{n} из {total} {sessions}: говорящие сопоставлены с участниками по порядку первой реплики "
+                    "(догадка) — показатели младшего (доля речи, вопросы, советы) могут быть показателями старшего, "
+                    "а тренд пары может смешивать два голоса; проверьте «Качество данных» отчёта и исправьте "
+                    "командой sessionscope remap: {list}.|{n} из {total} {sessions}: говорящие сопоставлены с "
+                    "участниками по порядку первой реплики (догадка) — показатели младшего (доля речи, вопросы, "
+                    "советы) могут быть показателями старшего, а тренд пары может смешивать два голоса; проверьте "
+                    "«Качество данных» отчётов и исправьте командой sessionscope remap: {list}.|{n} из {total} "
+                    "{sessions}: говорящие сопоставлены с участниками по порядку первой реплики (догадка) — "
+                    "показатели младшего (доля речи, вопросы, советы) могут быть показателями старшего, а тренд пары "
+                    "может смешивать два голоса; проверьте «Качество данных» отчётов и исправьте командой "
+                    "sessionscope remap: {list}.",
+    "guess_mark": "догадка",
     "kpi_goals_done": "Цели выполнены", "kpi_satisfaction": "Средняя удовлетворённость",
     "ckm_one_hour": "минут", "ckm_concrete_cases": "доля разбора кейсов и проблем",
     "ckm_recommendations_recorded": "найдено рекомендаций", "ckm_junior_questions": "вопросов младшего",
@@ -236,13 +256,14 @@ def pt(t: Any, key: str, **kwargs: Any) -> str:
     return template.format(**kwargs) if kwargs else template
 
 
-def stages_note(t: Any, *, n: int, total: int, listed: str) -> str:
+def stages_note(t: Any, *, n: int, total: int, listed: str, key: str = "stages_note") -> str:
     """"1 of 8 sessions was not fully analysed…" / "2 of 8 sessions were…" (and "1 of 1 session was"); «1 из 8
-    встреч проанализирована…», «из 1 встречи»: the verb agrees with ``n``, the noun with ``total``."""
+    встреч проанализирована…», «из 1 встречи»: the verb agrees with ``n``, the noun with ``total``. ``key``: another
+    note of the same shape (``guessed_note``)."""
     from sessionscope.report.i18n import plural
 
     if t.lang == "ru":  # «из 1 встречи», «из 21 встречи», «из 8 встреч»: genitive singular only after …1 (not 11)
         noun = "встречи" if total % 10 == 1 and total % 100 != 11 else "встреч"
     else:
         noun = "session" if total == 1 else "sessions"
-    return plural(pt(t, "stages_note", n=n, total=total, sessions=noun, list=listed), n, t.lang)
+    return plural(pt(t, key, n=n, total=total, sessions=noun, list=listed), n, t.lang)

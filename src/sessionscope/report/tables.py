@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from sessionscope.analysis.dynamics import measure_unit, spoken_words
 from sessionscope.errors import InputError
@@ -31,7 +31,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                  "n_action_items", "n_recommendations_to_check", "n_action_items_to_check", "n_questions_to_check",
                  "n_open_questions", "n_problems", "n_flags", "flag_codes", "n_procedure_suggestions", "n_in_meeting_moves",
                  "n_open_confirmation_tags", "n_recommendations_to_group",
-                 "mean_word_confidence", "speaker_mapping_confidence", "hallucinations_dropped", "stages_not_run"),
+                 "mean_word_confidence", "speaker_mapping_confidence", "speakers_guessed", "hallucinations_dropped",
+                 "stages_not_run"),
     "participants": ("session_id", "pair_id", "participant_id", "name", "role"),
     "utterances": ("session_id", "utterance_id", "index", "participant_id", "role", "start_s", "end_s", "text",
                    "n_words", "confidence", "flags", "topic_area"),
@@ -102,6 +103,19 @@ def _first(s: Session, role: str) -> Any:
     return next((p.id for p in s.participants if p.role.value == role), None)
 
 
+def speakers_guessed(s: Session) -> Optional[bool]:
+    """Whether a recording's speakers were matched to the named participants by order of first speech (a guess)
+    for at least one label, as the mapping step (or a later ``remap``) recorded it per label; ``None`` for a
+    session that was not transcribed by ``run`` (its speakers come from the transcript) or named nobody."""
+    audio = (s.extra or {}).get("audio")
+    if not isinstance(audio, dict) or not isinstance(audio.get("speaker_mapping"), dict):
+        return None
+    methods = set(audio["speaker_mapping"].values())
+    if not methods or methods <= {"none"}:
+        return None  # nobody named: the labels are shown as they are, nothing was matched
+    return "order" in methods
+
+
 def session_row(s: Session) -> dict[str, Any]:
     """The ``sessions`` row of one session."""
     m = s.metrics
@@ -136,6 +150,8 @@ def session_row(s: Session) -> dict[str, Any]:
         "n_flags": len(s.flags), "flag_codes": ";".join(f.code for f in s.flags),
         "mean_word_confidence": q.mean_word_confidence if q else None,
         "speaker_mapping_confidence": q.speaker_mapping_confidence if q else None,
+        # the junior's figures of a guessed mapping may be the senior's: say which rows rest on a guess
+        "speakers_guessed": speakers_guessed(s),
         "hallucinations_dropped": q.hallucinations_dropped if q else None,
         # a count of 0 is only "none found" when its stage ran: say which did not
         "stages_not_run": ";".join(f"{r.name}:{r.status}" for r in _last_runs(s) if r.status != "ok"),

@@ -535,7 +535,49 @@ def _quality(session: Session, t: Translator) -> Section:
     unnamed = unnamed_voices(session)
     if unnamed:  # "SPEAKER_00" is a label, not a person
         sec.extra["notes"].append(t.trusted("q_unnamed_speakers", labels=", ".join(unnamed)))
+        if count_estimated(session):  # "2 speakers" read as a fact: it is the diarization's estimate
+            sec.extra["notes"].append(t.trusted("q_count_estimated", n=len(unnamed)))
+    for name, talk_s, words, rate in sparse_words(session):  # talk time kept, words lost: say whose
+        sec.extra["notes"].append(t("q_sparse_words", name=name, talk=fmt_clock(talk_s), words=words,
+                                    rate=f"{rate:.0f}"))
     return sec
+
+
+#: words per minute of talk time below which a participant's speech was mostly not transcribed: read and
+#: conversational speech runs at about 100-200 (the round-21 development recordings: 130-210 where nothing was
+#: lost; 24 for the call voice whose speech was skipped)
+SPARSE_WORDS_PER_MIN = 60.0
+#: talk time (s) from which the rate is judged: a few seconds of "yeah" and laughter say nothing
+SPARSE_WORDS_MIN_TALK_S = 10.0
+
+
+def sparse_words(session: Session) -> list[tuple[str, float, int, float]]:
+    """(name, talk time s, words, words per minute) of each participant of a transcribed recording whose talk
+    time carries few recognised words (< :data:`SPARSE_WORDS_PER_MIN` a minute over at least
+    :data:`SPARSE_WORDS_MIN_TALK_S` s): speech the recogniser skipped still counts as talk time, so their talk share
+    stands while their words, questions, advice and tasks are missing. Empty for imported transcripts (their
+    times are the transcript's, not the speech's)."""
+    q, m = session.quality, session.metrics
+    if q is None or q.asr_model is None or m is None:
+        return []
+    out = []
+    for p in session.participants:
+        pm = m.participants.get(p.id) or {}
+        talk, words = pm.get("talk_time_s"), pm.get("word_count")
+        if talk is None or words is None or talk < SPARSE_WORDS_MIN_TALK_S:
+            continue
+        rate = 60.0 * words / talk
+        if rate < SPARSE_WORDS_PER_MIN:
+            out.append((p.name, float(talk), int(words), rate))
+    return out
+
+
+def count_estimated(session: Session) -> bool:
+    """Whether a recording's number of speakers was estimated by the diarization (no participants, no
+    ``--speakers``, not one voice per channel) rather than given, as ``run`` records it
+    (``extra["speaker_count"]``, :func:`~sessionscope.batch.with_speaker_count_source`): a wrong estimate splits one
+    person or merges two, and nothing else in the report says the count is not a fact. ``False`` when unrecorded."""
+    return (session.extra or {}).get("speaker_count") == "estimated"
 
 
 #: notes that end in a list "LABEL→participant id, …" (audio/pipeline.py, remapping.py)
