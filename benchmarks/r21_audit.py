@@ -2,8 +2,10 @@
 
 Usage (from the repository root)::
 
-    python benchmarks/r21_audit.py run --work /tmp/r21/audit_runs            # the development runs (tiny.en), one at a time
-    python benchmarks/r21_audit.py check --work /tmp/r21/audit_runs --out benchmarks/results/r21_audit_after.json
+    python benchmarks/r21_audit.py run --work /tmp/r21/audit_before --src /tmp/r21/base/src   # the round's start
+    python benchmarks/r21_audit.py run --work /tmp/r21/audit_after --src /tmp/r21/audit_wt/src  # these fixes
+    python benchmarks/r21_audit.py check --work /tmp/r21/audit_before --src /tmp/r21/base/src --out benchmarks/results/r21_audit_before.json
+    python benchmarks/r21_audit.py check --work /tmp/r21/audit_after --src /tmp/r21/audit_wt/src --out benchmarks/results/r21_audit_after.json
 
 ``run`` writes one output folder per development file (DEVELOPMENT audio only: the pyannote sample, two
 pyannote AMI dev excerpts, two development call simulations, one development LibriSpeech conversation) and
@@ -72,8 +74,14 @@ sessions:
 """
 
 
+SRC: Path | None = None  # --src: run this source tree (a worktree of another commit) instead of the installed one
+
+
 def _cli() -> list[str]:
-    return ["nice", "-n", "10", str(ROOT / ".venv/bin/sessionscope")]
+    if SRC is None:
+        return ["nice", "-n", "10", str(ROOT / ".venv/bin/sessionscope")]
+    return ["env", f"PYTHONPATH={SRC}", "nice", "-n", "10", str(ROOT / ".venv/bin/python"), "-c",
+            "from sessionscope.cli import main; main()"]
 
 
 def run(work: Path, force: bool) -> None:
@@ -254,7 +262,7 @@ def _caveats(row: dict, d: dict, md: str, defect: Any) -> None:
     if len(rates) >= 2:
         top = max(rates.values())
         low = [pid for pid, v in rates.items() if v < 0.5 * top]
-        said = "recognised words (" in md or "распознанных слов лишь" in md
+        said = bool(re.search(r"recognised words \(\d+ a minute|распознанных слов лишь \d+", md))
         if low and not said:
             defect("a participant's talk time carries few words and the report does not say so", "summary.md",
                    {names[p]: round(rates[p], 1) for p in rates})
@@ -299,7 +307,7 @@ def check_batch(batch: Path, work: Path) -> dict[str, Any]:
     if (dash / "programme_sessions.csv").exists():
         with open(dash / "programme_sessions.csv", newline="", encoding="utf-8") as fh:
             prog = {r["session_id"]: r for r in csv.DictReader(fh)}
-        res["programme_has_mapping_column"] = "speaker_mapping" in next(iter(prog.values()), {})
+        res["programme_has_mapping_column"] = "speakers_guessed" in next(iter(prog.values()), {})
         guessed = [sid for sid, r in rows.items() if r.get("speaker_mapping") == "order"]
         html = (dash / "dashboard.html").read_text() if (dash / "dashboard.html").exists() else ""
         res["guessed_sessions"] = guessed
@@ -318,8 +326,9 @@ def check_batch(batch: Path, work: Path) -> dict[str, Any]:
     return res
 
 
-def git_commit() -> str:
-    return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+def git_commit(where: Path = ROOT) -> str:
+    return subprocess.run(["git", "-C", str(where), "rev-parse", "--short", "HEAD"], capture_output=True,
+                          text=True).stdout.strip()
 
 
 def check(work: Path) -> dict[str, Any]:
@@ -341,12 +350,17 @@ def main() -> int:
     ap.add_argument("--work", type=Path, required=True)
     ap.add_argument("--out", type=Path)
     ap.add_argument("--force", action="store_true", help="run: redo the analysis (transcriptions stay cached)")
+    ap.add_argument("--src", type=Path, help="run: the src/ folder of another checkout (e.g. the round's base worktree); "
+                    "check: the one that made the outputs (its commit is recorded)")
     args = ap.parse_args()
+    global SRC
+    SRC = args.src
     if args.what == "run":
         run(args.work, args.force)
         return 0
     res = check(args.work)
-    payload = {"script": "benchmarks/r21_audit.py", "commit": git_commit(), "split": "development files only",
+    payload = {"script": "benchmarks/r21_audit.py", "commit": git_commit(),
+               "outputs_made_by": git_commit(args.src) if args.src else git_commit(), "split": "development files only",
                "command": " ".join(sys.argv), "config": str(CONFIG.relative_to(ROOT)), **res}
     text = json.dumps(payload, ensure_ascii=False, indent=1, default=str)
     if args.out:
