@@ -221,6 +221,18 @@ def _consistency(row: dict, d: dict, md: str, hyp: list, folder: Path, defect: A
         row["csv_matches_json"] = same
         if not same:
             defect("utterances.csv differs from session.json", "utterances.csv", f"{len(rows)} rows, {len(utts)} utterances")
+    # the VTT = the utterances with words, same times (ms)
+    if (folder / "transcript.vtt").exists():
+        cues = re.findall(r"^(u\d+)\n(\d+):(\d\d):(\d\d\.\d{3}) --> (\d+):(\d\d):(\d\d\.\d{3})",
+                          (folder / "transcript.vtt").read_text(), re.M)
+        got = {c[0]: (round(int(c[1]) * 3600 + int(c[2]) * 60 + float(c[3]), 3),
+                      round(int(c[4]) * 3600 + int(c[5]) * 60 + float(c[6]), 3)) for c in cues}
+        want = {u["id"]: (round(u["start"], 3), round(u["end"], 3)) for u in utts if (u["text"] or "").strip()}
+        row["vtt_matches_json"] = got == want
+        if got != want:
+            defect("transcript.vtt cues differ from the utterances with words", "transcript.vtt",
+                   {"missing": sorted(set(want) - set(got))[:5], "extra": sorted(set(got) - set(want))[:5],
+                    "times": [k for k in set(got) & set(want) if got[k] != want[k]][:5]})
     # the summary's shares = the JSON's
     shown = _summary_shares(md)
     want = {names[pid]: round(100 * (m.get("talk_share") or 0.0)) for pid, m in mp.items()}
@@ -317,6 +329,15 @@ def check_batch(batch: Path, work: Path) -> dict[str, Any]:
         if guessed and "guess" not in html:
             res["defects"].append({"what": "dashboard shows junior talk shares of guessed speaker mappings as facts",
                                    "where": "dashboard.html", "evidence": guessed})
+        data = re.search(r'<script type="application/json" id="ss-data">(.*?)</script>', html, re.S)
+        if data:  # the dashboard's own figures = the sessions'
+            for s in json.loads(data.group(1).replace("<\\/", "</"))["sessions"]:
+                js = json.loads((out / s["id"] / "session.json").read_text())
+                junior = next((p["id"] for p in js["participants"] if p["role"] == "junior"), None)
+                want = js["metrics"]["participants"][junior]["talk_share"] if junior else None
+                if want is not None and (s["js"] is None or abs(s["js"] - want) > 1e-6):
+                    res["defects"].append({"what": "dashboard junior talk share differs from the session",
+                                           "where": s["id"], "evidence": [s["js"], want]})
         for sid, r in prog.items():
             js = json.loads((out / sid / "session.json").read_text())
             jshare = js["metrics"]["participants"][r["junior_id"]]["talk_share"]

@@ -119,3 +119,16 @@ def test_guessed_sessions_marked_in_programme_and_dashboard(tmp_path: Path) -> N
     assert "1 из 3 встреч: говорящие сопоставлены с участниками по порядку первой реплики (догадка)" in ru
     clean = build_programme(sessions[1:], encoder=None, goal_vectors=None)
     assert "(a guess)" not in render_programme_markdown(clean) and "(guess)" not in render_dashboard(clean)
+
+
+def test_console_says_an_estimated_count(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    from sessionscope.batch import BatchItem, BatchReport, ItemResult
+    from sessionscope.cli.common import print_report
+
+    item = BatchItem(path=tmp_path / "rec.wav", session_id="rec")
+    for count, said in (("estimated", True), ("given", False)):
+        s = _unnamed({"audio": {"diarization": "x"}, "speaker_count": count})
+        print_report(BatchReport(results=(ItemResult(item=item, status="ok", session=s),), out_dir=tmp_path / "out"))
+        err = capsys.readouterr().err
+        assert "the voices are not named in rec" in err
+        assert ("their number was estimated from the audio (give --speakers N" in " ".join(err.split())) == said, err

@@ -223,7 +223,7 @@ def print_report(report: BatchReport) -> None:
         err.print(f"[yellow]note[/yellow] speakers mapped to participants by order of first speech (a guess) in "
                   f"{_esc(', '.join(guessed))}: check each report's 'Data quality' and correct with "
                   f"sessionscope remap {_esc(str(report.out_dir))}/SESSION --speaker LABEL=PARTICIPANT", soft_wrap=True)
-    from sessionscope.report.view import unnamed_voices
+    from sessionscope.report.view import count_estimated, unnamed_voices
 
     # the report says it under 'Data quality'; a new user reads the console first (once for the batch: a folder of
     # 500 recordings without participants is one note, not 500)
@@ -233,10 +233,15 @@ def print_report(report: BatchReport) -> None:
         first, voices = unnamed[0]
         where = (f"{_esc(first)} ({_esc(', '.join(voices))})" if len(unnamed) == 1
                  else _esc(_few([sid for sid, _ in unnamed])))
+        # "2 speakers" on the console read as a fact: the diarization estimated it (no participants, no --speakers)
+        estimated = [r.session for r in report.results if r.session is not None and unnamed_voices(r.session)
+                     and count_estimated(r.session)]
+        count = ("; their number was estimated from the audio (give --speakers N if it is wrong)" if estimated
+                 else "")
         err.print(f"[yellow]note[/yellow] the voices are not named in {where}, so no finding is about a junior or a "
                   f"senior: name them with sessionscope remap {_esc(str(report.out_dir))}/{_esc(first)} --speaker "
-                  f"{voices[0]}=NAME:junior (nothing is transcribed again), or run with -p NAME=ROLE or --manifest",
-                  soft_wrap=True)
+                  f"{voices[0]}=NAME:junior (nothing is transcribed again), or run with -p NAME=ROLE or --manifest"
+                  f"{count}", soft_wrap=True)
     roleless = [r.session.id for r in report.results if r.session is not None and r.session.participants
                 and not unnamed_voices(r.session) and all(p.role.value == "other" for p in r.session.participants)]
     if roleless:  # every junior/senior finding of theirs reads "can't tell": say it once, with the fix
