@@ -132,3 +132,13 @@ def test_console_says_an_estimated_count(tmp_path: Path, capsys) -> None:  # noq
         err = capsys.readouterr().err
         assert "the voices are not named in rec" in err
         assert ("their number was estimated from the audio (give --speakers N" in " ".join(err.split())) == said, err
+
+
+def test_guessed_roles_said_under_who_drove_the_conversation() -> None:
+    s = _guessed(full_session(), "order")
+    balance = render_session_markdown(s).split("## Who drove the conversation")[1].split("\n## ")[0]
+    assert "Who is the junior and who the senior was guessed from the order of first speech" in balance, balance
+    ru = render_session_markdown(s.evolve(language="ru")).split("## Кто вёл разговор")[1].split("\n## ")[0]
+    assert "угадано по порядку первой реплики" in ru, ru
+    for sure in (full_session(), _guessed(full_session(), "voiceprint")):
+        assert "was guessed from the order" not in render_session_markdown(sure)

@@ -25,6 +25,7 @@ from sessionscope.report.i18n import (
     translate_note,
     with_names,
 )
+from sessionscope.report.tables import speakers_guessed
 from sessionscope.text import fmt_clock
 
 if TYPE_CHECKING:
@@ -168,6 +169,22 @@ def _single_speaker(session: Session, t: Translator, names: _Names, shares: dict
     return t.trusted(key, name=names(only))  # its `--speakers 2` is the tool's, the name is data
 
 
+def _mutuality_sentence(session: Session, t: Translator, cfg: ReportConfig) -> Optional[str]:
+    """"Knowledge flowed both ways …" (or mostly one way); ``None`` without a mutuality index."""
+    kf = session.knowledge_flow
+    if kf is None or kf.mutuality_index is None:
+        return None
+    # "each side" is pair wording: a meeting of five has no two sides
+    group = "_group" if len(session.participants) > 2 else ""
+    mutual = kf.mutuality_index >= cfg.mutual_min_index
+    sentence = t(("mutual_yes" if mutual else "mutual_no") + group, value=t.num(kf.mutuality_index),
+                 n=len(session.participants))
+    if mutual and not group and any(f.code == "one_sided" for f in session.flags):
+        # mutuality counts answers too: say why it stands beside "recommendations came from one side"
+        sentence = f"{sentence} {t('mutual_but_one_sided')}"
+    return sentence
+
+
 def balance_sentences(session: Session, t: Translator, names: _Names, cfg: Optional[ReportConfig] = None) -> list[str]:
     """Plain-words description of who drove the conversation (thresholds from ``report`` in the config)."""
     cfg = cfg or ReportConfig()
@@ -222,17 +239,11 @@ def balance_sentences(session: Session, t: Translator, names: _Names, cfg: Optio
     # over one window (a session shorter than 5 min) "in 0 % of the windows" is one yes/no, not a share
     if s.get("dominated_window_share") is not None and (s.get("dominance_windows") or 0) >= 2:
         out.append(t("dominance_sentence", share=t.pct(s.get("dominated_window_share"))))
-    kf = session.knowledge_flow
-    if kf is not None and kf.mutuality_index is not None:
-        # "each side" is pair wording: a meeting of five has no two sides
-        group = "_group" if len(session.participants) > 2 else ""
-        mutual = kf.mutuality_index >= cfg.mutual_min_index
-        sentence = t(("mutual_yes" if mutual else "mutual_no") + group, value=t.num(kf.mutuality_index),
-                     n=len(session.participants))
-        if mutual and not group and any(f.code == "one_sided" for f in session.flags):
-            # mutuality counts answers too: say why it stands beside "recommendations came from one side"
-            sentence = f"{sentence} {t('mutual_but_one_sided')}"
-        out.append(sentence)
+    mutual_sentence = _mutuality_sentence(session, t, cfg)
+    if mutual_sentence:
+        out.append(mutual_sentence)
+    if speakers_guessed(session) and any(p.role.value in ("junior", "senior") for p in session.participants):
+        out.append(t("bal_guessed"))  # "X (junior) dominated" rests on who spoke first: said where it is read
     return out
 
 
