@@ -285,6 +285,15 @@ def _caveats(row: dict, d: dict, md: str, defect: Any) -> None:
     if estimated and "estimated" not in md:
         defect("speaker count estimated from the audio shown without saying so", "summary.md",
                f"{len(d['participants'])} speakers, diarization min/max {cfg.get('min_speakers')}/{cfg.get('max_speakers')}")
+    # a guessed mapping said where the junior/senior figures are read (not only under Data quality at the end)
+    audio = (d.get("extra") or {}).get("audio") or {}
+    roles = {p["role"] for p in d["participants"]}
+    if "order" in (audio.get("speaker_mapping") or {}).values() and roles & {"junior", "senior"}:
+        drove = md.split("## Who drove the conversation")[-1].split("\n## ")[0]
+        row["guess_said_in_balance"] = "guessed from the order of first speech" in drove
+        if not row["guess_said_in_balance"]:
+            defect("roles guessed by order of first speech not said where the junior/senior figures are read",
+                   "summary.md 'Who drove the conversation'", audio.get("speaker_mapping"))
     # confidences that are one constant
     for kind in ("recommendations", "action_items", "questions"):
         confs = [x.get("confidence") for x in d.get(kind) or []]
