@@ -142,3 +142,8 @@ def test_guessed_roles_said_under_who_drove_the_conversation() -> None:
     assert "угадано по порядку первой реплики" in ru, ru
     for sure in (full_session(), _guessed(full_session(), "voiceprint")):
         assert "was guessed from the order" not in render_session_markdown(sure)
+
+
+def test_speaker_count_source_kept_once_recorded() -> None:
+    s = _unnamed({"audio": {"diarization": "x"}, "speaker_count": "given"})
+    assert with_speaker_count_source(s, Config()) is s  # not re-guessed from another run's config

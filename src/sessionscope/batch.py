@@ -273,7 +273,7 @@ def with_speaker_count_source(session: Session, config: Any) -> Session:
     voice per channel) or ``"estimated"`` (the diarization chose it between ``min_speakers`` and ``max_speakers``),
     so that its report can say a count of unnamed speakers is an estimate. Transcripts are returned unchanged."""
     audio = (session.extra or {}).get("audio")
-    if not isinstance(audio, dict) or audio.get("diarization") in (None, "off"):
+    if not isinstance(audio, dict) or audio.get("diarization") in (None, "off") or "speaker_count" in session.extra:
         return session
     diar = config.diarization
     given = (audio.get("diarization") == "channels" or diar.min_speakers == diar.max_speakers
@@ -322,7 +322,9 @@ def process_item(item: BatchItem, spec: RunSpec, out_dir: str | Path, *, hook: O
         cfg = spec.config.pipeline
         from sessionscope.inputs import load_item
 
-        session = with_speaker_count_source(load_item(item, spec, hook), spec.config)
+        session = load_item(item, spec, hook)
+        if spec.kind == "run":  # a session.json read back by `analyze` keeps what its own run recorded
+            session = with_speaker_count_source(session, spec.config)
         session = run_stages(session, spec.stages(), hook=hook, continue_on_error=cfg.continue_on_stage_error,
                              skip_unavailable=cfg.skip_unavailable)
         session = _write(session, out, spec, item, key)
