@@ -1029,6 +1029,7 @@ def find_questions(
         if not qs:
             continue
         addressee, window = reply_window(ordered, i, answer_max_utterances, answer_max_latency_s)
+        window = [(j, k) for j, k in window if not wordless_blip(ordered[j], ordered)]
         rule = _rule_answer(ordered, window, qs, bc, backchannel_max_words, language)
         if answer_head is not None and not any(_cyrillic(q) for q in qs):
             answer = answer_head.answer(ordered, i, window, qs, rule, bc, backchannel_max_words)
@@ -1081,6 +1082,20 @@ def reply_window(ordered: Sequence[Utterance], i: int, max_utterances: int,
 def _marks_only(text: str) -> bool:
     """Transcript marks or punctuation without any word ("{vocalsound}", "[laughter]", a lone ".")."""
     return bool(text.strip()) and not words(strip_markup(text))
+
+
+#: Speech without any recognised word shorter than this (seconds) answers no question when the session has words
+#: elsewhere (recognised audio: a blip the transcription left empty). On the MRDA train meetings 98 % of backchannels
+#: are under 1 s against 57 % of the responder's first act after a question; of all those acts under 1 s, 84 % are
+#: backchannels, of those of 1 s or more, 88 % are answers (round 21). RTTM input (no text anywhere) is unchanged.
+WORDLESS_ANSWER_MIN_S = 1.0
+
+
+def wordless_blip(utt: Utterance, ordered: Sequence[Utterance]) -> bool:
+    """``utt`` has no text, is timed and shorter than :data:`WORDLESS_ANSWER_MIN_S`, in a session that has text."""
+    if utt.text.strip() or utt.duration is None or utt.duration >= WORDLESS_ANSWER_MIN_S:
+        return False
+    return any(u.text.strip() for u in ordered)
 
 
 def _rule_answer(ordered: Sequence[Utterance], window: Sequence[tuple[int, int]], qs: Sequence[str],

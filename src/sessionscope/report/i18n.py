@@ -686,7 +686,11 @@ FLAGS_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) f
      "старший ({0}) перебивал(а) младшего ({1}); перебиваний: {2} ({3} за 10 мин)"),
     (r"the session lasts ([\d.]+) min \(the guide asks for at least (\d+)\)",  # session.json before round 16
      "встреча длится {0} мин (методика просит не меньше {1})"),
-    (r"the session lasts ((?:\d+:)?\d+:\d\d) \(the guide asks for at least (\d+) min\)",
+    (r"the session lasts (\d+:\d\d) min \(the guide asks for at least (\d+) min\)",
+     "встреча длится {0} мин (методика просит не меньше {1} мин)"),
+    (r"the session lasts (\d+:\d\d:\d\d) h \(the guide asks for at least (\d+) min\)",
+     "встреча длится {0} ч (методика просит не меньше {1} мин)"),
+    (r"the session lasts ((?:\d+:)?\d+:\d\d) \(the guide asks for at least (\d+) min\)",  # rounds 16–20
      "встреча длится {0} (методика просит не меньше {1} мин)"),
     (r"(\d+)% of the recognised words have low confidence(?:, mean word confidence (\d+)%)?: the transcript and "
      r"everything found in it are unreliable; check the recording and its language \(model (.+)\)",

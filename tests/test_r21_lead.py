@@ -1,0 +1,65 @@
+"""Round 21, lead: what the audit of `run`'s outputs on development audio found in the text stages (F1, F8).
+
+F1: on recognised audio a question was "answered" by a 0.27 s blip the transcription left without words, and a
+1.5 s word-less turn counted as an explanation in the knowledge flow ("Knowledge flowed both ways" with no words
+behind it). F8: "the session lasts 1:09 (… at least 60 min)" read as an hour. Model-free.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from helpers import make_session
+from sessionscope.analysis.flow import compute_flags, knowledge_flow
+from sessionscope.analysis.questions import WORDLESS_ANSWER_MIN_S, find_questions, wordless_blip
+from sessionscope.config import FlagsConfig
+from sessionscope.model import Question
+
+
+def _answered_by(rows: list[tuple[str, float, float, str]]) -> list[str | None]:
+    s = make_session(rows)
+    events = find_questions(s.utterances, language="en", backchannels=["yeah", "mm"], head=None, answer_head=None)
+    return [e.answer_utterance_id for e in events]
+
+
+def test_a_wordless_blip_answers_no_question_in_a_transcribed_session() -> None:
+    rows = [("kim", 0.0, 3.0, "What's the password for the server?"),
+            ("rob", 3.1, 3.4, ""),  # 0.3 s the transcription left empty
+            ("rob", 5.0, 8.0, "It's in the shared vault.")]
+    assert _answered_by(rows) == ["u0003"]
+    # the same blip at 1 s or more is speech that may answer (words lost, talk kept)
+    longer = [rows[0], ("rob", 3.0, 3.0 + WORDLESS_ANSWER_MIN_S, ""), rows[2]]
+    assert _answered_by(longer) == ["u0002"]
+
+
+def test_wordless_speech_still_answers_when_the_session_has_no_text_at_all() -> None:
+    s = make_session([("kim", 0.0, 3.0, ""), ("rob", 3.1, 3.4, "")])
+    assert not wordless_blip(s.utterances[1], s.utterances)  # RTTM input: nothing else to go by
+    t = make_session([("kim", 0.0, 3.0, "Hello there."), ("rob", 3.1, 3.4, "")])
+    assert wordless_blip(t.utterances[1], t.utterances)
+    u = make_session([("kim", "Hello there."), ("rob", "")])
+    assert not wordless_blip(u.utterances[1], u.utterances)  # untimed: no duration to judge
+
+
+def test_an_answer_without_words_is_no_explanation_in_the_flow() -> None:
+    s = make_session([("kim", 0.0, 3.0, "What's the password for the server?"),
+                      ("rob", 3.1, 4.6, ""),
+                      ("rob", 5.0, 8.0, "Why did you ask me?"),
+                      ("kim", 8.1, 10.0, "Because the deploy needs it.")], roles={"kim": "junior", "rob": "senior"})
+    qs = (Question("q-001", "u0001", 0.0, "kim", "rob", "What's the password for the server?", True, "u0002", 0.9),
+          Question("q-002", "u0003", 5.0, "rob", "kim", "Why did you ask me?", True, "u0004", 0.9))
+    flow = knowledge_flow(s.evolve(questions=qs))
+    ex = flow.explanation_matrix
+    assert sum(n for rows in ex.values() for row in rows.values() for n in row.values()) == 1
+    assert any(row.get("rob") == 1 for rows in ex.values() for g, row in rows.items() if g == "kim")
+    # with words the same answer is an explanation
+    worded = s.evolve(utterances=tuple(u if u.id != "u0002" else replace(u, text="It's in the vault.")
+                                       for u in s.utterances), questions=qs)
+    ex2 = knowledge_flow(worded).explanation_matrix
+    assert sum(n for rows in ex2.values() for row in rows.values() for n in row.values()) == 2
+
+
+def test_short_session_flag_names_its_unit() -> None:
+    s = make_session([("kim", 0.0, 30.0, "hello"), ("rob", 30.0, 69.0, "hi")], duration=69.0)
+    flag = next(f for f in compute_flags(s, FlagsConfig()) if f.code == "short_session")
+    assert flag.message == "the session lasts 1:09 min (the guide asks for at least 60 min)"
