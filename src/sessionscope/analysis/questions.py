@@ -1087,7 +1087,8 @@ def _marks_only(text: str) -> bool:
 #: Speech without any recognised word shorter than this (seconds) answers no question when the session has words
 #: elsewhere (recognised audio: a blip the transcription left empty). On the MRDA train meetings 98 % of backchannels
 #: are under 1 s against 57 % of the responder's first act after a question; of all those acts under 1 s, 84 % are
-#: backchannels, of those of 1 s or more, 88 % are answers (round 21). RTTM input (no text anywhere) is unchanged.
+#: backchannels, of those of 1 s or more, 88 % are answers (round 21, benchmarks/r21_wordless_answer.py). RTTM input
+#: (no text anywhere) is unchanged.
 WORDLESS_ANSWER_MIN_S = 1.0
 
 
