@@ -63,3 +63,33 @@ def test_short_session_flag_names_its_unit() -> None:
     s = make_session([("kim", 0.0, 30.0, "hello"), ("rob", 30.0, 69.0, "hi")], duration=69.0)
     flag = next(f for f in compute_flags(s, FlagsConfig()) if f.code == "short_session")
     assert flag.message == "the session lasts 1:09 min (the guide asks for at least 60 min)"
+
+
+def _three(carl_words: int, carl_s: float, *, asr: str | None = "tiny.en"):
+    from sessionscope.analysis.dynamics import compute_metrics
+    from sessionscope.config import DynamicsConfig
+    from sessionscope.model import DataQuality, Participant, Role, Session, Utterance
+
+    utts = (Utterance("u0001", "diane", " ".join(["said"] * 40), 0.0, 14.0),
+            Utterance("u0002", "carl", " ".join(["so"] * carl_words), 14.0, 14.0 + carl_s),
+            Utterance("u0003", "sheila", " ".join(["said"] * 40), 15.0 + carl_s, 29.0 + carl_s))
+    s = Session(id="s", participants=(Participant("diane", "Diane", Role.JUNIOR), Participant("sheila", "Sheila", Role.SENIOR),
+                                      Participant("carl", "Carl", Role.OTHER)),
+                utterances=utts, language="en", duration_s=30.0 + carl_s)
+    s = s.evolve(metrics=compute_metrics(s, DynamicsConfig()))
+    return s.evolve(quality=DataQuality(asr_model=asr, speaker_mapping_method="order"))
+
+
+def test_a_sliver_of_a_voice_named_as_a_participant_is_said() -> None:
+    """F7: three names on the two-person pyannote sample gave "Carl (other) 3 %" with 1 word and no caveat."""
+    from sessionscope.report.session_md import render_session_markdown
+    from sessionscope.report.view import tiny_voices
+
+    s = _three(1, 0.9)
+    assert [(n, w) for n, _t, _s, w in tiny_voices(s)] == [("Carl", 1)]
+    quality = render_session_markdown(s).split("## Data quality")[1]
+    assert "Carl: 0:01 of talk time (3 %), recognised words: 1. Either Carl hardly spoke" in quality, quality
+    ru = render_session_markdown(s.evolve(language="ru")).split("## Качество данных")[1]
+    assert "либо голосов в записи меньше, чем названо участников" in ru
+    assert tiny_voices(_three(30, 10.0)) == []  # a real third voice
+    assert tiny_voices(_three(1, 0.9, asr=None)) == []  # an imported transcript
