@@ -93,3 +93,26 @@ def test_a_sliver_of_a_voice_named_as_a_participant_is_said() -> None:
     assert "либо голосов в записи меньше, чем названо участников" in ru
     assert tiny_voices(_three(30, 10.0)) == []  # a real third voice
     assert tiny_voices(_three(1, 0.9, asr=None)) == []  # an imported transcript
+
+
+def test_a_recording_loaded_outside_a_batch_records_its_speaker_count_source(monkeypatch, tmp_path) -> None:
+    """The audit: `ss.run()` never went through batch.py, so its sessions never said the count was estimated."""
+    import sessionscope.audio.pipeline as audio_pipeline
+    from sessionscope.batch import BatchItem
+    from sessionscope.inputs import load_recording_item
+    from sessionscope.model import DataQuality
+    from sessionscope.runspec import build_run_spec
+
+    def fake_transcribe_file(path, **kwargs):
+        s = make_session([("SPEAKER_00", 0.0, 3.0, "hello there"), ("SPEAKER_01", 3.0, 5.0, "hi")])
+        return s.evolve(quality=DataQuality(asr_model="tiny.en"),
+                        extra={"audio": {"diarization": "pyannote-seg3-local+campplus+agglomerative+overlap"}})
+
+    monkeypatch.setattr(audio_pipeline, "transcribe_file", fake_transcribe_file)
+    wav = tmp_path / "call.wav"
+    wav.write_bytes(b"")
+    item = BatchItem(path=wav, session_id="call", entry=None)
+    estimated = load_recording_item(item, build_run_spec("run"))
+    assert estimated.extra["speaker_count"] == "estimated"
+    given = load_recording_item(item, build_run_spec("run", speakers=2))
+    assert given.extra["speaker_count"] == "given"

@@ -325,6 +325,7 @@ def load_recording_item(item: BatchItem, spec: RunSpec, hook: Any = None) -> Ses
     The entry's planned topics and notes are kept, as ``analyze`` keeps them.
     """
     from sessionscope.audio.pipeline import transcribe_file
+    from sessionscope.batch import with_speaker_count_source
     from sessionscope.io.manifest import apply_entry_metadata
 
     entry = _entry(item, spec)
@@ -340,7 +341,8 @@ def load_recording_item(item: BatchItem, spec: RunSpec, hook: Any = None) -> Ses
         session = apply_entry_metadata(session, entry)
     elif spec.manifest is not None:
         session = _without_entry(session, item, spec)
-    return session.evolve(id=item.session_id)
+    # given or estimated speaker count, for the CLI, batches and the Python API alike (ss.run() never reached batch.py)
+    return with_speaker_count_source(session.evolve(id=item.session_id), spec.config)
 
 
 def load_item(item: BatchItem, spec: RunSpec, hook: Any = None) -> Session:
