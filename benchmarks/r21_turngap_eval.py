@@ -5,6 +5,12 @@
         --json benchmarks/results/r21_turngap_pack_dev.json
     nice -n 10 .venv/bin/python benchmarks/r21_turngap_eval.py --variants t1s0.3p0.3,t1s0.3p0.3m,t1.5s0.3p0.3m,t1s0.3p0.6m \\
         --json benchmarks/results/r21_turngap_pad_dev.json
+    nice -n 10 .venv/bin/python benchmarks/r21_turngap_eval.py --variants r9g2,t1s0.3,t1s0.3m,t1s0.3p0.3,t1s0.3p0.3m \
+        --json benchmarks/results/r21_turngap_final_dev.json
+    nice -n 10 .venv/bin/python benchmarks/r21_turngap_eval.py --no-dev --concat farfield \
+        --variants r9g2,t1s0.3p0.3,t1s0.3m --json benchmarks/results/r21_turngap_concat_dev.json
+    nice -n 10 .venv/bin/python benchmarks/r21_turngap_eval.py --no-dev --concat farfield \
+        --variants t1s0.3p0.3c2,t1s0.3c3m --json benchmarks/results/r21_turngap_concat_cap_dev.json
 
 Per development file (``asr_gaps_r9.rows_for("dev")``: pyannote-ami-excerpts dev clips, pyannote-sample, the
 simulated far-field meetings, libri-dev conversations; ``--calls``: also ``.cache/conv/dev_r19_calls_<cond>``):
@@ -19,7 +25,7 @@ then on that same first-pass result, each variant (CPU timed, ``time.process_tim
   one Whisper window per clip; ``o``: only stretches whose voice is not the one holding most words within 15 s;
   ``m``: the voices share clips (each voice's stretches one after the other), as round 9's mixed packing;
   ``p<P>``: each stretch widened by P s on each side (not over a word, halfway to a neighbouring stretch);
-  ``w<N>``: only voices whose turns hold N or more words of the first pass.
+  ``w<N>``: only voices whose turns hold N or more words of the first pass; ``c<K>``: at most K stretches per clip.
 
 Figures per file and variant: delivered words, uncovered VAD speech (round 9's measure, 2 s), the speech of
 single-voice both-detector stretches >= 1 s without words (``turn_gap_s``), words outside reference speech
@@ -46,11 +52,12 @@ from asr_wer import ROOT, write_result  # noqa: E402
 def parse_variant(name: str) -> dict[str, Any]:
     if m := re.fullmatch(r"r9g([\d.]+)", name):
         return {"kind": "r9", "min_s": float(m.group(1))}
-    m = re.fullmatch(r"t([\d.]+)s([\d.]+)(?:p([\d.]+))?(?:w(\d+))?(o?)(m?)", name)
+    m = re.fullmatch(r"t([\d.]+)s([\d.]+)(?:p([\d.]+))?(?:w(\d+))?(?:c(\d+))?(o?)(m?)", name)
     if not m:
         raise SystemExit(f"unknown variant {name}")
     return {"kind": "turn", "min_s": float(m.group(1)), "sep_s": float(m.group(2)), "pad_s": float(m.group(3) or 0),
-            "voice_words": int(m.group(4) or 0), "other": bool(m.group(5)), "one_voice": not m.group(6)}
+            "voice_words": int(m.group(4) or 0), "per_clip": int(m.group(5) or 0), "other": bool(m.group(6)),
+            "one_voice": not m.group(7)}
 
 
 def call_rows(cond: str) -> list[Any]:
@@ -69,8 +76,10 @@ def run_variant(v: dict[str, Any], pipe: Any, samples: Any, r: Any, turns: Any, 
         return segs, [(a, b) for a, b in gaps], len(gaps)
     segs, _, st = recover_turns(pipe, samples, list(r.segments), r.filtered, r.speech, turns, language=r.language,
                                 config=cfg, min_s=v["min_s"], sep_s=v["sep_s"], other_voice_only=v["other"],
-                                one_voice=v["one_voice"], pad_s=v["pad_s"], min_voice_words=v["voice_words"])
-    return segs, [(a, b) for a, b, _ in st], len(pack_by_voice(st, sep_s=v["sep_s"], one_voice=v["one_voice"]))
+                                one_voice=v["one_voice"], pad_s=v["pad_s"], min_voice_words=v["voice_words"],
+                                max_per_clip=v["per_clip"])
+    return segs, [(a, b) for a, b, _ in st], len(pack_by_voice(st, sep_s=v["sep_s"], one_voice=v["one_voice"],
+                                                               max_per_clip=v["per_clip"]))
 
 
 def joined(rows: list[Any]) -> Any:

@@ -1,8 +1,11 @@
 """Round 21 (turngap): invented text and the WER guard for the per-voice turn recovery (``r21_turngap_lib.recover_turns``).
 
-    nice -n 10 .venv/bin/python benchmarks/r21_turngap_guard.py --stages noise,babble \\
-        --json benchmarks/results/r21_turngap_guard_dev.json
-    nice -n 10 .venv/bin/python benchmarks/r21_turngap_guard.py --stages wer --json benchmarks/results/r21_turngap_wer_dev.json
+    nice -n 10 .venv/bin/python benchmarks/r21_turngap_guard.py --variants r9g2,t1s0.3p0.3,t1s0.3m \\
+        --stages noise,babble --json benchmarks/results/r21_turngap_guard_dev.json
+    nice -n 10 .venv/bin/python benchmarks/r21_turngap_guard.py --variants t1s0.3p0.3w3,t1s0.3p0.3w3m,t1s0.3w3m \\
+        --stages noise,babble --json benchmarks/results/r21_turngap_guard_w3_dev.json
+    nice -n 10 .venv/bin/python benchmarks/r21_turngap_guard.py --variants r9g2,t1s0.3p0.3,t1s0.3m --stages wer \\
+        --json benchmarks/results/r21_turngap_wer_dev.json
 
 The clips of ``r20_asrgap_guard.py`` (``noise``: generated line/room noise, development phone calls with 30 s of their
 own line noise inserted, far-field development meetings with every reference speech region replaced by room noise;

@@ -1,9 +1,10 @@
 """Round 21 (turngap), measured and not shipped: the stretches of ONE diarized voice's speech that the batched
 transcription left without words, decoded again packed into shared Whisper windows (per voice, or the voices
 one after the other). Used by ``r21_turngap_eval.py`` and ``r21_turngap_guard.py``; tested by
-``tests/test_r21_turngap.py``. Why it is not in ``sessionscope``: on development audio it recovers as many words as
-round 9's ``asr.recover_gaps`` (N = 2 s) for ~70 % of its CPU (or 88 % of them for half), but a voice's window of
-its own lets Whisper invent text where the diarization and the VAD both took reversed-speech babble for a voice
+``tests/test_r21_turngap.py``. Why it is not in ``sessionscope``: on the short development files it recovers as many
+words as round 9's ``asr.recover_gaps`` (N = 2 s) for ~70 % of its CPU (or 88 % of them for half); but on one long
+recording, windows holding 6-10 stretches skip again (41-44 % of round 9's words), and a voice's window of its own
+lets Whisper invent text where the diarization and the VAD both took reversed-speech babble for a voice
 (docs/benchmarks/audio.md, round 21).
 """
 
@@ -150,10 +151,11 @@ Clip = list[tuple[float, float, float]]
 
 
 def pack_by_voice(stretches: Sequence[VoiceStretch], *, clip_s: float = TURN_CLIP_S, sep_s: float = TURN_SEP_S,
-                  one_voice: bool = True) -> list[Clip]:
+                  one_voice: bool = True, max_per_clip: int = 0) -> list[Clip]:
     """Each voice's stretches, in time order, packed into clips of at most ``clip_s`` with ``sep_s`` of silence
     between them (one Whisper window per clip, one voice per window). Clips are ordered by their first stretch.
-    ``one_voice`` off (measured, not used): the voices' stretches one voice after the other, sharing clips."""
+    ``one_voice`` off: the voices' stretches one voice after the other, sharing clips. ``max_per_clip`` (> 0): at most
+    that many stretches per clip."""
     clips: list[tuple[float, Clip]] = []
     groups = [sorted(st for st in stretches if st[2] == spk) for spk in sorted({s for _, _, s in stretches})]
     if not one_voice:
@@ -163,7 +165,7 @@ def pack_by_voice(stretches: Sequence[VoiceStretch], *, clip_s: float = TURN_CLI
         end = 0.0
         for a, b, _ in group:
             n = min(b - a, clip_s)
-            if cur and end + sep_s + n > clip_s:
+            if cur and (end + sep_s + n > clip_s or 0 < max_per_clip <= len(cur)):
                 clips.append((cur[0][1], cur))
                 cur, end = [], 0.0
             off = end + sep_s if cur else 0.0
@@ -259,7 +261,7 @@ def map_clip_words(segments: Sequence[AsrSegment], clips: Sequence[Clip], starts
 def recover_turns(pipe: Any, samples: np.ndarray, segments: list[AsrSegment], report: FilterReport,
                   speech: Sequence[Span], turns: Sequence[Any], *, language: str, config: AsrConfig, min_s: float,
                   sep_s: float = TURN_SEP_S, clip_s: float = TURN_CLIP_S, other_voice_only: bool = False,
-                  one_voice: bool = True, pad_s: float = TURN_PAD_S, min_voice_words: int = 0,
+                  one_voice: bool = True, pad_s: float = TURN_PAD_S, min_voice_words: int = 0, max_per_clip: int = 0,
                   offset_s: float = 0.0) -> tuple[list[AsrSegment], FilterReport, list[VoiceStretch]]:
     """Decode again the stretches of one diarized voice that hold no word (:func:`turn_stretches`), packed per voice.
 
@@ -272,7 +274,7 @@ def recover_turns(pipe: Any, samples: np.ndarray, segments: list[AsrSegment], re
                                other_voice_only=other_voice_only, pad_s=pad_s, min_voice_words=min_voice_words)
     if not stretches:
         return segments, report, []
-    clips = pack_by_voice(stretches, clip_s=clip_s, sep_s=sep_s, one_voice=one_voice)
+    clips = pack_by_voice(stretches, clip_s=clip_s, sep_s=sep_s, one_voice=one_voice, max_per_clip=max_per_clip)
     audio, starts = clip_audio(samples, clips, offset_s=offset_s)
     kept, again = _decode_clips(pipe, audio, [(s0, s0 + clip[-1][0] + clip[-1][2]) for clip, s0 in zip(clips, starts, strict=True)],
                                 language=language, config=config)

@@ -229,3 +229,9 @@ def test_a_voice_the_first_pass_never_transcribed_gets_no_window():
     every = turn_stretches([(0.0, 20.0)], turns, words, min_s=1.0)
     assert [s for _, _, s in every] == ["X", "A"]
     assert [s for _, _, s in turn_stretches([(0.0, 20.0)], turns, words, min_s=1.0, min_voice_words=3)] == ["A"]
+
+
+def test_a_clip_may_be_limited_to_a_few_stretches():
+    st = [(float(t), t + 1.0, "A") for t in range(0, 10, 2)]
+    assert [len(c) for c in pack_by_voice(st, max_per_clip=2)] == [2, 2, 1]
+    assert [len(c) for c in pack_by_voice(st)] == [5]
