@@ -266,3 +266,15 @@ def test_detection_inside_the_transcription_decodes_in_the_chosen_language():
         assert lang == "en" and prob == pytest.approx(0.75) and probs[0] == ("de", 0.6)
     assert found["chosen"][0::2] == ("en", "detected") and "'de'" in found["chosen"][3][0]
     assert "detect_language" not in vars(m) and m.detect_language()[0] == "de"
+
+
+def test_a_long_sentence_looped_is_collapsed():
+    """Round 21: an 18-word sentence came out four times back to back from a far-field decode (units of up to 10 words
+    were looked for); three back-to-back repeats of a long sentence are no ordinary talk."""
+    sentence = "and then we went over to the other side of the building to find the room we had booked "
+    loop = seg("So " + sentence * 4 + "okay")
+    kept, removed = collapse_loops(loop.words)
+    assert " ".join(w.text.strip() for w in kept) == "So " + sentence.strip() + " okay"
+    assert removed and "×3" in removed[0]
+    twice = seg("So " + sentence * 2 + "okay")  # said twice: kept
+    assert collapse_loops(twice.words)[1] == []

@@ -437,9 +437,9 @@ def vad_threshold_for(samples: np.ndarray, config: AsrConfig, *, source_rate: Op
 
 
 #: bump when a change to this module changes transcriptions (part of the cache key)
-ASR_CODE_VERSION = 7  # 3: language detected inside the transcription (its probability moved); 4: VAD input levelled;
+ASR_CODE_VERSION = 8  # 3: language detected inside the transcription (its probability moved); 4: VAD input levelled;
 # 5: speech left without words by the batched pass decoded again (recover_gaps); 6: telephone-band VAD threshold
-# 7: a recording stored at 8 kHz or less is telephone-band whatever its energy above 4 kHz
+# 7: a recording stored at 8 kHz or less is telephone-band whatever its energy above 4 kHz; 8: loops of up to 30 words
 
 
 def asr_params(config: AsrConfig) -> dict[str, Any]:
