@@ -87,9 +87,9 @@ def _tokens(words: tuple[AsrWord, ...]) -> list[str]:
     return [normalise(w.text) for w in words]
 
 
-#: the longest phrase :func:`collapse_loops` looks for: a sentence of 18 words said four times back to back came out
-#: of a far-field decode in round 21 (10 before); no segment of 1,054 cached first-pass transcriptions on this
-#: machine (development, held-out and example audio) changes with 40
+#: the longest phrase :func:`collapse_loops` looks for (10 before round 21): a far-field decode of round 21's packed
+#: second pass (benchmarks/r21_turngap_lib.py) wrote one 18-word sentence four times back to back; none of the
+#: 1,054 segments in this machine's transcription cache (everything it had transcribed) changes with 40
 LOOP_MAX_WORDS = 30
 
 
