@@ -13,7 +13,10 @@ Three sources, strongest first:
 
 Voiceprints are stored per pair (``<dir>/<pair>/<participant id>.json``: running mean of
 CAM++ embeddings and how many sessions made it), so the same person keeps the same id
-across a pair's sessions.
+across a pair's sessions. With voiceprints on, each session of a pair also leaves the voice of every
+participant as mapped (``<dir>/<pair>/sessions/<session>.json``: the diarization centroid and how it was
+mapped), so that the programme report can check whether a pair's guessed mappings agree
+(:func:`voice_consistency`).
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Mapping as AnyMapping
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import permutations
 from pathlib import Path
 from typing import Optional
 
@@ -57,6 +62,24 @@ class Mapping:
     per_label: dict[str, str] = field(default_factory=dict)  # label -> method
     unmapped: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+
+
+#: how much closer (mean cosine) another assignment of a session's voices must be to the pair's other sessions
+#: than the mapping as made before a guessed mapping is called swapped (development conversations, round 21:
+#: benchmarks/r21_pairvoice_eval.py: no mapping made right was flagged, 83-93 % of swapped ones were)
+SWAP_MARGIN = 0.1
+
+
+@dataclass(frozen=True)
+class VoiceCheck:
+    """One session's voices against the pair's other sessions (:func:`voice_consistency`)."""
+
+    session_id: str
+    margin: float  # best other assignment's mean cosine minus the mapping's (> 0: another assignment is closer)
+    swapped: bool  # flagged: guessed, and another assignment closer by at least the threshold
+    guessed: bool  # some participant was mapped by order of first speech
+    against: tuple[str, ...]  # the sessions compared with
+    best: dict[str, str] = field(default_factory=dict)  # participant -> participant whose voice theirs resembles
 
 
 def _cos(a: np.ndarray, b: np.ndarray) -> float:
@@ -216,6 +239,34 @@ def mapping_confidence(how: dict[str, str], margins: dict[str, float]) -> Option
     return float(np.clip(min(margins[lab] for lab in mapped), 0.0, 1.0))
 
 
+def voice_consistency(sessions: dict[str, dict[str, np.ndarray]], guessed: set[str] | frozenset[str] = frozenset(),
+                      *, threshold: float = SWAP_MARGIN) -> dict[str, VoiceCheck]:
+    """Does each session's mapping agree with the pair's other sessions? (One pair's sessions: id -> voices.)
+
+    Sessions are compared with the others holding voices of the same participants (at least two). For
+    session *t*, every assignment of its voices to those participants is scored by the mean cosine, over the
+    other sessions and the participants, between its voice and theirs; the margin is the best other
+    assignment's score minus the mapping's (for a pair: the swap). Only sessions in ``guessed`` are flagged,
+    and only when the margin reaches ``threshold``: a mapping by voiceprint or introduction is evidence,
+    not a guess. The result depends on the set of sessions only, not on their order.
+    """
+    out: dict[str, VoiceCheck] = {}
+    for sid in sorted(sessions):
+        pids = sorted(sessions[sid])
+        others = sorted(o for o in sessions if o != sid and sorted(sessions[o]) == pids)
+        if len(pids) < 2 or not others or len(pids) > 6:  # 6! assignments at most
+            continue
+        sim = {(a, b): float(np.mean([_cos(sessions[sid][a], sessions[o][b]) for o in others]))
+               for a in pids for b in pids}
+        scores = {perm: float(np.mean([sim[(a, b)] for a, b in zip(pids, perm, strict=True)]))
+                  for perm in permutations(pids)}
+        best = max((p for p in scores if list(p) != pids), key=lambda p: (scores[p], p))
+        margin = round(scores[best] - scores[tuple(pids)], 4)
+        out[sid] = VoiceCheck(sid, margin, sid in guessed and margin >= threshold, sid in guessed, tuple(others),
+                              dict(zip(pids, best, strict=True)))
+    return out
+
+
 class VoiceprintStore:
     """Voiceprints of a pair's participants on disk (JSON, atomic writes)."""
 
@@ -226,6 +277,9 @@ class VoiceprintStore:
         safe_pair = re.sub(r"[^\w.-]+", "-", pair)
         safe_pid = re.sub(r"[^\w.-]+", "-", pid)
         return self.root / safe_pair / f"{safe_pid}.json"
+
+    def _sessions_dir(self, pair: str) -> Path:
+        return self._path(pair, "x").parent / "sessions"
 
     def load(self, pair: Optional[str], pids: Sequence[str]) -> dict[str, np.ndarray]:
         """The stored voiceprints of these participants of ``pair`` (missing ones left out)."""
@@ -258,3 +312,22 @@ class VoiceprintStore:
         body = {"participant": pid, "pair": pair, "count": n + 1, "sessions": [*sessions, session_id],
                 "model": "campplus", "embedding": np.round(mean, 6).tolist()}
         return atomic_write_text(p, json.dumps(body) + "\n")
+
+    def save_session(self, pair: str, session_id: str, voices: AnyMapping[str, Sequence[float]]) -> Path:
+        """Keep one session's voices per speaker label (the diarization centroids; the session's own
+        ``speaker_map`` says whom each label is, also after ``sessionscope remap``)."""
+        p = self._sessions_dir(pair) / (re.sub(r"[^\w.-]+", "-", session_id) + ".json")
+        body = {"pair": pair, "session": session_id, "model": "campplus",
+                "labels": {lab: np.round(np.asarray(v, dtype=float), 6).tolist() for lab, v in sorted(voices.items())}}
+        return atomic_write_text(p, json.dumps(body) + "\n")
+
+    def load_sessions(self, pair: str) -> dict[str, dict[str, np.ndarray]]:
+        """The pair's stored session voices: session id -> speaker label -> voice."""
+        out: dict[str, dict[str, np.ndarray]] = {}
+        for p in sorted(self._sessions_dir(pair).glob("*.json")):
+            try:
+                body = json.loads(p.read_text(encoding="utf-8"))
+                out[str(body["session"])] = {str(k): np.asarray(v, dtype=np.float32) for k, v in body["labels"].items()}
+            except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
+                log.warning("%s: unreadable session voices ignored (%s)", p, e)
+        return out

@@ -549,6 +549,11 @@ def identify_step(rec: Recognised, people: list[tuple[Participant, Optional[str]
         for lab, how in mapping.per_label.items():
             if how in ("voiceprint", "introduction") and lab in centroids:
                 store.save(pair, mapping.speaker_map[lab], centroids[lab], session_id=session_id)
+        # every speaker's voice, guessed mappings included: the programme report checks them against the
+        # pair's other sessions (identify.voice_consistency)
+        voices = {lab: centroids[lab] for lab in rec.labels if lab in centroids}
+        if voices and people:
+            store.save_session(pair, session_id, voices)
     return mapping
 
 

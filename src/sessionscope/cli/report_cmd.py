@@ -107,6 +107,24 @@ def report_session(paths: tuple[Path, ...], formats: str, redact: bool, out_dir:
         raise click.ClickException(f"{failed} of {len(files)} session{'s' * (len(files) != 1)} could not be reported")
 
 
+def _voice_checks(full_cfg: Any, paths: tuple[Path, ...], loaded: list[tuple[Path, Any]], shown: list[Any]) -> dict[str, Any]:
+    """A pair's voices across its sessions, as `run` kept them with voiceprints on (``participants.voiceprint_dir``,
+    else ``voiceprints/`` in PATHS or beside the session folders): checked on the real ids, keyed by the ``shown``
+    (perhaps redacted) ones."""
+    from dataclasses import replace
+
+    from sessionscope.report.programme import pair_voice_checks
+
+    where = full_cfg.participants.voiceprint_dir
+    dirs = ([Path(where)] if where else
+            list(dict.fromkeys(d for d in [*(p / "voiceprints" for p in paths), *(f.parent.parent / "voiceprints" for f, _s in loaded)]
+                               if d.is_dir())))
+    checks = pair_voice_checks([s for _f, s in loaded], dirs) if dirs else {}
+    ids = {o.id: r.id for (_f, o), r in zip(loaded, shown, strict=True)}
+    return {ids[k]: replace(c, session_id=ids[k], against=tuple(ids.get(x, x) for x in c.against))
+            for k, c in checks.items() if k in ids}
+
+
 @report.command("programme")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("programme-report"),
@@ -202,7 +220,8 @@ def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, langu
         prog, page = write_programme(sessions, out_dir, formats=fmts, report_links=links, language=language,
                                      redacted=redact, followup_min_overlap=cfg.followup_min_overlap,
                                      cfg=full_cfg.programme, surveys=surveys, baseline=baseline,
-                                     dynamics=full_cfg.dynamics, workbook=not no_workbook)
+                                     dynamics=full_cfg.dynamics, workbook=not no_workbook,
+                                     voice_checks=_voice_checks(full_cfg, paths, pairs_, sessions))
     except SessionscopeError as e:
         raise click.ClickException(str(e)) from e
     row = prog.programme.iloc[0]

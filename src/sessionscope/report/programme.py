@@ -71,6 +71,7 @@ class Programme:
     baseline: Any = None
     correlations: Any = None
     research: dict[str, Any] = field(default_factory=dict)
+    voice_checks: dict[str, Any] = field(default_factory=dict)  # session id -> identify.VoiceCheck
 
     @property
     def followup(self) -> Any:
@@ -137,7 +138,7 @@ def build_programme(
     sessions: Sequence[Session], *, planned: Mapping[str, Sequence[str]] | None = None,
     followup_min_overlap: float = 0.5, cfg: Optional[ProgrammeConfig] = None, encoder: Any = "config",
     surveys: Optional[SurveyData] = None, baseline: Optional[tuple[list[Any], list[Any]]] = None,
-    dynamics: Any = None, goal_vectors: Path | str | None = "cache",
+    dynamics: Any = None, goal_vectors: Path | str | None = "cache", voice_checks: Mapping[str, Any] | None = None,
 ) -> Programme:
     """Aggregate sessions (any order, any pairs) into the programme tables.
 
@@ -148,6 +149,7 @@ def build_programme(
     :func:`~sessionscope.report.baseline.read_baseline` (rows, issues). ``goal_vectors``: where the
     goal follow-up keeps utterance vectors between runs (``"cache"``: ``goal-vectors`` in the
     sessionscope cache folder; ``None``: encode every time), see :func:`~sessionscope.report.goals.follow_goals`.
+    ``voice_checks``: session id -> :class:`~sessionscope.audio.identify.VoiceCheck` (:func:`pair_voice_checks`).
     """
     import pandas as pd
 
@@ -178,6 +180,9 @@ def build_programme(
         df["date"] = pd.to_datetime(df["date"], errors="coerce")
         df["session_number"] = df.groupby("pair_id").cumcount() + 1
         df["planned_topics_covered_so_far"] = _coverage_so_far(df)
+        vc = voice_checks or {}
+        df["voices_swapped"] = [vc[sid].swapped if sid in vc else None for sid in df["session_id"]]
+        df["voices_swap_margin"] = [vc[sid].margin if sid in vc else None for sid in df["session_id"]]
 
     enc = cfg.goal_encoder if encoder == "config" else encoder
     fu = goals_table(follow_goals(sessions, encoder=enc, similarity=cfg.goal_similarity,
@@ -269,7 +274,7 @@ def build_programme(
         "generated_by": f"sessionscope {__version__}",
     }])
     prog = Programme(sessions=df, pairs=pairs, programme=programme, topics=topics, goals=fu, flags=flags,
-                     checklist=checklist, surveys=survey_df, survey_issues=issues_df)
+                     checklist=checklist, surveys=survey_df, survey_issues=issues_df, voice_checks=dict(voice_checks or {}))
     if baseline is not None:
         b_rows, b_issues = baseline
         prog.baseline = baseline_table(b_rows, current_figures(prog, survey_df))
@@ -288,6 +293,53 @@ def not_analysed(sessions: Any) -> list[str]:
     return [f"{sid} ({', '.join(x.replace(':', ': ') for x in str(v).split(';'))})"
             for sid, v in zip(sessions["session_id"], sessions["stages_not_run"], strict=True)
             if isinstance(v, str) and v]
+
+
+def pair_voice_checks(sessions: Sequence[Session], voiceprint_dirs: Sequence[str | Path]) -> dict[str, Any]:
+    """Per session of a pair: do its voices, as now mapped, agree with the pair's other sessions?
+
+    The voices are those ``run`` kept per speaker label (voiceprints on: ``<dir>/<pair>/sessions/``); each
+    session's own ``speaker_map`` (after any ``remap``) says whose they are. A session is flagged only when
+    its mapping was a guess (:func:`~sessionscope.audio.identify.voice_consistency`). Returns session id ->
+    :class:`~sessionscope.audio.identify.VoiceCheck`, for the sessions that could be checked.
+    """
+    import numpy as np
+
+    from sessionscope.audio.identify import VoiceprintStore, voice_consistency
+
+    by_pair: dict[str, list[Session]] = {}
+    for s in sessions:
+        if s.pair_id:
+            by_pair.setdefault(s.pair_id, []).append(s)
+    out: dict[str, Any] = {}
+    for pair, group in sorted(by_pair.items()):
+        if len(group) < 2:
+            continue
+        stored: dict[str, dict[str, Any]] = {}
+        for d in voiceprint_dirs:
+            for sid, labels in VoiceprintStore(d).load_sessions(pair).items():
+                stored.setdefault(sid, labels)
+        voices: dict[str, dict[str, Any]] = {}
+        guessed: set[str] = set()
+        for s in group:
+            audio = (s.extra or {}).get("audio") if isinstance(s.extra, dict) else None
+            if s.id not in stored or not isinstance(audio, dict):
+                continue
+            smap, how = audio.get("speaker_map") or {}, audio.get("speaker_mapping") or {}
+            mine: dict[str, list[Any]] = {}
+            for lab, v in stored[s.id].items():
+                if smap.get(lab) not in (None, lab) and how.get(lab) not in (None, "unmapped", "none"):
+                    mine.setdefault(smap[lab], []).append(v)
+            voices[s.id] = {pid: np.mean(vs, axis=0) for pid, vs in mine.items()}  # two labels one person: their mean
+            if "order" in how.values():
+                guessed.add(s.id)
+        out.update(voice_consistency(voices, guessed))
+    return out
+
+
+def voice_swaps(prog: Programme) -> list[tuple[str, list[str]]]:
+    """(session, the sessions it was compared with) for each session whose voices look swapped."""
+    return [(sid, list(c.against)) for sid, c in sorted(prog.voice_checks.items()) if c.swapped]
 
 
 def guessed_sessions(sessions: Any) -> list[str]:
@@ -435,6 +487,8 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
     if guessed:  # the mean junior share above counts them as the junior's: say they rest on a guess
         lines += [stages_note(t, n=len(guessed), total=len(prog.sessions), listed=md_text(", ".join(guessed)),
                               key="guessed_note"), ""]
+    for sid, others in voice_swaps(prog):  # a guessed mapping that disagrees with the pair's other sessions
+        lines += [pt(t, "voices_swapped_note", session=md_text(sid), others=md_text(", ".join(others))), ""]
     if len(prog.pairs):
         lines += [f"## {t('sec_per_pair')}", "",
                   f"| {t('pair')} | {t('col_sessions')} | {t('col_hours')} | {t('col_60')} | {t('col_jshare')} | "
@@ -507,15 +561,17 @@ def write_programme(
     baseline: Optional[tuple[list[Any], list[Any]]] = None,
     dynamics: Any = None,
     workbook: bool = True,
+    voice_checks: Mapping[str, Any] | None = None,
 ) -> tuple[Programme, Path]:
     """Write the programme tables (CSV/Parquet and one ``programme.xlsx``), the research tables,
-    ``dashboard.html`` and ``programme.md``; returns (tables, page)."""
+    ``dashboard.html`` and ``programme.md``; returns (tables, page). ``voice_checks``: see :func:`pair_voice_checks`."""
     from sessionscope.fileio import atomic_write_text
     from sessionscope.report.dashboard import render_dashboard
 
     out = Path(out_dir)
     prog = build_programme(sessions, planned=planned, followup_min_overlap=followup_min_overlap, cfg=cfg,
-                           encoder=encoder, surveys=surveys, baseline=baseline, dynamics=dynamics)
+                           encoder=encoder, surveys=surveys, baseline=baseline, dynamics=dynamics,
+                           voice_checks=voice_checks)
     if report_links:
         prog.sessions["report"] = prog.sessions["session_id"].map(lambda sid: report_links.get(sid))
     write_tables(prog.tables(), out, formats=formats)

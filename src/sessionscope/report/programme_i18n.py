@@ -91,6 +91,9 @@ EN: dict[str, str] = {
                    "not as 0 or none: {list}.|{n} of {total} {sessions} were not fully analysed: what their missing "
                    "stages measure (recommendations, action items, questions, mutuality, flags) is unknown, shown as "
                    "n/a or –, not as 0 or none: {list}.",
+    "voices_swapped_note": "Session {session}: its speakers were matched to the participants by a guess, and its "
+                           "two voices look swapped relative to the pair's sessions {others}: the junior's figures of "
+                           "this session, or of those, may be the senior's; check with sessionscope remap.",
     "guessed_note": "{n} of {total} {sessions} had its speakers matched to the participants by order of first "
                     "speech (a guess): its junior figures (talk share, questions, advice) may be the senior's, and a "
                     "pair's trend may mix the two voices; check its report's Data quality and correct with "
@@ -198,6 +201,9 @@ RU: dict[str, str] = {
                    "(рекомендации, задачи, вопросы, взаимность, сигналы), неизвестно — «н/д» или «–», а не 0: {list}."
                    "|{n} из {total} {sessions} проанализированы не полностью: то, что измеряют пропущенные этапы "
                    "(рекомендации, задачи, вопросы, взаимность, сигналы), неизвестно — «н/д» или «–», а не 0: {list}.",
+    "voices_swapped_note": "Встреча {session}: говорящие сопоставлены с участниками по догадке, и голоса, похоже, "
+                           "перепутаны относительно встреч этой пары {others}: показатели младшего в этой встрече или "
+                           "в тех могут быть показателями старшего; проверьте командой sessionscope remap.",
     "guessed_note": "{n} из {total} {sessions}: говорящие сопоставлены с участниками по порядку первой реплики "
                     "(догадка) — показатели младшего (доля речи, вопросы, советы) могут быть показателями старшего, "
                     "а тренд пары может смешивать два голоса; проверьте «Качество данных» отчёта и исправьте "
