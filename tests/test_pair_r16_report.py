@@ -120,7 +120,7 @@ def test_russian_notes_use_the_decimal_comma() -> None:
     from sessionscope.report.i18n import translate_note
 
     note = "1 speaker turn(s), 0.2 s, had speech but no recognised words (counted as talk time)"
-    assert translate_note(note, "ru") == "фрагментов речи без распознанных слов: 1, 0,2 с (учтены как время речи)"
+    assert translate_note(note, "ru") == "фрагментов речи без распознанных слов: 1 (0,2 с), учтены как время речи"
     assert translate_note(note, "en") == note
     # round 17: the note now agrees with its count; both wordings are translated
     for new in ("1 speaker turn, 0.2 s, had speech but no recognised words (counted as talk time)",

@@ -83,6 +83,8 @@ class TimelineSpec:
     xmax: float
     xlabel: str
     legend: tuple[tuple[str, str], ...]
+    #: the decimal separator of the axis's tick labels ("0,5" in a Russian report, as its other figures)
+    decimal: str = "."
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,7 @@ def timeline_spec(session: Session, t: Translator) -> Optional[TimelineSpec]:
         segments=tuple((seg.start / scale, (seg.end - seg.start) / scale, area_colour(seg.area, t),  # type: ignore[operator]  # timed segments only
                         t.area(seg.area)) for seg in segments),
         topics_label=t("chart_topics_row"), rows=tuple(rows), xmax=span / scale,  # type: ignore[operator]  # timed utterances: never None
-        xlabel=t("chart_time_axis"), legend=legend,
+        xlabel=t("chart_time_axis"), legend=legend, decimal="," if t.lang == "ru" else ".",
     )
 
 
@@ -189,7 +191,7 @@ def render_timeline(spec: TimelineSpec) -> str:
     body.append(svg.line(left, bottom, left + plot_w, bottom, stroke="#000000", width=1))
     for v, tick in zip(ticks, svg.tick_labels(ticks), strict=True):
         body.append(svg.line(x(v), bottom, x(v), bottom + 4, stroke="#000000", width=1))
-        body.append(svg.text(x(v), bottom + 6, tick, size=_SIZE, anchor="middle", baseline="hanging"))
+        body.append(svg.text(x(v), bottom + 6, tick.replace(".", spec.decimal), size=_SIZE, anchor="middle", baseline="hanging"))
     body.append(svg.text(left + plot_w / 2, bottom + 30, spec.xlabel, size=_SIZE, anchor="middle"))
     height = bottom + 42
     if spec.segments:
@@ -269,15 +271,36 @@ def talk_share_svg(session: Session, t: Translator) -> Optional[str]:
 
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+#: the months on a Russian date axis (a Russian dashboard showed "2026 Nov 8 … Dec 1")
+_MONTHS_RU = ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
 
 
-def _date_ticks(lo: float, hi: float) -> list[tuple[float, str]]:
+def _date_ticks(lo: float, hi: float, lang: str = "en") -> list[tuple[float, str]]:
     """Ticks on an axis of day ordinals: days, weeks or months at a readable step, labelled concisely.
 
     A tick reads as the day of the month (``5``); the first tick of each month shows the month
     too (``Mar 2``), and the first tick of the axis and of each year the year (``2026 Mar 2``);
-    month ticks read ``Mar``, with the year on January and on the first tick.
+    month ticks read ``Mar``, with the year on January and on the first tick. Russian (``lang="ru"``):
+    ``2 мар``, ``2 мар 2026``, ``мар``, ``янв 2026``.
     """
+    ticks = _date_ticks_en(lo, hi)
+    if lang != "ru":
+        return ticks
+    ru = dict(zip(_MONTHS, _MONTHS_RU, strict=True))
+
+    def one(label: str) -> str:
+        parts = [ru.get(p, p) for p in label.split()]
+        year = [p for p in parts if len(p) == 4 and p.isdigit()]
+        rest = [p for p in parts if p not in year]
+        if len(rest) == 2:  # month, day → day, month
+            rest = [rest[1], rest[0]]
+        return " ".join(rest + year)
+
+    return [(v, one(label)) for v, label in ticks]
+
+
+def _date_ticks_en(lo: float, hi: float) -> list[tuple[float, str]]:
+    """:func:`_date_ticks` in English."""
     import datetime as _dt
 
     span = hi - lo
@@ -358,6 +381,7 @@ def line_chart_svg(
     xlabel: Optional[str] = None,
     width: float = 11.0,
     height: float = 3.0,
+    lang: str = "en",
 ) -> str:
     """Points over dates, one series per group (e.g. per pair), each point a separately ided mark.
 
@@ -365,7 +389,9 @@ def line_chart_svg(
     point gets the SVG id ``{gid_prefix}-pt-{point_id}`` and every connecting segment
     ``{gid_prefix}-seg-{id_a}-{id_b}``, so a page can hide sessions outside a filter.
     ``width`` and ``height`` are in inches of 100 user units. Series differ by colour and marker.
+    ``lang="ru"``: Russian month names on the date axis and the decimal comma in the figures.
     """
+    dec = "," if lang == "ru" else "."
     size = _SIZE
     n_cols = 1 if len(series) <= 14 else 2
     legend_w = min(260.0, max((svg.text_width(s["label"], _SMALL) for s in series), default=0.0) + 28) * n_cols \
@@ -401,8 +427,9 @@ def line_chart_svg(
     for v, tick in zip(y_ticks, svg.tick_labels(y_ticks), strict=True):
         body.append(svg.line(left, y(v), left + plot_w, y(v), stroke="#e5e5e5", width=0.8))
         body.append(svg.line(left - 4, y(v), left, y(v), stroke="#000000", width=1))
-        body.append(svg.text(left - 6, y(v), f"{100 * v:.0f} %" if percent else tick, size=size, anchor="end"))
-    for day, label in (_date_ticks(x_lo, x_hi) if points else []):
+        body.append(svg.text(left - 6, y(v), f"{100 * v:.0f} %" if percent else tick.replace(".", dec), size=size,
+                             anchor="end"))
+    for day, label in (_date_ticks(x_lo, x_hi, lang) if points else []):
         body.append(svg.line(x(day), bottom, x(day), bottom + 4, stroke="#000000", width=1))
         body.append(svg.text(x(day), bottom + 6, label, size=size, anchor="middle", baseline="hanging"))
     body.append(svg.line(left, top, left, bottom, stroke="#000000", width=1))
@@ -426,7 +453,7 @@ def line_chart_svg(
         label = s["label"]
         said = []
         for d, v, pid in pts:
-            value = f"{100 * v:.0f} %" if percent else svg.tick_label(round(float(v), 2))
+            value = f"{100 * v:.0f} %" if percent else svg.tick_label(round(float(v), 2)).replace(".", dec)
             ident, tip = svg.esc(f"{gid_prefix}-pt-{pid}"), svg.esc(f"{label} {d.isoformat()}: {value}")
             body.append(f'<path id="{ident}" d="{_marker(shape, x(d.toordinal()), y(v), 4.5)}" fill="{colour}">'
                         f"<title>{tip}</title></path>")

@@ -385,8 +385,10 @@ def checklist_section(session: Session, t: Any, cfg: Optional[ProgrammeConfig] =
         if i.threshold is not None and i.item not in ("both_ways", "feedback"):
             limit = t.pct(i.threshold) if i.item in SHARES else _short(t, i.threshold)
             detail += f" ({pt(t, 'ck_threshold')} {limit}{tags})"
-        if i.status == CANT_TELL and i.reason:
-            detail += " — " + (pt(t, "ck_no_survey") if i.item == "feedback" else _reason(t, i.reason))
+        if i.status == CANT_TELL and i.reason and i.item == "feedback":  # the reason names the item itself: not
+            detail = pt(t, "ck_no_survey")  # "feedback — feedback may be given outside the recording"
+        elif i.status == CANT_TELL and i.reason:
+            detail += " — " + _reason(t, i.reason)
         if i.evidence:
             detail += " — «" + " | ".join(_clip(text, 160) for _uid, text in i.evidence[:2]) + "»"
         sec.rows.append([pt(t, "item_" + i.item), pt(t, "check_" + i.status), detail])

@@ -552,7 +552,7 @@ def _quality(session: Session, t: Translator) -> Section:
         sec.extra["notes"].append(t("q_sparse_words", name=name, talk=fmt_clock(talk_s), words=words,
                                     rate=f"{rate:.0f}"))
     for name, talk_s, share, words in tiny_voices(session):  # "Carl 3 %, 1 word" from a count given too high
-        sec.extra["notes"].append(t("q_tiny_voice", name=name, talk=fmt_clock(talk_s), share=t.pct(share), words=words))
+        sec.extra["notes"].append(t.trusted("q_tiny_voice", name=name, talk=fmt_clock(talk_s), share=t.pct(share), words=words))
     return sec
 
 
