@@ -116,3 +116,19 @@ def test_a_recording_loaded_outside_a_batch_records_its_speaker_count_source(mon
     assert estimated.extra["speaker_count"] == "estimated"
     given = load_recording_item(item, build_run_spec("run", speakers=2))
     assert given.extra["speaker_count"] == "given"
+
+
+def test_the_russian_dashboard_dates_its_trends_in_russian() -> None:
+    """ruaudit: the charts write Russian months when asked; the dashboard did not ask."""
+    import datetime as dt
+
+    from sessionscope.report.dashboard import render_dashboard
+    from sessionscope.report.programme import build_programme
+    from test_report_data import full_session
+
+    day = dt.date(2026, 11, 9)
+    sessions = [full_session(sid=f"s{k}", date=day + dt.timedelta(days=14 * k)) for k in range(3)]
+    prog = build_programme(sessions, encoder=None, goal_vectors=None)
+    ru, en = render_dashboard(prog, language="ru"), render_dashboard(prog)
+    assert "ноя" in ru and "Nov" not in ru.split("<svg", 1)[1]
+    assert "Nov" in en

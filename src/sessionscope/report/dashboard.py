@@ -102,22 +102,22 @@ def _charts(data: dict[str, Any], prog: Any, t: Translator) -> tuple[list[str], 
     js = series("js")
     if js:
         charts.append(line_chart_svg(series=js, title=t("chart_jshare_title"), ylabel=t("col_jshare"),
-                                     gid_prefix="trend-js", xlabel=t("chart_date_axis"), ylim=(0, 1), percent=True,
+                                     gid_prefix="trend-js", xlabel=t("chart_date_axis"), lang=t.lang, ylim=(0, 1), percent=True,
                                      reference=(0.5, t("chart_even"))))
     mins = series("minutes")
     if mins:
         top = max(v for s in mins for _d, v, _i in s["points"] if v is not None)
         charts.append(line_chart_svg(series=mins, title=t("chart_minutes_title"), ylabel=t("chart_minutes_axis"),
-                                     gid_prefix="trend-min", xlabel=t("chart_date_axis"), ylim=(0, max(70.0, top * 1.1)),
+                                     gid_prefix="trend-min", xlabel=t("chart_date_axis"), lang=t.lang, ylim=(0, max(70.0, top * 1.1)),
                                      reference=(60.0, t("chart_guide_60"))))
     mu = series("mu")
     if mu:
         charts.append(line_chart_svg(series=mu, title=t("chart_mutuality_title"), ylabel=t("col_mutuality"),
-                                     gid_prefix="trend-mu", xlabel=t("chart_date_axis"), ylim=(0, 1.05)))
+                                     gid_prefix="trend-mu", xlabel=t("chart_date_axis"), lang=t.lang, ylim=(0, 1.05)))
     planned = series("pc")
     if planned:
         charts.append(line_chart_svg(series=planned, title=t("chart_planned_title"), ylabel=t("col_planned"),
-                                     gid_prefix="trend-pc", xlabel=t("chart_date_axis"), ylim=(0, 1.05), percent=True))
+                                     gid_prefix="trend-pc", xlabel=t("chart_date_axis"), lang=t.lang, ylim=(0, 1.05), percent=True))
     coverage = None
     topics = prog.topics
     if len(topics):
@@ -241,7 +241,7 @@ def _feedback_charts(prog: Any, t: Translator, data: dict[str, Any]) -> list[str
         series = [{"label": data["pairs"][p], "points": sorted(pts)} for p, pts in sorted(per_pair.items())]
         if series:
             charts.append(line_chart_svg(series=series, title=pt(t, "q_" + qid), ylabel=pt(t, "fb_share_axis"),
-                                         gid_prefix=f"fb-{qid.replace('_', '')}", xlabel=t("chart_date_axis"),
+                                         gid_prefix=f"fb-{qid.replace('_', '')}", xlabel=t("chart_date_axis"), lang=t.lang,
                                          ylim=(0, 1.05)))
     return charts
 
