@@ -136,6 +136,8 @@ RU_CHECKS: list[tuple[str, re.Pattern[str], str]] = [
     ("decimal point in Russian text (the report writes 0,47)", re.compile(r"(?<![\w.])\d+\.\d+(?![\w.])"), "both"),
     ("'(а)' fallback in a round-21 data-quality note", re.compile(r"почти не говорил\(а\)"), "both"),
     ("awkward Russian: 'двух-с-половиной-минутных окон'", re.compile(r"двух-с-половиной-минутных"), "both"),
+    ("'из N вопросов проверить: M' (clumsy; 'из 21 вопросов' is the wrong case)", re.compile(r"из \d+ вопросов проверить"),
+     "both"),
 ]
 
 

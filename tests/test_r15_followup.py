@@ -160,7 +160,7 @@ def test_questions_to_check_are_of_the_asked_not_of_the_answered() -> None:
         return render_session_markdown(s.evolve(questions=questions, metrics=m, language=lang))
 
     assert "89 questions were asked (59 answered; 10 of the 89 marked to check)." in said(89, 59, qs, "en")
-    assert "Задано вопросов: 89 (с ответом: 59; из 89 вопросов проверить: 10)." in said(89, 59, qs, "ru")
+    assert "Задано вопросов: 89 (с ответом: 59; с пометкой «проверить»: 10 из 89)." in said(89, 59, qs, "ru")
     assert "1 question was asked (0 answered; marked to check)." in said(1, 0, qs[:1], "en")
 
 

@@ -112,3 +112,12 @@ def test_russian_date_axis_and_figures_on_line_charts() -> None:
     svg_en = line_chart_svg(series=series, title="Duration", ylabel="minutes", gid_prefix="m")
     assert "2026-11-17: 0,79" in svg_ru and "0.79" not in svg_ru and "ноя" in svg_ru and "Nov" not in svg_ru
     assert "2026-11-17: 0.79" in svg_en and "Nov" in svg_en
+
+
+def test_russian_questions_to_check_needs_no_plural() -> None:
+    """"из 3 вопросов проверить: 3" (and "из 21 вопросов", a wrong case) → "с пометкой «проверить»: 3 из 3"."""
+    from sessionscope.report.i18n import Translator
+
+    for asked in (3, 21):
+        text = Translator("ru")("questions_to_check", n=2, asked=asked)
+        assert text == f"с пометкой «проверить»: 2 из {asked}"

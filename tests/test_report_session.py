@@ -330,7 +330,7 @@ def test_to_check_questions_are_not_silently_counted() -> None:
     # of the 4 asked, not of the answered ("(59 answered; 10 of them to check)" read as 10 of the 59)
     assert "questions were asked (4 answered; 1 of the 4 marked to check)." in balance
     ru = render_session_markdown(_checked_session().evolve(language="ru"))
-    assert "Задано вопросов: 4 (с ответом: 4; из 4 вопросов проверить: 1)." in ru
+    assert "Задано вопросов: 4 (с ответом: 4; с пометкой «проверить»: 1 из 4)." in ru
 
 
 def test_to_check_in_research_tables() -> None:
