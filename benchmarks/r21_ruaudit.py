@@ -259,8 +259,7 @@ BY_HAND = [
     {"what": "dashboard.py does not pass the language to line_chart_svg: English months ('2026 Nov 8', 'Dec 1') and "
              "decimal points ('0.79', '4.37') on the Russian dashboard", "where": "report/dashboard.py (pairvoice's file)",
      "evidence": "dashboard.html axis '2026 Nov 8 … 26'; <title>smirnova-volkov 2026-11-17: 0.79</title>",
-     "fixed": False, "note": "charts.py now takes lang=; with lang=t.lang in the 4 line_chart_svg calls (and the "
-                             "feedback chart) the dashboard checks above find nothing (/tmp/r21/ruaudit_dashboard_lang.patch)"},
+     "fixed": True, "commit": "162a5d9 (the lead: dashboard.py passes lang=t.lang to charts.py's new lang, a3bb245)"},
     {"what": "a non-question listed under open questions", "where": "analysis/questions.py (detector, out of scope)",
      "evidence": "av_2026-11-17: 'что мы все-таки не зимой векути и так что ну' (marked 'проверить')", "fixed": False},
     {"what": "a request by the senior listed as a recommendation / key point", "where": "analysis/recommendations (detector)",
@@ -292,7 +291,8 @@ def main() -> int:
     ap.add_argument("--after", type=Path)
     ap.add_argument("--src", type=Path, help="run: the src/ folder of another checkout (the round's start)")
     ap.add_argument("--out", type=Path)
-    ap.add_argument("--fixed-in", default="", help="check: the commit that fixed what is fixed")
+    ap.add_argument("--fixed-in", default="", help="check: the commit that fixed what is fixed, "
+                    "COMMIT or COMMIT,WORDS=COMMIT2 (defects whose text contains WORDS were fixed in COMMIT2)")
     ap.add_argument("--made-by", nargs=2, metavar=("BEFORE_SRC", "AFTER_SRC"), type=Path,
                     help="check: the src/ folders that made the before and after outputs (their commits are recorded)")
     args = ap.parse_args()
@@ -301,7 +301,9 @@ def main() -> int:
         run(args.work)
         return 0
     before, after = check_one(args.before), check_one(args.after)
-    defects = [{**x, "commit": args.fixed_in} if x["fixed"] else x for x in compare(before, after)]
+    fixed_in = dict(kv.split("=", 1) if "=" in kv else ("", kv) for kv in args.fixed_in.split(",") if kv)
+    defects = [{**x, "commit": next((c for k, c in fixed_in.items() if k and k in x["what"]), fixed_in.get(""))}
+               if x["fixed"] else x for x in compare(before, after)]
     payload = {"script": "benchmarks/r21_ruaudit.py", "commit": r21_audit.git_commit(),
                "split": "development material only (ru-silero-unlabeled, ru-golos-sample, ru-pisets-sample, the bundled "
                         "Russian example recording); no held-out audio", "command": " ".join(sys.argv),
