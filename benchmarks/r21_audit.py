@@ -274,7 +274,7 @@ def _caveats(row: dict, d: dict, md: str, defect: Any) -> None:
     if len(rates) >= 2:
         top = max(rates.values())
         low = [pid for pid, v in rates.items() if v < 0.5 * top]
-        said = bool(re.search(r"recognised words \(\d+ a minute|распознанных слов лишь \d+", md))
+        said = bool(re.search(r"recognised words? \(\d+ a minute|распознанных слов лишь \d+", md))
         if low and not said:
             defect("a participant's talk time carries few words and the report does not say so", "summary.md",
                    {names[p]: round(rates[p], 1) for p in rates})

@@ -132,3 +132,13 @@ def test_the_russian_dashboard_dates_its_trends_in_russian() -> None:
     ru, en = render_dashboard(prog, language="ru"), render_dashboard(prog)
     assert "ноя" in ru and "Nov" not in ru.split("<svg", 1)[1]
     assert "Nov" in en
+
+
+def test_one_recognised_word_in_the_singular() -> None:
+    """ruaudit: the sparse-words note could read "only 1 recognised words"."""
+    from sessionscope.report.session_md import render_session_markdown
+    from test_r21_audit import _call
+
+    quality = render_session_markdown(_call(1)).split("## Data quality")[1]
+    assert "but only 1 recognised word (2 a minute" in quality, quality
+    assert "распознанных слов лишь 1 (" in render_session_markdown(_call(1).evolve(language="ru"))

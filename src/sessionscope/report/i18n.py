@@ -182,7 +182,7 @@ EN: dict[str, str] = {
     "q_imported": "none: an existing transcript was imported",
     "q_unnamed_speakers": "The speakers are not named ({labels}): name them with `sessionscope remap <output folder> --speaker SPEAKER_00=Name:junior` (nothing is transcribed again), or run again with the participants (-p NAME=ROLE or a manifest).",
     "q_count_estimated": "The number of speakers ({n}) was estimated from the audio, not given: if it is wrong, one person's speech is split between labels or two people share one; give it with `--speakers N`, the participants (-p NAME=ROLE) or a manifest.",
-    "q_sparse_words": "{name}: {talk} of talk time but only {words} recognised words ({rate} a minute, where speech has about 100–200): much of that speech was not transcribed, so the talk share stands but the word share, questions, advice and tasks under-count {name}.",
+    "q_sparse_words": "{name}: {talk} of talk time but only {words} recognised {word_noun} ({rate} a minute, where speech has about 100–200): much of that speech was not transcribed, so the talk share stands but the word share, questions, advice and tasks under-count {name}.",
     "q_tiny_voice": "{name}: {talk} of talk time ({share}), recognised words: {words}. Either {name} hardly spoke, or the recording has fewer voices than the participants named and this label is a sliver of another voice or of noise; check the recording (`sessionscope remap` corrects who is who).",
     "yes": "yes",
     "no": "no",

@@ -550,7 +550,7 @@ def _quality(session: Session, t: Translator) -> Section:
             sec.extra["notes"].append(t.trusted("q_count_estimated", n=len(unnamed)))
     for name, talk_s, words, rate in sparse_words(session):  # talk time kept, words lost: say whose
         sec.extra["notes"].append(t("q_sparse_words", name=name, talk=fmt_clock(talk_s), words=words,
-                                    rate=f"{rate:.0f}"))
+                                    word_noun="word" if words == 1 else "words", rate=f"{rate:.0f}"))
     for name, talk_s, share, words in tiny_voices(session):  # "Carl 3 %, 1 word" from a count given too high
         sec.extra["notes"].append(t.trusted("q_tiny_voice", name=name, talk=fmt_clock(talk_s), share=t.pct(share), words=words))
     return sec
