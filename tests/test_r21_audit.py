@@ -13,8 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from test_report_data import full_session
-
 from sessionscope.batch import with_speaker_count_source
 from sessionscope.config import Config
 from sessionscope.model import DataQuality, Participant, Role, Session, Utterance
@@ -23,6 +21,7 @@ from sessionscope.report.programme import build_programme, guessed_sessions, ren
 from sessionscope.report.session_md import render_session_markdown
 from sessionscope.report.tables import session_row, speakers_guessed
 from sessionscope.report.view import count_estimated, sparse_words
+from test_report_data import full_session
 
 
 def _call(words_ann: int, *, asr: str | None = "tiny.en", talk: float = 30.0) -> Session:
