@@ -78,8 +78,11 @@ def test_pyannote_sample_end_to_end(shared_data, tiny, tmp_path):
     score = der(read_rttm(folder / "sample.rttm")["sample"], [(a, b, c) for a, b, c in turns], collar=0.25)
     assert score.der < 0.12
     assert s.quality.asr_model == "tiny.en" and s.language == "en"
-    # voiceprints of the identified pair were stored for their next session
-    assert sorted(p.name for p in (tmp_path / "vp" / "pair-1").iterdir()) == ["diane.json", "sheila.json"]
+    # voiceprints of the identified pair were stored for their next session, and this session's voices for the
+    # programme report's consistency check (round 21)
+    assert sorted(p.name for p in (tmp_path / "vp" / "pair-1").iterdir()) == ["diane.json", "sessions", "sheila.json"]
+    kept = json.loads(next((tmp_path / "vp" / "pair-1" / "sessions").glob("*.json")).read_text())
+    assert set(kept["labels"]) == set(s.extra["audio"]["speaker_map"])
 
 
 def test_base_russian_clip_detects_language(shared_data):
