@@ -322,7 +322,7 @@ def process_item(item: BatchItem, spec: RunSpec, out_dir: str | Path, *, hook: O
         cfg = spec.config.pipeline
         from sessionscope.inputs import load_item
 
-        session = load_item(item, spec, hook)  # a recording's records its speaker count's source (inputs.py)
+        session = load_item(item, spec, hook)  # a recording comes with its speaker count's source (inputs.py)
         session = run_stages(session, spec.stages(), hook=hook, continue_on_error=cfg.continue_on_stage_error,
                              skip_unavailable=cfg.skip_unavailable)
         session = _write(session, out, spec, item, key)
