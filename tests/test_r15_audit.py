@@ -81,7 +81,7 @@ def test_russian_report_flags_have_details() -> None:
     rows = [ln for ln in md.split("## Сигналы")[1].split("##")[0].splitlines() if ln.startswith("| внимание")
             or ln.startswith("| к сведению")]
     assert len(rows) == 6 and all(r.split("|")[3].strip() for r in rows), rows
-    assert "Игорь Волков дал(а) 4 из 4 рекомендаций (100 %)" in md and "встреча длится 10:00" in md
+    assert "Игорь Волков дал 4 из 4 рекомендаций (100 %)" in md and "встреча длится 10:00" in md
 
 
 def test_checklist_not_met_by_items_to_check() -> None:
@@ -269,7 +269,7 @@ def test_one_sided_flag_says_how_many_are_to_check() -> None:
     assert "one_sided" not in msg
     # a session.json written before that still carries the old message, and it still reads in Russian
     assert translate_flag(with_names("Игорь Волков gave 5 of 5 recommendations (100%); 4 of the 5 are marked to check", s),
-                          "ru") == "Игорь Волков дал(а) 5 из 5 рекомендаций (100 %); из них 4 с пометкой «проверить»"
+                          "ru") == "Игорь Волков дал 5 из 5 рекомендаций (100 %); из них 4 с пометкой «проверить»"
     sure = tuple(Recommendation(id=f"r{i}", utterance_id="u0002", start=1.0, giver="sen", receiver="jun",
                                 text="попробуй так") for i in range(5))
     msg = {f.code: f.message for f in compute_flags(s.evolve(recommendations=sure), FlagsConfig())}["one_sided"]

@@ -142,3 +142,19 @@ def test_one_recognised_word_in_the_singular() -> None:
     quality = render_session_markdown(_call(1)).split("## Data quality")[1]
     assert "but only 1 recognised word (2 a minute" in quality, quality
     assert "распознанных слов лишь 1 (" in render_session_markdown(_call(1).evolve(language="ru"))
+
+
+def test_russian_verbs_agree_with_the_named_person() -> None:
+    """ruaudit: «Разговор вёл(а) Анна Смирнова», «Игорь Петрович дал(а) 3 из 4 рекомендаций»."""
+    from sessionscope.report.i18n import Translator, agree, russian_gender, translate_flag
+
+    assert russian_gender("Анна Смирнова") == "femn" and russian_gender("Игорь Петрович") == "masc"
+    assert russian_gender("Саша") is None and russian_gender("SPEAKER_00") is None and russian_gender("Tom") is None
+    t = Translator("ru")
+    assert t("bal_led", name="Анна Смирнова", share="70 %", unit="времени речи").startswith("Разговор вела Анна")
+    assert t("bal_led", name="Игорь Петрович", share="70 %", unit="времени речи").startswith("Разговор вёл Игорь")
+    assert "вёл(а) Саша" in t("bal_led", name="Саша", share="70 %", unit="времени речи")  # either: left as it was
+    assert agree("больше всех говорил(а) Мария", "Мария") == "больше всех говорила Мария"
+    flag = translate_flag("senior Игорь Петрович interrupted junior Анна 3 times (1.5 per 10 min)", "ru")
+    assert flag.startswith("старший (Игорь Петрович) перебивал младшего (Анна)"), flag
+    assert translate_flag("Анна gave 3 of 4 recommendations (75%)", "ru").startswith("Анна дала 3 из 4")

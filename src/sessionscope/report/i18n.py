@@ -9,7 +9,7 @@ both languages define exactly the same keys.
 from __future__ import annotations
 
 import re
-from functools import partial
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any, Optional
 
 from sessionscope.text import fmt_clock  # noqa: F401 - re-exported: the reports' m:ss lives with the text helpers
@@ -701,6 +701,45 @@ FLAGS_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) f
 ))
 
 
+#: a Russian past-tense verb written for either gender ("вёл(а)", "дал(а)") in a template whose subject is a name
+_GENDER_MARK = re.compile(r"(\w+)\(а\)")
+_FEMININE = {"вёл": "вела"}  # the one irregular form in the tables
+
+
+@lru_cache(maxsize=1)
+def _morph() -> Any:
+    import pymorphy3  # a dependency for Russian; loads in ~0.1 s
+
+    return pymorphy3.MorphAnalyzer()
+
+
+@lru_cache(maxsize=1024)
+def russian_gender(name: str) -> Optional[str]:
+    """``"masc"`` or ``"femn"`` from the first word of a Russian name ("Анна Смирнова" → femn, "Игорь Петрович" →
+    masc) by the morphological dictionary's first names; ``None`` when it cannot tell: a label, a Latin or
+    redacted name, a name for either ("Саша", "Женя"), or pymorphy3 missing."""
+    first = re.match(r"[А-Яа-яЁё]+", name.strip())
+    if first is None:
+        return None
+    try:
+        parses = _morph().parse(first.group(0))
+    except ImportError:
+        return None
+    genders = {g for p in parses if "Name" in p.tag and "nomn" in p.tag for g in ("masc", "femn") if g in p.tag}
+    return genders.pop() if len(genders) == 1 else None
+
+
+def agree(text: str, name: str) -> str:
+    """``text`` with its "(а)" verbs made to agree with ``name`` ("вёл(а)" → "вела" for Анна, "вёл" for Игорь);
+    unchanged when the name's gender is unknown (:func:`russian_gender`)."""
+    if "(а)" not in text:
+        return text
+    gender = russian_gender(name)
+    if gender is None:
+        return text
+    return _GENDER_MARK.sub(lambda m: m.group(1) if gender == "masc" else _FEMININE.get(m.group(1), m.group(1) + "а"), text)
+
+
 def translate_flag(message: str, lang: str) -> str:
     """A flag's message in the report's language (:data:`FLAGS_RU`); English as it is. A message with no
     translation gives "" in a Russian report rather than English text among Russian."""
@@ -712,7 +751,8 @@ def translate_flag(message: str, lang: str) -> str:
             g = ["" if v is None else v.replace(".", ",") if re.fullmatch(r"[\d.]+", v) else v for v in m.groups()]
             if rx.pattern.startswith(r"(\d+)% of the recognised") and g[1]:
                 g[1] = f", средняя уверенность по словам {g[1]} %"
-            return ru.format(*g)  # format, not re.sub: names are data, never a replacement template
+            # format, not re.sub: names are data, never a replacement template; "(а)" verbs agree with the first name
+            return agree(ru.format(*g), g[0]) if g else ru
     return ""
 
 
@@ -830,7 +870,9 @@ class Translator:
 
     def __call__(self, key: str, **kwargs: Any) -> str:
         template = self._table.get(key) or EN.get(key) or key
-        return template.format(**kwargs) if kwargs else template
+        text = template.format(**kwargs) if kwargs else template
+        # "Разговор вёл(а) {name}": the verb agrees with the name where its gender is known
+        return agree(text, str(kwargs["name"])) if self.lang == "ru" and "name" in kwargs else text
 
     def trusted(self, key: str, **values: Any) -> Trusted:
         """As calling it, marked :class:`Trusted`: the template's own Markdown is kept, ``values`` escaped."""
