@@ -18,11 +18,10 @@ from typing import Any, Optional
 
 import numpy as np
 
-from sessionscope.audio.asr import MAX_WORD_S, _segment, splice
+from sessionscope.audio.asr import MAX_WORD_S, decode_clips, splice
 from sessionscope.audio.decode import SAMPLE_RATE
-from sessionscope.audio.hallucination import AsrSegment, AsrWord, FilterReport, filter_segments
+from sessionscope.audio.hallucination import AsrSegment, AsrWord, FilterReport
 from sessionscope.config import AsrConfig
-from sessionscope.errors import AudioError
 
 log = logging.getLogger(__name__)
 
@@ -276,29 +275,10 @@ def recover_turns(pipe: Any, samples: np.ndarray, segments: list[AsrSegment], re
         return segments, report, []
     clips = pack_by_voice(stretches, clip_s=clip_s, sep_s=sep_s, one_voice=one_voice, max_per_clip=max_per_clip)
     audio, starts = clip_audio(samples, clips, offset_s=offset_s)
-    kept, again = _decode_clips(pipe, audio, [(s0, s0 + clip[-1][0] + clip[-1][2]) for clip, s0 in zip(clips, starts, strict=True)],
+    kept, again = decode_clips(pipe, audio, [(s0, s0 + clip[-1][0] + clip[-1][2]) for clip, s0 in zip(clips, starts, strict=True)],
                                 language=language, config=config)
     merged = splice(segments, map_clip_words(kept, clips, starts), [(a, b) for a, b, _ in stretches])
     log.info("decoded %d stretch(es) of one voice without words again in %d window(s) (%.1f s): %d word(s) recovered",
              len(stretches), len(clips), sum(b - a for a, b, _ in stretches),
              sum(len(s.words) for s in merged) - sum(len(s.words) for s in segments))
-    return merged, _joined_report(report, again), stretches
-
-
-def _decode_clips(pipe: Any, samples: np.ndarray, clips: Sequence[Span], *, language: str, config: AsrConfig,
-                  offset_s: float = 0.0) -> tuple[list[AsrSegment], FilterReport]:
-    """The ``clips`` (s into ``samples``) decoded by the batched pipeline as one small batch (the configured beam
-    and word timings, the given language, no VAD), through the hallucination filter; times plus ``offset_s``."""
-    try:
-        found_iter, _ = pipe.transcribe(samples, clip_timestamps=[{"start": a, "end": b} for a, b in clips],
-                                        language=language, vad_filter=False, beam_size=config.beam_size,
-                                        word_timestamps=config.word_timestamps, batch_size=config.batch_size)
-        found = [_segment(seg, offset_s) for seg in found_iter]
-    except (RuntimeError, ValueError) as e:
-        raise AudioError(f"transcription failed: {e}") from e
-    return filter_segments(found)
-
-
-def _joined_report(a: FilterReport, b: FilterReport) -> FilterReport:
-    return FilterReport(a.hallucinations_dropped + b.hallucinations_dropped, a.repetitions_dropped + b.repetitions_dropped,
-                        a.dropped_texts + b.dropped_texts)
+    return merged, report + again, stretches

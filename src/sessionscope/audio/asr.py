@@ -382,6 +382,20 @@ def splice(segments: Sequence[AsrSegment], found: Sequence[AsrSegment], gaps: Se
     return sorted([*segments, *added], key=lambda s: s.start)
 
 
+def decode_clips(pipe: Any, samples: np.ndarray, clips: Sequence[tuple[float, float]], *, language: str,
+                 config: AsrConfig, offset_s: float = 0.0) -> tuple[list[AsrSegment], FilterReport]:
+    """The ``clips`` (seconds into ``samples``) decoded by the batched pipeline as one small batch (the configured
+    beam and word timings, the given language, no VAD), through the hallucination filter; times plus ``offset_s``."""
+    try:
+        found_iter, _ = pipe.transcribe(samples, clip_timestamps=[{"start": a, "end": b} for a, b in clips],
+                                        language=language, vad_filter=False, beam_size=config.beam_size,
+                                        word_timestamps=config.word_timestamps, batch_size=config.batch_size)
+        found = [_segment(seg, offset_s) for seg in found_iter]
+    except (RuntimeError, ValueError) as e:
+        raise AudioError(f"transcription failed: {e}") from e
+    return filter_segments(found)
+
+
 def recover_gaps(pipe: Any, samples: np.ndarray, segments: list[AsrSegment], report: FilterReport,
                  speech: Sequence[tuple[float, float]], *, language: str, config: AsrConfig, min_gap_s: float,
                  offset_s: float = 0.0) -> tuple[list[AsrSegment], FilterReport, list[tuple[float, float]]]:
@@ -395,21 +409,12 @@ def recover_gaps(pipe: Any, samples: np.ndarray, segments: list[AsrSegment], rep
     gaps = uncovered(speech, [w for s in segments for w in s.words], min_s=min_gap_s)
     if not gaps:
         return segments, report, []
-    clips = [(a - offset_s, b - offset_s) for a, b in gaps]
-    try:
-        found_iter, _ = pipe.transcribe(samples, clip_timestamps=[{"start": a, "end": b} for a, b in clips],
-                                        language=language, vad_filter=False, beam_size=config.beam_size,
-                                        word_timestamps=config.word_timestamps, batch_size=config.batch_size)
-        found = [_segment(seg, offset_s) for seg in found_iter]
-    except (RuntimeError, ValueError) as e:
-        raise AudioError(f"transcription failed: {e}") from e
-    kept, again = filter_segments(found)
+    kept, again = decode_clips(pipe, samples, [(a - offset_s, b - offset_s) for a, b in gaps], language=language,
+                               config=config, offset_s=offset_s)
     merged = splice(segments, kept, gaps)
     log.info("decoded %d stretch(es) of speech without words again (%.1f s): %d word(s) recovered", len(gaps),
              sum(b - a for a, b in gaps), sum(len(s.words) for s in merged) - sum(len(s.words) for s in segments))
-    total = FilterReport(report.hallucinations_dropped + again.hallucinations_dropped,
-                         report.repetitions_dropped + again.repetitions_dropped,
-                         report.dropped_texts + again.dropped_texts)
+    total = report + again
     return merged, total, gaps
 
 

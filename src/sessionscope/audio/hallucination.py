@@ -57,6 +57,11 @@ class FilterReport:
     repetitions_dropped: int = 0
     dropped_texts: tuple[str, ...] = field(default_factory=tuple)
 
+    def __add__(self, other: FilterReport) -> FilterReport:
+        """Both reports together (a first pass and a second pass over the same recording)."""
+        return FilterReport(self.hallucinations_dropped + other.hallucinations_dropped,
+                            self.repetitions_dropped + other.repetitions_dropped, self.dropped_texts + other.dropped_texts)
+
 
 def normalise(text: str) -> str:
     """Lower case, letters/digits/spaces only: the key for phrase matching."""
