@@ -94,7 +94,8 @@ def _tokens(words: tuple[AsrWord, ...]) -> list[str]:
 
 #: the longest phrase :func:`collapse_loops` looks for (10 before round 21): a far-field decode of round 21's packed
 #: second pass (benchmarks/r21_turngap_lib.py) wrote one 18-word sentence four times back to back; none of the
-#: 1,054 segments in this machine's transcription cache (everything it had transcribed) changes with 40
+#: 1,112 segments in this machine's transcription cache (everything it had transcribed) changes with 40
+#: (benchmarks/r21_loop_scan.py)
 LOOP_MAX_WORDS = 30
 
 
