@@ -33,7 +33,7 @@ def _decoded(seconds: float = 2.0) -> pipeline.Decoded:
 
 
 def _asr_result() -> AsrResult:
-    return AsrResult(segments=SEGMENTS, language="en", language_probability=1.0, language_source="manifest", model="tiny")
+    return AsrResult(segments=SEGMENTS, language="en", language_probability=1.0, language_source="given", model="tiny")
 
 
 def _diarization() -> Diarization:

@@ -124,7 +124,7 @@ def test_detection_records_whispers_own_probability_next_to_the_renormalised_one
 
 
 def test_result_fields_default_and_code_version():
-    r = AsrResult(segments=(), language="en", language_probability=None, language_source="manifest", model="base")
+    r = AsrResult(segments=(), language="en", language_probability=None, language_source="given", model="base")
     assert r.language_probability_raw is None and r.recovered == ()
     assert ASR_CODE_VERSION >= 5
 

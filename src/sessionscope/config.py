@@ -208,6 +208,7 @@ class ReportConfig(_Section):
     mutual_min_index: float = Field(0.5, ge=0, le=1, description="knowledge 'flowed both ways' at or above this mutuality index")
     followup_min_overlap: float = Field(0.5, gt=0, le=1, description="share of an action item's content words a later utterance must repeat to count as a follow-up")
     charts: bool = Field(True, description="draw the SVG charts in HTML reports (off: text-only pages)")
+    csv_bom: bool = Field(False, description="start CSV files (utterances.csv, the programme and research tables) with a UTF-8 byte-order mark, so that Excel opens Cyrillic text as UTF-8")
 
     @model_validator(mode="after")
     def _bands_in_order(self) -> ReportConfig:

@@ -81,6 +81,6 @@ def write_outputs(session: Session, out_dir: Path, formats: Sequence[str], *, co
                 if skipped is not None:
                     skipped.append((fmt, problem))
                 continue
-            write_transcript(session, path, fmt)
+            write_transcript(session, path, fmt, csv_bom=bool(report_cfg and report_cfg.csv_bom))
         written.append(path)
     return written

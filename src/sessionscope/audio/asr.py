@@ -42,7 +42,7 @@ class AsrResult:
     segments: tuple[AsrSegment, ...]
     language: str
     language_probability: Optional[float]
-    language_source: str  # "manifest", "detected", "assumed"
+    language_source: str  # "given" (manifest or --language), "detected", "assumed"
     model: str
     filtered: FilterReport = field(default_factory=FilterReport)
     notes: tuple[str, ...] = ()
@@ -101,7 +101,7 @@ MAX_WORD_S = 1.5
 
 def language_without_detection(model: Any, *, languages: list[str], forced: Optional[str], model_name: str
                                ) -> Optional[tuple[str, Optional[float], str, tuple[str, ...]]]:
-    """The language when it needs no detection: forced (``"manifest"``) or an English-only model's
+    """The language when it needs no detection: given (``"given"``: by the manifest or ``--language``) or an English-only model's
     (``"assumed"``); None for a multilingual model left to detect it."""
     multilingual = bool(model.model.is_multilingual)
     if forced:
@@ -109,7 +109,7 @@ def language_without_detection(model: Any, *, languages: list[str], forced: Opti
         if not multilingual and lang != "en":
             raise ModelError(f"the language is {lang!r} but Whisper model {model_name!r} is English-only; "
                              "use a multilingual model (asr.model: base) for non-English recordings")
-        return lang, None, "manifest", ()
+        return lang, None, "given", ()
     if not multilingual:
         note = (f"language assumed English: model {model_name!r} is English-only and cannot detect it"
                 if set(languages) - {"en"} else "")

@@ -77,7 +77,9 @@ def _segment(d: dict[str, Any]) -> AsrSegment:
 def asr_from_dict(d: dict[str, Any]) -> AsrResult:
     f = d["filtered"]
     return AsrResult(segments=tuple(_segment(s) for s in d["segments"]), language=d["language"],
-                     language_probability=d["language_probability"], language_source=d["language_source"],
+                     language_probability=d["language_probability"],
+                     # cached before round 22 as "manifest", also when the language came from --language
+                     language_source="given" if d["language_source"] == "manifest" else d["language_source"],
                      model=d["model"], notes=tuple(d["notes"]),
                      filtered=FilterReport(f["hallucinations_dropped"], f["repetitions_dropped"], tuple(f["dropped_texts"])),
                      speech=tuple((float(a), float(b)) for a, b in d.get("speech", ())),

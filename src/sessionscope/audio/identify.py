@@ -313,13 +313,27 @@ class VoiceprintStore:
                 "model": "campplus", "embedding": np.round(mean, 6).tolist()}
         return atomic_write_text(p, json.dumps(body) + "\n")
 
+    def _session_path(self, pair: str, session_id: str) -> Path:
+        return self._sessions_dir(pair) / (re.sub(r"[^\w.-]+", "-", session_id) + ".json")
+
     def save_session(self, pair: str, session_id: str, voices: AnyMapping[str, Sequence[float]]) -> Path:
         """Keep one session's voices per speaker label (the diarization centroids; the session's own
         ``speaker_map`` says whom each label is, also after ``sessionscope remap``)."""
-        p = self._sessions_dir(pair) / (re.sub(r"[^\w.-]+", "-", session_id) + ".json")
+        p = self._session_path(pair, session_id)
         body = {"pair": pair, "session": session_id, "model": "campplus",
                 "labels": {lab: np.round(np.asarray(v, dtype=float), 6).tolist() for lab, v in sorted(voices.items())}}
         return atomic_write_text(p, json.dumps(body) + "\n")
+
+    def drop_session(self, pair: str, session_id: str) -> bool:
+        """Remove one session's kept voices, if any: a rerun that keeps none (voiceprints off, no diarization)
+        must not leave the earlier run's labels to be checked against the new session's ``speaker_map``."""
+        p = self._session_path(pair, session_id)
+        try:
+            p.unlink()
+        except FileNotFoundError:
+            return False
+        log.info("%s: the earlier run's session voices removed (this run keeps none)", p)
+        return True
 
     def load_sessions(self, pair: str) -> dict[str, dict[str, np.ndarray]]:
         """The pair's stored session voices: session id -> speaker label -> voice."""

@@ -545,6 +545,7 @@ def identify_step(rec: Recognised, people: list[tuple[Participant, Optional[str]
         people=[identify.Person(p.id, p.name) for p, _ in people], centroids=centroids, prints=prints,
         threshold=pc.voiceprint_threshold, use_introductions=pc.use_introductions,
     )
+    kept = False
     if store and pair and pc.save_voiceprints:
         for lab, how in mapping.per_label.items():
             if how in ("voiceprint", "introduction") and lab in centroids:
@@ -554,6 +555,9 @@ def identify_step(rec: Recognised, people: list[tuple[Participant, Optional[str]
         voices = {lab: centroids[lab] for lab in rec.labels if lab in centroids}
         if voices and people:
             store.save_session(pair, session_id, voices)
+            kept = True
+    if store and pair and not kept:
+        store.drop_session(pair, session_id)  # an earlier run's voices would no longer match this session's labels
     return mapping
 
 

@@ -143,13 +143,15 @@ def _voice_checks(full_cfg: Any, paths: tuple[Path, ...], loaded: list[tuple[Pat
 @click.option("--baseline", "baseline_file", type=click.Path(path_type=Path),
               help="Figures from before the programme (CSV or XLSX), per pair or for the whole programme.")
 @click.option("--no-workbook", is_flag=True, help="Do not write programme.xlsx.")
+@click.option("--csv-bom", is_flag=True, help="Start the CSV files with a UTF-8 byte-order mark, so that Excel opens "
+                                             "Cyrillic text correctly (also: report.csv_bom in the config).")
 @click.option("--salt-dir", type=click.Path(file_okay=False, path_type=Path),
               help="With --redact: folder of the programme's secret redaction salt (default: OUT). Keep it out of "
                    "what you share; the same salt gives the same redacted ids on every rerun.")
 @CONFIG_OPTION
 def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, language: Optional[str],
                      session_reports: bool, redact: bool, survey_files: tuple[Path, ...], survey_map: Optional[Path],
-                     baseline_file: Optional[Path], no_workbook: bool, salt_dir: Optional[Path],
+                     baseline_file: Optional[Path], no_workbook: bool, csv_bom: bool, salt_dir: Optional[Path],
                      config_path: Optional[Path]) -> None:
     """Programme dashboard and tables over every processed session under PATHS.
 
@@ -221,7 +223,8 @@ def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, langu
                                      redacted=redact, followup_min_overlap=cfg.followup_min_overlap,
                                      cfg=full_cfg.programme, surveys=surveys, baseline=baseline,
                                      dynamics=full_cfg.dynamics, workbook=not no_workbook,
-                                     voice_checks=_voice_checks(full_cfg, paths, pairs_, sessions))
+                                     voice_checks=_voice_checks(full_cfg, paths, pairs_, sessions),
+                                     csv_bom=csv_bom or cfg.csv_bom)
     except SessionscopeError as e:
         raise click.ClickException(str(e)) from e
     row = prog.programme.iloc[0]
@@ -334,7 +337,8 @@ def export() -> None:
               show_default=True, help="Folder for the tables.")
 @click.option("--format", "formats", default="csv,parquet", show_default=True, help="Comma-separated: csv, parquet.")
 @click.option("--redact", is_flag=True, help="Replace names by roles and mask personal data first.")
-def export_tables(paths: tuple[Path, ...], out_dir: Path, formats: str, redact: bool) -> None:
+@click.option("--csv-bom", is_flag=True, help="Start the CSV files with a UTF-8 byte-order mark (Excel and Cyrillic text).")
+def export_tables(paths: tuple[Path, ...], out_dir: Path, formats: str, redact: bool, csv_bom: bool) -> None:
     """One tidy table per entity (sessions, participants, utterances, turns, topic segments,
     recommendations, action items, questions, problems, flags, metrics); see docs/data_dictionary.md."""
     from sessionscope.report.tables import session_tables, write_tables
@@ -342,7 +346,7 @@ def export_tables(paths: tuple[Path, ...], out_dir: Path, formats: str, redact: 
     fmts = _split_formats(formats, ("csv", "parquet"))
     try:
         tables = session_tables(_load(paths, redact))
-        written = write_tables(tables, out_dir, formats=fmts)
+        written = write_tables(tables, out_dir, formats=fmts, bom=csv_bom)
     except SessionscopeError as e:
         raise click.ClickException(str(e)) from e
     for name, df in tables.items():

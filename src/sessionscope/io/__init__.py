@@ -198,12 +198,13 @@ def export_problem(session: Session, fmt: str) -> Optional[str]:
     return _problem(session, fmt)
 
 
-def write_transcript(session: Session, path: str | Path, fmt: str) -> Path:
-    """Write a session's transcript as ``json``, ``rttm``, ``srt``, ``vtt`` or ``csv`` (atomically).
+def write_transcript(session: Session, path: str | Path, fmt: str, *, csv_bom: bool = False) -> Path:
+    """Write a session's transcript as ``json``, ``rttm``, ``srt``, ``vtt`` or ``csv`` (atomically; ``csv_bom``:
+    a UTF-8 byte-order mark before the CSV, for Excel).
 
     Raises:
         InputError: unknown format, or a time-based format for a session without times.
     """
     from sessionscope.io.writers import write_transcript as _write
 
-    return _write(session, path, fmt)
+    return _write(session, path, fmt, csv_bom=csv_bom)

@@ -135,8 +135,9 @@ def export_problem(session: Session, fmt: str) -> str | None:
     return None
 
 
-def write_transcript(session: Session, path: str | Path, fmt: str) -> Path:
-    """Write ``session`` to ``path`` as ``json``, ``rttm``, ``srt``, ``vtt`` or ``csv``.
+def write_transcript(session: Session, path: str | Path, fmt: str, *, csv_bom: bool = False) -> Path:
+    """Write ``session`` to ``path`` as ``json``, ``rttm``, ``srt``, ``vtt`` or ``csv`` (with ``csv_bom``, the CSV
+    starts with a UTF-8 byte-order mark: Excel then reads Cyrillic text as UTF-8).
 
     Raises:
         InputError: unknown format, or a time-based format for an untimed session.
@@ -149,7 +150,7 @@ def write_transcript(session: Session, path: str | Path, fmt: str) -> Path:
         return write_session_json(session, path)
     writers = {"rttm": to_rttm, "srt": to_srt, "vtt": to_vtt}
     if key == "csv":
-        text = to_csv(session)
+        text = ("\ufeff" if csv_bom else "") + to_csv(session)
     elif key in writers:
         text = writers[key](session, path=path)
     else:

@@ -562,9 +562,11 @@ def write_programme(
     dynamics: Any = None,
     workbook: bool = True,
     voice_checks: Mapping[str, Any] | None = None,
+    csv_bom: bool = False,
 ) -> tuple[Programme, Path]:
     """Write the programme tables (CSV/Parquet and one ``programme.xlsx``), the research tables,
-    ``dashboard.html`` and ``programme.md``; returns (tables, page). ``voice_checks``: see :func:`pair_voice_checks`."""
+    ``dashboard.html`` and ``programme.md``; returns (tables, page). ``voice_checks``: see :func:`pair_voice_checks`;
+    ``csv_bom``: see :func:`~sessionscope.report.tables.write_tables`."""
     from sessionscope.fileio import atomic_write_text
     from sessionscope.report.dashboard import render_dashboard
 
@@ -574,13 +576,13 @@ def write_programme(
                            voice_checks=voice_checks)
     if report_links:
         prog.sessions["report"] = prog.sessions["session_id"].map(lambda sid: report_links.get(sid))
-    write_tables(prog.tables(), out, formats=formats)
+    write_tables(prog.tables(), out, formats=formats, bom=csv_bom)
     if workbook:
         from sessionscope.report.workbook import write_workbook
 
         write_workbook(prog.tables(), out / "programme.xlsx")
     if research_tables:
-        write_tables(session_tables(sessions), out / "tables", formats=formats)
+        write_tables(session_tables(sessions), out / "tables", formats=formats, bom=csv_bom)
     html = render_dashboard(prog, language=language, redacted=redacted)
     page = atomic_write_text(out / "dashboard.html", html)
     atomic_write_text(out / "programme.md", render_programme_markdown(prog, language=language))

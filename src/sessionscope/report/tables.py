@@ -335,8 +335,10 @@ def session_tables(sessions: Iterable[Session]) -> dict[str, Any]:
     return tables
 
 
-def write_tables(tables: dict[str, Any], out_dir: str | Path, *, formats: Sequence[str] = ("csv", "parquet")) -> list[Path]:
-    """Write each table as ``<name>.csv`` (UTF-8) and/or ``<name>.parquet``; returns the paths.
+def write_tables(tables: dict[str, Any], out_dir: str | Path, *, formats: Sequence[str] = ("csv", "parquet"),
+                 bom: bool = False) -> list[Path]:
+    """Write each table as ``<name>.csv`` (UTF-8; with ``bom``, a byte-order mark first: Excel then reads it as
+    UTF-8) and/or ``<name>.parquet``; returns the paths.
 
     In the CSV files, text cells that a spreadsheet would run as a formula (starting with
     ``=``, ``+``, ``-``, ``@``, tab or CR) get a leading ``'`` (:func:`~sessionscope.escape.csv_cell`);
@@ -351,7 +353,7 @@ def write_tables(tables: dict[str, Any], out_dir: str | Path, *, formats: Sequen
         if "csv" in formats:
             # text cells starting with = + - @ are neutralised: these files are opened in spreadsheets
             written.append(atomic_write_bytes(out_dir / f"{name}.csv",
-                                              csv_frame(df).to_csv(index=False).encode("utf-8")))
+                                              csv_frame(df).to_csv(index=False).encode("utf-8-sig" if bom else "utf-8")))
         if "parquet" in formats:
             import io
 

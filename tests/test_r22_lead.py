@@ -1,0 +1,52 @@
+"""Round 22, lead: small validity fixes (model-free)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sessionscope.audio.asr import AsrResult
+from sessionscope.audio.cache import asr_from_dict, asr_to_dict
+from sessionscope.audio.identify import VoiceprintStore
+from test_r21_pairvoice import ANNA, BORIS, _run_session, _voice
+
+
+def test_cached_manifest_language_source_reads_as_given() -> None:
+    r = AsrResult(segments=(), language="ru", language_probability=None, language_source="given", model="base")
+    d = asr_to_dict(r)
+    assert asr_from_dict(d).language_source == "given"
+    d["language_source"] = "manifest"  # cached before round 22, also for --language
+    assert asr_from_dict(d).language_source == "given"
+    d["language_source"] = "detected"
+    assert asr_from_dict(d).language_source == "detected"
+
+
+def test_rerun_with_voiceprints_off_removes_the_stale_session_voices(tmp_path: Path) -> None:
+    vp = tmp_path / "voiceprints"
+    _run_session("s1", 0, _voice(ANNA), _voice(BORIS), vp)
+    _run_session("s2", 1, _voice(ANNA), _voice(BORIS), vp)
+    assert set(VoiceprintStore(vp).load_sessions("pair-a")) == {"s1", "s2"}
+    _run_session("s1", 0, _voice(ANNA), _voice(BORIS), vp, save=False)  # rerun of s1 keeps no voices
+    assert set(VoiceprintStore(vp).load_sessions("pair-a")) == {"s2"}  # s2 untouched
+    assert VoiceprintStore(vp).drop_session("pair-a", "s1") is False  # nothing left to remove
+
+
+def test_csv_bom_is_opt_in_for_session_and_programme_tables(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from sessionscope.config import Config
+    from sessionscope.outputs import write_outputs
+    from sessionscope.report.tables import write_tables
+    from test_r21_pairvoice import full_session
+
+    s = full_session(sid="s1")
+    plain = write_outputs(s, tmp_path, ["csv"])[0].read_bytes()
+    cfg = Config()
+    cfg = cfg.model_copy(update={"report": cfg.report.model_copy(update={"csv_bom": True})})
+    (tmp_path / "bom").mkdir()
+    marked = write_outputs(s, tmp_path / "bom", ["csv"], config=cfg)[0].read_bytes()
+    assert not plain.startswith(b"\xef\xbb\xbf") and marked == b"\xef\xbb\xbf" + plain
+    df = pd.DataFrame({"name": ["Анна Смирнова"], "n": [1]})
+    a = write_tables({"t": df}, tmp_path / "a", formats=["csv"])[0].read_bytes()
+    b = write_tables({"t": df}, tmp_path / "b", formats=["csv"], bom=True)[0].read_bytes()
+    assert b == b"\xef\xbb\xbf" + a
+    assert pd.read_csv(tmp_path / "b" / "t.csv", encoding="utf-8-sig")["name"][0] == "Анна Смирнова"
