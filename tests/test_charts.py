@@ -69,13 +69,13 @@ def test_timeline_shows_every_timed_utterance_and_topic_segment(language: str) -
         for (x, w, tip), u in zip(bars, mine, strict=True):
             assert (x - x0) / per_minute == pytest.approx(u.start / 60, abs=0.01)
             assert w / per_minute == pytest.approx((u.end - u.start) / 60, abs=0.01)
-            assert tip.startswith(f"{p.name} ({t.role(p.role)}): ")
+            assert tip.startswith(f"{p.name} ({t.role(p.role, p.name)}): ")
     segments = [(r.get("fill"), r.findtext(f"{NS}title")) for r in groups["timeline-s1-topics"].iter(f"{NS}rect")]
     assert [c for c, _ in segments] == [AREA_COLOURS[seg.area] for seg in s.topics.segments]
     assert all(t.area(seg.area) in tip for (_, tip), seg in zip(segments, s.topics.segments, strict=True))
     texts = _texts(root)
     for p in s.participants:
-        assert p.name in texts and f"({t.role(p.role)})" in texts  # name and role, one <text> per line
+        assert p.name in texts and f"({t.role(p.role, p.name)})" in texts  # name and role, one <text> per line
     for label in (t("chart_topics_row"), t("chart_time_axis"), *(t.area(seg.area) for seg in s.topics.segments)):
         assert label in texts  # row, axis and legend labels
     assert root.get("aria-label") == t("sec_timeline")
@@ -103,8 +103,8 @@ def test_share_bars_are_as_long_as_the_shares(language: str) -> None:
         share = s.metrics.participants[p.id]["talk_share"]
         assert float(bar.get("width")) / per_unit == pytest.approx(100 * share, abs=0.01)
         assert bar.get("fill") == ROLE_COLOURS[p.role]
-        assert bar.findtext(f"{NS}title") == f"{p.name} ({t.role(p.role)}): {t.pct(share)}"
-        assert t.pct(share) in _texts(root) and f"{p.name} ({t.role(p.role)})" in _texts(root)
+        assert bar.findtext(f"{NS}title") == f"{p.name} ({t.role(p.role, p.name)}): {t.pct(share)}"
+        assert t.pct(share) in _texts(root) and f"{p.name} ({t.role(p.role, p.name)})" in _texts(root)
     assert t("chart_talk_share") in _texts(root)
     assert len(list(root.iter(f"{NS}line"))) == 2 + 6 + 1  # axes, ticks, the even-split line of a pair
 

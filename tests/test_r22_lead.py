@@ -50,3 +50,20 @@ def test_csv_bom_is_opt_in_for_session_and_programme_tables(tmp_path: Path) -> N
     b = write_tables({"t": df}, tmp_path / "b", formats=["csv"], bom=True)[0].read_bytes()
     assert b == b"\xef\xbb\xbf" + a
     assert pd.read_csv(tmp_path / "b" / "t.csv", encoding="utf-8-sig")["name"][0] == "Анна Смирнова"
+
+
+def test_russian_role_words_agree_with_a_womans_first_name() -> None:
+    import pytest
+
+    from sessionscope.model import Role
+    from sessionscope.report.i18n import Translator as T
+
+    pytest.importorskip("pymorphy3")
+    ru, en = T("ru"), T("en")
+    assert ru.with_role("Анна Смирнова", Role.JUNIOR) == "Анна Смирнова (младшая)"
+    assert ru.with_role("Мария Ивановна", Role.SENIOR) == "Мария Ивановна (старшая)"
+    assert ru.with_role("Игорь Петрович", Role.SENIOR) == "Игорь Петрович (старший)"
+    assert ru.role(Role.JUNIOR, "Саша") == "младший"  # a name for either: the guide's word
+    assert ru.role(Role.JUNIOR, "Anna") == "младший" and ru.role(Role.JUNIOR) == "младший"
+    assert ru.role(Role.OTHER, "Анна") == "другой участник"
+    assert en.with_role("Anna", Role.JUNIOR) == "Anna (junior)"

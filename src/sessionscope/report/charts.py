@@ -110,7 +110,7 @@ def timeline_spec(session: Session, t: Translator) -> Optional[TimelineSpec]:
     rows: list[tuple[str, str, tuple[tuple[float, float], ...]]] = []
     for p in people:
         spans = tuple((u.start / scale, (u.end - u.start) / scale) for u in timed if u.speaker == p.id)  # type: ignore[operator]
-        label = p.name if is_role_label(p.name, p.role) else f"{p.name}\n({t.role(p.role)})"  # redacted: "Other 1"
+        label = p.name if is_role_label(p.name, p.role) else f"{p.name}\n({t.role(p.role, p.name)})"  # redacted: "Other 1"
         rows.append((label, ROLE_COLOURS.get(p.role, OKABE_ITO["green"]), spans))
     for sid in extra_ids:
         spans = tuple((u.start / scale, (u.end - u.start) / scale) for u in timed if u.speaker == sid)  # type: ignore[operator]

@@ -914,14 +914,18 @@ class Translator:
         """Whether a UI string exists."""
         return key in EN
 
-    def role(self, role: Any) -> str:
-        """Display name of a role (enum or string)."""
+    def role(self, role: Any, name: Optional[str] = None) -> str:
+        """Display name of a role (enum or string). In Russian the guide's role words agree with a woman's first
+        name when ``name`` is given ("Анна Смирнова (младшая)", :func:`russian_gender`); "младший" otherwise."""
         value = getattr(role, "value", role) or "other"
-        return self(f"role_{value}")
+        word = self(f"role_{value}")
+        if self.lang == "ru" and name and word.endswith("ий") and russian_gender(name) == "femn":
+            return word[:-2] + "ая"  # младший → младшая, старший → старшая
+        return word
 
     def with_role(self, name: str, role: Any) -> str:
         """"Lena (junior)"; a redacted name that already is the role stays alone ("Other 1", not "Other 1 (other)")."""
-        return name if is_role_label(name, role) else f"{name} ({self.role(role)})"
+        return name if is_role_label(name, role) else f"{name} ({self.role(role, name)})"
 
     def pct(self, x: Optional[float], digits: int = 0) -> str:
         """A share as a percentage ('42 %'); n/a for ``None``."""
