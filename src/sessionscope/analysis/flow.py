@@ -16,6 +16,11 @@ no models. Definitions (also in ``docs/extraction.md``):
   is in no matrix and no mutuality index, in nobody's ``recommendations_received``, and is counted
   in the session's ``recommendations_to_group``; it still counts for its giver
   (``recommendations_given``, ``one_sided``).
+* A **request for the speaker's own learning or help** ("show me how you set it up", «покажите, как это
+  настроить»; ``Recommendation.request``, round 22) is not the asker's advice: it is in no matrix, no count and no
+  flag (``Session.advice`` leaves it out), and is listed in the report. Nor is it counted as the addressee's
+  teaching: it asks to be taught and says nothing of whether, or what, the other one then showed; when the answer
+  comes as an answer to a question the explanation matrix already counts it.
 * **Mutuality index** of a pair = ``2·min(F_ab, F_ba) / (F_ab + F_ba)``: 1 when both
   give as much as they receive, 0 when knowledge flows one way only. For 3+ people it is
   the flow-weighted mean over pairs. ``None`` with fewer than :data:`MIN_FLOWS` flows.
@@ -152,6 +157,16 @@ def _not_counted(n: int, *, more: bool = True) -> str:
         f"; {n}{m} marked to check are not counted (confirm them)"
 
 
+def _listed_apart(session: Session) -> str:
+    """What the recommendations that are not advice are: "2 suggestions about running the meeting and 1 request to
+    be shown or told something"."""
+    n_procedure = sum(1 for r in session.recommendations if r.procedure)
+    n_request = sum(1 for r in session.recommendations if r.request and not r.procedure)
+    parts = ([f"{n_procedure} suggestion{'' if n_procedure == 1 else 's'} about running the meeting"] if n_procedure else []) \
+        + ([f"{n_request} request{'' if n_request == 1 else 's'} to be shown, told or sent something"] if n_request else [])
+    return " and ".join(parts)
+
+
 def _item_flags(session: Session, cfg: FlagsConfig, name: Callable[[str], str]) -> list[Flag]:
     """The recommendation and action-item flags of a session whose items were extracted.
 
@@ -166,12 +181,11 @@ def _item_flags(session: Session, cfg: FlagsConfig, name: Callable[[str], str]) 
         flags.append(Flag("no_recommendations", "no recommendation was found with enough confidence"
                           + _not_counted(unsure_recs, more=False), value=0.0))
     elif not recs:
-        n_procedure = len(session.recommendations)
-        # "none found" beside a listed "Next slide, please." would contradict the report: say what was found
-        flags.append(Flag("no_recommendations", "no recommendations were found in this session" if not n_procedure
-                          else f"no advice was found in this session (only {n_procedure} suggestion"
-                               f"{'' if n_procedure == 1 else 's'} about running the meeting, which "
-                               f"{'is' if n_procedure == 1 else 'are'} not counted as advice)", value=0.0))
+        # "none found" beside a listed "Next slide, please." or "Show me how" would contradict the report: say what was found
+        flags.append(Flag("no_recommendations", "no recommendations were found in this session" if not session.recommendations
+                          else f"no advice was found in this session (only {_listed_apart(session)}, which "
+                               f"{'is' if len(session.recommendations) == 1 else 'are'} not counted as advice)",
+                          value=0.0))
     elif len(recs) >= cfg.one_sided_min_recommendations and len({p.id for p in session.participants} - {UNKNOWN_ID}) >= 2:
         # one side of what? A transcript naming one person or nobody ("Unknown speaker gave 8 of 8") has no sides
         counts: dict[str, int] = defaultdict(int)
@@ -236,7 +250,7 @@ def item_measures(session: Session) -> tuple[dict[str, dict[str, Any]], dict[str
     """Counts of extracted items per participant and per session, for tables and programme trends.
 
     Session: ``recommendations`` (advice: ``Session.advice``), ``recommendations_to_group`` (advice with
-    no single receiver), ``procedure_suggestions``,
+    no single receiver), ``procedure_suggestions`` (requests for the speaker's own help, ``request``, are in none of these),
     ``action_items`` (tasks: ``Session.tasks``), ``in_meeting_moves``, ``action_items_with_due_date``,
     ``problems_raised``, ``problems_solved``, ``problems_solved_share`` (``None`` without
     problems), ``questions_unanswered``, ``mutuality_index``. Participant:
@@ -256,7 +270,7 @@ def item_measures(session: Session) -> tuple[dict[str, dict[str, Any]], dict[str
     sess = {
         "recommendations": len(session.advice),
         "recommendations_to_group": sum(1 for r in session.advice if r.receiver is None),
-        "procedure_suggestions": len(session.recommendations) - len(session.advice),
+        "procedure_suggestions": sum(1 for r in session.recommendations if r.procedure),  # requests: listed, not counted
         "action_items": len(session.tasks),
         "in_meeting_moves": len(session.action_items) - len(session.tasks),
         "action_items_with_due_date": sum(1 for a in session.tasks if a.due_date is not None),

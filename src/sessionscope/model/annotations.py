@@ -116,6 +116,10 @@ class Recommendation:
     # about running the meeting (agenda, slides, the floor, files: "Next slide, please."): listed, but not
     # counted as advice in mutuality, knowledge flow, flags or the per-person counts (Session.advice)
     procedure: bool = False
+    # a request for the speaker's own learning or help ("show me how you set it up", «покажите, как это настроить»,
+    # "can you send me the link?"; round 22): the one asking is taught, not teaching; listed, but not counted as
+    # the speaker's advice (Session.advice), like ``procedure``
+    request: bool = False
 
 
 @dataclass(frozen=True, slots=True)

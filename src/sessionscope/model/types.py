@@ -154,12 +154,14 @@ class Session:
 
     @property
     def advice(self) -> tuple[Recommendation, ...]:
-        """The recommendations that are advice: all but suggestions about running the meeting (``procedure``).
+        """The recommendations that are advice: all but suggestions about running the meeting (``procedure``) and
+        requests for the speaker's own learning or help (``request``: "show me how you set it up").
 
         Mutuality, knowledge flow, flags and the per-person counts use these; the full list stays in
-        ``recommendations`` (the corpora tag "Next slide, please." as a suggestion; the programme guide does not).
+        ``recommendations`` (the corpora tag "Next slide, please." and "show me" as suggestions; the programme guide
+        does not count them as the speaker's advice).
         """
-        return tuple(r for r in self.recommendations if not r.procedure)
+        return tuple(r for r in self.recommendations if not (r.procedure or r.request))
 
     @property
     def tasks(self) -> tuple[ActionItem, ...]:

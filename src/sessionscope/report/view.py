@@ -25,6 +25,7 @@ from sessionscope.report.i18n import (
     translate_note,
     with_names,
 )
+from sessionscope.report.request_i18n import rt
 from sessionscope.report.tables import speakers_guessed
 from sessionscope.text import fmt_clock
 
@@ -355,11 +356,14 @@ def _recommendations(session: Session, t: Translator, names: _Names) -> Section:
     sec = Section("recommendations", t("sec_recommendations"))
     groups: dict[tuple[str, Optional[str]], list[dict[str, Any]]] = {}
     procedure: list[dict[str, Any]] = []  # "Next slide, please.": listed apart, not counted as advice
+    requests: list[dict[str, Any]] = []  # "Show me how you set it up.": the asker is taught, listed apart (round 22)
     for r in sorted(session.recommendations, key=lambda r: (r.start is None, r.start or 0.0)):
         item = {"text": r.text, "at": _at(r.start), "area": t.area(r.area) if r.area else "",
                 "confidence": _measured(t, r.confidence), "to_check": r.to_check}
         if r.procedure:
             procedure.append({**item, "text": f"{names(r.giver)}: {r.text}"})
+        elif r.request:
+            requests.append({**item, "text": f"{names(r.giver)}: {r.text}"})
         else:
             groups.setdefault((r.giver, r.receiver), []).append(item)
 
@@ -375,6 +379,8 @@ def _recommendations(session: Session, t: Translator, names: _Names) -> Section:
         })
     if procedure:
         sec.groups.append({"title": t("procedure_group"), "items": procedure, "count": count(procedure)})
+    if requests:
+        sec.groups.append({"title": rt(t.lang, "request_group"), "items": requests, "count": count(requests)})
     if any(r.to_check for r in session.recommendations):
         sec.sentences.append(t("to_check_note"))
     if not sec.groups and not _gap(sec, session, t):

@@ -54,6 +54,7 @@ from sessionscope.analysis.extract.assign import (
 from sessionscope.analysis.extract.dates import find_due
 from sessionscope.analysis.extract.problems import link_solutions, problem_rule
 from sessionscope.analysis.extract.recommendations import meeting_procedure, recommendation_rule
+from sessionscope.analysis.extract.request import own_request
 from sessionscope.analysis.extract.rules import RuleHit, informal_context, own_side_context, quoted_by_frame
 from sessionscope.analysis.questions import session_questions
 from sessionscope.config import Config, DynamicsConfig, ExtractionConfig
@@ -403,7 +404,7 @@ def extract_items(
                     text=sent.text, area=area, confidence=round(d.confidence, 3) if calibrated else None,
                     char_start=sent.start_char, char_end=sent.end_char, method=d.method,
                     to_check=calibrated and d.confidence < rec_check_below,
-                    procedure=meeting_procedure(sent),
+                    procedure=meeting_procedure(sent), request=own_request(sent),
                 ))
                 solutions.append((i, "recommendation", utt.speaker, rid))
             elif d.kind == "action":
