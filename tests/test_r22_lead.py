@@ -7,7 +7,7 @@ from pathlib import Path
 from sessionscope.audio.asr import AsrResult
 from sessionscope.audio.cache import asr_from_dict, asr_to_dict
 from sessionscope.audio.identify import VoiceprintStore
-from test_r21_pairvoice import ANNA, BORIS, _run_session, _voice
+from test_r21_pairvoice import ANNA, BORIS, _pair, _run_session, _voice, full_session
 
 
 def test_cached_manifest_language_source_reads_as_given() -> None:
@@ -36,7 +36,6 @@ def test_csv_bom_is_opt_in_for_session_and_programme_tables(tmp_path: Path) -> N
     from sessionscope.config import Config
     from sessionscope.outputs import write_outputs
     from sessionscope.report.tables import write_tables
-    from test_r21_pairvoice import full_session
 
     s = full_session(sid="s1")
     plain = write_outputs(s, tmp_path, ["csv"])[0].read_bytes()
@@ -67,3 +66,46 @@ def test_russian_role_words_agree_with_a_womans_first_name() -> None:
     assert ru.role(Role.JUNIOR, "Anna") == "младший" and ru.role(Role.JUNIOR) == "младший"
     assert ru.role(Role.OTHER, "Анна") == "другой участник"
     assert en.with_role("Anna", Role.JUNIOR) == "Anna (junior)"
+
+
+def test_two_camps_several_swapped_sessions_do_not_hide_each_other() -> None:
+    from sessionscope.audio.identify import voice_consistency
+
+    voices = _pair(10, swapped=(1, 4, 6, 7))  # 4 of 10 mapped the wrong way round
+    checks = voice_consistency(voices, set(voices))
+    assert sorted(s for s, c in checks.items() if c.swapped) == ["s1", "s4", "s6", "s7"]
+    assert checks["s1"].against == ("s0", "s2", "s3", "s5", "s8", "s9")  # compared with the right camp
+    assert checks["s0"].against == ("s2", "s3", "s5", "s8", "s9")  # the rest of its own camp
+
+
+def test_the_camp_with_evidence_is_right_even_when_smaller() -> None:
+    from sessionscope.audio.identify import voice_consistency
+
+    voices = _pair(3, swapped=(0,))  # s0 mapped by voiceprint: s1 and s2, guessed, are the wrong ones
+    checks = voice_consistency(voices, {"s1", "s2"})
+    assert sorted(s for s, c in checks.items() if c.swapped) == ["s1", "s2"]
+    assert checks["s1"].against == ("s0",) and not checks["s0"].swapped
+
+
+def test_a_tie_flags_both_camps_against_each_other() -> None:
+    from sessionscope.audio.identify import voice_consistency
+
+    voices = _pair(4, swapped=(0, 3))  # 2 against 2: which camp is wrong cannot be told from the voices
+    checks = voice_consistency(voices, set(voices))
+    assert all(c.swapped for c in checks.values())
+    assert checks["s0"].against == ("s1", "s2") and checks["s1"].against == ("s0", "s3")
+
+
+def test_orientations_beyond_sixteen_sessions_use_the_local_search() -> None:
+    import numpy as np
+
+    from sessionscope.audio.identify import _orientations
+
+    rng = np.random.default_rng(3)
+    truth = np.where(rng.random(20) < 0.3, -1.0, 1.0)
+    truth[0] = 1.0
+    agree = np.outer(truth, truth) * 0.5 + rng.normal(scale=0.1, size=(20, 20))
+    agree = (agree + agree.T) / 2
+    np.fill_diagonal(agree, 0.0)
+    assert (_orientations(agree) == truth).all()
+    assert (_orientations(agree[:8, :8]) == truth[:8]).all()  # exact search

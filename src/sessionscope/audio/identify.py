@@ -239,32 +239,90 @@ def mapping_confidence(how: dict[str, str], margins: dict[str, float]) -> Option
     return float(np.clip(min(margins[lab] for lab in mapped), 0.0, 1.0))
 
 
+def _orientations(agree: np.ndarray) -> np.ndarray:
+    """±1 per session (the first +1) maximising the sum of ``agree[s, t] * z[s] * z[t]``: the split of a pair's
+    sessions into two camps whose mappings agree within and disagree across. Exact up to 16 sessions; beyond,
+    the leading eigenvector's signs improved by single flips until none helps."""
+    n = len(agree)
+    if n <= 16:
+        bits = (np.arange(2 ** (n - 1))[:, None] >> np.arange(n - 1)[None, :]) & 1
+        z = np.hstack([np.ones((len(bits), 1)), 1 - 2 * bits])
+        value = np.einsum("ki,ij,kj->k", z, agree, z)
+        return z[int(np.argmax(value))]  # the first best: the sessions are in sorted order
+    w, v = np.linalg.eigh(agree)
+    z = np.where(v[:, int(np.argmax(w))] >= 0, 1.0, -1.0)
+    while True:
+        gain = -4 * z * (agree @ z - np.diag(agree) * z)  # change of the sum when z[i] flips
+        i = int(np.argmax(gain))
+        if gain[i] <= 1e-12:
+            return z if z[0] > 0 else -z
+        z[i] = -z[i]
+
+
+def _camps(sessions: dict[str, dict[str, np.ndarray]], ids: list[str], pids: list[str],
+           guessed: set[str] | frozenset[str]) -> dict[str, list[str]]:
+    """Two-person sessions: whom each session is compared with. The sessions are split into two camps that agree
+    within (:func:`_orientations`). The camp holding the sessions mapped by evidence (voiceprint,
+    introduction) is taken as right; else the larger one; with neither (a tie, or evidence on both sides),
+    each session is compared with the other camp. A session of the right camp is compared with the rest of
+    its camp; one of the other camp with the right camp. All agree: every other session, as before."""
+    a, b = pids
+    agree = np.zeros((len(ids), len(ids)))
+    for i, s in enumerate(ids):
+        for j, t in enumerate(ids[i + 1:], i + 1):
+            x, y = sessions[s], sessions[t]
+            agree[i, j] = agree[j, i] = (_cos(x[a], y[a]) + _cos(x[b], y[b]) - _cos(x[a], y[b]) - _cos(x[b], y[a])) / 2
+    z = _orientations(agree)
+    camp = {s: [t for t, zt in zip(ids, z, strict=True) if zt == zs] for s, zs in zip(ids, z, strict=True)}
+    if len(camp[ids[0]]) == len(ids):
+        return {s: [t for t in ids if t != s] for s in ids}
+    first, second = camp[ids[0]], [t for t in ids if t not in camp[ids[0]]]
+    evidence = [any(t not in guessed for t in c) for c in (first, second)]
+    right = (first if evidence[0] else second) if evidence[0] != evidence[1] else (
+        max(first, second, key=len) if len(first) != len(second) else None)
+    out = {}
+    for s in ids:
+        mine, other = (first, second) if s in first else (second, first)
+        rest = [t for t in mine if t != s]
+        out[s] = rest if mine is right and rest else (right if right is not None and mine is not right else other)
+    return out
+
+
 def voice_consistency(sessions: dict[str, dict[str, np.ndarray]], guessed: set[str] | frozenset[str] = frozenset(),
                       *, threshold: float = SWAP_MARGIN) -> dict[str, VoiceCheck]:
     """Does each session's mapping agree with the pair's other sessions? (One pair's sessions: id -> voices.)
 
     Sessions are compared with the others holding voices of the same participants (at least two). For
     session *t*, every assignment of its voices to those participants is scored by the mean cosine, over the
-    other sessions and the participants, between its voice and theirs; the margin is the best other
-    assignment's score minus the mapping's (for a pair: the swap). Only sessions in ``guessed`` are flagged,
-    and only when the margin reaches ``threshold``: a mapping by voiceprint or introduction is evidence,
-    not a guess. The result depends on the set of sessions only, not on their order.
+    sessions it is compared with and the participants, between its voice and theirs; the margin is the best
+    other assignment's score minus the mapping's (for a pair: the swap). Two-person sessions are first split
+    into two camps that agree within (:func:`_camps`, round 22): a session is compared with the camp taken as
+    right, so that several swapped sessions do not hide each other; three or more people: with all the
+    others. Only sessions in ``guessed`` are flagged, and only when the margin reaches ``threshold``: a
+    mapping by voiceprint or introduction is evidence, not a guess. The result depends on the set of
+    sessions only, not on their order.
     """
     out: dict[str, VoiceCheck] = {}
+    groups: dict[tuple[str, ...], list[str]] = {}
     for sid in sorted(sessions):
-        pids = sorted(sessions[sid])
-        others = sorted(o for o in sessions if o != sid and sorted(sessions[o]) == pids)
-        if len(pids) < 2 or not others or len(pids) > 6:  # 6! assignments at most
+        groups.setdefault(tuple(sorted(sessions[sid])), []).append(sid)
+    for pid_set, ids in groups.items():
+        pids = list(pid_set)
+        if len(pids) < 2 or len(ids) < 2 or len(pids) > 6:  # 6! assignments at most
             continue
-        sim = {(a, b): float(np.mean([_cos(sessions[sid][a], sessions[o][b]) for o in others]))
-               for a in pids for b in pids}
-        scores = {perm: float(np.mean([sim[(a, b)] for a, b in zip(pids, perm, strict=True)]))
-                  for perm in permutations(pids)}
-        best = max((p for p in scores if list(p) != pids), key=lambda p: (scores[p], p))
-        margin = round(scores[best] - scores[tuple(pids)], 4)
-        out[sid] = VoiceCheck(sid, margin, sid in guessed and margin >= threshold, sid in guessed, tuple(others),
-                              dict(zip(pids, best, strict=True)))
-    return out
+        compare = (_camps(sessions, ids, pids, guessed) if len(pids) == 2
+                   else {s: [t for t in ids if t != s] for s in ids})
+        for sid in ids:
+            others = compare[sid]
+            sim = {(a, b): float(np.mean([_cos(sessions[sid][a], sessions[o][b]) for o in others]))
+                   for a in pids for b in pids}
+            scores = {perm: float(np.mean([sim[(a, b)] for a, b in zip(pids, perm, strict=True)]))
+                      for perm in permutations(pids)}
+            best = max((p for p in scores if list(p) != pids), key=lambda p: (scores[p], p))
+            margin = round(scores[best] - scores[tuple(pids)], 4)
+            out[sid] = VoiceCheck(sid, margin, sid in guessed and margin >= threshold, sid in guessed, tuple(others),
+                                  dict(zip(pids, best, strict=True)))
+    return dict(sorted(out.items()))
 
 
 class VoiceprintStore:
