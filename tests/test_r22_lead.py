@@ -109,3 +109,41 @@ def test_orientations_beyond_sixteen_sessions_use_the_local_search() -> None:
     np.fill_diagonal(agree, 0.0)
     assert (_orientations(agree) == truth).all()
     assert (_orientations(agree[:8, :8]) == truth[:8]).all()  # exact search
+
+
+def test_remap_enrols_the_confirmed_voices_so_the_next_session_is_matched_by_voice(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from sessionscope.audio.identify import Person, map_speakers
+    from sessionscope.cli import cli
+    from sessionscope.model import write_session_json
+
+    out = tmp_path / "out"
+    vp = out / "voiceprints"
+    # order of first speech gave Boris's voice to Anna: the guess is wrong
+    s = _run_session("s1", 0, _voice(BORIS), _voice(ANNA), vp).evolve(pair_id="pair-a")
+    write_session_json(s, out / "s1" / "session.json", provenance={"stages": ["dynamics"], "config": {}})
+    assert not (vp / "pair-a" / "anna.json").exists()  # a guess enrols nothing
+    labels = {pid: lab for lab, pid in s.extra["audio"]["speaker_map"].items()}
+    res = CliRunner().invoke(cli, ["remap", str(out / "s1"), "--speaker", f"{labels['anna']}=boris",
+                                   "--speaker", f"{labels['boris']}=anna", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert "voiceprints of Anna Smirnova, Boris Ivanov updated" in res.output
+    assert json.loads((vp / "pair-a" / "anna.json").read_text())["sessions"] == ["s1"]
+    prints = VoiceprintStore(vp).load("pair-a", ["anna", "boris"])
+    # the pair's next session, Boris first again: matched by voice now, not by order
+    m = map_speakers(labels=["SPEAKER_00", "SPEAKER_01"], first_speech={"SPEAKER_00": 0.0, "SPEAKER_01": 3.0},
+                     texts={}, people=[Person("anna", "Anna Smirnova"), Person("boris", "Boris Ivanov")],
+                     centroids={"SPEAKER_00": _voice(BORIS).tolist(), "SPEAKER_01": _voice(ANNA).tolist()},
+                     prints=prints)
+    assert m.method == "voiceprint" and m.speaker_map == {"SPEAKER_00": "boris", "SPEAKER_01": "anna"}
+    # voiceprints off: a remap enrols nothing
+    kept = json.loads((vp / "pair-a" / "sessions" / "s1.json").read_text())
+    (vp / "pair-a" / "sessions" / "s2.json").write_text(json.dumps({**kept, "session": "s2"}))
+    write_session_json(s.evolve(id="s2"), out / "s2" / "session.json",
+                       provenance={"stages": ["dynamics"], "config": {"participants": {"save_voiceprints": False}}})
+    res = CliRunner().invoke(cli, ["remap", str(out / "s2"), "--speaker", f"{labels['anna']}=boris", "--format", "json"])
+    assert res.exit_code == 0 and "voiceprints" not in res.output, res.output
+    assert json.loads((vp / "pair-a" / "boris.json").read_text())["sessions"] == ["s1"]

@@ -8,8 +8,9 @@ rewrite the speakers; the text stages then run on the result
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from pathlib import Path
 
 from sessionscope.errors import InputError
 from sessionscope.model import Participant, Role, Session, record_stage_run
@@ -93,3 +94,29 @@ def remap_session(session: Session, mapping: Mapping[str, str]) -> Session:
                               provenance=prov, metrics=None, topics=None, recommendations=(), action_items=(),
                               questions=(), problems=(), knowledge_flow=None, summary=(), flags=())
     return record_stage_run(remapped, "audio.speaker_mapping", "ok", f"by {method}; no measured confidence")
+
+
+def enrol_confirmed(session: Session, labels: Iterable[str], voiceprint_dir: str | Path) -> list[str]:
+    """After a hand correction (``remap``): fold the voices ``run`` kept for this session's ``labels`` (those the
+    user named) into their participants' voiceprints, so that the pair's later sessions are matched by voice,
+    with a measured margin, instead of by order of first speech. Returns the participant ids enrolled (none
+    without a pair or without kept voices: ``run`` keeps them with voiceprints on). Two labels named as one
+    person give one voice, their mean. A session already folded into a participant's voiceprint is not folded
+    in again (:meth:`~sessionscope.audio.identify.VoiceprintStore.save`)."""
+    import numpy as np
+
+    from sessionscope.audio.identify import VoiceprintStore
+
+    if not session.pair_id:
+        return []
+    store = VoiceprintStore(voiceprint_dir)
+    kept = store.load_sessions(session.pair_id).get(session.id) or {}
+    smap = ((session.extra or {}).get("audio") or {}).get("speaker_map") or {}
+    voices: dict[str, list[np.ndarray]] = {}
+    for lab in labels:
+        pid = smap.get(lab)
+        if pid is not None and pid != lab and lab in kept:
+            voices.setdefault(pid, []).append(kept[lab])
+    for pid, vs in sorted(voices.items()):
+        store.save(session.pair_id, pid, np.mean(vs, axis=0).tolist(), session_id=session.id)
+    return sorted(voices)

@@ -65,8 +65,30 @@ def remap(session_dir: Path, speakers: tuple[str, ...], config_path: Optional[Pa
     except (SessionscopeError, OSError, ValueError) as e:
         raise click.ClickException(str(e)) from e
     click.echo(f"remapped {', '.join(f'{k}→{v}' for k, v in mapping.items())}; outputs rewritten in {path.parent}")
+    enrolled = _enrol(session, mapping, config, path)
+    if enrolled:
+        names = {p.id: p.name for p in session.participants}
+        click.echo(f"voiceprints of {', '.join(names.get(p, p) for p in enrolled)} updated from this session's voices: "
+                   f"the pair's later recordings are matched to them by voice")
     for line in silent_after_remap(session):
         click.echo(f"warning: {line}", err=True)
+
+
+def _enrol(session: Any, mapping: dict[str, str], config: Any, path: Path) -> list[str]:
+    """The hand-named voices folded into the pair's voiceprints (voiceprints on: ``participants.voiceprint_dir``,
+    else ``voiceprints/`` beside the session folder, where ``run`` keeps them)."""
+    from sessionscope.errors import SessionscopeError
+    from sessionscope.remapping import enrol_confirmed
+
+    pc = config.participants
+    where = Path(pc.voiceprint_dir) if pc.voiceprint_dir else path.parent.parent / "voiceprints"
+    if not pc.save_voiceprints or not where.is_dir():
+        return []
+    try:
+        return enrol_confirmed(session, mapping, where)
+    except (SessionscopeError, OSError, ValueError) as e:  # the remap itself is done and written
+        click.echo(f"warning: voiceprints not updated: {e}", err=True)
+        return []
 
 
 def silent_after_remap(session: Any) -> list[str]:
