@@ -30,7 +30,6 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 def main() -> int:
     from r22_pairvoice_camps import _draw
-
     from sessionscope.audio.identify import Person, map_speakers
     from sessionscope.config import Config
 
