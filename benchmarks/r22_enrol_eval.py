@@ -9,7 +9,7 @@ threshold as configured by default), its voices given in a random order of first
 voice and right, by voice and wrong, left to the order-of-first-speech guess. With ``--fold`` every later session
 mapped by voice is folded into the prints too (as `run` does for voiceprint matches).
 
-    .venv/bin/python benchmarks/r22_enrol_eval.py --centroids benchmarks/results/r21_pairvoice_centroids.json \\
+    .venv/bin/python benchmarks/r22_enrol_eval.py --centroids benchmarks/results/r21_pairvoice_centroids.json --fold-min 0 0.1 0.2 0.3 0.4 \\
         --json benchmarks/results/r22_enrol_eval.json
 """
 
@@ -39,17 +39,19 @@ def main() -> int:
     ap.add_argument("--draws", type=int, default=100)
     ap.add_argument("--sessions", type=int, default=4)
     ap.add_argument("--seed", type=int, default=20261205)
+    ap.add_argument("--fold-min", nargs="+", type=float, default=[0.0],
+                    help="fold a later voice match into the prints only when its margin (mapping confidence) is at least this")
     args = ap.parse_args()
     threshold = Config().participants.voiceprint_threshold
     data = json.loads(args.centroids.read_text())
     pool: dict[str, dict[str, list[np.ndarray]]] = defaultdict(lambda: defaultdict(list))
     for r in data["rows"]:
         pool[r["reader"]][r["uri"]].append(np.asarray(r["centroid"], dtype=float))
-    rng = np.random.default_rng(args.seed)
     readers = sorted(pool)
     people = [Person("a", "A"), Person("b", "B")]
     out: dict[str, dict[str, int]] = {}
-    for fold in (False, True):
+    for fold in [None, *args.fold_min]:
+        rng = np.random.default_rng(args.seed)  # the same sessions for every setting
         counts = {"voice_right": 0, "voice_wrong": 0, "guess": 0, "guess_right": 0}
         for ra, rb in [(a, b) for i, a in enumerate(readers) for b in readers[i + 1:]]:
             done = 0
@@ -72,13 +74,13 @@ def main() -> int:
                     right = all(m.speaker_map[lab] == who for lab, who in labels.items())
                     if m.method == "voiceprint":
                         counts["voice_right" if right else "voice_wrong"] += 1
-                        if fold:
+                        if fold is not None and (m.confidence or 0.0) >= fold:
                             for lab, pid in m.speaker_map.items():
                                 prints[pid].append(sessions[sid][labels[lab]])
                     else:
                         counts["guess"] += 1
                         counts["guess_right"] += int(right)
-        out["fold_matches" if fold else "confirmed_session_only"] = counts
+        out["confirmed_session_only" if fold is None else f"fold_matches_margin_{fold:g}"] = counts
     commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
     res = {"commit": commit, "split": "dev (LibriSpeech development readers; centroids of dev_r19 and dev_r19_calls_*)",
            "command": " ".join(["benchmarks/r22_enrol_eval.py", *sys.argv[1:]]), "voiceprint_threshold": threshold,
