@@ -184,6 +184,10 @@ def _session_view(path: Path, gold: Path | None) -> dict:
     return out
 
 
+#: an analysed session id → the example whose recording it is (the round-21 audit's name for the RU recording)
+RECORDING_OF = {"av_2026-11-24": "ru_session"}
+
+
 def examples(before: Path, after: Path) -> dict:
     """Before / after outputs of ``sessionscope analyze`` (every ``*/session.json`` under the two folders)."""
     out: dict = {"split": "examples (bundled example sessions: reference transcripts; ASR transcript of the RU recording)",
@@ -192,8 +196,12 @@ def examples(before: Path, after: Path) -> dict:
         sid = p.parent.name
         gold = ROOT / "examples" / sid / "gold.json"
         b = before / sid / "session.json"
+        # the recognised RU recording has other utterances than the gold's: its mutuality is compared, nothing else
+        same_talk = ROOT / "examples" / RECORDING_OF.get(sid, sid) / "gold.json"
         out["sessions"][sid] = {"before": _session_view(b, gold if gold.exists() else None) if b.exists() else None,
-                                "after": _session_view(p, gold if gold.exists() else None)}
+                                "after": _session_view(p, gold if gold.exists() else None),
+                                "gold_mutuality_index": json.loads(same_talk.read_text(encoding="utf-8"))["knowledge_flow"][
+                                    "mutuality_index"] if same_talk.exists() else None}
     return out
 
 

@@ -135,8 +135,44 @@ def test_a_request_is_not_the_askers_advice() -> None:
     assert part["igor"]["recommendations_given"] == 1 and part["anna"]["recommendations_received"] == 1
     assert sess["recommendations"] == 3 and sess["procedure_suggestions"] == 0  # a request is no procedure item either
     kf = s.knowledge_flow
-    assert kf is not None and kf.recommendation_matrix["all"]["igor"] == {"anna": 1}  # the request is not a flow
-    assert kf.mutuality_index == pytest.approx(2 * 1 / 3)  # igor→anna 1, anna→igor 2 (it would be 1.0 with the request)
+    assert kf is not None and kf.recommendation_matrix["all"]["igor"] == {"anna": 1}  # the request is no advice given
+    # it is weighed as a question: anna, asked, speaks next, so she explained once to igor
+    assert kf.explanation_matrix == {"all": {"anna": {"igor": 1}}}
+    assert kf.mutuality_index == pytest.approx(2 * 1 / 4)  # igor→anna 1, anna→igor 2 + 1 (with the request as advice: 1.0)
+
+
+def _flow_of(recs, rows=None, questions=()):
+    from sessionscope.analysis.flow import knowledge_flow
+
+    s = make_session(rows or [("igor", 0, 10, "Покажите, как это настроить."), ("anna", 10, 20, "Конечно, смотрите.")],
+                     roles={"anna": "junior", "igor": "senior"}, language="ru", sid="flow")
+    return knowledge_flow(dataclasses.replace(s, recommendations=recs, questions=questions)).explanation_matrix
+
+
+def _req(text: str = "Покажите, как это настроить.", **kw):
+    from sessionscope.model import Recommendation
+
+    return Recommendation("rec-001", "u0001", 0.0, kw.pop("giver", "igor"), kw.pop("receiver", "anna"), text,
+                          request=True, **kw)
+
+
+def test_a_request_taken_up_at_once_is_an_explanation_by_the_one_asked() -> None:
+    from sessionscope.model import Question
+
+    assert _flow_of((_req(),)) == {"all": {"anna": {"igor": 1}}}
+    assert _flow_of((_req(to_check=True),)) == {}  # unsure: listed, not counted
+    assert _flow_of((_req(receiver=None),)) == {}  # to the whole group: nobody in particular was asked
+    assert _flow_of((_req("И вечером расскажите, как прошло."),)) == {}  # for later: the next turn is no answer
+    assert _flow_of((_req(), ), rows=[("igor", 0, 10, "Покажите, как это настроить."), ("boris", 10, 20, "Я покажу.")]) == {}
+    assert _flow_of((_req(),), rows=[("igor", 0, 10, "Покажите, как это настроить."), ("anna", 10, 20, "")]) == {}
+    # a question on the same utterance counts already (once)
+    q = Question("q-001", "u0001", 0.0, "igor", "anna", "Покажете, как это настроить?", answered=True,
+                 answer_utterance_id="u0002")
+    assert _flow_of((_req(),), questions=(q,)) == {"all": {"anna": {"igor": 1}}}
+    from sessionscope.model import Recommendation
+
+    advice = Recommendation("rec-001", "u0001", 0.0, "igor", "anna", "Покажите клиенту цифры.")
+    assert _flow_of((advice,)) == {}  # advice is no request
 
 
 def test_the_report_lists_requests_apart() -> None:
@@ -199,3 +235,17 @@ def test_the_stage_sets_the_flag() -> None:
     assert by_text.get("Покажите, как это настроить.") is True
     assert by_text.get("Попробуйте делить задачи на срочные и важные.") is False
     assert [r.text for r in out.advice] == ["Попробуйте делить задачи на срочные и важные."]
+
+
+@pytest.mark.parametrize(("text", "later"), [
+    ("Show me how you set it up.", False),
+    ("Tell me how it went.", True),
+    ("Send me the link tomorrow.", True),
+    ("Покажите, как это настроить.", False),
+    ("И вечером расскажите, как прошло.", True),
+    ("Расскажите на следующей встрече, что получилось.", True),
+])
+def test_a_request_for_later(text: str, later: bool) -> None:
+    from sessionscope.analysis.extract.request import deferred_request
+
+    assert deferred_request(text) is later

@@ -17,10 +17,14 @@ no models. Definitions (also in ``docs/extraction.md``):
   in the session's ``recommendations_to_group``; it still counts for its giver
   (``recommendations_given``, ``one_sided``).
 * A **request for the speaker's own learning or help** ("show me how you set it up", «покажите, как это
-  настроить»; ``Recommendation.request``, round 22) is not the asker's advice: it is in no matrix, no count and no
-  flag (``Session.advice`` leaves it out), and is listed in the report. Nor is it counted as the addressee's
-  teaching: it asks to be taught and says nothing of whether, or what, the other one then showed; when the answer
-  comes as an answer to a question the explanation matrix already counts it.
+  настроить»; ``Recommendation.request``, round 22) is not the asker's advice: it is in no recommendation matrix, no
+  count and no flag (``Session.advice`` leaves it out), and is listed in the report. It is weighed as a question
+  is: when the one asked (the request's single ``receiver``) speaks next, with words, that counts **1** in the
+  explanation matrix from the one asked to the asker, in the request's area (the example sessions' gold counts
+  "Покажете, как это настроить?" answered so; recognised speech loses the question mark and makes it an
+  imperative). Not counted: a request marked ``to_check``, one about the meeting itself (``procedure``), one for
+  later ("tell me how it went", «вечером расскажите, как прошло»: :func:`~.extract.request.deferred_request`),
+  one to the whole group, and one on an utterance that also holds a question (the question counts already).
 * **Mutuality index** of a pair = ``2·min(F_ab, F_ba) / (F_ab + F_ba)``: 1 when both
   give as much as they receive, 0 when knowledge flows one way only. For 3+ people it is
   the flow-weighted mean over pairs. ``None`` with fewer than :data:`MIN_FLOWS` flows.
@@ -41,7 +45,7 @@ from typing import Any, ClassVar, Optional
 from sessionscope.analysis.dynamics import spoken_words
 from sessionscope.config import Config, ExtractionConfig, FlagsConfig
 from sessionscope.io._common import UNKNOWN_ID
-from sessionscope.model import Flag, KeyPoint, KnowledgeFlow, Metrics, Role, Session
+from sessionscope.model import Flag, KeyPoint, KnowledgeFlow, Metrics, Recommendation, Role, Session
 from sessionscope.text import fmt_clock, strip_markup, words  # fmt_clock: the reports' m:ss
 
 log = logging.getLogger(__name__)
@@ -53,7 +57,8 @@ FLAG_CODES = ("no_recommendations", "one_sided", "no_action_items", "junior_rare
               "short_session", "unreliable_transcript")
 DEFINITION = (
     "mutuality = 2*min(F_ab, F_ba)/(F_ab + F_ba) for a pair, where F_ab counts recommendations a gave b plus "
-    "answers a gave to b's questions, items marked to check left out; flow-weighted mean over pairs for groups; "
+    "answers a gave to b's questions and to b's requests to be shown or told, items marked to check left out; "
+    "flow-weighted mean over pairs for groups; "
     "None below 2 flows. "
     "1 = balanced two-way exchange, 0 = one-way."
 )
@@ -96,6 +101,8 @@ def knowledge_flow(session: Session) -> KnowledgeFlow:
         answerer = speakers.get(q.answer_utterance_id or "")
         if q.answered and answerer and answerer != q.asker and (q.answer_utterance_id or "") in worded:
             _add(exp, q.area or NO_AREA, answerer, q.asker)
+    for r, teacher in _answered_requests(session, worded):
+        _add(exp, r.area or NO_AREA, teacher, r.giver)
     both: Matrix = {}
     for m in (rec, exp):
         for area, rows in m.items():
@@ -113,6 +120,24 @@ def knowledge_flow(session: Session) -> KnowledgeFlow:
         per_area_mutuality={area: mutuality(rows) for area, rows in sorted(both.items())},
         definition=DEFINITION, recommendation_matrix=rec, explanation_matrix=exp,
     )
+
+
+def _answered_requests(session: Session, worded: set[str]) -> list[tuple[Recommendation, str]]:
+    """The requests to be shown or told that the one asked took up at once (see the module docstring), with that person."""
+    from sessionscope.analysis.extract.request import deferred_request
+
+    asked = {q.utterance_id for q in session.questions}
+    order = {u.id: i for i, u in enumerate(session.utterances)}
+    out: list[tuple[Recommendation, str]] = []
+    for r in session.recommendations:
+        if not r.request or r.procedure or r.to_check or not r.receiver or r.receiver == r.giver:
+            continue
+        if r.utterance_id in asked or r.utterance_id not in order or deferred_request(r.text):
+            continue
+        nxt = next((u for u in session.utterances[order[r.utterance_id] + 1:] if u.speaker != r.giver), None)
+        if nxt is not None and nxt.speaker == r.receiver and nxt.id in worded:
+            out.append((r, r.receiver))
+    return out
 
 
 def _share(session: Session, pid: str) -> tuple[Optional[float], str]:

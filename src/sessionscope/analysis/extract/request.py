@@ -124,6 +124,20 @@ def request_text(text: str, language: str) -> bool:
     return False
 
 
+# a request for later: "tell me how it went", «вечером расскажите, как прошло»: the next turn is no showing or telling
+_DEFERRED = re.compile(
+    r"\b(?:later|tomorrow|tonight|next (?:time|week|meeting|session)|afterwards?|after (?:the|your|it|that)|when you|once you|"
+    r"how it (?:went|goes|going)|how (?:did|does) it go|вечером|потом|позже|завтра|после|к следующей|на следующей|в следующий раз|"
+    r"когда (?:будет|закончите|сделаете|попробуете)|как прошло|как пройдет|как все прошло|что получилось|что получится|"
+    r"как получилось|как сработало)\b", re.IGNORECASE)
+
+
+def deferred_request(text: str) -> bool:
+    """Whether a request asks to be told or shown later ("tell me how it went", «вечером расскажите, как прошло»):
+    what the other one says next is then no answer to it (:func:`sessionscope.analysis.flow.knowledge_flow`)."""
+    return bool(_DEFERRED.search(norm(strip_markup(text))))
+
+
 def own_request(sent: Sentence) -> bool:
     """Whether a sentence asks the listener to show, tell, explain, teach, help or send something to the speaker.
 
@@ -135,4 +149,4 @@ def own_request(sent: Sentence) -> bool:
     return request_text(sent.text, sent.language)
 
 
-__all__ = ["own_request", "request_text"]
+__all__ = ["deferred_request", "own_request", "request_text"]
