@@ -147,3 +147,17 @@ def test_remap_enrols_the_confirmed_voices_so_the_next_session_is_matched_by_voi
     res = CliRunner().invoke(cli, ["remap", str(out / "s2"), "--speaker", f"{labels['anna']}=boris", "--format", "json"])
     assert res.exit_code == 0 and "voiceprints" not in res.output, res.output
     assert json.loads((vp / "pair-a" / "boris.json").read_text())["sessions"] == ["s1"]
+
+
+def test_tables_count_help_requests_apart_from_procedure_and_advice() -> None:
+    from dataclasses import replace
+
+    from sessionscope.report.tables import session_tables
+
+    s = full_session(sid="s1")
+    base = s.recommendations[0]
+    recs = (replace(base, id="r1"), replace(base, id="r2", procedure=True), replace(base, id="r3", request=True))
+    t = session_tables([s.evolve(recommendations=recs)])
+    row = t["sessions"].iloc[0]
+    assert (row["n_recommendations"], row["n_procedure_suggestions"], row["n_help_requests"]) == (1, 1, 1)
+    assert t["recommendations"]["request"].tolist() == [False, False, True]

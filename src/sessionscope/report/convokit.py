@@ -69,6 +69,7 @@ def corpus_records(sessions: Iterable[Session]) -> dict[str, Any]:
                 area_of.update(dict.fromkeys(seg.utterance_ids, seg.area))
         recs = {r.utterance_id for r in s.advice}
         procedure = {r.utterance_id for r in s.recommendations if r.procedure}  # "Next slide, please."
+        requests = {r.utterance_id for r in s.recommendations if r.request and not r.procedure}  # "Show me how."
         acts = {a.utterance_id for a in s.tasks}
         moves = {a.utterance_id for a in s.action_items if a.in_meeting}  # "I'll draw it on the whiteboard"
         qs = {q.utterance_id for q in s.questions}
@@ -90,6 +91,7 @@ def corpus_records(sessions: Iterable[Session]) -> dict[str, Any]:
                 "timestamp": u.start, "text": u.text,
                 "meta": {"end": u.end, "role": roles[u.speaker].role.value if u.speaker in roles else "other",
                          "topic_area": area_of.get(u.id), "is_recommendation": u.id in recs, "is_procedure_suggestion": u.id in procedure,
+                         "is_help_request": u.id in requests,
                          "is_action_item": u.id in acts, "is_in_meeting_move": u.id in moves, "is_question": u.id in qs, "to_check": u.id in check,
                          "confidence": u.confidence, "flags": list(u.flags)},
                 "vectors": [],

@@ -54,6 +54,7 @@ EN: dict[str, str] = {
                                  "listed here.|{n} confirmation checks (“…, right?”, “You know?”) are counted as "
                                  "questions but not listed here.",
     "procedure_group": "About running the meeting (listed, not counted as advice)",
+    "request_group": "Requests to be shown, told or sent something (listed, not counted as advice)",
     "none_questions_unknown": "Questions were not analysed for this session.",
     "none_flags": "No flags: nothing in this session crossed a programme threshold.",
     "none_quality": "No data-quality information was recorded.",
@@ -321,6 +322,7 @@ RU: dict[str, str] = {
                                  "они учтены как вопросы, но здесь не перечислены.|Переспросы-подтверждения («…, да?», "
                                  "«понимаешь?»): {n}; они учтены как вопросы, но здесь не перечислены.",
     "procedure_group": "О ходе встречи (перечислено, но не учитывается как совет)",
+    "request_group": "Просьбы показать, рассказать или прислать (перечислено, но не учитывается как совет)",
     "none_questions_unknown": "Вопросы для этой встречи не анализировались.",
     "none_flags": "Сигналов нет: ни один порог программы не превышен.",
     "none_quality": "Сведений о качестве данных нет.",

@@ -30,7 +30,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                  "questions_answered", "mutuality_index", "n_topic_segments", "areas_covered", "n_recommendations",
                  "n_action_items", "n_recommendations_to_check", "n_action_items_to_check", "n_questions_to_check",
                  "n_open_questions", "n_problems", "n_flags", "flag_codes", "n_procedure_suggestions", "n_in_meeting_moves",
-                 "n_open_confirmation_tags", "n_recommendations_to_group",
+                 "n_open_confirmation_tags", "n_recommendations_to_group", "n_help_requests",
                  "mean_word_confidence", "speaker_mapping_confidence", "speakers_guessed", "hallucinations_dropped",
                  "stages_not_run"),
     "participants": ("session_id", "pair_id", "participant_id", "name", "role"),
@@ -41,7 +41,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                        "initiator_id", "initiator_role", "confidence"),
     "recommendations": ("session_id", "recommendation_id", "utterance_id", "start_s", "giver_id", "giver_role",
                         "receiver_id", "receiver_role", "area", "text", "confidence", "method", "to_check",
-                        "procedure"),
+                        "procedure", "request"),
     "action_items": ("session_id", "action_item_id", "utterance_id", "start_s", "owner_id", "owner_role", "owner_ids",
                      "task",
                      "due_text", "due_date", "area", "confidence", "method", "to_check", "in_meeting"),
@@ -63,7 +63,7 @@ INTEGER_COLUMNS: dict[str, tuple[str, ...]] = {
                  "n_topic_segments", "n_recommendations", "n_action_items", "n_recommendations_to_check",
                  "n_action_items_to_check", "n_questions_to_check", "n_open_questions", "n_problems", "n_flags",
                  "n_procedure_suggestions", "n_in_meeting_moves", "n_open_confirmation_tags",
-                 "n_recommendations_to_group", "hallucinations_dropped"),
+                 "n_recommendations_to_group", "n_help_requests", "hallucinations_dropped"),
     "utterances": ("index", "n_words"),
     "turns": ("turn_index", "n_words", "n_utterances"),
     "topic_segments": ("segment_index", "n_utterances"),
@@ -139,7 +139,9 @@ def session_row(s: Session) -> dict[str, Any]:
         # advice only: a suggestion about running the meeting is counted apart (n_procedure_suggestions)
         "n_recommendations": len(s.advice), "n_action_items": len(s.tasks),  # tasks: n_in_meeting_moves apart
         "n_recommendations_to_check": sum(1 for r in s.advice if r.to_check),
-        "n_procedure_suggestions": len(s.recommendations) - len(s.advice),
+        "n_procedure_suggestions": sum(1 for r in s.recommendations if r.procedure),
+        # "show me how you set it up": the asker is taught, listed, not counted as advice (round 22)
+        "n_help_requests": sum(1 for r in s.recommendations if r.request and not r.procedure),
         "n_open_confirmation_tags": sum(1 for x in s.questions if not x.answered and x.confirmation_tag),
         # advice to the whole group (3+ people, no single receiver): given, received by nobody in particular
         "n_recommendations_to_group": sum(1 for r in s.advice if r.receiver is None),
@@ -165,6 +167,7 @@ def session_row(s: Session) -> dict[str, Any]:
 #: outcome was not ``ok`` (``analyze --stages dynamics``, a failed extraction): "0 recommendations" would read as
 #: "none found" (sessions from before stage outcomes were recorded keep their counts)
 EXTRACTION_COUNTS = ("n_recommendations", "n_action_items", "n_recommendations_to_check", "n_procedure_suggestions",
+                     "n_help_requests",
                      "n_open_confirmation_tags", "n_recommendations_to_group", "n_in_meeting_moves",
                      "n_action_items_to_check", "n_questions_to_check", "n_open_questions", "n_problems")
 
@@ -226,7 +229,8 @@ def _rows(sessions: Sequence[Session]) -> dict[str, list[dict[str, Any]]]:
             "session_id": s.id, "recommendation_id": r.id, "utterance_id": r.utterance_id, "start_s": r.start,
             "giver_id": r.giver, "giver_role": roles.get(r.giver), "receiver_id": r.receiver,
             "receiver_role": roles.get(r.receiver or ""), "area": r.area, "text": r.text,
-            "confidence": r.confidence, "method": r.method, "to_check": r.to_check, "procedure": r.procedure}
+            "confidence": r.confidence, "method": r.method, "to_check": r.to_check, "procedure": r.procedure,
+            "request": r.request}
             for r in s.recommendations]
         out["action_items"] += [{
             "session_id": s.id, "action_item_id": a.id, "utterance_id": a.utterance_id, "start_s": a.start,

@@ -25,7 +25,6 @@ from sessionscope.report.i18n import (
     translate_note,
     with_names,
 )
-from sessionscope.report.request_i18n import rt
 from sessionscope.report.tables import speakers_guessed
 from sessionscope.text import fmt_clock
 
@@ -380,7 +379,7 @@ def _recommendations(session: Session, t: Translator, names: _Names) -> Section:
     if procedure:
         sec.groups.append({"title": t("procedure_group"), "items": procedure, "count": count(procedure)})
     if requests:
-        sec.groups.append({"title": rt(t.lang, "request_group"), "items": requests, "count": count(requests)})
+        sec.groups.append({"title": t("request_group"), "items": requests, "count": count(requests)})
     if any(r.to_check for r in session.recommendations):
         sec.sentences.append(t("to_check_note"))
     if not sec.groups and not _gap(sec, session, t):
