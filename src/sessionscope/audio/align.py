@@ -453,3 +453,110 @@ def fold_wordless_voices(turns: Sequence[SpeakerTurn], segments: Sequence[AsrSeg
             t = SpeakerTurn(t.start, t.end, spk or t.speaker)
         out.append(t)
     return out
+
+
+@dataclass(frozen=True)
+class SeamParams:
+    """Speaker changes where two segmentation chunks are stitched, checked against the voices (:func:`check_seams`).
+
+    Chosen on the even-indexed half of the development files and confirmed on the odd half (issue 11, round 22:
+    the LibriSpeech development conversations and their five call versions, the two simulated far-field meeting
+    sets, the pyannote AMI excerpts and sample; ``benchmarks/r22_wdiar_seams.py``).
+    """
+
+    chunk_s: float = 10.0  # the segmentation model's chunk (segmentation.CHUNK_S) ...
+    step_s: float = 5.0  # ... and the chunks' step (diarization.chunk_step_s): stitched at k * step + (step + chunk) / 2
+    at_s: float = 0.03  # a change this close to a stitching point is at it
+    pause_s: float = 0.3  # words run across the change: none of their pauses near it, or around a piece, is longer
+    min_s: float = 0.3  # a piece shorter than this is not embedded
+    margin: float = 0.0  # the other side's voice must match the piece better by more than this (cosine)
+
+
+@dataclass(frozen=True)
+class Seam:
+    """A seamless speaker change at a stitching point: the turns before and after (indexes into the sorted
+    turns), its time, and the lengths of the pieces of running words on each side."""
+
+    before: int
+    after: int
+    at: float
+    left_s: float
+    right_s: float
+
+
+def _run_from(words: Sequence[tuple[float, float]], t: float, side: int, pause_s: float) -> float:
+    """How far the words run from ``t`` to the right (``side`` > 0) or left before a pause over ``pause_s``."""
+    edge = t
+    for s, e in (words if side > 0 else reversed(words)):
+        if (e <= t) if side > 0 else (s >= t):
+            continue
+        if ((s - edge) if side > 0 else (edge - e)) > pause_s:
+            break
+        edge = max(edge, e) if side > 0 else min(edge, s)
+    return abs(edge - t)
+
+
+def stitch_seams(turns: Sequence[SpeakerTurn], segments: Sequence[AsrSegment], *,
+                 params: SeamParams = SeamParams()) -> list[Seam]:
+    """Seamless speaker changes (one label's turn ends where another's starts) at a point where two segmentation
+    chunks are stitched, with recognised words running across them: the diarization's label switches there
+    inside one person's sentence more often than a real change falls exactly there. ``turns`` sorted by start."""
+    words = sorted((w.start, w.end) for seg in segments for w in seg.words)
+    mid, p = (params.step_s + params.chunk_s) / 2, params.pause_s
+    out: list[Seam] = []
+    for i, a in enumerate(turns):
+        t = a.end
+        x = (t - mid) % params.step_s
+        if min(x, params.step_s - x) > params.at_s or not any(s <= t + p and e >= t - p for s, e in words):
+            continue
+        for j, b in enumerate(turns):
+            if b.speaker != a.speaker and abs(b.start - t) <= 0.02:
+                out.append(Seam(i, j, t, min(_run_from(words, t, -1, p), t - a.start), min(_run_from(words, t, 1, p), b.end - t)))
+    return out
+
+
+def mend_seams(turns: Sequence[SpeakerTurn], seams: Sequence[Seam], sims: Sequence[dict[str, float]], *,
+               params: SeamParams = SeamParams()) -> list[SpeakerTurn]:
+    """Each seam's piece (at least ``params.min_s`` long) whose voice matches the other side's label better than its
+    own by more than ``params.margin`` goes to the other side (the better-matching piece, when both would).
+    ``sims``: per seam, the left then the right piece's similarity to each voice. ``turns`` as for :func:`stitch_seams`."""
+    out: list[SpeakerTurn | None] = list(turns)
+    for k, sm in enumerate(seams):
+        a, b = out[sm.before], out[sm.after]
+        if a is None or b is None:
+            continue
+        sl, sr, t = sims[2 * k], sims[2 * k + 1], sm.at
+        gain_l = sl.get(b.speaker, -1.0) - sl.get(a.speaker, -1.0) if sm.left_s >= params.min_s and sl else -9.0
+        gain_r = sr.get(a.speaker, -1.0) - sr.get(b.speaker, -1.0) if sm.right_s >= params.min_s and sr else -9.0
+        if max(gain_l, gain_r) <= params.margin:
+            continue
+        if gain_l >= gain_r:
+            cut = round(t - sm.left_s, 3)
+            out[sm.before] = SpeakerTurn(a.start, cut, a.speaker) if cut > a.start + 0.01 else None
+            out[sm.after] = SpeakerTurn(cut, b.end, b.speaker)
+        else:
+            cut = round(t + sm.right_s, 3)
+            out[sm.after] = SpeakerTurn(cut, b.end, b.speaker) if cut < b.end - 0.01 else None
+            out[sm.before] = SpeakerTurn(a.start, cut, a.speaker)
+    return sorted((x for x in out if x is not None), key=lambda x: (x.start, x.speaker))
+
+
+def check_seams(turns: Sequence[SpeakerTurn], segments: Sequence[AsrSegment], *,
+                voice_sims: Callable[[list[tuple[float, float]]], list[dict[str, float]]],
+                params: SeamParams = SeamParams()) -> list[SpeakerTurn]:
+    """Speaker changes at the segmentation chunks' stitching points inside running words (:func:`stitch_seams`),
+    checked against the voices: the piece of words on either side that matches the other side's voice moves to
+    it (:func:`mend_seams`; one sentence no longer cut between two speakers). ``voice_sims`` as for
+    :func:`rescore_stretches`; with fewer than two voices nothing changes."""
+    ordered = sorted(turns, key=lambda t: (t.start, t.speaker))
+    if len({t.speaker for t in ordered}) < 2:
+        return ordered
+    seams = stitch_seams(ordered, segments, params=params)
+    if not seams:
+        return ordered
+    spans = [span for sm in seams for span in ((sm.at - sm.left_s, sm.at), (sm.at, sm.at + sm.right_s))]
+    wanted = [k for k, (s, e) in enumerate(spans) if e - s >= params.min_s]  # shorter pieces are not embedded
+    sims: list[dict[str, float]] = [{} for _ in spans]
+    for k, v in zip(wanted, voice_sims([spans[k] for k in wanted]) if wanted else [], strict=True):
+        sims[k] = v
+    return mend_seams(ordered, seams, sims, params=params)
