@@ -133,7 +133,7 @@ def test_stage_adds_item_measures_beside_the_dynamics() -> None:
     assert m.session["problems_solved"] == 2 and m.session["problems_solved_share"] == 2 / 3
     assert m.session["duration_s"] == 3600.0  # the dynamics' measures are kept
     assert m.participants["jun"] == {"talk_share": 0.5, "recommendations_given": 0, "recommendations_received": 1,
-                                     "action_items_owned": 1, "problems_raised": 3}
+                                     "action_items_owned": 1, "problems_raised": 3, "help_requests_made": 0}
     assert m.participants["sen"]["action_items_owned"] == 1
 
 

@@ -161,3 +161,17 @@ def test_tables_count_help_requests_apart_from_procedure_and_advice() -> None:
     row = t["sessions"].iloc[0]
     assert (row["n_recommendations"], row["n_procedure_suggestions"], row["n_help_requests"]) == (1, 1, 1)
     assert t["recommendations"]["request"].tolist() == [False, False, True]
+
+
+def test_help_requests_are_measured_per_session_and_per_asker() -> None:
+    from dataclasses import replace
+
+    from sessionscope.analysis.flow import item_measures
+
+    s = full_session(sid="s1")
+    base = s.recommendations[0]
+    recs = (replace(base, id="r1"), replace(base, id="r2", request=True), replace(base, id="r3", request=True, procedure=True))
+    part, sess = item_measures(s.evolve(recommendations=recs))
+    assert sess["help_requests"] == 1 and sess["recommendations"] == 1 and sess["procedure_suggestions"] == 1
+    assert part[base.giver]["help_requests_made"] == 1
+    assert sum(p["help_requests_made"] for p in part.values()) == 1

@@ -53,7 +53,7 @@ PARTICIPANT_UNITS: dict[str, str] = {
     "answers_given": "count", "overlap_s": "s", "interruptions_made": "count", "interruptions_received": "count",
     "successful_interruptions_made": "count", "response_latency_median_s": "s", "dominated_window_share": "0–1",
     "topic_initiation_share": "0–1", "recommendations_given": "count", "recommendations_received": "count",
-    "action_items_owned": "count", "problems_raised": "count",
+    "action_items_owned": "count", "problems_raised": "count", "help_requests_made": "count",
 }
 #: every measure under ``metrics.session`` → its unit (as :data:`PARTICIPANT_UNITS`)
 SESSION_UNITS: dict[str, str] = {
@@ -65,7 +65,8 @@ SESSION_UNITS: dict[str, str] = {
     "word_gini": "0–1", "word_entropy": "0–1", "turn_count_cv": "ratio", "turn_taking_index": "0–1",
     "response_latency_median_s": "s", "interruptions": "count", "dominance_windows": "count",
     "dominated_window_share": "0–1", "dominance_switches": "count", "recommendations": "count",
-    "recommendations_to_group": "count", "procedure_suggestions": "count", "action_items": "count",
+    "recommendations_to_group": "count", "procedure_suggestions": "count", "help_requests": "count",
+    "action_items": "count",
     "in_meeting_moves": "count", "action_items_with_due_date": "count", "problems_raised": "count",
     "problems_solved": "count", "problems_solved_share": "0–1", "questions_unanswered": "count",
     "mutuality_index": "0–1",

@@ -280,22 +280,27 @@ def item_measures(session: Session) -> tuple[dict[str, dict[str, Any]], dict[str
     ``problems_raised``, ``problems_solved``, ``problems_solved_share`` (``None`` without
     problems), ``questions_unanswered``, ``mutuality_index``. Participant:
     ``recommendations_given``, ``recommendations_received``, ``action_items_owned`` (shared
-    items count for each owner), ``problems_raised``.
+    items count for each owner), ``problems_raised``, ``help_requests_made``. Session, since round 22:
+    ``help_requests`` (requests to be shown, told or sent something: ``Recommendation.request``).
     """
     pids = [p.id for p in session.participants] or sorted({u.speaker for u in session.utterances})
     part: dict[str, dict[str, Any]] = {p: {} for p in pids}
+    requests = [r for r in session.recommendations if r.request and not r.procedure]
     for p in pids:
         part[p] = {
             "recommendations_given": sum(1 for r in session.advice if r.giver == p),
             "recommendations_received": sum(1 for r in session.advice if r.receiver == p),
             "action_items_owned": sum(1 for a in session.tasks if p in (a.owners or ((a.owner,) if a.owner else ()))),
             "problems_raised": sum(1 for x in session.problems if x.raiser == p),
+            # "show me how you set it up": the asker is the learner (items marked to check included, as for advice)
+            "help_requests_made": sum(1 for r in requests if r.giver == p),
         }
     solved = sum(1 for x in session.problems if x.solved)
     sess = {
         "recommendations": len(session.advice),
         "recommendations_to_group": sum(1 for r in session.advice if r.receiver is None),
         "procedure_suggestions": sum(1 for r in session.recommendations if r.procedure),  # requests: listed, not counted
+        "help_requests": len(requests),
         "action_items": len(session.tasks),
         "in_meeting_moves": len(session.action_items) - len(session.tasks),
         "action_items_with_due_date": sum(1 for a in session.tasks if a.due_date is not None),
