@@ -1,18 +1,19 @@
-"""Round 22 (issue 11): speaker changes at the segmentation chunks' stitching points, checked against the voices.
+"""Round 22 (issue 11): seamless speaker changes inside running words, checked against the voices.
 
-    nice -n 10 .venv/bin/python benchmarks/r22_wdiar_seams.py --half choose --json benchmarks/results/r22_wdiar_seams_choose.json
+    nice -n 10 .venv/bin/python benchmarks/r22_wdiar_seams.py --half choose --json benchmarks/results/r22_wdiar_seams_any_choose.json
+    nice -n 10 .venv/bin/python benchmarks/r22_wdiar_seams.py --half choose --grid --json benchmarks/results/r22_wdiar_seams_choose.json
 
-The delivered turns of the development files often change speaker with no pause exactly where two 10 s
-segmentation chunks (5 s apart) are stitched (7.5, 12.5, ... s), inside one person's running words: one
-sentence cut between two speakers. Here each such seam (a seamless change at a stitching point with words
-running across it: no word pause of 0.3 s or more within 0.3 s of it) is checked against the voices: the
-piece on each side (from the seam to the next word pause of 0.3 s on that side, within its turn) is
-embedded (``diarize.voice_similarities``, as ``rescore_stretches`` does: CAM++ 1.5 s windows) and compared with the two labels' centroids; a
-piece of at least ``min_s`` that matches the other side's voice better than its own by more than ``margin``
-goes to the other side (the better-matching piece only, when both would). Each file runs ``recognise_step``
-once with the check off (``align.check_seams`` replaced by a spy that keeps the turns it is given; transcription
-and diarization from the cache; the similarities computed once), ``align.stitch_seams`` finds the seams and
-``align.mend_seams`` applies each setting; ``current`` is the check off, and every setting is scored with
+The delivered turns of the development files often switch speaker with no pause inside one person's running
+words (one sentence cut between two speakers), many of them exactly where two 10 s segmentation chunks (5 s
+apart) are stitched (7.5, 12.5, ... s; ``--grid``: only those). Each such seam (``align.find_seams``: a
+seamless change with a word within 0.3 s of it) is checked against the voices: the piece on each side (from
+the seam to the next word pause over 0.3 s on that side, within its turn) is embedded
+(``diarize.voice_similarities``, as ``rescore_stretches`` does: CAM++ 1.5 s windows) and compared with the
+two labels' centroids; a piece of at least ``min_s`` that matches the other side's voice better than its own
+by more than ``margin`` goes to the other side (the better-matching piece only, when both would:
+``align.mend_seams``). Each file runs ``recognise_step`` once with the check off (``align.check_seams``
+replaced by a spy that keeps the turns it is given; transcription and diarization from the cache; the
+similarities computed once); ``current`` is the check off, and every setting is scored with
 ``r22_wdiar.evaluate`` on the same words.
 """
 
@@ -34,11 +35,19 @@ spec.loader.exec_module(wd)  # type: ignore[union-attr]
 SETTINGS = [(m, g) for m in (0.3, 0.5, 0.75) for g in (0.0, 0.05, 0.1)]  # (min_s, margin)
 
 
+def on_grid(t: float, step_s: float = 5.0, chunk_s: float = 10.0, tol_s: float = 0.03) -> bool:
+    """Whether ``t`` is where two neighbouring segmentation chunks are stitched (the middle of their overlap)."""
+    x = (t - (step_s + chunk_s) / 2) % step_s
+    return min(x, step_s - x) <= tol_s
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sets", nargs="+", default=list(wd.DEV_SETS))
     ap.add_argument("--half", choices=("choose", "confirm", "all"), default="choose")
     ap.add_argument("--settings", nargs="*", default=None, help="min_s:margin pairs (default: a grid)")
+    ap.add_argument("--grid", action="store_true",
+                    help="only the seams at a stitching point of the 10 s segmentation chunks 5 s apart (7.5, 12.5, ... s)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     from sessionscope.audio import align
@@ -81,7 +90,8 @@ def main() -> int:
         record: dict[str, Any] = {"segments": list(rec.asr.segments), "duration": decoded.audio.duration_s,
                   "diar_turns": [(t.start, t.end, t.speaker) for t in rec.diarization.turns] if rec.diarization else [],
                   "turns": [(t.start, t.end, t.speaker) for t in turns]}
-        found = align.stitch_seams(turns, record["segments"]) if turns else []
+        found = align.find_seams(turns, record["segments"]) if turns else []
+        found = [sm for sm in found if on_grid(sm.at)] if args.grid else found
         n_seams += len(found)
         spans = [sp for sm in found for sp in ((sm.at - sm.left_s, sm.at), (sm.at, sm.at + sm.right_s))]
         if spans and "voice_sims" not in seen and rec.diarization is not None:  # re-scoring off (the default)

@@ -420,8 +420,8 @@ def align_words(asr: AsrResult, diar: Optional[Diarization], samples: np.ndarray
                 rescore: Optional[align.RescoreParams] = None,
                 seams: Optional[align.SeamParams] = align.SeamParams()) -> list[align.RawUtterance]:
     """The diarization's speaker turns with their words (after the word-backed fill, the re-scoring of
-    word stretches against the voices and, after the chunked segmentation, the check of speaker changes at
-    the chunks' stitching points against the voices, ``seams``: None: off), or runs of words of one speaker
+    word stretches against the voices and, after the chunked segmentation, the check of seamless speaker
+    changes inside running words against the voices, ``seams``: None: off), or runs of words of one speaker
     without a diarization."""
     if diar is None:
         return align.group_utterances(align.assign_words(asr.segments, ()))
@@ -431,7 +431,7 @@ def align_words(asr: AsrResult, diar: Optional[Diarization], samples: np.ndarray
         turns = tuple(align.fill_gaps(turns, asr.segments, params=word_fill, voice_of=nearest_voice(samples, voices)))
     if turns and rescore is not None and len(voices) >= 2:
         turns = tuple(align.rescore_stretches(turns, asr.segments, params=rescore, voice_sims=voice_similarities(samples, voices)))
-    if turns and seams is not None and len(voices) >= 2 and diar.method.startswith("pyannote-seg3"):  # chunked segmentation
+    if turns and seams is not None and len(voices) >= 2 and diar.method.startswith("pyannote-seg3"):  # measured there only
         turns = tuple(align.check_seams(turns, asr.segments, voice_sims=voice_similarities(samples, voices), params=seams))
     return align.utterances_from_turns(asr.segments, turns)
 
