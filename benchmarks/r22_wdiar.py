@@ -26,7 +26,8 @@ no reference speaker), ``ref_overlap`` (two reference speakers active: the label
 ``backchannel`` (the true speaker's reference turn is at most 1 s long), ``turn_edge`` (within 0.5 s of
 the start or end of its reference turn, given to a speaker with a reference turn within 1 s), ``interior`` (inside a longer
 reference turn: the diarization put another voice there). Non-exclusive flags: ``fill_turn`` (the word's
-delivered turn is not one the diarization made: added by the word-backed fill or cut by the re-scoring),
+delivered turn is not one the diarization made: added by the word-backed fill, cut by the re-scoring or
+moved by the seam check),
 ``stray`` (attached to no turn), ``spans_change`` (the word overlaps delivered turns of two labels),
 ``into_silence`` (a third or more of the word's span lies outside all reference speech), ``right_turn_near``
 (a delivered turn of a right speaker lies within 0.25 s of the word: the word could have gone there; without

@@ -118,7 +118,7 @@ def main() -> int:
         args.json.write_text(json.dumps({
             "command": " ".join(["benchmarks/r22_wdiar_seams.py", *sys.argv[1:]]), "commit": wd.git_commit(),
             "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "half": args.half, "tol_s": 0.1,
-            "data": "development sets only; split: even index in its set = choose, odd = confirm", "grid_seams": n_seams,
+            "data": "development sets only; split: even index in its set = choose, odd = confirm", "seams_checked": n_seams,
             "variants": out, "rows": rows}, indent=1))
     return 0
 
