@@ -319,4 +319,5 @@ def test_russian_interruption_flag_does_not_decline_names_wrongly() -> None:
 
     ru = translate_flag("senior Игорь Петрович Волков interrupted junior Анна Смирнова 1 times (2.3 per 10 min)", "ru")
     # since round 21 the verb agrees with a first name the dictionary knows ("перебивал" for Игорь)
-    assert ru == "старший (Игорь Петрович Волков) перебивал младшего (Анна Смирнова); перебиваний: 1 (2,3 за 10 мин)"
+    assert ru == "старший (Игорь Петрович Волков) перебивал младшую (Анна Смирнова); перебиваний: 1 (2,3 за 10 мин)"
+    # round 22: the role word agrees with her name, the name itself stays in the nominative

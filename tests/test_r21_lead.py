@@ -156,5 +156,5 @@ def test_russian_verbs_agree_with_the_named_person() -> None:
     assert "вёл(а) Саша" in t("bal_led", name="Саша", share="70 %", unit="времени речи")  # either: left as it was
     assert agree("больше всех говорил(а) Мария", "Мария") == "больше всех говорила Мария"
     flag = translate_flag("senior Игорь Петрович interrupted junior Анна 3 times (1.5 per 10 min)", "ru")
-    assert flag.startswith("старший (Игорь Петрович) перебивал младшего (Анна)"), flag
+    assert flag.startswith("старший (Игорь Петрович) перебивал младшую (Анна)"), flag
     assert translate_flag("Анна gave 3 of 4 recommendations (75%)", "ru").startswith("Анна дала 3 из 4")

@@ -310,7 +310,13 @@ def _with_check(t: Translator, n: Optional[int], to_check: Optional[int]) -> str
 
 def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False) -> str:
     """The dashboard HTML for a :class:`~sessionscope.report.programme.Programme`."""
-    from sessionscope.report.programme import guessed_sessions, is_true, not_analysed, programme_subtitle, voice_swaps
+    from sessionscope.report.programme import (
+        guessed_sessions,
+        is_true,
+        not_analysed,
+        programme_subtitle,
+        voice_swap_notes,
+    )
     from sessionscope.report.session_html import stylesheet, template_env
 
     t = Translator(language)
@@ -351,8 +357,7 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
     if guessed:  # shown where the unanalysed sessions are: above the figures that count them
         note = stages_note(t, n=len(guessed), total=len(data["sessions"]), listed=", ".join(guessed), key="guessed_note")
         partial_note = f"{partial_note} {note}" if partial_note else note
-    for sid, others in voice_swaps(prog):  # a guessed mapping that disagrees with the pair's other sessions
-        note = pt(t, "voices_swapped_note", session=sid, others=", ".join(others))
+    for note in voice_swap_notes(prog, t):  # guessed mappings that disagree with the pair's other sessions
         partial_note = f"{partial_note} {note}" if partial_note else note
     js = bundled_resource("templates", "dashboard.js").read_text(encoding="utf-8")
     data_json = json_for_script(data, default=str)

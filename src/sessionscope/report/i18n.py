@@ -9,6 +9,7 @@ both languages define exactly the same keys.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -742,6 +743,24 @@ def agree(text: str, name: str) -> str:
     return _GENDER_MARK.sub(lambda m: m.group(1) if gender == "masc" else _FEMININE.get(m.group(1), m.group(1) + "а"), text)
 
 
+#: a role word's ending before a woman's name (:func:`agree_roles`): младший → младшая; младшего → младшую (the
+#: templates put "-его" before a name only as the object of a verb, the animate accusative: "перебивал(а) младшего")
+_ROLE_FEMN = {"ий": "ая", "его": "ую"}
+
+
+def agree_roles(text: str, names: Iterable[str]) -> str:
+    """``text`` with the guide's role words that stand right before a woman's name agreeing with it, as
+    :meth:`Translator.role` does: "младший Анна Смирнова" → "младшая Анна Смирнова", "перебивал младшего (Анна
+    Смирнова)" → "перебивал младшую (Анна Смирнова)"; a man's name, or one whose gender is unknown, leaves the words as they are."""
+    for name in dict.fromkeys(names):
+        if not name or russian_gender(name) != "femn":
+            continue
+        # a function, not a template: names are data
+        text = re.sub(rf"\b(младш|старш)(ий|его)( \(?{re.escape(name)})",
+                      lambda m: m.group(1) + _ROLE_FEMN[m.group(2)] + m.group(3), text)
+    return text
+
+
 def translate_flag(message: str, lang: str) -> str:
     """A flag's message in the report's language (:data:`FLAGS_RU`); English as it is. A message with no
     translation gives "" in a Russian report rather than English text among Russian."""
@@ -753,8 +772,9 @@ def translate_flag(message: str, lang: str) -> str:
             g = ["" if v is None else v.replace(".", ",") if re.fullmatch(r"[\d.]+", v) else v for v in m.groups()]
             if rx.pattern.startswith(r"(\d+)% of the recognised") and g[1]:
                 g[1] = f", средняя уверенность по словам {g[1]} %"
-            # format, not re.sub: names are data, never a replacement template; "(а)" verbs agree with the first name
-            return agree(ru.format(*g), g[0]) if g else ru
+            # format, not re.sub: names are data, never a replacement template; "(а)" verbs agree with the first name,
+            # role words with the name they stand before ("младшая Анна Смирнова")
+            return agree_roles(agree(ru.format(*g), g[0]), g) if g else ru
     return ""
 
 

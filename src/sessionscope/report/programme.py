@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
@@ -342,6 +342,39 @@ def voice_swaps(prog: Programme) -> list[tuple[str, list[str]]]:
     return [(sid, list(c.against)) for sid, c in sorted(prog.voice_checks.items()) if c.swapped]
 
 
+def voice_swap_notes(prog: Programme, t: Any, text: Callable[[str], str] = str) -> list[str]:
+    """The notes on guessed mappings whose voices look swapped (:func:`voice_swaps`), for ``programme.md`` and the
+    dashboard: one per flagged session, naming the sessions it was compared with and, when some of those were
+    mapped by voice, introduction or hand (and none of its own side was), saying its figures are probably swapped;
+    a pair whose sessions, all guessed, split into two equally large camps that flag each other (nothing tells
+    which is right) gets one note naming both sides instead of one per session. ``text``: how an id is written
+    (:func:`~sessionscope.escape.md_text` for Markdown)."""
+    from sessionscope.report.programme_i18n import pt
+
+    swaps = voice_swaps(prog)
+    flagged = {sid: set(others) for sid, others in swaps}
+    guessed = set(guessed_sessions(prog.sessions))
+    pair_of = dict(zip(prog.sessions["session_id"], prog.sessions["pair_id"], strict=True)) if len(prog.sessions) else {}
+    notes: list[str] = []
+    done: set[str] = set()
+    for sid, others in swaps:
+        if sid in done:
+            continue
+        side = sorted(s for s, o in flagged.items() if o == set(others))
+        if others and all(flagged.get(o) == set(side) for o in others):  # each side flags the other: a tie
+            done.update(side, others)
+            notes.append(pt(t, "voices_split_note", pair=text(str(pair_of.get(sid, ""))), first=text(", ".join(side)),
+                            second=text(", ".join(others))))
+            continue
+        evidence = [o for o in others if o not in guessed]
+        own = [o for o, c in prog.voice_checks.items()  # its own side: the same pair's sessions it was not compared with
+               if o != sid and o not in others and o not in guessed and pair_of.get(o) == pair_of.get(sid)
+               and c.against and sid not in c.against]
+        key = "voices_swapped_note_evidence" if evidence and not own else "voices_swapped_note"
+        notes.append(pt(t, key, session=text(sid), others=text(", ".join(others)), evidence=text(", ".join(evidence))))
+    return notes
+
+
 def guessed_sessions(sessions: Any) -> list[str]:
     """Ids of the sessions whose speakers were matched to the participants by order of first speech (a guess)."""
     if not len(sessions) or "speakers_guessed" not in sessions:
@@ -487,8 +520,8 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
     if guessed:  # the mean junior share above counts them as the junior's: say they rest on a guess
         lines += [stages_note(t, n=len(guessed), total=len(prog.sessions), listed=md_text(", ".join(guessed)),
                               key="guessed_note"), ""]
-    for sid, others in voice_swaps(prog):  # a guessed mapping that disagrees with the pair's other sessions
-        lines += [pt(t, "voices_swapped_note", session=md_text(sid), others=md_text(", ".join(others))), ""]
+    for note in voice_swap_notes(prog, t, md_text):  # guessed mappings that disagree with the pair's other sessions
+        lines += [note, ""]
     if len(prog.pairs):
         lines += [f"## {t('sec_per_pair')}", "",
                   f"| {t('pair')} | {t('col_sessions')} | {t('col_hours')} | {t('col_60')} | {t('col_jshare')} | "

@@ -94,6 +94,17 @@ EN: dict[str, str] = {
     "voices_swapped_note": "Session {session}: its speakers were matched to the participants by a guess, and its "
                            "two voices look swapped relative to the pair's sessions {others}: the junior's figures of "
                            "this session, or of those, may be the senior's; check with sessionscope remap.",
+    # the sessions compared with hold mappings by voice, introduction or hand (their camp was taken as right)
+    "voices_swapped_note_evidence": "Session {session}: its speakers were matched to the participants by a guess, and "
+                                    "its two voices look swapped relative to the pair's sessions {others}, of which "
+                                    "{evidence} matched by voice, introduction or by hand: the junior's figures of "
+                                    "this session are probably the senior's; correct it with sessionscope remap.",
+    # two camps of the same size, every session a guess: one note for the pair, not one per session
+    "voices_split_note": "Pair {pair}: the voices of its sessions split into two equally large groups that disagree, "
+                         "{first} against {second}, and every one of them had its speakers matched to the "
+                         "participants by a guess, so nothing tells which group is right: in one of them the "
+                         "junior's figures are the senior's. Listen to one session and confirm or correct it with "
+                         "sessionscope remap; with voiceprints on, the next report then flags only the other group.",
     "guessed_note": "{n} of {total} {sessions} had its speakers matched to the participants by order of first "
                     "speech (a guess): its junior figures (talk share, questions, advice) may be the senior's, and a "
                     "pair's trend may mix the two voices; check its report's Data quality and correct with "
@@ -204,6 +215,16 @@ RU: dict[str, str] = {
     "voices_swapped_note": "Встреча {session}: говорящие сопоставлены с участниками по догадке, и голоса, похоже, "
                            "перепутаны относительно встреч этой пары {others}: показатели младшего в этой встрече или "
                            "в тех могут быть показателями старшего; проверьте командой sessionscope remap.",
+    "voices_swapped_note_evidence": "Встреча {session}: говорящие сопоставлены с участниками по догадке, и голоса, "
+                                    "похоже, перепутаны относительно встреч этой пары {others}, из них {evidence} "
+                                    "сопоставлены по голосу, представлению или вручную: показатели младшего в этой "
+                                    "встрече, вероятно, показатели старшего; исправьте командой sessionscope remap.",
+    "voices_split_note": "Пара {pair}: голоса её встреч делятся на две равные группы, которые друг с другом не "
+                         "согласны, — {first} и {second}, — и во всех говорящие сопоставлены с участниками по "
+                         "догадке, поэтому неясно, какая группа верна: в одной из них показатели младшего — это "
+                         "показатели старшего. Прослушайте одну встречу и подтвердите или исправьте её командой "
+                         "sessionscope remap; при включённых голосовых отпечатках следующий отчёт отметит только "
+                         "другую группу.",
     "guessed_note": "{n} из {total} {sessions}: говорящие сопоставлены с участниками по порядку первой реплики "
                     "(догадка) — показатели младшего (доля речи, вопросы, советы) могут быть показателями старшего, "
                     "а тренд пары может смешивать два голоса; проверьте «Качество данных» отчёта и исправьте "

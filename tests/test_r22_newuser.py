@@ -1,0 +1,78 @@
+"""Round 22 (newuser): what a new user's pass over the round's changes found wrong in the reports. Model-free:
+synthetic voices through the faked recognition stages of the round-21 tests, and flag messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sessionscope.report.dashboard import render_dashboard
+from sessionscope.report.i18n import agree_roles, translate_flag
+from sessionscope.report.programme import build_programme, pair_voice_checks, render_programme_markdown
+from test_r21_pairvoice import ANNA, BORIS, _run_session, _voice
+
+pytest.importorskip("pymorphy3")
+
+
+# --- Russian role words before a woman's name in the flags' sentences -------------------------------------------
+
+def test_flag_sentences_agree_the_role_word_with_a_womans_name() -> None:
+    # "младший Анна Смирнова" beside "Анна Смирнова (младшая)" in the same report read as a slip
+    assert translate_flag("junior Анна Смирнова holds 18% of the talk time", "ru") == "младшая Анна Смирнова: 18 % времени речи"
+    assert translate_flag("junior Анна Смирнова holds 12% of the words", "ru") == "младшая Анна Смирнова: 12 % слов"
+    assert translate_flag("junior Игорь Волков holds 18% of the talk time", "ru") == "младший Игорь Волков: 18 % времени речи"
+    # the object of "перебивал(а)" is accusative: младшего → младшую; the senior agrees with her own name
+    assert translate_flag("senior Ольга Петрова interrupted junior Анна Смирнова 5 times (2.1 per 10 min)", "ru") == \
+        "старшая (Ольга Петрова) перебивала младшую (Анна Смирнова); перебиваний: 5 (2,1 за 10 мин)"
+    assert translate_flag("senior Игорь Волков interrupted junior Павел Орлов 1 time (0.5 per 10 min)", "ru") == \
+        "старший (Игорь Волков) перебивал младшего (Павел Орлов); перебиваний: 1 (0,5 за 10 мин)"
+    # a name of unknown gender (Latin, either: "Саша") keeps the guide's word; a name is data, never a pattern
+    assert translate_flag("junior Maya Chen holds 18% of the talk time", "ru") == "младший Maya Chen: 18 % времени речи"
+    assert agree_roles("младший Саша Ким", ["Саша Ким"]) == "младший Саша Ким"
+    assert agree_roles("младший Анна (Ann) и младший Анна", ["Анна (Ann)"]) == "младшая Анна (Ann) и младший Анна"
+
+
+# --- the pair-voice camps: a tie is one note for the pair -------------------------------------------------------
+
+def _tie(vp: Path) -> list:  # type: ignore[type-arg]
+    """Four guessed sessions of pair-a: Anna spoke first in two, Boris in the two others (two camps of two)."""
+    return [_run_session("s1", 0, _voice(ANNA), _voice(BORIS), vp), _run_session("s2", 7, _voice(ANNA), _voice(BORIS), vp),
+            _run_session("s3", 14, _voice(BORIS), _voice(ANNA), vp), _run_session("s4", 21, _voice(BORIS), _voice(ANNA), vp)]
+
+
+def test_a_tie_between_two_camps_is_one_note_for_the_pair(tmp_path: Path) -> None:
+    vp = tmp_path / "voiceprints"
+    sessions = _tie(vp)
+    checks = pair_voice_checks(sessions, [vp])
+    assert all(c.swapped for c in checks.values())  # the columns keep flagging both sides
+    prog = build_programme(sessions, encoder=None, goal_vectors=None, voice_checks=checks)
+    md = render_programme_markdown(prog)
+    # four notes, each "…relative to s3, s4: the junior's figures of this session, or of those…", said one thing
+    assert "look swapped" not in md
+    assert md.count("split into two equally large groups") == 1
+    assert "Pair pair-a: the voices of its sessions split into two equally large groups that disagree, s1, s2 " \
+           "against s3, s4" in md
+    assert render_dashboard(prog).count("split into two equally large groups") == 1
+    assert render_programme_markdown(prog, language="ru").count("делятся на две равные группы") == 1
+
+
+def test_after_confirming_one_session_the_other_camp_is_named_as_probably_swapped(tmp_path: Path) -> None:
+    from sessionscope.remapping import remap_session
+
+    vp = tmp_path / "voiceprints"
+    sessions = _tie(vp)
+    sessions[0] = remap_session(sessions[0], {"SPEAKER_00": "anna", "SPEAKER_01": "boris"})  # heard and confirmed
+    checks = pair_voice_checks(sessions, [vp])
+    assert [k for k, c in checks.items() if c.swapped] == ["s3", "s4"]
+    md = render_programme_markdown(build_programme(sessions, encoder=None, goal_vectors=None, voice_checks=checks))
+    assert "split into" not in md
+    for sid in ("s3", "s4"):
+        assert f"Session {sid}: its speakers were matched to the participants by a guess, and its two voices look " \
+               "swapped relative to the pair's sessions s1, s2, of which s1 matched by voice, introduction or by " \
+               "hand: the junior's figures of this session are probably the senior's" in md
+    # without evidence on the right side the note stays careful ("of this session, or of those")
+    one = _tie(tmp_path / "vp2")[:3]
+    md = render_programme_markdown(build_programme(one, encoder=None, goal_vectors=None,
+                                                   voice_checks=pair_voice_checks(one, [tmp_path / "vp2"])))
+    assert "Session s3:" in md and "of this session, or of those, may be the senior's" in md and "probably" not in md
