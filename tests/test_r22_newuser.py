@@ -76,3 +76,31 @@ def test_after_confirming_one_session_the_other_camp_is_named_as_probably_swappe
     md = render_programme_markdown(build_programme(one, encoder=None, goal_vectors=None,
                                                    voice_checks=pair_voice_checks(one, [tmp_path / "vp2"])))
     assert "Session s3:" in md and "of this session, or of those, may be the senior's" in md and "probably" not in md
+
+
+# --- the no-advice flag of a session with only requests, in a Russian report ------------------------------------
+
+@pytest.mark.parametrize("procedure", [0, 1])
+def test_the_no_advice_flag_with_requests_reads_in_russian(procedure: int) -> None:
+    import dataclasses
+
+    from helpers import make_session
+    from sessionscope.analysis.flow import compute_flags
+    from sessionscope.config import FlagsConfig
+    from sessionscope.model import Recommendation
+    from sessionscope.report.session_md import render_session_markdown
+
+    s = make_session([("igor", 0, 10, "Покажите, как это настроить."), ("anna", 10, 20, "Конечно, смотрите."),
+                      ("igor", 20, 30, "Следующий слайд, пожалуйста.")],
+                     roles={"anna": "junior", "igor": "senior"}, language="ru", sid="req")
+    recs = (Recommendation("rec-001", "u0001", 0.0, "igor", "anna", "Покажите, как это настроить.", confidence=0.7,
+                           request=True),
+            Recommendation("rec-002", "u0003", 20.0, "igor", "anna", "Следующий слайд, пожалуйста.", confidence=0.7,
+                           procedure=True))[:1 + procedure]
+    s = dataclasses.replace(s, recommendations=recs)
+    flag = next(f for f in compute_flags(s, FlagsConfig()) if f.code == "no_recommendations")
+    ru = translate_flag(flag.message, "ru")  # was "": the report's "Подробности" cell stood empty
+    said = "просьбы показать, рассказать или прислать: 1; советами они не считаются"
+    assert ru == "советов не найдено (только " + ("предложения о ходе встречи: 1 и " if procedure else "") + said + ")"
+    md = render_session_markdown(dataclasses.replace(s, flags=(flag,)))
+    assert said in md

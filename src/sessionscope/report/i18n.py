@@ -662,6 +662,14 @@ FLAGS_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) f
     (r"no recommendations were found in this session", "в этой встрече рекомендаций не найдено"),
     (r"no advice was found in this session \(only (\d+) suggestion(?:\(s\)|s)? about running the meeting, which "
      r"(?:is|are) not counted as advice\)", "советов не найдено (только предложения о ходе встречи: {0}; советами они не считаются)"),
+    # round 22: requests to be shown or told (Recommendation.request), alone or after the suggestions about the meeting
+    (r"no advice was found in this session \(only (\d+) requests? to be shown, told or sent something, which "
+     r"(?:is|are) not counted as advice\)",
+     "советов не найдено (только просьбы показать, рассказать или прислать: {0}; советами они не считаются)"),
+    (r"no advice was found in this session \(only (\d+) suggestions? about running the meeting and (\d+) requests? to "
+     r"be shown, told or sent something, which are not counted as advice\)",
+     "советов не найдено (только предложения о ходе встречи: {0} и просьбы показать, рассказать или прислать: {1}; "
+     "советами они не считаются)"),
     (r"(.+) gave (\d+) of (\d+) recommendations \((\d+)%\)", "{0} дал(а) {1} из {2} рекомендаций ({3} %)"),
     # "…; 11 of the 12 are marked to check": session.json written before the flags left such items out
     (r"(.+) gave (\d+) of (\d+) recommendations \((\d+)%\); (\d+) of the \d+ are marked to check",
