@@ -104,3 +104,23 @@ def test_the_no_advice_flag_with_requests_reads_in_russian(procedure: int) -> No
     assert ru == "советов не найдено (только " + ("предложения о ходе встречи: 1 и " if procedure else "") + said + ")"
     md = render_session_markdown(dataclasses.replace(s, flags=(flag,)))
     assert said in md
+
+
+# --- export tables reads report.csv_bom as report programme does ------------------------------------------------
+
+def test_export_tables_reads_the_csv_bom_setting(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from sessionscope.cli import cli
+    from sessionscope.model.serialize import write_session_json
+    from test_report_data import full_session
+
+    write_session_json(full_session(sid="s1"), tmp_path / "out" / "s1" / "session.json")
+    cfg = tmp_path / "bom.yaml"
+    cfg.write_text("report:\n  csv_bom: true\n", encoding="utf-8")
+    r = CliRunner().invoke(cli, ["export", "tables", str(tmp_path / "out"), "--out", str(tmp_path / "t"), "--format", "csv",
+                                 "--config", str(cfg)])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "t" / "sessions.csv").read_bytes()[:3] == b"\xef\xbb\xbf"
+    r = CliRunner().invoke(cli, ["export", "tables", str(tmp_path / "out"), "--out", str(tmp_path / "u"), "--format", "csv"])
+    assert r.exit_code == 0 and (tmp_path / "u" / "sessions.csv").read_bytes()[:3] != b"\xef\xbb\xbf"

@@ -337,8 +337,11 @@ def export() -> None:
               show_default=True, help="Folder for the tables.")
 @click.option("--format", "formats", default="csv,parquet", show_default=True, help="Comma-separated: csv, parquet.")
 @click.option("--redact", is_flag=True, help="Replace names by roles and mask personal data first.")
-@click.option("--csv-bom", is_flag=True, help="Start the CSV files with a UTF-8 byte-order mark (Excel and Cyrillic text).")
-def export_tables(paths: tuple[Path, ...], out_dir: Path, formats: str, redact: bool, csv_bom: bool) -> None:
+@click.option("--csv-bom", is_flag=True, help="Start the CSV files with a UTF-8 byte-order mark (Excel and Cyrillic text; "
+                                             "also: report.csv_bom in the config).")
+@CONFIG_OPTION
+def export_tables(paths: tuple[Path, ...], out_dir: Path, formats: str, redact: bool, csv_bom: bool,
+                  config_path: Optional[Path]) -> None:
     """One tidy table per entity (sessions, participants, utterances, turns, topic segments,
     recommendations, action items, questions, problems, flags, metrics); see docs/data_dictionary.md."""
     from sessionscope.report.tables import session_tables, write_tables
@@ -346,7 +349,8 @@ def export_tables(paths: tuple[Path, ...], out_dir: Path, formats: str, redact: 
     fmts = _split_formats(formats, ("csv", "parquet"))
     try:
         tables = session_tables(_load(paths, redact))
-        written = write_tables(tables, out_dir, formats=fmts, bom=csv_bom)
+        # report.csv_bom, as `report programme` reads it (docs/data_dictionary.md names both ways)
+        written = write_tables(tables, out_dir, formats=fmts, bom=csv_bom or _report_config(config_path).csv_bom)
     except SessionscopeError as e:
         raise click.ClickException(str(e)) from e
     for name, df in tables.items():
