@@ -35,6 +35,12 @@ spec.loader.exec_module(wd)  # type: ignore[union-attr]
 SETTINGS = [(m, g) for m in (0.3, 0.5, 0.75) for g in (0.0, 0.05, 0.1)]  # (min_s, margin)
 
 
+def align_default_gap() -> float:
+    from sessionscope.audio.align import SeamParams
+
+    return SeamParams().gap_s
+
+
 def on_grid(t: float, step_s: float = 5.0, chunk_s: float = 10.0, tol_s: float = 0.03) -> bool:
     """Whether ``t`` is where two neighbouring segmentation chunks are stitched (the middle of their overlap)."""
     x = (t - (step_s + chunk_s) / 2) % step_s
@@ -48,6 +54,8 @@ def main() -> int:
     ap.add_argument("--settings", nargs="*", default=None, help="min_s:margin pairs (default: a grid)")
     ap.add_argument("--grid", action="store_true",
                     help="only the seams at a stitching point of the 10 s segmentation chunks 5 s apart (7.5, 12.5, ... s)")
+    ap.add_argument("--gap", type=float, default=align_default_gap(),
+                    help="the longest gap between the two labels' turns that is a seam (SeamParams.gap_s)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     from sessionscope.audio import align
@@ -90,10 +98,10 @@ def main() -> int:
         record: dict[str, Any] = {"segments": list(rec.asr.segments), "duration": decoded.audio.duration_s,
                   "diar_turns": [(t.start, t.end, t.speaker) for t in rec.diarization.turns] if rec.diarization else [],
                   "turns": [(t.start, t.end, t.speaker) for t in turns]}
-        found = align.find_seams(turns, record["segments"]) if turns else []
+        found = align.find_seams(turns, record["segments"], params=align.SeamParams(gap_s=args.gap)) if turns else []
         found = [sm for sm in found if on_grid(sm.at)] if args.grid else found
         n_seams += len(found)
-        spans = [sp for sm in found for sp in ((sm.at - sm.left_s, sm.at), (sm.at, sm.at + sm.right_s))]
+        spans = [sp for sm in found for sp in ((sm.at - sm.left_s, sm.at), (sm.to, sm.to + sm.right_s))]
         if spans and "voice_sims" not in seen and rec.diarization is not None:  # re-scoring off (the default)
             labels = {t.speaker for t in turns}
             seen["voice_sims"] = voice_similarities(decoded.audio.mono,
@@ -103,7 +111,7 @@ def main() -> int:
         rows["current"].append({**base, **wd.evaluate({**record, "utterances": None}, ref, tol=0.1,
                                                       utterances=wd.replay(record, align.utterances_from_turns))})
         for m, g in settings:
-            fixed = align.mend_seams(turns, found, sims, params=align.SeamParams(min_s=m, margin=g))
+            fixed = align.mend_seams(turns, found, sims, params=align.SeamParams(gap_s=args.gap, min_s=m, margin=g))
             rec2 = {**record, "turns": [(t.start, t.end, t.speaker) for t in fixed]}
             rows[f"voice_seams_min{m}_margin{g}"].append(
                 {**base, **wd.evaluate(rec2, ref, tol=0.1, utterances=wd.replay(rec2, align.utterances_from_turns))})

@@ -81,3 +81,12 @@ def test_check_seams_embeds_only_long_enough_pieces_and_needs_two_voices() -> No
     asked.clear()
     one = [SpeakerTurn(6.0, 7.5, "A"), SpeakerTurn(7.5, 9.0, "A")]
     assert check_seams(one, [SENTENCE], voice_sims=sims) == one and asked == []
+
+
+def test_a_short_gap_between_the_labels_is_a_seam_only_when_allowed() -> None:
+    gapped = [SpeakerTurn(6.0, 7.4, "A"), SpeakerTurn(7.6, 9.0, "B")]
+    assert find_seams(gapped, [SENTENCE]) == []  # the default: seamless changes only
+    (sm,) = find_seams(gapped, [SENTENCE], params=SeamParams(gap_s=0.3))
+    assert (sm.at, sm.to) == (7.4, 7.6)
+    out = mend_seams(gapped, [sm], [{"A": 0.9, "B": 0.1}, {"A": 0.8, "B": 0.3}])  # the right piece sounds like A
+    assert out == [SpeakerTurn(6.0, 9.0, "A")]

@@ -465,18 +465,20 @@ class SeamParams:
     """
 
     pause_s: float = 0.3  # words run across the change: none of their pauses near it, or around a piece, is longer
+    gap_s: float = 0.02  # the next label's turn starts at most this long after the last one's ends
     min_s: float = 0.3  # a piece shorter than this is not embedded
     margin: float = 0.0  # the other side's voice must match the piece better by more than this (cosine)
 
 
 @dataclass(frozen=True)
 class Seam:
-    """A seamless speaker change: the turns before and after (indexes into the sorted turns), its time, and
-    the lengths of the pieces of running words on each side (within their turns)."""
+    """A seamless speaker change: the turns before and after (indexes into the sorted turns), where the first
+    ends and the second starts, and the lengths of the pieces of running words on each side (within their turns)."""
 
     before: int
     after: int
     at: float
+    to: float
     left_s: float
     right_s: float
 
@@ -504,11 +506,12 @@ def find_seams(turns: Sequence[SpeakerTurn], segments: Sequence[AsrSegment], *,
     out: list[Seam] = []
     for i, a in enumerate(turns):
         t = a.end
-        if not any(s <= t + p and e >= t - p for s, e in words):
-            continue
         for j, b in enumerate(turns):
-            if b.speaker != a.speaker and abs(b.start - t) <= 0.02:
-                out.append(Seam(i, j, t, min(_run_from(words, t, -1, p), t - a.start), min(_run_from(words, t, 1, p), b.end - t)))
+            if b.speaker == a.speaker or not -0.02 <= b.start - t <= params.gap_s:
+                continue
+            if any(s <= b.start + p and e >= t - p for s, e in words):
+                out.append(Seam(i, j, t, b.start, min(_run_from(words, t, -1, p), t - a.start),
+                                min(_run_from(words, b.start, 1, p), b.end - b.start)))
     return out
 
 
@@ -532,7 +535,7 @@ def mend_seams(turns: Sequence[SpeakerTurn], seams: Sequence[Seam], sims: Sequen
             out[sm.before] = SpeakerTurn(a.start, cut, a.speaker) if cut > a.start + 0.01 else None
             out[sm.after] = SpeakerTurn(cut, b.end, b.speaker)
         else:
-            cut = round(t + sm.right_s, 3)
+            cut = round(sm.to + sm.right_s, 3)
             out[sm.after] = SpeakerTurn(cut, b.end, b.speaker) if cut < b.end - 0.01 else None
             out[sm.before] = SpeakerTurn(a.start, cut, a.speaker)
     return sorted((x for x in out if x is not None), key=lambda x: (x.start, x.speaker))
@@ -551,7 +554,7 @@ def check_seams(turns: Sequence[SpeakerTurn], segments: Sequence[AsrSegment], *,
     seams = find_seams(ordered, segments, params=params)
     if not seams:
         return ordered
-    spans = [span for sm in seams for span in ((sm.at - sm.left_s, sm.at), (sm.at, sm.at + sm.right_s))]
+    spans = [span for sm in seams for span in ((sm.at - sm.left_s, sm.at), (sm.to, sm.to + sm.right_s))]
     wanted = [k for k, (s, e) in enumerate(spans) if e - s >= params.min_s]  # shorter pieces are not embedded
     sims: list[dict[str, float]] = [{} for _ in spans]
     for k, v in zip(wanted, voice_sims([spans[k] for k in wanted]) if wanted else [], strict=True):
