@@ -124,3 +124,37 @@ def test_export_tables_reads_the_csv_bom_setting(tmp_path: Path) -> None:
     assert (tmp_path / "t" / "sessions.csv").read_bytes()[:3] == b"\xef\xbb\xbf"
     r = CliRunner().invoke(cli, ["export", "tables", str(tmp_path / "out"), "--out", str(tmp_path / "u"), "--format", "csv"])
     assert r.exit_code == 0 and (tmp_path / "u" / "sessions.csv").read_bytes()[:3] != b"\xef\xbb\xbf"
+
+
+def test_export_convokit_counts_one_session_in_the_singular(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from sessionscope.cli import cli
+    from sessionscope.model.serialize import write_session_json
+    from test_report_data import full_session
+
+    write_session_json(full_session(sid="s1"), tmp_path / "out" / "s1" / "session.json")
+    r = CliRunner().invoke(cli, ["export", "convokit", str(tmp_path / "out"), "--out", str(tmp_path / "c")])
+    assert r.exit_code == 0, r.output
+    assert "1 session written as a ConvoKit corpus" in r.output  # was "1 sessions written"
+
+
+def test_the_checklists_counts_name_the_junior_in_her_gender() -> None:
+    import dataclasses
+
+    from helpers import make_session
+    from sessionscope.model import Participant, Question, Recommendation, Role
+    from sessionscope.report.checklist import checklist_section
+    from sessionscope.report.i18n import Translator
+
+    s = make_session([("anna", 0, 10, "Как вы ведёте почту?"), ("igor", 10, 20, "Разбираю её утром. Попробуйте так же."),
+                      ("igor", 20, 30, "А как настроить отложенный постинг?"), ("anna", 30, 40, "Заведите планировщик.")],
+                     language="ru", sid="ck")
+    s = dataclasses.replace(
+        s, participants=(Participant("anna", "Анна Смирнова", Role.JUNIOR), Participant("igor", "Игорь Волков", Role.SENIOR)),
+        questions=(Question("q-001", "u0001", 0.0, "anna", "igor", "Как вы ведёте почту?", answered=True),
+                   Question("q-002", "u0003", 20.0, "igor", "anna", "А как настроить отложенный постинг?", answered=True)),
+        recommendations=(Recommendation("rec-001", "u0002", 10.0, "igor", "anna", "Попробуйте так же.", confidence=0.9),
+                         Recommendation("rec-002", "u0004", 30.0, "anna", "igor", "Заведите планировщик.", confidence=0.9)))
+    row = next(r for r in checklist_section(s, Translator("ru")).rows if r[0].startswith("Оба спрашивали"))
+    assert "вопросы/рекомендации: младшая 1/1, старший 1/1" in row[2], row  # was "младший" beside "Анна (младшая)"

@@ -372,4 +372,4 @@ def export_convokit_cmd(paths: tuple[Path, ...], out_dir: Path, redact: bool) ->
         export_convokit(sessions, out_dir)
     except SessionscopeError as e:
         raise click.ClickException(str(e)) from e
-    click.echo(f"{len(sessions)} sessions written as a ConvoKit corpus to {out_dir}")
+    click.echo(f"{len(sessions)} session{'s' * (len(sessions) != 1)} written as a ConvoKit corpus to {out_dir}")

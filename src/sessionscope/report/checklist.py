@@ -356,6 +356,12 @@ def survey_roles_by_session(answers: Sequence[Mapping[str, Any]]) -> dict[str, s
     return out
 
 
+def _named(session: Session, role: str) -> Optional[str]:
+    """The name of the session's one participant with ``role`` (none when several or nobody has it)."""
+    names = [p.name for p in session.participants if getattr(p.role, "value", p.role) == role]
+    return names[0] if len(names) == 1 else None
+
+
 def checklist_section(session: Session, t: Any, cfg: Optional[ProgrammeConfig] = None) -> Any:
     """The session report's "guide's checklist" section (a :class:`~sessionscope.report.view.Section`),
     localised by ``t``: one row per item with its status, measure and evidence."""
@@ -370,7 +376,9 @@ def checklist_section(session: Session, t: Any, cfg: Optional[ProgrammeConfig] =
         detail = pt(t, "ckm_" + i.item)
         if i.item == "both_ways" and ": " in i.measure:
             counts = i.measure.split(": ", 1)[1]
-            detail += ": " + counts.replace("junior", t.role("junior")).replace("senior", t.role("senior"))
+            # the role words agree with the pair's names ("младшая 5/9" for Анна), as everywhere in the report
+            detail += ": " + counts.replace("junior", t.role("junior", _named(session, "junior"))).replace(
+                "senior", t.role("senior", _named(session, "senior")))
         elif i.item == "junior_spoke_freely" and i.value is not None:
             cut = re.search(r"cut off (\d+) times?", i.measure)
             if i.measure.startswith("junior share of words"):  # untimed: not the talk share the figures show as n/a
