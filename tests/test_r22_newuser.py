@@ -158,3 +158,31 @@ def test_the_checklists_counts_name_the_junior_in_her_gender() -> None:
                          Recommendation("rec-002", "u0004", 30.0, "anna", "igor", "Заведите планировщик.", confidence=0.9)))
     row = next(r for r in checklist_section(s, Translator("ru")).rows if r[0].startswith("Оба спрашивали"))
     assert "вопросы/рекомендации: младшая 1/1, старший 1/1" in row[2], row  # was "младший" beside "Анна (младшая)"
+
+
+# --- the console's note on a guessed mapping gives the command that fixes it ------------------------------------
+
+def test_the_console_gives_the_swap_for_one_guessed_session(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sessionscope.batch import BatchItem, BatchReport, ItemResult
+    from sessionscope.cli.common import print_report
+    from test_report_data import full_session
+
+    audio = {"speaker_map": {"SPEAKER_00": "lena", "SPEAKER_01": "rob"},
+             "speaker_mapping": {"SPEAKER_00": "order", "SPEAKER_01": "order"}}
+
+    def report(*ids: str, pair: str | None = None) -> BatchReport:
+        return BatchReport(results=tuple(
+            ItemResult(BatchItem(tmp_path / f"{i}.wav", i), "ok", out_dir=tmp_path / "out" / i,
+                       session=full_session(sid=i).evolve(pair_id=pair, extra={"audio": audio})) for i in ids),
+            out_dir=tmp_path / "out")
+
+    print_report(report("s1"))
+    err = " ".join(capsys.readouterr().err.split())
+    # was "…/SESSION --speaker LABEL=PARTICIPANT" for the one session it named
+    assert f"sessionscope remap {tmp_path / 'out' / 's1'} --speaker SPEAKER_00=rob --speaker SPEAKER_01=lena" in err, err
+    assert "later recordings" not in err  # no pair: no voiceprints to fold the voices into
+    print_report(report("s1", "s2", pair="lena-rob"))
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"sessionscope remap {tmp_path / 'out'}/SESSION --speaker LABEL=PARTICIPANT" in err, err
+    assert "a remap that repeats a right mapping confirms it: with voiceprints on, the pair's later recordings are " \
+           "then matched by voice" in err

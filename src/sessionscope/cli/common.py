@@ -221,8 +221,7 @@ def print_report(report: BatchReport) -> None:
     guessed = guessed_mappings(report)
     if guessed:  # who is junior and who is senior decides every finding: a guess is said where the table shows roles
         err.print(f"[yellow]note[/yellow] speakers mapped to participants by order of first speech (a guess) in "
-                  f"{_esc(', '.join(guessed))}: check each report's 'Data quality' and correct with "
-                  f"sessionscope remap {_esc(str(report.out_dir))}/SESSION --speaker LABEL=PARTICIPANT", soft_wrap=True)
+                  f"{_esc(', '.join(guessed))}: {_esc(remap_hint(report, guessed))}", soft_wrap=True)
     from sessionscope.report.view import count_estimated, unnamed_voices
 
     # the report says it under 'Data quality'; a new user reads the console first (once for the batch: a folder of
@@ -270,6 +269,23 @@ def print_report(report: BatchReport) -> None:
 def _few(ids: list[str], most: int = 5) -> str:
     """"a, b, c" or "a, b, c, d, e and 7 more": a note about sixty sessions stays one line."""
     return ", ".join(ids) if len(ids) <= most else f"{', '.join(ids[:most])} and {len(ids) - most} more"
+
+
+def remap_hint(report: BatchReport, guessed: list[str]) -> str:
+    """What to do about guessed mappings: the `remap` command, for one two-speaker session the very command that
+    swaps them; a remap that repeats a right mapping confirms it, and with voiceprints on both fold the named
+    voices into the pair's voiceprints (round 22), so the pair's later recordings are matched by voice."""
+    one = [r for r in report.results if r.session is not None and r.session.id in guessed]
+    later = ("; a remap that repeats a right mapping confirms it: with voiceprints on, the pair's later recordings "
+             "are then matched by voice" if any(r.session is not None and r.session.pair_id for r in one) else "")
+    smap = ((one[0].session.extra or {}).get("audio") or {}).get("speaker_map") if len(one) == 1 and one[0].session else None
+    if len(one) == 1 and one[0].out_dir is not None and isinstance(smap, dict) and len(smap) == 2 \
+            and len(set(smap.values())) == 2:
+        (a, pa), (b, pb) = sorted(smap.items())
+        return (f"check its report's 'Data quality'; if the two are the wrong way round: sessionscope remap "
+                f"{one[0].out_dir} --speaker {a}={pb} --speaker {b}={pa}" + later)
+    return (f"check each report's 'Data quality' and correct with sessionscope remap {report.out_dir}/SESSION "
+            f"--speaker LABEL=PARTICIPANT" + later)
 
 
 def guessed_mappings(report: BatchReport) -> list[str]:
