@@ -186,3 +186,19 @@ def test_the_console_gives_the_swap_for_one_guessed_session(tmp_path: Path, caps
     assert f"sessionscope remap {tmp_path / 'out'}/SESSION --speaker LABEL=PARTICIPANT" in err, err
     assert "a remap that repeats a right mapping confirms it: with voiceprints on, the pair's later recordings are " \
            "then matched by voice" in err
+
+
+def test_report_programme_says_the_swapped_voices_on_the_console(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from sessionscope.cli import cli
+    from sessionscope.model.serialize import write_session_json
+
+    out = tmp_path / "out"
+    for s in _tie(out / "voiceprints")[:3]:  # s3 (Boris first) against s1, s2
+        write_session_json(s, out / s.id / "session.json")
+    r = CliRunner().invoke(cli, ["report", "programme", str(out), "--out", str(tmp_path / "dash"), "--no-workbook"])
+    assert r.exit_code == 0, r.output
+    # before, only programme.md and the dashboard said it: the console showed the counts alone
+    assert "note: Session s3: its speakers were matched to the participants by a guess, and its two voices look " \
+           "swapped relative to the pair's sessions s1, s2" in " ".join(r.output.split())

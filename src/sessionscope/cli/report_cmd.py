@@ -227,6 +227,11 @@ def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, langu
                                      csv_bom=csv_bom or cfg.csv_bom)
     except SessionscopeError as e:
         raise click.ClickException(str(e)) from e
+    _say_programme(prog, page)
+
+
+def _say_programme(prog: Any, page: Path) -> None:
+    """The console's account of a programme report: its size, the pair-voice notes, the survey input's problems."""
     row = prog.programme.iloc[0]
     hours = row["total_hours"]
     n_timed = int(prog.sessions["minutes"].notna().sum()) if len(prog.sessions) else 0
@@ -240,6 +245,11 @@ def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, langu
     unnamed = "" if pairs_named(prog) or not n_pairs else " (no pairs named in a manifest: each session counts as its own)"
     click.echo(f"{n_sessions} session{'s' * (n_sessions != 1)} of {n_pairs} pair{'s' * (n_pairs != 1)}{unnamed}, "
                f"{hours_text} → {page}")
+    from sessionscope.report.i18n import Translator
+    from sessionscope.report.programme import voice_swap_notes
+
+    for note in voice_swap_notes(prog, Translator("en")):  # in programme.md and the dashboard too; the console is read first
+        click.echo(f"note: {note}", err=True)
     if prog.survey_issues is not None and len(prog.survey_issues):
         n_issues = len(prog.survey_issues)
         click.echo(f"{n_issues} problem{'s' * (n_issues != 1)} in the survey/baseline input (listed in the dashboard "
