@@ -225,10 +225,21 @@ def _der_module() -> Any:
     return mod
 
 
-def files(sets: Sequence[str]) -> list[tuple[str, str, Path, Path, str]]:
-    """(set, uri, wav, rttm, half) of the development sets, half = choose (even index) / confirm (odd)."""
+#: the held-out sets, for the lead's one run at the end of a round (``--heldout``): never chosen on
+HELDOUT_SETS = ("ami", "libri-report")
+
+
+def files(sets: Sequence[str], *, heldout: bool = False) -> list[tuple[str, str, Path, Path, str]]:
+    """(set, uri, wav, rttm, half) of the development sets, half = choose (even index) / confirm (odd); with
+    ``heldout``, the held-out sets instead (half "heldout")."""
     dd = _der_module()
     out = []
+    if heldout:
+        for name in sets:
+            if name not in HELDOUT_SETS:
+                raise SystemExit(f"{name}: not a held-out set ({', '.join(HELDOUT_SETS)})")
+            out += [(name, uri, wav, rttm, "heldout") for uri, wav, rttm in dd.cases(name)]
+        return out
     for name in sets:
         if name not in DEV_SETS:
             raise SystemExit(f"{name}: not a development set this benchmark may run ({', '.join(DEV_SETS)})")
@@ -301,7 +312,8 @@ def replay(rec: dict[str, Any], utterances_from_turns: Callable[..., Any]) -> li
 def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {"all": pooled(rows)}
     for half in ("choose", "confirm"):
-        out[half] = pooled([r for r in rows if r["half"] == half])
+        if any(r["half"] == half for r in rows):  # a held-out run has neither
+            out[half] = pooled([r for r in rows if r["half"] == half])
     for name in dict.fromkeys(r["set"] for r in rows):
         out[name] = pooled([r for r in rows if r["set"] == name])
     return out
@@ -319,13 +331,15 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=0, help="at most this many files per set (0: all)")
     ap.add_argument("--detail", action="store_true", help="store each wrong word and cut sentence in the rows")
     ap.add_argument("--records", type=Path, help="also pickle each file's recorded run here (for replaying variants)")
+    ap.add_argument("--heldout", action="store_true",
+                    help="score the held-out sets given in --sets (ami, libri-report): the lead's one run at the end of a round")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     from sessionscope.audio.der import read_rttm
     from sessionscope.config import load_config
 
     config = load_config(CONFIG)
-    todo = [f for f in files(args.sets) if args.half in ("all", f[4])]
+    todo = [f for f in files(args.sets, heldout=args.heldout) if args.heldout or args.half in ("all", f[4])]
     if args.limit:
         todo = [f for name in args.sets for f in [g for g in todo if g[0] == name][: args.limit]]
     rows, records = [], {}

@@ -175,3 +175,26 @@ def test_help_requests_are_measured_per_session_and_per_asker() -> None:
     assert sess["help_requests"] == 1 and sess["recommendations"] == 1 and sess["procedure_suggestions"] == 1
     assert part[base.giver]["help_requests_made"] == 1
     assert sum(p["help_requests_made"] for p in part.values()) == 1
+
+
+def test_the_seam_check_follows_its_config_switch(monkeypatch) -> None:
+    from sessionscope.audio import pipeline
+    from sessionscope.audio.cache import ResultCache
+    from sessionscope.config import Config
+    from test_concurrent_audio import _asr_result, _decoded, _diarization
+
+    seen: list[object] = []
+    real = pipeline.align_words
+
+    def spy(*a, **k):  # noqa: ANN002, ANN003, ANN202
+        seen.append(k.get("seams"))
+        return real(*a, **k)
+
+    monkeypatch.setattr(pipeline, "_asr", lambda *a, **k: _asr_result())
+    monkeypatch.setattr(pipeline, "_diarize", lambda *a, **k: _diarization())
+    monkeypatch.setattr(pipeline, "align_words", spy)
+    monkeypatch.setenv(pipeline.CONCURRENT_ENV, "0")
+    for on in (True, False):
+        cfg = Config.model_validate({"diarization": {"check_seams": on}})
+        pipeline.recognise_step(_decoded(), config=cfg, language="en", n_people=0, cache=ResultCache(enabled=False))
+    assert seen[0] is not None and seen[1] is None

@@ -518,7 +518,9 @@ def recognise_step(decoded: Decoded, *, config: Config, language: Optional[str],
         else:
             runs.append(("audio.diarization", "skipped", "diarization.enabled is off: one speaker", 0.0))
         with clock.stage("alignment"):
-            raw = align_words(asr, diar, audio.mono, word_fill=word_fill if dc.word_fill else None, rescore=rescore if dc.rescore_stretches else None)
+            raw = align_words(asr, diar, audio.mono, word_fill=word_fill if dc.word_fill else None,
+                              rescore=rescore if dc.rescore_stretches else None,
+                              seams=align.SeamParams() if dc.check_seams else None)
     if not raw or (not any(u.words for u in raw) and diar is None):
         dropped = sum(r.filtered.hallucinations_dropped for r in results)
         raise AudioError("no speech found (silence, music or noise only"
