@@ -202,3 +202,26 @@ def test_report_programme_says_the_swapped_voices_on_the_console(tmp_path: Path)
     # before, only programme.md and the dashboard said it: the console showed the counts alone
     assert "note: Session s3: its speakers were matched to the participants by a guess, and its two voices look " \
            "swapped relative to the pair's sessions s1, s2" in " ".join(r.output.split())
+
+
+# --- remap says why it updated no voiceprints ------------------------------------------------------------------
+
+def test_remap_says_why_no_voiceprint_was_updated(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from sessionscope.cli import cli
+    from sessionscope.model.serialize import write_session_json
+
+    s = _run_session("s1", 0, _voice(BORIS), _voice(ANNA), tmp_path / "elsewhere")  # its voices kept elsewhere
+    labels = {pid: lab for lab, pid in s.extra["audio"]["speaker_map"].items()}
+    swap = ["--speaker", f"{labels['anna']}=boris", "--speaker", f"{labels['boris']}=anna", "--format", "json"]
+    prov = {"stages": ["dynamics"], "config": {}}
+    write_session_json(s.evolve(pair_id=None), tmp_path / "out" / "s1" / "session.json", provenance=prov)  # `run -p`
+    r = CliRunner().invoke(cli, ["remap", str(tmp_path / "out" / "s1"), *swap])
+    assert r.exit_code == 0, r.output
+    # README: "a remap … folds the named voices into the pair's voiceprints"; before, silence said nothing of why not
+    assert "note: voiceprints not updated: the session names no pair" in r.output
+    (tmp_path / "out" / "voiceprints").mkdir()
+    write_session_json(s.evolve(pair_id="pair-a"), tmp_path / "out" / "s1" / "session.json", provenance=prov)
+    r = CliRunner().invoke(cli, ["remap", str(tmp_path / "out" / "s1"), *swap])
+    assert r.exit_code == 0 and "note: voiceprints not updated: no voices of the named speakers were kept" in r.output

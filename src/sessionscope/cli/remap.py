@@ -82,13 +82,20 @@ def _enrol(session: Any, mapping: dict[str, str], config: Any, path: Path) -> li
 
     pc = config.participants
     where = Path(pc.voiceprint_dir) if pc.voiceprint_dir else path.parent.parent / "voiceprints"
-    if not pc.save_voiceprints or not where.is_dir():
+    if not pc.save_voiceprints:  # the user's choice: nothing to say
         return []
     try:
-        return enrol_confirmed(session, mapping, where)
+        enrolled = enrol_confirmed(session, mapping, where) if where.is_dir() else []
     except (SessionscopeError, OSError, ValueError) as e:  # the remap itself is done and written
         click.echo(f"warning: voiceprints not updated: {e}", err=True)
         return []
+    if not enrolled and isinstance((session.extra or {}).get("audio"), dict):  # a recording: README promises it
+        why = ("the session names no pair (voiceprints are kept per pair: give `pair` in the manifest)"
+               if not session.pair_id else
+               f"no voices of the named speakers were kept for this session in {where} (`run` keeps them there with "
+               f"voiceprints on)")
+        click.echo(f"note: voiceprints not updated: {why}", err=True)
+    return enrolled
 
 
 def silent_after_remap(session: Any) -> list[str]:
