@@ -19,7 +19,6 @@ import argparse
 import json
 import subprocess
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +28,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
 def main() -> int:
-    from r22_pairvoice_camps import _draw
+    from r22_pairvoice_camps import _draw, load_pool
     from sessionscope.audio.identify import Person, map_speakers
     from sessionscope.config import Config
 
@@ -43,10 +42,7 @@ def main() -> int:
                     help="fold a later voice match into the prints only when its margin (mapping confidence) is at least this")
     args = ap.parse_args()
     threshold = Config().participants.voiceprint_threshold
-    data = json.loads(args.centroids.read_text())
-    pool: dict[str, dict[str, list[np.ndarray]]] = defaultdict(lambda: defaultdict(list))
-    for r in data["rows"]:
-        pool[r["reader"]][r["uri"]].append(np.asarray(r["centroid"], dtype=float))
+    data, pool = load_pool(args.centroids)
     readers = sorted(pool)
     people = [Person("a", "A"), Person("b", "B")]
     out: dict[str, dict[str, int]] = {}

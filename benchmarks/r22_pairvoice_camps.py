@@ -26,6 +26,7 @@ import sys
 from collections import defaultdict
 from itertools import permutations
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -47,6 +48,15 @@ def round21(sessions: dict[str, dict[str, np.ndarray]], guessed: set[str], thres
         best = max((p for p in scores if list(p) != pids), key=lambda p: (scores[p], p))
         out[sid] = sid in guessed and round(scores[best] - scores[tuple(pids)], 4) >= threshold
     return out
+
+
+def load_pool(path: Path) -> tuple[dict[str, Any], dict[str, dict[str, list[np.ndarray]]]]:
+    """The centroids file and its voices by reader, then by conversation (reader -> uri -> voices)."""
+    data = json.loads(path.read_text())
+    pool: dict[str, dict[str, list[np.ndarray]]] = defaultdict(lambda: defaultdict(list))
+    for r in data["rows"]:
+        pool[r["reader"]][r["uri"]].append(np.asarray(r["centroid"], dtype=float))
+    return data, pool
 
 
 def _draw(pool: dict[str, dict[str, list[np.ndarray]]], ra: str, rb: str, n: int,
@@ -102,10 +112,7 @@ def main() -> int:
     args = ap.parse_args()
     from sessionscope.audio.identify import SWAP_MARGIN
 
-    data = json.loads(args.centroids.read_text())
-    pool: dict[str, dict[str, list[np.ndarray]]] = defaultdict(lambda: defaultdict(list))  # reader -> uri -> voices
-    for r in data["rows"]:
-        pool[r["reader"]][r["uri"]].append(np.asarray(r["centroid"], dtype=float))
+    data, pool = load_pool(args.centroids)
     rng = np.random.default_rng(args.seed)
     readers = sorted(pool)
     results: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
