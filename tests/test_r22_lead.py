@@ -198,3 +198,34 @@ def test_the_seam_check_follows_its_config_switch(monkeypatch) -> None:
         cfg = Config.model_validate({"diarization": {"check_seams": on}})
         pipeline.recognise_step(_decoded(), config=cfg, language="en", n_people=0, cache=ResultCache(enabled=False))
     assert seen[0] is not None and seen[1] is None
+
+
+def test_find_seams_windowed_search_equals_the_brute_force_one() -> None:
+    import numpy as np
+
+    from sessionscope.audio import align
+    from sessionscope.audio.diarize import SpeakerTurn
+    from sessionscope.audio.hallucination import AsrSegment, AsrWord
+
+    def brute(turns, segments, p=align.SeamParams()):  # noqa: ANN001, ANN202 - round 22's first version, every pair
+        words = sorted((w.start, w.end) for seg in segments for w in seg.words)
+        return [(i, j) for i, a in enumerate(turns) for j, b in enumerate(turns)
+                if b.speaker != a.speaker and -0.02 <= b.start - a.end <= p.gap_s
+                and any(s <= b.start + p.pause_s and e >= a.end - p.pause_s for s, e in words)]
+
+    rng = np.random.default_rng(7)
+    for _ in range(40):
+        t, turns = 0.0, []
+        for _k in range(int(rng.integers(2, 40))):
+            d = float(rng.choice([0.0, 0.0, 0.01, 0.5, 2.0]))
+            length = float(rng.uniform(0.2, 6.0))
+            turns.append(SpeakerTurn(round(t + d, 2), round(t + d + length, 2), f"S{int(rng.integers(0, 3))}"))
+            t += d + length
+        turns.sort(key=lambda x: (x.start, x.speaker))
+        words, w = [], 0.0
+        while w < t:
+            n = float(rng.uniform(0.1, 0.9))
+            words.append(AsrWord(" w", round(w, 2), round(w + n, 2), 0.9))
+            w += n + float(rng.choice([0.05, 0.1, 0.4, 1.5]))
+        segs = [AsrSegment(0.0, t, "x", words=tuple(words))]
+        assert [(s.before, s.after) for s in align.find_seams(turns, segs)] == brute(turns, segs)

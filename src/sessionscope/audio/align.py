@@ -502,14 +502,24 @@ def find_seams(turns: Sequence[SpeakerTurn], segments: Sequence[AsrSegment], *,
     switches inside one person's sentence (30 of the 69 on the choose half of the development files lie exactly
     where two 10 s segmentation chunks 5 s apart are stitched: 7.5, 12.5, ... s). ``turns`` sorted by start."""
     words = sorted((w.start, w.end) for seg in segments for w in seg.words)
+    longest = max((e - s for s, e in words), default=0.0)
+    starts = [w[0] for w in words]
+    turn_starts = [b.start for b in turns]
     p = params.pause_s
     out: list[Seam] = []
     for i, a in enumerate(turns):
         t = a.end
-        for j, b in enumerate(turns):
-            if b.speaker == a.speaker or not -0.02 <= b.start - t <= params.gap_s:
+        # the turns starting within [t - 0.02, t + gap_s] (sorted by start: a bisected window, not every turn)
+        for j in range(bisect_left(turn_starts, t - 0.02), len(turns)):
+            b = turns[j]
+            if b.start - t > params.gap_s:
+                break
+            if b.speaker == a.speaker:
                 continue
-            if any(s <= b.start + p and e >= t - p for s, e in words):
+            # a word overlapping [t - p, b.start + p]: its start is at most b.start + p, and at least
+            # t - p - (the longest word), since it ends at or after t - p
+            lo, hi = bisect_left(starts, t - p - longest - 1e-6), bisect_left(starts, b.start + p)
+            if any(words[k][1] >= t - p and words[k][0] <= b.start + p for k in range(lo, min(hi + 1, len(words)))):
                 out.append(Seam(i, j, t, b.start, min(_run_from(words, t, -1, p), t - a.start),
                                 min(_run_from(words, b.start, 1, p), b.end - b.start)))
     return out
