@@ -129,8 +129,8 @@ def _answered_requests(session: Session, worded: set[str]) -> list[tuple[Recomme
     asked = {q.utterance_id for q in session.questions}
     order = {u.id: i for i, u in enumerate(session.utterances)}
     out: list[tuple[Recommendation, str]] = []
-    for r in session.recommendations:
-        if not r.request or r.procedure or r.to_check or not r.receiver or r.receiver == r.giver:
+    for r in session.help_requests:
+        if r.to_check or not r.receiver or r.receiver == r.giver:
             continue
         if r.utterance_id in asked or r.utterance_id not in order or deferred_request(r.text):
             continue
@@ -186,7 +186,7 @@ def _listed_apart(session: Session) -> str:
     """What the recommendations that are not advice are: "2 suggestions about running the meeting and 1 request to
     be shown or told something"."""
     n_procedure = sum(1 for r in session.recommendations if r.procedure)
-    n_request = sum(1 for r in session.recommendations if r.request and not r.procedure)
+    n_request = len(session.help_requests)
     parts = ([f"{n_procedure} suggestion{'' if n_procedure == 1 else 's'} about running the meeting"] if n_procedure else []) \
         + ([f"{n_request} request{'' if n_request == 1 else 's'} to be shown, told or sent something"] if n_request else [])
     return " and ".join(parts)
@@ -285,7 +285,7 @@ def item_measures(session: Session) -> tuple[dict[str, dict[str, Any]], dict[str
     """
     pids = [p.id for p in session.participants] or sorted({u.speaker for u in session.utterances})
     part: dict[str, dict[str, Any]] = {p: {} for p in pids}
-    requests = [r for r in session.recommendations if r.request and not r.procedure]
+    requests = session.help_requests
     for p in pids:
         part[p] = {
             "recommendations_given": sum(1 for r in session.advice if r.giver == p),

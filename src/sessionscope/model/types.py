@@ -164,6 +164,12 @@ class Session:
         return tuple(r for r in self.recommendations if not (r.procedure or r.request))
 
     @property
+    def help_requests(self) -> tuple[Recommendation, ...]:
+        """The recommendations that are requests for the speaker's own learning or help ("show me how you set it
+        up"), listed apart from advice; one about running the meeting counts as ``procedure`` only."""
+        return tuple(r for r in self.recommendations if r.request and not r.procedure)
+
+    @property
     def tasks(self) -> tuple[ActionItem, ...]:
         """The action items that are tasks: all but moves made within the meeting itself (``in_meeting``).
 

@@ -69,7 +69,7 @@ def corpus_records(sessions: Iterable[Session]) -> dict[str, Any]:
                 area_of.update(dict.fromkeys(seg.utterance_ids, seg.area))
         recs = {r.utterance_id for r in s.advice}
         procedure = {r.utterance_id for r in s.recommendations if r.procedure}  # "Next slide, please."
-        requests = {r.utterance_id for r in s.recommendations if r.request and not r.procedure}  # "Show me how."
+        requests = {r.utterance_id for r in s.help_requests}  # "Show me how."
         acts = {a.utterance_id for a in s.tasks}
         moves = {a.utterance_id for a in s.action_items if a.in_meeting}  # "I'll draw it on the whiteboard"
         qs = {q.utterance_id for q in s.questions}

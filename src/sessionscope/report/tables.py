@@ -141,7 +141,7 @@ def session_row(s: Session) -> dict[str, Any]:
         "n_recommendations_to_check": sum(1 for r in s.advice if r.to_check),
         "n_procedure_suggestions": sum(1 for r in s.recommendations if r.procedure),
         # "show me how you set it up": the asker is taught, listed, not counted as advice (round 22)
-        "n_help_requests": sum(1 for r in s.recommendations if r.request and not r.procedure),
+        "n_help_requests": len(s.help_requests),
         "n_open_confirmation_tags": sum(1 for x in s.questions if not x.answered and x.confirmation_tag),
         # advice to the whole group (3+ people, no single receiver): given, received by nobody in particular
         "n_recommendations_to_group": sum(1 for r in s.advice if r.receiver is None),
