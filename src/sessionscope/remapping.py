@@ -9,7 +9,7 @@ rewrite the speakers; the text stages then run on the result
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sessionscope.errors import InputError
@@ -96,19 +96,38 @@ def remap_session(session: Session, mapping: Mapping[str, str]) -> Session:
     return record_stage_run(remapped, "audio.speaker_mapping", "ok", f"by {method}; no measured confidence")
 
 
-def enrol_confirmed(session: Session, labels: Iterable[str], voiceprint_dir: str | Path) -> list[str]:
+@dataclass(frozen=True)
+class Enrolment:
+    """What a ``remap`` did to the pair's voiceprints (participant ids)."""
+
+    created: tuple[str, ...] = ()  # a new voiceprint from this session's named voice
+    updated: tuple[str, ...] = ()  # an existing voiceprint given this session's named voice
+    withdrawn: tuple[str, ...] = ()  # a voiceprint that had taken in a voice of this session ``run`` mapped wrongly
+    unchanged: tuple[str, ...] = ()  # already holding this very voice by hand (the same remap again)
+
+    @property
+    def enrolled(self) -> tuple[str, ...]:
+        return tuple(sorted({*self.created, *self.updated}))
+
+    def __bool__(self) -> bool:
+        return bool(self.created or self.updated or self.withdrawn or self.unchanged)
+
+
+def enrol_confirmed(session: Session, labels: Iterable[str], voiceprint_dir: str | Path) -> Enrolment:
     """After a hand correction (``remap``): fold the voices ``run`` kept for this session's ``labels`` (those the
     user named) into their participants' voiceprints, so that the pair's later sessions are matched by voice,
-    with a measured margin, instead of by order of first speech. Returns the participant ids enrolled (none
-    without a pair or without kept voices: ``run`` keeps them with voiceprints on). Two labels named as one
-    person give one voice, their mean. A session already folded into a participant's voiceprint is not folded
-    in again (:meth:`~sessionscope.audio.identify.VoiceprintStore.save`)."""
+    with a measured margin, instead of by order of first speech; and take this session's voice out of any print
+    ``run`` had folded it into under a mapping the correction contradicts (a wrong introduction: the voice a
+    label now names someone else). Two labels named as one person give one voice, their mean. A hand-confirmed
+    voice replaces the session's earlier one in a print, and a later ``run`` of the session does not undo it
+    (:meth:`~sessionscope.audio.identify.VoiceprintStore.save`). Nothing is done without a pair or without kept
+    voices (``run`` keeps them with voiceprints on)."""
     import numpy as np
 
     from sessionscope.audio.identify import VoiceprintStore
 
     if not session.pair_id:
-        return []
+        return Enrolment()
     store = VoiceprintStore(voiceprint_dir)
     kept = store.load_sessions(session.pair_id).get(session.id) or {}
     smap = ((session.extra or {}).get("audio") or {}).get("speaker_map") or {}
@@ -117,6 +136,21 @@ def enrol_confirmed(session: Session, labels: Iterable[str], voiceprint_dir: str
         pid = smap.get(lab)
         if pid is not None and pid != lab and lab in kept:
             voices.setdefault(pid, []).append(kept[lab])
+    withdrawn: list[str] = []
+    for pid, (by, voice) in store.holders(session.pair_id, session.id).items():
+        if pid in voices or by == "hand" or not kept:
+            continue
+        source = max(kept, key=lambda lab: float(  # the label whose kept voice ``run`` folded in
+            voice @ kept[lab] / max(np.linalg.norm(voice) * np.linalg.norm(kept[lab]), 1e-9)))
+        if smap.get(source) != pid and store.withdraw(session.pair_id, pid, session.id):
+            withdrawn.append(pid)
+    created: list[str] = []
+    updated: list[str] = []
+    unchanged: list[str] = []
     for pid, vs in sorted(voices.items()):
-        store.save(session.pair_id, pid, np.mean(vs, axis=0).tolist(), session_id=session.id)
-    return sorted(voices)
+        existed = store.load(session.pair_id, [pid]) != {}
+        if store.save(session.pair_id, pid, np.mean(vs, axis=0).tolist(), session_id=session.id, by="hand"):
+            (updated if existed else created).append(pid)
+        else:
+            unchanged.append(pid)
+    return Enrolment(tuple(created), tuple(updated), tuple(sorted(withdrawn)), tuple(unchanged))

@@ -353,23 +353,97 @@ class VoiceprintStore:
                     log.warning("%s: unreadable voiceprint ignored (%s)", p, e)
         return out
 
-    def save(self, pair: str, pid: str, embedding: Sequence[float], *, session_id: str) -> Path:
-        """Fold ``embedding`` into the participant's running-mean voiceprint."""
+    def _read(self, p: Path) -> dict:
+        """A participant's print file as {"earlier": (count, mean) or None, "by_session": {sid: (by, embedding)},
+        "sessions": [...]}. Prints written before round 23 hold only a running mean: their sessions stay in
+        ``earlier``, which cannot be taken apart."""
+        out: dict = {"earlier": None, "by_session": {}, "sessions": []}
+        if not p.is_file():
+            return out
+        try:
+            old = json.loads(p.read_text(encoding="utf-8"))
+            contrib = old.get("contributions")
+            if isinstance(contrib, dict):
+                out["by_session"] = {str(k): (str(v["by"]), np.asarray(v["embedding"], dtype=np.float64))
+                                     for k, v in contrib.items()}
+                e = old.get("earlier")
+                if e:
+                    out["earlier"] = (int(e["count"]), np.asarray(e["embedding"], dtype=np.float64), list(e["sessions"]))
+            else:  # a running mean only
+                out["earlier"] = (int(old["count"]), np.asarray(old["embedding"], dtype=np.float64),
+                                  list(old.get("sessions", [])))
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            log.warning("%s: unreadable voiceprint replaced (%s)", p, e)
+            return {"earlier": None, "by_session": {}, "sessions": []}
+        return out
+
+    def _write(self, p: Path, pair: str, pid: str, body: dict) -> Optional[Path]:
+        earlier, by_session = body["earlier"], body["by_session"]
+        n = (earlier[0] if earlier else 0) + len(by_session)
+        if n == 0:
+            p.unlink(missing_ok=True)
+            return None
+        total = (earlier[1] * earlier[0] if earlier else 0.0) + sum(e for _, e in by_session.values())
+        out = {"participant": pid, "pair": pair, "count": n,
+               "sessions": [*(earlier[2] if earlier else []), *by_session], "model": "campplus",
+               "embedding": np.round(np.asarray(total) / n, 6).tolist(),
+               "contributions": {sid: {"by": by, "embedding": np.round(e, 6).tolist()}
+                                 for sid, (by, e) in by_session.items()}}
+        if earlier:
+            out["earlier"] = {"count": earlier[0], "embedding": np.round(earlier[1], 6).tolist(),
+                              "sessions": earlier[2]}
+        return atomic_write_text(p, json.dumps(out) + "\n")
+
+    def save(self, pair: str, pid: str, embedding: Sequence[float], *, session_id: str,
+             by: str = "run") -> Optional[Path]:
+        """Fold one session's voice into the participant's voiceprint (the mean of its sessions' voices).
+
+        ``by="run"``: a mapping ``run`` found (voiceprint, introduction); a session already in the print is not
+        folded in again, and a session some participant of the pair holds by hand is left alone (a rerun must
+        not undo a ``remap``). ``by="hand"``: a mapping confirmed with ``remap``; it replaces the session's
+        earlier voice in this print. Returns the file written, or ``None`` when nothing changed."""
         p = self._path(pair, pid)
-        n, mean = 0, np.asarray(embedding, dtype=np.float64)
-        sessions: list[str] = []
-        if p.is_file():
-            try:
-                old = json.loads(p.read_text(encoding="utf-8"))
-                n, sessions = int(old["count"]), list(old.get("sessions", []))
-                if session_id in sessions:
-                    return p
-                mean = (np.asarray(old["embedding"]) * n + mean) / (n + 1)
-            except (OSError, ValueError, KeyError):
-                n = 0
-        body = {"participant": pid, "pair": pair, "count": n + 1, "sessions": [*sessions, session_id],
-                "model": "campplus", "embedding": np.round(mean, 6).tolist()}
-        return atomic_write_text(p, json.dumps(body) + "\n")
+        body = self._read(p)
+        held = body["by_session"].get(session_id)
+        if by == "run" and (held is not None or session_id in (body["earlier"] or (0, None, []))[2]
+                            or self.confirmed_by_hand(pair, session_id)):
+            return None
+        if held is not None and held[0] == "hand" and np.allclose(held[1], embedding):
+            return None
+        body["by_session"][session_id] = (by, np.asarray(embedding, dtype=np.float64))
+        return self._write(p, pair, pid, body)
+
+    def withdraw(self, pair: str, pid: str, session_id: str) -> bool:
+        """Take one session's voice out of a participant's voiceprint (a ``remap`` found it was someone else's).
+        False when the print does not hold it apart (not in it, or folded into a pre-round-23 running mean:
+        then it is logged, and deleting the print file is the way to re-enrol)."""
+        p = self._path(pair, pid)
+        body = self._read(p)
+        if session_id in body["by_session"]:
+            del body["by_session"][session_id]
+            self._write(p, pair, pid, body)
+            return True
+        if body["earlier"] and session_id in body["earlier"][2]:
+            log.warning("%s: session %s is folded into an older running-mean voiceprint and cannot be taken out; "
+                        "delete the file to enrol %s again", p, session_id, pid)
+        return False
+
+    def holders(self, pair: str, session_id: str) -> dict[str, tuple[str, np.ndarray]]:
+        """Participant id -> (by, voice) for each of the pair's prints holding this session's voice apart."""
+        out: dict[str, tuple[str, np.ndarray]] = {}
+        folder = self._path(pair, "x").parent
+        for p in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+            held = self._read(p)["by_session"].get(session_id)
+            if held is not None:
+                try:
+                    pid = str(json.loads(p.read_text(encoding="utf-8"))["participant"])
+                except (OSError, ValueError, KeyError):
+                    continue
+                out[pid] = held
+        return out
+
+    def confirmed_by_hand(self, pair: str, session_id: str) -> bool:
+        return any(by == "hand" for by, _ in self.holders(pair, session_id).values())
 
     def _session_path(self, pair: str, session_id: str) -> Path:
         return self._sessions_dir(pair) / (re.sub(r"[^\w.-]+", "-", session_id) + ".json")

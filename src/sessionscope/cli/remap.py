@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 import click
 
-from sessionscope.remapping import remap_session
+from sessionscope.remapping import Enrolment, remap_session
 
 __all__ = ["remap", "remap_session"]
 
@@ -65,37 +65,46 @@ def remap(session_dir: Path, speakers: tuple[str, ...], config_path: Optional[Pa
     except (SessionscopeError, OSError, ValueError) as e:
         raise click.ClickException(str(e)) from e
     click.echo(f"remapped {', '.join(f'{k}→{v}' for k, v in mapping.items())}; outputs rewritten in {path.parent}")
-    enrolled = _enrol(session, mapping, config, path)
-    if enrolled:
-        names = {p.id: p.name for p in session.participants}
-        click.echo(f"voiceprints of {', '.join(names.get(p, p) for p in enrolled)} updated from this session's voices: "
-                   f"the pair's later recordings are matched to them by voice")
+    enrolment = _enrol(session, mapping, config, path)
+    names = {p.id: p.name for p in session.participants}
+    for pids, what in ((enrolment.created, "made"), (enrolment.updated, "updated")):
+        if pids:
+            click.echo(f"voiceprints of {', '.join(names.get(p, p) for p in pids)} {what} from this session's voices: "
+                       f"the pair's later recordings are matched to them by voice")
+    if enrolment.unchanged:
+        click.echo(f"voiceprints of {', '.join(names.get(p, p) for p in enrolment.unchanged)} already hold these "
+                   f"voices from this session")
+    if enrolment.withdrawn:
+        click.echo(f"this session's voice taken out of the voiceprints of "
+                   f"{', '.join(names.get(p, p) for p in enrolment.withdrawn)}: `run` had folded it in under the "
+                   f"mapping this correction replaces")
     for line in silent_after_remap(session):
         click.echo(f"warning: {line}", err=True)
 
 
-def _enrol(session: Any, mapping: dict[str, str], config: Any, path: Path) -> list[str]:
+def _enrol(session: Any, mapping: dict[str, str], config: Any, path: Path) -> Enrolment:
     """The hand-named voices folded into the pair's voiceprints (voiceprints on: ``participants.voiceprint_dir``,
-    else ``voiceprints/`` beside the session folder, where ``run`` keeps them)."""
+    else ``voiceprints/`` beside the session folder, where ``run`` keeps them), and this session's voices taken
+    out of prints the correction contradicts."""
     from sessionscope.errors import SessionscopeError
     from sessionscope.remapping import enrol_confirmed
 
     pc = config.participants
     where = Path(pc.voiceprint_dir) if pc.voiceprint_dir else path.parent.parent / "voiceprints"
     if not pc.save_voiceprints:  # the user's choice: nothing to say
-        return []
+        return Enrolment()
     try:
-        enrolled = enrol_confirmed(session, mapping, where) if where.is_dir() else []
+        enrolment = enrol_confirmed(session, mapping, where) if where.is_dir() else Enrolment()
     except (SessionscopeError, OSError, ValueError) as e:  # the remap itself is done and written
         click.echo(f"warning: voiceprints not updated: {e}", err=True)
-        return []
-    if not enrolled and isinstance((session.extra or {}).get("audio"), dict):  # a recording: README promises it
+        return Enrolment()
+    if not enrolment and isinstance((session.extra or {}).get("audio"), dict):  # a recording: README promises it
         why = ("the session names no pair (voiceprints are kept per pair: give `pair` in the manifest)"
                if not session.pair_id else
                f"no voices of the named speakers were kept for this session in {where} (`run` keeps them there with "
                f"voiceprints on)")
         click.echo(f"note: voiceprints not updated: {why}", err=True)
-    return enrolled
+    return enrolment
 
 
 def silent_after_remap(session: Any) -> list[str]:

@@ -1,0 +1,77 @@
+"""Round 23, lead: a remap takes a session's voice out of the voiceprint a wrong mapping had folded it into."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from sessionscope.audio.identify import VoiceprintStore
+from sessionscope.remapping import enrol_confirmed
+from test_r21_pairvoice import ANNA, BORIS, _voice, full_session
+
+
+def _session(sid: str, smap: dict[str, str]):
+    return full_session(sid=sid).evolve(pair_id="pair-a", extra={"audio": {"speaker_map": smap}})
+
+
+def _cos(a, b) -> float:
+    return float(np.dot(a, b) / np.linalg.norm(a) / np.linalg.norm(b))
+
+
+def test_remap_withdraws_a_voice_run_folded_into_the_wrong_print(tmp_path: Path) -> None:
+    store = VoiceprintStore(tmp_path)
+    boris_s1, anna_s1 = _voice(BORIS), _voice(ANNA)
+    store.save_session("pair-a", "s1", {"SPEAKER_00": boris_s1, "SPEAKER_01": anna_s1})
+    # a wrong introduction: run mapped SPEAKER_00 (Boris's voice) to Anna and folded it into her print
+    store.save("pair-a", "anna", boris_s1.tolist(), session_id="s1")
+    store.save("pair-a", "anna", _voice(ANNA).tolist(), session_id="s0")  # an earlier, right session
+    # the user names only SPEAKER_00: Boris
+    got = enrol_confirmed(_session("s1", {"SPEAKER_00": "boris", "SPEAKER_01": "anna"}), ["SPEAKER_00"], tmp_path)
+    assert got.withdrawn == ("anna",) and got.created == ("boris",) and not got.updated
+    anna = json.loads((tmp_path / "pair-a" / "anna.json").read_text())
+    assert anna["sessions"] == ["s0"] and anna["count"] == 1
+    prints = store.load("pair-a", ["anna", "boris"])
+    assert _cos(prints["anna"], ANNA) > _cos(prints["anna"], BORIS)
+    assert np.allclose(prints["boris"], boris_s1, atol=1e-5)
+    # the same remap again changes nothing and says so
+    again = enrol_confirmed(_session("s1", {"SPEAKER_00": "boris", "SPEAKER_01": "anna"}), ["SPEAKER_00"], tmp_path)
+    assert again.unchanged == ("boris",) and not (again.created or again.updated or again.withdrawn)
+
+
+def test_a_hand_confirmed_voice_replaces_runs_and_a_rerun_does_not_undo_it(tmp_path: Path) -> None:
+    store = VoiceprintStore(tmp_path)
+    boris_s1, anna_s1 = _voice(BORIS), _voice(ANNA)
+    store.save_session("pair-a", "s1", {"SPEAKER_00": boris_s1, "SPEAKER_01": anna_s1})
+    store.save("pair-a", "anna", boris_s1.tolist(), session_id="s1")  # run's wrong fold
+    got = enrol_confirmed(_session("s1", {"SPEAKER_00": "boris", "SPEAKER_01": "anna"}),
+                          ["SPEAKER_00", "SPEAKER_01"], tmp_path)
+    assert got.updated == ("anna",) and got.created == ("boris",) and not got.withdrawn
+    assert np.allclose(store.load("pair-a", ["anna"])["anna"], anna_s1, atol=1e-5)
+    # a later run of s1 that maps wrongly again folds nothing: the session is confirmed by hand
+    assert store.save("pair-a", "anna", boris_s1.tolist(), session_id="s1") is None
+    assert store.save("pair-a", "boris", anna_s1.tolist(), session_id="s1") is None
+    assert np.allclose(store.load("pair-a", ["anna"])["anna"], anna_s1, atol=1e-5)
+    # a new session is still folded in by run
+    assert store.save("pair-a", "anna", _voice(ANNA).tolist(), session_id="s2") is not None
+    assert json.loads((tmp_path / "pair-a" / "anna.json").read_text())["count"] == 2
+
+
+def test_a_running_mean_print_from_before_is_read_kept_and_extended(tmp_path: Path) -> None:
+    p = tmp_path / "pair-a" / "anna.json"
+    p.parent.mkdir(parents=True)
+    p.write_text(json.dumps({"participant": "anna", "pair": "pair-a", "count": 2, "sessions": ["s0", "s1"],
+                             "model": "campplus", "embedding": [1.0, 0.0]}))
+    store = VoiceprintStore(tmp_path)
+    assert store.save("pair-a", "anna", [1.0, 0.0], session_id="s1") is None  # already in the running mean
+    store.save("pair-a", "anna", [0.0, 1.0], session_id="s2")
+    body = json.loads(p.read_text())
+    assert body["count"] == 3 and body["sessions"] == ["s0", "s1", "s2"]
+    assert np.allclose(body["embedding"], [2 / 3, 1 / 3], atol=1e-5)
+    assert store.withdraw("pair-a", "anna", "s1") is False  # inside the old mean: cannot be taken apart
+    assert store.withdraw("pair-a", "anna", "s2") is True
+    assert np.allclose(store.load("pair-a", ["anna"])["anna"], [1.0, 0.0])
+    # the last session withdrawn from a print made of contributions only removes the file
+    store.save("pair-a", "boris", [0.0, 1.0], session_id="s3")
+    assert store.withdraw("pair-a", "boris", "s3") and not (tmp_path / "pair-a" / "boris.json").exists()
