@@ -75,3 +75,17 @@ def test_a_running_mean_print_from_before_is_read_kept_and_extended(tmp_path: Pa
     # the last session withdrawn from a print made of contributions only removes the file
     store.save("pair-a", "boris", [0.0, 1.0], session_id="s3")
     assert store.withdraw("pair-a", "boris", "s3") and not (tmp_path / "pair-a" / "boris.json").exists()
+
+
+def test_a_russian_task_found_without_a_rule_starts_after_words_of_agreement() -> None:
+    from sessionscope.analysis.extract.actions import task_phrase
+    from sessionscope.analysis.extract.rules import RuleHit
+    from sessionscope.language.nlp import parse_sentence
+
+    hit = RuleHit(kind="action", confidence=0.7, rule="head", owner="addressee")  # a head's item: no task start
+    cases = {"Договорились, пришли мне ссылку на доску.": "пришли мне ссылку на доску",
+             "Ну ладно, тогда я сделаю отчёт.": "сделаю отчёт",
+             "Давайте созвонимся.": "Давайте созвонимся",  # «давайте» frames the task itself
+             "Хорошо.": "Хорошо"}  # nothing after the lead: the text stays
+    for text, task in cases.items():
+        assert task_phrase(parse_sentence(text), hit) == task, text

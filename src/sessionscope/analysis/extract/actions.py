@@ -589,9 +589,17 @@ def _spoken_clean(phrase: str) -> str:
     return out or phrase
 
 
+# round 23: the Russian words of agreement and transition a spoken task opens with («Договорились, пришли ссылку» ->
+# «пришли ссылку»); «давай(те)» is not among them: it frames the task itself («давайте созвонимся»)
+_RU_LEAD = re.compile(
+    r"^(?:(?:ну|так|итак|ладно|хорошо|окей|ок|договорились|значит|тогда|в общем|короче|слушай(?:те)?|кстати|да|а|и)"
+    r"(?!\w)[\s,.!—-]*)+", re.IGNORECASE)
+
+
 def _task_start(text: str, language: str) -> int:
     if language == "ru":
-        return 0
+        m = _RU_LEAD.match(text)
+        return m.end() if m and m.end() < len(text.rstrip()) else 0
     m = _EN_LEAD.match(text)
     start = m.end() if m else 0
     y = _EN_PERSON_FRAME.match(text[start:])
