@@ -89,3 +89,12 @@ def test_a_russian_task_found_without_a_rule_starts_after_words_of_agreement() -
              "Хорошо.": "Хорошо"}  # nothing after the lead: the text stays
     for text, task in cases.items():
         assert task_phrase(parse_sentence(text), hit) == task, text
+
+
+def test_a_russian_rule_start_on_a_word_of_transition_moves_past_it() -> None:
+    from sessionscope.analysis.extract.actions import task_phrase
+    from sessionscope.analysis.extract.rules import RuleHit
+    from sessionscope.language.nlp import parse_sentence
+
+    hit = RuleHit(kind="action", confidence=0.7, rule="ru_we", owner="both", task_start=0)
+    assert task_phrase(parse_sentence("Так, все правки собираем в один список."), hit) == "все правки собираем в один список"

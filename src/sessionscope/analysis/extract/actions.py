@@ -616,6 +616,8 @@ def task_phrase(sent: Sentence, hit: RuleHit, *, max_words: int = 14) -> str:
     text = sent.text
     if hit.task_start is not None:
         start = hit.task_start
+        if sent.language == "ru":  # a rule's start on a word of transition: «так, все правки собираем…»
+            start += _task_start(text[start:], "ru")
     else:
         start = _task_start(text, sent.language)
         clean = strip_markup(text)  # a sound or gap mark first ("{vocalsound} I'll pass the pen") hides the frame
