@@ -109,7 +109,7 @@ def test_junior_share_kept_apart_by_basis(tmp_path: Path) -> None:
     assert row["n_talk_share_sessions"] == 1 and row["n_word_share_sessions"] == 2
     assert row["mean_junior_word_share"] == (rows["junior_word_share"].mean())
     md = render_programme_markdown(prog)
-    assert "over the 1 of 2 sessions with talk times" in md
+    assert "over the 1 of 2 sessions with the junior's talk time" in md
     assert "Mean junior share of words" in md
 
 

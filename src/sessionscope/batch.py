@@ -203,6 +203,28 @@ def make_items(files: Sequence[Path], *, manifest: Any = None) -> list[BatchItem
     return items
 
 
+def missing_manifest_files(manifest: Any, items: Sequence[BatchItem], *, suffixes: Sequence[str]) -> list[tuple[str, str]]:
+    """The manifest's sessions that name an input of this command (``suffixes``: recordings for ``run``,
+    transcripts for ``analyze``) that does not exist, and that no input of the batch matched: ``(session, path)``.
+
+    Such a session is not analysed; it is not an error (a manifest may list a session not yet recorded), but it
+    must not vanish without a word (a typo in ``file:``, a recording not copied): each one is logged here."""
+    wanted = {s.lower() for s in suffixes}
+    matched = {id(it.entry) for it in items if it.entry is not None}
+    out: list[tuple[str, str]] = []
+    for n, e in enumerate(manifest.entries if manifest is not None else ()):
+        name = next((f for f in (e.transcript, e.file) if f and Path(f).suffix.lower() in wanted), None)
+        if id(e) in matched or not name or is_url(name):
+            continue
+        path = Path(name) if Path(name).is_absolute() else Path(manifest.root) / name
+        if not path.exists():
+            sid = e.id or f"sessions[{n}]"
+            log.warning("%s: session '%s' names %s, which does not exist%s: that session is not analysed",
+                        manifest.path or "manifest", sid, name, "" if str(path) == name else f" ({path})")
+            out.append((sid, str(path)))
+    return out
+
+
 def _entry_digest(entry: Optional[ManifestEntry]) -> Optional[str]:
     if entry is None:
         return None
@@ -384,15 +406,30 @@ def run_batch(
 
         stream = drive(engine, process_item, items, spec=spec, out_dir=out_root, hook=hook, lost=lost_item,
                        release=release_dead_worker)
-    for index, result in stream:
-        results[index] = result
-        _try_write_report(BatchReport(results=tuple(r for r in results if r is not None), out_dir=out_root,
-                                      extra={"total": len(items)}))
+    try:
+        for index, result in stream:
+            results[index] = result
+            _try_write_report(BatchReport(results=tuple(r for r in results if r is not None), out_dir=out_root,
+                                          extra={"total": len(items)}))
+    except KeyboardInterrupt as e:  # Ctrl-C, or a stop signal the caller turned into one: record it, then stop
+        stopped = BatchReport(results=tuple(r for r in results if r is not None), out_dir=out_root,
+                              extra={"total": len(items), "interrupted": True})
+        _try_write_report(stopped)
+        raise BatchInterrupted(stopped) from e
     if hook:
         hook("session", completed=len(items), total=len(items), item=None)
     report = BatchReport(results=tuple(r for r in results if r is not None), out_dir=out_root)
     _try_write_report(report)
     return report
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """A batch stopped by Ctrl-C (or a signal turned into one) before its last input; ``report`` holds the inputs
+    finished until then (``batch.json`` says ``"interrupted": true``); a rerun resumes the rest."""
+
+    def __init__(self, report: BatchReport) -> None:
+        super().__init__("batch interrupted")
+        self.report = report
 
 
 def keep_earlier_folders(items: Sequence[BatchItem], out_root: Path) -> list[BatchItem]:
@@ -458,4 +495,6 @@ def write_batch_report(report: BatchReport) -> Path:
     body = {"ok": report.ok and len(rows) >= total, "complete": len(rows) >= total, "total": total, "done": len(rows),
             "failed": len(report.failed),
             "partial": len(report.partial), "results": rows}
+    if report.extra.get("interrupted"):  # stopped by Ctrl-C or a signal, not killed: a rerun resumes the rest
+        body = {"interrupted": True, **body}
     return atomic_write_text(report.out_dir / "batch.json", json.dumps(body, ensure_ascii=False, indent=2) + "\n")

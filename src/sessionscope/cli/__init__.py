@@ -56,10 +56,14 @@ def cli(verbose: int, quiet: bool) -> None:
       sessionscope report programme results/ --out results/programme
       sessionscope config show
     """
+    from rich.console import Console
     from rich.logging import RichHandler
 
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
-    logging.basicConfig(level=level, format="%(message)s", handlers=[RichHandler(show_path=False, show_time=False)], force=True)
+    # warnings and errors go to stderr, beside the closing notes: stdout holds the results alone (a table piped to
+    # a file, `export … | tee`), and a warning is still seen when stdout is redirected
+    logging.basicConfig(level=level, format="%(message)s", force=True,
+                        handlers=[RichHandler(console=Console(stderr=True), show_path=False, show_time=False)])
 
 
 def main() -> None:

@@ -130,8 +130,8 @@ def analyze(paths: tuple[Any, ...], manifest: Optional[Path], out_dir: Path, con
       sessionscope analyze call.srt --stages dynamics --format markdown --format csv
     """
     helper = _start_parse_helper_early(stages=stages, engine=engine, workers=workers, address=ray_address)
-    from sessionscope.batch import discover, make_items
-    from sessionscope.cli.common import exit_for, print_report, progress_hook, run_with
+    from sessionscope.batch import discover, make_items, missing_manifest_files
+    from sessionscope.cli.common import exit_for, print_missing, print_report, progress_hook, run_with
     from sessionscope.engines import check_stage_names, engine_for
     from sessionscope.inputs import TRANSCRIPT_SUFFIXES, manifest_transcripts, prefer_best_transcript
     from sessionscope.runspec import build_run_spec
@@ -140,6 +140,7 @@ def analyze(paths: tuple[Any, ...], manifest: Optional[Path], out_dir: Path, con
         spec = build_run_spec("analyze", config_path=config_path, stages=split_stages(stages), formats=formats,
                               participants=participants, language=language, manifest_path=manifest,
                               out_dir=out_dir, resume=not force)
+        given = bool(paths)
         if not paths:
             if spec.manifest is None:
                 raise click.UsageError("give transcript files or folders, or --manifest with `transcript` paths")
@@ -153,6 +154,8 @@ def analyze(paths: tuple[Any, ...], manifest: Optional[Path], out_dir: Path, con
         if not files:
             raise click.UsageError("no transcript files found in " + ", ".join(map(str, paths)))
         items = make_items(files, manifest=spec.manifest)
+        # without PATHS the manifest's own transcripts are the inputs: a missing one is already a failed input
+        missing = missing_manifest_files(spec.manifest, items, suffixes=TRANSCRIPT_SUFFIXES) if given else []
         eng = engine_for(engine, workers=workers, address=ray_address)
         if helper and (eng is not None or "extraction" not in spec.config.pipeline.stages):
             from sessionscope.pipeline import stop_parse_helper
@@ -176,4 +179,5 @@ def analyze(paths: tuple[Any, ...], manifest: Optional[Path], out_dir: Path, con
     with progress_hook(len(items), enabled=not no_progress) as hook, one_thread:
         report = run_with(eng, items, spec, out_dir, hook=hook)
     print_report(report)
+    print_missing(missing)
     exit_for(report)

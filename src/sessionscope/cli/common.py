@@ -61,6 +61,10 @@ def progress_hook(total: int, *, enabled: bool = True, label: str = "sessions") 
         yield hook
 
 
+#: the start of the data-quality note of a recording decoded only in part (``sessionscope.audio.pipeline.decode_step``)
+TRUNCATED_NOTE = "the file looks truncated or damaged"
+
+
 class _HoldItemFailures(logging.Filter):
     """Holds back the batch's per-input failure records (:data:`sessionscope.batch.ITEM_FAILURE`): the closing
     list of :func:`print_report` gives each reason, and the console showed every one twice."""
@@ -76,12 +80,65 @@ class _HoldItemFailures(logging.Filter):
         return True
 
 
+class Interrupted(click.ClickException):
+    """A batch stopped by Ctrl-C or a stop signal: what was kept, how to resume; exit code 128 + the signal."""
+
+    def __init__(self, message: str, signum: int) -> None:
+        super().__init__(message)
+        self.exit_code = 128 + signum
+
+
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[list[int]]:
+    """SIGTERM (a scheduler, ``kill``, a container stop) and SIGINT stop the batch the way Ctrl-C does: this
+    process's worker processes are ended at once (their unfinished inputs are redone by a rerun; every output is
+    written by a rename and a dead worker's session lock is stale), then ``KeyboardInterrupt`` is raised here.
+    Without it SIGTERM ended this process alone and its workers went on writing sessions that ``batch.json``
+    never listed. Yields the signals received. Only in the main thread (elsewhere: no change)."""
+    import multiprocessing
+    import os
+    import signal
+    import threading
+
+    got: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield got
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        got.append(signum)
+        for child in multiprocessing.active_children():
+            if len(got) == 1 and child.pid is not None:  # as Ctrl-C in a terminal: each worker drops its input
+                os.kill(child.pid, signal.SIGINT)
+            else:  # a second signal while they wind down: at once
+                child.terminate()
+        raise KeyboardInterrupt
+
+    old = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield got
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+
+
+def interrupted_message(report: BatchReport, signum: int) -> str:
+    """What an interrupted batch kept and how to go on, for the console."""
+    import signal
+
+    done = sum(1 for r in report.results if r.status in ("ok", "partial", "resumed"))
+    total = int(report.extra.get("total", len(report.results)))
+    return (f"interrupted ({signal.Signals(signum).name}): {done} of {total} session{'s' * (total != 1)} "
+            f"finished and kept in {report.out_dir} ({report.out_dir}/batch.json); run the same command again "
+            "to resume the rest")
+
+
 def run_with(engine: Any, items: Any, spec: Any, out_dir: Path, *, hook: Any) -> BatchReport:
     """``run_batch`` on ``engine`` (None: this process); an engine that cannot go on is a clean error.
 
     The inputs that fail are listed once, by :func:`print_report` after the table; when the batch itself
     stops before that list (an engine error, Ctrl-C), the failures held back are logged then."""
-    from sessionscope.batch import run_batch
+    from sessionscope.batch import BatchInterrupted, run_batch
     from sessionscope.engines import EngineError
 
     hold = _HoldItemFailures()
@@ -90,7 +147,20 @@ def run_with(engine: Any, items: Any, spec: Any, out_dir: Path, *, hook: Any) ->
         h.addFilter(hold)
     finished = False
     try:
-        report = run_batch(items, spec, out_dir, hook=hook, engine=engine)
+        stop: Optional[Interrupted] = None
+        with stop_on_signals() as got:
+            try:
+                report = run_batch(items, spec, out_dir, hook=hook, engine=engine)
+            except KeyboardInterrupt as e:
+                import signal
+
+                signum = got[0] if got else signal.SIGINT
+                message = (interrupted_message(e.report, signum) if isinstance(e, BatchInterrupted) else
+                           f"interrupted ({signal.Signals(signum).name}) before any session was finished; run the "
+                           "same command again to start")
+                stop = Interrupted(message, signum)
+        if stop is not None:  # raised out here: the interrupt's traceback (and the worker pool it holds) is freed
+            raise stop
         finished = True
         return report
     except EngineError as e:
@@ -241,6 +311,14 @@ def print_report(report: BatchReport) -> None:
                   f"senior: name them with sessionscope remap {_esc(str(report.out_dir))}/{_esc(first)} --speaker "
                   f"{voices[0]}=NAME:junior (nothing is transcribed again), or run with -p NAME=ROLE or --manifest"
                   f"{count}", soft_wrap=True)
+    # a recording cut short (an interrupted copy or upload) is analysed as far as it goes: the report's 'Data quality'
+    # says so, and the console must too, or the table's "ok" reads as the whole meeting
+    damaged = [(r.session.id, n.split(": ", 1)[-1]) for r in report.results if r.session is not None
+               for n in (r.session.quality.notes if r.session.quality else ()) if n.startswith(TRUNCATED_NOTE)]
+    if damaged:
+        where = _few([f"{sid} ({said})" for sid, said in damaged], 3)
+        err.print(f"[yellow]note[/yellow] the recording looks truncated or damaged in {_esc(where)}: only what could "
+                  "be decoded was analysed; check the file (a copy or download cut short?)", soft_wrap=True)
     roleless = [r.session.id for r in report.results if r.session is not None and r.session.participants
                 and not unnamed_voices(r.session) and all(p.role.value == "other" for p in r.session.participants)]
     if roleless:  # every junior/senior finding of theirs reads "can't tell": say it once, with the fix
@@ -264,6 +342,18 @@ def print_report(report: BatchReport) -> None:
     total = len(report.results)
     err.print(f"{n_ok} of {total} session{'s' * (total != 1)} written to {_esc(str(report.out_dir))}"
               + (f"; {', '.join(tail)} ({_esc(where)})" if tail else ""), soft_wrap=True)
+
+
+def print_missing(missing: list[tuple[str, str]]) -> None:
+    """After the batch: the manifest's sessions whose recording or transcript does not exist (logged at the start,
+    where a long batch scrolls it away)."""
+    if missing:
+        n = len(missing)
+        err = console(stderr=True)
+        err.print(f"[yellow]note[/yellow] {n} session{'s' * (n != 1)} of the manifest not analysed: "
+                  f"{'their files do' if n != 1 else 'its file does'} not exist: "
+                  + _esc(_few([f"{sid} ({path})" for sid, path in missing], 3))
+                  + " (check the manifest's 'file:' / 'transcript:')", soft_wrap=True)
 
 
 def _few(ids: list[str], most: int = 5) -> str:

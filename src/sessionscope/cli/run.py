@@ -41,8 +41,8 @@ def run(paths: tuple[str, ...], manifest: Optional[Path], out_dir: Path, config_
       sessionscope run meeting.mp4 --model tiny.en --speakers 2
     """
     from sessionscope.audio.decode import AUDIO_SUFFIXES
-    from sessionscope.batch import discover, make_items
-    from sessionscope.cli.common import exit_for, print_report, progress_hook, run_with
+    from sessionscope.batch import discover, make_items, missing_manifest_files
+    from sessionscope.cli.common import exit_for, print_missing, print_report, progress_hook, run_with
     from sessionscope.engines import engine_for
     from sessionscope.runspec import build_run_spec
 
@@ -57,6 +57,7 @@ def run(paths: tuple[str, ...], manifest: Optional[Path], out_dir: Path, config_
         if not files:
             raise click.UsageError("no recordings found in " + ", ".join(map(str, paths)))
         items = make_items(files, manifest=spec.manifest)
+        missing = missing_manifest_files(spec.manifest, items, suffixes=AUDIO_SUFFIXES)
         eng = engine_for(engine, workers=workers, address=ray_address)
         if eng is None:
             spec.warm()  # fail fast, once: unknown stage names, the Whisper model (the text stages are built beside the transcription)
@@ -68,4 +69,5 @@ def run(paths: tuple[str, ...], manifest: Optional[Path], out_dir: Path, config_
     with progress_hook(len(items), enabled=not no_progress, label="recordings") as hook:
         report = run_with(eng, items, spec, out_dir, hook=hook)
     print_report(report)
+    print_missing(missing)
     exit_for(report)

@@ -77,10 +77,14 @@ EN: dict[str, str] = {
     "kind_unreadable": "unreadable file", "kind_unmatched": "row not matched", "kind_bad_value": "bad value",
     "kind_out_of_range": "out of range", "kind_duplicate": "duplicate answer", "kind_mapping": "mapping",
     "kpi_jwshare": "Mean junior share of words",
-    "kpi_over_talk": "over the {n} of {total} sessions with talk times; the others are transcripts without times",
-    "kpi_over_word": "over the {n} of {total} sessions with words",
-    "kpi_talk_note": "The junior talk share is a share of talk time, over the {n} of {total} sessions with "
-                     "times; transcripts without times give only a share of the words, shown beside it.",
+    # the sessions left out have no times or name no junior: the text must not claim one of the two
+    "kpi_over_talk": "over the {n} of {total} sessions with the junior's talk time; the others have no times or "
+                     "name no junior",
+    "kpi_over_word": "over the {n} of {total} sessions with the junior's words; the others name no junior or have "
+                     "no words",
+    "kpi_talk_note": "The junior talk share is a share of talk time, over the {n} of {total} sessions with a "
+                     "junior and times; a transcript without times gives only a share of the words, shown beside "
+                     "it; a session that names no junior gives neither.",
     "of_words": "of words",
     "chart_coverage_title": "Share of the discussion per topic area (each session counts once; of the words for "
                             "transcripts without times)",
@@ -197,10 +201,12 @@ RU: dict[str, str] = {
     "kind_unreadable": "файл не читается", "kind_unmatched": "строка не сопоставлена", "kind_bad_value": "неверное значение",
     "kind_out_of_range": "вне шкалы", "kind_duplicate": "повторный ответ", "kind_mapping": "сопоставление",
     "kpi_jwshare": "Средняя доля слов младшего",
-    "kpi_over_talk": "по {n} из {total} встреч со временем речи; остальные — расшифровки без времени",
-    "kpi_over_word": "по {n} из {total} встреч со словами",
-    "kpi_talk_note": "Доля речи младшего — доля времени речи, по {n} из {total} встреч со временем; расшифровки "
-                     "без времени дают только долю слов, она показана рядом.",
+    "kpi_over_talk": "по {n} из {total} встреч, где есть время речи младшего; в остальных нет времени или не "
+                     "указан младший",
+    "kpi_over_word": "по {n} из {total} встреч, где есть слова младшего; в остальных не указан младший или нет слов",
+    "kpi_talk_note": "Доля речи младшего — доля времени речи, по {n} из {total} встреч с младшим и временем; "
+                     "расшифровка без времени даёт только долю слов, она показана рядом; встреча, где младший не "
+                     "указан, не даёт ни той, ни другой.",
     "of_words": "слов",
     "chart_coverage_title": "Доля обсуждения по темам (каждая встреча — поровну; для расшифровок без времени — доля "
                             "слов)",

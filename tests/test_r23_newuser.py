@@ -1,0 +1,139 @@
+"""Round 23, new-user pass (an evaluator and a researcher on real recordings): model-free checks of what was
+fixed. Findings and their evidence: ``benchmarks/results/r23_newuser_findings.json``."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("sig,code", [("TERM", 143), ("INT", 130)])
+def test_a_stop_signal_ends_the_workers_and_says_how_to_resume(tmp_path: Path, sig: str, code: int) -> None:
+    # before: SIGTERM ended the driver alone (its worker processes went on writing sessions batch.json never
+    # listed), and Ctrl-C gave click's bare "Aborted!" with exit code 1
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "r23_newuser_stop.py"), str(out), sig],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    res = json.loads(done.stdout.strip().splitlines()[-1])
+    assert res["exit_code"] == code
+    assert res["worker_alive_after_stop"] is False
+    assert f"interrupted (SIG{sig}): 1 of 3 sessions finished" in res["message"]
+    assert "run the same command again to resume" in res["message"]
+    body = res["batch"]
+    assert body["interrupted"] is True and body["complete"] is False and body["done"] == 1
+
+
+def test_stop_on_signals_restores_the_handlers() -> None:
+    import signal
+
+    from sessionscope.cli.common import stop_on_signals
+
+    before = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    with pytest.raises(KeyboardInterrupt), stop_on_signals() as got:
+        signal.raise_signal(signal.SIGTERM)
+    assert got == [signal.SIGTERM]
+    assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)) == before
+
+
+def test_the_programme_does_not_call_a_session_without_a_junior_an_untimed_transcript() -> None:
+    # before: "Mean junior talk share 88 % (over the 4 of 9 sessions with talk times; the others are transcripts
+    # without times)" for a folder of recordings, all timed, five of them with nobody named junior
+    from sessionscope.model import Participant, Role
+    from sessionscope.report.programme import build_programme, render_programme_markdown
+    from test_report_data import full_session
+
+    named = full_session(sid="s1")
+    unnamed = full_session(sid="s2", pair="pair-b").evolve(
+        participants=tuple(Participant(p.id, p.name, Role.OTHER) for p in named.participants))
+    assert all(u.start is not None for u in unnamed.utterances)  # timed: the old reason was wrong
+    md = render_programme_markdown(build_programme([named, unnamed], encoder=None, goal_vectors=None))
+    assert "transcripts without times" not in md
+    assert "over the 1 of 2 sessions with the junior's talk time; the others have no times or name no junior" in md
+    assert "over the 1 of 2 sessions with the junior's words; the others name no junior or have no words" in md
+
+
+def _report(tmp_path: Path, notes: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    from sessionscope.batch import BatchItem, BatchReport, ItemResult
+    from test_report_data import full_session
+
+    s = full_session(sid="half")
+    assert s.quality is not None
+    s = s.evolve(quality=dataclasses.replace(s.quality, notes=notes))
+    return BatchReport(results=(ItemResult(BatchItem(tmp_path / "half.wav", "half"), "ok", out_dir=tmp_path / "half",
+                                           session=s),), out_dir=tmp_path)
+
+
+def test_the_console_names_a_recording_cut_short(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # before: a WAV cut at half its length was "ok" on the console; only the report's 'Data quality' said
+    # "the file looks truncated or damaged: decoded 15.0 s of 30.0 s announced"
+    from sessionscope.cli.common import print_report
+
+    print_report(_report(tmp_path, ("the file looks truncated or damaged: decoded 15.0 s of 30.0 s announced",)))
+    err = " ".join(capsys.readouterr().err.split())
+    assert "the recording looks truncated or damaged in half (decoded 15.0 s of 30.0 s announced)" in err, err
+    print_report(_report(tmp_path, ()))
+    assert "truncated" not in capsys.readouterr().err
+
+
+def test_a_manifest_session_whose_recording_does_not_exist_is_named(tmp_path: Path, caplog: pytest.LogCaptureFixture,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    # before: a session of the manifest whose `file:` names no existing recording vanished without a word
+    from sessionscope.batch import make_items, missing_manifest_files
+    from sessionscope.cli.common import print_missing
+    from sessionscope.io.manifest import load_manifest
+
+    (tmp_path / "rec").mkdir()
+    (tmp_path / "rec" / "a.wav").write_bytes(b"")
+    (tmp_path / "rec" / "planned.wav").write_bytes(b"")
+    (tmp_path / "m.yaml").write_text(
+        "sessions:\n"
+        "  - {id: s1, file: rec/a.wav}\n"
+        "  - {id: s2, file: recordings/2026-03-26.m4a}\n"  # a typo or a copy that never arrived
+        "  - {id: s3, file: rec/planned.wav}\n"  # exists, only not among this run's inputs: not a problem
+        "  - {id: s4, file: notes/s4.vtt}\n",  # a transcript: not `run`'s business
+        encoding="utf-8")
+    m = load_manifest(tmp_path / "m.yaml")
+    items = make_items([tmp_path / "rec" / "a.wav"], manifest=m)
+    with caplog.at_level("WARNING"):
+        missing = missing_manifest_files(m, items, suffixes=(".wav", ".m4a"))
+    assert [sid for sid, _ in missing] == ["s2"]
+    assert "session 's2' names recordings/2026-03-26.m4a, which does not exist" in caplog.text
+    print_missing(missing)
+    err = " ".join(capsys.readouterr().err.split())
+    assert "1 session of the manifest not analysed: its file does not exist: s2 (" in err
+    assert missing_manifest_files(m, items, suffixes=(".vtt",))[0][0] == "s4"
+
+
+def test_warnings_go_to_stderr_and_the_results_to_stdout(tmp_path: Path) -> None:
+    # before: the log (warnings, errors) went to stdout with the result table: `sessionscope run … > table.txt`
+    # hid every warning from the terminal and mixed them into the file
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Anna: Hello there.\nBoris: Hi, how are you?\n", encoding="utf-8")
+    (tmp_path / "in" / "call.amr").write_bytes(b"#!AMR\n")  # a type analyze does not read: a warning
+    done = subprocess.run([sys.executable, "-c", "from sessionscope.cli import main; main()", "analyze",
+                           str(tmp_path / "in"), "--stages", "dynamics", "--format", "markdown", "--out",
+                           str(tmp_path / "out"), "--no-progress"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "call.amr" in done.stderr and "call.amr" not in done.stdout
+    assert "a " in done.stdout  # the result table is on stdout
+
+
+def test_logging_is_configured_on_stderr() -> None:
+    import logging
+
+    from click.testing import CliRunner
+
+    from sessionscope.cli import cli
+
+    CliRunner().invoke(cli, ["config", "show"])
+    handler = logging.getLogger().handlers[0]
+    console = getattr(handler, "console", None)
+    assert console is not None and console.stderr is True
