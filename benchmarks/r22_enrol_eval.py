@@ -70,7 +70,7 @@ def main() -> int:
                     right = all(m.speaker_map[lab] == who for lab, who in labels.items())
                     if m.method == "voiceprint":
                         counts["voice_right" if right else "voice_wrong"] += 1
-                        if fold is not None and (m.confidence or 0.0) >= fold:
+                        if fold is not None and (m.margin or 0.0) >= fold:  # the raw margin (round 23: confidence is calibrated)
                             for lab, pid in m.speaker_map.items():
                                 prints[pid].append(sessions[sid][labels[lab]])
                     else:

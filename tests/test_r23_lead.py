@@ -98,3 +98,22 @@ def test_a_russian_rule_start_on_a_word_of_transition_moves_past_it() -> None:
 
     hit = RuleHit(kind="action", confidence=0.7, rule="ru_we", owner="both", task_start=0)
     assert task_phrase(parse_sentence("Так, все правки собираем в один список."), hit) == "все правки собираем в один список"
+
+
+def test_the_mapping_confidence_table_is_the_measured_one_and_means_share_right() -> None:
+    from sessionscope.audio.identify import MAPPING_RIGHT_BY_MARGIN, Person, map_speakers, mapping_confidence
+
+    measured = json.loads((Path(__file__).parents[1] / "benchmarks" / "results"
+                           / "r23_lead_mapping_calibration.json").read_text())
+    assert [list(r) for r in MAPPING_RIGHT_BY_MARGIN] == measured["shipped_table"]
+    probs = [p for _, p in MAPPING_RIGHT_BY_MARGIN]
+    assert probs == sorted(probs) and all(0 < p < 1 for p in probs)
+    # a margin of 0.14 (round 22's dev11, shown as "14 %") is a mapping right 99.7 % of the time on development voices
+    assert mapping_confidence({"A": "voiceprint", "B": "voiceprint"}, {"A": 0.14, "B": 0.3}) == 0.997
+    assert mapping_confidence({"A": "voiceprint", "B": "order"}, {"A": 0.5}) is None  # a guess: unmeasured
+    m = map_speakers(labels=["S0", "S1"], first_speech={"S0": 0.0, "S1": 1.0}, texts={},
+                     people=[Person("anna", "Anna"), Person("boris", "Boris")],
+                     centroids={"S0": _voice(ANNA).tolist(), "S1": _voice(BORIS).tolist()},
+                     prints={"anna": ANNA, "boris": BORIS})
+    assert m.method == "voiceprint" and m.margin is not None and m.margin > 0
+    assert m.confidence == mapping_confidence(dict.fromkeys(["S0", "S1"], "voiceprint"), {"S0": m.margin, "S1": 1.0})

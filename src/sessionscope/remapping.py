@@ -84,7 +84,8 @@ def remap_session(session: Session, mapping: Mapping[str, str]) -> Session:
         notes = tuple(n for n in quality.notes if "order of first speech" not in n
                       and not n.startswith("speaker mapping by ")) + (
             "speaker mapping corrected by hand: " + ", ".join(f"{k}→{v}" for k, v in mapping.items()),)
-        quality = replace(quality, speaker_mapping_method=method, speaker_mapping_confidence=None, notes=notes,
+        quality = replace(quality, speaker_mapping_method=method, speaker_mapping_confidence=None,
+                          speaker_mapping_margin=None, notes=notes,
                           unmapped_speaker_labels=tuple(lab for lab in known if smap[lab] == lab))
     # the text stages run again on the remapped session: their old outcomes no longer hold; the mapping step's
     # outcome is the new one (its row said "by order" beside the data-quality row's "mixed")

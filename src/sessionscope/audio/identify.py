@@ -62,6 +62,7 @@ class Mapping:
     per_label: dict[str, str] = field(default_factory=dict)  # label -> method
     unmapped: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    margin: Optional[float] = None  # the smallest voiceprint margin (:func:`mapping_margin`); ``confidence`` is from it
 
 
 #: how much closer (mean cosine) another assignment of a session's voices must be to the pair's other sessions
@@ -219,24 +220,43 @@ def map_speakers(*, labels: Sequence[str], first_speech: dict[str, float], texts
                      "correct with `sessionscope remap` if wrong")
     methods = {v for v in how.values() if v != "unmapped"}
     method = methods.pop() if len(methods) == 1 else ("mixed" if methods else "none")
+    margin = mapping_margin(how, vscore)
     conf = mapping_confidence(how, vscore)
     if conf is None and method not in ("none",):
         notes.append(f"speaker mapping by {method}: no measured confidence (only voiceprint matches have one)")
-    return Mapping(smap, method, conf, how, unmapped, tuple(notes))
+    return Mapping(smap, method, conf, how, unmapped, tuple(notes), margin)
 
 
-def mapping_confidence(how: dict[str, str], margins: dict[str, float]) -> Optional[float]:
-    """A measured confidence of the whole mapping, or ``None`` when none was measured.
+#: how often a mapping by voiceprint was right, by its margin (round 23): (smallest margin, the Wilson 95 % lower
+#: bound of the share right from that margin up to the next), non-decreasing. Measured on simulated sessions of the
+#: 4 LibriSpeech development readers, clean and call-like conditions mixed, prints from one earlier session
+#: (`python benchmarks/r23_lead_mapping_calibration.py`, `benchmarks/results/r23_lead_mapping_calibration.json`;
+#: tests/test_r23_lead.py checks that these numbers are that file's ``shipped_table``).
+MAPPING_RIGHT_BY_MARGIN: tuple[tuple[float, float], ...] = (
+    (0.0, 0.926), (0.02, 0.983), (0.05, 0.989), (0.1, 0.997), (0.2, 0.997), (0.3, 0.997))
 
-    Only voiceprint matches are measured: the smallest cosine margin between a speaker's
-    print and its nearest rival (:func:`match_voiceprints`), clipped to [0, 1]. Mappings
-    by introduction, addressing or order of speech carry no measured confidence (the
-    method says how they were found); one such label makes the whole mapping unmeasured.
-    """
+
+def mapping_margin(how: dict[str, str], margins: dict[str, float]) -> Optional[float]:
+    """The smallest cosine margin of a mapping made wholly by voiceprint (a speaker's print against its nearest
+    rival, :func:`match_voiceprints`), clipped to [0, 1]; ``None`` when any mapped label was found another way."""
     mapped = {lab: m for lab, m in how.items() if m != "unmapped"}
     if not mapped or any(m != "voiceprint" for m in mapped.values()):
         return None
     return float(np.clip(min(margins[lab] for lab in mapped), 0.0, 1.0))
+
+
+def mapping_confidence(how: dict[str, str], margins: dict[str, float]) -> Optional[float]:
+    """A measured confidence of the whole mapping: the share of voiceprint mappings with such a margin that were
+    right on development voices (:data:`MAPPING_RIGHT_BY_MARGIN`, a lower bound), or ``None`` when none was measured.
+
+    Mappings by introduction, addressing or order of speech carry no measured confidence (the method says how they
+    were found); one such label makes the whole mapping unmeasured. The margin itself is kept apart
+    (:func:`mapping_margin`, ``Quality.speaker_mapping_margin``).
+    """
+    margin = mapping_margin(how, margins)
+    if margin is None or not MAPPING_RIGHT_BY_MARGIN:
+        return None
+    return max(p for edge, p in MAPPING_RIGHT_BY_MARGIN if margin >= edge)
 
 
 def _orientations(agree: np.ndarray) -> np.ndarray:

@@ -615,6 +615,7 @@ def build_session(rec: Recognised, mapping: identify.Mapping, people: list[tuple
         dropped_texts=tuple(t for r in results for t in r.filtered.dropped_texts),
         speaker_mapping_method=mapping.method if people else None,
         speaker_mapping_confidence=round(mapping.confidence, 3) if mapping.confidence is not None and people else None,
+        speaker_mapping_margin=round(mapping.margin, 4) if mapping.margin is not None and people else None,
         unmapped_speaker_labels=mapping.unmapped, notes=tuple(dict.fromkeys(n for n in notes if n)),
     )
     extra = {"audio": {
