@@ -137,3 +137,41 @@ def test_logging_is_configured_on_stderr() -> None:
     handler = logging.getLogger().handlers[0]
     console = getattr(handler, "console", None)
     assert console is not None and console.stderr is True
+
+
+def test_a_rerun_says_why_it_processed_written_sessions_again(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    # before: a rerun after an edited manifest (or config, or upgrade) redid every session and printed "ok" as
+    # for new work, without a word on why; and the same recording named from a manifest in another folder
+    # (`file: a.txt` / `file: in/a.txt`) counted as a changed entry, so its session was redone for nothing
+    from sessionscope.batch import make_items, run_batch
+    from sessionscope.cli.common import print_report
+    from sessionscope.io.manifest import load_manifest
+    from test_batch import _files, _spec
+
+    files = _files(tmp_path, 2)
+    out = tmp_path / "out"
+
+    def manifest(where: Path, prefix: str, date: str) -> object:
+        where.mkdir(exist_ok=True)
+        (where / "m.yaml").write_text(
+            f"sessions:\n  - {{id: s0, pair: p, date: {date}, file: {prefix}s0.txt}}\n", encoding="utf-8")
+        return load_manifest(where / "m.yaml")
+
+    first = run_batch(make_items(files, manifest=manifest(tmp_path / "in", "", "2026-03-02")), _spec(), out)
+    assert [r.status for r in first.results] == ["ok", "ok"]
+    # the same entry written from the folder above: the same session
+    same = run_batch(make_items(files, manifest=manifest(tmp_path, "in/", "2026-03-02")), _spec(), out)
+    assert [r.status for r in same.results] == ["resumed", "resumed"]
+    # a corrected date: processed again, and the console says why
+    redo = run_batch(make_items(files, manifest=manifest(tmp_path, "in/", "2026-03-03")), _spec(), out)
+    assert [r.status for r in redo.results] == ["ok", "resumed"]
+    assert redo.results[0].redone == "its manifest entry changed"
+    body = json.loads((out / "batch.json").read_text(encoding="utf-8"))
+    assert body["results"][0]["redone"] == "its manifest entry changed" and "redone" not in body["results"][1]
+    print_report(redo)
+    err = " ".join(capsys.readouterr().err.split())
+    assert "1 session written by an earlier run was processed again, since its manifest entry changed: s0" in err
+    # --force: asked for, nothing to explain
+    forced = run_batch(make_items(files), _spec(resume=False), out)
+    assert all(r.redone is None for r in forced.results)

@@ -73,6 +73,8 @@ class ItemResult:
     error: Optional[str] = None
     session: Optional[Session] = None
     seconds: float = 0.0
+    #: why a session an earlier run had written was processed again (what changed: :func:`redo_reason`)
+    redone: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -228,7 +230,9 @@ def missing_manifest_files(manifest: Any, items: Sequence[BatchItem], *, suffixe
 def _entry_digest(entry: Optional[ManifestEntry]) -> Optional[str]:
     if entry is None:
         return None
-    dump = entry.model_dump(mode="json")
+    # not where the entry's files are written down: the input's content is a key of its own, and the same
+    # recording named from another manifest folder (`file: a.wav` / `file: rec/a.wav`) is the same session
+    dump = entry.model_dump(mode="json", exclude={"file", "transcript"})
     return hashlib.sha256(json.dumps(dump, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
@@ -263,6 +267,29 @@ def _already_done(out: Path, key: dict[str, Any]) -> Optional[Session]:
     except (OSError, ValueError, SessionscopeError) as e:  # a half-written or outdated file: redo, and say so
         log.warning("%s: cannot resume from it, processing again: %s", path, getattr(e, "message", None) or e)
         return None
+
+
+#: the parts of the resume key, as the note that says why a written session was processed again names them
+_KEY_PARTS = {"input_sha256": "the input's content", "kind": "the command (run / analyze)",
+              "spec": "the settings (config, stages, formats, participants, language, speaker count)",
+              "manifest": "its manifest entry", "version": "the sessionscope version", "code": "sessionscope's code"}
+
+
+def redo_reason(out: Path, key: dict[str, Any]) -> Optional[str]:
+    """Why the ``session.json`` an earlier run wrote in ``out`` is not reused: what changed in its resume key
+    ("the settings (…) changed"), or ``None`` when there is none to compare with. A rerun that redoes finished
+    sessions must say why: an edited manifest entry, a config or an upgrade makes every one of them new."""
+    path = out / "session.json"
+    try:
+        old = (json.loads(path.read_text(encoding="utf-8")).get("provenance") or {}).get("resume_key")
+    except (OSError, ValueError, AttributeError):  # none, or unreadable (said by _already_done)
+        return None
+    if not isinstance(old, dict):
+        return "it was written by a version that kept no resume key"
+    changed = [label for k, label in _KEY_PARTS.items() if old.get(k) != key.get(k)]
+    if "the sessionscope version" in changed and "sessionscope's code" in changed:
+        changed.remove("sessionscope's code")
+    return " and ".join(changed) + " changed" if changed else None
 
 
 def _write_error(e: OSError) -> str:
@@ -344,13 +371,17 @@ def process_item(item: BatchItem, spec: RunSpec, out_dir: str | Path, *, hook: O
         cfg = spec.config.pipeline
         from sessionscope.inputs import load_item
 
+        redone = redo_reason(out, key) if spec.resume else None  # --force: asked for
+        if redone:
+            log.info("%s: processed again, although written before: %s", item.path, redone)
         session = load_item(item, spec, hook)  # a recording comes with its speaker count's source (inputs.py)
         session = run_stages(session, spec.stages(), hook=hook, continue_on_error=cfg.continue_on_stage_error,
                              skip_unavailable=cfg.skip_unavailable)
         session = _write(session, out, spec, item, key)
         status: Status = "partial" if session.provenance.failed else "ok"
         error = "; ".join(f"stage {r.name} failed: {r.reason}" for r in session.provenance.failed) or None
-        return ItemResult(item, status, out_dir=out, session=session, error=error, seconds=time.perf_counter() - t0)
+        return ItemResult(item, status, out_dir=out, session=session, error=error, seconds=time.perf_counter() - t0,
+                          redone=redone)
     except SessionscopeError as e:
         return failed(e.message)
     except OSError as e:
@@ -487,6 +518,7 @@ def write_batch_report(report: BatchReport) -> Path:
                 {"name": x.name, "status": x.status, "reason": x.reason} for x in r.session.provenance.stage_runs
                 if x.status != "ok" or x.reason],
             "error": r.error, "output": str(r.out_dir) if r.out_dir else None, "seconds": round(r.seconds, 3),
+            **({"redone": r.redone} if r.redone else {}),
         }
         for r in report.results
     ]

@@ -326,6 +326,14 @@ def print_report(report: BatchReport) -> None:
                   "who mentors whom stay empty; give the roles with -p NAME=junior -p NAME=senior or --manifest and "
                   "rerun with --force (for a recording, sessionscope remap OUT/SESSION --speaker LABEL=NAME:junior "
                   "transcribes nothing again)", soft_wrap=True)
+    redone: dict[str, list[str]] = {}
+    for r in report.results:
+        if r.redone and r.session is not None:
+            redone.setdefault(r.redone, []).append(r.session.id)
+    for why, ids in redone.items():  # "ok" alone read as resumed work, or as work lost: say what was redone and why
+        err.print(f"[yellow]note[/yellow] {len(ids)} session{'s' * (len(ids) != 1)} written by an earlier run "
+                  f"{'were' if len(ids) != 1 else 'was'} processed again, since {_esc(why)}: {_esc(_few(ids))}",
+                  soft_wrap=True)
     n_ok = sum(1 for r in report.results if r.status in ("ok", "partial", "resumed"))
     tail = []
     resumed = sum(1 for r in report.results if r.status == "resumed")
