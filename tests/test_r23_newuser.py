@@ -175,3 +175,19 @@ def test_a_rerun_says_why_it_processed_written_sessions_again(tmp_path: Path,
     # --force: asked for, nothing to explain
     forced = run_batch(make_items(files), _spec(resume=False), out)
     assert all(r.redone is None for r in forced.results)
+
+
+def test_redaction_hides_a_latin_id_made_of_russian_names() -> None:
+    # before: `report session --redact` of the session "anna-igor-2026-03-05" of Анна Смирнова and Игорь Волков kept
+    # the id and the pair "anna-igor" (only ids holding the names as written were hashed)
+    from sessionscope.report.redact import id_names_someone, redact_session
+    from test_report_data import full_session
+
+    s = full_session(language="ru", sid="anna-boris-2026-03-02", pair="anna-boris")
+    assert [p.name for p in s.participants] == ["Анна Смирнова", "Борис Иванов"]
+    red = redact_session(s, ner=False, salt=b"k")
+    assert red.id.startswith("session-") and red.pair_id is not None and red.pair_id.startswith("pair-")
+    kept = redact_session(full_session(language="ru", sid="s01", pair="pair-a"), ner=False, salt=b"k")
+    assert (kept.id, kept.pair_id) == ("s01", "pair-a")
+    assert id_names_someone("yulia-alexey", ["Юлия Ким", "Алексей Петров"])  # other spellings of the names
+    assert not id_names_someone("ami-2026-03-02", ["Ann Lee", "Bob Stone"])

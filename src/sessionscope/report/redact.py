@@ -82,6 +82,29 @@ def _name_pattern(names: list[str], *, inflected: bool) -> Optional[re.Pattern[s
     return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", re.IGNORECASE | re.UNICODE)
 
 
+#: spellings of one Russian sound in Latin ids ("Юлия" is yulia, julia, iuliia; "Алексей" alexey, aleksei), reduced
+#: to one form on both sides before names and ids are compared
+_LATIN_VARIANTS = (("shch", "sh"), ("sch", "sh"), ("kh", "h"), ("ts", "c"), ("tz", "c"), ("x", "ks"), ("yu", "iu"),
+                   ("ju", "iu"), ("ya", "ia"), ("ja", "ia"), ("yo", "e"), ("y", "i"), ("j", "i"), ("w", "v"))
+
+
+def _skeleton(word: str) -> str:
+    from sessionscope.report.surveys import translit
+
+    out = translit(word.casefold())
+    for a, b in _LATIN_VARIANTS:
+        out = out.replace(a, b)
+    return re.sub(r"(.)\1+", r"\1", out)  # "iuliia", "anna" -> "iulia", "ana"
+
+
+def id_names_someone(value: str, names: list[str]) -> bool:
+    """Whether a session or pair id holds a part of a participant's name written in the other alphabet or another
+    spelling: the Latin id ``anna-igor-2026-03-05`` of "Анна Смирнова" and "Игорь Волков" (ids are Latin letters
+    far more often than the names are)."""
+    parts = {_skeleton(w) for name in names for w in re.findall(r"\w+", name) if len(w) >= 3}
+    return any(_skeleton(w) in parts for w in re.split(r"[\W_\d]+", value) if len(w) >= 3)
+
+
 @lru_cache(maxsize=1)
 def _spacy_en() -> Any:
     import spacy
@@ -276,7 +299,8 @@ def redact_session(session: Session, *, ner: bool = True, salt: Optional[bytes] 
     name_re = _name_pattern([p.name for p in session.participants], inflected=language.startswith("ru"))
     for key, prefix in (("id", "session"), ("pair_id", "pair")):
         value = data.get(key)
-        if value and name_re is not None and name_re.search(value.replace("-", " ").replace("_", " ")):
+        if value and ((name_re is not None and name_re.search(value.replace("-", " ").replace("_", " ")))
+                      or id_names_someone(value, [p.name for p in session.participants])):
             data[key] = redacted_id(prefix, value, salt)
     data["extra"] = {k: v for k, v in (data.get("extra") or {}).items()}
     data["extra"]["redacted"] = True
