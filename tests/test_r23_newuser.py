@@ -191,3 +191,16 @@ def test_redaction_hides_a_latin_id_made_of_russian_names() -> None:
     assert (kept.id, kept.pair_id) == ("s01", "pair-a")
     assert id_names_someone("yulia-alexey", ["Юлия Ким", "Алексей Петров"])  # other spellings of the names
     assert not id_names_someone("ami-2026-03-02", ["Ann Lee", "Bob Stone"])
+
+
+def test_the_dashboard_shows_no_nan_for_a_session_without_a_pair() -> None:
+    # before: the dashboard's flag table read "nan" in the pair cell of every session run without a manifest
+    # (pandas 3 reads the missing pair as NaN, and NaN is "true")
+    from sessionscope.report.dashboard import render_dashboard
+    from sessionscope.report.programme import build_programme
+    from test_report_data import full_session
+
+    alone = full_session(sid="call").evolve(pair_id=None)
+    assert alone.flags
+    page = render_dashboard(build_programme([alone, full_session(sid="s1")], encoder=None, goal_vectors=None))
+    assert "<td>nan</td>" not in page and ">nan<" not in page

@@ -337,13 +337,14 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
     pair_index = {p: i for i, p in enumerate(data["pairs"])}
     date_of = {s["id"]: s["date"] for s in data["sessions"]}
     followup = [{
-        "i": index_of.get(r["session_id"], -1), "pair": r["pair_id"], "date": date_of.get(r["session_id"]) or "",
-        "owner": _val(r.get("owner_name")) or _val(r["owner"]) or "–", "task": r["task"],
+        "i": index_of.get(r["session_id"], -1), "pair": _val(r["pair_id"]) or "",
+        "date": date_of.get(r["session_id"]) or "", "owner": _val(r.get("owner_name")) or _val(r["owner"]) or "–", "task": r["task"],
         "due": _val(r["due_date"]) or "–", "status": r["status"], "status_label": pt(t, "status_" + r["status"]),
         "followed_in": _val(r["followed_in_session"]) or "",
     } for r in prog.followup.to_dict(orient="records")]
-    flags = [{
-        "i": index_of.get(r["session_id"], -1), "pair": r["pair_id"], "date": date_of.get(r["session_id"]) or "",
+    flags = [{  # a session without a pair: an empty cell (pandas reads the missing pair as NaN: it showed "nan")
+        "i": index_of.get(r["session_id"], -1), "pair": _val(r["pair_id"]) or "",
+        "date": date_of.get(r["session_id"]) or "",
         "session": r["session_id"], "severity": r["severity"],
         "severity_label": t(f"severity_{r['severity']}") if t.has(f"severity_{r['severity']}") else r["severity"],
         "message": translate_flag(r["message"], t.lang) or r["message"],  # the table's only text of the flag
