@@ -204,3 +204,20 @@ def test_the_dashboard_shows_no_nan_for_a_session_without_a_pair() -> None:
     assert alone.flags
     page = render_dashboard(build_programme([alone, full_session(sid="s1")], encoder=None, goal_vectors=None))
     assert "<td>nan</td>" not in page and ">nan<" not in page
+
+
+def test_the_remap_hint_names_the_folder_of_one_guessed_session_with_one_voice(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # before: a single guessed session whose recording held one voice got "remap OUT/SESSION --speaker …"
+    from sessionscope.batch import BatchItem, BatchReport, ItemResult
+    from sessionscope.cli.common import print_report
+    from test_report_data import full_session
+
+    audio = {"speaker_map": {"SPEAKER_01": "anna"}, "speaker_mapping": {"SPEAKER_01": "order"}}
+    s = full_session(sid="phone").evolve(pair_id="p", extra={"audio": audio})
+    print_report(BatchReport(results=(ItemResult(BatchItem(tmp_path / "phone.wav", "phone"), "ok",
+                                                 out_dir=tmp_path / "out" / "phone", session=s),),
+                             out_dir=tmp_path / "out"))
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"sessionscope remap {tmp_path / 'out' / 'phone'} --speaker LABEL=PARTICIPANT" in err, err
+    assert "SESSION" not in err

@@ -382,6 +382,9 @@ def remap_hint(report: BatchReport, guessed: list[str]) -> str:
         (a, pa), (b, pb) = sorted(smap.items())
         return (f"check its report's 'Data quality'; if the two are the wrong way round: sessionscope remap "
                 f"{one[0].out_dir} --speaker {a}={pb} --speaker {b}={pa}" + later)
+    if len(one) == 1 and one[0].out_dir is not None:  # one session: its folder, not OUT/SESSION
+        return (f"check its report's 'Data quality' and correct with sessionscope remap {one[0].out_dir} "
+                f"--speaker LABEL=PARTICIPANT" + later)
     return (f"check each report's 'Data quality' and correct with sessionscope remap {report.out_dir}/SESSION "
             f"--speaker LABEL=PARTICIPANT" + later)
 
