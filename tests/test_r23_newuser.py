@@ -221,3 +221,33 @@ def test_the_remap_hint_names_the_folder_of_one_guessed_session_with_one_voice(
     err = " ".join(capsys.readouterr().err.split())
     assert f"sessionscope remap {tmp_path / 'out' / 'phone'} --speaker LABEL=PARTICIPANT" in err, err
     assert "SESSION" not in err
+
+
+@pytest.mark.parametrize("command", ["run", "analyze"])
+def test_a_manifest_given_as_an_input_is_a_usage_error_that_says_so(tmp_path: Path, command: str) -> None:
+    # before: `sessionscope run rec/ rec/sessions.yaml` processed the folder, then listed the manifest as a failed
+    # "recording" ("not a readable audio or video file")
+    from click.testing import CliRunner
+
+    from sessionscope.cli import cli
+
+    (tmp_path / "sessions.yaml").write_text("sessions:\n  - {id: s1, file: a.wav}\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, [command, str(tmp_path / "sessions.yaml"), "--out", str(tmp_path / "out")])
+    assert res.exit_code == 2
+    assert f"looks like a session manifest, not a {'recording' if command == 'run' else 'transcript'}: give it " \
+           f"with --manifest {tmp_path / 'sessions.yaml'}" in " ".join(res.output.split())
+    assert not (tmp_path / "out").exists()
+
+
+def test_workers_that_are_not_a_number_are_a_usage_error(tmp_path: Path) -> None:
+    # before: "Error: invalid literal for int() with base 10: 'two'"
+    from click.testing import CliRunner
+
+    from sessionscope.cli import cli
+
+    (tmp_path / "a.txt").write_text("Anna: Hello.\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["analyze", str(tmp_path / "a.txt"), "--workers", "two", "--out",
+                                   str(tmp_path / "out")])
+    assert res.exit_code == 2
+    assert "give a number of worker processes or 'auto', not 'two'" in " ".join(res.output.split())
+    assert "invalid literal" not in res.output

@@ -10,6 +10,14 @@ import click
 from sessionscope.errors import SessionscopeError
 
 
+def _check_workers(ctx: click.Context, param: click.Parameter, value: Optional[str]) -> Optional[str]:
+    """``--workers`` is a whole number or ``auto``: said as a usage error (it was Python's "invalid literal for
+    int() with base 10: 'two'")."""
+    if value is None or value.strip().lower() == "auto" or value.strip().isdigit():
+        return value
+    raise click.BadParameter(f"give a number of worker processes or 'auto', not {value!r}")
+
+
 def batch_options(func):  # noqa: ANN001, ANN201 - click decorator stack shared with `run`
     """Options common to the batch commands."""
     opts = [
@@ -28,7 +36,7 @@ def batch_options(func):  # noqa: ANN001, ANN201 - click decorator stack shared 
                           "(repeatable; default from config: markdown and html)."),
         click.option("--force", is_flag=True, help="Redo inputs that were already processed (default: resume)."),
         click.option("--no-progress", is_flag=True, help="No progress bars (e.g. in logs)."),
-        click.option("--workers", metavar="N|auto", help="Worker processes (local engine; models load once per worker; "
+        click.option("--workers", metavar="N|auto", callback=_check_workers, help="Worker processes (local engine; models load once per worker; "
                      "default 1 = this process; auto = one per core as memory allows) or Ray workers "
                      "(default: as many as the cluster's CPUs and memory fit)."),
         click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
@@ -131,11 +139,19 @@ def analyze(paths: tuple[Any, ...], manifest: Optional[Path], out_dir: Path, con
     """
     helper = _start_parse_helper_early(stages=stages, engine=engine, workers=workers, address=ray_address)
     from sessionscope.batch import discover, make_items, missing_manifest_files
-    from sessionscope.cli.common import exit_for, print_missing, print_report, progress_hook, run_with
+    from sessionscope.cli.common import (
+        exit_for,
+        print_missing,
+        print_report,
+        progress_hook,
+        refuse_manifest_as_input,
+        run_with,
+    )
     from sessionscope.engines import check_stage_names, engine_for
     from sessionscope.inputs import TRANSCRIPT_SUFFIXES, manifest_transcripts, prefer_best_transcript
     from sessionscope.runspec import build_run_spec
 
+    refuse_manifest_as_input(paths, "a transcript")
     try:
         spec = build_run_spec("analyze", config_path=config_path, stages=split_stages(stages), formats=formats,
                               participants=participants, language=language, manifest_path=manifest,

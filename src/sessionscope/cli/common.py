@@ -352,6 +352,15 @@ def print_report(report: BatchReport) -> None:
               + (f"; {', '.join(tail)} ({_esc(where)})" if tail else ""), soft_wrap=True)
 
 
+def refuse_manifest_as_input(paths: Any, what: str) -> None:
+    """A manifest given as an input (``run recordings/ sessions.yaml``, the flag forgotten) is a usage error that
+    says so, before any work; it was one more failed "recording" at the end ("not a readable audio file")."""
+    for raw in paths:
+        p = Path(str(raw))
+        if p.suffix.lower() in (".yaml", ".yml") and p.is_file():
+            raise click.UsageError(f"{p} looks like a session manifest, not {what}: give it with --manifest {p}")
+
+
 def print_missing(missing: list[tuple[str, str]]) -> None:
     """After the batch: the manifest's sessions whose recording or transcript does not exist (logged at the start,
     where a long batch scrolls it away)."""

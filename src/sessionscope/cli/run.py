@@ -42,10 +42,18 @@ def run(paths: tuple[str, ...], manifest: Optional[Path], out_dir: Path, config_
     """
     from sessionscope.audio.decode import AUDIO_SUFFIXES
     from sessionscope.batch import discover, make_items, missing_manifest_files
-    from sessionscope.cli.common import exit_for, print_missing, print_report, progress_hook, run_with
+    from sessionscope.cli.common import (
+        exit_for,
+        print_missing,
+        print_report,
+        progress_hook,
+        refuse_manifest_as_input,
+        run_with,
+    )
     from sessionscope.engines import engine_for
     from sessionscope.runspec import build_run_spec
 
+    refuse_manifest_as_input(paths, "a recording")
     try:
         spec = build_run_spec("run", config_path=config_path, stages=split_stages(stages), formats=formats,
                               participants=participants, language=language, speakers=speakers, model=model,
