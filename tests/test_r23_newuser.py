@@ -251,3 +251,31 @@ def test_workers_that_are_not_a_number_are_a_usage_error(tmp_path: Path) -> None
     assert res.exit_code == 2
     assert "give a number of worker processes or 'auto', not 'two'" in " ".join(res.output.split())
     assert "invalid literal" not in res.output
+
+
+def test_the_closing_lines_say_what_the_programme_and_the_exports_left_out(tmp_path: Path) -> None:
+    # before: "7 sessions of 5 pairs, 0.1 h in all → dash/dashboard.html" although 2 of 9 session files could not
+    # be read (said only among the warnings printed first) and 3 of the 5 "pairs" were sessions without a pair
+    from click.testing import CliRunner
+
+    from sessionscope.cli import cli
+    from sessionscope.model import write_session_json
+    from test_report_data import full_session
+
+    res = tmp_path / "res"
+    for s in (full_session(sid="a1"), full_session(sid="a2", date=full_session().date.replace(day=9)),
+              full_session(sid="call").evolve(pair_id=None)):
+        write_session_json(s, res / s.id / "session.json")
+    (res / "broken").mkdir()
+    (res / "broken" / "session.json").write_text("{not json", encoding="utf-8")
+    runner = CliRunner()
+    r = runner.invoke(cli, ["report", "programme", str(res), "--out", str(tmp_path / "dash"), "--format", "csv"])
+    assert r.exit_code == 0, r.output  # the report is written: a broken file does not stop it
+    said = " ".join(r.output.split())
+    assert "3 sessions of 2 pairs (of these, 1 is a session without a pair in the manifest, each counted as a pair " \
+           "of its own)" in said, said
+    assert "; 1 session file could not be read and is left out (see the 'skipped:' lines above)" in said
+    for args in (["export", "tables", str(res), "--out", str(tmp_path / "t")],
+                 ["export", "convokit", str(res), "--out", str(tmp_path / "c")]):
+        r = runner.invoke(cli, args)
+        assert r.exit_code == 0 and "1 session file could not be read and is left out" in " ".join(r.output.split())

@@ -178,8 +178,9 @@ def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, langu
     except SessionscopeError as e:
         raise click.ClickException(str(e)) from e
     cfg = full_cfg.report
+    skipped: list[Path] = []
     try:
-        pairs_ = _load_with_paths(paths, False)
+        pairs_ = _load_with_paths(paths, False, skipped)
         originals = [s for _f, s in pairs_]
         surveys = baseline = None
         if survey_files:
@@ -227,10 +228,10 @@ def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, langu
                                      csv_bom=csv_bom or cfg.csv_bom)
     except SessionscopeError as e:
         raise click.ClickException(str(e)) from e
-    _say_programme(prog, page)
+    _say_programme(prog, page, skipped)
 
 
-def _say_programme(prog: Any, page: Path) -> None:
+def _say_programme(prog: Any, page: Path, skipped: Optional[list[Path]] = None) -> None:
     """The console's account of a programme report: its size, the pair-voice notes, the survey input's problems."""
     row = prog.programme.iloc[0]
     hours = row["total_hours"]
@@ -242,9 +243,13 @@ def _say_programme(prog: Any, page: Path) -> None:
     n_sessions, n_pairs = int(row["n_sessions"]), int(row["n_pairs"])
     from sessionscope.report.programme import pairs_named
 
-    unnamed = "" if pairs_named(prog) or not n_pairs else " (no pairs named in a manifest: each session counts as its own)"
+    n_alone = int((prog.sessions["pair_id"] == prog.sessions["session_id"]).sum()) if len(prog.sessions) else 0
+    unnamed = ("" if not n_pairs or not n_alone else
+               " (no pairs named in a manifest: each session counts as its own)" if not pairs_named(prog) else
+               f" (of these, {n_alone} {'is a session' if n_alone == 1 else 'are sessions'} without a pair in the "
+               "manifest, each counted as a pair of its own)")
     click.echo(f"{n_sessions} session{'s' * (n_sessions != 1)} of {n_pairs} pair{'s' * (n_pairs != 1)}{unnamed}, "
-               f"{hours_text} → {page}")
+               f"{hours_text} → {page}{_left_out(skipped or [])}")
     from sessionscope.report.i18n import Translator
     from sessionscope.report.programme import voice_swap_notes
 
@@ -279,10 +284,11 @@ def _redact_baseline(rows: list[Any], originals: list[Any], redacted: list[Any])
     return [dataclasses.replace(r, pair_id=pair_map.get(r.pair_id, r.pair_id)) if r.pair_id else r for r in rows]
 
 
-def _load_with_paths(paths: tuple[Path, ...], redact: bool) -> list[tuple[Path, Any]]:
+def _load_with_paths(paths: tuple[Path, ...], redact: bool,
+                     skipped: Optional[list[Path]] = None) -> list[tuple[Path, Any]]:
     """(session.json path, session) pairs, redacted when asked.
 
-    An unreadable file is reported on stderr and skipped, so one broken session never
+    An unreadable file is reported on stderr and skipped (and added to ``skipped``), so one broken session never
     stops a programme report; it is an error only when nothing can be read.
     """
     from sessionscope.model import read_session_json
@@ -294,6 +300,8 @@ def _load_with_paths(paths: tuple[Path, ...], redact: bool) -> list[tuple[Path, 
             out.append((f.resolve(), read_session_json(f)))
         except SessionscopeError as e:
             click.echo(f"skipped: {e}", err=True)
+            if skipped is not None:
+                skipped.append(f)
     if not out:
         raise click.ClickException("the session file could not be read" if len(files) == 1
                                    else f"none of the {len(files)} session files could be read")
@@ -326,8 +334,16 @@ def _warn_duplicates(loaded: list[tuple[Path, Any]]) -> None:
                        + ", ".join(str(f) for f in files), err=True)
 
 
-def _load(paths: tuple[Path, ...], redact: bool) -> list[Any]:
-    return [s for _f, s in _load_with_paths(paths, redact)]
+def _load(paths: tuple[Path, ...], redact: bool, skipped: Optional[list[Path]] = None) -> list[Any]:
+    return [s for _f, s in _load_with_paths(paths, redact, skipped)]
+
+
+def _left_out(skipped: list[Path]) -> str:
+    """"; 2 session files could not be read and are left out (see above)": the closing line says what the
+    outputs lack, not only the "skipped:" lines printed before the work (the outputs themselves cannot tell)."""
+    n = len(skipped)
+    return (f"; {n} session file{'s' * (n != 1)} could not be read and {'are' if n != 1 else 'is'} left out "
+            "(see the 'skipped:' lines above)") if n else ""
 
 
 @click.group()
@@ -357,15 +373,16 @@ def export_tables(paths: tuple[Path, ...], out_dir: Path, formats: str, redact: 
     from sessionscope.report.tables import session_tables, write_tables
 
     fmts = _split_formats(formats, ("csv", "parquet"))
+    skipped: list[Path] = []
     try:
-        tables = session_tables(_load(paths, redact))
+        tables = session_tables(_load(paths, redact, skipped))
         # report.csv_bom, as `report programme` reads it (docs/data_dictionary.md names both ways)
         written = write_tables(tables, out_dir, formats=fmts, bom=csv_bom or _report_config(config_path).csv_bom)
     except SessionscopeError as e:
         raise click.ClickException(str(e)) from e
     for name, df in tables.items():
         click.echo(f"{name:16s} {len(df):7d} rows")
-    click.echo(f"{len(written)} files written to {out_dir}")
+    click.echo(f"{len(written)} files written to {out_dir}{_left_out(skipped)}")
 
 
 @export.command("convokit")
@@ -377,9 +394,11 @@ def export_convokit_cmd(paths: tuple[Path, ...], out_dir: Path, redact: bool) ->
     """A ConvoKit corpus: one conversation per session, speakers unique per pair."""
     from sessionscope.report.convokit import export_convokit
 
+    skipped: list[Path] = []
     try:
-        sessions = _load(paths, redact)
+        sessions = _load(paths, redact, skipped)
         export_convokit(sessions, out_dir)
     except SessionscopeError as e:
         raise click.ClickException(str(e)) from e
-    click.echo(f"{len(sessions)} session{'s' * (len(sessions) != 1)} written as a ConvoKit corpus to {out_dir}")
+    click.echo(f"{len(sessions)} session{'s' * (len(sessions) != 1)} written as a ConvoKit corpus to {out_dir}"
+               f"{_left_out(skipped)}")
