@@ -279,3 +279,26 @@ def test_the_closing_lines_say_what_the_programme_and_the_exports_left_out(tmp_p
                  ["export", "convokit", str(res), "--out", str(tmp_path / "c")]):
         r = runner.invoke(cli, args)
         assert r.exit_code == 0 and "1 session file could not be read and is left out" in " ".join(r.output.split())
+
+
+@pytest.mark.parametrize("note", [
+    "no session of the manifest matches this file: analysed without its pair, date and participants' roles",
+    "telephone-band audio (nothing above 4 kHz): transcription VAD threshold 0.3 instead of 0.5",
+    "diarization: no speaker turns found: every word given to one speaker",
+    "diarization degraded: segmentation unavailable",
+    "Whisper output without diarization: no speakers (combine with an RTTM via text_path)",
+    "text from a.stm, aligned to RTTM turns by time overlap",
+    "2 utterances start before the one written above them; sorted by start time",
+])
+def test_a_russian_report_gives_these_data_quality_notes_in_russian(note: str) -> None:
+    # before: the Russian reports of a Russian evaluator's folder kept "no session of the manifest matches this
+    # file: …" and "telephone-band audio (nothing above 4 kHz): …" in English
+    import re
+
+    from sessionscope.inputs import NO_ENTRY_NOTE
+    from sessionscope.report.i18n import translate_note
+
+    ru = translate_note(note, "ru")
+    assert ru != note and re.search("[а-я]", ru) and not re.search(r"\b(the|of|by|to)\b", ru), ru
+    assert translate_note(NO_ENTRY_NOTE, "ru") != NO_ENTRY_NOTE
+    assert translate_note(note, "en") == note
