@@ -302,3 +302,34 @@ def test_a_russian_report_gives_these_data_quality_notes_in_russian(note: str) -
     assert ru != note and re.search("[а-я]", ru) and not re.search(r"\b(the|of|by|to)\b", ru), ru
     assert translate_note(NO_ENTRY_NOTE, "ru") != NO_ENTRY_NOTE
     assert translate_note(note, "en") == note
+
+
+def test_a_rerun_that_redoes_a_remapped_session_says_the_hand_set_names_are_gone(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # before: `remap out/sample --speaker SPEAKER_00=Ann:junior …`, then a rerun with a changed config (or an
+    # upgrade, or an edited manifest) processed the session again and silently put back SPEAKER_00 / SPEAKER_01
+    from sessionscope.batch import make_items, run_batch
+    from sessionscope.cli.common import print_report
+    from sessionscope.config import Config
+    from test_batch import _files, _spec
+
+    files = _files(tmp_path, 1)
+    out = tmp_path / "out"
+    run_batch(make_items(files), _spec(), out)
+    path = out / "s0" / "session.json"
+    data = json.loads(path.read_text(encoding="utf-8"))  # as `remap` leaves it
+    data["participants"] = [{"id": "ann", "name": "Ann Lee", "role": "junior"},
+                            {"id": "bob", "name": "Bob", "role": "senior"}]
+    data["extra"]["audio"] = {"speaker_map": {"SPEAKER_00": "ann", "SPEAKER_01": "bob"},
+                              "speaker_mapping": {"SPEAKER_00": "manual", "SPEAKER_01": "order"}}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    rep = run_batch(make_items(files), _spec(config=Config.model_validate({"dynamics": {"turn_merge_gap_s": 3}})), out)
+    assert rep.results[0].hand_mapping_lost == ("SPEAKER_00=Ann Lee:junior",)  # only the hand-set label
+    body = json.loads((out / "batch.json").read_text(encoding="utf-8"))
+    assert body["results"][0]["hand_mapping_lost"] == ["SPEAKER_00=Ann Lee:junior"]
+    print_report(rep)
+    err = " ".join(capsys.readouterr().err.split())
+    assert "the speaker names set by hand (sessionscope remap) were not carried over to 1 session processed again; " \
+           f"to set them again: sessionscope remap {out / 's0'} --speaker 'SPEAKER_00=Ann Lee:junior'" in err, err
+    again = run_batch(make_items(files), _spec(), out)  # nothing set by hand any more: nothing to say
+    assert again.results[0].hand_mapping_lost == ()

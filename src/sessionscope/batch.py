@@ -75,6 +75,9 @@ class ItemResult:
     seconds: float = 0.0
     #: why a session an earlier run had written was processed again (what changed: :func:`redo_reason`)
     redone: Optional[str] = None
+    #: speaker names an earlier ``remap`` set by hand that the new processing did not give again, as ``remap``'s
+    #: arguments (``SPEAKER_00=Ann Lee:junior``): :func:`hand_mapping`
+    hand_mapping_lost: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -289,7 +292,38 @@ def redo_reason(out: Path, key: dict[str, Any]) -> Optional[str]:
     changed = [label for k, label in _KEY_PARTS.items() if old.get(k) != key.get(k)]
     if "the sessionscope version" in changed and "sessionscope's code" in changed:
         changed.remove("sessionscope's code")
-    return " and ".join(changed) + " changed" if changed else None
+    if not changed:
+        return None
+    return (", ".join(changed[:-1]) + " and " if len(changed) > 1 else "") + changed[-1] + " changed"
+
+
+def hand_mapping(out: Path) -> dict[str, str]:
+    """The speaker names that ``sessionscope remap`` set by hand in ``out/session.json``: label → ``Name:role``
+    (the labels whose ``extra.audio.speaker_mapping`` is ``manual``); empty when there are none or no file."""
+    try:
+        data = json.loads((out / "session.json").read_text(encoding="utf-8"))
+        audio = (data.get("extra") or {}).get("audio") or {}
+        how, smap = audio.get("speaker_mapping") or {}, audio.get("speaker_map") or {}
+        people = {p["id"]: p for p in data.get("participants") or [] if isinstance(p, dict) and "id" in p}
+        return {label: f"{people[smap[label]].get('name')}:{people[smap[label]].get('role')}"
+                for label, method in how.items() if method == "manual" and smap.get(label) in people}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return {}
+
+
+def lost_hand_mapping(before: dict[str, str], session: Session) -> tuple[str, ...]:
+    """Of the hand-set names ``before`` (:func:`hand_mapping`), those the reprocessed ``session`` does not give
+    its labels again (a pair's voiceprints may give them back; an unpaired session's names are simply gone), as
+    ``remap`` arguments ``LABEL=Name:role``."""
+    audio = (session.extra or {}).get("audio") or {}
+    smap = audio.get("speaker_map") or {}
+    people = {p.id: p for p in session.participants}
+    lost = []
+    for label, was in before.items():
+        p = people.get(smap.get(label, ""))
+        if p is None or f"{p.name}:{p.role.value}" != was:
+            lost.append(f"{label}={was}")
+    return tuple(lost)
 
 
 def _write_error(e: OSError) -> str:
@@ -374,14 +408,19 @@ def process_item(item: BatchItem, spec: RunSpec, out_dir: str | Path, *, hook: O
         redone = redo_reason(out, key) if spec.resume else None  # --force: asked for
         if redone:
             log.info("%s: processed again, although written before: %s", item.path, redone)
+        by_hand = hand_mapping(out)  # a remap's names: the new processing maps the speakers afresh
         session = load_item(item, spec, hook)  # a recording comes with its speaker count's source (inputs.py)
         session = run_stages(session, spec.stages(), hook=hook, continue_on_error=cfg.continue_on_stage_error,
                              skip_unavailable=cfg.skip_unavailable)
         session = _write(session, out, spec, item, key)
         status: Status = "partial" if session.provenance.failed else "ok"
         error = "; ".join(f"stage {r.name} failed: {r.reason}" for r in session.provenance.failed) or None
+        lost = lost_hand_mapping(by_hand, session) if by_hand else ()
+        if lost:
+            log.warning("%s: the speaker names set by hand with `sessionscope remap` (%s) were not carried over to "
+                        "the new outputs; run the remap again", out, ", ".join(lost))
         return ItemResult(item, status, out_dir=out, session=session, error=error, seconds=time.perf_counter() - t0,
-                          redone=redone)
+                          redone=redone, hand_mapping_lost=lost)
     except SessionscopeError as e:
         return failed(e.message)
     except OSError as e:
@@ -519,6 +558,7 @@ def write_batch_report(report: BatchReport) -> Path:
                 if x.status != "ok" or x.reason],
             "error": r.error, "output": str(r.out_dir) if r.out_dir else None, "seconds": round(r.seconds, 3),
             **({"redone": r.redone} if r.redone else {}),
+            **({"hand_mapping_lost": list(r.hand_mapping_lost)} if r.hand_mapping_lost else {}),
         }
         for r in report.results
     ]

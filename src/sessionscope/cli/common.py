@@ -334,6 +334,16 @@ def print_report(report: BatchReport) -> None:
         err.print(f"[yellow]note[/yellow] {len(ids)} session{'s' * (len(ids) != 1)} written by an earlier run "
                   f"{'were' if len(ids) != 1 else 'was'} processed again, since {_esc(why)}: {_esc(_few(ids))}",
                   soft_wrap=True)
+    import shlex
+
+    lost = [r for r in report.results if r.hand_mapping_lost and r.out_dir is not None]
+    if lost:  # a correction the user made is gone: say it, with the very command that puts it back
+        cmds = [f"sessionscope remap {shlex.quote(str(r.out_dir))} "
+                + " ".join(f"--speaker {shlex.quote(a)}" for a in r.hand_mapping_lost) for r in lost]
+        err.print(f"[yellow]warning[/yellow] the speaker names set by hand (sessionscope remap) were not carried over "
+                  f"to {len(lost)} session{'s' * (len(lost) != 1)} processed again; to set them again: "
+                  + _esc("; ".join(cmds[:5])) + (f" (and {len(cmds) - 5} more: see batch.json)" if len(cmds) > 5
+                                                 else ""), soft_wrap=True)
     n_ok = sum(1 for r in report.results if r.status in ("ok", "partial", "resumed"))
     tail = []
     resumed = sum(1 for r in report.results if r.status == "resumed")
