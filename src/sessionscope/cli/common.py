@@ -326,24 +326,7 @@ def print_report(report: BatchReport) -> None:
                   "who mentors whom stay empty; give the roles with -p NAME=junior -p NAME=senior or --manifest and "
                   "rerun with --force (for a recording, sessionscope remap OUT/SESSION --speaker LABEL=NAME:junior "
                   "transcribes nothing again)", soft_wrap=True)
-    redone: dict[str, list[str]] = {}
-    for r in report.results:
-        if r.redone and r.session is not None:
-            redone.setdefault(r.redone, []).append(r.session.id)
-    for why, ids in redone.items():  # "ok" alone read as resumed work, or as work lost: say what was redone and why
-        err.print(f"[yellow]note[/yellow] {len(ids)} session{'s' * (len(ids) != 1)} written by an earlier run "
-                  f"{'were' if len(ids) != 1 else 'was'} processed again, since {_esc(why)}: {_esc(_few(ids))}",
-                  soft_wrap=True)
-    import shlex
-
-    lost = [r for r in report.results if r.hand_mapping_lost and r.out_dir is not None]
-    if lost:  # a correction the user made is gone: say it, with the very command that puts it back
-        cmds = [f"sessionscope remap {shlex.quote(str(r.out_dir))} "
-                + " ".join(f"--speaker {shlex.quote(a)}" for a in r.hand_mapping_lost) for r in lost]
-        err.print(f"[yellow]warning[/yellow] the speaker names set by hand (sessionscope remap) were not carried over "
-                  f"to {len(lost)} session{'s' * (len(lost) != 1)} processed again; to set them again: "
-                  + _esc("; ".join(cmds[:5])) + (f" (and {len(cmds) - 5} more: see batch.json)" if len(cmds) > 5
-                                                 else ""), soft_wrap=True)
+    _say_redone(report, err)
     n_ok = sum(1 for r in report.results if r.status in ("ok", "partial", "resumed"))
     tail = []
     resumed = sum(1 for r in report.results if r.status == "resumed")
@@ -381,6 +364,29 @@ def print_missing(missing: list[tuple[str, str]]) -> None:
                   f"{'their files do' if n != 1 else 'its file does'} not exist: "
                   + _esc(_few([f"{sid} ({path})" for sid, path in missing], 3))
                   + " (check the manifest's 'file:' / 'transcript:')", soft_wrap=True)
+
+
+def _say_redone(report: BatchReport, err: Any) -> None:
+    """The sessions an earlier run had written that were processed again, and why; and the speaker names set by
+    hand (``remap``) that the new processing did not give again, with the command that sets them again."""
+    import shlex
+
+    redone: dict[str, list[str]] = {}
+    for r in report.results:
+        if r.redone and r.session is not None:
+            redone.setdefault(r.redone, []).append(r.session.id)
+    for why, ids in redone.items():  # "ok" alone read as resumed work, or as work lost: say what was redone and why
+        err.print(f"[yellow]note[/yellow] {len(ids)} session{'s' * (len(ids) != 1)} written by an earlier run "
+                  f"{'were' if len(ids) != 1 else 'was'} processed again, since {_esc(why)}: {_esc(_few(ids))}",
+                  soft_wrap=True)
+    lost = [r for r in report.results if r.hand_mapping_lost and r.out_dir is not None]
+    if lost:  # a correction the user made is gone: say it, with the very command that puts it back
+        cmds = [f"sessionscope remap {shlex.quote(str(r.out_dir))} "
+                + " ".join(f"--speaker {shlex.quote(a)}" for a in r.hand_mapping_lost) for r in lost]
+        err.print(f"[yellow]warning[/yellow] the speaker names set by hand (sessionscope remap) were not carried over "
+                  f"to {len(lost)} session{'s' * (len(lost) != 1)} processed again; to set them again: "
+                  + _esc("; ".join(cmds[:5])) + (f" (and {len(cmds) - 5} more: see batch.json)" if len(cmds) > 5
+                                                 else ""), soft_wrap=True)
 
 
 def _few(ids: list[str], most: int = 5) -> str:
