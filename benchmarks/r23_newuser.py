@@ -132,6 +132,15 @@ def main() -> None:
         "date: 2026-03-09", "date: 2026-03-10"), encoding="utf-8")
     runs["rerun_corrected_date"] = cli(src, work, "run", "rec/", "--manifest", "m_date.yaml", "--out", "out",
                                        "--no-progress")
+    # voices named by hand, then a rerun with another config processes the session again
+    runs["remap_sample"] = cli(src, work, "remap", "out/sample", "--speaker", "SPEAKER_00=Ann:junior",
+                               "--speaker", "SPEAKER_01=Bob:senior")
+    (work / "bom.yaml").write_text("report:\n  csv_bom: true\n", encoding="utf-8")
+    runs["rerun_new_config"] = cli(src, work, "run", "rec/", "--manifest", "rec/sessions.yaml", "--out", "out",
+                                   "--config", "bom.yaml", "--no-progress")
+    ru_notes = "\n".join((work / "out" / sid / "summary.md").read_text(encoding="utf-8")
+                         for sid in ("anna-igor-phone", "Звонок-с-Борисом-12.03")
+                         if (work / "out" / sid / "summary.md").is_file())
     runs["manifest_as_input"] = cli(src, work, "run", "rec/", "rec/sessions.yaml", "--out", "out", "--no-progress")
     runs["workers_two"] = cli(src, work, "run", "rec/", "--out", "out", "--workers", "two")
     runs["one_voice"] = cli(src, work, "run", "rec/phone_ru.wav", "--manifest", "rec/sessions.yaml", "--out", "one",
@@ -192,6 +201,19 @@ def main() -> None:
         "workers_not_a_number": lambda: (
             "invalid literal" not in runs["workers_two"]["stderr"] and runs["workers_two"]["rc"] == 2,
             f"rc {runs['workers_two']['rc']}: " + flat(runs["workers_two"]["stderr"])[-160:]),
+        "hand_mapping_lost": lambda: (
+            "were not carried over" in flat(runs["rerun_new_config"]["stderr"])
+            and "sessionscope remap out/sample --speaker SPEAKER_00=Ann:junior" in flat(runs["rerun_new_config"]["stderr"]),
+            next((ln for ln in runs["rerun_new_config"]["stderr"].splitlines() if "by hand" in ln),
+                 "(nothing said; out/sample now: " + ", ".join(
+                     p["name"] for p in json.loads((work / "out" / "sample" / "session.json").read_text(
+                         encoding="utf-8"))["participants"]) + ")")),
+        "ru_notes_in_english": lambda: (
+            bool(ru_notes) and "no session of the manifest matches" not in ru_notes
+            and "telephone-band audio" not in ru_notes,
+            "; ".join(ln.strip() for ln in ru_notes.splitlines()
+                      if "no session of the manifest" in ln or "telephone-band" in ln or "телефонный" in ln
+                      or "ни одна встреча манифеста" in ln)[:300]),
         "closing_line_left_out": lambda: (
             "could not be read and is left out" in flat(runs["programme_broken_file"]["stdout"])
             and "without a pair in the manifest" in flat(runs["programme"]["stdout"]),
