@@ -333,3 +333,19 @@ def test_a_rerun_that_redoes_a_remapped_session_says_the_hand_set_names_are_gone
            f"to set them again: sessionscope remap {out / 's0'} --speaker 'SPEAKER_00=Ann Lee:junior'" in err, err
     again = run_batch(make_items(files), _spec(), out)  # nothing set by hand any more: nothing to say
     assert again.results[0].hand_mapping_lost == ()
+
+
+def test_remap_of_the_results_folder_says_to_give_one_session(tmp_path: Path) -> None:
+    # before: `sessionscope remap out --speaker …` (the results folder) gave "[Errno 2] No such file or directory:
+    # 'out/session.json'"
+    from click.testing import CliRunner
+
+    from sessionscope.cli import cli
+    from sessionscope.model import write_session_json
+    from test_report_data import full_session
+
+    write_session_json(full_session(sid="s1"), tmp_path / "out" / "s1" / "session.json")
+    r = CliRunner().invoke(cli, ["remap", str(tmp_path / "out"), "--speaker", "SPEAKER_00=anna"])
+    said = " ".join(r.output.split())
+    assert r.exit_code == 2 and "Errno" not in said
+    assert f"holds no session.json: give one session's folder, e.g. {tmp_path / 'out' / 's1'} (of 1 here)" in said

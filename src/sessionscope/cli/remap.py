@@ -45,6 +45,11 @@ def remap(session_dir: Path, speakers: tuple[str, ...], config_path: Optional[Pa
     from sessionscope.outputs import check_formats, write_outputs
 
     path = session_dir / "session.json" if session_dir.is_dir() else session_dir
+    if session_dir.is_dir() and not path.is_file():  # the results folder, not one session's: say which to give
+        inside = sorted(p.parent.name for p in session_dir.glob("*/session.json"))
+        raise click.BadParameter(
+            f"{session_dir} holds no session.json: give one session's folder"
+            + (f", e.g. {session_dir / inside[0]} (of {len(inside)} here)" if inside else ""), param_hint="SESSION_DIR")
     mapping = {}
     for spec in speakers:
         lab, sep, who = spec.partition("=")
