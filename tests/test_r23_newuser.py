@@ -349,3 +349,32 @@ def test_remap_of_the_results_folder_says_to_give_one_session(tmp_path: Path) ->
     said = " ".join(r.output.split())
     assert r.exit_code == 2 and "Errno" not in said
     assert f"holds no session.json: give one session's folder, e.g. {tmp_path / 'out' / 's1'} (of 1 here)" in said
+
+
+def test_a_russian_excel_manifest_is_read(tmp_path: Path) -> None:
+    # before: Excel's "CSV" in a Russian locale (';'-separated, cp1251, dates 05.03.2026) failed three ways:
+    # "unknown column(s) 'id;pair;date;…'", "manifest is not UTF-8 text", "invalid character in year"
+    from sessionscope.io.manifest import load_manifest
+
+    rows = ("id;pair;date;file;language;junior;senior\n"
+            "anna-igor-2026-03-05;anna-igor;05.03.2026;Встреча.ogg;ru;Анна Смирнова;\"Игорь Волков\"\n")
+    for enc in ("utf-8", "cp1251"):
+        (tmp_path / f"m_{enc}.csv").write_bytes(rows.encode(enc))
+        e = load_manifest(tmp_path / f"m_{enc}.csv").entries[0]
+        assert (e.id, e.pair_id, str(e.date), e.file) == ("anna-igor-2026-03-05", "anna-igor", "2026-03-05", "Встреча.ogg")
+        assert [(p.name, p.role.value) for p in e.participants] == [("Анна Смирнова", "junior"), ("Игорь Волков", "senior")]
+
+
+def test_a_date_the_manifest_cannot_read_says_how_to_write_it(tmp_path: Path) -> None:
+    from sessionscope.errors import ManifestError
+    from sessionscope.io.manifest import load_manifest
+
+    (tmp_path / "m.csv").write_text("id,date,file\ns1,3/5/2026,a.wav\n", encoding="utf-8")
+    with pytest.raises(ManifestError) as e:
+        load_manifest(tmp_path / "m.csv")
+    assert "row 2 (id 's1').date" in str(e.value) and "got '3/5/2026'; write dates as YYYY-MM-DD (2026-03-05) or " \
+           "DD.MM.YYYY" in str(e.value)
+    (tmp_path / "m.yaml").write_text("sessions:\n  - {id: s1, date: 05.03.2026, file: a.wav}\n", encoding="utf-8")
+    with pytest.raises(ManifestError) as e:  # YAML is written by hand, as documented: ISO dates only
+        load_manifest(tmp_path / "m.yaml")
+    assert str(e.value).endswith("got '05.03.2026'; write dates as YYYY-MM-DD (2026-03-05)")

@@ -168,6 +168,10 @@ def format_validation_error(e: ValidationError, *, where: str) -> str:
         for part in err["loc"]:
             loc += f"[{part}]" if isinstance(part, int) else f".{part}"
         msg = str(err["msg"]).removeprefix("Value error, ")
+        if err["loc"] and err["loc"][-1] == "date" and err["type"].startswith(("date", "datetime")):
+            # "invalid character in year" says nothing to someone whose spreadsheet shows 05/03/2026
+            msg = (f"{msg}: got {err.get('input')!r}; write dates as YYYY-MM-DD (2026-03-05)"
+                   + (" or DD.MM.YYYY" if where.startswith("row ") else ""))  # a CSV takes a spreadsheet's too
         if err["type"] == "extra_forbidden":
             valid = ", ".join(sorted({"pair" if n == "pair_id" else n for n in ManifestEntry.model_fields}
                                      if len(err["loc"]) == 1 else ManifestParticipant.model_fields))

@@ -18,10 +18,14 @@ from __future__ import annotations
 
 import csv
 import io as _io
+import logging
+import re
 from pathlib import Path
 from typing import Any
 
 from sessionscope.errors import ManifestError
+
+log = logging.getLogger(__name__)
 
 SESSION_COLS = ("id", "pair", "pair_id", "date", "file", "transcript", "language", "topics_planned", "notes")
 ROLE_COLS = ("junior", "senior", "other")
@@ -43,7 +47,15 @@ def load_manifest_data(path: Path) -> list[Any]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise ManifestError("manifest is not UTF-8 text", path=path) from e
+        # a spreadsheet saved as "CSV" by a Russian Excel is cp1251 (and ';'-separated): read it as transcripts are
+        from sessionscope.io._common import guess_encoding
+
+        encoding = guess_encoding(data)
+        text = data.decode(encoding, errors="replace") if encoding else "\ufffd"
+        if encoding is None or "\ufffd" in text:
+            raise ManifestError("manifest is not UTF-8 text (and no other encoding reads it): save it as UTF-8 "
+                                "(Excel: 'CSV UTF-8')", path=path) from e
+        log.warning("%s: not UTF-8; read as %s", path, encoding)
     if not text.strip():
         raise ManifestError("manifest is empty", path=path)
     if path.suffix.lower() in (".csv", ".tsv") or (path.suffix.lower() not in (".yaml", ".yml") and _looks_csv(text)):
@@ -53,7 +65,27 @@ def load_manifest_data(path: Path) -> list[Any]:
 
 def _looks_csv(text: str) -> bool:
     first = text.split("\n", 1)[0].lower()
-    return ("," in first or "\t" in first) and ":" not in first
+    return ("," in first or "\t" in first or ";" in first) and ":" not in first
+
+
+def _delimiter(header: str) -> str:
+    """The CSV's separator, from its header row: tab, ';' (what Excel writes as "CSV" where the decimal mark is a
+    comma, as in Russia and most of Europe) or ','."""
+    counts = {sep: header.count(sep) for sep in ("\t", ";", ",")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
+
+
+#: a date as a spreadsheet set to Russian (or German…) shows and exports it: day first, with dots
+_DOTTED_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
+def _iso_date(value: str) -> str:
+    """``05.03.2026`` → ``2026-03-05`` (day first: the dotted form is never month-first); anything else unchanged,
+    for the manifest's validation to judge. CSV only: a spreadsheet shows and exports its dates so, while a YAML
+    manifest is written by hand as documented (YYYY-MM-DD)."""
+    m = _DOTTED_DATE.fullmatch(value.strip())
+    return f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}" if m else value
 
 
 def _yaml_sessions(text: str, *, path: Path) -> list[Any]:
@@ -126,9 +158,8 @@ def _split(value: str, sep: str = ";") -> list[str]:
 def _csv_sessions(text: str, *, path: Path) -> list[Any]:
     text = text.lstrip("\r\n")
     first = text.split("\n", 1)[0]
-    dialect = "excel-tab" if "\t" in first and "," not in first else "excel"
     try:
-        reader = csv.DictReader(_io.StringIO(text), dialect=dialect)
+        reader = csv.DictReader(_io.StringIO(text), dialect="excel", delimiter=_delimiter(first))
         rows = list(reader)
         reader_cols = [c.strip().lower() for c in reader.fieldnames or ()]
     except csv.Error as e:
@@ -154,7 +185,7 @@ def _session_fields(r: dict[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for c in SESSION_COLS:
         if r.get(c):
-            out["pair" if c == "pair_id" else c] = r[c]
+            out["pair" if c == "pair_id" else c] = _iso_date(r[c]) if c == "date" else r[c]
     return out
 
 
