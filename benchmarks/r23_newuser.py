@@ -152,6 +152,17 @@ def main() -> None:
     runs["programme_broken_file"] = cli(src, work, "report", "programme", "outc", "--out", "dashc")
     runs["export_tables"] = cli(src, work, "export", "tables", "out", "--out", "tables")
     runs["redact"] = cli(src, work, "report", "session", "out/anna-igor-2026-03-05", "--redact", "--out", "red")
+    runs["remap_results_folder"] = cli(src, work, "remap", "out", "--speaker", "SPEAKER_00=Ann:junior")
+    # the manifest as a Russian Excel saves "CSV": ';'-separated, cp1251, dates 05.03.2026
+    (work / "rec" / "m_excel.csv").write_bytes(
+        ("id;pair;date;file;language;junior;senior\n"
+         "anna-igor-2026-03-05;anna-igor;05.03.2026;Встреча Анна и Игорь 2026-03.ogg;ru;Анна Смирнова;Игорь Волков\n"
+         ).encode("cp1251"))
+    excel = subprocess.run(
+        [sys.executable, "-c", "import sys\nfrom sessionscope.io.manifest import load_manifest\n"
+         "try:\n e = load_manifest(sys.argv[1]).entries[0]; print('read', e.id, e.date, [p.name for p in e.participants])\n"
+         "except Exception as x: print('error', x)", str(work / "rec" / "m_excel.csv")],
+        env={**os.environ, "PYTHONPATH": str(src)}, capture_output=True, text=True, timeout=120)
     stop = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "r23_newuser_stop.py"), str(work / "stop"), "TERM"],
                           env={**os.environ, "PYTHONPATH": str(src)}, capture_output=True, text=True, timeout=120)
     time.sleep(9)  # an orphaned worker of the old code ends by itself
@@ -214,6 +225,12 @@ def main() -> None:
             "; ".join(ln.strip() for ln in ru_notes.splitlines()
                       if "no session of the manifest" in ln or "telephone-band" in ln or "телефонный" in ln
                       or "ни одна встреча манифеста" in ln)[:300]),
+        "remap_results_folder": lambda: (
+            "Errno" not in runs["remap_results_folder"]["stderr"]
+            and "give one session's folder" in flat(runs["remap_results_folder"]["stderr"]),
+            flat(runs["remap_results_folder"]["stderr"])[-200:]),
+        "excel_csv_manifest": lambda: (
+            excel.stdout.startswith("read anna-igor-2026-03-05 2026-03-05"), flat(excel.stdout + excel.stderr)[-250:]),
         "closing_line_left_out": lambda: (
             "could not be read and is left out" in flat(runs["programme_broken_file"]["stdout"])
             and "without a pair in the manifest" in flat(runs["programme"]["stdout"]),
