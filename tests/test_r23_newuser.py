@@ -378,3 +378,18 @@ def test_a_date_the_manifest_cannot_read_says_how_to_write_it(tmp_path: Path) ->
     with pytest.raises(ManifestError) as e:  # YAML is written by hand, as documented: ISO dates only
         load_manifest(tmp_path / "m.yaml")
     assert str(e.value).endswith("got '05.03.2026'; write dates as YYYY-MM-DD (2026-03-05)")
+
+
+def test_stop_on_signals_leaves_an_ignored_signal_ignored() -> None:
+    import signal
+
+    from sessionscope.cli.common import stop_on_signals
+
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)  # as in a background job or under nohup
+    try:
+        with stop_on_signals():
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+            assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)

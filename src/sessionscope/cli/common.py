@@ -114,7 +114,9 @@ def stop_on_signals() -> Iterator[list[int]]:
                 child.terminate()
         raise KeyboardInterrupt
 
-    old = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    # a signal this process was started to ignore (SIGINT of a background job, `nohup`) stays ignored
+    old = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)
+           if signal.getsignal(sig) is not signal.SIG_IGN}
     try:
         yield got
     finally:
