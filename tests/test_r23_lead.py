@@ -117,3 +117,58 @@ def test_the_mapping_confidence_table_is_the_measured_one_and_means_share_right(
                      prints={"anna": ANNA, "boris": BORIS})
     assert m.method == "voiceprint" and m.margin is not None and m.margin > 0
     assert m.confidence == mapping_confidence(dict.fromkeys(["S0", "S1"], "voiceprint"), {"S0": m.margin, "S1": 1.0})
+
+
+def test_programme_md_names_no_nan_pair_for_a_session_without_one() -> None:
+    from sessionscope.report.programme import build_programme, render_programme_markdown
+    from test_report_data import full_session as report_session
+
+    alone = report_session(sid="call").evolve(pair_id=None)
+    assert alone.flags
+    md = render_programme_markdown(build_programme([alone, report_session(sid="s1")], encoder=None, goal_vectors=None))
+    assert "- 2026-03-02 call: " in md and "nan" not in md  # was "- nan 2026-03-02 call: …"
+
+
+def test_a_wav_cut_below_half_a_second_is_called_truncated_not_too_short(tmp_path: Path) -> None:
+    import wave
+
+    import pytest
+
+    from sessionscope.audio.decode import load_audio
+    from sessionscope.errors import AudioError
+
+    whole = tmp_path / "whole.wav"
+    with wave.open(str(whole), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes((np.sin(np.arange(16000 * 30) / 9) * 8000).astype("<i2").tobytes())
+    cut = tmp_path / "cut.wav"
+    cut.write_bytes(whole.read_bytes()[: 44 + 2 * 16000 * 47 // 100])  # 0.47 s of the 30 s the header announces
+    with pytest.raises(AudioError, match="truncated or damaged.*30.0 s its header announces"):
+        load_audio(cut)
+    short = tmp_path / "short.wav"
+    with wave.open(str(short), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(np.zeros(16000 * 3 // 10, dtype="<i2").tobytes())
+    with pytest.raises(AudioError, match="too short to transcribe"):
+        load_audio(short)
+
+
+def test_one_voice_lists_every_blank_measure_and_no_entropy_is_minus_zero() -> None:
+    import math
+
+    from sessionscope.analysis.dynamics import compute_metrics, normalized_entropy
+    from sessionscope.config import Config
+    from sessionscope.model import Participant, Session, Utterance
+
+    one = Session(id="s", participants=(Participant("a", "A"),),
+                  utterances=(Utterance("u1", "a", "Hello there, this is me.", 0.0, 2.0),
+                              Utterance("u2", "a", "And more from me.", 3.0, 4.5)))
+    m = compute_metrics(one, Config().dynamics)
+    for k, v in m.session.items():
+        if v is None and k != "pause_mean_s":
+            assert f"session.{k}" in m.unavailable, k
+    assert math.copysign(1.0, normalized_entropy([5.0, 0.0])) == 1.0  # 0.0, not -0.0

@@ -109,7 +109,7 @@ def normalized_entropy(values: Sequence[float]) -> Optional[float]:
     if len(vals) < 2 or s <= 0:
         return None
     h = -sum((v / s) * math.log(v / s) for v in vals if v > 0)
-    return h / math.log(len(vals))
+    return max(0.0, h / math.log(len(vals)))  # one holding all: 0.0, not -0.0
 
 
 def coefficient_of_variation(values: Sequence[float]) -> Optional[float]:
@@ -454,7 +454,9 @@ def compute_metrics(session: Session, cfg: DynamicsConfig) -> Metrics:
 #: measures that compare speakers: with one speaker they hold no finding ("balance 100 %", "0 interruptions",
 #: "0.0 speaker switches per minute" of a caption file that names nobody), so they are ``None``, like the Gini
 ONE_SPEAKER_NONE = ("balance_score", "balance_score_words", "speaker_switches_per_min", "interruptions",
-                    "dominated_window_share", "dominance_switches", "response_latency_median_s")
+                    "dominated_window_share", "dominance_switches", "response_latency_median_s",
+                    # distribution measures need two or more speakers (None by themselves; round 23: listed too)
+                    "talk_time_gini", "talk_time_entropy", "word_gini", "word_entropy", "turn_taking_index")
 ONE_SPEAKER_NONE_PARTICIPANT = ("interruptions_made", "interruptions_received", "successful_interruptions_made",
                                 "dominated_window_share", "response_latency_median_s")
 

@@ -547,7 +547,9 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
         lines += [f"## {t('sec_flags')}", ""]
         for r in prog.flags.to_dict(orient="records"):
             # names and ids are data: escaped, never Markdown or HTML (issue 9, item 5)
-            where = [md_text(r["pair_id"] or ""), str(r["date"])[:10] if r["date"] == r["date"] else "",
+            # an unpaired session's pair is missing (None, or NaN once pandas holds it): no "nan s1:"
+            where = [md_text(r["pair_id"]) if isinstance(r["pair_id"], str) else "",
+                     str(r["date"])[:10] if r["date"] == r["date"] else "",
                      md_text(r["session_id"])]  # no pair, no date: "- s1: …", not "-   s1: …"
             said = translate_flag(r["message"], t.lang) if t.has(f"flag_{r['code']}") else r["message"]
             lines.append(f"- {' '.join(w for w in where if w and w not in ('None', 'NaT'))}: **{md_text(t.flag(r['code']))}**"
