@@ -82,9 +82,13 @@ def test_short_session_flag_says_m_ss_not_0_0_min() -> None:
     """out_edge: a 1.4 s recording read "the session lasts 0.0 min"."""
     s = _pair([("kim", 0.0, 0.7, "hello"), ("rob", 0.7, 1.4, "hi")], duration=1.4)
     flag = next(f for f in compute_flags(s, FlagsConfig()) if f.code == "short_session")
-    assert flag.message == "the session lasts 0:01 min (the guide asks for at least 60 min)", flag.message
+    # round 23: under a minute in seconds ("0:30 min" read as thirty minutes)
+    assert flag.message == "the session lasts 1 s (the guide asks for at least 60 min)", flag.message
     assert flag.value == 0.0  # the measure is unchanged
-    assert translate_flag(flag.message, "ru") == "встреча длится 0:01 мин (методика просит не меньше 60 мин)"
+    assert translate_flag(flag.message, "ru") == "встреча длится 1 с (методика просит не меньше 60 мин)"
+    # a session.json of rounds 21–22 keeps its Russian text
+    assert translate_flag("the session lasts 0:01 min (the guide asks for at least 60 min)", "ru") == (
+        "встреча длится 0:01 мин (методика просит не меньше 60 мин)")
     # a session.json of rounds 16–20 (no unit) keeps its Russian text
     assert translate_flag("the session lasts 1:09 (the guide asks for at least 60 min)", "ru") == (
         "встреча длится 1:09 (методика просит не меньше 60 мин)")

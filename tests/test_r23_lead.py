@@ -172,3 +172,22 @@ def test_one_voice_lists_every_blank_measure_and_no_entropy_is_minus_zero() -> N
         if v is None and k != "pause_mean_s":
             assert f"session.{k}" in m.unavailable, k
     assert math.copysign(1.0, normalized_entropy([5.0, 0.0])) == 1.0  # 0.0, not -0.0
+
+
+def test_short_sessions_say_seconds_and_their_mean_length_is_not_zero_minutes() -> None:
+    from sessionscope.report.i18n import translate_flag
+    from sessionscope.report.programme import build_programme, render_programme_markdown
+    from test_report_data import full_session as report_session
+
+    s = report_session(sid="s1")
+    short = s.evolve(utterances=tuple(u for u in s.utterances if (u.end or 0) <= 30), flags=(), duration_s=30.0)
+    from sessionscope.analysis.flow import compute_flags
+    from sessionscope.config import Config
+
+    msg = next(f.message for f in compute_flags(short, Config().flags) if f.code == "short_session")
+    assert msg.startswith("the session lasts ") and msg.endswith(" s (the guide asks for at least 60 min)"), msg
+    msg = "the session lasts 30 s (the guide asks for at least 60 min)"
+    assert translate_flag(msg, "ru") == "встреча длится 30 с (методика просит не меньше 60 мин)"
+    md = render_programme_markdown(build_programme([short], encoder=None, goal_vectors=None))
+    row = next(line for line in md.splitlines() if line.startswith("| Mean session length"))
+    assert "| 0 |" not in row and "| 0 " not in row, row

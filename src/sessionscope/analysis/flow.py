@@ -265,7 +265,9 @@ def compute_flags(session: Session, cfg: FlagsConfig) -> tuple[Flag, ...]:
                                       threshold=cfg.senior_interruptions_per_10min))
     if span is not None and span / 60 < cfg.min_session_minutes:
         # "lasts 1:09" read as an hour next to "at least 60 min" (round 21): the unit is said
-        flags.append(Flag("short_session", f"the session lasts {fmt_clock(span)} {'min' if round(span) < 3600 else 'h'} (the guide asks for at least "
+        # under a minute, seconds: "0:30 min" read as thirty minutes (round 23)
+        lasts = f"{round(span)} s" if round(span) < 60 else f"{fmt_clock(span)} {'min' if round(span) < 3600 else 'h'}"
+        flags.append(Flag("short_session", f"the session lasts {lasts} (the guide asks for at least "
                           f"{cfg.min_session_minutes:.0f} min)", severity="info", value=round(span / 60, 1),
                           threshold=cfg.min_session_minutes))
     return tuple(flags)

@@ -715,6 +715,8 @@ FLAGS_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) f
      "старший ({0}) перебивал(а) младшего ({1}); перебиваний: {2} ({3} за 10 мин)"),
     (r"the session lasts ([\d.]+) min \(the guide asks for at least (\d+)\)",  # session.json before round 16
      "встреча длится {0} мин (методика просит не меньше {1})"),
+    (r"the session lasts (\d+) s \(the guide asks for at least (\d+) min\)",  # under a minute (round 23)
+     "встреча длится {0} с (методика просит не меньше {1} мин)"),
     (r"the session lasts (\d+:\d\d) min \(the guide asks for at least (\d+) min\)",
      "встреча длится {0} мин (методика просит не меньше {1} мин)"),
     (r"the session lasts (\d+:\d\d:\d\d) h \(the guide asks for at least (\d+) min\)",

@@ -485,6 +485,9 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
     def pct(v: Any) -> str:
         return t("n_a") if v is None or v != v else t.pct(float(v))
 
+    def minutes(v: Any) -> str:  # sessions of 30 s are not "0" minutes on average
+        return num(v, 1 if v is not None and v == v and v < 10 else 0)
+
     def hours(v: Any) -> str:  # a 3-minute session is not "0.0" hours
         return f"< {t.num(0.1, 1)}" if v is not None and v == v and 0 < v < 0.05 else num(v)
 
@@ -503,7 +506,7 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
     lines += [f"| {t('measure')} | {t('value')} |", "|---|---|",
               f"| {t('kpi_sessions')} | {int(row.get('n_sessions', 0))} |",
               f"| {t('kpi_hours')} | {hours(row.get('total_hours'))}{of_timed} |",  # "0.0" beside pairs' "< 0.1"
-              f"| {t('kpi_minutes')} | {num(row.get('mean_minutes'), 0)}{of_timed} |",
+              f"| {t('kpi_minutes')} | {minutes(row.get('mean_minutes'))}{of_timed} |",
               f"| {t('kpi_60')} | {pct(row.get('share_sessions_60min_or_more'))}{of_timed} |",
               f"| {t('kpi_jshare')} | {pct(row.get('mean_junior_talk_share'))}{_over(t, row, 'talk', len(prog.sessions))} |",
               f"| {pt(t, 'kpi_jwshare')} | {pct(row.get('mean_junior_word_share'))}"
