@@ -191,3 +191,18 @@ def test_short_sessions_say_seconds_and_their_mean_length_is_not_zero_minutes() 
     md = render_programme_markdown(build_programme([short], encoder=None, goal_vectors=None))
     row = next(line for line in md.splitlines() if line.startswith("| Mean session length"))
     assert "| 0 |" not in row and "| 0 " not in row, row
+
+
+def test_an_invalid_session_json_is_one_line_per_error_without_pydantic_banner(tmp_path: Path) -> None:
+    import pytest
+
+    from sessionscope.errors import InputError
+    from sessionscope.model import read_session_json
+
+    p = tmp_path / "session.json"
+    p.write_text(json.dumps({"schema_version": "1.0", "utterances": [{"id": "u1"}]}))
+    with pytest.raises(InputError) as e:
+        read_session_json(p)
+    said = str(e.value)
+    assert "invalid session JSON: id: field required; utterances.0.speaker: field required" in said
+    assert "\n" not in said and "pydantic.dev" not in said

@@ -62,8 +62,12 @@ def session_from_dict(data: dict[str, Any], *, path: str | Path | None = None) -
     body["provenance"] = {k: v for k, v in prov.items() if k in _TYPED_PROVENANCE_KEYS} if isinstance(prov, dict) else {}
     try:
         return _adapter().validate_python(body)
-    except ValidationError as e:
-        raise InputError(f"invalid session JSON: {e}", path=path) from e
+    except ValidationError as e:  # one line per error, no pydantic banner or URL (a batch prints it beside others)
+        errors = e.errors(include_url=False)
+        said = "; ".join(f"{'.'.join(str(x) for x in err['loc']) or 'session'}: {err['msg'].lower()}"
+                         for err in errors[:5])
+        more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+        raise InputError(f"invalid session JSON: {said}{more}", path=path) from e
 
 
 def write_session_json(
