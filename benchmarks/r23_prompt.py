@@ -484,7 +484,20 @@ def summary(results: Path) -> dict[str, Any]:
     leak_rows = leak["leak"]["clips"]
     babble_copies = {v: [n for n, r in noise["babble"]["clips"].items() if prompt_copies(r[v]["chunk_texts"])]
                      for v in ("none", "auto", "alt")}
-    return {"groups": out, "files_losing_over_20pct_of_words": lost,
+    # the drift chunks alone: each 8+-word chunk that ``none`` left without sentence punctuation, as the prompted run
+    # decoded the same VAD chunk (the chunks do not depend on the prompt): would re-decoding only those help?
+    replay = []
+    for n, r in base.items():
+        for i, c in enumerate(r["none"]["chunk_texts"]):
+            if len(c.split()) >= 8 and not PUNCT.search(c):
+                for v in ("auto", "alt", "mid"):
+                    src = extra if v == "mid" else base
+                    if v in src.get(n, {}):
+                        t = src[n][v]["chunk_texts"][i] if i < len(src[n][v]["chunk_texts"]) else ""
+                        replay.append({"file": n, "chunk": i, "variant": v, "words_none": len(c.split()),
+                                       "words_prompted": len(t.split()), "punctuated": bool(PUNCT.search(t)),
+                                       "prompt_copy": bool(prompt_copies([t])), "text_none": c, "text_prompted": t})
+    return {"groups": out, "files_losing_over_20pct_of_words": lost, "drift_chunk_replay": replay,
             "leak_prompt_copy_in_output": leak["leak"]["clips_with_prompt_copy_in_output"],
             "leak_prompt_copy_chunks": leak["leak"]["clips_with_prompt_copy_chunk"],
             "leak_words": {v: {n: r[v]["words"] for n, r in leak_rows.items()} for v in ("none", "auto", "alt", "mid")},
