@@ -206,3 +206,33 @@ def test_an_invalid_session_json_is_one_line_per_error_without_pydantic_banner(t
     said = str(e.value)
     assert "invalid session JSON: id: field required; utterances.0.speaker: field required" in said
     assert "\n" not in said and "pydantic.dev" not in said
+
+
+def _labelled(sha: str, spans: list[tuple[float, float, str]]):
+    from sessionscope.model import Participant, Session, Utterance
+
+    utts = tuple(Utterance(f"u{i}", lab, "words here", a, b) for i, (a, b, lab) in enumerate(spans))
+    return Session(id="s1", participants=(Participant("SPEAKER_00", "SPEAKER_00"), Participant("SPEAKER_01", "SPEAKER_01")),
+                   utterances=utts, extra={"audio": {"input_sha256": sha, "utterance_labels": [lab for *_, lab in spans],
+                                                     "speaker_map": {"SPEAKER_00": "SPEAKER_00",
+                                                                     "SPEAKER_01": "SPEAKER_01"}}})
+
+
+def test_a_hand_remap_is_carried_over_when_the_labels_still_name_the_same_voices(tmp_path: Path) -> None:
+    from sessionscope.batch import _carry_hand_mapping, lost_hand_mapping
+    from sessionscope.model import session_to_dict
+    from sessionscope.remapping import same_labels
+
+    spans = [(0.0, 4.0, "SPEAKER_00"), (4.2, 9.0, "SPEAKER_01"), (9.1, 12.0, "SPEAKER_00")]
+    before = session_to_dict(_labelled("abc", spans))
+    by_hand = {"SPEAKER_00": "Ann Lee:junior", "SPEAKER_01": "Bob Stone:senior"}
+    again = _labelled("abc", [(0.0, 4.1, "SPEAKER_00"), (4.3, 9.0, "SPEAKER_01"), (9.1, 12.0, "SPEAKER_00")])
+    assert same_labels(before, again, by_hand)
+    kept = _carry_hand_mapping(again, by_hand, before, tmp_path)
+    assert {p.name for p in kept.participants} >= {"Ann Lee", "Bob Stone"} and not lost_hand_mapping(by_hand, kept)
+    # another recording, or labels that now name the other voice: not carried over, said to be lost
+    assert not same_labels(before, _labelled("xyz", spans), by_hand)
+    swapped = _labelled("abc", [(a, b, {"SPEAKER_00": "SPEAKER_01", "SPEAKER_01": "SPEAKER_00"}[lab]) for a, b, lab in spans])
+    assert not same_labels(before, swapped, by_hand)
+    assert _carry_hand_mapping(swapped, by_hand, before, tmp_path) is swapped
+    assert lost_hand_mapping(by_hand, swapped) == ("SPEAKER_00=Ann Lee:junior", "SPEAKER_01=Bob Stone:senior")

@@ -311,6 +311,33 @@ def hand_mapping(out: Path) -> dict[str, str]:
         return {}
 
 
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _carry_hand_mapping(session: Session, by_hand: dict[str, str], before: dict[str, Any], out: Path) -> Session:
+    """A session processed again keeps the names a ``remap`` set by hand when its labels still name the same voices
+    (:func:`~sessionscope.remapping.same_labels`: the same recording, each label's speech under the same label);
+    otherwise it is left as processed, and :func:`lost_hand_mapping` says what to set again."""
+    from sessionscope.errors import InputError
+    from sessionscope.remapping import remap_session, same_labels
+
+    if not same_labels(before, session, by_hand):
+        return session
+    try:
+        remapped = remap_session(session, by_hand)
+    except InputError as e:  # a name the new processing no longer knows: say it is lost, as before
+        log.info("%s: the hand-set speaker names could not be carried over (%s)", out, e)
+        return session
+    log.info("%s: the speaker names set by hand with `sessionscope remap` were carried over (%s)", out,
+             ", ".join(f"{k}={v}" for k, v in by_hand.items()))
+    return remapped
+
+
 def lost_hand_mapping(before: dict[str, str], session: Session) -> tuple[str, ...]:
     """Of the hand-set names ``before`` (:func:`hand_mapping`), those the reprocessed ``session`` does not give
     its labels again (a pair's voiceprints may give them back; an unpaired session's names are simply gone), as
@@ -409,7 +436,10 @@ def process_item(item: BatchItem, spec: RunSpec, out_dir: str | Path, *, hook: O
         if redone:
             log.info("%s: processed again, although written before: %s", item.path, redone)
         by_hand = hand_mapping(out)  # a remap's names: the new processing maps the speakers afresh
+        before = _read_json(out / "session.json") if by_hand else {}
         session = load_item(item, spec, hook)  # a recording comes with its speaker count's source (inputs.py)
+        if by_hand:
+            session = _carry_hand_mapping(session, by_hand, before, out)
         session = run_stages(session, spec.stages(), hook=hook, continue_on_error=cfg.continue_on_stage_error,
                              skip_unavailable=cfg.skip_unavailable)
         session = _write(session, out, spec, item, key)

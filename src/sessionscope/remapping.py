@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from sessionscope.errors import InputError
 from sessionscope.model import Participant, Role, Session, record_stage_run
@@ -95,6 +96,43 @@ def remap_session(session: Session, mapping: Mapping[str, str]) -> Session:
                               provenance=prov, metrics=None, topics=None, recommendations=(), action_items=(),
                               questions=(), problems=(), knowledge_flow=None, summary=(), flags=())
     return record_stage_run(remapped, "audio.speaker_mapping", "ok", f"by {method}; no measured confidence")
+
+
+def same_labels(before: Mapping[str, Any], session: Session, labels: Iterable[str], *,
+                min_agreement: float = 0.8) -> bool:
+    """Whether the speaker ``labels`` of a reprocessed recording still name the voices they named in the session
+    written before (``before``: that ``session.json`` as read): the same recording (``input_sha256``), and for each
+    label, at least ``min_agreement`` of its earlier speaking time lies under the same label now, more than under any
+    other. Then a hand correction (``remap``) of those labels can be applied to the new session again."""
+    extra = before.get("extra")
+    old_audio = (extra.get("audio") if isinstance(extra, dict) else None) or {}
+    new_audio = (session.extra or {}).get("audio") or {}
+    if not old_audio.get("input_sha256") or old_audio.get("input_sha256") != new_audio.get("input_sha256"):
+        return False
+    old_utts = before.get("utterances")
+    if not isinstance(old_utts, list):
+        return False
+    old_labels, new_labels = old_audio.get("utterance_labels") or [], new_audio.get("utterance_labels") or []
+    if len(old_labels) != len(old_utts) or len(new_labels) != len(session.utterances):
+        return False
+    new_spans: dict[str, list[tuple[float, float]]] = {}
+    for u, lab in zip(session.utterances, new_labels, strict=True):
+        if u.start is not None and u.end is not None:
+            new_spans.setdefault(lab, []).append((u.start, u.end))
+    for label in labels:
+        shared: dict[str, float] = {}
+        total = 0.0
+        for u, lab in zip(old_utts, old_labels, strict=True):
+            a, b = (u.get("start"), u.get("end")) if isinstance(u, dict) else (None, None)
+            if lab != label or a is None or b is None:
+                continue
+            total += b - a
+            for other, spans in new_spans.items():
+                shared[other] = shared.get(other, 0.0) + sum(max(0.0, min(b, d) - max(a, c)) for c, d in spans)
+        if total <= 0 or max(shared, key=lambda k: shared[k], default=None) != label \
+                or shared[label] < min_agreement * total:
+            return False
+    return True
 
 
 @dataclass(frozen=True)
