@@ -31,7 +31,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                  "n_action_items", "n_recommendations_to_check", "n_action_items_to_check", "n_questions_to_check",
                  "n_open_questions", "n_problems", "n_flags", "flag_codes", "n_procedure_suggestions", "n_in_meeting_moves",
                  "n_open_confirmation_tags", "n_recommendations_to_group", "n_help_requests",
-                 "mean_word_confidence", "speaker_mapping_confidence", "speakers_guessed", "hallucinations_dropped",
+                 "mean_word_confidence", "speaker_mapping_confidence", "speaker_mapping_margin", "speakers_guessed",
+                 "hallucinations_dropped",
                  "stages_not_run"),
     "participants": ("session_id", "pair_id", "participant_id", "name", "role"),
     "utterances": ("session_id", "utterance_id", "index", "participant_id", "role", "start_s", "end_s", "text",
@@ -152,6 +153,7 @@ def session_row(s: Session) -> dict[str, Any]:
         "n_flags": len(s.flags), "flag_codes": ";".join(f.code for f in s.flags),
         "mean_word_confidence": q.mean_word_confidence if q else None,
         "speaker_mapping_confidence": q.speaker_mapping_confidence if q else None,
+        "speaker_mapping_margin": q.speaker_mapping_margin if q else None,  # the raw voiceprint margin (round 23)
         # the junior's figures of a guessed mapping may be the senior's: say which rows rest on a guess
         "speakers_guessed": speakers_guessed(s),
         "hallucinations_dropped": q.hallucinations_dropped if q else None,
