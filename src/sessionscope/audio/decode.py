@@ -148,9 +148,9 @@ def load_audio(path: str | Path, *, max_channels: int = 8) -> Audio:
                   source_rate=source_rate)
     if audio.duration_s < MIN_DURATION_S:
         if audio.truncated:  # the container announced more: the file is cut, not a short recording
-            announced = f" of the {audio.expected_s:.1f} s its header announces" if audio.expected_s else ""
+            of_announced = f" of the {audio.expected_s:.1f} s its header announces" if audio.expected_s else ""
             raise AudioError(f"the file looks truncated or damaged: only {audio.duration_s:.2f} s of audio could be "
-                             f"decoded{announced} (at least {MIN_DURATION_S} s needed)", path=path)
+                             f"decoded{of_announced} (at least {MIN_DURATION_S} s needed)", path=path)
         raise AudioError(f"the recording is too short to transcribe ({audio.duration_s:.2f} s; at least "
                          f"{MIN_DURATION_S} s needed)", path=path)
     return audio
