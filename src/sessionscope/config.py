@@ -95,6 +95,7 @@ class AsrConfig(_Section):
     vad_speech_pad_ms: int = Field(400, ge=0, description="padding (ms) on each side of a VAD speech region of the transcription")
     word_timestamps: bool = True
     recover_gap_s: Optional[float] = Field(None, gt=0, description="decode again, on their own, stretches of VAD speech of at least this many seconds that the batched pass left without a word (None: off, the default; 2.0 recovered skipped speech on development audio but costs up to +71 % of the transcription's CPU and invented a sentence on one held-out AMI clip: docs/benchmarks/audio.md)")
+    repunctuate: bool = Field(False, description="decode again, with a short punctuated prompt in the recording's language (en, ru; other languages: nothing), each 30 s chunk Whisper wrote with 8 or more words and no . ? ! at all (style drift: questions lose their '?'); the second decoding is kept only if it is punctuated, has at least as many words less one and repeats no two words of the prompt (off: the default; on: 5 of 6 such chunks of development audio punctuated, other files unchanged, but two files one word short where Whisper merged words ('die and' -> 'Diane') and +25 to +85 % transcription CPU on files with such a chunk, 3.5 % over all development files; docs/benchmarks/audio.md, round 23)")
 
 
 class DiarizationConfig(_Section):

@@ -13,11 +13,17 @@ sometimes ends a chunk's text early: the rest of the chunk gets no word at all. 
 stretches of VAD speech of at least :data:`RECOVER_GAP_S` with no delivered word (:func:`uncovered`)
 are decoded again on their own, as a second small batch with the same options and the same
 hallucination filter, and the words found there are spliced in (:func:`recover_gaps`).
+
+Whisper also sometimes writes a whole 30 s chunk in lower case without punctuation ("style drift"), and question
+detection loses its "?". With ``asr.repunctuate`` the chunks of :data:`DRIFT_MIN_WORDS` or more words without a
+sentence mark are decoded again, alone, with a short punctuated prompt in the recording's language, and the second
+decoding is kept only where it is punctuated, loses no words and repeats nothing of the prompt (:func:`repunctuate`).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
@@ -309,6 +315,9 @@ def transcribe(samples: np.ndarray, *, config: AsrConfig, language: Optional[str
     cleaned, report = filter_segments(raw)
     shifted = [(a + offset_s, b + offset_s) for a, b in speech]
     recovered: list[tuple[float, float]] = []
+    if config.repunctuate and config.vad and config.word_timestamps:
+        cleaned, report, _ = repunctuate(pipe, samples, cleaned, report, speech, language=lang, config=config,
+                                         offset_s=offset_s)
     gap_s = config.recover_gap_s
     if gap_s is not None and config.vad and config.word_timestamps:
         cleaned, report, recovered = recover_gaps(pipe, samples, cleaned, report, shifted, language=lang, config=config,
@@ -418,6 +427,167 @@ def recover_gaps(pipe: Any, samples: np.ndarray, segments: list[AsrSegment], rep
     return merged, total, gaps
 
 
+#: ``asr.repunctuate``: the prompt per language for the second decoding of chunks left without punctuation (round 23:
+#: the same chunks decoded with it came out punctuated, 5 of 6 on development audio). No prompt for other languages
+REPUNCT_PROMPTS: dict[str, str] = {
+    "en": "Hello, how are you? Fine, thanks. Let's start.",
+    "ru": "Здравствуйте, как дела? Хорошо, спасибо. Давайте начнём.",
+}
+#: a batch chunk with at least this many words and no sentence mark is a drift chunk
+DRIFT_MIN_WORDS = 8
+SENTENCE_MARK = re.compile(r"[.?!…]")
+_WORD = re.compile(r"[\w']+")
+
+
+def pack_chunks(speech: Sequence[tuple[int, int]], *, max_samples: int = 30 * SAMPLE_RATE) -> list[list[tuple[int, int]]]:
+    """The VAD speech regions (samples) grouped as faster-whisper's batched pipeline packs them into chunks.
+
+    ``faster_whisper.vad.collect_chunks``: in order, a region joins the current chunk unless the chunk would then
+    hold more than ``max_samples``; the chunk's audio is its regions' audio end to end (the silence between them cut).
+    """
+    chunks: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    size = 0
+    for a, b in speech:
+        if size + b - a > max_samples:
+            chunks.append(current)
+            current, size = [], 0
+        current.append((a, b))
+        size += b - a
+    if current:
+        chunks.append(current)
+    return [c for c in chunks if c]
+
+
+def packed_to_original(t: float, pieces: Sequence[tuple[int, int]], *, mid: Optional[float] = None) -> float:
+    """A time ``t`` (s) in a chunk's packed audio (``pieces``' audio end to end) as a time in the recording.
+
+    The piece is the one holding ``mid`` (default ``t``), so a word's start and end land in the same piece (as
+    faster-whisper's ``restore_speech_timestamps`` resolves them); a time past the last piece stays in it.
+    """
+    at = (t if mid is None else mid) * SAMPLE_RATE
+    before = 0
+    for k, (a, b) in enumerate(pieces):
+        if at < before + (b - a) or k == len(pieces) - 1:
+            return (a + t * SAMPLE_RATE - before) / SAMPLE_RATE
+        before += b - a
+    raise ValueError("no pieces")
+
+
+def chunk_of(t: float, chunks: Sequence[Sequence[tuple[int, int]]]) -> int:
+    """The index of the chunk (of :func:`pack_chunks`) whose stretch of the recording holds ``t`` (s): the last
+    chunk starting at or before it (the first chunk for a time before all)."""
+    starts = [c[0][0] / SAMPLE_RATE for c in chunks]
+    return max(0, bisect_right(starts, t) - 1)
+
+
+def drift_groups(segments: Sequence[AsrSegment], chunks: Sequence[Sequence[tuple[int, int]]], *, offset_s: float = 0.0,
+                 min_words: int = DRIFT_MIN_WORDS) -> dict[int, list[int]]:
+    """The chunks whose delivered text has ``min_words`` or more words and no sentence mark (. ? ! …): chunk index ->
+    the indices of its ``segments`` (each segment goes to the chunk of its first word's middle; no words: none)."""
+    groups: dict[int, list[int]] = {}
+    for i, seg in enumerate(segments):
+        if seg.words:
+            w = seg.words[0]
+            groups.setdefault(chunk_of((w.start + w.end) / 2 - offset_s, chunks), []).append(i)
+    return {c: idx for c, idx in groups.items()
+            if sum(len(segments[i].words) for i in idx) >= min_words
+            and not any(SENTENCE_MARK.search(segments[i].text) for i in idx)}
+
+
+def word_pairs(text: str) -> set[tuple[str, str]]:
+    """Consecutive word pairs of ``text`` (lower case, ё as е, punctuation dropped)."""
+    words = _WORD.findall(text.lower().replace("ё", "е"))
+    return set(zip(words, words[1:], strict=False))
+
+
+def accept_redecode(old: Sequence[AsrSegment], new: Sequence[AsrSegment], prompt: str, *, slack: int = 1) -> str:
+    """Why the second decoding ``new`` of a drift chunk is not kept instead of ``old`` ("" when it is kept).
+
+    Kept only when it has sentence punctuation, at least as many words as ``old`` less ``slack``, and no two
+    consecutive words of ``prompt`` that ``old`` did not have (so no prompt sentence of two or more words either).
+    """
+    n_old, n_new = sum(len(s.words) for s in old), sum(len(s.words) for s in new)
+    new_text, old_text = " ".join(s.text for s in new), " ".join(s.text for s in old)
+    if n_new < n_old - slack:
+        return f"words {n_old} -> {n_new}"
+    if not SENTENCE_MARK.search(new_text):
+        return "still no sentence mark"
+    copied = (word_pairs(new_text) & word_pairs(prompt)) - word_pairs(old_text)
+    if copied:
+        return "prompt words " + ", ".join(" ".join(p) for p in sorted(copied))
+    return ""
+
+
+def repunctuate(pipe: Any, samples: np.ndarray, segments: list[AsrSegment], report: FilterReport,
+                speech: Sequence[tuple[float, float]], *, language: str, config: AsrConfig, offset_s: float = 0.0
+                ) -> tuple[list[AsrSegment], FilterReport, list[tuple[float, float]]]:
+    """Decode again, with :data:`REPUNCT_PROMPTS`' prompt, the batch chunks Whisper left without punctuation.
+
+    ``speech``: the VAD regions (s into ``samples``) the batched pass packed into chunks (:func:`pack_chunks`). Each
+    drift chunk (:func:`drift_groups`) is rebuilt as that pass decoded it (its regions' audio end to end), all of them
+    go through the batched pipeline as one small batch with the prompt (same beam, language and word timings, no
+    VAD), each chunk's segments through the hallucination filter, and their times back to the recording's
+    (:func:`packed_to_original`). A chunk's second decoding replaces its first only if :func:`accept_redecode`
+    accepts it. Returns (segments, the filter report with the kept chunks' drops, the stretches replaced (s, with
+    ``offset_s``)). A language without a prompt, or no drift chunk: ``segments`` unchanged, no decoding.
+    """
+    prompt = REPUNCT_PROMPTS.get(language)
+    if prompt is None or not speech or not segments:
+        return segments, report, []
+    chunks = pack_chunks([(round(a * SAMPLE_RATE), round(b * SAMPLE_RATE)) for a, b in speech])
+    groups = drift_groups(segments, chunks, offset_s=offset_s)
+    if not groups:
+        return segments, report, []
+    order = sorted(groups)
+    parts = [np.concatenate([samples[a:b] for a, b in chunks[c]]) for c in order]
+    starts = np.cumsum([0, *[len(p) for p in parts]]).tolist()
+    # half a sample in: faster-whisper turns clip seconds into samples with int()
+    clips = [{"start": (starts[k] + 0.5) / SAMPLE_RATE, "end": (starts[k + 1] + 0.5) / SAMPLE_RATE}
+             for k in range(len(parts))]
+    try:
+        found_iter, _ = pipe.transcribe(np.concatenate(parts).astype(np.float32), clip_timestamps=clips,
+                                        language=language, vad_filter=False, beam_size=config.beam_size,
+                                        word_timestamps=True, batch_size=config.batch_size,
+                                        initial_prompt=" " + prompt)  # the leading space Whisper's own decoding adds
+        found = list(found_iter)
+    except (RuntimeError, ValueError) as e:
+        raise AudioError(f"transcription failed: {e}") from e
+    per_chunk: dict[int, list[AsrSegment]] = {c: [] for c in order}
+    for seg in found:
+        if not seg.words:
+            continue
+        w0 = seg.words[0]
+        k = max(0, bisect_right(starts[:-1], (w0.start + w0.end) / 2 * SAMPLE_RATE) - 1)
+        base, pieces = starts[k] / SAMPLE_RATE, chunks[order[k]]
+        words = tuple(AsrWord(w.word, packed_to_original(w.start - base, pieces, mid=(w.start + w.end) / 2 - base)
+                              + offset_s,
+                              packed_to_original(w.end - base, pieces, mid=(w.start + w.end) / 2 - base) + offset_s,
+                              float(w.probability)) for w in seg.words)
+        per_chunk[order[k]].append(AsrSegment(
+            start=words[0].start, end=words[-1].end, text=seg.text.strip(), words=words,
+            avg_logprob=float(seg.avg_logprob), no_speech_prob=float(seg.no_speech_prob),
+            compression_ratio=float(seg.compression_ratio), flags=("repunctuated",)))
+    drop: set[int] = set()
+    added: list[AsrSegment] = []
+    replaced: list[tuple[float, float]] = []
+    for c in order:
+        old = [segments[i] for i in groups[c]]
+        new, again = filter_segments(per_chunk[c])
+        why = accept_redecode(old, new, prompt)
+        log.info("chunk without punctuation at %.1f s decoded again with the prompt: %s", old[0].start,
+                 why or f"kept ({sum(len(s.words) for s in old)} -> {sum(len(s.words) for s in new)} words)")
+        if not why:
+            drop.update(groups[c])
+            added += new
+            report = report + again
+            replaced.append((chunks[c][0][0] / SAMPLE_RATE + offset_s, chunks[c][-1][1] / SAMPLE_RATE + offset_s))
+    if not replaced:
+        return segments, report, []
+    merged = sorted([s for i, s in enumerate(segments) if i not in drop] + added, key=lambda s: s.start)
+    return merged, report, replaced
+
+
 def vad_parameters(config: AsrConfig, threshold: Optional[float] = None) -> dict[str, Any]:
     """The batched pipeline's ``vad_parameters`` from ``config`` (it adds ``max_speech_duration_s`` = 30 s itself).
 
@@ -466,4 +636,6 @@ def asr_params(config: AsrConfig) -> dict[str, Any]:
             "vad_threshold_narrowband": config.vad_threshold_narrowband,
             "vad_min_silence_ms": config.vad_min_silence_ms, "vad_speech_pad_ms": config.vad_speech_pad_ms,
             "word_timestamps": config.word_timestamps, "languages": sorted(config.languages),
-            "recover_gap_s": config.recover_gap_s, "code_version": ASR_CODE_VERSION}
+            "recover_gap_s": config.recover_gap_s, "code_version": ASR_CODE_VERSION,
+            # only when on: caches made before the setting existed stay valid with it off
+            **({"repunctuate": True} if config.repunctuate else {})}
