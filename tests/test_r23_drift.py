@@ -190,18 +190,29 @@ def test_repunctuate_is_a_validated_setting_that_keys_the_cache_only_when_on() -
 
 
 # -- one real decoding ----------------------------------------------------------------------------------------
-CLIP = Path(__file__).resolve().parents[1] / ".cache/conv/dev_r19/dev00.wav"
+def _dev00(tmp: Path) -> Path:
+    """libri-dev dev_r19/dev00, built here from the shared LibriSpeech voices exactly as
+    `librispeech_conversations.py --split dev --perturb 0.9 1.1 --seed 20261219 --triples 4` writes it."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from librispeech_conversations import conversations, write_wav
+
+    uri, _, mix, _, _ = next(conversations("dev", seed=20261219, perturb=[0.9, 1.1], triples=4))
+    assert uri == "dev00"
+    write_wav(tmp / "dev00.wav", mix)
+    return tmp / "dev00.wav"
 
 
-def test_a_real_drift_chunk_comes_back_punctuated_with_its_words() -> None:
+def test_a_real_drift_chunk_comes_back_punctuated_with_its_words(tmp_path: Path, shared_data: Path) -> None:
     """libri-dev dev_r19/dev00 (development): Whisper writes its third chunk without punctuation."""
-    if not CLIP.exists():
-        pytest.skip("development clip .cache/conv/dev_r19/dev00.wav not generated here")
+    assert (shared_data / "librispeech-voices").is_dir()
+    clip = _dev00(tmp_path)
     from sessionscope.audio.asr import transcribe
     from sessionscope.audio.decode import load_audio
 
     try:
-        x = load_audio(CLIP).mono.astype(np.float32)
+        x = load_audio(clip).mono.astype(np.float32)
         r = transcribe(x, config=AsrConfig(repunctuate=True))
     except Exception as e:  # noqa: BLE001 - no embedded model in this checkout
         if "model" in str(e).lower():
