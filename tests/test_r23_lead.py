@@ -236,3 +236,19 @@ def test_a_hand_remap_is_carried_over_when_the_labels_still_name_the_same_voices
     assert not same_labels(before, swapped, by_hand)
     assert _carry_hand_mapping(swapped, by_hand, before, tmp_path) is swapped
     assert lost_hand_mapping(by_hand, swapped) == ("SPEAKER_00=Ann Lee:junior", "SPEAKER_01=Bob Stone:senior")
+
+
+def test_the_console_reads_the_truncation_flag_not_only_the_note(capsys) -> None:
+    from sessionscope.batch import BatchItem, BatchReport, ItemResult
+    from sessionscope.cli.common import print_report
+    from sessionscope.model import Session
+
+    def report(audio: dict) -> BatchReport:
+        s = Session(id="half", extra={"audio": audio})
+        return BatchReport(results=(ItemResult(BatchItem(Path("half.wav"), "half"), "ok", session=s),))
+
+    print_report(report({"truncated": True, "duration_s": 15.0, "expected_s": 30.0}))
+    err = " ".join(capsys.readouterr().err.split())
+    assert "truncated or damaged in half (decoded 15.0 s of 30.0 s announced)" in err, err
+    print_report(report({"truncated": False, "duration_s": 30.0, "expected_s": 30.0}))
+    assert "truncated" not in capsys.readouterr().err

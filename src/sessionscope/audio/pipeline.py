@@ -620,6 +620,9 @@ def build_session(rec: Recognised, mapping: identify.Mapping, people: list[tuple
     )
     extra = {"audio": {
         "input_sha256": rec.decoded.sha256, "duration_s": round(audio.duration_s, 3), "channels": audio.n_channels,
+        # a file decoded only in part (cut short, damaged): a flag, not only the data-quality note's words (round 23)
+        "truncated": audio.truncated,
+        "expected_s": None if audio.expected_s is None else round(audio.expected_s, 3),
         "language": asr.language, "language_source": asr.language_source,
         "language_probability": None if asr.language_probability is None else round(asr.language_probability, 4),
         "language_probability_raw": None if asr.language_probability_raw is None else round(asr.language_probability_raw, 4),

@@ -65,6 +65,22 @@ def progress_hook(total: int, *, enabled: bool = True, label: str = "sessions") 
 TRUNCATED_NOTE = "the file looks truncated or damaged"
 
 
+def _truncated(session: Any) -> str:
+    """What was decoded of a recording decoded only in part ("decoded 15.0 s of 30.0 s announced"), or "" for a
+    whole one: ``extra.audio.truncated`` / ``expected_s`` (round 23), else the data-quality note that says so
+    (sessions written before)."""
+    audio = (session.extra or {}).get("audio") or {}
+    if audio.get("truncated") is False:
+        return ""
+    for n in session.quality.notes if session.quality else ():
+        if n.startswith(TRUNCATED_NOTE):
+            return n.split(": ", 1)[-1]
+    if audio.get("truncated"):
+        expected = audio.get("expected_s")
+        return f"decoded {audio.get('duration_s', 0):.1f} s" + (f" of {expected:.1f} s announced" if expected else "")
+    return ""
+
+
 class _HoldItemFailures(logging.Filter):
     """Holds back the batch's per-input failure records (:data:`sessionscope.batch.ITEM_FAILURE`): the closing
     list of :func:`print_report` gives each reason, and the console showed every one twice."""
@@ -315,8 +331,8 @@ def print_report(report: BatchReport) -> None:
                   f"{count}", soft_wrap=True)
     # a recording cut short (an interrupted copy or upload) is analysed as far as it goes: the report's 'Data quality'
     # says so, and the console must too, or the table's "ok" reads as the whole meeting
-    damaged = [(r.session.id, n.split(": ", 1)[-1]) for r in report.results if r.session is not None
-               for n in (r.session.quality.notes if r.session.quality else ()) if n.startswith(TRUNCATED_NOTE)]
+    damaged = [(r.session.id, _truncated(r.session)) for r in report.results if r.session is not None
+               and _truncated(r.session)]
     if damaged:
         where = _few([f"{sid} ({said})" for sid, said in damaged], 3)
         err.print(f"[yellow]note[/yellow] the recording looks truncated or damaged in {_esc(where)}: only what could "
