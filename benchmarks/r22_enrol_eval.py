@@ -28,8 +28,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
 def main() -> int:
-    from r22_pairvoice_camps import _draw, load_pool
-    from sessionscope.audio.identify import Person, map_speakers
+    from r22_pairvoice_camps import load_pool, map_later, pair_draws
     from sessionscope.config import Config
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -43,39 +42,24 @@ def main() -> int:
     args = ap.parse_args()
     threshold = Config().participants.voiceprint_threshold
     data, pool = load_pool(args.centroids)
-    readers = sorted(pool)
-    people = [Person("a", "A"), Person("b", "B")]
     out: dict[str, dict[str, int]] = {}
     for fold in [None, *args.fold_min]:
         rng = np.random.default_rng(args.seed)  # the same sessions for every setting
         counts = {"voice_right": 0, "voice_wrong": 0, "guess": 0, "guess_right": 0}
-        for ra, rb in [(a, b) for i, a in enumerate(readers) for b in readers[i + 1:]]:
-            done = 0
-            for _ in range(args.draws * 20):
-                if done == args.draws:
-                    break
-                sessions = _draw(pool, ra, rb, args.sessions, rng)
-                if sessions is None:
-                    continue
-                done += 1
-                ids = sorted(sessions)
-                prints = {"a": [sessions[ids[0]]["a"]], "b": [sessions[ids[0]]["b"]]}
-                for sid in ids[1:]:
-                    first = ["a", "b"] if rng.random() < 0.5 else ["b", "a"]  # who speaks first
-                    labels = {f"SPEAKER_0{i}": who for i, who in enumerate(first)}
-                    m = map_speakers(labels=list(labels), first_speech={lab: float(i) for i, lab in enumerate(labels)},
-                                     texts={}, people=people,
-                                     centroids={lab: sessions[sid][who].tolist() for lab, who in labels.items()},
-                                     prints={p: np.mean(v, axis=0) for p, v in prints.items()}, threshold=threshold)
-                    right = all(m.speaker_map[lab] == who for lab, who in labels.items())
-                    if m.method == "voiceprint":
-                        counts["voice_right" if right else "voice_wrong"] += 1
-                        if fold is not None and (m.margin or 0.0) >= fold:  # the raw margin (round 23: confidence is calibrated)
-                            for lab, pid in m.speaker_map.items():
-                                prints[pid].append(sessions[sid][labels[lab]])
-                    else:
-                        counts["guess"] += 1
-                        counts["guess_right"] += int(right)
+        for _, _, sessions in pair_draws(pool, args.sessions, args.draws, rng):
+            ids = sorted(sessions)
+            prints = {"a": [sessions[ids[0]]["a"]], "b": [sessions[ids[0]]["b"]]}
+            for sid in ids[1:]:
+                m, right, labels = map_later(sessions[sid], {p: np.mean(v, axis=0) for p, v in prints.items()}, rng,
+                                             threshold=threshold)
+                if m.method == "voiceprint":
+                    counts["voice_right" if right else "voice_wrong"] += 1
+                    if fold is not None and (m.margin or 0.0) >= fold:  # the raw margin (round 23: confidence is calibrated)
+                        for lab, pid in m.speaker_map.items():
+                            prints[pid].append(sessions[sid][labels[lab]])
+                else:
+                    counts["guess"] += 1
+                    counts["guess_right"] += int(right)
         out["confirmed_session_only" if fold is None else f"fold_matches_margin_{fold:g}"] = counts
     commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
     res = {"commit": commit, "split": "dev (LibriSpeech development readers; centroids of dev_r19 and dev_r19_calls_*)",

@@ -24,6 +24,7 @@ import json
 import subprocess
 import sys
 from collections import defaultdict
+from collections.abc import Iterator
 from itertools import permutations
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,40 @@ def _draw(pool: dict[str, dict[str, list[np.ndarray]]], ra: str, rb: str, n: int
             voices[key] = pool[reader][u][rng.integers(len(pool[reader][u]))]
         sessions[f"s{i:02d}"] = voices
     return sessions
+
+
+def pair_draws(pool: dict[str, dict[str, list[np.ndarray]]], n: int, draws: int,
+               rng: np.random.Generator) -> Iterator[tuple[str, str, dict[str, dict[str, np.ndarray]]]]:
+    """For each pair of readers, up to ``draws`` sets of n sessions (:func:`_draw`; a draw can run out of unused
+    conversations: draw again, up to 20 tries per set): ``(reader a, reader b, sessions)``. Lazy, so a caller that
+    uses ``rng`` between sets keeps the same sequence as the loops it replaced."""
+    readers = sorted(pool)
+    for ra, rb in [(a, b) for i, a in enumerate(readers) for b in readers[i + 1:]]:
+        done = 0
+        for _ in range(draws * 20):
+            if done == draws:
+                break
+            sessions = _draw(pool, ra, rb, n, rng)
+            if sessions is None:
+                continue
+            done += 1
+            yield ra, rb, sessions
+
+
+def map_later(voices: dict[str, np.ndarray], prints: dict[str, np.ndarray], rng: np.random.Generator, *,
+              threshold: float) -> tuple[Any, bool, dict[str, str]]:
+    """One later session of a pair (voices of participants "a" and "b") mapped by
+    :func:`sessionscope.audio.identify.map_speakers`, who speaks first drawn at random: (mapping, right, label ->
+    participant)."""
+    from sessionscope.audio.identify import Person, map_speakers
+
+    first = ["a", "b"] if rng.random() < 0.5 else ["b", "a"]  # who speaks first
+    labels = {f"SPEAKER_0{i}": who for i, who in enumerate(first)}
+    m = map_speakers(labels=list(labels), first_speech={lab: float(i) for i, lab in enumerate(labels)}, texts={},
+                     people=[Person("a", "A"), Person("b", "B")],
+                     centroids={lab: voices[who].tolist() for lab, who in labels.items()}, prints=prints,
+                     threshold=threshold)
+    return m, all(m.speaker_map[lab] == who for lab, who in labels.items()), labels
 
 
 def _trial(sessions: dict[str, dict[str, np.ndarray]], scenario: str, n: int, k: int, rng: np.random.Generator,

@@ -52,34 +52,19 @@ def bins(rows: list[tuple[float, bool]]) -> list[dict[str, float]]:
 
 
 def draw_rows(pool: dict, seed: int, draws: int, sessions: int) -> list[tuple[float, bool]]:
-    from r22_pairvoice_camps import _draw
-    from sessionscope.audio.identify import Person, map_speakers
+    from r22_pairvoice_camps import map_later, pair_draws
     from sessionscope.config import Config
 
     threshold = Config().participants.voiceprint_threshold
-    people = [Person("a", "A"), Person("b", "B")]
-    readers = sorted(pool)
     rng = np.random.default_rng(seed)
     rows: list[tuple[float, bool]] = []
-    for ra, rb in [(a, b) for i, a in enumerate(readers) for b in readers[i + 1:]]:
-        done = 0
-        for _ in range(draws * 20):
-            if done == draws:
-                break
-            s = _draw(pool, ra, rb, sessions, rng)
-            if s is None:
-                continue
-            done += 1
-            ids = sorted(s)
-            prints = {"a": s[ids[0]]["a"], "b": s[ids[0]]["b"]}
-            for sid in ids[1:]:
-                first = ["a", "b"] if rng.random() < 0.5 else ["b", "a"]
-                labels = {f"SPEAKER_0{i}": who for i, who in enumerate(first)}
-                m = map_speakers(labels=list(labels), first_speech={lab: float(i) for i, lab in enumerate(labels)},
-                                 texts={}, people=people, centroids={lab: s[sid][w].tolist() for lab, w in labels.items()},
-                                 prints=prints, threshold=threshold)
-                if m.method == "voiceprint" and m.margin is not None:
-                    rows.append((m.margin, all(m.speaker_map[lab] == w for lab, w in labels.items())))
+    for _, _, s in pair_draws(pool, sessions, draws, rng):
+        ids = sorted(s)
+        prints = {"a": s[ids[0]]["a"], "b": s[ids[0]]["b"]}
+        for sid in ids[1:]:
+            m, right, _ = map_later(s[sid], prints, rng, threshold=threshold)
+            if m.method == "voiceprint" and m.margin is not None:
+                rows.append((m.margin, right))
     return rows
 
 

@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 def main() -> int:
     import sessionscope
-    from r22_pairvoice_camps import _draw, load_pool
-    from sessionscope.audio.identify import Person, VoiceprintStore, map_speakers
+    from r22_pairvoice_camps import load_pool, map_later, pair_draws
+    from sessionscope.audio.identify import VoiceprintStore
     from sessionscope.config import Config
     from sessionscope.model import Session
     from sessionscope.remapping import enrol_confirmed
@@ -48,47 +48,30 @@ def main() -> int:
     args = ap.parse_args()
     threshold = Config().participants.voiceprint_threshold
     _, pool = load_pool(args.centroids)
-    readers = sorted(pool)
-    people = [Person("a", "A"), Person("b", "B")]
     out: dict[str, dict[str, int]] = {}
     for remap in (False, True):
         rng = np.random.default_rng(args.seed)  # the same sessions both ways
         counts = {"voice_right": 0, "voice_wrong": 0, "guess": 0}
-        for ra, rb in [(a, b) for i, a in enumerate(readers) for b in readers[i + 1:]]:
-            done = 0
-            for _ in range(args.draws * 20):
-                if done == args.draws:
-                    break
-                sessions = _draw(pool, ra, rb, args.sessions, rng)
-                if sessions is None:
-                    continue
-                done += 1
-                ids = sorted(sessions)
-                with tempfile.TemporaryDirectory() as tmp:
-                    store = VoiceprintStore(tmp)
-                    s0 = sessions[ids[0]]
-                    kept = {"SPEAKER_00": s0["a"], "SPEAKER_01": s0["b"]}
-                    store.save_session("pair", ids[0], kept)
-                    # the misheard introduction: SPEAKER_00 (A's voice) -> b, SPEAKER_01 (B's voice) -> a; run folds both
-                    store.save("pair", "b", s0["a"].tolist(), session_id=ids[0])
-                    store.save("pair", "a", s0["b"].tolist(), session_id=ids[0])
-                    if remap:  # `sessionscope remap s0 --speaker SPEAKER_00=a --speaker SPEAKER_01=b`
-                        fixed = Session(id=ids[0], pair_id="pair",
-                                        extra={"audio": {"speaker_map": {"SPEAKER_00": "a", "SPEAKER_01": "b"}}})
-                        enrol_confirmed(fixed, ["SPEAKER_00", "SPEAKER_01"], tmp)
-                    prints = store.load("pair", ["a", "b"])
-                    for sid in ids[1:]:
-                        first = ["a", "b"] if rng.random() < 0.5 else ["b", "a"]  # who speaks first
-                        labels = {f"SPEAKER_0{i}": who for i, who in enumerate(first)}
-                        m = map_speakers(labels=list(labels), first_speech={lab: float(i) for i, lab in enumerate(labels)},
-                                         texts={}, people=people,
-                                         centroids={lab: sessions[sid][who].tolist() for lab, who in labels.items()},
-                                         prints=prints, threshold=threshold)
-                        right = all(m.speaker_map[lab] == who for lab, who in labels.items())
-                        if m.method == "voiceprint":
-                            counts["voice_right" if right else "voice_wrong"] += 1
-                        else:
-                            counts["guess"] += 1
+        for _, _, sessions in pair_draws(pool, args.sessions, args.draws, rng):
+            ids = sorted(sessions)
+            with tempfile.TemporaryDirectory() as tmp:
+                store = VoiceprintStore(tmp)
+                s0 = sessions[ids[0]]
+                store.save_session("pair", ids[0], {"SPEAKER_00": s0["a"], "SPEAKER_01": s0["b"]})
+                # the misheard introduction: SPEAKER_00 (A's voice) -> b, SPEAKER_01 (B's voice) -> a; run folds both
+                store.save("pair", "b", s0["a"].tolist(), session_id=ids[0])
+                store.save("pair", "a", s0["b"].tolist(), session_id=ids[0])
+                if remap:  # `sessionscope remap s0 --speaker SPEAKER_00=a --speaker SPEAKER_01=b`
+                    fixed = Session(id=ids[0], pair_id="pair",
+                                    extra={"audio": {"speaker_map": {"SPEAKER_00": "a", "SPEAKER_01": "b"}}})
+                    enrol_confirmed(fixed, ["SPEAKER_00", "SPEAKER_01"], tmp)
+                prints = store.load("pair", ["a", "b"])
+                for sid in ids[1:]:
+                    m, right, _ = map_later(sessions[sid], prints, rng, threshold=threshold)
+                    if m.method == "voiceprint":
+                        counts["voice_right" if right else "voice_wrong"] += 1
+                    else:
+                        counts["guess"] += 1
         out["after_remap" if remap else "no_remap"] = counts
     commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
     res = {"commit": commit, "code": str(Path(sessionscope.__file__).parent),

@@ -115,10 +115,11 @@ def same_labels(before: Mapping[str, Any], session: Session, labels: Iterable[st
     old_labels, new_labels = old_audio.get("utterance_labels") or [], new_audio.get("utterance_labels") or []
     if len(old_labels) != len(old_utts) or len(new_labels) != len(session.utterances):
         return False
-    new_spans: dict[str, list[tuple[float, float]]] = {}
-    for u, lab in zip(session.utterances, new_labels, strict=True):
-        if u.start is not None and u.end is not None:
-            new_spans.setdefault(lab, []).append((u.start, u.end))
+    from sessionscope.audio.align import TurnIndex
+    from sessionscope.audio.diarize import SpeakerTurn
+
+    now = TurnIndex([SpeakerTurn(u.start, u.end, lab) for u, lab in zip(session.utterances, new_labels, strict=True)
+                     if u.start is not None and u.end is not None])
     for label in labels:
         shared: dict[str, float] = {}
         total = 0.0
@@ -127,8 +128,8 @@ def same_labels(before: Mapping[str, Any], session: Session, labels: Iterable[st
             if lab != label or a is None or b is None:
                 continue
             total += b - a
-            for other, spans in new_spans.items():
-                shared[other] = shared.get(other, 0.0) + sum(max(0.0, min(b, d) - max(a, c)) for c, d in spans)
+            for other, seconds in now.overlaps(a, b).items():
+                shared[other] = shared.get(other, 0.0) + seconds
         if total <= 0 or max(shared, key=lambda k: shared[k], default=None) != label \
                 or shared[label] < min_agreement * total:
             return False

@@ -221,7 +221,7 @@ def map_speakers(*, labels: Sequence[str], first_speech: dict[str, float], texts
     methods = {v for v in how.values() if v != "unmapped"}
     method = methods.pop() if len(methods) == 1 else ("mixed" if methods else "none")
     margin = mapping_margin(how, vscore)
-    conf = mapping_confidence(how, vscore)
+    conf = confidence_at(margin)
     if conf is None and method not in ("none",):
         notes.append(f"speaker mapping by {method}: no measured confidence (only voiceprint matches have one)")
     return Mapping(smap, method, conf, how, unmapped, tuple(notes), margin)
@@ -253,7 +253,11 @@ def mapping_confidence(how: dict[str, str], margins: dict[str, float]) -> Option
     were found); one such label makes the whole mapping unmeasured. The margin itself is kept apart
     (:func:`mapping_margin`, ``Quality.speaker_mapping_margin``).
     """
-    margin = mapping_margin(how, margins)
+    return confidence_at(mapping_margin(how, margins))
+
+
+def confidence_at(margin: Optional[float]) -> Optional[float]:
+    """:data:`MAPPING_RIGHT_BY_MARGIN` at a mapping's margin; ``None`` without one."""
     if margin is None or not MAPPING_RIGHT_BY_MARGIN:
         return None
     return max(p for edge, p in MAPPING_RIGHT_BY_MARGIN if margin >= edge)
@@ -374,14 +378,16 @@ class VoiceprintStore:
         return out
 
     def _read(self, p: Path) -> dict:
-        """A participant's print file as {"earlier": (count, mean) or None, "by_session": {sid: (by, embedding)},
-        "sessions": [...]}. Prints written before round 23 hold only a running mean: their sessions stay in
-        ``earlier``, which cannot be taken apart."""
-        out: dict = {"earlier": None, "by_session": {}, "sessions": []}
+        """A participant's print file as {"participant": id or None, "earlier": (count, mean, sessions) or None,
+        "by_session": {sid: (by, embedding)}}. Prints written before round 23 hold only a running mean: their
+        sessions stay in ``earlier``, which cannot be taken apart. An unreadable file reads as empty (a save
+        then writes it anew)."""
+        out: dict = {"participant": None, "earlier": None, "by_session": {}}
         if not p.is_file():
             return out
         try:
             old = json.loads(p.read_text(encoding="utf-8"))
+            out["participant"] = str(old["participant"]) if "participant" in old else None
             contrib = old.get("contributions")
             if isinstance(contrib, dict):
                 out["by_session"] = {str(k): (str(v["by"]), np.asarray(v["embedding"], dtype=np.float64))
@@ -392,9 +398,9 @@ class VoiceprintStore:
             else:  # a running mean only
                 out["earlier"] = (int(old["count"]), np.asarray(old["embedding"], dtype=np.float64),
                                   list(old.get("sessions", [])))
-        except (OSError, ValueError, KeyError, TypeError) as e:
-            log.warning("%s: unreadable voiceprint replaced (%s)", p, e)
-            return {"earlier": None, "by_session": {}, "sessions": []}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
+            log.warning("%s: unreadable voiceprint (%s)", p, e)
+            return {"participant": None, "earlier": None, "by_session": {}}
         return out
 
     def _write(self, p: Path, pair: str, pid: str, body: dict) -> Optional[Path]:
@@ -453,13 +459,10 @@ class VoiceprintStore:
         out: dict[str, tuple[str, np.ndarray]] = {}
         folder = self._path(pair, "x").parent
         for p in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-            held = self._read(p)["by_session"].get(session_id)
-            if held is not None:
-                try:
-                    pid = str(json.loads(p.read_text(encoding="utf-8"))["participant"])
-                except (OSError, ValueError, KeyError):
-                    continue
-                out[pid] = held
+            body = self._read(p)
+            held = body["by_session"].get(session_id)
+            if held is not None and body["participant"] is not None:
+                out[body["participant"]] = held
         return out
 
     def confirmed_by_hand(self, pair: str, session_id: str) -> bool:
