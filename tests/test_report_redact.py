@@ -164,3 +164,34 @@ def test_unmapped_speaker_labels_and_manifest_notes_are_redacted() -> None:
     assert "Maria" not in blob and "Anna" not in blob
     assert r.utterances[-1].speaker == "speaker-1" and r.quality.unmapped_speaker_labels == ("speaker-1",)
     assert r.extra["topics_planned"] == ["tools"]
+
+
+@pytest.mark.parametrize(("value", "names"), [
+    ("Звонок-с-Борисом-12.03", ["Борисом"]),  # Cyrillic, any case
+    ("session_03_yulia", ["yulia"]), ("dmitry-call", ["dmitry"]), ("olga_2026-03-05", ["olga"]),  # Latin spellings
+    ("weekly-sync-2026-03-05", []), ("mentoring-session-3", []), ("ES2002d", []), ("vera-notes", ["vera"]),
+    ("Roman-review", []),  # "роман" is a novel far more often than a name
+])
+def test_first_names_in_ids(value: str, names: list[str]) -> None:
+    from sessionscope.report.redact import id_first_names
+
+    assert id_first_names(value) == names
+
+
+def test_ids_naming_someone_never_named_are_hashed() -> None:
+    parts = (Participant("a", "Анна Смирнова", Role.JUNIOR), Participant("b", "Игорь Волков", Role.SENIOR))
+    s = Session(id="Звонок-с-Борисом-12.03", pair_id="pair-3", participants=parts, language="ru",
+                utterances=(Utterance("u1", "a", "Добрый день."),))
+    r = redact_session(s, ner=False)
+    assert r.id.startswith("session-") and "Борис" not in r.id
+    assert r.pair_id == "pair-3"  # names nobody: kept readable
+
+
+@pytest.mark.slow
+def test_ids_holding_a_name_the_talk_mentions_are_hashed() -> None:
+    s = full_session()
+    s = s.evolve(id="weekly-sync-heather",
+                 utterances=s.utterances + (Utterance("u9998", "anna", "Heather Smith sent the slides.", 590.0, 593.0),))
+    r = redact_session(s)
+    assert r.id.startswith("session-") and "heather" not in r.id
+    assert redact_session(s.evolve(id="weekly-sync-3")).id == "weekly-sync-3"

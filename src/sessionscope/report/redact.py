@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import logging
 import os
 import re
@@ -105,6 +106,64 @@ def id_names_someone(value: str, names: list[str]) -> bool:
     return any(_skeleton(w) in parts for w in re.split(r"[\W_\d]+", value) if len(w) >= 3)
 
 
+#: Latin spellings of Russian letters, longest first (:func:`_cyrillic_readings`): an id's "yulia", "dmitry", "olga"
+#: read back as "юлия", "дмитрий", "ольга"; a letter with several readings gives several candidates
+_LATIN_DIGRAPHS = (("shch", ("щ",)), ("sch", ("щ",)), ("zh", ("ж",)), ("kh", ("х",)), ("ts", ("ц", "тс")), ("tz", ("ц",)),
+                   ("ch", ("ч",)), ("sh", ("ш",)), ("yu", ("ю", "ью")), ("iu", ("ю",)), ("ju", ("ю",)), ("ya", ("я", "ья")),
+                   ("ia", ("ия", "я")), ("ja", ("я",)), ("yo", ("ё", "е")), ("ye", ("е",)), ("ks", ("кс",)), ("x", ("кс",)),
+                   ("ph", ("ф",)))
+_LATIN_LETTERS = {"a": ("а",), "b": ("б",), "c": ("к", "ц"), "d": ("д",), "e": ("е", "э"), "f": ("ф",), "g": ("г",),
+                  "h": ("х",), "i": ("и", "й"), "j": ("й", "ж"), "k": ("к",), "l": ("л", "ль"), "m": ("м",), "n": ("н",),
+                  "o": ("о",), "p": ("п",), "q": ("к",), "r": ("р",), "s": ("с",), "t": ("т",), "u": ("у", "ю"),
+                  "v": ("в",), "w": ("в",), "y": ("ы", "й", "и", "ий"), "z": ("з",)}
+_MAX_READINGS = 512
+
+
+def _cyrillic_readings(word: str) -> list[str]:
+    """Cyrillic words a Latin ``word`` may transliterate, at most :data:`_MAX_READINGS` ("olga" → "олга", "ольга", …)."""
+    parts: list[tuple[str, ...]] = []
+    i = 0
+    while i < len(word):
+        for latin, cyrillic in _LATIN_DIGRAPHS:
+            if word.startswith(latin, i):
+                parts.append(cyrillic)
+                i += len(latin)
+                break
+        else:
+            parts.append(_LATIN_LETTERS.get(word[i], (word[i],)))
+            i += 1
+    return ["".join(p) for p in itertools.islice(itertools.product(*parts), _MAX_READINGS)]
+
+
+def _first_name_parse(word: str, *, nominative: bool) -> bool:
+    """Whether the Russian morphological dictionary knows ``word`` as a first name with a probability of at least
+    0.25 (so "вера", "надежда" as words, "роман" the novel, are not names), in the nominative singular when asked."""
+    from sessionscope.report.i18n import _morph
+
+    return any(p.is_known and "Name" in p.tag and p.score >= 0.25
+               and (not nominative or ("nomn" in p.tag and "sing" in p.tag)) for p in _morph().parse(word))
+
+
+@lru_cache(maxsize=4096)
+def _is_first_name(word: str) -> bool:
+    word = word.casefold()
+    if re.search(r"[а-яё]", word):
+        return _first_name_parse(word, nominative=False)  # "Звонок-с-Борисом": any case
+    return any(_first_name_parse(c, nominative=True) for r in _cyrillic_readings(word) for c in (r, r + "ь", r + "й"))
+
+
+def id_first_names(value: str) -> list[str]:
+    """Words of a session or pair id that are Russian first names, written in Cyrillic in any case ("Борисом") or in a
+    Latin spelling ("boris", "yulia", "dmitry"): an id made from a file name often names people who were never named as
+    participants. Uses the morphological dictionary of the Russian extras; an empty list without it. English first
+    names are not known here (only those the session's texts mention, see :func:`redact_session`)."""
+    try:
+        return [w for w in re.split(r"[\W_\d]+", value) if len(w) >= 3 and _is_first_name(w)]
+    except ImportError:
+        log.warning("pymorphy3 is not installed: first names in session ids are not looked for")
+        return []
+
+
 @lru_cache(maxsize=1)
 def _spacy_en() -> Any:
     import spacy
@@ -155,6 +214,8 @@ class TextRedactor:
         self.ner = ner
         #: why other people's names could not be detected (NER off or its model missing), else None
         self.ner_gap: Optional[str] = None if ner else "person-name detection (NER) turned off"
+        #: the other people's names NER found and masked in the texts (ids that hold one are hashed too)
+        self.found_names: set[str] = set()
         self._labels = {k.casefold(): v for k, v in names.items()}
         self._pattern = _name_pattern(list(names), inflected=language.startswith("ru"))
         self._token_label: dict[str, str] = {}
@@ -195,6 +256,7 @@ class TextRedactor:
                 low = found.casefold()
                 if "[" in found or any(label in low for label in labels):
                     continue  # already a role label (NER tends to grab the word next to it) or a mask
+                self.found_names.add(found)
                 text = text[:start] + "[name]" + text[end:]
             out.append(text)
         return out
@@ -297,10 +359,13 @@ def redact_session(session: Session, *, ner: bool = True, salt: Optional[bytes] 
         u["words"] = []
     data["source"] = None
     name_re = _name_pattern([p.name for p in session.participants], inflected=language.startswith("ru"))
+    # an id names someone when it holds a participant's name, a name the texts mention (found by NER), or a first
+    # name of the Russian dictionary: "Звонок-с-Борисом-12.03" of voices never named
+    known_names = [p.name for p in session.participants] + sorted(redactor.found_names)
     for key, prefix in (("id", "session"), ("pair_id", "pair")):
         value = data.get(key)
         if value and ((name_re is not None and name_re.search(value.replace("-", " ").replace("_", " ")))
-                      or id_names_someone(value, [p.name for p in session.participants])):
+                      or id_names_someone(value, known_names) or id_first_names(value)):
             data[key] = redacted_id(prefix, value, salt)
     data["extra"] = {k: v for k, v in (data.get("extra") or {}).items()}
     data["extra"]["redacted"] = True
