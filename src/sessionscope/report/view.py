@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from sessionscope import __version__
 from sessionscope.config import ReportConfig
 from sessionscope.io._common import UNKNOWN_ID
-from sessionscope.model import Session, StageRun
+from sessionscope.model import ActionItem, Session, StageRun
 from sessionscope.report.i18n import (
     Translator,
     is_role_label,
@@ -409,6 +409,13 @@ def _without_empty_at(sec: Section, t: Translator) -> Section:
 
 
 def _actions(session: Session, t: Translator, names: _Names) -> Section:
+    from sessionscope.report.tasktext import task_for_reader
+
+    lang = session.language or t.lang  # the words are the session's, whatever the report's language
+
+    def task(a: ActionItem) -> str:  # "send you the guide" under the owner's name: "send Robert Hale the guide"
+        return task_for_reader(a, session, language=lang)
+
     # the confidence column only when some item carries a measured confidence
     measured = any(a.confidence is not None for a in session.tasks)
     sec = Section("actions", t("sec_actions"),
@@ -418,7 +425,7 @@ def _actions(session: Session, t: Translator, names: _Names) -> Section:
     if moves:
         sec.extra["aside"] = {"title": t("in_meeting_group"), "items": [
             # the task phrase, not a slice of the utterance: a redacted text no longer matches the item's offsets
-            f"{names(a.owner) if a.owner else t('unknown')}: {a.task}"
+            f"{names(a.owner) if a.owner else t('unknown')}: {task(a)}"
             + (f" ({_at(a.start)})" if a.start is not None else "") for a in moves]}
     for a in sorted(session.tasks, key=lambda a: (a.start is None, a.start or 0.0)):
         due = a.due_date.isoformat() if a.due_date else (a.due_text or t("unknown"))
@@ -428,7 +435,7 @@ def _actions(session: Session, t: Translator, names: _Names) -> Section:
         who = ", ".join(names(o) for o in owners) if owners else t("unknown")
         if a.to_check:
             sec.extra.setdefault("to_check", []).append(len(sec.rows))
-        sec.rows.append([who, a.task, due, _at(a.start),
+        sec.rows.append([who, task(a), due, _at(a.start),
                          *([t.pct(a.confidence) if a.confidence is not None else "–"] if measured else [])])
     sec.extra["mark_column"] = 1
     if sec.extra.get("to_check"):

@@ -606,6 +606,35 @@ def _task_start(text: str, language: str) -> int:
     return start + (y.end() if y else 0)
 
 
+#: parts of speech of an object phrase said before its verb in Russian («отчёты по проектам создам»)
+_RU_OBJECT_POS = frozenset({"NOUN", "PROPN", "ADJ", "ADP", "NUM", "DET"})
+
+
+def _ru_object_before(sent: Sentence, start: int, due: Optional[tuple[int, int]]) -> str:
+    """The object phrase a Russian rule's task verb at ``start`` has before it in its clause, without the subject
+    ("я", "мы") and the due expression: «Отчёты по проектам я создам до среды» → «Отчёты по проектам» (the phrase then
+    reads «Отчёты по проектам создам», not «создам»); empty when the words before the verb hold no noun («можно я тоже
+    спрошу», «с этим разберусь») or there are none in the clause."""
+    verb = next((t for t in sent.tokens if t.idx >= start), None)
+    if verb is None or verb.idx != start or verb.pos != "VERB" or verb.feats.get("VerbForm") != "Fin":
+        return ""  # the rule did not start on a finite verb («Ваша задача — спросить…»: the frame, not an object)
+    run: list[tuple[int, int]] = []
+    nouns = 0
+    for tok in reversed([t for t in sent.tokens if t.idx < start]):
+        span = (tok.idx, tok.idx + len(tok.text))
+        if due is not None and due[0] <= tok.idx < due[1]:
+            continue  # «шаблон отчёта завтра пришлю»: the due date is the item's, not the task's
+        if tok.pos == "PRON" and tok.lower in {"я", "мы"}:
+            continue
+        if tok.pos not in _RU_OBJECT_POS or not any(c.isalnum() for c in tok.text):
+            break
+        nouns += tok.pos in {"NOUN", "PROPN"}
+        run.append(span)
+    if not nouns:
+        return ""
+    return " ".join(sent.text[a:b] for a, b in reversed(run))
+
+
 def task_phrase(sent: Sentence, hit: RuleHit, *, max_words: int = 14) -> str:
     """The task as a short phrase: from the task verb to the end, without the due expression.
 
@@ -614,10 +643,13 @@ def task_phrase(sent: Sentence, hit: RuleHit, *, max_words: int = 14) -> str:
     want to…" frame are left out (the owner says who), and so is a closing hedge (", I think").
     """
     text = sent.text
+    before = ""
     if hit.task_start is not None:
         start = hit.task_start
         if sent.language == "ru":  # a rule's start on a word of transition: «так, все правки собираем…»
             start += _task_start(text[start:], "ru")
+            due_at = find_due(text)
+            before = _ru_object_before(sent, start, (due_at.char_start, due_at.char_end) if due_at else None)
     else:
         start = _task_start(text, sent.language)
         clean = strip_markup(text)  # a sound or gap mark first ("{vocalsound} I'll pass the pen") hides the frame
@@ -634,6 +666,8 @@ def task_phrase(sent: Sentence, hit: RuleHit, *, max_words: int = 14) -> str:
         phrase = _EN_NEXT_CLAUSE.sub("", phrase)
     if sent.language == "ru":
         phrase = re.sub(r"^(я|мы)\s+", "", phrase, flags=re.IGNORECASE)
+        if before:
+            phrase = f"{before} {phrase}"
     for _ in range(2):
         phrase = _TRIM.sub("", phrase)
         phrase = (_RU_TAIL if sent.language == "ru" else _EN_TAIL).sub("", phrase)

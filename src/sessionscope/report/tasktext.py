@@ -1,0 +1,98 @@
+"""A task phrase as a reader of the report needs it: "you" and "me" replaced by the people they stand for.
+
+An action item keeps the words that were said: Maya's "I'll send you a short guide" is the task "send you a short
+guide", Robert's "send me the timeline" (owner Maya) is "send me the timeline". In the report's table, under the
+owner's name, "you" and "me" point at the reader. :func:`task_for_reader` replaces the first- and second-person
+pronouns that stand for the *other* person of a pair with that person's name ("send Robert Hale a short guide",
+"send Robert Hale the timeline"); pronouns that stand for the owner themself are left as said, and so is every
+pronoun in a session of three or more people (whom "you" addresses there is a guess) or of an unknown speaker.
+Russian pronouns become the name in the pronoun's case ("пришли мне ссылку" → "пришли Игорю Волкову ссылку"), by
+pymorphy3; a name it cannot inflect (a Latin name, a role label) is written as it is. The session data keep the
+words as said (``ActionItem.task``); only the reports use this.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+
+from sessionscope.model import ActionItem, Session
+
+log = logging.getLogger(__name__)
+
+#: English first- ("me") and second-person ("you") forms: word → (person, possessive)
+_EN = {"me": ("1", False), "myself": ("1", False), "my": ("1", True), "mine": ("1", True),
+       "you": ("2", False), "yourself": ("2", False), "your": ("2", True), "yours": ("2", True)}
+_EN_RE = re.compile(r"\b(" + "|".join(_EN) + r")\b", re.IGNORECASE)
+
+#: Russian personal pronouns of the first and second person (singular, and the polite "вы"): word → (person, case);
+#: possessives (мой, твой, ваш) agree with their noun and are left as said
+_RU = {"меня": ("1", "accs"), "мне": ("1", "datv"), "мной": ("1", "ablt"), "мною": ("1", "ablt"),
+       "тебя": ("2", "accs"), "тебе": ("2", "datv"), "тобой": ("2", "ablt"), "тобою": ("2", "ablt"),
+       "вас": ("2", "accs"), "вам": ("2", "datv"), "вами": ("2", "ablt")}
+_RU_RE = re.compile(r"(?<![\w-])(" + "|".join(_RU) + r")(?![\w-])", re.IGNORECASE)
+#: prepositions after which "меня"/"тебя"/"вас" are genitive ("у меня", "для тебя") and "мне"/"тебе"/"вам" locative
+_RU_GENT_AFTER = frozenset({"у", "для", "от", "без", "до", "около", "кроме", "вместо", "после", "возле", "ради"})
+_RU_LOCT_AFTER = frozenset({"о", "об", "обо", "при"})
+
+
+@lru_cache(maxsize=512)
+def _inflect_ru(name: str, case: str) -> str:
+    """``name`` with each word in ``case`` by pymorphy3 (first names, surnames, patronymics); a word it does not know
+    as part of a name is kept as written, and so is the whole name without pymorphy3."""
+    try:
+        from sessionscope.report.i18n import _morph
+
+        morph = _morph()
+    except ImportError:
+        return name
+    words = []
+    for word in name.split():
+        parses = [p for p in morph.parse(word) if {"Name", "Surn", "Patr"} & set(p.tag.grammemes)]
+        form = parses[0].inflect({case}) if parses else None
+        words.append(word if form is None else (form.word.capitalize() if word[:1].isupper() else form.word))
+    return " ".join(words)
+
+
+def task_for_reader(item: ActionItem, session: Session, *, language: str = "en") -> str:
+    """The task phrase of ``item`` with the pair's "you" and "me" made names (see the module); unchanged outside a
+    two-person session or when the speaker of the item's utterance is not one of its participants."""
+    task = item.task
+    if len(session.participants) != 2:
+        return task
+    try:
+        speaker = session.utterance(item.utterance_id).speaker
+    except KeyError:
+        return task
+    names = {p.id: p.name for p in session.participants}
+    if speaker not in names:
+        return task
+    other = next(pid for pid in names if pid != speaker)
+    person = {"1": speaker, "2": other}
+    owners = {o for o in (item.owner, *item.owners) if o}
+    if language.startswith("ru"):
+        def ru(m: re.Match[str]) -> str:
+            who, case = _RU[m.group(1).casefold()]
+            pid = person[who]
+            if pid in owners:
+                return m.group(0)
+            before = task[: m.start()].split()
+            prev = before[-1].casefold() if before else ""
+            if case == "accs" and prev in _RU_GENT_AFTER:
+                case = "gent"
+            elif case == "datv" and prev in _RU_LOCT_AFTER:
+                case = "loct"
+            return _inflect_ru(names[pid], case)
+
+        return _RU_RE.sub(ru, task)
+
+    def en(m: re.Match[str]) -> str:
+        who, possessive = _EN[m.group(1).casefold()]
+        pid = person[who]
+        if pid in owners:
+            return m.group(0)
+        return names[pid] + ("'s" if possessive else "")
+
+    return _EN_RE.sub(en, task)
+

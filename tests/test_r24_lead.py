@@ -1,0 +1,81 @@
+"""Round 24 (lead): task phrases as the report shows them; a Russian object said before its verb."""
+
+from __future__ import annotations
+
+from sessionscope.analysis.extract.actions import _ru_object_before
+from sessionscope.language.nlp import Sentence, Token
+from sessionscope.model import ActionItem, Participant, Role, Session, Utterance
+from sessionscope.report.tasktext import task_for_reader
+
+
+def _pair(text: str, speaker: str, *, lang: str = "en", third: bool = False) -> Session:
+    names = ("Maya Chen", "Robert Hale") if lang == "en" else ("Анна Смирнова", "Игорь Волков")
+    parts = [Participant("m", names[0], Role.JUNIOR), Participant("r", names[1], Role.SENIOR)]
+    if third:
+        parts.append(Participant("x", "Kim Lee", Role.OTHER))
+    return Session(id="s", language=lang, participants=tuple(parts), utterances=(Utterance("u1", speaker, text, 0.0, 3.0),))
+
+
+def _item(task: str, owner: str) -> ActionItem:
+    return ActionItem(id="a1", utterance_id="u1", start=0.0, owner=owner, task=task)
+
+
+def test_you_and_me_become_the_other_persons_name() -> None:
+    s = _pair("I'll send you a short guide.", "m")
+    assert task_for_reader(_item("send you a short guide", "m"), s) == "send Robert Hale a short guide"
+    s = _pair("Deal, send me the timeline by the end of the month.", "r")
+    assert task_for_reader(_item("send me the timeline", "m"), s) == "send Robert Hale the timeline"
+    assert task_for_reader(_item("join the community you mentioned", "m"), _pair("x", "m")) == \
+        "join the community Robert Hale mentioned"
+    assert task_for_reader(_item("share your notes", "m"), _pair("x", "m")) == "share Robert Hale's notes"
+
+
+def test_pronouns_of_the_owner_and_of_groups_stay_as_said() -> None:
+    s = _pair("Can you send your draft?", "r")
+    assert task_for_reader(_item("send your draft", "m"), s) == "send your draft"  # "your" is the owner's own
+    s = _pair("I'll send you the deck.", "m", third=True)
+    assert task_for_reader(_item("send you the deck", "m"), s) == "send you the deck"  # whom "you" means is a guess
+    s = _pair("I'll send you the deck.", "unknown-speaker")
+    assert task_for_reader(_item("send you the deck", "m"), s) == "send you the deck"
+
+
+def test_russian_pronouns_become_the_name_in_their_case() -> None:
+    s = _pair("Пришлите мне ссылку на доску.", "r", lang="ru")
+    assert task_for_reader(_item("Пришлите мне ссылку на доску", "m"), s, language="ru") == \
+        "Пришлите Игорю Волкову ссылку на доску"
+    s = _pair("Я вернусь к тебе с вариантами.", "m", lang="ru")
+    assert task_for_reader(_item("вернусь к тебе с вариантами", "m"), s, language="ru") == \
+        "вернусь к Игорю Волкову с вариантами"
+    assert task_for_reader(_item("поделюсь с тобой планом", "m"), s, language="ru") == \
+        "поделюсь с Игорем Волковым планом"
+    assert task_for_reader(_item("узнаю у тебя адрес", "m"), s, language="ru") == "узнаю у Игоря Волкова адрес"
+
+
+def _sentence(words: list[tuple[str, str, str]]) -> Sentence:
+    """A parsed Russian sentence from (word, pos, VerbForm) triples, separated by single spaces."""
+    toks, pos, text = [], 0, ""
+    for w, p, vf in words:
+        if text and p != "PUNCT":
+            text += " "
+            pos += 1
+        toks.append(Token(text=w, lemma=w.lower(), pos=p, idx=pos, feats={"VerbForm": vf} if vf else {}))
+        text += w
+        pos += len(w)
+    return Sentence(text=text, start_char=0, end_char=len(text), tokens=tuple(toks), language="ru")
+
+
+def test_russian_object_before_its_verb_is_part_of_the_task() -> None:
+    s = _sentence([("Отчёты", "NOUN", ""), ("по", "ADP", ""), ("проектам", "NOUN", ""), ("я", "PRON", ""),
+                   ("создам", "VERB", "Fin"), ("до", "ADP", ""), ("среды", "NOUN", ""), (".", "PUNCT", "")])
+    start = s.text.index("создам")
+    assert _ru_object_before(s, start, None) == "Отчёты по проектам"  # the subject "я" left out
+    s = _sentence([("Шаблон", "NOUN", ""), ("завтра", "ADV", ""), ("пришлю", "VERB", "Fin")])
+    due = (s.text.index("завтра"), s.text.index("завтра") + len("завтра"))
+    assert _ru_object_before(s, s.text.index("пришлю"), due) == "Шаблон"  # the due date is the item's
+    # no noun before the verb, a frame before an infinitive, a clause boundary: nothing taken
+    s = _sentence([("Можно", "ADV", ""), ("я", "PRON", ""), ("тоже", "ADV", ""), ("спрошу", "VERB", "Fin")])
+    assert _ru_object_before(s, s.text.index("спрошу"), None) == ""
+    s = _sentence([("Ваша", "DET", ""), ("задача", "NOUN", ""), ("—", "PUNCT", ""), ("спросить", "VERB", "Inf")])
+    assert _ru_object_before(s, s.text.index("спросить"), None) == ""
+    s = _sentence([("Ссылки", "NOUN", ""), (",", "PUNCT", ""), ("посмотрю", "VERB", "Fin")])
+    assert _ru_object_before(s, s.text.index("посмотрю"), None) == ""
