@@ -660,11 +660,23 @@ def check_measures(C: Checks, x: dict[str, Any]) -> None:
             tool = mp.get(p, {}).get("topic_initiation_share", "absent")
             C.check("participant.topic_initiation_share", close(tool, v),
                     {"session": sid, "participant": p, "tool": tool, "docs": v})
+
+
+def check_turns(C: Checks, x: dict[str, Any]) -> None:
+    """metrics.turns, the interruption matrix and duration_s against the documented definitions."""
+    sid, s, m, mp, ms, unav, cfg, tm, has_text = (x[k] for k in ("sid", "s", "m", "mp", "ms", "unav", "cfg", "tm", "has_text"))
+    extra = x["extra"]
     # the turns listed in metrics.turns are the documented turns
     mine_ids = [t["ids"] for t in extra["turns"]]
     C.check("metrics.turns", [t["utterance_ids"] for t in m["turns"]] == mine_ids,
             {"session": sid, "tool_turns": len(m["turns"]), "docs_turns": len(mine_ids),
              "first_difference": next(({"tool": a, "docs": b} for a, b in zip([t["utterance_ids"] for t in m["turns"]], mine_ids, strict=False) if a != b), None)})
+    for a, b in zip(m["turns"], extra["turns"], strict=False):
+        if a["utterance_ids"] == b["ids"]:
+            C.check("metrics.turns words, start, end", (a["words"], a["start"], a["end"]) == (b["words"], b["start"], b["end"])
+                    or not has_text and a["start"] == b["start"] and a["end"] == b["end"],
+                    {"session": sid, "turn": a["index"], "tool": [a["words"], a["start"], a["end"]],
+                     "docs": [b["words"], b["start"], b["end"]]})
     if tm:
         mat: dict[str, Counter[str]] = defaultdict(Counter)
         for who, whom, *_ in extra["interruptions"]:
@@ -888,7 +900,7 @@ def audit(work: Path, out: Path) -> dict[str, Any]:
              "part": part, "sess": sess, "extra": extra, "pu": pu, "su": su, "out": out, "work": work,
              "kf": s.get("knowledge_flow") or {}, "tables": (srows, mrows, urows, trows, mpq, convs), "fpart": fpart,
              "fsess": fsess, "init": init}
-        for step in (check_measures, check_answers, check_nulls, check_units, check_tables, check_reports):
+        for step in (check_measures, check_turns, check_answers, check_nulls, check_units, check_tables, check_reports):
             step(C, x)
     return {"checks": C.results, "sessions": summary, "docs_readings": readings(sessions, cfg)}
 
