@@ -709,6 +709,24 @@ def check_answers(C: Checks, x: dict[str, Any]) -> None:
             if tm:
                 ok = ok and a["start"] - qa["end"] <= cfg["answer_max_latency_s"]
         C.check("questions.answer within the documented window", ok, {"session": sid, "question": q["id"]})
+        # the rule (Russian, untimed, fewer than three speakers): a backchannel answers no what/why/how question
+        rule = s.get("language") == "ru" or not tm or len({u["speaker"] for u in utts}) < 3
+        if rule and a is not None and wh_question(q["text"]):
+            C.check("questions: a backchannel answers no wh-question (rule)", not ((a["text"] or "").strip() and is_bc(a, cfg)),
+                    {"session": sid, "question": q["text"][:80], "answer": a["text"][:80]})
+
+
+_WH = frozenset("what why how when where who whom whose which что почему зачем как когда где кто какой какая какие "
+                "сколько".split())
+_FILLERS = frozenset("so and um uh well okay ok but oh now then like ну а и вот так".split())
+
+
+def wh_question(text: str) -> bool:
+    """A what/why/how… question: its first word after fillers is an interrogative (docs: a bare "yes" answers the
+    other questions, never these)."""
+    ws = [w.casefold() for w in doc_words(text)]
+    first = next((w for w in ws if w not in _FILLERS), "")
+    return first in _WH
 
 
 def check_nulls(C: Checks, x: dict[str, Any]) -> None:

@@ -46,6 +46,13 @@ FINDINGS: list[dict[str, Any]] = [
      "checks": ["no text: word-based measures null and listed", "null measures are explained (participant)",
                 "null measures are explained (session)", "report: word_count n/a only where the docs blank it",
                 "report: questions_asked n/a only where the docs blank it"]},
+    {"id": "F5", "kind": "code", "where": "analysis/questions.py _rule_answer() / spoken_backchannel()",
+     "what": "The answer rule (Russian, untimed, two-person sessions) judged a reply's backchannel on its raw text, "
+             "transcript marks included: '{vocalsound} Yeah ,' was no backchannel and answered 'So how would this menu "
+             "function work ?' (QMSum ES2014b), which docs/metrics.md rules out. Now the rule reads the documented "
+             "words (marks and a lone '-' are none), for the yes/no exception too; the answer head's features are "
+             "unchanged (it learned on them). ES2014b: 40 -> 39 answered, mutuality 0.718 -> 0.684.",
+     "checks": ["questions: a backchannel answers no wh-question (rule)"]},
 ]
 DOCS_ONLY = [
     {"id": "D1", "kind": "docs", "what": "Words: underscores join a word (AMI's spelled letters 'T_V_', 'L_C_D_' are "
@@ -70,7 +77,7 @@ DOCS_ONLY = [
 ]
 #: session figures the fixes moved (before → after), per session
 MOVED = ("turns", "speaker_switches", "backchannels", "turn_taking_index", "turn_count_cv", "pauses", "interruptions",
-         "words", "questions")
+         "words", "questions", "questions_answered", "mutuality_index")
 
 
 def moved(before: Path, after: Path) -> dict[str, dict[str, list[Any]]]:

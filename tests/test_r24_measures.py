@@ -89,3 +89,16 @@ def test_a_recording_transcribed_into_no_words_keeps_its_zeros() -> None:
     assert m.participants["a"]["word_count"] == 0
     assert m.session["questions"] == 0
     assert "word_count" not in m.unavailable
+
+
+def test_a_backchannel_behind_a_transcript_mark_answers_no_wh_question() -> None:
+    """QMSum ES2014b: "So how would this menu function work ?" → "{vocalsound} Yeah ,": the mark is no word (docs), so
+    the reply is a backchannel and answers no what/why/how question; a yes/no question it still answers."""
+    from sessionscope.analysis.questions import find_questions, spoken_backchannel
+
+    assert spoken_backchannel("{vocalsound} Yeah ,", CFG.backchannels)
+    assert not spoken_backchannel("{vocalsound}", CFG.backchannels)  # marks alone: no words at all
+    for question, answered in (("So how would this menu function work ?", False), ("Is the menu on the remote ?", True)):
+        utts = [_u(1, "a", question), _u(2, "b", "{vocalsound} Yeah ,")]
+        (q,) = find_questions(utts, language="en", backchannels=CFG.backchannels, head=None, answer_head=None)
+        assert q.answered is answered

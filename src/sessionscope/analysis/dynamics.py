@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import ClassVar, Optional
 
 from sessionscope.analysis import intervals as iv
-from sessionscope.analysis.questions import is_backchannel, session_questions
+from sessionscope.analysis.questions import session_questions, spoken_backchannel
 from sessionscope.config import Config, DynamicsConfig
 from sessionscope.io._common import SERIAL_CUE_FORMATS
 from sessionscope.model import DominanceWindow, Metrics, Session, Turn, Utterance
@@ -138,10 +138,9 @@ def backchannel(u: Utterance, cfg: DynamicsConfig) -> bool:
     if u.text.strip():
         # the words as docs/metrics.md counts them: a lone "-" is none ("Mm - hmm ." of QMSum / AMI text is "mm-hmm";
         # read as three tokens it took the floor: QMSum Bed003 had 747 turns instead of 613, round 24)
-        spoken = [w for w in words(strip_markup(u.text)) if any(c.isalnum() for c in w)]
-        if not spoken:
+        if not spoken_words(u.text):
             return True
-        return is_backchannel(" ".join(spoken), cfg.backchannels, max_words=cfg.backchannel_max_words)
+        return spoken_backchannel(u.text, cfg.backchannels, max_words=cfg.backchannel_max_words)
     if NONSPEECH_FLAG in u.flags:
         return True
     return u.duration is not None and u.duration <= cfg.backchannel_max_s_without_text

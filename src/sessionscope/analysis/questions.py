@@ -253,6 +253,14 @@ def is_backchannel(text: str, backchannels: Iterable[str], *, max_words: int = 3
     return all(t in vocab for t in toks)
 
 
+def spoken_backchannel(text: str, backchannels: Iterable[str], *, max_words: int = 3) -> bool:
+    """:func:`is_backchannel` on the words docs/metrics.md counts: transcript marks ("{vocalsound}", "[laughter]")
+    and a lone "-" are none, so "{vocalsound} Yeah ," and QMSum's "Mm - hmm ." are backchannels (round 24). Used by
+    the dynamics and the answer rule; the answer head's features keep :func:`is_backchannel` (it learned on them)."""
+    spoken = [w for w in words(strip_markup(text)) if any(c.isalnum() for c in w)]
+    return bool(spoken) and is_backchannel(" ".join(spoken), backchannels, max_words=max_words)
+
+
 # -- the trained question head ---------------------------------------------------------
 # Words and classes of the head's features. The head's n-grams are English (MRDA, AMI);
 # the classes (interrogative word, auxiliary + subject inversion, «ли», answer words) are
@@ -1107,8 +1115,8 @@ def _rule_answer(ordered: Sequence[Utterance], window: Sequence[tuple[int, int]]
         nxt = ordered[j]
         if _marks_only(nxt.text):
             continue  # a laugh or a lone "." says nothing; speech without any text (RTTM input) may answer
-        if (is_backchannel(nxt.text, bc, max_words=backchannel_max_words) or _no_content(nxt.text)) \
-                and not (yes_no and _yes_no_answer(nxt.text)):
+        if (spoken_backchannel(nxt.text, bc, max_words=backchannel_max_words) or _no_content(nxt.text)) \
+                and not (yes_no and _yes_no_answer(strip_markup(nxt.text))):
             continue
         own = sentences(nxt.text)
         if own and all(is_question(s, language=language) for s in own):
