@@ -11,7 +11,10 @@ Main pipeline (:func:`diarize_local`, the pyannote 3.x recipe on portable parts)
    development set = the automatic speaker count) and a Hungarian assignment per chunk
    (two local speakers of one chunk never become one global speaker);
 4. reconstruction: per frame, the estimated number of speakers, the most active global
-   speakers → overlapping speaker turns (:mod:`sessionscope.audio.reconstruct`).
+   speakers → overlapping speaker turns (:mod:`sessionscope.audio.reconstruct`);
+5. each voice's turn edges grow over adjacent frames loud for *that* voice (its level where it speaks
+   alone, against the recording's floor): a quiet talker's onsets and phrase ends the network missed
+   (:func:`sessionscope.audio.reconstruct.level_edges`; round 24, talk shares).
 
 Fallback without the segmentation model (recorded as a degraded stage): Silero VAD,
 1.5 s sliding-window embeddings, spectral clustering, one speaker per frame.
@@ -33,9 +36,12 @@ import numpy as np
 from sessionscope.audio.cluster import cluster_embeddings
 from sessionscope.audio.decode import SAMPLE_RATE, level_block, trim_heap
 from sessionscope.audio.reconstruct import (
+    LevelEdges,
     LocalSegmentation,
     cluster_local_speakers,
     distinct_local_speakers,
+    frame_db,
+    level_edges,
     reconstruct,
     split_runs,
     unsplit_origin,
@@ -596,6 +602,7 @@ class DiarizationParams:
     threads: int = 0  # torch threads (0: half the cores, 1..4)
     clustering: str = "ahc"  # "ahc": the agglomerative cut at ``threshold``; "vbx": VBx from an agglomerative start (round 20)
     vbx: VBxSettings = VBxSettings()  # ... its settings (sessionscope.audio.vbx)
+    edges: LevelEdges = LevelEdges()  # turn edges by each voice's own level (reconstruct.level_edges; round 24)
 
 
 def diarize_local(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: int = 6,
@@ -649,6 +656,8 @@ def diarize_local(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: i
                                              piece_s=params.refine_piece_s, device=device)
     weights = np.hamming(seg.binarized.shape[1] + 2)[1:-1]
     raw = reconstruct(seg, clusters, k, weights=weights, min_on=params.min_on, min_off=params.min_off)
+    if params.edges.on:
+        raw = level_edges(raw, frame_db(samples, hop=int(SAMPLE_RATE * FRAME_S)), frame_s=FRAME_S, settings=params.edges)
     # labels by first speech; clusters that never win a frame disappear
     first: dict[int, float] = {}
     for s, _, j in raw:
@@ -769,7 +778,7 @@ def nearest_voice(samples: np.ndarray, centroids: dict[str, list[float]]) -> Cal
 
 
 #: bump when a change to this module changes diarizations (part of the cache key)
-DIARIZATION_CODE_VERSION = 17  # 17: numpy FFT in the fbank (same turns on the 43 development files, centroids to float rounding; round 18); 16: 15 with the refinement off by default (15 cached it on under the default key); 15: long runs re-checked piece by piece (refine_long_runs, opt-in: diarization.refine_long_s, keyed only when on); 14: numpy fbank (same turns, centroids to float rounding); 12: round 8's keep_far 0.94 / min size 3 / 0.71 defaults (reverted: none reused)
+DIARIZATION_CODE_VERSION = 18  # 18: turn edges by each voice's own level (reconstruct.level_edges, round 24); 17: numpy FFT in the fbank (same turns on the 43 development files, centroids to float rounding; round 18); 16: 15 with the refinement off by default (15 cached it on under the default key); 15: long runs re-checked piece by piece (refine_long_runs, opt-in: diarization.refine_long_s, keyed only when on); 14: numpy fbank (same turns, centroids to float rounding); 12: round 8's keep_far 0.94 / min size 3 / 0.71 defaults (reverted: none reused)
 
 
 def diarization_method(config: Any) -> str:
@@ -791,6 +800,8 @@ def diarization_params(config: Any) -> dict[str, Any]:
                    keep_far=DiarizationParams.keep_far)
         if getattr(config, "refine_long_s", 0.0) > 0:  # only when on: the default's key (and cached results) as before
             out["refine_long"] = (config.refine_long_s, DiarizationParams.refine_piece_s)
+        if DiarizationParams.edges.on:  # its settings, when on
+            out["level_edges"] = repr(DiarizationParams.edges)
         if getattr(config, "clustering", "ahc") != "ahc":  # only when on, as above
             out["clustering"] = (config.clustering, repr(DiarizationParams.vbx))
     else:

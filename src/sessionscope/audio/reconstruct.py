@@ -402,3 +402,135 @@ def _runs(mask: np.ndarray, fill: int) -> list[tuple[int, int]]:
         else:
             out.append((a, b))
     return out
+
+
+def frame_db(samples: np.ndarray, *, hop: int = 160, block: int = 60000) -> np.ndarray:
+    """RMS level (dBFS) of consecutive ``hop``-sample frames (10 ms at 16 kHz), computed in blocks of
+    ``block`` frames (no float64 copy of a long recording)."""
+    n = len(samples) // hop
+    out = np.empty(n)
+    frames = samples[: n * hop].reshape(n, hop)
+    for a in range(0, n, block):
+        part = frames[a:a + block]
+        out[a:a + len(part)] = np.einsum("ij,ij->i", part, part, dtype=np.float64) / hop
+    return 10 * np.log10(out + 1e-12)
+
+
+@dataclass(frozen=True)
+class LevelEdges:
+    """Settings of :func:`level_edges` (round 24, docs/benchmarks/audio.md "talk share")."""
+
+    extend_s: float = 0.5  # a turn edge grows by at most this much (0: off)
+    share: float = 0.2  # ... into frames at least this far from the floor to the voice's level
+    carve_s: float = 0.0  # quiet stretches of at least this length inside a turn are cut out (0: off)
+    carve_share: float = 0.3  # ... quiet = under this far from the floor to the voice's level
+    min_solo_s: float = 5.0  # a voice with less speech alone than this keeps its turns (its level is not known)
+    min_floor_s: float = 2.0  # a recording with less time outside all turns keeps its turns (no floor known)
+    level_q: float = 90.0  # the voice's level: this percentile of its frames' levels where it speaks alone
+
+    @property
+    def on(self) -> bool:
+        return self.extend_s > 0 or self.carve_s > 0
+
+
+def level_edges(turns: list[tuple[float, float, int]], db: np.ndarray, *, frame_s: float = 0.01,
+                settings: LevelEdges = LevelEdges()) -> list[tuple[float, float, int]]:
+    """Turn edges set by each voice's own level (who loses talk time at the boundaries, round 24).
+
+    The segmentation network misses the quiet onsets and phrase ends of a voice recorded with its own
+    background noise or a soft delivery, and widens the edges of a clean voice: talk shares then favour
+    the clean voice (docs/benchmarks/audio.md). Here each voice's level is measured where it speaks alone
+    (``settings.level_q`` percentile of the 10 ms levels ``db``), the recording's floor where nobody does
+    (median), and
+
+    * a turn edge grows, by at most ``extend_s``, over adjacent frames at least ``share`` of the way from
+      the floor to that voice's level where no other voice speaks (a quiet tail of *this* voice), and at
+      most to the middle of a gap up to another voice's turn (never into an overlap of its own making);
+    * with ``carve_s`` > 0, a stretch of at least ``carve_s`` inside a turn quieter than ``carve_share`` of
+      the way is cut out (a pause, not talk).
+
+    A voice with under ``min_solo_s`` of speech alone, or a recording with under ``min_floor_s`` outside all
+    turns, is left as it is. Turns of one voice that come to touch are joined. Deterministic, pure numpy.
+    """
+    if not turns or not settings.on:
+        return list(turns)
+    n = len(db)
+    voices = sorted({j for *_, j in turns})
+    act = np.zeros((len(voices), n), dtype=bool)
+    row = {j: i for i, j in enumerate(voices)}
+    for s, e, j in turns:
+        act[row[j], _frame(s, frame_s, n):_frame(e, frame_s, n)] = True
+    count = act.sum(axis=0)
+    off = count == 0
+    if off.sum() * frame_s < settings.min_floor_s:
+        return list(turns)
+    floor = float(np.median(db[off]))
+    out: list[tuple[float, float, int]] = []
+    for j in voices:
+        mine = sorted((s, e) for s, e, x in turns if x == j)
+        i = row[j]
+        solo = act[i] & (count == 1)
+        level = float(np.percentile(db[solo], settings.level_q)) if solo.sum() * frame_s >= settings.min_solo_s else floor
+        if level > floor:
+            others = (count - act[i]) > 0
+            if settings.extend_s > 0:
+                free = (db >= floor + settings.share * (level - floor)) & ~others & ~act[i]
+                mine = _grow(mine, free, np.flatnonzero(others), int(round(settings.extend_s / frame_s)), frame_s)
+            if settings.carve_s > 0:
+                quiet = db < floor + settings.carve_share * (level - floor)
+                mine = _carve(mine, quiet, int(round(settings.carve_s / frame_s)), frame_s)
+        out += [(s, e, j) for s, e in _join(mine)]
+    out.sort(key=lambda t: (t[0], t[2]))
+    return out
+
+
+def _frame(t: float, frame_s: float, n: int) -> int:
+    return min(n, max(0, int(round(t / frame_s))))
+
+
+def _grow(spans: list[tuple[float, float]], free: np.ndarray, busy: np.ndarray, reach: int, frame_s: float
+          ) -> list[tuple[float, float]]:
+    """Each span's edges moved over adjacent ``free`` frames, by at most ``reach`` frames and at most to the
+    middle of the gap up to the nearest ``busy`` frame (another voice's)."""
+    n = len(free)
+    out = []
+    for s, e in spans:
+        a, b = _frame(s, frame_s, n), _frame(e, frame_s, n)
+        p = int(np.searchsorted(busy, a)) - 1
+        back = min(reach, (a - int(busy[p]) - 1) // 2) if p >= 0 else reach
+        q = int(np.searchsorted(busy, b))
+        ahead = min(reach, (int(busy[q]) - b + 1) // 2) if q < len(busy) else reach
+        k = a
+        while k > 0 and a - k < back and free[k - 1]:
+            k -= 1
+        m = b
+        while m < n and m - b < ahead and free[m]:
+            m += 1
+        out.append((round(k * frame_s, 3) if k < a else s, round(m * frame_s, 3) if m > b else e))
+    return out
+
+
+def _carve(spans: list[tuple[float, float]], quiet: np.ndarray, need: int, frame_s: float) -> list[tuple[float, float]]:
+    """Each span with its ``quiet`` runs of at least ``need`` frames cut out (runs at its edges are kept)."""
+    n = len(quiet)
+    out = []
+    for s, e in spans:
+        a, b = _frame(s, frame_s, n), _frame(e, frame_s, n)
+        start = s
+        for qa, qb in _runs(quiet[a:b], 0):
+            if qa > 0 and a + qb < b and qb - qa >= need:
+                out.append((start, round((a + qa) * frame_s, 3)))
+                start = round((a + qb) * frame_s, 3)
+        out.append((start, e))
+    return [(x, y) for x, y in out if y > x]
+
+
+def _join(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Sorted spans with touching or overlapping ones joined."""
+    joined: list[tuple[float, float]] = []
+    for s, e in sorted(spans):
+        if joined and s <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], e))
+        else:
+            joined.append((s, e))
+    return joined
