@@ -79,3 +79,18 @@ def test_russian_object_before_its_verb_is_part_of_the_task() -> None:
     assert _ru_object_before(s, s.text.index("спросить"), None) == ""
     s = _sentence([("Ссылки", "NOUN", ""), (",", "PUNCT", ""), ("посмотрю", "VERB", "Fin")])
     assert _ru_object_before(s, s.text.index("посмотрю"), None) == ""
+
+
+def test_the_balance_label_says_what_is_even_for_the_group() -> None:
+    import dataclasses
+
+    from sessionscope.report.session_md import render_session_markdown
+    from test_report_data import full_session
+
+    s = full_session()
+    assert "50 % is even for a pair" in render_session_markdown(s)
+    m = s.metrics
+    three = s.evolve(metrics=dataclasses.replace(m, participants={**m.participants, "kim": dict(m.participants["anna"])}))
+    md = render_session_markdown(three)
+    assert "33 % is even for 3 people" in md and "for a pair" not in md
+    assert "для 3 человек 33 % — поровну" in render_session_markdown(three.evolve(language="ru"))

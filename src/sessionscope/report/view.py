@@ -272,9 +272,13 @@ def _figures(session: Session, t: Translator, names: _Names) -> Section:
     if not session.timed:  # an untimed transcript: columns of "–" and "n/a" beside "time-based measures are unavailable"
         _without_unknown_columns(sec, t, (t("talk_time"), t("talk_share"), t("longest_turn"), t("interruptions_made")))
     s = m.session
+    n_people = max(len(m.participants), 2)  # an even share is 1/n: 50 % for a pair, 25 % for four people
+    people = (("для пары" if n_people == 2 else f"для {n_people} человек") if t.lang == "ru"
+              else ("a pair" if n_people == 2 else f"{n_people} people"))
+    even = {"even": t.pct(1 / n_people), "people": people}
     measures = [
-        (t("balance_score") if s.get("balance_score") is not None or s.get("balance_score_words") is None
-         else t("balance_score_words"),  # the word-share stand-in is not called a talk share
+        (t("balance_score", **even) if s.get("balance_score") is not None or s.get("balance_score_words") is None
+         else t("balance_score_words", **even),  # the word-share stand-in is not called a talk share
          t.pct(s.get("balance_score") if s.get("balance_score") is not None else s.get("balance_score_words"))),
         (t("gini"), t.num(s.get("talk_time_gini"))),
         (t("entropy"), t.num(s.get("talk_time_entropy"))),
