@@ -94,3 +94,11 @@ def test_the_balance_label_says_what_is_even_for_the_group() -> None:
     md = render_session_markdown(three)
     assert "33 % is even for 3 people" in md and "for a pair" not in md
     assert "для 3 человек 33 % — поровну" in render_session_markdown(three.evolve(language="ru"))
+
+
+def test_topic_initiator_counts_words_as_the_metrics_do() -> None:
+    from sessionscope.analysis.topics.stage import initiator
+
+    utts = (Utterance("u1", "m", "{vocalsound} {disfmarker} okay so", 0.0, 1.0),  # 2 words, not 4
+            Utterance("u2", "r", "let's talk about the budget now", 1.0, 3.0))
+    assert initiator(utts) == "r"
