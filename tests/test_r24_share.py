@@ -86,3 +86,16 @@ def test_breakdown_splits_missed_and_false_alarm() -> None:
     assert b["B"]["fa_other_s"] == pytest.approx(1.0)
     assert b["B"]["fa_silence_s"] == pytest.approx(1.5)  # 4-5 and 9-9.5: nobody speaks
     assert b["A"]["share_err"] == pytest.approx(100 * (3 / 9.5 - 4 / 8), abs=0.01)
+
+
+def test_the_settings_are_in_the_diarization_cache_key() -> None:
+    from sessionscope.audio.diarize import DiarizationParams, diarization_method, diarization_params
+    from sessionscope.config import DiarizationConfig
+
+    config = DiarizationConfig()
+    key = diarization_params(config)
+    if diarization_method(config) != "local-agglomerative":
+        pytest.skip("segmentation model not installed: the fallback has no level edges")
+    assert DiarizationParams().edges.on
+    assert key["level_edges"] == repr(LevelEdges())
+
