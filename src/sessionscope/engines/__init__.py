@@ -11,13 +11,14 @@ and imported only when the Ray engine runs.
 
 from __future__ import annotations
 
+from numbers import Integral
 from typing import Any, Optional, Union
 
 from sessionscope.engines.base import Engine, EngineError, InProcessEngine, drive
 from sessionscope.engines.local import LocalEngine, default_workers
 
 __all__ = ["Engine", "EngineError", "InProcessEngine", "LocalEngine", "default_workers", "check_stage_names", "drive", "engine_for",
-           "make_engine"]
+           "make_engine", "worker_count"]
 
 ENGINES = ("local", "ray")
 
@@ -38,12 +39,10 @@ def make_engine(engine: Union[str, Engine, None] = "local", *, workers: Union[in
         engine = "local"
     if not isinstance(engine, str):
         return engine
-    n = default_workers() if workers == "auto" else (int(workers) if workers is not None else None)
-    if n is not None and n < 1:
-        raise EngineError(f"workers must be at least 1, not {workers}")
+    n = worker_count(workers)
     if engine == "local":
         if address:
-            raise EngineError("--ray-address needs --engine ray")
+            raise EngineError("--ray-address needs --engine ray (in Python: ray_address= needs engine=\"ray\")")
         return LocalEngine(n, **options)
     if engine == "ray":
         from sessionscope.engines.ray_engine import RayEngine
@@ -52,6 +51,23 @@ def make_engine(engine: Union[str, Engine, None] = "local", *, workers: Union[in
         ray_engine.connect()  # fail now (not installed, cluster unreachable), not mid-batch
         return ray_engine
     raise EngineError(f"unknown engine {engine!r}; valid engines: {', '.join(ENGINES)}")
+
+
+def worker_count(workers: Union[int, str, None]) -> Optional[int]:
+    """``workers`` as a number: ``"auto"`` = one per core as memory allows, None stays None; anything that is not a
+    whole number of at least 1 (``"two"``, ``0``, ``1.5``, ``True``) is an :class:`EngineError` that names it (it was
+    Python's "invalid literal for int()" from deep inside)."""
+    if workers is None:
+        return None
+    if isinstance(workers, str) and workers.strip().lower() == "auto":
+        return default_workers()
+    text = workers.strip() if isinstance(workers, str) else workers
+    if isinstance(text, bool) or not (isinstance(text, Integral) or (isinstance(text, str) and text.isdigit())):
+        raise EngineError(f"workers must be a whole number of worker processes (at least 1) or 'auto', not {workers!r}")
+    n = int(text)
+    if n < 1:
+        raise EngineError(f"workers must be at least 1, not {workers}")
+    return n
 
 
 def check_stage_names(names: Any) -> None:
