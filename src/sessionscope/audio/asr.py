@@ -15,9 +15,10 @@ are decoded again on their own, as a second small batch with the same options an
 hallucination filter, and the words found there are spliced in (:func:`recover_gaps`).
 
 Whisper also sometimes writes a whole 30 s chunk in lower case without punctuation ("style drift"), and question
-detection loses its "?". With ``asr.repunctuate`` the chunks of :data:`DRIFT_MIN_WORDS` or more words without a
-sentence mark are decoded again, alone, with a short punctuated prompt in the recording's language, and the second
-decoding is kept only where it is punctuated, loses no words and repeats nothing of the prompt (:func:`repunctuate`).
+detection loses its "?". With ``asr.repunctuate`` each chunk of :data:`DRIFT_MIN_WORDS` or more words without a
+sentence mark is decoded again inside the batched pass, from the same encoder output, with a short punctuated prompt
+in the recording's language, and the second decoding is kept only where it is punctuated, loses no words except
+merges (two words written as one) and repeats nothing of the prompt (:func:`redecoding_drift`, :func:`redecode_drift`).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from typing import Any, Optional
 import numpy as np
 
 from sessionscope.audio.decode import SAMPLE_RATE, is_narrowband, trim_heap, vad_level
-from sessionscope.audio.hallucination import AsrSegment, AsrWord, FilterReport, filter_segments
+from sessionscope.audio.hallucination import AsrSegment, AsrWord, FilterReport, collapse_loops, filter_segments
 from sessionscope.config import AsrConfig
 from sessionscope.errors import AudioError, ModelError
 
@@ -304,10 +305,11 @@ def transcribe(samples: np.ndarray, *, config: AsrConfig, language: Optional[str
         on_language(lang)
     raw: list[AsrSegment] = []
     try:
-        for seg in segments_iter:  # lazy: decoding happens here
-            raw.append(_segment(seg, offset_s))
-            if hook:
-                hook("transcribe", completed=min(seg.end, duration), total=duration)
+        with redecoding_drift(pipe, on=config.repunctuate and config.vad) as redone:
+            for seg in segments_iter:  # lazy: decoding happens here
+                raw.append(_segment(seg, offset_s, flags=("repunctuated",) if tuple(seg.tokens) in redone else ()))
+                if hook:
+                    hook("transcribe", completed=min(seg.end, duration), total=duration)
     except (RuntimeError, ValueError) as e:
         raise AudioError(f"transcription failed: {e}") from e
     del segments_iter  # the batched pipeline's features of the whole recording
@@ -315,9 +317,6 @@ def transcribe(samples: np.ndarray, *, config: AsrConfig, language: Optional[str
     cleaned, report = filter_segments(raw)
     shifted = [(a + offset_s, b + offset_s) for a, b in speech]
     recovered: list[tuple[float, float]] = []
-    if config.repunctuate and config.vad and config.word_timestamps:
-        cleaned, report, _ = repunctuate(pipe, samples, cleaned, report, speech, language=lang, config=config,
-                                         offset_s=offset_s)
     gap_s = config.recover_gap_s
     if gap_s is not None and config.vad and config.word_timestamps:
         cleaned, report, recovered = recover_gaps(pipe, samples, cleaned, report, shifted, language=lang, config=config,
@@ -331,13 +330,13 @@ def transcribe(samples: np.ndarray, *, config: AsrConfig, language: Optional[str
                      recovered=tuple((round(a, 3), round(b, 3)) for a, b in recovered))
 
 
-def _segment(seg: Any, offset_s: float) -> AsrSegment:
+def _segment(seg: Any, offset_s: float, *, flags: tuple[str, ...] = ()) -> AsrSegment:
     """faster-whisper's ``Segment`` as an :class:`AsrSegment`, its times shifted by ``offset_s``."""
     words = tuple(AsrWord(w.word, float(w.start) + offset_s, float(w.end) + offset_s, float(w.probability))
                   for w in (seg.words or ()))
     return AsrSegment(start=float(seg.start) + offset_s, end=float(seg.end) + offset_s, text=seg.text.strip(),
                       words=words, avg_logprob=float(seg.avg_logprob), no_speech_prob=float(seg.no_speech_prob),
-                      compression_ratio=float(seg.compression_ratio))
+                      compression_ratio=float(seg.compression_ratio), flags=flags)
 
 
 def uncovered(speech: Sequence[tuple[float, float]], words: Sequence[AsrWord], *, min_s: float,
@@ -435,64 +434,11 @@ REPUNCT_PROMPTS: dict[str, str] = {
 }
 #: a batch chunk with at least this many words and no sentence mark is a drift chunk
 DRIFT_MIN_WORDS = 8
+#: a first-pass word pair the second decoding wrote as one word is a merge, not a lost word, when the joined pair and
+#: the word are at least this alike (difflib's character ratio; :func:`merged_words`)
+MERGE_MIN_SIMILARITY = 0.6
 SENTENCE_MARK = re.compile(r"[.?!…]")
 _WORD = re.compile(r"[\w']+")
-
-
-def pack_chunks(speech: Sequence[tuple[int, int]], *, max_samples: int = 30 * SAMPLE_RATE) -> list[list[tuple[int, int]]]:
-    """The VAD speech regions (samples) grouped as faster-whisper's batched pipeline packs them into chunks.
-
-    ``faster_whisper.vad.collect_chunks``: in order, a region joins the current chunk unless the chunk would then
-    hold more than ``max_samples``; the chunk's audio is its regions' audio end to end (the silence between them cut).
-    """
-    chunks: list[list[tuple[int, int]]] = []
-    current: list[tuple[int, int]] = []
-    size = 0
-    for a, b in speech:
-        if size + b - a > max_samples:
-            chunks.append(current)
-            current, size = [], 0
-        current.append((a, b))
-        size += b - a
-    if current:
-        chunks.append(current)
-    return [c for c in chunks if c]
-
-
-def packed_to_original(t: float, pieces: Sequence[tuple[int, int]], *, mid: Optional[float] = None) -> float:
-    """A time ``t`` (s) in a chunk's packed audio (``pieces``' audio end to end) as a time in the recording.
-
-    The piece is the one holding ``mid`` (default ``t``), so a word's start and end land in the same piece (as
-    faster-whisper's ``restore_speech_timestamps`` resolves them); a time past the last piece stays in it.
-    """
-    at = (t if mid is None else mid) * SAMPLE_RATE
-    before = 0
-    for k, (a, b) in enumerate(pieces):
-        if at < before + (b - a) or k == len(pieces) - 1:
-            return (a + t * SAMPLE_RATE - before) / SAMPLE_RATE
-        before += b - a
-    raise ValueError("no pieces")
-
-
-def chunk_of(t: float, chunks: Sequence[Sequence[tuple[int, int]]]) -> int:
-    """The index of the chunk (of :func:`pack_chunks`) whose stretch of the recording holds ``t`` (s): the last
-    chunk starting at or before it (the first chunk for a time before all)."""
-    starts = [c[0][0] / SAMPLE_RATE for c in chunks]
-    return max(0, bisect_right(starts, t) - 1)
-
-
-def drift_groups(segments: Sequence[AsrSegment], chunks: Sequence[Sequence[tuple[int, int]]], *, offset_s: float = 0.0,
-                 min_words: int = DRIFT_MIN_WORDS) -> dict[int, list[int]]:
-    """The chunks whose delivered text has ``min_words`` or more words and no sentence mark (. ? ! …): chunk index ->
-    the indices of its ``segments`` (each segment goes to the chunk of its first word's middle; no words: none)."""
-    groups: dict[int, list[int]] = {}
-    for i, seg in enumerate(segments):
-        if seg.words:
-            w = seg.words[0]
-            groups.setdefault(chunk_of((w.start + w.end) / 2 - offset_s, chunks), []).append(i)
-    return {c: idx for c, idx in groups.items()
-            if sum(len(segments[i].words) for i in idx) >= min_words
-            and not any(SENTENCE_MARK.search(segments[i].text) for i in idx)}
 
 
 def word_pairs(text: str) -> set[tuple[str, str]]:
@@ -501,16 +447,60 @@ def word_pairs(text: str) -> set[tuple[str, str]]:
     return set(zip(words, words[1:], strict=False))
 
 
-def accept_redecode(old: Sequence[AsrSegment], new: Sequence[AsrSegment], prompt: str, *, slack: int = 1) -> str:
-    """Why the second decoding ``new`` of a drift chunk is not kept instead of ``old`` ("" when it is kept).
+def norm_words(text: str) -> list[str]:
+    """The words of ``text`` as the drift rules count them: lower case, ё as е, punctuation dropped."""
+    return _WORD.findall(text.lower().replace("ё", "е"))
 
-    Kept only when it has sentence punctuation, at least as many words as ``old`` less ``slack``, and no two
-    consecutive words of ``prompt`` that ``old`` did not have (so no prompt sentence of two or more words either).
+
+def delivered_text(text: str) -> str:
+    """A chunk's decoded ``text`` as the hallucination filter delivers it: its repetition loops collapsed
+    (:func:`~sessionscope.audio.hallucination.collapse_loops`; "the last question, the last question, …" on babble
+    is three words, not a drift chunk)."""
+    kept, _ = collapse_loops(tuple(AsrWord(f" {w}", 0.0, 0.0, 1.0) for w in text.split()))
+    return "".join(w.text for w in kept).strip()
+
+
+def is_drift(text: str, *, min_words: int = DRIFT_MIN_WORDS) -> bool:
+    """A chunk's text of ``min_words`` or more words without any sentence mark (. ? ! …), once its repetition loops
+    are collapsed (:func:`delivered_text`)."""
+    return len(norm_words(delivered_text(text))) >= min_words and not SENTENCE_MARK.search(text)
+
+
+def merged_words(old: Sequence[str], new: Sequence[str], *, min_similarity: float = MERGE_MIN_SIMILARITY) -> int:
+    """How many of the words ``new`` lacks against ``old`` are merges: two consecutive first-pass words written as one.
+
+    ``old`` and ``new`` (words of :func:`norm_words`) are aligned word by word (difflib, no junk heuristic). A
+    *replaced* stretch in which ``new`` has exactly one word fewer than ``old`` counts as one merge when some two
+    consecutive ``old`` words of it, joined, and some ``new`` word of it are at least ``min_similarity`` alike
+    (difflib's character ratio): 'die and' -> 'diane' 0.73, 'speak good' -> 'speaker' 0.63, 'не зимой' -> 'неземой'
+    0.86. A word dropped outright (a deleted stretch) or a stretch two or more words shorter is never a merge.
     """
-    n_old, n_new = sum(len(s.words) for s in old), sum(len(s.words) for s in new)
-    new_text, old_text = " ".join(s.text for s in new), " ".join(s.text for s in old)
-    if n_new < n_old - slack:
-        return f"words {n_old} -> {n_new}"
+    from difflib import SequenceMatcher
+
+    merges = 0
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, list(old), list(new), autojunk=False).get_opcodes():
+        if op != "replace" or (i2 - i1) - (j2 - j1) != 1:
+            continue
+        pairs = [old[i] + old[i + 1] for i in range(i1, i2 - 1)]
+        if any(SequenceMatcher(None, p, w, autojunk=False).ratio() >= min_similarity
+               for p in pairs for w in new[j1:j2]):
+            merges += 1
+    return merges
+
+
+def accept_redecode(old_text: str, new_text: str, prompt: str) -> str:
+    """Why the second decoding ``new_text`` of a drift chunk is not kept instead of ``old_text`` ("" when it is kept).
+
+    Kept only when it has a sentence mark, no two consecutive words of ``prompt`` that ``old_text`` did not have (so
+    no prompt sentence of two or more words either), and no fewer words than ``old_text`` except merges
+    (:func:`merged_words`: each word fewer must be two first-pass words written as one); words are counted as the
+    hallucination filter delivers them (:func:`delivered_text`).
+    """
+    old, new = norm_words(delivered_text(old_text)), norm_words(delivered_text(new_text))
+    if len(new) < len(old):
+        merges = merged_words(old, new)
+        if len(old) - len(new) > merges:
+            return f"words {len(old)} -> {len(new)} ({merges} merged)"
     if not SENTENCE_MARK.search(new_text):
         return "still no sentence mark"
     copied = (word_pairs(new_text) & word_pairs(prompt)) - word_pairs(old_text)
@@ -519,73 +509,79 @@ def accept_redecode(old: Sequence[AsrSegment], new: Sequence[AsrSegment], prompt
     return ""
 
 
-def repunctuate(pipe: Any, samples: np.ndarray, segments: list[AsrSegment], report: FilterReport,
-                speech: Sequence[tuple[float, float]], *, language: str, config: AsrConfig, offset_s: float = 0.0
-                ) -> tuple[list[AsrSegment], FilterReport, list[tuple[float, float]]]:
-    """Decode again, with :data:`REPUNCT_PROMPTS`' prompt, the batch chunks Whisper left without punctuation.
+@contextmanager
+def redecoding_drift(pipe: Any, *, on: bool = True, beam_size: Optional[int] = None) -> Iterator[set[tuple[int, ...]]]:
+    """While inside, each batch ``pipe`` (a ``BatchedInferencePipeline``) decodes goes through :func:`redecode_drift`
+    before its word timings are found; yields the token sequences of the chunks whose second decoding was kept.
+    Off (or a pipeline without ``generate_segment_batched``): nothing changes."""
+    kept: set[tuple[int, ...]] = set()
+    original = getattr(pipe, "generate_segment_batched", None) if on else None
+    if original is None:
+        if on:  # a faster-whisper without it (1.2.1 has it): no second decoding
+            log.warning("asr.repunctuate: this faster-whisper's batched pipeline has no generate_segment_batched; "
+                        "chunks without punctuation are not decoded again")
+        yield kept
+        return
 
-    ``speech``: the VAD regions (s into ``samples``) the batched pass packed into chunks (:func:`pack_chunks`). Each
-    drift chunk (:func:`drift_groups`) is rebuilt as that pass decoded it (its regions' audio end to end), all of them
-    go through the batched pipeline as one small batch with the prompt (same beam, language and word timings, no
-    VAD), each chunk's segments through the hallucination filter, and their times back to the recording's
-    (:func:`packed_to_original`). A chunk's second decoding replaces its first only if :func:`accept_redecode`
-    accepts it. Returns (segments, the filter report with the kept chunks' drops, the stretches replaced (s, with
-    ``offset_s``)). A language without a prompt, or no drift chunk: ``segments`` unchanged, no decoding.
-    """
-    prompt = REPUNCT_PROMPTS.get(language)
-    if prompt is None or not speech or not segments:
-        return segments, report, []
-    chunks = pack_chunks([(round(a * SAMPLE_RATE), round(b * SAMPLE_RATE)) for a, b in speech])
-    groups = drift_groups(segments, chunks, offset_s=offset_s)
-    if not groups:
-        return segments, report, []
-    order = sorted(groups)
-    parts = [np.concatenate([samples[a:b] for a, b in chunks[c]]) for c in order]
-    starts = np.cumsum([0, *[len(p) for p in parts]]).tolist()
-    # half a sample in: faster-whisper turns clip seconds into samples with int()
-    clips = [{"start": (starts[k] + 0.5) / SAMPLE_RATE, "end": (starts[k + 1] + 0.5) / SAMPLE_RATE}
-             for k in range(len(parts))]
+    def generate(features: np.ndarray, tokenizer: Any, options: Any) -> tuple[Any, list[dict[str, Any]]]:
+        encoder_output, output = original(features, tokenizer, options)
+        return encoder_output, redecode_drift(pipe.model, encoder_output, features, output, tokenizer, options,
+                                              kept=kept, beam_size=beam_size)
+
+    pipe.generate_segment_batched = generate
     try:
-        found_iter, _ = pipe.transcribe(np.concatenate(parts).astype(np.float32), clip_timestamps=clips,
-                                        language=language, vad_filter=False, beam_size=config.beam_size,
-                                        word_timestamps=True, batch_size=config.batch_size,
-                                        initial_prompt=" " + prompt)  # the leading space Whisper's own decoding adds
-        found = list(found_iter)
-    except (RuntimeError, ValueError) as e:
-        raise AudioError(f"transcription failed: {e}") from e
-    per_chunk: dict[int, list[AsrSegment]] = {c: [] for c in order}
-    for seg in found:
-        if not seg.words:
-            continue
-        w0 = seg.words[0]
-        k = max(0, bisect_right(starts[:-1], (w0.start + w0.end) / 2 * SAMPLE_RATE) - 1)
-        base, pieces = starts[k] / SAMPLE_RATE, chunks[order[k]]
-        words = tuple(AsrWord(w.word, packed_to_original(w.start - base, pieces, mid=(w.start + w.end) / 2 - base)
-                              + offset_s,
-                              packed_to_original(w.end - base, pieces, mid=(w.start + w.end) / 2 - base) + offset_s,
-                              float(w.probability)) for w in seg.words)
-        per_chunk[order[k]].append(AsrSegment(
-            start=words[0].start, end=words[-1].end, text=seg.text.strip(), words=words,
-            avg_logprob=float(seg.avg_logprob), no_speech_prob=float(seg.no_speech_prob),
-            compression_ratio=float(seg.compression_ratio), flags=("repunctuated",)))
-    drop: set[int] = set()
-    added: list[AsrSegment] = []
-    replaced: list[tuple[float, float]] = []
-    for c in order:
-        old = [segments[i] for i in groups[c]]
-        new, again = filter_segments(per_chunk[c])
-        why = accept_redecode(old, new, prompt)
-        log.info("chunk without punctuation at %.1f s decoded again with the prompt: %s", old[0].start,
-                 why or f"kept ({sum(len(s.words) for s in old)} -> {sum(len(s.words) for s in new)} words)")
+        yield kept
+    finally:
+        del pipe.generate_segment_batched  # the class's method again
+
+
+def redecode_drift(model: Any, encoder_output: Any, features: np.ndarray, output: list[dict[str, Any]], tokenizer: Any,
+                   options: Any, *, kept: set[tuple[int, ...]], beam_size: Optional[int] = None) -> list[dict[str, Any]]:
+    """One batch's decodings (``output``, as faster-whisper's ``generate_segment_batched`` returns them), with each
+    drift chunk (:func:`is_drift`) decoded again from the same encoder output with :data:`REPUNCT_PROMPTS`' prompt
+    for the tokenizer's language, and its second decoding put in its place where :func:`accept_redecode` accepts
+    it (its tokens added to ``kept``). Same options as the batch (beam: ``beam_size`` if given); no prompt for the
+    language (or per-chunk languages): ``output`` unchanged. The encoder output is reused, not computed again (on
+    CPU; on another device the chunks' features are encoded again).
+    """
+    prompt = REPUNCT_PROMPTS.get(tokenizer.language_code)
+    if prompt is None or options.multilingual:
+        return output
+    texts = [tokenizer.decode(o["tokens"]) for o in output]
+    idx = [i for i, t in enumerate(texts) if is_drift(t)]
+    if not idx:
+        return output
+    if len(idx) == len(output):
+        encoded = encoder_output
+    elif encoder_output.device == "cpu":
+        import ctranslate2
+
+        encoded = ctranslate2.StorageView.from_array(np.ascontiguousarray(np.asarray(encoder_output)[idx]))
+    else:
+        encoded = model.encode(features[idx])
+    tokens = model.get_prompt(tokenizer, previous_tokens=tokenizer.encode(" " + prompt),  # the space Whisper adds
+                              without_timestamps=options.without_timestamps, hotwords=options.hotwords)
+    max_length = model.max_length if options.max_new_tokens is None \
+        else min(model.max_length, len(tokens) + options.max_new_tokens)
+    results = model.model.generate(
+        encoded, [list(tokens) for _ in idx], beam_size=beam_size or options.beam_size, patience=options.patience,
+        length_penalty=options.length_penalty, max_length=max_length, suppress_blank=options.suppress_blank,
+        suppress_tokens=options.suppress_tokens, return_scores=True, return_no_speech_prob=True,
+        sampling_temperature=options.temperatures[0], repetition_penalty=options.repetition_penalty,
+        no_repeat_ngram_size=options.no_repeat_ngram_size)
+    out = list(output)
+    for i, res in zip(idx, results, strict=True):
+        seq = res.sequences_ids[0]
+        new_text = tokenizer.decode(seq)
+        why = accept_redecode(texts[i], new_text, prompt)
+        log.info("chunk without punctuation decoded again with the prompt: %s",
+                 why or f"kept ({len(norm_words(texts[i]))} -> {len(norm_words(new_text))} words)")
         if not why:
-            drop.update(groups[c])
-            added += new
-            report = report + again
-            replaced.append((chunks[c][0][0] / SAMPLE_RATE + offset_s, chunks[c][-1][1] / SAMPLE_RATE + offset_s))
-    if not replaced:
-        return segments, report, []
-    merged = sorted([s for i, s in enumerate(segments) if i not in drop] + added, key=lambda s: s.start)
-    return merged, report, replaced
+            # as generate_segment_batched scores a decoding
+            out[i] = {"avg_logprob": res.scores[0] * (len(seq) ** options.length_penalty) / (len(seq) + 1),
+                      "no_speech_prob": res.no_speech_prob, "tokens": seq}
+            kept.add(tuple(seq))
+    return out
 
 
 def vad_parameters(config: AsrConfig, threshold: Optional[float] = None) -> dict[str, Any]:
@@ -637,5 +633,6 @@ def asr_params(config: AsrConfig) -> dict[str, Any]:
             "vad_min_silence_ms": config.vad_min_silence_ms, "vad_speech_pad_ms": config.vad_speech_pad_ms,
             "word_timestamps": config.word_timestamps, "languages": sorted(config.languages),
             "recover_gap_s": config.recover_gap_s, "code_version": ASR_CODE_VERSION,
-            # only when on: caches made before the setting existed stay valid with it off
-            **({"repunctuate": True} if config.repunctuate else {})}
+            # only when on: caches made before the setting existed stay valid with it off; 2: round 24's decoding
+            # inside the batched pass and its merge rule (round 23's caches with it on are not reused)
+            **({"repunctuate": 2} if config.repunctuate else {})}
