@@ -256,6 +256,7 @@ def verdict(rule: str, old: str, new: str) -> str:
         delivered_text,
         merged_words,
         norm_words,
+        repeated_sentences,
         word_pairs,
     )
 
@@ -268,6 +269,9 @@ def verdict(rule: str, old: str, new: str) -> str:
         why = "still no sentence mark"
     elif ok and (word_pairs(new) & word_pairs(prompt)) - word_pairs(old):
         why = "prompt words"
+    elif ok and any(sum(tuple(norm_words(old)[i:i + len(w)]) == w for i in range(len(norm_words(old)))) < 2
+                    for w in repeated_sentences(new)):
+        why = "repeats a sentence"
     if rule == RULES[2]:
         assert (why == "") == (accept_redecode(old, new, prompt) == ""), (old, new)
     return why

@@ -21,6 +21,7 @@ from sessionscope.audio.asr import (
     norm_words,
     redecode_drift,
     redecoding_drift,
+    repeated_sentences,
 )
 
 
@@ -42,6 +43,18 @@ def test_a_merge_is_two_first_pass_words_written_as_one_like_word(old: str, new:
 def test_a_stretch_two_words_shorter_holds_no_merge_even_with_a_like_word() -> None:
     old, new = norm_words("die and they say so"), norm_words("Diane say.")
     assert merged_words(old, new) == 0  # 'die and they' -> 'diane': two words fewer in one stretch
+
+
+def test_repeated_sentences_are_whole_sentences_of_four_words_or_more_seen_twice() -> None:
+    text = ("You don't mean that you thought me so silly. I really love that. You don't mean that you thought me so "
+            "silly! Yes. Yes. No way, no way.")
+    assert repeated_sentences(text) == {("you", "don't", "mean", "that", "you", "thought", "me", "so", "silly")}
+    # a repetition the first pass had too is not held against the second decoding
+    old = "i said it was fine i said it was fine and then we left"
+    assert accept_redecode(old, "I said it was fine. I said it was fine. And then we left.", REPUNCT_PROMPTS["en"]) == ""
+    assert accept_redecode("you don't mean that you thought me so silly",
+                           "You don't mean that you thought me so silly. I really love that. You don't mean that you "
+                           "thought me so silly.", REPUNCT_PROMPTS["en"]).startswith("repeats")
 
 
 def test_norm_words_and_drift() -> None:
@@ -69,6 +82,7 @@ OLD = "so how was your week it was fine we finished the report"  # 12 words
     ("Hello, how are you? So, how was your week? It was fine. We finished the report.", "prompt words"),
     ("So, how was your week? Fine, thanks, it was fine. We finished the report.", "prompt words fine thanks"),
     ("So, how was your week? It was fine. It was fine. It was fine. We finished.", "words 12 -> 10"),  # loop counted once
+    ("So, how was your week? It was fine. We finished the report. So, how was your week?", "repeats so how was your"),
 ])
 def test_a_second_decoding_is_kept_only_punctuated_without_lost_words_or_prompt_words(new: str, verdict: str) -> None:
     why = accept_redecode(OLD, new, REPUNCT_PROMPTS["en"])

@@ -488,11 +488,25 @@ def merged_words(old: Sequence[str], new: Sequence[str], *, min_similarity: floa
     return merges
 
 
+def repeated_sentences(text: str, *, min_words: int = 4) -> set[tuple[str, ...]]:
+    """The sentences (split at . ? ! …; words of :func:`norm_words`) of ``min_words`` or more words that ``text`` holds
+    more than once: Whisper's repetition, not always back to back (round 24: tiny.en wrote a 9-word first pass again
+    as "You don't mean that you thought me so silly. I really love that. … You don't mean that you thought me so
+    silly. You don't mean that you thought me so silly.")."""
+    seen: dict[tuple[str, ...], int] = {}
+    for part in SENTENCE_MARK.split(text):
+        words = tuple(norm_words(part))
+        if len(words) >= min_words:
+            seen[words] = seen.get(words, 0) + 1
+    return {w for w, k in seen.items() if k > 1}
+
+
 def accept_redecode(old_text: str, new_text: str, prompt: str) -> str:
     """Why the second decoding ``new_text`` of a drift chunk is not kept instead of ``old_text`` ("" when it is kept).
 
     Kept only when it has a sentence mark, no two consecutive words of ``prompt`` that ``old_text`` did not have (so
-    no prompt sentence of two or more words either), and no fewer words than ``old_text`` except merges
+    no prompt sentence of two or more words either), no sentence twice whose words ``old_text`` did not hold twice
+    (:func:`repeated_sentences`), and no fewer words than ``old_text`` except merges
     (:func:`merged_words`: each word fewer must be two first-pass words written as one); words are counted as the
     hallucination filter delivers them (:func:`delivered_text`).
     """
@@ -506,6 +520,11 @@ def accept_redecode(old_text: str, new_text: str, prompt: str) -> str:
     copied = (word_pairs(new_text) & word_pairs(prompt)) - word_pairs(old_text)
     if copied:
         return "prompt words " + ", ".join(" ".join(p) for p in sorted(copied))
+    said = norm_words(old_text)
+    repeated = {w for w in repeated_sentences(new_text)  # not a repetition the first pass had too
+                if sum(tuple(said[i:i + len(w)]) == w for i in range(len(said) - len(w) + 1)) < 2}
+    if repeated:
+        return "repeats " + " / ".join(" ".join(w) for w in sorted(repeated))
     return ""
 
 
