@@ -250,6 +250,8 @@ def process_batch(
         ray_address: Ray cluster to join (``auto``, ``HOST:PORT``, ``ray://HOST:10001``);
             None starts a local Ray.
         force: redo inputs already processed (default: resume).
+        hook: progress callback, called as ``hook("session", completed=, total=, item=, ...)`` when an input starts
+            or finishes (with several workers also ``failed=``, ``running=``, ``eta_s=``); None: silent.
         Other arguments as in :func:`analyze` and :func:`run`.
 
     Returns:
