@@ -136,3 +136,14 @@ def test_remap_needs_a_mapping(folder: Path, tmp_path: Path) -> None:
     s = ss.analyze(folder / "a.txt", stages=["dynamics"])
     with pytest.raises(InputError, match="SPEAKER_00"):
         ss.remap(s, ["SPEAKER_00"])  # type: ignore[arg-type]
+
+
+def test_workers_from_a_program_read_from_stdin_are_refused_clearly(monkeypatch: pytest.MonkeyPatch,
+                                                                     tmp_path: Path) -> None:
+    import sys
+
+    from sessionscope.engines import LocalEngine
+
+    monkeypatch.setattr(sys.modules["__main__"], "__file__", "<stdin>", raising=False)
+    with pytest.raises(EngineError, match=r"not a file \(<stdin>\).*workers=1"):
+        LocalEngine(2)._pool(len, None, tmp_path)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sys
 from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -97,6 +98,12 @@ class LocalEngine:
         self.start_method = start_method
 
     def _pool(self, fn: WorkFn, spec: Any, out_dir: Path) -> ProcessPoolExecutor:
+        main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+        if self.start_method == "spawn" and main_file and not Path(main_file).exists():
+            # spawn re-imports the main program in each worker: one read from stdin (`python - <<EOF`) has no
+            # file, and every worker died with FileNotFoundError: '<stdin>' behind "could not start"
+            raise EngineError(f"worker processes cannot start from a program that is not a file ({main_file}): "
+                              "run it from a .py file or a notebook, or use one worker (workers=1)")
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
         threads = max(1, cores // self.workers)
         with _thread_env(threads):
@@ -107,7 +114,8 @@ class LocalEngine:
                 pool.submit(int).result()
             except BrokenProcessPool as e:
                 pool.shutdown(wait=False, cancel_futures=True)
-                raise EngineError("the worker processes could not start (their error is logged above)") from e
+                raise EngineError("the worker processes could not start (their error is logged above; a script that "
+                                  "starts workers must do it under `if __name__ == \"__main__\":`)") from e
         return pool
 
     def map(self, fn: WorkFn, items: Sequence[Any], *, spec: Any, out_dir: Path,
