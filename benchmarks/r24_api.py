@@ -312,6 +312,14 @@ def main() -> None:  # noqa: C901 - one list of checks, read top to bottom
     shutil.copytree(work / "cli_run", work / "cli_remap")
     runs["cli_remap"] = sh(src, work, "remap", "cli_remap/sample", "--speaker", "SPEAKER_00=boris",
                            "--speaker", "SPEAKER_01=anna")
+    # a program read from stdin (`python - <<EOF`) asking for 2 local workers
+    stdin_prog = (f"import sessionscope as ss\ntry:\n    ss.process_batch({str(work / 'in')!r}, out={str(work / 'w2')!r}, "
+                  "workers=2, stages=['dynamics'])\nexcept Exception as e:\n    print('RAISED', type(e).__name__, e)\n")
+    t0 = time.time()
+    p = subprocess.run(["nice", "-n", "15", sys.executable, "-"], input=stdin_prog, cwd=work, text=True,
+                       capture_output=True, env={**os.environ, "PYTHONPATH": str(src)}, timeout=300)
+    runs["workers_from_stdin"] = {"args": ["python -", "workers=2"], "rc": p.returncode, "stdout": p.stdout,
+                                  "stderr": p.stderr, "wall_s": round(time.time() - t0, 1)}
     address, pids = start_ray(src, work)
     try:
         runs["probe"] = sh(src, work, "--probe", "--work", str(work), "--ray-address", address,
@@ -449,6 +457,10 @@ def main() -> None:  # noqa: C901 - one list of checks, read top to bottom
         "no_prints_from_library": lambda: (obs.get("stdout", None) == "", f"stdout of the API calls: "
                                            f"{(obs.get('stdout') or '')[:200]!r}"),
         "with_participants_on_package": lambda: worked("with_participants_on_package"),
+        "workers_from_stdin_says_why": lambda: (
+            "RAISED EngineError" in runs["workers_from_stdin"]["stdout"] and "not a file" in runs["workers_from_stdin"][
+                "stdout"] and "FileNotFoundError" not in runs["workers_from_stdin"]["stderr"],
+            (runs["workers_from_stdin"]["stdout"].strip() or runs["workers_from_stdin"]["stderr"][-200:])[:250]),
     }
     results: dict[str, dict[str, Any]] = {}
     for name, check in checks.items():
