@@ -171,6 +171,8 @@ def probe(work: Path, ray_address: str) -> None:
     (work / "api_forms.json").write_text(json.dumps({k: as_dict(call(f"analyze_{k}", f)) for k, f in forms.items()}),
                                          encoding="utf-8")
     call("read_transcript", lambda: len(ss.read_transcript(SBC001).utterances))
+    call("manifest_on_session", lambda: ss.analyze(ss.read_transcript(work / "in" / "SBC009.stm"),
+                                                   manifest=work / "m.yaml", stages=["dynamics"]).pair_id)
     call("with_participants_on_package", lambda: [p.role.value for p in ss.with_participants(
         ss.read_transcript(SBC001), {"LENORE": "junior"}).participants][:1])
     call("participants_role_enum", lambda: [p.role.value for p in ss.analyze(
@@ -286,6 +288,8 @@ def prepare(work: Path) -> None:
     (bad / "nothing").mkdir(parents=True)
     (bad / "empty.vtt").write_text("", encoding="utf-8")
     (bad / "junk.stm").write_text("garbage here\n", encoding="utf-8")
+    (work / "m.yaml").write_text("sessions:\n  - {id: sbc-009, pair: m-k, date: 2026-03-02, file: SBC009.stm, "
+                                 "language: en}\n", encoding="utf-8")
     (work / "nested").mkdir()
     shutil.copyfile(INPUTS["SBC009.stm"], work / "nested" / "SBC009.stm")
     shutil.copyfile(ZOOM, work / "nested" / "zoom.vtt")
@@ -456,6 +460,8 @@ def main() -> None:  # noqa: C901 - one list of checks, read top to bottom
         "output_inside_input_not_reread": nested,
         "no_prints_from_library": lambda: (obs.get("stdout", None) == "", f"stdout of the API calls: "
                                            f"{(obs.get('stdout') or '')[:200]!r}"),
+        "manifest_applies_to_a_session": lambda: (o("manifest_on_session").get("value") == "m-k",
+                                                  f"pair of analyze(Session, manifest=): {o('manifest_on_session')}"[:250]),
         "with_participants_on_package": lambda: worked("with_participants_on_package"),
         "workers_from_stdin_says_why": lambda: (
             "RAISED EngineError" in runs["workers_from_stdin"]["stdout"] and "not a file" in runs["workers_from_stdin"][

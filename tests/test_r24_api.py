@@ -147,3 +147,17 @@ def test_workers_from_a_program_read_from_stdin_are_refused_clearly(monkeypatch:
     monkeypatch.setattr(sys.modules["__main__"], "__file__", "<stdin>", raising=False)
     with pytest.raises(EngineError, match=r"not a file \(<stdin>\).*workers=1"):
         LocalEngine(2)._pool(len, None, tmp_path)
+
+
+def test_manifest_applies_to_a_session_given(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    f = tmp_path / "s.txt"
+    f.write_text(TXT, encoding="utf-8")
+    m = tmp_path / "m.yaml"
+    m.write_text("sessions:\n  - {id: s, pair: a-b, date: 2026-03-02, file: s.txt,\n"
+                 "     participants: [{name: Anna, role: junior}, {name: Boris, role: senior}]}\n", encoding="utf-8")
+    s = ss.analyze(ss.read_transcript(f), manifest=m, stages=["dynamics"])  # was silently ignored for a Session
+    assert s.pair_id == "a-b" and {p.name: p.role.value for p in s.participants} == {"Anna": "junior", "Boris": "senior"}
+    other = tmp_path / "other.txt"
+    other.write_text(TXT, encoding="utf-8")
+    ss.analyze(other, manifest=m, stages=["dynamics"])
+    assert "no session of the manifest" in caplog.text

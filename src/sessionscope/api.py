@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Optional, Union
@@ -18,6 +19,7 @@ from sessionscope.model import Session, read_session_json
 from sessionscope.pipeline import build_stages, run_stages
 
 PathLike = Union[str, Path]
+_log = logging.getLogger(__name__)
 
 
 def _config(config: Union[Config, PathLike, Mapping[str, Any], None]) -> Config:
@@ -110,18 +112,22 @@ def analyze(
         stages: stage names overriding ``pipeline.stages``.
     """
     cfg = _config(config)
+    p: Optional[Path] = None
     if isinstance(source, Session):
         session = source
     else:
         p = Path(source)
         session = load(p) if p.name == "session.json" or p.is_dir() else read_transcript(p)
-        if manifest is not None:
-            from sessionscope.io.manifest import apply_manifest, load_manifest
+    if manifest is not None:  # a Session given is matched by its id, as a read transcript is (it was ignored)
+        from sessionscope.io.manifest import apply_manifest, load_manifest
 
-            m = load_manifest(manifest)
-            entry = m.entry_for(p) or m.entry_for(session)
-            if entry is not None:
-                session = apply_manifest(session, entry)
+        m = load_manifest(manifest)
+        entry = (m.entry_for(p) if p is not None else None) or m.entry_for(session)
+        if entry is not None:
+            session = apply_manifest(session, entry)
+        else:
+            _log.warning("%s: no session of the manifest %s matches it (by file name or session id): analysed without "
+                         "a manifest entry", p if p is not None else session.id, manifest)
     if participants:
         session = with_participants(session, participants)
     from sessionscope.report.i18n import with_text_language
@@ -330,11 +336,8 @@ BOOL_COLUMNS: dict[str, tuple[str, ...]] = {
 def _documented_types(tables: dict[str, Any]) -> dict[str, Any]:
     """Float columns as ``float64`` (NaN where unknown), bool columns as ``bool`` or, with a gap, the nullable
     ``boolean``; a column holding something else is left as it is (logged: a bug to see, not to hide)."""
-    import logging
-
     import pandas as pd
 
-    log = logging.getLogger(__name__)
     for name, df in tables.items():
         for c in FLOAT_COLUMNS.get(name, ()):
             if c in df and df[c].dtype.kind != "f":
@@ -342,14 +345,14 @@ def _documented_types(tables: dict[str, Any]) -> dict[str, Any]:
                 if values.notna().sum() == df[c].notna().sum():
                     df[c] = values.astype("float64")
                 else:
-                    log.warning("table %s, column %s holds values that are not numbers; kept as they are", name, c)
+                    _log.warning("table %s, column %s holds values that are not numbers; kept as they are", name, c)
         for c in BOOL_COLUMNS.get(name, ()):
             if c in df and df[c].dtype.kind != "b":
                 known = df[c].dropna()
                 if known.map(lambda v: isinstance(v, bool) or type(v).__name__ == "bool_").all():
                     df[c] = df[c].astype("boolean") if len(known) < len(df) else df[c].astype(bool)
                 else:
-                    log.warning("table %s, column %s holds values that are not true/false; kept as they are", name, c)
+                    _log.warning("table %s, column %s holds values that are not true/false; kept as they are", name, c)
     return tables
 
 
