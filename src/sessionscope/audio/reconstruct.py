@@ -420,8 +420,8 @@ def frame_db(samples: np.ndarray, *, hop: int = 160, block: int = 60000) -> np.n
 class LevelEdges:
     """Settings of :func:`level_edges` (round 24, docs/benchmarks/audio.md "talk share")."""
 
-    extend_s: float = 0.5  # a turn edge grows by at most this much (0: off)
-    share: float = 0.2  # ... into frames at least this far from the floor to the voice's level
+    extend_s: float = 0.8  # a turn edge grows by at most this much (0: off); 0.5 s at 0.2 measured too (round 24)
+    share: float = 0.15  # ... into frames at least this far from the floor to the voice's level
     carve_s: float = 0.0  # quiet stretches of at least this length inside a turn are cut out (0: off)
     carve_share: float = 0.3  # ... quiet = under this far from the floor to the voice's level
     min_solo_s: float = 5.0  # a voice with less speech alone than this keeps its turns (its level is not known)
