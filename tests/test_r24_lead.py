@@ -102,3 +102,14 @@ def test_topic_initiator_counts_words_as_the_metrics_do() -> None:
     utts = (Utterance("u1", "m", "{vocalsound} {disfmarker} okay so", 0.0, 1.0),  # 2 words, not 4
             Utterance("u2", "r", "let's talk about the budget now", 1.0, 3.0))
     assert initiator(utts) == "r"
+
+
+def test_the_package_exports_what_the_readme_uses() -> None:
+    import sessionscope as ss
+    from sessionscope import api, errors
+    from sessionscope.engines.base import EngineError
+
+    assert ss.with_participants is api.with_participants
+    for name in ("ConfigError", "InputError", "ManifestError", "AudioError", "ModelError", "StageError"):
+        assert getattr(ss, name) is getattr(errors, name) and issubclass(getattr(ss, name), ss.SessionscopeError)
+    assert ss.EngineError is EngineError

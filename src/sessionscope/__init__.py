@@ -22,6 +22,7 @@ _LAZY = {
     "run": "sessionscope.api",
     "transcribe": "sessionscope.api",
     "remap": "sessionscope.api",
+    "with_participants": "sessionscope.api",
     "load_config": "sessionscope.config",
     "Config": "sessionscope.config",
     "Session": "sessionscope.model",
@@ -30,12 +31,38 @@ _LAZY = {
     "Word": "sessionscope.model",
     "Role": "sessionscope.model",
     "SessionscopeError": "sessionscope.errors",
+    "ConfigError": "sessionscope.errors",
+    "InputError": "sessionscope.errors",
+    "ManifestError": "sessionscope.errors",
+    "AudioError": "sessionscope.errors",
+    "ModelError": "sessionscope.errors",
+    "StageError": "sessionscope.errors",
+    "EngineError": "sessionscope.engines.base",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from sessionscope.api import analyze, frames, load, process_batch, read_transcript, remap, run, transcribe  # noqa: F401
+    from sessionscope.api import (  # noqa: F401
+        analyze,
+        frames,
+        load,
+        process_batch,
+        read_transcript,
+        remap,
+        run,
+        transcribe,
+        with_participants,
+    )
     from sessionscope.config import Config, load_config  # noqa: F401
-    from sessionscope.errors import SessionscopeError  # noqa: F401
+    from sessionscope.engines.base import EngineError  # noqa: F401
+    from sessionscope.errors import (  # noqa: F401
+        AudioError,
+        ConfigError,
+        InputError,
+        ManifestError,
+        ModelError,
+        SessionscopeError,
+        StageError,
+    )
     from sessionscope.model import Participant, Role, Session, Utterance, Word  # noqa: F401
 
 
