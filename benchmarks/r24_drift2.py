@@ -8,7 +8,8 @@
 
 (The runs were made in parts: ``--sets realjoin,r23,calls,conv_dev`` -> ``r24_drift2_base.json``, ``--sets
 conv_dev,calls_phone,calls_zoom`` -> ``r24_drift2_base2.json``, ``--sets realjoin,r23 --model tiny.en`` ->
-``r24_drift2_tiny.json``; ``rules`` reads every ``r24_drift2_{base,tiny,noise}*.json``. ``r24_drift2_r23mech.json``
+``r24_drift2_tiny.json``, ``--sets calls_laptop,calls_opus24,calls_phone,calls_zoom,conv_dev --model tiny.en`` ->
+``r24_drift2_tiny2.json``; ``rules`` reads every ``r24_drift2_{base,tiny,noise}*.json``. ``r24_drift2_r23mech.json``
 came from this script's first version, which timed round 23's re-encoding ``asr.repunctuate`` at beam 5 and 1 on 18
 files: that code is gone, the file is kept for the record and for its first-pass texts.)
 
