@@ -1,5 +1,8 @@
 """Round 23 (drift): decode again, with a punctuated prompt, only the 30 s chunks Whisper left without punctuation.
 
+Runs at commit 3621e7f (round 23), whose results it stored: round 24 replaced ``asr.repunctuate`` (the function this
+script records) by a decoding inside the batched pass; measure that code with ``benchmarks/r24_drift2.py``.
+
     nice -n 10 .venv/bin/python benchmarks/r23_drift.py --stages dev --json benchmarks/results/r23_drift_dev.json
     nice -n 10 .venv/bin/python benchmarks/r23_drift.py --stages noise --json benchmarks/results/r23_drift_noise.json
     nice -n 10 .venv/bin/python benchmarks/r23_drift.py --stages cpu --repeats 3 --json benchmarks/results/r23_drift_cpu.json
