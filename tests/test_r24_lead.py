@@ -113,3 +113,16 @@ def test_the_package_exports_what_the_readme_uses() -> None:
     for name in ("ConfigError", "InputError", "ManifestError", "AudioError", "ModelError", "StageError"):
         assert getattr(ss, name) is getattr(errors, name) and issubclass(getattr(ss, name), ss.SessionscopeError)
     assert ss.EngineError is EngineError
+
+
+def test_an_unmatched_participant_warning_speaks_cli_and_python(caplog) -> None:
+    import logging
+
+    from sessionscope.io.manifest import apply_manifest, entry_from_options
+
+    s = Session(id="s", participants=(Participant("kathy", "Kathy", Role.OTHER),),
+                utterances=(Utterance("u1", "kathy", "Hello there.", 0.0, 1.0),))
+    with caplog.at_level(logging.WARNING, logger="sessionscope.io.manifest"):
+        apply_manifest(s, entry_from_options(["Anna=junior"]))
+    text = caplog.text
+    assert "-p Kathy=ROLE" in text and "participants={'Kathy': ROLE}" in text

@@ -268,9 +268,9 @@ def apply_manifest(session: Session, entry: ManifestEntry) -> Session:
                 hints.append(f"{label!r}" + (f" (did you mean {close[0]!r}? add it to 'aliases')" if close else ""))
             # "valid names: Kathy" read as if "Kathy" were a name the transcript uses: say which side is which
             log.warning("%s: the transcript's speaker labels %s match none of the participants given (%s); give "
-                        "the participants as the transcript names them (-p %s) or list the labels under "
-                        "the manifest participant's 'aliases'", session.id, ", ".join(hints), ", ".join(names),
-                        shlex.quote(f"{unmapped[0]}=ROLE"))
+                        "the participants as the transcript names them (-p %s; in Python participants={%r: ROLE}) "
+                        "or list the labels under the manifest participant's 'aliases'", session.id, ", ".join(hints),
+                        ", ".join(names), shlex.quote(f"{unmapped[0]}=ROLE"), unmapped[0])
         quality = replace(
             quality, unmapped_speaker_labels=tuple(unmapped), notes=tuple(notes),
             speaker_mapping_method=quality.speaker_mapping_method or ("names" if matched else None),
