@@ -35,6 +35,12 @@ def strip_markup(text: str) -> str:
     return " ".join(_MARKUP.sub(" ", text).split())
 
 
+def spoken_tokens(text: str) -> list[str]:
+    """The words docs/metrics.md counts: tokens with a letter or digit, transcript marks for sounds and gaps
+    ("{vocalsound}", "[laughter]", "<LAUGH>") left out, and a lone "-" between words ("Mm - hmm .") too."""
+    return [w for w in words(strip_markup(text)) if any(c.isalnum() for c in w)]
+
+
 def word_count(text: str) -> int:
     """Number of word tokens in a text."""
     return len(words(text))

@@ -24,7 +24,7 @@ from sessionscope.analysis.questions import session_questions, spoken_backchanne
 from sessionscope.config import Config, DynamicsConfig
 from sessionscope.io._common import SERIAL_CUE_FORMATS
 from sessionscope.model import DominanceWindow, Metrics, Session, Turn, Utterance
-from sessionscope.text import strip_markup, words
+from sessionscope.text import spoken_tokens
 
 TIME_MEASURES = (
     "talk_time_s", "talk_share", "mean_turn_s", "median_turn_s", "longest_turn_s", "pauses", "pause_total_s",
@@ -87,7 +87,7 @@ def spoken_words(text: str) -> int:
     Plain-text and QMSum transcripts keep AMI's marks in the text (only STM's reader removes its tags): counted as
     words they gave TS3003a's junior 146 words instead of 108, a word share of 5.4 % instead of 4.3 %.
     (``text.word_count`` stays as it is for the detectors' features, which were trained with it.)"""
-    return sum(1 for w in words(strip_markup(text)) if any(c.isalnum() for c in w))
+    return len(spoken_tokens(text))
 
 
 # -- distribution measures ------------------------------------------------------------

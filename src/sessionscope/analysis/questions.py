@@ -66,7 +66,7 @@ from sessionscope.model import Session, Utterance
 
 if TYPE_CHECKING:
     from sessionscope.config import DynamicsConfig
-from sessionscope.text import content_start, normalize_name, strip_markup, words
+from sessionscope.text import content_start, normalize_name, spoken_tokens, strip_markup, words
 
 _SENTENCE = re.compile(r"[^.!?…]+[.!?…]*", re.UNICODE)
 
@@ -257,7 +257,7 @@ def spoken_backchannel(text: str, backchannels: Iterable[str], *, max_words: int
     """:func:`is_backchannel` on the words docs/metrics.md counts: transcript marks ("{vocalsound}", "[laughter]")
     and a lone "-" are none, so "{vocalsound} Yeah ," and QMSum's "Mm - hmm ." are backchannels (round 24). Used by
     the dynamics and the answer rule; the answer head's features keep :func:`is_backchannel` (it learned on them)."""
-    spoken = [w for w in words(strip_markup(text)) if any(c.isalnum() for c in w)]
+    spoken = spoken_tokens(text)
     return bool(spoken) and is_backchannel(" ".join(spoken), backchannels, max_words=max_words)
 
 

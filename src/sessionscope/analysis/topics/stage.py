@@ -31,7 +31,7 @@ from sessionscope.analysis.topics.taxonomy import Taxonomy, load_taxonomy
 from sessionscope.config import Config, TopicsConfig
 from sessionscope.language.embeddings import Encoder, get_encoder
 from sessionscope.model import Metrics, ModeSpan, Session, Topics, TopicSegment, Utterance
-from sessionscope.text import word_count
+from sessionscope.text import spoken_tokens, word_count
 
 log = logging.getLogger(__name__)
 
@@ -195,10 +195,8 @@ def resolve_heads(cfg: TopicsConfig, *, taxonomy: Optional[Taxonomy] = None) -> 
 
 def initiator(utterances: Sequence[Utterance]) -> Optional[str]:
     """Who opened a topic: the speaker of its first substantive utterance (else the first speaker)."""
-    from sessionscope.analysis.dynamics import spoken_words  # words as docs/metrics.md counts them: marks are none
-
-    for u in utterances:
-        if spoken_words(u.text) >= INITIATOR_MIN_WORDS:
+    for u in utterances:  # words as docs/metrics.md counts them: transcript marks are none
+        if len(spoken_tokens(u.text)) >= INITIATOR_MIN_WORDS:
             return u.speaker
     return utterances[0].speaker if utterances else None
 
@@ -344,8 +342,6 @@ def build_topics(session: Session, windows: Sequence[Window], area_proba: np.nda
             mode_spans=mode_spans(seg_utts, utt_mode[u0:u1 + 1], min_words=MODE_MIN_WORDS),
         ))
     # Shares.
-    from sessionscope.analysis.dynamics import spoken_words
-
     words_by_area: dict[str, float] = defaultdict(float)
     time_by_area: dict[str, float] = defaultdict(float)
     by_participant: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -355,7 +351,7 @@ def build_topics(session: Session, windows: Sequence[Window], area_proba: np.nda
             time_by_area[seg.area] += max(0.0, seg.end - seg.start)
         for uid in seg.utterance_ids:
             u = utt_index[uid]
-            n = spoken_words(u.text)
+            n = len(spoken_tokens(u.text))
             words_by_area[seg.area] += n
             by_participant[u.speaker][seg.area] += n
     opened = Counter(s.initiator for s in segments if s.area != taxonomy.other_area and s.initiator)
