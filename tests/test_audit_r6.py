@@ -11,11 +11,12 @@ from types import SimpleNamespace
 import pytest
 
 from helpers import make_session
-from sessionscope.analysis.dynamics import backchannel, build_turns, compute_metrics, strip_markup
+from sessionscope.analysis.dynamics import backchannel, build_turns, compute_metrics
 from sessionscope.analysis.extract.actions import task_phrase
 from sessionscope.analysis.extract.assign import assignment_target, role_holder
 from sessionscope.analysis.extract.rules import RuleHit
 from sessionscope.config import DynamicsConfig
+from sessionscope.text import strip_markup
 
 CFG = DynamicsConfig()
 
