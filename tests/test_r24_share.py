@@ -99,3 +99,23 @@ def test_the_settings_are_in_the_diarization_cache_key() -> None:
     assert DiarizationParams().edges.on
     assert key["level_edges"] == repr(LevelEdges())
 
+
+
+def test_the_level_edges_follow_the_config() -> None:
+    """``diarization.edge_extend_s`` / ``edge_share`` reach the settings and the cache key; 0 turns them off; the
+    default's key is the one round 24 cached under."""
+    from sessionscope.audio.diarize import diarization_method, diarization_params, level_edge_settings
+    from sessionscope.audio.pipeline import diarization_settings
+    from sessionscope.config import Config, DiarizationConfig
+
+    assert level_edge_settings(DiarizationConfig()) == LevelEdges()
+    off = DiarizationConfig(edge_extend_s=0.0)
+    assert not level_edge_settings(off).on
+    wider = Config.model_validate({"diarization": {"edge_extend_s": 0.5, "edge_share": 0.2}})
+    assert diarization_settings(wider).edges == LevelEdges(extend_s=0.5, share=0.2)
+    if diarization_method(off) != "local-agglomerative":
+        pytest.skip("segmentation model not installed: the fallback has no level edges")
+    assert "level_edges" not in diarization_params(off)
+    assert diarization_params(wider.diarization)["level_edges"] == repr(LevelEdges(extend_s=0.5, share=0.2))
+    with pytest.raises(ValueError):
+        DiarizationConfig(edge_share=1.5)

@@ -789,6 +789,16 @@ def diarization_method(config: Any) -> str:
     return "local-agglomerative" if config.segmentation and segmentation_available() else "fallback-spectral"
 
 
+def level_edge_settings(config: Any) -> LevelEdges:
+    """The :class:`LevelEdges` of a diarization config (``edge_extend_s``, ``edge_share``; the rest as
+    :class:`DiarizationParams` has them). A config without these fields gets the defaults."""
+    import dataclasses
+
+    base = DiarizationParams.edges
+    return dataclasses.replace(base, extend_s=getattr(config, "edge_extend_s", base.extend_s),
+                               share=getattr(config, "edge_share", base.share))
+
+
 def diarization_params(config: Any) -> dict[str, Any]:
     """The settings that change a diarization (the cache key's diarization part), with the method used."""
     method = diarization_method(config)
@@ -800,8 +810,9 @@ def diarization_params(config: Any) -> dict[str, Any]:
                    keep_far=DiarizationParams.keep_far)
         if getattr(config, "refine_long_s", 0.0) > 0:  # only when on: the default's key (and cached results) as before
             out["refine_long"] = (config.refine_long_s, DiarizationParams.refine_piece_s)
-        if DiarizationParams.edges.on:  # its settings, when on
-            out["level_edges"] = repr(DiarizationParams.edges)
+        edges = level_edge_settings(config)
+        if edges.on:  # its settings, when on
+            out["level_edges"] = repr(edges)
         if getattr(config, "clustering", "ahc") != "ahc":  # only when on, as above
             out["clustering"] = (config.clustering, repr(DiarizationParams.vbx))
     else:

@@ -56,6 +56,7 @@ from sessionscope.audio.diarize import (
     diarization_params,
     diarize,
     embed_clip,
+    level_edge_settings,
     nearest_voice,
     voice_similarities,
 )
@@ -175,7 +176,7 @@ def diarization_settings(config: Config) -> DiarizationParams:
     dc = config.diarization
     return DiarizationParams(step_s=dc.chunk_step_s, threshold=dc.cluster_threshold, min_cluster_size=dc.min_cluster_size,
                              chunk_fallback=dc.silent_chunk_threshold, refine_long_s=dc.refine_long_s, threads=dc.threads,
-                             clustering=dc.clustering)
+                             clustering=dc.clustering, edges=level_edge_settings(dc))
 
 
 def _diarize(decoded: Decoded, config: Config, n_speakers: Optional[int], cache: ResultCache, hook: Hook, *,
