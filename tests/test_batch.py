@@ -388,3 +388,15 @@ def test_code_digest_follows_source_and_resources_not_bytecode(tmp_path):
     code_digest.cache_clear()
     assert code_digest(str(pkg)) != first
     assert len(first) == 16 and code_digest() == code_digest()  # the installed package: stable within a process
+
+
+def test_a_missing_input_is_logged_once(tmp_path, caplog):
+    """A path that does not exist is one failed row and one log line, not a discovery warning and then the failure."""
+    import logging
+
+    missing = tmp_path / "in" / "missing.txt"
+    with caplog.at_level(logging.DEBUG, logger="sessionscope"):
+        rep = run_batch(make_items(discover([missing], suffixes=[".txt"])), _spec(), tmp_path / "out")
+    assert [r.status for r in rep.results] == ["failed"]
+    said = [r for r in caplog.records if "missing.txt" in r.getMessage() and r.levelno >= logging.WARNING]
+    assert len(said) == 1 and "No such file" in said[0].getMessage()

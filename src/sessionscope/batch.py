@@ -126,8 +126,8 @@ def discover(paths: Iterable[str | Path | RemoteInput], *, suffixes: Sequence[st
 
     Folders are searched recursively for the given suffixes (hidden files skipped);
     files named explicitly are always kept, whatever their suffix, so that a wrong file
-    is reported rather than silently ignored. A missing path is kept too (with a
-    warning): the batch reports it as failed and processes the rest. A ``scheme://`` URL
+    is reported rather than silently ignored. A missing path is kept too, unlogged here: the batch reports it
+    once, as a failed item ("cannot read input: No such file or directory"), and processes the rest. A ``scheme://`` URL
     is only listed here (fsspec), never read: the worker reads it where it is. Other files of a folder
     are named in a warning, except side files (manifests, notes, outputs: :data:`SIDE_FILE_SUFFIXES`)
     and ``known`` suffixes (the other command's inputs: transcripts beside recordings).
@@ -149,9 +149,7 @@ def discover(paths: Iterable[str | Path | RemoteInput], *, suffixes: Sequence[st
             _warn_unread(p, set(found), wanted, wanted | {s.lower() for s in known})
             out.extend(found)
         else:
-            if not p.exists():
-                log.warning("%s: no such file or folder", p)
-            out.append(p)
+            out.append(p)  # a missing one fails as its item, logged there (not twice)
     seen: set[Path] = set()
     unique = []
     for f in out:
