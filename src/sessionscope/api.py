@@ -243,6 +243,8 @@ def process_batch(
     workers: Union[int, str, None] = None,
     ray_address: Optional[str] = None,
     hook: Any = None,
+    speakers: Optional[int] = None,
+    no_cache: bool = False,
 ) -> Any:
     """``sessionscope analyze|run PATHS --out OUT``: many inputs, with the same engine choice as the CLI.
 
@@ -256,6 +258,9 @@ def process_batch(
         ray_address: Ray cluster to join (``auto``, ``HOST:PORT``, ``ray://HOST:10001``);
             None starts a local Ray.
         force: redo inputs already processed (default: resume).
+        speakers: ``kind="run"`` only: the exact number of speakers for recordings without a manifest entry that
+            gives participants (``run --speakers``; default: estimated).
+        no_cache: ``kind="run"`` only: recompute transcription and diarization (``run --no-cache``).
         hook: progress callback, called as ``hook("session", completed=, total=, item=, ...)`` when an input starts
             or finishes (with several workers also ``failed=``, ``running=``, ``eta_s=``); None: silent.
         Other arguments as in :func:`analyze` and :func:`run`.
@@ -278,12 +283,16 @@ def process_batch(
 
     if kind not in ("analyze", "run"):
         raise ConfigError(f"unknown kind {kind!r}; valid kinds: 'analyze' (transcripts), 'run' (recordings)")
+    if kind != "run" and (speakers is not None or no_cache):
+        raise ConfigError("speakers and no_cache are for recordings (kind='run'), not transcripts")
+    if speakers is not None and (isinstance(speakers, bool) or not isinstance(speakers, int) or not 1 <= speakers <= 20):
+        raise ConfigError(f"speakers must be a whole number from 1 to 20 (as run --speakers), not {speakers!r}")
     out_root = Path(out)
     if out_root.exists() and not out_root.is_dir():
         raise ConfigError("the output folder is a file; give a folder (it is created if missing)", path=out_root)
     spec = build_run_spec("run" if kind == "run" else "analyze", config=_config(config), stages=stages, formats=formats,
                           participants=_participant_options(participants), language=language,
-                          manifest_path=manifest, out_dir=out, resume=not force)
+                          manifest_path=manifest, out_dir=out, resume=not force, speakers=speakers, no_cache=no_cache)
     check_stage_names(spec.config.pipeline.stages)  # as the CLI: refused before any input, not once per input
     todo = [paths] if isinstance(paths, (str, Path)) else list(paths)
     if kind == "run":
