@@ -138,7 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"rows: train {len(train)} questions; held-out {({c: len(v) for c, v in held.items()})}; {time.time() - t0:.0f}s",
           flush=True)
     x, y = matrix(train)
-    out: dict = {"command": "python benchmarks/train_answer_head_r15_answered.py", "commit": commit(),
+    default_out = args.out == ap.get_default("out")
+    command = "python benchmarks/train_answer_head_r15_answered.py" + ("" if default_out else f" --out {args.out}")
+    out: dict = {"command": command, "commit": commit(),
                  "date": dt.date.today().isoformat(), "train_questions": len(train), "train_candidates": int(x.shape[0]),
                  "train_positive_candidates": int(y.sum()),
                  "train_questions_with_responder": sum(r["gold"] for r in train),

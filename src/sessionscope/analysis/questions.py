@@ -256,7 +256,7 @@ def is_backchannel(text: str, backchannels: Iterable[str], *, max_words: int = 3
 def spoken_backchannel(text: str, backchannels: Iterable[str], *, max_words: int = 3) -> bool:
     """:func:`is_backchannel` on the words docs/metrics.md counts: transcript marks ("{vocalsound}", "[laughter]")
     and a lone "-" are none, so "{vocalsound} Yeah ," and QMSum's "Mm - hmm ." are backchannels (round 24). Used by
-    the dynamics and the answer rule; the answer head's features keep :func:`is_backchannel` (it learned on them)."""
+    the dynamics, the answer rule and (since round 25) the answer head's features."""
     spoken = spoken_tokens(text)
     return bool(spoken) and is_backchannel(" ".join(spoken), backchannels, max_words=max_words)
 
@@ -1130,8 +1130,10 @@ ANSWER_HASH_BITS = 14
 #: The answer head is used from this many speakers on: the meetings it learned from (MRDA, AMI) have 4–9 people and
 #: no two-person talk, where the other person is always the one asked and the corpora cannot say how often they answer.
 ANSWER_HEAD_MIN_SPEAKERS = 3
-#: Bump when :func:`answer_features` change: an answer head of another version is refused (retrain it).
-ANSWER_FEATURES_VERSION = 1
+#: Bump when :func:`answer_candidate_features` change: an answer head of another version is refused (retrain it).
+#: 2 (round 25): the features read the spoken words (:func:`sessionscope.text.spoken_tokens`), as the rule and the
+#: dynamics do since round 24: a transcript mark ("{vocalsound}", "<LAUGH>") is no word of the question or the reply.
+ANSWER_FEATURES_VERSION = 2
 
 
 def _latency_bucket(gap: Optional[float]) -> str:
@@ -1154,21 +1156,25 @@ def answer_candidate_features(ordered: Sequence[Utterance], i: int, j: int, pos:
     backchannel / no content / marks only / only questions / any question, a yes-no start, length,
     its first one and two words, whether the same speaker keeps the floor after it, whether it is
     the addressee (the first other speaker), whether it is the rule's answer; crossed with the
-    question's shape.
+    question's shape. All of them read the spoken words as docs/metrics.md counts them (round 25): a
+    transcript mark ("{vocalsound}", "<LAUGH>") is not a word, so "<LAUGH> No," starts with "no" and a
+    laugh alone is ``kind=marks``, as the rule reads them.
     """
     q, c = ordered[i], ordered[j]
+    qs = [t for t in (strip_markup(s) for s in qs) if t]
+    qtext, ctext = strip_markup(q.text), strip_markup(c.text)
     last = question_tokens(qs[-1]) if qs else []
     shape = question_shape(last)
     tag = all(confirmation_tag(s) for s in qs) if qs else False
-    qtoks = question_tokens(q.text)
-    ctoks = question_tokens(c.text)
-    csent = sentences(c.text)
-    marks = _marks_only(c.text) or not c.text.strip()
-    backch = is_backchannel(c.text, bc, max_words=backchannel_max_words)
+    qtoks = question_tokens(qtext)
+    ctoks = question_tokens(ctext)
+    csent = sentences(ctext)
+    marks = not spoken_tokens(c.text)  # a laugh, "{gap}", a lone "." or "-", or speech without text
+    backch = spoken_backchannel(c.text, bc, max_words=backchannel_max_words)
     empty = _no_content(c.text)
     only_q = bool(csent) and all(is_question(s) for s in csent)
     any_q = any(is_question(s) for s in csent)
-    yn = _yes_no_answer(c.text)
+    yn = _yes_no_answer(ctext)
     gap = c.start - q.end if c.start is not None and q.end is not None else None
     lat = _latency_bucket(gap)
     n = len(ctoks)
@@ -1177,7 +1183,7 @@ def answer_candidate_features(ordered: Sequence[Utterance], i: int, j: int, pos:
     keeps = nxt is not None and nxt.speaker == c.speaker
     addressee = next((u.speaker for u in ordered[i + 1:] if u.speaker != q.speaker), None)
     kind = "marks" if marks else "bc" if backch else "empty" if empty else "onlyq" if only_q else "content"
-    after_q = bool(qs) and not q.text.rstrip().endswith(qs[-1].strip())  # the asker goes on after the question
+    after_q = bool(qs) and not qtext.endswith(qs[-1].strip())  # the asker goes on after the question
     f = ["bias", f"qs={shape}", f"qtag={tag}", f"qn={min(len(qs), 3)}", f"qlen={_len_bucket(len(qtoks))}",
          f"qafter={after_q}", f"pos={pos}", f"own={min(own_before, 2)}", f"lat={lat}", f"pos={pos}:lat={lat}",
          f"kind={kind}", f"kind={kind}:pos={pos}", f"kind={kind}:qs={shape}", f"kind={kind}:lat={lat}",
@@ -1195,7 +1201,7 @@ def answer_candidate_features(ordered: Sequence[Utterance], i: int, j: int, pos:
             pj -= 1
         prev = ordered[pj]
         f += [f"prevsame={prev.speaker == c.speaker}",
-              f"prevbc={is_backchannel(prev.text, bc, max_words=backchannel_max_words) or _no_content(prev.text)}"]
+              f"prevbc={spoken_backchannel(prev.text, bc, max_words=backchannel_max_words) or _no_content(prev.text)}"]
     return f
 
 
@@ -1289,8 +1295,9 @@ _YES_NO_ANSWERS = frozenset({"yes", "no", "yeah", "yep", "yup", "nope", "sure", 
 
 
 def _yes_no_question(sentence: str) -> bool:
-    """Not an interrogative-word question (those want more than "yes")."""
-    return question_shape(question_tokens(sentence)) != "WH"
+    """Not an interrogative-word question (those want more than "yes"); read on the spoken words, so
+    "{vocalsound} So how would it work ?" is one (round 25)."""
+    return question_shape(question_tokens(strip_markup(sentence))) != "WH"
 
 
 # Sounds and linking words that say nothing on their own ("huh.", "so ==", "uhhuh", "and -").
@@ -1301,8 +1308,11 @@ _EMPTY_REPLY = frozenset({
 
 
 def _no_content(text: str) -> bool:
-    """A reply made only of sounds and linking words (a cut-off start or a hesitation), not an answer."""
-    toks = question_tokens(text)
+    """A reply made only of sounds and linking words (a cut-off start or a hesitation), not an answer.
+
+    Read on the spoken words (docs/metrics.md): "{vocalsound} Uhhuh ." and "So {disfmarker}" say nothing either
+    (until round 25 the mark counted as a word, and such a reply answered the question by the rule)."""
+    toks = question_tokens(strip_markup(text))
     return bool(toks) and len(toks) <= 4 and all(t in _EMPTY_REPLY for t in toks)
 
 
