@@ -27,6 +27,8 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
@@ -54,6 +56,26 @@ HUB_WHISPER = (
     "tiny", "base.en", "small", "small.en", "medium", "medium.en", "large-v1", "large-v2", "large-v3",
     "large", "distil-small.en", "distil-medium.en", "distil-large-v2", "distil-large-v3", "large-v3-turbo", "turbo",
 )
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """Inside, NumPy's BLAS (OpenBLAS, MKL) runs one thread, whatever the engine or the environment set.
+
+    OpenBLAS gives a float32 matrix product bits that depend on its thread count, and the audio path has such
+    products (faster-whisper's mel filterbank, the diarization's filterbank and clustering): the same recording
+    came out with other word confidences and a comma more under a Ray worker (``OMP_NUM_THREADS=1``) than in the
+    calling process (2 threads; round 25, ``benchmarks/r25_lead_ray_run.py``). One thread makes the output the same
+    under any worker count. The products are small (80 x 201 by 201 x 3000 per 30 s chunk), so nothing is lost.
+    threadpoolctl missing: nothing changes.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - installed with the audio extra
+        yield
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 def cache_dir(*parts: str) -> Path:
