@@ -778,7 +778,7 @@ def nearest_voice(samples: np.ndarray, centroids: dict[str, list[float]]) -> Cal
 
 
 #: bump when a change to this module changes diarizations (part of the cache key)
-DIARIZATION_CODE_VERSION = 18  # 18: turn edges by each voice's own level (reconstruct.level_edges, round 24); 17: numpy FFT in the fbank (same turns on the 43 development files, centroids to float rounding; round 18); 16: 15 with the refinement off by default (15 cached it on under the default key); 15: long runs re-checked piece by piece (refine_long_runs, opt-in: diarization.refine_long_s, keyed only when on); 14: numpy fbank (same turns, centroids to float rounding); 12: round 8's keep_far 0.94 / min size 3 / 0.71 defaults (reverted: none reused)
+DIARIZATION_CODE_VERSION = 19  # 19: NumPy BLAS on one thread in the audio path (models.one_blas_thread; round 25: the filterbank and clustering products no longer depend on the worker count); 18: turn edges by each voice's own level (reconstruct.level_edges, round 24); 17: numpy FFT in the fbank (same turns on the 43 development files, centroids to float rounding; round 18); 16: 15 with the refinement off by default (15 cached it on under the default key); 15: long runs re-checked piece by piece (refine_long_runs, opt-in: diarization.refine_long_s, keyed only when on); 14: numpy fbank (same turns, centroids to float rounding); 12: round 8's keep_far 0.94 / min size 3 / 0.71 defaults (reverted: none reused)
 
 
 def diarization_method(config: Any) -> str:
