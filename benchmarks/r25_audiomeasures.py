@@ -1,10 +1,13 @@
 """How far the conversation measures of an audio session are from the same measures on the exact reference (round 25).
 
     # 1. what `run` delivers, once per file (transcription and diarization from the result cache when there):
-    nice -n 10 .venv/bin/python benchmarks/r25_audiomeasures.py deliver
+    PYTHONPATH=/tmp/r25/base/src nice -n 10 .venv/bin/python benchmarks/r25_audiomeasures.py deliver
     # 2. the documented measures of (a) the delivered session and (b) the reference session, compared:
-    nice -n 10 .venv/bin/python benchmarks/r25_audiomeasures.py score \\
-        --json benchmarks/results/r25_audiomeasures_after.json
+    PYTHONPATH=/tmp/r25/base/src nice -n 10 .venv/bin/python benchmarks/r25_audiomeasures.py score \\
+        --label "round start d1bcddb" --json benchmarks/results/r25_audiomeasures.json
+    # 3. where the differences come from (overlaps lost or shortened; diarization turns vs delivered utterances):
+    nice -n 10 .venv/bin/python benchmarks/r25_audiomeasures.py diagnose --json benchmarks/results/r25_audiomeasures_diagnosis.json
+    # rules tried and not shipped: --variant NAME, or a dynamics setting for both sessions: --dyn KEY=VALUE
 
 ``deliver`` runs ``transcribe_file`` (the code path of ``sessionscope run``; ``benchmarks/configs/tiny_en.yaml``)
 on every development file and stores the delivered session under ``.cache/r25_audiomeasures/<set>/<uri>.json``, so
@@ -328,6 +331,81 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
             "by_set": {s: group([r for r in rows if r["set"] == s]) for s in dict.fromkeys(r["set"] for r in rows)}}
 
 
+def overlap_regions(segs: list[tuple[float, float, str]]) -> list[tuple[float, float]]:
+    """Stretches of simultaneous speech of two or more speakers (pieces under 50 ms apart joined)."""
+    from sessionscope.analysis import intervals as iv
+
+    per: dict[str, list[tuple[float, float]]] = {}
+    for a, b, x in segs:
+        per.setdefault(x, []).append((a, b))
+    out: list[tuple[float, float]] = []
+    for a, b, act in iv.coverage_counts({k: iv.merge(v) for k, v in per.items()}):
+        if len(act) > 1:
+            if out and a - out[-1][1] < 0.05:
+                out[-1] = (out[-1][0], b)
+            else:
+                out.append((a, b))
+    return out
+
+
+def diagnose(sets: list[str], args: argparse.Namespace) -> int:
+    """Where the differences come from: (1) each reference overlap of 0.2 s or more against the delivered overlap
+    within 0.5 s of it (lost, or how much shorter); (2) the measures computed from the internal diarization turns
+    (``extra.audio.speaker_turns``, words re-attributed as for the reference) against those of the delivered session,
+    both against the reference: does building utterances from the diarization lose anything?"""
+    import statistics
+
+    from diarization_der import cases
+    from sessionscope.analysis.dynamics import compute_metrics
+    from sessionscope.audio.der import read_rttm
+    from sessionscope.config import load_config
+    from sessionscope.model.serialize import session_from_dict
+
+    cfg = load_config(args.config).dynamics
+    keys = ("turns", "interruptions", "pauses", "backchannels", "overlap_time_s", "turn_taking_index",
+            "response_latency_median_s", "balance_score")
+    shrink: dict[str, list[float]] = {}
+    lost: dict[str, int] = {}
+    errs: dict[str, dict[str, list[tuple[float, float]]]] = {}
+    for set_name in sets:
+        fam = family(set_name)
+        for uri, _wav, rttm in cases(set_name)[: args.limit or None]:
+            ref = read_rttm(rttm)[uri]
+            s = session_from_dict(json.loads(store_path(set_name, uri).read_text()))
+            hyp = [(u.start, u.end, u.speaker) for u in s.utterances
+                   if u.start is not None and u.end is not None and u.end > u.start]
+            for a, b in overlap_regions(ref):
+                if b - a < 0.2:
+                    continue
+                near = [(c, d) for c, d in overlap_regions(hyp) if d > a - 0.5 and c < b + 0.5]
+                shrink.setdefault(fam, []).append(sum(d - c for c, d in near) - (b - a))
+                lost[fam] = lost.get(fam, 0) + (not near)
+            turns = [(float(a), float(b), str(x)) for a, b, x in s.extra["audio"]["speaker_turns"]]
+            mr = compute_metrics(reference_session(s, ref, mapping(ref, hyp)), cfg)
+            mh = compute_metrics(s, cfg)
+            md = compute_metrics(reference_session(s, turns, {x: x for *_, x in turns}), cfg)
+            for k in keys:
+                r, h, d = mr.session.get(k), mh.session.get(k), md.session.get(k)
+                if r is not None and h is not None and d is not None:
+                    errs.setdefault(fam, {}).setdefault(k, []).append((abs(h - r), abs(d - r)))
+    out = {"overlaps": {f: {"reference_overlaps": len(v), "lost": lost[f],
+                            "median_delivered_minus_reference_s": round(statistics.median(v), 3),
+                            "quartiles_s": [round(q, 3) for q in statistics.quantiles(v, n=4)]}
+                        for f, v in shrink.items()},
+           "delivered_vs_diarization_turns_mae": {
+               f: {k: {"delivered": round(statistics.fmean(x for x, _ in v), 4),
+                       "diarization_turns": round(statistics.fmean(y for _, y in v), 4), "n": len(v)}
+                   for k, v in d.items()} for f, d in errs.items()}}
+    print(json.dumps(out, indent=1))
+    if args.json:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+        args.json.write_text(json.dumps({
+            "command": " ".join(["benchmarks/r25_audiomeasures.py", *sys.argv[1:]]), "commit": commit,
+            "pythonpath": os.environ.get("PYTHONPATH", ""), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "data": "development: " + ", ".join(sets), **out}, indent=1))
+    return 0
+
+
 def score(sets: list[str], args: argparse.Namespace) -> int:
     from diarization_der import cases
     from sessionscope.config import load_config
@@ -370,7 +448,7 @@ def score(sets: list[str], args: argparse.Namespace) -> int:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("step", choices=("deliver", "score"))
+    ap.add_argument("step", choices=("deliver", "score", "diagnose"))
     ap.add_argument("--sets", nargs="+", default=list(SETS))
     ap.add_argument("--config", type=Path, default=ROOT / "benchmarks" / "configs" / "tiny_en.yaml")
     ap.add_argument("--limit", type=int, default=0, help="at most this many files per set (0: all)")
@@ -383,7 +461,9 @@ def main() -> int:
     args = ap.parse_args()
     if bad := [s for s in args.sets if s in HELD_OUT or "report" in s]:
         raise SystemExit(f"held-out sets are not for this benchmark: {bad}")
-    return deliver(args.sets, args.config, args.limit) if args.step == "deliver" else score(args.sets, args)
+    if args.step == "deliver":
+        return deliver(args.sets, args.config, args.limit)
+    return score(args.sets, args) if args.step == "score" else diagnose(args.sets, args)
 
 
 if __name__ == "__main__":
