@@ -40,6 +40,7 @@ from dialogue_acts_eval import answered_figures  # noqa: E402
 from train_dialogue_acts import commit  # noqa: E402
 
 C_GRID = (0.03, 0.1, 0.3, 1.0)
+THRESHOLDS = np.round(np.arange(0.10, 0.91, 0.02), 2)
 SEED = 0
 
 
@@ -120,13 +121,22 @@ def question_scores(rows: list[dict], w: np.ndarray, b: float) -> np.ndarray:
     return out
 
 
+def fits(x, y, held: dict[str, list[dict]]):
+    """For each C of :data:`C_GRID`: ``(C, weights, bias, {corpus: best-candidate score per held-out question})``."""
+    from sklearn.linear_model import LogisticRegression
+
+    for C in C_GRID:
+        clf = LogisticRegression(C=C, solver="liblinear", random_state=SEED, max_iter=2000)
+        clf.fit(x, y)
+        w, b = clf.coef_[0].astype(np.float32), float(clf.intercept_[0])
+        yield C, w, b, {c: question_scores(rows, w, b) for c, rows in held.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--no-write", action="store_true", help="measure only; never write the head file")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "train_answer_head_r15_answered.json")
     args = ap.parse_args(argv)
-    from sklearn.linear_model import LogisticRegression
-
     from sessionscope.analysis.questions import AnswerHead, answer_head_path
     from sessionscope.config import DynamicsConfig
 
@@ -156,12 +166,8 @@ def main(argv: list[str] | None = None) -> int:
                       "answered_if_any_candidate": answered_figures([bool(r["feats"]) for r in rows], gold)}
     grid = []
     best = None
-    for C in C_GRID:
-        clf = LogisticRegression(C=C, solver="liblinear", random_state=SEED, max_iter=2000)
-        clf.fit(x, y)
-        w, b = clf.coef_[0].astype(np.float32), float(clf.intercept_[0])
-        scores = {c: question_scores(rows, w, b) for c, rows in held.items()}
-        for t in np.round(np.arange(0.10, 0.91, 0.02), 2):
+    for C, w, b, scores in fits(x, y, held):
+        for t in THRESHOLDS:
             agr = {c: answered_figures(scores[c] >= t, [r["gold"] for r in held[c]]) for c in held}
             mean = float(np.mean([a["agreement"] for a in agr.values()]))
             grid.append({"C": C, "threshold": float(t), "mean_agreement": round(mean, 4),
