@@ -236,6 +236,8 @@ def floor_changes(ref_turns: Any, hyp_turns: Any, back: dict[str, str], tol: flo
     seconds. The reference's changes missed, by the length of the turn they open, and the delivered ones found."""
     used: set[int] = set()
     hits = 0
+    bins = {"<1s": (0, 1), "1-2s": (1, 2), "2-4s": (2, 4), ">=4s": (4, 1e9)}
+    false = dict.fromkeys(bins, 0)  # delivered changes of floor without a reference one, by the turn they open
     for t in hyp_turns[1:]:
         spk = back.get(t.speaker, t.speaker)
         cand = [i for i, r in enumerate(ref_turns[1:]) if i not in used and r.speaker == spk
@@ -243,13 +245,15 @@ def floor_changes(ref_turns: Any, hyp_turns: Any, back: dict[str, str], tol: flo
         if cand:
             used.add(cand[0])
             hits += 1
-    bins = {"<1s": (0, 1), "1-2s": (1, 2), "2-4s": (2, 4), ">=4s": (4, 1e9)}
+        else:
+            false[next(k for k, (a, b) in bins.items() if a <= t.end - t.start < b)] += 1
     by_len = {k: [0, 0] for k in bins}  # [found, all]
     for i, r in enumerate(ref_turns[1:]):
         k = next(k for k, (a, b) in bins.items() if a <= r.end - r.start < b)
         by_len[k][1] += 1
         by_len[k][0] += i in used
-    return {"ref": len(ref_turns) - 1, "hyp": len(hyp_turns) - 1, "matched": hits, "by_ref_turn_length": by_len}
+    return {"ref": len(ref_turns) - 1, "hyp": len(hyp_turns) - 1, "matched": hits, "by_ref_turn_length": by_len,
+            "false_by_turn_length": false}
 
 
 def _num(v: Any) -> float | None:
@@ -322,6 +326,8 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
                 "floor_change_recall": round(sum(f["matched"] for f in fc) / max(1, sum(f["ref"] for f in fc)), 3),
                 "floor_change_precision": round(sum(f["matched"] for f in fc) / max(1, sum(f["hyp"] for f in fc)), 3),
                 "floor_change_recall_by_turn_length": {k: f"{found[k]}/{total[k]}" for k in found},
+                "false_floor_changes_by_turn_length": {k: sum(f.get("false_by_turn_length", {}).get(k, 0) for f in fc)
+                                                       for k in found},
                 "count_right": f"{sum(r['ref_speakers'] == r['hyp_speakers'] for r in rs)}/{len(rs)}",
                 "session": sess, "participant": part}
 

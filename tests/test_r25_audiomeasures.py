@@ -82,6 +82,7 @@ def test_floor_changes_match_one_to_one_by_speaker_and_time() -> None:
     fc = am.floor_changes(build_turns(ref, cfg), build_turns(hyp, cfg), {"S0": "ann", "S1": "bob"})
     assert (fc["ref"], fc["hyp"], fc["matched"]) == (2, 4, 2)
     assert fc["by_ref_turn_length"]["2-4s"] == [2, 2]
+    assert fc["false_by_turn_length"] == {"<1s": 1, "1-2s": 1, "2-4s": 0, ">=4s": 0}  # bob's 0.9 s, ann's 1.4 s
 
 
 def test_summary_reports_bias_direction_and_relative_error() -> None:
