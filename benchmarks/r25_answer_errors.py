@@ -53,6 +53,43 @@ def feature_value(feats: list[str], name: str) -> str:
     return next((f.split("=", 1)[1] for f in feats if f.startswith(name + "=") and ":" not in f), "-")
 
 
+def corpus_marks(corpus: str, dyn) -> dict:
+    """How much of the train and held-out text reads differently on the spoken words, and, on the train meetings,
+    where the first candidate that overlaps the question by more than 1 s ends (inside the question or after it)."""
+    from sessionscope.analysis.questions import is_backchannel, reply_window, spoken_backchannel
+    from sessionscope.text import spoken_tokens, strip_markup, words
+    from train_answer_head_r15_answered import utterances
+
+    bc = list(dyn.backchannels)
+    n = marked = wordless = bc_changed = 0
+    overlap = {"inside": [0, 0], "past": [0, 0]}  # [candidates, of them the responder's]
+    for split in ("train", "heldout"):
+        for acts in meetings(corpus, split).values():
+            for a in acts:
+                n += 1
+                marked += strip_markup(a.text) != " ".join(a.text.split())
+                wordless += bool(words(a.text)) and not spoken_tokens(a.text)
+                bc_changed += is_backchannel(a.text, bc, max_words=dyn.backchannel_max_words) != \
+                    spoken_backchannel(a.text, bc, max_words=dyn.backchannel_max_words)
+            if split != "train":
+                continue
+            utts, gold = utterances(acts), {a.id: a for a in acts}
+            for i, u in enumerate(utts):
+                if not gold[u.id].question:
+                    continue
+                _, window = reply_window(utts, i, dyn.answer_max_utterances, dyn.answer_max_latency_s)
+                if window and utts[window[0][0]].start - u.end < -1.0:
+                    c = utts[window[0][0]]
+                    k = "inside" if c.end <= u.end else "past"
+                    overlap[k][0] += 1
+                    overlap[k][1] += c.speaker == gold[u.id].responder
+    return {"acts_train_and_heldout": n, "acts_with_a_bracketed_mark": marked,
+            "acts_with_tokens_but_no_spoken_word": wordless, "acts_whose_backchannel_test_changes": bc_changed,
+            "train_first_candidate_overlapping_by_more_than_1s": {
+                k: {"candidates": v[0], "responder_rate": round(v[1] / v[0], 3) if v[0] else None}
+                for k, v in overlap.items()}}
+
+
 def main() -> int:
     from sessionscope.analysis.questions import bundled_answer_head, question_shape, question_tokens
     from sessionscope.config import DynamicsConfig
@@ -102,11 +139,12 @@ def main() -> int:
         out[c] = {"questions": len(recs), "head": answered_figures([x["head"] for x in recs], [x["gold"] for x in recs]),
                   "rule": answered_figures([x["rule"] for x in recs], [x["gold"] for x in recs]), "groups": table,
                   "head_fn_examples": [(x["text"], x["p"], x["groups"]["best_kind"]) for x in fn[:25]],
-                  "head_fp_examples": [(x["text"], x["p"], x["groups"]["best_kind"]) for x in fp[:25]]}
+                  "head_fp_examples": [(x["text"], x["p"], x["groups"]["best_kind"]) for x in fp[:25]],
+                  "corpus_marks": corpus_marks(c, dyn)}
     path = ROOT / "benchmarks" / "results" / "r25_answer_errors.json"
     path.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n")
     for c in CORPORA:
-        print(c, "head", out[c]["head"], "rule", out[c]["rule"])
+        print(c, "head", out[c]["head"], "rule", out[c]["rule"], out[c]["corpus_marks"])
         for g, vals in out[c]["groups"].items():
             for v, s in vals.items():
                 print(f"  {g}={v}: n={s['n']} resp={s['responder_rate']} head a/r/f1={s['head']['agreement']}/"
