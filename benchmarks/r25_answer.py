@@ -89,8 +89,8 @@ def _talk(head) -> dict:
 def _marked(text: str, key: str, variant: str) -> str:
     """``text`` with AMI-style transcript marks added (deterministic per act id).
 
-    ``qmsum``: at about the rate of QMSum's AMI transcripts (30–48 % of their turns hold a mark, 9–23 % start with
-    "{vocalsound}"): 20 % of acts start with "{vocalsound}", 15 % more get "{disfmarker}" after their first word.
+    ``qmsum``: at about the rate of QMSum's AMI transcripts (``qmsum_marks`` in the output: about a third of their
+    turns hold a mark, 9–23 % start with "{vocalsound}"): 20 % of acts start with "{vocalsound}", 15 % more get "{disfmarker}" after their first word.
     ``all``: every act starts with "{vocalsound}".
     """
     if variant == "all":
@@ -144,8 +144,10 @@ def _qmsum() -> dict:
     from sessionscope.analysis.questions import session_questions
     from sessionscope.config import DynamicsConfig
     from sessionscope.io import read_transcript
+    from sessionscope.text import strip_markup
 
-    out = {}
+    out: dict = {}
+    marks: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
         for m in QMSUM:
             turns = json.loads((DATA / "qmsum-topics-queries" / f"{m}.json").read_text(encoding="utf-8"))
@@ -155,8 +157,13 @@ def _qmsum() -> dict:
             s = read_transcript(path)
             text = {u.id: u.text for u in s.utterances}
             qs = session_questions(s, DynamicsConfig())
+            contents = [t["content"] for t in turns["meeting_transcripts"]]
+            marks[m] = {"turns": len(contents),
+                        "turns_with_a_mark": sum(strip_markup(t) != " ".join(t.split()) for t in contents),
+                        "turns_starting_with_vocalsound": sum(t.lstrip().startswith("{vocalsound}") for t in contents)}
             out[m] = [{"id": q.utterance_id, "question": q.text, "answer": q.answer_utterance_id,
                        "answer_text": text.get(q.answer_utterance_id or "", "")} for q in qs]
+    out["marks"] = marks
     return out
 
 
@@ -289,6 +296,7 @@ def compare(old: dict, new: dict) -> dict:
                               "after": b["answer_text"][:100]} for a, b in zip(o, n, strict=True)
                              if a["answer"] != b["answer"]]}
     out["qmsum_rule"] = qm
+    out["qmsum_marks"] = new["qmsum"]["marks"]
     return out
 
 
