@@ -564,6 +564,8 @@ def _quality(session: Session, t: Translator) -> Section:
         sec.extra["notes"].append(t.trusted("q_unnamed_speakers", labels=", ".join(unnamed)))
         if count_estimated(session):  # "2 speakers" read as a fact: it is the diarization's estimate
             sec.extra["notes"].append(t.trusted("q_count_estimated", n=len(unnamed)))
+    if diarized_recording(session):  # turns, interruptions, pauses from the diarization: what they are worth
+        sec.extra["notes"].append(t("q_audio_events"))
     for name, talk_s, words, rate in sparse_words(session):  # talk time kept, words lost: say whose
         sec.extra["notes"].append(t("q_sparse_words", name=name, talk=fmt_clock(talk_s), words=words,
                                     word_noun="word" if words == 1 else "words", rate=f"{rate:.0f}"))
@@ -629,6 +631,16 @@ def sparse_words(session: Session) -> list[tuple[str, float, int, float]]:
         if rate < SPARSE_WORDS_PER_MIN:
             out.append((p.name, float(talk), int(words), rate))
     return out
+
+
+def diarized_recording(session: Session) -> bool:
+    """Whether a session's speaker times come from the diarization of a recording (transcribed by ``run``, two or
+    more participants, not one voice per channel): its turns, interruptions, overlaps, backchannels and pauses carry
+    the diarization's misses of short turns and short overlaps (round 25, docs/metrics.md "Measures from audio").
+    ``False`` for imported transcripts and unrecorded sources."""
+    q, audio = session.quality, (session.extra or {}).get("audio")
+    return (q is not None and q.asr_model is not None and len(session.participants) >= 2 and isinstance(audio, dict)
+            and audio.get("diarization") not in (None, "off", "channels"))
 
 
 def count_estimated(session: Session) -> bool:
