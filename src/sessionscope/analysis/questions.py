@@ -1118,7 +1118,7 @@ def _rule_answer(ordered: Sequence[Utterance], window: Sequence[tuple[int, int]]
         if (spoken_backchannel(nxt.text, bc, max_words=backchannel_max_words) or _no_content(nxt.text)) \
                 and not (yes_no and _yes_no_answer(strip_markup(nxt.text))):
             continue
-        own = sentences(nxt.text)
+        own = sentences(strip_markup(nxt.text))  # "Send what ? {vocalsound}": the mark is no sentence of its own
         if own and all(is_question(s, language=language) for s in own):
             continue
         return j
