@@ -24,6 +24,7 @@ merges (two words written as one) and repeats nothing of the prompt (:func:`rede
 from __future__ import annotations
 
 import logging
+import math
 import re
 import threading
 from bisect import bisect_left, bisect_right
@@ -437,6 +438,13 @@ DRIFT_MIN_WORDS = 8
 #: a first-pass word pair the second decoding wrote as one word is a merge, not a lost word, when the joined pair and
 #: the word are at least this alike (difflib's character ratio; :func:`merged_words`)
 MERGE_MIN_SIMILARITY = 0.6
+#: ``asr.repunctuate``: a second decoding gets room for this many times its first decoding's tokens plus
+#: :data:`REDECODE_EXTRA_TOKENS` (:func:`redecode_room`); one whose beam search reaches it is not kept. A punctuated rewrite
+#: of the same words needs a few tokens more, not twice as many (round 25, development files: kept second decodings
+#: at most 1.29x their first, their beams ended by 1.23x, with ``base``; ``tiny.en``, where the second decoding also
+#: finds words the first skipped, up to 1.93x); without it a decoding that loops runs to the model's 448 tokens
+REDECODE_MAX_RATIO = 2.0
+REDECODE_EXTRA_TOKENS = 16
 SENTENCE_MARK = re.compile(r"[.?!…]")
 _WORD = re.compile(r"[\w']+")
 
@@ -528,6 +536,24 @@ def accept_redecode(old_text: str, new_text: str, prompt: str) -> str:
     return ""
 
 
+def redecode_room(first_tokens: int, *, ratio: float = REDECODE_MAX_RATIO, extra: int = REDECODE_EXTRA_TOKENS) -> int:
+    """How many tokens a drift chunk's second decoding may have: ``ratio`` times the ``first_tokens`` of its first
+    decoding, plus ``extra``."""
+    return math.ceil(ratio * first_tokens) + extra
+
+
+def redecode_max_length(room: int, prompt_tokens: int, max_length: int) -> int:
+    """The smallest ``max_length`` for CTranslate2's Whisper ``generate`` that leaves ``room`` tokens after a prompt of
+    ``prompt_tokens``, at most ``max_length`` (the model's). CTranslate2 counts the prompt in it and generates at most
+    half of it (round 25: 150 -> 75 tokens, 120 -> 60, 448 -> 224; :func:`generated_room`)."""
+    return min(max_length, max(2 * room, prompt_tokens + room))
+
+
+def generated_room(max_length: int, prompt_tokens: int) -> int:
+    """How many tokens CTranslate2's Whisper ``generate`` may produce with ``max_length`` after ``prompt_tokens``."""
+    return min(max_length // 2, max_length - prompt_tokens)
+
+
 @contextmanager
 def redecoding_drift(pipe: Any, *, on: bool = True, beam_size: Optional[int] = None) -> Iterator[set[tuple[int, ...]]]:
     """While inside, each batch ``pipe`` (a ``BatchedInferencePipeline``) decodes goes through :func:`redecode_drift`
@@ -555,13 +581,16 @@ def redecoding_drift(pipe: Any, *, on: bool = True, beam_size: Optional[int] = N
 
 
 def redecode_drift(model: Any, encoder_output: Any, features: np.ndarray, output: list[dict[str, Any]], tokenizer: Any,
-                   options: Any, *, kept: set[tuple[int, ...]], beam_size: Optional[int] = None) -> list[dict[str, Any]]:
+                   options: Any, *, kept: set[tuple[int, ...]], beam_size: Optional[int] = None,
+                   length_cap: bool = True) -> list[dict[str, Any]]:
     """One batch's decodings (``output``, as faster-whisper's ``generate_segment_batched`` returns them), with each
     drift chunk (:func:`is_drift`) decoded again from the same encoder output with :data:`REPUNCT_PROMPTS`' prompt
     for the tokenizer's language, and its second decoding put in its place where :func:`accept_redecode` accepts
     it (its tokens added to ``kept``). Same options as the batch (beam: ``beam_size`` if given); no prompt for the
     language (or per-chunk languages): ``output`` unchanged. The encoder output is reused, not computed again (on
-    CPU; on another device the chunks' features are encoded again).
+    CPU; on another device the chunks' features are encoded again). With ``length_cap``, each second decoding has
+    room for :func:`redecode_room` tokens, and is not kept if any of its beam's hypotheses reaches them (a loop stops
+    there instead of at 224 tokens, and a search that ended before is the one it would be without the cap).
     """
     prompt = REPUNCT_PROMPTS.get(tokenizer.language_code)
     if prompt is None or options.multilingual:
@@ -582,17 +611,28 @@ def redecode_drift(model: Any, encoder_output: Any, features: np.ndarray, output
                               without_timestamps=options.without_timestamps, hotwords=options.hotwords)
     max_length = model.max_length if options.max_new_tokens is None \
         else min(model.max_length, len(tokens) + options.max_new_tokens)
+    # each chunk's own room (a beam search that reaches it is cut: not kept); one generate call, room for the largest
+    beam = beam_size or options.beam_size
+    rooms = [redecode_room(len(output[i]["tokens"])) if length_cap else generated_room(max_length, len(tokens))
+             for i in idx]
+    if length_cap:
+        max_length = min(max_length, max(redecode_max_length(r, len(tokens), max_length) for r in rooms))
     results = model.model.generate(
-        encoded, [list(tokens) for _ in idx], beam_size=beam_size or options.beam_size, patience=options.patience,
-        length_penalty=options.length_penalty, max_length=max_length, suppress_blank=options.suppress_blank,
-        suppress_tokens=options.suppress_tokens, return_scores=True, return_no_speech_prob=True,
-        sampling_temperature=options.temperatures[0], repetition_penalty=options.repetition_penalty,
+        encoded, [list(tokens) for _ in idx], beam_size=beam, patience=options.patience,
+        num_hypotheses=beam if length_cap else 1, length_penalty=options.length_penalty, max_length=max_length,
+        suppress_blank=options.suppress_blank, suppress_tokens=options.suppress_tokens, return_scores=True,
+        return_no_speech_prob=True, sampling_temperature=options.temperatures[0], repetition_penalty=options.repetition_penalty,
         no_repeat_ngram_size=options.no_repeat_ngram_size)
     out = list(output)
-    for i, res in zip(idx, results, strict=True):
-        seq = res.sequences_ids[0]
+    for i, room, res in zip(idx, rooms, results, strict=True):
+        seq = res.sequences_ids[0]  # the best of the beam's finished hypotheses, as with num_hypotheses=1
         new_text = tokenizer.decode(seq)
-        why = accept_redecode(texts[i], new_text, prompt)
+        longest = max(len(h) for h in res.sequences_ids)
+        if length_cap and longest >= min(room, generated_room(max_length, len(tokens))):
+            # the beam search ran into the room (and was cut there, or would be if decoded alone): not whole
+            why = f"ran to the length cap ({len(output[i]['tokens'])} -> {longest} tokens)"
+        else:
+            why = accept_redecode(texts[i], new_text, prompt)
         log.info("chunk without punctuation decoded again with the prompt: %s",
                  why or f"kept ({len(norm_words(texts[i]))} -> {len(norm_words(new_text))} words)")
         if not why:
@@ -627,9 +667,11 @@ def vad_threshold_for(samples: np.ndarray, config: AsrConfig, *, source_rate: Op
 
 
 #: bump when a change to this module changes transcriptions (part of the cache key)
-ASR_CODE_VERSION = 8  # 3: language detected inside the transcription (its probability moved); 4: VAD input levelled;
+ASR_CODE_VERSION = 9  # 3: language detected inside the transcription (its probability moved); 4: VAD input levelled;
 # 5: speech left without words by the batched pass decoded again (recover_gaps); 6: telephone-band VAD threshold
 # 7: a recording stored at 8 kHz or less is telephone-band whatever its energy above 4 kHz; 8: loops of up to 30 words
+# 9: asr.repunctuate's second decoding has room for 2x its first decoding's tokens + 16 (redecode_room); no
+# development file changed, but a chunk whose beam search runs past it is no longer kept
 
 
 def asr_params(config: AsrConfig) -> dict[str, Any]:
