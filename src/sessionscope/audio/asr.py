@@ -439,10 +439,11 @@ DRIFT_MIN_WORDS = 8
 #: the word are at least this alike (difflib's character ratio; :func:`merged_words`)
 MERGE_MIN_SIMILARITY = 0.6
 #: ``asr.repunctuate``: a second decoding gets room for this many times its first decoding's tokens plus
-#: :data:`REDECODE_EXTRA_TOKENS` (:func:`redecode_room`); one whose beam search reaches it is not kept. A punctuated rewrite
-#: of the same words needs a few tokens more, not twice as many (round 25, development files: kept second decodings
-#: at most 1.29x their first, their beams ended by 1.23x, with ``base``; ``tiny.en``, where the second decoding also
-#: finds words the first skipped, up to 1.93x); without it a decoding that loops runs to the model's 448 tokens
+#: :data:`REDECODE_EXTRA_TOKENS` (:func:`redecode_room`); one whose beam search reaches it is not kept. A punctuated
+#: rewrite of the same words needs a few tokens more, not twice as many (round 25, development files: kept second
+#: decodings and their beams' longest hypotheses at most 1.29x the first decoding with ``base``; up to 1.93x with
+#: ``tiny.en``, whose second decoding also finds words its first skipped). Without it a decoding that loops runs to
+#: 224 tokens (about 6 CPU s with ``base``)
 REDECODE_MAX_RATIO = 2.0
 REDECODE_EXTRA_TOKENS = 16
 SENTENCE_MARK = re.compile(r"[.?!…]")
