@@ -622,8 +622,8 @@ def redecode_drift(model: Any, encoder_output: Any, features: np.ndarray, output
         encoded, [list(tokens) for _ in idx], beam_size=beam, patience=options.patience,
         num_hypotheses=beam if length_cap else 1, length_penalty=options.length_penalty, max_length=max_length,
         suppress_blank=options.suppress_blank, suppress_tokens=options.suppress_tokens, return_scores=True,
-        return_no_speech_prob=True, sampling_temperature=options.temperatures[0], repetition_penalty=options.repetition_penalty,
-        no_repeat_ngram_size=options.no_repeat_ngram_size)
+        return_no_speech_prob=True, sampling_temperature=options.temperatures[0],
+        repetition_penalty=options.repetition_penalty, no_repeat_ngram_size=options.no_repeat_ngram_size)
     out = list(output)
     for i, room, res in zip(idx, rooms, results, strict=True):
         seq = res.sequences_ids[0]  # the best of the beam's finished hypotheses, as with num_hypotheses=1
