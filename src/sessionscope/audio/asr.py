@@ -672,7 +672,8 @@ ASR_CODE_VERSION = 9  # 3: language detected inside the transcription (its proba
 # 5: speech left without words by the batched pass decoded again (recover_gaps); 6: telephone-band VAD threshold
 # 7: a recording stored at 8 kHz or less is telephone-band whatever its energy above 4 kHz; 8: loops of up to 30 words
 # 9: asr.repunctuate's second decoding has room for 2x its first decoding's tokens + 16 (redecode_room); no
-# development file changed, but a chunk whose beam search runs past it is no longer kept
+# development file changed, but a chunk whose beam search runs past it is no longer kept; 9 also retires transcriptions
+# cached under another BLAS thread count (the mel filterbank's float32 product; models.one_blas_thread, round 25)
 
 
 def asr_params(config: AsrConfig) -> dict[str, Any]:
