@@ -36,6 +36,7 @@ import numpy as np
 from sessionscope.audio.cluster import cluster_embeddings
 from sessionscope.audio.decode import SAMPLE_RATE, level_block, trim_heap
 from sessionscope.audio.reconstruct import (
+    Assignment,
     LevelEdges,
     LocalSegmentation,
     cluster_local_speakers,
@@ -325,7 +326,7 @@ def own_regions(seg: LocalSegmentation) -> np.ndarray:
 
 def local_embeddings(samples: np.ndarray, seg: LocalSegmentation, *, max_s: float = 3.0, min_s: float = 2.0,
                      min_usable_s: float = 0.3, min_train_s: float = 1.0, batch: int = 32, device: str = "cpu",
-                     own_only: bool = False, hook: Optional[Callable[..., None]] = None
+                     own_only: bool = False, hook: Optional[Callable[..., None]] = None, only: Optional[np.ndarray] = None
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One CAM++ embedding per (chunk, local speaker): (embeddings C×S×192, usable C×S, trainable C×S).
 
@@ -337,7 +338,8 @@ def local_embeddings(samples: np.ndarray, seg: LocalSegmentation, *, max_s: floa
     it gets no embedding (its activity is dropped). ``trainable``: at least
     ``min_train_s`` of clean speech, enough to take part in the clustering. ``own_only``:
     only local speakers active in the chunk's own region (:func:`own_regions`) are embedded
-    (the others are covered by the neighbouring chunk), so each run is embedded about once.
+    (the others are covered by the neighbouring chunk), so each run is embedded about once. ``only`` (C×S bool):
+    only these local speakers are embedded (the others' activity still decides which frames are clean).
     """
     from sessionscope.audio.onnx_models import infer_rows
     from sessionscope.models import load_campplus
@@ -349,7 +351,8 @@ def local_embeddings(samples: np.ndarray, seg: LocalSegmentation, *, max_s: floa
     pending: dict[int, list[tuple[tuple[int, int], np.ndarray]]] = {}
     model = None
     done = 0
-    total = int(seg.binarized.any(axis=1).sum())
+    wanted = _active_slots(seg, only)
+    total = int(wanted.sum())
 
     def flush(length: int) -> None:
         nonlocal model, done
@@ -384,7 +387,7 @@ def local_embeddings(samples: np.ndarray, seg: LocalSegmentation, *, max_s: floa
         order = np.argsort(np.abs(t - CHUNK_S / 2), kind="stable")  # centre first
         in_own = (t >= own[ci, 0]) & (t < own[ci, 1])
         for k in range(s_n):
-            if not b[:, k].any() or (own_only and not (b[:, k][j] & in_own).any()):
+            if not wanted[ci, k] or (own_only and not (b[:, k][j] & in_own).any()):
                 continue
             clean = (b[:, k] & alone)[j]
             pick = order[clean[order]]
@@ -404,6 +407,12 @@ def local_embeddings(samples: np.ndarray, seg: LocalSegmentation, *, max_s: floa
     for length in sorted(pending):
         flush(length)
     return emb, usable, trainable
+
+
+def _active_slots(seg: LocalSegmentation, only: Optional[np.ndarray]) -> np.ndarray:
+    """(C, S) bool: the slots active in their chunk (and in ``only``, when given)."""
+    active = np.asarray(seg.binarized.any(axis=1), dtype=bool)
+    return active if only is None else np.asarray(active & only, dtype=bool)
 
 
 def _pieces(active: np.ndarray, n_frames: int) -> list[np.ndarray]:
@@ -603,6 +612,7 @@ class DiarizationParams:
     clustering: str = "ahc"  # "ahc": the agglomerative cut at ``threshold``; "vbx": VBx from an agglomerative start (round 20)
     vbx: VBxSettings = VBxSettings()  # ... its settings (sessionscope.audio.vbx)
     edges: LevelEdges = LevelEdges()  # turn edges by each voice's own level (reconstruct.level_edges; round 24)
+    assign_gap_s: float = 0.3  # runs are split again at pauses this long, embedded and assigned to the voices found from the split_gap_s runs (split_finer; round 25, short turns; 0: off)
 
 
 def diarize_local(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: int = 6,
@@ -611,27 +621,32 @@ def diarize_local(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: i
                   local: Optional[tuple[Any, ...]] = None) -> Diarization:
     """Overlap-aware diarization: local speakers per chunk → embeddings → clustering → reconstruction.
 
-    ``local``: precomputed (segmentation, embeddings, usable, trainable[, origin]), for tuning and tests;
-    ``origin`` (the local speaker of each slot after :func:`split_runs`) makes the assignment run-aware.
+    ``local``: precomputed (segmentation, embeddings, usable, trainable[, origin[, finer]]), for tuning and tests;
+    ``origin`` (the local speaker of each slot after :func:`split_runs`) makes the assignment run-aware;
+    ``finer``: the runs split at ``params.assign_gap_s`` (:func:`split_finer`'s result), or None.
     """
     from sessionscope.audio import segmentation as seg_mod
 
+    finer: Optional[tuple[LocalSegmentation, np.ndarray, np.ndarray, np.ndarray]] = None
     if local is None:
         if hook:
             hook("speech detection")
         with torch_threads(params.threads if params.threads > 0 else default_threads()):
-            seg = seg_mod.local_segmentation(samples, step_s=params.step_s, device=device, regions=regions,
-                                             fallback=params.chunk_fallback)
+            whole = seg_mod.local_segmentation(samples, step_s=params.step_s, device=device, regions=regions,
+                                               fallback=params.chunk_fallback)
             if params.split_gap_s > 0:
-                seg, origin = split_runs(seg, min_gap_s=params.split_gap_s)
+                seg, origin = split_runs(whole, min_gap_s=params.split_gap_s)
             else:
-                origin = unsplit_origin(seg)
+                seg, origin = whole, unsplit_origin(whole)
             emb, usable, trainable = local_embeddings(samples, seg, max_s=params.embed_max_s, min_s=params.embed_min_s,
                                                       min_usable_s=params.min_usable_s, min_train_s=params.min_train_s,
                                                       device=device, own_only=params.split_gap_s > 0, hook=hook)
+            if 0 < params.assign_gap_s < params.split_gap_s:
+                finer = split_finer(samples, whole, (seg, emb, usable, origin), params, device=device)
     else:
         seg, emb, usable, trainable = local[:4]
         origin = local[4] if len(local) > 4 else unsplit_origin(seg)
+        finer = local[5] if len(local) > 5 else None
     if params.clustering not in ("ahc", "vbx"):
         raise ValueError(f"unknown diarization clustering {params.clustering!r} (ahc, vbx)")
     method = "pyannote-seg3-local+campplus+agglomerative+overlap"
@@ -639,17 +654,9 @@ def diarize_local(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: i
         method = "pyannote-seg3-local+campplus+agglomerative+vbx+overlap"
     if not usable.any():
         return Diarization(turns=(), speech_s=0.0, method=method)
-    split = not np.array_equal(origin, unsplit_origin(seg))
-    if params.count_min_s > 0 and min_speakers < max_speakers:  # a forced count stays as given
-        seen = distinct_local_speakers(seg, origin, emb, usable, min_s=params.count_min_s, distance=params.count_distance)
-        min_speakers = max(min_speakers, min(seen, max_speakers))
-    asg = cluster_local_speakers(emb, usable, trainable, threshold=params.threshold, min_clusters=min_speakers,
-                                 max_clusters=max_speakers, min_cluster_size=params.min_cluster_size,
-                                 activity=seg.binarized if split else None, short_voices=params.short_voices,
-                                 keep_far=params.keep_far, fold_support=params.fold_support,
-                                 vbx=params.vbx if params.clustering == "vbx" else None)
+    asg, seg, clusters, similarity = voices_and_runs(seg, emb, usable, trainable, origin, finer, params,
+                                                     min_speakers=min_speakers, max_speakers=max_speakers)
     k = len(asg.centroids)
-    clusters = _inherit(asg.clusters, usable, origin, seg) if split else asg.clusters
     if params.refine_long_s > 0 and local is None and k >= 2:
         with torch_threads(params.threads if params.threads > 0 else default_threads()):
             seg, clusters = refine_long_runs(samples, seg, clusters, asg.centroids, long_s=params.refine_long_s,
@@ -667,10 +674,93 @@ def diarize_local(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: i
     turns = tuple(SpeakerTurn(s, e, name[j]) for s, e, j in raw)
     centroids = {name[j]: asg.centroids[j].round(6).tolist() for j in order}
     speech = _union_length([(t.start, t.end) for t in turns])
-    sims = asg.similarity[~np.isnan(asg.similarity)]
+    sims = similarity[~np.isnan(similarity)]
     log.info("diarization: %d speaker(s), %d turns, %.0f s of speech", len(centroids), len(turns), speech)
     return Diarization(turns=turns, centroids=centroids, speech_s=speech, method=method,
                        assignment_similarity=round(float(np.median(sims)), 4) if len(sims) else None)
+
+
+def voices_and_runs(seg: LocalSegmentation, emb: np.ndarray, usable: np.ndarray, trainable: np.ndarray,
+                    origin: np.ndarray, finer: Optional[tuple[LocalSegmentation, np.ndarray, np.ndarray, np.ndarray]],
+                    params: DiarizationParams, *, min_speakers: int, max_speakers: int
+                    ) -> tuple[Assignment, LocalSegmentation, np.ndarray, np.ndarray]:
+    """The voices (clustering of the runs) and the voice of every run: (assignment, the segmentation whose slots
+    the clusters are of, clusters C×S, cosine of each slot to its voice). With ``finer`` (:func:`split_finer`), the
+    voices come from the runs of ``seg`` as without it, and the finer runs are assigned to them."""
+    split = not np.array_equal(origin, unsplit_origin(seg))
+    if params.count_min_s > 0 and min_speakers < max_speakers:  # a forced count stays as given
+        seen = distinct_local_speakers(seg, origin, emb, usable, min_s=params.count_min_s, distance=params.count_distance)
+        min_speakers = max(min_speakers, min(seen, max_speakers))
+    asg = cluster_local_speakers(emb, usable, trainable, threshold=params.threshold, min_clusters=min_speakers,
+                                 max_clusters=max_speakers, min_cluster_size=params.min_cluster_size,
+                                 activity=seg.binarized if split else None, short_voices=params.short_voices,
+                                 keep_far=params.keep_far, fold_support=params.fold_support,
+                                 vbx=params.vbx if params.clustering == "vbx" else None)
+    if finer is None:
+        return asg, seg, _inherit(asg.clusters, usable, origin, seg) if split else asg.clusters, asg.similarity
+    fseg, femb, fusable, forigin = finer
+    clusters, similarity = assign_to_voices(femb, fusable, fseg.binarized, asg.centroids)
+    return asg, fseg, _inherit(clusters, fusable, forigin, fseg), similarity
+
+
+def split_finer(samples: np.ndarray, whole: LocalSegmentation,
+                coarse: tuple[LocalSegmentation, np.ndarray, np.ndarray, np.ndarray], params: DiarizationParams, *,
+                device: str = "cpu") -> tuple[LocalSegmentation, np.ndarray, np.ndarray, np.ndarray]:
+    """Each local speaker's runs split at pauses of ``params.assign_gap_s`` (shorter than ``split_gap_s``):
+    (segmentation, embeddings, usable, origin), for assigning to the voices found from the coarser runs.
+
+    The segmentation model often gives a short answer ("yes, I did") the other speaker's local label, with a
+    pause of 0.3-0.5 s on either side (round 25, ``benchmarks/r25_shortturns.py``): embedded with that speaker's
+    run, the answer went to them. Split at the shorter pause it gets an embedding of its own. Clustering those
+    short runs too changed the speaker count both ways (a triple lost a voice, a pair got a third), so the voices
+    stay those of the coarser runs and the finer runs are only assigned. A finer run identical to a coarser one
+    keeps its embedding (the same numbers: clean frames depend on the summed activity only); only the new runs
+    are embedded.
+    """
+    seg, emb, usable, origin = coarse
+    fseg, forigin = split_runs(whole, min_gap_s=params.assign_gap_s)
+    c_n, r_n = forigin.shape
+    femb = np.zeros((c_n, r_n, emb.shape[2]), dtype=emb.dtype)
+    fusable = np.zeros((c_n, r_n), dtype=bool)
+    new = np.zeros((c_n, r_n), dtype=bool)
+    for ci in range(c_n):
+        for r in np.flatnonzero(forigin[ci] >= 0):
+            act = fseg.binarized[ci, :, r]
+            if not act.any():
+                continue
+            same = [q for q in np.flatnonzero(origin[ci] == forigin[ci, r]) if np.array_equal(seg.binarized[ci, :, q], act)]
+            if same:
+                femb[ci, r], fusable[ci, r] = emb[ci, same[0]], usable[ci, same[0]]
+            else:
+                new[ci, r] = True
+    if new.any():
+        e, u, _ = local_embeddings(samples, fseg, max_s=params.embed_max_s, min_s=params.embed_min_s,
+                                   min_usable_s=params.min_usable_s, min_train_s=params.min_train_s, device=device,
+                                   own_only=True, only=new)
+        femb[new], fusable[new] = e[new], u[new]
+    return fseg, femb, fusable, forigin
+
+
+def assign_to_voices(emb: np.ndarray, usable: np.ndarray, activity: np.ndarray, centroids: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Each usable slot's voice (C×S, -1: none) and its cosine to it: per chunk, the Hungarian assignment of each
+    group of co-active slots to distinct voices (a left-over slot joins its nearest), as
+    :func:`sessionscope.audio.reconstruct.cluster_local_speakers` assigns, to fixed ``centroids``."""
+    from sessionscope.audio.reconstruct import _assign_group, _coactive_groups, _normalise
+
+    c_n, s_n = usable.shape
+    clusters = np.full((c_n, s_n), -1, dtype=int)
+    sim = np.full((c_n, s_n), np.nan)
+    if len(centroids) == 0:
+        return clusters, sim
+    xn = _normalise(emb.astype(np.float64))
+    for ci in range(c_n):
+        locals_ = np.flatnonzero(usable[ci])
+        if len(locals_):
+            score = xn[ci, locals_] @ np.asarray(centroids, dtype=np.float64).T
+            for g in _coactive_groups(activity[ci][:, locals_].astype(bool)):
+                _assign_group(score, g, locals_, clusters[ci], sim[ci])
+    return clusters, sim
 
 
 def _inherit(clusters: np.ndarray, usable: np.ndarray, origin: np.ndarray, seg: LocalSegmentation) -> np.ndarray:
@@ -778,7 +868,7 @@ def nearest_voice(samples: np.ndarray, centroids: dict[str, list[float]]) -> Cal
 
 
 #: bump when a change to this module changes diarizations (part of the cache key)
-DIARIZATION_CODE_VERSION = 19  # 19: NumPy BLAS on one thread in the audio path (models.one_blas_thread; round 25: the filterbank and clustering products no longer depend on the worker count); 18: turn edges by each voice's own level (reconstruct.level_edges, round 24); 17: numpy FFT in the fbank (same turns on the 43 development files, centroids to float rounding; round 18); 16: 15 with the refinement off by default (15 cached it on under the default key); 15: long runs re-checked piece by piece (refine_long_runs, opt-in: diarization.refine_long_s, keyed only when on); 14: numpy fbank (same turns, centroids to float rounding); 12: round 8's keep_far 0.94 / min size 3 / 0.71 defaults (reverted: none reused)
+DIARIZATION_CODE_VERSION = 21  # 21: runs split again at 0.3 s pauses and assigned to the voices of the 0.5 s runs (split_finer, DiarizationParams.assign_gap_s; round 25, short turns); 20: a round-25 trial (all runs split at 0.3 s) cached under it, not shipped; 19: NumPy BLAS on one thread in the audio path (models.one_blas_thread; round 25: the filterbank and clustering products no longer depend on the worker count); 18: turn edges by each voice's own level (reconstruct.level_edges, round 24); 17: numpy FFT in the fbank (same turns on the 43 development files, centroids to float rounding; round 18); 16: 15 with the refinement off by default (15 cached it on under the default key); 15: long runs re-checked piece by piece (refine_long_runs, opt-in: diarization.refine_long_s, keyed only when on); 14: numpy fbank (same turns, centroids to float rounding); 12: round 8's keep_far 0.94 / min size 3 / 0.71 defaults (reverted: none reused)
 
 
 def diarization_method(config: Any) -> str:
