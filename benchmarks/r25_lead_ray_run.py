@@ -1,8 +1,8 @@
 """Round 25: ``process_batch(kind="run")`` on a Ray started by sessionscope itself (no address) against the local
 engine: the same recording, the same config, the result cache off (``no_cache=True``), so both recognise and
 diarize it themselves. Compares the two ``session.json`` files without their creation times and stage timings.
-Before round 25's one BLAS thread in the audio path (``sessionscope.models.one_blas_thread``) the Ray worker
-(``OMP_NUM_THREADS=1``) wrote other word confidences, topic scores and a comma more than the calling process.
+Before round 25's fixed BLAS thread count in the audio path (``sessionscope.models.fixed_blas_threads``) the Ray
+worker (``OMP_NUM_THREADS=1``) wrote other word confidences, topic scores and a comma more than the calling process.
 
 Usage (from the repository root; about a minute on a 2-core box)::
 

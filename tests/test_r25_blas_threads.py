@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sessionscope.models import one_blas_thread
+from sessionscope.models import BLAS_THREADS, fixed_blas_threads
 
 threadpoolctl = pytest.importorskip("threadpoolctl")
 
@@ -17,24 +17,25 @@ def _blas_threads() -> set[int]:
     return {i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"}
 
 
-def test_one_blas_thread_inside_and_the_callers_setting_after() -> None:
+def test_the_fixed_count_inside_and_the_callers_setting_after() -> None:
     np.ones((4, 4)) @ np.ones((4, 4))  # BLAS loaded
     if not _blas_threads():
         pytest.skip("NumPy reports no BLAS library")
-    with threadpoolctl.threadpool_limits(limits=2, user_api="blas"):
-        before = _blas_threads()
-        with one_blas_thread():
-            assert _blas_threads() == {1}
-        assert _blas_threads() == before
+    for outer in (1, 3):
+        with threadpoolctl.threadpool_limits(limits=outer, user_api="blas"):
+            before = _blas_threads()
+            with fixed_blas_threads():
+                assert _blas_threads() == {BLAS_THREADS}
+            assert _blas_threads() == before
 
 
 def test_a_float32_product_is_the_same_whatever_the_outer_thread_count() -> None:
-    """The product the mel filterbank makes (80 x 201 by 201 x 3000) under an outer limit of 1 or 2 threads."""
+    """The product the mel filterbank makes (80 x 201 by 201 x 3000) under an outer limit of 1 or 3 threads."""
     rng = np.random.default_rng(0)
     x, m = rng.standard_normal((201, 3000)).astype(np.float32), rng.standard_normal((80, 201)).astype(np.float32)
     out = []
-    for n in (1, 2):
-        with threadpoolctl.threadpool_limits(limits=n, user_api="blas"), one_blas_thread():
+    for n in (1, 3):
+        with threadpoolctl.threadpool_limits(limits=n, user_api="blas"), fixed_blas_threads():
             out.append((m @ x).tobytes())
     assert out[0] == out[1]
 
@@ -42,7 +43,7 @@ def test_a_float32_product_is_the_same_whatever_the_outer_thread_count() -> None
 @pytest.mark.slow
 def test_a_real_recording_is_the_same_under_one_or_two_outer_blas_threads(shared_data: Path, tmp_path: Path) -> None:
     """The pyannote sample (30 s, two people) with tiny.en: words, confidences, turns and utterances are identical
-    whether the caller left BLAS at one thread or two (without :func:`one_blas_thread` the mel features, word
+    whether the caller left BLAS at one thread or two (without :func:`fixed_blas_threads` the mel features, word
     confidences and one comma differed)."""
     from sessionscope.audio import pipeline
     from sessionscope.audio.cache import ResultCache

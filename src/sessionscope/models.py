@@ -58,15 +58,22 @@ HUB_WHISPER = (
 )
 
 
+#: NumPy's BLAS thread count in the audio path (:func:`fixed_blas_threads`): the count the project's figures were
+#: measured with (the 2-core development and CI machines, where it is the library default)
+BLAS_THREADS = 2
+
+
 @contextmanager
-def one_blas_thread() -> Iterator[None]:
-    """Inside, NumPy's BLAS (OpenBLAS, MKL) runs one thread, whatever the engine or the environment set.
+def fixed_blas_threads(n: int = BLAS_THREADS) -> Iterator[None]:
+    """Inside, NumPy's BLAS (OpenBLAS, MKL) runs ``n`` threads, whatever the engine or the environment set.
 
     OpenBLAS gives a float32 matrix product bits that depend on its thread count, and the audio path has such
-    products (faster-whisper's mel filterbank, the diarization's filterbank and clustering): the same recording
-    came out with other word confidences and a comma more under a Ray worker (``OMP_NUM_THREADS=1``) than in the
-    calling process (2 threads; round 25, ``benchmarks/r25_lead_ray_run.py``). One thread makes the output the same
-    under any worker count. The products are small (80 x 201 by 201 x 3000 per 30 s chunk), so nothing is lost.
+    products (faster-whisper's mel filterbank, the diarization's filterbank and clustering). Whisper's decoding
+    amplifies those last bits: the same recording came out with other word confidences and a comma more under a Ray
+    worker (``OMP_NUM_THREADS=1``) than in the calling process (2 threads), and the 5-minute speed recording with
+    three chunks to decode again instead of one (round 25, ``benchmarks/r25_lead_ray_run.py``, docs/scaling.md).
+    A fixed count makes the output the same under any worker count or engine; 2 keeps the outputs every figure of
+    the project was measured with. The products are small (80 x 201 by 201 x 3000 per 30 s chunk).
     threadpoolctl missing: nothing changes.
     """
     try:
@@ -74,7 +81,7 @@ def one_blas_thread() -> Iterator[None]:
     except ImportError:  # pragma: no cover - installed with the audio extra
         yield
         return
-    with threadpool_limits(limits=1, user_api="blas"):
+    with threadpool_limits(limits=n, user_api="blas"):
         yield
 
 

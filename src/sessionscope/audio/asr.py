@@ -668,12 +668,13 @@ def vad_threshold_for(samples: np.ndarray, config: AsrConfig, *, source_rate: Op
 
 
 #: bump when a change to this module changes transcriptions (part of the cache key)
-ASR_CODE_VERSION = 9  # 3: language detected inside the transcription (its probability moved); 4: VAD input levelled;
+ASR_CODE_VERSION = 10  # 3: language detected inside the transcription (its probability moved); 4: VAD input levelled;
 # 5: speech left without words by the batched pass decoded again (recover_gaps); 6: telephone-band VAD threshold
 # 7: a recording stored at 8 kHz or less is telephone-band whatever its energy above 4 kHz; 8: loops of up to 30 words
 # 9: asr.repunctuate's second decoding has room for 2x its first decoding's tokens + 16 (redecode_room); no
 # development file changed, but a chunk whose beam search runs past it is no longer kept; 9 also retires transcriptions
-# cached under another BLAS thread count (the mel filterbank's float32 product; models.one_blas_thread, round 25)
+# cached under another BLAS thread count (the mel filterbank's float32 product; round 25); 10: the BLAS count held at
+# 2, not 1 (models.fixed_blas_threads: the count every earlier figure was measured with)
 
 
 def asr_params(config: AsrConfig) -> dict[str, Any]:

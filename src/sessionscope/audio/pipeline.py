@@ -454,12 +454,12 @@ def recognise_step(decoded: Decoded, *, config: Config, language: Optional[str],
     segmentation model did not mark) become turns of the adjacent or nearest voice (None: off).
     ``rescore``: stretches of words inside one talker's turn whose embedding matches another voice
     better go to that voice, when ``diarization.rescore_stretches`` is on (None: never).
-    NumPy's BLAS runs one thread meanwhile (:func:`~sessionscope.models.one_blas_thread`): the same output under
-    any worker count or engine.
+    NumPy's BLAS runs a fixed number of threads meanwhile (:func:`~sessionscope.models.fixed_blas_threads`): the same
+    output under any worker count or engine.
     """
-    from sessionscope.models import one_blas_thread
+    from sessionscope.models import fixed_blas_threads
 
-    with one_blas_thread():
+    with fixed_blas_threads():
         return _recognise(decoded, config=config, language=language, n_people=n_people, cache=cache, hook=hook,
                           no_cache=no_cache, clock=clock, word_fill=word_fill, rescore=rescore)
 
@@ -683,7 +683,7 @@ def transcribe_file(path: str | Path, *, config: Config, entry: Any = None, hook
     Raises:
         AudioError: unreadable, silent or speechless input. ModelError: model problems.
     """
-    from sessionscope.models import one_blas_thread
+    from sessionscope.models import fixed_blas_threads
 
     path = Path(path)
     cache = cache or ResultCache()
@@ -697,6 +697,6 @@ def transcribe_file(path: str | Path, *, config: Config, entry: Any = None, hook
     rec = recognise_step(decoded, config=config, language=getattr(entry, "language", None) or language,
                          n_people=len(people), cache=cache, hook=hook, no_cache=no_cache, clock=clock)
     pair = getattr(entry, "pair_id", None) or getattr(entry, "pair", None)
-    with clock.stage("identification"), one_blas_thread():
+    with clock.stage("identification"), fixed_blas_threads():
         mapping = identify_step(rec, people, config=config, pair=pair, voiceprint_dir=voiceprint_dir, session_id=sid)
     return build_session(rec, mapping, people, config=config, entry=entry, session_id=sid)
