@@ -23,7 +23,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "pyannote-sample" / "sample.wav"
-VOLATILE = {"created", "seconds", "stage_seconds", "cpu_s", "wall_s", "stage_runs", "timings"}  # times, durations
+VOLATILE = {"created", "seconds", "stage_seconds", "cpu_s", "wall_s", "stage_runs", "timings",
+            "concurrent_recognition"}  # times, durations, and whether the diarization ran beside the transcription
 
 
 def strip(x: Any) -> Any:
