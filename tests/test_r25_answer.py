@@ -86,6 +86,9 @@ def test_the_rule_skips_a_reply_of_marks_and_linking_words():
                       ("ann", 3.1, 5.0, "Okay.")])
     assert not find_questions(s.utterances, **kw)[0].answered  # "yeah" answers no wh-question, marks or not
 
+    # a lone "-" is no word (docs/metrics.md), so it is a reply of marks, as the head's kind=marks reads it
+    s = make_session([("ann", 0.0, 2.0, "Did you send it ?"), ("bob", 2.2, 2.4, "- ."), ("ann", 2.6, 5.0, "Well ?")])
+    assert not find_questions(s.utterances, **kw)[0].answered
     # a counter-question answers nothing, marks or not: a trailing mark is no sentence of its own (round 25)
     s = make_session([("ann", 0.0, 2.0, "Did you send it ?"), ("bob", 2.2, 3.0, "Send what ? {vocalsound}"),
                       ("ann", 3.1, 5.0, "The report.")])

@@ -1088,8 +1088,9 @@ def reply_window(ordered: Sequence[Utterance], i: int, max_utterances: int,
 
 
 def _marks_only(text: str) -> bool:
-    """Transcript marks or punctuation without any word ("{vocalsound}", "[laughter]", a lone ".")."""
-    return bool(text.strip()) and not words(strip_markup(text))
+    """Transcript marks or punctuation without any word as docs/metrics.md counts them ("{vocalsound}", "[laughter]",
+    a lone "." or "-"): the same test as the answer head's ``kind=marks`` (:func:`~sessionscope.text.spoken_tokens`)."""
+    return bool(text.strip()) and not spoken_tokens(text)
 
 
 #: Speech without any recognised word shorter than this (seconds) answers no question when the session has words
