@@ -334,7 +334,7 @@ FLOAT_COLUMNS: dict[str, tuple[str, ...]] = {
     "knowledge_flows": ("area_mutuality",),
 }
 BOOL_COLUMNS: dict[str, tuple[str, ...]] = {
-    "sessions": ("timed", "speakers_guessed"),
+    "sessions": ("timed", "speakers_guessed", "speaker_times_from_audio"),
     "recommendations": ("to_check", "procedure", "request"),
     "action_items": ("to_check", "in_meeting"),
     "questions": ("answered", "to_check", "confirmation_tag"),

@@ -311,6 +311,7 @@ def _with_check(t: Translator, n: Optional[int], to_check: Optional[int]) -> str
 def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False) -> str:
     """The dashboard HTML for a :class:`~sessionscope.report.programme.Programme`."""
     from sessionscope.report.programme import (
+        audio_sessions,
         guessed_sessions,
         is_true,
         not_analysed,
@@ -359,6 +360,10 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
         note = stages_note(t, n=len(guessed), total=len(data["sessions"]), listed=", ".join(guessed), key="guessed_note")
         partial_note = f"{partial_note} {note}" if partial_note else note
     for note in voice_swap_notes(prog, t):  # guessed mappings that disagree with the pair's other sessions
+        partial_note = f"{partial_note} {note}" if partial_note else note
+    audio = audio_sessions(prog.sessions)
+    if audio:  # turns, interruptions and pauses of recordings are what the diarization heard: trends
+        note = stages_note(t, n=len(audio), total=len(data["sessions"]), listed="", key="audio_events_note")
         partial_note = f"{partial_note} {note}" if partial_note else note
     js = bundled_resource("templates", "dashboard.js").read_text(encoding="utf-8")
     data_json = json_for_script(data, default=str)

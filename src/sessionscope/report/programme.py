@@ -382,6 +382,15 @@ def guessed_sessions(sessions: Any) -> list[str]:
     return [str(sid) for sid, v in zip(sessions["session_id"], sessions["speakers_guessed"], strict=True) if is_true(v)]
 
 
+def audio_sessions(sessions: Any) -> list[str]:
+    """Ids of the sessions whose who-spoke-when comes from a recording's diarization (``speaker_times_from_audio``):
+    their turn, interruption, overlap, backchannel and pause counts are trends (round 25, docs/metrics.md)."""
+    if not len(sessions) or "speaker_times_from_audio" not in sessions:
+        return []
+    return [str(sid) for sid, v in zip(sessions["session_id"], sessions["speaker_times_from_audio"], strict=True)
+            if is_true(v)]
+
+
 def is_true(v: Any) -> bool:
     """A table cell that holds true (``True``, numpy's ``True``); ``False`` for false, ``None``, NaN and ``pd.NA``."""
     try:
@@ -525,6 +534,9 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
                               key="guessed_note"), ""]
     for note in voice_swap_notes(prog, t, md_text):  # guessed mappings that disagree with the pair's other sessions
         lines += [note, ""]
+    audio = audio_sessions(prog.sessions)
+    if audio:  # the tables' interruption and turn counts of recordings are what the diarization heard: trends
+        lines += [stages_note(t, n=len(audio), total=len(prog.sessions), listed="", key="audio_events_note"), ""]
     if len(prog.pairs):
         lines += [f"## {t('sec_per_pair')}", "",
                   f"| {t('pair')} | {t('col_sessions')} | {t('col_hours')} | {t('col_60')} | {t('col_jshare')} | "

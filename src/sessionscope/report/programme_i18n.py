@@ -116,6 +116,17 @@ EN: dict[str, str] = {
                     "participants by order of first speech (a guess): their junior figures (talk share, questions, "
                     "advice) may be the senior's, and a pair's trend may mix the two voices; check each report's Data "
                     "quality and correct with sessionscope remap: {list}.",
+    # round 26: the programme-level twin of the session report's q_audio_events note (docs/metrics.md)
+    "audio_events_note": "{n} of {total} {sessions} is a recording whose who-spoke-when comes from the audio: on "
+                         "development recordings of two people its turns came out about a tenth low and its "
+                         "interruptions, overlaps, backchannels and pauses were off by half or more per session; talk "
+                         "shares, the balance and the turn-taking index held within a few points. Read its event "
+                         "counts as trends, interruptions as a lower bound (docs/metrics.md, “Measures from audio”)."
+                         "|{n} of {total} {sessions} are recordings whose who-spoke-when comes from the audio: on "
+                         "development recordings of two people their turns came out about a tenth low and their "
+                         "interruptions, overlaps, backchannels and pauses were off by half or more per session; talk "
+                         "shares, the balance and the turn-taking index held within a few points. Read their event "
+                         "counts as trends, interruptions as a lower bound (docs/metrics.md, “Measures from audio”).",
     "guess_mark": "guess",
     "kpi_goals_done": "Goals done", "kpi_satisfaction": "Mean satisfaction",
     "ckm_one_hour": "minutes", "ckm_concrete_cases": "share of case/problem discussion",
@@ -242,6 +253,22 @@ RU: dict[str, str] = {
                     "показатели младшего (доля речи, вопросы, советы) могут быть показателями старшего, а тренд пары "
                     "может смешивать два голоса; проверьте «Качество данных» отчётов и исправьте командой "
                     "sessionscope remap: {list}.",
+    "audio_events_note": "{n} из {total} {sessions} — запись, в которой кто когда говорил определено по звуку: на "
+                         "тестовых записях двух человек реплик находилось примерно на десятую часть меньше, а "
+                         "перебивания, наложения, поддакивания и паузы расходились с эталоном наполовину и больше в "
+                         "каждой встрече; доли времени речи, баланс и индекс очерёдности — в пределах нескольких пунктов. "
+                         "Читайте эти счётчики как тенденцию, перебивания — как нижнюю оценку (docs/metrics.md, «Measures "
+                         "from audio»).|{n} из {total} {sessions} — записи, в которых кто когда говорил определено по "
+                         "звуку: на тестовых записях двух человек реплик находилось примерно на десятую часть меньше, а "
+                         "перебивания, наложения, поддакивания и паузы расходились с эталоном наполовину и больше в "
+                         "каждой встрече; доли времени речи, баланс и индекс очерёдности — в пределах нескольких пунктов. "
+                         "Читайте эти счётчики как тенденцию, перебивания — как нижнюю оценку (docs/metrics.md, «Measures "
+                         "from audio»).|{n} из {total} {sessions} — записи, в которых кто когда говорил определено по "
+                         "звуку: на тестовых записях двух человек реплик находилось примерно на десятую часть меньше, а "
+                         "перебивания, наложения, поддакивания и паузы расходились с эталоном наполовину и больше в "
+                         "каждой встрече; доли времени речи, баланс и индекс очерёдности — в пределах нескольких пунктов. "
+                         "Читайте эти счётчики как тенденцию, перебивания — как нижнюю оценку (docs/metrics.md, «Measures "
+                         "from audio»).",
     "guess_mark": "догадка",
     "kpi_goals_done": "Цели выполнены", "kpi_satisfaction": "Средняя удовлетворённость",
     "ckm_one_hour": "минут", "ckm_concrete_cases": "доля разбора кейсов и проблем",

@@ -32,7 +32,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                  "n_open_questions", "n_problems", "n_flags", "flag_codes", "n_procedure_suggestions", "n_in_meeting_moves",
                  "n_open_confirmation_tags", "n_recommendations_to_group", "n_help_requests",
                  "mean_word_confidence", "speaker_mapping_confidence", "speaker_mapping_margin", "speakers_guessed",
-                 "hallucinations_dropped",
+                 "speaker_times_from_audio", "hallucinations_dropped",
                  "stages_not_run"),
     "participants": ("session_id", "pair_id", "participant_id", "name", "role"),
     "utterances": ("session_id", "utterance_id", "index", "participant_id", "role", "start_s", "end_s", "text",
@@ -117,6 +117,16 @@ def speakers_guessed(s: Session) -> Optional[bool]:
     return "order" in methods
 
 
+def diarized_recording(session: Session) -> bool:
+    """Whether a session's speaker times come from the diarization of a recording (transcribed by ``run``, two or
+    more participants, not one voice per channel): its turns, interruptions, overlaps, backchannels and pauses carry
+    the diarization's misses of short turns and short overlaps (round 25, docs/metrics.md "Measures from audio").
+    ``False`` for imported transcripts and unrecorded sources."""
+    q, audio = session.quality, (session.extra or {}).get("audio")
+    return (q is not None and q.asr_model is not None and len(session.participants) >= 2 and isinstance(audio, dict)
+            and audio.get("diarization") not in (None, "off", "channels"))
+
+
 def session_row(s: Session) -> dict[str, Any]:
     """The ``sessions`` row of one session."""
     m = s.metrics
@@ -156,6 +166,8 @@ def session_row(s: Session) -> dict[str, Any]:
         "speaker_mapping_margin": q.speaker_mapping_margin if q else None,  # the raw voiceprint margin (round 23)
         # the junior's figures of a guessed mapping may be the senior's: say which rows rest on a guess
         "speakers_guessed": speakers_guessed(s),
+        # turns, interruptions and pauses from the diarization: trends, not exact counts (round 25 measured them)
+        "speaker_times_from_audio": diarized_recording(s),
         "hallucinations_dropped": q.hallucinations_dropped if q else None,
         # a count of 0 is only "none found" when its stage ran: say which did not
         "stages_not_run": ";".join(f"{r.name}:{r.status}" for r in _last_runs(s) if r.status != "ok"),

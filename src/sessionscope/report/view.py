@@ -25,7 +25,7 @@ from sessionscope.report.i18n import (
     translate_note,
     with_names,
 )
-from sessionscope.report.tables import speakers_guessed
+from sessionscope.report.tables import diarized_recording, speakers_guessed
 from sessionscope.text import fmt_clock
 
 if TYPE_CHECKING:
@@ -631,16 +631,6 @@ def sparse_words(session: Session) -> list[tuple[str, float, int, float]]:
         if rate < SPARSE_WORDS_PER_MIN:
             out.append((p.name, float(talk), int(words), rate))
     return out
-
-
-def diarized_recording(session: Session) -> bool:
-    """Whether a session's speaker times come from the diarization of a recording (transcribed by ``run``, two or
-    more participants, not one voice per channel): its turns, interruptions, overlaps, backchannels and pauses carry
-    the diarization's misses of short turns and short overlaps (round 25, docs/metrics.md "Measures from audio").
-    ``False`` for imported transcripts and unrecorded sources."""
-    q, audio = session.quality, (session.extra or {}).get("audio")
-    return (q is not None and q.asr_model is not None and len(session.participants) >= 2 and isinstance(audio, dict)
-            and audio.get("diarization") not in (None, "off", "channels"))
 
 
 def count_estimated(session: Session) -> bool:
