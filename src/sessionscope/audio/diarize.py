@@ -46,6 +46,7 @@ from sessionscope.audio.reconstruct import (
     reconstruct,
     split_runs,
     unsplit_origin,
+    with_extra,
 )
 from sessionscope.audio.vbx import VBxSettings
 
@@ -612,6 +613,9 @@ class DiarizationParams:
     clustering: str = "ahc"  # "ahc": the agglomerative cut at ``threshold``; "vbx": VBx from an agglomerative start (round 20)
     vbx: VBxSettings = VBxSettings()  # ... its settings (sessionscope.audio.vbx)
     edges: LevelEdges = LevelEdges()  # turn edges by each voice's own level (reconstruct.level_edges; round 24)
+    overlap_pair: float = 0.0  # a second local speaker where a two-speaker class holding the argmax's speaker has P above this (segmentation.added_overlap; round 26, opt-in; 0: off)
+    overlap_min_s: float = 0.0  # ... each such added stretch at least this long
+    overlap_late: bool = False  # ... added to the turns only (reconstruct.with_extra): runs, embeddings and voices from the argmax
     assign_gap_s: float = 0.3  # runs are split again at pauses this long, embedded and assigned to the voices found from the split_gap_s runs (split_finer; round 25, short turns; 0: off)
 
 
@@ -628,12 +632,14 @@ def diarize_local(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: i
     from sessionscope.audio import segmentation as seg_mod
 
     finer: Optional[tuple[LocalSegmentation, np.ndarray, np.ndarray, np.ndarray]] = None
+    whole: Optional[LocalSegmentation] = None
     if local is None:
         if hook:
             hook("speech detection")
         with torch_threads(params.threads if params.threads > 0 else default_threads()):
             whole = seg_mod.local_segmentation(samples, step_s=params.step_s, device=device, regions=regions,
-                                               fallback=params.chunk_fallback)
+                                               fallback=params.chunk_fallback, overlap=params.overlap_pair,
+                                               overlap_min_s=params.overlap_min_s, overlap_late=params.overlap_late)
             if params.split_gap_s > 0:
                 seg, origin = split_runs(whole, min_gap_s=params.split_gap_s)
             else:
@@ -657,6 +663,8 @@ def diarize_local(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: i
     asg, seg, clusters, similarity = voices_and_runs(seg, emb, usable, trainable, origin, finer, params,
                                                      min_speakers=min_speakers, max_speakers=max_speakers)
     k = len(asg.centroids)
+    if whole is not None and whole.extra is not None:  # second speakers kept aside for the turns (overlap_late)
+        seg = with_extra(seg, finer[3] if finer is not None else origin, clusters, whole.extra)
     if params.refine_long_s > 0 and local is None and k >= 2:
         with torch_threads(params.threads if params.threads > 0 else default_threads()):
             seg, clusters = refine_long_runs(samples, seg, clusters, asg.centroids, long_s=params.refine_long_s,
@@ -905,6 +913,8 @@ def diarization_params(config: Any) -> dict[str, Any]:
             out["level_edges"] = repr(edges)
         if getattr(config, "clustering", "ahc") != "ahc":  # only when on, as above
             out["clustering"] = (config.clustering, repr(DiarizationParams.vbx))
+        if getattr(config, "overlap_threshold", 0.0) > 0:  # only when on, as above (round 26)
+            out["overlap"] = (config.overlap_threshold, config.overlap_min_s)
     else:
         out.update(window=config.window_s, step=config.step_s, merge=config.merge_threshold, vad=config.vad_threshold)
     return out

@@ -176,7 +176,8 @@ def diarization_settings(config: Config) -> DiarizationParams:
     dc = config.diarization
     return DiarizationParams(step_s=dc.chunk_step_s, threshold=dc.cluster_threshold, min_cluster_size=dc.min_cluster_size,
                              chunk_fallback=dc.silent_chunk_threshold, refine_long_s=dc.refine_long_s, threads=dc.threads,
-                             clustering=dc.clustering, edges=level_edge_settings(dc))
+                             clustering=dc.clustering, edges=level_edge_settings(dc),
+                             overlap_pair=dc.overlap_threshold, overlap_min_s=dc.overlap_min_s)
 
 
 def _diarize(decoded: Decoded, config: Config, n_speakers: Optional[int], cache: ResultCache, hook: Hook, *,

@@ -43,6 +43,8 @@ class LocalSegmentation:
         frame_step: seconds between frames.
         frame_offset: seconds from a chunk start to its first frame's centre.
         duration: length of the recording in seconds.
+        extra: second local speakers the argmax left out (C × F × S of the unsplit local speakers), kept aside
+            for the turns only (:func:`with_extra`; round 26, opt-in), or None.
     """
 
     starts: np.ndarray
@@ -50,6 +52,7 @@ class LocalSegmentation:
     frame_step: float
     frame_offset: float
     duration: float
+    extra: np.ndarray | None = None
 
     @property
     def n_global_frames(self) -> int:
@@ -84,6 +87,28 @@ def split_runs(seg: LocalSegmentation, *, min_gap_s: float = 0.5) -> tuple[Local
             out[ci, a:b, r] = seg.binarized[ci, a:b, k]
             origin[ci, r] = k
     return LocalSegmentation(seg.starts, out, seg.frame_step, seg.frame_offset, seg.duration), origin
+
+
+def with_extra(seg: LocalSegmentation, origin: np.ndarray, clusters: np.ndarray, extra: np.ndarray) -> LocalSegmentation:
+    """``seg`` (slots of clustered runs) with the stretches of ``extra`` (C × F × local speakers, e.g.
+    :func:`sessionscope.audio.segmentation.added_overlap`'s) added to the slot of the same local speaker in the same
+    chunk nearest in time that has a voice (``clusters`` ≥ 0); a stretch whose local speaker has no such slot in its
+    chunk is dropped (no voice to give it). The runs were clustered without them: only the turns change."""
+    out = seg.binarized.copy()
+    t = np.arange(out.shape[1])
+    for ci in range(out.shape[0]):
+        for k in range(extra.shape[2]):
+            col = extra[ci, :, k].astype(bool)
+            if not col.any():
+                continue
+            slots = [r for r in np.flatnonzero((origin[ci] == k) & (clusters[ci] >= 0)) if out[ci, :, r].any()]
+            if not slots:
+                continue
+            for a, b in _runs(col, 0):
+                mid = (a + b - 1) / 2
+                r = min(slots, key=lambda r: float(np.min(np.abs(t[out[ci, :, r].astype(bool)] - mid))))
+                out[ci, a:b, r] = 1
+    return LocalSegmentation(seg.starts, out, seg.frame_step, seg.frame_offset, seg.duration)
 
 
 def unsplit_origin(seg: LocalSegmentation) -> np.ndarray:

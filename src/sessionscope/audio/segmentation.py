@@ -8,7 +8,7 @@ speakers, or two of them at once.
 
 * :func:`local_segmentation` keeps the local speakers of every sliding chunk (hard
   powerset decision → multi-label activity, :func:`binarize`; in a chunk where it marks nobody,
-  a lower speech threshold), the input of the overlap-aware diarization
+  a lower speech threshold; opt-in, a second speaker where a pair class is probable, :func:`added_overlap`), the input of the overlap-aware diarization
   (:mod:`sessionscope.audio.reconstruct`).
 
 Model files and availability live in :mod:`sessionscope.models` (one import direction).
@@ -102,15 +102,19 @@ def _chunk_starts(n_samples: int, win: int, hop: int) -> list[int]:
     return starts
 
 
-def binarize(logp: np.ndarray, multi: np.ndarray, *, fallback: float = 0.0) -> np.ndarray:
+def binarize(logp: np.ndarray, multi: np.ndarray, *, fallback: float = 0.0, overlap: float = 0.0,
+             overlap_min_frames: int = 0) -> np.ndarray:
     """Multi-label local activity (C × F × S) of powerset log-probabilities ``logp`` (C × F × classes).
 
     The most likely class of each frame (class 0: nobody). ``fallback`` > 0: in a chunk where that marks
     nobody at all, a frame is speech where P(anyone speaks) > ``fallback``, with the most likely non-empty class
     (quiet, sparse far-field speech the argmax does not hear; chunks where it hears someone are unchanged).
+    ``overlap`` > 0: plus :func:`added_overlap` (a second speaker where a pair class is probable but not the argmax).
     ``multi``: :func:`_powerset_to_multilabel`.
     """
     out = multi[logp.argmax(axis=-1)]
+    if overlap > 0:
+        out = out | added_overlap(logp, multi, threshold=overlap, min_frames=overlap_min_frames)
     if fallback > 0:
         empty = ~out.any(axis=(1, 2))
         if empty.any():
@@ -121,8 +125,53 @@ def binarize(logp: np.ndarray, multi: np.ndarray, *, fallback: float = 0.0) -> n
     return out
 
 
+def added_overlap(logp: np.ndarray, multi: np.ndarray, *, threshold: float, min_frames: int = 0) -> np.ndarray:
+    """The second local speakers (C × F × S, 0/1) that the argmax of ``logp`` leaves out, overlap only.
+
+    Where the argmax is one speaker s, the most likely two-speaker class {s, t} with P > ``threshold`` adds t
+    (round 26, issue 11: short overlapped turns the argmax merges into one speaker). Speech vs non-speech and the
+    first speaker stay the argmax's; frames of nobody or of a pair get nothing. An added stretch of t shorter than
+    ``min_frames`` frames is dropped (no flicker). Round 4's ``ovl:T`` (benchmarks/diarization_binarize.py) added
+    the best pair where all pair classes together passed T, with no minimum length.
+    """
+    cls = logp.argmax(axis=-1)
+    argmax = multi[cls]
+    sizes = multi.sum(axis=1)
+    pairs = np.flatnonzero(sizes == 2)
+    single = sizes[cls] == 1
+    if not single.any() or not len(pairs):
+        return np.zeros_like(argmax)
+    p = np.exp(logp[..., pairs])  # C × F × pairs
+    first = argmax.argmax(axis=-1)  # the argmax's speaker (meaningful where ``single``)
+    allowed = multi[pairs].T[first].astype(bool)  # C × F × pairs: pairs holding that speaker
+    masked = np.where(allowed, p, -1.0)
+    best = masked.argmax(axis=-1)
+    add = single & (np.take_along_axis(masked, best[..., None], axis=-1)[..., 0] > threshold)
+    second = (add[..., None] & multi[pairs[best]].astype(bool) & ~argmax.astype(bool)).astype(argmax.dtype)
+    if min_frames > 1 and add.any():
+        second = _drop_short(second, min_frames)
+    return second
+
+
+def _drop_short(act: np.ndarray, min_frames: int) -> np.ndarray:
+    """``act`` (C × F × S, 0/1) without its runs of 1 shorter than ``min_frames`` frames (per chunk and speaker)."""
+    out = act.copy()
+    c_n, f_n, s_n = act.shape
+    for c in range(c_n):
+        for s in range(s_n):
+            col = act[c, :, s]
+            if not col.any():
+                continue
+            d = np.diff(np.concatenate(([0], col.astype(np.int8), [0])))
+            for a, b in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True):
+                if b - a < min_frames:
+                    out[c, a:b, s] = 0
+    return out
+
+
 def local_segmentation(samples: np.ndarray, *, step_s: float = 2.5, batch: int = 16, device: str = "cpu",
-                       regions: list[tuple[float, float]] | None = None, fallback: float = 0.0) -> LocalSegmentation:
+                       regions: list[tuple[float, float]] | None = None, fallback: float = 0.0,
+                       overlap: float = 0.0, overlap_min_s: float = 0.0, overlap_late: bool = False) -> LocalSegmentation:
     """Local speaker activity of every sliding 10 s chunk (hard powerset decision).
 
     Args:
@@ -132,6 +181,11 @@ def local_segmentation(samples: np.ndarray, *, step_s: float = 2.5, batch: int =
         regions: speech regions already found (e.g. by the transcription's VAD); chunks
             with no speech in them are not run (their activity stays zero).
         fallback: speech threshold in chunks where the most likely class marks nobody (0: off), :func:`binarize`.
+        overlap: a second local speaker where a two-speaker class holding the argmax's speaker has P above this
+            (0: off), :func:`added_overlap`; ``overlap_min_s``: the shortest such added stretch kept.
+        overlap_late: those second speakers are not in the activity but in ``LocalSegmentation.extra`` (the runs,
+            embeddings and voices come from the argmax; :func:`sessionscope.audio.reconstruct.with_extra` adds
+            them to the turns).
     """
     from sessionscope.audio.onnx_models import infer_rows
 
@@ -146,18 +200,24 @@ def local_segmentation(samples: np.ndarray, *, step_s: float = 2.5, batch: int =
     if regions is not None:
         starts = [s for s in starts if any(a < (s + win) / SAMPLE_RATE and b > s / SAMPLE_RATE for a, b in regions)]
     to_multi = _powerset_to_multilabel(cfg.get("num_regular_classes", 3), cfg.get("powerset_max_classes", 2))
+    min_frames = int(round(overlap_min_s / float(cfg["frame_step"])))
     out: list[np.ndarray] = []
+    extra: list[np.ndarray] = []
     for b in range(0, len(starts), batch):
         idx = starts[b:b + batch]
         logits = infer_rows(net, np.stack([x[s:s + win] for s in idx])[:, None, :], device, CALL_CHUNKS)
-        out.extend(binarize(logits, to_multi, fallback=fallback))  # (F, S) per chunk
+        if overlap > 0 and overlap_late:
+            out.extend(binarize(logits, to_multi, fallback=fallback))
+            extra.extend(added_overlap(logits, to_multi, threshold=overlap, min_frames=min_frames))
+        else:
+            out.extend(binarize(logits, to_multi, fallback=fallback, overlap=overlap, overlap_min_frames=min_frames))
     trim_heap()  # the network's freed activations (a call of 4 chunks: about a quarter of a 16-chunk batch's)
     n_fr = out[0].shape[0] if out else 0
     binarized = np.stack(out) if out else np.zeros((0, n_fr, to_multi.shape[1]), dtype=np.uint8)
     return LocalSegmentation(starts=np.asarray(starts, dtype=np.float64) / SAMPLE_RATE, binarized=binarized,
                              frame_step=float(cfg["frame_step"]),
                              frame_offset=float(cfg.get("frame_start", 0.0)) + float(cfg["frame_duration"]) / 2,
-                             duration=duration)
+                             duration=duration, extra=np.stack(extra) if extra else None)
 
 
 def regions(scores: np.ndarray, frame_step: float, *, onset: float = 0.5, offset: float = 0.5,
