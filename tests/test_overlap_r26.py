@@ -132,3 +132,17 @@ def test_late_keeps_the_argmax_activity_and_puts_the_second_speakers_aside(monke
     assert np.array_equal(late.binarized, off.binarized) and off.extra is None and early.extra is None
     assert late.extra is not None and np.array_equal(late.binarized | late.extra, early.binarized)
     assert late.extra[0, :, 1].tolist() == [0, 1, 1, 0]
+
+
+def test_the_finer_runs_pause_is_a_setting_keyed_only_when_changed(monkeypatch) -> None:
+    from sessionscope import models
+    from sessionscope.audio.diarize import DiarizationParams, diarization_params
+    from sessionscope.audio.pipeline import diarization_settings
+    from sessionscope.config import Config
+
+    monkeypatch.setattr(models, "segmentation_available", lambda: True)
+    off = Config()
+    assert off.diarization.assign_gap_s == DiarizationParams.assign_gap_s == diarization_settings(off).assign_gap_s
+    assert "assign_gap" not in diarization_params(off.diarization)
+    cfg = off.model_copy(update={"diarization": off.diarization.model_copy(update={"assign_gap_s": 0.2})})
+    assert diarization_settings(cfg).assign_gap_s == 0.2 and diarization_params(cfg.diarization)["assign_gap"] == 0.2

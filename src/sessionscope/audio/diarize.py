@@ -915,6 +915,8 @@ def diarization_params(config: Any) -> dict[str, Any]:
             out["clustering"] = (config.clustering, repr(DiarizationParams.vbx))
         if getattr(config, "overlap_threshold", 0.0) > 0:  # only when on, as above (round 26)
             out["overlap"] = (config.overlap_threshold, config.overlap_min_s)
+        if getattr(config, "assign_gap_s", DiarizationParams.assign_gap_s) != DiarizationParams.assign_gap_s:  # as above
+            out["assign_gap"] = config.assign_gap_s
     else:
         out.update(window=config.window_s, step=config.step_s, merge=config.merge_threshold, vad=config.vad_threshold)
     return out

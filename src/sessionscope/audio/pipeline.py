@@ -177,7 +177,7 @@ def diarization_settings(config: Config) -> DiarizationParams:
     return DiarizationParams(step_s=dc.chunk_step_s, threshold=dc.cluster_threshold, min_cluster_size=dc.min_cluster_size,
                              chunk_fallback=dc.silent_chunk_threshold, refine_long_s=dc.refine_long_s, threads=dc.threads,
                              clustering=dc.clustering, edges=level_edge_settings(dc),
-                             overlap_pair=dc.overlap_threshold, overlap_min_s=dc.overlap_min_s)
+                             overlap_pair=dc.overlap_threshold, overlap_min_s=dc.overlap_min_s, assign_gap_s=dc.assign_gap_s)
 
 
 def _diarize(decoded: Decoded, config: Config, n_speakers: Optional[int], cache: ResultCache, hook: Hook, *,
