@@ -5,7 +5,8 @@
 
 Each spec is ``off``, ``TAU`` or ``TAU@MIN_S`` (``DiarizationParams.overlap_pair`` / ``overlap_min_s``,
 :func:`sessionscope.audio.segmentation.added_overlap`), with ``:late`` for ``overlap_late`` (the runs, embeddings
-and voices from the argmax, the second speakers added to the turns only, ``reconstruct.with_extra``); ``--gap G`` sets ``assign_gap_s`` for every spec
+and voices from the argmax, the second speakers added to the turns only, ``reconstruct.with_extra``); ``biasB``:
+``overlap_count_bias`` B (``reconstruct``: two speakers where the chunks' mean local count is at least 1.5 - B); ``--gap G`` sets ``assign_gap_s`` for every spec
 (``--gap 0.2``: round 25's finer runs at 0.2 s). The diarization as ``run`` calls it
 (``diarize_local`` on the whole recording, no regions, BLAS held as in the pipeline), the segmentation network's
 outputs read from a cache keyed by the input chunks' bytes (``--cache``; the same numbers as the network).
@@ -72,8 +73,11 @@ def main() -> int:
     for spec in args.specs:
         body, _, where = spec.partition(":")
         tau, _, min_s = body.partition("@")
-        p = replace(DiarizationParams(), assign_gap_s=args.gap, overlap_pair=0.0 if tau == "off" else float(tau),
-                    overlap_min_s=float(min_s or 0.0), overlap_late=where == "late")
+        p = replace(DiarizationParams(), assign_gap_s=args.gap)
+        if tau.startswith("bias"):
+            p = replace(p, overlap_count_bias=float(tau[4:]))
+        elif tau != "off":
+            p = replace(p, overlap_pair=float(tau), overlap_min_s=float(min_s or 0.0), overlap_late=where == "late")
         rows = {}
         for set_name, uri, wav, rttm in todo:
             x = load_audio(wav).mono

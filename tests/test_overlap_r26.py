@@ -146,3 +146,21 @@ def test_the_finer_runs_pause_is_a_setting_keyed_only_when_changed(monkeypatch) 
     assert "assign_gap" not in diarization_params(off.diarization)
     cfg = off.model_copy(update={"diarization": off.diarization.model_copy(update={"assign_gap_s": 0.2})})
     assert diarization_settings(cfg).assign_gap_s == 0.2 and diarization_params(cfg.diarization)["assign_gap"] == 0.2
+
+
+def test_the_count_bias_keeps_more_overlap_and_adds_no_speech() -> None:
+    from sessionscope.audio.reconstruct import LocalSegmentation, reconstruct
+
+    # three chunks over the same 30 frames: all hear speaker 0 in frames 0-19; one also hears speaker 1 in 5-14;
+    # frames 20-24: only one chunk hears speaker 0 (mean count 1/3), frames 25-29 nobody
+    b = np.zeros((3, 30, 2), np.uint8)
+    b[:, 0:20, 0] = 1
+    b[0, 5:15, 1] = 1
+    b[0, 20:25, 0] = 1
+    seg = LocalSegmentation(np.zeros(3), b, 0.1, 0.05, 3.0)
+    clusters = np.array([[0, 1], [0, 1], [0, 1]])
+    off = reconstruct(seg, clusters, 2)
+    on = reconstruct(seg, clusters, 2, overlap_bias=0.2)
+    assert [t[2] for t in off] == [0]  # mean count 4/3 rounds to 1: speaker 1 lost
+    assert sorted(on) == sorted([*off, (0.5, 1.5, 1)])  # 4/3 >= 1.5 - 0.2: a second voice, same speech
+    assert reconstruct(seg, clusters, 2, overlap_bias=0.1) == off  # 4/3 < 1.4

@@ -615,6 +615,7 @@ class DiarizationParams:
     edges: LevelEdges = LevelEdges()  # turn edges by each voice's own level (reconstruct.level_edges; round 24)
     overlap_pair: float = 0.0  # a second local speaker where a two-speaker class holding the argmax's speaker has P above this (segmentation.added_overlap; round 26, opt-in; 0: off)
     overlap_min_s: float = 0.0  # ... each such added stretch at least this long
+    overlap_count_bias: float = 0.0  # a frame whose chunks' mean local count is at least 1.5 minus this counts two speakers (reconstruct, overlap_bias; round 26, opt-in; 0: off)
     overlap_late: bool = False  # ... added to the turns only (reconstruct.with_extra): runs, embeddings and voices from the argmax
     assign_gap_s: float = 0.3  # runs are split again at pauses this long, embedded and assigned to the voices found from the split_gap_s runs (split_finer; round 25, short turns; 0: off)
 
@@ -670,7 +671,8 @@ def diarize_local(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: i
             seg, clusters = refine_long_runs(samples, seg, clusters, asg.centroids, long_s=params.refine_long_s,
                                              piece_s=params.refine_piece_s, device=device)
     weights = np.hamming(seg.binarized.shape[1] + 2)[1:-1]
-    raw = reconstruct(seg, clusters, k, weights=weights, min_on=params.min_on, min_off=params.min_off)
+    raw = reconstruct(seg, clusters, k, weights=weights, min_on=params.min_on, min_off=params.min_off,
+                      overlap_bias=params.overlap_count_bias)
     if params.edges.on:
         raw = level_edges(raw, frame_db(samples, hop=int(SAMPLE_RATE * FRAME_S)), frame_s=FRAME_S, settings=params.edges)
     # labels by first speech; clusters that never win a frame disappear

@@ -359,7 +359,7 @@ def _assign_group(score: np.ndarray, group: list[int], locals_: np.ndarray, clus
 
 
 def reconstruct(seg: LocalSegmentation, clusters: np.ndarray, n_clusters: int, *, weights: np.ndarray | None = None,
-                min_on: float = 0.0, min_off: float = 0.0, max_count: int | None = None
+                min_on: float = 0.0, min_off: float = 0.0, max_count: int | None = None, overlap_bias: float = 0.0
                 ) -> list[tuple[float, float, int]]:
     """(start, end, cluster) turns, possibly overlapping, from clustered local activity.
 
@@ -372,6 +372,8 @@ def reconstruct(seg: LocalSegmentation, clusters: np.ndarray, n_clusters: int, *
         min_on: turns shorter than this are dropped.
         min_off: gaps shorter than this within one speaker are filled.
         max_count: cap of simultaneous speakers per frame (default: the model's local maximum).
+        overlap_bias: a frame whose mean local count rounds to 1 counts 2 speakers where that mean is at least
+            1.5 - ``overlap_bias`` (0: off; more of the chunks' overlap kept, no new speech frames; round 26, opt-in).
     """
     c, f, s = seg.binarized.shape
     n = seg.n_global_frames + f
@@ -392,6 +394,8 @@ def reconstruct(seg: LocalSegmentation, clusters: np.ndarray, n_clusters: int, *
     act, count, cover = act[:n_frames], count[:n_frames], cover[:n_frames]
     mean_count = np.where(cover > 0, count / np.maximum(cover, 1e-9), 0.0)
     k_frame = np.floor(mean_count + 0.5).astype(int)  # round half up, deterministic
+    if overlap_bias > 0:
+        k_frame[(k_frame == 1) & (mean_count >= 1.5 - overlap_bias)] = 2
     k_frame = np.minimum(k_frame, max_count if max_count is not None else s)
     k_frame = np.minimum(k_frame, n_clusters)
     chosen = np.zeros_like(act, dtype=bool)
