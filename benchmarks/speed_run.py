@@ -105,12 +105,16 @@ print(f"words {n} language {info.language}")
 """
 
 
-def build(minutes: float, path: Path) -> str:
+def build(minutes: float, path: Path, conversations: Path | None = None) -> str:
+    """Write the recording; ``conversations``: a folder of conversations to build it from instead of
+    ``.cache/conv/report`` (round 26: ``.cache/conv/dev_r19``, development speakers only)."""
     from sessionscope.audio.decode import load_audio
 
-    conv = sorted((ROOT / ".cache" / "conv" / "report").glob("*.wav"))
+    folder = conversations or ROOT / ".cache" / "conv" / "report"
+    conv = sorted(folder.glob("*.wav"))
     if conv:
-        parts, source = [load_audio(p).mono for p in conv], "simulated LibriSpeech conversations (report speakers)"
+        who = "report speakers" if conversations is None else f"{folder.name}"
+        parts, source = [load_audio(p).mono for p in conv], f"simulated LibriSpeech conversations ({who})"
     else:
         parts = [load_audio(DATA / "pyannote-sample/sample.wav").mono]
         parts += [load_audio(DATA / f"pyannote-ami-excerpts/{u}.wav").mono * 4 for u in ("dev00", "dev01", "trn05", "trn08")]
@@ -235,6 +239,8 @@ def main() -> int:
                          "runs, after one untimed warm-up of each command")
     ap.add_argument("--asr-tuned", action="store_true",
                     help="also time faster-whisper alone with the glibc thresholds run sets for itself (like for like)")
+    ap.add_argument("--conversations", type=Path,
+                    help="build the recording from this folder's conversations (default: .cache/conv/report)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     if not DATA.is_dir():
@@ -258,7 +264,7 @@ def main() -> int:
     outputs: dict[str, list[object]] = {v: [] for v in variants}
     with tempfile.TemporaryDirectory() as tmp:
         wav = Path(tmp) / "recording.wav"
-        source = build(args.minutes, wav)
+        source = build(args.minutes, wav, args.conversations)
         script = Path(tmp) / "asr_alone.py"
         script.write_text(ASR_ALONE)
         cfg = [] if args.config is None else ["--config", str(args.config)]

@@ -8,8 +8,10 @@ from __future__ import annotations
 import dataclasses
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pytest
 
 from sessionscope.audio.diarize import DiarizationParams, assign_to_voices, diarize_local, split_finer
 from sessionscope.audio.reconstruct import LocalSegmentation, split_runs
@@ -153,3 +155,72 @@ def test_benchmark_floor_turns_and_matching():
     assert match_turns(floor_turns(ref), hyp_missed, back) == set()
     assert match_turns(floor_turns(ref), hyp_found, back) == {1, 2}
     assert bin_of(0.8) == "<1s" and bin_of(1.5) == "1-2s" and bin_of(4.0) == ">=4s"
+
+
+def _fake_campplus(monkeypatch: Any) -> list[int]:
+    """CAM++ replaced by a function of each row's own frames (ONNX-like: rows computed one by one); returns the
+    list that the row counts of its calls go to."""
+    import sessionscope.models as models
+    from sessionscope.audio import onnx_models
+
+    model = object.__new__(onnx_models.OnnxModel)
+    calls: list[int] = []
+
+    def fake_infer(m, batch, device="cpu"):  # noqa: ANN001, ANN202
+        calls.append(len(batch))
+        out = np.zeros((len(batch), 192), dtype=np.float32)
+        out[:, :80] = np.abs(batch).sum(axis=1)
+        out[:, 80] = batch.shape[1]
+        return out
+
+    monkeypatch.setattr(models, "load_campplus", lambda device="cpu": model)
+    monkeypatch.setattr(onnx_models, "infer", fake_infer)
+    return calls
+
+
+def test_one_pass_gives_the_finer_runs_the_embeddings_of_their_own_pass(monkeypatch):
+    """Round 26 (issue 11, speed): the finer runs are embedded in the coarse runs' pass (embed_slots), each chunk's
+    fbank frames computed once; the numbers are those of a separate local_embeddings call per segmentation."""
+    from sessionscope.audio import diarize as dz
+
+    _fake_campplus(monkeypatch)
+    frames: list[int] = []
+    fbank = dz._fbank
+
+    def counting_fbank(x):  # noqa: ANN001, ANN202
+        out = fbank(x)
+        frames.append(len(out))
+        return out
+
+    monkeypatch.setattr(dz, "_fbank", counting_fbank)
+    whole, _, _ = _whole()
+    p = DiarizationParams()
+    seg, origin = split_runs(whole, min_gap_s=p.split_gap_s)
+    fseg, forigin, same = dz.finer_runs(whole, seg, origin, p)
+    new = dz.finer_to_embed(fseg, same)
+    assert new.any() and (same >= 0).any()  # the answer's run is new; B's long run is a coarse one
+    x = np.random.default_rng(5).normal(scale=0.05, size=16000 * 31).astype(np.float32)
+    kw = {"max_s": p.embed_max_s, "min_s": p.embed_min_s, "min_usable_s": p.min_usable_s, "min_train_s": p.min_train_s}
+    coarse = dz.local_embeddings(x, seg, own_only=True, **kw)
+    alone = sum(frames)
+    fine = dz.local_embeddings(x, fseg, own_only=True, only=new, **kw)
+    frames.clear()
+    both = dz.embed_slots(x, [(seg, None, True), (fseg, new, True)], **kw)
+    assert sum(frames) == alone  # the features of the recording once, as for the coarse runs alone
+    for got, want in zip(both, (coarse, fine), strict=True):
+        for g, w in zip(got, want, strict=True):
+            assert np.array_equal(g, w)
+    _, femb, fusable, _ = dz.finer_embeddings(fseg, forigin, same, coarse[0], coarse[1], both[1])
+    ci, r = np.nonzero(same >= 0)
+    assert np.array_equal(femb[ci, r], coarse[0][ci, same[ci, r]])
+    assert np.array_equal(femb[new], fine[0][new]) and np.array_equal(fusable[new], fine[1][new])
+
+
+def test_embed_slots_refuses_segmentations_of_other_chunks():
+    from sessionscope.audio import diarize as dz
+
+    whole, _, _ = _whole()
+    other = LocalSegmentation(whole.starts + 1.0, whole.binarized, whole.frame_step, whole.frame_offset, whole.duration)
+    with pytest.raises(ValueError, match="share their chunks"):
+        dz.embed_slots(np.zeros(16000, dtype=np.float32), [(whole, None, False), (other, None, False)])
+

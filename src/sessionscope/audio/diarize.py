@@ -342,18 +342,37 @@ def local_embeddings(samples: np.ndarray, seg: LocalSegmentation, *, max_s: floa
     (the others are covered by the neighbouring chunk), so each run is embedded about once. ``only`` (C×S bool):
     only these local speakers are embedded (the others' activity still decides which frames are clean).
     """
+    return embed_slots(samples, [(seg, only, own_only)], max_s=max_s, min_s=min_s, min_usable_s=min_usable_s,
+                       min_train_s=min_train_s, batch=batch, device=device, hook=hook)[0]
+
+
+EmbedJob = tuple[LocalSegmentation, Optional[np.ndarray], bool]  # (segmentation, only, own_only) of local_embeddings
+
+
+def embed_slots(samples: np.ndarray, jobs: list[EmbedJob], *, max_s: float = 3.0, min_s: float = 2.0,
+                min_usable_s: float = 0.3, min_train_s: float = 1.0, batch: int = 32, device: str = "cpu",
+                hook: Optional[Callable[..., None]] = None) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """:func:`local_embeddings` of several segmentations of the same chunks (each job: ``(seg, only, own_only)``)
+    in one pass over the recording: each chunk's fbank frames are computed once for all jobs (round 26: the finer
+    runs of :func:`split_finer` had a pass of their own, which computed the whole recording's features again,
+    ~0.3 CPU s per 5 minutes). The numbers are those of one :func:`local_embeddings` call per job: the frames are
+    the same (:class:`ChunkFeatures` visits the chunks where a job has a slot to embed: with a job of all active
+    slots, as in :func:`diarize_local`, every chunk with speech, as each separate pass did), CAM++ computes every row
+    on its own, whatever the batch it is in (:func:`sessionscope.audio.onnx_models.infer_rows`)."""
     from sessionscope.audio.onnx_models import infer_rows
     from sessionscope.models import load_campplus
 
-    c_n, f_n, s_n = seg.binarized.shape
-    emb = np.zeros((c_n, s_n, 192), dtype=np.float32)
-    usable = np.zeros((c_n, s_n), dtype=bool)
-    trainable = np.zeros((c_n, s_n), dtype=bool)
-    pending: dict[int, list[tuple[tuple[int, int], np.ndarray]]] = {}
+    first = jobs[0][0]
+    c_n, f_n, _ = first.binarized.shape
+    _same_chunks(first, [seg for seg, _, _ in jobs[1:]])
+    outs = [(np.zeros((c_n, seg.binarized.shape[2], 192), dtype=np.float32),
+             np.zeros((c_n, seg.binarized.shape[2]), dtype=bool),
+             np.zeros((c_n, seg.binarized.shape[2]), dtype=bool)) for seg, _, _ in jobs]
+    pending: dict[int, list[tuple[tuple[int, int, int], np.ndarray]]] = {}
     model = None
     done = 0
-    wanted = _active_slots(seg, only)
-    total = int(wanted.sum())
+    wanted = [_active_slots(seg, only) for seg, only, _ in jobs]
+    total = int(sum(w.sum() for w in wanted))
 
     def flush(length: int) -> None:
         nonlocal model, done
@@ -363,51 +382,74 @@ def local_embeddings(samples: np.ndarray, seg: LocalSegmentation, *, max_s: floa
         if model is None:
             model = load_campplus(device)
         out = infer_rows(model, np.stack([f for _, f in group]), device, CAMPPLUS_CALL_ROWS)
-        for ((ci, k), _), e in zip(group, out, strict=True):
-            emb[ci, k] = e
+        for ((jn, ci, k), _), e in zip(group, out, strict=True):
+            outs[jn][0][ci, k] = e
         done += len(group)
         trim_heap()  # glibc kept the network's freed buffers: +30 MB per minute of recording without this
         if hook:
             hook("diarize", completed=done, total=total)
 
     win = int(CHUNK_S * SAMPLE_RATE)
-    own = own_regions(seg)
+    own = own_regions(first)
     features = ChunkFeatures(samples)
     n_max, n_min, n_use = int(max_s / FRAME_S), int(min_s / FRAME_S), int(min_usable_s / FRAME_S)
+    n_train = int(min_train_s / FRAME_S)
     for ci in range(c_n):
-        b = seg.binarized[ci].astype(bool)
-        if not b.any():
+        if not any(w[ci].any() for w in wanted):
             continue
-        a0 = int(round(seg.starts[ci] * SAMPLE_RATE))
+        a0 = int(round(first.starts[ci] * SAMPLE_RATE))
         feats = features.chunk(a0, win)
         if len(feats) == 0:
             continue
         t = np.arange(len(feats)) * FRAME_S + 0.0125  # fbank frame centres, chunk-relative
-        j = np.clip(np.round((t - seg.frame_offset) / seg.frame_step).astype(int), 0, f_n - 1)
-        alone = b.sum(axis=1) == 1
+        j = np.clip(np.round((t - first.frame_offset) / first.frame_step).astype(int), 0, f_n - 1)
         order = np.argsort(np.abs(t - CHUNK_S / 2), kind="stable")  # centre first
         in_own = (t >= own[ci, 0]) & (t < own[ci, 1])
-        for k in range(s_n):
-            if not wanted[ci, k] or (own_only and not (b[:, k][j] & in_own).any()):
-                continue
-            clean = (b[:, k] & alone)[j]
-            pick = order[clean[order]]
-            if len(pick) < n_use:
-                pick = order[b[:, k][j][order]]
-                if len(pick) < n_use:
-                    continue
-            else:
-                trainable[ci, k] = len(pick) >= int(min_train_s / FRAME_S)
+        for jn, k, pick, train in _chunk_picks(jobs, wanted, ci, j, order, in_own, n_use, n_train):
             pick = np.sort(pick[: max(n_min, min(n_max, len(pick)))][:n_max])
             n = len(pick) - len(pick) % 10 if len(pick) >= 20 else len(pick)  # length buckets of 0.1 s
+            outs[jn][1][ci, k], outs[jn][2][ci, k] = True, train
             f = feats[pick[:n]]
-            usable[ci, k] = True
-            pending.setdefault(n, []).append(((ci, k), f - f.mean(axis=0, keepdims=True)))
+            pending.setdefault(n, []).append(((jn, ci, k), f - f.mean(axis=0, keepdims=True)))
             if len(pending[n]) >= batch:
                 flush(n)
     for length in sorted(pending):
         flush(length)
-    return emb, usable, trainable
+    return outs
+
+
+def _chunk_picks(jobs: list[EmbedJob], wanted: list[np.ndarray], ci: int, j: np.ndarray, order: np.ndarray,
+                 in_own: np.ndarray, n_use: int, n_train: int) -> Iterator[tuple[int, int, np.ndarray, bool]]:
+    """Chunk ``ci``'s slots to embed, job by job: (job, slot, its fbank frames centre first (:func:`_pick_frames`),
+    trainable); ``j``: the segmentation frame of each fbank frame, ``in_own``: the fbank frames of the own region."""
+    for jn, (seg, _, own_only) in enumerate(jobs):
+        b = seg.binarized[ci].astype(bool)
+        alone = b.sum(axis=1) == 1
+        for k in np.flatnonzero(wanted[jn][ci]):
+            if own_only and not (b[:, k][j] & in_own).any():
+                continue
+            pick, clean = _pick_frames(b[:, k][j], (b[:, k] & alone)[j], order, n_use)
+            if pick is not None:
+                yield jn, int(k), pick, clean and len(pick) >= n_train
+
+
+def _same_chunks(first: LocalSegmentation, others: list[LocalSegmentation]) -> None:
+    c_n, f_n, _ = first.binarized.shape
+    for seg in others:
+        if (seg.binarized.shape[:2] != (c_n, f_n) or not np.array_equal(seg.starts, first.starts)
+                or (seg.frame_step, seg.frame_offset) != (first.frame_step, first.frame_offset)):
+            raise ValueError("embed_slots: the segmentations must share their chunks and frames")
+
+
+def _pick_frames(active: np.ndarray, clean: np.ndarray, order: np.ndarray, n_use: int
+                 ) -> tuple[Optional[np.ndarray], bool]:
+    """A local speaker's fbank frames to embed, centre first (``order``): its clean ones, or with under ``n_use`` of
+    those all its active ones; None with under ``n_use`` of those too. Also whether the clean ones were taken."""
+    pick = order[clean[order]]
+    if len(pick) >= n_use:
+        return pick, True
+    pick = order[active[order]]
+    return (pick if len(pick) >= n_use else None), False
 
 
 def _active_slots(seg: LocalSegmentation, only: Optional[np.ndarray]) -> np.ndarray:
@@ -645,11 +687,18 @@ def diarize_local(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: i
                 seg, origin = split_runs(whole, min_gap_s=params.split_gap_s)
             else:
                 seg, origin = whole, unsplit_origin(whole)
-            emb, usable, trainable = local_embeddings(samples, seg, max_s=params.embed_max_s, min_s=params.embed_min_s,
-                                                      min_usable_s=params.min_usable_s, min_train_s=params.min_train_s,
-                                                      device=device, own_only=params.split_gap_s > 0, hook=hook)
+            jobs: list[EmbedJob] = [(seg, None, params.split_gap_s > 0)]
+            if 0 < params.assign_gap_s < params.split_gap_s:  # split_finer, its embeddings in the same pass
+                fseg, forigin, same = finer_runs(whole, seg, origin, params)
+                new = finer_to_embed(fseg, same)
+                if new.any():
+                    jobs.append((fseg, new, True))
+            embedded = embed_slots(samples, jobs, max_s=params.embed_max_s, min_s=params.embed_min_s,
+                                   min_usable_s=params.min_usable_s, min_train_s=params.min_train_s, device=device,
+                                   hook=hook)
+            emb, usable, trainable = embedded[0]
             if 0 < params.assign_gap_s < params.split_gap_s:
-                finer = split_finer(samples, whole, (seg, emb, usable, origin), params, device=device)
+                finer = finer_embeddings(fseg, forigin, same, emb, usable, embedded[1] if len(embedded) > 1 else None)
     else:
         seg, emb, usable, trainable = local[:4]
         origin = local[4] if len(local) > 4 else unsplit_origin(seg)
@@ -728,26 +777,53 @@ def split_finer(samples: np.ndarray, whole: LocalSegmentation,
     are embedded.
     """
     seg, emb, usable, origin = coarse
+    fseg, forigin, same = finer_runs(whole, seg, origin, params)
+    new = finer_to_embed(fseg, same)
+    fresh = None
+    if new.any():
+        fresh = local_embeddings(samples, fseg, max_s=params.embed_max_s, min_s=params.embed_min_s,
+                                 min_usable_s=params.min_usable_s, min_train_s=params.min_train_s, device=device,
+                                 own_only=True, only=new)
+    return finer_embeddings(fseg, forigin, same, emb, usable, fresh)
+
+
+def finer_runs(whole: LocalSegmentation, seg: LocalSegmentation, origin: np.ndarray, params: DiarizationParams
+               ) -> tuple[LocalSegmentation, np.ndarray, np.ndarray]:
+    """:func:`split_finer`'s runs before any embedding: (segmentation, origin, same), ``same`` (C×R) the coarser
+    run (slot of ``seg``) with exactly the finer run's activity, -1 where there is none (a new run, or no activity)."""
     fseg, forigin = split_runs(whole, min_gap_s=params.assign_gap_s)
     c_n, r_n = forigin.shape
-    femb = np.zeros((c_n, r_n, emb.shape[2]), dtype=emb.dtype)
-    fusable = np.zeros((c_n, r_n), dtype=bool)
-    new = np.zeros((c_n, r_n), dtype=bool)
+    same = np.full((c_n, r_n), -1, dtype=int)
     for ci in range(c_n):
         for r in np.flatnonzero(forigin[ci] >= 0):
             act = fseg.binarized[ci, :, r]
             if not act.any():
                 continue
-            same = [q for q in np.flatnonzero(origin[ci] == forigin[ci, r]) if np.array_equal(seg.binarized[ci, :, q], act)]
-            if same:
-                femb[ci, r], fusable[ci, r] = emb[ci, same[0]], usable[ci, same[0]]
-            else:
-                new[ci, r] = True
-    if new.any():
-        e, u, _ = local_embeddings(samples, fseg, max_s=params.embed_max_s, min_s=params.embed_min_s,
-                                   min_usable_s=params.min_usable_s, min_train_s=params.min_train_s, device=device,
-                                   own_only=True, only=new)
-        femb[new], fusable[new] = e[new], u[new]
+            match = [q for q in np.flatnonzero(origin[ci] == forigin[ci, r]) if np.array_equal(seg.binarized[ci, :, q], act)]
+            if match:
+                same[ci, r] = match[0]
+    return fseg, forigin, same
+
+
+def finer_to_embed(fseg: LocalSegmentation, same: np.ndarray) -> np.ndarray:
+    """(C×R bool) the finer runs that need an embedding of their own: active, and not a coarser run."""
+    return np.asarray(fseg.binarized.any(axis=1) & (same < 0), dtype=bool)
+
+
+def finer_embeddings(fseg: LocalSegmentation, forigin: np.ndarray, same: np.ndarray, emb: np.ndarray,
+                     usable: np.ndarray, fresh: Optional[tuple[np.ndarray, np.ndarray, np.ndarray]]
+                     ) -> tuple[LocalSegmentation, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`split_finer`'s result: each finer run identical to a coarser one keeps that run's embedding; the new
+    runs (:func:`finer_to_embed`) take theirs from ``fresh`` (:func:`local_embeddings` of ``fseg``, or None when
+    there is none)."""
+    c_n, r_n = forigin.shape
+    femb = np.zeros((c_n, r_n, emb.shape[2]), dtype=emb.dtype)
+    fusable = np.zeros((c_n, r_n), dtype=bool)
+    ci, r = np.nonzero(same >= 0)
+    femb[ci, r], fusable[ci, r] = emb[ci, same[ci, r]], usable[ci, same[ci, r]]
+    new = finer_to_embed(fseg, same)
+    if fresh is not None:
+        femb[new], fusable[new] = fresh[0][new], fresh[1][new]
     return fseg, femb, fusable, forigin
 
 
