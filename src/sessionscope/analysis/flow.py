@@ -260,9 +260,17 @@ def compute_flags(session: Session, cfg: FlagsConfig) -> tuple[Flag, ...]:
                 n = session.metrics.interruption_matrix.get(s, {}).get(j, 0)
                 rate = n / (span / 600)
                 if n >= cfg.senior_min_interruptions and rate >= cfg.senior_interruptions_per_10min:
-                    flags.append(Flag("senior_interrupts_junior", f"senior {name(s)} interrupted junior {name(j)} {n} "
-                                      f"time{'' if n == 1 else 's'} ({rate:.1f} per 10 min)", value=round(rate, 2),
-                                      threshold=cfg.senior_interruptions_per_10min))
+                    message = (f"senior {name(s)} interrupted junior {name(j)} {n} time{'' if n == 1 else 's'} "
+                               f"({rate:.1f} per 10 min)")
+                    back = session.metrics.interruption_matrix.get(j, {}).get(s, 0)
+                    if back >= n:
+                        # round 26 (audit): "The senior often interrupts the junior" as a warning beside a figures
+                        # table where the junior interrupted more (Nathan 12, Kathy 8 at one table over homework)
+                        # misdescribed overlaps that went both ways: said so, and only as information
+                        message += (f"; junior {name(j)} interrupted {name(s)} {back} time{'' if back == 1 else 's'}:"
+                                    " the interruptions went both ways")
+                    flags.append(Flag("senior_interrupts_junior", message, severity="info" if back >= n else "warning",
+                                      value=round(rate, 2), threshold=cfg.senior_interruptions_per_10min))
     if span is not None and span / 60 < cfg.min_session_minutes:
         # "lasts 1:09" read as an hour next to "at least 60 min" (round 21): the unit is said
         # under a minute, seconds: "0:30 min" read as thirty minutes (round 23)

@@ -167,10 +167,19 @@ def _counted(found: Sequence[Any], need: int) -> tuple[str, Optional[str]]:
     return (CANT_TELL, TO_CHECK_REASON) if len(found) >= need else (NOT_MET, None)
 
 
+#: what the recommendations measure adds about the items marked to check ("recommendations found (18 more marked to
+#: check)"): the value counts the others, as the flags and the report's own note do
+MORE_TO_CHECK_SUFFIX = "more marked to check"
+
+
 def _recommendations_recorded(c: _Ctx) -> CheckItem:
-    n = len(c.s.advice)
+    # round 26 (audit): "recommendations found: 21" beside the flag "Kathy gave 3 of 3 recommendations" (18 marked to
+    # check, which the report says to confirm before counting): the value is the counted ones, the rest are named
+    n = sum(1 for r in c.s.advice if not r.to_check)
+    unsure = len(c.s.advice) - n
     status, why = _counted(c.s.advice, max(1, c.cfg.checklist_min_recommendations))
-    return CheckItem("recommendations_recorded", status, "recommendations found", n, c.cfg.checklist_min_recommendations,
+    measure = "recommendations found" + (f" ({unsure} {MORE_TO_CHECK_SUFFIX})" if unsure else "")
+    return CheckItem("recommendations_recorded", status, measure, n, c.cfg.checklist_min_recommendations,
                      _ev(c.s, [r.utterance_id for r in _sure_first(c.s.advice)]), why)
 
 
@@ -390,6 +399,8 @@ def checklist_section(session: Session, t: Any, cfg: Optional[ProgrammeConfig] =
             detail += f": {t.pct(i.value) if i.item in SHARES else _short(t, i.value)}"
         tagged = re.search(rf"\((\d+) {TAGS_SUFFIX}\)", i.measure) if i.item == "junior_questions" else None
         tags = f"; {pt(t, 'ck_with_tags', n=tagged.group(1))}" if tagged else ""
+        unsure = re.search(rf"\((\d+) {MORE_TO_CHECK_SUFFIX}\)", i.measure) if i.item == "recommendations_recorded" else None
+        tags += f"; {pt(t, 'ck_more_to_check', n=unsure.group(1))}" if unsure else ""
         if i.threshold is not None and i.item not in ("both_ways", "feedback"):
             limit = t.pct(i.threshold) if i.item in SHARES else _short(t, i.threshold)
             detail += f" ({pt(t, 'ck_threshold')} {limit}{tags})"

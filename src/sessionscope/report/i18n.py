@@ -105,6 +105,7 @@ EN: dict[str, str] = {
     "led_by": "Led by",
     "segments": "Segments",
     "from_to": "{giver} → {receiver}",
+    "to_check_group": "{group}: to check",
     "to_everyone": "everyone",
     "owner": "Owner",
     "task": "Task",
@@ -374,6 +375,7 @@ RU: dict[str, str] = {
     "led_by": "Инициатор",
     "segments": "Фрагменты",
     "from_to": "{giver} → {receiver}",
+    "to_check_group": "{group}: проверить",
     "to_everyone": "всем",
     "owner": "Исполнитель",
     "task": "Задача",
@@ -715,6 +717,10 @@ FLAGS_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) f
     (r"senior (.+) interrupted junior (.+) (\d+) times? \(([\d.]+) per 10 min\)",
      # names stay in the nominative, in brackets: "перебил(а) младшего Анна Смирнова" declined nothing
      "старший ({0}) перебивал(а) младшего ({1}); перебиваний: {2} ({3} за 10 мин)"),
+    (r"senior (.+) interrupted junior (.+) (\d+) times? \(([\d.]+) per 10 min\); junior (.+) interrupted (.+) (\d+) "
+     r"times?: the interruptions went both ways",  # round 26
+     "старший ({0}) перебивал(а) младшего ({1}); перебиваний: {2} ({3} за 10 мин); младший ({4}) перебивал(а) "
+     "старшего ({5}): {6}; перебивали друг друга"),
     (r"the session lasts ([\d.]+) min \(the guide asks for at least (\d+)\)",  # session.json before round 16
      "встреча длится {0} мин (методика просит не меньше {1})"),
     (r"the session lasts (\d+) s \(the guide asks for at least (\d+) min\)",  # under a minute (round 23)

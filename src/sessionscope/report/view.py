@@ -26,6 +26,7 @@ from sessionscope.report.i18n import (
     with_names,
 )
 from sessionscope.report.tables import diarized_recording, speakers_guessed
+from sessionscope.report.wholetext import WholeText
 from sessionscope.text import fmt_clock
 
 if TYPE_CHECKING:
@@ -360,13 +361,25 @@ def _recommendations(session: Session, t: Translator, names: _Names) -> Section:
     groups: dict[tuple[str, Optional[str]], list[dict[str, Any]]] = {}
     procedure: list[dict[str, Any]] = []  # "Next slide, please.": listed apart, not counted as advice
     requests: list[dict[str, Any]] = []  # "Show me how you set it up.": the asker is taught, listed apart (round 22)
+    whole = WholeText(session)
+    seen: dict[tuple[str, Optional[str], str, bool, bool], dict[str, Any]] = {}
     for r in sorted(session.recommendations, key=lambda r: (r.start is None, r.start or 0.0)):
-        item = {"text": r.text, "at": _at(r.start), "area": t.area(r.area) if r.area else "",
+        text = whole(r.utterance_id, r.text)
+        key = (r.giver, r.receiver, text, r.procedure, r.request)
+        if key in seen:  # two lines of one sentence ("Just bring two-thirds," | "over to the other side."): one item
+            first = seen[key]
+            if first["to_check"] and not r.to_check:
+                first.update(to_check=False, confidence=_measured(t, r.confidence))
+            continue
+        item = {"text": text, "at": _at(r.start), "area": t.area(r.area) if r.area else "",
                 "confidence": _measured(t, r.confidence), "to_check": r.to_check}
+        seen[key] = item
         if r.procedure:
-            procedure.append({**item, "text": f"{names(r.giver)}: {r.text}"})
+            item["text"] = f"{names(r.giver)}: {text}"
+            procedure.append(item)
         elif r.request:
-            requests.append({**item, "text": f"{names(r.giver)}: {r.text}"})
+            item["text"] = f"{names(r.giver)}: {text}"
+            requests.append(item)
         else:
             groups.setdefault((r.giver, r.receiver), []).append(item)
 
@@ -374,12 +387,19 @@ def _recommendations(session: Session, t: Translator, names: _Names) -> Section:
         n_check = sum(1 for it in items if it["to_check"])
         return f"{len(items)}, {t('to_check_count', n=n_check)}" if n_check else str(len(items))
 
-    for (giver, receiver), items in sorted(groups.items(), key=lambda kv: -len(kv[1])):
-        sec.groups.append({
-            "title": t("from_to", giver=names.with_role(giver),
-                       receiver=names.with_role(receiver) if receiver else t("to_everyone")),
-            "items": items, "count": count(items),
-        })
+    # round 26 (audit): the counted advice first, each direction's items marked to check after all of it under their
+    # own heading: SBC009's 3 counted recommendations stood among 18 to check, which a pair read as 21 pieces of advice
+    unsure: list[dict[str, Any]] = []
+    for (giver, receiver), items in sorted(groups.items(), key=lambda kv: -sum(1 for it in kv[1] if not it["to_check"])):
+        title = t("from_to", giver=names.with_role(giver),
+                  receiver=names.with_role(receiver) if receiver else t("to_everyone"))
+        sure = [it for it in items if not it["to_check"]]
+        if sure:
+            sec.groups.append({"title": title, "items": sure, "count": str(len(sure))})
+        if len(sure) < len(items):
+            rest = [it for it in items if it["to_check"]]
+            unsure.append({"title": t("to_check_group", group=title), "items": rest, "count": count(rest)})
+    sec.groups.extend(unsure)
     if procedure:
         sec.groups.append({"title": t("procedure_group"), "items": procedure, "count": count(procedure)})
     if requests:
@@ -458,13 +478,21 @@ def unnamed_only(session: Session) -> bool:
 def _questions(session: Session, t: Translator, names: _Names) -> Section:
     sec = Section("questions", t("sec_questions"), columns=[t("asked_by"), t("question"), t("at")])
     n_tags = 0
+    whole = WholeText(session)
+    rows: dict[tuple[str, str], int] = {}  # one row per sentence: "would that one be," | "square root of one half?"
     for q in session.questions:
         if not q.answered and q.confirmation_tag:  # "…, right?": a check, not a question left open
             n_tags += 1
         elif not q.answered:
+            text = whole(q.utterance_id, q.text)
+            if (q.asker, text) in rows:
+                if not q.to_check and rows[(q.asker, text)] in sec.extra.get("to_check", []):
+                    sec.extra["to_check"].remove(rows[(q.asker, text)])
+                continue
+            rows[(q.asker, text)] = len(sec.rows)
             if q.to_check:
                 sec.extra.setdefault("to_check", []).append(len(sec.rows))
-            sec.rows.append([names(q.asker), q.text, _at(q.start)])
+            sec.rows.append([names(q.asker), text, _at(q.start)])
     sec.extra["mark_column"] = 1
     if sec.rows and unnamed_only(session):  # one "unknown" speaker: an answer by anyone else is the same label
         sec.sentences.append(t("questions_unnamed"))
@@ -480,9 +508,10 @@ def _questions(session: Session, t: Translator, names: _Names) -> Section:
 
 def _problems(session: Session, t: Translator, names: _Names) -> Section:
     sec = Section("problems", t("sec_problems"), columns=[t("raised_by"), t("problem"), t("area"), t("at")])
+    whole = WholeText(session)
     for p in session.problems:
         status = t("solved") if p.solved else t("unsolved")
-        sec.rows.append([names(p.raiser), f"{p.text} ({status})", t.area(p.area) if p.area else "", _at(p.start)])
+        sec.rows.append([names(p.raiser), f"{whole(p.utterance_id, p.text)} ({status})", t.area(p.area) if p.area else "", _at(p.start)])
     return _without_empty_at(sec, t)
 
 
@@ -680,8 +709,9 @@ def _summary(session: Session, t: Translator, names: _Names) -> Section:
     def rank(area: str) -> tuple[bool, float, int]:
         return (area == t.other_area, -share.get(area, 0.0), t.areas.index(area) if area in t.areas else len(t.areas))
 
+    whole = WholeText(session)
     for kp in sorted(session.summary, key=lambda kp: rank(kp.area)):
-        sec.groups.append({"area": t.area(kp.area), "speaker": names(kp.speaker), "text": kp.text})
+        sec.groups.append({"area": t.area(kp.area), "speaker": names(kp.speaker), "text": whole(kp.utterance_id, kp.text)})
     if not sec.groups and not _gap(sec, session, t):
         if any(r.to_check for r in session.advice) or any(a.to_check for a in session.tasks):
             sec.empty = t("none_summary_to_check")
