@@ -142,7 +142,8 @@ def test_questions_asked_and_answered():
         ("a", 0, 2, "How do you plan your week?"),
         ("b", 3, 6, "Mostly with a paper list, honestly."),         # answers
         ("b", 7, 8, "Do you use Notion"),                           # question without '?': inversion
-        ("a", 9, 9.5, "mm-hmm"),                                    # backchannel, not an answer
+        ("a", 9, 9.5, "hmm"),                                       # backchannel, not an answer ("mm-hmm", an
+        # affirmation, answers a yes/no question since round 26: tests/test_r26_audit.py)
         ("a", 10, 11, "What about Trello?"),                         # counter-question, not an answer
         ("b", 12, 13, "Never tried it."),                            # answers a's question
         ("a", 14, 15, "Why?"),                                       # nobody answers
@@ -160,7 +161,7 @@ def test_russian_questions():
         ("a", 0, 2, "Как вы обычно планируете неделю"),
         ("b", 3, 6, "По понедельникам составляю список."),
         ("b", 7, 8, "Знаешь ли ты про Трелло"),
-        ("a", 9, 10, "Угу"),
+        ("a", 9, 10, "Ммм"),  # a sound, no answer ("Угу" affirms: an answer since round 26)
         ("a", 25, 26, "Что касается клиентов, всё хорошо."),          # statement, too late to answer
     ]
     m = compute_metrics(make_session(rows, language="ru", duration=26), CFG)

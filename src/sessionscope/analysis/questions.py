@@ -40,7 +40,8 @@ pairs of the MRDA and AMI train meetings) in timed English transcripts of three 
 (the meetings it learned from; held out, agreement with "the corpus has a responder" MRDA 0.640 →
 0.738, AMI 0.586 → 0.678). Otherwise (Russian, no timing, two people, no head file) a rule decides:
 the first reply with something more than a backchannel, a counter-question or transcript marks
-alone ("{vocalsound}", "[laughter]", a lone "."); a bare "yes" / "no" answers a yes/no question.
+alone ("{vocalsound}", "[laughter]", a lone "."); a bare "yes" / "no" or an affirmation ("Mhm.", "Right.",
+round 26) answers a yes/no question.
 
 A question whose every sentence is a confirmation tag ("…, right?", "You know?", "isn't it?") is
 marked (:attr:`QuestionEvent.confirmation_tag`, :func:`confirmation_tag`) but still counted: the
@@ -1038,11 +1039,11 @@ def find_questions(
             continue
         addressee, window = reply_window(ordered, i, answer_max_utterances, answer_max_latency_s)
         window = [(j, k) for j, k in window if not wordless_blip(ordered[j], ordered)]
-        rule = _rule_answer(ordered, window, qs, bc, backchannel_max_words, language)
         if answer_head is not None and not any(_cyrillic(q) for q in qs):
+            rule = _rule_answer(ordered, window, qs, bc, backchannel_max_words, language)
             answer = answer_head.answer(ordered, i, window, qs, rule, bc, backchannel_max_words)
         else:
-            answer = rule
+            answer = _rule_answer(ordered, window, qs, bc, backchannel_max_words, language, affirmations=True)
         events.append(
             QuestionEvent(
                 utterance_id=utt.id,
@@ -1109,15 +1110,20 @@ def wordless_blip(utt: Utterance, ordered: Sequence[Utterance]) -> bool:
 
 
 def _rule_answer(ordered: Sequence[Utterance], window: Sequence[tuple[int, int]], qs: Sequence[str],
-                 bc: Sequence[str], backchannel_max_words: int, language: Optional[str]) -> Optional[int]:
-    """The rule's answer: the first candidate with content (see :func:`find_questions`), as an index."""
+                 bc: Sequence[str], backchannel_max_words: int, language: Optional[str], *,
+                 affirmations: bool = False) -> Optional[int]:
+    """The rule's answer: the first candidate with content (see :func:`find_questions`), as an index.
+
+    ``affirmations``: an affirmation ("Mhm.", "Right.") answers a yes/no question as "yes" does (round 26; where the
+    rule decides); without, the rule as the answer head's feature "is the rule's answer" was trained with."""
     yes_no = any(_yes_no_question(q) for q in qs)
     for j, _ in window:
         nxt = ordered[j]
         if _marks_only(nxt.text):
             continue  # a laugh or a lone "." says nothing; speech without any text (RTTM input) may answer
+        yes = _rule_yes_no_answer if affirmations else _yes_no_answer
         if (spoken_backchannel(nxt.text, bc, max_words=backchannel_max_words) or _no_content(nxt.text)) \
-                and not (yes_no and _yes_no_answer(strip_markup(nxt.text))):
+                and not (yes_no and yes(strip_markup(nxt.text))):
             continue
         own = sentences(strip_markup(nxt.text))  # "Send what ? {vocalsound}": the mark is no sentence of its own
         if own and all(is_question(s, language=language) for s in own):
@@ -1320,6 +1326,21 @@ def _no_content(text: str) -> bool:
 def _yes_no_answer(text: str) -> bool:
     toks = question_tokens(text)
     return bool(toks) and toks[0] in _YES_NO_ANSWERS
+
+
+#: Affirmations that answer a yes/no question as "yes" does, for the rule only (the answer head's features keep
+#: :data:`_YES_NO_ANSWERS`, which it was trained with). Round 26 (audit): in SBC009 Nathan's "Am I doing that right so
+#: far?", "It does?", "I have to flip that sign over if I do that?" … each got Kathy's "Mhm." at once, and 9 of the 20
+#: questions the pair's report listed as open were answered so.
+_RULE_YES_WORDS = frozenset({"mhm", "right", "exactly", "correct", "угу"})
+_RULE_YES_PAIRS = frozenset({("uh", "huh"), ("mm", "hmm"), ("mm", "hm"), ("m", "hm")})
+
+
+def _rule_yes_no_answer(text: str) -> bool:
+    """A reply that answers a yes/no question by the rule: :func:`_yes_no_answer`, or an affirmation ("Mhm.",
+    "Uh-huh.", "Mm-hmm.", "Right.", "Угу.")."""
+    toks = question_tokens(text)
+    return _yes_no_answer(text) or (bool(toks) and (toks[0] in _RULE_YES_WORDS or tuple(toks[:2]) in _RULE_YES_PAIRS))
 
 
 _CYR = re.compile(r"[а-яё]", re.IGNORECASE)
