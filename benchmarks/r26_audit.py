@@ -17,7 +17,9 @@ user would (all default stages, no audio). ``count`` reads the hand-written find
 summary's text) and counts the defects still present in a run per kind and file.
 
 A finding's ``present`` is ``{"contains": [...]}`` (the defect is there while every string is in the summary),
-``{"missing": [...]}`` (there while one of the strings is not) or both. It checks the summary's text only: a fix
+``{"missing": [...]}`` (there while one of the strings is not), both, or ``{"any": [test, ...]}`` (there while one of
+the tests says so: a defect whose words a fix extended — an item still listed — keeps its "before" test and gets one
+for its new words, noted in ``present_note``). It checks the summary's text only: a fix
 that removes a defect's words removes the finding, so every ``after`` run is also read again by hand for new
 defects (added to the findings file with ``"round": "after"``).
 """
@@ -79,6 +81,8 @@ def run(work: Path, tag: str) -> None:
 
 def present(finding: dict, text: str) -> bool:
     test = finding["present"]
+    if "any" in test:  # alternatives: the words before a fix, and the same defect in the words after it
+        return any(present({"present": t}, text) for t in test["any"])
     ok = all(s in text for s in test.get("contains", []))
     if test.get("missing"):
         ok = ok and any(s not in text for s in test["missing"])

@@ -306,7 +306,8 @@ def test_to_check_items_are_marked_in_markdown() -> None:
 def test_to_check_items_are_marked_in_html() -> None:
     html = render_session_html(_checked_session(), charts=False)
     assert html.count('<span class="badge to-check">to check</span>') == 3
-    assert "(1, 1 of them to check)" in html and "(2)" in html and "confidence 41 %" in html
+    # round 26: the items to check under their own heading ("… → …: to check (1)"), after the counted ones ("(2)")
+    assert ": to check <span class=\"muted small\">(1)</span>" in html and "(2)" in html and "confidence 41 %" in html
 
 
 def test_unmeasured_confidences_are_not_shown() -> None:

@@ -398,7 +398,7 @@ def _recommendations(session: Session, t: Translator, names: _Names) -> Section:
             sec.groups.append({"title": title, "items": sure, "count": str(len(sure))})
         if len(sure) < len(items):
             rest = [it for it in items if it["to_check"]]
-            unsure.append({"title": t("to_check_group", group=title), "items": rest, "count": count(rest)})
+            unsure.append({"title": t("to_check_group", group=title), "items": rest, "count": str(len(rest))})
     sec.groups.extend(unsure)
     if procedure:
         sec.groups.append({"title": t("procedure_group"), "items": procedure, "count": count(procedure)})

@@ -11,10 +11,11 @@ neighbouring lines while the line break falls inside a sentence:
   lower case (or with "I");
 * backward, while the text starts in lower case and the speaker's previous line ends with a comma;
 
-each step only to a line of the same speaker that directly follows (no one else's line between them) and, where the
-lines are timed, starts within :data:`MAX_GAP_S` of the other's end, up to :data:`MAX_WORDS` words in all. A text
-that is only part of its line is extended only on the side where it reaches the line's end. The session data keep
-the items as found; only the reports use this.
+the end first (what a line leaves open is what a reader misses most), then the start; each step only to a line of
+the same speaker that directly follows (no one else's line between them) and, where the lines are timed, starts
+within :data:`MAX_GAP_S` of the other's end, up to :data:`MAX_WORDS` words in all (a story told in commas is not one
+item's sentence). A text that is only part of its line is extended only on the side where it reaches the line's end.
+The session data keep the items as found; only the reports use this.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from sessionscope.model import Session, Utterance
 #: a line starting more than this after the other ends is not the same sentence
 MAX_GAP_S = 2.0
 #: the longest text an item is extended to (words)
-MAX_WORDS = 40
+MAX_WORDS = 30
 
 _OPEN_END = re.compile(r"(?:,|[^\W\d_])[\"'»”)]*$")  # a comma or a letter last: the sentence goes on
 _I_START = re.compile(r"I\b")
@@ -67,15 +68,6 @@ class WholeText:
         words = len(core.split())
         before: list[str] = []
         after: list[str] = []
-        if line.startswith(core) or core.startswith(line):
-            j, first = i, core
-            while j > 0 and _continues(first) and self._near(self._utts[j - 1], self._utts[j]):
-                prev = " ".join(self._utts[j - 1].text.split())
-                if not prev.endswith(",") or words + len(prev.split()) > MAX_WORDS:
-                    break
-                before.insert(0, prev)
-                words += len(prev.split())
-                j, first = j - 1, prev
         if line.endswith(core) or core.endswith(line):
             j, last = i, core
             while j + 1 < len(self._utts) and _open_end(last) and self._near(self._utts[j], self._utts[j + 1]):
@@ -85,4 +77,13 @@ class WholeText:
                 after.append(nxt)
                 words += len(nxt.split())
                 j, last = j + 1, nxt
+        if line.startswith(core) or core.startswith(line):
+            j, first = i, core
+            while j > 0 and _continues(first) and self._near(self._utts[j - 1], self._utts[j]):
+                prev = " ".join(self._utts[j - 1].text.split())
+                if not prev.endswith(",") or words + len(prev.split()) > MAX_WORDS:
+                    break
+                before.insert(0, prev)
+                words += len(prev.split())
+                j, first = j - 1, prev
         return " ".join([*before, core, *after]) if before or after else text
