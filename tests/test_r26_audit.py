@@ -158,3 +158,17 @@ def test_open_questions_one_row_per_sentence() -> None:
     sec = next(x for x in build_view(s).sections if x.key == "questions")
     assert [r[1] for r in sec.rows] == ["would that one be, square root of one half?"]
     assert not sec.extra.get("to_check")  # one of its lines was sure
+
+
+def test_a_balanced_pair_is_described_by_both_shares() -> None:
+    """SBC009: "The conversation was balanced: Kathy (senior) spoke most, with 51 % of the talk time"."""
+    from sessionscope.analysis.dynamics import compute_metrics
+
+    s = make_session([("nathan", 0.0, 49.0, "so I brought this over here"), ("kathy", 49.0, 100.0, "then you flip the sign")],
+                     roles=ROLES)
+    s = s.evolve(metrics=compute_metrics(s, DynamicsConfig()))
+    md = render_session_markdown(s)
+    assert "The conversation was balanced: Kathy (senior) had 51 % of the talk time, Nathan (junior) 49 %." in md
+    assert "spoke most" not in md
+    ru = render_session_markdown(s.evolve(language="ru"))
+    assert "Разговор был сбалансированным: Kathy (старший) — 51 % времени речи, Nathan (младший) — 49 %." in ru

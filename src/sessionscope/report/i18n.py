@@ -135,7 +135,8 @@ EN: dict[str, str] = {
     "turn_taking": "Turn-taking index (1 = equal turns)",
     "switches": "Speaker switches per minute",
     "mutuality": "Mutuality of knowledge flow (1 = both give equally)",
-    "bal_balanced": "The conversation was balanced: {name} spoke most, with {share} of the {unit}.",
+    # round 26: "Kathy (senior) spoke most, with 51 %" named a leader of a balanced talk: both shares, no one first
+    "bal_balanced": "The conversation was balanced: {name} had {share} of the {unit}, {other} {other_share}.",
     "bal_even": "The conversation was balanced: {name} and {other} each had {share} of the {unit}.",
     "bal_led": "{name} led the conversation, with {share} of the {unit}.",
     "bal_dominated": "{name} dominated the conversation, with {share} of the {unit}; {other} had little room to speak.",
@@ -405,7 +406,7 @@ RU: dict[str, str] = {
     "turn_taking": "Индекс очерёдности (1 — поровну реплик)",
     "switches": "Смен говорящего в минуту",
     "mutuality": "Взаимность обмена знаниями (1 — обе стороны дают поровну)",
-    "bal_balanced": "Разговор был сбалансированным: больше всех говорил(а) {name} — {share} {unit}.",
+    "bal_balanced": "Разговор был сбалансированным: {name} — {share} {unit}, {other} — {other_share}.",
     # names in the nominative: «у Игорь Петрович Волков» (the genitive of a name cannot be formed reliably)
     "bal_even": "Разговор был сбалансированным: {name} и {other} — по {share} {unit}.",
     "bal_led": "Разговор вёл(а) {name} — {share} {unit}.",

@@ -214,7 +214,8 @@ def balance_sentences(session: Session, t: Translator, names: _Names, cfg: Optio
             o = session.participant(other)
             out.append(t("bal_even", other=t.with_role(o.name, o.role), **kwargs))
         elif share <= cfg.balanced_max_share:
-            out.append(t("bal_balanced", **kwargs))
+            o = session.participant(other)
+            out.append(t("bal_balanced", other=t.with_role(o.name, o.role), other_share=t.pct(shares[other]), **kwargs))
         elif share <= cfg.dominated_min_share:
             out.append(t("bal_led", **kwargs))
         else:
