@@ -10,11 +10,22 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 from typing import Any
 
 import click
 
 from sessionscope._version import __version__
+
+#: how long NumPy's OpenBLAS worker threads wait for the next matrix product before they sleep: 2**N CPU cycles
+#: (``OPENBLAS_THREAD_TIMEOUT``, read once when NumPy loads OpenBLAS; 22: about 1.6 ms at 2.6 GHz, so the products
+#: of one loop still find their worker awake). OpenBLAS's own default, 2**28 cycles (about 0.1 s after every product),
+#: kept its worker busy-waiting through most of a `run`: 0.75 CPU s of a 5-minute recording on two cores, taken
+#: from the transcription and the diarization (round 26, ``benchmarks/results/speed_5min_r26_*_speed2.json``).
+#: Only the waiting changes: the thread count (:func:`sessionscope.models.fixed_blas_threads`) and every result
+#: stay the same. A value already in the environment is kept.
+BLAS_THREAD_TIMEOUT = "22"
+os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", BLAS_THREAD_TIMEOUT)
 
 #: command name → "module:attribute". Add a line to register a command.
 COMMANDS: dict[str, str] = {
