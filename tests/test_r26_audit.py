@@ -172,3 +172,26 @@ def test_a_balanced_pair_is_described_by_both_shares() -> None:
     assert "spoke most" not in md
     ru = render_session_markdown(s.evolve(language="ru"))
     assert "Разговор был сбалансированным: Kathy (старший) — 51 % времени речи, Nathan (младший) — 49 %." in ru
+
+
+def test_a_mutuality_sentence_on_few_exchanges_says_so() -> None:
+    """Round 26 (lead, after the audit): "Knowledge flowed both ways" on a 30 s call rested on two answered "Hello?"s;
+    below ``report.mutual_few_flows`` flows the sentence says how few there were (EN/RU, plural forms); 0 turns it off."""
+    from sessionscope.config import ReportConfig
+    from sessionscope.model import KnowledgeFlow
+    from sessionscope.report.session_md import render_session_markdown
+    from test_report_data import full_session
+
+    base = full_session()
+    two = {"all": {"anna": {"boris": 1}, "boris": {"anna": 1}}}
+    s = base.evolve(knowledge_flow=KnowledgeFlow(matrix=two, mutuality_index=1.0))
+    md = render_session_markdown(s)
+    assert "Knowledge flowed both ways" in md and "This rests on only 2 exchanges" in md
+    assert "This rests on only" not in render_session_markdown(s, cfg=ReportConfig(mutual_few_flows=0))
+    many = {"all": {"anna": {"boris": 4}, "boris": {"anna": 3}}}
+    assert "This rests on only" not in render_session_markdown(
+        base.evolve(knowledge_flow=KnowledgeFlow(matrix=many, mutuality_index=0.857)))
+    one = {"all": {"anna": {"boris": 1}}}
+    ru = render_session_markdown(full_session(language="ru").evolve(
+        knowledge_flow=KnowledgeFlow(matrix=one, mutuality_index=0.0)))
+    assert "Это вывод всего по 1 обмену" in ru

@@ -213,6 +213,7 @@ class ReportConfig(_Section):
     balanced_max_share: float = Field(0.6, gt=0, le=1, description="report a pair as 'balanced' while the top speaker holds at most this talk share")
     dominated_min_share: float = Field(0.75, gt=0, le=1, description="above this talk share the top speaker 'dominated' (between the two: 'led')")
     mutual_min_index: float = Field(0.5, ge=0, le=1, description="knowledge 'flowed both ways' at or above this mutuality index")
+    mutual_few_flows: int = Field(6, ge=0, description="a mutuality sentence resting on fewer flows than this (recommendations plus answered questions and requests) says so: on 2-5 flows the index can only be 0, 0.4-0.5, 0.67-0.8 or 1 (round 26; 0: never)")
     followup_min_overlap: float = Field(0.5, gt=0, le=1, description="share of an action item's content words a later utterance must repeat to count as a follow-up")
     charts: bool = Field(True, description="draw the SVG charts in HTML reports (off: text-only pages)")
     csv_bom: bool = Field(False, description="start CSV files (utterances.csv, the programme and research tables) with a UTF-8 byte-order mark, so that Excel opens Cyrillic text as UTF-8")
