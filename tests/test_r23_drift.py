@@ -39,8 +39,38 @@ def _dev00(tmp: Path) -> Path:
     return tmp / "dev00.wav"
 
 
-def test_a_real_drift_chunk_comes_back_punctuated_with_its_words(tmp_path: Path, shared_data: Path) -> None:
-    """libri-dev dev_r19/dev00 (development): Whisper writes its third chunk without punctuation."""
+def _strip_marks_of_longest_chunk(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Make faster-whisper's first decoding of each batch write its longest chunk without . ? ! (a style drift, as
+    Whisper wrote dev00's third chunk on round 23's AVX2 machine; on an AVX-512 machine its int8 kernels gave that
+    chunk its marks, round 26). Returns the forced chunks' first-pass texts."""
+    import re
+
+    from faster_whisper.transcribe import BatchedInferencePipeline
+
+    real = BatchedInferencePipeline.generate_segment_batched
+    forced: list[str] = []
+
+    def drifting(self, features, tokenizer, options):  # noqa: ANN001, ANN202 - faster-whisper's own signature
+        encoder_output, output = real(self, features, tokenizer, options)
+        texts = [tokenizer.decode(o["tokens"]) for o in output]
+        if texts:
+            i = max(range(len(texts)), key=lambda k: len(texts[k].split()))
+            bare = re.sub(r"[.?!]", "", texts[i])
+            if bare != texts[i] and len(bare.split()) >= 8:
+                output = [*output[:i], {**output[i], "tokens": tokenizer.encode(bare)}, *output[i + 1:]]
+                forced.append(bare)
+        return encoder_output, output
+
+    monkeypatch.setattr(BatchedInferencePipeline, "generate_segment_batched", drifting)
+    return forced
+
+
+def test_a_real_drift_chunk_comes_back_punctuated_with_its_words(tmp_path: Path, shared_data: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """libri-dev dev_r19/dev00 (development). Whether Whisper itself writes a chunk of it without punctuation depends
+    on the CPU's int8 kernels (round 23's AVX2 machine: the third chunk; round 26's AVX-512 machine: none), so the
+    test makes the drift itself: the first decoding's longest chunk loses its marks, and the second decoding, from
+    the same encoder output with the punctuated prompt, must bring them back without losing its words."""
     assert (shared_data / "librispeech-voices").is_dir()
     clip = _dev00(tmp_path)
     from sessionscope.audio.asr import transcribe
@@ -48,12 +78,15 @@ def test_a_real_drift_chunk_comes_back_punctuated_with_its_words(tmp_path: Path,
 
     try:
         x = load_audio(clip).mono.astype(np.float32)
-        r = transcribe(x, config=AsrConfig(repunctuate=True))
+        plain = transcribe(x, config=AsrConfig(repunctuate=False))
     except Exception as e:  # noqa: BLE001 - no embedded model in this checkout
         if "model" in str(e).lower():
             pytest.skip(f"no Whisper model: {e}")
         raise
+    forced = _strip_marks_of_longest_chunk(monkeypatch)
+    r = transcribe(x, config=AsrConfig(repunctuate=True))
+    assert forced, "the clip has a chunk of 8 or more words with marks to take away"
     redone = [s for s in r.segments if "repunctuated" in s.flags]
     assert redone and all(any(m in s.text for m in ".?!") for s in redone)
-    assert all(61.0 <= w.start and w.end <= 69.5 for s in redone for w in s.words)
-    assert sum(len(s.words) for s in r.segments) >= 158  # the first pass's word count on this clip
+    n_plain = sum(len(s.words) for s in plain.segments)
+    assert sum(len(s.words) for s in r.segments) >= 0.97 * n_plain  # no words lost (a merge like "die and" -> "Diane")
