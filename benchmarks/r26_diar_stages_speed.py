@@ -88,7 +88,7 @@ def main() -> int:
 
     for label, mod, name in STAGES:
         m = importlib.import_module(mod)
-        if hasattr(m, name):  # embed_slots: not in trees before round 26
+        if hasattr(m, name):  # embed_slots: not in trees before round 26; split_finer: only in those (a test-only wrapper, removed)
             setattr(m, name, wrap(label, getattr(m, name)))
 
     params = diarization_settings(cfg)

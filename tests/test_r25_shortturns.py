@@ -13,7 +13,14 @@ from typing import Any
 import numpy as np
 import pytest
 
-from sessionscope.audio.diarize import DiarizationParams, assign_to_voices, diarize_local, split_finer
+from sessionscope.audio.diarize import (
+    DiarizationParams,
+    assign_to_voices,
+    diarize_local,
+    finer_embeddings,
+    finer_runs,
+    finer_to_embed,
+)
 from sessionscope.audio.reconstruct import LocalSegmentation, split_runs
 
 STEP = 0.02
@@ -100,7 +107,7 @@ def test_the_finer_runs_do_not_change_the_voices():
     assert sorted(on.centroids.values()) == sorted(off.centroids.values())
 
 
-def test_split_finer_keeps_the_embeddings_of_unchanged_runs_without_the_model():
+def test_finer_runs_keep_the_embeddings_of_unchanged_runs_without_the_model():
     # no pause between 0.3 and 0.5 s: every finer run is a coarser one, nothing is embedded (no model is loaded)
     b = np.zeros((1, F, 3), dtype=np.uint8)
     b[0, 0:100, 0] = 1
@@ -110,8 +117,9 @@ def test_split_finer_keeps_the_embeddings_of_unchanged_runs_without_the_model():
     seg, origin = split_runs(whole, min_gap_s=0.5)
     emb = np.random.default_rng(0).normal(size=(1, seg.binarized.shape[2], 192)).astype(np.float32)
     usable = seg.binarized.any(axis=1)
-    fseg, femb, fusable, forigin = split_finer(np.zeros(16000 * 10, dtype=np.float32), whole,
-                                               (seg, emb, usable, origin), DiarizationParams())
+    fseg, forigin, same = finer_runs(whole, seg, origin, DiarizationParams())
+    assert not finer_to_embed(fseg, same).any()  # nothing to embed: no model is needed
+    fseg, femb, fusable, forigin = finer_embeddings(fseg, forigin, same, emb, usable, None)
     assert np.array_equal(fseg.binarized, seg.binarized) and np.array_equal(forigin, origin)
     assert np.array_equal(femb, emb) and np.array_equal(fusable, usable)
 

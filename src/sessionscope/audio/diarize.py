@@ -354,7 +354,7 @@ def embed_slots(samples: np.ndarray, jobs: list[EmbedJob], *, max_s: float = 3.0
                 hook: Optional[Callable[..., None]] = None) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """:func:`local_embeddings` of several segmentations of the same chunks (each job: ``(seg, only, own_only)``)
     in one pass over the recording: each chunk's fbank frames are computed once for all jobs (round 26: the finer
-    runs of :func:`split_finer` had a pass of their own, which computed the whole recording's features again,
+    runs (:func:`finer_runs`) had a pass of their own, which computed the whole recording's features again,
     ~0.3 CPU s per 5 minutes). The numbers are those of one :func:`local_embeddings` call per job: the frames are
     the same (:class:`ChunkFeatures` visits the chunks where a job has a slot to embed: with a job of all active
     slots, as in :func:`diarize_local`, every chunk with speech, as each separate pass did), CAM++ computes every row
@@ -659,7 +659,7 @@ class DiarizationParams:
     overlap_min_s: float = 0.0  # ... each such added stretch at least this long
     overlap_count_bias: float = 0.0  # a frame whose chunks' mean local count is at least 1.5 minus this counts two speakers (reconstruct, overlap_bias; round 26, opt-in; 0: off)
     overlap_late: bool = False  # ... added to the turns only (reconstruct.with_extra): runs, embeddings and voices from the argmax
-    assign_gap_s: float = 0.3  # runs are split again at pauses this long, embedded and assigned to the voices found from the split_gap_s runs (split_finer; round 25, short turns; 0: off)
+    assign_gap_s: float = 0.3  # runs are split again at pauses this long, embedded and assigned to the voices found from the split_gap_s runs (finer_runs; round 25, short turns; 0: off)
 
 
 def diarize_local(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: int = 6,
@@ -670,7 +670,7 @@ def diarize_local(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: i
 
     ``local``: precomputed (segmentation, embeddings, usable, trainable[, origin[, finer]]), for tuning and tests;
     ``origin`` (the local speaker of each slot after :func:`split_runs`) makes the assignment run-aware;
-    ``finer``: the runs split at ``params.assign_gap_s`` (:func:`split_finer`'s result), or None.
+    ``finer``: the runs split at ``params.assign_gap_s`` (:func:`finer_runs`, :func:`finer_embeddings`), or None.
     """
     from sessionscope.audio import segmentation as seg_mod
 
@@ -688,7 +688,7 @@ def diarize_local(samples: np.ndarray, *, min_speakers: int = 1, max_speakers: i
             else:
                 seg, origin = whole, unsplit_origin(whole)
             jobs: list[EmbedJob] = [(seg, None, params.split_gap_s > 0)]
-            if 0 < params.assign_gap_s < params.split_gap_s:  # split_finer, its embeddings in the same pass
+            if 0 < params.assign_gap_s < params.split_gap_s:  # the finer runs, their new ones embedded in the same pass
                 fseg, forigin, same = finer_runs(whole, seg, origin, params)
                 new = finer_to_embed(fseg, same)
                 if new.any():
@@ -744,7 +744,7 @@ def voices_and_runs(seg: LocalSegmentation, emb: np.ndarray, usable: np.ndarray,
                     params: DiarizationParams, *, min_speakers: int, max_speakers: int
                     ) -> tuple[Assignment, LocalSegmentation, np.ndarray, np.ndarray]:
     """The voices (clustering of the runs) and the voice of every run: (assignment, the segmentation whose slots
-    the clusters are of, clusters C×S, cosine of each slot to its voice). With ``finer`` (:func:`split_finer`), the
+    the clusters are of, clusters C×S, cosine of each slot to its voice). With ``finer`` (:func:`finer_embeddings`), the
     voices come from the runs of ``seg`` as without it, and the finer runs are assigned to them."""
     split = not np.array_equal(origin, unsplit_origin(seg))
     if params.count_min_s > 0 and min_speakers < max_speakers:  # a forced count stays as given
@@ -762,35 +762,20 @@ def voices_and_runs(seg: LocalSegmentation, emb: np.ndarray, usable: np.ndarray,
     return asg, fseg, _inherit(clusters, fusable, forigin, fseg), similarity
 
 
-def split_finer(samples: np.ndarray, whole: LocalSegmentation,
-                coarse: tuple[LocalSegmentation, np.ndarray, np.ndarray, np.ndarray], params: DiarizationParams, *,
-                device: str = "cpu") -> tuple[LocalSegmentation, np.ndarray, np.ndarray, np.ndarray]:
-    """Each local speaker's runs split at pauses of ``params.assign_gap_s`` (shorter than ``split_gap_s``):
-    (segmentation, embeddings, usable, origin), for assigning to the voices found from the coarser runs.
+def finer_runs(whole: LocalSegmentation, seg: LocalSegmentation, origin: np.ndarray, params: DiarizationParams
+               ) -> tuple[LocalSegmentation, np.ndarray, np.ndarray]:
+    """Each local speaker's runs split again at pauses of ``params.assign_gap_s`` (shorter than ``split_gap_s``),
+    before any embedding: (segmentation, origin, same), ``same`` (C×R) the coarser run (slot of ``seg``) with exactly
+    the finer run's activity, -1 where there is none (a new run, or no activity).
 
     The segmentation model often gives a short answer ("yes, I did") the other speaker's local label, with a
     pause of 0.3-0.5 s on either side (round 25, ``benchmarks/r25_shortturns.py``): embedded with that speaker's
     run, the answer went to them. Split at the shorter pause it gets an embedding of its own. Clustering those
     short runs too changed the speaker count both ways (a triple lost a voice, a pair got a third), so the voices
-    stay those of the coarser runs and the finer runs are only assigned. A finer run identical to a coarser one
-    keeps its embedding (the same numbers: clean frames depend on the summed activity only); only the new runs
-    are embedded.
-    """
-    seg, emb, usable, origin = coarse
-    fseg, forigin, same = finer_runs(whole, seg, origin, params)
-    new = finer_to_embed(fseg, same)
-    fresh = None
-    if new.any():
-        fresh = local_embeddings(samples, fseg, max_s=params.embed_max_s, min_s=params.embed_min_s,
-                                 min_usable_s=params.min_usable_s, min_train_s=params.min_train_s, device=device,
-                                 own_only=True, only=new)
-    return finer_embeddings(fseg, forigin, same, emb, usable, fresh)
-
-
-def finer_runs(whole: LocalSegmentation, seg: LocalSegmentation, origin: np.ndarray, params: DiarizationParams
-               ) -> tuple[LocalSegmentation, np.ndarray, np.ndarray]:
-    """:func:`split_finer`'s runs before any embedding: (segmentation, origin, same), ``same`` (C×R) the coarser
-    run (slot of ``seg``) with exactly the finer run's activity, -1 where there is none (a new run, or no activity)."""
+    stay those of the coarser runs and the finer runs are only assigned (:func:`assign_to_voices`). A finer run
+    identical to a coarser one keeps its embedding (the same numbers: clean frames depend on the summed activity
+    only); only the new runs (:func:`finer_to_embed`) are embedded, in the coarse runs' pass (:func:`embed_slots`,
+    round 26), and :func:`finer_embeddings` puts the two together."""
     fseg, forigin = split_runs(whole, min_gap_s=params.assign_gap_s)
     c_n, r_n = forigin.shape
     same = np.full((c_n, r_n), -1, dtype=int)
@@ -813,7 +798,7 @@ def finer_to_embed(fseg: LocalSegmentation, same: np.ndarray) -> np.ndarray:
 def finer_embeddings(fseg: LocalSegmentation, forigin: np.ndarray, same: np.ndarray, emb: np.ndarray,
                      usable: np.ndarray, fresh: Optional[tuple[np.ndarray, np.ndarray, np.ndarray]]
                      ) -> tuple[LocalSegmentation, np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`split_finer`'s result: each finer run identical to a coarser one keeps that run's embedding; the new
+    """The finer runs' (segmentation, embeddings, usable, origin): each finer run identical to a coarser one keeps that run's embedding; the new
     runs (:func:`finer_to_embed`) take theirs from ``fresh`` (:func:`local_embeddings` of ``fseg``, or None when
     there is none)."""
     c_n, r_n = forigin.shape

@@ -377,18 +377,20 @@ def voice_swap_notes(prog: Programme, t: Any, text: Callable[[str], str] = str) 
 
 def guessed_sessions(sessions: Any) -> list[str]:
     """Ids of the sessions whose speakers were matched to the participants by order of first speech (a guess)."""
-    if not len(sessions) or "speakers_guessed" not in sessions:
-        return []
-    return [str(sid) for sid, v in zip(sessions["session_id"], sessions["speakers_guessed"], strict=True) if is_true(v)]
+    return sessions_where(sessions, "speakers_guessed")
 
 
 def audio_sessions(sessions: Any) -> list[str]:
     """Ids of the sessions whose who-spoke-when comes from a recording's diarization (``speaker_times_from_audio``):
     their turn, interruption, overlap, backchannel and pause counts are trends (round 25, docs/metrics.md)."""
-    if not len(sessions) or "speaker_times_from_audio" not in sessions:
+    return sessions_where(sessions, "speaker_times_from_audio")
+
+
+def sessions_where(sessions: Any, column: str) -> list[str]:
+    """Ids of the rows of the ``sessions`` table whose bool ``column`` is true (none without that column)."""
+    if not len(sessions) or column not in sessions:
         return []
-    return [str(sid) for sid, v in zip(sessions["session_id"], sessions["speaker_times_from_audio"], strict=True)
-            if is_true(v)]
+    return [str(sid) for sid, v in zip(sessions["session_id"], sessions[column], strict=True) if is_true(v)]
 
 
 def is_true(v: Any) -> bool:
