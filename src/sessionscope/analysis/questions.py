@@ -43,6 +43,10 @@ the first reply with something more than a backchannel, a counter-question or tr
 alone ("{vocalsound}", "[laughter]", a lone "."); a bare "yes" / "no" or an affirmation ("Mhm.", "Right.",
 round 26) answers a yes/no question.
 
+A greeting, summons or channel check said as a question ("Hello?", "Can you hear me?", "Are you there?", «Алло?»,
+«Вы меня слышите?»; the whole sentence, or a run of such phrases: :func:`phatic_question`) is no question at all
+(round 27): it asks for no information, and its answering "Hello." is no knowledge that flowed.
+
 A question whose every sentence is a confirmation tag ("…, right?", "You know?", "isn't it?") is
 marked (:attr:`QuestionEvent.confirmation_tag`, :func:`confirmation_tag`) but still counted: the
 corpora label tags as questions (MRDA ``qy^g``), a report can list open questions apart from them
@@ -974,6 +978,79 @@ def confirmation_tag(sentence: str) -> bool:
     return False
 
 
+# -- greetings, summons and channel checks ----------------------------------------------
+# "Hello?" at the start of a call (a summons), "Hello?" or "Can you hear me?" mid-call (a channel check), "Are you
+# there?", «Алло?», «Вы меня слышите?»: said with a question mark, but they ask for no information, and an answering
+# "Hello." is no knowledge that flowed (round 27: on the pyannote sample's transcript the junior's only question was
+# "Hello?", and the two answered "Hello?"s made "knowledge flowed both ways"). The whole sentence must be such a phrase,
+# or several of them ("Hello, can you hear me?"): "Hello, can you explain X?" and "Are you there yet with the report?"
+# ask. Words are read as :func:`question_tokens` gives them (lower case, ё → е, a repeat dropped: "Hello, hello?").
+_PHATIC_LEAD = frozenset({"oh", "um", "uh", "ah", "so", "well", "yeah", "okay", "ok", "hm", "hmm", "ну", "а", "э", "эм", "ой", "вот"})
+_PHATIC_GREETINGS = frozenset({"hello", "hi", "hey", "hallo", "hullo", "hiya", "алло", "ало", "алле", "але", "привет",
+                               "здравствуйте", "здрасте", "здрасьте", "приветствую"})
+_PHATIC_GREETING_TAIL = frozenset({"there", "everyone", "everybody", "all", "guys", "folks", "всем", "все"})
+_PHATIC_HEARERS = ("you", "you all", "you guys", "y'all", "everyone", "everybody", "anyone", "anybody")
+_PHATIC_HEAR_TAIL = ("", "now", "okay", "ok", "alright", "all right", "well", "fine", "clearly", "ok now", "okay now")
+
+
+def _phatic_phrases() -> frozenset[tuple[str, ...]]:
+    en: set[str] = {"good morning", "good afternoon", "good evening"}
+    for aux in ("can", "could", "do"):
+        for who in _PHATIC_HEARERS:
+            for tail in _PHATIC_HEAR_TAIL:
+                en.update(f"{aux} {who} hear {obj} {tail}".strip() for obj in ("me", "us"))
+    en.update(f"you hear me {tail}".strip() for tail in _PHATIC_HEAR_TAIL)
+    for lead in ("are you", "you", "is anyone", "is anybody", "is someone", "is somebody", "anyone", "anybody"):
+        en.update({f"{lead} there", f"{lead} still there"})
+    en.update({"still there", "am i on mute", "am i muted", "are you on mute", "are you muted"})
+    ru = {"добрый день", "добрый вечер", "доброе утро", "на связи", "меня слышно", "слышно меня", "меня хорошо слышно",
+          "меня нормально слышно", "меня видно и слышно", "есть кто", "есть кто нибудь", "кто нибудь есть", "кто нибудь тут"}
+    for you, hear in (("вы", "слышите"), ("ты", "слышишь")):
+        ru.update({f"{you} меня слышите" if you == "вы" else f"{you} меня слышишь", f"{hear} меня", f"{you} {hear} меня",
+                   f"меня {hear}", f"{you} меня хорошо {hear}", f"{you} меня {hear} хорошо"})
+        for where in ("тут", "здесь", "там", "на связи"):
+            ru.update({f"{you} {where}", f"{you} еще {where}", f"{you} все еще {where}"})
+    return frozenset(tuple(p.split()) for p in en | ru)
+
+
+_PHATIC_PHRASES = _phatic_phrases()
+_PHATIC_MAX = max(len(p) for p in _PHATIC_PHRASES)
+
+
+def phatic_question(sentence: str) -> bool:
+    """Whether a question sentence is only a greeting, a summons or a channel check ("Hello?", "Hi there?", "Can you
+    hear me?", "Are you still there?", "Am I on mute?", «Алло?», «Вы меня слышите?», «Ты тут?»), or a run of them
+    ("Hello, hello, can you hear me?"), after leading fillers ("Oh, hello?").
+
+    Such a sentence is no question (:func:`_head_questions`, :func:`find_questions`): not asked, not open, not
+    answered, no knowledge flow. The whole sentence decides, never its first word: "Hello, can you explain the
+    budget?" and "Are you there yet with the report?" are questions. Not taken: "How are you?" (it asks about the
+    person, and the corpora tag it a question), "Can you see my screen?", "Did I lose you?".
+    """
+    toks = [t for t in question_tokens(sentence) if t]
+    k = 0
+    while k < len(toks) - 1 and toks[k] in _PHATIC_LEAD:
+        k += 1
+    toks = toks[k:]
+    if not toks:
+        return False
+    return _phatic_run(tuple(toks))
+
+
+@lru_cache(maxsize=1024)
+def _phatic_run(toks: tuple[str, ...]) -> bool:
+    """``toks`` is one or more greetings (each with an optional "there" / "everyone"…) and channel-check phrases."""
+    if not toks:
+        return True
+    if toks[0] in _PHATIC_GREETINGS:
+        if _phatic_run(toks[1:]) or (len(toks) > 1 and toks[1] in _PHATIC_GREETING_TAIL and _phatic_run(toks[2:])):
+            return True
+    for n in range(min(_PHATIC_MAX, len(toks)), 0, -1):
+        if toks[:n] in _PHATIC_PHRASES and _phatic_run(toks[n:]):
+            return True
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class QuestionEvent:
     """A question in a transcript and the reply that answered it, if any."""
@@ -1015,6 +1092,9 @@ def find_questions(
     does answer a yes/no question), not transcript marks alone (a laugh, "{gap}", a lone
     ".") and not itself only questions.
 
+    A greeting, summons or channel check ("Hello?", "Are you there?", «Вы меня слышите?»: :func:`phatic_question`)
+    is no question (round 27): an utterance of nothing else gives no event.
+
     ``head``: a :class:`QuestionHead`, ``"bundled"`` (the shipped one, or the lexical rule
     when absent) or ``None`` (the lexical rule). ``answer_head``: an :class:`AnswerHead`,
     ``"bundled"`` (the shipped one, or the rule when absent) or ``None`` (the rule).
@@ -1034,7 +1114,7 @@ def find_questions(
         if found is not None:
             qs, conf = found[i]
         else:
-            qs, conf = question_sentences(utt.text, language=language), None
+            qs, conf = [q for q in question_sentences(utt.text, language=language) if not phatic_question(q)], None
         if not qs:
             continue
         addressee, window = reply_window(ordered, i, answer_max_utterances, answer_max_latency_s)
@@ -1470,9 +1550,13 @@ def _open_before(texts: Sequence[str], speakers: Sequence[str], k: int) -> str:
     return prev if prev and prev[-1] not in ".!?…" else ""
 
 
-def _head_questions(utts: Sequence[Utterance], head: QuestionHead,
-                    language: Optional[str] = None) -> list[tuple[list[str], Optional[float]]]:
+def _head_questions(utts: Sequence[Utterance], head: QuestionHead, language: Optional[str] = None, *,
+                    keep_phatic: bool = False) -> list[tuple[list[str], Optional[float]]]:
     """Per utterance: its question sentences by the head and the best probability among them.
+
+    A greeting, summons or channel check ("Hello?", "Can you hear me?", «Алло?»: :func:`phatic_question`) is no
+    question sentence (round 27); ``keep_phatic`` keeps them, as before, for the comparison
+    (``benchmarks/r27_phatic_heldout.py``).
 
     The sentences of the whole transcript form one stream, as the dialogue acts the head was
     trained on: each sentence's context is the sentence before it and the two after it, with
@@ -1507,6 +1591,8 @@ def _head_questions(utts: Sequence[Utterance], head: QuestionHead,
                 punctuated and ru_unmarked_question(s, _open_before(texts, speakers, k)))
         elif punctuated and not yes:
             yes = unmarked_inversion(s)
+        if yes and not keep_phatic and phatic_question(s):
+            continue
         if yes:
             qs, best = out[i]
             qs.append(s)
