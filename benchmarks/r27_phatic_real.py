@@ -74,7 +74,11 @@ def compare(work: Path) -> dict:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from r26_audit import FINDINGS, count
 
-    out: dict = {"command": "python benchmarks/r27_phatic_real.py compare --work " + str(work), "sessions": {}}
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    out: dict = {"command": "python benchmarks/r27_phatic_real.py compare --work " + str(work),
+                 "runs": {"before": "run --tag before --src <git archive e95f192 src> (round 27's start commit)",
+                          "after": "run --tag after --src src"},
+                 "commit": head, "sessions": {}}
     sessions = sorted(p.name for p in (work / "before").iterdir() if (p / "session.json").exists())
     sets = [(s, work / "before" / s, work / "after" / s) for s in sessions]
     sets.append(("pyannote_audio (sessionscope run)", work / "pyannote_audio_before" / "sample",
