@@ -23,7 +23,7 @@ ROLES = {"diane": "junior", "sheila": "senior"}
 
 
 @pytest.mark.parametrize("text", [
-    "Hello?", "Hi?", "Hey?", "Hello, hello?", "Oh, hello?", "Hi there?", "Hello everyone?", "Can you hear me?",
+    "Hello?", "Hi?", "Hey there?", "Hey, can you hear me?", "Hello, hello?", "Oh, hello?", "Hi there?", "Hello everyone?", "Can you hear me?",
     "Can you hear me now?", "Can everyone hear me okay?", "Are you there?", "Are you still there?", "You still there?",
     "Anybody there?", "Is anyone there?", "Am I on mute?", "Hello, can you hear me?", "Hello? Are you there?",
     "hello can you hear me", "Good morning?",
@@ -37,7 +37,7 @@ def test_greetings_summons_and_channel_checks_are_phatic(text: str) -> None:
 @pytest.mark.parametrize("text", [
     "Hello, can you explain the budget?", "Are you there yet with the report?", "Hi, how was the trip?",
     "Hello, what do you think?", "Can you hear the difference?", "Can you?", "Are you?", "How are you?",
-    "Okay?", "Right?", "Huh?", "Hello what?", "Can you see my screen?", "Did I lose you?", "Hello Kitty is a brand?",
+    "Okay?", "Right?", "Huh?", "Hey?", "Hello what?", "Can you see my screen?", "Did I lose you?", "Hello Kitty is a brand?",
     "Алло, а что с отчётом?", "Вы там уже закончили?", "Слышите?", "Ты тут был вчера?", "Как дела?",
     "Привет, ты сделал задачу?", "Вы меня слышите, когда я говорю быстро?",
 ])

@@ -1024,7 +1024,8 @@ def phatic_question(sentence: str) -> bool:
 
     Such a sentence is no question (:func:`_head_questions`, :func:`find_questions`): not asked, not open, not
     answered, no knowledge flow. The whole sentence decides, never its first word: "Hello, can you explain the
-    budget?" and "Are you there yet with the report?" are questions. Not taken: "How are you?" (it asks about the
+    budget?" and "Are you there yet with the report?" are questions. Not taken: a bare "Hey?" (it also asks for a
+    repeat), "How are you?" (it asks about the
     person, and the corpora tag it a question), "Can you see my screen?", "Did I lose you?".
     """
     toks = [t for t in question_tokens(sentence) if t]
@@ -1032,7 +1033,7 @@ def phatic_question(sentence: str) -> bool:
     while k < len(toks) - 1 and toks[k] in _PHATIC_LEAD:
         k += 1
     toks = toks[k:]
-    if not toks:
+    if not toks or toks == ["hey"]:  # a bare "Hey?" also asks for a repeat (British "eh?": an AMI train el.inf act)
         return False
     return _phatic_run(tuple(toks))
 
