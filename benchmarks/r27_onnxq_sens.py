@@ -34,6 +34,8 @@ GROUPS = {
     "blocks": r"/linear_local/|tdnnd\d+/linear1/",
     "all_conv": r".",
     "head": r"^/head/",
+    "heavy_no_transit": r"^/head/|/linear_local/|tdnnd\d+/linear1/",
+    "heavy_no_block1": r"^/head/|block[23]/.*(/linear_local/|tdnnd\d+/linear1/)|/transit\d/",
 }
 
 
