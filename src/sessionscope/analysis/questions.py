@@ -1025,8 +1025,8 @@ def phatic_question(sentence: str) -> bool:
     Such a sentence is no question (:func:`_head_questions`, :func:`find_questions`): not asked, not open, not
     answered, no knowledge flow. The whole sentence decides, never its first word: "Hello, can you explain the
     budget?" and "Are you there yet with the report?" are questions. Not taken: a bare "Hey?" (it also asks for a
-    repeat), "How are you?" (it asks about the
-    person, and the corpora tag it a question), "Can you see my screen?", "Did I lose you?".
+    repeat), "How are you?" (it asks about the person, and the corpora tag it a question), "Can you see my screen?",
+    "Did I lose you?".
     """
     toks = [t for t in question_tokens(sentence) if t]
     k = 0
