@@ -52,7 +52,9 @@ load average is recorded at the start and end.
 once the recording is decoded (``decode.keep_freed_memory``: ``mallopt`` in process, before the model loads), right
 after the plain one in every repeat: ``ratio_wall_tuned`` / ``ratio_cpu_tuned`` compare ``run`` with it (like for
 like: the same allocator on both sides), ``ratio_wall`` / ``ratio_cpu`` stay the comparison with the library as users
-run it (glibc's defaults).
+run it (glibc's defaults). Since round 27 the tuned one also starts with the ``GLIBC_TUNABLES`` that the console
+script gives an audio command (``sessionscope.cli.hugepages``: transparent huge pages for malloc's memory, where the
+kernel's THP mode is ``madvise`` and glibc is 2.35 or later; ``asr_tuned_env`` in the JSON says what it got).
 """
 
 from __future__ import annotations
@@ -194,6 +196,24 @@ def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None,
             "max_rss_mb": round(out["max_rss_mb"])}
 
 
+def tuned_env() -> dict[str, str]:
+    """What faster-whisper alone gets in ``--asr-tuned`` besides the thresholds: the ``GLIBC_TUNABLES`` that
+    ``sessionscope run`` starts itself again with on this machine (none where it does not)."""
+    import importlib.util
+    import platform
+
+    # this checkout's module, by its file: the same tunable when --json times another checkout's src (PYTHONPATH)
+    spec = importlib.util.spec_from_file_location("_hugepages", ROOT / "src" / "sessionscope" / "cli" / "hugepages.py")
+    assert spec is not None and spec.loader is not None
+    hugepages = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hugepages)
+    plan = hugepages.reexec_plan(argv=["sessionscope", "run"], orig_argv=[PY, "sessionscope", "run"], executable=PY,
+                                 env={k: v for k, v in os.environ.items() if k != hugepages.MARKER},
+                                 platform=sys.platform, libc=platform.libc_ver(),
+                                 thp=hugepages._read(hugepages.THP_ENABLED))
+    return {"SPEED_RUN_ASR_TUNED": "1", **({"GLIBC_TUNABLES": plan[1]["GLIBC_TUNABLES"]} if plan else {})}
+
+
 def warm_up(tmp: Path, wav: Path, script: Path, cfg: list[str], config: Path | None, base: dict[str, str], *,
             asr: bool) -> None:
     """One untimed `run` (and faster-whisper alone): compiles and caches the bytecode both sides import."""
@@ -262,6 +282,7 @@ def main() -> int:
                                                           for v in variants}
     stages: dict[str, list[dict]] = {v: [] for v in variants}
     outputs: dict[str, list[object]] = {v: [] for v in variants}
+    asr_tuned_env = tuned_env() if args.asr_tuned else {}
     with tempfile.TemporaryDirectory() as tmp:
         wav = Path(tmp) / "recording.wav"
         source = build(args.minutes, wav, args.conversations)
@@ -294,11 +315,11 @@ def main() -> int:
                     print(v, "asr", runs[v]["asr"][-1], flush=True)
                 if args.asr_tuned and not args.run_only:
                     runs[v]["asr_tuned"].append(timed([PY, str(script), str(wav), str(args.config or ""),
-                                                       "en" if v == "en" else ""], ROOT, {"SPEED_RUN_ASR_TUNED": "1"},
-                                                      base))
+                                                       "en" if v == "en" else ""], ROOT, asr_tuned_env, base))
                     print(v, "asr_tuned", runs[v]["asr_tuned"][-1], flush=True)
     dur = args.minutes * 60
-    result: dict = {"recording_min": args.minutes, "source": source, "bytecode": not args.no_bytecode, "variants": {}}
+    result: dict = {"recording_min": args.minutes, "source": source, "bytecode": not args.no_bytecode,
+                    "asr_tuned_env": asr_tuned_env or None, "variants": {}}
     for v in variants:
         result["variants"][v] = summary(runs[v], kinds, dur, outputs[v], stages[v])
     result.update(load_average_start=[round(x, 2) for x in load_start], load_average_end=[round(x, 2) for x in os.getloadavg()],

@@ -86,7 +86,13 @@ def main() -> None:
     of wall time after a `run`, measured by ``benchmarks/exit_cost_r12_speed.py``; the outputs are already
     written and closed). A command that leaves a non-daemon thread running, exits with a message, or fails
     with an unexpected exception exits the ordinary way.
+
+    An audio command first starts itself again, once, with transparent huge pages for malloc's memory
+    (:func:`sessionscope.cli.hugepages.reexec_with_hugepages`: glibc reads that setting only when a process starts).
     """
+    from sessionscope.cli.hugepages import reexec_with_hugepages
+
+    reexec_with_hugepages()
     try:
         cli(prog_name="sessionscope")
     except SystemExit as e:
