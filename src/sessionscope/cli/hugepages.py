@@ -19,7 +19,7 @@ It does so only when it helps and only once:
 * the user has not set ``glibc.malloc.hugetlb`` themselves (any value, kept as it is);
 * ``SESSIONSCOPE_MALLOC_TUNE`` is not ``0`` (the opt-out of :func:`sessionscope.audio.decode.keep_freed_memory`);
 * the command runs the audio path (:data:`AUDIO_COMMANDS`): the text commands allocate little and are not worth
-  the second start (about 30 ms);
+  the second start (about 35 ms of CPU: ``benchmarks/hugepages_start_r27_thp.py``);
 * :data:`MARKER` is not already in the environment (set in the new process: it never loops), and the arguments
   this process was started with end with the ones the command line sees (a program that calls ``main()`` with
   arguments of its own, as the tests do, is never started again in its own place).
