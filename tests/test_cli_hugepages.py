@@ -55,6 +55,12 @@ def test_the_malloc_opt_out_turns_it_off(value):
     assert plan(env={"SESSIONSCOPE_MALLOC_TUNE": "1"}) is not None
 
 
+def test_the_opt_out_is_the_one_of_the_malloc_thresholds():
+    from sessionscope.audio.decode import MALLOC_ENV
+
+    assert h.OPT_OUT == MALLOC_ENV
+
+
 def test_the_started_again_process_never_starts_again():
     _, env = plan() or ([], {})
     assert plan(env=env) is None

@@ -225,7 +225,8 @@ def keep_freed_memory() -> bool:
     each batch were faulted in page by page again (≈ 3.3 million minor faults and ≈ 14 s of system CPU in one
     5-minute `run`). With the thresholds raised most stay mapped between batches (−0.4 million faults, −2 s of
     system CPU per 5 minutes); :func:`trim_heap` still hands everything back between the diarization's batches
-    (docs/benchmarks/audio.md, round 18 dspeed). It changes no number.
+    (docs/benchmarks/audio.md, round 18 dspeed). It changes no number. The same opt-out also stops the console
+    script's start-again with huge pages for malloc (:mod:`sessionscope.cli.hugepages`, round 27).
     """
     import os
 
