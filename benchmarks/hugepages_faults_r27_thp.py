@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -58,8 +59,13 @@ def assemble(work: Path, command: str) -> dict:
         (work / f"out_{r['variant']}{r['round']}").rglob("session.json")).read_text())) for r in runs}
     first = next(iter(outputs))
     diffs = {k: differences(outputs[first], o)[:20] for k, o in outputs.items()}
+    cpu = {(r["variant"], r["round"]): r["user_s"] + r["sys_s"] for r in runs}
+    paired = {v: [round(cpu[(v, n)] - cpu[("base", n)], 2) for (w, n) in cpu if w == "base" and (v, n) in cpu]
+              for v in ("thp", "mmapmax0")}  # CPU s (user + system) against base in the same round
+    med = {v: {k: round(statistics.median(r[k] for r in runs if r["variant"] == v), 3)
+               for k in ("wall_s", "user_s", "sys_s", "minor_faults", "max_rss_kb")} for v in variants(Path())}
     thp = Path("/sys/kernel/mm/transparent_hugepage/enabled")
-    return {"command": command, "thp_enabled": thp.read_text().strip() if thp.exists() else None,
+    return {"command": command, "median": med, "paired_cpu_s_vs_base": paired, "thp_enabled": thp.read_text().strip() if thp.exists() else None,
             "libc": list(platform.libc_ver()), "cores": os.cpu_count(), "runs": runs,
             "compared_with": first, "differences": diffs,
             # the fingerprint of the source files a run used (batch.resume_key): differs between two checkouts by design
