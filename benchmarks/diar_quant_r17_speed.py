@@ -122,7 +122,9 @@ def fp16(src: Path, dst: Path) -> Path:
     return dst
 
 
-def main() -> int:
+def main(script: str = "benchmarks/diar_quant_r17_speed.py", tmp_prefix: str = "diar_q17_") -> int:
+    """``script`` / ``tmp_prefix``: the name written in the result's ``command`` and the scratch dir's prefix (round 27's
+    ``r27_onnxq_replay.py`` runs this with its own)."""
     ap = argparse.ArgumentParser()
     ap.add_argument("wav", type=Path)
     ap.add_argument("--calib", type=Path, required=True)
@@ -138,7 +140,7 @@ def main() -> int:
     cam_model = load_campplus("cpu")
     batches = record(args.wav)
     calib = record(args.calib)
-    tmp = Path(tempfile.mkdtemp(prefix="diar_q17_"))
+    tmp = Path(tempfile.mkdtemp(prefix=tmp_prefix))
     paths = {"campplus": cam_model.path, "segmentation": seg_model.path}
     variants: dict[str, dict[str, object]] = {}
     build_s: dict[str, float] = {}
@@ -156,6 +158,9 @@ def main() -> int:
             "static_minmax": lambda d, n=net, s=src: static_q(s, d, calib[n], ops=None, method="MinMax", reduce_range=False),
             "static_minmax_rr": lambda d, n=net, s=src: static_q(s, d, calib[n], ops=None, method="MinMax", reduce_range=True),
             "static_conv_minmax": lambda d, n=net, s=src: static_q(s, d, calib[n], ops=["Conv"], method="MinMax", reduce_range=False),
+            # round 27 (onnxq): the same convolutions with histogram calibrators
+            "static_conv_pct": lambda d, n=net, s=src: static_q(s, d, calib[n], ops=["Conv"], method="Percentile", reduce_range=False),
+            "static_conv_entropy": lambda d, n=net, s=src: static_q(s, d, calib[n], ops=["Conv"], method="Entropy", reduce_range=False),
             "dynamic_all": lambda d, s=src: dynamic_q(s, d, None),
         }
         if net == "segmentation":
@@ -195,9 +200,10 @@ def main() -> int:
             results[net][v] = row
             print(net, v, json.dumps(row), flush=True)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    res = {"command": " ".join(["benchmarks/diar_quant_r17_speed.py", *map(str, sys.argv[1:])]), "commit": commit,
+    res = {"command": " ".join([script, *map(str, sys.argv[1:])]), "commit": commit,
            "data": {"eval": str(args.wav), "calibration": str(args.calib)},
-           "onnxruntime": __import__("onnxruntime").__version__, "results": results,
+           "onnxruntime": __import__("onnxruntime").__version__,
+           "cpu_flags_vnni": "avx512_vnni" in Path("/proc/cpuinfo").read_text(), "results": results,
            "batches": {k: len(v) for k, v in batches.items()}, "calib_batches": {k: len(v) for k, v in calib.items()}}
     if args.json:
         args.json.write_text(json.dumps(res, indent=1))
