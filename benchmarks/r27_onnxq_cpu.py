@@ -41,7 +41,7 @@ def main() -> int:
     ap.add_argument("--pairs", type=int, default=3)
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
-    q = _load("r27_onnxq_replay")
+    q = _load("diar_quant_r17_speed")
     from sessionscope.audio import diarize as dz
     from sessionscope.audio import onnx_models, segmentation
     from sessionscope.audio.decode import load_audio

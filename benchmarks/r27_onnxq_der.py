@@ -42,7 +42,7 @@ def main() -> int:
     ap.add_argument("--group", default="heavy")
     ap.add_argument("--method", default="MinMax")
     args = ap.parse_args(own)
-    q = _load("r27_onnxq_replay")
+    q = _load("diar_quant_r17_speed")
     if args.build_calib is not None:
         sens = _load("r27_onnxq_sens")
         from sessionscope.models import load_campplus

@@ -4,7 +4,7 @@
     nice -n 10 .venv/bin/python benchmarks/r27_onnxq_sens.py REC5.wav --calib CALIB.wav [--variants NAME ...] [--json OUT]
 
 Records the CAM++ batches of one diarization of REC5 (evaluated) and of CALIB (calibration; a different
-recording) with ``r27_onnxq_replay.record``; quantises the cached float32 export statically (QDQ, per-channel
+recording) with ``diar_quant_r17_speed.record`` (which ``r27_onnxq_replay.py`` runs); quantises the cached float32 export statically (QDQ, per-channel
 int8 weights, uint8 activations) on the Conv nodes whose names match each variant's expression, with ranges
 from the calibration batches cut into fixed-length crops (``--crop`` frames: the histogram calibrators need
 one shape); replays REC5's batches (one intra-op thread) through float32 and each variant, alternated, and
@@ -89,7 +89,7 @@ def main() -> int:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
-    q = _load("r27_onnxq_replay")
+    q = _load("diar_quant_r17_speed")
     from sessionscope.models import load_campplus
 
     cam = load_campplus("cpu")

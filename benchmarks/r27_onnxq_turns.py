@@ -48,7 +48,7 @@ def main() -> int:
     args = ap.parse_args()
     if {"ami", "libri-report", "examples", "conv/report"} & set(args.sets):
         raise SystemExit("held-out sets are not run here")
-    q = _load("r27_onnxq_replay")
+    q = _load("diar_quant_r17_speed")
     sens = _load("r27_onnxq_sens")
     dd = _load("diarization_der")
     from sessionscope.audio import diarize as dz
