@@ -171,7 +171,7 @@ def test_items_to_check_are_said_beside_the_counts() -> None:
     n, k = len(s.advice), sum(1 for r in s.advice if r.to_check)
     assert k == 1
     page = render_dashboard(build_programme([s], encoder=None, goal_vectors=None))
-    assert f"{n} ({k} to check)" in page
+    assert f"{n - k} (+{k} to check)" in page  # the counted ones, then those to check (round 27)
 
 
 def test_topic_coverage_keeps_seconds_and_word_shares_apart() -> None:

@@ -61,6 +61,8 @@ def dashboard_data(prog: Any, t: Translator) -> dict[str, Any]:
             "mu": _val(r.get("mutuality_index")), "rj": _count(r.get("recs_by_junior")),
             "rs": _count(r.get("recs_by_senior")), "ai": _count(r.get("n_action_items")),
             "rc": _count(r.get("n_recommendations_to_check")), "ac": _count(r.get("n_action_items_to_check")),
+            # the recommendations by the junior / senior that are marked to check (in rj / rs, shown apart)
+            "rjc": _count(r.get("recs_by_junior_to_check")), "rsc": _count(r.get("recs_by_senior_to_check")),
             "fl": int(r.get("n_flags") or 0), "areas": areas, "report": r.get("report"),
             "pc": _val(r.get("planned_topics_covered_so_far")),
         })
@@ -302,10 +304,11 @@ def _issues_view(prog: Any, t: Translator) -> Optional[list[dict[str, Any]]]:
 
 
 def _with_check(t: Translator, n: Optional[int], to_check: Optional[int]) -> str:
-    """"21 (18 to check)"; "–" when the items were not extracted."""
+    """"3 (+18 to check)": the counted items, then those marked to check (``n`` counts both); "–" when the items
+    were not extracted."""
     if n is None:
         return "–"
-    return f"{n} ({pt(t, 'n_to_check', n=to_check)})" if to_check else str(n)
+    return f"{n - to_check} ({pt(t, 'n_to_check', n=to_check)})" if to_check else str(n)
 
 
 def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False) -> str:

@@ -106,7 +106,9 @@ def follow_up(sessions: Sequence[Session], *, min_share: float = 0.5) -> list[Fo
         group = sorted(group, key=lambda s: (s.date is None, s.date.isoformat() if s.date else "", s.id))
         for k, s in enumerate(group):
             later = group[k + 1:]
-            for a in s.tasks:  # a move within the meeting has nothing to follow up
+            for a in s.tasks:  # a move within the meeting has nothing to follow up, nor an item marked to check
+                if a.to_check:
+                    continue
                 task_stems = stems(a.task)
                 need = _needed(len(task_stems), min_share) if task_stems else 0
                 status, where, evidence = ("pending" if not later else "not_mentioned"), None, None

@@ -211,9 +211,12 @@ def follow_goals(
         group = sorted(group, key=lambda s: (s.date is None, s.date.isoformat() if s.date else "", s.id))
         for k, s in enumerate(group):
             later = group[k + 1:]
-            tasks = [a.task for a in s.tasks]  # moves within the meeting are no goals
+            # moves within the meeting are no goals, nor are the items marked to check (more likely wrong than
+            # right: the reports list them apart, and the flags and the checklist do not count them)
+            goals = [a for a in s.tasks if not a.to_check]
+            tasks = [a.task for a in goals]
             task_vecs = enc.encode(tasks) if enc is not None and tasks and later else None
-            for j, a in enumerate(s.tasks):
+            for j, a in enumerate(goals):
                 task_stems = stems(a.task)
                 need = _needed(len(task_stems), min_overlap) if task_stems else 0
                 status, cue, best, where, evidence, mentions, done_date = (

@@ -46,12 +46,15 @@ log = logging.getLogger(__name__)
 #: whole-number columns of the programme tables (see :data:`~sessionscope.report.tables.INTEGER_COLUMNS`)
 PROGRAMME_INTEGER_COLUMNS: dict[str, tuple[str, ...]] = {
     "programme_sessions": (*INTEGER_COLUMNS["sessions"], "session_number", "recs_by_junior", "recs_by_senior",
+                           "recs_by_junior_to_check", "recs_by_senior_to_check",
                            "questions_by_junior", "questions_by_senior", "n_problems_solved", "checklist_met",
                            "checklist_told"),
-    "programme_pairs": ("n_sessions", "sessions_60min_or_more", "recs_by_junior", "recs_by_senior", "n_action_items",
+    "programme_pairs": ("n_sessions", "sessions_60min_or_more", "recs_by_junior", "recs_by_senior",
+                        "recs_by_junior_to_check", "recs_by_senior_to_check", "n_action_items",
                         "n_recommendations_to_check", "n_action_items_to_check", "n_flags", "goals_judged", "goals_open", "goals_pending"),
     "programme": ("n_pairs", "n_sessions", "n_action_items", "n_flags", "goals_open", "goals_pending",
-                  "n_survey_answers", "n_input_issues", "n_talk_share_sessions", "n_word_share_sessions"),
+                  "n_survey_answers", "n_input_issues", "n_talk_share_sessions", "n_word_share_sessions",
+                  "n_mutuality_sessions"),
 }
 
 
@@ -165,11 +168,15 @@ def build_programme(
         # a session naming no junior (or senior) has no count for them: unknown, not "0 recommendations by the junior"
         row["recs_by_junior"] = sum(1 for r in s.advice if r.giver == junior) if junior else None
         row["recs_by_senior"] = sum(1 for r in s.advice if r.giver == senior) if senior else None
+        # of those, the ones marked to check: the reports show them apart, never as counted advice
+        row["recs_by_junior_to_check"] = sum(1 for r in s.advice if r.giver == junior and r.to_check) if junior else None
+        row["recs_by_senior_to_check"] = sum(1 for r in s.advice if r.giver == senior and r.to_check) if senior else None
         row["questions_by_junior"] = sum(1 for q in s.questions if q.asker == junior) if junior else None
         row["questions_by_senior"] = sum(1 for q in s.questions if q.asker == senior) if senior else None
         row["n_problems_solved"] = sum(1 for p in s.problems if p.solved)
         if row["n_recommendations"] is None:  # extraction did not run: unknown, not 0 (tables.EXTRACTION_COUNTS)
-            row.update(dict.fromkeys(("recs_by_junior", "recs_by_senior", "questions_by_junior",
+            row.update(dict.fromkeys(("recs_by_junior", "recs_by_senior", "recs_by_junior_to_check",
+                                      "recs_by_senior_to_check", "questions_by_junior",
                                       "questions_by_senior", "n_problems_solved")))
         row["topics_planned"] = ";".join(_planned(s, planned))
         row["report"] = None
@@ -231,6 +238,8 @@ def build_programme(
             "mutuality_trend": _slope(g["mutuality_index"].tolist()),
             # over the sessions whose items were extracted (none: unknown, not 0); "to check" ones included, and counted
             "recs_by_junior": _known_sum(g["recs_by_junior"]), "recs_by_senior": _known_sum(g["recs_by_senior"]),
+            "recs_by_junior_to_check": _known_sum(g["recs_by_junior_to_check"]),
+            "recs_by_senior_to_check": _known_sum(g["recs_by_senior_to_check"]),
             "n_recommendations_to_check": _known_sum(g["n_recommendations_to_check"]),
             "n_action_items": _known_sum(g["n_action_items"]),
             "n_action_items_to_check": _known_sum(g["n_action_items_to_check"]),
@@ -263,6 +272,7 @@ def build_programme(
         "mean_junior_word_share": df["junior_word_share"].mean() if not df.empty else None,
         "n_word_share_sessions": int(df["junior_word_share"].notna().sum()) if not df.empty else 0,
         "mean_mutuality": df["mutuality_index"].mean() if not df.empty else None,
+        "n_mutuality_sessions": int(df["mutuality_index"].notna().sum()) if not df.empty else 0,
         "n_action_items": len(fu),
         "action_items_followed_up_share": float((judged_all["status"] != "not_mentioned").mean()) if len(judged_all) else None,
         "n_flags": len(flags),
@@ -402,13 +412,14 @@ def is_true(v: Any) -> bool:
 
 
 def _to_check(t: Any, n: Any, to_check: Any) -> str:
-    """"2 (1 to check)"; "n/a" when unknown (the items were not extracted)."""
+    """"1 (+1 to check)": the counted items, then those marked to check (``n`` counts both); "n/a" when unknown
+    (the items were not extracted)."""
     from sessionscope.report.programme_i18n import pt
 
     if n is None or n != n:
         return str(t("n_a"))
     k = 0 if to_check is None or to_check != to_check else int(to_check)
-    return f"{int(n)} ({pt(t, 'n_to_check', n=k)})" if k else str(int(n))
+    return f"{int(n) - k} ({pt(t, 'n_to_check', n=k)})" if k else str(int(n))
 
 
 def _known_sum(col: Any) -> Optional[int]:
@@ -522,7 +533,8 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
               f"| {t('kpi_jshare')} | {pct(row.get('mean_junior_talk_share'))}{_over(t, row, 'talk', len(prog.sessions))} |",
               f"| {pt(t, 'kpi_jwshare')} | {pct(row.get('mean_junior_word_share'))}"
               f"{_over(t, row, 'word', len(prog.sessions))} |",
-              f"| {t('kpi_mutuality')} | {num(row.get('mean_mutuality'), 2)} |",
+              f"| {t('kpi_mutuality')} | {num(row.get('mean_mutuality'), 2)}"
+              f"{_over(t, row, 'mutuality', len(prog.sessions))} |",
               f"| {t('kpi_followed')} | {pct(row.get('action_items_followed_up_share'))} |",
               f"| {t('kpi_flags')} | {int(row.get('n_flags', 0))} |",
               f"| {pt(t, 'kpi_goals_done')} | {pct(row.get('goals_done_share'))} |",
@@ -580,7 +592,7 @@ def _over(t: Any, row: Any, kind: str, total: int) -> str:
     """" (over the 3 of 7 sessions with talk times)" after a mean junior share when some sessions have none."""
     from sessionscope.report.programme_i18n import pt
 
-    n = int(row.get(f"n_{kind}_share_sessions", 0) or 0)
+    n = int(row.get(f"n_{kind}_sessions" if kind == "mutuality" else f"n_{kind}_share_sessions", 0) or 0)
     if kind == "talk" and total and not n and not int(row.get("n_word_share_sessions", 0) or 0):
         return f" ({pt(t, 'kpi_no_junior')})"  # "n/a" alone: a programme of transcripts given without roles
     return f" ({pt(t, f'kpi_over_{kind}', n=n, total=total)})" if 0 < n < total else ""

@@ -51,8 +51,8 @@ EN: dict[str, str] = {
     "bl_programme": "whole programme", "bl_not_measured": "not measured", "bl_better": "better",
     "bl_worse": "worse", "bl_same": "unchanged", "bl_n": "n = {n}",
     "sec_goals": "Goals followed across sessions",
-    "goals_note": "Each action item is looked for in the pair's later sessions (method: {method}); what is said "
-                  "about it decides the status. The evidence is in programme_goals. These statuses are leads "
+    "goals_note": "Each action item (not those marked to check) is looked for in the pair's later sessions "
+                  "(method: {method}); what is said about it decides the status. The evidence is in programme_goals. These statuses are leads "
                   "to check, not measured completion: on AMI meetings the matcher found a goal 'mentioned' as "
                   "often in another team's meeting on the same task as in the same team's next one "
                   "(docs/reports.md).",
@@ -82,13 +82,14 @@ EN: dict[str, str] = {
                      "name no junior",
     "kpi_over_word": "over the {n} of {total} sessions with the junior's words; the others name no junior or have "
                      "no words",
+    "kpi_over_mutuality": "over the {n} of {total} sessions where it could be measured",
     "kpi_talk_note": "The junior talk share is a share of talk time, over the {n} of {total} sessions with a "
                      "junior and times; a transcript without times gives only a share of the words, shown beside "
                      "it; a session that names no junior gives neither.",
     "of_words": "of words",
     "chart_coverage_title": "Share of the discussion per topic area (each session counts once; of the words for "
                             "transcripts without times)",
-    "n_to_check": "{n} to check",
+    "n_to_check": "+{n} to check",
     # forms by {n} (one|other): "1 of 8 sessions was", "2 of 8 sessions were"; "1 of 1 session was"
     "stages_note": "{n} of {total} {sessions} was not fully analysed: what its missing stages measure "
                    "(recommendations, action items, questions, mutuality, flags) is unknown, shown as n/a or –, "
@@ -189,8 +190,8 @@ RU: dict[str, str] = {
     "bl_programme": "вся программа", "bl_not_measured": "не измеряется", "bl_better": "лучше",
     "bl_worse": "хуже", "bl_same": "без изменений", "bl_n": "n = {n}",
     "sec_goals": "Цели от встречи к встрече",
-    "goals_note": "Каждая задача ищется в следующих встречах пары (метод: {method}); сказанное о ней определяет "
-                  "статус. Доказательства — в programme_goals. Эти статусы — подсказки для проверки, а не "
+    "goals_note": "Каждая задача (кроме отмеченных «проверить») ищется в следующих встречах пары "
+                  "(метод: {method}); сказанное о ней определяет статус. Доказательства — в programme_goals. Эти статусы — подсказки для проверки, а не "
                   "измеренное выполнение: на встречах AMI цель «упоминалась» во встрече другой команды с той же "
                   "задачей так же часто, как в следующей встрече своей (docs/reports.md).",
     "goals_rates": "По парам", "goals_set": "Поставлено", "goals_done": "Выполнено", "goals_dropped": "Отменено",
@@ -216,13 +217,14 @@ RU: dict[str, str] = {
     "kpi_over_talk": "по {n} из {total} встреч, где есть время речи младшего; в остальных нет времени или не "
                      "указан младший",
     "kpi_over_word": "по {n} из {total} встреч, где есть слова младшего; в остальных не указан младший или нет слов",
+    "kpi_over_mutuality": "по {n} из {total} встреч, где её удалось измерить",
     "kpi_talk_note": "Доля речи младшего — доля времени речи, по {n} из {total} встреч с младшим и временем; "
                      "расшифровка без времени даёт только долю слов, она показана рядом; встреча, где младший не "
                      "указан, не даёт ни той, ни другой.",
     "of_words": "слов",
     "chart_coverage_title": "Доля обсуждения по темам (каждая встреча — поровну; для расшифровок без времени — доля "
                             "слов)",
-    "n_to_check": "проверить: {n}",
+    "n_to_check": "+{n} на проверку",
     # формы по {n}: «1 из 8 встреч проанализирована», «2 из 8 встреч проанализированы»
     "stages_note": "{n} из {total} {sessions} проанализирована не полностью: то, что измеряют пропущенные этапы "
                    "(рекомендации, задачи, вопросы, взаимность, сигналы), неизвестно — «н/д» или «–», а не 0: {list}."

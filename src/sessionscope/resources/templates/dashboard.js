@@ -34,6 +34,10 @@
   }
   // a count over the sessions whose items were extracted: "–" when none was (not "0 found")
   function countText(xs) { return known(xs).length ? String(sum(xs)) : "–"; }
+  // the counted items of a count that includes those marked to check (shown apart, "(+18 to check)")
+  function counted(n, k) { return n === null || n === undefined ? null : n - (k || 0); }
+  // sessions of 30 s are not "0" minutes on average: one decimal below 10 minutes (as in programme.md)
+  function minutesText(m) { return fmt(m, m !== null && m < 10 ? 1 : 0); }
   function checkText(n) { return n ? " (" + T.to_check.replace("{n}", n) + ")" : ""; }
   function setText(id, text) { document.getElementById(id).textContent = text; }
 
@@ -69,12 +73,12 @@
     // talk time and words apart: a pair with no timed session shows its share of the words, marked as such
     var talk = mean(ss.map(function (s) { return s.js; })), words = mean(ss.map(function (s) { return s.jw; }));
     var shareText = talk === null && words !== null ? pct(words) + " " + T.of_words : pct(talk) + trendText;
-    var cells = [name, ss.length, hours(minutes), fmt(mean(minutes), 0),
+    var cells = [name, ss.length, hours(minutes), minutesText(mean(minutes)),
       known(minutes).length ? known(minutes).filter(function (m) { return m >= 60; }).length : "–",
       shareText, fmt(mean(ss.map(function (s) { return s.mu; })), 2),
-      countText(ss.map(function (s) { return s.rj; })) + " / " + countText(ss.map(function (s) { return s.rs; })) +
-        checkText(sum(ss.map(function (s) { return s.rc; }))),
-      countText(ss.map(function (s) { return s.ai; })) + checkText(sum(ss.map(function (s) { return s.ac; }))),
+      countText(ss.map(function (s) { return counted(s.rj, s.rjc); })) + " / " +
+        countText(ss.map(function (s) { return counted(s.rs, s.rsc); })) + checkText(sum(ss.map(function (s) { return s.rc; }))),
+      countText(ss.map(function (s) { return counted(s.ai, s.ac); })) + checkText(sum(ss.map(function (s) { return s.ac; }))),
       sum(ss.map(function (s) { return s.fl; })), plannedText];
     var tr = document.createElement("tr");
     cells.forEach(function (c, k) {
@@ -107,7 +111,7 @@
     var judged = D.followup.filter(function (x) { return keep[x.i] && x.status !== "pending"; });
     setText("kpi_sessions", kept.length);
     setText("kpi_hours", hours(minutes));
-    setText("kpi_minutes", fmt(mean(minutes), 0));
+    setText("kpi_minutes", minutesText(mean(minutes)));
     var timed = known(minutes);
     setText("kpi_60", timed.length ? pct(timed.filter(function (m) { return m >= 60; }).length / timed.length) : "–");
     // "2.4 hours" over 7 of 11 sessions must say so (the other 4 are untimed transcripts)
