@@ -79,3 +79,41 @@ def test_mean_minutes_of_short_sessions_are_not_zero() -> None:
     page = render_dashboard(build_programme([full_session(sid="z1")], encoder=None, goal_vectors=None))
     script = page.split('<script>')[-1]
     assert "minutesText(mean(minutes))" in script and "fmt(mean(minutes), 0)" not in script
+
+
+def test_dashboard_says_over_how_many_sessions_the_mean_mutuality_is() -> None:
+    """EA-12: the dashboard's key figures said it for hours and talk share, not for the mean mutuality."""
+    a = full_session(sid="m1", date=dt.date(2026, 1, 5))
+    b = full_session(sid="m2", date=dt.date(2026, 1, 12))
+    b = b.evolve(knowledge_flow=replace(b.knowledge_flow, mutuality_index=None))
+    prog = build_programme([a, b], encoder=None, goal_vectors=None)
+    page = render_dashboard(prog)
+    assert 'id="kpi-mutuality-note"' in page and "T.mutuality_note" in page
+    data = dashboard_data(prog, Translator("en"))
+    assert data["t"]["mutuality_note"] == ("The mean mutuality is over the {n} of {total} sessions where it could "
+                                           "be measured.")
+    assert [s["mu"] is None for s in data["sessions"]] == [False, True]
+    ru = dashboard_data(prog, Translator("ru"))
+    assert "{n} из {total}" in ru["t"]["mutuality_note"]
+
+
+def test_a_mutuality_on_too_few_exchanges_is_said_in_the_programme() -> None:
+    """EA-10: the Zoom page said its mutuality 'rests on only 4 exchanges … too few to read much into'; the
+    programme showed 0.00 and averaged it without a word."""
+    s = full_session(sid="f1", date=dt.date(2026, 1, 5))
+    kf = s.knowledge_flow
+    assert kf is not None and kf.mutuality_index is not None
+    flows = sum(n for rows in kf.matrix.values() for r in rows.values() for n in r.values())
+    few = build_programme([s], encoder=None, goal_vectors=None, mutual_few_flows=flows + 1)
+    row = few.sessions.iloc[0]
+    assert row["mutuality_flows"] == flows and bool(row["mutuality_few_flows"])
+    md = render_programme_markdown(few)
+    assert "1 of 1 session has a mutuality that rests on too few exchanges" in md and ": f1." in md
+    assert "rests on too few exchanges" in render_dashboard(few)
+    assert "взаимность рассчитана по слишком малому числу обменов" in render_programme_markdown(few, language="ru")
+    enough = build_programme([s], encoder=None, goal_vectors=None, mutual_few_flows=flows)
+    assert not bool(enough.sessions.iloc[0]["mutuality_few_flows"])
+    assert "too few exchanges" not in render_programme_markdown(enough)
+    none = s.evolve(id="f2", knowledge_flow=replace(kf, mutuality_index=None))
+    row = build_programme([none], encoder=None, goal_vectors=None).sessions.iloc[0]
+    assert row["mutuality_flows"] is None or row["mutuality_flows"] != row["mutuality_flows"]  # unknown, not 0

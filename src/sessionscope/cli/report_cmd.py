@@ -225,7 +225,7 @@ def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, langu
                                      cfg=full_cfg.programme, surveys=surveys, baseline=baseline,
                                      dynamics=full_cfg.dynamics, workbook=not no_workbook,
                                      voice_checks=_voice_checks(full_cfg, paths, pairs_, sessions),
-                                     csv_bom=csv_bom or cfg.csv_bom)
+                                     csv_bom=csv_bom or cfg.csv_bom, mutual_few_flows=cfg.mutual_few_flows)
     except SessionscopeError as e:
         raise click.ClickException(str(e)) from e
     _say_programme(prog, page, skipped)

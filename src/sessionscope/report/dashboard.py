@@ -83,6 +83,7 @@ def dashboard_data(prog: Any, t: Translator) -> dict[str, Any]:
         "t": {"showing": t("dash_showing", n="{n}", total="{total}"),
               "of_timed": t("kpi_of_timed_note", n="{n}", total="{total}"), "missing": t("col_missing"), "pp": t("dash_pp"),
               "of_words": pt(t, "of_words"), "talk_note": pt(t, "kpi_talk_note", n="{n}", total="{total}"),
+              "mutuality_note": pt(t, "kpi_mutuality_note", n="{n}", total="{total}"),
               "to_check": pt(t, "n_to_check", n="{n}"),
               "areas": {a: t.area(a) for a in AREAS}},
     }
@@ -315,6 +316,7 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
     """The dashboard HTML for a :class:`~sessionscope.report.programme.Programme`."""
     from sessionscope.report.programme import (
         audio_sessions,
+        few_flow_sessions,
         guessed_sessions,
         is_true,
         not_analysed,
@@ -367,6 +369,10 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
     audio = audio_sessions(prog.sessions)
     if audio:  # turns, interruptions and pauses of recordings are what the diarization heard: trends
         note = stages_note(t, n=len(audio), total=len(data["sessions"]), listed="", key="audio_events_note")
+        partial_note = f"{partial_note} {note}" if partial_note else note
+    few = few_flow_sessions(prog.sessions)
+    if few:  # the mean mutuality averages them: say what their reports say (round 27)
+        note = stages_note(t, n=len(few), total=len(data["sessions"]), listed=", ".join(few), key="few_flows_note")
         partial_note = f"{partial_note} {note}" if partial_note else note
     js = bundled_resource("templates", "dashboard.js").read_text(encoding="utf-8")
     data_json = json_for_script(data, default=str)

@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 #: whole-number columns of the programme tables (see :data:`~sessionscope.report.tables.INTEGER_COLUMNS`)
 PROGRAMME_INTEGER_COLUMNS: dict[str, tuple[str, ...]] = {
     "programme_sessions": (*INTEGER_COLUMNS["sessions"], "session_number", "recs_by_junior", "recs_by_senior",
-                           "recs_by_junior_to_check", "recs_by_senior_to_check",
+                           "recs_by_junior_to_check", "recs_by_senior_to_check", "mutuality_flows",
                            "questions_by_junior", "questions_by_senior", "n_problems_solved", "checklist_met",
                            "checklist_told"),
     "programme_pairs": ("n_sessions", "sessions_60min_or_more", "recs_by_junior", "recs_by_senior",
@@ -142,6 +142,7 @@ def build_programme(
     followup_min_overlap: float = 0.5, cfg: Optional[ProgrammeConfig] = None, encoder: Any = "config",
     surveys: Optional[SurveyData] = None, baseline: Optional[tuple[list[Any], list[Any]]] = None,
     dynamics: Any = None, goal_vectors: Path | str | None = "cache", voice_checks: Mapping[str, Any] | None = None,
+    mutual_few_flows: Optional[int] = None,
 ) -> Programme:
     """Aggregate sessions (any order, any pairs) into the programme tables.
 
@@ -157,6 +158,10 @@ def build_programme(
     import pandas as pd
 
     cfg = cfg or ProgrammeConfig()
+    if mutual_few_flows is None:  # the session reports' threshold (report.mutual_few_flows)
+        from sessionscope.config import ReportConfig
+
+        mutual_few_flows = ReportConfig().mutual_few_flows
     sessions = sorted(sessions, key=lambda s: (s.pair_id or "", s.date or _dt.date.min, s.id))
     rows = []
     for s in sessions:
@@ -174,6 +179,14 @@ def build_programme(
         row["questions_by_junior"] = sum(1 for q in s.questions if q.asker == junior) if junior else None
         row["questions_by_senior"] = sum(1 for q in s.questions if q.asker == senior) if senior else None
         row["n_problems_solved"] = sum(1 for p in s.problems if p.solved)
+        # the exchanges a mutuality rests on; its session report says "too few to read much into" below the
+        # threshold, and so must the programme that averages it (round 27)
+        kf = s.knowledge_flow
+        measured = kf is not None and kf.mutuality_index is not None
+        flows = (sum(n for rows in kf.matrix.values() for r in rows.values() for n in r.values())
+                 if kf is not None and measured else None)
+        row["mutuality_flows"] = flows
+        row["mutuality_few_flows"] = None if flows is None else bool(flows < mutual_few_flows)
         if row["n_recommendations"] is None:  # extraction did not run: unknown, not 0 (tables.EXTRACTION_COUNTS)
             row.update(dict.fromkeys(("recs_by_junior", "recs_by_senior", "recs_by_junior_to_check",
                                       "recs_by_senior_to_check", "questions_by_junior",
@@ -390,6 +403,12 @@ def guessed_sessions(sessions: Any) -> list[str]:
     return sessions_where(sessions, "speakers_guessed")
 
 
+def few_flow_sessions(sessions: Any) -> list[str]:
+    """Ids of the sessions whose mutuality rests on fewer exchanges than ``report.mutual_few_flows`` (round 27): their
+    reports say it is too few to read much into, and the programme's means include them."""
+    return sessions_where(sessions, "mutuality_few_flows")
+
+
 def audio_sessions(sessions: Any) -> list[str]:
     """Ids of the sessions whose who-spoke-when comes from a recording's diarization (``speaker_times_from_audio``):
     their turn, interruption, overlap, backchannel and pause counts are trends (round 25, docs/metrics.md)."""
@@ -496,7 +515,7 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
     from sessionscope.escape import md_text
     from sessionscope.report.checklist import never_met
     from sessionscope.report.i18n import Translator, translate_flag
-    from sessionscope.report.programme_i18n import pt, stages_note
+    from sessionscope.report.programme_i18n import pt
 
     t = Translator(language)
     row = prog.programme.iloc[0] if len(prog.programme) else {}
@@ -539,18 +558,8 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
               f"| {t('kpi_flags')} | {int(row.get('n_flags', 0))} |",
               f"| {pt(t, 'kpi_goals_done')} | {pct(row.get('goals_done_share'))} |",
               f"| {pt(t, 'kpi_goals_open')} | {open_goals} |", ""]
-    partial = not_analysed(prog.sessions)
-    if partial:  # their item counts are unknown, shown as n/a, not as 0 found
-        lines += [stages_note(t, n=len(partial), total=len(prog.sessions), listed="; ".join(partial)), ""]
-    guessed = guessed_sessions(prog.sessions)
-    if guessed:  # the mean junior share above counts them as the junior's: say they rest on a guess
-        lines += [stages_note(t, n=len(guessed), total=len(prog.sessions), listed=md_text(", ".join(guessed)),
-                              key="guessed_note"), ""]
-    for note in voice_swap_notes(prog, t, md_text):  # guessed mappings that disagree with the pair's other sessions
+    for note in _figure_notes(prog, t):
         lines += [note, ""]
-    audio = audio_sessions(prog.sessions)
-    if audio:  # the tables' interruption and turn counts of recordings are what the diarization heard: trends
-        lines += [stages_note(t, n=len(audio), total=len(prog.sessions), listed="", key="audio_events_note"), ""]
     if len(prog.pairs):
         lines += [f"## {t('sec_per_pair')}", "",
                   f"| {t('pair')} | {t('col_sessions')} | {t('col_hours')} | {t('col_60')} | {t('col_jshare')} | "
@@ -586,6 +595,31 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
         lines.append("")
     lines += ["---", "", f"_{t('generated_by', version=__version__)}_", ""]
     return "\n".join(lines)
+
+
+def _figure_notes(prog: Programme, t: Any) -> list[str]:
+    """The notes under programme.md's key figures: sessions not fully analysed, mapped by a guess, with swapped
+    voices, recorded (event counts as trends) and with a mutuality on too few exchanges."""
+    from sessionscope.escape import md_text
+    from sessionscope.report.programme_i18n import stages_note
+
+    notes = []
+    partial = not_analysed(prog.sessions)
+    if partial:  # their item counts are unknown, shown as n/a, not as 0 found
+        notes.append(stages_note(t, n=len(partial), total=len(prog.sessions), listed="; ".join(partial)))
+    guessed = guessed_sessions(prog.sessions)
+    if guessed:  # the mean junior share above counts them as the junior's: say they rest on a guess
+        notes.append(stages_note(t, n=len(guessed), total=len(prog.sessions), listed=md_text(", ".join(guessed)),
+                                 key="guessed_note"))
+    notes += voice_swap_notes(prog, t, md_text)  # guessed mappings that disagree with the pair's other sessions
+    audio = audio_sessions(prog.sessions)
+    if audio:  # the tables' interruption and turn counts of recordings are what the diarization heard: trends
+        notes.append(stages_note(t, n=len(audio), total=len(prog.sessions), listed="", key="audio_events_note"))
+    few = few_flow_sessions(prog.sessions)
+    if few:  # the mean mutuality above averages them: say what their reports say (round 27)
+        notes.append(stages_note(t, n=len(few), total=len(prog.sessions), listed=md_text(", ".join(few)),
+                                 key="few_flows_note"))
+    return notes
 
 
 def _over(t: Any, row: Any, kind: str, total: int) -> str:
@@ -627,6 +661,7 @@ def write_programme(
     workbook: bool = True,
     voice_checks: Mapping[str, Any] | None = None,
     csv_bom: bool = False,
+    mutual_few_flows: Optional[int] = None,
 ) -> tuple[Programme, Path]:
     """Write the programme tables (CSV/Parquet and one ``programme.xlsx``), the research tables,
     ``dashboard.html`` and ``programme.md``; returns (tables, page). ``voice_checks``: see :func:`pair_voice_checks`;
@@ -637,7 +672,7 @@ def write_programme(
     out = Path(out_dir)
     prog = build_programme(sessions, planned=planned, followup_min_overlap=followup_min_overlap, cfg=cfg,
                            encoder=encoder, surveys=surveys, baseline=baseline, dynamics=dynamics,
-                           voice_checks=voice_checks)
+                           voice_checks=voice_checks, mutual_few_flows=mutual_few_flows)
     if report_links:
         prog.sessions["report"] = prog.sessions["session_id"].map(lambda sid: report_links.get(sid))
     write_tables(prog.tables(), out, formats=formats, bom=csv_bom)

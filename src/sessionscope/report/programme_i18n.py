@@ -86,6 +86,7 @@ EN: dict[str, str] = {
     "kpi_talk_note": "The junior talk share is a share of talk time, over the {n} of {total} sessions with a "
                      "junior and times; a transcript without times gives only a share of the words, shown beside "
                      "it; a session that names no junior gives neither.",
+    "kpi_mutuality_note": "The mean mutuality is over the {n} of {total} sessions where it could be measured.",
     "of_words": "of words",
     "chart_coverage_title": "Share of the discussion per topic area (each session counts once; of the words for "
                             "transcripts without times)",
@@ -117,6 +118,12 @@ EN: dict[str, str] = {
                     "participants by order of first speech (a guess): their junior figures (talk share, questions, "
                     "advice) may be the senior's, and a pair's trend may mix the two voices; check each report's Data "
                     "quality and correct with sessionscope remap: {list}.",
+    # round 27: the programme-level twin of the session report's mutual_few sentence
+    "few_flows_note": "{n} of {total} {sessions} has a mutuality that rests on too few exchanges (recommendations "
+                      "given and questions answered) to read much into, as its report says; the mean mutuality and "
+                      "its pair's include it: {list}.|{n} of {total} {sessions} have a mutuality that rests on too few "
+                      "exchanges (recommendations given and questions answered) to read much into, as their reports "
+                      "say; the mean mutuality and their pairs' include them: {list}.",
     # round 26: the programme-level twin of the session report's q_audio_events note (docs/metrics.md)
     "audio_events_note": "{n} of {total} {sessions} is a recording whose who-spoke-when comes from the audio: on "
                          "development recordings of two people its turns came out about a tenth low and its "
@@ -221,6 +228,7 @@ RU: dict[str, str] = {
     "kpi_talk_note": "Доля речи младшего — доля времени речи, по {n} из {total} встреч с младшим и временем; "
                      "расшифровка без времени даёт только долю слов, она показана рядом; встреча, где младший не "
                      "указан, не даёт ни той, ни другой.",
+    "kpi_mutuality_note": "Средняя взаимность — по {n} из {total} встреч, где её удалось измерить.",
     "of_words": "слов",
     "chart_coverage_title": "Доля обсуждения по темам (каждая встреча — поровну; для расшифровок без времени — доля "
                             "слов)",
@@ -256,6 +264,13 @@ RU: dict[str, str] = {
                     "показатели младшего (доля речи, вопросы, советы) могут быть показателями старшего, а тренд пары "
                     "может смешивать два голоса; проверьте «Качество данных» отчётов и исправьте командой "
                     "sessionscope remap: {list}.",
+    "few_flows_note": "{n} из {total} {sessions}: взаимность рассчитана по слишком малому числу обменов (данные советы и "
+                      "ответы на вопросы), чтобы на неё опираться, как сказано в отчёте; средняя взаимность и взаимность "
+                      "пары её учитывают: {list}.|{n} из {total} {sessions}: взаимность рассчитана по слишком малому числу "
+                      "обменов (данные советы и ответы на вопросы), чтобы на неё опираться, как сказано в отчётах; средняя "
+                      "взаимность и взаимность пар их учитывают: {list}.|{n} из {total} {sessions}: взаимность рассчитана "
+                      "по слишком малому числу обменов (данные советы и ответы на вопросы), чтобы на неё опираться, как "
+                      "сказано в отчётах; средняя взаимность и взаимность пар их учитывают: {list}.",
     "audio_events_note": "{n} из {total} {sessions} — запись, в которой кто когда говорил определено по звуку: на "
                          "тестовых записях двух человек реплик находилось примерно на десятую часть меньше, а "
                          "перебивания, наложения, поддакивания и паузы расходились с эталоном наполовину и больше в "

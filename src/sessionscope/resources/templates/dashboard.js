@@ -125,6 +125,10 @@
     talkNote.hidden = !(talkN && talkN < kept.length);
     talkNote.textContent = T.talk_note.replace("{n}", talkN).replace("{total}", kept.length);
     setText("kpi_mutuality", fmt(mean(kept.map(function (s) { return s.mu; })), 2));
+    // as the talk share: the mean mutuality is over the sessions that have one (round 27)
+    var muN = known(kept.map(function (s) { return s.mu; })).length, muNote = document.getElementById("kpi-mutuality-note");
+    muNote.hidden = !(muN && muN < kept.length);
+    muNote.textContent = T.mutuality_note.replace("{n}", muN).replace("{total}", kept.length);
     setText("kpi_followed", judged.length ? pct(judged.filter(function (x) { return x.status !== "not_mentioned"; }).length / judged.length) : "–");
     setText("kpi_flags", sum(kept.map(function (s) { return s.fl; })));
     setText("kpi_goals_done", judged.length ? pct(judged.filter(function (x) { return x.status === "done"; }).length / judged.length) : "–");
