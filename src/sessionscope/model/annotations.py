@@ -191,6 +191,12 @@ class KnowledgeFlow:
     recommendation_matrix: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
     explanation_matrix: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
 
+    @property
+    def n_flows(self) -> int:
+        """The exchanges the mutuality index rests on: every count of :attr:`matrix` (recommendations plus
+        explanations), which the session report and the programme both compare with ``report.mutual_few_flows``."""
+        return sum(n for rows in self.matrix.values() for row in rows.values() for n in row.values())
+
 
 @dataclass(frozen=True, slots=True)
 class KeyPoint:

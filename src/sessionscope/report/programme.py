@@ -182,9 +182,7 @@ def build_programme(
         # the exchanges a mutuality rests on; its session report says "too few to read much into" below the
         # threshold, and so must the programme that averages it (round 27)
         kf = s.knowledge_flow
-        measured = kf is not None and kf.mutuality_index is not None
-        flows = (sum(n for rows in kf.matrix.values() for r in rows.values() for n in r.values())
-                 if kf is not None and measured else None)
+        flows = kf.n_flows if kf is not None and kf.mutuality_index is not None else None
         row["mutuality_flows"] = flows
         row["mutuality_few_flows"] = None if flows is None else bool(flows < mutual_few_flows)
         if row["n_recommendations"] is None:  # extraction did not run: unknown, not 0 (tables.EXTRACTION_COUNTS)

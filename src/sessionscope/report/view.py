@@ -184,7 +184,7 @@ def _mutuality_sentence(session: Session, t: Translator, cfg: ReportConfig) -> O
     if mutual and not group and any(f.code == "one_sided" for f in session.flags):
         # mutuality counts answers too: say why it stands beside "recommendations came from one side"
         sentence = f"{sentence} {t('mutual_but_one_sided')}"
-    flows = sum(n for rows in kf.matrix.values() for row in rows.values() for n in row.values())
+    flows = kf.n_flows
     if flows < cfg.mutual_few_flows:
         # round 26 (audit): "Knowledge flowed both ways" on a 30 s call rested on two answered "Hello?"s
         sentence = f"{sentence} {plural(t('mutual_few', n=flows), flows, t.lang)}"
