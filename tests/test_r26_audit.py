@@ -102,11 +102,13 @@ def test_checklist_counts_the_recommendations_the_report_counts() -> None:
     """"recommendations found: 21" beside the flag "Kathy gave 3 of 3 recommendations" (18 marked to check)."""
     s = _recs(_kathy_nathan())
     item = next(i for i in session_checklist(s).items if i.item == "recommendations_recorded")
-    assert item.value == 1 and item.measure == "recommendations found (4 more marked to check)"
+    # round 27 (leftovers, EA-13): the wording of the programme's tables, "1 (+4 to check)" (was "(4 more marked to
+    # check)" and "…; 4 more marked to check, not counted)")
+    assert item.value == 1 and item.measure == "recommendations found (+4 to check)"
     row = next(r for r in checklist_section(s, Translator("en")).rows if r[0] == "Recommendations recorded")
-    assert "recommendations found: 1 (threshold 1; 4 more marked to check, not counted)" in row[2]
+    assert "recommendations found: 1 (+4 to check; threshold 1)" in row[2]
     row = next(r for r in checklist_section(s, Translator("ru")).rows if r[0].startswith("Рекомендации"))
-    assert "ещё 4 с пометкой «проверить» не учтено" in row[2]
+    assert "найдено рекомендаций: 1 (+4 на проверку; порог 1)" in row[2]
     none_unsure = s.evolve(recommendations=tuple(r for r in s.recommendations if not r.to_check))
     item = next(i for i in session_checklist(none_unsure).items if i.item == "recommendations_recorded")
     assert item.measure == "recommendations found" and item.value == 1

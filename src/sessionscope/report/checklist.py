@@ -167,9 +167,16 @@ def _counted(found: Sequence[Any], need: int) -> tuple[str, Optional[str]]:
     return (CANT_TELL, TO_CHECK_REASON) if len(found) >= need else (NOT_MET, None)
 
 
-#: what the recommendations measure adds about the items marked to check ("recommendations found (18 more marked to
-#: check)"): the value counts the others, as the flags and the report's own note do
-MORE_TO_CHECK_SUFFIX = "more marked to check"
+#: what a measure adds about the items marked to check, after the counted ones: "recommendations found (+18 to check)",
+#: "junior 2/2 (+6 to check)", "(0 of 2; +2 to check)", as the programme's tables ("0 / 3 (+18 to check)"); the value
+#: counts the others, as the flags and the report's own notes do (round 26 for recommendations, round 27 for the rest)
+TO_CHECK_SUFFIX = "to check"
+_TO_CHECK_RX = re.compile(rf"\+(\d+) {TO_CHECK_SUFFIX}")
+
+
+def _plus_to_check(k: int) -> str:
+    """"+6 to check" (empty for none): the items marked to check, named apart from the counted ones."""
+    return f"+{k} {TO_CHECK_SUFFIX}" if k else ""
 
 
 def _recommendations_recorded(c: _Ctx) -> CheckItem:
@@ -178,7 +185,7 @@ def _recommendations_recorded(c: _Ctx) -> CheckItem:
     n = sum(1 for r in c.s.advice if not r.to_check)
     unsure = len(c.s.advice) - n
     status, why = _counted(c.s.advice, max(1, c.cfg.checklist_min_recommendations))
-    measure = "recommendations found" + (f" ({unsure} {MORE_TO_CHECK_SUFFIX})" if unsure else "")
+    measure = "recommendations found" + (f" ({_plus_to_check(unsure)})" if unsure else "")
     return CheckItem("recommendations_recorded", status, measure, n, c.cfg.checklist_min_recommendations,
                      _ev(c.s, [r.utterance_id for r in _sure_first(c.s.advice)]), why)
 
@@ -189,11 +196,15 @@ def _junior_questions(c: _Ctx) -> CheckItem:
     qs = [q for q in s.questions if q.asker == junior and not q.confirmation_tag]
     tags = sum(1 for q in s.questions if q.asker == junior and q.confirmation_tag)
     asked = s.metrics.participants.get(junior or "", {}).get("questions_asked") if s.metrics else None
-    n = len(qs) if s.questions or asked is None else int(asked)
+    unsure = sum(1 for q in qs if q.to_check)
+    # the counted ones (round 27: those marked to check are named apart, as the status reads them)
+    n = len(qs) - unsure if s.questions or asked is None else int(asked)
     status, why = (_counted(qs, c.cfg.checklist_min_junior_questions) if s.questions else
                    (MET if n >= c.cfg.checklist_min_junior_questions else NOT_MET, None))
-    # the participant table counts the tags too ("5" here beside its "14" read as a contradiction): say both
-    measure = "questions asked by the junior" + (f" ({n + tags} {TAGS_SUFFIX})" if tags else "")
+    # the participant table counts the tags and those to check too ("5" here beside its "14" read as a
+    # contradiction): say both
+    notes = [x for x in (_plus_to_check(unsure), f"{n + unsure + tags} {TAGS_SUFFIX}" if tags else "") if x]
+    measure = "questions asked by the junior" + (f" ({'; '.join(notes)})" if notes else "")
     return CheckItem("junior_questions", status, measure, n,
                      c.cfg.checklist_min_junior_questions, _ev(s, [q.utterance_id for q in _sure_first(qs)]), why)
 
@@ -217,9 +228,15 @@ def _both_ways(c: _Ctx) -> CheckItem:
     status = NOT_MET if missing else MET if all(a and b for a, b in sure.values()) else CANT_TELL
     ev = [next((q.utterance_id for q in _sure_first(found[w][0])), "") for w in sides]
     ev += [next((r.utterance_id for r in _sure_first(found[w][1])), "") for w in sides]
-    j, r = found[c.junior], found[c.senior]
+    def side(who: Optional[str]) -> str:
+        """"2/2 (+6 to check)": the counted questions and recommendations, then those marked to check (round 27:
+        "junior 2/8" counted 6 recommendations to check that the status leaves out)."""
+        (q, a), (q_all, a_all) = sure[who], found[who]
+        k = len(q_all) - len(q) + len(a_all) - len(a)
+        return f"{len(q)}/{len(a)}" + (f" ({_plus_to_check(k)})" if k else "")
+
     return CheckItem("both_ways", status,
-                     f"questions/recommendations: junior {len(j[0])}/{len(j[1])}, senior {len(r[0])}/{len(r[1])}",
+                     f"questions/recommendations: junior {side(c.junior)}, senior {side(c.senior)}",
                      float(sum(1 for a, b in sure.values() if a and b)), 2.0, _ev(s, ev, 4),
                      "; ".join(missing) or (TO_CHECK_REASON if status == CANT_TELL else None))
 
@@ -266,8 +283,12 @@ def _goals_owner_date(c: _Ctx) -> CheckItem:
     # moves within the meeting ("I'll draw it on the whiteboard") are no goals
     good = [a for a in s.tasks if (a.owner or a.owners) and (a.due_date or (a.due_text or "").strip())]
     status, why = _counted(good, max(1, c.cfg.checklist_min_goals))
+    # the counted ones of the counted action items, then those marked to check (round 27: "(0 of 4)" counted 2)
+    unsure = sum(1 for a in s.tasks if a.to_check)
+    n_good = sum(1 for a in good if not a.to_check)
     return CheckItem("goals_owner_date", status,
-                     f"action items with an owner and a due date ({len(good)} of {len(s.tasks)})", len(good),
+                     f"action items with an owner and a due date ({n_good} of {len(s.tasks) - unsure}"
+                     + (f"; {_plus_to_check(unsure)})" if unsure else ")"), n_good,
                      c.cfg.checklist_min_goals, _ev(s, [a.utterance_id for a in _sure_first(good or s.tasks)]), why)
 
 
@@ -386,8 +407,9 @@ def checklist_section(session: Session, t: Any, cfg: Optional[ProgrammeConfig] =
         if i.item == "both_ways" and ": " in i.measure:
             counts = i.measure.split(": ", 1)[1]
             # the role words agree with the pair's names ("младшая 5/9" for Анна), as everywhere in the report
-            detail += ": " + counts.replace("junior", t.role("junior", _named(session, "junior"))).replace(
+            counts = counts.replace("junior", t.role("junior", _named(session, "junior"))).replace(
                 "senior", t.role("senior", _named(session, "senior")))
+            detail += ": " + _TO_CHECK_RX.sub(lambda m: pt(t, "n_to_check", n=m.group(1)), counts)
         elif i.item == "junior_spoke_freely" and i.value is not None:
             cut = re.search(r"cut off (\d+) times?", i.measure)
             if i.measure.startswith("junior share of words"):  # untimed: not the talk share the figures show as n/a
@@ -397,13 +419,14 @@ def checklist_section(session: Session, t: Any, cfg: Optional[ProgrammeConfig] =
             if i.item == "concrete_cases" and i.measure.endswith("(by words)"):
                 detail = pt(t, "ckm_concrete_cases_words")
             detail += f": {t.pct(i.value) if i.item in SHARES else _short(t, i.value)}"
-        tagged = re.search(rf"\((\d+) {TAGS_SUFFIX}\)", i.measure) if i.item == "junior_questions" else None
+        tagged = re.search(rf"(\d+) {TAGS_SUFFIX}", i.measure) if i.item == "junior_questions" else None
         tags = f"; {pt(t, 'ck_with_tags', n=tagged.group(1))}" if tagged else ""
-        unsure = re.search(rf"\((\d+) {MORE_TO_CHECK_SUFFIX}\)", i.measure) if i.item == "recommendations_recorded" else None
-        tags += f"; {pt(t, 'ck_more_to_check', n=unsure.group(1))}" if unsure else ""
+        # the counted value, then those marked to check: "3 (+18 to check; threshold 1)", as in the programme
+        unsure = _TO_CHECK_RX.search(i.measure) if i.item != "both_ways" else None
+        first = f"{pt(t, 'n_to_check', n=unsure.group(1))}; " if unsure else ""
         if i.threshold is not None and i.item not in ("both_ways", "feedback"):
             limit = t.pct(i.threshold) if i.item in SHARES else _short(t, i.threshold)
-            detail += f" ({pt(t, 'ck_threshold')} {limit}{tags})"
+            detail += f" ({first}{pt(t, 'ck_threshold')} {limit}{tags})"
         if i.status == CANT_TELL and i.reason and i.item == "feedback":  # the reason names the item itself: not
             detail = pt(t, "ck_no_survey")  # "feedback — feedback may be given outside the recording"
         elif i.status == CANT_TELL and i.reason:
