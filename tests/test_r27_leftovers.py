@@ -48,3 +48,57 @@ def test_checklist_section_shows_those_to_check_apart_in_both_languages() -> Non
     assert any("1/1 (+1 на проверку)" in r and "to check" not in r for r in ru)
     assert any("найдено рекомендаций: 2 (+1 на проверку; порог 1)" in r for r in ru)
     assert not any("to check" in r for r in ru)
+
+
+ZOOM_NOTES = ("1 cue without a speaker name was attributed to the previous speaker (Zoom and Teams split one person's "
+              "speech into cues and name the speaker only on the first)",
+              "no two cues of the vtt file overlap: it cannot show anyone cutting in, so interruptions are not counted")
+AUDIO_NOTES = ("telephone-band audio (nothing above 4 kHz): transcription VAD threshold 0.3 instead of 0.5",
+               "speaker mapping by introduction: no measured confidence (only voiceprint matches have one)")
+
+
+def _noted_programme():  # noqa: ANN202
+    import datetime as dt
+
+    from sessionscope.model import DataQuality
+    from sessionscope.report.programme import build_programme
+
+    zoom = full_session(sid="zoom", pair="p1", date=dt.date(2026, 1, 5)).evolve(quality=DataQuality(notes=ZOOM_NOTES))
+    audio = full_session(sid="call", pair="p2", date=dt.date(2026, 1, 6)).evolve(
+        quality=DataQuality(asr_model="tiny.en", speaker_mapping_method="introduction", notes=AUDIO_NOTES))
+    plain = full_session(sid="plain", pair="p3", date=dt.date(2026, 1, 7))
+    return build_programme([zoom, audio, plain], encoder=None, goal_vectors=None)
+
+
+def test_session_data_notes_that_bear_on_figures_reach_the_programme() -> None:
+    """EA-11: the Zoom meeting's "interruptions are not counted", the sample's "telephone-band audio" and "speaker
+    mapping by introduction: no measured confidence" were on its session pages only."""
+    prog = _noted_programme()
+    notes = dict(zip(prog.sessions["session_id"], prog.sessions["data_notes"], strict=True))
+    assert notes["zoom"] == ZOOM_NOTES[1]  # the cue given to the previous speaker changes no figure
+    assert notes["call"] == "; ".join(AUDIO_NOTES)
+    assert not isinstance(notes["plain"], str)  # empty (None or NaN in pandas)
+    assert "data_notes" in prog.tables()["programme_sessions"].columns
+
+
+def test_the_notes_that_bear_on_key_figures_stand_under_them_in_both_languages() -> None:
+    from sessionscope.report.dashboard import render_dashboard
+    from sessionscope.report.programme import render_programme_markdown
+
+    prog = _noted_programme()
+    md = render_programme_markdown(prog)
+    assert ("1 of 3 sessions is a transcript whose cues never overlap: it cannot show anyone cutting in, so its "
+            "interruptions are not counted") in md and md.rstrip().count(": zoom.") == 1
+    assert "1 of 3 sessions had its speakers matched to the participants by what was said" in md
+    assert "rest on that match: call." in md
+    assert md.index("interruptions are not counted") < md.index("## ")  # under the key figures
+    ru = render_programme_markdown(prog, language="ru")
+    assert "1 из 3 встреч: расшифровка, фрагменты которой нигде не пересекаются" in ru
+    assert "уверенность не измерена" in ru and "interruptions" not in ru
+    html = render_dashboard(prog)
+    assert "interruptions are not counted" in html and "with no measured confidence" in html
+    assert "не считаются" in render_dashboard(prog, language="ru")
+    # nothing to say: no line
+    plain = render_programme_markdown(_noted_programme().__class__(**{**vars(prog), "sessions": prog.sessions[
+        prog.sessions["session_id"] == "plain"]}))
+    assert "never overlap" not in plain and "no measured confidence" not in plain

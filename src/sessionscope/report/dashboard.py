@@ -316,6 +316,7 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
     """The dashboard HTML for a :class:`~sessionscope.report.programme.Programme`."""
     from sessionscope.report.programme import (
         audio_sessions,
+        data_note_lines,
         few_flow_sessions,
         guessed_sessions,
         is_true,
@@ -365,6 +366,8 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
         note = stages_note(t, n=len(guessed), total=len(data["sessions"]), listed=", ".join(guessed), key="guessed_note")
         partial_note = f"{partial_note} {note}" if partial_note else note
     for note in voice_swap_notes(prog, t):  # guessed mappings that disagree with the pair's other sessions
+        partial_note = f"{partial_note} {note}" if partial_note else note
+    for note in data_note_lines(prog, t):  # the session pages' data notes that bear on these figures (round 27)
         partial_note = f"{partial_note} {note}" if partial_note else note
     audio = audio_sessions(prog.sessions)
     if audio:  # turns, interruptions and pauses of recordings are what the diarization heard: trends

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,6 +138,32 @@ def _area_rows(s: Session) -> list[dict[str, Any]]:
              "basis": "time" if timed else "words"} for a, v in shares.items()]
 
 
+#: the session's data-quality notes (``quality.notes``: English, as in its session.json and its report's Data
+#: quality) that change how its figures in the programme read, carried into ``programme_sessions.data_notes`` (round
+#: 27 leftovers, EA-11: the Zoom meeting's interruptions column was simply empty). Not carried: notes on how a file was
+#: read that change no figure (title lines skipped, utterances sorted, a cue without a name given to the previous
+#: speaker as Zoom and Teams mean it, emoji reactions left out, the channel → participant list).
+DATA_NOTES = re.compile("|".join((
+    r"no two cues of the \w+ file overlap", r"speaker mapping by \w+: no measured confidence",
+    r"some speakers were mapped to participants by order of first speech", r"speaker mapping corrected by hand",
+    r"telephone-band audio", r"no timestamps", r"only \d+ of \d+ utterances have start and end times",
+    r"start times only", r"QMSum meeting: turns without times", r"the \w+ file names no speakers",
+    r"utterances have no speaker label", r"captions without speaker names", r"RTTM without words",
+    r"looks like a meeting chat export", r"no speaker turns found", r"diarization degraded",
+    r"diarization\.enabled is off", r"the file looks truncated or damaged", r"has no WEBVTT header",
+    r"transcription: no words recognised", r"had speech but no recognised words")))
+#: a cue file in which no two cues overlap (io/_common.py): its interruptions are not counted, not 0
+NO_OVERLAP_NOTE = re.compile(r"no two cues of the \w+ file overlap")
+#: speakers matched by what was said, without a measured confidence (order of speech: ``speakers_guessed``)
+UNMEASURED_MAPPING_NOTE = re.compile(r"speaker mapping by (introduction|addressing|mixed): no measured confidence")
+
+
+def data_notes(s: Session) -> Optional[str]:
+    """The session's notes of :data:`DATA_NOTES`, ``; ``-separated (``None`` when it has none)."""
+    notes = [n for n in (s.quality.notes if s.quality is not None else ()) if DATA_NOTES.match(n)]
+    return "; ".join(notes) or None
+
+
 def build_programme(
     sessions: Sequence[Session], *, planned: Mapping[str, Sequence[str]] | None = None,
     followup_min_overlap: float = 0.5, cfg: Optional[ProgrammeConfig] = None, encoder: Any = "config",
@@ -190,6 +217,7 @@ def build_programme(
                                       "recs_by_senior_to_check", "questions_by_junior",
                                       "questions_by_senior", "n_problems_solved")))
         row["topics_planned"] = ";".join(_planned(s, planned))
+        row["data_notes"] = data_notes(s)
         row["report"] = None
         rows.append(row)
     cols = list(rows[0]) if rows else ["session_id", "pair_id", "date", "minutes"]
@@ -407,6 +435,27 @@ def few_flow_sessions(sessions: Any) -> list[str]:
     return sessions_where(sessions, "mutuality_few_flows")
 
 
+def noted_sessions(sessions: Any, note: re.Pattern[str]) -> list[str]:
+    """Ids of the sessions whose ``data_notes`` hold ``note`` (:data:`NO_OVERLAP_NOTE`, :data:`UNMEASURED_MAPPING_NOTE`)."""
+    if not len(sessions) or "data_notes" not in sessions:
+        return []
+    return [str(sid) for sid, v in zip(sessions["session_id"], sessions["data_notes"], strict=True)
+            if isinstance(v, str) and note.search(v)]
+
+
+def data_note_lines(prog: Programme, t: Any, text: Callable[[str], str] = str) -> list[str]:
+    """The notes under the key figures on the sessions' data-quality notes that bear on them (round 27 leftovers,
+    EA-11): cue files that cannot show interruptions, speakers matched without a measured confidence."""
+    from sessionscope.report.programme_i18n import stages_note
+
+    out = []
+    for note, key in ((NO_OVERLAP_NOTE, "no_overlap_note"), (UNMEASURED_MAPPING_NOTE, "unmeasured_mapping_note")):
+        ids = noted_sessions(prog.sessions, note)
+        if ids:
+            out.append(stages_note(t, n=len(ids), total=len(prog.sessions), listed=text(", ".join(ids)), key=key))
+    return out
+
+
 def audio_sessions(sessions: Any) -> list[str]:
     """Ids of the sessions whose who-spoke-when comes from a recording's diarization (``speaker_times_from_audio``):
     their turn, interruption, overlap, backchannel and pause counts are trends (round 25, docs/metrics.md)."""
@@ -610,6 +659,7 @@ def _figure_notes(prog: Programme, t: Any) -> list[str]:
         notes.append(stages_note(t, n=len(guessed), total=len(prog.sessions), listed=md_text(", ".join(guessed)),
                                  key="guessed_note"))
     notes += voice_swap_notes(prog, t, md_text)  # guessed mappings that disagree with the pair's other sessions
+    notes += data_note_lines(prog, t, md_text)  # the session pages' data notes that bear on these figures
     audio = audio_sessions(prog.sessions)
     if audio:  # the tables' interruption and turn counts of recordings are what the diarization heard: trends
         notes.append(stages_note(t, n=len(audio), total=len(prog.sessions), listed="", key="audio_events_note"))

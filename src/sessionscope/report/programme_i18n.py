@@ -118,6 +118,20 @@ EN: dict[str, str] = {
                     "participants by order of first speech (a guess): their junior figures (talk share, questions, "
                     "advice) may be the senior's, and a pair's trend may mix the two voices; check each report's Data "
                     "quality and correct with sessionscope remap: {list}.",
+    # round 27 (leftovers, EA-11): the session pages' data notes that bear on the programme's figures
+    "no_overlap_note": "{n} of {total} {sessions} is a transcript whose cues never overlap: it cannot show anyone "
+                       "cutting in, so its interruptions are not counted (empty in the tables, not 0), and neither the "
+                       "interruption flag nor the checklist's cut-offs could find any in it: {list}.|{n} of {total} "
+                       "{sessions} are transcripts whose cues never overlap: they cannot show anyone cutting in, so "
+                       "their interruptions are not counted (empty in the tables, not 0), and neither the interruption "
+                       "flag nor the checklist's cut-offs could find any in them: {list}.",
+    "unmeasured_mapping_note": "{n} of {total} {sessions} had its speakers matched to the participants by what was "
+                               "said (an introduction, a name), with no measured confidence, as its report's Data "
+                               "quality says: its junior figures (talk share, questions, advice) rest on that match: "
+                               "{list}.|{n} of {total} {sessions} had their speakers matched to the participants by "
+                               "what was said (an introduction, a name), with no measured confidence, as their "
+                               "reports' Data quality says: their junior figures (talk share, questions, advice) rest "
+                               "on that match: {list}.",
     # round 27: the programme-level twin of the session report's mutual_few sentence
     "few_flows_note": "{n} of {total} {sessions} has a mutuality that rests on too few exchanges (recommendations "
                       "given and questions answered) to read much into, as its report says; the mean mutuality and "
@@ -263,6 +277,25 @@ RU: dict[str, str] = {
                     "показатели младшего (доля речи, вопросы, советы) могут быть показателями старшего, а тренд пары "
                     "может смешивать два голоса; проверьте «Качество данных» отчётов и исправьте командой "
                     "sessionscope remap: {list}.",
+    "no_overlap_note": "{n} из {total} {sessions}: расшифровка, фрагменты которой нигде не пересекаются, — перебивания "
+                       "в ней не видны, поэтому не считаются (в таблицах пусто, а не 0), и ни флаг о перебиваниях, ни "
+                       "пункт методики «не перебивали» не могли их найти: {list}.|{n} из {total} {sessions}: "
+                       "расшифровки, фрагменты которых нигде не пересекаются, — перебивания в них не видны, поэтому не "
+                       "считаются (в таблицах пусто, а не 0), и ни флаг о перебиваниях, ни пункт методики «не "
+                       "перебивали» не могли их найти: {list}.|{n} из {total} {sessions}: расшифровки, фрагменты "
+                       "которых нигде не пересекаются, — перебивания в них не видны, поэтому не считаются (в таблицах "
+                       "пусто, а не 0), и ни флаг о перебиваниях, ни пункт методики «не перебивали» не могли их найти: "
+                       "{list}.",
+    "unmeasured_mapping_note": "{n} из {total} {sessions}: говорящие сопоставлены с участниками по сказанному "
+                               "(самопредставлению, обращению по имени), уверенность не измерена, как сказано в "
+                               "«Качестве данных» отчёта; показатели младшего (доля речи, вопросы, советы) опираются на "
+                               "это сопоставление: {list}.|{n} из {total} {sessions}: говорящие сопоставлены с "
+                               "участниками по сказанному (самопредставлению, обращению по имени), уверенность не "
+                               "измерена, как сказано в «Качестве данных» отчётов; показатели младшего (доля речи, "
+                               "вопросы, советы) опираются на это сопоставление: {list}.|{n} из {total} {sessions}: "
+                               "говорящие сопоставлены с участниками по сказанному (самопредставлению, обращению по "
+                               "имени), уверенность не измерена, как сказано в «Качестве данных» отчётов; показатели "
+                               "младшего (доля речи, вопросы, советы) опираются на это сопоставление: {list}.",
     "few_flows_note": "{n} из {total} {sessions}: взаимность рассчитана по слишком малому числу обменов (данные советы и "
                       "ответы на вопросы), чтобы на неё опираться, как сказано в отчёте; средняя взаимность и взаимность "
                       "пары её учитывают: {list}.|{n} из {total} {sessions}: взаимность рассчитана по слишком малому числу "
