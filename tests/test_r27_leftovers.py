@@ -31,6 +31,18 @@ def test_checklist_measures_count_the_counted_items_then_those_to_check() -> Non
     goals = items["goals_owner_date"]
     assert goals.measure == "action items with an owner and a due date (0 of 2; +1 to check)" and goals.value == 0
     assert goals.status == "cant_tell"
+    # a side that advised only by items marked to check is named in a not-met reason beside the sides with none
+    s = _with_items_to_check()
+    s = s.evolve(recommendations=tuple(r for r in s.recommendations if r.giver != "anna"),
+                 questions=tuple(q for q in s.questions if q.asker != "anna"))
+    item = next(i for i in session_checklist(s).items if i.item == "both_ways")
+    assert item.status == "not_met" and item.measure == "questions/recommendations: junior 0/0, senior 1/1 (+1 to check)"
+    assert item.reason.startswith("the junior asked no question; the junior gave no recommendation;")
+    assert "only" not in item.reason
+    s = s.evolve(recommendations=tuple(replace(r, to_check=True) for r in s.recommendations))
+    item = next(i for i in session_checklist(s).items if i.item == "both_ways")
+    assert item.reason.startswith("the junior asked no question; the junior gave no recommendation; "
+                                  "the senior gave only recommendations marked to check")
     # nothing to check: the measures read as before
     plain = {i.item: i for i in session_checklist(full_session()).items}
     assert plain["both_ways"].measure == "questions/recommendations: junior 2/1, senior 1/2"

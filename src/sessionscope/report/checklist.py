@@ -219,13 +219,18 @@ def _both_ways(c: _Ctx) -> CheckItem:
 
     found = {who: items(who, False) for who in sides}
     sure = {who: items(who, True) for who in sides}
-    missing = []
+    missing, unsure_only = [], []
     for who, (asked, advised) in found.items():
         label = "junior" if who == c.junior else "senior"
         missing += [f"the {label} asked no question"] if not asked else []
         missing += [f"the {label} gave no recommendation"] if not advised else []
+        # the measure shows the counted ones ("junior 0/0 (+1 to check)"): a reason that names only the sides with
+        # nothing at all read as if this side had advised
+        unsure_only += [f"the {label} asked only questions marked to check"] if asked and not sure[who][0] else []
+        unsure_only += [f"the {label} gave only recommendations marked to check"] if advised and not sure[who][1] else []
     # as _counted: a side that asked or advised only by items the report marks "to check" cannot meet the item
     status = NOT_MET if missing else MET if all(a and b for a, b in sure.values()) else CANT_TELL
+    missing += unsure_only if missing else []
     ev = [next((q.utterance_id for q in _sure_first(found[w][0])), "") for w in sides]
     ev += [next((r.utterance_id for r in _sure_first(found[w][1])), "") for w in sides]
     def side(who: Optional[str]) -> str:

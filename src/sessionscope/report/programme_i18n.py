@@ -121,10 +121,10 @@ EN: dict[str, str] = {
     # round 27 (leftovers, EA-11): the session pages' data notes that bear on the programme's figures
     "no_overlap_note": "{n} of {total} {sessions} is a transcript whose cues never overlap: it cannot show anyone "
                        "cutting in, so its interruptions are not counted (empty in the tables, not 0), and neither the "
-                       "interruption flag nor the checklist's cut-offs could find any in it: {list}.|{n} of {total} "
+                       "interruption flag nor the checklist's “The junior spoke freely, not cut off” could find any in it: {list}.|{n} of {total} "
                        "{sessions} are transcripts whose cues never overlap: they cannot show anyone cutting in, so "
                        "their interruptions are not counted (empty in the tables, not 0), and neither the interruption "
-                       "flag nor the checklist's cut-offs could find any in them: {list}.",
+                       "flag nor the checklist's “The junior spoke freely, not cut off” could find any in them: {list}.",
     "unmeasured_mapping_note": "{n} of {total} {sessions} had its speakers matched to the participants by what was "
                                "said (an introduction, a name), with no measured confidence, as its report's Data "
                                "quality says: its junior figures (talk share, questions, advice) rest on that match: "
@@ -279,13 +279,13 @@ RU: dict[str, str] = {
                     "sessionscope remap: {list}.",
     "no_overlap_note": "{n} из {total} {sessions}: расшифровка, фрагменты которой нигде не пересекаются, — перебивания "
                        "в ней не видны, поэтому не считаются (в таблицах пусто, а не 0), и ни флаг о перебиваниях, ни "
-                       "пункт методики «не перебивали» не могли их найти: {list}.|{n} из {total} {sessions}: "
-                       "расшифровки, фрагменты которых нигде не пересекаются, — перебивания в них не видны, поэтому не "
-                       "считаются (в таблицах пусто, а не 0), и ни флаг о перебиваниях, ни пункт методики «не "
-                       "перебивали» не могли их найти: {list}.|{n} из {total} {sessions}: расшифровки, фрагменты "
-                       "которых нигде не пересекаются, — перебивания в них не видны, поэтому не считаются (в таблицах "
-                       "пусто, а не 0), и ни флаг о перебиваниях, ни пункт методики «не перебивали» не могли их найти: "
-                       "{list}.",
+                       "пункт методики «Младший говорил свободно, его не перебивали» не могли их найти: {list}.|{n} из "
+                       "{total} {sessions}: расшифровки, фрагменты которых нигде не пересекаются, — перебивания в них "
+                       "не видны, поэтому не считаются (в таблицах пусто, а не 0), и ни флаг о перебиваниях, ни пункт "
+                       "методики «Младший говорил свободно, его не перебивали» не могли их найти: {list}.|{n} из "
+                       "{total} {sessions}: расшифровки, фрагменты которых нигде не пересекаются, — перебивания в них "
+                       "не видны, поэтому не считаются (в таблицах пусто, а не 0), и ни флаг о перебиваниях, ни пункт "
+                       "методики «Младший говорил свободно, его не перебивали» не могли их найти: {list}.",
     "unmeasured_mapping_note": "{n} из {total} {sessions}: говорящие сопоставлены с участниками по сказанному "
                                "(самопредставлению, обращению по имени), уверенность не измерена, как сказано в "
                                "«Качестве данных» отчёта; показатели младшего (доля речи, вопросы, советы) опираются на "
