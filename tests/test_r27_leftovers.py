@@ -114,3 +114,49 @@ def test_the_notes_that_bear_on_key_figures_stand_under_them_in_both_languages()
     plain = render_programme_markdown(_noted_programme().__class__(**{**vars(prog), "sessions": prog.sessions[
         prog.sessions["session_id"] == "plain"]}))
     assert "never overlap" not in plain and "no measured confidence" not in plain
+
+
+def _written_strings() -> list[str]:
+    """Every string the package's code (the programme module aside) can write as a literal, f-strings with each
+    placeholder read as "1"."""
+    import ast
+    from pathlib import Path
+
+    import sessionscope
+
+    root = Path(sessionscope.__file__).parent
+    out: list[str] = []
+    for path in root.rglob("*.py"):
+        if path.name == "programme.py" and path.parent.name == "report":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                out.append(node.value)
+            elif isinstance(node, ast.JoinedStr):
+                out.append("".join(v.value if isinstance(v, ast.Constant) else "1" for v in node.values))
+    return out
+
+
+def test_every_carried_data_note_is_still_one_the_code_writes() -> None:
+    """The notes are matched by their English text: a reworded note would silently stop reaching the programme (and
+    a note that opens with a count, "3 of 10 utterances have no speaker label", is found inside its text)."""
+    import re
+
+    from sessionscope.report.programme import DATA_NOTE_PATTERNS
+
+    written = _written_strings()
+    missing = [p for p in DATA_NOTE_PATTERNS if not any(re.search(p, s) for s in written)]
+    assert missing == []
+
+
+def test_a_note_that_opens_with_a_count_is_carried() -> None:
+    import datetime as dt
+
+    from sessionscope.model import DataQuality
+    from sessionscope.report.programme import data_notes
+
+    s = full_session(sid="s", pair="p1", date=dt.date(2026, 1, 5)).evolve(quality=DataQuality(notes=(
+        "3 of 10 utterances have no speaker label (participant 'x')",
+        "2 speaker turns, 4.1 s, had speech but no recognised words (counted as talk time)", "utterances sorted")))
+    assert data_notes(s) == ("3 of 10 utterances have no speaker label (participant 'x'); 2 speaker turns, 4.1 s, "
+                             "had speech but no recognised words (counted as talk time)")
