@@ -37,16 +37,10 @@ def _load(name: str):  # type: ignore[no-untyped-def]
     return mod
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--calib", type=Path, required=True)
-    ap.add_argument("--sets", nargs="+", default=["pyannote-ami", "libri-dev", "farfield", "farfield2", "examples"])
-    ap.add_argument("--nodes", default=r"linear_local|tdnnd\d+/linear1/")
-    ap.add_argument("--json", type=Path)
-    args = ap.parse_args()
-    if {"ami", "libri-report"} & set(args.sets):
-        raise SystemExit("held-out sets are not run here")
-    q = _load("diar_quant_r17_speed")
+def paired_turns(sets: list[str], qs) -> tuple[list[dict], dict[str, dict], dict[str, float]]:  # type: ignore[no-untyped-def]
+    """Diarize every file of ``sets`` twice, CAM++ in float32 (the shipped export) and through the ONNX Runtime session
+    ``qs`` (an int8 copy): per-file rows, per-set summary (count right, mean and pooled DER at collar 0 and 0.25), and
+    the CAM++ thread CPU seconds of each. Round 27's ``r27_onnxq_turns.py`` runs it on its own quantised copy."""
     dd = _load("diarization_der")
     from sessionscope.audio import diarize as dz
     from sessionscope.audio import onnx_models
@@ -54,14 +48,7 @@ def main() -> int:
     from sessionscope.audio.der import der, read_rttm
     from sessionscope.audio.pipeline import diarization_settings
     from sessionscope.config import Config
-    from sessionscope.models import load_campplus
 
-    cam = load_campplus("cpu")
-    calib = q.record(args.calib)["campplus"]
-    tmp = Path(tempfile.mkdtemp(prefix="diar_q17t_"))
-    qpath = q.static_q(cam.path, tmp / "campplus_int8.onnx", calib, ops=["Conv"], method="MinMax", reduce_range=False,
-                       nodes=args.nodes)
-    qs = q.session(qpath)
     qin = qs.get_inputs()[0].name
     real_infer = onnx_models.infer
     use_int8 = {"on": False}
@@ -82,7 +69,7 @@ def main() -> int:
     cfg = Config()
     dc = cfg.diarization
     rows = []
-    for set_name in args.sets:
+    for set_name in sets:
         for uri, wav, rttm in dd.cases(set_name):
             ref_all = read_rttm(rttm)
             ref = ref_all.get(uri) or next(iter(ref_all.values()))
@@ -97,23 +84,48 @@ def main() -> int:
             row = {"set": set_name, "uri": uri, "ref_speakers": len({s for *_, s in ref})}
             for variant, turns in out.items():
                 row[f"{variant}_speakers"] = len({s for *_, s in turns})
-                row[f"{variant}_der_c0"] = round(100 * der(ref, turns).der, 2)
-                row[f"{variant}_der_c025"] = round(100 * der(ref, turns, collar=0.25).der, 2)
+                for c, tag in ((0.0, "c0"), (0.25, "c025")):
+                    r = der(ref, turns, collar=c)
+                    row[f"{variant}_der_{tag}"] = round(100 * r.der, 2)
+                    row[f"{variant}_err_{tag}"] = round(r.der * r.reference, 4)
+                    row[f"{variant}_ref_{tag}"] = round(r.reference, 4)
             row["same_turns"] = out["fp32"] == out["int8"]
             row["der_between_c0"] = round(100 * der(out["fp32"], out["int8"]).der, 3) if out["fp32"] else 0.0
             rows.append(row)
             print(json.dumps(row), flush=True)
+    onnx_models.infer = real_infer
     summary = {}
-    for set_name in args.sets:
+    for set_name in sets:
         rs = [r for r in rows if r["set"] == set_name]
         summary[set_name] = {
             "files": len(rs), "same_turns": sum(r["same_turns"] for r in rs),
             "count_right_fp32": sum(r["fp32_speakers"] == r["ref_speakers"] for r in rs),
             "count_right_int8": sum(r["int8_speakers"] == r["ref_speakers"] for r in rs),
-            "der_c0_fp32": round(statistics.mean(r["fp32_der_c0"] for r in rs), 2),
-            "der_c0_int8": round(statistics.mean(r["int8_der_c0"] for r in rs), 2),
-            "der_c025_fp32": round(statistics.mean(r["fp32_der_c025"] for r in rs), 2),
-            "der_c025_int8": round(statistics.mean(r["int8_der_c025"] for r in rs), 2)}
+            **{f"der_{tag}_{v}": round(statistics.mean(r[f"{v}_der_{tag}"] for r in rs), 2)
+               for tag in ("c0", "c025") for v in ("fp32", "int8")},
+            **{f"pooled_{tag}_{v}": round(100 * sum(r[f"{v}_err_{tag}"] for r in rs) / sum(r[f"{v}_ref_{tag}"] for r in rs), 2)
+               for tag in ("c0", "c025") for v in ("fp32", "int8")}}
+    return rows, summary, cpu
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--calib", type=Path, required=True)
+    ap.add_argument("--sets", nargs="+", default=["pyannote-ami", "libri-dev", "farfield", "farfield2", "examples"])
+    ap.add_argument("--nodes", default=r"linear_local|tdnnd\d+/linear1/")
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+    if {"ami", "libri-report"} & set(args.sets):
+        raise SystemExit("held-out sets are not run here")
+    q = _load("diar_quant_r17_speed")
+    from sessionscope.models import load_campplus
+
+    cam = load_campplus("cpu")
+    calib = q.record(args.calib)["campplus"]
+    tmp = Path(tempfile.mkdtemp(prefix="diar_q17t_"))
+    qpath = q.static_q(cam.path, tmp / "campplus_int8.onnx", calib, ops=["Conv"], method="MinMax", reduce_range=False,
+                       nodes=args.nodes)
+    rows, summary, cpu = paired_turns(args.sets, q.session(qpath))
     commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
     res = {"command": " ".join(["benchmarks/diar_quant_turns_r17_speed.py", *map(str, sys.argv[1:])]), "commit": commit,
            "data": {s: "development" if s != "examples" else "bundled examples" for s in args.sets},
