@@ -31,6 +31,7 @@ import json
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,18 +90,24 @@ def present(finding: dict, text: str) -> bool:
     return ok
 
 
-def count(work: Path, tag: str, findings: Path) -> dict:
+def _summary_text(run_dir: Path, name: str) -> str:
+    return (run_dir / name / "summary.md").read_text(encoding="utf-8")
+
+
+def count(work: Path, tag: str, findings: Path, text_of: Callable[[Path, str], str] = _summary_text) -> dict:
+    """Which findings are present in the outputs of ``work/tag``; ``text_of(run dir, finding's file)``: the text a
+    finding is tested on (here the session's summary.md; round 27's evaluator audit reads programme outputs)."""
     rows = json.loads(findings.read_text(encoding="utf-8"))["findings"]
     texts: dict[str, str] = {}
     out_rows = []
     for f in rows:
         sid = f["file"]
         if sid not in texts:
-            texts[sid] = (work / tag / sid / "summary.md").read_text(encoding="utf-8")
+            texts[sid] = text_of(work / tag, sid)
         out_rows.append({"id": f["id"], "file": sid, "kind": f["kind"], "present": present(f, texts[sid])})
     kinds = Counter(r["kind"] for r in out_rows if r["present"])
     per_file = Counter(r["file"] for r in out_rows if r["present"])
-    return {"tag": tag, "findings_file": str(findings.relative_to(ROOT)), "n_findings": len(rows),
+    return {"tag": tag, "findings_file": str(findings.resolve().relative_to(ROOT)), "n_findings": len(rows),
             "defects_present": sum(kinds.values()), "by_kind": dict(sorted(kinds.items())),
             "by_file": dict(sorted(per_file.items())), "rows": out_rows}
 

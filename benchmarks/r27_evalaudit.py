@@ -28,11 +28,10 @@ import argparse
 import json
 import subprocess
 import sys
-from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from r26_audit import DATA, ROOT, SESSIONS, present  # noqa: E402
+from r26_audit import DATA, ROOT, SESSIONS, count  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 FINDINGS = RESULTS / "r27_evalaudit_findings.json"
@@ -116,21 +115,10 @@ def dashboard_text(page: Path, dest: Path) -> None:
     dest.write_text(_html_text(p.stdout), encoding="utf-8")
 
 
-def count(work: Path, tag: str, findings: Path) -> dict:
-    rows = json.loads(findings.read_text(encoding="utf-8"))["findings"]
-    texts: dict[str, str] = {}
-    out_rows = []
-    for f in rows:
-        name = f["file"]
-        if name not in texts:
-            p = work / tag / name
-            texts[name] = p.read_text(encoding="utf-8") if p.exists() else ""
-        out_rows.append({"id": f["id"], "file": name, "kind": f["kind"], "present": present(f, texts[name])})
-    kinds = Counter(r["kind"] for r in out_rows if r["present"])
-    per_file = Counter(r["file"] for r in out_rows if r["present"])
-    return {"tag": tag, "findings_file": str(findings.relative_to(ROOT)), "n_findings": len(rows),
-            "defects_present": sum(kinds.values()), "by_kind": dict(sorted(kinds.items())),
-            "by_file": dict(sorted(per_file.items())), "rows": out_rows}
+def _output_text(run_dir: Path, name: str) -> str:
+    """An evaluator output's text (empty when the run did not write it)."""
+    p = run_dir / name
+    return p.read_text(encoding="utf-8") if p.exists() else ""
 
 
 def main() -> None:
@@ -145,7 +133,7 @@ def main() -> None:
     if a.what == "run":
         run(a.work, a.tag, audio=not a.no_audio)
         return
-    res = count(a.work, a.tag, a.findings)
+    res = count(a.work, a.tag, a.findings, _output_text)
     text = json.dumps(res, indent=1, ensure_ascii=False)
     if a.out:
         a.out.write_text(text + "\n", encoding="utf-8")
