@@ -52,8 +52,8 @@ EN: dict[str, str] = {
     "bl_worse": "worse", "bl_same": "unchanged", "bl_n": "n = {n}",
     "sec_goals": "Goals followed across sessions",
     "goals_note": "Each action item (not those marked to check) is looked for in the pair's later sessions "
-                  "(method: {method}); what is said about it decides the status. The evidence is in programme_goals. These statuses are leads "
-                  "to check, not measured completion: on AMI meetings the matcher found a goal 'mentioned' as "
+                  "(method: {method}); what is said about it decides the status. The evidence is in "
+                  "programme_goals. These statuses are leads to check, not measured completion: on AMI meetings the matcher found a goal 'mentioned' as "
                   "often in another team's meeting on the same task as in the same team's next one "
                   "(docs/reports.md).",
     "goals_rates": "Per pair", "goals_set": "Goals set", "goals_done": "Done", "goals_dropped": "Dropped",
@@ -211,8 +211,8 @@ RU: dict[str, str] = {
     "bl_worse": "хуже", "bl_same": "без изменений", "bl_n": "n = {n}",
     "sec_goals": "Цели от встречи к встрече",
     "goals_note": "Каждая задача (кроме отмеченных «проверить») ищется в следующих встречах пары "
-                  "(метод: {method}); сказанное о ней определяет статус. Доказательства — в programme_goals. Эти статусы — подсказки для проверки, а не "
-                  "измеренное выполнение: на встречах AMI цель «упоминалась» во встрече другой команды с той же "
+                  "(метод: {method}); сказанное о ней определяет статус. Доказательства — в programme_goals. "
+                  "Эти статусы — подсказки для проверки, а не измеренное выполнение: на встречах AMI цель «упоминалась» во встрече другой команды с той же "
                   "задачей так же часто, как в следующей встрече своей (docs/reports.md).",
     "goals_rates": "По парам", "goals_set": "Поставлено", "goals_done": "Выполнено", "goals_dropped": "Отменено",
     "goals_open": "Открыто", "goals_open_list": "Цели, открытые на последней встрече пары",
