@@ -92,3 +92,21 @@ def test_headline_cells_stay_short():
         if line.startswith("| ") and not line.startswith("|---"):
             longest = max(len(cell) for cell in line.split(" | "))
             assert longest <= 600, line[:80]
+
+
+def _readme_headline_rows() -> list[str]:
+    """The rows of the README's "How well it works" table (the figures a new user reads first)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## How well it works", 1)[1].split("\n## ", 1)[0]
+    return [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| what |")]
+
+
+def test_readme_headline_figures_are_the_status_tables():
+    """Every decimal figure of the README's headline table is one the benchmark pages carry (the status table, or its
+    history for an earlier round's figure): round 28 found the README four rounds behind the status table."""
+    pages = (DOCS / "benchmarks.md").read_text(encoding="utf-8") + (DOCS / "benchmarks" / "history.md").read_text(
+        encoding="utf-8")
+    rows = _readme_headline_rows()
+    assert len(rows) >= 8
+    stale = [(n, row[:70]) for row in rows for n in re.findall(r"\d+\.\d+", row) if n not in pages]
+    assert not stale, stale
