@@ -24,8 +24,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import random
 import sys
 import time
+import zlib
+from dataclasses import replace as dc_replace
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +46,33 @@ def prf(tp: int, fp: int, fn: int) -> dict:
     r = tp / (tp + fn) if tp + fn else 0.0
     return {"p": round(p, 3), "r": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
             "tp": tp, "fp": fp, "fn": fn}
+
+
+def qmark_as_period(acts: list[Act], p: float, seed: int = 0, *, all_acts: bool = False) -> tuple[list[Act], int, int]:
+    """Every "?" of a gold-question act (``all_acts``: of any act) replaced by "." with probability ``p`` (nothing
+    else changes).
+
+    The condition of a punctuated transcript whose recogniser (or transcriber) writes questions with a final
+    "." (round 28). Each act draws from its own generator (seed and act id), so with one seed the "?"s replaced
+    at a smaller ``p`` are among those replaced at a larger one. Returns the acts, the "?"s replaced and the "?"s
+    of the acts concerned in all.
+    """
+    out, replaced, total = [], 0, 0
+    for a in acts:
+        if not (a.question or all_acts) or "?" not in a.text:
+            out.append(a)
+            continue
+        rng = random.Random(zlib.crc32(f"{seed}:{a.id}".encode()))
+        chars = []
+        for ch in a.text:
+            if ch == "?":
+                total += 1
+                if rng.random() < p:
+                    replaced += 1
+                    ch = "."
+            chars.append(ch)
+        out.append(dc_replace(a, text="".join(chars)))
+    return out, replaced, total
 
 
 def session_of(meeting: str, acts: list[Act], *, strip: bool = False):
@@ -305,6 +335,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=None,
                     help="write the result here instead of benchmarks/results/dialogue_acts_eval[_SPLIT].json "
                          "(for trying a change on held-out without replacing the stored figures)")
+    ap.add_argument("--qmark-as-period", type=float, default=None, metavar="P",
+                    help="questions only: every '?' of a gold-question act becomes '.' with probability P "
+                         "(a punctuated transcript that ends questions with '.'; round 28)")
+    ap.add_argument("--seed", type=int, default=0, help="the seed of --qmark-as-period")
     ap.add_argument("--only", choices=("questions",), default=None,
                     help="questions only (no parsing, no other heads; ~1 min): writes dialogue_acts_eval_questions[_SPLIT].json; "
                          "with --sample, refreshes only the question rows of dialogue_acts_eval_sample.json")
@@ -313,7 +347,11 @@ def main(argv: list[str] | None = None) -> int:
         print(markdown(args.markdown))
         return 0
     if args.only == "questions":
+        if args.qmark_as_period is not None and args.sample:
+            ap.error("--qmark-as-period does not go with --sample (the frozen sample's rows are as transcribed)")
         return questions_main(args)
+    if args.qmark_as_period is not None:
+        ap.error("--qmark-as-period goes with --only questions")
 
     from sessionscope.analysis.extract.stage import ExtractionStage
     from sessionscope.config import DynamicsConfig, ExtractionConfig
@@ -404,8 +442,10 @@ def questions_main(args: argparse.Namespace) -> int:
     dyn = DynamicsConfig()
     head = bundled_question_head()
     split = "sample" if args.sample else args.split
+    qmark = getattr(args, "qmark_as_period", None)
     out: dict = {"command": "python benchmarks/dialogue_acts_eval.py --only questions"
-                            + (" --sample" if args.sample else f" --split {args.split}"),
+                            + (" --sample" if args.sample else f" --split {args.split}")
+                            + (f" --qmark-as-period {qmark} --seed {args.seed}" if qmark is not None else ""),
                  "commit": commit(), "date": dt.date.today().isoformat(), "split": split,
                  "question_head": head.meta if head is not None else None}
     t0 = time.time()
@@ -413,6 +453,12 @@ def questions_main(args: argparse.Namespace) -> int:
         by_meeting = meetings(corpus, "dev" if args.sample else args.split)
         if args.sample:
             by_meeting = {m: by_meeting[m][:SAMPLE_ACTS] for m in SAMPLE_MEETINGS[corpus]}
+        if qmark is not None:
+            n_rep = n_all = 0
+            for m in list(by_meeting):
+                by_meeting[m], r_, t_ = qmark_as_period(by_meeting[m], qmark, args.seed)
+                n_rep, n_all = n_rep + r_, n_all + t_
+            out.setdefault("qmark_replaced", {})[corpus] = {"replaced": n_rep, "gold_question_qmarks": n_all}
         results = {m: question_meeting(m, acts, dyn) for m, acts in by_meeting.items()}
         out[corpus] = {"meetings": len(by_meeting), "acts": sum(len(v) for v in by_meeting.values()),
                        **question_scores(score(corpus, by_meeting, results), by_meeting, results)}
@@ -439,7 +485,8 @@ def questions_main(args: argparse.Namespace) -> int:
         full["questions_refreshed"] = {k: out[k] for k in ("command", "commit", "date")}
         path.write_text(json.dumps(full, indent=2, ensure_ascii=False) + "\n")
     else:
-        path = args.out or results_dir / f"dialogue_acts_eval_questions{'' if args.split == 'dev' else '_' + args.split}.json"
+        cond = f"_qmark{qmark:g}_seed{args.seed}" if qmark is not None else ""
+        path = args.out or results_dir / f"dialogue_acts_eval_questions{'' if args.split == 'dev' else '_' + args.split}{cond}.json"
         path.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     print("wrote", path)
     return 0
