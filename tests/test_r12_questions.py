@@ -117,6 +117,10 @@ def test_bare_question_forms_on_real_talk_are_found(realtalk, shared_data):
     total = sum(form[s]["n"] for s in ("WH", "INV"))
     assert total >= 20 and found / total >= 0.9  # 25 / 25 at this round
     assert res["pooled"]["shipped_bare_reader"]["p"] >= 0.65  # 0.74
-    assert res["pooled"]["shipped_transcribed"]["f1"] >= 0.9  # 0.929
+    # 0.929 at round 12, 0.920 before round 28; 0.888 since: SBC044's "?" is unreliable (most of its question-shaped
+    # sentences end with "."), so its "."-ended sentences are read by the bare weights and its falling questions ("What's
+    # wrong.") are found, which this "?" reference counts as false; against the reader's standard 0.824 → 0.844
+    assert res["pooled"]["shipped_transcribed"]["f1"] >= 0.87
+    assert res["pooled"]["shipped_transcribed_reader"]["f1"] >= 0.84
     false = {e["text"] for e in res["errors_bare_shipped"]["false"]}
     assert "And I said what do you mean he was weird." not in false

@@ -16,7 +16,12 @@ the previous sentence's form, :func:`answer_features`). It has one weight set fo
 no capitals), chosen per transcript (:func:`transcript_punctuated`), each calibrated on
 held-out meetings; every question carries the calibrated probability as its confidence. In a
 punctuated transcript a complete inverted sentence without any mark ("Do you use Notion") is read
-as unpunctuated text (:func:`unmarked_inversion`).
+as unpunctuated text (:func:`unmarked_inversion`). In a punctuated transcript whose "?" is unreliable
+(:func:`qmark_unreliable`: most of its strongly question-shaped sentences end with "." — a recogniser that writes
+questions so, or punctuation that marks falling intonation) every English sentence ending with "." is decided by the
+bare weights (:func:`period_candidates`; round 28, held-out train meetings with every "?" of a gold question made ".":
+F1 MRDA 0.079 → 0.673, AMI 0.207 → 0.592; half of them, mean of three draws: 0.656 → 0.772, 0.524 → 0.605; as
+transcribed and bare unchanged; ``benchmarks/r28_period.py``).
 Bare text gives a whole turn as one sentence, so it is cut into clauses first
 (:func:`bare_clauses`): before likely question starts by rule, and where the head's learned
 clause cutter (a logistic regression over the words around each gap, trained on where question
@@ -1448,6 +1453,71 @@ def unmarked_inversion(sentence: str) -> bool:
     return question_shape(question_tokens(s)) == "INV"
 
 
+#: How a punctuated transcript's English sentences ending with "." that the punctuated weights reject are read again
+#: by the bare weights (round 28, :func:`period_candidates`): ``"unreliable"`` (shipped: every one, in a transcript
+#: whose "?" is unreliable, :func:`qmark_unreliable`), ``"shape"`` (the strongly question-shaped ones, in any
+#: transcript), ``"shape_unreliable"`` (those, in such a transcript), ``"off"`` (before round 28). The others are
+#: kept for ``benchmarks/r28_period.py``.
+PERIOD_RULE = "unreliable"
+#: :func:`qmark_unreliable`: below this share of "?" among the strongly question-shaped sentences ending with "?" or
+#: ".", with at least :data:`PERIOD_MIN_SHAPED` of them, a transcript's "?" is unreliable
+PERIOD_UNRELIABLE_SHARE = 0.5
+PERIOD_MIN_SHAPED = 4
+_WH_CONTRACTED = frozenset({"what's", "how's", "where's", "who's", "why's"})
+
+
+def strong_question_shape(sentence: str) -> bool:
+    """An English sentence worded as a question beyond doubt: after fillers, an auxiliary + subject ("do you…",
+    "is it…"), an interrogative word + auxiliary ("what did…", "where is…") or a contracted interrogative word
+    ("what's…", "how's…"); not a reported question, not cut off ("is that -"), not Russian."""
+    s = sentence.strip()
+    if not s or s[-1] in "-=—" or _cyrillic(s) or reported_question(s):
+        return False
+    toks = question_tokens(s)
+    if not toks:
+        return False
+    c = toks[_content_start(toks):]
+    if len(c) >= 2 and c[0] in _WH_CONTRACTED:
+        return True
+    if len(c) >= 3 and c[0] in EN_WH and c[1] in Q_AUX:
+        return True
+    return len(c) >= 3 and c[0] in Q_AUX and c[1] in Q_SUBJ
+
+
+def qmark_unreliable(texts: Sequence[str]) -> bool:
+    """Whether a punctuated transcript's "?" is unreliable: of its sentences (``texts``) of strong question shape
+    (:func:`strong_question_shape`) that end with "?" or ".", at least :data:`PERIOD_MIN_SHAPED`, fewer than
+    :data:`PERIOD_UNRELIABLE_SHARE` end with "?" — a recogniser that writes questions with a final "." (Whisper
+    often does), or a transcript whose punctuation marks falling intonation ("What's wrong.")."""
+    q = d = 0
+    for t in texts:
+        end = t.rstrip()[-1:]
+        if end in ("?", ".") and strong_question_shape(t):
+            q += end == "?"
+            d += end == "."
+    return q + d >= PERIOD_MIN_SHAPED and q < PERIOD_UNRELIABLE_SHARE * (q + d)
+
+
+def period_candidates(texts: Sequence[str], decisions: Sequence[bool] | np.ndarray) -> list[int]:
+    """Indices of the English sentences of a punctuated transcript that the punctuated weights rejected and the bare
+    weights decide instead (:data:`PERIOD_RULE`; shipped: in a transcript whose "?" is unreliable, every sentence
+    ending with a single "."). The punctuated weights read a final "." as evidence of a statement, which holds where
+    "?" is reliable and loses the questions where it is not (round 28, held-out train meetings, every "?" of a gold
+    question made ".": F1 MRDA 0.079, AMI 0.207 before; ``benchmarks/r28_period.py``)."""
+    if PERIOD_RULE == "off":
+        return []
+    if PERIOD_RULE in ("unreliable", "shape_unreliable") and not qmark_unreliable(texts):
+        return []
+    out = []
+    for k, (t, yes) in enumerate(zip(texts, decisions, strict=True)):
+        s = t.rstrip()
+        if yes or not s.endswith(".") or s.endswith("..") or _cyrillic(s):
+            continue
+        if PERIOD_RULE == "unreliable" or strong_question_shape(s):
+            out.append(k)
+    return out
+
+
 _RU_LEAD = frozenset({"а", "ну", "и", "но", "так", "вот", "кстати", "слушай", "слушайте", "скажи", "скажите"})
 _RU_PREP = frozenset({"с", "со", "о", "об", "обо", "в", "во", "на", "для", "за", "к", "ко", "от", "у", "по", "про", "из", "до"})
 _RU_CAN = frozenset({"я", "мне", "мы", "нам", "ли", "вопрос", "спросить", "уточнить"})
@@ -1580,7 +1650,15 @@ def _head_questions(utts: Sequence[Utterance], head: QuestionHead, language: Opt
     out: list[tuple[list[str], Optional[float]]] = [([], None) for _ in utts]
     if not texts:
         return out
-    decisions, probs = head.is_question(texts, stream_contexts(texts, speakers), punctuated=punctuated)
+    contexts = stream_contexts(texts, speakers)
+    decisions, probs = head.is_question(texts, contexts, punctuated=punctuated)
+    if punctuated and language != "ru":
+        redo = period_candidates(texts, decisions)
+        if redo:  # questions written with a final "." (speech recognition, intonation transcripts): the bare weights
+            yes2, p2 = head.is_question([texts[k] for k in redo], [contexts[k] for k in redo], punctuated=False)
+            for k, y, q in zip(redo, yes2, p2, strict=True):
+                if y:
+                    decisions[k], probs[k] = True, q
     for k, (i, s, yes, p) in enumerate(zip(owner, texts, decisions, probs, strict=True)):
         if k in quoted:
             continue
