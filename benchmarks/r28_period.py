@@ -2,7 +2,10 @@
 
 Usage (from the repository root; held-out TRAIN meetings only, ~2 min)::
 
-    nice -n 10 python benchmarks/r28_period.py --out benchmarks/results/r28_period_baseline.json
+    nice -n 10 python benchmarks/r28_period.py --variant off --out benchmarks/results/r28_period_baseline.json
+    nice -n 10 python benchmarks/r28_period.py --out benchmarks/results/r28_period_after.json   # shipped (= C0.5)
+    nice -n 10 python benchmarks/r28_period.py --variant A --out benchmarks/results/r28_period_variant_A.json   # etc.
+    nice -n 10 python benchmarks/r28_period.py --checks    # the ship rule's other rows, before and shipped (~3 min)
 
 Per corpus (MRDA, AMI; the held-out train meetings of ``benchmarks/dialogue_acts.py``), the shipped detector
 (``session_questions``, as the dynamics and the extraction stage count questions) scored per dialogue act in four
@@ -98,11 +101,38 @@ def score_corpus(corpus: str, dyn) -> dict:
     return res
 
 
+def checks() -> int:
+    """The ship rule's other rows, each before round 28 (``PERIOD_RULE = "off"``) and shipped: the question figures of
+    ``dialogue_acts_eval --only questions --split heldout`` (as transcribed, bare, bare turns, the EN/RU example
+    sessions), ``extraction_eval --split dev`` (the written EN/RU rows) and the real-talk choosing half of
+    ``questions_realtalk_r12_questions`` (writes ``r28_period_{daeval_heldout,extraction_dev,realtalk_choose}_{off,shipped}.json``)."""
+    import dialogue_acts_eval
+    import extraction_eval
+    import questions_realtalk_r12_questions as realtalk
+    from sessionscope.analysis import questions as q
+
+    shipped = q.PERIOD_RULE
+    res = ROOT / "benchmarks" / "results"
+    for name, rule in (("off", "off"), ("shipped", shipped)):
+        q.PERIOD_RULE = rule
+        q._SESSION_QUESTIONS.clear()
+        dialogue_acts_eval.main(["--only", "questions", "--split", "heldout", "--out", str(res / f"r28_period_daeval_heldout_{name}.json")])
+        extraction_eval.main(["--split", "dev", "--out", str(res / f"r28_period_extraction_dev_{name}.json")])
+        realtalk.main(["--out", str(res / f"r28_period_realtalk_choose_{name}.json")])
+    q.PERIOD_RULE = shipped
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--variant", default="shipped", choices=sorted(VARIANTS))
-    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--checks", action="store_true", help="the ship rule's other rows, before and shipped (see checks())")
     args = ap.parse_args(argv)
+    if args.checks:
+        return checks()
+    if args.out is None:
+        ap.error("--out is required")
     from sessionscope.analysis import questions as q
     from sessionscope.analysis.questions import bundled_question_head
     from sessionscope.config import DynamicsConfig
