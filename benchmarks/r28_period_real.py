@@ -29,26 +29,12 @@ from train_dialogue_acts import commit  # noqa: E402
 
 SESSIONS = {"SBC009": DATA / "sbcsae-text-refs" / "SBC009.stm", "SBC044": DATA / "sbcsae-text-refs" / "SBC044.stm",
             "ZOOM": DATA / "zoom-vtt-class-meeting" / "GMT20240124-202901_Recording.transcript.vtt"}
-WH_CONTRACTED = frozenset({"what's", "how's", "where's", "who's", "why's"})
-WH = frozenset({"what", "why", "how", "when", "where", "who", "whom", "whose", "which"})
-
-
 def strong_shape(sentence: str) -> bool:
-    """Clear question shape (the counting rule of this script; see the module docstring)."""
-    from sessionscope.analysis.questions import Q_AUX, Q_SUBJ, _content_start, question_tokens, reported_question
+    """Clear question shape: the counting rule of this script, which the shipped rule adopted as
+    :func:`sessionscope.analysis.questions.strong_question_shape` (the same test, plus "not Russian")."""
+    from sessionscope.analysis.questions import strong_question_shape
 
-    s = sentence.strip()
-    if not s or s[-1] in "-=—" or reported_question(s):
-        return False
-    toks = question_tokens(s)
-    if not toks:
-        return False
-    c = toks[_content_start(toks):]
-    if len(c) >= 2 and c[0] in WH_CONTRACTED:
-        return True
-    if len(c) >= 3 and c[0] in WH and c[1] in Q_AUX:
-        return True
-    return len(c) >= 3 and c[0] in Q_AUX and c[1] in Q_SUBJ
+    return strong_question_shape(sentence)
 
 
 def count_session(name: str, path: Path) -> dict:
