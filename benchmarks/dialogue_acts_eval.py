@@ -75,6 +75,33 @@ def qmark_as_period(acts: list[Act], p: float, seed: int = 0, *, all_acts: bool 
     return out, replaced, total
 
 
+def bare_stretches(acts: list[Act], p: float, seed: int = 0, *, stretch_s: float = 30.0,
+                   meeting: str = "") -> tuple[list[Act], set[str], int, int]:
+    """Whole stretches of a punctuated meeting made bare (no punctuation, no capitals), each with probability ``p``.
+
+    The condition of a recogniser that writes most of its 30-second windows punctuated and some with no punctuation
+    at all ("style drift", round 28): act ``a`` belongs to chunk ``int(a.start // stretch_s)`` (an act without a time to
+    its predecessor's chunk), and each chunk draws once from its own generator (seed, meeting, chunk), so with one
+    seed the chunks made bare at a smaller ``p`` are among those made bare at a larger one. Returns the acts, the ids
+    of the acts made bare, and the chunks made bare and in all.
+    """
+    from sessionscope.analysis.extract.heads import strip_punctuation
+
+    out, ids, chunks = [], set(), {}
+    chunk = 0
+    for a in acts:
+        if a.start is not None:
+            chunk = int(a.start // stretch_s)
+        if chunk not in chunks:
+            chunks[chunk] = random.Random(zlib.crc32(f"{seed}:{meeting}:{chunk}".encode())).random() < p
+        if chunks[chunk]:
+            ids.add(a.id)
+            out.append(dc_replace(a, text=strip_punctuation(a.text)))
+        else:
+            out.append(a)
+    return out, ids, sum(chunks.values()), len(chunks)
+
+
 def session_of(meeting: str, acts: list[Act], *, strip: bool = False):
     from sessionscope.analysis.extract.heads import strip_punctuation
     from sessionscope.model import Participant, Session, Utterance
@@ -338,7 +365,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--qmark-as-period", type=float, default=None, metavar="P",
                     help="questions only: every '?' of a gold-question act becomes '.' with probability P "
                          "(a punctuated transcript that ends questions with '.'; round 28)")
-    ap.add_argument("--seed", type=int, default=0, help="the seed of --qmark-as-period")
+    ap.add_argument("--bare-stretches", type=float, default=None, metavar="P",
+                    help="questions only: each --stretch-s chunk of a meeting loses all punctuation and capitals with "
+                         "probability P (a recogniser whose punctuation drifts off for whole chunks; round 28)")
+    ap.add_argument("--stretch-s", type=float, default=30.0, help="the chunk length of --bare-stretches (seconds)")
+    ap.add_argument("--seed", type=int, default=0, help="the seed of --qmark-as-period / --bare-stretches")
     ap.add_argument("--only", choices=("questions",), default=None,
                     help="questions only (no parsing, no other heads; ~1 min): writes dialogue_acts_eval_questions[_SPLIT].json; "
                          "with --sample, refreshes only the question rows of dialogue_acts_eval_sample.json")
@@ -347,11 +378,11 @@ def main(argv: list[str] | None = None) -> int:
         print(markdown(args.markdown))
         return 0
     if args.only == "questions":
-        if args.qmark_as_period is not None and args.sample:
-            ap.error("--qmark-as-period does not go with --sample (the frozen sample's rows are as transcribed)")
+        if (args.qmark_as_period is not None or args.bare_stretches is not None) and args.sample:
+            ap.error("--qmark-as-period / --bare-stretches do not go with --sample (the frozen sample's rows are as transcribed)")
         return questions_main(args)
-    if args.qmark_as_period is not None:
-        ap.error("--qmark-as-period goes with --only questions")
+    if args.qmark_as_period is not None or args.bare_stretches is not None:
+        ap.error("--qmark-as-period / --bare-stretches go with --only questions")
 
     from sessionscope.analysis.extract.stage import ExtractionStage
     from sessionscope.config import DynamicsConfig, ExtractionConfig
@@ -443,9 +474,12 @@ def questions_main(args: argparse.Namespace) -> int:
     head = bundled_question_head()
     split = "sample" if args.sample else args.split
     qmark = getattr(args, "qmark_as_period", None)
+    stretch = getattr(args, "bare_stretches", None)
     out: dict = {"command": "python benchmarks/dialogue_acts_eval.py --only questions"
                             + (" --sample" if args.sample else f" --split {args.split}")
-                            + (f" --qmark-as-period {qmark} --seed {args.seed}" if qmark is not None else ""),
+                            + (f" --qmark-as-period {qmark} --seed {args.seed}" if qmark is not None else "")
+                            + (f" --bare-stretches {stretch} --stretch-s {args.stretch_s:g} --seed {args.seed}"
+                               if stretch is not None else ""),
                  "commit": commit(), "date": dt.date.today().isoformat(), "split": split,
                  "question_head": head.meta if head is not None else None}
     t0 = time.time()
@@ -459,9 +493,25 @@ def questions_main(args: argparse.Namespace) -> int:
                 by_meeting[m], r_, t_ = qmark_as_period(by_meeting[m], qmark, args.seed)
                 n_rep, n_all = n_rep + r_, n_all + t_
             out.setdefault("qmark_replaced", {})[corpus] = {"replaced": n_rep, "gold_question_qmarks": n_all}
+        in_bare: set[str] = set()
+        if stretch is not None:
+            n_bare = n_chunks = 0
+            for m in list(by_meeting):
+                by_meeting[m], ids, b_, c_ = bare_stretches(by_meeting[m], stretch, args.seed, stretch_s=args.stretch_s,
+                                                            meeting=m)
+                in_bare |= ids
+                n_bare, n_chunks = n_bare + b_, n_chunks + c_
+            out.setdefault("bare_stretches", {})[corpus] = {"chunks_bare": n_bare, "chunks": n_chunks, "acts_bare": len(in_bare)}
         results = {m: question_meeting(m, acts, dyn) for m, acts in by_meeting.items()}
         out[corpus] = {"meetings": len(by_meeting), "acts": sum(len(v) for v in by_meeting.values()),
                        **question_scores(score(corpus, by_meeting, results), by_meeting, results)}
+        if stretch is not None:  # the shipped questions on the acts inside the bare chunks only
+            sel = [a for v in by_meeting.values() for a in v if a.id in in_bare]
+            hit = [a.id in results[a.meeting]["shipped"]["question"] for a in sel]
+            out[corpus]["shipped"]["question_in_bare_stretches"] = prf(
+                sum(h and a.question for h, a in zip(hit, sel, strict=True)),
+                sum(h and not a.question for h, a in zip(hit, sel, strict=True)),
+                sum(a.question and not h for h, a in zip(hit, sel, strict=True)))
         if not args.sample:  # bare turns (a speaker's consecutive acts merged, as a recogniser gives them)
             out[corpus]["turns_stripped"] = {
                 "shipped": turn_question_f1(by_meeting, head),
@@ -486,6 +536,7 @@ def questions_main(args: argparse.Namespace) -> int:
         path.write_text(json.dumps(full, indent=2, ensure_ascii=False) + "\n")
     else:
         cond = f"_qmark{qmark:g}_seed{args.seed}" if qmark is not None else ""
+        cond += f"_stretch{stretch:g}_seed{args.seed}" if stretch is not None else ""
         path = args.out or results_dir / f"dialogue_acts_eval_questions{'' if args.split == 'dev' else '_' + args.split}{cond}.json"
         path.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     print("wrote", path)

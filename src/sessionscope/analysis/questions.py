@@ -1518,6 +1518,39 @@ def period_candidates(texts: Sequence[str], decisions: Sequence[bool] | np.ndarr
     return out
 
 
+#: How a punctuated transcript's English utterances without any mark are read (round 28, :func:`unmarked_utterances`):
+#: ``"off"`` (each is one sentence for the punctuated weights, :func:`unmarked_inversion` aside), ``"all"`` (every
+#: one of :data:`MIXED_MIN_WORDS` words or more is cut by :func:`bare_clauses` and decided by the bare weights),
+#: ``"share"`` (those, when they are at least :data:`MIXED_MIN_SHARE` of the transcript's utterances of that length not
+#: cut off), ``"lower"`` (those without a capital letter either). Kept for ``benchmarks/r28_mixed.py``.
+MIXED_RULE = "off"
+MIXED_MIN_WORDS = 4
+MIXED_MIN_SHARE = 0.25
+
+
+def _unmarked(text: str) -> bool:
+    """An English utterance of :data:`MIXED_MIN_WORDS` words or more with no punctuation mark, not cut off."""
+    s = text.strip()
+    return (bool(s) and len(s.split()) >= MIXED_MIN_WORDS and not _PUNCTUATED.search(s) and s[-1] not in "-=—"
+            and not _cyrillic(s))
+
+
+def unmarked_utterances(texts: Sequence[str]) -> list[bool]:
+    """Per utterance of a punctuated transcript: whether its text is read as bare text (:data:`MIXED_RULE`) — a
+    stretch the recogniser wrote without punctuation (Whisper drops it for whole 30-second chunks now and then), whose
+    questions the punctuated weights read as statements for want of "?"."""
+    if MIXED_RULE == "off":
+        return [False] * len(texts)
+    flags = [_unmarked(t) for t in texts]
+    if MIXED_RULE == "share":
+        n = sum(len(t.split()) >= MIXED_MIN_WORDS and t.strip()[-1:] not in ("-", "=", "—") for t in texts)
+        if not n or sum(flags) < MIXED_MIN_SHARE * n:
+            return [False] * len(texts)
+    if MIXED_RULE == "lower":
+        flags = [f and not any(ch.isupper() for ch in t) for f, t in zip(flags, texts, strict=True)]
+    return flags
+
+
 _RU_LEAD = frozenset({"а", "ну", "и", "но", "так", "вот", "кстати", "слушай", "слушайте", "скажи", "скажите"})
 _RU_PREP = frozenset({"с", "со", "о", "об", "обо", "в", "во", "на", "для", "за", "к", "ко", "от", "у", "по", "про", "из", "до"})
 _RU_CAN = frozenset({"я", "мне", "мы", "нам", "ли", "вопрос", "спросить", "уточнить"})
@@ -1621,6 +1654,31 @@ def _open_before(texts: Sequence[str], speakers: Sequence[str], k: int) -> str:
     return prev if prev and prev[-1] not in ".!?…" else ""
 
 
+def _sentence_stream(utts: Sequence[Utterance], head: QuestionHead, as_bare: Sequence[bool],
+                     ) -> tuple[list[str], list[str], list[int], list[bool], set[int]]:
+    """The sentences of a transcript as one stream: ``(texts, speakers, owner utterance, bare, quoted)``.
+
+    An utterance read as bare text (``as_bare``: a bare transcript, or an unmarked utterance of a punctuated one,
+    :func:`unmarked_utterances`) is cut by :func:`bare_clauses`, the others by :func:`sentences`; ``quoted``: the bare
+    clauses that a saying frame in the clause before introduces ("i said | what…").
+    """
+    texts: list[str] = []
+    speakers: list[str] = []
+    owner: list[int] = []
+    bare: list[bool] = []
+    quoted: set[int] = set()
+    for i, utt in enumerate(utts):
+        parts = bare_clauses(utt.text, head) if as_bare[i] else sentences(utt.text)
+        for j, s in enumerate(parts):
+            if j and as_bare[i] and quoted_after(parts[j - 1], s):
+                quoted.add(len(texts))
+            texts.append(s)
+            speakers.append(utt.speaker)
+            owner.append(i)
+            bare.append(as_bare[i])
+    return texts, speakers, owner, bare, quoted
+
+
 def _head_questions(utts: Sequence[Utterance], head: QuestionHead, language: Optional[str] = None, *,
                     keep_phatic: bool = False) -> list[tuple[list[str], Optional[float]]]:
     """Per utterance: its question sentences by the head and the best probability among them.
@@ -1635,23 +1693,19 @@ def _head_questions(utts: Sequence[Utterance], head: QuestionHead, language: Opt
     weight set (punctuated / bare) is chosen once for the transcript.
     """
     punctuated = transcript_punctuated(u.text for u in utts)
-    texts: list[str] = []
-    speakers: list[str] = []
-    owner: list[int] = []
-    quoted: set[int] = set()  # bare clauses that a saying frame in the clause before introduces ("i said | what…")
-    for i, utt in enumerate(utts):
-        parts = sentences(utt.text) if punctuated else bare_clauses(utt.text, head)
-        for j, s in enumerate(parts):
-            if j and not punctuated and quoted_after(parts[j - 1], s):
-                quoted.add(len(texts))
-            texts.append(s)
-            speakers.append(utt.speaker)
-            owner.append(i)
+    as_bare = (unmarked_utterances([u.text for u in utts]) if punctuated and language != "ru"
+               else [not punctuated] * len(utts))
+    texts, speakers, owner, bare, quoted = _sentence_stream(utts, head, as_bare)
     out: list[tuple[list[str], Optional[float]]] = [([], None) for _ in utts]
     if not texts:
         return out
     contexts = stream_contexts(texts, speakers)
     decisions, probs = head.is_question(texts, contexts, punctuated=punctuated)
+    if punctuated and any(bare):  # unmarked utterances of a punctuated transcript (MIXED_RULE): the bare weights
+        kb = [k for k, b in enumerate(bare) if b]
+        yes2, p2 = head.is_question([texts[k] for k in kb], [contexts[k] for k in kb], punctuated=False)
+        for k, y, q in zip(kb, yes2, p2, strict=True):
+            decisions[k], probs[k] = y, q
     if punctuated and language != "ru":
         redo = period_candidates(texts, decisions)
         if redo:  # questions written with a final "." (speech recognition, intonation transcripts): the bare weights
@@ -1668,7 +1722,7 @@ def _head_questions(utts: Sequence[Utterance], head: QuestionHead, language: Opt
             # weights (trained with the written RU rows) — declarative questions carry no lexical cue
             yes = is_question(s, language="ru") or (not punctuated and bool(yes)) or (
                 punctuated and ru_unmarked_question(s, _open_before(texts, speakers, k)))
-        elif punctuated and not yes:
+        elif punctuated and not yes and not bare[k]:
             yes = unmarked_inversion(s)
         if yes and not keep_phatic and phatic_question(s):
             continue

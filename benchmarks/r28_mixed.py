@@ -1,0 +1,150 @@
+"""Round 28: questions in a punctuated transcript with whole stretches written without punctuation (issue 10).
+
+Usage (from the repository root; held-out TRAIN meetings only, ~3 min a variant)::
+
+    nice -n 10 python benchmarks/r28_mixed.py --variant off --out benchmarks/results/r28_mixed_off.json
+    nice -n 10 python benchmarks/r28_mixed.py --variant A4 --out benchmarks/results/r28_mixed_A4.json   # etc.
+    nice -n 10 python benchmarks/r28_mixed.py --checks A4   # the ship rule's other rows, off and A4
+
+Per corpus (MRDA, AMI; the held-out train meetings of ``benchmarks/dialogue_acts.py``), the detector
+(``session_questions``, as the dynamics and the extraction stage count questions) scored per dialogue act: as
+transcribed; every 30-second chunk of a meeting made bare (no punctuation, no capitals) with probability 0.2 and 0.4
+(:func:`dialogue_acts_eval.bare_stretches`, seeds 0, 1, 2, and their mean), on all acts and on the acts inside the
+bare chunks only; every "?" of a gold question written "." (:func:`dialogue_acts_eval.qmark_as_period`, 1.0, round 28's
+period condition); and bare text. ``--variant`` names a candidate rule (:data:`VARIANTS`, as
+``questions.MIXED_RULE`` / ``MIXED_MIN_WORDS`` / ``MIXED_MIN_SHARE``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dialogue_acts import CORPORA, ROOT, Act, meetings  # noqa: E402
+from dialogue_acts_eval import bare_stretches, prf, qmark_as_period  # noqa: E402
+from r28_period import SEEDS_HALF, found_ids  # noqa: E402
+from train_dialogue_acts import commit  # noqa: E402
+
+SEEDS = SEEDS_HALF
+STRETCH_P = (0.2, 0.4)
+STRETCH_S = 30.0
+VARIANTS: dict[str, dict] = {  # the pre-set candidates (written down before any scoring)
+    "shipped": {}, "off": {"MIXED_RULE": "off"},
+    "A4": {"MIXED_RULE": "all", "MIXED_MIN_WORDS": 4}, "A6": {"MIXED_RULE": "all", "MIXED_MIN_WORDS": 6},
+    "B4": {"MIXED_RULE": "share", "MIXED_MIN_WORDS": 4, "MIXED_MIN_SHARE": 0.25},
+    "C4": {"MIXED_RULE": "lower", "MIXED_MIN_WORDS": 4},
+}
+
+
+_SHIPPED: dict = {}
+
+
+def set_variant(name: str) -> None:
+    """Set ``questions``' round-28 mixed-rule constants to candidate ``name`` (``shipped``: the module's own values)."""
+    from sessionscope.analysis import questions as q
+
+    keys = ("MIXED_RULE", "MIXED_MIN_WORDS", "MIXED_MIN_SHARE")
+    if not _SHIPPED:
+        _SHIPPED.update({k: getattr(q, k) for k in keys})
+    for k, v in {**_SHIPPED, **VARIANTS[name]}.items():
+        setattr(q, k, v)
+    q._SESSION_QUESTIONS.clear()
+
+
+def _score(acts_found: list[tuple[Act, bool]]) -> dict:
+    return prf(sum(h and a.question for a, h in acts_found), sum(h and not a.question for a, h in acts_found),
+               sum(a.question and not h for a, h in acts_found))
+
+
+def score_corpus(corpus: str, dyn) -> dict:
+    by_meeting = meetings(corpus, "heldout")
+    res: dict = {"meetings": len(by_meeting), "acts": sum(len(v) for v in by_meeting.values()),
+                 "gold_questions": sum(a.question for v in by_meeting.values() for a in v)}
+    conds: list[tuple[str, str, float, int]] = [("as_transcribed", "", 0.0, 0)]
+    conds += [(f"stretch{p:g}_seed{s}", "stretch", p, s) for p in STRETCH_P for s in SEEDS]
+    conds += [("qmark1.0", "qmark", 1.0, 0), ("bare", "bare", 0.0, 0)]
+    for name, kind, p, seed in conds:
+        rows: list[tuple[Act, bool]] = []
+        inside: list[tuple[Act, bool]] = []
+        n_bare = n_chunks = 0
+        for m, acts in by_meeting.items():
+            ids: set[str] = set()
+            if kind == "stretch":
+                acts, ids, b_, c_ = bare_stretches(acts, p, seed, stretch_s=STRETCH_S, meeting=m)
+                n_bare, n_chunks = n_bare + b_, n_chunks + c_
+            elif kind == "qmark":
+                acts, _, _ = qmark_as_period(acts, p, seed)
+            found = found_ids(m, acts, dyn, bare=kind == "bare")
+            rows += [(a, a.id in found) for a in acts]
+            inside += [(a, a.id in found) for a in acts if a.id in ids]
+        res[name] = _score(rows)
+        if kind == "stretch":
+            res[name]["in_bare_stretches"] = _score(inside)
+            res[name]["chunks_bare"], res[name]["chunks"], res[name]["acts_bare"] = n_bare, n_chunks, len(inside)
+    for p in STRETCH_P:
+        runs = [res[f"stretch{p:g}_seed{s}"] for s in SEEDS]
+        res[f"stretch{p:g}_mean"] = {k: round(float(np.mean([r[k] for r in runs])), 4) for k in ("p", "r", "f1")}
+        res[f"stretch{p:g}_mean"]["in_bare_stretches_f1"] = round(float(np.mean([r["in_bare_stretches"]["f1"] for r in runs])), 4)
+    return res
+
+
+def checks(variant: str) -> int:
+    """The ship rule's other rows with the rule off and as ``variant``: the question figures of ``dialogue_acts_eval
+    --only questions --split heldout`` (as transcribed, bare, bare turns, the EN/RU example sessions) and
+    ``extraction_eval --split dev`` (the written EN/RU rows); writes ``r28_mixed_{daeval_heldout,extraction_dev}_*.json``."""
+    import dialogue_acts_eval
+    import extraction_eval
+
+    res = ROOT / "benchmarks" / "results"
+    for name in ("off", variant):
+        set_variant(name)
+        dialogue_acts_eval.main(["--only", "questions", "--split", "heldout", "--out", str(res / f"r28_mixed_daeval_heldout_{name}.json")])
+        extraction_eval.main(["--split", "dev", "--out", str(res / f"r28_mixed_extraction_dev_{name}.json")])
+    set_variant("shipped")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--variant", default="shipped", choices=sorted(VARIANTS))
+    ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--checks", default=None, choices=sorted(VARIANTS), metavar="VARIANT",
+                    help="the ship rule's other rows, rule off and VARIANT (see checks())")
+    args = ap.parse_args(argv)
+    if args.checks:
+        return checks(args.checks)
+    if args.out is None:
+        ap.error("--out is required")
+    from sessionscope.analysis import questions as q
+    from sessionscope.analysis.questions import bundled_question_head
+    from sessionscope.config import DynamicsConfig
+
+    set_variant(args.variant)
+    head = bundled_question_head()
+    out: dict = {"command": f"python benchmarks/r28_mixed.py --variant {args.variant} --out {args.out}",
+                 "commit": commit(), "date": dt.date.today().isoformat(), "split": "heldout (train meetings)",
+                 "variant": args.variant, "rule": {k: getattr(q, k) for k in ("MIXED_RULE", "MIXED_MIN_WORDS", "MIXED_MIN_SHARE",
+                                                                               "PERIOD_RULE")},
+                 "stretch_s": STRETCH_S, "question_head": head.meta.get("trained_on") if head else None}
+    t0 = time.time()
+    dyn = DynamicsConfig()
+    keys = ("as_transcribed", *(f"stretch{p:g}_mean" for p in STRETCH_P), "qmark1.0", "bare")
+    for corpus in CORPORA:
+        out[corpus] = score_corpus(corpus, dyn)
+        print(corpus, json.dumps({k: out[corpus][k] for k in keys}), flush=True)
+    out["seconds"] = round(time.time() - t0)
+    path = args.out if args.out.is_absolute() else ROOT / args.out
+    path.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+    print("wrote", path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
