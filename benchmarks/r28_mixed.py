@@ -98,15 +98,18 @@ def score_corpus(corpus: str, dyn) -> dict:
 def checks(variant: str) -> int:
     """The ship rule's other rows with the rule off and as ``variant``: the question figures of ``dialogue_acts_eval
     --only questions --split heldout`` (as transcribed, bare, bare turns, the EN/RU example sessions) and
-    ``extraction_eval --split dev`` (the written EN/RU rows); writes ``r28_mixed_{daeval_heldout,extraction_dev}_*.json``."""
+    ``extraction_eval --split dev`` (the written EN/RU rows); described, not in the ship rule: the real-talk choosing
+    half of ``questions_realtalk_r12_questions``. Writes ``r28_mixed_{daeval_heldout,extraction_dev,realtalk_choose}_*.json``."""
     import dialogue_acts_eval
     import extraction_eval
+    import questions_realtalk_r12_questions as realtalk
 
     res = ROOT / "benchmarks" / "results"
     for name in ("off", variant):
         set_variant(name)
         dialogue_acts_eval.main(["--only", "questions", "--split", "heldout", "--out", str(res / f"r28_mixed_daeval_heldout_{name}.json")])
         extraction_eval.main(["--split", "dev", "--out", str(res / f"r28_mixed_extraction_dev_{name}.json")])
+        realtalk.main(["--out", str(res / f"r28_mixed_realtalk_choose_{name}.json")])
     set_variant("shipped")
     return 0
 
