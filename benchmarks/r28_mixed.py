@@ -10,8 +10,9 @@ Per corpus (MRDA, AMI; the held-out train meetings of ``benchmarks/dialogue_acts
 (``session_questions``, as the dynamics and the extraction stage count questions) scored per dialogue act: as
 transcribed; every 30-second chunk of a meeting made bare (no punctuation, no capitals) with probability 0.2 and 0.4
 (:func:`dialogue_acts_eval.bare_stretches`, seeds 0, 1, 2, and their mean), on all acts and on the acts inside the
-bare chunks only; every "?" of a gold question written "." (:func:`dialogue_acts_eval.qmark_as_period`, 1.0, round 28's
-period condition); and bare text. ``--variant`` names a candidate rule (:data:`VARIANTS`, as
+bare chunks only (and, described apart, with a speaker's consecutive acts inside a bare chunk merged into one
+utterance as a recogniser gives a turn: :func:`score_turns`); every "?" of a gold question written "."
+(:func:`dialogue_acts_eval.qmark_as_period`, 1.0, round 28's period condition); and bare text. ``--variant`` names a candidate rule (:data:`VARIANTS`, as
 ``questions.MIXED_RULE`` / ``MIXED_MIN_WORDS`` / ``MIXED_MIN_SHARE``).
 """
 
@@ -22,6 +23,7 @@ import datetime as dt
 import json
 import sys
 import time
+from dataclasses import replace as dc_replace
 from pathlib import Path
 
 import numpy as np
@@ -95,6 +97,51 @@ def score_corpus(corpus: str, dyn) -> dict:
     return res
 
 
+def merge_bare_turns(acts: list[Act], bare_ids: set[str]) -> list[tuple[Act, list[Act]]]:
+    """A speaker's consecutive acts inside one bare chunk merged into one utterance (a recogniser's turn): each unit
+    with the acts it covers (an act outside the bare chunks is its own unit)."""
+    out: list[tuple[Act, list[Act]]] = []
+    chunk, last_chunk = 0, None
+    for a in acts:
+        if a.start is not None:
+            chunk = int(a.start // STRETCH_S)
+        if out and a.id in bare_ids and out[-1][1][-1].id in bare_ids and out[-1][0].speaker == a.speaker and chunk == last_chunk:
+            u, parts = out[-1]
+            out[-1] = (dc_replace(u, text=f"{u.text} {a.text}".strip(), end=a.end if a.end is not None else u.end), [*parts, a])
+        else:
+            out.append((a, [a]))
+        last_chunk = chunk
+    return out
+
+
+def score_turns(corpus: str, dyn) -> dict:
+    """Described, not in the ship rule: the stretch condition with each bare chunk's turns merged, scored per unit
+    (a merged turn is a question when one of its acts is)."""
+    by_meeting = meetings(corpus, "heldout")
+    res: dict = {}
+    for p in STRETCH_P:
+        for seed in SEEDS:
+            rows: list[tuple[bool, bool]] = []
+            inside: list[tuple[bool, bool]] = []
+            for m, acts in by_meeting.items():
+                acts, ids, _, _ = bare_stretches(acts, p, seed, stretch_s=STRETCH_S, meeting=m)
+                units = merge_bare_turns(acts, ids)
+                found = found_ids(m, [u for u, _ in units], dyn, bare=False)
+                for u, parts in units:
+                    row = (any(a.question for a in parts), u.id in found)
+                    rows.append(row)
+                    if u.id in ids:
+                        inside.append(row)
+            res[f"stretch{p:g}_seed{seed}"] = {
+                **prf(sum(g and f for g, f in rows), sum(f and not g for g, f in rows), sum(g and not f for g, f in rows)),
+                "units": len(rows), "in_bare_stretches": prf(sum(g and f for g, f in inside), sum(f and not g for g, f in inside),
+                                                             sum(g and not f for g, f in inside)), "units_bare": len(inside)}
+        runs = [res[f"stretch{p:g}_seed{s}"] for s in SEEDS]
+        res[f"stretch{p:g}_mean"] = {"f1": round(float(np.mean([r["f1"] for r in runs])), 4),
+                                     "in_bare_stretches_f1": round(float(np.mean([r["in_bare_stretches"]["f1"] for r in runs])), 4)}
+    return res
+
+
 def checks(variant: str) -> int:
     """The ship rule's other rows with the rule off and as ``variant``: the question figures of ``dialogue_acts_eval
     --only questions --split heldout`` (as transcribed, bare, bare turns, the EN/RU example sessions) and
@@ -141,7 +188,10 @@ def main(argv: list[str] | None = None) -> int:
     keys = ("as_transcribed", *(f"stretch{p:g}_mean" for p in STRETCH_P), "qmark1.0", "bare")
     for corpus in CORPORA:
         out[corpus] = score_corpus(corpus, dyn)
+        out[corpus]["turns_merged_in_bare_stretches"] = score_turns(corpus, dyn)
         print(corpus, json.dumps({k: out[corpus][k] for k in keys}), flush=True)
+        print(corpus, "turns", json.dumps({k: v for k, v in out[corpus]["turns_merged_in_bare_stretches"].items()
+                                           if k.endswith("mean")}), flush=True)
     out["seconds"] = round(time.time() - t0)
     path = args.out if args.out.is_absolute() else ROOT / args.out
     path.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
