@@ -42,6 +42,7 @@ VARIANTS: dict[str, dict] = {  # the pre-set candidates (written down before any
     "A4": {"MIXED_RULE": "all", "MIXED_MIN_WORDS": 4}, "A6": {"MIXED_RULE": "all", "MIXED_MIN_WORDS": 6},
     "B4": {"MIXED_RULE": "share", "MIXED_MIN_WORDS": 4, "MIXED_MIN_SHARE": 0.25},
     "C4": {"MIXED_RULE": "lower", "MIXED_MIN_WORDS": 4},
+    "C2": {"MIXED_RULE": "lower", "MIXED_MIN_WORDS": 2},  # exploratory, added after the pre-set ones were scored
 }
 
 
