@@ -6,6 +6,8 @@ Usage (from the repository root; ~10 min on 2 cores)::
     python benchmarks/dialogue_acts_eval.py --split heldout        # held-out train meetings (choosing)
     python benchmarks/dialogue_acts_eval.py --sample               # the frozen sample of tests/test_extract_heads.py
     python benchmarks/dialogue_acts_eval.py --only questions --split heldout   # questions only (~1 min)
+    python benchmarks/dialogue_acts_eval.py --only questions --split heldout --bare-stretches 0.4 --seed 0
+        # each 30-s chunk made bare with probability 0.4 (round 28; also --qmark-as-period P)
 
 Each meeting becomes a :class:`~sessionscope.model.Session` whose utterances are its
 dialogue acts (speaker, times, text), and goes through the extraction stage's own
