@@ -249,6 +249,8 @@ def _prefetch(session: Session, stages: list[Any]) -> None:
     (:func:`~sessionscope.language.nlp.prefetch_parse`). The stage's own call
     (``parse_texts`` of the utterance texts, the session language when it is ``en`` or
     ``ru``) collects the result; were it to ask for anything else, it would parse that itself.
+    Nothing starts when an utterance is bare text: the stage then parses other texts
+    (:func:`~sessionscope.analysis.extract.bare.parse_utterances`).
     """
     if not session.utterances or not any(getattr(s, "name", None) == "extraction" for s in stages):
         return
@@ -256,8 +258,13 @@ def _prefetch(session: Session, stages: list[Any]) -> None:
         from sessionscope.language.nlp import LANGUAGES, prefetch_parse
     except ImportError:  # pragma: no cover - the stage reports its missing dependency itself
         return
+    from sessionscope.analysis.extract.bare import reads_bare
+
     language = session.language if session.language in LANGUAGES else None
-    prefetch_parse([u.text for u in session.utterances], language=language)
+    texts = [u.text for u in session.utterances]
+    if reads_bare(texts, language=language):  # the stage parses bare utterances clause by clause (extract.bare)
+        return
+    prefetch_parse(texts, language=language)
 
 
 def _embed_while_parsing(session: Session, stage: Any) -> None:

@@ -51,6 +51,7 @@ from sessionscope.analysis.extract.assign import (
     handout_items,
     role_named,
 )
+from sessionscope.analysis.extract.bare import parse_utterances
 from sessionscope.analysis.extract.dates import find_due
 from sessionscope.analysis.extract.problems import link_solutions, problem_rule
 from sessionscope.analysis.extract.recommendations import meeting_procedure, recommendation_rule
@@ -58,7 +59,7 @@ from sessionscope.analysis.extract.request import own_request
 from sessionscope.analysis.extract.rules import RuleHit, informal_context, own_side_context, quoted_by_frame
 from sessionscope.analysis.questions import session_questions
 from sessionscope.config import Config, DynamicsConfig, ExtractionConfig
-from sessionscope.language.nlp import Sentence, parse_texts
+from sessionscope.language.nlp import Sentence
 from sessionscope.model import ActionItem, Problem, Question, Recommendation, Session
 from sessionscope.text import word_count
 
@@ -655,7 +656,7 @@ class ExtractionStage:
 
     def __call__(self, session: Session, *, hook: Any = None) -> Session:
         lang = session.language if session.language in ("en", "ru") else None
-        parsed = parse_texts([u.text for u in session.utterances], language=lang)
+        parsed = parse_utterances([u.text for u in session.utterances], language=lang)  # bare text: see .bare
         if hook:
             hook("extraction: classifier")
         proba = self.probabilities(parsed)

@@ -1,0 +1,155 @@
+"""Utterances without punctuation or capitals, read for recommendations and action items (round 28, issue 10).
+
+Speech recognition gives bare text (some recognisers and exports always; Whisper for whole 30-second chunks now and
+then): a whole turn is one "sentence" for the splitter, and the pronoun "i" is lower-case, which the dialogue-act
+heads (trained on transcribed, punctuated acts) read as another word ("i'll see if i can find them" is no commitment
+for them, "I'll see if I can find them" is). :func:`parse_utterances` parses the utterances for the extraction stage:
+an utterance read as bare (:func:`is_bare`) has its pronoun written "I" (:func:`i_case`, same length, so character
+spans are kept) and, with :data:`CUT_RULE` set, is cut into clauses (:func:`clause_spans`), each parsed as its own
+sentence. Every other utterance is parsed as :func:`~sessionscope.language.nlp.parse_texts` parses it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any, Optional
+
+from sessionscope.language.nlp import Sentence, parse_texts
+
+#: Which clause cuts a bare utterance gets (``benchmarks/r28_recbare.py`` candidates): ``"off"`` (none; the pronoun
+#: is still written "I"), ``"advice"`` (before an advice or task start, :func:`advice_cuts`), ``"question"`` (where a
+#: question may start, :func:`~sessionscope.analysis.questions.clause_bounds` with the bundled question head's learned
+#: cutter) or ``"both"``. ``I_CASE = False`` turns the pronoun step off too (the extraction before round 28).
+CUT_RULE = "off"
+I_CASE = True
+#: bare utterances shorter than this (words) are not cut
+CUT_MIN_WORDS = 4
+
+_MARK = re.compile(r"[.,!?;:…]")
+_CYR = re.compile(r"[А-Яа-яЁё]")
+_LAT = re.compile(r"[A-Za-z]")
+_PRONOUN_I = re.compile(r"(?<![\w'’])i(?=(?:['’](?:ll|m|ve|d)\b)|(?![\w'’]))")
+_WORD = re.compile(r"\S+")
+
+
+def is_bare(text: str) -> bool:
+    """An English utterance with no punctuation mark and no capital letter, not cut off (a transcript's "so ==",
+    "i- -"), as :func:`~sessionscope.analysis.questions.unmarked_utterances` reads a recogniser's bare output."""
+    s = text.strip()
+    return (bool(s) and not _MARK.search(s) and s[-1] not in "-=—" and not any(ch.isupper() for ch in s)
+            and len(_CYR.findall(s)) <= len(_LAT.findall(s)))
+
+
+def i_case(text: str) -> str:
+    """The pronoun written "I" ("i'll do it if i can" → "I'll do it if I can"); same length as ``text``."""
+    return _PRONOUN_I.sub("I", text)
+
+
+# advice and task starts: a clause of its own in a bare turn ("okay so you should try the red one", "i'll send it")
+_ADVICE_START = (
+    ("you", "should"), ("you", "could"), ("you", "need"), ("you", "have", "to"), ("you'd", "better"), ("you", "might", "want"),
+    ("you", "ought"), ("you", "may", "want"), ("we", "should"), ("we", "could"), ("we", "need"), ("we", "have", "to"),
+    ("we'd", "better"), ("we", "might", "want"), ("we", "ought"), ("let's",), ("let", "us"), ("i'll",), ("i", "will"),
+    ("i'm", "going", "to"), ("i'm", "gonna"), ("we'll",), ("we", "will"), ("we're", "going", "to"), ("we're", "gonna"),
+    ("why", "don't"), ("how", "about"), ("make", "sure"), ("don't", "forget"), ("maybe", "we"), ("maybe", "you"),
+    ("perhaps", "we"), ("perhaps", "you"),
+)
+# words that go with the advice or task after them ("so you should", "okay um i'll", "i think we should")
+_LEAD = frozenset({"so", "and", "but", "um", "uh", "uhm", "okay", "ok", "well", "then", "yeah", "alright", "right", "oh",
+                   "now", "anyway", "actually", "also", "maybe", "perhaps", "just"})
+_LEAD2 = frozenset({("i", "think"), ("i", "guess"), ("i", "mean"), ("i", "suppose")})
+# words after which such a start is embedded, not a clause of its own ("i said you should", "so that we could")
+_EMBED = frozenset({"that", "if", "whether", "what", "how", "when", "where", "which", "who", "why", "said", "say", "says",
+                    "think", "thought", "guess", "mean", "know", "sure", "hope", "suppose", "believe", "because", "cause",
+                    "than", "unless", "until", "once", "as", "before", "after", "while", "whatever", "till",
+                    "to", "of", "feel", "felt", "means", "told", "tell"})
+
+
+def advice_cuts(words: Sequence[str]) -> list[int]:
+    """Word indices of a bare utterance before which an advice or task clause starts (``>= 2`` words on each side).
+
+    Before one of the starts of :data:`_ADVICE_START` ("you should", "let's", "i'll", "why don't", "maybe we"), moved
+    back over the linking words before it ("so um you should", "i think we should"), and not after a word that embeds
+    it ("i said you should", "so that we could").
+    """
+    low = [w.casefold().replace("’", "'") for w in words]
+    n = len(low)
+    cuts: list[int] = []
+    for j in range(1, n):
+        if not any(tuple(low[j:j + len(s)]) == s for s in _ADVICE_START):
+            continue
+        k = j
+        while k > 0:
+            if k >= 2 and (low[k - 2], low[k - 1]) in _LEAD2:
+                k -= 2
+            elif low[k - 1] in _LEAD:
+                k -= 1
+            else:
+                break
+        if k > 0 and low[k - 1] in _EMBED:
+            continue
+        if k >= 2 and n - k >= 2 and k - (cuts[-1] if cuts else 0) >= 2:
+            cuts.append(k)
+    return cuts
+
+
+def clause_spans(text: str, rule: Optional[str] = None, head: Any = None) -> list[tuple[int, int]]:
+    """Character spans of the clauses of a bare utterance (one span: not cut). ``rule``: :data:`CUT_RULE`'s values;
+    ``head``: the question head whose learned cutter the ``"question"`` cuts use (``None``: the bundled one)."""
+    rule = CUT_RULE if rule is None else rule
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    if rule == "off" or len(spans) < CUT_MIN_WORDS:
+        return [(spans[0][0], spans[-1][1])] if spans else []
+    words = [text[a:b] for a, b in spans]
+    cuts: set[int] = set()
+    if rule in ("advice", "both"):
+        cuts.update(advice_cuts(words))
+    if rule in ("question", "both"):
+        from sessionscope.analysis.questions import bundled_question_head, clause_bounds
+
+        qhead = head if head is not None else bundled_question_head()
+        cuts.update(a for a, _ in clause_bounds(words, qhead) if a > 0)
+    kept: list[int] = []
+    for c in sorted(cuts):  # two cuts a word apart ("but | why don't we"): the first one only
+        if c >= 2 and len(words) - c >= 2 and c - (kept[-1] if kept else 0) >= 2:
+            kept.append(c)
+    bounds = [0, *kept, len(words)]
+    return [(spans[a][0], spans[b - 1][1]) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+
+
+def reads_bare(texts: Sequence[str], *, language: Optional[str] = None) -> bool:
+    """Whether :func:`parse_utterances` reads any of ``texts`` as bare (then it parses other texts than
+    ``parse_texts(texts)``, and a background parse of ``texts`` would go unused)."""
+    return I_CASE and language in (None, "en") and any(is_bare(t) for t in texts)
+
+
+def parse_utterances(texts: Sequence[str], *, language: Optional[str] = None) -> list[list[Sentence]]:
+    """:func:`~sessionscope.language.nlp.parse_texts` for the extraction stage, bare utterances read as above.
+
+    With no bare utterance (a punctuated transcript) the result is ``parse_texts``' own. A bare utterance's sentences
+    keep their character spans in the utterance's own text (their text has the pronoun written "I").
+    """
+    plans: list[Optional[tuple[str, list[tuple[int, int]]]]] = []
+    for t in texts:
+        if not I_CASE or language not in (None, "en") or not is_bare(t):
+            plans.append(None)
+            continue
+        plans.append((i_case(t), clause_spans(t)))
+    if not any(plans):
+        return parse_texts(texts, language=language)
+    pieces: list[tuple[int, int, str]] = []
+    for i, (t, plan) in enumerate(zip(texts, plans, strict=True)):
+        if plan is None:
+            pieces.append((i, 0, t))
+        else:
+            pieces += [(i, a, plan[0][a:b]) for a, b in plan[1]]
+    parsed = parse_texts([p for _, _, p in pieces], language=language)
+    out: list[list[Sentence]] = [[] for _ in texts]
+    for (i, off, _), sents in zip(pieces, parsed, strict=True):
+        out[i] += [s if not off else Sentence(text=s.text, start_char=s.start_char + off, end_char=s.end_char + off,
+                                              tokens=s.tokens, language=s.language) for s in sents]
+    return out
+
+
+__all__ = ["CUT_RULE", "I_CASE", "advice_cuts", "clause_spans", "i_case", "is_bare", "parse_utterances", "reads_bare"]

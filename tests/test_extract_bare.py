@@ -1,0 +1,119 @@
+"""Bare utterances (no punctuation, no capitals) read for recommendations and action items (no models: fake parser)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sessionscope.analysis.extract import bare
+from sessionscope.language import nlp
+from sessionscope.language.nlp import Sentence, Token
+
+
+@pytest.fixture()
+def fake_parser(monkeypatch):
+    """A parser that splits as the real one does and gives one token per word (records what it parsed)."""
+    calls: list[list[str]] = []
+
+    def parse_en(items):
+        calls.append([t for t, _, _ in items])
+        return [Sentence(text=t, start_char=s, end_char=e, language="en",
+                         tokens=tuple(Token(text=w, lemma=w.casefold(), pos="X", idx=0) for w in t.split()))
+                for t, s, e in items]
+
+    monkeypatch.setattr(nlp, "_parse_en", parse_en)
+    monkeypatch.setattr(nlp, "_import_spacy", lambda: None)
+    monkeypatch.setattr(nlp, "_PREFETCHED", {})
+    monkeypatch.setattr(nlp, "PARSE_HELPER", False)
+    return calls
+
+
+def test_is_bare_wants_no_mark_no_capital_and_latin_text():
+    assert bare.is_bare("okay so i'll send the slides tomorrow")
+    assert not bare.is_bare("okay so I'll send the slides tomorrow")  # a capital: written by a transcriber
+    assert not bare.is_bare("okay so i'll send the slides tomorrow.")
+    assert not bare.is_bare("ну давай я пришлю слайды завтра")
+    assert not bare.is_bare("   ")
+    assert not bare.is_bare("but what i can ==") and not bare.is_bare("i- -")  # cut off
+
+
+def test_i_case_writes_the_pronoun_only_and_keeps_the_length():
+    text = "i think i'll do it if i'm free and i've time hi iii it's i"
+    out = bare.i_case(text)
+    assert out == "I think I'll do it if I'm free and I've time hi iii it's I"
+    assert len(out) == len(text)
+    assert bare.i_case("i'd say ipad") == "I'd say ipad"
+
+
+def test_advice_cuts_before_advice_and_task_starts_with_their_linking_words():
+    words = "okay that looks fine so um you should try the red one and i'll send it tomorrow".split()
+    cuts = bare.advice_cuts(words)
+    assert [" ".join(words[a:b]) for a, b in zip([0, *cuts], [*cuts, len(words)], strict=True)] == [
+        "okay that looks fine", "so um you should try the red one", "and i'll send it tomorrow"]
+
+
+def test_advice_cuts_leave_embedded_starts_and_short_sides_alone():
+    assert bare.advice_cuts("she said that we should go home now".split()) == []  # embedded ("that we should")
+    assert bare.advice_cuts("i think we should go".split()) == []  # "i think" goes with the advice; nothing before
+    assert bare.advice_cuts("yes let's".split()) == []  # one word after the cut
+    assert bare.advice_cuts("the plan why don't we meet on monday".split()) == [2]
+
+
+def test_clause_spans_are_character_spans_of_the_text():
+    text = "right  the budget is tight let's keep the rubber case  why don't you ask marketing"
+    spans = bare.clause_spans(text, "advice")
+    assert [text[a:b] for a, b in spans] == ["right  the budget is tight", "let's keep the rubber case",
+                                             "why don't you ask marketing"]
+    assert bare.clause_spans(text, "off") == [(0, len(text))]
+    assert bare.clause_spans("let's go now", "advice") == [(0, 12)]  # under CUT_MIN_WORDS: not cut
+
+
+class _NoCutter:
+    cut_weights = None  # a question head without the learned cutter: the rule cuts only
+
+
+def test_clause_spans_question_and_both():
+    text = "the remote is done and i'll send it tomorrow but can you check the colours"
+    q = bare.clause_spans(text, "question", head=_NoCutter())
+    assert [text[a:b] for a, b in q] == ["the remote is done and i'll send it tomorrow but", "can you check the colours"]
+    both = bare.clause_spans(text, "both", head=_NoCutter())
+    assert [text[a:b] for a, b in both] == ["the remote is done", "and i'll send it tomorrow but",
+                                            "can you check the colours"]
+
+
+def test_parse_utterances_reads_bare_utterances_clause_by_clause(fake_parser, monkeypatch):
+    monkeypatch.setattr(bare, "CUT_RULE", "advice")
+    texts = ["You should try it. Really.", "okay the board is ready i'll send it to you tomorrow", ""]
+    got = bare.parse_utterances(texts, language="en")
+    assert [[s.text for s in sents] for sents in got] == [
+        ["You should try it.", "Really."], ["okay the board is ready", "I'll send it to you tomorrow"], []]
+    for text, sents in zip(texts, got, strict=True):  # spans in the utterance's own text
+        assert all(text[s.start_char:s.end_char].casefold() == s.text.casefold() for s in sents)
+
+
+def test_parse_utterances_is_parse_texts_on_punctuated_text_and_with_the_step_off(fake_parser, monkeypatch):
+    texts = ["You should try it. Really.", "I will."]
+    assert bare.parse_utterances(texts, language="en") == nlp.parse_texts(texts, language="en")
+    monkeypatch.setattr(bare, "I_CASE", False)
+    bare_texts = ["okay i'll send it to you tomorrow"]
+    assert not bare.reads_bare(bare_texts, language="en")
+    assert bare.parse_utterances(bare_texts, language="en") == nlp.parse_texts(bare_texts, language="en")
+    monkeypatch.setattr(bare, "I_CASE", True)
+    assert bare.reads_bare(bare_texts, language="en") and not bare.reads_bare(bare_texts, language="ru")
+
+
+def test_pipeline_does_not_prefetch_a_parse_the_stage_would_not_use(fake_parser, monkeypatch):
+    from helpers import make_session
+    from sessionscope import pipeline
+    from sessionscope.analysis.extract import stage as extract_stage
+
+    seen = []
+    monkeypatch.setattr(extract_stage.ExtractionStage, "probabilities", lambda self, parsed: None)
+    monkeypatch.setattr(extract_stage.ExtractionStage, "head_logits", lambda self, session, parsed: None)
+    monkeypatch.setattr(extract_stage, "extract_items",
+                        lambda session, parsed, *a, **k: seen.append(parsed) or
+                        {"recommendations": (), "action_items": (), "questions": (), "problems": ()})
+    session = make_session([("a", 0, 1, "so i'll try it later"), ("b", 1, 2, "Fine.")], language="en")
+    out = pipeline.run_stages(session, [extract_stage.ExtractionStage()])
+    assert out.provenance.outcome("extraction").status == "ok"
+    assert not nlp._PREFETCHED
+    assert [[s.text for s in sents] for sents in seen[-1]] == [["so I'll try it later"], ["Fine."]]
