@@ -8,6 +8,7 @@ Usage (from the repository root; ~10 min on 2 cores)::
     python benchmarks/dialogue_acts_eval.py --only questions --split heldout   # questions only (~1 min)
     python benchmarks/dialogue_acts_eval.py --only questions --split heldout --bare-stretches 0.4 --seed 0
         # each 30-s chunk made bare with probability 0.4 (round 28; also --qmark-as-period P)
+    python benchmarks/dialogue_acts_eval.py --split heldout --bare-stretches 0.4 --seed 0   # every kind (also --bare)
 
 Each meeting becomes a :class:`~sessionscope.model.Session` whose utterances are its
 dialogue acts (speaker, times, text), and goes through the extraction stage's own
@@ -117,12 +118,12 @@ def session_of(meeting: str, acts: list[Act], *, strip: bool = False):
 
 def run_meeting(meeting: str, acts: list[Act], stage, stage_before) -> dict:
     """Per act id: the kinds found by each system, with owner and confidence."""
+    from sessionscope.analysis.extract.bare import parse_utterances
     from sessionscope.analysis.extract.stage import extract_items
     from sessionscope.analysis.questions import find_questions, session_questions
-    from sessionscope.language.nlp import parse_texts
 
     sess = session_of(meeting, acts)
-    parsed = parse_texts([u.text for u in sess.utterances], language="en")
+    parsed = parse_utterances([u.text for u in sess.utterances], language="en")  # the stage's own parse
     proba = stage.probabilities(parsed)
     logits = stage.head_logits(sess, parsed)
     shipped = extract_items(sess, parsed, proba, stage.cfg, stage.dynamics, heads=stage._heads, head_logits=logits,
@@ -365,11 +366,14 @@ def main(argv: list[str] | None = None) -> int:
                     help="write the result here instead of benchmarks/results/dialogue_acts_eval[_SPLIT].json "
                          "(for trying a change on held-out without replacing the stored figures)")
     ap.add_argument("--qmark-as-period", type=float, default=None, metavar="P",
-                    help="questions only: every '?' of a gold-question act becomes '.' with probability P "
+                    help="every '?' of a gold-question act becomes '.' with probability P "
                          "(a punctuated transcript that ends questions with '.'; round 28)")
     ap.add_argument("--bare-stretches", type=float, default=None, metavar="P",
-                    help="questions only: each --stretch-s chunk of a meeting loses all punctuation and capitals with "
+                    help="each --stretch-s chunk of a meeting loses all punctuation and capitals with "
                          "probability P (a recogniser whose punctuation drifts off for whole chunks; round 28)")
+    ap.add_argument("--bare", action="store_true",
+                    help="full run only: every act without punctuation or capitals (round 28, recommendations and "
+                         "action items on bare text; questions have their own bare rows)")
     ap.add_argument("--stretch-s", type=float, default=30.0, help="the chunk length of --bare-stretches (seconds)")
     ap.add_argument("--seed", type=int, default=0, help="the seed of --qmark-as-period / --bare-stretches")
     ap.add_argument("--only", choices=("questions",), default=None,
@@ -380,11 +384,15 @@ def main(argv: list[str] | None = None) -> int:
         print(markdown(args.markdown))
         return 0
     if args.only == "questions":
+        if args.bare:
+            ap.error("--bare goes with the full run (the question rows already have their bare figures)")
         if (args.qmark_as_period is not None or args.bare_stretches is not None) and args.sample:
             ap.error("--qmark-as-period / --bare-stretches do not go with --sample (the frozen sample's rows are as transcribed)")
         return questions_main(args)
-    if args.qmark_as_period is not None or args.bare_stretches is not None:
-        ap.error("--qmark-as-period / --bare-stretches go with --only questions")
+    if (args.qmark_as_period is not None or args.bare_stretches is not None or args.bare) and args.sample:
+        ap.error("--qmark-as-period / --bare-stretches / --bare do not go with --sample")
+    if args.bare and (args.qmark_as_period is not None or args.bare_stretches is not None):
+        ap.error("--bare makes every act bare: it goes with neither --qmark-as-period nor --bare-stretches")
 
     from sessionscope.analysis.extract.stage import ExtractionStage
     from sessionscope.config import DynamicsConfig, ExtractionConfig
@@ -394,7 +402,11 @@ def main(argv: list[str] | None = None) -> int:
     stage._act_heads()
     before = ExtractionStage(ExtractionConfig(dialogue_act_heads=None), DynamicsConfig(), classifier=stage._classifier,
                              encoder=stage._encoder)
-    out: dict = {"command": "python benchmarks/dialogue_acts_eval.py" + (" --sample" if args.sample else f" --split {args.split}"),
+    cond_args = ((f" --qmark-as-period {args.qmark_as_period} --seed {args.seed}" if args.qmark_as_period is not None else "")
+                 + (f" --bare-stretches {args.bare_stretches} --stretch-s {args.stretch_s:g} --seed {args.seed}"
+                    if args.bare_stretches is not None else "") + (" --bare" if args.bare else ""))
+    out: dict = {"command": "python benchmarks/dialogue_acts_eval.py" + (" --sample" if args.sample else f" --split {args.split}")
+                            + cond_args,
                  "commit": commit(), "date": dt.date.today().isoformat(), "split": "sample" if args.sample else args.split,
                  "heads": stage._heads.meta if stage._heads else None,
                  "lexical_head": stage._heads.lexical.meta if stage._heads and stage._heads.lexical else None}
@@ -403,6 +415,8 @@ def main(argv: list[str] | None = None) -> int:
         by_meeting = meetings(corpus, "dev" if args.sample else args.split)
         if args.sample:
             by_meeting = {m: by_meeting[m][:SAMPLE_ACTS] for m in SAMPLE_MEETINGS[corpus]}
+        if cond_args:  # the condition applied to the acts themselves, so every system and kind reads the same text
+            out.setdefault("conditions", {})[corpus] = apply_conditions(by_meeting, args)
         results = {}
         for m, acts in by_meeting.items():
             results[m] = run_meeting(m, acts, stage, before)
@@ -411,11 +425,40 @@ def main(argv: list[str] | None = None) -> int:
                        **score(corpus, by_meeting, results)}
         print(json.dumps({k: v for k, v in out[corpus].items() if k != "calibration_shipped"}, indent=1), flush=True)
     out["seconds"] = round(time.time() - t0)
-    name = "dialogue_acts_eval_sample.json" if args.sample else f"dialogue_acts_eval{'' if args.split == 'dev' else '_' + args.split}.json"
+    cond = (f"_qmark{args.qmark_as_period:g}_seed{args.seed}" if args.qmark_as_period is not None else "") \
+        + (f"_stretch{args.bare_stretches:g}_seed{args.seed}" if args.bare_stretches is not None else "") + ("_bare" if args.bare else "")
+    name = "dialogue_acts_eval_sample.json" if args.sample else \
+        f"dialogue_acts_eval{'' if args.split == 'dev' else '_' + args.split}{cond}.json"
     path = args.out or ROOT / "benchmarks" / "results" / name
     path.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     print("wrote", path)
     return 0
+
+
+def apply_conditions(by_meeting: dict[str, list[Act]], args: argparse.Namespace) -> dict:
+    """The full run's text condition, in place on ``by_meeting``: ``--qmark-as-period``, ``--bare-stretches`` or ``--bare``.
+
+    Every kind is then scored on the changed text, one utterance per act (an item counts on the act it was found
+    on); the ``question_stripped`` rows stay "every act bare". Returns what was changed.
+    """
+    from sessionscope.analysis.extract.heads import strip_punctuation
+
+    info: dict = {}
+    for m in list(by_meeting):
+        if args.qmark_as_period is not None:
+            by_meeting[m], r_, t_ = qmark_as_period(by_meeting[m], args.qmark_as_period, args.seed)
+            info["qmarks_replaced"] = info.get("qmarks_replaced", 0) + r_
+            info["gold_question_qmarks"] = info.get("gold_question_qmarks", 0) + t_
+        if args.bare_stretches is not None:
+            by_meeting[m], ids, b_, c_ = bare_stretches(by_meeting[m], args.bare_stretches, args.seed,
+                                                        stretch_s=args.stretch_s, meeting=m)
+            info["chunks_bare"] = info.get("chunks_bare", 0) + b_
+            info["chunks"] = info.get("chunks", 0) + c_
+            info["acts_bare"] = info.get("acts_bare", 0) + len(ids)
+        if args.bare:
+            by_meeting[m] = [dc_replace(a, text=strip_punctuation(a.text)) for a in by_meeting[m]]
+            info["acts_bare"] = info.get("acts_bare", 0) + len(by_meeting[m])
+    return info
 
 
 def example_questions(dyn) -> dict:
