@@ -117,3 +117,49 @@ def test_pipeline_does_not_prefetch_a_parse_the_stage_would_not_use(fake_parser,
     assert out.provenance.outcome("extraction").status == "ok"
     assert not nlp._PREFETCHED
     assert [[s.text for s in sents] for sents in seen[-1]] == [["so I'll try it later"], ["Fine."]]
+
+
+def _bench_act(i: int, start: float | None, text: str, speaker: str = "a", **gold: bool):
+    from dialogue_acts import Act
+
+    return Act(corpus="x", meeting="m", split="heldout", index=i, id=f"m.{i}", speaker=speaker, start=start, end=None,
+               text=text, label="", addressee=None, responder=None, question=False, question_with_qh=False,
+               recommendation=gold.get("recommendation", False), action=gold.get("action", False))
+
+
+@pytest.fixture()
+def bench(monkeypatch):
+    from pathlib import Path
+
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+
+def test_dialogue_acts_eval_full_run_conditions(bench):
+    import argparse
+
+    from dialogue_acts_eval import apply_conditions
+
+    acts = {"m": [_bench_act(i, 10.0 * i, f"You should try {i}. Okay?") for i in range(9)]}
+    ns = argparse.Namespace(qmark_as_period=None, bare_stretches=None, bare=True, seed=0, stretch_s=30.0)
+    info = apply_conditions(acts, ns)
+    assert info == {"acts_bare": 9} and all(a.text == f"you should try {a.index} okay" for a in acts["m"])
+    acts = {"m": [_bench_act(i, 10.0 * i, f"You should try {i}.") for i in range(9)]}
+    info = apply_conditions(acts, argparse.Namespace(qmark_as_period=None, bare_stretches=1.0, bare=False, seed=0,
+                                                     stretch_s=30.0))
+    assert info == {"chunks_bare": 3, "chunks": 3, "acts_bare": 9}
+
+
+def test_r28_recbare_units_merge_a_speakers_bare_acts_and_map_items_back(bench):
+    from r28_recbare import _act_at, units_of
+
+    acts = [_bench_act(0, 0.0, "so the board is ready"), _bench_act(1, 2.0, "i'll send it", action=True),
+            _bench_act(2, 4.0, "fine", speaker="b"), _bench_act(3, 40.0, "ok then", speaker="b"),
+            _bench_act(4, 41.0, "next one", speaker="b")]
+    ids = {"m.0", "m.1", "m.2", "m.4"}  # m.3 is not bare: m.4 stays apart
+    units = units_of(acts, ids, merge=True)
+    assert [(u.text, [a.id for a, _, _ in u.parts]) for u in units] == [
+        ("so the board is ready i'll send it", ["m.0", "m.1"]), ("fine", ["m.2"]), ("ok then", ["m.3"]),
+        ("next one", ["m.4"])]
+    u = units[0]
+    assert _act_at(u, u.text.index("i'll")).id == "m.1" and _act_at(u, 0).id == "m.0" and _act_at(u, None).id == "m.0"
+    assert len(units_of(acts, ids, merge=False)) == 5
