@@ -44,7 +44,7 @@ def predict_rows(rows, cfg, clf, enc, heads=None, qhead=None):
     from sessionscope.analysis.extract.stage import RULES, fuse
     from sessionscope.analysis.questions import question_sentences
     from sessionscope.config import ExtractionConfig
-    from sessionscope.language.nlp import parse_texts
+    from sessionscope.analysis.extract.bare import parse_utterances  # the stage's own parse (bare rows: see .bare)
 
     out = []
     by_lang: dict[str, list[int]] = {}
@@ -52,7 +52,7 @@ def predict_rows(rows, cfg, clf, enc, heads=None, qhead=None):
         by_lang.setdefault(r.lang, []).append(i)
     parsed: list = [None] * len(rows)
     for lang, idx in by_lang.items():
-        for i, sents in zip(idx, parse_texts([rows[i].text for i in idx], language=lang), strict=True):
+        for i, sents in zip(idx, parse_utterances([rows[i].text for i in idx], language=lang), strict=True):
             parsed[i] = sents
     flat = [s.text for sents in parsed for s in sents]
     emb = enc.encode(flat)

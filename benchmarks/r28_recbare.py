@@ -50,6 +50,7 @@ VARIANTS: dict[str, dict] = {  # the pre-set candidates (/tmp/r28/recbare_progre
     "shipped": {}, "before": {"I_CASE": False, "CUT_RULE": "off"}, "I0": {"I_CASE": True, "CUT_RULE": "off"},
     "K1I": {"I_CASE": True, "CUT_RULE": "both"}, "K2I": {"I_CASE": True, "CUT_RULE": "advice"},
     "K3I": {"I_CASE": True, "CUT_RULE": "question"},
+    "LAI": {"I_CASE": True, "CUT_RULE": "act"},  # added after K2I was scored (progress file, before training/scoring it)
 }
 
 

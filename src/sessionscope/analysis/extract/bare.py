@@ -11,16 +11,22 @@ sentence. Every other utterance is parsed as :func:`~sessionscope.language.nlp.p
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Optional
+
+import numpy as np
 
 from sessionscope.language.nlp import Sentence, parse_texts
 
 #: Which clause cuts a bare utterance gets (``benchmarks/r28_recbare.py`` candidates): ``"off"`` (none; the pronoun
 #: is still written "I"), ``"advice"`` (before an advice or task start, :func:`advice_cuts`), ``"question"`` (where a
 #: question may start, :func:`~sessionscope.analysis.questions.clause_bounds` with the bundled question head's learned
-#: cutter) or ``"both"``. ``I_CASE = False`` turns the pronoun step off too (the extraction before round 28).
+#: cutter), ``"both"`` (advice and question) or ``"act"`` (advice and the learned act-boundary cutter, :func:`act_cutter`). ``I_CASE = False`` turns the pronoun step off too (the extraction before round 28).
 CUT_RULE = "off"
 I_CASE = True
 #: bare utterances shorter than this (words) are not cut
@@ -94,6 +100,63 @@ def advice_cuts(words: Sequence[str]) -> list[int]:
     return cuts
 
 
+@dataclass(frozen=True)
+class ActCutter:
+    """A logistic regression over the words around each gap of a bare utterance: does a dialogue act end there?
+
+    Trained on every act boundary inside the speakers' turns of the MRDA + AMI train meetings
+    (``benchmarks/r28_recbare_cutter.py``); the features are the question head's clause cutter's
+    (:func:`~sessionscope.analysis.questions.cut_features`).
+    """
+
+    weights: np.ndarray
+    bias: float
+    threshold: float
+    meta: dict
+
+    def cuts(self, words: Sequence[str]) -> list[int]:
+        """Word indices of ``words`` before which the cutter puts an act boundary."""
+        from sessionscope.analysis.questions import cut_feature_ids, cut_words
+
+        idx, ws = cut_words(words)
+        out = []
+        for j in range(1, len(ws)):
+            z = float(self.weights[cut_feature_ids(ws, j)].sum()) + self.bias
+            if z >= self._logit:
+                out.append(idx[j])
+        return out
+
+    @property
+    def _logit(self) -> float:
+        return float(np.log(self.threshold / (1.0 - self.threshold)))
+
+
+def load_act_cutter(path: Path) -> ActCutter:
+    """Read an act cutter (.npz of ``benchmarks/r28_recbare_cutter.py``)."""
+    from sessionscope.analysis.questions import CUT_FEATURES_VERSION, CUT_HASH_BITS
+    from sessionscope.errors import ModelError
+
+    try:
+        with np.load(path) as arrays:
+            meta = json.loads(str(arrays["meta"]))
+            weights, bias = arrays["weights"].astype(np.float32), float(arrays["bias"])
+    except (OSError, ValueError, KeyError) as e:
+        raise ModelError(f"{path} is not an act cutter (.npz of benchmarks/r28_recbare_cutter.py): {e}") from e
+    if meta.get("features_version") != CUT_FEATURES_VERSION or weights.shape != (1 << CUT_HASH_BITS,):
+        raise ModelError(f"{path}: act cutter of another feature version or shape (retrain it with "
+                         "`python benchmarks/r28_recbare_cutter.py`)")
+    return ActCutter(weights=weights, bias=bias, threshold=float(meta["threshold"]), meta=meta)
+
+
+@lru_cache(maxsize=1)
+def act_cutter() -> Optional[ActCutter]:
+    """The bundled act cutter (``None`` when its file is absent: the advice rule cuts alone)."""
+    from sessionscope.fileio import bundled_resource
+
+    p = bundled_resource("dialogue_acts", "act_cutter.npz")
+    return load_act_cutter(p) if p.exists() else None
+
+
 def clause_spans(text: str, rule: Optional[str] = None, head: Any = None) -> list[tuple[int, int]]:
     """Character spans of the clauses of a bare utterance (one span: not cut). ``rule``: :data:`CUT_RULE`'s values;
     ``head``: the question head whose learned cutter the ``"question"`` cuts use (``None``: the bundled one)."""
@@ -103,8 +166,12 @@ def clause_spans(text: str, rule: Optional[str] = None, head: Any = None) -> lis
         return [(spans[0][0], spans[-1][1])] if spans else []
     words = [text[a:b] for a, b in spans]
     cuts: set[int] = set()
-    if rule in ("advice", "both"):
+    if rule in ("advice", "both", "act"):
         cuts.update(advice_cuts(words))
+    if rule == "act":
+        cutter = act_cutter()
+        if cutter is not None:
+            cuts.update(cutter.cuts(words))
     if rule in ("question", "both"):
         from sessionscope.analysis.questions import bundled_question_head, clause_bounds
 
