@@ -41,10 +41,10 @@ def predict_rows(rows, cfg, clf, enc, heads=None, qhead=None):
     :func:`~sessionscope.analysis.extract.stage.head_decision` as the stage does (a row has
     no neighbours: zero context); with ``qhead`` questions come from the question head.
     """
+    from sessionscope.analysis.extract.bare import parse_utterances  # the stage's own parse (bare rows: see .bare)
     from sessionscope.analysis.extract.stage import RULES, fuse
     from sessionscope.analysis.questions import question_sentences
     from sessionscope.config import ExtractionConfig
-    from sessionscope.analysis.extract.bare import parse_utterances  # the stage's own parse (bare rows: see .bare)
 
     out = []
     by_lang: dict[str, list[int]] = {}
