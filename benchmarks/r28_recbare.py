@@ -3,6 +3,8 @@
 Usage (from the repository root; held-out TRAIN meetings only, ~15-25 min on 2 cores)::
 
     nice -n 10 python benchmarks/r28_recbare.py --out benchmarks/results/r28_recbare_baseline.json
+    nice -n 10 python benchmarks/r28_recbare.py --variant K2I --out benchmarks/results/r28_recbare_K2I.json  # etc.
+    nice -n 10 python benchmarks/r28_recbare.py --checks K2I   # written EN/RU dev rows + examples, step off and K2I
 
 Per corpus (MRDA, AMI; the held-out train meetings of ``benchmarks/dialogue_acts.py``), the shipped extraction
 (``parse_texts`` → ``ExtractionStage.probabilities`` / ``head_logits`` → ``extract_items``, as
@@ -218,13 +220,33 @@ CONDITIONS += [(f"stretch{STRETCH_P:g}_seed{s}", "stretch", s, False) for s in S
 CONDITIONS += [(f"stretch{STRETCH_P:g}_seed{s}_turns", "stretch", s, True) for s in SEEDS]
 
 
+def checks(variant: str) -> int:
+    """The ship rule's written rows with the step off (``before``) and as ``variant``: ``extraction_eval --split dev``
+    (the written EN/RU sets, parsed as the stage parses, and the example sessions through the stage). Writes
+    ``r28_recbare_extraction_dev_{before,VARIANT}.json``."""
+    import extraction_eval
+
+    res = ROOT / "benchmarks" / "results"
+    for name in ("before", variant):
+        set_variant(name)
+        extraction_eval.main(["--split", "dev", "--out", str(res / f"r28_recbare_extraction_dev_{name}.json")])
+    set_variant("shipped")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--variant", default="shipped", choices=sorted(VARIANTS))
-    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--checks", default=None, choices=sorted(VARIANTS), metavar="VARIANT",
+                    help="the written EN/RU rows and the example sessions, step off and VARIANT (see checks())")
     ap.add_argument("--corpus", choices=CORPORA, default=None)
     ap.add_argument("--conditions", default=None, help="comma-separated condition names (default: all)")
     args = ap.parse_args(argv)
+    if args.checks:
+        return checks(args.checks)
+    if args.out is None:
+        ap.error("--out is required")
     from sessionscope.analysis.extract.stage import ExtractionStage
     from sessionscope.config import DynamicsConfig, ExtractionConfig
 
