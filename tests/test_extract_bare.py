@@ -107,6 +107,7 @@ def test_pipeline_does_not_prefetch_a_parse_the_stage_would_not_use(fake_parser,
     from sessionscope.analysis.extract import stage as extract_stage
 
     seen = []
+    monkeypatch.setattr(bare, "CUT_RULE", "advice")  # no weights file read here
     monkeypatch.setattr(extract_stage.ExtractionStage, "probabilities", lambda self, parsed: None)
     monkeypatch.setattr(extract_stage.ExtractionStage, "head_logits", lambda self, session, parsed: None)
     monkeypatch.setattr(extract_stage, "extract_items",
@@ -163,3 +164,30 @@ def test_r28_recbare_units_merge_a_speakers_bare_acts_and_map_items_back(bench):
     u = units[0]
     assert _act_at(u, u.text.index("i'll")).id == "m.1" and _act_at(u, 0).id == "m.0" and _act_at(u, None).id == "m.0"
     assert len(units_of(acts, ids, merge=False)) == 5
+
+
+def test_act_cutter_cuts_where_its_score_passes_the_threshold(tmp_path):
+    import json
+
+    import numpy as np
+
+    from sessionscope.analysis.questions import CUT_FEATURES_VERSION, CUT_HASH_BITS, cut_feature_ids
+    from sessionscope.errors import ModelError
+
+    words = "the remote is done we can go".split()
+    w = np.zeros(1 << CUT_HASH_BITS, dtype=np.float32)
+    w[cut_feature_ids(words, 4)] = 5.0  # every feature of the gap before "we"
+    path = tmp_path / "act_cutter.npz"
+    meta = {"features_version": CUT_FEATURES_VERSION, "threshold": 0.5}
+    np.savez_compressed(path, weights=w.astype(np.float16), bias=np.float32(-3.0), meta=np.array(json.dumps(meta)))
+    cutter = bare.load_act_cutter(path)
+    assert cutter.cuts(words) == [4]
+    np.savez_compressed(path, weights=w[:10], bias=np.float32(0.0), meta=np.array(json.dumps(meta)))
+    with pytest.raises(ModelError):
+        bare.load_act_cutter(path)
+
+
+def test_clause_spans_act_rule_without_a_cutter_is_the_advice_rule(monkeypatch):
+    monkeypatch.setattr(bare, "act_cutter", lambda: None)
+    text = "right the budget is tight let's keep the rubber case"
+    assert bare.clause_spans(text, "act") == bare.clause_spans(text, "advice")
