@@ -53,6 +53,8 @@ VARIANTS: dict[str, dict] = {  # the pre-set candidates (/tmp/r28/recbare_progre
     "K1I": {"I_CASE": True, "CUT_RULE": "both"}, "K2I": {"I_CASE": True, "CUT_RULE": "advice"},
     "K3I": {"I_CASE": True, "CUT_RULE": "question"},
     "LAI": {"I_CASE": True, "CUT_RULE": "act"},  # added after K2I was scored (progress file, before training/scoring it)
+    "LAI6": {"I_CASE": True, "CUT_RULE": "act", "CUT_MIN_WORDS": 6},  # added after LAI was scored (progress file)
+    "LAI8": {"I_CASE": True, "CUT_RULE": "act", "CUT_MIN_WORDS": 8},
 }
 
 
@@ -61,7 +63,7 @@ def set_variant(name: str) -> None:
     from sessionscope.analysis.extract import bare
 
     if not _SHIPPED:
-        _SHIPPED.update({k: getattr(bare, k) for k in ("I_CASE", "CUT_RULE")})
+        _SHIPPED.update({k: getattr(bare, k) for k in ("I_CASE", "CUT_RULE", "CUT_MIN_WORDS")})
     for k, v in {**_SHIPPED, **VARIANTS[name]}.items():
         setattr(bare, k, v)
 

@@ -35,8 +35,10 @@ from sessionscope.language.nlp import Sentence, parse_texts
 #: Which clause cuts a bare utterance gets (``benchmarks/r28_recbare.py`` candidates): ``"off"`` (none; the pronoun
 #: is still written "I"), ``"advice"`` (before an advice or task start, :func:`advice_cuts`), ``"question"`` (where a
 #: question may start, :func:`~sessionscope.analysis.questions.clause_bounds` with the bundled question head's learned
-#: cutter), ``"both"`` (advice and question) or ``"act"`` (advice and the learned act-boundary cutter, :func:`act_cutter`). ``I_CASE = False`` turns the pronoun step off too (the extraction before round 28).
+#: cutter), ``"both"`` (advice and question) or ``"act"`` (shipped: advice and the learned act-boundary cutter,
+#: :func:`act_cutter`).
 CUT_RULE = "act"
+#: ``False``: no utterance is read as bare — no pronoun step and no cuts (the extraction before round 28).
 I_CASE = True
 #: bare utterances shorter than this (words) are not cut
 CUT_MIN_WORDS = 4
