@@ -95,13 +95,14 @@ def test_parse_utterances_is_parse_texts_on_punctuated_text_and_with_the_step_of
     assert bare.parse_utterances(texts, language="en") == nlp.parse_texts(texts, language="en")
     monkeypatch.setattr(bare, "I_CASE", False)
     bare_texts = ["okay i'll send it to you tomorrow"]
-    assert not bare.reads_bare(bare_texts, language="en")
+    assert bare.parse_pieces(bare_texts, language="en") is None
     assert bare.parse_utterances(bare_texts, language="en") == nlp.parse_texts(bare_texts, language="en")
     monkeypatch.setattr(bare, "I_CASE", True)
-    assert bare.reads_bare(bare_texts, language="en") and not bare.reads_bare(bare_texts, language="ru")
+    assert bare.parse_pieces(bare_texts, language="en") == [(0, 0, "okay I'll send it to you tomorrow")]
+    assert bare.parse_pieces(bare_texts, language="ru") is None
 
 
-def test_pipeline_does_not_prefetch_a_parse_the_stage_would_not_use(fake_parser, monkeypatch):
+def test_pipeline_prefetches_the_parse_of_the_pieces_the_stage_uses(fake_parser, monkeypatch):
     from helpers import make_session
     from sessionscope import pipeline
     from sessionscope.analysis.extract import stage as extract_stage
@@ -114,9 +115,11 @@ def test_pipeline_does_not_prefetch_a_parse_the_stage_would_not_use(fake_parser,
                         lambda session, parsed, *a, **k: seen.append(parsed) or
                         {"recommendations": (), "action_items": (), "questions": (), "problems": ()})
     session = make_session([("a", 0, 1, "so i'll try it later"), ("b", 1, 2, "Fine.")], language="en")
+    started = []
+    monkeypatch.setattr(nlp, "prefetch_parse", lambda texts, language=None: started.append(list(texts)))
     out = pipeline.run_stages(session, [extract_stage.ExtractionStage()])
     assert out.provenance.outcome("extraction").status == "ok"
-    assert not nlp._PREFETCHED
+    assert started == [["so I'll try it later", "Fine."]]  # what parse_utterances parses, not the utterance texts
     assert [[s.text for s in sents] for sents in seen[-1]] == [["so I'll try it later"], ["Fine."]]
 
 

@@ -249,8 +249,8 @@ def _prefetch(session: Session, stages: list[Any]) -> None:
     (:func:`~sessionscope.language.nlp.prefetch_parse`). The stage's own call
     (``parse_texts`` of the utterance texts, the session language when it is ``en`` or
     ``ru``) collects the result; were it to ask for anything else, it would parse that itself.
-    Nothing starts when an utterance is bare text: the stage then parses other texts
-    (:func:`~sessionscope.analysis.extract.bare.parse_utterances`).
+    When some utterance is bare text, the stage parses its pieces instead
+    (:func:`~sessionscope.analysis.extract.bare.parse_pieces`), and so does this parse.
     """
     if not session.utterances or not any(getattr(s, "name", None) == "extraction" for s in stages):
         return
@@ -258,13 +258,12 @@ def _prefetch(session: Session, stages: list[Any]) -> None:
         from sessionscope.language.nlp import LANGUAGES, prefetch_parse
     except ImportError:  # pragma: no cover - the stage reports its missing dependency itself
         return
-    from sessionscope.analysis.extract.bare import reads_bare
+    from sessionscope.analysis.extract.bare import parse_pieces
 
     language = session.language if session.language in LANGUAGES else None
     texts = [u.text for u in session.utterances]
-    if reads_bare(texts, language=language):  # the stage parses bare utterances clause by clause (extract.bare)
-        return
-    prefetch_parse(texts, language=language)
+    pieces = parse_pieces(texts, language=language)  # bare utterances: the stage parses their clauses (extract.bare)
+    prefetch_parse(texts if pieces is None else [p for _, _, p in pieces], language=language)
 
 
 def _embed_while_parsing(session: Session, stage: Any) -> None:
@@ -286,12 +285,17 @@ def _embed_while_parsing(session: Session, stage: Any) -> None:
         from sessionscope.language.nlp import LANGUAGES, Sentence, prefetch_pending, split_sentences
     except ImportError:  # pragma: no cover - the stage reports its missing dependency itself
         return
+    from sessionscope.analysis.extract.bare import join_pieces, parse_pieces
+
     texts = [u.text for u in session.utterances]
     language = session.language if session.language in LANGUAGES else None
+    pieces = parse_pieces(texts, language=language)  # bare utterances: parsed clause by clause (extract.bare)
+    parsed_texts = texts if pieces is None else [p for _, _, p in pieces]
     probabilities, head_logits = getattr(stage, "probabilities", None), getattr(stage, "head_logits", None)
-    if probabilities is None or head_logits is None or not prefetch_pending(texts, language=language):
+    if probabilities is None or head_logits is None or not prefetch_pending(parsed_texts, language=language):
         return
-    sentences = [[Sentence(text=s, start_char=a, end_char=b) for s, a, b in split_sentences(t)] for t in texts]
+    split = [[Sentence(text=s, start_char=a, end_char=b) for s, a, b in split_sentences(t)] for t in parsed_texts]
+    sentences = split if pieces is None else join_pieces(len(texts), pieces, split)
     try:
         probabilities(sentences)
         head_logits(session, sentences)

@@ -196,10 +196,40 @@ def clause_spans(text: str, rule: Optional[str] = None, head: Any = None) -> lis
     return [(spans[a][0], spans[b - 1][1]) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
 
 
-def reads_bare(texts: Sequence[str], *, language: Optional[str] = None) -> bool:
-    """Whether :func:`parse_utterances` reads any of ``texts`` as bare (then it parses other texts than
-    ``parse_texts(texts)``, and a background parse of ``texts`` would go unused)."""
-    return I_CASE and language in (None, "en") and any(is_bare(t) for t in texts)
+def parse_pieces(texts: Sequence[str], *, language: Optional[str] = None) -> Optional[list[tuple[int, int, str]]]:
+    """What :func:`parse_utterances` hands :func:`~sessionscope.language.nlp.parse_texts` when some utterance is read
+    as bare: ``(utterance index, character offset, text)`` per piece — a whole utterance, or a clause of a bare one
+    with its pronoun written "I". ``None`` when no utterance is bare (``parse_texts(texts)`` itself). The pipeline
+    starts the same parse ahead (:func:`sessionscope.pipeline.run_stages`)."""
+    if not I_CASE or language not in (None, "en"):
+        return None
+    return _pieces(tuple(texts), CUT_RULE, CUT_MIN_WORDS)
+
+
+@lru_cache(maxsize=4)
+def _pieces(texts: tuple[str, ...], rule: str, min_words: int) -> Optional[list[tuple[int, int, str]]]:
+    """:func:`parse_pieces`, memoised (the pipeline's parse and embeddings ahead and the stage ask for the same);
+    ``min_words`` (:data:`CUT_MIN_WORDS`, which :func:`clause_spans` reads) is part of the key."""
+    plans = [(i_case(t), clause_spans(t, rule)) if is_bare(t) else None for t in texts]
+    if not any(plans):
+        return None
+    pieces: list[tuple[int, int, str]] = []
+    for i, (t, plan) in enumerate(zip(texts, plans, strict=True)):
+        if plan is None:
+            pieces.append((i, 0, t))
+        else:
+            pieces += [(i, a, plan[0][a:b]) for a, b in plan[1]]
+    return pieces
+
+
+def join_pieces(n: int, pieces: Sequence[tuple[int, int, str]], parsed: Sequence[Sequence[Sentence]],
+                ) -> list[list[Sentence]]:
+    """The sentences of ``n`` utterances from those of their :func:`parse_pieces` (spans in the utterance's text)."""
+    out: list[list[Sentence]] = [[] for _ in range(n)]
+    for (i, off, _), sents in zip(pieces, parsed, strict=True):
+        out[i] += [s if not off else Sentence(text=s.text, start_char=s.start_char + off, end_char=s.end_char + off,
+                                              tokens=s.tokens, language=s.language) for s in sents]
+    return out
 
 
 def parse_utterances(texts: Sequence[str], *, language: Optional[str] = None) -> list[list[Sentence]]:
@@ -208,26 +238,11 @@ def parse_utterances(texts: Sequence[str], *, language: Optional[str] = None) ->
     With no bare utterance (a punctuated transcript) the result is ``parse_texts``' own. A bare utterance's sentences
     keep their character spans in the utterance's own text (their text has the pronoun written "I").
     """
-    plans: list[Optional[tuple[str, list[tuple[int, int]]]]] = []
-    for t in texts:
-        if not I_CASE or language not in (None, "en") or not is_bare(t):
-            plans.append(None)
-            continue
-        plans.append((i_case(t), clause_spans(t)))
-    if not any(plans):
+    pieces = parse_pieces(texts, language=language)
+    if pieces is None:
         return parse_texts(texts, language=language)
-    pieces: list[tuple[int, int, str]] = []
-    for i, (t, plan) in enumerate(zip(texts, plans, strict=True)):
-        if plan is None:
-            pieces.append((i, 0, t))
-        else:
-            pieces += [(i, a, plan[0][a:b]) for a, b in plan[1]]
-    parsed = parse_texts([p for _, _, p in pieces], language=language)
-    out: list[list[Sentence]] = [[] for _ in texts]
-    for (i, off, _), sents in zip(pieces, parsed, strict=True):
-        out[i] += [s if not off else Sentence(text=s.text, start_char=s.start_char + off, end_char=s.end_char + off,
-                                              tokens=s.tokens, language=s.language) for s in sents]
-    return out
+    return join_pieces(len(texts), pieces, parse_texts([p for _, _, p in pieces], language=language))
 
 
-__all__ = ["CUT_RULE", "I_CASE", "advice_cuts", "clause_spans", "i_case", "is_bare", "parse_utterances", "reads_bare"]
+__all__ = ["CUT_RULE", "I_CASE", "advice_cuts", "clause_spans", "i_case", "is_bare", "join_pieces", "parse_pieces",
+           "parse_utterances"]
