@@ -4,6 +4,7 @@ Usage (from the repository root, after ``r28_ft_train.py`` and ``r28_ft_shipped.
 
     nice -n 10 python benchmarks/r28_ft_eval.py probs --split tune      # probabilities (cached in /tmp/r28/ft_work)
     nice -n 10 python benchmarks/r28_ft_eval.py probs --split heldout
+    python benchmarks/r28_ft_eval.py tune --ckpt CKPT                  # choosing between checkpoints, on tune only
     python benchmarks/r28_ft_eval.py score                             # thresholds on tune, figures on heldout
     nice -n 10 python benchmarks/r28_ft_eval.py cost                   # CPU ms per act, torch fp32 / ONNX fp32 / int8
 
@@ -145,6 +146,19 @@ def best_t(data: dict, fig: str, variant: str) -> tuple[float, float]:
     return float(GRID[i]), round(f[i], 4)
 
 
+def tune_main(args) -> int:
+    """Choosing between checkpoints: the tune-optimal mean per-corpus F1 of the tagger alone, per figure (heldout unread)."""
+    tune = split_data("tune", args.ckpt.stem)
+    row = {fig: dict(zip(("threshold", "mean_f1"), best_t(tune, fig, "ft"), strict=True)) for fig in FIGURES}
+    row["mean_of_figures"] = round(float(np.mean([r["mean_f1"] for r in row.values()])), 4)
+    path = RESULTS / "r28_ft_tune.json"
+    allr = json.loads(path.read_text()) if path.exists() else {"command": "python benchmarks/r28_ft_eval.py tune --ckpt CKPT"}
+    allr[args.ckpt.stem] = {"commit": commit(), **row}
+    path.write_text(json.dumps(allr, indent=1) + "\n")
+    print(json.dumps(row, indent=1))
+    return 0
+
+
 def score_main(args) -> int:
     tune, held = split_data("tune", args.ckpt.stem), split_data("heldout", args.ckpt.stem)
     variants = ("ft", "ft_or_shipped", "ft_mean_shipped")
@@ -271,11 +285,11 @@ def cost_main(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", choices=("probs", "score", "cost"))
+    ap.add_argument("what", choices=("probs", "tune", "score", "cost"))
     ap.add_argument("--split", choices=("tune", "heldout"), default="tune")
     ap.add_argument("--ckpt", type=Path, default=WORK / "ft_final.pt")
     args = ap.parse_args(argv)
-    return {"probs": probs_main, "score": score_main, "cost": cost_main}[args.what](args)
+    return {"probs": probs_main, "tune": tune_main, "score": score_main, "cost": cost_main}[args.what](args)
 
 
 if __name__ == "__main__":

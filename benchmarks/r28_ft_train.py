@@ -74,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--steps-per-min", type=float, default=0.0, help="measured throughput (plans the schedule)")
     ap.add_argument("--bench", type=int, default=0, help="time this many steps and exit")
     ap.add_argument("--name", default="ft")
+    ap.add_argument("--time-decay", action="store_true", help="decay the learning rate over --minutes, not the steps")
+    ap.add_argument("--trained-layers", type=int, default=2, help="top transformer layers fine-tuned (6 = all)")
     args = ap.parse_args(argv)
     torch.set_num_threads(2)
     random.seed(SEED)
@@ -84,13 +86,20 @@ def main(argv: list[str] | None = None) -> int:
     rows, y, corp = training_rows(args.neg, rng)
     print(f"{len(rows)} rows ({time.time() - t0:.0f}s); positives {y.sum(0).tolist()}", flush=True)
     lengths = np.array([len(r[0][0]) for r in rows])
-    model = build()
+    model = build(args.trained_layers)
     params = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("head.")]
     opt = torch.optim.AdamW([{"params": params, "lr": args.lr}, {"params": model.head.parameters(), "lr": args.head_lr}],
                             weight_decay=0.01)
     plan = int(args.steps_per_min * args.minutes) if args.steps_per_min else len(rows) // args.batch
     warm = max(1, plan // 20)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min((s + 1) / warm, max(0.05, (plan - s) / max(1, plan - warm))))
+    t_start = time.time()
+
+    def factor(s: int) -> float:
+        """Linear warm-up, then linear decay over the planned steps (``--time-decay``: over ``--minutes``)."""
+        left = 1 - (time.time() - t_start) / 60 / args.minutes if args.time_decay else (plan - s) / max(1, plan - warm)
+        return min((s + 1) / warm, max(0.05, left))
+
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, factor)
     loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor([1.0, 1.0, args.action_pos_weight]))
     model.train()
     step, t1, losses, epoch = 0, time.time(), [], 0
@@ -129,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     torch.save(model.delta_state(), path)
     saved.append({"step": step, "path": str(path), "minutes": round((time.time() - t1) / 60, 1)})
     log = {"commit": commit(), "seed": SEED, "args": vars(args), "rows": len(rows), "positives": y.sum(0).tolist(),
-           "kinds": list(KINDS), "planned_steps": plan, "steps": step, "epochs_started": epoch + 1,
+           "kinds": list(KINDS), "planned_steps": plan, "steps": step, "epochs_started": epoch,
            "loss_first_200": float(np.mean(losses[:200])), "loss_last_200": float(np.mean(losses[-200:])),
            "checkpoints": saved, "delta_parameters": int(sum(v.numel() for v in model.delta_state().values()))}
     (WORK / f"{args.name}_train_log.json").write_text(json.dumps(log, indent=1) + "\n")
