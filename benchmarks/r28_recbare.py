@@ -243,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--checks", default=None, choices=sorted(VARIANTS), metavar="VARIANT",
                     help="the written EN/RU rows and the example sessions, step off and VARIANT (see checks())")
     ap.add_argument("--corpus", choices=CORPORA, default=None)
+    ap.add_argument("--split", choices=("heldout", "dev"), default="heldout",
+                    help="held-out train meetings (choosing) or the dev meetings (the lead, once, at the end)")
     ap.add_argument("--conditions", default=None, help="comma-separated condition names (default: all)")
     args = ap.parse_args(argv)
     if args.checks:
@@ -258,12 +260,12 @@ def main(argv: list[str] | None = None) -> int:
     stage._act_heads()
     wanted = set(args.conditions.split(",")) if args.conditions else None
     out: dict = {"command": "python benchmarks/r28_recbare.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-                 "commit": commit(), "date": dt.date.today().isoformat(), "split": "heldout (train meetings)",
+                 "commit": commit(), "date": dt.date.today().isoformat(), "split": "heldout (train meetings)" if args.split == "heldout" else "dev",
                  "variant": args.variant, "rule": dict(_SHIPPED, **VARIANTS[args.variant]), "system": "shipped (extract_items, as dialogue_acts_eval.run_meeting)",
                  "stretch_p": STRETCH_P, "stretch_s": STRETCH_S}
     t0 = time.time()
     for corpus in (args.corpus,) if args.corpus else CORPORA:
-        by_meeting = meetings(corpus, "heldout")
+        by_meeting = meetings(corpus, args.split)
         res: dict = {"meetings": len(by_meeting), "acts": sum(len(v) for v in by_meeting.values()),
                      "gold": {k: sum(getattr(a, k) for v in by_meeting.values() for a in v) for k in KINDS}}
         for name, kind, seed, merge in CONDITIONS:
