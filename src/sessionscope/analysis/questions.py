@@ -1533,6 +1533,16 @@ MIXED_MIN_WORDS = 4
 MIXED_MIN_SHARE = 0.25
 
 
+def bare_utterance(text: str) -> bool:
+    """An English utterance with no punctuation mark and no capital letter, not cut off ("so ==", "i- -"): a
+    recogniser's bare output. The question head reads such an utterance of a punctuated transcript as bare text
+    (:func:`unmarked_utterances`, shipped ``"lower"`` rule) and so does the extraction
+    (:func:`sessionscope.analysis.extract.bare.is_bare`), round 28."""
+    s = text.strip()
+    return (bool(s) and not _PUNCTUATED.search(s) and s[-1] not in "-=—" and not any(ch.isupper() for ch in s)
+            and not _cyrillic(s))
+
+
 def _unmarked(text: str) -> bool:
     """An English utterance of :data:`MIXED_MIN_WORDS` words or more with no punctuation mark, not cut off."""
     s = text.strip()
@@ -1555,7 +1565,7 @@ def unmarked_utterances(texts: Sequence[str]) -> list[bool]:
         if not n or sum(flags) < MIXED_MIN_SHARE * n:
             return [False] * len(texts)
     if MIXED_RULE == "lower":
-        flags = [f and not any(ch.isupper() for ch in t) for f, t in zip(flags, texts, strict=True)]
+        flags = [f and bare_utterance(t) for f, t in zip(flags, texts, strict=True)]
     return flags
 
 

@@ -43,19 +43,17 @@ I_CASE = True
 #: bare utterances shorter than this (words) are not cut
 CUT_MIN_WORDS = 4
 
-_MARK = re.compile(r"[.,!?;:…]")
-_CYR = re.compile(r"[А-Яа-яЁё]")
-_LAT = re.compile(r"[A-Za-z]")
 _PRONOUN_I = re.compile(r"(?<![\w'’])i(?=(?:['’](?:ll|m|ve|d)\b)|(?![\w'’]))")
 _WORD = re.compile(r"\S+")
 
 
 def is_bare(text: str) -> bool:
     """An English utterance with no punctuation mark and no capital letter, not cut off (a transcript's "so ==",
-    "i- -"), as :func:`~sessionscope.analysis.questions.unmarked_utterances` reads a recogniser's bare output."""
-    s = text.strip()
-    return (bool(s) and not _MARK.search(s) and s[-1] not in "-=—" and not any(ch.isupper() for ch in s)
-            and len(_CYR.findall(s)) <= len(_LAT.findall(s)))
+    "i- -"): :func:`~sessionscope.analysis.questions.bare_utterance`, the test by which the question head reads a
+    recogniser's bare output too."""
+    from sessionscope.analysis.questions import bare_utterance
+
+    return bare_utterance(text)
 
 
 def i_case(text: str) -> str:
