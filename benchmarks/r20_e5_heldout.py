@@ -54,6 +54,20 @@ def counts(p: np.ndarray, y: np.ndarray, meeting_ix: np.ndarray, n_meet: int) ->
     return out
 
 
+def meeting_draws(corpus_of_meeting: np.ndarray, n: int = BOOT, seed: int = 0) -> list[np.ndarray]:
+    """``n`` bootstrap draws of the meetings, resampled within each corpus: each draw is the meetings' multiplicities
+    (``np.random.default_rng(seed)``, in this order: the draws of rounds 20 and 28)."""
+    rng = np.random.default_rng(seed)
+    draws = []
+    for _ in range(n):
+        w = np.zeros(len(corpus_of_meeting))
+        for c in CORPORA:
+            pick = rng.choice(np.flatnonzero(corpus_of_meeting == c), size=int((corpus_of_meeting == c).sum()))
+            np.add.at(w, pick, 1.0)
+        draws.append(w)
+    return draws
+
+
 def best_mean_f1(table: np.ndarray, corpus_of_meeting: np.ndarray, w: np.ndarray | None = None) -> tuple[float, float]:
     """The best mean per-corpus F1 over the thresholds (meetings weighted by ``w``: a bootstrap's multiplicities)."""
     w = np.ones(len(table)) if w is None else w
@@ -200,14 +214,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 (one measurement, 
         print(v, json.dumps({kind: {st: [r["f1_mean_over_seeds"], r["mrda_f1_over_seeds"], r["ami_f1_over_seeds"]]
                                     for st, r in kr.items()} for kind, kr in res.items()}), flush=True)
 
-    rng = np.random.default_rng(0)
-    draws = []
-    for _ in range(BOOT):
-        w = np.zeros(len(names))
-        for c in CORPORA:
-            pick = rng.choice(np.flatnonzero(corpus_of_meeting == c), size=int((corpus_of_meeting == c).sum()))
-            np.add.at(w, pick, 1.0)
-        draws.append(w)
+    draws = meeting_draws(corpus_of_meeting)
     boot: dict = {}
     for v in ("e5", "both"):
         for kind in KINDS:

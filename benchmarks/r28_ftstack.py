@@ -40,7 +40,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import train_act_lexical as tal  # noqa: E402
 from dialogue_acts import CACHE, CORPORA, load_acts  # noqa: E402
-from r20_e5_heldout import BOOT, THRESHOLDS, best_mean_f1, counts, oof_stack_p  # noqa: E402
+from r20_e5_heldout import BOOT, THRESHOLDS, best_mean_f1, counts, meeting_draws, oof_stack_p  # noqa: E402
 from r28_ft_data import KINDS as FT_KINDS  # noqa: E402
 from r28_ft_data import split_meetings  # noqa: E402
 from r28_ft_eval import WORK  # noqa: E402
@@ -222,14 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         print(v, json.dumps({kind: [r["f1_mean"], r["mrda"]["f1"], r["ami"]["f1"], r["threshold"]]
                              for kind, r in res["results"][v].items()}), flush=True)
 
-    rng = np.random.default_rng(0)
-    draws = []
-    for _ in range(BOOT):
-        w = np.zeros(len(names))
-        for c in CORPORA:
-            pick = rng.choice(np.flatnonzero(corpus_of_meeting == c), size=int((corpus_of_meeting == c).sum()))
-            np.add.at(w, pick, 1.0)
-        draws.append(w)
+    draws = meeting_draws(corpus_of_meeting)
     boot: dict = {}
     for v, ref in (("ft3", "base"), ("ft_own", "base"), ("ft_alone", "base"), ("shipped", "base"),
                    ("ft3_nolex", "base_nolex"), ("ft3", "shipped"), ("ft3_nolex", "shipped")):

@@ -21,3 +21,18 @@ def make_session(rows, *, roles=None, language="en", duration=None, sid="t") -> 
     roles = roles or {}
     parts = tuple(Participant(s, s.title(), Role(roles.get(s, "other"))) for s in speakers)
     return Session(id=sid, participants=parts, utterances=tuple(utts), language=language, duration_s=duration)
+
+
+def toy_question_head():
+    """A question head for rule tests: punctuated weights that believe only "?", bare weights that fire on an
+    interrogative word or an inversion at the start (round 28's period and mixed tests)."""
+    import numpy as np
+
+    from sessionscope.analysis.questions import HEAD_HASH_BITS, QuestionHead, _hash
+
+    w = np.zeros((2, 1 << HEAD_HASH_BITS), np.float32)
+    w[0, _hash("q_any")] = 5.0
+    for f in ("wh@0", "inv@0"):
+        w[1, _hash(f)] = 5.0
+    return QuestionHead(weights=w, bias=np.array([-2.0, -2.5]), platt=np.array([[1.0, 0.0], [1.0, 0.0]]),
+                        thresholds=np.array([0.5, 0.5]))

@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import make_session
+from helpers import make_session, toy_question_head
 from sessionscope.analysis import questions as q
-from sessionscope.analysis.questions import HEAD_HASH_BITS, QuestionHead, _hash, find_questions, unmarked_utterances
+from sessionscope.analysis.questions import QuestionHead, find_questions, unmarked_utterances
 from sessionscope.config import DynamicsConfig
 
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
@@ -44,13 +44,7 @@ def test_the_benchmark_rules(monkeypatch):
 
 
 def _mixed_head() -> QuestionHead:
-    """Punctuated weights that believe only "?"; bare weights that fire on an interrogative word or inversion."""
-    w = np.zeros((2, 1 << HEAD_HASH_BITS), np.float32)
-    w[0, _hash("q_any")] = 5.0
-    for f in ("wh@0", "inv@0"):
-        w[1, _hash(f)] = 5.0
-    return QuestionHead(weights=w, bias=np.array([-2.0, -2.5]), platt=np.array([[1.0, 0.0], [1.0, 0.0]]),
-                        thresholds=np.array([0.5, 0.5]))
+    return toy_question_head()
 
 
 ROWS = [("a", 0, 2, "What did you change in the build?"), ("b", 2, 4, "The cache key, mostly."),
