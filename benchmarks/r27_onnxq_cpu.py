@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib.util
+import importlib
 import json
 import os
 import statistics
@@ -24,14 +24,7 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
-
-
-def _load(name: str):  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location(name, HERE / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)  # type: ignore[union-attr]
-    return mod
+sys.path.insert(0, str(HERE))  # the other benchmark scripts, imported by name
 
 
 def main() -> int:
@@ -41,7 +34,7 @@ def main() -> int:
     ap.add_argument("--pairs", type=int, default=3)
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
-    q = _load("diar_quant_r17_speed")
+    q = importlib.import_module("diar_quant_r17_speed")
     from sessionscope.audio import diarize as dz
     from sessionscope.audio import onnx_models, segmentation
     from sessionscope.audio.decode import load_audio

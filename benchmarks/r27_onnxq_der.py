@@ -15,21 +15,14 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib.util
+import importlib
 import sys
 from pathlib import Path
 
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
-
-
-def _load(name: str):  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location(name, HERE / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)  # type: ignore[union-attr]
-    return mod
+sys.path.insert(0, str(HERE))  # the other benchmark scripts, imported by name
 
 
 def main() -> int:
@@ -42,9 +35,9 @@ def main() -> int:
     ap.add_argument("--group", default="heavy")
     ap.add_argument("--method", default="MinMax")
     args = ap.parse_args(own)
-    q = _load("diar_quant_r17_speed")
+    q = importlib.import_module("diar_quant_r17_speed")
     if args.build_calib is not None:
-        sens = _load("r27_onnxq_sens")
+        sens = importlib.import_module("r27_onnxq_sens")
         from sessionscope.models import load_campplus
 
         cam = load_campplus("cpu")
@@ -69,7 +62,7 @@ def main() -> int:
 
     onnx_models.infer = infer  # type: ignore[assignment]
     pipeline.diarization_params = params  # type: ignore[assignment]
-    dd = _load("diarization_der")
+    dd = importlib.import_module("diarization_der")
     sys.argv = ["benchmarks/diarization_der.py", *rest]
     return int(dd.main() or 0)
 

@@ -13,7 +13,7 @@ reports thread CPU (median of ``--repeats``) and the embeddings' cosine to float
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import importlib
 import json
 import statistics
 import subprocess
@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # the other benchmark scripts, imported by name
 
 GROUPS = {
     # the convolutions that cost: 2-D head, TDNN 1x1 bottlenecks, local k=3 convs, transits; not the CAM gates
@@ -39,27 +40,10 @@ GROUPS = {
 }
 
 
-def _load(name: str):  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location(name, HERE / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)  # type: ignore[union-attr]
-    return mod
-
-
 def crops(batches: list[np.ndarray], frames: int) -> list[np.ndarray]:
     """Every calibration row cut into consecutive ``frames``-long crops, 8 crops per batch."""
     rows = [r[i:i + frames] for b in batches for r in b for i in range(0, r.shape[0] - frames + 1, frames)]
     return [np.stack(rows[i:i + 8]).astype(np.float32) for i in range(0, len(rows), 8) if len(rows[i:i + 8]) == 8]
-
-
-class Reader:
-    def __init__(self, name: str, batches: list[np.ndarray]) -> None:
-        self.name, self.it = name, iter(batches)
-
-    def get_next(self):  # type: ignore[no-untyped-def]
-        b = next(self.it, None)
-        return None if b is None else {self.name: b}
 
 
 def quantise(src: Path, dst: Path, calib: list[np.ndarray], nodes: str, method: str) -> Path:
@@ -72,7 +56,7 @@ def quantise(src: Path, dst: Path, calib: list[np.ndarray], nodes: str, method: 
     extra: dict[str, object] = {"CalibMovingAverage": False}
     if method == "Percentile":
         extra["CalibPercentile"] = 99.999
-    quantize_static(str(src), str(dst), Reader("input", calib), quant_format=QuantFormat.QDQ, nodes_to_quantize=chosen,
+    quantize_static(str(src), str(dst), importlib.import_module("diar_quant_r17_speed").Reader("input", calib), quant_format=QuantFormat.QDQ, nodes_to_quantize=chosen,
                     op_types_to_quantize=["Conv"], per_channel=True, reduce_range=False,
                     activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
                     calibrate_method=getattr(CalibrationMethod, method), extra_options=extra)
@@ -89,7 +73,7 @@ def main() -> int:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
-    q = _load("diar_quant_r17_speed")
+    q = importlib.import_module("diar_quant_r17_speed")
     from sessionscope.models import load_campplus
 
     cam = load_campplus("cpu")

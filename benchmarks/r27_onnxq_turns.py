@@ -14,7 +14,7 @@ diarization only (no transcription, no word-backed fill): identical turns here m
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import importlib
 import json
 import subprocess
 import sys
@@ -23,14 +23,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-
-
-def _load(name: str):  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location(name, HERE / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)  # type: ignore[union-attr]
-    return mod
+sys.path.insert(0, str(HERE))  # the other benchmark scripts, imported by name
 
 
 def main() -> int:
@@ -45,15 +38,15 @@ def main() -> int:
     args = ap.parse_args()
     if {"ami", "libri-report", "examples", "conv/report"} & set(args.sets):
         raise SystemExit("held-out sets are not run here")
-    q = _load("diar_quant_r17_speed")
-    sens = _load("r27_onnxq_sens")
+    q = importlib.import_module("diar_quant_r17_speed")
+    sens = importlib.import_module("r27_onnxq_sens")
     from sessionscope.models import load_campplus
 
     cam = load_campplus("cpu")
     calib = sens.crops(q.record(args.calib)["campplus"], 150)
     tmp = Path(tempfile.mkdtemp(prefix="r27_onnxq_t_"))
     qpath = sens.quantise(cam.path, tmp / "campplus_int8.onnx", calib, sens.GROUPS[args.group], args.method)
-    rows, summary, cpu = _load("diar_quant_turns_r17_speed").paired_turns(args.sets, q.session(qpath))
+    rows, summary, cpu = importlib.import_module("diar_quant_turns_r17_speed").paired_turns(args.sets, q.session(qpath))
     commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
     res = {"command": " ".join(["benchmarks/r27_onnxq_turns.py", *map(str, sys.argv[1:])]), "commit": commit,
            "data": {s: "development" if s != "examples" else "bundled examples" for s in args.sets},
