@@ -50,3 +50,27 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT
+
+
+@pytest.fixture()
+def fake_parser(monkeypatch):
+    """Replace the English parser by one that splits as the real one does, gives one token per word and records each
+    call with the thread it ran in (tests/test_parse_prefetch.py, tests/test_extract_bare.py)."""
+    import threading
+
+    from sessionscope.language import nlp
+    from sessionscope.language.nlp import Sentence, Token
+
+    calls: list[tuple[list[str], str]] = []
+
+    def parse_en(items):
+        calls.append(([t for t, _, _ in items], threading.current_thread().name))
+        return [Sentence(text=t, start_char=s, end_char=e, language="en",
+                         tokens=tuple(Token(text=w, lemma=w.casefold(), pos="X", idx=0) for w in t.split()))
+                for t, s, e in items]
+
+    monkeypatch.setattr(nlp, "_parse_en", parse_en)
+    monkeypatch.setattr(nlp, "_import_spacy", lambda: None)
+    monkeypatch.setattr(nlp, "_PREFETCHED", {})
+    monkeypatch.setattr(nlp, "PARSE_HELPER", False)  # a thread of this process, which sees the fake
+    return calls

@@ -6,25 +6,6 @@ import pytest
 
 from sessionscope.analysis.extract import bare
 from sessionscope.language import nlp
-from sessionscope.language.nlp import Sentence, Token
-
-
-@pytest.fixture()
-def fake_parser(monkeypatch):
-    """A parser that splits as the real one does and gives one token per word (records what it parsed)."""
-    calls: list[list[str]] = []
-
-    def parse_en(items):
-        calls.append([t for t, _, _ in items])
-        return [Sentence(text=t, start_char=s, end_char=e, language="en",
-                         tokens=tuple(Token(text=w, lemma=w.casefold(), pos="X", idx=0) for w in t.split()))
-                for t, s, e in items]
-
-    monkeypatch.setattr(nlp, "_parse_en", parse_en)
-    monkeypatch.setattr(nlp, "_import_spacy", lambda: None)
-    monkeypatch.setattr(nlp, "_PREFETCHED", {})
-    monkeypatch.setattr(nlp, "PARSE_HELPER", False)
-    return calls
 
 
 def test_is_bare_wants_no_mark_no_capital_and_latin_text():

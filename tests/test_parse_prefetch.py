@@ -4,29 +4,8 @@ from __future__ import annotations
 
 import threading
 
-import pytest
-
 from helpers import make_session
 from sessionscope.language import nlp
-from sessionscope.language.nlp import Sentence, Token
-
-
-@pytest.fixture()
-def fake_parser(monkeypatch):
-    """Replace the English parser by one that records each call and the thread it ran in."""
-    calls: list[tuple[list[str], str]] = []
-
-    def parse_en(items):
-        calls.append(([t for t, _, _ in items], threading.current_thread().name))
-        return [Sentence(text=t, start_char=s, end_char=e, language="en",
-                         tokens=tuple(Token(text=w, lemma=w.casefold(), pos="X", idx=0) for w in t.split()))
-                for t, s, e in items]
-
-    monkeypatch.setattr(nlp, "_parse_en", parse_en)
-    monkeypatch.setattr(nlp, "_import_spacy", lambda: None)
-    monkeypatch.setattr(nlp, "_PREFETCHED", {})
-    monkeypatch.setattr(nlp, "PARSE_HELPER", False)  # a thread of this process, which sees the fake
-    return calls
 
 
 def test_prefetched_parse_is_collected_once_and_equals_a_direct_parse(fake_parser):
