@@ -12,8 +12,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dialogue_acts import Act  # noqa: E402
 from r28_ft_data import pair  # noqa: E402
@@ -57,17 +55,12 @@ def encode_acts(tok, acts_by_meeting: dict[str, list[Act]], *, strip: bool) -> l
 
 
 def batch_tensors(rows: list[tuple[list[int], int]]):
+    """Torch tensors of :func:`sessionscope.analysis.extract.tagger.batch_arrays` (the shipped tagger's padding)."""
     import torch
 
-    n, t = len(rows), max(len(ids) for ids, _ in rows)
-    ids = np.zeros((n, t), dtype=np.int64)
-    types = np.zeros((n, t), dtype=np.int64)
-    mask = np.zeros((n, t), dtype=np.int64)
-    for i, (x, first) in enumerate(rows):
-        ids[i, :len(x)] = x
-        mask[i, :len(x)] = 1
-        types[i, first:len(x)] = 1
-    return torch.from_numpy(ids), torch.from_numpy(types), torch.from_numpy(mask)
+    from sessionscope.analysis.extract.tagger import batch_arrays
+
+    return tuple(torch.from_numpy(a) for a in batch_arrays(rows))
 
 
 def build(trained_layers: int = TRAINED_LAYERS):

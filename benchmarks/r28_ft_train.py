@@ -49,6 +49,17 @@ def training_rows(neg: float, rng: np.random.Generator):
     return rows, np.stack(ys), corp
 
 
+def seeded() -> np.random.Generator:
+    """2 torch threads, every seed fixed (random, numpy, torch); the numpy generator of the run."""
+    import torch
+
+    torch.set_num_threads(2)
+    random.seed(SEED)
+    np.random.seed(SEED)
+    torch.manual_seed(SEED)
+    return np.random.default_rng(SEED)
+
+
 def batches(n: int, size: int, lengths: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:
     """Shuffled batches of similar lengths (sorted inside chunks of 50 batches)."""
     order = rng.permutation(n)
@@ -77,11 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--time-decay", action="store_true", help="decay the learning rate over --minutes, not the steps")
     ap.add_argument("--trained-layers", type=int, default=2, help="top transformer layers fine-tuned (6 = all)")
     args = ap.parse_args(argv)
-    torch.set_num_threads(2)
-    random.seed(SEED)
-    np.random.seed(SEED)
-    torch.manual_seed(SEED)
-    rng = np.random.default_rng(SEED)
+    rng = seeded()
     t0 = time.time()
     rows, y, corp = training_rows(args.neg, rng)
     print(f"{len(rows)} rows ({time.time() - t0:.0f}s); positives {y.sum(0).tolist()}", flush=True)

@@ -99,6 +99,16 @@ def _sidecar(path: Path) -> Path:
     return path.with_suffix(".json")
 
 
+def write_sidecar(path: Path, meta: dict[str, Any]) -> None:
+    """Write the sidecar of a published ONNX file atomically: it is the commit marker, written last."""
+    side = _sidecar(path)
+    fd, stmp = tempfile.mkstemp(prefix=f".{side.stem}.", suffix=".json.tmp", dir=side.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(meta, fh, indent=1)
+    os.chmod(stmp, 0o644)
+    os.replace(stmp, side)
+
+
 def read_sidecar(path: Path) -> Optional[dict[str, Any]]:
     """The sidecar of a cached ONNX file when it exists and the file's SHA-256 matches it, else None."""
     side = _sidecar(path)
@@ -404,12 +414,7 @@ def export(name: str, weights_sha256: str, build: Callable[[], Any], examples: l
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    side = _sidecar(path)
-    fd, stmp = tempfile.mkstemp(prefix=f".{side.stem}.", suffix=".json.tmp", dir=side.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(meta, fh, indent=1)
-    os.chmod(stmp, 0o644)
-    os.replace(stmp, side)  # the sidecar is the commit marker: written last
+    write_sidecar(path, meta)
     log.info("exported %s to ONNX (%s %.6g): %s", name, check, worst, path)
     _prune(path)
     return path, meta

@@ -33,6 +33,8 @@ from typing import Any, Optional
 
 import numpy as np
 
+from sessionscope.analysis.extract.tagger import LABELS as TAGGER_LABELS
+from sessionscope.analysis.extract.tagger import TaggerStack
 from sessionscope.errors import ModelError
 from sessionscope.fileio import bundled_resource
 from sessionscope.text import content_start as _skip_fillers
@@ -350,11 +352,14 @@ class ActHeads:
     meta: dict[str, Any] = field(default_factory=dict)
     hidden: Optional[tuple[np.ndarray, np.ndarray]] = None
     lexical: Optional[LexicalActHead] = None
+    #: the recommendation stacker that also reads the English act tagger's logits (:mod:`.tagger`); attached by
+    #: the stage when the tagger runs, which then appends the tagger's logits to every :meth:`scores` row
+    tagger: Optional[TaggerStack] = None
 
     @property
     def row_width(self) -> int:
-        """Width of a :meth:`scores` row: the MLP logits, then (with the lexical head) its logits."""
-        return len(self.labels) * (2 if self.lexical is not None else 1)
+        """Width of a stage row: the MLP logits, then (with the lexical head) its logits, then (with the tagger) its three."""
+        return len(self.labels) * (2 if self.lexical is not None else 1) + (len(TAGGER_LABELS) if self.tagger is not None else 0)
 
     def scores(self, texts: Sequence[str], embeddings: np.ndarray, dense: np.ndarray,
                contexts: Optional[Sequence[tuple[Optional[Turn], str, Optional[Turn]]]] = None) -> np.ndarray:
@@ -510,6 +515,12 @@ def resource_dir() -> Path:
     return bundled_resource("dialogue_acts")
 
 
+def lexical_fingerprint(head: LexicalActHead) -> str:
+    """CRC32 of the lexical head's weights and stacker: the act tagger's stacker belongs to the lexical head it was fitted with."""
+    parts = [head.weights, head.bias, head.stack, head.thresholds]
+    return f"{zlib.crc32(b''.join(np.ascontiguousarray(a, dtype=np.float32).tobytes() for a in parts)):08x}"
+
+
 def fingerprint(heads: ActHeads) -> str:
     """CRC32 of the MLP heads' weights: a lexical head's stacker belongs to the MLP heads it was fitted with."""
     parts = [heads.weights, heads.bias, *(heads.hidden or ())]
@@ -533,6 +544,6 @@ def bundled_act_heads(path: Optional[str] = None) -> ActHeads:
 
 __all__ = [
     "CTX_NAMES", "CUE_NAMES", "ActHeads", "LexicalActHead", "Turn", "bundled_act_heads",
-    "context_features", "cue_features", "fingerprint", "hashed_features", "lexical_feature_ids", "lexical_features",
+    "context_features", "cue_features", "fingerprint", "lexical_fingerprint", "hashed_features", "lexical_feature_ids", "lexical_features",
     "load_act_heads", "load_lexical_head", "strip_punctuation", "tokens",
 ]

@@ -250,8 +250,15 @@ def head_decision(heads: Any, logits: np.ndarray, hits: dict[str, Optional[RuleH
             ev[0, k] = (0.0, 1.0, 0.0) if hit.veto else (1.0, 0.0, hit.confidence)
     row = np.asarray(logits, dtype=np.float64)[None]
     lex = getattr(heads, "lexical", None) if lexical else None
+    tagger = getattr(heads, "tagger", None) if lex is not None else None
     if lex is not None and row.shape[1] >= 2 * k_n:
         p, thresholds = lex.fuse(row[:, :k_n], row[:, k_n : 2 * k_n], ev)[0], lex.thresholds
+        if tagger is not None and row.shape[1] >= 2 * k_n + 3:  # the kinds the tagger's stacker decides
+            pt = tagger.fuse(row[:, :k_n], row[:, k_n : 2 * k_n], ev, row[:, 2 * k_n : 2 * k_n + 3])[0]
+            p, thresholds = p.copy(), np.array(thresholds, dtype=np.float64)
+            for m, kind in enumerate(tagger.kinds):
+                k = heads.labels.index(kind)
+                p[k], thresholds[k] = pt[m], tagger.thresholds[m]
     else:
         p, thresholds = heads.fuse(row[:, :k_n], ev)[0], heads.thresholds
     probs = {kind: float(p[k]) for k, kind in enumerate(heads.labels)}
@@ -517,6 +524,7 @@ class ExtractionStage:
         self._encoder = encoder
         self._heads: Any = None
         self._assign: Any = None
+        self._tagger: Any = None  # the English act tagger (.tagger), once loaded; False: not used here
         # the last result of each of `probabilities` / `head_logits`, keyed by everything it reads (see _reuse)
         self._last: dict[str, tuple[Any, Any]] = {}
 
@@ -548,6 +556,52 @@ class ExtractionStage:
                 self._assign = bundled_assignment_head()
         return self._heads
 
+    def _act_tagger(self, heads: Any) -> Any:
+        """The English act tagger (:mod:`.tagger`) when configured, loadable here and fitted with ``heads``; else ``None``."""
+        name = self.cfg.act_tagger
+        if self._tagger is None:
+            self._tagger = False
+            if name and name.lower() != "none" and getattr(heads, "lexical", None) is not None:
+                from sessionscope.analysis.extract.heads import fingerprint, lexical_fingerprint
+                from sessionscope.analysis.extract.tagger import bundled_act_tagger
+
+                tagger = bundled_act_tagger(None if name == "bundled" else name)
+                meta = tagger.file.meta if tagger is not None else {}
+                if tagger is None or tagger.file.stack is None:
+                    pass
+                elif meta.get("mlp_heads") != fingerprint(heads) or meta.get("lexical_head") != lexical_fingerprint(heads.lexical):
+                    log.warning("act tagger not used: its stacker was fitted with other dialogue-act heads (heads %s / "
+                                "lexical %s, these %s / %s); retrain it with `python benchmarks/train_act_tagger.py`",
+                                meta.get("mlp_heads"), meta.get("lexical_head"), fingerprint(heads), lexical_fingerprint(heads.lexical))
+                else:
+                    self._tagger = tagger
+        return self._tagger or None
+
+    def _session_heads(self, session: Session) -> Any:
+        """The dialogue-act heads for ``session`` (also kept as ``self._heads``): from the first session that is not
+        Russian on, with the act tagger's stacker attached when the tagger runs here. The tagger learned English
+        meetings and its stacker decides English sentences only (:func:`head_decision`); a Russian session's rows
+        carry zeros in its columns, and a Russian-only batch never loads it."""
+        heads = self._act_heads()
+        if heads is None or getattr(heads, "tagger", None) is not None or session.language == "ru":
+            return heads
+        if self._act_tagger(heads) is not None:
+            from dataclasses import replace
+
+            self._heads = heads = replace(heads, tagger=self._tagger.file.stack)
+        return heads
+
+    def _tagger_provenance(self, session: Session) -> Optional[dict[str, Any]]:
+        """What ``extra["extraction"]["act_tagger"]`` says: ``None`` when the tagger's stacker did not decide."""
+        heads = self._session_heads(session)
+        stack = getattr(heads, "tagger", None)
+        if stack is None or session.language == "ru":
+            return None
+        meta = self._tagger.file.meta
+        return {"trained": meta.get("trained"), "rank": meta.get("rank"), "kinds": list(stack.kinds),
+                "thresholds": dict(zip(stack.kinds, map(float, stack.thresholds), strict=True)),
+                "onnx": self._tagger.meta.get("quantisation"), "applies_to": "English sentences"}
+
     def _item_check(self) -> Any:
         """The second-stage check (:mod:`.check`; ``None`` when switched off or missing)."""
         name = self.cfg.item_check
@@ -577,7 +631,7 @@ class ExtractionStage:
         assignment head, each row has one more value after the heads' scores: the calibrated
         probability that the sentence assigns a task (:mod:`.assign`).
         """
-        heads = self._act_heads()
+        heads = self._session_heads(session)
         if heads is None:
             return None
         from sessionscope.language.embeddings import get_encoder
@@ -609,9 +663,10 @@ class ExtractionStage:
     def _head_logits(self, heads: Any, enc: Any, session: Session,
                      parsed: Sequence[Sequence[Sentence]]) -> list[list[np.ndarray]]:
         from sessionscope.analysis.extract.heads import Turn, context_features, cue_features
+        from sessionscope.analysis.extract.tagger import segment_text
 
         utts = session.utterances
-        rows, texts, dense, contexts = [], [], [], []
+        rows, texts, dense, contexts, segments = [], [], [], [], []
         for i, sents in enumerate(parsed):
             prev = Turn(utts[i - 1].text, utts[i - 1].speaker) if i > 0 else None
             nxt = Turn(utts[i + 1].text, utts[i + 1].speaker) if i + 1 < len(utts) else None
@@ -621,11 +676,22 @@ class ExtractionStage:
                 texts.append(s.text)
                 dense.append(np.concatenate([cue_features(s.text), ctx]))
                 contexts.append((prev, utts[i].speaker, nxt))
+                if heads.tagger is not None:  # the tagger's context: the act before (this turn's sentence, or the last turn's end)
+                    if j > 0:
+                        segments.append(segment_text(sents[j - 1].text, True))
+                    elif i > 0:
+                        last = parsed[i - 1][-1].text if parsed[i - 1] else utts[i - 1].text
+                        segments.append(segment_text(last, utts[i - 1].speaker == utts[i].speaker))
+                    else:
+                        segments.append(segment_text(None, False))
         width = heads.row_width + (self._assign is not None)
         out: list[list[np.ndarray]] = [[np.zeros(width)] * len(sents) for sents in parsed]
         if texts:
             emb = np.asarray(enc.encode(texts))
             z = heads.scores(texts, emb, np.stack(dense), contexts)
+            if heads.tagger is not None:  # (a Russian session: zeros, never read)
+                zt = np.zeros((len(texts), 3)) if session.language == "ru" else self._tagger.logits(list(zip(segments, texts, strict=True)))
+                z = np.concatenate([z, zt], axis=1)
             if self._assign is not None:
                 from sessionscope.analysis.extract.assign import assignment_cues
 
@@ -661,7 +727,7 @@ class ExtractionStage:
             hook("extraction: classifier")
         proba = self.probabilities(parsed)
         logits = self.head_logits(session, parsed)
-        items = extract_items(session, parsed, proba, self.cfg, self.dynamics, heads=self._heads, head_logits=logits,
+        items = extract_items(session, parsed, proba, self.cfg, self.dynamics, heads=self._session_heads(session), head_logits=logits,
                               task_encoder=self._encoder if logits is not None else None, assign_threshold=self.assign_threshold)
         proc = self._procedure_model() if logits is not None else None
         if proc is not None:  # English recommendations' ``procedure`` from the learned flag (Russian: the regex's)
@@ -691,6 +757,7 @@ class ExtractionStage:
                                                                            "threshold": self.assign_threshold},
             "item_check": None if check is None else {"trained": check.meta.get("trained"), "check_below": self.cfg.item_check_below,
                                                       "meaning": check.meta.get("meaning")},
+            "act_tagger": self._tagger_provenance(session),
             "procedure_flag": None if proc is None else {"trained": proc.meta.get("trained"), "threshold": proc.threshold},
             "check_below": self.cfg.check_below,
             "check_below_recommendations": self.cfg.recommendation_check_below,

