@@ -251,10 +251,14 @@ class ActTagger:
     def _session(self) -> Any:
         import onnxruntime as ort
 
-        from sessionscope.audio.onnx_models import _default_threads, _options
+        from sessionscope.audio.onnx_models import _default_threads, _options, _threads_stack
         from sessionscope.models import disable_onnx_telemetry
 
-        threads = _default_threads()
+        # an intra_threads block (a batch worker) decides; otherwise at least 2 threads where the machine has them: the
+        # tagger runs while the parse helper works, and it was the longer of the two (60-minute analyze: 3.27 s wall
+        # with 1 thread, 2.75 s with 2 on a 2-core machine; docs/benchmarks/topics.md, round 29)
+        stack = _threads_stack()
+        threads = stack[-1] if stack else min(os.cpu_count() or 1, max(2, _default_threads()))
         with self._lock:
             s = self._sessions.get(threads)
             if s is None:
