@@ -255,8 +255,7 @@ class ActTagger:
         from sessionscope.models import disable_onnx_telemetry
 
         # an intra_threads block (a batch worker) decides; otherwise at least 2 threads where the machine has them: the
-        # tagger runs while the parse helper works, and it was the longer of the two (60-minute analyze: 3.27 s wall
-        # with 1 thread, 2.75 s with 2 on a 2-core machine; docs/benchmarks/topics.md, round 29)
+        # tagger runs while the parse helper works and is the longer of the two (docs/benchmarks/topics.md, round 29)
         stack = _threads_stack()
         threads = stack[-1] if stack else min(os.cpu_count() or 1, max(2, _default_threads()))
         with self._lock:
