@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
                 "heldout": {k: log["kinds"][k]["with_tagger"] for k in kinds}}
     if not args.no_save:
         save_tagger_file(args.out, factors, vectors, head, stack_obj, meta_out)
-        log["file"] = str(args.out.relative_to(ROOT))
+        log["file"] = str(args.out.relative_to(ROOT)) if args.out.is_relative_to(ROOT) else str(args.out)
         log["bytes"] = args.out.stat().st_size
         print("wrote", args.out, log["bytes"], "bytes")
     log["seconds"] = round(time.time() - t0)
