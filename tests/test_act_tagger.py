@@ -204,3 +204,24 @@ def test_bundled_tagger_loads_and_reads_real_talk(tmp_path, monkeypatch) -> None
     assert t.file.stack is not None and t.file.stack.kinds == ("recommendation",)
     assert t.file.meta["mlp_heads"] == fingerprint(heads) and t.file.meta["lexical_head"] == lexical_fingerprint(heads.lexical)
     assert json.loads(t.path.with_suffix(".json").read_text())["tagger_sha256"] == t.file.sha256
+
+
+def test_run_warms_the_tagger_while_transcribing(monkeypatch) -> None:
+    """``run``'s text warm-up for English also loads the tagger and creates its session; Russian and ``none`` do not."""
+    from sessionscope.analysis.extract import tagger as tg
+    from sessionscope.audio.pipeline import text_warmup
+    from sessionscope.config import Config
+    from sessionscope.language import nlp
+
+    calls: list = []
+    monkeypatch.setattr(nlp, "english_pipeline", lambda: calls.append("spacy"))
+    monkeypatch.setattr(nlp, "russian_pipeline", lambda: calls.append("natasha"))
+    monkeypatch.setattr(tg, "bundled_act_tagger", lambda path=None: SimpleNamespace(warm=lambda: calls.append(("tagger", path))))
+    cfg = Config()
+    text_warmup(cfg)("en")
+    assert calls == ["spacy", ("tagger", None)]
+    calls.clear()
+    text_warmup(cfg)("ru")
+    off = cfg.model_copy(update={"extraction": cfg.extraction.model_copy(update={"act_tagger": "none"})})
+    text_warmup(off)("en")
+    assert calls == ["natasha", "spacy"]

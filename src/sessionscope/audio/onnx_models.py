@@ -252,6 +252,11 @@ def _default_threads() -> int:
     stack = _threads_stack()
     if stack:
         return stack[-1]
+    return unbound_threads()
+
+
+def unbound_threads() -> int:
+    """The thread count outside an :func:`intra_threads` block: torch's when it is loaded, else half the cores (≤ 4)."""
     if "torch" in sys.modules:
         return int(sys.modules["torch"].get_num_threads())
     return max(1, min(4, (os.cpu_count() or 2) // 2))

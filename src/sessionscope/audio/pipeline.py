@@ -277,6 +277,13 @@ def text_warmup(config: Config) -> Optional[Callable[[str], None]]:
 
             if language == "en":
                 nlp.english_pipeline()
+                tagger = config.extraction.act_tagger
+                if tagger and tagger.lower() != "none" and config.extraction.dialogue_act_heads == "bundled":
+                    from sessionscope.analysis.extract.tagger import bundled_act_tagger
+
+                    loaded = bundled_act_tagger(None if tagger == "bundled" else tagger)  # (logs once if it cannot load)
+                    if loaded is not None:
+                        loaded.warm()
             elif language == "ru":
                 nlp.russian_pipeline()
         except Exception as e:  # noqa: BLE001 - the stage reports a missing model itself

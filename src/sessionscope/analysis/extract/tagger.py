@@ -248,16 +248,16 @@ class ActTagger:
         self._lock = threading.Lock()
         self._sessions: dict[int, Any] = {}
 
-    def _session(self) -> Any:
+    def _session(self, threads: Optional[int] = None) -> Any:
         import onnxruntime as ort
 
-        from sessionscope.audio.onnx_models import _default_threads, _options, _threads_stack
+        from sessionscope.audio.onnx_models import _options, _threads_stack
         from sessionscope.models import disable_onnx_telemetry
 
         # an intra_threads block (a batch worker) decides; otherwise at least 2 threads where the machine has them: the
         # tagger runs while the parse helper works and is the longer of the two (docs/benchmarks/topics.md, round 29)
         stack = _threads_stack()
-        threads = stack[-1] if stack else min(os.cpu_count() or 1, max(2, _default_threads()))
+        threads = threads or (stack[-1] if stack else _free_threads())
         with self._lock:
             s = self._sessions.get(threads)
             if s is None:
@@ -265,6 +265,11 @@ class ActTagger:
                 s = self._sessions[threads] = ort.InferenceSession(
                     self._graph, _options(threads, True, ort.GraphOptimizationLevel.ORT_ENABLE_ALL), providers=["CPUExecutionProvider"])
             return s
+
+    def warm(self) -> None:
+        """Create the ONNX Runtime session a stage outside an ``intra_threads`` block will use (``run`` does this
+        while the transcription still runs, :func:`sessionscope.audio.pipeline.text_warmup`)."""
+        self._session(_free_threads())
 
     def logits(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         """``(n, 3)`` logits (question, recommendation, action) of (previous segment, current act) pairs."""
@@ -279,6 +284,13 @@ class ActTagger:
             ids, types, mask = batch_arrays([rows[i] for i in idx])
             out[idx] = sess.run(None, {"ids": ids, "types": types, "mask": mask})[0]
         return out
+
+
+def _free_threads() -> int:
+    """The tagger's thread count outside an ``intra_threads`` block: at least 2 where the machine has them."""
+    from sessionscope.audio.onnx_models import unbound_threads
+
+    return min(os.cpu_count() or 1, max(2, unbound_threads()))
 
 
 def cache_file(tf: TaggerFile) -> Path:
