@@ -1502,6 +1502,33 @@ def qmark_unreliable(texts: Sequence[str]) -> bool:
     return q + d >= PERIOD_MIN_SHAPED and q < PERIOD_UNRELIABLE_SHARE * (q + d)
 
 
+#: the data-quality note of a transcript read as unpunctuated text (:func:`punctuation_notes`)
+NO_PUNCTUATION_NOTE = ("no punctuation in the transcript: questions were found from word order, advice and tasks from "
+                       "clause cuts (less reliable than in punctuated text)")
+
+
+def punctuation_notes(texts: Sequence[str]) -> list[str]:
+    """The data-quality notes on how a transcript's punctuation is read (utterance ``texts``), for its report.
+
+    The question, advice and task figures of a transcript without punctuation, or of one whose "?" is unreliable
+    (:func:`qmark_unreliable`), come from word order: fewer of them are right than in a punctuated transcript (round
+    28, dev meetings: questions F1 MRDA 0.978 / AMI 0.751 as transcribed, 0.686 / 0.633 bare; docs/benchmarks.md).
+    A reader (``io``) and ``run`` add these notes, so that a report says how its counts were made.
+    """
+    if not any(len(t.split()) >= 2 for t in texts):
+        return []
+    if not transcript_punctuated(texts):
+        return [NO_PUNCTUATION_NOTE]
+    if PERIOD_RULE == "off":
+        return []
+    sents = [s for t in texts for s in sentences(t)]
+    if not qmark_unreliable(sents):
+        return []
+    ends = [s.rstrip()[-1:] for s in sents if s.rstrip()[-1:] in ("?", ".") and strong_question_shape(s)]
+    return [f"question marks are unreliable in this transcript ({ends.count('?')} of {len(ends)} sentences worded as "
+            "questions end with '?'): English sentences ending with '.' were also judged from word order"]
+
+
 def period_candidates(texts: Sequence[str], decisions: Sequence[bool] | np.ndarray) -> list[int]:
     """Indices of the English sentences of a punctuated transcript that the punctuated weights rejected and the bare
     weights decide instead (:data:`PERIOD_RULE`; shipped: in a transcript whose "?" is unreliable, every sentence

@@ -626,6 +626,9 @@ def build_session(rec: Recognised, mapping: identify.Mapping, people: list[tuple
     notes.extend(mapping.notes)
     if diar and diar.degraded:
         notes.append(f"diarization degraded: {diar.degraded}")
+    from sessionscope.analysis.questions import punctuation_notes
+
+    notes.extend(punctuation_notes([u.text for u in utterances]))  # a recogniser that writes "?" as "." (Whisper may)
     results = rec.results
     quality = DataQuality(
         timing_available=True, asr_model=config.asr.model,

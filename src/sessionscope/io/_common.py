@@ -371,6 +371,9 @@ def build_session(
         notes.append("no timestamps: time-based measures are unavailable" if n_timed == 0
                      else f"only {n_timed} of {len(utterances)} utterances have start and end times")
     notes += implausible_times(utterances)
+    from sessionscope.analysis.questions import punctuation_notes
+
+    notes += punctuation_notes([u.text for u in utterances])
     if fmt in SERIAL_CUE_FORMATS and timed and len(participants) > 1 and not _any_overlap(utterances):
         notes.append(f"no two cues of the {fmt} file overlap: it cannot show anyone cutting in, so interruptions "
                      "are not counted")

@@ -672,6 +672,15 @@ NOTES_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) f
     (r"(\d+) utterances? starts? before the one written above (?:it|them); sorted by start time",
      r"реплик, которые начинаются раньше записанной перед ними: \1; упорядочены по времени начала"),
     (r"channel → participant mapping: (.+)", r"каналы → участники: \1"),
+    # round 29: how the punctuation was read (analysis/questions.punctuation_notes)
+    (r"no punctuation in the transcript: questions were found from word order, advice and tasks from clause cuts "
+     r"\(less reliable than in punctuated text\)",
+     "в расшифровке нет знаков препинания: вопросы найдены по порядку слов, советы и задачи — по границам "
+     "предложений, выделенным автоматически (надёжнее, когда знаки есть)"),
+    (r"question marks are unreliable in this transcript \((\d+) of (\d+) sentences worded as questions end with "
+     r"'\?'\): English sentences ending with '\.' were also judged from word order",
+     r"вопросительным знакам в этой расшифровке нельзя доверять (знаком «?» оканчиваются \1 из \2 предложений, "
+     r"построенных как вопросы): английские предложения с точкой в конце тоже оценены по порядку слов"),
     (r"transcription: no words recognised; ([\d.]+) s of speech by (\d+) speaker\(s\) kept as talk time without "
      r"text \(quiet, far-field or overlapped speech\?\)",
      r"распознавание: слов не распознано; \1 с речи (говорящих: \2) учтены как время речи без текста (тихая, "
