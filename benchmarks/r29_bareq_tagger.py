@@ -1,0 +1,158 @@
+"""Round 29 (issue 10): questions in bare transcripts — the act tagger's question logit stacked with the question head.
+
+Usage (from the repository root; about 2 minutes on 2 cores)::
+
+    nice -n 10 python benchmarks/r29_bareq_tagger.py --out benchmarks/results/r29_bareq_tagger.json
+
+Every held-out TRAIN meeting (MRDA 6, AMI 16; the corpora's dev meetings are never read) is made bare (punctuation
+and capitals removed, as ``dialogue_acts_eval.py --bare``) and read as the shipped question detection reads a bare
+transcript (``questions._sentence_stream``: each act cut into clauses by ``bare_clauses``; the head's bare weights
+with the stream context). Each clause gets the head's probability and the shipped English act tagger's question logit
+(the clause before as its context, ``same``/``other`` by speaker). A logistic regression on ``[logit(p_head),
+z_tagger]`` is fitted out-of-fold (5 folds by meeting, clauses labelled with their act's gold). An act is found when
+one of its clauses reaches the threshold, after the shipped filters (quoted, reported, greeting/phatic clauses are
+never questions). The threshold is cross-fitted: chosen on the other folds by the mean per-corpus act F1. Compared
+with what ships (``session_questions`` on the bare session, per act, as the evaluation scores it). The ship rule was
+written before the first run (progress notes, round 29).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dialogue_acts import CORPORA, meetings  # noqa: E402
+from dialogue_acts_eval import prf, session_of  # noqa: E402
+from train_dialogue_acts import commit  # noqa: E402
+
+FOLDS = 5
+SEED = 0
+GRID = np.round(np.arange(0.05, 0.96, 0.01), 2)
+RULE = ("ship if the mean per-corpus act F1 with the cross-fitted threshold is >= the shipped bare figure + 0.02 and "
+        "neither corpus is lower by more than 0.01")
+
+
+def clause_rows() -> dict:
+    """Per clause of every bare held-out meeting: corpus, meeting, act id, head probability, tagger logit, gold, usable."""
+    from sessionscope.analysis import questions as q
+    from sessionscope.analysis.extract.tagger import bundled_act_tagger, segment_text
+    from sessionscope.config import DynamicsConfig
+
+    head = q.bundled_question_head()
+    tagger = bundled_act_tagger()
+    assert head is not None and tagger is not None
+    cfg = DynamicsConfig()
+    out: dict = {k: [] for k in ("corpus", "meeting", "act", "p", "z", "gold", "usable")}
+    shipped: dict = {}
+    acts_of: dict = {}
+    for corpus in CORPORA:
+        for m, acts in meetings(corpus, "heldout").items():
+            sess = session_of(m, acts, strip=True)
+            acts_of[(corpus, m)] = acts
+            shipped[(corpus, m)] = {e.utterance_id for e in q.session_questions(sess, cfg)}
+            utts = sorted(sess.utterances, key=lambda u: u.start)
+            assert not q.transcript_punctuated(u.text for u in utts)
+            texts, speakers, owner, _, quoted = q._sentence_stream(utts, head, [True] * len(utts))
+            _, p = head.is_question(texts, q.stream_contexts(texts, speakers), punctuated=False)
+            pairs = [(segment_text(texts[k - 1] if k else None, bool(k) and speakers[k - 1] == speakers[k]), t)
+                     for k, t in enumerate(texts)]
+            z = tagger.logits(pairs)[:, 0]
+            gold = {a.id: a.question for a in acts}
+            for k, t in enumerate(texts):
+                aid = utts[owner[k]].id
+                out["corpus"].append(corpus)
+                out["meeting"].append(m)
+                out["act"].append(aid)
+                out["p"].append(float(p[k]))
+                out["z"].append(float(z[k]))
+                out["gold"].append(bool(gold[aid]))
+                out["usable"].append(k not in quoted and not q.reported_question(t) and not q.phatic_question(t))
+            print(corpus, m, len(texts), "clauses", flush=True)
+    arr = {k: np.array(v) for k, v in out.items()}
+    return {"rows": arr, "shipped": shipped, "acts": acts_of}
+
+
+def features(p: np.ndarray, z: np.ndarray) -> np.ndarray:
+    pc = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.stack([np.log(pc / (1 - pc)), z], axis=1)
+
+
+def act_f1(rows: dict, prob: np.ndarray, t: float, acts: dict, sel_meetings: set | None = None) -> dict:
+    """Per corpus: act-level counts and F1 when an act is found by any usable clause with ``prob >= t``."""
+    found = {(c, m, a) for c, m, a, u, pr in zip(rows["corpus"], rows["meeting"], rows["act"], rows["usable"], prob,
+                                                  strict=True) if u and pr >= t}
+    return _score({k: {a.id for a in v if (k[0], k[1], a.id) in found} for k, v in acts.items()}, acts, sel_meetings)
+
+
+def _score(found: dict, acts: dict, sel: set | None) -> dict:
+    out = {}
+    for c in CORPORA:
+        tp = fp = fn = 0
+        for (corpus, m), v in acts.items():
+            if corpus != c or (sel is not None and m not in sel):
+                continue
+            for a in v:
+                f = a.id in found[(corpus, m)]
+                tp += f and a.question
+                fp += f and not a.question
+                fn += a.question and not f
+        out[c] = prf(tp, fp, fn)
+    out["mean_f1"] = round(float(np.mean([out[c]["f1"] for c in CORPORA])), 4)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    from sklearn.linear_model import LogisticRegression
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", type=Path, required=True)
+    args = ap.parse_args(argv)
+    d = clause_rows()
+    rows, acts = d["rows"], d["acts"]
+    x = features(rows["p"], rows["z"])
+    names = sorted(set(rows["meeting"]))
+    fold_of = {m: i % FOLDS for i, m in enumerate(np.random.default_rng(SEED).permutation(names))}
+    fold = np.array([fold_of[m] for m in rows["meeting"]])
+    oof = np.zeros(len(x))
+    for f in range(FOLDS):
+        tr = fold != f
+        oof[~tr] = LogisticRegression(C=1.0, max_iter=1000).fit(x[tr], rows["gold"][tr]).predict_proba(x[~tr])[:, 1]
+    # cross-fitted threshold: each fold's acts decided at the threshold best on the other folds' OOF probabilities
+    found: dict = {k: set() for k in acts}
+    chosen = []
+    for f in range(FOLDS):
+        other = {m for m in names if fold_of[m] != f}
+        t = max(GRID, key=lambda t: act_f1(rows, oof, float(t), acts, other)["mean_f1"])
+        chosen.append(float(t))
+        for c, m, a, u, pr in zip(rows["corpus"], rows["meeting"], rows["act"], rows["usable"], oof, strict=True):
+            if fold_of[m] == f and u and pr >= t:
+                found[(c, m)].add(a)
+    stacked = _score(found, acts, None)
+    shipped = _score(d["shipped"], acts, None)
+    # references: the head alone at its shipped decision per clause is `shipped`; the stack's in-sample threshold
+    t_in = max(GRID, key=lambda t: act_f1(rows, oof, float(t), acts)["mean_f1"])
+    final = LogisticRegression(C=1.0, max_iter=1000).fit(x, rows["gold"])
+    gain = stacked["mean_f1"] - shipped["mean_f1"]
+    worst = min(stacked[c]["f1"] - shipped[c]["f1"] for c in CORPORA)
+    res = {"command": f"python benchmarks/r29_bareq_tagger.py --out {args.out}", "commit": commit(),
+           "date": dt.date.today().isoformat(), "rule": RULE, "clauses": int(len(x)),
+           "acts": {c: sum(len(v) for (cc, _), v in acts.items() if cc == c) for c in CORPORA},
+           "shipped_bare": shipped, "stacked_crossfit": stacked, "crossfit_thresholds": chosen,
+           "stacked_in_sample_threshold": {"threshold": float(t_in), **act_f1(rows, oof, float(t_in), acts)},
+           "final_model": {"coef": final.coef_[0].round(4).tolist(), "intercept": round(float(final.intercept_[0]), 4),
+                           "threshold": float(np.median(chosen))},
+           "gain": round(gain, 4), "worst_corpus_change": round(worst, 4), "rule_met": bool(gain >= 0.02 and worst >= -0.01)}
+    args.out.write_text(json.dumps(res, indent=1) + "\n")
+    print(json.dumps({k: res[k] for k in ("shipped_bare", "stacked_crossfit", "crossfit_thresholds", "gain",
+                                          "worst_corpus_change", "rule_met", "final_model")}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
