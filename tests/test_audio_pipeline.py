@@ -198,7 +198,7 @@ def test_models_list_and_missing_model_error():
     from sessionscope.models import resolve_whisper
 
     res = CliRunner().invoke(cli, ["models", "list"])
-    assert res.exit_code == 0 and "tiny.en" in res.output and "campplus" in res.output
+    assert res.exit_code == 0 and "tiny.en" in res.output and "campplus" in res.output and "act-tagger" in res.output
     with pytest.raises(ModelError, match="downloads are off"):
         resolve_whisper("large-v3")
     with pytest.raises(ModelError, match="unknown Whisper model"):

