@@ -200,6 +200,18 @@ def test_bundled_tagger_loads_and_reads_real_talk(tmp_path, monkeypatch) -> None
         ref = torch_module(t.file)(torch.from_numpy(ids), torch.from_numpy(types), torch.from_numpy(mask)).numpy()
     assert np.abs(z - ref).max() < 0.5
     assert load_act_tagger().meta == t.meta  # the second load reads the cache, no export
+    from transformers import AutoTokenizer  # the tokenizer the tagger was trained with (round 28)
+
+    from sessionscope.analysis.extract.tagger import base_model_dir
+
+    hf = AutoTokenizer.from_pretrained(str(base_model_dir()))
+    long_prev = "other " + " ".join(["uh well so I think"] * 8)
+    for prev, cur in [*pairs, (long_prev, "Maybe you could add a flag for the JSON export, right?")]:
+        [(ids, first)] = encode(t.tok, [(prev, cur)])
+        p_ids = hf(prev, add_special_tokens=False)["input_ids"]
+        p_ids = p_ids if len(p_ids) <= 24 else p_ids[:1] + p_ids[-23:]
+        assert ids == [hf.cls_token_id, *p_ids, hf.sep_token_id, *hf(cur, add_special_tokens=False)["input_ids"][:48],
+                       hf.sep_token_id] and first == len(p_ids) + 2
     heads = bundled_act_heads()
     assert t.file.stack is not None and t.file.stack.kinds == ("recommendation",)
     assert t.file.meta["mlp_heads"] == fingerprint(heads) and t.file.meta["lexical_head"] == lexical_fingerprint(heads.lexical)
