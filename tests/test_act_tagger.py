@@ -228,7 +228,7 @@ def test_run_warms_the_tagger_while_transcribing(monkeypatch) -> None:
     calls: list = []
     monkeypatch.setattr(nlp, "english_pipeline", lambda: calls.append("spacy"))
     monkeypatch.setattr(nlp, "russian_pipeline", lambda: calls.append("natasha"))
-    monkeypatch.setattr(tg, "bundled_act_tagger", lambda path=None: SimpleNamespace(warm=lambda: calls.append(("tagger", path))))
+    monkeypatch.setattr(tg, "bundled_act_tagger", lambda: SimpleNamespace(warm=lambda: calls.append(("tagger", None))))
     cfg = Config()
     text_warmup(cfg)("en")
     assert calls == ["spacy", ("tagger", None)]
@@ -261,3 +261,14 @@ def test_stage_records_which_stacker_decided() -> None:
     ru = ExtractionStage(ExtractionConfig())(make_session([("анна", "Я не успеваю к срокам."),
                                                            ("борис", "Тебе стоит планировать утро.")], language="ru"))
     assert ru.extra["extraction"]["act_tagger"] is None
+
+
+def test_a_tagger_file_named_in_the_config_must_load(tmp_path) -> None:
+    """Only the bundled tagger falls back quietly; a file the user names and that cannot run is an error."""
+    from sessionscope.analysis.extract.stage import ExtractionStage
+    from sessionscope.config import ExtractionConfig
+
+    stage = ExtractionStage(ExtractionConfig(act_tagger=str(tmp_path / "missing.npz")))
+    heads = _heads(False)
+    with pytest.raises(ModelError, match="act tagger not found"):
+        stage._act_tagger(heads)

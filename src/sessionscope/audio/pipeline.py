@@ -279,9 +279,9 @@ def text_warmup(config: Config) -> Optional[Callable[[str], None]]:
                 nlp.english_pipeline()
                 tagger = config.extraction.act_tagger
                 if tagger and tagger.lower() != "none" and config.extraction.dialogue_act_heads == "bundled":
-                    from sessionscope.analysis.extract.tagger import bundled_act_tagger
+                    from sessionscope.analysis.extract.tagger import bundled_act_tagger, named_act_tagger
 
-                    loaded = bundled_act_tagger(None if tagger == "bundled" else tagger)  # (logs once if it cannot load)
+                    loaded = bundled_act_tagger() if tagger == "bundled" else named_act_tagger(tagger)  # errors: the stage's
                     if loaded is not None:
                         loaded.warm()
             elif language == "ru":

@@ -563,9 +563,10 @@ class ExtractionStage:
             self._tagger = False
             if name and name.lower() != "none" and getattr(heads, "lexical", None) is not None:
                 from sessionscope.analysis.extract.heads import fingerprint, lexical_fingerprint
-                from sessionscope.analysis.extract.tagger import bundled_act_tagger
+                from sessionscope.analysis.extract.tagger import bundled_act_tagger, named_act_tagger
 
-                tagger = bundled_act_tagger(None if name == "bundled" else name)
+                # the bundled tagger falls back (logged) where its packages are missing; a file named in the config raises
+                tagger = bundled_act_tagger() if name == "bundled" else named_act_tagger(name)
                 meta = tagger.file.meta if tagger is not None else {}
                 if tagger is None or tagger.file.stack is None:
                     pass

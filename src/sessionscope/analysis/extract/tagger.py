@@ -378,6 +378,13 @@ def load_act_tagger(path: Optional[Path] = None) -> ActTagger:
 
 
 @lru_cache(maxsize=2)
+def named_act_tagger(path: str) -> ActTagger:
+    """The tagger of a file the configuration names (``extraction.act_tagger``), once per process; errors are raised:
+    a file asked for by name that cannot run is a configuration error, not a fallback."""
+    return load_act_tagger(Path(path))
+
+
+@lru_cache(maxsize=2)
 def bundled_act_tagger(path: Optional[str] = None) -> Optional[ActTagger]:
     """:func:`load_act_tagger` once per process, or ``None`` (logged once) when it cannot be loaded here."""
     try:
@@ -390,4 +397,5 @@ def bundled_act_tagger(path: Optional[str] = None) -> Optional[ActTagger]:
 
 
 __all__ = ["LABELS", "TAGGER_FILE", "ActTagger", "TaggerFile", "TaggerStack", "batch_arrays", "bundled_act_tagger",
-           "encode", "load_act_tagger", "load_tagger_file", "save_tagger_file", "segment_text", "tokenizer"]
+           "encode", "load_act_tagger", "load_tagger_file", "named_act_tagger", "save_tagger_file", "segment_text",
+           "tokenizer"]
