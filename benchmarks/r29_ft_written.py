@@ -9,7 +9,8 @@ linear decay, seed 0, 2 threads. Usage::
 
     nice -n 10 python benchmarks/r29_ft_written.py --fold 0   # 1, 2, all
 
-Checkpoints: ``.cache/r28_ft/ft6w_<fold>.pt``; fold k's model gives the logits of fold k's rows
+Checkpoints: ``.cache/r28_ft/ft6w_<fold>.pt``, each run's log in ``benchmarks/results/r29_ft_written.json``;
+fold k's model gives the logits of fold k's rows
 (``train_act_tagger.py --written-folds``). The held-out and dev meetings are never read.
 """
 
@@ -90,6 +91,11 @@ def main(argv: list[str] | None = None) -> int:
            "loss_first_50": round(float(np.mean(losses[:50])), 4), "loss_last_50": round(float(np.mean(losses[-50:])), 4),
            "minutes": round((time.time() - t0) / 60, 1), "checkpoint": str(path)}
     (WORK / f"ft6w_{args.fold}_log.json").write_text(json.dumps(log, indent=1) + "\n")
+    results = Path(__file__).resolve().parents[1] / "benchmarks" / "results" / "r29_ft_written.json"
+    allr = json.loads(results.read_text()) if results.exists() else {
+        "command": "for f in 0 1 2 all; do python benchmarks/r29_ft_written.py --fold $f; done", "runs": {}}
+    allr["runs"][args.fold] = {**log, "checkpoint": f".cache/r28_ft/{path.name}"}
+    results.write_text(json.dumps(allr, indent=1) + "\n")
     print(json.dumps(log), flush=True)
     return 0
 
