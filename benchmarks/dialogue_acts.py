@@ -66,6 +66,14 @@ class Act:
     action_link: bool = False
 
 
+def write_result(out: dict, path: Path) -> Path:
+    """Write a benchmark's raw result (JSON, UTF-8) to ``path`` (relative: from the repository root) and say where."""
+    path = path if path.is_absolute() else ROOT / path
+    path.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+    print("wrote", path)
+    return path
+
+
 def heldout_meeting(meeting: str) -> bool:
     """A fixed 15 % of train meetings (by CRC32 of the name) held out for thresholds/calibration."""
     return zlib.crc32(meeting.encode()) % 100 < HELDOUT_PERCENT

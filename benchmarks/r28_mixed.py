@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dialogue_acts import CORPORA, ROOT, Act, meetings  # noqa: E402
+from dialogue_acts import CORPORA, ROOT, Act, meetings, write_result  # noqa: E402
 from dialogue_acts_eval import bare_stretches, prf, qmark_as_period  # noqa: E402
 from r28_period import SEEDS_HALF, found_ids  # noqa: E402
 from train_dialogue_acts import commit  # noqa: E402
@@ -194,9 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         print(corpus, "turns", json.dumps({k: v for k, v in out[corpus]["turns_merged_in_bare_stretches"].items()
                                            if k.endswith("mean")}), flush=True)
     out["seconds"] = round(time.time() - t0)
-    path = args.out if args.out.is_absolute() else ROOT / args.out
-    path.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
-    print("wrote", path)
+    write_result(out, args.out)
     return 0
 
 

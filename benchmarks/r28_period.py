@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dialogue_acts import CORPORA, ROOT, Act, meetings  # noqa: E402
+from dialogue_acts import CORPORA, ROOT, Act, meetings, write_result  # noqa: E402
 from dialogue_acts_eval import prf, qmark_as_period, session_of  # noqa: E402
 from train_dialogue_acts import commit  # noqa: E402
 
@@ -177,9 +177,7 @@ def main(argv: list[str] | None = None) -> int:
                       for c in ("as_transcribed", "p0.5_mean", "p1.0", "bare", "p1.0_all_acts")}
     out["train_meetings_qmark_unreliable_as_transcribed"] = {c: flagged_train(c, dyn) for c in CORPORA}
     out["seconds"] = round(time.time() - t0)
-    path = args.out if args.out.is_absolute() else ROOT / args.out
-    path.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
-    print("wrote", path)
+    write_result(out, args.out)
     return 0
 
 

@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dialogue_acts import DATA, ROOT  # noqa: E402
+from dialogue_acts import DATA, write_result  # noqa: E402
 from train_dialogue_acts import commit  # noqa: E402
 
 SESSIONS = {"SBC009": DATA / "sbcsae-text-refs" / "SBC009.stm", "SBC044": DATA / "sbcsae-text-refs" / "SBC044.stm",
@@ -86,9 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         r = out[name]
         print(name, r["punctuated"], r["strong_shape_by_final_mark"], "ending . or ,:", r["strong_shape_ending_period_or_comma"],
               "found:", r["of_which_found"], flush=True)
-    path = args.out if args.out.is_absolute() else ROOT / args.out
-    path.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
-    print("wrote", path)
+    write_result(out, args.out)
     return 0
 
 

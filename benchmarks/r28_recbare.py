@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dialogue_acts import CORPORA, ROOT, Act, meetings  # noqa: E402
+from dialogue_acts import CORPORA, ROOT, Act, meetings, write_result  # noqa: E402
 from dialogue_acts_eval import bare_stretches, prf  # noqa: E402
 from train_dialogue_acts import commit  # noqa: E402
 
@@ -286,9 +286,7 @@ def main(argv: list[str] | None = None) -> int:
                 res[f"stretch{STRETCH_P:g}_mean{suffix}"] = mean
         out[corpus] = res
     out["seconds"] = round(time.time() - t0)
-    path = args.out if args.out.is_absolute() else ROOT / args.out
-    path.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
-    print("wrote", path)
+    write_result(out, args.out)
     return 0
 
 
