@@ -58,8 +58,11 @@ AMI = ROOT.parent / "shared" / "data" / "ami-annotations"
 SECONDS = 3600.0
 
 
-def build_stm(path: Path) -> dict:
-    """Write a 60-minute STM from AMI dev meetings; returns what went into it."""
+def build_stm(path: Path, bare: bool = False) -> dict:
+    """Write a 60-minute STM from AMI dev meetings; returns what went into it. ``bare``: every utterance without
+    punctuation or capitals (a recogniser's bare output; round 30: the act tagger then joins the question head)."""
+    from sessionscope.analysis.extract.heads import strip_punctuation
+
     sys.path.insert(0, str(Path(__file__).parent))
     import topics_ami as T
 
@@ -74,6 +77,8 @@ def build_stm(path: Path) -> dict:
             if start >= SECONDS:
                 break
             text = " ".join(t["text"].split())
+            if bare:
+                text = strip_punctuation(text) or text
             lines.append(f"ami 1 {name}_{t['speaker']} {start:.2f} {max(end, start + 0.01):.2f} {text}")
             n_words += len(text.split())
         used.append(name)
@@ -81,7 +86,8 @@ def build_stm(path: Path) -> dict:
         if offset >= SECONDS:
             break
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return {"meetings": used, "utterances": len(lines), "words": n_words, "minutes": round(min(offset, SECONDS) / 60, 1)}
+    return {"meetings": used, "utterances": len(lines), "words": n_words, "minutes": round(min(offset, SECONDS) / 60, 1),
+            "bare": bare}
 
 
 def scheduling() -> str | None:
@@ -292,6 +298,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="run the children with numpy, OpenBLAS, BLIS and glibc kept to AVX2 code (see avx2_env)")
     ap.add_argument("--compare-native", action="store_true",
                     help="with --emulate-avx2: the compare runs are this build without the emulation (no --compare)")
+    ap.add_argument("--bare", action="store_true", help="the transcript without punctuation or capitals (round 30)")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "analyze_speed.json"))
     args = ap.parse_args(argv)
     if not AMI.is_dir():
@@ -299,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         stm = Path(tmp) / "meeting60.stm"
-        info = build_stm(stm)
+        info = build_stm(stm, bare=args.bare)
         env = child_env(Path(tmp), not args.no_bytecode, args.emulate_avx2)
         warm = []
         for i in range(args.warmup):

@@ -79,15 +79,21 @@ def selected(corpus: str, split: str) -> tuple[dict, np.ndarray, np.ndarray]:
     return by_meeting, keep, np.where(pos, 1.0, 1.0 / TUNE_NEG)[keep]
 
 
-def probs_main(args) -> int:
+def probs_main(args, encode=None) -> int:
+    """The probabilities of ``--split``'s scored acts (``encode(by_meeting, strip=)``: the rows; default round 28's pairs)."""
     model = load_model(args.ckpt)
-    tok = tokenizer()
+    if encode is None:
+        tok = tokenizer()
+
+        def encode(by_meeting, *, strip):
+            return encode_acts(tok, by_meeting, strip=strip)
+
     out = {}
     t0 = time.time()
     for corpus in CORPORA:
         by_meeting, keep, w = selected(corpus, args.split)
         for cond in ("raw", "bare"):
-            rows = encode_acts(tok, by_meeting, strip=cond == "bare")
+            rows = encode(by_meeting, strip=cond == "bare")
             rows = [r for r, k in zip(rows, keep, strict=True) if k]
             out[f"{corpus}_{cond}"] = predict(model, rows)
             print(corpus, cond, len(rows), f"{time.time() - t0:.0f}s", flush=True)

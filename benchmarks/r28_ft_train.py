@@ -72,6 +72,19 @@ def batches(n: int, size: int, lengths: np.ndarray, rng: np.random.Generator) ->
     return [out[i] for i in rng.permutation(len(out))]
 
 
+def train_step(model, opt, sched, params, loss_fn, batch: list, y: np.ndarray) -> float:
+    """One optimiser step on encoded rows ``batch`` with targets ``y`` (gradients clipped at 1); the loss."""
+    import torch
+
+    loss = loss_fn(model(*batch_tensors(batch)), torch.from_numpy(y))
+    opt.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(params, 1.0)
+    opt.step()
+    sched.step()
+    return float(loss.detach())
+
+
 def main(argv: list[str] | None = None) -> int:
     import torch
 
@@ -115,15 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     while not stop:
         for b in batches(len(rows), args.batch, lengths, rng):
             strip = rng.random(len(b)) < 0.5
-            ids, types, mask = batch_tensors([rows[i][int(s)] for i, s in zip(b, strip, strict=True)])
-            loss = loss_fn(model(ids, types, mask), torch.from_numpy(y[b]))
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            opt.step()
-            sched.step()
+            losses.append(train_step(model, opt, sched, params, loss_fn, [rows[i][int(s)] for i, s in zip(b, strip, strict=True)], y[b]))
             step += 1
-            losses.append(float(loss.detach()))
             el = (time.time() - t1) / 60
             if step % 50 == 0:
                 print(f"epoch {epoch} step {step}/{plan} loss {np.mean(losses[-50:]):.4f} {el:.1f} min "

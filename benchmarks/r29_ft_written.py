@@ -26,8 +26,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from r28_ft_data import KINDS, bare  # noqa: E402
-from r28_ft_model import batch_tensors, build, encode_pairs, tokenizer  # noqa: E402
-from r28_ft_train import SEED, WORK, seeded, training_rows  # noqa: E402
+from r28_ft_model import build, encode_pairs, tokenizer  # noqa: E402
+from r28_ft_train import SEED, WORK, seeded, train_step, training_rows  # noqa: E402
 from train_dialogue_acts import commit, written_rows  # noqa: E402
 
 FOLDS = 3
@@ -40,6 +40,31 @@ def written_fold() -> tuple[list, np.ndarray]:
     """The written EN dev rows and the fold of each (fixed seed)."""
     rows = [r for r in written_rows() if r.lang == "en"]
     return rows, np.random.default_rng(SEED).permutation(len(rows)) % FOLDS
+
+
+def continue_on_written(model, written: tuple, meeting: tuple, rng: np.random.Generator, steps: int, t0: float) -> list[float]:
+    """``steps`` steps of 8 written rows (``(as transcribed, bare, targets)``, one of the two forms with p = 0.5) + 24
+    meeting rows (``(rows, targets)``, ``training_rows``' pairs), lr 3e-5 (head 3e-4) with warm-up and linear decay."""
+    import torch
+
+    raw, bar, wy = written
+    meet, my = meeting
+    params = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("head.")]
+    opt = torch.optim.AdamW([{"params": params, "lr": 3e-5}, {"params": model.head.parameters(), "lr": 3e-4}], weight_decay=0.01)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min((s + 1) / 15, max(0.05, (steps - s) / steps)))
+    loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor([1.0, 1.0, 3.0]))
+    model.train()
+    losses: list[float] = []
+    for step in range(steps):
+        bw = rng.choice(len(raw), WRITTEN_PER_BATCH, replace=False)
+        bm = rng.choice(len(meet), MEETING_PER_BATCH, replace=False)
+        sw, sm = rng.random(len(bw)) < 0.5, rng.random(len(bm)) < 0.5
+        batch = [bar[i] if s else raw[i] for i, s in zip(bw, sw, strict=True)] + \
+                [meet[i][int(s)] for i, s in zip(bm, sm, strict=True)]
+        losses.append(train_step(model, opt, sched, params, loss_fn, batch, np.concatenate([wy[bw], my[bm]])))
+        if (step + 1) % 50 == 0:
+            print(f"step {step + 1}/{steps} loss {np.mean(losses[-50:]):.4f} {(time.time() - t0) / 60:.1f} min", flush=True)
+    return losses
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,28 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"meeting rows {len(meet)}, written rows {len(wr)} ({time.time() - t0:.0f}s)", flush=True)
     model = build(6)
     model.load_state_dict(torch.load(WORK / "ft6_final.pt"), strict=False)
-    params = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("head.")]
-    opt = torch.optim.AdamW([{"params": params, "lr": 3e-5}, {"params": model.head.parameters(), "lr": 3e-4}], weight_decay=0.01)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min((s + 1) / 15, max(0.05, (args.steps - s) / args.steps)))
-    loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor([1.0, 1.0, 3.0]))
-    model.train()
-    losses = []
-    for step in range(args.steps):
-        bw = rng.choice(len(wr), WRITTEN_PER_BATCH, replace=False)
-        bm = rng.choice(len(meet), MEETING_PER_BATCH, replace=False)
-        sw, sm = rng.random(len(bw)) < 0.5, rng.random(len(bm)) < 0.5
-        batch = [bar[i] if s else raw[i] for i, s in zip(bw, sw, strict=True)] + \
-                [meet[i][int(s)] for i, s in zip(bm, sm, strict=True)]
-        y = torch.from_numpy(np.concatenate([wy[bw], my[bm]]))
-        loss = loss_fn(model(*batch_tensors(batch)), y)
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
-        sched.step()
-        losses.append(float(loss.detach()))
-        if (step + 1) % 50 == 0:
-            print(f"step {step + 1}/{args.steps} loss {np.mean(losses[-50:]):.4f} {(time.time() - t0) / 60:.1f} min", flush=True)
+    losses = continue_on_written(model, (raw, bar, wy), (meet, my), rng, args.steps, t0)
     path = WORK / f"ft6w_{args.fold}.pt"
     torch.save(model.delta_state(), path)
     log = {"command": f"python benchmarks/r29_ft_written.py --fold {args.fold}", "commit": commit(), "seed": SEED,

@@ -45,15 +45,17 @@ def mean_f1(pred: np.ndarray, y: np.ndarray, corpus: np.ndarray) -> float:
 def tagger_inputs(d: dict) -> tuple[np.ndarray, np.ndarray]:
     """The shipped tagger's logits of the held-out acts, and of the written EN rows out-of-fold (``ft6w_<k>``), as
     ``train_act_tagger.py`` gives them to the stacker."""
-    from sessionscope.analysis.extract.tagger import load_act_tagger, save_tagger_file, segment_text
+    from sessionscope.analysis.extract.tagger import load_act_tagger, save_tagger_file
 
-    hz_tag, _ = tagger_logits(load_act_tagger(), d)
+    shipped = load_act_tagger()
+    hz_tag, _ = tagger_logits(shipped, d)
     rows, wfold = written_fold()
     wz_tag = np.zeros((len(rows), 3))
     for k in sorted(set(wfold.tolist())):
-        fk = tat.tagger_change(tat.CKPT.with_name(f"ft6w_{k}.pt"), 64)
-        tk = load_act_tagger(save_tagger_file(tal.CACHE / f"act_tagger_written_fold{k}.npz", *fk[:3], None, {}))
-        wz_tag[wfold == k] = tk.logits([(segment_text(None, False), r.text) for r, f in zip(rows, wfold, strict=True) if f == k])
+        fk = tat.tagger_change(tat.fold_checkpoint(shipped, k), 64)
+        meta = {"context": shipped.file.meta["context"]} if "context" in shipped.file.meta else {}
+        tk = load_act_tagger(save_tagger_file(tal.CACHE / f"act_tagger_written_fold{k}.npz", *fk[:3], None, meta))
+        wz_tag[wfold == k] = tk.logits([tat.written_row(tk, r.text) for r, f in zip(rows, wfold, strict=True) if f == k])
     return hz_tag, wz_tag
 
 

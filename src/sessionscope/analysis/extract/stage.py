@@ -664,10 +664,12 @@ class ExtractionStage:
     def _head_logits(self, heads: Any, enc: Any, session: Session,
                      parsed: Sequence[Sequence[Sentence]]) -> list[list[np.ndarray]]:
         from sessionscope.analysis.extract.heads import Turn, context_features, cue_features
-        from sessionscope.analysis.extract.tagger import segment_text
+        from sessionscope.analysis.extract.tagger import next_segment_text, segment_text
 
         utts = session.utterances
-        rows, texts, dense, contexts, segments = [], [], [], [], []
+        reads_next = heads.tagger is not None and self._tagger is not None and self._tagger.reads_next
+        rows, texts, dense, contexts = [], [], [], []
+        segments: list[tuple[str, ...]] = []  # the tagger's inputs
         for i, sents in enumerate(parsed):
             prev = Turn(utts[i - 1].text, utts[i - 1].speaker) if i > 0 else None
             nxt = Turn(utts[i + 1].text, utts[i + 1].speaker) if i + 1 < len(utts) else None
@@ -679,19 +681,30 @@ class ExtractionStage:
                 contexts.append((prev, utts[i].speaker, nxt))
                 if heads.tagger is not None:  # the tagger's context: the act before (this turn's sentence, or the last turn's end)
                     if j > 0:
-                        segments.append(segment_text(sents[j - 1].text, True))
+                        seg = segment_text(sents[j - 1].text, True)
                     elif i > 0:
                         last = parsed[i - 1][-1].text if parsed[i - 1] else utts[i - 1].text
-                        segments.append(segment_text(last, utts[i - 1].speaker == utts[i].speaker))
+                        seg = segment_text(last, utts[i - 1].speaker == utts[i].speaker)
                     else:
-                        segments.append(segment_text(None, False))
+                        seg = segment_text(None, False)
+                    if reads_next:  # and the act after (this turn's next sentence, or the next turn's start)
+                        if j + 1 < len(sents):
+                            after = next_segment_text(sents[j + 1].text, True)
+                        elif i + 1 < len(utts):
+                            first = parsed[i + 1][0].text if parsed[i + 1] else utts[i + 1].text
+                            after = next_segment_text(first, utts[i + 1].speaker == utts[i].speaker)
+                        else:
+                            after = next_segment_text(None, False)
+                        segments.append((seg, s.text, after))
+                    else:
+                        segments.append((seg, s.text))
         width = heads.row_width + (self._assign is not None)
         out: list[list[np.ndarray]] = [[np.zeros(width)] * len(sents) for sents in parsed]
         if texts:
             emb = np.asarray(enc.encode(texts))
             z = heads.scores(texts, emb, np.stack(dense), contexts)
             if heads.tagger is not None:  # (a Russian session: zeros, never read)
-                zt = np.zeros((len(texts), 3)) if session.language == "ru" else self._tagger.logits(list(zip(segments, texts, strict=True)))
+                zt = np.zeros((len(texts), 3)) if session.language == "ru" else self._tagger.logits(segments)
                 z = np.concatenate([z, zt], axis=1)
             if self._assign is not None:
                 from sessionscope.analysis.extract.assign import assignment_cues

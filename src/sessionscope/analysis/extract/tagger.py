@@ -46,7 +46,9 @@ TAGGER_FILE = "act_tagger_en.npz"
 LABELS = ("question", "recommendation", "action")
 PREV_MAX = 24  # word pieces of the previous segment kept: the speaker word and the previous act's end
 CUR_MAX = 48
+NEXT_MAX = 24  # word pieces of the next segment kept (a tagger that reads it): the speaker word and the reply's start
 BATCH = 64
+CONTEXT_NEXT = "previous+next"  # meta["context"] of a tagger that also reads the act after the current one
 #: bump when the exported graph (inputs, pooling, quantisation) changes: old cache files are then ignored
 EXPORT_VERSION = 1
 MAX_EXPORT_DIFF = 1e-3  # fp32 ONNX against torch, logits
@@ -76,6 +78,26 @@ class TaggerStack:
 
 
 @dataclass(frozen=True)
+class BareQuestionStack:
+    """Questions in a transcript without punctuation (round 30): ``p = sigmoid(w_head · logit(p_head) + w_tagger · z + bias)``.
+
+    ``p_head`` is the question head's bare probability of a clause, ``z`` the tagger's question logit of the clause with
+    the clause before as context; a clause is a question from ``threshold`` (``benchmarks/r29_bareq_tagger.py``: fitted on
+    the held-out train meetings' clauses, the threshold the median of the cross-fitted ones).
+    """
+
+    w_head: float
+    w_tagger: float
+    bias: float
+    threshold: float
+
+    def proba(self, p_head: np.ndarray, z: np.ndarray) -> np.ndarray:
+        ph = np.clip(np.asarray(p_head, dtype=np.float64), 1e-6, 1 - 1e-6)
+        x = self.w_head * np.log(ph / (1 - ph)) + self.w_tagger * np.asarray(z, dtype=np.float64) + self.bias
+        return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
+
+
+@dataclass(frozen=True)
 class TaggerFile:
     """What ``act_tagger_en.npz`` holds: the weight change of the fine-tuned model, its head and its stacker.
 
@@ -91,6 +113,7 @@ class TaggerFile:
     stack: Optional[TaggerStack]
     sha256: str
     meta: dict[str, Any] = field(default_factory=dict)
+    bare_question: Optional[BareQuestionStack] = None
 
     def merged_state(self, base: dict[str, Any]) -> dict[str, Any]:
         """The fine-tuned encoder's state: ``base`` (a torch state dict of the PyPI model) plus the change."""
@@ -105,8 +128,9 @@ class TaggerFile:
 
 
 def save_tagger_file(path: Path, factors: dict[str, tuple[np.ndarray, np.ndarray]], vectors: dict[str, np.ndarray],
-                     head: tuple[np.ndarray, np.ndarray], stack: Optional[TaggerStack], meta: dict[str, Any]) -> Path:
-    """Write the shipped file (float16 factors, float32 vectors, head and stacker; ``meta`` as JSON)."""
+                     head: tuple[np.ndarray, np.ndarray], stack: Optional[TaggerStack], meta: dict[str, Any],
+                     bare_question: Optional[BareQuestionStack] = None) -> Path:
+    """Write the shipped file (float16 factors, float32 vectors, head, stackers; ``meta`` as JSON)."""
     arrays: dict[str, np.ndarray] = {"labels": np.array(LABELS), "head_w": head[0].astype(np.float32),
                                      "head_b": head[1].astype(np.float32)}
     for key, (a, b) in factors.items():
@@ -116,6 +140,9 @@ def save_tagger_file(path: Path, factors: dict[str, tuple[np.ndarray, np.ndarray
     if stack is not None:
         arrays.update(stack_kinds=np.array(stack.kinds), stack=stack.weights.astype(np.float64),
                       thresholds=stack.thresholds.astype(np.float64))
+    if bare_question is not None:
+        arrays["bare_question"] = np.array([bare_question.w_head, bare_question.w_tagger, bare_question.bias,
+                                            bare_question.threshold], dtype=np.float64)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as fh:
         np.savez_compressed(fh, **arrays, meta=np.array(json.dumps(meta, ensure_ascii=False, sort_keys=True)))  # type: ignore[arg-type]
@@ -142,8 +169,9 @@ def load_tagger_file(path: Path) -> TaggerFile:
         if "stack" in arrays:
             stack = TaggerStack(kinds=tuple(str(x) for x in arrays["stack_kinds"]), weights=arrays["stack"].astype(np.float64),
                                 thresholds=arrays["thresholds"].astype(np.float64))
+        bq = BareQuestionStack(*map(float, arrays["bare_question"])) if "bare_question" in arrays else None
         tf = TaggerFile(factors=factors, vectors=vectors, head=(arrays["head_w"], arrays["head_b"]), stack=stack,
-                        sha256=hashlib.sha256(data).hexdigest(), meta=json.loads(str(arrays["meta"])))
+                        sha256=hashlib.sha256(data).hexdigest(), meta=json.loads(str(arrays["meta"])), bare_question=bq)
     except KeyError as e:
         raise ModelError(f"{path} is not an act tagger file: missing {e}") from e
     return tf
@@ -171,31 +199,49 @@ def segment_text(prev: Optional[str], same_speaker: bool) -> str:
     return "start" if prev is None else ("same " if same_speaker else "other ") + prev
 
 
-def encode(tok: Any, pairs: Sequence[tuple[str, str]]) -> list[tuple[list[int], int]]:
-    """Word-piece ids of each (previous segment, current act) pair and the length of its first segment."""
+def next_segment_text(nxt: Optional[str], same_speaker: bool) -> str:
+    """The next segment of a tagger that reads the act after (``meta["context"] == "previous+next"``): ``end`` (no act
+    after) or the speaker-change word and the act."""
+    return "end" if nxt is None else ("same " if same_speaker else "other ") + nxt
+
+
+def encode(tok: Any, pairs: Sequence[tuple[str, ...]]) -> list[tuple[list[int], int, int]]:
+    """Word-piece ids of each (previous segment, current act[, next segment]) and where the current act starts and ends.
+
+    ``[CLS] previous [SEP] current [SEP]`` (+ ``next [SEP]``): the previous segment keeps its first piece (the speaker
+    word) and its last ``PREV_MAX - 1``, the current act its first ``CUR_MAX``, the next segment its first ``NEXT_MAX``
+    (the speaker word and the reply's start). Token type 1 marks the current act, 0 the context on both sides.
+    """
     cls, sep = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
-    prev = tok.encode_batch([p for p, _ in pairs], add_special_tokens=False)
-    cur = tok.encode_batch([c for _, c in pairs], add_special_tokens=False)
+    prev = tok.encode_batch([p[0] for p in pairs], add_special_tokens=False)
+    cur = tok.encode_batch([p[1] for p in pairs], add_special_tokens=False)
+    with_next = [i for i, p in enumerate(pairs) if len(p) > 2]
+    nxt = dict(zip(with_next, tok.encode_batch([pairs[i][2] for i in with_next], add_special_tokens=False), strict=True))
     out = []
-    for pe, ce in zip(prev, cur, strict=True):
+    for i, (pe, ce) in enumerate(zip(prev, cur, strict=True)):
         p, c = pe.ids, ce.ids[:CUR_MAX]
         if len(p) > PREV_MAX:
             p = p[:1] + p[-(PREV_MAX - 1):]
         first = [cls, *p, sep]
-        out.append((first + c + [sep], len(first)))
+        ids = first + c + [sep]
+        end = len(ids)
+        if i in nxt:
+            ids += [*nxt[i].ids[:NEXT_MAX], sep]
+        out.append((ids, len(first), end))
     return out
 
 
-def batch_arrays(rows: Sequence[tuple[list[int], int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(ids, token types, mask)`` int64 arrays of encoded pairs, padded to the longest."""
-    n, t = len(rows), max(len(ids) for ids, _ in rows)
+def batch_arrays(rows: Sequence[tuple[list[int], int] | tuple[list[int], int, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(ids, token types, mask)`` int64 arrays of encoded rows ``(ids, current start[, current end])``, padded to the longest."""
+    n, t = len(rows), max(len(r[0]) for r in rows)
     ids = np.zeros((n, t), dtype=np.int64)
     types = np.zeros((n, t), dtype=np.int64)
     mask = np.zeros((n, t), dtype=np.int64)
-    for i, (x, first) in enumerate(rows):
+    for i, r in enumerate(rows):
+        x, first = r[0], r[1]
         ids[i, : len(x)] = x
         mask[i, : len(x)] = 1
-        types[i, first : len(x)] = 1
+        types[i, first : (r[2] if len(r) > 2 else len(x))] = 1  # type: ignore[misc]
     return ids, types, mask
 
 
@@ -271,8 +317,15 @@ class ActTagger:
         while the transcription still runs, :func:`sessionscope.audio.pipeline.text_warmup`)."""
         self._session(_free_threads())
 
-    def logits(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-        """``(n, 3)`` logits (question, recommendation, action) of (previous segment, current act) pairs."""
+    @property
+    def reads_next(self) -> bool:
+        """Whether this tagger was trained with the act after as context (``meta["context"]``): its inputs are then
+        (previous segment, current act, next segment) triples."""
+        return self.file.meta.get("context") == CONTEXT_NEXT
+
+    def logits(self, pairs: Sequence[tuple[str, ...]]) -> np.ndarray:
+        """``(n, 3)`` logits (question, recommendation, action) of (previous segment, current act[, next segment]) rows
+        (the next segment where :attr:`reads_next`)."""
         out = np.zeros((len(pairs), len(LABELS)), dtype=np.float64)
         if not pairs:
             return out
@@ -396,6 +449,6 @@ def bundled_act_tagger(path: Optional[str] = None) -> Optional[ActTagger]:
     return None
 
 
-__all__ = ["LABELS", "TAGGER_FILE", "ActTagger", "TaggerFile", "TaggerStack", "batch_arrays", "bundled_act_tagger",
-           "encode", "load_act_tagger", "load_tagger_file", "named_act_tagger", "save_tagger_file", "segment_text",
+__all__ = ["LABELS", "TAGGER_FILE", "ActTagger", "BareQuestionStack", "TaggerFile", "TaggerStack", "batch_arrays", "bundled_act_tagger",
+           "encode", "load_act_tagger", "load_tagger_file", "named_act_tagger", "next_segment_text", "save_tagger_file", "segment_text",
            "tokenizer"]
