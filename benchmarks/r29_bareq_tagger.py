@@ -59,7 +59,7 @@ def clause_rows(ckpt: str | None = None, reads_next: bool = False) -> dict:
     head = q.bundled_question_head()
     tagger = checkpoint_tagger(ckpt, reads_next) if ckpt else bundled_act_tagger()
     assert head is not None and tagger is not None
-    cfg = DynamicsConfig()
+    cfg = DynamicsConfig(bare_question_tagger=False)  # the head alone: what shipped before round 30 put the tagger in
     out: dict = {k: [] for k in ("corpus", "meeting", "act", "p", "z", "gold", "usable")}
     shipped: dict = {}
     acts_of: dict = {}
