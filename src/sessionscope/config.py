@@ -62,8 +62,8 @@ class DynamicsConfig(_Section):
     answer_max_latency_s: float = Field(10.0, ge=0, description="a reply starting later than this does not answer a question")
     answer_max_utterances: int = Field(2, ge=1, description="look this many utterances ahead for the other side's answer")
     bare_question_tagger: bool = Field(
-        True, description="in English transcripts without any punctuation, the act tagger joins the question head "
-                          "(round 30; off: the head alone)")
+        True, description="in English transcripts without any punctuation, the bundled act tagger joins the question "
+                          "head (round 30; whatever extraction.act_tagger says; off: the head alone)")
     dominance_window_s: float = Field(150.0, gt=0, description="window length for windowed dominance (2.5 min)")
     dominance_step_s: float = Field(30.0, gt=0, description="window step for windowed dominance")
     dominance_threshold: float = Field(0.6, gt=0, le=1, description="a speaker holding more than this share of a window dominates it")

@@ -1727,22 +1727,20 @@ def _sentence_stream(utts: Sequence[Utterance], head: QuestionHead, as_bare: Seq
 
 
 def _bare_tagger_questions(tagger: Any, texts: Sequence[str], speakers: Sequence[str], decisions: np.ndarray,
-                           probs: np.ndarray) -> set[int]:
+                           probs: np.ndarray) -> None:
     """Round 30: in a transcript without punctuation, the English act tagger's question logit (the clause before as
     context) stacked with the head's bare probability (:class:`~sessionscope.analysis.extract.tagger.BareQuestionStack`)
-    decides each non-Cyrillic clause, in place (a reported question is none, as the stack was measured); returns the
-    clauses it decided."""
+    decides each non-Cyrillic clause, in place (a reported question is none, as the stack was measured)."""
     from sessionscope.analysis.extract.tagger import segment_text
 
     stack = tagger.file.bare_question
     ks = [k for k, t in enumerate(texts) if not _cyrillic(t)]
     if stack is None or not ks:
-        return set()
+        return
     rows = [(segment_text(texts[k - 1] if k else None, bool(k) and speakers[k - 1] == speakers[k]), texts[k]) for k in ks]
     p = stack.proba(np.array([probs[k] for k in ks]), tagger.logits(rows)[:, 0])
     for k, q in zip(ks, p, strict=True):
         decisions[k], probs[k] = bool(q >= stack.threshold) and not reported_question(texts[k]), float(q)
-    return set(ks)
 
 
 def bare_question_tagger() -> Any:
