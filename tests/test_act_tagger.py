@@ -219,9 +219,12 @@ def test_bare_english_transcripts_get_the_taggers_questions_and_punctuated_ones_
     assert tagger.rows[0] == ("start", "so you went there yesterday") and tagger.rows[1] == ("other so you went there yesterday",
                                                                                              "yes i did and it was fine")
     assert [e.utterance_id for e in q.session_questions(session(bare), DynamicsConfig(bare_question_tagger=False))] == ["u0"]
+    assert q.questions_decided_by(session(bare), DynamicsConfig()).startswith("question head + act tagger")
+    assert q.questions_decided_by(session(bare), DynamicsConfig(bare_question_tagger=False)) == "question head"
     tagger.rows.clear()
-    q.session_questions(session(["So you went there yesterday?", "Yes, I did."]), DynamicsConfig())
-    assert tagger.rows == []  # a punctuated transcript: the head alone, the tagger never runs
+    punctuated = session(["So you went there yesterday?", "Yes, I did."])
+    q.session_questions(punctuated, DynamicsConfig())
+    assert tagger.rows == [] and q.questions_decided_by(punctuated, DynamicsConfig()) == "question head"  # the head alone
     q._SESSION_QUESTIONS.clear()
 
 

@@ -1811,6 +1811,22 @@ def _head_questions(utts: Sequence[Utterance], head: QuestionHead, language: Opt
     return out
 
 
+def _session_tagger(session: Session, cfg: DynamicsConfig) -> Any:
+    """The act tagger that joins the question head for this session: only in a bare English transcript (loaded then)."""
+    if not cfg.bare_question_tagger or session.language == "ru" or transcript_punctuated(u.text for u in session.utterances):
+        return None
+    return bare_question_tagger()
+
+
+def questions_decided_by(session: Session, cfg: DynamicsConfig) -> str:
+    """What decides this session's questions, for the provenance (``extra["extraction"]["questions"]``)."""
+    if bundled_question_head() is None:
+        return "lexical rule"
+    if _session_tagger(session, cfg) is not None:
+        return "question head + act tagger (English transcript without punctuation)"
+    return "question head"
+
+
 def session_questions(session: Session, cfg: DynamicsConfig) -> list[QuestionEvent]:
     """The questions of a session exactly as the dynamics count them.
 
@@ -1828,9 +1844,7 @@ def session_questions(session: Session, cfg: DynamicsConfig) -> list[QuestionEve
     if timed:
         utts.sort(key=lambda u: u.start)  # type: ignore[arg-type,return-value]
     latency = cfg.answer_max_latency_s if timed else float("inf")
-    tagger = None
-    if cfg.bare_question_tagger and session.language != "ru" and not transcript_punctuated(u.text for u in utts):
-        tagger = bare_question_tagger()  # loaded only for a bare transcript
+    tagger = _session_tagger(session, cfg)
     key = (tuple(utts), session.language, tuple(cfg.backchannels), cfg.backchannel_max_words,
            cfg.answer_max_utterances, latency, id(bundled_question_head()), id(bundled_answer_head()), id(tagger))
     hit = _SESSION_QUESTIONS.get(key)

@@ -57,7 +57,7 @@ from sessionscope.analysis.extract.problems import link_solutions, problem_rule
 from sessionscope.analysis.extract.recommendations import meeting_procedure, recommendation_rule
 from sessionscope.analysis.extract.request import own_request
 from sessionscope.analysis.extract.rules import RuleHit, informal_context, own_side_context, quoted_by_frame
-from sessionscope.analysis.questions import session_questions
+from sessionscope.analysis.questions import questions_decided_by, session_questions
 from sessionscope.config import Config, DynamicsConfig, ExtractionConfig
 from sessionscope.language.nlp import Sentence
 from sessionscope.model import ActionItem, Problem, Question, Recommendation, Session
@@ -772,6 +772,7 @@ class ExtractionStage:
             "item_check": None if check is None else {"trained": check.meta.get("trained"), "check_below": self.cfg.item_check_below,
                                                       "meaning": check.meta.get("meaning")},
             "act_tagger": self._tagger_provenance(session),
+            "questions": questions_decided_by(session, self.dynamics),
             "procedure_flag": None if proc is None else {"trained": proc.meta.get("trained"), "threshold": proc.threshold},
             "check_below": self.cfg.check_below,
             "check_below_recommendations": self.cfg.recommendation_check_below,
