@@ -162,6 +162,29 @@ def _score(found: dict, acts: dict, sel: set | None) -> dict:
     return out
 
 
+def crossfit(rows: dict, acts: dict, x: np.ndarray, fit) -> tuple[dict, list[float], np.ndarray]:
+    """Out-of-fold probabilities by meeting fold (``fit(x, y)`` gives a model with ``predict_proba``), and each fold's
+    acts decided at the threshold best on the other folds' ones: ``(found acts per meeting, thresholds, oof)``."""
+    names = sorted(set(rows["meeting"]))
+    fold_of = {m: i % FOLDS for i, m in enumerate(np.random.default_rng(SEED).permutation(names))}
+    fold = np.array([fold_of[m] for m in rows["meeting"]])
+    oof = np.zeros(len(x))
+    for f in range(FOLDS):
+        tr = fold != f
+        oof[~tr] = fit(x[tr], rows["gold"][tr]).predict_proba(x[~tr])[:, 1]
+    # cross-fitted threshold: each fold's acts decided at the threshold best on the other folds' OOF probabilities
+    found: dict = {k: set() for k in acts}
+    chosen = []
+    for f in range(FOLDS):
+        other = {m for m in names if fold_of[m] != f}
+        t = max(GRID, key=lambda t: act_f1(rows, oof, float(t), acts, other)["mean_f1"])
+        chosen.append(float(t))
+        for c, m, a, u, pr in zip(rows["corpus"], rows["meeting"], rows["act"], rows["usable"], oof, strict=True):
+            if fold_of[m] == f and u and pr >= t:
+                found[(c, m)].add(a)
+    return found, chosen, oof
+
+
 def main(argv: list[str] | None = None) -> int:
     from sklearn.linear_model import LogisticRegression
 
@@ -173,23 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     d = clause_rows(args.ckpt, args.next)
     rows, acts = d["rows"], d["acts"]
     x = features(rows["p"], rows["z"])
-    names = sorted(set(rows["meeting"]))
-    fold_of = {m: i % FOLDS for i, m in enumerate(np.random.default_rng(SEED).permutation(names))}
-    fold = np.array([fold_of[m] for m in rows["meeting"]])
-    oof = np.zeros(len(x))
-    for f in range(FOLDS):
-        tr = fold != f
-        oof[~tr] = LogisticRegression(C=1.0, max_iter=1000).fit(x[tr], rows["gold"][tr]).predict_proba(x[~tr])[:, 1]
-    # cross-fitted threshold: each fold's acts decided at the threshold best on the other folds' OOF probabilities
-    found: dict = {k: set() for k in acts}
-    chosen = []
-    for f in range(FOLDS):
-        other = {m for m in names if fold_of[m] != f}
-        t = max(GRID, key=lambda t: act_f1(rows, oof, float(t), acts, other)["mean_f1"])
-        chosen.append(float(t))
-        for c, m, a, u, pr in zip(rows["corpus"], rows["meeting"], rows["act"], rows["usable"], oof, strict=True):
-            if fold_of[m] == f and u and pr >= t:
-                found[(c, m)].add(a)
+    found, chosen, oof = crossfit(rows, acts, x, lambda xt, yt: LogisticRegression(C=1.0, max_iter=1000).fit(xt, yt))
     stacked = _score(found, acts, None)
     shipped = _score(d["shipped"], acts, None)
     # references: the head alone at its shipped decision per clause is `shipped`; the stack's in-sample threshold

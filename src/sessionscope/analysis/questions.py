@@ -1701,6 +1701,47 @@ def _open_before(texts: Sequence[str], speakers: Sequence[str], k: int) -> str:
     return prev if prev and prev[-1] not in ".!?…" else ""
 
 
+#: Round 31: a question quoted by a saying frame in the same speaker's segment(s) just before, the sentence left open
+#: across them (transcripts cut into intonation units or caption lines: "And I said well," | "why," | "does that bother
+#: you?"), is no question (:func:`quoted_across`). Off: only quotes inside one segment are recognised, as before.
+QUOTES_ACROSS_SEGMENTS = True
+#: How many open segments back a saying frame is looked for (punctuated text; bare text: the clause just before).
+QUOTE_OPEN_SEGMENTS = 3
+_FRAME_END = re.compile(r"\b(said|says|asked|asks|goes|went|was like|were like|is like|'s like|'m like|am like|are like|"
+                        r"'re like)\b(?:\s+(?:me|him|her|them|us))?[\s,:]*(?:(?:well|oh|okay|so|um|uh|like)[\s,]*)*$",
+                        re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.?!…][\"”»')\]]*\s*$")
+
+
+def quoted_across(texts: Sequence[str], speakers: Sequence[str], bare: Sequence[bool], speaker: str, sentence: str,
+                  as_bare: bool, last_quoted: bool = False) -> bool:
+    """Whether ``sentence``, the first of a new segment of ``speaker``, is a question quoted by a saying frame in the
+    sentence that speaker left open in the segments just before it (``texts`` / ``speakers`` / ``bare``: the stream so far).
+
+    Punctuated text: the same speaker's last sentences before it, back to the one that ends with ". ? !" (at most
+    :data:`QUOTE_OPEN_SEGMENTS`), joined; bare text (no sentence ends to see): the clause just before, as
+    :func:`quoted_after` reads the clauses of one utterance. Quoted when the joined sentence reports a question
+    (:func:`reported_question`) and the open part alone does not, or when it goes on, with no sentence end between,
+    from a sentence already quoted (``last_quoted``: "So I'm like, | okay, | so, | do you leave, | or what do you do.")."""
+    if not texts or speakers[-1] != speaker:
+        return False
+    if last_quoted and not as_bare and not bare[-1] and not _SENTENCE_END.search(texts[-1]):
+        return True
+    if as_bare or bare[-1]:
+        return quoted_after(texts[-1], sentence)
+    parts: list[str] = []
+    k = len(texts) - 1
+    while k >= 0 and speakers[k] == speaker and not bare[k] and len(parts) < QUOTE_OPEN_SEGMENTS \
+            and not _SENTENCE_END.search(texts[k]):
+        parts.insert(0, texts[k])
+        k -= 1
+    if not parts:
+        return False
+    before = " ".join(parts)
+    # the open part may count as a report by its frame alone ("So I asked him,"): then the frame must end it
+    return reported_question(f"{before} {sentence}") and (not reported_question(before) or bool(_FRAME_END.search(before)))
+
+
 def _sentence_stream(utts: Sequence[Utterance], head: QuestionHead, as_bare: Sequence[bool],
                      ) -> tuple[list[str], list[str], list[int], list[bool], set[int]]:
     """The sentences of a transcript as one stream: ``(texts, speakers, owner utterance, bare, quoted)``.
@@ -1719,6 +1760,9 @@ def _sentence_stream(utts: Sequence[Utterance], head: QuestionHead, as_bare: Seq
         for j, s in enumerate(parts):
             if j and as_bare[i] and quoted_after(parts[j - 1], s):
                 quoted.add(len(texts))
+            elif not j and QUOTES_ACROSS_SEGMENTS and quoted_across(texts, speakers, bare, utt.speaker, s, as_bare[i],
+                                                                     len(texts) - 1 in quoted):
+                quoted.add(len(texts))
             texts.append(s)
             speakers.append(utt.speaker)
             owner.append(i)
@@ -1727,20 +1771,43 @@ def _sentence_stream(utts: Sequence[Utterance], head: QuestionHead, as_bare: Seq
 
 
 def _bare_tagger_questions(tagger: Any, texts: Sequence[str], speakers: Sequence[str], decisions: np.ndarray,
-                           probs: np.ndarray) -> None:
+                           probs: np.ndarray, only: Optional[Sequence[int]] = None, *, strip: bool = False,
+                           upgrade_only: bool = False) -> None:
     """Round 30: in a transcript without punctuation, the English act tagger's question logit (the clause before as
     context) stacked with the head's bare probability (:class:`~sessionscope.analysis.extract.tagger.BareQuestionStack`)
-    decides each non-Cyrillic clause, in place (a reported question is none, as the stack was measured)."""
+    decides each non-Cyrillic clause, in place (a reported question is none, as the stack was measured).
+
+    Round 31 (:data:`BARE_STACK_SCOPE`): ``only`` limits it to those clauses of a punctuated transcript, whose
+    ``probs`` are then the head's bare probabilities; ``strip`` hands the tagger the clause and the clause before
+    without punctuation or capitals, as the stack was fitted; ``upgrade_only`` lets it make questions, never unmake one
+    (the "."-ended sentences re-read when "?" is unreliable, as the head's bare weights do there)."""
     from sessionscope.analysis.extract.tagger import segment_text
 
+    if tagger is None:
+        return
     stack = tagger.file.bare_question
-    ks = [k for k, t in enumerate(texts) if not _cyrillic(t)]
+    ks = [k for k in (range(len(texts)) if only is None else only) if not _cyrillic(texts[k])]
     if stack is None or not ks:
         return
-    rows = [(segment_text(texts[k - 1] if k else None, bool(k) and speakers[k - 1] == speakers[k]), texts[k]) for k in ks]
+    from sessionscope.analysis.extract.heads import strip_punctuation
+
+    def form(t: str) -> str:
+        return strip_punctuation(t) if strip else t
+    rows = [(segment_text(form(texts[k - 1]) if k else None, bool(k) and speakers[k - 1] == speakers[k]), form(texts[k]))
+            for k in ks]
     p = stack.proba(np.array([probs[k] for k in ks]), tagger.logits(rows)[:, 0])
     for k, q in zip(ks, p, strict=True):
-        decisions[k], probs[k] = bool(q >= stack.threshold) and not reported_question(texts[k]), float(q)
+        yes = bool(q >= stack.threshold) and not reported_question(texts[k])
+        if upgrade_only and not yes:
+            continue
+        decisions[k], probs[k] = yes, float(q)
+
+
+#: Where the act tagger joins the question head in English (round 31, :func:`_head_questions`): ``"transcript"``
+#: (round 30: transcripts with no punctuation at all), ``"stretches"`` (also the unmarked lower-case utterances of a
+#: punctuated transcript, :data:`MIXED_RULE`), ``"period"`` (also its "."-ended sentences re-read where "?" is unreliable,
+#: :data:`PERIOD_RULE`), ``"both"``. ``benchmarks/r31_stack_mixed.py`` scores them.
+BARE_STACK_SCOPE = "transcript"
 
 
 def bare_question_tagger() -> Any:
@@ -1750,6 +1817,34 @@ def bare_question_tagger() -> Any:
 
     t = bundled_act_tagger()
     return t if t is not None and t.file.bare_question is not None else None
+
+
+def _reread_bare(head: QuestionHead, texts: Sequence[str], speakers: Sequence[str], contexts: Sequence[QuestionContext],
+                 bare: Sequence[bool], decisions: np.ndarray, probs: np.ndarray, language: Optional[str], tagger: Any) -> None:
+    """In a punctuated transcript, in place: the sentences the head reads with its bare weights (the unmarked utterances,
+    :data:`MIXED_RULE`; the "."-ended sentences where "?" is unreliable, :data:`PERIOD_RULE`), with the act tagger
+    stacked where :data:`BARE_STACK_SCOPE` says (round 31)."""
+    stacked = tagger is not None and language != "ru"
+    if any(bare):  # unmarked utterances of a punctuated transcript (MIXED_RULE): the bare weights
+        kb = [k for k, b in enumerate(bare) if b]
+        yes2, p2 = head.is_question([texts[k] for k in kb], [contexts[k] for k in kb], punctuated=False)
+        for k, y, q in zip(kb, yes2, p2, strict=True):
+            decisions[k], probs[k] = y, q
+        if stacked and BARE_STACK_SCOPE in ("stretches", "both"):
+            _bare_tagger_questions(_tagger(tagger), texts, speakers, decisions, probs, kb, strip=True)
+    if language != "ru":
+        redo = period_candidates(texts, decisions)
+        if redo:  # questions written with a final "." (speech recognition, intonation transcripts): the bare weights
+            yes2, p2 = head.is_question([texts[k] for k in redo], [contexts[k] for k in redo], punctuated=False)
+            if stacked and BARE_STACK_SCOPE in ("period", "both"):  # the stack, from the head's bare probabilities
+                d2, q2 = decisions.copy(), probs.copy()
+                for k, q in zip(redo, p2, strict=True):
+                    q2[k] = q
+                _bare_tagger_questions(_tagger(tagger), texts, speakers, d2, q2, redo, strip=True, upgrade_only=True)
+                yes2, p2 = np.array([d2[k] for k in redo]), np.array([q2[k] for k in redo])
+            for k, y, q in zip(redo, yes2, p2, strict=True):
+                if y:
+                    decisions[k], probs[k] = True, q
 
 
 def _head_questions(utts: Sequence[Utterance], head: QuestionHead, language: Optional[str] = None, *,
@@ -1778,19 +1873,9 @@ def _head_questions(utts: Sequence[Utterance], head: QuestionHead, language: Opt
     contexts = stream_contexts(texts, speakers)
     decisions, probs = head.is_question(texts, contexts, punctuated=punctuated)
     if tagger is not None and not punctuated and language != "ru":  # a bare English transcript: the act tagger joins
-        _bare_tagger_questions(tagger, texts, speakers, decisions, probs)
-    if punctuated and any(bare):  # unmarked utterances of a punctuated transcript (MIXED_RULE): the bare weights
-        kb = [k for k, b in enumerate(bare) if b]
-        yes2, p2 = head.is_question([texts[k] for k in kb], [contexts[k] for k in kb], punctuated=False)
-        for k, y, q in zip(kb, yes2, p2, strict=True):
-            decisions[k], probs[k] = y, q
-    if punctuated and language != "ru":
-        redo = period_candidates(texts, decisions)
-        if redo:  # questions written with a final "." (speech recognition, intonation transcripts): the bare weights
-            yes2, p2 = head.is_question([texts[k] for k in redo], [contexts[k] for k in redo], punctuated=False)
-            for k, y, q in zip(redo, yes2, p2, strict=True):
-                if y:
-                    decisions[k], probs[k] = True, q
+        _bare_tagger_questions(_tagger(tagger), texts, speakers, decisions, probs)
+    if punctuated:
+        _reread_bare(head, texts, speakers, contexts, bare, decisions, probs, language, tagger)
     for k, (i, s, yes, p) in enumerate(zip(owner, texts, decisions, probs, strict=True)):
         if k in quoted:
             continue
@@ -1811,10 +1896,29 @@ def _head_questions(utts: Sequence[Utterance], head: QuestionHead, language: Opt
     return out
 
 
+class _LazyTagger:
+    """The bundled act tagger, loaded when first needed: a punctuated transcript needs it only for the sentences its
+    question head reads as bare (:data:`BARE_STACK_SCOPE`)."""
+
+    def get(self) -> Any:
+        return bare_question_tagger()
+
+
+_LAZY_TAGGER = _LazyTagger()
+
+
+def _tagger(t: Any) -> Any:
+    """The tagger itself (a lazy one loaded now; ``None`` when the bundled one cannot run here)."""
+    return t.get() if isinstance(t, _LazyTagger) else t
+
+
 def _session_tagger(session: Session, cfg: DynamicsConfig) -> Any:
-    """The act tagger that joins the question head for this session: only in a bare English transcript (loaded then)."""
-    if not cfg.bare_question_tagger or session.language == "ru" or transcript_punctuated(u.text for u in session.utterances):
+    """The act tagger that joins the question head for this session: in a bare English transcript (loaded then), and,
+    as :data:`BARE_STACK_SCOPE` says, for the bare-read sentences of a punctuated English one (loaded when there are)."""
+    if not cfg.bare_question_tagger or session.language == "ru":
         return None
+    if transcript_punctuated(u.text for u in session.utterances):
+        return _LAZY_TAGGER if BARE_STACK_SCOPE != "transcript" else None
     return bare_question_tagger()
 
 
@@ -1822,7 +1926,10 @@ def questions_decided_by(session: Session, cfg: DynamicsConfig) -> str:
     """What decides this session's questions, for the provenance (``extra["extraction"]["questions"]``)."""
     if bundled_question_head() is None:
         return "lexical rule"
-    if _session_tagger(session, cfg) is not None:
+    tagger = _session_tagger(session, cfg)
+    if isinstance(tagger, _LazyTagger):
+        return "question head (+ act tagger on the sentences it reads as written without punctuation)"
+    if tagger is not None:
         return "question head + act tagger (English transcript without punctuation)"
     return "question head"
 
@@ -1846,7 +1953,8 @@ def session_questions(session: Session, cfg: DynamicsConfig) -> list[QuestionEve
     latency = cfg.answer_max_latency_s if timed else float("inf")
     tagger = _session_tagger(session, cfg)
     key = (tuple(utts), session.language, tuple(cfg.backchannels), cfg.backchannel_max_words,
-           cfg.answer_max_utterances, latency, id(bundled_question_head()), id(bundled_answer_head()), id(tagger))
+           cfg.answer_max_utterances, latency, id(bundled_question_head()), id(bundled_answer_head()), id(tagger),
+           BARE_STACK_SCOPE)
     hit = _SESSION_QUESTIONS.get(key)
     if hit is None:
         hit = tuple(find_questions(
