@@ -50,6 +50,20 @@ def checkpoint_tagger(ckpt: str, reads_next: bool):
     return load_act_tagger(path)
 
 
+def clause_meta(out: dict, corpus: str, meeting: str, acts: list, act_ids: list[str], texts: list[str], quoted: set[int]) -> None:
+    """Append each clause's corpus, meeting, act id, gold (its act is a question) and whether it may be a question at
+    all (``usable``: not quoted, reported or a greeting / channel check, the shipped filters)."""
+    from sessionscope.analysis import questions as q
+
+    gold = {a.id: a.question for a in acts}
+    for k, (aid, t) in enumerate(zip(act_ids, texts, strict=True)):
+        out["corpus"].append(corpus)
+        out["meeting"].append(meeting)
+        out["act"].append(aid)
+        out["gold"].append(bool(gold[aid]))
+        out["usable"].append(k not in quoted and not q.reported_question(t) and not q.phatic_question(t))
+
+
 def clause_rows(ckpt: str | None = None, reads_next: bool = False) -> dict:
     """Per clause of every bare held-out meeting: corpus, meeting, act id, head probability, tagger logit, gold, usable."""
     from sessionscope.analysis import questions as q
@@ -80,16 +94,9 @@ def clause_rows(ckpt: str | None = None, reads_next: bool = False) -> dict:
                                                  k + 1 < len(texts) and speakers[k + 1] == speakers[k]))
                          for k, pr in enumerate(pairs)]
             z = tagger.logits(pairs)[:, 0]
-            gold = {a.id: a.question for a in acts}
-            for k, t in enumerate(texts):
-                aid = utts[owner[k]].id
-                out["corpus"].append(corpus)
-                out["meeting"].append(m)
-                out["act"].append(aid)
-                out["p"].append(float(p[k]))
-                out["z"].append(float(z[k]))
-                out["gold"].append(bool(gold[aid]))
-                out["usable"].append(k not in quoted and not q.reported_question(t) and not q.phatic_question(t))
+            clause_meta(out, corpus, m, acts, [utts[owner[k]].id for k in range(len(texts))], texts, quoted)
+            out["p"].extend(float(x) for x in p)
+            out["z"].extend(float(x) for x in z)
             print(corpus, m, len(texts), "clauses", flush=True)
     arr = {k: np.array(v) for k, v in out.items()}
     return {"rows": arr, "shipped": shipped, "acts": acts_of}

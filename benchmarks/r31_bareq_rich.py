@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dialogue_acts import CORPORA, meetings  # noqa: E402
 from dialogue_acts_eval import session_of  # noqa: E402
 from r28_ft_data import split_meetings  # noqa: E402
-from r29_bareq_tagger import _score, act_f1, exact_gain  # noqa: E402
+from r29_bareq_tagger import _score, act_f1, clause_meta, exact_gain  # noqa: E402
 from r29_bareq_tagger import crossfit as r29_crossfit  # noqa: E402
 from train_dialogue_acts import commit  # noqa: E402
 
@@ -87,14 +87,7 @@ def clause_table(split: str) -> dict:
             x = np.stack([lp, z[:, 0], z[:, 1], z[:, 2], np.where(has_next, z[nxt, 0], 0.0), other_next,
                           np.where(has_next, lp[nxt], 0.0), prev, last, words, z[:, 0] * last, cue], axis=1)
             cols.append(x)
-            gold = {a.id: a.question for a in acts}
-            for k, t in enumerate(texts):
-                aid = utts[owner[k]].id
-                meta["corpus"].append(corpus)
-                meta["meeting"].append(m)
-                meta["act"].append(aid)
-                meta["gold"].append(bool(gold[aid]))
-                meta["usable"].append(k not in quoted and not q.reported_question(t) and not q.phatic_question(t))
+            clause_meta(meta, corpus, m, acts, [utts[owner[k]].id for k in range(n)], texts, quoted)
             print(split, corpus, m, n, "clauses", flush=True)
     rows = {k: np.array(v) for k, v in meta.items()}
     return {"x": np.concatenate(cols), "rows": rows, "acts": acts_of}

@@ -35,11 +35,13 @@ _EN_NON_TASK = {
 # verbs that are tasks only with an object or a deadline ("I'll do it by Friday", "I'll try the app")
 _EN_WEAK_TASK = {"do", "try", "make", "take", "have", "give", "look", "share", "show", "ask", "get", "start", "put", "keep", "go", "see"}
 _EN_COMMIT = re.compile(
-    r"\b(i|we)( will|'ll| shall|'m going to| am going to|'re going to| are going to|'m gonna|'re gonna| promise to|'m planning to| plan to| intend to| commit to| can| could| need to| have to| must| want to| will try to|'ll try to| will make sure to|'ll make sure to| definitely will| will definitely|'ll definitely)( definitely| also| then| just| probably| try to| first)? (\w+)",
+    r"\b(i|we)( will|'ll| shall|'m going to| am going to|'re going to| are going to|'m gonna|'re gonna| am gonna| are gonna|'ve got to| have got to| gotta| promise to|'m planning to| plan to| intend to| commit to| can| could| need to| have to| must| want to| will try to|'ll try to| will make sure to|'ll make sure to| definitely will| will definitely|'ll definitely)( definitely| also| then| just| probably| try to| first)? (\w+)",
     re.IGNORECASE,
 )
 _EN_LET = re.compile(r"\blet('s| us| me)( just| also| then| quickly| first)? (\w+)", re.IGNORECASE)
-_EN_YOU = re.compile(r"\byou( will|'ll|'re going to| are going to| need to| have to| can| could| must| should)( also| then| just| please)? (\w+)", re.IGNORECASE)
+# round 31: the spoken forms a recogniser writes ("you're gonna send me the deck by Friday", "you gotta call her")
+_EN_YOU = re.compile(r"\byou( will|'ll|'re going to| are going to|'re gonna| are gonna| need to| have to|'ve got to| have got to|"
+                     r" gotta| can| could| must| should)( also| then| just| please)? (\w+)", re.IGNORECASE)
 _EN_REQUEST = re.compile(r"\b(can|could|would|will) you( please)? (\w+)", re.IGNORECASE)
 _EN_TASK_NOUN = re.compile(
     r"\b(my|your|our) (homework|task|assignment|action item|to-do|todo|next step|job for (this|next) week)s?\b.*\b(is|are|will be|:)\b|\baction items?\b|\b(i'm|i am) on it\b|\bleave it (to|with) me\b|\bthat's on me\b",

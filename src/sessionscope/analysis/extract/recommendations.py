@@ -337,7 +337,7 @@ _PROCEDURE = re.compile(
     r"|\bmove on\b|\bgo on to\b"
     r"|\b(start|begin|go ahead|continue|carry on)( off)?( \w+)? with (the|a|our)( \w+)? presentations?\b"
     r"|\b(can|could|would|will) you (start|begin|go first|present|go ahead|continue|take over)\b"
-    r"|\bwho (wants to|will|'s going to) (start|go first|begin)\b|\b(your|my) turn\b|\bover to you\b"
+    r"|\bwho (wants to|will|'s going to|'s gonna) (start|go first|begin)\b|\b(your|my) turn\b|\bover to you\b"
     r"|\bminutes? (left|per (presentation|person|speaker|item))\b|\b(take|taking|took) (the )?minutes\b"
     r"|\bwe('ve| have)?( got)? \w+( \w+)? minutes\b|\bnext (couple of|few) minutes\b|\b(lunch|coffee) break\b|\bafter lunch\b"
     r"|\bsave as\W*$|\blet's (\w+ )?save (this|it)\b|\bread only\b|\b(shared|project) folder\b"
@@ -346,7 +346,7 @@ _PROCEDURE = re.compile(
     r"|\b(let's|we'll|we can|we should) (start|begin|wrap (it|this) up|finish|close|round (it|this) up)\b"
     # round 12 (audit): closing or deferring in the meeting, and the room's devices moved now ("I think we have to round
     # it up", "let's break it up there", "we'll come back to that", "move the laptop over", "leave the PC on")
-    r"|\b(let's|we'll|we can|we should|we have to|we need to|we've got to|we must|i'm going to|i'll)( just)? "
+    r"|\b(let's|we'll|we can|we should|we have to|we need to|we've got to|we must|i'm going to|i'm gonna|i'll)( just)? "
     r"(wrap|round|break) (it|this|things|everything) up\b|\b(let's|we'll|we can)( just)? come back to (that|this|it)( later| in a (bit|minute|moment|second))?\W*$"
     r"|\b(move|pull|push|leave) (the|this|that) (laptop|projector|pc|p_c_|camera|mic|microphone)\b")
 

@@ -85,7 +85,7 @@ _EN_MEETING_SELF = (
     r"round|meeting|session|kick ?off|first (point|item|topic|question))|get (started|going)[ .,!]*$|kick (it |this )?off[ .,!]*$|"
     r"(pass|hand)( over)? the (pen|marker|mic|microphone|floor|word|mouse|remote|pointer)|sit down|go first|start from (now|here)|"
     r"move on to|open the (meeting|session)|close the (meeting|session))\b"
-    r"|\b(today|now|in this meeting)\b.*\b(i'll|i will|i'm going to) (present|show|talk)\b"
+    r"|\b(today|now|in this meeting)\b.*\b(i'll|i will|i'm going to|i'm gonna) (present|show|talk)\b"
 )
 
 

@@ -664,6 +664,7 @@ class ExtractionStage:
     def _head_logits(self, heads: Any, enc: Any, session: Session,
                      parsed: Sequence[Sequence[Sentence]]) -> list[list[np.ndarray]]:
         from sessionscope.analysis.extract.heads import Turn, context_features, cue_features
+        from sessionscope.analysis.extract.heads import spoken_forms as sp
         from sessionscope.analysis.extract.tagger import next_segment_text, segment_text
 
         utts = session.utterances
@@ -671,33 +672,35 @@ class ExtractionStage:
         rows, texts, dense, contexts = [], [], [], []
         segments: list[tuple[str, ...]] = []  # the tagger's inputs
         for i, sents in enumerate(parsed):
-            prev = Turn(utts[i - 1].text, utts[i - 1].speaker) if i > 0 else None
-            nxt = Turn(utts[i + 1].text, utts[i + 1].speaker) if i + 1 < len(utts) else None
+            # every text the heads read goes through spoken_forms ("gonna" read as "going to", round 31)
+            prev = Turn(sp(utts[i - 1].text), utts[i - 1].speaker) if i > 0 else None
+            nxt = Turn(sp(utts[i + 1].text), utts[i + 1].speaker) if i + 1 < len(utts) else None
             ctx = context_features(prev, utts[i].speaker, nxt)
             for j, s in enumerate(sents):
+                text = sp(s.text)
                 rows.append((i, j))
-                texts.append(s.text)
-                dense.append(np.concatenate([cue_features(s.text), ctx]))
+                texts.append(text)
+                dense.append(np.concatenate([cue_features(text), ctx]))
                 contexts.append((prev, utts[i].speaker, nxt))
                 if heads.tagger is not None:  # the tagger's context: the act before (this turn's sentence, or the last turn's end)
                     if j > 0:
-                        seg = segment_text(sents[j - 1].text, True)
+                        seg = segment_text(sp(sents[j - 1].text), True)
                     elif i > 0:
                         last = parsed[i - 1][-1].text if parsed[i - 1] else utts[i - 1].text
-                        seg = segment_text(last, utts[i - 1].speaker == utts[i].speaker)
+                        seg = segment_text(sp(last), utts[i - 1].speaker == utts[i].speaker)
                     else:
                         seg = segment_text(None, False)
                     if reads_next:  # and the act after (this turn's next sentence, or the next turn's start)
                         if j + 1 < len(sents):
-                            after = next_segment_text(sents[j + 1].text, True)
+                            after = next_segment_text(sp(sents[j + 1].text), True)
                         elif i + 1 < len(utts):
                             first = parsed[i + 1][0].text if parsed[i + 1] else utts[i + 1].text
-                            after = next_segment_text(first, utts[i + 1].speaker == utts[i].speaker)
+                            after = next_segment_text(sp(first), utts[i + 1].speaker == utts[i].speaker)
                         else:
                             after = next_segment_text(None, False)
-                        segments.append((seg, s.text, after))
+                        segments.append((seg, text, after))
                     else:
-                        segments.append((seg, s.text))
+                        segments.append((seg, text))
         width = heads.row_width + (self._assign is not None)
         out: list[list[np.ndarray]] = [[np.zeros(width)] * len(sents) for sents in parsed]
         if texts:
@@ -725,7 +728,9 @@ class ExtractionStage:
 
     def _probabilities(self, clf: Any, enc: Any,
                        parsed: Sequence[Sequence[Sentence]]) -> list[list[Optional[dict[str, float]]]]:
-        todo = [(i, j, s.text) for i, sents in enumerate(parsed) for j, s in enumerate(sents)
+        from sessionscope.analysis.extract.heads import spoken_forms
+
+        todo = [(i, j, spoken_forms(s.text)) for i, sents in enumerate(parsed) for j, s in enumerate(sents)
                 if word_count(s.text) >= self.cfg.classifier_min_words]
         out: list[list[Optional[dict[str, float]]]] = [[None] * len(sents) for sents in parsed]
         if todo:
