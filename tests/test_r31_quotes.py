@@ -19,6 +19,8 @@ def _session(lines: list[tuple[str, str]]) -> Session:
 def test_the_frame_of_an_open_sentence_two_segments_back_quotes_the_question():
     assert quoted_across(["And I said well,", "why,"], ["a", "a"], [False, False], "a", "does that bother you?", False)
     assert quoted_across(["So I asked him,"], ["a"], [False], "a", "can you send the slides?", False)
+    assert quoted_across(["И я его спросил,"], ["a"], [False], "a", "ты придёшь завтра?", False)  # Russian frames too
+    assert quoted_across(["Он мне говорит:"], ["a"], [False], "a", "ты придёшь завтра?", False)
 
 
 @pytest.mark.parametrize(("texts", "speakers", "speaker"), [

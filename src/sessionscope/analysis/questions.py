@@ -1708,8 +1708,9 @@ QUOTES_ACROSS_SEGMENTS = True
 #: How many open segments back a saying frame is looked for (punctuated text; bare text: the clause just before).
 QUOTE_OPEN_SEGMENTS = 3
 _FRAME_END = re.compile(r"\b(said|says|asked|asks|goes|went|was like|were like|is like|'s like|'m like|am like|are like|"
-                        r"'re like)\b(?:\s+(?:me|him|her|them|us))?[\s,:]*(?:(?:well|oh|okay|so|um|uh|like)[\s,]*)*$",
-                        re.IGNORECASE)
+                        r"'re like|спросил[аи]?|спрашивал[аи]?|спрашивает|сказал[аи]?|говорит|пишет)\b"
+                        r"(?:\s+(?:me|him|her|them|us|мне|меня|ему|ей|им|нам|его|её|ее|их|нас))?[\s,:]*"
+                        r"(?:(?:well|oh|okay|so|um|uh|like|ну|вот|так)[\s,]*)*$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.?!…][\"”»')\]]*\s*$")
 
 
