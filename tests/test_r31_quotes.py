@@ -57,3 +57,15 @@ def test_session_questions_leave_a_story_quote_cut_into_segments_out(monkeypatch
     q._SESSION_QUESTIONS.clear()
     assert "u3" in {e.utterance_id for e in session_questions(story, cfg)}  # before round 31
     q._SESSION_QUESTIONS.clear()
+
+
+@pytest.mark.parametrize(("text", "reported"), [
+    ("I'm like, how the hell did he end up with that thing.", True),  # an intensifier after the wh-word
+    ("and he'll always ask me, well how's Scott, how is your sex life with Scott.", True),  # a habit of asking someone
+    ("I'll ask him, does it work?", True),
+    ("Can I ask him, does it work?", False),  # asks the listener
+    ("Let me ask you, is it ready?", False),
+    ("how the hell did he do it?", False),  # no frame
+])
+def test_more_saying_frames(text, reported):
+    assert q.reported_question(text) is reported

@@ -190,7 +190,9 @@ _QUOTED = re.compile(
     r"\b(asked|asks|said|says|goes|went|wrote|writes|was like|were like|is like|'s like|спросил[аи]?|спрашивает|"
     r"сказал[аи]?|говорит|пишет)\b(?:\s+(?:me|him|her|them|us|мне|меня|ему|ей|им|нам))?\s*(?::\s*[\"“«„']?|,?\s*[\"“«„'])",
     re.IGNORECASE)
-_ASKED_COMMA = re.compile(r"\b(asked|asks|спросил[аи]?|спрашивает)\b(?:\s+(?:me|him|her|them|us|меня|его|её|ее|их|нас))?\s*,",
+_ASKED_COMMA = re.compile(r"\b(asked|asks|спросил[аи]?|спрашивает)\b(?:\s+(?:me|him|her|them|us|меня|его|её|ее|их|нас))?\s*,"
+                          # round 31: the bare verb with someone other than the listener ("he'll always ask me, well how's…")
+                          r"|\b(?:'ll|will|would|'d|always|usually|often|to|gonna)\s+ask\s+(?:me|him|her|them|us)\s*,",
                           re.IGNORECASE)
 _LISTENER = {"you", "ты", "вы"}
 # A question quoted in a story without marks ("and I said what do you mean", "he goes do you want it", "I was
@@ -201,6 +203,9 @@ _QUOTE_FRAME = re.compile(r"\b(said|says|asked|asks|goes|went|was like|were like
                           r"'re like)\b(?:\s+(?:me|him|her|them|us))?\s*,?\s+", re.IGNORECASE)
 
 
+_WH_INTENSIFIERS = frozenset({("the", "hell"), ("the", "heck"), ("on", "earth"), ("in", "the"), ("the", "fuck")})
+
+
 def _quoted_form(sentence: str) -> Optional[re.Match[str]]:
     """The saying frame before an unmarked quoted question ("… said what do you mean"), if any."""
     for m in _QUOTE_FRAME.finditer(sentence):
@@ -209,6 +214,8 @@ def _quoted_form(sentence: str) -> Optional[re.Match[str]]:
         j = 0
         while j + 1 < len(c) and c[j] in Q_WH and c[j + 1] in Q_WH:  # a restarted interrogative ("what what's why…")
             j += 1
+        if j + 2 < len(c) and c[j] in Q_WH and (c[j + 1], c[j + 2]) in _WH_INTENSIFIERS:  # "how the hell did he…"
+            c = (*c[:j + 1], *c[j + 3:])
         if j + 1 < len(c) and (c[j] in Q_WH and (c[j + 1] in Q_AUX or c[j + 1] in EN_SUBJ or c[j].endswith("'s"))
                                or c[j] in Q_AUX and c[j + 1] in EN_SUBJ):
             return m
@@ -1707,7 +1714,7 @@ def _open_before(texts: Sequence[str], speakers: Sequence[str], k: int) -> str:
 QUOTES_ACROSS_SEGMENTS = True
 #: How many open segments back a saying frame is looked for (punctuated text; bare text: the clause just before).
 QUOTE_OPEN_SEGMENTS = 3
-_FRAME_END = re.compile(r"\b(said|says|asked|asks|goes|went|was like|were like|is like|'s like|'m like|am like|are like|"
+_FRAME_END = re.compile(r"\b(?:'ll|will|would|'d|always|usually|often|to|gonna)\s+ask\s+(?:me|him|her|them|us)[\s,:]*$|\b(said|says|asked|asks|goes|went|was like|were like|is like|'s like|'m like|am like|are like|"
                         r"'re like|спросил[аи]?|спрашивал[аи]?|спрашивает|сказал[аи]?|говорит|пишет)\b"
                         r"(?:\s+(?:me|him|her|them|us|мне|меня|ему|ей|им|нам|его|её|ее|их|нас))?[\s,:]*"
                         r"(?:(?:well|oh|okay|so|um|uh|like|ну|вот|так)[\s,]*)*$", re.IGNORECASE)
