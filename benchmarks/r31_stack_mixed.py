@@ -11,9 +11,10 @@ Round 30 put the act tagger beside the question head in English transcripts with
 (``BareQuestionStack``, fitted on the held-out train meetings' bare clauses). A punctuated transcript has sentences the
 head also reads with its bare weights: the unmarked lower-case utterances (``questions.MIXED_RULE``, a recogniser's
 style drift) and, where "?" is unreliable, the "."-ended sentences (``questions.PERIOD_RULE``, a recogniser that writes
-questions with "."). ``--variant`` sets ``questions.BARE_STACK_SCOPE``: ``transcript`` (what round 30 shipped),
-``stretches``, ``period`` or ``both`` (the stack decides those sentences too; the tagger reads the sentence and the one
-before without punctuation or capitals, as the stack was fitted).
+questions with "."). ``--variant``: ``transcript`` (what round 30 shipped), ``stretches``, ``period`` or ``both`` (the
+stack decides those sentences too; the tagger reads the sentence and the one before without punctuation or capitals, as
+the stack was fitted). The variants live here, as a replacement of ``questions._reread_bare`` (:func:`variant_reread`):
+none shipped.
 
 Scored as ``r28_mixed.py`` scores (``session_questions`` per dialogue act: as transcribed; 30-second chunks made bare
 with probability 0.2 and 0.4, seeds 0-2; every gold "?" written "."; bare text) on ``--split``:
@@ -49,6 +50,49 @@ RULE = ("judged on the tune train meetings, F1 from the counts, per corpus then 
         "below -0.01; 'period' passes if qmark1.0 F1 gains >= +0.01 on the mean with no corpus below -0.01; each also "
         "needs as transcribed no corpus lower by more than 0.002 and bare identical; 'both' ships if both pass, else "
         "the one that passes, else none")
+
+
+def variant_reread(scope: str):
+    """``questions._reread_bare`` with the round-30 stack deciding the bare-read sentences ``scope`` names (the same head
+    steps; the stack from the head's bare probability and the tagger's question logit of the stripped sentence and the
+    one before; on the "."-ended sentences it may make a question, never unmake one, as the head's bare weights do)."""
+    import numpy as np
+
+    from sessionscope.analysis import questions as q
+    from sessionscope.analysis.extract.heads import strip_punctuation
+    from sessionscope.analysis.extract.tagger import segment_text
+
+    def stack(texts, speakers, ks, p_head):
+        tagger = q.bare_question_tagger()
+        st = tagger.file.bare_question
+        ks = [k for k in ks if not q._cyrillic(texts[k])]
+        rows = [(segment_text(strip_punctuation(texts[k - 1]) if k else None, bool(k) and speakers[k - 1] == speakers[k]),
+                 strip_punctuation(texts[k])) for k in ks]
+        p = st.proba(np.array([p_head[k] for k in ks]), tagger.logits(rows)[:, 0])
+        return {k: (bool(x >= st.threshold) and not q.reported_question(texts[k]), float(x)) for k, x in zip(ks, p, strict=True)}
+
+    def reread(head, texts, contexts, bare, decisions, probs, language):
+        speakers = [c.speaker for c in contexts]
+        if any(bare):
+            kb = [k for k, b in enumerate(bare) if b]
+            yes2, p2 = head.is_question([texts[k] for k in kb], [contexts[k] for k in kb], punctuated=False)
+            for k, y, pk in zip(kb, yes2, p2, strict=True):
+                decisions[k], probs[k] = y, pk
+            if scope in ("stretches", "both") and language != "ru":
+                for k, (y, pk) in stack(texts, speakers, kb, probs).items():
+                    decisions[k], probs[k] = y, pk
+        if language != "ru":
+            redo = q.period_candidates(texts, decisions)
+            if redo:
+                yes2, p2 = head.is_question([texts[k] for k in redo], [contexts[k] for k in redo], punctuated=False)
+                found = {k: (bool(y), float(pk)) for k, y, pk in zip(redo, yes2, p2, strict=True)}
+                if scope in ("period", "both"):
+                    found = stack(texts, speakers, redo, {k: pk for k, (_, pk) in found.items()})
+                for k, (y, pk) in found.items():
+                    if y:
+                        decisions[k], probs[k] = True, pk
+
+    return reread
 
 
 def f1(c: dict) -> float:
@@ -100,11 +144,12 @@ def main(argv: list[str] | None = None) -> int:
     from sessionscope.analysis import questions as q
     from sessionscope.config import DynamicsConfig
 
-    q.BARE_STACK_SCOPE = args.variant
+    if args.variant != "transcript":
+        q._reread_bare = variant_reread(args.variant)
     q._SESSION_QUESTIONS.clear()
     out: dict = {"command": f"python benchmarks/r31_stack_mixed.py --variant {args.variant} --split {args.split} --out {args.out}",
                  "commit": commit(), "date": dt.date.today().isoformat(), "split": args.split, "variant": args.variant,
-                 "rules": {k: getattr(q, k) for k in ("MIXED_RULE", "MIXED_MIN_WORDS", "PERIOD_RULE", "BARE_STACK_SCOPE")},
+                 "rules": {k: getattr(q, k) for k in ("MIXED_RULE", "MIXED_MIN_WORDS", "PERIOD_RULE")},
                  "stretch_s": STRETCH_S, "stretch_p": list(STRETCH_P), "seeds": list(SEEDS)}
     t0 = time.time()
     dyn = DynamicsConfig()

@@ -228,36 +228,6 @@ def test_bare_english_transcripts_get_the_taggers_questions_and_punctuated_ones_
     q._SESSION_QUESTIONS.clear()
 
 
-def test_the_stack_scope_of_punctuated_transcripts(monkeypatch) -> None:
-    """Round 31 (measured, not shipped): BARE_STACK_SCOPE "stretches" lets the stack decide the unmarked lower-case
-    utterances of a punctuated transcript, read without punctuation or capitals; the shipped "transcript" never loads
-    the tagger for a punctuated transcript."""
-    from sessionscope.analysis import questions as q
-    from sessionscope.config import DynamicsConfig
-    from sessionscope.model import Participant, Session, Utterance
-
-    texts = ["We met on Monday.", "Yes, it went well.", "and you liked it there in the end", "It was fine.", "Good to hear."]
-    s = Session(id="s", language="en", participants=(Participant("a", "A"), Participant("b", "B")),
-                utterances=tuple(Utterance(id=f"u{i}", speaker="ab"[i % 2], start=2.0 * i, end=2.0 * i + 1.5, text=t)
-                                 for i, t in enumerate(texts)))
-    tagger = _QTagger({"and you liked it there in the end"})
-    monkeypatch.setattr(q, "bare_question_tagger", lambda: tagger)
-    q._SESSION_QUESTIONS.clear()
-    q.session_questions(s, DynamicsConfig())
-    assert tagger.rows == [] and q.questions_decided_by(s, DynamicsConfig()) == "question head"
-    monkeypatch.setattr(q, "BARE_STACK_SCOPE", "stretches")
-    q._SESSION_QUESTIONS.clear()
-    found = q.session_questions(s, DynamicsConfig())
-    assert tagger.rows == [("other yes it went well", "and you liked it there in the end")]  # stripped, as fitted
-    assert "u2" in {e.utterance_id for e in found}
-    assert q.questions_decided_by(s, DynamicsConfig()).startswith("question head (+ act tagger")
-    tagger.rows.clear()
-    q._SESSION_QUESTIONS.clear()
-    q.session_questions(s, DynamicsConfig(bare_question_tagger=False))
-    assert tagger.rows == []
-    q._SESSION_QUESTIONS.clear()
-
-
 def test_a_tagger_that_cannot_load_leaves_the_lexical_stacker(monkeypatch, caplog) -> None:
     from sessionscope.analysis.extract import tagger as tg
 

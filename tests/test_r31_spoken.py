@@ -14,6 +14,7 @@ from sessionscope.analysis.extract.stage import RULES
     ("Gonna do it.", "Going to do it."),
     ("I wanna try, you gotta see it", "I want to try, you got to see it"),
     ("Hannah and Savannah", "Hannah and Savannah"),  # no whole word: untouched
+    ("GONNA WANNA", "GOING TO WANT TO"),
     ("going to", "going to"),
 ])
 def test_spoken_forms(text, expected):

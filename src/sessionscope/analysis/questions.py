@@ -1779,43 +1779,22 @@ def _sentence_stream(utts: Sequence[Utterance], head: QuestionHead, as_bare: Seq
 
 
 def _bare_tagger_questions(tagger: Any, texts: Sequence[str], speakers: Sequence[str], decisions: np.ndarray,
-                           probs: np.ndarray, only: Optional[Sequence[int]] = None, *, strip: bool = False,
-                           upgrade_only: bool = False) -> None:
+                           probs: np.ndarray) -> None:
     """Round 30: in a transcript without punctuation, the English act tagger's question logit (the clause before as
     context) stacked with the head's bare probability (:class:`~sessionscope.analysis.extract.tagger.BareQuestionStack`)
-    decides each non-Cyrillic clause, in place (a reported question is none, as the stack was measured).
-
-    Round 31 (:data:`BARE_STACK_SCOPE`): ``only`` limits it to those clauses of a punctuated transcript, whose
-    ``probs`` are then the head's bare probabilities; ``strip`` hands the tagger the clause and the clause before
-    without punctuation or capitals, as the stack was fitted; ``upgrade_only`` lets it make questions, never unmake one
-    (the "."-ended sentences re-read when "?" is unreliable, as the head's bare weights do there)."""
+    decides each non-Cyrillic clause, in place (a reported question is none, as the stack was measured). Punctuated
+    transcripts keep the head alone: the stack on their bare-read sentences lost 0.05-0.06 F1 (round 31,
+    ``benchmarks/r31_stack_mixed.py``)."""
     from sessionscope.analysis.extract.tagger import segment_text
 
-    if tagger is None:
-        return
     stack = tagger.file.bare_question
-    ks = [k for k in (range(len(texts)) if only is None else only) if not _cyrillic(texts[k])]
+    ks = [k for k, t in enumerate(texts) if not _cyrillic(t)]
     if stack is None or not ks:
         return
-    from sessionscope.analysis.extract.heads import strip_punctuation
-
-    def form(t: str) -> str:
-        return strip_punctuation(t) if strip else t
-    rows = [(segment_text(form(texts[k - 1]) if k else None, bool(k) and speakers[k - 1] == speakers[k]), form(texts[k]))
-            for k in ks]
+    rows = [(segment_text(texts[k - 1] if k else None, bool(k) and speakers[k - 1] == speakers[k]), texts[k]) for k in ks]
     p = stack.proba(np.array([probs[k] for k in ks]), tagger.logits(rows)[:, 0])
     for k, q in zip(ks, p, strict=True):
-        yes = bool(q >= stack.threshold) and not reported_question(texts[k])
-        if upgrade_only and not yes:
-            continue
-        decisions[k], probs[k] = yes, float(q)
-
-
-#: Where the act tagger joins the question head in English (round 31, :func:`_head_questions`): ``"transcript"``
-#: (round 30: transcripts with no punctuation at all), ``"stretches"`` (also the unmarked lower-case utterances of a
-#: punctuated transcript, :data:`MIXED_RULE`), ``"period"`` (also its "."-ended sentences re-read where "?" is unreliable,
-#: :data:`PERIOD_RULE`), ``"both"``. ``benchmarks/r31_stack_mixed.py`` scores them.
-BARE_STACK_SCOPE = "transcript"
+        decisions[k], probs[k] = bool(q >= stack.threshold) and not reported_question(texts[k]), float(q)
 
 
 def bare_question_tagger() -> Any:
@@ -1827,29 +1806,19 @@ def bare_question_tagger() -> Any:
     return t if t is not None and t.file.bare_question is not None else None
 
 
-def _reread_bare(head: QuestionHead, texts: Sequence[str], speakers: Sequence[str], contexts: Sequence[QuestionContext],
-                 bare: Sequence[bool], decisions: np.ndarray, probs: np.ndarray, language: Optional[str], tagger: Any) -> None:
+def _reread_bare(head: QuestionHead, texts: Sequence[str], contexts: Sequence[QuestionContext], bare: Sequence[bool],
+                 decisions: np.ndarray, probs: np.ndarray, language: Optional[str]) -> None:
     """In a punctuated transcript, in place: the sentences the head reads with its bare weights (the unmarked utterances,
-    :data:`MIXED_RULE`; the "."-ended sentences where "?" is unreliable, :data:`PERIOD_RULE`), with the act tagger
-    stacked where :data:`BARE_STACK_SCOPE` says (round 31)."""
-    stacked = tagger is not None and language != "ru"
+    :data:`MIXED_RULE`; the "."-ended sentences where "?" is unreliable, :data:`PERIOD_RULE`)."""
     if any(bare):  # unmarked utterances of a punctuated transcript (MIXED_RULE): the bare weights
         kb = [k for k, b in enumerate(bare) if b]
         yes2, p2 = head.is_question([texts[k] for k in kb], [contexts[k] for k in kb], punctuated=False)
         for k, y, q in zip(kb, yes2, p2, strict=True):
             decisions[k], probs[k] = y, q
-        if stacked and BARE_STACK_SCOPE in ("stretches", "both"):
-            _bare_tagger_questions(_tagger(tagger), texts, speakers, decisions, probs, kb, strip=True)
     if language != "ru":
         redo = period_candidates(texts, decisions)
         if redo:  # questions written with a final "." (speech recognition, intonation transcripts): the bare weights
             yes2, p2 = head.is_question([texts[k] for k in redo], [contexts[k] for k in redo], punctuated=False)
-            if stacked and BARE_STACK_SCOPE in ("period", "both"):  # the stack, from the head's bare probabilities
-                d2, q2 = decisions.copy(), probs.copy()
-                for k, q in zip(redo, p2, strict=True):
-                    q2[k] = q
-                _bare_tagger_questions(_tagger(tagger), texts, speakers, d2, q2, redo, strip=True, upgrade_only=True)
-                yes2, p2 = np.array([d2[k] for k in redo]), np.array([q2[k] for k in redo])
             for k, y, q in zip(redo, yes2, p2, strict=True):
                 if y:
                     decisions[k], probs[k] = True, q
@@ -1881,9 +1850,9 @@ def _head_questions(utts: Sequence[Utterance], head: QuestionHead, language: Opt
     contexts = stream_contexts(texts, speakers)
     decisions, probs = head.is_question(texts, contexts, punctuated=punctuated)
     if tagger is not None and not punctuated and language != "ru":  # a bare English transcript: the act tagger joins
-        _bare_tagger_questions(_tagger(tagger), texts, speakers, decisions, probs)
+        _bare_tagger_questions(tagger, texts, speakers, decisions, probs)
     if punctuated:
-        _reread_bare(head, texts, speakers, contexts, bare, decisions, probs, language, tagger)
+        _reread_bare(head, texts, contexts, bare, decisions, probs, language)
     for k, (i, s, yes, p) in enumerate(zip(owner, texts, decisions, probs, strict=True)):
         if k in quoted:
             continue
@@ -1904,29 +1873,10 @@ def _head_questions(utts: Sequence[Utterance], head: QuestionHead, language: Opt
     return out
 
 
-class _LazyTagger:
-    """The bundled act tagger, loaded when first needed: a punctuated transcript needs it only for the sentences its
-    question head reads as bare (:data:`BARE_STACK_SCOPE`)."""
-
-    def get(self) -> Any:
-        return bare_question_tagger()
-
-
-_LAZY_TAGGER = _LazyTagger()
-
-
-def _tagger(t: Any) -> Any:
-    """The tagger itself (a lazy one loaded now; ``None`` when the bundled one cannot run here)."""
-    return t.get() if isinstance(t, _LazyTagger) else t
-
-
 def _session_tagger(session: Session, cfg: DynamicsConfig) -> Any:
-    """The act tagger that joins the question head for this session: in a bare English transcript (loaded then), and,
-    as :data:`BARE_STACK_SCOPE` says, for the bare-read sentences of a punctuated English one (loaded when there are)."""
-    if not cfg.bare_question_tagger or session.language == "ru":
+    """The act tagger that joins the question head for this session: only in a bare English transcript (loaded then)."""
+    if not cfg.bare_question_tagger or session.language == "ru" or transcript_punctuated(u.text for u in session.utterances):
         return None
-    if transcript_punctuated(u.text for u in session.utterances):
-        return _LAZY_TAGGER if BARE_STACK_SCOPE != "transcript" else None
     return bare_question_tagger()
 
 
@@ -1934,10 +1884,7 @@ def questions_decided_by(session: Session, cfg: DynamicsConfig) -> str:
     """What decides this session's questions, for the provenance (``extra["extraction"]["questions"]``)."""
     if bundled_question_head() is None:
         return "lexical rule"
-    tagger = _session_tagger(session, cfg)
-    if isinstance(tagger, _LazyTagger):
-        return "question head (+ act tagger on the sentences it reads as written without punctuation)"
-    if tagger is not None:
+    if _session_tagger(session, cfg) is not None:
         return "question head + act tagger (English transcript without punctuation)"
     return "question head"
 
@@ -1961,8 +1908,7 @@ def session_questions(session: Session, cfg: DynamicsConfig) -> list[QuestionEve
     latency = cfg.answer_max_latency_s if timed else float("inf")
     tagger = _session_tagger(session, cfg)
     key = (tuple(utts), session.language, tuple(cfg.backchannels), cfg.backchannel_max_words,
-           cfg.answer_max_utterances, latency, id(bundled_question_head()), id(bundled_answer_head()), id(tagger),
-           BARE_STACK_SCOPE)
+           cfg.answer_max_utterances, latency, id(bundled_question_head()), id(bundled_answer_head()), id(tagger))
     hit = _SESSION_QUESTIONS.get(key)
     if hit is None:
         hit = tuple(find_questions(
