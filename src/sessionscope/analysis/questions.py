@@ -1907,19 +1907,34 @@ def session_questions(session: Session, cfg: DynamicsConfig) -> list[QuestionEve
         utts.sort(key=lambda u: u.start)  # type: ignore[arg-type,return-value]
     latency = cfg.answer_max_latency_s if timed else float("inf")
     tagger = _session_tagger(session, cfg)
-    key = (tuple(utts), session.language, tuple(cfg.backchannels), cfg.backchannel_max_words,
+    key = (tuple(utts), session.participants, session.language, tuple(cfg.backchannels), cfg.backchannel_max_words,
            cfg.answer_max_utterances, latency, id(bundled_question_head()), id(bundled_answer_head()), id(tagger))
     hit = _SESSION_QUESTIONS.get(key)
     if hit is None:
-        hit = tuple(find_questions(
+        hit = tuple(_called_addressees(session, find_questions(
             utts, language=session.language, backchannels=cfg.backchannels,
             backchannel_max_words=cfg.backchannel_max_words, answer_max_utterances=cfg.answer_max_utterances,
             answer_max_latency_s=latency, tagger=tagger,
-        ))
+        )))
         if len(_SESSION_QUESTIONS) >= 4:
             _SESSION_QUESTIONS.pop(next(iter(_SESSION_QUESTIONS)))
         _SESSION_QUESTIONS[key] = hit
     return list(hit)
+
+
+def _called_addressees(session: Session, events: Sequence[QuestionEvent]) -> list[QuestionEvent]:
+    """The events with the addressee a question calls by first name ("Sam, what do you think?": Sam, whoever
+    answers), in sessions of three or more participants (round 32, :func:`~.extract.addressee.called_in_text`);
+    a question calling several people, or none, keeps the next other speaker."""
+    if len(session.participants) < 3:
+        return list(events)
+    from sessionscope.analysis.extract.addressee import called_in_text
+
+    out = []
+    for e in events:
+        called = called_in_text(e.text, session, e.asker)
+        out.append(replace(e, addressee=called[0]) if len(called) == 1 else e)
+    return out
 
 
 #: session_questions' last results (the dynamics' call and the extraction stage's share one run).

@@ -598,6 +598,12 @@ _RU_LEAD = re.compile(
     r"(?!\w)[\s,.!—-]*)+", re.IGNORECASE)
 
 
+def task_start(text: str, language: str) -> int:
+    """Where the task starts in ``text``: after leading fillers and a "you / I / we will / can / want to…" frame
+    (English), a word of transition (Russian)."""
+    return _task_start(text, language)
+
+
 def _task_start(text: str, language: str) -> int:
     if language == "ru":
         m = _RU_LEAD.match(text)
@@ -682,4 +688,4 @@ def task_phrase(sent: Sentence, hit: RuleHit, *, max_words: int = 14) -> str:
 
 
 __all__ = ["action_rule", "habitual_context", "in_meeting", "in_meeting_move", "no_task_promised", "not_promised", "rating_or_ask",
-           "receives_only", "task_phrase", "then_can"]
+           "receives_only", "task_phrase", "task_start", "then_can"]

@@ -22,10 +22,14 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Optional
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Optional
 
 from sessionscope.io._common import UNKNOWN_ID
 from sessionscope.model import Session
+
+if TYPE_CHECKING:
+    from sessionscope.language.nlp import Token
 
 _GROUP = re.compile(
     r"\b(we|we'll|we'd|we've|we're|let's|lets|us|our|ours|ourselves|everyone|everybody|all of you|you guys|you all|"
@@ -69,13 +73,124 @@ def person_probability(features: tuple[float, ...], weights: tuple[float, ...] =
     return 1 / (1 + math.exp(-z))
 
 
+_TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "dame", "dean"})
+
+
+def participant_names(session: Session, speaker: str) -> dict[str, str]:
+    """The other participants' first names (three letters or more, case-folded) → participant id: the first word of
+    the name after a title ("Dr. Melissa Ko" → melissa) and without the digits of an id ("0001_LENORE" → lenore)."""
+    names: dict[str, str] = {}
+    shared: set[str] = set()
+    for p in session.participants:
+        words = [w for w in re.findall(r"[^\W\d_]+", p.name or "") if w.casefold() not in _TITLES]
+        if words and len(words[0]) >= 3:
+            first = words[0].casefold()
+            if first in names or first in shared:  # two participants of one first name ("Grad A", "Grad B"): neither
+                shared.add(first)
+                names.pop(first, None)
+            elif p.id != speaker:
+                names[first] = p.id
+            else:
+                shared.add(first)  # the speaker's own first name never names someone else
+    return names
+
+
+def match_name(low: str, names: dict[str, str]) -> Optional[str]:
+    """The participant whose first name ``low`` (a case-folded word) is, or a case form of it («Олега», «Марии»)."""
+    for n, pid in names.items():
+        if low == n or (len(low) - len(n) <= 2 and (low.startswith(n) or (len(n) > 4 and low.startswith(n[:-1])))):
+            return pid
+    return None
+
+
+# words that may come before a name called out at the start of a sentence ("Okay Sam, …", «Ну, Олег, …»)
+_LEAD = frozenset({"so", "okay", "ok", "and", "um", "uh", "well", "right", "alright", "now", "then", "oh", "hey", "yeah",
+                   "ну", "так", "итак", "а", "и", "вот", "слушай", "слушайте", "да", "ладно", "хорошо"})
+_LINK = frozenset({"and", "и", ","})
+# after the names and their comma, a subject that goes on the list ("Sam, Lee and I will…") is no call
+_LIST_GOES_ON = frozenset({"and", "i", "me", "we", "и", "я", "мы"})
+_END = frozenset({".", "?", "!", "…", "...", ";"})
+_CALENDAR = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+                       "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"})
+
+
+def _names_at(toks: Sequence[Token], k: int, names: dict[str, str]) -> tuple[list[str], int]:
+    """The participants named from token ``k`` on, joined by "and" / "," ("Sam and Lee"), and the index after them."""
+    found: list[str] = []
+    while k < len(toks):
+        pid = match_name(toks[k].lower, names) if toks[k].text[:1].isupper() else None
+        if pid is None:
+            break
+        found.append(pid)
+        k += 1
+        if k + 1 < len(toks) and toks[k].lower in _LINK and toks[k + 1].text[:1].isupper() \
+                and match_name(toks[k + 1].lower, names) is not None:
+            k += 1
+    return found, k
+
+
+def called_by_name(tokens: Sequence[Token], session: Session, speaker: str) -> tuple[str, ...]:
+    """The other participants a sentence calls by their first name (see :func:`call`)."""
+    return call(tokens, session, speaker)[0]
+
+
+def call(tokens: Sequence[Token], session: Session, speaker: str) -> tuple[tuple[str, ...], int]:
+    """The other participants a sentence calls by their first name (a vocative): "Sam, you should…", "Okay Sam and
+    Lee, you two will…", "…by Friday, Sam.", «Олег, пришли…». A name heading the sentence counts only when a comma
+    follows it and the list of names stops there ("Sam, Lee and I will…" names subjects, not listeners); a name
+    at the end only after a comma, not after another capitalised word ("…to Lee, Sam and Kim" ends a list). Names are
+    matched with a capital letter, as the participants' first names
+    (:func:`participant_names`); the speaker is never called. Returns the participants (empty when no one is) and,
+    when they are called at the start, the character offset of the words after the call's comma (else 0)."""
+    names = participant_names(session, speaker)
+    toks = [t for t in tokens if t.text.strip()]
+    if not names or not toks:
+        return (), 0
+    k = 0
+    while k < len(toks) and (toks[k].lower in _LEAD or toks[k].text == ","):
+        k += 1
+    found, k = _names_at(toks, k, names)
+    if found and k + 1 < len(toks) and toks[k].text == "," and toks[k + 1].lower not in _LIST_GOES_ON:
+        return tuple(dict.fromkeys(found)), toks[k + 1].idx
+    end = len(toks)
+    while end > 0 and toks[end - 1].text in _END:
+        end -= 1
+    for start in range(end - 1, 0, -1):
+        if toks[start - 1].text == ",":
+            found, k = _names_at(toks, start, names)
+            # a capitalised word before the comma makes the names the end of a list ("send it to Lee, Sam and Kim")
+            listed = start >= 3 and toks[start - 2].text[:1].isupper() and toks[start - 2].lower not in _CALENDAR
+            if found and k == end and not listed:
+                return tuple(dict.fromkeys(found)), 0
+            break
+        if toks[start].lower not in _LINK and match_name(toks[start].lower, names) is None:
+            break
+    return (), 0
+
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]")
+
+
+def called_in_text(text: str, session: Session, speaker: str) -> tuple[str, ...]:
+    """:func:`called_by_name` on plain text (words and punctuation cut by a pattern: no parser needed)."""
+    from sessionscope.language.nlp import Token
+
+    toks = [Token(m.group(0), m.group(0).casefold(), "", m.start()) for m in _WORD.finditer(text)]
+    return call(toks, session, speaker)[0]
+
+
 def advice_receiver(session: Session, index: int, text: str, nearest: Optional[str], *,
-                    weights: tuple[float, ...] = WEIGHTS, threshold: float = PERSON_THRESHOLD) -> Optional[str]:
+                    weights: tuple[float, ...] = WEIGHTS, threshold: float = PERSON_THRESHOLD,
+                    called: tuple[str, ...] = ()) -> Optional[str]:
     """The receiver of advice ``text`` in utterance ``index``: ``nearest`` (the other one of a pair, else the
-    previous / nearest other speaker) when it is addressed to one person, ``None`` when it is for the group."""
+    previous / nearest other speaker) when it is addressed to one person, ``None`` when it is for the group.
+    ``called``: the participants the sentence calls by name (:func:`called_by_name`): one of them is the
+    receiver, more than one the group (several people, no single receiver)."""
     ids = ({p.id for p in session.participants} or {u.speaker for u in session.utterances}) - {UNKNOWN_ID}
     if len(ids) < 3 or nearest is None:  # a pair (an unattributed stretch of speech is no third person)
         return nearest
+    if called:
+        return called[0] if len(called) == 1 else None
     p = person_probability(addressee_features(session, index, text), weights)
     return nearest if p >= threshold else None
 
@@ -109,4 +224,4 @@ def task_addressee(session: Session, index: int, nearest: Optional[str], *, reac
 
 
 __all__ = ["FEATURES", "PERSON_THRESHOLD", "TASK_REACH", "WEIGHTS", "addressee_features", "advice_receiver",
-           "person_probability", "task_addressee"]
+           "call", "called_by_name", "called_in_text", "match_name", "participant_names", "person_probability", "task_addressee"]

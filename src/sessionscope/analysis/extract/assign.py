@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -332,6 +333,67 @@ def firm_task(text: str, how: str, *, pair: bool) -> bool:
     return bool(_FIRM.search(low) or _DEADLINE.search(low)) or find_due(text) is not None
 
 
+_STATE_VERBS = frozenset({"be", "have", "seem", "feel", "like", "love", "hate", "know", "think", "hope", "wish", "want",
+                          "need", "look", "sound", "become", "remain", "stay", "get", "mind", "agree", "believe"})
+
+
+_RU_STATE_VERBS = frozenset({"быть", "иметь", "хотеть", "мочь", "знать", "думать", "казаться", "нравиться", "любить",
+                             "чувствовать", "стать", "остаться", "оказаться", "опоздать", "болеть", "заболеть"})
+
+
+_FRAME_AUX = frozenset({"will", "'ll", "wo", "shall", "can", "ca", "could", "should", "must"})
+
+
+def dated_task(sent: Any) -> bool:
+    """Whether a sentence says what someone will or must do by a date. English, parsed: a subject (a name or "you")
+    whose own verb carries a future, obligation or request frame ("Lee will call…", "Sam, can you send…", "Lee is
+    going to call…", "Lee has to finish…"), or an imperative ("Sam, send…"); that verb of doing is no state ("Lee
+    will probably be late tomorrow" is no task) and the sentence has a due date (:func:`~.dates.find_due`). The
+    frame must be the subject's own: in "Suzy's touched on this, but … it will be of great significance … today"
+    the "will" and the date belong to other clauses. Russian by its morphology: a finite future or imperative verb
+    of doing, or «должен / должна…» with an infinitive («Мария подготовит бюджет к понедельнику»). With a
+    participant named or called as the one to do it, such a sentence hands out a task in a group even where the
+    assignment head is unsure."""
+    from sessionscope.analysis.extract.dates import find_due
+
+    toks = list(sent.tokens)
+    if sent.language == "ru":
+        doing = any(
+            t.pos == "VERB" and t.lemma.casefold() not in _RU_STATE_VERBS and (
+                (t.feats.get("VerbForm") == "Fin" and (t.feats.get("Tense") == "Fut" or t.feats.get("Mood") == "Imp"))
+                or (t.feats.get("VerbForm") == "Inf" and k > 0 and toks[k - 1].lemma.casefold() in ("должный", "должен")))
+            for k, t in enumerate(toks))
+        return doing and find_due(sent.text) is not None
+    if sent.language != "en" or not toks or not any(t.dep for t in toks):
+        return False
+
+    def doing(v: int) -> bool:
+        return toks[v].pos == "VERB" and toks[v].lemma.casefold() not in _STATE_VERBS
+
+    found = False
+    for t in toks:
+        if t.dep not in ("nsubj", "nsubjpass") or not (t.pos == "PROPN" or t.lower == "you") or not 0 <= t.head < len(toks):
+            continue
+        v = t.head
+        auxes = {x.lower for x in toks if x.head == v and x.dep in ("aux", "auxpass")}
+        if auxes & _FRAME_AUX:
+            found = doing(v)
+        else:  # "is going to call", "has to finish", "needs to send": the verb of doing is the xcomp
+            x = next((k for k, c in enumerate(toks) if c.head == v and c.dep == "xcomp" and k != v), None)
+            lemma = toks[v].lemma.casefold()
+            found = x is not None and (lemma in ("have", "need") or (lemma == "go" and toks[v].tag == "VBG")) and doing(x)
+        if found:
+            break
+    def called(c: int) -> bool:  # "Sam, send…": the parser takes the name called for the subject
+        return toks[c].pos == "PROPN" and c + 1 < len(toks) and toks[c + 1].text == ","
+
+    if not found:  # an imperative: "Sam, send the report by Friday", "Lee, please call the supplier"
+        found = any(t.dep == "ROOT" and t.tag == "VB" and doing(k) and not any(
+            c.head == k and (c.dep == "aux" or (c.dep in ("nsubj", "nsubjpass") and not called(n)))
+            for n, c in enumerate(toks)) for k, t in enumerate(toks))
+    return found and find_due(sent.text) is not None
+
+
 # a question put to someone is no task handed to them: "do you…", "are we…", "what do you…", "why don't we…"
 # ("can you / could you / would you…" stay: a request may assign a task)
 _QUESTION_OPEN = re.compile(
@@ -532,7 +594,8 @@ class Assignee:
 
 
 def assignment_target(
-    text: str, participants: list[tuple[str, str]], speaker: str, receiver: Optional[str], named: Optional[str] = None
+    text: str, participants: list[tuple[str, str]], speaker: str, receiver: Optional[str],
+    named: Optional[str] | Sequence[str] = None, called: Sequence[str] = (),
 ) -> Optional[Assignee]:
     """The assignee of an assignment sentence, or ``None`` when it names no one else.
 
@@ -541,24 +604,32 @@ def assignment_target(
         participants: ``(id, name)`` of the session's participants.
         speaker: who says it (never the assignee).
         receiver: the addressee of the turn (the other one of a pair, else the nearest other speaker).
-        named: a participant named as the subject ("Maria will…", "ask Oleg to…"), from ``named_owner``.
+        named: the participant(s) named as the subject ("Maria will…", "ask Oleg to…", "Alex and Sam will…"), from
+            ``named_owners``: one is the owner, several share the task.
+        called: the participants the sentence calls by name (``addressee.called_by_name``: "Sam, you'll…",
+            "Sam and Lee, you two will…"): they are the "you" told, not the turn's addressee.
     """
     from sessionscope.analysis.extract.heads import YOU, tokens
 
     low = " ".join(tokens(expand_roles(text)))
     others = tuple(pid for pid, _ in participants if pid != speaker)
+    told = tuple(c for c in called if c != speaker)
+    asked = _after_call(low, told, participants)  # "sam can you send…" asks as "can you send…" does
     if _QUESTION_OPEN.search(
-        low
+        asked
     ):  # "do you kind of pop in…", "why don't we spin into that…": a question, no task given
         return None
-    if not_a_handout(low, text):
+    if not_a_handout(asked, text):
         return None
     if speaker_commits(low):
         return Assignee(speaker, (speaker,), "speaker")
+    subjects = tuple(n for n in ((named,) if isinstance(named, str) else (named or ())) if n != speaker)
+    if told and not subjects:  # "Sam, you'll send…", "Sam, send…", «Олег, пришли…»: the ones called by name are told
+        return Assignee(told[0] if len(told) == 1 else None, told, "addressee")
     if group_named(low) and others:
         return Assignee(None, others, "group")
-    if named is not None and named != speaker:
-        return Assignee(named, (named,), "named")
+    if subjects:
+        return Assignee(subjects[0] if len(subjects) == 1 else None, subjects, "named")
     if any(t in YOU for t in low.split()) and receiver and receiver != speaker:
         return Assignee(receiver, (receiver,), "addressee")
     # a named third person who is not a participant ("Poppy and Tara will have to work together"): owner open
@@ -576,6 +647,23 @@ def assignment_target(
             return Assignee(others[0], others, "addressee")
         return Assignee(None, (), "role")  # a role not among the participants' names: owner unknown
     return None
+
+
+_CALL_LEAD = frozenset({"and", "so", "okay", "ok", "um", "uh", "well", "right", "now", "hey", "oh", "yeah", "ну", "так",
+                        "а", "и"})
+
+
+def _after_call(low: str, told: Sequence[str], participants: list[tuple[str, str]]) -> str:
+    """``low`` without the names it opens with when those participants are called by name ("sam and lee can you…" →
+    "can you…"), so that a request or a question is read as it would be without them."""
+    if not told:
+        return low
+    first = {name.split()[0].casefold() for pid, name in participants if pid in told and name and name.split()}
+    ws = low.split()
+    k = 0
+    while k < len(ws) and (ws[k] in first or ws[k] in _CALL_LEAD):
+        k += 1
+    return " ".join(ws[k:])
 
 
 def first_names(participants: list[tuple[str, str]]) -> dict[str, str]:
@@ -904,6 +992,7 @@ __all__ = [
     "AssignmentHead",
     "assignment_cues",
     "clear_assignment",
+    "dated_task",
     "expand_roles",
     "firm_task",
     "assignment_rule",

@@ -38,13 +38,21 @@ from sessionscope.analysis.extract.actions import (
     in_meeting_move,
     not_promised,
     task_phrase,
+    task_start,
 )
-from sessionscope.analysis.extract.addressee import advice_receiver, task_addressee
+from sessionscope.analysis.extract.addressee import (
+    advice_receiver,
+    call,
+    match_name,
+    participant_names,
+    task_addressee,
+)
 from sessionscope.analysis.extract.assign import (
     Assignee,
     assignment_rule,
     assignment_target,
     clear_assignment,
+    dated_task,
     describes_or_runs_meeting,
     firm_task,
     group_named,
@@ -165,58 +173,67 @@ def _owner(sent: Sentence, hit: Optional[RuleHit], speaker: str, receiver: Optio
 
 
 def _item_owner(sent: Sentence, hit: Optional[RuleHit], session: Session, speaker: str, receiver: Optional[str],
-                addressee: Optional[str]) -> tuple[Optional[str], tuple[str, ...]]:
+                addressee: Optional[str], called: tuple[str, ...] = ()) -> tuple[Optional[str], tuple[str, ...]]:
     """Owner (and owners) of an action item the heads or rules found (not an assignment): by the grammatical person
     (:func:`_owner`), the group when a group is told ("each of you / you two / everyone will…": every other member, no
-    one owner), or a third participant named as the one to do it (:func:`named_owner`)."""
+    one owner), the participants called by name when "you" are told ("Sam and Lee, you two will…": those two,
+    :func:`~.addressee.called_by_name`), or the third participants named as the ones to do it (:func:`named_owners`)."""
     owner, owners = _owner(sent, hit, speaker, receiver, addressee)
     if owner is not None and owner != speaker and len(session.participants) > 2 and sent.language == "en" \
             and group_named(" ".join(sent.lowers)):
         owner, owners = None, tuple(p.id for p in session.participants if p.id != speaker)
-    named = named_owner(sent, session, speaker)
-    if named is not None:
-        owner, owners = named, (named,)
+    if owner != speaker and len(called) > 1:
+        owner, owners = None, called
+    named = named_owners(sent, session, speaker)
+    if named:
+        owner, owners = (named[0] if len(named) == 1 else None), named
     return owner, owners
 
 
 def named_owner(sent: Sentence, session: Session, speaker: str) -> Optional[str]:
-    """A third participant named as the one who will do the task ("Maria will send the deck", "ask Oleg to…").
+    """A third participant named as the one who will do the task ("Maria will send the deck", "ask Oleg to…"): the
+    first of :func:`named_owners`, ``None`` when no one matches."""
+    named = named_owners(sent, session, speaker)
+    return named[0] if named else None
+
+
+def named_owners(sent: Sentence, session: Session, speaker: str) -> tuple[str, ...]:
+    """The third participants named as the ones who will do the task ("Maria will send the deck", "ask Oleg to…",
+    "Alex and Sam are going to build it": both).
 
     The grammatical subject (or, after "ask"/"tell"/«попроси», the object) is matched by
-    first name against the session's other participants; where participants are labelled by
-    role, a role names them too ("I will ask the Industrial Designer to find out…",
-    :func:`~.assign.role_named`). ``None`` when no one matches.
+    first name against the session's other participants (:func:`~.addressee.participant_names`),
+    and so are the names coordinated with it ("Alex and Sam", "Alex, Sam and Lee"); where participants
+    are labelled by role, a role names them too ("I will ask the Industrial Designer to find out…",
+    :func:`~.assign.role_named`). Empty when no one matches.
     """
     by_role = role_named(sent.text, [(p.id, p.name) for p in session.participants], speaker)
     if by_role is not None:
-        return by_role
-    names: dict[str, str] = {}
-    for p in session.participants:
-        if p.id == speaker or not p.name:
-            continue
-        first = p.name.split()[0].casefold()
-        if len(first) >= 3:
-            names[first] = p.id
+        return (by_role,)
+    names = participant_names(session, speaker)
     if not names:
-        return None
-    def match(low: str) -> Optional[str]:  # the name itself or a case form («Олега», «Марии»)
-        for n, pid in names.items():
-            if low == n or (len(low) - len(n) <= 2 and (low.startswith(n) or (len(n) > 4 and low.startswith(n[:-1])))):
-                return pid
-        return None
-
+        return ()
     toks = sent.tokens
     for k, t in enumerate(toks):
-        pid = match(t.lower) if t.pos in ("PROPN", "NOUN", "X", "") or t.text[:1].isupper() else None
+        pid = match_name(t.lower, names) if t.pos in ("PROPN", "NOUN", "X", "") or t.text[:1].isupper() else None
         if pid is None:
             continue
         subject = t.dep in ("nsubj", "nsubjpass")
         asked = k > 0 and toks[k - 1].lower in {"ask", "tell", "get", "попроси", "попросите", "пусть", "поручи"}
-        ru_subject = sent.language == "ru" and k + 1 < len(toks) and toks[k + 1].pos in ("VERB", "AUX") \
-            and toks[k + 1].feats.get("Person") == "3"
+        ru_subject = sent.language == "ru" and k + 1 < len(toks) and (
+            (toks[k + 1].pos in ("VERB", "AUX") and toks[k + 1].feats.get("Person") == "3")
+            or toks[k + 1].lemma.casefold() == "должный")  # «Мария должна подготовить…»
         if subject or asked or ru_subject:
-            return pid
-    return None
+            found, heads = [pid], {k}
+            for c in range(k + 1, len(toks)):  # the names coordinated with it, in the parse ("Alex and Sam")
+                if toks[c].dep == "conj" and toks[c].head in heads:
+                    other = match_name(toks[c].lower, names) if toks[c].text[:1].isupper() else None
+                    if other is None:
+                        break
+                    heads.add(c)
+                    found.append(other)
+            return tuple(dict.fromkeys(found))
+    return ()
 
 
 def _person_role(sent: Sentence) -> str:
@@ -303,7 +320,8 @@ def decide(sent: Sentence, hits: dict[str, Optional[RuleHit]], proba: Optional[d
 
 
 def assignment(sent: Sentence, d: Optional[Decision], p_assign: Optional[float], threshold: float,
-               session: Session, speaker: str, receiver: Optional[str]) -> Optional[tuple[Decision, Assignee, bool]]:
+               session: Session, speaker: str, receiver: Optional[str],
+               called: tuple[str, ...] = ()) -> Optional[tuple[Decision, Assignee, bool]]:
     """A task assigned to someone else: the action item that replaces a recommendation (or no item).
 
     English with the assignment head: its calibrated probability ``p_assign`` reaches its
@@ -314,20 +332,24 @@ def assignment(sent: Sentence, d: Optional[Decision], p_assign: Optional[float],
     other than the speaker (:func:`~.assign.assignment_target`). A problem, or an action item
     the heads already found, is left as it is. Returns the decision, the assignee and whether
     the confidence is calibrated. Between two people it must be a firm task
-    (:func:`~.assign.firm_task`: "you'll…", a deadline), not advice ("you should…").
+    (:func:`~.assign.firm_task`: "you'll…", a deadline), not advice ("you should…"). In a group, a task with a
+    due date for a participant named as its subject or called by name (``called``,
+    :func:`~.addressee.called_by_name`) is handed out plainly too (:func:`~.assign.dated_task`: "Lee is going to
+    call the supplier on Monday", "Sam, can you send the report by Friday?").
     """
     if d is not None and d.kind not in ("recommendation",):
         return None
     use_head = p_assign is not None and sent.language != "ru"
     group = len(session.participants) > 2
-    clear = use_head and group and clear_assignment(sent.text)
+    named = named_owners(sent, session, speaker)
+    clear = use_head and group and (clear_assignment(sent.text) or (bool(named or called) and dated_task(sent)))
     if use_head:
         if p_assign < threshold and not clear:  # type: ignore[operator]
             return None
-    elif not assignment_rule(sent.text):
+    elif not (assignment_rule(sent.text) or (group and bool(named or called) and dated_task(sent))):
         return None
     parts = [(p.id, p.name) for p in session.participants]
-    target = assignment_target(sent.text, parts, speaker, receiver, named_owner(sent, session, speaker))
+    target = assignment_target(sent.text, parts, speaker, receiver, named, called)
     if target is None or not firm_task(sent.text, target.how, pair=len(parts) <= 2):
         return None
     if describes_or_runs_meeting(sent, parts, speaker, receiver):  # "we've got the Marketing Expert for…", "speak first"
@@ -384,6 +406,9 @@ def extract_items(
         # a task handed to "you" in a group is for the next other speaker (the one told answers), not the previous
         assignee = task_addressee(session, i, receiver)
         for j, sent in enumerate(sents):
+            # the participants called by name ("Sam, you should…"): the "you" of this sentence, in a group
+            called, after_call = call(sent.tokens, session, utt.speaker) if len(session.participants) > 2 else ((), 0)
+            told = called[0] if len(called) == 1 else assignee
             hits = {kind: rule(sent) for kind, rule in RULES.items()}
             p = proba[i][j] if proba is not None else None
             row = head_logits[i][j] if head_logits is not None else None
@@ -396,7 +421,7 @@ def extract_items(
             width = getattr(heads, "row_width", len(heads.labels)) if heads is not None else 0
             p_assign = float(row[width]) if row is not None and heads is not None and len(row) > width else None
             assigned = None if assign_threshold is None or story else \
-                assignment(sent, d, p_assign, assign_threshold, session, utt.speaker, assignee)
+                assignment(sent, d, p_assign, assign_threshold, session, utt.speaker, told, called)
             if assigned is not None:
                 d, target, calibrated = assigned
             elif d is not None and d.kind == "action" and ((i, j) in habitual or not_promised(sent)):
@@ -408,7 +433,7 @@ def extract_items(
                 rid = f"rec-{len(recs) + 1:03d}"
                 recs.append(Recommendation(
                     id=rid, utterance_id=utt.id, start=utt.start, giver=utt.speaker,
-                    receiver=advice_receiver(session, i, sent.text, receiver),  # None: advice to the whole group
+                    receiver=advice_receiver(session, i, sent.text, receiver, called=called),  # None: the group
                     text=sent.text, area=area, confidence=round(d.confidence, 3) if calibrated else None,
                     char_start=sent.start_char, char_end=sent.end_char, method=d.method,
                     to_check=calibrated and d.confidence < rec_check_below,
@@ -419,9 +444,11 @@ def extract_items(
                 if assigned is not None:
                     owner, owners = target.owner, target.owners
                 else:
-                    owner, owners = _item_owner(sent, d.hit, session, utt.speaker, receiver, assignee)
+                    owner, owners = _item_owner(sent, d.hit, session, utt.speaker, receiver, told, called)
                 due = find_due(sent.text, session_date=session.date, meeting_interval_days=cfg.meeting_interval_days)
                 hit = d.hit or RuleHit("action", d.confidence, "classifier")
+                if after_call and (hit.task_start is None or hit.task_start < after_call):  # "Sam, you'll send…"
+                    hit = replace(hit, task_start=after_call + task_start(sent.text[after_call:], sent.language))
                 aid = f"act-{len(acts) + 1:03d}"
                 acts.append(ActionItem(
                     id=aid, utterance_id=utt.id, start=utt.start, owner=owner,
