@@ -358,12 +358,12 @@ def dated_task(sent: Any) -> bool:
 
     toks = list(sent.tokens)
     if sent.language == "ru":
-        doing = any(
+        does = any(
             t.pos == "VERB" and t.lemma.casefold() not in _RU_STATE_VERBS and (
                 (t.feats.get("VerbForm") == "Fin" and (t.feats.get("Tense") == "Fut" or t.feats.get("Mood") == "Imp"))
                 or (t.feats.get("VerbForm") == "Inf" and k > 0 and toks[k - 1].lemma.casefold() in ("должный", "должен")))
             for k, t in enumerate(toks))
-        return doing and find_due(sent.text) is not None
+        return does and find_due(sent.text) is not None
     if sent.language != "en" or not toks or not any(t.dep for t in toks):
         return False
 
