@@ -19,7 +19,13 @@ when the session date is known, resolves it to a calendar date. The conventions 
 * "by the weekend" / «к выходным» → the Friday before it; "over the weekend" / «на выходных» → its
   Sunday; "this afternoon", "by lunch", «к вечеру» → the session date;
 * "by the end of December", «к концу декабря» → that month's last day; "mid-December",
-  «в середине марта» → its 15th; "by the tenth", «к десятому числу» → that day of this or next month.
+  «в середине марта» → its 15th; "by the tenth", «к десятому числу», «к 15 числу» → that day of this or next month;
+* "by EOD / COB / close of business" → the session date, "by EOW" → Friday of its week; "by the end of the year",
+  «до конца года», "by / before New Year", «к Новому году» → 31 December; "by the end of the quarter", «к концу
+  квартала» → the quarter's last day, "by next quarter", «к концу следующего квартала» → the next one's; "by Q1", "by the end of Q3 2027" →
+  that quarter's last day (this year's, or next year's once passed; not "in Q1" nor «в следующем квартале», which more
+  often tell than set a date); "by Christmas" → 25 December, "before Christmas" → 24 December ("for Christmas" is a
+  gift).
 
 An expression that names no valid day ("by February 30th") keeps its text with no date.
 """
@@ -225,6 +231,21 @@ def _before_weekend(base: _dt.date) -> _dt.date:
     return _friday(base, 0) if base.weekday() < 5 else _friday(base, 1)
 
 
+def _quarter_end(base: _dt.date, quarters_ahead: int) -> _dt.date:
+    """The last day of the session's quarter (``quarters_ahead`` 0) or of a later one."""
+    q = (base.month - 1) // 3 + quarters_ahead
+    return _month_end(_dt.date(base.year, 1, 1), 3 * q + 2)
+
+
+def _named_quarter_end(base: _dt.date, quarter: int, year: Optional[int]) -> Optional[_dt.date]:
+    """ "by Q1", "by Q3 2027": the quarter's last day, in the year said, else this year's or (passed) next year's."""
+    for y in ((year,) if year else (base.year, base.year + 1)):
+        d = _month_end(_dt.date(y, 1, 1), 3 * quarter - 1)
+        if d >= base or year:
+            return d
+    return None
+
+
 def _month_day(base: _dt.date, month: int, day: Optional[int]) -> Optional[_dt.date]:
     """That month's ``day`` (``None``: its last day), rolled into the next year when it has passed."""
     for year in (base.year, base.year + 1):
@@ -318,6 +339,34 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
         lambda m, d, n: _month_end(d, 0),
     ),
     (re.compile(r"\b(?:by\s+)?(?:the\s+)?(?:end\s+of\s+)?next\s+month\b", _I), lambda m, d, n: _month_end(d, 1)),
+    # round 32: business shorthand, the quarter's and the year's end, the New Year and Christmas as deadlines
+    (re.compile(r"\b(?:by\s+)?(?:eod|cob|close\s+of\s+business|end\s+of\s+business)\b", _I), lambda m, d, n: d),
+    (re.compile(r"\b(?:by\s+)?eow\b", _I), lambda m, d, n: _friday(d, 0)),
+    (
+        re.compile(r"\b(?:by\s+|before\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?:calendar\s+)?year\b"
+                   r"|\b(?:by|before)\s+(?:the\s+)?year[-\s]end\b", _I),
+        lambda m, d, n: _dt.date(d.year, 12, 31),
+    ),
+    (
+        re.compile(r"\b(?:by\s+|before\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?quarter\b", _I),
+        lambda m, d, n: _quarter_end(d, 0),
+    ),
+    (
+        re.compile(r"\b(?:by\s+|before\s+)?(?:the\s+)?end\s+of\s+next\s+quarter\b|\bby\s+next\s+quarter\b", _I),
+        lambda m, d, n: _quarter_end(d, 1),
+    ),
+    (
+        re.compile(r"\b(?:by|before|for|until|till)\s+(?:the\s+)?(?:end\s+of\s+)?q([1-4])\b(?:\s+(20\d\d)\b)?", _I),
+        lambda m, d, n: _named_quarter_end(d, int(m.group(1)), int(m.group(2)) if m.group(2) else None),
+    ),
+    (
+        re.compile(r"\b(?:by|before|until|till)\s+(?:the\s+)?new\s+year(?:['’]s)?(?:\s+day)?\b", _I),
+        lambda m, d, n: _dt.date(d.year, 12, 31),
+    ),
+    (
+        re.compile(r"\b(by|before|until|till)\s+christmas\b", _I),
+        lambda m, d, n: _month_day(d, 12, 24 if m.group(1).lower() == "before" else 25),
+    ),
     (
         re.compile(rf"\b(?:in|within)\s+(?:the\s+next\s+)?({_NUM_EN})\s+(day|week|month)s?\b", _I),
         lambda m, d, n: (
@@ -504,6 +553,22 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
         re.compile(rf"\b(?:к|до)\s+({_ORD_RU})\s+числ\w*", _I),
         lambda m, d, n: _day_of_month(d, _ord_ru(m.group(1))) if _ord_ru(m.group(1)) else None,
     ),
+    # «к 15 числу», «до 15-го числа» (round 32; the word «число» required, as above)
+    (
+        re.compile(r"\b(?:к|до)\s+(\d{1,2})(?:-?(?:го|му|е|ое|ому))?\s+числ\w*", _I),
+        lambda m, d, n: _day_of_month(d, int(m.group(1))),
+    ),
+    # the year's and the quarter's end, the New Year (round 32): «до конца года», «к концу квартала», «к Новому году»
+    (re.compile(r"\b(?:до|к)\s+конц[ау]\s+(?:этого\s+|текущего\s+)?года\b", _I), lambda m, d, n: _dt.date(d.year, 12, 31)),
+    (
+        re.compile(r"\b(?:до|к)\s+конц[ау]\s+(?:этого\s+|текущего\s+)?квартала\b", _I),
+        lambda m, d, n: _quarter_end(d, 0),
+    ),
+    (
+        re.compile(r"\b(?:до|к)\s+конц[ау]\s+следующего\s+квартала\b", _I),
+        lambda m, d, n: _quarter_end(d, 1),
+    ),
+    (re.compile(r"\b(?:до|к)\s+нов(?:ому|ого)\s+год[уа]\b", _I), lambda m, d, n: _dt.date(d.year, 12, 31)),
     # -- numeric dd.mm (both languages) ------------------------------------------------
     (
         re.compile(r"(?:\b(?:by|before|until|до|к)\s+)?\b(\d{1,2})[./](\d{1,2})\b(?![./]\d)", _I),
