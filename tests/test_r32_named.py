@@ -175,3 +175,18 @@ def test_dated_task(text, task):
     from sessionscope.language.nlp import parse_sentence
 
     assert dated_task(parse_sentence(text, language="en")) is task
+
+
+@pytest.mark.parametrize(("text", "clear"), [
+    # "our" is the team's prototype, not the speaker's own side as the subject
+    ("And as well as that, the two designers are going to work together on our prototype.", True),
+    ("The two designers are going to work together on the prototype following the instructions that we've just come up "
+     "with.", True),  # the "we" of a later clause
+    ("The industrial designer will look at our components.", True),
+    ("We are going to work on the prototype with the designers.", False),  # the speaker's side does it
+    ("I think the designer will work on it.", False),
+])
+def test_clear_assignment_reads_a_first_person_subject_not_a_possessive(text, clear):
+    from sessionscope.analysis.extract.assign import clear_assignment
+
+    assert clear_assignment(text) is clear

@@ -293,6 +293,10 @@ def assignment_rule(text: str) -> bool:
     return bool(assignee and (c["task_verb"] or c["deadline"]))
 
 
+_FIRST_SUBJECT_WORDS = frozenset({"i", "i'll", "i'm", "i'd", "i've", "we", "we'll", "we're", "we'd", "we've", "let's", "я",
+                                  "мы"})
+
+
 def clear_assignment(text: str) -> bool:
     """A task plainly handed to someone else in a group: firm frame + task verb, no advice, not the speaker's own.
 
@@ -310,7 +314,13 @@ def clear_assignment(text: str) -> bool:
     if _FOR_YOU.search(low):
         return True
     c = dict(zip(ASSIGN_CUES, assignment_cues(text), strict=True))
-    if c["advice"] or c["first_person_only"] or not c["task_verb"]:
+    # the speaker's own side as the subject before the frame ("we're going to work on…", "I think the designer
+    # will…"), not a possessive, an object or a later clause ("the two designers are going to work together on our
+    # prototype following the instructions that we've just come up with": a task for them)
+    frame = _THIRD_FRAME.search(low) or _YOU_FRAME.search(low)
+    before = low[: frame.start()].split() if frame else toks
+    own_side = c["first_person_only"] and any(t in _FIRST_SUBJECT_WORDS for t in before)
+    if c["advice"] or own_side or not c["task_verb"]:
         return False
     return bool(_FIRM.search(low) or ((c["role"] or c["group"]) and (c["third_frame"] or c["you_frame"])))
 
