@@ -82,6 +82,10 @@ def test_assignment_target_takes_the_called_and_the_named():
     # a participant named as the subject wins over the one called ("Sam, Lee will do it")
     t = assignment_target("Sam, Lee will send it by Friday.", PARTS, "kim", "alex", ("lee",), ("sam",))
     assert t is not None and t.owner == "lee"
+    # a titled name is called by its first name ("Dr. Melissa Ko": "Melissa, can you…?" is a request)
+    t = assignment_target("Melissa, can you send the report by Friday?", [*PARTS, ("ko", "Dr. Melissa Ko")], "kim", "alex",
+                          called=("ko",))
+    assert t is not None and t.owner == "ko"
     # without a call the turn's addressee stays the "you"
     t = assignment_target("You'll send the report by Friday.", PARTS, "kim", "alex")
     assert t is not None and t.owner == "alex"

@@ -76,15 +76,21 @@ def person_probability(features: tuple[float, ...], weights: tuple[float, ...] =
 _TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "dame", "dean"})
 
 
+def first_name(name: Optional[str]) -> Optional[str]:
+    """A participant's first name, case-folded: the first word of the name after a title ("Dr. Melissa Ko" → melissa)
+    and without the digits of an id ("0001_LENORE" → lenore); ``None`` when it has fewer than three letters."""
+    words = [w for w in re.findall(r"[^\W\d_]+", name or "") if w.casefold() not in _TITLES]
+    return words[0].casefold() if words and len(words[0]) >= 3 else None
+
+
 def participant_names(session: Session, speaker: str) -> dict[str, str]:
-    """The other participants' first names (three letters or more, case-folded) → participant id: the first word of
-    the name after a title ("Dr. Melissa Ko" → melissa) and without the digits of an id ("0001_LENORE" → lenore)."""
+    """The other participants' first names (:func:`first_name`) → participant id; a first name two participants share,
+    or the speaker's own, names no one."""
     names: dict[str, str] = {}
     shared: set[str] = set()
     for p in session.participants:
-        words = [w for w in re.findall(r"[^\W\d_]+", p.name or "") if w.casefold() not in _TITLES]
-        if words and len(words[0]) >= 3:
-            first = words[0].casefold()
+        first = first_name(p.name)
+        if first is not None:
             if first in names or first in shared:  # two participants of one first name ("Grad A", "Grad B"): neither
                 shared.add(first)
                 names.pop(first, None)
@@ -224,4 +230,4 @@ def task_addressee(session: Session, index: int, nearest: Optional[str], *, reac
 
 
 __all__ = ["FEATURES", "PERSON_THRESHOLD", "TASK_REACH", "WEIGHTS", "addressee_features", "advice_receiver",
-           "call", "called_by_name", "called_in_text", "match_name", "participant_names", "person_probability", "task_addressee"]
+           "call", "called_by_name", "called_in_text", "first_name", "match_name", "participant_names", "person_probability", "task_addressee"]

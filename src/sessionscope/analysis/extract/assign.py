@@ -394,6 +394,7 @@ def dated_task(sent: Any) -> bool:
             found = x is not None and (lemma in ("have", "need") or (lemma == "go" and toks[v].tag == "VBG")) and doing(x)
         if found:
             break
+
     def called(c: int) -> bool:  # "Sam, send…": the parser takes the name called for the subject
         return toks[c].pos == "PROPN" and c + 1 < len(toks) and toks[c + 1].text == ","
 
@@ -668,7 +669,9 @@ def _after_call(low: str, told: Sequence[str], participants: list[tuple[str, str
     "can you…"), so that a request or a question is read as it would be without them."""
     if not told:
         return low
-    first = {name.split()[0].casefold() for pid, name in participants if pid in told and name and name.split()}
+    from sessionscope.analysis.extract.addressee import first_name
+
+    first = {first_name(name) for pid, name in participants if pid in told}
     ws = low.split()
     k = 0
     while k < len(ws) and (ws[k] in first or ws[k] in _CALL_LEAD):

@@ -20,12 +20,12 @@ when the session date is known, resolves it to a calendar date. The conventions 
   Sunday; "this afternoon", "by lunch", «к вечеру» → the session date;
 * "by the end of December", «к концу декабря» → that month's last day; "mid-December",
   «в середине марта» → its 15th; "by the tenth", «к десятому числу», «к 15 числу» → that day of this or next month;
-* "by EOD / COB / close of business" → the session date, "by EOW" → Friday of its week; "by the end of the year",
-  «до конца года», "by / before New Year", «к Новому году» → 31 December; "by the end of the quarter", «к концу
-  квартала» → the quarter's last day, "by next quarter", «к концу следующего квартала» → the next one's; "by Q1", "by the end of Q3 2027" →
-  that quarter's last day (this year's, or next year's once passed; not "in Q1" nor «в следующем квартале», which more
-  often tell than set a date); "by Christmas" → 25 December, "before Christmas" → 24 December ("for Christmas" is a
-  gift).
+* "by EOD / COB / close of business" → the session date, "by EOW" → Friday of its week;
+* "by the end of the year", «до конца года», "by / before New Year", «к Новому году» → 31 December;
+* "by the end of the quarter", «к концу квартала» → the quarter's last day; "by next quarter", «к концу следующего
+  квартала» → the next one's; "by Q1", "by the end of Q3 2027" → that quarter's last day (this year's, or next year's
+  once passed). Not "in Q1" nor «в следующем квартале»: they more often tell than set a date;
+* "by Christmas" → 25 December, "before Christmas" → 24 December ("for Christmas" is a gift).
 
 An expression that names no valid day ("by February 30th") keeps its text with no date.
 """
