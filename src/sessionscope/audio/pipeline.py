@@ -710,4 +710,11 @@ def transcribe_file(path: str | Path, *, config: Config, entry: Any = None, hook
     pair = getattr(entry, "pair_id", None) or getattr(entry, "pair", None)
     with clock.stage("identification"), fixed_blas_threads():
         mapping = identify_step(rec, people, config=config, pair=pair, voiceprint_dir=voiceprint_dir, session_id=sid)
-    return build_session(rec, mapping, people, config=config, entry=entry, session_id=sid)
+    session = build_session(rec, mapping, people, config=config, entry=entry, session_id=sid)
+    if session.date is None:  # no manifest date: the one the recording's file name carries, said to come from there
+        from sessionscope.io._common import DATE_FROM_NAME, date_in_name
+
+        day = date_in_name(path)
+        if day is not None:
+            session = session.evolve(date=day, extra={**session.extra, "date_source": DATE_FROM_NAME})
+    return session

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import date as _date
 from pathlib import Path
 from typing import Optional
 
@@ -378,16 +379,44 @@ def build_session(
         notes.append(f"no two cues of the {fmt} file overlap: it cannot show anyone cutting in, so interruptions "
                      "are not counted")
     duration = recording.duration_s
+    day = date_in_name(path)
     return Session(
         id=session_id or recording.id,
         participants=tuple(participants),
         utterances=tuple(utterances),
+        date=day,
         language=recording.language,
         duration_s=duration,
         source=str(path),
         quality=DataQuality(timing_available=timed, notes=tuple(notes)),
-        extra={"input_format": fmt},
+        extra={"input_format": fmt, **({"date_source": DATE_FROM_NAME} if day else {})},
     )
+
+
+#: ``Session.extra["date_source"]`` of a date read from the file's name (a manifest's date replaces it).
+DATE_FROM_NAME = "file name"
+# dates that recording tools write into file names, year first (unambiguous): Zoom "GMT20240124-202901_Recording",
+# "2024-01-24 10-29-01" (OBS), "Meeting-20240124_102901-Meeting Recording" (Teams), "session_2024_01_24"
+_NAME_DATES = (
+    re.compile(r"GMT(20\d\d)(\d\d)(\d\d)-\d{6}"),
+    re.compile(r"(?<![\d.])(20\d\d)([-_.])(\d\d)\2(\d\d)(?![\d.])"),
+    re.compile(r"(?<![\d.])(20\d\d)(\d\d)(\d\d)(?=[_T-]\d{4,6}(?!\d)|[^\d.]|$)"),
+)
+
+
+def date_in_name(path: str | Path) -> Optional[_date]:
+    """The recording date a file's name carries, year first (``GMT20240124-202901_Recording.vtt``,
+    ``2024-01-24 mentoring.m4a``, ``…-20240124_102901-Meeting Recording.mp4``), or ``None``. Day-first or
+    two-digit-year forms ("24.01.2024", "240124") are ambiguous and never read."""
+    name = Path(path).stem
+    for rx in _NAME_DATES:
+        for m in rx.finditer(name):
+            y, mo, d = (m.group(1), m.group(3), m.group(4)) if rx.groups == 4 else m.groups()
+            try:
+                return _date(int(y), int(mo), int(d))
+            except ValueError:
+                continue
+    return None
 
 
 #: An utterance longer than this, or a silence longer than this between two, is flagged.

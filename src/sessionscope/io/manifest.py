@@ -189,6 +189,8 @@ def apply_entry_metadata(session: Session, entry: ManifestEntry) -> Session:
     entry's participants) and as the last step of :func:`apply_manifest`.
     """
     extra = dict(session.extra)
+    if entry.date:
+        extra.pop("date_source", None)  # the manifest's date, not the one read from the file name
     if entry.topics_planned:
         extra["topics_planned"] = list(entry.topics_planned)
     if entry.notes:

@@ -749,7 +749,10 @@ def build_view(session: Session, *, redacted: bool = False, cfg: Optional[Report
     if session.pair_id:
         header.append((t("pair"), session.pair_id))
     if session.date:
-        header.append((t("date"), session.date.isoformat()))
+        from sessionscope.io._common import DATE_FROM_NAME
+
+        day = session.date.isoformat()
+        header.append((t("date"), t("date_from_name", date=day) if session.extra.get("date_source") == DATE_FROM_NAME else day))
     header.append((t("duration"), fmt_clock(session.span_s) if session.span_s is not None else t("n_a")))
     header.append((t("language"), (t("language_guessed", language=language) if guessed else language) or t("n_a")))
     participants = []
