@@ -680,8 +680,17 @@ def _after_call(low: str, told: Sequence[str], participants: list[tuple[str, str
 
 
 def first_names(participants: list[tuple[str, str]]) -> dict[str, str]:
-    """Each participant's first name (of the name, else the id), case-folded → participant id."""
-    return {(name or pid).split()[0].casefold(): pid for pid, name in participants if (name or pid).split()}
+    """Each participant's first name (of the name, else the id), case-folded → participant id: after a title and
+    without an id's digits (``addressee.first_name``: "Dr. Melissa Ko" → melissa), else the name's first word."""
+    from sessionscope.analysis.extract.addressee import first_name
+
+    out: dict[str, str] = {}
+    for pid, name in participants:
+        words = (name or pid).split()
+        first = first_name(name or pid) or (words[0].casefold() if words else None)
+        if first:
+            out[first] = pid
+    return out
 
 
 # -- verbless hand-outs (round 8) ---------------------------------------------------------------------------
