@@ -118,6 +118,7 @@ def test_the_stage_gives_named_and_called_tasks_to_those_people():
     assert run("Sam, can you send the report to the client by Friday?")[0] == [("sam", ("sam",))]
     assert run("Alex and Sam will build the prototype by Friday.")[0] == [(None, ("alex", "sam"))]
     assert run("Sam and Lee, you two will prepare the demo for next week.")[0] == [(None, ("sam", "lee"))]
+    assert run("Sam and Lee, I will send you the report by Friday.")[0] == [("kim", ("kim",))]  # the speaker's own
     assert run("Lee is going to call the supplier on Monday.")[0] == [("lee", ("lee",))]
     assert run("Lee will probably be late tomorrow.")[0] == []  # a state, not a task
     # the task reads without the call, as without a name ("send the report to the client")

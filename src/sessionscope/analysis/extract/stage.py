@@ -182,7 +182,7 @@ def _item_owner(sent: Sentence, hit: Optional[RuleHit], session: Session, speake
     if owner is not None and owner != speaker and len(session.participants) > 2 and sent.language == "en" \
             and group_named(" ".join(sent.lowers)):
         owner, owners = None, tuple(p.id for p in session.participants if p.id != speaker)
-    if owner != speaker and len(called) > 1:
+    if len(called) > 1 and speaker not in owners:  # "you two" told by name; not the speaker's own nor a "we" task
         owner, owners = None, called
     named = named_owners(sent, session, speaker)
     if named:
