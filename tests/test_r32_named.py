@@ -31,6 +31,9 @@ def _tokens(text: str) -> list[Token]:
     ("Sam and Lee, you two will prepare the demo.", ("sam", "lee")),
     ("Please send it to the client by Friday, Sam and Lee.", ("sam", "lee")),
     ("Sam, Lee and I will prepare the demo.", ()),  # subjects listed, no one called
+    ("Sam, Lee, and I will prepare the demo.", ()),
+    ("Sam, we will prepare the demo by Friday.", ("sam",)),
+    ("Sam, I'll send you the slides.", ("sam",)),
     ("Sam will prepare the demo.", ()),  # a subject, not a call
     ("sam, you should try it.", ()),  # no capital: not read as a name
     ("Kim, I'll do it.", ()),  # the speaker's own name
@@ -119,6 +122,10 @@ def test_the_stage_gives_named_and_called_tasks_to_those_people():
     assert run("Alex and Sam will build the prototype by Friday.")[0] == [(None, ("alex", "sam"))]
     assert run("Sam and Lee, you two will prepare the demo for next week.")[0] == [(None, ("sam", "lee"))]
     assert run("Sam and Lee, I will send you the report by Friday.")[0] == [("kim", ("kim",))]  # the speaker's own
+    # the parser takes "Sam" for the subject of "let's": the task is the speaker's and Sam's, not Sam's alone
+    assert run("Sam, let's meet again next Tuesday to review the plan.")[0] == [(None, ("kim", "sam"))]
+    # the heads read the sentence without its call: "Sam, we will…" is listed as "We will…" is (before: nothing)
+    assert run("Sam, we will prepare the demo together by Friday.")[0] == [(None, ("kim", "sam"))]
     assert run("Lee is going to call the supplier on Monday.")[0] == [("lee", ("lee",))]
     assert run("Lee will probably be late tomorrow.")[0] == []  # a state, not a task
     # the task reads without the call, as without a name ("send the report to the client")

@@ -113,8 +113,8 @@ def match_name(low: str, names: dict[str, str]) -> Optional[str]:
 _LEAD = frozenset({"so", "okay", "ok", "and", "um", "uh", "well", "right", "alright", "now", "then", "oh", "hey", "yeah",
                    "ну", "так", "итак", "а", "и", "вот", "слушай", "слушайте", "да", "ладно", "хорошо"})
 _LINK = frozenset({"and", "и", ","})
-# after the names and their comma, a subject that goes on the list ("Sam, Lee and I will…") is no call
-_LIST_GOES_ON = frozenset({"and", "i", "me", "we", "и", "я", "мы"})
+# after the names and their comma, an "and" goes on with the list ("Sam, Lee, and I will…"): no call
+_LIST_GOES_ON = frozenset({"and", "и"})
 _END = frozenset({".", "?", "!", "…", "...", ";"})
 _CALENDAR = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
                        "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"})

@@ -177,13 +177,16 @@ def _item_owner(sent: Sentence, hit: Optional[RuleHit], session: Session, speake
     """Owner (and owners) of an action item the heads or rules found (not an assignment): by the grammatical person
     (:func:`_owner`), the group when a group is told ("each of you / you two / everyone will…": every other member, no
     one owner), the participants called by name when "you" are told ("Sam and Lee, you two will…": those two,
-    :func:`~.addressee.called_by_name`), or the third participants named as the ones to do it (:func:`named_owners`)."""
+    :func:`~.addressee.called_by_name`) or share a "let's" task with the speaker, or the third participants named as
+    the ones to do it (:func:`named_owners`)."""
     owner, owners = _owner(sent, hit, speaker, receiver, addressee)
     if owner is not None and owner != speaker and len(session.participants) > 2 and sent.language == "en" \
             and group_named(" ".join(sent.lowers)):
         owner, owners = None, tuple(p.id for p in session.participants if p.id != speaker)
     if len(called) > 1 and speaker not in owners:  # "you two" told by name; not the speaker's own nor a "we" task
         owner, owners = None, called
+    elif called and owner is None and speaker in owners:  # "Sam, let's meet…": the speaker and the one called
+        owners = (speaker, *called)
     named = named_owners(sent, session, speaker)
     if named:
         owner, owners = (named[0] if len(named) == 1 else None), named
@@ -214,9 +217,10 @@ def named_owners(sent: Sentence, session: Session, speaker: str) -> tuple[str, .
     if not names:
         return ()
     toks = sent.tokens
+    after_call = call(toks, session, speaker)[1]  # "Sam, let's meet…": the parser may take the one called for the subject
     for k, t in enumerate(toks):
         pid = match_name(t.lower, names) if t.pos in ("PROPN", "NOUN", "X", "") or t.text[:1].isupper() else None
-        if pid is None:
+        if pid is None or t.idx < after_call:
             continue
         subject = t.dep in ("nsubj", "nsubjpass")
         asked = k > 0 and toks[k - 1].lower in {"ask", "tell", "get", "попроси", "попросите", "пусть", "поручи"}
@@ -667,8 +671,8 @@ class ExtractionStage:
         enc = self._encoder if self._encoder is not None and getattr(self._encoder, "name", heads.encoder) == heads.encoder \
             else get_encoder(heads.encoder)
         self._encoder = self._encoder or enc
-        key = (_sentence_texts(parsed), tuple((u.text, u.speaker) for u in session.utterances), id(heads),
-               id(self._assign), id(enc))
+        key = (_sentence_texts(parsed), tuple((u.text, u.speaker) for u in session.utterances), session.participants,
+               id(heads), id(self._assign), id(enc))
         return self._reuse("head_logits", key, lambda: self._head_logits(heads, enc, session, parsed))
 
     def _reuse(self, what: str, key: Any, compute: Any) -> Any:
@@ -695,6 +699,7 @@ class ExtractionStage:
         from sessionscope.analysis.extract.tagger import next_segment_text, segment_text
 
         utts = session.utterances
+        group = len(session.participants) > 2
         reads_next = heads.tagger is not None and self._tagger is not None and self._tagger.reads_next
         rows, texts, dense, contexts = [], [], [], []
         segments: list[tuple[str, ...]] = []  # the tagger's inputs
@@ -704,7 +709,11 @@ class ExtractionStage:
             nxt = Turn(sp(utts[i + 1].text), utts[i + 1].speaker) if i + 1 < len(utts) else None
             ctx = context_features(prev, utts[i].speaker, nxt)
             for j, s in enumerate(sents):
-                text = sp(s.text)
+                # a sentence opened by a call ("Sam, we will…") is read as said without it: the corpora's vocatives
+                # are acts of their own, and the heads learned no names (round 32)
+                after_call = call(s.tokens, session, utts[i].speaker)[1] if group else 0
+                said = s.text[after_call:]
+                text = sp(said[:1].upper() + said[1:] if after_call else said)
                 rows.append((i, j))
                 texts.append(text)
                 dense.append(np.concatenate([cue_features(text), ctx]))
