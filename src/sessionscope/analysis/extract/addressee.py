@@ -177,12 +177,17 @@ def call(tokens: Sequence[Token], session: Session, speaker: str) -> tuple[tuple
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]")
 
 
-def called_in_text(text: str, session: Session, speaker: str) -> tuple[str, ...]:
-    """:func:`called_by_name` on plain text (words and punctuation cut by a pattern: no parser needed)."""
+def call_in_text(text: str, session: Session, speaker: str) -> tuple[tuple[str, ...], int]:
+    """:func:`call` on plain text (words and punctuation cut by a pattern: no parser needed), so that the same sentence
+    gives the same call whether it was parsed or only split (the heads' embeddings run ahead of the parse)."""
     from sessionscope.language.nlp import Token
 
-    toks = [Token(m.group(0), m.group(0).casefold(), "", m.start()) for m in _WORD.finditer(text)]
-    return call(toks, session, speaker)[0]
+    return call([Token(m.group(0), m.group(0).casefold(), "", m.start()) for m in _WORD.finditer(text)], session, speaker)
+
+
+def called_in_text(text: str, session: Session, speaker: str) -> tuple[str, ...]:
+    """:func:`called_by_name` on plain text (:func:`call_in_text`)."""
+    return call_in_text(text, session, speaker)[0]
 
 
 def advice_receiver(session: Session, index: int, text: str, nearest: Optional[str], *,
@@ -230,4 +235,4 @@ def task_addressee(session: Session, index: int, nearest: Optional[str], *, reac
 
 
 __all__ = ["FEATURES", "PERSON_THRESHOLD", "TASK_REACH", "WEIGHTS", "addressee_features", "advice_receiver",
-           "call", "called_by_name", "called_in_text", "first_name", "match_name", "participant_names", "person_probability", "task_addressee"]
+           "call", "call_in_text", "called_by_name", "called_in_text", "first_name", "match_name", "participant_names", "person_probability", "task_addressee"]
