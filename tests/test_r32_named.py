@@ -6,22 +6,14 @@ shared by both, "Lee is going to call the supplier on Monday" is Lee's task, "Sa
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from helpers import make_session
-from sessionscope.analysis.extract.addressee import advice_receiver, called_by_name, participant_names
+from sessionscope.analysis.extract.addressee import advice_receiver, call, participant_names
 from sessionscope.analysis.extract.assign import assignment_target
-from sessionscope.language.nlp import Token
 
 GROUP = [("kim", "Okay, that's the plan."), ("alex", "Fine."), ("sam", "Good."), ("lee", "Right.")]
 PARTS = [("kim", "Kim"), ("alex", "Alex"), ("sam", "Sam"), ("lee", "Lee")]
-
-
-def _tokens(text: str) -> list[Token]:
-    """Surface tokens only (words and punctuation): what :func:`called_by_name` reads; no parser needed."""
-    return [Token(m.group(0), m.group(0).lower(), "", m.start()) for m in re.finditer(r"[\w']+|[^\w\s]", text)]
 
 
 @pytest.mark.parametrize(("text", "called"), [
@@ -43,8 +35,8 @@ def _tokens(text: str) -> list[Token]:
     ("You'll send it to Lee, Sam.", ()),  # after another name: read as a list, left alone
     ("You'll send it to Maria, Sam and Lee.", ()),  # the end of a list of names, not a call
 ])
-def test_called_by_name(text, called):
-    assert called_by_name(_tokens(text), make_session(GROUP), "kim") == called
+def test_call(text, called):
+    assert call(text, make_session(GROUP), "kim")[0] == called
 
 
 def test_participant_names_skip_titles_ids_and_shared_first_names():

@@ -1924,15 +1924,15 @@ def session_questions(session: Session, cfg: DynamicsConfig) -> list[QuestionEve
 
 def _called_addressees(session: Session, events: Sequence[QuestionEvent]) -> list[QuestionEvent]:
     """The events with the addressee a question calls by first name ("Sam, what do you think?": Sam, whoever
-    answers), in sessions of three or more participants (round 32, :func:`~.extract.addressee.called_in_text`);
+    answers), in sessions of three or more participants (round 32, :func:`~.extract.addressee.call`);
     a question calling several people, or none, keeps the next other speaker."""
     if len(session.participants) < 3:
         return list(events)
-    from sessionscope.analysis.extract.addressee import called_in_text
+    from sessionscope.analysis.extract.addressee import call
 
     out = []
     for e in events:
-        called = called_in_text(e.text, session, e.asker)
+        called = call(e.text, session, e.asker)[0]
         out.append(replace(e, addressee=called[0]) if len(called) == 1 else e)
     return out
 

@@ -20,13 +20,14 @@ spoke in the last six utterances. The weights :data:`WEIGHTS` were fit by
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Optional
 
 from sessionscope.io._common import UNKNOWN_ID
-from sessionscope.model import Session
+from sessionscope.model import Participant, Session
 
 if TYPE_CHECKING:
     from sessionscope.language.nlp import Token
@@ -85,10 +86,15 @@ def first_name(name: Optional[str]) -> Optional[str]:
 
 def participant_names(session: Session, speaker: str) -> dict[str, str]:
     """The other participants' first names (:func:`first_name`) → participant id; a first name two participants share,
-    or the speaker's own, names no one."""
+    or the speaker's own, names no one. Read once per session and speaker (asked of every sentence): do not mutate."""
+    return _participant_names(session.participants, speaker)
+
+
+@functools.lru_cache(maxsize=64)
+def _participant_names(participants: tuple[Participant, ...], speaker: str) -> dict[str, str]:
     names: dict[str, str] = {}
     shared: set[str] = set()
-    for p in session.participants:
+    for p in participants:
         first = first_name(p.name)
         if first is not None:
             if first in names or first in shared:  # two participants of one first name ("Grad A", "Grad B"): neither
@@ -110,8 +116,8 @@ def match_name(low: str, names: dict[str, str]) -> Optional[str]:
 
 
 # words that may come before a name called out at the start of a sentence ("Okay Sam, …", «Ну, Олег, …»)
-_LEAD = frozenset({"so", "okay", "ok", "and", "um", "uh", "well", "right", "alright", "now", "then", "oh", "hey", "yeah",
-                   "ну", "так", "итак", "а", "и", "вот", "слушай", "слушайте", "да", "ладно", "хорошо"})
+CALL_LEAD = frozenset({"so", "okay", "ok", "and", "um", "uh", "well", "right", "alright", "now", "then", "oh", "hey",
+                       "yeah", "ну", "так", "итак", "а", "и", "вот", "слушай", "слушайте", "да", "ладно", "хорошо"})
 _LINK = frozenset({"and", "и", ","})
 # after the names and their comma, an "and" goes on with the list ("Sam, Lee, and I will…"): no call
 _LIST_GOES_ON = frozenset({"and", "и"})
@@ -135,25 +141,30 @@ def _names_at(toks: Sequence[Token], k: int, names: dict[str, str]) -> tuple[lis
     return found, k
 
 
-def called_by_name(tokens: Sequence[Token], session: Session, speaker: str) -> tuple[str, ...]:
-    """The other participants a sentence calls by their first name (see :func:`call`)."""
-    return call(tokens, session, speaker)[0]
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]")
 
 
-def call(tokens: Sequence[Token], session: Session, speaker: str) -> tuple[tuple[str, ...], int]:
+def call(text: str, session: Session, speaker: str) -> tuple[tuple[str, ...], int]:
     """The other participants a sentence calls by their first name (a vocative): "Sam, you should…", "Okay Sam and
     Lee, you two will…", "…by Friday, Sam.", «Олег, пришли…». A name heading the sentence counts only when a comma
     follows it and the list of names stops there ("Sam, Lee and I will…" names subjects, not listeners); a name
     at the end only after a comma, not after another capitalised word ("…to Lee, Sam and Kim" ends a list). Names are
     matched with a capital letter, as the participants' first names
     (:func:`participant_names`); the speaker is never called. Returns the participants (empty when no one is) and,
-    when they are called at the start, the character offset of the words after the call's comma (else 0)."""
+    when they are called at the start, the character offset of the words after the call's comma (else 0).
+
+    Read from the text (words and punctuation cut by a pattern, no parser), so that a sentence gives the same call
+    whether it was parsed or only split: the heads' embeddings run ahead of the parse."""
     names = participant_names(session, speaker)
-    toks = [t for t in tokens if t.text.strip()]
-    if not names or not toks:
+    if not names:
+        return (), 0
+    from sessionscope.language.nlp import Token
+
+    toks = [Token(m.group(0), m.group(0).casefold(), "", m.start()) for m in _WORD.finditer(text)]
+    if not toks:
         return (), 0
     k = 0
-    while k < len(toks) and (toks[k].lower in _LEAD or toks[k].text == ","):
+    while k < len(toks) and (toks[k].lower in CALL_LEAD or toks[k].text == ","):
         k += 1
     found, k = _names_at(toks, k, names)
     if found and k + 1 < len(toks) and toks[k].text == "," and toks[k + 1].lower not in _LIST_GOES_ON:
@@ -174,28 +185,12 @@ def call(tokens: Sequence[Token], session: Session, speaker: str) -> tuple[tuple
     return (), 0
 
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]")
-
-
-def call_in_text(text: str, session: Session, speaker: str) -> tuple[tuple[str, ...], int]:
-    """:func:`call` on plain text (words and punctuation cut by a pattern: no parser needed), so that the same sentence
-    gives the same call whether it was parsed or only split (the heads' embeddings run ahead of the parse)."""
-    from sessionscope.language.nlp import Token
-
-    return call([Token(m.group(0), m.group(0).casefold(), "", m.start()) for m in _WORD.finditer(text)], session, speaker)
-
-
-def called_in_text(text: str, session: Session, speaker: str) -> tuple[str, ...]:
-    """:func:`called_by_name` on plain text (:func:`call_in_text`)."""
-    return call_in_text(text, session, speaker)[0]
-
-
 def advice_receiver(session: Session, index: int, text: str, nearest: Optional[str], *,
                     weights: tuple[float, ...] = WEIGHTS, threshold: float = PERSON_THRESHOLD,
                     called: tuple[str, ...] = ()) -> Optional[str]:
     """The receiver of advice ``text`` in utterance ``index``: ``nearest`` (the other one of a pair, else the
     previous / nearest other speaker) when it is addressed to one person, ``None`` when it is for the group.
-    ``called``: the participants the sentence calls by name (:func:`called_by_name`): one of them is the
+    ``called``: the participants the sentence calls by name (:func:`call`): one of them is the
     receiver, more than one the group (several people, no single receiver)."""
     ids = ({p.id for p in session.participants} or {u.speaker for u in session.utterances}) - {UNKNOWN_ID}
     if len(ids) < 3 or nearest is None:  # a pair (an unattributed stretch of speech is no third person)
@@ -235,4 +230,4 @@ def task_addressee(session: Session, index: int, nearest: Optional[str], *, reac
 
 
 __all__ = ["FEATURES", "PERSON_THRESHOLD", "TASK_REACH", "WEIGHTS", "addressee_features", "advice_receiver",
-           "call", "call_in_text", "called_by_name", "called_in_text", "first_name", "match_name", "participant_names", "person_probability", "task_addressee"]
+           "call", "first_name", "match_name", "participant_names", "person_probability", "task_addressee"]

@@ -617,7 +617,7 @@ def assignment_target(
         receiver: the addressee of the turn (the other one of a pair, else the nearest other speaker).
         named: the participant(s) named as the subject ("Maria will…", "ask Oleg to…", "Alex and Sam will…"), from
             ``named_owners``: one is the owner, several share the task.
-        called: the participants the sentence calls by name (``addressee.called_by_name``: "Sam, you'll…",
+        called: the participants the sentence calls by name (``addressee.call``: "Sam, you'll…",
             "Sam and Lee, you two will…"): they are the "you" told, not the turn's addressee.
     """
     from sessionscope.analysis.extract.heads import YOU, tokens
@@ -660,21 +660,17 @@ def assignment_target(
     return None
 
 
-_CALL_LEAD = frozenset({"and", "so", "okay", "ok", "um", "uh", "well", "right", "now", "hey", "oh", "yeah", "ну", "так",
-                        "а", "и"})
-
-
 def _after_call(low: str, told: Sequence[str], participants: list[tuple[str, str]]) -> str:
     """``low`` without the names it opens with when those participants are called by name ("sam and lee can you…" →
     "can you…"), so that a request or a question is read as it would be without them."""
     if not told:
         return low
-    from sessionscope.analysis.extract.addressee import first_name
+    from sessionscope.analysis.extract.addressee import CALL_LEAD, first_name
 
     first = {first_name(name) for pid, name in participants if pid in told}
     ws = low.split()
     k = 0
-    while k < len(ws) and (ws[k] in first or ws[k] in _CALL_LEAD):
+    while k < len(ws) and (ws[k] in first or ws[k] in CALL_LEAD):
         k += 1
     return " ".join(ws[k:])
 

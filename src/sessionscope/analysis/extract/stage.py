@@ -42,7 +42,7 @@ from sessionscope.analysis.extract.actions import (
 )
 from sessionscope.analysis.extract.addressee import (
     advice_receiver,
-    call_in_text,
+    call,
     match_name,
     participant_names,
     task_addressee,
@@ -177,7 +177,7 @@ def _item_owner(sent: Sentence, hit: Optional[RuleHit], session: Session, speake
     """Owner (and owners) of an action item the heads or rules found (not an assignment): by the grammatical person
     (:func:`_owner`), the group when a group is told ("each of you / you two / everyone will…": every other member, no
     one owner), the participants called by name when "you" are told ("Sam and Lee, you two will…": those two,
-    :func:`~.addressee.called_by_name`) or share a "let's" task with the speaker, or the third participants named as
+    :func:`~.addressee.call`) or share a "let's" task with the speaker, or the third participants named as
     the ones to do it (:func:`named_owners`)."""
     owner, owners = _owner(sent, hit, speaker, receiver, addressee)
     if owner is not None and owner != speaker and len(session.participants) > 2 and sent.language == "en" \
@@ -217,7 +217,7 @@ def named_owners(sent: Sentence, session: Session, speaker: str) -> tuple[str, .
     if not names:
         return ()
     toks = sent.tokens
-    after_call = call_in_text(sent.text, session, speaker)[1]  # "Sam, let's meet…": the parser may take the one called for the subject
+    after_call = call(sent.text, session, speaker)[1]  # "Sam, let's meet…": the parser may take the one called for the subject
     for k, t in enumerate(toks):
         pid = match_name(t.lower, names) if t.pos in ("PROPN", "NOUN", "X", "") or t.text[:1].isupper() else None
         if pid is None or t.idx < after_call:
@@ -338,7 +338,7 @@ def assignment(sent: Sentence, d: Optional[Decision], p_assign: Optional[float],
     the confidence is calibrated. Between two people it must be a firm task
     (:func:`~.assign.firm_task`: "you'll…", a deadline), not advice ("you should…"). In a group, a task with a
     due date for a participant named as its subject or called by name (``called``,
-    :func:`~.addressee.called_by_name`) is handed out plainly too (:func:`~.assign.dated_task`: "Lee is going to
+    :func:`~.addressee.call`) is handed out plainly too (:func:`~.assign.dated_task`: "Lee is going to
     call the supplier on Monday", "Sam, can you send the report by Friday?").
     """
     if d is not None and d.kind not in ("recommendation",):
@@ -411,7 +411,7 @@ def extract_items(
         assignee = task_addressee(session, i, receiver)
         for j, sent in enumerate(sents):
             # the participants called by name ("Sam, you should…"): the "you" of this sentence, in a group
-            called, after_call = call_in_text(sent.text, session, utt.speaker) if len(session.participants) > 2 else ((), 0)
+            called, after_call = call(sent.text, session, utt.speaker) if len(session.participants) > 2 else ((), 0)
             told = called[0] if len(called) == 1 else assignee
             hits = {kind: rule(sent) for kind, rule in RULES.items()}
             p = proba[i][j] if proba is not None else None
@@ -711,7 +711,7 @@ class ExtractionStage:
             for j, s in enumerate(sents):
                 # a sentence opened by a call ("Sam, we will…") is read as said without it: the corpora's vocatives
                 # are acts of their own, and the heads learned no names (round 32)
-                after_call = call_in_text(s.text, session, utts[i].speaker)[1] if group else 0  # split or parsed alike
+                after_call = call(s.text, session, utts[i].speaker)[1] if group else 0  # split or parsed alike
                 said = s.text[after_call:]
                 text = sp(said[:1].upper() + said[1:] if after_call else said)
                 rows.append((i, j))
