@@ -38,37 +38,44 @@ def _f1(tp: int, fp: int, fn: int) -> dict:
     return {"tp": tp, "fp": fp, "fn": fn, "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0}
 
 
-def run(batch: int | None) -> dict:
-    from sessionscope.analysis.extract import tagger
+def stage_items(split: str = "heldout") -> dict:
+    """Every ``split`` meeting of MRDA and AMI through the whole extraction stage: per meeting, the tagger logits of
+    every sentence, the acts listed as recommendations, action items and questions, and the acts' gold booleans."""
     from sessionscope.analysis.extract.bare import parse_utterances
     from sessionscope.analysis.extract.stage import ExtractionStage
+
+    stage = ExtractionStage()
+    out: dict = {}
+    for corpus in CORPORA:
+        for m, acts in sorted(meetings(corpus, split).items()):
+            sess = session_of(m, acts)
+            parsed = parse_utterances([u.text for u in sess.utterances], language="en")
+            logits = stage.head_logits(sess, parsed)
+            res = stage(sess)
+            out[f"{corpus}/{m}"] = {
+                "tagger": [row[4:7].tolist() for rows in logits for row in rows] if logits else [],
+                "recommendation": sorted({r.utterance_id for r in res.recommendations}),
+                "action": sorted({a.utterance_id for a in res.action_items}),
+                "question": sorted({q.utterance_id for q in res.questions}),
+                "gold": {a.id: [a.recommendation, a.action, a.question] for a in acts},
+            }
+    return out
+
+
+def run(batch: int | None) -> dict:
+    from sessionscope.analysis.extract import tagger
 
     saved = tagger.BATCH
     if batch is not None:
         tagger.BATCH = batch
     try:
-        stage = ExtractionStage()
-        out: dict = {}
-        for corpus in CORPORA:
-            for m, acts in sorted(meetings(corpus, "heldout").items()):
-                sess = session_of(m, acts)
-                parsed = parse_utterances([u.text for u in sess.utterances], language="en")
-                logits = stage.head_logits(sess, parsed)
-                res = stage(sess)
-                tag = [row[4:7].tolist() for rows in logits for row in rows] if logits else []
-                out[f"{corpus}/{m}"] = {
-                    "tagger": tag,
-                    "recommendation": sorted({r.utterance_id for r in res.recommendations}),
-                    "action": sorted({a.utterance_id for a in res.action_items}),
-                    "question": sorted({q.utterance_id for q in res.questions}),
-                    "gold": {a.id: [a.recommendation, a.action, a.question] for a in acts},
-                }
-        return out
+        return stage_items()
     finally:
         tagger.BATCH = saved
 
 
-def compare(shipped: dict, alone: dict) -> dict:
+def compare(shipped: dict, alone: dict, names: tuple[str, str] = ("shipped", "alone")) -> dict:
+    """Tagger logits and listed items of two runs of :func:`run`-shaped results, with their gold figures under ``names``."""
     res: dict = {"per_corpus": {}}
     diffs = []
     for corpus in CORPORA:
@@ -77,7 +84,7 @@ def compare(shipped: dict, alone: dict) -> dict:
         for kind, g in (("recommendation", 0), ("action", 1), ("question", 2)):
             changed = sum(len(set(shipped[k][kind]) ^ set(alone[k][kind])) for k in keys)
             counts = {}
-            for name, run_ in (("shipped", shipped), ("alone", alone)):
+            for name, run_ in zip(names, (shipped, alone), strict=True):
                 tp = fp = fn = 0
                 for k in keys:
                     found, gold = set(run_[k][kind]), run_[k]["gold"]

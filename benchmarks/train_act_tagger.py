@@ -15,8 +15,9 @@ reads the act after; ``--ckpt`` another checkpoint.)
    ``r29_ft_written.py``), stored as a change of the PyPI model: every changed weight matrix as the rank-``--rank``
    truncated SVD of (fine-tuned − original), the 1-D changes and the head whole. The rank (64) was chosen by
    ``r29_ft_lowrank.py`` on the ``tune`` train meetings.
-2. **Its logits** at run time are those of :mod:`sessionscope.analysis.extract.tagger` (the int8 ONNX export of
-   the merged model): computed here the same way for every act of the held-out 15 % of train meetings (previous act
+2. **Its logits** at run time are those of :mod:`sessionscope.analysis.extract.tagger` (the ONNX export of the
+   merged model: int8 when the shipped stacker was fitted in rounds 29–30, float32 since round 33, whose logits are
+   the model's own whatever the batch; the stacker was not refitted): computed here the same way for every act of the held-out 15 % of train meetings (previous act
    as context, as transcribed) and every English row of the written dev split (no context: ``start``; each row by the
    fold model ``ft7pw_<k>.pt`` that did not learn it).
 3. **The stacker.** As ``train_act_lexical.py`` fits the shipped English recommendation stacker (inputs
@@ -213,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
                  + (f" --bare-question-stack {args.bare_question_stack}" if args.bare_question_stack else ""),
                  "checkpoint": args.ckpt.name,
                  "commit": commit(), "date": dt.date.today().isoformat(), "rule": RULE, "tagger": meta,
-                 "onnx_export": {k: tagger.meta.get(k) for k in ("fp32_max_abs_diff", "int8_corr", "int8_max_abs_diff", "quantisation")},
+                 "onnx_export": {k: tagger.meta.get(k) for k in ("precision", "fp32_max_abs_diff", "int8_corr", "int8_max_abs_diff", "quantisation")},
                  "split": "stacker: held-out train meetings + written EN dev rows, out-of-fold (5 folds by meeting); "
                           "the tagger was fine-tuned on other train meetings; dev meetings never read", "kinds": {}}
     stacks, thresholds = [], []

@@ -269,6 +269,14 @@ def test_bundled_tagger_loads_and_reads_real_talk(tmp_path, monkeypatch) -> None
     with torch.inference_mode():
         ref = torch_module(t.file)(torch.from_numpy(ids), torch.from_numpy(types), torch.from_numpy(mask)).numpy()
     assert np.abs(z - ref).max() < 0.5
+    # round 33: a sentence's logits are its own, alone or in a batch with longer and shorter ones (round 32's dynamic
+    # int8 graph moved them by up to 2.3 with the batch)
+    alone = np.concatenate([t.logits([p]) for p in pairs])
+    assert np.abs(z - alone).max() < 1e-4 and t.meta["quantisation"].startswith("int8 per token")
+    t._sessions.clear()
+    t._session = lambda *a: pytest.fail("rows scored before are not run again")  # type: ignore[method-assign]
+    assert np.array_equal(t.logits([pairs[2], pairs[0]]), alone[[2, 0]])
+    del t._session
     assert load_act_tagger().meta == t.meta  # the second load reads the cache, no export
     from transformers import AutoTokenizer  # the tokenizer the tagger was trained with (round 28)
 
@@ -366,3 +374,45 @@ def test_a_tagger_file_named_in_the_config_must_load(tmp_path) -> None:
     heads = _heads(False)
     with pytest.raises(ModelError, match="act tagger not found"):
         stage._act_tagger(heads)
+
+
+def _matmul_graph(path, w: np.ndarray) -> None:
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["b", "t", w.shape[0]])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, ["b", "t", w.shape[1]])
+    g = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["h"]), helper.make_node("Relu", ["h"], ["y"])], "g",
+                          [x], [y], [numpy_helper.from_array(w.astype(np.float32), "w")])
+    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+
+
+def test_per_token_int8_is_close_to_the_float_graph_and_free_of_the_batch(tmp_path) -> None:
+    """Every token's activations get their own scale: a row's output does not change with the rows beside it (ONNX
+    Runtime's dynamic quantisation, one scale per run, changes it), and it stays within the int8 error of float."""
+    pytest.importorskip("onnx")
+    ort = pytest.importorskip("onnxruntime")
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    from sessionscope.analysis.extract.tagger import per_token_int8
+
+    rng = np.random.default_rng(0)
+    w = rng.normal(size=(32, 16))
+    _matmul_graph(tmp_path / "f.onnx", w)
+    assert per_token_int8(tmp_path / "f.onnx", tmp_path / "q.onnx") == 1
+    quantize_dynamic(str(tmp_path / "f.onnx"), str(tmp_path / "d.onnx"), weight_type=QuantType.QInt8, per_channel=True,
+                     reduce_range=True)
+    x = rng.normal(size=(3, 5, 32)).astype(np.float32)
+    loud = x.copy()
+    loud[1:] *= 40.0  # other sentences of the batch with far larger activations
+
+    def run(name: str, a: np.ndarray) -> np.ndarray:
+        sess = ort.InferenceSession(str(tmp_path / name), providers=["CPUExecutionProvider"])
+        return sess.run(None, {"x": a})[0]
+
+    ref = np.maximum(x @ w.astype(np.float32), 0)
+    q = run("q.onnx", x)
+    assert np.abs(q - ref).max() < 0.03 * np.abs(ref).max()
+    assert np.array_equal(run("q.onnx", loud)[0], q[0]) and np.array_equal(run("q.onnx", x[:1])[0], q[0])
+    d = run("d.onnx", x)
+    assert not np.allclose(run("d.onnx", loud)[0], d[0], atol=1e-3)  # what the per-token scales remove

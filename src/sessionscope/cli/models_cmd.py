@@ -75,8 +75,9 @@ def check_models(names: tuple[str, ...]) -> None:
         from sessionscope.analysis.extract.tagger import load_act_tagger
 
         tagger = load_act_tagger()
-        out.print(f"[green]ok[/green]   dialogue acts act-tagger (int8 ONNX, logit correlation with the float model "
-                  f"{tagger.meta.get('int8_corr', float('nan')):.4f}, {tagger.path.parent})")
+        how = (f"int8 ONNX, logit correlation with the float model {tagger.meta['int8_corr']:.4f}" if "int8_corr" in tagger.meta
+               else f"float32 ONNX, max |Δlogit| from torch {tagger.meta.get('fp32_max_abs_diff', float('nan')):.1g}")
+        out.print(f"[green]ok[/green]   dialogue acts act-tagger ({how}, {tagger.path.parent})")
     except Exception as e:  # noqa: BLE001 - optional: the recommendation stacker falls back without it
         out.print(f"[yellow]warn[/yellow] act tagger: {e} (English recommendations use the lexical head's stacker)")
     if failed:

@@ -632,7 +632,7 @@ class ExtractionStage:
         meta = self._tagger.file.meta
         return {"trained": meta.get("trained"), "rank": meta.get("rank"), "kinds": list(stack.kinds),
                 "thresholds": dict(zip(stack.kinds, map(float, stack.thresholds), strict=True)),
-                "onnx": self._tagger.meta.get("quantisation"), "applies_to": "English sentences"}
+                "onnx": self._tagger.meta.get("quantisation") or self._tagger.meta.get("precision"), "applies_to": "English sentences"}
 
     def _item_check(self) -> Any:
         """The second-stage check (:mod:`.check`; ``None`` when switched off or missing)."""

@@ -10,9 +10,14 @@ factorisation of the fine-tuned minus the original weights (biases and LayerNorm
 the linear head, and the recommendation stacker refitted with the tagger's logits as three more
 inputs (:class:`TaggerStack`; built by ``benchmarks/train_act_tagger.py``).
 
-On first use the base model and the change are merged, exported once to ONNX and quantised to
-int8 (dynamic, per channel, 7-bit weights: the same integer arithmetic on CPUs with and
-without VNNI), into the model cache (``<SESSIONSCOPE_HOME>/onnx``, keyed by the shipped file's
+On first use the base model and the change are merged, exported once to ONNX and quantised to int8 into the model
+cache (:data:`PRECISION`). Since round 33 every weight matrix is int8 per output channel (7-bit: the same integer
+arithmetic on CPUs with and without VNNI) and every token's activations get their own int8 scale at run time
+(:func:`per_token_int8`), so a sentence's logits are its own, whatever else is in its batch. The graph of rounds 29–32
+(``precision="int8-dynamic"``, ONNX Runtime's ``quantize_dynamic``) set one activation scale per run, and a sentence's
+logits moved with the other sentences of its batch by 0.13–0.16 on average; ``precision="fp32"`` is the float model
+itself at about twice the time (``benchmarks/r33_tagger_fp32.py``). The export goes into the model
+cache (``<SESSIONSCOPE_HOME>/onnx``, keyed by the shipped file's
 SHA-256 and the torch version, written atomically with a sidecar as
 :mod:`sessionscope.audio.onnx_models` does). Later processes load the cached file with ONNX
 Runtime and the ``tokenizers`` library only (no torch). The export needs torch, transformers and
@@ -29,6 +34,7 @@ import logging
 import os
 import tempfile
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -48,11 +54,16 @@ PREV_MAX = 24  # word pieces of the previous segment kept: the speaker word and 
 CUR_MAX = 48
 NEXT_MAX = 24  # word pieces of the next segment kept (a tagger that reads it): the speaker word and the reply's start
 BATCH = 64
+MEMO = 16384  # rows whose logits a tagger keeps (a 2-hour session has about 4,000 sentences)
 CONTEXT_NEXT = "previous+next"  # meta["context"] of a tagger that also reads the act after the current one
 #: bump when the exported graph (inputs, pooling, quantisation) changes: old cache files are then ignored
-EXPORT_VERSION = 1
+EXPORT_VERSION = 3  # 3: per-token int8 (round 33)
 MAX_EXPORT_DIFF = 1e-3  # fp32 ONNX against torch, logits
 MIN_INT8_CORR = 0.99  # int8 against fp32 ONNX, logits of the check pairs
+PRECISIONS = ("int8", "int8-dynamic", "fp32")
+#: the graph run by default: "int8" (per-token activation scales: a sentence's logits do not depend on its batch),
+#: "int8-dynamic" (rounds 29–32: one activation scale per run, so they do) or "fp32" (the float model, about 2× the time)
+PRECISION = "int8"
 
 
 @dataclass(frozen=True)
@@ -284,7 +295,7 @@ _CHECK_PAIRS = (("start", "Could you send me the slides by Friday?"), ("other I 
 
 
 class ActTagger:
-    """The tagger at run time: ONNX Runtime (int8) over the cached export, the base model's tokenizer."""
+    """The tagger at run time: ONNX Runtime over the cached export (float32 by default), the base model's tokenizer."""
 
     def __init__(self, path: Path, tf: TaggerFile, tok: Any, meta: dict[str, Any]) -> None:
         self.path, self.file, self.tok, self.meta = path, tf, tok, meta
@@ -293,6 +304,7 @@ class ActTagger:
             raise ModelError(f"{path} does not match its sidecar")
         self._lock = threading.Lock()
         self._sessions: dict[int, Any] = {}
+        self._memo: OrderedDict[tuple[tuple[int, ...], int, int], np.ndarray] = OrderedDict()
 
     def _session(self, threads: Optional[int] = None) -> Any:
         import onnxruntime as ort
@@ -325,17 +337,50 @@ class ActTagger:
 
     def logits(self, pairs: Sequence[tuple[str, ...]]) -> np.ndarray:
         """``(n, 3)`` logits (question, recommendation, action) of (previous segment, current act[, next segment]) rows
-        (the next segment where :attr:`reads_next`)."""
+        (the next segment where :attr:`reads_next`).
+
+        A row's logits depend on its word pieces alone (per-token int8 or float32), so a row scored before in this
+        process (the same clause read by the bare-question stack and the extraction stage, a repeated "yeah") is not
+        scored again: the last :data:`MEMO` rows are kept. The dynamic int8 graph's logits depend on the batch: its rows
+        are batched as in rounds 29–32 and none are kept."""
         out = np.zeros((len(pairs), len(LABELS)), dtype=np.float64)
         if not pairs:
             return out
         rows = encode(self.tok, pairs)
-        order = np.argsort([len(r[0]) for r in rows], kind="stable")  # similar lengths together: little padding
-        sess = self._session()
-        for s in range(0, len(rows), BATCH):
-            idx = order[s : s + BATCH]
-            ids, types, mask = batch_arrays([rows[i] for i in idx])
-            out[idx] = sess.run(None, {"ids": ids, "types": types, "mask": mask})[0]
+        sess: Any = None
+        if self.meta.get("precision", "int8-dynamic") == "int8-dynamic":  # batched as in rounds 29-32, nothing kept
+            order = np.argsort([len(r[0]) for r in rows], kind="stable")
+            sess = self._session()
+            for s in range(0, len(rows), BATCH):
+                idx = order[s : s + BATCH]
+                ids, types, mask = batch_arrays([rows[i] for i in idx])
+                out[idx] = sess.run(None, {"ids": ids, "types": types, "mask": mask})[0]
+            return out
+        memo = self._memo
+        keys = [(tuple(r[0]), r[1], r[2]) for r in rows]
+        todo: dict[tuple[tuple[int, ...], int, int], list[int]] = {}
+        with self._lock:
+            for i, k in enumerate(keys):
+                got = memo.get(k)
+                if got is None:
+                    todo.setdefault(k, []).append(i)
+                else:
+                    out[i] = got
+                    memo.move_to_end(k)
+        first = sorted((v[0] for v in todo.values()), key=lambda i: len(rows[i][0]))  # similar lengths: little padding
+        sess = self._session() if first else None
+        for s in range(0, len(first), BATCH):
+            part = first[s : s + BATCH]
+            ids, types, mask = batch_arrays([rows[i] for i in part])
+            out[part] = sess.run(None, {"ids": ids, "types": types, "mask": mask})[0]
+        for v in todo.values():
+            out[v[1:]] = out[v[0]]
+        if todo:
+            with self._lock:
+                for k, v in todo.items():
+                    memo[k] = out[v[0]].copy()
+                while len(memo) > MEMO:
+                    memo.popitem(last=False)
         return out
 
 
@@ -346,12 +391,76 @@ def _free_threads() -> int:
     return min(os.cpu_count() or 1, max(2, unbound_threads()))
 
 
-def cache_file(tf: TaggerFile) -> Path:
+def per_token_int8(src: Path, dst: Path, weight_bits: int = 7) -> int:
+    """Write ``src`` (a float ONNX graph) as ``dst`` with every MatMul by a 2-D float weight run in int8; the count.
+
+    Each weight matrix becomes int8 per output column (``weight_bits``: 7 keeps ``u8 × s8`` pair sums inside int16, so
+    CPUs without VNNI compute the same integers). Each token's activations (the input's last axis) get their own
+    symmetric scale at run time, ``s = max|x| / 127``, and zero point 128: ``q = saturate(round(x / s) + 128)``, then
+    ``y = s · w_scale · MatMulInteger(q, W_q, 128)``. Unlike ONNX Runtime's ``quantize_dynamic``, whose one activation
+    scale per run mixes the sentences (and the padding) of a batch, a sentence's result depends on its tokens alone.
+    """
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    model = onnx.load(str(src))
+    graph = model.graph
+    weights = {i.name: i for i in graph.initializer}
+    qmax = float(2 ** (weight_bits - 1) - 1)
+    added: list[Any] = []
+
+    def const(name: str, value: np.ndarray) -> str:
+        added.append(numpy_helper.from_array(value, name))
+        return name
+
+    one, c127 = const("tq_one", np.array(1.0, np.float32)), const("tq_127", np.array(127.0, np.float32))
+    eps, zp = const("tq_eps", np.array(1e-12, np.float32)), const("tq_zp", np.array(128, np.uint8))
+    nodes: list[Any] = []
+    count = 0
+    for node in graph.node:
+        w = weights.get(node.input[1]) if node.op_type == "MatMul" else None
+        if w is None or w.data_type != TensorProto.FLOAT or len(w.dims) != 2:
+            nodes.append(node)
+            continue
+        wf = numpy_helper.to_array(w).astype(np.float64)
+        scale = np.abs(wf).max(axis=0) / qmax
+        scale[scale == 0] = 1.0
+        p, x = f"tq{count}_", node.input[0]
+        wq = const(p + "w", np.clip(np.round(wf / scale), -qmax, qmax).astype(np.int8))
+        ws = const(p + "ws", scale.astype(np.float32))
+        for op, ins, outs, attrs in (
+                ("ReduceMax", [x], ["mx"], {"axes": [-1], "keepdims": 1}),
+                ("ReduceMin", [x], ["mn"], {"axes": [-1], "keepdims": 1}),
+                ("Neg", ["mn"], ["nmn"], {}), ("Max", ["mx", "nmn"], ["amax"], {}),
+                ("Div", ["amax", c127], ["s0"], {}), ("Max", ["s0", eps], ["s"], {}), ("Reciprocal", ["s"], ["rs"], {}),
+                ("Mul", [x, "rs"], ["xs"], {}), ("QuantizeLinear", ["xs", one, zp], ["xq"], {}),
+                ("MatMulIntegerToFloat", ["xq", wq, one, ws, zp], ["yw"], {"domain": "com.microsoft"}),
+                ("Mul", ["yw", "s"], [node.output[0]], {})):
+            names = [i if i in (x, one, c127, eps, zp, wq, ws) else p + i for i in ins]
+            outs = [o if o == node.output[0] else p + o for o in outs]
+            nodes.append(helper.make_node(op, names, outs, name=p + op + outs[0], **attrs))
+        count += 1
+    del graph.node[:]
+    graph.node.extend(nodes)
+    if count and not any(o.domain == "com.microsoft" for o in model.opset_import):
+        model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
+    used = {i for n in graph.node for i in n.input}
+    kept = [i for i in graph.initializer if i.name in used]
+    del graph.initializer[:]
+    graph.initializer.extend(kept + added)
+    onnx.checker.check_model(model)
+    onnx.save(model, str(dst))
+    return count
+
+
+def cache_file(tf: TaggerFile, precision: str = PRECISION) -> Path:
     from sessionscope.audio.onnx_models import OPSET, _version
     from sessionscope.models import cache_dir
 
+    if precision not in PRECISIONS:
+        raise ValueError(f"act tagger precision {precision!r}: one of {', '.join(PRECISIONS)}")
     torch_v = _version("torch").replace("+", "_")
-    return cache_dir("onnx") / f"act_tagger_en-{tf.sha256[:16]}-torch{torch_v}-opset{OPSET}-v{EXPORT_VERSION}.int8.onnx"
+    return cache_dir("onnx") / f"act_tagger_en-{tf.sha256[:16]}-torch{torch_v}-opset{OPSET}-v{EXPORT_VERSION}.{precision}.onnx"
 
 
 class _DropPreprocessingHint(logging.Filter):
@@ -359,8 +468,9 @@ class _DropPreprocessingHint(logging.Filter):
         return not str(record.msg).startswith("Please consider to run pre-processing before quantization")
 
 
-def export(tf: TaggerFile, path: Path, model_dir: Optional[Path] = None) -> dict[str, Any]:
-    """Merge, export to ONNX, check against torch, quantise to int8, check again, publish ``path`` atomically."""
+def export(tf: TaggerFile, path: Path, model_dir: Optional[Path] = None, precision: str = PRECISION) -> dict[str, Any]:
+    """Merge, export to ONNX, check against torch, quantise to int8 (``precision`` "int8" or "int8-dynamic") and check
+    again, publish ``path`` atomically."""
     import warnings
 
     import torch
@@ -391,40 +501,53 @@ def export(tf: TaggerFile, path: Path, model_dir: Optional[Path] = None) -> dict
         diff = float(np.abs(got - ref).max())
         if diff > MAX_EXPORT_DIFF:
             raise ModelError(f"ONNX export of the act tagger differs from torch (max |Δlogit| {diff:.4g})")
-        quiet = _DropPreprocessingHint()
-        logging.getLogger().addFilter(quiet)  # the quantiser's advice to pre-process, logged on the root logger
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True, reduce_range=True)
-        finally:
-            logging.getLogger().removeFilter(quiet)
-        q = _session(int8, 1).run(None, feeds)[0]
-        corr = float(np.corrcoef(q.ravel(), ref.ravel())[0, 1])
-        if corr < MIN_INT8_CORR:
-            raise ModelError(f"int8 act tagger departs from the float model (logit correlation {corr:.4f})")
-        meta = {"name": "act_tagger_en", "tagger_sha256": tf.sha256, "sha256": _sha256(int8), "torch": _version("torch"),
-                "onnx": _version("onnx"), "onnxruntime": _version("onnxruntime"), "opset": OPSET,
-                "export_version": EXPORT_VERSION, "fp32_max_abs_diff": diff, "int8_corr": corr,
-                "int8_max_abs_diff": float(np.abs(q - ref).max()), "quantisation": "dynamic int8, per channel, reduce_range"}
-        os.chmod(int8, 0o644)
-        os.replace(int8, path)
+        meta = {"name": "act_tagger_en", "tagger_sha256": tf.sha256, "torch": _version("torch"), "onnx": _version("onnx"),
+                "onnxruntime": _version("onnxruntime"), "opset": OPSET, "export_version": EXPORT_VERSION,
+                "fp32_max_abs_diff": diff, "precision": precision}
+        if precision == "int8":
+            n = per_token_int8(fp32, int8)
+            how = f"int8 per token (activations, symmetric) × per output channel (weights, 7-bit), {n} MatMuls"
+        elif precision == "int8-dynamic":
+            quiet = _DropPreprocessingHint()
+            logging.getLogger().addFilter(quiet)  # the quantiser's advice to pre-process, logged on the root logger
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True, reduce_range=True)
+            finally:
+                logging.getLogger().removeFilter(quiet)
+            how = "dynamic int8, per channel, reduce_range"
+        if precision != "fp32":
+            q = _session(int8, 1).run(None, feeds)[0]
+            corr = float(np.corrcoef(q.ravel(), ref.ravel())[0, 1])
+            if corr < MIN_INT8_CORR:
+                raise ModelError(f"int8 act tagger departs from the float model (logit correlation {corr:.4f})")
+            meta |= {"int8_corr": corr, "int8_max_abs_diff": float(np.abs(q - ref).max()), "quantisation": how}
+            published = int8
+        else:
+            published = fp32
+        meta["sha256"] = _sha256(published)
+        os.chmod(published, 0o644)
+        os.replace(published, path)
     write_sidecar(path, meta)  # the commit marker, written last
-    log.info("act tagger exported to ONNX int8 (fp32 max |Δ| %.2g, int8 correlation %.4f): %s", diff, corr, path)
+    log.info("act tagger exported to ONNX %s (fp32 max |Δ| %.2g%s): %s", precision, diff,
+             f", int8 correlation {meta['int8_corr']:.4f}" if "int8_corr" in meta else "", path)
     _prune(path)
     return meta
 
 
-def load_act_tagger(path: Optional[Path] = None) -> ActTagger:
-    """The tagger of ``path`` (default: the bundled file), exported to the cache first if needed. Raises when it cannot run."""
+def load_act_tagger(path: Optional[Path] = None, precision: Optional[str] = None) -> ActTagger:
+    """The tagger of ``path`` (default: the bundled file) as a ``precision`` graph (default :data:`PRECISION`), exported
+    to the cache first if needed. Raises when it cannot run."""
     from sessionscope.audio.onnx_models import read_sidecar
     from sessionscope.models import mark_used
 
+    precision = precision or PRECISION
     tf = load_tagger_file(path or bundled_resource("dialogue_acts") / TAGGER_FILE)
-    target = cache_file(tf)
+    target = cache_file(tf, precision)
     meta = read_sidecar(target)
     if meta is None or meta.get("tagger_sha256") != tf.sha256:
-        meta = export(tf, target)
+        meta = export(tf, target, precision=precision)
     else:
         mark_used(target, target.with_suffix(".json"))
     return ActTagger(target, tf, tokenizer(), meta)
