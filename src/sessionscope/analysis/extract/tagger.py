@@ -295,7 +295,7 @@ _CHECK_PAIRS = (("start", "Could you send me the slides by Friday?"), ("other I 
 
 
 class ActTagger:
-    """The tagger at run time: ONNX Runtime over the cached export (float32 by default), the base model's tokenizer."""
+    """The tagger at run time: ONNX Runtime over the cached export (per-token int8 by default), the base model's tokenizer."""
 
     def __init__(self, path: Path, tf: TaggerFile, tok: Any, meta: dict[str, Any]) -> None:
         self.path, self.file, self.tok, self.meta = path, tf, tok, meta
@@ -453,10 +453,12 @@ def per_token_int8(src: Path, dst: Path, weight_bits: int = 7) -> int:
     return count
 
 
-def cache_file(tf: TaggerFile, precision: str = PRECISION) -> Path:
+def cache_file(tf: TaggerFile, precision: Optional[str] = None) -> Path:
+    """Where the ``precision`` graph (default :data:`PRECISION`) of a tagger file is cached."""
     from sessionscope.audio.onnx_models import OPSET, _version
     from sessionscope.models import cache_dir
 
+    precision = precision or PRECISION
     if precision not in PRECISIONS:
         raise ValueError(f"act tagger precision {precision!r}: one of {', '.join(PRECISIONS)}")
     torch_v = _version("torch").replace("+", "_")
@@ -468,9 +470,9 @@ class _DropPreprocessingHint(logging.Filter):
         return not str(record.msg).startswith("Please consider to run pre-processing before quantization")
 
 
-def export(tf: TaggerFile, path: Path, model_dir: Optional[Path] = None, precision: str = PRECISION) -> dict[str, Any]:
-    """Merge, export to ONNX, check against torch, quantise to int8 (``precision`` "int8" or "int8-dynamic") and check
-    again, publish ``path`` atomically."""
+def export(tf: TaggerFile, path: Path, model_dir: Optional[Path] = None, precision: Optional[str] = None) -> dict[str, Any]:
+    """Merge, export to ONNX, check against torch, quantise to int8 (``precision`` "int8" or "int8-dynamic"; default
+    :data:`PRECISION`) and check again, publish ``path`` atomically."""
     import warnings
 
     import torch
@@ -480,6 +482,9 @@ def export(tf: TaggerFile, path: Path, model_dir: Optional[Path] = None, precisi
     from sessionscope.models import _sha256
 
     model_dir = model_dir or base_model_dir()
+    precision = precision or PRECISION
+    if precision not in PRECISIONS:
+        raise ValueError(f"act tagger precision {precision!r}: one of {', '.join(PRECISIONS)}")
     want = tf.meta.get("base", {}).get("sha256")
     weights = model_dir / "model.safetensors"
     if want and _sha256(weights) != want:
