@@ -450,3 +450,32 @@ def test_a_sessions_items_do_not_depend_on_what_was_analysed_before_it() -> None
     kept = len(tagger._memo)
     after_other = items(a)
     assert fresh and after_other == fresh and kept >= len(a.utterances)
+
+
+def test_per_token_int8_stores_a_long_embedding_table_per_row(tmp_path) -> None:
+    """The word-piece table (a Gather of at least TABLE_ROWS rows) is int8 with one scale per row: each looked-up
+    token is its row within int8 rounding, whatever else is looked up; a short table (positions) stays float."""
+    pytest.importorskip("onnx")
+    ort = pytest.importorskip("onnxruntime")
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    from sessionscope.analysis.extract.tagger import TABLE_ROWS, per_token_int8
+
+    rng = np.random.default_rng(1)
+    big, small = rng.normal(size=(TABLE_ROWS, 8)) * rng.uniform(0.01, 10, size=(TABLE_ROWS, 1)), rng.normal(size=(16, 8))
+    ids = helper.make_tensor_value_info("ids", TensorProto.INT64, ["b", "t"])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, ["b", "t", 8])
+    g = helper.make_graph([helper.make_node("Gather", ["big", "ids"], ["e"]), helper.make_node("Gather", ["small", "ids"], ["p"]),
+                           helper.make_node("Add", ["e", "p"], ["y"])], "g", [ids], [y],
+                          [numpy_helper.from_array(big.astype(np.float32), "big"), numpy_helper.from_array(small.astype(np.float32), "small")])
+    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]), str(tmp_path / "f.onnx"))
+    assert per_token_int8(tmp_path / "f.onnx", tmp_path / "q.onnx") == 0  # no MatMul
+    kept = {i.name: i.data_type for i in onnx.load(str(tmp_path / "q.onnx")).graph.initializer}
+    assert kept["small"] == TensorProto.FLOAT and "big" not in kept
+    sess = ort.InferenceSession(str(tmp_path / "q.onnx"), providers=["CPUExecutionProvider"])
+    x = np.array([[3, 7, 15], [0, 1, 2]], dtype=np.int64)
+    got = sess.run(None, {"ids": x})[0]
+    ref = big[x] + small[x]
+    assert np.all(np.abs(got - ref) <= np.abs(big[x]).max(axis=-1, keepdims=True) / 254 + 1e-5)
+    assert np.array_equal(sess.run(None, {"ids": x[:1]})[0], got[:1])
