@@ -1924,17 +1924,37 @@ def session_questions(session: Session, cfg: DynamicsConfig) -> list[QuestionEve
 
 def _called_addressees(session: Session, events: Sequence[QuestionEvent]) -> list[QuestionEvent]:
     """The events with the addressee a question calls by first name ("Sam, what do you think?": Sam, whoever
-    answers), in sessions of three or more participants (round 32, :func:`~.extract.addressee.call`);
-    a question calling several people, or none, keeps the next other speaker."""
+    answers), in sessions of three or more participants (round 32, :func:`~.extract.addressee.call`), or names in a
+    sentence of its own right before or after it ("Any thoughts on the budget? Sam." / "Sam. What do you think?",
+    round 33: how a chair hands the floor); a question calling several people, or none, keeps the next other
+    speaker."""
     if len(session.participants) < 3:
         return list(events)
     from sessionscope.analysis.extract.addressee import call
 
     out = []
     for e in events:
-        called = call(e.text, session, e.asker)[0]
+        called = call(e.text, session, e.asker)[0] or _named_beside(session, e)
         out.append(replace(e, addressee=called[0]) if len(called) == 1 else e)
     return out
+
+
+def _named_beside(session: Session, event: QuestionEvent) -> tuple[str, ...]:
+    """The participants named by a sentence that is only their first name ("Sam." / "Sam?") next to one of the
+    event's question sentences in its utterance."""
+    from sessionscope.analysis.extract.addressee import match_name, participant_names
+
+    names = participant_names(session, event.asker)
+    if not names:
+        return ()
+    sents = sentences(session.utterance(event.utterance_id).text)
+    found: list[str] = []
+    for k, sent in enumerate(sents):
+        toks = words(strip_markup(sent))
+        pid = match_name(toks[0].casefold(), names) if len(toks) == 1 and toks[0][:1].isupper() else None
+        if pid is not None and any(0 <= k + d < len(sents) and sents[k + d].rstrip().endswith("?") for d in (-1, 1)):
+            found.append(pid)
+    return tuple(dict.fromkeys(found))
 
 
 #: session_questions' last results (the dynamics' call and the extraction stage's share one run).
