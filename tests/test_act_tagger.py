@@ -279,6 +279,9 @@ def test_bundled_tagger_loads_and_reads_real_talk(tmp_path, monkeypatch) -> None
     assert np.array_equal(t.logits([pairs[2], pairs[0]]), alone[[2, 0]])
     del t._session
     assert load_act_tagger().meta == t.meta  # the second load reads the cache, no export
+    t.path.write_bytes(t.path.read_bytes() + b"\0")  # a damaged cache file is exported again, not run
+    again = load_act_tagger()
+    assert again.path.read_bytes() == again._graph and np.abs(again.logits(pairs) - z).max() < 1e-5
     from transformers import AutoTokenizer  # the tokenizer the tagger was trained with (round 28)
 
     from sessionscope.analysis.extract.tagger import base_model_dir

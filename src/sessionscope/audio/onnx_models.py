@@ -26,6 +26,7 @@ ONNX Runtime off; CUDA devices always use torch.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -109,8 +110,9 @@ def write_sidecar(path: Path, meta: dict[str, Any]) -> None:
     os.replace(stmp, side)
 
 
-def read_sidecar(path: Path) -> Optional[dict[str, Any]]:
-    """The sidecar of a cached ONNX file when it exists and the file's SHA-256 matches it, else None."""
+def read_sidecar(path: Path, data: Optional[bytes] = None) -> Optional[dict[str, Any]]:
+    """The sidecar of a cached ONNX file when it exists and the file's SHA-256 matches it, else None. ``data``: the
+    file's bytes, already read by the caller (checked instead of reading the file again)."""
     side = _sidecar(path)
     if not path.is_file() or not side.is_file():
         return None
@@ -118,7 +120,8 @@ def read_sidecar(path: Path) -> Optional[dict[str, Any]]:
         meta = json.loads(side.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(meta, dict) or meta.get("sha256") != _sha256(path):
+    digest = hashlib.sha256(data).hexdigest() if data is not None else _sha256(path)
+    if not isinstance(meta, dict) or meta.get("sha256") != digest:
         log.warning("ONNX cache file %s does not match its sidecar: exported again", path)
         return None
     return meta

@@ -298,10 +298,12 @@ _CHECK_PAIRS = (("start", "Could you send me the slides by Friday?"), ("other I 
 class ActTagger:
     """The tagger at run time: ONNX Runtime over the cached export (per-token int8 by default), the base model's tokenizer."""
 
-    def __init__(self, path: Path, tf: TaggerFile, tok: Any, meta: dict[str, Any]) -> None:
+    def __init__(self, path: Path, tf: TaggerFile, tok: Any, meta: dict[str, Any], graph: Optional[bytes] = None) -> None:
+        """``graph``: the file's bytes when the caller has already checked them against ``meta`` (read once)."""
         self.path, self.file, self.tok, self.meta = path, tf, tok, meta
-        self._graph = path.read_bytes()  # sessions for other thread counts need no file (a cache may be cleaned meanwhile)
-        if hashlib.sha256(self._graph).hexdigest() != meta.get("sha256"):
+        # sessions for other thread counts need no file (a cache may be cleaned meanwhile)
+        self._graph = graph if graph is not None else path.read_bytes()
+        if graph is None and hashlib.sha256(self._graph).hexdigest() != meta.get("sha256"):
             raise ModelError(f"{path} does not match its sidecar")
         self._lock = threading.Lock()
         self._sessions: dict[int, Any] = {}
@@ -575,12 +577,16 @@ def load_act_tagger(path: Optional[Path] = None, precision: Optional[str] = None
     precision = precision or PRECISION
     tf = load_tagger_file(path or bundled_resource("dialogue_acts") / TAGGER_FILE)
     target = cache_file(tf, precision)
-    meta = read_sidecar(target)
+    try:
+        graph: Optional[bytes] = target.read_bytes()
+    except OSError:
+        graph = None
+    meta = read_sidecar(target, graph) if graph is not None else None
     if meta is None or meta.get("tagger_sha256") != tf.sha256:
-        meta = export(tf, target, precision=precision)
+        meta, graph = export(tf, target, precision=precision), None  # the new file is read (and checked) by the tagger
     else:
         mark_used(target, target.with_suffix(".json"))
-    return ActTagger(target, tf, tokenizer(), meta)
+    return ActTagger(target, tf, tokenizer(), meta, graph)
 
 
 @lru_cache(maxsize=2)
