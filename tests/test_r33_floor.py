@@ -23,6 +23,7 @@ def _addressees(rows):
     ("What do you think about the budget? Maria.", "alex"),  # no participant of that name
     ("What do you think about the budget? Sam and Lee.", "alex"),  # two people: no single addressee
     ("What do you think about the budget? Kim.", "alex"),  # the asker's own name
+    ("What do you think about the budget? Same.", "alex"),  # a word that starts like a name is none
 ])
 def test_a_name_alone_beside_a_question_addresses_it(question, addressee):
     rows = [("kim", "Okay, next point."), ("kim", question), ("alex", "It's fine."), ("sam", "Agreed."),

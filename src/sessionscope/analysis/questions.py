@@ -1942,7 +1942,7 @@ def _called_addressees(session: Session, events: Sequence[QuestionEvent]) -> lis
 def _named_beside(session: Session, event: QuestionEvent) -> tuple[str, ...]:
     """The participants named by a sentence that is only their first name ("Sam." / "Sam?") next to one of the
     event's question sentences in its utterance."""
-    from sessionscope.analysis.extract.addressee import match_name, participant_names
+    from sessionscope.analysis.extract.addressee import participant_names
 
     names = participant_names(session, event.asker)
     if not names:
@@ -1951,7 +1951,8 @@ def _named_beside(session: Session, event: QuestionEvent) -> tuple[str, ...]:
     found: list[str] = []
     for k, sent in enumerate(sents):
         toks = words(strip_markup(sent))
-        pid = match_name(toks[0].casefold(), names) if len(toks) == 1 and toks[0][:1].isupper() else None
+        # the name itself, not a case form of it (a vocative is the nominative): "Same." is no call of Sam
+        pid = names.get(toks[0].casefold()) if len(toks) == 1 and toks[0][:1].isupper() else None
         if pid is not None and any(0 <= k + d < len(sents) and sents[k + d].rstrip().endswith("?") for d in (-1, 1)):
             found.append(pid)
     return tuple(dict.fromkeys(found))
