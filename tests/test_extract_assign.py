@@ -108,7 +108,7 @@ def test_named_subjects(text: str, names: list[str]) -> None:
 def test_named_person_who_is_not_a_participant_owns_an_open_task() -> None:
     t = assignment_target("Poppy and Tara will have to work together on the prototype.", PEOPLE, "pm", "id")
     assert t is not None and (t.owner, t.owners, t.how) == (None, (), "named")
-    # a participant's own first name is left to named_owner (the stage's subject match), never taken as a stranger
+    # a participant's own first name is left to named_owners (the stage's subject match), never taken as a stranger
     assert assignment_target("Anna will work on the budget.", PEOPLE, "pm", "id") is None
     assert assignment_target("The weather will be fine.", PEOPLE, "pm", "id") is None
 

@@ -300,10 +300,10 @@ def test_shipped_heads_reproduce_documented_sample_figures(repo_root, shared_dat
 def test_named_third_person_owner(text: str, lang: str, owner) -> None:
     pytest.importorskip("spacy")
     pytest.importorskip("natasha")
-    from sessionscope.analysis.extract.stage import named_owner
+    from sessionscope.analysis.extract.stage import named_owners
     from sessionscope.language.nlp import parse_sentence
     from sessionscope.model import Participant, Session
 
     s = Session(id="x", participants=(Participant("a", "Anna"), Participant("m", "Maria Ivanova"), Participant("o", "Oleg"),
                                       Participant("m2", "Мария"), Participant("o2", "Олег")))
-    assert named_owner(parse_sentence(text, language=lang), s, "a") == owner
+    assert named_owners(parse_sentence(text, language=lang), s, "a") == ((owner,) if owner else ())

@@ -18,7 +18,7 @@ from sessionscope.analysis.extract.actions import (
 )
 from sessionscope.analysis.extract.assign import describes_or_runs_meeting, role_named
 from sessionscope.analysis.extract.rules import RuleHit
-from sessionscope.analysis.extract.stage import extract_items, named_owner
+from sessionscope.analysis.extract.stage import extract_items, named_owners
 from sessionscope.config import DynamicsConfig, ExtractionConfig
 from sessionscope.language.nlp import parse_texts
 from sessionscope.model import Participant, Session, Utterance
@@ -106,7 +106,7 @@ def _session(people: list[tuple[str, str]], lines: list[tuple[str, str]]) -> Ses
 def test_named_owner_reads_a_role() -> None:
     text = "I will ask the Industrial Designer to find out what the components cost."
     sess = _session(ROLES, [("project-manager", text)])
-    assert named_owner(_sent(text), sess, "project-manager") == "industrial-designer"
+    assert named_owners(_sent(text), sess, "project-manager") == ("industrial-designer",)
 
 
 def test_the_asked_role_owns_the_action_item() -> None:

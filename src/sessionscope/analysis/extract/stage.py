@@ -193,13 +193,6 @@ def _item_owner(sent: Sentence, hit: Optional[RuleHit], session: Session, speake
     return owner, owners
 
 
-def named_owner(sent: Sentence, session: Session, speaker: str) -> Optional[str]:
-    """A third participant named as the one who will do the task ("Maria will send the deck", "ask Oleg to…"): the
-    first of :func:`named_owners`, ``None`` when no one matches."""
-    named = named_owners(sent, session, speaker)
-    return named[0] if named else None
-
-
 def named_owners(sent: Sentence, session: Session, speaker: str) -> tuple[str, ...]:
     """The third participants named as the ones who will do the task ("Maria will send the deck", "ask Oleg to…",
     "Alex and Sam are going to build it": both).
