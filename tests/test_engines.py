@@ -140,6 +140,29 @@ def test_unreachable_ray_address_is_a_clear_error_not_minutes_of_retries():
         make_engine("ray", address=f"127.0.0.1:{free_port()}")
 
 
+def test_cluster_ports_are_distinct_and_outside_rays_worker_range():
+    from sessionscope.engines.local_cluster import WORKER_PORTS, free_ports
+
+    ports = free_ports(40)
+    assert len(set(ports)) == 40 and not any(p in WORKER_PORTS for p in ports)
+
+
+def test_a_node_that_never_starts_is_tried_again_then_reported_with_its_log(tmp_path):
+    pytest.importorskip("ray")
+    from sessionscope.engines.local_cluster import ATTEMPTS, LocalRayCluster, NodeExited
+
+    calls = tmp_path / "calls"
+    fake = tmp_path / "ray"
+    fake.write_text(f"#!/bin/sh\necho x >> {calls}\necho 'ValueError: port 10050 is used by other components'\nexit 1\n")
+    fake.chmod(0o755)
+    c = LocalRayCluster(nodes=2, ray_bin=str(fake))
+    with pytest.raises(NodeExited, match=r"exited with 1; the end of .*\n.*port 10050 is used by other components"):
+        c.start(timeout=30)
+    assert len(calls.read_text().split()) == ATTEMPTS and c.procs == []
+    c.stop()
+    assert not c.tmp.exists()
+
+
 def test_ray_engine_without_ray_says_what_to_install(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "ray", None)  # import ray -> ImportError
     with pytest.raises(EngineError, match=r"pip install 'sessionscope\[ray\]'"):

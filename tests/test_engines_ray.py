@@ -11,6 +11,7 @@ import os
 import signal
 import socket
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -22,17 +23,26 @@ ray = pytest.importorskip("ray")
 
 
 @pytest.fixture(scope="module")
-def cluster():
-    """One cluster for the module (starting Ray is slow on a busy machine)."""
+def cluster(tmp_path_factory):
+    """One cluster for the module (starting Ray is slow on a busy machine).
+
+    Its head's first ``ray start`` exits at once, as one whose port was taken does: the cluster starts it again.
+    """
     from ray import cloudpickle  # Ray's own copy: the one that pickles tasks and actors
 
     from sessionscope.engines.local_cluster import LocalRayCluster
 
     cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the actors run this module's functions
-    c = LocalRayCluster(nodes=2, cpus=1)
+    d = tmp_path_factory.mktemp("raybin")
+    flaky = d / "ray"
+    flaky.write_text(f"#!/bin/sh\nif [ ! -e {d}/refused ]; then touch {d}/refused; echo 'port taken' >&2; exit 1; fi\n"
+                     f"exec {Path(sys.executable).with_name('ray')} \"$@\"\n")
+    flaky.chmod(0o755)
+    c = LocalRayCluster(nodes=2, cpus=1, ray_bin=str(flaky))
     pids = c.pids
     try:
         c.start()
+        assert (d / "refused").exists() and c.attempt == 3  # the refused head, the head, the second node
         yield c
     finally:
         c.stop()

@@ -27,10 +27,43 @@ from sessionscope.engines.base import EngineError
 log = logging.getLogger(__name__)
 
 
+#: ``ray start``'s default ``--min-worker-port``/``--max-worker-port``: Ray refuses a node whose own ports fall in
+#: this range ("is trying to use a port number ... used by other components"), and a machine whose ephemeral range
+#: starts low (``net.ipv4.ip_local_port_range``) hands such ports out
+WORKER_PORTS = range(10002, 20000)
+#: attempts at starting one node: a port chosen free can be taken by another process before Ray binds it
+ATTEMPTS = 3
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_ports(1)[0]
+
+
+def free_ports(n: int) -> list[int]:
+    """``n`` distinct free loopback ports outside :data:`WORKER_PORTS` (all held open until all are chosen)."""
+    held: list[socket.socket] = []
+    ports: list[int] = []
+    try:
+        while len(ports) < n:
+            s = socket.socket()
+            held.append(s)
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+            if port not in WORKER_PORTS:
+                ports.append(port)
+            if len(held) > 50 * n:
+                raise EngineError(f"no {n} free ports outside {WORKER_PORTS.start}-{WORKER_PORTS.stop - 1}")
+    finally:
+        for s in held:
+            s.close()
+    return ports
+
+
+def log_tail(path: Path, lines: int = 15) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError as e:
+        return f"(no log: {e})"
 
 
 def _children(pid: int) -> list[int]:
@@ -51,6 +84,10 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+class NodeExited(EngineError):
+    """A node's ``ray start`` exited while the cluster was starting."""
+
+
 class LocalRayCluster:
     """Head + ``nodes - 1`` worker nodes, ``cpus`` CPUs each, bound to 127.0.0.1."""
 
@@ -62,22 +99,26 @@ class LocalRayCluster:
         self.pids: set[int] = set()
         self.address: Optional[str] = None
         self.tmp = Path(tempfile.mkdtemp(prefix="ssray"))  # short: Ray's socket paths must stay < 108 chars
+        self.attempt = 0
+        self.log = self.tmp
 
     def _start_node(self, head: bool) -> None:
+        ports = free_ports(7)
         args = [self.ray_bin, "start", "--block", "--node-ip-address=127.0.0.1", f"--num-cpus={self.cpus}",
                 "--num-gpus=0", f"--object-store-memory={self.object_store_mb * 2**20}", "--disable-usage-stats",
-                f"--node-manager-port={free_port()}", f"--object-manager-port={free_port()}",
-                f"--dashboard-agent-listen-port={free_port()}", f"--dashboard-agent-grpc-port={free_port()}",
-                f"--runtime-env-agent-port={free_port()}", f"--metrics-export-port={free_port()}"]
+                f"--node-manager-port={ports[0]}", f"--object-manager-port={ports[1]}",
+                f"--dashboard-agent-listen-port={ports[2]}", f"--dashboard-agent-grpc-port={ports[3]}",
+                f"--runtime-env-agent-port={ports[4]}", f"--metrics-export-port={ports[5]}"]
         if self.memory_gb:
             args.append(f"--memory={int(self.memory_gb * 2**30)}")
         if head:
-            port = free_port()
-            args += ["--head", f"--port={port}", "--include-dashboard=false", f"--temp-dir={self.tmp}"]
-            self.address = f"127.0.0.1:{port}"
+            args += ["--head", f"--port={ports[6]}", "--include-dashboard=false", f"--temp-dir={self.tmp}"]
+            self.address = f"127.0.0.1:{ports[6]}"
         else:
             args.append(f"--address={self.address}")
-        log_file = open(self.tmp / f"node{len(self.procs)}.log", "wb")  # noqa: SIM115 - lives as long as the node
+        self.attempt += 1
+        self.log = self.tmp / f"node{len(self.procs)}-try{self.attempt}.log"
+        log_file = open(self.log, "wb")  # noqa: SIM115 - lives as long as the node
         # a throw-away cluster for one machine: no token (a ~/.ray/auth_token left by an earlier local Ray would
         # otherwise switch the nodes to token auth while a driver without RAY_AUTH_MODE=token cannot connect)
         env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "disabled"}
@@ -89,7 +130,7 @@ class LocalRayCluster:
     def _check_alive(self) -> None:
         for p in self.procs:
             if p.poll() is not None:
-                raise EngineError(f"ray start exited with {p.returncode}; log in {self.tmp}")
+                raise NodeExited(f"ray start exited with {p.returncode}; the end of {self.log}:\n{log_tail(self.log)}")
 
     def _wait_nodes(self, n: int, timeout: float) -> None:
         import ray
@@ -114,30 +155,44 @@ class LocalRayCluster:
             time.sleep(0.5)
         raise EngineError(f"the local Ray cluster did not come up with {n} nodes in {timeout:.0f} s; logs in {self.tmp}")
 
+    def _start_and_wait(self, head: bool, n: int, timeout: float) -> None:
+        """Start one node and wait for ``n`` live nodes. A node whose ``ray start`` exits (a port taken between
+        choosing and binding it, say) is started again with new ports, up to :data:`ATTEMPTS` times; the last
+        error carries the end of its log."""
+        import ray
+
+        for attempt in range(1, ATTEMPTS + 1):
+            self._start_node(head=head)
+            try:
+                self._wait_nodes(n, timeout)
+                return
+            except NodeExited as e:
+                if head and ray.is_initialized():
+                    ray.shutdown()
+                self._end([self.procs.pop()])
+                if attempt == ATTEMPTS:
+                    raise
+                log.warning("a Ray node did not start (try %d of %d); starting it again: %s", attempt, ATTEMPTS, e)
+
     def start(self, timeout: float = 180) -> str:
         """Start the nodes one after the other; returns the address for ``ray.init``/``--ray-address``."""
         import ray
 
-        self._start_node(head=True)
-        self._wait_nodes(1, timeout)
-        for _ in range(self.nodes - 1):
-            self._start_node(head=False)
-        self._wait_nodes(self.nodes, timeout)
+        self._start_and_wait(True, 1, timeout)
+        for i in range(self.nodes - 1):
+            self._start_and_wait(False, i + 2, timeout)
         ray.shutdown()  # the probe connection; callers connect themselves
         assert self.address is not None
         return self.address
 
-    def stop(self) -> None:
-        """End every process this cluster started (process groups and descendants), by PID."""
-        import ray
-
-        if ray.is_initialized():
-            ray.shutdown()
+    @staticmethod
+    def _end(procs: list[subprocess.Popen]) -> None:
+        """End these ``ray start`` processes: their process groups and every descendant, by PID."""
         victims: set[int] = set()
-        for p in self.procs:
+        for p in procs:
             victims.update(_children(p.pid))
         for sig in (signal.SIGTERM, signal.SIGKILL):
-            for p in self.procs:
+            for p in procs:
                 try:
                     os.killpg(p.pid, sig)  # the group of this `ray start` (it is the leader)
                 except ProcessLookupError:
@@ -148,10 +203,18 @@ class LocalRayCluster:
                 except ProcessLookupError:
                     pass
             deadline = time.monotonic() + 5
-            while time.monotonic() < deadline and any(p.poll() is None for p in self.procs):
+            while time.monotonic() < deadline and any(p.poll() is None for p in procs):
                 time.sleep(0.2)
-        for p in self.procs:
+        for p in procs:
             p.wait(timeout=10)
+
+    def stop(self) -> None:
+        """End every process this cluster started (process groups and descendants), by PID."""
+        import ray
+
+        if ray.is_initialized():
+            ray.shutdown()
+        self._end(self.procs)
         self.procs.clear()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
