@@ -137,6 +137,47 @@ def test_head_decision_and_to_check() -> None:
     assert dec is None  # p = sigmoid(-1) < 0.4
 
 
+def test_a_commitment_the_rule_finds_and_the_heads_doubt_is_listed_to_check_not_dropped() -> None:
+    """``extraction.action_rule_floor``: the rule's "I will…" under the heads' threshold but at or above the floor
+    is an action item (method ``rule+head-low``), always to check, whatever the real-talk check then says."""
+    from sessionscope.analysis.extract.check import FEATURES, ItemCheck, KindCheck, apply_check
+    from sessionscope.analysis.extract.rules import LOW_HEAD, RuleHit
+    from sessionscope.analysis.extract.stage import assignment, decide
+    from sessionscope.config import ExtractionConfig
+    from sessionscope.language.nlp import Sentence
+    from sessionscope.model import ActionItem, Participant, Session, Utterance
+
+    d = 3 + len(CUE_NAMES) + len(CTX_NAMES)
+    heads = ActHeads(labels=("recommendation", "action"), weights=np.zeros((2, d), np.float32), bias=np.zeros(2, np.float32),
+                     stack=np.array([[1.0, 0.0, -5.0, 0.0, -3.0], [1.0, 0.5, -5.0, 0.0, -1.0]]),
+                     thresholds=np.array([0.4, 0.4]), encoder="fake")
+    sent = Sentence("I will send the deck to everybody.", 0, 34)
+    hit = RuleHit("action", 0.85, "i_will")
+    hits = {"recommendation": None, "action": hit, "problem": None}
+    on, off = ExtractionConfig(action_rule_floor=0.25), ExtractionConfig(action_rule_floor=None)
+    dec, calibrated = decide(sent, hits, None, heads, np.zeros(2), on)  # p = sigmoid(0.5 - 1) = 0.38 < 0.4
+    assert dec.kind == "action" and dec.method == LOW_HEAD and calibrated and dec.confidence == pytest.approx(0.3775, abs=1e-3)
+    assert decide(sent, hits, None, heads, np.zeros(2), off) == (None, False)  # dropped, as before
+    assert decide(sent, hits, None, heads, np.zeros(2), ExtractionConfig(action_rule_floor=0.4)) == (None, False)
+    assert decide(sent, {**hits, "action": None}, None, heads, np.zeros(2), on) == (None, False)  # p 0.27, no rule
+    veto = {**hits, "action": RuleHit("action", 0.0, "not_yet", veto=True)}
+    assert decide(sent, veto, None, heads, np.zeros(2), on) == (None, False)
+    # a task handed to someone else is still read as one: the floor's decision does not stop the assignment step
+    pair = Session(id="s", participants=(Participant(id="a", name="a"), Participant(id="b", name="b")), utterances=())
+    told = Sentence("You'll send the deck by Friday.", 0, 31)
+    assert assignment(told, dec, 0.9, 0.5, pair, "a", "b") is not None
+
+    n = len(FEATURES)
+    check = ItemCheck(kinds={"action": KindCheck(np.zeros(n), np.ones(n), np.zeros(n), 5.0)}, encoder="x", meta={})  # 0.993: right
+
+    sess = Session(id="s", participants=pair.participants, utterances=(Utterance(id="u1", speaker="a", text=sent.text, start=0, end=2),))
+    items = {"recommendations": (), "action_items": tuple(
+        ActionItem(id=f"act-{n}", utterance_id="u1", start=0, owner="a", task="send the deck", confidence=0.38, char_start=0,
+                   char_end=34, method=m, owners=("a",), to_check=True) for n, m in ((1, LOW_HEAD), (2, "head+rule")))}
+    checked = apply_check(check, sess, [[sent]], items, None, 0.5)["action_items"]
+    assert [(a.confidence, a.to_check) for a in checked] == [(0.993, True), (0.993, False)]
+
+
 def test_merge_duplicate_actions() -> None:
     from sessionscope.analysis.extract.stage import merge_duplicate_actions
     from sessionscope.model import ActionItem

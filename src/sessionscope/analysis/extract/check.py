@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import numpy as np
 
+from sessionscope.analysis.extract.rules import LOW_HEAD
 from sessionscope.fileio import bundled_resource
 from sessionscope.text import word_count
 
@@ -166,7 +167,8 @@ def item_features(session: Session, index: dict[str, int], item: Recommendation 
 
 def apply_check(check: ItemCheck, session: Session, parsed: Sequence[Sequence[Sentence]], items: dict[str, tuple[Any, ...]],
                 encoder: Any, below: float) -> dict[str, tuple[Any, ...]]:
-    """Items with the check's probability as ``confidence`` and ``to_check`` below ``below``.
+    """Items with the check's probability as ``confidence`` and ``to_check`` below ``below`` (or found by a
+    rule the heads doubted: :data:`~.rules.LOW_HEAD`).
 
     Only English items with a calibrated confidence (the heads') of a kind the check knows are
     re-scored; the rest (Russian, uncalibrated, kinds without a check) are returned as they were.
@@ -187,7 +189,8 @@ def apply_check(check: ItemCheck, session: Session, parsed: Sequence[Sequence[Se
         p = check.kinds[kind].proba(feats, emb)
         new = list(items[field])
         for (n, *_), pn in zip(todo, p, strict=True):
-            new[n] = replace(new[n], confidence=round(float(pn), 3), to_check=bool(pn < below))
+            # an item the heads scored under their threshold stays to check whatever the check says (see LOW_HEAD)
+            new[n] = replace(new[n], confidence=round(float(pn), 3), to_check=bool(pn < below) or new[n].method == LOW_HEAD)
         out[field] = tuple(new)
     return out
 

@@ -22,6 +22,11 @@ from sessionscope.text import strip_markup
 _I = re.IGNORECASE | re.UNICODE
 
 
+#: the method of an action item the rule found and the heads scored under their threshold, at or above
+#: ``extraction.action_rule_floor``: listed, always to check (on real talk such items were stories and habits told)
+LOW_HEAD = "rule+head-low"
+
+
 @dataclass(frozen=True, slots=True)
 class RuleHit:
     """What a rule concluded about one sentence.

@@ -64,7 +64,7 @@ from sessionscope.analysis.extract.dates import find_due
 from sessionscope.analysis.extract.problems import link_solutions, problem_rule
 from sessionscope.analysis.extract.recommendations import meeting_procedure, recommendation_rule
 from sessionscope.analysis.extract.request import own_request
-from sessionscope.analysis.extract.rules import RuleHit, informal_context, own_side_context, quoted_by_frame
+from sessionscope.analysis.extract.rules import LOW_HEAD, RuleHit, informal_context, own_side_context, quoted_by_frame
 from sessionscope.analysis.questions import questions_decided_by, session_questions
 from sessionscope.config import Config, DynamicsConfig, ExtractionConfig
 from sessionscope.language.nlp import Sentence
@@ -313,6 +313,10 @@ def decide(sent: Sentence, hits: dict[str, Optional[RuleHit]], proba: Optional[d
     pd = fuse({"problem": hits["problem"]}, {"problem": proba["problem"]} if proba and "problem" in proba else None, cfg)
     if pd is not None and (d is None or (pd.hit is not None and pd.confidence > d.confidence)):
         return pd, False
+    if d is None and cfg.action_rule_floor is not None:  # the rule's commitment the heads doubt: listed to check
+        hit = hits.get("action")
+        if hit is not None and not hit.veto and probs.get("action", 0.0) >= cfg.action_rule_floor:
+            return Decision("action", probs["action"], LOW_HEAD, hit), True
     return (d, True) if d is not None else (None, False)
 
 
@@ -334,7 +338,7 @@ def assignment(sent: Sentence, d: Optional[Decision], p_assign: Optional[float],
     :func:`~.addressee.call`) is handed out plainly too (:func:`~.assign.dated_task`: "Lee is going to
     call the supplier on Monday", "Sam, can you send the report by Friday?").
     """
-    if d is not None and d.kind not in ("recommendation",):
+    if d is not None and d.kind not in ("recommendation",) and d.method != LOW_HEAD:
         return None
     use_head = p_assign is not None and sent.language != "ru"
     group = len(session.participants) > 2
@@ -811,6 +815,7 @@ class ExtractionStage:
             "check_below": self.cfg.check_below,
             "check_below_recommendations": self.cfg.recommendation_check_below,
             "min_confidence": self.cfg.min_confidence,
+            "action_rule_floor": self.cfg.action_rule_floor,  # English commitments the heads doubted, listed to check
         }
         return session.evolve(**items, extra=extra)
 
