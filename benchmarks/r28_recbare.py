@@ -246,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", choices=("heldout", "dev"), default="heldout",
                     help="held-out train meetings (choosing) or the dev meetings (the lead, once, at the end)")
     ap.add_argument("--conditions", default=None, help="comma-separated condition names (default: all)")
+    ap.add_argument("--action-rule-floor", default="default", metavar="F|none",
+                    help="extraction.action_rule_floor for this run (round 34; default: the configuration's)")
     args = ap.parse_args(argv)
     if args.checks:
         return checks(args.checks)
@@ -255,7 +257,9 @@ def main(argv: list[str] | None = None) -> int:
     from sessionscope.config import DynamicsConfig, ExtractionConfig
 
     set_variant(args.variant)
-    stage = ExtractionStage(ExtractionConfig(), DynamicsConfig())
+    floor = {} if args.action_rule_floor == "default" else \
+        {"action_rule_floor": None if args.action_rule_floor == "none" else float(args.action_rule_floor)}
+    stage = ExtractionStage(ExtractionConfig(**floor), DynamicsConfig())
     stage._model()
     stage._act_heads()
     wanted = set(args.conditions.split(",")) if args.conditions else None

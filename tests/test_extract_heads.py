@@ -162,6 +162,8 @@ def test_a_commitment_the_rule_finds_and_the_heads_doubt_is_listed_to_check_not_
     assert decide(sent, {**hits, "action": None}, None, heads, np.zeros(2), on) == (None, False)  # p 0.27, no rule
     veto = {**hits, "action": RuleHit("action", 0.0, "not_yet", veto=True)}
     assert decide(sent, veto, None, heads, np.zeros(2), on) == (None, False)
+    for cut in ("I'll take ==", "I will send the -", "I'll just be —"):  # cut off: no task that stands on its own
+        assert decide(Sentence(cut, 0, len(cut)), hits, None, heads, np.zeros(2), on) == (None, False)
     # a task handed to someone else is still read as one: the floor's decision does not stop the assignment step
     pair = Session(id="s", participants=(Participant(id="a", name="a"), Participant(id="b", name="b")), utterances=())
     told = Sentence("You'll send the deck by Friday.", 0, 31)
@@ -176,6 +178,28 @@ def test_a_commitment_the_rule_finds_and_the_heads_doubt_is_listed_to_check_not_
                    char_end=34, method=m, owners=("a",), to_check=True) for n, m in ((1, LOW_HEAD), (2, "head+rule")))}
     checked = apply_check(check, sess, [[sent]], items, None, 0.5)["action_items"]
     assert [(a.confidence, a.to_check) for a in checked] == [(0.993, True), (0.993, False)]
+
+
+@pytest.mark.parametrize(("text", "listed"), [("I will send the deck to everybody.", True),
+                                               ("i will send the deck to everybody", False)])
+def test_the_floor_reads_punctuated_text_only(text: str, listed: bool) -> None:
+    """On bare text (a recogniser without punctuation) the rule's commitments the heads doubt stay dropped: there
+    the floor lost MRDA action items on held-out train meetings (round 34)."""
+    from sessionscope.analysis.extract.rules import LOW_HEAD
+    from sessionscope.analysis.extract.stage import extract_items
+    from sessionscope.config import DynamicsConfig, ExtractionConfig
+    from sessionscope.language.nlp import Sentence
+    from sessionscope.model import Participant, Session, Utterance
+
+    d = 3 + len(CUE_NAMES) + len(CTX_NAMES)
+    heads = ActHeads(labels=("recommendation", "action"), weights=np.zeros((2, d), np.float32), bias=np.zeros(2, np.float32),
+                     stack=np.array([[1.0, 0.0, -5.0, 0.0, -3.0], [1.0, 0.5, -5.0, 0.0, -1.0]]),
+                     thresholds=np.array([0.4, 0.4]), encoder="fake")
+    sess = Session(id="s", participants=(Participant(id="a", name="a"), Participant(id="b", name="b")),
+                   utterances=(Utterance(id="u1", speaker="a", text=text, start=0, end=2),), language="en")
+    parsed = [[Sentence(text.replace("i will", "I will"), 0, len(text))]]  # the stage writes a bare "i" as "I"
+    items = extract_items(sess, parsed, None, ExtractionConfig(), DynamicsConfig(), heads=heads, head_logits=[[np.zeros(2)]])
+    assert [a.method for a in items["action_items"]] == ([LOW_HEAD] if listed else [])
 
 
 def test_merge_duplicate_actions() -> None:

@@ -190,7 +190,7 @@ class ExtractionConfig(_Section):
     item_check: Optional[str] = Field("bundled", description="second-stage check of English recommendations / action items learned on audited real talk (.npz from benchmarks/realtalk_check_r13_realtalk.py train); its probability that the item is right replaces the heads' confidence; 'bundled' = the shipped one; none = the heads' probability stays")
     item_check_below: float = Field(0.5, ge=0, le=1, description="items the check re-scored are marked to_check below this probability of being right (0.5: more likely wrong than right)")
     merge_similarity: float = Field(0.85, ge=0, le=1, description="action items of one owner whose task embeddings are at least this similar are one task (merged)")
-    action_rule_floor: Optional[float] = Field(0.25, ge=0, le=1, description="English: a sentence the action-item rule finds (\"I will send…\") whose heads' probability is under their threshold but at least this is still listed, as an action item to check (method 'rule+head-low'), not dropped; none = dropped")
+    action_rule_floor: Optional[float] = Field(0.25, ge=0, le=1, description="English text written with punctuation: a sentence the action-item rule finds (\"I will send…\") whose heads' probability is under their threshold but at least this is still listed, as an action item to check (method 'rule+head-low'), not dropped; none = dropped")
 
     @property
     def recommendation_check_below(self) -> float:
