@@ -239,3 +239,20 @@ def test_clear_assignment_passes_below_the_head_threshold_only_in_groups() -> No
                    utterances=())
     assert assignment(_sent(text), rec, 0.02, 0.3, pair, "m", "j") is None  # a pair: the head decides
     assert assignment(_sent("Maybe you could look at the design."), rec, 0.02, 0.3, _session(), "pm", "id") is None
+
+
+def test_clear_assignment_variants_measured_in_round_34(monkeypatch) -> None:
+    """The two readings ``benchmarks/r34_clear_assign.py`` measured (not the default): a longer sentence limit and the
+    text without fillers."""
+    from sessionscope.analysis.extract import assign
+    from sessionscope.analysis.extract.actions import drop_fillers
+
+    long = ("So you will have to work on the look and feel design, to have the easy to use, powerful and fancy remote "
+            "control with some added value")
+    assert not assign.clear_assignment(long)  # 25 tokens at most by default
+    monkeypatch.setattr(assign, "CLEAR_MAX_TOKENS", 40)
+    assert assign.clear_assignment(long)
+    assert drop_fillers("The User Interface uh uh Manager will, um, work on it") == "The User Interface Manager will, work on it"
+    assert not assign.clear_assignment("The user interface uh uh manager will work on the user interface device.")
+    monkeypatch.setattr(assign, "CLEAR_DROP_FILLERS", True)
+    assert assign.clear_assignment("The user interface uh uh manager will work on the user interface device.")

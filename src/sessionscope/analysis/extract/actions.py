@@ -247,6 +247,11 @@ _RATING_OR_ASK = re.compile(
 )
 
 
+def drop_fillers(text: str) -> str:
+    """The text without the fillers "uh", "um", "er", "mm", "hmm" (case and marks kept otherwise)."""
+    return " ".join(_EN_FILLER.sub("", text).split())
+
+
 def _plain(text: str) -> str:
     """Lower-cased text without transcript marks and fillers ("I'll go uh for the two" -> "i'll go for the two")."""
     return " ".join(_EN_FILLER.sub("", strip_markup(text)).casefold().split())

@@ -297,6 +297,12 @@ _FIRST_SUBJECT_WORDS = frozenset({"i", "i'll", "i'm", "i'd", "i've", "we", "we'l
                                   "мы"})
 
 
+#: a longer sentence is never read as a plain hand-out by :func:`clear_assignment`
+CLEAR_MAX_TOKENS = 25
+#: whether :func:`clear_assignment` reads the text without fillers ("the User Interface uh uh Manager will…")
+CLEAR_DROP_FILLERS = False
+
+
 def clear_assignment(text: str) -> bool:
     """A task plainly handed to someone else in a group: firm frame + task verb, no advice, not the speaker's own.
 
@@ -307,9 +313,13 @@ def clear_assignment(text: str) -> bool:
     """
     from sessionscope.analysis.extract.heads import tokens
 
+    if CLEAR_DROP_FILLERS:
+        from sessionscope.analysis.extract.actions import drop_fillers
+
+        text = drop_fillers(text)
     toks = tokens(expand_roles(text))
     low = " ".join(toks)
-    if "?" in text or len(toks) > 25 or _NOT_TASK.search(low):
+    if "?" in text or len(toks) > CLEAR_MAX_TOKENS or _NOT_TASK.search(low):
         return False
     if _FOR_YOU.search(low):
         return True
