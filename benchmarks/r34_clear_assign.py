@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from dialogue_acts import CORPORA, ami_action_items, meetings  # noqa: E402
-from dialogue_acts_eval import prf, session_of  # noqa: E402
+from dialogue_acts import CORPORA, meetings  # noqa: E402
+from r34_action_floor import gold_acts, kind_scores, meeting_inputs  # noqa: E402
 from train_dialogue_acts import commit  # noqa: E402
 
 VARIANTS = {"shipped": (25, False), "A": (25, True), "B": (40, False), "AB": (40, True)}
@@ -38,7 +38,6 @@ def main(argv: list[str] | None = None) -> int:
     names = args.variants.split(",")
 
     from sessionscope.analysis.extract import assign
-    from sessionscope.analysis.extract.bare import parse_utterances
     from sessionscope.analysis.extract.stage import ExtractionStage, extract_items
     from sessionscope.config import DynamicsConfig, ExtractionConfig
 
@@ -51,11 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     for corpus in CORPORA:
         by_meeting = meetings(corpus, args.split)
         found: dict = {n: {"recommendation": set(), "action": set(), "items": {}} for n in names}
-        for m, acts in by_meeting.items():
-            sess = session_of(m, acts)
-            parsed = parse_utterances([u.text for u in sess.utterances], language="en")
-            proba = stage.probabilities(parsed)
-            logits = stage.head_logits(sess, parsed)
+        for _m, sess, parsed, proba, logits in meeting_inputs(stage, by_meeting):
             for n in names:
                 assign.CLEAR_MAX_TOKENS, assign.CLEAR_DROP_FILLERS = VARIANTS[n]
                 try:
@@ -66,18 +61,11 @@ def main(argv: list[str] | None = None) -> int:
                 found[n]["recommendation"].update(r.utterance_id for r in items["recommendations"])
                 found[n]["action"].update(a.utterance_id for a in items["action_items"])
                 found[n]["items"].update({a.utterance_id: [a.owner, a.task, a.method] for a in items["action_items"]})
-            print(f"{corpus} {m} {time.time() - t0:.0f}s", flush=True)
-        gold = {kind: {a.id for acts in by_meeting.values() for a in acts if getattr(a, kind)} for kind in ("recommendation", "action")}
+        gold = gold_acts(by_meeting)
         texts = {a.id: a.text for acts in by_meeting.values() for a in acts}
         res: dict = {}
         for n in names:
-            r: dict = {}
-            for kind in ("recommendation", "action"):
-                tp = len(found[n][kind] & gold[kind])
-                r[kind] = prf(tp, len(found[n][kind]) - tp, len(gold[kind]) - tp)
-            if corpus == "ami":
-                sents = [s for s in ami_action_items(args.split) if s["meeting"] in by_meeting]
-                r["ami_action_sentences"] = {"n": len(sents), "found": sum(any(d in found[n]["action"] for d in s["da_ids"]) for s in sents)}
+            r = kind_scores(found[n], gold, corpus, args.split, by_meeting)
             if n != "shipped" and "shipped" in found:
                 new = sorted(found[n]["action"] - found["shipped"]["action"])
                 gone = sorted(found["shipped"]["action"] - found[n]["action"])
