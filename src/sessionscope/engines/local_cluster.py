@@ -85,7 +85,11 @@ def _children(pid: int) -> list[int]:
 
 
 class NodeExited(EngineError):
-    """A node's ``ray start`` exited while the cluster was starting."""
+    """A node's ``ray start`` exited while the cluster was starting (``proc``: that process)."""
+
+    def __init__(self, proc: subprocess.Popen, message: str) -> None:
+        super().__init__(message)
+        self.proc = proc
 
 
 class LocalRayCluster:
@@ -100,7 +104,7 @@ class LocalRayCluster:
         self.address: Optional[str] = None
         self.tmp = Path(tempfile.mkdtemp(prefix="ssray"))  # short: Ray's socket paths must stay < 108 chars
         self.attempt = 0
-        self.log = self.tmp
+        self.logs: dict[int, Path] = {}  # pid -> the log of that `ray start`
 
     def _start_node(self, head: bool) -> None:
         ports = free_ports(7)
@@ -117,8 +121,8 @@ class LocalRayCluster:
         else:
             args.append(f"--address={self.address}")
         self.attempt += 1
-        self.log = self.tmp / f"node{len(self.procs)}-try{self.attempt}.log"
-        log_file = open(self.log, "wb")  # noqa: SIM115 - lives as long as the node
+        log_path = self.tmp / f"node{len(self.procs)}-try{self.attempt}.log"
+        log_file = open(log_path, "wb")  # noqa: SIM115 - lives as long as the node
         # a throw-away cluster for one machine: no token (a ~/.ray/auth_token left by an earlier local Ray would
         # otherwise switch the nodes to token auth while a driver without RAY_AUTH_MODE=token cannot connect)
         env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "disabled"}
@@ -126,11 +130,13 @@ class LocalRayCluster:
         log_file.close()
         self.procs.append(proc)
         self.pids.add(proc.pid)
+        self.logs[proc.pid] = log_path
 
     def _check_alive(self) -> None:
         for p in self.procs:
             if p.poll() is not None:
-                raise NodeExited(f"ray start exited with {p.returncode}; the end of {self.log}:\n{log_tail(self.log)}")
+                path = self.logs.get(p.pid, self.tmp)
+                raise NodeExited(p, f"ray start exited with {p.returncode}; the end of {path}:\n{log_tail(path)}")
 
     def _wait_nodes(self, n: int, timeout: float) -> None:
         import ray
@@ -167,6 +173,8 @@ class LocalRayCluster:
                 self._wait_nodes(n, timeout)
                 return
             except NodeExited as e:
+                if e.proc is not self.procs[-1]:  # an earlier node died: starting this one again would not help
+                    raise
                 if head and ray.is_initialized():
                     ray.shutdown()
                 self._end([self.procs.pop()])

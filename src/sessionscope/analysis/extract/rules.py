@@ -23,7 +23,8 @@ _I = re.IGNORECASE | re.UNICODE
 
 
 #: the method of an action item the rule found and the heads scored under their threshold, at or above
-#: ``extraction.action_rule_floor``: listed, always to check (on real talk such items were stories and habits told)
+#: ``extraction.action_rule_floor``: listed, always to check (on real talk such items were moves at the table and a
+#: retold story)
 LOW_HEAD = "rule+head-low"
 
 

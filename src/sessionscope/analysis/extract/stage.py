@@ -295,7 +295,9 @@ def decide(sent: Sentence, hits: dict[str, Optional[RuleHit]], proba: Optional[d
     classifier fusion, and a problem found by a rule outranks a less confident head item. Russian: the heads saw no Russian meetings (their words and
     calibration come from English ones), so the rules + classifier fusion — measured on
     the Russian sets — decides, and a recommendation or action item takes the heads'
-    probability of its kind as its confidence. Without heads: the fusion alone
+    probability of its kind as its confidence. English, when no kind clears its threshold: a
+    commitment the action rule finds whose action probability is at least ``cfg.action_rule_floor`` (and which is not
+    cut off) is an action item of method :data:`~.rules.LOW_HEAD`, always to check (round 34). Without heads: the fusion alone
     (confidence not calibrated). The same heads decide between two people as in groups: a
     stricter bar for head items without a rule hit in two-person sessions (chosen on the
     written rows) cut real-talk recommendation F1 roughly in half on held-out meetings
