@@ -137,6 +137,14 @@ def test_head_decision_and_to_check() -> None:
     assert dec is None  # p = sigmoid(-1) < 0.4
 
 
+def _doubting_heads() -> ActHeads:
+    """Heads whose action probability is 0.38 with a rule hit (under their 0.4 threshold) and 0.27 without one."""
+    d = 3 + len(CUE_NAMES) + len(CTX_NAMES)
+    return ActHeads(labels=("recommendation", "action"), weights=np.zeros((2, d), np.float32), bias=np.zeros(2, np.float32),
+                    stack=np.array([[1.0, 0.0, -5.0, 0.0, -3.0], [1.0, 0.5, -5.0, 0.0, -1.0]]),
+                    thresholds=np.array([0.4, 0.4]), encoder="fake")
+
+
 def test_a_commitment_the_rule_finds_and_the_heads_doubt_is_listed_to_check_not_dropped() -> None:
     """``extraction.action_rule_floor``: the rule's "I will…" under the heads' threshold but at or above the floor
     is an action item (method ``rule+head-low``), always to check, whatever the real-talk check then says."""
@@ -147,10 +155,7 @@ def test_a_commitment_the_rule_finds_and_the_heads_doubt_is_listed_to_check_not_
     from sessionscope.language.nlp import Sentence
     from sessionscope.model import ActionItem, Participant, Session, Utterance
 
-    d = 3 + len(CUE_NAMES) + len(CTX_NAMES)
-    heads = ActHeads(labels=("recommendation", "action"), weights=np.zeros((2, d), np.float32), bias=np.zeros(2, np.float32),
-                     stack=np.array([[1.0, 0.0, -5.0, 0.0, -3.0], [1.0, 0.5, -5.0, 0.0, -1.0]]),
-                     thresholds=np.array([0.4, 0.4]), encoder="fake")
+    heads = _doubting_heads()
     sent = Sentence("I will send the deck to everybody.", 0, 34)
     hit = RuleHit("action", 0.85, "i_will")
     hits = {"recommendation": None, "action": hit, "problem": None}
@@ -191,10 +196,7 @@ def test_the_floor_reads_punctuated_text_only(text: str, listed: bool) -> None:
     from sessionscope.language.nlp import Sentence
     from sessionscope.model import Participant, Session, Utterance
 
-    d = 3 + len(CUE_NAMES) + len(CTX_NAMES)
-    heads = ActHeads(labels=("recommendation", "action"), weights=np.zeros((2, d), np.float32), bias=np.zeros(2, np.float32),
-                     stack=np.array([[1.0, 0.0, -5.0, 0.0, -3.0], [1.0, 0.5, -5.0, 0.0, -1.0]]),
-                     thresholds=np.array([0.4, 0.4]), encoder="fake")
+    heads = _doubting_heads()
     sess = Session(id="s", participants=(Participant(id="a", name="a"), Participant(id="b", name="b")),
                    utterances=(Utterance(id="u1", speaker="a", text=text, start=0, end=2),), language="en")
     parsed = [[Sentence(text.replace("i will", "I will"), 0, len(text))]]  # the stage writes a bare "i" as "I"
