@@ -147,6 +147,33 @@ def test_cluster_ports_are_distinct_and_outside_rays_worker_range():
     assert len(set(ports)) == 40 and not any(p in WORKER_PORTS for p in ports)
 
 
+def test_ports_inside_rays_worker_range_are_let_go(monkeypatch):
+    """A machine whose ephemeral ports lie in 10002-19999 (``ip_local_port_range``) made every ``ray start`` exit
+    ("worker_ports is trying to use a port number … used by other components"): such ports are never handed to Ray."""
+    from sessionscope.engines import local_cluster
+
+    handed = iter([10050, 15000, 20001, 19999, 33000, 10002, 45000])
+    closed: list[int] = []
+
+    class FakeSocket:
+        def bind(self, addr):
+            self.port = next(handed)
+
+        def getsockname(self):
+            return ("127.0.0.1", self.port)
+
+        def close(self):
+            closed.append(self.port)
+
+    monkeypatch.setattr(local_cluster.socket, "socket", FakeSocket)
+    assert local_cluster.free_ports(3) == [20001, 33000, 45000]
+    assert sorted(closed) == [10002, 10050, 15000, 19999, 20001, 33000, 45000]  # every socket closed
+    handed = iter([12000] * 10)
+    monkeypatch.setattr(local_cluster, "MAX_BINDS", 10)
+    with pytest.raises(EngineError, match="no 1 free ports outside 10002-19999 in 10 tries"):
+        local_cluster.free_ports(1)
+
+
 def test_a_node_that_never_starts_is_tried_again_then_reported_with_its_log(tmp_path):
     pytest.importorskip("ray")
     from sessionscope.engines.local_cluster import ATTEMPTS, LocalRayCluster, NodeExited

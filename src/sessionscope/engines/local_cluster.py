@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 #: this range ("is trying to use a port number ... used by other components"), and a machine whose ephemeral range
 #: starts low (``net.ipv4.ip_local_port_range``) hands such ports out
 WORKER_PORTS = range(10002, 20000)
+#: how many free ports :func:`free_ports` asks the kernel for at most (an ephemeral range that lies mostly inside
+#: :data:`WORKER_PORTS` still yields a few outside it)
+MAX_BINDS = 20000
 #: attempts at starting one node: a port chosen free can be taken by another process before Ray binds it
 ATTEMPTS = 3
 
@@ -44,19 +47,22 @@ def free_ports(n: int) -> list[int]:
     held: list[socket.socket] = []
     ports: list[int] = []
     try:
-        while len(ports) < n:
+        for _ in range(MAX_BINDS):
             s = socket.socket()
-            held.append(s)
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-            if port not in WORKER_PORTS:
-                ports.append(port)
-            if len(held) > 50 * n:
-                raise EngineError(f"no {n} free ports outside {WORKER_PORTS.start}-{WORKER_PORTS.stop - 1}")
+            if port in WORKER_PORTS:  # let it go (the kernel picks at random, so it rarely comes back)
+                s.close()
+                continue
+            held.append(s)
+            ports.append(port)
+            if len(ports) == n:
+                return ports
     finally:
         for s in held:
             s.close()
-    return ports
+    raise EngineError(f"no {n} free ports outside {WORKER_PORTS.start}-{WORKER_PORTS.stop - 1} in {MAX_BINDS} tries "
+                      "(net.ipv4.ip_local_port_range)")
 
 
 def log_tail(path: Path, lines: int = 15) -> str:
