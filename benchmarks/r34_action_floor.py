@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from dialogue_acts import CORPORA, ami_action_items, meetings  # noqa: E402
+from dialogue_acts import CORPORA, ami_action_items, meetings, write_result  # noqa: E402
 from dialogue_acts_eval import prf, session_of  # noqa: E402
 from train_dialogue_acts import commit  # noqa: E402
 
@@ -100,9 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         out[corpus] = {"meetings": len(by_meeting), "acts": n_acts, "by_floor": res}
         print(json.dumps({k: {kk: vv for kk, vv in v.items() if kk != "added"} for k, v in res.items()}, indent=1), flush=True)
     out["seconds"] = round(time.time() - t0)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
-    print("wrote", args.out)
+    write_result(out, args.out)
     return 0
 
 

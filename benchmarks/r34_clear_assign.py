@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from dialogue_acts import CORPORA, meetings  # noqa: E402
+from dialogue_acts import CORPORA, meetings, write_result  # noqa: E402
 from r34_action_floor import gold_acts, kind_scores, meeting_inputs  # noqa: E402
 from train_dialogue_acts import commit  # noqa: E402
 
@@ -75,9 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         out[corpus] = {"meetings": len(by_meeting), "acts": sum(len(v) for v in by_meeting.values()), "by_variant": res}
         print(json.dumps({k: {kk: vv for kk, vv in v.items() if not kk.startswith("actions_")} for k, v in res.items()}), flush=True)
     out["seconds"] = round(time.time() - t0)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
-    print("wrote", args.out)
+    write_result(out, args.out)
     return 0
 
 

@@ -479,14 +479,20 @@ def per_token_int8(src: Path, dst: Path, weight_bits: int = 7) -> int:
     return count
 
 
+def _precision(precision: Optional[str]) -> str:
+    """``precision`` (default :data:`PRECISION`), checked against :data:`PRECISIONS`."""
+    precision = precision or PRECISION
+    if precision not in PRECISIONS:
+        raise ValueError(f"act tagger precision {precision!r}: one of {', '.join(PRECISIONS)}")
+    return precision
+
+
 def cache_file(tf: TaggerFile, precision: Optional[str] = None) -> Path:
     """Where the ``precision`` graph (default :data:`PRECISION`) of a tagger file is cached."""
     from sessionscope.audio.onnx_models import OPSET, _version
     from sessionscope.models import cache_dir
 
-    precision = precision or PRECISION
-    if precision not in PRECISIONS:
-        raise ValueError(f"act tagger precision {precision!r}: one of {', '.join(PRECISIONS)}")
+    precision = _precision(precision)
     torch_v = _version("torch").replace("+", "_")
     return cache_dir("onnx") / f"act_tagger_en-{tf.sha256[:16]}-torch{torch_v}-opset{OPSET}-v{EXPORT_VERSION}.{precision}.onnx"
 
@@ -508,9 +514,7 @@ def export(tf: TaggerFile, path: Path, model_dir: Optional[Path] = None, precisi
     from sessionscope.models import _sha256
 
     model_dir = model_dir or base_model_dir()
-    precision = precision or PRECISION
-    if precision not in PRECISIONS:
-        raise ValueError(f"act tagger precision {precision!r}: one of {', '.join(PRECISIONS)}")
+    precision = _precision(precision)
     want = tf.meta.get("base", {}).get("sha256")
     weights = model_dir / "model.safetensors"
     if want and _sha256(weights) != want:
