@@ -362,6 +362,12 @@ def test_stage_records_which_stacker_decided() -> None:
     prov = on.extra["extraction"]["act_tagger"]
     assert prov is not None and prov["kinds"] == ["recommendation"] and 0 < prov["thresholds"]["recommendation"] < 1
     assert any("block an hour" in r.text for r in on.recommendations)
+    assert on.extra["extraction"]["list_below"] is None and on.extra["extraction"]["left_out"] == []  # round 35: opt-in
+    rec = next(r for r in on.recommendations if "block an hour" in r.text)
+    strict = ExtractionStage(ExtractionConfig(list_below=min(1.0, rec.confidence + 0.01)))(make_session(rows))
+    assert not any("block an hour" in r.text for r in strict.recommendations)
+    assert any(x["kind"] == "recommendation" and x["id"] == rec.id and x["confidence"] == rec.confidence
+               for x in strict.extra["extraction"]["left_out"])
     off = ExtractionStage(ExtractionConfig(act_tagger="none"))(make_session(rows))
     assert off.extra["extraction"]["act_tagger"] is None and any("block an hour" in r.text for r in off.recommendations)
     ru = ExtractionStage(ExtractionConfig())(make_session([("анна", "Я не успеваю к срокам."),

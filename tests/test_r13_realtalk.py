@@ -20,6 +20,8 @@ from sessionscope.analysis.extract.check import (
     apply_check,
     bundled_item_check,
     check_features,
+    leave_out,
+    rescored,
 )
 from sessionscope.language.nlp import Sentence
 from sessionscope.model import ActionItem, Participant, Recommendation, Session, Utterance
@@ -105,6 +107,29 @@ def test_apply_check_rescores_english_calibrated_items_only() -> None:
     assert a1.confidence == pytest.approx(round(p, 3)) and a1.to_check
     hi = apply_check(_check(2.0, emb=True), s, parsed, items, _Enc(), 0.5)
     assert not hi["recommendations"][0].to_check and hi["recommendations"][0].confidence > 0.9
+
+
+def test_items_under_list_below_are_left_off_the_lists_and_recorded() -> None:
+    """Round 35 (``extraction.list_below``, opt-in): only the items the check re-scored can be left out, a problem no
+    longer counts a left-out item as its solution, and each left-out item is recorded with its confidence."""
+    from sessionscope.model import Problem
+
+    s, parsed, items = _session()
+    items = {**items, "problems": (Problem("p1", "u1", None, "b", "The client is angry.", solved=True, solution_ids=("r1",)),
+                                   Problem("p2", "u1", None, "b", "No deck yet.", solved=True, solution_ids=("r1", "a1")))}
+    positions = rescored(_check(-1.0), s, parsed, items)
+    assert positions == {"recommendations": (0,), "action_items": (0,)}  # not the Russian one, not the uncalibrated one
+    checked = apply_check(_check(-1.0), s, parsed, items, _Enc(), 0.5)  # p = 0.269
+    assert leave_out(checked, positions, None) == (checked, [])
+    kept, left = leave_out(checked, positions, 0.25)
+    assert kept == checked and left == []  # 0.269 is not under 0.25
+    kept, left = leave_out(checked, positions, 0.3)
+    assert [r.id for r in kept["recommendations"]] == ["r2", "r3"] and kept["action_items"] == ()
+    assert [(x["kind"], x["id"], x["text"]) for x in left] == [("recommendation", "r1", s.utterances[0].text),
+                                                               ("action", "a1", "send the deck")]
+    assert left[0]["confidence"] == checked["recommendations"][0].confidence
+    p1, p2 = kept["problems"]
+    assert (p1.solved, p1.solution_ids) == (False, ()) and (p2.solved, p2.solution_ids) == (False, ())
 
 
 def test_bundled_check_loads() -> None:

@@ -456,3 +456,52 @@ def test_research_tables_say_which_stages_did_not_run() -> None:
                    ("extraction", "failed", "boom again"))
     assert session_tables([s])["sessions"].iloc[0].stages_not_run == "extraction:failed;flow:skipped"
     assert session_tables([full_session()])["sessions"].iloc[0].stages_not_run == ""
+
+
+# -- round 35: items to check with the least confidence are folded in the report, kept in the session ---------------
+
+def _folded_session():
+    from dataclasses import replace
+
+    s = full_session()
+    recs = (replace(s.recommendations[0], to_check=True, confidence=0.41),
+            replace(s.recommendations[1], to_check=True, confidence=0.12, giver=s.recommendations[0].giver,
+                    receiver=s.recommendations[0].receiver), *s.recommendations[2:])
+    acts = (replace(s.action_items[0], to_check=True, confidence=0.2), *s.action_items[1:])
+    return s.evolve(recommendations=recs, action_items=acts)
+
+
+def test_items_to_check_under_the_fold_are_counted_not_listed_in_markdown() -> None:
+    s = _folded_session()
+    md = render_session_markdown(s)
+    rec = md.split("## Recommendations")[1].split("\n## ")[0]
+    assert "confidence 41 %)_ **to check**" in rec  # above the fold: listed as before
+    assert s.recommendations[1].text not in rec and "confidence 12 %" not in rec
+    assert "- _… and 1 more marked to check under 25 % confidence (listed in report.html and session.json)_" in rec
+    acts = md.split("## Action items")[1].split("\n## ")[0]
+    assert "set up the CRM pipeline view" not in acts
+    assert "1 more marked to check under 25 % confidence" in acts and "Items marked “to check”" in acts
+    assert len(s.recommendations) == len(full_session().recommendations)  # the session keeps every item
+
+
+def test_items_to_check_under_the_fold_are_in_a_collapsed_block_in_html() -> None:
+    s = _folded_session()
+    html = render_session_html(s, charts=False)
+    block = html.split('<details class="folded">')[1].split("</details>")[0]
+    assert "1 more marked to check under 25 % confidence" in block and "confidence 12 %" in block
+    assert ": to check <span class=\"muted small\">(2)</span>" in html  # the heading counts both
+    acts = html.split('<section id="actions">')[1].split("</section>")[0]
+    assert acts.count('<details class="folded">') == 1 and "set up the CRM pipeline view" in acts.split("<details")[1]
+    parser = _Collector()
+    parser.feed(html)
+    assert parser.tags.count("details") == html.count("</details>")  # every block closed
+
+
+def test_the_fold_can_be_turned_off_and_speaks_russian() -> None:
+    from sessionscope.config import ReportConfig
+
+    s = _folded_session()
+    md = render_session_markdown(s, cfg=ReportConfig(fold_to_check_below=None))
+    assert "under 25 %" not in md and "confidence 12 %" in md and "set up the CRM pipeline view" in md
+    ru = render_session_markdown(s.evolve(language="ru"))
+    assert "с пометкой «проверить» и уверенностью ниже 25 %" in ru

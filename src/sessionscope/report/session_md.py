@@ -93,6 +93,8 @@ def _section(sec: Section, view: ReportView) -> list[str]:
                 meta = ", ".join(_cell(x) for x in (it["at"], it["area"], it["confidence"]) if x and x != "–")
                 mark = f" **{_cell(t('to_check'))}**" if it["to_check"] else ""
                 lines.append(f"- {_cell(it['text'])}" + (f" _({meta})_" if meta else "") + mark)
+            if g.get("folded"):  # the least likely ones, listed in the HTML and session.json
+                lines.append(f"- _{_cell(g['folded_md'])}_")
             lines.append("")
         if sec.sentences:
             lines += [" ".join(_cell(x) for x in sec.sentences), ""]
@@ -117,7 +119,9 @@ def _section(sec: Section, view: ReportView) -> list[str]:
     if sec.rows:
         marks = dict.fromkeys(sec.extra.get("to_check", []), t("to_check"))
         lines += _table(sec.columns, sec.rows, marks=marks, mark_column=sec.extra.get("mark_column", 0))
-    elif sec.empty:
+    if sec.extra.get("folded"):  # rows marked to check with the least confidence: their number, the rows in the HTML
+        lines += [f"_{_cell(sec.extra['folded_md'])}_", ""]
+    if not sec.rows and sec.empty:
         lines += [_cell(sec.empty), ""]
     aside = sec.extra.get("aside")
     if aside:  # items listed apart, not counted (moves within the meeting)

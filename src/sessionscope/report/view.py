@@ -362,7 +362,13 @@ def _measured(t: Translator, confidence: Optional[float]) -> str:
     return t("measured_confidence", value=t.pct(confidence)) if confidence is not None else ""
 
 
-def _recommendations(session: Session, t: Translator, names: _Names) -> Section:
+def _folded(confidence: Optional[float], to_check: bool, below: Optional[float]) -> bool:
+    """An item marked to check whose measured confidence is under ``below`` (``report.fold_to_check_below``): folded in
+    the report (HTML: a collapsed block; Markdown: its number), kept in session.json and every count."""
+    return to_check and below is not None and confidence is not None and confidence < below
+
+
+def _recommendations(session: Session, t: Translator, names: _Names, fold: Optional[float] = None) -> Section:
     sec = Section("recommendations", t("sec_recommendations"))
     groups: dict[tuple[str, Optional[str]], list[dict[str, Any]]] = {}
     procedure: list[dict[str, Any]] = []  # "Next slide, please.": listed apart, not counted as advice
@@ -375,10 +381,13 @@ def _recommendations(session: Session, t: Translator, names: _Names) -> Section:
         if key in seen:  # two lines of one sentence ("Just bring two-thirds," | "over to the other side."): one item
             first = seen[key]
             if first["to_check"] and not r.to_check:
-                first.update(to_check=False, confidence=_measured(t, r.confidence))
+                first.update(to_check=False, confidence=_measured(t, r.confidence), folded=False)
+            elif first["folded"] and not _folded(r.confidence, r.to_check, fold):
+                first.update(confidence=_measured(t, r.confidence), folded=False)
             continue
         item = {"text": text, "at": _at(r.start), "area": t.area(r.area) if r.area else "",
-                "confidence": _measured(t, r.confidence), "to_check": r.to_check}
+                "confidence": _measured(t, r.confidence), "to_check": r.to_check,
+                "folded": _folded(r.confidence, r.to_check, fold)}
         seen[key] = item
         if r.procedure:
             item["text"] = f"{names(r.giver)}: {text}"
@@ -404,7 +413,12 @@ def _recommendations(session: Session, t: Translator, names: _Names) -> Section:
             sec.groups.append({"title": title, "items": sure, "count": str(len(sure))})
         if len(sure) < len(items):
             rest = [it for it in items if it["to_check"]]
-            unsure.append({"title": t("to_check_group", group=title), "items": rest, "count": str(len(rest))})
+            folded = [it for it in rest if it["folded"]]
+            unsure.append({"title": t("to_check_group", group=title), "items": [it for it in rest if not it["folded"]],
+                           "count": str(len(rest)), "folded": folded,
+                           "folded_summary": t("folded_summary", n=len(folded), below=t.pct(fold)) if folded else "",
+                           "folded_md": t("folded_md" if len(folded) < len(rest) else "folded_md_only", n=len(folded),
+                                          below=t.pct(fold)) if folded else ""})
     sec.groups.extend(unsure)
     if procedure:
         sec.groups.append({"title": t("procedure_group"), "items": procedure, "count": count(procedure)})
@@ -430,15 +444,18 @@ def _without_unknown_columns(sec: Section, t: Translator, labels: tuple[str, ...
 def _without_empty_at(sec: Section, t: Translator) -> Section:
     """``sec`` without its "At" column when no row has a time (an untimed transcript: a column of "–")."""
     at = t("at")
-    if at in sec.columns and sec.rows:
+    folded = sec.extra.get("folded") or []
+    if at in sec.columns and (sec.rows or folded):
         i = sec.columns.index(at)
-        if all(row[i] == "–" for row in sec.rows):
+        if all(row[i] == "–" for row in [*sec.rows, *folded]):
             sec.columns = sec.columns[:i] + sec.columns[i + 1:]
             sec.rows = [row[:i] + row[i + 1:] for row in sec.rows]
+            if folded:
+                sec.extra["folded"] = [row[:i] + row[i + 1:] for row in folded]
     return sec
 
 
-def _actions(session: Session, t: Translator, names: _Names) -> Section:
+def _actions(session: Session, t: Translator, names: _Names, fold: Optional[float] = None) -> Section:
     from sessionscope.report.tasktext import task_for_reader
 
     lang = session.language or t.lang  # the words are the session's, whatever the report's language
@@ -463,14 +480,21 @@ def _actions(session: Session, t: Translator, names: _Names) -> Section:
             due = f"{a.due_date.isoformat()} ({a.due_text})"
         owners = list(dict.fromkeys([*([a.owner] if a.owner else []), *a.owners]))
         who = ", ".join(names(o) for o in owners) if owners else t("unknown")
+        row = [who, task(a), due, _at(a.start), *([t.pct(a.confidence) if a.confidence is not None else "–"] if measured else [])]
+        if _folded(a.confidence, a.to_check, fold):
+            sec.extra.setdefault("folded", []).append(row)
+            continue
         if a.to_check:
             sec.extra.setdefault("to_check", []).append(len(sec.rows))
-        sec.rows.append([who, task(a), due, _at(a.start),
-                         *([t.pct(a.confidence) if a.confidence is not None else "–"] if measured else [])])
+        sec.rows.append(row)
     sec.extra["mark_column"] = 1
-    if sec.extra.get("to_check"):
+    if sec.extra.get("folded"):
+        n = len(sec.extra["folded"])
+        sec.extra["folded_summary"] = t("folded_summary", n=n, below=t.pct(fold))
+        sec.extra["folded_md"] = t("folded_md" if sec.rows else "folded_md_only", n=n, below=t.pct(fold))
+    if sec.extra.get("to_check") or sec.extra.get("folded"):
         sec.sentences.append(t("to_check_note"))
-    if not sec.rows and not _gap(sec, session, t):
+    if not sec.rows and not sec.extra.get("folded") and not _gap(sec, session, t):
         sec.empty = t("none_actions_only_moves") if moves else t("none_actions")
     return _without_empty_at(sec, t)
 
@@ -745,6 +769,7 @@ def build_view(session: Session, *, redacted: bool = False, cfg: Optional[Report
     language, guessed = report_language(session)
     t = Translator(language, taxonomy)
     names = _Names(session, t)
+    fold = (cfg or ReportConfig()).fold_to_check_below
     header = [(t("session"), session.id)]
     if session.pair_id:
         header.append((t("pair"), session.pair_id))
@@ -770,9 +795,9 @@ def build_view(session: Session, *, redacted: bool = False, cfg: Optional[Report
         _figures(session, t, names),
         _topics(session, t, names),
         _summary(session, t, names),
-        _recommendations(session, t, names),
+        _recommendations(session, t, names, fold),
         _checklist(session, t),
-        _actions(session, t, names),
+        _actions(session, t, names, fold),
         _questions(session, t, names),
         _problems(session, t, names),
         _flags(session, t),

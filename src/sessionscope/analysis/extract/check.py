@@ -165,23 +165,33 @@ def item_features(session: Session, index: dict[str, int], item: Recommendation 
                                       next_text=nxt.text if nxt else None)
 
 
+def rescored(check: ItemCheck, session: Session, parsed: Sequence[Sequence[Sentence]],
+             items: dict[str, tuple[Any, ...]]) -> dict[str, tuple[int, ...]]:
+    """Per list (``recommendations``, ``action_items``), the positions of the items the check re-scores: English
+    items with a calibrated confidence (the heads') of a kind the check knows."""
+    lang = {(session.utterances[i].id, s.start_char): s.language for i, sents in enumerate(parsed) for s in sents}
+    out: dict[str, tuple[int, ...]] = {}
+    for field, kind in (("recommendations", "recommendation"), ("action_items", "action")):
+        out[field] = tuple(n for n, it in enumerate(items[field])
+                           if kind in check.kinds and it.confidence is not None
+                           and lang.get((it.utterance_id, it.char_start), "en") == "en")
+    return out
+
+
 def apply_check(check: ItemCheck, session: Session, parsed: Sequence[Sequence[Sentence]], items: dict[str, tuple[Any, ...]],
                 encoder: Any, below: float) -> dict[str, tuple[Any, ...]]:
     """Items with the check's probability as ``confidence`` and ``to_check`` below ``below`` (or found by a
     rule the heads doubted: :data:`~.rules.LOW_HEAD`).
 
     Only English items with a calibrated confidence (the heads') of a kind the check knows are
-    re-scored; the rest (Russian, uncalibrated, kinds without a check) are returned as they were.
+    re-scored (:func:`rescored`); the rest (Russian, uncalibrated, kinds without a check) are returned as they were.
     """
     index = {u.id: n for n, u in enumerate(session.utterances)}
-    lang = {(session.utterances[i].id, s.start_char): s.language for i, sents in enumerate(parsed) for s in sents}
     out = dict(items)
-    for field in ("recommendations", "action_items"):
-        todo = [(n, *item_features(session, index, it)) for n, it in enumerate(items[field])
-                if it.confidence is not None and lang.get((it.utterance_id, it.char_start), "en") == "en"]
-        todo = [t for t in todo if t[1] in check.kinds]
-        if not todo:
+    for field, positions in rescored(check, session, parsed, items).items():
+        if not positions:
             continue
+        todo = [(n, *item_features(session, index, items[field][n])) for n in positions]
         kind = todo[0][1]
         feats = np.stack([t[3] for t in todo])
         emb = np.asarray(encoder.encode([t[2] for t in todo]), dtype=np.float64) \
@@ -195,4 +205,36 @@ def apply_check(check: ItemCheck, session: Session, parsed: Sequence[Sequence[Se
     return out
 
 
-__all__ = ["FEATURES", "KINDS", "ItemCheck", "KindCheck", "apply_check", "bundled_check_path", "bundled_item_check", "check_features", "item_features"]
+def leave_out(items: dict[str, tuple[Any, ...]], positions: dict[str, tuple[int, ...]],
+              below: Optional[float]) -> tuple[dict[str, tuple[Any, ...]], list[dict[str, Any]]]:
+    """The re-scored items (``positions``, from :func:`rescored`) whose check probability is under ``below`` taken
+    off the lists, and a record of each (kind, id, utterance, text, confidence) for the session to keep.
+
+    The check's probability is that of the item being right on real talk: under ``below`` an item is
+    wrong so much more often than right that listing it, even "to check", mostly adds work (round 35).
+    Problems no longer count a left-out item as their solution. ``below`` None: nothing is left out.
+    """
+    if below is None:
+        return items, []
+    out = dict(items)
+    left: list[dict[str, Any]] = []
+    gone: set[str] = set()
+    for field, kind in (("recommendations", "recommendation"), ("action_items", "action")):
+        drop = {n for n in positions.get(field, ()) if items[field][n].confidence is not None
+                and items[field][n].confidence < below}
+        for n in sorted(drop):
+            it = items[field][n]
+            gone.add(it.id)
+            left.append({"kind": kind, "id": it.id, "utterance_id": it.utterance_id,
+                         "text": getattr(it, "task", None) or getattr(it, "text", ""), "confidence": it.confidence})
+        out[field] = tuple(it for n, it in enumerate(items[field]) if n not in drop)
+    if gone and "problems" in items:
+        out["problems"] = tuple(
+            replace(p, solution_ids=tuple(s for s in p.solution_ids if s not in gone),
+                    solved=any(s not in gone for s in p.solution_ids)) if set(p.solution_ids) & gone else p
+            for p in items["problems"])
+    return out, left
+
+
+__all__ = ["FEATURES", "KINDS", "ItemCheck", "KindCheck", "apply_check", "bundled_check_path", "bundled_item_check", "check_features", "item_features", "leave_out",
+           "rescored"]

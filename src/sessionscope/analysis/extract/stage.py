@@ -782,6 +782,30 @@ class ExtractionStage:
                 out[i][j] = {k: float(v) for k, v in zip(clf.labels, row, strict=True)}
         return out
 
+    def finish_items(self, session: Session, parsed: Sequence[Sequence[Sentence]], items: dict[str, tuple[Any, ...]],
+                     logits: Any) -> tuple[dict[str, tuple[Any, ...]], list[dict[str, Any]]]:
+        """:func:`extract_items`' lists as the session gets them: English recommendations' learned ``procedure``
+        flag, the second-stage check's confidence (:func:`.check.apply_check`) and the items it finds under
+        ``extraction.list_below`` left off the lists (:func:`.check.leave_out`; returned as the second value).
+        Without the heads' logits (no English heads ran) the lists are returned as they are."""
+        proc = self._procedure_model() if logits is not None else None
+        if proc is not None:  # English recommendations' ``procedure`` from the learned flag (Russian: the regex's)
+            from sessionscope.analysis.extract.procedure import apply_procedure
+            from sessionscope.language.embeddings import get_encoder
+
+            enc = self._encoder if getattr(self._encoder, "name", proc.encoder) == proc.encoder else get_encoder(proc.encoder)
+            items = {**items, "recommendations": apply_procedure(proc, session, parsed, items["recommendations"], enc)}
+        check = self._item_check() if logits is not None else None
+        if check is None:
+            return items, []
+        from sessionscope.analysis.extract.check import apply_check, leave_out, rescored
+        from sessionscope.language.embeddings import get_encoder
+
+        enc = self._encoder if getattr(self._encoder, "name", check.encoder) == check.encoder else get_encoder(check.encoder)
+        positions = rescored(check, session, parsed, items)
+        items = apply_check(check, session, parsed, items, enc, self.cfg.item_check_below)
+        return leave_out(items, positions, self.cfg.list_below)
+
     def __call__(self, session: Session, *, hook: Any = None) -> Session:
         lang = session.language if session.language in ("en", "ru") else None
         parsed = parse_utterances([u.text for u in session.utterances], language=lang)  # bare text: see .bare
@@ -791,20 +815,9 @@ class ExtractionStage:
         logits = self.head_logits(session, parsed)
         items = extract_items(session, parsed, proba, self.cfg, self.dynamics, heads=self._session_heads(session), head_logits=logits,
                               task_encoder=self._encoder if logits is not None else None, assign_threshold=self.assign_threshold)
+        items, left_out = self.finish_items(session, parsed, items, logits)
         proc = self._procedure_model() if logits is not None else None
-        if proc is not None:  # English recommendations' ``procedure`` from the learned flag (Russian: the regex's)
-            from sessionscope.analysis.extract.procedure import apply_procedure
-            from sessionscope.language.embeddings import get_encoder
-
-            enc = self._encoder if getattr(self._encoder, "name", proc.encoder) == proc.encoder else get_encoder(proc.encoder)
-            items = {**items, "recommendations": apply_procedure(proc, session, parsed, items["recommendations"], enc)}
         check = self._item_check() if logits is not None else None
-        if check is not None:
-            from sessionscope.analysis.extract.check import apply_check
-            from sessionscope.language.embeddings import get_encoder
-
-            enc = self._encoder if getattr(self._encoder, "name", check.encoder) == check.encoder else get_encoder(check.encoder)
-            items = apply_check(check, session, parsed, items, enc, self.cfg.item_check_below)
         log.info("%s: %d recommendations, %d action items, %d questions, %d problems", session.id,
                  len(items["recommendations"]), len(items["action_items"]), len(items["questions"]), len(items["problems"]))
         clf = self._classifier
@@ -826,6 +839,8 @@ class ExtractionStage:
             "check_below_recommendations": self.cfg.recommendation_check_below,
             "min_confidence": self.cfg.min_confidence,
             "action_rule_floor": self.cfg.action_rule_floor,  # English commitments the heads doubted, listed to check
+            "list_below": self.cfg.list_below if check is not None else None,
+            "left_out": left_out,  # items the check found under list_below: not listed, kept here
         }
         return session.evolve(**items, extra=extra)
 
