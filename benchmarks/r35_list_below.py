@@ -9,6 +9,8 @@ Usage (from the repository root; a few minutes on 2 cores)::
     python benchmarks/realtalk_gold_r13.py run --work /tmp/r35/gold --tag r35 --sessions ES2004d,SBC044,education_13,ES2002d
     python benchmarks/r35_list_below.py --split realtalk --work /tmp/r35/gold --tag r35 \
         --out benchmarks/results/r35_list_below_realtalk.json   # the blind golds of real talk (both labellers)
+    python benchmarks/r35_list_below.py --split report --work /tmp/r35/report \
+        --out benchmarks/results/r35_fold_report_sbc009.json     # what SBC009's summary lists, folded and not
 
 Each meeting is parsed and scored by the heads once; the items are built as the stage builds them (``extract_items``,
 then ``ExtractionStage.finish_items``: the learned procedure flag, the check's confidence and the floor) for each
@@ -47,8 +49,10 @@ def _floored(session: dict, floor: float | None) -> dict:
 
 
 def _compact(scores: dict) -> dict:
-    """Strict listed / right / wrong / precision / recall per view of ``score_sessions``' pooled part."""
-    return {view: {k: v["strict"][k] for k in ("listed", "right", "wrong", "precision", "recall")}
+    """Listed / right / wrong / precision / recall per view of ``score_sessions``' pooled part: strict (borderline gold
+    counts neither way), and the right items when borderline gold counts as gold (``lenient_right``)."""
+    return {view: {**{k: v["strict"][k] for k in ("listed", "right", "wrong", "precision", "recall")},
+                   "lenient_right": v["lenient"]["right"]}
             for view, v in scores["pooled"].items()}
 
 
@@ -76,16 +80,49 @@ def realtalk(args: argparse.Namespace, floors: list) -> int:
     base = out["by_floor"]["none"]
     for row in out["by_floor"].values():  # what the floor took away: how many of those were right
         row["left_out"] = {g: {view: {"items": base[g][view]["listed"] - row[g][view]["listed"],
-                                      "right": base[g][view]["right"] - row[g][view]["right"]}
+                                      "right": base[g][view]["right"] - row[g][view]["right"],
+                                      "lenient_right": base[g][view]["lenient_right"] - row[g][view]["lenient_right"]}
                                for view in row[g]} for g in ("gold", "gold2", "gold2_ES2002d")}
     write_result(out, args.out)
     print(json.dumps({k: v["left_out"] for k, v in out["by_floor"].items()}, indent=1))
     return 0
 
 
+def report(args: argparse.Namespace) -> int:
+    """``sessionscope analyze`` of SBCSAE SBC009 (a development file of the round-26 audit) with the report's fold on
+    (the default) and off: the recommendations and action items the summary lists to check, and those it folds."""
+    import re
+    import subprocess
+
+    from dialogue_acts import DATA
+
+    exe = str(Path(sys.executable).with_name("sessionscope"))
+    src = DATA / "sbcsae-text-refs" / "SBC009.stm"
+    off = args.work / "fold_off.yaml"
+    args.work.mkdir(parents=True, exist_ok=True)
+    off.write_text("report:\n  fold_to_check_below: null\n", encoding="utf-8")
+    out: dict = {"command": f"python benchmarks/r35_list_below.py --split report --work {args.work} --out {args.out}",
+                 "commit": commit(), "file": "sbcsae-text-refs/SBC009.stm", "runs": {}}
+    for name, extra in (("fold 0.25 (default)", []), ("fold off", ["--config", str(off)])):
+        dest = args.work / ("on" if not extra else "off")
+        subprocess.run([exe, "analyze", str(src), "--out", str(dest), "--force", "--no-progress", *extra], check=True,
+                       stdout=subprocess.DEVNULL)
+        md = (dest / "SBC009" / "summary.md").read_text(encoding="utf-8")
+        recs = md.split("## Recommendations")[1].split("\n## ")[0]
+        acts = md.split("## Action items")[1].split("\n## ")[0]
+        folded = [int(n) for n in re.findall(r"(?:and )?(\d+) (?:more )?marked to check under", recs)]
+        out["runs"][name] = {"recommendations_listed_to_check": recs.count("**to check**"),
+                             "recommendations_folded": sum(folded),
+                             "action_items_listed_to_check": acts.count("**to check**"),
+                             "action_items_folded": sum(int(n) for n in re.findall(r"(\d+) (?:more )?marked to check under", acts))}
+    write_result(out, args.out)
+    print(json.dumps(out["runs"], indent=1))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--split", choices=("heldout", "dev", "realtalk"), required=True)
+    ap.add_argument("--split", choices=("heldout", "dev", "realtalk", "report"), required=True)
     ap.add_argument("--floors", default="none,0.1,0.15,0.2,0.25,0.3")
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--work", type=Path, help="realtalk: the work folder of a realtalk_gold_r13.py run")
@@ -94,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     floors = [None if f == "none" else float(f) for f in args.floors.split(",")]
     if args.split == "realtalk":
         return realtalk(args, floors)
+    if args.split == "report":
+        return report(args)
 
     from sessionscope.analysis.extract.stage import ExtractionStage, extract_items
     from sessionscope.config import DynamicsConfig, ExtractionConfig
