@@ -119,9 +119,7 @@ def _section(sec: Section, view: ReportView) -> list[str]:
     if sec.rows:
         marks = dict.fromkeys(sec.extra.get("to_check", []), t("to_check"))
         lines += _table(sec.columns, sec.rows, marks=marks, mark_column=sec.extra.get("mark_column", 0))
-    if sec.extra.get("folded"):  # rows marked to check with the least confidence: their number, the rows in the HTML
-        lines += [f"_{_cell(sec.extra['folded_md'])}_", ""]
-    if not sec.rows and sec.empty:
+    elif sec.empty:
         lines += [_cell(sec.empty), ""]
     aside = sec.extra.get("aside")
     if aside:  # items listed apart, not counted (moves within the meeting)
