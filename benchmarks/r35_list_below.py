@@ -15,8 +15,8 @@ Usage (from the repository root; a few minutes on 2 cores)::
 Each meeting is parsed and scored by the heads once; the items are built as the stage builds them (``extract_items``,
 then ``ExtractionStage.finish_items``: the learned procedure flag, the check's confidence and the floor) for each
 floor. Per corpus and floor: recommendation and action-item P / R / F1 per act (an item counts on the act it was
-found on), the AMI human action-item sentences found, and how many items the floor left out, how many of those were
-on gold acts, with examples. ``--split realtalk`` scores the sessions of a ``realtalk_gold_r13.py run`` (made with
+found on), the AMI human action-item sentences found (and found by an item not marked to check: what an evaluator
+sees counted), and how many items the floor left out, how many of those were on gold acts, with examples. ``--split realtalk`` scores the sessions of a ``realtalk_gold_r13.py run`` (made with
 every item listed) against both blind golds, each floor applied to the listed items' confidences as
 ``check.leave_out`` does (all four files are English, every item re-scored by the check): strict precision and
 recall per view, and how many of the items under the floor are right. The four files are blind for the check too
