@@ -505,3 +505,16 @@ def test_the_fold_can_be_turned_off_and_speaks_russian() -> None:
     assert "under 25 %" not in md and "confidence 12 %" in md
     ru = render_session_markdown(s.evolve(language="ru"))
     assert "с пометкой «проверить» и уверенностью ниже 25 %" in ru
+
+
+def test_items_left_off_the_lists_are_counted_in_the_report() -> None:
+    """Round 35, opt-in ``extraction.list_below``: what the stage left off the lists is said, per section."""
+    s = full_session()
+    left = [{"kind": "recommendation", "id": "rec-009", "utterance_id": s.utterances[0].id, "text": "x", "confidence": 0.1},
+            {"kind": "recommendation", "id": "rec-010", "utterance_id": s.utterances[0].id, "text": "y", "confidence": 0.2}]
+    s = s.evolve(extra={**s.extra, "extraction": {"list_below": 0.25, "left_out": left}})
+    md = render_session_markdown(s)
+    rec = md.split("## Recommendations")[1].split("\n## ")[0]
+    assert "2 more that the item check scored under 25 % confidence were left off this list" in rec
+    assert "left off this list" not in md.split("## Action items")[1].split("\n## ")[0]
+    assert "left off this list" not in render_session_markdown(full_session())

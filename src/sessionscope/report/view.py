@@ -370,6 +370,24 @@ def _folded(confidence: Optional[float], to_check: bool, below: Optional[float])
     return to_check and below is not None and confidence is not None and confidence < below
 
 
+def _say_left_out(sec: Section, session: Session, t: Translator, kind: str) -> None:
+    """Add the sentence saying how many items of ``kind`` the opt-in ``extraction.list_below`` left off the lists."""
+    ext = session.extra.get("extraction") or {}
+    n = sum(1 for x in ext.get("left_out") or () if x.get("kind") == kind)
+    if n:
+        sec.sentences.append(t("left_out_note", n=n, below=t.pct(ext.get("list_below"))))
+
+
+def _to_check_group(t: Translator, title: str, rest: list[dict[str, Any]], fold: Optional[float]) -> dict[str, Any]:
+    """One direction's recommendations marked to check: those above the fold listed, the others folded."""
+    folded = [it for it in rest if it["folded"]]
+    return {"title": t("to_check_group", group=title), "items": [it for it in rest if not it["folded"]],
+            "count": str(len(rest)), "folded": folded,
+            "folded_summary": t("folded_summary", n=len(folded), below=t.pct(fold)) if folded else "",
+            "folded_md": t("folded_md" if len(folded) < len(rest) else "folded_md_only", n=len(folded),
+                           below=t.pct(fold)) if folded else ""}
+
+
 def _recommendations(session: Session, t: Translator, names: _Names, fold: Optional[float] = None) -> Section:
     sec = Section("recommendations", t("sec_recommendations"))
     groups: dict[tuple[str, Optional[str]], list[dict[str, Any]]] = {}
@@ -414,13 +432,7 @@ def _recommendations(session: Session, t: Translator, names: _Names, fold: Optio
         if sure:
             sec.groups.append({"title": title, "items": sure, "count": str(len(sure))})
         if len(sure) < len(items):
-            rest = [it for it in items if it["to_check"]]
-            folded = [it for it in rest if it["folded"]]
-            unsure.append({"title": t("to_check_group", group=title), "items": [it for it in rest if not it["folded"]],
-                           "count": str(len(rest)), "folded": folded,
-                           "folded_summary": t("folded_summary", n=len(folded), below=t.pct(fold)) if folded else "",
-                           "folded_md": t("folded_md" if len(folded) < len(rest) else "folded_md_only", n=len(folded),
-                                          below=t.pct(fold)) if folded else ""})
+            unsure.append(_to_check_group(t, title, [it for it in items if it["to_check"]], fold))
     sec.groups.extend(unsure)
     if procedure:
         sec.groups.append({"title": t("procedure_group"), "items": procedure, "count": count(procedure)})
@@ -428,6 +440,7 @@ def _recommendations(session: Session, t: Translator, names: _Names, fold: Optio
         sec.groups.append({"title": t("request_group"), "items": requests, "count": count(requests)})
     if any(r.to_check for r in session.recommendations):
         sec.sentences.append(t("to_check_note"))
+    _say_left_out(sec, session, t, "recommendation")
     if not sec.groups and not _gap(sec, session, t):
         sec.empty = t("none_recommendations")
     return sec
@@ -486,6 +499,7 @@ def _actions(session: Session, t: Translator, names: _Names) -> Section:
     sec.extra["mark_column"] = 1
     if sec.extra.get("to_check"):
         sec.sentences.append(t("to_check_note"))
+    _say_left_out(sec, session, t, "action")
     if not sec.rows and not _gap(sec, session, t):
         sec.empty = t("none_actions_only_moves") if moves else t("none_actions")
     return _without_empty_at(sec, t)

@@ -236,5 +236,5 @@ def leave_out(items: dict[str, tuple[Any, ...]], positions: dict[str, tuple[int,
     return out, left
 
 
-__all__ = ["FEATURES", "KINDS", "ItemCheck", "KindCheck", "apply_check", "bundled_check_path", "bundled_item_check", "check_features", "item_features", "leave_out",
-           "rescored"]
+__all__ = ["FEATURES", "KINDS", "ItemCheck", "KindCheck", "apply_check", "bundled_check_path", "bundled_item_check",
+           "check_features", "item_features", "leave_out", "rescored"]
