@@ -60,7 +60,7 @@ def _compact(scores: dict) -> dict:
 def realtalk(args: argparse.Namespace, floors: list) -> int:
     import realtalk_gold_r13 as rg
 
-    shared = [s for s in rg.FILES]
+    shared = list(rg.FILES)
     new = list(rg.NEW_FILES)
     loaded = {sid: rg.art.load(args.work, args.tag, sid) for sid in [*shared, *new]}
     golds = {"gold": rg.load_gold(rg.GOLD), "gold2": rg.load_gold(rg.GOLD2)}
