@@ -13,8 +13,10 @@ Usage (from the repository root; ~10 min on 2 cores)::
 Each meeting becomes a :class:`~sessionscope.model.Session` whose utterances are its
 dialogue acts (speaker, times, text), and goes through the extraction stage's own
 functions (``parse_texts`` → ``ExtractionStage.probabilities`` / ``head_logits`` →
-``extract_items``; questions through ``session_questions``, as the dynamics count them),
-so the figures describe what users get. An item counts on the act it was found on.
+``extract_items`` → ``ExtractionStage.finish_items``; questions through ``session_questions``, as the dynamics count
+them), so the figures describe what users get. An item counts on the act it was found on. Since round 35 the
+recommendations and action items are also scored as *counted* (``*_counted``): only the items not marked to check,
+which the reports, the checklist and the flags count.
 
 Systems: ``shipped`` (the trained heads; the default configuration) and ``before``
 (the previous release's rules + written-set classifier and lexical question rule).
@@ -128,6 +130,9 @@ def run_meeting(meeting: str, acts: list[Act], stage, stage_before) -> dict:
     logits = stage.head_logits(sess, parsed)
     shipped = extract_items(sess, parsed, proba, stage.cfg, stage.dynamics, heads=stage._heads, head_logits=logits,
                             task_encoder=stage._encoder, assign_threshold=stage.assign_threshold)
+    # round 35: the lists as the session gets them (the learned procedure flag, the real-talk check's confidence and
+    # to_check, extraction.list_below): the same items as before, now with the marks an evaluator's counts use
+    shipped, _ = stage.finish_items(sess, parsed, shipped, logits)
     before = extract_items(sess, parsed, stage_before.probabilities(parsed), stage_before.cfg, stage_before.dynamics)
     dyn = stage.dynamics
     bare = session_of(meeting, acts, strip=True)
@@ -166,7 +171,7 @@ def question_meeting(meeting: str, acts: list[Act], dyn) -> dict:
     kw = {"language": "en", "backchannels": dyn.backchannels, "backchannel_max_words": dyn.backchannel_max_words,
           "answer_max_utterances": dyn.answer_max_utterances, "answer_max_latency_s": dyn.answer_max_latency_s}
     shipped = session_questions(sess, dyn)
-    empty = {"recommendation": {}, "action": {}, "n_actions": 0}
+    empty = {"recommendation": {}, "action": {}, "n_actions": 0, "recommendation_counted": {}, "action_counted": {}}
     return {
         "shipped": {**empty, "question": {e.utterance_id: e.confidence for e in shipped},
                     "question_stripped": {e.utterance_id: e.confidence for e in session_questions(bare, dyn)}},
@@ -207,7 +212,10 @@ def _found(items: dict) -> dict:
     for a in items["action_items"]:
         act.setdefault(a.utterance_id, []).append((a.owner, a.owners, a.confidence))
     return {"recommendation": rec, "action": act, "question": {q.utterance_id: q.confidence for q in items["questions"]},
-            "n_actions": len(items["action_items"])}
+            "n_actions": len(items["action_items"]),
+            # round 35: the items not marked to check, which the reports, checklist and flags count
+            "recommendation_counted": {r.utterance_id: r.confidence for r in items["recommendations"] if not r.to_check},
+            "action_counted": {a.utterance_id: a.confidence for a in items["action_items"] if not a.to_check}}
 
 
 def score(corpus: str, acts_by_meeting: dict[str, list[Act]], results: dict[str, dict]) -> dict:
@@ -217,7 +225,9 @@ def score(corpus: str, acts_by_meeting: dict[str, list[Act]], results: dict[str,
         s: dict = {}
         for kind, gold_attr, key in (("question", "question", "question"), ("question_stripped", "question", "question_stripped"),
                                      ("question_incl_rhetorical", "question_with_qh", "question"),
-                                     ("recommendation", "recommendation", "recommendation"), ("action", "action", "action")):
+                                     ("recommendation", "recommendation", "recommendation"), ("action", "action", "action"),
+                                     ("recommendation_counted", "recommendation", "recommendation_counted"),
+                                     ("action_counted", "action", "action_counted")):
             tp = fp = fn = 0
             for a in all_acts:
                 found = a.id in results[a.meeting][system][key]
@@ -306,14 +316,17 @@ def ami_sentences(acts_by_meeting: dict[str, list[Act]], results: dict[str, dict
     splits = {acts[0].split for acts in acts_by_meeting.values() if acts}  # dev, or heldout when choosing
     sents = [s for split in sorted(splits) for s in ami_action_items(split) if s["meeting"] in acts_by_meeting]
     for system in ("shipped", "before"):
-        act_hit = any_hit = 0
+        act_hit = any_hit = counted = 0
         for s in sents:
             r = results[s["meeting"]][system]
             act_hit += any(d in r["action"] for d in s["da_ids"])
             any_hit += any(d in r["action"] or d in r["recommendation"] for d in s["da_ids"])
+            counted += any(d in r.get("action_counted", ()) for d in s["da_ids"])
         n = len(sents)
         out[system] = {"n_sentences": n, "found_as_action": round(act_hit / n, 3) if n else None,
-                       "found_as_action_or_recommendation": round(any_hit / n, 3) if n else None}
+                       "found_as_action_or_recommendation": round(any_hit / n, 3) if n else None,
+                       # round 35: found by an action item not marked to check (what the reports count)
+                       "found_as_counted_action": round(counted / n, 3) if n else None}
     return out
 
 
@@ -322,13 +335,17 @@ def markdown(path: Path) -> str:
     r = json.loads(path.read_text(encoding="utf-8"))
     lines = ["| corpus | kind (gold) | shipped P / R / **F1** | before P / R / F1 |", "|---|---|---|---|"]
     gold = {"mrda": {"question": "q* (not qh)", "question_stripped": "q*, no punctuation/capitals",
-                     "question_incl_rhetorical": "q* incl. qh", "recommendation": "^cs, ^co", "action": "^cc"},
+                     "question_incl_rhetorical": "q* incl. qh", "recommendation": "^cs, ^co", "action": "^cc",
+                     "recommendation_counted": "^cs, ^co; items not to check", "action_counted": "^cc; items not to check"},
             "ami": {"question": "el.*", "question_stripped": "el.*, no punctuation/capitals",
-                    "question_incl_rhetorical": "el.*", "recommendation": "sug", "action": "off"}}
+                    "question_incl_rhetorical": "el.*", "recommendation": "sug", "action": "off",
+                    "recommendation_counted": "sug; items not to check", "action_counted": "off; items not to check"}}
     for corpus in CORPORA:
         if corpus not in r:
             continue
-        for kind in ("question", "question_stripped", "recommendation", "action"):
+        for kind in ("question", "question_stripped", "recommendation", "action", "recommendation_counted", "action_counted"):
+            if kind not in r[corpus]["shipped"]:  # results written before round 35
+                continue
             a, b = r[corpus]["shipped"][kind], r[corpus]["before"][kind]
             lines.append(f"| {corpus.upper()} ({r[corpus]['meetings']} meetings, {r[corpus]['acts']} acts) | {kind} ({gold[corpus][kind]}) | "
                          f"{a['p']:.2f} / {a['r']:.2f} / **{a['f1']:.2f}** | {b['p']:.2f} / {b['r']:.2f} / {b['f1']:.2f} |")
