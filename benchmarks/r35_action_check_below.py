@@ -90,7 +90,7 @@ def realtalk(args: argparse.Namespace, lines: list[float]) -> dict:
     def tasks(scores: dict) -> dict:
         v = scores["pooled"]["tasks (not in_meeting)"]["strict"]
         n = v["not_to_check"]
-        return {"listed": v["listed"], "right": v["right"], "counted": n.get("listed"), "counted_right": n["right"],
+        return {"listed": v["listed"], "right": v["right"], "counted": n["right"] + n["wrong"], "counted_right": n["right"],
                 "counted_precision": n["precision"], "counted_recall": n["recall"]}
 
     golds = {"gold": rg.load_gold(rg.GOLD), "gold2": rg.load_gold(rg.GOLD2)}
