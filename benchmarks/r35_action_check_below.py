@@ -31,9 +31,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from dialogue_acts import CORPORA, ami_action_items, meetings, write_result  # noqa: E402
 from dialogue_acts_eval import prf  # noqa: E402
 from r34_action_floor import gold_acts, meeting_inputs  # noqa: E402
+from sessionscope.analysis.extract.rules import LOW_HEAD  # noqa: E402
 from train_dialogue_acts import commit  # noqa: E402
-
-LOW_HEAD = "rule+head-low"
 
 
 def to_check(confidence: float | None, method: str | None, line: float, shipped: bool) -> bool:

@@ -179,19 +179,20 @@ def rescored(check: ItemCheck, session: Session, parsed: Sequence[Sequence[Sente
 
 
 def apply_check(check: ItemCheck, session: Session, parsed: Sequence[Sequence[Sentence]], items: dict[str, tuple[Any, ...]],
-                encoder: Any, below: float) -> dict[str, tuple[Any, ...]]:
+                encoder: Any, below: float, positions: Optional[dict[str, tuple[int, ...]]] = None) -> dict[str, tuple[Any, ...]]:
     """Items with the check's probability as ``confidence`` and ``to_check`` below ``below`` (or found by a
     rule the heads doubted: :data:`~.rules.LOW_HEAD`).
 
     Only English items with a calibrated confidence (the heads') of a kind the check knows are
-    re-scored (:func:`rescored`); the rest (Russian, uncalibrated, kinds without a check) are returned as they were.
+    re-scored (:func:`rescored`, or ``positions`` when the caller has them); the rest (Russian, uncalibrated, kinds
+    without a check) are returned as they were.
     """
     index = {u.id: n for n, u in enumerate(session.utterances)}
     out = dict(items)
-    for field, positions in rescored(check, session, parsed, items).items():
-        if not positions:
+    for field, where in (positions if positions is not None else rescored(check, session, parsed, items)).items():
+        if not where:
             continue
-        todo = [(n, *item_features(session, index, items[field][n])) for n in positions]
+        todo = [(n, *item_features(session, index, items[field][n])) for n in where]
         kind = todo[0][1]
         feats = np.stack([t[3] for t in todo])
         emb = np.asarray(encoder.encode([t[2] for t in todo]), dtype=np.float64) \

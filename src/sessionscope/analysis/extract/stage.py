@@ -803,7 +803,7 @@ class ExtractionStage:
 
         enc = self._encoder if getattr(self._encoder, "name", check.encoder) == check.encoder else get_encoder(check.encoder)
         positions = rescored(check, session, parsed, items)
-        items = apply_check(check, session, parsed, items, enc, self.cfg.item_check_below)
+        items = apply_check(check, session, parsed, items, enc, self.cfg.item_check_below, positions)
         return leave_out(items, positions, self.cfg.list_below)
 
     def __call__(self, session: Session, *, hook: Any = None) -> Session:
