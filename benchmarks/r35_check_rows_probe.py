@@ -53,6 +53,29 @@ def reading(sid: str, speaker: str) -> str:
     return READING.get(f"{sid}|", "not read")
 
 
+def analyse_without_check(work: Path, tag: str, *, reuse: bool = False) -> list[str]:
+    """The files the bundled check was trained on (its ``meta["files"]``), analysed by the current code with the check
+    off (``extraction.item_check: null``) into ``work/tag``; returns the files. ``reuse``: a run already there (every
+    file's ``session.json``) is taken as it is."""
+    from sessionscope.analysis.extract.check import bundled_item_check
+
+    check = bundled_item_check()
+    assert check is not None, "the bundled check is missing"
+    files = list(check.meta["files"])
+    if reuse and all((work / tag / f / "session.json").exists() for f in files):
+        return files
+    manifest = art.prepare(work)
+    blocks = manifest.read_text(encoding="utf-8").split("\n- id: ")
+    sub = work / f"manifest_{tag}.yaml"
+    sub.write_text("\n- id: ".join([blocks[0]] + [b for b in blocks[1:] if b.split("\n", 1)[0] in files]), encoding="utf-8")
+    cfg = work / "nocheck.yaml"
+    cfg.write_text("extraction:\n  item_check: null\n", encoding="utf-8")
+    subprocess.run([str(Path(sys.executable).with_name("sessionscope")), "analyze", "--manifest", str(sub), "--out",
+                    str(work / tag), "--force", "--no-progress", "--format", "markdown", "--config", str(cfg)],
+                   check=True, stdout=subprocess.DEVNULL)
+    return files
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--work", type=Path, required=True)
@@ -63,16 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     from sessionscope.analysis.extract.check import bundled_item_check
     from sessionscope.model.serialize import read_session_json
 
-    files = bundled_item_check().meta["files"]
-    manifest = art.prepare(args.work)
-    blocks = manifest.read_text(encoding="utf-8").split("\n- id: ")
-    sub = args.work / f"manifest_{args.tag}.yaml"
-    sub.write_text("\n- id: ".join([blocks[0]] + [b for b in blocks[1:] if b.split("\n", 1)[0] in files]), encoding="utf-8")
-    cfg = args.work / "nocheck.yaml"
-    cfg.write_text("extraction:\n  item_check: null\n", encoding="utf-8")
-    subprocess.run([str(Path(sys.executable).with_name("sessionscope")), "analyze", "--manifest", str(sub), "--out",
-                    str(args.work / args.tag), "--force", "--no-progress", "--format", "markdown", "--config", str(cfg)],
-                   check=True, stdout=subprocess.DEVNULL)
+    files = analyse_without_check(args.work, args.tag)
     labs = {**r14.labels_all(), **r15.new_labels()}
     rows = r13.rows(args.work, args.tag, tuple(files), labs)
     meta = bundled_item_check().meta
