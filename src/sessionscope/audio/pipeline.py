@@ -627,7 +627,9 @@ def build_session(rec: Recognised, mapping: identify.Mapping, people: list[tuple
     if diar and diar.degraded:
         notes.append(f"diarization degraded: {diar.degraded}")
     from sessionscope.analysis.questions import punctuation_notes
+    from sessionscope.language.nlp import language_notes
 
+    notes.extend(language_notes([u.text for u in utterances]))  # speech in a language Whisper was not set to
     notes.extend(punctuation_notes([u.text for u in utterances]))  # a recogniser that writes "?" as "." (Whisper may)
     results = rec.results
     quality = DataQuality(

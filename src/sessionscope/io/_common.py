@@ -373,7 +373,9 @@ def build_session(
                      else f"only {n_timed} of {len(utterances)} utterances have start and end times")
     notes += implausible_times(utterances)
     from sessionscope.analysis.questions import punctuation_notes
+    from sessionscope.language.nlp import language_notes
 
+    notes += language_notes([u.text for u in utterances])  # a transcript in another language: read as English
     notes += punctuation_notes([u.text for u in utterances])
     if fmt in SERIAL_CUE_FORMATS and timed and len(participants) > 1 and not _any_overlap(utterances):
         notes.append(f"no two cues of the {fmt} file overlap: it cannot show anyone cutting in, so interruptions "

@@ -80,6 +80,48 @@ def detect_language(text: str) -> str:
     return "ru" if cyr > lat else "en"
 
 
+#: The commonest words of English conversation (function words, fillers, "yeah", "okay"): about half the words of an
+#: English transcript are among them (round 36, ``benchmarks/r36_language_note.py``: 0.49-0.62 per transcript on the
+#: 207 MRDA, AMI, QMSum, SBCSAE and Zoom transcripts, 0.39 on the scripted English example; at least 0.23 in any
+#: 60-word stretch of the MRDA and AMI meetings), and under a tenth of a German, Spanish, French, Italian, Dutch or
+#: Portuguese one (one written exchange each: 0.015-0.083).
+COMMON_EN = frozenset(
+    "the and to a of i you it that is in we so this for on be have not with do but are was what they just like know can "
+    "if there yeah about think or at me my our your all he she them would will an as no yes one get go right okay um uh "
+    "well then how from by it's i'm that's don't".split())
+#: :func:`language_notes` reads a transcript only when it has at least this many words in Latin script ...
+LANGUAGE_NOTE_MIN_WORDS = 50
+#: ... and notes it when fewer than this share of them are :data:`COMMON_EN`
+LANGUAGE_NOTE_BELOW = 0.2
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+def english_share(texts: Sequence[str]) -> tuple[Optional[float], int]:
+    """The share of the words of ``texts`` that are :data:`COMMON_EN`, and the number of words (``None`` when none)."""
+    words = [w.lower() for t in texts for w in _WORD.findall(t)]
+    return (sum(w in COMMON_EN for w in words) / len(words) if words else None), len(words)
+
+
+def language_notes(texts: Sequence[str]) -> list[str]:
+    """A data-quality note when a transcript in Latin script does not read as English (utterance ``texts``).
+
+    The text stages read every Latin-script sentence as English (:func:`detect_language`: Cyrillic is Russian, all
+    else English), so a German or Spanish transcript would get questions, advice, tasks and topic areas read as if it
+    were English, and its report would say nothing of it. Such a transcript, with at least
+    :data:`LANGUAGE_NOTE_MIN_WORDS` words, fewer than :data:`LANGUAGE_NOTE_BELOW` of them common English words
+    (:data:`COMMON_EN`), gets this note; it is still analysed. Russian and other Cyrillic text is not judged here.
+    """
+    text = " ".join(texts)
+    if detect_language(text) != "en":
+        return []
+    share, n = english_share(texts)
+    if share is None or n < LANGUAGE_NOTE_MIN_WORDS or share >= LANGUAGE_NOTE_BELOW:
+        return []
+    return [f"the text does not read as English: {round(100 * share)} % of its {n} words are common English words "
+            "(about half in English transcripts); its questions, advice, tasks and topics were read as English and are "
+            "likely wrong (sessionscope reads English and Russian)"]
+
+
 def split_sentences(text: str) -> list[tuple[str, int, int]]:
     """Sentences of ``text`` as ``(sentence, start, end)`` character spans (stripped)."""
     out = []
@@ -677,6 +719,7 @@ def parse_sentence(text: str, *, language: Optional[str] = None) -> Sentence:
 
 
 __all__ = [
-    "LANGUAGES", "Sentence", "Token", "detect_language", "english_pipeline", "parse_sentence", "parse_texts",
-    "parse_helper", "prefetch_parse", "prefetch_pending", "russian_pipeline", "split_sentences",
+    "COMMON_EN", "LANGUAGES", "LANGUAGE_NOTE_BELOW", "LANGUAGE_NOTE_MIN_WORDS", "Sentence", "Token", "detect_language",
+    "english_pipeline", "english_share", "language_notes", "parse_sentence", "parse_texts", "parse_helper",
+    "prefetch_parse", "prefetch_pending", "russian_pipeline", "split_sentences",
 ]

@@ -691,6 +691,16 @@ NOTES_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) f
      r"'\?'\): English sentences ending with '\.' were also judged from word order",
      r"вопросительным знакам в этой расшифровке нельзя доверять (знаком «?» оканчиваются \1 из \2 предложений, "
      r"построенных как вопросы): английские предложения с точкой в конце тоже оценены по порядку слов"),
+    # round 36: a transcript that does not read as English (language.nlp.language_notes), speech Whisper heard as
+    # another language than the configured ones (audio.asr.pick_language)
+    (r"the text does not read as English: (\d+) % of its (\d+) words are common English words \(about half in "
+     r"English transcripts\); its questions, advice, tasks and topics were read as English and are likely wrong "
+     r"\(sessionscope reads English and Russian\)",
+     r"текст не похож на английский: частых английских слов среди его \2 слов лишь \1 % (в английских расшифровках — "
+     r"около половины); вопросы, советы, задачи и темы прочитаны как английские и, скорее всего, неверны (sessionscope "
+     r"читает английский и русский)"),
+    (r"most probable language overall was '(\w+)' \(([\d.]+)\); chose '(\w+)' among the configured languages (.+)",
+     r"вероятнее всего язык записи — «\1» (\2); выбран «\3» из заданных языков: \4"),
     (r"transcription: no words recognised; ([\d.]+) s of speech by (\d+) speaker\(s\) kept as talk time without "
      r"text \(quiet, far-field or overlapped speech\?\)",
      r"распознавание: слов не распознано; \1 с речи (говорящих: \2) учтены как время речи без текста (тихая, "

@@ -152,7 +152,8 @@ DATA_NOTE_PATTERNS = (
     r"looks like a meeting chat export", r"no speaker turns found", r"diarization degraded",
     r"diarization\.enabled is off", r"the file looks truncated or damaged", r"has no WEBVTT header",
     r"transcription: no words recognised", r"had speech but no recognised words",
-    r"no punctuation in the transcript: questions were found from word order", r"question marks are unreliable")
+    r"no punctuation in the transcript: questions were found from word order", r"question marks are unreliable",
+    r"the text does not read as English", r"most probable language overall was")
 #: one pattern of them all (tests/test_r27_leftovers.py checks that each still matches a note the code writes)
 DATA_NOTES = re.compile("|".join(DATA_NOTE_PATTERNS))
 #: a cue file in which no two cues overlap (io/_common.py): its interruptions are not counted, not 0
