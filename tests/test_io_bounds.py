@@ -130,6 +130,21 @@ def test_legacy_encoding_is_detected_and_noted(tmp_path, text: str, encoding: st
     assert name in note and "guessed" in note
 
 
+@pytest.mark.parametrize("encoding", ["cp1251", "cp1252", "koi8-r", "utf-8"])
+def test_windows_line_endings_and_a_dos_end_mark_are_text(tmp_path, encoding: str) -> None:
+    """A legacy-encoded file saved on Windows (CRLF; an old editor's Ctrl-Z at the end) is read, not refused as binary."""
+    text = ("Анна: Доброе утро, как прошла неделя?\r\nБорис: Много работы, отчёт к пятнице.\r\n" if encoding != "cp1252"
+            else "José: ¿Qué tal la semana?\r\nAnna: Bien, el informe está listo.\r\n")
+    p = tmp_path / "t.txt"
+    for tail in (b"", b"\x1a"):
+        p.write_bytes(text.encode(encoding) + tail)
+        s = read_transcript(p)
+        assert [u.text for u in s.utterances] == [x.split(": ", 1)[1] for x in text.split("\r\n") if x]
+    p.write_bytes(text.encode(encoding)[:20] + b"\x01\x02" + text.encode(encoding)[20:])
+    with pytest.raises(InputError):  # other control characters still mark a binary file
+        read_transcript(p)
+
+
 def test_utf8_gets_no_encoding_note(tmp_path) -> None:
     p = tmp_path / "t.txt"
     p.write_text("Jürgen: Grüß dich\nAnna: hi\n", encoding="utf-8")

@@ -167,7 +167,7 @@ def decode_text(data: bytes, *, path: str | Path | None = None) -> tuple[str, Op
             note = (f"the file is not UTF-8: decoded as {_ENCODING_NAMES[encoding]}, an encoding guessed by "
                     "charset-normalizer; check that names and accented letters read right")
             log.warning("%s: not UTF-8, decoded as %s (guessed)", path, encoding)
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.lstrip("\ufeff").rstrip("\x1a").replace("\r\n", "\n").replace("\r", "\n")
     if _mostly_control(text):
         raise InputError("binary file (control characters), not a text transcript", path=path)
     if not text.strip():
@@ -176,8 +176,13 @@ def decode_text(data: bytes, *, path: str | Path | None = None) -> tuple[str, Op
 
 
 def _mostly_control(text: str) -> bool:
-    bad = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\n\t\f\v")
-    return bad > 0
+    """Whether the start of decoded text holds a control character no text file has (a binary file read as text).
+    Line breaks of any system ("\\r\\n", "\\r"), tabs and form feeds are text; so is a DOS end-of-file mark
+    (Ctrl-Z) at the very end."""
+    head = text[:4096]
+    if len(text) <= 4096:
+        head = head.rstrip("\x1a")
+    return any(ord(ch) < 32 and ch not in "\n\r\t\f\v" for ch in head)
 
 
 def _default_limit() -> float:
