@@ -198,3 +198,20 @@ def test_a_mutuality_sentence_on_few_exchanges_says_so() -> None:
     ru = render_session_markdown(full_session(language="ru").evolve(
         knowledge_flow=KnowledgeFlow(matrix=one, mutuality_index=0.0)))
     assert "Это вывод всего по 1 обмену" in ru
+
+
+def test_key_points_on_two_lines_of_one_sentence_are_shown_once() -> None:
+    """Round 36 (the Russian example): "Сделайте отдельные чаты по проектам," and "а в общем оставьте только важное
+    объявление." were two key points, each extended to the same whole sentence, so the report listed it twice."""
+    from sessionscope.model import KeyPoint
+
+    s = _kathy_nathan()
+    s = s.evolve(summary=(KeyPoint("time", "u0002", "kathy", "Just bring two-thirds,", 0.8),
+                          KeyPoint("time", "u0003", "kathy", "over to the other side.", 0.7),
+                          KeyPoint("time", "u0008", "kathy", "Wait a minute now.", 0.6),
+                          KeyPoint("tools", "u0003", "kathy", "over to the other side.", 0.5)))
+    sec = next(x for x in build_view(s).sections if x.key == "summary")
+    assert [(g["area"], g["text"]) for g in sec.groups] == [
+        ("Tools and technology", "Just bring two-thirds, over to the other side."),  # another area: kept
+        ("Time management and priorities", "Just bring two-thirds, over to the other side."),
+        ("Time management and priorities", "Wait a minute now.")]

@@ -746,8 +746,15 @@ def _summary(session: Session, t: Translator, names: _Names) -> Section:
         return (area == t.other_area, -share.get(area, 0.0), t.areas.index(area) if area in t.areas else len(t.areas))
 
     whole = WholeText(session)
+    shown: list[tuple[str, str, str]] = []
     for kp in sorted(session.summary, key=lambda kp: rank(kp.area)):
-        sec.groups.append({"area": t.area(kp.area), "speaker": names(kp.speaker), "text": whole(kp.utterance_id, kp.text)})
+        text = whole(kp.utterance_id, kp.text)
+        # two points on consecutive lines of one sentence ("Do X," | "and leave Y.") read as that same sentence: once
+        norm = " ".join(text.split())
+        if any(a == kp.area and sp == kp.speaker and norm in seen for a, sp, seen in shown):
+            continue
+        shown.append((kp.area, kp.speaker, norm))
+        sec.groups.append({"area": t.area(kp.area), "speaker": names(kp.speaker), "text": text})
     if not sec.groups and not _gap(sec, session, t):
         if any(r.to_check for r in session.advice) or any(a.to_check for a in session.tasks):
             sec.empty = t("none_summary_to_check")
