@@ -79,7 +79,7 @@ class TopicSegment:
     end: Optional[float]
     utterance_ids: tuple[str, ...]
     initiator: Optional[str]
-    confidence: float
+    confidence: float  # the area's mean probability over the segment: a score, not calibrated (docs/topics.md)
     area_scores: dict[str, float] = field(default_factory=dict)
     mode_spans: tuple[ModeSpan, ...] = ()
 
