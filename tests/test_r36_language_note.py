@@ -78,3 +78,27 @@ def test_the_programme_carries_both_notes() -> None:
     other = "most probable language overall was 'de' (0.90); chose 'en' among the configured languages en, ru"
     s = s.evolve(quality=DataQuality(notes=(other,)))
     assert data_notes(s) == other
+
+
+def test_the_console_names_a_session_in_another_language(tmp_path, capsys) -> None:
+    import dataclasses
+
+    from sessionscope.batch import BatchItem, BatchReport, ItemResult
+    from sessionscope.cli.common import print_report
+    from test_report_data import full_session
+
+    def report(notes: tuple[str, ...]) -> BatchReport:
+        s = full_session(sid="de")
+        assert s.quality is not None
+        s = s.evolve(quality=dataclasses.replace(s.quality, notes=notes))
+        return BatchReport(results=(ItemResult(BatchItem(tmp_path / "de.txt", "de"), "ok", out_dir=tmp_path / "de",
+                                               session=s),), out_dir=tmp_path)
+
+    print_report(report(tuple(language_notes([SAMPLES["de"]]))))
+    err = " ".join(capsys.readouterr().err.split())
+    assert "not English or Russian, analysed as English anyway in de (3 % common English words)" in err, err
+    print_report(report(("most probable language overall was 'de' (0.95); chose 'en' among the configured languages "
+                         "en, ru",)))
+    assert "in de (spoken language detected as 'de' (0.95))" in " ".join(capsys.readouterr().err.split())
+    print_report(report(()))
+    assert "not English or Russian" not in capsys.readouterr().err

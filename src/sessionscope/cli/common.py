@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Optional
@@ -63,6 +64,17 @@ def progress_hook(total: int, *, enabled: bool = True, label: str = "sessions") 
 
 #: the start of the data-quality note of a recording decoded only in part (``sessionscope.audio.pipeline.decode_step``)
 TRUNCATED_NOTE = "the file looks truncated or damaged"
+
+
+def _other_language(session: Any) -> str:
+    """What says a session is in another language than the configured ones ("3 % common English words", "spoken
+    language detected as 'de' (0.95)"), from its data-quality notes, or ""."""
+    for n in session.quality.notes if session.quality else ():
+        if m := re.match(r"the text does not read as English: (\d+) % of its \d+ words", n):
+            return f"{m.group(1)} % common English words"
+        if m := re.match(r"most probable language overall was '(\w+)' \(([\d.]+)\)", n):
+            return f"spoken language detected as '{m.group(1)}' ({m.group(2)})"
+    return ""
 
 
 def _truncated(session: Any) -> str:
@@ -337,6 +349,15 @@ def print_report(report: BatchReport) -> None:
         where = _few([f"{sid} ({said})" for sid, said in damaged], 3)
         err.print(f"[yellow]note[/yellow] the recording looks truncated or damaged in {_esc(where)}: only what could "
                   "be decoded was analysed; check the file (a copy or download cut short?)", soft_wrap=True)
+    # a transcript or recording in another language than English or Russian is analysed as English: the report's
+    # 'Data quality' says so (round 36), and the console must too, or its "ok" reads as a valid analysis
+    foreign = [(r.session.id, said) for r in report.results if r.session is not None
+               for said in [_other_language(r.session)] if said]
+    if foreign:
+        where = _few([f"{sid} ({said})" for sid, said in foreign], 3)
+        err.print(f"[yellow]note[/yellow] not English or Russian, analysed as English anyway in {_esc(where)}: its "
+                  "questions, advice, tasks and topics are likely wrong (sessionscope reads English and Russian)",
+                  soft_wrap=True)
     roleless = [r.session.id for r in report.results if r.session is not None and r.session.participants
                 and not unnamed_voices(r.session) and all(p.role.value == "other" for p in r.session.participants)]
     if roleless:  # every junior/senior finding of theirs reads "can't tell": say it once, with the fix
