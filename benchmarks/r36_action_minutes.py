@@ -101,12 +101,15 @@ def fit_action(rs: list[dict], emb: np.ndarray, idx: list[int]):
 
 
 def counted(lists: dict, check, encoder) -> dict[str, set[str]]:
-    """Act ids of the action items listed / counted (not to check) when ``check`` re-scores them."""
+    """Act ids of the action items listed / counted (not to check) when ``check`` re-scores them (at the configured
+    ``extraction.item_check_below``)."""
     from sessionscope.analysis.extract.check import apply_check
+    from sessionscope.config import ExtractionConfig
 
+    below = ExtractionConfig().item_check_below
     out: dict[str, set[str]] = {"listed": set(), "counted": set()}
     for sess, parsed, items in lists.values():
-        done = apply_check(check, sess, parsed, items, encoder, 0.5) if check is not None else items
+        done = apply_check(check, sess, parsed, items, encoder, below) if check is not None else items
         for a in done["action_items"]:
             out["listed"].add(a.utterance_id)
             if not a.to_check:
