@@ -44,22 +44,22 @@ STRETCH = 60
 
 
 def english_transcripts() -> dict[str, list[str]]:
-    """Source/name -> utterance texts of every real English transcript at hand."""
+    """Source/name -> utterance texts of every real English transcript at hand (the files through the package's own
+    readers, as ``analyze`` reads them)."""
+    from sessionscope.io import read_transcript
+
     out: dict[str, list[str]] = {}
     for corpus in ("mrda", "ami"):
         by: dict[str, list[str]] = collections.defaultdict(list)
         for a in load_acts(corpus):
             by[a.meeting].append(a.text)
         out.update({f"{corpus}/{m}": t for m, t in by.items()})
-    for p in sorted(glob.glob(str(DATA / "qmsum-topics-queries" / "*.json"))):
-        turns = json.loads(Path(p).read_text(encoding="utf-8"))["meeting_transcripts"]
-        out[f"qmsum/{Path(p).stem}"] = [t["content"] for t in turns]
-    for p in sorted(glob.glob(str(DATA / "sbcsae-text-refs" / "*.stm"))):
-        lines = Path(p).read_text(encoding="utf-8").splitlines()
-        out[f"sbcsae/{Path(p).stem}"] = [ln.split(" ", 6)[-1] for ln in lines if ln and not ln.startswith(";")]
-    for p in sorted(glob.glob(str(DATA / "zoom-vtt-class-meeting" / "*.vtt"))):
-        out[f"zoom/{Path(p).name}"] = Path(p).read_text(encoding="utf-8").splitlines()
-    out["example/en_session"] = (ROOT / "examples" / "en_session" / "reference.stm").read_text(encoding="utf-8").splitlines()
+    files = [("qmsum", p) for p in sorted(glob.glob(str(DATA / "qmsum-topics-queries" / "*.json")))]
+    files += [("sbcsae", p) for p in sorted(glob.glob(str(DATA / "sbcsae-text-refs" / "*.stm")))]
+    files += [("zoom", p) for p in sorted(glob.glob(str(DATA / "zoom-vtt-class-meeting" / "*.vtt")))]
+    files += [("example", str(ROOT / "examples" / "en_session" / "reference.stm"))]
+    for src, p in files:
+        out[f"{src}/{Path(p).name}"] = [u.text for u in read_transcript(p).utterances]
     return out
 
 
@@ -83,7 +83,9 @@ def main(argv: list[str] | None = None) -> int:
         rows[name] = {"words": n, "share": round(share, 4) if share is not None else None, "noted": bool(language_notes(texts))}
     stretches = [s for name, texts in en.items() if name.split("/")[0] in ("mrda", "ami")
                  for s in [lowest_stretch(texts)] if s is not None]
-    ru = {"example/ru_session": (ROOT / "examples" / "ru_session" / "reference.stm").read_text(encoding="utf-8").splitlines(),
+    from sessionscope.io import read_transcript
+
+    ru = {"example/ru_session": [u.text for u in read_transcript(ROOT / "examples" / "ru_session" / "reference.stm").utterances],
           "written RU rows": [r.text for r in load_rows(("ru",), ("train", "dev", "test"))]}
     samples = json.loads(SAMPLES.read_text(encoding="utf-8"))["samples"]
     shares = [r["share"] for r in rows.values() if r["share"] is not None and r["words"] >= LANGUAGE_NOTE_MIN_WORDS]

@@ -81,8 +81,8 @@ def detect_language(text: str) -> str:
 
 
 #: The commonest words of English conversation (function words, fillers, "yeah", "okay"): about half the words of an
-#: English transcript are among them (round 36, ``benchmarks/r36_language_note.py``: 0.49-0.62 per transcript on the
-#: 207 MRDA, AMI, QMSum, SBCSAE and Zoom transcripts, 0.39 on the scripted English example; at least 0.196 in any
+#: English transcript are among them (round 36, ``benchmarks/r36_language_note.py``: 0.50-0.62 per transcript on the
+#: 207 MRDA, AMI, QMSum, SBCSAE and Zoom transcripts, 0.46 on the scripted English example; at least 0.196 in any
 #: stretch of 60 tokens of the MRDA and AMI meetings), and under a tenth of a German, Spanish, French, Italian, Dutch or
 #: Portuguese one (one written exchange each: 0.015-0.083).
 COMMON_EN = frozenset(
