@@ -1036,7 +1036,8 @@ _PHATIC_MAX = max(len(p) for p in _PHATIC_PHRASES)
 def phatic_question(sentence: str) -> bool:
     """Whether a question sentence is only a greeting, a summons or a channel check ("Hello?", "Hi there?", "Can you
     hear me?", "Are you still there?", "Am I on mute?", «Алло?», «Вы меня слышите?», «Ты тут?»), or a run of them
-    ("Hello, hello, can you hear me?"), after leading fillers ("Oh, hello?").
+    ("Hello, hello, can you hear me?"), after leading fillers ("Oh, hello?"), with the name of the one called ("Hi
+    Boris, can you hear me okay?": a word written with a capital after the first).
 
     Such a sentence is no question (:func:`_head_questions`, :func:`find_questions`): not asked, not open, not
     answered, no knowledge flow. The whole sentence decides, never its first word: "Hello, can you explain the
@@ -1051,7 +1052,18 @@ def phatic_question(sentence: str) -> bool:
     toks = toks[k:]
     if not toks or toks == ["hey"]:  # a bare "Hey?" also asks for a repeat (British "eh?": an AMI train el.inf act)
         return False
-    return _phatic_run(tuple(toks))
+    if _phatic_run(tuple(toks)):
+        return True
+    # a call opens with the other's name ("Hi Boris, can you hear me okay?", «Алло, Игорь Петрович, вы меня
+    # слышите?»): words written with a capital after the first are read as a name called, and the rest must still be
+    # greetings and channel checks only ("Hello Kitty is a brand?" keeps "is a brand"); text written bare is unchanged
+    # (the first word only when a comma follows it: "Boris, can you hear me?")
+    words = [(m.group(), k == 0 and not sentence[m.end():].lstrip().startswith(",")) for k, m in
+             enumerate(_TOKEN.finditer(sentence))]
+    names = {w.casefold().replace("ё", "е") for w, first in words if not first and w[:1].isupper() and w != "I"}
+    names -= _PHATIC_GREETINGS | _PHATIC_LEAD  # "Hello, Anna?": the greeting is no name
+    rest = tuple(t for t in toks if t not in names)
+    return bool(names) and bool(rest) and len(rest) < len(toks) and _phatic_run(rest)
 
 
 @lru_cache(maxsize=1024)
