@@ -21,6 +21,9 @@ FORMATS = ("vtt", "srt", "sbv", "stm", "rttm", "json", "csv", "txt", "docx")
 ALIASES = {
     "webvtt": "vtt", "subrip": "srt", "whisperx": "json", "faster-whisper": "json", "whisper": "json",
     "session": "json", "text": "txt", "plain": "txt", "tsv": "csv", "word": "docx", "subviewer": "sbv",
+    # speech-to-text services' JSON: the JSON reader tells them apart by content (io.asr_services)
+    "assemblyai": "json", "deepgram": "json", "aws-transcribe": "json", "amazon-transcribe": "json", "revai": "json",
+    "rev.ai": "json",
 }
 EXTENSIONS = {".vtt": "vtt", ".srt": "srt", ".stm": "stm", ".rttm": "rttm", ".json": "json", ".csv": "csv",
               ".tsv": "csv", ".txt": "txt", ".text": "txt", ".md": "txt", ".docx": "docx",

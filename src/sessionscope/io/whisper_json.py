@@ -25,6 +25,7 @@ from typing import Any, Optional, cast
 
 from sessionscope.errors import InputError
 from sessionscope.io._common import Record, Recording, clean_label, parse_seconds
+from sessionscope.io.asr_services import parse_service_json, service_kind
 from sessionscope.model import Word
 
 
@@ -47,8 +48,9 @@ def is_session_json(data: Any) -> bool:
 
 _NOT_A_TRANSCRIPT = ("not a transcript JSON this tool reads: expected a JSON list of segments or an object with a "
                      "'segments' list (WhisperX / faster-whisper / openai-whisper), a QMSum meeting "
-                     "('meeting_transcripts'), or a sessionscope session.json; other exports can be converted to "
-                     "'Name: text' lines (docs/formats.md)")
+                     "('meeting_transcripts'), an AssemblyAI transcript ('utterances' / 'words'), a Deepgram or AWS "
+                     "Transcribe response ('results'), a Rev.ai transcript ('monologues'), or a sessionscope "
+                     "session.json; other exports can be converted to 'Name: text' lines (docs/formats.md)")
 
 
 def _segments(data: Any, *, path: str | Path) -> tuple[list[Any], dict[str, Any]]:
@@ -183,9 +185,13 @@ def parse_qmsum(data: Any, *, path: str | Path) -> Recording:
 
 
 def parse_whisper_json(data: Any, *, path: str | Path) -> Recording:
-    """Records of a WhisperX / faster-whisper / openai-whisper JSON document, or a QMSum meeting (already parsed)."""
+    """Records of a WhisperX / faster-whisper / openai-whisper JSON document, a QMSum meeting, or a speech-to-text
+    service's transcript (:mod:`sessionscope.io.asr_services`), already parsed."""
     if is_qmsum(data):
         return parse_qmsum(data, path=path)
+    service = service_kind(data)
+    if service is not None:
+        return parse_service_json(data, service, path=path)
     segments, info = _segments(data, path=path)
     records: list[Record] = []
     for i, seg in enumerate(segments):
