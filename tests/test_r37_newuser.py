@@ -24,3 +24,153 @@ def test_a_channel_check_that_calls_the_other_by_name_is_phatic(text: str) -> No
 ])
 def test_a_name_never_makes_an_asking_question_phatic(text: str) -> None:
     assert not phatic_question(text)
+
+
+# -- a task accepted in a word takes its words from the request -------------------------------------------------------
+def _parsed(rows, language):  # noqa: ANN001, ANN202
+    from sessionscope.analysis.extract.bare import parse_utterances
+
+    return parse_utterances([t for _, t in rows], language=language)
+
+
+def _accepted(rows, language="en"):  # noqa: ANN001, ANN202
+    """What the last row's last sentence takes from the rows before, given the phrase the stage made of it."""
+    from sessionscope.analysis.extract.accept import accepted_task
+    from sessionscope.analysis.extract.actions import task_phrase
+    from sessionscope.analysis.extract.rules import RuleHit
+
+    parsed = _parsed(rows, language)
+    sent = parsed[-1][-1]
+    task = task_phrase(sent, RuleHit("action", 0.5, "classifier"))
+    got = accepted_task(sent, task, rows[-1][0], [s for s, _ in rows], parsed, len(rows) - 1)
+    return None if got is None else (got[0], got[1].text if got[1] else None)
+
+
+@pytest.mark.parametrize(("rows", "want"), [
+    ([("b", "Thanks, I'll try. Could you prepare a short guide for my team?"), ("a", "Sure, I will, by our next meeting.")],
+     ("prepare a short guide for your team", None)),
+    ([("b", "Can you also send me the slides from last week?"), ("a", "Yes, will do.")],
+     ("send you the slides from last week", None)),
+    ([("b", "Could you please send me your notes by Friday?"), ("a", "Sure."), ("a", "I'll do it.")],
+     ("send you my notes", "by Friday")),
+    ([("b", "I need you to update the client list."), ("a", "Okay, no problem, I can do that.")],
+     ("update the client list", None)),
+])
+def test_an_acceptance_in_a_word_takes_the_requests_task(rows, want) -> None:  # noqa: ANN001
+    assert _accepted(rows) == want
+
+
+@pytest.mark.parametrize("rows", [
+    # the acceptance names its own task
+    [("b", "Could you prepare a short guide?"), ("a", "Sure, I'll send you the old one tomorrow.")],
+    # no request before: a question about the listener, an explanation asked for (said now), the speaker's own line
+    [("b", "Can you hear me?"), ("a", "Yes, I will.")],
+    [("b", "Could you explain the board again?"), ("a", "Sure, I will.")],
+    [("a", "Could you prepare a short guide?"), ("a", "Sure, I will.")],
+    [("b", "We need a short guide for the team."), ("a", "Sure, I will.")],
+])
+def test_an_acceptance_keeps_its_words_without_a_plain_request(rows) -> None:  # noqa: ANN001
+    assert _accepted(rows) is None
+
+
+@pytest.mark.parametrize(("rows", "want"), [
+    ([("b", "А вы могли бы подготовить короткую инструкцию для моей команды?"), ("a", "Да, подготовлю к следующей встрече.")],
+     "подготовить короткую инструкцию для вашей команды"),
+    ([("b", "Можешь прислать мне ссылку на доску?"), ("a", "Конечно, пришлю.")], "прислать тебе ссылку на доску"),
+    ([("b", "Не могли бы вы, пожалуйста, обновить список клиентов до пятницы?"), ("a", "Хорошо, сделаю.")],
+     "обновить список клиентов"),
+])
+def test_a_russian_acceptance_takes_the_requests_task(rows, want) -> None:  # noqa: ANN001
+    got = _accepted(rows, "ru")
+    assert got is not None and got[0] == want
+
+
+def test_a_russian_acceptance_with_a_task_of_its_own_keeps_it() -> None:
+    rows = [("b", "Можете подготовить инструкцию?"), ("a", "Да, подготовлю шаблон отчёта к пятнице.")]
+    assert _accepted(rows, "ru") is None
+
+
+def test_the_stage_gives_the_accepted_item_the_requests_task() -> None:
+    """The shipped stage on a pair: the acceptance's item (as the stage lists it) reads as the request's task."""
+    from helpers import make_session
+    from sessionscope.analysis.extract.stage import ExtractionStage
+
+    rows = [("boris", 0.0, 5.0, "Thanks, I'll try. Could you prepare a short guide for my team?"),
+            ("anna", 5.5, 8.0, "Sure, I will, by our next meeting.")]
+    out = ExtractionStage()(make_session(rows, roles={"anna": "junior", "boris": "senior"}))
+    items = [a for a in out.action_items if a.utterance_id == "u0002"]
+    assert items, "the acceptance is listed (as the stage found it before this change)"
+    assert items[0].task == "prepare a short guide for your team" and items[0].owner == "anna"
+    assert items[0].due_text == "by our next meeting"
+
+
+@pytest.mark.parametrize(("text", "language", "want"), [
+    ("Sure, I will", "en", True), ("will do", "en", True), ("No problem, I can do that", "en", True),
+    ("No, I will not", "en", False), ("No", "en", False), ("send the slides", "en", False),
+    ("подготовлю", "ru", True), ("да, сделаю", "ru", True), ("без проблем", "ru", True), ("нет", "ru", False),
+    ("подготовлю шаблон", "ru", False),
+])
+def test_what_an_acceptance_says(text: str, language: str, want: bool) -> None:
+    from sessionscope.analysis.extract.accept import elliptic
+
+    (sent,), = _parsed([("a", text)], language)
+    assert elliptic(text, sent) is want
+
+
+# -- display names with a comma or a bar ------------------------------------------------------------------------------
+_ZOOM = """WEBVTT
+
+1
+00:00:01.000 --> 00:00:05.000
+Anna Smirnova (she/her): Hi Boris, how are you doing today?
+
+2
+00:00:05.500 --> 00:00:09.000
+{boris}: Fine, thanks. Let's look at the dashboard you built.
+
+3
+00:00:09.500 --> 00:00:15.000
+Anna Smirnova (she/her): Sure. You should filter by region first.
+
+4
+00:00:15.500 --> 00:00:20.000
+{boris}: Good idea. I'll send the filtered report to the client on Monday.
+"""
+
+
+@pytest.mark.parametrize("boris", ["Boris Ivanov | Acme Corp", "Ivanov, Boris"])
+def test_a_zoom_display_name_with_a_comma_or_a_bar_is_a_speaker(tmp_path, boris: str) -> None:  # noqa: ANN001
+    """Before round 37 such a cue went to the previous speaker: Boris was silent and Anna had all the talk."""
+    from sessionscope.io import read_transcript
+
+    f = tmp_path / "call.transcript.vtt"
+    f.write_text(_ZOOM.format(boris=boris), encoding="utf-8")
+    s = read_transcript(f)
+    assert [p.name for p in s.participants] == ["Anna Smirnova (she/her)", boris]
+    assert [u.speaker for u in s.utterances][1::2] == [s.participants[1].id] * 2
+
+
+def test_teams_and_plain_speaker_headers_take_last_first_names(tmp_path) -> None:  # noqa: ANN001
+    from sessionscope.io import read_transcript
+
+    f = tmp_path / "teams.txt"
+    f.write_text("Smirnova, Anna   0:01\nHi Boris, how are you?\n\nIvanov, Boris   0:05\nFine, thanks.\n", encoding="utf-8")
+    s = read_transcript(f)
+    assert [p.name for p in s.participants] == ["Smirnova, Anna", "Ivanov, Boris"]
+    g = tmp_path / "lines.txt"
+    g.write_text("Ivanov, Boris: Hello.\nSmirnova, Anna: Hi.\nIvanov, Boris: Let's start.\nSmirnova, Anna: Sure.\n",
+                 encoding="utf-8")
+    assert [p.name for p in read_transcript(g).participants] == ["Ivanov, Boris", "Smirnova, Anna"]
+
+
+def test_a_sentence_with_a_comma_and_a_colon_said_once_is_no_name(tmp_path) -> None:  # noqa: ANN001
+    from sessionscope.io import read_transcript
+    from sessionscope.io.cues import recurring_names, split_name_prefix
+
+    assert split_name_prefix("So, the plan: we ship on Monday.") == (None, "So, the plan: we ship on Monday.")
+    assert recurring_names(["So, the plan: we ship.", "Anna: ok", "Well, the thing is: no."]) == frozenset()
+    f = tmp_path / "lines.txt"
+    f.write_text("Anna: Okay.\nBoris: So, the plan: we ship on Monday.\nAnna: Well, in short: yes.\n", encoding="utf-8")
+    s = read_transcript(f)
+    assert [p.name for p in s.participants] == ["Anna", "Boris"]
+    assert s.utterances[1].text == "So, the plan: we ship on Monday."

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Optional
@@ -37,7 +38,12 @@ _TAG = re.compile(r"</?(?:[ibuv]|c|lang|ruby|rt|font|span|s|em|strong|br)(?:[.\s
                   r"|<\d+:\d{2}(?::\d{2})?[.,]\d+>|\{\\[^}]*\}", re.IGNORECASE)
 _NAME_PREFIX = re.compile(r"^\s*(?:-\s*|>>\s*)?(?P<name>[^\s:][^:\n]{0,59}?)\s*:\s+(?P<text>\S.*)$", re.DOTALL)
 _NAME_BAD = re.compile(r"[?!,;\"“”«»\[\]{}=\\|]|https?$|^\d")
+# a meeting tool's display name may hold a comma or a bar ("Ivanov, Boris", "Boris Ivanov | Acme Corp"): read as a
+# name where a time follows it on its line (a speaker header) or where it starts several cues or lines of the file
+_NAME_BAD_LOOSE = re.compile(r"[?!;\"“”«»\[\]{}=\\]|https?$|^\d|^[,|]|[,|]$")
 _MAX_NAME_WORDS = 5
+#: how many times a name with a comma or a bar must start a cue or a line to be read as a speaker's name
+LOOSE_NAME_MIN = 2
 
 
 def strip_markup(text: str) -> str:
@@ -45,9 +51,15 @@ def strip_markup(text: str) -> str:
     return html.unescape(_TAG.sub("", text))
 
 
-def looks_like_name(name: str) -> bool:
+def looks_like_name(name: str, *, loose: bool = False) -> bool:
+    """Whether ``name`` can be a speaker's name: at most five words, no sentence punctuation, brackets balanced.
+
+    ``loose`` also takes a comma or a bar inside the name, as meeting tools write display names ("Ivanov, Boris",
+    "Boris Ivanov | Acme Corp"); the readers use it only where the place of the name tells (a time follows it on its
+    line, or it starts at least :data:`LOOSE_NAME_MIN` cues or lines: :func:`recurring_names`).
+    """
     name = name.strip()
-    if not name or len(name.split()) > _MAX_NAME_WORDS or _NAME_BAD.search(name):
+    if not name or len(name.split()) > _MAX_NAME_WORDS or (_NAME_BAD_LOOSE if loose else _NAME_BAD).search(name):
         return False
     if name.count("(") != name.count(")"):  # Zoom display names: "Anna (she/her)", "iPhone (2)"
         return False
@@ -55,10 +67,24 @@ def looks_like_name(name: str) -> bool:
     return not name.endswith(".")
 
 
-def split_name_prefix(text: str) -> tuple[Optional[str], str]:
-    """``("Anna", "hello")`` from ``"Anna: hello"``; ``(None, text)`` when no name prefix."""
+def recurring_names(texts: Sequence[str]) -> frozenset[str]:
+    """The ``Name:`` prefixes with a comma or a bar ("Ivanov, Boris: …") that start at least :data:`LOOSE_NAME_MIN`
+    of ``texts``: a speaker's display name, said again at each turn, not a sentence with a colon ("So, the plan: …")."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        m = _NAME_PREFIX.match(text)
+        if m and not looks_like_name(m.group("name")) and looks_like_name(m.group("name"), loose=True):
+            counts[m.group("name")] = counts.get(m.group("name"), 0) + 1
+    return frozenset(n for n, c in counts.items() if c >= LOOSE_NAME_MIN)
+
+
+def split_name_prefix(text: str, *, also: frozenset[str] = frozenset()) -> tuple[Optional[str], str]:
+    """``("Anna", "hello")`` from ``"Anna: hello"``; ``(None, text)`` when no name prefix.
+
+    ``also``: names with a comma or a bar read as names here (:func:`recurring_names` of the file).
+    """
     m = _NAME_PREFIX.match(text)
-    if m and looks_like_name(m.group("name")):
+    if m and (looks_like_name(m.group("name")) or m.group("name") in also):
         return m.group("name"), m.group("text").strip()
     return None, text
 
@@ -227,7 +253,8 @@ def _to_recording(parsed: tuple[list[Piece], dict[str, object]], *, rec_id: str,
     """Decide whether ``Name:`` prefixes are speakers (most untagged cues have one) and build records."""
     pieces, meta = parsed
     untagged = [p for p in pieces if not p[4]]
-    prefixed = [split_name_prefix(p[1]) for p in untagged]
+    also = recurring_names([p[1] for p in untagged])  # "Boris Ivanov | Acme Corp: …" at each of his turns
+    prefixed = [split_name_prefix(p[1], also=also) for p in untagged]
     use_prefix = bool(untagged) and sum(1 for name, _ in prefixed if name) >= 0.5 * len(untagged)
     records: list[Record] = []
     j = 0

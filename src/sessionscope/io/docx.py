@@ -93,11 +93,11 @@ def docx_to_text(path: str | Path) -> str:
     out = []
     for ln in lines:
         m = _NAME_ARROW.match(ln)
-        if m and looks_like_name(m.group("name")):
+        if m and looks_like_name(m.group("name"), loose=True):  # a time follows: "Ivanov, Boris  0:03 --> 0:09"
             out.append(f"{m.group('name').strip()}  {_clock(m.group('start'))} --> {_clock(m.group('end'))}")
             continue
         m = _NAME_TIME.match(ln)
-        if m and looks_like_name(m.group("name")):
+        if m and looks_like_name(m.group("name"), loose=True):  # Teams in a tenant: "Ivanov, Boris   0:03"
             out.append(f"{m.group('name').strip()}  {_clock(m.group('start'))}")
             continue
         out.append(ln)

@@ -23,7 +23,7 @@ from typing import Optional
 
 from sessionscope.errors import InputError
 from sessionscope.io._common import Record, Recording, clean_label, parse_timestamp
-from sessionscope.io.cues import looks_like_name, split_name_prefix
+from sessionscope.io.cues import looks_like_name, recurring_names, split_name_prefix
 from sessionscope.text import counted, were
 
 _T = r"\d{1,3}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
@@ -38,14 +38,14 @@ _HEADER = re.compile(rf"^\s*(?P<name>[^\d\s:][^:\n|]{{0,59}}?)(?:\s{{2,}}|\s*\|\
                      rf"(?:\s*-->\s*(?P<end>{_T}))?\s*$")
 
 
-def _parse_line(line: str, *, path: str | Path, lineno: int
+def _parse_line(line: str, *, path: str | Path, lineno: int, also: frozenset[str] = frozenset()
                 ) -> tuple[Optional[str], str, Optional[float], Optional[float], Optional[bool]]:
     """(name, text, start, end, is_header) of one line; is_header is None for a bare time line.
 
     Raises:
         InputError: a time range that ends before it starts ("[00:01:02 - 00:01:00]"), naming the line.
     """
-    parsed = _parse_line_times(line, path=path, lineno=lineno)
+    parsed = _parse_line_times(line, path=path, lineno=lineno, also=also)
     start, end = parsed[2], parsed[3]
     if start is not None and end is not None and end < start:
         raise InputError(f"line {lineno}: the time range ends ({_fmt(end)}) before it starts ({_fmt(start)})",
@@ -53,7 +53,7 @@ def _parse_line(line: str, *, path: str | Path, lineno: int
     return parsed
 
 
-def _parse_line_times(line: str, *, path: str | Path, lineno: int
+def _parse_line_times(line: str, *, path: str | Path, lineno: int, also: frozenset[str]
                       ) -> tuple[Optional[str], str, Optional[float], Optional[float], Optional[bool]]:
     start = end = None
     m = _ONLY_TIME.match(line)
@@ -61,12 +61,12 @@ def _parse_line_times(line: str, *, path: str | Path, lineno: int
         return None, "", parse_timestamp(m.group("start"), path=path, line=lineno), None, None
     m = _NAME_TIME.match(line)
     if m:
-        if looks_like_name(m.group("name")):
+        if looks_like_name(m.group("name"), loose=True):  # a time follows the name: "Ivanov, Boris (00:03): …"
             start = parse_timestamp(m.group("start"), path=path, line=lineno)
             end = parse_timestamp(m.group("end"), path=path, line=lineno) if m.group("end") else None
             return m.group("name"), m.group("text").strip(), start, end, False
     h = _HEADER.match(line)
-    if h and looks_like_name(h.group("name")):
+    if h and looks_like_name(h.group("name"), loose=True):  # Teams' "Ivanov, Boris   0:03"
         end = parse_timestamp(h.group("end"), path=path, line=lineno) if h.group("end") else None
         return h.group("name"), "", parse_timestamp(h.group("start"), path=path, line=lineno), end, True
     m = _LEAD_TIME.match(line)
@@ -75,14 +75,17 @@ def _parse_line_times(line: str, *, path: str | Path, lineno: int
         start = parse_timestamp(m.group("start"), path=path, line=lineno)
         end = parse_timestamp(m.group("end"), path=path, line=lineno) if m.group("end") else None
         rest = m.group("rest")
-    name, text = split_name_prefix(rest.replace("\t", " "))
+    name, text = split_name_prefix(rest.replace("\t", " "), also=also)
     return name, text.strip(), start, end, False
 
 
 def parse_plain(text: str, *, path: str | Path) -> Recording:
     """Parse a plain-text transcript into records (see the module docstring)."""
     lines = [(i, ln) for i, ln in enumerate(text.split("\n"), 1) if ln.strip()]
-    parsed = [_parse_line(ln, path=path, lineno=i) for i, ln in lines]
+    # a display name with a comma or a bar ("Ivanov, Boris: …") is a name when it starts several lines
+    also = recurring_names([(m.group("rest") if (m := _LEAD_TIME.match(ln)) else ln).replace("\t", " ")
+                            for _, ln in lines])
+    parsed = [_parse_line(ln, path=path, lineno=i, also=also) for i, ln in lines]
     content = [p for p in parsed if p[4] is not None]
     # the first line after a "Name  0:03" header is its text, not a line that could have had a name
     candidates = [p for k, p in enumerate(content) if not (k and content[k - 1][4])]

@@ -32,6 +32,7 @@ from typing import Any, ClassVar, Optional
 
 import numpy as np
 
+from sessionscope.analysis.extract.accept import accepted_task
 from sessionscope.analysis.extract.actions import (
     action_rule,
     habitual_context,
@@ -60,7 +61,7 @@ from sessionscope.analysis.extract.assign import (
     role_named,
 )
 from sessionscope.analysis.extract.bare import is_bare, parse_utterances
-from sessionscope.analysis.extract.dates import find_due
+from sessionscope.analysis.extract.dates import Due, find_due
 from sessionscope.analysis.extract.problems import link_solutions, problem_rule
 from sessionscope.analysis.extract.recommendations import meeting_procedure, recommendation_rule
 from sessionscope.analysis.extract.request import own_request
@@ -370,6 +371,19 @@ def assignment(sent: Sentence, d: Optional[Decision], p_assign: Optional[float],
     return Decision("action", conf, "assignment-rule", None), target, d is not None and d.method.startswith("head")
 
 
+def _task_and_due(sent: Sentence, hit: RuleHit, due: Optional[Due], cfg: ExtractionConfig, session: Session,
+                  speakers: Sequence[str], parsed: Sequence[Sequence[Sentence]], i: int) -> tuple[str, Optional[Due]]:
+    """An action item's task phrase and due expression; a task accepted in a word ("Could you prepare a guide for my
+    team?" — "Sure, I will.") takes the request's words, and its due expression when the acceptance says none."""
+    task = task_phrase(sent, hit, max_words=cfg.max_task_words)
+    accepted = accepted_task(sent, task, session.utterances[i].speaker, speakers, parsed, i)
+    if accepted is None:
+        return task, due
+    if due is None and accepted[1] is not None:
+        due = find_due(accepted[1].text, session_date=session.date, meeting_interval_days=cfg.meeting_interval_days)
+    return accepted[0], due
+
+
 def extract_items(
     session: Session,
     parsed: Sequence[Sequence[Sentence]],
@@ -405,6 +419,7 @@ def extract_items(
     # a habit told ("a lot of times, | like I'll get done, | and I'll look at…"): no commitment of the speaker's
     habitual = habitual_context([u.speaker for u in session.utterances], parsed)
     rec_check_below = cfg.recommendation_check_below
+    speakers = [u.speaker for u in session.utterances]
     recs: list[Recommendation] = []
     acts: list[ActionItem] = []
     probs: list[tuple[int, str, Sentence, Decision]] = []
@@ -460,10 +475,11 @@ def extract_items(
                 hit = d.hit or RuleHit("action", d.confidence, "classifier")
                 if after_call and (hit.task_start is None or hit.task_start < after_call):  # "Sam, you'll send…"
                     hit = replace(hit, task_start=after_call + task_start(sent.text[after_call:], sent.language))
+                task, due = _task_and_due(sent, hit, due, cfg, session, speakers, parsed, i)
                 aid = f"act-{len(acts) + 1:03d}"
                 acts.append(ActionItem(
                     id=aid, utterance_id=utt.id, start=utt.start, owner=owner,
-                    task=task_phrase(sent, hit, max_words=cfg.max_task_words), due_text=due.text if due else None,
+                    task=task, due_text=due.text if due else None,
                     due_date=due.date if due else None, confidence=round(d.confidence, 3) if calibrated else None,
                     area=area, char_start=sent.start_char, char_end=sent.end_char, method=d.method, owners=owners,
                     to_check=calibrated and d.confidence < cfg.check_below, in_meeting=in_meeting_move(sent),

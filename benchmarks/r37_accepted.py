@@ -1,0 +1,112 @@
+"""Round 37 (issue 10): a task accepted in a word ("Sure, I will.", «Да, подготовлю.») takes its words from the
+request just before it ("Could you prepare a short guide for my team?") — what changes.
+
+Usage (repository root; about 6 minutes on 2 cores each)::
+
+    git worktree add -f <scratch dir>/before <round's base commit>
+    PYTHONPATH=<scratch dir>/before/src python benchmarks/r37_accepted.py items --out <scratch dir>/r37_acc_before.json
+    python benchmarks/r37_accepted.py items --out <scratch dir>/r37_acc_after.json
+    python benchmarks/r37_accepted.py compare --before <scratch dir>/r37_acc_before.json \\
+        --after <scratch dir>/r37_acc_after.json --out benchmarks/results/r37_accepted.json
+
+``items`` runs the whole extraction stage (``ExtractionStage()(session)``) on every held-out train meeting of MRDA and
+AMI (never the dev split) and on the real transcripts nobody here wrote (the Zoom class, SBCSAE SBC001, SBC009,
+SBC044) and lists every action item (utterance, the sentence, owner, task, due expression, confidence, to check) with
+the utterance before it. ``compare`` lists every item whose row differs, with both rows, and counts the items: the
+change may alter task phrases and due expressions only, never which acts are items (a different count would come
+from duplicate tasks merged differently).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dialogue_acts import CORPORA, DATA, ROOT, meetings  # noqa: E402
+from dialogue_acts_eval import session_of  # noqa: E402
+
+REAL = {"zoom": DATA / "zoom-vtt-class-meeting" / "GMT20240124-202901_Recording.transcript.vtt",
+        **{s: DATA / "sbcsae-text-refs" / f"{s}.stm" for s in ("SBC001", "SBC009", "SBC044")}}
+
+
+def _commit() -> str:
+    return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+
+
+def session_rows(stage, session) -> dict[str, list]:  # noqa: ANN001
+    out = stage(session)
+    utts = list(out.utterances)
+    pos = {u.id: k for k, u in enumerate(utts)}
+    rows = {}
+    for a in out.action_items:
+        k = pos[a.utterance_id]
+        u = utts[k]
+        said = u.text[a.char_start:a.char_end] if a.char_start is not None and a.char_end is not None else u.text
+        rows[f"{a.utterance_id}:{a.char_start}"] = {
+            "said": said, "before": utts[k - 1].text if k else None, "owner": a.owner, "task": a.task,
+            "due_text": a.due_text, "confidence": a.confidence, "to_check": a.to_check}
+    return rows
+
+
+def items(out: Path) -> None:
+    import sessionscope
+    from sessionscope.analysis.extract.stage import ExtractionStage
+    from sessionscope.api import read_transcript
+
+    stage = ExtractionStage()
+    res: dict = {"command": "python benchmarks/r37_accepted.py items", "commit": _commit(),
+                 "sessionscope": str(Path(sessionscope.__file__).resolve()), "files": {}}
+    for corpus in CORPORA:
+        for m, acts in sorted(meetings(corpus, "heldout").items()):
+            res["files"][f"{corpus}/{m}"] = session_rows(stage, session_of(m, acts))
+    for name, path in REAL.items():
+        res["files"][name] = session_rows(stage, read_transcript(path))
+    out.write_text(json.dumps(res, ensure_ascii=False), encoding="utf-8")
+
+
+def compare(before: Path, after: Path, out: Path) -> dict:
+    b = json.loads(before.read_text(encoding="utf-8"))
+    a = json.loads(after.read_text(encoding="utf-8"))
+    changed = []
+    counts = {"files": 0, "items_before": 0, "items_after": 0, "same_acts": 0, "changed": 0}
+    for f, y in a["files"].items():
+        x = b["files"][f]
+        counts["files"] += 1
+        counts["items_before"] += len(x)
+        counts["items_after"] += len(y)
+        counts["same_acts"] += len(set(x) & set(y))
+        for key in sorted(set(x) | set(y)):
+            if x.get(key) != y.get(key):
+                changed.append({"file": f, "item": key, "before": x.get(key), "after": y.get(key)})
+    counts["changed"] = len(changed)
+    res = {"command": f"python benchmarks/r37_accepted.py compare --before {before.name} --after {after.name} "
+                      f"--out {out}",
+           "date": dt.date.today().isoformat(), "before": {"commit": b["commit"], "sessionscope": b["sessionscope"]},
+           "after": {"commit": a["commit"], "sessionscope": a["sessionscope"]},
+           "files": "held-out train meetings of MRDA and AMI; the Zoom class, SBC001, SBC009, SBC044", **counts,
+           "rows": changed}
+    out.write_text(json.dumps(res, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("cmd", choices=("items", "compare"))
+    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--before", type=Path)
+    ap.add_argument("--after", type=Path)
+    args = ap.parse_args()
+    if args.cmd == "items":
+        items(args.out)
+    else:
+        res = compare(args.before, args.after, args.out)
+        print(json.dumps({k: v for k, v in res.items() if k != "rows"}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

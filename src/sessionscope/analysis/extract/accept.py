@@ -1,0 +1,170 @@
+"""A task accepted in a word takes its words from the request (issue 10, round 37).
+
+On a call the task is often said by the one who asks, and the one who will do it only accepts: "Could you prepare a
+short guide for my team?" — "Sure, I will, by our next meeting."; «Не могли бы вы подготовить инструкцию для моей
+команды?» — «Да, подготовлю к следующей встрече.». The action item is the one who accepts (owner, the acceptance's
+act), but its task phrase was "Sure, I will" or «подготовлю»: no task that stands on its own. :func:`accepted_task`
+gives the task from the request instead, in the words of the one who accepts ("prepare a short guide for your team",
+«подготовить инструкцию для вашей команды»: the asker's "me" and "my" become "you" and "your"), and the request's
+due expression when the acceptance says none ("Can you send it by Friday?" — "Will do.").
+
+Narrow by design: the phrase said must hold no task words of its own (only words of assent, "I will", "do it",
+«сделаю», one verb with nothing else in Russian), and the utterance just before, by someone else, must ask the
+listener plainly ("can / could / would / will you…", "would you mind…", "I need you to…", «можете / могли бы вы /
+не могли бы вы / сможешь…»). Anything else keeps the words said. Only the task phrase (and a missing due date)
+changes: which sentences are action items, their owners and confidences stay as the stage found them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Optional
+
+from sessionscope.analysis.extract.dates import Due, find_due
+from sessionscope.language.nlp import Sentence
+
+# -- what an acceptance says: no task words of its own --------------------------------------------------------------
+_EN_ASSENT = frozenset({
+    "sure", "yes", "yeah", "yep", "yup", "ok", "okay", "alright", "all", "right", "of", "course", "absolutely",
+    "definitely", "certainly", "no", "problem", "fine", "i", "i'll", "will", "do", "can", "it", "that", "this", "so",
+    "well", "then", "happy", "glad", "to", "gladly", "consider", "done", "totally", "oh", "um", "uh", "and", "too",
+    "also", "great", "good", "sounds", "thing", "deal", "try", "my", "best", "you", "bet", "on", "it's", "that's",
+    "we", "we'll", "shall", "could", "would", "be", "let", "me", "cool", "worries",
+})
+_RU_ASSENT = frozenset({
+    "да", "хорошо", "конечно", "ладно", "окей", "ок", "ага", "угу", "давайте", "давай", "без", "проблем", "обязательно",
+    "непременно", "договорились", "сделаю", "сделаем", "это", "я", "мы", "так", "и", "тогда", "постараюсь", "попробую",
+    "можно", "могу", "смогу", "разумеется", "отлично", "безусловно", "вопросов", "нет", "ну", "все", "всё", "понял",
+    "поняла", "принято",
+})
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+
+
+def elliptic(task: str, sent: Sentence) -> bool:
+    """Whether the task phrase ``task`` of an acceptance holds no task words of its own ("Sure, I will", "will do",
+    «подготовлю», «да, сделаю»): every word is one of assent, or, in Russian, one verb and words of assent."""
+    words = [w.casefold().replace("’", "'").replace("ё", "е") for w in _WORD.findall(task)]
+    if not words:
+        return True
+    if sent.language == "ru":
+        rest = [w for w in words if w not in _RU_ASSENT]
+        if "нет" in words and not {"проблем", "вопросов"} & set(words):
+            return False  # «нет, не сделаю»: a refusal («без проблем», «нет вопросов» accept)
+        if not rest:
+            return True
+        if len(rest) > 1:
+            return False
+        verb = next((t for t in sent.tokens if t.lower.replace("ё", "е") == rest[0]), None)
+        return verb is not None and verb.pos == "VERB" and verb.feats.get("VerbForm") == "Fin"
+    if any(w == "no" and nxt not in ("problem", "worries") for w, nxt in zip(words, [*words[1:], ""], strict=True)):
+        return False  # "No, I will not": a refusal, not an acceptance ("no problem" accepts)
+    return all(w in _EN_ASSENT for w in words)
+
+
+# -- what a request to the listener looks like ---------------------------------------------------------------------
+_EN_REQUEST = re.compile(
+    r"\b(?:can|could|would|will)\s+(?:you|ya|u)\s+(?:(?:please|maybe|possibly|perhaps|also|just|quickly|then)\s+)*"
+    r"(?P<task>[a-z]\w*\b.*)"
+    r"|\bi(?:'d| would)?\s+(?:need|like|want)\s+you\s+to\s+(?P<task2>[a-z]\w*\b.*)",
+    re.IGNORECASE)
+# not a request for a task: a question about the listener ("could you hear", "would you say", "can you imagine")
+_EN_NOT_TASK = frozenset({"be", "hear", "see", "say", "imagine", "believe", "tell", "think", "remember", "guess",
+                          "like", "want", "live", "stop", "go", "repeat", "explain", "describe", "clarify", "elaborate",
+                          "speak", "talk", "mute", "unmute", "wait", "hold", "let", "do", "show", "walk"})
+_RU_REQUEST = re.compile(
+    r"(?<![\w-])(?:не\s+)?(?:можете|можешь|сможете|сможешь|могли\s+бы|мог\s+бы|могла\s+бы|могу\s+ли\s+я\s+попросить)"
+    r"(?:\s+ли)?(?:\s+(?:вы|ты|тебя|вас),?)?(?:\s+(?:бы|пожалуйста|тоже|ещё|еще|также|потом),?)*\s+(?P<task>[а-яё]\w*.*)",
+    re.IGNORECASE)
+_RU_NOT_TASK = frozenset({"быть", "сказать", "рассказать", "объяснить", "повторить", "представить", "подождать",
+                          "услышать", "слышать", "видеть", "увидеть", "помочь", "уточнить", "пояснить", "показать"})
+
+# the asker's words for themself become the listener's words for the asker, and back
+_EN_SWAP = {"me": "you", "my": "your", "mine": "yours", "myself": "yourself", "your": "my", "yours": "mine",
+            "yourself": "myself"}
+_RU_SWAP_FORMAL = {"меня": "вас", "мне": "вам", "мной": "вами", "мой": "ваш", "моя": "ваша", "моё": "ваше",
+                   "мое": "ваше", "мои": "ваши", "моего": "вашего", "моей": "вашей", "моему": "вашему",
+                   "мою": "вашу", "моим": "вашим", "моих": "ваших", "моими": "вашими", "моём": "вашем", "моем": "вашем"}
+_RU_SWAP_INFORMAL = {"меня": "тебя", "мне": "тебе", "мной": "тобой", "мой": "твой", "моя": "твоя", "моё": "твоё",
+                     "мое": "твое", "мои": "твои", "моего": "твоего", "моей": "твоей", "моему": "твоему",
+                     "мою": "твою", "моим": "твоим", "моих": "твоих", "моими": "твоими", "моём": "твоём", "моем": "твоем"}
+
+
+def _swap(phrase: str, table: dict[str, str]) -> str:
+    def one(m: re.Match[str]) -> str:
+        word = m.group(0)
+        new = table.get(word.casefold())
+        if new is None:
+            return word
+        return new.capitalize() if word[:1].isupper() else new
+    return re.sub(r"[^\W\d_]+", one, phrase)
+
+
+def _request(sent: Sentence) -> Optional[tuple[str, Optional[Due]]]:
+    """The task a sentence asks the listener to do, in the listener's words, and its due expression."""
+    text = sent.text
+    if sent.language == "ru":
+        m = _RU_REQUEST.search(text)
+        if m is None:
+            return None
+        start = m.start("task")
+        verb = next((t for t in sent.tokens if t.idx >= start), None)
+        if verb is None or verb.feats.get("VerbForm") != "Inf" or verb.lemma in _RU_NOT_TASK:
+            return None
+        formal = not re.search(r"(?<![\w-])(?:можешь|сможешь|мог|могла|ты|тебя)(?![\w-])", m.group(0), re.IGNORECASE)
+        table = _RU_SWAP_FORMAL if formal else _RU_SWAP_INFORMAL
+    else:
+        m = _EN_REQUEST.search(text)
+        if m is None:
+            return None
+        group = "task" if m.group("task") is not None else "task2"
+        start = m.start(group)
+        first = m.group(group).split()[0].casefold().strip(",.?!")
+        if first in _EN_NOT_TASK:
+            return None
+        table = _EN_SWAP
+    due = find_due(text)
+    end = len(text)
+    phrase = text[start:end]
+    if due is not None and due.char_start >= start:
+        phrase = text[start:due.char_start] + " " + text[due.char_end:]
+    phrase = " ".join(phrase.split())
+    phrase = re.sub(r"\s+([,;:.!?])", r"\1", phrase)
+    phrase = re.sub(r"(?:[,\s]+(?:please|for me|пожалуйста))?[\s,.!?…]*$", "", phrase, flags=re.IGNORECASE)
+    if len(_WORD.findall(phrase)) < 2:  # "could you send?": no task to take
+        return None
+    return _swap(phrase, table), due
+
+
+def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[str],
+                  parsed: Sequence[Sequence[Sentence]], index: int) -> Optional[tuple[str, Optional[Due]]]:
+    """The task (and the request's due expression) an acceptance takes from the request just before it.
+
+    Args:
+        sent: the acceptance's sentence (an action item's).
+        task: the task phrase the stage made of it.
+        speaker: who accepts (the item's speaker).
+        speakers: every utterance's speaker, in order.
+        parsed: every utterance's sentences, in order.
+        index: the acceptance's utterance.
+
+    ``None`` when ``task`` has words of its own or no request by someone else comes just before (the speaker's own
+    earlier lines, "Sure." then "I will.", are passed over).
+    """
+    if not elliptic(task, sent):
+        return None
+    k = index - 1
+    while k >= 0 and speakers[k] == speaker and index - k <= 2:
+        k -= 1
+    if k < 0 or speakers[k] == speaker:
+        return None
+    for prev in reversed(parsed[k]):
+        if prev.language != sent.language:
+            continue
+        found = _request(prev)
+        if found is not None:
+            return found
+    return None
+
+
+__all__ = ["accepted_task", "elliptic"]
