@@ -174,3 +174,32 @@ def test_a_sentence_with_a_comma_and_a_colon_said_once_is_no_name(tmp_path) -> N
     s = read_transcript(f)
     assert [p.name for p in s.participants] == ["Anna", "Boris"]
     assert s.utterances[1].text == "So, the plan: we ship on Monday."
+
+
+# -- advice taken up in a word ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("text", "language", "want"), [
+    ("try that", "en", True), ("Okay, I'll try that", "en", True), ("give it a go", "en", True), ("do it", "en", True),
+    ("try the new board", "en", False), ("try", "en", False), ("No, I won't do that", "en", False),
+    ("попробую", "ru", True), ("так и сделаю", "ru", True), ("учту", "ru", True), ("попробую новый шаблон", "ru", False),
+])
+def test_what_taking_up_advice_says(text: str, language: str, want: bool) -> None:
+    from sessionscope.analysis.extract.accept import takes_up_advice
+
+    (sent,), = _parsed([("a", text)], language)
+    assert takes_up_advice(text, sent) is want
+
+
+@pytest.mark.parametrize(("rows", "language", "want"), [
+    ([("anna", 0.0, 6.0, "You should block two hours every Monday for your client reports."),
+      ("boris", 6.5, 9.0, "Okay, I'll try that next Monday.")], "en", "block two hours every Monday for my client reports"),
+    ([("anna", 0.0, 6.0, "Вам стоит блокировать утро под глубокую работу, без встреч."),
+      ("boris", 6.5, 9.0, "Хорошо, попробую с понедельника.")], "ru", "блокировать утро под глубокую работу, без встреч"),
+])
+def test_the_stage_gives_advice_taken_up_in_a_word_the_advices_task(rows, language, want) -> None:  # noqa: ANN001
+    from helpers import make_session
+    from sessionscope.analysis.extract.stage import ExtractionStage
+
+    out = ExtractionStage()(make_session(rows, roles={"anna": "junior", "boris": "senior"}, language=language))
+    assert [r.utterance_id for r in out.recommendations] == ["u0001"]
+    items = [a for a in out.action_items if a.utterance_id == "u0002"]
+    assert items and items[0].task == want and items[0].owner == "boris"

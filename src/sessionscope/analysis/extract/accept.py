@@ -23,6 +23,7 @@ from typing import Optional
 
 from sessionscope.analysis.extract.dates import Due, find_due
 from sessionscope.language.nlp import Sentence
+from sessionscope.text import strip_markup
 
 # -- what an acceptance says: no task words of its own --------------------------------------------------------------
 _EN_ASSENT = frozenset({
@@ -90,6 +91,18 @@ _RU_SWAP_INFORMAL = {"меня": "тебя", "мне": "тебе", "мной": "
                      "мою": "твою", "моим": "твоим", "моих": "твоих", "моими": "твоими", "моём": "твоём", "моем": "твоем"}
 
 
+# how advice is framed, before the task itself: "I'd recommend", "my advice is to", «вам стоит», «советую»
+_ADVICE_FRAME = re.compile(
+    r"(?:i(?:'d| would)? (?:really |strongly )?(?:recommend|suggest|advise)(?: that)?(?: you)?(?: to)?"
+    r"|my (?:advice|suggestion|recommendation) (?:is|would be)(?: to)?|maybe|perhaps|why don't you|how about"
+    r"|(?:вам|тебе|вы|ты)\s+(?:бы\s+)?(?:стоит|стоило бы|нужно|надо|следует|следовало бы|лучше|можно)"
+    r"|(?:я\s+)?(?:бы\s+)?(?:советую|рекомендую|посоветовала?\s+бы|порекомендовала?\s+бы|предлагаю)(?:\s+(?:вам|тебе))?)"
+    r"[\s,:]+", re.IGNORECASE)
+
+_RU_FROM_ADVICE = {**{v: k for k, v in _RU_SWAP_FORMAL.items() if k not in ("мое", "моем")},
+                   **{v: k for k, v in _RU_SWAP_INFORMAL.items() if k not in ("мое", "моем")}}
+
+
 def _swap(phrase: str, table: dict[str, str]) -> str:
     def one(m: re.Match[str]) -> str:
         word = m.group(0)
@@ -136,8 +149,41 @@ def _request(sent: Sentence) -> Optional[tuple[str, Optional[Due]]]:
     return _swap(phrase, table), due
 
 
+# -- advice taken up in a word: "I'll try that", "I'll do it", «попробую», «так и сделаю» -----------------------------
+_EN_TAKE_VERBS = frozenset({"try", "do", "use", "implement", "follow", "apply", "adopt", "start", "give"})
+_EN_ANAPHORS = frozenset({"that", "it", "this", "them", "those", "so"})
+_EN_TAKE_EXTRA = frozenset({"out", "a", "go", "one", "idea", "approach", "advice", "suggestion", "then", "thanks",
+                            "thank", "good", "great", "i'm", "going", "gonna", "for", "sure", "surely", "will"})
+_RU_TAKE_VERBS = frozenset({"попробую", "сделаю", "учту", "применю", "попробуем", "сделаем", "учтем", "учтём",
+                            "воспользуюсь", "последую", "возьму"})
+_RU_TAKE_EXTRA = frozenset({"так", "это", "этот", "совет", "советом", "вашим", "твоим", "на", "вооружение",
+                            "спасибо", "идея", "хорошая", "отличная", "обязательно", "тогда"})
+
+
+def takes_up_advice(task: str, sent: Sentence) -> bool:
+    """Whether the task phrase ``task`` only takes up what was just said ("try that", "do it", «попробую», «так и
+    сделаю»): a verb of trying or doing, a word pointing back (English), and words of assent."""
+    words = [w.casefold().replace("’", "'").replace("ё", "е") for w in _WORD.findall(task)]
+    if not words or any(w == "no" or w == "нет" for w in words):
+        return False
+    if sent.language == "ru":
+        return bool(set(words) & _RU_TAKE_VERBS) and all(w in _RU_TAKE_VERBS | _RU_TAKE_EXTRA | _RU_ASSENT for w in words)
+    return (bool(set(words) & _EN_TAKE_VERBS) and bool(set(words) & _EN_ANAPHORS)
+            and all(w in _EN_TAKE_VERBS | _EN_ANAPHORS | _EN_TAKE_EXTRA | _EN_ASSENT for w in words))
+
+
+def _other_before(speaker: str, speakers: Sequence[str], index: int) -> Optional[int]:
+    """The utterance just before ``index`` by someone else (the speaker's own one or two lines before it passed
+    over: "Sure." then "I will.")."""
+    k = index - 1
+    while k >= 0 and speakers[k] == speaker and index - k <= 2:
+        k -= 1
+    return None if k < 0 or speakers[k] == speaker else k
+
+
 def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[str],
-                  parsed: Sequence[Sequence[Sentence]], index: int) -> Optional[tuple[str, Optional[Due]]]:
+                  parsed: Sequence[Sequence[Sentence]], index: int,
+                  advice: Optional[dict[int, list[Sentence]]] = None) -> Optional[tuple[str, Optional[Due]]]:
     """The task (and the request's due expression) an acceptance takes from the request just before it.
 
     Args:
@@ -148,23 +194,38 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
         parsed: every utterance's sentences, in order.
         index: the acceptance's utterance.
 
-    ``None`` when ``task`` has words of its own or no request by someone else comes just before (the speaker's own
-    earlier lines, "Sure." then "I will.", are passed over).
+        advice: the sentences listed as recommendations so far, by utterance: "I'll try that" after "You should
+            block two hours every Monday" takes "block two hours every Monday" (in the words of the one who takes
+            it up: the adviser's "your" becomes "my").
+
+    ``None`` when ``task`` has words of its own or no request (or advice) by someone else comes just before (the
+    speaker's own earlier lines, "Sure." then "I will.", are passed over).
     """
-    if not elliptic(task, sent):
+    from sessionscope.analysis.extract.actions import task_start
+
+    k = _other_before(speaker, speakers, index)
+    if k is None:
         return None
-    k = index - 1
-    while k >= 0 and speakers[k] == speaker and index - k <= 2:
-        k -= 1
-    if k < 0 or speakers[k] == speaker:
-        return None
-    for prev in reversed(parsed[k]):
-        if prev.language != sent.language:
-            continue
-        found = _request(prev)
-        if found is not None:
-            return found
+    if elliptic(task, sent):
+        for prev in reversed(parsed[k]):
+            if prev.language != sent.language:
+                continue
+            found = _request(prev)
+            if found is not None:
+                return found
+    if advice and advice.get(k) and (elliptic(task, sent) or takes_up_advice(task, sent)):
+        said = advice[k][-1]
+        if said.language == sent.language:
+            # the advice from its verb on, its own time words kept ("every Monday" is how, not a deadline)
+            text = strip_markup(said.text)
+            text = text[task_start(text, said.language):]
+            text = text[m.end():] if (m := _ADVICE_FRAME.match(text)) else text
+            phrase = " ".join(text.split())
+            phrase = re.sub(r"[\s,.!?…]+$", "", phrase)
+            if len(_WORD.findall(phrase)) >= 2:
+                table = _EN_SWAP if sent.language != "ru" else _RU_FROM_ADVICE
+                return _swap(phrase, table), None
     return None
 
 
-__all__ = ["accepted_task", "elliptic"]
+__all__ = ["accepted_task", "elliptic", "takes_up_advice"]

@@ -296,7 +296,11 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
     ),
     (
         re.compile(
-            rf"(?<!every )(?<!each )\b(?:by|before|on|until|till|this|for)?\s*(?:this\s+)?({_WD_EN})\b(?!s\b|\s+(?:mornings|afternoons|evenings|nights)\b)",
+            # "every Monday", "each Friday", "on Mondays" are a habit, not a deadline (round 37: the look-behind sits
+            # right before the weekday; before the optional "by/on…" it let "every Monday" match from the space);
+            # "from Monday", "starting Monday" start the task then: the words are the due expression's, not the task's
+            rf"\b(?:by|before|on|until|till|this|for|from|starting(?:\s+on|\s+from)?|beginning)?\s*(?:this\s+)?"
+            rf"(?<!\bevery\s)(?<!\beach\s)({_WD_EN})\b(?!s\b|\s+(?:mornings|afternoons|evenings|nights)\b)",
             _I,
         ),
         lambda m, d, n: _next_weekday(d, WEEKDAYS_EN.index(m.group(1).lower())),
@@ -463,7 +467,9 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
         lambda m, d, n: _weekday_next_week(d, _ru_index(m.group(1), WEEKDAYS_RU)),
     ),
     (
-        re.compile(rf"(?:\b(?:до|к|ко|в|во|на)\s+)?(?:эт\w+\s+)?\b({_WD_RU})", _I),
+        # «каждый понедельник», «по понедельникам» are a habit (round 37); «с понедельника» starts the task then
+        re.compile(rf"(?:\b(?:до|к|ко|в|во|на|с|со)\s+)?(?:эт\w+\s+)?(?<!каждый\s)(?<!каждую\s)(?<!каждое\s)"
+                   rf"\b(?!\w+(?:ам|ям|ами|ями)\b)({_WD_RU})", _I),
         lambda m, d, n: _next_weekday(d, _ru_index(m.group(1), WEEKDAYS_RU)),
     ),
     (

@@ -372,11 +372,13 @@ def assignment(sent: Sentence, d: Optional[Decision], p_assign: Optional[float],
 
 
 def _task_and_due(sent: Sentence, hit: RuleHit, due: Optional[Due], cfg: ExtractionConfig, session: Session,
-                  speakers: Sequence[str], parsed: Sequence[Sequence[Sentence]], i: int) -> tuple[str, Optional[Due]]:
+                  speakers: Sequence[str], parsed: Sequence[Sequence[Sentence]], i: int,
+                  advice: dict[int, list[Sentence]]) -> tuple[str, Optional[Due]]:
     """An action item's task phrase and due expression; a task accepted in a word ("Could you prepare a guide for my
-    team?" — "Sure, I will.") takes the request's words, and its due expression when the acceptance says none."""
+    team?" — "Sure, I will.") takes the request's words, and its due expression when the acceptance says none; advice
+    taken up in a word ("You should block two hours every Monday." — "Okay, I'll try that.") takes the advice's."""
     task = task_phrase(sent, hit, max_words=cfg.max_task_words)
-    accepted = accepted_task(sent, task, session.utterances[i].speaker, speakers, parsed, i)
+    accepted = accepted_task(sent, task, session.utterances[i].speaker, speakers, parsed, i, advice)
     if accepted is None:
         return task, due
     if due is None and accepted[1] is not None:
@@ -420,6 +422,7 @@ def extract_items(
     habitual = habitual_context([u.speaker for u in session.utterances], parsed)
     rec_check_below = cfg.recommendation_check_below
     speakers = [u.speaker for u in session.utterances]
+    advice: dict[int, list[Sentence]] = {}
     recs: list[Recommendation] = []
     acts: list[ActionItem] = []
     probs: list[tuple[int, str, Sentence, Decision]] = []
@@ -466,6 +469,8 @@ def extract_items(
                     procedure=meeting_procedure(sent), request=own_request(sent),
                 ))
                 solutions.append((i, "recommendation", utt.speaker, rid))
+                # advice another may take up in a word ("Okay, I'll try that."): not a request, not procedure
+                advice.setdefault(i, []).extend(() if recs[-1].request or recs[-1].procedure else (sent,))
             elif d.kind == "action":
                 if assigned is not None:
                     owner, owners = target.owner, target.owners
@@ -475,7 +480,7 @@ def extract_items(
                 hit = d.hit or RuleHit("action", d.confidence, "classifier")
                 if after_call and (hit.task_start is None or hit.task_start < after_call):  # "Sam, you'll send…"
                     hit = replace(hit, task_start=after_call + task_start(sent.text[after_call:], sent.language))
-                task, due = _task_and_due(sent, hit, due, cfg, session, speakers, parsed, i)
+                task, due = _task_and_due(sent, hit, due, cfg, session, speakers, parsed, i, advice)
                 aid = f"act-{len(acts) + 1:03d}"
                 acts.append(ActionItem(
                     id=aid, utterance_id=utt.id, start=utt.start, owner=owner,
