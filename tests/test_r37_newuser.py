@@ -203,3 +203,50 @@ def test_the_stage_gives_advice_taken_up_in_a_word_the_advices_task(rows, langua
     assert [r.utterance_id for r in out.recommendations] == ["u0001"]
     items = [a for a in out.action_items if a.utterance_id == "u0002"]
     assert items and items[0].task == want and items[0].owner == "boris"
+
+
+# -- the next meeting the pair agreed on ------------------------------------------------------------------------------
+_DAY = __import__("datetime").date(2026, 11, 24)
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("Same time in two weeks, on the eighth of December?", "2026-12-08"),
+    ("Встречаемся через две недели, седьмого декабря, в это же время?", "2026-12-07"),  # the calendar date wins
+    ("Same time next week?", "2026-12-01"), ("Let's meet again on December 15.", "2026-12-15"),
+    ("Созвонимся в следующий четверг.", "2026-12-03"), ("Следующая встреча 7 декабря.", "2026-12-07"),
+])
+def test_the_next_meeting_a_pair_agrees_on(text: str, want: str) -> None:
+    from sessionscope.analysis.extract.dates import agreed_next_meeting
+
+    assert str(agreed_next_meeting(["Thanks, that was useful.", text], _DAY)) == want
+
+
+@pytest.mark.parametrize("text", [
+    "I'll run a poll before next Monday's meeting.",  # another meeting
+    "I will see you at our next meeting.",  # no day named
+    "See you tomorrow at the office.",  # colleagues part for the day
+    "Let's meet again in March next year.",  # beyond two months: no next session of this pair's cadence
+    "The report is due on December 15.",  # no meeting arranged
+])
+def test_no_next_meeting_is_read_where_none_is_arranged(text: str) -> None:
+    from sessionscope.analysis.extract.dates import agreed_next_meeting
+
+    assert agreed_next_meeting([text], _DAY) is None
+    assert agreed_next_meeting([text], None) is None
+
+
+def test_before_our_next_meeting_is_the_day_agreed_in_the_session() -> None:
+    import datetime as dt
+
+    from helpers import make_session
+    from sessionscope.analysis.extract.stage import ExtractionStage
+
+    rows = [("anna", 0.0, 5.0, "You should take the short AI course for managers."),
+            ("boris", 5.5, 9.0, "Fair enough. I'll do it before our next meeting."),
+            ("anna", 9.5, 12.0, "Great. Same time in two weeks, on the eighth of December?"),
+            ("boris", 12.5, 13.0, "Yes, see you then.")]
+    session = make_session(rows, roles={"anna": "junior", "boris": "senior"})
+    out = ExtractionStage()(session.model_copy(update={"date": _DAY}) if hasattr(session, "model_copy")
+                            else __import__("dataclasses").replace(session, date=_DAY))
+    item = next(a for a in out.action_items if a.utterance_id == "u0002")
+    assert item.due_date == dt.date(2026, 12, 8)  # the configured 7 days would say 2026-12-01

@@ -36,7 +36,7 @@ import calendar
 import datetime as _dt
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Optional
 
@@ -649,4 +649,61 @@ _POSSESSED = re.compile(
     r"where|which|that|at|in|on)\b))|\s+[^\W\d_][\w-]*)", _I)
 
 
-__all__ = ["Due", "find_due"]
+
+# -- the next meeting the pair agreed on (round 37) ---------------------------------------------------------------
+# A pair often fixes its next session before it parts ("Same time in two weeks, on the eighth of December?",
+# «Встречаемся через две недели, седьмого декабря»). "Before our next meeting" is then that day, not the configured
+# interval after the session. Only words that arrange the pair's own next meeting count: "see you", "same time",
+# "let's meet / talk again", "our next session is…", «встречаемся», «созвонимся», «в это же время»; a date beside
+# another meeting ("I'll run a poll before next Monday's meeting") does not.
+_AGREE_EN = re.compile(
+    r"\b(?:same time|see you|talk (?:to you|soon)|speak (?:to you|soon)|meet again|catch up again|until next"
+    r"|(?:we|let's|let us|shall we|should we|can we|could we)\s+(?:meet|talk|catch up|sync|reconvene|get together"
+    r"|continue|do this again)"
+    r"|(?:our|the)\s+next\s+(?:meeting|session|call|catch-up|one-on-one|1:1)\s+(?:is|will be|would be|on|at))\b", _I)
+_AGREE_RU = re.compile(
+    r"(?<!\w)(?:встречаемся|встретимся|увидимся|созвонимся|созваниваемся|в это же время|до встречи|продолжим"
+    r"|следующ\w+\s+(?:встреч\w+|созвон\w*|сесси\w+))(?!\w)", _I)
+# the date expressions that name a day of the calendar ("on the eighth of December", «седьмого декабря», "15.12")
+_CALENDAR = re.compile(rf"\b(?:{_MO_EN})\b|(?<!\w)(?:{_MO_RU})\w*|\b\d{{1,2}}[./]\d{{1,2}}\b", _I)
+_NEXT_WEEK = re.compile(r"^(?:\w+\s+)?next\s+week$|^(?:на\s+)?следующей\s+неделе$", _I)
+_CIRCULAR = re.compile(r"next\s+(?:meeting|session|call|catch-up|one-on-one|1:1|time)|следующ\w+\s+(?:встреч|созвон|сесси)",
+                       _I)
+#: the nearest and the farthest an agreed next meeting may lie after the session (days): "see you tomorrow" between
+#: colleagues is no next session
+AGREED_MIN_DAYS, AGREED_MAX_DAYS = 2, 62
+
+
+def _all_dues(text: str, session_date: _dt.date) -> list[Due]:
+    out: list[Due] = []
+    off = 0
+    while off < len(text):
+        due = find_due(text[off:], session_date=session_date)
+        if due is None:
+            break
+        out.append(Due(text=due.text, char_start=off + due.char_start, char_end=off + due.char_end, date=due.date))
+        off += max(due.char_end, 1)
+    return out
+
+
+def agreed_next_meeting(sentences: Sequence[str], session_date: Optional[_dt.date]) -> Optional[_dt.date]:
+    """The day of the next meeting the pair agreed on in ``sentences`` (the session's closing part, in order), or
+    ``None``: the last sentence that arranges the pair's own next meeting and names a day within
+    :data:`AGREED_MIN_DAYS` to :data:`AGREED_MAX_DAYS` days after ``session_date``. A calendar date in it wins over a relative one ("in two weeks, on
+    the eighth of December"); "same time next week" is seven days on."""
+    if session_date is None:
+        return None
+    for text in reversed(sentences):
+        if not (_AGREE_EN.search(text) or _AGREE_RU.search(text)):
+            continue
+        dues = [d for d in _all_dues(text, session_date) if d.date is not None and not _CIRCULAR.search(d.text)]
+        if not dues:
+            continue
+        best = next((d for d in dues if _CALENDAR.search(d.text)), dues[0])
+        day = session_date + _dt.timedelta(days=7) if _NEXT_WEEK.match(best.text.strip()) else best.date
+        if day is not None and AGREED_MIN_DAYS <= (day - session_date).days <= AGREED_MAX_DAYS:
+            return day
+    return None
+
+
+__all__ = ["Due", "agreed_next_meeting", "find_due"]

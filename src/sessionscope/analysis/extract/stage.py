@@ -61,7 +61,7 @@ from sessionscope.analysis.extract.assign import (
     role_named,
 )
 from sessionscope.analysis.extract.bare import is_bare, parse_utterances
-from sessionscope.analysis.extract.dates import Due, find_due
+from sessionscope.analysis.extract.dates import Due, agreed_next_meeting, find_due
 from sessionscope.analysis.extract.problems import link_solutions, problem_rule
 from sessionscope.analysis.extract.recommendations import meeting_procedure, recommendation_rule
 from sessionscope.analysis.extract.request import own_request
@@ -386,6 +386,23 @@ def _task_and_due(sent: Sentence, hit: RuleHit, due: Optional[Due], cfg: Extract
     return accepted[0], due
 
 
+#: the closing part of a session where a pair fixes its next meeting: its last third, at least the last
+#: ``AGREED_TAIL_MIN`` and at most the last ``AGREED_TAIL_UTTERANCES`` utterances
+AGREED_TAIL_MIN, AGREED_TAIL_UTTERANCES = 10, 40
+
+
+def _agreed_interval(session: Session, parsed: Sequence[Sequence[Sentence]], cfg: ExtractionConfig) -> ExtractionConfig:
+    """``cfg`` with ``meeting_interval_days`` set to the days until the next meeting the pair agreed on in the session's
+    closing part (:func:`~.dates.agreed_next_meeting`: "Same time in two weeks, on the eighth of December?"), else
+    ``cfg`` as it is."""
+    n = len(parsed)
+    tail = parsed[n - min(AGREED_TAIL_UTTERANCES, max(AGREED_TAIL_MIN, n // 3)):] if n else []
+    day = agreed_next_meeting([s.text for sents in tail for s in sents], session.date)
+    if day is None or session.date is None:
+        return cfg
+    return cfg.model_copy(update={"meeting_interval_days": (day - session.date).days})
+
+
 def extract_items(
     session: Session,
     parsed: Sequence[Sequence[Sentence]],
@@ -422,6 +439,7 @@ def extract_items(
     habitual = habitual_context([u.speaker for u in session.utterances], parsed)
     rec_check_below = cfg.recommendation_check_below
     speakers = [u.speaker for u in session.utterances]
+    cfg = _agreed_interval(session, parsed, cfg)  # "before our next meeting": the day the pair agreed on, if it did
     advice: dict[int, list[Sentence]] = {}
     recs: list[Recommendation] = []
     acts: list[ActionItem] = []
