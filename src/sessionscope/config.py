@@ -180,7 +180,7 @@ class ExtractionConfig(_Section):
     classifier_only_threshold: float = Field(0.95, ge=0, le=1, description="probability the classifier needs to add an item no rule found (1 = never)")
     classifier_min_words: int = Field(4, ge=1, description="sentences shorter than this are not sent to the classifier")
     problem_window_utterances: int = Field(10, ge=1, description="a recommendation or action item this many utterances after a problem counts as its solution")
-    meeting_interval_days: int = Field(7, ge=1, description="days until 'the next meeting' when resolving due dates (the guide: weekly)")
+    meeting_interval_days: int = Field(7, ge=1, description="days until 'the next meeting' when resolving due dates, unless the pair names the day in the session (the guide: weekly)")
     max_task_words: int = Field(14, ge=3, description="action-item task phrases are cut to this many words")
     summary_points_per_area: int = Field(3, ge=1, description="key points per topic area in the extractive summary")
     dialogue_act_heads: Optional[str] = Field("bundled", description="recommendation/action-item heads trained on real meetings (.npz from benchmarks/train_dialogue_acts.py); 'bundled' = the shipped one; none = rules + classifier only")
