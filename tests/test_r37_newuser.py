@@ -250,3 +250,15 @@ def test_before_our_next_meeting_is_the_day_agreed_in_the_session() -> None:
                             else __import__("dataclasses").replace(session, date=_DAY))
     item = next(a for a in out.action_items if a.utterance_id == "u0002")
     assert item.due_date == dt.date(2026, 12, 8)  # the configured 7 days would say 2026-12-01
+
+
+def test_word_transcripts_take_directory_names(tmp_path) -> None:  # noqa: ANN001
+    """Teams (name and time on one line) and Stream (time range, then the name) Word exports with "Last, First"."""
+    from sessionscope.io import read_transcript
+    from test_io_readers import make_docx
+
+    teams = make_docx(tmp_path / "teams.docx", ["Smirnova, Anna   0:03", "Hello, Boris.", "Ivanov, Boris   0:07", "Hi."])
+    assert [p.name for p in read_transcript(teams).participants] == ["Smirnova, Anna", "Ivanov, Boris"]
+    stream = make_docx(tmp_path / "stream.docx", ["0:0:0.0 --> 0:0:5.430", "Smirnova, Anna", "Good morning.",
+                                                  "0:0:5.5 --> 0:0:7.0", "Ivanov, Boris", "Hi."])
+    assert [p.name for p in read_transcript(stream).participants] == ["Smirnova, Anna", "Ivanov, Boris"]

@@ -118,7 +118,8 @@ def _stream_to_vtt(lines: list[str]) -> str:
         while j < len(lines) and not _ARROW_LINE.match(lines[j]):
             body.append(lines[j].strip())
             j += 1
-        name = body[0] if len(body) > 1 and looks_like_name(body[0]) and ":" not in body[0] else None
+        # the line after the time range is the speaker's (a directory name "Ivanov, Boris" too: its place tells)
+        name = body[0] if len(body) > 1 and looks_like_name(body[0], loose=True) and ":" not in body[0] else None
         text = " ".join(body[1:] if name else body).replace("<", "&lt;")
         start, end = (_clock(m.group("start")), _clock(m.group("end")))
         cues.append(f"{start} --> {end}\n" + (f"<v {name}>{text}</v>" if name else text) + "\n")

@@ -184,7 +184,7 @@ def _other_before(speaker: str, speakers: Sequence[str], index: int) -> Optional
 def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[str],
                   parsed: Sequence[Sequence[Sentence]], index: int,
                   advice: Optional[dict[int, list[Sentence]]] = None) -> Optional[tuple[str, Optional[Due]]]:
-    """The task (and the request's due expression) an acceptance takes from the request just before it.
+    """The task (and the request's due expression) an acceptance takes from the request, or the advice, just before it.
 
     Args:
         sent: the acceptance's sentence (an action item's).
@@ -193,7 +193,6 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
         speakers: every utterance's speaker, in order.
         parsed: every utterance's sentences, in order.
         index: the acceptance's utterance.
-
         advice: the sentences listed as recommendations so far, by utterance: "I'll try that" after "You should
             block two hours every Monday" takes "block two hours every Monday" (in the words of the one who takes
             it up: the adviser's "your" becomes "my").

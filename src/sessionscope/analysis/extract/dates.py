@@ -649,7 +649,6 @@ _POSSESSED = re.compile(
     r"where|which|that|at|in|on)\b))|\s+[^\W\d_][\w-]*)", _I)
 
 
-
 # -- the next meeting the pair agreed on (round 37) ---------------------------------------------------------------
 # A pair often fixes its next session before it parts ("Same time in two weeks, on the eighth of December?",
 # «Встречаемся через две недели, седьмого декабря»). "Before our next meeting" is then that day, not the configured
@@ -688,9 +687,9 @@ def _all_dues(text: str, session_date: _dt.date) -> list[Due]:
 
 def agreed_next_meeting(sentences: Sequence[str], session_date: Optional[_dt.date]) -> Optional[_dt.date]:
     """The day of the next meeting the pair agreed on in ``sentences`` (the session's closing part, in order), or
-    ``None``: the last sentence that arranges the pair's own next meeting and names a day within
-    :data:`AGREED_MIN_DAYS` to :data:`AGREED_MAX_DAYS` days after ``session_date``. A calendar date in it wins over a relative one ("in two weeks, on
-    the eighth of December"); "same time next week" is seven days on."""
+    ``None``: the last sentence that arranges the pair's own next meeting and names a day
+    :data:`AGREED_MIN_DAYS` to :data:`AGREED_MAX_DAYS` days after ``session_date``. A calendar date in it wins over a
+    relative one ("in two weeks, on the eighth of December"); "same time next week" is seven days on."""
     if session_date is None:
         return None
     for text in reversed(sentences):
