@@ -19,23 +19,19 @@ from duplicate tasks merged differently).
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dialogue_acts import CORPORA, DATA, ROOT, meetings  # noqa: E402
+from _before_after import cli  # noqa: E402
+from dialogue_acts import CORPORA, DATA, meetings  # noqa: E402
 from dialogue_acts_eval import session_of  # noqa: E402
+from train_dialogue_acts import commit  # noqa: E402
 
 REAL = {"zoom": DATA / "zoom-vtt-class-meeting" / "GMT20240124-202901_Recording.transcript.vtt",
         **{s: DATA / "sbcsae-text-refs" / f"{s}.stm" for s in ("SBC001", "SBC009", "SBC044")}}
-
-
-def _commit() -> str:
-    return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
 
 
 def session_rows(stage, session) -> dict[str, list]:  # noqa: ANN001
@@ -59,7 +55,7 @@ def items(out: Path) -> None:
     from sessionscope.api import read_transcript
 
     stage = ExtractionStage()
-    res: dict = {"command": "python benchmarks/r37_accepted.py items", "commit": _commit(),
+    res: dict = {"command": "python benchmarks/r37_accepted.py items", "commit": commit(),
                  "sessionscope": str(Path(sessionscope.__file__).resolve()), "files": {}}
     for corpus in CORPORA:
         for m, acts in sorted(meetings(corpus, "heldout").items()):
@@ -95,17 +91,7 @@ def compare(before: Path, after: Path, out: Path) -> dict:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("cmd", choices=("items", "compare"))
-    ap.add_argument("--out", type=Path, required=True)
-    ap.add_argument("--before", type=Path)
-    ap.add_argument("--after", type=Path)
-    args = ap.parse_args()
-    if args.cmd == "items":
-        items(args.out)
-    else:
-        res = compare(args.before, args.after, args.out)
-        print(json.dumps({k: v for k, v in res.items() if k != "rows"}, indent=1))
+    cli(__doc__, items, compare, read_cmd="items")
 
 
 if __name__ == "__main__":

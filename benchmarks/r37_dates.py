@@ -19,7 +19,6 @@ differ.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 import json
@@ -27,6 +26,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _before_after import cli  # noqa: E402
 from dialogue_acts import CORPORA, ROOT, load_acts  # noqa: E402
 from r32_dates import SESSION  # noqa: E402
 
@@ -67,18 +67,7 @@ def compare(before: Path, after: Path, out: Path) -> dict:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("cmd", choices=("read", "compare"))
-    ap.add_argument("--out", type=Path, required=True)
-    ap.add_argument("--before", type=Path)
-    ap.add_argument("--after", type=Path)
-    args = ap.parse_args()
-    if args.cmd == "read":
-        read(args.out)
-    else:
-        res = compare(args.before, args.after, args.out)
-        print(json.dumps({k: (v if not isinstance(v, dict) else {kk: vv for kk, vv in v.items() if kk != "rows"})
-                          for k, v in res.items()}, indent=1, ensure_ascii=False))
+    cli(__doc__, read, compare)
 
 
 if __name__ == "__main__":

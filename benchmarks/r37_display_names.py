@@ -16,15 +16,15 @@ files, SBCSAE, QMSum, the pyannote sample, the AMI and Russian text files) and l
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dialogue_acts import DATA, ROOT  # noqa: E402
+from _before_after import cli  # noqa: E402
+from dialogue_acts import DATA  # noqa: E402
+from train_dialogue_acts import commit  # noqa: E402
 
 _EXT = {".vtt", ".srt", ".stm", ".txt", ".json", ".csv", ".tsv", ".docx"}
 
@@ -34,8 +34,7 @@ def read(out: Path) -> None:
     from sessionscope.errors import InputError
     from sessionscope.io import read_transcript
 
-    res: dict = {"commit": subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
-                                          cwd=ROOT).stdout.strip(),
+    res: dict = {"commit": commit(),
                  "sessionscope": str(Path(sessionscope.__file__).resolve()), "files": {}}
     for f in sorted(DATA.rglob("*")):
         if f.suffix.lower() not in _EXT or f.name.upper().startswith(("README", "SOURCE")) or not f.is_file():
@@ -71,17 +70,7 @@ def compare(before: Path, after: Path, out: Path) -> dict:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("cmd", choices=("read", "compare"))
-    ap.add_argument("--out", type=Path, required=True)
-    ap.add_argument("--before", type=Path)
-    ap.add_argument("--after", type=Path)
-    args = ap.parse_args()
-    if args.cmd == "read":
-        read(args.out)
-    else:
-        res = compare(args.before, args.after, args.out)
-        print(json.dumps({k: v for k, v in res.items() if k != "rows"}, indent=1))
+    cli(__doc__, read, compare)
 
 
 if __name__ == "__main__":

@@ -67,13 +67,13 @@ def _examples() -> dict:
         import sessionscope.analysis.extract.stage as st
 
         for name, agreed in (("configured_interval", False), ("agreed", True)):
-            saved = st._agreed_interval
+            saved = st.agreed_interval
             if not agreed:
-                st._agreed_interval = lambda session, parsed, cfg: cfg  # noqa: E731 - the rule off
+                st.agreed_interval = lambda session, parsed, cfg: (cfg, None)  # noqa: E731 - the rule off
             try:
                 items = ExtractionStage(ExtractionConfig())(s).action_items
             finally:
-                st._agreed_interval = saved
+                st.agreed_interval = saved
             found = [a for a in items if a.utterance_id in gold]
             ok = sum((a.due_date.isoformat() if a.due_date else None) == gold[a.utterance_id] for a in found)
             row[name] = {"items_in_gold": len(found), "due_date_right": ok,

@@ -246,8 +246,7 @@ def test_before_our_next_meeting_is_the_day_agreed_in_the_session() -> None:
             ("anna", 9.5, 12.0, "Great. Same time in two weeks, on the eighth of December?"),
             ("boris", 12.5, 13.0, "Yes, see you then.")]
     session = make_session(rows, roles={"anna": "junior", "boris": "senior"})
-    out = ExtractionStage()(session.model_copy(update={"date": _DAY}) if hasattr(session, "model_copy")
-                            else __import__("dataclasses").replace(session, date=_DAY))
+    out = ExtractionStage()(__import__("dataclasses").replace(session, date=_DAY))
     item = next(a for a in out.action_items if a.utterance_id == "u0002")
     assert item.due_date == dt.date(2026, 12, 8)  # the configured 7 days would say 2026-12-01
 
@@ -262,3 +261,18 @@ def test_word_transcripts_take_directory_names(tmp_path) -> None:  # noqa: ANN00
     stream = make_docx(tmp_path / "stream.docx", ["0:0:0.0 --> 0:0:5.430", "Smirnova, Anna", "Good morning.",
                                                   "0:0:5.5 --> 0:0:7.0", "Ivanov, Boris", "Hi."])
     assert [p.name for p in read_transcript(stream).participants] == ["Smirnova, Anna", "Ivanov, Boris"]
+
+
+def test_the_provenance_says_what_the_next_meeting_resolved_to() -> None:
+    import dataclasses
+
+    from helpers import make_session
+    from sessionscope.analysis.extract.stage import ExtractionStage
+
+    agreed = [("anna", 0.0, 5.0, "Thanks, that was useful."), ("boris", 5.5, 9.0, "Same time in two weeks, on the eighth of December?")]
+    plain = [("anna", 0.0, 5.0, "Thanks, that was useful."), ("boris", 5.5, 9.0, "Bye.")]
+    stage = ExtractionStage()
+    got = [stage(dataclasses.replace(make_session(rows), date=_DAY)).extra["extraction"]["next_meeting"] for rows in (agreed, plain)]
+    assert got == [{"date": "2026-12-08", "from": "agreed in the session"},
+                   {"date": "2026-12-01", "from": "extraction.meeting_interval_days"}]
+    assert stage(make_session(plain)).extra["extraction"]["next_meeting"] is None  # no session date: no due date resolved

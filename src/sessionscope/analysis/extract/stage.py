@@ -25,6 +25,7 @@ cosine ≥ ``extraction.merge_similarity``) are merged into the first.
 
 from __future__ import annotations
 
+import datetime as _dt
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -391,16 +392,21 @@ def _task_and_due(sent: Sentence, hit: RuleHit, due: Optional[Due], cfg: Extract
 AGREED_TAIL_MIN, AGREED_TAIL_UTTERANCES = 10, 40
 
 
-def _agreed_interval(session: Session, parsed: Sequence[Sequence[Sentence]], cfg: ExtractionConfig) -> ExtractionConfig:
+def agreed_interval(session: Session, parsed: Sequence[Sequence[Sentence]],
+                    cfg: ExtractionConfig) -> tuple[ExtractionConfig, Optional[dict[str, Any]]]:
     """``cfg`` with ``meeting_interval_days`` set to the days until the next meeting the pair agreed on in the session's
     closing part (:func:`~.dates.agreed_next_meeting`: "Same time in two weeks, on the eighth of December?"), else
-    ``cfg`` as it is."""
+    ``cfg`` as it is; and what "the next meeting" resolved to, for the provenance (``None`` without a session date:
+    no due date is resolved then)."""
+    if session.date is None:
+        return cfg, None
     n = len(parsed)
     tail = parsed[n - min(AGREED_TAIL_UTTERANCES, max(AGREED_TAIL_MIN, n // 3)):] if n else []
     day = agreed_next_meeting([s.text for sents in tail for s in sents], session.date)
-    if day is None or session.date is None:
-        return cfg
-    return cfg.model_copy(update={"meeting_interval_days": (day - session.date).days})
+    if day is not None:
+        cfg = cfg.model_copy(update={"meeting_interval_days": (day - session.date).days})
+    return cfg, {"date": (session.date + _dt.timedelta(days=cfg.meeting_interval_days)).isoformat(),
+                 "from": "agreed in the session" if day is not None else "extraction.meeting_interval_days"}
 
 
 def extract_items(
@@ -439,7 +445,6 @@ def extract_items(
     habitual = habitual_context([u.speaker for u in session.utterances], parsed)
     rec_check_below = cfg.recommendation_check_below
     speakers = [u.speaker for u in session.utterances]
-    cfg = _agreed_interval(session, parsed, cfg)  # "before our next meeting": the day the pair agreed on, if it did
     advice: dict[int, list[Sentence]] = {}
     recs: list[Recommendation] = []
     acts: list[ActionItem] = []
@@ -852,7 +857,9 @@ class ExtractionStage:
             hook("extraction: classifier")
         proba = self.probabilities(parsed)
         logits = self.head_logits(session, parsed)
-        items = extract_items(session, parsed, proba, self.cfg, self.dynamics, heads=self._session_heads(session), head_logits=logits,
+        # "before our next meeting": the day the pair agreed on in the session, if it did
+        cfg, next_meeting = agreed_interval(session, parsed, self.cfg)
+        items = extract_items(session, parsed, proba, cfg, self.dynamics, heads=self._session_heads(session), head_logits=logits,
                               task_encoder=self._encoder if logits is not None else None, assign_threshold=self.assign_threshold)
         items, left_out = self.finish_items(session, parsed, items, logits)
         proc = self._procedure_model() if logits is not None else None
@@ -880,6 +887,7 @@ class ExtractionStage:
             "action_rule_floor": self.cfg.action_rule_floor,  # English commitments the heads doubted, listed to check
             "list_below": self.cfg.list_below if check is not None else None,
             "left_out": left_out,  # items the check found under list_below: not listed, kept here
+            "next_meeting": next_meeting,  # the day "the next meeting" resolved to, and from what
         }
         return session.evolve(**items, extra=extra)
 
