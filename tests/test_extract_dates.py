@@ -20,7 +20,7 @@ THU = dt.date(2026, 11, 26)  # a Thursday
         ("I'll do it next week.", "next week", dt.date(2026, 12, 4)),
         ("by the end of the week", "by the end of the week", dt.date(2026, 11, 27)),
         ("before our next meeting", "before our next meeting", dt.date(2026, 12, 3)),
-        ("tomorrow morning", "tomorrow", dt.date(2026, 11, 27)),
+        ("tomorrow morning", "tomorrow morning", dt.date(2026, 11, 27)),  # read whole (round 38)
         ("in two weeks", "in two weeks", dt.date(2026, 12, 10)),
         ("by the end of the month", "by the end of the month", dt.date(2026, 11, 30)),
         ("by March 3rd", "by March 3rd", dt.date(2027, 3, 3)),

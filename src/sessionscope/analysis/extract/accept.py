@@ -160,9 +160,17 @@ _RU_TAKE_EXTRA = frozenset({"так", "это", "этот", "совет", "со�
                             "спасибо", "идея", "хорошая", "отличная", "обязательно", "тогда"})
 
 
+# when the advice will be tried, said after the verb: "at the next stand-up", «на следующей планёрке» (round 38)
+_WHEN = re.compile(r"\s*\b(?:(?:at|in|on|during)\s+(?:the\s+|our\s+|my\s+)?next\s+\w+(?:\s+meeting)?|next\s+time)\s*$"
+                   r"|\s*(?<![\w-])(?:(?:на|в|во)\s+следующ\w+\s+\w+|в\s+следующий\s+раз)\s*$", re.IGNORECASE)
+
+
 def takes_up_advice(task: str, sent: Sentence) -> bool:
     """Whether the task phrase ``task`` only takes up what was just said ("try that", "do it", «попробую», «так и
-    сделаю»): a verb of trying or doing, a word pointing back (English), and words of assent."""
+    сделаю»): a verb of trying or doing, a word pointing back (English), and words of assent; a closing "when"
+    ("at the next stand-up", «на следующей планёрке») is passed over."""
+    if (when := _WHEN.search(task)) is not None:
+        task = task[:when.start()]
     words = [w.casefold().replace("’", "'").replace("ё", "е") for w in _WORD.findall(task)]
     if not words or any(w == "no" or w == "нет" for w in words):
         return False
@@ -170,6 +178,83 @@ def takes_up_advice(task: str, sent: Sentence) -> bool:
         return bool(set(words) & _RU_TAKE_VERBS) and all(w in _RU_TAKE_VERBS | _RU_TAKE_EXTRA | _RU_ASSENT for w in words)
     return (bool(set(words) & _EN_TAKE_VERBS) and bool(set(words) & _EN_ANAPHORS)
             and all(w in _EN_TAKE_VERBS | _EN_ANAPHORS | _EN_TAKE_EXTRA | _EN_ASSENT for w in words))
+
+
+# -- a commitment that names only its verb: «Могу прислать вам свой шаблон.» … «Хорошо, пришлю сегодня вечером.» -----
+#: how many utterances back the verb's object is looked for (the offer, the "please do", the promise)
+ECHO_UTTERANCES = 3
+_EN_ECHO_DROP = frozenset({"it", "them", "that", "this", "those", "these", "one", "over", "along", "out", "up"})
+_RU_ECHO_DROP = frozenset({"его", "ее", "её", "их", "это", "то", "тоже", "также", "вам", "тебе", "вас", "тебя"})
+_OBJECT_POS = frozenset({"NOUN", "PROPN", "PRON", "DET", "ADJ", "NUM", "ADP"})
+
+
+def _echo_verb(task: str, sent: Sentence) -> Optional[int]:
+    """The index in ``sent.tokens`` of the one verb the task phrase names with nothing of its own but words of assent
+    and pronouns ("send them", «пришлю», «отправлю его»), else ``None``."""
+    drop = _RU_ECHO_DROP | _RU_ASSENT if sent.language == "ru" else _EN_ECHO_DROP | _EN_ASSENT
+    words = [w.casefold().replace("’", "'").replace("ё", "е") for w in _WORD.findall(task)]
+    rest = [w for w in words if w not in drop]
+    if len(rest) != 1:
+        return None
+    return next((k for k, t in enumerate(sent.tokens)
+                 if t.lower.replace("ё", "е") == rest[0] and t.pos == "VERB"), None)
+
+
+def _verb_object(prev: Sentence, lemma: str) -> Optional[str]:
+    """What follows a verb of ``lemma`` in ``prev`` up to its clause's end, when it is an object with a noun
+    ("me the slides", «вам свой шаблон»), else ``None`` («Пришлите, пожалуйста, буду благодарна»: no object)."""
+    # "please" and its commas blanked out, the offsets kept: «Пришлите мне, пожалуйста, ссылку на доску»
+    text = re.sub(r",?\s*(?<![\w-])(?:please|пожалуйста)(?![\w-])\s*,?", lambda m: " " * len(m.group(0)), prev.text,
+                  flags=re.IGNORECASE)
+    for tok in prev.tokens:
+        if tok.pos != "VERB" or tok.lemma.replace("ё", "е") != lemma:
+            continue
+        start = tok.idx + len(tok.text)
+        cut = re.search(r"\s*(?:[,;:.!?…]|\s[—–-]\s)", text[start:])
+        end = start + cut.start() if cut else len(text)
+        words = [t for t in prev.tokens if start <= t.idx < end and t.pos != "PUNCT" and not text[t.idx].isspace()]
+        if not words or words[0].pos not in _OBJECT_POS or not any(t.pos in ("NOUN", "PROPN") for t in words):
+            continue
+        rest = text[start:end]
+        due = find_due(rest)
+        if due is not None:
+            rest = rest[:due.char_start] + " " + rest[due.char_end:]
+        rest = " ".join(rest.split())
+        if len(_WORD.findall(rest)) >= 2:
+            return rest
+    return None
+
+
+def echoed_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[str],
+                parsed: Sequence[Sequence[Sentence]], index: int) -> Optional[str]:
+    """The task of a commitment that names only its verb, with the object said with that verb just before (round 38).
+
+    "Could you send me the slides?" — "Sure, I'll send them tonight." gives "send you the slides"; «Могу прислать вам
+    свой шаблон.» — «Пришлите, пожалуйста.» — «Хорошо, пришлю сегодня вечером.» gives «пришлю вам свой шаблон». The
+    last sentence within :data:`ECHO_UTTERANCES` utterances before with a verb of the same lemma and a noun object
+    is taken; another speaker's "me / my" become the promiser's "you / your". ``None`` when the phrase has words of
+    its own or no such sentence comes before.
+    """
+    k = _echo_verb(task, sent)
+    if k is None:
+        return None
+    verb = sent.tokens[k]
+    lemma = verb.lemma.replace("ё", "е")
+    for j in range(index - 1, max(-1, index - 1 - ECHO_UTTERANCES), -1):
+        for prev in reversed(parsed[j]):
+            if prev.language != sent.language:
+                continue
+            obj = _verb_object(prev, lemma)
+            if obj is None:
+                continue
+            if speakers[j] != speaker:
+                if sent.language == "ru":
+                    informal = re.search(r"(?<![\w-])(?:ты|тебя|тебе|твой|твоя|твои)(?![\w-])", prev.text, re.I)
+                    obj = _swap(obj, _RU_SWAP_INFORMAL if informal else _RU_SWAP_FORMAL)
+                else:
+                    obj = _swap(obj, _EN_SWAP)
+            return f"{verb.text.lower() if sent.language == 'ru' else verb.lemma} {obj}"
+    return None
 
 
 def _other_before(speaker: str, speakers: Sequence[str], index: int) -> Optional[int]:
@@ -203,16 +288,18 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
     from sessionscope.analysis.extract.actions import task_start
 
     k = _other_before(speaker, speakers, index)
-    if k is None:
-        return None
-    if elliptic(task, sent):
+    if k is not None and elliptic(task, sent):
         for prev in reversed(parsed[k]):
             if prev.language != sent.language:
                 continue
             found = _request(prev)
             if found is not None:
                 return found
-    if advice and advice.get(k) and (elliptic(task, sent) or takes_up_advice(task, sent)):
+    echoed = echoed_task(sent, task, speaker, speakers, parsed, index)
+    if echoed is not None:
+        return echoed, None
+    when = _WHEN.search(task)
+    if k is not None and advice and advice.get(k) and (elliptic(task, sent) or takes_up_advice(task, sent)):
         said = advice[k][-1]
         if said.language == sent.language:
             # the advice from its verb on, its own time words kept ("every Monday" is how, not a deadline)
@@ -223,8 +310,8 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
             phrase = re.sub(r"[\s,.!?…]+$", "", phrase)
             if len(_WORD.findall(phrase)) >= 2:
                 table = _EN_SWAP if sent.language != "ru" else _RU_FROM_ADVICE
-                return _swap(phrase, table), None
+                return _swap(phrase, table) + (f" ({when.group(0).strip()})" if when else ""), None
     return None
 
 
-__all__ = ["accepted_task", "elliptic", "takes_up_advice"]
+__all__ = ["ECHO_UTTERANCES", "accepted_task", "echoed_task", "elliptic", "takes_up_advice"]

@@ -164,8 +164,9 @@ def _russian(sent: Sentence) -> Optional[RuleHit]:
     past = any(tk.feats.get("Tense") == "Past" for tk in toks if tk.pos in ("VERB", "AUX"))
     content = [tk for tk in toks if tk.pos != "PUNCT"]
     verbs = _ru_verbs(sent)
-    if due is not None:  # the verb the deadline belongs to: the nearest one («пришлите ссылки, посмотрю к встрече»)
-        verbs.sort(key=lambda k: abs(toks[k].idx - due.char_start))
+    if due is not None:  # the verb the deadline belongs to: the nearest one before it («пришлите ссылки, посмотрю к
+        # встрече», «настрою фильтр до пятницы и покажу вам»: round 38), else the nearest after it («до пятницы пришлю»)
+        verbs.sort(key=lambda k: (toks[k].idx > due.char_start, abs(toks[k].idx - due.char_start)))
     for i in verbs:
         tok = toks[i]
         f = tok.feats

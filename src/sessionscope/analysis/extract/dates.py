@@ -285,6 +285,10 @@ _ORD_RU = r"(?:(?:двадцать|тридцать)\s+)?(?:" + "|".join(sorted(
 _NUM_EN = r"\d+|a couple of|couple of|a few|an?|one|two|three|four|five|six|seven|ten"
 _NUM_RU = r"\d+|одн[уа]|один|две|два|три|четыре|пять|шесть|семь|десять|пару|несколько"
 _I = re.IGNORECASE | re.UNICODE
+# a part of the day after "today / tomorrow" is read with it (round 38): "tomorrow morning", «сегодня вечером»,
+# «завтра с утра» (else the task kept a dangling «вечером»)
+_EN_DAYPART = r"(?:\s+(?:morning|afternoon|evening|night)\b)?"
+_RU_DAYPART = r"(?:\s+(?:же\s+)?(?:утром|с\s+утра|днём|днем|вечером|ночью|до\s+обеда|после\s+обеда)\b)?"
 
 # (pattern, resolver(match, session_date, meeting_interval_days) -> date)
 Resolver = Callable[[re.Match[str], _dt.date, int], Optional[_dt.date]]
@@ -314,12 +318,14 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
     ),
     (
         re.compile(
-            r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?day\b|\b(?:by\s+)?tonight\b|\b(?:by\s+)?today\b", _I
+            r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?day\b|\b(?:by\s+)?tonight\b"
+            r"|\b(?:by\s+|later\s+)?today\b|\bthis\s+(?:morning|afternoon|evening)\b", _I
         ),
         lambda m, d, n: d,
     ),
     (re.compile(r"\b(?:by\s+)?(?:the\s+)?day\s+after\s+tomorrow\b", _I), lambda m, d, n: d + _dt.timedelta(days=2)),
-    (re.compile(r"\b(?:by\s+)?tomorrow\b", _I), lambda m, d, n: d + _dt.timedelta(days=1)),
+    (re.compile(rf"\b(?:by\s+)?(?:first\s+thing\s+)?tomorrow\b{_EN_DAYPART}", _I),
+     lambda m, d, n: d + _dt.timedelta(days=1)),
     (
         re.compile(
             r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week\b|\b(?:by\s+|later\s+)?this\s+week\b", _I
@@ -479,9 +485,9 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
         ),
         lambda m, d, n: d + _dt.timedelta(days=n),
     ),
-    (re.compile(r"(?:\b(?:до|к)\s+)?конц\w*\s+(?:рабочего\s+)?дня\b|\bсегодня\b", _I), lambda m, d, n: d),
+    (re.compile(rf"(?:\b(?:до|к)\s+)?конц\w*\s+(?:рабочего\s+)?дня\b|\bсегодня\b{_RU_DAYPART}", _I), lambda m, d, n: d),
     (re.compile(r"\bпослезавтра\b", _I), lambda m, d, n: d + _dt.timedelta(days=2)),
-    (re.compile(r"(?:\b(?:до|к)\s+)?\bзавтра\w*", _I), lambda m, d, n: d + _dt.timedelta(days=1)),
+    (re.compile(rf"(?:\b(?:до|к)\s+)?\bзавтра\w*{_RU_DAYPART}", _I), lambda m, d, n: d + _dt.timedelta(days=1)),
     (
         re.compile(r"(?:\b(?:до|к)\s+)?конц\w*\s+(?:этой\s+)?недел\w*|\bна\s+этой\s+неделе\b", _I),
         lambda m, d, n: _friday(d, 0),

@@ -492,8 +492,7 @@ def extract_items(
                     procedure=meeting_procedure(sent), request=own_request(sent),
                 ))
                 solutions.append((i, "recommendation", utt.speaker, rid))
-                # advice another may take up in a word ("Okay, I'll try that."): not a request, not procedure
-                advice.setdefault(i, []).extend(() if recs[-1].request or recs[-1].procedure else (sent,))
+                _keep_advice(advice, i, sent, recs[-1])
             elif d.kind == "action":
                 if assigned is not None:
                     owner, owners = target.owner, target.owners
@@ -541,6 +540,14 @@ def extract_items(
         for n, e in enumerate(events, 1)
     )
     return {"recommendations": tuple(recs), "action_items": tuple(acts), "questions": questions, "problems": tuple(problems)}
+
+
+def _keep_advice(advice: dict[int, list[Sentence]], i: int, sent: Sentence, rec: Recommendation) -> None:
+    """Keep utterance ``i``'s advice another may take up in a word ("Okay, I'll try that."): not a request, not
+    procedure. Advice to check goes first, so "I'll try that" takes the last advice likelier right (round 38)."""
+    if not (rec.request or rec.procedure):
+        said = advice.setdefault(i, [])
+        said.insert(0 if rec.to_check else len(said), sent)
 
 
 def merge_duplicate_actions(acts: list[ActionItem], encoder: Any, similarity: float) -> tuple[list[ActionItem], dict[str, str]]:
