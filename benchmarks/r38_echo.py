@@ -57,7 +57,7 @@ def _russian_rows() -> dict[str, dict]:
         for j, sent in enumerate(sents):
             hit = action_rule(sent)
             if hit is not None and not hit.veto:
-                out[f"{n}:{j}"] = {"text": sent.text, "method": hit.method, "owner": hit.owner,
+                out[f"{n}:{j}"] = {"text": sent.text, "rule": hit.rule, "owner": hit.owner,
                                    "task": task_phrase(sent, hit)}
     return out
 
