@@ -285,8 +285,8 @@ _ORD_RU = r"(?:(?:двадцать|тридцать)\s+)?(?:" + "|".join(sorted(
 _NUM_EN = r"\d+|a couple of|couple of|a few|an?|one|two|three|four|five|six|seven|ten"
 _NUM_RU = r"\d+|одн[уа]|один|две|два|три|четыре|пять|шесть|семь|десять|пару|несколько"
 _I = re.IGNORECASE | re.UNICODE
-# a part of the day after "today / tomorrow" is read with it (round 38): "tomorrow morning", «сегодня вечером»,
-# «завтра с утра» (else the task kept a dangling «вечером»)
+# a part of the day after "today / tomorrow" or a weekday is read with it (round 38): "tomorrow morning", "on Friday
+# afternoon", «сегодня вечером», «в пятницу после обеда» (else the task kept a dangling «вечером»)
 _EN_DAYPART = r"(?:\s+(?:morning|afternoon|evening|night)\b)?"
 _RU_DAYPART = r"(?:\s+(?:же\s+)?(?:утром|с\s+утра|днём|днем|вечером|ночью|до\s+обеда|после\s+обеда)\b)?"
 
@@ -295,7 +295,7 @@ Resolver = Callable[[re.Match[str], _dt.date, int], Optional[_dt.date]]
 _RULES: list[tuple[re.Pattern[str], Resolver]] = [
     # -- English ----------------------------------------------------------------------
     (
-        re.compile(rf"\b(?:by|before|on|until|till|for)?\s*next\s+({_WD_EN})\b", _I),
+        re.compile(rf"\b(?:by|before|on|until|till|for)?\s*next\s+({_WD_EN})\b{_EN_DAYPART}", _I),
         lambda m, d, n: _weekday_next_week(d, WEEKDAYS_EN.index(m.group(1).lower())),
     ),
     (
@@ -304,7 +304,7 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
             # right before the weekday; before the optional "by/on…" it let "every Monday" match from the space);
             # "from Monday", "starting Monday" start the task then: the words are the due expression's, not the task's
             rf"\b(?:by|before|on|until|till|this|for|from|starting(?:\s+on|\s+from)?|beginning)?\s*(?:this\s+)?"
-            rf"(?<!\bevery\s)(?<!\beach\s)({_WD_EN})\b(?!s\b|\s+(?:mornings|afternoons|evenings|nights)\b)",
+            rf"(?<!\bevery\s)(?<!\beach\s)({_WD_EN})\b(?!s\b|\s+(?:mornings|afternoons|evenings|nights)\b){_EN_DAYPART}",
             _I,
         ),
         lambda m, d, n: _next_weekday(d, WEEKDAYS_EN.index(m.group(1).lower())),
@@ -469,13 +469,13 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
     ),
     # -- Russian ----------------------------------------------------------------------
     (
-        re.compile(rf"(?:\b(?:до|к|ко|в|во)\s+)?следующ\w*\s+({_WD_RU})", _I),
+        re.compile(rf"(?:\b(?:до|к|ко|в|во)\s+)?следующ\w*\s+({_WD_RU}){_RU_DAYPART}", _I),
         lambda m, d, n: _weekday_next_week(d, _ru_index(m.group(1), WEEKDAYS_RU)),
     ),
     (
         # «каждый понедельник», «по понедельникам» are a habit (round 37); «с понедельника» starts the task then
         re.compile(rf"(?:\b(?:до|к|ко|в|во|на|с|со)\s+)?(?:эт\w+\s+)?(?<!каждый\s)(?<!каждую\s)(?<!каждое\s)"
-                   rf"\b(?!\w+(?:ам|ям|ами|ями)\b)({_WD_RU})", _I),
+                   rf"\b(?!\w+(?:ам|ям|ами|ями)\b)({_WD_RU}){_RU_DAYPART}", _I),
         lambda m, d, n: _next_weekday(d, _ru_index(m.group(1), WEEKDAYS_RU)),
     ),
     (
