@@ -320,7 +320,7 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
         re.compile(
             r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?day\b|\b(?:by\s+)?tonight\b"
             # "this morning" is left out: in meetings it is nearly always past ("we talked this morning": 15 of 15
-            # MRDA/AMI train acts it matched, r38_echo.json's first run)
+            # MRDA/AMI train acts it matched in results/r38_echo_first_run.json)
             r"|\b(?:by\s+|later\s+)?today\b|\bthis\s+(?:afternoon|evening)\b", _I
         ),
         lambda m, d, n: d,
