@@ -13,6 +13,12 @@ Narrow by design: the phrase said must hold no task words of its own (only words
 listener plainly ("can / could / would / will you…", "would you mind…", "I need you to…", «можете / могли бы вы /
 не могли бы вы / сможешь…»). Anything else keeps the words said. Only the task phrase (and a missing due date)
 changes: which sentences are action items, their owners and confidences stay as the stage found them.
+
+Round 38 adds two readings of the same kind. A commitment that names only its verb ("Sure, I'll send them tomorrow.",
+«Хорошо, пришлю сегодня вечером.») takes the noun object said with a verb of the same lemma in the three utterances
+before it, by either person (:func:`echoed_task`: the offer «Могу прислать вам свой шаблон.», the request "Could you
+send me the slides?"). Advice taken up with a "when" ("I'll try that at the next team meeting") takes the advice, the
+"when" kept in brackets.
 """
 
 from __future__ import annotations
@@ -282,8 +288,10 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
             block two hours every Monday" takes "block two hours every Monday" (in the words of the one who takes
             it up: the adviser's "your" becomes "my").
 
-    ``None`` when ``task`` has words of its own or no request (or advice) by someone else comes just before (the
-    speaker's own earlier lines, "Sure." then "I will.", are passed over).
+    In order: the request just before, by someone else (for a phrase with no task words of its own); the object
+    said with the phrase's one verb in the three utterances before, by either person (:func:`echoed_task`; no due
+    expression of its own); the advice just before, by someone else. ``None`` when none applies (the speaker's own
+    earlier lines, "Sure." then "I will.", are passed over when looking for the request or the advice).
     """
     from sessionscope.analysis.extract.actions import task_start
 
