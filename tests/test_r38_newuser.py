@@ -149,3 +149,17 @@ def test_a_habit_of_mornings_is_still_no_deadline() -> None:
     from sessionscope.analysis.extract.dates import find_due
 
     assert find_due("I meet them on Friday mornings.", session_date=_DAY) is None
+
+
+# -- asking for the floor is no task -----------------------------------------------------------------------------------
+@pytest.mark.parametrize(("text", "task"), [
+    ("Игорь Петрович, можно я тоже спрошу,", False), ("Можно я добавлю одну вещь.", False),
+    ("Можно, я уточню у Марины и вернусь к вам завтра.", True),  # leave asked for a task
+    ("Я спрошу у клиента до пятницы.", True), ("Я добавлю это в план до пятницы.", True),
+])
+def test_asking_for_the_floor_in_russian_is_no_task(text: str, task: bool) -> None:
+    from sessionscope.analysis.extract.actions import action_rule
+
+    (sent,), = _parsed([text], "ru")
+    hit = action_rule(sent)
+    assert (hit is not None and not hit.veto) is task

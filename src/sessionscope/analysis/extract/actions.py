@@ -147,6 +147,11 @@ def _russian(sent: Sentence) -> Optional[RuleHit]:
         return veto(KIND, "conditional")
     if search(r"\b(скажу|признаюсь|расскажу вам историю|скажу честно|не буду|не стану)\b", t):
         return veto(KIND, "speech_act")
+    # asking for the floor (round 38): «можно я тоже спрошу», «можно я добавлю одну вещь» (not «можно я уточню у
+    # Марины»: a task asked leave for)
+    if search(r"\bможно,? (я )?(тоже |ещё |еще |и |сейчас )?(спрошу|добавлю|дополню|вставлю|перебью|отвечу|возражу|"
+              r"вмешаюсь|замечу|поясню)\b", t):
+        return veto(KIND, "speech_act")
     if search(r"\b(поделюсь экраном|выключу (микрофон|камеру)|включу (микрофон|камеру)|представлюсь|запишу встречу)\b|"
               r"\b(сегодня|сейчас) (я |мы )?(покажу|покажем|представлю|расскажу|начну|начнем)\b", t):
         return veto(KIND, "meeting_itself")
