@@ -373,7 +373,9 @@ RU: dict[str, str] = {
     "stage_report.html": "HTML-отчёт",
     "stage_report.markdown": "Markdown-отчёт",
     "to_check": "проверить",
-    "to_check_note": "Пункты с пометкой «проверить» по измеренной уверенности скорее ошибочны, чем верны: подтвердите их, прежде чем учитывать.",
+    # round 38: Russian items carry the English-trained heads' probability; on the written Russian rows it is
+    # under-confident (benchmarks/results/r38_ru_confidence_dev.json) and on Russian talk it is not measured
+    "to_check_note": "Пункты с пометкой «проверить» получили низкую уверенность моделей, обученных на английских встречах; на русской речи эта уверенность не измерена (на письменных русских примерах она занижена), поэтому подтвердите их, прежде чем учитывать.",
     "to_check_count": "из них проверить: {n}",
     "measured_confidence": "уверенность {value}",
     "area": "Тема",
