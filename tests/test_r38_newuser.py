@@ -163,3 +163,22 @@ def test_asking_for_the_floor_in_russian_is_no_task(text: str, task: bool) -> No
     (sent,), = _parsed([text], "ru")
     hit = action_rule(sent)
     assert (hit is not None and not hit.veto) is task
+
+
+# -- a deadline of another clause is not the task's --------------------------------------------------------------------
+@pytest.mark.parametrize(("text", "language", "want"), [
+    ("Завтра звоню в агентство, вы создаёте чаты и смотрите каналы.", "ru", None),  # «завтра» is the call's
+    ("Завтра звоню в агентство, вы создаёте чаты и смотрите каналы до пятницы.", "ru", "до пятницы"),
+    ("By Friday, I'll send the report.", "en", "By Friday"), ("Tomorrow I'm going to call them.", "en", "Tomorrow"),
+    ("Завтра постараюсь прислать отчёт.", "ru", "Завтра"),
+])
+def test_a_deadline_of_another_clause_is_not_the_tasks(text: str, language: str, want: str | None) -> None:
+    from sessionscope.analysis.extract.actions import action_rule
+    from sessionscope.analysis.extract.dates import find_due
+    from sessionscope.analysis.extract.stage import own_due
+
+    (sent,), = _parsed([text], language)
+    hit = action_rule(sent)
+    assert hit is not None and hit.task_start is not None
+    got = own_due(sent, hit.task_start, find_due(text, session_date=_DAY), _DAY, 7)
+    assert (got.text if got else None) == want

@@ -372,12 +372,34 @@ def assignment(sent: Sentence, d: Optional[Decision], p_assign: Optional[float],
     return Decision("action", conf, "assignment-rule", None), target, d is not None and d.method.startswith("head")
 
 
+#: verbs that frame the task verb after them rather than own a deadline ("by Friday I have to send…", «завтра
+#: постараюсь прислать»)
+_FRAME_VERBS = frozenset({"have", "need", "want", "go", "get", "try", "plan", "mean", "hope", "promise", "постараться",
+                          "обещать", "пообещать", "собираться", "планировать", "мочь", "смочь", "хотеть", "надо", "нужно"})
+
+
+def own_due(sent: Sentence, task_at: Optional[int], due: Optional[Due], session_date: Optional[_dt.date],
+            interval: int) -> Optional[Due]:
+    """The due expression of the task that starts at ``task_at`` (round 38): ``due`` (the sentence's first), unless it
+    comes before the task and a verb of another clause stands between them («завтра звоню в зерно…, вы создаёте чаты
+    и смотрите каналы»: «завтра» is the call's); then the first due expression from the task on, else none."""
+    if due is None or task_at is None or due.char_end > task_at:
+        return due
+    if not any(due.char_end <= t.idx < task_at and t.pos == "VERB" and t.lemma.casefold() not in _FRAME_VERBS
+               for t in sent.tokens):
+        return due
+    later = find_due(sent.text[task_at:], session_date=session_date, meeting_interval_days=interval)
+    return None if later is None else Due(text=later.text, char_start=later.char_start + task_at,
+                                          char_end=later.char_end + task_at, date=later.date)
+
+
 def _task_and_due(sent: Sentence, hit: RuleHit, due: Optional[Due], cfg: ExtractionConfig, session: Session,
                   speakers: Sequence[str], parsed: Sequence[Sequence[Sentence]], i: int,
                   advice: dict[int, list[Sentence]]) -> tuple[str, Optional[Due]]:
     """An action item's task phrase and due expression; a task accepted in a word ("Could you prepare a guide for my
     team?" — "Sure, I will.") takes the request's words, and its due expression when the acceptance says none; advice
     taken up in a word ("You should block two hours every Monday." — "Okay, I'll try that.") takes the advice's."""
+    due = own_due(sent, hit.task_start, due, session.date, cfg.meeting_interval_days)
     task = task_phrase(sent, hit, max_words=cfg.max_task_words)
     accepted = accepted_task(sent, task, session.utterances[i].speaker, speakers, parsed, i, advice)
     if accepted is None:
