@@ -10,7 +10,7 @@ import pytest
 _DAY = dt.date(2026, 12, 1)  # a Tuesday
 
 
-# -- a part of the day is read with "today / tomorrow" ----------------------------------------------------------------
+# -- a part of the day is read with "today / tomorrow" or a weekday ---------------------------------------------------
 @pytest.mark.parametrize(("text", "due", "day"), [
     ("Хорошо, пришлю сегодня вечером.", "сегодня вечером", "2026-12-01"),
     ("Пришлю завтра утром.", "завтра утром", "2026-12-02"), ("Сделаю завтра с утра.", "завтра с утра", "2026-12-02"),
@@ -19,8 +19,12 @@ _DAY = dt.date(2026, 12, 1)  # a Tuesday
     ("I'll share them this afternoon.", "this afternoon", "2026-12-01"),
     ("I'll get it done later today.", "later today", "2026-12-01"),
     ("First thing tomorrow I'll call the client.", "First thing tomorrow", "2026-12-02"),
+    ("I'll send it on Friday afternoon.", "on Friday afternoon", "2026-12-04"),
+    ("Next Monday morning we ship.", "Next Monday morning", "2026-12-07"),
+    ("Пришлю в пятницу после обеда.", "в пятницу после обеда", "2026-12-04"),
+    ("В следующий вторник утром пришлю.", "В следующий вторник утром", "2026-12-08"),
 ])
-def test_a_part_of_the_day_is_read_with_today_or_tomorrow(text: str, due: str, day: str) -> None:
+def test_a_part_of_the_day_is_read_with_today_tomorrow_or_a_weekday(text: str, due: str, day: str) -> None:
     from sessionscope.analysis.extract.dates import find_due
 
     got = find_due(text, session_date=_DAY)
@@ -130,19 +134,6 @@ def test_the_stage_on_a_russian_call_gives_tasks_that_stand_on_their_own() -> No
     assert got["u0008"] == ("anna", "заранее записать одну-две мысли и сказать их в начале встречи, пока никто не "
                                     "задал тон (на следующей планёрке)", "во вторник")
     assert got["u0011"] == ("boris", "пришлю вам свой шаблон списка задач на неделю", "сегодня вечером")
-
-
-@pytest.mark.parametrize(("text", "due", "day"), [
-    ("I'll send it on Friday afternoon.", "on Friday afternoon", "2026-12-04"),
-    ("Next Monday morning we ship.", "Next Monday morning", "2026-12-07"),
-    ("Пришлю в пятницу после обеда.", "в пятницу после обеда", "2026-12-04"),
-    ("В следующий вторник утром пришлю.", "В следующий вторник утром", "2026-12-08"),
-])
-def test_a_part_of_the_day_is_read_with_a_weekday(text: str, due: str, day: str) -> None:
-    from sessionscope.analysis.extract.dates import find_due
-
-    got = find_due(text, session_date=_DAY)
-    assert got is not None and (got.text, str(got.date)) == (due, day)
 
 
 def test_a_habit_of_mornings_is_still_no_deadline() -> None:
