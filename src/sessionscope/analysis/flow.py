@@ -36,6 +36,7 @@ no models. Definitions (also in ``docs/extraction.md``):
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
@@ -344,11 +345,41 @@ def _word_finding(text: str, language: Optional[str]) -> bool:
     return hit is not None and hit.veto and hit.rule == "word_finding"
 
 
+#: words shorter than this are left out when telling whether a task phrase was said in its item's sentence
+_POINT_MIN_LETTERS = 3
+
+
+def _content(text: str) -> list[str]:
+    return [w.casefold().replace("ё", "е") for w in words(text) if len(w) >= _POINT_MIN_LETTERS]
+
+
+def action_point(said: str, task: str) -> str:
+    """The key point of an action item: the words its owner said, and, when those words do not hold the task (a task
+    accepted or taken up in a word: "Okay, I'll try that at the next team meeting.", "Sure, I'll send them tomorrow
+    morning.", «Хорошо, пришлю сегодня вечером.»), the task after an arrow ("… → send you the slides from my training
+    session"): a quote of an acceptance alone says nothing of what was agreed (round 39).
+
+    The task is told apart by its words: fewer than half of its words of three letters or more are in ``said``. A
+    trailing "(when)" that ``said`` holds is not repeated ("save a filter … (at the next team meeting)").
+    """
+    said = said.strip()
+    if not said:
+        return task
+    own = set(_content(said))
+    task_words = _content(task)
+    if not task_words or sum(w in own for w in task_words) * 2 >= len(task_words):
+        return said
+    when = re.search(r"\s*\(([^()]*)\)\s*$", task)
+    if when and all(w in own for w in _content(when.group(1))):
+        task = task[:when.start()]
+    return f"{said} → {task}"
+
+
 def summarize(session: Session, *, per_area: int = 3) -> tuple[KeyPoint, ...]:
     """Extractive summary: per area, the most confident problems, recommendations and action items.
 
-    Points keep the speaker's own words (so the summary is in the session's language) and
-    are listed per area in order of appearance. They are ranked by the item's measured confidence
+    Points keep the speaker's own words (so the summary is in the session's language; an action item accepted in a
+    word adds its task, :func:`action_point`) and are listed per area in order of appearance. They are ranked by the item's measured confidence
     (times a small preference per kind: problem, recommendation, action item); an item without a measured
     confidence (problems, found by rules; items of a run without the calibrated heads) is never a key point:
     ranking it would need a made-up score (a fixed 0.5 put "I don't know how to say it." and "I have no idea
@@ -368,7 +399,8 @@ def summarize(session: Session, *, per_area: int = 3) -> tuple[KeyPoint, ...]:
             # owner before Robert's words (the demo read "Maya Chen: Deal, send me the timeline")
             speaker = session.utterance(it.utterance_id).speaker
             # kind says which item type `it` is; mypy only sees the union
-            text = it.text if kind != "action" else session.utterance(it.utterance_id).text[it.char_start:it.char_end] or it.task  # type: ignore[union-attr]
+            text = it.text if kind != "action" else action_point(  # type: ignore[union-attr]
+                session.utterance(it.utterance_id).text[it.char_start:it.char_end], it.task)  # type: ignore[union-attr]
             if _word_finding(text, session.language):
                 continue
             score = round(_KIND_WEIGHT[kind] * it.confidence, 3)
@@ -413,4 +445,4 @@ class KnowledgeFlowStage:
         )
 
 
-__all__ = ["DEFINITION", "KnowledgeFlowStage", "compute_flags", "item_measures", "knowledge_flow", "mutuality", "summarize"]
+__all__ = ["DEFINITION", "KnowledgeFlowStage", "action_point", "compute_flags", "item_measures", "knowledge_flow", "mutuality", "summarize"]

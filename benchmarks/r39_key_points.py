@@ -1,0 +1,89 @@
+"""Round 39 (issue 10): an action item accepted in a word is quoted in the key points with its task — what changes.
+
+A new user's one-to-one call gave the key points "Robert Hale: Okay, I'll try that at the next team meeting." and
+"Maya Chen: Sure, I'll send them tomorrow morning.": quotes that say nothing of what was agreed. The key point of an
+action item whose sentence does not hold its task (:func:`sessionscope.analysis.flow.action_point`) now adds the task
+after an arrow ("… → send you the slides from my training session").
+
+Usage (repository root; about 7 minutes on 2 cores for each ``read``)::
+
+    git worktree add -f <scratch dir>/before <round's base commit>
+    PYTHONPATH=<scratch dir>/before/src python benchmarks/r39_key_points.py read --out <scratch dir>/r39_kp_before.json
+    python benchmarks/r39_key_points.py read --out <scratch dir>/r39_kp_after.json
+    python benchmarks/r39_key_points.py compare --before <scratch dir>/r39_kp_before.json \\
+        --after <scratch dir>/r39_kp_after.json --out benchmarks/results/r39_key_points.json
+
+``read`` runs the extraction stage on every held-out train meeting of MRDA and AMI (never dev), the real transcripts
+nobody here wrote (the Zoom class, SBC001, SBC009, SBC044) and the two bundled examples' reference transcripts, and
+lists every candidate key point (``summarize`` with no limit per area: every item with a measured confidence that is
+not to check). ``compare`` lists every point whose text differs, with both versions, and counts them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _before_after import cli  # noqa: E402
+from dialogue_acts import CORPORA, ROOT, meetings  # noqa: E402
+from dialogue_acts_eval import session_of  # noqa: E402
+from r37_accepted import REAL  # noqa: E402
+from train_dialogue_acts import commit  # noqa: E402
+
+EXAMPLES = {f"examples/{name}": ROOT / "examples" / name / "reference.stm" for name in ("en_session", "ru_session")}
+
+
+def _points(stage, session) -> dict[str, dict]:  # noqa: ANN001
+    from sessionscope.analysis.flow import summarize
+
+    out = stage(session)
+    return {f"{kp.utterance_id}:{n}": {"speaker": kp.speaker, "text": kp.text, "score": kp.score}
+            for n, kp in enumerate(sorted(summarize(out, per_area=10**6), key=lambda kp: kp.utterance_id))}
+
+
+def read(out: Path) -> None:
+    import sessionscope
+    from sessionscope.analysis.extract.stage import ExtractionStage
+    from sessionscope.api import read_transcript
+
+    stage = ExtractionStage()
+    files: dict[str, dict] = {}
+    for corpus in CORPORA:
+        for m, acts in sorted(meetings(corpus, "heldout").items()):
+            files[f"{corpus}/{m}"] = _points(stage, session_of(m, acts))
+    for name, path in {**REAL, **EXAMPLES}.items():
+        files[name] = _points(stage, read_transcript(path))
+    res = {"command": "python benchmarks/r39_key_points.py read", "commit": commit(),
+           "sessionscope": str(Path(sessionscope.__file__).resolve()), "files": files}
+    out.write_text(json.dumps(res, ensure_ascii=False), encoding="utf-8")
+
+
+def compare(before: Path, after: Path, out: Path) -> dict:
+    b = json.loads(before.read_text(encoding="utf-8"))
+    a = json.loads(after.read_text(encoding="utf-8"))
+    rows = []
+    counts = {"files": 0, "points_before": 0, "points_after": 0, "changed": 0}
+    for f, y in a["files"].items():
+        x = b["files"][f]
+        counts["files"] += 1
+        counts["points_before"] += len(x)
+        counts["points_after"] += len(y)
+        for key in sorted(set(x) | set(y)):
+            if x.get(key) != y.get(key):
+                rows.append({"file": f, "point": key, "before": x.get(key), "after": y.get(key)})
+    counts["changed"] = len(rows)
+    res = {"command": f"python benchmarks/r39_key_points.py compare --before {before.name} --after {after.name} "
+                      f"--out {out}",
+           "date": dt.date.today().isoformat(), "before": {"commit": b["commit"], "sessionscope": b["sessionscope"]},
+           "after": {"commit": a["commit"], "sessionscope": a["sessionscope"]},
+           "files": "held-out train meetings of MRDA and AMI; the Zoom class, SBC001, SBC009, SBC044; the examples' "
+                    "reference transcripts", **counts, "rows": rows}
+    out.write_text(json.dumps(res, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return res
+
+
+if __name__ == "__main__":
+    cli(__doc__, read, compare)

@@ -1,0 +1,58 @@
+"""Round 39 (issue 10): what a new user's second pass over a one-to-one call found."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import make_session
+from sessionscope.analysis.flow import action_point, summarize
+from sessionscope.model import ActionItem
+
+
+# -- an action item accepted in a word is quoted in the key points with its task ---------------------------------------
+@pytest.mark.parametrize(("said", "task", "point"), [
+    ("Sure, I'll send them tomorrow morning.", "send you the slides from my training session",
+     "Sure, I'll send them tomorrow morning. → send you the slides from my training session"),
+    # the "(when)" the acceptance said is not repeated
+    ("Okay, I'll try that at the next team meeting.",
+     "save a filter for my region and pin it to the home page (at the next team meeting)",
+     "Okay, I'll try that at the next team meeting. → save a filter for my region and pin it to the home page"),
+    ("Хорошо, пришлю сегодня вечером.", "пришлю вам свой шаблон",
+     "Хорошо, пришлю сегодня вечером. → пришлю вам свой шаблон"),
+    # a "(when)" it did not say stays
+    ("Sure, I will.", "prepare a short guide for my team (by Friday)",
+     "Sure, I will. → prepare a short guide for my team (by Friday)"),
+])
+def test_an_acceptance_is_quoted_with_the_task_it_accepted(said: str, task: str, point: str) -> None:
+    assert action_point(said, task) == point
+
+
+@pytest.mark.parametrize(("said", "task"), [
+    # the task is in the sentence: the owner's words alone
+    ("I will set up the report by Friday and walk you through it next week.",
+     "set up the report and walk you through it next week"),
+    ("Я настрою фильтр до пятницы и покажу вам на следующей встрече.",
+     "настрою фильтр и покажу вам на следующей встрече"),
+    # owner words changed by the stage ("your" → "my") or a name put in: still mostly the sentence's words
+    ("Robert, you'll send the draft budget to the client on Monday.", "send the draft budget to the client"),
+    ("ёлку поставлю", "поставлю елку"),  # ё and е are one letter here
+    ("I'll do it.", "do it"),  # nothing of three letters but the verb's own words
+])
+def test_a_task_said_in_its_sentence_is_quoted_as_said(said: str, task: str) -> None:
+    assert action_point(said, task) == said
+
+
+def test_an_empty_span_gives_the_task() -> None:
+    assert action_point("  ", "send the slides") == "send the slides"
+
+
+def test_the_summary_quotes_an_acceptance_with_its_task() -> None:
+    s = make_session([("jun", 0.0, 5.0, "Could you send me the slides from your training session?"),
+                      ("sen", 5.0, 9.0, "Sure, I'll send them tomorrow morning.")])
+    said = s.utterances[1].text
+    item = ActionItem(id="a1", utterance_id=s.utterances[1].id, start=5.0, owner="sen",
+                      task="send you the slides from my training session", confidence=0.8,
+                      char_start=0, char_end=len(said), area="development")
+    points = summarize(s.evolve(action_items=(item,), extra={"extraction": {}}))
+    assert [(p.speaker, p.text) for p in points] == [
+        ("sen", "Sure, I'll send them tomorrow morning. → send you the slides from my training session")]
