@@ -56,3 +56,47 @@ def test_the_summary_quotes_an_acceptance_with_its_task() -> None:
     points = summarize(s.evolve(action_items=(item,), extra={"extraction": {}}))
     assert [(p.speaker, p.text) for p in points] == [
         ("sen", "Sure, I'll send them tomorrow morning. → send you the slides from my training session")]
+
+
+# -- a Russian session's heads read each sentence without its neighbours -----------------------------------------------
+def test_a_russian_sessions_sentences_are_scored_as_written_rows_alone() -> None:
+    """The round-38 call: its commitments are scored as they would be alone (round 39; in context the English-trained
+    heads gave «Я настрою фильтр до пятницы…» 0.31 where it gets 0.95 alone), so the plain ones are not "to check"."""
+    import dataclasses
+    import datetime as dt
+
+    import numpy as np
+
+    from sessionscope.analysis.extract.bare import parse_utterances
+    from sessionscope.analysis.extract.stage import ExtractionStage
+    from test_r38_newuser import _RU_CALL
+
+    stage = ExtractionStage()
+    session = make_session(_RU_CALL, roles={"anna": "junior", "boris": "senior"}, language="ru")
+    parsed = parse_utterances([u.text for u in session.utterances], language="ru")
+    together = stage.head_logits(session, parsed)
+    assert together is not None
+    for i, u in enumerate(session.utterances):
+        alone = stage.head_logits(session.evolve(utterances=(u,)), [parsed[i]])
+        assert alone is not None
+        for row, own in zip(together[i], alone[0], strict=True):
+            np.testing.assert_allclose(row, own, rtol=1e-5, atol=1e-6)
+    out = ExtractionStage()(dataclasses.replace(session, date=dt.date(2026, 12, 1)))
+    sure = {a.utterance_id for a in out.action_items if not a.to_check}
+    assert {"u0004", "u0008"} <= sure
+
+
+def test_an_english_sessions_sentences_still_read_their_neighbours() -> None:
+    from sessionscope.analysis.extract.bare import parse_utterances
+    from sessionscope.analysis.extract.stage import ExtractionStage
+
+    rows = [("maya", 0.0, 5.0, "Could you send me the slides from your training session?"),
+            ("rob", 5.0, 9.0, "Sure, I'll send them tomorrow morning."),
+            ("maya", 9.0, 12.0, "Great, thanks.")]
+    session = make_session(rows)
+    stage = ExtractionStage()
+    parsed = parse_utterances([u.text for u in session.utterances], language="en")
+    together = stage.head_logits(session, parsed)
+    alone = stage.head_logits(session.evolve(utterances=(session.utterances[1],)), [parsed[1]])
+    assert together is not None and alone is not None
+    assert not all(abs(float(a) - float(b)) < 1e-6 for a, b in zip(together[1][0], alone[0][0], strict=True))

@@ -738,7 +738,9 @@ class ExtractionStage:
         """Raw dialogue-act head scores for every sentence (``None`` without heads).
 
         The context of every sentence is that of its utterance: the previous and next
-        utterance and their speakers (the heads were trained on dialogue acts). A row is
+        utterance and their speakers (the heads were trained on dialogue acts); in a Russian session none (each
+        sentence as a written row, round 39: Russian items are decided by the rules and the written-set classifier,
+        and their confidence is the heads' probability as measured on the written Russian rows). A row is
         :meth:`~.heads.ActHeads.scores` (MLP logits, then the lexical head's). With the
         assignment head, each row has one more value after the heads' scores: the calibrated
         probability that the sentence assigns a task (:mod:`.assign`).
@@ -752,7 +754,7 @@ class ExtractionStage:
             else get_encoder(heads.encoder)
         self._encoder = self._encoder or enc
         key = (_sentence_texts(parsed), tuple((u.text, u.speaker) for u in session.utterances), session.participants,
-               id(heads), id(self._assign), id(enc))
+               session.language, id(heads), id(self._assign), id(enc))
         return self._reuse("head_logits", key, lambda: self._head_logits(heads, enc, session, parsed))
 
     def _reuse(self, what: str, key: Any, compute: Any) -> Any:
@@ -783,10 +785,14 @@ class ExtractionStage:
         reads_next = heads.tagger is not None and self._tagger is not None and self._tagger.reads_next
         rows, texts, dense, contexts = [], [], [], []
         segments: list[tuple[str, ...]] = []  # the tagger's inputs
+        # Russian: each sentence is read without its neighbours (round 39), as the written Russian rows its confidence
+        # was measured on; the English-trained heads read Russian context as a reason to doubt ("Я настрою фильтр до
+        # пятницы…" 0.95 alone, 0.31 in a call) and it ranked the examples' right items no better (r39_ru_context.json)
+        alone = session.language == "ru"
         for i, sents in enumerate(parsed):
             # every text the heads read goes through spoken_forms ("gonna" read as "going to", round 31)
-            prev = Turn(sp(utts[i - 1].text), utts[i - 1].speaker) if i > 0 else None
-            nxt = Turn(sp(utts[i + 1].text), utts[i + 1].speaker) if i + 1 < len(utts) else None
+            prev = Turn(sp(utts[i - 1].text), utts[i - 1].speaker) if i > 0 and not alone else None
+            nxt = Turn(sp(utts[i + 1].text), utts[i + 1].speaker) if i + 1 < len(utts) and not alone else None
             ctx = context_features(prev, utts[i].speaker, nxt)
             for j, s in enumerate(sents):
                 # a sentence opened by a call ("Sam, we will…") is read as said without it: the corpora's vocatives
