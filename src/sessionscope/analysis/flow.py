@@ -379,10 +379,10 @@ def summarize(session: Session, *, per_area: int = 3) -> tuple[KeyPoint, ...]:
     """Extractive summary: per area, the most confident problems, recommendations and action items.
 
     Points keep the speaker's own words (so the summary is in the session's language; an action item accepted in a
-    word adds its task, :func:`action_point`) and are listed per area in order of appearance. They are ranked by the item's measured confidence
-    (times a small preference per kind: problem, recommendation, action item); an item without a measured
-    confidence (problems, found by rules; items of a run without the calibrated heads) is never a key point:
-    ranking it would need a made-up score (a fixed 0.5 put "I don't know how to say it." and "I have no idea
+    word adds its task, :func:`action_point`) and are listed per area in order of appearance. They are ranked by the
+    item's measured confidence (times a small preference per kind: problem, recommendation, action item); an item
+    without a measured confidence (problems, found by rules; items of a run without the calibrated heads) is never a
+    key point: ranking it would need a made-up score (a fixed 0.5 put "I don't know how to say it." and "I have no idea
     what I'm looking at." among the key points of real talk). Items marked ``to_check`` (confidence below
     ``extraction.check_below``) are never key points either: the report asks the reader to confirm
     them, so the summary does not state them as what the session said. Nor is a sentence that is only the

@@ -787,7 +787,8 @@ class ExtractionStage:
         segments: list[tuple[str, ...]] = []  # the tagger's inputs
         # Russian: each sentence is read without its neighbours (round 39), as the written Russian rows its confidence
         # was measured on; the English-trained heads read Russian context as a reason to doubt ("Я настрою фильтр до
-        # пятницы…" 0.95 alone, 0.31 in a call) and it ranked the examples' right items no better (r39_ru_context.json)
+        # пятницы…" 0.95 alone, 0.31 in a call), and context ranked the Russian example's right items no better
+        # (benchmarks/results/r39_ru_context_{before,after}.json)
         alone = session.language == "ru"
         for i, sents in enumerate(parsed):
             # every text the heads read goes through spoken_forms ("gonna" read as "going to", round 31)
