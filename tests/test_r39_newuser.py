@@ -100,3 +100,24 @@ def test_an_english_sessions_sentences_still_read_their_neighbours() -> None:
     alone = stage.head_logits(session.evolve(utterances=(session.utterances[1],)), [parsed[1]])
     assert together is not None and alone is not None
     assert not all(abs(float(a) - float(b)) < 1e-6 for a, b in zip(together[1][0], alone[0][0], strict=True))
+
+
+# -- the programme's goals table writes a task as the pair's report does -----------------------------------------------
+def test_the_goals_table_names_the_pairs_you_and_me() -> None:
+    from sessionscope.model import Participant, Role, Session, Utterance
+    from sessionscope.report.goals import Goal, goals_table
+
+    s = Session(id="s1", participants=(Participant("maya", "Maya Chen", Role("junior")),
+                                       Participant("rob", "Robert Hale", Role("senior"))),
+                utterances=(Utterance(id="u0001", speaker="maya", text="I'll send you a short guide.", start=0.0, end=3.0),),
+                language="en", pair_id="p")
+    item = ActionItem(id="act-001", utterance_id="u0001", start=0.0, owner="maya", task="send you a short guide",
+                      confidence=0.9, char_start=0, char_end=28)
+    s = s.evolve(action_items=(item,))
+    goal = Goal(pair_id="p", session_id="s1", date=None, action_item_id="act-001", owner="maya", owners=("maya",),
+                task=item.task, due_date=None, status="pending")
+    lost = Goal(pair_id="p", session_id="gone", date=None, action_item_id="act-009", owner="maya", owners=("maya",),
+                task="send you the slides", due_date=None, status="pending")
+    df = goals_table([goal, lost], [s])
+    assert list(df["task"]) == ["send Robert Hale a short guide", "send you the slides"]  # no session: as said
+    assert list(df["owner_name"]) == ["Maya Chen", "maya"]

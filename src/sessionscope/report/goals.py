@@ -264,13 +264,23 @@ GOAL_COLUMNS = ("pair_id", "session_id", "date", "action_item_id", "owner", "own
 
 
 def goals_table(goals: Sequence[Goal], sessions: Sequence[Session]) -> Any:
-    """The ``programme_goals`` table (one row per action item)."""
+    """The ``programme_goals`` table (one row per action item).
+
+    ``task`` is written as the pair's reports write it (:func:`~sessionscope.report.tasktext.task_for_reader`): the
+    table is read without the transcript, and Maya's "send you a short guide" under her name left "you" to guess
+    (round 39); the follow-up itself matched the words as said (``Goal.task``).
+    """
     import pandas as pd
 
+    from sessionscope.report.tasktext import task_for_reader
+
     names = {(s.id, p.id): p.name for s in sessions for p in s.participants}
+    items = {(s.id, a.id): (a, s) for s in sessions for a in s.action_items}
     rows = []
     for g in goals:
-        rec = {**vars(g), "owners": ";".join(g.owners), "open": g.status in OPEN,
+        found = items.get((g.session_id, g.action_item_id))
+        task = task_for_reader(found[0], found[1], language=found[1].language or "en") if found else g.task
+        rec = {**vars(g), "task": task, "owners": ";".join(g.owners), "open": g.status in OPEN,
                "owner_name": ", ".join(names.get((g.session_id, o), o) for o in g.owners) or None}
         rows.append(rec)
     df = pd.DataFrame(rows, columns=list(GOAL_COLUMNS))
