@@ -14,6 +14,23 @@ def _brief(res: dict) -> dict:
             for k, v in res.items() if k != "rows"}
 
 
+def changed_rows(before: dict, after: dict, unit: str) -> tuple[dict, list[dict]]:
+    """Per file of two ``read`` results (``{"files": {file: {key: row}}}``): counts (files, ``{unit}s_before``,
+    ``{unit}s_after``, changed) and every key whose row differs, with both rows."""
+    rows: list[dict] = []
+    counts = {"files": 0, f"{unit}s_before": 0, f"{unit}s_after": 0, "changed": 0}
+    for f, y in after["files"].items():
+        x = before["files"][f]
+        counts["files"] += 1
+        counts[f"{unit}s_before"] += len(x)
+        counts[f"{unit}s_after"] += len(y)
+        for key in sorted(set(x) | set(y)):
+            if x.get(key) != y.get(key):
+                rows.append({"file": f, unit: key, "before": x.get(key), "after": y.get(key)})
+    counts["changed"] = len(rows)
+    return counts, rows
+
+
 def cli(doc: str, read: Callable[[Path], object], compare: Callable[[Path, Path, Path], dict], *,
         read_cmd: str = "read") -> None:
     """Parse ``read_cmd --out F`` (run ``read`` in the code version on ``PYTHONPATH``) or ``compare --before B

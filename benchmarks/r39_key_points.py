@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _before_after import cli  # noqa: E402
+from _before_after import changed_rows, cli  # noqa: E402
 from dialogue_acts import CORPORA, ROOT, meetings  # noqa: E402
 from dialogue_acts_eval import session_of  # noqa: E402
 from r37_accepted import REAL  # noqa: E402
@@ -64,17 +64,7 @@ def read(out: Path) -> None:
 def compare(before: Path, after: Path, out: Path) -> dict:
     b = json.loads(before.read_text(encoding="utf-8"))
     a = json.loads(after.read_text(encoding="utf-8"))
-    rows = []
-    counts = {"files": 0, "points_before": 0, "points_after": 0, "changed": 0}
-    for f, y in a["files"].items():
-        x = b["files"][f]
-        counts["files"] += 1
-        counts["points_before"] += len(x)
-        counts["points_after"] += len(y)
-        for key in sorted(set(x) | set(y)):
-            if x.get(key) != y.get(key):
-                rows.append({"file": f, "point": key, "before": x.get(key), "after": y.get(key)})
-    counts["changed"] = len(rows)
+    counts, rows = changed_rows(b, a, "point")
     res = {"command": f"python benchmarks/r39_key_points.py compare --before {before.name} --after {after.name} "
                       f"--out {out}",
            "date": dt.date.today().isoformat(), "before": {"commit": b["commit"], "sessionscope": b["sessionscope"]},
