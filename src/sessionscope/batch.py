@@ -585,6 +585,9 @@ def write_batch_report(report: BatchReport) -> Path:
                 {"name": x.name, "status": x.status, "reason": x.reason} for x in r.session.provenance.stage_runs
                 if x.status != "ok" or x.reason],
             "error": r.error, "output": str(r.out_dir) if r.out_dir else None, "seconds": round(r.seconds, 3),
+            # the manifest's pair and date: a programme report lists a failed input under its pair (report/leftout.py)
+            **({"pair": r.item.entry.pair_id} if r.item.entry is not None and r.item.entry.pair_id else {}),
+            **({"date": r.item.entry.date.isoformat()} if r.item.entry is not None and r.item.entry.date else {}),
             **({"redone": r.redone} if r.redone else {}),
             **({"hand_mapping_lost": list(r.hand_mapping_lost)} if r.hand_mapping_lost else {}),
         }

@@ -179,9 +179,14 @@ def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, langu
         raise click.ClickException(str(e)) from e
     cfg = full_cfg.report
     skipped: list[Path] = []
+    reasons: dict[Path, str] = {}
     try:
-        pairs_ = _load_with_paths(paths, False, skipped)
+        pairs_ = _load_with_paths(paths, False, skipped, reasons)
         originals = [s for _f, s in pairs_]
+        from sessionscope.report.leftout import batch_left_out, redact_left_out, unreadable_rows
+
+        # inputs the batches behind these folders failed on: listed, so that no pair looks as if it met less
+        left_out = batch_left_out(paths, {s.id for s in originals}) + unreadable_rows(skipped, reasons)
         surveys = baseline = None
         if survey_files:
             from sessionscope.report.surveys import load_mapping, match_surveys
@@ -204,6 +209,8 @@ def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, langu
                 surveys = redact_surveys(surveys, originals, sessions)
             if baseline is not None:
                 baseline = (_redact_baseline(baseline[0], originals, sessions), baseline[1])
+            left_out = redact_left_out(left_out, {(o.pair_id or o.id): (r.pair_id or r.id)
+                                                  for o, r in zip(originals, sessions, strict=True)}, salt)
         if not language:
             langs = collections.Counter("ru" if (s.language or "").startswith("ru") else "en" for s in sessions)
             language = langs.most_common(1)[0][0]
@@ -225,7 +232,8 @@ def report_programme(paths: tuple[Path, ...], out_dir: Path, formats: str, langu
                                      cfg=full_cfg.programme, surveys=surveys, baseline=baseline,
                                      dynamics=full_cfg.dynamics, workbook=not no_workbook,
                                      voice_checks=_voice_checks(full_cfg, paths, pairs_, sessions),
-                                     csv_bom=csv_bom or cfg.csv_bom, mutual_few_flows=cfg.mutual_few_flows)
+                                     csv_bom=csv_bom or cfg.csv_bom, mutual_few_flows=cfg.mutual_few_flows,
+                                     left_out=left_out)
     except SessionscopeError as e:
         raise click.ClickException(str(e)) from e
     _say_programme(prog, page, skipped)
@@ -255,6 +263,14 @@ def _say_programme(prog: Any, page: Path, skipped: Optional[list[Path]] = None) 
 
     for note in voice_swap_notes(prog, Translator("en")):  # in programme.md and the dashboard too; the console is read first
         click.echo(f"note: {note}", err=True)
+    from sessionscope.report.programme import left_out_notes
+
+    for sentence, items in left_out_notes(prog, Translator("en")):  # also in programme_left_out, .md, the dashboard
+        click.echo(f"note: {sentence}", err=True)
+        for item in items[:20]:
+            click.echo(f"  {item}", err=True)
+        if len(items) > 20:
+            click.echo(f"  … and {len(items) - 20} more (programme_left_out)", err=True)
     if prog.survey_issues is not None and len(prog.survey_issues):
         n_issues = len(prog.survey_issues)
         click.echo(f"{n_issues} problem{'s' * (n_issues != 1)} in the survey/baseline input (listed in the dashboard "
@@ -284,8 +300,8 @@ def _redact_baseline(rows: list[Any], originals: list[Any], redacted: list[Any])
     return [dataclasses.replace(r, pair_id=pair_map.get(r.pair_id, r.pair_id)) if r.pair_id else r for r in rows]
 
 
-def _load_with_paths(paths: tuple[Path, ...], redact: bool,
-                     skipped: Optional[list[Path]] = None) -> list[tuple[Path, Any]]:
+def _load_with_paths(paths: tuple[Path, ...], redact: bool, skipped: Optional[list[Path]] = None,
+                     reasons: Optional[dict[Path, str]] = None) -> list[tuple[Path, Any]]:
     """(session.json path, session) pairs, redacted when asked.
 
     An unreadable file is reported on stderr and skipped (and added to ``skipped``), so one broken session never
@@ -302,6 +318,8 @@ def _load_with_paths(paths: tuple[Path, ...], redact: bool,
             click.echo(f"skipped: {e}", err=True)
             if skipped is not None:
                 skipped.append(f)
+            if reasons is not None:
+                reasons[f] = str(e)
     if not out:
         raise click.ClickException("the session file could not be read" if len(files) == 1
                                    else f"none of the {len(files)} session files could be read")

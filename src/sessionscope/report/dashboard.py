@@ -320,6 +320,7 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
         few_flow_sessions,
         guessed_sessions,
         is_true,
+        left_out_notes,
         not_analysed,
         programme_subtitle,
         voice_swap_notes,
@@ -361,6 +362,9 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
     partial = not_analysed(prog.sessions)
     partial_note = (stages_note(t, n=len(partial), total=len(data["sessions"]), listed="; ".join(partial))
                     if partial else None)
+    for sentence, items in reversed(left_out_notes(prog, t)):  # first of all: inputs no figure counts (round 40)
+        note = f"{sentence} {'; '.join(items)}." if items else sentence
+        partial_note = f"{note} {partial_note}" if partial_note else note
     guessed = guessed_sessions(prog.sessions)
     if guessed:  # shown where the unanalysed sessions are: above the figures that count them
         note = stages_note(t, n=len(guessed), total=len(data["sessions"]), listed=", ".join(guessed), key="guessed_note")

@@ -29,6 +29,7 @@ from sessionscope.model import Role, Session
 from sessionscope.report.baseline import baseline_table, current_figures
 from sessionscope.report.checklist import checklist_table, session_checklist, survey_roles_by_session
 from sessionscope.report.goals import follow_goals, goals_table, pair_goal_rates
+from sessionscope.report.leftout import NOT_COUNTED, left_out_frame
 from sessionscope.report.stats import correlations
 from sessionscope.report.surveys import ISSUE_COLUMNS, SurveyData, survey_tables
 from sessionscope.report.tables import (
@@ -54,7 +55,7 @@ PROGRAMME_INTEGER_COLUMNS: dict[str, tuple[str, ...]] = {
                         "recs_by_junior_to_check", "recs_by_senior_to_check", "n_action_items",
                         "n_recommendations_to_check", "n_action_items_to_check", "n_flags", "goals_judged", "goals_open", "goals_pending"),
     "programme": ("n_pairs", "n_sessions", "n_action_items", "n_flags", "goals_open", "goals_pending",
-                  "n_survey_answers", "n_input_issues", "n_talk_share_sessions", "n_word_share_sessions",
+                  "n_survey_answers", "n_input_issues", "n_left_out", "n_talk_share_sessions", "n_word_share_sessions",
                   "n_mutuality_sessions"),
 }
 
@@ -76,6 +77,8 @@ class Programme:
     correlations: Any = None
     research: dict[str, Any] = field(default_factory=dict)
     voice_checks: dict[str, Any] = field(default_factory=dict)  # session id -> identify.VoiceCheck
+    #: inputs of the batches behind the report that are not in it, and unreadable session files (report/leftout.py)
+    left_out: Any = None
 
     @property
     def followup(self) -> Any:
@@ -94,6 +97,8 @@ class Programme:
             out["programme_baseline"] = self.baseline
         if self.survey_issues is not None:
             out["programme_input_issues"] = self.survey_issues
+        if self.left_out is not None:
+            out["programme_left_out"] = self.left_out
         # as written (CSV, Parquet, workbook): counts as integers, empty where unknown, not "1.0" beside a gap
         return {k: whole_numbers(v.copy(), PROGRAMME_INTEGER_COLUMNS.get(k, ())) for k, v in out.items() if v is not None}
 
@@ -173,7 +178,7 @@ def build_programme(
     followup_min_overlap: float = 0.5, cfg: Optional[ProgrammeConfig] = None, encoder: Any = "config",
     surveys: Optional[SurveyData] = None, baseline: Optional[tuple[list[Any], list[Any]]] = None,
     dynamics: Any = None, goal_vectors: Path | str | None = "cache", voice_checks: Mapping[str, Any] | None = None,
-    mutual_few_flows: Optional[int] = None,
+    mutual_few_flows: Optional[int] = None, left_out: Optional[Sequence[Mapping[str, Any]]] = None,
 ) -> Programme:
     """Aggregate sessions (any order, any pairs) into the programme tables.
 
@@ -185,6 +190,8 @@ def build_programme(
     goal follow-up keeps utterance vectors between runs (``"cache"``: ``goal-vectors`` in the
     sessionscope cache folder; ``None``: encode every time), see :func:`~sessionscope.report.goals.follow_goals`.
     ``voice_checks``: session id -> :class:`~sessionscope.audio.identify.VoiceCheck` (:func:`pair_voice_checks`).
+    ``left_out``: rows of ``programme_left_out`` (:mod:`~sessionscope.report.leftout`): inputs the batches failed on,
+    unreadable session files; ``None``: the table is not written.
     """
     import pandas as pd
 
@@ -324,10 +331,13 @@ def build_programme(
         "goals_pending": int((fu["status"] == "pending").sum()) if len(fu) else 0,
         "n_survey_answers": len(survey_df) if survey_df is not None else None,
         "n_input_issues": len(issues_df) if issues_df is not None else None,
+        # sessions of the batches behind the report that are in none of its figures (None: not looked for)
+        "n_left_out": (sum(r["kind"] in NOT_COUNTED for r in left_out) if left_out is not None else None),
         "generated_by": f"sessionscope {__version__}",
     }])
     prog = Programme(sessions=df, pairs=pairs, programme=programme, topics=topics, goals=fu, flags=flags,
-                     checklist=checklist, surveys=survey_df, survey_issues=issues_df, voice_checks=dict(voice_checks or {}))
+                     checklist=checklist, surveys=survey_df, survey_issues=issues_df, voice_checks=dict(voice_checks or {}),
+                     left_out=left_out_frame(left_out) if left_out is not None else None)
     if baseline is not None:
         b_rows, b_issues = baseline
         prog.baseline = baseline_table(b_rows, current_figures(prog, survey_df))
@@ -556,9 +566,43 @@ def programme_subtitle(t: Any, prog: Programme, n_sessions: int, n_pairs: int, f
     notes = [t("pairs_unnamed")] if n_pairs and not pairs_named(prog) else []
     if not first:
         notes.append(t("dates_missing"))
+    n_left = n_left_out(prog)
+    if n_left:  # "6 sessions of 6 pairs" must not read as the whole batch when 2 inputs failed (round 40)
+        from sessionscope.report.i18n import plural
+        from sessionscope.report.programme_i18n import pt
+
+        notes.append(plural(pt(t, "left_out_short", n=n_left), n_left, t.lang))
     text = (t("dash_subtitle", first=first, last=last or first, **counts) if first
             else t("dash_subtitle_undated", **counts))
     return f"{text} ({'; '.join(notes)})" if notes else text
+
+
+def n_left_out(prog: Programme) -> int:
+    """Inputs of the batches behind the report, and session files, that are in none of its figures."""
+    lo = prog.left_out
+    return 0 if lo is None or not len(lo) else int(lo["kind"].isin(("not_analysed", "unreadable")).sum())
+
+
+def left_out_notes(prog: Programme, t: Any) -> list[tuple[str, list[str]]]:
+    """(sentence, listed inputs) for what the report leaves out: inputs its batches failed on and unreadable session
+    files, batches that did not finish, sessions counted from an earlier run's output (round 40)."""
+    from sessionscope.report.i18n import plural
+    from sessionscope.report.leftout import left_out_items
+    from sessionscope.report.programme_i18n import pt
+
+    lo = prog.left_out
+    if lo is None or not len(lo):
+        return []
+    rows = [{k: (None if v is None or v != v else v) for k, v in r.items()} for r in lo.to_dict(orient="records")]
+    out = []
+    for key, kinds in (("left_out_note", ("not_analysed", "unreadable")), ("left_out_earlier_note", ("earlier_output",))):
+        items = left_out_items(rows, kinds)
+        if items:
+            out.append((plural(pt(t, key, n=len(items)), len(items), t.lang), items))
+    unfinished = left_out_items(rows, ("unfinished",))
+    if unfinished:
+        out.append((pt(t, "left_out_unfinished_note", list="; ".join(unfinished)), []))
+    return out
 
 
 def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
@@ -609,6 +653,8 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
               f"| {t('kpi_flags')} | {int(row.get('n_flags', 0))} |",
               f"| {pt(t, 'kpi_goals_done')} | {pct(row.get('goals_done_share'))} |",
               f"| {pt(t, 'kpi_goals_open')} | {open_goals} |", ""]
+    for sentence, items in left_out_notes(prog, t):  # first: what the figures above do not count at all
+        lines += [f"**{md_text(sentence)}**", ""] + [f"- {md_text(i)}" for i in items] + ([""] if items else [])
     for note in _figure_notes(prog, t):
         lines += [note, ""]
     if len(prog.pairs):
@@ -714,17 +760,18 @@ def write_programme(
     voice_checks: Mapping[str, Any] | None = None,
     csv_bom: bool = False,
     mutual_few_flows: Optional[int] = None,
+    left_out: Optional[Sequence[Mapping[str, Any]]] = None,
 ) -> tuple[Programme, Path]:
     """Write the programme tables (CSV/Parquet and one ``programme.xlsx``), the research tables,
     ``dashboard.html`` and ``programme.md``; returns (tables, page). ``voice_checks``: see :func:`pair_voice_checks`;
-    ``csv_bom``: see :func:`~sessionscope.report.tables.write_tables`."""
+    ``csv_bom``: see :func:`~sessionscope.report.tables.write_tables`; ``left_out``: see :func:`build_programme`."""
     from sessionscope.fileio import atomic_write_text
     from sessionscope.report.dashboard import render_dashboard
 
     out = Path(out_dir)
     prog = build_programme(sessions, planned=planned, followup_min_overlap=followup_min_overlap, cfg=cfg,
                            encoder=encoder, surveys=surveys, baseline=baseline, dynamics=dynamics,
-                           voice_checks=voice_checks, mutual_few_flows=mutual_few_flows)
+                           voice_checks=voice_checks, mutual_few_flows=mutual_few_flows, left_out=left_out)
     if report_links:
         prog.sessions["report"] = prog.sessions["session_id"].map(lambda sid: report_links.get(sid))
     write_tables(prog.tables(), out, formats=formats, bom=csv_bom)

@@ -132,6 +132,21 @@ EN: dict[str, str] = {
                                "what was said (an introduction, a name), with no measured confidence, as their "
                                "reports' Data quality says: their junior figures (talk share, questions, advice) rest "
                                "on that match: {list}.",
+    # round 40: inputs the batches behind the report failed on (report/leftout.py); forms by {n} (one|other)
+    "left_out_short": "{n} more input of these batches not analysed, listed below|{n} more inputs of these batches "
+                      "not analysed, listed below",
+    "left_out_note": "{n} input of the batches behind this report could not be analysed and is in none of its "
+                     "figures: its pair's sessions, hours and trends are counted without it. Correct it and run the "
+                     "same sessionscope analyze or run command again (the sessions already written are kept):|{n} inputs of "
+                     "the batches behind this report could not be analysed and are in none of its figures: their "
+                     "pairs' sessions, hours and trends are counted without them. Correct them and run the same "
+                     "sessionscope analyze or run command again (the sessions already written are kept):",
+    "left_out_unfinished_note": "A batch behind this report stopped before all its inputs were done; the inputs it "
+                                "did not reach are in none of the figures (run the same command again to finish it): "
+                                "{list}.",
+    "left_out_earlier_note": "{n} session failed in its latest batch; the figures count the output an earlier run "
+                             "wrote:|{n} sessions failed in their latest batch; the figures count the outputs an "
+                             "earlier run wrote:",
     # round 27: the programme-level twin of the session report's mutual_few sentence
     "few_flows_note": "{n} of {total} {sessions} has a mutuality that rests on too few exchanges (recommendations "
                       "given and questions answered) to read much into, as its report says; the mean mutuality and "
@@ -296,6 +311,25 @@ RU: dict[str, str] = {
                                "говорящие сопоставлены с участниками по сказанному (самопредставлению, обращению по "
                                "имени), уверенность не измерена, как сказано в «Качестве данных» отчётов; показатели "
                                "младшего (доля речи, вопросы, советы) опираются на это сопоставление: {list}.",
+    # формы по {n}: one|few|many
+    "left_out_short": "ещё {n} файл этих пакетов не проанализирован, см. ниже|ещё {n} файла этих пакетов не "
+                      "проанализированы, см. ниже|ещё {n} файлов этих пакетов не проанализированы, см. ниже",
+    "left_out_note": "{n} файл из пакетов этого отчёта не удалось проанализировать, он не входит ни в один показатель: "
+                     "встречи, часы и динамика его пары посчитаны без него. Исправьте его и запустите ту же команду "
+                     "sessionscope analyze или run ещё раз (уже записанные встречи сохранятся):|{n} файла из пакетов этого "
+                     "отчёта не удалось проанализировать, они не входят ни в один показатель: встречи, часы и "
+                     "динамика их пар посчитаны без них. Исправьте их и запустите ту же команду sessionscope analyze или run "
+                     "ещё раз (уже записанные встречи сохранятся):|{n} файлов из пакетов этого отчёта не удалось "
+                     "проанализировать, они не входят ни в один показатель: встречи, часы и динамика их пар "
+                     "посчитаны без них. Исправьте их и запустите ту же команду sessionscope analyze или run ещё раз (уже "
+                     "записанные встречи сохранятся):",
+    "left_out_unfinished_note": "Пакет этого отчёта остановился, не обработав все файлы; необработанные файлы не "
+                                "входят ни в один показатель (запустите ту же команду ещё раз, чтобы закончить): "
+                                "{list}.",
+    "left_out_earlier_note": "{n} встреча не обработана в последнем пакете; показатели считают результат прежнего "
+                             "запуска:|{n} встречи не обработаны в последнем пакете; показатели считают результаты "
+                             "прежнего запуска:|{n} встреч не обработаны в последнем пакете; показатели считают "
+                             "результаты прежнего запуска:",
     "few_flows_note": "{n} из {total} {sessions}: взаимность рассчитана по слишком малому числу обменов (данные советы и "
                       "ответы на вопросы), чтобы на неё опираться, как сказано в отчёте; средняя взаимность и взаимность "
                       "пары её учитывают: {list}.|{n} из {total} {sessions}: взаимность рассчитана по слишком малому числу "
