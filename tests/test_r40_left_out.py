@@ -123,3 +123,11 @@ def test_notes_plural_russian_and_redacted(tmp_path: Path) -> None:
     hidden = redact_left_out(rows, {"anna-boris": "pair-1"}, salt=b"k" * 32)
     assert all(r["source"] is None and "Anna" not in r["reason"] for r in hidden)
     assert hidden[0]["pair_id"] == "pair-1" and hidden[0]["session_id"].startswith("session-")
+
+
+def test_export_tables_says_which_inputs_it_lacks(tmp_path: Path) -> None:
+    out = _batch(tmp_path)
+    r = CliRunner().invoke(cli, ["export", "tables", str(out), "--out", str(tmp_path / "t"), "--format", "csv"])
+    assert r.exit_code == 0, r.output
+    assert "1 input of the batches in these folders could not be analysed" in r.output
+    assert "s2 (lee-ray, 2026-11-09)" in r.output

@@ -401,6 +401,21 @@ def export_tables(paths: tuple[Path, ...], out_dir: Path, formats: str, redact: 
     for name, df in tables.items():
         click.echo(f"{name:16s} {len(df):7d} rows")
     click.echo(f"{len(written)} files written to {out_dir}{_left_out(skipped)}")
+    _say_batch_failures(paths, set(tables["sessions"]["session_id"]) if "sessions" in tables else set(), redact)
+
+
+def _say_batch_failures(paths: tuple[Path, ...], loaded_ids: set[str], redact: bool) -> None:
+    """A console note on the inputs the batches under ``paths`` failed on: the tables and the corpus hold no row of
+    them (`report programme` lists them in programme_left_out; round 40)."""
+    from sessionscope.report.leftout import batch_left_out, left_out_items
+
+    rows = [r for r in batch_left_out(paths, loaded_ids) if r["kind"] == "not_analysed"]
+    if not rows:
+        return
+    n = len(rows)
+    click.echo(f"note: {n} input{'s' * (n != 1)} of the batches in these folders could not be analysed and "
+               f"{'are' if n != 1 else 'is'} in none of these outputs (see their batch.json)"
+               + ("" if redact else ": " + "; ".join(left_out_items(rows[:10])) + ("; …" if n > 10 else "")), err=True)
 
 
 @export.command("convokit")
@@ -420,3 +435,4 @@ def export_convokit_cmd(paths: tuple[Path, ...], out_dir: Path, redact: bool) ->
         raise click.ClickException(str(e)) from e
     click.echo(f"{len(sessions)} session{'s' * (len(sessions) != 1)} written as a ConvoKit corpus to {out_dir}"
                f"{_left_out(skipped)}")
+    _say_batch_failures(paths, {str(s.id) for s in sessions}, redact)
