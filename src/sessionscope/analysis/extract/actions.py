@@ -569,6 +569,14 @@ _EN_PERSON_FRAME = re.compile(
     r"(?: ?(?:going to|gonna|'ll|will|have to|need to|should|must|be|can|could|might|may|would|'d|want to|wanna|"
     r"try to|plan to|hope to)\b)+"
     r"(?: (?:just|also|then|probably|definitely|all|first|quickly|actually|really))? (?=\w)", re.IGNORECASE)
+# round 40: a request's frame before the task — "can / could / would / will you (guys) (please)…", "please…", and a
+# name or word called before it ("Sam, can you…") — so that "Can you look into the company logo?" reads as the task
+# "look into the company logo" (the owner, the one asked, is the item's owner); "would you like / mind…" keeps its
+# words (an invitation: "like to make any comments" would be no task)
+_EN_REQUEST_FRAME = re.compile(
+    r"^(?:[a-z][\w'-]*(?: [a-z][\w'-]*)?, )?"
+    r"(?:(?:can|could|would|will) (?:you|u)(?: (?:guys|all|two))?(?:,? (?:please|maybe|perhaps|just|also|quickly))*"
+    r"(?: be able to)?,? |please,? )(?!(?:like|mind|say|think|imagine|believe|tell if)\b)(?=\w)", re.IGNORECASE)
 # hedges and tags at the end of a spoken task: "sit down, I think", "send it over, you know"
 # ("right" and "maybe" only after a comma: "put it on the right" keeps its last word)
 # a second clause with a subject of its own after the task ("Send me the timeline, and we'll go through it together";
@@ -621,6 +629,9 @@ def _task_start(text: str, language: str) -> int:
         return m.end() if m and m.end() < len(text.rstrip()) else 0
     m = _EN_LEAD.match(text)
     start = m.end() if m else 0
+    r = _EN_REQUEST_FRAME.match(text[start:])
+    if r is not None:
+        return start + r.end()
     y = _EN_PERSON_FRAME.match(text[start:])
     return start + (y.end() if y else 0)
 
