@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +30,19 @@ def changed_rows(before: dict, after: dict, unit: str) -> tuple[dict, list[dict]
                 rows.append({"file": f, unit: key, "before": x.get(key), "after": y.get(key)})
     counts["changed"] = len(rows)
     return counts, rows
+
+
+def compare_reads(before: Path, after: Path, out: Path, *, script: str, unit: str, files: str) -> dict:
+    """Write and return the comparison of two ``read`` results (:func:`changed_rows`) with the command that made it,
+    the date, both versions' commit and package path, and ``files`` (what was read, in words)."""
+    b = json.loads(before.read_text(encoding="utf-8"))
+    a = json.loads(after.read_text(encoding="utf-8"))
+    counts, rows = changed_rows(b, a, unit)
+    res = {"command": f"python benchmarks/{script} compare --before {before.name} --after {after.name} --out {out}",
+           "date": dt.date.today().isoformat(), "before": {"commit": b["commit"], "sessionscope": b["sessionscope"]},
+           "after": {"commit": a["commit"], "sessionscope": a["sessionscope"]}, "files": files, **counts, "rows": rows}
+    out.write_text(json.dumps(res, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return res
 
 
 def cli(doc: str, read: Callable[[Path], object], compare: Callable[[Path, Path, Path], dict], *,

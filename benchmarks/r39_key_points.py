@@ -21,13 +21,12 @@ not to check). ``compare`` lists every point whose text differs, with both versi
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _before_after import changed_rows, cli  # noqa: E402
+from _before_after import cli, compare_reads  # noqa: E402
 from dialogue_acts import CORPORA, ROOT, meetings  # noqa: E402
 from dialogue_acts_eval import session_of  # noqa: E402
 from r37_accepted import REAL  # noqa: E402
@@ -62,17 +61,9 @@ def read(out: Path) -> None:
 
 
 def compare(before: Path, after: Path, out: Path) -> dict:
-    b = json.loads(before.read_text(encoding="utf-8"))
-    a = json.loads(after.read_text(encoding="utf-8"))
-    counts, rows = changed_rows(b, a, "point")
-    res = {"command": f"python benchmarks/r39_key_points.py compare --before {before.name} --after {after.name} "
-                      f"--out {out}",
-           "date": dt.date.today().isoformat(), "before": {"commit": b["commit"], "sessionscope": b["sessionscope"]},
-           "after": {"commit": a["commit"], "sessionscope": a["sessionscope"]},
-           "files": "held-out train meetings of MRDA and AMI; the Zoom class, SBC001, SBC009, SBC044; the examples' "
-                    "reference transcripts", **counts, "rows": rows}
-    out.write_text(json.dumps(res, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    return res
+    return compare_reads(before, after, out, script="r39_key_points.py", unit="point",
+                         files="held-out train meetings of MRDA and AMI; the Zoom class, SBC001, SBC009, SBC044; "
+                               "the examples' reference transcripts")
 
 
 if __name__ == "__main__":

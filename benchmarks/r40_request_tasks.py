@@ -23,13 +23,12 @@ them (an item found or lost shows as added or removed).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _before_after import changed_rows, cli  # noqa: E402
+from _before_after import cli, compare_reads  # noqa: E402
 from dialogue_acts import CORPORA, DATA, ROOT, meetings  # noqa: E402
 from dialogue_acts_eval import session_of  # noqa: E402
 from r37_accepted import REAL  # noqa: E402
@@ -67,17 +66,9 @@ def read(out: Path) -> None:
 
 
 def compare(before: Path, after: Path, out: Path) -> dict:
-    b = json.loads(before.read_text(encoding="utf-8"))
-    a = json.loads(after.read_text(encoding="utf-8"))
-    counts, rows = changed_rows(b, a, "item")
-    res = {"command": f"python benchmarks/r40_request_tasks.py compare --before {before.name} --after {after.name} "
-                      f"--out {out}",
-           "date": dt.date.today().isoformat(), "before": {"commit": b["commit"], "sessionscope": b["sessionscope"]},
-           "after": {"commit": a["commit"], "sessionscope": a["sessionscope"]},
-           "files": "held-out train meetings of MRDA and AMI; the Zoom class, SBC001, SBC009, SBC044; QMSum ES2004a-d; "
-                    "the examples' reference transcripts", **counts, "rows": rows}
-    out.write_text(json.dumps(res, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    return res
+    return compare_reads(before, after, out, script="r40_request_tasks.py", unit="item",
+                         files="held-out train meetings of MRDA and AMI; the Zoom class, SBC001, SBC009, SBC044; "
+                               "QMSum ES2004a-d; the examples' reference transcripts")
 
 
 if __name__ == "__main__":
