@@ -162,6 +162,8 @@ def test_dashboard_programme_evaluation_sections(chromium: str, tmp_path: Path) 
     assert console == []
     assert 'data-ready="1"' in dom, "the dashboard script did not finish"
     assert _kpi(dom, "kpi_sessions") == "6" and _kpi(dom, "kpi_goals_done") != "–"
+    judged = _prog.goals[_prog.goals["status"] != "pending"]  # a share of goals says of how many (round 40)
+    assert _kpi(dom, "kpi_goals_done").endswith(f"({int((judged['status'] == 'done').sum())} of {len(judged)})")
     for section in ("feedback", "baseline", "checklist", "correlations", "input-issues", "followup"):
         assert f'id="{section}"' in dom, section
     assert "3.20 → 4.67" in dom and "no pair 'pair-z'" in dom

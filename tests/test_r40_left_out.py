@@ -131,3 +131,17 @@ def test_export_tables_says_which_inputs_it_lacks(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     assert "1 input of the batches in these folders could not be analysed" in r.output
     assert "s2 (lee-ray, 2026-11-09)" in r.output
+
+
+def test_a_share_of_goals_says_of_how_many(tmp_path: Path) -> None:
+    from sessionscope.report.programme import render_programme_markdown
+    from test_report_data import write_programme as write_sessions
+
+    prog = build_programme(write_sessions(tmp_path / "res", pairs=2, sessions_per_pair=2), encoder=None,
+                           goal_vectors=None)
+    judged = prog.goals[prog.goals["status"] != "pending"]
+    assert len(judged)
+    done = int((judged["status"] == "done").sum())
+    assert f"| Goals done | {round(100 * done / len(judged))} % ({done} of {len(judged)}) |" in \
+        render_programme_markdown(prog)
+    assert f"({done} из {len(judged)})" in render_programme_markdown(prog, language="ru")

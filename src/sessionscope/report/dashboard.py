@@ -84,7 +84,7 @@ def dashboard_data(prog: Any, t: Translator) -> dict[str, Any]:
               "of_timed": t("kpi_of_timed_note", n="{n}", total="{total}"), "missing": t("col_missing"), "pp": t("dash_pp"),
               "of_words": pt(t, "of_words"), "talk_note": pt(t, "kpi_talk_note", n="{n}", total="{total}"),
               "mutuality_note": pt(t, "kpi_mutuality_note", n="{n}", total="{total}"),
-              "to_check": pt(t, "n_to_check", n="{n}"),
+              "to_check": pt(t, "n_to_check", n="{n}"), "share_of": pt(t, "share_of", k="{k}", n="{n}"),
               "areas": {a: t.area(a) for a in AREAS}},
     }
 

@@ -639,6 +639,14 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
     # "Open now 12" beside "Goals done n/a" reads as 12 undone goals: say how many no later session could judge
     n_open, n_pending = int(row.get("goals_open", 0) or 0), int(row.get("goals_pending", 0) or 0)
     open_goals = f"{n_open} ({pt(t, 'goals_pending_note', n=n_pending)})" if n_pending else str(n_open)
+    judged = prog.goals[prog.goals["status"] != "pending"] if len(prog.goals) else prog.goals
+
+    def of_goals(kind: str) -> str:  # "100 % (1 of 1)": a share of goals says of how many (round 40)
+        if not len(judged):
+            return ""
+        k = int((judged["status"] == "done").sum() if kind == "done" else (judged["status"] != "not_mentioned").sum())
+        return f" ({pt(t, 'share_of', k=k, n=len(judged))})"
+
     lines += [f"| {t('measure')} | {t('value')} |", "|---|---|",
               f"| {t('kpi_sessions')} | {int(row.get('n_sessions', 0))} |",
               f"| {t('kpi_hours')} | {hours(row.get('total_hours'))}{of_timed} |",  # "0.0" beside pairs' "< 0.1"
@@ -649,9 +657,9 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
               f"{_over(t, row, 'word', len(prog.sessions))} |",
               f"| {t('kpi_mutuality')} | {num(row.get('mean_mutuality'), 2)}"
               f"{_over(t, row, 'mutuality', len(prog.sessions))} |",
-              f"| {t('kpi_followed')} | {pct(row.get('action_items_followed_up_share'))} |",
+              f"| {t('kpi_followed')} | {pct(row.get('action_items_followed_up_share'))}{of_goals('followed')} |",
               f"| {t('kpi_flags')} | {int(row.get('n_flags', 0))} |",
-              f"| {pt(t, 'kpi_goals_done')} | {pct(row.get('goals_done_share'))} |",
+              f"| {pt(t, 'kpi_goals_done')} | {pct(row.get('goals_done_share'))}{of_goals('done')} |",
               f"| {pt(t, 'kpi_goals_open')} | {open_goals} |", ""]
     for sentence, items in left_out_notes(prog, t):  # first: what the figures above do not count at all
         lines += [f"**{md_text(sentence)}**", ""] + [f"- {md_text(i)}" for i in items] + ([""] if items else [])

@@ -165,6 +165,7 @@ EN: dict[str, str] = {
                          "shares, the balance and the turn-taking index held within a few points. Read their event "
                          "counts as trends, interruptions as a lower bound (docs/metrics.md, “Measures from audio”).",
     "guess_mark": "guess",
+    "share_of": "{k} of {n}",  # round 40: "100 % (1 of 1)" beside a share of goals
     "kpi_goals_done": "Goals done", "kpi_satisfaction": "Mean satisfaction",
     "ckm_one_hour": "minutes", "ckm_concrete_cases": "share of case/problem discussion",
     "ckm_recommendations_recorded": "recommendations found", "ckm_junior_questions": "questions asked by the junior",
@@ -354,6 +355,7 @@ RU: dict[str, str] = {
                          "Читайте эти счётчики как тенденцию, перебивания — как нижнюю оценку (docs/metrics.md, «Measures "
                          "from audio»).",
     "guess_mark": "догадка",
+    "share_of": "{k} из {n}",
     "kpi_goals_done": "Цели выполнены", "kpi_satisfaction": "Средняя удовлетворённость",
     "ckm_one_hour": "минут", "ckm_concrete_cases": "доля разбора кейсов и проблем",
     "ckm_recommendations_recorded": "найдено рекомендаций", "ckm_junior_questions": "вопросов младшего",

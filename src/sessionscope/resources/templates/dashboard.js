@@ -129,9 +129,11 @@
     var muN = known(kept.map(function (s) { return s.mu; })).length, muNote = document.getElementById("kpi-mutuality-note");
     muNote.hidden = !(muN && muN < kept.length);
     muNote.textContent = T.mutuality_note.replace("{n}", muN).replace("{total}", kept.length);
-    setText("kpi_followed", judged.length ? pct(judged.filter(function (x) { return x.status !== "not_mentioned"; }).length / judged.length) : "–");
+    // a share of goals says of how many: "100 % (1 of 1)" is not "100 % (40 of 40)" (round 40)
+    function shareOf(k, n) { return n ? pct(k / n) + " (" + T.share_of.replace("{k}", k).replace("{n}", n) + ")" : "–"; }
+    setText("kpi_followed", shareOf(judged.filter(function (x) { return x.status !== "not_mentioned"; }).length, judged.length));
     setText("kpi_flags", sum(kept.map(function (s) { return s.fl; })));
-    setText("kpi_goals_done", judged.length ? pct(judged.filter(function (x) { return x.status === "done"; }).length / judged.length) : "–");
+    setText("kpi_goals_done", shareOf(judged.filter(function (x) { return x.status === "done"; }).length, judged.length));
 
     var body = document.getElementById("pair-body");
     while (body.firstChild) body.removeChild(body.firstChild);
