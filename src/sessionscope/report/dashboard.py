@@ -362,9 +362,6 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
     partial = not_analysed(prog.sessions)
     partial_note = (stages_note(t, n=len(partial), total=len(data["sessions"]), listed="; ".join(partial))
                     if partial else None)
-    for sentence, items in reversed(left_out_notes(prog, t)):  # first of all: inputs no figure counts (round 40)
-        note = f"{sentence} {'; '.join(items)}." if items else sentence
-        partial_note = f"{note} {partial_note}" if partial_note else note
     guessed = guessed_sessions(prog.sessions)
     if guessed:  # shown where the unanalysed sessions are: above the figures that count them
         note = stages_note(t, n=len(guessed), total=len(data["sessions"]), listed=", ".join(guessed), key="guessed_note")
@@ -390,4 +387,5 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
         version=__version__, redacted=redacted, stages_note=partial_note, checklist=_checklist_view(prog, t, index_of, pair_index),
         feedback=_feedback_view(prog, t, index_of), feedback_charts=_feedback_charts(prog, t, data), baseline=_baseline_view(prog, t), goals=_goals_view(prog, t, pair_index),
         correlations=_correlation_view(prog, t), issues=_issues_view(prog, t),
+        left_out=left_out_notes(prog, t),  # above the other notes: inputs no figure counts (round 40)
     )
