@@ -104,7 +104,7 @@ def test_kinds_from_batch_json(tmp_path: Path) -> None:
         ("not_analysed", "x"), ("earlier_output", "y"), ("unfinished", None)]
     assert rows[2]["reason"] == "the batch stopped after 2 of 9 inputs (interrupted)"
     items = left_out_items(rows)
-    assert items[0] == "x (p, 2026-01-02) — x.vtt: bad cue" and len(items) == 2  # not the earlier output
+    assert items == ["x (p, 2026-01-02) — x.vtt: bad cue"]  # not the earlier output, nor the unfinished batch
 
 
 def test_notes_plural_russian_and_redacted(tmp_path: Path) -> None:
@@ -145,3 +145,16 @@ def test_a_share_of_goals_says_of_how_many(tmp_path: Path) -> None:
     assert f"| Goals done | {round(100 * done / len(judged))} % ({done} of {len(judged)}) |" in \
         render_programme_markdown(prog)
     assert f"({done} из {len(judged)})" in render_programme_markdown(prog, language="ru")
+
+
+def test_a_failed_rerun_over_an_earlier_output_is_told_apart(tmp_path: Path) -> None:
+    _write(tmp_path / "out", {"complete": True, "total": 1, "done": 1, "results": [
+        {"input": "x.vtt", "session_id": "x", "status": "failed", "error": "bad cue"}]})
+    (tmp_path / "out" / "x").mkdir()
+    (tmp_path / "out" / "x" / "session.json").write_text("{}", encoding="utf-8")  # an earlier run's output
+    assert [r["kind"] for r in batch_left_out([tmp_path / "out"], loaded_ids=set())] == ["earlier_output"]
+    _write(tmp_path / "b", {"complete": False, "total": 5, "done": 1, "results": []})
+    rows = batch_left_out([tmp_path / "b"], loaded_ids=set())
+    prog = build_programme([full_session()], encoder=None, goal_vectors=None, left_out=rows)
+    assert n_left_out(prog) == 0 and int(prog.programme["n_left_out"].iloc[0]) == 0  # not known by name: a note
+    assert left_out_notes(prog, Translator("en"))[0][0].startswith("A batch behind this report stopped")

@@ -27,8 +27,9 @@ log = logging.getLogger(__name__)
 #: the columns of ``programme_left_out``
 LEFT_OUT_COLUMNS = ("kind", "session_id", "pair_id", "date", "source", "reason")
 
-#: kinds whose session is in none of the report's figures
-NOT_COUNTED = ("not_analysed", "unfinished", "unreadable")
+#: kinds of a known session in none of the report's figures (an ``unfinished`` batch's missing inputs are not known by
+#: name: it is told apart)
+NOT_COUNTED = ("not_analysed", "unreadable")
 
 
 def _batch_files(paths: Iterable[Path]) -> list[Path]:
@@ -70,7 +71,10 @@ def batch_left_out(paths: Iterable[Path], loaded_ids: Iterable[str]) -> list[dic
             if not isinstance(r, Mapping) or r.get("status") not in ("failed", "busy"):
                 continue
             sid = _text(r.get("session_id"))
-            kind = "earlier_output" if sid in loaded else "not_analysed"
+            # an earlier run's output is read when its session is loaded, or lies beside this batch.json (a redacted
+            # export knows the loaded sessions by their hashed ids only)
+            kept = sid is not None and (sid in loaded or (f.parent / sid / "session.json").is_file())
+            kind = "earlier_output" if kept else "not_analysed"
             rows.append({"kind": kind, "session_id": sid, "pair_id": _text(r.get("pair")),
                          "date": _text(r.get("date")), "source": _text(r.get("input")),
                          "reason": _text(r.get("error")) or str(r.get("status"))})

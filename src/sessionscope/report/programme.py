@@ -580,7 +580,7 @@ def programme_subtitle(t: Any, prog: Programme, n_sessions: int, n_pairs: int, f
 def n_left_out(prog: Programme) -> int:
     """Inputs of the batches behind the report, and session files, that are in none of its figures."""
     lo = prog.left_out
-    return 0 if lo is None or not len(lo) else int(lo["kind"].isin(("not_analysed", "unreadable")).sum())
+    return 0 if lo is None or not len(lo) else int(lo["kind"].isin(NOT_COUNTED).sum())
 
 
 def left_out_notes(prog: Programme, t: Any) -> list[tuple[str, list[str]]]:
@@ -595,7 +595,7 @@ def left_out_notes(prog: Programme, t: Any) -> list[tuple[str, list[str]]]:
         return []
     rows = [{k: (None if v is None or v != v else v) for k, v in r.items()} for r in lo.to_dict(orient="records")]
     out = []
-    for key, kinds in (("left_out_note", ("not_analysed", "unreadable")), ("left_out_earlier_note", ("earlier_output",))):
+    for key, kinds in (("left_out_note", NOT_COUNTED), ("left_out_earlier_note", ("earlier_output",))):
         items = left_out_items(rows, kinds)
         if items:
             out.append((plural(pt(t, key, n=len(items)), len(items), t.lang), items))
