@@ -158,3 +158,25 @@ def test_a_failed_rerun_over_an_earlier_output_is_told_apart(tmp_path: Path) -> 
     prog = build_programme([full_session()], encoder=None, goal_vectors=None, left_out=rows)
     assert n_left_out(prog) == 0 and int(prog.programme["n_left_out"].iloc[0]) == 0  # not known by name: a note
     assert left_out_notes(prog, Translator("en"))[0][0].startswith("A batch behind this report stopped")
+
+
+def test_a_folder_filled_one_command_at_a_time_keeps_earlier_failures(tmp_path: Path) -> None:
+    """An evaluator processes each week's recordings into one results folder: a failure of week 2 must still be
+    listed after week 3's command rewrote batch.json, until the input is analysed."""
+    out = _batch(tmp_path)  # s2 failed
+    (tmp_path / "in" / "week3.vtt").write_text(GOOD, encoding="utf-8")
+    args = ["analyze", str(tmp_path / "in" / "week3.vtt"), "--out", str(out), "--stages", "dynamics", "--no-progress",
+            "-p", "Anna Lee=junior", "-p", "Boris Ray=senior"]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    body = json.loads((out / "batch.json").read_text(encoding="utf-8"))
+    assert [r["session_id"] for r in body["results"]] == ["week3"]
+    assert [r["session_id"] for r in body["earlier_failures"]] == ["s2"]  # carried over
+    rows = batch_left_out([out], loaded_ids={"s1", "week3"})
+    assert [(r["kind"], r["session_id"], r["pair_id"]) for r in rows] == [("not_analysed", "s2", "lee-ray")]
+    # once s2 is analysed (here by the manifest's command again), nothing is carried any more
+    (tmp_path / "in" / "bad.vtt").write_text(GOOD, encoding="utf-8")
+    r = CliRunner().invoke(cli, ["analyze", "--manifest", str(tmp_path / "m.yaml"), "--out", str(out),
+                                 "--stages", "dynamics", "--no-progress"])
+    assert r.exit_code == 0, r.output
+    assert "earlier_failures" not in json.loads((out / "batch.json").read_text(encoding="utf-8"))
+    assert batch_left_out([out], loaded_ids={"s1", "s2", "week3"}) == []

@@ -491,6 +491,9 @@ def run_batch(
     out_root.mkdir(parents=True, exist_ok=True)
     remove_stale_temp_files(out_root, ("batch.json",))
     items = keep_earlier_folders(items, out_root)
+    # what earlier batches into this folder failed on and nothing has written since: kept in batch.json, so that a
+    # programme report over a folder filled one command at a time still lists them (round 40)
+    carried = {"earlier_failures": earlier_failures(out_root, {item.session_id for item in items})}
     results: list[Optional[ItemResult]] = [None] * len(items)
     if engine is None:
         def _local() -> Iterable[tuple[int, ItemResult]]:
@@ -508,17 +511,41 @@ def run_batch(
         for index, result in stream:
             results[index] = result
             _try_write_report(BatchReport(results=tuple(r for r in results if r is not None), out_dir=out_root,
-                                          extra={"total": len(items)}))
+                                          extra={"total": len(items), **carried}))
     except KeyboardInterrupt as e:  # Ctrl-C, or a stop signal the caller turned into one: record it, then stop
         stopped = BatchReport(results=tuple(r for r in results if r is not None), out_dir=out_root,
-                              extra={"total": len(items), "interrupted": True})
+                              extra={"total": len(items), "interrupted": True, **carried})
         _try_write_report(stopped)
         raise BatchInterrupted(stopped) from e
     if hook:
         hook("session", completed=len(items), total=len(items), item=None)
-    report = BatchReport(results=tuple(r for r in results if r is not None), out_dir=out_root)
+    report = BatchReport(results=tuple(r for r in results if r is not None), out_dir=out_root, extra=dict(carried))
     _try_write_report(report)
     return report
+
+
+def earlier_failures(out_root: Path, now: set[str]) -> list[dict[str, Any]]:
+    """The failed rows of the ``batch.json`` already in ``out_root`` (its ``results`` and the ``earlier_failures`` it
+    carried) whose session is not among this batch's inputs (``now``: session ids) and has no ``session.json`` there
+    now. An unreadable ``batch.json`` gives none (it is rewritten anyway)."""
+    try:
+        body = json.loads((out_root / "batch.json").read_text(encoding="utf-8"))
+        rows = [r for r in body.get("results") or [] if isinstance(r, dict) and r.get("status") == "failed"]
+        rows += [r for r in body.get("earlier_failures") or [] if isinstance(r, dict)]
+    except (OSError, ValueError, AttributeError):
+        return []
+    out: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        sid = r.get("session_id")
+        if not isinstance(sid, str) or sid in now or sid in out:
+            continue
+        try:
+            if (safe_output_path(out_root, sid) / "session.json").is_file():
+                continue  # written since (by a run into this folder with another batch): nothing is missing
+        except (InputError, OSError):
+            pass
+        out[sid] = r
+    return list(out.values())
 
 
 class BatchInterrupted(KeyboardInterrupt):
@@ -598,6 +625,8 @@ def write_batch_report(report: BatchReport) -> Path:
     body = {"ok": report.ok and len(rows) >= total, "complete": len(rows) >= total, "total": total, "done": len(rows),
             "failed": len(report.failed),
             "partial": len(report.partial), "results": rows}
+    if report.extra.get("earlier_failures"):  # inputs earlier batches into this folder failed on (:func:`earlier_failures`)
+        body["earlier_failures"] = report.extra["earlier_failures"]
     if report.extra.get("interrupted"):  # stopped by Ctrl-C or a signal, not killed: a rerun resumes the rest
         body = {"interrupted": True, **body}
     return atomic_write_text(report.out_dir / "batch.json", json.dumps(body, ensure_ascii=False, indent=2) + "\n")

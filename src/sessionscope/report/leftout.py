@@ -8,7 +8,8 @@ in ``programme_left_out`` and in a note above its figures, every session that is
 
 Kinds (the ``kind`` column):
 
-- ``not_analysed``: the latest batch failed on this input and no output of it is in the report;
+- ``not_analysed``: the latest batch failed on this input (or an earlier batch into the same folder did, and nothing
+  has written its session since: ``batch.json``'s ``earlier_failures``) and no output of it is in the report;
 - ``earlier_output``: the latest batch failed on it, and the report counts an output an earlier run wrote;
 - ``unfinished``: a batch stopped before all its inputs were done (the inputs not reached are not known by name);
 - ``unreadable``: a ``session.json`` under the folders could not be read.
@@ -67,7 +68,8 @@ def batch_left_out(paths: Iterable[Path], loaded_ids: Iterable[str]) -> list[dic
         except (OSError, ValueError, AttributeError) as e:
             log.warning("cannot read %s (%s): the inputs it failed on are not listed", f, e)
             continue
-        for r in results:
+        earlier = [{**r, "status": "failed"} for r in body.get("earlier_failures") or [] if isinstance(r, Mapping)]
+        for r in [*results, *earlier]:
             if not isinstance(r, Mapping) or r.get("status") not in ("failed", "busy"):
                 continue
             sid = _text(r.get("session_id"))
