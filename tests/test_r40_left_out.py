@@ -153,6 +153,9 @@ def test_a_failed_rerun_over_an_earlier_output_is_told_apart(tmp_path: Path) -> 
     (tmp_path / "out" / "x").mkdir()
     (tmp_path / "out" / "x" / "session.json").write_text("{}", encoding="utf-8")  # an earlier run's output
     assert [r["kind"] for r in batch_left_out([tmp_path / "out"], loaded_ids=set())] == ["earlier_output"]
+    _write(tmp_path / "out", {"complete": True, "total": 1, "done": 1, "results": [
+        {"input": "x.vtt", "session_id": "x", "status": "busy", "error": "another batch holds it"}]})
+    assert batch_left_out([tmp_path / "out"], loaded_ids=set()) == []  # the other batch wrote it: nothing missing
     _write(tmp_path / "b", {"complete": False, "total": 5, "done": 1, "results": []})
     rows = batch_left_out([tmp_path / "b"], loaded_ids=set())
     prog = build_programme([full_session()], encoder=None, goal_vectors=None, left_out=rows)

@@ -76,6 +76,8 @@ def batch_left_out(paths: Iterable[Path], loaded_ids: Iterable[str]) -> list[dic
             # an earlier run's output is read when its session is loaded, or lies beside this batch.json (a redacted
             # export knows the loaded sessions by their hashed ids only)
             kept = sid is not None and (sid in loaded or (f.parent / sid / "session.json").is_file())
+            if kept and r.get("status") == "busy":
+                continue  # another batch held it then, and its session is here: nothing is missing
             kind = "earlier_output" if kept else "not_analysed"
             rows.append({"kind": kind, "session_id": sid, "pair_id": _text(r.get("pair")),
                          "date": _text(r.get("date")), "source": _text(r.get("input")),
