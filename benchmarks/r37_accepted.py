@@ -22,16 +22,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _before_after import cli  # noqa: E402
-from dialogue_acts import CORPORA, DATA, meetings  # noqa: E402
+from dialogue_acts import CORPORA, DATA, ROOT, meetings  # noqa: E402
 from dialogue_acts_eval import session_of  # noqa: E402
 from train_dialogue_acts import commit  # noqa: E402
 
 REAL = {"zoom": DATA / "zoom-vtt-class-meeting" / "GMT20240124-202901_Recording.transcript.vtt",
         **{s: DATA / "sbcsae-text-refs" / f"{s}.stm" for s in ("SBC001", "SBC009", "SBC044")}}
+#: the bundled examples' reference transcripts, read beside :data:`REAL` by later rounds
+EXAMPLES = {f"examples/{name}": ROOT / "examples" / name / "reference.stm" for name in ("en_session", "ru_session")}
 
 
 def session_rows(stage, session) -> dict[str, list]:  # noqa: ANN001
@@ -49,20 +53,29 @@ def session_rows(stage, session) -> dict[str, list]:  # noqa: ANN001
     return rows
 
 
-def items(out: Path) -> None:
+def read_real(out: Path, command: str, per_session: Callable[[Any, Any], dict],
+              more: Optional[dict[str, Path]] = None) -> None:
+    """Write ``{"command", "commit", "sessionscope", "files"}``: ``per_session(stage, session)`` of the extraction
+    stage on every held-out train meeting of MRDA and AMI (never dev), then on :data:`REAL` and ``more`` (name ->
+    transcript), in the code version on ``PYTHONPATH`` (rounds 37–40's before/after reads)."""
     import sessionscope
     from sessionscope.analysis.extract.stage import ExtractionStage
     from sessionscope.api import read_transcript
 
     stage = ExtractionStage()
-    res: dict = {"command": "python benchmarks/r37_accepted.py items", "commit": commit(),
-                 "sessionscope": str(Path(sessionscope.__file__).resolve()), "files": {}}
+    files: dict[str, dict] = {}
     for corpus in CORPORA:
         for m, acts in sorted(meetings(corpus, "heldout").items()):
-            res["files"][f"{corpus}/{m}"] = session_rows(stage, session_of(m, acts))
-    for name, path in REAL.items():
-        res["files"][name] = session_rows(stage, read_transcript(path))
+            files[f"{corpus}/{m}"] = per_session(stage, session_of(m, acts))
+    for name, path in {**REAL, **(more or {})}.items():
+        files[name] = per_session(stage, read_transcript(path))
+    res = {"command": command, "commit": commit(), "sessionscope": str(Path(sessionscope.__file__).resolve()),
+           "files": files}
     out.write_text(json.dumps(res, ensure_ascii=False), encoding="utf-8")
+
+
+def items(out: Path) -> None:
+    read_real(out, "python benchmarks/r37_accepted.py items", session_rows)
 
 
 def compare(before: Path, after: Path, out: Path) -> dict:

@@ -21,18 +21,12 @@ not to check). ``compare`` lists every point whose text differs, with both versi
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _before_after import cli, compare_reads  # noqa: E402
-from dialogue_acts import CORPORA, ROOT, meetings  # noqa: E402
-from dialogue_acts_eval import session_of  # noqa: E402
-from r37_accepted import REAL  # noqa: E402
-from train_dialogue_acts import commit  # noqa: E402
-
-EXAMPLES = {f"examples/{name}": ROOT / "examples" / name / "reference.stm" for name in ("en_session", "ru_session")}
+from r37_accepted import EXAMPLES, read_real  # noqa: E402
 
 
 def _points(stage, session) -> dict[str, dict]:  # noqa: ANN001
@@ -44,20 +38,7 @@ def _points(stage, session) -> dict[str, dict]:  # noqa: ANN001
 
 
 def read(out: Path) -> None:
-    import sessionscope
-    from sessionscope.analysis.extract.stage import ExtractionStage
-    from sessionscope.api import read_transcript
-
-    stage = ExtractionStage()
-    files: dict[str, dict] = {}
-    for corpus in CORPORA:
-        for m, acts in sorted(meetings(corpus, "heldout").items()):
-            files[f"{corpus}/{m}"] = _points(stage, session_of(m, acts))
-    for name, path in {**REAL, **EXAMPLES}.items():
-        files[name] = _points(stage, read_transcript(path))
-    res = {"command": "python benchmarks/r39_key_points.py read", "commit": commit(),
-           "sessionscope": str(Path(sessionscope.__file__).resolve()), "files": files}
-    out.write_text(json.dumps(res, ensure_ascii=False), encoding="utf-8")
+    read_real(out, "python benchmarks/r39_key_points.py read", _points, EXAMPLES)
 
 
 def compare(before: Path, after: Path, out: Path) -> dict:

@@ -23,18 +23,14 @@ them (an item found or lost shows as added or removed).
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _before_after import cli, compare_reads  # noqa: E402
-from dialogue_acts import CORPORA, DATA, ROOT, meetings  # noqa: E402
-from dialogue_acts_eval import session_of  # noqa: E402
-from r37_accepted import REAL  # noqa: E402
-from train_dialogue_acts import commit  # noqa: E402
+from dialogue_acts import DATA  # noqa: E402
+from r37_accepted import EXAMPLES, read_real  # noqa: E402
 
-EXAMPLES = {f"examples/{name}": ROOT / "examples" / name / "reference.stm" for name in ("en_session", "ru_session")}
 QMSUM = {f"qmsum/ES2004{m}": DATA / "qmsum-topics-queries" / f"ES2004{m}.json"
          for m in "abcd"}
 
@@ -49,20 +45,7 @@ def _items(stage, session) -> dict[str, dict]:  # noqa: ANN001
 
 
 def read(out: Path) -> None:
-    import sessionscope
-    from sessionscope.analysis.extract.stage import ExtractionStage
-    from sessionscope.api import read_transcript
-
-    stage = ExtractionStage()
-    files: dict[str, dict] = {}
-    for corpus in CORPORA:
-        for m, acts in sorted(meetings(corpus, "heldout").items()):
-            files[f"{corpus}/{m}"] = _items(stage, session_of(m, acts))
-    for name, path in {**REAL, **QMSUM, **EXAMPLES}.items():
-        files[name] = _items(stage, read_transcript(path))
-    res = {"command": "python benchmarks/r40_request_tasks.py read", "commit": commit(),
-           "sessionscope": str(Path(sessionscope.__file__).resolve()), "files": files}
-    out.write_text(json.dumps(res, ensure_ascii=False), encoding="utf-8")
+    read_real(out, "python benchmarks/r40_request_tasks.py read", _items, {**QMSUM, **EXAMPLES})
 
 
 def compare(before: Path, after: Path, out: Path) -> dict:
