@@ -242,10 +242,12 @@ def test_diarization_without_turns_is_recorded_as_a_degraded_stage(tmp_path, mon
 def test_language_chosen_among_the_configured_ones_with_a_note_when_another_was_likelier():
     from sessionscope.audio.asr import pick_language
 
-    probs = [("de", 0.6), ("ru", 0.3), ("en", 0.1)]
+    probs = [("de", 0.96), ("ru", 0.03), ("en", 0.01)]
     lang, prob, how, notes = pick_language(probs, ["en", "ru"])
     assert (lang, how) == ("ru", "detected") and prob == pytest.approx(0.75)
     assert len(notes) == 1 and "'de'" in notes[0]
+    # round 41: the configured languages together at 0.4 are no other language, whatever leads
+    assert pick_language([("de", 0.6), ("ru", 0.3), ("en", 0.1)], ["en", "ru"])[3] == ()
     assert pick_language([("en", 0.9), ("ru", 0.1)], ["en", "ru"])[2:] == ("detected", ())
     assert pick_language([("fr", 0.8), ("de", 0.2)], ["en", "ru"])[0] == "fr"  # none configured is known: the top one
 
@@ -257,13 +259,13 @@ def test_detection_inside_the_transcription_decodes_in_the_chosen_language():
 
     class Model:
         def detect_language(self, audio=None, features=None, language_detection_segments=1, **kw):
-            return "de", 0.6, [("de", 0.6), ("en", 0.3), ("ru", 0.1)]
+            return "de", 0.96, [("de", 0.96), ("en", 0.03), ("ru", 0.01)]
 
     m = Model()
     with detection_among(m, ["en", "ru"]) as found:
         assert found == {}
         lang, prob, probs = m.detect_language(features=np.zeros((80, 10)), language_detection_segments=2)
-        assert lang == "en" and prob == pytest.approx(0.75) and probs[0] == ("de", 0.6)
+        assert lang == "en" and prob == pytest.approx(0.75) and probs[0] == ("de", 0.96)
     assert found["chosen"][0::2] == ("en", "detected") and "'de'" in found["chosen"][3][0]
     assert "detect_language" not in vars(m) and m.detect_language()[0] == "de"
 

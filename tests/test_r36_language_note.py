@@ -62,9 +62,9 @@ def test_whispers_other_language_note_is_translated() -> None:
     from sessionscope.audio.asr import pick_language
     from sessionscope.report.i18n import translate_note
 
-    _lang, _p, _how, notes = pick_language([("de", 0.9), ("en", 0.06), ("ru", 0.04)], ["en", "ru"])
+    _lang, _p, _how, notes = pick_language([("de", 0.96), ("en", 0.03), ("ru", 0.01)], ["en", "ru"])
     [note] = notes
-    assert translate_note(note, "ru") == "вероятнее всего язык записи — «de» (0,90); выбран «en» из заданных языков: en, ru"
+    assert translate_note(note, "ru") == "вероятнее всего язык записи — «de» (0,96); выбран «en» из заданных языков: en, ru"
 
 
 def test_the_programme_carries_both_notes() -> None:
@@ -99,7 +99,7 @@ def test_the_console_names_a_session_in_another_language(tmp_path, capsys) -> No
     assert "not English or Russian, analysed as English anyway in de (3 % common English words)" in err, err
     from sessionscope.audio.asr import pick_language
 
-    print_report(report(pick_language([("de", 0.95), ("en", 0.03), ("ru", 0.02)], ["en", "ru"])[3]))
-    assert "in de (spoken language detected as 'de' (0.95))" in " ".join(capsys.readouterr().err.split())
+    print_report(report(pick_language([("de", 0.97), ("en", 0.02), ("ru", 0.01)], ["en", "ru"])[3]))
+    assert "in de (spoken language detected as 'de' (0.97))" in " ".join(capsys.readouterr().err.split())
     print_report(report(()))
     assert "not English or Russian" not in capsys.readouterr().err

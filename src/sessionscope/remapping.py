@@ -18,6 +18,9 @@ from sessionscope.model import Participant, Role, Session, record_stage_run
 from sessionscope.pipeline import STAGES
 from sessionscope.text import slugify
 
+#: the start of the data-quality note listing the labels whose participant the user set by hand
+HAND_NOTE = "speaker mapping corrected by hand: "
+
 
 def _name_and_role(value: str) -> tuple[str, Role | None]:
     """``"Anna:junior"`` → ``("Anna", Role.JUNIOR)``; a value without a known role after its last colon is a name."""
@@ -81,10 +84,11 @@ def remap_session(session: Session, mapping: Mapping[str, str]) -> Session:
     quality = session.quality
     if quality is not None:
         # the notes of the old mapping ("… by order of first speech (a guess)", "speaker mapping by order: no measured
-        # confidence …") no longer describe it
+        # confidence …") no longer describe it, nor does an earlier correction's note (round 41: a second remap left
+        # "SPEAKER_00→Anna" beside "SPEAKER_00→Boris"): one note lists every label corrected by hand as it now stands
         notes = tuple(n for n in quality.notes if "order of first speech" not in n
-                      and not n.startswith("speaker mapping by ")) + (
-            "speaker mapping corrected by hand: " + ", ".join(f"{k}→{v}" for k, v in mapping.items()),)
+                      and not n.startswith(("speaker mapping by ", HAND_NOTE))) + (
+            HAND_NOTE + ", ".join(f"{lab}→{pid}" for lab, pid in smap.items() if per_label.get(lab) == "manual"),)
         quality = replace(quality, speaker_mapping_method=method, speaker_mapping_confidence=None,
                           speaker_mapping_margin=None, notes=notes,
                           unmapped_speaker_labels=tuple(lab for lab in known if smap[lab] == lab))

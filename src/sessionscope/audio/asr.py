@@ -85,12 +85,12 @@ def choose_language(model: Any, samples: np.ndarray, *, languages: list[str], fo
     known = language_without_detection(model, languages=languages, forced=forced, model_name=model_name)
     if known is not None:
         return known, None
+    seen = detection_speech(samples)
     try:
-        probs = model.detect_language(audio=detection_speech(samples), vad_filter=False,
-                                      language_detection_segments=DETECTION_WINDOWS)[2]
+        probs = model.detect_language(audio=seen, vad_filter=False, language_detection_segments=DETECTION_WINDOWS)[2]
     except Exception as e:  # ctranslate2 errors on odd input
         raise AudioError(f"language detection failed: {e}") from e
-    chosen = pick_language(probs, languages)
+    chosen = pick_language(probs, languages, speech_s=len(seen) / SAMPLE_RATE)
     return chosen, dict(probs).get(chosen[0])
 
 
@@ -125,25 +125,40 @@ def language_without_detection(model: Any, *, languages: list[str], forced: Opti
     return None
 
 
-def pick_language(probs: list[tuple[str, float]], languages: list[str]
+#: the configured languages together must have less than this probability, by Whisper's detection, before a
+#: recording is said to be in another language (``benchmarks/r41_language_note.py``, chosen on development
+#: recordings): real far-field English gets Welsh or German as the likeliest language with English close behind
+OTHER_LANGUAGE_BELOW: float = 0.05
+#: and the recording must hold at least this much VAD speech (s): on a second or two Whisper's language
+#: identification names Arabic, Japanese or Dutch for real English readers
+OTHER_LANGUAGE_MIN_SPEECH_S: float = 1.0
+
+
+def pick_language(probs: list[tuple[str, float]], languages: list[str], *, speech_s: Optional[float] = None
                   ) -> tuple[str, float, str, tuple[str, ...]]:
     """The most probable of the configured ``languages`` in Whisper's ``(language, probability)`` list:
-    (code, its probability renormalised over those languages, ``"detected"``, a note when the most
-    probable language overall is not one of them)."""
+    (code, its probability renormalised over those languages, ``"detected"``, a note when the recording
+    reads as another language).
+
+    The note ("most probable language overall was …") needs the most probable language overall outside the
+    configured ones, the configured ones together under :data:`OTHER_LANGUAGE_BELOW`, and, when ``speech_s``
+    (the VAD speech the detection could draw on) is given, at least :data:`OTHER_LANGUAGE_MIN_SPEECH_S` of it."""
     table = dict(probs)
     allowed = [lang for lang in languages if lang in table] or list(table)[:1]
     best = max(allowed, key=lambda lang: table.get(lang, 0.0))
     total = sum(table.get(lang, 0.0) for lang in allowed) or 1.0
     top_any = max(table, key=table.__getitem__)
     notes: tuple[str, ...] = ()
-    if top_any not in allowed:
+    enough = speech_s is None or speech_s >= OTHER_LANGUAGE_MIN_SPEECH_S
+    if top_any not in allowed and total < OTHER_LANGUAGE_BELOW and enough:
         notes = (f"most probable language overall was {top_any!r} ({table[top_any]:.2f}); chose {best!r} among "
                  f"the configured languages {', '.join(languages)}",)
     return best, table.get(best, 0.0) / total, "detected", notes
 
 
 @contextmanager
-def detection_among(model: Any, languages: list[str]) -> Iterator[dict[str, Any]]:
+def detection_among(model: Any, languages: list[str], speech: Optional[list[tuple[float, float]]] = None
+                    ) -> Iterator[dict[str, Any]]:
     """Make faster-whisper's own language detection choose among ``languages`` (:func:`pick_language`).
 
     For one ``transcribe(language=None)`` call of the batched pipeline, which detects the language
@@ -152,6 +167,8 @@ def detection_among(model: Any, languages: list[str]) -> Iterator[dict[str, Any]
     returns, hence the one decoded, is the most probable configured one. The chosen (code,
     probability, source, notes) are put into the yielded dict under ``"chosen"``, and Whisper's own
     probability of that language under ``"raw"``; nothing is put there if the pipeline did not detect.
+    ``speech``: the list :func:`recorded_vad` fills (the VAD runs before the detection), so that the note of
+    another language can ask for enough speech.
     """
     found: dict[str, Any] = {}
     with _DETECTION_LOCK:  # the wrapper is set on the shared model: one transcription's eager part at a time
@@ -162,7 +179,8 @@ def detection_among(model: Any, languages: list[str]) -> Iterator[dict[str, Any]
                 probs = original(*args, **kwargs)[2]
             except Exception as e:  # ctranslate2 errors on odd input
                 raise AudioError(f"language detection failed: {e}") from e
-            found["chosen"] = pick_language(probs, languages)
+            speech_s = None if speech is None else sum(b - a for a, b in speech)
+            found["chosen"] = pick_language(probs, languages, speech_s=speech_s)
             found["raw"] = dict(probs).get(found["chosen"][0])
             return found["chosen"][0], found["chosen"][1], probs
 
@@ -294,7 +312,8 @@ def transcribe(samples: np.ndarray, *, config: AsrConfig, language: Optional[str
         kwargs: dict[str, Any] = dict(beam_size=config.beam_size, vad_filter=True, word_timestamps=config.word_timestamps,
                                       batch_size=config.batch_size, vad_parameters=vad_parameters(config, threshold))
         # the VAD, the features and the language detection run eagerly inside transcribe()
-        with recorded_vad(level=config.vad_normalise) as speech, detection_among(model, list(config.languages)) as detected:
+        with recorded_vad(level=config.vad_normalise) as speech, \
+                detection_among(model, list(config.languages), speech) as detected:
             segments_iter, _ = pipe.transcribe(samples, language=None if detect_inside else lang,
                                                language_detection_segments=DETECTION_WINDOWS, **kwargs)
         if detect_inside:
