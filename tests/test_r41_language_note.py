@@ -49,3 +49,16 @@ def test_the_pipeline_passes_the_vad_speech_to_the_choice() -> None:
         with detection_among(m, EN_RU, speech) as found:
             m.detect_language(features=np.zeros((80, 10)))
         assert bool(found["chosen"][3]) is noted
+
+
+def test_a_real_english_reader_heard_as_latin_gets_no_note(shared_data) -> None:  # noqa: ANN001
+    """Real model, real audio: a development reader's utterance whose likeliest language for Whisper ``base`` is Latin
+    (0.53, English 0.12; ``r41_language_note.json``) is transcribed in English without the other-language note."""
+    from sessionscope.audio.asr import transcribe
+    from sessionscope.audio.decode import load_audio
+    from sessionscope.config import AsrConfig
+
+    flac = shared_data / "librispeech-voices" / "2033" / "2033-164914-0001.flac"
+    result = transcribe(load_audio(flac).mono, config=AsrConfig())
+    assert result.language == "en" and result.segments
+    assert not any(n.startswith("most probable language overall") for n in result.notes), result.notes
