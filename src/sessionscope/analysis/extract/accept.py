@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from typing import Optional
 
 from sessionscope.analysis.extract.dates import Due, find_due
-from sessionscope.language.nlp import Sentence
+from sessionscope.language.nlp import Sentence, Token
 from sessionscope.text import strip_markup
 
 # -- what an acceptance says: no task words of its own --------------------------------------------------------------
@@ -97,13 +97,18 @@ _RU_SWAP_INFORMAL = {"меня": "тебя", "мне": "тебе", "мной": "
                      "мою": "твою", "моим": "твоим", "моих": "твоих", "моими": "твоими", "моём": "твоём", "моем": "твоем"}
 
 
-# how advice is framed, before the task itself: "I'd recommend", "my advice is to", «вам стоит», «советую»
+# how advice is framed, before the task itself: "I'd recommend", "my advice is to", «вам стоит», «советую»; the frame
+# may come without its "I'd" (the task's start has passed over "I would" already: round 41)
 _ADVICE_FRAME = re.compile(
-    r"(?:i(?:'d| would)? (?:really |strongly )?(?:recommend|suggest|advise)(?: that)?(?: you)?(?: to)?"
+    r"(?:(?:i(?:'d| would)? )?(?:really |strongly )?(?:recommend|suggest|advise)(?: that)?(?: you)?(?: to)?"
     r"|my (?:advice|suggestion|recommendation) (?:is|would be)(?: to)?|maybe|perhaps|why don't you|how about"
     r"|(?:вам|тебе|вы|ты)\s+(?:бы\s+)?(?:стоит|стоило бы|нужно|надо|следует|следовало бы|лучше|можно)"
     r"|(?:я\s+)?(?:бы\s+)?(?:советую|рекомендую|посоветовала?\s+бы|порекомендовала?\s+бы|предлагаю)(?:\s+(?:вам|тебе))?)"
     r"[\s,:]+", re.IGNORECASE)
+
+# an aside before the advice ("And, if I may, you should take…"): the advice's frame comes after it (round 41)
+_ADVICE_ASIDE = re.compile(r"^(?:(?:and|so|but|well)\b[\s,]*)?(?:if i may|if you don't mind|if you do not mind|honestly|"
+                           r"frankly|to be honest|in my (?:opinion|experience)|personally)\s*,\s*", re.IGNORECASE)
 
 _RU_FROM_ADVICE = {**{v: k for k, v in _RU_SWAP_FORMAL.items() if k not in ("мое", "моем")},
                    **{v: k for k, v in _RU_SWAP_INFORMAL.items() if k not in ("мое", "моем")}}
@@ -117,6 +122,49 @@ def _swap(phrase: str, table: dict[str, str]) -> str:
             return word
         return new.capitalize() if word[:1].isupper() else new
     return re.sub(r"[^\W\d_]+", one, phrase)
+
+
+_YOU = re.compile(r"\byou\b", re.IGNORECASE)
+#: the first person of "you" once it is the speaker: subject and object forms stand in until the swap is done (the
+#: swap's word pattern passes over digits and underscores)
+_AS_I, _AS_ME = "_1_", "_2_"
+_I_AGREE = ((re.compile(r"\bI're\b"), "I'm"), (re.compile(r"\bI are\b"), "I am"), (re.compile(r"\bI were\b"), "I was"))
+
+
+def _to_speaker(phrase: str, said: Sentence, table: dict[str, str]) -> str:
+    """``phrase``, taken from ``said`` by someone else, in the words of the one who takes it on (English): the
+    listener's "you" becomes "I" as a subject and "me" otherwise, and ``table``'s words are swapped ("me" → "you",
+    "your" → "my"), all at once.
+
+    Round 41: "You should try the Pomodoro method when you prepare slides." — "I'll try it this week." gave the task
+    "try the Pomodoro method when you prepare slides", which the report, reading "you" as the owner's listener, turned
+    into "when Boris prepare slides". Whether a "you" is the subject is the parse's (``nsubj``): of the phrase's own
+    tokens when it stands in ``said`` as it is, else of the last "you"s of ``said`` (the phrase is its end); without a
+    parse (or as many "you"s), "I" before a word or a contraction ("you're"), "me" at an end.
+    """
+    spans = list(_YOU.finditer(phrase))
+    if not spans:
+        return _swap(phrase, table)
+    yous = [t for t in said.tokens if t.lower == "you" and t.dep]
+    at = said.text.find(phrase)
+    by_offset = {t.idx: t for t in yous}
+    if at >= 0 and all(at + m.start() in by_offset for m in spans):  # the phrase as said: its own tokens
+        tokens: Optional[list[Token]] = [by_offset[at + m.start()] for m in spans]
+    else:  # the phrase rewritten (a due expression taken out): the last "you"s of the sentence, if as many
+        tokens = yous[len(yous) - len(spans):] if len(yous) >= len(spans) else None
+    out, last = [], 0
+    for k, m in enumerate(spans):
+        if tokens is not None:
+            subject = tokens[k].dep.startswith("nsubj")
+        else:
+            subject = bool(re.match(r"\s+[a-z]|['’](?:re|ve|ll|d)\b", phrase[m.end():], re.IGNORECASE))
+        out += [phrase[last:m.start()], _AS_I if subject else _AS_ME]
+        last = m.end()
+    swapped = _swap("".join([*out, phrase[last:]]), table)
+    swapped = swapped.replace(_AS_I, "I").replace(_AS_ME, "me")
+    for pattern, repl in _I_AGREE:
+        swapped = pattern.sub(repl, swapped)
+    return swapped
 
 
 def _request(sent: Sentence) -> Optional[tuple[str, Optional[Due]]]:
@@ -152,7 +200,7 @@ def _request(sent: Sentence) -> Optional[tuple[str, Optional[Due]]]:
     phrase = re.sub(r"(?:[,\s]+(?:please|for me|пожалуйста))?[\s,.!?…]*$", "", phrase, flags=re.IGNORECASE)
     if len(_WORD.findall(phrase)) < 2:  # "could you send?": no task to take
         return None
-    return _swap(phrase, table), due
+    return (_swap(phrase, table) if sent.language == "ru" else _to_speaker(phrase, sent, table)), due
 
 
 # -- advice taken up in a word: "I'll try that", "I'll do it", «попробую», «так и сделаю» -----------------------------
@@ -258,7 +306,7 @@ def echoed_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[str]
                     informal = re.search(r"(?<![\w-])(?:ты|тебя|тебе|твой|твоя|твои)(?![\w-])", prev.text, re.I)
                     obj = _swap(obj, _RU_SWAP_INFORMAL if informal else _RU_SWAP_FORMAL)
                 else:
-                    obj = _swap(obj, _EN_SWAP)
+                    obj = _to_speaker(obj, prev, _EN_SWAP)
             return f"{verb.text.lower() if sent.language == 'ru' else verb.lemma} {obj}"
     return None
 
@@ -312,13 +360,14 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
         if said.language == sent.language:
             # the advice from its verb on, its own time words kept ("every Monday" is how, not a deadline)
             text = strip_markup(said.text)
+            text = _ADVICE_ASIDE.sub("", text, count=1)
             text = text[task_start(text, said.language):]
             text = text[m.end():] if (m := _ADVICE_FRAME.match(text)) else text
             phrase = " ".join(text.split())
             phrase = re.sub(r"[\s,.!?…]+$", "", phrase)
             if len(_WORD.findall(phrase)) >= 2:
-                table = _EN_SWAP if sent.language != "ru" else _RU_FROM_ADVICE
-                return _swap(phrase, table) + (f" ({when.group(0).strip()})" if when else ""), None
+                phrase = _swap(phrase, _RU_FROM_ADVICE) if sent.language == "ru" else _to_speaker(phrase, said, _EN_SWAP)
+                return phrase + (f" ({when.group(0).strip()})" if when else ""), None
     return None
 
 
