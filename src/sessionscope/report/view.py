@@ -499,6 +499,10 @@ def _actions(session: Session, t: Translator, names: _Names) -> Section:
     sec.extra["mark_column"] = 1
     if sec.extra.get("to_check"):
         sec.sentences.append(t("to_check_note"))
+        from sessionscope.analysis.extract.rules import LOW_HEAD
+
+        if any(a.to_check and a.method == LOW_HEAD and (a.confidence or 0.0) >= 0.5 for a in session.tasks):
+            sec.sentences.append(t("to_check_rule_note"))
     _say_left_out(sec, session, t, "action")
     if not sec.rows and not _gap(sec, session, t):
         sec.empty = t("none_actions_only_moves") if moves else t("none_actions")
