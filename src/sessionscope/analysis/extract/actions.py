@@ -572,11 +572,15 @@ _EN_PERSON_FRAME = re.compile(
 # round 40: a request's frame before the task — "can / could / would / will you (guys) (please)…", "please…", and a
 # name or word called before it ("Sam, can you…") — so that "Can you look into the company logo?" reads as the task
 # "look into the company logo" (the owner, the one asked, is the item's owner); "would you like / mind…" keeps its
-# words (an invitation: "like to make any comments" would be no task)
+# words (an invitation: "like to make any comments" would be no task); round 41: the speaker's own "can / could / may /
+# shall I…" too ("Can I show you my draft next time?" is the task "show you my draft next time"), but not before a
+# move for the floor or a thing at the table ("Can I ask a question?", "Could I interject", "Can I have the pen?")
 _EN_REQUEST_FRAME = re.compile(
     r"^(?:[a-z][\w'-]*(?: [a-z][\w'-]*)?, )?"
     r"(?:(?:can|could|would|will) (?:you|u)(?: (?:guys|all|two))?(?:,? (?:please|maybe|perhaps|just|also|quickly))*"
-    r"(?: be able to)?,? |please,? )(?!(?:like|mind|say|think|imagine|believe|tell if)\b)(?=\w)", re.IGNORECASE)
+    r"(?: be able to)?,? |please,? |(?:can|could|may|shall) i(?:,? (?:please|maybe|just|also))*,? "
+    r"(?!(?:ask|interject|add|jump|chime|speak|comment|come|butt|cut|go|have|get|be|see|borrow|just)\b))"
+    r"(?!(?:like|mind|say|think|imagine|believe|tell if)\b)(?=\w)", re.IGNORECASE)
 # hedges and tags at the end of a spoken task: "sit down, I think", "send it over, you know"
 # ("right" and "maybe" only after a comma: "put it on the right" keeps its last word)
 # a second clause with a subject of its own after the task ("Send me the timeline, and we'll go through it together";

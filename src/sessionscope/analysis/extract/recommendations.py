@@ -448,6 +448,42 @@ def _infinitive_after(sent: Sentence, norm_offset: int) -> bool:
     return any(tok.feats.get("VerbForm") == "Inf" for tok in after)
 
 
+# advice that names its task only by pointing back: "Try that for a week.", "Give it a go.", «Попробуйте так.» (round 41)
+_EN_POINTING = re.compile(r"^(?:(?:so|and|just|maybe|then|now|also|well|okay|ok)[,\s]+)*"
+                          r"(?:try (?:that|this|it)|do (?:that|this|the same)|give (?:it|that|this) a (?:try|go|shot))\b",
+                          re.IGNORECASE)
+_RU_POINTING = re.compile(r"^(?:(?:и|ну|вот|так|тогда|просто)[,\s]+)*(?:попробуй(?:те)?|сделай(?:те)?)\s+(?:так|это|то же)",
+                          re.IGNORECASE)
+#: the most words of advice that points back for the sentence before it to be shown with it
+POINTING_MAX_WORDS = 8
+
+
+def advice_span(sents: Sequence[Sentence], j: int) -> tuple[int, int]:
+    """The character span of the advice in sentence ``j`` of an utterance's ``sents``: the sentence itself, or, when it
+    only points back at what the speaker has just said ("I block the first hour of the day for the most important
+    task. Try that for a week."), from the sentence before it on (round 41: the report listed "Try that for a week."
+    alone). The sentence before must be the same speaker's (the same utterance) and no question."""
+    sent = sents[j]
+    if j == 0 or len(sent.text.split()) > POINTING_MAX_WORDS:
+        return sent.start_char, sent.end_char
+    pattern = _RU_POINTING if sent.language == "ru" else _EN_POINTING
+    if not pattern.match(sent.text.strip()) or sents[j - 1].text.rstrip().endswith("?"):
+        return sent.start_char, sent.end_char
+    return sents[j - 1].start_char, sent.end_char
+
+
+def advice_text(said: str, sents: Sequence[Sentence], j: int) -> tuple[str, int, int]:
+    """The text a recommendation found in sentence ``j`` of the utterance ``said`` shows, with its character span
+    (:func:`advice_span`)."""
+    sent = sents[j]
+    start, end = advice_span(sents, j)
+    if start == sent.start_char:
+        return sent.text, sent.start_char, sent.end_char
+    if said[sent.start_char:sent.end_char] == sent.text:
+        return said[start:end], start, end
+    return f"{sents[j - 1].text} {sent.text}", start, end
+
+
 def recommendation_rule(sent: Sentence) -> Optional[RuleHit]:
     """The recommendation rule's decision for one sentence (``None`` = no evidence)."""
     return _russian(sent) if sent.language == "ru" else _english(sent)

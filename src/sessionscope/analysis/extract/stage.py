@@ -64,7 +64,7 @@ from sessionscope.analysis.extract.assign import (
 from sessionscope.analysis.extract.bare import is_bare, parse_utterances
 from sessionscope.analysis.extract.dates import Due, agreed_next_meeting, find_due
 from sessionscope.analysis.extract.problems import link_solutions, problem_rule
-from sessionscope.analysis.extract.recommendations import meeting_procedure, recommendation_rule
+from sessionscope.analysis.extract.recommendations import advice_text, meeting_procedure, recommendation_rule
 from sessionscope.analysis.extract.request import own_request
 from sessionscope.analysis.extract.rules import LOW_HEAD, RuleHit, informal_context, own_side_context, quoted_by_frame
 from sessionscope.analysis.questions import questions_decided_by, session_questions
@@ -505,11 +505,12 @@ def extract_items(
             area = areas.get(utt.id)
             if d.kind == "recommendation":
                 rid = f"rec-{len(recs) + 1:03d}"
+                shown, at, to = advice_text(utt.text, sents, j)  # "Try that for a week." with what "that" is
                 recs.append(Recommendation(
                     id=rid, utterance_id=utt.id, start=utt.start, giver=utt.speaker,
                     receiver=advice_receiver(session, i, sent.text, receiver, called=called),  # None: the group
-                    text=sent.text, area=area, confidence=round(d.confidence, 3) if calibrated else None,
-                    char_start=sent.start_char, char_end=sent.end_char, method=d.method,
+                    text=shown, area=area, confidence=round(d.confidence, 3) if calibrated else None,
+                    char_start=at, char_end=to, method=d.method,
                     to_check=calibrated and d.confidence < rec_check_below,
                     procedure=meeting_procedure(sent), request=own_request(sent),
                 ))
