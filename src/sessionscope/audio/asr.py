@@ -687,13 +687,15 @@ def vad_threshold_for(samples: np.ndarray, config: AsrConfig, *, source_rate: Op
 
 
 #: bump when a change to this module changes transcriptions (part of the cache key)
-ASR_CODE_VERSION = 10  # 3: language detected inside the transcription (its probability moved); 4: VAD input levelled;
+ASR_CODE_VERSION = 11  # 3: language detected inside the transcription (its probability moved); 4: VAD input levelled;
 # 5: speech left without words by the batched pass decoded again (recover_gaps); 6: telephone-band VAD threshold
 # 7: a recording stored at 8 kHz or less is telephone-band whatever its energy above 4 kHz; 8: loops of up to 30 words
 # 9: asr.repunctuate's second decoding has room for 2x its first decoding's tokens + 16 (redecode_room); no
 # development file changed, but a chunk whose beam search runs past it is no longer kept; 9 also retires transcriptions
 # cached under another BLAS thread count (the mel filterbank's float32 product; round 25); 10: the BLAS count held at
-# 2, not 1 (models.fixed_blas_threads: the count every earlier figure was measured with)
+# 2, not 1 (models.fixed_blas_threads: the count every earlier figure was measured with); 11: the note of another
+# language needs English and Russian under OTHER_LANGUAGE_BELOW and OTHER_LANGUAGE_MIN_SPEECH_S of speech (round 41: a
+# transcription cached before kept the old note)
 
 
 def asr_params(config: AsrConfig) -> dict[str, Any]:
