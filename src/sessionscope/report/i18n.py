@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache, partial
+from functools import partial
 from typing import TYPE_CHECKING, Any, Optional
 
+from sessionscope.language.morph import morph, russian_gender
 from sessionscope.text import fmt_clock  # noqa: F401 - re-exported: the reports' m:ss lives with the text helpers
 
 if TYPE_CHECKING:
@@ -781,28 +782,8 @@ _GENDER_MARK = re.compile(r"(\w+)\(а\)")
 _FEMININE = {"вёл": "вела"}  # the one irregular form in the tables
 
 
-@lru_cache(maxsize=1)
-def _morph() -> Any:
-    import pymorphy3  # a dependency for Russian; loads in ~0.1 s
-
-    return pymorphy3.MorphAnalyzer()
-
-
-@lru_cache(maxsize=1024)
-def russian_gender(name: str) -> Optional[str]:
-    """``"masc"`` or ``"femn"`` from the first word of a Russian name ("Анна Смирнова" → femn, "Игорь Петрович" →
-    masc) by the morphological dictionary's first names; ``None`` when it cannot tell: a label, a Latin or
-    redacted name, a name for either ("Саша", "Женя"), or pymorphy3 missing."""
-    first = re.match(r"[А-Яа-яЁё]+", name.strip())
-    if first is None:
-        return None
-    try:
-        parses = _morph().parse(first.group(0))
-    except ImportError:
-        return None
-    genders = {g for p in parses if "Name" in p.tag and "nomn" in p.tag for g in ("masc", "femn") if g in p.tag}
-    return genders.pop() if len(genders) == 1 else None
-
+# the morphology moved to sessionscope.language.morph (round 41: the extraction uses it too); the old names stay
+_morph = morph
 
 def agree(text: str, name: str) -> str:
     """``text`` with its "(а)" verbs made to agree with ``name`` ("вёл(а)" → "вела" for Анна, "вёл" for Игорь);

@@ -110,8 +110,33 @@ _ADVICE_FRAME = re.compile(
 _ADVICE_ASIDE = re.compile(r"^(?:(?:and|so|but|well)\b[\s,]*)?(?:if i may|if you don't mind|if you do not mind|honestly|"
                            r"frankly|to be honest|in my (?:opinion|experience)|personally)\s*,\s*", re.IGNORECASE)
 
-_RU_FROM_ADVICE = {**{v: k for k, v in _RU_SWAP_FORMAL.items() if k not in ("мое", "моем")},
-                   **{v: k for k, v in _RU_SWAP_INFORMAL.items() if k not in ("мое", "моем")}}
+# round 41: both ways at once, as in English ("пришлите мне слайды, которые у вас есть" → "прислать вам слайды, которые у
+# меня есть"): the one who spoke becomes "вы / ты", the one who takes it on "я"
+_RU_BOTH_FORMAL = {**_RU_SWAP_FORMAL, **{v: k for k, v in _RU_SWAP_FORMAL.items() if k not in ("мое", "моем")}}
+_RU_BOTH_INFORMAL = {**_RU_SWAP_INFORMAL, **{v: k for k, v in _RU_SWAP_INFORMAL.items() if k not in ("мое", "моем")}}
+_RU_INFORMAL = re.compile(r"(?<![\w-])(?:ты|тебя|тебе|тобой|твой|твоя|твоё|твое|твои|можешь|сможешь)(?![\w-])", re.IGNORECASE)
+# "вы / ты" as the subject of the verb after it, an adverb or "не" between them allowed ("вы уже показывали")
+_RU_YOU_VERB = re.compile(r"(?<![\w-])(вы|ты)(\s+(?:(?:уже|тоже|также|ещё|еще|не|часто|обычно|всегда|только)\s+)?)"
+                          r"([а-яё]+)(?![\w-])", re.IGNORECASE)
+
+
+def _ru_to_speaker(phrase: str, *, informal: bool, gender: Optional[str]) -> str:
+    """A Russian ``phrase`` said by someone else, in the words of the one who takes it on: "мне / мой" ↔ "вам / ваш"
+    ("тебе / твой" when ``informal``) at once, and "вы / ты" with its verb as "я" with the verb in the first person
+    ("которые вы показывали" → "которые я показывала" for a woman, :func:`~sessionscope.language.morph.first_person_verb`;
+    a past-tense verb of an unknown ``gender`` stays as said, and so does its pronoun). Round 41: "вы" stayed, and
+    under the owner's name it read as the other person."""
+    from sessionscope.language.morph import first_person_verb
+
+    phrase = _swap(phrase, _RU_BOTH_INFORMAL if informal else _RU_BOTH_FORMAL)
+
+    def one(m: re.Match[str]) -> str:
+        verb = first_person_verb(m.group(3), gender)
+        if verb is None:
+            return m.group(0)
+        return ("Я" if m.group(1)[:1].isupper() else "я") + m.group(2) + verb
+
+    return _RU_YOU_VERB.sub(one, phrase)
 
 
 def _swap(phrase: str, table: dict[str, str]) -> str:
@@ -167,8 +192,9 @@ def _to_speaker(phrase: str, said: Sentence, table: dict[str, str]) -> str:
     return swapped
 
 
-def _request(sent: Sentence) -> Optional[tuple[str, Optional[Due]]]:
-    """The task a sentence asks the listener to do, in the listener's words, and its due expression."""
+def _request(sent: Sentence, gender: Optional[str] = None) -> Optional[tuple[str, Optional[Due]]]:
+    """The task a sentence asks the listener to do, in the listener's words, and its due expression (``gender``: the
+    listener's, for a Russian verb in the past)."""
     text = sent.text
     if sent.language == "ru":
         m = _RU_REQUEST.search(text)
@@ -200,7 +226,9 @@ def _request(sent: Sentence) -> Optional[tuple[str, Optional[Due]]]:
     phrase = re.sub(r"(?:[,\s]+(?:please|for me|пожалуйста))?[\s,.!?…]*$", "", phrase, flags=re.IGNORECASE)
     if len(_WORD.findall(phrase)) < 2:  # "could you send?": no task to take
         return None
-    return (_swap(phrase, table) if sent.language == "ru" else _to_speaker(phrase, sent, table)), due
+    if sent.language == "ru":
+        return _ru_to_speaker(phrase, informal=table is _RU_SWAP_INFORMAL, gender=gender), due
+    return _to_speaker(phrase, sent, table), due
 
 
 # -- advice taken up in a word: "I'll try that", "I'll do it", «попробую», «так и сделаю» -----------------------------
@@ -280,7 +308,7 @@ def _verb_object(prev: Sentence, lemma: str) -> Optional[str]:
 
 
 def echoed_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[str],
-                parsed: Sequence[Sequence[Sentence]], index: int) -> Optional[str]:
+                parsed: Sequence[Sequence[Sentence]], index: int, gender: Optional[str] = None) -> Optional[str]:
     """The task of a commitment that names only its verb, with the object said with that verb just before (round 38).
 
     "Could you send me the slides?" — "Sure, I'll send them tonight." gives "send you the slides"; «Могу прислать вам
@@ -304,7 +332,7 @@ def echoed_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[str]
             if speakers[j] != speaker:
                 if sent.language == "ru":
                     informal = re.search(r"(?<![\w-])(?:ты|тебя|тебе|твой|твоя|твои)(?![\w-])", prev.text, re.I)
-                    obj = _swap(obj, _RU_SWAP_INFORMAL if informal else _RU_SWAP_FORMAL)
+                    obj = _ru_to_speaker(obj, informal=bool(informal), gender=gender)
                 else:
                     obj = _to_speaker(obj, prev, _EN_SWAP)
             return f"{verb.text.lower() if sent.language == 'ru' else verb.lemma} {obj}"
@@ -322,7 +350,8 @@ def _other_before(speaker: str, speakers: Sequence[str], index: int) -> Optional
 
 def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[str],
                   parsed: Sequence[Sequence[Sentence]], index: int,
-                  advice: Optional[dict[int, list[Sentence]]] = None) -> Optional[tuple[str, Optional[Due]]]:
+                  advice: Optional[dict[int, list[Sentence]]] = None,
+                  gender: Optional[str] = None) -> Optional[tuple[str, Optional[Due]]]:
     """The task (and the request's due expression) an acceptance takes from the request, or the advice, just before it.
 
     Args:
@@ -335,6 +364,9 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
         advice: the sentences listed as recommendations so far, by utterance: "I'll try that" after "You should
             block two hours every Monday" takes "block two hours every Monday" (in the words of the one who takes
             it up: the adviser's "your" becomes "my").
+        gender: the grammatical gender of the one who accepts ("masc", "femn"; from their name), for a Russian verb
+            in the past said to them ("которые вы показывали" → "которые я показывала"); ``None``: such a verb
+            stays as said.
 
     In order: the request just before, by someone else (for a phrase with no task words of its own); the object
     said with the phrase's one verb in the three utterances before, by either person (:func:`echoed_task`; no due
@@ -348,10 +380,10 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
         for prev in reversed(parsed[k]):
             if prev.language != sent.language:
                 continue
-            found = _request(prev)
+            found = _request(prev, gender)
             if found is not None:
                 return found
-    echoed = echoed_task(sent, task, speaker, speakers, parsed, index)
+    echoed = echoed_task(sent, task, speaker, speakers, parsed, index, gender)
     if echoed is not None:
         return echoed, None
     when = _WHEN.search(task)
@@ -366,7 +398,8 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
             phrase = " ".join(text.split())
             phrase = re.sub(r"[\s,.!?…]+$", "", phrase)
             if len(_WORD.findall(phrase)) >= 2:
-                phrase = _swap(phrase, _RU_FROM_ADVICE) if sent.language == "ru" else _to_speaker(phrase, said, _EN_SWAP)
+                phrase = _ru_to_speaker(phrase, informal=bool(_RU_INFORMAL.search(said.text)), gender=gender) \
+                    if sent.language == "ru" else _to_speaker(phrase, said, _EN_SWAP)
                 return phrase + (f" ({when.group(0).strip()})" if when else ""), None
     return None
 

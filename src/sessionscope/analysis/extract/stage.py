@@ -401,7 +401,13 @@ def _task_and_due(sent: Sentence, hit: RuleHit, due: Optional[Due], cfg: Extract
     taken up in a word ("You should block two hours every Monday." — "Okay, I'll try that.") takes the advice's."""
     due = own_due(sent, hit.task_start, due, session.date, cfg.meeting_interval_days)
     task = task_phrase(sent, hit, max_words=cfg.max_task_words)
-    accepted = accepted_task(sent, task, session.utterances[i].speaker, speakers, parsed, i, advice)
+    speaker = session.utterances[i].speaker
+    gender = None
+    if sent.language == "ru":  # a verb in the past said to the one who accepts agrees with them (round 41)
+        from sessionscope.language.morph import russian_gender
+
+        gender = russian_gender(next((p.name for p in session.participants if p.id == speaker), ""))
+    accepted = accepted_task(sent, task, speaker, speakers, parsed, i, advice, gender)
     if accepted is None:
         return task, due
     if due is None and accepted[1] is not None:

@@ -1,0 +1,60 @@
+"""Russian morphology by pymorphy3, loaded once and only when asked for: names' gender, and verbs in the first person.
+
+Used by the reports (:mod:`sessionscope.report.i18n`: agreement with a participant's name, names in their case) and by
+the extraction (:mod:`sessionscope.analysis.extract.accept`: a task taken from the other person's words, in the words of
+the one who takes it on).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Optional
+
+
+@lru_cache(maxsize=1)
+def morph() -> Any:
+    """The pymorphy3 analyser (``ImportError`` without pymorphy3)."""
+    import pymorphy3  # a dependency for Russian; loads in ~0.1 s
+
+    return pymorphy3.MorphAnalyzer()
+
+
+@lru_cache(maxsize=1024)
+def russian_gender(name: str) -> Optional[str]:
+    """``"masc"`` or ``"femn"`` from the first word of a Russian name ("Анна Смирнова" → femn, "Игорь Петрович" →
+    masc) by the morphological dictionary's first names; ``None`` when it cannot tell: a label, a Latin or
+    redacted name, a name for either ("Саша", "Женя"), or pymorphy3 missing."""
+    first = re.match(r"[А-Яа-яЁё]+", name.strip())
+    if first is None:
+        return None
+    try:
+        parses = morph().parse(first.group(0))
+    except ImportError:
+        return None
+    genders = {g for p in parses if "Name" in p.tag and "nomn" in p.tag for g in ("masc", "femn") if g in p.tag}
+    return genders.pop() if len(genders) == 1 else None
+
+
+@lru_cache(maxsize=4096)
+def first_person_verb(word: str, gender: Optional[str]) -> Optional[str]:
+    """A finite Russian verb said to "вы" / "ты" in the form it takes after "я": present and future in the first person
+    singular ("узнаете" → "узнаю", "покажешь" → "покажу"), the past in the singular of ``gender`` ("показывали" →
+    "показывала" for "femn"). ``None`` when ``word`` is no such verb, or is in the past and the gender is unknown."""
+    try:
+        parses = morph().parse(word.casefold())
+    except ImportError:
+        return None
+    verb = next((p for p in parses if p.tag.POS == "VERB" and p.tag.mood == "indc"), None)
+    if verb is None:
+        return None
+    if verb.tag.tense == "past":
+        if gender not in ("masc", "femn"):
+            return None
+        form = verb.inflect({"sing", gender})
+    else:
+        form = verb.inflect({"1per", "sing"})
+    return None if form is None else form.word
+
+
+__all__ = ["first_person_verb", "morph", "russian_gender"]
