@@ -53,6 +53,18 @@ def session_rows(stage, session) -> dict[str, list]:  # noqa: ANN001
     return rows
 
 
+def code_commit(package: Path) -> str:
+    """The commit of the code read: the checkout ``package`` lies in (a ``git worktree`` of the base commit for a
+    "before" read; round 41: the repository's own HEAD was recorded instead), else this repository's."""
+    import subprocess
+
+    try:
+        return subprocess.run(["git", "-C", str(package), "rev-parse", "HEAD"], capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return commit()
+
+
 def read_real(out: Path, command: str, per_session: Callable[[Any, Any], dict],
               more: Optional[dict[str, Path]] = None) -> None:
     """Write ``{"command", "commit", "sessionscope", "files"}``: ``per_session(stage, session)`` of the extraction
@@ -69,8 +81,8 @@ def read_real(out: Path, command: str, per_session: Callable[[Any, Any], dict],
             files[f"{corpus}/{m}"] = per_session(stage, session_of(m, acts))
     for name, path in {**REAL, **(more or {})}.items():
         files[name] = per_session(stage, read_transcript(path))
-    res = {"command": command, "commit": commit(), "sessionscope": str(Path(sessionscope.__file__).resolve()),
-           "files": files}
+    res = {"command": command, "commit": code_commit(Path(sessionscope.__file__).resolve().parent),
+           "sessionscope": str(Path(sessionscope.__file__).resolve()), "files": files}
     out.write_text(json.dumps(res, ensure_ascii=False), encoding="utf-8")
 
 
