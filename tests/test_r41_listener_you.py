@@ -30,24 +30,24 @@ def _sentence(words: list[tuple[str, str]]) -> Sentence:
 
 def test_the_listeners_you_is_i_as_a_subject_and_me_otherwise() -> None:
     """Model-free: the parse's ``nsubj`` decides, for the phrase's own tokens."""
-    from sessionscope.analysis.extract.accept import _EN_SWAP, _to_speaker
+    from sessionscope.analysis.extract.accept import _to_speaker
 
     said = _sentence([("Could", "aux"), ("you", "nsubj"), ("ask", "ROOT"), ("your", "poss"), ("manager", "nsubj"),
                       ("to", "aux"), ("give", "xcomp"), ("you", "dative"), ("feedback", "dobj"), ("when", "advmod"),
                       ("you", "nsubj"), ("are", "advcl"), ("back", "advmod")])
     phrase = "ask your manager to give you feedback when you are back"
-    assert _to_speaker(phrase, said, _EN_SWAP) == "ask my manager to give me feedback when I am back"
+    assert _to_speaker(phrase, said) == "ask my manager to give me feedback when I am back"
     # "me" / "my" of the one who asked become "you" / "your" at the same time, not twice
     said2 = _sentence([("send", "ROOT"), ("me", "dative"), ("the", "det"), ("notes", "dobj"), ("you", "nsubj"),
                        ("took", "relcl")])
-    assert _to_speaker("send me the notes you took", said2, _EN_SWAP) == "send you the notes I took"
+    assert _to_speaker("send me the notes you took", said2) == "send you the notes I took"
 
 
 def test_without_a_parse_a_you_before_a_word_is_the_subject() -> None:
-    from sessionscope.analysis.extract.accept import _EN_SWAP, _to_speaker
+    from sessionscope.analysis.extract.accept import _to_speaker
 
     unparsed = Sentence(text="x", start_char=0, end_char=1, tokens=())
-    assert _to_speaker("check if you're free, then call you", unparsed, _EN_SWAP) == "check if I'm free, then call me"
+    assert _to_speaker("check if you're free, then call you", unparsed) == "check if I'm free, then call me"
 
 
 def _parsed(texts: list[str]):  # noqa: ANN202

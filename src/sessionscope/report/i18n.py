@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any, Optional
 
-from sessionscope.language.morph import morph, russian_gender
+from sessionscope.language.morph import russian_gender
 from sessionscope.text import fmt_clock  # noqa: F401 - re-exported: the reports' m:ss lives with the text helpers
 
 if TYPE_CHECKING:
@@ -781,9 +781,6 @@ FLAGS_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) f
 _GENDER_MARK = re.compile(r"(\w+)\(а\)")
 _FEMININE = {"вёл": "вела"}  # the one irregular form in the tables
 
-
-# the morphology moved to sessionscope.language.morph (round 41: the extraction uses it too); the old names stay
-_morph = morph
 
 def agree(text: str, name: str) -> str:
     """``text`` with its "(а)" verbs made to agree with ``name`` ("вёл(а)" → "вела" for Анна, "вёл" for Игорь);

@@ -138,10 +138,10 @@ def _cyrillic_readings(word: str) -> list[str]:
 def _first_name_parse(word: str, *, nominative: bool) -> bool:
     """Whether the Russian morphological dictionary knows ``word`` as a first name with a probability of at least
     0.25 (so "вера", "надежда" as words, "роман" the novel, are not names), in the nominative singular when asked."""
-    from sessionscope.report.i18n import _morph
+    from sessionscope.language.morph import morph
 
     return any(p.is_known and "Name" in p.tag and p.score >= 0.25
-               and (not nominative or ("nomn" in p.tag and "sing" in p.tag)) for p in _morph().parse(word))
+               and (not nominative or ("nomn" in p.tag and "sing" in p.tag)) for p in morph().parse(word))
 
 
 @lru_cache(maxsize=4096)

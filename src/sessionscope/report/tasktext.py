@@ -42,9 +42,9 @@ def _inflect_ru(name: str, case: str) -> str:
     """``name`` with each word in ``case`` by pymorphy3 (first names, surnames, patronymics); a word it does not know
     as part of a name is kept as written, and so is the whole name without pymorphy3."""
     try:
-        from sessionscope.report.i18n import _morph
+        from sessionscope.language.morph import morph as analyser
 
-        morph = _morph()
+        morph = analyser()
     except ImportError:
         return name
     words = []

@@ -156,10 +156,10 @@ _AS_I, _AS_ME = "_1_", "_2_"
 _I_AGREE = ((re.compile(r"\bI're\b"), "I'm"), (re.compile(r"\bI are\b"), "I am"), (re.compile(r"\bI were\b"), "I was"))
 
 
-def _to_speaker(phrase: str, said: Sentence, table: dict[str, str]) -> str:
+def _to_speaker(phrase: str, said: Sentence) -> str:
     """``phrase``, taken from ``said`` by someone else, in the words of the one who takes it on (English): the
-    listener's "you" becomes "I" as a subject and "me" otherwise, and ``table``'s words are swapped ("me" → "you",
-    "your" → "my"), all at once.
+    listener's "you" becomes "I" as a subject and "me" otherwise, and the speaker's words are swapped (``_EN_SWAP``:
+    "me" → "you", "your" → "my"), all at once.
 
     Round 41: "You should try the Pomodoro method when you prepare slides." — "I'll try it this week." gave the task
     "try the Pomodoro method when you prepare slides", which the report, reading "you" as the owner's listener, turned
@@ -169,7 +169,7 @@ def _to_speaker(phrase: str, said: Sentence, table: dict[str, str]) -> str:
     """
     spans = list(_YOU.finditer(phrase))
     if not spans:
-        return _swap(phrase, table)
+        return _swap(phrase, _EN_SWAP)
     yous = [t for t in said.tokens if t.lower == "you" and t.dep]
     at = said.text.find(phrase)
     by_offset = {t.idx: t for t in yous}
@@ -185,7 +185,7 @@ def _to_speaker(phrase: str, said: Sentence, table: dict[str, str]) -> str:
             subject = bool(re.match(r"\s+[a-z]|['’](?:re|ve|ll|d)\b", phrase[m.end():], re.IGNORECASE))
         out += [phrase[last:m.start()], _AS_I if subject else _AS_ME]
         last = m.end()
-    swapped = _swap("".join([*out, phrase[last:]]), table)
+    swapped = _swap("".join([*out, phrase[last:]]), _EN_SWAP)
     swapped = swapped.replace(_AS_I, "I").replace(_AS_ME, "me")
     for pattern, repl in _I_AGREE:
         swapped = pattern.sub(repl, swapped)
@@ -204,8 +204,7 @@ def _request(sent: Sentence, gender: Optional[str] = None) -> Optional[tuple[str
         verb = next((t for t in sent.tokens if t.idx >= start), None)
         if verb is None or verb.feats.get("VerbForm") != "Inf" or verb.lemma in _RU_NOT_TASK:
             return None
-        formal = not re.search(r"(?<![\w-])(?:можешь|сможешь|мог|могла|ты|тебя)(?![\w-])", m.group(0), re.IGNORECASE)
-        table = _RU_SWAP_FORMAL if formal else _RU_SWAP_INFORMAL
+        informal = bool(re.search(r"(?<![\w-])(?:можешь|сможешь|мог|могла|ты|тебя)(?![\w-])", m.group(0), re.IGNORECASE))
     else:
         m = _EN_REQUEST.search(text)
         if m is None:
@@ -215,7 +214,6 @@ def _request(sent: Sentence, gender: Optional[str] = None) -> Optional[tuple[str
         first = m.group(group).split()[0].casefold().strip(",.?!")
         if first in _EN_NOT_TASK:
             return None
-        table = _EN_SWAP
     due = find_due(text)
     end = len(text)
     phrase = text[start:end]
@@ -227,8 +225,8 @@ def _request(sent: Sentence, gender: Optional[str] = None) -> Optional[tuple[str
     if len(_WORD.findall(phrase)) < 2:  # "could you send?": no task to take
         return None
     if sent.language == "ru":
-        return _ru_to_speaker(phrase, informal=table is _RU_SWAP_INFORMAL, gender=gender), due
-    return _to_speaker(phrase, sent, table), due
+        return _ru_to_speaker(phrase, informal=informal, gender=gender), due
+    return _to_speaker(phrase, sent), due
 
 
 # -- advice taken up in a word: "I'll try that", "I'll do it", «попробую», «так и сделаю» -----------------------------
@@ -331,10 +329,9 @@ def echoed_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[str]
                 continue
             if speakers[j] != speaker:
                 if sent.language == "ru":
-                    informal = re.search(r"(?<![\w-])(?:ты|тебя|тебе|твой|твоя|твои)(?![\w-])", prev.text, re.I)
-                    obj = _ru_to_speaker(obj, informal=bool(informal), gender=gender)
+                    obj = _ru_to_speaker(obj, informal=bool(_RU_INFORMAL.search(prev.text)), gender=gender)
                 else:
-                    obj = _to_speaker(obj, prev, _EN_SWAP)
+                    obj = _to_speaker(obj, prev)
             return f"{verb.text.lower() if sent.language == 'ru' else verb.lemma} {obj}"
     return None
 
@@ -399,7 +396,7 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
             phrase = re.sub(r"[\s,.!?…]+$", "", phrase)
             if len(_WORD.findall(phrase)) >= 2:
                 phrase = _ru_to_speaker(phrase, informal=bool(_RU_INFORMAL.search(said.text)), gender=gender) \
-                    if sent.language == "ru" else _to_speaker(phrase, said, _EN_SWAP)
+                    if sent.language == "ru" else _to_speaker(phrase, said)
                 return phrase + (f" ({when.group(0).strip()})" if when else ""), None
     return None
 

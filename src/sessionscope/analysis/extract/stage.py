@@ -406,7 +406,10 @@ def _task_and_due(sent: Sentence, hit: RuleHit, due: Optional[Due], cfg: Extract
     if sent.language == "ru":  # a verb in the past said to the one who accepts agrees with them (round 41)
         from sessionscope.language.morph import russian_gender
 
-        gender = russian_gender(next((p.name for p in session.participants if p.id == speaker), ""))
+        try:
+            gender = russian_gender(session.participant(speaker).name)
+        except KeyError:  # a speaker the session does not name: no gender
+            pass
     accepted = accepted_task(sent, task, speaker, speakers, parsed, i, advice, gender)
     if accepted is None:
         return task, due
