@@ -57,4 +57,26 @@ def first_person_verb(word: str, gender: Optional[str]) -> Optional[str]:
     return None if form is None else form.word
 
 
-__all__ = ["first_person_verb", "morph", "russian_gender"]
+def first_person_of_imperative(word: str) -> Optional[str]:
+    """A Russian imperative said to "вы" in the form the one who takes it on says it: a perfective verb in the first
+    person future ("предложите" → "предложу"), an imperfective one as "буду" and its infinitive ("пересматривайте" →
+    "буду пересматривать"). Only the plural imperative ("-те", "-тесь") is read: a singular one is too often another word
+    ("мой" is "my" far more often than "wash"). ``None`` when ``word`` is no such imperative."""
+    if not word.casefold().endswith(("те", "тесь")):
+        return None
+    try:
+        analyser = morph()
+    except ImportError:
+        return None
+    imp = next((p for p in analyser.parse(word.casefold())
+                if p.tag.POS == "VERB" and "impr" in p.tag and "incl" not in p.tag and "plur" in p.tag), None)
+    if imp is None:
+        return None
+    if imp.tag.aspect != "perf":
+        return f"буду {imp.normal_form}"
+    inf = next((q for q in analyser.parse(imp.normal_form) if q.tag.POS == "INFN"), None)
+    form = inf.inflect({"1per", "sing", "futr"}) if inf is not None else None
+    return None if form is None else form.word
+
+
+__all__ = ["first_person_of_imperative", "first_person_verb", "morph", "russian_gender"]

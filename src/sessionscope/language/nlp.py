@@ -455,6 +455,9 @@ _OC_FEATS = {
 
 
 _RU_SUBJ = {"я", "ты", "вы", "мы", "он", "она", "они"}
+# an object pronoun right after a word the dictionary also knows as a verb makes it the verb (round 42: «Конечно,
+# настрою её в четверг…» was the noun «настрой», and the task began at the next verb)
+_RU_OBJECT_AFTER = {"его", "её", "ее", "их"}
 # words that may stand before a sentence-initial imperative ("Не перегружайте…", "Обязательно отмечайте…")
 _RU_IMP_LEAD = {"не", "обязательно", "просто", "пожалуйста", "лучше", "тогда", "только", "сначала", "сразу", "всегда",
                 "никогда", "заодно", "ещё", "еще", "и", "а", "но", "так", "ну", "вот", "потом", "теперь", "главное", ","}
@@ -466,7 +469,8 @@ def _ru_verb(morph: Any, words: list[str], i: int, pos: str, feats: dict[str, st
     slovnet (trained on news) often mis-tags conversational verbs: pronoun-less
     «Пришлю…» as an adjective, «Сократите…» as an infinitive, «настрою» as a noun. A
     token becomes a finite verb when pymorphy3 knows it as one and either slovnet agrees,
-    the dictionary prefers the verb, or a subject pronoun stands right before it. Forms
+    the dictionary prefers the verb, a subject pronoun stands right before it, or an object pronoun («её», «их»)
+    right after it. Forms
     that are both imperative and 2nd-person plural future («спросите») are imperative
     at the start of a sentence (after words like «не», «обязательно») and future after a
     subject pronoun.
@@ -476,7 +480,8 @@ def _ru_verb(morph: Any, words: list[str], i: int, pos: str, feats: dict[str, st
     if not verbs:
         return pos, feats
     prev = words[i - 1].casefold() if i > 0 else ""
-    if not (pos in ("VERB", "AUX") or parses[0].tag.POS == "VERB" or prev in _RU_SUBJ):
+    nxt = words[i + 1].casefold() if i + 1 < len(words) else ""
+    if not (pos in ("VERB", "AUX") or parses[0].tag.POS == "VERB" or prev in _RU_SUBJ or nxt in _RU_OBJECT_AFTER):
         return pos, feats
     initial = all(w.casefold() in _RU_IMP_LEAD for w in words[:i])
     # the inclusive imperative («разобьём!», "let's split") is a joint first-person plural: keep it indicative

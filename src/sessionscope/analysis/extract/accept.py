@@ -115,6 +115,8 @@ _ADVICE_ASIDE = re.compile(r"^(?:(?:and|so|but|well)\b[\s,]*)?(?:if i may|if you
 _RU_BOTH_FORMAL = {**_RU_SWAP_FORMAL, **{v: k for k, v in _RU_SWAP_FORMAL.items() if k not in ("мое", "моем")}}
 _RU_BOTH_INFORMAL = {**_RU_SWAP_INFORMAL, **{v: k for k, v in _RU_SWAP_INFORMAL.items() if k not in ("мое", "моем")}}
 _RU_INFORMAL = re.compile(r"(?<![\w-])(?:ты|тебя|тебе|тобой|твой|твоя|твоё|твое|твои|можешь|сможешь)(?![\w-])", re.IGNORECASE)
+# a word that may be a plural imperative ("-те"), for :func:`_ru_to_speaker`
+_RU_IMPERATIVE_WORD = re.compile(r"(?<![\w-])[а-яё]+те(?:сь)?(?![\w-])", re.IGNORECASE)
 # "вы / ты" as the subject of the verb after it, an adverb or "не" between them allowed ("вы уже показывали")
 _RU_YOU_VERB = re.compile(r"(?<![\w-])(вы|ты)(\s+(?:(?:уже|тоже|также|ещё|еще|не|часто|обычно|всегда|только)\s+)?)"
                           r"([а-яё]+)(?![\w-])", re.IGNORECASE)
@@ -125,8 +127,10 @@ def _ru_to_speaker(phrase: str, *, informal: bool, gender: Optional[str]) -> str
     ("тебе / твой" when ``informal``) at once, and "вы / ты" with its verb as "я" with the verb in the first person
     ("которые вы показывали" → "которые я показывала" for a woman, :func:`~sessionscope.language.morph.first_person_verb`;
     a past-tense verb of an unknown ``gender`` stays as said, and so does its pronoun). Round 41: "вы" stayed, and
-    under the owner's name it read as the other person."""
-    from sessionscope.language.morph import first_person_verb
+    under the owner's name it read as the other person. Round 42: an imperative to "вы" is the owner's first person
+    too ("предложите" → "предложу", "пересматривайте" → "буду пересматривать":
+    :func:`~sessionscope.language.morph.first_person_of_imperative`)."""
+    from sessionscope.language.morph import first_person_of_imperative, first_person_verb
 
     phrase = _swap(phrase, _RU_BOTH_INFORMAL if informal else _RU_BOTH_FORMAL)
 
@@ -136,7 +140,13 @@ def _ru_to_speaker(phrase: str, *, informal: bool, gender: Optional[str]) -> str
             return m.group(0)
         return ("Я" if m.group(1)[:1].isupper() else "я") + m.group(2) + verb
 
-    return _RU_YOU_VERB.sub(one, phrase)
+    def imperative(m: re.Match[str]) -> str:
+        verb = first_person_of_imperative(m.group(0))
+        if verb is None:
+            return m.group(0)
+        return verb[:1].upper() + verb[1:] if m.group(0)[:1].isupper() else verb
+
+    return _RU_IMPERATIVE_WORD.sub(imperative, _RU_YOU_VERB.sub(one, phrase))
 
 
 def _swap(phrase: str, table: dict[str, str]) -> str:
@@ -241,7 +251,9 @@ _RU_TAKE_EXTRA = frozenset({"так", "это", "этот", "совет", "со�
 
 
 # when the advice will be tried, said after the verb: "at the next stand-up", «на следующей планёрке» (round 38)
-_WHEN = re.compile(r"\s*\b(?:(?:at|in|on|during)\s+(?:the\s+|our\s+|my\s+)?next\s+\w+(?:\s+meeting)?|next\s+time)\s*$"
+# (round 42: "for / over the next sprint", "for the next two weeks")
+_WHEN = re.compile(r"\s*\b(?:(?:at|in|on|during|for|over)\s+(?:the\s+|our\s+|my\s+)?next\s+"
+                   r"(?:(?:two|three|four|few|couple\s+of|\d+)\s+)?\w+(?:\s+meeting)?|next\s+time)\s*$"
                    r"|\s*(?<![\w-])(?:(?:на|в|во)\s+следующ\w+\s+\w+|в\s+следующий\s+раз)\s*$", re.IGNORECASE)
 
 
@@ -336,6 +348,129 @@ def echoed_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[str]
     return None
 
 
+# -- a commitment whose object is a pronoun: "Could you send me your notes?" — "Yes, I will send them tomorrow, …" ---
+_EN_POINTING = frozenset({"it", "them", "this", "that", "these", "those"})
+_RU_POINTING = frozenset({"его", "её", "ее", "их"})
+# verbs that say little of their own: what "it" stands for is not what was said with the verb before ("I was going to
+# do a slide of my design… I'll do it on the whiteboard": a real meeting, round 42's read)
+_LIGHT_VERBS = frozenset({"do", "make", "have", "get", "go", "be", "делать", "сделать"})
+_RU_DATIVE = re.compile(r"^(?:мне|вам|тебе|нам|им|ему|ей)\s+", re.IGNORECASE)
+_RU_DATIVE_ANY = re.compile(r"(?<![\w-])(?:мне|вам|тебе|нам|им|ему|ей)(?![\w-])", re.IGNORECASE)
+#: the longest object taken for a pronoun (words): a longer one is a clause, not a thing to name in a task
+POINTED_MAX_WORDS = 10
+
+
+def _subtree_span(sent: Sentence, root: int) -> tuple[int, int]:
+    """The first and last token index of ``root``'s subtree (by the parse's heads)."""
+    inside = {root}
+    grew = True
+    while grew:
+        grew = False
+        for k, t in enumerate(sent.tokens):
+            if k not in inside and t.head in inside and t.head != k:
+                inside.add(k)
+                grew = True
+    return min(inside), max(inside)
+
+
+def _en_noun_object(prev: Sentence, lemma: str) -> Optional[str]:
+    """The direct object, with a noun at its head, of a verb of ``lemma`` in ``prev`` ("your notes on the escalation
+    process" of "Could you send me your notes on the escalation process?"), without a due expression inside it; else
+    ``None``."""
+    for k, tok in enumerate(prev.tokens):
+        if tok.pos != "VERB" or tok.lemma != lemma:
+            continue
+        obj = next((j for j, t in enumerate(prev.tokens) if t.head == k and j != k and t.dep in ("dobj", "obj")), None)
+        if obj is None or prev.tokens[obj].pos not in ("NOUN", "PROPN"):
+            continue
+        first, last = _subtree_span(prev, obj)
+        start, end = prev.tokens[first].idx, prev.tokens[last].idx + len(prev.tokens[last].text)
+        text = prev.text[start:end]
+        due = find_due(text)
+        if due is not None:
+            text = text[:due.char_start] + " " + text[due.char_end:]
+        text = re.sub(r"[\s,;:.!?…]+$", "", " ".join(text.split()))
+        if 1 <= len(_WORD.findall(text)) <= POINTED_MAX_WORDS:
+            return text
+    return None
+
+
+def _pointing_pronoun(sent: Sentence) -> Optional[tuple[Token, Token]]:
+    """The verb and its object pronoun that only points back: English by the parse (the direct object right after the
+    verb: "send them"), Russian by the words («пришлю их», «её настрою»)."""
+    toks = sent.tokens
+    for k, verb in enumerate(toks):
+        if verb.pos != "VERB":
+            continue
+        if sent.language == "en":
+            if k + 1 < len(toks) and toks[k + 1].lower in _EN_POINTING and toks[k + 1].pos == "PRON" \
+                    and toks[k + 1].head == k and toks[k + 1].dep in ("dobj", "obj"):
+                return verb, toks[k + 1]
+        elif verb.feats.get("VerbForm") == "Fin" and verb.feats.get("Person") == "1":
+            for j in (k + 1, k - 1):
+                if 0 <= j < len(toks) and toks[j].lower in _RU_POINTING and toks[j].pos == "PRON":
+                    return verb, toks[j]
+    return None
+
+
+def _pointed_object(sent: Sentence, prev: Sentence, lemma: str, other: bool, gender: Optional[str]) -> Optional[str]:
+    """The object said with a verb of ``lemma`` in ``prev``, in the words of the one who promises (``other``: ``prev``
+    is someone else's), or ``None``."""
+    if sent.language == "en":
+        obj = _en_noun_object(prev, lemma)
+        return None if obj is None else _to_speaker(obj, prev) if other else obj
+    obj = _verb_object(prev, lemma)
+    if obj is None:
+        return None
+    if other:
+        obj = _ru_to_speaker(obj, informal=bool(_RU_INFORMAL.search(prev.text)), gender=gender)
+    if len(_WORD.findall(obj)) > POINTED_MAX_WORDS:
+        return None
+    return obj
+
+
+def pointed_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[str],
+                 parsed: Sequence[Sequence[Sentence]], index: int, gender: Optional[str] = None) -> Optional[str]:
+    """The task of a commitment whose verb's object only points back, with the thing named (round 42).
+
+    "Could you send me your notes on the escalation process?" — "Yes, I will send them to you tomorrow, together with
+    the slides." gave the task "send them to you, together with the slides": no task that stands on its own. The
+    pronoun ("it", "them", "this", "that", "these", "those": the direct object right after the verb, by the parse;
+    «его», «её», «их» next to a verb in the first person) is replaced by the object said with a verb of the same lemma
+    in the :data:`ECHO_UTTERANCES` utterances before, by either person ("send my notes on the escalation process to
+    you, together with the slides"; «пришлю вам мои заметки…»; another speaker's "my" becomes "your" and back). An
+    English object must have a noun at its head. A light verb ("do it", "make it", «сделаю это») is left as said: its
+    pronoun stands for an action (round 42's read of real meetings: "I'll do it on the whiteboard" took "a pretty
+    PowerPoint slide"). ``None`` when there is no such pronoun, no such object, or the pronoun is not in ``task``.
+    """
+    found = _pointing_pronoun(sent)
+    if found is None:
+        return None
+    verb, pron = found
+    if verb.lemma in _LIGHT_VERBS:  # "I'll do it on the whiteboard": "it" is the action, not the thing done before
+        return None
+    first, second = (verb, pron) if verb.idx < pron.idx else (pron, verb)
+    m = re.search(rf"(?<![\w-]){re.escape(first.text)}\s+{re.escape(second.text)}(?![\w-])", task, re.IGNORECASE)
+    if m is None:
+        return None
+    at = m.start() if first is pron else m.end() - len(pron.text)
+    lemma = verb.lemma.replace("ё", "е")
+    for j in range(index - 1, max(-1, index - 1 - ECHO_UTTERANCES), -1):
+        for prev in reversed(parsed[j]):
+            if prev.language != sent.language:
+                continue
+            obj = _pointed_object(sent, prev, lemma, speakers[j] != speaker, gender)
+            if obj is None:
+                continue
+            rest = task[at + len(pron.text):]
+            if sent.language == "ru" and _RU_DATIVE.match(obj) and _RU_DATIVE_ANY.search(task):
+                obj = _RU_DATIVE.sub("", obj, count=1)  # «пришлю их вам» keeps its own «вам»
+            if first is pron:  # «её настрою» → «настрою такую доску…»
+                return task[:at] + verb.text + " " + obj + task[m.end():]
+            return task[:at] + obj + rest
+    return None
+
+
 def _other_before(speaker: str, speakers: Sequence[str], index: int) -> Optional[int]:
     """The utterance just before ``index`` by someone else (the speaker's own one or two lines before it passed
     over: "Sure." then "I will.")."""
@@ -367,8 +502,9 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
 
     In order: the request just before, by someone else (for a phrase with no task words of its own); the object
     said with the phrase's one verb in the three utterances before, by either person (:func:`echoed_task`; no due
-    expression of its own); the advice just before, by someone else. ``None`` when none applies (the speaker's own
-    earlier lines, "Sure." then "I will.", are passed over when looking for the request or the advice).
+    expression of its own); the advice just before, by someone else; the thing a pronoun object points back to
+    (:func:`pointed_task`, round 42). ``None`` when none applies (the speaker's own earlier lines, "Sure." then "I
+    will.", are passed over when looking for the request or the advice).
     """
     from sessionscope.analysis.extract.actions import task_start
 
@@ -398,7 +534,8 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
                 phrase = _ru_to_speaker(phrase, informal=bool(_RU_INFORMAL.search(said.text)), gender=gender) \
                     if sent.language == "ru" else _to_speaker(phrase, said)
                 return phrase + (f" ({when.group(0).strip()})" if when else ""), None
-    return None
+    pointed = pointed_task(sent, task, speaker, speakers, parsed, index, gender)
+    return None if pointed is None else (pointed, None)
 
 
-__all__ = ["ECHO_UTTERANCES", "accepted_task", "echoed_task", "elliptic", "takes_up_advice"]
+__all__ = ["ECHO_UTTERANCES", "accepted_task", "echoed_task", "elliptic", "pointed_task", "takes_up_advice"]

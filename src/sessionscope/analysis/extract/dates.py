@@ -280,6 +280,7 @@ MONTH_ABBR_EN = {
 _MA_EN = "|".join(sorted(MONTH_ABBR_EN, key=len, reverse=True))
 _WD_RU = "|".join(WEEKDAYS_RU)
 _MO_RU = "|".join(MONTHS_RU)
+_RU_WD_GENITIVE = r"(?:понедельника|вторника|среды|четверга|пятницы|субботы|воскресенья)"
 _ORD_EN = "|".join(sorted((re.escape(k) for k in ORD_EN), key=len, reverse=True))
 _ORD_RU = r"(?:(?:двадцать|тридцать)\s+)?(?:" + "|".join(sorted(ORD_RU, key=len, reverse=True)) + r")\w*"
 _NUM_EN = r"\d+|a couple of|couple of|a few|an?|one|two|three|four|five|six|seven|ten"
@@ -288,6 +289,7 @@ _I = re.IGNORECASE | re.UNICODE
 # a part of the day after "today / tomorrow" or a weekday is read with it (round 38): "tomorrow morning", "on Friday
 # afternoon", «сегодня вечером», «в пятницу после обеда» (else the task kept a dangling «вечером»)
 _EN_DAYPART = r"(?:\s+(?:morning|afternoon|evening|night)\b)?"
+_EN_PLURAL_DAYPART = r"\s+(?:mornings|afternoons|evenings|nights)\b"
 _RU_DAYPART = r"(?:\s+(?:же\s+)?(?:утром|с\s+утра|днём|днем|вечером|ночью|до\s+обеда|после\s+обеда)\b)?"
 
 # (pattern, resolver(match, session_date, meeting_interval_days) -> date)
@@ -302,9 +304,12 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
         re.compile(
             # "every Monday", "each Friday", "on Mondays" are a habit, not a deadline (round 37: the look-behind sits
             # right before the weekday; before the optional "by/on…" it let "every Monday" match from the space);
-            # "from Monday", "starting Monday" start the task then: the words are the due expression's, not the task's
+            # "from Monday", "starting Monday" start the task then: the words are the due expression's, not the task's;
+            # round 42: weekdays joined before a plural part of the day ("block Tuesday and Thursday mornings") are a
+            # habit too, and what the task does, not when it is due
             rf"\b(?:by|before|on|until|till|this|for|from|starting(?:\s+on|\s+from)?|beginning)?\s*(?:this\s+)?"
-            rf"(?<!\bevery\s)(?<!\beach\s)({_WD_EN})\b(?!s\b|\s+(?:mornings|afternoons|evenings|nights)\b){_EN_DAYPART}",
+            rf"(?<!\bevery\s)(?<!\beach\s)({_WD_EN})\b(?!s\b|{_EN_PLURAL_DAYPART}|(?:,?\s+(?:{_WD_EN}))*,?\s+(?:and|or|&)\s+"
+            rf"(?:{_WD_EN})s?{_EN_PLURAL_DAYPART}){_EN_DAYPART}",
             _I,
         ),
         lambda m, d, n: _next_weekday(d, WEEKDAYS_EN.index(m.group(1).lower())),
@@ -339,6 +344,12 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
             r"\b(?:by\s+)?(?:the\s+)?(?:beginning|start)\s+of\s+next\s+week\b|\b(?:by\s+)?early\s+next\s+week\b", _I
         ),
         lambda m, d, n: _friday(d, 1) - _dt.timedelta(days=3),
+    ),
+    (
+        # "starting next week", "from next week": the task starts then, on its Monday (round 42: the task kept a
+        # dangling "starting", and the due date was that week's Friday)
+        re.compile(r"\b(?:starting|beginning|from)(?:\s+from)?\s+next\s+week\b", _I),
+        lambda m, d, n: _friday(d, 1) - _dt.timedelta(days=4),
     ),
     (
         re.compile(r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+next\s+week\b|\b(?:by\s+|during\s+|later\s+)?next\s+week\b", _I),
@@ -476,9 +487,11 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
     ),
     (
         # «каждый понедельник», «по понедельникам» are a habit (round 37); «с понедельника» starts the task then
-        re.compile(rf"(?:\b(?:до|к|ко|в|во|на|с|со)\s+)?(?:эт\w+\s+)?(?<!каждый\s)(?<!каждую\s)(?<!каждое\s)"
-                   rf"\b(?!\w+(?:ам|ям|ами|ями)\b)({_WD_RU}){_RU_DAYPART}", _I),
-        lambda m, d, n: _next_weekday(d, _ru_index(m.group(1), WEEKDAYS_RU)),
+        # round 42: a weekday in the genitive with no preposition names whose part of the day it is («утро вторника и
+        # четверга»), no due date («до вторника» is one)
+        re.compile(rf"(?:\b(?P<prep>до|к|ко|в|во|на|с|со)\s+)?(?:эт\w+\s+)?(?<!каждый\s)(?<!каждую\s)(?<!каждое\s)"
+                   rf"\b(?!\w+(?:ам|ям|ами|ями)\b)(?(prep)|(?!{_RU_WD_GENITIVE}\b))(?P<wd>{_WD_RU}){_RU_DAYPART}", _I),
+        lambda m, d, n: _next_weekday(d, _ru_index(m.group("wd"), WEEKDAYS_RU)),
     ),
     (
         re.compile(
@@ -494,6 +507,8 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
         re.compile(r"(?:\b(?:до|к)\s+)?конц\w*\s+(?:этой\s+)?недел\w*|\bна\s+этой\s+неделе\b", _I),
         lambda m, d, n: _friday(d, 0),
     ),
+    # «со следующей недели»: the task starts then, on its Monday (round 42, as "starting next week")
+    (re.compile(r"(?<![\w-])(?:с|со)\s+следующей\s+недели\b", _I), lambda m, d, n: _friday(d, 1) - _dt.timedelta(days=4)),
     (
         re.compile(
             r"(?:\b(?:до|к)\s+)?конц\w*\s+следующей\s+недел\w*|\bна\s+следующей\s+неделе\b|\bследующ\w+\s+недел\w*", _I

@@ -1,0 +1,134 @@
+"""Round 42 (issue 10): a third new-user pass over one-to-one calls — task phrases that stand on their own and due
+dates that are due dates.
+
+"Could you send me your notes on the escalation process?" — "Yes, I will send them to you tomorrow, together with the
+slides." gave the task "send them to you, together with the slides"; "I will block Tuesday and Thursday mornings
+starting next week." was due "Tuesday" with the task "block and Thursday mornings starting"; its Russian twin was due
+«вторника»; «Конечно, настрою её в четверг и приглашу…» lost its first verb (tagged as the noun «настрой»)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+SESSION = dt.date(2026, 12, 1)  # a Tuesday
+
+
+@pytest.mark.parametrize(("text", "due", "date"), [
+    ("I will block Tuesday and Thursday mornings starting next week.", "starting next week", dt.date(2026, 12, 7)),
+    ("I can do Monday, Wednesday and Friday evenings.", None, None),
+    ("I will call Tuesday and Thursday.", "Tuesday", dt.date(2026, 12, 8)),  # no part of the day: still a date
+    ("I'll do it on Monday and Tuesday morning.", "on Monday", dt.date(2026, 12, 7)),
+    ("From next week I will run the stand-ups.", "From next week", dt.date(2026, 12, 7)),
+    ("I will finish it by next week.", "by next week", dt.date(2026, 12, 11)),
+    ("Заблокирую утро вторника и четверга со следующей недели.", "со следующей недели", dt.date(2026, 12, 7)),
+    ("Сделаю до вторника.", "до вторника", dt.date(2026, 12, 8)),
+    ("Сделаю на следующей неделе.", "на следующей неделе", dt.date(2026, 12, 11)),
+])
+def test_due_dates_and_what_the_task_does(text: str, due: str | None, date: dt.date | None) -> None:
+    from sessionscope.analysis.extract.dates import find_due
+
+    got = find_due(text, session_date=SESSION)
+    assert (got.text if got else None) == due
+    assert (got.date if got else None) == date
+
+
+@pytest.mark.parametrize(("word", "want"), [
+    ("предложите", "предложу"), ("пересматривайте", "буду пересматривать"), ("разбейте", "разобью"),
+    ("запишитесь", "запишусь"), ("работе", None), ("мой", None), ("узнаете", None),
+])
+def test_a_russian_imperative_in_the_first_person(word: str, want: str | None) -> None:
+    from sessionscope.language.morph import first_person_of_imperative
+
+    assert first_person_of_imperative(word) == want
+
+
+def test_a_russian_imperative_taken_on_reads_as_the_owners() -> None:
+    from sessionscope.analysis.extract.accept import _ru_to_speaker
+
+    assert _ru_to_speaker("и предложите мне новую дату", informal=False, gender=None) == "и предложу вам новую дату"
+
+
+def test_an_object_pronoun_makes_the_word_before_it_a_verb() -> None:
+    from sessionscope.language.nlp import parse_texts
+
+    sent = parse_texts(["Конечно, настрою её в четверг и приглашу ваших руководителей групп."], language="ru")[0][0]
+    tok = next(t for t in sent.tokens if t.text == "настрою")
+    assert tok.pos == "VERB" and tok.feats.get("Person") == "1"
+
+
+_CALL_EN = [
+    ("robert", 0.0, 4.0, "Could you set up a board for my team?"),
+    ("maya", 4.5, 9.0, "Sure, I'll set it up on Thursday and invite your three leads."),
+    ("maya", 9.5, 13.0, "Could you send me your notes on the client escalation process?"),
+    ("robert", 13.5, 19.0, "Yes, I will send them to you tomorrow, together with the slides from my talk."),
+    ("robert", 19.5, 24.0, "Review the plan with the team every Monday, and move the dates as soon as a task runs late."),
+    ("maya", 24.5, 27.0, "I can try that for the next sprint."),
+    ("maya", 27.5, 31.0, "I will block Tuesday and Thursday mornings starting next week."),
+]
+
+_CALL_RU = [
+    ("sergey", 0.0, 4.0, "Можете настроить такую доску для моего отдела?"),
+    ("olga", 4.5, 9.0, "Конечно, настрою её в четверг и приглашу ваших руководителей групп."),
+    ("olga", 9.5, 13.0, "Можете прислать мне ваши заметки по процессу эскалации?"),
+    ("sergey", 13.5, 19.0, "Да, пришлю их завтра вместе со слайдами моего доклада."),
+    ("sergey", 19.5, 24.0, "Да, позвоните до пятницы и предложите новую дату, в которой вы уверены."),
+    ("olga", 24.5, 27.0, "Хорошо, позвоню в среду."),
+    ("olga", 27.5, 31.0, "Заблокирую утро вторника и четверга со следующей недели."),
+]
+
+
+def _tasks(rows: list, language: str, names: dict[str, str]) -> dict[str, tuple[str, str | None]]:
+    from helpers import make_session
+    from sessionscope.analysis.extract.stage import ExtractionStage
+    from sessionscope.model import Participant, Role
+
+    ids = list(names)
+    session = make_session(rows, roles={ids[0]: "junior", ids[1]: "senior"}, language=language)
+    session = dataclasses.replace(session, date=SESSION, participants=(
+        Participant(ids[0], names[ids[0]], Role.JUNIOR), Participant(ids[1], names[ids[1]], Role.SENIOR)))
+    out = ExtractionStage()(session)
+    return {a.utterance_id: (a.task, a.due_text) for a in out.action_items}
+
+
+def test_an_english_call_s_tasks_stand_on_their_own() -> None:
+    got = _tasks(_CALL_EN, "en", {"maya": "Maya", "robert": "Robert"})
+    assert got["u0002"] == ("set a board up and invite your three leads", "on Thursday")
+    assert got["u0004"] == ("send my notes on the client escalation process to you, together with the slides from my talk",
+                            "tomorrow")
+    assert got["u0007"] == ("block Tuesday and Thursday mornings", "starting next week")
+    assert got["u0006"] == ("Review the plan with the team every Monday, and move the dates as soon as a task runs late "
+                            "(for the next sprint)", None)
+
+
+def test_a_russian_call_s_tasks_stand_on_their_own() -> None:
+    got = _tasks(_CALL_RU, "ru", {"olga": "Ольга Орлова", "sergey": "Сергей Петров"})
+    assert got["u0002"] == ("настрою такую доску для вашего отдела и приглашу ваших руководителей групп", "в четверг")
+    assert got["u0004"] == ("пришлю вам мои заметки по процессу эскалации вместе со слайдами моего доклада", "завтра")
+    assert got["u0006"][0] == "позвоню и предложу новую дату"
+    assert got["u0007"] == ("Заблокирую утро вторника и четверга", "со следующей недели")
+
+
+@pytest.mark.parametrize(("task", "want"), [
+    ("try that for the next sprint", True), ("try it over the next two weeks", True), ("try that", True),
+    ("try the new board for the next sprint", False),
+])
+def test_advice_taken_up_for_a_while(task: str, want: bool) -> None:
+    from sessionscope.analysis.extract.accept import takes_up_advice
+    from sessionscope.language.nlp import parse_texts
+
+    sent = parse_texts([f"I can {task}."], language="en")[0][0]
+    assert takes_up_advice(task, sent) is want
+
+
+def test_a_light_verb_s_pronoun_is_left_as_said() -> None:
+    """Round 42's read of real meetings: "I'll do it on the whiteboard" had taken "a pretty PowerPoint slide" from the
+    speaker's own "do" before it."""
+    rows = [
+        ("anna", 0.0, 4.0, "Could you do a slide of the first design?"),
+        ("boris", 4.5, 8.0, "Sure, I'll do it on the whiteboard tomorrow."),
+    ]
+    got = _tasks(rows, "en", {"anna": "Anna", "boris": "Boris"})
+    assert got["u0002"][0] == "do it on the whiteboard"
