@@ -6,8 +6,7 @@ whose object only points back ("I will send them tomorrow", «пришлю их 
 before it (:func:`sessionscope.analysis.extract.accept.pointed_task`); "block Tuesday and Thursday mornings" and «утро
 вторника и четверга» are no due date, "starting next week" / «со следующей недели» is read whole (its Monday); advice
 taken up "for the next sprint" takes the advice; a Russian imperative taken from the other person is the owner's first
-person ("предложите" → "предложу"); «настрою её» is the verb (an object pronoun after it); a task phrase that opened
-its sentence loses the capital the sentence gave it.
+person ("предложите" → "предложу"); «настрою её» is the verb (an object pronoun after it).
 
 Usage (repository root; about 7 minutes on 2 cores for each ``read``; the read is round 40's)::
 
