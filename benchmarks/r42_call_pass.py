@@ -6,7 +6,9 @@ whose object only points back ("I will send them tomorrow", «пришлю их 
 before it (:func:`sessionscope.analysis.extract.accept.pointed_task`); "block Tuesday and Thursday mornings" and «утро
 вторника и четверга» are no due date, "starting next week" / «со следующей недели» is read whole (its Monday); advice
 taken up "for the next sprint" takes the advice; a Russian imperative taken from the other person is the owner's first
-person ("предложите" → "предложу"); «настрою её» is the verb (an object pronoun after it).
+person ("предложите" → "предложу"); «настрою её» is the verb (an object pronoun after it). A short answer to the other
+person's offer to show something ("Anything else you want me to show you next time?" — "Maybe the dashboards.") is
+the speaker's request, not advice (:func:`sessionscope.analysis.extract.request.chooses_from_offer`).
 
 Usage (repository root; about 7 minutes on 2 cores for each ``read``; the read is round 40's)::
 
@@ -18,7 +20,8 @@ Usage (repository root; about 7 minutes on 2 cores for each ``read``; the read i
 
 Files: every held-out train meeting of MRDA and AMI (never dev), the Zoom class, SBC001, SBC009, SBC044, QMSum's
 ES2004a–d and the two bundled examples' reference transcripts; every action item's task, owner, due date, confidence,
-to-check mark and method.
+to-check mark and method, and every recommendation's text, giver, receiver, confidence, to-check, request and
+procedure marks (keys ``rec:…``).
 """
 
 from __future__ import annotations
@@ -32,8 +35,17 @@ from r37_accepted import EXAMPLES, read_real  # noqa: E402
 from r40_request_tasks import FILES, QMSUM, _items  # noqa: E402
 
 
+def _both(stage, session) -> dict[str, dict]:  # noqa: ANN001
+    out = stage(session)
+    recs = {f"rec:{r.utterance_id}:{r.char_end}": {
+        "text": r.text, "giver": r.giver, "receiver": r.receiver, "to_check": r.to_check, "request": r.request,
+        "procedure": r.procedure, "confidence": None if r.confidence is None else round(r.confidence, 4)}
+        for r in out.recommendations}
+    return {**recs, **_items(lambda s: out, session)}
+
+
 def read(out: Path) -> None:
-    read_real(out, "python benchmarks/r42_call_pass.py read", _items, {**QMSUM, **EXAMPLES})
+    read_real(out, "python benchmarks/r42_call_pass.py read", _both, {**QMSUM, **EXAMPLES})
 
 
 def compare(before: Path, after: Path, out: Path) -> dict:

@@ -38,6 +38,9 @@ def test_due_dates_and_what_the_task_does(text: str, due: str | None, date: dt.d
 @pytest.mark.parametrize(("word", "want"), [
     ("предложите", "предложу"), ("пересматривайте", "буду пересматривать"), ("разбейте", "разобью"),
     ("запишитесь", "запишусь"), ("работе", None), ("мой", None), ("узнаете", None),
+    # singular (informal) imperatives only when the dictionary is sure: "пришли" is as often "came"
+    ("поставь", "поставлю"), ("говори", "буду говорить"), ("пришли", None), ("свой", None), ("стой", None),
+    ("будьте", "буду"),
 ])
 def test_a_russian_imperative_in_the_first_person(word: str, want: str | None) -> None:
     from sessionscope.language.morph import first_person_of_imperative
@@ -113,7 +116,7 @@ def test_a_russian_call_s_tasks_stand_on_their_own() -> None:
 
 @pytest.mark.parametrize(("task", "want"), [
     ("try that for the next sprint", True), ("try it over the next two weeks", True), ("try that", True),
-    ("try the new board for the next sprint", False),
+    ("try that at the meeting", True), ("try the new board for the next sprint", False),
 ])
 def test_advice_taken_up_for_a_while(task: str, want: bool) -> None:
     from sessionscope.analysis.extract.accept import takes_up_advice
@@ -132,3 +135,47 @@ def test_a_light_verb_s_pronoun_is_left_as_said() -> None:
     ]
     got = _tasks(rows, "en", {"anna": "Anna", "boris": "Boris"})
     assert got["u0002"][0] == "do it on the whiteboard"
+
+
+@pytest.mark.parametrize(("offer", "reply", "language", "want"), [
+    ("Anything else you want me to show you next time?", "Maybe the dashboards.", "en", True),
+    ("Should I walk you through the new report?", "Yes, the filters part, please.", "en", True),
+    ("Anything else you want me to show you next time?", "Maybe the dashboards, and you should also try the API.",
+     "en", False),  # advice in another clause
+    ("Anything else you want me to show you next time.", "Maybe the dashboards.", "en", False),  # no question
+    ("How was the client meeting?", "Maybe the dashboards.", "en", False),  # no offer
+    ("Что ещё вам показать в следующий раз?", "Может быть, дашборды.", "ru", True),
+    ("Что ещё вам показать в следующий раз?", "Попробуйте сначала сами разобраться с фильтрами и дашбордами.", "ru",
+     False),
+])
+def test_a_choice_among_what_the_other_offers_to_show(offer: str, reply: str, language: str, want: bool) -> None:
+    from sessionscope.analysis.extract.request import chooses_from_offer
+    from sessionscope.language.nlp import parse_texts
+
+    o = parse_texts([offer], language=language)[0][-1]
+    r = parse_texts([reply], language=language)[0][0]
+    assert chooses_from_offer(o, r) is want
+
+
+def test_maybe_the_dashboards_is_a_request_not_the_seniors_advice() -> None:
+    from helpers import make_session
+    from sessionscope.analysis.extract.stage import ExtractionStage
+
+    rows = [
+        ("dev", 0.0, 4.0, "Anything else you want me to show you next time?"),
+        ("helen", 4.5, 6.0, "Maybe the dashboards."),
+    ]
+    out = ExtractionStage()(make_session(rows, roles={"dev": "junior", "helen": "senior"}))
+    listed = [r for r in out.recommendations if r.utterance_id == "u0002"]
+    assert listed and all(r.request for r in listed)  # listed as the heads find it, but as a request
+    assert not [r for r in out.advice if r.giver == "helen"]
+
+
+def test_russian_advice_taken_up_at_a_meeting() -> None:
+    rows = [
+        ("dmitry", 0.0, 5.0, "Говори спокойно и предлагай варианты: сейчас за доплату или в следующем релизе бесплатно."),
+        ("katya", 5.5, 8.0, "Хорошо, попробую на встрече в четверг."),
+    ]
+    got = _tasks(rows, "ru", {"katya": "Катя Орлова", "dmitry": "Дмитрий Петров"})
+    assert got["u0002"] == ("Буду говорить спокойно и буду предлагать варианты: сейчас за доплату или в следующем "
+                            "релизе бесплатно (на встрече)", "в четверг")

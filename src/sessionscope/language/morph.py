@@ -58,20 +58,29 @@ def first_person_verb(word: str, gender: Optional[str]) -> Optional[str]:
 
 
 def first_person_of_imperative(word: str) -> Optional[str]:
-    """A Russian imperative said to "вы" in the form the one who takes it on says it: a perfective verb in the first
-    person future ("предложите" → "предложу"), an imperfective one as "буду" and its infinitive ("пересматривайте" →
-    "буду пересматривать"). Only the plural imperative ("-те", "-тесь") is read: a singular one is too often another word
-    ("мой" is "my" far more often than "wash"). ``None`` when ``word`` is no such imperative."""
-    if not word.casefold().endswith(("те", "тесь")):
-        return None
+    """A Russian imperative said to "вы" or "ты" in the form the one who takes it on says it: a perfective verb in the
+    first person future ("предложите" → "предложу", "поставь" → "поставлю"), an imperfective one as "буду" and its
+    infinitive ("пересматривайте" → "буду пересматривать"). A plural imperative ("-те", "-тесь") is read whenever the
+    dictionary knows the word as one; a singular one only when the dictionary is sure of it (at least
+    :data:`SINGULAR_IMPERATIVE_SURE` of its weight): "мой" is "my" far more often than "wash", and "пришли" is as often
+    "came" as "send". ``None`` when ``word`` is no such imperative, or the imperative of two verbs ("стой")."""
     try:
         analyser = morph()
     except ImportError:
         return None
-    imp = next((p for p in analyser.parse(word.casefold())
-                if p.tag.POS == "VERB" and "impr" in p.tag and "incl" not in p.tag and "plur" in p.tag), None)
-    if imp is None:
+    parses = analyser.parse(word.casefold())
+    imper = [p for p in parses if p.tag.POS == "VERB" and "impr" in p.tag and "incl" not in p.tag]
+    if word.casefold().endswith(("те", "тесь")):
+        imper = [p for p in imper if "plur" in p.tag]
+    else:
+        imper = [p for p in imper if "sing" in p.tag]
+        if sum(p.score for p in imper) < SINGULAR_IMPERATIVE_SURE:
+            return None
+    if not imper or len({p.normal_form for p in imper}) > 1:  # "стой": "stand" or "cost"
         return None
+    imp = imper[0]
+    if imp.normal_form == "быть":  # "будь", "будьте": "буду"
+        return "буду"
     if imp.tag.aspect != "perf":
         return f"буду {imp.normal_form}"
     inf = next((q for q in analyser.parse(imp.normal_form) if q.tag.POS == "INFN"), None)
@@ -79,4 +88,8 @@ def first_person_of_imperative(word: str) -> Optional[str]:
     return None if form is None else form.word
 
 
-__all__ = ["first_person_of_imperative", "first_person_verb", "morph", "russian_gender"]
+#: how much of a word's dictionary weight must be a singular imperative for :func:`first_person_of_imperative`
+SINGULAR_IMPERATIVE_SURE = 0.9
+
+
+__all__ = ["SINGULAR_IMPERATIVE_SURE", "first_person_of_imperative", "first_person_verb", "morph", "russian_gender"]

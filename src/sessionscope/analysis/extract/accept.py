@@ -115,8 +115,8 @@ _ADVICE_ASIDE = re.compile(r"^(?:(?:and|so|but|well)\b[\s,]*)?(?:if i may|if you
 _RU_BOTH_FORMAL = {**_RU_SWAP_FORMAL, **{v: k for k, v in _RU_SWAP_FORMAL.items() if k not in ("мое", "моем")}}
 _RU_BOTH_INFORMAL = {**_RU_SWAP_INFORMAL, **{v: k for k, v in _RU_SWAP_INFORMAL.items() if k not in ("мое", "моем")}}
 _RU_INFORMAL = re.compile(r"(?<![\w-])(?:ты|тебя|тебе|тобой|твой|твоя|твоё|твое|твои|можешь|сможешь)(?![\w-])", re.IGNORECASE)
-# a word that may be a plural imperative ("-те"), for :func:`_ru_to_speaker`
-_RU_IMPERATIVE_WORD = re.compile(r"(?<![\w-])[а-яё]+те(?:сь)?(?![\w-])", re.IGNORECASE)
+# a word that may be an imperative, for :func:`_ru_to_speaker`
+_RU_IMPERATIVE_WORD = re.compile(r"(?<![\w-])[а-яё]{3,}(?![\w-])", re.IGNORECASE)
 # "вы / ты" as the subject of the verb after it, an adverb or "не" between them allowed ("вы уже показывали")
 _RU_YOU_VERB = re.compile(r"(?<![\w-])(вы|ты)(\s+(?:(?:уже|тоже|также|ещё|еще|не|часто|обычно|всегда|только)\s+)?)"
                           r"([а-яё]+)(?![\w-])", re.IGNORECASE)
@@ -127,8 +127,8 @@ def _ru_to_speaker(phrase: str, *, informal: bool, gender: Optional[str]) -> str
     ("тебе / твой" when ``informal``) at once, and "вы / ты" with its verb as "я" with the verb in the first person
     ("которые вы показывали" → "которые я показывала" for a woman, :func:`~sessionscope.language.morph.first_person_verb`;
     a past-tense verb of an unknown ``gender`` stays as said, and so does its pronoun). Round 41: "вы" stayed, and
-    under the owner's name it read as the other person. Round 42: an imperative to "вы" is the owner's first person
-    too ("предложите" → "предложу", "пересматривайте" → "буду пересматривать":
+    under the owner's name it read as the other person. Round 42: an imperative to "вы" or "ты" is the owner's first
+    person too ("предложите" → "предложу", "пересматривайте" → "буду пересматривать":
     :func:`~sessionscope.language.morph.first_person_of_imperative`)."""
     from sessionscope.language.morph import first_person_of_imperative, first_person_verb
 
@@ -251,10 +251,14 @@ _RU_TAKE_EXTRA = frozenset({"так", "это", "этот", "совет", "со�
 
 
 # when the advice will be tried, said after the verb: "at the next stand-up", «на следующей планёрке» (round 38)
-# (round 42: "for / over the next sprint", "for the next two weeks")
+# (round 42: "for / over the next sprint", "for the next two weeks"; "at the meeting", «на встрече» with no "next")
+_EN_OCCASION = r"(?:meeting|call|stand-?up|review|sprint|retro|one-on-one|1:1|demo|presentation)"
+_RU_OCCASION = r"(?:встрече|созвоне|планёрке|планерке|летучке|ревью|спринте|презентации|демо)"
 _WHEN = re.compile(r"\s*\b(?:(?:at|in|on|during|for|over)\s+(?:the\s+|our\s+|my\s+)?next\s+"
-                   r"(?:(?:two|three|four|few|couple\s+of|\d+)\s+)?\w+(?:\s+meeting)?|next\s+time)\s*$"
-                   r"|\s*(?<![\w-])(?:(?:на|в|во)\s+следующ\w+\s+\w+|в\s+следующий\s+раз)\s*$", re.IGNORECASE)
+                   r"(?:(?:two|three|four|few|couple\s+of|\d+)\s+)?\w+(?:\s+meeting)?|next\s+time"
+                   rf"|(?:at|in|during)\s+(?:the|our|my|this|that)\s+(?:\w+\s+)?{_EN_OCCASION})\s*$"
+                   r"|\s*(?<![\w-])(?:(?:на|в|во)\s+следующ\w+\s+\w+|в\s+следующий\s+раз"
+                   rf"|(?:на|в|во)\s+(?:эт\w+\s+|нашей\s+|моей\s+)?{_RU_OCCASION})\s*$", re.IGNORECASE)
 
 
 def takes_up_advice(task: str, sent: Sentence) -> bool:

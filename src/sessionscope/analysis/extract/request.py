@@ -149,4 +149,37 @@ def own_request(sent: Sentence) -> bool:
     return request_text(sent.text, sent.language)
 
 
-__all__ = ["deferred_request", "own_request", "request_text"]
+# -- a choice among what the other one offers to show (round 42) ------------------------------------------------------
+# the other one offers, as a question, to show, tell, send or prepare something for the speaker: "Anything else you want
+# me to show you next time?", "Should I walk you through it?", «Что ещё вам показать в следующий раз?»
+_EN_OFFER = re.compile(
+    r"\b(?:want|like|need)\s+me\s+to\s+(?:show|explain|send|walk|go\s+through|cover|prepare|demo|teach|look\s+at|"
+    r"talk\s+about)\b|\b(?:shall|should|can|could|may)\s+i\s+(?:show|explain|send|walk|go\s+through|prepare|demo|teach)\b",
+    re.IGNORECASE)
+_RU_OFFER_VERB = r"(?:показать|рассказать|объяснить|прислать|подготовить|разобрать|скинуть)"
+_RU_OFFER = re.compile(rf"(?<![\w-]){_RU_OFFER_VERB}\s+(?:вам|тебе)(?![\w-])|(?<![\w-])(?:вам|тебе)\s+{_RU_OFFER_VERB}(?![\w-])",
+                       re.IGNORECASE)
+#: the longest answer read as a choice (words): a longer one says more than what to be shown
+CHOICE_MAX_WORDS = 8
+
+
+def chooses_from_offer(offer: Sentence, sent: Sentence) -> bool:
+    """Whether ``sent`` answers ``offer`` — the other person's question offering to show, tell, send or prepare
+    something for the speaker — by naming what ("Maybe the dashboards.", «Может быть, дашборды.»).
+
+    Such an answer is the speaker's request, not advice: the heads score "Maybe the dashboards." as a suggestion (AMI
+    tags a "maybe the …" fragment ``sug``), and counted as the senior's advice it turned a request to be taught into
+    teaching (round 42). Only a short answer (at most :data:`CHOICE_MAX_WORDS` words) that advises nothing in another
+    clause; ``offer`` must end with a question mark.
+    """
+    if offer.language != sent.language or not offer.text.rstrip().endswith("?"):
+        return False
+    if not (_RU_OFFER if sent.language == "ru" else _EN_OFFER).search(norm(strip_markup(offer.text))):
+        return False
+    t = norm(strip_markup(sent.text))
+    if len(re.findall(r"\w+", t)) > CHOICE_MAX_WORDS:
+        return False
+    return not (_RU_ADVICE_CLAUSE if sent.language == "ru" else _EN_ADVICE_CLAUSE).search(t)
+
+
+__all__ = ["CHOICE_MAX_WORDS", "chooses_from_offer", "deferred_request", "own_request", "request_text"]

@@ -65,7 +65,7 @@ from sessionscope.analysis.extract.bare import is_bare, parse_utterances
 from sessionscope.analysis.extract.dates import Due, agreed_next_meeting, find_due
 from sessionscope.analysis.extract.problems import link_solutions, problem_rule
 from sessionscope.analysis.extract.recommendations import advice_text, meeting_procedure, recommendation_rule
-from sessionscope.analysis.extract.request import own_request
+from sessionscope.analysis.extract.request import chooses_from_offer, own_request
 from sessionscope.analysis.extract.rules import LOW_HEAD, RuleHit, informal_context, own_side_context, quoted_by_frame
 from sessionscope.analysis.questions import questions_decided_by, session_questions
 from sessionscope.config import Config, DynamicsConfig, ExtractionConfig
@@ -488,6 +488,8 @@ def extract_items(
         bare = is_bare(utt.text)  # a recogniser's text without punctuation or capitals
         # a task handed to "you" in a group is for the next other speaker (the one told answers), not the previous
         assignee = task_addressee(session, i, receiver)
+        # the other one's question just before, which may offer to show the speaker something (round 42)
+        offer = parsed[i - 1][-1] if i > 0 and parsed[i - 1] and speakers[i - 1] != utt.speaker else None
         for j, sent in enumerate(sents):
             # the participants called by name ("Sam, you should…"): the "you" of this sentence, in a group
             called, after_call = call(sent.text, session, utt.speaker) if len(session.participants) > 2 else ((), 0)
@@ -521,7 +523,8 @@ def extract_items(
                     text=shown, area=area, confidence=round(d.confidence, 3) if calibrated else None,
                     char_start=at, char_end=to, method=d.method,
                     to_check=calibrated and d.confidence < rec_check_below,
-                    procedure=meeting_procedure(sent), request=own_request(sent),
+                    procedure=meeting_procedure(sent),
+                    request=own_request(sent) or (offer is not None and chooses_from_offer(offer, sent)),
                 ))
                 solutions.append((i, "recommendation", utt.speaker, rid))
                 _keep_advice(advice, i, sent, recs[-1])
