@@ -179,3 +179,25 @@ def test_russian_advice_taken_up_at_a_meeting() -> None:
     got = _tasks(rows, "ru", {"katya": "Катя Орлова", "dmitry": "Дмитрий Петров"})
     assert got["u0002"] == ("Буду говорить спокойно и буду предлагать варианты: сейчас за доплату или в следующем "
                             "релизе бесплатно (на встрече)", "в четверг")
+
+
+def test_a_pair_s_summary_says_who_shared_what() -> None:
+    """Round 42: the summary said only that knowledge flowed both ways; what each taught, by topic area, was in
+    session.json and the researchers' tables alone."""
+    from sessionscope.model import KnowledgeFlow
+    from sessionscope.report.session_md import render_session_markdown
+    from test_report_data import full_session
+
+    flows = {"tools": {"anna": {"boris": 6}}, "time": {"boris": {"anna": 2}, "anna": {"boris": 1}},
+             "other": {"boris": {"anna": 3}}, "projects": {"boris": {"anna": 2}}}
+    s = full_session().evolve(knowledge_flow=KnowledgeFlow(matrix=flows, mutuality_index=0.8))
+    md = render_session_markdown(s)
+    assert ("What each shared, by topic area (recommendations given and questions answered) — Anna Smirnova → Boris "
+            "Ivanov: Tools and technology 6, Time management and priorities 1; Boris Ivanov → Anna Smirnova: Time "
+            "management and priorities 2, Project management 2.") in md  # small talk left out, ties in the guide's order
+    ru = render_session_markdown(full_session(language="ru").evolve(knowledge_flow=KnowledgeFlow(matrix=flows,
+                                                                                                 mutuality_index=0.8)))
+    assert "Кто чем делился, по темам (данные советы и ответы на вопросы) — " in ru
+    # no topic areas (the topics did not run): nothing to say by area
+    bare = full_session().evolve(knowledge_flow=KnowledgeFlow(matrix={"all": {"anna": {"boris": 2}}}, mutuality_index=0.0))
+    assert "What each shared" not in render_session_markdown(bare)

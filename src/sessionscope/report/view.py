@@ -191,6 +191,47 @@ def _mutuality_sentence(session: Session, t: Translator, cfg: ReportConfig) -> O
     return sentence
 
 
+#: the most areas named for one direction in :func:`_flow_sentence`
+FLOW_AREAS = 3
+
+
+def _flow_sentence(session: Session, t: Translator, names: _Names) -> Optional[str]:
+    """Who shared what with whom in a pair, by topic area: "Dev → Helen: Tools and technology 6; Helen → Dev: Time
+    management and priorities 2, Project management 1" (round 42: the pair's summary said only that knowledge flowed
+    both ways; what each taught was in session.json and the researchers' tables alone). The flows are those of the
+    mutuality index (recommendations given and questions and requests answered, items to check left out); small talk
+    is left out, and so are flows without an area (the topics did not run). ``None`` outside a pair or without such
+    flows."""
+    kf = session.knowledge_flow
+    if kf is None or len(session.participants) != 2:
+        return None
+    parts = []
+    for giver in (p.id for p in session.participants):
+        counts: dict[str, int] = {}
+        for area, rows in kf.matrix.items():
+            if area == t.other_area or area not in t.areas:  # small talk; "all" when the topics did not run
+                continue
+            n = sum(rows.get(giver, {}).values())
+            if n:
+                counts[area] = n
+        if not counts:
+            continue
+        receiver = next(p.id for p in session.participants if p.id != giver)
+        top = sorted(counts, key=lambda a: (-counts[a], t.areas.index(a)))[:FLOW_AREAS]
+        parts.append(t("flow_direction", giver=names(giver), receiver=names(receiver),
+                       areas=", ".join(f"{t.area(a)} {counts[a]}" for a in top)))
+    return t("flow_what", flows="; ".join(parts)) if parts else None
+
+
+def _exchange_sentences(session: Session, t: Translator, names: _Names, cfg: ReportConfig) -> list[str]:
+    """Whether knowledge flowed both ways, then (a pair) what each shared by topic area."""
+    mutual = _mutuality_sentence(session, t, cfg)
+    if mutual is None:
+        return []
+    flows = _flow_sentence(session, t, names)
+    return [mutual] if flows is None else [mutual, flows]
+
+
 def balance_sentences(session: Session, t: Translator, names: _Names, cfg: Optional[ReportConfig] = None) -> list[str]:
     """Plain-words description of who drove the conversation (thresholds from ``report`` in the config)."""
     cfg = cfg or ReportConfig()
@@ -246,9 +287,7 @@ def balance_sentences(session: Session, t: Translator, names: _Names, cfg: Optio
     # over one window (a session shorter than 5 min) "in 0 % of the windows" is one yes/no, not a share
     if s.get("dominated_window_share") is not None and (s.get("dominance_windows") or 0) >= 2:
         out.append(t("dominance_sentence", share=t.pct(s.get("dominated_window_share"))))
-    mutual_sentence = _mutuality_sentence(session, t, cfg)
-    if mutual_sentence:
-        out.append(mutual_sentence)
+    out += _exchange_sentences(session, t, names, cfg)
     if speakers_guessed(session) and any(p.role.value in ("junior", "senior") for p in session.participants):
         out.append(t("bal_guessed"))  # "X (junior) dominated" rests on who spoke first: said where it is read
     return out
