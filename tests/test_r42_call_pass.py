@@ -201,3 +201,33 @@ def test_a_pair_s_summary_says_who_shared_what() -> None:
     # no topic areas (the topics did not run): nothing to say by area
     bare = full_session().evolve(knowledge_flow=KnowledgeFlow(matrix={"all": {"anna": {"boris": 2}}}, mutuality_index=0.0))
     assert "What each shared" not in render_session_markdown(bare)
+
+
+def test_the_programme_says_who_taught_whom_by_area(tmp_path) -> None:  # noqa: ANN001
+    """Round 42: reverse mentoring's question — in which areas does the junior teach the senior? — had no answer in
+    the programme report; the per-session matrices were in the research tables only."""
+    from sessionscope.model import KnowledgeFlow
+    from sessionscope.report.dashboard import render_dashboard
+    from sessionscope.report.programme import build_programme, render_programme_markdown
+    from test_report_data import full_session
+
+    a = full_session(sid="s1").evolve(knowledge_flow=KnowledgeFlow(
+        matrix={"tools": {"anna": {"boris": 4}}, "clients": {"boris": {"anna": 2}}, "other": {"boris": {"anna": 5}}},
+        mutuality_index=0.67))
+    b = full_session(sid="s2", date=dt.date(2026, 3, 9)).evolve(knowledge_flow=KnowledgeFlow(
+        matrix={"tools": {"anna": {"boris": 1}, "boris": {"anna": 1}}, "all": {"anna": {"boris": 3}}},
+        mutuality_index=0.5))
+    c = full_session(sid="s3", pair="pair-b").evolve(knowledge_flow=None)  # no flows: no row
+    prog = build_programme([a, b, c], encoder=None, goal_vectors=None)
+    rows = prog.flows.to_dict(orient="records")
+    assert rows == [
+        {"pair_id": "pair-a", "area": "clients", "junior_to_senior": 0, "senior_to_junior": 2, "n_sessions": 1},
+        {"pair_id": "pair-a", "area": "tools", "junior_to_senior": 5, "senior_to_junior": 1, "n_sessions": 2},
+    ]  # small talk and flows without an area left out
+    assert "programme_flows" in prog.tables()
+    md = render_programme_markdown(prog)
+    assert "## Who taught whom, by topic area" in md
+    assert "| Tools and technology | 5 | 1 | 2 |\n| Client service and relationships | 0 | 2 | 1 |" in md
+    assert "| Инструменты и технологии | 5 | 1 | 2 |" in render_programme_markdown(prog, language="ru")
+    html = render_dashboard(prog)
+    assert 'id="flow-areas"' in html and '<td>Tools and technology</td><td class="num">5</td>' in html

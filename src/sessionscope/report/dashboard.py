@@ -284,6 +284,19 @@ def _goals_view(prog: Any, t: Translator, pair_index: dict[str, int]) -> dict[st
     return {"method": method, "rates": rates}
 
 
+def _flows_view(prog: Any, t: Translator, pair_index: dict[str, int]) -> Optional[list[dict[str, Any]]]:
+    """``programme_flows`` as rows per pair and area, the largest first within a pair (the pair filter hides rows);
+    ``None`` when the table was not built."""
+    f = prog.flows
+    if f is None:
+        return None
+    rows = f.to_dict(orient="records")
+    rows.sort(key=lambda r: (str(r["pair_id"]), -(r["junior_to_senior"] + r["senior_to_junior"]), str(r["area"])))
+    return [{"pair": r["pair_id"], "p": pair_index.get(r["pair_id"], -1), "area": t.area(r["area"]),
+             "j2s": int(r["junior_to_senior"]), "s2j": int(r["senior_to_junior"]), "n": int(r["n_sessions"])}
+            for r in rows]
+
+
 def _correlation_view(prog: Any, t: Translator) -> Optional[list[dict[str, Any]]]:
     c = prog.correlations
     if c is None:
@@ -386,6 +399,6 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
         coverage_chart=coverage, followup=followup, flags=flags, sessions=sessions_view, data_json=data_json, js=js,
         version=__version__, redacted=redacted, stages_note=partial_note, checklist=_checklist_view(prog, t, index_of, pair_index),
         feedback=_feedback_view(prog, t, index_of), feedback_charts=_feedback_charts(prog, t, data), baseline=_baseline_view(prog, t), goals=_goals_view(prog, t, pair_index),
-        correlations=_correlation_view(prog, t), issues=_issues_view(prog, t),
+        correlations=_correlation_view(prog, t), issues=_issues_view(prog, t), flows=_flows_view(prog, t, pair_index),
         left_out=left_out_notes(prog, t),  # above the other notes: inputs no figure counts (round 40)
     )

@@ -54,6 +54,7 @@ PROGRAMME_INTEGER_COLUMNS: dict[str, tuple[str, ...]] = {
     "programme_pairs": ("n_sessions", "sessions_60min_or_more", "recs_by_junior", "recs_by_senior",
                         "recs_by_junior_to_check", "recs_by_senior_to_check", "n_action_items",
                         "n_recommendations_to_check", "n_action_items_to_check", "n_flags", "goals_judged", "goals_open", "goals_pending"),
+    "programme_flows": ("junior_to_senior", "senior_to_junior", "n_sessions"),
     "programme": ("n_pairs", "n_sessions", "n_action_items", "n_flags", "goals_open", "goals_pending",
                   "n_survey_answers", "n_input_issues", "n_left_out", "n_talk_share_sessions", "n_word_share_sessions",
                   "n_mutuality_sessions"),
@@ -79,6 +80,8 @@ class Programme:
     voice_checks: dict[str, Any] = field(default_factory=dict)  # session id -> identify.VoiceCheck
     #: inputs of the batches behind the report that are not in it, and unreadable session files (report/leftout.py)
     left_out: Any = None
+    #: who taught whom, by topic area: per pair and area, the junior's and the senior's flows to the other (round 42)
+    flows: Any = None
 
     @property
     def followup(self) -> Any:
@@ -99,6 +102,8 @@ class Programme:
             out["programme_input_issues"] = self.survey_issues
         if self.left_out is not None:
             out["programme_left_out"] = self.left_out
+        if self.flows is not None:
+            out["programme_flows"] = self.flows
         # as written (CSV, Parquet, workbook): counts as integers, empty where unknown, not "1.0" beside a gap
         return {k: whole_numbers(v.copy(), PROGRAMME_INTEGER_COLUMNS.get(k, ())) for k, v in out.items() if v is not None}
 
@@ -165,6 +170,40 @@ DATA_NOTES = re.compile("|".join(DATA_NOTE_PATTERNS))
 NO_OVERLAP_NOTE = re.compile(r"no two cues of the \w+ file overlap")
 #: speakers matched by what was said, without a measured confidence (order of speech: ``speakers_guessed``)
 UNMEASURED_MAPPING_NOTE = re.compile(r"speaker mapping by (introduction|addressing|mixed): no measured confidence")
+
+
+#: columns of ``programme_flows``
+FLOW_COLUMNS = ("pair_id", "area", "junior_to_senior", "senior_to_junior", "n_sessions")
+
+
+def flow_table(sessions: Sequence[Session]) -> Any:
+    """Who taught whom, by topic area (round 42): per pair and area, the junior's flows to the senior and the senior's
+    to the junior over the pair's sessions, and in how many sessions the area had any. A flow is what the session's
+    mutuality index counts (a recommendation given, a question or request answered; items to check left out). Sessions
+    without a junior and a senior, flows without an area (the topics did not run) and small talk are left out."""
+    import pandas as pd
+
+    from sessionscope.analysis.flow import NO_AREA
+
+    acc: dict[tuple[str, str], list[Any]] = {}
+    for s in sessions:
+        junior = next((p.id for p in s.participants if p.role == Role.JUNIOR), None)
+        senior = next((p.id for p in s.participants if p.role == Role.SENIOR), None)
+        kf = s.knowledge_flow
+        if kf is None or junior is None or senior is None:
+            continue
+        for area, by_giver in kf.matrix.items():
+            if area in (NO_AREA, "other"):
+                continue
+            j2s, s2j = by_giver.get(junior, {}).get(senior, 0), by_giver.get(senior, {}).get(junior, 0)
+            if j2s or s2j:
+                row = acc.setdefault((s.pair_id or s.id, area), [0, 0, 0])
+                row[0] += j2s
+                row[1] += s2j
+                row[2] += 1
+    rows = [{"pair_id": pair, "area": area, "junior_to_senior": v[0], "senior_to_junior": v[1], "n_sessions": v[2]}
+            for (pair, area), v in sorted(acc.items())]
+    return pd.DataFrame(rows, columns=list(FLOW_COLUMNS))
 
 
 def data_notes(s: Session) -> Optional[str]:
@@ -337,7 +376,7 @@ def build_programme(
     }])
     prog = Programme(sessions=df, pairs=pairs, programme=programme, topics=topics, goals=fu, flags=flags,
                      checklist=checklist, surveys=survey_df, survey_issues=issues_df, voice_checks=dict(voice_checks or {}),
-                     left_out=left_out_frame(left_out) if left_out is not None else None)
+                     left_out=left_out_frame(left_out) if left_out is not None else None, flows=flow_table(sessions))
     if baseline is not None:
         b_rows, b_issues = baseline
         prog.baseline = baseline_table(b_rows, current_figures(prog, survey_df))
@@ -677,6 +716,7 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
                          f"{num(r['mean_mutuality'], 2)} | {_to_check(t, r['n_action_items'], r['n_action_items_to_check'])} | "
                          f"{pct(r['action_items_followed_up_share'])} | {missing} | {r['n_flags']} |")
         lines.append("")
+    lines += _flow_lines(prog, t)
     never = never_met(prog.checklist)
     if never:
         lines += [f"## {pt(t, 'sec_checklist')}", ""]
@@ -700,6 +740,34 @@ def render_programme_markdown(prog: Programme, *, language: str = "en") -> str:
         lines.append("")
     lines += ["---", "", f"_{t('generated_by', version=__version__)}_", ""]
     return "\n".join(lines)
+
+
+def flow_totals(prog: Programme) -> list[dict[str, Any]]:
+    """``programme_flows`` summed over the pairs, per area (largest total first): the programme's view of who taught
+    whom."""
+    f = prog.flows
+    if f is None or not len(f):
+        return []
+    g = f.groupby("area", sort=False)[["junior_to_senior", "senior_to_junior", "n_sessions"]].sum().reset_index()
+    g["total"] = g["junior_to_senior"] + g["senior_to_junior"]
+    return g.sort_values(["total", "area"], ascending=[False, True]).to_dict(orient="records")
+
+
+def _flow_lines(prog: Programme, t: Any) -> list[str]:
+    """The Markdown section "Who taught whom, by topic area" (round 42)."""
+    from sessionscope.report.programme_i18n import pt
+
+    totals = flow_totals(prog)
+    if prog.flows is None or not len(prog.sessions):
+        return []
+    lines = [f"## {pt(t, 'sec_flows')}", "", pt(t, "flows_note"), ""]
+    if not totals:
+        return lines + [pt(t, "none_flows"), ""]
+    lines += [f"| {pt(t, 'col_area')} | {pt(t, 'col_j2s')} | {pt(t, 'col_s2j')} | {pt(t, 'col_flow_sessions')} |",
+              "|---|---|---|---|"]
+    lines += [f"| {t.area(r['area'])} | {int(r['junior_to_senior'])} | {int(r['senior_to_junior'])} | "
+              f"{int(r['n_sessions'])} |" for r in totals]
+    return lines + [""]
 
 
 def _figure_notes(prog: Programme, t: Any) -> list[str]:

@@ -56,6 +56,14 @@ EN: dict[str, str] = {
                   "programme_goals. These statuses are leads to check, not measured completion: on AMI meetings the matcher found a goal 'mentioned' as "
                   "often in another team's meeting on the same task as in the same team's next one "
                   "(docs/reports.md).",
+    "sec_flows": "Who taught whom, by topic area",
+    "flows_note": "Per topic area, the recommendations the junior gave the senior and the questions and requests the "
+                  "junior answered (junior → senior), and the other way round (senior → junior): the counts behind "
+                  "mutuality, items marked to check and small talk left out. Reverse mentoring shows as areas where "
+                  "the junior's column leads. Per pair in programme_flows.",
+    "col_j2s": "Junior → senior", "col_s2j": "Senior → junior", "col_area": "Topic area",
+    "col_flow_sessions": "Sessions", "none_flows": "No recommendations or answers between a junior and a senior "
+                                                   "were found in a topic area.",
     "goals_rates": "Per pair", "goals_set": "Goals set", "goals_done": "Done", "goals_dropped": "Dropped",
     "goals_open": "Open now", "goals_open_list": "Goals still open at the pair's latest session",
     # the summary table's row: "Open now 41" under "Goals done" did not say open what (the action items, as goals)
@@ -232,6 +240,13 @@ RU: dict[str, str] = {
                   "(метод: {method}); сказанное о ней определяет статус. Доказательства — в programme_goals. "
                   "Эти статусы — подсказки для проверки, а не измеренное выполнение: на встречах AMI цель «упоминалась» во встрече другой команды с той же "
                   "задачей так же часто, как в следующей встрече своей (docs/reports.md).",
+    "sec_flows": "Кто кого чему учил, по темам",
+    "flows_note": "По каждой теме — советы, которые младший дал старшему, и вопросы и просьбы старшего, на которые "
+                  "младший ответил (младший → старший), и наоборот (старший → младший): то, из чего считается "
+                  "взаимность, без пунктов «проверить» и без разговоров не по делу. Обратное менторство видно по "
+                  "темам, где ведёт столбец младшего. По парам — в programme_flows.",
+    "col_j2s": "Младший → старший", "col_s2j": "Старший → младший", "col_area": "Тема",
+    "col_flow_sessions": "Встреч", "none_flows": "Советов и ответов между младшим и старшим по темам не найдено.",
     "goals_rates": "По парам", "goals_set": "Поставлено", "goals_done": "Выполнено", "goals_dropped": "Отменено",
     "goals_open": "Открыто", "goals_open_list": "Цели, открытые на последней встрече пары",
     "kpi_goals_open": "Цели (задачи), ещё открытые",
