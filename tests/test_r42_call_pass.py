@@ -37,7 +37,11 @@ def test_due_dates_and_what_the_task_does(text: str, due: str | None, date: dt.d
 
 @pytest.mark.parametrize(("word", "want"), [
     ("предложите", "предложу"), ("пересматривайте", "буду пересматривать"), ("разбейте", "разобью"),
-    ("запишитесь", "запишусь"), ("работе", None), ("мой", None), ("узнаете", None),
+    ("запишитесь", "запишусь"), ("работе", None), ("мой", None),
+    # also the indicative "вы" form: its first person ("хотите" is "you want" as often as "want!")
+    ("узнаете", "узнаю"), ("хотите", "хочу"),
+    # discourse, not a task: left as said
+    ("давайте", None), ("извините", None), ("знаете", None),
     # singular (informal) imperatives only when the dictionary is sure: "пришли" is as often "came"
     ("поставь", "поставлю"), ("говори", "буду говорить"), ("пришли", None), ("свой", None), ("стой", None),
     ("будьте", "буду"),

@@ -63,12 +63,18 @@ def first_person_of_imperative(word: str) -> Optional[str]:
     infinitive ("пересматривайте" → "буду пересматривать"). A plural imperative ("-те", "-тесь") is read whenever the
     dictionary knows the word as one; a singular one only when the dictionary is sure of it (at least
     :data:`SINGULAR_IMPERATIVE_SURE` of its weight): "мой" is "my" far more often than "wash", and "пришли" is as often
-    "came" as "send". ``None`` when ``word`` is no such imperative, or the imperative of two verbs ("стой")."""
+    "came" as "send". A form that is also the indicative "вы" form ("хотите", "предложите") takes its indicative first
+    person ("хочу", "предложу"). ``None`` when ``word`` is no such imperative, the imperative of two verbs ("стой"), or
+    one that opens or holds a sentence ("давайте", "извините", "смотрите")."""
+    if word.casefold() in _DISCOURSE_IMPERATIVES:
+        return None
     try:
         analyser = morph()
     except ImportError:
         return None
     parses = analyser.parse(word.casefold())
+    if any(p.tag.POS == "VERB" and "indc" in p.tag and "2per" in p.tag for p in parses):
+        return first_person_verb(word, None)  # "хотите" is "you want" as often: "хочу", not "буду хотеть"
     imper = [p for p in parses if p.tag.POS == "VERB" and "impr" in p.tag and "incl" not in p.tag]
     if word.casefold().endswith(("те", "тесь")):
         imper = [p for p in imper if "plur" in p.tag]
@@ -88,6 +94,13 @@ def first_person_of_imperative(word: str) -> Optional[str]:
     return None if form is None else form.word
 
 
+#: imperatives and "you" forms that open or hold a sentence rather than ask for a task ("давайте обсудим" is "let's
+#: discuss", not "буду давать обсудим"; "извините", "смотрите", "знаете"): never turned into the first person
+_DISCOURSE_IMPERATIVES = frozenset({
+    "давай", "давайте", "извини", "извините", "прости", "простите", "смотри", "смотрите", "слушай", "слушайте",
+    "представь", "представьте", "погоди", "погодите", "подожди", "подождите", "гляди", "глядите", "пожалуйста",
+    "знаешь", "знаете", "понимаешь", "понимаете", "видишь", "видите", "слышишь", "слышите",
+})
 #: how much of a word's dictionary weight must be a singular imperative for :func:`first_person_of_imperative`
 SINGULAR_IMPERATIVE_SURE = 0.9
 
