@@ -235,3 +235,40 @@ def test_the_programme_says_who_taught_whom_by_area(tmp_path) -> None:  # noqa: 
     assert "| Инструменты и технологии | 5 | 1 | 2 |" in render_programme_markdown(prog, language="ru")
     html = render_dashboard(prog)
     assert 'id="flow-areas"' in html and '<td>Tools and technology</td><td class="num">5</td>' in html
+
+
+def test_a_thing_named_in_the_promise_itself_comes_first() -> None:
+    """"I have the slides and I will send them" after "send me the links": "them" is the slides (the nearest thing,
+    of its number), not the links of the same verb before (which round 38's echo, and round 42's first reading, took)."""
+    rows = [
+        ("boris", 0.0, 4.0, "Okay, send me the links, I will review them before the next meeting."),
+        ("anna", 4.5, 8.0, "I have the slides and I will send them to you tomorrow."),
+    ]
+    got = _tasks(rows, "en", {"anna": "Anna", "boris": "Boris"})
+    assert got["u0002"] == ("send the slides to you", "tomorrow")
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("I have the slides and I will send them to you.", "send the slides to you"),
+    ("I have the report and I will send it to you.", "send the report to you"),
+    ("I have the report and I will send them to you.", None),  # "them" is not the report
+    ("I will send them to you.", None),  # nothing named before in the sentence
+])
+def test_pointed_here(text: str, want: str | None) -> None:
+    from sessionscope.analysis.extract.accept import pointed_here
+    from sessionscope.language.nlp import parse_texts
+
+    sent = parse_texts([text], language="en")[0][0]
+    task = text[text.index("send"):].rstrip(".")
+    assert pointed_here(sent, task) == want
+
+
+def test_a_pronoun_in_a_clause_after_the_task_is_left_as_said() -> None:
+    """Round 42's read of real meetings (AMI TS3009a): "I'll show you the tools we have here, so that we can all use
+    them." took "the tools we have here" into its purpose clause."""
+    from sessionscope.analysis.extract.accept import pointed_here
+    from sessionscope.language.nlp import parse_texts
+
+    text = "I'll show you the tools we have here, so that we can all use them."
+    sent = parse_texts([text], language="en")[0][0]
+    assert pointed_here(sent, "show you the tools we have here, so that we can all use them") is None

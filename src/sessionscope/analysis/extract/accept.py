@@ -377,6 +377,25 @@ def _subtree_span(sent: Sentence, root: int) -> tuple[int, int]:
     return min(inside), max(inside)
 
 
+def _object_text(sent: Sentence, obj: int) -> Optional[str]:
+    """The words of the object at ``obj`` (its subtree), without a due expression inside it, if at most
+    :data:`POINTED_MAX_WORDS` words."""
+    first, last = _subtree_span(sent, obj)
+    start, end = sent.tokens[first].idx, sent.tokens[last].idx + len(sent.tokens[last].text)
+    text = sent.text[start:end]
+    due = find_due(text)
+    if due is not None:
+        text = text[:due.char_start] + " " + text[due.char_end:]
+    text = re.sub(r"[\s,;:.!?…]+$", "", " ".join(text.split()))
+    return text if 1 <= len(_WORD.findall(text)) <= POINTED_MAX_WORDS else None
+
+
+def _direct_object(sent: Sentence, verb: int) -> Optional[int]:
+    """The index of ``verb``'s direct object when a noun heads it, else ``None``."""
+    obj = next((j for j, t in enumerate(sent.tokens) if t.head == verb and j != verb and t.dep in ("dobj", "obj")), None)
+    return obj if obj is not None and sent.tokens[obj].pos in ("NOUN", "PROPN") else None
+
+
 def _en_noun_object(prev: Sentence, lemma: str) -> Optional[str]:
     """The direct object, with a noun at its head, of a verb of ``lemma`` in ``prev`` ("your notes on the escalation
     process" of "Could you send me your notes on the escalation process?"), without a due expression inside it; else
@@ -384,17 +403,24 @@ def _en_noun_object(prev: Sentence, lemma: str) -> Optional[str]:
     for k, tok in enumerate(prev.tokens):
         if tok.pos != "VERB" or tok.lemma != lemma:
             continue
-        obj = next((j for j, t in enumerate(prev.tokens) if t.head == k and j != k and t.dep in ("dobj", "obj")), None)
-        if obj is None or prev.tokens[obj].pos not in ("NOUN", "PROPN"):
+        obj = _direct_object(prev, k)
+        text = None if obj is None else _object_text(prev, obj)
+        if text is not None:
+            return text
+    return None
+
+
+def _en_object_before(sent: Sentence, verb: Token, pron: Token) -> Optional[str]:
+    """The noun object of a verb earlier in the promise's own sentence, of the pronoun's number, that the pronoun
+    points back to ("Send me the draft and I will check it tonight." — "the draft"), nearest first; else ``None``."""
+    plural = pron.lower in ("them", "these", "those")
+    at = sent.tokens.index(verb)
+    for k in range(at - 1, -1, -1):
+        obj = _direct_object(sent, k) if sent.tokens[k].pos == "VERB" else None
+        if obj is None or obj >= at or (sent.tokens[obj].feats.get("Number") == "Plur") != plural:
             continue
-        first, last = _subtree_span(prev, obj)
-        start, end = prev.tokens[first].idx, prev.tokens[last].idx + len(prev.tokens[last].text)
-        text = prev.text[start:end]
-        due = find_due(text)
-        if due is not None:
-            text = text[:due.char_start] + " " + text[due.char_end:]
-        text = re.sub(r"[\s,;:.!?…]+$", "", " ".join(text.split()))
-        if 1 <= len(_WORD.findall(text)) <= POINTED_MAX_WORDS:
+        text = _object_text(sent, obj)
+        if text is not None:
             return text
     return None
 
@@ -445,19 +471,15 @@ def pointed_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[str
     you, together with the slides"; «пришлю вам мои заметки…»; another speaker's "my" becomes "your" and back). An
     English object must have a noun at its head. A light verb ("do it", "make it", «сделаю это») is left as said: its
     pronoun stands for an action (round 42's read of real meetings: "I'll do it on the whiteboard" took "a pretty
-    PowerPoint slide"). ``None`` when there is no such pronoun, no such object, or the pronoun is not in ``task``.
+    PowerPoint slide"). A thing named earlier in the promise's own sentence comes first (:func:`pointed_here`, which
+    :func:`accepted_task` tries before the earlier utterances). ``None`` when there is no such pronoun, no such object,
+    or the pronoun is not in ``task``.
     """
-    found = _pointing_pronoun(sent)
+    found = _pointed_at(sent, task)
     if found is None:
         return None
-    verb, pron = found
-    if verb.lemma in _LIGHT_VERBS:  # "I'll do it on the whiteboard": "it" is the action, not the thing done before
-        return None
-    first, second = (verb, pron) if verb.idx < pron.idx else (pron, verb)
-    m = re.search(rf"(?<![\w-]){re.escape(first.text)}\s+{re.escape(second.text)}(?![\w-])", task, re.IGNORECASE)
-    if m is None:
-        return None
-    at = m.start() if first is pron else m.end() - len(pron.text)
+    verb, pron, m, at = found
+    first = pron if pron.idx < verb.idx else verb
     lemma = verb.lemma.replace("ё", "е")
     for j in range(index - 1, max(-1, index - 1 - ECHO_UTTERANCES), -1):
         for prev in reversed(parsed[j]):
@@ -473,6 +495,36 @@ def pointed_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[str
                 return task[:at] + verb.text + " " + obj + task[m.end():]
             return task[:at] + obj + rest
     return None
+
+
+def _pointed_at(sent: Sentence, task: str) -> Optional[tuple[Token, Token, re.Match[str], int]]:
+    """The verb and its pointing pronoun (:func:`_pointing_pronoun`, not after a light verb), where the two stand in
+    ``task``, and the pronoun's offset there; ``None`` when there are none or they do not open ``task`` (round 42's
+    read: "show you the tools…, so that we can all use them" is no task to use them)."""
+    found = _pointing_pronoun(sent)
+    if found is None:
+        return None
+    verb, pron = found
+    if verb.lemma in _LIGHT_VERBS:  # "I'll do it on the whiteboard": "it" is the action, not the thing done before
+        return None
+    first, second = (verb, pron) if verb.idx < pron.idx else (pron, verb)
+    m = re.search(rf"(?<![\w-]){re.escape(first.text)}\s+{re.escape(second.text)}(?![\w-])", task, re.IGNORECASE)
+    if m is None or task[:m.start()].strip():  # the task's own verb, not one in a clause after it ("so we can use them")
+        return None
+    return verb, pron, m, (m.start() if first is pron else m.end() - len(pron.text))
+
+
+def pointed_here(sent: Sentence, task: str) -> Optional[str]:
+    """``task`` with an English pointing pronoun replaced by the noun object, of its number, of a verb earlier in the
+    promise's own sentence ("I have the slides and I'll send them to you" → "send the slides to you"); ``None``
+    otherwise. Tried before the words of earlier utterances (:func:`echoed_task`, :func:`pointed_task`): the nearest
+    thing said is what the pronoun stands for."""
+    found = _pointed_at(sent, task) if sent.language == "en" else None
+    if found is None:
+        return None
+    verb, pron, _m, at = found
+    here = _en_object_before(sent, verb, pron)
+    return None if here is None else task[:at] + here + task[at + len(pron.text):]
 
 
 def _other_before(speaker: str, speakers: Sequence[str], index: int) -> Optional[int]:
@@ -507,7 +559,8 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
     In order: the request just before, by someone else (for a phrase with no task words of its own); the object
     said with the phrase's one verb in the three utterances before, by either person (:func:`echoed_task`; no due
     expression of its own); the advice just before, by someone else; the thing a pronoun object points back to
-    (:func:`pointed_task`, round 42). ``None`` when none applies (the speaker's own earlier lines, "Sure." then "I
+    (:func:`pointed_task`, round 42). Before all but the request: a thing named earlier in the promise's own sentence
+    (:func:`pointed_here`). ``None`` when none applies (the speaker's own earlier lines, "Sure." then "I
     will.", are passed over when looking for the request or the advice).
     """
     from sessionscope.analysis.extract.actions import task_start
@@ -520,6 +573,9 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
             found = _request(prev, gender)
             if found is not None:
                 return found
+    here = pointed_here(sent, task)
+    if here is not None:
+        return here, None
     echoed = echoed_task(sent, task, speaker, speakers, parsed, index, gender)
     if echoed is not None:
         return echoed, None
@@ -542,4 +598,5 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
     return None if pointed is None else (pointed, None)
 
 
-__all__ = ["ECHO_UTTERANCES", "accepted_task", "echoed_task", "elliptic", "pointed_task", "takes_up_advice"]
+__all__ = ["ECHO_UTTERANCES", "accepted_task", "echoed_task", "elliptic", "pointed_here", "pointed_task",
+           "takes_up_advice"]
