@@ -272,3 +272,32 @@ def test_a_pronoun_in_a_clause_after_the_task_is_left_as_said() -> None:
     text = "I'll show you the tools we have here, so that we can all use them."
     sent = parse_texts([text], language="en")[0][0]
     assert pointed_here(sent, "show you the tools we have here, so that we can all use them") is None
+
+
+def test_a_russian_bare_verb_takes_the_object_of_the_request_before_it() -> None:
+    """The Russian example as recognised: «Хорошо, пришлите ссылки, посмотрю к следующей встрече.» gave the task
+    «посмотрю». An intransitive verb («позвоню») takes nothing from a request's object."""
+    from sessionscope.analysis.extract.accept import pointed_here
+    from sessionscope.language.nlp import parse_texts
+
+    sent = parse_texts(["Хорошо, пришлите ссылки, посмотрю к следующей встрече."], language="ru")[0][0]
+    assert pointed_here(sent, "посмотрю") == "посмотрю ссылки"
+    sent = parse_texts(["Хорошо, пришлите номер, позвоню завтра."], language="ru")[0][0]
+    assert pointed_here(sent, "позвоню") is None
+    sent = parse_texts(["Хорошо, посмотрю к следующей встрече."], language="ru")[0][0]
+    assert pointed_here(sent, "посмотрю") is None
+
+
+@pytest.mark.parametrize(("said", "want"), [
+    ("вам я бы посоветовала подписаться на каналы", "подписаться на каналы"),
+    ("я бы посоветовал вам подписаться на каналы", "подписаться на каналы"),
+    ("посоветовала бы подписаться на каналы", "подписаться на каналы"),
+    ("советую подписаться на каналы", "подписаться на каналы"),
+])
+def test_a_russian_advice_frame_in_any_order(said: str, want: str) -> None:
+    """The Russian example: «А вам я бы посоветовала подписаться…» taken up gave «мне я бы посоветовала подписаться…»
+    (the frame was read only as «я бы посоветовала», «посоветовала бы»)."""
+    from sessionscope.analysis.extract.accept import _ADVICE_FRAME
+
+    m = _ADVICE_FRAME.match(said)
+    assert m is not None and said[m.end():] == want

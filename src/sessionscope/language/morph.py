@@ -94,6 +94,16 @@ def first_person_of_imperative(word: str) -> Optional[str]:
     return None if form is None else form.word
 
 
+def transitive_verb(word: str) -> bool:
+    """Whether the dictionary's likeliest reading of a Russian ``word`` is a transitive verb ("посмотрю", not
+    "позвоню"); ``False`` without pymorphy3."""
+    try:
+        parses = morph().parse(word.casefold())
+    except ImportError:
+        return False
+    return bool(parses) and parses[0].tag.POS == "VERB" and "tran" in parses[0].tag
+
+
 #: imperatives and "you" forms that open or hold a sentence rather than ask for a task ("давайте обсудим" is "let's
 #: discuss", not "буду давать обсудим"; "извините", "смотрите", "знаете"): never turned into the first person
 _DISCOURSE_IMPERATIVES = frozenset({
@@ -105,4 +115,5 @@ _DISCOURSE_IMPERATIVES = frozenset({
 SINGULAR_IMPERATIVE_SURE = 0.9
 
 
-__all__ = ["SINGULAR_IMPERATIVE_SURE", "first_person_of_imperative", "first_person_verb", "morph", "russian_gender"]
+__all__ = ["SINGULAR_IMPERATIVE_SURE", "first_person_of_imperative", "first_person_verb", "morph", "russian_gender",
+           "transitive_verb"]

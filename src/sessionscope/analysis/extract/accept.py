@@ -98,12 +98,14 @@ _RU_SWAP_INFORMAL = {"меня": "тебя", "мне": "тебе", "мной": "
 
 
 # how advice is framed, before the task itself: "I'd recommend", "my advice is to", «вам стоит», «советую»; the frame
-# may come without its "I'd" (the task's start has passed over "I would" already: round 41)
+# may come without its "I'd" (the task's start has passed over "I would" already: round 41); Russian in any order
+# («вам я бы посоветовала», «я бы посоветовал вам»: round 42)
 _ADVICE_FRAME = re.compile(
     r"(?:(?:i(?:'d| would)? )?(?:really |strongly )?(?:recommend|suggest|advise)(?: that)?(?: you)?(?: to)?"
     r"|my (?:advice|suggestion|recommendation) (?:is|would be)(?: to)?|maybe|perhaps|why don't you|how about"
     r"|(?:вам|тебе|вы|ты)\s+(?:бы\s+)?(?:стоит|стоило бы|нужно|надо|следует|следовало бы|лучше|можно)"
-    r"|(?:я\s+)?(?:бы\s+)?(?:советую|рекомендую|посоветовала?\s+бы|порекомендовала?\s+бы|предлагаю)(?:\s+(?:вам|тебе))?)"
+    r"|(?:(?:вам|тебе)\s+)?(?:я\s+)?(?:бы\s+)?(?:советую|рекомендую|посоветовала?(?:\s+бы)?|порекомендовала?(?:\s+бы)?"
+    r"|предлагаю)(?:\s+(?:вам|тебе))?)"
     r"[\s,:]+", re.IGNORECASE)
 
 # an aside before the advice ("And, if I may, you should take…"): the advice's frame comes after it (round 41)
@@ -515,16 +517,49 @@ def _pointed_at(sent: Sentence, task: str) -> Optional[tuple[Token, Token, re.Ma
 
 
 def pointed_here(sent: Sentence, task: str) -> Optional[str]:
-    """``task`` with an English pointing pronoun replaced by the noun object, of its number, of a verb earlier in the
-    promise's own sentence ("I have the slides and I'll send them to you" → "send the slides to you"); ``None``
-    otherwise. Tried before the words of earlier utterances (:func:`echoed_task`, :func:`pointed_task`): the nearest
-    thing said is what the pronoun stands for."""
+    """``task`` with the thing it points to named from earlier in the promise's own sentence; ``None`` otherwise.
+
+    English: a pointing pronoun is replaced by the noun object, of its number, of a verb before it ("I have the slides
+    and I'll send them to you" → "send the slides to you"). Russian: a task that is one transitive verb alone takes the
+    object of the request before it («Хорошо, пришлите ссылки, посмотрю к следующей встрече.» → «посмотрю ссылки»).
+    Tried before the words of earlier utterances (:func:`echoed_task`, :func:`pointed_task`): the nearest thing said
+    is what the promise is about."""
+    if sent.language == "ru":
+        return _ru_object_of_request(sent, task)
     found = _pointed_at(sent, task) if sent.language == "en" else None
     if found is None:
         return None
     verb, pron, _m, at = found
     here = _en_object_before(sent, verb, pron)
     return None if here is None else task[:at] + here + task[at + len(pron.text):]
+
+
+def _ru_object_of_request(sent: Sentence, task: str) -> Optional[str]:
+    """«посмотрю ссылки» for the task «посмотрю» of «Хорошо, пришлите ссылки, посмотрю…»: a task of one transitive verb
+    alone takes the words after an imperative earlier in the sentence, to that clause's end (a dative «мне», «нам» and
+    «пожалуйста» left out), when a noun is among them."""
+    from sessionscope.language.morph import transitive_verb
+
+    k = _echo_verb(task, sent)
+    if k is None or not transitive_verb(sent.tokens[k].text):
+        return None
+    verb = sent.tokens[k]
+    for i in range(k - 1, -1, -1):
+        imp = sent.tokens[i]
+        if imp.pos != "VERB" or imp.feats.get("Mood") != "Imp":
+            continue
+        words = []
+        for t in sent.tokens[i + 1:k]:
+            if t.pos == "PUNCT":
+                break
+            words.append(t)
+        words = [t for t in words if t.lower not in ("мне", "нам", "пожалуйста")]
+        if words and any(t.pos in ("NOUN", "PROPN") for t in words) and len(words) <= POINTED_MAX_WORDS:
+            obj = sent.text[words[0].idx:words[-1].idx + len(words[-1].text)]
+            return re.sub(rf"(?<![\w-]){re.escape(verb.text)}(?![\w-])", f"{verb.text} {obj}", task, count=1,
+                          flags=re.IGNORECASE)
+        return None
+    return None
 
 
 def _other_before(speaker: str, speakers: Sequence[str], index: int) -> Optional[int]:
