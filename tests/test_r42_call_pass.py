@@ -301,3 +301,22 @@ def test_a_russian_advice_frame_in_any_order(said: str, want: str) -> None:
 
     m = _ADVICE_FRAME.match(said)
     assert m is not None and said[m.end():] == want
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("Как понять, что кампания была успешной.", True),
+    ("Что мне делать с клиентом, который не платит вовремя.", True),
+    ("Можете прислать ссылку на доску в Miro к четвергу.", True),
+    ("Не могли бы вы прислать отчёт.", True),
+    ("Можете не волноваться.", False),  # a permission
+    ("Как сделать лучше, я не знаю.", False),  # the speaker's own question to answer
+    ("Что делать, решим завтра.", False),
+    ("Когда закончишь, пришли отчёт.", False),
+    ("Как обычно.", False),
+])
+def test_a_russian_question_with_an_infinitive_and_a_full_stop(text: str, want: bool) -> None:
+    """faster-whisper writes many Russian questions with "."; «как/что (мне) + infinitive» and «можете + infinitive»
+    ask even with a comma after them (round 42; before: only an interrogative opening a sentence with no comma)."""
+    from sessionscope.analysis.questions import ru_unmarked_question
+
+    assert ru_unmarked_question(text) is want

@@ -1706,10 +1706,41 @@ def _ru_question_words(toks: Sequence[str], whole: Sequence[str], one_clause: bo
         return True
     if first == "можно" and second in _RU_CAN:
         return True
+    if _ru_asks_with_infinitive(toks) and not _RU_KNOW.intersection(whole[len(toks):]):  # "Как сделать, я не знаю."
+        return True
     for j in range(1, min(4, len(toks) - 1)):
         if toks[j] in _RU_STRONG_WH and not _RU_WH_TAIL.search(toks[j]) and not (set(toks[:j]) & _RU_EMBEDDING):
             return True
     return 2 <= len(toks) <= 3 and toks[-1] in _RU_END_WH
+
+
+# round 42: an interrogative or a "can you" before an infinitive asks whatever follows the comma ("Как понять, что
+# кампания была успешной.", "Что мне делать с клиентом, который…", "Можете прислать ссылку…" — faster-whisper's "."
+# for "?"): «как/что/где/куда/кому… (мне/нам/тебе/вам) + infinitive», «можете/можешь/сможете/сможешь/(не) могли бы
+# (вы/ты) + infinitive» (not «можете не…»: a permission)
+_RU_INFINITIVE = re.compile(r"^[а-яё]{2,}(?:ть|ти|чь|ться|тись)$")
+_RU_ASK_DATIVE = frozenset({"мне", "нам", "тебе", "вам", "ему", "ей", "им"})
+_RU_CAN_YOU = frozenset({"можете", "можешь", "сможете", "сможешь"})
+# a later clause that says the question is the speaker's to answer ("Как сделать лучше, я не знаю."): no question asked
+_RU_KNOW = frozenset({"знаю", "знаем", "понимаю", "понимаем", "решим", "решу", "подумаю", "подумаем", "посмотрим",
+                      "разберусь", "разберемся", "разберёмся"})
+
+
+def _ru_asks_with_infinitive(toks: Sequence[str]) -> bool:
+    """Whether the first clause's words (``toks``, particles left out) open with an interrogative or a "can you" and
+    an infinitive: «как понять…», «что мне делать…», «можете прислать…», «не могли бы вы прислать…»."""
+    k = 0
+    if toks[:1] == ["не"]:
+        k = 1
+    if toks[k:k + 2] in (["могли", "бы"], ["мог", "бы"], ["могла", "бы"]):
+        k += 2
+    elif k == 0 and toks[:1] and (toks[0] in _RU_CAN_YOU or (toks[0] in _RU_WH_FORMS and not toks[0].startswith("котор"))):
+        k = 1
+    else:
+        return False
+    if toks[k:k + 1] and toks[k] in (_RU_ASK_DATIVE | {"вы", "ты"}):
+        k += 1
+    return k < len(toks) and bool(_RU_INFINITIVE.match(toks[k]))
 
 
 def _open_before(texts: Sequence[str], speakers: Sequence[str], k: int) -> str:
