@@ -320,3 +320,18 @@ def test_a_russian_question_with_an_infinitive_and_a_full_stop(text: str, want: 
     from sessionscope.analysis.questions import ru_unmarked_question
 
     assert ru_unmarked_question(text) is want
+
+
+@pytest.mark.parametrize(("task", "want"), [
+    ("try it and tell you what I think", "try it and tell you what I think"),  # the object, not a hedge
+    ("let you know how I feel about it", "let you know how I feel about it"),
+    ("send the report, I think", "send the report"),
+    ("send the report I think", "send the report"),
+    ("finish the slides or something", "finish the slides"),
+])
+def test_a_closing_hedge_and_an_object_that_ends_alike(task: str, want: str) -> None:
+    """"I'll try it on the reporting module this week and tell you what I think." gave the task "try it on the reporting
+    module and tell Priya what": "I think" was dropped as a hedge (round 42)."""
+    from sessionscope.analysis.extract.actions import _EN_HEDGE_TAIL
+
+    assert _EN_HEDGE_TAIL.sub("", task) == want

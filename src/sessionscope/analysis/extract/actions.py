@@ -588,8 +588,11 @@ _EN_REQUEST_FRAME = re.compile(
 # not part of this task (the speaker's own part, when it is a task, is an item of its own)
 _EN_NEXT_CLAUSE = re.compile(r",?\s+(?:and|but|so|then|and then)\s+(?:i|we|you|he|she|they)(?:'ll|'d|'re|'m|\s+(?:will|would|can|could|"
                              r"should|shall|need|have|want|are|am|go|get|do))\b.*$", re.IGNORECASE)
-_EN_HEDGE_TAIL = re.compile(r"(?:,?\s*\b(?:i think|i guess|i suppose|i believe|you know|or something|or whatever)|,\s*(?:right|maybe))"
-                            r"\s*[?.!]*$", re.IGNORECASE)
+# (round 42: not after a word that makes it the object — "tell you what I think", "see how I feel", "what you know")
+_EN_HEDGE_TAIL = re.compile(r"(?:(?<!\bwhat)(?<!\bhow)(?<!\bwhy)(?<!\bwhere)(?<!\bwhen)(?<!\bwho)(?<!\bwhether)(?<!\bif)"
+                            r"(?<!\bthat)(?<!\bwhat you)(?<!\bthings)"
+                            r",?\s+\b(?:i think|i guess|i suppose|i believe|you know|or something|or whatever)"
+                            r"|^(?:i think|i guess|i suppose|i believe|you know)|,\s*(?:right|maybe))\s*[?.!]*$", re.IGNORECASE)
 
 
 # round 9: the disfluencies of speech inside a task ("I'll just um I'll grab the wire", "explaining a bit about uh
