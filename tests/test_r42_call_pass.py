@@ -335,3 +335,23 @@ def test_a_closing_hedge_and_an_object_that_ends_alike(task: str, want: str) -> 
     from sessionscope.analysis.extract.actions import _EN_HEDGE_TAIL
 
     assert _EN_HEDGE_TAIL.sub("", task) == want
+
+
+def test_let_me_in_russian_is_the_speakers_task() -> None:
+    """«Давайте я вам завтра настрою ваш аккаунт.» (the junior's offer) was the senior's task: «настрою» was tagged as
+    the noun «настрой», no rule fired, and the heads' item took its owner from the imperative «давайте» (the listener)."""
+    from sessionscope.language.nlp import parse_texts
+
+    rows = [
+        ("marina", 0.0, 4.0, "А можно туда загрузить наш шаблон с логотипом?"),
+        ("alexey", 4.5, 9.0, "Да, в настройках есть пункт «Фирменный стиль». Давайте я вам завтра настрою ваш аккаунт."),
+    ]
+    from helpers import make_session
+    from sessionscope.analysis.extract.stage import ExtractionStage
+
+    out = ExtractionStage()(make_session(rows, roles={"alexey": "junior", "marina": "senior"}, language="ru"))
+    assert [(a.owner, a.due_text) for a in out.action_items] == [("alexey", "завтра")]
+    # the verb reading agrees with «я» a few words before; a subject that already has its verb keeps the noun
+    tags = {t.text: t.pos for s in parse_texts(["Давайте я вам завтра настрою ваш аккаунт.",
+                                                "Я по вечерам разгребаю почту."], language="ru") for t in s[0].tokens}
+    assert tags["настрою"] == "VERB" and tags["почту"] == "NOUN"

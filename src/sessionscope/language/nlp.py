@@ -463,14 +463,36 @@ _RU_IMP_LEAD = {"не", "обязательно", "просто", "пожалу�
                 "никогда", "заодно", "ещё", "еще", "и", "а", "но", "так", "ну", "вот", "потом", "теперь", "главное", ","}
 
 
+# a subject pronoun a few words before, and a reading of the word as a verb that agrees with it (round 42: «Давайте я
+# вам завтра настрою ваш аккаунт» had «настрою» as the noun «настрой»; only a verb agrees with «я»)
+_RU_SUBJ_AGREES = {"я": ("1per", "sing"), "ты": ("2per", "sing"), "мы": ("1per", "plur"), "вы": ("2per", "plur")}
+_RU_CLAUSE_END = frozenset({",", ".", ";", ":", "—", "–", "-", "!", "?", "…"})
+
+
+def _ru_subject_agrees(morph: Any, words: list[str], i: int, verbs: list[Any]) -> bool:
+    """Whether «я», «ты», «мы» or «вы» stands within the four words before ``words[i]``, in its clause, with no likely
+    verb between them («Я по вечерам разгребаю почту»: the subject has its verb, and «почту» stays the mail), and one
+    of the word's verb readings (``verbs``, indicative) agrees with it in person and number."""
+    for j in range(i - 1, max(-1, i - 5), -1):
+        w = words[j].casefold()
+        if w in _RU_CLAUSE_END:
+            return False
+        if w not in _RU_SUBJ_AGREES and morph.parse(w)[0].tag.POS in ("VERB", "INFN"):
+            return False
+        if w in _RU_SUBJ_AGREES:
+            person, number = _RU_SUBJ_AGREES[w]
+            return any("indc" in p.tag and person in p.tag and number in p.tag for p in verbs)
+    return False
+
+
 def _ru_verb(morph: Any, words: list[str], i: int, pos: str, feats: dict[str, str]) -> tuple[str, dict[str, str]]:
     """Finite-verb morphology from pymorphy3's dictionary, disambiguated by context.
 
     slovnet (trained on news) often mis-tags conversational verbs: pronoun-less
     «Пришлю…» as an adjective, «Сократите…» as an infinitive, «настрою» as a noun. A
     token becomes a finite verb when pymorphy3 knows it as one and either slovnet agrees,
-    the dictionary prefers the verb, a subject pronoun stands right before it, or an object pronoun («её», «их»)
-    right after it. Forms
+    the dictionary prefers the verb, a subject pronoun stands right before it (or a few words before, with a verb
+    reading that agrees with it: «я вам завтра настрою»), or an object pronoun («её», «их») right after it. Forms
     that are both imperative and 2nd-person plural future («спросите») are imperative
     at the start of a sentence (after words like «не», «обязательно») and future after a
     subject pronoun.
@@ -481,7 +503,8 @@ def _ru_verb(morph: Any, words: list[str], i: int, pos: str, feats: dict[str, st
         return pos, feats
     prev = words[i - 1].casefold() if i > 0 else ""
     nxt = words[i + 1].casefold() if i + 1 < len(words) else ""
-    if not (pos in ("VERB", "AUX") or parses[0].tag.POS == "VERB" or prev in _RU_SUBJ or nxt in _RU_OBJECT_AFTER):
+    if not (pos in ("VERB", "AUX") or parses[0].tag.POS == "VERB" or prev in _RU_SUBJ or nxt in _RU_OBJECT_AFTER
+            or _ru_subject_agrees(morph, words, i, verbs)):
         return pos, feats
     initial = all(w.casefold() in _RU_IMP_LEAD for w in words[:i])
     # the inclusive imperative («разобьём!», "let's split") is a joint first-person plural: keep it indicative

@@ -236,10 +236,15 @@ def named_owners(sent: Sentence, session: Session, speaker: str) -> tuple[str, .
 
 
 def _person_role(sent: Sentence) -> str:
-    """speaker / addressee / both from the first person-marked verb or pronoun ("let me" = speaker)."""
+    """speaker / addressee / both from the first person-marked verb or pronoun ("let me", «давайте я» = speaker;
+    "let's", «давайте» = both)."""
     lowers = sent.lowers
     if lowers[:2] in (["let", "me"], ["let", "'s"]) or "let's" in lowers[:2]:
         return "speaker" if lowers[1] == "me" else "both"
+    lets = next((k for k, w in enumerate(lowers[:4]) if w in ("давайте", "давай")), None)
+    if lets is not None:  # «давайте я…» = let me (round 42: the imperative made it the listener's), «давайте вы…»
+        nxt = lowers[lets + 1] if lets + 1 < len(lowers) else ""
+        return "speaker" if nxt == "я" else "addressee" if nxt in ("вы", "ты") else "both"
     for tok in sent.tokens:
         person, number = tok.feats.get("Person"), tok.feats.get("Number")
         if tok.lower in _FIRST or (tok.pos == "VERB" and person == "1"):
