@@ -21,7 +21,7 @@ Usage (repository root; about 7 minutes on 2 cores for each ``read``; the read i
 Files: every held-out train meeting of MRDA and AMI (never dev), the Zoom class, SBC001, SBC009, SBC044, QMSum's
 ES2004a–d and the two bundled examples' reference transcripts; every action item's task, owner, due date, confidence,
 to-check mark and method, and every recommendation's text, giver, receiver, confidence, to-check, request and
-procedure marks (keys ``rec:…``).
+procedure marks (round 41's read, ``r41_pointing_advice.py``, with the two marks added).
 """
 
 from __future__ import annotations
@@ -32,16 +32,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _before_after import cli, compare_reads  # noqa: E402
 from r37_accepted import EXAMPLES, read_real  # noqa: E402
-from r40_request_tasks import FILES, QMSUM, _items  # noqa: E402
+from r40_request_tasks import FILES, QMSUM  # noqa: E402
+from r41_pointing_advice import _both as r41_both  # noqa: E402
 
 
 def _both(stage, session) -> dict[str, dict]:  # noqa: ANN001
+    """Round 41's read of every recommendation and action item, with each recommendation's request and procedure
+    marks added (what round 42's choice among what the other offers to show changes)."""
     out = stage(session)
-    recs = {f"rec:{r.utterance_id}:{r.char_end}": {
-        "text": r.text, "giver": r.giver, "receiver": r.receiver, "to_check": r.to_check, "request": r.request,
-        "procedure": r.procedure, "confidence": None if r.confidence is None else round(r.confidence, 4)}
-        for r in out.recommendations}
-    return {**recs, **_items(lambda s: out, session)}
+    rows = r41_both(lambda s: out, session)
+    for r in out.recommendations:
+        rows[f"rec:{r.utterance_id}:{r.char_end}"].update(request=r.request, procedure=r.procedure)
+    return rows
 
 
 def read(out: Path) -> None:

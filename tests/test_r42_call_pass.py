@@ -235,6 +235,13 @@ def test_the_programme_says_who_taught_whom_by_area(tmp_path) -> None:  # noqa: 
     assert "| Инструменты и технологии | 5 | 1 | 2 |" in render_programme_markdown(prog, language="ru")
     html = render_dashboard(prog)
     assert 'id="flow-areas"' in html and '<td>Tools and technology</td><td class="num">5</td>' in html
+    # s3 has no knowledge flow: the figures are over the sessions where it could be measured, and say so
+    assert prog.flow_sessions == 2 and "Over the 2 of 3 sessions where it could be measured" in md
+    # no session measured (the extraction did not run): "not measured", not "none found"
+    none = build_programme([c], encoder=None, goal_vectors=None)
+    assert none.flow_sessions == 0
+    assert "Not measured: no session has a knowledge flow" in render_programme_markdown(none)
+    assert "Not measured: no session has a knowledge flow" in render_dashboard(none)
 
 
 def test_a_thing_named_in_the_promise_itself_comes_first() -> None:

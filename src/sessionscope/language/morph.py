@@ -57,6 +57,17 @@ def first_person_verb(word: str, gender: Optional[str]) -> Optional[str]:
     return None if form is None else form.word
 
 
+#: imperatives and "you" forms that open or hold a sentence rather than ask for a task ("давайте обсудим" is "let's
+#: discuss", not "буду давать обсудим"; "извините", "смотрите", "знаете"): never turned into the first person
+_DISCOURSE_IMPERATIVES = frozenset({
+    "давай", "давайте", "извини", "извините", "прости", "простите", "смотри", "смотрите", "слушай", "слушайте",
+    "представь", "представьте", "погоди", "погодите", "подожди", "подождите", "гляди", "глядите", "пожалуйста",
+    "знаешь", "знаете", "понимаешь", "понимаете", "видишь", "видите", "слышишь", "слышите",
+})
+#: how much of a word's dictionary weight must be a singular imperative for :func:`first_person_of_imperative`
+SINGULAR_IMPERATIVE_SURE = 0.9
+
+
 def first_person_of_imperative(word: str) -> Optional[str]:
     """A Russian imperative said to "вы" or "ты" in the form the one who takes it on says it: a perfective verb in the
     first person future ("предложите" → "предложу", "поставь" → "поставлю"), an imperfective one as "буду" and its
@@ -103,16 +114,6 @@ def transitive_verb(word: str) -> bool:
         return False
     return bool(parses) and parses[0].tag.POS == "VERB" and "tran" in parses[0].tag
 
-
-#: imperatives and "you" forms that open or hold a sentence rather than ask for a task ("давайте обсудим" is "let's
-#: discuss", not "буду давать обсудим"; "извините", "смотрите", "знаете"): never turned into the first person
-_DISCOURSE_IMPERATIVES = frozenset({
-    "давай", "давайте", "извини", "извините", "прости", "простите", "смотри", "смотрите", "слушай", "слушайте",
-    "представь", "представьте", "погоди", "погодите", "подожди", "подождите", "гляди", "глядите", "пожалуйста",
-    "знаешь", "знаете", "понимаешь", "понимаете", "видишь", "видите", "слышишь", "слышите",
-})
-#: how much of a word's dictionary weight must be a singular imperative for :func:`first_person_of_imperative`
-SINGULAR_IMPERATIVE_SURE = 0.9
 
 
 __all__ = ["SINGULAR_IMPERATIVE_SURE", "first_person_of_imperative", "first_person_verb", "morph", "russian_gender",

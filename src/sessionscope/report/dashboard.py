@@ -331,6 +331,7 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
         audio_sessions,
         data_note_lines,
         few_flow_sessions,
+        flows_note,
         guessed_sessions,
         is_true,
         left_out_notes,
@@ -400,5 +401,6 @@ def render_dashboard(prog: Any, *, language: str = "en", redacted: bool = False)
         version=__version__, redacted=redacted, stages_note=partial_note, checklist=_checklist_view(prog, t, index_of, pair_index),
         feedback=_feedback_view(prog, t, index_of), feedback_charts=_feedback_charts(prog, t, data), baseline=_baseline_view(prog, t), goals=_goals_view(prog, t, pair_index),
         correlations=_correlation_view(prog, t), issues=_issues_view(prog, t), flows=_flows_view(prog, t, pair_index),
+        flows_note=flows_note(prog, t), flows_measured=bool(prog.flow_sessions),
         left_out=left_out_notes(prog, t),  # above the other notes: inputs no figure counts (round 40)
     )

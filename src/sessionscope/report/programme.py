@@ -82,6 +82,8 @@ class Programme:
     left_out: Any = None
     #: who taught whom, by topic area: per pair and area, the junior's and the senior's flows to the other (round 42)
     flows: Any = None
+    #: the sessions ``flows`` could be measured in (a knowledge flow, topic areas, a named junior and senior)
+    flow_sessions: int = 0
 
     @property
     def followup(self) -> Any:
@@ -176,22 +178,25 @@ UNMEASURED_MAPPING_NOTE = re.compile(r"speaker mapping by (introduction|addressi
 FLOW_COLUMNS = ("pair_id", "area", "junior_to_senior", "senior_to_junior", "n_sessions")
 
 
-def flow_table(sessions: Sequence[Session]) -> Any:
+def flow_table(sessions: Sequence[Session]) -> tuple[Any, int]:
     """Who taught whom, by topic area (round 42): per pair and area, the junior's flows to the senior and the senior's
-    to the junior over the pair's sessions, and in how many sessions the area had any. A flow is what the session's
-    mutuality index counts (a recommendation given, a question or request answered; items to check left out). Sessions
-    without a junior and a senior, flows without an area (the topics did not run) and small talk are left out."""
+    to the junior over the pair's sessions, and in how many sessions the area had any; and in how many sessions this
+    could be measured. A flow is what the session's mutuality index counts (a recommendation given, a question or
+    request answered; items to check left out). Sessions without a knowledge flow, topic areas, a junior and a senior
+    are not measured; small talk is left out."""
     import pandas as pd
 
     from sessionscope.analysis.flow import NO_AREA
 
     acc: dict[tuple[str, str], list[Any]] = {}
+    measured = 0
     for s in sessions:
         junior = next((p.id for p in s.participants if p.role == Role.JUNIOR), None)
         senior = next((p.id for p in s.participants if p.role == Role.SENIOR), None)
         kf = s.knowledge_flow
-        if kf is None or junior is None or senior is None:
+        if kf is None or s.topics is None or junior is None or senior is None:
             continue
+        measured += 1
         for area, by_giver in kf.matrix.items():
             if area in (NO_AREA, "other"):
                 continue
@@ -203,7 +208,7 @@ def flow_table(sessions: Sequence[Session]) -> Any:
                 row[2] += 1
     rows = [{"pair_id": pair, "area": area, "junior_to_senior": v[0], "senior_to_junior": v[1], "n_sessions": v[2]}
             for (pair, area), v in sorted(acc.items())]
-    return pd.DataFrame(rows, columns=list(FLOW_COLUMNS))
+    return pd.DataFrame(rows, columns=list(FLOW_COLUMNS)), measured
 
 
 def data_notes(s: Session) -> Optional[str]:
@@ -376,7 +381,8 @@ def build_programme(
     }])
     prog = Programme(sessions=df, pairs=pairs, programme=programme, topics=topics, goals=fu, flags=flags,
                      checklist=checklist, surveys=survey_df, survey_issues=issues_df, voice_checks=dict(voice_checks or {}),
-                     left_out=left_out_frame(left_out) if left_out is not None else None, flows=flow_table(sessions))
+                     left_out=left_out_frame(left_out) if left_out is not None else None)
+    prog.flows, prog.flow_sessions = flow_table(sessions)
     if baseline is not None:
         b_rows, b_issues = baseline
         prog.baseline = baseline_table(b_rows, current_figures(prog, survey_df))
@@ -753,6 +759,15 @@ def flow_totals(prog: Programme) -> list[dict[str, Any]]:
     return g.sort_values(["total", "area"], ascending=[False, True]).to_dict(orient="records")
 
 
+def flows_note(prog: Programme, t: Any) -> str:
+    """What the who-taught-whom table counts, and over how many sessions when some could not be measured."""
+    from sessionscope.report.programme_i18n import pt
+
+    note = pt(t, "flows_note")
+    n, total = prog.flow_sessions, len(prog.sessions)
+    return f"{note} {pt(t, 'flows_over', n=n, total=total)}" if 0 < n < total else note
+
+
 def _flow_lines(prog: Programme, t: Any) -> list[str]:
     """The Markdown section "Who taught whom, by topic area" (round 42)."""
     from sessionscope.report.programme_i18n import pt
@@ -760,7 +775,9 @@ def _flow_lines(prog: Programme, t: Any) -> list[str]:
     totals = flow_totals(prog)
     if prog.flows is None or not len(prog.sessions):
         return []
-    lines = [f"## {pt(t, 'sec_flows')}", "", pt(t, "flows_note"), ""]
+    lines = [f"## {pt(t, 'sec_flows')}", "", flows_note(prog, t), ""]
+    if not prog.flow_sessions:
+        return lines + [pt(t, "flows_not_measured"), ""]
     if not totals:
         return lines + [pt(t, "none_flows"), ""]
     lines += [f"| {pt(t, 'col_area')} | {pt(t, 'col_j2s')} | {pt(t, 'col_s2j')} | {pt(t, 'col_flow_sessions')} |",

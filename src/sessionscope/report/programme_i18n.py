@@ -64,6 +64,10 @@ EN: dict[str, str] = {
     "col_j2s": "Junior → senior", "col_s2j": "Senior → junior", "col_area": "Topic area",
     "col_flow_sessions": "Sessions", "none_flows": "No recommendations or answers between a junior and a senior "
                                                    "were found in a topic area.",
+    "flows_over": "Over the {n} of {total} sessions where it could be measured (a knowledge flow, topic areas, a "
+                  "named junior and senior).",
+    "flows_not_measured": "Not measured: no session has a knowledge flow with topic areas between a named junior and "
+                          "senior (the extraction or topics stage did not run, or the roles are not named).",
     "goals_rates": "Per pair", "goals_set": "Goals set", "goals_done": "Done", "goals_dropped": "Dropped",
     "goals_open": "Open now", "goals_open_list": "Goals still open at the pair's latest session",
     # the summary table's row: "Open now 41" under "Goals done" did not say open what (the action items, as goals)
@@ -247,6 +251,10 @@ RU: dict[str, str] = {
                   "темам, где ведёт столбец младшего. По парам — в programme_flows.",
     "col_j2s": "Младший → старший", "col_s2j": "Старший → младший", "col_area": "Тема",
     "col_flow_sessions": "Встреч", "none_flows": "Советов и ответов между младшим и старшим по темам не найдено.",
+    "flows_over": "По {n} из {total} встреч, где это можно измерить (есть обмен знаниями, темы, названы младший и "
+                  "старший).",
+    "flows_not_measured": "Не измерено: ни в одной встрече нет обмена знаниями по темам между названными младшим и "
+                          "старшим (этап извлечения или тем не запускался, или роли не названы).",
     "goals_rates": "По парам", "goals_set": "Поставлено", "goals_done": "Выполнено", "goals_dropped": "Отменено",
     "goals_open": "Открыто", "goals_open_list": "Цели, открытые на последней встрече пары",
     "kpi_goals_open": "Цели (задачи), ещё открытые",
