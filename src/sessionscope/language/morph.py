@@ -105,6 +105,57 @@ def first_person_of_imperative(word: str) -> Optional[str]:
     return None if form is None else form.word
 
 
+#: second-person forms that stay as said in an assigned task: "давайте" is "let's", not a task verb
+_NOT_TASK_VERBS = frozenset({"давай", "давайте", "извини", "извините", "прости", "простите", "пожалуйста"})
+
+
+def infinitive_of_second_person(word: str) -> Optional[str]:
+    """The infinitive of a Russian verb said to "вы" or "ты", for a task assigned to the listener (round 43): an
+    imperative ("отправьте" → "отправить", "посмотрите" → "посмотреть") or an indicative second person ("создаёте" →
+    "создавать", "смотрите" → "смотреть"). The same dictionary bar as :func:`first_person_of_imperative` (a singular
+    imperative only when the dictionary is sure of it; one verb only). ``None`` when ``word`` is no such form, or
+    "давайте", "извините"."""
+    if word.casefold() in _NOT_TASK_VERBS:
+        return None
+    try:
+        parses = morph().parse(word.casefold())
+    except ImportError:
+        return None
+    second = [p for p in parses if p.tag.POS == "VERB" and (("indc" in p.tag and "2per" in p.tag)
+                                                            or ("impr" in p.tag and "incl" not in p.tag))]
+    if word.casefold().endswith(("те", "тесь")):
+        second = [p for p in second if "plur" in p.tag]
+    elif sum(p.score for p in second) < SINGULAR_IMPERATIVE_SURE:
+        return None
+    if not second or len({p.normal_form for p in second}) > 1:
+        return None
+    return second[0].normal_form
+
+
+_RU_WORD = re.compile(r"(?<![\w-])[а-яё]+(?![\w-])", re.IGNORECASE)
+_RU_YOU_SUBJECT = re.compile(r"(?<![\w-])(?:вы|ты)\s+$", re.IGNORECASE)
+
+
+def task_for_listener(phrase: str) -> str:
+    """A Russian task phrase said to the one who will do it, with its verbs to "вы" / "ты" in the infinitive and their
+    subject pronoun left out (round 43): «Посмотрите каналы продаж и подготовьте сравнение» → «посмотреть каналы продаж
+    и подготовить сравнение», «вы создаёте чаты и смотрите каналы» → «создавать чаты и смотреть каналы». Other words
+    stay as said."""
+    out, last = [], 0
+    for m in _RU_WORD.finditer(phrase):
+        inf = infinitive_of_second_person(m.group(0))
+        if inf is None:
+            continue
+        head = phrase[last:m.start()]
+        you = _RU_YOU_SUBJECT.search(head)
+        out.append(head[:you.start()] if you else head)
+        out.append(inf)
+        last = m.end()
+    if not out:
+        return phrase
+    return "".join([*out, phrase[last:]]).strip()
+
+
 def transitive_verb(word: str) -> bool:
     """Whether the dictionary's likeliest reading of a Russian ``word`` is a transitive verb ("посмотрю", not
     "позвоню"); ``False`` without pymorphy3."""
@@ -116,5 +167,5 @@ def transitive_verb(word: str) -> bool:
 
 
 
-__all__ = ["SINGULAR_IMPERATIVE_SURE", "first_person_of_imperative", "first_person_verb", "morph", "russian_gender",
-           "transitive_verb"]
+__all__ = ["SINGULAR_IMPERATIVE_SURE", "first_person_of_imperative", "first_person_verb", "infinitive_of_second_person",
+           "morph", "russian_gender", "task_for_listener", "transitive_verb"]

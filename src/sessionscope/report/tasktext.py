@@ -32,6 +32,10 @@ _RU = {"меня": ("1", "accs"), "мне": ("1", "datv"), "мной": ("1", "ab
        "тебя": ("2", "accs"), "тебе": ("2", "datv"), "тобой": ("2", "ablt"), "тобою": ("2", "ablt"),
        "вас": ("2", "accs"), "вам": ("2", "datv"), "вами": ("2", "ablt")}
 _RU_RE = re.compile(r"(?<![\w-])(" + "|".join(_RU) + r")(?![\w-])", re.IGNORECASE)
+#: Russian possessives of the first and second person: stem → person (the ending agrees with the noun)
+_RU_POSS = re.compile(r"(?<![\w-])(мо|тво|ваш|тво)(й|я|ё|е|и|его|ей|ю|ем|им|их|ими|ею)(?![\w-])", re.IGNORECASE)
+_RU_POSS_PERSON = {"мо": "1", "тво": "2", "ваш": "2"}
+_RU_WORD_AFTER = re.compile(r"\s*([а-яё]+)", re.IGNORECASE)
 #: prepositions after which "меня"/"тебя"/"вас" are genitive ("у меня", "для тебя") and "мне"/"тебе"/"вам" locative
 _RU_GENT_AFTER = frozenset({"у", "для", "от", "без", "до", "около", "кроме", "вместо", "после", "возле", "ради"})
 _RU_LOCT_AFTER = frozenset({"о", "об", "обо", "при"})
@@ -53,6 +57,46 @@ def _inflect_ru(name: str, case: str) -> str:
         form = parses[0].inflect({case}) if parses else None
         words.append(word if form is None else (form.word.capitalize() if word[:1].isupper() else form.word))
     return " ".join(words)
+
+
+def _ru_noun(word: str, *, genitive: bool = False) -> bool:
+    """Whether pymorphy3's likeliest reading of ``word`` is a noun (``genitive``: in the genitive); ``False`` without
+    pymorphy3."""
+    try:
+        from sessionscope.language.morph import morph as analyser
+
+        parses = analyser().parse(word.casefold())
+    except ImportError:
+        return False
+    return bool(parses) and parses[0].tag.POS == "NOUN" and (not genitive or parses[0].tag.case == "gent")
+
+
+def _ru_possessives(task: str, names: dict[str, str], person: dict[str, str], owners: set[str]) -> str:
+    """``task`` with a possessive that stands for the other person of the pair ("моей команде" said by the one who
+    hands the task over) made that person's name in the genitive after the noun it goes with ("команде Сергея"; round
+    43); left as said when no noun follows within two words."""
+    out, last = [], 0
+    for m in _RU_POSS.finditer(task):
+        pid = person[_RU_POSS_PERSON[m.group(1).casefold()]]
+        if pid in owners or m.start() < last:
+            continue
+        at, noun_end = m.end(), None
+        for _ in range(2):  # "моей новой команде": the noun within the next two words
+            w = _RU_WORD_AFTER.match(task, at)
+            if w is None:
+                break
+            at = w.end()
+            if _ru_noun(w.group(1)):
+                noun_end = at
+                while (g := _RU_WORD_AFTER.match(task, noun_end)) is not None and _ru_noun(g.group(1), genitive=True):
+                    noun_end = g.end()  # "руководителей групп": the name after the whole chain
+                break
+        if noun_end is None:
+            continue
+        out.append(task[last:m.start()])
+        out.append(task[m.end():noun_end].lstrip() + " " + _inflect_ru(names[pid], "gent"))
+        last = noun_end
+    return "".join([*out, task[last:]]) if out else task
 
 
 def task_for_reader(item: ActionItem, session: Session, *, language: str = "en") -> str:
@@ -85,7 +129,7 @@ def task_for_reader(item: ActionItem, session: Session, *, language: str = "en")
                 case = "loct"
             return _inflect_ru(names[pid], case)
 
-        return _RU_RE.sub(ru, task)
+        return _ru_possessives(_RU_RE.sub(ru, task), names, person, owners)
 
     def en(m: re.Match[str]) -> str:
         who, possessive = _EN[m.group(1).casefold()]

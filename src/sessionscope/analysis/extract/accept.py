@@ -304,8 +304,8 @@ def _verb_object(prev: Sentence, lemma: str) -> Optional[str]:
     # "please" and its commas blanked out, the offsets kept: «Пришлите мне, пожалуйста, ссылку на доску»
     text = re.sub(r",?\s*(?<![\w-])(?:please|пожалуйста)(?![\w-])\s*,?", lambda m: " " * len(m.group(0)), prev.text,
                   flags=re.IGNORECASE)
-    for tok in prev.tokens:
-        if tok.pos != "VERB" or tok.lemma.replace("ё", "е") != lemma:
+    for k, tok in enumerate(prev.tokens):
+        if not _verb_of(prev, k, lemma):
             continue
         start = tok.idx + len(tok.text)
         cut = re.search(r"\s*(?:[,;:.!?…]|\s[—–-]\s)", text[start:])
@@ -344,6 +344,8 @@ def echoed_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[str]
                 continue
             obj = _verb_object(prev, lemma)
             if obj is None:
+                if _mentions(prev, lemma):  # the nearest mention has no object to take: none from further back
+                    return None
                 continue
             if speakers[j] != speaker:
                 if sent.language == "ru":
@@ -393,17 +395,49 @@ def _object_text(sent: Sentence, obj: int) -> Optional[str]:
 
 
 def _direct_object(sent: Sentence, verb: int) -> Optional[int]:
-    """The index of ``verb``'s direct object when a noun heads it, else ``None``."""
-    obj = next((j for j, t in enumerate(sent.tokens) if t.head == verb and j != verb and t.dep in ("dobj", "obj")), None)
+    """The index of ``verb``'s direct object when a noun heads it, else ``None``. An imperative that opens the sentence
+    and that the tagger read as a noun ("Book a room for the workshop.": "Book" a noun, "room" its apposition) has its
+    object as an apposition."""
+    deps = ("dobj", "obj", "appos") if _imperative_read_as_noun(sent, verb) else ("dobj", "obj")
+    obj = next((j for j, t in enumerate(sent.tokens) if t.head == verb and j != verb and t.dep in deps), None)
     return obj if obj is not None and sent.tokens[obj].pos in ("NOUN", "PROPN") else None
+
+
+def _imperative_read_as_noun(sent: Sentence, k: int) -> bool:
+    """Whether token ``k`` is a sentence's first word (after "then", "and", "so", "please", "also"), the root of its
+    parse, tagged a noun, with a determiner right after it: an English imperative the tagger took for a noun ("Book a
+    room", "Book the room"; round 43)."""
+    toks = sent.tokens
+    lead = 0
+    while lead < len(toks) and toks[lead].lower in ("then", "and", "so", "please", "also", ","):
+        lead += 1
+    return (k == lead and k + 1 < len(toks) and toks[k].pos in ("NOUN", "PROPN") and toks[k].head == k
+            and toks[k + 1].pos == "DET")
+
+
+def _verb_of(sent: Sentence, k: int, lemma: str) -> bool:
+    """Whether token ``k`` of ``sent`` is a verb of ``lemma`` (an imperative read as a noun included: "Book a room")."""
+    tok = sent.tokens[k]
+    if tok.lemma.replace("ё", "е") != lemma:
+        return False
+    return tok.pos == "VERB" or (sent.language == "en" and _imperative_read_as_noun(sent, k))
+
+
+def _mentions(sent: Sentence, lemma: str) -> bool:
+    """Whether ``sent`` says a word of ``lemma`` that the tagger did not read as a verb: what the promise points to may
+    be said there unread, so an object is not looked for further back (round 43: "Book a room for the workshop." — "OK,
+    I'll book it tomorrow." took "the training" from "I will book the training…" before). A verb said without an object
+    («Пришлите, пожалуйста») does not stop the search."""
+    return any((t.lemma.replace("ё", "е") == lemma or t.lower.replace("ё", "е") == lemma) and t.pos != "VERB"
+               for t in sent.tokens)
 
 
 def _en_noun_object(prev: Sentence, lemma: str) -> Optional[str]:
     """The direct object, with a noun at its head, of a verb of ``lemma`` in ``prev`` ("your notes on the escalation
     process" of "Could you send me your notes on the escalation process?"), without a due expression inside it; else
     ``None``."""
-    for k, tok in enumerate(prev.tokens):
-        if tok.pos != "VERB" or tok.lemma != lemma:
+    for k in range(len(prev.tokens)):
+        if not _verb_of(prev, k, lemma):
             continue
         obj = _direct_object(prev, k)
         text = None if obj is None else _object_text(prev, obj)
@@ -489,6 +523,8 @@ def pointed_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[str
                 continue
             obj = _pointed_object(sent, prev, lemma, speakers[j] != speaker, gender)
             if obj is None:
+                if _mentions(prev, lemma):
+                    return None
                 continue
             rest = task[at + len(pron.text):]
             if sent.language == "ru" and _RU_DATIVE.match(obj) and _RU_DATIVE_ANY.search(task):
@@ -562,7 +598,42 @@ def _ru_object_of_request(sent: Sentence, task: str) -> Optional[str]:
     return None
 
 
-def _other_before(speaker: str, speakers: Sequence[str], index: int) -> Optional[int]:
+# -- a commitment made in a word: "Will do.", "I will.", «Запишусь.», «Отправлю.» (round 43) -------------------------
+_EN_COMMIT_WORDS = re.compile(r"\b(?:will|i'll|we'll|shall)\b|\bcan do (?:it|that|this)\b|\bconsider it done\b",
+                              re.IGNORECASE)
+#: Russian verbs of a commitment in a word that need not echo the request's verb («Сделаю.»)
+_RU_DO = frozenset({"сделать"})
+#: first persons that say nothing will be done («Посмотрим.», «Увидим.»: we'll see)
+_RU_WAIT = frozenset({"посмотрим", "увидим"})
+
+
+def commits_in_a_word(sent: Sentence, before: Sequence[Sentence]) -> bool:
+    """Whether ``sent`` commits to what ``before`` (the other person's sentences just before) asked or advised, in a
+    word and with no task words of its own (round 43).
+
+    English: only words of assent with "will", "I'll", "we'll", "shall", "can do it / that", "consider it done" ("Will
+    do.", "I will.", "Sure, I'll do that."); a bare "Sure." or "OK." does not commit (round 41: on the train meetings
+    such replies answer moves at the table far more often than tasks). Russian: one verb in the first person, not
+    past, with words of assent («Запишусь.», «Хорошо, отправлю.»), that is the verb of an imperative or infinitive in
+    ``before`` («запишитесь», «можете отправить») or «сделать»; «Посмотрим.» does not commit. The caller looks for the
+    request or the advice the words are taken from (:func:`accepted_task`)."""
+    words = [w.casefold().replace("’", "'") for w in _WORD.findall(sent.text)]
+    if not words or not elliptic(sent.text, sent):
+        return False
+    if sent.language != "ru":
+        return bool(_EN_COMMIT_WORDS.search(" ".join(words)))
+    verbs = [t for t in sent.tokens if t.pos == "VERB" and t.feats.get("VerbForm") == "Fin"
+             and t.feats.get("Person") == "1" and t.feats.get("Tense") != "Past" and t.lower not in _RU_WAIT]
+    if len(verbs) != 1:
+        return False
+    lemma = verbs[0].lemma.replace("ё", "е")
+    if lemma in _RU_DO:
+        return True
+    return any(t.lemma.replace("ё", "е") == lemma and (t.feats.get("Mood") == "Imp" or t.feats.get("VerbForm") == "Inf")
+               for b in before for t in b.tokens)
+
+
+def other_before(speaker: str, speakers: Sequence[str], index: int) -> Optional[int]:
     """The utterance just before ``index`` by someone else (the speaker's own one or two lines before it passed
     over: "Sure." then "I will.")."""
     k = index - 1
@@ -600,7 +671,7 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
     """
     from sessionscope.analysis.extract.actions import task_start
 
-    k = _other_before(speaker, speakers, index)
+    k = other_before(speaker, speakers, index)
     if k is not None and elliptic(task, sent):
         for prev in reversed(parsed[k]):
             if prev.language != sent.language:
@@ -633,5 +704,5 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
     return None if pointed is None else (pointed, None)
 
 
-__all__ = ["ECHO_UTTERANCES", "accepted_task", "echoed_task", "elliptic", "pointed_here", "pointed_task",
-           "takes_up_advice"]
+__all__ = ["ECHO_UTTERANCES", "accepted_task", "commits_in_a_word", "echoed_task", "elliptic", "other_before",
+           "pointed_here", "pointed_task", "takes_up_advice"]

@@ -27,13 +27,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Optional
 
 import numpy as np
 
-from sessionscope.analysis.extract.accept import accepted_task
+from sessionscope.analysis.extract.accept import accepted_task, commits_in_a_word, other_before
 from sessionscope.analysis.extract.actions import (
     action_rule,
     habitual_context,
@@ -398,15 +399,74 @@ def own_due(sent: Sentence, task_at: Optional[int], due: Optional[Due], session_
                                           char_end=later.char_end + task_at, date=later.date)
 
 
+def _in_context(d: Optional[Decision], calibrated: bool, *, story: bool,
+                informal: bool) -> tuple[Optional[Decision], bool]:
+    """:func:`decide`'s result, less a recommendation or an action item in a story's quoted words (``story``) and a
+    recommendation in informal talk (``informal``: no advice to the listener)."""
+    if d is not None and ((story and d.kind in ("recommendation", "action")) or (informal and d.kind == "recommendation")):
+        return None, False
+    return d, calibrated
+
+
+#: the rule of a commitment made in a word to the other's request or advice ("Will do.", «Запишусь.»; round 43)
+IN_A_WORD = "in_a_word"
+
+
+def in_a_word(sent: Sentence, i: int, speakers: Sequence[str], parsed: Sequence[Sequence[Sentence]],
+              advice: dict[int, list[Sentence]], hits: dict[str, Optional[RuleHit]], heads: Any,
+              row: Optional[np.ndarray]) -> tuple[Optional[Decision], bool]:
+    """An action item for a sentence no rule or head listed that commits in a word to the request or the advice of
+    the other person just before (:func:`~.accept.commits_in_a_word`: "Sign up for the course before the end of the
+    month." — "Will do."; «Отправьте клиенту итоги до пятницы.» — «Отправлю.»), when that request or advice gives the
+    task its words (:func:`~.accept.accepted_task`). Its confidence is the heads' action probability of the sentence
+    (calibrated; under ``extraction.check_below`` it is to check), absent without the heads. ``(None, False)`` otherwise."""
+    k = other_before(speakers[i], speakers, i)
+    if k is None or not commits_in_a_word(sent, parsed[k]):
+        return None, False
+    if accepted_task(sent, sent.text, speakers[i], speakers, parsed, i, advice) is None:
+        return None, False
+    hit = RuleHit("action", 0.0, IN_A_WORD, owner="speaker", task_start=0)
+    if heads is None or row is None:
+        return Decision("action", 0.5, IN_A_WORD, hit), False
+    _d, probs = head_decision(heads, row, hits, lexical=sent.language == "en")
+    return Decision("action", probs.get("action", 0.0), IN_A_WORD, hit), True
+
+
+_DUE_LEAD = re.compile(r"(?<![\w-])(?:before|by|until|till|no later than|до|к|ко)\s+$", re.IGNORECASE)
+
+
+def _source_due(task: str, sents: Sequence[Sentence], cfg: ExtractionConfig,
+                session: Session) -> tuple[str, Optional[Due]]:
+    """The due expression of the request or advice a commitment in a word takes (the last of ``sents``, the other
+    person's utterance, that has one), and ``task`` without it when the advice's words kept it."""
+    for said in reversed(sents):
+        due = find_due(said.text, session_date=session.date, meeting_interval_days=cfg.meeting_interval_days)
+        if due is not None:
+            at = task.casefold().find(due.text.casefold())
+            if at >= 0:  # the due expression and a preposition that opens it ("before the end of the month")
+                lead = _DUE_LEAD.search(task[:at])
+                cut = lead.start() if lead else at
+                task = re.sub(r"\s+([,;:.!?)])", r"\1", " ".join((task[:cut] + " " + task[at + len(due.text):]).split()))
+                task = re.sub(r"[\s,;:]+$", "", task)
+            return task, due
+    return task, None
+
+
 def _task_and_due(sent: Sentence, hit: RuleHit, due: Optional[Due], cfg: ExtractionConfig, session: Session,
                   speakers: Sequence[str], parsed: Sequence[Sequence[Sentence]], i: int,
-                  advice: dict[int, list[Sentence]]) -> tuple[str, Optional[Due]]:
+                  advice: dict[int, list[Sentence]], owner: Optional[str] = None) -> tuple[str, Optional[Due]]:
     """An action item's task phrase and due expression; a task accepted in a word ("Could you prepare a guide for my
     team?" — "Sure, I will.") takes the request's words, and its due expression when the acceptance says none; advice
-    taken up in a word ("You should block two hours every Monday." — "Okay, I'll try that.") takes the advice's."""
+    taken up in a word ("You should block two hours every Monday." — "Okay, I'll try that.") takes the advice's. A
+    Russian task the speaker hands to ``owner``, someone else, has its verbs to "вы" / "ты" in the infinitive
+    («Посмотрите каналы продаж» → «посмотреть каналы продаж»; round 43)."""
     due = own_due(sent, hit.task_start, due, session.date, cfg.meeting_interval_days)
     task = task_phrase(sent, hit, max_words=cfg.max_task_words)
     speaker = session.utterances[i].speaker
+    if sent.language == "ru" and owner is not None and owner != speaker:
+        from sessionscope.language.morph import task_for_listener
+
+        return task_for_listener(task), due
     gender = None
     if sent.language == "ru":  # a verb in the past said to the one who accepts agrees with them (round 41)
         from sessionscope.language.morph import russian_gender
@@ -420,6 +480,8 @@ def _task_and_due(sent: Sentence, hit: RuleHit, due: Optional[Due], cfg: Extract
         return task, due
     if due is None and accepted[1] is not None:
         due = find_due(accepted[1].text, session_date=session.date, meeting_interval_days=cfg.meeting_interval_days)
+    if due is None and hit.rule == IN_A_WORD and (k := other_before(speaker, speakers, i)) is not None:
+        return _source_due(accepted[0], parsed[k], cfg, session)
     return accepted[0], due
 
 
@@ -504,10 +566,9 @@ def extract_items(
             row = head_logits[i][j] if head_logits is not None else None
             d, calibrated = punctuated_floor(*decide(sent, hits, p, heads, row, cfg), bare=bare)
             story = (i, j) in quoted and sent.language == "en"
-            if story and d is not None and d.kind in ("recommendation", "action"):
-                d, calibrated = None, False
-            if d is not None and d.kind == "recommendation" and (i, j) in informal:
-                d, calibrated = None, False
+            d, calibrated = _in_context(d, calibrated, story=story, informal=(i, j) in informal)
+            if d is None and not story:  # "Will do." to the other's request or advice (round 43)
+                d, calibrated = in_a_word(sent, i, speakers, parsed, advice, hits, heads, row)
             width = getattr(heads, "row_width", len(heads.labels)) if heads is not None else 0
             p_assign = float(row[width]) if row is not None and heads is not None and len(row) > width else None
             assigned = None if assign_threshold is None or story else \
@@ -542,7 +603,7 @@ def extract_items(
                 hit = d.hit or RuleHit("action", d.confidence, "classifier")
                 if after_call and (hit.task_start is None or hit.task_start < after_call):  # "Sam, you'll send…"
                     hit = replace(hit, task_start=after_call + task_start(sent.text[after_call:], sent.language))
-                task, due = _task_and_due(sent, hit, due, cfg, session, speakers, parsed, i, advice)
+                task, due = _task_and_due(sent, hit, due, cfg, session, speakers, parsed, i, advice, owner)
                 aid = f"act-{len(acts) + 1:03d}"
                 acts.append(ActionItem(
                     id=aid, utterance_id=utt.id, start=utt.start, owner=owner,

@@ -1,0 +1,164 @@
+"""Round 43 (issue 10): a fourth new-user pass over one-to-one calls — a commitment made in a word, the nearest thing
+a promise points to, a Russian task handed to the listener in the infinitive, and the pair's possessives as names.
+
+"Sign up for the negotiation course before the end of the month." — "Will do." gave no action item; «Отлично, тогда
+запишитесь до конца месяца.» — «Запишусь.» neither. "Book a room for the workshop." — "OK, I'll book it tomorrow." took
+"the training for the whole team" from a sentence two lines up (the tagger read "Book" as a noun). «Посмотрите каналы
+продаж и подготовьте сравнение к среде» was listed under the listener's name as said, in the second person; «показать
+дорожную карту моей команде» under the listener's name kept the other one's «моей»."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+SESSION = dt.date(2026, 12, 1)  # a Tuesday
+
+
+def _items(rows: list, language: str, names: dict[str, str]):
+    from helpers import make_session
+    from sessionscope.analysis.extract.stage import ExtractionStage
+    from sessionscope.model import Participant, Role
+
+    ids = list(names)
+    session = make_session(rows, roles={ids[0]: "junior", ids[1]: "senior"}, language=language)
+    session = dataclasses.replace(session, date=SESSION, participants=(
+        Participant(ids[0], names[ids[0]], Role.JUNIOR), Participant(ids[1], names[ids[1]], Role.SENIOR)))
+    return ExtractionStage()(session)
+
+
+def _tasks(rows: list, language: str, names: dict[str, str]) -> dict[str, tuple[str, str | None, str | None]]:
+    out = _items(rows, language, names)
+    return {a.utterance_id: (a.task, a.due_text, a.owner) for a in out.action_items}
+
+
+@pytest.mark.parametrize(("word", "want"), [
+    ("отправьте", "отправить"), ("посмотрите", "посмотреть"), ("подготовьте", "подготовить"),
+    ("создаете", "создавать"), ("создаёте", "создавать"), ("смотрите", "смотреть"), ("запишитесь", "записаться"),
+    ("позвони", "позвонить"), ("сделай", "сделать"),
+    ("пришли", None),  # as often "came": the dictionary is not sure
+    ("давайте", None), ("извините", None), ("мой", None), ("стой", None), ("итоги", None), ("вы", None),
+])
+def test_a_russian_second_person_in_the_infinitive(word: str, want: str | None) -> None:
+    from sessionscope.language.morph import infinitive_of_second_person
+
+    assert infinitive_of_second_person(word) == want
+
+
+@pytest.mark.parametrize(("phrase", "want"), [
+    ("Посмотрите каналы продаж и подготовьте сравнение", "посмотреть каналы продаж и подготовить сравнение"),
+    ("вы создаете чаты и смотрите каналы", "создавать чаты и смотреть каналы"),
+    ("отправьте клиенту итоги", "отправить клиенту итоги"),
+    ("показать дорожную карту моей команде", "показать дорожную карту моей команде"),  # nothing to change
+])
+def test_a_russian_task_for_the_listener(phrase: str, want: str) -> None:
+    from sessionscope.language.morph import task_for_listener
+
+    assert task_for_listener(phrase) == want
+
+
+@pytest.mark.parametrize(("said", "before", "language", "want"), [
+    ("Will do.", "Then sign up for the course before the end of the month.", "en", True),
+    ("I will.", "And send the summary to the client by Friday.", "en", True),
+    ("Sure, I'll do that.", "Could you share the roadmap with my team?", "en", True),
+    ("Sure.", "Could you share the roadmap with my team?", "en", False),  # assent alone commits to nothing (round 41)
+    ("OK.", "Book a room for the workshop.", "en", False),
+    ("No, I will not.", "Book a room for the workshop.", "en", False),
+    ("I will send it tonight.", "Send me the draft.", "en", False),  # words of its own: the rules read it
+    ("Запишусь.", "Тогда запишитесь на курс до конца месяца.", "ru", True),
+    ("Хорошо, отправлю.", "Отправьте клиенту итоги до пятницы.", "ru", True),
+    ("Сделаю.", "Можете подготовить сравнение к среде?", "ru", True),
+    ("Посмотрим.", "Посмотрите каналы продаж.", "ru", False),  # "we'll see"
+    ("Хорошо.", "Отправьте клиенту итоги до пятницы.", "ru", False),
+    ("Позвоню.", "Отправьте клиенту итоги до пятницы.", "ru", False),  # not the verb asked for
+])
+def test_a_commitment_in_a_word(said: str, before: str, language: str, want: bool) -> None:
+    from sessionscope.analysis.extract.accept import commits_in_a_word
+    from sessionscope.language.nlp import parse_texts
+
+    sent = parse_texts([said], language=language)[0][0]
+    prev = parse_texts([before], language=language)[0]
+    assert commits_in_a_word(sent, prev) is want
+
+
+def test_an_english_commitment_in_a_word_takes_the_advice_and_its_deadline() -> None:
+    rows = [
+        ("maya", 0.0, 4.0, "Then sign up for the negotiation course before the end of the month."),
+        ("robert", 4.5, 6.0, "Will do."),
+        ("maya", 6.5, 10.0, "How was the workshop?"),
+        ("robert", 10.5, 12.0, "Sure."),
+    ]
+    got = _tasks(rows, "en", {"robert": "Robert", "maya": "Maya"})
+    assert got["u0002"] == ("sign up for the negotiation course", "the end of the month", "robert")
+    assert "u0004" not in got
+
+
+def test_a_russian_commitment_in_a_word_takes_the_advice_and_its_deadline() -> None:
+    rows = [
+        ("sergey", 0.0, 4.0, "Тогда запишитесь на курс по переговорам до конца месяца."),
+        ("olga", 4.5, 6.0, "Запишусь."),
+        ("sergey", 6.5, 9.0, "Как прошла неделя?"),
+        ("olga", 9.5, 11.0, "Хорошо."),
+    ]
+    out = _items(rows, "ru", {"olga": "Ольга Орлова", "sergey": "Сергей Петров"})
+    got = {a.utterance_id: a for a in out.action_items}
+    assert (got["u0002"].task, got["u0002"].due_text, got["u0002"].owner) == (
+        "запишусь на курс по переговорам", "до конца месяца", "olga")
+    assert got["u0002"].method == "in_a_word" and got["u0002"].due_date == dt.date(2026, 12, 31)
+    assert "u0004" not in got
+
+
+def test_a_commitment_in_a_word_to_nothing_asked_is_no_task() -> None:
+    rows = [
+        ("maya", 0.0, 4.0, "The board has three columns."),
+        ("robert", 4.5, 6.0, "I will."),
+    ]
+    out = _items(rows, "en", {"robert": "Robert", "maya": "Maya"})
+    assert not [a for a in out.action_items if a.method == "in_a_word"]
+
+
+def test_a_pronoun_points_to_the_nearest_mention() -> None:
+    """"Book" at the start of the sentence is tagged a noun; the object two lines up was taken instead."""
+    rows = [
+        ("robert", 0.0, 5.0, "If the vendor replies by Monday, I will book the training for the whole team."),
+        ("maya", 5.5, 8.0, "Book a room for the workshop."),
+        ("robert", 8.5, 11.0, "OK, I'll book it tomorrow."),
+    ]
+    got = _tasks(rows, "en", {"robert": "Robert", "maya": "Maya"})
+    assert got["u0003"][:2] == ("book a room for the workshop", "tomorrow")
+
+
+def test_no_object_from_further_back_than_the_nearest_mention() -> None:
+    from sessionscope.analysis.extract.accept import pointed_task
+    from sessionscope.language.nlp import parse_texts
+
+    texts = ["I will book the training for the whole team.", "The book is on my desk.", "I'll book it tomorrow."]
+    parsed = parse_texts(texts, language="en")
+    sent = parsed[2][0]
+    assert pointed_task(sent, "book it", "robert", ["robert", "maya", "robert"], parsed, 2) is None
+
+
+def test_a_russian_task_handed_over_reads_in_the_infinitive() -> None:
+    rows = [
+        ("sergey", 0.0, 5.0, "Посмотрите каналы продаж и подготовьте сравнение к среде."),
+        ("olga", 5.5, 7.0, "Хорошо."),
+        ("sergey", 7.5, 11.0, "Можете показать дорожную карту моей команде на следующей неделе?"),
+    ]
+    got = _tasks(rows, "ru", {"olga": "Ольга Орлова", "sergey": "Сергей Петров"})
+    assert got["u0001"] == ("посмотреть каналы продаж и подготовить сравнение", "к среде", "olga")
+    assert got["u0003"][0] == "показать дорожную карту моей команде"
+
+
+def test_the_other_one_s_possessive_is_their_name_in_the_report() -> None:
+    from sessionscope.report.tasktext import task_for_reader
+
+    rows = [
+        ("sergey", 0.0, 5.0, "Можете показать дорожную карту моей команде на следующей неделе?"),
+        ("olga", 5.5, 9.0, "Конечно, настрою её в четверг и приглашу ваших руководителей групп."),
+    ]
+    out = _items(rows, "ru", {"olga": "Ольга Орлова", "sergey": "Сергей Петров"})
+    shown = {a.utterance_id: task_for_reader(a, out, language="ru") for a in out.action_items}
+    assert shown["u0001"] == "показать дорожную карту команде Сергея Петрова"
+    assert shown["u0002"].endswith("приглашу руководителей групп Сергея Петрова")
