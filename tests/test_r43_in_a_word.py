@@ -119,6 +119,20 @@ def test_a_commitment_in_a_word_to_nothing_asked_is_no_task() -> None:
     assert not [a for a in out.action_items if a.method == "in_a_word"]
 
 
+@pytest.mark.parametrize(("before", "said", "want"), [
+    ("Book a room for the workshop.", "Will do.", "Book a room for the workshop"),  # "Book" tagged a noun
+    ("Could you send me the deck?", "I will.", "send you the deck"),
+    # a real meeting's read (MRDA Bns003): a description cut off, taken up as possible, is no task
+    ("maybe every group has somewhere hidden uh a gro- - uh deep outgoing ==", "we can do that.", None),
+    ("Maybe you should rethink the whole layout", "we can do that.", None),  # what is possible, not a promise
+])
+def test_what_a_commitment_in_a_word_takes(before: str, said: str, want: str | None) -> None:
+    rows = [("maya", 0.0, 4.0, before), ("robert", 4.5, 6.0, said)]
+    out = _items(rows, "en", {"robert": "Robert", "maya": "Maya"})
+    got = [a.task for a in out.action_items if a.owner == "robert"]  # by this rule or another
+    assert got == ([want] if want else [])
+
+
 def test_a_pronoun_points_to_the_nearest_mention() -> None:
     """"Book" at the start of the sentence is tagged a noun; the object two lines up was taken instead."""
     rows = [

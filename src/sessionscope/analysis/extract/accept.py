@@ -398,12 +398,12 @@ def _direct_object(sent: Sentence, verb: int) -> Optional[int]:
     """The index of ``verb``'s direct object when a noun heads it, else ``None``. An imperative that opens the sentence
     and that the tagger read as a noun ("Book a room for the workshop.": "Book" a noun, "room" its apposition) has its
     object as an apposition."""
-    deps = ("dobj", "obj", "appos") if _imperative_read_as_noun(sent, verb) else ("dobj", "obj")
+    deps = ("dobj", "obj", "appos") if imperative_read_as_noun(sent, verb) else ("dobj", "obj")
     obj = next((j for j, t in enumerate(sent.tokens) if t.head == verb and j != verb and t.dep in deps), None)
     return obj if obj is not None and sent.tokens[obj].pos in ("NOUN", "PROPN") else None
 
 
-def _imperative_read_as_noun(sent: Sentence, k: int) -> bool:
+def imperative_read_as_noun(sent: Sentence, k: int) -> bool:
     """Whether token ``k`` is a sentence's first word (after "then", "and", "so", "please", "also"), the root of its
     parse, tagged a noun, with a determiner right after it: an English imperative the tagger took for a noun ("Book a
     room", "Book the room"; round 43)."""
@@ -420,7 +420,7 @@ def _verb_of(sent: Sentence, k: int, lemma: str) -> bool:
     tok = sent.tokens[k]
     if tok.lemma.replace("ё", "е") != lemma:
         return False
-    return tok.pos == "VERB" or (sent.language == "en" and _imperative_read_as_noun(sent, k))
+    return tok.pos == "VERB" or (sent.language == "en" and imperative_read_as_noun(sent, k))
 
 
 def _mentions(sent: Sentence, lemma: str) -> bool:
@@ -599,7 +599,7 @@ def _ru_object_of_request(sent: Sentence, task: str) -> Optional[str]:
 
 
 # -- a commitment made in a word: "Will do.", "I will.", «Запишусь.», «Отправлю.» (round 43) -------------------------
-_EN_COMMIT_WORDS = re.compile(r"\b(?:will|i'll|we'll|shall)\b|\bcan do (?:it|that|this)\b|\bconsider it done\b",
+_EN_COMMIT_WORDS = re.compile(r"\b(?:will|i'll|we'll|shall)\b|\bi can do (?:it|that|this)\b|\bconsider it done\b",
                               re.IGNORECASE)
 #: Russian verbs of a commitment in a word that need not echo the request's verb («Сделаю.»)
 _RU_DO = frozenset({"сделать"})
@@ -611,9 +611,9 @@ def commits_in_a_word(sent: Sentence, before: Sequence[Sentence]) -> bool:
     """Whether ``sent`` commits to what ``before`` (the other person's sentences just before) asked or advised, in a
     word and with no task words of its own (round 43).
 
-    English: only words of assent with "will", "I'll", "we'll", "shall", "can do it / that", "consider it done" ("Will
+    English: only words of assent with "will", "I'll", "we'll", "shall", "I can do it / that", "consider it done" ("Will
     do.", "I will.", "Sure, I'll do that."); a bare "Sure." or "OK." does not commit (round 41: on the train meetings
-    such replies answer moves at the table far more often than tasks). Russian: one verb in the first person, not
+    such replies answer moves at the table far more often than tasks; "we can do that" says what is possible). Russian: one verb in the first person, not
     past, with words of assent («Запишусь.», «Хорошо, отправлю.»), that is the verb of an imperative or infinitive in
     ``before`` («запишитесь», «можете отправить») or «сделать»; «Посмотрим.» does not commit. The caller looks for the
     request or the advice the words are taken from (:func:`accepted_task`)."""
@@ -704,5 +704,6 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
     return None if pointed is None else (pointed, None)
 
 
-__all__ = ["ECHO_UTTERANCES", "accepted_task", "commits_in_a_word", "echoed_task", "elliptic", "other_before",
+__all__ = ["ECHO_UTTERANCES", "accepted_task", "commits_in_a_word", "echoed_task", "elliptic", "imperative_read_as_noun",
+           "other_before",
            "pointed_here", "pointed_task", "takes_up_advice"]

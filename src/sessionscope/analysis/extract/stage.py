@@ -34,7 +34,7 @@ from typing import Any, ClassVar, Optional
 
 import numpy as np
 
-from sessionscope.analysis.extract.accept import accepted_task, commits_in_a_word, other_before
+from sessionscope.analysis.extract.accept import accepted_task, commits_in_a_word, imperative_read_as_noun, other_before
 from sessionscope.analysis.extract.actions import (
     action_rule,
     habitual_context,
@@ -423,7 +423,10 @@ def in_a_word(sent: Sentence, i: int, speakers: Sequence[str], parsed: Sequence[
     k = other_before(speakers[i], speakers, i)
     if k is None or not commits_in_a_word(sent, parsed[k]):
         return None, False
-    if accepted_task(sent, sent.text, speakers[i], speakers, parsed, i, advice) is None:
+    if any(s.text.rstrip()[-1:] in ("-", "=", "—") for s in parsed[k]):  # cut off: nothing whole to take
+        return None, False
+    taken = accepted_task(sent, sent.text, speakers[i], speakers, parsed, i, advice)
+    if taken is None or not _opens_with_verb(taken[0], parsed[k], sent.language):
         return None, False
     hit = RuleHit("action", 0.0, IN_A_WORD, owner="speaker", task_start=0)
     if heads is None or row is None:
@@ -433,6 +436,26 @@ def in_a_word(sent: Sentence, i: int, speakers: Sequence[str], parsed: Sequence[
 
 
 _DUE_LEAD = re.compile(r"(?<![\w-])(?:before|by|until|till|no later than|до|к|ко)\s+$", re.IGNORECASE)
+
+
+def _opens_with_verb(task: str, said: Sequence[Sentence], language: str) -> bool:
+    """Whether the task taken from the other's words opens with a verb: a thing to do, not a description taken up
+    ("maybe every group has somewhere hidden…" — "we can do that": a real meeting's read, round 43). English: the
+    word is a verb where it was said; Russian: the dictionary's likeliest reading of it is a verb (the words were put
+    in the first person)."""
+    first = next(iter(task.split()), "").strip(",.;:!?").casefold()
+    if not first:
+        return False
+    if language == "ru":
+        from sessionscope.language.morph import morph
+
+        try:
+            parses = morph().parse(first)
+        except ImportError:
+            return False
+        return bool(parses) and parses[0].tag.POS in ("VERB", "INFN")
+    return any(t.lower == first and (t.pos in ("VERB", "AUX") or imperative_read_as_noun(s, k))
+               for s in said for k, t in enumerate(s.tokens))
 
 
 def _source_due(task: str, sents: Sequence[Sentence], cfg: ExtractionConfig,
