@@ -176,3 +176,17 @@ def test_the_other_one_s_possessive_is_their_name_in_the_report() -> None:
     shown = {a.utterance_id: task_for_reader(a, out, language="ru") for a in out.action_items}
     assert shown["u0001"] == "показать дорожную карту команде Сергея Петрова"
     assert shown["u0002"].endswith("приглашу руководителей групп Сергея Петрова")
+
+
+@pytest.mark.parametrize(("said", "want"), [
+    # the name said already: «её», not the name twice; «ваш» without an ending
+    ("Давайте я вам завтра настрою ваш аккаунт.", "Марине Викторовне настрою её аккаунт"),
+    ("Хорошо, пришлю вам вашу презентацию завтра.", "пришлю Марине Викторовне её презентацию"),
+])
+def test_a_possessive_of_someone_named_already(said: str, want: str) -> None:
+    from sessionscope.report.tasktext import task_for_reader
+
+    rows = [("marina", 0.0, 4.0, "А можно туда загрузить наш шаблон с логотипом?"), ("alexey", 4.5, 9.0, said)]
+    out = _items(rows, "ru", {"alexey": "Алексей Смирнов", "marina": "Марина Викторовна"})
+    shown = [task_for_reader(a, out, language="ru") for a in out.action_items if a.utterance_id == "u0002"]
+    assert shown == [want]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
+from typing import Optional
 
 from sessionscope.model import ActionItem, Session
 
@@ -33,7 +34,8 @@ _RU = {"меня": ("1", "accs"), "мне": ("1", "datv"), "мной": ("1", "ab
        "вас": ("2", "accs"), "вам": ("2", "datv"), "вами": ("2", "ablt")}
 _RU_RE = re.compile(r"(?<![\w-])(" + "|".join(_RU) + r")(?![\w-])", re.IGNORECASE)
 #: Russian possessives of the first and second person: stem → person (the ending agrees with the noun)
-_RU_POSS = re.compile(r"(?<![\w-])(мо|тво|ваш|тво)(й|я|ё|е|и|его|ей|ю|ем|им|их|ими|ею)(?![\w-])", re.IGNORECASE)
+_RU_POSS = re.compile(r"(?<![\w-])(?:(мо|тво)(?:й|я|ё|е|и|его|ей|ю|ем|им|их|ими|ею)|(ваш)(?:|а|е|и|у|его|ей|ем|им|их|ими|ею))"
+                      r"(?![\w-])", re.IGNORECASE)
 _RU_POSS_PERSON = {"мо": "1", "тво": "2", "ваш": "2"}
 _RU_WORD_AFTER = re.compile(r"\s*([а-яё]+)", re.IGNORECASE)
 #: prepositions after which "меня"/"тебя"/"вас" are genitive ("у меня", "для тебя") and "мне"/"тебе"/"вам" locative
@@ -71,14 +73,31 @@ def _ru_noun(word: str, *, genitive: bool = False) -> bool:
     return bool(parses) and parses[0].tag.POS == "NOUN" and (not genitive or parses[0].tag.case == "gent")
 
 
+def _named_before(text: str, name: str) -> Optional[str]:
+    """«его» / «её» for a person whose name ``text`` already holds (its first word's stem, in any case), by the name's
+    gender; ``None`` when the name is not there or its gender is unknown."""
+    first = name.split()[0] if name.split() else ""
+    if len(first) < 3 or first[:-1].casefold() not in text.casefold():
+        return None
+    from sessionscope.language.morph import russian_gender
+
+    gender = russian_gender(name)
+    return {"masc": "его", "femn": "её"}.get(gender or "")
+
+
 def _ru_possessives(task: str, names: dict[str, str], person: dict[str, str], owners: set[str]) -> str:
     """``task`` with a possessive that stands for the other person of the pair ("моей команде" said by the one who
     hands the task over) made that person's name in the genitive after the noun it goes with ("команде Сергея"; round
     43); left as said when no noun follows within two words."""
     out, last = [], 0
     for m in _RU_POSS.finditer(task):
-        pid = person[_RU_POSS_PERSON[m.group(1).casefold()]]
+        pid = person[_RU_POSS_PERSON[(m.group(1) or m.group(2)).casefold()]]
         if pid in owners or m.start() < last:
+            continue
+        third = _named_before(task[:m.start()], names[pid])
+        if third is not None:  # «Марине Викторовне настрою ваш аккаунт» → «… настрою её аккаунт»
+            out.append(task[last:m.start()] + third)
+            last = m.end()
             continue
         at, noun_end = m.end(), None
         for _ in range(2):  # "моей новой команде": the noun within the next two words
