@@ -190,3 +190,19 @@ def test_a_possessive_of_someone_named_already(said: str, want: str) -> None:
     out = _items(rows, "ru", {"alexey": "Алексей Смирнов", "marina": "Марина Викторовна"})
     shown = [task_for_reader(a, out, language="ru") for a in out.action_items if a.utterance_id == "u0002"]
     assert shown == [want]
+
+
+@pytest.mark.parametrize(("request_", "want"), [
+    # a real AMI meeting (IS1008a): the request is the later "could you send…", not "mind um at the conclusion…"
+    ("Would you mind um at the conclusion of our meeting could could you send us a copy of your slides?",
+     "send us a copy of my slides"),
+    ("Would you mind sending me the slides by Friday?", "send you the slides"),
+    ("Would you mind if I record this?", None),
+    ("Could you hear me?", None),
+])
+def test_the_task_a_request_asks_for(request_: str, want: str | None) -> None:
+    from sessionscope.analysis.extract.accept import _request
+    from sessionscope.language.nlp import parse_texts
+
+    got = _request(parse_texts([request_], language="en")[0][0])
+    assert (got[0] if got else None) == want

@@ -204,10 +204,30 @@ def _to_speaker(phrase: str, said: Sentence) -> str:
     return swapped
 
 
+def _en_request_start(sent: Sentence) -> Optional[tuple[int, Optional[str]]]:
+    """Where the task of an English request starts, and the lemma of a gerund that opens it ("would you mind sending…":
+    "send"); ``None`` for no request. "Would you mind" followed by no gerund looks for a later request in the sentence
+    (round 43, a real meeting: "Would you mind um at the conclusion of our meeting could you send us a copy of your
+    slides?" — the task is "send us a copy…")."""
+    text, pos = sent.text, 0
+    while (m := _EN_REQUEST.search(text, pos)) is not None:
+        group = "task" if m.group("task") is not None else "task2"
+        start = m.start(group)
+        first = m.group(group).split()[0].casefold().strip(",.?!")
+        if first != "mind":
+            return None if first in _EN_NOT_TASK else (start, None)
+        after = next((t for t in sent.tokens if t.idx > start + 4 and t.pos != "PUNCT"), None)
+        if after is not None and after.lower.endswith("ing") and after.pos == "VERB":
+            return after.idx, after.lemma
+        pos = start
+    return None
+
+
 def _request(sent: Sentence, gender: Optional[str] = None) -> Optional[tuple[str, Optional[Due]]]:
     """The task a sentence asks the listener to do, in the listener's words, and its due expression (``gender``: the
     listener's, for a Russian verb in the past)."""
     text = sent.text
+    gerund: Optional[str] = None
     if sent.language == "ru":
         m = _RU_REQUEST.search(text)
         if m is None:
@@ -218,20 +238,18 @@ def _request(sent: Sentence, gender: Optional[str] = None) -> Optional[tuple[str
             return None
         informal = bool(re.search(r"(?<![\w-])(?:можешь|сможешь|мог|могла|ты|тебя)(?![\w-])", m.group(0), re.IGNORECASE))
     else:
-        m = _EN_REQUEST.search(text)
-        if m is None:
+        found = _en_request_start(sent)
+        if found is None:
             return None
-        group = "task" if m.group("task") is not None else "task2"
-        start = m.start(group)
-        first = m.group(group).split()[0].casefold().strip(",.?!")
-        if first in _EN_NOT_TASK:
-            return None
+        start, gerund = found
     due = find_due(text)
     end = len(text)
     phrase = text[start:end]
     if due is not None and due.char_start >= start:
         phrase = text[start:due.char_start] + " " + text[due.char_end:]
     phrase = " ".join(phrase.split())
+    if gerund is not None:  # "would you mind sending me…": "send me…"
+        phrase = gerund + phrase[len(phrase.split()[0]):]
     phrase = re.sub(r"\s+([,;:.!?])", r"\1", phrase)
     phrase = re.sub(r"(?:[,\s]+(?:please|for me|пожалуйста))?[\s,.!?…]*$", "", phrase, flags=re.IGNORECASE)
     if len(_WORD.findall(phrase)) < 2:  # "could you send?": no task to take
