@@ -206,3 +206,24 @@ def test_the_task_a_request_asks_for(request_: str, want: str | None) -> None:
 
     got = _request(parse_texts([request_], language="en")[0][0])
     assert (got[0] if got else None) == want
+
+
+@pytest.mark.parametrize(("said", "task", "owner"), [
+    ("Homework for you: read the chapter on prompt design before our next session.",
+     "read the chapter on prompt design", "helen"),
+    ("My action item is to draft the proposal for the pilot.", "draft the proposal for the pilot", "dev"),
+    ("Let's both read the article on AI policy before next session.", "read the article on AI policy", "both"),
+])
+def test_a_task_frame_left_out_of_the_task(said: str, task: str, owner: str) -> None:
+    rows = [("helen", 0.0, 4.0, "How was the week?"), ("dev", 4.5, 9.0, said)]
+    out = _items(rows, "en", {"dev": "Dev", "helen": "Helen"})
+    got = [(a.task, a.owner or ("both" if len(a.owners) == 2 else None)) for a in out.action_items
+           if a.utterance_id == "u0002"]
+    assert got == [(task, owner)]
+
+
+def test_asking_to_be_introduced_is_a_request_not_advice() -> None:
+    rows = [("helen", 0.0, 4.0, "Anything else?"),
+            ("dev", 4.5, 9.0, "I was wondering whether you could introduce me to the finance director")]
+    out = _items(rows, "en", {"dev": "Dev", "helen": "Helen"})
+    assert all(r.request for r in out.recommendations if r.giver == "dev")

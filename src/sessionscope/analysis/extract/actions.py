@@ -47,6 +47,11 @@ _EN_TASK_NOUN = re.compile(
     r"\b(my|your|our) (homework|task|assignment|action item|to-do|todo|next step|job for (this|next) week)s?\b.*\b(is|are|will be|:)\b|\baction items?\b|\b(i'm|i am) on it\b|\bleave it (to|with) me\b|\bthat's on me\b",
     re.IGNORECASE,
 )
+# what is left of a task noun's or "let's" frame before the task: "(is) to", "both", "all" (round 43)
+_EN_FRAME_REST = re.compile(r"^(?:(?:is|are|will be)\s+)?(?:to\s+)?(?:(?:both|all|all of us|together)\s+)?(?=\w)", re.IGNORECASE)
+# a task handed over by name: "homework for you: read…", "next step for me: call…" (round 43)
+_EN_TASK_FOR = re.compile(r"\b(?:homework|task|assignment|action item|to-do|todo|next step)s? for (you|me|us)\b[^:]{0,30}:",
+                          re.IGNORECASE)
 _EN_DISCOURSE_LET = {"see", "say", "talk", "think", "start", "move", "go", "get", "look", "be", "wrap", "recap", "summarize",
                      "pause", "stop", "take", "jump", "discuss", "focus", "begin", "continue", "keep", "hear", "imagine",
                      "find", "grab", "pull", "open", "share"}
@@ -70,6 +75,10 @@ def _english(sent: Sentence) -> Optional[RuleHit]:
     m = _EN_TASK_NOUN.search(t)
     if m:
         owner = "addressee" if m.group(1) == "your" else "both" if m.group(1) == "our" else "speaker"
+        return RuleHit(KIND, 0.85, "task_noun", owner=owner, task_start=_orig_offset(sent, m.end()))
+    m = _EN_TASK_FOR.search(t)
+    if m:
+        owner = {"you": "addressee", "us": "both"}.get(m.group(1), "speaker")
         return RuleHit(KIND, 0.85, "task_noun", owner=owner, task_start=_orig_offset(sent, m.end()))
     is_q = question(sent)
     if is_q:
@@ -706,6 +715,8 @@ def task_phrase(sent: Sentence, hit: RuleHit, *, max_words: int = 14) -> str:
         phrase = re.sub(r"^(я|мы)\s+", "", phrase, flags=re.IGNORECASE)
         if before:
             phrase = f"{before} {phrase}"
+    elif hit.rule in ("task_noun", "let_us"):  # "my action item is to draft…", "let's both read…" (round 43)
+        phrase = _EN_FRAME_REST.sub("", phrase)
     for _ in range(2):
         phrase = _TRIM.sub("", phrase)
         phrase = (_RU_TAIL if sent.language == "ru" else _EN_TAIL).sub("", phrase)

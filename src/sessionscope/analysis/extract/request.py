@@ -30,7 +30,7 @@ from sessionscope.text import strip_markup
 # conjunction or a discourse word; then fillers ("so maybe just show me"); "the history can maybe tell us" is no start
 _EN_OPEN = (r"(?:^|[,;:.!?—–]\s*|\b(?:and|so|but|then|okay|ok|well|yeah|oh|now|alright|right)\s+)"
             r"(?:(?:just|please|maybe|also|first|actually|um+|uh+|-),?\s+)*")
-_EN_VERB = r"(?:show|tell|teach|walk|explain(?: to)?|send|help|remind|email|forward|give)"
+_EN_VERB = r"(?:show|tell|teach|walk|explain(?: to)?|send|help|remind|email|forward|give|introduce)"
 _EN_ME = r"(?:me|us)\b"
 _EN_REQUEST = re.compile(
     # an imperative to the listener with the speaker as the one shown / told / sent to: "show me", "walk me through it"
