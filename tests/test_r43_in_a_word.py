@@ -227,3 +227,20 @@ def test_asking_to_be_introduced_is_a_request_not_advice() -> None:
             ("dev", 4.5, 9.0, "I was wondering whether you could introduce me to the finance director")]
     out = _items(rows, "en", {"dev": "Dev", "helen": "Helen"})
     assert all(r.request for r in out.recommendations if r.giver == "dev")
+
+
+@pytest.mark.parametrize(("said", "want"), [
+    # a verb in a clause opened by «перед тем как» is not the task (before: «закончим, напомните мне…» for both)
+    ("Перед тем как закончим, напомните мне, пожалуйста, отправить договор в понедельник.", None),
+    ("Домашнее задание для вас: прочитать главу про промпты до следующей встречи.",
+     ("прочитать главу про промпты", "до следующей встречи", "elena")),
+    ("Следующий шаг для меня — попробовать новый шаблон на одном проекте.",
+     ("попробовать новый шаблон на одном проекте", None, "denis")),
+    # the deadline of the clause before is not the task's: a new clause opens between them
+    ("Мне нужно закончить бюджет к среде, поэтому шаблон попробую на следующей неделе.",
+     ("шаблон попробую", "на следующей неделе", "denis")),
+])
+def test_russian_task_frames_and_clauses(said: str, want: tuple | None) -> None:
+    rows = [("elena", 0.0, 4.0, "Как прошла неделя?"), ("denis", 4.5, 9.0, said)]
+    got = _tasks(rows, "ru", {"denis": "Денис Орлов", "elena": "Елена Петрова"})
+    assert got.get("u0002") == want

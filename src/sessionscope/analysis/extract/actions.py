@@ -147,6 +147,24 @@ def _ru_verbs(sent: Sentence) -> list[int]:
     return [i for i, t in enumerate(sent.tokens) if t.pos in ("VERB", "AUX")]
 
 
+_RU_TASK_FOR = re.compile(r"(?<![\w-])(?:следующий шаг|домашнее задание|домашка|задача|задание) для (тебя|вас|меня|нас)"
+                          r"(?![\w-])[^:—–]{0,30}[:—–]\s*", re.IGNORECASE)
+#: what opens a subordinate clause: its verb is not the sentence's task («Перед тем как закончим, напомните мне…»)
+_RU_SUBORDINATE = re.compile(r"(?<![\w-])(?:перед тем как|прежде чем|после того как|как только|когда|пока|если|чтобы|"
+                             r"потому что|так как|хотя)(?![\w-])", re.IGNORECASE)
+
+
+def _in_subordinate_clause(sent: Sentence, i: int) -> bool:
+    """Whether token ``i`` of a Russian sentence stands in a clause opened by a subordinating conjunction (from the
+    sentence's start or the last punctuation mark before it)."""
+    toks = sent.tokens
+    k = i - 1
+    while k >= 0 and toks[k].pos != "PUNCT":
+        k -= 1
+    start = toks[k].idx + len(toks[k].text) if k >= 0 else 0
+    return bool(_RU_SUBORDINATE.search(sent.text[start:toks[i].idx]))
+
+
 def _russian(sent: Sentence) -> Optional[RuleHit]:
     t = norm(sent.text)
     toks = sent.tokens
@@ -164,6 +182,10 @@ def _russian(sent: Sentence) -> Optional[RuleHit]:
     if search(r"\b(поделюсь экраном|выключу (микрофон|камеру)|включу (микрофон|камеру)|представлюсь|запишу встречу)\b|"
               r"\b(сегодня|сейчас) (я |мы )?(покажу|покажем|представлю|расскажу|начну|начнем)\b", t):
         return veto(KIND, "meeting_itself")
+    m = _RU_TASK_FOR.search(t)  # «домашнее задание для вас: прочитать…», «следующий шаг для меня — …» (round 43)
+    if m:
+        owner = {"тебя": "addressee", "вас": "addressee", "нас": "both"}.get(m.group(1), "speaker")
+        return RuleHit(KIND, 0.85, "task_noun", owner=owner, task_start=_orig_offset(sent, m.end()))
     m = search(r"\b(моя|твоя|ваша|наша) (задача|домашка|домашнее задание|зона ответственности)\b|\bдомашнее задание\b|\bс (меня|тебя|вас)\b|\bберу на себя\b|\bя займусь\b|\bза мной\b|\bза (тобой|вами)\b|\b(мой|твой|ваш|наш) (следующий |первый )?шаг\b", t)
     if m:
         key = m.group(0)
@@ -188,7 +210,7 @@ def _russian(sent: Sentence) -> Optional[RuleHit]:
             inf = next((toks[j] for j in range(i + 1, min(len(toks), i + 4)) if toks[j].feats.get("VerbForm") == "Inf"), None)
             if inf is not None and inf.lemma not in _RU_NON_TASK:
                 return RuleHit(KIND, 0.75 + bonus, "commitment", owner="speaker" if tok.lower == "буду" else "both", task_start=inf.idx)
-        if tok.lemma in _RU_NON_TASK or (i > 0 and toks[i - 1].lower == "не"):
+        if tok.lemma in _RU_NON_TASK or (i > 0 and toks[i - 1].lower == "не") or _in_subordinate_clause(sent, i):
             continue
         if len(content) < 3 and due is None:  # «Посмотрим.», «Сделаю.»: no task to record
             continue

@@ -384,15 +384,20 @@ _FRAME_VERBS = frozenset({"have", "need", "want", "go", "get", "try", "plan", "m
                           "обещать", "пообещать", "собираться", "планировать", "мочь", "смочь", "хотеть", "надо", "нужно"})
 
 
+#: a new clause between a due expression and the task («закончить бюджет к среде, поэтому шаблон попробую…»: round 43)
+_NEXT_CLAUSE = re.compile(r"[,;—–]\s*(?:поэтому|так что|а потом|потом|затем|so|and then|then)(?![\w-])", re.IGNORECASE)
+
+
 def own_due(sent: Sentence, task_at: Optional[int], due: Optional[Due], session_date: Optional[_dt.date],
             interval: int) -> Optional[Due]:
     """The due expression of the task that starts at ``task_at`` (round 38): ``due`` (the sentence's first), unless it
     comes before the task and a verb of another clause stands between them («завтра звоню в зерно…, вы создаёте чаты
-    и смотрите каналы»: «завтра» is the call's); then the first due expression from the task on, else none."""
+    и смотрите каналы»: «завтра» is the call's), or a new clause opens between them («…к среде, поэтому шаблон
+    попробую…»; round 43); then the first due expression from the task on, else none."""
     if due is None or task_at is None or due.char_end > task_at:
         return due
     if not any(due.char_end <= t.idx < task_at and t.pos == "VERB" and t.lemma.casefold() not in _FRAME_VERBS
-               for t in sent.tokens):
+               for t in sent.tokens) and not _NEXT_CLAUSE.search(sent.text[due.char_end:task_at]):
         return due
     later = find_due(sent.text[task_at:], session_date=session_date, meeting_interval_days=interval)
     return None if later is None else Due(text=later.text, char_start=later.char_start + task_at,
@@ -458,6 +463,18 @@ def _opens_with_verb(task: str, said: Sequence[Sentence], language: str) -> bool
                for s in said for k, t in enumerate(s.tokens))
 
 
+def _strip_due(task: str, due_text: str) -> str:
+    """``task`` without the due expression ``due_text`` and a preposition that opens it ("before the end of the
+    month"), when the task holds it."""
+    at = task.casefold().find(due_text.casefold())
+    if at < 0:
+        return task
+    lead = _DUE_LEAD.search(task[:at])
+    cut = lead.start() if lead else at
+    task = re.sub(r"\s+([,;:.!?)])", r"\1", " ".join((task[:cut] + " " + task[at + len(due_text):]).split()))
+    return re.sub(r"[\s,;:]+$", "", task)
+
+
 def _source_due(task: str, sents: Sequence[Sentence], cfg: ExtractionConfig,
                 session: Session) -> tuple[str, Optional[Due]]:
     """The due expression of the request or advice a commitment in a word takes (the last of ``sents``, the other
@@ -465,13 +482,7 @@ def _source_due(task: str, sents: Sequence[Sentence], cfg: ExtractionConfig,
     for said in reversed(sents):
         due = find_due(said.text, session_date=session.date, meeting_interval_days=cfg.meeting_interval_days)
         if due is not None:
-            at = task.casefold().find(due.text.casefold())
-            if at >= 0:  # the due expression and a preposition that opens it ("before the end of the month")
-                lead = _DUE_LEAD.search(task[:at])
-                cut = lead.start() if lead else at
-                task = re.sub(r"\s+([,;:.!?)])", r"\1", " ".join((task[:cut] + " " + task[at + len(due.text):]).split()))
-                task = re.sub(r"[\s,;:]+$", "", task)
-            return task, due
+            return _strip_due(task, due.text), due
     return task, None
 
 
@@ -483,8 +494,11 @@ def _task_and_due(sent: Sentence, hit: RuleHit, due: Optional[Due], cfg: Extract
     taken up in a word ("You should block two hours every Monday." — "Okay, I'll try that.") takes the advice's. A
     Russian task the speaker hands to ``owner``, someone else, has its verbs to "вы" / "ты" in the infinitive
     («Посмотрите каналы продаж» → «посмотреть каналы продаж»; round 43)."""
+    first = due
     due = own_due(sent, hit.task_start, due, session.date, cfg.meeting_interval_days)
     task = task_phrase(sent, hit, max_words=cfg.max_task_words)
+    if due is not None and first is not None and due.char_start != first.char_start:  # a later due: not in the task
+        task = _strip_due(task, due.text)
     speaker = session.utterances[i].speaker
     if sent.language == "ru" and owner is not None and owner != speaker:
         from sessionscope.language.morph import task_for_listener
