@@ -64,6 +64,8 @@ def test_a_russian_task_for_the_listener(phrase: str, want: str) -> None:
     ("I will.", "And send the summary to the client by Friday.", "en", True),
     ("Sure, I'll do that.", "Could you share the roadmap with my team?", "en", True),
     ("Sure.", "Could you share the roadmap with my team?", "en", False),  # assent alone commits to nothing (round 41)
+    ("Sure.", "Could you share the roadmap with my team next week?", "en", True),  # but to a request with a deadline
+    ("Sure.", "Share the roadmap with my team next week.", "en", False),  # advice, not a request
     ("OK.", "Book a room for the workshop.", "en", False),
     ("No, I will not.", "Book a room for the workshop.", "en", False),
     ("I will send it tonight.", "Send me the draft.", "en", False),  # words of its own: the rules read it
@@ -244,3 +246,11 @@ def test_russian_task_frames_and_clauses(said: str, want: tuple | None) -> None:
     rows = [("elena", 0.0, 4.0, "Как прошла неделя?"), ("denis", 4.5, 9.0, said)]
     got = _tasks(rows, "ru", {"denis": "Денис Орлов", "elena": "Елена Петрова"})
     assert got.get("u0002") == want
+
+
+def test_a_bare_yes_to_a_request_with_a_deadline_is_the_task() -> None:
+    rows = [("maya", 0.0, 4.0, "Could you share the roadmap with my team next week?"), ("robert", 4.5, 5.5, "Sure."),
+            ("maya", 6.0, 9.0, "Could you share the roadmap with my team?"), ("robert", 9.5, 10.5, "Sure.")]
+    got = _tasks(rows, "en", {"robert": "Robert", "maya": "Maya"})
+    assert got["u0002"] == ("share the roadmap with your team", "next week", "robert")
+    assert "u0004" not in got  # no deadline: round 41's bare "Sure." stays no task

@@ -630,8 +630,10 @@ def commits_in_a_word(sent: Sentence, before: Sequence[Sentence]) -> bool:
     word and with no task words of its own (round 43).
 
     English: only words of assent with "will", "I'll", "we'll", "shall", "I can do it / that", "consider it done" ("Will
-    do.", "I will.", "Sure, I'll do that."); a bare "Sure." or "OK." does not commit (round 41: on the train meetings
-    such replies answer moves at the table far more often than tasks; "we can do that" says what is possible). Russian: one verb in the first person, not
+    do.", "I will.", "Sure, I'll do that."); a bare "Sure." or "OK." only to a request with a deadline ("Could you
+    share the roadmap with my team next week?" — "Sure."; round 41: on the train meetings bare assent answers moves at
+    the table far more often than tasks, and none of those requests had a deadline; "we can do that" says what is
+    possible). Russian: one verb in the first person, not
     past, with words of assent («Запишусь.», «Хорошо, отправлю.»), that is the verb of an imperative or infinitive in
     ``before`` («запишитесь», «можете отправить») or «сделать»; «Посмотрим.» does not commit. The caller looks for the
     request or the advice the words are taken from (:func:`accepted_task`)."""
@@ -639,7 +641,11 @@ def commits_in_a_word(sent: Sentence, before: Sequence[Sentence]) -> bool:
     if not words or not elliptic(sent.text, sent):
         return False
     if sent.language != "ru":
-        return bool(_EN_COMMIT_WORDS.search(" ".join(words)))
+        if _EN_COMMIT_WORDS.search(" ".join(words)):
+            return True
+        # a bare "Sure." to a request with a deadline ("Could you share the roadmap with my team next week?"): none of
+        # round 41's 98 train pairs had one, so the corpora's moves at the table are not these (round 43)
+        return any(b.language == "en" and find_due(b.text) is not None and _request(b) is not None for b in before)
     verbs = [t for t in sent.tokens if t.pos == "VERB" and t.feats.get("VerbForm") == "Fin"
              and t.feats.get("Person") == "1" and t.feats.get("Tense") != "Past" and t.lower not in _RU_WAIT]
     if len(verbs) != 1:
