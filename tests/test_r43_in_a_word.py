@@ -254,3 +254,17 @@ def test_a_bare_yes_to_a_request_with_a_deadline_is_the_task() -> None:
     got = _tasks(rows, "en", {"robert": "Robert", "maya": "Maya"})
     assert got["u0002"] == ("share the roadmap with your team", "next week", "robert")
     assert "u0004" not in got  # no deadline: round 41's bare "Sure." stays no task
+
+
+def test_advice_taken_up_and_an_offer_taken_up() -> None:
+    rows = [
+        ("paul", 0.0, 4.0, "You might also want to turn off notifications during those blocks."),
+        ("nina", 4.5, 7.0, "Good idea. I'll try that from Monday."),
+        ("nina", 7.5, 12.0, "Okay. In return, I can show you how to use the AI summary in Teams next time."),
+        ("paul", 12.5, 15.0, "Please do, I spend hours on meeting notes."),
+    ]
+    out = _items(rows, "en", {"nina": "Nina", "paul": "Paul"})
+    tasks = {a.utterance_id: a.task for a in out.action_items}
+    assert tasks["u0002"] == "turn off notifications during those blocks"  # was "want to turn off…"
+    assert tasks["u0003"].startswith("show you how to use the AI summary")  # was "In return, I can show you…"
+    assert all(r.request for r in out.recommendations if r.utterance_id == "u0004")  # "Please do": a request

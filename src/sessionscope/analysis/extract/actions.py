@@ -594,11 +594,12 @@ _RU_TAIL = re.compile(r"(?<!\w)(ладно|хорошо|тогда|обязат�
 # subject stays ("the I_D_ is going to do the look and feel"), since the owner may be open
 _EN_LEAD = re.compile(
     r"^(?:(?:um+|uh+|er+m?|so|and|okay|ok|'kay|kay|well|right|now|then|oh|yeah|alright|all right|first|firstly|"
-    r"ultimately|basically|actually|like|anyway|i guess|guess|i think|i suppose)\b[\s,.]*)+", re.IGNORECASE)
+    r"ultimately|basically|actually|like|anyway|i guess|guess|i think|i suppose|in return|in turn|in that case|"
+    r"by the way|for my part)\b[\s,.]*)+", re.IGNORECASE)
 _EN_PERSON_FRAME = re.compile(
     r"^(?:and |so |then )?(?:you(?: two| guys| all)?|i|we)(?:'re| are|'m| am)?(?: just| also| then)?"
-    r"(?: ?(?:going to|gonna|'ll|will|have to|need to|should|must|be|can|could|might|may|would|'d|want to|wanna|"
-    r"try to|plan to|hope to)\b)+"
+    r"(?: ?(?:(?:just|also|really|probably|definitely) )?(?:going to|gonna|'ll|will|have to|need to|should|must|be|can|"
+    r"could|might|may|would|'d|want to|wanna|try to|plan to|hope to)\b)+"
     r"(?: (?:just|also|then|probably|definitely|all|first|quickly|actually|really))? (?=\w)", re.IGNORECASE)
 # round 40: a request's frame before the task — "can / could / would / will you (guys) (please)…", "please…", and a
 # name or word called before it ("Sam, can you…") — so that "Can you look into the company logo?" reads as the task

@@ -156,6 +156,10 @@ _EN_OFFER = re.compile(
     r"\b(?:want|like|need)\s+me\s+to\s+(?:show|explain|send|walk|go\s+through|cover|prepare|demo|teach|look\s+at|"
     r"talk\s+about)\b|\b(?:shall|should|can|could|may)\s+i\s+(?:show|explain|send|walk|go\s+through|prepare|demo|teach)\b",
     re.IGNORECASE)
+# an offer said as a statement, and its acceptance in a word (round 43): "I can show you how to use…" — "Please do."
+_EN_OFFER_SAID = re.compile(r"\bi (?:can|could) (?:also )?(?:show|send|walk|teach|explain|demo|prepare)\b", re.IGNORECASE)
+_EN_TAKE_OFFER = re.compile(r"^(?:(?:yes|yeah|oh|sure|great|okay|ok),? )?(?:please do|yes,? please|that would be "
+                            r"(?:great|helpful|very helpful|wonderful|amazing)|i'd (?:love|like) that)\b", re.IGNORECASE)
 _RU_OFFER_VERB = r"(?:показать|рассказать|объяснить|прислать|подготовить|разобрать|скинуть)"
 _RU_OFFER = re.compile(rf"(?<![\w-]){_RU_OFFER_VERB}\s+(?:вам|тебе)(?![\w-])|(?<![\w-])(?:вам|тебе)\s+{_RU_OFFER_VERB}(?![\w-])",
                        re.IGNORECASE)
@@ -170,9 +174,16 @@ def chooses_from_offer(offer: Sentence, sent: Sentence) -> bool:
     Such an answer is the speaker's request, not advice: the heads score "Maybe the dashboards." as a suggestion (AMI
     tags a "maybe the …" fragment ``sug``), and counted as the senior's advice it turned a request to be taught into
     teaching (round 42). Only a short answer (at most :data:`CHOICE_MAX_WORDS` words) that advises nothing in another
-    clause; ``offer`` must end with a question mark.
+    clause; ``offer`` must end with a question mark. Round 43: an English offer said as a statement ("I can show you how
+    to use the AI summary next time.") taken up in a word ("Please do, I spend hours on meeting notes.") is a request
+    too.
     """
-    if offer.language != sent.language or not offer.text.rstrip().endswith("?"):
+    if offer.language != sent.language:
+        return False
+    if sent.language == "en" and _EN_OFFER_SAID.search(norm(strip_markup(offer.text))) \
+            and _EN_TAKE_OFFER.match(norm(strip_markup(sent.text))):
+        return True  # "In return, I can show you … next time." — "Please do." (round 43)
+    if not offer.text.rstrip().endswith("?"):
         return False
     if not (_RU_OFFER if sent.language == "ru" else _EN_OFFER).search(norm(strip_markup(offer.text))):
         return False
