@@ -268,3 +268,27 @@ def test_advice_taken_up_and_an_offer_taken_up() -> None:
     assert tasks["u0002"] == "turn off notifications during those blocks"  # was "want to turn off…"
     assert tasks["u0003"].startswith("show you how to use the AI summary")  # was "In return, I can show you…"
     assert all(r.request for r in out.recommendations if r.utterance_id == "u0004")  # "Please do": a request
+
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("Заблокирую пятницу после обеда под планирование.", None),  # what is blocked, not when
+    ("Сделаю в пятницу после обеда.", "в пятницу после обеда"),
+    ("Пришлю в среду.", "в среду"),
+    ("Пятница подойдёт?", "Пятница"),
+])
+def test_a_russian_weekday_in_the_accusative_without_a_preposition_is_no_due_date(text: str, due: str | None) -> None:
+    from sessionscope.analysis.extract.dates import find_due
+
+    got = find_due(text, session_date=SESSION)
+    assert (got.text if got else None) == due
+
+
+def test_russian_habits_and_advice_frames() -> None:
+    rows = [
+        ("pavel", 0.0, 5.0, "Обычно я блокирую пятницу после обеда под планирование и отклоняю всё без повестки."),
+        ("pavel", 5.5, 9.0, "Вам, возможно, стоит ещё отключать уведомления на это время."),
+        ("nina", 9.5, 12.0, "Хорошая идея. Попробую с понедельника."),
+    ]
+    got = _tasks(rows, "ru", {"nina": "Нина Орлова", "pavel": "Павел Петров"})
+    assert "u0001" not in got  # a habit told
+    assert got["u0003"][:2] == ("отключать уведомления на это время", "с понедельника")

@@ -174,6 +174,8 @@ def _russian(sent: Sentence) -> Optional[RuleHit]:
         return veto(KIND, "conditional")
     if search(r"\b(скажу|признаюсь|расскажу вам историю|скажу честно|не буду|не стану)\b", t):
         return veto(KIND, "speech_act")
+    if search(r"\b(обычно|как правило|иногда|порой|зачастую)\b", t):  # a habit told, not a promise (round 43)
+        return veto(KIND, "habit")
     # asking for the floor (round 38): «можно я тоже спрошу», «можно я добавлю одну вещь» (not «можно я уточню у
     # Марины»: a task asked leave for)
     if search(r"\bможно,? (я )?(тоже |ещё |еще |и |сейчас )?(спрошу|добавлю|дополню|вставлю|перебью|отвечу|возражу|"

@@ -488,9 +488,11 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
     (
         # «каждый понедельник», «по понедельникам» are a habit (round 37); «с понедельника» starts the task then
         # round 42: a weekday in the genitive with no preposition names whose part of the day it is («утро вторника и
-        # четверга»), no due date («до вторника» is one)
+        # четверга»), no due date («до вторника» is one); round 43: nor one in the accusative, which is what is done
+        # («блокирую пятницу после обеда под планирование»; «в пятницу» is a date)
         re.compile(rf"(?:\b(?P<prep>до|к|ко|в|во|на|с|со)\s+)?(?:эт\w+\s+)?(?<!каждый\s)(?<!каждую\s)(?<!каждое\s)"
-                   rf"\b(?!\w+(?:ам|ям|ами|ями)\b)(?(prep)|(?!{_RU_WD_GENITIVE}\b))(?P<wd>{_WD_RU}){_RU_DAYPART}", _I),
+                   rf"\b(?!\w+(?:ам|ям|ами|ями)\b)(?(prep)|(?!{_RU_WD_GENITIVE}\b)(?!(?:среду|пятницу|субботу)\b))"
+                   rf"(?P<wd>{_WD_RU}){_RU_DAYPART}", _I),
         lambda m, d, n: _next_weekday(d, _ru_index(m.group("wd"), WEEKDAYS_RU)),
     ),
     (
