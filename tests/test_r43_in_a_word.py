@@ -292,3 +292,53 @@ def test_russian_habits_and_advice_frames() -> None:
     got = _tasks(rows, "ru", {"nina": "Нина Орлова", "pavel": "Павел Петров"})
     assert "u0001" not in got  # a habit told
     assert got["u0003"][:2] == ("отключать уведомления на это время", "с понедельника")
+
+
+# -- a recap that hands out several tasks in one sentence -------------------------------------------------------------
+def test_an_english_recap_is_one_task_per_clause() -> None:
+    rows = [
+        ("maya", 0.0, 3.0, "Let me recap what we agreed."),
+        ("maya", 3.0, 10.0, "You'll send me the deck by Friday, I'll review it over the weekend, and I'll call the client on "
+                            "Monday."),
+        ("maya", 15.0, 22.0, "So to sum up: I prepare the budget draft by Wednesday and you check the vendor contract by "
+                             "Thursday."),
+    ]
+    out = _items(rows, "en", {"maya": "Maya", "robert": "Robert"})
+    got = sorted((a.owner, a.task, a.due_text) for a in out.action_items)
+    assert got == sorted([("robert", "send me the deck", "by Friday"), ("maya", "review the deck", "over the weekend"),
+                          ("maya", "call the client", "on Monday"), ("maya", "prepare the budget draft", "by Wednesday"),
+                          ("robert", "check the vendor contract", "by Thursday")])
+    assert all(a.method == "recap" for a in out.action_items)
+    assert len({a.id for a in out.action_items}) == 5
+
+
+def test_a_russian_recap_in_the_present_is_one_task_per_clause() -> None:
+    rows = [
+        ("anna", 0.0, 3.0, "Давайте я подведу итог."),
+        ("anna", 3.0, 10.0, "Вы присылаете мне презентацию до пятницы, я смотрю её на выходных и в понедельник звоню "
+                            "клиенту."),
+        ("anna", 15.0, 22.0, "Итак: я готовлю черновик бюджета к среде, а вы проверяете договор с поставщиком к четвергу."),
+    ]
+    out = _items(rows, "ru", {"anna": "Анна Смирнова", "igor": "Игорь Волков"})
+    got = sorted((a.owner, a.task, a.due_text) for a in out.action_items)
+    assert got == sorted([("igor", "присылать мне презентацию", "до пятницы"), ("anna", "смотрю её", "на выходных"),
+                          ("anna", "звоню клиенту", "в понедельник"), ("anna", "готовлю черновик бюджета", "к среде"),
+                          ("igor", "проверять договор с поставщиком", "к четвергу")])  # «подведу итог»: no task
+
+
+@pytest.mark.parametrize(("text", "language", "n"), [
+    ("I think we should go, and you know it.", "en", 0),  # no tasks
+    ("I'll send the slides and you can relax.", "en", 0),  # one task: the sentence's own item stands
+    ("I'll send the slides tonight and you'll check them tomorrow.", "en", 2),  # future clauses for two people
+    ("I looked at it and you fixed it.", "en", 0),  # past
+    ("Я посмотрю отчёт, а вы отдохните.", "ru", 0),  # one task (an imperative is no recap clause)
+    ("Я пришлю слайды сегодня, а вы проверите их завтра.", "ru", 2),
+    # one person's verbs going on, no recap word: one task, as round 38 read it
+    ("Я настрою фильтр до пятницы и покажу вам на следующей встрече.", "ru", 0),
+    ("Итак, я настрою фильтр до пятницы и покажу вам на следующей встрече.", "ru", 2),
+])
+def test_what_counts_as_a_recap(text: str, language: str, n: int) -> None:
+    from sessionscope.analysis.extract.recap import recap_clauses
+    from sessionscope.language.nlp import parse_texts
+
+    assert len(recap_clauses(parse_texts([text], language=language)[0][0])) == n

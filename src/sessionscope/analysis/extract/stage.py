@@ -65,6 +65,7 @@ from sessionscope.analysis.extract.assign import (
 from sessionscope.analysis.extract.bare import is_bare, parse_utterances
 from sessionscope.analysis.extract.dates import Due, agreed_next_meeting, find_due
 from sessionscope.analysis.extract.problems import link_solutions, problem_rule
+from sessionscope.analysis.extract.recap import recap_items
 from sessionscope.analysis.extract.recommendations import advice_text, meeting_procedure, recommendation_rule
 from sessionscope.analysis.extract.request import chooses_from_offer, own_request
 from sessionscope.analysis.extract.rules import LOW_HEAD, RuleHit, informal_context, own_side_context, quoted_by_frame
@@ -652,6 +653,8 @@ def extract_items(
                 solutions.append((i, "action", utt.speaker, aid))
             else:
                 probs.append((i, utt.speaker, sent, d))
+    # a recap handing out several tasks in one sentence: one item per task (round 43)
+    acts = recap_items(session, parsed, acts, cfg, areas, heads, head_logits)
     acts, merged = merge_duplicate_actions(acts, task_encoder, cfg.merge_similarity)
     if assign_threshold is not None:  # verbless hand-outs in a group: "Marketing, the user requirement specification"
         acts = [*acts, *handout_items(session, parsed, acts, areas)]

@@ -1,0 +1,217 @@
+"""A recap that hands out several tasks in one sentence, one action item per task (issue 10, round 43).
+
+The guide asks a pair to close each session by agreeing who does what by when, and that is said as a recap: "You'll send
+me the deck by Friday, I'll review it over the weekend, and I'll call the client on Monday."; «Итак: я готовлю черновик
+бюджета к среде, а вы проверяете договор с поставщиком к четвергу.». The extraction decides one item per sentence, so
+such a sentence gave one task at most, with the first clause's deadline and the last clause's owner ("review the deck
+over the weekend", due "by Friday", under Maya), and a Russian recap in the present tense gave none.
+
+:func:`recap_clauses` cuts a sentence into its task clauses: English clauses that open with "I / you / we" (and a
+"will / 'll / am going to / need to…" frame), Russian ones with a finite verb in the first or second person, not past
+(a subject pronoun or none: «…и в понедельник звоню клиенту»). A sentence becomes one item per clause only when it has
+at least two task clauses and is a recap: a recap word in it or in the speaker's sentence just before ("recap", "to sum
+up", "next steps", "what we agreed", «итог», «итак», «резюмируя», «договорились»), or two clauses with a deadline each,
+or future clauses for two different people. Each clause's owner is its person (I → the speaker, you → the one told, we →
+both), its task the clause from its verb on, its due expression the clause's own; a Russian task handed to the other has
+its verbs in the infinitive. The items take the confidence of the sentence's own action item when it had one, else the
+heads' action probability of the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Optional
+
+from sessionscope.language.nlp import Sentence
+
+RECAP_CUE = re.compile(
+    r"\b(?:recap|sum (?:it )?up|summari[sz]e|in summary|next steps|action items|what we agreed|we agreed)\b"
+    r"|(?<![\w-])(?:итог\w*|подытож\w*|итак|резюмир\w*|договорились|следующие шаги)(?![\w-])", re.IGNORECASE)
+_EN_CUT = re.compile(r"\s*[,;:]\s*(?:(?:and|but|then|while)\s+)?(?=(?:i|you|we)\b)|\s+(?:and|but|while)\s+(?=(?:i|you|we)\b)",
+                     re.IGNORECASE)
+_RU_CUT = re.compile(r"\s*[,;:]\s*(?:(?:а|и|но|потом|затем)\s+)?|\s+(?:и|а)\s+", re.IGNORECASE)
+_EN_CLAUSE = re.compile(
+    r"^(?:(?:so|and|then|also|okay|ok|right|now)[\s,]+)*(?P<subj>i|you|we)"
+    r"(?P<modal>'ll|'re going to|'m going to|'re gonna|'m gonna|\s+will|\s+shall|\s+am going to|\s+are going to|"
+    r"\s+need to|\s+have to)?\s+(?:(?:also|then|just|first|definitely)\s+)?(?P<verb>[a-z]+)\b", re.IGNORECASE)
+#: verbs that hand out no task in a recap ("we meet again on the 15th", "I think", "you know")
+_EN_NOT_TASK = frozenset({"be", "have", "meet", "see", "talk", "speak", "think", "know", "agree", "guess", "hope", "want",
+                          "like", "need", "get", "go", "mean", "say", "feel", "wonder"})
+_RU_NOT_TASK = frozenset({"встретиться", "встречаться", "видеться", "увидеться", "созвониться", "созваниваться",
+                          "подвести", "подводить", "знать", "думать", "говорить", "сказать", "понимать", "хотеть",
+                          "мочь", "быть", "договориться"})
+_RU_YOU = re.compile(r"^(?:вы|ты)\s+", re.IGNORECASE)
+_RU_SUBJECT = re.compile(r"^(?:(?:итак|так|значит|ну)[\s,:]+)*(?:я|вы|ты|мы)(?![\w-])", re.IGNORECASE)
+_TRAIL = re.compile(r"[\s,;:.!?…]+$")
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One task of a recap: whose (``"speaker"``, ``"addressee"``, ``"both"``), its words, and where it starts in the
+    sentence (``verb_at``) and ends (``end``)."""
+
+    owner: str
+    verb_at: int
+    end: int
+    future: bool
+    start: int = 0
+    subject: bool = True  # the clause names its subject ("I", «я»); a Russian verb may go on without one
+
+
+def _spans(text: str, cut: re.Pattern[str]) -> list[tuple[int, int]]:
+    out, at = [], 0
+    for m in cut.finditer(text):
+        out.append((at, m.start()))
+        at = m.end()
+    out.append((at, len(text)))
+    return [(a, b) for a, b in out if text[a:b].strip()]
+
+
+def _en_clause(sent: Sentence, a: int, b: int) -> Optional[Clause]:
+    m = _EN_CLAUSE.match(sent.text[a:b])
+    if m is None:
+        return None
+    at = a + m.start("verb")
+    tok = next((t for t in sent.tokens if t.idx == at), None)
+    if tok is None or tok.pos != "VERB" or tok.lemma in _EN_NOT_TASK:
+        return None
+    owner = {"i": "speaker", "you": "addressee", "we": "both"}[m.group("subj").casefold()]
+    return Clause(owner, at, b, future=bool(m.group("modal")), start=a)
+
+
+def _ru_clause(sent: Sentence, a: int, b: int) -> Optional[Clause]:
+    for t in sent.tokens:
+        at = t.idx
+        if not a <= at < b:
+            continue
+        f = t.feats
+        if t.pos != "VERB" or f.get("VerbForm") != "Fin" or f.get("Tense") == "Past" or f.get("Mood") == "Imp":
+            continue
+        if f.get("Person") not in ("1", "2") or t.lemma in _RU_NOT_TASK:
+            return None
+        owner = "addressee" if f.get("Person") == "2" else "speaker" if f.get("Number") == "Sing" else "both"
+        return Clause(owner, at, b, future=f.get("Tense") == "Fut", start=a,
+                      subject=bool(_RU_SUBJECT.match(sent.text[a:b])))
+    return None
+
+
+def recap_clauses(sent: Sentence, cue_before: bool = False) -> list[Clause]:
+    """The task clauses of a recap sentence (see the module), or ``[]`` when it is none (``cue_before``: the
+    speaker's sentence just before holds a recap word)."""
+    if sent.language not in ("en", "ru"):
+        return []
+    text = sent.text
+    spans = _spans(text, _RU_CUT if sent.language == "ru" else _EN_CUT)
+    if len(spans) < 2:
+        return []
+    read = _ru_clause if sent.language == "ru" else _en_clause
+    clauses = [c for a, b in spans if (c := read(sent, a, b)) is not None]
+    cue = cue_before or bool(RECAP_CUE.search(text))
+    if not cue:  # «Я настрою фильтр до пятницы и покажу вам…»: one person's verbs going on, one task unless a recap
+        clauses = [c for k, c in enumerate(clauses) if k == 0 or c.subject or c.owner != clauses[k - 1].owner]
+    if len(clauses) < 2:
+        return []
+    from sessionscope.analysis.extract.dates import find_due
+
+    dated = sum(find_due(text[c.verb_at:c.end]) is not None for c in clauses)
+    owners = {c.owner for c in clauses if c.future}
+    if not (cue or dated >= 2 or len(owners) >= 2):
+        return []
+    return clauses
+
+
+def clause_task(sent: Sentence, clause: Clause, *, session_date=None, interval: int = 7):  # noqa: ANN001, ANN201
+    """``(task, due)`` of one recap clause: its words from the verb on without its due expression (a Russian task
+    handed to the other in the infinitive)."""
+    from sessionscope.analysis.extract.accept import pointed_here
+    from sessionscope.analysis.extract.dates import find_due
+
+    due = find_due(sent.text[clause.start:clause.end], session_date=session_date, meeting_interval_days=interval)
+    text = sent.text[clause.verb_at:clause.end]
+    if due is not None and clause.start + due.char_start >= clause.verb_at:  # the due after the verb: out of the task
+        at = clause.start + due.char_start - clause.verb_at
+        lead = re.search(r"(?<![\w-])(?:before|by|until|till|no later than)\s+$", text[:at], re.IGNORECASE)
+        text = text[:lead.start() if lead else at] + " " + text[at + len(due.text):]
+    task = _TRAIL.sub("", " ".join(text.split()))
+    here = pointed_here(sent, task) if sent.language == "en" else None  # "I'll review it" after "the deck"
+    task = here or task
+    if sent.language == "ru":
+        task = _RU_YOU.sub("", task)
+        if clause.owner == "addressee":
+            from sessionscope.language.morph import task_for_listener
+
+            task = task_for_listener(task)
+    return task, due
+
+
+
+
+def _cue_before(parsed: Sequence[Sequence[Sentence]], speakers: Sequence[str], i: int, j: int) -> bool:
+    """Whether the speaker's sentence just before sentence ``j`` of utterance ``i`` (in the same utterance, or the last
+    of the speaker's utterance right before) holds a recap word ("Let me recap what we agreed.")."""
+    if j > 0:
+        return bool(RECAP_CUE.search(parsed[i][j - 1].text))
+    return i > 0 and speakers[i - 1] == speakers[i] and bool(parsed[i - 1]) and bool(RECAP_CUE.search(parsed[i - 1][-1].text))
+
+
+def recap_items(session, parsed: Sequence[Sequence[Sentence]], acts: list, cfg, areas: dict,  # noqa: ANN001
+                heads=None, head_logits=None) -> list:  # noqa: ANN001
+    """``acts`` with every recap sentence's item replaced by one item per task clause (method ``recap``; see the
+    module). The first clause keeps the sentence's item id; the others get new ids after the highest."""
+    from sessionscope.analysis.extract.addressee import task_addressee
+    from sessionscope.analysis.extract.rules import RuleHit
+    from sessionscope.analysis.extract.stage import _item_owner, head_decision, other_participant
+    from sessionscope.model import ActionItem
+
+    speakers = [u.speaker for u in session.utterances]
+    by_sent = {(a.utterance_id, a.char_start): a for a in acts}
+    replaced: dict[str, list] = {}
+    added: list = []
+    n = max([int(m.group(1)) for a in acts for m in [re.search(r"(\d+)$", a.id)] if m] + [len(acts)])
+    for i, (utt, sents) in enumerate(zip(session.utterances, parsed, strict=True)):
+        if "hallucination" in utt.flags:
+            continue
+        receiver = other_participant(session, i)
+        told = task_addressee(session, i, receiver)
+        for j, sent in enumerate(sents):
+            clauses = recap_clauses(sent, _cue_before(parsed, speakers, i, j))
+            if not clauses:
+                continue
+            old = by_sent.get((utt.id, sent.start_char))
+            if old is not None:
+                conf, to_check = old.confidence, old.to_check
+            elif heads is not None and head_logits is not None:
+                _d, probs = head_decision(heads, head_logits[i][j], {}, lexical=sent.language == "en")
+                conf = round(probs.get("action", 0.0), 3)
+                to_check = conf < cfg.check_below
+            else:
+                conf, to_check = None, False
+            items = []
+            for k, c in enumerate(clauses):
+                hit = RuleHit("action", 0.0, "recap", owner=c.owner, task_start=c.verb_at)
+                owner, owners = _item_owner(sent, hit, session, utt.speaker, receiver, told)
+                task, due = clause_task(sent, c, session_date=session.date, interval=cfg.meeting_interval_days)
+                if k == 0 and old is not None:
+                    aid = old.id
+                else:
+                    n += 1
+                    aid = f"act-{n:03d}"
+                items.append(ActionItem(
+                    id=aid, utterance_id=utt.id, start=utt.start, owner=owner, task=task,
+                    due_text=due.text if due else None, due_date=due.date if due else None, confidence=conf,
+                    area=areas.get(utt.id), char_start=sent.start_char + c.start, char_end=sent.start_char + c.end,
+                    method="recap", owners=owners, to_check=to_check,
+                ))
+            if old is not None:
+                replaced[old.id] = items
+            else:
+                added.extend(items)
+    out = []
+    for a in acts:
+        out.extend(replaced.get(a.id, [a]))
+    return [*out, *added]
+
+
+__all__ = ["RECAP_CUE", "Clause", "clause_task", "recap_clauses", "recap_items"]
