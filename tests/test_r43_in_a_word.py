@@ -342,3 +342,17 @@ def test_what_counts_as_a_recap(text: str, language: str, n: int) -> None:
     from sessionscope.language.nlp import parse_texts
 
     assert len(recap_clauses(parse_texts([text], language=language)[0][0])) == n
+
+
+def test_a_recap_repeating_tasks_listed_before_adds_none() -> None:
+    """The English example's closing recap: "I send you the report guide by Friday, I call Northwind tomorrow, …"
+    repeats tasks listed before in other words."""
+    rows = [
+        ("maya", 0.0, 5.0, "I'll send you a short step by step guide by Friday."),
+        ("maya", 5.5, 10.0, "And I'll call her tomorrow and propose a weekly change summary."),
+        ("maya", 10.5, 20.0, "Let me write it all down. I send you the report guide by Friday, I call Northwind tomorrow, "
+                             "and you book the room by Monday."),
+    ]
+    out = _items(rows, "en", {"maya": "Maya", "robert": "Robert"})
+    recap = sorted((a.owner, a.task) for a in out.action_items if a.method == "recap")
+    assert recap == [("robert", "book the room")]

@@ -211,7 +211,38 @@ def recap_items(session, parsed: Sequence[Sequence[Sentence]], acts: list, cfg, 
     out = []
     for a in acts:
         out.extend(replaced.get(a.id, [a]))
-    return [*out, *added]
+    out = [*out, *added]
+    order = {u.id: k for k, u in enumerate(session.utterances)}
+    out.sort(key=lambda a: (order.get(a.utterance_id, 0), a.char_start or 0))
+    kept: list = []
+    for a in out:  # a recap repeats what was agreed before: its clause is that task, not a new one
+        if a.method == "recap" and any(_repeats(a, b) for b in kept):
+            continue
+        kept.append(a)
+    return kept
+
+
+_STOP = frozenset({"the", "a", "an", "you", "your", "my", "me", "it", "them", "to", "and", "for", "of", "on", "with",
+                   "вам", "мне", "вас", "меня", "ваш", "мой", "его", "её", "ее", "их", "и", "в", "на", "с", "к", "по",
+                   "для"})
+
+
+def _stems(task: str) -> set[str]:
+    return {w[:5] for w in re.findall(r"[^\W\d_]{4,}", task.casefold()) if w not in _STOP}
+
+
+def _repeats(item, earlier) -> bool:  # noqa: ANN001
+    """Whether a recap's ``item`` repeats ``earlier``, a task of the same owner(s) listed before: they share a word of
+    the thing done beyond the verb ("send you the report guide" / "send you a short step by step guide"), or open with
+    the same verb and have the same due expression ("call Northwind" / "call her and propose…", both "tomorrow")."""
+    if (item.owner, item.owners) != (earlier.owner, earlier.owners):
+        return False
+    a, b = item.task.split(), earlier.task.split()
+    if not a or not b:
+        return False
+    if _stems(" ".join(a[1:])) & _stems(" ".join(b[1:])):
+        return True
+    return a[0].casefold() == b[0].casefold() and item.due_text is not None and item.due_text == earlier.due_text
 
 
 __all__ = ["RECAP_CUE", "Clause", "clause_task", "recap_clauses", "recap_items"]
