@@ -52,6 +52,7 @@ def test_a_russian_second_person_in_the_infinitive(word: str, want: str | None) 
     ("вы создаете чаты и смотрите каналы", "создавать чаты и смотреть каналы"),
     ("отправьте клиенту итоги", "отправить клиенту итоги"),
     ("показать дорожную карту моей команде", "показать дорожную карту моей команде"),  # nothing to change
+    ("пришлите отчёт, если успеете", "прислать отчёт, если успеете"),  # the condition's verb stays as said
 ])
 def test_a_russian_task_for_the_listener(phrase: str, want: str) -> None:
     from sessionscope.language.morph import task_for_listener
@@ -356,3 +357,10 @@ def test_a_recap_repeating_tasks_listed_before_adds_none() -> None:
     out = _items(rows, "en", {"maya": "Maya", "robert": "Robert"})
     recap = sorted((a.owner, a.task) for a in out.action_items if a.method == "recap")
     assert recap == [("robert", "book the room")]
+
+
+def test_a_recap_told_as_a_habit_is_none() -> None:
+    rows = [("maya", 0.0, 8.0, "Usually I send the deck by Friday, you review it by Monday, and I call the client on "
+                               "Tuesday.")]
+    out = _items(rows, "en", {"maya": "Maya", "robert": "Robert"})
+    assert not [a for a in out.action_items if a.method == "recap"]

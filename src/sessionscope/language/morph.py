@@ -133,6 +133,8 @@ def infinitive_of_second_person(word: str) -> Optional[str]:
 
 
 _RU_WORD = re.compile(r"(?<![\w-])[а-яё]+(?![\w-])", re.IGNORECASE)
+_RU_SUBORDINATE = frozenset({"если", "когда", "чтобы", "как", "что", "пока", "хотя", "потому", "поскольку", "который",
+                             "которая", "которое", "которые", "где", "куда"})
 _RU_YOU_SUBJECT = re.compile(r"(?<![\w-])(?:вы|ты)\s+$", re.IGNORECASE)
 
 
@@ -140,9 +142,11 @@ def task_for_listener(phrase: str) -> str:
     """A Russian task phrase said to the one who will do it, with its verbs to "вы" / "ты" in the infinitive and their
     subject pronoun left out (round 43): «Посмотрите каналы продаж и подготовьте сравнение» → «посмотреть каналы продаж
     и подготовить сравнение», «вы создаёте чаты и смотрите каналы» → «создавать чаты и смотреть каналы». Other words
-    stay as said."""
+    stay as said, and so does everything from a subordinating word on («…, если успеете»)."""
     out, last = [], 0
     for m in _RU_WORD.finditer(phrase):
+        if m.group(0).casefold() in _RU_SUBORDINATE:  # «…, если успеете»: the condition's verb stays as said
+            break
         inf = infinitive_of_second_person(m.group(0))
         if inf is None:
             continue

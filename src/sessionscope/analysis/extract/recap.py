@@ -157,9 +157,10 @@ def _cue_before(parsed: Sequence[Sequence[Sentence]], speakers: Sequence[str], i
 
 
 def recap_items(session, parsed: Sequence[Sequence[Sentence]], acts: list, cfg, areas: dict,  # noqa: ANN001
-                heads=None, head_logits=None) -> list:  # noqa: ANN001
+                heads=None, head_logits=None, skip: frozenset = frozenset()) -> list:  # noqa: ANN001
     """``acts`` with every recap sentence's item replaced by one item per task clause (method ``recap``; see the
-    module). The first clause keeps the sentence's item id; the others get new ids after the highest."""
+    module). The first clause keeps the sentence's item id; the others get new ids after the highest. ``skip``: the
+    ``(utterance, sentence)`` positions told as a story or a habit, read as no recap."""
     from sessionscope.analysis.extract.addressee import task_addressee
     from sessionscope.analysis.extract.rules import RuleHit
     from sessionscope.analysis.extract.stage import _item_owner, head_decision, other_participant
@@ -176,6 +177,8 @@ def recap_items(session, parsed: Sequence[Sequence[Sentence]], acts: list, cfg, 
         receiver = other_participant(session, i)
         told = task_addressee(session, i, receiver)
         for j, sent in enumerate(sents):
+            if (i, j) in skip:
+                continue
             clauses = recap_clauses(sent, _cue_before(parsed, speakers, i, j))
             if not clauses:
                 continue

@@ -654,7 +654,8 @@ def extract_items(
             else:
                 probs.append((i, utt.speaker, sent, d))
     # a recap handing out several tasks in one sentence: one item per task (round 43)
-    acts = recap_items(session, parsed, acts, cfg, areas, heads, head_logits)
+    acts = recap_items(session, parsed, acts, cfg, areas, heads, head_logits,
+                       skip=frozenset(k for k in quoted | habitual if parsed[k[0]][k[1]].language == "en"))
     acts, merged = merge_duplicate_actions(acts, task_encoder, cfg.merge_similarity)
     if assign_threshold is not None:  # verbless hand-outs in a group: "Marketing, the user requirement specification"
         acts = [*acts, *handout_items(session, parsed, acts, areas)]
