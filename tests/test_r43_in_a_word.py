@@ -364,3 +364,9 @@ def test_a_recap_told_as_a_habit_is_none() -> None:
                                "Tuesday.")]
     out = _items(rows, "en", {"maya": "Maya", "robert": "Robert"})
     assert not [a for a in out.action_items if a.method == "recap"]
+
+
+def test_for_now_is_no_subordinate_clause() -> None:
+    rows = [("sergey", 0.0, 4.0, "Как с черновиком?"), ("olga", 4.5, 9.0, "Я пока отправлю черновик до пятницы.")]
+    got = _tasks(rows, "ru", {"olga": "Ольга Орлова", "sergey": "Сергей Петров"})
+    assert got["u0002"][:2] == ("отправлю черновик", "до пятницы")

@@ -133,7 +133,7 @@ def infinitive_of_second_person(word: str) -> Optional[str]:
 
 
 _RU_WORD = re.compile(r"(?<![\w-])[а-яё]+(?![\w-])", re.IGNORECASE)
-_RU_SUBORDINATE = frozenset({"если", "когда", "чтобы", "как", "что", "пока", "хотя", "потому", "поскольку", "который",
+_RU_SUBORDINATE = frozenset({"если", "когда", "чтобы", "как", "что", "хотя", "потому", "поскольку", "который",
                              "которая", "которое", "которые", "где", "куда"})
 _RU_YOU_SUBJECT = re.compile(r"(?<![\w-])(?:вы|ты)\s+$", re.IGNORECASE)
 

@@ -150,7 +150,8 @@ def _ru_verbs(sent: Sentence) -> list[int]:
 _RU_TASK_FOR = re.compile(r"(?<![\w-])(?:следующий шаг|домашнее задание|домашка|задача|задание) для (тебя|вас|меня|нас)"
                           r"(?![\w-])[^:—–]{0,30}[:—–]\s*", re.IGNORECASE)
 #: what opens a subordinate clause: its verb is not the sentence's task («Перед тем как закончим, напомните мне…»)
-_RU_SUBORDINATE = re.compile(r"(?<![\w-])(?:перед тем как|прежде чем|после того как|как только|когда|пока|если|чтобы|"
+#: «пока» is left out: as often "for now" («Пока отправлю черновик»)
+_RU_SUBORDINATE = re.compile(r"(?<![\w-])(?:перед тем как|прежде чем|после того как|как только|когда|если|чтобы|"
                              r"потому что|так как|хотя)(?![\w-])", re.IGNORECASE)
 
 
