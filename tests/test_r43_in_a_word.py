@@ -370,3 +370,22 @@ def test_for_now_is_no_subordinate_clause() -> None:
     rows = [("sergey", 0.0, 4.0, "Как с черновиком?"), ("olga", 4.5, 9.0, "Я пока отправлю черновик до пятницы.")]
     got = _tasks(rows, "ru", {"olga": "Ольга Орлова", "sergey": "Сергей Петров"})
     assert got["u0002"][:2] == ("отправлю черновик", "до пятницы")
+
+
+def test_a_group_recap_by_name_is_each_named_participant_s() -> None:
+    from helpers import make_session
+    from sessionscope.analysis.extract.stage import ExtractionStage
+    from sessionscope.model import Participant, Role
+
+    rows = [("anna", 0.0, 4.0, "Let me recap the next steps."),
+            ("anna", 4.5, 14.0, "Boris will send the survey results by Friday, Carla will draft the board summary by "
+                                "Thursday, and I'll book the room for the workshop."),
+            ("boris", 14.5, 16.0, "Sounds good.")]
+    session = make_session(rows, roles={"anna": "senior", "boris": "junior"}, language="en")
+    session = dataclasses.replace(session, participants=(
+        Participant("anna", "Anna Smith", Role.SENIOR), Participant("boris", "Boris Lee", Role.JUNIOR),
+        Participant("carla", "Carla Diaz", Role.JUNIOR)))
+    out = ExtractionStage()(session)
+    got = sorted((a.owner, a.task, a.due_text) for a in out.action_items if a.method == "recap")
+    assert got == [("anna", "book the room for the workshop", None), ("boris", "send the survey results", "by Friday"),
+                   ("carla", "draft the board summary", "by Thursday")]

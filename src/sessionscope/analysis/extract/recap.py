@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 from sessionscope.language.nlp import Sentence
@@ -69,15 +70,28 @@ def _spans(text: str, cut: re.Pattern[str]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out if text[a:b].strip()]
 
 
-def _en_clause(sent: Sentence, a: int, b: int) -> Optional[Clause]:
-    m = _EN_CLAUSE.match(sent.text[a:b])
+@lru_cache(maxsize=64)
+def _en_patterns(names: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The English clause cut and clause pattern with the participants' first ``names`` as subjects too ("Boris will
+    send the survey results by Friday, Carla will draft…")."""
+    if not names:
+        return _EN_CUT, _EN_CLAUSE
+    alt = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    cut = re.compile(_EN_CUT.pattern.replace("(?:i|you|we)", f"(?:i|you|we|{alt})"), re.IGNORECASE)
+    clause = re.compile(_EN_CLAUSE.pattern.replace("(?P<subj>i|you|we)", f"(?P<subj>i|you|we|{alt})"), re.IGNORECASE)
+    return cut, clause
+
+
+def _en_clause(sent: Sentence, a: int, b: int, names: tuple[str, ...] = ()) -> Optional[Clause]:
+    m = _en_patterns(names)[1].match(sent.text[a:b])
     if m is None:
         return None
     at = a + m.start("verb")
     tok = next((t for t in sent.tokens if t.idx == at), None)
     if tok is None or tok.pos != "VERB" or tok.lemma in _EN_NOT_TASK:
         return None
-    owner = {"i": "speaker", "you": "addressee", "we": "both"}[m.group("subj").casefold()]
+    subj = m.group("subj").casefold()
+    owner = {"i": "speaker", "you": "addressee", "we": "both"}.get(subj, f"named:{subj}")
     return Clause(owner, at, b, future=bool(m.group("modal")), start=a)
 
 
@@ -97,17 +111,20 @@ def _ru_clause(sent: Sentence, a: int, b: int) -> Optional[Clause]:
     return None
 
 
-def recap_clauses(sent: Sentence, cue_before: bool = False) -> list[Clause]:
+def recap_clauses(sent: Sentence, cue_before: bool = False, names: tuple[str, ...] = ()) -> list[Clause]:
     """The task clauses of a recap sentence (see the module), or ``[]`` when it is none (``cue_before``: the
-    speaker's sentence just before holds a recap word)."""
+    speaker's sentence just before holds a recap word; ``names``: the participants' first names, lower-cased, read as
+    English subjects: owner ``"named:<name>"``)."""
     if sent.language not in ("en", "ru"):
         return []
     text = sent.text
-    spans = _spans(text, _RU_CUT if sent.language == "ru" else _EN_CUT)
+    spans = _spans(text, _RU_CUT if sent.language == "ru" else _en_patterns(names)[0])
     if len(spans) < 2:
         return []
-    read = _ru_clause if sent.language == "ru" else _en_clause
-    clauses = [c for a, b in spans if (c := read(sent, a, b)) is not None]
+    if sent.language == "ru":
+        clauses = [c for a, b in spans if (c := _ru_clause(sent, a, b)) is not None]
+    else:
+        clauses = [c for a, b in spans if (c := _en_clause(sent, a, b, names)) is not None]
     cue = cue_before or bool(RECAP_CUE.search(text))
     if not cue:  # «Я настрою фильтр до пятницы и покажу вам…»: one person's verbs going on, one task unless a recap
         clauses = [c for k, c in enumerate(clauses) if k == 0 or c.subject or c.owner != clauses[k - 1].owner]
@@ -156,17 +173,58 @@ def _cue_before(parsed: Sequence[Sequence[Sentence]], speakers: Sequence[str], i
     return i > 0 and speakers[i - 1] == speakers[i] and bool(parsed[i - 1]) and bool(RECAP_CUE.search(parsed[i - 1][-1].text))
 
 
+def _first_names(session) -> dict[str, str]:  # noqa: ANN001
+    """A group's participants by their first name, lower-cased (names two share are left out; none in a pair)."""
+    first: dict[str, str] = {}
+    if len(session.participants) > 2:
+        for p in session.participants:
+            words = (p.name or "").split()
+            word = words[0].casefold() if words else ""
+            if len(word) >= 2 and word not in ("i", "you", "we"):
+                first[word] = "" if word in first else p.id
+    return {w: pid for w, pid in first.items() if pid}
+
+
+def _sentence_confidence(old, heads, row, sent: Sentence, cfg) -> tuple[Optional[float], bool]:  # noqa: ANN001
+    """The confidence and to-check mark the recap's items take: the sentence's own item's, else the heads' action
+    probability of the sentence (to check under ``cfg.check_below``), else none."""
+    if old is not None:
+        return old.confidence, old.to_check
+    if heads is None or row is None:
+        return None, False
+    from sessionscope.analysis.extract.stage import head_decision
+
+    _d, probs = head_decision(heads, row, {}, lexical=sent.language == "en")
+    conf = round(probs.get("action", 0.0), 3)
+    return conf, conf < cfg.check_below
+
+
+def _clause_owner(c: Clause, first: dict[str, str], sent: Sentence, speaker: str, receiver: Optional[str],
+                  told: Optional[str]) -> tuple[Optional[str], tuple[str, ...]]:
+    """A clause's owner by its subject: a participant named ("Boris will send…"), else by its person (the other names
+    in the sentence are other clauses' owners)."""
+    from sessionscope.analysis.extract.rules import RuleHit
+    from sessionscope.analysis.extract.stage import _owner
+
+    if c.owner.startswith("named:"):
+        pid = first[c.owner[len("named:"):]]
+        return pid, (pid,)
+    return _owner(sent, RuleHit("action", 0.0, "recap", owner=c.owner, task_start=c.verb_at), speaker, receiver, told)
+
+
 def recap_items(session, parsed: Sequence[Sequence[Sentence]], acts: list, cfg, areas: dict,  # noqa: ANN001
                 heads=None, head_logits=None, skip: frozenset = frozenset()) -> list:  # noqa: ANN001
     """``acts`` with every recap sentence's item replaced by one item per task clause (method ``recap``; see the
     module). The first clause keeps the sentence's item id; the others get new ids after the highest. ``skip``: the
-    ``(utterance, sentence)`` positions told as a story or a habit, read as no recap."""
+    ``(utterance, sentence)`` positions told as a story or a habit, read as no recap. In a group, a participant's first
+    name opens a clause as "I" and "you" do ("Boris will send the survey results by Friday, Carla will draft…")."""
     from sessionscope.analysis.extract.addressee import task_addressee
-    from sessionscope.analysis.extract.rules import RuleHit
-    from sessionscope.analysis.extract.stage import _item_owner, head_decision, other_participant
+    from sessionscope.analysis.extract.stage import other_participant
     from sessionscope.model import ActionItem
 
     speakers = [u.speaker for u in session.utterances]
+    first = _first_names(session)
+    names = tuple(sorted(first))
     by_sent = {(a.utterance_id, a.char_start): a for a in acts}
     replaced: dict[str, list] = {}
     added: list = []
@@ -177,48 +235,38 @@ def recap_items(session, parsed: Sequence[Sequence[Sentence]], acts: list, cfg, 
         receiver = other_participant(session, i)
         told = task_addressee(session, i, receiver)
         for j, sent in enumerate(sents):
-            if (i, j) in skip:
-                continue
-            clauses = recap_clauses(sent, _cue_before(parsed, speakers, i, j))
+            clauses = [] if (i, j) in skip else recap_clauses(sent, _cue_before(parsed, speakers, i, j), names)
             if not clauses:
                 continue
             old = by_sent.get((utt.id, sent.start_char))
-            if old is not None:
-                conf, to_check = old.confidence, old.to_check
-            elif heads is not None and head_logits is not None:
-                _d, probs = head_decision(heads, head_logits[i][j], {}, lexical=sent.language == "en")
-                conf = round(probs.get("action", 0.0), 3)
-                to_check = conf < cfg.check_below
-            else:
-                conf, to_check = None, False
+            row = head_logits[i][j] if head_logits is not None else None
+            conf, to_check = _sentence_confidence(old, heads, row, sent, cfg)
             items = []
             for k, c in enumerate(clauses):
-                hit = RuleHit("action", 0.0, "recap", owner=c.owner, task_start=c.verb_at)
-                owner, owners = _item_owner(sent, hit, session, utt.speaker, receiver, told)
+                owner, owners = _clause_owner(c, first, sent, utt.speaker, receiver, told)
                 task, due = clause_task(sent, c, session_date=session.date, interval=cfg.meeting_interval_days)
-                if k == 0 and old is not None:
-                    aid = old.id
-                else:
+                if k > 0 or old is None:
                     n += 1
-                    aid = f"act-{n:03d}"
                 items.append(ActionItem(
-                    id=aid, utterance_id=utt.id, start=utt.start, owner=owner, task=task,
-                    due_text=due.text if due else None, due_date=due.date if due else None, confidence=conf,
-                    area=areas.get(utt.id), char_start=sent.start_char + c.start, char_end=sent.start_char + c.end,
-                    method="recap", owners=owners, to_check=to_check,
+                    id=old.id if k == 0 and old is not None else f"act-{n:03d}", utterance_id=utt.id,
+                    start=utt.start, owner=owner, task=task, due_text=due.text if due else None,
+                    due_date=due.date if due else None, confidence=conf, area=areas.get(utt.id),
+                    char_start=sent.start_char + c.start, char_end=sent.start_char + c.end, method="recap",
+                    owners=owners, to_check=to_check,
                 ))
             if old is not None:
                 replaced[old.id] = items
             else:
                 added.extend(items)
-    out = []
-    for a in acts:
-        out.extend(replaced.get(a.id, [a]))
-    out = [*out, *added]
+    return _without_repeats(session, [*[b for a in acts for b in replaced.get(a.id, [a])], *added])
+
+
+def _without_repeats(session, items: list) -> list:  # noqa: ANN001
+    """``items`` in the order said, less the recap items that repeat a task listed before them (:func:`_repeats`)."""
     order = {u.id: k for k, u in enumerate(session.utterances)}
-    out.sort(key=lambda a: (order.get(a.utterance_id, 0), a.char_start or 0))
+    items = sorted(items, key=lambda a: (order.get(a.utterance_id, 0), a.char_start or 0))
     kept: list = []
-    for a in out:  # a recap repeats what was agreed before: its clause is that task, not a new one
+    for a in items:  # a recap repeats what was agreed before: its clause is that task, not a new one
         if a.method == "recap" and any(_repeats(a, b) for b in kept):
             continue
         kept.append(a)
