@@ -634,10 +634,10 @@ def commits_in_a_word(sent: Sentence, before: Sequence[Sentence]) -> bool:
     do.", "I will.", "Sure, I'll do that."); a bare "Sure." or "OK." only to a request with a deadline ("Could you
     share the roadmap with my team next week?" — "Sure."; round 41: on the train meetings bare assent answers moves at
     the table far more often than tasks, and none of those requests had a deadline; "we can do that" says what is
-    possible). Russian: one verb in the first person, not
-    past, with words of assent («Запишусь.», «Хорошо, отправлю.»), that is the verb of an imperative or infinitive in
-    ``before`` («запишитесь», «можете отправить») or «сделать»; «Посмотрим.» does not commit. The caller looks for the
-    request or the advice the words are taken from (:func:`accepted_task`)."""
+    possible). Russian: one verb in the first person, not past, with words of assent («Запишусь.», «Хорошо,
+    отправлю.»), that is the verb of an imperative or infinitive in ``before`` («запишитесь», «можете отправить») or
+    «сделать»; «Посмотрим.» does not commit. The caller looks for the request or the advice the words are taken from
+    (:func:`accepted_task`)."""
     words = [w.casefold().replace("’", "'") for w in _WORD.findall(sent.text)]
     if not words or not elliptic(sent.text, sent):
         return False
@@ -730,5 +730,4 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
 
 
 __all__ = ["ECHO_UTTERANCES", "accepted_task", "commits_in_a_word", "echoed_task", "elliptic", "imperative_read_as_noun",
-           "other_before",
-           "pointed_here", "pointed_task", "takes_up_advice"]
+           "other_before", "pointed_here", "pointed_task", "takes_up_advice"]

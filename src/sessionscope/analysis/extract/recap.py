@@ -10,7 +10,7 @@ over the weekend", due "by Friday", under Maya), and a Russian recap in the pres
 "will / 'll / am going to / need to…" frame), Russian ones with a finite verb in the first or second person, not past
 (a subject pronoun or none: «…и в понедельник звоню клиенту»). A sentence becomes one item per clause only when it has
 at least two task clauses and is a recap: a recap word in it or in the speaker's sentence just before ("recap", "to sum
-up", "next steps", "what we agreed", «итог», «итак», «резюмируя», «договорились»), or two clauses with a deadline each,
+up", "next steps", "what we agreed", «подведу итог», «итак», «резюмируя», «договорились»), or two clauses with a deadline each,
 or future clauses for two different people. Each clause's owner is its person (I → the speaker, you → the one told, we →
 both), its task the clause from its verb on, its due expression the clause's own; a Russian task handed to the other has
 its verbs in the infinitive. The items take the confidence of the sentence's own action item when it had one, else the
@@ -29,7 +29,8 @@ from sessionscope.language.nlp import Sentence
 
 RECAP_CUE = re.compile(
     r"\b(?:recap|sum (?:it )?up|summari[sz]e|in summary|next steps|action items|what we agreed|we agreed)\b"
-    r"|(?<![\w-])(?:итог\w*|подытож\w*|итак|резюмир\w*|договорились|следующие шаги)(?![\w-])", re.IGNORECASE)
+    r"|(?<![\w-])(?:подвед\w* итог\w*|подытож\w*|итак|итого|резюмир\w*|договорились|следующие шаги)(?![\w-])",
+    re.IGNORECASE)  # not «итоги» alone: «отправьте клиенту итоги» are the results
 _EN_CUT = re.compile(r"\s*[,;:]\s*(?:(?:and|but|then|while)\s+)?(?=(?:i|you|we)\b)|\s+(?:and|but|while)\s+(?=(?:i|you|we)\b)",
                      re.IGNORECASE)
 _RU_CUT = re.compile(r"\s*[,;:]\s*(?:(?:а|и|но|потом|затем)\s+)?|\s+(?:и|а)\s+", re.IGNORECASE)
