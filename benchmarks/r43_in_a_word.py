@@ -45,15 +45,8 @@ _CONDITIONAL = re.compile(r"^(?:\W*(?:and|so|but|okay|ok|well|uh|um|yeah)\W+)*(?
 _SHORT = re.compile(r"^\W*(?:\w+\W+){0,5}\w*\W*$")  # at most six words: what can commit in a word
 
 
-def _other_before(acts: list, i: int) -> int | None:
-    k = i - 1
-    while k >= 0 and acts[k].speaker == acts[i].speaker and i - k <= 2:
-        k -= 1
-    return None if k < 0 or acts[k].speaker == acts[i].speaker else k
-
-
 def counts(out: Path) -> dict:
-    from sessionscope.analysis.extract.accept import commits_in_a_word
+    from sessionscope.analysis.extract.accept import commits_in_a_word, other_before
     from sessionscope.language.nlp import parse_texts
 
     res: dict = {"command": f"python benchmarks/r43_in_a_word.py counts --out {out}", "commit": commit(),
@@ -61,10 +54,11 @@ def counts(out: Path) -> dict:
     for corpus in CORPORA:
         in_a_word, conditional = [], []
         for m, acts in sorted(meetings(corpus, "train").items()):
+            speakers = [a.speaker for a in acts]
             for i, a in enumerate(acts):
                 if _CONDITIONAL.search(a.text):
                     conditional.append({"meeting": m, "text": a.text, "label": a.label, "gold_commitment": a.action})
-                k = _other_before(acts, i)
+                k = other_before(a.speaker, speakers, i)
                 if k is None or not _SHORT.match(a.text):
                     continue
                 sent, before = parse_texts([a.text, acts[k].text], language="en")

@@ -621,6 +621,22 @@ def _ru_unit(word: str) -> int:
     return 1 if w.startswith("д") else 7 if w.startswith("нед") else 30
 
 
+#: a preposition that opens a due expression ("before the end of the month", «до пятницы»)
+_DUE_LEAD = re.compile(r"(?<![\w-])(?:before|by|until|till|no later than|до|к|ко)\s+$", re.IGNORECASE)
+
+
+def without_due(task: str, due_text: str) -> str:
+    """``task`` without the due expression ``due_text`` and a preposition that opens it ("sign up for the course
+    before the end of the month" → "sign up for the course"), when the task holds it (round 43)."""
+    at = task.casefold().find(due_text.casefold())
+    if at < 0:
+        return task
+    lead = _DUE_LEAD.search(task[:at])
+    cut = lead.start() if lead else at
+    task = re.sub(r"\s+([,;:.!?)])", r"\1", " ".join((task[:cut] + " " + task[at + len(due_text):]).split()))
+    return re.sub(r"[\s,;:]+$", "", task)
+
+
 def find_due(text: str, *, session_date: Optional[_dt.date] = None, meeting_interval_days: int = 7) -> Optional[Due]:
     """The first due expression in ``text`` (earliest in the sentence), resolved if possible.
 
@@ -730,4 +746,4 @@ def agreed_next_meeting(sentences: Sequence[str], session_date: Optional[_dt.dat
     return None
 
 
-__all__ = ["Due", "agreed_next_meeting", "find_due"]
+__all__ = ["Due", "agreed_next_meeting", "find_due", "without_due"]

@@ -144,14 +144,12 @@ def clause_task(sent: Sentence, clause: Clause, *, session_date=None, interval: 
     """``(task, due)`` of one recap clause: its words from the verb on without its due expression (a Russian task
     handed to the other in the infinitive)."""
     from sessionscope.analysis.extract.accept import pointed_here
-    from sessionscope.analysis.extract.dates import find_due
+    from sessionscope.analysis.extract.dates import find_due, without_due
 
     due = find_due(sent.text[clause.start:clause.end], session_date=session_date, meeting_interval_days=interval)
     text = sent.text[clause.verb_at:clause.end]
     if due is not None and clause.start + due.char_start >= clause.verb_at:  # the due after the verb: out of the task
-        at = clause.start + due.char_start - clause.verb_at
-        lead = re.search(r"(?<![\w-])(?:before|by|until|till|no later than)\s+$", text[:at], re.IGNORECASE)
-        text = text[:lead.start() if lead else at] + " " + text[at + len(due.text):]
+        text = without_due(text, due.text)
     task = _TRAIL.sub("", " ".join(text.split()))
     here = pointed_here(sent, task) if sent.language == "en" else None  # "I'll review it" after "the deck"
     task = here or task

@@ -63,7 +63,7 @@ from sessionscope.analysis.extract.assign import (
     role_named,
 )
 from sessionscope.analysis.extract.bare import is_bare, parse_utterances
-from sessionscope.analysis.extract.dates import Due, agreed_next_meeting, find_due
+from sessionscope.analysis.extract.dates import Due, agreed_next_meeting, find_due, without_due
 from sessionscope.analysis.extract.problems import link_solutions, problem_rule
 from sessionscope.analysis.extract.recap import recap_items
 from sessionscope.analysis.extract.recommendations import advice_text, meeting_procedure, recommendation_rule
@@ -441,9 +441,6 @@ def in_a_word(sent: Sentence, i: int, speakers: Sequence[str], parsed: Sequence[
     return Decision("action", probs.get("action", 0.0), IN_A_WORD, hit), True
 
 
-_DUE_LEAD = re.compile(r"(?<![\w-])(?:before|by|until|till|no later than|до|к|ко)\s+$", re.IGNORECASE)
-
-
 def _opens_with_verb(task: str, said: Sequence[Sentence], language: str) -> bool:
     """Whether the task taken from the other's words opens with a verb: a thing to do, not a description taken up
     ("maybe every group has somewhere hidden…" — "we can do that": a real meeting's read, round 43). English: the
@@ -464,18 +461,6 @@ def _opens_with_verb(task: str, said: Sequence[Sentence], language: str) -> bool
                for s in said for k, t in enumerate(s.tokens))
 
 
-def _strip_due(task: str, due_text: str) -> str:
-    """``task`` without the due expression ``due_text`` and a preposition that opens it ("before the end of the
-    month"), when the task holds it."""
-    at = task.casefold().find(due_text.casefold())
-    if at < 0:
-        return task
-    lead = _DUE_LEAD.search(task[:at])
-    cut = lead.start() if lead else at
-    task = re.sub(r"\s+([,;:.!?)])", r"\1", " ".join((task[:cut] + " " + task[at + len(due_text):]).split()))
-    return re.sub(r"[\s,;:]+$", "", task)
-
-
 def _source_due(task: str, sents: Sequence[Sentence], cfg: ExtractionConfig,
                 session: Session) -> tuple[str, Optional[Due]]:
     """The due expression of the request or advice a commitment in a word takes (the last of ``sents``, the other
@@ -483,7 +468,7 @@ def _source_due(task: str, sents: Sequence[Sentence], cfg: ExtractionConfig,
     for said in reversed(sents):
         due = find_due(said.text, session_date=session.date, meeting_interval_days=cfg.meeting_interval_days)
         if due is not None:
-            return _strip_due(task, due.text), due
+            return without_due(task, due.text), due
     return task, None
 
 
@@ -499,7 +484,7 @@ def _task_and_due(sent: Sentence, hit: RuleHit, due: Optional[Due], cfg: Extract
     due = own_due(sent, hit.task_start, due, session.date, cfg.meeting_interval_days)
     task = task_phrase(sent, hit, max_words=cfg.max_task_words)
     if due is not None and first is not None and due.char_start != first.char_start:  # a later due: not in the task
-        task = _strip_due(task, due.text)
+        task = without_due(task, due.text)
     speaker = session.utterances[i].speaker
     if sent.language == "ru" and owner is not None and owner != speaker:
         from sessionscope.language.morph import task_for_listener
