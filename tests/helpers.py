@@ -23,6 +23,20 @@ def make_session(rows, *, roles=None, language="en", duration=None, sid="t") -> 
     return Session(id=sid, participants=parts, utterances=tuple(utts), language=language, duration_s=duration)
 
 
+def pair_items(rows, language: str, names: dict, date):
+    """The extraction stage's items for a dated two-person call: ``names`` maps the junior's id, then the senior's, to
+    their names (rounds 43–44)."""
+    import dataclasses
+
+    from sessionscope.analysis.extract.stage import ExtractionStage
+
+    ids = list(names)
+    session = make_session(rows, roles={ids[0]: "junior", ids[1]: "senior"}, language=language)
+    session = dataclasses.replace(session, date=date, participants=(
+        Participant(ids[0], names[ids[0]], Role.JUNIOR), Participant(ids[1], names[ids[1]], Role.SENIOR)))
+    return ExtractionStage()(session)
+
+
 def toy_question_head():
     """A question head for rule tests: punctuated weights that believe only "?", bare weights that fire on an
     interrogative word or an inversion at the start (round 28's period and mixed tests)."""

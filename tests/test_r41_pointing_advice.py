@@ -66,4 +66,5 @@ def test_the_stage_shows_the_advice_whole_on_a_call() -> None:
     recs = {r.utterance_id: r.text for r in out.recommendations}
     assert recs["u0002"] == "I block the first hour of the day for the most important task. Try that for a week."
     tasks = {a.utterance_id: a.task for a in out.action_items}
-    assert tasks.get("u0003") in (None, "show you my draft next time")
+    # round 44: "next time" is the next meeting, a due expression of its own, out of the task
+    assert tasks.get("u0003") in (None, "show you my draft")

@@ -18,15 +18,9 @@ SESSION = dt.date(2026, 12, 1)  # a Tuesday
 
 
 def _items(rows: list, language: str, names: dict[str, str]):
-    from helpers import make_session
-    from sessionscope.analysis.extract.stage import ExtractionStage
-    from sessionscope.model import Participant, Role
+    from helpers import pair_items
 
-    ids = list(names)
-    session = make_session(rows, roles={ids[0]: "junior", ids[1]: "senior"}, language=language)
-    session = dataclasses.replace(session, date=SESSION, participants=(
-        Participant(ids[0], names[ids[0]], Role.JUNIOR), Participant(ids[1], names[ids[1]], Role.SENIOR)))
-    return ExtractionStage()(session)
+    return pair_items(rows, language, names, SESSION)
 
 
 def _tasks(rows: list, language: str, names: dict[str, str]) -> dict[str, tuple[str, str | None, str | None]]:

@@ -138,16 +138,33 @@ _RU_SUBORDINATE = frozenset({"если", "когда", "чтобы", "как", "
 _RU_YOU_SUBJECT = re.compile(r"(?<![\w-])(?:вы|ты)\s+$", re.IGNORECASE)
 
 
-def task_for_listener(phrase: str) -> str:
+def infinitive_of_past(word: str) -> Optional[str]:
+    """The infinitive of a Russian verb in the past, as said after «чтобы вы / ты» («чтобы вы выяснили» → «выяснить»;
+    round 44); ``None`` when ``word`` is no such form or the dictionary reads it as more than one verb."""
+    try:
+        parses = morph().parse(word.casefold())
+    except ImportError:
+        return None
+    past = [p for p in parses if p.tag.POS == "VERB" and "past" in p.tag]
+    if not past or len({p.normal_form for p in past}) > 1:
+        return None
+    return past[0].normal_form
+
+
+def task_for_listener(phrase: str, *, wished: bool = False) -> str:
     """A Russian task phrase said to the one who will do it, with its verbs to "вы" / "ты" in the infinitive and their
     subject pronoun left out (round 43): «Посмотрите каналы продаж и подготовьте сравнение» → «посмотреть каналы продаж
     и подготовить сравнение», «вы создаёте чаты и смотрите каналы» → «создавать чаты и смотреть каналы». Other words
-    stay as said, and so does everything from a subordinating word on («…, если успеете»)."""
+    stay as said, and so does everything from a subordinating word on («…, если успеете»). ``wished``: the phrase
+    follows «чтобы вы / ты», so its first verb, in the past, is the task's («выяснили, какие…» → «выяснить, какие…»;
+    round 44)."""
     out, last = [], 0
-    for m in _RU_WORD.finditer(phrase):
+    for n, m in enumerate(_RU_WORD.finditer(phrase)):
         if m.group(0).casefold() in _RU_SUBORDINATE:  # «…, если успеете»: the condition's verb stays as said
             break
         inf = infinitive_of_second_person(m.group(0))
+        if inf is None and wished and n == 0:
+            inf = infinitive_of_past(m.group(0))
         if inf is None:
             continue
         head = phrase[last:m.start()]
@@ -171,5 +188,5 @@ def transitive_verb(word: str) -> bool:
 
 
 
-__all__ = ["SINGULAR_IMPERATIVE_SURE", "first_person_of_imperative", "first_person_verb", "infinitive_of_second_person",
-           "morph", "russian_gender", "task_for_listener", "transitive_verb"]
+__all__ = ["SINGULAR_IMPERATIVE_SURE", "first_person_of_imperative", "first_person_verb", "infinitive_of_past",
+           "infinitive_of_second_person", "morph", "russian_gender", "task_for_listener", "transitive_verb"]

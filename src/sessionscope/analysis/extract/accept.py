@@ -27,7 +27,7 @@ import re
 from collections.abc import Sequence
 from typing import Optional
 
-from sessionscope.analysis.extract.dates import Due, find_due
+from sessionscope.analysis.extract.dates import Due, find_due, without_due
 from sessionscope.language.nlp import Sentence, Token
 from sessionscope.text import strip_markup
 
@@ -97,12 +97,14 @@ _RU_SWAP_INFORMAL = {"меня": "тебя", "мне": "тебе", "мной": "
                      "мою": "твою", "моим": "твоим", "моих": "твоих", "моими": "твоими", "моём": "твоём", "моем": "твоем"}
 
 
-# how advice is framed, before the task itself: "I'd recommend", "my advice is to", «вам стоит», «советую»; the frame
+# how advice is framed, before the task itself: "I'd recommend", "my advice is to", "make sure you", «вам стоит», «советую»; the frame
 # may come without its "I'd" (the task's start has passed over "I would" already: round 41); Russian in any order
 # («вам я бы посоветовала», «я бы посоветовал вам»: round 42)
 _ADVICE_FRAME = re.compile(
     r"(?:(?:i(?:'d| would)? )?(?:really |strongly )?(?:recommend|suggest|advise)(?: that)?(?: you)?(?: to)?"
     r"|my (?:advice|suggestion|recommendation) (?:is|would be)(?: to)?|maybe|perhaps|why don't you|how about"
+    # round 44: "make sure you talk to Oleg" taken up in a word is "talk to Oleg", not "make sure I talk to Oleg"
+    r"|(?:make|be) sure(?: that)?(?: you)?(?: to)?|(?:don't|do not) forget(?: to)?|remember to"
     r"|(?:вам|тебе|вы|ты),?\s+(?:(?:возможно|наверное|может быть|пожалуй),?\s+)?(?:бы\s+)?"
     r"(?:стоит|стоило бы|нужно|надо|следует|следовало бы|лучше|можно)(?:\s+(?:ещё|еще|также|тоже))?"
     r"|(?:(?:вам|тебе)\s+)?(?:я\s+)?(?:бы\s+)?(?:советую|рекомендую|посоветовала?(?:\s+бы)?|порекомендовала?(?:\s+бы)?"
@@ -224,9 +226,25 @@ def _en_request_start(sent: Sentence) -> Optional[tuple[int, Optional[str]]]:
     return None
 
 
-def _request(sent: Sentence, gender: Optional[str] = None) -> Optional[tuple[str, Optional[Due]]]:
+def _en_dated_imperative(sent: Sentence) -> Optional[tuple[int, Optional[str]]]:
+    """Where the task of an English imperative with a deadline starts ("Next time, bring the numbers from the last
+    sprint.", "Send me the draft by Friday."): asked as plainly as "could you…" (round 44); ``None`` for none, a
+    negated one ("don't send it before Friday") or one the request rule reads as no task ("tell me…", "show me…")."""
+    from sessionscope.analysis.extract.recommendations import en_imperative
+
+    verb = en_imperative(sent)
+    if verb is None or verb in _EN_NOT_TASK or find_due(sent.text) is None:
+        return None
+    at = next((t for t in sent.tokens if t.lower == verb), None)
+    if at is None or re.search(r"\b(?:don't|do not|never|dont)\s+$", sent.text[: at.idx], re.IGNORECASE):
+        return None
+    return at.idx, None
+
+
+def _request(sent: Sentence, gender: Optional[str] = None, *,
+             imperative: bool = True) -> Optional[tuple[str, Optional[Due]]]:
     """The task a sentence asks the listener to do, in the listener's words, and its due expression (``gender``: the
-    listener's, for a Russian verb in the past)."""
+    listener's, for a Russian verb in the past; ``imperative``: an English imperative with a deadline counts too)."""
     text = sent.text
     gerund: Optional[str] = None
     if sent.language == "ru":
@@ -239,19 +257,22 @@ def _request(sent: Sentence, gender: Optional[str] = None) -> Optional[tuple[str
             return None
         informal = bool(re.search(r"(?<![\w-])(?:можешь|сможешь|мог|могла|ты|тебя)(?![\w-])", m.group(0), re.IGNORECASE))
     else:
-        found = _en_request_start(sent)
+        found = _en_request_start(sent) or (_en_dated_imperative(sent) if imperative else None)
         if found is None:
             return None
         start, gerund = found
     due = find_due(text)
-    end = len(text)
-    phrase = text[start:end]
+    phrase = " ".join(text[start:].split())
     if due is not None and due.char_start >= start:
-        phrase = text[start:due.char_start] + " " + text[due.char_end:]
-    phrase = " ".join(phrase.split())
+        phrase = without_due(phrase, " ".join(due.text.split()))  # "… before the end of the month": both words out
     if gerund is not None:  # "would you mind sending me…": "send me…"
         phrase = gerund + phrase[len(phrase.split()[0]):]
     phrase = re.sub(r"\s+([,;:.!?])", r"\1", phrase)
+    if sent.language != "ru":  # "Send me the timeline…, and we'll go through it together": the asker's part is not it
+        from sessionscope.analysis.extract.actions import next_clause_cut
+
+        phrase = next_clause_cut(phrase)
+        phrase = phrase[:1].lower() + phrase[1:] if phrase[:1].isupper() and phrase[1:2].islower() else phrase
     phrase = re.sub(r"(?:[,\s]+(?:please|for me|пожалуйста))?[\s,.!?…]*$", "", phrase, flags=re.IGNORECASE)
     if len(_WORD.findall(phrase)) < 2:  # "could you send?": no task to take
         return None
@@ -646,7 +667,9 @@ def commits_in_a_word(sent: Sentence, before: Sequence[Sentence]) -> bool:
             return True
         # a bare "Sure." to a request with a deadline ("Could you share the roadmap with my team next week?"): none of
         # round 41's 98 train pairs had one, so the corpora's moves at the table are not these (round 43)
-        return any(b.language == "en" and find_due(b.text) is not None and _request(b) is not None for b in before)
+        # (a request put as a question: "Share the roadmap with my team next week." — "Sure." may only agree)
+        return any(b.language == "en" and find_due(b.text) is not None and _request(b, imperative=False) is not None
+                   for b in before)
     verbs = [t for t in sent.tokens if t.pos == "VERB" and t.feats.get("VerbForm") == "Fin"
              and t.feats.get("Person") == "1" and t.feats.get("Tense") != "Past" and t.lower not in _RU_WAIT]
     if len(verbs) != 1:

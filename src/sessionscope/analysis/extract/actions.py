@@ -610,11 +610,13 @@ _EN_PERSON_FRAME = re.compile(
 # "look into the company logo" (the owner, the one asked, is the item's owner); "would you like / mind…" keeps its
 # words (an invitation: "like to make any comments" would be no task); round 41: the speaker's own "can / could / may /
 # shall I…" too ("Can I show you my draft next time?" is the task "show you my draft next time"), but not before a
-# move for the floor or a thing at the table ("Can I ask a question?", "Could I interject", "Can I have the pen?")
+# move for the floor or a thing at the table ("Can I ask a question?", "Could I interject", "Can I have the pen?");
+# round 44: "I'd like / I want / I need you to…" ("I'd like you to write a short summary" read "like you to write…")
 _EN_REQUEST_FRAME = re.compile(
     r"^(?:[a-z][\w'-]*(?: [a-z][\w'-]*)?, )?"
     r"(?:(?:can|could|would|will) (?:you|u)(?: (?:guys|all|two))?(?:,? (?:please|maybe|perhaps|just|also|quickly))*"
-    r"(?: be able to)?,? |please,? |(?:can|could|may|shall) i(?:,? (?:please|maybe|just|also))*,? "
+    r"(?: be able to)?,? |please,? |i(?:'d| would)? (?:really )?(?:like|want|need) you(?: two| guys| all)? to "
+    r"|(?:can|could|may|shall) i(?:,? (?:please|maybe|just|also))*,? "
     r"(?!(?:ask|interject|add|jump|chime|speak|comment|come|butt|cut|go|have|get|be|see|borrow|just)\b))"
     r"(?!(?:like|mind|say|think|imagine|believe|tell if)\b)(?=\w)", re.IGNORECASE)
 # hedges and tags at the end of a spoken task: "sit down, I think", "send it over, you know"
@@ -629,6 +631,12 @@ _EN_HEDGE_TAIL = re.compile(r"(?:(?<!\bwhat)(?<!\bhow)(?<!\bwhy)(?<!\bwhere)(?<!
                             r"(?<!\bthat)(?<!\bwhat you)(?<!\bthings)"
                             r",?\s+\b(?:i think|i guess|i suppose|i believe|you know|or something|or whatever)"
                             r"|^(?:i think|i guess|i suppose|i believe|you know)|,\s*(?:right|maybe))\s*[?.!]*$", re.IGNORECASE)
+
+
+def next_clause_cut(phrase: str) -> str:
+    """An English task phrase without a second clause with a subject of its own after it (:data:`_EN_NEXT_CLAUSE`:
+    "send me the timeline, and we'll go through it together" → "send me the timeline")."""
+    return _EN_NEXT_CLAUSE.sub("", phrase)
 
 
 # round 9: the disfluencies of speech inside a task ("I'll just um I'll grab the wire", "explaining a bit about uh
@@ -661,6 +669,21 @@ _RU_LEAD = re.compile(
     r"(?!\w)[\s,.!—-]*)+", re.IGNORECASE)
 
 
+# round 44: the frame of a task handed over in so many words, before the task (:func:`~.assign.handed_over`): "your
+# homework (for next week) is to…", "homework for you: …"; «мне нужно / я бы хотела, чтобы вы…», «прошу вас…»,
+# «вам придётся…», «ваше домашнее задание — …» (the listener's verb after «чтобы вы» is in the past: see
+# :func:`~sessionscope.language.morph.task_for_listener`)
+_EN_HANDOVER_FRAME = re.compile(
+    r"^(?:your (?:homework|task|assignment|action item|to-do|todo|next step|job)s?(?: for [\w ]{1,20}?)? (?:is|are|will be)"
+    r"(?: to)?|(?:homework|task|assignment|action item|to-do|todo|next step)s? for you\b[^:?]{0,30}:)\s+(?=\w)",
+    re.IGNORECASE)
+_RU_HANDOVER_FRAME = re.compile(
+    r"^(?:(?:(?:мне|нам)\s+(?:нужно|надо|важно)|(?:я\s+)?(?:бы\s+)?(?:хотел|хотела|хотелось|хочу|хотим)(?:\s+бы)?),?\s+"
+    r"чтобы\s+(?:вы|ты)|прошу\s+(?:вас|тебя)|(?:вам|тебе)\s+(?:придётся|придется)"
+    r"|(?:ваше|твоё|твое)\s+домашнее\s+задание\s*[—–:-]?|(?:ваша|твоя)\s+(?:задача|домашка)\s*[—–:-]?)[\s,]+(?=\w)",
+    re.IGNORECASE)
+
+
 def task_start(text: str, language: str) -> int:
     """Where the task starts in ``text``: after leading fillers and a "you / I / we will / can / want to…" frame
     (English), a word of transition (Russian)."""
@@ -670,9 +693,14 @@ def task_start(text: str, language: str) -> int:
 def _task_start(text: str, language: str) -> int:
     if language == "ru":
         m = _RU_LEAD.match(text)
-        return m.end() if m and m.end() < len(text.rstrip()) else 0
+        start = m.end() if m and m.end() < len(text.rstrip()) else 0
+        h = _RU_HANDOVER_FRAME.match(text[start:])
+        return start + (h.end() if h else 0)
     m = _EN_LEAD.match(text)
     start = m.end() if m else 0
+    h = _EN_HANDOVER_FRAME.match(text[start:])
+    if h is not None:
+        return start + h.end()
     r = _EN_REQUEST_FRAME.match(text[start:])
     if r is not None:
         return start + r.end()
@@ -737,7 +765,7 @@ def task_phrase(sent: Sentence, hit: RuleHit, *, max_words: int = 14) -> str:
     phrase = re.sub(r"\s+([,;:.!?])", r"\1", " ".join(strip_markup(phrase).split()))
     if sent.language != "ru":
         phrase = _spoken_clean(phrase)
-        phrase = _EN_NEXT_CLAUSE.sub("", phrase)
+        phrase = next_clause_cut(phrase)
     if sent.language == "ru":
         phrase = re.sub(r"^(я|мы)\s+", "", phrase, flags=re.IGNORECASE)
         if before:
@@ -755,5 +783,6 @@ def task_phrase(sent: Sentence, hit: RuleHit, *, max_words: int = 14) -> str:
     return phrase or _TRIM.sub("", text)
 
 
-__all__ = ["action_rule", "habitual_context", "in_meeting", "in_meeting_move", "no_task_promised", "not_promised", "rating_or_ask",
+__all__ = ["action_rule", "habitual_context", "in_meeting", "in_meeting_move", "next_clause_cut", "no_task_promised",
+           "not_promised", "rating_or_ask",
            "receives_only", "task_phrase", "task_start", "then_can"]

@@ -11,8 +11,8 @@ when the session date is known, resolves it to a calendar date. The conventions 
   the following week; "end of the month" → its last day; "next month" → the last day of
   the next month (deadlines are read as "at the latest");
 * "in N days/weeks", "через N дней/недель" → date + N days / 7N days;
-* "by the next meeting" / "к следующей встрече" → date + ``meeting_interval_days`` (the
-  guide asks for weekly meetings, so 7 by default);
+* "by the next meeting" / "к следующей встрече", "next time" / «в следующий раз» → date + ``meeting_interval_days``
+  (the guide asks for weekly meetings, so 7 by default; not "next time I…", a clause of its own);
 * explicit dates ("March 3", "3rd of March", "Dec 10", "15 марта", "15.03") → that date, rolled into
   the next year when it would fall before the session;
 * "Wednesday next week" → that weekday of the following week; "a week from Friday" → 7 days after it;
@@ -316,7 +316,12 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
     ),
     (
         re.compile(
-            r"\b(?:by|before|until|till|for|at|in)?\s*(?:(?:our|the)\s+)?next\s+(?:meeting|session|call|catch-up|one-on-one|1:1)\b|\bnext\s+time\s+we\s+meet\b",
+            r"\b(?:by|before|until|till|for|at|in)?\s*(?:(?:our|the)\s+)?next\s+(?:meeting|session|call|catch-up|one-on-one|1:1)\b|\bnext\s+time\s+we\s+meet\b"
+            # round 44: "bring the numbers next time", "for next time", "I'll show you next time" are the next meeting
+            # (as «в следующий раз»), not "next time I need to…" / "the next time it'll be…" (a clause of its own
+            # follows) nor "in the next time" (a while): 34 MRDA/AMI train acts say "next time", 8 of them gold tasks
+            r"|(?<!\bin\s)(?<!\bin\sthe\s)\b(?:(?:by|before|until|till|for)\s+)?(?:the\s+)?next\s+time(?:\s+around)?\b"
+            r"(?!\s+(?:i|you|we|they|he|she|it|someone|somebody|people|that|when|this|there)\b|\s+\w+'(?:ll|re|s|m|ve|d)\b)",
             _I,
         ),
         lambda m, d, n: d + _dt.timedelta(days=n),

@@ -161,6 +161,38 @@ _DISCOURSE_ONLY = re.compile(
     r"you know what|look at (this|that)|see)( now| then| here| please)?[\s.,!?…-]*$", re.IGNORECASE)
 
 
+# round 44: a leave-taking or a wish said whole ("Talk to you next time.", "Take care, see you next week.", "Have a great
+# week, bye!", "Enjoy the weekend.", "Good luck with the interview!", "Say hi to the team.", «Хороших выходных!», «До
+# встречи, удачи!»): a social formula, advice to nobody, though most of it is an imperative
+_FAREWELL_PARTS = re.compile(
+    r"(?:bye(?:[- ]bye)?|goodbye|good night|cheers|see (?:you|ya)(?: (?:all|guys|then|soon|later|around|tomorrow|again|"
+    r"next (?:time|week|month|session|meeting|call)|on \w+|in (?:a|two|three) weeks?))*"
+    r"|(?:talk|speak) (?:to you |with you )?(?:soon|later|tomorrow|then|again|next (?:time|week|session|call))"
+    r"|catch you (?:later|soon|next time)|take care(?: of yourself)?|all the best|(?:until|till) next time"
+    r"|(?:have|enjoy) (?:a |the |your )?(?:(?:good|great|nice|lovely|wonderful|happy|relaxing|safe|productive|fun) )*"
+    r"(?:day|weekend|week|evening|night|holidays?|vacation|break|trip|flight|time|one|rest of (?:the|your) (?:day|week))"
+    r"(?: off)?|good luck(?: (?:with|on|at|in) (?:the |your |it|that)?[\w ]{0,30})?"
+    r"|(?:say hi|say hello|give my (?:best|regards)) to [\w ]{1,30}|happy (?:holidays|new year|birthday|friday)"
+    r"|thanks?(?: you)?(?: (?:so|very) much)?(?: again)?(?: for (?:today|your time|the (?:session|meeting|call|chat)))?"
+    r"|до (?:встречи|свидания|связи|завтра|понедельника|следующей (?:встречи|недели)|скорого)|пока|всего (?:доброго|хорошего)"
+    r"|(?:хороших|отличных|приятных) (?:выходных|праздников)|(?:хорошего|отличного|приятного) (?:дня|вечера|отдыха)"
+    r"|удачи(?: (?:на|с|в) [\w ]{1,30})?|береги(?:те)? себя|передава(?:й|йте) привет [\w ]{1,30}"
+    r"|спасибо(?: (?:большое|огромное))?(?: (?:за (?:встречу|время|сегодня)))?)", re.IGNORECASE)
+_FAREWELL_REST = re.compile(r"^(?:(?:so|and|ok|okay|well|alright|all right|right|great|then|oh|ну|ладно|хорошо|отлично|"
+                            r"да|и|тогда|ok)\b|[\s,.!?…;:—–-])*$", re.IGNORECASE)
+
+
+def farewell(text: str, names: Sequence[str] = ()) -> bool:
+    """Whether a sentence is a leave-taking or a wish said whole (:data:`_FAREWELL_PARTS`, with names called and words of
+    transition): "Talk to you next time.", "Take care, see you next week, Anna!", «Хороших выходных!» — no advice,
+    though most of them are imperatives. "Take care of the backlog first" and "Enjoy the process" are not."""
+    rest = _FAREWELL_PARTS.sub(" ", strip_markup(text))
+    for name in names:
+        if name:
+            rest = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", " ", rest, flags=re.IGNORECASE)
+    return rest != strip_markup(text) and bool(_FAREWELL_REST.match(rest))
+
+
 def lone_subordinate_clause(sent: Sentence) -> bool:
     """Whether the sentence is only a condition or time clause, its main clause left unsaid or in the next utterance.
 

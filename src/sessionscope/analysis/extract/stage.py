@@ -59,6 +59,7 @@ from sessionscope.analysis.extract.assign import (
     describes_or_runs_meeting,
     firm_task,
     group_named,
+    handed_over,
     handout_items,
     role_named,
 )
@@ -66,7 +67,7 @@ from sessionscope.analysis.extract.bare import is_bare, parse_utterances
 from sessionscope.analysis.extract.dates import Due, agreed_next_meeting, find_due, without_due
 from sessionscope.analysis.extract.problems import link_solutions, problem_rule
 from sessionscope.analysis.extract.recap import recap_items
-from sessionscope.analysis.extract.recommendations import advice_text, meeting_procedure, recommendation_rule
+from sessionscope.analysis.extract.recommendations import advice_text, farewell, meeting_procedure, recommendation_rule
 from sessionscope.analysis.extract.request import chooses_from_offer, own_request
 from sessionscope.analysis.extract.rules import LOW_HEAD, RuleHit, informal_context, own_side_context, quoted_by_frame
 from sessionscope.analysis.questions import questions_decided_by, session_questions
@@ -350,7 +351,8 @@ def assignment(sent: Sentence, d: Optional[Decision], p_assign: Optional[float],
     model-free :func:`~.assign.assignment_rule`. Either way the sentence must name an assignee
     other than the speaker (:func:`~.assign.assignment_target`). A problem, or an action item
     the heads already found, is left as it is. Returns the decision, the assignee and whether
-    the confidence is calibrated. Between two people it must be a firm task
+    the confidence is calibrated. A task handed over in so many words (:func:`~.assign.handed_over`: "your homework is
+    to…", "I'd like you to write…"; round 44) is plain in a pair too. Between two people it must be a firm task
     (:func:`~.assign.firm_task`: "you'll…", a deadline), not advice ("you should…"). In a group, a task with a
     due date for a participant named as its subject or called by name (``called``,
     :func:`~.addressee.call`) is handed out plainly too (:func:`~.assign.dated_task`: "Lee is going to
@@ -361,7 +363,8 @@ def assignment(sent: Sentence, d: Optional[Decision], p_assign: Optional[float],
     use_head = p_assign is not None and sent.language != "ru"
     group = len(session.participants) > 2
     named = named_owners(sent, session, speaker)
-    clear = use_head and group and (clear_assignment(sent.text) or (bool(named or called) and dated_task(sent)))
+    clear = use_head and ((group and (clear_assignment(sent.text) or (bool(named or called) and dated_task(sent))))
+                          or handed_over(sent.text))
     if use_head:
         if p_assign < threshold and not clear:  # type: ignore[operator]
             return None
@@ -420,14 +423,16 @@ IN_A_WORD = "in_a_word"
 
 def in_a_word(sent: Sentence, i: int, speakers: Sequence[str], parsed: Sequence[Sequence[Sentence]],
               advice: dict[int, list[Sentence]], hits: dict[str, Optional[RuleHit]], heads: Any,
-              row: Optional[np.ndarray]) -> tuple[Optional[Decision], bool]:
+              row: Optional[np.ndarray], owned: Optional[dict[int, set[str]]] = None) -> tuple[Optional[Decision], bool]:
     """An action item for a sentence no rule or head listed that commits in a word to the request or the advice of
     the other person just before (:func:`~.accept.commits_in_a_word`: "Sign up for the course before the end of the
     month." — "Will do."; «Отправьте клиенту итоги до пятницы.» — «Отправлю.»), when that request or advice gives the
     task its words (:func:`~.accept.accepted_task`). Its confidence is the heads' action probability of the sentence
-    (calibrated; under ``extraction.check_below`` it is to check), absent without the heads. ``(None, False)`` otherwise."""
+    (calibrated; under ``extraction.check_below`` it is to check), absent without the heads. ``(None, False)`` otherwise,
+    and when that utterance already made an action item of the speaker's (``owned``: utterance → owners; "Send me the
+    timeline by the end of the month." is Maya's task before she says "Will do."; round 44)."""
     k = other_before(speakers[i], speakers, i)
-    if k is None or not commits_in_a_word(sent, parsed[k]):
+    if k is None or speakers[i] in (owned or {}).get(k, ()) or not commits_in_a_word(sent, parsed[k]):
         return None, False
     if any(s.text.rstrip()[-1:] in ("-", "=", "—") for s in parsed[k]):  # cut off: nothing whole to take
         return None, False
@@ -489,7 +494,9 @@ def _task_and_due(sent: Sentence, hit: RuleHit, due: Optional[Due], cfg: Extract
     if sent.language == "ru" and owner is not None and owner != speaker:
         from sessionscope.language.morph import task_for_listener
 
-        return task_for_listener(task), due
+        opening = task.split(maxsplit=1)[0] if task.split() else ""
+        wished = bool(opening) and re.search(rf"чтобы\s+(?:вы|ты)\s+{re.escape(opening)}", sent.text, re.I) is not None
+        return task_for_listener(task, wished=wished), due
     gender = None
     if sent.language == "ru":  # a verb in the past said to the one who accepts agrees with them (round 41)
         from sessionscope.language.morph import russian_gender
@@ -566,7 +573,9 @@ def extract_items(
     habitual = habitual_context([u.speaker for u in session.utterances], parsed)
     rec_check_below = cfg.recommendation_check_below
     speakers = [u.speaker for u in session.utterances]
+    names = tuple(sorted({w for p in session.participants for w in ((p.name or "").split()[:1] + [p.id])}))
     advice: dict[int, list[Sentence]] = {}
+    owned: dict[int, set[str]] = {}  # utterance → the owners of the action items made of it
     recs: list[Recommendation] = []
     acts: list[ActionItem] = []
     probs: list[tuple[int, str, Sentence, Decision]] = []
@@ -590,8 +599,10 @@ def extract_items(
             d, calibrated = punctuated_floor(*decide(sent, hits, p, heads, row, cfg), bare=bare)
             story = (i, j) in quoted and sent.language == "en"
             d, calibrated = _in_context(d, calibrated, story=story, informal=(i, j) in informal)
+            if d is not None and d.kind in ("recommendation", "action") and farewell(sent.text, names):
+                d, calibrated = None, False  # "Talk to you next time.", «Хороших выходных!»: no advice, no task (round 44)
             if d is None and not story:  # "Will do." to the other's request or advice (round 43)
-                d, calibrated = in_a_word(sent, i, speakers, parsed, advice, hits, heads, row)
+                d, calibrated = in_a_word(sent, i, speakers, parsed, advice, hits, heads, row, owned)
             width = getattr(heads, "row_width", len(heads.labels)) if heads is not None else 0
             p_assign = float(row[width]) if row is not None and heads is not None and len(row) > width else None
             assigned = None if assign_threshold is None or story else \
@@ -636,6 +647,7 @@ def extract_items(
                     to_check=calibrated and d.confidence < cfg.check_below, in_meeting=in_meeting_move(sent),
                 ))
                 solutions.append((i, "action", utt.speaker, aid))
+                owned.setdefault(i, set()).update(owners or ((owner,) if owner else ()))
             else:
                 probs.append((i, utt.speaker, sent, d))
     # a recap handing out several tasks in one sentence: one item per task (round 43)

@@ -1,0 +1,210 @@
+"""Round 44 (issue 10): a fifth new-user pass over one-to-one calls — tasks handed over in so many words, "next time",
+dated imperatives taken up in a word, and leave-takings.
+
+"Your homework is to read the chapter on estimation before our next session." gave no action item (the assignment
+head scores it 0.09); "I'd like you to write a short summary … by Thursday." read "like you to write…"; «Мне нужно,
+чтобы вы выяснили, какие сервисы ещё на старом кластере.», «Я бы хотела, чтобы вы написали справку к четвергу.» and
+«Вам придётся представить результаты команде на следующей неделе.» gave nothing; "Next time, bring the numbers from
+the last sprint." — "Will do." gave nothing ("next time" was no due expression, «в следующий раз» was); "Make sure you
+talk to Oleg about the budget." — "I will." read "Make sure I talk to Oleg…"; "Talk to you next time." and "Take care,
+see you next week." were listed as advice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+SESSION = dt.date(2026, 12, 7)  # a Monday
+
+
+def _items(rows: list, language: str, names: dict[str, str]):
+    from helpers import pair_items
+
+    return pair_items(rows, language, names, SESSION)
+
+
+def _rows(lines: list[tuple[str, str]]) -> list[tuple[str, float, float, str]]:
+    return [(who, 5.0 * n, 5.0 * n + 4.0, text) for n, (who, text) in enumerate(lines)]
+
+
+# -- "next time" is the next meeting ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("text", "due"), [
+    ("Next time, bring the numbers from the last sprint.", "Next time"),
+    ("I'll show you the dashboard next time.", "next time"),
+    ("I hope to have that for next time.", "for next time"),
+    ("I must not forget my pen the next time.", "the next time"),
+    ("We'll do it next time around.", "next time around"),
+    ("next time I need to write an essay", None),  # a clause of its own: when, not by when
+    ("the next time it'll be speaker three", None),
+    ("Next time we're here.", None),
+    ("seems not to be feasible in the next time .", None),  # a while
+    ("before the next time we have to evaluate", None),
+    ("next time you present, slow down", None),
+])
+def test_next_time_is_the_next_meeting(text: str, due: str | None) -> None:
+    from sessionscope.analysis.extract.dates import find_due
+
+    found = find_due(text, session_date=SESSION)
+    assert (found.text if found else None) == due
+    if found is not None:
+        assert found.date == SESSION + dt.timedelta(days=7)
+
+
+# -- the frame of a task handed over --------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("text", "language", "task"), [
+    ("And I'd like you to write a short summary by Thursday.", "en", "write a short summary by Thursday."),
+    ("I want you guys to check the logs.", "en", "check the logs."),
+    ("Your homework is to read the chapter.", "en", "read the chapter."),
+    ("So, homework for you: read two chapters.", "en", "read two chapters."),
+    ("Your homework for next week is to draft the plan.", "en", "draft the plan."),
+    ("Мне нужно, чтобы вы выяснили, какие сервисы ещё на старом кластере.", "ru",
+     "выяснили, какие сервисы ещё на старом кластере."),
+    ("И я бы хотела, чтобы вы написали справку.", "ru", "написали справку."),
+    ("Вам придётся представить результаты.", "ru", "представить результаты."),
+    ("Ваше домашнее задание — прочитать главу.", "ru", "прочитать главу."),
+    ("Хорошо, прошу вас подготовить отчёт.", "ru", "подготовить отчёт."),
+    ("Отчёт я пришлю завтра.", "ru", "Отчёт я пришлю завтра."),  # no frame: as before
+])
+def test_the_frame_of_a_task_handed_over_is_not_the_task(text: str, language: str, task: str) -> None:
+    from sessionscope.analysis.extract.actions import task_start
+
+    assert text[task_start(text, language):] == task
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("Your homework is to read the chapter on estimation before our next session.", True),
+    ("Your homework for next week is to draft the plan.", True),
+    ("homework for you: read two chapters", True),
+    ("I want you to send me the deck.", True),
+    ("I'd like you to write a short summary for the steering committee by Thursday.", True),
+    ("Um U_I_D_ well yeah you right g your assignments are up there", False),  # a real meeting's: where, not what
+    ("I need you to tell me which services are left.", False),  # telling: the request rule's "tell", no task
+    ("I'd like you to meet Sam.", False),
+    ("I want you to know that it went well.", False),
+    ("If I want you to send it, I'll say.", False),
+    ("Do I need you to send it?", False),
+])
+def test_a_task_handed_over_in_so_many_words(text: str, want: bool) -> None:
+    from sessionscope.analysis.extract.assign import handed_over
+
+    assert handed_over(text) is want
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("Мне нужно, чтобы вы выяснили, какие сервисы ещё на старом кластере.", True),
+    ("И я бы хотела, чтобы вы написали короткую справку для руководства к четвергу.", True),
+    ("Вам придётся представить результаты команде на следующей неделе.", True),
+    ("Прошу вас подготовить отчёт.", True),
+    ("Мне нужно подумать.", False),
+    ("Я бы хотела, чтобы всё получилось.", False),
+])
+def test_a_russian_task_handed_over(text: str, want: bool) -> None:
+    from sessionscope.analysis.extract.assign import assignment_rule
+
+    assert assignment_rule(text) is want
+
+
+@pytest.mark.parametrize(("word", "want"), [
+    ("выяснили", "выяснить"), ("написали", "написать"), ("прислал", "прислать"), ("сделала", "сделать"),
+    ("выясните", None), ("справку", None), ("вы", None),
+])
+def test_a_russian_verb_in_the_past_in_the_infinitive(word: str, want: str | None) -> None:
+    from sessionscope.language.morph import infinitive_of_past
+
+    assert infinitive_of_past(word) == want
+
+
+def test_only_the_first_verb_after_chtoby_vy_is_read_as_the_task() -> None:
+    from sessionscope.language.morph import task_for_listener
+
+    assert task_for_listener("выяснили, какие сервисы остались", wished=True) == "выяснить, какие сервисы остались"
+    assert task_for_listener("выяснили, какие сервисы остались") == "выяснили, какие сервисы остались"
+    assert task_for_listener("написали справку, которую я прислал", wished=True) == "написать справку, которую я прислал"
+
+
+# -- leave-takings and wishes -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("text", "want"), [
+    ("See you next time!", True), ("Talk to you next time.", True), ("Take care, see you next week.", True),
+    ("Have a great week, bye until next time.", True), ("Enjoy the weekend.", True), ("Enjoy your holidays, Maria.", True),
+    ("Say hi to the team next time.", True), ("Good luck with the interview, Ivan!", True),
+    ("Thanks again for your time.", True), ("So, have a nice day.", True), ("Bye-bye.", True),
+    ("Хороших выходных!", True), ("До встречи, удачи!", True), ("Пока, передавай привет команде.", True),
+    ("Удачи на собеседовании!", True),
+    ("Take care of the backlog first.", False), ("Enjoy the process.", False), ("Have a good look at the logs.", False),
+    ("Talk to your manager next week.", False), ("See if you can block two hours.", False),
+    ("Good luck is not a strategy.", False), ("Попробуйте до встречи прочитать главу.", False),
+])
+def test_a_leave_taking_said_whole(text: str, want: bool) -> None:
+    from sessionscope.analysis.extract.recommendations import farewell
+
+    assert farewell(text, ["Ivan", "Maria"]) is want
+
+
+# -- the stage, on calls --------------------------------------------------------------------------------------------------
+def test_tasks_handed_over_on_an_english_call() -> None:
+    rows = _rows([
+        ("maria", "Thanks for the update on the migration."),
+        ("ivan", "Sure."),
+        ("maria", "And I'd like you to write a short summary for the steering committee by Thursday."),
+        ("ivan", "Sure."),
+        ("maria", "Your homework is to read the chapter on estimation before our next session."),
+        ("ivan", "Got it."),
+        ("maria", "Next time, bring the numbers from the last sprint."),
+        ("ivan", "Will do. I'll also show you the new dashboard next time."),
+        ("maria", "Great. Make sure you talk to Oleg about the budget."),
+        ("ivan", "I will."),
+        ("maria", "Talk to you next time."),
+        ("ivan", "Take care, see you next week."),
+    ])
+    out = _items(rows, "en", {"ivan": "Ivan", "maria": "Maria"})
+    got = {(a.task, a.due_text, a.due_date, a.owner) for a in out.action_items}
+    week = SESSION + dt.timedelta(days=7)
+    assert ("write a short summary for the steering committee", "by Thursday", dt.date(2026, 12, 10), "ivan") in got
+    assert ("read the chapter on estimation", "before our next session", week, "ivan") in got
+    assert ("bring the numbers from the last sprint", "Next time", week, "ivan") in got
+    assert ("show you the new dashboard", "next time", week, "ivan") in got
+    assert any(a.task == "talk to Oleg about the budget" and a.owner == "ivan" for a in out.action_items)
+    said = {r.utterance_id for r in out.recommendations} | {a.utterance_id for a in out.action_items}
+    assert not said & {"u0011", "u0012"}  # the leave-takings
+
+
+def test_tasks_handed_over_on_a_russian_call() -> None:
+    rows = _rows([
+        ("maria", "Спасибо за новости по миграции. Мне нужно, чтобы вы выяснили, какие сервисы ещё на старом кластере."),
+        ("ivan", "Хорошо, выясню."),
+        ("maria", "И я бы хотела, чтобы вы написали короткую справку для руководства к четвергу."),
+        ("ivan", "Конечно."),
+        ("maria", "Вам придётся представить результаты команде на следующей неделе."),
+        ("ivan", "Да, подготовлю слайды в понедельник."),
+        ("maria", "Хороших выходных!"),
+    ])
+    out = _items(rows, "ru", {"ivan": "Иван", "maria": "Мария"})
+    got = {a.utterance_id: (a.task, a.due_text, a.owner) for a in out.action_items}
+    assert got["u0001"] == ("выяснить, какие сервисы ещё на старом кластере", None, "ivan")
+    assert got["u0003"] == ("написать короткую справку для руководства", "к четвергу", "ivan")
+    assert got["u0005"] == ("представить результаты команде", "на следующей неделе", "ivan")
+    assert "u0007" not in got and all(r.utterance_id != "u0007" for r in out.recommendations)
+
+
+def test_will_do_to_a_task_already_listed_adds_no_second_item() -> None:
+    rows = _rows([
+        ("robert", "Deal. Send me the timeline by the end of the month, and we'll go through it together."),
+        ("maya", "Will do. Should I invite the designers to that review too?"),
+    ])
+    out = _items(rows, "en", {"maya": "Maya", "robert": "Robert"})
+    mine = [a for a in out.action_items if a.owner == "maya"]
+    assert [a.utterance_id for a in mine] == ["u0001"]
+
+
+def test_will_do_to_a_dated_imperative_takes_its_task_without_the_askers_part() -> None:
+    from sessionscope.analysis.extract.accept import _request
+    from sessionscope.language.nlp import parse_texts
+
+    sent = parse_texts(["Send me the timeline by the end of the month, and we'll go through it together."],
+                       language="en")[0][0]
+    task, due = _request(sent)  # type: ignore[misc]
+    assert (task, due.text if due else None) == ("send you the timeline", "by the end of the month")
+    assert _request(sent, imperative=False) is None  # a bare "Sure." needs a request put as one
+    dont = parse_texts(["Don't send it before Friday."], language="en")[0][0]
+    assert _request(dont) is None
