@@ -208,3 +208,47 @@ def test_will_do_to_a_dated_imperative_takes_its_task_without_the_askers_part() 
     assert _request(sent, imperative=False) is None  # a bare "Sure." needs a request put as one
     dont = parse_texts(["Don't send it before Friday."], language="en")[0][0]
     assert _request(dont) is None
+
+
+def test_tasks_asked_for_later_and_handed_over_on_a_second_english_call() -> None:
+    rows = _rows([
+        ("olga", "Could you walk me through the pivot tables again on Friday?"),
+        ("tim", "Of course."),
+        ("tim", "Before next session, try the keyboard shortcuts I showed you."),
+        ("olga", "OK."),
+        ("tim", "One thing for you to do: set up two-factor authentication on your account."),
+        ("olga", "Done, I'll do it tonight."),
+        ("olga", "Thanks, that was really helpful. See you Thursday!"),
+    ])
+    out = _items(rows, "en", {"tim": "Tim", "olga": "Olga"})
+    got = {a.utterance_id: (a.task, a.due_text, a.due_date, a.owner) for a in out.action_items}
+    thursday = dt.date(2026, 12, 10)  # the next meeting the pair agreed on
+    assert got["u0002"] == ("walk you through the pivot tables again", "on Friday", dt.date(2026, 12, 11), "tim")
+    assert got["u0003"] == ("try the keyboard shortcuts I showed you", "Before next session", thursday, "olga")
+    # "Done, I'll do it tonight." is the task handed over just before, said again: one item, with its deadline
+    assert got["u0005"] == ("set up two-factor authentication on your account", "tonight", SESSION, "olga")
+    assert "u0006" not in got
+    assert not any(r.utterance_id == "u0005" for r in out.recommendations)
+
+
+def test_will_do_to_a_dated_request_for_a_move_at_the_table_stays_none() -> None:
+    from sessionscope.analysis.extract.accept import _request
+    from sessionscope.language.nlp import parse_texts
+
+    now = parse_texts(["Could you walk me through it?"], language="en")[0][0]
+    later = parse_texts(["Could you walk me through it again on Friday?"], language="en")[0][0]
+    assert _request(now) is None  # now, at the table
+    found = _request(later)
+    assert found is not None and found[0] == "walk you through it again" and found[1] is not None
+    assert found[1].text == "on Friday"
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("До четверга!", dt.date(2026, 12, 10)), ("Ну, тогда до среды.", dt.date(2026, 12, 9)),
+    ("Хорошо, до пятницы, всего доброго", dt.date(2026, 12, 11)),
+    ("Пришлю до четверга.", None),  # a deadline, not a leave-taking
+])
+def test_a_russian_leave_taking_that_names_the_day_is_the_next_meeting(text: str, day: dt.date | None) -> None:
+    from sessionscope.analysis.extract.dates import agreed_next_meeting
+
+    assert agreed_next_meeting([text], SESSION) == day

@@ -79,6 +79,9 @@ _EN_REQUEST = re.compile(
 _EN_NOT_TASK = frozenset({"be", "hear", "see", "say", "imagine", "believe", "tell", "think", "remember", "guess",
                           "like", "want", "live", "stop", "go", "repeat", "explain", "describe", "clarify", "elaborate",
                           "speak", "talk", "mute", "unmute", "wait", "hold", "let", "do", "show", "walk"})
+# …unless a deadline makes it a task for later: "could you walk me through the pivot tables again on Friday?",
+# "can you show me the dashboard next time?" (round 44)
+_EN_TASK_WITH_DUE = frozenset({"walk", "show", "explain", "describe", "do", "tell"})
 _RU_REQUEST = re.compile(
     r"(?<![\w-])(?:не\s+)?(?:можете|можешь|сможете|сможешь|могли\s+бы|мог\s+бы|могла\s+бы|могу\s+ли\s+я\s+попросить)"
     r"(?:\s+ли)?(?:\s+(?:вы|ты|тебя|вас),?)?(?:\s+(?:бы|пожалуйста|тоже|ещё|еще|также|потом),?)*\s+(?P<task>[а-яё]\w*.*)",
@@ -218,7 +221,8 @@ def _en_request_start(sent: Sentence) -> Optional[tuple[int, Optional[str]]]:
         start = m.start(group)
         first = m.group(group).split()[0].casefold().strip(",.?!")
         if first != "mind":
-            return None if first in _EN_NOT_TASK else (start, None)
+            dated = first in _EN_TASK_WITH_DUE and find_due(text) is not None  # "walk me through it on Friday"
+            return None if first in _EN_NOT_TASK and not dated else (start, None)
         after = next((t for t in sent.tokens if t.idx > start + 4 and t.pos != "PUNCT"), None)
         if after is not None and after.lower.endswith("ing") and after.pos == "VERB":
             return after.idx, after.lemma
@@ -226,7 +230,7 @@ def _en_request_start(sent: Sentence) -> Optional[tuple[int, Optional[str]]]:
     return None
 
 
-def _en_dated_imperative(sent: Sentence) -> Optional[tuple[int, Optional[str]]]:
+def en_dated_imperative(sent: Sentence) -> Optional[tuple[int, Optional[str]]]:
     """Where the task of an English imperative with a deadline starts ("Next time, bring the numbers from the last
     sprint.", "Send me the draft by Friday."): asked as plainly as "could you…" (round 44); ``None`` for none, a
     negated one ("don't send it before Friday") or one the request rule reads as no task ("tell me…", "show me…")."""
@@ -257,7 +261,7 @@ def _request(sent: Sentence, gender: Optional[str] = None, *,
             return None
         informal = bool(re.search(r"(?<![\w-])(?:можешь|сможешь|мог|могла|ты|тебя)(?![\w-])", m.group(0), re.IGNORECASE))
     else:
-        found = _en_request_start(sent) or (_en_dated_imperative(sent) if imperative else None)
+        found = _en_request_start(sent) or (en_dated_imperative(sent) if imperative else None)
         if found is None:
             return None
         start, gerund = found
@@ -752,5 +756,6 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
     return None if pointed is None else (pointed, None)
 
 
-__all__ = ["ECHO_UTTERANCES", "accepted_task", "commits_in_a_word", "echoed_task", "elliptic", "imperative_read_as_noun",
+__all__ = ["ECHO_UTTERANCES", "accepted_task", "commits_in_a_word", "echoed_task", "elliptic", "en_dated_imperative",
+           "imperative_read_as_noun",
            "other_before", "pointed_here", "pointed_task", "takes_up_advice"]

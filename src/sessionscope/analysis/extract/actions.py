@@ -49,8 +49,9 @@ _EN_TASK_NOUN = re.compile(
 )
 # what is left of a task noun's or "let's" frame before the task: "(is) to", "both", "all" (round 43)
 _EN_FRAME_REST = re.compile(r"^(?:(?:is|are|will be)\s+)?(?:to\s+)?(?:(?:both|all|all of us|together)\s+)?(?=\w)", re.IGNORECASE)
-# a task handed over by name: "homework for you: read…", "next step for me: call…" (round 43)
-_EN_TASK_FOR = re.compile(r"\b(?:homework|task|assignment|action item|to-do|todo|next step)s? for (you|me|us)\b[^:]{0,30}:",
+# a task handed over by name: "homework for you: read…", "next step for me: call…" (round 43); "one thing for you to
+# do: set up…" (round 44)
+_EN_TASK_FOR = re.compile(r"\b(?:homework|task|assignment|action item|to-do|todo|next step|thing)s? for (you|me|us)\b[^:]{0,30}:",
                           re.IGNORECASE)
 _EN_DISCOURSE_LET = {"see", "say", "talk", "think", "start", "move", "go", "get", "look", "be", "wrap", "recap", "summarize",
                      "pause", "stop", "take", "jump", "discuss", "focus", "begin", "continue", "keep", "hear", "imagine",
@@ -675,7 +676,8 @@ _RU_LEAD = re.compile(
 # :func:`~sessionscope.language.morph.task_for_listener`)
 _EN_HANDOVER_FRAME = re.compile(
     r"^(?:your (?:homework|task|assignment|action item|to-do|todo|next step|job)s?(?: for [\w ]{1,20}?)? (?:is|are|will be)"
-    r"(?: to)?|(?:homework|task|assignment|action item|to-do|todo|next step)s? for you\b[^:?]{0,30}:)\s+(?=\w)",
+    r"(?: to)?|(?:(?:one|a|another|one more|the first|the next|the last) )?"
+    r"(?:homework|task|assignment|action item|to-do|todo|next step|thing)s? for you\b[^:?]{0,30}:)\s+(?=\w)",
     re.IGNORECASE)
 _RU_HANDOVER_FRAME = re.compile(
     r"^(?:(?:(?:мне|нам)\s+(?:нужно|надо|важно)|(?:я\s+)?(?:бы\s+)?(?:хотел|хотела|хотелось|хочу|хотим)(?:\s+бы)?),?\s+"

@@ -348,7 +348,7 @@ def clear_assignment(text: str) -> bool:
 _HANDED_OVER = re.compile(
     r"\b(?:your (?:homework|task|assignment|action item|to-do|todo|next step|job)s?(?: for [\w ]{1,20}?)? (?:is|are|will be)"
     r"(?: to [a-z]|:)"
-    r"|(?:homework|task|assignment|action item|to-do|todo|next step)s? for you\b[^:?]{0,30}:"
+    r"|(?:homework|task|assignment|action item|to-do|todo|next step|thing)s? for you\b[^:?]{0,30}:"
     r"|\bi(?:'d| would)? (?:really )?(?:like|want|need) you(?: two| guys| all)? to (?P<verb>[a-z]+))", re.IGNORECASE)
 _NOT_HANDED = frozenset({"be", "know", "feel", "understand", "meet", "imagine", "see", "hear", "enjoy", "relax", "have",
                          "like", "love", "notice", "realize", "realise", "believe", "worry", "stay", "think", "say",
@@ -373,12 +373,13 @@ def firm_task(text: str, how: str, *, pair: bool) -> bool:
     assignment, and so is anything given to the group, a named person or a role. Between
     two people "you should…" / «тебе нужно…» is how a mentor gives advice (the written
     sets label it a recommendation), so there it must say what the other *will* do
-    ("you'll…", "I'd like you to…", «за тобой…») or by when.
+    ("you'll…", "I'd like you to…", «за тобой…»), hand it over in so many words (:func:`handed_over`: "one thing for
+    you to do: …") or say by when.
     """
     from sessionscope.analysis.extract.dates import find_due
     from sessionscope.analysis.extract.heads import tokens
 
-    if not pair or how in ("group", "named"):
+    if not pair or how in ("group", "named") or handed_over(text):
         return True
     low = " ".join(tokens(text))
     return bool(_FIRM.search(low) or _DEADLINE.search(low)) or find_due(text) is not None

@@ -699,7 +699,7 @@ _POSSESSED = re.compile(
 # A pair often fixes its next session before it parts ("Same time in two weeks, on the eighth of December?",
 # «Встречаемся через две недели, седьмого декабря»). "Before our next meeting" is then that day, not the configured
 # interval after the session. Only words that arrange the pair's own next meeting count: "see you", "same time",
-# "let's meet / talk again", "our next session is…", «встречаемся», «созвонимся», «в это же время»; a date beside
+# "let's meet / talk again", "our next session is…", «встречаемся», «созвонимся», «в это же время», «до четверга!»; a date beside
 # another meeting ("I'll run a poll before next Monday's meeting") does not.
 _AGREE_EN = re.compile(
     r"\b(?:same time|see you|talk (?:to you|soon)|speak (?:to you|soon)|meet again|catch up again|until next"
@@ -709,6 +709,11 @@ _AGREE_EN = re.compile(
 _AGREE_RU = re.compile(
     r"(?<!\w)(?:встречаемся|встретимся|увидимся|созвонимся|созваниваемся|в это же время|до встречи|продолжим"
     r"|следующ\w+\s+(?:встреч\w+|созвон\w*|сесси\w+))(?!\w)", _I)
+# «До четверга!», «Ну, тогда до среды.»: a leave-taking that names the day, said first in its sentence (round 44; «пришлю
+# до четверга» is a deadline)
+_AGREE_RU_UNTIL = re.compile(
+    r"^(?:(?:ну|тогда|итак|всё|все|ладно|хорошо|отлично|спасибо|договорились)[\s,!.]+)*до\s+(?:понедельника|вторника|среды|"
+    r"четверга|пятницы|субботы|воскресенья)(?:\s*[,!.…]|\s*$)", _I)
 # the date expressions that name a day of the calendar ("on the eighth of December", «седьмого декабря», "15.12")
 _CALENDAR = re.compile(rf"\b(?:{_MO_EN})\b|(?<!\w)(?:{_MO_RU})\w*|\b\d{{1,2}}[./]\d{{1,2}}\b", _I)
 _NEXT_WEEK = re.compile(r"^(?:\w+\s+)?next\s+week$|^(?:на\s+)?следующей\s+неделе$", _I)
@@ -739,7 +744,7 @@ def agreed_next_meeting(sentences: Sequence[str], session_date: Optional[_dt.dat
     if session_date is None:
         return None
     for text in reversed(sentences):
-        if not (_AGREE_EN.search(text) or _AGREE_RU.search(text)):
+        if not (_AGREE_EN.search(text) or _AGREE_RU.search(text) or _AGREE_RU_UNTIL.match(text.strip())):
             continue
         dues = [d for d in _all_dues(text, session_date) if d.date is not None and not _CIRCULAR.search(d.text)]
         if not dues:

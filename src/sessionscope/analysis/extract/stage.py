@@ -34,7 +34,14 @@ from typing import Any, ClassVar, Optional
 
 import numpy as np
 
-from sessionscope.analysis.extract.accept import accepted_task, commits_in_a_word, imperative_read_as_noun, other_before
+from sessionscope.analysis.extract.accept import (
+    accepted_task,
+    commits_in_a_word,
+    elliptic,
+    en_dated_imperative,
+    imperative_read_as_noun,
+    other_before,
+)
 from sessionscope.analysis.extract.actions import (
     action_rule,
     habitual_context,
@@ -352,7 +359,8 @@ def assignment(sent: Sentence, d: Optional[Decision], p_assign: Optional[float],
     other than the speaker (:func:`~.assign.assignment_target`). A problem, or an action item
     the heads already found, is left as it is. Returns the decision, the assignee and whether
     the confidence is calibrated. A task handed over in so many words (:func:`~.assign.handed_over`: "your homework is
-    to…", "I'd like you to write…"; round 44) is plain in a pair too. Between two people it must be a firm task
+    to…", "I'd like you to write…"; round 44) is plain in a pair too, and so is an imperative with a deadline there
+    ("Before next session, try the shortcuts I showed you."). Between two people it must be a firm task
     (:func:`~.assign.firm_task`: "you'll…", a deadline), not advice ("you should…"). In a group, a task with a
     due date for a participant named as its subject or called by name (``called``,
     :func:`~.addressee.call`) is handed out plainly too (:func:`~.assign.dated_task`: "Lee is going to
@@ -364,7 +372,7 @@ def assignment(sent: Sentence, d: Optional[Decision], p_assign: Optional[float],
     group = len(session.participants) > 2
     named = named_owners(sent, session, speaker)
     clear = use_head and ((group and (clear_assignment(sent.text) or (bool(named or called) and dated_task(sent))))
-                          or handed_over(sent.text))
+                          or handed_over(sent.text) or (not group and en_dated_imperative(sent) is not None))
     if use_head:
         if p_assign < threshold and not clear:  # type: ignore[operator]
             return None
@@ -423,16 +431,17 @@ IN_A_WORD = "in_a_word"
 
 def in_a_word(sent: Sentence, i: int, speakers: Sequence[str], parsed: Sequence[Sequence[Sentence]],
               advice: dict[int, list[Sentence]], hits: dict[str, Optional[RuleHit]], heads: Any,
-              row: Optional[np.ndarray], owned: Optional[dict[int, set[str]]] = None) -> tuple[Optional[Decision], bool]:
+              row: Optional[np.ndarray], handed: Optional[dict[int, list[ActionItem]]] = None,
+              ) -> tuple[Optional[Decision], bool]:
     """An action item for a sentence no rule or head listed that commits in a word to the request or the advice of
     the other person just before (:func:`~.accept.commits_in_a_word`: "Sign up for the course before the end of the
     month." — "Will do."; «Отправьте клиенту итоги до пятницы.» — «Отправлю.»), when that request or advice gives the
     task its words (:func:`~.accept.accepted_task`). Its confidence is the heads' action probability of the sentence
     (calibrated; under ``extraction.check_below`` it is to check), absent without the heads. ``(None, False)`` otherwise,
-    and when that utterance already made an action item of the speaker's (``owned``: utterance → owners; "Send me the
-    timeline by the end of the month." is Maya's task before she says "Will do."; round 44)."""
+    and when that utterance already made an action item of the speaker's (``handed``: utterance → its action items;
+    "Send me the timeline by the end of the month." is Maya's task before she says "Will do."; round 44)."""
     k = other_before(speakers[i], speakers, i)
-    if k is None or speakers[i] in (owned or {}).get(k, ()) or not commits_in_a_word(sent, parsed[k]):
+    if k is None or _handed_to(speakers[i], (handed or {}).get(k, ())) or not commits_in_a_word(sent, parsed[k]):
         return None, False
     if any(s.text.rstrip()[-1:] in ("-", "=", "—") for s in parsed[k]):  # cut off: nothing whole to take
         return None, False
@@ -444,6 +453,11 @@ def in_a_word(sent: Sentence, i: int, speakers: Sequence[str], parsed: Sequence[
         return Decision("action", 0.5, IN_A_WORD, hit), False
     _d, probs = head_decision(heads, row, hits, lexical=sent.language == "en")
     return Decision("action", probs.get("action", 0.0), IN_A_WORD, hit), True
+
+
+def _handed_to(speaker: str, items: Sequence[ActionItem]) -> Optional[ActionItem]:
+    """The last of ``items`` (an utterance's action items) that is ``speaker``'s to do, or ``None``."""
+    return next((a for a in reversed(items) if a.owner == speaker or (a.owner is None and speaker in a.owners)), None)
 
 
 def _opens_with_verb(task: str, said: Sequence[Sentence], language: str) -> bool:
@@ -479,7 +493,8 @@ def _source_due(task: str, sents: Sequence[Sentence], cfg: ExtractionConfig,
 
 def _task_and_due(sent: Sentence, hit: RuleHit, due: Optional[Due], cfg: ExtractionConfig, session: Session,
                   speakers: Sequence[str], parsed: Sequence[Sequence[Sentence]], i: int,
-                  advice: dict[int, list[Sentence]], owner: Optional[str] = None) -> tuple[str, Optional[Due]]:
+                  advice: dict[int, list[Sentence]], owner: Optional[str] = None,
+                  handed: Optional[dict[int, list[ActionItem]]] = None) -> tuple[str, Optional[Due]]:
     """An action item's task phrase and due expression; a task accepted in a word ("Could you prepare a guide for my
     team?" — "Sure, I will.") takes the request's words, and its due expression when the acceptance says none; advice
     taken up in a word ("You should block two hours every Monday." — "Okay, I'll try that.") takes the advice's. A
@@ -507,7 +522,11 @@ def _task_and_due(sent: Sentence, hit: RuleHit, due: Optional[Due], cfg: Extract
             pass
     accepted = accepted_task(sent, task, speaker, speakers, parsed, i, advice, gender)
     if accepted is None:
-        return task, due
+        # "One thing for you to do: set up two-factor authentication." — "Done, I'll do it tonight.": the task handed
+        # to the speaker just before, said again (the two items then merge; round 44)
+        k = other_before(speaker, speakers, i)
+        given = _handed_to(speaker, handed.get(k, ())) if handed and k is not None and elliptic(task, sent) else None
+        return (given.task if given is not None else task), due
     if due is None and accepted[1] is not None:
         due = find_due(accepted[1].text, session_date=session.date, meeting_interval_days=cfg.meeting_interval_days)
     if due is None and hit.rule == IN_A_WORD and (k := other_before(speaker, speakers, i)) is not None:
@@ -575,7 +594,7 @@ def extract_items(
     speakers = [u.speaker for u in session.utterances]
     names = tuple(sorted({w for p in session.participants for w in ((p.name or "").split()[:1] + [p.id])}))
     advice: dict[int, list[Sentence]] = {}
-    owned: dict[int, set[str]] = {}  # utterance → the owners of the action items made of it
+    handed: dict[int, list[ActionItem]] = {}  # utterance → the action items made of it
     recs: list[Recommendation] = []
     acts: list[ActionItem] = []
     probs: list[tuple[int, str, Sentence, Decision]] = []
@@ -590,6 +609,8 @@ def extract_items(
         # the other one's question just before, which may offer to show the speaker something (round 42)
         offer = parsed[i - 1][-1] if i > 0 and parsed[i - 1] and speakers[i - 1] != utt.speaker else None
         for j, sent in enumerate(sents):
+            if farewell(sent.text, names):  # "Talk to you next time.", «Хороших выходных!»: no advice, no task (round 44)
+                continue
             # the participants called by name ("Sam, you should…"): the "you" of this sentence, in a group
             called, after_call = call(sent.text, session, utt.speaker) if len(session.participants) > 2 else ((), 0)
             told = called[0] if len(called) == 1 else assignee
@@ -599,10 +620,8 @@ def extract_items(
             d, calibrated = punctuated_floor(*decide(sent, hits, p, heads, row, cfg), bare=bare)
             story = (i, j) in quoted and sent.language == "en"
             d, calibrated = _in_context(d, calibrated, story=story, informal=(i, j) in informal)
-            if d is not None and d.kind in ("recommendation", "action") and farewell(sent.text, names):
-                d, calibrated = None, False  # "Talk to you next time.", «Хороших выходных!»: no advice, no task (round 44)
             if d is None and not story:  # "Will do." to the other's request or advice (round 43)
-                d, calibrated = in_a_word(sent, i, speakers, parsed, advice, hits, heads, row, owned)
+                d, calibrated = in_a_word(sent, i, speakers, parsed, advice, hits, heads, row, handed)
             width = getattr(heads, "row_width", len(heads.labels)) if heads is not None else 0
             p_assign = float(row[width]) if row is not None and heads is not None and len(row) > width else None
             assigned = None if assign_threshold is None or story else \
@@ -637,7 +656,7 @@ def extract_items(
                 hit = d.hit or RuleHit("action", d.confidence, "classifier")
                 if after_call and (hit.task_start is None or hit.task_start < after_call):  # "Sam, you'll send…"
                     hit = replace(hit, task_start=after_call + task_start(sent.text[after_call:], sent.language))
-                task, due = _task_and_due(sent, hit, due, cfg, session, speakers, parsed, i, advice, owner)
+                task, due = _task_and_due(sent, hit, due, cfg, session, speakers, parsed, i, advice, owner, handed)
                 aid = f"act-{len(acts) + 1:03d}"
                 acts.append(ActionItem(
                     id=aid, utterance_id=utt.id, start=utt.start, owner=owner,
@@ -647,7 +666,7 @@ def extract_items(
                     to_check=calibrated and d.confidence < cfg.check_below, in_meeting=in_meeting_move(sent),
                 ))
                 solutions.append((i, "action", utt.speaker, aid))
-                owned.setdefault(i, set()).update(owners or ((owner,) if owner else ()))
+                handed.setdefault(i, []).append(acts[-1])
             else:
                 probs.append((i, utt.speaker, sent, d))
     # a recap handing out several tasks in one sentence: one item per task (round 43)
