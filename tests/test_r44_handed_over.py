@@ -252,3 +252,54 @@ def test_a_russian_leave_taking_that_names_the_day_is_the_next_meeting(text: str
     from sessionscope.analysis.extract.dates import agreed_next_meeting
 
     assert agreed_next_meeting([text], SESSION) == day
+
+
+def test_homework_as_a_label_a_request_put_as_may_i_ask_and_a_task_wished_for_by_a_date() -> None:
+    rows = _rows([
+        ("anna", "Homework: watch the two videos on prompt engineering."),
+        ("ben", "Sure thing."),
+        ("anna", "Action item for me: book the training room."),
+        ("ben", "Can I ask you to review my CV by the end of the week?"),
+        ("anna", "Absolutely."),
+        ("anna", "By next session I want you to have a draft of the plan."),
+    ])
+    out = _items(rows, "en", {"ben": "Ben", "anna": "Anna"})
+    got = {a.utterance_id: (a.task, a.due_text, a.owner) for a in out.action_items}
+    assert got["u0001"] == ("watch the two videos on prompt engineering", None, "ben")
+    assert got["u0003"] == ("book the training room", None, "anna")
+    assert got["u0005"] == ("review your CV", "by the end of the week", "anna")
+    assert got["u0006"] == ("have a draft of the plan", "By next session", "ben")
+
+
+def test_homework_as_a_label_and_a_task_wished_for_in_russian() -> None:
+    rows = _rows([
+        ("anna", "Домашка: посмотреть два видео про промпты."),
+        ("boris", "Без проблем."),
+        ("boris", "Можно попросить вас посмотреть моё резюме до конца недели?"),
+        ("anna", "Конечно."),
+        ("anna", "Сможете прислать повестку за день до встречи?"),
+        ("boris", "Без проблем."),
+        ("anna", "К следующей встрече хочу, чтобы у вас был черновик плана."),
+    ])
+    out = _items(rows, "ru", {"boris": "Борис", "anna": "Анна"})
+    got = {a.utterance_id: (a.task, a.due_text, a.due_date, a.owner) for a in out.action_items}
+    week = SESSION + dt.timedelta(days=7)
+    assert got["u0001"] == ("посмотреть два видео про промпты", None, None, "boris")
+    assert got["u0003"] == ("посмотреть моё резюме", "до конца недели", dt.date(2026, 12, 11), "anna")
+    # the day before the next meeting, and not itself an arrangement of the next meeting («до встречи»)
+    assert got["u0005"] == ("прислать повестку", "за день до встречи", week - dt.timedelta(days=1), "boris")
+    assert got["u0007"] == ("черновик плана", "К следующей встрече", week, "boris")
+
+
+@pytest.mark.parametrize(("text", "due", "day"), [
+    ("Сможете прислать повестку за день до встречи?", "за день до встречи", 13),
+    ("прислать за два дня до встречи", "за два дня до встречи", 12),
+    ("send the agenda the day before the next meeting", "the day before the next meeting", 13),
+    ("two days before our next session", "two days before our next session", 12),
+    ("пришлю за день до встречи с клиентом", "за день", 8),  # another meeting: «за день» alone, as before
+])
+def test_days_before_the_next_meeting(text: str, due: str, day: int) -> None:
+    from sessionscope.analysis.extract.dates import find_due
+
+    found = find_due(text, session_date=SESSION)
+    assert found is not None and (found.text, found.date) == (due, dt.date(2026, 12, day))

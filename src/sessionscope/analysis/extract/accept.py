@@ -72,8 +72,8 @@ def elliptic(task: str, sent: Sentence) -> bool:
 # -- what a request to the listener looks like ---------------------------------------------------------------------
 _EN_REQUEST = re.compile(
     r"\b(?:can|could|would|will)\s+(?:you|ya|u)\s+(?:(?:please|maybe|possibly|perhaps|also|just|quickly|then)\s+)*"
-    r"(?P<task>[a-z]\w*\b.*)"
-    r"|\bi(?:'d| would)?\s+(?:need|like|want)\s+you\s+to\s+(?P<task2>[a-z]\w*\b.*)",
+    r"(?:be\s+able\s+to\s+)?(?P<task>[a-z]\w*\b.*)"
+    r"|(?:\bi(?:'d| would)?\s+(?:need|like|want)|\b(?:can|could|may)\s+i\s+ask)\s+you\s+to\s+(?P<task2>[a-z]\w*\b.*)",
     re.IGNORECASE)
 # not a request for a task: a question about the listener ("could you hear", "would you say", "can you imagine")
 _EN_NOT_TASK = frozenset({"be", "hear", "see", "say", "imagine", "believe", "tell", "think", "remember", "guess",
@@ -83,7 +83,8 @@ _EN_NOT_TASK = frozenset({"be", "hear", "see", "say", "imagine", "believe", "tel
 # "can you show me the dashboard next time?" (round 44)
 _EN_TASK_WITH_DUE = frozenset({"walk", "show", "explain", "describe", "do", "tell"})
 _RU_REQUEST = re.compile(
-    r"(?<![\w-])(?:не\s+)?(?:можете|можешь|сможете|сможешь|могли\s+бы|мог\s+бы|могла\s+бы|могу\s+ли\s+я\s+попросить)"
+    r"(?<![\w-])(?:не\s+)?(?:можете|можешь|сможете|сможешь|могли\s+бы|мог\s+бы|могла\s+бы|могу\s+ли\s+я\s+попросить"
+    r"|можно\s+(?:(?:вас|тебя)\s+)?попросить)"
     r"(?:\s+ли)?(?:\s+(?:вы|ты|тебя|вас),?)?(?:\s+(?:бы|пожалуйста|тоже|ещё|еще|также|потом),?)*\s+(?P<task>[а-яё]\w*.*)",
     re.IGNORECASE)
 _RU_NOT_TASK = frozenset({"быть", "сказать", "рассказать", "объяснить", "повторить", "представить", "подождать",

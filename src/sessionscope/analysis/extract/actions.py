@@ -43,6 +43,8 @@ _EN_LET = re.compile(r"\blet('s| us| me)( just| also| then| quickly| first)? (\w
 _EN_YOU = re.compile(r"\byou( will|'ll|'re going to| are going to|'re gonna| are gonna| need to| have to|'ve got to| have got to|"
                      r" gotta| can| could| must| should)( also| then| just| please)? (\w+)", re.IGNORECASE)
 _EN_REQUEST = re.compile(r"\b(can|could|would|will) you( please)? (\w+)", re.IGNORECASE)
+# "can I ask you to review my CV by Friday?" asks as "can you review…" does (round 44)
+_EN_ASK_YOU = re.compile(r"\b(can|could|may) i ask you( please)? to (\w+)", re.IGNORECASE)
 _EN_TASK_NOUN = re.compile(
     r"\b(my|your|our) (homework|task|assignment|action item|to-do|todo|next step|job for (this|next) week)s?\b.*\b(is|are|will be|:)\b|\baction items?\b|\b(i'm|i am) on it\b|\bleave it (to|with) me\b|\bthat's on me\b",
     re.IGNORECASE,
@@ -52,6 +54,9 @@ _EN_FRAME_REST = re.compile(r"^(?:(?:is|are|will be)\s+)?(?:to\s+)?(?:(?:both|al
 # a task handed over by name: "homework for you: read…", "next step for me: call…" (round 43); "one thing for you to
 # do: set up…" (round 44)
 _EN_TASK_FOR = re.compile(r"\b(?:homework|task|assignment|action item|to-do|todo|next step|thing)s? for (you|me|us)\b[^:]{0,30}:",
+                          re.IGNORECASE)
+# homework as a label: "Homework: watch the two videos…" is the listener's (round 44; the empty group says so)
+_EN_HOMEWORK = re.compile(r"^(?:(?:so|and|okay|ok|right|then|alright)[,\s]+)*(?:your |the )?home ?work()?\s*:\s*(?=\w)",
                           re.IGNORECASE)
 _EN_DISCOURSE_LET = {"see", "say", "talk", "think", "start", "move", "go", "get", "look", "be", "wrap", "recap", "summarize",
                      "pause", "stop", "take", "jump", "discuss", "focus", "begin", "continue", "keep", "hear", "imagine",
@@ -73,17 +78,18 @@ def _english(sent: Sentence) -> Optional[RuleHit]:
     if meeting_itself(t) and (due is None or search(r"^(today|tonight|now|this (morning|afternoon))$", norm(due.text))):
         return veto(KIND, "meeting_itself")
     bonus = 0.1 if due is not None else 0.0
+    # "action item for me: book the room" before "action item" alone (round 44: it read "for me: book the room")
+    m = _EN_TASK_FOR.search(t) or _EN_HOMEWORK.match(t)
+    if m:
+        owner = {"you": "addressee", "us": "both", "": "addressee"}.get(m.group(1), "speaker")
+        return RuleHit(KIND, 0.85, "task_noun", owner=owner, task_start=_orig_offset(sent, m.end()))
     m = _EN_TASK_NOUN.search(t)
     if m:
         owner = "addressee" if m.group(1) == "your" else "both" if m.group(1) == "our" else "speaker"
         return RuleHit(KIND, 0.85, "task_noun", owner=owner, task_start=_orig_offset(sent, m.end()))
-    m = _EN_TASK_FOR.search(t)
-    if m:
-        owner = {"you": "addressee", "us": "both"}.get(m.group(1), "speaker")
-        return RuleHit(KIND, 0.85, "task_noun", owner=owner, task_start=_orig_offset(sent, m.end()))
     is_q = question(sent)
     if is_q:
-        m = _EN_REQUEST.search(t)
+        m = _EN_REQUEST.search(t) or _EN_ASK_YOU.search(t)
         if m and due is not None and m.group(3) not in _EN_NON_TASK - _EN_WEAK_TASK:
             return RuleHit(KIND, 0.7, "request_with_due", owner="addressee", task_start=_orig_offset(sent, m.start(3)))
         return veto(KIND, "question")
@@ -191,14 +197,15 @@ def _russian(sent: Sentence) -> Optional[RuleHit]:
     if m:
         owner = {"тебя": "addressee", "вас": "addressee", "нас": "both"}.get(m.group(1), "speaker")
         return RuleHit(KIND, 0.85, "task_noun", owner=owner, task_start=_orig_offset(sent, m.end()))
-    m = search(r"\b(моя|твоя|ваша|наша) (задача|домашка|домашнее задание|зона ответственности)\b|\bдомашнее задание\b|\bс (меня|тебя|вас)\b|\bберу на себя\b|\bя займусь\b|\bза мной\b|\bза (тобой|вами)\b|\b(мой|твой|ваш|наш) (следующий |первый )?шаг\b", t)
+    m = search(r"\b(моя|твоя|ваша|наша) (задача|домашка|домашнее задание|зона ответственности)\b|\bдомашнее задание\b|^\W*домашка\b|\bс (меня|тебя|вас)\b|\bберу на себя\b|\bя займусь\b|\bза мной\b|\bза (тобой|вами)\b|\b(мой|твой|ваш|наш) (следующий |первый )?шаг\b", t)
     if m:
         key = m.group(0)
-        owner = "addressee" if re.search(r"тво|ваш|тебя|вас|тобой|вами|домашнее", key) else "both" if "наш" in key else "speaker"
+        owner = "addressee" if re.search(r"тво|ваш|тебя|вас|тобой|вами|домаш", key) else "both" if "наш" in key else "speaker"
         return RuleHit(KIND, 0.85, "task_noun", owner=owner, task_start=_orig_offset(sent, m.end()))
     is_q = question(sent)
     if is_q:
-        m = search(r"\b(можешь|можете|сможешь|сможете|не могли бы вы|не мог бы ты)\s+(\w+)", t)
+        m = search(r"\b(можешь|можете|сможешь|сможете|не могли бы вы|не мог бы ты|можно (?:вас |тебя )?попросить(?: вас| тебя)?)"
+                   r"\s+(\w+)", t)
         if m and due is not None:
             return RuleHit(KIND, 0.7, "request_with_due", owner="addressee", task_start=_orig_offset(sent, m.start(2)))
         return veto(KIND, "question")
@@ -617,6 +624,7 @@ _EN_REQUEST_FRAME = re.compile(
     r"^(?:[a-z][\w'-]*(?: [a-z][\w'-]*)?, )?"
     r"(?:(?:can|could|would|will) (?:you|u)(?: (?:guys|all|two))?(?:,? (?:please|maybe|perhaps|just|also|quickly))*"
     r"(?: be able to)?,? |please,? |i(?:'d| would)? (?:really )?(?:like|want|need) you(?: two| guys| all)? to "
+    r"|(?:can|could|may) i ask you to "
     r"|(?:can|could|may|shall) i(?:,? (?:please|maybe|just|also))*,? "
     r"(?!(?:ask|interject|add|jump|chime|speak|comment|come|butt|cut|go|have|get|be|see|borrow|just)\b))"
     r"(?!(?:like|mind|say|think|imagine|believe|tell if)\b)(?=\w)", re.IGNORECASE)
@@ -676,12 +684,15 @@ _RU_LEAD = re.compile(
 # :func:`~sessionscope.language.morph.task_for_listener`)
 _EN_HANDOVER_FRAME = re.compile(
     r"^(?:your (?:homework|task|assignment|action item|to-do|todo|next step|job)s?(?: for [\w ]{1,20}?)? (?:is|are|will be)"
-    r"(?: to)?|(?:(?:one|a|another|one more|the first|the next|the last) )?"
+    r"(?: to)?|(?:(?:so|and|okay|ok|right|then|alright)[,\s]+)*(?:your |the )?home ?work\s*:"
+    r"|(?:(?:one|a|another|one more|the first|the next|the last) )?"
     r"(?:homework|task|assignment|action item|to-do|todo|next step|thing)s? for you\b[^:?]{0,30}:)\s+(?=\w)",
     re.IGNORECASE)
+_EN_WANT_YOU = re.compile(r"^i(?:'d| would)? (?:really )?(?:like|want|need) you(?: two| guys| all)? to (?=\w)", re.IGNORECASE)
 _RU_HANDOVER_FRAME = re.compile(
     r"^(?:(?:(?:мне|нам)\s+(?:нужно|надо|важно)|(?:я\s+)?(?:бы\s+)?(?:хотел|хотела|хотелось|хочу|хотим)(?:\s+бы)?),?\s+"
-    r"чтобы\s+(?:вы|ты)|прошу\s+(?:вас|тебя)|(?:вам|тебе)\s+(?:придётся|придется)"
+    r"чтобы\s+(?:у\s+(?:вас|тебя)\s+(?:был[аио]?|были)|вы|ты)|прошу\s+(?:вас|тебя)|(?:вам|тебе)\s+(?:придётся|придется)"
+    r"|домашка\s*[—–:-]"
     r"|(?:ваше|твоё|твое)\s+домашнее\s+задание\s*[—–:-]?|(?:ваша|твоя)\s+(?:задача|домашка)\s*[—–:-]?)[\s,]+(?=\w)",
     re.IGNORECASE)
 
@@ -739,6 +750,17 @@ def _ru_object_before(sent: Sentence, start: int, due: Optional[tuple[int, int]]
     return " ".join(sent.text[a:b] for a, b in reversed(run))
 
 
+def _without_handover_frame(phrase: str, language: str) -> str:
+    """``phrase`` without a frame of a task handed over that opens it (after words of transition): "I want you to have
+    a draft" → "have a draft", «хочу, чтобы у вас был черновик плана» → «черновик плана»."""
+    lead = (_RU_LEAD if language == "ru" else _EN_LEAD).match(phrase)
+    start = lead.end() if lead else 0
+    frame = (_RU_HANDOVER_FRAME if language == "ru" else _EN_HANDOVER_FRAME).match(phrase[start:])
+    if frame is None and language != "ru":
+        frame = _EN_WANT_YOU.match(phrase[start:])
+    return phrase[start + frame.end():] if frame is not None else phrase
+
+
 def task_phrase(sent: Sentence, hit: RuleHit, *, max_words: int = 14) -> str:
     """The task as a short phrase: from the task verb to the end, without the due expression.
 
@@ -765,6 +787,8 @@ def task_phrase(sent: Sentence, hit: RuleHit, *, max_words: int = 14) -> str:
     if due is not None and due.char_start >= start:
         phrase = text[start:due.char_start] + " " + text[due.char_end:]
     phrase = re.sub(r"\s+([,;:.!?])", r"\1", " ".join(strip_markup(phrase).split()))
+    if hit.task_start is None:  # "By next session I want you to have…": the frame shows once the due is out (round 44)
+        phrase = _without_handover_frame(phrase, sent.language)
     if sent.language != "ru":
         phrase = _spoken_clean(phrase)
         phrase = next_clause_cut(phrase)

@@ -107,8 +107,8 @@ _RU_ASSIGN = re.compile(
     r"\b((тебе|вам|ему|ей|им) (нужно|надо|следует|предстоит|придётся|придется)|поручаю|поручим|за тобой|за вами|на тебе|на вас|"
     # round 44: a wish or need that the listener do it, a request («мне нужно, чтобы вы выяснили…», «я бы хотела, чтобы
     # вы написали…», «прошу вас подготовить…»), the listener's homework («ваше домашнее задание — прочитать…»)
-    r"(мне|нам) (нужно|надо|важно) чтобы (вы|ты)|(хотел|хотела|хотелось|хочу|хотим)( бы)? чтобы (вы|ты)|"
-    r"прошу (вас|тебя)|(ваше|твоё|твое) домашнее задание|(ваша|твоя) (задача|домашка)|"
+    r"(мне|нам) (нужно|надо|важно) чтобы (у )?(вы|ты|вас|тебя)|(хотел|хотела|хотелось|хочу|хотим)( бы)? чтобы (у )?"
+    r"(вы|ты|вас|тебя)|прошу (вас|тебя)|(ваше|твоё|твое) домашнее задание|(ваша|твоя) (задача|домашка)|^домашка|"
     r"подготовь(те)?|сделай(те)? к|займись|займитесь|возьми(те)? на себя|пришли(те)?|напиши(те)?|отправь(те)?)\b"
 )
 
@@ -116,7 +116,8 @@ _FIRM = re.compile(
     r"\b(you('ll| will| are going to|'re going to| are gonna|'re gonna| re going to)|(is|are) going to|will be (working|doing)|"
     r"i('d| would) like you to|i want you to|i need you to|your (task|job|assignment|homework) (is|will be)|"
     r"за тобой|за вами|на тебе|на вас|поручаю|поручим|"
-    r"(мне|нам) (нужно|надо|важно) чтобы (вы|ты)|(хотел|хотела|хотелось|хочу|хотим)( бы)? чтобы (вы|ты)|прошу (вас|тебя)|"
+    r"(мне|нам) (нужно|надо|важно) чтобы (у )?(вы|ты|вас|тебя)|(хотел|хотела|хотелось|хочу|хотим)( бы)? чтобы (у )?"
+    r"(вы|ты|вас|тебя)|прошу (вас|тебя)|"
     r"(ваше|твоё|твое) домашнее задание|(вам|тебе) (придётся|придется))\b"
 )
 
@@ -348,7 +349,7 @@ def clear_assignment(text: str) -> bool:
 _HANDED_OVER = re.compile(
     r"\b(?:your (?:homework|task|assignment|action item|to-do|todo|next step|job)s?(?: for [\w ]{1,20}?)? (?:is|are|will be)"
     r"(?: to [a-z]|:)"
-    r"|(?:homework|task|assignment|action item|to-do|todo|next step|thing)s? for you\b[^:?]{0,30}:"
+    r"|(?:homework|task|assignment|action item|to-do|todo|next step|thing)s? for you\b[^:?]{0,30}:|^(?:\W|so|and|okay|ok|right|then|alright)*(?:your |the )?home ?work\s*:"
     r"|\bi(?:'d| would)? (?:really )?(?:like|want|need) you(?: two| guys| all)? to (?P<verb>[a-z]+))", re.IGNORECASE)
 _NOT_HANDED = frozenset({"be", "know", "feel", "understand", "meet", "imagine", "see", "hear", "enjoy", "relax", "have",
                          "like", "love", "notice", "realize", "realise", "believe", "worry", "stay", "think", "say",
@@ -357,13 +358,17 @@ _NOT_HANDED = frozenset({"be", "know", "feel", "understand", "meet", "imagine", 
 
 def handed_over(text: str) -> bool:
     """Whether an English sentence hands the listener a task in so many words (:data:`_HANDED_OVER`): a task noun of
-    "your" ("your homework is to…", "homework for you: …") or "I'd like / I want / I need you to" with a verb of doing.
+    "your" ("your homework is to…", "homework for you: …", "Homework: …") or "I'd like / I want / I need you to" with a
+    verb of doing, or any verb with a deadline.
     Not a question ("I need you to do what?"), a condition or an explanation ("if I want you to…")."""
+    from sessionscope.analysis.extract.dates import find_due
+
     low = text.casefold().replace("’", "'")
     m = _HANDED_OVER.search(low)
     if m is None or "?" in text or re.search(r"\b(if|when|unless|because|whether)\b", low[: m.start()]):
         return False
-    return m.group("verb") is None or m.group("verb") not in _NOT_HANDED
+    # "by next session I want you to have a draft of the plan": with a deadline "have" and "meet" are tasks too
+    return m.group("verb") is None or m.group("verb") not in _NOT_HANDED or find_due(text) is not None
 
 
 def firm_task(text: str, how: str, *, pair: bool) -> bool:

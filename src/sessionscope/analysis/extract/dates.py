@@ -395,6 +395,11 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
         re.compile(r"\b(by|before|until|till)\s+christmas\b", _I),
         lambda m, d, n: _month_day(d, 12, 24 if m.group(1).lower() == "before" else 25),
     ),
+    # round 44: "the day before our next meeting", "two days before the next session": that many days before it
+    (
+        re.compile(rf"\b(?:the|({_NUM_EN}))\s+days?\s+before\s+(?:(?:our|the)\s+)?next\s+(?:meeting|session|call)\b", _I),
+        lambda m, d, n: d + _dt.timedelta(days=n - _count(m.group(1) or "1", NUM_EN)),
+    ),
     (
         re.compile(rf"\b(?:in|within)\s+(?:the\s+next\s+)?({_NUM_EN})\s+(day|week|month)s?\b", _I),
         lambda m, d, n: (
@@ -527,6 +532,12 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
         lambda m, d, n: _month_end(d, 0),
     ),
     (re.compile(r"(?:\b(?:до|к)\s+)?(?:конц\w*\s+)?следующ\w+\s+месяц\w*", _I), lambda m, d, n: _month_end(d, 1)),
+    # round 44: «за день до (следующей) встречи», «за два дня до созвона»: that many days before the next meeting («за
+    # день» alone read "in a day")
+    (
+        re.compile(rf"\bза\s+(?:({_NUM_RU})\s+)?д(?:ень|ня|ней)\s+до\s+(?:нашей\s+)?(?:следующ\w+\s+)?(?:встреч|сесси|созвон)\w*\b(?!\s+с\s)", _I),
+        lambda m, d, n: d + _dt.timedelta(days=n - _count(m.group(1) or "1", NUM_RU)),
+    ),
     (
         re.compile(rf"\b(?:через|за)\s+(?:({_NUM_RU})\s+)?(д(?:ень|ня|ней)|недел[юиь]\w*|месяц\w*)", _I),
         lambda m, d, n: d + _dt.timedelta(days=_count(m.group(1) or "1", NUM_RU) * _ru_unit(m.group(2))),
@@ -717,8 +728,8 @@ _AGREE_RU_UNTIL = re.compile(
 # the date expressions that name a day of the calendar ("on the eighth of December", «седьмого декабря», "15.12")
 _CALENDAR = re.compile(rf"\b(?:{_MO_EN})\b|(?<!\w)(?:{_MO_RU})\w*|\b\d{{1,2}}[./]\d{{1,2}}\b", _I)
 _NEXT_WEEK = re.compile(r"^(?:\w+\s+)?next\s+week$|^(?:на\s+)?следующей\s+неделе$", _I)
-_CIRCULAR = re.compile(r"next\s+(?:meeting|session|call|catch-up|one-on-one|1:1|time)|следующ\w+\s+(?:встреч|созвон|сесси)",
-                       _I)
+_CIRCULAR = re.compile(r"next\s+(?:meeting|session|call|catch-up|one-on-one|1:1|time)|следующ\w+\s+(?:встреч|созвон|сесси)"
+                       r"|до\s+(?:нашей\s+)?(?:встреч|созвон|сесси)", _I)  # «за день до встречи» (round 44)
 #: the nearest and the farthest an agreed next meeting may lie after the session (days): "see you tomorrow" between
 #: colleagues is no next session
 AGREED_MIN_DAYS, AGREED_MAX_DAYS = 2, 62

@@ -366,13 +366,15 @@ def assignment(sent: Sentence, d: Optional[Decision], p_assign: Optional[float],
     :func:`~.addressee.call`) is handed out plainly too (:func:`~.assign.dated_task`: "Lee is going to
     call the supplier on Monday", "Sam, can you send the report by Friday?").
     """
-    if d is not None and d.kind not in ("recommendation",) and d.method != LOW_HEAD:
+    handed = sent.language != "ru" and handed_over(sent.text)
+    if d is not None and d.kind not in ("recommendation",) and d.method != LOW_HEAD and not (
+            d.kind == "action" and d.hit is None and handed):  # the heads' "I want you to…" is not the speaker's
         return None
     use_head = p_assign is not None and sent.language != "ru"
     group = len(session.participants) > 2
     named = named_owners(sent, session, speaker)
     clear = use_head and ((group and (clear_assignment(sent.text) or (bool(named or called) and dated_task(sent))))
-                          or handed_over(sent.text) or (not group and en_dated_imperative(sent) is not None))
+                          or handed or (not group and en_dated_imperative(sent) is not None))
     if use_head:
         if p_assign < threshold and not clear:  # type: ignore[operator]
             return None
@@ -380,6 +382,8 @@ def assignment(sent: Sentence, d: Optional[Decision], p_assign: Optional[float],
         return None
     parts = [(p.id, p.name) for p in session.participants]
     target = assignment_target(sent.text, parts, speaker, receiver, named, called)
+    if target is None and handed and not group and receiver is not None:  # "Homework: watch the two videos…"
+        target = Assignee(receiver, (receiver,), "addressee")
     if target is None or not firm_task(sent.text, target.how, pair=len(parts) <= 2):
         return None
     if describes_or_runs_meeting(sent, parts, speaker, receiver):  # "we've got the Marketing Expert for…", "speak first"
