@@ -205,7 +205,7 @@ def test_will_do_to_a_dated_imperative_takes_its_task_without_the_askers_part() 
                        language="en")[0][0]
     task, due = _request(sent)  # type: ignore[misc]
     assert (task, due.text if due else None) == ("send you the timeline", "by the end of the month")
-    assert _request(sent, imperative=False) is None  # a bare "Sure." needs a request put as one
+    assert _request(sent, imperative="none") is None  # a bare "Sure." needs a request put as one
     dont = parse_texts(["Don't send it before Friday."], language="en")[0][0]
     assert _request(dont) is None
 
@@ -303,3 +303,60 @@ def test_days_before_the_next_meeting(text: str, due: str, day: int) -> None:
 
     found = find_due(text, session_date=SESSION)
     assert found is not None and (found.text, found.date) == (due, dt.date(2026, 12, day))
+
+
+def test_a_colloquial_english_call() -> None:
+    rows = _rows([
+        ("sam", "Lemme check with the team and get back to you by Wednesday."),
+        ("kim", "Cool. Shoot me an email with the details."),
+        ("sam", "Will do."),
+        ("kim", "You wanna try the new linter before our next call?"),
+        ("sam", "Yeah, I'll give it a go."),
+        ("kim", "Do me a favour and send me the recording tonight."),
+        ("sam", "Sure."),
+    ])
+    out = _items(rows, "en", {"sam": "Sam", "kim": "Kim"})
+    got = {a.utterance_id: (a.task, a.due_text, a.owner) for a in out.action_items}
+    assert got["u0001"] == ("check with the team and get back to you", "by Wednesday", "sam")  # "lemme": Sam's own
+    assert got["u0002"][2] == "sam"  # "Shoot me an email…": the one told does it
+    assert "u0003" not in got  # "Will do." to it adds no second item
+    assert got["u0005"] == ("try the new linter", "before our next call", "sam")
+    assert got["u0006"] == ("send me the recording", "tonight", "sam")
+
+
+def test_a_colloquial_russian_call() -> None:
+    rows = _rows([
+        ("kim", "Попробуешь новый линтер до нашего следующего созвона?"),
+        ("sam", "Да, попробую."),
+        ("kim", "Сделай, пожалуйста, табличку к пятнице."),
+        ("sam", "Окей."),
+    ])
+    out = _items(rows, "ru", {"sam": "Сэм", "kim": "Ким"})
+    got = {a.utterance_id: (a.task, a.due_text, a.owner) for a in out.action_items}
+    assert got["u0002"] == ("попробовать новый линтер", "до нашего следующего созвона", "sam")
+    # «табличку» was tagged a verb (lemma «табличка») and taken for the task's; «пожалуйста» is no part of the task
+    assert got["u0003"] == ("сделать табличку", "к пятнице", "sam")
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("Попробуешь новый линтер до нашего следующего созвона?", "попробовать"),
+    ("Пришлёте отчёт к пятнице?", "прислать"),
+    ("Не пришлёшь отчёт?", None),  # negated: not asked so
+    ("Ты придёшь завтра.", None),  # no question
+    ("Скажешь, как прошло?", None),  # saying: the request rule's «сказать»
+])
+def test_a_russian_question_in_the_listeners_future_asks(text: str, want: str | None) -> None:
+    from sessionscope.analysis.extract.accept import _ru_future_question
+    from sessionscope.language.nlp import parse_texts
+
+    verb = _ru_future_question(parse_texts([text], language="ru")[0][0])
+    assert (verb.lemma if verb is not None else None) == want
+
+
+def test_im_on_it_commits_in_a_word() -> None:
+    from sessionscope.analysis.extract.accept import commits_in_a_word
+    from sessionscope.language.nlp import parse_texts
+
+    before = parse_texts(["Take a look at my pull request when you can."], language="en")[0]
+    assert commits_in_a_word(parse_texts(["I'm on it."], language="en")[0][0], before)
+    assert not commits_in_a_word(parse_texts(["I'm tired."], language="en")[0][0], before)

@@ -37,7 +37,7 @@ _EN_ASSENT = frozenset({
     "definitely", "certainly", "no", "problem", "fine", "i", "i'll", "will", "do", "can", "it", "that", "this", "so",
     "well", "then", "happy", "glad", "to", "gladly", "consider", "done", "totally", "oh", "um", "uh", "and", "too",
     "also", "great", "good", "sounds", "thing", "deal", "try", "my", "best", "you", "bet", "on", "it's", "that's",
-    "we", "we'll", "shall", "could", "would", "be", "let", "me", "cool", "worries",
+    "we", "we'll", "shall", "could", "would", "be", "let", "me", "cool", "worries", "i'm",
 })
 _RU_ASSENT = frozenset({
     "да", "хорошо", "конечно", "ладно", "окей", "ок", "ага", "угу", "давайте", "давай", "без", "проблем", "обязательно",
@@ -73,7 +73,8 @@ def elliptic(task: str, sent: Sentence) -> bool:
 _EN_REQUEST = re.compile(
     r"\b(?:can|could|would|will)\s+(?:you|ya|u)\s+(?:(?:please|maybe|possibly|perhaps|also|just|quickly|then)\s+)*"
     r"(?:be\s+able\s+to\s+)?(?P<task>[a-z]\w*\b.*)"
-    r"|(?:\bi(?:'d| would)?\s+(?:need|like|want)|\b(?:can|could|may)\s+i\s+ask)\s+you\s+to\s+(?P<task2>[a-z]\w*\b.*)",
+    r"|(?:\bi(?:'d| would)?\s+(?:need|like|want)\s+you\s+to|\b(?:can|could|may)\s+i\s+ask\s+you\s+to"
+    r"|^\W*(?:(?:so|and|then|hey)\W+)*(?:do\s+)?you\s+(?:wanna|want\s+to))\s+(?P<task2>[a-z]\w*\b.*)",
     re.IGNORECASE)
 # not a request for a task: a question about the listener ("could you hear", "would you say", "can you imagine")
 _EN_NOT_TASK = frozenset({"be", "hear", "see", "say", "imagine", "believe", "tell", "think", "remember", "guess",
@@ -231,38 +232,67 @@ def _en_request_start(sent: Sentence) -> Optional[tuple[int, Optional[str]]]:
     return None
 
 
-def en_dated_imperative(sent: Sentence) -> Optional[tuple[int, Optional[str]]]:
+# "do me a favour and send me the recording": the task is the verb after it
+_EN_FAVOUR = re.compile(r"^\W*(?:please\W+)?do me a favou?r\W+(?:and\s+)?", re.IGNORECASE)
+
+
+def en_dated_imperative(sent: Sentence, *, dated: bool = True) -> Optional[tuple[int, Optional[str]]]:
     """Where the task of an English imperative with a deadline starts ("Next time, bring the numbers from the last
-    sprint.", "Send me the draft by Friday."): asked as plainly as "could you…" (round 44); ``None`` for none, a
-    negated one ("don't send it before Friday") or one the request rule reads as no task ("tell me…", "show me…")."""
+    sprint.", "Send me the draft by Friday.", "Do me a favour and send me the recording tonight."): asked as plainly
+    as "could you…" (round 44); ``None`` for none, a negated one ("don't send it before Friday") or one the request
+    rule reads as no task ("tell me…", "show me…"). ``dated=False``: with or without a deadline."""
     from sessionscope.analysis.extract.recommendations import en_imperative
 
-    verb = en_imperative(sent)
-    if verb is None or verb in _EN_NOT_TASK or find_due(sent.text) is None:
+    favour = _EN_FAVOUR.match(sent.text)
+    if favour is not None:
+        at = next((t for t in sent.tokens if t.idx >= favour.end() and t.pos == "VERB"), None)
+    else:
+        verb = en_imperative(sent)
+        at = None if verb is None else next((t for t in sent.tokens if t.lower == verb), None)
+    if at is None or at.lower in _EN_NOT_TASK or (dated and find_due(sent.text) is None):
         return None
-    at = next((t for t in sent.tokens if t.lower == verb), None)
-    if at is None or re.search(r"\b(?:don't|do not|never|dont)\s+$", sent.text[: at.idx], re.IGNORECASE):
+    if re.search(r"\b(?:don't|do not|never|dont)\s+$", sent.text[: at.idx], re.IGNORECASE):
         return None
     return at.idx, None
 
 
+def _ru_future_question(sent: Sentence) -> Optional[Token]:
+    """The verb of a Russian question put in the listener's future, which asks them to do it («Попробуешь новый
+    линтер до нашего следующего созвона?», «Пришлёте отчёт к пятнице?»; round 44): the question's first verb, second
+    person, future, not negated, no verb of saying or being; ``None`` otherwise."""
+    if not sent.text.rstrip().endswith("?"):
+        return None
+    verb = next((t for t in sent.tokens if t.pos in ("VERB", "AUX")), None)
+    if verb is None or verb.feats.get("Person") != "2" or verb.feats.get("Tense") != "Fut" or verb.lemma in _RU_NOT_TASK:
+        return None
+    before = [t.lower for t in sent.tokens if t.idx < verb.idx]
+    return None if "не" in before or any(w in ("вы", "ты") for w in before[:-1]) else verb
+
+
 def _request(sent: Sentence, gender: Optional[str] = None, *,
-             imperative: bool = True) -> Optional[tuple[str, Optional[Due]]]:
+             imperative: str = "dated") -> Optional[tuple[str, Optional[Due]]]:
     """The task a sentence asks the listener to do, in the listener's words, and its due expression (``gender``: the
-    listener's, for a Russian verb in the past; ``imperative``: an English imperative with a deadline counts too)."""
+    listener's, for a Russian verb in the past; ``imperative``: which English imperatives count too, ``"dated"``
+    (with a deadline), ``"any"`` or ``"none"``)."""
     text = sent.text
     gerund: Optional[str] = None
     if sent.language == "ru":
         m = _RU_REQUEST.search(text)
-        if m is None:
-            return None
-        start = m.start("task")
-        verb = next((t for t in sent.tokens if t.idx >= start), None)
-        if verb is None or verb.feats.get("VerbForm") != "Inf" or verb.lemma in _RU_NOT_TASK:
-            return None
-        informal = bool(re.search(r"(?<![\w-])(?:можешь|сможешь|мог|могла|ты|тебя)(?![\w-])", m.group(0), re.IGNORECASE))
+        if m is None:  # «Попробуешь новый линтер до нашего созвона?»: a question in the listener's future asks too
+            asked = _ru_future_question(sent)
+            if asked is None:
+                return None
+            start, gerund = asked.idx, asked.lemma
+            informal = asked.feats.get("Number") == "Sing"
+        else:
+            start = m.start("task")
+            verb = next((t for t in sent.tokens if t.idx >= start), None)
+            if verb is None or verb.feats.get("VerbForm") != "Inf" or verb.lemma in _RU_NOT_TASK:
+                return None
+            informal = bool(re.search(r"(?<![\w-])(?:можешь|сможешь|мог|могла|ты|тебя)(?![\w-])", m.group(0), re.I))
     else:
-        found = _en_request_start(sent) or (en_dated_imperative(sent) if imperative else None)
+        found = _en_request_start(sent) or (
+            None if imperative == "none" else en_dated_imperative(sent, dated=imperative == "dated"))
         if found is None:
             return None
         start, gerund = found
@@ -644,7 +674,8 @@ def _ru_object_of_request(sent: Sentence, task: str) -> Optional[str]:
 
 
 # -- a commitment made in a word: "Will do.", "I will.", «Запишусь.», «Отправлю.» (round 43) -------------------------
-_EN_COMMIT_WORDS = re.compile(r"\b(?:will|i'll|we'll|shall)\b|\bi can do (?:it|that|this)\b|\bconsider it done\b",
+_EN_COMMIT_WORDS = re.compile(r"\b(?:will|i'll|we'll|shall)\b|\bi can do (?:it|that|this)\b|\bconsider it done\b"
+                              r"|\bi'm on it\b",
                               re.IGNORECASE)
 #: Russian verbs of a commitment in a word that need not echo the request's verb («Сделаю.»)
 _RU_DO = frozenset({"сделать"})
@@ -673,7 +704,7 @@ def commits_in_a_word(sent: Sentence, before: Sequence[Sentence]) -> bool:
         # a bare "Sure." to a request with a deadline ("Could you share the roadmap with my team next week?"): none of
         # round 41's 98 train pairs had one, so the corpora's moves at the table are not these (round 43)
         # (a request put as a question: "Share the roadmap with my team next week." — "Sure." may only agree)
-        return any(b.language == "en" and find_due(b.text) is not None and _request(b, imperative=False) is not None
+        return any(b.language == "en" and find_due(b.text) is not None and _request(b, imperative="none") is not None
                    for b in before)
     verbs = [t for t in sent.tokens if t.pos == "VERB" and t.feats.get("VerbForm") == "Fin"
              and t.feats.get("Person") == "1" and t.feats.get("Tense") != "Past" and t.lower not in _RU_WAIT]
@@ -683,7 +714,8 @@ def commits_in_a_word(sent: Sentence, before: Sequence[Sentence]) -> bool:
     if lemma in _RU_DO:
         return True
     return any(t.lemma.replace("ё", "е") == lemma and (t.feats.get("Mood") == "Imp" or t.feats.get("VerbForm") == "Inf")
-               for b in before for t in b.tokens)
+               for b in before for t in b.tokens) or any(
+        (q := _ru_future_question(b)) is not None and q.lemma.replace("ё", "е") == lemma for b in before)
 
 
 def other_before(speaker: str, speakers: Sequence[str], index: int) -> Optional[int]:
@@ -715,9 +747,11 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
             in the past said to them ("которые вы показывали" → "которые я показывала"); ``None``: such a verb
             stays as said.
 
-    In order: the request just before, by someone else (for a phrase with no task words of its own); the object
+    In order: the request just before, by someone else (for a phrase with no task words of its own, or advice taken
+    up: "I'll give it a go" to "You wanna try the new linter?"; an imperative only with a deadline); the object
     said with the phrase's one verb in the three utterances before, by either person (:func:`echoed_task`; no due
-    expression of its own); the advice just before, by someone else; the thing a pronoun object points back to
+    expression of its own); the advice just before, by someone else; an imperative just before, with or without a
+    deadline ("Take a look at my pull request." — "I'm on it."; round 44); the thing a pronoun object points back to
     (:func:`pointed_task`, round 42). Before all but the request: a thing named earlier in the promise's own sentence
     (:func:`pointed_here`). ``None`` when none applies (the speaker's own earlier lines, "Sure." then "I
     will.", are passed over when looking for the request or the advice).
@@ -725,7 +759,7 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
     from sessionscope.analysis.extract.actions import task_start
 
     k = other_before(speaker, speakers, index)
-    if k is not None and elliptic(task, sent):
+    if k is not None and (elliptic(task, sent) or takes_up_advice(task, sent)):
         for prev in reversed(parsed[k]):
             if prev.language != sent.language:
                 continue
@@ -753,6 +787,12 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
                 phrase = _ru_to_speaker(phrase, informal=bool(_RU_INFORMAL.search(said.text)), gender=gender) \
                     if sent.language == "ru" else _to_speaker(phrase, said)
                 return phrase + (f" ({when.group(0).strip()})" if when else ""), None
+    if k is not None and (elliptic(task, sent) or takes_up_advice(task, sent)):
+        # "Take a look at my pull request." — "I'm on it.": an imperative not listed as advice asks too (round 44)
+        found = next((f for prev in reversed(parsed[k]) if prev.language == sent.language
+                      and (f := _request(prev, gender, imperative="any")) is not None), None)
+        if found is not None:
+            return found
     pointed = pointed_task(sent, task, speaker, speakers, parsed, index, gender)
     return None if pointed is None else (pointed, None)
 

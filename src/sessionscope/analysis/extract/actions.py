@@ -150,8 +150,14 @@ _RU_NON_TASK = {
 }
 
 
+# the infinitive endings a Russian verb's lemma has: a "verb" whose lemma has none is the tagger's slip («Сделай,
+# пожалуйста, табличку к пятнице»: «табличку» VERB, lemma «табличка»; round 44)
+_RU_INFINITIVE_END = ("ть", "ти", "чь", "ться", "тись", "чься")
+
+
 def _ru_verbs(sent: Sentence) -> list[int]:
-    return [i for i, t in enumerate(sent.tokens) if t.pos in ("VERB", "AUX")]
+    return [i for i, t in enumerate(sent.tokens) if t.pos in ("VERB", "AUX")
+            and (t.pos == "AUX" or t.lemma.casefold().endswith(_RU_INFINITIVE_END))]
 
 
 _RU_TASK_FOR = re.compile(r"(?<![\w-])(?:следующий шаг|домашнее задание|домашка|задача|задание) для (тебя|вас|меня|нас)"
@@ -623,7 +629,7 @@ _EN_PERSON_FRAME = re.compile(
 _EN_REQUEST_FRAME = re.compile(
     r"^(?:[a-z][\w'-]*(?: [a-z][\w'-]*)?, )?"
     r"(?:(?:can|could|would|will) (?:you|u)(?: (?:guys|all|two))?(?:,? (?:please|maybe|perhaps|just|also|quickly))*"
-    r"(?: be able to)?,? |please,? |i(?:'d| would)? (?:really )?(?:like|want|need) you(?: two| guys| all)? to "
+    r"(?: be able to)?,? |please,? |do me a favou?r,? (?:and )?|i(?:'d| would)? (?:really )?(?:like|want|need) you(?: two| guys| all)? to "
     r"|(?:can|could|may) i ask you to "
     r"|(?:can|could|may|shall) i(?:,? (?:please|maybe|just|also))*,? "
     r"(?!(?:ask|interject|add|jump|chime|speak|comment|come|butt|cut|go|have|get|be|see|borrow|just)\b))"
@@ -688,6 +694,8 @@ _EN_HANDOVER_FRAME = re.compile(
     r"|(?:(?:one|a|another|one more|the first|the next|the last) )?"
     r"(?:homework|task|assignment|action item|to-do|todo|next step|thing)s? for you\b[^:?]{0,30}:)\s+(?=\w)",
     re.IGNORECASE)
+# "Lemme check with the team…" (a head's item, no rule said where the task starts): the task is "check with the team…"
+_EN_LET_ME = re.compile(r"^(?:let me|lemme)\s+(?:just\s+)?(?=\w)", re.IGNORECASE)
 _EN_WANT_YOU = re.compile(r"^i(?:'d| would)? (?:really )?(?:like|want|need) you(?: two| guys| all)? to (?=\w)", re.IGNORECASE)
 _RU_HANDOVER_FRAME = re.compile(
     r"^(?:(?:(?:мне|нам)\s+(?:нужно|надо|важно)|(?:я\s+)?(?:бы\s+)?(?:хотел|хотела|хотелось|хочу|хотим)(?:\s+бы)?),?\s+"
@@ -711,7 +719,7 @@ def _task_start(text: str, language: str) -> int:
         return start + (h.end() if h else 0)
     m = _EN_LEAD.match(text)
     start = m.end() if m else 0
-    h = _EN_HANDOVER_FRAME.match(text[start:])
+    h = _EN_HANDOVER_FRAME.match(text[start:]) or _EN_LET_ME.match(text[start:])
     if h is not None:
         return start + h.end()
     r = _EN_REQUEST_FRAME.match(text[start:])
@@ -794,6 +802,8 @@ def task_phrase(sent: Sentence, hit: RuleHit, *, max_words: int = 14) -> str:
         phrase = next_clause_cut(phrase)
     if sent.language == "ru":
         phrase = re.sub(r"^(я|мы)\s+", "", phrase, flags=re.IGNORECASE)
+        # «Сделай, пожалуйста, табличку» → «Сделай табличку» (round 44)
+        phrase = " ".join(re.sub(r"(?:,\s*)?(?<![\w-])пожалуйста(?![\w-])\s*,?", " ", phrase, flags=re.IGNORECASE).split())
         if before:
             phrase = f"{before} {phrase}"
     elif hit.rule in ("task_noun", "let_us"):  # "my action item is to draft…", "let's both read…" (round 43)

@@ -74,7 +74,13 @@ from sessionscope.analysis.extract.bare import is_bare, parse_utterances
 from sessionscope.analysis.extract.dates import Due, agreed_next_meeting, find_due, without_due
 from sessionscope.analysis.extract.problems import link_solutions, problem_rule
 from sessionscope.analysis.extract.recap import recap_items
-from sessionscope.analysis.extract.recommendations import advice_text, farewell, meeting_procedure, recommendation_rule
+from sessionscope.analysis.extract.recommendations import (
+    advice_text,
+    en_imperative,
+    farewell,
+    meeting_procedure,
+    recommendation_rule,
+)
 from sessionscope.analysis.extract.request import chooses_from_offer, own_request
 from sessionscope.analysis.extract.rules import LOW_HEAD, RuleHit, informal_context, own_side_context, quoted_by_frame
 from sessionscope.analysis.questions import questions_decided_by, session_questions
@@ -246,11 +252,14 @@ def named_owners(sent: Sentence, session: Session, speaker: str) -> tuple[str, .
 
 
 def _person_role(sent: Sentence) -> str:
-    """speaker / addressee / both from the first person-marked verb or pronoun ("let me", «давайте я» = speaker;
-    "let's", «давайте» = both)."""
+    """speaker / addressee / both from the first person-marked verb or pronoun ("let me", "lemme", «давайте я» =
+    speaker; "let's", «давайте» = both), or an English imperative with no "I" / "we" as a subject (addressee)."""
     lowers = sent.lowers
-    if lowers[:2] in (["let", "me"], ["let", "'s"]) or "let's" in lowers[:2]:
-        return "speaker" if lowers[1] == "me" else "both"
+    if lowers[:2] in (["let", "me"], ["let", "'s"], ["lem", "me"]) or "let's" in lowers[:2] or lowers[:1] == ["lemme"]:
+        return "speaker" if lowers[1:2] == ["me"] or lowers[:1] == ["lemme"] else "both"
+    if sent.language == "en" and en_imperative(sent) is not None and not any(
+            t.lower in _FIRST and t.dep in ("nsubj", "nsubjpass") for t in sent.tokens):
+        return "addressee"  # "Shoot me an email with the details": the one told does it (round 44)
     lets = next((k for k, w in enumerate(lowers[:4]) if w in ("давайте", "давай")), None)
     if lets is not None:  # «давайте я…» = let me (round 42: the imperative made it the listener's), «давайте вы…»
         nxt = lowers[lets + 1] if lets + 1 < len(lowers) else ""
@@ -373,8 +382,9 @@ def assignment(sent: Sentence, d: Optional[Decision], p_assign: Optional[float],
     use_head = p_assign is not None and sent.language != "ru"
     group = len(session.participants) > 2
     named = named_owners(sent, session, speaker)
+    plain = not group and (handed or (sent.language != "ru" and en_dated_imperative(sent) is not None))
     clear = use_head and ((group and (clear_assignment(sent.text) or (bool(named or called) and dated_task(sent))))
-                          or handed or (not group and en_dated_imperative(sent) is not None))
+                          or handed or plain)
     if use_head:
         if p_assign < threshold and not clear:  # type: ignore[operator]
             return None
@@ -382,7 +392,7 @@ def assignment(sent: Sentence, d: Optional[Decision], p_assign: Optional[float],
         return None
     parts = [(p.id, p.name) for p in session.participants]
     target = assignment_target(sent.text, parts, speaker, receiver, named, called)
-    if target is None and handed and not group and receiver is not None:  # "Homework: watch the two videos…"
+    if target is None and plain and receiver is not None:  # "Homework: watch…", "Do me a favour and send me…"
         target = Assignee(receiver, (receiver,), "addressee")
     if target is None or not firm_task(sent.text, target.how, pair=len(parts) <= 2):
         return None
