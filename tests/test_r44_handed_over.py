@@ -360,3 +360,10 @@ def test_im_on_it_commits_in_a_word() -> None:
     before = parse_texts(["Take a look at my pull request when you can."], language="en")[0]
     assert commits_in_a_word(parse_texts(["I'm on it."], language="en")[0][0], before)
     assert not commits_in_a_word(parse_texts(["I'm tired."], language="en")[0][0], before)
+
+
+def test_a_possessive_before_a_hyphenated_noun_names_the_person_after_the_whole_word() -> None:
+    from sessionscope.report.tasktext import _ru_possessives
+
+    names, person = {"kim": "Ким", "sam": "Сэм"}, {"1": "sam", "2": "kim"}
+    assert _ru_possessives("гляну ваш пулл-реквест", names, person, {"sam"}) == "гляну пулл-реквест Кима"

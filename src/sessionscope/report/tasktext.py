@@ -37,7 +37,9 @@ _RU_RE = re.compile(r"(?<![\w-])(" + "|".join(_RU) + r")(?![\w-])", re.IGNORECAS
 _RU_POSS = re.compile(r"(?<![\w-])(?:(мо|тво)(?:й|я|ё|е|и|его|ей|ю|ем|им|их|ими|ею)|(ваш)(?:|а|е|и|у|его|ей|ем|им|их|ими|ею))"
                       r"(?![\w-])", re.IGNORECASE)
 _RU_POSS_PERSON = {"мо": "1", "тво": "2", "ваш": "2"}
-_RU_WORD_AFTER = re.compile(r"\s*([а-яё]+)", re.IGNORECASE)
+# a word after a possessive, a hyphenated one whole («ваш пулл-реквест» → «пулл-реквест Кима», not «пулл Кима-реквест»;
+# round 44)
+_RU_WORD_AFTER = re.compile(r"\s*([а-яё]+(?:-[а-яё]+)*)(?![\w-])", re.IGNORECASE)
 #: prepositions after which "меня"/"тебя"/"вас" are genitive ("у меня", "для тебя") and "мне"/"тебе"/"вам" locative
 _RU_GENT_AFTER = frozenset({"у", "для", "от", "без", "до", "около", "кроме", "вместо", "после", "возле", "ради"})
 _RU_LOCT_AFTER = frozenset({"о", "об", "обо", "при"})
