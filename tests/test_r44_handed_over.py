@@ -367,3 +367,28 @@ def test_a_possessive_before_a_hyphenated_noun_names_the_person_after_the_whole_
 
     names, person = {"kim": "Ким", "sam": "Сэм"}, {"1": "sam", "2": "kim"}
     assert _ru_possessives("гляну ваш пулл-реквест", names, person, {"sam"}) == "гляну пулл-реквест Кима"
+
+
+@pytest.mark.parametrize(("text", "language", "task"), [
+    ("спасибо за новости по миграции мне нужно чтобы вы выяснили какие сервисы остались", "ru",
+     "выяснили какие сервисы остались"),
+    ("thanks for the update on the migration i need you to check which services are left", "en",
+     "check which services are left"),
+    ("Thanks for the update, I need you to check it.", "en", "Thanks for the update, I need you to check it."),
+    ("Great, make sure you talk to Oleg.", "en", "make sure you talk to Oleg."),
+])
+def test_a_frame_after_a_clause_of_its_own_counts_in_text_without_punctuation(text: str, language: str,
+                                                                                task: str) -> None:
+    from sessionscope.analysis.extract.actions import task_start
+
+    assert text[task_start(text, language):] == task
+
+
+def test_a_call_without_punctuation_keeps_the_tasks_handed_over() -> None:
+    rows = _rows([
+        ("maria", "спасибо за новости по миграции мне нужно чтобы вы выяснили какие сервисы ещё на старом кластере"),
+        ("ivan", "хорошо выясню"),
+    ])
+    out = _items(rows, "ru", {"ivan": "Иван", "maria": "Мария"})
+    assert [(a.task, a.owner) for a in out.action_items if a.utterance_id == "u0001"] == [
+        ("выяснить какие сервисы ещё на старом кластере", "ivan")]

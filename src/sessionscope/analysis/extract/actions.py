@@ -613,7 +613,7 @@ _RU_TAIL = re.compile(r"(?<!\w)(ладно|хорошо|тогда|обязат�
 _EN_LEAD = re.compile(
     r"^(?:(?:um+|uh+|er+m?|so|and|okay|ok|'kay|kay|well|right|now|then|oh|yeah|alright|all right|first|firstly|"
     r"ultimately|basically|actually|like|anyway|i guess|guess|i think|i suppose|in return|in turn|in that case|"
-    r"by the way|for my part)\b[\s,.]*)+", re.IGNORECASE)
+    r"by the way|for my part|great|perfect|cool|excellent|sure)\b[\s,.]*)+", re.IGNORECASE)
 _EN_PERSON_FRAME = re.compile(
     r"^(?:and |so |then )?(?:you(?: two| guys| all)?|i|we)(?:'re| are|'m| am)?(?: just| also| then)?"
     r"(?: ?(?:(?:just|also|really|probably|definitely) )?(?:going to|gonna|'ll|will|have to|need to|should|must|be|can|"
@@ -705,6 +705,20 @@ _RU_HANDOVER_FRAME = re.compile(
     re.IGNORECASE)
 
 
+# in text without punctuation a frame may come after a clause of its own ("thanks for the update i need you to…",
+# «спасибо за новости мне нужно чтобы вы выяснили…»): found anywhere there (round 44)
+_EN_HANDOVER_ANY = re.compile(r"(?<![\w'-])" + _EN_HANDOVER_FRAME.pattern[1:] + r"|(?<![\w'-])" + _EN_WANT_YOU.pattern[1:],
+                              re.IGNORECASE)
+_RU_HANDOVER_ANY = re.compile(r"(?<![\w-])" + _RU_HANDOVER_FRAME.pattern[1:], re.IGNORECASE)
+
+
+def _handover_in_bare(text: str, language: str) -> Optional[re.Match[str]]:
+    """A frame of a task handed over anywhere in a text with no punctuation at all, else ``None``."""
+    if re.search(r"[.,!?;:—]", text):
+        return None
+    return (_RU_HANDOVER_ANY if language == "ru" else _EN_HANDOVER_ANY).search(text)
+
+
 def task_start(text: str, language: str) -> int:
     """Where the task starts in ``text``: after leading fillers and a "you / I / we will / can / want to…" frame
     (English), a word of transition (Russian)."""
@@ -716,12 +730,16 @@ def _task_start(text: str, language: str) -> int:
         m = _RU_LEAD.match(text)
         start = m.end() if m and m.end() < len(text.rstrip()) else 0
         h = _RU_HANDOVER_FRAME.match(text[start:])
+        if h is None and (anywhere := _handover_in_bare(text, "ru")) is not None:
+            return anywhere.end()
         return start + (h.end() if h else 0)
     m = _EN_LEAD.match(text)
     start = m.end() if m else 0
     h = _EN_HANDOVER_FRAME.match(text[start:]) or _EN_LET_ME.match(text[start:])
     if h is not None:
         return start + h.end()
+    if (anywhere := _handover_in_bare(text, "en")) is not None:
+        return anywhere.end()
     r = _EN_REQUEST_FRAME.match(text[start:])
     if r is not None:
         return start + r.end()
