@@ -392,3 +392,19 @@ def test_a_call_without_punctuation_keeps_the_tasks_handed_over() -> None:
     out = _items(rows, "ru", {"ivan": "Иван", "maria": "Мария"})
     assert [(a.task, a.owner) for a in out.action_items if a.utterance_id == "u0001"] == [
         ("выяснить какие сервисы ещё на старом кластере", "ivan")]
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("Next time, bring the numbers from the last sprint.", True),
+    ("Send me the draft by Friday.", True),
+    ("Do me a favour and send me the recording tonight.", True),
+    ("Plan the week on Sunday evening, it takes fifteen minutes.", False),  # when a habit is done, not by when
+    ("Review your goals on Friday.", False),
+    ("Don't send it before Friday.", False),
+    ("Send me the draft.", False),  # no deadline
+])
+def test_an_imperative_with_a_deadline_asks(text: str, asks: bool) -> None:
+    from sessionscope.analysis.extract.accept import en_dated_imperative
+    from sessionscope.language.nlp import parse_texts
+
+    assert (en_dated_imperative(parse_texts([text], language="en")[0][0]) is not None) is asks

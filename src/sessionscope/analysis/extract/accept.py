@@ -232,6 +232,10 @@ def _en_request_start(sent: Sentence) -> Optional[tuple[int, Optional[str]]]:
     return None
 
 
+# a weekday said bare ("Plan the week on Sunday evening, it takes fifteen minutes.") tells when a habit is done as
+# often as by when a task is due: no deadline that makes an imperative a request
+_EN_WHEN_NOT_BY = re.compile(r"^(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+                             r"(?:\s+(?:morning|afternoon|evening|night))?$", re.IGNORECASE)
 # "do me a favour and send me the recording": the task is the verb after it
 _EN_FAVOUR = re.compile(r"^\W*(?:please\W+)?do me a favou?r\W+(?:and\s+)?", re.IGNORECASE)
 
@@ -240,7 +244,8 @@ def en_dated_imperative(sent: Sentence, *, dated: bool = True) -> Optional[tuple
     """Where the task of an English imperative with a deadline starts ("Next time, bring the numbers from the last
     sprint.", "Send me the draft by Friday.", "Do me a favour and send me the recording tonight."): asked as plainly
     as "could you…" (round 44); ``None`` for none, a negated one ("don't send it before Friday") or one the request
-    rule reads as no task ("tell me…", "show me…"). ``dated=False``: with or without a deadline."""
+    rule reads as no task ("tell me…", "show me…"). A bare weekday ("on Sunday evening") is no deadline here: it tells
+    when as often as by when. ``dated=False``: with or without a deadline."""
     from sessionscope.analysis.extract.recommendations import en_imperative
 
     favour = _EN_FAVOUR.match(sent.text)
@@ -249,7 +254,8 @@ def en_dated_imperative(sent: Sentence, *, dated: bool = True) -> Optional[tuple
     else:
         verb = en_imperative(sent)
         at = None if verb is None else next((t for t in sent.tokens if t.lower == verb), None)
-    if at is None or at.lower in _EN_NOT_TASK or (dated and find_due(sent.text) is None):
+    due = find_due(sent.text)
+    if at is None or at.lower in _EN_NOT_TASK or (dated and (due is None or _EN_WHEN_NOT_BY.match(due.text))):
         return None
     if re.search(r"\b(?:don't|do not|never|dont)\s+$", sent.text[: at.idx], re.IGNORECASE):
         return None
