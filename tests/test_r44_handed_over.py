@@ -408,3 +408,31 @@ def test_an_imperative_with_a_deadline_asks(text: str, asks: bool) -> None:
     from sessionscope.language.nlp import parse_texts
 
     assert (en_dated_imperative(parse_texts([text], language="en")[0][0]) is not None) is asks
+
+
+@pytest.mark.parametrize(("text", "veto"), [
+    ("In return, let me tell you how I prepare for the quarterly review with the directors.", True),
+    ("Let me explain the idea.", True),
+    ("Let me ask you something.", True),
+    ("Let me show you the dashboard next time.", False),  # later: a task
+    ("Let me send you the link.", False),
+])
+def test_let_me_tell_you_is_said_now_not_a_task(text: str, veto: bool) -> None:
+    from sessionscope.analysis.extract.actions import action_rule
+    from sessionscope.language.nlp import parse_texts
+
+    hit = action_rule(parse_texts([text], language="en")[0][0])
+    assert (hit is not None and hit.veto and hit.rule == "speech_act") is veto
+
+
+def test_a_russian_imperative_taken_up_in_a_word() -> None:
+    rows = _rows([
+        ("olga", "К следующей встрече пришлите мне, пожалуйста, ссылку на скрипт."),
+        ("tim", "Пришлю. А вы попросите у техподдержки доступ до этого."),
+        ("olga", "Попрошу."),
+    ])
+    out = _items(rows, "ru", {"tim": "Тимур", "olga": "Ольга"})
+    got = {a.utterance_id: (a.task, a.owner) for a in out.action_items}
+    assert got["u0001"] == ("прислать мне ссылку на скрипт", "tim")
+    assert "u0002" not in got  # «Пришлю.»: the task listed already
+    assert got["u0003"] == ("попрошу у техподдержки доступ до этого", "olga")

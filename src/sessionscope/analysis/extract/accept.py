@@ -275,6 +275,18 @@ def _ru_future_question(sent: Sentence) -> Optional[Token]:
     return None if "не" in before or any(w in ("вы", "ты") for w in before[:-1]) else verb
 
 
+def _ru_imperative(sent: Sentence) -> Optional[Token]:
+    """The verb of a Russian imperative said to the listener («А вы попросите у техподдержки доступ до этого.»; the
+    tagger may read «попросите» as the future, which asks as much), for one who commits to it in a word («Попрошу.»;
+    round 44): the first such verb, not «давай(те)», not negated, no verb of saying or being; ``None`` otherwise."""
+    toks = list(sent.tokens)
+    k = next((n for n, t in enumerate(toks) if t.pos == "VERB" and (t.feats.get("Mood") == "Imp" or (
+        t.feats.get("Person") == "2" and t.feats.get("Tense") == "Fut"))), None)  # «вы попросите» read either way
+    if k is None or toks[k].lower in ("давай", "давайте") or toks[k].lemma in _RU_NOT_TASK:
+        return None
+    return None if k > 0 and toks[k - 1].lower == "не" else toks[k]
+
+
 def _request(sent: Sentence, gender: Optional[str] = None, *,
              imperative: str = "dated") -> Optional[tuple[str, Optional[Due]]]:
     """The task a sentence asks the listener to do, in the listener's words, and its due expression (``gender``: the
@@ -285,7 +297,7 @@ def _request(sent: Sentence, gender: Optional[str] = None, *,
     if sent.language == "ru":
         m = _RU_REQUEST.search(text)
         if m is None:  # «Попробуешь новый линтер до нашего созвона?»: a question in the listener's future asks too
-            asked = _ru_future_question(sent)
+            asked = _ru_future_question(sent) or (_ru_imperative(sent) if imperative == "any" else None)
             if asked is None:
                 return None
             start, gerund = asked.idx, asked.lemma
@@ -721,7 +733,8 @@ def commits_in_a_word(sent: Sentence, before: Sequence[Sentence]) -> bool:
         return True
     return any(t.lemma.replace("ё", "е") == lemma and (t.feats.get("Mood") == "Imp" or t.feats.get("VerbForm") == "Inf")
                for b in before for t in b.tokens) or any(
-        (q := _ru_future_question(b)) is not None and q.lemma.replace("ё", "е") == lemma for b in before)
+        (q := _ru_future_question(b) or _ru_imperative(b)) is not None and q.lemma.replace("ё", "е") == lemma
+        for b in before)
 
 
 def other_before(speaker: str, speakers: Sequence[str], index: int) -> Optional[int]:
@@ -795,7 +808,9 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
                 return phrase + (f" ({when.group(0).strip()})" if when else ""), None
     if k is not None and (elliptic(task, sent) or takes_up_advice(task, sent)):
         # "Take a look at my pull request." — "I'm on it.": an imperative not listed as advice asks too (round 44)
+        # (Russian: only the verb the reply repeats, «Попрошу.» to «попросите…», not «Давайте я запишу.» to «пришлите…»)
         found = next((f for prev in reversed(parsed[k]) if prev.language == sent.language
+                      and (sent.language != "ru" or commits_in_a_word(sent, [prev]))
                       and (f := _request(prev, gender, imperative="any")) is not None), None)
         if found is not None:
             return found

@@ -74,6 +74,10 @@ def _english(sent: Sentence) -> Optional[RuleHit]:
         return veto(KIND, "conditional")
     if search(r"\b(i'll|i will|i'm going to) (talk|speak|say something) about\b|\bi'll (be honest|tell you (what|a story|something)|give you an example|admit)|\bi (will|'ll) never\b|\bi can't\b|\bi cannot\b", t):
         return veto(KIND, "speech_act")
+    # round 44: "let me tell you how I prepare…", "let me explain", "let me ask you something", "let me give you an
+    # example" — said now, in the meeting, unless a deadline makes it later ("let me show you next time")
+    if due is None and search(r"\blet me (tell|explain|ask|show|give you an example|walk you through|remind you)\b", t):
+        return veto(KIND, "speech_act")
     # "I'll present it at the next meeting" is a task; "today" is the meeting itself
     if meeting_itself(t) and (due is None or search(r"^(today|tonight|now|this (morning|afternoon))$", norm(due.text))):
         return veto(KIND, "meeting_itself")
