@@ -395,7 +395,7 @@ def test_a_call_without_punctuation_keeps_the_tasks_handed_over() -> None:
 
 
 @pytest.mark.parametrize(("text", "asks"), [
-    ("Next time, bring the numbers from the last sprint.", True),
+    ("Next time, bring the numbers from the last sprint.", False),  # "next time" says when as often as by when
     ("Send me the draft by Friday.", True),
     ("Do me a favour and send me the recording tonight.", True),
     ("Plan the week on Sunday evening, it takes fifteen minutes.", False),  # when a habit is done, not by when
@@ -436,3 +436,14 @@ def test_a_russian_imperative_taken_up_in_a_word() -> None:
     assert got["u0001"] == ("прислать мне ссылку на скрипт", "tim")
     assert "u0002" not in got  # «Пришлю.»: the task listed already
     assert got["u0003"] == ("попрошу у техподдержки доступ до этого", "olga")
+
+
+def test_next_time_is_read_as_the_models_were_trained() -> None:
+    from sessionscope.analysis.extract.check import _next_time_only
+    from sessionscope.analysis.extract.dates import find_due
+    from sessionscope.analysis.extract.heads import CUE_NAMES, cue_features
+
+    text = "I'll show you the new dashboard next time."
+    assert find_due(text) is not None and find_due(text, next_time=False) is None
+    assert cue_features(text)[CUE_NAMES.index("due")] == 0  # the heads' due cue: as trained, before round 44
+    assert _next_time_only("next time") and not _next_time_only("by Friday")

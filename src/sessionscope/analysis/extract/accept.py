@@ -27,7 +27,7 @@ import re
 from collections.abc import Sequence
 from typing import Optional
 
-from sessionscope.analysis.extract.dates import Due, find_due, without_due
+from sessionscope.analysis.extract.dates import Due, find_due, when_not_by, without_due
 from sessionscope.language.nlp import Sentence, Token
 from sessionscope.text import strip_markup
 
@@ -232,10 +232,6 @@ def _en_request_start(sent: Sentence) -> Optional[tuple[int, Optional[str]]]:
     return None
 
 
-# a weekday said bare ("Plan the week on Sunday evening, it takes fifteen minutes.") tells when a habit is done as
-# often as by when a task is due: no deadline that makes an imperative a request
-_EN_WHEN_NOT_BY = re.compile(r"^(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-                             r"(?:\s+(?:morning|afternoon|evening|night))?$", re.IGNORECASE)
 # "do me a favour and send me the recording": the task is the verb after it
 _EN_FAVOUR = re.compile(r"^\W*(?:please\W+)?do me a favou?r\W+(?:and\s+)?", re.IGNORECASE)
 
@@ -255,7 +251,7 @@ def en_dated_imperative(sent: Sentence, *, dated: bool = True) -> Optional[tuple
         verb = en_imperative(sent)
         at = None if verb is None else next((t for t in sent.tokens if t.lower == verb), None)
     due = find_due(sent.text)
-    if at is None or at.lower in _EN_NOT_TASK or (dated and (due is None or _EN_WHEN_NOT_BY.match(due.text))):
+    if at is None or at.lower in _EN_NOT_TASK or (dated and (due is None or when_not_by(due.text))):
         return None
     if re.search(r"\b(?:don't|do not|never|dont)\s+$", sent.text[: at.idx], re.IGNORECASE):
         return None
@@ -799,6 +795,8 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
             text = strip_markup(said.text)
             text = _ADVICE_ASIDE.sub("", text, count=1)
             text = text[task_start(text, said.language):]
+            if (lead := find_due(text)) is not None and lead.char_start == 0:  # "Next time, bring…": when, then what
+                text = text[lead.char_end:].lstrip(" ,")
             text = text[m.end():] if (m := _ADVICE_FRAME.match(text)) else text
             phrase = " ".join(text.split())
             phrase = re.sub(r"[\s,.!?…]+$", "", phrase)

@@ -381,13 +381,18 @@ def firm_task(text: str, how: str, *, pair: bool) -> bool:
     ("you'll…", "I'd like you to…", «за тобой…»), hand it over in so many words (:func:`handed_over`: "one thing for
     you to do: …") or say by when.
     """
-    from sessionscope.analysis.extract.dates import find_due
+    from sessionscope.analysis.extract.dates import find_due, when_not_by
     from sessionscope.analysis.extract.heads import tokens
 
     if not pair or how in ("group", "named") or handed_over(text):
         return True
     low = " ".join(tokens(text))
-    return bool(_FIRM.search(low) or _DEADLINE.search(low)) or find_due(text) is not None
+    due = find_due(text)
+    # "next time" or a bare weekday says when as often as by when (round 44: "Next time, write their questions down…"
+    # is advice for the next presentation)
+    if due is not None and when_not_by(due.text) and not _DEADLINE.search(low.replace("next time", " ")):
+        return bool(_FIRM.search(low))
+    return bool(_FIRM.search(low) or _DEADLINE.search(low)) or due is not None
 
 
 _STATE_VERBS = frozenset({"be", "have", "seem", "feel", "like", "love", "hate", "know", "think", "hope", "wish", "want",

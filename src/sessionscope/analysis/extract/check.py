@@ -159,10 +159,19 @@ def item_features(session: Session, index: dict[str, int], item: Recommendation 
         getattr(item, "text", "") or ""
     flag = bool(getattr(item, "in_meeting", False) if kind == "action" else getattr(item, "procedure", False))
     owner = getattr(item, "owner", None) if kind == "action" else None
-    due = bool(getattr(item, "due_date", None) or getattr(item, "due_text", None))
+    due_text = getattr(item, "due_text", None)
+    # as the check was trained: a "next time" (a due expression since round 44) counts as none
+    due = bool(due_text or getattr(item, "due_date", None)) and not (due_text and _next_time_only(due_text))
     return kind, text, check_features(text, confidence=item.confidence, method=item.method, flag=flag, owner=owner,
                                       speaker=utt.speaker, due=due, next_speaker=nxt.speaker if nxt else None,
                                       next_text=nxt.text if nxt else None)
+
+
+def _next_time_only(due_text: str) -> bool:
+    """Whether ``due_text`` is only a "next time" (round 44), which the check never saw as a due expression."""
+    from sessionscope.analysis.extract.dates import find_due
+
+    return find_due(due_text, next_time=False) is None and find_due(due_text) is not None
 
 
 def rescored(check: ItemCheck, session: Session, parsed: Sequence[Sequence[Sentence]],
