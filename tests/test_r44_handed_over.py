@@ -410,19 +410,27 @@ def test_an_imperative_with_a_deadline_asks(text: str, asks: bool) -> None:
     assert (en_dated_imperative(parse_texts([text], language="en")[0][0]) is not None) is asks
 
 
-@pytest.mark.parametrize(("text", "veto"), [
+@pytest.mark.parametrize(("text", "now"), [
     ("In return, let me tell you how I prepare for the quarterly review with the directors.", True),
     ("Let me explain the idea.", True),
     ("Let me ask you something.", True),
     ("Let me show you the dashboard next time.", False),  # later: a task
     ("Let me send you the link.", False),
 ])
-def test_let_me_tell_you_is_said_now_not_a_task(text: str, veto: bool) -> None:
-    from sessionscope.analysis.extract.actions import action_rule
+def test_let_me_tell_you_is_said_now_not_a_task(text: str, now: bool) -> None:
+    from sessionscope.analysis.extract.actions import said_now
     from sessionscope.language.nlp import parse_texts
 
-    hit = action_rule(parse_texts([text], language="en")[0][0])
-    assert (hit is not None and hit.veto and hit.rule == "speech_act") is veto
+    assert said_now(parse_texts([text], language="en")[0][0]) is now
+
+
+def test_let_me_tell_you_lists_no_task_on_a_call() -> None:
+    rows = _rows([
+        ("tim", "Interesting. I usually show everything."),
+        ("olga", "In return, let me tell you how I prepare for the quarterly review with the directors."),
+    ])
+    out = _items(rows, "en", {"tim": "Tim", "olga": "Olga"})
+    assert not [a for a in out.action_items if a.utterance_id == "u0002"]
 
 
 def test_a_russian_imperative_taken_up_in_a_word() -> None:

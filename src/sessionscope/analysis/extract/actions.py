@@ -74,10 +74,6 @@ def _english(sent: Sentence) -> Optional[RuleHit]:
         return veto(KIND, "conditional")
     if search(r"\b(i'll|i will|i'm going to) (talk|speak|say something) about\b|\bi'll (be honest|tell you (what|a story|something)|give you an example|admit)|\bi (will|'ll) never\b|\bi can't\b|\bi cannot\b", t):
         return veto(KIND, "speech_act")
-    # round 44: "let me tell you how I prepare…", "let me explain", "let me ask you something", "let me give you an
-    # example" — said now, in the meeting, unless a deadline makes it later ("let me show you next time")
-    if due is None and search(r"\blet me (tell|explain|ask|show|give you an example|walk you through|remind you)\b", t):
-        return veto(KIND, "speech_act")
     # "I'll present it at the next meeting" is a task; "today" is the meeting itself
     if meeting_itself(t) and (due is None or search(r"^(today|tonight|now|this (morning|afternoon))$", norm(due.text))):
         return veto(KIND, "meeting_itself")
@@ -133,6 +129,17 @@ def _english(sent: Sentence) -> Optional[RuleHit]:
     if m and due is not None and m.group(3) not in _EN_NON_TASK - _EN_WEAK_TASK:
         return RuleHit(KIND, 0.75, "assignment", owner="addressee", task_start=_orig_offset(sent, m.start(3)))
     return None
+
+
+_SAID_NOW = re.compile(r"\blet me (?:tell|explain|ask|show|give you an example|walk you through|remind you)\b",
+                       re.IGNORECASE)
+
+
+def said_now(sent: Sentence) -> bool:
+    """Whether an English sentence is a move said now, in the meeting, not a task: "let me tell you how I prepare…",
+    "let me explain", "let me ask you something" (round 44), unless a deadline makes it later ("let me show you next
+    time")."""
+    return sent.language == "en" and bool(_SAID_NOW.search(norm(sent.text))) and find_due(sent.text) is None
 
 
 def _orig_offset(sent: Sentence, norm_offset: int) -> int:
@@ -842,5 +849,5 @@ def task_phrase(sent: Sentence, hit: RuleHit, *, max_words: int = 14) -> str:
 
 
 __all__ = ["action_rule", "habitual_context", "in_meeting", "in_meeting_move", "next_clause_cut", "no_task_promised",
-           "not_promised", "rating_or_ask",
+           "not_promised", "rating_or_ask", "said_now",
            "receives_only", "task_phrase", "task_start", "then_can"]

@@ -47,6 +47,7 @@ from sessionscope.analysis.extract.actions import (
     habitual_context,
     in_meeting_move,
     not_promised,
+    said_now,
     task_phrase,
     task_start,
 )
@@ -431,10 +432,13 @@ def own_due(sent: Sentence, task_at: Optional[int], due: Optional[Due], session_
 
 
 def _in_context(d: Optional[Decision], calibrated: bool, *, story: bool,
-                informal: bool) -> tuple[Optional[Decision], bool]:
-    """:func:`decide`'s result, less a recommendation or an action item in a story's quoted words (``story``) and a
-    recommendation in informal talk (``informal``: no advice to the listener)."""
-    if d is not None and ((story and d.kind in ("recommendation", "action")) or (informal and d.kind == "recommendation")):
+                informal: bool, now: bool = False) -> tuple[Optional[Decision], bool]:
+    """:func:`decide`'s result, less a recommendation or an action item in a story's quoted words (``story``), a
+    recommendation in informal talk (``informal``: no advice to the listener) and an action item said now, in the
+    meeting (``now``: "let me tell you how I prepare…", :func:`~.actions.said_now`; round 44, after the decision, so
+    that the heads' inputs stay as trained)."""
+    if d is not None and ((story and d.kind in ("recommendation", "action")) or (informal and d.kind == "recommendation")
+                          or (now and d.kind == "action")):
         return None, False
     return d, calibrated
 
@@ -633,7 +637,7 @@ def extract_items(
             row = head_logits[i][j] if head_logits is not None else None
             d, calibrated = punctuated_floor(*decide(sent, hits, p, heads, row, cfg), bare=bare)
             story = (i, j) in quoted and sent.language == "en"
-            d, calibrated = _in_context(d, calibrated, story=story, informal=(i, j) in informal)
+            d, calibrated = _in_context(d, calibrated, story=story, informal=(i, j) in informal, now=said_now(sent))
             if d is None and not story:  # "Will do." to the other's request or advice (round 43)
                 d, calibrated = in_a_word(sent, i, speakers, parsed, advice, hits, heads, row, handed)
             width = getattr(heads, "row_width", len(heads.labels)) if heads is not None else 0
