@@ -69,7 +69,9 @@ def _is_pasty(t: str) -> bool:
 
 def _english(sent: Sentence) -> Optional[RuleHit]:
     t = norm(sent.text)
-    due = find_due(sent.text)
+    # "next time" (a due expression since round 44) says when as often as by when: it makes no weak "we can…" a
+    # commitment and no imperative a task here, and the stackers read these hits as they were trained
+    due = find_due(sent.text, next_time=False)
     if search(r"^(and |but |so )?(if|when|unless|whether|once)\b|\bi('d| would)( not)? (have|do)\b", t):
         return veto(KIND, "conditional")
     if search(r"\b(i'll|i will|i'm going to) (talk|speak|say something) about\b|\bi'll (be honest|tell you (what|a story|something)|give you an example|admit)|\bi (will|'ll) never\b|\bi can't\b|\bi cannot\b", t):
