@@ -455,3 +455,11 @@ def test_next_time_is_read_as_the_models_were_trained() -> None:
     assert find_due(text) is not None and find_due(text, next_time=False) is None
     assert cue_features(text)[CUE_NAMES.index("due")] == 0  # the heads' due cue: as trained, before round 44
     assert _next_time_only("next time") and not _next_time_only("by Friday")
+
+
+def test_a_russian_question_with_its_subject_before_the_adverb_still_asks() -> None:
+    from sessionscope.analysis.extract.accept import _ru_future_question
+    from sessionscope.language.nlp import parse_texts
+
+    verb = _ru_future_question(parse_texts(["Вы завтра пришлёте отчёт?"], language="ru")[0][0])
+    assert verb is not None and verb.lemma == "прислать"

@@ -267,8 +267,7 @@ def _ru_future_question(sent: Sentence) -> Optional[Token]:
     verb = next((t for t in sent.tokens if t.pos in ("VERB", "AUX")), None)
     if verb is None or verb.feats.get("Person") != "2" or verb.feats.get("Tense") != "Fut" or verb.lemma in _RU_NOT_TASK:
         return None
-    before = [t.lower for t in sent.tokens if t.idx < verb.idx]
-    return None if "не" in before or any(w in ("вы", "ты") for w in before[:-1]) else verb
+    return None if "не" in [t.lower for t in sent.tokens if t.idx < verb.idx] else verb
 
 
 def _ru_imperative(sent: Sentence) -> Optional[Token]:

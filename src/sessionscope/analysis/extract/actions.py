@@ -56,7 +56,7 @@ _EN_FRAME_REST = re.compile(r"^(?:(?:is|are|will be)\s+)?(?:to\s+)?(?:(?:both|al
 _EN_TASK_FOR = re.compile(r"\b(?:homework|task|assignment|action item|to-do|todo|next step|thing)s? for (you|me|us)\b[^:]{0,30}:",
                           re.IGNORECASE)
 # homework as a label: "Homework: watch the two videos…" is the listener's (round 44; the empty group says so)
-_EN_HOMEWORK = re.compile(r"^(?:(?:so|and|okay|ok|right|then|alright)[,\s]+)*(?:your |the )?home ?work()?\s*:\s*(?=\w)",
+_EN_HOMEWORK = re.compile(r"^(?:(?:so|and|okay|ok|right|then|alright)[,\s]+)*(?:your |the )?home ?work()\s*:\s*(?=\w)",
                           re.IGNORECASE)
 _EN_DISCOURSE_LET = {"see", "say", "talk", "think", "start", "move", "go", "get", "look", "be", "wrap", "recap", "summarize",
                      "pause", "stop", "take", "jump", "discuss", "focus", "begin", "continue", "keep", "hear", "imagine",
