@@ -463,3 +463,14 @@ def test_a_russian_question_with_its_subject_before_the_adverb_still_asks() -> N
 
     verb = _ru_future_question(parse_texts(["Вы завтра пришлёте отчёт?"], language="ru")[0][0])
     assert verb is not None and verb.lemma == "прислать"
+
+
+def test_a_pointing_object_stops_at_the_nearest_request_that_points_too() -> None:
+    rows = _rows([
+        ("robert", "You can also set reminders, so you don't have to check the spreadsheet every morning."),
+        ("maya", "Could you set one up for my team?"),
+        ("robert", "I'll set it up on Friday and send you the link."),
+    ])
+    out = _items(rows, "en", {"robert": "Robert", "maya": "Maya"})
+    got = {a.utterance_id: a.task for a in out.action_items}
+    assert "reminders" not in got["u0003"]  # "one" is what "it" stands for, not the reminders two lines up

@@ -511,13 +511,23 @@ def _verb_of(sent: Sentence, k: int, lemma: str) -> bool:
     return tok.pos == "VERB" or (sent.language == "en" and imperative_read_as_noun(sent, k))
 
 
+_POINTING_OBJECTS = frozenset({"it", "one", "ones", "them", "this", "that", "these", "those", "его", "её", "ее", "их",
+                               "это"})
+
+
 def _mentions(sent: Sentence, lemma: str) -> bool:
     """Whether ``sent`` says a word of ``lemma`` that the tagger did not read as a verb: what the promise points to may
     be said there unread, so an object is not looked for further back (round 43: "Book a room for the workshop." — "OK,
-    I'll book it tomorrow." took "the training" from "I will book the training…" before). A verb said without an object
-    («Пришлите, пожалуйста») does not stop the search."""
-    return any((t.lemma.replace("ё", "е") == lemma or t.lower.replace("ё", "е") == lemma) and t.pos != "VERB"
-               for t in sent.tokens)
+    I'll book it tomorrow." took "the training" from "I will book the training…" before); or says the verb with an
+    object that points back itself (round 44: "Could you set one up for my team?" — "I'll set it up on Friday…" took
+    "reminders" from "You can also set reminders…" two lines up). A verb said without an object («Пришлите,
+    пожалуйста») does not stop the search."""
+    if any((t.lemma.replace("ё", "е") == lemma or t.lower.replace("ё", "е") == lemma) and t.pos != "VERB"
+           for t in sent.tokens):
+        return True
+    return any(_verb_of(sent, k, lemma) and any(t.head == k and t.dep in ("dobj", "obj") and t.lower in _POINTING_OBJECTS
+                                                 for t in sent.tokens)
+               for k in range(len(sent.tokens)))
 
 
 def _en_noun_object(prev: Sentence, lemma: str) -> Optional[str]:
