@@ -474,3 +474,27 @@ def test_a_pointing_object_stops_at_the_nearest_request_that_points_too() -> Non
     out = _items(rows, "en", {"robert": "Robert", "maya": "Maya"})
     got = {a.utterance_id: a.task for a in out.action_items}
     assert "reminders" not in got["u0003"]  # "one" is what "it" stands for, not the reminders two lines up
+
+
+def test_a_russian_task_handed_over_leaves_the_speakers_own_clause_and_thanks_list_nothing() -> None:
+    rows = _rows([
+        ("robert", "Можете посмотреть мою следующую презентацию, прежде чем я её отправлю?"),
+        ("maya", "Конечно, пришлите до вторника, в среду дам комментарии."),
+        ("maya", "Спасибо, было полезно."),
+    ])
+    out = _items(rows, "ru", {"robert": "Роберт", "maya": "Майя"})
+    got = {a.utterance_id: (a.task, a.due_text, a.owner) for a in out.action_items}
+    assert got["u0002"] == ("прислать", "до вторника", "robert")  # «в среду дам комментарии» is Майя's own
+    assert not [r for r in out.recommendations if r.utterance_id == "u0003"]
+
+
+@pytest.mark.parametrize(("phrase", "want"), [
+    ("пришлите, в среду дам комментарии", "пришлите"),
+    ("пришлите отчёт, а я посмотрю", "пришлите отчёт"),
+    ("посмотрите каналы, которые я прислал", "посмотрите каналы, которые я прислал"),  # no first-person verb opens it
+])
+def test_the_speakers_own_clause_after_a_comma(phrase: str, want: str) -> None:
+    from sessionscope.analysis.extract.stage import _without_own_clause
+    from sessionscope.language.nlp import parse_texts
+
+    assert _without_own_clause(phrase, parse_texts([phrase], language="ru")[0][0]) == want

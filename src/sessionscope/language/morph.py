@@ -177,6 +177,16 @@ def task_for_listener(phrase: str, *, wished: bool = False) -> str:
     return "".join([*out, phrase[last:]]).strip()
 
 
+def first_person_verb_likely(word: str) -> bool:
+    """Whether the dictionary's likeliest reading of a Russian ``word`` is a verb in the first person («дам», «пришлю»,
+    «позвоню»; round 44); ``False`` without pymorphy3."""
+    try:
+        parses = morph().parse(word.casefold())
+    except ImportError:
+        return False
+    return bool(parses) and parses[0].tag.POS == "VERB" and parses[0].tag.person == "1per"
+
+
 def transitive_verb(word: str) -> bool:
     """Whether the dictionary's likeliest reading of a Russian ``word`` is a transitive verb ("посмотрю", not
     "позвоню"); ``False`` without pymorphy3."""
@@ -188,5 +198,6 @@ def transitive_verb(word: str) -> bool:
 
 
 
-__all__ = ["SINGULAR_IMPERATIVE_SURE", "first_person_of_imperative", "first_person_verb", "infinitive_of_past",
+__all__ = ["SINGULAR_IMPERATIVE_SURE", "first_person_of_imperative", "first_person_verb", "first_person_verb_likely",
+           "infinitive_of_past",
            "infinitive_of_second_person", "morph", "russian_gender", "task_for_listener", "transitive_verb"]

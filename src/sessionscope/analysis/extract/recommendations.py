@@ -161,9 +161,10 @@ _DISCOURSE_ONLY = re.compile(
     r"you know what|look at (this|that)|see)( now| then| here| please)?[\s.,!?…-]*$", re.IGNORECASE)
 
 
-# round 44: a leave-taking or a wish said whole ("Talk to you next time.", "Take care, see you next week.", "Have a great
-# week, bye!", "Enjoy the weekend.", "Good luck with the interview!", "Say hi to the team.", «Хороших выходных!», «До
-# встречи, удачи!»): a social formula, advice to nobody, though most of it is an imperative
+# round 44: a leave-taking, a thanks or a wish said whole ("Talk to you next time.", "Take care, see you next week.",
+# "Have a great week, bye!", "Enjoy the weekend.", "Good luck with the interview!", "Say hi to the team.", «Спасибо,
+# было полезно.», «Хороших выходных!», «До встречи, удачи!»): a social formula, advice to nobody, though most of it is
+# an imperative
 _FAREWELL_PARTS = re.compile(
     r"(?:bye(?:[- ]bye)?|goodbye|good night|cheers|see (?:you|ya)(?: (?:all|guys|then|soon|later|around|tomorrow|again|"
     r"next (?:time|week|month|session|meeting|call)|on \w+|in (?:a|two|three) weeks?))*"
@@ -174,6 +175,8 @@ _FAREWELL_PARTS = re.compile(
     r"(?: off)?|good luck(?: (?:with|on|at|in) (?:the |your |it|that)?[\w ]{0,30})?"
     r"|(?:say hi|say hello|give my (?:best|regards)) to [\w ]{1,30}|happy (?:holidays|new year|birthday|friday)"
     r"|thanks?(?: you)?(?: (?:so|very) much)?(?: again)?(?: for (?:today|your time|the (?:session|meeting|call|chat)))?"
+    r"|(?:it|this|that) was (?:really |very |so |super )?(?:useful|helpful|great|interesting|valuable|fun)"
+    r"|было (?:очень |крайне |так )?(?:полезно|интересно|здорово|приятно)"
     r"|до (?:встречи|свидания|связи|завтра|понедельника|следующей (?:встречи|недели)|скорого)|пока|всего (?:доброго|хорошего)"
     r"|(?:хороших|отличных|приятных) (?:выходных|праздников)|(?:хорошего|отличного|приятного) (?:дня|вечера|отдыха)"
     r"|удачи(?: (?:на|с|в) [\w ]{1,30})?|береги(?:те)? себя|передава(?:й|йте) привет [\w ]{1,30}"

@@ -509,6 +509,26 @@ def _source_due(task: str, sents: Sequence[Sentence], cfg: ExtractionConfig,
     return task, None
 
 
+def _without_own_clause(task: str, sent: Sentence) -> str:
+    """A Russian task handed to the listener without the speaker's own clause after a comma («пришлите до вторника, в
+    среду дам комментарии» → «пришлите»; round 44): cut at the first comma that opens a clause whose first-person verb
+    (the tagger's reading, or the dictionary's likeliest: the tagger reads «дам» as a preposition) comes within its
+    first three words."""
+    from sessionscope.language.morph import first_person_verb_likely
+
+    by_text = {t.lower: t for t in reversed(sent.tokens)}
+
+    def first_person(word: str) -> bool:
+        tok = by_text.get(word.casefold())
+        return (tok is not None and tok.pos in ("VERB", "AUX") and tok.feats.get("Person") == "1") or \
+            first_person_verb_likely(word)
+
+    for m in re.finditer(r",\s*", task):
+        if any(first_person(w) for w in re.findall(r"[\w-]+", task[m.end():])[:3]):
+            return task[:m.start()]
+    return task
+
+
 def _task_and_due(sent: Sentence, hit: RuleHit, due: Optional[Due], cfg: ExtractionConfig, session: Session,
                   speakers: Sequence[str], parsed: Sequence[Sequence[Sentence]], i: int,
                   advice: dict[int, list[Sentence]], owner: Optional[str] = None,
@@ -529,7 +549,7 @@ def _task_and_due(sent: Sentence, hit: RuleHit, due: Optional[Due], cfg: Extract
 
         opening = task.split(maxsplit=1)[0] if task.split() else ""
         wished = bool(opening) and re.search(rf"чтобы\s+(?:вы|ты)\s+{re.escape(opening)}", sent.text, re.I) is not None
-        return task_for_listener(task, wished=wished), due
+        return task_for_listener(_without_own_clause(task, sent), wished=wished), due
     gender = None
     if sent.language == "ru":  # a verb in the past said to the one who accepts agrees with them (round 41)
         from sessionscope.language.morph import russian_gender
