@@ -498,3 +498,17 @@ def test_the_speakers_own_clause_after_a_comma(phrase: str, want: str) -> None:
     from sessionscope.language.nlp import parse_texts
 
     assert _without_own_clause(phrase, parse_texts([phrase], language="ru")[0][0]) == want
+
+
+def test_homework_for_everyone_is_the_groups() -> None:
+    from helpers import make_session
+    from sessionscope.analysis.extract.stage import ExtractionStage
+
+    rows = [("anna", 0.0, 4.0, "Lee, your homework is to read the security checklist before the next meeting."),
+            ("lee", 4.5, 6.0, "Got it."),
+            ("anna", 6.5, 10.0, "Homework for everyone: watch the two onboarding videos."),
+            ("sam", 10.5, 12.0, "Okay.")]
+    out = ExtractionStage()(make_session(rows, roles={"anna": "senior", "lee": "junior", "sam": "junior"}))
+    got = {a.utterance_id: (a.task, a.owner, set(a.owners)) for a in out.action_items}
+    assert got["u0003"] == ("watch the two onboarding videos", None, {"lee", "sam"})
+    assert got["u0001"][:2] == ("read the security checklist", "lee")

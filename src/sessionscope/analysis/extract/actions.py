@@ -705,7 +705,8 @@ _EN_HANDOVER_FRAME = re.compile(
     r"^(?:your (?:homework|task|assignment|action item|to-do|todo|next step|job)s?(?: for [\w ]{1,20}?)? (?:is|are|will be)"
     r"(?: to)?|(?:(?:so|and|okay|ok|right|then|alright)[,\s]+)*(?:your |the )?home ?work\s*:"
     r"|(?:(?:one|a|another|one more|the first|the next|the last) )?"
-    r"(?:homework|task|assignment|action item|to-do|todo|next step|thing)s? for you\b[^:?]{0,30}:)\s+(?=\w)",
+    r"(?:homework|task|assignment|action item|to-do|todo|next step|thing)s? for (?:you|everyone|everybody|all of you|"
+    r"both of you|you all|you two)\b[^:?]{0,30}:)\s+(?=\w)",
     re.IGNORECASE)
 # "Lemme check with the team…" (a head's item, no rule said where the task starts): the task is "check with the team…"
 _EN_LET_ME = re.compile(r"^(?:let me|lemme)\s+(?:just\s+)?(?=\w)", re.IGNORECASE)

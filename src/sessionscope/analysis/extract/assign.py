@@ -349,11 +349,21 @@ def clear_assignment(text: str) -> bool:
 _HANDED_OVER = re.compile(
     r"\b(?:your (?:homework|task|assignment|action item|to-do|todo|next step|job)s?(?: for [\w ]{1,20}?)? (?:is|are|will be)"
     r"(?: to [a-z]|:)"
-    r"|(?:homework|task|assignment|action item|to-do|todo|next step|thing)s? for you\b[^:?]{0,30}:|^(?:\W|so|and|okay|ok|right|then|alright)*(?:your |the )?home ?work\s*:"
+    r"|(?:homework|task|assignment|action item|to-do|todo|next step|thing)s? for (?:you|everyone|everybody|all of you|"
+    r"both of you|you all|you two)\b[^:?]{0,30}:|^(?:\W|so|and|okay|ok|right|then|alright)*(?:your |the )?home ?work\s*:"
     r"|\bi(?:'d| would)? (?:really )?(?:like|want|need) you(?: two| guys| all)? to (?P<verb>[a-z]+))", re.IGNORECASE)
 _NOT_HANDED = frozenset({"be", "know", "feel", "understand", "meet", "imagine", "see", "hear", "enjoy", "relax", "have",
                          "like", "love", "notice", "realize", "realise", "believe", "worry", "stay", "think", "say",
                          "come", "go", "get", "keep", "remember", "tell", "explain"})
+
+
+# "Homework for everyone: …": handed to the whole group (round 44)
+_FOR_GROUP = re.compile(r"\bfor (?:everyone|everybody|all of you|both of you|you all|you two)\b[^:?]{0,30}:", re.IGNORECASE)
+
+
+def handed_to_group(text: str) -> bool:
+    """Whether a task handed over in so many words is the whole group's ("Homework for everyone: watch…")."""
+    return handed_over(text) and bool(_FOR_GROUP.search(text))
 
 
 def handed_over(text: str) -> bool:

@@ -68,6 +68,7 @@ from sessionscope.analysis.extract.assign import (
     firm_task,
     group_named,
     handed_over,
+    handed_to_group,
     handout_items,
     role_named,
 )
@@ -395,6 +396,8 @@ def assignment(sent: Sentence, d: Optional[Decision], p_assign: Optional[float],
     target = assignment_target(sent.text, parts, speaker, receiver, named, called)
     if target is None and plain and receiver is not None:  # "Homework: watch…", "Do me a favour and send me…"
         target = Assignee(receiver, (receiver,), "addressee")
+    elif target is None and group and handed and handed_to_group(sent.text):  # "Homework for everyone: watch…"
+        target = Assignee(None, tuple(p for p, _ in parts if p != speaker), "group")
     if target is None or not firm_task(sent.text, target.how, pair=len(parts) <= 2):
         return None
     if describes_or_runs_meeting(sent, parts, speaker, receiver):  # "we've got the Marketing Expert for…", "speak first"
