@@ -28,14 +28,13 @@ after another speaker's act, with both acts' gold labels; (2) every act that ope
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _before_after import _brief, compare_reads  # noqa: E402
+from _before_after import cli, compare_reads  # noqa: E402
 from dialogue_acts import CORPORA, meetings, write_result  # noqa: E402
 from r40_request_tasks import FILES  # noqa: E402
 from train_dialogue_acts import commit  # noqa: E402
@@ -77,22 +76,9 @@ def counts(out: Path) -> dict:
     return res
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("cmd", choices=("compare", "counts"))
-    ap.add_argument("--out", type=Path, required=True)
-    ap.add_argument("--before", type=Path)
-    ap.add_argument("--after", type=Path)
-    args = ap.parse_args()
-    if args.cmd == "counts":
-        counts(args.out)
-    elif args.before is None or args.after is None:
-        ap.error("compare needs --before and --after")
-    else:
-        res = compare_reads(args.before, args.after, args.out, script="r43_in_a_word.py", unit="item", files=FILES)
-        print(json.dumps(_brief(res), indent=1, ensure_ascii=False))
-    return 0
+def compare(before: Path, after: Path, out: Path) -> dict:
+    return compare_reads(before, after, out, script="r43_in_a_word.py", unit="item", files=FILES)
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    cli(__doc__, counts, compare, read_cmd="counts")

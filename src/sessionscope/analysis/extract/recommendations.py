@@ -189,11 +189,14 @@ def farewell(text: str, names: Sequence[str] = ()) -> bool:
     """Whether a sentence is a leave-taking or a wish said whole (:data:`_FAREWELL_PARTS`, with names called and words of
     transition): "Talk to you next time.", "Take care, see you next week, Anna!", «Хороших выходных!» — no advice,
     though most of them are imperatives. "Take care of the backlog first" and "Enjoy the process" are not."""
-    rest = _FAREWELL_PARTS.sub(" ", strip_markup(text))
+    said = strip_markup(text)
+    rest = _FAREWELL_PARTS.sub(" ", said)
+    if rest == said:  # no formula at all: the common case, decided without the names
+        return False
     for name in names:
         if name:
             rest = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", " ", rest, flags=re.IGNORECASE)
-    return rest != strip_markup(text) and bool(_FAREWELL_REST.match(rest))
+    return bool(_FAREWELL_REST.match(rest))
 
 
 def lone_subordinate_clause(sent: Sentence) -> bool:
