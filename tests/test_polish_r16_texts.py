@@ -184,7 +184,7 @@ def test_checklist_junior_questions_say_the_confirmation_checks() -> None:
     s = s.evolve(questions=qs, metrics=Metrics(participants={"kim": {"questions_asked": 3, "talk_share": 0.5},
                                                              "rob": {"questions_asked": 0, "talk_share": 0.5}}))
     item = next(i for i in session_checklist(s).items if i.item == "junior_questions")
-    assert item.value == 1 and item.measure == "questions asked by the junior (3 with confirmation checks)"
+    assert item.value == 1 and item.measure == "questions asked by the junior (3 with confirmation checks and courtesy questions)"
     en = next(r for r in checklist_section(s, Translator("en")).rows if r[0] == "The junior came with questions")
     assert "questions asked by the junior: 1 (threshold 2; 3 with confirmation checks such as" in en[2], en
     ru = next(r for r in checklist_section(s.evolve(language="ru"), Translator("ru")).rows

@@ -106,7 +106,7 @@ def test_an_english_call_s_tasks_stand_on_their_own() -> None:
     assert got["u0004"] == ("send my notes on the client escalation process to you, together with the slides from my talk",
                             "tomorrow")
     assert got["u0007"] == ("block Tuesday and Thursday mornings", "starting next week")
-    assert got["u0006"] == ("Review the plan with the team every Monday, and move the dates as soon as a task runs late "
+    assert got["u0006"] == ("review the plan with the team every Monday, and move the dates as soon as a task runs late "
                             "(for the next sprint)", None)
 
 
@@ -181,7 +181,7 @@ def test_russian_advice_taken_up_at_a_meeting() -> None:
         ("katya", 5.5, 8.0, "Хорошо, попробую на встрече в четверг."),
     ]
     got = _tasks(rows, "ru", {"katya": "Катя Орлова", "dmitry": "Дмитрий Петров"})
-    assert got["u0002"] == ("Буду говорить спокойно и буду предлагать варианты: сейчас за доплату или в следующем "
+    assert got["u0002"] == ("буду говорить спокойно и буду предлагать варианты: сейчас за доплату или в следующем "
                             "релизе бесплатно (на встрече)", "в четверг")
 
 

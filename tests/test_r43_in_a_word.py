@@ -119,7 +119,7 @@ def test_a_commitment_in_a_word_to_nothing_asked_is_no_task() -> None:
 
 
 @pytest.mark.parametrize(("before", "said", "want"), [
-    ("Book a room for the workshop.", "Will do.", "Book a room for the workshop"),  # "Book" tagged a noun
+    ("Book a room for the workshop.", "Will do.", "book a room for the workshop"),  # "Book" tagged a noun
     ("Could you send me the deck?", "I will.", "send you the deck"),
     # a real meeting's read (MRDA Bns003): a description cut off, taken up as possible, is no task
     ("maybe every group has somewhere hidden uh a gro- - uh deep outgoing ==", "we can do that.", None),

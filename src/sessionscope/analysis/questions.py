@@ -1080,6 +1080,45 @@ def _phatic_run(toks: tuple[str, ...]) -> bool:
     return False
 
 
+# -- questions of courtesy and arrangement -------------------------------------------------------------------------
+# "How are you?", "How was your week?", «Как ваши дела?» ask about the person, and "Same time in two weeks?",
+# «Через две недели в то же время?» fix the next meeting: real questions (the corpora tag them, and they are counted),
+# but not the questions about work the programme guide asks the junior to bring (round 45: a call's "The junior came
+# with questions" was met by «Как ваши дела?» and «Через две недели в то же время?»). The whole question sentence must
+# be such a phrase, after fillers, a greeting and a name called; words as :func:`question_tokens` gives them.
+_SOCIAL_LEAD = r"(?:(?:oh|so|and|well|okay|ok|yeah|yes|great|deal|perfect|hi|hello|hey|ну|а|так|и|привет|здравствуйте|" \
+               r"отлично|договорились|хорошо|ладно)\s+)*"
+_SOCIAL = re.compile(
+    _SOCIAL_LEAD + r"(?:"
+    # courtesy
+    r"how are you(?: doing| today| all)?|how(?:'s| is) it going|how are things(?: going)?|how have you been|what's up"
+    r"|how(?:'s| is| was| has| were) (?:your|the) (?:week|weekend|day|morning|holiday|holidays|vacation|trip|break|"
+    r"evening|summer|monday|friday)(?: been| going| so far)?|(?:did you have|had) a (?:good|nice|great) (?:week|weekend|"
+    r"day|holiday|holidays|vacation|trip|break)|(?:are )?you (?:ok|okay|alright|all right|well)"
+    r"|как (?:(?:ваши|твои|у вас|у тебя|вообще|ваши вообще|твои вообще) )?дела(?: у вас| у тебя)?(?: вообще)?"
+    r"|как (?:вы|ты|поживаете|поживаешь|жизнь|настроение|самочувствие|здоровье|неделя|выходные|отпуск|отдохнули|"
+    r"отдохнул|отдохнула|прошли выходные|прошла неделя|прошел отпуск|ваша неделя|твоя неделя)"
+    # arranging the next meeting
+    r"|same time(?: next (?:week|month|time)| in (?:a|one|two|three|four) (?:week|weeks|month)| on \w+| then| tomorrow"
+    r"| as usual)?(?: then)?|(?:shall|should|can|could) we (?:meet|talk|speak|catch up|do this)(?: again)?"
+    r"(?: (?:next (?:week|month|time|session|\w+day)|on \w+day|in (?:a|one|two|three|four) (?:week|weeks|days|month)|"
+    r"tomorrow|later|at the same time|same time(?: next week)?|at \d+(?: \w+)?))+|when (?:do|shall|should|can|will) we (?:meet|talk|speak|catch up)(?: again| next)?(?: time)?"
+    r"|(?:через (?:неделю|две недели|три недели|месяц)|в (?:следующ\w+|этот|эту|это) \w+)(?: в (?:то же|это же|тоже) время)?"
+    r"|в (?:то же|это же|тоже) время(?: через (?:неделю|две недели|месяц)| в (?:следующ\w+ \w+|\w+))?"
+    r"|(?:встречаемся|созвонимся|созваниваемся|увидимся|встретимся)(?: [\w ]{0,30})?"
+    r")", re.IGNORECASE)
+
+
+def social_question(text: str) -> bool:
+    """Whether a question is one of courtesy ("How are you?", "How was your week?", «Как ваши дела?») or one that
+    arranges the next meeting ("Same time in two weeks?", «Через две недели в то же время?»): each of its sentences
+    with a question mark (all of them when none has one) is such a phrase alone. Counted as questions, but no question
+    about work (the programme checklist leaves them out, as it does confirmation checks)."""
+    parts = [p for p in re.split(r"(?<=[.!?…])\s+", text.strip()) if p.strip()]
+    asked = [p for p in parts if p.rstrip().endswith("?")] or parts
+    return bool(asked) and all(_SOCIAL.fullmatch(" ".join(question_tokens(p))) is not None for p in asked)
+
+
 @dataclass(frozen=True, slots=True)
 class QuestionEvent:
     """A question in a transcript and the reply that answered it, if any."""

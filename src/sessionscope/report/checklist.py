@@ -150,9 +150,19 @@ def _concrete_cases(c: _Ctx) -> CheckItem:
 #: the reason of an item a recording cannot tell when only one of the pair can be heard in it
 ONE_VOICE_REASON = "only one of the pair can be heard in the recording"
 
-#: what the junior-questions measure adds when it left confirmation checks out ("questions asked by the junior (14 with
-#: confirmation checks)"): the participant table counts them
-TAGS_SUFFIX = "with confirmation checks"
+#: what the junior-questions measure adds when it left confirmation checks and questions of courtesy or arranging the
+#: meeting out ("questions asked by the junior (14 with confirmation checks and courtesy questions)"): the participant
+#: table counts them
+TAGS_SUFFIX = "with confirmation checks and courtesy questions"
+
+
+def _about_work(q: Any) -> bool:
+    """Whether a question counts for the guide's items on asking: not a confirmation check ("…, right?") and not one of
+    courtesy or arranging the next meeting ("How was your week?", «Через две недели в то же время?»; round 45:
+    :func:`~sessionscope.analysis.questions.social_question`)."""
+    from sessionscope.analysis.questions import social_question
+
+    return not q.confirmation_tag and not social_question(q.text)
 
 #: the reason of an item met only by items the report marks "to check" (more likely wrong than right)
 TO_CHECK_REASON = "met only by items marked to check (more likely wrong than right): confirm them"
@@ -192,9 +202,10 @@ def _recommendations_recorded(c: _Ctx) -> CheckItem:
 
 def _junior_questions(c: _Ctx) -> CheckItem:
     s, junior = c.s, c.junior
-    # "…, right?" / "You know?" checks what was just said: it is not a question the junior brought
-    qs = [q for q in s.questions if q.asker == junior and not q.confirmation_tag]
-    tags = sum(1 for q in s.questions if q.asker == junior and q.confirmation_tag)
+    # "…, right?" / "You know?" checks what was just said, "How was your week?" is courtesy: not questions the junior
+    # brought
+    qs = [q for q in s.questions if q.asker == junior and _about_work(q)]
+    tags = sum(1 for q in s.questions if q.asker == junior and not _about_work(q))
     asked = s.metrics.participants.get(junior or "", {}).get("questions_asked") if s.metrics else None
     unsure = sum(1 for q in qs if q.to_check)
     # the counted ones (round 27: those marked to check are named apart, as the status reads them)
@@ -214,7 +225,7 @@ def _both_ways(c: _Ctx) -> CheckItem:
 
     def items(who: Optional[str], sure: bool) -> tuple[list[Any], list[Any]]:
         """``who``'s questions and recommendations (``sure``: without the items marked to check)."""
-        return ([q for q in s.questions if q.asker == who and not q.confirmation_tag and not (sure and q.to_check)],
+        return ([q for q in s.questions if q.asker == who and _about_work(q) and not (sure and q.to_check)],
                 [r for r in s.advice if r.giver == who and not (sure and r.to_check)])
 
     found = {who: items(who, False) for who in sides}

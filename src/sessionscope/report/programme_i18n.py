@@ -194,7 +194,8 @@ EN: dict[str, str] = {
     "ckr_start_only": "the transcript has start times only (no end times)", "ckr_no_segments": "no topic segments",
     "ckr_no_share": "no talk share measured", "ckr_no_words": "the transcript has no words",
     "ckr_to_check": "met only by items marked to check (more likely wrong than right): confirm them",
-    "ck_with_tags": "{n} with confirmation checks such as “…, right?”, as in the participant table",
+    "ck_with_tags": "{n} with confirmation checks such as “…, right?” and questions of courtesy or arranging the next "
+                    "meeting such as “How was your week?”, as in the participant table",
     "ck_item": "Guidance", "ck_status": "Status", "ck_evidence": "Measure and evidence", "ck_threshold": "threshold",
     "ck_note": "What the recording can show of the programme guide's advice: met, not met, or can't tell (the "
                "stage that measures it did not run, the recording cannot show it, or only items marked “to check” "
@@ -398,7 +399,8 @@ RU: dict[str, str] = {
     "ckr_start_only": "в расшифровке есть только время начала реплик", "ckr_no_segments": "нет фрагментов по темам",
     "ckr_no_share": "доля речи не измерена", "ckr_no_words": "в расшифровке нет слов",
     "ckr_to_check": "выполнено только за счёт пунктов «проверить» (их низкая уверенность на русской речи не измерена): подтвердите их",
-    "ck_with_tags": "вместе с переспросами-подтверждениями вроде «…, да?» — {n}, как в таблице участников",
+    "ck_with_tags": "вместе с переспросами-подтверждениями вроде «…, да?» и вопросами вежливости или о следующей "
+                    "встрече вроде «Как дела?» — {n}, как в таблице участников",
     "ck_item": "Пункт методики", "ck_status": "Статус", "ck_evidence": "Показатель и подтверждение", "ck_threshold": "порог",
     "ck_note": "Что запись показывает о выполнении рекомендаций методики: выполнено, не выполнено или нельзя "
                "определить (этап анализа не запускался, запись этого не показывает или выполнено только за счёт "

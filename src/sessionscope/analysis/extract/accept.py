@@ -351,10 +351,20 @@ _WHEN = re.compile(r"\s*\b(?:(?:at|in|on|during|for|over)\s+(?:the\s+|our\s+|my\
                    rf"|(?:на|в|во)\s+(?:эт\w+\s+|нашей\s+|моей\s+)?{_RU_OCCASION})\s*$", re.IGNORECASE)
 
 
+#: a promise to report back after taking advice up ("I'll try it and tell you how it went", «попробую и расскажу, как
+#: получилось»; round 45): kept after the advice's words
+_REPORT_BACK = re.compile(r"\s*,?\s+(?:and|и)\s+(?:then\s+|потом\s+)?(?:(?:tell|let)\s+(?:you|him|her|them)(?:\s+know)?\s+"
+                          r"(?:how|what|whether|if)\b.*|report\s+back\b.*|get\s+back\s+to\s+(?:you|him|her|them)\b.*"
+                          r"|(?:расскажу|напишу|сообщу)(?:\s+(?:вам|тебе))?(?:,?\s+(?:как|что)\b.*)?)$", re.IGNORECASE)
+
+
 def takes_up_advice(task: str, sent: Sentence) -> bool:
     """Whether the task phrase ``task`` only takes up what was just said ("try that", "do it", «попробую», «так и
     сделаю»): a verb of trying or doing, a word pointing back (English), and words of assent; a closing "when"
-    ("at the next stand-up", «на следующей планёрке») is passed over."""
+    ("at the next stand-up", «на следующей планёрке») and a promise to report back ("… and tell you how it went") are
+    passed over."""
+    if (back := _REPORT_BACK.search(task)) is not None:
+        task = task[:back.start()]
     if (when := _WHEN.search(task)) is not None:
         task = task[:when.start()]
     words = [w.casefold().replace("’", "'").replace("ё", "е") for w in _WORD.findall(task)]
@@ -751,6 +761,28 @@ def other_before(speaker: str, speakers: Sequence[str], index: int) -> Optional[
     return None if k < 0 or speakers[k] == speaker else k
 
 
+#: how many utterances back advice taken up may lie when the other's line just before gives none ("Try blocking two
+#: hours every morning…" — "Do you also turn off email?" — "Three times a day." — "I'll try it next week.")
+ADVICE_BACK = 4
+
+
+def advice_before(advice: dict[int, list[Sentence]], speaker: str, speakers: Sequence[str], index: int,
+                  k: Optional[int], *, further: bool = True) -> Optional[Sentence]:
+    """The advice a line taking advice up takes: the last advice in the other's line just before (``k``), else, when
+    that line gives none (a question and its answer between; round 45) and ``further``, the last advice someone else
+    gave in the :data:`ADVICE_BACK` lines before."""
+    if k is None:
+        return None
+    if advice.get(k):
+        return advice[k][-1]
+    if not further:
+        return None
+    for j in range(k - 1, max(-1, index - ADVICE_BACK - 1), -1):
+        if speakers[j] != speaker and advice.get(j):
+            return advice[j][-1]
+    return None
+
+
 def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[str],
                   parsed: Sequence[Sequence[Sentence]], index: int,
                   advice: Optional[dict[int, list[Sentence]]] = None,
@@ -796,9 +828,12 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
     echoed = echoed_task(sent, task, speaker, speakers, parsed, index, gender)
     if echoed is not None:
         return echoed, None
-    when = _WHEN.search(task)
-    if k is not None and advice and advice.get(k) and (elliptic(task, sent) or takes_up_advice(task, sent)):
-        said = advice[k][-1]
+    back = _REPORT_BACK.search(task)
+    when = _WHEN.search(task[:back.start()] if back else task)
+    taken = takes_up_advice(task, sent)  # "try it", not any elliptic task («Давайте я запишу»): it may reach further
+    given = advice_before(advice, speaker, speakers, index, k, further=taken) if advice else None
+    if given is not None and (elliptic(task, sent) or taken):
+        said = given
         if said.language == sent.language:
             # the advice from its verb on, its own time words kept ("every Monday" is how, not a deadline)
             text = strip_markup(said.text)
@@ -809,10 +844,13 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
             text = text[m.end():] if (m := _ADVICE_FRAME.match(text)) else text
             phrase = " ".join(text.split())
             phrase = re.sub(r"[\s,.!?…]+$", "", phrase)
+            first = phrase.split(maxsplit=1)[0] if phrase else ""
+            if first[:1].isupper() and first != "I" and not any(t.text == first and t.pos == "PROPN" for t in said.tokens):
+                phrase = first[0].lower() + phrase[1:]  # "Try blocking…" is the task "try blocking…" (round 45)
             if len(_WORD.findall(phrase)) >= 2:
                 phrase = _ru_to_speaker(phrase, informal=bool(_RU_INFORMAL.search(said.text)), gender=gender) \
                     if sent.language == "ru" else _to_speaker(phrase, said)
-                return phrase + (f" ({when.group(0).strip()})" if when else ""), None
+                return phrase + (f" ({when.group(0).strip()})" if when else "") + (back.group(0) if back else ""), None
     if k is not None and (elliptic(task, sent) or takes_up_advice(task, sent)):
         # "Take a look at my pull request." — "I'm on it.": an imperative not listed as advice asks too (round 44)
         # (Russian: only the verb the reply repeats, «Попрошу.» to «попросите…», not «Давайте я запишу.» to «пришлите…»)
@@ -825,6 +863,6 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
     return None if pointed is None else (pointed, None)
 
 
-__all__ = ["ECHO_UTTERANCES", "accepted_task", "commits_in_a_word", "echoed_task", "elliptic", "en_dated_imperative",
+__all__ = ["ADVICE_BACK", "ECHO_UTTERANCES", "accepted_task", "advice_before", "commits_in_a_word", "echoed_task", "elliptic", "en_dated_imperative",
            "imperative_read_as_noun",
            "other_before", "pointed_here", "pointed_task", "takes_up_advice"]

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from typing import Optional
 
-from sessionscope.analysis.extract.dates import find_due
+from sessionscope.analysis.extract.dates import Due, find_due
 from sessionscope.analysis.extract.recommendations import en_imperative
 from sessionscope.analysis.extract.rules import RuleHit, meeting_itself, norm, question, search, veto
 from sessionscope.language.nlp import Sentence
@@ -192,6 +192,43 @@ def _in_subordinate_clause(sent: Sentence, i: int) -> bool:
     return bool(_RU_SUBORDINATE.search(sent.text[start:toks[i].idx]))
 
 
+#: words that may stand between «и» and the second of two coordinated verbs («и потом отправлю»)
+_RU_AND_THEN = frozenset({"потом", "затем", "тоже", "ещё", "еще", "сразу", "заодно"})
+
+
+def _first_conjunct(sent: Sentence, i: int, due: Optional[Due]) -> int:
+    """Where the task of the verb at token ``i`` starts: at an earlier verb of the same form it is coordinated with by
+    «и» in the same clause («Я подготовлю предложение по автотестам и отправлю его Игорю до четверга»: the deadline's
+    verb is «отправлю», the task «подготовлю предложение… и отправлю его Игорю»; round 45), unless a due expression
+    stands between the two (then each verb has its own: «настрою фильтр до пятницы и покажу вам»), else at the verb."""
+    toks = sent.tokens
+    tok = toks[i]
+    k = i - 1
+    while k >= 0 and toks[k].lower in _RU_AND_THEN:
+        k -= 1
+    if k < 1 or toks[k].lower != "и":
+        return tok.idx
+    keys = ("VerbForm", "Mood", "Person", "Number")
+    for j in range(k - 1, -1, -1):
+        t = toks[j]
+        if t.pos == "PUNCT" or t.lower in ("и", "а", "но", "или"):
+            return tok.idx
+        if t.pos not in ("VERB", "AUX"):
+            continue
+        if any(t.feats.get(key) != tok.feats.get(key) for key in keys) or t.lemma in _RU_NON_TASK:
+            return tok.idx
+        if (j > 0 and toks[j - 1].lower == "не") or (due is not None and t.idx < due.char_start < tok.idx):
+            return tok.idx
+        return t.idx
+    return tok.idx
+
+
+#: an imperative of saying or writing with the words to say after a colon: what follows is quoted, no task of the
+#: speaker's or both («Тогда скажи на планёрке первым: …, давайте обсудим», «напиши ему так: …»)
+_RU_SAY_FRAME = re.compile(r"(?<![\w-])(?:скажи|скажите|говори|говорите|напиши|напишите|спроси|спросите|ответь|ответьте|"
+                           r"предложи|предложите|объясни|объясните)(?![\w-])[^:.!?]{0,40}:", re.IGNORECASE)
+
+
 def _russian(sent: Sentence) -> Optional[RuleHit]:
     t = norm(sent.text)
     toks = sent.tokens
@@ -201,6 +238,8 @@ def _russian(sent: Sentence) -> Optional[RuleHit]:
         return veto(KIND, "conditional")
     if search(r"\b(скажу|признаюсь|расскажу вам историю|скажу честно|не буду|не стану)\b", t):
         return veto(KIND, "speech_act")
+    if _RU_SAY_FRAME.search(t):  # «скажи на планёрке: я прислал предложение, давайте обсудим»: words to say (round 45)
+        return veto(KIND, "quoted")
     if search(r"\b(обычно|как правило|иногда|порой|зачастую)\b", t):  # a habit told, not a promise (round 43)
         return veto(KIND, "habit")
     # asking for the floor (round 38): «можно я тоже спрошу», «можно я добавлю одну вещь» (not «можно я уточню у
@@ -256,11 +295,11 @@ def _russian(sent: Sentence) -> Optional[RuleHit]:
             person, number = f.get("Person"), f.get("Number")
             if person == "1":
                 owner = "speaker" if number == "Sing" else "both"
-                return RuleHit(KIND, 0.85 + bonus, "commitment", owner=owner, task_start=tok.idx)
+                return RuleHit(KIND, 0.85 + bonus, "commitment", owner=owner, task_start=_first_conjunct(sent, i, due))
             if person == "2" and due is not None:
-                return RuleHit(KIND, 0.75, "assignment", owner="addressee", task_start=tok.idx)
+                return RuleHit(KIND, 0.75, "assignment", owner="addressee", task_start=_first_conjunct(sent, i, due))
         if f.get("Mood") == "Imp" and due is not None:
-            return RuleHit(KIND, 0.8, "imperative_due", owner="addressee", task_start=tok.idx)
+            return RuleHit(KIND, 0.8, "imperative_due", owner="addressee", task_start=_first_conjunct(sent, i, due))
         if tok.lemma in {"постараться", "обещать", "пообещать", "планировать", "собираться"} and f.get("Person") == "1" and not past:
             inf = next((toks[j] for j in range(i + 1, min(len(toks), i + 4)) if toks[j].feats.get("VerbForm") == "Inf"), None)
             if inf is not None:

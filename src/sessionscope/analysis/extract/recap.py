@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Optional
 
@@ -112,6 +112,14 @@ def _ru_clause(sent: Sentence, a: int, b: int) -> Optional[Clause]:
     return None
 
 
+def _ru_personal(sent: Sentence, a: int, b: int) -> bool:
+    """Whether the span ``[a, b)`` of a Russian sentence has a finite verb in the first or second person (a clause of
+    someone's own, task or not); a span without one («как прошла планёрка», «если будет время») goes with the clause
+    before it."""
+    return any(a <= t.idx < b and t.pos in ("VERB", "AUX") and t.feats.get("VerbForm") == "Fin"
+               and t.feats.get("Person") in ("1", "2") for t in sent.tokens)
+
+
 def recap_clauses(sent: Sentence, cue_before: bool = False, names: tuple[str, ...] = ()) -> list[Clause]:
     """The task clauses of a recap sentence (see the module), or ``[]`` when it is none (``cue_before``: the
     speaker's sentence just before holds a recap word; ``names``: the participants' first names, lower-cased, read as
@@ -123,7 +131,13 @@ def recap_clauses(sent: Sentence, cue_before: bool = False, names: tuple[str, ..
     if len(spans) < 2:
         return []
     if sent.language == "ru":
-        clauses = [c for a, b in spans if (c := _ru_clause(sent, a, b)) is not None]
+        clauses = []
+        for a, b in spans:
+            c = _ru_clause(sent, a, b)
+            if c is not None:
+                clauses.append(c)
+            elif clauses and not _ru_personal(sent, a, b):  # «ты расскажешь, как прошла планёрка»: the task goes on
+                clauses[-1] = replace(clauses[-1], end=b)
     else:
         clauses = [c for a, b in spans if (c := _en_clause(sent, a, b, names)) is not None]
     cue = cue_before or bool(RECAP_CUE.search(text))
@@ -260,6 +274,94 @@ def recap_items(session, parsed: Sequence[Sequence[Sentence]], acts: list, cfg, 
     return _without_repeats(session, [*[b for a in acts for b in replaced.get(a.id, [a])], *added])
 
 
+#: words that may stand between "and" / «и» and the verb of the next task ("and then send…", «и потом пришлю…»)
+_AND_THEN = frozenset({"then", "also", "just", "потом", "затем", "тоже", "ещё", "еще", "сразу"})
+
+
+def _next_verbs(sent: Sentence) -> list[tuple[int, int]]:
+    """``(conjunction, verb)`` token positions where a sentence goes on with a verb of the same person after "and" /
+    "then" (English: a bare verb, "…tomorrow and send…"; Russian: «и» before a verb that is not in the past)."""
+    toks, out = sent.tokens, []
+    conj = ("and", "then") if sent.language == "en" else ("и",)
+    for k, t in enumerate(toks[:-1]):
+        if k == 0 or t.lower not in conj:
+            continue
+        v = k + 1
+        while v < len(toks) - 1 and toks[v].lower in _AND_THEN:
+            v += 1
+        tv = toks[v]
+        if sent.language == "en":  # the small tagger reads "and book the room" as a noun before its determiner
+            after = toks[v + 1] if v + 1 < len(toks) else None
+            if tv.tag in ("VB", "VBP") or (tv.tag == "NN" and after is not None and after.tag in ("DT", "PRP$")):
+                out.append((k, v))
+        elif tv.pos == "VERB" and tv.feats.get("Tense") != "Past":
+            out.append((k, v))
+    return out
+
+
+def _task_cut(task: str, verb: str, language: str) -> Optional[re.Match[str]]:
+    """Where in ``task`` the conjunction before ``verb`` stands (a Russian task handed over has its verbs in the
+    infinitive: the verb is found by its first four letters)."""
+    words = r"(?:\s+(?:" + "|".join(sorted(_AND_THEN)) + r"))*"
+    if language == "en":
+        return re.search(r"\s*,?\s+(?:and|then)" + words + r"\s+(?=" + re.escape(verb) + r"\b)", task, re.IGNORECASE)
+    stem = re.escape(verb[:3])  # «пришлите» → «прислать»
+    return re.search(r"\s*,?\s+и" + words + r"\s+(?=" + stem + r")", task, re.IGNORECASE)
+
+
+def dated_conjuncts(session, parsed: Sequence[Sequence[Sentence]], acts: list, cfg) -> list:  # noqa: ANN001
+    """``acts`` with an item whose sentence names two tasks of one owner, each with its own deadline, split in two
+    (round 45): "I'll talk to Marco tomorrow and send the client two options by Wednesday." was one task "talk to
+    Marco and send the client two options by Wednesday", due tomorrow; now "talk to Marco" (tomorrow) and "send the
+    client two options" (Wednesday); «Я настрою фильтр до пятницы и покажу вам в понедельник.» likewise. The second
+    item takes the first's owner, confidence and mark, and a new id after the highest."""
+    from sessionscope.analysis.extract.accept import pointed_here
+    from sessionscope.analysis.extract.actions import task_phrase
+    from sessionscope.analysis.extract.dates import find_due, without_due
+    from sessionscope.analysis.extract.rules import RuleHit
+
+    sents = {(u.id, s.start_char): s for u, ss in zip(session.utterances, parsed, strict=True) for s in ss}
+    n = max([int(m.group(1)) for a in acts for m in [re.search(r"(\d+)$", a.id)] if m] + [len(acts)])
+    out: list = []
+    for a in acts:
+        sent = sents.get((a.utterance_id, a.char_start))
+        out.append(a)
+        if sent is None or a.method == "recap" or a.due_text is None or sent.language not in ("en", "ru"):
+            continue
+        for k, v in _next_verbs(sent):
+            at = sent.tokens[k].idx
+            first = find_due(sent.text[:at])
+            second = find_due(sent.text[sent.tokens[v].idx:], session_date=session.date,
+                              meeting_interval_days=cfg.meeting_interval_days)
+            if first is None or second is None or first.text != a.due_text or second.text.casefold() == first.text.casefold():
+                continue
+            m = _task_cut(a.task, sent.tokens[v].text, sent.language)
+            if m is None:
+                continue
+            head = _TRAIL.sub("", a.task[:m.start()])
+            tail = a.task[m.end():]
+            if tail.endswith("…"):  # the task was cut at its word limit: the second task from the sentence, whole
+                if sent.language == "ru" and a.owner != session.utterance(a.utterance_id).speaker:
+                    continue  # (a Russian task handed over would need its verbs in the infinitive again)
+                tail = task_phrase(sent, RuleHit("action", 0.0, "split", task_start=sent.tokens[v].idx),
+                                   max_words=cfg.max_task_words)
+            tail = _TRAIL.sub("", without_due(tail, second.text))
+            # the second task must name its own thing: "…and send it to Igor by Thursday" names "it" from before in
+            # the sentence; «…и покажу вам на следующей встрече» shows the filter of the first: one task
+            named = pointed_here(sent, tail) if sent.language == "en" else None
+            verb_at = sent.tokens[v].idx
+            if not head or not tail or not (named or any(
+                    t.pos == "NOUN" and verb_at < t.idx < verb_at + second.char_start for t in sent.tokens)):
+                continue
+            tail = named or tail
+            n += 1
+            out[-1] = replace(a, task=head, char_end=sent.start_char + at)
+            out.append(replace(a, id=f"act-{n:03d}", task=tail, due_text=second.text, due_date=second.date,
+                               char_start=sent.start_char + at))
+            break
+    return out
+
+
 def _without_repeats(session, items: list) -> list:  # noqa: ANN001
     """``items`` in the order said, less the recap items that repeat a task listed before them (:func:`_repeats`)."""
     order = {u.id: k for k, u in enumerate(session.utterances)}
@@ -295,4 +397,4 @@ def _repeats(item, earlier) -> bool:  # noqa: ANN001
     return a[0].casefold() == b[0].casefold() and item.due_text is not None and item.due_text == earlier.due_text
 
 
-__all__ = ["RECAP_CUE", "Clause", "clause_task", "recap_clauses", "recap_items"]
+__all__ = ["RECAP_CUE", "Clause", "clause_task", "dated_conjuncts", "recap_clauses", "recap_items"]

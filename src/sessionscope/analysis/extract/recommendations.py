@@ -77,6 +77,8 @@ _EN_IMPERATIVE_VERBS = {
     "learn", "practise", "practice", "avoid", "consider", "spend", "choose", "build", "create", "test", "measure",
     "celebrate", "invite", "thank", "collect", "let", "split", "batch", "define", "list", "note", "switch", "reply", "respond", "follow", "email",
     "draft", "map", "run", "ship", "shadow", "mute", "archive", "label", "tag", "group", "cut", "drop", "skip",
+    # round 45: the ways of bringing someone in ("And loop in Marco before you send it" was tagged a noun)
+    "loop", "ping", "message", "text", "flag", "forward", "copy", "pin",
 }
 
 
@@ -139,6 +141,10 @@ def _imperative_at(sent: Sentence, all_toks: list, start: int) -> Optional[str]:
         return None
     # the small English model often tags an imperative as a noun or past form ("Block Friday…", "Set a status…")
     if verb.tag != "VB" and not (verb.lower in _EN_IMPERATIVE_VERBS and verb.tag[:2] in ("NN", "VB")):
+        return None
+    # ... but a noun it is before "of" or an auxiliary ("Copy of the file.", "Text is too small."; the parser's subject
+    # is no sign: "Switch colours." reads "Switch" as one)
+    if verb.tag[:2] == "NN" and (nxt == "of" or toks[i + 1].pos == "AUX"):
         return None
     head = all_toks.index(verb)
     if any(t.dep in ("nsubj", "nsubjpass", "expl") and t.head == head for t in all_toks):
@@ -450,9 +456,24 @@ def _ru_imperative(sent: Sentence) -> bool:
             if any(n.feats.get("VerbForm") == "Inf" or n.lower in {"я", "мне", "знать"} for n in nxt):
                 continue
             return True
-        if t.lemma not in _RU_DISCOURSE_IMP:
+        if t.lemma not in _RU_DISCOURSE_IMP or _ru_say_what(toks, i):
             return True
     return False
+
+
+#: what follows «скажи(те)» when it only opens a question or a request to the speaker («Скажите, пожалуйста, …»,
+#: «Скажи мне…», «Скажи честно…»)
+_RU_SAY_OPENING = frozenset({"пожалуйста", "а", "мне", "нам", "честно", "же", "ка", "вот", "ну"})
+
+
+def _ru_say_what(toks: Sequence[Token], i: int) -> bool:
+    """Whether the imperative «скажи(те)» at token ``i`` tells the listener what to say to others (round 45: «Тогда
+    скажи на планёрке первым: я вчера прислал предложение…» was no advice, «сказать» being read as «скажите, а…»): it
+    goes on with words of its own, not a comma or a word that opens a question or a request to the speaker."""
+    if toks[i].lemma != "сказать" or i + 1 >= len(toks):
+        return False
+    nxt = toks[i + 1]
+    return nxt.pos != "PUNCT" and nxt.lower not in _RU_SAY_OPENING and not toks[-1].text.endswith("?")
 
 
 def _russian(sent: Sentence) -> Optional[RuleHit]:

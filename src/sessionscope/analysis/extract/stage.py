@@ -75,7 +75,7 @@ from sessionscope.analysis.extract.assign import (
 from sessionscope.analysis.extract.bare import is_bare, parse_utterances
 from sessionscope.analysis.extract.dates import Due, agreed_next_meeting, find_due, without_due
 from sessionscope.analysis.extract.problems import link_solutions, problem_rule
-from sessionscope.analysis.extract.recap import recap_items
+from sessionscope.analysis.extract.recap import dated_conjuncts, recap_items
 from sessionscope.analysis.extract.recommendations import (
     advice_text,
     en_imperative,
@@ -713,6 +713,7 @@ def extract_items(
     # a recap handing out several tasks in one sentence: one item per task (round 43)
     acts = recap_items(session, parsed, acts, cfg, areas, heads, head_logits,
                        skip=frozenset(k for k in quoted | habitual if parsed[k[0]][k[1]].language == "en"))
+    acts = dated_conjuncts(session, parsed, acts, cfg)  # two tasks with a deadline each in one sentence (round 45)
     acts, merged = merge_duplicate_actions(acts, task_encoder, cfg.merge_similarity)
     if assign_threshold is not None:  # verbless hand-outs in a group: "Marketing, the user requirement specification"
         acts = [*acts, *handout_items(session, parsed, acts, areas)]
