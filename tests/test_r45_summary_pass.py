@@ -193,3 +193,32 @@ def test_the_checklist_leaves_courtesy_questions_out_of_the_junior_s_questions()
     item = next(i for i in session_checklist(session).items if i.item == "junior_questions")
     assert item.value == 0 and item.status == NOT_MET
     assert item.measure == "questions asked by the junior (2 with confirmation checks and courtesy questions)"
+
+
+# -- a phrasal verb's pronoun is no object said with the plain verb -----------------------------------------------------
+def test_bring_it_up_is_no_bring_my_dashboard() -> None:
+    out = _items([
+        ("nina", "Sure, next time I'll bring my dashboard."),
+        ("alex", "What do you think about moving the release to Tuesdays?"),
+        ("nina", "That's a good idea, Fridays are risky. Talk to your manager about it."),
+        ("alex", "I'll bring it up at the planning meeting on Monday."),
+    ], "en")
+    assert _tasks(out, "u0004") == [("alex", "bring it up at the planning meeting", "on Monday")]
+
+
+def test_set_it_up_still_names_what_was_set_up() -> None:
+    out = _items([("alex", "Could you set up the board for my team?"), ("nina", "Sure, I'll set it up on Friday.")], "en")
+    assert _tasks(out, "u0002") == [("nina", "set up the board for your team", "on Friday")]
+
+
+# -- a Russian pronoun for a person named just before ----------------------------------------------------------------
+@pytest.mark.parametrize(("before", "said", "want"), [
+    ("Отлично. И поговори с Ольгой, она ведёт такие таблицы.", "Напишу ей завтра.", "напишу Ольге"),
+    ("И с Игорем тоже поговори.", "Хорошо, созвонюсь с ним в среду.", "созвонюсь с Игорем"),
+    ("И с Игорем тоже поговори.", "Напишу ей завтра.", "напишу ей"),  # no woman named: as said
+    ("Спроси Марину, она знает.", "Напишу ей завтра.", "напишу ей"),  # a participant's own name is no third person
+])
+def test_a_russian_pronoun_names_the_person_said_before(before: str, said: str, want: str) -> None:
+    out = _items([("marina", before), ("denis", said)], "ru")
+    got = _tasks(out, "u0002")
+    assert got and got[0][1].casefold() == want.casefold()

@@ -36,6 +36,34 @@ def russian_gender(name: str) -> Optional[str]:
     return genders.pop() if len(genders) == 1 else None
 
 
+@lru_cache(maxsize=512)
+def inflect_name(name: str, case: str) -> str:
+    """``name`` with each word in ``case`` by pymorphy3 (first names, surnames, patronymics); a word it does not know
+    as part of a name is kept as written, and so is the whole name without pymorphy3."""
+    try:
+        analyser = morph()
+    except ImportError:
+        return name
+    words = []
+    for word in name.split():
+        parses = [p for p in analyser.parse(word) if {"Name", "Surn", "Patr"} & set(p.tag.grammemes)]
+        form = parses[0].inflect({case}) if parses else None
+        words.append(word if form is None else (form.word.capitalize() if word[:1].isupper() else form.word))
+    return " ".join(words)
+
+
+@lru_cache(maxsize=1024)
+def first_name_of(word: str) -> Optional[tuple[str, str]]:
+    """A Russian first name said in any case, in the nominative with its gender («Ольгой» → («Ольга», "femn»)), or
+    ``None`` (not a first name, or a name for either gender)."""
+    try:
+        parses = [p for p in morph().parse(word) if "Name" in p.tag]
+    except ImportError:
+        return None
+    found = {(p.normal_form.capitalize(), g) for p in parses for g in ("masc", "femn") if g in p.tag}
+    return found.pop() if len(found) == 1 else None
+
+
 @lru_cache(maxsize=4096)
 def first_person_verb(word: str, gender: Optional[str]) -> Optional[str]:
     """A finite Russian verb said to "вы" / "ты" in the form it takes after "я": present and future in the first person

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import logging
 import re
-from functools import lru_cache
 from typing import Optional
 
+from sessionscope.language.morph import inflect_name as _inflect_ru
 from sessionscope.model import ActionItem, Session
 
 log = logging.getLogger(__name__)
@@ -43,24 +43,6 @@ _RU_WORD_AFTER = re.compile(r"\s*([а-яё]+(?:-[а-яё]+)*)(?![\w-])", re.IGNO
 #: prepositions after which "меня"/"тебя"/"вас" are genitive ("у меня", "для тебя") and "мне"/"тебе"/"вам" locative
 _RU_GENT_AFTER = frozenset({"у", "для", "от", "без", "до", "около", "кроме", "вместо", "после", "возле", "ради"})
 _RU_LOCT_AFTER = frozenset({"о", "об", "обо", "при"})
-
-
-@lru_cache(maxsize=512)
-def _inflect_ru(name: str, case: str) -> str:
-    """``name`` with each word in ``case`` by pymorphy3 (first names, surnames, patronymics); a word it does not know
-    as part of a name is kept as written, and so is the whole name without pymorphy3."""
-    try:
-        from sessionscope.language.morph import morph as analyser
-
-        morph = analyser()
-    except ImportError:
-        return name
-    words = []
-    for word in name.split():
-        parses = [p for p in morph.parse(word) if {"Name", "Surn", "Patr"} & set(p.tag.grammemes)]
-        form = parses[0].inflect({case}) if parses else None
-        words.append(word if form is None else (form.word.capitalize() if word[:1].isupper() else form.word))
-    return " ".join(words)
 
 
 def _ru_noun(word: str, *, genitive: bool = False) -> bool:

@@ -625,10 +625,13 @@ def pointed_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[str
     verb, pron, m, at = found
     first = pron if pron.idx < verb.idx else verb
     lemma = verb.lemma.replace("ё", "е")
+    particle = _particle_after(sent, pron)
     for j in range(index - 1, max(-1, index - 1 - ECHO_UTTERANCES), -1):
         for prev in reversed(parsed[j]):
             if prev.language != sent.language:
                 continue
+            if particle and any(t.lemma == lemma for t in prev.tokens) and not _with_particle(prev, lemma, particle):
+                return None  # "I'll bring it up at the planning meeting" is no "bring my dashboard" (round 45)
             obj = _pointed_object(sent, prev, lemma, speakers[j] != speaker, gender)
             if obj is None:
                 if _mentions(prev, lemma):
@@ -641,6 +644,48 @@ def pointed_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[str
                 return task[:at] + verb.text + " " + obj + task[m.end():]
             return task[:at] + obj + rest
     return None
+
+
+def _particle_after(sent: Sentence, pron: Token) -> Optional[str]:
+    """The particle of a phrasal verb right after its pronoun object ("bring it up", "write it down"), English only."""
+    k = sent.tokens.index(pron)
+    nxt = sent.tokens[k + 1] if sent.language == "en" and k + 1 < len(sent.tokens) else None
+    return nxt.lower if nxt is not None and nxt.dep == "prt" else None
+
+
+def _with_particle(prev: Sentence, lemma: str, particle: str) -> bool:
+    """Whether a verb of ``lemma`` in ``prev`` has ``particle`` within three words after it ("set up the board")."""
+    toks = prev.tokens
+    return any(t.lemma == lemma and any(x.lower == particle for x in toks[k + 1:k + 4]) for k, t in enumerate(toks))
+
+
+# -- a person the task points to: «поговори с Ольгой» — «Напишу ей завтра.» (round 45) --------------------------------
+_RU_PERSON_PRONOUN = re.compile(r"(?<![\w-])(?:(с|со|к|ко|о|об|обо)\s+)?(ей|ему|ней|нему|ним)(?![\w-])", re.IGNORECASE)
+def person_named(task: str, speakers: Sequence[str], parsed: Sequence[Sequence[Sentence]], index: int,
+                 language: str, participants: frozenset[str] = frozenset()) -> str:
+    """``task`` with a third person it points to by a pronoun named, when the :data:`ECHO_UTTERANCES` utterances before
+    name them (round 45): «И поговори с Ольгой, она ведёт такие таблицы.» — «Напишу ей завтра.» gave «напишу ей»,
+    now «напишу Ольге»: the nearest Russian first name of the pronoun's gender, in the pronoun's case, by pymorphy3.
+    The participants' own first names (``participants``, lower case) are passed over; the task is kept as said when no
+    such name comes before. English is left as said: a name's gender is not known ("call her" after "ask Sergei")."""
+    from sessionscope.language.morph import first_name_of, inflect_name
+
+    m = _RU_PERSON_PRONOUN.search(task) if language == "ru" else None  # (English: no gender to check "her" against)
+    if m is None:
+        return task
+    pron, prep = m.group(2).casefold(), (m.group(1) or "").casefold()
+    gender = "femn" if pron in ("ей", "ней") else "masc"
+    case = "datv" if pron in ("ей", "ему") or prep in ("к", "ко") else "ablt" if prep in ("с", "со") else \
+        "loct" if prep in ("о", "об", "обо") else None
+    if case is None:
+        return task
+    for j in range(index - 1, max(-1, index - 1 - ECHO_UTTERANCES), -1):
+        for prev in reversed(parsed[j]):
+            for t in reversed(prev.tokens):
+                named = first_name_of(t.text) if t.pos == "PROPN" or t.text[:1].isupper() else None
+                if named is not None and named[1] == gender and named[0].casefold() not in participants:
+                    return task[:m.start(2)] + inflect_name(named[0], case) + task[m.end(2):]
+    return task
 
 
 def _pointed_at(sent: Sentence, task: str) -> Optional[tuple[Token, Token, re.Match[str], int]]:
@@ -864,5 +909,5 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
 
 
 __all__ = ["ADVICE_BACK", "ECHO_UTTERANCES", "accepted_task", "advice_before", "commits_in_a_word", "echoed_task", "elliptic", "en_dated_imperative",
-           "imperative_read_as_noun",
+           "imperative_read_as_noun", "person_named",
            "other_before", "pointed_here", "pointed_task", "takes_up_advice"]

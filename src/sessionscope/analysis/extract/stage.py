@@ -41,6 +41,7 @@ from sessionscope.analysis.extract.accept import (
     en_dated_imperative,
     imperative_read_as_noun,
     other_before,
+    person_named,
 )
 from sessionscope.analysis.extract.actions import (
     action_rule,
@@ -634,6 +635,7 @@ def extract_items(
     rec_check_below = cfg.recommendation_check_below
     speakers = [u.speaker for u in session.utterances]
     names = tuple(sorted({w for p in session.participants for w in ((p.name or "").split()[:1] + [p.id])}))
+    firsts = frozenset(w.casefold() for w in names)
     advice: dict[int, list[Sentence]] = {}
     handed: dict[int, list[ActionItem]] = {}  # utterance → the action items made of it
     recs: list[Recommendation] = []
@@ -698,6 +700,7 @@ def extract_items(
                 if after_call and (hit.task_start is None or hit.task_start < after_call):  # "Sam, you'll send…"
                     hit = replace(hit, task_start=after_call + task_start(sent.text[after_call:], sent.language))
                 task, due = _task_and_due(sent, hit, due, cfg, session, speakers, parsed, i, advice, owner, handed)
+                task = person_named(task, speakers, parsed, i, sent.language, firsts)  # «напишу ей» (round 45)
                 aid = f"act-{len(acts) + 1:03d}"
                 acts.append(ActionItem(
                     id=aid, utterance_id=utt.id, start=utt.start, owner=owner,
