@@ -222,3 +222,50 @@ def test_a_russian_pronoun_names_the_person_said_before(before: str, said: str, 
     out = _items([("marina", before), ("denis", said)], "ru")
     got = _tasks(out, "u0002")
     assert got and got[0][1].casefold() == want.casefold()
+
+
+# -- an imperative done for the speaker, with a weekday, is the listener's task -----------------------------------------
+def test_ping_me_on_thursday_is_the_listener_s_task_but_a_habit_s_day_is_not() -> None:
+    out = _items([("alex", "Can I show you my next pull request before I submit it?"),
+                  ("nina", "Sure, ping me on Thursday."),
+                  ("alex", "Great."),
+                  ("nina", "Plan the week on Sunday evening.")], "en")
+    assert _tasks(out, "u0002") == [("alex", "ping me", "on Thursday")]
+    assert not _tasks(out, "u0004") and [r.utterance_id for r in out.recommendations] == ["u0004"]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("Great, talk to you Thursday.", True), ("Talk to you on Friday!", True),
+    ("Talk to you Thursday about the budget plan.", False),
+])
+def test_talk_to_you_on_a_weekday_is_a_leave_taking(text: str, want: bool) -> None:
+    from sessionscope.analysis.extract.recommendations import farewell
+
+    assert farewell(text) is want
+
+
+# -- Russian advice said as a rule or a possibility; «начну …» with a deadline ---------------------------------------------
+@pytest.mark.parametrize(("text", "rule"), [
+    ("Секрет в том, чтобы сначала отсортировать их по важности.", "my_advice"),
+    ("Моё правило — умножай первую оценку на два.", "my_advice"),
+    ("Ещё можно вести журнал оценок и реального времени.", "you_could"),
+    ("В Jira можно фильтровать задачи по компоненту.", None),  # what a tool allows
+    ("Можно я покажу вам свой пулл-реквест?", "question"),
+])
+def test_russian_advice_as_a_rule_or_a_possibility(text: str, rule: str | None) -> None:
+    from sessionscope.analysis.extract.recommendations import recommendation_rule
+    from sessionscope.language.nlp import parse_sentence
+
+    hit = recommendation_rule(parse_sentence(text, language="ru"))
+    assert (hit.rule if hit is not None else None) == rule
+
+
+@pytest.mark.parametrize(("text", "task"), [
+    ("Начну журнал на этой неделе.", "Начну журнал"),
+    ("Начну вести журнал с понедельника.", "Начну вести журнал"),
+    ("Начну с главного.", None),  # a move in the talk
+])
+def test_nachnu_with_a_deadline_is_a_commitment(text: str, task: str | None) -> None:
+    out = _items([("marina", "Можно вести журнал оценок."), ("denis", text)], "ru")
+    got = _tasks(out, "u0002")
+    assert (got[0][1] if got else None) == task

@@ -236,6 +236,14 @@ def _en_request_start(sent: Sentence) -> Optional[tuple[int, Optional[str]]]:
 _EN_FAVOUR = re.compile(r"^\W*(?:please\W+)?do me a favou?r\W+(?:and\s+)?", re.IGNORECASE)
 
 
+def _for_the_speaker(sent: Sentence, verb: Token) -> bool:
+    """Whether an imperative is done for the one who says it: "me" / "us" right after its verb ("Ping me on Thursday.",
+    "Send us the draft on Friday."): a weekday then says by when, not a habit's day ("Plan the week on Sunday";
+    round 45)."""
+    k = sent.tokens.index(verb)
+    return any(t.lower in ("me", "us") for t in sent.tokens[k + 1:k + 3])
+
+
 def en_dated_imperative(sent: Sentence, *, dated: bool = True) -> Optional[tuple[int, Optional[str]]]:
     """Where the task of an English imperative with a deadline starts ("Next time, bring the numbers from the last
     sprint.", "Send me the draft by Friday.", "Do me a favour and send me the recording tonight."): asked as plainly
@@ -251,7 +259,8 @@ def en_dated_imperative(sent: Sentence, *, dated: bool = True) -> Optional[tuple
         verb = en_imperative(sent)
         at = None if verb is None else next((t for t in sent.tokens if t.lower == verb), None)
     due = find_due(sent.text)
-    if at is None or at.lower in _EN_NOT_TASK or (dated and (due is None or when_not_by(due.text))):
+    if at is None or at.lower in _EN_NOT_TASK or (dated and (due is None or (when_not_by(due.text)
+                                                                            and not _for_the_speaker(sent, at)))):
         return None
     if re.search(r"\b(?:don't|do not|never|dont)\s+$", sent.text[: at.idx], re.IGNORECASE):
         return None

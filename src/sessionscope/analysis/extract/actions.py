@@ -19,7 +19,7 @@ from typing import Optional
 from sessionscope.analysis.extract.dates import Due, find_due
 from sessionscope.analysis.extract.recommendations import en_imperative
 from sessionscope.analysis.extract.rules import RuleHit, meeting_itself, norm, question, search, veto
-from sessionscope.language.nlp import Sentence
+from sessionscope.language.nlp import Sentence, Token
 from sessionscope.text import strip_markup
 
 KIND = "action"
@@ -229,6 +229,14 @@ _RU_SAY_FRAME = re.compile(r"(?<![\w-])(?:скажи|скажите|говори
                            r"предложи|предложите|объясни|объясните)(?![\w-])[^:.!?]{0,40}:", re.IGNORECASE)
 
 
+def _starts_a_task(toks: Sequence[Token], i: int, due: Optional[Due]) -> bool:
+    """Whether «начну / начнём» at token ``i`` starts a task, not a move in the talk («Начну с главного»): it has a due
+    expression and a thing to start, not «с …» (round 45: «Начну журнал на этой неделе.» was no commitment)."""
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    return (toks[i].lemma in ("начать", "начинать") and due is not None and nxt is not None
+            and nxt.lower not in ("с", "со", "говорить", "рассказывать", "объяснять") and nxt.pos in ("NOUN", "VERB", "ADJ"))
+
+
 def _russian(sent: Sentence) -> Optional[RuleHit]:
     t = norm(sent.text)
     toks = sent.tokens
@@ -280,7 +288,8 @@ def _russian(sent: Sentence) -> Optional[RuleHit]:
             inf = next((toks[j] for j in range(i + 1, min(len(toks), i + 4)) if toks[j].feats.get("VerbForm") == "Inf"), None)
             if inf is not None and inf.lemma not in _RU_NON_TASK:
                 return RuleHit(KIND, 0.75 + bonus, "commitment", owner="speaker" if tok.lower == "буду" else "both", task_start=inf.idx)
-        if tok.lemma in _RU_NON_TASK or (i > 0 and toks[i - 1].lower == "не") or _in_subordinate_clause(sent, i):
+        if (tok.lemma in _RU_NON_TASK and not _starts_a_task(toks, i, due)) or (i > 0 and toks[i - 1].lower == "не") \
+                or _in_subordinate_clause(sent, i):
             continue
         if len(content) < 3 and due is None:  # «Посмотрим.», «Сделаю.»: no task to record
             continue

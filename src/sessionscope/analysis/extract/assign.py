@@ -381,6 +381,11 @@ def handed_over(text: str) -> bool:
     return m.group("verb") is None or m.group("verb") not in _NOT_HANDED or find_due(text) is not None
 
 
+#: an English imperative for the speaker, opening the sentence after words of assent: "sure, ping me…", "send us…"
+_FOR_THE_SPEAKER = re.compile(r"^(?:(?:sure|okay|ok|yes|yeah|great|fine|then|and|so|just|please|of course)\s+)*"
+                              r"(?!tell\b|show\b|let\b|give\b)[a-z]+\s+(?:me|us)\b")
+
+
 def firm_task(text: str, how: str, *, pair: bool) -> bool:
     """Whether an assignment is a task, not advice.
 
@@ -401,7 +406,8 @@ def firm_task(text: str, how: str, *, pair: bool) -> bool:
     # "next time" or a bare weekday says when as often as by when (round 44: "Next time, write their questions down…"
     # is advice for the next presentation)
     if due is not None and when_not_by(due.text) and not _DEADLINE.search(low.replace("next time", " ")):
-        return bool(_FIRM.search(low))
+        # … unless the imperative is done for the one who says it ("Sure, ping me on Thursday."; round 45)
+        return bool(_FIRM.search(low) or _FOR_THE_SPEAKER.search(low))
     return bool(_FIRM.search(low) or _DEADLINE.search(low)) or due is not None
 
 

@@ -309,6 +309,19 @@ def _task_cut(task: str, verb: str, language: str) -> Optional[re.Match[str]]:
     return re.search(r"\s*,?\s+и" + words + r"\s+(?=" + stem + r")", task, re.IGNORECASE)
 
 
+def dated_pairs(sent: Sentence, session_date=None, interval: int = 7):  # noqa: ANN001, ANN201
+    """``(conjunction, verb, first due, second due)`` for each place where a sentence goes on with a verb of the same
+    person (:func:`_next_verbs`) and the words before and after it each hold a due expression of their own (two
+    different ones): where :func:`dated_conjuncts` may cut a task in two."""
+    from sessionscope.analysis.extract.dates import find_due
+
+    for k, v in _next_verbs(sent):
+        first = find_due(sent.text[:sent.tokens[k].idx])
+        second = find_due(sent.text[sent.tokens[v].idx:], session_date=session_date, meeting_interval_days=interval)
+        if first is not None and second is not None and second.text.casefold() != first.text.casefold():
+            yield k, v, first, second
+
+
 def dated_conjuncts(session, parsed: Sequence[Sequence[Sentence]], acts: list, cfg) -> list:  # noqa: ANN001
     """``acts`` with an item whose sentence names two tasks of one owner, each with its own deadline, split in two
     (round 45): "I'll talk to Marco tomorrow and send the client two options by Wednesday." was one task "talk to
@@ -317,7 +330,7 @@ def dated_conjuncts(session, parsed: Sequence[Sequence[Sentence]], acts: list, c
     item takes the first's owner, confidence and mark, and a new id after the highest."""
     from sessionscope.analysis.extract.accept import pointed_here
     from sessionscope.analysis.extract.actions import task_phrase
-    from sessionscope.analysis.extract.dates import find_due, without_due
+    from sessionscope.analysis.extract.dates import without_due
     from sessionscope.analysis.extract.rules import RuleHit
 
     sents = {(u.id, s.start_char): s for u, ss in zip(session.utterances, parsed, strict=True) for s in ss}
@@ -328,12 +341,9 @@ def dated_conjuncts(session, parsed: Sequence[Sequence[Sentence]], acts: list, c
         out.append(a)
         if sent is None or a.method == "recap" or a.due_text is None or sent.language not in ("en", "ru"):
             continue
-        for k, v in _next_verbs(sent):
+        for k, v, first, second in dated_pairs(sent, session.date, cfg.meeting_interval_days):
             at = sent.tokens[k].idx
-            first = find_due(sent.text[:at])
-            second = find_due(sent.text[sent.tokens[v].idx:], session_date=session.date,
-                              meeting_interval_days=cfg.meeting_interval_days)
-            if first is None or second is None or first.text != a.due_text or second.text.casefold() == first.text.casefold():
+            if first.text != a.due_text:
                 continue
             m = _task_cut(a.task, sent.tokens[v].text, sent.language)
             if m is None:
@@ -397,4 +407,4 @@ def _repeats(item, earlier) -> bool:  # noqa: ANN001
     return a[0].casefold() == b[0].casefold() and item.due_text is not None and item.due_text == earlier.due_text
 
 
-__all__ = ["RECAP_CUE", "Clause", "clause_task", "dated_conjuncts", "recap_clauses", "recap_items"]
+__all__ = ["RECAP_CUE", "Clause", "clause_task", "dated_conjuncts", "dated_pairs", "recap_clauses", "recap_items"]

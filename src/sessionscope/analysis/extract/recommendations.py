@@ -174,7 +174,8 @@ _DISCOURSE_ONLY = re.compile(
 _FAREWELL_PARTS = re.compile(
     r"(?:bye(?:[- ]bye)?|goodbye|good night|cheers|see (?:you|ya)(?: (?:all|guys|then|soon|later|around|tomorrow|again|"
     r"next (?:time|week|month|session|meeting|call)|on \w+|in (?:a|two|three) weeks?))*"
-    r"|(?:talk|speak) (?:to you |with you )?(?:soon|later|tomorrow|then|again|next (?:time|week|session|call))"
+    r"|(?:talk|speak) (?:to you |with you )?(?:soon|later|tomorrow|then|again|next (?:time|week|session|call)"
+    r"|(?:on )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))"  # "talk to you Thursday" (round 45)
     r"|catch you (?:later|soon|next time)|take care(?: of yourself)?|all the best|(?:until|till) next time"
     r"|(?:have|enjoy) (?:a |the |your )?(?:(?:good|great|nice|lovely|wonderful|happy|relaxing|safe|productive|fun) )*"
     r"(?:day|weekend|week|evening|night|holidays?|vacation|break|trip|flight|time|one|rest of (?:the|your) (?:day|week))"
@@ -415,7 +416,10 @@ def procedure_text(text: str) -> bool:
 _RU_ADVICE_LEMMAS = {"советовать", "посоветовать", "рекомендовать", "порекомендовать", "предлагать", "предложить"}
 _RU_STRONG = [
     (r"\bя бы на (вашем|твоем|твоём) месте\b|\bна (вашем|твоем|твоём) месте я бы\b|\bбудь я на (вашем|твоем) месте\b", "if_i_were_you", 0.9),
-    (r"\b(мой|главный|один|единственный) (главный )?совет\b|\bсовет(ую)?:|\bсовет такой\b|\bлайфхак\b", "my_advice", 0.85),
+    (r"\b(мой|главный|один|единственный) (главный )?совет\b|\bсовет(ую)?:|\bсовет такой\b|\bлайфхак\b"
+     # round 45: «Секрет в том, чтобы…», «Моё правило — …» (the English "the trick is to…", "my rule of thumb is…")
+     r"|\b(секрет|фишка|хитрость|трюк|весь смысл) (в том|такой|такая)\b|\b(моё|мое|главное|золотое) правило\b",
+     "my_advice", 0.85),
     (r"\b(мне|нам) (очень |реально |сильно |тогда )?(помогл[оаи]|помогает|помогают)\b|\bчто мне помогло\b|\bу меня (хорошо )?сработал|\bя (обычно |всегда |просто )?делаю так\b", "own_experience", 0.8),
     (r"\bпочему бы (вам |тебе )?не\b|\bа (ты|вы) не пробовал|\bа (ты|вы) пробовал|\bне (хочешь|хотите) попробовать\b|\bчто если (вам|тебе|ты|вы)\b|\bможет,? (тебе|вам) (стоит|попробовать)\b", "suggest_question", 0.8),
 ]
@@ -423,6 +427,10 @@ _RU_MODAL = [
     (r"\b(тебе|вам|вы|ты) (бы )?(точно |обязательно |правда |явно |действительно |лучше |наверное )?(стоит|стоило бы|стоило|следует|следовало бы|надо бы|нужно бы|лучше|имеет смысл|полезно|не помешает|можно попробовать|надо|нужно|необходимо|должны|должен|должна)\b", "you_should", 0.85),
     (r"\bя бы (начал|начала|начинал|начинала) с\b", "i_would_start", 0.8),
     (r"\b(стоит|стоило бы|лучше|имеет смысл|лучше всего|полезно|не помешает|рекомендуется|важно|советую|рекомендую|предлагаю|можно попробовать|попробуй|попробуйте)\b", "worth_it", 0.75),
+    # round 45: «Ещё можно вести журнал оценок…» opening the sentence or a clause (the English "you could also…"; not
+    # «В Jira можно фильтровать задачи»: what a tool allows)
+    (r"(?:^|[,;:] )(?:(?:ещё|еще|также|тоже|а|и|тогда|вообще|например|ну|так) )*(?:тебе |вам )?можно (?:было бы )?"
+     r"(?=[а-яё]+(?:ть|ти|чь)(?:ся|сь)?\b)", "you_could", 0.7),
 ]
 _RU_DISCOURSE_IMP = {
     "смотреть", "посмотреть", "слушать", "послушать", "представить", "представлять", "погодить", "подождать",
