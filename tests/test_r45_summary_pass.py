@@ -269,3 +269,25 @@ def test_nachnu_with_a_deadline_is_a_commitment(text: str, task: str | None) -> 
     out = _items([("marina", "Можно вести журнал оценок."), ("denis", text)], "ru")
     got = _tasks(out, "u0002")
     assert (got[0][1] if got else None) == task
+
+
+# -- "her" / "him" name the person said with the same verb just before ---------------------------------------------------
+@pytest.mark.parametrize(("before", "said", "want"), [
+    ("And ask Olga to send you the template, she has the latest one.", "I'll ask her today.",
+     "ask Olga to send me the template"),
+    ("And call Boris about the budget.", "I'll call him tomorrow.", "call Boris about the budget"),
+    ("Did you meet Anna?", "I'll ask her tomorrow.", "ask her"),  # another verb: as said
+])
+def test_a_person_pointed_to_is_named(before: str, said: str, want: str) -> None:
+    out = _items([("nina", before), ("alex", said)], "en")
+    got = _tasks(out, "u0002")
+    assert got and got[0][1] == want
+
+
+@pytest.mark.parametrize("text", ["Please do.", "Yes, please."])
+def test_an_offer_accepted_is_no_advice(text: str) -> None:
+    from sessionscope.analysis.extract.recommendations import recommendation_rule
+    from sessionscope.language.nlp import parse_sentence
+
+    hit = recommendation_rule(parse_sentence(text, language="en"))
+    assert hit is None or hit.veto

@@ -465,6 +465,9 @@ def echoed_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[str]
 
 # -- a commitment whose object is a pronoun: "Could you send me your notes?" — "Yes, I will send them tomorrow, …" ---
 _EN_POINTING = frozenset({"it", "them", "this", "that", "these", "those"})
+#: a person pointed to: "I'll ask her today." after "And ask Olga to send you the template." (round 45) names the one
+#: said with the same verb, and what they are asked, never a thing
+_EN_PERSON = frozenset({"her", "him"})
 _RU_POINTING = frozenset({"его", "её", "ее", "их"})
 # verbs that say little of their own: what "it" stands for is not what was said with the verb before ("I was going to
 # do a slide of my design… I'll do it on the whiteboard": a real meeting, round 42's read)
@@ -586,7 +589,7 @@ def _pointing_pronoun(sent: Sentence) -> Optional[tuple[Token, Token]]:
         if verb.pos != "VERB":
             continue
         if sent.language == "en":
-            if k + 1 < len(toks) and toks[k + 1].lower in _EN_POINTING and toks[k + 1].pos == "PRON" \
+            if k + 1 < len(toks) and toks[k + 1].lower in _EN_POINTING | _EN_PERSON and toks[k + 1].pos == "PRON" \
                     and toks[k + 1].head == k and toks[k + 1].dep in ("dobj", "obj"):
                 return verb, toks[k + 1]
         elif verb.feats.get("VerbForm") == "Fin" and verb.feats.get("Person") == "1":
@@ -596,11 +599,26 @@ def _pointing_pronoun(sent: Sentence) -> Optional[tuple[Token, Token]]:
     return None
 
 
-def _pointed_object(sent: Sentence, prev: Sentence, lemma: str, other: bool, gender: Optional[str]) -> Optional[str]:
+def _en_person_object(prev: Sentence, lemma: str) -> Optional[str]:
+    """A person named as the object of a verb of ``lemma`` in ``prev``, with what follows it to the clause's end ("Olga
+    to send you the template" of "And ask Olga to send you the template, she has the latest one."); else ``None``."""
+    for k in range(len(prev.tokens)):
+        obj = _direct_object(prev, k) if _verb_of(prev, k, lemma) else None
+        if obj is None or prev.tokens[obj].pos != "PROPN":
+            continue
+        start = prev.tokens[obj].idx
+        end = next((t.idx for t in prev.tokens[obj + 1:] if t.pos == "PUNCT" and t.text in ",;:.!?"), len(prev.text))
+        text = " ".join(prev.text[start:end].split())
+        return text if len(_WORD.findall(text)) <= POINTED_MAX_WORDS else None
+    return None
+
+
+def _pointed_object(sent: Sentence, prev: Sentence, lemma: str, other: bool, gender: Optional[str],
+                    person: bool = False) -> Optional[str]:
     """The object said with a verb of ``lemma`` in ``prev``, in the words of the one who promises (``other``: ``prev``
-    is someone else's), or ``None``."""
+    is someone else's), or ``None``; ``person``: the pronoun stands for a person (:func:`_en_person_object`)."""
     if sent.language == "en":
-        obj = _en_noun_object(prev, lemma)
+        obj = _en_person_object(prev, lemma) if person else _en_noun_object(prev, lemma)
         return None if obj is None else _to_speaker(obj, prev) if other else obj
     obj = _verb_object(prev, lemma)
     if obj is None:
@@ -641,7 +659,7 @@ def pointed_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[str
                 continue
             if particle and any(t.lemma == lemma for t in prev.tokens) and not _with_particle(prev, lemma, particle):
                 return None  # "I'll bring it up at the planning meeting" is no "bring my dashboard" (round 45)
-            obj = _pointed_object(sent, prev, lemma, speakers[j] != speaker, gender)
+            obj = _pointed_object(sent, prev, lemma, speakers[j] != speaker, gender, person=pron.lower in _EN_PERSON)
             if obj is None:
                 if _mentions(prev, lemma):
                     return None
@@ -725,7 +743,7 @@ def pointed_here(sent: Sentence, task: str) -> Optional[str]:
     if sent.language == "ru":
         return _ru_object_of_request(sent, task)
     found = _pointed_at(sent, task) if sent.language == "en" else None
-    if found is None:
+    if found is None or found[1].lower in _EN_PERSON:  # a person is named from before the sentence only
         return None
     verb, pron, _m, at = found
     here = _en_object_before(sent, verb, pron)

@@ -160,11 +160,12 @@ _LEAD_FILLERS = r"^(?:(?:so|and|but|well|then|or|um+|uh+|like|i mean|you know|no
 _SUBORD = re.compile(_LEAD_FILLERS + r"(" + "|".join(re.escape(w) for w in _SUBORDINATORS) + r")\b", re.IGNORECASE)
 _POLITE = re.compile(r"\s*(you|we)( just| maybe| perhaps)? (could|would|'d|can|will|might)\b", re.IGNORECASE)
 _HANGING = re.compile(r"(,|-|—|–|…|\.\.\.)\s*$")
-# floor-handling and thinking aloud said as a whole sentence: not advice ("Go ahead.", "Wait a minute now.", "Let's see.")
+# floor-handling and thinking aloud said as a whole sentence: not advice ("Go ahead.", "Wait a minute now.", "Let's see.";
+# round 45: an offer accepted, "Please do.", "Yes, please.")
 _DISCOURSE_ONLY = re.compile(
     _LEAD_FILLERS + r"(go ahead|go on|wait( a (minute|second|sec|moment))?|hold on( a (minute|second|sec))?|hang on( a (minute|second|sec))?|"
     r"let's see|let me see|let me think|let me check|come on|never mind|excuse me|just a (minute|second|sec|moment)|one (minute|second|sec|moment)|"
-    r"you know what|look at (this|that)|see)( now| then| here| please)?[\s.,!?…-]*$", re.IGNORECASE)
+    r"you know what|look at (this|that)|see|please do|yes,? please)( now| then| here| please)?[\s.,!?…-]*$", re.IGNORECASE)
 
 
 # round 44: a leave-taking, a thanks or a wish said whole ("Talk to you next time.", "Take care, see you next week.",
