@@ -1082,7 +1082,7 @@ def _phatic_run(toks: tuple[str, ...]) -> bool:
 
 # -- questions of courtesy and arrangement -------------------------------------------------------------------------
 # "How are you?", "How was your week?", «Как ваши дела?» ask about the person, and "Same time in two weeks?",
-# «Через две недели в то же время?» fix the next meeting: real questions (the corpora tag them, and they are counted),
+# «Через две недели в то же время?» fix the next meeting: real questions (and counted as such),
 # but not the questions about work the programme guide asks the junior to bring (round 45: a call's "The junior came
 # with questions" was met by «Как ваши дела?» and «Через две недели в то же время?»). The whole question sentence must
 # be such a phrase, after fillers, a greeting and a name called; words as :func:`question_tokens` gives them.
