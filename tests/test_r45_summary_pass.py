@@ -291,3 +291,15 @@ def test_an_offer_accepted_is_no_advice(text: str) -> None:
 
     hit = recommendation_rule(parse_sentence(text, language="en"))
     assert hit is None or hit.veto
+
+
+# -- a suggestion said as one is advice between two people, whatever day it names ---------------------------------------
+def test_i_d_suggest_you_with_a_day_is_advice_and_the_acceptance_the_task() -> None:
+    out = _items([
+        ("nina", "And who decides the number?"),
+        ("alex", "The team with the product owner. I'd suggest you join our SLO review next Tuesday, you'll see how "
+                 "it works."),
+        ("nina", "Good idea. I'll join on Tuesday."),
+    ], "en")
+    assert [(r.giver, r.utterance_id) for r in out.recommendations] == [("alex", "u0002")]
+    assert [(a.owner, a.task, a.utterance_id) for a in out.action_items] == [("nina", "join our SLO review", "u0003")]

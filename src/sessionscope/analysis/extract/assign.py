@@ -386,6 +386,12 @@ _FOR_THE_SPEAKER = re.compile(r"^(?:(?:sure|okay|ok|yes|yeah|great|fine|then|and
                               r"(?!tell\b|show\b|let\b|give\b)[a-z]+\s+(?:me|us)\b")
 
 
+#: a suggestion said as one: between two people advice, whatever day it names ("I'd suggest you…", «я бы предложил вам…»)
+_SUGGEST = re.compile(r"\b(?:i(?:'d| would)? (?:suggest|recommend|advise)|my (?:suggestion|advice|recommendation) (?:is|would be)"
+                      r"|(?:я )?(?:бы )?(?:предложил|предложила|посоветовал|посоветовала|советую|рекомендую|предлагаю)"
+                      r"(?: бы)? (?:вам|тебе))\b")
+
+
 def firm_task(text: str, how: str, *, pair: bool) -> bool:
     """Whether an assignment is a task, not advice.
 
@@ -402,6 +408,8 @@ def firm_task(text: str, how: str, *, pair: bool) -> bool:
     if not pair or how in ("group", "named") or handed_over(text):
         return True
     low = " ".join(tokens(text))
+    if _SUGGEST.search(low):  # "I'd suggest you join our SLO review next Tuesday": advice, even with a day (round 45)
+        return False
     due = find_due(text)
     # "next time" or a bare weekday says when as often as by when (round 44: "Next time, write their questions down…"
     # is advice for the next presentation)
