@@ -24,7 +24,8 @@ class, SBC001, SBC009, SBC044, QMSum's ES2004a–d and the two examples' referen
 minutes: it parses the candidates): on the train meetings of both corpora (never dev), every act (1) that is a
 question of courtesy or arranging the next meeting said whole (``social_question``), with its gold question label, and
 (2) that names two tasks with a due expression each (``dated_pairs``: where an action item would be cut in two), with
-its gold commitment label.
+its gold commitment label, and (3) that offers to do something and is taken up by the next speaker
+(``offer.offered_verb``, ``offer.takes_offer``), with the offer's gold commitment label.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ _CONJ = re.compile(r"\b(?:and|then)\b", re.IGNORECASE)
 
 def counts(out: Path) -> dict:
     from sessionscope.analysis.extract.dates import find_due
+    from sessionscope.analysis.extract.offer import _EN_OFFER, _EN_TAKES, offered_verb
     from sessionscope.analysis.extract.recap import dated_pairs
     from sessionscope.analysis.questions import social_question
     from sessionscope.language.nlp import parse_texts
@@ -54,8 +56,13 @@ def counts(out: Path) -> dict:
     for corpus in CORPORA:
         social: list[dict] = []
         candidates = []
+        offers = []
         for m, acts in sorted(meetings(corpus, "train").items()):
-            for a in acts:
+            for k, a in enumerate(acts):
+                nxt = acts[k + 1] if k + 1 < len(acts) else None
+                if nxt is not None and nxt.speaker != a.speaker and _EN_OFFER.match(a.text.lstrip()) \
+                        and _EN_TAKES.match(" ".join(nxt.text.split())):
+                    offers.append((m, a, nxt))
                 if social_question(a.text):
                     social.append({"meeting": m, "text": a.text, "label": a.label, "gold_question": a.question})
                 if _CONJ.search(a.text) and find_due(a.text) is not None:
@@ -67,10 +74,15 @@ def counts(out: Path) -> dict:
                     dated.append({"meeting": m, "text": a.text, "label": a.label, "first": first.text,
                                   "second": second.text, "gold_commitment": a.action})
                     break
+        taken = [{"meeting": m, "text": a.text, "reply": nxt.text, "label": a.label, "gold_commitment": a.action}
+                 for (m, a, nxt), sents in zip(offers, parse_texts([a.text for _m, a, _n in offers], language="en"),
+                                               strict=True) if sents and offered_verb(sents[-1]) is not None]
         summary = {"social_question": {"acts": len(social), "gold_question": sum(r["gold_question"] for r in social)},
-                   "two_dated_tasks": {"acts": len(dated), "gold_commitment": sum(r["gold_commitment"] for r in dated)}}
+                   "two_dated_tasks": {"acts": len(dated), "gold_commitment": sum(r["gold_commitment"] for r in dated)},
+                   "offer_taken_up": {"acts": len(taken), "gold_commitment": sum(r["gold_commitment"] for r in taken)}}
         print(corpus, json.dumps(summary))
-        res["corpora"][corpus] = {"summary": summary, "social_question": social, "two_dated_tasks": dated}
+        res["corpora"][corpus] = {"summary": summary, "social_question": social, "two_dated_tasks": dated,
+                                  "offer_taken_up": taken}
     write_result(res, out)
     return res
 

@@ -303,3 +303,28 @@ def test_i_d_suggest_you_with_a_day_is_advice_and_the_acceptance_the_task() -> N
     ], "en")
     assert [(r.giver, r.utterance_id) for r in out.recommendations] == [("alex", "u0002")]
     assert [(a.owner, a.task, a.utterance_id) for a in out.action_items] == [("nina", "join our SLO review", "u0003")]
+
+
+# -- an offer taken up is the offerer's task ----------------------------------------------------------------------------
+@pytest.mark.parametrize(("language", "offer", "reply", "task"), [
+    ("en", "Want me to book the room for Friday?", "Sure, that would be great.", "book the room"),
+    ("en", "I could also introduce you to Marco.", "That would be really helpful, thanks.", "introduce you to Marco"),
+    ("ru", "Могу прислать тебе свой шаблон.", "Да, пожалуйста, было бы здорово.", "прислать тебе свой шаблон"),
+    ("ru", "Хочешь, познакомлю тебя с Ольгой?", "Было бы здорово!", "познакомлю тебя с Ольгой"),
+])
+def test_an_offer_taken_up_is_the_offerer_s_task(language: str, offer: str, reply: str, task: str) -> None:
+    who = ("nina", "alex") if language == "en" else ("marina", "denis")
+    out = _items([(who[0], offer), (who[1], reply)], language)
+    got = [(a.owner, a.task, a.method) for a in out.action_items]
+    assert got == [(who[0], task, "offer")]
+    assert not out.recommendations  # an offer is no advice
+
+
+@pytest.mark.parametrize(("offer", "reply"), [
+    ("I can send you my template.", "No thanks, I have one."),  # declined
+    ("I could be wrong about that.", "Yes, please."),  # no offer to do
+    ("I can send you my template.", "I'll think about it."),
+])
+def test_no_task_without_an_offer_taken_up(offer: str, reply: str) -> None:
+    out = _items([("nina", offer), ("alex", reply)], "en")
+    assert not [a for a in out.action_items if a.method == "offer"]

@@ -75,6 +75,7 @@ from sessionscope.analysis.extract.assign import (
 )
 from sessionscope.analysis.extract.bare import is_bare, parse_utterances
 from sessionscope.analysis.extract.dates import Due, agreed_next_meeting, find_due, without_due
+from sessionscope.analysis.extract.offer import offer_items
 from sessionscope.analysis.extract.problems import link_solutions, problem_rule
 from sessionscope.analysis.extract.recap import dated_conjuncts, recap_items
 from sessionscope.analysis.extract.recommendations import (
@@ -717,6 +718,9 @@ def extract_items(
     acts = recap_items(session, parsed, acts, cfg, areas, heads, head_logits,
                        skip=frozenset(k for k in quoted | habitual if parsed[k[0]][k[1]].language == "en"))
     acts = dated_conjuncts(session, parsed, acts, cfg)  # two tasks with a deadline each in one sentence (round 45)
+    acts = offer_items(session, parsed, acts, cfg, areas, heads, head_logits)  # an offer taken up (round 45)
+    offered = {(a.utterance_id, a.char_start) for a in acts if a.method == "offer"}
+    recs = [r for r in recs if (r.utterance_id, r.char_start) not in offered]  # "I could introduce you…": no advice
     acts, merged = merge_duplicate_actions(acts, task_encoder, cfg.merge_similarity)
     if assign_threshold is not None:  # verbless hand-outs in a group: "Marketing, the user requirement specification"
         acts = [*acts, *handout_items(session, parsed, acts, areas)]
