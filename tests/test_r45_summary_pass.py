@@ -328,3 +328,15 @@ def test_an_offer_taken_up_is_the_offerer_s_task(language: str, offer: str, repl
 def test_no_task_without_an_offer_taken_up(offer: str, reply: str) -> None:
     out = _items([("nina", offer), ("alex", reply)], "en")
     assert not [a for a in out.action_items if a.method == "offer"]
+
+
+def test_taking_on_what_the_other_said_needs_doing() -> None:
+    out = _items([("nina", "Also, someone should update the onboarding page, it's two years old."),
+                  ("alex", "I can take that, if nobody else wants it."),
+                  ("nina", "Please do.")], "en")
+    assert [(a.owner, a.task, a.method) for a in out.action_items] == [("alex", "update the onboarding page", "offer")]
+
+
+def test_if_you_like_is_no_part_of_a_task() -> None:
+    out = _items([("nina", "I can send you my template, if you like."), ("alex", "Yes, please.")], "en")
+    assert [(a.owner, a.task) for a in out.action_items] == [("nina", "send you my template")]

@@ -893,10 +893,15 @@ def task_phrase(sent: Sentence, hit: RuleHit, *, max_words: int = 14) -> str:
         phrase = (_RU_TAIL if sent.language == "ru" else _EN_TAIL).sub("", phrase)
         if sent.language != "ru":
             phrase = _EN_HEDGE_TAIL.sub("", phrase)
+    phrase = _IF_YOU_LIKE.sub("", phrase)  # "send you my template, if you like" (round 45)
     words = phrase.split()
     if len(words) > max_words:
         phrase = " ".join(words[:max_words]) + "…"
     return phrase or _TRIM.sub("", text)
+
+
+#: a closing "if you like" / «если хочешь»: courtesy, not part of a task
+_IF_YOU_LIKE = re.compile(r",?\s+(?:if you (?:like|want|wish|prefer)|если (?:хочешь|хотите))\s*$", re.IGNORECASE)
 
 
 __all__ = ["action_rule", "habitual_context", "in_meeting", "in_meeting_move", "next_clause_cut", "no_task_promised",

@@ -92,6 +92,8 @@ def offer_items(session: Any, parsed: Sequence[Sequence[Sentence]], acts: list, 
         task = task_phrase(offer, RuleHit("action", 0.0, "offer", task_start=offer.tokens[k].idx),
                            max_words=cfg.max_task_words)
         task = _COURTESY_TAIL.sub("", task)
+        if _TAKES_THAT.match(task) and i >= 2 and utts[i - 2].speaker == here.speaker and parsed[i - 2]:
+            task = _what_was_asked(parsed[i - 2][-1]) or task  # "someone should update the page" — "I can take that"
         due = find_due(offer.text, session_date=session.date, meeting_interval_days=cfg.meeting_interval_days)
         row = head_logits[i - 1][j] if head_logits is not None else None
         conf, to_check = _sentence_confidence(None, heads, row, offer, cfg)
@@ -106,8 +108,24 @@ def offer_items(session: Any, parsed: Sequence[Sequence[Sentence]], acts: list, 
     return sorted(out, key=lambda a: (order.get(a.utterance_id, 0), a.char_start or 0))
 
 
-#: a closing "if you like" / «если хочешь»: courtesy, not part of the task
-_COURTESY_TAIL = re.compile(r",?\s+(?:if you (?:like|want|wish)|если (?:хочешь|хотите|надо|нужно))\s*$", re.IGNORECASE)
+#: a condition after a comma ("…, if nobody else wants it", «…, если надо»): not the task ("if you like" is out already)
+_COURTESY_TAIL = re.compile(r",\s+(?:if|если)\s.*$", re.IGNORECASE)
+#: an offer that takes on what the other has just said needs doing ("I can take that (one)", «Могу взять это на себя»)
+_TAKES_THAT = re.compile(r"^(?:take|do|handle|own|cover|grab|pick up|взять|сделать|взять на себя)\s+(?:that|it|this|это|его)"
+                         r"(?:\s+(?:one|on|на себя))?\s*$", re.IGNORECASE)
+_NEEDS_DOING = re.compile(r"\b(?:should|could|needs? to|has to|must|ought to|нужно|надо|стоит|следует)\s+(?=\w)", re.IGNORECASE)
+
+
+def _what_was_asked(sent: Sentence) -> Optional[str]:
+    """What the other's sentence says needs doing, from the verb after "should / needs to / has to…" («нужно, надо…») to
+    the first comma ("Also, someone should update the onboarding page, it's two years old." → "update the onboarding
+    page"); ``None`` when it says no such thing."""
+    m = _NEEDS_DOING.search(sent.text)
+    if m is None:
+        return None
+    text = sent.text[m.end():].split(",", 1)[0]
+    text = re.sub(r"[\s.!?…]+$", "", " ".join(text.split()))
+    return text if len(text.split()) >= 2 else None
 
 
 __all__ = ["offer_items", "offered_verb", "takes_offer"]
