@@ -340,3 +340,15 @@ def test_taking_on_what_the_other_said_needs_doing() -> None:
 def test_if_you_like_is_no_part_of_a_task() -> None:
     out = _items([("nina", "I can send you my template, if you like."), ("alex", "Yes, please.")], "en")
     assert [(a.owner, a.task) for a in out.action_items] == [("nina", "send you my template")]
+
+
+# -- an item that starts inside a Russian sentence is not re-scored by the English check ---------------------------------
+def test_russian_items_inside_a_sentence_keep_the_sentence_s_confidence() -> None:
+    out = _items([("marina", "Хорошо. Что будешь делать?"),
+                  ("denis", "Я позвоню клиенту завтра и отправлю договор юристам до пятницы."),
+                  ("marina", "Отлично. Тогда к следующей встрече ты расскажешь, как прошла планёрка, а я принесу свои "
+                             "шаблоны.")], "ru")
+    split = [a.confidence for a in out.action_items if a.utterance_id == "u0002"]
+    recap = [a.confidence for a in out.action_items if a.utterance_id == "u0003"]
+    assert len(split) == 2 and split[0] == split[1]  # (the second was re-scored as English: 0.85 / 0.97)
+    assert len(recap) == 2 and recap[0] == recap[1]  # (0.96 / 0.18)

@@ -688,6 +688,8 @@ def _with_particle(prev: Sentence, lemma: str, particle: str) -> bool:
 
 # -- a person the task points to: «поговори с Ольгой» — «Напишу ей завтра.» (round 45) --------------------------------
 _RU_PERSON_PRONOUN = re.compile(r"(?<![\w-])(?:(с|со|к|ко|о|об|обо)\s+)?(ей|ему|ней|нему|ним)(?![\w-])", re.IGNORECASE)
+
+
 def person_named(task: str, speakers: Sequence[str], parsed: Sequence[Sequence[Sentence]], index: int,
                  language: str, participants: frozenset[str] = frozenset()) -> str:
     """``task`` with a third person it points to by a pronoun named, when the :data:`ECHO_UTTERANCES` utterances before

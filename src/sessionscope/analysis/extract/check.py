@@ -178,12 +178,19 @@ def rescored(check: ItemCheck, session: Session, parsed: Sequence[Sequence[Sente
              items: dict[str, tuple[Any, ...]]) -> dict[str, tuple[int, ...]]:
     """Per list (``recommendations``, ``action_items``), the positions of the items the check re-scores: English
     items with a calibrated confidence (the heads') of a kind the check knows."""
-    lang = {(session.utterances[i].id, s.start_char): s.language for i, sents in enumerate(parsed) for s in sents}
+    spans = {session.utterances[i].id: [(s.start_char, s.end_char, s.language) for s in sents]
+             for i, sents in enumerate(parsed)}
+
+    def language(it: Any) -> str:
+        """The language of the sentence an item lies in (a recap clause or the second of two dated tasks starts
+        inside its sentence: round 45 found such Russian items re-scored as English)."""
+        at = it.char_start or 0
+        return next((lang for a, b, lang in spans.get(it.utterance_id, []) if a <= at < max(b, a + 1)), "en")
+
     out: dict[str, tuple[int, ...]] = {}
     for field, kind in (("recommendations", "recommendation"), ("action_items", "action")):
         out[field] = tuple(n for n, it in enumerate(items[field])
-                           if kind in check.kinds and it.confidence is not None
-                           and lang.get((it.utterance_id, it.char_start), "en") == "en")
+                           if kind in check.kinds and it.confidence is not None and language(it) == "en")
     return out
 
 

@@ -301,7 +301,7 @@ def _next_verbs(sent: Sentence) -> list[tuple[int, int]]:
 
 def _task_cut(task: str, verb: str, language: str) -> Optional[re.Match[str]]:
     """Where in ``task`` the conjunction before ``verb`` stands (a Russian task handed over has its verbs in the
-    infinitive: the verb is found by its first four letters)."""
+    infinitive: the verb is found by its first three letters, «пришлите» → «прислать»)."""
     words = r"(?:\s+(?:" + "|".join(sorted(_AND_THEN)) + r"))*"
     if language == "en":
         return re.search(r"\s*,?\s+(?:and|then)" + words + r"\s+(?=" + re.escape(verb) + r"\b)", task, re.IGNORECASE)
@@ -326,8 +326,10 @@ def dated_conjuncts(session, parsed: Sequence[Sequence[Sentence]], acts: list, c
     """``acts`` with an item whose sentence names two tasks of one owner, each with its own deadline, split in two
     (round 45): "I'll talk to Marco tomorrow and send the client two options by Wednesday." was one task "talk to
     Marco and send the client two options by Wednesday", due tomorrow; now "talk to Marco" (tomorrow) and "send the
-    client two options" (Wednesday); «Я настрою фильтр до пятницы и покажу вам в понедельник.» likewise. The second
-    item takes the first's owner, confidence and mark, and a new id after the highest."""
+    client two options" (Wednesday); «Я позвоню клиенту завтра и отправлю договор юристам до пятницы.» likewise. The
+    second task must name its own thing: «Я настрою фильтр до пятницы и покажу вам на следующей встрече.» (what is
+    shown is the filter) stays one. The second item takes the first's owner, confidence and mark, and a new id after
+    the highest."""
     from sessionscope.analysis.extract.accept import pointed_here
     from sessionscope.analysis.extract.actions import task_phrase
     from sessionscope.analysis.extract.dates import without_due

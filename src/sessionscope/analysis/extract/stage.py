@@ -720,7 +720,9 @@ def extract_items(
     acts = dated_conjuncts(session, parsed, acts, cfg)  # two tasks with a deadline each in one sentence (round 45)
     acts = offer_items(session, parsed, acts, cfg, areas, heads, head_logits)  # an offer taken up (round 45)
     offered = {(a.utterance_id, a.char_start) for a in acts if a.method == "offer"}
-    recs = [r for r in recs if (r.utterance_id, r.char_start) not in offered]  # "I could introduce you…": no advice
+    dropped = {r.id for r in recs if (r.utterance_id, r.char_start) in offered}  # "I could introduce you…": no advice
+    recs = [r for r in recs if r.id not in dropped]
+    solutions = [x for x in solutions if x[3] not in dropped]
     acts, merged = merge_duplicate_actions(acts, task_encoder, cfg.merge_similarity)
     if assign_threshold is not None:  # verbless hand-outs in a group: "Marketing, the user requirement specification"
         acts = [*acts, *handout_items(session, parsed, acts, areas)]
