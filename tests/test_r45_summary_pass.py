@@ -352,3 +352,17 @@ def test_russian_items_inside_a_sentence_keep_the_sentence_s_confidence() -> Non
     recap = [a.confidence for a in out.action_items if a.utterance_id == "u0003"]
     assert len(split) == 2 and split[0] == split[1]  # (the second was re-scored as English: 0.85 / 0.97)
     assert len(recap) == 2 and recap[0] == recap[1]  # (0.96 / 0.18)
+
+
+@pytest.mark.parametrize(("text", "rule"), [
+    ("Да, я предлагаю идеи, а их как будто не слышат, а потом то же самое говорит кто-то другой.", "description"),
+    ("Я предлагаю изменения, но их отклоняют.", "description"),
+    ("Предлагаю новые правила для планёрок.", "advice_verb"),  # proposed now
+    ("Предлагаю следующие изменения: убрать отчёт.", "advice_verb"),
+    ("Предлагаю тебе вести журнал.", "advice_verb"),
+])
+def test_proposing_as_a_habit_is_no_advice(text: str, rule: str) -> None:
+    from sessionscope.analysis.extract.recommendations import recommendation_rule
+    from sessionscope.language.nlp import parse_sentence
+
+    assert recommendation_rule(parse_sentence(text, language="ru")).rule == rule

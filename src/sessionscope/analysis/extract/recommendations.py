@@ -486,8 +486,28 @@ def _ru_say_what(toks: Sequence[Token], i: int) -> bool:
     return nxt.pos != "PUNCT" and nxt.lower not in _RU_SAY_OPENING and not toks[-1].text.endswith("?")
 
 
+def _ru_proposes_as_a_habit(sent: Sentence) -> bool:
+    """Whether «(я) предлагаю» tells what the speaker does rather than proposes now: its object is a plural noun and
+    the sentence goes on with what others do about it, after «, а» or «, но» («Я предлагаю идеи, а их как будто не
+    слышат» — round 45, a junior's account of meetings listed as advice), with no one it is proposed to, no infinitive
+    and no colon («Предлагаю следующие изменения: …», «Предлагаю новые правила для планёрок.» propose)."""
+    toks = sent.tokens
+    for i, t in enumerate(toks):
+        if t.lemma != "предлагать" or t.feats.get("Tense") != "Pres" or t.feats.get("Person", "1") != "1":
+            continue
+        rest = [x for x in toks[i + 1:] if x.pos != "ADJ"]
+        obj = rest[0] if rest else None
+        return (obj is not None and obj.pos == "NOUN" and obj.feats.get("Number") == "Plur"
+                and obj.feats.get("Case") == "Acc" and ":" not in sent.text
+                and re.search(r",\s+(?:а|но)\s", sent.text[obj.idx:]) is not None
+                and not any(x.feats.get("VerbForm") == "Inf" or x.lower in ("вам", "тебе", "нам") for x in toks[i + 1:]))
+    return False
+
+
 def _russian(sent: Sentence) -> Optional[RuleHit]:
     t = norm(sent.text)
+    if _ru_proposes_as_a_habit(sent):
+        return veto(KIND, "description")
     if _ru_advice_verb(sent):
         return RuleHit(KIND, 0.9, "advice_verb")
     if reported_speech(sent):
