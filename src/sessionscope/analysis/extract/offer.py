@@ -100,8 +100,9 @@ def offer_items(session: Any, parsed: Sequence[Sequence[Sentence]], acts: list, 
         n += 1
         out.append(ActionItem(
             id=f"act-{n:03d}", utterance_id=prev.id, start=prev.start, owner=prev.speaker, task=task,
-            due_text=due.text if due else None, due_date=due.date if due else None, confidence=conf, area=areas.get(prev.id), char_start=offer.start_char,
-            char_end=offer.end_char, method="offer", owners=(prev.speaker,), to_check=to_check,
+            due_text=due.text if due else None, due_date=due.date if due else None, confidence=conf,
+            area=areas.get(prev.id), char_start=offer.start_char, char_end=offer.end_char, method="offer",
+            owners=(prev.speaker,), to_check=to_check,
         ))
         listed.add((prev.id, offer.start_char))
     order = {u.id: k for k, u in enumerate(utts)}
