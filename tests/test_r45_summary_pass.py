@@ -366,3 +366,12 @@ def test_proposing_as_a_habit_is_no_advice(text: str, rule: str) -> None:
     from sessionscope.language.nlp import parse_sentence
 
     assert recommendation_rule(parse_sentence(text, language="ru")).rule == rule
+
+
+def test_the_assignment_step_and_the_dated_imperative_read_one_for_the_speaker_alike() -> None:
+    # one decision (accept.en_dated_imperative) tells the assignment step that a weekday or "next time" says by when
+    # for an imperative done for the speaker; "next time" alone still makes no habit a task
+    out = _items([("alex", "Anything else for next time?"), ("nina", "Next time, send me the numbers from the sprint."),
+                  ("alex", "Okay."), ("nina", "Next time, write their questions down.")], "en")
+    assert _tasks(out, "u0002") == [("alex", "send me the numbers from the sprint", "Next time")]
+    assert not _tasks(out, "u0004")

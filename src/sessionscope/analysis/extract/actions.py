@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Optional
 
 from sessionscope.analysis.extract.dates import Due, find_due
+from sessionscope.analysis.extract.recap import AND_THEN
 from sessionscope.analysis.extract.recommendations import en_imperative
 from sessionscope.analysis.extract.rules import RuleHit, meeting_itself, norm, question, search, veto
 from sessionscope.language.nlp import Sentence, Token
@@ -192,10 +193,6 @@ def _in_subordinate_clause(sent: Sentence, i: int) -> bool:
     return bool(_RU_SUBORDINATE.search(sent.text[start:toks[i].idx]))
 
 
-#: words that may stand between «и» and the second of two coordinated verbs («и потом отправлю»)
-_RU_AND_THEN = frozenset({"потом", "затем", "тоже", "ещё", "еще", "сразу", "заодно"})
-
-
 def _first_conjunct(sent: Sentence, i: int, due: Optional[Due]) -> int:
     """Where the task of the verb at token ``i`` starts: at an earlier verb of the same form it is coordinated with by
     «и» in the same clause («Я подготовлю предложение по автотестам и отправлю его Игорю до четверга»: the deadline's
@@ -204,7 +201,7 @@ def _first_conjunct(sent: Sentence, i: int, due: Optional[Due]) -> int:
     toks = sent.tokens
     tok = toks[i]
     k = i - 1
-    while k >= 0 and toks[k].lower in _RU_AND_THEN:
+    while k >= 0 and toks[k].lower in AND_THEN:
         k -= 1
     if k < 1 or toks[k].lower != "и":
         return tok.idx

@@ -41,6 +41,7 @@ from typing import Any, Optional
 
 import numpy as np
 
+from sessionscope.analysis.extract.recap import last_number
 from sessionscope.errors import ModelError
 
 _GROUP = re.compile(
@@ -381,18 +382,13 @@ def handed_over(text: str) -> bool:
     return m.group("verb") is None or m.group("verb") not in _NOT_HANDED or find_due(text) is not None
 
 
-#: an English imperative for the speaker, opening the sentence after words of assent: "sure, ping me…", "send us…"
-_FOR_THE_SPEAKER = re.compile(r"^(?:(?:sure|okay|ok|yes|yeah|great|fine|then|and|so|just|please|of course)\s+)*"
-                              r"(?!tell\b|show\b|let\b|give\b)[a-z]+\s+(?:me|us)\b")
-
-
 #: a suggestion said as one: between two people advice, whatever day it names ("I'd suggest you…", «я бы предложил вам…»)
 _SUGGEST = re.compile(r"\b(?:i(?:'d| would)? (?:suggest|recommend|advise)|my (?:suggestion|advice|recommendation) (?:is|would be)"
                       r"|(?:я )?(?:бы )?(?:предложил|предложила|посоветовал|посоветовала|советую|рекомендую|предлагаю)"
                       r"(?: бы)? (?:вам|тебе))\b")
 
 
-def firm_task(text: str, how: str, *, pair: bool) -> bool:
+def firm_task(text: str, how: str, *, pair: bool, dated_imperative: bool = False) -> bool:
     """Whether an assignment is a task, not advice.
 
     In a group (``pair`` false) a chair's "you should look at…" to one member is an
@@ -400,7 +396,9 @@ def firm_task(text: str, how: str, *, pair: bool) -> bool:
     two people "you should…" / «тебе нужно…» is how a mentor gives advice (the written
     sets label it a recommendation), so there it must say what the other *will* do
     ("you'll…", "I'd like you to…", «за тобой…»), hand it over in so many words (:func:`handed_over`: "one thing for
-    you to do: …") or say by when.
+    you to do: …") or say by when. ``dated_imperative``: the stage read the sentence as an imperative with a deadline
+    (:func:`~.accept.en_dated_imperative`, which also takes a weekday as by when for an imperative done for the speaker:
+    "Sure, ping me on Thursday."; round 45).
     """
     from sessionscope.analysis.extract.dates import find_due, when_not_by
     from sessionscope.analysis.extract.heads import tokens
@@ -410,12 +408,13 @@ def firm_task(text: str, how: str, *, pair: bool) -> bool:
     low = " ".join(tokens(text))
     if _SUGGEST.search(low):  # "I'd suggest you join our SLO review next Tuesday": advice, even with a day (round 45)
         return False
+    if dated_imperative:
+        return True
     due = find_due(text)
     # "next time" or a bare weekday says when as often as by when (round 44: "Next time, write their questions down…"
     # is advice for the next presentation)
     if due is not None and when_not_by(due.text) and not _DEADLINE.search(low.replace("next time", " ")):
-        # … unless the imperative is done for the one who says it ("Sure, ping me on Thursday."; round 45)
-        return bool(_FIRM.search(low) or _FOR_THE_SPEAKER.search(low))
+        return bool(_FIRM.search(low))
     return bool(_FIRM.search(low) or _DEADLINE.search(low)) or due is not None
 
 
@@ -987,7 +986,7 @@ def handout_items(session: Any, parsed: Any, acts: list[Any], areas: Optional[di
     last: dict[str, int] = {}
     out: list[Any] = []
     # new ids after the highest one (duplicate merging may have left gaps)
-    n = max([int(m.group(1)) for a in acts for m in [re.search(r"(\d+)$", a.id)] if m] + [len(acts)])
+    n = last_number(acts)
     for i, (utt, sents) in enumerate(zip(session.utterances, parsed, strict=True)):
         a = by_utt.get(utt.id)
         if a is not None:

@@ -70,12 +70,12 @@ def offer_items(session: Any, parsed: Sequence[Sequence[Sentence]], acts: list, 
     """``acts`` and an action item for each offer taken up that no item lists yet (see the module)."""
     from sessionscope.analysis.extract.actions import task_phrase
     from sessionscope.analysis.extract.dates import find_due
-    from sessionscope.analysis.extract.recap import _sentence_confidence
+    from sessionscope.analysis.extract.recap import last_number, sentence_confidence
     from sessionscope.analysis.extract.rules import RuleHit
     from sessionscope.model import ActionItem
 
     listed = {(a.utterance_id, a.char_start) for a in acts}
-    n = max([int(m.group(1)) for a in acts for m in [re.search(r"(\d+)$", a.id)] if m] + [len(acts)])
+    n = last_number(acts)
     out = list(acts)
     utts = session.utterances
     for i in range(1, len(utts)):
@@ -96,7 +96,7 @@ def offer_items(session: Any, parsed: Sequence[Sequence[Sentence]], acts: list, 
             task = _what_was_asked(parsed[i - 2][-1]) or task  # "someone should update the page" — "I can take that"
         due = find_due(offer.text, session_date=session.date, meeting_interval_days=cfg.meeting_interval_days)
         row = head_logits[i - 1][j] if head_logits is not None else None
-        conf, to_check = _sentence_confidence(None, heads, row, offer, cfg)
+        conf, to_check = sentence_confidence(None, heads, row, offer, cfg)
         n += 1
         out.append(ActionItem(
             id=f"act-{n:03d}", utterance_id=prev.id, start=prev.start, owner=prev.speaker, task=task,

@@ -198,7 +198,7 @@ def _first_names(session) -> dict[str, str]:  # noqa: ANN001
     return {w: pid for w, pid in first.items() if pid}
 
 
-def _sentence_confidence(old, heads, row, sent: Sentence, cfg) -> tuple[Optional[float], bool]:  # noqa: ANN001
+def sentence_confidence(old, heads, row, sent: Sentence, cfg) -> tuple[Optional[float], bool]:  # noqa: ANN001
     """The confidence and to-check mark the recap's items take: the sentence's own item's, else the heads' action
     probability of the sentence (to check under ``cfg.check_below``), else none."""
     if old is not None:
@@ -241,7 +241,7 @@ def recap_items(session, parsed: Sequence[Sequence[Sentence]], acts: list, cfg, 
     by_sent = {(a.utterance_id, a.char_start): a for a in acts}
     replaced: dict[str, list] = {}
     added: list = []
-    n = max([int(m.group(1)) for a in acts for m in [re.search(r"(\d+)$", a.id)] if m] + [len(acts)])
+    n = last_number(acts)
     for i, (utt, sents) in enumerate(zip(session.utterances, parsed, strict=True)):
         if "hallucination" in utt.flags:
             continue
@@ -253,7 +253,7 @@ def recap_items(session, parsed: Sequence[Sequence[Sentence]], acts: list, cfg, 
                 continue
             old = by_sent.get((utt.id, sent.start_char))
             row = head_logits[i][j] if head_logits is not None else None
-            conf, to_check = _sentence_confidence(old, heads, row, sent, cfg)
+            conf, to_check = sentence_confidence(old, heads, row, sent, cfg)
             items = []
             for k, c in enumerate(clauses):
                 owner, owners = _clause_owner(c, first, sent, utt.speaker, receiver, told)
@@ -275,7 +275,13 @@ def recap_items(session, parsed: Sequence[Sequence[Sentence]], acts: list, cfg, 
 
 
 #: words that may stand between "and" / «и» and the verb of the next task ("and then send…", «и потом пришлю…»)
-_AND_THEN = frozenset({"then", "also", "just", "потом", "затем", "тоже", "ещё", "еще", "сразу"})
+AND_THEN = frozenset({"then", "also", "just", "потом", "затем", "тоже", "ещё", "еще", "сразу", "заодно"})
+
+
+def last_number(items: Sequence) -> int:
+    """The highest number an item id ends with ("act-007" → 7), at least the number of items: new ids go after it
+    (merging and splitting may leave gaps)."""
+    return max([int(m.group(1)) for a in items for m in [re.search(r"(\d+)$", a.id)] if m] + [len(items)])
 
 
 def _next_verbs(sent: Sentence) -> list[tuple[int, int]]:
@@ -287,7 +293,7 @@ def _next_verbs(sent: Sentence) -> list[tuple[int, int]]:
         if k == 0 or t.lower not in conj:
             continue
         v = k + 1
-        while v < len(toks) - 1 and toks[v].lower in _AND_THEN:
+        while v < len(toks) - 1 and toks[v].lower in AND_THEN:
             v += 1
         tv = toks[v]
         if sent.language == "en":  # the small tagger reads "and book the room" as a noun before its determiner
@@ -302,7 +308,7 @@ def _next_verbs(sent: Sentence) -> list[tuple[int, int]]:
 def _task_cut(task: str, verb: str, language: str) -> Optional[re.Match[str]]:
     """Where in ``task`` the conjunction before ``verb`` stands (a Russian task handed over has its verbs in the
     infinitive: the verb is found by its first three letters, «пришлите» → «прислать»)."""
-    words = r"(?:\s+(?:" + "|".join(sorted(_AND_THEN)) + r"))*"
+    words = r"(?:\s+(?:" + "|".join(sorted(AND_THEN)) + r"))*"
     if language == "en":
         return re.search(r"\s*,?\s+(?:and|then)" + words + r"\s+(?=" + re.escape(verb) + r"\b)", task, re.IGNORECASE)
     stem = re.escape(verb[:3])  # «пришлите» → «прислать»
@@ -336,7 +342,7 @@ def dated_conjuncts(session, parsed: Sequence[Sequence[Sentence]], acts: list, c
     from sessionscope.analysis.extract.rules import RuleHit
 
     sents = {(u.id, s.start_char): s for u, ss in zip(session.utterances, parsed, strict=True) for s in ss}
-    n = max([int(m.group(1)) for a in acts for m in [re.search(r"(\d+)$", a.id)] if m] + [len(acts)])
+    n = last_number(acts)
     out: list = []
     for a in acts:
         sent = sents.get((a.utterance_id, a.char_start))
@@ -409,4 +415,4 @@ def _repeats(item, earlier) -> bool:  # noqa: ANN001
     return a[0].casefold() == b[0].casefold() and item.due_text is not None and item.due_text == earlier.due_text
 
 
-__all__ = ["RECAP_CUE", "Clause", "clause_task", "dated_conjuncts", "dated_pairs", "recap_clauses", "recap_items"]
+__all__ = ["AND_THEN", "RECAP_CUE", "Clause", "last_number", "sentence_confidence", "clause_task", "dated_conjuncts", "dated_pairs", "recap_clauses", "recap_items"]

@@ -386,7 +386,8 @@ def assignment(sent: Sentence, d: Optional[Decision], p_assign: Optional[float],
     use_head = p_assign is not None and sent.language != "ru"
     group = len(session.participants) > 2
     named = named_owners(sent, session, speaker)
-    plain = not group and (handed or (sent.language != "ru" and en_dated_imperative(sent) is not None))
+    dated_imperative = not group and sent.language != "ru" and en_dated_imperative(sent) is not None
+    plain = not group and (handed or dated_imperative)
     clear = use_head and ((group and (clear_assignment(sent.text) or (bool(named or called) and dated_task(sent))))
                           or handed or plain)
     if use_head:
@@ -400,7 +401,7 @@ def assignment(sent: Sentence, d: Optional[Decision], p_assign: Optional[float],
         target = Assignee(receiver, (receiver,), "addressee")
     elif target is None and group and handed and handed_to_group(sent.text):  # "Homework for everyone: watch…"
         target = Assignee(None, tuple(p for p, _ in parts if p != speaker), "group")
-    if target is None or not firm_task(sent.text, target.how, pair=len(parts) <= 2):
+    if target is None or not firm_task(sent.text, target.how, pair=len(parts) <= 2, dated_imperative=dated_imperative):
         return None
     if describes_or_runs_meeting(sent, parts, speaker, receiver):  # "we've got the Marketing Expert for…", "speak first"
         return None
