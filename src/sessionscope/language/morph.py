@@ -96,7 +96,7 @@ _DISCOURSE_IMPERATIVES = frozenset({
 SINGULAR_IMPERATIVE_SURE = 0.9
 
 
-def first_person_of_imperative(word: str) -> Optional[str]:
+def first_person_of_imperative(word: str, *, sure: bool = False) -> Optional[str]:
     """A Russian imperative said to "вы" or "ты" in the form the one who takes it on says it: a perfective verb in the
     first person future ("предложите" → "предложу", "поставь" → "поставлю"), an imperfective one as "буду" and its
     infinitive ("пересматривайте" → "буду пересматривать"). A plural imperative ("-те", "-тесь") is read whenever the
@@ -104,7 +104,8 @@ def first_person_of_imperative(word: str) -> Optional[str]:
     :data:`SINGULAR_IMPERATIVE_SURE` of its weight): "мой" is "my" far more often than "wash", and "пришли" is as often
     "came" as "send". A form that is also the indicative "вы" form ("хотите", "предложите") takes its indicative first
     person ("хочу", "предложу"). ``None`` when ``word`` is no such imperative, the imperative of two verbs ("стой"), or
-    one that opens or holds a sentence ("давайте", "извините", "смотрите")."""
+    one that opens or holds a sentence ("давайте", "извините", "смотрите"). ``sure``: the tagger read the word as an
+    imperative where it was said («Пришли, пожалуйста, отчёт.»), so a singular one needs no dictionary bar (round 46)."""
     if word.casefold() in _DISCOURSE_IMPERATIVES:
         return None
     try:
@@ -119,7 +120,7 @@ def first_person_of_imperative(word: str) -> Optional[str]:
         imper = [p for p in imper if "plur" in p.tag]
     else:
         imper = [p for p in imper if "sing" in p.tag]
-        if sum(p.score for p in imper) < SINGULAR_IMPERATIVE_SURE:
+        if sum(p.score for p in imper) < SINGULAR_IMPERATIVE_SURE and not sure:
             return None
     if not imper or len({p.normal_form for p in imper}) > 1:  # "стой": "stand" or "cost"
         return None

@@ -50,7 +50,10 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
 
 def elliptic(task: str, sent: Sentence) -> bool:
     """Whether the task phrase ``task`` of an acceptance holds no task words of its own ("Sure, I will", "will do",
-    «подготовлю», «да, сделаю»): every word is one of assent, or, in Russian, one verb and words of assent."""
+    «подготовлю», «да, сделаю»): every word is one of assent, or, in Russian, one verb and words of assent. A due
+    expression is no task word ("I can do it by Friday.", «Да, сделаю к пятнице.»; round 46)."""
+    if (due := find_due(task)) is not None:
+        task = task[:due.char_start] + " " + task[due.char_end:]
     words = [w.casefold().replace("’", "'").replace("ё", "е") for w in _WORD.findall(task)]
     if not words:
         return True
@@ -132,14 +135,16 @@ _RU_YOU_VERB = re.compile(r"(?<![\w-])(вы|ты)(\s+(?:(?:уже|тоже|та�
                           r"([а-яё]+)(?![\w-])", re.IGNORECASE)
 
 
-def _ru_to_speaker(phrase: str, *, informal: bool, gender: Optional[str]) -> str:
+def _ru_to_speaker(phrase: str, *, informal: bool, gender: Optional[str],
+                   imperatives: frozenset[str] = frozenset()) -> str:
     """A Russian ``phrase`` said by someone else, in the words of the one who takes it on: "мне / мой" ↔ "вам / ваш"
     ("тебе / твой" when ``informal``) at once, and "вы / ты" with its verb as "я" with the verb in the first person
     ("которые вы показывали" → "которые я показывала" for a woman, :func:`~sessionscope.language.morph.first_person_verb`;
     a past-tense verb of an unknown ``gender`` stays as said, and so does its pronoun). Round 41: "вы" stayed, and
     under the owner's name it read as the other person. Round 42: an imperative to "вы" or "ты" is the owner's first
     person too ("предложите" → "предложу", "пересматривайте" → "буду пересматривать":
-    :func:`~sessionscope.language.morph.first_person_of_imperative`)."""
+    :func:`~sessionscope.language.morph.first_person_of_imperative`). Round 46: a word in ``imperatives`` (the tagger
+    read it as one where it was said) is turned even where the dictionary doubts it («пришли»: "send" or "came")."""
     from sessionscope.language.morph import first_person_of_imperative, first_person_verb
 
     phrase = _swap(phrase, _RU_BOTH_INFORMAL if informal else _RU_BOTH_FORMAL)
@@ -151,12 +156,21 @@ def _ru_to_speaker(phrase: str, *, informal: bool, gender: Optional[str]) -> str
         return ("Я" if m.group(1)[:1].isupper() else "я") + m.group(2) + verb
 
     def imperative(m: re.Match[str]) -> str:
-        verb = first_person_of_imperative(m.group(0))
+        verb = first_person_of_imperative(m.group(0), sure=m.group(0).casefold() in imperatives)
         if verb is None:
             return m.group(0)
         return verb[:1].upper() + verb[1:] if m.group(0)[:1].isupper() else verb
 
     return _RU_IMPERATIVE_WORD.sub(imperative, _RU_YOU_VERB.sub(one, phrase))
+
+
+#: «пожалуйста» said with a request: no part of the task it hands over
+_RU_PLEASE = re.compile(r"(?:,\s*)?(?<![\w-])пожалуйста(?![\w-])(?:\s*,)?", re.IGNORECASE)
+
+
+def _imperatives(sent: Sentence) -> frozenset[str]:
+    """The words the tagger read as imperatives in ``sent``, lower case."""
+    return frozenset(t.lower for t in sent.tokens if t.pos == "VERB" and t.feats.get("Mood") == "Imp")
 
 
 def _swap(phrase: str, table: dict[str, str]) -> str:
@@ -922,7 +936,8 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
             if first[:1].isupper() and first != "I" and not any(t.text == first and t.pos == "PROPN" for t in said.tokens):
                 phrase = first[0].lower() + phrase[1:]  # "Try blocking…" is the task "try blocking…" (round 45)
             if len(_WORD.findall(phrase)) >= 2:
-                phrase = _ru_to_speaker(phrase, informal=bool(_RU_INFORMAL.search(said.text)), gender=gender) \
+                phrase = _ru_to_speaker(_RU_PLEASE.sub("", phrase), informal=bool(_RU_INFORMAL.search(said.text)),
+                                        gender=gender, imperatives=_imperatives(said)) \
                     if sent.language == "ru" else _to_speaker(phrase, said)
                 return phrase + (f" ({when.group(0).strip()})" if when else "") + (back.group(0) if back else ""), None
     if k is not None and (elliptic(task, sent) or takes_up_advice(task, sent)):

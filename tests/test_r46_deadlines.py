@@ -1,0 +1,186 @@
+"""Round 46 (issue 10): a deadline agreed over a few lines, and tasks handed over that read right under their owner.
+
+"I can do it by Friday." — "Can you do Wednesday? The client meets on Thursday." — "Okay, Wednesday then." gave no
+task at all ("I can do it by Friday" was no commitment: its due expression counted as task words of its own), and
+when the task was listed its due stayed the first day named; «Давай к пятнице, в среду не успею.» was a joint task
+«в среду не успею»; «Пришли, пожалуйста, отчёт.» — «Сделаю к пятнице.» read «пришли, пожалуйста, отчёт» under the
+one who sends it; "Could you send me the report by Wednesday?" read "send me the report" under Boris."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+SESSION = dt.date(2026, 12, 7)  # a Monday
+EN = {"boris": "Boris Lee", "anna": "Anna Kim"}
+RU = {"boris": "Борис Волков", "anna": "Анна Орлова"}
+
+
+def _items(lines: list[tuple[str, str]], language: str):
+    from helpers import pair_items
+
+    rows = [(who, 5.0 * n, 5.0 * n + 4.0, text) for n, (who, text) in enumerate(lines)]
+    return pair_items(rows, language, EN if language == "en" else RU, SESSION)
+
+
+def _tasks(out) -> list[tuple[str | None, str, str | None, dt.date | None]]:  # noqa: ANN001
+    return [(a.owner, a.task, a.due_text, a.due_date) for a in out.action_items]
+
+
+WED, FRI, TODAY = dt.date(2026, 12, 9), dt.date(2026, 12, 11), SESSION
+
+
+# -- model-free: what proposes a day, what agrees to it ------------------------------------------------------------------
+class _S:
+    date = SESSION
+
+
+class _C:
+    meeting_interval_days = 7
+
+
+def _sent(text: str, language: str):
+    from sessionscope.language.nlp import parse_sentence
+
+    return parse_sentence(text, language=language)
+
+
+@pytest.mark.parametrize(("language", "text", "want"), [
+    ("en", "Can you do Wednesday?", WED),
+    ("en", "How about Friday?", FRI),
+    ("en", "Friday would be more realistic.", FRI),
+    ("en", "I can't do Wednesday, but Friday works.", FRI),
+    ("en", "Could you send them today instead?", TODAY),
+    ("en", "Wednesday is not possible.", None),  # a refusal of its only day proposes none
+    ("en", "I'll be in Berlin on Wednesday.", None),  # words of its own: no proposal
+    ("en", "The client meets on Thursday.", None),
+    ("en", "Wednesday.", None),  # nothing proposes: an answer, not a proposal
+    ("ru", "А к среде успеешь?", WED),
+    ("ru", "Давай к пятнице, в среду не успею.", FRI),
+    ("ru", "Может, в пятницу?", FRI),
+    ("ru", "В среду у меня планёрка.", None),
+])
+def test_a_line_proposing_another_day(language: str, text: str, want: dt.date | None) -> None:
+    from sessionscope.analysis.extract.negotiate import proposed_due
+
+    due = proposed_due(_sent(text, language), _S(), _C())
+    assert (due.date if due else None) == want
+
+
+@pytest.mark.parametrize(("language", "text", "want"), [
+    ("en", "Okay, Wednesday then.", True),
+    ("en", "Sure, no problem.", True),
+    ("en", "Wednesday works for me.", True),
+    ("en", "No, that's too early.", False),
+    ("en", "Friday then.", None),  # another day: not this one
+    ("en", "I'll ask Marco first.", None),
+    ("ru", "Да, успею.", True),
+    ("ru", "Хорошо, к среде.", True),
+    ("ru", "Нет, не успею.", False),
+])
+def test_a_line_agreeing_to_the_day(language: str, text: str, want: bool | None) -> None:
+    from sessionscope.analysis.extract.dates import find_due
+    from sessionscope.analysis.extract.negotiate import agrees
+
+    wednesday = find_due("к среде" if language == "ru" else "Wednesday", session_date=SESSION)
+    assert agrees(_sent(text, language), wednesday, _S(), _C()) is want
+
+
+# -- the stage: the due agreed on, whoever proposed it ------------------------------------------------------------------
+def test_i_can_do_it_by_friday_is_a_commitment_and_wednesday_is_agreed() -> None:
+    out = _items([("anna", "Can you get the export script finished?"), ("boris", "I can do it by Friday."),
+                  ("anna", "Can you do Wednesday? The client meets on Thursday."), ("boris", "Okay, Wednesday then.")],
+                 "en")
+    assert _tasks(out) == [("boris", "get the export script finished", "Wednesday", WED)]
+
+
+def test_i_can_do_it_by_friday_alone_keeps_friday() -> None:
+    out = _items([("anna", "Can you get the export script finished?"), ("boris", "I can do it by Friday."),
+                  ("anna", "Great, thanks.")], "en")
+    assert _tasks(out) == [("boris", "get the export script finished", "by Friday", FRI)]
+
+
+def test_the_owner_s_counter_proposal_agreed() -> None:
+    out = _items([("anna", "Could you send me the report by Wednesday?"), ("boris", "Friday would be more realistic."),
+                  ("anna", "OK, Friday then.")], "en")
+    assert _tasks(out) == [("boris", "send Anna the report", "Friday", FRI)]
+
+
+def test_a_counter_proposal_refused_keeps_the_first_day() -> None:
+    out = _items([("anna", "Could you send me the report by Wednesday?"), ("boris", "Friday would be more realistic."),
+                  ("anna", "No, sorry, Wednesday is the latest.")], "en")
+    assert _tasks(out) == [("boris", "send Anna the report", "by Wednesday", WED)]
+
+
+def test_a_proposal_nobody_answers_changes_nothing() -> None:
+    out = _items([("anna", "I'll send you the slides tomorrow."), ("boris", "Could you send them today instead?"),
+                  ("anna", "By the way, did you see the new dashboard?")], "en")
+    assert [(o, d) for o, _t, d, _x in _tasks(out)] == [("anna", "tomorrow")]
+
+
+def test_the_other_s_proposal_agreed_and_the_agreement_is_no_second_task() -> None:
+    out = _items([("anna", "I'll send you the slides tomorrow."), ("boris", "Could you send them today instead?"),
+                  ("anna", "Sure, no problem.")], "en")
+    assert _tasks(out) == [("anna", "send you the slides", "today", TODAY)]
+
+
+def test_russian_counter_proposal_is_no_joint_task() -> None:
+    out = _items([("anna", "Сможешь прислать отчёт к среде?"), ("boris", "Давай к пятнице, в среду не успею."),
+                  ("anna", "Хорошо, к пятнице.")], "ru")
+    assert _tasks(out) == [("boris", "прислать отчёт", "к пятнице", FRI)]
+
+
+def test_russian_request_taken_up_then_an_earlier_day() -> None:
+    out = _items([("anna", "Пришли, пожалуйста, отчёт."), ("boris", "Сделаю к пятнице."),
+                  ("anna", "А к среде успеешь?"), ("boris", "Да, успею.")], "ru")
+    assert _tasks(out) == [("boris", "пришлю отчёт", "к среде", WED)]
+
+
+def test_russian_earlier_day_refused() -> None:
+    out = _items([("anna", "Пришли, пожалуйста, отчёт."), ("boris", "Сделаю к пятнице."),
+                  ("anna", "А к среде успеешь?"), ("boris", "Нет, не успею, только к пятнице.")], "ru")
+    assert [(o, d) for o, _t, d, _x in _tasks(out)] == [("boris", "к пятнице")]
+
+
+# -- a task handed over reads right under its owner ------------------------------------------------------------------------
+@pytest.mark.parametrize(("said", "task"), [
+    ("Could you send me the report by Wednesday?", "send Anna the report"),
+    ("Please review my pull request before Friday.", "review Anna's pull request"),
+])
+def test_the_asker_s_me_and_my_name_the_asker(said: str, task: str) -> None:
+    out = _items([("anna", said), ("boris", "Sure.")], "en")
+    assert [a.task for a in out.action_items if a.owner == "boris"] == [task]
+
+
+def test_for_the_owner_without_a_name_keeps_the_words() -> None:
+    import dataclasses
+
+    from helpers import make_session
+    from sessionscope.analysis.extract.stage import for_the_owner
+
+    session = make_session([("spk0", 0.0, 1.0, "Hi."), ("spk1", 1.0, 2.0, "Hi.")])
+    session = dataclasses.replace(session, participants=tuple(dataclasses.replace(p, name=None)
+                                                              for p in session.participants))
+    assert for_the_owner("send me the report", session, "spk0", "spk1", "en") == "send me the report"
+    assert for_the_owner("send me the report", session, "nobody", "spk1", "en") == "send me the report"
+
+
+@pytest.mark.parametrize(("name", "task", "want"), [
+    ("Anna Kim", "send me the report", "send Anna the report"),
+    ("B", "send me the report", "send me the report"),  # AMI's speaker letters are no names
+    ("robert", "send me the report", "send me the report"),  # a label, not a name
+    ("Anna Kim", "if you'll bear with me I'll do it on the whiteboard", "if you'll bear with me I'll do it on the "
+                                                                        "whiteboard"),  # still the speaker's words
+])
+def test_for_the_owner_needs_a_name_and_a_task_handed_over_whole(name: str, task: str, want: str) -> None:
+    import dataclasses
+
+    from helpers import make_session
+    from sessionscope.analysis.extract.stage import for_the_owner
+
+    session = make_session([("spk0", 0.0, 1.0, "Hi."), ("spk1", 1.0, 2.0, "Hi.")])
+    session = dataclasses.replace(session, participants=tuple(dataclasses.replace(p, name=name)
+                                                              for p in session.participants))
+    assert for_the_owner(task, session, "spk0", "spk1", "en") == want
+    assert for_the_owner(task, session, "spk0", "spk0", "en") == task  # the speaker's own task
