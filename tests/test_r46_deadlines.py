@@ -143,6 +143,53 @@ def test_russian_earlier_day_refused() -> None:
     assert [(o, d) for o, _t, d, _x in _tasks(out)] == [("boris", "к пятнице")]
 
 
+# -- a day asked for, a request taken up in a bare word ------------------------------------------------------------------
+@pytest.mark.parametrize(("language", "text", "want"), [
+    ("en", "By when?", True),
+    ("en", "Okay, when can you have it?", True),
+    ("en", "What's a realistic deadline?", True),
+    ("en", "When is the next meeting?", False),
+    ("en", "Why?", False),
+    ("ru", "К какому числу?", True),
+    ("ru", "А когда сможешь?", True),
+    ("ru", "Почему?", False),
+])
+def test_asking_when(language: str, text: str, want: bool) -> None:
+    from sessionscope.analysis.extract.negotiate import asks_when
+
+    assert asks_when(_sent(text, language)) is want
+
+
+def test_a_yes_then_by_when_and_a_day_is_a_task() -> None:
+    out = _items([("anna", "Can you update the onboarding docs?"), ("boris", "Sure."), ("anna", "By when?"),
+                  ("boris", "End of the week.")], "en")
+    assert _tasks(out) == [("boris", "update the onboarding docs", "end of the week", FRI)]
+    assert [a.method for a in out.action_items] == ["agreed"]
+
+
+def test_a_yes_without_a_day_is_still_no_task() -> None:
+    out = _items([("anna", "Could you send me the report?"), ("boris", "Sure."), ("anna", "Great.")], "en")
+    assert _tasks(out) == []
+
+
+def test_a_yes_then_a_day_proposed_and_agreed_is_one_task() -> None:
+    out = _items([("anna", "Could you send me the report?"), ("boris", "Sure."),
+                  ("anna", "Could you have it by Friday?"), ("boris", "Yes, no problem.")], "en")
+    assert _tasks(out) == [("boris", "send you the report", "by Friday", FRI)]
+
+
+def test_a_commitment_without_a_day_gets_the_day_it_is_asked_for() -> None:
+    out = _items([("anna", "Can you update the onboarding docs?"), ("boris", "Sure, I'll do it."),
+                  ("anna", "When do you think you can have it?"), ("boris", "Probably Thursday.")], "en")
+    assert [(o, t, d) for o, t, d, _x in _tasks(out)] == [("boris", "update the onboarding docs", "Thursday")]
+
+
+def test_russian_yes_then_the_day() -> None:
+    out = _items([("anna", "Обновишь документацию для новичков?"), ("boris", "Да, конечно."),
+                  ("anna", "К какому числу?"), ("boris", "К пятнице.")], "ru")
+    assert _tasks(out) == [("boris", "обновить документацию для новичков", "к пятнице", FRI)]
+
+
 # -- a task handed over reads right under its owner ------------------------------------------------------------------------
 @pytest.mark.parametrize(("said", "task"), [
     ("Could you send me the report by Wednesday?", "send Anna the report"),
@@ -184,3 +231,15 @@ def test_for_the_owner_needs_a_name_and_a_task_handed_over_whole(name: str, task
                                                               for p in session.participants))
     assert for_the_owner(task, session, "spk0", "spk1", "en") == want
     assert for_the_owner(task, session, "spk0", "spk0", "en") == task  # the speaker's own task
+
+
+@pytest.mark.parametrize(("text", "due", "date"), [
+    ("I'll send it end of day tomorrow.", "end of day tomorrow", dt.date(2026, 12, 8)),
+    ("I'll send it by EOD Friday.", "by EOD Friday", FRI),
+    ("I'll send it by end of day.", "by end of day", SESSION),  # the session's day, as before
+])
+def test_the_end_of_a_named_day_is_that_day(text: str, due: str, date: dt.date) -> None:
+    from sessionscope.analysis.extract.dates import find_due
+
+    found = find_due(text, session_date=SESSION)
+    assert found is not None and (found.text, found.date) == (due, date)

@@ -377,6 +377,14 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
     (re.compile(r"\b(?:by\s+)?(?:the\s+)?(?:end\s+of\s+)?next\s+month\b", _I), lambda m, d, n: _month_end(d, 1)),
     # round 32: business shorthand, the quarter's and the year's end, the New Year and Christmas as deadlines
     (re.compile(r"\b(?:by\s+)?(?:eod|cob|close\s+of\s+business|end\s+of\s+business)\b", _I), lambda m, d, n: d),
+    # round 46: the end of a named day ("end of day tomorrow", "EOD Friday", "close of business on Thursday") is that
+    # day, not the session's (it read "end of day": the session date)
+    (
+        re.compile(r"\b(?:by\s+)?(?:the\s+)?(?:end\s+of\s+(?:the\s+)?day|eod|cob|close\s+of\s+business|"
+                   r"end\s+of\s+business),?\s+(?:on\s+)?(?P<day>tomorrow|monday|tuesday|wednesday|thursday|friday)\b",
+                   _I),
+        lambda m, d, n: _end_of_named_day(m.group("day"), d, n),
+    ),
     (re.compile(r"\b(?:by\s+)?eow\b", _I), lambda m, d, n: _friday(d, 0)),
     (
         re.compile(r"\b(?:by\s+|before\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?:calendar\s+)?year\b"
@@ -690,6 +698,12 @@ def find_due(text: str, *, session_date: Optional[_dt.date] = None, meeting_inte
 
 
 @functools.lru_cache(maxsize=8192)
+def _end_of_named_day(day: str, session_date: _dt.date, meeting_interval_days: int) -> Optional[_dt.date]:
+    """The date of ``day`` ("tomorrow", "Friday") as a due expression of its own would resolve it."""
+    due = _find_due(day, session_date, meeting_interval_days)
+    return None if due is None else due.date
+
+
 def _find_due(text: str, session_date: Optional[_dt.date], meeting_interval_days: int,
               next_time: bool = True) -> Optional[Due]:
     # memoised: the heads, the assignment check and the stage each ask about the same sentence

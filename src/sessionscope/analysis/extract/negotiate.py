@@ -97,6 +97,19 @@ def _dues(text: str, session: Any, cfg: Any) -> list[Due]:
     return out
 
 
+_NAMED_DAYS = re.compile(r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|"
+                         r"may|june|july|august|september|october|november|december|christmas|easter|eod|eow|q[1-4])\b",
+                         re.IGNORECASE)
+
+
+def _as_inside(due: Due, language: str) -> Due:
+    """``due`` as it reads inside a task's line: a capital the sentence's start gave it lowered ("End of the week",
+    «К пятнице»), a day's or month's name kept ("Friday")."""
+    if due.char_start != 0 or not due.text[:1].isupper() or (language != "ru" and _NAMED_DAYS.match(due.text)):
+        return due
+    return dataclasses.replace(due, text=due.text[:1].lower() + due.text[1:])
+
+
 def _other_words(text: str, dues: Sequence[Due], language: str) -> list[str]:
     """The words of ``text`` outside its due expressions, lower case."""
     kept, at = [], 0
@@ -156,9 +169,91 @@ def agrees(sent: Sentence, proposed: Due, session: Any, cfg: Any) -> Optional[bo
     return True if all(w in allowed for w in words) else None
 
 
-def renegotiated(session: Any, parsed: Sequence[Sequence[Sentence]], acts: list, cfg: Any) -> list:
-    """``acts`` with each action item's due moved to the day agreed on in the lines after it (see the module); an
-    item made of a line of that negotiation, by the same owner, is dropped (the day is the task's, not a task)."""
+#: a question asking when a task will be done ("By when?", "When do you think you can have it?", «К какому числу?»)
+_EN_ASKS_WHEN = re.compile(
+    r"^\W*(?:(?:and|so|ok|okay|great|good|cool|perfect|thanks|thank you|super|awesome|right)[\s,.!]+)*"
+    r"(?:by when|when\W*$|when (?:can|could|will|would|do|might|should|are)\b|how soon\b|any idea when\b|"
+    r"roughly when\b|what(?:'s| is| would be) (?:a |the |your )?(?:realistic |rough |good )?"
+    r"(?:date|deadline|timeline|eta|timeframe|time frame)\b)", re.IGNORECASE)
+_RU_ASKS_WHEN = re.compile(
+    r"^\W*(?:(?:а|и|хорошо|отлично|ок|окей|спасибо|так|супер|договорились)[\s,.!]+)*"
+    r"(?:к какому (?:числу|сроку|дню)|до какого (?:числа|срока|дня)|когда(?![\w-])|в какие сроки|какие сроки|"
+    r"какой срок|сколько (?:времени|дней) (?:тебе|вам) (?:нужно|понадобится))", re.IGNORECASE)
+# words an answer to "when?" may hold besides the day ("Probably Thursday.", "Hopefully by the end of the week.")
+_EN_ANSWER_WORDS = frozenset({"probably", "hopefully", "maybe", "perhaps", "i", "think", "guess", "should", "be",
+                              "done", "ready", "latest", "at", "the", "by", "it", "it'll", "will", "i'll", "have",
+                              "get", "that", "can", "could", "say", "let's", "lets", "um", "uh", "well", "so", "hmm",
+                              "realistically", "ideally", "sure", "yeah", "yes", "ok", "okay", "then", "or"})
+_RU_ANSWER_WORDS = frozenset({"наверное", "думаю", "скорее", "всего", "к", "до", "в", "успею", "сделаю", "смогу",
+                              "будет", "готово", "готов", "готова", "я", "ну", "да", "так", "максимум", "крайний",
+                              "край", "надеюсь", "постараюсь", "пришлю", "тогда", "где-то", "примерно", "это"})
+
+
+def asks_when(sent: Sentence) -> bool:
+    """Whether a sentence asks when a task will be done ("By when?", "When can you have it?", «К какому числу?»)."""
+    text = " ".join(sent.text.split())
+    return bool((_RU_ASKS_WHEN if sent.language == "ru" else _EN_ASKS_WHEN).match(text))
+
+
+def answers_when(sent: Sentence, session: Any, cfg: Any) -> Optional[Due]:
+    """The day a short answer to "when?" names ("Probably Thursday.", «К пятнице.»): a due expression, at most
+    :data:`PROPOSAL_MAX_WORDS` words, every other word one of such an answer's; not a refusal."""
+    if sent.language not in ("en", "ru"):
+        return None
+    text = " ".join(sent.text.split())
+    dues = _dues(text, session, cfg)
+    if not dues or len(_WORD.findall(text)) > PROPOSAL_MAX_WORDS or _refuses(text, sent.language):
+        return None
+    allowed = _RU_ANSWER_WORDS if sent.language == "ru" else _EN_ANSWER_WORDS
+    return dues[-1] if all(w in allowed for w in _other_words(text, dues, sent.language)) else None
+
+
+def agreed_due(session: Any, parsed: Sequence[Sequence[Sentence]], i: int, owner: str,
+               cfg: Any) -> tuple[Optional[Due], list[tuple[str, int]]]:
+    """The day agreed on for ``owner``'s task of line ``i`` in the :data:`NEGOTIATE_LINES` lines after it, and the
+    sentences of that negotiation (utterance id, start); ``(None, [])`` when none is agreed (see the module)."""
+    utts = session.utterances
+    agreed: Optional[Due] = None
+    pending: Optional[tuple[str, Due]] = None
+    asked = False  # the other asked when
+    lines: list[tuple[str, int]] = []
+    done: list[tuple[str, int]] = []
+    for j in range(i + 1, min(len(utts), i + 1 + NEGOTIATE_LINES)):
+        speaker = utts[j].speaker
+        if "hallucination" in utts[j].flags or not parsed[j]:
+            break
+        step = False
+        if asked and speaker == owner and (told := [d for s in parsed[j] if (d := answers_when(s, session, cfg))]):
+            # "By when?" — "Probably Thursday.": the owner's own day (the other may still propose another)
+            agreed, pending, asked, step = told[-1], (owner, told[-1]), False, True
+            lines += [(utts[j].id, s.start_char) for s in parsed[j]]
+            done = list(lines)
+        elif pending is not None and speaker != pending[0]:
+            said = [agrees(s, pending[1], session, cfg) for s in parsed[j]]
+            if any(said) and owner in (speaker, pending[0]):
+                agreed, pending, step = pending[1], None, True
+                lines += [(utts[j].id, s.start_char) for s, a in zip(parsed[j], said, strict=True) if a]
+                done = list(lines)
+            elif False in said:
+                pending, step = None, True
+        offers = [(s, d) for s in parsed[j] if (d := proposed_due(s, session, cfg)) is not None]
+        if offers:
+            pending, step = (speaker, offers[-1][1]), True
+            lines += [(utts[j].id, s.start_char) for s, _d in offers]
+        elif speaker != owner and any(asks_when(s) for s in parsed[j]):
+            asked, step = True, True
+            lines += [(utts[j].id, s.start_char) for s in parsed[j] if asks_when(s)]
+        if not step:
+            break
+    return agreed, done
+
+
+def renegotiated(session: Any, parsed: Sequence[Sequence[Sentence]], acts: list, cfg: Any,
+                 heads: Any = None, head_logits: Any = None, areas: Optional[dict] = None) -> list:
+    """``acts`` with each action item's due moved to the day agreed on in the lines after it, and an item for a
+    request taken up in a bare word whose day is then agreed ("Can you update the onboarding docs?" — "Sure." — "By
+    when?" — "End of the week."; :func:`assented_requests`); an item made of a line of that negotiation, by the same
+    owner, is dropped (the day is the task's, not a task). See the module."""
     utts = session.utterances
     index = {u.id: k for k, u in enumerate(utts)}
     out = list(acts)
@@ -166,40 +261,71 @@ def renegotiated(session: Any, parsed: Sequence[Sequence[Sentence]], acts: list,
     kept: set[str] = set()
     for n, item in enumerate(acts):
         i = index.get(item.utterance_id)
-        owner = item.owner
-        if i is None or owner is None or (item.utterance_id, item.char_start) in absorbed:
+        if i is None or item.owner is None or (item.utterance_id, item.char_start) in absorbed:
             continue
-        agreed: Optional[Due] = None
-        pending: Optional[tuple[str, Due]] = None
-        lines: list[tuple[str, int]] = []  # the negotiation's sentences (utterance id, start)
-        for j in range(i + 1, min(len(utts), i + 1 + NEGOTIATE_LINES)):
-            speaker = utts[j].speaker
-            if "hallucination" in utts[j].flags or not parsed[j]:
-                break
-            step = False
-            if pending is not None and speaker != pending[0]:
-                said = [agrees(s, pending[1], session, cfg) for s in parsed[j]]
-                if any(said) and owner in (speaker, pending[0]):
-                    agreed, pending, step = pending[1], None, True
-                    lines += [(utts[j].id, s.start_char) for s, a in zip(parsed[j], said, strict=True) if a]
-                elif False in said:
-                    pending, step = None, True
-            offers = [(s, d) for s in parsed[j] if (d := proposed_due(s, session, cfg)) is not None]
-            if offers:
-                pending, step = (speaker, offers[-1][1]), True
-                lines += [(utts[j].id, s.start_char) for s, _d in offers]
-            if not step:
-                break
-        if agreed is not None:
-            out[n] = dataclasses.replace(item, due_text=agreed.text, due_date=agreed.date)
+        due, lines = agreed_due(session, parsed, i, item.owner, cfg)
+        if due is not None:
+            due = _as_inside(due, parsed[i][0].language if parsed[i] else "en")
+            out[n] = dataclasses.replace(item, due_text=due.text, due_date=due.date)
             kept.add(item.id)
-            absorbed.update({line: owner for line in lines})
+            absorbed.update({line: item.owner for line in lines})
+    listed = {(a.utterance_id, a.char_start) for a in out}
+    for new in assented_requests(session, parsed, out, cfg, heads, head_logits, areas or {}):
+        if (new.utterance_id, new.char_start) in listed or (new.utterance_id, new.char_start) in absorbed:
+            continue
+        due, lines = agreed_due(session, parsed, index[new.utterance_id], new.owner, cfg)
+        if due is None:
+            continue
+        due = _as_inside(due, parsed[index[new.utterance_id]][0].language)
+        out.append(dataclasses.replace(new, due_text=due.text, due_date=due.date))
+        kept.add(new.id)
+        absorbed.update({line: new.owner for line in lines})
 
     def part_of_it(a: Any) -> bool:
         whose = absorbed.get((a.utterance_id, a.char_start))
         return a.id not in kept and whose is not None and (a.owner == whose or (a.owner is None and whose in a.owners))
 
-    return [a for a in out if not part_of_it(a)]
+    order = {u.id: k for k, u in enumerate(utts)}
+    return sorted((a for a in out if not part_of_it(a)), key=lambda a: (order.get(a.utterance_id, 0), a.char_start or 0))
 
 
-__all__ = ["NEGOTIATE_LINES", "agrees", "proposed_due", "renegotiated"]
+def assented_requests(session: Any, parsed: Sequence[Sequence[Sentence]], acts: Sequence[Any], cfg: Any,
+                      heads: Any, head_logits: Any, areas: dict) -> list:
+    """Candidate items for a request taken up in a bare word ("Can you update the onboarding docs?" — "Sure."; «Обновишь
+    документацию?» — «Да, конечно.»), which lists no task by itself (round 41: on the train meetings such answers
+    are moves at the table far more often than tasks); :func:`renegotiated` keeps one only when a day is then agreed.
+    The task is the request's, in the words of the one who took it on; the owner the one who said yes; the
+    confidence the dialogue-act heads' action probability of the yes (method ``agreed``), as for a commitment made
+    in a word."""
+    from sessionscope.analysis.extract.accept import _request, elliptic, other_before
+    from sessionscope.analysis.extract.recap import last_number, sentence_confidence
+    from sessionscope.model import ActionItem
+
+    utts = session.utterances
+    speakers = [u.speaker for u in utts]
+    n = last_number(acts)
+    out = []
+    for i in range(1, len(utts)):
+        k = other_before(speakers[i], speakers, i)
+        if k is None or not parsed[i] or not parsed[k] or "hallucination" in utts[i].flags:
+            continue
+        yes = parsed[i][0]
+        if not elliptic(yes.text, yes) or _refuses(yes.text, yes.language) or proposed_due(yes, session, cfg):
+            continue
+        found = next(((prev, f) for prev in reversed(parsed[k]) if prev.language == yes.language
+                      and (f := _request(prev, imperative="any")) is not None), None)
+        if found is None:
+            continue
+        row = head_logits[i][0] if head_logits is not None else None
+        conf, to_check = sentence_confidence(None, heads, row, yes, cfg)
+        n += 1
+        out.append(ActionItem(
+            id=f"act-{n:03d}", utterance_id=utts[i].id, start=utts[i].start, owner=speakers[i], task=found[1][0],
+            confidence=conf, area=areas.get(utts[i].id), char_start=yes.start_char, char_end=yes.end_char,
+            method="agreed", owners=(speakers[i],), to_check=to_check,
+        ))
+    return out
+
+
+__all__ = ["NEGOTIATE_LINES", "agreed_due", "agrees", "answers_when", "asks_when", "assented_requests", "proposed_due",
+           "renegotiated"]
