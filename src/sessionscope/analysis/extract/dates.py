@@ -303,6 +303,12 @@ _EN_NEXT_TIME = re.compile(
 
 # (pattern, resolver(match, session_date, meeting_interval_days) -> date)
 Resolver = Callable[[re.Match[str], _dt.date, int], Optional[_dt.date]]
+def _end_of_named_day(day: str, session_date: _dt.date, meeting_interval_days: int) -> Optional[_dt.date]:
+    """The date of ``day`` ("tomorrow", "Friday") as a due expression of its own would resolve it."""
+    due = _find_due(day, session_date, meeting_interval_days)
+    return None if due is None else due.date
+
+
 _RULES: list[tuple[re.Pattern[str], Resolver]] = [
     # -- English ----------------------------------------------------------------------
     (
@@ -698,12 +704,6 @@ def find_due(text: str, *, session_date: Optional[_dt.date] = None, meeting_inte
 
 
 @functools.lru_cache(maxsize=8192)
-def _end_of_named_day(day: str, session_date: _dt.date, meeting_interval_days: int) -> Optional[_dt.date]:
-    """The date of ``day`` ("tomorrow", "Friday") as a due expression of its own would resolve it."""
-    due = _find_due(day, session_date, meeting_interval_days)
-    return None if due is None else due.date
-
-
 def _find_due(text: str, session_date: Optional[_dt.date], meeting_interval_days: int,
               next_time: bool = True) -> Optional[Due]:
     # memoised: the heads, the assignment check and the stage each ask about the same sentence
