@@ -243,3 +243,15 @@ def test_the_end_of_a_named_day_is_that_day(text: str, due: str, date: dt.date) 
 
     found = find_due(text, session_date=SESSION)
     assert found is not None and (found.text, found.date) == (due, date)
+
+
+@pytest.mark.parametrize(("proposal", "reply", "due"), [
+    ("Let's aim for Friday.", "Okay.", "for Friday"),
+    ("Friday at the latest, please.", "Sure.", "Friday"),
+    ("Does Friday work for you?", "Yes, Friday works.", "Friday"),
+    ("Is Monday okay?", "Monday is fine.", "Monday"),
+])
+def test_more_ways_of_proposing_a_day(proposal: str, reply: str, due: str) -> None:
+    out = _items([("anna", "I'll send you the draft next week."), ("boris", proposal), ("anna", reply)], "en")
+    assert [(a.owner, a.task, a.due_text) for a in out.action_items] == [("anna", "send you the draft", due)]
+    assert out.recommendations == ()  # the day asked for is no advice

@@ -41,11 +41,13 @@ _EN_PROPOSAL_WORDS = frozenset({
     "realistic", "more", "okay", "ok", "with", "your", "say", "let's", "lets", "let", "if", "also", "there", "send",
     "deliver", "hand", "over", "in", "it's", "that's", "i'll", "can't", "cannot", "couldn't", "won't", "don't",
     "not", "no", "too", "early", "late", "tight", "tough", "doable", "feasible", "until", "till", "yeah", "yes",
-    "sure", "right", "alright", "think", "guess", "of", "course", "on", "them", "those", "these",
+    "sure", "right", "alright", "think", "guess", "of", "course", "on", "them", "those", "these", "does", "aim",
+    "target", "shoot", "good", "suit", "suits",
 })
 _EN_PROPOSING = re.compile(r"\?|\b(?:how about|what about|instead|rather|better|realistic|doable|feasible|prefer|"
                            r"let'?s say|say|make it|push it|move it|works?|ideal|ideally|i can do|i could do|"
-                           r"we can do|we could do|i'll have it|i can have it|i can get it|i could get it)\b",
+                           r"we can do|we could do|i'll have it|i can have it|i can get it|i could get it|at the latest|aim|target|"
+                           r"shoot for)\b",
                            re.IGNORECASE)
 _RU_PROPOSAL_WORDS = frozenset({
     "а", "может", "можно", "давай", "давайте", "лучше", "успеешь", "успеете", "сможешь", "сможете", "получится",
@@ -249,11 +251,13 @@ def agreed_due(session: Any, parsed: Sequence[Sequence[Sentence]], i: int, owner
 
 
 def renegotiated(session: Any, parsed: Sequence[Sequence[Sentence]], acts: list, cfg: Any,
-                 heads: Any = None, head_logits: Any = None, areas: Optional[dict] = None) -> list:
+                 heads: Any = None, head_logits: Any = None,
+                 areas: Optional[dict] = None) -> tuple[list, set[tuple[str, Optional[int]]]]:
     """``acts`` with each action item's due moved to the day agreed on in the lines after it, and an item for a
     request taken up in a bare word whose day is then agreed ("Can you update the onboarding docs?" — "Sure." — "By
     when?" — "End of the week."; :func:`assented_requests`); an item made of a line of that negotiation, by the same
-    owner, is dropped (the day is the task's, not a task). See the module."""
+    owner, is dropped (the day is the task's, not a task). Also returns the sentences of every agreed negotiation
+    (utterance id, start): "Friday at the latest, please." is no advice either. See the module."""
     utts = session.utterances
     index = {u.id: k for k, u in enumerate(utts)}
     out = list(acts)
@@ -286,7 +290,8 @@ def renegotiated(session: Any, parsed: Sequence[Sequence[Sentence]], acts: list,
         return a.id not in kept and whose is not None and (a.owner == whose or (a.owner is None and whose in a.owners))
 
     order = {u.id: k for k, u in enumerate(utts)}
-    return sorted((a for a in out if not part_of_it(a)), key=lambda a: (order.get(a.utterance_id, 0), a.char_start or 0))
+    return sorted((a for a in out if not part_of_it(a)),
+                  key=lambda a: (order.get(a.utterance_id, 0), a.char_start or 0)), set(absorbed)
 
 
 def assented_requests(session: Any, parsed: Sequence[Sequence[Sentence]], acts: Sequence[Any], cfg: Any,

@@ -722,9 +722,10 @@ def extract_items(
                        skip=frozenset(k for k in quoted | habitual if parsed[k[0]][k[1]].language == "en"))
     acts = dated_conjuncts(session, parsed, acts, cfg)  # two tasks with a deadline each in one sentence (round 45)
     acts = offer_items(session, parsed, acts, cfg, areas, heads, head_logits)  # an offer taken up (round 45)
-    acts = renegotiated(session, parsed, acts, cfg, heads, head_logits, areas)  # a deadline agreed over a few lines (round 46)
+    acts, settled = renegotiated(session, parsed, acts, cfg, heads, head_logits, areas)  # a deadline agreed (round 46)
     offered = {(a.utterance_id, a.char_start) for a in acts if a.method == "offer"}
-    dropped = {r.id for r in recs if (r.utterance_id, r.char_start) in offered}  # "I could introduce you…": no advice
+    # "I could introduce you…", "Friday at the latest, please.": no advice
+    dropped = {r.id for r in recs if (r.utterance_id, r.char_start) in offered | settled}
     recs = [r for r in recs if r.id not in dropped]
     solutions = [x for x in solutions if x[3] not in dropped]
     acts, merged = merge_duplicate_actions(acts, task_encoder, cfg.merge_similarity)
