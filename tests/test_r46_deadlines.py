@@ -190,6 +190,40 @@ def test_russian_yes_then_the_day() -> None:
     assert _tasks(out) == [("boris", "обновить документацию для новичков", "к пятнице", FRI)]
 
 
+# -- a task asked after and not yet done -----------------------------------------------------------------------------------
+def test_not_yet_then_a_day_and_the_day_negotiated() -> None:
+    out = _items([("anna", "Before we start, did you manage to send the survey?"),
+                  ("boris", "Not yet, sorry. I can do it by Friday."),
+                  ("anna", "Friday is too late, the client meets on Thursday. Can you do Wednesday?"),
+                  ("boris", "Okay, Wednesday then.")], "en")
+    assert _tasks(out) == [("boris", "send the survey", "Wednesday", WED)]
+
+
+def test_done_already_is_no_task() -> None:
+    out = _items([("anna", "Did you get a chance to look at the dashboard?"),
+                  ("boris", "Yes, I looked at it yesterday.")], "en")
+    assert _tasks(out) == []
+
+
+def test_russian_not_yet() -> None:
+    out = _items([("anna", "Ты успел отправить опрос?"), ("boris", "Ещё нет, сделаю к пятнице.")], "ru")
+    assert _tasks(out) == [("boris", "отправить опрос", "к пятнице", FRI)]
+
+
+@pytest.mark.parametrize(("language", "text", "want"), [
+    ("en", "Did you manage to send the survey?", "send the survey"),
+    ("en", "Have you had a chance to read my notes?", "read your notes"),
+    ("en", "Did you send the survey?", None),  # a plain question about the past: no task asked after
+    ("en", "Did you manage to hear the talk?", None),
+    ("ru", "Вы успели посмотреть мой отчёт?", "посмотреть ваш отчёт"),
+])
+def test_a_question_asking_after_a_task(language: str, text: str, want: str | None) -> None:
+    from sessionscope.analysis.extract.accept import _asked_if_done
+
+    found = _asked_if_done(_sent(text, language), None)
+    assert (found[0] if found else None) == want
+
+
 # -- a task handed over reads right under its owner ------------------------------------------------------------------------
 @pytest.mark.parametrize(("said", "task"), [
     ("Could you send me the report by Wednesday?", "send Anna the report"),

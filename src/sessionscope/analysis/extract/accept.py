@@ -352,6 +352,49 @@ def _request(sent: Sentence, gender: Optional[str] = None, *,
     return _to_speaker(phrase, sent), due
 
 
+# -- a task asked after and not yet done: "Did you manage to send the survey?" — "Not yet. I can do it by Friday." ---
+_EN_ASKED_IF_DONE = re.compile(
+    r"^\W*(?:(?:so|and|also|oh|by the way|btw|before we start|first|quick question)\W+)*(?:did|have|were|had)\s+you\s+"
+    r"(?:(?:already|actually|ever|maybe|by any chance)\s+)?(?:manage[d]?\s+to|get\s+(?:a\s+)?(?:chance|time)\s+to|"
+    r"(?:had|have)\s+(?:a\s+)?(?:chance|time)\s+to|been\s+able\s+to|able\s+to)\s+(?P<task>[a-z]\w*\b.*)",
+    re.IGNORECASE)
+_RU_ASKED_IF_DONE = re.compile(
+    r"(?<![\w-])(?:(?:ты|вы)\s+)?(?:уже\s+)?(?:успел[аи]?|успели|получилось|удалось)(?:\s+(?:ли|уже|у\s+(?:тебя|вас)))*"
+    r"\s+(?P<task>[а-яё]\w*.*)", re.IGNORECASE)
+# the answer that it is not done yet ("Not yet, sorry.", "No, I haven't.", «Ещё нет.», «Пока не успел.»)
+_NOT_YET = re.compile(r"^\W*(?:(?:oh|um|uh|sorry|well|ah)\W+)*(?:not\s+yet|no\b|nope\b|i\s+haven't|i\s+didn't|"
+                      r"haven't\b|sorry\b)|^\W*(?:(?:ой|нет|извини|извините|к сожалению)\W+)*"
+                      r"(?:ещё\s+нет|еще\s+нет|пока\s+нет|нет|не\s+успел[аи]?|пока\s+не)(?![\w-])", re.IGNORECASE)
+
+
+def _asked_if_done(sent: Sentence, gender: Optional[str]) -> Optional[tuple[str, Optional[Due]]]:
+    """The task a question asks whether the listener has done ("Did you manage to send the survey?", «Ты успел
+    отправить опрос?»), in the listener's words, and its due expression; ``None`` for no such question (round 46)."""
+    if not sent.text.rstrip().endswith("?"):
+        return None
+    m = (_RU_ASKED_IF_DONE if sent.language == "ru" else _EN_ASKED_IF_DONE).search(sent.text)
+    if m is None:
+        return None
+    phrase = re.sub(r"[\s,.!?…]+$", "", " ".join(m.group("task").split()))
+    if sent.language == "ru":
+        verb = next((t for t in sent.tokens if t.idx >= m.start("task")), None)
+        if verb is None or verb.feats.get("VerbForm") != "Inf" or verb.lemma in _RU_NOT_TASK:
+            return None
+    elif phrase.split()[0].casefold() in _EN_NOT_TASK or len(_WORD.findall(phrase)) < 2:
+        return None
+    due = find_due(phrase)
+    if due is not None:
+        phrase = without_due(phrase, due.text)
+    if sent.language == "ru":
+        return _ru_to_speaker(phrase, informal=bool(_RU_INFORMAL.search(sent.text)), gender=gender), due
+    return _to_speaker(phrase, sent), due
+
+
+def not_done_yet(said: Sequence[Sentence]) -> bool:
+    """Whether an answer opens by saying a task is not done yet ("Not yet, sorry.", «Ещё нет.»; round 46)."""
+    return bool(said) and bool(_NOT_YET.match(said[0].text))
+
+
 # -- advice taken up in a word: "I'll try that", "I'll do it", «попробую», «так и сделаю» -----------------------------
 _EN_TAKE_VERBS = frozenset({"try", "do", "use", "implement", "follow", "apply", "adopt", "start", "give"})
 _EN_ANAPHORS = frozenset({"that", "it", "this", "them", "those", "so"})
@@ -907,7 +950,7 @@ def accepted_task(sent: Sentence, task: str, speaker: str, speakers: Sequence[st
         for prev in reversed(parsed[k]):
             if prev.language != sent.language:
                 continue
-            found = _request(prev, gender)
+            found = _request(prev, gender) or (_asked_if_done(prev, gender) if not_done_yet(parsed[index]) else None)
             if found is not None:
                 return found
     here = pointed_here(sent, task)
