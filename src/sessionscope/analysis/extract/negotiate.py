@@ -33,8 +33,8 @@ PROPOSAL_MAX_WORDS = 14
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
 # the words a line proposing another day may hold besides the day ("Could you maybe make it Wednesday instead?")
 _EN_PROPOSAL_WORDS = frozenset({
-    "can", "could", "would", "will", "you", "do", "make", "it", "that", "this", "have", "get", "done", "ready", "how",
-    "about", "what", "is", "be", "possible", "better", "work", "works", "maybe", "perhaps", "instead", "rather", "any",
+    "can", "could", "would", "will", "you", "do", "make", "it", "that", "this", "have", "get", "done", "ready",
+    "is", "be", "possible", "better", "work", "works", "maybe", "perhaps", "instead", "rather", "any",
     "chance", "then", "so", "or", "even", "please", "actually", "well", "hmm", "um", "uh", "and", "but", "the", "a",
     "latest", "at", "manage", "finish", "finished", "for", "me", "us", "push", "move", "to", "wait", "prefer", "i'd",
     "i", "we", "need", "sooner", "earlier", "later", "possibly", "ideally", "really", "great", "fine", "ideal",
@@ -82,6 +82,8 @@ _RU_NOT_REFUSING = re.compile(r"(?<![\w-])(?:нет проблем|без про
                               re.IGNORECASE)
 
 
+#: "how about", "what about": a proposal's words ("how" or "what" alone ask something else)
+_HOW_ABOUT = re.compile(r"\b(?:how|what)\s+about\b", re.IGNORECASE)
 #: where a clause of a proposal ends: a comma, a dash, "but", «а», «но»
 _CLAUSE = re.compile(r"[,;:—–]|\s(?:but|though|а|но|зато)(?![\w-])", re.IGNORECASE)
 
@@ -142,8 +144,9 @@ def proposed_due(sent: Sentence, session: Any, cfg: Any) -> Optional[Due]:
     if not dues or len(_WORD.findall(text)) > PROPOSAL_MAX_WORDS:
         return None
     allowed = _RU_PROPOSAL_WORDS if sent.language == "ru" else _EN_PROPOSAL_WORDS
-    if any(w not in allowed for w in _other_words(text, dues, sent.language)):
-        return None
+    plain = _HOW_ABOUT.sub(" ", text) if sent.language == "en" else text
+    if any(w not in allowed for w in _other_words(plain, _dues(plain, session, cfg), sent.language)):
+        return None  # words of its own ("I'll be in Berlin on Wednesday"; "How have we done today?" asks no day)
     if not (_RU_PROPOSING if sent.language == "ru" else _EN_PROPOSING).search(text):
         return None
     # the day proposed is the last one named outside a refusing clause ("I can't do Wednesday, but Friday works.",

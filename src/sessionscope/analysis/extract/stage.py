@@ -704,7 +704,6 @@ def extract_items(
                     hit = replace(hit, task_start=after_call + task_start(sent.text[after_call:], sent.language))
                 task, due = _task_and_due(sent, hit, due, cfg, session, speakers, parsed, i, advice, owner, handed)
                 task = person_named(task, speakers, parsed, i, sent.language, firsts)  # «напишу ей» (round 45)
-                task = for_the_owner(task, session, utt.speaker, owner, sent.language)  # "send me the report"
                 aid = f"act-{len(acts) + 1:03d}"
                 acts.append(ActionItem(
                     id=aid, utterance_id=utt.id, start=utt.start, owner=owner,
@@ -754,34 +753,6 @@ def extract_items(
         for n, e in enumerate(events, 1)
     )
     return {"recommendations": tuple(recs), "action_items": tuple(acts), "questions": questions, "problems": tuple(problems)}
-
-
-_EN_I = re.compile(r"(?<![\w'’-])I(?:['’](?:ll|m|d|ve))?(?![\w'’-])")
-_EN_ASKER = re.compile(r"(?<![\w'’-])(me|my|mine|myself)(?![\w'’-])", re.IGNORECASE)
-
-
-def for_the_owner(task: str, session: Session, speaker: str, owner: Optional[str], language: str) -> str:
-    """An English task the speaker hands to someone else (``owner``), as it reads under the owner's name (round 46):
-    the speaker's
-    "me", "my", "mine" name the speaker ("Could you send me the report?" → Boris: "send Anna the report", "review
-    Anna's pull request"), by the first word of their name. Unchanged when the speaker has no name that reads as one
-    (a capitalised word of two letters or more: not AMI's "B", not a label such as "robert" or "SPEAKER_00") and when
-    the task still speaks as "I" ("if you'll bear with me I'll do it…": not a task handed over whole)."""
-    if language != "en" or owner is None or owner == speaker:
-        return task
-    try:
-        name = (session.participant(speaker).name or "").split()
-    except KeyError:
-        return task
-    first = name[0] if name else ""
-    if len(first) < 2 or not first.isalpha() or not first[0].isupper() or _EN_I.search(task):
-        return task
-
-    def one(m: re.Match[str]) -> str:
-        word = m.group(1).casefold()
-        return first if word in ("me", "myself") else f"{first}'s"
-
-    return _EN_ASKER.sub(one, task)
 
 
 def _keep_advice(advice: dict[int, list[Sentence]], i: int, sent: Sentence, rec: Recommendation) -> None:
