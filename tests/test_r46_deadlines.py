@@ -253,3 +253,33 @@ def test_how_have_we_done_today_proposes_no_day() -> None:
 
     assert proposed_due(_sent("How have we done today?", "en"), _S(), _C()) is None
     assert proposed_due(_sent("How about today?", "en"), _S(), _C()) is not None
+
+
+# -- as a recogniser writes it: no punctuation, no capitals --------------------------------------------------------------
+def test_bare_english_not_yet_and_a_day_negotiated() -> None:
+    out = _items([("anna", "before we start did you manage to send the survey"),
+                  ("boris", "not yet sorry i can do it by friday"),
+                  ("anna", "friday is too late the client meets on thursday can you do wednesday"),
+                  ("boris", "okay wednesday then")], "en")
+    assert _tasks(out) == [("boris", "send the survey", "wednesday", WED)]
+
+
+def test_bare_russian_not_yet_and_an_earlier_day() -> None:
+    out = _items([("anna", "ты успел отправить опрос"), ("boris", "ещё нет сделаю к пятнице"),
+                  ("anna", "а к среде успеешь"), ("boris", "да успею")], "ru")
+    assert _tasks(out) == [("boris", "отправить опрос", "к среде", WED)]
+
+
+def test_bare_russian_counter_proposal() -> None:
+    out = _items([("anna", "сможешь прислать отчёт к среде"), ("boris", "давай к пятнице в среду не успею"),
+                  ("anna", "хорошо к пятнице")], "ru")
+    assert _tasks(out) == [("boris", "прислать отчёт", "к пятнице", FRI)]
+
+
+def test_a_request_s_own_day_is_the_one_after_its_verb() -> None:
+    from sessionscope.analysis.extract.accept import _request
+
+    found = _request(_sent("Friday is too late, so could you send it on Wednesday?", "en"))
+    assert found is not None and found[0] == "send it" and found[1] is not None and found[1].text == "on Wednesday"
+    found = _request(_sent("By Friday, could you send me the report?", "en"))
+    assert found is not None and found[1] is not None and found[1].text == "By Friday"

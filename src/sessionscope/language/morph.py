@@ -164,6 +164,8 @@ def infinitive_of_second_person(word: str) -> Optional[str]:
 _RU_WORD = re.compile(r"(?<![\w-])[а-яё]+(?![\w-])", re.IGNORECASE)
 _RU_SUBORDINATE = frozenset({"если", "когда", "чтобы", "как", "что", "хотя", "потому", "поскольку", "который",
                              "которая", "которое", "которые", "где", "куда"})
+_RU_MODAL_LEAD = re.compile(r"^\W*(?:(?:вы|ты)\s+)?(?:можешь|сможешь|можете|сможете)\s+(?:(?:ли|пожалуйста)\s+)?"
+                            r"(?=[а-яё]+(?:ть|ти|чь|ться|тись)(?![\w-]))", re.IGNORECASE)
 _RU_YOU_SUBJECT = re.compile(r"(?<![\w-])(?:вы|ты)\s+$", re.IGNORECASE)
 
 
@@ -186,7 +188,9 @@ def task_for_listener(phrase: str, *, wished: bool = False) -> str:
     и подготовить сравнение», «вы создаёте чаты и смотрите каналы» → «создавать чаты и смотреть каналы». Other words
     stay as said, and so does everything from a subordinating word on («…, если успеете»). ``wished``: the phrase
     follows «чтобы вы / ты», so its first verb, in the past, is the task's («выяснили, какие…» → «выяснить, какие…»;
-    round 44)."""
+    round 44). A modal that opens it («сможешь прислать отчёт», a request a recogniser wrote without "?") is left out
+    (round 46: it read «смочь прислать отчёт»)."""
+    phrase = _RU_MODAL_LEAD.sub("", phrase, count=1)
     out, last = [], 0
     for n, m in enumerate(_RU_WORD.finditer(phrase)):
         if m.group(0).casefold() in _RU_SUBORDINATE:  # «…, если успеете»: the condition's verb stays as said

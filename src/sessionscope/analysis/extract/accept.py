@@ -37,7 +37,7 @@ _EN_ASSENT = frozenset({
     "definitely", "certainly", "no", "problem", "fine", "i", "i'll", "will", "do", "can", "it", "that", "this", "so",
     "well", "then", "happy", "glad", "to", "gladly", "consider", "done", "totally", "oh", "um", "uh", "and", "too",
     "also", "great", "good", "sounds", "thing", "deal", "try", "my", "best", "you", "bet", "on", "it's", "that's",
-    "we", "we'll", "shall", "could", "would", "be", "let", "me", "cool", "worries", "i'm",
+    "we", "we'll", "shall", "could", "would", "be", "let", "me", "cool", "worries", "i'm", "sorry",
 })
 _RU_ASSENT = frozenset({
     "да", "хорошо", "конечно", "ладно", "окей", "ок", "ага", "угу", "давайте", "давай", "без", "проблем", "обязательно",
@@ -54,6 +54,8 @@ def elliptic(task: str, sent: Sentence) -> bool:
     expression is no task word ("I can do it by Friday.", «Да, сделаю к пятнице.»; round 46)."""
     if (due := find_due(task)) is not None:
         task = task[:due.char_start] + " " + task[due.char_end:]
+    if (lead := _NOT_YET_LEAD.match(task)) is not None and task[lead.end():].strip():
+        task = task[lead.end():]  # "not yet sorry i can do it by friday": a recogniser's one sentence (round 46)
     words = [w.casefold().replace("’", "'").replace("ё", "е") for w in _WORD.findall(task)]
     if not words:
         return True
@@ -332,7 +334,10 @@ def _request(sent: Sentence, gender: Optional[str] = None, *,
         if found is None:
             return None
         start, gerund = found
-    due = find_due(text)
+    # the task's own due expression, from where it starts ("Friday is too late… can you do Wednesday": not Friday),
+    # else one said before it ("By Friday, could you send me the report?")
+    due = find_due(text[start:])
+    due = find_due(text) if due is None else Due(due.text, due.char_start + start, due.char_end + start, due.date)
     phrase = " ".join(text[start:].split())
     if due is not None and due.char_start >= start:
         phrase = without_due(phrase, " ".join(due.text.split()))  # "… before the end of the month": both words out
@@ -359,19 +364,26 @@ _EN_ASKED_IF_DONE = re.compile(
     r"(?:had|have)\s+(?:a\s+)?(?:chance|time)\s+to|been\s+able\s+to|able\s+to)\s+(?P<task>[a-z]\w*\b.*)",
     re.IGNORECASE)
 _RU_ASKED_IF_DONE = re.compile(
-    r"(?<![\w-])(?:(?:ты|вы)\s+)?(?:уже\s+)?(?:успел[аи]?|успели|получилось|удалось)(?:\s+(?:ли|уже|у\s+(?:тебя|вас)))*"
-    r"\s+(?P<task>[а-яё]\w*.*)", re.IGNORECASE)
+    r"^\W*(?:(?:а|ну|кстати|слушай|слушайте|скажи|скажите|и)\W+)*(?:(?:ты|вы)\s+)?(?:уже\s+)?"
+    r"(?:успел[аи]?|успели|получилось|удалось)(?:\s+(?:ли|уже|у\s+(?:тебя|вас)))*\s+(?P<task>[а-яё]\w*.*)",
+    re.IGNORECASE)
 # the answer that it is not done yet ("Not yet, sorry.", "No, I haven't.", «Ещё нет.», «Пока не успел.»)
 _NOT_YET = re.compile(r"^\W*(?:(?:oh|um|uh|sorry|well|ah)\W+)*(?:not\s+yet|no\b|nope\b|i\s+haven't|i\s+didn't|"
                       r"haven't\b|sorry\b)|^\W*(?:(?:ой|нет|извини|извините|к сожалению)\W+)*"
                       r"(?:ещё\s+нет|еще\s+нет|пока\s+нет|нет|не\s+успел[аи]?|пока\s+не)(?![\w-])", re.IGNORECASE)
 
 
+# "not yet" opening a commitment's own sentence, as a recogniser without punctuation writes it ("not yet sorry i can do
+# it by friday", «ещё нет сделаю к пятнице»)
+_NOT_YET_LEAD = re.compile(r"^\W*(?:(?:oh|um|uh|sorry|well|ah|no)\W+)*(?:not\s+yet|i\s+haven't(?:\s+yet)?)\W+"
+                           r"(?:(?:sorry|but)\W+)*|^\W*(?:(?:ой|нет|извини|извините)\W+)*(?:ещё|еще|пока)\s+нет\W+",
+                           re.IGNORECASE)
+
+
 def _asked_if_done(sent: Sentence, gender: Optional[str]) -> Optional[tuple[str, Optional[Due]]]:
     """The task a question asks whether the listener has done ("Did you manage to send the survey?", «Ты успел
-    отправить опрос?»), in the listener's words, and its due expression; ``None`` for no such question (round 46)."""
-    if not sent.text.rstrip().endswith("?"):
-        return None
+    отправить опрос?»), in the listener's words, and its due expression; ``None`` for no such question (round 46).
+    The words open the sentence, so no "?" is needed (a recogniser without punctuation, «…?» written «.»)."""
     m = (_RU_ASKED_IF_DONE if sent.language == "ru" else _EN_ASKED_IF_DONE).search(sent.text)
     if m is None:
         return None

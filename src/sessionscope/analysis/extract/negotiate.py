@@ -44,7 +44,8 @@ _EN_PROPOSAL_WORDS = frozenset({
     "sure", "right", "alright", "think", "guess", "of", "course", "on", "them", "those", "these", "does", "aim",
     "target", "shoot", "good", "suit", "suits",
 })
-_EN_PROPOSING = re.compile(r"\?|\b(?:how about|what about|instead|rather|better|realistic|doable|feasible|prefer|"
+_EN_PROPOSING = re.compile(r"\?|^\W*(?:(?:so|and|but|then|okay|ok)\W+)?(?:can|could|would|will|is|does)\s+(?:you|we|it|that)\b|"
+                           r"\b(?:how about|what about|instead|rather|better|realistic|doable|feasible|prefer|"
                            r"let'?s say|say|make it|push it|move it|works?|ideal|ideally|i can do|i could do|"
                            r"we can do|we could do|i'll have it|i can have it|i can get it|i could get it|at the latest|aim|target|"
                            r"shoot for)\b",
@@ -59,7 +60,7 @@ _RU_PROPOSAL_WORDS = frozenset({
     "крайний", "случай", "крайнем", "случае", "максимум", "хватит", "времени", "и", "но", "только",
 })
 _RU_PROPOSING = re.compile(r"\?|(?<![\w-])(?:давай|давайте|лучше|может|можно|реальнее|удобнее|перенес\w*|сдвин\w*|"
-                           r"успею|смогу|сделаю)(?![\w-])", re.IGNORECASE)
+                           r"успею|смогу|сделаю|успеешь|успеете|сможешь|сможете|получится)(?![\w-])", re.IGNORECASE)
 # the words of agreeing to a day besides the day and the words of assent ("Okay, Wednesday then.", "Thursday works.")
 _EN_AGREE_WORDS = frozenset({
     "sure", "yes", "yeah", "yep", "yup", "ok", "okay", "alright", "all", "right", "fine", "deal", "perfect", "great",
@@ -140,20 +141,47 @@ def proposed_due(sent: Sentence, session: Any, cfg: Any) -> Optional[Due]:
     if sent.language not in ("en", "ru"):
         return None
     text = " ".join(sent.text.split())
+    found = _proposed(text, sent.language, session, cfg)
+    if found is None and not _PUNCTUATED.search(text) and (tail := _last_ask(text, sent.language)) is not None:
+        # a recogniser without punctuation runs the reason and the proposal together ("friday is too late the client
+        # meets on thursday can you do wednesday"): the proposal is the last question it opens
+        found = _proposed(text[tail:], sent.language, session, cfg)
+        found = None if found is None else dataclasses.replace(found, char_start=found.char_start + tail,
+                                                               char_end=found.char_end + tail)
+    return found
+
+
+#: punctuation inside a line (a line without any is a recogniser's bare text)
+_PUNCTUATED = re.compile(r"[.?!,;]")
+#: where a question or a proposal opens in bare text
+_EN_ASK = re.compile(r"\b(?:can|could|would|will)\s+(?:you|we|it|that)\b|\b(?:how|what)\s+about\b|\blet'?s\b", re.I)
+_RU_ASK = re.compile(r"(?<![\w-])(?:а|может|давай|давайте|лучше|можно)(?![\w-])", re.IGNORECASE)
+
+
+def _last_ask(text: str, language: str) -> Optional[int]:
+    """Where the last question or proposal opens in a bare line, or ``None``."""
+    starts = [m.start() for m in (_RU_ASK if language == "ru" else _EN_ASK).finditer(text)]
+    return starts[-1] if starts and starts[-1] > 0 else None
+
+
+def _proposed(text: str, language: str, session: Any, cfg: Any) -> Optional[Due]:
+    """:func:`proposed_due` on a line's text (see there)."""
     dues = _dues(text, session, cfg)
     if not dues or len(_WORD.findall(text)) > PROPOSAL_MAX_WORDS:
         return None
-    allowed = _RU_PROPOSAL_WORDS if sent.language == "ru" else _EN_PROPOSAL_WORDS
-    plain = _HOW_ABOUT.sub(" ", text) if sent.language == "en" else text
-    if any(w not in allowed for w in _other_words(plain, _dues(plain, session, cfg), sent.language)):
+    allowed = _RU_PROPOSAL_WORDS if language == "ru" else _EN_PROPOSAL_WORDS
+    plain = _HOW_ABOUT.sub(" ", text) if language == "en" else text
+    if any(w not in allowed for w in _other_words(plain, _dues(plain, session, cfg), language)):
         return None  # words of its own ("I'll be in Berlin on Wednesday"; "How have we done today?" asks no day)
-    if not (_RU_PROPOSING if sent.language == "ru" else _EN_PROPOSING).search(text):
+    if not (_RU_PROPOSING if language == "ru" else _EN_PROPOSING).search(text):
         return None
     # the day proposed is the last one named outside a refusing clause ("I can't do Wednesday, but Friday works.",
     # «Давай к пятнице, в среду не успею.»); a line refusing its only day ("Wednesday is not possible.") proposes none
-    cuts = [0, *(m.end() for m in _CLAUSE.finditer(text)), len(text)]
+    # (a clause ends at a comma or "but", and where another day is named: a recogniser's «давай к пятнице в среду не
+    # успею» has no comma)
+    cuts = sorted({0, *(m.end() for m in _CLAUSE.finditer(text)), *(d.char_start for d in dues), len(text)})
     free = [d for d in dues if not _refuses(next(text[a:b] for a, b in zip(cuts, cuts[1:], strict=False)
-                                                 if a <= d.char_start < b), sent.language)]
+                                                 if a <= d.char_start < b), language)]
     return free[-1] if free else None
 
 
