@@ -253,11 +253,21 @@ def test_what_answers_a_question(question, reply, answered):
 
 
 def test_russian_keeps_the_lexical_decision_with_the_head_confidence():
-    s = make_session([("a", 0, 2, "Придёшь ли ты завтра"), ("b", 2, 3, "Да, приду."), ("a", 3, 4, "Как я говорил, это важно.")],
+    s = make_session([("a", 0, 2, "Придёшь ли ты завтра?"), ("b", 2, 3, "Да, приду."), ("a", 3, 4, "Как я говорил, это важно.")],
                      language="ru")
     events = find_questions(s.utterances, language="ru", backchannels=DynamicsConfig().backchannels, head=_toy_head())
     assert [e.utterance_id for e in events] == [s.utterances[0].id]
     assert events[0].confidence is not None and events[0].answered
+
+
+def test_russian_question_a_rule_finds_against_the_head_has_no_confidence():
+    # round 46: without "?" in a punctuated transcript the rule («ли») decides, and the head's probability (it reads
+    # "?") says nothing of the rule: none, not a few per cent "to check"
+    s = make_session([("a", 0, 2, "Придёшь ли ты завтра"), ("b", 2, 3, "Да, приду."), ("a", 3, 4, "Как я говорил, это важно.")],
+                     language="ru")
+    events = find_questions(s.utterances, language="ru", backchannels=DynamicsConfig().backchannels, head=_toy_head())
+    assert [e.utterance_id for e in events] == [s.utterances[0].id]
+    assert events[0].confidence is None and events[0].answered
 
 
 # -- cutting bare turns into clauses ------------------------------------------------------------

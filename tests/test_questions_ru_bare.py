@@ -52,7 +52,8 @@ def test_punctuated_russian_keeps_the_lexical_decision(head):
     """With punctuation the "." is trusted: the head's yes does not turn a marked statement into a question."""
     eager = replace(head, bias=np.array([1e3, head.bias[1]]))  # a punctuated weight set that always says yes
     utts = [Utterance(id="u1", speaker="A", text="Ты уже отправил отчёт клиенту.", start=0.0, end=2.0),
-            Utterance(id="u2", speaker="B", text="Да, вчера вечером.", start=2.5, end=4.0),
+            # (not «Да, вчера вечером.»: since round 46 a yes or no answer tells a yes/no question written with ".")
+            Utterance(id="u2", speaker="B", text="Отлично, вчера вечером.", start=2.5, end=4.0),
             Utterance(id="u3", speaker="A", text="Хорошо, тогда продолжим.", start=4.5, end=6.0)]
     assert find_questions(utts, language="ru", backchannels=BACKCHANNELS, head=eager) == []
     utts[0] = replace(utts[0], text="Ты уже отправил отчёт клиенту?")

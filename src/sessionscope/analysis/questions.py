@@ -1708,6 +1708,108 @@ def ru_unmarked_question(sentence: str, before: str = "") -> bool:
     return _ru_question_words(toks, _ru_words(s), len(clauses) == 1 and not continues)
 
 
+# -- a Russian yes/no question told by its answer (round 46) ----------------------------------------------------------
+#: how a yes or no answer opens («Да, успею.», «Ещё нет.», «Конечно.»)
+_RU_YES_NO = re.compile(r"^\W*(?:(?:ну|ой|а|э|эм|м)\W+)*(?:да|нет|ага|угу|конечно|неа|не-а|разумеется|естественно|"
+                        r"безусловно|(?:ещё|еще|пока)\s+нет|не\s+(?:совсем|очень|успел[аи]?|получилось)|почти)"
+                        r"(?![\w-])", re.IGNORECASE)
+#: the listener in a sentence: a pronoun of the second person
+_RU_LISTENER = frozenset({"ты", "вы", "тебе", "вам", "тебя", "вас", "тобой", "вами", "твой", "твоя", "твоё", "твое",
+                          "твои", "ваш", "ваша", "ваше", "ваши"})
+#: words of a check on how something went, which ask whether without a pronoun («Получилось настроить?»)
+_RU_CHECK_OPENERS = frozenset({"получилось", "удалось", "понятно", "удобно", "нормально", "ясно", "успели", "успел",
+                               "успела", "получается", "помогло", "подходит", "устраивает", "договорились"})
+#: advice, a request or a plan put to the listener, which a «да» takes up rather than answers («Вам стоит…» — «Да.»)
+_RU_NOT_ASKING = frozenset({"надо", "нужно", "стоит", "следует", "лучше", "можно", "должен", "должна", "должны",
+                            "давай", "давайте", "пожалуйста", "попробуй", "попробуйте", "советую", "предлагаю"})
+#: second-person words that mark discourse, not a question to the listener («понимаешь», «знаете», «слушай»)
+_RU_DISCOURSE_YOU = frozenset({"понимаешь", "понимаете", "знаешь", "знаете", "слушай", "слушайте", "смотри", "смотрите",
+                               "видишь", "видите", "представляешь", "представляете", "веришь", "верите", "скажем"})
+#: words that make a sentence to the listener a check on something, not a statement («уже», «успел», «удобно», «есть»)
+_RU_CHECK_WORDS = frozenset({"уже", "успел", "успела", "успели", "получилось", "удалось", "удобно", "нормально",
+                             "понятно", "готов", "готова", "готово", "готовы", "есть", "ещё", "еще", "точно", "тоже"})
+#: verbs of ability, intent or plan that ask when said to the listener («успеешь», «сможете», «будешь», «хочешь»)
+_RU_ASKING_VERBS = frozenset({"успеть", "смочь", "мочь", "хотеть", "быть", "планировать", "собираться", "справиться",
+                              "получиться", "помнить", "знать"})
+#: a sentence this short asks whatever its words, when a yes or no answers it («Ты в офисе.» — «Да.»)
+RU_YES_NO_SHORT = 5
+#: the most words a yes/no question told by its answer may have
+RU_YES_NO_MAX_WORDS = 14
+
+
+def ru_yes_no_by_reply(sentence: str, reply: str) -> bool:
+    """A Russian yes/no question written without "?" (faster-whisper writes most Russian questions with "." and a
+    yes/no question has no word that says so): the other person's next sentence answers it yes or no («Ты успел
+    отправить опрос.» — «Ещё нет.»; «Тебе удобно в четверг в три.» — «Да.»), and it asks about the listener (a
+    second-person pronoun, a verb in the second person, not an imperative: «А к среде успеешь.») or opens with a check
+    on how something went («Получилось настроить выгрузку.»). Advice, requests and plans put to the listener («Вам
+    стоит попробовать…», «Давайте…») and the speaker's own statements (opening «я» / «мы») are not questions: a «да»
+    takes those up. At most :data:`RU_YES_NO_MAX_WORDS` words; not reported (round 46)."""
+    s = sentence.strip()
+    if not s or s.endswith("?") or not _cyrillic(s) or reported_question(s):
+        return False
+    toks = _ru_words(s.rstrip(".,!;:…-— "))
+    if not _RU_YES_NO.match(reply.strip()) and not _ru_echo(toks, reply):
+        return False
+    if not toks or len(toks) > RU_YES_NO_MAX_WORDS or toks[0] in ("я", "мы") or _RU_NOT_ASKING & set(toks):
+        return False
+    toks = [w for w in toks if w not in _RU_DISCOURSE_YOU]  # «Понимаешь, бюджет уже был потрачен.»: a marker
+    if not toks:
+        return False
+    if toks[0] in _RU_CHECK_OPENERS:
+        return True
+    # asking, not telling: a check word («уже», «успел», «удобно», «есть»), a verb of ability or intent, or a few words
+    # («В прошлый раз вы обещали разобраться с каналом.» — «Да…» reminds; «Вы создаёте чаты до среды…» assigns)
+    asking = len(toks) <= RU_YES_NO_SHORT or bool(_RU_CHECK_WORDS & set(toks)) or _ru_lemma_in(toks, _RU_ASKING_VERBS)
+    if not asking:
+        return False
+    if _RU_LISTENER & set(toks):
+        return not _ru_imperative_in(toks)
+    return _ru_second_person_verb(toks)
+
+
+def _ru_echo(toks: Sequence[str], reply: str) -> bool:
+    """Whether a short reply opens by saying again a word of the sentence, as a Russian yes is often said («Тебе удобно
+    в четверг?» — «Удобно.»; «А к среде успеешь?» — «Успею.»): the same word or the same dictionary word."""
+    said = _ru_words(reply)
+    if not said or len(said) > 3:
+        return False
+    first = {p.normal_form for p in _ru_parses(said[0])[:1]} | {said[0]}
+    return any(w == said[0] or {p.normal_form for p in _ru_parses(w)[:1]} & first for w in toks)
+
+
+def _ru_parses(word: str) -> list:
+    try:
+        from sessionscope.language.morph import morph
+
+        return list(morph().parse(word))
+    except ImportError:
+        return []
+
+
+def _ru_lemma_in(toks: Sequence[str], lemmas: frozenset[str]) -> bool:
+    """Whether a word's likeliest dictionary word is one of ``lemmas``."""
+    return any((p := _ru_parses(w)) and p[0].normal_form.replace("ё", "е") in lemmas for w in toks)
+
+
+def _ru_imperative_in(toks: Sequence[str]) -> bool:
+    """Whether a word is likelier an imperative than anything else («посмотри», «напишите»)."""
+    return any((p := _ru_parses(w)) and "impr" in p[0].tag for w in toks)
+
+
+def _ru_second_person_verb(toks: Sequence[str]) -> bool:
+    """Whether a word's likeliest reading is a verb in the second person, not an imperative («успеешь», «сможете»); a
+    plural form that is an imperative too («посмотрите», «напишите») only after «вы»."""
+    for n, w in enumerate(toks):
+        parses = _ru_parses(w)
+        if not parses or parses[0].tag.POS != "VERB" or "2per" not in parses[0].tag or "impr" in parses[0].tag:
+            continue
+        if any("impr" in q.tag for q in parses) and "вы" not in toks[:n]:
+            continue
+        return True
+    return False
+
+
 _RU_CONJUNCTION = frozenset({"что", "чем", "чему", "когда", "где", "который", "которая", "которое", "которые", "чтобы"})
 _RU_WH_FORMS = frozenset({*RU_WH, "каким", "какими", "каком", "какому", "какого", "чьей", "чьим", "чьего", "чём", "ком"})
 
@@ -1938,12 +2040,18 @@ def _head_questions(utts: Sequence[Utterance], head: QuestionHead, language: Opt
     for k, (i, s, yes, p) in enumerate(zip(owner, texts, decisions, probs, strict=True)):
         if k in quoted:
             continue
+        measured: Optional[float] = float(p)
         if language == "ru" or _cyrillic(s):
+            if punctuated and not s.rstrip().endswith("?"):
+                # a rule decided it against the head, which reads a Russian sentence by its "?" (round 46): the head's
+                # probability says nothing of the rule, so the question carries none (method "rule"), not "to check"
+                measured = None
             # Russian: the lexical rule decides punctuated text ("?" is trusted, a final "." or "," is not: faster-whisper
             # writes many Russian questions so — ru_unmarked_question); in bare text either the rule or the head's bare
             # weights (trained with the written RU rows) — declarative questions carry no lexical cue
             yes = is_question(s, language="ru") or (not punctuated and bool(yes)) or (
-                punctuated and ru_unmarked_question(s, _open_before(texts, speakers, k)))
+                punctuated and ru_unmarked_question(s, _open_before(texts, speakers, k))) or (
+                k + 1 < len(texts) and speakers[k + 1] != speakers[k] and ru_yes_no_by_reply(s, texts[k + 1]))
         elif punctuated and not yes and not bare[k]:
             yes = unmarked_inversion(s)
         if yes and not keep_phatic and phatic_question(s):
@@ -1951,7 +2059,7 @@ def _head_questions(utts: Sequence[Utterance], head: QuestionHead, language: Opt
         if yes:
             qs, best = out[i]
             qs.append(s)
-            out[i] = (qs, max(float(p), best or 0.0))
+            out[i] = (qs, best if measured is None else max(measured, best or 0.0))
     return out
 
 
