@@ -22,6 +22,16 @@ Usage (repository root; the before run from a worktree of the round's base commi
         --before <scratch dir>/before.json
 
 A question counts on its utterance (gold: the example's gold question utterances).
+
+``--sessions BEFORE AFTER`` compares the questions of two ``session.json`` files of ``sessionscope run`` on the same
+recording (the bundled Russian example's audio, recognised by faster-whisper ``base``; before from the base commit's
+code): each question's confidence and "to check" mark::
+
+    PYTHONPATH=<scratch dir>/before/src sessionscope run examples/ru_session/recording.ogg \
+        --manifest <a manifest of that one session> --out <scratch dir>/before
+    sessionscope run examples/ru_session/recording.ogg --manifest <the same> --out <scratch dir>/after
+    python benchmarks/r46_ru_yesno.py --sessions <scratch dir>/before/ru_session/session.json \
+        <scratch dir>/after/ru_session/session.json --out benchmarks/results/r46_ru_example_run.json
 """
 
 from __future__ import annotations
@@ -75,11 +85,35 @@ def read() -> dict:
     return out
 
 
+def sessions(before: Path, after: Path) -> dict:
+    def questions(path: Path) -> dict:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {q["utterance_id"]: q for q in data["questions"]}
+
+    b, a = questions(before), questions(after)
+    rows = [{"utterance_id": k, "text": (a.get(k) or b[k])["text"],
+             "before": None if k not in b else {"confidence": b[k]["confidence"], "to_check": b[k]["to_check"]},
+             "after": None if k not in a else {"confidence": a[k]["confidence"], "to_check": a[k]["to_check"]}}
+            for k in sorted(set(a) | set(b))]
+    return {"before_questions": len(b), "after_questions": len(a),
+            "before_to_check": sum(q["to_check"] for q in b.values()),
+            "after_to_check": sum(q["to_check"] for q in a.values()), "rows": rows}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--before", type=Path, help="a read of the base commit, kept beside this one")
+    ap.add_argument("--sessions", type=Path, nargs=2, metavar=("BEFORE", "AFTER"),
+                    help="compare the questions of two session.json files instead")
     args = ap.parse_args()
+    if args.sessions is not None:
+        res = sessions(*args.sessions)
+        res["command"] = "python benchmarks/r46_ru_yesno.py --sessions <before>/session.json <after>/session.json " \
+                         f"--out {args.out}"
+        print({k: v for k, v in res.items() if k != "rows"})
+        args.out.write_text(json.dumps(res, ensure_ascii=False, indent=1), encoding="utf-8")
+        return
     res = read()
     res["command"] = "python benchmarks/r46_ru_yesno.py --out " + str(args.out) + (
         f" --before {args.before}" if args.before else "")
