@@ -283,3 +283,37 @@ def test_a_request_s_own_day_is_the_one_after_its_verb() -> None:
     assert found is not None and found[0] == "send it" and found[1] is not None and found[1].text == "on Wednesday"
     found = _request(_sent("By Friday, could you send me the report?", "en"))
     assert found is not None and found[1] is not None and found[1].text == "By Friday"
+
+
+# -- a task refused, an offer declined ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(("language", "asked", "answer"), [
+    ("en", "Could you send me the report by Wednesday?", "No, sorry, I can't, I'm travelling all week."),
+    ("en", "Could you send me the report by Wednesday?", "I'm afraid not, I'm on holiday."),
+    ("en", "Please review my pull request before Friday.", "Sorry, I won't have time this week."),
+    ("en", "I'll send you the slides tomorrow.", "No need, I already have them."),  # an offer declined
+    ("ru", "Сможешь прислать отчёт к среде?", "Нет, не успею, я в отпуске."),
+    ("ru", "Я пришлю тебе шаблон завтра.", "Спасибо, не нужно, у меня есть."),
+])
+def test_a_task_turned_down_is_no_task(language: str, asked: str, answer: str) -> None:
+    assert _tasks(_items([("anna", asked), ("boris", answer)], language)) == []
+
+
+@pytest.mark.parametrize(("asked", "answer", "due"), [
+    ("Could you send me the report by Wednesday?", "No problem.", "by Wednesday"),  # assent, not a refusal
+    ("Could you send me the report by Wednesday?", "Sure, no worries.", "by Wednesday"),
+])
+def test_no_problem_is_no_refusal(asked: str, answer: str, due: str) -> None:
+    assert [d for _o, _t, d, _x in _tasks(_items([("anna", asked), ("boris", answer)], "en"))] == [due]
+
+
+def test_a_refusal_with_another_day_is_a_negotiation() -> None:
+    out = _items([("anna", "Could you send me the report by Wednesday?"),
+                  ("boris", "I can't do Wednesday, but Friday works."), ("anna", "OK.")], "en")
+    assert [(o, d) for o, _t, d, _x in _tasks(out)] == [("boris", "Friday")]
+
+
+def test_the_speaker_s_own_no_is_no_refusal() -> None:
+    # the one who asked says "no" to someone else's point in the next line, not the one asked: unchanged
+    out = _items([("anna", "Could you send me the report by Wednesday?"), ("anna", "No, actually, Thursday is fine.")],
+                 "en")
+    assert [o for o, _t, _d, _x in _tasks(out)] == ["boris"]

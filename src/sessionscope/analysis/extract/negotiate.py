@@ -363,5 +363,52 @@ def assented_requests(session: Any, parsed: Sequence[Sequence[Sentence]], acts: 
     return out
 
 
+# -- a task refused or an offer declined (round 46) --------------------------------------------------------------------
+#: a refusal of a task asked for ("No, sorry, I can't.", "I'm afraid not.", «Нет, не успею.», «К сожалению, не смогу.»)
+_EN_REFUSAL = re.compile(
+    r"^\W*(?:(?:oh|um|uh|well|hmm|ah|honestly)\W+)*(?:no\b(?!\W*(?:problem|worries|doubt|question))|nope\b|"
+    r"(?:i'?m\s+)?sorry\b[^.?!]*\b(?:can'?t|cannot|won'?t|not|unable)\b|i'?m\s+afraid\s+(?:not|i\s+(?:can'?t|cannot|won'?t))|"
+    r"i\s+(?:can'?t|cannot)\b|i\s+won'?t\s+(?:be\s+able|have\s+(?:the\s+)?time)|unfortunately\b[^.?!]*\b(?:can'?t|cannot|"
+    r"won'?t|not)\b|not\s+(?:this\s+(?:week|time)|a\s+chance))", re.IGNORECASE)
+_RU_REFUSAL = re.compile(
+    r"^\W*(?:(?:ой|ну|эм|слушай|слушайте)\W+)*(?:нет(?![\w-])(?!\W*(?:проблем|вопросов))|не\s+(?:успею|смогу|получится|выйдет|"
+    r"успеем|сможем)|к\s+сожалению,?\s+(?:нет|не)|увы|никак|боюсь,?\s+(?:что\s+)?(?:нет|не))", re.IGNORECASE)
+#: an offer or a promise declined by the one it was for ("No need.", "No, thanks.", «Не нужно.», «Спасибо, не надо.»)
+_EN_DECLINED = re.compile(
+    r"^\W*(?:(?:oh|um|uh|well|thanks|thank\s+you|that's\s+kind|that's\s+nice)\W+)*(?:no\s+need|no,?\s+thanks?|no\s+thank\s+you|"
+    r"don'?t\s+(?:bother|worry\s+about\s+it)|(?:that'?s|it'?s)\s+not\s+necessary|not\s+necessary|i\s+(?:already|don'?t\s+need))",
+    re.IGNORECASE)
+_RU_DECLINED = re.compile(
+    r"^\W*(?:(?:ой|ну|спасибо)\W+)*(?:не\s+(?:нужно|надо|стоит|обязательно)|нет,?\s+спасибо|не\s+беспокойтесь|не\s+беспокойся|"
+    r"у\s+меня\s+(?:уже\s+)?есть)", re.IGNORECASE)
+
+
+def refused(session: Any, parsed: Sequence[Sequence[Sentence]], acts: list, cfg: Any) -> list:
+    """``acts`` less the tasks turned down in the very next line (round 46): a task asked of someone who answers with a
+    refusal ("Could you send me the report by Wednesday?" — "No, sorry, I can't, I'm travelling all week."; «Сможешь
+    прислать отчёт к среде?» — «Нет, не успею.»), and one a speaker offers or promises that the one it was for
+    declines ("I'll send you the slides tomorrow." — "No need, I already have them."). Not when the answer also
+    proposes another day ("I can't do Wednesday, but Friday works.": :func:`renegotiated` reads that)."""
+    utts = session.utterances
+    index = {u.id: k for k, u in enumerate(utts)}
+    out = []
+    for item in acts:
+        i = index.get(item.utterance_id)
+        j = None if i is None else i + 1
+        if j is None or j >= len(utts) or not parsed[j] or item.owner is None or "hallucination" in utts[j].flags:
+            out.append(item)
+            continue
+        answer = parsed[j][0]
+        speaker, answerer = utts[i].speaker, utts[j].speaker
+        ru = answer.language == "ru"
+        turned_down = answerer != speaker and (
+            (answerer == item.owner and (_RU_REFUSAL if ru else _EN_REFUSAL).match(answer.text) is not None)
+            or (item.owner == speaker and (_RU_DECLINED if ru else _EN_DECLINED).match(answer.text) is not None))
+        if turned_down and not any(proposed_due(s, session, cfg) for s in parsed[j]):
+            continue
+        out.append(item)
+    return out
+
+
 __all__ = ["NEGOTIATE_LINES", "agreed_due", "agrees", "answers_when", "asks_when", "assented_requests", "proposed_due",
-           "renegotiated"]
+           "refused", "renegotiated"]

@@ -75,7 +75,7 @@ from sessionscope.analysis.extract.assign import (
 )
 from sessionscope.analysis.extract.bare import is_bare, parse_utterances
 from sessionscope.analysis.extract.dates import Due, agreed_next_meeting, find_due, without_due
-from sessionscope.analysis.extract.negotiate import renegotiated
+from sessionscope.analysis.extract.negotiate import refused, renegotiated
 from sessionscope.analysis.extract.offer import offer_items
 from sessionscope.analysis.extract.problems import link_solutions, problem_rule
 from sessionscope.analysis.extract.recap import dated_conjuncts, recap_items
@@ -722,6 +722,7 @@ def extract_items(
     acts = dated_conjuncts(session, parsed, acts, cfg)  # two tasks with a deadline each in one sentence (round 45)
     acts = offer_items(session, parsed, acts, cfg, areas, heads, head_logits)  # an offer taken up (round 45)
     acts, settled = renegotiated(session, parsed, acts, cfg, heads, head_logits, areas)  # a deadline agreed (round 46)
+    acts = refused(session, parsed, acts, cfg)  # "Could you…?" — "No, sorry, I can't." (round 46)
     offered = {(a.utterance_id, a.char_start) for a in acts if a.method == "offer"}
     # "I could introduce you…", "Friday at the latest, please.": no advice
     dropped = {r.id for r in recs if (r.utterance_id, r.char_start) in offered | settled}
