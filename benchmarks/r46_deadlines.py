@@ -22,7 +22,10 @@ minutes: it parses the candidates), on the train meetings of both corpora (never
 and says nothing else (``negotiate.proposed_due``) and whether the next act, by someone else, agrees to it
 (``negotiate.agrees``); every act asking when (``negotiate.asks_when``) and whether the next, by someone else, answers
 with a day (``negotiate.answers_when``); every act naming the end of a named day ("end of day tomorrow"). Each with the
-gold labels of the acts (commitment ``^cc`` / ``off``).
+gold labels of the acts (commitment ``^cc`` / ``off``). And every request to the listener (``accept._request``)
+answered by the next speaker with a refusal (``negotiate._EN_REFUSAL``: "No, sorry, I can't."), and every commitment
+in so many words ("I'll…") the next speaker declines (``negotiate._EN_DECLINED``: "No need."), with the request's or
+the commitment's gold commitment label: where ``negotiate.refused`` would take a task out.
 """
 
 from __future__ import annotations
@@ -43,6 +46,9 @@ _EOD_DAY = re.compile(r"\b(?:end\s+of\s+(?:the\s+)?day|eod|cob|close\s+of\s+busi
                       r"(?:on\s+)?(?:tomorrow|monday|tuesday|wednesday|thursday|friday)\b", re.IGNORECASE)
 
 
+_WILL = re.compile(r"\b(?:i'll|i will|i can|let me|i'm going to|i am going to)\b", re.IGNORECASE)
+
+
 class _Session:
     date = dt.date(2026, 12, 7)  # any date: the counts only need the days to compare
 
@@ -52,8 +58,16 @@ class _Cfg:
 
 
 def counts(out: Path) -> dict:
+    from sessionscope.analysis.extract.accept import _request
     from sessionscope.analysis.extract.dates import find_due
-    from sessionscope.analysis.extract.negotiate import agrees, answers_when, asks_when, proposed_due
+    from sessionscope.analysis.extract.negotiate import (
+        _EN_DECLINED,
+        _EN_REFUSAL,
+        agrees,
+        answers_when,
+        asks_when,
+        proposed_due,
+    )
     from sessionscope.language.nlp import parse_texts
 
     res: dict = {"command": f"python benchmarks/r46_deadlines.py counts --out {out}", "commit": commit(),
@@ -62,9 +76,14 @@ def counts(out: Path) -> dict:
     for corpus in CORPORA:
         pairs = []  # (meeting, act, next act by someone else)
         eod = []
+        turned = []  # (meeting, act, next act that turns it down, kind)
         for m, acts in sorted(meetings(corpus, "train").items()):
             for k, a in enumerate(acts):
                 nxt = acts[k + 1] if k + 1 < len(acts) and acts[k + 1].speaker != a.speaker else None
+                if nxt is not None and _EN_REFUSAL.match(nxt.text):
+                    turned.append((m, a, nxt, "refused"))
+                elif nxt is not None and _EN_DECLINED.match(nxt.text) and _WILL.search(a.text):
+                    turned.append((m, a, nxt, "declined"))
                 if _EOD_DAY.search(a.text):
                     eod.append({"meeting": m, "text": a.text, "label": a.label, "gold_commitment": a.action})
                 if nxt is not None and (find_due(a.text) is not None or "when" in a.text.casefold()):
@@ -85,7 +104,17 @@ def counts(out: Path) -> dict:
                 asked.append({"meeting": m, "text": a.text, "reply": nxt.text, "label": a.label,
                               "reply_label": nxt.label, "answered_with_a_day": day is not None,
                               "gold_commitment": a.action or nxt.action})
+        turned_down: list[dict] = []
+        for (m, a, nxt, kind), sents in zip(turned, parse_texts([a.text for _m, a, _n, _k in turned], language="en"),
+                                            strict=True):
+            if kind == "refused" and not any(_request(s, imperative="any") for s in sents):
+                continue
+            turned_down.append({"meeting": m, "text": a.text, "reply": nxt.text, "kind": kind, "label": a.label,
+                                "gold_commitment": a.action})
         summary = {
+            "turned_down": {"acts": len(turned_down), "refused": sum(r["kind"] == "refused" for r in turned_down),
+                            "declined": sum(r["kind"] == "declined" for r in turned_down),
+                            "gold_commitment": sum(r["gold_commitment"] for r in turned_down)},
             "proposes_a_day": {"acts": len(proposals), "agreed_next": sum(r["agreed"] for r in proposals),
                                "refused_next": sum(r["refused"] for r in proposals),
                                "gold_commitment": sum(r["gold_commitment"] for r in proposals)},
@@ -95,7 +124,7 @@ def counts(out: Path) -> dict:
         }
         print(corpus, json.dumps(summary))
         res["corpora"][corpus] = {"summary": summary, "proposes_a_day": proposals, "asks_when": asked,
-                                  "end_of_a_named_day": eod}
+                                  "end_of_a_named_day": eod, "turned_down": turned_down}
     write_result(res, out)
     return res
 
