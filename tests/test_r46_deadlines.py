@@ -167,9 +167,35 @@ def test_a_yes_then_by_when_and_a_day_is_a_task() -> None:
     assert [a.method for a in out.action_items] == ["agreed"]
 
 
-def test_a_yes_without_a_day_is_still_no_task() -> None:
+def test_a_yes_between_two_to_something_after_the_call_is_a_task_to_check() -> None:
     out = _items([("anna", "Could you send me the report?"), ("boris", "Sure."), ("anna", "Great.")], "en")
+    assert _tasks(out) == [("boris", "send you the report", None, None)]
+    assert [(a.method, a.to_check) for a in out.action_items] == [("agreed", True)]
+
+
+@pytest.mark.parametrize(("language", "asked"), [
+    ("en", "Could you share your screen?"),  # a move of the moment
+    ("en", "Can you give me an example?"),
+    ("en", "Can you try it now?"),
+    ("en", "Can you tell me more about the client?"),  # no task verb ("tell")
+    ("ru", "Можешь показать экран?"),
+])
+def test_a_yes_to_a_request_of_the_moment_is_no_task(language: str, asked: str) -> None:
+    out = _items([("anna", asked), ("boris", "Да." if language == "ru" else "Sure.")], language)
     assert _tasks(out) == []
+
+
+def test_a_yes_in_a_group_is_still_no_task() -> None:
+    import dataclasses
+
+    from helpers import make_session
+
+    from sessionscope.analysis.extract.stage import ExtractionStage
+
+    session = make_session([("anna", 0.0, 3.0, "Could you send me the report?"), ("boris", 3.5, 4.0, "Sure."),
+                            ("carl", 4.5, 6.0, "And the budget is fine.")])
+    session = dataclasses.replace(session, date=SESSION)
+    assert ExtractionStage()(session).action_items == ()
 
 
 def test_a_yes_then_a_day_proposed_and_agreed_is_one_task() -> None:

@@ -286,7 +286,8 @@ def renegotiated(session: Any, parsed: Sequence[Sequence[Sentence]], acts: list,
                  areas: Optional[dict] = None) -> tuple[list, set[tuple[str, Optional[int]]]]:
     """``acts`` with each action item's due moved to the day agreed on in the lines after it, and an item for a
     request taken up in a bare word whose day is then agreed ("Can you update the onboarding docs?" — "Sure." — "By
-    when?" — "End of the week."; :func:`assented_requests`); an item made of a line of that negotiation, by the same
+    when?" — "End of the week."; :func:`assented_requests`) or, in a session of two, that asks for something done
+    after the call ("Can you send me the link?" — "Sure."); an item made of a line of that negotiation, by the same
     owner, is dropped (the day is the task's, not a task). Also returns the sentences of every agreed negotiation
     (utterance id, start): "Friday at the latest, please." is no advice either. See the module."""
     utts = session.utterances
@@ -304,15 +305,21 @@ def renegotiated(session: Any, parsed: Sequence[Sequence[Sentence]], acts: list,
             out[n] = dataclasses.replace(item, due_text=due.text, due_date=due.date)
             kept.add(item.id)
             absorbed.update({line: item.owner for line in lines})
+    from sessionscope.analysis.extract.recap import last_number
+
     listed = {(a.utterance_id, a.char_start) for a in out}
-    for new in assented_requests(session, parsed, out, cfg, heads, head_logits, areas or {}):
+    pair = len(session.participants) == 2
+    for new, asked in assented_requests(session, parsed, out, cfg, heads, head_logits, areas or {}):
         if (new.utterance_id, new.char_start) in listed or (new.utterance_id, new.char_start) in absorbed:
             continue
         due, lines = agreed_due(session, parsed, index[new.utterance_id], new.owner, cfg)
-        if due is None:
+        if due is None and not (pair and deliverable(new.task, asked)):
             continue
-        due = _as_inside(due, parsed[index[new.utterance_id]][0].language)
-        out.append(dataclasses.replace(new, due_text=due.text, due_date=due.date))
+        if due is not None:
+            due = _as_inside(due, parsed[index[new.utterance_id]][0].language)
+            new = dataclasses.replace(new, due_text=due.text, due_date=due.date)
+        new = dataclasses.replace(new, id=f"act-{last_number(out) + 1:03d}")
+        out.append(new)
         kept.add(new.id)
         absorbed.update({line: new.owner for line in lines})
 
@@ -325,21 +332,51 @@ def renegotiated(session: Any, parsed: Sequence[Sequence[Sentence]], acts: list,
                   key=lambda a: (order.get(a.utterance_id, 0), a.char_start or 0)), set(absorbed)
 
 
+#: verbs of a request for something done after the call, which a bare yes takes on between two people ("Can you send me
+#: the link?" — "Sure."): not a move of the moment ("share your screen", "give me an example", "try it now")
+_EN_DELIVERABLE = frozenset({
+    "send", "forward", "email", "e-mail", "share", "prepare", "write", "draft", "update", "fix", "check", "review",
+    "find", "book", "schedule", "set", "create", "add", "upload", "introduce", "ask", "remind", "call", "ping",
+    "finish", "complete", "submit", "organise", "organize", "arrange", "look", "follow", "get", "make", "put", "order",
+    "sign", "register", "invite", "text", "message", "post", "publish", "test", "install", "configure", "move",
+    "translate", "print", "bring", "read", "talk", "contact", "loop", "clean", "merge", "deploy", "document",
+})
+_RU_DELIVERABLE = frozenset({
+    "прислать", "отправить", "переслать", "выслать", "скинуть", "подготовить", "написать", "обновить", "исправить",
+    "проверить", "посмотреть", "найти", "забронировать", "назначить", "настроить", "создать", "добавить", "загрузить",
+    "познакомить", "спросить", "напомнить", "позвонить", "сделать", "доделать", "закончить", "собрать", "оформить",
+    "договориться", "пригласить", "поговорить", "связаться", "прочитать", "почитать", "принести", "выложить",
+    "опубликовать", "разослать", "заказать", "записать", "записаться", "перевести", "составить",
+})
+# a request of the moment, in the call ("…now", "share your screen", «покажи экран»)
+_NOW = re.compile(r"\b(?:now|right now|here|screen|slide|scroll|example)\b|(?<![\w-])(?:сейчас|экран\w*|слайд\w*|пример\w*)"
+                  r"(?![\w-])", re.IGNORECASE)
+
+
+def deliverable(task: str, asked: Sentence) -> bool:
+    """Whether a request taken up in a bare word asks for something done after the call (round 46): its verb is one of
+    a deliverable's (send, prepare, update, book…; «прислать», «подготовить»…) and nothing says it is for now."""
+    words = task.split()
+    first = words[0].casefold().strip(",.") if words else ""
+    verbs = _RU_DELIVERABLE if asked.language == "ru" else _EN_DELIVERABLE
+    return first in verbs and not _NOW.search(asked.text)
+
+
 def assented_requests(session: Any, parsed: Sequence[Sequence[Sentence]], acts: Sequence[Any], cfg: Any,
                       heads: Any, head_logits: Any, areas: dict) -> list:
     """Candidate items for a request taken up in a bare word ("Can you update the onboarding docs?" — "Sure."; «Обновишь
     документацию?» — «Да, конечно.»), which lists no task by itself (round 41: on the train meetings such answers
-    are moves at the table far more often than tasks); :func:`renegotiated` keeps one only when a day is then agreed.
+    are moves at the table far more often than tasks); :func:`renegotiated` keeps one when a day is then agreed, or,
+    between two people, when it asks for something done after the call (:func:`deliverable`).
     The task is the request's, in the words of the one who took it on; the owner the one who said yes; the
     confidence the dialogue-act heads' action probability of the yes (method ``agreed``), as for a commitment made
-    in a word."""
+    in a word. Each candidate comes with the request's sentence; ids are set when one is kept."""
     from sessionscope.analysis.extract.accept import _request, elliptic, other_before
-    from sessionscope.analysis.extract.recap import last_number, sentence_confidence
+    from sessionscope.analysis.extract.recap import sentence_confidence
     from sessionscope.model import ActionItem
 
     utts = session.utterances
     speakers = [u.speaker for u in utts]
-    n = last_number(acts)
     out = []
     for i in range(1, len(utts)):
         k = other_before(speakers[i], speakers, i)
@@ -354,12 +391,11 @@ def assented_requests(session: Any, parsed: Sequence[Sequence[Sentence]], acts: 
             continue
         row = head_logits[i][0] if head_logits is not None else None
         conf, to_check = sentence_confidence(None, heads, row, yes, cfg)
-        n += 1
-        out.append(ActionItem(
-            id=f"act-{n:03d}", utterance_id=utts[i].id, start=utts[i].start, owner=speakers[i], task=found[1][0],
+        out.append((ActionItem(
+            id="act-new", utterance_id=utts[i].id, start=utts[i].start, owner=speakers[i], task=found[1][0],
             confidence=conf, area=areas.get(utts[i].id), char_start=yes.start_char, char_end=yes.end_char,
             method="agreed", owners=(speakers[i],), to_check=to_check,
-        ))
+        ), found[0]))
     return out
 
 
@@ -410,5 +446,6 @@ def refused(session: Any, parsed: Sequence[Sequence[Sentence]], acts: list, cfg:
     return out
 
 
-__all__ = ["NEGOTIATE_LINES", "agreed_due", "agrees", "answers_when", "asks_when", "assented_requests", "proposed_due",
+__all__ = ["NEGOTIATE_LINES", "agreed_due", "agrees", "answers_when", "asks_when", "assented_requests", "deliverable",
+           "proposed_due",
            "refused", "renegotiated"]
