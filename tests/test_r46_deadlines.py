@@ -343,3 +343,14 @@ def test_the_speaker_s_own_no_is_no_refusal() -> None:
     out = _items([("anna", "Could you send me the report by Wednesday?"), ("anna", "No, actually, Thursday is fine.")],
                  "en")
     assert [o for o, _t, _d, _x in _tasks(out)] == ["boris"]
+
+
+def test_a_yes_that_goes_on_with_its_own_task_adds_none() -> None:
+    out = _items([("anna", "Could you set it up with me?"), ("boris", "Sure. I'll send you a short guide by Friday.")],
+                 "en")
+    assert [t for _o, t, _d, _x in _tasks(out)] == ["send you a short guide"]
+
+
+def test_advice_taken_up_with_okay_is_no_request() -> None:
+    out = _items([("anna", "Call her, don't email."), ("boris", "Okay. I'll call her tomorrow.")], "en")
+    assert [a.method for a in out.action_items if a.method == "agreed"] == []

@@ -313,8 +313,9 @@ def renegotiated(session: Any, parsed: Sequence[Sequence[Sentence]], acts: list,
         if (new.utterance_id, new.char_start) in listed or (new.utterance_id, new.char_start) in absorbed:
             continue
         due, lines = agreed_due(session, parsed, index[new.utterance_id], new.owner, cfg)
-        if due is None and not (pair and deliverable(new.task, asked)):
-            continue
+        if due is None and not (pair and deliverable(new.task, asked)
+                                and new.utterance_id not in {a.utterance_id for a in out}):
+            continue  # (between two: the yes says nothing else that is a task: "Sure. I'll send you a guide…")
         if due is not None:
             due = _as_inside(due, parsed[index[new.utterance_id]][0].language)
             new = dataclasses.replace(new, due_text=due.text, due_date=due.date)
@@ -354,12 +355,16 @@ _NOW = re.compile(r"\b(?:now|right now|here|screen|slide|scroll|example)\b|(?<![
 
 
 def deliverable(task: str, asked: Sentence) -> bool:
-    """Whether a request taken up in a bare word asks for something done after the call (round 46): its verb is one of
-    a deliverable's (send, prepare, update, book…; «прислать», «подготовить»…) and nothing says it is for now."""
+    """Whether a request taken up in a bare word asks for something done after the call (round 46): it asks ("Could
+    you…?", «Можешь…?»; an imperative is advice as often), its verb is one of a deliverable's (send, prepare, update,
+    book…; «прислать», «подготовить»…) and nothing says it is for now."""
+    from sessionscope.analysis.extract.accept import _request
+
     words = task.split()
     first = words[0].casefold().strip(",.") if words else ""
     verbs = _RU_DELIVERABLE if asked.language == "ru" else _EN_DELIVERABLE
-    return first in verbs and not _NOW.search(asked.text)
+    # asked, not advised: "Could you…?", «Можешь…?», not an imperative ("Call her, don't email." — "Okay.")
+    return first in verbs and not _NOW.search(asked.text) and _request(asked, imperative="none") is not None
 
 
 def assented_requests(session: Any, parsed: Sequence[Sequence[Sentence]], acts: Sequence[Any], cfg: Any,
