@@ -189,7 +189,6 @@ def test_a_yes_in_a_group_is_still_no_task() -> None:
     import dataclasses
 
     from helpers import make_session
-
     from sessionscope.analysis.extract.stage import ExtractionStage
 
     session = make_session([("anna", 0.0, 3.0, "Could you send me the report?"), ("boris", 3.5, 4.0, "Sure."),
