@@ -12,7 +12,13 @@ side agreeing (:func:`agrees`: "Okay, Wednesday then.", "Sure.", «Да, усп�
 due to the proposed day, whichever of the two proposed it, when the item's owner is one of the two. A refusal ("No,
 Wednesday is too early.") drops the proposal; a later proposal agreed on wins; any other line ends the negotiation.
 An action item made of a proposal line itself («Давай к пятнице…» read as a joint task «в среду не успею») is dropped
-when its proposal is taken into the task it is about.
+when its proposal is taken into the task it is about. A question asking when ("By when?") answered by the owner with
+a day sets the due (:func:`asks_when`, :func:`answers_when`).
+
+A request taken up in a bare word ("Can you update the onboarding docs?" — "Sure.") is an item when a day for it is
+then agreed, or, between two people, when it asks for something done after the call (:func:`assented_requests`,
+:func:`deliverable`). A task turned down in the very next line ("No, sorry, I can't.", "No need, I already have
+them.") is no task (:func:`refused`).
 """
 
 from __future__ import annotations
@@ -309,7 +315,7 @@ def renegotiated(session: Any, parsed: Sequence[Sequence[Sentence]], acts: list,
 
     listed = {(a.utterance_id, a.char_start) for a in out}
     pair = len(session.participants) == 2
-    for new, asked in assented_requests(session, parsed, out, cfg, heads, head_logits, areas or {}):
+    for new, asked in assented_requests(session, parsed, cfg, heads, head_logits, areas or {}):
         if (new.utterance_id, new.char_start) in listed or (new.utterance_id, new.char_start) in absorbed:
             continue
         due, lines = agreed_due(session, parsed, index[new.utterance_id], new.owner, cfg)
@@ -367,8 +373,8 @@ def deliverable(task: str, asked: Sentence) -> bool:
     return first in verbs and not _NOW.search(asked.text) and _request(asked, imperative="none") is not None
 
 
-def assented_requests(session: Any, parsed: Sequence[Sequence[Sentence]], acts: Sequence[Any], cfg: Any,
-                      heads: Any, head_logits: Any, areas: dict) -> list:
+def assented_requests(session: Any, parsed: Sequence[Sequence[Sentence]], cfg: Any, heads: Any, head_logits: Any,
+                      areas: dict) -> list:
     """Candidate items for a request taken up in a bare word ("Can you update the onboarding docs?" — "Sure."; «Обновишь
     документацию?» — «Да, конечно.»), which lists no task by itself (round 41: on the train meetings such answers
     are moves at the table far more often than tasks); :func:`renegotiated` keeps one when a day is then agreed, or,
