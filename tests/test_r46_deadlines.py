@@ -353,3 +353,13 @@ def test_a_yes_that_goes_on_with_its_own_task_adds_none() -> None:
 def test_advice_taken_up_with_okay_is_no_request() -> None:
     out = _items([("anna", "Call her, don't email."), ("boris", "Okay. I'll call her tomorrow.")], "en")
     assert [a.method for a in out.action_items if a.method == "agreed"] == []
+
+
+@pytest.mark.parametrize(("language", "asked", "yes", "task"), [
+    ("en", "Please send me the link to the dashboard.", "Sure.", "send you the link to the dashboard"),
+    ("ru", "Пришли мне, пожалуйста, ссылку на доску.", "Хорошо.", "прислать тебе ссылку на доску"),
+    ("ru", "Можешь, пожалуйста, прислать ссылку на доску?", "Да.", "прислать ссылку на доску"),  # a comma after «можешь»
+])
+def test_a_polite_imperative_is_asked_too(language: str, asked: str, yes: str, task: str) -> None:
+    out = _items([("anna", asked), ("boris", yes)], language)
+    assert [(a.owner, a.task, a.method) for a in out.action_items] == [("boris", task, "agreed")]

@@ -90,7 +90,7 @@ _EN_NOT_TASK = frozenset({"be", "hear", "see", "say", "imagine", "believe", "tel
 _EN_TASK_WITH_DUE = frozenset({"walk", "show", "explain", "describe", "do", "tell"})
 _RU_REQUEST = re.compile(
     r"(?<![\w-])(?:не\s+)?(?:можете|можешь|сможете|сможешь|могли\s+бы|мог\s+бы|могла\s+бы|могу\s+ли\s+я\s+попросить"
-    r"|можно\s+(?:(?:вас|тебя)\s+)?попросить)"
+    r"|можно\s+(?:(?:вас|тебя)\s+)?попросить),?"  # «Можешь, пожалуйста, прислать…» (round 46)
     r"(?:\s+ли)?(?:\s+(?:вы|ты|тебя|вас),?)?(?:\s+(?:бы|пожалуйста|тоже|ещё|еще|также|потом),?)*\s+(?P<task>[а-яё]\w*.*)",
     re.IGNORECASE)
 _RU_NOT_TASK = frozenset({"быть", "сказать", "рассказать", "объяснить", "повторить", "представить", "подождать",
@@ -352,8 +352,8 @@ def _request(sent: Sentence, gender: Optional[str] = None, *,
     phrase = re.sub(r"(?:[,\s]+(?:please|for me|пожалуйста))?[\s,.!?…]*$", "", phrase, flags=re.IGNORECASE)
     if len(_WORD.findall(phrase)) < 2:  # "could you send?": no task to take
         return None
-    if sent.language == "ru":
-        return _ru_to_speaker(phrase, informal=informal, gender=gender), due
+    if sent.language == "ru":  # «Пришли мне, пожалуйста, ссылку» → «прислать тебе ссылку»
+        return _ru_to_speaker(_RU_PLEASE.sub("", phrase), informal=informal, gender=gender), due
     return _to_speaker(phrase, sent), due
 
 

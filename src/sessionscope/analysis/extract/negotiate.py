@@ -360,17 +360,23 @@ _NOW = re.compile(r"\b(?:now|right now|here|screen|slide|scroll|example)\b|(?<![
                   r"(?![\w-])", re.IGNORECASE)
 
 
+_PLEASE = re.compile(r"\bplease\b|(?<![\w-])пожалуйста(?![\w-])", re.IGNORECASE)
+
+
 def deliverable(task: str, asked: Sentence) -> bool:
     """Whether a request taken up in a bare word asks for something done after the call (round 46): it asks ("Could
-    you…?", «Можешь…?»; an imperative is advice as often), its verb is one of a deliverable's (send, prepare, update,
+    you…?", «Можешь…?», "Please send…"; an imperative without "please" is advice as often), its verb is one of a deliverable's (send, prepare, update,
     book…; «прислать», «подготовить»…) and nothing says it is for now."""
     from sessionscope.analysis.extract.accept import _request
 
     words = task.split()
     first = words[0].casefold().strip(",.") if words else ""
     verbs = _RU_DELIVERABLE if asked.language == "ru" else _EN_DELIVERABLE
-    # asked, not advised: "Could you…?", «Можешь…?», not an imperative ("Call her, don't email." — "Okay.")
-    return first in verbs and not _NOW.search(asked.text) and _request(asked, imperative="none") is not None
+    # asked, not advised: "Could you…?", «Можешь…?», an imperative only with "please" («пожалуйста»): "Call her, don't
+    # email." — "Okay." takes advice
+    polite = _PLEASE.search(asked.text) is not None
+    return first in verbs and not _NOW.search(asked.text) and _request(
+        asked, imperative="any" if polite else "none") is not None
 
 
 def assented_requests(session: Any, parsed: Sequence[Sequence[Sentence]], cfg: Any, heads: Any, head_logits: Any,
