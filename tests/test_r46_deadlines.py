@@ -326,6 +326,7 @@ def test_a_task_turned_down_is_no_task(language: str, asked: str, answer: str) -
 @pytest.mark.parametrize(("asked", "answer", "due"), [
     ("Could you send me the report by Wednesday?", "No problem.", "by Wednesday"),  # assent, not a refusal
     ("Could you send me the report by Wednesday?", "Sure, no worries.", "by Wednesday"),
+    ("Could you review my draft by Friday?", "I can't wait to read it!", "by Friday"),
 ])
 def test_no_problem_is_no_refusal(asked: str, answer: str, due: str) -> None:
     assert [d for _o, _t, d, _x in _tasks(_items([("anna", asked), ("boris", answer)], "en"))] == [due]

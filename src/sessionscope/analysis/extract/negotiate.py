@@ -421,7 +421,7 @@ def assented_requests(session: Any, parsed: Sequence[Sequence[Sentence]], cfg: A
 _EN_REFUSAL = re.compile(
     r"^\W*(?:(?:oh|um|uh|well|hmm|ah|honestly)\W+)*(?:no\b(?!\W*(?:problem|worries|doubt|question))|nope\b|"
     r"(?:i'?m\s+)?sorry\b[^.?!]*\b(?:can'?t|cannot|won'?t|not|unable)\b|i'?m\s+afraid\s+(?:not|i\s+(?:can'?t|cannot|won'?t))|"
-    r"i\s+(?:can'?t|cannot)\b|i\s+won'?t\s+(?:be\s+able|have\s+(?:the\s+)?time)|unfortunately\b[^.?!]*\b(?:can'?t|cannot|"
+    r"i\s+(?:can'?t|cannot)\b(?!\s+(?:wait|thank|complain|believe|imagine|argue))|i\s+won'?t\s+(?:be\s+able|have\s+(?:the\s+)?time)|unfortunately\b[^.?!]*\b(?:can'?t|cannot|"
     r"won'?t|not)\b|not\s+(?:this\s+(?:week|time)|a\s+chance))", re.IGNORECASE)
 _RU_REFUSAL = re.compile(
     r"^\W*(?:(?:ой|ну|эм|слушай|слушайте)\W+)*(?:нет(?![\w-])(?!\W*(?:проблем|вопросов))|не\s+(?:успею|смогу|получится|выйдет|"
