@@ -364,3 +364,24 @@ def test_advice_taken_up_with_okay_is_no_request() -> None:
 def test_a_polite_imperative_is_asked_too(language: str, asked: str, yes: str, task: str) -> None:
     out = _items([("anna", asked), ("boris", yes)], language)
     assert [(a.owner, a.task, a.method) for a in out.action_items] == [("boris", task, "agreed")]
+
+
+@pytest.mark.parametrize(("language", "lines"), [
+    ("en", [("anna", "Could you send me the report by Wednesday?"), ("boris", "Sure."),
+            ("anna", "Actually, never mind, I'll pull it myself.")]),
+    ("ru", [("anna", "Пришли мне отчёт к среде."), ("boris", "Хорошо."), ("anna", "Хотя нет, не надо, я сама возьму.")]),
+])
+def test_a_task_called_off_by_the_one_who_asked(language: str, lines: list) -> None:
+    assert [o for o, _t, _d, _x in _tasks(_items(lines, language))] in ([], ["anna"])  # Boris's task is gone
+
+
+def test_a_promise_called_off_is_no_advice_either() -> None:
+    out = _items([("boris", "I'll prepare the slides for Friday."),
+                  ("anna", "Actually, forget the slides, Marco already has them.")], "en")
+    assert _tasks(out) == [] and out.recommendations == ()
+
+
+def test_the_owner_s_own_never_mind_calls_nothing_off() -> None:
+    out = _items([("boris", "I'll prepare the slides for Friday."), ("anna", "Great."),
+                  ("boris", "Never mind the colours, they can wait.")], "en")
+    assert [t for _o, t, _d, _x in _tasks(out)] == ["prepare the slides"]

@@ -436,21 +436,27 @@ _RU_DECLINED = re.compile(
     r"у\s+меня\s+(?:уже\s+)?есть)", re.IGNORECASE)
 
 
-def refused(session: Any, parsed: Sequence[Sequence[Sentence]], acts: list, cfg: Any) -> list:
+def refused(session: Any, parsed: Sequence[Sequence[Sentence]], acts: list,
+            cfg: Any) -> tuple[list, set[tuple[str, Optional[int]]]]:
     """``acts`` less the tasks turned down in the very next line (round 46): a task asked of someone who answers with a
     refusal ("Could you send me the report by Wednesday?" — "No, sorry, I can't, I'm travelling all week."; «Сможешь
     прислать отчёт к среде?» — «Нет, не успею.»), and one a speaker offers or promises that the one it was for
     declines ("I'll send you the slides tomorrow." — "No need, I already have them."). Not when the answer also
-    proposes another day ("I can't do Wednesday, but Friday works.": :func:`renegotiated` reads that)."""
+    proposes another day ("I can't do Wednesday, but Friday works.": :func:`renegotiated` reads that). Also a task
+    the one it was for calls off a little later (:func:`_withdrawn`: "Actually, never mind, I'll pull it myself.").
+    Also returns the sentences that called a task off (utterance id, start): "Actually, forget the slides." is no
+    advice."""
     utts = session.utterances
     index = {u.id: k for k, u in enumerate(utts)}
     out = []
+    off: set[tuple[str, Optional[int]]] = set()
     for item in acts:
         i = index.get(item.utterance_id)
-        j = None if i is None else i + 1
-        if j is None or j >= len(utts) or not parsed[j] or item.owner is None or "hallucination" in utts[j].flags:
+        if i is None or i + 1 >= len(utts) or not parsed[i + 1] or item.owner is None \
+                or "hallucination" in utts[i + 1].flags:
             out.append(item)
             continue
+        j = i + 1
         answer = parsed[j][0]
         speaker, answerer = utts[i].speaker, utts[j].speaker
         ru = answer.language == "ru"
@@ -459,10 +465,45 @@ def refused(session: Any, parsed: Sequence[Sequence[Sentence]], acts: list, cfg:
             or (item.owner == speaker and (_RU_DECLINED if ru else _EN_DECLINED).match(answer.text) is not None))
         if turned_down and not any(proposed_due(s, session, cfg) for s in parsed[j]):
             continue
+        if (called_off := _withdrawn(item, speaker, utts, parsed, i)) is not None:
+            off.add(called_off)
+            continue
         out.append(item)
-    return out
+    return out, off
+
+
+#: how many lines after a task the one it was for may still call it off
+WITHDRAW_LINES = 3
+#: a task called off by the one it was for ("Actually, never mind, I'll pull it myself.", "Forget the slides.",
+#: «Хотя нет, не надо, я сама возьму.», «Забудь про отчёт.»)
+_EN_WITHDRAWN = re.compile(
+    r"^\W*(?:(?:actually|oh|wait|hmm|um|uh|well|on second thought|you know what|thinking about it|no)\W+)*"
+    r"(?:never\s*mind\b|forget\s+(?:about\s+)?(?:it|that|this|the|my|about)\b|scratch\s+that\b|don'?t\s+bother\b|"
+    r"no\s+need\b|there'?s\s+no\s+need\b|you\s+don'?t\s+(?:need|have)\s+to\b|that\s+won'?t\s+be\s+necessary\b)",
+    re.IGNORECASE)
+_RU_WITHDRAWN = re.compile(
+    r"^\W*(?:(?:хотя|ой|ну|слушай|слушайте|подожди|подождите|нет|знаешь|знаете|а)\W+)*"
+    r"(?:не\s+надо|не\s+нужно|уже\s+не\s+(?:надо|нужно)|забудь(?:те)?|отбой|можно\s+не|не\s+стоит|не\s+беспокойся|"
+    r"не\s+беспокойтесь)(?![\w-])", re.IGNORECASE)
+
+
+def _withdrawn(item: Any, speaker: str, utts: Sequence[Any], parsed: Sequence[Sequence[Sentence]],
+               i: int) -> Optional[tuple[str, Optional[int]]]:
+    """The sentence (utterance id, start) in which the one a task was for calls it off in the :data:`WITHDRAW_LINES`
+    lines after it: the one who asked (a task handed to someone else), or the other (a task the speaker took on),
+    opening a sentence with "never mind", "forget it", "no need", "don't bother", «не надо», «забудь» (round 46); not a
+    question. ``None`` when nobody does."""
+    for j in range(i + 1, min(len(utts), i + 1 + WITHDRAW_LINES)):
+        who = utts[j].speaker
+        if who == item.owner or (item.owner == speaker and who == speaker) or (item.owner != speaker and who != speaker):
+            continue
+        for sent in parsed[j]:
+            rule = _RU_WITHDRAWN if sent.language == "ru" else _EN_WITHDRAWN
+            if not sent.text.rstrip().endswith("?") and rule.match(sent.text):
+                return utts[j].id, sent.start_char
+    return None
 
 
 __all__ = ["NEGOTIATE_LINES", "agreed_due", "agrees", "answers_when", "asks_when", "assented_requests", "deliverable",
            "proposed_due",
-           "refused", "renegotiated"]
+           "refused", "renegotiated", "WITHDRAW_LINES"]

@@ -722,10 +722,10 @@ def extract_items(
     acts = dated_conjuncts(session, parsed, acts, cfg)  # two tasks with a deadline each in one sentence (round 45)
     acts = offer_items(session, parsed, acts, cfg, areas, heads, head_logits)  # an offer taken up (round 45)
     acts, settled = renegotiated(session, parsed, acts, cfg, heads, head_logits, areas)  # a deadline agreed (round 46)
-    acts = refused(session, parsed, acts, cfg)  # "Could you…?" — "No, sorry, I can't." (round 46)
+    acts, called_off = refused(session, parsed, acts, cfg)  # "Could you…?" — "No, sorry, I can't." (round 46)
     offered = {(a.utterance_id, a.char_start) for a in acts if a.method == "offer"}
-    # "I could introduce you…", "Friday at the latest, please.": no advice
-    dropped = {r.id for r in recs if (r.utterance_id, r.char_start) in offered | settled}
+    # "I could introduce you…", "Friday at the latest, please.", "Actually, forget the slides.": no advice
+    dropped = {r.id for r in recs if (r.utterance_id, r.char_start) in offered | settled | called_off}
     recs = [r for r in recs if r.id not in dropped]
     solutions = [x for x in solutions if x[3] not in dropped]
     acts, merged = merge_duplicate_actions(acts, task_encoder, cfg.merge_similarity)
