@@ -25,7 +25,9 @@ with a day (``negotiate.answers_when``); every act naming the end of a named day
 gold labels of the acts (commitment ``^cc`` / ``off``). And every request to the listener (``accept._request``)
 answered by the next speaker with a refusal (``negotiate._EN_REFUSAL``: "No, sorry, I can't."), and every commitment
 in so many words ("I'll…") the next speaker declines (``negotiate._EN_DECLINED``: "No need."), with the request's or
-the commitment's gold commitment label: where ``negotiate.refused`` would take a task out.
+the commitment's gold commitment label: where ``negotiate.refused`` would take a task out; and every act that opens
+by calling something off (``negotiate._EN_WITHDRAWN``: "never mind", "forget it", "no need"…), with how many of the
+three acts before it by someone else are gold commitments.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ def counts(out: Path) -> dict:
     from sessionscope.analysis.extract.negotiate import (
         _EN_DECLINED,
         _EN_REFUSAL,
+        _EN_WITHDRAWN,
         agrees,
         answers_when,
         asks_when,
@@ -77,6 +80,7 @@ def counts(out: Path) -> dict:
         pairs = []  # (meeting, act, next act by someone else)
         eod = []
         turned = []  # (meeting, act, next act that turns it down, kind)
+        called_off: list[dict] = []
         for m, acts in sorted(meetings(corpus, "train").items()):
             for k, a in enumerate(acts):
                 nxt = acts[k + 1] if k + 1 < len(acts) and acts[k + 1].speaker != a.speaker else None
@@ -84,6 +88,10 @@ def counts(out: Path) -> dict:
                     turned.append((m, a, nxt, "refused"))
                 elif nxt is not None and _EN_DECLINED.match(nxt.text) and _WILL.search(a.text):
                     turned.append((m, a, nxt, "declined"))
+                if _EN_WITHDRAWN.match(a.text) and not a.text.rstrip().endswith("?"):
+                    before = [b for b in acts[max(0, k - 3):k] if b.speaker != a.speaker]
+                    called_off.append({"meeting": m, "text": a.text, "label": a.label,
+                                       "commitments_before": sum(b.action for b in before)})
                 if _EOD_DAY.search(a.text):
                     eod.append({"meeting": m, "text": a.text, "label": a.label, "gold_commitment": a.action})
                 if nxt is not None and (find_due(a.text) is not None or "when" in a.text.casefold()):
@@ -112,6 +120,8 @@ def counts(out: Path) -> dict:
             turned_down.append({"meeting": m, "text": a.text, "reply": nxt.text, "kind": kind, "label": a.label,
                                 "gold_commitment": a.action})
         summary = {
+            "calls_off": {"acts": len(called_off),
+                          "after_a_gold_commitment": sum(r["commitments_before"] > 0 for r in called_off)},
             "turned_down": {"acts": len(turned_down), "refused": sum(r["kind"] == "refused" for r in turned_down),
                             "declined": sum(r["kind"] == "declined" for r in turned_down),
                             "gold_commitment": sum(r["gold_commitment"] for r in turned_down)},
@@ -124,7 +134,7 @@ def counts(out: Path) -> dict:
         }
         print(corpus, json.dumps(summary))
         res["corpora"][corpus] = {"summary": summary, "proposes_a_day": proposals, "asks_when": asked,
-                                  "end_of_a_named_day": eod, "turned_down": turned_down}
+                                  "end_of_a_named_day": eod, "turned_down": turned_down, "calls_off": called_off}
     write_result(res, out)
     return res
 
