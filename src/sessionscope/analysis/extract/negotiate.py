@@ -479,7 +479,8 @@ WITHDRAW_LINES = 3
 _EN_WITHDRAWN = re.compile(
     r"^\W*(?:(?:actually|oh|wait|hmm|um|uh|well|on second thought|you know what|thinking about it|no)\W+)*"
     r"(?:never\s*mind\b|forget\s+(?:about\s+)?(?:it|that|this|the|my|about)\b|scratch\s+that\b|don'?t\s+bother\b|"
-    r"no\s+need\b|there'?s\s+no\s+need\b|you\s+don'?t\s+(?:need|have)\s+to\b|that\s+won'?t\s+be\s+necessary\b)",
+    r"no\s+need\b|there'?s\s+no\s+need\b|you\s+don'?t\s+(?:need|have)\s+to\s+(?:do\s+(?:that|it|this)\b|bother\b|anymore\b)|"
+    r"that\s+won'?t\s+be\s+necessary\b)",
     re.IGNORECASE)
 _RU_WITHDRAWN = re.compile(
     r"^\W*(?:(?:хотя|ой|ну|слушай|слушайте|подожди|подождите|нет|знаешь|знаете|а)\W+)*"
