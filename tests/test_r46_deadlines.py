@@ -51,6 +51,7 @@ def _sent(text: str, language: str):
     ("en", "How about Friday?", FRI),
     ("en", "Friday would be more realistic.", FRI),
     ("en", "I can't do Wednesday, but Friday works.", FRI),
+    ("en", "Friday works, I can't do Wednesday.", FRI),  # the refusal before its day, in the clause after the comma
     ("en", "Could you send them today instead?", TODAY),
     ("en", "Wednesday is not possible.", None),  # a refusal of its only day proposes none
     ("en", "I'll be in Berlin on Wednesday.", None),  # words of its own: no proposal

@@ -183,11 +183,15 @@ def _proposed(text: str, language: str, session: Any, cfg: Any) -> Optional[Due]
         return None
     # the day proposed is the last one named outside a refusing clause ("I can't do Wednesday, but Friday works.",
     # «Давай к пятнице, в среду не успею.»); a line refusing its only day ("Wednesday is not possible.") proposes none
-    # (a clause ends at a comma or "but", and where another day is named: a recogniser's «давай к пятнице в среду не
-    # успею» has no comma)
-    cuts = sorted({0, *(m.end() for m in _CLAUSE.finditer(text)), *(d.char_start for d in dues), len(text)})
-    free = [d for d in dues if not _refuses(next(text[a:b] for a, b in zip(cuts, cuts[1:], strict=False)
-                                                 if a <= d.char_start < b), language)]
+    # (a day's clause runs from the comma or "but" before it, or the day named before it, to the one after it, or the
+    # next day named: "Friday works, I can't do Wednesday."; a recogniser's «давай к пятнице в среду не успею»)
+    cuts = [m.end() for m in _CLAUSE.finditer(text)]
+    free = []
+    for k, d in enumerate(dues):
+        start = max([0, *(c for c in cuts if c <= d.char_start), *([dues[k - 1].char_end] if k else [])])
+        end = min([len(text), *(c for c in cuts if c > d.char_end), *([dues[k + 1].char_start] if k + 1 < len(dues) else [])])
+        if not _refuses(text[start:end], language):
+            free.append(d)
     return free[-1] if free else None
 
 
@@ -450,6 +454,7 @@ def refused(session: Any, parsed: Sequence[Sequence[Sentence]], acts: list,
     index = {u.id: k for k, u in enumerate(utts)}
     out = []
     off: set[tuple[str, Optional[int]]] = set()
+    pair = len({u.speaker for u in utts}) <= 2
     for item in acts:
         i = index.get(item.utterance_id)
         if i is None or i + 1 >= len(utts) or not parsed[i + 1] or item.owner is None \
@@ -465,7 +470,7 @@ def refused(session: Any, parsed: Sequence[Sequence[Sentence]], acts: list,
             or (item.owner == speaker and (_RU_DECLINED if ru else _EN_DECLINED).match(answer.text) is not None))
         if turned_down and not any(proposed_due(s, session, cfg) for s in parsed[j]):
             continue
-        if (called_off := _withdrawn(item, speaker, utts, parsed, i)) is not None:
+        if (called_off := _withdrawn(item, speaker, utts, parsed, i, pair)) is not None:
             off.add(called_off)
             continue
         out.append(item)
@@ -489,12 +494,13 @@ _RU_WITHDRAWN = re.compile(
 
 
 def _withdrawn(item: Any, speaker: str, utts: Sequence[Any], parsed: Sequence[Sequence[Sentence]],
-               i: int) -> Optional[tuple[str, Optional[int]]]:
+               i: int, pair: bool) -> Optional[tuple[str, Optional[int]]]:
     """The sentence (utterance id, start) in which the one a task was for calls it off in the :data:`WITHDRAW_LINES`
     lines after it: the one who asked (a task handed to someone else), or the other (a task the speaker took on),
     opening a sentence with "never mind", "forget it", "no need", "don't bother", «не надо», «забудь» (round 46); not a
-    question. ``None`` when nobody does."""
-    for j in range(i + 1, min(len(utts), i + 1 + WITHDRAW_LINES)):
+    question. ``None`` when nobody does. In a meeting of three or more (not ``pair``) only the very next line counts
+    (whose "never mind" a later line is, is a guess there)."""
+    for j in range(i + 1, min(len(utts), i + 1 + (WITHDRAW_LINES if pair else 1))):
         who = utts[j].speaker
         if who == item.owner or (item.owner == speaker and who == speaker) or (item.owner != speaker and who != speaker):
             continue
