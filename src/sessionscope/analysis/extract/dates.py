@@ -303,6 +303,8 @@ _EN_NEXT_TIME = re.compile(
 
 # (pattern, resolver(match, session_date, meeting_interval_days) -> date)
 Resolver = Callable[[re.Match[str], _dt.date, int], Optional[_dt.date]]
+
+
 def _end_of_named_day(day: str, session_date: _dt.date, meeting_interval_days: int) -> Optional[_dt.date]:
     """The date of ``day`` ("tomorrow", "Friday") as a due expression of its own would resolve it."""
     due = _find_due(day, session_date, meeting_interval_days)
