@@ -779,11 +779,12 @@ _CIRCULAR = re.compile(r"next\s+(?:meeting|session|call|catch-up|one-on-one|1:1|
 AGREED_MIN_DAYS, AGREED_MAX_DAYS = 2, 62
 
 
-def _all_dues(text: str, session_date: _dt.date) -> list[Due]:
+def all_dues(text: str, *, session_date: Optional[_dt.date] = None, meeting_interval_days: int = 7) -> list[Due]:
+    """Every due expression in ``text``, in order (each found after the one before it ends)."""
     out: list[Due] = []
     off = 0
     while off < len(text):
-        due = find_due(text[off:], session_date=session_date)
+        due = find_due(text[off:], session_date=session_date, meeting_interval_days=meeting_interval_days)
         if due is None:
             break
         out.append(Due(text=due.text, char_start=off + due.char_start, char_end=off + due.char_end, date=due.date))
@@ -801,7 +802,7 @@ def agreed_next_meeting(sentences: Sequence[str], session_date: Optional[_dt.dat
     for text in reversed(sentences):
         if not (_AGREE_EN.search(text) or _AGREE_RU.search(text) or _AGREE_RU_UNTIL.match(text.strip())):
             continue
-        dues = [d for d in _all_dues(text, session_date) if d.date is not None and not _CIRCULAR.search(d.text)]
+        dues = [d for d in all_dues(text, session_date=session_date) if d.date is not None and not _CIRCULAR.search(d.text)]
         if not dues:
             continue
         best = next((d for d in dues if _CALENDAR.search(d.text)), dues[0])
@@ -811,4 +812,4 @@ def agreed_next_meeting(sentences: Sequence[str], session_date: Optional[_dt.dat
     return None
 
 
-__all__ = ["Due", "agreed_next_meeting", "find_due", "when_not_by", "without_due"]
+__all__ = ["Due", "agreed_next_meeting", "all_dues", "find_due", "when_not_by", "without_due"]

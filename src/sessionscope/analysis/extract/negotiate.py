@@ -28,7 +28,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, Optional
 
-from sessionscope.analysis.extract.dates import Due, find_due
+from sessionscope.analysis.extract.dates import Due, all_dues
 from sessionscope.language.nlp import Sentence
 
 #: how many lines after a task a deadline may still be agreed on for it
@@ -96,16 +96,8 @@ _CLAUSE = re.compile(r"[,;:—–]|\s(?:but|though|а|но|зато)(?![\w-])", 
 
 
 def _dues(text: str, session: Any, cfg: Any) -> list[Due]:
-    """Every due expression in ``text``, in order."""
-    out: list[Due] = []
-    at = 0
-    while at < len(text):
-        due = find_due(text[at:], session_date=session.date, meeting_interval_days=cfg.meeting_interval_days)
-        if due is None:
-            break
-        out.append(Due(text=due.text, char_start=due.char_start + at, char_end=due.char_end + at, date=due.date))
-        at += max(due.char_end, 1)
-    return out
+    """Every due expression in ``text``, in order, resolved against the session (:func:`~.dates.all_dues`)."""
+    return all_dues(text, session_date=session.date, meeting_interval_days=cfg.meeting_interval_days)
 
 
 _NAMED_DAYS = re.compile(r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|"
@@ -177,7 +169,7 @@ def _proposed(text: str, language: str, session: Any, cfg: Any) -> Optional[Due]
         return None
     allowed = _RU_PROPOSAL_WORDS if language == "ru" else _EN_PROPOSAL_WORDS
     plain = _HOW_ABOUT.sub(" ", text) if language == "en" else text
-    if any(w not in allowed for w in _other_words(plain, _dues(plain, session, cfg), language)):
+    if any(w not in allowed for w in _other_words(plain, dues if plain == text else _dues(plain, session, cfg), language)):
         return None  # words of its own ("I'll be in Berlin on Wednesday"; "How have we done today?" asks no day)
     if not (_RU_PROPOSING if language == "ru" else _EN_PROPOSING).search(text):
         return None
