@@ -170,8 +170,10 @@ def turns(acts: list[dict]) -> list[dict]:
         if last and last["speaker"] == a["speaker"] and a["start"] - last["end"] < TURN_GAP_S:
             last["text"] += " " + a["text"].strip()
             last["end"] = max(last["end"], a["end"])
+            last["handout"] = last["handout"] or bool(a.get("action_link"))
         else:
-            out.append({"speaker": a["speaker"], "start": a["start"], "end": a["end"], "text": a["text"].strip()})
+            out.append({"speaker": a["speaker"], "start": a["start"], "end": a["end"], "text": a["text"].strip(),
+                        "handout": bool(a.get("action_link"))})
     return out
 
 
@@ -302,11 +304,19 @@ def score_meeting(utts: list[dict], kinds: list[str], segidx: list[int], topics,
     gold_m = mode_gold if mode_gold is not None else [None] * n
     mode_changes = sum(1 for i in range(1, n) if mode[ids[i]] != mode[ids[i - 1]])
     total_all = sum(w) or 1
+    hand = [i for i in range(n) if utts[i].get("handout") and kinds[i] != "unclear"]
+    hand_w = sum(w[i] for i in hand)
+    small_plain = [i for i in labelled if kinds[i] == "small" and not utts[i].get("handout")]
+    small_plain_w = sum(w[i] for i in small_plain)
     plan = [i for i in range(n) if kinds[i] == "work" and topics_gold[segidx[i]]["planning"]]
     plan_w = sum(w[i] for i in plan)
     return {
         "planning_words": plan_w,
         "planning_as_projects": round(sum(w[i] for i in plan if area[ids[i]] == "projects") / plan_w, 4) if plan_w else None,
+        "handout_words": hand_w,
+        "handout_as_other": round(sum(w[i] for i in hand if is_other[i]) / hand_w, 4) if hand_w else None,
+        "small_recall_without_handouts": round(sum(w[i] for i in small_plain if is_other[i]) / small_plain_w, 4)
+        if small_plain_w else None,
         "utterances": n, "words": sum(w),
         "gold_small_share": round(small_w / tot, 4),
         "other_share": round(sum(w[i] for i in labelled if is_other[i]) / tot, 4),
@@ -346,6 +356,10 @@ def summarise(rows: list[dict]) -> dict:
         "meetings": len(rows), "gold_small_share": mean("gold_small_share"), "other_share": mean("other_share"),
         "other_share_minus_gold_points": round(100 * (mean("other_share") - mean("gold_small_share")), 1),
         "small_recall": mean("small_recall"), "work_words_as_other": mean("work_words_as_other"),
+        "handout_as_other": round(sum((r["handout_as_other"] or 0) * r["handout_words"] for r in rows)
+                                  / max(1, sum(r["handout_words"] for r in rows)), 4),
+        "handout_words": sum(r["handout_words"] for r in rows),
+        "small_recall_without_handouts": mean("small_recall_without_handouts"),
         "planning_as_projects": round(sum((r["planning_as_projects"] or 0) * r["planning_words"] for r in rows)
                                       / max(1, sum(r["planning_words"] for r in rows)), 4),
         "work_segments_as_other": round(sum(r["work_segments_as_other"] for r in rows) / ws, 4) if ws else None,
@@ -399,11 +413,15 @@ def evaluate(split: str, limit: int | None, overrides: dict) -> tuple[list[dict]
     return rows, summarise(rows)
 
 
-def _gate_windows(names: list[str], enc, cfg, context: int, *, planning: list[bool] | None = None
-                  ) -> tuple[list[np.ndarray], list[str]]:
+def _gate_windows(names: list[str], enc, cfg, context: int, *, planning: list[bool] | None = None,
+                  handouts: str = "small", handout_of: list[bool] | None = None) -> tuple[list[np.ndarray], list[str]]:
     """Window features of ``names`` (with ``context`` neighbours each side) and other/substantive, unclear left out.
 
     ``planning``: if given, filled with whether each kept window lies mostly in a planning topic (:data:`PLANNING`).
+    ``handouts``: what a small-talk window holding a *hand-out* (a turn with an act linked to one of the meeting's
+    human action-item sentences; most lie in AMI ``closing`` segments) is: ``small`` (AMI's segment label, the
+    gate before round 47), ``work`` (task talk: who does what by when) or ``skip`` (left out). ``handout_of``: if
+    given, filled with whether each kept window is such a hand-out window relabelled ``work``.
     """
     from sessionscope.analysis.topics.classify import context_features
     from sessionscope.analysis.topics.segment import build_windows
@@ -424,7 +442,13 @@ def _gate_windows(names: list[str], enc, cfg, context: int, *, planning: list[bo
             for i in range(win.first, win.last + 1):
                 votes[kinds[i]] += max(1, word_count(utts[i]["text"]))
             kind = votes.most_common(1)[0][0]
+            relabelled = kind == "small" and handouts != "small" and any(
+                utts[i]["handout"] for i in range(win.first, win.last + 1))
+            if relabelled:
+                kind = "work" if handouts == "work" else "unclear"
             if kind != "unclear":
+                if handout_of is not None:
+                    handout_of.append(relabelled)
                 feats.append(f)
                 y.append("other" if kind == "small" else "substantive")
                 if planning is not None:
@@ -453,7 +477,8 @@ def _row_factor(row: dict, row_weights: dict[str, float] | None, written_weight:
 def train_other(limit: int | None, C: float, out_path: Path, *, written_weight: float = 40.0, context: int = 0,
                 shift: float = 0.0, head_kind: str = "other", planning_weight: float = 1.0,
                 extra: Path | None = None, extra_weight: float | None = None,
-                written_windows: bool = False, row_weights: dict[str, float] | None = None) -> dict:
+                written_windows: bool = False, row_weights: dict[str, float] | None = None,
+                handouts: str = "small", handout_weight: float = 1.0) -> dict:
     """Fit the binary other-vs-substantive gate and store it in the shipped usem3 head file.
 
     ``head_kind``: ``other`` (the session gate) or ``other_single`` (the gate for windows classified
@@ -476,8 +501,9 @@ def train_other(limit: int | None, C: float, out_path: Path, *, written_weight: 
     held = set(selected("train", 40))
     names = [m for m in selected("train", None) if m not in held][:limit]
     plan: list[bool] = []
-    feats, y = _gate_windows(names, enc, cfg, context, planning=plan)
-    source = ["ami-planning" if p else "ami" for p in plan]
+    hand: list[bool] = []
+    feats, y = _gate_windows(names, enc, cfg, context, planning=plan, handouts=handouts, handout_of=hand)
+    source = ["ami-handout" if h else "ami-planning" if p else "ami" for p, h in zip(plan, hand, strict=True)]
     written = read_labels(LABELS, split="dev")
     n_main = len(written)
     written += read_labels(extra, split="dev") if extra else []
@@ -503,8 +529,8 @@ def train_other(limit: int | None, C: float, out_path: Path, *, written_weight: 
     # planning_weight: AMI windows of planning topics (the kick-off's project aims and roles, budget,
     # requirements) weigh this much: talk about the project itself is work, even when it opens a meeting
     ew = written_weight if extra_weight is None else extra_weight
-    sw = np.array([1.0 if s == "ami" else planning_weight if s == "ami-planning" else ew if s.startswith("extra")
-                   else written_weight for s in source]) * np.array(share)
+    sw = np.array([1.0 if s == "ami" else planning_weight if s == "ami-planning" else handout_weight
+                   if s == "ami-handout" else ew if s.startswith("extra") else written_weight for s in source]) * np.array(share)
     head = fit_other_head(X, y, sw, C=C, backend=enc.name, meta={
         "trained_on": f"AMI train meetings ({len(names)}, seed {SEED}) + benchmarks/data/topics/labels.csv dev"
                       + (f" + {extra.name} dev" if extra else ""),
@@ -513,6 +539,8 @@ def train_other(limit: int | None, C: float, out_path: Path, *, written_weight: 
         **({"planning_weight": planning_weight} if planning_weight != 1.0 else {}),
         **({"extra_weight": extra_weight} if extra and extra_weight is not None else {}),
         **({"written_windows": True} if written_windows else {}),
+        **({"handouts": handouts} if handouts != "small" else {}),
+        **({"handout_weight": handout_weight} if handout_weight != 1.0 else {}),
         **({"row_weights": f"{len(row_weights)} rows: {sorted(set(row_weights.values()))}"} if row_weights else {}),
         "windows": dict(Counter(zip(source, y, strict=True)).most_common()).__repr__()})
     if shift:  # calibration: the gate's log-odds of "other" lowered by `shift` nats (chosen on held-out train meetings)
@@ -953,6 +981,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--mode-set", action="append", default=[], metavar="NAME=VALUE",
                     help="experiment: override a mode or absorption constant of the stage (MODE_SMOOTHING, MODE_MIN_WINDOWS, "
                          "MODE_MIN_WORDS, ABSORB_PROTECT_BELOW, ABSORB_KEEP_EDGE_ABOVE)")
+    ap.add_argument("--gate-handouts", choices=("small", "work", "skip"), default="small",
+                    help="with --train-other: a small-talk window holding an act linked to a human action-item sentence "
+                         "(a task hand-out, mostly in AMI closings) is small talk (AMI's label), work, or left out")
     ap.add_argument("--gate-planning-weight", type=float, default=1.0, metavar="W",
                     help="with --train-other: sample weight of AMI windows in planning topics (1 = like other work)")
     ap.add_argument("--single", action="store_true",
@@ -1015,7 +1046,7 @@ def main(argv: list[str] | None = None) -> int:
                            written_weight=args.written_weight, context=0 if args.single else args.gate_context,
                            shift=args.gate_shift, head_kind="other_single" if args.single else "other",
                            planning_weight=args.gate_planning_weight,
-                           extra=None if args.single else args.gate_extra)
+                           extra=None if args.single else args.gate_extra, handouts=args.gate_handouts)
         print(json.dumps({k: v for k, v in info.items() if k != "meetings"}, indent=1))
         return 0
     overrides = {k: json.loads(v) for k, _, v in (kv.partition("=") for kv in args.set)}
