@@ -7,7 +7,7 @@ train meetings lie in segments AMI labels ``closing``** (the project manager han
 goodbyes): the gate learnt task hand-outs as small talk. The programme guide's ``other`` is small talk, logistics
 and scheduling the next meeting; who does what by when is work (time / project management).
 
-This script retrains the shipped gate (the recipe of ``topic_heads_r10_analyze.py``: pooled window vectors, the
+Measured, not shipped (docs/benchmarks/topics.md, round-47 section). This script retrains the shipped gate (the recipe of ``topic_heads_r10_analyze.py``: pooled window vectors, the
 71 AMI train meetings outside the 40 choosing ones + the written dev windows, context 2, shift 0.8) with a
 small-talk window that holds a hand-out (a turn with an act linked to an action-item sentence) labelled
 ``work`` or left out (``skip``); ``small`` reproduces the shipped gate. It measures with ``topics_ami``'s
@@ -36,7 +36,8 @@ FOLLOWUPS = ROOT / "benchmarks" / "data" / "topics" / "followups_r47.csv"
 sys.path.insert(0, str(Path(__file__).parent))
 
 
-def train(path: Path, handouts: str, *, shift: float = 0.8, handout_weight: float = 1.0, extra: Path | None = None) -> dict:
+def train(path: Path, handouts: str, *, shift: float = 0.8, handout_weight: float = 1.0, extra: Path | None = None,
+          extra_weight: float | None = None) -> dict:
     """The bundled head file with its session gate retrained (``handouts``: small / work / skip) into ``path``."""
     import sessionscope.language.embeddings as E
     import topics_ami as T
@@ -54,7 +55,7 @@ def train(path: Path, handouts: str, *, shift: float = 0.8, handout_weight: floa
     E.get_encoder = lambda *a, **k: pooled  # type: ignore[assignment]  # train_other asks for it by name
     try:
         info = T.train_other(None, 1.0, path, written_weight=40.0, context=2, shift=shift, head_kind="other",
-                             handouts=handouts, handout_weight=handout_weight, extra=extra)
+                             handouts=handouts, handout_weight=handout_weight, extra=extra, extra_weight=extra_weight)
     finally:
         E.get_encoder = original
     heads = load_heads(path)
@@ -126,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--handout-weight", type=float, default=1.0, help="sample weight of a hand-out window relabelled work")
     t.add_argument("--extra", type=Path, default=None, help="written rows whose dev split the gate also trains on "
                    "(as every written row: weight 40), e.g. benchmarks/data/topics/followups_r47.csv")
+    t.add_argument("--extra-weight", type=float, default=None, help="sample weight of an --extra row (default: 40)")
     r = sub.add_parser("rows")
     r.add_argument("--head", required=True, help="a head file, or 'bundled'")
     r.add_argument("--labels", type=Path, default=FOLLOWUPS)
@@ -147,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     if args.cmd == "train":
         out["train"] = train(args.out, args.handouts, shift=args.gate_shift, handout_weight=args.handout_weight,
-                             extra=args.extra)
+                             extra=args.extra, extra_weight=args.extra_weight)
         print(json.dumps(out, indent=1))
         return 0
     if args.cmd == "rows":
