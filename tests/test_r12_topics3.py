@@ -59,7 +59,7 @@ def test_train_other_adds_extra_rows_only_when_asked(monkeypatch, tmp_path):
             raise Stop
 
     monkeypatch.setattr(topics_ami, "selected", lambda split, limit: [])
-    monkeypatch.setattr(topics_ami, "_gate_windows", lambda names, enc, cfg, context, planning=None: ([], []))
+    monkeypatch.setattr(topics_ami, "_gate_windows", lambda names, enc, cfg, context, **kw: ([], []))
     monkeypatch.setattr(topics_ami, "DiskCachedEncoder", lambda enc: Enc())
     monkeypatch.setattr("sessionscope.language.embeddings.get_encoder", lambda *a, **k: None)
     n_main = len(read_labels(topics_ami.LABELS, split="dev"))

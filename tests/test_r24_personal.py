@@ -96,7 +96,7 @@ def test_train_other_written_windows_cut_each_row(monkeypatch, tmp_path):
 
     monkeypatch.setattr(T, "LABELS", lab)
     monkeypatch.setattr(T, "selected", lambda split, limit: [])
-    monkeypatch.setattr(T, "_gate_windows", lambda names, enc, cfg, context, planning=None: ([], []))
+    monkeypatch.setattr(T, "_gate_windows", lambda names, enc, cfg, context, **kw: ([], []))
     monkeypatch.setattr(T, "DiskCachedEncoder", lambda enc: Enc())
     monkeypatch.setattr("sessionscope.language.embeddings.get_encoder", lambda *a, **k: None)
     with pytest.raises(Stop):
