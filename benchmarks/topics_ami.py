@@ -980,7 +980,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="refit the mode head on AMI train weak mode gold + written dev (with --C, --written-weight)")
     ap.add_argument("--mode-set", action="append", default=[], metavar="NAME=VALUE",
                     help="experiment: override a mode or absorption constant of the stage (MODE_SMOOTHING, MODE_MIN_WINDOWS, "
-                         "MODE_MIN_WORDS, ABSORB_PROTECT_BELOW, ABSORB_KEEP_EDGE_ABOVE)")
+                         "MODE_MIN_WORDS, ABSORB_PROTECT_BELOW, ABSORB_KEEP_EDGE_ABOVE, ABSORB_KEEP_EDGE_WINDOWS)")
     ap.add_argument("--gate-handouts", choices=("small", "work", "skip"), default="small",
                     help="with --train-other: a small-talk window holding an act linked to a human action-item sentence "
                          "(a task hand-out, mostly in AMI closings) is small talk (AMI's label), work, or left out")
