@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 import time
 from dataclasses import replace
@@ -39,58 +38,34 @@ sys.path.insert(0, str(Path(__file__).parent))
 def train(path: Path, handouts: str, *, shift: float = 0.8, handout_weight: float = 1.0, extra: Path | None = None,
           extra_weight: float | None = None) -> dict:
     """The bundled head file with its session gate retrained (``handouts``: small / work / skip) into ``path``."""
-    import sessionscope.language.embeddings as E
     import topics_ami as T
     from sessionscope.analysis.topics.classify import load_heads, save_heads
     from sessionscope.analysis.topics.stage import POOLED, bundled_head_path
     from topic_heads_r10_analyze import HOW
-    from window_pooling_r9_speed import train_pooled
+    from window_pooling_r9_speed import retrain_gate
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.resolve() != bundled_head_path("usem3").resolve():  # else: retrained in place (how the shipped file is made)
-        shutil.copyfile(bundled_head_path("usem3"), path)
-    shipped = load_heads(path)["other"]
-    pooled = train_pooled()
-    original = E.get_encoder
-    E.get_encoder = lambda *a, **k: pooled  # type: ignore[assignment]  # train_other asks for it by name
-    try:
-        info = T.train_other(None, 1.0, path, written_weight=40.0, context=2, shift=shift, head_kind="other",
-                             handouts=handouts, handout_weight=handout_weight, extra=extra, extra_weight=extra_weight)
-    finally:
-        E.get_encoder = original
+    shipped = load_heads(bundled_head_path("usem3"))["other"]
+    info = retrain_gate(path, shift=shift, handouts=handouts, handout_weight=handout_weight, extra=extra,
+                        extra_weight=extra_weight)
     heads = load_heads(path)
     h = heads["other"]
     heads["other"] = replace(h, backend="usem3", meta={**h.meta, "vectors": POOLED, "vectors_how": HOW, "seed": T.SEED,
                                                         "command": "python " + " ".join(sys.argv), "commit": T._commit()})
     save_heads(path, list(heads.values()))
-    same = {k: float(np.abs(np.asarray(getattr(h, k)) - np.asarray(getattr(shipped, k))).max()) for k in ("W", "b")
-            if hasattr(h, k)}
-    return {**{k: v for k, v in info.items() if k != "meetings"}, "max_abs_diff_to_shipped_gate": same}
+    same = {k: float(np.abs(np.asarray(getattr(h, k)) - np.asarray(getattr(shipped, k))).max()) for k in ("W", "b")}
+    return {**info, "max_abs_diff_to_shipped_gate": same}
 
 
 def ami(head: str, split: str, limit: int | None) -> dict:
-    """``topics_ami`` measures of the stage as ``analyze`` runs it (usem3, pooled windows) with ``head``."""
+    """``topics_ami.evaluate``'s measures of the stage with ``head`` ('bundled': the shipped file)."""
     import topics_ami as T
-    from sessionscope.analysis.topics.stage import TopicsStage
-    from sessionscope.config import TopicsConfig
 
-    stage = TopicsStage(TopicsConfig() if head == "bundled" else TopicsConfig(head=head))
-    acts, topics, mgold = T.load_acts(), T.load_topics(), T.load_mode_gold()
-    rows = []
-    for name in T.selected(split, limit):
-        utts = T.turns(acts[name])
-        kinds, segidx = T.gold_of(utts, topics[name])
-        res = stage(T.to_session(name, utts))
-        rows.append({"meeting": name, **T.score_meeting(utts, kinds, segidx, res.topics, topics[name],
-                                                         other=stage.taxonomy.other_area,
-                                                         mode_gold=T.mode_gold_of(utts, mgold.get(name, [])))})
-        r = rows[-1]
-        print(name, {k: r[k] for k in ("gold_small_share", "other_share", "handout_as_other", "segments")},
-              file=sys.stderr, flush=True)
+    rows, summary = T.evaluate(split, limit, {} if head == "bundled" else {"head": head})
     keep = ("meeting", "gold_small_share", "other_share", "small_recall", "small_recall_without_handouts",
             "handout_words", "handout_as_other", "work_words_as_other", "work_segments", "work_segments_as_other",
             "segments", "ref_segments", "pk", "windowdiff", "area_words")
-    return {"split": split, "limit": limit, "head": head, "summary": T.summarise(rows),
+    return {"split": split, "limit": limit, "head": head, "summary": summary,
             "per_meeting": [{k: r[k] for k in keep} for r in rows]}
 
 

@@ -185,12 +185,14 @@ def train_pooled() -> PooledUsem3:
     return pooled
 
 
-def retrain_gate(path: Path) -> dict:
+def retrain_gate(path: Path, *, shift: float = 0.8, **train_kw) -> dict:
     """The shipped head file with its gate retrained on pooled vectors, written to ``path``.
 
     The shipped recipe (``topics_ami.py --train-other --gate-context 2 --gate-shift 0.8``: the 71 train
     meetings outside the 40 choosing ones + the written dev windows) on pooled window vectors; the area,
-    mode and single-window heads stay as shipped.
+    mode and single-window heads stay as shipped. ``train_kw``: more arguments of ``topics_ami.train_other``
+    (round 47: ``handouts``, ``handout_weight``, ``extra``, ``extra_weight``). ``path`` may be the bundled file
+    itself (its gate is then retrained in place).
     """
     import shutil
 
@@ -198,12 +200,13 @@ def retrain_gate(path: Path) -> dict:
     import topics_ami as T
     from sessionscope.analysis.topics.stage import bundled_head_path
 
-    shutil.copyfile(bundled_head_path("usem3"), path)
+    if path.resolve() != bundled_head_path("usem3").resolve():
+        shutil.copyfile(bundled_head_path("usem3"), path)
     pooled = train_pooled()
     original = E.get_encoder
     E.get_encoder = lambda *a, **k: pooled  # type: ignore[assignment]  # train_other asks for it by name
     try:
-        info = T.train_other(None, 1.0, path, written_weight=40.0, context=2, shift=0.8, head_kind="other")
+        info = T.train_other(None, 1.0, path, written_weight=40.0, context=2, shift=shift, head_kind="other", **train_kw)
     finally:
         E.get_encoder = original
     return {k: v for k, v in info.items() if k != "meetings"}
