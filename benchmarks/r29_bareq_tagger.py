@@ -192,6 +192,37 @@ def crossfit(rows: dict, acts: dict, x: np.ndarray, fit) -> tuple[dict, list[flo
     return found, chosen, oof
 
 
+def refit_check(out: Path, rows: dict, acts: dict, x: np.ndarray) -> int:
+    """Round 48: the shipped bare-question stack was fitted (round 30) on a checkpoint's float logits; since round 33
+    the shipped tagger's graph gives int8 logits per token. Its act F1 on the held-out train meetings' bare clauses as
+    it ships, against the same recipe refitted on today's logits: in sample at both thresholds, and cross-fitted."""
+    from sklearn.linear_model import LogisticRegression
+
+    from sessionscope.analysis.extract.tagger import TAGGER_FILE, load_tagger_file
+    from sessionscope.fileio import bundled_resource
+
+    bq = load_tagger_file(bundled_resource("dialogue_acts") / TAGGER_FILE).bare_question
+    assert bq is not None, "the bundled tagger file has no bare-question stack"
+    shipped_p = bq.proba(rows["p"], rows["z"])
+    refit = LogisticRegression(C=1.0, max_iter=1000).fit(x, rows["gold"])
+    refit_p = refit.predict_proba(x)[:, 1]
+    found, chosen, _ = crossfit(rows, acts, x, lambda xt, yt: LogisticRegression(C=1.0, max_iter=1000).fit(xt, yt))
+    t_new = float(np.median(chosen))
+    res = {"command": f"python benchmarks/r29_bareq_tagger.py --refit-check --out {out}", "commit": commit(),
+           "date": dt.date.today().isoformat(), "clauses": int(len(x)),
+           "shipped_stack": {"w_head": bq.w_head, "w_tagger": bq.w_tagger, "bias": bq.bias, "threshold": bq.threshold},
+           "refit": {"coef": refit.coef_[0].round(4).tolist(), "intercept": round(float(refit.intercept_[0]), 4),
+                     "threshold": t_new, "crossfit_thresholds": chosen},
+           "act_f1": {"shipped stack at its threshold": act_f1(rows, shipped_p, bq.threshold, acts),
+                      "refit in sample at the shipped threshold": act_f1(rows, refit_p, bq.threshold, acts),
+                      "refit in sample at its threshold": act_f1(rows, refit_p, t_new, acts),
+                      "refit cross-fitted": _score(found, acts, None)}}
+    out.write_text(json.dumps(res, indent=1) + "\n")
+    print(json.dumps({k: {c: v[c]["f1"] for c in CORPORA} | {"mean": v["mean_f1"]} for k, v in res["act_f1"].items()},
+                     indent=1))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from sklearn.linear_model import LogisticRegression
 
@@ -199,10 +230,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--ckpt", default=None, help="round 30: a fine-tuning checkpoint in .cache/r28_ft instead of the shipped tagger")
     ap.add_argument("--next", action="store_true", help="round 30: the checkpoint reads the act (here: clause) after")
+    ap.add_argument("--refit-check", action="store_true",
+                    help="round 48: the shipped stack and this refit on today's tagger logits, side by side (no rule)")
     args = ap.parse_args(argv)
     d = clause_rows(args.ckpt, args.next)
     rows, acts = d["rows"], d["acts"]
     x = features(rows["p"], rows["z"])
+    if args.refit_check:
+        return refit_check(args.out, rows, acts, x)
     found, chosen, oof = crossfit(rows, acts, x, lambda xt, yt: LogisticRegression(C=1.0, max_iter=1000).fit(xt, yt))
     stacked = _score(found, acts, None)
     shipped = _score(d["shipped"], acts, None)

@@ -291,6 +291,39 @@ def gate_other(proba: np.ndarray, p_other: np.ndarray, labels: Sequence[str], ot
     return out
 
 
+#: ``meta`` key of an ``other`` gate that carries a *position prior*: where a window lies in the session (words before
+#: and after it) next to the gate's own log-odds (:func:`position_prior`). The bundled gate has none: fitted on AMI
+#: train meetings in round 48 (``benchmarks/r48_position_gate.py``), it caught more AMI small talk but called more AMI
+#: dev work ``other`` and moved the examples' first topic into the greeting (docs/benchmarks/topics.md).
+POSITION_META = "position"
+
+
+def position_prior(p_other: np.ndarray, words_before: np.ndarray, words_after: np.ndarray, spec: dict) -> np.ndarray:
+    """``p' = sigmoid(a·logit(p) + Σ_s (b_s·exp(-before/s) + e_s·exp(-after/s)) + c)``: small talk is likelier at the edges.
+
+    ``spec`` (the gate's ``meta["position"]``): ``unit`` (``words``, or ``fraction``: the words before and after
+    as shares of the two together), ``scales`` (in that unit), ``coef`` (``a``, then ``b_s, e_s`` per scale) and
+    ``bias`` (``c``). Counted in words, so transcripts without times get the same prior.
+    """
+    scales = [float(x) for x in spec["scales"]]
+    coef = [float(x) for x in spec["coef"]]
+    if len(coef) != 1 + 2 * len(scales):
+        raise ConfigError(f"position prior of the other gate: {len(coef)} coefficients for {len(scales)} scales "
+                          f"(expected {1 + 2 * len(scales)})")
+    p = np.clip(np.asarray(p_other, dtype=np.float64), 1e-6, 1 - 1e-6)
+    z = coef[0] * np.log(p / (1 - p)) + float(spec["bias"])
+    before, after = np.asarray(words_before, dtype=np.float64), np.asarray(words_after, dtype=np.float64)
+    unit = spec.get("unit", "words")
+    if unit == "fraction":
+        total = np.maximum(before + after, 1.0)
+        before, after = before / total, after / total
+    elif unit != "words":
+        raise ConfigError(f"position prior of the other gate: unit {unit!r} (expected 'words' or 'fraction')")
+    for k, s in enumerate(scales):
+        z += coef[1 + 2 * k] * np.exp(-before / s) + coef[2 + 2 * k] * np.exp(-after / s)
+    return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+
+
 @dataclass(frozen=True)
 class Prediction:
     """Per-window probabilities and decisions for areas and modes."""
@@ -378,13 +411,16 @@ class TopicModel:
                               f"one of them must be {OTHER_CLASS!r}")
         return gate.proba(head_input(gate, X, consecutive=consecutive))[:, gate.classes.index(OTHER_CLASS)]
 
-    def predict_embeddings(self, X: np.ndarray, *, context: int = 0, isolated: bool = False) -> Prediction:
+    def predict_embeddings(self, X: np.ndarray, *, context: int = 0, isolated: bool = False,
+                           position: Optional[tuple[np.ndarray, np.ndarray]] = None) -> Prediction:
         """Decide areas and modes for pre-computed window embeddings.
 
         ``context`` > 0 mixes each window's probabilities with its neighbours' (for
         consecutive windows of one session; see ``segment.with_context``). ``isolated``: the
         rows are separate windows classified alone (labelled windows, not a session), so
         the ``_single`` heads are used where the head file has them (:data:`SINGLE_SUFFIX`).
+        ``position``: the words before and after each window of a whole session, read by a gate
+        that carries a position prior (:data:`POSITION_META`, after the neighbours are mixed in).
         """
         from sessionscope.analysis.topics.segment import with_context
 
@@ -395,6 +431,10 @@ class TopicModel:
             pa = gate_other(pa, self.other_proba(X, consecutive=context > 0, isolated=isolated), a_lab,
                             self.taxonomy.other_area)
         pa = with_context(pa, neighbours=context)
+        spec = gate.meta.get(POSITION_META) if gate is not None and not isolated else None
+        if spec and position is not None and self.taxonomy.other_area in a_lab and len(pa):
+            o = list(a_lab).index(self.taxonomy.other_area)
+            pa = gate_other(pa, position_prior(pa[:, o], position[0], position[1], spec), a_lab, self.taxonomy.other_area)
         pm = with_context(self._mode_proba(X, consecutive=context > 0, isolated=isolated), neighbours=context)
         ai = decide_other(pa, a_lab, self.taxonomy.other_area, self.other_margin, pooled=gate is not None)
         mi = decide_other(pm, m_lab, self.taxonomy.default_mode, self.mode_margin)
@@ -407,6 +447,6 @@ class TopicModel:
 
 
 __all__ = [
-    "HEAD_FORMAT", "MODE_CONTEXT", "OTHER_CLASS", "SINGLE_SUFFIX", "LinearHead", "Prediction", "PrototypeClassifier", "TopicModel", "align_proba",
+    "HEAD_FORMAT", "MODE_CONTEXT", "OTHER_CLASS", "POSITION_META", "position_prior", "SINGLE_SUFFIX", "LinearHead", "Prediction", "PrototypeClassifier", "TopicModel", "align_proba",
     "context_features", "context_mix_weight", "decide_other", "fit_head", "gate_other", "head_input", "load_heads", "save_heads", "softmax", "standardise",
 ]

@@ -379,6 +379,14 @@ def build_topics(session: Session, windows: Sequence[Window], area_proba: np.nda
     )
 
 
+def window_positions(session: Session, windows: Sequence[Window]) -> tuple[np.ndarray, np.ndarray]:
+    """Words of the session before each window and after it (for a gate's position prior, :func:`.classify.position_prior`)."""
+    cum = np.concatenate([[0], np.cumsum([word_count(u.text) for u in session.utterances])])
+    first = np.array([w.first for w in windows], dtype=int)
+    last = np.array([w.last for w in windows], dtype=int)
+    return cum[first].astype(np.float64), (cum[-1] - cum[last + 1]).astype(np.float64)
+
+
 def utterance_areas(topics: Optional[Topics]) -> dict[str, str]:
     """Utterance id → area of its topic segment (empty without topics).
 
@@ -484,7 +492,7 @@ class TopicsStage:
         if hook:
             hook("topics", completed=0, total=len(windows))
         X, utterance_vectors = self._vectors(session, windows)
-        pred = self.model.predict_embeddings(X, context=self.cfg.context_windows)
+        pred = self.model.predict_embeddings(X, context=self.cfg.context_windows, position=window_positions(session, windows))
         bounds = shift_boundaries(X, block=self.cfg.shift_block, strength=self.cfg.shift_strength) \
             if self.cfg.split_on_shift else []
         topics = build_topics(
@@ -505,5 +513,5 @@ class TopicsStage:
 __all__ = [
     "POOLED", "ABSORB_KEEP_EDGE_ABOVE", "ABSORB_KEEP_EDGE_WINDOWS", "ABSORB_PROTECT_BELOW", "absorb_runs",
     "MODE_MIN_SHARE", "MODE_MIN_WINDOWS", "MODE_MIN_WORDS", "MODE_SMOOTHING", "MODE_SPECIFIC_BIAS", "TopicsStage", "build_topics", "bundled_head_path", "initiator", "resolve_heads", "segment_mode",
-    "mode_spans", "sticky_path", "two_level_path", "utterance_areas", "window_mode_path", "with_initiation",
+    "mode_spans", "sticky_path", "two_level_path", "utterance_areas", "window_positions", "window_mode_path", "with_initiation",
 ]
