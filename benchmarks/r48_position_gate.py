@@ -3,8 +3,8 @@
 The gate that tells small talk from work reads a window's words only. On whole AMI meetings small talk sits at the
 edges (the opening and the closing) and work in the middle, and the gate's errors split the same way: on the 40
 choosing train meetings it calls 126 of 4,429 work windows more than three minutes from either edge ``other`` and
-catches only 61 of 101 small-talk windows there, while a closing's last three minutes lose 64 of 164 small-talk windows.
-A *position prior* stacked on the gate (:func:`sessionscope.analysis.topics.classify.position_prior`) reads the gate's
+catches only 61 of 101 small-talk windows there, against 313 of 459 nearer the edges (``fit --choosing-windows``). A
+*position prior* stacked on the gate (:func:`sessionscope.analysis.topics.classify.position_prior`) reads the gate's
 log-odds next to ``exp(-words before / s)`` and ``exp(-words after / s)`` for scales ``s`` (in words, so transcripts
 without times get it too).
 
@@ -22,7 +22,9 @@ Recipe (seeded, no search on the choosing or dev meetings):
 Commands (from the repository root)::
 
     python benchmarks/r48_position_gate.py collect --split train --fit-meetings --out <scratch dir>/win_fit.json
-    python benchmarks/r48_position_gate.py fit --windows <scratch dir>/win_fit.json --scales 150 600 --out <head.npz> --json F
+    python benchmarks/r48_position_gate.py collect --split train --limit 40 --out <scratch dir>/windows_choosing.json
+    python benchmarks/r48_position_gate.py fit --windows <scratch dir>/win_fit.json --unit words --scales 150 600 \\
+        --choosing-windows <scratch dir>/windows_choosing.json --out <head.npz> --json F
     python benchmarks/r48_position_gate.py ami --head <head.npz> --split train --limit 40 --json F
 """
 
@@ -130,6 +132,29 @@ def fit(rows: list[dict], scales: list[float], unit: str) -> dict:
                            "work_as_other": round(float(np.mean(q[~y])), 4)}}
 
 
+def window_table(rows: list[dict], spec: dict) -> dict:
+    """Window-level figures of the gate alone and with the prior ``spec``: AUC, and at ``p > 0.5`` small-talk windows
+    caught and work windows called ``other``, in the middle (more than 180 s from either edge) and near the edges."""
+    from sklearn.metrics import roc_auc_score
+
+    from sessionscope.analysis.topics.classify import position_prior
+
+    rows = [r for r in rows if r["gold"] != "unclear"]
+    y = np.array([r["gold"] == "small" for r in rows])
+    mid = np.array([r["seconds_before"] > 180 and r["seconds_after"] > 180 for r in rows])
+    p = np.array([r["p_other"] for r in rows])
+    q = position_prior(p, np.array([r["words_before"] for r in rows]), np.array([r["words_after"] for r in rows]), spec)
+
+    def table(prob: np.ndarray) -> dict:
+        d = prob > 0.5
+        return {"auc": round(float(roc_auc_score(y, prob)), 4),
+                **{f"{where}_{what}": f"{int((d & sel).sum())} of {int(sel.sum())}"
+                   for where, w in (("middle", mid), ("edges", ~mid), ("all", np.ones_like(mid)))
+                   for what, sel in (("small_called_other", y & w), ("work_called_other", ~y & w))}}
+
+    return {"gate_alone": table(p), "with_prior": table(q)}
+
+
 def store(spec: dict, out: Path, info: dict) -> None:
     """A copy of the bundled head file whose gate carries the prior (its weights unchanged)."""
     from sessionscope.analysis.topics.classify import POSITION_META, load_heads, save_heads
@@ -158,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
     f.add_argument("--scales", type=float, nargs="+", default=[0.03, 0.1])
     f.add_argument("--out", type=Path, required=True, help="head file to write (a copy of the bundled one)")
     f.add_argument("--json", type=Path, default=None)
+    f.add_argument("--choosing-windows", type=Path, default=None,
+                   help="windows of the 40 choosing meetings (collect --split train --limit 40): window-level figures")
     a = sub.add_parser("ami")
     a.add_argument("--head", default="bundled")
     a.add_argument("--split", default="train", choices=["train", "dev"])
@@ -180,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
                                                    f"outside the 40 choosing ones ({len(rows)} windows)",
                                       "command": stamp["command"], "commit": stamp["commit"]})
         out = {**stamp, "rule": RULE, **res}
+        if args.choosing_windows:
+            out["choosing_windows"] = window_table(json.loads(args.choosing_windows.read_text())["windows"], res["spec"])
         print(json.dumps(res, indent=1))
         if args.json:
             args.json.write_text(json.dumps(out, indent=1) + "\n")
