@@ -87,6 +87,17 @@ def test_the_stage_reads_a_gates_prior_and_a_gate_without_one_is_unchanged():
     areas = model.predict_embeddings(X, position=(before, after)).areas
     assert areas[0] == areas[-1] == "other" and "other" not in areas[1:-1]
     assert "other" not in model.predict_embeddings(X).areas  # no positions given (windows classified alone): no prior
+    assert model.position_prior and not plain.position_prior
+    rows = [("anna", float(i), i + 1.0, " ".join(["the crm app dashboard export and the plugin settings"] * 4))
+            for i in range(12)]  # 36 words an utterance: only the first and last windows lie within the prior's reach
+
+    def areas(gate: LinearHead) -> list[str]:
+        cfg = TopicsConfig(window_min_words=8, window_max_utterances=1, min_segment_windows=1, context_windows=0)
+        out = TopicsStage(cfg, encoder=enc, taxonomy=tx, heads={"other": gate})(make_session(rows))
+        return [s.area for s in out.topics.segments]
+
+    assert areas(_gate(enc.dim, -0.4, spec)) == ["other", "tools", "other"]  # the stage passes the positions
+    assert areas(_gate(enc.dim, -0.4)) == ["tools"]
 
 
 def test_the_bundled_gate_carries_no_prior():

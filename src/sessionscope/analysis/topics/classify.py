@@ -395,6 +395,12 @@ class TopicModel:
         a = np.asarray(a, dtype=float)[:, None] if np.ndim(a) else float(a)
         return (1 - a) * p0 + a * p1
 
+    @property
+    def position_prior(self) -> bool:
+        """Whether the session gate carries a position prior (:data:`POSITION_META`): the stage then passes positions."""
+        gate = self.heads.get("other")
+        return gate is not None and bool(gate.meta.get(POSITION_META))
+
     def other_proba(self, X: np.ndarray, *, consecutive: bool = False, isolated: bool = False) -> np.ndarray:
         """``(n,)`` probability that each window is small talk or logistics, from the ``other`` gate head.
 

@@ -492,7 +492,8 @@ class TopicsStage:
         if hook:
             hook("topics", completed=0, total=len(windows))
         X, utterance_vectors = self._vectors(session, windows)
-        pred = self.model.predict_embeddings(X, context=self.cfg.context_windows, position=window_positions(session, windows))
+        pred = self.model.predict_embeddings(X, context=self.cfg.context_windows,
+                                             position=window_positions(session, windows) if self.model.position_prior else None)
         bounds = shift_boundaries(X, block=self.cfg.shift_block, strength=self.cfg.shift_strength) \
             if self.cfg.split_on_shift else []
         topics = build_topics(
