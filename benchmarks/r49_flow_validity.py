@@ -28,7 +28,11 @@ speaker, times and text as transcribed) analysed by ``sessionscope.api.analyze``
 ``flow.mutuality``); per pair of participants with at least ``--min-pair-flows`` gold flows, the direction share
 ``F_ab / (F_ab + F_ba)`` and which of the two gives more; per ordered pair, the flow counts. Two baselines that use
 no extracted items: the direction share read from the pair's talk time (``a``'s seconds over both) and a constant
-(0.5, the mean gold index). Every pair/meeting row is in the JSON.
+(the mean gold index). Per participant: advice given, questions asked, answers given and commitments (MRDA ``^cc``,
+AMI ``off``; also against every action item, moves within the meeting included) as the human labels count them and as
+the session does: all listed items, those not marked to check (``counted``), and the sum of the items' measured
+confidences (``expected``), as counts and as each one's share of the meeting's total (shares only where the gold holds
+at least 5), against the share read from talk time. Every participant / pair / meeting row is in the JSON.
 """
 
 from __future__ import annotations
@@ -158,7 +162,7 @@ def meeting_rows(corpus: str, meeting: str, acts: list[Act], session: Any, min_p
 
 
 #: per participant, gold count ↔ the tool's count (``counted``: items not marked to check, as the flags and flows count)
-PERSON_KINDS = ("advice_given", "questions_asked", "answers_given", "commitments")
+PERSON_KINDS = ("advice_given", "questions_asked", "answers_given", "commitments", "commitments_with_moves")
 
 
 def participant_rows(acts: list[Act], session: Any, talk: dict[str, float]) -> dict[str, dict]:
@@ -172,19 +176,25 @@ def participant_rows(acts: list[Act], session: Any, talk: dict[str, float]) -> d
             "answers_given": sum(1 for a in acts if a.question and a.responder == p and a.speaker != p),
             "commitments": sum(1 for a in acts if a.action and a.speaker == p),
         }
+        gold["commitments_with_moves"] = gold["commitments"]
         advice = [r for r in session.advice if r.giver == p]
         questions = [q for q in session.questions if q.asker == p]
         answers = [q for q in session.questions if q.answered and speakers.get(q.answer_utterance_id or "") == p
                    and q.asker != p]
         tasks = [t for t in session.tasks if p in (t.owners or ((t.owner,) if t.owner else ()))]
+        # the corpora's offers and commitments include moves made within the meeting ("I'll draw it"), which the tool
+        # lists apart from tasks: every action item, moves included, is the fairer comparison for those
+        items = [t for t in session.action_items if p in (t.owners or ((t.owner,) if t.owner else ()))]
         listed = {"advice_given": len(advice), "questions_asked": len(questions), "answers_given": len(answers),
-                  "commitments": len(tasks)}
+                  "commitments": len(tasks), "commitments_with_moves": len(items)}
         counted = {"advice_given": sum(not r.to_check for r in advice),
                    "questions_asked": sum(not q.to_check for q in questions),
                    "answers_given": sum(not q.to_check for q in answers),
-                   "commitments": sum(not t.to_check for t in tasks)}
+                   "commitments": sum(not t.to_check for t in tasks),
+                   "commitments_with_moves": sum(not t.to_check for t in items)}
         expected = {"advice_given": _expected(advice), "questions_asked": _expected(questions),
-                    "answers_given": _expected(answers), "commitments": _expected(tasks)}
+                    "answers_given": _expected(answers), "commitments": _expected(tasks),
+                    "commitments_with_moves": _expected(items)}
         out[p] = {"gold": gold, "listed": listed, "counted": counted, "expected": expected,
                   "talk_s": round(talk.get(p, 0.0), 2)}
     return out
