@@ -71,13 +71,15 @@ def gold_receiver(a: Act) -> Optional[str]:
     return None
 
 
-def gold_flows(acts: list[Act]) -> dict[str, Flows]:
-    """``advice`` and ``explanation`` giver → receiver counts from the human labels."""
+def gold_flows(acts: list[Act], *, pair: bool = False) -> dict[str, Flows]:
+    """``advice`` and ``explanation`` giver → receiver counts from the human labels (``pair``: two people, so advice
+    is always for the other one, as the tool's definition has it)."""
     adv: Flows = defaultdict(lambda: defaultdict(int))
     exp: Flows = defaultdict(lambda: defaultdict(int))
+    people = sorted({a.speaker for a in acts})
     for a in acts:
         if a.recommendation:
-            r = gold_receiver(a)
+            r = next(p for p in people if p != a.speaker) if pair and len(people) == 2 else gold_receiver(a)
             if r is not None:
                 adv[a.speaker][r] += 1
         if a.question and a.responder and a.responder != a.speaker:
@@ -126,10 +128,21 @@ def _f(f: Flows, a: str, b: str) -> int:
     return f.get(a, {}).get(b, 0)
 
 
-def meeting_rows(corpus: str, meeting: str, acts: list[Act], session: Any, min_pair: int) -> dict:
+def two_person_sessions(acts: list[Act], min_acts: int) -> dict[str, list[Act]]:
+    """A meeting's real two-person talk: its stretches of at least ``min_acts`` consecutive acts by exactly two
+    speakers (``r49_pair_answers.two_person_stretches``), those of the same two people joined in time order."""
+    from r49_pair_answers import two_person_stretches
+
+    out: dict[str, list[Act]] = {}
+    for st in two_person_stretches(acts, min_acts):
+        out.setdefault("+".join(sorted({a.speaker for a in st})), []).extend(st)
+    return out
+
+
+def meeting_rows(corpus: str, meeting: str, acts: list[Act], session: Any, min_pair: int, *, pair: bool = False) -> dict:
     from sessionscope.analysis.flow import mutuality
 
-    gold = gold_flows(acts)
+    gold = gold_flows(acts, pair=pair)
     pred = predicted_flows(session)
     g_all, p_all = _sum(gold["advice"], gold["explanation"]), _sum(pred["advice"], pred["explanation"])
     talk = talk_seconds(acts)
@@ -313,6 +326,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", choices=CORPORA, default=None)
     ap.add_argument("--limit", type=int, default=None, help="first N meetings per corpus (a quick look)")
     ap.add_argument("--min-pair-flows", type=int, default=3, help="gold flows a pair needs to be scored (default 3)")
+    ap.add_argument("--two-person", type=int, default=None, metavar="MIN_ACTS",
+                    help="score real two-person talk instead of whole meetings: each pair's stretches of at least "
+                         "MIN_ACTS consecutive acts by the two alone, joined into one two-person session; advice in "
+                         "the labels then goes to the other person, as the tool's pair definition has it")
     ap.add_argument("--json", type=Path, required=True)
     args = ap.parse_args(argv)
 
@@ -321,7 +338,8 @@ def main(argv: list[str] | None = None) -> int:
     out: dict[str, Any] = {
         "command": "python benchmarks/r49_flow_validity.py --split " + args.split
                    + (f" --corpus {args.corpus}" if args.corpus else "") + (f" --limit {args.limit}" if args.limit else "")
-                   + (f" --min-pair-flows {args.min_pair_flows}" if args.min_pair_flows != 3 else ""),
+                   + (f" --min-pair-flows {args.min_pair_flows}" if args.min_pair_flows != 3 else "")
+                   + (f" --two-person {args.two_person}" if args.two_person else ""),
         "commit": commit(), "date": dt.date.today().isoformat(), "split": args.split, "stages": STAGES,
         "min_pair_flows": args.min_pair_flows,
     }
@@ -330,10 +348,13 @@ def main(argv: list[str] | None = None) -> int:
     for corpus in (args.corpus,) if args.corpus else CORPORA:
         rows = []
         by_meeting = meetings(corpus, args.split)
-        for m in sorted(by_meeting)[: args.limit]:
+        if args.two_person:  # each pair's two-person stretches of a meeting as one session of two
+            by_meeting = {f"{m}:{who}": st for m in sorted(by_meeting)[: args.limit]
+                          for who, st in two_person_sessions(by_meeting[m], args.two_person).items()}
+        for m in sorted(by_meeting)[: None if args.two_person else args.limit]:
             acts = by_meeting[m]
             session = analyze(session_of(m, acts), stages=STAGES)
-            rows.append(meeting_rows(corpus, m, acts, session, args.min_pair_flows))
+            rows.append(meeting_rows(corpus, m, acts, session, args.min_pair_flows, pair=bool(args.two_person)))
             r = rows[-1]
             print(f"{corpus} {m}: gold {r['gold']['mutuality']} pred {r['pred']['mutuality']} "
                   f"flows {r['gold']['flows']}/{r['pred']['flows']} {time.time() - t0:.0f}s", flush=True)
