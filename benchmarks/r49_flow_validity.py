@@ -317,6 +317,41 @@ def summarise(rows: list[dict]) -> dict:
             "ordered_pair_counts": _corr(ordered_g, ordered_p),
         }
     out["participants"] = person_summary(rows)
+    out["one_sided"] = one_sided_summary(rows)
+    return out
+
+
+def one_sided_summary(rows: list[dict]) -> dict:
+    """The ``one_sided`` flag's rule (``flags.one_sided_share`` of at least ``one_sided_min_recommendations`` pieces of
+    advice from one person, the defaults) on the labels' advice counts against the tool's: raised right (the same
+    person), raised wrongly, missed, rightly not raised. ``counted`` is what the flag uses."""
+    from sessionscope.config import FlagsConfig
+
+    cfg = FlagsConfig()
+
+    def top(counts: dict[str, float]) -> Optional[str]:
+        total = sum(counts.values())
+        if total < cfg.one_sided_min_recommendations:
+            return None
+        who = max(counts, key=lambda k: counts[k])
+        return who if counts[who] / total >= cfg.one_sided_share else None
+
+    out: dict[str, Any] = {"share": cfg.one_sided_share, "min_recommendations": cfg.one_sided_min_recommendations}
+    for system in ("listed", "counted", "expected"):
+        right = wrong = missed = quiet = 0
+        for r in rows:
+            parts = r["participants"]
+            g = top({p: float(v["gold"]["advice_given"]) for p, v in parts.items()})
+            p_ = top({p: float(v[system]["advice_given"]) for p, v in parts.items()})
+            if p_ is not None and p_ == g:
+                right += 1
+            elif p_ is not None:
+                wrong += 1
+            elif g is not None:
+                missed += 1
+            else:
+                quiet += 1
+        out[system] = {"raised_right": right, "raised_wrongly": wrong, "missed": missed, "rightly_not_raised": quiet}
     return out
 
 

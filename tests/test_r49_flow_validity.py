@@ -110,3 +110,20 @@ def test_no_parts_sentence_for_a_pair_or_a_session_json_without_the_parts() -> N
     pair = pair.evolve(knowledge_flow=knowledge_flow(pair), metrics=compute_metrics(pair, DynamicsConfig()))
     md = render_session_markdown(pair)
     assert "Knowledge flowed both ways" in md and "The index rests on" not in md
+
+
+def test_one_sided_summary_needs_the_same_person() -> None:
+    from r49_flow_validity import one_sided_summary
+
+    def row(gold: dict[str, int], tool: dict[str, int]) -> dict:
+        return {"participants": {p: {"gold": {"advice_given": gold[p]}, "listed": {"advice_given": tool[p]},
+                                     "counted": {"advice_given": tool[p]}, "expected": {"advice_given": tool[p]}}
+                                 for p in gold}}
+
+    rows = [row({"a": 4, "b": 0}, {"a": 5, "b": 1}),  # both one-sided, same person: right
+            row({"a": 4, "b": 0}, {"a": 0, "b": 4}),  # the other person: raised wrongly
+            row({"a": 4, "b": 0}, {"a": 2, "b": 2}),  # missed
+            row({"a": 2, "b": 0}, {"a": 1, "b": 1}),  # too few in the labels, none raised
+            row({"a": 3, "b": 3}, {"a": 9, "b": 1})]  # raised, the labels balanced
+    out = one_sided_summary(rows)["counted"]
+    assert out == {"raised_right": 1, "raised_wrongly": 2, "missed": 1, "rightly_not_raised": 1}
