@@ -138,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="that many meetings of the split (train: 40 = the choosing ones)")
     ap.add_argument("--tolerance", type=int, default=3, help="utterances between a gold opening and the stage's (default 3)")
     ap.add_argument("--rule", default="first", help="who opened a segment: first (the stage's), leadN, dominant")
+    ap.add_argument("--split-on-shift", action="store_true",
+                    help="topics.split_on_shift: true (segments also split at a semantic shift inside one area)")
     ap.add_argument("--json", type=Path, required=True)
     args = ap.parse_args(argv)
 
@@ -145,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     from sessionscope.config import TopicsConfig
     from sessionscope.language.embeddings import get_encoder
 
-    cfg = TopicsConfig()
+    cfg = TopicsConfig(split_on_shift=args.split_on_shift)
     enc = DiskCachedEncoder(get_encoder(cfg.backend))
     stage = TopicsStage(cfg, encoder=enc)
     acts, topics = load_acts(), load_topics()
@@ -160,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     result = {"command": f"python benchmarks/r49_topic_initiative.py --split {args.split}"
                          + (f" --limit {args.limit}" if args.limit else "")
                          + (f" --tolerance {args.tolerance}" if args.tolerance != 3 else "")
-                         + (f" --rule {args.rule}" if args.rule != "first" else ""),
+                         + (f" --rule {args.rule}" if args.rule != "first" else "")
+                         + (" --split-on-shift" if args.split_on_shift else ""),
               "commit": _commit(), "date": dt.date.today().isoformat(), "seconds": round(time.time() - t0),
               "summary": summarise(rows), "meetings": rows}
     print(json.dumps(result["summary"], indent=1))
