@@ -1,0 +1,195 @@
+"""Who interrupts whom: the dynamics' interruption counts against MRDA's "interrupted" marks (round 49).
+
+The dynamics stage counts an interruption when another speaker's utterance (not a backchannel) starts inside a
+speaker's utterance and overlaps it by at least ``interruption_min_overlap_s`` (docs/metrics.md, *Interruptions*);
+the ``senior_interrupts_junior`` flag and the interruption matrix rest on it. The MRDA annotators marked every
+dialogue act that was cut off by another speaker (``%-`` in the label; ``%--``, abandoned by the speaker, is not
+counted). Gold here: an act marked ``%-`` was interrupted; its interrupter is the other speaker whose act (not one
+MRDA tags as a backchannel only) starts nearest the moment it stops, between its start and ``--after-s`` seconds after
+its end,
+else one who started up to 5 s before it and is still speaking (none found: counted as received only). The tool's
+interruptions are counted all (``tool``, what the reports and the flag use) and successful only (``successful``: the
+interrupted speaker yields, which is what a cut-off act is).
+
+Each meeting's acts become a session (``dialogue_acts_eval.session_of``: speakers, times and text as transcribed)
+and go through ``analysis.dynamics.compute_metrics`` with the default settings. Per participant: interruptions
+received and made, gold against the tool, as counts and as shares of the meeting's total, against each one's share of
+the talk time as the guess; per ordered pair: the interruption matrix against the gold pairs.
+
+Usage (from the repository root; seconds)::
+
+    python benchmarks/r49_interruptions.py --split heldout --json benchmarks/results/r49_interruptions_heldout.json
+    python benchmarks/r49_interruptions.py --split dev --json benchmarks/results/r49_interruptions_dev.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any, Optional
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dialogue_acts import Act, meetings, mrda_parts  # noqa: E402
+from dialogue_acts_eval import session_of  # noqa: E402
+from r49_flow_validity import _corr  # noqa: E402
+from train_dialogue_acts import commit  # noqa: E402
+
+
+def interrupted(a: Act) -> bool:
+    """MRDA's "interrupted" mark (``%-``), not "abandoned" (``%--``)."""
+    return "%-" in a.label.replace("%--", "")
+
+
+def backchannel_act(a: Act) -> bool:
+    """An act MRDA tags as a backchannel (general tag ``b``) only: it takes no floor, so it interrupts nobody."""
+    return {g for g, _ in mrda_parts(a.label)} == {"b"}
+
+
+def gold_interruptions(acts: list[Act], after_s: float) -> tuple[Counter, Counter, Counter]:
+    """Received per speaker, made per speaker and ``(interrupter, interrupted)`` pairs from the marks."""
+    timed = sorted((a for a in acts if a.start is not None and a.end is not None), key=lambda a: a.start)
+    received: Counter = Counter()
+    made: Counter = Counter()
+    pairs: Counter = Counter()
+    for i, a in enumerate(timed):
+        if not interrupted(a):
+            continue
+        received[a.speaker] += 1
+        who: Optional[str] = None
+        best = None
+        for b in timed[i + 1:]:
+            if b.start > a.end + after_s:
+                break
+            if b.speaker != a.speaker and b.start >= a.start and not backchannel_act(b) \
+                    and (best is None or abs(b.start - a.end) < abs(best.start - a.end)):
+                best = b  # the other act starting nearest the moment the cut-off act stops
+        if best is not None:
+            who = best.speaker
+        if who is None:  # someone who started before this act and is still speaking
+            for b in reversed(timed[:i]):
+                if b.speaker != a.speaker and b.end > a.start and b.start >= a.start - 5.0 and not backchannel_act(b):
+                    who = b.speaker
+                    break
+        if who is not None:
+            made[who] += 1
+            pairs[who, a.speaker] += 1
+    return received, made, pairs
+
+
+def _share_corr(x: list[float], y: list[float]) -> dict:
+    return {**_corr(x, y), "mae": round(float(np.mean(np.abs(np.subtract(x, y)))), 4) if x else None}
+
+
+def _tool(found: list[tuple[str, str, bool, str]], people: list[str], *, successful_only: bool) -> dict:
+    kept = [(w, v) for w, v, ok, _ in found if ok or not successful_only]
+    pairs = Counter(kept)
+    return {"received": {p: sum(1 for _, v in kept if v == p) for p in people},
+            "made": {p: sum(1 for w, _ in kept if w == p) for p in people},
+            "pairs": {f"{a}>{b}": n for (a, b), n in sorted(pairs.items())}}
+
+
+def meeting_row(name: str, acts: list[Act], after_s: float) -> dict:
+    from sessionscope.analysis.dynamics import compute_metrics, find_interruptions
+    from sessionscope.config import DynamicsConfig
+
+    sess = session_of(name, acts)
+    cfg = DynamicsConfig()
+    metrics = compute_metrics(sess, cfg)
+    found = find_interruptions(sess.utterances, cfg)
+    received, made, pairs = gold_interruptions(acts, after_s)
+    people = sorted({a.speaker for a in acts})
+    talk: dict[str, float] = defaultdict(float)
+    for a in acts:
+        if a.start is not None and a.end is not None:
+            talk[a.speaker] += max(0.0, a.end - a.start)
+    part = metrics.participants
+    return {
+        "meeting": name, "people": people,
+        "gold": {"received": {p: received.get(p, 0) for p in people}, "made": {p: made.get(p, 0) for p in people},
+                 "pairs": {f"{a}>{b}": n for (a, b), n in sorted(pairs.items())}},
+        "tool": {"received": {p: int(part.get(p, {}).get("interruptions_received") or 0) for p in people},
+                 "made": {p: int(part.get(p, {}).get("interruptions_made") or 0) for p in people},
+                 "pairs": {f"{a}>{b}": n for a, row in sorted((metrics.interruption_matrix or {}).items())
+                           for b, n in sorted(row.items()) if n}},
+        "successful": _tool(found, people, successful_only=True),
+        "talk_s": {p: round(talk.get(p, 0.0), 2) for p in people},
+    }
+
+
+def summarise(rows: list[dict]) -> dict:
+    out: dict[str, Any] = {"meetings": len(rows), "participants": sum(len(r["people"]) for r in rows),
+                           "gold_received": sum(sum(r["gold"]["received"].values()) for r in rows),
+                           "gold_made": sum(sum(r["gold"]["made"].values()) for r in rows),
+                           "tool_all": sum(sum(r["tool"]["made"].values()) for r in rows),
+                           "tool_successful": sum(sum(r["successful"]["made"].values()) for r in rows)}
+    for system in ("tool", "successful"):
+        res: dict[str, Any] = {}
+        for kind in ("received", "made"):
+            g_all, t_all, gs, ts, ws = [], [], [], [], []
+            for r in rows:
+                gt = sum(r["gold"][kind].values())
+                tt = sum(r[system][kind].values())
+                st = sum(r["talk_s"].values())
+                for p in r["people"]:
+                    g_all.append(r["gold"][kind][p])
+                    t_all.append(r[system][kind][p])
+                    if gt >= 5 and tt > 0 and st > 0:
+                        gs.append(r["gold"][kind][p] / gt)
+                        ts.append(r[system][kind][p] / tt)
+                        ws.append(r["talk_s"][p] / st)
+            res[kind] = {"counts": _corr(g_all, t_all), "share": _share_corr(gs, ts),
+                         "share_from_talk_time": _share_corr(gs, ws)}
+        # ordered pairs: who interrupts whom more, for pairs with at least 3 gold interruptions between them
+        agree = disagree = none = 0
+        g_pairs, t_pairs = [], []
+        for r in rows:
+            people = r["people"]
+            for i, a in enumerate(people):
+                for b in people[i + 1:]:
+                    gab, gba = r["gold"]["pairs"].get(f"{a}>{b}", 0), r["gold"]["pairs"].get(f"{b}>{a}", 0)
+                    tab, tba = r[system]["pairs"].get(f"{a}>{b}", 0), r[system]["pairs"].get(f"{b}>{a}", 0)
+                    g_pairs += [gab, gba]
+                    t_pairs += [tab, tba]
+                    if gab + gba < 3 or gab == gba:
+                        continue
+                    if tab == tba:
+                        none += 1
+                    elif (gab > gba) == (tab > tba):
+                        agree += 1
+                    else:
+                        disagree += 1
+        res["ordered_pairs"] = {"counts": _corr(g_pairs, t_pairs),
+                                "who_interrupts_whom_more": {"agree": agree, "disagree": disagree,
+                                                             "tool_tied_or_none": none}}
+        out[system] = res
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--split", default="heldout", choices=("heldout", "dev"))
+    ap.add_argument("--after-s", type=float, default=1.0, help="how late after a cut-off act its interrupter may start")
+    ap.add_argument("--json", type=Path, required=True)
+    args = ap.parse_args(argv)
+    t0 = time.time()
+    rows = [meeting_row(m, acts, args.after_s) for m, acts in sorted(meetings("mrda", args.split).items())]
+    out = {"command": f"python benchmarks/r49_interruptions.py --split {args.split}"
+                      + (f" --after-s {args.after_s:g}" if args.after_s != 1.0 else ""),
+           "commit": commit(), "date": dt.date.today().isoformat(), "seconds": round(time.time() - t0),
+           "summary": summarise(rows), "meetings": rows}
+    print(json.dumps(out["summary"], indent=1))
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(out, indent=1) + "\n")
+    print("wrote", args.json)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
