@@ -95,12 +95,30 @@ def _tool(found: list[tuple[str, str, bool, str]], people: list[str], *, success
             "pairs": {f"{a}>{b}": n for (a, b), n in sorted(pairs.items())}}
 
 
-def meeting_row(name: str, acts: list[Act], after_s: float) -> dict:
+def act_matches(acts: list[Act], sess: Any, found: list[tuple[str, str, bool, str]]) -> dict[str, int]:
+    """Cut-off acts the tool finds (an interruption of that speaker starting inside the act), and the tool's
+    interruptions that land on a cut-off act (the interrupted speaker's act running when it starts is one)."""
+    start = {u.id: u.start for u in sess.utterances}
+    by_id = {a.id: a for a in acts}
+    cut = [a for a in acts if interrupted(a) and a.start is not None and a.end is not None]
+    found_cut = sum(any(v == a.speaker and a.start < start[bid] < a.end for _, v, _, bid in found) for a in cut)
+    on_cut = on_cut_ok = 0
+    for _, v, ok, bid in found:
+        b = by_id[bid]
+        hit = any(interrupted(a) for a in acts
+                  if a.speaker == v and a.start is not None and a.end is not None and a.start < b.start < a.end)
+        on_cut += hit
+        on_cut_ok += hit and ok
+    return {"cut_off_acts": len(cut), "cut_off_found": found_cut, "tool": len(found), "tool_on_cut_off": on_cut,
+            "tool_successful": sum(ok for _, _, ok, _ in found), "tool_successful_on_cut_off": on_cut_ok}
+
+
+def meeting_row(name: str, acts: list[Act], after_s: float, min_overlap_s: Optional[float] = None) -> dict:
     from sessionscope.analysis.dynamics import compute_metrics, find_interruptions
     from sessionscope.config import DynamicsConfig
 
     sess = session_of(name, acts)
-    cfg = DynamicsConfig()
+    cfg = DynamicsConfig() if min_overlap_s is None else DynamicsConfig(interruption_min_overlap_s=min_overlap_s)
     metrics = compute_metrics(sess, cfg)
     found = find_interruptions(sess.utterances, cfg)
     received, made, pairs = gold_interruptions(acts, after_s)
@@ -119,6 +137,7 @@ def meeting_row(name: str, acts: list[Act], after_s: float) -> dict:
                  "pairs": {f"{a}>{b}": n for a, row in sorted((metrics.interruption_matrix or {}).items())
                            for b, n in sorted(row.items()) if n}},
         "successful": _tool(found, people, successful_only=True),
+        "acts": act_matches(acts, sess, found),
         "talk_s": {p: round(talk.get(p, 0.0), 2) for p in people},
     }
 
@@ -129,6 +148,12 @@ def summarise(rows: list[dict]) -> dict:
                            "gold_made": sum(sum(r["gold"]["made"].values()) for r in rows),
                            "tool_all": sum(sum(r["tool"]["made"].values()) for r in rows),
                            "tool_successful": sum(sum(r["successful"]["made"].values()) for r in rows)}
+    acts = {k: sum(r["acts"][k] for r in rows) for k in rows[0]["acts"]} if rows else {}
+    if acts:
+        acts["cut_off_recall"] = round(acts["cut_off_found"] / max(acts["cut_off_acts"], 1), 3)
+        acts["tool_precision"] = round(acts["tool_on_cut_off"] / max(acts["tool"], 1), 3)
+        acts["tool_successful_precision"] = round(acts["tool_successful_on_cut_off"] / max(acts["tool_successful"], 1), 3)
+    out["acts"] = acts
     for system in ("tool", "successful"):
         res: dict[str, Any] = {}
         for kind in ("received", "made"):
@@ -176,12 +201,15 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--split", default="heldout", choices=("heldout", "dev"))
     ap.add_argument("--after-s", type=float, default=1.0, help="how late after a cut-off act its interrupter may start")
+    ap.add_argument("--min-overlap-s", type=float, default=None,
+                    help="dynamics.interruption_min_overlap_s for the tool (default: the shipped 0.5)")
     ap.add_argument("--json", type=Path, required=True)
     args = ap.parse_args(argv)
     t0 = time.time()
-    rows = [meeting_row(m, acts, args.after_s) for m, acts in sorted(meetings("mrda", args.split).items())]
+    rows = [meeting_row(m, acts, args.after_s, args.min_overlap_s) for m, acts in sorted(meetings("mrda", args.split).items())]
     out = {"command": f"python benchmarks/r49_interruptions.py --split {args.split}"
-                      + (f" --after-s {args.after_s:g}" if args.after_s != 1.0 else ""),
+                      + (f" --after-s {args.after_s:g}" if args.after_s != 1.0 else "")
+                      + (f" --min-overlap-s {args.min_overlap_s:g}" if args.min_overlap_s is not None else ""),
            "commit": commit(), "date": dt.date.today().isoformat(), "seconds": round(time.time() - t0),
            "summary": summarise(rows), "meetings": rows}
     print(json.dumps(out["summary"], indent=1))
