@@ -54,6 +54,8 @@ class DynamicsConfig(_Section):
         default_factory=lambda: [
             "yeah", "yes", "yep", "yup", "no", "nope", "mm", "mhm", "mm-hmm", "uh-huh", "hmm", "hm", "right",
             "okay", "ok", "sure", "i see", "exactly", "true", "wow", "oh", "ah", "uh", "um", "cool", "great",
+            # the same tokens as other transcripts spell them (round 49: ICSI's "uhhuh", services' "Uh huh", "Mhmm")
+            "uh huh", "uhhuh", "mhmm", "mmhmm", "mm-mm", "hm-hmm", "alright", "all right",
             "да", "ага", "угу", "ну", "нет", "понятно", "ясно", "хорошо", "конечно", "точно", "так", "ок",
             "окей", "ммм", "м", "ой", "ах", "угу-угу", "ну да", "верно", "согласен", "согласна", "отлично",
         ],
