@@ -27,9 +27,6 @@ from dialogue_acts import CORPORA, Act, meetings, mrda_parts  # noqa: E402
 from dialogue_acts_eval import prf, session_of  # noqa: E402
 from train_dialogue_acts import commit  # noqa: E402
 
-#: the spelling variants added in round 49; ``--words before`` drops them
-ADDED_R49 = ("uh huh", "uhhuh", "mhmm", "mmhmm", "mm-mm", "hm-hmm", "alright", "all right")
-
 
 def gold_backchannel(a: Act) -> bool:
     if a.corpus == "mrda":
@@ -60,6 +57,7 @@ def score(corpus: str, split: str, words: list[str]) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from sessionscope.analysis.questions import ANSWER_HEAD_BACKCHANNELS
     from sessionscope.config import DynamicsConfig
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -68,8 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, required=True)
     args = ap.parse_args(argv)
     shipped = list(DynamicsConfig().backchannels)
-    if args.words == "before":
-        words = [w for w in shipped if w not in ADDED_R49]
+    if args.words == "before":  # the default of rounds 1-48, which the bundled answer head was trained with
+        words = list(ANSWER_HEAD_BACKCHANNELS)
     elif args.words:
         words = [w.strip() for w in args.words.split(",") if w.strip()]
     else:

@@ -187,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         meta = {"data": "MRDA + AMI train meetings (gold question acts; positives: the adjacency-pair responder's first "
                         "act among the candidates); C and threshold chosen on held-out train meetings",
                 "command": out["command"], "commit": out["commit"], "date": out["date"], "C": C, "seed": SEED,
+                "backchannels": list(dyn.backchannels),  # its features read replies with this list (round 49)
                 "heldout": {c: {"agreement": agr[c]["agreement"], "f1": agr[c]["f1"],
                                 "rule_agreement": heldout[c]["rule"]["agreement"], "rule_f1": heldout[c]["rule"]["f1"]}
                             for c in held}}

@@ -1190,8 +1190,9 @@ def find_questions(
         addressee, window = reply_window(ordered, i, answer_max_utterances, answer_max_latency_s)
         window = [(j, k) for j, k in window if not wordless_blip(ordered[j], ordered)]
         if answer_head is not None and not any(_cyrillic(q) for q in qs):
-            rule = _rule_answer(ordered, window, qs, bc, backchannel_max_words, language)
-            answer = answer_head.answer(ordered, i, window, qs, rule, bc, backchannel_max_words)
+            head_bc = answer_head.backchannels
+            rule = _rule_answer(ordered, window, qs, head_bc, backchannel_max_words, language)
+            answer = answer_head.answer(ordered, i, window, qs, rule, head_bc, backchannel_max_words)
         else:
             answer = _rule_answer(ordered, window, qs, bc, backchannel_max_words, language, affirmations=True)
         events.append(
@@ -1291,6 +1292,16 @@ ANSWER_HEAD_MIN_SPEAKERS = 3
 #: 2 (round 25): the features read the spoken words (:func:`sessionscope.text.spoken_tokens`), as the rule and the
 #: dynamics do since round 24: a transcript mark ("{vocalsound}", "<LAUGH>") is no word of the question or the reply.
 ANSWER_FEATURES_VERSION = 2
+#: The backchannel list an answer head reads replies with when its file does not name its own (``meta["backchannels"]``):
+#: the ``dynamics.backchannels`` default the bundled head was trained with (rounds 15–48). A learned model's features
+#: are computed as they were in training; round 49's added spellings ("uhhuh", "uh huh", "mhmm", …) count for the
+#: dynamics and the rule, and would have moved the head's answers on dev meetings (MRDA agreement 0.739 → 0.734).
+ANSWER_HEAD_BACKCHANNELS: tuple[str, ...] = (
+    "yeah", "yes", "yep", "yup", "no", "nope", "mm", "mhm", "mm-hmm", "uh-huh", "hmm", "hm", "right",
+    "okay", "ok", "sure", "i see", "exactly", "true", "wow", "oh", "ah", "uh", "um", "cool", "great",
+    "да", "ага", "угу", "ну", "нет", "понятно", "ясно", "хорошо", "конечно", "точно", "так", "ок",
+    "окей", "ммм", "м", "ой", "ах", "угу-угу", "ну да", "верно", "согласен", "согласна", "отлично",
+)
 
 
 def _latency_bucket(gap: Optional[float]) -> str:
@@ -1382,6 +1393,12 @@ class AnswerHead:
     bias: float
     threshold: float
     meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def backchannels(self) -> tuple[str, ...]:
+        """The backchannel list its features read replies with: the one it was trained with (``meta["backchannels"]``,
+        else :data:`ANSWER_HEAD_BACKCHANNELS`)."""
+        return tuple(self.meta.get("backchannels") or ANSWER_HEAD_BACKCHANNELS)
 
     def proba(self, features: Sequence[str]) -> float:
         z = float(self.weights[answer_feature_ids(features)].sum()) + self.bias
