@@ -88,10 +88,10 @@ def test_a_group_report_says_what_its_mutuality_rests_on() -> None:
     assert kf is not None and kf.n_flows == 3
     md = render_session_markdown(s, cfg=ReportConfig(mutual_few_flows=3))
     assert "This rests on only" not in md
-    assert ("The index rests on answers to questions (2) and recommendations to one person (1); recommendations to the "
+    assert ("The index rests on answers to questions and requests (2) and recommendations to one person (1); recommendations to the "
             "whole group (1) are not in it.") in md
     ru = render_session_markdown(_group_session("ru"), cfg=ReportConfig(mutual_few_flows=3))
-    assert ("Индекс опирается на ответы на вопросы (2) и рекомендации одному человеку (1); рекомендации всей группе (1) "
+    assert ("Индекс опирается на ответы на вопросы и просьбы (2) и рекомендации одному человеку (1); рекомендации всей группе (1) "
             "в него не входят.") in ru
 
 

@@ -175,7 +175,7 @@ EN: dict[str, str] = {
     "mutual_yes_group": "Knowledge flowed in several directions among the {n} participants: recommendations to one person or answers to questions went both ways between them (advice to the whole group is not a flow between two people) (mutuality {value}, weighted over the pairs who exchanged any).",
     "mutual_no_group": "Knowledge flowed mostly one way between the {n} participants (mutuality {value}, weighted over the pairs who exchanged any).",
     # round 49: in real group meetings the index rests almost wholly on answers (MRDA/AMI dev: 1,110 of 1,146 flows)
-    "mutual_group_rests": "The index rests on answers to questions ({answers}) and recommendations to one person ({advice}); recommendations to the whole group ({group}) are not in it.",
+    "mutual_group_rests": "The index rests on answers to questions and requests ({answers}) and recommendations to one person ({advice}); recommendations to the whole group ({group}) are not in it.",
     "dominance_sentence": "In {share} of the 2.5-minute windows one person held the floor.",
     "untimed_note": "The transcript has no timestamps: shares are based on words, and time-based measures are unavailable.",
     "start_only_note": "The transcript has start times only (no end times): shares are based on words, and talk-time measures are unavailable.",
@@ -457,7 +457,7 @@ RU: dict[str, str] = {
     "bal_guessed": "Кто младший, а кто старший, угадано по порядку первой реплики: если наоборот, все цифры выше относятся к другому участнику (см. «Качество данных»).",
     "mutual_yes_group": "Знания передавались в разных направлениях между {n} участниками: рекомендации одному человеку или ответы на вопросы шли в обе стороны (совет всей группе — не обмен между двумя людьми) (взаимность {value}, взвешенно по парам, которые чем-то обменялись).",
     "mutual_no_group": "Между {n} участниками знания передавались в основном в одну сторону (взаимность {value}, взвешенно по парам, которые чем-то обменялись).",
-    "mutual_group_rests": "Индекс опирается на ответы на вопросы ({answers}) и рекомендации одному человеку ({advice}); рекомендации всей группе ({group}) в него не входят.",
+    "mutual_group_rests": "Индекс опирается на ответы на вопросы и просьбы ({answers}) и рекомендации одному человеку ({advice}); рекомендации всей группе ({group}) в него не входят.",
     "dominance_sentence": "В {share} отрезков по 2,5 минуты слово держал один человек.",
     "untimed_note": "В расшифровке нет меток времени: доли считаются по словам, показатели по времени недоступны.",
     "start_only_note": "В расшифровке есть только время начала реплик (без времени окончания): доли считаются по словам, показатели по времени речи недоступны.",
