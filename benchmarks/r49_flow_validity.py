@@ -365,8 +365,20 @@ def main(argv: list[str] | None = None) -> int:
                     help="score real two-person talk instead of whole meetings: each pair's stretches of at least "
                          "MIN_ACTS consecutive acts by the two alone, joined into one two-person session; advice in "
                          "the labels then goes to the other person, as the tool's pair definition has it")
+    ap.add_argument("--answer-head-in-pairs", action="store_true",
+                    help="the learned answer head decides who answered in two-person sessions too (measured in round 49, "
+                         "not shipped: r49_pair_answers.head_in_pairs)")
     ap.add_argument("--json", type=Path, required=True)
     args = ap.parse_args(argv)
+    if args.answer_head_in_pairs:
+        from r49_pair_answers import head_in_pairs
+
+        with head_in_pairs():
+            return _main(args)
+    return _main(args)
+
+
+def _main(args: argparse.Namespace) -> int:
 
     from sessionscope.api import analyze
 
@@ -374,7 +386,8 @@ def main(argv: list[str] | None = None) -> int:
         "command": "python benchmarks/r49_flow_validity.py --split " + args.split
                    + (f" --corpus {args.corpus}" if args.corpus else "") + (f" --limit {args.limit}" if args.limit else "")
                    + (f" --min-pair-flows {args.min_pair_flows}" if args.min_pair_flows != 3 else "")
-                   + (f" --two-person {args.two_person}" if args.two_person else ""),
+                   + (f" --two-person {args.two_person}" if args.two_person else "")
+                   + (" --answer-head-in-pairs" if args.answer_head_in_pairs else ""),
         "commit": commit(), "date": dt.date.today().isoformat(), "split": args.split, "stages": STAGES,
         "min_pair_flows": args.min_pair_flows,
     }
