@@ -239,21 +239,30 @@ def person_summary(rows: list[dict]) -> dict:
                         ts.append(v["talk_s"] / tt)
             res[system] = {
                 "counts": {**_corr(g_all, p_all), "gold": sum(g_all), "pred": sum(p_all)},
-                "share": {**_corr(gs, ps), "mae": round(float(np.mean(np.abs(np.subtract(gs, ps)))), 3) if gs else None},
+                "share": _corr(gs, ps, mae=True),
             }
             if system == "listed":
-                res["share_from_talk_time"] = {**_corr(gs, ts),
-                                               "mae": round(float(np.mean(np.abs(np.subtract(gs, ts)))), 3) if gs else None}
+                res["share_from_talk_time"] = _corr(gs, ts, mae=True)
         out[kind] = res
     return out
 
 
-def _corr(x: list[float], y: list[float]) -> dict:
+def _mae(x: list[float], y: Any, digits: int = 3) -> Optional[float]:
+    """Mean absolute difference (``y`` a list or one number), ``None`` without values."""
+    return round(float(np.mean(np.abs(np.subtract(x, y)))), digits) if len(x) else None
+
+
+def _corr(x: list[float], y: list[float], *, mae: bool = False, digits: int = 3) -> dict:
+    """``n``, Pearson and Spearman r (``None`` under 3 values or without spread); with ``mae``, the mean absolute
+    difference rounded to ``digits`` (shared by the round-49 scripts)."""
     from scipy.stats import pearsonr, spearmanr
 
-    if len(x) < 3 or np.std(x) == 0 or np.std(y) == 0:
-        return {"n": len(x), "pearson": None, "spearman": None}
-    return {"n": len(x), "pearson": round(float(pearsonr(x, y)[0]), 3), "spearman": round(float(spearmanr(x, y)[0]), 3)}
+    out: dict[str, Any] = {"n": len(x), "pearson": None, "spearman": None}
+    if len(x) >= 3 and np.std(x) > 0 and np.std(y) > 0:
+        out.update(pearson=round(float(pearsonr(x, y)[0]), 3), spearman=round(float(spearmanr(x, y)[0]), 3))
+    if mae:
+        out["mae"] = _mae(x, y, digits)
+    return out
 
 
 def summarise(rows: list[dict]) -> dict:
@@ -267,8 +276,7 @@ def summarise(rows: list[dict]) -> dict:
         out[f"meetings_{kind}"] = {
             **_corr(g, p), "meetings_with_both": len(both), "meetings": len(rows),
             "gold_mean": round(float(np.mean(g)), 3) if g else None, "pred_mean": round(float(np.mean(p)), 3) if p else None,
-            "mae": round(float(np.mean(np.abs(np.subtract(g, p)))), 3) if g else None,
-            "mae_constant_gold_mean": round(float(np.mean(np.abs(np.subtract(g, const)))), 3) if g else None,
+            "mae": _mae(g, p), "mae_constant_gold_mean": _mae(g, const),
         }
     out["meetings_flows"] = {
         **_corr([r["gold"]["flows"] for r in rows], [r["pred"]["flows"] for r in rows]),
@@ -309,9 +317,8 @@ def summarise(rows: list[dict]) -> dict:
                         talk_n += 1
                         talk_agree += (gshare > 0.5) == (pr["talk_share_a"] > 0.5)
         out[f"pairs_{kind}"] = {
-            "direction_share": {**_corr(gs, ps), "mae": round(float(np.mean(np.abs(np.subtract(gs, ps)))), 3) if gs else None},
-            "direction_share_from_talk_time": {**_corr([a for a, _ in ts], [b for _, b in ts]),
-                                               "mae": round(float(np.mean([abs(a - b) for a, b in ts])), 3) if ts else None},
+            "direction_share": _corr(gs, ps, mae=True),
+            "direction_share_from_talk_time": _corr([a for a, _ in ts], [b for _, b in ts], mae=True),
             "who_gives_more": {"agree": agree, "disagree": disagree, "pred_no_flow_or_tied": tied_pred,
                                "talk_time_agrees": talk_agree, "talk_time_scored": talk_n},
             "ordered_pair_counts": _corr(ordered_g, ordered_p),

@@ -33,8 +33,6 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, Optional
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dialogue_acts import Act, meetings, mrda_parts  # noqa: E402
 from dialogue_acts_eval import session_of  # noqa: E402
@@ -81,10 +79,6 @@ def gold_interruptions(acts: list[Act], after_s: float) -> tuple[Counter, Counte
             made[who] += 1
             pairs[who, a.speaker] += 1
     return received, made, pairs
-
-
-def _share_corr(x: list[float], y: list[float]) -> dict:
-    return {**_corr(x, y), "mae": round(float(np.mean(np.abs(np.subtract(x, y)))), 4) if x else None}
 
 
 def _tool(found: list[tuple[str, str, bool, str]], people: list[str], *, successful_only: bool) -> dict:
@@ -169,8 +163,8 @@ def summarise(rows: list[dict]) -> dict:
                         gs.append(r["gold"][kind][p] / gt)
                         ts.append(r[system][kind][p] / tt)
                         ws.append(r["talk_s"][p] / st)
-            res[kind] = {"counts": _corr(g_all, t_all), "share": _share_corr(gs, ts),
-                         "share_from_talk_time": _share_corr(gs, ws)}
+            res[kind] = {"counts": _corr(g_all, t_all), "share": _corr(gs, ts, mae=True, digits=4),
+                         "share_from_talk_time": _corr(gs, ws, mae=True, digits=4)}
         # ordered pairs: who interrupts whom more, for pairs with at least 3 gold interruptions between them
         agree = disagree = none = 0
         g_pairs, t_pairs = [], []

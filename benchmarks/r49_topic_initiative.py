@@ -30,22 +30,13 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from r49_flow_validity import _corr, _mae  # noqa: E402
 from topics_ami import DiskCachedEncoder, _commit, gold_of, load_acts, load_topics, selected, to_session, turns  # noqa: E402
 
 
 def _shares(counts: dict[str, float], people: list[str]) -> dict[str, float]:
     total = sum(counts.get(p, 0.0) for p in people)
     return {p: (counts.get(p, 0.0) / total if total else 0.0) for p in people}
-
-
-def _corr(x: list[float], y: list[float]) -> dict[str, Any]:
-    from scipy.stats import pearsonr, spearmanr
-
-    if len(x) < 3 or np.std(x) == 0 or np.std(y) == 0:
-        return {"n": len(x), "pearson": None, "spearman": None,
-                "mae": round(float(np.mean(np.abs(np.subtract(x, y)))), 4) if x else None}
-    return {"n": len(x), "pearson": round(float(pearsonr(x, y)[0]), 3), "spearman": round(float(spearmanr(x, y)[0]), 3),
-            "mae": round(float(np.mean(np.abs(np.subtract(x, y)))), 4)}
 
 
 def opener(utterances: list, rule: str) -> Any:
@@ -121,8 +112,8 @@ def summarise(rows: list[dict]) -> dict:
     return {
         "meetings": len(rows), "participants": len(g), "gold_segments": gold_n,
         "stage_segments": sum(r["stage_segments"] for r in rows),
-        "share_stage": _corr(g, s), "share_from_words": _corr(g, w),
-        "share_constant": {"mae": round(float(np.mean(np.abs(np.subtract(g, np.mean(g))))), 4)} if g else {},
+        "share_stage": _corr(g, s, mae=True, digits=4), "share_from_words": _corr(g, w, mae=True, digits=4),
+        "share_constant": {"mae": _mae(g, float(np.mean(g)), 4)} if g else {},
         "top_opener_right": {"stage": top_same, "words": top_words, "of": len(rows)},
         "gold_segments_opened_by_the_same_person_nearby": {"n": sum(r["gold_opened_by_the_stage_nearby"] for r in rows),
                                                            "of": gold_n},

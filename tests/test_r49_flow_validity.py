@@ -68,7 +68,7 @@ def _group_session(language: str = "en"):
             Recommendation(id="r2", utterance_id="u0004", start=6.0, giver="ann", receiver=None,
                            text="Let's all test it.", confidence=0.8),
             Recommendation(id="r3", utterance_id="u0004", start=6.0, giver="ann", receiver=None,
-                           text="test it", confidence=0.3, to_check=True))  # not counted: not said to be counted
+                           text="test it", confidence=0.3, to_check=True))  # in no flow; one more to the group
     qs = (Question(id="q1", utterance_id="u0001", start=0.0, asker="ann", addressee=None, text="How do we ship it?",
                    answered=True, answer_utterance_id="u0002"),
           Question(id="q2", utterance_id="u0005", start=8.0, asker="bob", addressee=None, text="And when?",
@@ -89,9 +89,9 @@ def test_a_group_report_says_what_its_mutuality_rests_on() -> None:
     md = render_session_markdown(s, cfg=ReportConfig(mutual_few_flows=3))
     assert "This rests on only" not in md
     assert ("The index rests on answers to questions and requests (2) and recommendations to one person (1); recommendations to the "
-            "whole group (1) are not in it.") in md
+            "whole group (2) are not in it.") in md
     ru = render_session_markdown(_group_session("ru"), cfg=ReportConfig(mutual_few_flows=3))
-    assert ("Индекс опирается на ответы на вопросы и просьбы (2) и рекомендации одному человеку (1); рекомендации всей группе (1) "
+    assert ("Индекс опирается на ответы на вопросы и просьбы (2) и рекомендации одному человеку (1); рекомендации всей группе (2) "
             "в него не входят.") in ru
 
 

@@ -212,7 +212,8 @@ def _flow_parts(session: Session) -> Optional[dict[str, int]]:
     answers, advice = total(kf.explanation_matrix), total(kf.recommendation_matrix)
     if answers + advice != kf.n_flows:
         return None
-    group = sum(1 for r in session.advice if r.receiver is None and not r.to_check)
+    # as the tables' n_recommendations_to_group and the report's "→ everyone" lists count it (to check or not)
+    group = sum(1 for r in session.advice if r.receiver is None)
     return {"answers": answers, "advice": advice, "group": group}
 
 
