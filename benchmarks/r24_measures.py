@@ -230,6 +230,70 @@ def cut_into(utts: list[dict[str, Any]], cfg: dict[str, Any]) -> list[tuple[dict
             for b in utts if not is_bc(b, cfg)]
 
 
+_TOKEN = re.compile(r"[\w'’-]+")
+_CUTOFF_MODELS: dict[str, Any] = {}
+
+
+def cutoff_words(text: str) -> list[str]:
+    """docs *Interruptions*: tokens of letters, digits, apostrophes and hyphens (marks removed), lower case, without
+    those ending in a hyphen (word fragments) or holding no letter or digit."""
+    return [t.lower() for t in _TOKEN.findall(_MARK.sub(" ", text or ""))
+            if not t.endswith("-") and any(c.isalnum() for c in t)]
+
+
+def cut_offs(utts: list[dict[str, Any]], cfg: dict[str, Any], language: Optional[str]) -> list[tuple]:
+    """docs *Interruptions* (``interruptions: cutoff``): each floor change scored by the bundled model's weights
+    (the JSON is read as data; the features are computed here as the docs define them)."""
+    if not _CUTOFF_MODELS:
+        _CUTOFF_MODELS.update(json.loads((ROOT / "src" / "sessionscope" / "resources" / "dialogue_acts" /
+                                          "cutoff_heads.json").read_text(encoding="utf-8"))["models"])
+    model = _CUTOFF_MODELS["en" if (language or "").lower().startswith("en") else "timing"]
+    thr = model["threshold"] if cfg.get("interruption_min_probability") is None else cfg["interruption_min_probability"]
+    gap_s = cfg["interruption_max_gap_s"]
+    func = set(FUNCTION_WORDS_DOC.split())
+    floor = [u for u in utts if not is_bc(u, cfg)]
+    out = []
+    for b in floor:
+        cands = [a for a in floor if a["speaker"] != b["speaker"] and a["start"] < b["start"] < a["end"] + gap_s]
+        if not cands:
+            continue
+        running = [a for a in cands if a["end"] > b["start"]]
+        # the one running that ends last (ties: started first), else the one that ended last (ties: started first)
+        a = max(running or cands, key=lambda a: (a["end"], -a["start"]))
+        wa, wb = cutoff_words(a["text"]), cutoff_words(b["text"])
+        if not wa or not wb:
+            if a["end"] > b["start"] and min(a["end"], b["end"]) - b["start"] >= cfg["interruption_min_overlap_s"]:
+                out.append((b["speaker"], a["speaker"], a["end"] < b["end"], b["id"], a["id"]))
+            continue
+        nxt = [u["start"] for u in utts if u["speaker"] == a["speaker"] and u["start"] >= a["end"] - 0.01
+               and u["start"] > a["start"]]
+        resume = min(nxt) - a["end"] if nxt else math.inf
+        ov = a["end"] - b["start"]
+        f = {"ov": max(-1.0, min(3.0, ov)), "ov_pos": float(ov > 0), "ov_after": max(0.0, min(3.0, ov)),
+             "gap": max(0.0, min(1.0, -ov)), "dur_a": min(10.0, a["end"] - a["start"]),
+             "dur_b": min(10.0, b["end"] - b["start"]), "log_words_a": math.log1p(len(wa)),
+             "log_words_b": math.log1p(len(wb)), "b_ends_first": float(b["end"] < a["end"]),
+             "a_resumes_1s": float(resume < 1.0), "a_resumes_3s": float(resume < 3.0),
+             "last_function_word": float(wa[-1] in func)}
+        if model["lexical"]:
+            f["last=" + wa[-1]] = 1.0
+            f["first_b=" + wb[0]] = 1.0
+        z = model["bias"] + sum(model["weights"].get(k, 0.0) * v for k, v in f.items())
+        if 1 / (1 + math.exp(-z)) >= thr:
+            out.append((b["speaker"], a["speaker"], a["end"] < b["end"], b["id"], a["id"]))
+    return out
+
+
+#: docs *Interruptions*: the function words
+FUNCTION_WORDS_DOC = """a an the and or but so because if that which who whom whose when where while to of in on at
+for with from by as than then i we you he she they it my our your his her their its this these those is are was were be
+been am do does did have has had will would can could should shall may might must not just like um uh well you're i'm
+it's that's we're they're there's what how why there here about into over very really kind sort lot и а но или что
+чтобы если когда где пока потому поэтому как чем то в во на с со к ко по о об от из у за для до при через над под я мы
+ты вы он она оно они мой моя мои наш наша наши ваш ваша ваши его её их это этот эта эти тот та те не ни бы же ли вот ну
+э эм который которая которые"""
+
+
 def recompute(s: dict[str, Any], cfg: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[str, Any], dict[str, Any]]:
     """(per participant, per session, extras) by docs/metrics.md, from the utterances of ``session.json``."""
     utts = ordered(s["utterances"])
@@ -281,10 +345,13 @@ def recompute(s: dict[str, Any], cfg: dict[str, Any]) -> tuple[dict[str, dict[st
         # interruptions: B (not a backchannel) starts strictly inside another speaker's A, overlap >= min; the A that
         # runs longest; successful when A ends before B
         inter = []
-        for b, cands in cut_into(utts, cfg):
-            if cands:
-                a = max(cands, key=lambda a: a["end"])
-                inter.append((b["speaker"], a["speaker"], a["end"] < b["end"], b["id"], a["id"]))
+        if cfg.get("interruptions", "overlap") == "cutoff":  # round 50: cut-offs
+            inter = cut_offs(utts, cfg, s.get("language"))
+        else:
+            for b, cands in cut_into(utts, cfg):
+                if cands:
+                    a = max(cands, key=lambda a: a["end"])
+                    inter.append((b["speaker"], a["speaker"], a["end"] < b["end"], b["id"], a["id"]))
         extra["interruptions"] = inter
         lat: dict[str, list[float]] = defaultdict(list)
         for a, b in zip(turns, turns[1:], strict=False):

@@ -81,6 +81,19 @@ def gold_interruptions(acts: list[Act], after_s: float) -> tuple[Counter, Counte
     return received, made, pairs
 
 
+def gold_and_talk(acts: list[Act], after_s: float) -> tuple[list[str], dict, dict[str, float]]:
+    """The meeting's people, the gold interruptions (received, made, pairs) and each one's talk time (s)."""
+    received, made, pairs = gold_interruptions(acts, after_s)
+    people = sorted({a.speaker for a in acts})
+    talk: dict[str, float] = defaultdict(float)
+    for a in acts:
+        if a.start is not None and a.end is not None:
+            talk[a.speaker] += max(0.0, a.end - a.start)
+    gold = {"received": {p: received.get(p, 0) for p in people}, "made": {p: made.get(p, 0) for p in people},
+            "pairs": {f"{a}>{b}": n for (a, b), n in sorted(pairs.items())}}
+    return people, gold, dict(talk)
+
+
 def _tool(found: list[tuple[str, str, bool, str]], people: list[str], *, successful_only: bool) -> dict:
     kept = [(w, v) for w, v, ok, _ in found if ok or not successful_only]
     pairs = Counter(kept)
@@ -112,20 +125,15 @@ def meeting_row(name: str, acts: list[Act], after_s: float, min_overlap_s: Optio
     from sessionscope.config import DynamicsConfig
 
     sess = session_of(name, acts)
-    cfg = DynamicsConfig() if min_overlap_s is None else DynamicsConfig(interruption_min_overlap_s=min_overlap_s)
+    # the rule measured in round 49 (the default until round 50's cut-offs: benchmarks/r50_cutoffs.py)
+    cfg = DynamicsConfig(interruptions="overlap", **({} if min_overlap_s is None
+                                                    else {"interruption_min_overlap_s": min_overlap_s}))
     metrics = compute_metrics(sess, cfg)
     found = find_interruptions(sess.utterances, cfg)
-    received, made, pairs = gold_interruptions(acts, after_s)
-    people = sorted({a.speaker for a in acts})
-    talk: dict[str, float] = defaultdict(float)
-    for a in acts:
-        if a.start is not None and a.end is not None:
-            talk[a.speaker] += max(0.0, a.end - a.start)
+    people, gold, talk = gold_and_talk(acts, after_s)
     part = metrics.participants
     return {
-        "meeting": name, "people": people,
-        "gold": {"received": {p: received.get(p, 0) for p in people}, "made": {p: made.get(p, 0) for p in people},
-                 "pairs": {f"{a}>{b}": n for (a, b), n in sorted(pairs.items())}},
+        "meeting": name, "people": people, "gold": gold,
         "tool": {"received": {p: int(part.get(p, {}).get("interruptions_received") or 0) for p in people},
                  "made": {p: int(part.get(p, {}).get("interruptions_made") or 0) for p in people},
                  "pairs": {f"{a}>{b}": n for a, row in sorted((metrics.interruption_matrix or {}).items())

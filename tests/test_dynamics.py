@@ -118,6 +118,8 @@ def test_untimed_backchannel_between_one_speakers_lines_does_not_split_the_turn(
 
 
 def test_interruptions_successful_and_not():
+    """The overlap rule (``dynamics.interruptions: overlap``, the default until round 49); the cut-off rule's tests are
+    in test_r50_cutoffs.py."""
     rows = [
         ("a", 0.0, 10.0, "let me explain the whole plan for the quarter"),
         ("b", 6.0, 12.0, "wait, that deadline is impossible"),   # starts inside, 4 s overlap, a yields -> successful
@@ -127,7 +129,7 @@ def test_interruptions_successful_and_not():
         ("a", 24.0, 25.0, "yeah"),                                  # backchannel: not an interruption
         ("a", 26.0, 28.0, "no, stop, what about clients"),          # interruption, b continues to 30 -> unsuccessful
     ]
-    m = compute_metrics(make_session(rows, duration=30), CFG)
+    m = compute_metrics(make_session(rows, duration=30), DynamicsConfig(interruptions="overlap"))
     assert m.participants["b"]["interruptions_made"] == 1
     assert m.participants["b"]["successful_interruptions_made"] == 1
     assert m.participants["a"]["interruptions_made"] == 1

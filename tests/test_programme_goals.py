@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -153,11 +154,11 @@ def test_checklist_reads_stage_outcomes() -> None:
 def test_junior_cut_off_and_never_met() -> None:
     s = full_session()
     junior = "anna"
-    # the senior talks over every junior utterance and she yields
+    # the senior talks over every junior utterance and she yields, mid-sentence
     utts = []
     for u in s.utterances:
         if u.speaker == junior:
-            utts.append(u)
+            utts.append(dataclasses.replace(u, text=u.text.rstrip(".?!") + " and the"))
             utts.append(Utterance(u.id + "b", "boris", "No no, listen, let me tell you how it really works here.",
                                   u.start + 2.0, u.end + 5.0))
         else:

@@ -61,10 +61,14 @@ def test_an_interruption_of_an_utterance_started_more_than_twenty_utterances_ear
     utts = [_u(1, "a", "I will now explain the whole plan in detail", 0.0, 100.0)]
     utts += [_u(i + 2, "c", "mm", 1.0 + 3 * i, 1.5 + 3 * i) for i in range(25)]
     utts.append(_u(30, "b", "Sorry, but that is not what we agreed on at all", 90.0, 104.0))
-    assert find_interruptions(utts, CFG) == [("b", "a", True, "u030")]
-    m = compute_metrics(_session(utts), CFG)
+    overlap = DynamicsConfig(interruptions="overlap")
+    assert find_interruptions(utts, overlap) == [("b", "a", True, "u030")]
+    m = compute_metrics(_session(utts), overlap)
     assert m.session["interruptions"] == 1
     assert m.interruption_matrix == {"b": {"a": 1}}
+    # the cut-off rule (round 50) looks back as far: A left hanging when B starts is cut off
+    utts[0] = _u(1, "a", "I will now explain the whole plan in detail and the", 0.0, 91.0)
+    assert find_interruptions(utts, CFG, "en") == [("b", "a", True, "u030")]
 
 
 def test_speech_without_any_text_has_no_word_measures(tmp_path: Path) -> None:

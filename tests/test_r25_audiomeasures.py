@@ -109,7 +109,7 @@ def test_stretch_variant_counts_an_interruption_whose_onset_the_diarization_spli
     The documented rule judges each utterance alone and counts no interruption; the stretch variant counts one."""
     from sessionscope.analysis import dynamics as dyn
 
-    cfg = DynamicsConfig()
+    cfg = DynamicsConfig(interruptions="overlap")  # the variant was measured against the overlap rule (round 25)
     utts = [utt("a", "ann", 0.0, 5.0, text="a long stretch of talk here"),
             utt("b1", "bob", 4.3, 4.7, text=""), utt("b2", "bob", 4.75, 8.0, text="but what about the budget")]
     assert find_interruptions(utts, cfg) == []

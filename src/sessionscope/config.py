@@ -46,7 +46,18 @@ class DynamicsConfig(_Section):
     """Conversation-dynamics thresholds (definitions in docs/metrics.md)."""
 
     turn_merge_gap_s: float = Field(1.0, ge=0, description="within-turn silences at least this long count as pauses (a turn changes only when another speaker takes the floor)")
-    interruption_min_overlap_s: float = Field(0.5, ge=0, description="overlap needed to count an interruption")
+    interruptions: Literal["cutoff", "overlap"] = Field(
+        "cutoff", description="what counts as an interruption: 'cutoff' (round 50), a floor change the bundled model "
+                              "learned on MRDA's cut-off marks says cut the speaker off; 'overlap' (before), every "
+                              "utterance overlapping another speaker's by interruption_min_overlap_s")
+    interruption_min_probability: Optional[float] = Field(
+        None, ge=0, le=1, description="'cutoff': the probability from which a floor change is an interruption "
+                                      "(empty: the threshold the model was chosen at)")
+    interruption_max_gap_s: float = Field(
+        1.0, ge=0, description="'cutoff': how long after the other speaker stopped a start can still cut them off")
+    interruption_min_overlap_s: float = Field(
+        0.5, ge=0, description="'overlap' (and 'cutoff' where an utterance has no words): overlap needed to count an "
+                               "interruption")
     backchannel_max_words: int = Field(3, ge=0, description="utterances this short made only of backchannel words are not interruptions")
     backchannel_max_s_without_text: float = Field(
         1.0, ge=0, description="speech without text (RTTM input) this short counts as a backchannel")

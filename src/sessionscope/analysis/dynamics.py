@@ -17,7 +17,7 @@ import math
 import statistics
 from collections import Counter
 from collections.abc import Sequence
-from typing import ClassVar, Optional
+from typing import ClassVar, NamedTuple, Optional
 
 from sessionscope.analysis import intervals as iv
 from sessionscope.analysis.questions import session_questions, spoken_backchannel
@@ -264,22 +264,70 @@ def pauses(turns: Sequence[Turn], utterances: Sequence[Utterance], cfg: Dynamics
 
 
 # -- interruptions --------------------------------------------------------------------
-def find_interruptions(utterances: Sequence[Utterance], cfg: DynamicsConfig) -> list[tuple[str, str, bool, str]]:
-    """Interruptions as (interrupter, interrupted, successful, utterance id).
+class Interruption(NamedTuple):
+    """B (``interrupter``'s utterance ``utterance_id``) interrupting A (``interrupted``'s ``interrupted_id``);
+    ``successful``: A ends before B does (the interrupted speaker yields); ``probability``: the cut-off model's, or
+    ``None`` by the overlap rule."""
 
-    An utterance B interrupts A (another speaker's) when B starts strictly inside A, the
-    two overlap for at least ``interruption_min_overlap_s``, and B is not a backchannel.
-    It is *successful* when A ends before B does (the interrupted speaker yields).
-    """
+    interrupter: str
+    interrupted: str
+    successful: bool
+    utterance_id: str
+    interrupted_id: str
+    probability: Optional[float]
+
+
+def interruptions(utterances: Sequence[Utterance], cfg: DynamicsConfig,
+                  language: Optional[str] = None) -> list[Interruption]:
+    """The interruptions of a session, by ``cfg.interruptions`` (docs/metrics.md, *Interruptions*).
+
+    ``"cutoff"`` (default, round 50): each floor change (B, not a backchannel, starts while A, another speaker's
+    utterance that is no backchannel either, runs, or up to ``interruption_max_gap_s`` after it ended) is an
+    interruption when the bundled cut-off model (:mod:`sessionscope.analysis.cutoffs`, learned on MRDA's cut-off
+    marks; the English one for English sessions, the timing one otherwise; a session without a language is read as
+    its report will be, Cyrillic or Latin text) gives it at least
+    ``interruption_min_probability`` (default: the model's threshold). A pair in which either utterance has no
+    words keeps the overlap rule. ``"overlap"`` (until round 49): B starts strictly inside A, the two overlap for
+    at least ``interruption_min_overlap_s``, and B is not a backchannel."""
     timed = [u for u in utterances if u.timed]
-    by_start = sorted(timed, key=lambda u: u.start)  # type: ignore[arg-type,return-value]
-    out: list[tuple[str, str, bool, str]] = []
+    floor = [not backchannel(u, cfg) for u in timed]
+    if cfg.interruptions == "overlap":
+        return _overlap_interruptions(timed, floor, cfg)
+    from sessionscope.analysis.cutoffs import (
+        bundled_cutoff_models,
+        cutoff_features,
+        feature_words,
+        floor_changes,
+        model_for,
+        utterances_language,
+    )
+
+    model = model_for(utterances_language(utterances, language), bundled_cutoff_models())
+    thr = model.threshold if cfg.interruption_min_probability is None else cfg.interruption_min_probability
+    out: list[Interruption] = []
+    for fc in floor_changes(timed, floor, cfg.interruption_max_gap_s):
+        a, b = fc.a, fc.b
+        wa, wb = feature_words(a.text), feature_words(b.text)
+        if not wa or not wb:  # speech without words: what can be read is the overlap
+            if a.end > b.start and min(a.end, b.end) - b.start >= cfg.interruption_min_overlap_s:  # type: ignore[operator,type-var]
+                out.append(Interruption(b.speaker, a.speaker, a.end < b.end, b.id, a.id, None))  # type: ignore[operator]
+            continue
+        p = model.probability(cutoff_features(a, b, a_next_start=fc.a_next_start, lexical=model.lexical,
+                                              a_words=wa, b_words=wb))
+        if p >= thr:
+            out.append(Interruption(b.speaker, a.speaker, a.end < b.end, b.id, a.id, round(p, 4)))  # type: ignore[operator]
+    return out
+
+
+def _overlap_interruptions(timed: Sequence[Utterance], floor: Sequence[bool], cfg: DynamicsConfig) -> list[Interruption]:
+    order = sorted(range(len(timed)), key=lambda i: timed[i].start)  # type: ignore[arg-type,return-value]
+    out: list[Interruption] = []
     running: list[Utterance] = []  # the utterances started so far that still run (before round 24: the last 20 started)
-    for b in by_start:
+    for i in order:
+        b = timed[i]
         running = [a for a in running if a.end > b.start]  # type: ignore[operator]
-        is_bc = backchannel(b, cfg)
         running.append(b)
-        if is_bc:
+        if not floor[i]:
             continue
         best: Optional[Utterance] = None
         for a in running:
@@ -290,8 +338,16 @@ def find_interruptions(utterances: Sequence[Utterance], cfg: DynamicsConfig) -> 
             if best is None or a.end > best.end:  # type: ignore[operator]
                 best = a
         if best is not None:
-            out.append((b.speaker, best.speaker, best.end < b.end, b.id))  # type: ignore[operator]
+            out.append(Interruption(b.speaker, best.speaker, best.end < b.end, b.id, best.id, None))  # type: ignore[operator]
     return out
+
+
+def find_interruptions(utterances: Sequence[Utterance], cfg: DynamicsConfig,
+                       language: Optional[str] = None) -> list[tuple[str, str, bool, str]]:
+    """Interruptions as (interrupter, interrupted, successful, utterance id of the interrupter's utterance); see
+    :func:`interruptions`."""
+    return [(i.interrupter, i.interrupted, i.successful, i.utterance_id)
+            for i in interruptions(utterances, cfg, language)]
 
 
 # -- windowed dominance ---------------------------------------------------------------
@@ -398,7 +454,10 @@ def compute_metrics(session: Session, cfg: DynamicsConfig) -> Metrics:
         speech_total = sum(e - s for s, e, _ in segs)
         duration = session.duration_s if session.duration_s is not None else max(u.end for u in utts)  # type: ignore[type-var]
         duration = max(duration, max(u.end for u in utts))  # type: ignore[type-var]
-        inter = find_interruptions(utts, cfg)
+        from sessionscope.analysis.cutoffs import utterances_language
+
+        # the language the report will speak (guessed from the text when the session has none yet)
+        inter = find_interruptions(utts, cfg, utterances_language(session.utterances, session.language))
         for who, whom, _ok, _uid in inter:
             matrix.setdefault(who, {}).setdefault(whom, 0)
             matrix[who][whom] += 1

@@ -70,7 +70,7 @@ def to_srt(session: Session, *, path: str | Path = "") -> str:
     names = _names(session)
     blocks = []
     for i, u in enumerate((u for u in _timed(session, "srt", path) if u.text.strip()), 1):
-        text = _one_line(u.text)
+        text = _srt_text(_one_line(u.text))
         blocks.append(f"{i}\n{_clock(u.start, ',')} --> {_clock(u.end, ',')}\n"  # type: ignore[arg-type]
                       f"{_prefix(names.get(u.speaker, u.speaker))}{text}\n")
     return "\n".join(blocks)
@@ -78,6 +78,14 @@ def to_srt(session: Session, *, path: str | Path = "") -> str:
 
 def _prefix(name: str) -> str:
     return f"{name}: " if name else ""
+
+
+def _srt_text(text: str) -> str:
+    """SRT text as written, unless a reader would change it: readers (ours too) decode entities and drop tags, as caption
+    files carry them, so "&amp" or "<i>" in what was said is written escaped ("&amp;amp") to come back as it was."""
+    from sessionscope.io.cues import strip_markup
+
+    return _vtt_escape(text) if strip_markup(text) != text else text
 
 
 def _vtt_escape(text: str) -> str:

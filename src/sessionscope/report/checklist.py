@@ -276,7 +276,7 @@ def _junior_spoke_freely(c: _Ctx) -> CheckItem:
     # a cue file without one overlap (Zoom's transcript) cannot show a cut-off: not "cut off 0 times"
     unseen = s.metrics is not None and "session.interruptions" in s.metrics.unavailable
     seen = s.timed and not unseen
-    cut = [uid for _w, v, ok, uid in find_interruptions(s.utterances, c.dynamics) if v == junior and ok] \
+    cut = [uid for _w, v, ok, uid in find_interruptions(s.utterances, c.dynamics, s.language) if v == junior and ok] \
         if seen else []
     per_hour = len(cut) / (span / 3600) if span and seen else None
     free = share >= c.cfg.checklist_min_junior_talk_share

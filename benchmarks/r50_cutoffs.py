@@ -1,0 +1,113 @@
+"""Who interrupts whom, by the round-50 cut-off model against the overlap rule, on MRDA's cut-off marks.
+
+Gold as in ``r49_interruptions.py``: an act MRDA marks ``%-`` was cut off by another speaker; its interrupter is the
+other speaker whose act (no backchannel) starts nearest the moment it stops (``gold_interruptions``). The systems,
+each through ``analysis.dynamics.interruptions`` with the default settings but for:
+
+* ``overlap``: ``dynamics.interruptions: overlap`` (the rule until round 49: overlap ≥ 0.5 s, not a backchannel);
+* ``cutoff``: the shipped default, the English cut-off model (the sessions are English);
+* ``cutoff_timing``: the model a session in another language gets (timing, word counts, function-word flag).
+
+Per act (``acts``; per turn with ``--units turn``, under the same keys): cut-off acts found (the act an interruption is counted against), and the share of the counted
+interruptions whose interrupted utterance is a cut-off act. Unlike round 49 (which credited an interruption starting
+inside a cut-off act) an interruption counts against the very utterance it cuts. Per participant and per ordered
+pair: ``r49_interruptions.summarise`` (received and made as shares of the meeting's total, against talk time; who
+interrupts whom more).
+
+``--units turn`` joins each speaker's acts across pauses of at most 0.5 s first (a recording's turns, as a
+diarization gives them): a turn is cut off when its last act is; found and precision are then counted per turn.
+The model's threshold was chosen on the held-out train meetings (``train_cutoffs.py``); dev is for the report.
+
+Usage (from the repository root; about a minute)::
+
+    python benchmarks/r50_cutoffs.py --split heldout --json benchmarks/results/r50_cutoffs_heldout.json
+    python benchmarks/r50_cutoffs.py --split heldout --units turn --json benchmarks/results/r50_cutoffs_heldout_turns.json
+    python benchmarks/r50_cutoffs.py --split dev --json benchmarks/results/r50_cutoffs_dev.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dialogue_acts import Act, meetings  # noqa: E402
+from r49_interruptions import gold_and_talk, summarise  # noqa: E402
+from train_cutoffs import units  # noqa: E402
+from train_dialogue_acts import commit  # noqa: E402
+
+SYSTEMS = ("overlap", "cutoff", "cutoff_timing")
+
+
+def _counts(found: list, people: list[str]) -> dict:
+    return {"received": {p: sum(1 for i in found if i.interrupted == p) for p in people},
+            "made": {p: sum(1 for i in found if i.interrupter == p) for p in people},
+            "pairs": {f"{a}>{b}": n for (a, b), n in sorted(Counter((i.interrupter, i.interrupted)
+                                                                    for i in found).items())}}
+
+
+def meeting_rows(name: str, acts: list[Act], unit: str, after_s: float) -> dict[str, dict]:
+    from sessionscope.analysis.dynamics import interruptions
+    from sessionscope.config import DynamicsConfig
+
+    us = units(acts, unit)
+    gold_cut = {u.id for u, g in us if g}
+    utts = [u for u, _ in us]
+    people, gold, talk = gold_and_talk(acts, after_s)
+    out = {}
+    for system in SYSTEMS:
+        cfg = DynamicsConfig(interruptions="overlap" if system == "overlap" else "cutoff")
+        found = interruptions(utts, cfg, None if system == "cutoff_timing" else "en")
+        counted = {i.interrupted_id for i in found}
+        acts_row = {"cut_off_acts": len(gold_cut), "cut_off_found": len(gold_cut & counted), "tool": len(found),
+                    "tool_on_cut_off": sum(i.interrupted_id in gold_cut for i in found),
+                    "tool_successful": sum(i.successful for i in found),
+                    "tool_successful_on_cut_off": sum(i.successful and i.interrupted_id in gold_cut for i in found)}
+        tool = _counts(found, people)
+        out[system] = {"meeting": name, "people": people, "gold": gold, "tool": tool,
+                       "successful": _counts([i for i in found if i.successful], people), "acts": acts_row,
+                       "talk_s": {p: round(talk.get(p, 0.0), 2) for p in people}}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--split", default="heldout", choices=("heldout", "dev"))
+    ap.add_argument("--units", default="act", choices=("act", "turn"))
+    ap.add_argument("--after-s", type=float, default=1.0, help="how late after a cut-off act its interrupter may start")
+    ap.add_argument("--json", type=Path, required=True)
+    args = ap.parse_args(argv)
+    t0 = time.time()
+    rows: dict[str, list[dict]] = {s: [] for s in SYSTEMS}
+    for name, acts in sorted(meetings("mrda", args.split).items()):
+        for system, row in meeting_rows(name, acts, args.units, args.after_s).items():
+            rows[system].append(row)
+    result: dict[str, Any] = {
+        "command": "python benchmarks/r50_cutoffs.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "commit": commit(), "date": dt.date.today().isoformat(), "split": args.split, "units": args.units}
+    for system in SYSTEMS:
+        summ = summarise(rows[system])
+        a = summ["acts"]
+        result[system] = summ
+        print(f"{system:14s} counted {a['tool']:5d}  on a cut-off {a['tool_precision']:.3f}  cut-offs found "
+              f"{a['cut_off_found']}/{a['cut_off_acts']} = {a['cut_off_recall']:.3f}  made share MAE "
+              f"{summ['tool']['made']['share']['mae']} (talk {summ['tool']['made']['share_from_talk_time']['mae']})  "
+              f"received {summ['tool']['received']['share']['mae']} "
+              f"(talk {summ['tool']['received']['share_from_talk_time']['mae']})  pairs "
+              f"{summ['tool']['ordered_pairs']['who_interrupts_whom_more']}")
+    result["rows"] = rows
+    result["seconds"] = round(time.time() - t0, 1)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print("wrote", args.json)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

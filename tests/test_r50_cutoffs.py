@@ -1,0 +1,163 @@
+"""Interruptions as cut-offs (round 50): floor changes scored by the bundled model learned on MRDA's ``%-`` marks."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from sessionscope.analysis.cutoffs import (
+    FUNCTION_WORDS,
+    bundled_cutoff_models,
+    cutoff_features,
+    feature_words,
+    floor_changes,
+    load_cutoff_models,
+    model_for,
+)
+from sessionscope.analysis.dynamics import compute_metrics, find_interruptions, interruptions
+from sessionscope.config import DynamicsConfig
+from sessionscope.errors import ModelError
+from sessionscope.model import Participant, Session, Utterance
+
+CFG = DynamicsConfig()
+ROOT = Path(__file__).resolve().parents[1]
+MRDA = ROOT.parent / "shared" / "data" / "mrda-dialogue-acts"
+
+
+def U(uid: str, spk: str, text: str, start: float, end: float) -> Utterance:
+    return Utterance(id=uid, speaker=spk, text=text, start=start, end=end)
+
+
+HANGING = [U("a1", "a", "So what I wanted to say is that the", 0.0, 3.0),
+           U("b1", "b", "Sorry, can I just ask about the budget here?", 2.6, 6.0)]
+
+
+def test_feature_words_drop_marks_fragments_and_punctuation() -> None:
+    assert feature_words("So that's {vocalsound} uh - the th- ==") == ["so", "that's", "uh", "the"]
+    assert feature_words("Ну, я думаю, что…") == ["ну", "я", "думаю", "что"]
+    assert feature_words("==") == []
+    assert {"the", "and", "и", "что"} <= FUNCTION_WORDS
+
+
+def test_a_speaker_left_hanging_is_cut_off_and_a_finished_one_is_not() -> None:
+    got = interruptions(HANGING, CFG, "en")
+    assert [(i.interrupter, i.interrupted, i.utterance_id, i.interrupted_id, i.successful) for i in got] == \
+        [("b", "a", "b1", "a1", True)]
+    assert got[0].probability is not None and got[0].probability >= bundled_cutoff_models()["en"].threshold
+    finished = [U("a1", "a", "We should move the release to next month.", 0.0, 3.0),
+                U("b1", "b", "That sounds fine to me, let us do it.", 3.3, 6.0)]
+    assert interruptions(finished, CFG, "en") == []
+    # talk over a speaker who goes on for seconds is no cut-off (the overlap rule counted it)
+    over = [U("a1", "a", "I think the plan is good and we should keep working on it for the next two weeks", 0.0, 8.0),
+            U("b1", "b", "but what about the budget", 3.0, 5.0)]
+    assert interruptions(over, CFG, "en") == []
+    assert len(interruptions(over, DynamicsConfig(interruptions="overlap"), "en")) == 1
+
+
+def test_a_backchannel_neither_cuts_off_nor_is_cut_off() -> None:
+    utts = [U("a1", "a", "So what I wanted to say is that the", 0.0, 3.0), U("b1", "b", "yeah", 2.6, 3.2),
+            U("b2", "b", "mm-hmm", 5.0, 5.3), U("a2", "a", "and then we could also", 5.1, 6.0)]
+    assert interruptions(utts, CFG, "en") == []
+
+
+def test_the_threshold_is_configurable_and_every_floor_change_is_scored() -> None:
+    utts = [*HANGING, U("a2", "a", "Right, the budget is fine.", 6.4, 8.0)]
+    assert len(interruptions(utts, DynamicsConfig(interruption_min_probability=0.0), "en")) == 2
+    assert interruptions(utts, DynamicsConfig(interruption_min_probability=1.0), "en") == []
+    # a start more than interruption_max_gap_s after the other stopped is no floor change
+    late = [HANGING[0], U("b1", "b", "Sorry, can I ask?", 4.5, 6.0)]
+    assert interruptions(late, DynamicsConfig(interruption_min_probability=0.0), "en") == []
+    assert len(interruptions(late, DynamicsConfig(interruption_min_probability=0.0, interruption_max_gap_s=2.0),
+                             "en")) == 1
+
+
+def test_english_sessions_read_words_other_languages_the_timing_model() -> None:
+    models = bundled_cutoff_models()
+    assert model_for("en", models).lexical and model_for("en-GB", models).lexical
+    assert not model_for("ru", models).lexical and not model_for(None, models).lexical
+    ru = [U("a1", "a", "Я думаю, что нам надо поговорить с", 0.0, 3.0), U("b1", "b", "Подожди, а как же бюджет?", 2.7, 5.0)]
+    got = interruptions(ru, CFG, "ru")
+    assert [(i.interrupter, i.interrupted) for i in got] == [("b", "a")]
+    assert got[0].probability >= models["timing"].threshold  # type: ignore[operator]
+    done = [U("a1", "a", "Я думаю, что нам надо поговорить с клиентом.", 0.0, 3.0),
+            U("b1", "b", "Согласен, давай завтра.", 3.2, 5.0)]
+    assert interruptions(done, CFG, "ru") == []
+
+
+def test_speech_without_words_keeps_the_overlap_rule() -> None:
+    utts = [U("a", "a", "", 0.0, 10.0), U("b", "b", "", 8.0, 11.0), U("c", "a", "", 20.0, 21.0),
+            U("d", "b", "", 20.8, 22.0)]
+    got = interruptions(utts, CFG, "en")
+    assert [(i.interrupter, i.interrupted, i.probability) for i in got] == [("b", "a", None)]  # 0.2 s: not enough
+
+
+def test_floor_changes_take_the_running_utterance_else_the_last_to_end() -> None:
+    utts = [U("a1", "a", "one", 0.0, 10.0), U("c1", "c", "two", 1.0, 4.0), U("b1", "b", "three", 3.0, 5.0),
+            U("a2", "a", "four", 12.0, 13.0), U("c2", "c", "five", 12.5, 13.2), U("b2", "b", "six", 13.5, 14.0)]
+    fcs = floor_changes(utts, [True] * len(utts), 1.0)
+    assert [(f.b.id, f.a.id) for f in fcs] == [("c1", "a1"), ("b1", "a1"), ("c2", "a2"), ("b2", "c2")]
+    assert [f.a_next_start for f in fcs] == [12.0, 12.0, None, None]  # a speaks again at 12 s; no one after 13 s
+    # a backchannel (holds no floor) is neither a or b
+    fcs = floor_changes(utts, [True, False, True, True, True, True], 1.0)
+    assert [(f.b.id, f.a.id) for f in fcs] == [("b1", "a1"), ("c2", "a2"), ("b2", "c2")]
+
+
+def test_features_read_timing_and_words() -> None:
+    a, b = HANGING
+    f = cutoff_features(a, b, a_next_start=6.5, lexical=True)
+    assert f["ov"] == pytest.approx(0.4) and f["ov_pos"] == 1.0 and f["gap"] == 0.0
+    assert f["last_function_word"] == 1.0 and f["last=the"] == 1.0 and f["first_b=sorry"] == 1.0
+    assert f["a_resumes_1s"] == 0.0 and f["a_resumes_3s"] == 0.0
+    g = cutoff_features(a, U("b", "b", "ok then", 3.5, 4.0), a_next_start=None, lexical=False)
+    assert g["gap"] == pytest.approx(0.5) and g["ov_pos"] == 0.0 and not any("=" in k for k in g)
+
+
+def test_the_session_measures_and_the_matrix_count_cut_offs() -> None:
+    s = Session(id="s", participants=(Participant("a", "A"), Participant("b", "B")), utterances=tuple(HANGING),
+                language="en")
+    m = compute_metrics(s, CFG)
+    assert m.session["interruptions"] == 1 and m.interruption_matrix == {"b": {"a": 1}}
+    assert m.participants["b"]["interruptions_made"] == 1 and m.participants["a"]["interruptions_received"] == 1
+    assert find_interruptions(HANGING, CFG, "en") == [("b", "a", True, "b1")]
+
+
+def test_models_load_with_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="not found"):
+        load_cutoff_models(tmp_path / "none.json")
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2]")
+    with pytest.raises(ModelError, match="holds no cut-off models"):
+        load_cutoff_models(bad)
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps({"features_version": 0, "models": {}}))
+    with pytest.raises(ModelError, match="another feature version"):
+        load_cutoff_models(old)
+    meta = bundled_cutoff_models()["en"].meta
+    assert meta["command"] == "python benchmarks/train_cutoffs.py" and "MRDA" in meta["data"]
+
+
+@pytest.mark.skipif(not MRDA.exists(), reason="../shared/data/mrda-dialogue-acts is absent")
+def test_on_real_meetings_cut_offs_beat_the_overlap_rule() -> None:
+    """Two held-out train meetings (the threshold was chosen on the held-out meetings): the shipped model's
+    interruptions land on an act MRDA marks as cut off far more often than the overlap rule's, and find more of them
+    (round 50 on all six: 54 % vs 13 %, 33 % vs 23 % found)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from dialogue_acts import meetings
+    from r49_interruptions import interrupted
+
+    acts = [a for _, xs in sorted(meetings("mrda", "heldout").items())[:2] for a in xs]
+    by_meeting: dict[str, list[Utterance]] = {}
+    for a in acts:
+        if a.start is not None and a.end is not None:
+            by_meeting.setdefault(a.meeting, []).append(U(a.id, a.speaker, a.text, a.start, a.end))
+    cut = {a.id for a in acts if interrupted(a)}
+    res = {}
+    for rule in ("cutoff", "overlap"):
+        found = [i for utts in by_meeting.values() for i in interruptions(utts, DynamicsConfig(interruptions=rule), "en")]
+        res[rule] = (sum(i.interrupted_id in cut for i in found) / len(found),
+                     len({i.interrupted_id for i in found} & cut) / len(cut))
+    assert res["cutoff"][0] > 0.45 and res["overlap"][0] < 0.2
+    assert res["cutoff"][1] > res["overlap"][1]
