@@ -6,7 +6,8 @@ each through ``analysis.dynamics.interruptions`` with the default settings but f
 
 * ``overlap``: ``dynamics.interruptions: overlap`` (the rule until round 49: overlap ≥ 0.5 s, not a backchannel);
 * ``cutoff``: the shipped default, the English cut-off model (the sessions are English);
-* ``cutoff_timing``: the model a session in another language gets (timing, word counts, function-word flag).
+* ``cutoff_timing``: the model a session in another language gets (timing, word counts, function-word flag), by
+  telling the sessions they are German.
 
 Per act (``acts``; per turn with ``--units turn``, under the same keys): cut-off acts found (the act an interruption is counted against), and the share of the counted
 interruptions whose interrupted utterance is a cut-off act. Unlike round 49 (which credited an interruption starting
@@ -63,7 +64,7 @@ def meeting_rows(name: str, acts: list[Act], unit: str, after_s: float) -> dict[
     out = {}
     for system in SYSTEMS:
         cfg = DynamicsConfig(interruptions="overlap" if system == "overlap" else "cutoff")
-        found = interruptions(utts, cfg, None if system == "cutoff_timing" else "en")
+        found = interruptions(utts, cfg, "de" if system == "cutoff_timing" else "en")  # any language but English
         counted = {i.interrupted_id for i in found}
         acts_row = {"cut_off_acts": len(gold_cut), "cut_off_found": len(gold_cut & counted), "tool": len(found),
                     "tool_on_cut_off": sum(i.interrupted_id in gold_cut for i in found),

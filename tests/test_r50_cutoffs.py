@@ -161,3 +161,14 @@ def test_on_real_meetings_cut_offs_beat_the_overlap_rule() -> None:
                      len({i.interrupted_id for i in found} & cut) / len(cut))
     assert res["cutoff"][0] > 0.45 and res["overlap"][0] < 0.2
     assert res["cutoff"][1] > res["overlap"][1]
+
+
+def test_a_session_without_a_language_is_read_as_its_report_will_be() -> None:
+    from sessionscope.analysis.cutoffs import utterances_language
+
+    assert utterances_language(HANGING, None) == "en"
+    assert utterances_language([U("a", "a", "Я думаю, что нам надо", 0.0, 1.0)], None) == "ru"
+    assert utterances_language([U("a", "a", "", 0.0, 1.0)], None) is None
+    assert utterances_language(HANGING, "ru") == "ru"
+    # so an imported English transcript (no language yet while the stages run) gets the English model
+    assert interruptions(HANGING, CFG, None) == interruptions(HANGING, CFG, "en")
