@@ -24,6 +24,11 @@ Usage (from the repository root; about a minute)::
     python benchmarks/r50_cutoffs.py --split heldout --json benchmarks/results/r50_cutoffs_heldout.json
     python benchmarks/r50_cutoffs.py --split heldout --units turn --json benchmarks/results/r50_cutoffs_heldout_turns.json
     python benchmarks/r50_cutoffs.py --split dev --json benchmarks/results/r50_cutoffs_dev.json
+    python benchmarks/r50_cutoffs.py --split dev --two-person 30 --json benchmarks/results/r50_cutoffs_pairs_dev.json
+
+``--two-person 30``: the real two-person talk inside the meetings (stretches of ≥ 30 consecutive acts by exactly two
+speakers, as round 49's knowledge-flow check read them), the mentoring case; the pair figures count pairs of sessions
+with ≥ 3 cut-offs between the two.
 """
 
 from __future__ import annotations
@@ -82,16 +87,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", default="heldout", choices=("heldout", "dev"))
     ap.add_argument("--units", default="act", choices=("act", "turn"))
     ap.add_argument("--after-s", type=float, default=1.0, help="how late after a cut-off act its interrupter may start")
+    ap.add_argument("--two-person", type=int, default=0, metavar="N",
+                    help="read each meeting's stretches of at least N consecutive acts by exactly two speakers, those "
+                         "of the same two joined, as two-person sessions (r49_flow_validity.two_person_sessions)")
     ap.add_argument("--json", type=Path, required=True)
     args = ap.parse_args(argv)
     t0 = time.time()
     rows: dict[str, list[dict]] = {s: [] for s in SYSTEMS}
     for name, acts in sorted(meetings("mrda", args.split).items()):
-        for system, row in meeting_rows(name, acts, args.units, args.after_s).items():
-            rows[system].append(row)
+        sessions = {name: acts}
+        if args.two_person:
+            from r49_flow_validity import two_person_sessions
+
+            sessions = {f"{name}:{who}": xs for who, xs in two_person_sessions(acts, args.two_person).items()}
+        for sname, xs in sessions.items():
+            for system, row in meeting_rows(sname, xs, args.units, args.after_s).items():
+                rows[system].append(row)
     result: dict[str, Any] = {
         "command": "python benchmarks/r50_cutoffs.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-        "commit": commit(), "date": dt.date.today().isoformat(), "split": args.split, "units": args.units}
+        "commit": commit(), "date": dt.date.today().isoformat(), "split": args.split, "units": args.units,
+        "two_person": args.two_person}
     for system in SYSTEMS:
         summ = summarise(rows[system])
         a = summ["acts"]
