@@ -48,8 +48,8 @@ def test_small_talk_segment_has_no_discussion_mode() -> None:
                   _segment("other", "trend", 40.0, 60.0, ("u0003",))),
         area_time_share={"time": 0.67, "other": 0.33}))
     md = render_session_markdown(s)
-    assert "- 0:00–0:40: Time management and priorities (problem situation), led by: Lena" in md
-    assert "- 0:40–1:00: Other (small talk, logistics), led by: Lena" in md
+    assert "- 0:00–0:40: Time management and priorities (problem situation), opened by: Lena" in md
+    assert "- 0:40–1:00: Other (small talk, logistics), opened by: Lena" in md
     assert "current trend" not in md
     ru = render_session_markdown(s.evolve(language="ru"))
     assert "актуальный тренд" not in ru and "(проблемная ситуация)" in ru

@@ -337,7 +337,8 @@ def test_untimed_transcript_has_no_columns_of_na() -> None:
     md = render_session_markdown(s)
     assert "| Participant | Role | Words | Share of words | Turns |" in md, md
     assert "Talk time" not in md and "Talk-time Gini" not in md and "Speaker switches" not in md
-    assert "| Topic area | Share of words | Led by | Segments |" in md
+    assert "| Topic area | Share of words | Spoke most | Segments |" in md
+    assert "| Tools and technology | 100 % | A (69 %) | 1 |" in md  # a said 9 of the 13 words (round 50)
     timed = make_session([("a", 0.0, 2.0, "What should we build first?"), ("b", 2.5, 4.0, "The remote.")],
                          roles={"a": "junior", "b": "senior"})
     md2 = render_session_markdown(timed.evolve(metrics=compute_metrics(timed, DynamicsConfig())))

@@ -11,7 +11,8 @@ from sessionscope.model import Recommendation
 from sessionscope.report.i18n import EN, RU, Translator, fmt_clock, ui_language
 from sessionscope.report.session_html import render_session_html
 from sessionscope.report.session_md import render_session_markdown
-from sessionscope.report.view import balance_sentences, build_view, topic_leaders
+from sessionscope.report.view import area_speakers, balance_sentences, build_view
+from sessionscope.text import spoken_tokens
 from test_report_data import bare_session, full_session
 
 
@@ -98,9 +99,25 @@ def test_balance_wording_follows_shares() -> None:
     assert balance_sentences(s3, t, _Names(s3, t))[0].startswith("The conversation was balanced")
 
 
-def test_topic_leaders_weight_by_time() -> None:
-    leaders = topic_leaders(full_session())
-    assert leaders["tools"] == "anna" and leaders["clients"] == "boris"
+def test_area_speakers_count_the_words_of_each_area() -> None:
+    """Round 50: who said most about an area (counted), not who opened its segments (no better than a guess on
+    real meetings, round 49)."""
+    s = full_session()
+    most = area_speakers(s)
+    by_id = {u.id: u for u in s.utterances}
+    for seg_area in {g.area for g in s.topics.segments}:  # type: ignore[union-attr]
+        words: dict[str, int] = {}
+        for g in s.topics.segments:  # type: ignore[union-attr]
+            if g.area == seg_area:
+                for uid in g.utterance_ids:
+                    u = by_id[uid]
+                    words[u.speaker] = words.get(u.speaker, 0) + len(spoken_tokens(u.text))
+        pid, share = most[seg_area]
+        assert words[pid] == max(words.values()) and share == pytest.approx(words[pid] / sum(words.values()))
+    md = render_session_markdown(s)
+    assert "| Spoke most |" in md and "Led by" not in md and ", opened by: " in md
+    ru = render_session_markdown(s.evolve(language="ru"))
+    assert "Говорил(а) больше всех" in ru and ", начал(а): " in ru
 
 
 class _Collector(HTMLParser):

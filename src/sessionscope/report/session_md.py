@@ -77,7 +77,7 @@ def _section(sec: Section, view: ReportView) -> list[str]:
             timed = any(_span(s["start"], s["end"]) != "–" for s in segs)
             lines += [(f"- {_span(s['start'], s['end'])}: " if timed else f"{i}. ") + _cell(s['area'])
                       + (f" ({_cell(s['mode'])})" if s["mode"] else "")  # small talk: no mode (view._topics)
-                      + f", {_cell(t('led_by').lower())}: {_cell(s['initiator'])}"
+                      + f", {_cell(t('opened_by'))}: {_cell(s['initiator'])}"
                       for i, s in enumerate(segs, 1)]
             lines.append("")
         return lines
