@@ -29,6 +29,10 @@ Usage (from the repository root; about a minute)::
 ``--two-person 30``: the real two-person talk inside the meetings (stretches of ≥ 30 consecutive acts by exactly two
 speakers, as round 49's knowledge-flow check read them), the mentoring case; the pair figures count pairs of sessions
 with ≥ 3 cut-offs between the two.
+
+``senior_interrupts_junior_flag``: the flow stage's flag (≥ 3 and ≥ 2 per 10 minutes, one way more than the other)
+for every ordered pair of every session, raised from the gold cut-offs and from the tool's count, and how often the
+two agree; a session's length is its acts' span with pauses up to 10 s bridged.
 """
 
 from __future__ import annotations
@@ -82,6 +86,41 @@ def meeting_rows(name: str, acts: list[Act], unit: str, after_s: float) -> dict[
     return out
 
 
+def flag_agreement(rows: list[dict], acts_span: dict[str, float], *, min_n: int = 3, per_10min: float = 2.0) -> dict:
+    """``senior_interrupts_junior`` as the flow stage raises it (at least ``min_n`` and ``per_10min`` per 10 minutes,
+    a warning when the other interrupted back less often), for every ordered pair of a session, from the gold
+    cut-offs and from the tool's count: how often the two agree."""
+    out: Counter = Counter()
+    for r in rows:
+        span = acts_span[r["meeting"]]
+        for a in r["people"]:
+            for b in r["people"]:
+                if a == b:
+                    continue
+                res = []
+                for side in ("gold", "tool"):
+                    n, back = r[side]["pairs"].get(f"{a}>{b}", 0), r[side]["pairs"].get(f"{b}>{a}", 0)
+                    res.append(n >= min_n and n / (span / 600) >= per_10min and back < n)
+                out[{(True, True): "both", (True, False): "gold_only", (False, True): "tool_only",
+                     (False, False): "neither"}[res[0], res[1]]] += 1
+    return dict(out)
+
+
+def talk_span(acts: list[Act], bridge_s: float = 10.0) -> float:
+    """Seconds from each act to the next with pauses of up to ``bridge_s`` bridged (a pair session joined from
+    stretches of a meeting is as long as its stretches, not the meeting)."""
+    iv = sorted((a.start, a.end) for a in acts if a.start is not None and a.end is not None)
+    total, cur = 0.0, None
+    for s, e in iv:
+        if cur is not None and s <= cur[1] + bridge_s:
+            cur = (cur[0], max(cur[1], e))
+            continue
+        if cur is not None:
+            total += cur[1] - cur[0]
+        cur = (s, e)
+    return total + (cur[1] - cur[0] if cur is not None else 0.0)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--split", default="heldout", choices=("heldout", "dev"))
@@ -94,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     t0 = time.time()
     rows: dict[str, list[dict]] = {s: [] for s in SYSTEMS}
+    spans: dict[str, float] = {}
     for name, acts in sorted(meetings("mrda", args.split).items()):
         sessions = {name: acts}
         if args.two_person:
@@ -101,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
 
             sessions = {f"{name}:{who}": xs for who, xs in two_person_sessions(acts, args.two_person).items()}
         for sname, xs in sessions.items():
+            spans[sname] = talk_span(xs)
             for system, row in meeting_rows(sname, xs, args.units, args.after_s).items():
                 rows[system].append(row)
     result: dict[str, Any] = {
@@ -109,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         "two_person": args.two_person}
     for system in SYSTEMS:
         summ = summarise(rows[system])
+        summ["senior_interrupts_junior_flag"] = flag_agreement(rows[system], spans)
         a = summ["acts"]
         result[system] = summ
         print(f"{system:14s} counted {a['tool']:5d}  on a cut-off {a['tool_precision']:.3f}  cut-offs found "
@@ -116,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{summ['tool']['made']['share']['mae']} (talk {summ['tool']['made']['share_from_talk_time']['mae']})  "
               f"received {summ['tool']['received']['share']['mae']} "
               f"(talk {summ['tool']['received']['share_from_talk_time']['mae']})  pairs "
-              f"{summ['tool']['ordered_pairs']['who_interrupts_whom_more']}")
+              f"{summ['tool']['ordered_pairs']['who_interrupts_whom_more']}  flag {summ['senior_interrupts_junior_flag']}")
     result["rows"] = rows
     result["seconds"] = round(time.time() - t0, 1)
     args.json.parent.mkdir(parents=True, exist_ok=True)
