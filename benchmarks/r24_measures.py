@@ -263,7 +263,7 @@ def cut_offs(utts: list[dict[str, Any]], cfg: dict[str, Any], language: Optional
         wa, wb = cutoff_words(a["text"]), cutoff_words(b["text"])
         if not wa or not wb:
             if a["end"] > b["start"] and min(a["end"], b["end"]) - b["start"] >= cfg["interruption_min_overlap_s"]:
-                out.append((b["speaker"], a["speaker"], a["end"] < b["end"], b["id"], a["id"]))
+                out.append((b["speaker"], a["speaker"], a["end"] < b["end"], b["id"], a["id"], None))
             continue
         nxt = [u["start"] for u in utts if u["speaker"] == a["speaker"] and u["start"] >= a["end"] - 0.01
                and u["start"] > a["start"]]
@@ -279,9 +279,16 @@ def cut_offs(utts: list[dict[str, Any]], cfg: dict[str, Any], language: Optional
             f["last=" + wa[-1]] = 1.0
             f["first_b=" + wb[0]] = 1.0
         z = model["bias"] + sum(model["weights"].get(k, 0.0) * v for k, v in f.items())
-        if 1 / (1 + math.exp(-z)) >= thr:
-            out.append((b["speaker"], a["speaker"], a["end"] < b["end"], b["id"], a["id"]))
-    return out
+        p = 1 / (1 + math.exp(-z))
+        if p >= thr:
+            out.append((b["speaker"], a["speaker"], a["end"] < b["end"], b["id"], a["id"], p))
+    # an utterance is cut off once: the likeliest of its floor changes (ties: the first); the overlap pairs as they are
+    keep = []
+    for x in out:
+        rivals = [y for y in out if y[4] == x[4] and y[5] is not None]
+        if x[5] is None or x is max(rivals, key=lambda y: (y[5], -out.index(y))):
+            keep.append(x[:5])
+    return keep
 
 
 #: docs *Interruptions*: the function words

@@ -172,3 +172,20 @@ def test_a_session_without_a_language_is_read_as_its_report_will_be() -> None:
     assert utterances_language(HANGING, "ru") == "ru"
     # so an imported English transcript (no language yet while the stages run) gets the English model
     assert interruptions(HANGING, CFG, None) == interruptions(HANGING, CFG, "en")
+
+
+def test_an_utterance_is_cut_off_once() -> None:
+    """SBC009: Kathy's "like" followed by Nathan's "I know." and "That's what I'm talking about.": two floor changes
+    after one utterance, one cut-off (the likelier)."""
+    utts = [U("k1", "kathy", "and it's like", 149.9, 150.1), U("n1", "nathan", "I know.", 150.1, 150.5),
+            U("n2", "nathan", "That's what I'm talking about.", 150.7, 152.0)]
+    every = interruptions(utts, DynamicsConfig(interruption_min_probability=0.0), "en")
+    assert len(every) == 1 and every[0].interrupted_id == "k1"
+    probs = {fc.b.id: bundled_cutoff_models()["en"].probability(
+        cutoff_features(fc.a, fc.b, a_next_start=fc.a_next_start, lexical=True))
+        for fc in floor_changes(utts, [True] * 3, 1.0)}
+    assert set(probs) == {"n1", "n2"}  # both are floor changes after k1
+    assert [i.utterance_id for i in every] == [max(probs, key=lambda k: probs[k])]
+    # speech without words keeps the overlap rule's counts, one per overlapping utterance
+    wordless = [U("a", "a", "", 0.0, 10.0), U("b1", "b", "", 2.0, 4.0), U("b2", "b", "", 7.0, 11.0)]
+    assert len(interruptions(wordless, CFG, "en")) == 2

@@ -286,8 +286,9 @@ def interruptions(utterances: Sequence[Utterance], cfg: DynamicsConfig,
     interruption when the bundled cut-off model (:mod:`sessionscope.analysis.cutoffs`, learned on MRDA's cut-off
     marks; the English one for English sessions, the timing one otherwise; a session without a language is read as
     its report will be, Cyrillic or Latin text) gives it at least
-    ``interruption_min_probability`` (default: the model's threshold). A pair in which either utterance has no
-    words keeps the overlap rule. ``"overlap"`` (until round 49): B starts strictly inside A, the two overlap for
+    ``interruption_min_probability`` (default: the model's threshold); an utterance is cut off once (the likeliest of
+    its floor changes counts). A pair in which either utterance has no words keeps the overlap rule (as that rule
+    counts it). ``"overlap"`` (until round 49): B starts strictly inside A, the two overlap for
     at least ``interruption_min_overlap_s``, and B is not a backchannel."""
     timed = [u for u in utterances if u.timed]
     floor = [not backchannel(u, cfg) for u in timed]
@@ -315,8 +316,15 @@ def interruptions(utterances: Sequence[Utterance], cfg: DynamicsConfig,
         p = model.probability(cutoff_features(a, b, a_next_start=fc.a_next_start, lexical=model.lexical,
                                               a_words=wa, b_words=wb))
         if p >= thr:
-            out.append(Interruption(b.speaker, a.speaker, a.end < b.end, b.id, a.id, round(p, 4)))  # type: ignore[operator]
-    return out
+            out.append(Interruption(b.speaker, a.speaker, a.end < b.end, b.id, a.id, p))  # type: ignore[operator]
+    # an utterance is cut off once: of several floor changes after it ("like" — "I know." — "That's what I'm talking
+    # about."), the likeliest counts (ties: the first)
+    best: dict[str, Interruption] = {}
+    for i in out:
+        if i.probability is not None and (i.interrupted_id not in best
+                                          or i.probability > best[i.interrupted_id].probability):  # type: ignore[operator]
+            best[i.interrupted_id] = i
+    return [i for i in out if i.probability is None or best[i.interrupted_id] is i]
 
 
 def _overlap_interruptions(timed: Sequence[Utterance], floor: Sequence[bool], cfg: DynamicsConfig) -> list[Interruption]:
