@@ -157,8 +157,10 @@ class FloorChange:
 
 def floor_changes(utterances: Sequence[Utterance], holds_floor: Sequence[bool], max_gap_s: float) -> list[FloorChange]:
     """Each timed utterance that holds the floor (``holds_floor``: not a backchannel), with the other speaker's
-    floor-holding utterance it follows: one still running when it starts (the one that runs longest), else the one
-    that ended last, at most ``max_gap_s`` before it. ``utterances`` in any order; timed ones only are read."""
+    floor-holding utterance it follows: one still running when it starts (the one that ends last; ties: the one that
+    started first), else the one that ended last (same ties), at most ``max_gap_s`` before it. ``utterances`` in any
+    order; timed ones only are read. ``a_next_start``: the first start of A's speaker after A's start and no earlier
+    than 0.01 s before A's end (any utterance of theirs, a backchannel too)."""
     timed = [(u, hf) for u, hf in zip(utterances, holds_floor, strict=True) if u.timed]
     timed.sort(key=lambda x: (float(x[0].start), float(x[0].end)))  # type: ignore[arg-type]
     starts: dict[str, list[float]] = {}
