@@ -349,8 +349,8 @@ def recompute(s: dict[str, Any], cfg: dict[str, Any]) -> tuple[dict[str, dict[st
         last_end = max(u["end"] for u in utts)
         dur = s["duration_s"] if s.get("duration_s") is not None else last_end
         extra["last_end"] = last_end
-        # interruptions: B (not a backchannel) starts strictly inside another speaker's A, overlap >= min; the A that
-        # runs longest; successful when A ends before B
+        # interruptions: the cut-off rule (round 50, cut_offs) or the overlap rule: B (not a backchannel) starts strictly
+        # inside another speaker's A, overlap >= min; the A that runs longest; successful when A ends before B
         inter = []
         if cfg.get("interruptions", "overlap") == "cutoff":  # round 50: cut-offs
             inter = cut_offs(utts, cfg, s.get("language"))
