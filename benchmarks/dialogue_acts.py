@@ -66,10 +66,12 @@ class Act:
     action_link: bool = False
 
 
-def write_result(out: dict, path: Path) -> Path:
-    """Write a benchmark's raw result (JSON, UTF-8) to ``path`` (relative: from the repository root) and say where."""
+def write_result(out: dict, path: Path, *, indent: int = 2) -> Path:
+    """Write a benchmark's raw result (JSON, UTF-8) to ``path`` (relative: from the repository root; its folder made
+    when missing) and say where."""
     path = path if path.is_absolute() else ROOT / path
-    path.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out, indent=indent, ensure_ascii=False) + "\n", encoding="utf-8")
     print("wrote", path)
     return path
 

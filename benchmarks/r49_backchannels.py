@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dialogue_acts import CORPORA, Act, meetings, mrda_parts  # noqa: E402
+from dialogue_acts import CORPORA, Act, meetings, mrda_parts, write_result  # noqa: E402
 from dialogue_acts_eval import prf, session_of  # noqa: E402
 from train_dialogue_acts import commit  # noqa: E402
 
@@ -78,9 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     for corpus in CORPORA:
         out[corpus] = score(corpus, args.split, words)
         print(corpus, {k: out[corpus][k] for k in ("acts", "gold", "p", "r", "f1")})
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n")
-    print("wrote", args.json)
+    write_result(out, args.json, indent=1)
     return 0
 
 

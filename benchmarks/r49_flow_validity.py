@@ -50,7 +50,7 @@ from typing import Any, Optional
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dialogue_acts import CORPORA, Act, meetings  # noqa: E402
+from dialogue_acts import CORPORA, Act, meetings, write_result  # noqa: E402
 from dialogue_acts_eval import session_of  # noqa: E402
 from train_dialogue_acts import commit  # noqa: E402
 
@@ -419,9 +419,7 @@ def _main(args: argparse.Namespace) -> int:
     if not args.corpus:
         out["both"] = {"summary": summarise(all_rows)}
     out["seconds"] = round(time.time() - t0)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n")
-    print("wrote", args.json)
+    write_result(out, args.json, indent=1)
     return 0
 
 

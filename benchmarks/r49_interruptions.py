@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dialogue_acts import Act, meetings, mrda_parts  # noqa: E402
+from dialogue_acts import Act, meetings, mrda_parts, write_result  # noqa: E402
 from dialogue_acts_eval import session_of  # noqa: E402
 from r49_flow_validity import _corr  # noqa: E402
 from train_dialogue_acts import commit  # noqa: E402
@@ -215,9 +215,7 @@ def main(argv: list[str] | None = None) -> int:
            "commit": commit(), "date": dt.date.today().isoformat(), "seconds": round(time.time() - t0),
            "summary": summarise(rows), "meetings": rows}
     print(json.dumps(out["summary"], indent=1))
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(out, indent=1) + "\n")
-    print("wrote", args.json)
+    write_result(out, args.json, indent=1)
     return 0
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dialogue_acts import CORPORA, Act, meetings  # noqa: E402
+from dialogue_acts import CORPORA, Act, meetings, write_result  # noqa: E402
 from dialogue_acts_eval import answered_figures, session_of  # noqa: E402
 from train_dialogue_acts import commit  # noqa: E402
 
@@ -141,9 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         out[corpus] = score_split(corpus, args.split, args.min_acts)
         print(corpus, json.dumps(out[corpus], indent=1), flush=True)
     out["seconds"] = round(time.time() - t0)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(out, indent=1) + "\n")
-    print("wrote", args.json)
+    write_result(out, args.json, indent=1)
     return 0
 
 

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dialogue_acts import write_result  # noqa: E402
 from r49_flow_validity import _corr, _mae  # noqa: E402
 from topics_ami import DiskCachedEncoder, _commit, gold_of, load_acts, load_topics, selected, to_session, turns  # noqa: E402
 
@@ -158,9 +159,7 @@ def main(argv: list[str] | None = None) -> int:
               "commit": _commit(), "date": dt.date.today().isoformat(), "seconds": round(time.time() - t0),
               "summary": summarise(rows), "meetings": rows}
     print(json.dumps(result["summary"], indent=1))
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(result, indent=1) + "\n")
-    print("wrote", args.json)
+    write_result(result, args.json, indent=1)
     return 0
 
 

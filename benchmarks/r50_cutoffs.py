@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 import time
 from collections import Counter
@@ -47,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dialogue_acts import Act, meetings  # noqa: E402
+from dialogue_acts import Act, meetings, write_result  # noqa: E402
 from r49_interruptions import gold_and_talk, summarise  # noqa: E402
 from train_cutoffs import units  # noqa: E402
 from train_dialogue_acts import commit  # noqa: E402
@@ -161,9 +160,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{summ['tool']['ordered_pairs']['who_interrupts_whom_more']}  flag {summ['senior_interrupts_junior_flag']}")
     result["rows"] = rows
     result["seconds"] = round(time.time() - t0, 1)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print("wrote", args.json)
+    write_result(result, args.json, indent=1)
     return 0
 
 
