@@ -248,7 +248,15 @@ def cut_offs(utts: list[dict[str, Any]], cfg: dict[str, Any], language: Optional
         _CUTOFF_MODELS.update(json.loads((ROOT / "src" / "sessionscope" / "resources" / "dialogue_acts" /
                                           "cutoff_heads.json").read_text(encoding="utf-8"))["models"])
     model = _CUTOFF_MODELS["en" if (language or "").lower().startswith("en") else "timing"]
-    thr = model["threshold"] if cfg.get("interruption_min_probability") is None else cfg["interruption_min_probability"]
+    # round 51: a session in which no two speakers' utterances overlap takes the model's serial threshold
+    reach: dict[str, float] = {}
+    overlap = False
+    for u in sorted(utts, key=lambda u: u["start"]):
+        overlap = overlap or any(e > u["start"] for spk, e in reach.items() if spk != u["speaker"])
+        reach[u["speaker"]] = max(reach.get(u["speaker"], u["end"]), u["end"])
+    serial = len(reach) >= 2 and not overlap
+    default = model["threshold_serial"] if serial and model.get("threshold_serial") is not None else model["threshold"]
+    thr = default if cfg.get("interruption_min_probability") is None else cfg["interruption_min_probability"]
     gap_s = cfg["interruption_max_gap_s"]
     func = set(FUNCTION_WORDS_DOC.split())
     floor = [u for u in utts if not is_bc(u, cfg)]

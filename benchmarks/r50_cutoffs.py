@@ -61,17 +61,19 @@ def _counts(found: list, people: list[str]) -> dict:
                                                                     for i in found).items())}}
 
 
-def meeting_rows(name: str, acts: list[Act], unit: str, after_s: float) -> dict[str, dict]:
+def meeting_rows(name: str, acts: list[Act], unit: str, after_s: float, *, serial: bool = False,
+                 min_probability: float | None = None) -> dict[str, dict]:
     from sessionscope.analysis.dynamics import interruptions
     from sessionscope.config import DynamicsConfig
 
-    us = units(acts, unit)
+    us = units(acts, unit, serial=serial)
     gold_cut = {u.id for u, g in us if g}
     utts = [u for u, _ in us]
     people, gold, talk = gold_and_talk(acts, after_s)
     out = {}
     for system in SYSTEMS:
-        cfg = DynamicsConfig(interruptions="overlap" if system == "overlap" else "cutoff")
+        cfg = DynamicsConfig(interruptions="overlap" if system == "overlap" else "cutoff",
+                             interruption_min_probability=min_probability)
         found = interruptions(utts, cfg, "de" if system == "cutoff_timing" else "en")  # any language but English
         counted = {i.interrupted_id for i in found}
         acts_row = {"cut_off_acts": len(gold_cut), "cut_off_found": len(gold_cut & counted), "tool": len(found),
@@ -128,8 +130,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--two-person", type=int, default=0, metavar="N",
                     help="read each meeting's stretches of at least N consecutive acts by exactly two speakers, those "
                          "of the same two joined, as two-person sessions (r49_flow_validity.two_person_sessions)")
+    ap.add_argument("--serial", action="store_true",
+                    help="the utterances as a caption file that never overlaps gives them (round 51: Zoom's and "
+                         "Teams' transcripts; train_cutoffs.serialise)")
+    ap.add_argument("--min-probability", type=float, default=None, metavar="P",
+                    help="dynamics.interruption_min_probability for both cut-off systems (default: each model's "
+                         "threshold)")
+    ap.add_argument("--models", type=Path, default=None,
+                    help="cut-off models to read instead of the bundled ones (train_cutoffs.py --out F)")
     ap.add_argument("--json", type=Path, required=True)
     args = ap.parse_args(argv)
+    if args.models is not None:  # the dynamics read the bundled models: these instead, for this run
+        import sessionscope.analysis.cutoffs as cutoffs
+
+        models = cutoffs.load_cutoff_models(args.models)
+        cutoffs.bundled_cutoff_models = lambda path=None: models  # type: ignore[assignment]
     t0 = time.time()
     rows: dict[str, list[dict]] = {s: [] for s in SYSTEMS}
     spans: dict[str, float] = {}
@@ -141,11 +156,14 @@ def main(argv: list[str] | None = None) -> int:
             sessions = {f"{name}:{who}": xs for who, xs in two_person_sessions(acts, args.two_person).items()}
         for sname, xs in sessions.items():
             spans[sname] = talk_span(xs)
-            for system, row in meeting_rows(sname, xs, args.units, args.after_s).items():
+            for system, row in meeting_rows(sname, xs, args.units, args.after_s, serial=args.serial,
+                                                      min_probability=args.min_probability).items():
                 rows[system].append(row)
     result: dict[str, Any] = {
         "command": "python benchmarks/r50_cutoffs.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-        "commit": commit(), "date": dt.date.today().isoformat(), "split": args.split, "units": args.units,
+        "commit": commit(), "date": dt.date.today().isoformat(), "split": args.split, "units": args.units, "serial": args.serial,
+        "min_probability": args.min_probability,
+        "models": None if args.models is None else args.models.name,
         "two_person": args.two_person}
     for system in SYSTEMS:
         summ = summarise(rows[system])

@@ -90,14 +90,16 @@ def test_an_input_no_manifest_session_matches_is_said(tmp_path: Path) -> None:
 
 def test_frames_keep_a_measure_unavailable_for_every_participant(tmp_path: Path) -> None:
     """README's notebook line `frames["participant_metrics"][[..., "interruptions_made"]]` raised KeyError on a Zoom VTT
-    (the README's own example input): interruptions are null for cue files, and pandas' pivot_table dropped the column."""
+    (the README's own example input): interruptions are null for cue files under the overlap rule (the default until
+    round 51: the cut-off model counts them now), and pandas' pivot_table dropped the column."""
 
     import sessionscope as ss
 
     vtt = tmp_path / "m.transcript.vtt"
     vtt.write_text("WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nAnna Lee: How many weeks is your class?\n\n"
                    "2\n00:00:05.000 --> 00:00:08.000\nBoris Ivanov: Ten weeks, I think.\n", encoding="utf-8")
-    session = ss.analyze(vtt, participants={"Anna Lee": "junior", "Boris Ivanov": "senior"}, stages=["dynamics"])
+    session = ss.analyze(vtt, participants={"Anna Lee": "junior", "Boris Ivanov": "senior"}, stages=["dynamics"],
+                         config={"dynamics": {"interruptions": "overlap"}})
     frames = ss.frames(session)
     long = frames["metrics"]
     assert long[long["metric"] == "interruptions_made"]["value"].isna().all()  # unavailable, not zero

@@ -64,18 +64,29 @@ def test_checklist_section_shows_those_to_check_apart_in_both_languages() -> Non
 
 ZOOM_NOTES = ("1 cue without a speaker name was attributed to the previous speaker (Zoom and Teams split one person's "
               "speech into cues and name the speaker only on the first)",
-              "no two cues of the vtt file overlap: it cannot show anyone cutting in, so interruptions are not counted")
+              "no two cues of the vtt file overlap: nobody is heard talking over another, so interruptions are cut-offs "
+              "read from the words and pauses alone (none are counted with dynamics.interruptions: overlap)")
 AUDIO_NOTES = ("telephone-band audio (nothing above 4 kHz): transcription VAD threshold 0.3 instead of 0.5",
                "speaker mapping by introduction: no measured confidence (only voiceprint matches have one)")
 
 
-def _noted_programme():  # noqa: ANN202
+def _noted_programme(*, uncounted: bool = True):  # noqa: ANN202
+    """``uncounted``: the Zoom session's interruptions left empty, as the overlap rule leaves a cue file without
+    overlaps (the cut-off model, the default since round 51, counts them)."""
+    import dataclasses
     import datetime as dt
 
+    from sessionscope.analysis.dynamics import INTERRUPTION_MEASURES
     from sessionscope.model import DataQuality
     from sessionscope.report.programme import build_programme
 
     zoom = full_session(sid="zoom", pair="p1", date=dt.date(2026, 1, 5)).evolve(quality=DataQuality(notes=ZOOM_NOTES))
+    if uncounted:
+        m = zoom.metrics
+        assert m is not None
+        zoom = zoom.evolve(metrics=dataclasses.replace(
+            m, session={**m.session, "interruptions": None},
+            participants={p: {**row, **dict.fromkeys(INTERRUPTION_MEASURES)} for p, row in m.participants.items()}))
     audio = full_session(sid="call", pair="p2", date=dt.date(2026, 1, 6)).evolve(
         quality=DataQuality(asr_model="tiny.en", speaker_mapping_method="introduction", notes=AUDIO_NOTES))
     plain = full_session(sid="plain", pair="p3", date=dt.date(2026, 1, 7))
@@ -99,8 +110,8 @@ def test_the_notes_that_bear_on_key_figures_stand_under_them_in_both_languages()
 
     prog = _noted_programme()
     md = render_programme_markdown(prog)
-    assert ("1 of 3 sessions is a transcript whose cues never overlap: it cannot show anyone cutting in, so its "
-            "interruptions are not counted") in md and md.rstrip().count(": zoom.") == 1
+    assert ("1 of 3 sessions is a transcript whose cues never overlap: the overlap rule cannot show anyone cutting "
+            "in there, so its interruptions are not counted") in md and md.rstrip().count(": zoom.") == 1
     assert "1 of 3 sessions had its speakers matched to the participants by what was said" in md
     assert "rest on that match: call." in md
     assert md.index("interruptions are not counted") < md.index("## ")  # under the key figures
@@ -114,6 +125,17 @@ def test_the_notes_that_bear_on_key_figures_stand_under_them_in_both_languages()
     plain = render_programme_markdown(_noted_programme().__class__(**{**vars(prog), "sessions": prog.sessions[
         prog.sessions["session_id"] == "plain"]}))
     assert "never overlap" not in plain and "no measured confidence" not in plain
+
+
+def test_a_cue_file_whose_interruptions_were_counted_needs_no_programme_note() -> None:
+    """Round 51: the cut-off model counts the interruptions of a transcript whose cues never overlap (from the words
+    and pauses, with its serial threshold), so the programme says nothing of them "not counted"."""
+    from sessionscope.report.programme import render_programme_markdown
+
+    prog = _noted_programme(uncounted=False)
+    md = render_programme_markdown(prog)
+    assert "never overlap" not in md and "1 of 3 sessions had its speakers matched" in md
+    assert "нигде не пересекаются" not in render_programme_markdown(prog, language="ru")
 
 
 def _written_strings() -> list[str]:

@@ -189,13 +189,14 @@ Anna Smirnova: I will try it by Friday.
 
 
 def test_a_cue_file_without_overlaps_does_not_count_zero_interruptions(tmp_path: Path) -> None:
-    """Zoom's transcript writes one cue after another: "0 interruptions" (and "cut off 0 times") is what the
-    format cannot show, not a finding."""
+    """Zoom's transcript writes one cue after another: with the overlap rule, "0 interruptions" (and "cut off 0
+    times") is what the format cannot show, not a finding."""
+    (tmp_path / "overlap.yaml").write_text("dynamics:\n  interruptions: overlap\n", encoding="utf-8")
     out, data, md = _analyze(tmp_path, "call.vtt", ZOOM_NAMED, "-p", "Anna Smirnova=junior", "-p",
-                             "Boris Ivanov=senior", "--stages", "dynamics")
+                             "Boris Ivanov=senior", "--stages", "dynamics", "--config", str(tmp_path / "overlap.yaml"))
     assert data["metrics"]["session"]["interruptions"] is None
     assert all(p["interruptions_made"] is None for p in data["metrics"]["participants"].values())
-    assert any("cannot show anyone cutting in" in n for n in data["quality"]["notes"])
+    assert any("nobody is heard talking over another" in n for n in data["quality"]["notes"])
     row = next(ln for ln in out.splitlines() if ln.startswith("│ call"))
     assert row.rstrip(" │").endswith("–")
     row = next(ln for ln in md.splitlines() if ln.startswith("| The junior spoke freely"))
@@ -209,7 +210,37 @@ def test_a_cue_file_without_overlaps_does_not_count_zero_interruptions(tmp_path:
     overlapping = ZOOM_NAMED.replace("00:00:04.500 --> 00:00:09.000", "00:00:02.500 --> 00:00:09.000")
     _, data2, _ = _analyze(tmp_path, "overlap.vtt", overlapping, "--stages", "dynamics")
     assert data2["metrics"]["session"]["interruptions"] is not None  # measured (how many: the cut-off model's)
-    assert not any("cutting in" in n for n in data2["quality"]["notes"])
+    assert not any("talking over" in n for n in data2["quality"]["notes"])
+
+
+ZOOM_CUT = """WEBVTT
+
+00:00:01.000 --> 00:00:04.000
+Anna Smirnova: So what I wanted to ask is whether the
+
+00:00:04.050 --> 00:00:07.000
+Boris Ivanov: Sorry, one thing first. Block two mornings for deep work.
+
+00:00:07.400 --> 00:00:10.000
+Anna Smirnova: Okay. I will try it by Friday.
+
+00:00:10.800 --> 00:00:13.000
+Boris Ivanov: Good. Tell me how it went next week.
+"""
+
+
+def test_a_cue_file_without_overlaps_counts_the_cut_offs_in_its_words(tmp_path: Path) -> None:
+    """Round 51: the cut-off model (the default) reads who cut whom off from the words and pauses of a transcript
+    whose cues never overlap, with the threshold chosen on MRDA's meetings made serial; a clean exchange counts 0
+    (a number: measured, not "–")."""
+    _, data, md = _analyze(tmp_path, "cut.vtt", ZOOM_CUT, "-p", "Anna Smirnova=junior", "-p", "Boris Ivanov=senior",
+                           "--stages", "dynamics")
+    parts = data["metrics"]["participants"]
+    assert data["metrics"]["session"]["interruptions"] == 1
+    assert parts["boris-ivanov"]["interruptions_made"] == 1 and parts["anna-smirnova"]["interruptions_received"] == 1
+    assert any("cut-offs read from the words and pauses alone" in n for n in data["quality"]["notes"])
+    _, clean, _ = _analyze(tmp_path, "call.vtt", ZOOM_NAMED, "--stages", "dynamics")
+    assert clean["metrics"]["session"]["interruptions"] == 0
 
 
 def test_dashboard_carries_the_known_length_note(tmp_path: Path) -> None:

@@ -18,6 +18,11 @@ The transcripts' own cut-off signs (MRDA's ``==``, word fragments such as ``th-`
 not write them. Outside English the "timing" model reads the timing, the word counts and the function-word flag (its
 Russian words are the English ones' counterparts; the word identities were learned on English only). A pair in which either utterance has no recognised words (RTTM input, speech
 the recogniser left without words) keeps the overlap rule: nothing here can read it.
+
+A session in which no two speakers' utterances overlap (a Zoom or Teams transcript: its cues follow one another; round
+51) cannot show anyone talking over another, so the model's probabilities there rest on the words and the pauses
+alone; each model carries a second threshold, ``threshold_serial``, chosen the same way on the held-out meetings
+made serial (``benchmarks/train_cutoffs.py``), and :func:`threshold_for` picks it.
 """
 
 from __future__ import annotations
@@ -96,6 +101,8 @@ class CutoffModel:
     threshold: float
     lexical: bool
     meta: dict[str, Any] = field(default_factory=dict)
+    #: the threshold for a session in which no two speakers overlap (``None``: ``threshold``)
+    threshold_serial: Optional[float] = None
 
     def probability(self, feats: dict[str, float]) -> float:
         z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
@@ -112,7 +119,9 @@ def load_cutoff_models(path: str | Path) -> dict[str, CutoffModel]:
             raise ModelError(f"{path}: cut-off models of another feature version (retrain them with "
                              "`python benchmarks/train_cutoffs.py`)")
         return {name: CutoffModel(weights={k: float(v) for k, v in m["weights"].items()}, bias=float(m["bias"]),
-                                  threshold=float(m["threshold"]), lexical=bool(m["lexical"]), meta=raw.get("meta", {}))
+                                  threshold=float(m["threshold"]), lexical=bool(m["lexical"]), meta=raw.get("meta", {}),
+                                  threshold_serial=None if m.get("threshold_serial") is None
+                                  else float(m["threshold_serial"]))
                 for name, m in raw["models"].items()}
     except FileNotFoundError as e:
         raise ModelError(f"cut-off models not found: {path}") from e
@@ -144,6 +153,23 @@ def utterances_language(utterances: Sequence[Utterance], language: Optional[str]
 def model_for(language: Optional[str], models: dict[str, CutoffModel]) -> CutoffModel:
     """The English model (with the lexical features) for English sessions, the timing model otherwise."""
     return models["en"] if (language or "").lower().startswith("en") else models["timing"]
+
+
+def never_overlap(utterances: Sequence[Utterance]) -> bool:
+    """Whether two or more speakers are timed and no two of them overlap (``io._common.any_overlap``, the overlap the
+    dynamics measure): a caption file whose cues follow one another (Zoom's, Teams')."""
+    from sessionscope.io._common import any_overlap
+
+    timed = [u for u in utterances if u.timed]
+    return len({u.speaker for u in timed}) >= 2 and not any_overlap(timed)
+
+
+def threshold_for(model: CutoffModel, utterances: Sequence[Utterance]) -> float:
+    """The model's threshold for these utterances: ``threshold_serial`` when no two speakers overlap
+    (:func:`never_overlap`) and the model has one, else ``threshold``."""
+    if model.threshold_serial is not None and never_overlap(utterances):
+        return model.threshold_serial
+    return model.threshold
 
 
 @dataclass(frozen=True)

@@ -300,11 +300,12 @@ def interruptions(utterances: Sequence[Utterance], cfg: DynamicsConfig,
         feature_words,
         floor_changes,
         model_for,
+        threshold_for,
         utterances_language,
     )
 
     model = model_for(utterances_language(utterances, language), bundled_cutoff_models())
-    thr = model.threshold if cfg.interruption_min_probability is None else cfg.interruption_min_probability
+    thr = threshold_for(model, timed) if cfg.interruption_min_probability is None else cfg.interruption_min_probability
     out: list[Interruption] = []
     for fc in floor_changes(timed, floor, cfg.interruption_max_gap_s):
         a, b = fc.a, fc.b
@@ -520,7 +521,7 @@ def compute_metrics(session: Session, cfg: DynamicsConfig) -> Metrics:
             dominated_window_share=(len(dominated) / len(windows)) if windows else None,
             dominance_switches=dom_switches,
         )
-        unavailable: tuple[str, ...] = _overlap_unseen(session, sess, part)
+        unavailable: tuple[str, ...] = _overlap_unseen(session, sess, part, cfg)
     else:
         for p in pids:
             part[p].update({k: None for k in TIME_MEASURES})
@@ -550,16 +551,19 @@ ONE_SPEAKER_NONE_PARTICIPANT = ("interruptions_made", "interruptions_received", 
                                 "dominated_window_share", "response_latency_median_s")
 
 
-#: a cue file (io._common.SERIAL_CUE_FORMATS) in which no two speakers overlap cannot show anyone cutting in
-#: (Zoom's transcript of a 5-person meeting: 0 overlaps, "0 interruptions")
+#: a cue file (io._common.SERIAL_CUE_FORMATS) in which no two speakers overlap cannot show anyone talking over another
+#: (Zoom's transcript of a 5-person meeting: 0 overlaps): the overlap rule would count "0 interruptions" there
 INTERRUPTION_MEASURES = ("interruptions_made", "interruptions_received", "successful_interruptions_made")
 
 
 def _overlap_unseen(session: Session, sess: dict[str, float | int | None],
-                    part: dict[str, dict[str, float | int | None]]) -> tuple[str, ...]:
-    """Blank the interruption counts of a cue file without a single overlap (``None``, not 0: the format cannot
-    show one) and return their names for ``Metrics.unavailable``; ``()`` otherwise."""
-    if (session.extra or {}).get("input_format") not in SERIAL_CUE_FORMATS or sess.get("overlap_time_s"):
+                    part: dict[str, dict[str, float | int | None]], cfg: DynamicsConfig) -> tuple[str, ...]:
+    """With the overlap rule (``dynamics.interruptions: overlap``), blank the interruption counts of a cue file
+    without a single overlap (``None``, not 0: the rule cannot see one there) and return their names for
+    ``Metrics.unavailable``; ``()`` otherwise. The cut-off model (the default) reads the words and pauses of such a
+    file with its serial threshold (round 51, :func:`~sessionscope.analysis.cutoffs.threshold_for`): counted."""
+    if cfg.interruptions != "overlap" or (session.extra or {}).get("input_format") not in SERIAL_CUE_FORMATS \
+            or sess.get("overlap_time_s"):
         return ()
     sess["interruptions"] = None
     for row in part.values():

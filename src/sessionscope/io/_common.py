@@ -382,9 +382,10 @@ def build_session(
 
     notes += language_notes([u.text for u in utterances])  # a transcript in another language: read as English
     notes += punctuation_notes([u.text for u in utterances])
-    if fmt in SERIAL_CUE_FORMATS and timed and len(participants) > 1 and not _any_overlap(utterances):
-        notes.append(f"no two cues of the {fmt} file overlap: it cannot show anyone cutting in, so interruptions "
-                     "are not counted")
+    if fmt in SERIAL_CUE_FORMATS and timed and len(participants) > 1 and not any_overlap(utterances):
+        notes.append(f"no two cues of the {fmt} file overlap: nobody is heard talking over another, so "
+                     "interruptions are cut-offs read from the words and pauses alone (none are counted with "
+                     "dynamics.interruptions: overlap)")
     duration = recording.duration_s
     day = date_in_name(path)
     return Session(
@@ -435,7 +436,7 @@ IMPLAUSIBLE_GAP_S = 3600.0
 SERIAL_CUE_FORMATS = frozenset({"vtt", "srt", "sbv"})
 
 
-def _any_overlap(utterances: list[Utterance]) -> bool:
+def any_overlap(utterances: Sequence[Utterance]) -> bool:
     """Whether two speakers' utterances overlap in time (the overlap ``dynamics`` measures; sorted by start, each
     against the latest end of every other speaker before it)."""
     reach: dict[str, float] = {}

@@ -654,6 +654,12 @@ NOTES_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) f
      "похоже на выгрузку чата встречи (письменные сообщения, а не речь)"),
     (r"(\d+) emoji reactions?(?:\(s\))? to other messages (?:was|were) left out \(not messages\)",
      r"реакций-эмодзи на другие сообщения не учтено (это не сообщения): \1"),
+    (r"no two cues of the (\w+) file overlap: nobody is heard talking over another, so interruptions are cut-offs "
+     r"read from the words and pauses alone \(none are counted with dynamics\.interruptions: overlap\)",
+     r"фрагменты файла \1 нигде не пересекаются: не слышно, чтобы кто-то говорил поверх другого, поэтому "
+     r"перебивания — это только оборванные фразы, распознанные по словам и паузам (при "
+     r"dynamics.interruptions: overlap они не считаются)"),
+    # before round 51 (a session.json written then, reported again)
     (r"no two cues of the (\w+) file overlap: it cannot show anyone cutting in, so interruptions are not counted",
      r"фрагменты файла \1 нигде не пересекаются: перебивания в нём не видны, поэтому не считаются"),
     (r"the \.vtt file has no WEBVTT header: it may be cut or incomplete \(its cues were read as SRT\)",

@@ -168,7 +168,8 @@ DATA_NOTE_PATTERNS = (
     r"the text does not read as English", r"most probable language overall was")
 #: one pattern of them all (tests/test_r27_leftovers.py checks that each still matches a note the code writes)
 DATA_NOTES = re.compile("|".join(DATA_NOTE_PATTERNS))
-#: a cue file in which no two cues overlap (io/_common.py): its interruptions are not counted, not 0
+#: a cue file in which no two cues overlap (io/_common.py): with the overlap rule its interruptions are not counted,
+#: not 0 (the cut-off model, the default since round 51, counts them from the words and pauses)
 NO_OVERLAP_NOTE = re.compile(r"no two cues of the \w+ file overlap")
 #: speakers matched by what was said, without a measured confidence (order of speech: ``speakers_guessed``)
 UNMEASURED_MAPPING_NOTE = re.compile(r"speaker mapping by (introduction|addressing|mixed): no measured confidence")
@@ -510,9 +511,28 @@ def data_note_lines(prog: Programme, t: Any, text: Callable[[str], str] = str) -
     out = []
     for note, key in ((NO_OVERLAP_NOTE, "no_overlap_note"), (UNMEASURED_MAPPING_NOTE, "unmeasured_mapping_note")):
         ids = noted_sessions(prog.sessions, note)
+        if key == "no_overlap_note":  # only those left without a count (the overlap rule; round 51)
+            ids = [sid for sid in ids if sid in uncounted(prog.sessions, "interruptions")]
         if ids:
             out.append(stages_note(t, n=len(ids), total=len(prog.sessions), listed=text(", ".join(ids)), key=key))
     return out
+
+
+def uncounted(sessions: Any, column: str) -> set[str]:
+    """Ids of the rows of the ``sessions`` table whose ``column`` is empty (``None``, NaN, ``pd.NA``; every row
+    without that column)."""
+    if not len(sessions):
+        return set()
+    if column not in sessions:
+        return {str(sid) for sid in sessions["session_id"]}
+    return {str(sid) for sid, v in zip(sessions["session_id"], sessions[column], strict=True) if _empty(v)}
+
+
+def _empty(v: Any) -> bool:
+    try:
+        return v is None or v != v
+    except TypeError:  # pd.NA
+        return True
 
 
 def audio_sessions(sessions: Any) -> list[str]:
