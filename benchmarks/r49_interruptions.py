@@ -30,23 +30,55 @@ import json
 import sys
 import time
 from collections import Counter, defaultdict
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dialogue_acts import Act, meetings, mrda_parts, write_result  # noqa: E402
+from dialogue_acts import Act, load_acts, meetings, mrda_parts, write_result  # noqa: E402
 from dialogue_acts_eval import session_of  # noqa: E402
 from r49_flow_validity import _corr  # noqa: E402
 from train_dialogue_acts import commit  # noqa: E402
 
 
 def interrupted(a: Act) -> bool:
-    """MRDA's "interrupted" mark (``%-``), not "abandoned" (``%--``)."""
+    """MRDA's "interrupted" mark (``%-``), not "abandoned" (``%--``). AMI (round 51, a second corpus for the cut-off
+    model, read as a proxy): a fragment (``fra``: an act left incomplete) at a floor change, i.e. another speaker's act
+    that is no backchannel starts while it runs or at most 1 s after it ends (:func:`ami_cut_off_ids`); AMI does not
+    tell a cut-off from a speaker who trails off and yields."""
+    if a.corpus == "ami":
+        return a.id in ami_cut_off_ids()
     return "%-" in a.label.replace("%--", "")
 
 
+@lru_cache(maxsize=1)
+def ami_cut_off_ids(max_gap_s: float = 1.0) -> frozenset[str]:
+    """The AMI fragments (``fra``) at a floor change: another speaker's act (not ``bck``) starts after the fragment's
+    start and no later than ``max_gap_s`` after its end (every split; only timed acts)."""
+    out: set[str] = set()
+    by: dict[str, list[Act]] = defaultdict(list)
+    for a in load_acts("ami"):
+        if a.start is not None and a.end is not None:
+            by[a.meeting].append(a)
+    for acts in by.values():
+        acts.sort(key=lambda a: a.start)  # type: ignore[arg-type,return-value]
+        for i, a in enumerate(acts):
+            if a.label != "fra":
+                continue
+            for b in acts[i + 1:]:
+                if b.start > a.end + max_gap_s:  # type: ignore[operator]
+                    break
+                if b.speaker != a.speaker and b.start > a.start and b.label != "bck":  # type: ignore[operator]
+                    out.add(a.id)
+                    break
+    return frozenset(out)
+
+
 def backchannel_act(a: Act) -> bool:
-    """An act MRDA tags as a backchannel (general tag ``b``) only: it takes no floor, so it interrupts nobody."""
+    """An act tagged as a backchannel only (MRDA general tag ``b``; AMI ``bck``): it takes no floor, so it interrupts
+    nobody."""
+    if a.corpus == "ami":
+        return a.label == "bck"
     return {g for g, _ in mrda_parts(a.label)} == {"b"}
 
 

@@ -25,6 +25,13 @@ Usage (from the repository root; about a minute)::
     python benchmarks/r50_cutoffs.py --split heldout --units turn --json benchmarks/results/r50_cutoffs_heldout_turns.json
     python benchmarks/r50_cutoffs.py --split dev --json benchmarks/results/r50_cutoffs_dev.json
     python benchmarks/r50_cutoffs.py --split dev --two-person 30 --json benchmarks/results/r50_cutoffs_pairs_dev.json
+    python benchmarks/r50_cutoffs.py --split dev --serial --json benchmarks/results/r51_cutoffs_serial_dev.json
+    python benchmarks/r50_cutoffs.py --corpus ami --split dev --json benchmarks/results/r51_cutoffs_ami_dev.json
+
+``--serial`` (round 51): each utterance that still runs when the next other speaker's starts ends there, as a Zoom or
+Teams transcript gives them (``train_cutoffs.serialise``); the dynamics then use the models' serial threshold.
+``--corpus ami`` (round 51): AMI's acts, with a fragment (``fra``) at a floor change as the proxy gold
+(``r49_interruptions.ami_cut_off_ids``). ``--min-probability 0`` counts every floor change (the base rate).
 
 ``--two-person 30``: the real two-person talk inside the meetings (stretches of ≥ 30 consecutive acts by exactly two
 speakers, as round 49's knowledge-flow check read them), the mentoring case; the pair figures count pairs of sessions
@@ -125,6 +132,9 @@ def talk_span(acts: list[Act], bridge_s: float = 10.0) -> float:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--split", default="heldout", choices=("heldout", "dev"))
+    ap.add_argument("--corpus", default="mrda", choices=("mrda", "ami"),
+                    help="ami (round 51, a second corpus, a proxy): gold = a fragment (fra) at a floor change "
+                         "(r49_interruptions.ami_cut_off_ids); the model was trained on MRDA only")
     ap.add_argument("--units", default="act", choices=("act", "turn"))
     ap.add_argument("--after-s", type=float, default=1.0, help="how late after a cut-off act its interrupter may start")
     ap.add_argument("--two-person", type=int, default=0, metavar="N",
@@ -148,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.time()
     rows: dict[str, list[dict]] = {s: [] for s in SYSTEMS}
     spans: dict[str, float] = {}
-    for name, acts in sorted(meetings("mrda", args.split).items()):
+    for name, acts in sorted(meetings(args.corpus, args.split).items()):
         sessions = {name: acts}
         if args.two_person:
             from r49_flow_validity import two_person_sessions
@@ -161,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
                 rows[system].append(row)
     result: dict[str, Any] = {
         "command": "python benchmarks/r50_cutoffs.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-        "commit": commit(), "date": dt.date.today().isoformat(), "split": args.split, "units": args.units, "serial": args.serial,
+        "commit": commit(), "date": dt.date.today().isoformat(), "corpus": args.corpus, "split": args.split, "units": args.units,
+        "serial": args.serial,
         "min_probability": args.min_probability,
         "models": None if args.models is None else args.models.name,
         "two_person": args.two_person}
