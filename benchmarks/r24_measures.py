@@ -766,6 +766,13 @@ def check_turns(C: Checks, x: dict[str, Any]) -> None:
         C.check("metrics.interruption_matrix", ms.get("interruptions") is None or
                 {k: dict(v) for k, v in mat.items()} == {k: dict(v) for k, v in (m.get("interruption_matrix") or {}).items()},
                 {"session": sid, "tool": m.get("interruption_matrix"), "docs": {k: dict(v) for k, v in mat.items()}})
+        # round 51: session.json keeps each interruption (interrupter, interrupted, the two utterances)
+        if ms.get("interruptions") is not None:
+            mine_events = sorted((x[0], x[1], x[3], x[4]) for x in extra["interruptions"])
+            tool_events = sorted((e["interrupter"], e["interrupted"], e["utterance_id"], e["interrupted_utterance_id"])
+                                 for e in m.get("interruption_events") or [])
+            C.check("metrics.interruption_events", mine_events == tool_events,
+                    {"session": sid, "tool": len(tool_events), "docs": len(mine_events)})
         if s.get("duration_s") is not None:
             C.check("session.duration_s is the input's duration_s", close(ms.get("duration_s"), s["duration_s"]),
                     {"session": sid, "input duration_s": s["duration_s"], "last utterance end": extra["last_end"],

@@ -284,3 +284,60 @@ def test_on_a_second_corpus_cut_offs_land_on_fragments() -> None:
             on, n = on + sum(i.interrupted_id in cut for i in found), n + len(found)
         res[rule] = on / n
     assert res["cutoff"] > 0.3 and res["cutoff"] > 2 * res["overlap"]
+
+
+# -- round 51: each counted interruption kept in session.json -------------------------------------------------------
+def test_each_counted_interruption_is_kept_with_its_probability(tmp_path: Path) -> None:
+    from sessionscope.model import InterruptionEvent, read_session_json, write_session_json
+
+    s = Session(id="s", participants=(Participant("a", "A"), Participant("b", "B")), utterances=tuple(HANGING),
+                language="en")
+    m = compute_metrics(s, CFG)
+    (e,) = m.interruption_events
+    assert (e.interrupter, e.interrupted, e.utterance_id, e.interrupted_utterance_id, e.start, e.successful) == \
+        ("b", "a", "b1", "a1", 2.6, True)
+    assert e.probability is not None and e.probability >= bundled_cutoff_models()["en"].threshold
+    # the overlap rule decides without a probability
+    over = s.evolve(utterances=(HANGING[0], U("b1", "b", "Sorry, can I just ask about the budget here?", 2.0, 6.0)))
+    (o,) = compute_metrics(over, DynamicsConfig(interruptions="overlap")).interruption_events
+    assert o.probability is None and o.utterance_id == "b1" and o.start == 2.0
+    # none where the counts are unknown: one speaker
+    one = Session(id="o", participants=(Participant("a", "A"),), utterances=(HANGING[0],), language="en")
+    assert compute_metrics(one, CFG).interruption_events == ()
+    # session.json keeps them, and one written before round 51 reads with none
+    path = write_session_json(s.evolve(metrics=m), tmp_path / "s" / "session.json")
+    assert read_session_json(path).metrics.interruption_events == (e,)  # type: ignore[union-attr]
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    del raw["metrics"]["interruption_events"]
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    assert read_session_json(path).metrics.interruption_events == ()  # type: ignore[union-attr]
+    assert isinstance(e, InterruptionEvent)
+
+
+def test_the_research_tables_list_each_interruption() -> None:
+    import sessionscope as ss
+
+    s = Session(id="s", participants=(Participant("a", "A"), Participant("b", "B")), utterances=tuple(HANGING),
+                language="en")
+    s = s.evolve(metrics=compute_metrics(s, CFG))
+    t = ss.frames(s)["interruptions"]
+    assert list(t["interrupter_id"]) == ["b"] and list(t["interrupted_utterance_id"]) == ["a1"]
+    assert t["successful"].dtype == bool and t["probability"].dtype == float and t["probability"].iloc[0] > 0.3
+
+
+def test_the_checklist_reads_the_interruptions_the_analysis_counted() -> None:
+    """A session analysed under the overlap rule keeps that rule's interruptions in its report's checklist, even
+    though the report's own default is the cut-off model (before round 51 the checklist counted them again)."""
+    from sessionscope.model import Role
+    from sessionscope.report.checklist import session_checklist
+
+    talk = [U("j1", "j", "So I have been thinking about the plan for the next quarter and what we do first", 0.0, 6.0),
+            U("s1", "s", "Right, and I think you should start with the budget.", 4.0, 9.0),
+            U("j2", "j", "Okay.", 9.5, 10.0)]
+    s = Session(id="s", participants=(Participant("j", "Jo", Role.JUNIOR), Participant("s", "Sam", Role.SENIOR)),
+                utterances=tuple(talk), language="en")
+    overlap = compute_metrics(s, DynamicsConfig(interruptions="overlap"))
+    assert [e.interrupted for e in overlap.interruption_events] == ["j"]
+    assert compute_metrics(s, CFG).interruption_events == ()  # the cut-off model: the junior finished the sentence
+    item = next(i for i in session_checklist(s.evolve(metrics=overlap)).items if i.item == "junior_spoke_freely")
+    assert "cut off 1 time" in item.measure

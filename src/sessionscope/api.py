@@ -324,6 +324,7 @@ FLOAT_COLUMNS: dict[str, tuple[str, ...]] = {
                  "speaker_mapping_confidence", "speaker_mapping_margin"),
     "utterances": ("start_s", "end_s", "confidence"),
     "turns": ("start_s", "end_s"),
+    "interruptions": ("start_s", "probability"),
     "topic_segments": ("start_s", "end_s", "confidence"),
     "recommendations": ("start_s", "confidence"),
     "action_items": ("start_s", "confidence"),
@@ -335,6 +336,7 @@ FLOAT_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 BOOL_COLUMNS: dict[str, tuple[str, ...]] = {
     "sessions": ("timed", "speakers_guessed", "speaker_times_from_audio"),
+    "interruptions": ("successful",),
     "recommendations": ("to_check", "procedure", "request"),
     "action_items": ("to_check", "in_meeting"),
     "questions": ("answered", "to_check", "confirmation_tag"),

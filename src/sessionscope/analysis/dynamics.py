@@ -23,7 +23,7 @@ from sessionscope.analysis import intervals as iv
 from sessionscope.analysis.questions import session_questions, spoken_backchannel
 from sessionscope.config import Config, DynamicsConfig
 from sessionscope.io._common import SERIAL_CUE_FORMATS
-from sessionscope.model import DominanceWindow, Metrics, Session, Turn, Utterance
+from sessionscope.model import DominanceWindow, InterruptionEvent, Metrics, Session, Turn, Utterance
 from sessionscope.text import spoken_tokens
 
 TIME_MEASURES = (
@@ -453,6 +453,7 @@ def compute_metrics(session: Session, cfg: DynamicsConfig) -> Metrics:
     }
     windows: list[DominanceWindow] = []
     matrix: dict[str, dict[str, int]] = {}
+    events: tuple[InterruptionEvent, ...] = ()
     if timed:
         per_speaker = {p: iv.merge((u.start, u.end) for u in utts if u.speaker == p) for p in pids}  # type: ignore[misc]
         talk = {p: iv.total(per_speaker[p]) for p in pids}
@@ -466,7 +467,13 @@ def compute_metrics(session: Session, cfg: DynamicsConfig) -> Metrics:
         from sessionscope.analysis.cutoffs import utterances_language
 
         # the language the report will speak (guessed from the text when the session has none yet)
-        inter = find_interruptions(utts, cfg, utterances_language(session.utterances, session.language))
+        found = interruptions(utts, cfg, utterances_language(session.utterances, session.language))
+        inter = [(i.interrupter, i.interrupted, i.successful, i.utterance_id) for i in found]
+        start_of = {u.id: u.start for u in utts}
+        events = tuple(sorted((InterruptionEvent(
+            i.interrupter, i.interrupted, i.utterance_id, i.interrupted_id, start_of.get(i.utterance_id), i.successful,
+            None if i.probability is None else round(float(i.probability), 4)) for i in found),
+            key=lambda e: (e.start if e.start is not None else 0.0, e.utterance_id)))
         for who, whom, _ok, _uid in inter:
             matrix.setdefault(who, {}).setdefault(whom, 0)
             matrix[who][whom] += 1
@@ -538,6 +545,7 @@ def compute_metrics(session: Session, cfg: DynamicsConfig) -> Metrics:
     return Metrics(
         participants=part, session=sess, turns=tuple(turns), dominance_windows=tuple(windows),
         interruption_matrix=matrix, unavailable=unavailable,
+        interruption_events=() if "session.interruptions" in unavailable else events,
     )
 
 

@@ -5,6 +5,7 @@ from sessionscope.model.annotations import (
     DataQuality,
     DominanceWindow,
     Flag,
+    InterruptionEvent,
     KeyPoint,
     KnowledgeFlow,
     Metrics,
@@ -28,7 +29,7 @@ from sessionscope.model.serialize import (
 from sessionscope.model.types import Participant, Role, Session, Utterance, Word
 
 __all__ = [
-    "ActionItem", "DataQuality", "DominanceWindow", "Flag", "KeyPoint", "KnowledgeFlow",
+    "ActionItem", "DataQuality", "DominanceWindow", "Flag", "InterruptionEvent", "KeyPoint", "KnowledgeFlow",
     "Metrics", "ModeSpan", "Participant", "Problem", "Provenance", "STAGE_STATUSES", "StageRun", "StageStatus", "record_stage_run", "Question", "Recommendation", "Role", "Session",
     "TopicSegment", "Topics", "Turn", "Utterance", "Word", "SCHEMA_VERSION", "json_schema",
     "read_session_json", "session_from_dict", "session_to_dict", "write_session_json",

@@ -26,6 +26,24 @@ class DominanceWindow:
 
 
 @dataclass(frozen=True, slots=True)
+class InterruptionEvent:
+    """One interruption the dynamics counted (docs/metrics.md, *Interruptions*): ``interrupter``'s utterance
+    ``utterance_id``, starting at ``start``, cut off ``interrupted``'s utterance ``interrupted_utterance_id``.
+
+    ``successful``: the interrupted speaker stopped before the interrupter did. ``probability``: the cut-off model's
+    (round 51: docs/metrics.md gives the share of right ones by band, measured on MRDA and AMI), ``None`` where the
+    overlap rule decided (``dynamics.interruptions: overlap``, or a pair without words)."""
+
+    interrupter: str
+    interrupted: str
+    utterance_id: str
+    interrupted_utterance_id: str
+    start: Optional[float]
+    successful: bool
+    probability: Optional[float] = None
+
+
+@dataclass(frozen=True, slots=True)
 class Turn:
     """Consecutive utterances of one speaker merged across short gaps."""
 
@@ -52,6 +70,9 @@ class Metrics:
     dominance_windows: tuple[DominanceWindow, ...] = ()
     interruption_matrix: dict[str, dict[str, int]] = field(default_factory=dict)
     unavailable: tuple[str, ...] = ()
+    #: each counted interruption, in time order (round 51; empty where the counts are unavailable, and in a
+    #: session.json written before: the counts and the matrix were all it held)
+    interruption_events: tuple[InterruptionEvent, ...] = ()
 
 
 # -- topics ----------------------------------------------------------------------------

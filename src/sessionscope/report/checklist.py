@@ -276,8 +276,15 @@ def _junior_spoke_freely(c: _Ctx) -> CheckItem:
     # a cue file without one overlap (Zoom's transcript) cannot show a cut-off: not "cut off 0 times"
     unseen = s.metrics is not None and "session.interruptions" in s.metrics.unavailable
     seen = s.timed and not unseen
-    cut = [uid for _w, v, ok, uid in find_interruptions(s.utterances, c.dynamics, s.language) if v == junior and ok] \
-        if seen else []
+    ms = s.metrics
+    ids = {u.id for u in s.utterances}
+    if seen and ms is not None and (ms.interruption_events or ms.session.get("interruptions") == 0) and all(
+            e.utterance_id in ids and e.interrupted_utterance_id in ids for e in ms.interruption_events):
+        # what the analysis counted (round 51: session.json keeps each interruption)
+        cut = [e.utterance_id for e in ms.interruption_events if e.interrupted == junior and e.successful]
+    else:  # a session.json written before round 51: counted again with the report's settings
+        cut = [uid for _w, v, ok, uid in find_interruptions(s.utterances, c.dynamics, s.language)
+               if v == junior and ok] if seen else []
     per_hour = len(cut) / (span / 3600) if span and seen else None
     free = share >= c.cfg.checklist_min_junior_talk_share
     # one cut-off never fails the item: in a short session a single one is a high hourly rate

@@ -1,7 +1,7 @@
 """Tidy research tables: one row per entity, one column per variable (Wickham 2014).
 
 :func:`session_tables` flattens sessions into pandas DataFrames — sessions,
-participants, utterances, turns, topic segments, recommendations, action items,
+participants, utterances, turns, interruptions, topic segments, recommendations, action items,
 questions, problems, flags, metrics (long format: one row per measure) and knowledge flows — keyed by
 ``session_id`` (and ``participant_id``) so they join without guessing. Column meanings
 are in ``docs/data_dictionary.md``; a test keeps the dictionary and the columns in sync
@@ -38,6 +38,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "utterances": ("session_id", "utterance_id", "index", "participant_id", "role", "start_s", "end_s", "text",
                    "n_words", "confidence", "flags", "topic_area"),
     "turns": ("session_id", "turn_index", "participant_id", "role", "start_s", "end_s", "n_words", "n_utterances"),
+    "interruptions": ("session_id", "start_s", "interrupter_id", "interrupter_role", "interrupted_id", "interrupted_role",
+                      "utterance_id", "interrupted_utterance_id", "successful", "probability"),
     "topic_segments": ("session_id", "segment_index", "area", "mode", "start_s", "end_s", "n_utterances",
                        "initiator_id", "initiator_role", "confidence"),
     "recommendations": ("session_id", "recommendation_id", "utterance_id", "start_s", "giver_id", "giver_role",
@@ -220,6 +222,12 @@ def _rows(sessions: Sequence[Session]) -> dict[str, list[dict[str, Any]]]:
             out["turns"] += [{"session_id": s.id, "turn_index": t.index, "participant_id": t.speaker,
                               "role": roles.get(t.speaker), "start_s": t.start, "end_s": t.end, "n_words": t.words,
                               "n_utterances": len(t.utterance_ids)} for t in s.metrics.turns]
+            out["interruptions"] += [{
+                "session_id": s.id, "start_s": e.start, "interrupter_id": e.interrupter,
+                "interrupter_role": roles.get(e.interrupter), "interrupted_id": e.interrupted,
+                "interrupted_role": roles.get(e.interrupted), "utterance_id": e.utterance_id,
+                "interrupted_utterance_id": e.interrupted_utterance_id, "successful": e.successful,
+                "probability": e.probability} for e in s.metrics.interruption_events]
             for pid, measures in s.metrics.participants.items():
                 out["metrics"] += [{"session_id": s.id, "pair_id": s.pair_id, "participant_id": pid,
                                     "role": roles.get(pid), "metric": k, "value": _num(v),
