@@ -241,7 +241,8 @@ def cutoff_words(text: str) -> list[str]:
             if not t.endswith("-") and any(c.isalnum() for c in t)]
 
 
-def cut_offs(utts: list[dict[str, Any]], cfg: dict[str, Any], language: Optional[str]) -> list[tuple]:
+def cut_offs(utts: list[dict[str, Any]], cfg: dict[str, Any], language: Optional[str], *,
+             recorded: bool = False) -> list[tuple]:
     """docs *Interruptions* (``interruptions: cutoff``): each floor change scored by the bundled model's weights
     (the JSON is read as data; the features are computed here as the docs define them)."""
     if not _CUTOFF_MODELS:
@@ -254,7 +255,8 @@ def cut_offs(utts: list[dict[str, Any]], cfg: dict[str, Any], language: Optional
     for u in sorted(utts, key=lambda u: u["start"]):
         overlap = overlap or any(e > u["start"] for spk, e in reach.items() if spk != u["speaker"])
         reach[u["speaker"]] = max(reach.get(u["speaker"], u["end"]), u["end"])
-    serial = len(reach) >= 2 and not overlap
+    # ... in an imported transcript: a recording's speaker times can show overlap, and are never serial
+    serial = len(reach) >= 2 and not overlap and not recorded
     default = model["threshold_serial"] if serial and model.get("threshold_serial") is not None else model["threshold"]
     thr = default if cfg.get("interruption_min_probability") is None else cfg["interruption_min_probability"]
     gap_s = cfg["interruption_max_gap_s"]
@@ -361,7 +363,7 @@ def recompute(s: dict[str, Any], cfg: dict[str, Any]) -> tuple[dict[str, dict[st
         # inside another speaker's A, overlap >= min; the A that runs longest; successful when A ends before B
         inter = []
         if cfg.get("interruptions", "overlap") == "cutoff":  # round 50: cut-offs
-            inter = cut_offs(utts, cfg, s.get("language"))
+            inter = cut_offs(utts, cfg, s.get("language"), recorded=bool((s.get("quality") or {}).get("asr_model")))
         else:
             for b, cands in cut_into(utts, cfg):
                 if cands:

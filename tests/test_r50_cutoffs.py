@@ -341,3 +341,19 @@ def test_the_checklist_reads_the_interruptions_the_analysis_counted() -> None:
     assert compute_metrics(s, CFG).interruption_events == ()  # the cut-off model: the junior finished the sentence
     item = next(i for i in session_checklist(s.evolve(metrics=overlap)).items if i.item == "junior_spoke_freely")
     assert "cut off 1 time" in item.measure
+
+
+def test_a_recording_without_overlap_is_not_read_as_a_caption_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A recording's speaker times can show overlap, so a session of one without any keeps the first threshold; the
+    same utterances imported from a caption file take the serial one."""
+    import sessionscope.analysis.cutoffs as cutoffs
+    from sessionscope.model import DataQuality
+
+    flat = CutoffModel(weights={}, bias=0.0, threshold=0.6, lexical=True, threshold_serial=0.4)
+    monkeypatch.setattr(cutoffs, "bundled_cutoff_models", lambda path=None: {"en": flat, "timing": flat})
+    s = Session(id="s", participants=(Participant("a", "A"), Participant("b", "B")), utterances=tuple(SERIAL),
+                language="en")
+    assert compute_metrics(s, CFG).session["interruptions"] == 1
+    recorded = s.evolve(quality=DataQuality(asr_model="tiny.en"))
+    assert compute_metrics(recorded, CFG).session["interruptions"] == 0
+    assert interruptions(SERIAL, CFG, "en", serial=False) == []

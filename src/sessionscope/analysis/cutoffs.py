@@ -164,12 +164,13 @@ def never_overlap(utterances: Sequence[Utterance]) -> bool:
     return len({u.speaker for u in timed}) >= 2 and not any_overlap(timed)
 
 
-def threshold_for(model: CutoffModel, utterances: Sequence[Utterance]) -> float:
-    """The model's threshold for these utterances: ``threshold_serial`` when no two speakers overlap
-    (:func:`never_overlap`) and the model has one, else ``threshold``."""
-    if model.threshold_serial is not None and never_overlap(utterances):
-        return model.threshold_serial
-    return model.threshold
+def threshold_for(model: CutoffModel, utterances: Sequence[Utterance], serial: Optional[bool] = None) -> float:
+    """The model's threshold for these utterances: ``threshold_serial`` when they are serial and the model has one,
+    else ``threshold``. ``serial``: ``None`` = when no two speakers overlap (:func:`never_overlap`); a recording's
+    speaker times, which can show overlap, are never serial (``False``: its lack of overlap is a finding)."""
+    if serial is None:
+        serial = never_overlap(utterances)
+    return model.threshold_serial if serial and model.threshold_serial is not None else model.threshold
 
 
 @dataclass(frozen=True)

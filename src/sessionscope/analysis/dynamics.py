@@ -278,7 +278,7 @@ class Interruption(NamedTuple):
 
 
 def interruptions(utterances: Sequence[Utterance], cfg: DynamicsConfig,
-                  language: Optional[str] = None) -> list[Interruption]:
+                  language: Optional[str] = None, *, serial: Optional[bool] = None) -> list[Interruption]:
     """The interruptions of a session, by ``cfg.interruptions`` (docs/metrics.md, *Interruptions*).
 
     ``"cutoff"`` (default, round 50): each floor change (B, not a backchannel, starts while A, another speaker's
@@ -288,8 +288,10 @@ def interruptions(utterances: Sequence[Utterance], cfg: DynamicsConfig,
     its report will be, Cyrillic or Latin text) gives it at least
     ``interruption_min_probability`` (default: the model's threshold); an utterance is cut off once (the likeliest of
     its floor changes counts). A pair in which either utterance has no words keeps the overlap rule (as that rule
-    counts it). ``"overlap"`` (until round 49): B starts strictly inside A, the two overlap for
-    at least ``interruption_min_overlap_s``, and B is not a backchannel."""
+    counts it). In a transcript whose utterances never overlap (a Zoom or Teams caption file: ``serial``, by default
+    when no two speakers overlap; a recording's are never serial) the model's serial threshold applies (round 51:
+    :func:`~sessionscope.analysis.cutoffs.threshold_for`). ``"overlap"`` (until round 49): B starts strictly inside A,
+    the two overlap for at least ``interruption_min_overlap_s``, and B is not a backchannel."""
     timed = [u for u in utterances if u.timed]
     floor = [not backchannel(u, cfg) for u in timed]
     if cfg.interruptions == "overlap":
@@ -305,7 +307,8 @@ def interruptions(utterances: Sequence[Utterance], cfg: DynamicsConfig,
     )
 
     model = model_for(utterances_language(utterances, language), bundled_cutoff_models())
-    thr = threshold_for(model, timed) if cfg.interruption_min_probability is None else cfg.interruption_min_probability
+    thr = threshold_for(model, timed, serial) if cfg.interruption_min_probability is None \
+        else cfg.interruption_min_probability
     out: list[Interruption] = []
     for fc in floor_changes(timed, floor, cfg.interruption_max_gap_s):
         a, b = fc.a, fc.b
@@ -351,12 +354,12 @@ def _overlap_interruptions(timed: Sequence[Utterance], floor: Sequence[bool], cf
     return out
 
 
-def find_interruptions(utterances: Sequence[Utterance], cfg: DynamicsConfig,
-                       language: Optional[str] = None) -> list[tuple[str, str, bool, str]]:
+def find_interruptions(utterances: Sequence[Utterance], cfg: DynamicsConfig, language: Optional[str] = None, *,
+                       serial: Optional[bool] = None) -> list[tuple[str, str, bool, str]]:
     """Interruptions as (interrupter, interrupted, successful, utterance id of the interrupter's utterance); see
     :func:`interruptions`."""
     return [(i.interrupter, i.interrupted, i.successful, i.utterance_id)
-            for i in interruptions(utterances, cfg, language)]
+            for i in interruptions(utterances, cfg, language, serial=serial)]
 
 
 # -- windowed dominance ---------------------------------------------------------------
@@ -467,7 +470,10 @@ def compute_metrics(session: Session, cfg: DynamicsConfig) -> Metrics:
         from sessionscope.analysis.cutoffs import utterances_language
 
         # the language the report will speak (guessed from the text when the session has none yet)
-        found = interruptions(utts, cfg, utterances_language(session.utterances, session.language))
+        # a recording's speaker times can show overlap: never read as a caption file's (round 51)
+        recorded = session.quality is not None and session.quality.asr_model is not None
+        found = interruptions(utts, cfg, utterances_language(session.utterances, session.language),
+                              serial=False if recorded else None)
         inter = [(i.interrupter, i.interrupted, i.successful, i.utterance_id) for i in found]
         start_of = {u.id: u.start for u in utts}
         events = tuple(sorted((InterruptionEvent(

@@ -283,7 +283,9 @@ def _junior_spoke_freely(c: _Ctx) -> CheckItem:
         # what the analysis counted (round 51: session.json keeps each interruption)
         cut = [e.utterance_id for e in ms.interruption_events if e.interrupted == junior and e.successful]
     else:  # a session.json written before round 51: counted again with the report's settings
-        cut = [uid for _w, v, ok, uid in find_interruptions(s.utterances, c.dynamics, s.language)
+        recorded = s.quality is not None and s.quality.asr_model is not None
+        cut = [uid for _w, v, ok, uid in find_interruptions(s.utterances, c.dynamics, s.language,
+                                                            serial=False if recorded else None)
                if v == junior and ok] if seen else []
     per_hour = len(cut) / (span / 3600) if span and seen else None
     free = share >= c.cfg.checklist_min_junior_talk_share
