@@ -1,7 +1,7 @@
 """Is a counted interruption's probability a measured confidence? Precision by probability band (round 51).
 
 Each interruption the cut-off model counts carries the model's probability (``session.json``:
-``metrics.interruptions[].probability``). This scores them by band against the annotations, through
+``metrics.interruption_events[].probability``). This scores them by band against the annotations, through
 ``analysis.dynamics.interruptions`` with the default settings, act by act, as ``r50_cutoffs.py`` reads the meetings:
 MRDA (an act marked ``%-`` is cut off) and AMI (a fragment at a floor change, the proxy of
 ``r49_interruptions.ami_cut_off_ids``), as recorded and made serial (``train_cutoffs.serialise``: the serial

@@ -273,7 +273,8 @@ def _junior_spoke_freely(c: _Ctx) -> CheckItem:
         # separation's, not a finding about how freely the junior spoke
         return CheckItem("junior_spoke_freely", CANT_TELL, "junior talk share", round(float(share), 4),
                          c.cfg.checklist_min_junior_talk_share, reason=ONE_VOICE_REASON)
-    # a cue file without one overlap (Zoom's transcript) cannot show a cut-off: not "cut off 0 times"
+    # a cue file without one overlap (Zoom's transcript) under the overlap rule cannot show a cut-off: not "cut off 0
+    # times" (the cut-off model, the default since round 51, counts its cut-offs from the words and pauses)
     unseen = s.metrics is not None and "session.interruptions" in s.metrics.unavailable
     seen = s.timed and not unseen
     ms = s.metrics
