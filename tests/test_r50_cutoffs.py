@@ -357,3 +357,28 @@ def test_a_recording_without_overlap_is_not_read_as_a_caption_file(monkeypatch: 
     recorded = s.evolve(quality=DataQuality(asr_model="tiny.en"))
     assert compute_metrics(recorded, CFG).session["interruptions"] == 0
     assert interruptions(SERIAL, CFG, "en", serial=False) == []
+
+
+def test_the_session_report_lists_each_interruption() -> None:
+    """Round 51: the report says when each counted interruption happened, who took the floor, who was cut off, where
+    they stopped and how likely it is a cut-off; a session without one has no such section."""
+    from sessionscope.report.session_html import render_session_html
+    from sessionscope.report.session_md import render_session_markdown
+
+    long = U("a1", "a", "So what I wanted to say about the plan for the coming quarter is that the", 0.0, 3.0)
+    s = Session(id="s", participants=(Participant("a", "Anna"), Participant("b", "Boris")),
+                utterances=(long, HANGING[1]), language="en")
+    s = s.evolve(metrics=compute_metrics(s, CFG))
+    (e,) = s.metrics.interruption_events  # type: ignore[union-attr]
+    md = render_session_markdown(s)
+    row = next(ln for ln in md.splitlines() if ln.startswith("| 0:03 |"))  # 2.6 s
+    assert "| Boris | Anna | …about the plan for the coming quarter is that the |" in row
+    assert row.endswith(f"| {100 * e.probability:.0f} % |")
+    assert "## Interruptions" in md and "measured on English meetings" in md
+    assert 'id="interruptions"' in render_session_html(s, charts=False)
+    ru = render_session_markdown(s.evolve(language="ru"))
+    assert "## Перебивания" in ru and "Кого перебили" in ru
+    calm = s.evolve(utterances=(U("a1", "a", "That is the plan.", 0.0, 3.0), U("b1", "b", "Good.", 3.5, 4.0)))
+    calm = calm.evolve(metrics=compute_metrics(calm, CFG))
+    assert "## Interruptions" not in render_session_markdown(calm)
+    assert 'id="interruptions"' not in render_session_html(calm, charts=False)

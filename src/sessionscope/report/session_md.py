@@ -140,8 +140,8 @@ def render_view_markdown(view: ReportView) -> str:
                                else "")) for p in view.participants),
             ""]
     for sec in view.sections:
-        if sec.key == "problems" and not sec.rows:
-            continue  # an optional section: only shown when the stage found problems
+        if sec.key in ("problems", "interruptions") and not sec.rows:
+            continue  # optional sections: only shown when the stage found problems, or counted interruptions
         lines += _section(sec, view)
     lines += ["---", "", f"_{_cell(view.footer)}_", ""]
     return "\n".join(lines)

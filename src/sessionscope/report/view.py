@@ -618,6 +618,29 @@ def _questions(session: Session, t: Translator, names: _Names) -> Section:
     return _without_empty_at(sec, t)
 
 
+#: words of the interrupted utterance shown where its speaker stopped
+CUT_OFF_WORDS = 10
+
+
+def _interruptions(session: Session, t: Translator, names: _Names) -> Section:
+    """Each interruption the dynamics counted (``metrics.interruption_events``, round 51): when, who took the floor,
+    who was cut off, the last words they said, and the cut-off model's probability (optional section: shown when there
+    are some)."""
+    sec = Section("interruptions", t("sec_interruptions"), columns=[
+        t("at"), t("interrupter"), t("interrupted_speaker"), t("cut_off_words"), t("likelihood")])
+    events = session.metrics.interruption_events if session.metrics else ()
+    text = {u.id: u.text for u in session.utterances}
+    for e in events:
+        words = text.get(e.interrupted_utterance_id, "").split()
+        tail = " ".join(words[-CUT_OFF_WORDS:])
+        sec.rows.append([_at(e.start), names(e.interrupter), names(e.interrupted),
+                         ("…" if len(words) > CUT_OFF_WORDS else "") + tail,
+                         t.pct(e.probability) if e.probability is not None else "–"])
+    if sec.rows:
+        sec.sentences.append(t("interruptions_note"))
+    return _without_empty_at(sec, t)
+
+
 def _problems(session: Session, t: Translator, names: _Names) -> Section:
     sec = Section("problems", t("sec_problems"), columns=[t("raised_by"), t("problem"), t("area"), t("at")])
     whole = WholeText(session)
@@ -888,6 +911,7 @@ def build_view(session: Session, *, redacted: bool = False, cfg: Optional[Report
         _checklist(session, t),
         _actions(session, t, names),
         _questions(session, t, names),
+        _interruptions(session, t, names),
         _problems(session, t, names),
         _flags(session, t),
         _quality(session, t),
