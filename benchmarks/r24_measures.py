@@ -275,6 +275,8 @@ def cut_offs(utts: list[dict[str, Any]], cfg: dict[str, Any], language: Optional
             if a["end"] > b["start"] and min(a["end"], b["end"]) - b["start"] >= cfg["interruption_min_overlap_s"]:
                 out.append((b["speaker"], a["speaker"], a["end"] < b["end"], b["id"], a["id"], None))
             continue
+        if not model["lexical"] and (a["text"] or "").rstrip().endswith(("?", "？")):
+            continue  # round 51: outside English an utterance asked to its "?" is never cut off
         nxt = [u["start"] for u in utts if u["speaker"] == a["speaker"] and u["start"] >= a["end"] - 0.01
                and u["start"] > a["start"]]
         resume = min(nxt) - a["end"] if nxt else math.inf

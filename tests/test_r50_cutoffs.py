@@ -382,3 +382,21 @@ def test_the_session_report_lists_each_interruption() -> None:
     calm = calm.evolve(metrics=compute_metrics(calm, CFG))
     assert "## Interruptions" not in render_session_markdown(calm)
     assert 'id="interruptions"' not in render_session_html(calm, charts=False)
+
+
+def test_outside_english_a_question_asked_to_its_end_is_never_cut_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Round 51: the timing model reads no words, so «…а вы как?» (a finished question ending on a function word)
+    scored like a sentence left hanging; it is skipped. The English model reads the last words and is not guarded."""
+    import sessionscope.analysis.cutoffs as cutoffs
+
+    flat = CutoffModel(weights={}, bias=0.0, threshold=0.4, lexical=False)
+    lexical = CutoffModel(weights={}, bias=0.0, threshold=0.4, lexical=True)
+    monkeypatch.setattr(cutoffs, "bundled_cutoff_models", lambda path=None: {"en": lexical, "timing": flat})
+    asked = [U("a1", "a", "Ну, у меня всё наконец-то получилось, а вы как?", 0.0, 3.0),
+             U("b1", "b", "Да я тоже неплохо, спасибо.", 3.2, 5.0)]
+    hanging = [U("a1", "a", "Ну, у меня всё наконец-то получилось, а вы как", 0.0, 3.0), asked[1]]
+    assert interruptions(asked, CFG, "ru") == []
+    assert [i.interrupted for i in interruptions(hanging, CFG, "ru")] == ["a"]
+    assert [i.interrupted for i in interruptions(asked, CFG, "en")] == ["a"]  # the English model: not guarded
+    monkeypatch.setattr(cutoffs, "TIMING_QUESTION_GUARD", False)
+    assert [i.interrupted for i in interruptions(asked, CFG, "ru")] == ["a"]

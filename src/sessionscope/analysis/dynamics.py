@@ -288,7 +288,8 @@ def interruptions(utterances: Sequence[Utterance], cfg: DynamicsConfig,
     its report will be, Cyrillic or Latin text) gives it at least
     ``interruption_min_probability`` (default: the model's threshold); an utterance is cut off once (the likeliest of
     its floor changes counts). A pair in which either utterance has no words keeps the overlap rule (as that rule
-    counts it). In a transcript whose utterances never overlap (a Zoom or Teams caption file: ``serial``, by default
+    counts it). Outside English an utterance that ends with "?" is never cut off (round 51). In a transcript whose
+    utterances never overlap (a Zoom or Teams caption file: ``serial``, by default
     when no two speakers overlap; a recording's are never serial) the model's serial threshold applies (round 51:
     :func:`~sessionscope.analysis.cutoffs.threshold_for`). ``"overlap"`` (until round 49): B starts strictly inside A,
     the two overlap for at least ``interruption_min_overlap_s``, and B is not a backchannel."""
@@ -297,8 +298,10 @@ def interruptions(utterances: Sequence[Utterance], cfg: DynamicsConfig,
     if cfg.interruptions == "overlap":
         return _overlap_interruptions(timed, floor, cfg)
     from sessionscope.analysis.cutoffs import (
+        TIMING_QUESTION_GUARD,
         bundled_cutoff_models,
         cutoff_features,
+        ends_asked,
         feature_words,
         floor_changes,
         model_for,
@@ -317,6 +320,8 @@ def interruptions(utterances: Sequence[Utterance], cfg: DynamicsConfig,
             if a.end > b.start and min(a.end, b.end) - b.start >= cfg.interruption_min_overlap_s:  # type: ignore[operator,type-var]
                 out.append(Interruption(b.speaker, a.speaker, a.end < b.end, b.id, a.id, None))  # type: ignore[operator]
             continue
+        if not model.lexical and TIMING_QUESTION_GUARD and ends_asked(a.text):
+            continue  # the timing model reads no words: a question asked to its "?" was finished (round 51)
         p = model.probability(cutoff_features(a, b, a_next_start=fc.a_next_start, lexical=model.lexical,
                                               a_words=wa, b_words=wb))
         if p >= thr:
