@@ -400,3 +400,14 @@ def test_outside_english_a_question_asked_to_its_end_is_never_cut_off(monkeypatc
     assert [i.interrupted for i in interruptions(asked, CFG, "en")] == ["a"]  # the English model: not guarded
     monkeypatch.setattr(cutoffs, "TIMING_QUESTION_GUARD", False)
     assert [i.interrupted for i in interruptions(asked, CFG, "ru")] == ["a"]
+
+
+def test_the_convokit_export_marks_who_cut_off_whom() -> None:
+    from sessionscope.report.convokit import corpus_records
+
+    s = Session(id="s", participants=(Participant("a", "A"), Participant("b", "B")), utterances=tuple(HANGING),
+                language="en")
+    s = s.evolve(metrics=compute_metrics(s, CFG))
+    by = {u["id"]: u["meta"] for u in corpus_records([s])["utterances"]}
+    assert by["s:b1"]["interrupts"] == "s:a1" and by["s:b1"]["interruption_probability"] > 0.3
+    assert by["s:a1"]["is_cut_off"] and not by["s:b1"]["is_cut_off"] and by["s:a1"]["interrupts"] is None

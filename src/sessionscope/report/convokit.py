@@ -73,6 +73,9 @@ def corpus_records(sessions: Iterable[Session]) -> dict[str, Any]:
         acts = {a.utterance_id for a in s.tasks}
         moves = {a.utterance_id for a in s.action_items if a.in_meeting}  # "I'll draw it on the whiteboard"
         qs = {q.utterance_id for q in s.questions}
+        # round 51: the interruptions the dynamics counted (metrics.interruption_events)
+        cuts = {e.utterance_id: e for e in (s.metrics.interruption_events if s.metrics else ())}
+        cut_off = {e.interrupted_utterance_id for e in cuts.values()}
         # an item detected with low confidence: researchers can leave it out or check it
         check = {x.utterance_id for x in (*s.recommendations, *s.action_items, *s.questions) if x.to_check}  # type: ignore[attr-defined]  # all three have both
         for p in s.participants:
@@ -93,7 +96,10 @@ def corpus_records(sessions: Iterable[Session]) -> dict[str, Any]:
                          "topic_area": area_of.get(u.id), "is_recommendation": u.id in recs, "is_procedure_suggestion": u.id in procedure,
                          "is_help_request": u.id in requests,
                          "is_action_item": u.id in acts, "is_in_meeting_move": u.id in moves, "is_question": u.id in qs, "to_check": u.id in check,
-                         "confidence": u.confidence, "flags": list(u.flags)},
+                         "confidence": u.confidence, "flags": list(u.flags),
+                         "interrupts": f"{s.id}:{cuts[u.id].interrupted_utterance_id}" if u.id in cuts else None,
+                         "interruption_probability": cuts[u.id].probability if u.id in cuts else None,
+                         "is_cut_off": u.id in cut_off},
                 "vectors": [],
             })
             previous = uid
