@@ -411,3 +411,23 @@ def test_the_convokit_export_marks_who_cut_off_whom() -> None:
     by = {u["id"]: u["meta"] for u in corpus_records([s])["utterances"]}
     assert by["s:b1"]["interrupts"] == "s:a1" and by["s:b1"]["interruption_probability"] > 0.3
     assert by["s:a1"]["is_cut_off"] and not by["s:b1"]["is_cut_off"] and by["s:a1"]["interrupts"] is None
+
+
+def test_the_reports_least_likely_interruptions_are_marked_to_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under ``report.interruption_check_below`` (0.5: a third of those at 0.35–0.5 are cut-offs on MRDA dev) a listed
+    interruption is marked to check; the counts keep it."""
+    import sessionscope.analysis.cutoffs as cutoffs
+    from sessionscope.config import ReportConfig
+    from sessionscope.report.session_md import render_session_markdown
+
+    flat = CutoffModel(weights={}, bias=-0.2, threshold=0.3, lexical=True)  # p = 0.45 for every floor change
+    monkeypatch.setattr(cutoffs, "bundled_cutoff_models", lambda path=None: {"en": flat, "timing": flat})
+    s = Session(id="s", participants=(Participant("a", "Anna"), Participant("b", "Boris")), utterances=tuple(HANGING),
+                language="en")
+    s = s.evolve(metrics=compute_metrics(s, CFG))
+    assert s.metrics is not None and s.metrics.session["interruptions"] == 1
+    md = render_session_markdown(s)
+    row = next(ln for ln in md.splitlines() if ln.startswith("| 0:03 |"))
+    assert "that the **to check** | 45 % |" in row and "Rows marked “to check” (under 50 %)" in md
+    plain = render_session_markdown(s, cfg=ReportConfig(interruption_check_below=None))
+    assert "**to check**" not in next(ln for ln in plain.splitlines() if ln.startswith("| 0:03 |"))

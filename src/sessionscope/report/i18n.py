@@ -49,6 +49,9 @@ EN: dict[str, str] = {
                            "finishing: a cut-off, read from the timing and the words (docs/metrics.md). Likelihood is "
                            "the model's probability, measured on English meetings: a third to a half of those under 50 % "
                            "were cut-offs, about half at 50–70 %, seven in ten from 70 %."),
+    "interruptions_to_check_note": ("Rows marked “to check” (under {below}) are more likely wrong than right; the "
+                                    "interruption counts include them, as the count closest to the annotators' on "
+                                    "real meetings does."),
     "interrupter": "Took the floor",
     "interrupted_speaker": "Cut off",
     "cut_off_words": "Where the speaker stopped",
@@ -342,6 +345,8 @@ RU: dict[str, str] = {
                            "перебивание, распознанное по времени и словам (docs/metrics.md). Вероятность — оценка "
                            "модели, проверенная на английских совещаниях: перебиваниями оказалась от трети до половины "
                            "случаев ниже 50 %, около половины с 50–70 % и семь из десяти от 70 %."),
+    "interruptions_to_check_note": ("Строки с пометкой «проверить» (ниже {below}) скорее ошибочны, чем верны; в числе "
+                                    "перебиваний они учтены: так это число ближе всего к разметке реальных совещаний."),
     "interrupter": "Взял(а) слово",
     "interrupted_speaker": "Кого перебили",
     "cut_off_words": "На чём остановился(ась)",

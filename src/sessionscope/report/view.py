@@ -622,10 +622,10 @@ def _questions(session: Session, t: Translator, names: _Names) -> Section:
 CUT_OFF_WORDS = 10
 
 
-def _interruptions(session: Session, t: Translator, names: _Names) -> Section:
+def _interruptions(session: Session, t: Translator, names: _Names, below: Optional[float] = None) -> Section:
     """Each interruption the dynamics counted (``metrics.interruption_events``, round 51): when, who took the floor,
     who was cut off, the last words they said, and the cut-off model's probability (optional section: shown when there
-    are some)."""
+    are some). Those under ``below`` (``report.interruption_check_below``) are marked to check; the counts keep them."""
     sec = Section("interruptions", t("sec_interruptions"), columns=[
         t("at"), t("interrupter"), t("interrupted_speaker"), t("cut_off_words"), t("likelihood")])
     events = session.metrics.interruption_events if session.metrics else ()
@@ -633,11 +633,16 @@ def _interruptions(session: Session, t: Translator, names: _Names) -> Section:
     for e in events:
         words = text.get(e.interrupted_utterance_id, "").split()
         tail = " ".join(words[-CUT_OFF_WORDS:])
+        if below is not None and e.probability is not None and e.probability < below:
+            sec.extra.setdefault("to_check", []).append(len(sec.rows))
         sec.rows.append([_at(e.start), names(e.interrupter), names(e.interrupted),
                          ("…" if len(words) > CUT_OFF_WORDS else "") + tail,
                          t.pct(e.probability) if e.probability is not None else "–"])
+    sec.extra["mark_column"] = 3
     if sec.rows:
         sec.sentences.append(t("interruptions_note"))
+    if sec.extra.get("to_check"):
+        sec.sentences.append(t("interruptions_to_check_note", below=t.pct(below)))
     return _without_empty_at(sec, t)
 
 
@@ -911,7 +916,7 @@ def build_view(session: Session, *, redacted: bool = False, cfg: Optional[Report
         _checklist(session, t),
         _actions(session, t, names),
         _questions(session, t, names),
-        _interruptions(session, t, names),
+        _interruptions(session, t, names, (cfg or ReportConfig()).interruption_check_below),
         _problems(session, t, names),
         _flags(session, t),
         _quality(session, t),
