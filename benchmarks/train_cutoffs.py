@@ -174,7 +174,9 @@ def main(argv: list[str] | None = None) -> int:
               r["heldout_by_threshold"][r["threshold"]], "| serial AP", r["heldout_serial_average_precision"],
               "threshold", r["threshold_serial"], r["heldout_serial_by_threshold"][r["threshold_serial"]])
     out = {"features_version": CUTOFF_FEATURES_VERSION, "models": models,
-           "meta": {"command": "python benchmarks/train_cutoffs.py" + (" --fit-serial" if args.fit_serial else ""),
+           "meta": {"command": "python benchmarks/train_cutoffs.py" + (
+                        f" --fit-serial --out {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}"
+                        if args.fit_serial else ""),
                     "commit": commit(),
                     "date": dt.date.today().isoformat(),
                     "data": "ICSI MRDA train meetings (../shared/data/mrda-dialogue-acts), not the held-out 15 % "
