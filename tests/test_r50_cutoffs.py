@@ -431,3 +431,24 @@ def test_the_reports_least_likely_interruptions_are_marked_to_check(monkeypatch:
     assert "that the **to check** | 45 % |" in row and "Rows marked “to check” (under 50 %)" in md
     plain = render_session_markdown(s, cfg=ReportConfig(interruption_check_below=None))
     assert "**to check**" not in next(ln for ln in plain.splitlines() if ln.startswith("| 0:03 |"))
+
+
+def test_a_caption_file_that_splits_sentences_between_speakers_says_so() -> None:
+    """Round 51: Zoom gave part of Conor Healy's sentence to others in its class meeting ("So this is a text document"
+    / "that has the basics…"): 6 of 24 speaker changes; the data quality says so. Not for a transcript written in lower
+    case (every cue would look like a continuation), nor for one or two such changes."""
+    from sessionscope.io._common import split_sentence_notes
+
+    def cues(pairs: list[tuple[str, str]]) -> list[Utterance]:
+        return [U(f"u{i}", spk, text, 2.0 * i, 2.0 * i + 1.5) for i, (spk, text) in enumerate(pairs)]
+
+    zoom = cues([("a", "So this is a text document"), ("b", "that has the basics. It runs."),
+                 ("c", "And then"), ("a", "this is the code. It loads."), ("b", "Because the green box"),
+                 ("a", "is my experience. What now?"), ("b", "Good. I see.")])
+    (note,) = split_sentence_notes(zoom)
+    assert note.startswith("3 of 6 speaker changes fall inside a sentence")
+    assert split_sentence_notes(cues([(spk, t.lower()) for spk, t in [(u.speaker, u.text) for u in zoom]])) == []
+    assert split_sentence_notes(zoom[:4]) == []  # two such changes only
+    from sessionscope.report.i18n import translate_note
+
+    assert translate_note(note, "ru").startswith("смен говорящего внутри фразы (реплика следующего продолжается")

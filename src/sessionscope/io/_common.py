@@ -382,6 +382,8 @@ def build_session(
 
     notes += language_notes([u.text for u in utterances])  # a transcript in another language: read as English
     notes += punctuation_notes([u.text for u in utterances])
+    if fmt in SERIAL_CUE_FORMATS:
+        notes += split_sentence_notes(utterances)
     if fmt in SERIAL_CUE_FORMATS and timed and len(participants) > 1 and not any_overlap(utterances):
         notes.append(f"no two cues of the {fmt} file overlap: nobody is heard talking over another, so "
                      "interruptions are cut-offs read from the words and pauses alone (none are counted with "
@@ -434,6 +436,40 @@ IMPLAUSIBLE_GAP_S = 3600.0
 #: caption formats that write one cue after another (Zoom, Teams, YouTube): a file of them without a single overlap
 #: between two speakers cannot show an interruption (``analysis.dynamics`` then leaves the counts ``None``)
 SERIAL_CUE_FORMATS = frozenset({"vtt", "srt", "sbv"})
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+_I_START = re.compile(r"\s*(?:i|i'm|i'll|i've|i'd)\b")
+_SENTENCE_START = re.compile(r"[.?!]\s+([^\W\d_])")
+#: the share of a caption file's speaker changes falling inside a sentence from which its data quality says so, with
+#: at least :data:`SPLIT_SENTENCE_MIN` of them (round 51: Zoom's class meeting, 6 of its 24 changes)
+SPLIT_SENTENCE_SHARE = 0.1
+SPLIT_SENTENCE_MIN = 3
+
+
+def split_sentence_notes(utterances: Sequence[Utterance]) -> list[str]:
+    """A data-quality note when many of a capitalised caption file's speaker changes fall inside a sentence: the next
+    speaker's cue goes on in lower case after a cue without a final mark ("So this is a text document" / "that has the
+    basics…"). Zoom and Teams give each stretch of the recording to the speaker their active-speaker detection picked,
+    so part of one person's sentence can go to another (round 51: the real Zoom class meeting, 6 of 24 changes), which
+    moves talk time and can read as a cut-off. ``[]`` for a transcript written mostly in lower case."""
+    # capitalised: most sentences inside the cues start with a capital (cues themselves may start mid-sentence)
+    starts = [m.group(1) for u in utterances for m in _SENTENCE_START.finditer(u.text)]
+    if not starts or sum(c.isupper() for c in starts) < 0.5 * len(starts):
+        return []
+    changes = split = 0
+    for a, b in zip(utterances, utterances[1:], strict=False):
+        if a.speaker == b.speaker:
+            continue
+        changes += 1
+        m = _LETTER.search(b.text)
+        split += bool(m and m.group(0).islower() and not a.text.rstrip().endswith((".", "?", "!", "…"))
+                      and not _I_START.match(b.text))
+    if split < SPLIT_SENTENCE_MIN or split < SPLIT_SENTENCE_SHARE * changes:
+        return []
+    return [f"{split} of {changes} speaker changes fall inside a sentence (the next speaker's cue goes on in lower "
+            "case): the file may give part of one person's speech to another, which moves talk time and can read as "
+            "an interruption"]
 
 
 def any_overlap(utterances: Sequence[Utterance]) -> bool:

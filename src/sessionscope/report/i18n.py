@@ -682,6 +682,10 @@ NOTES_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) f
      r"фрагменты файла \1 нигде не пересекаются: не слышно, чтобы кто-то говорил поверх другого, поэтому "
      r"перебивания — это только оборванные фразы, распознанные по словам и паузам (при "
      r"dynamics.interruptions: overlap они не считаются)"),
+    (r"(\d+) of (\d+) speaker changes fall inside a sentence \(the next speaker's cue goes on in lower case\): the "
+     r"file may give part of one person's speech to another, which moves talk time and can read as an interruption",
+     r"смен говорящего внутри фразы (реплика следующего продолжается со строчной буквы): \1 из \2 — файл мог "
+     r"отдать часть речи одного участника другому, это сдвигает время речи и может выглядеть как перебивание"),
     # before round 51 (a session.json written then, reported again)
     (r"no two cues of the (\w+) file overlap: it cannot show anyone cutting in, so interruptions are not counted",
      r"фрагменты файла \1 нигде не пересекаются: перебивания в нём не видны, поэтому не считаются"),

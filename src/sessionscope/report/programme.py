@@ -157,6 +157,7 @@ def _area_rows(s: Session) -> list[dict[str, Any]]:
 #: speaker as Zoom and Teams mean it, emoji reactions left out, the channel → participant list).
 DATA_NOTE_PATTERNS = (
     r"no two cues of the \w+ file overlap", r"speaker mapping by \w+: no measured confidence",
+    r"speaker changes fall inside a sentence",
     r"some speakers were mapped to participants by order of first speech", r"speaker mapping corrected by hand",
     r"telephone-band audio", r"no timestamps", r"only \d+ of \d+ utterances have start and end times",
     r"start times only", r"QMSum meeting: turns without times", r"the \w+ file names no speakers",
