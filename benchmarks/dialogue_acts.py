@@ -26,9 +26,12 @@ without words.
 
 from __future__ import annotations
 
+import argparse
 import csv
+import datetime as dt
 import gzip
 import json
+import sys
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -74,6 +77,19 @@ def write_result(out: dict, path: Path, *, indent: int = 2) -> Path:
     path.write_text(json.dumps(out, indent=indent, ensure_ascii=False) + "\n", encoding="utf-8")
     print("wrote", path)
     return path
+
+
+def split_run(doc: str | None, argv: list[str] | None, script: str) -> tuple[argparse.Namespace, dict]:
+    """The round-51 scripts' command line (``--split heldout|dev``, ``--out F``) and their result's head: the command
+    as run, the commit, the date and the split."""
+    from train_dialogue_acts import commit
+
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--split", default="heldout", choices=("heldout", "dev"))
+    ap.add_argument("--out", type=Path, required=True)
+    args = ap.parse_args(argv)
+    return args, {"command": f"python benchmarks/{script} " + " ".join(argv if argv is not None else sys.argv[1:]),
+                  "commit": commit(), "date": dt.date.today().isoformat(), "split": args.split}
 
 
 def heldout_meeting(meeting: str) -> bool:

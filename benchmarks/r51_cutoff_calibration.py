@@ -15,16 +15,13 @@ Usage (from the repository root; about a minute per split)::
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dialogue_acts import meetings, write_result  # noqa: E402
+from dialogue_acts import meetings, split_run, write_result  # noqa: E402
 from train_cutoffs import units  # noqa: E402
-from train_dialogue_acts import commit  # noqa: E402
 
 BANDS = ((0.0, 0.35), (0.35, 0.5), (0.5, 0.7), (0.7, 1.01))
 
@@ -43,14 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     from sessionscope.analysis.dynamics import interruptions
     from sessionscope.config import DynamicsConfig
 
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--split", default="heldout", choices=("heldout", "dev"))
-    ap.add_argument("--out", type=Path, required=True)
-    args = ap.parse_args(argv)
+    args, head = split_run(__doc__, argv, "r51_cutoff_calibration.py")
     cfg = DynamicsConfig()
-    out: dict[str, Any] = {"command": "python benchmarks/r51_cutoff_calibration.py " + " ".join(
-        argv if argv is not None else sys.argv[1:]), "commit": commit(), "date": dt.date.today().isoformat(),
-        "split": args.split}
+    out: dict[str, Any] = {**head}
     for corpus in ("mrda", "ami"):
         for serial in (False, True):
             rows: list[tuple[float, bool]] = []

@@ -16,17 +16,14 @@ Usage (from the repository root; seconds; the stored results must exist)::
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dialogue_acts import ROOT, meetings, write_result  # noqa: E402
+from dialogue_acts import ROOT, meetings, split_run, write_result  # noqa: E402
 from r50_cutoffs import talk_span  # noqa: E402
-from train_dialogue_acts import commit  # noqa: E402
 
 GOLD = (3, 2.0)  # the shipped flags.senior_min_interruptions, flags.senior_interruptions_per_10min
 TRIED = [(n, r) for n in (2, 3) for r in (1.0, 1.25, 1.5, 2.0, 2.5)]
@@ -50,18 +47,13 @@ def agreement(rows: list[dict], spans: dict[str, float], min_n: int, per_10min: 
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--split", default="heldout", choices=("heldout", "dev"))
-    ap.add_argument("--out", type=Path, required=True)
-    args = ap.parse_args(argv)
+    args, head = split_run(__doc__, argv, "r51_flag_thresholds.py")
     sources = {"mrda": f"r50_cutoffs_{args.split}.json", "ami": f"r51_cutoffs_ami_{args.split}.json"}
     data = {}
     for corpus, name in sources.items():
         rows = json.loads((ROOT / "benchmarks" / "results" / name).read_text(encoding="utf-8"))["rows"]["cutoff"]
         data[corpus] = (rows, {m: talk_span(acts) for m, acts in meetings(corpus, args.split).items()})
-    out: dict[str, Any] = {"command": "python benchmarks/r51_flag_thresholds.py " + " ".join(
-        argv if argv is not None else sys.argv[1:]), "commit": commit(), "date": dt.date.today().isoformat(),
-        "split": args.split, "sources": sources, "gold_thresholds": GOLD, "tried": []}
+    out: dict[str, Any] = {**head, "sources": sources, "gold_thresholds": GOLD, "tried": []}
     for min_n, rate in TRIED:
         per = {c: agreement(rows, spans, min_n, rate) for c, (rows, spans) in data.items()}
         tot = {k: sum(p[k] for p in per.values()) for k in ("true", "false", "missed")}

@@ -23,16 +23,31 @@ Usage (from the repository root; about two minutes per split)::
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dialogue_acts import meetings, write_result  # noqa: E402
+from dialogue_acts import meetings, split_run, write_result  # noqa: E402
 from train_cutoffs import units  # noqa: E402
-from train_dialogue_acts import commit  # noqa: E402
+
+
+def tally(res: dict[str, list[int]], name: str, keep: list, cut: set[str]) -> None:
+    """Add the interruptions ``keep`` of one meeting to ``res[name]``: counted, on a cut-off act, cut-off acts found."""
+    c = res.setdefault(name, [0, 0, 0])
+    c[0] += len(keep)
+    c[1] += sum(i.interrupted_id in cut for i in keep)
+    c[2] += len({i.interrupted_id for i in keep} & cut)
+
+
+def scored(res: dict[str, list[int]], n_cut: int) -> dict[str, Any]:
+    """Per variant of ``res``: counted, precision, recall (of ``n_cut`` cut-off acts) and F1; with ``cut_off_acts``."""
+    row: dict[str, Any] = {"cut_off_acts": n_cut}
+    for name, (n, on, hit) in res.items():
+        p, r = on / max(1, n), hit / max(1, n_cut)
+        row[name] = {"counted": n, "precision": round(p, 3), "recall": round(r, 3),
+                     "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0}
+    return row
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,19 +55,14 @@ def main(argv: list[str] | None = None) -> int:
     from sessionscope.analysis.dynamics import interruptions
     from sessionscope.config import DynamicsConfig
 
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--split", default="heldout", choices=("heldout", "dev"))
-    ap.add_argument("--out", type=Path, required=True)
-    args = ap.parse_args(argv)
+    args, head = split_run(__doc__, argv, "r51_question_guard.py")
     cutoffs.TIMING_QUESTION_GUARD = False  # the guard is applied below, per variant
     cfg = DynamicsConfig()
-    out: dict[str, Any] = {"command": "python benchmarks/r51_question_guard.py " + " ".join(
-        argv if argv is not None else sys.argv[1:]), "commit": commit(), "date": dt.date.today().isoformat(),
-        "split": args.split, "rows": {}}
+    out: dict[str, Any] = {**head, "rows": {}}
     for corpus in ("mrda", "ami"):
         for model, language in (("en", "en"), ("timing", "de")):  # any language but English gets the timing model
             for serial in (False, True):
-                res = {k: [0, 0, 0] for k in ("none", "guard", "guard_strip")}
+                res: dict[str, list[int]] = {}
                 n_cut = 0
                 for _, acts in sorted(meetings(corpus, args.split).items()):
                     us = units(acts, "act", serial=serial)
@@ -64,15 +74,9 @@ def main(argv: list[str] | None = None) -> int:
                                        ("guard", [i for i in found if not cutoffs.ends_asked(text[i.interrupted_id])]),
                                        ("guard_strip", [i for i in found
                                                         if not cutoffs.ends_asked(text[i.interrupted_id].rstrip(" =-"))])):
-                        res[name][0] += len(keep)
-                        res[name][1] += sum(i.interrupted_id in cut for i in keep)
-                        res[name][2] += len({i.interrupted_id for i in keep} & cut)
+                        tally(res, name, keep, cut)
                 key = f"{corpus}_{model}_{'serial' if serial else 'recorded'}"
-                row: dict[str, Any] = {"cut_off_acts": n_cut}
-                for name, (n, on, hit) in res.items():
-                    p, r = on / max(1, n), hit / max(1, n_cut)
-                    row[name] = {"counted": n, "precision": round(p, 3), "recall": round(r, 3),
-                                 "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0}
+                row = scored(res, n_cut)
                 out["rows"][key] = row
                 print(key, {k: v for k, v in row.items() if k != "cut_off_acts"})
     write_result(out, args.out, indent=1)

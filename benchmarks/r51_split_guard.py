@@ -13,17 +13,15 @@ Usage (from the repository root; about a minute)::
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 import re
 import sys
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dialogue_acts import meetings, write_result  # noqa: E402
+from dialogue_acts import meetings, split_run, write_result  # noqa: E402
+from r51_question_guard import scored, tally  # noqa: E402
 from train_cutoffs import units  # noqa: E402
-from train_dialogue_acts import commit  # noqa: E402
 
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -39,16 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     from sessionscope.analysis.dynamics import interruptions
     from sessionscope.config import DynamicsConfig
 
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--split", default="heldout", choices=("heldout", "dev"))
-    ap.add_argument("--out", type=Path, required=True)
-    args = ap.parse_args(argv)
+    args, head = split_run(__doc__, argv, "r51_split_guard.py")
     cfg = DynamicsConfig()
-    out: dict[str, Any] = {"command": "python benchmarks/r51_split_guard.py " + " ".join(
-        argv if argv is not None else sys.argv[1:]), "commit": commit(), "date": dt.date.today().isoformat(),
-        "split": args.split, "corpus": "ami"}
+    out: dict[str, Any] = {**head, "corpus": "ami"}
     for serial in (False, True):
-        res = {k: [0, 0, 0] for k in ("none", "guard")}
+        res: dict[str, list[int]] = {}
         n_cut = 0
         for _, acts in sorted(meetings("ami", args.split).items()):
             us = units(acts, "act", serial=serial)
@@ -58,14 +51,8 @@ def main(argv: list[str] | None = None) -> int:
             found = interruptions([u for u, _ in us], cfg, "en")
             for name, keep in (("none", found),
                                ("guard", [i for i in found if not goes_on(text[i.interrupted_id], text[i.utterance_id])])):
-                res[name][0] += len(keep)
-                res[name][1] += sum(i.interrupted_id in cut for i in keep)
-                res[name][2] += len({i.interrupted_id for i in keep} & cut)
-        row: dict[str, Any] = {"cut_off_acts": n_cut}
-        for name, (n, on, hit) in res.items():
-            p, r = on / max(1, n), hit / max(1, n_cut)
-            row[name] = {"counted": n, "precision": round(p, 3), "recall": round(r, 3),
-                         "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0}
+                tally(res, name, keep, cut)
+        row = scored(res, n_cut)
         out["serial" if serial else "recorded"] = row
         print("serial" if serial else "recorded", row)
     write_result(out, args.out, indent=1)

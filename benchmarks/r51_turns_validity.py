@@ -16,18 +16,15 @@ Usage (from the repository root; a minute or two per split)::
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 import statistics
 import sys
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dialogue_acts import meetings, write_result  # noqa: E402
+from dialogue_acts import meetings, split_run, write_result  # noqa: E402
 from dialogue_acts_eval import session_of  # noqa: E402
 from r49_interruptions import backchannel_act  # noqa: E402
-from train_dialogue_acts import commit  # noqa: E402
 
 
 def gold_turns(acts: list) -> dict[str, int]:
@@ -46,14 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     from sessionscope.analysis.dynamics import _equality, compute_metrics
     from sessionscope.config import DynamicsConfig
 
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--split", default="heldout", choices=("heldout", "dev"))
-    ap.add_argument("--out", type=Path, required=True)
-    args = ap.parse_args(argv)
+    args, head = split_run(__doc__, argv, "r51_turns_validity.py")
     cfg = DynamicsConfig()
-    out: dict[str, Any] = {"command": "python benchmarks/r51_turns_validity.py " + " ".join(
-        argv if argv is not None else sys.argv[1:]), "commit": commit(), "date": dt.date.today().isoformat(),
-        "split": args.split}
+    out: dict[str, Any] = {**head}
     for corpus in ("mrda", "ami"):
         share_err, talk_err, idx, totals, rows = [], [], [], [], []
         for name, acts in sorted(meetings(corpus, args.split).items()):
