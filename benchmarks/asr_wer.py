@@ -193,6 +193,22 @@ def cases() -> list[Case]:
     return out
 
 
+def dir_cases(folder: Path) -> list[Case]:
+    """A folder of recordings, each with its reference beside it (``<name>.stm`` or ``<name>.txt``, same stem): a
+    kept-back set scored with ``--dir``. The reference language is Russian when it holds Cyrillic, else English."""
+    out: list[Case] = []
+    for audio in sorted(p for p in folder.iterdir() if p.suffix.lower() in (".wav", ".flac", ".ogg", ".mp3", ".m4a")):
+        ref = next((audio.with_suffix(s) for s in (".stm", ".txt") if audio.with_suffix(s).is_file()), None)
+        if ref is None:
+            print(f"{audio.name}: no {audio.stem}.stm or {audio.stem}.txt beside it; skipped", file=sys.stderr)
+            continue
+        text = stm_text(ref) if ref.suffix == ".stm" else ref.read_text(encoding="utf-8")
+        out.append((f"{folder.name}/{audio.stem}", audio, "ru" if re.search("[а-яё]", text.lower()) else "en", text, None))
+    if not out:
+        raise SystemExit(f"no recording with a reference (<name>.stm or <name>.txt beside <name>.wav) in {folder}")
+    return out
+
+
 def git_commit() -> str:
     return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
 
@@ -271,6 +287,9 @@ def main() -> int:
     ap.add_argument("--models", default="base,tiny.en")
     ap.add_argument("--only", default="", help="comma-separated clip names (default: all)")
     ap.add_argument("--json", type=Path, help="write the raw result here")
+    ap.add_argument("--dir", type=Path, default=None,
+                    help="score only the recordings of this folder, each with <name>.stm or <name>.txt beside it "
+                         "(a kept-back test set; the shared clips and the examples are left out)")
     args = ap.parse_args()
     if not DATA.is_dir():
         print(f"shared data not found at {DATA}", file=sys.stderr)
@@ -288,7 +307,7 @@ def main() -> int:
         get_model(cfg)
         load_s = time.perf_counter() - t0
         rows = []
-        for case in cases():
+        for case in dir_cases(args.dir) if args.dir else cases():
             if (only and case[0] not in only) or (model.endswith(".en") and case[2] != "en"):
                 continue
             row = run_case(case, cfg)
@@ -324,6 +343,7 @@ def main() -> int:
         write_result(
             args.json,
             "asr_wer.py",
+            f"the recordings of {args.dir} (a kept-back set)" if args.dir else
             "real clips of ../shared/data with a reference (DEV/sample material; no kept-back data) "
             "and the bundled examples (synthetic speech)",
             {"machine": f"{platform.machine()} {platform.processor()} ({platform.node()})", "models": results},

@@ -18,6 +18,9 @@ meeting order, with:
 * ``split``: the corpus split of the meeting (``train``/``dev``/``unassigned``) and, for
   train meetings, ``heldout`` for a fixed 15 % of them chosen by meeting name hash
   (:func:`heldout_meeting`), used to choose thresholds and calibrate; never the dev split.
+  Meetings that ``meetings.csv`` puts in a ``test`` split (none here: the corpora's test meetings are kept back)
+  are read the same way, so a kept-back test set added in the same format is scored with ``--split test``
+  (:data:`EVAL_SPLITS`, :func:`split_meetings`).
 
 Excluded (not speech acts, per the READMEs): MRDA ``z`` (digits task, chatter, bleeps),
 ``x`` (non-speech), empty labels and the placeholder texts; AMI acts without a type or
@@ -44,6 +47,9 @@ DATA = ROOT.parent / "shared" / "data"
 MRDA = DATA / "mrda-dialogue-acts"
 AMI = DATA / "ami-annotations"
 CORPORA = ("mrda", "ami")
+#: the splits the evaluation scripts score: held-out train meetings (choosing), dev (reporting), and a kept-back
+#: test split when one is added to the data in the same format
+EVAL_SPLITS = ("heldout", "dev", "test")
 HELDOUT_PERCENT = 15
 _Q_TAGS = {"qy", "qw", "qo", "qr", "qrr"}
 
@@ -85,9 +91,11 @@ def split_run(doc: str | None, argv: list[str] | None, script: str) -> tuple[arg
     from train_dialogue_acts import commit
 
     ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--split", default="heldout", choices=("heldout", "dev"))
+    ap.add_argument("--split", default="heldout", choices=EVAL_SPLITS)
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args(argv)
+    if not any(split_meetings(c, args.split, required=False) for c in CORPORA):
+        ap.error(no_meetings_message(args.split))
     return args, {"command": f"python benchmarks/{script} " + " ".join(argv if argv is not None else sys.argv[1:]),
                   "commit": commit(), "date": dt.date.today().isoformat(), "split": args.split}
 
@@ -184,6 +192,26 @@ def meetings(corpus: str, split: str) -> dict[str, list[Act]]:
     return out
 
 
+def no_meetings_message(split: str, corpus: str | None = None) -> str:
+    """What to do when a split has no meetings (a kept-back test split not added to the data)."""
+    where = {"mrda": MRDA, "ami": AMI}
+    folders = " and ".join(str(where[c]) for c in ((corpus,) if corpus else CORPORA))
+    return (f"no {split!r} meetings in {folders}: a kept-back set is scored by adding its meetings to "
+            f"meetings.csv with split {split!r} and their acts to the same files, in the same format (see README.md there)")
+
+
+def split_meetings(corpus: str, split: str, *, required: bool = True) -> dict[str, list[Act]]:
+    """:func:`meetings` of an evaluation split; ``required``: a split with no meeting is an error that says what to
+    add, not a row of zeros."""
+    try:
+        out = meetings(corpus, split)
+    except FileNotFoundError:  # the corpus folder itself is absent
+        out = {}
+    if required and not out:
+        raise SystemExit(no_meetings_message(split, corpus))
+    return out
+
+
 def ami_action_items(split: str = "dev") -> list[dict]:
     """AMI human action-item sentences of ``split`` meetings that have at least one linked act."""
     splits = _meetings_csv(AMI / "meetings.csv")
@@ -211,7 +239,7 @@ def context(acts: list[Act], i: int) -> dict:
 def _summary() -> None:
     for c in CORPORA:
         acts = load_acts(c)
-        for s in ("train", "heldout", "dev", "unassigned"):
+        for s in ("train", "heldout", "dev", "test", "unassigned"):
             sel = [a for a in acts if a.split == s]
             if sel:
                 print(c, s, len({a.meeting for a in sel}), "meetings", len(sel), "acts",

@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dialogue_acts import CORPORA, ROOT, Act, ami_action_items, meetings  # noqa: E402
+from dialogue_acts import CORPORA, EVAL_SPLITS, ROOT, Act, ami_action_items, split_meetings  # noqa: E402
 from train_dialogue_acts import commit, turn_question_f1  # noqa: E402
 
 SAMPLE_MEETINGS = {"mrda": ("Bed003", "Bro018"), "ami": ("ES2011a", "IS1008a")}
@@ -375,7 +375,8 @@ def markdown(path: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--split", default="dev", choices=("dev", "heldout"))
+    ap.add_argument("--split", default="dev", choices=EVAL_SPLITS,
+                    help="dev (the reported figures), heldout (choosing) or test (a kept-back set added to the data)")
     ap.add_argument("--sample", action="store_true", help="only the frozen sample used by the slow test")
     ap.add_argument("--corpus", choices=CORPORA, default=None)
     ap.add_argument("--markdown", type=Path, default=None, help="print the doc tables of a results file and exit")
@@ -429,7 +430,7 @@ def main(argv: list[str] | None = None) -> int:
                  "lexical_head": stage._heads.lexical.meta if stage._heads and stage._heads.lexical else None}
     t0 = time.time()
     for corpus in (args.corpus,) if args.corpus else CORPORA:
-        by_meeting = meetings(corpus, "dev" if args.sample else args.split)
+        by_meeting = split_meetings(corpus, "dev" if args.sample else args.split)
         if args.sample:
             by_meeting = {m: by_meeting[m][:SAMPLE_ACTS] for m in SAMPLE_MEETINGS[corpus]}
         if cond_args:  # the condition applied to the acts themselves, so every system and kind reads the same text
@@ -546,7 +547,7 @@ def questions_main(args: argparse.Namespace) -> int:
                  "question_head": head.meta if head is not None else None}
     t0 = time.time()
     for corpus in (args.corpus,) if args.corpus else CORPORA:
-        by_meeting = meetings(corpus, "dev" if args.sample else args.split)
+        by_meeting = split_meetings(corpus, "dev" if args.sample else args.split)
         if args.sample:
             by_meeting = {m: by_meeting[m][:SAMPLE_ACTS] for m in SAMPLE_MEETINGS[corpus]}
         if qmark is not None:

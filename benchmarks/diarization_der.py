@@ -14,6 +14,9 @@ Sets (``../shared/data``; the simulated conversations are generated first by
 ``benchmarks/librispeech_conversations.py``):
 
 * ``libri-report``: simulated conversations of the *report* LibriSpeech speakers (never tuned on);
+* ``libri-test``: ... of kept-back readers added to the folder (``librispeech_conversations.py --split test``);
+* a folder path (``dir:<path>``): every ``*.wav`` (or ``.flac``, ``.ogg``, ``.mp3``) there with the ``reference.rttm`` beside them, its
+  file ids the file names without extension: a kept-back set of recordings in the layout of ``ami-audio-excerpts``;
 * ``libri-dev``: ... of the development speakers (tuning set);
 * ``farfield``: simulated far-field 3-4 person meetings of the development speakers
   (``benchmarks/farfield_meetings.py``; development); ``farfield2``: the second seed
@@ -47,8 +50,29 @@ DATA = ROOT.parent / "shared" / "data"
 CONV = ROOT / ".cache" / "conv"
 
 
+def folder_cases(folder: Path) -> list[tuple[str, Path, Path]]:
+    """A set given as ``dir:<path>``: its recordings named in the ``reference.rttm`` beside them (the others are
+    skipped with a line on stderr)."""
+    if not (folder / "reference.rttm").is_file():
+        raise SystemExit(f"no reference.rttm in {folder} (a set given as dir:<path> needs its recordings and "
+                         f"one reference.rttm naming them by file name without extension)")
+    audio = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".wav", ".flac", ".ogg", ".mp3"))
+    from sessionscope.audio.der import read_rttm
+
+    named = set(read_rttm(folder / "reference.rttm"))
+    for a in audio:
+        if a.stem not in named:  # a recording the reference does not name
+            print(f"{a.name}: not in {folder / 'reference.rttm'}; skipped", file=sys.stderr)
+    audio = [a for a in audio if a.stem in named]
+    if not audio:
+        raise SystemExit(f"no recordings (.wav, .flac, .ogg, .mp3) named in {folder / 'reference.rttm'}")
+    return [(a.stem, a, folder / "reference.rttm") for a in audio]
+
+
 def cases(name: str) -> list[tuple[str, Path, Path]]:
-    if name in ("libri-report", "libri-dev"):
+    if name.startswith("dir:"):
+        return folder_cases(Path(name[4:]).expanduser())
+    if name in ("libri-report", "libri-dev", "libri-test"):
         folder = CONV / name.split("-")[1]
         if not (folder / "reference.rttm").is_file():
             raise SystemExit(f"generate first: .venv/bin/python benchmarks/librispeech_conversations.py "
@@ -79,6 +103,17 @@ def cases(name: str) -> list[tuple[str, Path, Path]]:
                 out.append((rttm.parent.name, audio, rttm))
         return out
     raise SystemExit(f"unknown set {name}")
+
+
+def set_kind(name: str) -> str:
+    """What a set is for: held out, a kept-back test set, development or the bundled examples."""
+    if name in ("ami", "libri-report"):
+        return "held out (report only)"
+    if name == "libri-test" or name.startswith("dir:"):
+        return "kept-back test set"
+    if name in ("libri-dev", "pyannote-ami", "farfield", "farfield2") or name.startswith("conv/dev"):
+        return "development"
+    return "bundled examples"
 
 
 def shares(segs: list[tuple[float, float, str]]) -> dict[str, float]:
@@ -273,9 +308,7 @@ def main() -> int:
         args.json.write_text(json.dumps({
             "command": " ".join(["benchmarks/diarization_der.py", *sys.argv[1:]]), "commit": commit,
             "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-            "data": {s: ("held out (report only)" if s in ("ami", "libri-report") else
-                         "development" if s in ("libri-dev", "pyannote-ami", "farfield", "farfield2") or s.startswith("conv/dev")
-                         else "bundled examples") for s in args.sets},
+            "data": {s: set_kind(s) for s in args.sets},
             "config": str(args.config or "defaults"), "overrides": overrides, "load_average_at_start": round(load0, 2), "cores": os.cpu_count(),
             "summary": summary, "rows": rows}, indent=1))
     return 0

@@ -2,12 +2,15 @@
 
     .venv/bin/python benchmarks/librispeech_conversations.py --split dev --out .cache/conv/dev
     .venv/bin/python benchmarks/librispeech_conversations.py --split report --out .cache/conv/report
+    .venv/bin/python benchmarks/librispeech_conversations.py --split test --out .cache/conv/test
 
 Reads ``../shared/data/librispeech-voices`` (never copied into the repository) and writes
 ``<id>.wav`` (16 kHz mono PCM) plus one ``reference.rttm`` and ``conversations.json``
 (speakers, gains, seed) to ``--out``. Speakers are split: ``dev`` conversations use
 1688, 1998, 2033, 2414 (for tuning), ``report`` conversations use 2609, 3005, 3080 (only
-for reporting; never tuned on). Each conversation:
+for reporting; never tuned on); ``test`` conversations use every other reader the folder holds (none here: the
+kept-back readers, when added in the same layout, are scored with ``diarization_der.py --sets libri-test``).
+Each conversation:
 
 * alternates speakers (three-person: a random other speaker) with turns cut from the
   speaker's clips (0.6–9 s; a quarter are short 0.6–1.8 s replies);
@@ -169,15 +172,29 @@ def make(speakers: tuple[str, ...], rng: np.random.Generator, clips: dict[str, l
     return out.astype(np.float32), ref, gains
 
 
+def split_speakers(split: str, data: Path = DATA) -> tuple[str, ...]:
+    """The readers of a split: ``dev`` and ``report`` as fixed; ``test``: every other reader folder in ``data``
+    (the kept-back readers, once added in the same layout); fewer than two is an error that says so."""
+    if split in SPLITS:
+        return SPLITS[split]
+    known = {s for v in SPLITS.values() for s in v}
+    spk = tuple(sorted(p.name for p in data.iterdir() if p.is_dir() and p.name.isdigit() and p.name not in known)) \
+        if data.is_dir() else ()
+    if len(spk) < 2:
+        raise SystemExit(f"no {split!r} readers in {data}: a kept-back set is added as one folder of FLAC clips per "
+                         f"reader (<reader>/<reader>-<chapter>-<utt>.flac) beside the {len(known)} known readers")
+    return spk
+
+
 def conversations(split: str, *, seed: int, pairs: int = 12, triples: int = 3, length_s: float = 60.0,
                   perturb: list[float] | None = None, min_run_s: float = 0.0,
                   stems: dict[str, dict[str, np.ndarray]] | None = None,
                   ) -> Iterator[tuple[str, tuple[str, ...], np.ndarray, list[tuple[float, float, str]], dict[str, float]]]:
     """The split's conversations in order: ``(uri, speakers, mix, reference turns, gains)`` (what ``main``
     writes); ``stems``: filled per uri with the speakers' own tracks (:func:`make`)."""
-    spk = SPLITS[split]
+    spk = split_speakers(split)
     clips = {s: _clips(s) for s in spk}
-    rng = np.random.default_rng(seed + (0 if split == "dev" else 1))
+    rng = np.random.default_rng(seed + {"dev": 0, "report": 1}.get(split, 2))
     if perturb:
         for f in perturb:
             clips.update({f"{s}sp{f}": perturbed(clips[s], f) for s in spk})
@@ -208,7 +225,7 @@ def write_wav(path: Path, x: np.ndarray, sr: int = SR) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--split", choices=sorted(SPLITS), required=True)
+    ap.add_argument("--split", choices=(*sorted(SPLITS), "test"), required=True)
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--pairs", type=int, default=12, help="two-person conversations")
     ap.add_argument("--triples", type=int, default=3, help="three-person conversations")

@@ -50,7 +50,7 @@ from typing import Any, Optional
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dialogue_acts import CORPORA, Act, meetings, write_result  # noqa: E402
+from dialogue_acts import CORPORA, EVAL_SPLITS, Act, split_meetings, write_result  # noqa: E402
 from dialogue_acts_eval import session_of  # noqa: E402
 from train_dialogue_acts import commit  # noqa: E402
 
@@ -364,7 +364,7 @@ def one_sided_summary(rows: list[dict]) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--split", default="dev", choices=("dev", "heldout"))
+    ap.add_argument("--split", default="dev", choices=EVAL_SPLITS)
     ap.add_argument("--corpus", choices=CORPORA, default=None)
     ap.add_argument("--limit", type=int, default=None, help="first N meetings per corpus (a quick look)")
     ap.add_argument("--min-pair-flows", type=int, default=3, help="gold flows a pair needs to be scored (default 3)")
@@ -402,7 +402,7 @@ def _main(args: argparse.Namespace) -> int:
     all_rows = []
     for corpus in (args.corpus,) if args.corpus else CORPORA:
         rows = []
-        by_meeting = meetings(corpus, args.split)
+        by_meeting = split_meetings(corpus, args.split)
         if args.two_person:  # each pair's two-person stretches of a meeting as one session of two
             by_meeting = {f"{m}:{who}": st for m in sorted(by_meeting)[: args.limit]
                           for who, st in two_person_sessions(by_meeting[m], args.two_person).items()}

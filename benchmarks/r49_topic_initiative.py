@@ -126,7 +126,7 @@ def summarise(rows: list[dict]) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--split", default="dev", choices=("dev", "train"))
+    ap.add_argument("--split", default="dev", choices=("dev", "train", "test"))
     ap.add_argument("--limit", type=int, default=None, help="that many meetings of the split (train: 40 = the choosing ones)")
     ap.add_argument("--tolerance", type=int, default=3, help="utterances between a gold opening and the stage's (default 3)")
     ap.add_argument("--rule", default="first", help="who opened a segment: first (the stage's), leadN, dominant")

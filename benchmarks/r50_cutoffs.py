@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dialogue_acts import Act, meetings, write_result  # noqa: E402
+from dialogue_acts import EVAL_SPLITS, Act, split_meetings, write_result  # noqa: E402
 from r49_interruptions import gold_and_talk, summarise  # noqa: E402
 from train_cutoffs import units  # noqa: E402
 from train_dialogue_acts import commit  # noqa: E402
@@ -131,7 +131,7 @@ def talk_span(acts: list[Act], bridge_s: float = 10.0) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--split", default="heldout", choices=("heldout", "dev"))
+    ap.add_argument("--split", default="heldout", choices=EVAL_SPLITS)
     ap.add_argument("--corpus", default="mrda", choices=("mrda", "ami"),
                     help="ami (round 51, a second corpus, a proxy): gold = a fragment (fra) at a floor change "
                          "(r49_interruptions.ami_cut_off_ids); the model was trained on MRDA only")
@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.time()
     rows: dict[str, list[dict]] = {s: [] for s in SYSTEMS}
     spans: dict[str, float] = {}
-    for name, acts in sorted(meetings(args.corpus, args.split).items()):
+    for name, acts in sorted(split_meetings(args.corpus, args.split).items()):
         sessions = {name: acts}
         if args.two_person:
             from r49_flow_validity import two_person_sessions

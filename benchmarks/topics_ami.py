@@ -382,6 +382,9 @@ def selected(split: str, limit: int | None) -> list[str]:
     splits = meeting_splits()
     acts, topics = load_acts(), load_topics()
     names = sorted(m for m, s in splits.items() if s == split and acts.get(m) and topics.get(m))
+    if not names:  # a kept-back test split not added to the data: say what to add, not a row of zeros
+        raise SystemExit(f"no {split!r} meetings with dialogue acts and topic segments in {DATA}: a kept-back set is "
+                         f"scored by adding its meetings to meetings.csv with split {split!r}, in the same format")
     if limit and limit < len(names):
         rng = np.random.default_rng(SEED)
         names = sorted(rng.choice(names, size=limit, replace=False).tolist())
@@ -955,7 +958,8 @@ def _commit() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--split", default="dev", choices=["train", "dev"])
+    ap.add_argument("--split", default="dev", choices=["train", "dev", "test"],
+                    help="dev (the reported figures), train (choosing) or test (a kept-back set added to the data)")
     ap.add_argument("--limit", type=int, default=None, help="a seeded random subset of this many meetings "
                     "(with --train-other: at most this many of the train meetings outside the 40 used for choosing)")
     ap.add_argument("--set", action="append", default=[], help="TopicsConfig override KEY=VALUE")
