@@ -412,6 +412,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.bare and (args.qmark_as_period is not None or args.bare_stretches is not None):
         ap.error("--bare makes every act bare: it goes with neither --qmark-as-period nor --bare-stretches")
 
+    for corpus in (args.corpus,) if args.corpus else CORPORA:  # an empty split stops here, before the models load
+        split_meetings(corpus, "dev" if args.sample else args.split)
     from sessionscope.analysis.extract.stage import ExtractionStage
     from sessionscope.config import DynamicsConfig, ExtractionConfig
 

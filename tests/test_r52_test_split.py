@@ -131,3 +131,33 @@ def test_a_folder_of_recordings_with_their_transcripts_is_scored_alone(tmp_path)
     _wav(tmp_path / "alone.wav")
     got = {name: (lang, text) for name, _, lang, text, _ in dir_cases(tmp_path)}
     assert got == {f"{tmp_path.name}/call": ("en", "Hello there. Hi."), f"{tmp_path.name}/ru": ("ru", "Привет, как дела?")}
+
+
+RESULTS = BENCH / "results"
+
+
+def test_the_scorecard_reads_the_documented_figures_and_says_which_targets_are_met():
+    from scorecard import audio_lines, table, text_lines, topic_lines
+
+    text = {x["target"].split(" (")[0]: x for x in text_lines(RESULTS / "dialogue_acts_eval_dev_r49.json")}
+    assert text["recommendations F1, MRDA"]["figure"] == 0.507 and text["recommendations F1, MRDA"]["met"] is False
+    assert text["recommendations F1, AMI"]["figure"] == 0.576 and text["recommendations F1, AMI"]["met"] is True
+    assert text["questions F1, as transcribed, MRDA"]["met"] and not text["questions F1, as transcribed, AMI"]["met"]
+    assert text["action items F1, MRDA"]["figure"] == 0.394 and not text["action items F1, MRDA"]["met"]
+    assert text["AMI human action-item sentences found"]["figure"] == 0.333
+    topics = topic_lines(RESULTS / "topics_ami_dev_r11.json")
+    assert [x["figure"] for x in topics] == [2.2, 0.0962] and all(x["met"] for x in topics)
+    audio = {x["target"]: x for x in audio_lines(RESULTS / "diarization_en_r47.json")}
+    ami = next(x for t, x in audio.items() if t.startswith("DER c0.25, mean over real recordings (ami"))
+    assert ami["figure"] == 33.77 and ami["met"] is False
+    pairs = next(x for t, x in audio.items() if t.startswith("DER c0.25, two-person"))
+    assert pairs["met"] is True and pairs["figure"] <= 5.0
+    assert "| 10 | recommendations F1, MRDA | 0.507 | ≥ 0.55 | **no** |" in table(list(text.values()))
+
+
+def test_the_scorecard_says_which_parts_did_not_run(tmp_path, capsys):
+    from scorecard import main
+
+    assert main(["--split", "test", "--parts", "audio", "--work", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "| 11 | who spoke when: not run (no test audio: give --recordings <folder>" in out
