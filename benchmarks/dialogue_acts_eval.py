@@ -39,7 +39,15 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dialogue_acts import CORPORA, EVAL_SPLITS, ROOT, Act, ami_action_items, split_meetings  # noqa: E402
+from dialogue_acts import (  # noqa: E402
+    CORPORA,
+    EVAL_SPLITS,
+    ROOT,
+    Act,
+    ami_action_items,
+    no_meetings_message,
+    split_meetings,
+)
 from train_dialogue_acts import commit, turn_question_f1  # noqa: E402
 
 SAMPLE_MEETINGS = {"mrda": ("Bed003", "Bro018"), "ami": ("ES2011a", "IS1008a")}
@@ -401,6 +409,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.markdown:
         print(markdown(args.markdown))
         return 0
+    # the corpora with meetings in the split (a kept-back set may hold one corpus only); none stops here, before the
+    # models load, with what to add
+    args.corpora = corpora = [c for c in ((args.corpus,) if args.corpus else CORPORA)
+               if args.sample or split_meetings(c, args.split, required=False)]
+    if not corpora:
+        ap.error(no_meetings_message(args.split, args.corpus))
     if args.only == "questions":
         if args.bare:
             ap.error("--bare goes with the full run (the question rows already have their bare figures)")
@@ -412,8 +426,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.bare and (args.qmark_as_period is not None or args.bare_stretches is not None):
         ap.error("--bare makes every act bare: it goes with neither --qmark-as-period nor --bare-stretches")
 
-    for corpus in (args.corpus,) if args.corpus else CORPORA:  # an empty split stops here, before the models load
-        split_meetings(corpus, "dev" if args.sample else args.split)
     from sessionscope.analysis.extract.stage import ExtractionStage
     from sessionscope.config import DynamicsConfig, ExtractionConfig
 
@@ -431,7 +443,7 @@ def main(argv: list[str] | None = None) -> int:
                  "heads": stage._heads.meta if stage._heads else None,
                  "lexical_head": stage._heads.lexical.meta if stage._heads and stage._heads.lexical else None}
     t0 = time.time()
-    for corpus in (args.corpus,) if args.corpus else CORPORA:
+    for corpus in corpora:
         by_meeting = split_meetings(corpus, "dev" if args.sample else args.split)
         if args.sample:
             by_meeting = {m: by_meeting[m][:SAMPLE_ACTS] for m in SAMPLE_MEETINGS[corpus]}
@@ -548,7 +560,7 @@ def questions_main(args: argparse.Namespace) -> int:
                  "commit": commit(), "date": dt.date.today().isoformat(), "split": split,
                  "question_head": head.meta if head is not None else None}
     t0 = time.time()
-    for corpus in (args.corpus,) if args.corpus else CORPORA:
+    for corpus in args.corpora:
         by_meeting = split_meetings(corpus, "dev" if args.sample else args.split)
         if args.sample:
             by_meeting = {m: by_meeting[m][:SAMPLE_ACTS] for m in SAMPLE_MEETINGS[corpus]}

@@ -161,3 +161,19 @@ def test_the_scorecard_says_which_parts_did_not_run(tmp_path, capsys):
     assert main(["--split", "test", "--parts", "audio", "--work", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "| 11 | who spoke when: not run (no test audio: give --recordings <folder>" in out
+
+
+def test_the_per_act_evaluation_stops_before_loading_models_when_no_corpus_has_the_split(tmp_path, monkeypatch):
+    import dialogue_acts_eval as ev
+
+    monkeypatch.setattr(dialogue_acts, "MRDA", _mrda_folder(tmp_path))
+    monkeypatch.setattr(dialogue_acts, "AMI", tmp_path / "no-ami")
+    dialogue_acts.load_acts.cache_clear()
+    try:
+        with pytest.raises(SystemExit):
+            ev.main(["--split", "heldout", "--out", str(tmp_path / "o.json")])
+        with pytest.raises(SystemExit):
+            ev.main(["--split", "test", "--corpus", "ami", "--only", "questions"])
+        assert not (tmp_path / "o.json").exists()
+    finally:
+        dialogue_acts.load_acts.cache_clear()
