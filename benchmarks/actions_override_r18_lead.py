@@ -35,7 +35,7 @@ def probe(corpus: str) -> list[dict]:
     st._model()
     st._act_heads()
     rows = []
-    for m, acts in E.meetings(corpus, "heldout").items():
+    for m, acts in E.split_meetings(corpus, "heldout").items():
         sess = E.session_of(m, acts)
         speakers = [u.speaker for u in sess.utterances]
         parsed = parse_texts([u.text for u in sess.utterances], language="en")

@@ -10,13 +10,16 @@ whether it is met. Nothing is fitted or chosen here; the scripts are those of do
 * ``dialogue_acts_eval.py --split S``: questions (as transcribed, bare), recommendations, action items and their
   owners per act, MRDA and AMI; AMI human action-item sentences found (issue 10);
 * ``topics_ami.py --split S``: the "other" share against AMI's small-talk share, work segments called other (issue 10);
+* ``extraction_eval.py --split test``: the written EN / RU sets' test rows must not get worse than their stored
+  figures (:data:`WRITTEN_BASELINE`; issue 10; these sets are in the repository, so they are the same for any split);
 * ``diarization_der.py`` with ``benchmarks/configs/tiny_en.yaml`` (the documented configuration): on ``dev``, the
   held-out sets ``libri-report`` and ``ami`` (the documented figures) and the bundled ``examples`` with the default
   configuration; on ``test``, ``libri-test`` (when ``librispeech_conversations.py --split test`` found kept-back
   readers) and ``dir:<--recordings>`` (issue 11). Two-person conversations are the files with two reference speakers.
 
 Speed targets (``run`` within 1.3x of faster-whisper alone, ``analyze`` of 60 minutes within 5 s) are machine-bound and
-left to ``speed_run.py`` and ``analyze_speed.py``. ``--parts`` runs a subset (``text``, ``topics``, ``audio``).
+left to ``speed_run.py`` and ``analyze_speed.py``. ``--parts`` runs a subset (``text``, ``topics``, ``written``,
+``audio``).
 About 25 minutes on 2 cores for ``dev`` (the text scripts 10-15, topics 5, audio 5-10).
 """
 
@@ -34,6 +37,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "benchmarks"
 TINY = BENCH / "configs" / "tiny_en.yaml"
+#: the written sets' last documented figures, which a change must not lower (docs/benchmarks.md, "written EN / RU sets")
+WRITTEN_BASELINE = BENCH / "results" / "extraction_eval_test_r44.json"
 
 
 class PartFailed(Exception):
@@ -89,6 +94,14 @@ def topic_lines(path: Path) -> list[dict]:
             line(10, "work segments labelled 'other'", s["work_segments_as_other"], 0.15, higher=False, source=path.name)]
 
 
+def written_lines(path: Path, baseline: Path = WRITTEN_BASELINE) -> list[dict]:
+    """The written sets' recommendation and action-item F1 (shipped system) against their documented figures."""
+    d, base = json.loads(path.read_text()), json.loads(baseline.read_text())
+    return [line(10, f"written {lang.upper()} test rows, {kind} F1 not below {baseline.name}",
+                 d[lang]["shipped"][kind]["f1"], base[lang]["shipped"][kind]["f1"], source=path.name)
+            for lang in ("en", "ru") for kind in ("recommendation", "action")]
+
+
 def audio_lines(path: Path) -> list[dict]:
     """The who-spoke-when targets of issue 11 from a ``diarization_der.py`` result."""
     d = json.loads(path.read_text())
@@ -135,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", choices=("dev", "test"), default="dev")
     ap.add_argument("--recordings", type=Path, default=None,
                     help="test: a folder of real recordings with one reference.rttm (diarization_der.py dir:<folder>)")
-    ap.add_argument("--parts", nargs="+", choices=("text", "topics", "audio"), default=["text", "topics", "audio"])
+    ap.add_argument("--parts", nargs="+", choices=("text", "topics", "written", "audio"),
+                    default=["text", "topics", "written", "audio"])
     ap.add_argument("--work", type=Path, default=None, help="where each script's raw result goes")
     ap.add_argument("--reuse", action="store_true", help="read the raw results already in --work instead of running")
     ap.add_argument("--json", type=Path, default=None)
@@ -150,6 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     if "topics" in args.parts:
         parts.append((10, "topic areas", work / "topics_ami.json", topic_lines,
                       [BENCH / "topics_ami.py", "--split", args.split, "--out", work / "topics_ami.json"]))
+    if "written" in args.parts:
+        parts.append((10, "written EN / RU sets", work / "extraction_eval.json", written_lines,
+                      [BENCH / "extraction_eval.py", "--split", "test", "--out", work / "extraction_eval.json"]))
     if "audio" in args.parts:
         sets = ["libri-report", "ami"] if args.split == "dev" else [
             *(["libri-test"] if (ROOT / ".cache" / "conv" / "test" / "reference.rttm").is_file() else []),

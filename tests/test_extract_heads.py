@@ -348,7 +348,7 @@ def test_shipped_heads_reproduce_documented_sample_figures(repo_root, shared_dat
     before = ExtractionStage(ExtractionConfig(dialogue_act_heads=None), DynamicsConfig(), classifier=stage._classifier,
                              encoder=stage._encoder)
     for corpus, names in ev.SAMPLE_MEETINGS.items():
-        by_meeting = ev.meetings(corpus, "dev")
+        by_meeting = ev.split_meetings(corpus, "dev")
         by_meeting = {m: by_meeting[m][: ev.SAMPLE_ACTS] for m in names}
         results = {m: ev.run_meeting(m, acts, stage, before) for m, acts in by_meeting.items()}
         got = ev.score(corpus, by_meeting, results)["shipped"]

@@ -137,7 +137,7 @@ RESULTS = BENCH / "results"
 
 
 def test_the_scorecard_reads_the_documented_figures_and_says_which_targets_are_met():
-    from scorecard import audio_lines, table, text_lines, topic_lines
+    from scorecard import audio_lines, table, text_lines, topic_lines, written_lines
 
     text = {x["target"].split(" (")[0]: x for x in text_lines(RESULTS / "dialogue_acts_eval_dev_r49.json")}
     assert text["recommendations F1, MRDA"]["figure"] == 0.507 and text["recommendations F1, MRDA"]["met"] is False
@@ -153,6 +153,10 @@ def test_the_scorecard_reads_the_documented_figures_and_says_which_targets_are_m
     pairs = next(x for t, x in audio.items() if t.startswith("DER c0.25, two-person"))
     assert pairs["met"] is True and pairs["figure"] <= 5.0
     assert "| 10 | recommendations F1, MRDA | 0.507 | ≥ 0.55 | **no** |" in table(list(text.values()))
+    written = written_lines(RESULTS / "extraction_eval_test_r44.json")
+    assert [x["figure"] for x in written] == [0.946, 0.985, 0.92, 0.923] and all(x["met"] for x in written)
+    worse = written_lines(RESULTS / "extraction_eval_test_r17.json")  # before round 44's gains: below the baseline
+    assert not all(x["met"] for x in worse)
 
 
 def test_the_scorecard_says_which_parts_did_not_run(tmp_path, capsys):
