@@ -16,8 +16,8 @@ whether it is met. Nothing is fitted or chosen here; the scripts are those of do
 * ``dialogue_acts_eval.py --split S``: questions (as transcribed, bare), recommendations, action items and their
   owners per act, MRDA and AMI; AMI human action-item sentences found (issue 10);
 * ``topics_ami.py --split S``: the "other" share against AMI's small-talk share, work segments called other (issue 10);
-* ``extraction_eval.py --split test``: the written EN / RU sets' test rows must not get worse than their stored
-  figures (:data:`WRITTEN_BASELINE`; issue 10; these sets are in the repository, so they are the same for any split);
+* ``extraction_eval.py --split test``: the written EN / RU sets' test rows and the bundled examples' items must not
+  get worse than their stored figures (:data:`WRITTEN_BASELINE`; issue 10; these sets are in the repository, so they are the same for any split);
 * ``diarization_der.py`` with ``benchmarks/configs/tiny_en.yaml`` (the documented configuration): on ``dev``, the
   held-out sets ``libri-report`` and ``ami`` (the documented figures) and the bundled ``examples`` with the default
   configuration; on ``test``, ``libri-test`` (when ``librispeech_conversations.py --split test`` found kept-back
@@ -104,9 +104,13 @@ def topic_lines(path: Path) -> list[dict]:
 def written_lines(path: Path, baseline: Path = WRITTEN_BASELINE) -> list[dict]:
     """The written sets' recommendation and action-item F1 (shipped system) against their documented figures."""
     d, base = json.loads(path.read_text()), json.loads(baseline.read_text())
-    return [line(10, f"written {lang.upper()} test rows, {kind} F1 not below {baseline.name}",
+    rows = [line(10, f"written {lang.upper()} test rows, {kind} F1 not below {baseline.name}",
                  d[lang]["shipped"][kind]["f1"], base[lang]["shipped"][kind]["f1"], source=path.name)
             for lang in ("en", "ru") for kind in ("recommendation", "action")]
+    return rows + [line(10, f"bundled example {ex}, {kind.replace('_', ' ')} F1 not below {baseline.name}",
+                        d["examples"][ex][kind]["f1"], base["examples"][ex][kind]["f1"], source=path.name)
+                   for ex in sorted(base.get("examples", {})) if ex in d.get("examples", {})
+                   for kind in ("recommendations", "action_items")]
 
 
 def audio_lines(path: Path) -> list[dict]:

@@ -154,7 +154,8 @@ def test_the_scorecard_reads_the_documented_figures_and_says_which_targets_are_m
     assert pairs["met"] is True and pairs["figure"] <= 5.0
     assert "| 10 | recommendations F1, MRDA | 0.507 | ≥ 0.55 | **no** |" in table(list(text.values()))
     written = written_lines(RESULTS / "extraction_eval_test_r44.json")
-    assert [x["figure"] for x in written] == [0.946, 0.985, 0.92, 0.923] and all(x["met"] for x in written)
+    assert [x["figure"] for x in written] == [0.946, 0.985, 0.92, 0.923, 0.87, 0.923, 0.909, 0.8]
+    assert all(x["met"] for x in written)
     worse = written_lines(RESULTS / "extraction_eval_test_r17.json")  # before round 44's gains: below the baseline
     assert not all(x["met"] for x in worse)
 
