@@ -126,3 +126,20 @@ def test_an_unmatched_participant_warning_speaks_cli_and_python(caplog) -> None:
         apply_manifest(s, entry_from_options(["Anna=junior"]))
     text = caplog.text
     assert "-p Kathy=ROLE" in text and "participants={'Kathy': ROLE}" in text
+
+
+def test_a_coordinated_russian_object_before_its_verb_is_kept_whole() -> None:
+    """Round 52: «А я отчёты и презентации пришлю к пятнице» read «презентации пришлю» (the walk back stopped at «и»);
+    the bundled example's «а чат и по проектам создам до среды» read «по проектам создам»."""
+    s = _sentence([("Отчёты", "NOUN", ""), ("и", "CCONJ", ""), ("презентации", "NOUN", ""), ("пришлю", "VERB", "Fin")])
+    assert _ru_object_before(s, s.text.index("пришлю"), None) == "Отчёты и презентации"
+    s = _sentence([("а", "CCONJ", ""), ("чат", "NOUN", ""), ("и", "CCONJ", ""), ("по", "ADP", ""),
+                   ("проектам", "NOUN", ""), ("создам", "VERB", "Fin")])
+    assert _ru_object_before(s, s.text.index("создам"), None) == "чат и по проектам"  # not the leading «а»
+    # «и» as "even / also" after the subject, or right before the verb: no coordinated object
+    s = _sentence([("я", "PRON", ""), ("и", "PART", ""), ("отчёт", "NOUN", ""), ("пришлю", "VERB", "Fin")])
+    assert _ru_object_before(s, s.text.index("пришлю"), None) == "отчёт"
+    s = _sentence([("Отчёт", "NOUN", ""), ("и", "CCONJ", ""), ("пришлю", "VERB", "Fin")])
+    assert _ru_object_before(s, s.text.index("пришлю"), None) == ""
+    s = _sentence([("Игорь", "PROPN", ""), ("или", "CCONJ", ""), ("я", "PRON", ""), ("пришлю", "VERB", "Fin")])
+    assert _ru_object_before(s, s.text.index("пришлю"), None) == ""  # the subject's conjunction, no object after it

@@ -808,6 +808,8 @@ def _task_start(text: str, language: str) -> int:
 
 #: parts of speech of an object phrase said before its verb in Russian («отчёты по проектам создам»)
 _RU_OBJECT_POS = frozenset({"NOUN", "PROPN", "ADJ", "ADP", "NUM", "DET"})
+#: conjunctions inside such a phrase when object words stand on both sides («отчёты и презентации пришлю»)
+_RU_OBJECT_AND = frozenset({"и", "или", "либо"})
 
 
 def _ru_object_before(sent: Sentence, start: int, due: Optional[tuple[int, int]]) -> str:
@@ -820,11 +822,16 @@ def _ru_object_before(sent: Sentence, start: int, due: Optional[tuple[int, int]]
         return ""  # the rule did not start on a finite verb («Ваша задача — спросить…»: the frame, not an object)
     run: list[tuple[int, int]] = []
     nouns = 0
-    for tok in reversed([t for t in sent.tokens if t.idx < start]):
+    before = list(reversed([t for t in sent.tokens if t.idx < start]))
+    for i, tok in enumerate(before):
         span = (tok.idx, tok.idx + len(tok.text))
         if due is not None and due[0] <= tok.idx < due[1]:
             continue  # «шаблон отчёта завтра пришлю»: the due date is the item's, not the task's
         if tok.pos == "PRON" and tok.lower in {"я", "мы"}:
+            continue
+        if (tok.lower in _RU_OBJECT_AND and nouns and i + 1 < len(before)
+                and before[i + 1].pos in _RU_OBJECT_POS - {"ADP"}):
+            run.append(span)  # «отчёты и презентации пришлю»: a coordinated object is the object, not its last part
             continue
         if tok.pos not in _RU_OBJECT_POS or not any(c.isalnum() for c in tok.text):
             break
