@@ -143,3 +143,22 @@ def test_a_coordinated_russian_object_before_its_verb_is_kept_whole() -> None:
     assert _ru_object_before(s, s.text.index("пришлю"), None) == ""
     s = _sentence([("Игорь", "PROPN", ""), ("или", "CCONJ", ""), ("я", "PRON", ""), ("пришлю", "VERB", "Fin")])
     assert _ru_object_before(s, s.text.index("пришлю"), None) == ""  # the subject's conjunction, no object after it
+
+
+def test_an_owner_named_as_the_subject_leaves_the_task_phrase() -> None:
+    """Round 52: a chair's "Lee is going to call the client" under owner Lee read "Lee is going to call the client"."""
+    from sessionscope.analysis.extract.actions import without_owner_subject
+
+    assert without_owner_subject("Lee is going to call the client", ["Lee"]) == "call the client"
+    assert without_owner_subject("Sam will prepare the budget slides", ["Sam Park", "Sam", "sam"]) == \
+        "prepare the budget slides"
+    assert without_owner_subject("Lee's going to check it", ["Lee"]) == "check it"
+    assert without_owner_subject("The Industrial Designer is going to work on the design",
+                                 ["Industrial Designer", "industrial-designer"]) == "work on the design"
+    assert without_owner_subject("the User Interface Designer is going to do the functions",
+                                 ["User Interface", "user interface"]) == "do the functions"
+    # another person named, no modal frame after the name, nothing after the frame: unchanged
+    assert without_owner_subject("Sam will call Lee", ["Lee"]) == "Sam will call Lee"
+    assert without_owner_subject("Lee's report to the board", ["Lee"]) == "Lee's report to the board"
+    assert without_owner_subject("Lee will", ["Lee"]) == "Lee will"
+    assert without_owner_subject("call the client", ["Lee"]) == "call the client"

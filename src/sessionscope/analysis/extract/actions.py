@@ -778,6 +778,35 @@ def _handover_in_bare(text: str, language: str) -> Optional[re.Match[str]]:
     return (_RU_HANDOVER_ANY if language == "ru" else _EN_HANDOVER_ANY).search(text)
 
 
+#: the frame after a task's owner named as its subject: "Sam will…", "Lee is going to…", "the Industrial Designer's
+#: going to…" (round 52)
+_EN_SUBJECT_FRAME = (r"(?:'s|'ll| is| are| will| has to| have to| needs to| need to| should| must| can)"
+                     r"(?: (?:just|also|then|probably|definitely|now))?"
+                     r"(?: (?:going to|gonna|be able to|have to|need to|try to))?")
+_EN_MODAL_AFTER = re.compile(r"(?:'ll|'s going to|'s gonna| will| is going to| is gonna| are going to| has to| have to|"
+                             r" needs to| need to| should| must| can)\b", re.IGNORECASE)
+
+
+def without_owner_subject(task: str, names: Sequence[str]) -> str:
+    """``task`` without its owner named as the subject at its start, the owner being said elsewhere: "Lee is going to
+    call the client" → "call the client", "The Industrial Designer is going to work on the working design" → "work on
+    the working design" (the chair handing out tasks by name or role; round 52). ``names``: the words the owner goes by
+    (name, first name, id with spaces); a subject that is another name stays, and so does a phrase without a modal
+    frame after the name ("Sam's report" is no frame)."""
+    for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
+        # the name in any case, then at most one more capitalised word of a role ("the User Interface Designer")
+        head = re.match(rf"(?i:(?:the\s+)?{re.escape(name)})(?:\s+[A-Z][\w-]*)?(?=['\s])", task)
+        if head is None:
+            continue
+        rest = task[head.end():]
+        if _EN_MODAL_AFTER.match(rest) is None:
+            continue
+        frame = re.match(_EN_SUBJECT_FRAME + r"\s+(?=\w)", rest, re.IGNORECASE)
+        if frame is not None and frame.end() < len(rest):
+            return rest[frame.end():]
+    return task
+
+
 def task_start(text: str, language: str) -> int:
     """Where the task starts in ``text``: after leading fillers and a "you / I / we will / can / want to…" frame
     (English), a word of transition (Russian)."""

@@ -51,6 +51,7 @@ from sessionscope.analysis.extract.actions import (
     said_now,
     task_phrase,
     task_start,
+    without_owner_subject,
 )
 from sessionscope.analysis.extract.addressee import (
     advice_receiver,
@@ -536,6 +537,20 @@ def _without_own_clause(task: str, sent: Sentence) -> str:
     return task
 
 
+def _without_owner_named(task: str, owner: Optional[str], session: Session, language: str) -> str:
+    """An English task phrase without its owner named as its subject (:func:`~.actions.without_owner_subject`), by the
+    words the owner goes by: the name, its first word, the id and the id's words ("Industrial Designer" for
+    ``industrial-designer``)."""
+    if owner is None or language == "ru":
+        return task
+    try:
+        name = session.participant(owner).name or ""
+    except KeyError:
+        name = ""
+    words = (name, name.split()[0] if name.split() else "", owner, owner.replace("-", " "))
+    return without_owner_subject(task, [w for w in words if w])
+
+
 def _task_and_due(sent: Sentence, hit: RuleHit, due: Optional[Due], cfg: ExtractionConfig, session: Session,
                   speakers: Sequence[str], parsed: Sequence[Sequence[Sentence]], i: int,
                   advice: dict[int, list[Sentence]], owner: Optional[str] = None,
@@ -704,6 +719,7 @@ def extract_items(
                     hit = replace(hit, task_start=after_call + task_start(sent.text[after_call:], sent.language))
                 task, due = _task_and_due(sent, hit, due, cfg, session, speakers, parsed, i, advice, owner, handed)
                 task = person_named(task, speakers, parsed, i, sent.language, firsts)  # «напишу ей» (round 45)
+                task = _without_owner_named(task, owner, session, sent.language)  # "Lee is going to call…" (round 52)
                 aid = f"act-{len(acts) + 1:03d}"
                 acts.append(ActionItem(
                     id=aid, utterance_id=utt.id, start=utt.start, owner=owner,
