@@ -162,3 +162,18 @@ def test_an_owner_named_as_the_subject_leaves_the_task_phrase() -> None:
     assert without_owner_subject("Lee's report to the board", ["Lee"]) == "Lee's report to the board"
     assert without_owner_subject("Lee will", ["Lee"]) == "Lee will"
     assert without_owner_subject("call the client", ["Lee"]) == "call the client"
+
+
+def test_a_passive_task_keeps_its_be_and_be_able_to_is_a_frame() -> None:
+    """Round 52: "You will be sent a transcript following the meeting to check for accuracy" read "sent a transcript…"
+    under the one who will receive it, as if they had sent it."""
+    from sessionscope.analysis.extract.actions import task_start
+
+    def task(text: str) -> str:
+        return text[task_start(text, "en"):]
+
+    assert task("You will be sent a transcript to check for accuracy.") == "be sent a transcript to check for accuracy."
+    assert task("I'll be asked to present the results.") == "be asked to present the results."
+    assert task("I'll be able to send it by Friday.") == "send it by Friday."
+    assert task("You'll be presenting the slides.") == "presenting the slides."  # not a passive: as before
+    assert task("We will send it tomorrow.") == "send it tomorrow."

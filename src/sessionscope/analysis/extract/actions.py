@@ -674,7 +674,10 @@ _EN_LEAD = re.compile(
     r"by the way|for my part|great|perfect|cool|excellent|sure)\b[\s,.]*)+", re.IGNORECASE)
 _EN_PERSON_FRAME = re.compile(
     r"^(?:and |so |then )?(?:you(?: two| guys| all)?|i|we)(?:'re| are|'m| am)?(?: just| also| then)?"
-    r"(?: ?(?:(?:just|also|really|probably|definitely) )?(?:going to|gonna|'ll|will|have to|need to|should|must|be|can|"
+    r"(?: ?(?:(?:just|also|really|probably|definitely) )?(?:going to|gonna|'ll|will|have to|need to|should|must|"
+    # a passive keeps its "be" ("You will be sent a transcript to check…" reads "be sent a transcript…", not
+    # "sent a transcript…", which says the owner sent it; round 52)
+    r"be able to|be(?! (?:\w+ed|sent|given|told|shown|taught|brought|made|paid|kept|met|set|put|sold|held|done|seen|known)\b)|can|"
     r"could|might|may|would|'d|want to|wanna|try to|plan to|hope to)\b)+"
     r"(?: (?:just|also|then|probably|definitely|all|first|quickly|actually|really))? (?=\w)", re.IGNORECASE)
 # round 40: a request's frame before the task — "can / could / would / will you (guys) (please)…", "please…", and a
