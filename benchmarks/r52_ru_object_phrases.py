@@ -5,7 +5,7 @@
 Every sentence a Russian action rule fires on with a task start — the written Russian rows (all splits of
 ``benchmarks/data/extraction/ru.csv``) and the bundled Russian example's reference transcript — gets its task phrase
 (``actions.task_phrase``) twice: as shipped, and with the coordinated object switched off
-(``actions._RU_OBJECT_AND`` empty, the code before round 52). The phrases that differ are listed.
+(``r52_task_phrases.switched_off("ru-object")``: the code before round 52). The phrases that differ are listed.
 ``--session F``: also the utterances of a ``session.json`` (e.g. the demo's recognised Russian example).
 """
 
@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from extraction_data import DATA, ROOT, load_rows  # noqa: E402
+from r52_task_phrases import switched_off  # noqa: E402
 from train_dialogue_acts import commit  # noqa: E402
 
 
@@ -42,11 +43,8 @@ def compare(texts: list[str]) -> dict:
                 continue
             total += 1
             now = actions.task_phrase(s, hit)
-            keep, actions._RU_OBJECT_AND = actions._RU_OBJECT_AND, frozenset()
-            try:
+            with switched_off("ru-object"):
                 before = actions.task_phrase(s, hit)
-            finally:
-                actions._RU_OBJECT_AND = keep
             if now != before:
                 changed.append({"sentence": s.text, "before": before, "now": now})
     return {"task_phrases": total, "changed": len(changed), "rows": changed}

@@ -47,6 +47,14 @@ def switched_off(change: str) -> Iterator[None]:
     import sessionscope.analysis.extract.actions as actions
     import sessionscope.analysis.extract.stage as stage
 
+    if change == "ru-object":  # the Russian coordinated object (r52_ru_object_phrases.py)
+        keep_and = actions._RU_OBJECT_AND
+        actions._RU_OBJECT_AND = frozenset()
+        try:
+            yield
+        finally:
+            actions._RU_OBJECT_AND = keep_and
+        return
     if change == "owner-subject":
         keep_fn = stage.without_owner_subject
         stage.without_owner_subject = lambda task, names: task
@@ -74,7 +82,8 @@ def items(path: Path) -> list[tuple]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--off", choices=("owner-subject", "passive-be"), required=True, help="the change switched off")
+    ap.add_argument("--off", choices=("owner-subject", "passive-be"), required=True,
+                    help="the change switched off (ru-object: see r52_ru_object_phrases.py)")
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args(argv)
     if not DATA.is_dir():
