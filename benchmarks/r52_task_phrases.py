@@ -25,8 +25,8 @@ import datetime as dt
 import json
 import re
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -80,9 +80,13 @@ def items(path: Path) -> list[tuple]:
     return [(a.utterance_id, a.owner, a.task, a.due_text, a.to_check) for a in s.action_items]
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--off", choices=("owner-subject", "passive-be"), required=True,
+def main(argv: list[str] | None = None, *, changes: tuple[str, ...] = ("owner-subject", "passive-be"),
+         switch: Callable[[str], AbstractContextManager[None]] = switched_off, script: str = "r52_task_phrases.py",
+         doc: str | None = __doc__) -> int:
+    """Every action item of :func:`sources` as shipped and with one of ``changes`` undone by ``switch`` (a later
+    round's script passes its own)."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--off", choices=changes, required=True,
                     help="the change switched off (ru-object: see r52_ru_object_phrases.py)")
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args(argv)
@@ -92,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     rows, total, changed = [], 0, 0
     for path in sources():
         now = items(path)
-        with switched_off(args.off):
+        with switch(args.off):
             before = items(path)
         total += len(now)
         diff = [{"before": list(b), "now": list(a)} for a, b in zip(now, before, strict=False) if a != b]
@@ -101,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         changed += len(diff)
         rows.append({"source": str(path.relative_to(ROOT.parent)), "action_items": len(now), "changed": diff})
         print(path.name, len(now), "items,", len(diff), "changed", flush=True)
-    out = {"command": "python benchmarks/r52_task_phrases.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+    out = {"command": f"python benchmarks/{script} " + " ".join(argv if argv is not None else sys.argv[1:]),
            "commit": commit(), "date": dt.date.today().isoformat(), "action_items": total, "changed": changed,
            "switched_off": args.off, "sources": rows}
     args.out.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

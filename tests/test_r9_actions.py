@@ -152,6 +152,19 @@ def test_a_commitment_told_as_a_habit_is_no_action_item() -> None:
         ("call 555 555 1234", "call 555 555 1234"),
         ("The I_D_ is going to do it", "The I_D_ is going to do it"),
         ("um", "um"),  # nothing left: the phrase as it was
+        # round 53: words broken off and said again whole, four-word frames said twice, a hedge before the frame
+        ("the specifi specific instructions for the next meeting", "the specific instructions for the next meeting"),
+        ("see the user interface c concept", "see the user interface concept"),
+        ("m maybe I should write that down", "write that down"),
+        ("look at the w w working design", "look at the working design"),
+        ("I would like to I would like to receive the components", "receive the components"),
+        ("Because I'll have some updated info on that", "have some updated info on that"),
+        ("But I'll send it tonight", "send it tonight"),
+        # common short words before a longer one are no broken words; "a" / "I" stay
+        ("go to today's meeting", "go to today's meeting"),
+        ("put in into the folder", "put in into the folder"),
+        ("send some something", "send some something"),
+        ("find a about page", "find a about page"),
     ],
 )
 def test_spoken_clean(text: str, clean: str) -> None:

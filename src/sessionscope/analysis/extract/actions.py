@@ -671,14 +671,17 @@ _RU_TAIL = re.compile(r"(?<!\w)(ладно|хорошо|тогда|обязат�
 _EN_LEAD = re.compile(
     r"^(?:(?:um+|uh+|er+m?|so|and|okay|ok|'kay|kay|well|right|now|then|oh|yeah|alright|all right|first|firstly|"
     r"ultimately|basically|actually|like|anyway|i guess|guess|i think|i suppose|in return|in turn|in that case|"
-    r"by the way|for my part|great|perfect|cool|excellent|sure)\b[\s,.]*)+", re.IGNORECASE)
+    r"by the way|for my part|great|perfect|cool|excellent|sure|"
+    # round 53: a hedge or a link before the frame ("maybe I should write that down", "because I'll have the numbers")
+    r"maybe|perhaps|because|'cause|cause|but)\b[\s,.]*)+", re.IGNORECASE)
 _EN_PERSON_FRAME = re.compile(
     r"^(?:and |so |then )?(?:you(?: two| guys| all)?|i|we)(?:'re| are|'m| am)?(?: just| also| then)?"
     r"(?: ?(?:(?:just|also|really|probably|definitely) )?(?:going to|gonna|'ll|will|have to|need to|should|must|"
     # a passive keeps its "be" ("You will be sent a transcript to check…" reads "be sent a transcript…", not
     # "sent a transcript…", which says the owner sent it; round 52)
     r"be able to|be(?! (?:\w+ed|sent|given|told|shown|taught|brought|made|paid|kept|met|set|put|sold|held|done|seen|known)\b)|can|"
-    r"could|might|may|would|'d|want to|wanna|try to|plan to|hope to)\b)+"
+    # "I'd like to send you the slides", "I would like to I would like to receive…" (round 53: the wish frame)
+    r"could|might|may|would (?:like|love) to|'d (?:like|love) to|would|'d|want to|wanna|try to|plan to|hope to)\b)+"
     r"(?: (?:just|also|then|probably|definitely|all|first|quickly|actually|really))? (?=\w)", re.IGNORECASE)
 # round 40: a request's frame before the task — "can / could / would / will you (guys) (please)…", "please…", and a
 # name or word called before it ("Sam, can you…") — so that "Can you look into the company logo?" reads as the task
@@ -720,13 +723,44 @@ def next_clause_cut(phrase: str) -> str:
 _EN_FILLER = re.compile(r"(?<![\w'])(?:uh+|um+|uhm|erm?|hmm+|mm+)(?![\w'])[,.]?\s*", re.IGNORECASE)
 # words only: "call 555 555 1234" keeps its digits
 _EN_STUTTER = re.compile(r"(?<![\w'])((?:[A-Za-z']+ ){0,2}[A-Za-z']+) (?:\1 )+(?=\S)", re.IGNORECASE)
+# in a task phrase (round 53), a frame said twice is cut as one too: "I would like to I would like to receive…"
+_EN_STUTTER_PHRASE = re.compile(r"(?<![\w'])((?:[A-Za-z']+ ){0,3}[A-Za-z']+) (?:\1 )+(?=\S)", re.IGNORECASE)
+# a word broken off and said again whole (round 53): "the specifi specific instructions", "the user interface c
+# concept", "m maybe I should…" (AMI and ICSI transcribe the broken-off part without a mark). A single letter other
+# than "a" / "I", or two to five letters that are no common word; six letters and more ("specifi") are taken as
+# broken off whatever they are, as they begin a longer word said right after them
+_EN_BROKEN = re.compile(r"(?<![\w'-])([A-Za-z]{1,12}) (?=([A-Za-z]+))", re.IGNORECASE)
+_EN_SHORT_WORDS = frozenset("""
+a i an am as at be by do go he if in is it me my no of on or so to up us we ok oh
+all and any are but can did don for get got had has her him his how its let may new not now one our out own put
+run say see set she the too try two use was way who why yes yet you
+also back been both call come does done down each even ever fill find from give good have help here just keep
+kind know last like look made make many more most much must need next only open over part plan read said same
+send show some take talk tell than that them then they this time very want well went were what when will with
+work your about after again could every first might other right shall should since start still their there these
+thing think those three today under until where which while would write
+""".split())
+
+
+def _broken_off(m: re.Match[str]) -> str:
+    part, word = m.group(1), m.group(2)
+    low, whole = part.casefold(), word.casefold()
+    if len(whole) <= len(low) or not whole.startswith(low):
+        return m.group(0)
+    if len(low) == 1:
+        return "" if low not in ("a", "i") else m.group(0)
+    if len(low) <= 5 and low in _EN_SHORT_WORDS:
+        return m.group(0)
+    return ""
 
 
 def _spoken_clean(phrase: str) -> str:
-    """A spoken task phrase without fillers and stutters, and without a person frame it starts with after them."""
+    """A spoken task phrase without fillers, stutters and words broken off, and without a person frame it starts with
+    after them."""
     out = _EN_FILLER.sub("", phrase)
     for _ in range(3):  # "in in a in a few seconds" -> "in a in a few seconds" -> "in a few seconds"
-        out = _EN_STUTTER.sub(r"\1 ", out)
+        out = _EN_STUTTER_PHRASE.sub(r"\1 ", out)
+    out = _EN_BROKEN.sub(_broken_off, out)
     out = " ".join(out.split())
     # "I'll just um I'll grab…" -> "I'll grab…": a frame that shows only now (the owner says who)
     lead = _EN_LEAD.match(out)
