@@ -1134,6 +1134,31 @@ class QuestionEvent:
     confirmation_tag: bool = False
 
 
+# round 53: a pre-question asks leave to ask ("Can I ask you something?", «Игорь Петрович, можно я тоже спрошу,»); the
+# question it announces follows in the asker's next words («у меня сложная ситуация с клиентом… они оставили гневный
+# комментарий…»), and the reply to those is its answer. It stays a question (MRDA and AMI tag it so: 9 and 4 such
+# acts in all their meetings), but its reply is looked for after the asker's run, not within the latency of its own end.
+_VOCATIVE = r"(?:[A-ZА-ЯЁ][\w-]*(?:\s+[A-ZА-ЯЁ][\w-]*)?\s*,\s*)?"
+_PRE_QUESTION_EN = re.compile(
+    rf"^{_VOCATIVE}(?:(?:so|well|um+|uh+|okay|ok|and|but|oh|yeah|hey|sorry|actually)[\s,]+)*"
+    r"(?:(?:can|could|may|might)\s+i\s+(?:just\s+|also\s+|quickly\s+)?(?:ask|pose)(?:\s+you)?"
+    r"|(?:do\s+you\s+)?mind\s+if\s+i\s+ask(?:\s+you)?)"
+    r"(?:\s+(?:a|one|another|one\s+more|some|two|a\s+couple\s+of))?"
+    r"(?:\s+(?:quick|little|small|short|stupid|silly|naive|dumb|personal|follow-up|related|general|last|final))*"
+    r"\s+(?:questions?|something|things?)\b", re.IGNORECASE)
+_PRE_QUESTION_RU = re.compile(
+    rf"^{_VOCATIVE}(?:(?:а|и|ну|так|слушайте|слушай|извините|простите|кстати)[\s,]+)*"
+    r"(?:можно|разрешите)\s+(?:(?:я|мне)\s+)?(?:(?:тоже|ещё|еще|тогда|вас|тебя|вам|тебе|один)\s+)*"
+    r"(?:спрошу|спросить|задам|задать|вопрос)(?![\w-])", re.IGNORECASE)
+
+
+def pre_question(sentence: str) -> bool:
+    """Whether a question sentence only asks leave to ask: "Can I ask you a quick question?", "Mind if I ask
+    something?", «Можно я тоже спрошу», «Можно вопрос?» (a call by name may come first)."""
+    text = sentence.strip()
+    return bool(_PRE_QUESTION_EN.match(text) or _PRE_QUESTION_RU.match(text))
+
+
 def find_questions(
     utterances: Sequence[Utterance],
     *,
@@ -1187,7 +1212,8 @@ def find_questions(
             qs, conf = [q for q in question_sentences(utt.text, language=language) if not phatic_question(q)], None
         if not qs:
             continue
-        addressee, window = reply_window(ordered, i, answer_max_utterances, answer_max_latency_s)
+        addressee, window = reply_window(ordered, i, answer_max_utterances, answer_max_latency_s,
+                                         after_asker=all(pre_question(q) for q in qs))
         window = [(j, k) for j, k in window if not wordless_blip(ordered[j], ordered)]
         if answer_head is not None and not any(_cyrillic(q) for q in qs):
             head_bc = answer_head.backchannels
@@ -1211,24 +1237,29 @@ def find_questions(
 
 
 def reply_window(ordered: Sequence[Utterance], i: int, max_utterances: int,
-                 max_latency_s: float) -> tuple[Optional[str], list[tuple[int, int]]]:
+                 max_latency_s: float, *, after_asker: bool = False) -> tuple[Optional[str], list[tuple[int, int]]]:
     """The addressee of question utterance ``i`` and its candidate replies ``(index, asker's utterances before it)``.
 
     Candidates: the next ``max_utterances`` utterances by someone else, none starting later than
     ``max_latency_s`` after the question's end (when timed); the asker's own continuation is
-    skipped (and ends the window when it starts that late before anyone else spoke).
+    skipped (and ends the window when it starts that late before anyone else spoke). ``after_asker`` (a
+    :func:`pre_question`, round 53): the latency runs from the end of the asker's latest utterance instead, each
+    continuing the asker's run within ``max_latency_s``.
     """
     utt = ordered[i]
     addressee: Optional[str] = None
     out: list[tuple[int, int]] = []
     seen_other = own = 0
+    since = utt.end
     for j in range(i + 1, len(ordered)):
         nxt = ordered[j]
-        late = utt.end is not None and nxt.start is not None and nxt.start - utt.end > max_latency_s
+        late = since is not None and nxt.start is not None and nxt.start - since > max_latency_s
         if nxt.speaker == utt.speaker:
             if seen_other == 0 and late:
                 break
             own += 1
+            if after_asker and not late and since is not None and nxt.end is not None:
+                since = max(since, nxt.end)
             continue
         seen_other += 1
         if addressee is None:
