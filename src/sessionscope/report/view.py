@@ -649,9 +649,21 @@ def _interruptions(session: Session, t: Translator, names: _Names, below: Option
 def _problems(session: Session, t: Translator, names: _Names) -> Section:
     sec = Section("problems", t("sec_problems"), columns=[t("raised_by"), t("problem"), t("area"), t("at")])
     whole = WholeText(session)
+    # one row per sentence (round 53): a sentence recognised as two segments, each with a problem in it ("…мы не
+    # успеваем," | "слишком много правок от отдела продаж."), was listed twice as the same whole sentence; solved
+    # when either part was
+    rows: dict[tuple[str, str], tuple[int, bool]] = {}
     for p in session.problems:
-        status = t("solved") if p.solved else t("unsolved")
-        sec.rows.append([names(p.raiser), f"{whole(p.utterance_id, p.text)} ({status})", t.area(p.area) if p.area else "", _at(p.start)])
+        text = whole(p.utterance_id, p.text)
+        at, solved = rows.get((p.raiser, text), (len(sec.rows), False))
+        solved = solved or p.solved
+        row = [names(p.raiser), f"{text} ({t('solved') if solved else t('unsolved')})", t.area(p.area) if p.area else "",
+               _at(p.start)]
+        if at < len(sec.rows):
+            sec.rows[at][1] = row[1]
+        else:
+            sec.rows.append(row)
+        rows[(p.raiser, text)] = (at, solved)
     return _without_empty_at(sec, t)
 
 

@@ -1,5 +1,6 @@
-"""Round 53: a pre-question ("Can I ask you something?", «можно я тоже спрошу») is answered by the reply to the
-question it announces, which comes after the asker's own next words (no models: the rule decides in pairs)."""
+"""Round 53, reading a pair's report: a pre-question ("Can I ask you something?", «можно я тоже спрошу») is answered by
+the reply to the question it announces, which comes after the asker's own next words (no models: the rule decides in
+pairs); a problem sentence recognised as two segments is listed once."""
 
 from dataclasses import replace
 
@@ -83,3 +84,34 @@ def test_the_askers_run_ends_at_a_long_pause() -> None:
     assert reply_window(late, 0, 2, 10.0, after_asker=True)[1] == []
     assert reply_window(utts, 0, 2, 10.0, after_asker=True)[1] == [(4, 3)]
     assert reply_window(utts, 0, 2, 10.0)[1] == []
+
+
+def test_a_problem_sentence_recognised_as_two_segments_is_listed_once() -> None:
+    """The recognised Russian example: «В целом нормально, | к пятнадцатому декабря мы не успеваем, | слишком много
+    правок от отдела продаж.» holds a problem in each of its last two segments; the report listed the same whole
+    sentence twice. One row, solved when either part was."""
+    from helpers import make_session
+    from sessionscope.model import Problem
+    from sessionscope.report.view import build_view
+
+    s = make_session([
+        ("anna", 179.4, 180.5, "В целом нормально,"),
+        ("anna", 180.7, 182.8, "к пятнадцатому декабря мы не успеваем,"),
+        ("anna", 183.0, 184.9, "слишком много правок от отдела продаж."),
+        ("igor", 185.3, 190.0, "Тогда собираем все правки в один список."),
+        ("anna", 191.0, 193.0, "И ещё у меня проблема со временем."),
+    ], roles={"anna": "junior", "igor": "senior"}, language="ru")
+    s = s.evolve(problems=(
+        Problem(id="p1", utterance_id="u0002", start=180.7, raiser="anna", text="к пятнадцатому декабря мы не успеваем,",
+                solved=False),
+        Problem(id="p2", utterance_id="u0003", start=183.0, raiser="anna", text="слишком много правок от отдела продаж.",
+                solved=True, solution_ids=("act-1",)),
+        Problem(id="p3", utterance_id="u0005", start=191.0, raiser="anna", text="И ещё у меня проблема со временем.",
+                solved=False),
+    ))
+    rows = build_view(s).section("problems").rows
+    assert [r[1] for r in rows] == [
+        "В целом нормально, к пятнадцатому декабря мы не успеваем, слишком много правок от отдела продаж. (решена)",
+        "И ещё у меня проблема со временем. (не решена)",
+    ]
+    assert rows[0][3] == "3:01"  # the first part's time
