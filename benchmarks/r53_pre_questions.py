@@ -15,6 +15,10 @@ Every real transcript of round 52's listing (QMSum's 11 meetings, SBCSAE's 3 con
 the bundled examples' references and any ``--session`` given go through ``find_questions`` as ``api.analyze`` would
 call it (the session's language and backchannels, the bundled heads), with and without the change; every question
 whose answer differs is listed, with every pre-question found. Nothing is chosen on them.
+
+Also counted per source (round 53's report change): the problems found and the rows the report's problem section lists
+(``view._problems``: one row per raiser and whole sentence, so a sentence recognised as two segments with a problem in
+each is listed once).
 """
 
 from __future__ import annotations
@@ -70,12 +74,17 @@ def main(argv: list[str] | None = None) -> int:
         full = path.resolve()
         name = str(full.relative_to(ROOT) if full.is_relative_to(ROOT) else full.relative_to(ROOT.parent)
                    if full.is_relative_to(ROOT.parent) else path)
+        from sessionscope.report.view import build_view
+
+        listed = len(build_view(session).section("problems").rows)  # round 53: one row per problem sentence
         rows.append({"source": name, "questions": len(now), "answered": sum(e["answered"] for e in now),
-                     "pre_questions": found, "changed": diff})
+                     "pre_questions": found, "changed": diff, "problems": len(session.problems),
+                     "problem_rows": listed})
         print(path.name, len(now), "questions,", len(found), "pre-questions,", len(diff), "changed", flush=True)
     out = {"command": "python benchmarks/r53_pre_questions.py " + " ".join(argv if argv is not None else sys.argv[1:]),
            "commit": commit(), "date": dt.date.today().isoformat(), "questions": questions, "pre_questions": pre,
-           "changed": changed, "sources": rows}
+           "changed": changed, "problems": sum(r["problems"] for r in rows),
+           "problem_rows": sum(r["problem_rows"] for r in rows), "sources": rows}
     args.out.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 0
 
