@@ -731,13 +731,13 @@ _EN_STUTTER_PHRASE = re.compile(r"(?<![\w'])((?:[A-Za-z']+ ){0,3}[A-Za-z']+) (?:
 # broken off whatever they are, as they begin a longer word said right after them
 _EN_BROKEN = re.compile(r"(?<![\w'-])([A-Za-z]{1,12}) (?=([A-Za-z]+))", re.IGNORECASE)
 _EN_SHORT_WORDS = frozenset("""
-a i an am as at be by do go he if in is it me my no of on or so to up us we ok oh
+an am as at be by do go he if in is it me my no of on or so to up us we ok oh
 all and any are but can did don for get got had has her him his how its let may new not now one our out own put
 run say see set she the too try two use was way who why yes yet you
 also back been both call come does done down each even ever fill find from give good have help here just keep
 kind know last like look made make many more most much must need next only open over part plan read said same
 send show some take talk tell than that them then they this time very want well went were what when will with
-work your about after again could every first might other right shall should since start still their there these
+work your about after again could every first might other right shall since start still their there these
 thing think those three today under until where which while would write
 """.split())
 
