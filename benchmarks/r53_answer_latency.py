@@ -1,0 +1,34 @@
+"""Round 53: how long after a question a reply may start and still answer it (``dynamics.answer_max_latency_s``,
+10 s until round 53, 6 s since), chosen on the held-out train meetings.
+
+    nice -n 10 python benchmarks/r53_answer_latency.py 8 benchmarks/r52_two_person_acts.py --split heldout \\
+        --out benchmarks/results/r53_answer_latency_8_pairs_heldout.json
+    nice -n 10 python benchmarks/r53_answer_latency.py 8 benchmarks/dialogue_acts_eval.py --only questions \\
+        --split heldout --out benchmarks/results/r53_answer_latency_8_questions_heldout.json
+
+Runs the given script with every ``DynamicsConfig`` it builds set to the latency (seconds) given first, the rest of the
+configuration as shipped. ``r52_two_person_acts.py`` scores *answered* on the meetings' two-person stretches as a
+pair's session (where the rule decides: mentoring pairs) and in the whole meeting (the learned answer head);
+``dialogue_acts_eval.py --only questions`` on every question of the held-out meetings (the head; ``rule`` beside it)
+and the bundled examples. The measure is agreement with "the corpus links a responder" (MRDA and AMI adjacency
+pairs). Pre-set rule: the latency with the highest agreement on the pair stretches (MRDA and AMI pooled by question)
+that lowers neither corpus's whole-meeting agreement nor the examples' answered right; then dev once.
+"""
+
+from __future__ import annotations
+
+import functools
+import runpy
+import sys
+from pathlib import Path
+
+if __name__ == "__main__":
+    if len(sys.argv) < 3:
+        raise SystemExit(__doc__)
+    latency, script = float(sys.argv[1]), sys.argv[2]
+    sys.argv = [script, *sys.argv[3:]]
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import sessionscope.config as config
+
+    config.DynamicsConfig = functools.partial(config.DynamicsConfig, answer_max_latency_s=latency)  # type: ignore[misc]
+    runpy.run_path(script, run_name="__main__")
