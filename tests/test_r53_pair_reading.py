@@ -71,7 +71,7 @@ def test_a_pre_question_is_answered_after_the_askers_run(first: str, language: s
 
 def test_a_question_followed_by_a_long_own_run_stays_unanswered() -> None:
     """The latency rule is unchanged for a question that asks itself: 13.5 s of the asker's own talk before the
-    reply (beyond ``answer_max_latency_s`` = 10 s) leave it unanswered."""
+    reply (beyond ``answer_max_latency_s``, 6 s) leave it unanswered."""
     events = find_questions(_pair("Why did the campaign start late?", "en"), language="en",
                             backchannels=BACKCHANNELS, head=None)
     assert [(e.utterance_id, e.answered) for e in events] == [("u1", False)]

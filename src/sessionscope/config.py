@@ -72,7 +72,7 @@ class DynamicsConfig(_Section):
         ],
         description="words and phrases treated as backchannels (lower case, EN and RU)",
     )
-    answer_max_latency_s: float = Field(10.0, ge=0, description="a reply starting later than this does not answer a question")
+    answer_max_latency_s: float = Field(6.0, ge=0, description="a reply starting later than this (s) does not answer a question (10 until round 53; 6 agrees best with the corpora's responder links on held-out two-person talk: docs/benchmarks/extraction.md)")
     answer_max_utterances: int = Field(2, ge=1, description="look this many utterances ahead for the other side's answer")
     bare_question_tagger: bool = Field(
         True, description="in English transcripts without any punctuation, the bundled act tagger joins the question "

@@ -1166,7 +1166,7 @@ def find_questions(
     backchannels: Iterable[str],
     backchannel_max_words: int = 3,
     answer_max_utterances: int = 2,
-    answer_max_latency_s: float = 10.0,
+    answer_max_latency_s: float = 6.0,
     head: Any = "bundled",
     answer_head: Any = "bundled",
     tagger: Any = None,
