@@ -115,26 +115,3 @@ def test_a_problem_sentence_recognised_as_two_segments_is_listed_once() -> None:
         "И ещё у меня проблема со временем. (не решена)",
     ]
     assert rows[0][3] == "3:01"  # the first part's time
-
-
-def test_a_question_the_asker_goes_on_asking_takes_the_reply_to_its_next_line() -> None:
-    """SBC009 cut into intonation units: "Now do you factor this?" | "after you do that?" — Kathy's "Yeah." 6.7 s
-    after the first line ends answers both; a next line 3 s later is a question of its own."""
-    utts = [
-        Utterance(id="u1", speaker="N", text="Now do you factor this?", start=0.0, end=1.5),
-        Utterance(id="u2", speaker="N", text="after you do that?", start=1.6, end=2.6),
-        Utterance(id="u3", speaker="K", text="I mean, look at the second term first.", start=8.2, end=10.0),
-    ]
-    events = find_questions(utts, language="en", backchannels=BACKCHANNELS, head=None)
-    assert [(e.utterance_id, e.answered, e.answer_utterance_id) for e in events] == [("u1", True, "u3"),
-                                                                                      ("u2", True, "u3")]
-    apart = [utts[0], replace(utts[1], start=4.6, end=5.6), replace(utts[2], start=10.0, end=11.0)]
-    events = find_questions(apart, language="en", backchannels=BACKCHANNELS, head=None)
-    assert [(e.utterance_id, e.answered) for e in events] == [("u1", False), ("u2", True)]
-    # a new sentence ("Is it…", capitalised) is a question of its own; an all lower-case transcript cannot tell
-    new = [utts[0], replace(utts[1], text="Is it the second one?"), utts[2]]
-    events = find_questions(new, language="en", backchannels=BACKCHANNELS, head=None)
-    assert [(e.utterance_id, e.answered) for e in events] == [("u1", False), ("u2", True)]
-    low = [replace(u, text=u.text.lower()) for u in utts]
-    events = find_questions(low, language="en", backchannels=BACKCHANNELS, head=None)
-    assert [(e.utterance_id, e.answered) for e in events] == [("u1", False), ("u2", True)]

@@ -1245,12 +1245,9 @@ def _continued_answers(events: list[QuestionEvent], ordered: Sequence[Utterance]
     """A question the asker goes on asking in their next line ("Now do you factor this?" | "after you do that?" —
     "Yeah."; transcripts cut into intonation units, recognised segments) is answered by the reply to that line, as
     "What do you use? Notion?" in one line is one question answered by one reply (round 53). Only an unanswered
-    question takes it, from the asker's next line when that holds a question too, goes on the sentence (starts in
-    lower case, in a transcript that writes capitals: "Is it the first? Is it the second?" are two questions, and an
-    all lower-case transcript cannot tell), starts within :data:`CONTINUED_QUESTION_GAP_S` (untimed: directly
-    follows) and was answered; a run of such lines is followed to its end."""
-    if not any(u.text.lstrip(" \"'«“(")[:1].isupper() for u in ordered):
-        return events
+    question takes it, from the asker's next line when that holds a question too, starts within
+    :data:`CONTINUED_QUESTION_GAP_S` (untimed: directly follows) and was answered; a run of such lines is followed to
+    its end."""
     at = {u.id: k for k, u in enumerate(ordered)}
     by_line = {at[e.utterance_id]: n for n, e in enumerate(events)}
     out = list(events)
@@ -1262,9 +1259,7 @@ def _continued_answers(events: list[QuestionEvent], ordered: Sequence[Utterance]
             continue
         a, b = ordered[k], ordered[k + 1]
         close = a.end is None or b.start is None or b.start - a.end <= CONTINUED_QUESTION_GAP_S
-        first = b.text.lstrip(" \"'«“(")[:1]
-        goes_on = first.islower()
-        if b.speaker == a.speaker and close and goes_on and out[nxt].answered:
+        if b.speaker == a.speaker and close and out[nxt].answered:
             out[n] = replace(e, answered=True, answer_utterance_id=out[nxt].answer_utterance_id)
     return out
 
