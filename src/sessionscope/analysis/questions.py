@@ -1233,35 +1233,7 @@ def find_questions(
                 confirmation_tag=all(confirmation_tag(q) for q in qs),
             )
         )
-    return _continued_answers(events, ordered)
-
-
-#: a question's next line, by the same asker and starting within this many seconds of its end, that is itself a
-#: question goes on asking it (round 53)
-CONTINUED_QUESTION_GAP_S = 2.0
-
-
-def _continued_answers(events: list[QuestionEvent], ordered: Sequence[Utterance]) -> list[QuestionEvent]:
-    """A question the asker goes on asking in their next line ("Now do you factor this?" | "after you do that?" —
-    "Yeah."; transcripts cut into intonation units, recognised segments) is answered by the reply to that line, as
-    "What do you use? Notion?" in one line is one question answered by one reply (round 53). Only an unanswered
-    question takes it, from the asker's next line when that holds a question too, starts within
-    :data:`CONTINUED_QUESTION_GAP_S` (untimed: directly follows) and was answered; a run of such lines is followed to
-    its end."""
-    at = {u.id: k for k, u in enumerate(ordered)}
-    by_line = {at[e.utterance_id]: n for n, e in enumerate(events)}
-    out = list(events)
-    for n in range(len(out) - 1, -1, -1):
-        e = out[n]
-        k = at[e.utterance_id]
-        nxt = by_line.get(k + 1)
-        if e.answered or nxt is None:
-            continue
-        a, b = ordered[k], ordered[k + 1]
-        close = a.end is None or b.start is None or b.start - a.end <= CONTINUED_QUESTION_GAP_S
-        if b.speaker == a.speaker and close and out[nxt].answered:
-            out[n] = replace(e, answered=True, answer_utterance_id=out[nxt].answer_utterance_id)
-    return out
+    return events
 
 
 def reply_window(ordered: Sequence[Utterance], i: int, max_utterances: int,
