@@ -60,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     from sessionscope import api
     from sessionscope.model.serialize import read_session_json
+    from sessionscope.report.view import build_view
 
     paths = [*sources(), ROOT / "examples" / "ru_session" / "reference.stm"]
     rows, questions, changed, pre = [], 0, 0, 0
@@ -74,8 +75,6 @@ def main(argv: list[str] | None = None) -> int:
         full = path.resolve()
         name = str(full.relative_to(ROOT) if full.is_relative_to(ROOT) else full.relative_to(ROOT.parent)
                    if full.is_relative_to(ROOT.parent) else path)
-        from sessionscope.report.view import build_view
-
         listed = len(build_view(session).section("problems").rows)  # round 53: one row per problem sentence
         rows.append({"source": name, "questions": len(now), "answered": sum(e["answered"] for e in now),
                      "pre_questions": found, "changed": diff, "problems": len(session.problems),

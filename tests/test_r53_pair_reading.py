@@ -115,3 +115,14 @@ def test_a_problem_sentence_recognised_as_two_segments_is_listed_once() -> None:
         "И ещё у меня проблема со временем. (не решена)",
     ]
     assert rows[0][3] == "3:01"  # the first part's time
+
+
+def test_find_questions_defaults_are_the_configs() -> None:
+    """The library's defaults and the configuration's agree (round 53 moved the answer window 10 → 6 s in both)."""
+    import inspect
+
+    from sessionscope.config import DynamicsConfig
+
+    cfg, params = DynamicsConfig(), inspect.signature(find_questions).parameters
+    for name in ("answer_max_latency_s", "answer_max_utterances", "backchannel_max_words"):
+        assert params[name].default == getattr(cfg, name), name

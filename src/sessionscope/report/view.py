@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from sessionscope import __version__
 from sessionscope.config import ReportConfig
 from sessionscope.io._common import UNKNOWN_ID
-from sessionscope.model import ActionItem, Session, StageRun
+from sessionscope.model import ActionItem, Problem, Session, StageRun
 from sessionscope.report.i18n import (
     Translator,
     is_role_label,
@@ -652,18 +652,15 @@ def _problems(session: Session, t: Translator, names: _Names) -> Section:
     # one row per sentence (round 53): a sentence recognised as two segments, each with a problem in it ("…мы не
     # успеваем," | "слишком много правок от отдела продаж."), was listed twice as the same whole sentence; solved
     # when either part was
-    rows: dict[tuple[str, str], tuple[int, bool]] = {}
+    first: dict[tuple[str, str], Problem] = {}
+    solved: dict[tuple[str, str], bool] = {}
     for p in session.problems:
-        text = whole(p.utterance_id, p.text)
-        at, solved = rows.get((p.raiser, text), (len(sec.rows), False))
-        solved = solved or p.solved
-        row = [names(p.raiser), f"{text} ({t('solved') if solved else t('unsolved')})", t.area(p.area) if p.area else "",
-               _at(p.start)]
-        if at < len(sec.rows):
-            sec.rows[at][1] = row[1]
-        else:
-            sec.rows.append(row)
-        rows[(p.raiser, text)] = (at, solved)
+        key = (p.raiser, whole(p.utterance_id, p.text))
+        first.setdefault(key, p)
+        solved[key] = solved.get(key, False) or p.solved
+    for (raiser, text), p in first.items():
+        status = t("solved") if solved[(raiser, text)] else t("unsolved")
+        sec.rows.append([names(raiser), f"{text} ({status})", t.area(p.area) if p.area else "", _at(p.start)])
     return _without_empty_at(sec, t)
 
 
