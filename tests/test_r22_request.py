@@ -34,6 +34,13 @@ EN_REQUESTS = [
     "Please send me the slides.",
     "Maybe you could send me the template.",
     "Hmm, interesting, just show me the filter first.",
+    # round 54: being brought up to date
+    "Perhaps you can run us through it quickly.",
+    "Can you talk me through the numbers?",
+    "Fill me in on the client call.",
+    "Could you give us a quick overview of the plan?",
+    "Keep me posted.",
+    "Can you bring us up to speed?",
 ]
 EN_NOT_REQUESTS = [
     "Let me show you.",  # the speaker teaches
@@ -52,6 +59,12 @@ EN_NOT_REQUESTS = [
     "He asked me to show him the report.",
     "The history log can maybe tell us which one.",  # a subject and a modal: no imperative
     "That might then help me a lot.",
+    "Give us a chance.",  # round 54: no request to be told
+    "Take me to the station.",
+    "You should take them through the demo.",
+    "Let me run you through it.",
+    "I'll fill you in later.",
+    "Try it and keep me posted.",  # advice in another clause stays advice
 ]
 RU_REQUESTS = [
     "попробую, покажите, как это настроить.",  # the round-21 audit's sentence (recognised speech)
@@ -66,6 +79,8 @@ RU_REQUESTS = [
     "Расскажите подробнее про курс.",
     "Не могли бы вы прислать мне шаблон?",
     "Скиньте мне, пожалуйста, файл.",
+    "Введите меня в курс дела.",  # round 54
+    "Держите нас в курсе, пожалуйста.",
 ]
 RU_NOT_REQUESTS = [
     "Давайте я покажу.",  # the speaker teaches
@@ -78,6 +93,8 @@ RU_NOT_REQUESTS = [
     "Покажите, как это работает, всей команде.",
     "Попросите его показать отчёт.",
     "Попробуйте сами, а потом расскажите, как прошло.",  # advice in another clause stays advice
+    "Держите клиента в курсе.",  # round 54: someone else kept up to date
+    "Нужно ввести в курс нового сотрудника.",
     "Проверяйте почту три раза в день.",
 ]
 

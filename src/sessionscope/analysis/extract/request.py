@@ -32,20 +32,28 @@ _EN_OPEN = (r"(?:^|[,;:.!?—–]\s*|\b(?:and|so|but|then|okay|ok|well|yeah|oh|n
             r"(?:(?:just|please|maybe|also|first|actually|um+|uh+|-),?\s+)*")
 _EN_VERB = r"(?:show|tell|teach|walk|explain(?: to)?|send|help|remind|email|forward|give|introduce)"
 _EN_ME = r"(?:me|us)\b"
+# round 54: the phrases of being brought up to date, said with the speaker as the one told ("Perhaps you can run us
+# through it quickly.", a committee's request to a witness): "run / talk / take me through", "fill me in", "bring me up
+# to speed", "keep me posted", "give us an overview"; "give us a chance" or "take me to…" are no such request
+_EN_TOLD = (r"(?:(?:run|talk|take)\s+(?:me|us)\s+(?:quickly\s+|briefly\s+)?through|fill\s+(?:me|us)\s+in|"
+            r"bring\s+(?:me|us)\s+up\s+to\s+(?:speed|date)|keep\s+(?:me|us)\s+(?:posted|updated|informed|in\s+the\s+loop)|"
+            r"give\s+(?:me|us)\s+(?:a\s+|an\s+|some\s+)?(?:(?:quick|brief|short|little|bit\s+of\s+an?|general|rough)\s+)*"
+            r"(?:overview|update|summary|rundown|run-through|walkthrough|walk-through|sense|idea|picture|flavou?r|feel)\b)")
 _EN_REQUEST = re.compile(
     # an imperative to the listener with the speaker as the one shown / told / sent to: "show me", "walk me through it"
-    _EN_OPEN + r"(?:please\s+)?(?:show|tell|teach|walk|explain to|send|help|remind|email|forward)\s+" + _EN_ME
+    _EN_OPEN + r"(?:please\s+)?(?:(?:show|tell|teach|walk|explain to|send|help|remind|email|forward)\s+" + _EN_ME
+    + r"|" + _EN_TOLD + r")"
     # "explain that again", "explain it to me once more": a bare "explain why, not just what" is advice on how to talk
     # to others (mentoring), so only "explain" of what was just said, again, is the speaker's request
     + r"|" + _EN_OPEN + r"(?:please\s+)?explain (?:it|that|this)(?: (?:to me|to us))? (?:again|once more|one more time)\b"
     # a question or polite form: "can you show me", "could you explain", "would you mind sending me"
     + r"|\b(?:can|could|would|will|won't|wouldn't|couldn't)\s+(?:you|ya|u)\s+(?:please\s+|maybe\s+|just\s+|quickly\s+|also\s+|perhaps\s+)*"
-    r"(?:" + _EN_VERB + r"\s+" + _EN_ME + r"|explain\b|walk\s+(?:me|us)\b)"
+    r"(?:" + _EN_VERB + r"\s+" + _EN_ME + r"|explain\b|walk\s+(?:me|us)\b|" + _EN_TOLD + r")"
     + r"|\bwould you mind\s+(?:showing|telling|explaining|walking|sending|helping|teaching)\s+(?:me|us)?\b"
     # "I'd like you to show me", "I want you to explain", "I'd love it if you showed me"
     + r"|\bi(?:'d| would)? (?:like|love|want|need)(?: it)?(?: if)? you (?:to )?(?:show|tell|teach|walk|explain|send|help|showed|told|taught|walked|explained|sent|helped)\b"
     # "you could show me", "maybe you can send me the link"
-    + r"|\byou (?:could|can|might)\s+(?:just\s+|maybe\s+|also\s+)?" + _EN_VERB + r"\s+" + _EN_ME
+    + r"|\byou (?:could|can|might)\s+(?:just\s+|maybe\s+|also\s+)?(?:" + _EN_VERB + r"\s+" + _EN_ME + r"|" + _EN_TOLD + r")"
     # "tell me more", "I'd love to hear more about it", "I'd like to see how you did it"
     + r"|\bi(?:'d| would)? (?:love|like) to (?:see|hear|learn|know) (?:how|more|what|about|why|where)\b",
     re.IGNORECASE)
@@ -78,9 +86,12 @@ _RU_MODAL = r"(?:можешь|можете|мог бы|могла бы|могл�
 _RU_INF = r"(?:показать|рассказать|объяснить|подсказать|научить|прислать|скинуть|отправить|переслать)"
 # what follows the verb when the speaker is the one shown / told: me / us, a "how / what" clause, "about", the end
 _RU_FOR_ME = r"(?:\s*,?\s*(?:пожалуйста\s*,?\s*)?(?:мне|нам|меня|нас)\b|\s*,?\s*(?:пожалуйста\s*,?\s*)?(?:как|что|где|когда|почему|зачем|какой|какая|какие|каким|сколько|чем|кто|ли|про|о|об|обо|подробнее|поподробнее|побольше|еще|ещё)\b|\s*[.!?…]*\s*$)"
+# round 54: being brought up to date, as _EN_TOLD: «введите меня в курс (дела)», «держите нас в курсе», «можете ввести в курс?»
+_RU_TOLD = (r"(?:введи(?:те)?|введешь|введёшь|введете|введёте|ввести|держи(?:те)?|держать)\s+(?:меня|нас)\s*(?:,?\s*пожалуйста,?\s*)?"
+            r"в\s+курс(?:е)?\b")
 _RU_REQUEST = re.compile(
     r"(?<![\w-])(?:" + _RU_SHOW + _RU_FOR_ME + r"|" + _RU_SEND + r"\s*,?\s*(?:пожалуйста\s*,?\s*)?(?:мне|нам)\b"
-    r"|" + _RU_MODAL + r"\s+" + _RU_INF + _RU_FOR_ME + r"|" + _RU_MODAL + r"\s+(?:мне|нам)\s+" + _RU_INF + r")",
+    r"|" + _RU_MODAL + r"\s+" + _RU_INF + _RU_FOR_ME + r"|" + _RU_MODAL + r"\s+(?:мне|нам)\s+" + _RU_INF + r"|" + _RU_TOLD + r")",
     re.IGNORECASE)
 # the speaker offers to show («давайте я покажу», «я расскажу»), or asks for it to be shown to someone else
 _RU_NOT_REQUEST = re.compile(

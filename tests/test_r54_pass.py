@@ -1,0 +1,68 @@
+"""Round 54 (issue 10): a new user's pass over a committee hearing and real meetings — what a reader counts as wrong.
+
+"I'm not sure if you received them as well" (AMI TS3011b) and "I'm not sure how long we've got left" (ES2004c) were
+listed as problems raised: a doubt about how things are is no difficulty of the speaker's, while "I'm not sure how to
+structure the presentation" or "whether I should specialise" stay problems. The requests of being brought up to date
+("Perhaps you can run us through it quickly.", a committee to a witness) are in ``test_r22_request.py``.
+Model-free: the rules read the text.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sessionscope.analysis.extract.problems import problem_rule
+from sessionscope.analysis.extract.stage import extract_items
+from sessionscope.config import DynamicsConfig, ExtractionConfig
+from sessionscope.language.nlp import parse_texts
+from test_r9_actions import _session
+
+
+def _rule(text: str):
+    return problem_rule(parse_texts([text], language="en")[0][0])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not sure how to structure the presentation for the board.",
+        "I'm not sure what to do about a client who never pays on time.",
+        "I'm not sure whether I should specialise or stay a generalist.",
+        "I'm still not sure where to start.",
+        "I'm not sure how how we'll uh determine the costs.",  # a stutter before the clause
+        "I'm not sure how we can fix the build.",
+        "I'm not sure what exactly to do.",
+        "I have no idea how to measure the success of the campaign.",
+        "I'm not sure how the hand dynamo works.",  # not knowing how something works, said in the present
+        "I'm not sure what it means.",
+    ],
+)
+def test_not_knowing_what_to_do_is_a_problem(text: str) -> None:
+    hit = _rule(text)
+    assert hit is not None and not hit.veto and hit.rule == "not_sure_how"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not sure if you received them as well, but I will tell you about it.",
+        "I'm not sure how long we've got left, but we need to make a decision.",
+        "I'm not sure how that would work.",
+        "I'm not sure whether we want to look at the size issue.",
+        "I'm not sure if that counts.",
+        "I'm not sure how much the cost would be.",
+        "I'm not sure what you mean.",
+    ],
+)
+def test_a_doubt_about_how_things_are_is_no_problem(text: str) -> None:
+    hit = _rule(text)
+    assert hit is None or hit.veto
+
+
+def test_doubt_not_listed_end_to_end() -> None:
+    cfg = ExtractionConfig(classifier=None, dialogue_act_heads=None)
+    lines = [("a", "I'm not sure if you received the agenda."), ("b", "Yes, I did."),
+             ("a", "I'm not sure how to prioritise the client requests.")]
+    sess = _session([("a", "Ann"), ("b", "Bob")], lines)
+    items = extract_items(sess, parse_texts([t for _, t in lines], language="en"), None, cfg, DynamicsConfig())
+    assert [p.utterance_id for p in items["problems"]] == ["u2"]
