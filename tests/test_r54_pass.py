@@ -66,3 +66,29 @@ def test_doubt_not_listed_end_to_end() -> None:
     sess = _session([("a", "Ann"), ("b", "Bob")], lines)
     items = extract_items(sess, parse_texts([t for _, t in lines], language="en"), None, cfg, DynamicsConfig())
     assert [p.utterance_id for p in items["problems"]] == ["u2"]
+
+
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("So I don't know how long we have left of our time.", False),  # a doubt, as "not sure" above
+        ("I don't know how we'll pay for it.", True),
+        ("I don't know how this tool works.", True),
+        ("So he need not use a pointer to keep changing the channel.", False),  # "to keep changing": no complaint
+        ("The build keeps failing.", True),
+    ],
+)
+def test_dont_know_how_and_keeps_failing(text: str, problem: bool) -> None:
+    hit = _rule(text)
+    assert (hit is not None and not hit.veto) == problem
+
+
+def test_the_written_set_classifier_alone_makes_no_english_problem() -> None:
+    """The shipped stage (heads and classifier): a sentence no problem rule fires on is no problem, whatever the
+    written-set classifier says ("Mine's not quite as complicated as all that." was one, AMI ES2014b)."""
+    from sessionscope.analysis.extract.stage import ExtractionStage
+
+    lines = [("a", "Mine's not quite as complicated as all that."), ("b", "Okay."),
+             ("a", "I'm struggling with the deadlines.")]
+    out = ExtractionStage()(_session([("a", "Ann"), ("b", "Bob")], lines))
+    assert [p.utterance_id for p in out.problems] == ["u2"]

@@ -25,24 +25,26 @@ from sessionscope.language.nlp import Sentence
 KIND = "problem"
 
 _EN_VETO = r"\b(no|not a|not an|not any|never a) (problem|issue|worries|trouble)\b|\bproblem solved\b|\bused to (struggle|have|find|be)\b|\bno longer\b|\bnot a big deal\b|\bwithout (any )?(problems|issues)\b|\b(solved|fixed|resolved|sorted out) (the|that|this|our|my|a) (problem|issue)"
-# round 54: "I'm not sure how / what / whether" is a difficulty when what follows is the speaker's own doing: "how to
-# structure the presentation", "what to do about a client", "whether I should specialise", "how we'll determine the
-# costs"; a doubt about how things are or would be ("I'm not sure if you received them", "not sure how that would
-# work", "how long we've got left", "whether we want to look at the size issue") is no problem of the speaker's
-_EN_NOT_SURE = (r"\b(?:i'm|i am) (?:still |really |just |quite |not )*(?:not sure|unsure) (?:(?:how|what|where|whether|if|which) (?:- )?){1,2}"
-                r"(?:(?:else|exactly|much|many|long|far) )?(?:to|(?:i|we)(?: (?:should|can|could|can't|will|need to|have to|must|am going to|are going to|do|ought to)|"
-                r"'ll|'d better|'m going to|'re going to|'m gonna|'re gonna))\b"
-                # not knowing how something works or what it means, said in the present: "how the hand dynamo works"
-                r"|\b(?:i'm|i am) (?:still |really |just |quite )*(?:not sure|unsure) (?:how|what) (?!(?:you|he|she|they|we|i) )(?!(?:\S+ ){0,3}(?:would|will|'ll|"
-                r"could|might|'d)\b)(?:\S+ ){0,3}(?:works|work|means|mean)\b")
+# round 54: "I'm not sure / I don't know how, what, whether…" is a difficulty when the speaker's own doing follows the
+# wh-word (a to-infinitive, "I / we" with a modal or "going to": "how to structure the presentation", "whether I should
+# specialise", "how how we'll determine the costs"), or not knowing how something works or what it means, said in the
+# present ("how the hand dynamo works"; not "what you mean", "how that would work"); a doubt about how things are or
+# would be ("I'm not sure if you received them", "I don't know how long we have left", "whether we want to look at
+# the size issue") is no problem of the speaker's
+_EN_OWN_DOING = (r"(?:(?:(?:how|what|where|whether|if|which) (?:- )?){1,2}(?:(?:else|exactly|much|many|long|far) )?(?:to|(?:i|we)"
+                 r"(?: (?:should|can|could|can't|will|need to|have to|must|am going to|are going to|do|ought to)|'ll|'d better|"
+                 r"'m going to|'re going to|'m gonna|'re gonna))\b"
+                 r"|(?:how|what) (?!(?:you|he|she|they|we|i) )(?!(?:\S+ ){0,3}(?:would|will|'ll|could|might|'d)\b)(?:\S+ ){0,3}"
+                 r"(?:works|work|means|mean)\b)")
+_EN_NOT_SURE = r"\b(?:i'm|i am) (?:still |really |just |quite |not )*(?:not sure|unsure) " + _EN_OWN_DOING
 _EN_RULES = [
     (r"\b(i'm|i am|we're|we are|i've been|we've been|i was|i keep|i feel|i'm still|i am still)( really| kind of| a bit| a little| so| totally| completely| pretty| quite| still| constantly| always)? (struggling|stuck|overwhelmed|confused|lost|drowning|swamped|burn(ed|t) out|frustrated|behind|falling behind|stressed|anxious|having (trouble|a hard time|problems|issues|difficulties|difficulty))\b", "struggling", 0.85),
-    (r"\b(i|we) (really |still |always |constantly |just )?(struggle|keep (forgetting|missing|failing|losing|getting|putting off|postponing)|can't (seem to|figure|manage|keep|get|find|understand|focus|cope|handle|make|stop|decide|say no)|couldn't (figure|understand|find|get)|don't (really )?(understand|know how|get how|know what to do|know where to start|have (enough )?time)|never (manage|have time|get)|have (a|an|some|real|serious|big) (problem|issue|trouble|difficult|hard time|challenge)|have (problems|issues|trouble|difficulties)|run out of time|always run out)\b", "cannot", 0.8),
+    (r"\b(i|we) (really |still |always |constantly |just )?(struggle|keep (forgetting|missing|failing|losing|getting|putting off|postponing)|can't (seem to|figure|manage|keep|get|find|understand|focus|cope|handle|make|stop|decide|say no)|couldn't (figure|understand|find|get)|don't (really )?(understand|know " + _EN_OWN_DOING + r"|get how|know what to do|know where to start|have (enough )?time)|never (manage|have time|get)|have (a|an|some|real|serious|big) (problem|issue|trouble|difficult|hard time|challenge)|have (problems|issues|trouble|difficulties)|run out of time|always run out)\b", "cannot", 0.8),
     (r"\b(my|our|the|one|a|main|biggest|real) (biggest |main |real |big |only |other )?(problem|issue|challenge|difficulty|struggle|pain point|headache|bottleneck|blocker) (is|was|right now|here|with|for me|that)\b", "the_problem_is", 0.8),
     (r"\bit's (really |so |very |quite |pretty )?(hard|difficult|tough|a struggle|a challenge|impossible|painful|confusing|overwhelming) (for me|for us|to)\b|\bi find (it|\w+( \w+)?) (really |very |quite |so )?(hard|difficult|confusing|tough|overwhelming)\b", "hard_for_me", 0.75),
     (r"\b(way |far )?too (many|much) (\w+ )?(meetings|tasks|messages|emails|changes|requests|work|things|projects|clients|notifications|tools)\b|\b(everything|it all|it) feels (urgent|overwhelming|chaotic|impossible)\b|\bnever (speak|speaks) up\b", "too_much", 0.7),
     (_EN_NOT_SURE + r"|\bi have no idea (how|what|where)\b|\bi'm (terrible|bad|awful|hopeless) (at|with)\b", "not_sure_how", 0.75),
-    (r"\b(doesn't|don't|isn't|aren't) (really )?work(ing)? (for me|for us|well|out)?\b|\bkeeps? (crashing|failing|breaking|changing|slipping|moving)\b|\b(always|constantly) too (long|late|slow|many)\b|\b(nobody|no one) (reads|responds|answers|listens|replies|uses|opens|comes)\b|\b(is|are) (always|constantly) (late|overdue|delayed|missed)\b", "not_working", 0.7),
+    (r"\b(doesn't|don't|isn't|aren't) (really )?work(ing)? (for me|for us|well|out)?\b|(?<!\bto )\bkeeps? (crashing|failing|breaking|changing|slipping|moving)\b|\b(always|constantly) too (long|late|slow|many)\b|\b(nobody|no one) (reads|responds|answers|listens|replies|uses|opens|comes)\b|\b(is|are) (always|constantly) (late|overdue|delayed|missed)\b", "not_working", 0.7),
 ]
 
 _RU_VETO = r"\b(без|нет|никаких) проблем\b|\bне проблема\b|\bпроблем нет\b|\bне беда\b|\bраньше\b|\bуже (не|нет)\b|\bбольше не\b|\bне страшно\b"
