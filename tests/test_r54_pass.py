@@ -76,6 +76,10 @@ def test_doubt_not_listed_end_to_end() -> None:
         ("I don't know how this tool works.", True),
         ("So he need not use a pointer to keep changing the channel.", False),  # "to keep changing": no complaint
         ("The build keeps failing.", True),
+        ("I don't know how we deal with that.", True),  # the own doing in the present
+        ("I don't know what we are going to do with that.", True),
+        ("I have failed to reach the client twice.", True),
+        ("We failed to notice it at the time.", False),  # a past failure told, no difficulty now
     ],
 )
 def test_dont_know_how_and_keeps_failing(text: str, problem: bool) -> None:
