@@ -23,7 +23,7 @@ Usage (repository root; ``read`` about 7 minutes on 2 cores)::
 QMSum meetings (education_13 and Bed003 among them) and the two examples' reference transcripts; every recommendation
 (text, giver, receiver, confidence, to check, request and procedure marks), action item (round 40's read) and problem
 (text, raiser, solved). ``counts`` (seconds, no parsing): on the train meetings of both corpora (never dev), the acts
-the round-53 "not sure" pattern and this round's mark, with their corpus labels (no corpus labels problems: the texts
+the round-53 "not sure" and "don't know how" patterns and this round's mark, with their corpus labels (no corpus labels problems: the texts
 are there to be read), and the acts the request rule marks through the new phrases, with their suggestion labels.
 ``own-side`` (measured, not shipped): held-out recommendation P / R / F1 per corpus on the cached rows
 (``recs_error_analysis.py``) with the own-side rule as shipped (the question before the answer is put to "you") and
@@ -47,8 +47,9 @@ from train_dialogue_acts import commit  # noqa: E402
 QMSUM = {f"qmsum/{p.stem}": p for p in sorted((DATA / "qmsum-topics-queries").glob("*.json"))}
 FILES = ("held-out train meetings of MRDA and AMI; the Zoom class, SBC001, SBC009, SBC044; the eleven QMSum meetings; "
          "the examples' reference transcripts")
-#: round 53's "not sure" alternative of the problem rule ``not_sure_how``, for ``counts``
-R53_NOT_SURE = r"\b(i'm|i am) (not sure|unsure) (how|what|where|whether|if)\b"
+#: round 53's "not sure" alternative of the problem rule ``not_sure_how`` and "don't know how" of ``cannot``, for ``counts``
+R53_NOT_SURE = (r"\b(i'm|i am) (not sure|unsure) (how|what|where|whether|if)\b"
+                r"|\b(i|we) (really |still |always |constantly |just )?don't (really )?know how\b")
 
 
 def _rows(stage, session) -> dict[str, dict]:  # noqa: ANN001
@@ -73,11 +74,12 @@ def compare(before: Path, after: Path, out: Path) -> dict:
 
 
 def counts(out: Path) -> dict:
-    from sessionscope.analysis.extract.problems import _EN_NOT_SURE
+    from sessionscope.analysis.extract.problems import _EN_KNOW_HOW, _EN_NOT_SURE
     from sessionscope.analysis.extract.request import _EN_TOLD, request_text
     from sessionscope.analysis.extract.rules import norm
 
-    old, new, told = re.compile(R53_NOT_SURE), re.compile(_EN_NOT_SURE), re.compile(_EN_TOLD, re.IGNORECASE)
+    old, told = re.compile(R53_NOT_SURE), re.compile(_EN_TOLD, re.IGNORECASE)
+    new = re.compile(_EN_NOT_SURE + r"|\b(i|we) (really |still |always |constantly |just )?don't (really )?" + _EN_KNOW_HOW)
     res: dict = {"command": f"python benchmarks/r54_pass.py counts --out {out}", "commit": commit(),
                  "split": "train meetings of the dialogue-act splits (never dev)", "corpora": {}}
     for corpus in CORPORA:

@@ -28,6 +28,7 @@ def _rule(text: str):
         "I'm not sure how to structure the presentation for the board.",
         "I'm not sure what to do about a client who never pays on time.",
         "I'm not sure whether I should specialise or stay a generalist.",
+        "The designers are a week behind, and I'm not sure whether we should move the launch date.",
         "I'm still not sure where to start.",
         "I'm not sure how how we'll uh determine the costs.",  # a stutter before the clause
         "I'm not sure how we can fix the build.",
@@ -76,7 +77,8 @@ def test_doubt_not_listed_end_to_end() -> None:
         ("I don't know how this tool works.", True),
         ("So he need not use a pointer to keep changing the channel.", False),  # "to keep changing": no complaint
         ("The build keeps failing.", True),
-        ("I don't know how we deal with that.", True),  # the own doing in the present
+        ("I don't know how we deal with that.", True),  # the own doing in the present, after "how"
+        ("I don't know if we deal with that.", False),
         ("I don't know what we are going to do with that.", True),
         ("I have failed to reach the client twice.", True),
         ("We failed to notice it at the time.", False),  # a past failure told, no difficulty now

@@ -31,15 +31,23 @@ _EN_VETO = r"\b(no|not a|not an|not any|never a) (problem|issue|worries|trouble)
 # present ("how the hand dynamo works"; not "what you mean", "how that would work"); a doubt about how things are or
 # would be ("I'm not sure if you received them", "I don't know how long we have left", "whether we want to look at
 # the size issue") is no problem of the speaker's
-_EN_OWN_DOING = (r"(?:(?:(?:how|what|where|whether|if|which) (?:- )?){1,2}(?:(?:else|exactly|much|many|long|far) )?(?:to|(?:i|we)"
-                 r"(?: (?:should|can|could|can't|will|need to|have to|must|am going to|are going to|do|ought to)|'ll|'d better|"
-                 r"'m going to|'re going to|'m gonna|'re gonna|(?: (?:deal|handle|manage|cope|fix|solve|tackle|approach|get|make))))\b"
+_EN_MODAL = (r"(?: (?:should|can|could|can't|will|need to|have to|must|am going to|are going to|do|ought to)|'ll|'d better|"
+             r"'m going to|'re going to|'m gonna|'re gonna)")
+_EN_OWN_DOING = (r"(?:(?:(?:how|what|where|which) (?:- )?){1,2}(?:(?:else|exactly|much|many|long|far) )?(?:to|(?:i|we)" + _EN_MODAL + r")\b"
+                 # "whether / if": the speaker's or the team's own dilemma ("whether I should specialise", "whether we
+                 # should move the launch date")
+                 r"|(?:whether|if) (?:- )?(?:to|(?:i|we)" + _EN_MODAL + r")\b"
+                 # "how we deal with that": the own doing in the present, after "how" only ("if we deal with that" is a doubt)
+                 r"|how (?:- )?(?:i|we) (?:deal|handle|manage|cope|fix|solve|tackle|approach|get|make)\b"
                  r"|(?:how|what) (?!(?:you|he|she|they|we|i) )(?!(?:\S+ ){0,3}(?:would|will|'ll|could|might|'d)\b)(?:\S+ ){0,3}"
                  r"(?:works|work|means|mean)\b)")
+# "I don't know how / what to…" (the ``cannot`` rule, after "don't (really)"): "how" or "what (else) to / I / we" only
+# ("I don't know what that means", "if we should implement that" are no difficulty of the speaker's)
+_EN_KNOW_HOW = r"know (?=how\b|what (?:else )?(?:to|i|we)\b)" + _EN_OWN_DOING
 _EN_NOT_SURE = r"\b(?:i'm|i am) (?:still |really |just |quite |not )*(?:not sure|unsure) " + _EN_OWN_DOING
 _EN_RULES = [
     (r"\b(i'm|i am|we're|we are|i've been|we've been|i was|i keep|i feel|i'm still|i am still)( really| kind of| a bit| a little| so| totally| completely| pretty| quite| still| constantly| always)? (struggling|stuck|overwhelmed|confused|lost|drowning|swamped|burn(ed|t) out|frustrated|behind|falling behind|stressed|anxious|having (trouble|a hard time|problems|issues|difficulties|difficulty))\b", "struggling", 0.85),
-    (r"\b(i|we) (really |still |always |constantly |just )?(struggle|keep (forgetting|missing|failing|losing|getting|putting off|postponing)|can't (seem to|figure|manage|keep|get|find|understand|focus|cope|handle|make|stop|decide|say no)|couldn't (figure|understand|find|get)|don't (really )?(understand|know " + _EN_OWN_DOING + r"|get how|know what to do|know where to start|have (enough )?time)|never (manage|have time|get)|have (a|an|some|real|serious|big) (problem|issue|trouble|difficult|hard time|challenge)|have (problems|issues|trouble|difficulties)|run out of time|always run out|(?:'ve|have) failed(?: so far)? (?:in|to|at)|failed so far)\b", "cannot", 0.8),
+    (r"\b(i|we) (really |still |always |constantly |just )?(struggle|keep (forgetting|missing|failing|losing|getting|putting off|postponing)|can't (seem to|figure|manage|keep|get|find|understand|focus|cope|handle|make|stop|decide|say no)|couldn't (figure|understand|find|get)|don't (really )?(understand|" + _EN_KNOW_HOW + r"|get how|know what to do|know where to start|have (enough )?time)|never (manage|have time|get)|have (a|an|some|real|serious|big) (problem|issue|trouble|difficult|hard time|challenge)|have (problems|issues|trouble|difficulties)|run out of time|always run out|(?:'ve|have) failed(?: so far)? (?:in|to|at)|failed so far)\b", "cannot", 0.8),
     (r"\b(my|our|the|one|a|main|biggest|real) (biggest |main |real |big |only |other )?(problem|issue|challenge|difficulty|struggle|pain point|headache|bottleneck|blocker) (is|was|right now|here|with|for me|that)\b", "the_problem_is", 0.8),
     (r"\bit's (really |so |very |quite |pretty )?(hard|difficult|tough|a struggle|a challenge|impossible|painful|confusing|overwhelming) (for me|for us|to)\b|\bi find (it|\w+( \w+)?) (really |very |quite |so )?(hard|difficult|confusing|tough|overwhelming)\b", "hard_for_me", 0.75),
     (r"\b(way |far )?too (many|much) (\w+ )?(meetings|tasks|messages|emails|changes|requests|work|things|projects|clients|notifications|tools)\b|\b(everything|it all|it) feels (urgent|overwhelming|chaotic|impossible)\b|\bnever (speak|speaks) up\b", "too_much", 0.7),
