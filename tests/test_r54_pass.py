@@ -99,3 +99,20 @@ def test_the_written_set_classifier_alone_makes_no_english_problem() -> None:
              ("a", "I'm struggling with the deadlines.")]
     out = ExtractionStage()(_session([("a", "Ann"), ("b", "Bob")], lines))
     assert [p.utterance_id for p in out.problems] == ["u2"]
+
+
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("And if it doesn't work we won't impact people.", False),  # a condition, not a difficulty had
+        ("If that's a problem for me then I shouldn't suggest it.", False),
+        ("If I'm honest, I'm struggling with the deadlines.", True),  # the condition's clause ends at the comma
+        ("Even if I try I can't focus.", True),  # "even if" concedes
+        ("Because that would be too much work.", False),  # a forecast
+        ("We have too many meetings.", True),
+        ("I'm not sure what this'll mean.", False),
+    ],
+)
+def test_conditions_and_forecasts(text: str, problem: bool) -> None:
+    hit = _rule(text)
+    assert (hit is not None and not hit.veto) == problem

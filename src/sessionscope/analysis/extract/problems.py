@@ -39,12 +39,18 @@ _EN_OWN_DOING = (r"(?:(?:(?:how|what|where|which) (?:- )?){1,2}(?:(?:else|exactl
                  r"|(?:whether|if) (?:- )?(?:to|(?:i|we)" + _EN_MODAL + r")\b"
                  # "how we deal with that": the own doing in the present, after "how" only ("if we deal with that" is a doubt)
                  r"|how (?:- )?(?:i|we) (?:deal|handle|manage|cope|fix|solve|tackle|approach|get|make)\b"
-                 r"|(?:how|what) (?!(?:you|he|she|they|we|i) )(?!(?:\S+ ){0,3}(?:would|will|'ll|could|might|'d)\b)(?:\S+ ){0,3}"
+                 r"|(?:how|what) (?!(?:you|he|she|they|we|i) )(?!(?:\S+ ){0,3}\S*(?:would|will|'ll|could|might|'d)\b)(?:\S+ ){0,3}"
                  r"(?:works|work|means|mean)\b)")
 # "I don't know how / what to…" (the ``cannot`` rule, after "don't (really)"): "how" or "what (else) to / I / we" only
 # ("I don't know what that means", "if we should implement that" are no difficulty of the speaker's)
 _EN_KNOW_HOW = r"know (?=how\b|what (?:else )?(?:to|i|we)\b)" + _EN_OWN_DOING
 _EN_NOT_SURE = r"\b(?:i'm|i am) (?:still |really |just |quite |not )*(?:not sure|unsure) " + _EN_OWN_DOING
+# round 54: a difficulty said inside a condition is none the speaker has ("so if you're plugged in it doesn't work",
+# "if that's a problem for me then I shouldn't suggest it", "if we can't handle it then we'll tell them"): an "if /
+# unless / otherwise" earlier in the pattern's own clause (no evidence: the pattern's hit is not passed on)
+_EN_IF = re.compile(r"\b(?<!even )(?:if|unless|otherwise)\b", re.IGNORECASE)  # "even if I try I can't focus" stays
+# "that would be too much work", "it's going to be too much work for them": a forecast, not a load the speaker has
+_EN_FORECAST = r"\b(?:would|'d|will|'ll|going to|gonna) be (?:way |far )?too (?:many|much)\b"
 _EN_RULES = [
     (r"\b(i'm|i am|we're|we are|i've been|we've been|i was|i keep|i feel|i'm still|i am still)( really| kind of| a bit| a little| so| totally| completely| pretty| quite| still| constantly| always)? (struggling|stuck|overwhelmed|confused|lost|drowning|swamped|burn(ed|t) out|frustrated|behind|falling behind|stressed|anxious|having (trouble|a hard time|problems|issues|difficulties|difficulty))\b", "struggling", 0.85),
     (r"\b(i|we) (really |still |always |constantly |just )?(struggle|keep (forgetting|missing|failing|losing|getting|putting off|postponing)|can't (seem to|figure|manage|keep|get|find|understand|focus|cope|handle|make|stop|decide|say no)|couldn't (figure|understand|find|get)|don't (really )?(understand|" + _EN_KNOW_HOW + r"|get how|know what to do|know where to start|have (enough )?time)|never (manage|have time|get)|have (a|an|some|real|serious|big) (problem|issue|trouble|difficult|hard time|challenge)|have (problems|issues|trouble|difficulties)|run out of time|always run out|(?:'ve|have) failed(?: so far)? (?:in|to|at)|failed so far)\b", "cannot", 0.8),
@@ -130,7 +136,12 @@ def _problem_text(t: str, ru: bool) -> tuple[Optional[str], Optional[RuleHit]]:
             return "word_finding", None
         t = rest
     for pattern, name, conf in _RU_RULES if ru else _EN_RULES:
-        if search(pattern, t):
+        m = search(pattern, t)
+        if m and not ru and name == "too_much" and search(_EN_FORECAST, t):
+            continue
+        if m:
+            if not ru and _EN_IF.search(re.split(r"[,;:.!?\u2014\u2013]", t[: m.start()])[-1]):
+                return None, None  # "if it doesn't work we won't…", "if the issue is…" (round 54): no evidence
             return None, RuleHit(KIND, conf, name)
     return None, None
 
