@@ -24,7 +24,8 @@ QMSum meetings (education_13 and Bed003 among them) and the two examples' refere
 (text, giver, receiver, confidence, to check, request and procedure marks), action item (round 40's read) and problem
 (text, raiser, solved). ``counts`` (seconds, no parsing): on the train meetings of both corpora (never dev), the acts
 the round-53 "not sure" and "don't know how" patterns and this round's mark, with their corpus labels (no corpus labels problems: the texts
-are there to be read), and the acts the request rule marks through the new phrases, with their suggestion labels.
+are there to be read), the acts whose first firing problem pattern now lies in a condition or a forecast, and the acts
+the request rule marks through the new phrases, with their suggestion labels.
 ``own-side`` (measured, not shipped): held-out recommendation P / R / F1 per corpus on the cached rows
 (``recs_error_analysis.py``) with the own-side rule as shipped (the question before the answer is put to "you") and
 with any question without "we / us / our / let's" (a committee's "does that mean there would be a need for the CPS
@@ -74,9 +75,9 @@ def compare(before: Path, after: Path, out: Path) -> dict:
 
 
 def counts(out: Path) -> dict:
-    from sessionscope.analysis.extract.problems import _EN_KNOW_HOW, _EN_NOT_SURE
+    from sessionscope.analysis.extract.problems import _EN_FORECAST, _EN_IF, _EN_KNOW_HOW, _EN_NOT_SURE, _EN_RULES
     from sessionscope.analysis.extract.request import _EN_TOLD, request_text
-    from sessionscope.analysis.extract.rules import norm
+    from sessionscope.analysis.extract.rules import norm, search
 
     old, told = re.compile(R53_NOT_SURE), re.compile(_EN_TOLD, re.IGNORECASE)
     new = re.compile(_EN_NOT_SURE + r"|\b(i|we) (really |still |always |constantly |just )?don't (really )?" + _EN_KNOW_HOW)
@@ -86,24 +87,38 @@ def counts(out: Path) -> dict:
         rows: list[dict] = []
         requests: list[dict] = []
         acts = 0
-        for m, acts_m in sorted(meetings(corpus, "train").items()):
+        held: list[dict] = []
+        for m_, acts_m in sorted(meetings(corpus, "train").items()):
             for a in acts_m:
                 acts += 1
                 t = norm(a.text)
                 was, now = bool(old.search(t)), bool(new.search(t))
                 if was or now:
-                    rows.append({"meeting": m, "text": a.text, "label": a.label, "round53": was, "round54": now})
+                    rows.append({"meeting": m_, "text": a.text, "label": a.label, "round53": was, "round54": now})
+                for pattern, name, _conf in _EN_RULES:  # the first pattern that fires, as the rule reads it
+                    m = search(pattern, t)
+                    if m is None:
+                        continue
+                    if name == "too_much" and search(_EN_FORECAST, t):
+                        held.append({"meeting": m_, "text": a.text, "label": a.label, "why": "forecast"})
+                        continue
+                    if _EN_IF.search(re.split(r"[,;:.!?\u2014\u2013]", t[: m.start()])[-1]):
+                        held.append({"meeting": m_, "text": a.text, "label": a.label, "why": "conditional"})
+                    break
                 if told.search(t) and request_text(a.text, "en"):
-                    requests.append({"meeting": m, "text": a.text, "label": a.label,
+                    requests.append({"meeting": m_, "text": a.text, "label": a.label,
                                      "gold_recommendation": a.recommendation})
         summary = {"acts": acts, "not_sure_round53": sum(r["round53"] for r in rows),
                    "not_sure_round54": sum(r["round54"] for r in rows),
                    "not_sure_dropped": sum(r["round53"] and not r["round54"] for r in rows),
                    "not_sure_added": sum(r["round54"] and not r["round53"] for r in rows),
+                   "problem_pattern_in_a_condition": sum(r["why"] == "conditional" for r in held),
+                   "too_much_as_a_forecast": sum(r["why"] == "forecast" for r in held),
                    "request_new_phrases": len(requests),
                    "request_new_phrases_gold_recommendation": sum(r["gold_recommendation"] for r in requests)}
         print(corpus, summary)
-        res["corpora"][corpus] = {"summary": summary, "not_sure": rows, "request_new_phrases": requests}
+        res["corpora"][corpus] = {"summary": summary, "not_sure": rows, "request_new_phrases": requests,
+                                  "condition_or_forecast": held}
     write_result(res, out)
     return res
 

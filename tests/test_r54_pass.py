@@ -108,6 +108,7 @@ def test_the_written_set_classifier_alone_makes_no_english_problem() -> None:
         ("If that's a problem for me then I shouldn't suggest it.", False),
         ("If I'm honest, I'm struggling with the deadlines.", True),  # the condition's clause ends at the comma
         ("Even if I try I can't focus.", True),  # "even if" concedes
+        ("But if you try the same parameters on another speaker it doesn't work anymore.", True),  # how things behave
         ("Because that would be too much work.", False),  # a forecast
         ("We have too many meetings.", True),
         ("I'm not sure what this'll mean.", False),

@@ -48,7 +48,9 @@ _EN_NOT_SURE = r"\b(?:i'm|i am) (?:still |really |just |quite |not )*(?:not sure
 # round 54: a difficulty said inside a condition is none the speaker has ("so if you're plugged in it doesn't work",
 # "if that's a problem for me then I shouldn't suggest it", "if we can't handle it then we'll tell them"): an "if /
 # unless / otherwise" earlier in the pattern's own clause (no evidence: the pattern's hit is not passed on)
-_EN_IF = re.compile(r"\b(?<!even )(?:if|unless|otherwise)\b", re.IGNORECASE)  # "even if I try I can't focus" stays
+# "even if I try I can't focus" concedes; "if you try the same parameters on another speaker it doesn't work anymore" (a
+# general "you") says how things behave: both stay
+_EN_IF = re.compile(r"\b(?<!even )(?:if|unless|otherwise)\b(?! you\b)", re.IGNORECASE)
 # "that would be too much work", "it's going to be too much work for them": a forecast, not a load the speaker has
 _EN_FORECAST = r"\b(?:would|'d|will|'ll|going to|gonna) be (?:way |far )?too (?:many|much)\b"
 _EN_RULES = [
