@@ -117,3 +117,24 @@ def test_the_written_set_classifier_alone_makes_no_english_problem() -> None:
 def test_conditions_and_forecasts(text: str, problem: bool) -> None:
     hit = _rule(text)
     assert (hit is not None and not hit.veto) == problem
+
+
+def test_programme_subtitle_says_how_many_sessions_are_dated() -> None:
+    """Round 54: a batch of 15 transcripts, one dated, read "15 sessions of 15 pairs, 2024-01-24 – 2024-01-24": as if all
+    were held that day. One day is one date, and a partly dated batch says of how many."""
+    import dataclasses
+
+    from sessionscope.report.i18n import Translator
+    from sessionscope.report.programme import build_programme, programme_subtitle
+    from test_report_data import full_session
+
+    dated = full_session(sid="s1", pair="p1")
+    undated = dataclasses.replace(full_session(sid="s2", pair="p2"), date=None)
+    prog = build_programme([dated, undated], encoder=None, goal_vectors=None)
+    en = programme_subtitle(Translator("en"), prog, 2, 2, "2026-03-02", "2026-03-02")
+    assert en.startswith("2 sessions of 2 pairs, 2026-03-02 (") and "dated: 1 of 2 sessions" in en
+    assert "–" not in en.split("(")[0]
+    ru = programme_subtitle(Translator("ru"), prog, 2, 2, "2026-03-02", "2026-03-02")
+    assert "даты известны для 1 из 2 встреч" in ru
+    alone = build_programme([dated], encoder=None, goal_vectors=None)  # every session dated: no note
+    assert "dated" not in programme_subtitle(Translator("en"), alone, 1, 1, "2026-03-02", "2026-03-02")

@@ -632,14 +632,22 @@ def programme_subtitle(t: Any, prog: Programme, n_sessions: int, n_pairs: int, f
     notes = [t("pairs_unnamed")] if n_pairs and not pairs_named(prog) else []
     if not first:
         notes.append(t("dates_missing"))
+    else:  # "15 sessions, 2024-01-24 – 2024-01-24" read as 15 sessions on that day when one had a date (round 54)
+        df = prog.sessions
+        n_dated = int(df["date"].notna().sum()) if len(df) and "date" in df else n_sessions
+        if n_dated < n_sessions:
+            notes.append(t("dates_partial", n=n_dated, total=n_sessions))
     n_left = n_left_out(prog)
     if n_left:  # "6 sessions of 6 pairs" must not read as the whole batch when 2 inputs failed (round 40)
         from sessionscope.report.i18n import plural
         from sessionscope.report.programme_i18n import pt
 
         notes.append(plural(pt(t, "left_out_short", n=n_left), n_left, t.lang))
-    text = (t("dash_subtitle", first=first, last=last or first, **counts) if first
-            else t("dash_subtitle_undated", **counts))
+    if first and (last or first) == first:  # one day: "2024-01-24", not "2024-01-24 – 2024-01-24"
+        text = t("dash_subtitle_day", first=first, **counts)
+    else:
+        text = (t("dash_subtitle", first=first, last=last or first, **counts) if first
+                else t("dash_subtitle_undated", **counts))
     return f"{text} ({'; '.join(notes)})" if notes else text
 
 
