@@ -10,6 +10,8 @@ classifier, whose problems alone no longer count in English.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from sessionscope.analysis.extract.problems import problem_rule
@@ -122,8 +124,6 @@ def test_conditions_and_forecasts(text: str, problem: bool) -> None:
 def test_programme_subtitle_says_how_many_sessions_are_dated() -> None:
     """Round 54: a batch of 15 transcripts, one dated, read "15 sessions of 15 pairs, 2024-01-24 – 2024-01-24": as if all
     were held that day. One day is one date, and a partly dated batch says of how many."""
-    import dataclasses
-
     from sessionscope.report.i18n import Translator
     from sessionscope.report.programme import build_programme, programme_subtitle
     from test_report_data import full_session
@@ -138,3 +138,25 @@ def test_programme_subtitle_says_how_many_sessions_are_dated() -> None:
     assert "даты известны для 1 из 2 встреч" in ru
     alone = build_programme([dated], encoder=None, goal_vectors=None)  # every session dated: no note
     assert "dated" not in programme_subtitle(Translator("en"), alone, 1, 1, "2026-03-02", "2026-03-02")
+
+
+def test_checklist_evidence_quotes_the_items_own_words() -> None:
+    """Round 54: a witness's long answer was quoted from its first words as the evidence of "recommendations recorded"
+    and "small goals" («Well, it's yet to move from a Bill into an Act…»); the evidence is the item's own sentence."""
+    from sessionscope.model import ActionItem, Recommendation
+    from sessionscope.report.checklist import session_checklist
+
+    long = ("Well, it's yet to move from a Bill into an Act. We know there would be a period of time. "
+            "You should look at some examples first. I'll send you the guidance by Friday.")
+    s = _session([("a", "Ann"), ("b", "Bob")], [("b", "How would you approach it?"), ("a", long)])
+    advice_at = long.index("You should")
+    task_at = long.index("I'll send")
+    rec = Recommendation(id="rec-001", utterance_id="u1", start=1.0, giver="a", receiver="b",
+                         text="You should look at some examples first.", confidence=0.8, char_start=advice_at,
+                         char_end=advice_at + 39)
+    act = ActionItem(id="act-001", utterance_id="u1", start=1.0, owner="a", task="send you the guidance",
+                     due_text="by Friday", confidence=0.8, char_start=task_at, char_end=len(long))
+    s = dataclasses.replace(s, recommendations=(rec,), action_items=(act,))
+    items = {i.item: i for i in session_checklist(s).items}
+    assert items["recommendations_recorded"].evidence == (("u1", "You should look at some examples first."),)
+    assert items["goals_owner_date"].evidence == (("u1", "I'll send you the guidance by Friday."),)

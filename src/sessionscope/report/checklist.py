@@ -92,6 +92,26 @@ def _ev(s: Session, ids: Sequence[str], limit: int = 3) -> tuple[tuple[str, str]
     return tuple((i, by_id[i].text) for i in list(dict.fromkeys(ids))[:limit] if i in by_id)
 
 
+def _ev_items(s: Session, items: Sequence[Any], limit: int = 3) -> tuple[tuple[str, str], ...]:
+    """Evidence quoting the items' own words (round 54): a recommendation's or action item's sentence, a question's
+    text, not its whole utterance — a witness's 300-word answer was quoted from its first words («Well, it's yet to
+    move from a Bill into an Act…»), the advice deep inside it never shown. ``None`` items are passed over."""
+    by_id = {u.id: u for u in s.utterances}
+    out: dict[tuple[str, str], None] = {}
+    for it in items:
+        u = by_id.get(getattr(it, "utterance_id", "")) if it is not None else None
+        if u is None:
+            continue
+        # a recommendation's or question's text as the report lists it, an action item's sentence by its offsets
+        cs, ce = getattr(it, "char_start", None), getattr(it, "char_end", None)
+        said = u.text[cs:ce].strip() if cs is not None and ce is not None else ""
+        text = getattr(it, "text", None) or said or u.text
+        out.setdefault((u.id, text), None)
+        if len(out) == limit:
+            break
+    return tuple(out)
+
+
 def _sure_first(items: Sequence[Any]) -> list[Any]:
     """Items as evidence: those not marked to check first, then by measured confidence (stable otherwise): a met
     "recommendations recorded" quoted «So just cancel it.» (22 %, to check) before 72 others (TS3011b)."""
@@ -197,7 +217,7 @@ def _recommendations_recorded(c: _Ctx) -> CheckItem:
     status, why = _counted(c.s.advice, max(1, c.cfg.checklist_min_recommendations))
     measure = "recommendations found" + (f" ({_plus_to_check(unsure)})" if unsure else "")
     return CheckItem("recommendations_recorded", status, measure, n, c.cfg.checklist_min_recommendations,
-                     _ev(c.s, [r.utterance_id for r in _sure_first(c.s.advice)]), why)
+                     _ev_items(c.s, _sure_first(c.s.advice)), why)
 
 
 def _junior_questions(c: _Ctx) -> CheckItem:
@@ -217,7 +237,7 @@ def _junior_questions(c: _Ctx) -> CheckItem:
     notes = [x for x in (_plus_to_check(unsure), f"{n + unsure + tags} {TAGS_SUFFIX}" if tags else "") if x]
     measure = "questions asked by the junior" + (f" ({'; '.join(notes)})" if notes else "")
     return CheckItem("junior_questions", status, measure, n,
-                     c.cfg.checklist_min_junior_questions, _ev(s, [q.utterance_id for q in _sure_first(qs)]), why)
+                     c.cfg.checklist_min_junior_questions, _ev_items(s, _sure_first(qs)), why)
 
 
 def _both_ways(c: _Ctx) -> CheckItem:
@@ -242,8 +262,8 @@ def _both_ways(c: _Ctx) -> CheckItem:
     # as _counted: a side that asked or advised only by items the report marks "to check" cannot meet the item
     status = NOT_MET if missing else MET if all(a and b for a, b in sure.values()) else CANT_TELL
     missing += unsure_only if missing else []
-    ev = [next((q.utterance_id for q in _sure_first(found[w][0])), "") for w in sides]
-    ev += [next((r.utterance_id for r in _sure_first(found[w][1])), "") for w in sides]
+    ev = [next(iter(_sure_first(found[w][0])), None) for w in sides]
+    ev += [next(iter(_sure_first(found[w][1])), None) for w in sides]
     def side(who: Optional[str]) -> str:
         """"2/2 (+6 to check)": the counted questions and recommendations, then those marked to check (round 27:
         "junior 2/8" counted 6 recommendations to check that the status leaves out)."""
@@ -253,7 +273,7 @@ def _both_ways(c: _Ctx) -> CheckItem:
 
     return CheckItem("both_ways", status,
                      f"questions/recommendations: junior {side(c.junior)}, senior {side(c.senior)}",
-                     float(sum(1 for a, b in sure.values() if a and b)), 2.0, _ev(s, ev, 4),
+                     float(sum(1 for a, b in sure.values() if a and b)), 2.0, _ev_items(s, ev, 4),
                      "; ".join(missing) or (TO_CHECK_REASON if status == CANT_TELL else None))
 
 
@@ -315,7 +335,7 @@ def _goals_owner_date(c: _Ctx) -> CheckItem:
     return CheckItem("goals_owner_date", status,
                      f"action items with an owner and a due date ({n_good} of {len(s.tasks) - unsure}"
                      + (f"; {_plus_to_check(unsure)})" if unsure else ")"), n_good,
-                     c.cfg.checklist_min_goals, _ev(s, [a.utterance_id for a in _sure_first(good or s.tasks)]), why)
+                     c.cfg.checklist_min_goals, _ev_items(s, _sure_first(good or s.tasks)), why)
 
 
 def _feedback(c: _Ctx) -> CheckItem:
