@@ -75,11 +75,18 @@ def compare(before: Path, after: Path, out: Path) -> dict:
 
 
 def counts(out: Path) -> dict:
-    from sessionscope.analysis.extract.problems import _EN_FORECAST, _EN_IF, _EN_KNOW_HOW, _EN_NOT_SURE, _EN_RULES
+    from sessionscope.analysis.extract.problems import (
+        _EN_FORECAST,
+        _EN_KNOW_HOW,
+        _EN_NOT_SURE,
+        _EN_RULES,
+        first_pattern,
+    )
     from sessionscope.analysis.extract.request import _EN_TOLD, request_text
     from sessionscope.analysis.extract.rules import norm, search
 
     old, told = re.compile(R53_NOT_SURE), re.compile(_EN_TOLD, re.IGNORECASE)
+    _EN_TOO_MUCH = next(p for p, name, _c in _EN_RULES if name == "too_much")  # noqa: N806
     new = re.compile(_EN_NOT_SURE + r"|\b(i|we) (really |still |always |constantly |just )?don't (really )?" + _EN_KNOW_HOW)
     res: dict = {"command": f"python benchmarks/r54_pass.py counts --out {out}", "commit": commit(),
                  "split": "train meetings of the dialogue-act splits (never dev)", "corpora": {}}
@@ -95,16 +102,12 @@ def counts(out: Path) -> dict:
                 was, now = bool(old.search(t)), bool(new.search(t))
                 if was or now:
                     rows.append({"meeting": m_, "text": a.text, "label": a.label, "round53": was, "round54": now})
-                for pattern, name, _conf in _EN_RULES:  # the first pattern that fires, as the rule reads it
-                    m = search(pattern, t)
-                    if m is None:
-                        continue
-                    if name == "too_much" and search(_EN_FORECAST, t):
-                        held.append({"meeting": m_, "text": a.text, "label": a.label, "why": "forecast"})
-                        continue
-                    if _EN_IF.search(re.split(r"[,;:.!?\u2014\u2013]", t[: m.start()])[-1]):
-                        held.append({"meeting": m_, "text": a.text, "label": a.label, "why": "conditional"})
-                    break
+                # the first pattern that fires, as the rule reads it: in a condition, or a "too much" forecast
+                _name, _conf, why = first_pattern(t)
+                if why is None and search(_EN_TOO_MUCH, t) and search(_EN_FORECAST, t):
+                    why = "forecast"
+                if why is not None:
+                    held.append({"meeting": m_, "text": a.text, "label": a.label, "why": why})
                 if told.search(t) and request_text(a.text, "en"):
                     requests.append({"meeting": m_, "text": a.text, "label": a.label,
                                      "gold_recommendation": a.recommendation})

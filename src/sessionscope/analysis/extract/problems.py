@@ -137,15 +137,23 @@ def _problem_text(t: str, ru: bool) -> tuple[Optional[str], Optional[RuleHit]]:
         if not [w for w in re.findall(r"\w+(?:'\w+)?", rest) if w not in _FILLERS]:
             return "word_finding", None
         t = rest
+    name, conf, held = first_pattern(t, ru)
+    return None, (RuleHit(KIND, conf, name) if name is not None and held is None else None)
+
+
+def first_pattern(t: str, ru: bool = False) -> tuple[Optional[str], float, Optional[str]]:
+    """The first problem pattern that fires on normalised text ``t``: ``(rule, confidence, held)``, ``held`` saying why
+    it is no evidence (round 54, English): ``"conditional"`` — inside a condition earlier in its own clause ("if it
+    doesn't work we won't…"); a "too much" forecast ("that would be too much work") is passed over for the next pattern.
+    ``(None, 0.0, None)``: none fires."""
     for pattern, name, conf in _RU_RULES if ru else _EN_RULES:
         m = search(pattern, t)
-        if m and not ru and name == "too_much" and search(_EN_FORECAST, t):
+        if m is None or (not ru and name == "too_much" and search(_EN_FORECAST, t)):
             continue
-        if m:
-            if not ru and _EN_IF.search(re.split(r"[,;:.!?\u2014\u2013]", t[: m.start()])[-1]):
-                return None, None  # "if it doesn't work we won't…", "if the issue is…" (round 54): no evidence
-            return None, RuleHit(KIND, conf, name)
-    return None, None
+        if not ru and _EN_IF.search(re.split(r"[,;:.!?\u2014\u2013]", t[: m.start()])[-1]):
+            return name, conf, "conditional"
+        return name, conf, None
+    return None, 0.0, None
 
 
 def link_solutions(
@@ -177,4 +185,4 @@ def link_solutions(
     return tuple(out)
 
 
-__all__ = ["link_solutions", "problem_rule", "word_finding"]
+__all__ = ["first_pattern", "link_solutions", "problem_rule", "word_finding"]
