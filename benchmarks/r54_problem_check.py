@@ -15,13 +15,16 @@ Usage (repository root)::
 ``candidates``: the extraction stage (shipped defaults) on a seeded sample of MRDA and AMI **train** meetings (20 and 30;
 never held-out, never dev), QMSum's eleven meetings, SBC001/009/044 and the Zoom class; every problem item with the
 sentence, the utterance before and after (for the labeller), and the problem rule that fires on it (kept apart from
-what the labeller reads). The texts stay in ``.cache`` (corpus data); the labels file holds keys and labels only.
+what the labeller reads). The texts stay in ``.cache`` (corpus data); the labels file holds keys (source, utterance
+id, the sentence's first 30 characters) and labels only. The stored labels are of the candidates of commit 7ab93e67:
+``candidates`` run with later code lists the problems that code finds, and ``score`` counts only those labelled.
 ``score``: per rule and in all, the share of items labelled a difficulty (``unsure`` counted apart), with a 95 %
 Wilson interval, and the same per source (corpus meetings / real transcripts); and how well a per-rule confidence
 learned without the source being scored predicts its labels (leave-one-source-out Brier score, against the pooled
 share), and the per-rule table that would be ``Problem.confidence`` (each rule's share of "yes" with one "yes" and
-one "no" added). Measured, not shipped (docs/benchmarks/extraction.md, round 54): on the written English example it
-would mark 4 of its 5 gold problems "to check" — meeting talk is not mentoring talk.
+one "no" added), applied to the English example's problems. Measured, not shipped (docs/benchmarks/extraction.md, round
+54): it would mark 3 of the 4 gold problems the stage finds in the written English example "to check" — meeting talk
+is not mentoring talk.
 """
 
 from __future__ import annotations
