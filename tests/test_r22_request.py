@@ -41,6 +41,8 @@ EN_REQUESTS = [
     "Could you give us a quick overview of the plan?",
     "Keep me posted.",
     "Can you bring us up to speed?",
+    "Catch me up on the client call.",
+    "Could you update us on the migration?",
 ]
 EN_NOT_REQUESTS = [
     "Let me show you.",  # the speaker teaches
@@ -64,6 +66,7 @@ EN_NOT_REQUESTS = [
     "You should take them through the demo.",
     "Let me run you through it.",
     "I'll fill you in later.",
+    "You should update us on the migration every week.",  # advice to report: stays advice
     "Try it and keep me posted.",  # advice in another clause stays advice
 ]
 RU_REQUESTS = [

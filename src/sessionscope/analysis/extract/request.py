@@ -33,9 +33,11 @@ _EN_OPEN = (r"(?:^|[,;:.!?—–]\s*|\b(?:and|so|but|then|okay|ok|well|yeah|oh|n
 _EN_VERB = r"(?:show|tell|teach|walk|explain(?: to)?|send|help|remind|email|forward|give|introduce)"
 _EN_ME = r"(?:me|us)\b"
 # round 54: the phrases of being brought up to date, said with the speaker as the one told ("Perhaps you can run us
-# through it quickly.", a committee's request to a witness): "run / talk / take me through", "fill me in", "bring me up
-# to speed", "keep me posted", "give us an overview"; "give us a chance" or "take me to…" are no such request
+# through it quickly.", a committee's request to a witness): "run / talk / take me through", "fill me in", "catch me
+# up", "update me on…", "bring me up to speed", "keep me posted", "give us an overview"; "give us a chance" or "take me
+# to…" are no such request
 _EN_TOLD = (r"(?:(?:run|talk|take)\s+(?:me|us)\s+(?:quickly\s+|briefly\s+)?through|fill\s+(?:me|us)\s+in|"
+            r"catch\s+(?:me|us)\s+up\b|update\s+(?:me|us)\s+on\b|"
             r"bring\s+(?:me|us)\s+up\s+to\s+(?:speed|date)|keep\s+(?:me|us)\s+(?:posted|updated|informed|in\s+the\s+loop)|"
             r"give\s+(?:me|us)\s+(?:a\s+|an\s+|some\s+)?(?:(?:quick|brief|short|little|bit\s+of\s+an?|general|rough)\s+)*"
             r"(?:overview|update|summary|rundown|run-through|walkthrough|walk-through|sense|idea|picture|flavou?r|feel)\b)")
