@@ -16,6 +16,8 @@ Usage (repository root; ``read`` about 7 minutes on 2 cores)::
     python benchmarks/r54_pass.py compare --before <scratch dir>/r54_before.json \\
         --after <scratch dir>/r54_after.json --out benchmarks/results/r54_pass.json
     python benchmarks/r54_pass.py counts --out benchmarks/results/r54_pass_counts.json
+    PYTHONPATH=<scratch dir>/before/src python benchmarks/r54_pass.py classifier --before <scratch dir>/r54_before.json \
+        --out benchmarks/results/r54_classifier_problems.json
     python benchmarks/recs_error_analysis.py cache   # once: the held-out train meetings' parsed rows (~2 min)
     python benchmarks/r54_pass.py own-side --out benchmarks/results/r54_own_side_heldout.json
 
@@ -34,6 +36,7 @@ in England…?" answered "We'd need to make sure…").
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -75,18 +78,11 @@ def compare(before: Path, after: Path, out: Path) -> dict:
 
 
 def counts(out: Path) -> dict:
-    from sessionscope.analysis.extract.problems import (
-        _EN_FORECAST,
-        _EN_KNOW_HOW,
-        _EN_NOT_SURE,
-        _EN_RULES,
-        first_pattern,
-    )
+    from sessionscope.analysis.extract.problems import _EN_KNOW_HOW, _EN_NOT_SURE, first_pattern
     from sessionscope.analysis.extract.request import _EN_TOLD, request_text
-    from sessionscope.analysis.extract.rules import norm, search
+    from sessionscope.analysis.extract.rules import norm
 
     old, told = re.compile(R53_NOT_SURE), re.compile(_EN_TOLD, re.IGNORECASE)
-    _EN_TOO_MUCH = next(p for p, name, _c in _EN_RULES if name == "too_much")  # noqa: N806
     new = re.compile(_EN_NOT_SURE + r"|\b(i|we) (really |still |always |constantly |just )?don't (really )?" + _EN_KNOW_HOW)
     res: dict = {"command": f"python benchmarks/r54_pass.py counts --out {out}", "commit": commit(),
                  "split": "train meetings of the dialogue-act splits (never dev)", "corpora": {}}
@@ -103,9 +99,7 @@ def counts(out: Path) -> dict:
                 if was or now:
                     rows.append({"meeting": m_, "text": a.text, "label": a.label, "round53": was, "round54": now})
                 # the first pattern that fires, as the rule reads it: in a condition, or a "too much" forecast
-                _name, _conf, why = first_pattern(t)
-                if why is None and search(_EN_TOO_MUCH, t) and search(_EN_FORECAST, t):
-                    why = "forecast"
+                why = first_pattern(t)[2]
                 if why is not None:
                     held.append({"meeting": m_, "text": a.text, "label": a.label, "why": why})
                 if told.search(t) and request_text(a.text, "en"):
@@ -122,6 +116,36 @@ def counts(out: Path) -> dict:
         print(corpus, summary)
         res["corpora"][corpus] = {"summary": summary, "not_sure": rows, "request_new_phrases": requests,
                                   "condition_or_forecast": held}
+    write_result(res, out)
+    return res
+
+
+def classifier_only(before: Path, out: Path) -> dict:
+    """Of the problems a ``read`` lists, those no problem rule fires on (the written-set classifier's alone), per group
+    of sources; run in the code version that made the read (its rules), as ``read`` is."""
+    import sessionscope
+    from r37_accepted import code_commit
+    from sessionscope.analysis.extract.problems import problem_rule
+    from sessionscope.language.nlp import parse_texts
+
+    files = json.loads(before.read_text(encoding="utf-8"))["files"]
+    groups: dict[str, dict] = {}
+    for name, rows in files.items():
+        head = name.split("/")[0]
+        group = "corpus meetings" if head in CORPORA else "examples" if head == "examples" else "real transcripts"
+        g = groups.setdefault(group, {"problems": 0, "classifier_only": 0, "texts": []})
+        for key, row in rows.items():
+            if not key.startswith("problem:"):
+                continue
+            lang = "ru" if re.search("[а-яё]", row["text"], re.IGNORECASE) else "en"  # the Russian example
+            hits = [problem_rule(x) for x in parse_texts([row["text"]], language=lang)[0]]
+            g["problems"] += 1
+            if not any(h is not None and not h.veto for h in hits):
+                g["classifier_only"] += 1
+                g["texts"].append({"file": name, "text": row["text"]})
+    print({k: (v["problems"], v["classifier_only"]) for k, v in groups.items()})
+    res = {"command": f"python benchmarks/r54_pass.py classifier --before {before.name} --out {out}",
+           "rules_of": code_commit(Path(sessionscope.__file__).resolve().parent), "groups": groups}
     write_result(res, out)
     return res
 
@@ -170,13 +194,19 @@ def own_side(out: Path) -> dict:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] in (["counts"], ["own-side"]):  # CMD --out F; read / compare go through the shared command line
+    if sys.argv[1:2] in (["counts"], ["own-side"], ["classifier"]):  # read / compare go through the shared command line
         import argparse
 
-        ap = argparse.ArgumentParser(description="r54_pass.py counts | own-side")
-        ap.add_argument("cmd", choices=("counts", "own-side"))
+        ap = argparse.ArgumentParser(description="r54_pass.py counts | own-side | classifier")
+        ap.add_argument("cmd", choices=("counts", "own-side", "classifier"))
         ap.add_argument("--out", type=Path, required=True)
+        ap.add_argument("--before", type=Path, help="classifier: a read of the round's base code")
         args = ap.parse_args()
-        (counts if args.cmd == "counts" else own_side)(args.out)
+        if args.cmd == "classifier":
+            if args.before is None:
+                ap.error("classifier needs --before")
+            classifier_only(args.before, args.out)
+        else:
+            (counts if args.cmd == "counts" else own_side)(args.out)
     else:
         cli(__doc__, read, compare)

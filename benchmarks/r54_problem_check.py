@@ -91,10 +91,11 @@ def candidates() -> None:
     print("wrote", n, "candidates to", CANDIDATES)
 
 
-def _labelled() -> list[tuple[dict, str]]:
+def _read() -> tuple[list[dict], dict[str, str]]:
+    """The candidates and their labels (key -> "yes" / "no" / "unsure")."""
     cands = [json.loads(x) for x in CANDIDATES.read_text(encoding="utf-8").splitlines()]
     labels = {r["key"]: r["label"] for r in map(json.loads, LABELS.read_text(encoding="utf-8").splitlines())}
-    return [(c, labels[c["key"]]) for c in cands if labels.get(c["key"]) in ("yes", "no")]
+    return cands, labels
 
 
 def _laplace(rows: list[tuple[dict, str]]) -> dict[str, dict]:
@@ -154,31 +155,31 @@ def _wilson(k: int, n: int, z: float = 1.96) -> list[float]:
 
 
 def score(out: Path) -> dict:
-    cands = {c["key"]: c for c in map(json.loads, CANDIDATES.read_text(encoding="utf-8").splitlines())}
-    labels = {r["key"]: r["label"] for r in map(json.loads, LABELS.read_text(encoding="utf-8").splitlines())}
+    cands, labels = _read()
     groups: dict[str, dict[str, int]] = defaultdict(lambda: {"yes": 0, "no": 0, "unsure": 0})
-    for key, c in cands.items():
-        lab = labels.get(key)
+    for c in cands:
+        lab = labels.get(c["key"])
         if lab is None:
             continue
         src = "corpus meetings" if c["source"].split("/")[0] in CORPORA else "real transcripts"
         for g in ("all", f"source: {src}", *(f"rule: {r}" for r in (c["rules"] or ["(none)"]))):
             groups[g][lab] += 1
-    table = {}
+    shares = {}
     for g, v in sorted(groups.items()):
         n = v["yes"] + v["no"]
-        table[g] = {**v, "precision": round(v["yes"] / n, 3) if n else None, "wilson95": _wilson(v["yes"], n)}
-        print(f"{g:40s} {v}  precision {table[g]['precision']}  {table[g]['wilson95']}")
-    loso = _loso(_labelled())
+        shares[g] = {**v, "precision": round(v["yes"] / n, 3) if n else None, "wilson95": _wilson(v["yes"], n)}
+        print(f"{g:40s} {v}  precision {shares[g]['precision']}  {shares[g]['wilson95']}")
+    rows = [(c, labels[c["key"]]) for c in cands if labels.get(c["key"]) in ("yes", "no")]
+    loso = _loso(rows)
     print("leave-one-source-out", loso)
-    table = _laplace(_labelled())
+    table = _laplace(rows)
     example = _example_problems(table)
     print("English example:", example)
     res = {"command": f"python benchmarks/r54_problem_check.py score --out {out}", "commit": commit(),
-           "candidates": len(cands), "labelled": sum(k in labels for k in cands), "leave_one_source_out": loso,
+           "candidates": len(cands), "labelled": sum(c["key"] in labels for c in cands), "leave_one_source_out": loso,
            "per_rule_confidence_not_shipped": table, "english_example_with_that_table": example,
            "sample": {"train meetings": SAMPLE, "seed": SEED, "real": "QMSum 11, SBC001/009/044, the Zoom class"},
-           "labels": str(LABELS.relative_to(ROOT)), "groups": table}
+           "labels": str(LABELS.relative_to(ROOT)), "groups": shares}
     write_result(res, out)
     return res
 

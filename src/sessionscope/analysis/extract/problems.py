@@ -144,16 +144,20 @@ def _problem_text(t: str, ru: bool) -> tuple[Optional[str], Optional[RuleHit]]:
 def first_pattern(t: str, ru: bool = False) -> tuple[Optional[str], float, Optional[str]]:
     """The first problem pattern that fires on normalised text ``t``: ``(rule, confidence, held)``, ``held`` saying why
     it is no evidence (round 54, English): ``"conditional"`` — inside a condition earlier in its own clause ("if it
-    doesn't work we won't…"); a "too much" forecast ("that would be too much work") is passed over for the next pattern.
-    ``(None, 0.0, None)``: none fires."""
+    doesn't work we won't…"); a "too much" forecast ("that would be too much work") is passed over for the next pattern,
+    and is ``(None, 0.0, "forecast")`` when none follows. ``(None, 0.0, None)``: none fires."""
+    forecast = False
     for pattern, name, conf in _RU_RULES if ru else _EN_RULES:
         m = search(pattern, t)
-        if m is None or (not ru and name == "too_much" and search(_EN_FORECAST, t)):
+        if m is None:
+            continue
+        if not ru and name == "too_much" and search(_EN_FORECAST, t):
+            forecast = True
             continue
         if not ru and _EN_IF.search(re.split(r"[,;:.!?\u2014\u2013]", t[: m.start()])[-1]):
             return name, conf, "conditional"
         return name, conf, None
-    return None, 0.0, None
+    return None, 0.0, "forecast" if forecast else None
 
 
 def link_solutions(

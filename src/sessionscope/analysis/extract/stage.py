@@ -345,7 +345,7 @@ def decide(sent: Sentence, hits: dict[str, Optional[RuleHit]], proba: Optional[d
         return d, False
     # problems keep the rules + classifier fusion; a problem the rules found outranks the heads' item. Round 54: the
     # written-set classifier alone makes no English problem here (real talk: "I like cats because they are
-    # independent", "Mine's not quite as complicated as all that" — 6 of 35 problems on the real transcripts read, none
+    # independent", "Mine's not quite as complicated as all that" — 6 of 45 problems on QMSum, SBCSAE and Zoom, none
     # a difficulty; on the written EN rows the rules alone score the same problem F1 as the fusion)
     pd = fuse({"problem": hits["problem"]}, {"problem": proba["problem"]} if proba and "problem" in proba else None, cfg)
     if pd is not None and pd.hit is not None and (d is None or pd.confidence > d.confidence):
