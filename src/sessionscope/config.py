@@ -193,6 +193,7 @@ class ExtractionConfig(_Section):
     classifier_only_threshold: float = Field(0.95, ge=0, le=1, description="probability the classifier needs to add an item no rule found (1 = never)")
     classifier_min_words: int = Field(4, ge=1, description="sentences shorter than this are not sent to the classifier")
     problem_window_utterances: int = Field(10, ge=1, description="a recommendation or action item this many utterances after a problem counts as its solution")
+    problem_window_words: int = Field(150, ge=0, description="so does one in an utterance that starts within this many words of talk after the problem's utterance, when that reaches further (0: utterances only; round 55, measured on real meetings: docs/benchmarks/extraction.md)")
     meeting_interval_days: int = Field(7, ge=1, description="days until 'the next meeting' when resolving due dates, unless the pair names the day in the session (the guide: weekly)")
     max_task_words: int = Field(14, ge=3, description="action-item task phrases are cut to this many words")
     summary_points_per_area: int = Field(3, ge=1, description="key points per topic area in the extractive summary")

@@ -46,7 +46,9 @@ EN: dict[str, str] = {
     "sec_baseline": "Before and now",
     "baseline_note": "Figures from before the programme (the baseline file) beside the programme's own. "
                      "'Now' is measured by sessionscope where it can be; other measures show the file's own "
-                     "current value, or 'not measured'.",
+                     "current value, or 'not measured'. The share of problems solved counts the problems followed "
+                     "by advice or a task in the recordings: a lower bound (readers of real meetings find more of "
+                     "them addressed).",
     "none_baseline": "No baseline was given (pass --baseline).",
     "bl_programme": "whole programme", "bl_not_measured": "not measured", "bl_better": "better",
     "bl_worse": "worse", "bl_same": "unchanged", "bl_n": "n = {n}",
@@ -237,7 +239,9 @@ RU: dict[str, str] = {
     "fb_comments": "Комментарии", "fb_redacted": "Комментарии обезличены (имена, e-mail, телефоны скрыты).",
     "sec_baseline": "До программы и сейчас",
     "baseline_note": "Показатели до программы (файл базовых значений) рядом с показателями программы. «Сейчас» "
-                     "измеряет sessionscope, где может; для остальных — значение из файла или «не измеряется».",
+                     "измеряет sessionscope, где может; для остальных — значение из файла или «не измеряется». Доля решённых "
+                     "проблем — это проблемы, за которыми в записи следуют совет или задача: оценка снизу (читатели "
+                     "реальных встреч находят решёнными больше).",
     "none_baseline": "Базовые значения не переданы (укажите --baseline).",
     "bl_programme": "вся программа", "bl_not_measured": "не измеряется", "bl_better": "лучше",
     "bl_worse": "хуже", "bl_same": "без изменений", "bl_n": "n = {n}",

@@ -78,7 +78,7 @@ from sessionscope.analysis.extract.bare import is_bare, parse_utterances
 from sessionscope.analysis.extract.dates import Due, agreed_next_meeting, find_due, without_due
 from sessionscope.analysis.extract.negotiate import refused, renegotiated
 from sessionscope.analysis.extract.offer import offer_items
-from sessionscope.analysis.extract.problems import link_solutions, problem_rule
+from sessionscope.analysis.extract.problems import link_solutions, problem_rule, solution_reach
 from sessionscope.analysis.extract.recap import dated_conjuncts, recap_items
 from sessionscope.analysis.extract.recommendations import (
     advice_text,
@@ -752,9 +752,12 @@ def extract_items(
         acts = [*acts, *handout_items(session, parsed, acts, areas)]
     solutions = [(i, kind, who, merged.get(sid, sid)) for i, kind, who, sid in solutions]
     problems = []
+    talk = [word_count(u.text) for u in session.utterances] if probs else []
     for n, (i, speaker, sent, _d) in enumerate(probs, 1):
         utt = session.utterances[i]
-        sol = link_solutions(i, speaker, solutions, window=cfg.problem_window_utterances)
+        sol = link_solutions(i, speaker, solutions, window=cfg.problem_window_utterances,
+                             last=solution_reach(i, talk, utterances=cfg.problem_window_utterances,
+                                                 within_words=cfg.problem_window_words))
         problems.append(Problem(
             id=f"prob-{n:03d}", utterance_id=utt.id, start=utt.start, raiser=speaker, text=sent.text,
             solved=bool(sol), solution_ids=sol, area=areas.get(utt.id), confidence=None,
