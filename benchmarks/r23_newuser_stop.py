@@ -5,7 +5,11 @@ whether the worker process still runs after the stop, and ``batch.json``.
 Before round 23, SIGTERM ended this process at once (exit -15): its worker processes went on and wrote sessions
 that ``batch.json`` never listed. Used by ``tests/test_r23_newuser.py`` and ``benchmarks/r23_newuser.py``.
 
-    python benchmarks/r23_newuser_stop.py OUT_DIR [TERM|INT]
+    python benchmarks/r23_newuser_stop.py OUT_DIR [TERM|INT] [background]
+
+``background`` starts the batch with SIGINT ignored, as a shell starts ``sessionscope run … &`` or ``nohup``: its
+workers inherit the ignore, so the stop must end them with SIGTERM (round 55: they went on, as before round 23). Without
+it SIGINT is Python's default here, whatever the parent ignores (a test suite run in the background).
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ class _Engine:
 def main() -> None:
     out = Path(sys.argv[1])
     signum = getattr(signal, "SIG" + (sys.argv[2] if len(sys.argv) > 2 else "TERM"))
+    background = len(sys.argv) > 3 and sys.argv[3] == "background"
+    signal.signal(signal.SIGINT, signal.SIG_IGN if background else signal.default_int_handler)
     from sessionscope.batch import BatchItem
     from sessionscope.cli import common
 

@@ -15,6 +15,7 @@ Usage (repository root)::
     # {"key": ..., "difficulty": "yes"|"no", "addressed": "yes"|"no"|"unsure", "first": <n or null>, "by": "raiser"|"other"|null}
     # to benchmarks/data/r55_solved_labels_{1,2}.jsonl (two labellers, each item labelled by both)
     python benchmarks/r55_solved.py score --out benchmarks/results/r55_solved.json
+    python benchmarks/r55_solved.py signals --out benchmarks/results/r55_solved_signals.json   # measured, not shipped
 
 ``candidates``: the extraction stage (shipped defaults, or the code on ``PYTHONPATH``) on round 54's seeded sample of
 MRDA and AMI **train** meetings (20 and 30; never held-out, never dev), QMSum's eleven meetings, SBC001/009/044 and the
@@ -28,7 +29,12 @@ data); the label files hold keys and labels only.
 ``solved`` of the code the candidates were read with), agreement
 with the labels on the problems both labellers call a difficulty and agree on (yes / no; "unsure" left out), precision
 and recall of "solved", and the solved share it gives against the labelled share; choice on the corpus train meetings,
-the figure reported on the real transcripts (QMSum, SBCSAE, Zoom) apart.
+the figure reported on the other half and the real transcripts (QMSum, SBCSAE, Zoom).
+``signals``: whether anything cheaper than a reader tells an addressed problem (AUC per signal of the talk after it,
+a logistic model of them across the halves, the semantic link by the shipped sentence encoder): measured, not shipped.
+
+Before/after (round 55): ``candidates --work <scratch dir>/before_work`` with ``PYTHONPATH`` on a worktree of the
+round's base, then ``score --work <scratch dir>/before_work --out benchmarks/results/r55_solved_before.json``.
 """
 
 from __future__ import annotations
@@ -67,6 +73,7 @@ def _letters(utts: list[Any]) -> dict[str, str]:
 def candidates(work: Path = WORK) -> None:
     import sessionscope
     from sessionscope.analysis.extract.stage import ExtractionStage
+    from sessionscope.text import word_count
 
     stage = ExtractionStage()
     work.mkdir(parents=True, exist_ok=True)
@@ -115,7 +122,10 @@ def candidates(work: Path = WORK) -> None:
                     del x["at"]
                 tool.write(json.dumps({
                     "key": key, "source": name, "solved": p.solved, "solution_ids": list(p.solution_ids),
-                    "n_speakers": len(who), "shown_after": len(after), "items": near}, ensure_ascii=False) + "\n")
+                    "n_speakers": len(who), "shown_after": len(after), "items": near,
+                    # the stage's own word count of each utterance after the problem (offset 1, 2, …)
+                    "words_after": [word_count(u.text) for u in utts[k + 1:k + 1 + REACH]]},
+                    ensure_ascii=False) + "\n")
                 n += 1
             print(name, len(out.problems), flush=True)
     print("wrote", n, "candidates to", work)
@@ -133,7 +143,7 @@ def _rule(window: int = 10, *, words: Optional[int] = None, counted_only: bool =
           actions_by: Optional[str] = None) -> Variant:
     """A "solved" rule over the listed items near the problem (``actions_by``: None any speaker, "raiser" / "other";
     ``words``: an utterance that starts within this many words of talk after the problem utterance is in the window
-    too, ``window`` > 0 or not; past the talk shown to the labellers no utterance is counted by words)."""
+    too, ``window`` > 0 or not; words counted as the stage counts them)."""
     def solved(row: dict) -> bool:
         for it in row["items"]:
             cum = row.get("words_before", [])
@@ -230,15 +240,14 @@ def _shown_path(p: Path) -> str:
 def score(out: Path, work: Path = WORK) -> dict:
     tool = [json.loads(x) for x in (work / TOOL.name).read_text(encoding="utf-8").splitlines()]
     read = json.loads((work / "read.json").read_text(encoding="utf-8"))
-    from sessionscope.text import word_count  # the stage's own count (solution_reach)
-
-    shown = {r["key"]: r for r in map(json.loads, (work / FOR_LABELLER.name).read_text(encoding="utf-8").splitlines())}
-    for r in tool:  # words of talk before each shown utterance after the problem (offset 0: none)
+    reach_past_shown = 0
+    for r in tool:  # words of talk (the stage's count) before each utterance after the problem (offset 0: none)
         cum, total = [0], 0
-        for u in shown[r["key"]]["after"]:
+        for w in r["words_after"]:
             cum.append(total)
-            total += word_count(u["text"])
+            total += w
         r["words_before"] = cum
+        reach_past_shown += sum(1 for c in cum[r["shown_after"] + 1:] if c < 150) > 0
     labels = _read_labels()
     reproduces = [name for name in (ROUND54, ROUND55) if all(VARIANTS[name](r) == r["solved"] for r in tool)]
     both = [(r, [lab[r["key"]] for lab in labels]) for r in tool if all(r["key"] in lab for lab in labels)]
@@ -255,11 +264,18 @@ def score(out: Path, work: Path = WORK) -> dict:
         "candidates_read_with": read["commit"],
         "candidates": len(tool), "labelled_by_both": len(both), "both_call_it_a_difficulty": len(difficulty),
         "rules_reproducing_the_tools_solved": reproduces,
+        # the labellers were shown 150 words by a plain split; the stage counts fewer (no "|", "--", "=="), so for these
+        # problems its 150 words reach past the talk shown: they are scored as labelled
+        "problems_whose_150_words_reach_past_the_talk_shown": reach_past_shown,
         "labeller_agreement": agree, "parts": {}}
     addressed = [ls for _r, ls in difficulty if all(lab.get("addressed") == "yes" for lab in ls)]
     res["addressed_by_both"] = len(addressed)
     res["first_way_forward_after_utterance_10"] = [sum(1 for ls in addressed if int(ls[n].get("first") or 0) > 10)
                                                    for n in range(len(labels))]
+    # of the scored problems, those the round-55 rule links only through an item past the talk the labellers saw
+    res["scored_linked_only_past_the_talk_shown"] = sum(
+        1 for r, ls in difficulty if _gold(ls) is not None and VARIANTS[ROUND55](r)
+        and not VARIANTS[ROUND55]({**r, "items": [it for it in r["items"] if it["offset"] <= r["shown_after"]]}))
     train_sources = sorted({r["source"] for r in tool if r["source"].split("/")[0] in ("mrda", "ami")})
     for part in (CHOOSE, REPORT, "all"):
         rows = [(r, ls) for r, ls in difficulty if part == "all" or _part(r["source"], train_sources) == part]
@@ -284,6 +300,83 @@ def _kappa(pairs: list[tuple[Any, Any]]) -> Optional[float]:
     return round((po - pe) / (1 - pe), 3) if pe < 1 else None
 
 
+def _signals_of(row: dict, shown: dict, words: int = 150) -> dict[str, float]:
+    """What the talk after a problem shows, within ``words`` words: listed items and how the others respond."""
+    raiser, talk, other, speakers, first_other, cum = shown["raiser"], 0, 0, set(), None, [0]
+    for u in shown["after"]:
+        cum.append(talk)
+        if talk < words and u["speaker"] != raiser:
+            other += len(u["text"].split())
+            speakers.add(u["speaker"])
+            first_other = u["n"] if first_other is None else first_other
+        talk += len(u["text"].split())
+    near = [it for it in row["items"] if 0 <= it["offset"] < len(cum) and cum[it["offset"]] < words]
+    recs = [it for it in near if it["kind"] == "recommendation" and not it["by_raiser"]]
+    return {"advice by another listed": float(bool(recs)),
+            "its highest confidence": max((it["confidence"] or 0.5 for it in recs), default=0.0),
+            "a task listed": float(any(it["kind"] == "action" for it in near)),
+            "words by others": other / words, "other speakers": float(len(speakers)),
+            "first reply by another (utterances)": float(first_other or 20),
+            "a question back in the next 5": float(any(u["speaker"] != raiser and "?" in u["text"]
+                                                      for u in shown["after"][:5]))}
+
+
+def signals(out: Path, work: Path = WORK) -> dict:
+    """Per-signal AUC against the readers' "addressed" (difficulties both call so, both agree), a logistic model of
+    them all fitted on one half and scored on the other, and the semantic link between the problem and the others'
+    talk (the shipped sentence encoder: highest and mean cosine)."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+
+    from sessionscope.language.embeddings import get_encoder
+
+    tool = {r["key"]: r for r in map(json.loads, (work / TOOL.name).read_text(encoding="utf-8").splitlines())}
+    shown = {r["key"]: r for r in map(json.loads, (work / FOR_LABELLER.name).read_text(encoding="utf-8").splitlines())}
+    labels = _read_labels()
+    train_sources = sorted({r["source"] for r in tool.values() if r["source"].split("/")[0] in ("mrda", "ami")})
+    rows = []
+    for k, r in tool.items():
+        ls = [lab[k] for lab in labels]
+        if all(lab.get("difficulty") == "yes" for lab in ls) and (g := _gold(ls)) is not None:
+            rows.append((k, _part(r["source"], train_sources), g))
+    feats = {k: _signals_of(tool[k], shown[k]) for k, _p, _g in rows}
+    enc = get_encoder()
+    for k, _p, _g in rows:
+        s = shown[k]
+        t, others = 0, []
+        for u in s["after"]:
+            if t >= 150:
+                break
+            if u["speaker"] != s["raiser"]:
+                others.append(u["text"])
+            t += len(u["text"].split())
+        if others:
+            x = np.asarray(enc.encode([s["problem_sentence"], *others]), float)
+            x /= np.linalg.norm(x, axis=1, keepdims=True) + 1e-9
+            cos = x[1:] @ x[0]
+            feats[k]["semantic link, highest"], feats[k]["semantic link, mean"] = float(cos.max()), float(cos.mean())
+        else:
+            feats[k]["semantic link, highest"] = feats[k]["semantic link, mean"] = 0.0
+    names = list(feats[rows[0][0]])
+    y = np.array([g for _k, _p, g in rows])
+    res: dict[str, Any] = {"command": f"python benchmarks/r55_solved.py signals --out {_shown_path(out)}",
+                           "commit": commit(), "difficulties_scored": len(rows), "addressed_share": round(float(y.mean()), 3),
+                           "auc_per_signal": {n: round(float(roc_auc_score(y, [feats[k][n] for k, _p, _g in rows])), 3)
+                                              for n in names},
+                           "logistic_across_halves": {}}
+    for fit, test in ((CHOOSE, REPORT), (REPORT, CHOOSE)):
+        a = [(feats[k], g) for k, p, g in rows if p == fit]
+        b = [(feats[k], g) for k, p, g in rows if p == test]
+        clf = LogisticRegression(C=1.0, max_iter=1000).fit(np.array([[f[n] for n in names] for f, _ in a]),
+                                                           [g for _, g in a])
+        pr = clf.predict_proba(np.array([[f[n] for n in names] for f, _ in b]))[:, 1]
+        res["logistic_across_halves"][f"fitted on '{fit}', scored on the other"] = round(
+            float(roc_auc_score([g for _, g in b], pr)), 3)
+    write_result(res, out)
+    return res
+
+
 def main(argv: Optional[list[str]] = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -292,9 +385,14 @@ def main(argv: Optional[list[str]] = None) -> None:
     sc = sub.add_parser("score")
     sc.add_argument("--out", type=Path, required=True)
     sc.add_argument("--work", type=Path, default=WORK, help="the candidates scored (default: .cache/r55_solved)")
+    si = sub.add_parser("signals")
+    si.add_argument("--out", type=Path, required=True)
+    si.add_argument("--work", type=Path, default=WORK, help="the candidates read (default: .cache/r55_solved)")
     args = ap.parse_args(argv)
     if args.cmd == "candidates":
         candidates(args.work)
+    elif args.cmd == "signals":
+        signals(args.out, args.work)
     else:
         score(args.out, args.work)
 

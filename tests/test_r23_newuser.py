@@ -31,6 +31,20 @@ def test_a_stop_signal_ends_the_workers_and_says_how_to_resume(tmp_path: Path, s
     assert body["interrupted"] is True and body["complete"] is False and body["done"] == 1
 
 
+def test_a_background_batch_stopped_by_sigterm_ends_its_workers(tmp_path: Path) -> None:
+    """Round 55: ``sessionscope run … &`` and ``nohup`` start the batch with SIGINT ignored, and its workers inherit the
+    ignore: the stop's SIGINT (as Ctrl-C) left them running, writing sessions batch.json never listed. They are ended
+    with SIGTERM then."""
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "r23_newuser_stop.py"), str(out), "TERM",
+                           "background"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    res = json.loads(done.stdout.strip().splitlines()[-1])
+    assert res["exit_code"] == 143
+    assert res["worker_alive_after_stop"] is False
+    assert res["batch"]["interrupted"] is True and res["batch"]["done"] == 1
+
+
 def test_stop_on_signals_restores_the_handlers() -> None:
     import signal
 

@@ -133,12 +133,16 @@ def stop_on_signals() -> Iterator[list[int]]:
         yield got
         return
 
+    # started in the background (`sessionscope run … &`, `nohup`): SIGINT is ignored here and in every worker, which
+    # inherits the ignore, so a worker is ended with SIGTERM (round 55: it went on writing unlisted sessions)
+    int_ignored = signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+
     def stop(signum: int, frame: Any) -> None:
         got.append(signum)
         for child in multiprocessing.active_children():
-            if len(got) == 1 and child.pid is not None:  # as Ctrl-C in a terminal: each worker drops its input
+            if len(got) == 1 and child.pid is not None and not int_ignored:  # as Ctrl-C: each worker drops its input
                 os.kill(child.pid, signal.SIGINT)
-            else:  # a second signal while they wind down: at once
+            else:  # a second signal while they wind down, or workers that ignore SIGINT: at once
                 child.terminate()
         raise KeyboardInterrupt
 

@@ -12,8 +12,9 @@ recommendation or someone takes an action item (see :func:`link_solutions`): the
 "joint search for solutions", as far as a transcript can show it. Whether the advice worked
 is beyond a single recording. Measured against two blind readers on real meetings (round 55,
 ``benchmarks/r55_solved.py``): when a solution is linked, readers agree the problem was
-addressed 8 times in 10; but they find more problems addressed than the linked items show
-(explanations, answers and proposals no rule lists), so the share is a lower bound.
+addressed about three times in four; but they find more problems addressed than the linked
+items show (explanations, answers and proposals no rule lists), so the share is a lower bound,
+and per problem the link agrees with them hardly better than chance.
 """
 
 from __future__ import annotations
