@@ -47,9 +47,10 @@ def test_too_few_action_items_is_raised_beside_a_task_marked_to_check() -> None:
 
     s = _pair().evolve(recommendations=_recs(1, 0), action_items=_tasks(1, 1))
     msg = _flags(s)["no_action_items"]
-    assert msg == "0 action items found (at least 1 expected); 1 more marked to check is not counted (confirm it)"
+    assert msg == ("0 action items found (at least 1 expected); 1 more marked to check is not counted (confirm it); "
+                   "by its confidence, the chance that it is a task: 8%")  # round 55: the chance said
     assert translate_flag(msg, "ru") == ("найдено задач: 0 (ожидается не меньше 1); не учтено с пометкой «проверить»: "
-                                         "1 (подтвердите их)")
+                                         "1 (подтвердите их); вероятность по её уверенности, что это задача: 8 %")
     assert "no_action_items" not in _flags(s.evolve(action_items=_tasks(1, 0)))  # a sure task counts
 
 

@@ -795,6 +795,29 @@ FLAGS_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) f
      r"counted as (?:a )?tasks?",
      "найдено задач: {0} (ожидается не меньше {1}); не учтено с пометкой «проверить»: {2} (подтвердите их); "
      "действия в ходе самой встречи ({3}) перечислены, но задачами не считаются"),
+    # round 55: the chance, by the listed tasks' confidences, that enough of them are tasks (the flag is raised under 50 %)
+    (r"(\d+) action items? found \(at least (\d+) expected\); (\d+) (?:more )?marked to check (?:is|are) not counted "
+     r"\(confirm (?:it|them)\); by its confidence, the chance that it is a task: (\d+)%",
+     "найдено задач: {0} (ожидается не меньше {1}); не учтено с пометкой «проверить»: {2} (подтвердите их); "
+     "вероятность по её уверенности, что это задача: {3} %"),
+    (r"(\d+) action items? found \(at least (\d+) expected\); (\d+) (?:more )?marked to check (?:is|are) not counted "
+     r"\(confirm (?:it|them)\); by its confidence, the chance that it is a task: (\d+)%; (\d+) move(?:\(s\)|s)? "
+     r"within the meeting itself (?:is|are) listed but not counted as (?:a )?tasks?",
+     "найдено задач: {0} (ожидается не меньше {1}); не учтено с пометкой «проверить»: {2} (подтвердите их); "
+     "вероятность по её уверенности, что это задача: {3} %; действия в ходе самой встречи ({4}) перечислены, но "
+     "задачами не считаются"),
+    (r"(\d+) action items? found \(at least (\d+) expected\); (\d+) (?:more )?marked to check (?:is|are) not counted "
+     r"\(confirm (?:it|them)\); by their confidences, the chance that at least (\d+) of the (\d+) listed "
+     r"(?:is a task|are tasks): (\d+)%",
+     "найдено задач: {0} (ожидается не меньше {1}); не учтено с пометкой «проверить»: {2} (подтвердите их); "
+     "вероятность по их уверенности, что хотя бы {3} из {4} перечисленных — задачи: {5} %"),
+    (r"(\d+) action items? found \(at least (\d+) expected\); (\d+) (?:more )?marked to check (?:is|are) not counted "
+     r"\(confirm (?:it|them)\); by their confidences, the chance that at least (\d+) of the (\d+) listed "
+     r"(?:is a task|are tasks): (\d+)%; (\d+) move(?:\(s\)|s)? within the meeting itself (?:is|are) listed but not "
+     r"counted as (?:a )?tasks?",
+     "найдено задач: {0} (ожидается не меньше {1}); не учтено с пометкой «проверить»: {2} (подтвердите их); "
+     "вероятность по их уверенности, что хотя бы {3} из {4} перечисленных — задачи: {5} %; действия в ходе самой "
+     "встречи ({6}) перечислены, но задачами не считаются"),
     (r"(\d+) action items? found \(at least (\d+) expected\); (\d+) move(?:\(s\)|s)? within the meeting itself "
      r"(?:is|are) listed but not counted as (?:a )?tasks?", "найдено задач: {0} (ожидается не меньше {1}); действия в ходе самой встречи "
      "({2}) перечислены, но задачами не считаются"),
