@@ -3,7 +3,7 @@
 ``Session.problems[].solved`` feeds ``problems_solved`` and ``problems_solved_share`` (docs/metrics.md), the programme
 guide's "share of problems raised that were successfully solved" — the one quantitative outcome measure the guide
 names for a programme. A problem counts as solved when a recommendation by someone else, or any action item, follows
-within ``extraction.problem_window_utterances`` utterances (:func:`sessionscope.analysis.extract.problems.link_solutions`).
+within ``extraction.problem_window_utterances`` utterances until round 54 (:func:`sessionscope.analysis.extract.problems.link_solutions`).
 That rule was never checked against a reader. This script lists every problem the shipped stage finds on real talk
 nobody here wrote (the sources of round 54's problem check), with the talk that follows it, for blind labellers, and
 scores the rule and its variants against their labels.

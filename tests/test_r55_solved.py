@@ -38,8 +38,8 @@ def test_solution_reach(words: list[int], i: int, utterances: int, within: int, 
 def test_link_solutions_uses_the_reach() -> None:
     later = [(3, "recommendation", "b", "rec-1"), (14, "recommendation", "b", "rec-2"), (16, "action", "a", "act-1"),
              (14, "recommendation", "a", "rec-3")]
-    assert link_solutions(2, "a", later, window=10) == ("rec-1",)
-    assert link_solutions(2, "a", later, window=10, last=16) == ("rec-1", "rec-2", "act-1")  # not the raiser's advice
+    assert link_solutions(2, "a", later, last=12) == ("rec-1",)
+    assert link_solutions(2, "a", later, last=16) == ("rec-1", "rec-2", "act-1")  # not the raiser's advice
 
 
 def _lines(filler: int) -> list[tuple[str, str]]:

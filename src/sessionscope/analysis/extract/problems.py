@@ -188,8 +188,7 @@ def link_solutions(
     raiser: str,
     later: Sequence[tuple[int, str, str, str]],
     *,
-    window: int,
-    last: Optional[int] = None,
+    last: int,
 ) -> tuple[str, ...]:
     """Ids of items that answer a problem raised at utterance ``problem_index``.
 
@@ -198,17 +197,14 @@ def link_solutions(
         raiser: the participant who raised it.
         later: ``(utterance_index, kind, speaker, item_id)`` for every recommendation
             and action item, in order.
-        window: how many utterances after the problem still count.
-        last: the last utterance index that still counts, when given (:func:`solution_reach`); ``window`` then
-            is not used.
+        last: the last utterance index that still counts (:func:`solution_reach`).
 
     A recommendation counts when it comes from someone other than the raiser; an action
     item counts from anyone (the raiser committing to a fix is a solution too).
     """
-    end = problem_index + window if last is None else last
     out = []
     for idx, kind, speaker, item_id in later:
-        if idx < problem_index or idx > end:
+        if idx < problem_index or idx > last:
             continue
         if kind == "recommendation" and speaker == raiser:
             continue

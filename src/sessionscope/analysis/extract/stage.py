@@ -755,9 +755,8 @@ def extract_items(
     talk = [word_count(u.text) for u in session.utterances] if probs else []
     for n, (i, speaker, sent, _d) in enumerate(probs, 1):
         utt = session.utterances[i]
-        sol = link_solutions(i, speaker, solutions, window=cfg.problem_window_utterances,
-                             last=solution_reach(i, talk, utterances=cfg.problem_window_utterances,
-                                                 within_words=cfg.problem_window_words))
+        sol = link_solutions(i, speaker, solutions, last=solution_reach(
+            i, talk, utterances=cfg.problem_window_utterances, within_words=cfg.problem_window_words))
         problems.append(Problem(
             id=f"prob-{n:03d}", utterance_id=utt.id, start=utt.start, raiser=speaker, text=sent.text,
             solved=bool(sol), solution_ids=sol, area=areas.get(utt.id), confidence=None,
