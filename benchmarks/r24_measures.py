@@ -479,13 +479,16 @@ def flow_recompute(s: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[s
 
 
 def topic_initiation(s: dict[str, Any]) -> dict[str, Optional[float]]:
-    """docs: share of the segments outside ``other`` opened by each participant (the speaker of the segment's first
-    utterance of 4+ words, else its first speaker)."""
-    utt = {u["id"]: u for u in s["utterances"]}
-    segs = [g for g in (s.get("topics") or {}).get("segments", []) if g["area"] != "other"]
+    """docs: share of the subject shifts (``topics.shifts``, every one; round 56) opened by each participant (the
+    speaker of the shift's first utterance of 4+ words, else its first speaker), a shift running to the next one."""
+    utts = s["utterances"]
+    pos = {u["id"]: k for k, u in enumerate(utts)}
+    shifts = (s.get("topics") or {}).get("shifts", [])
     opened: Counter[str] = Counter()
-    for g in segs:
-        us = [utt[i] for i in g["utterance_ids"]]
+    for n, x in enumerate(shifts):
+        a = pos[x["utterance_id"]]
+        b = pos[shifts[n + 1]["utterance_id"]] if n + 1 < len(shifts) else len(utts)
+        us = utts[a:b]
         who = next((u["speaker"] for u in us if len(doc_words(u["text"] or "")) >= 4), us[0]["speaker"] if us else None)
         if who:
             opened[who] += 1

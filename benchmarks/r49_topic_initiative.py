@@ -1,7 +1,9 @@
 """Who opens the topics: the topics stage's ``topic_initiation_share`` against AMI's human topic segments (round 49).
 
-``topic_initiation_share`` (docs/metrics.md) is each participant's share of the session's topic segments outside
-``other`` that they opened: the speaker of the segment's first utterance of 4+ words. It is one of the "who drives
+``topic_initiation_share`` (docs/metrics.md) was each participant's share of the session's topic segments outside
+``other`` that they opened: the speaker of the segment's first utterance of 4+ words; since round 56 it is their share
+of the subject shifts (``Topics.shifts``, every one) that they opened, by the same rule (the stage's shifts are scored
+when the stage gives them, its area segments otherwise). It is one of the "who drives
 the conversation" measures and had been checked only on the two example sessions. Here the same rule
 (``topics.stage.initiator``) is applied to AMI's human top-level *work* topic segments (``topics_ami``: kind
 ``work``, not opening / closing / chitchat / agenda and equipment issues) and compared with what the topics stage
@@ -73,7 +75,14 @@ def meeting_row(name: str, utts: list[dict], topics: list[dict], out: Any, other
             gold_open.append((idx[0], who))
     index = {u.id: i for i, u in enumerate(session.utterances)}
     pred_open: list[tuple[int, str]] = []
-    for seg in out.topics.segments if out.topics else ():
+    if out.topics and out.topics.shifts:  # round 56: the subject shifts (every one, small talk included)
+        for k, sh in enumerate(out.topics.shifts):
+            a = index[sh.utterance_id]
+            b = index[out.topics.shifts[k + 1].utterance_id] if k + 1 < len(out.topics.shifts) else len(index)
+            who = sh.initiator if rule == "first" else opener(list(session.utterances[a:b]), rule)
+            if who:
+                pred_open.append((a, who))
+    for seg in out.topics.segments if out.topics and not out.topics.shifts else ():  # before round 56: area segments
         if seg.area == other or not seg.initiator or not seg.utterance_ids:
             continue
         seg_utts = sorted(index[u] for u in seg.utterance_ids)

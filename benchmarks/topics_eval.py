@@ -162,6 +162,9 @@ def examples(backend: str, cfg_overrides: dict | None = None) -> list[dict]:
                 opened.append(seg["initiator"])
             prev = seg["area"]
         gold_share = {p.id: round(opened.count(p.id) / len(opened), 3) for p in parts} if opened else {}
+        # round 56 (initiation read off subject shifts, every one): the opener of every gold segment
+        every = [seg["initiator"] for seg in d.get("topic_segments", []) if seg.get("initiator")]
+        gold_every = {p.id: round(every.count(p.id) / len(every), 3) for p in parts} if every else {}
         out.append({
             "session": d["session"]["id"], "backend": stage.encoder.name, "utterances": len(utts),
             "gold_segments": len(d.get("topic_segments", [])), "segments": len(res.topics.segments),
@@ -172,7 +175,8 @@ def examples(backend: str, cfg_overrides: dict | None = None) -> list[dict]:
             "areas": [s.area for s in res.topics.segments], "gold_initiators": gold_init,
             "initiators": [s.initiator for s in res.topics.segments],
             "initiation_share": {k: round(v, 3) for k, v in res.topics.initiation_share.items()},
-            "gold_initiation_share": gold_share,
+            "gold_initiation_share": gold_share, "gold_initiation_share_every_segment": gold_every,
+            "shifts": len(res.topics.shifts), "shift_initiators": [x.initiator for x in res.topics.shifts],
         })
     return out
 

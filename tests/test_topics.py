@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -367,8 +368,6 @@ def test_two_level_smoothing_keeps_work_talk_out_of_a_steady_other():
 
 
 def test_segment_mode_takes_a_specific_mode_held_by_enough_windows():
-    from collections import Counter
-
     labels = ("problem", "case", "trend", "general")
     mean = np.array([0.2, 0.1, 0.1, 0.6])
     votes = Counter({"general": 7, "problem": 3})
@@ -454,8 +453,11 @@ def test_stage_fills_topics_segments_and_shares():
     t = out.topics
     assert abs(sum(t.area_time_share.values()) - 1) < 1e-9 and abs(sum(t.area_word_share.values()) - 1) < 1e-9
     assert set(t.participant_area_share) == {"anna", "boris"}
-    assert t.initiation_share == {"anna": 0.5, "boris": 0.5}  # 'other' segments do not count
-    assert out.metrics.participants["anna"]["topic_initiation_share"] == 0.5
+    # round 56: initiation is read off the subject shifts (every one), not the area segments
+    assert t.shifts and t.shifts[0].utterance_id == "u0001" and t.shifts[0].score is None
+    opened = Counter(x.initiator for x in t.shifts)
+    assert t.initiation_share == {p: opened[p] / len(t.shifts) for p in ("anna", "boris")}
+    assert out.metrics.participants["anna"]["topic_initiation_share"] == t.initiation_share["anna"]
     assert t.backend == "fake-bow"
     areas = utterance_areas(t)
     assert areas["u0004"] == "tools" and len(areas) == len(ROWS) and utterance_areas(None) == {}

