@@ -480,7 +480,8 @@ def flow_recompute(s: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[s
 
 def topic_initiation(s: dict[str, Any]) -> dict[str, Optional[float]]:
     """docs: share of the subject shifts (``topics.shifts``, every one; round 56) opened by each participant (the
-    speaker of the shift's first utterance of 4+ words, else its first speaker), a shift running to the next one."""
+    speaker of the shift's first utterance of 4+ words, else its first speaker), a shift running to the next one; none
+    from fewer than three shifts."""
     utts = s["utterances"]
     pos = {u["id"]: k for k, u in enumerate(utts)}
     shifts = (s.get("topics") or {}).get("shifts", [])
@@ -492,8 +493,8 @@ def topic_initiation(s: dict[str, Any]) -> dict[str, Optional[float]]:
         who = next((u["speaker"] for u in us if len(doc_words(u["text"] or "")) >= 4), us[0]["speaker"] if us else None)
         if who:
             opened[who] += 1
-    tot = sum(opened.values())
-    return {p["id"]: (opened[p["id"]] / tot if tot else None) for p in s["participants"]}
+    tot = sum(opened.values())  # docs: no share from fewer than three shifts
+    return {p["id"]: (opened[p["id"]] / tot if tot >= 3 else None) for p in s["participants"]}
 
 
 # -- documentation ----------------------------------------------------------------------------------------------------

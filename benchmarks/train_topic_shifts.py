@@ -18,9 +18,8 @@ choosing meetings): the English one with the opening words, the neutral one with
 random step.
 ``choose``: on the 40 choosing train meetings, through the shipped stage (pooled turn vectors, the stage's areas), every
 threshold × minimum gap of the grid: each participant's share of the shifts they opened against the same rule on the
-human *work* segments (``r49_topic_initiative.py``'s gold), mean absolute error and Pearson r; the choice: of the
-settings within one standard error (bootstrap over meetings) of the least error, the one with the most shifts (the
-error is flat over the grid, and more shifts make a short session's shares steadier); the same
+human *work* segments (``r49_topic_initiative.py``'s gold), mean absolute error (the choice: the least; its standard
+error by a bootstrap over meetings is stored: the error is nearly flat over the grid) and Pearson r; the same
 with the shifts the areas call ``other`` left out (measured: it agrees less); the head's boundary AUC and its scores
 against the boundary rate on those meetings. Writes the chosen pair into the resource
 (the English head's; the neutral head gets the same minimum gap and the threshold that gives it the same number of
@@ -203,13 +202,9 @@ def choose(out_json: Path, resource: Path) -> dict:
         return float(np.std(vals))
 
     grid = {name: [measure(name, thr, gap) for thr in THRESHOLDS for gap in MIN_GAPS] for name in heads}
-    # the one-standard-error rule: of the settings whose mean error is within one standard error of the least, the one
-    # with the most shifts (more events per session: steadier shares in short sessions, where a meeting-tuned
-    # threshold leaves two or three shifts)
     least = min(grid["english"], key=lambda r: r["share"]["mae"])
     se = standard_error(least)
-    best = max((r for r in grid["english"] if r["share"]["mae"] <= least["share"]["mae"] + se),
-               key=lambda r: (r["shifts"], -r["share"]["mae"]))
+    best = least
     target = best["shifts"]
     same_gap = [r for r in grid["neutral"] if r["min_gap"] == best["min_gap"]]
     neutral = min(same_gap, key=lambda r: (abs(r["shifts"] - target), r["share"]["mae"]))

@@ -456,8 +456,8 @@ def test_stage_fills_topics_segments_and_shares():
     # round 56: initiation is read off the subject shifts (every one), not the area segments
     assert t.shifts and t.shifts[0].utterance_id == "u0001" and t.shifts[0].score is None
     opened = Counter(x.initiator for x in t.shifts)
-    assert t.initiation_share == {p: opened[p] / len(t.shifts) for p in ("anna", "boris")}
-    assert out.metrics.participants["anna"]["topic_initiation_share"] == t.initiation_share["anna"]
+    assert t.initiation_share == ({p: opened[p] / len(t.shifts) for p in ("anna", "boris")} if len(t.shifts) >= 3 else {})
+    assert out.metrics.participants["anna"]["topic_initiation_share"] == t.initiation_share.get("anna")
     assert t.backend == "fake-bow"
     areas = utterance_areas(t)
     assert areas["u0004"] == "tools" and len(areas) == len(ROWS) and utterance_areas(None) == {}

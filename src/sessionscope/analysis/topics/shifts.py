@@ -19,7 +19,8 @@ small model:
   session's first turn always opens one;
 * a shift's opener is :func:`~sessionscope.analysis.topics.stage.initiator`'s rule over its turns;
   its area is the area (the stage's area segments) that holds most of its words. Every shift
-  counts for ``topic_initiation_share``, small talk included.
+  counts for ``topic_initiation_share``, small talk included; with fewer than :data:`MIN_SHIFTS`
+  shifts there is no share (``None``: not measured).
 
 Other languages than English use the head fitted without the English opening words (the
 ``neutral`` head; Russian has no topic-labelled meetings to measure it on).
@@ -39,6 +40,9 @@ import numpy as np
 from sessionscope.errors import ModelError
 from sessionscope.model import Utterance
 
+#: fewer shifts than this (the opening included) give no initiation share: from one or two events it could only be
+#: 0, ½ or 1 (a five-minute session at the rate of AMI's human topics has one or two)
+MIN_SHIFTS = 3
 #: the shipped heads, under the package's resources
 SHIFT_HEAD = "topic_shift_head.json"
 #: consecutive utterances of one speaker closer than this (seconds) are one floor turn, as the training meetings' acts
@@ -181,5 +185,5 @@ def detect_shifts(utterances: Sequence[Utterance], turn_vectors: Callable[[Seque
     return out
 
 
-__all__ = ["CONTEXTS", "CUES", "ENGLISH_FEATURES", "NEUTRAL_FEATURES", "SHIFT_HEAD", "ShiftHead", "TURN_GAP_S", "bundled_heads",
+__all__ = ["CONTEXTS", "CUES", "ENGLISH_FEATURES", "MIN_SHIFTS", "NEUTRAL_FEATURES", "SHIFT_HEAD", "ShiftHead", "TURN_GAP_S", "bundled_heads",
            "detect_shifts", "floor_turns", "heads_from_dict", "pick_shifts", "shift_features"]

@@ -27,7 +27,7 @@ from sessionscope.analysis.topics.segment import (
     shift_boundaries,
     viterbi,
 )
-from sessionscope.analysis.topics.shifts import detect_shifts
+from sessionscope.analysis.topics.shifts import MIN_SHIFTS, detect_shifts
 from sessionscope.analysis.topics.taxonomy import Taxonomy, load_taxonomy
 from sessionscope.config import Config, TopicsConfig
 from sessionscope.language.embeddings import Encoder, get_encoder
@@ -384,7 +384,8 @@ def with_shifts(session: Session, topics: Topics, shifts: Sequence[tuple[Sequenc
                 other: Optional[str] = None) -> Topics:
     """``topics`` with its subject shifts (:func:`.shifts.detect_shifts`: per shift, its utterance indices and the
     head's score) and ``initiation_share`` read off them: each participant's share of the shifts that they opened
-    (:func:`initiator`). Each shift's area is the area segment holding most of its words; ``other``: leave out the
+    (:func:`initiator`), none with fewer than :data:`~.shifts.MIN_SHIFTS` shifts counted. Each shift's area is the
+    area segment holding most of its words; ``other``: leave out the
     shifts of that area (measured, not the stage's choice: round 56, ``benchmarks/train_topic_shifts.py``)."""
     utts = session.utterances
     area_of = utterance_areas(topics)
@@ -402,7 +403,8 @@ def with_shifts(session: Session, topics: Topics, shifts: Sequence[tuple[Sequenc
                               initiator=initiator([utts[i] for i in indices]), area=area,
                               score=None if p != p else round(float(p), 4)))
     opened = Counter(x.initiator for x in out if x.initiator and (other is None or x.area != other))
-    initiation = _normalise({p.id: float(opened.get(p.id, 0)) for p in session.participants} or dict(opened))
+    initiation = _normalise({p.id: float(opened.get(p.id, 0)) for p in session.participants} or dict(opened)) \
+        if sum(opened.values()) >= MIN_SHIFTS else {}  # one or two events: 0, ½ or 1 is no measure
     return replace(topics, shifts=tuple(out), initiation_share=initiation)
 
 
