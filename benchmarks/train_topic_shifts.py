@@ -18,8 +18,9 @@ choosing meetings): the English one with the opening words, the neutral one with
 random step.
 ``choose``: on the 40 choosing train meetings, through the shipped stage (pooled turn vectors, the stage's areas), every
 threshold × minimum gap of the grid: each participant's share of the shifts they opened against the same rule on the
-human *work* segments (``r49_topic_initiative.py``'s gold), mean absolute error (the choice: the least; its standard
-error by a bootstrap over meetings is stored: the error is nearly flat over the grid) and Pearson r; the same
+human *work* segments (``r49_topic_initiative.py``'s gold), mean absolute error (the choice: the least; a meeting with
+too few shifts for a share is scored as the mean share, knowing nothing; the error's standard error by a bootstrap
+over meetings is stored: the error is nearly flat over the grid) and Pearson r; the same
 with the shifts the areas call ``other`` left out (measured: it agrees less); the head's boundary AUC and its scores
 against the boundary rate on those meetings. Writes the chosen pair into the resource
 (the English head's; the neutral head gets the same minimum gap and the threshold that gives it the same number of
@@ -38,6 +39,8 @@ from pathlib import Path
 
 import numpy as np
 
+from sessionscope.analysis.topics.shifts import pick_shifts
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dialogue_acts import write_result  # noqa: E402
 from r49_flow_validity import _corr  # noqa: E402
@@ -54,6 +57,7 @@ from topics_ami import (  # noqa: E402
 )
 
 ROOT = Path(__file__).resolve().parents[1]
+DATA_TOPICS = ROOT.parent / "shared" / "data" / "ami-annotations" / "topics.jsonl"
 OUT = ROOT / "src" / "sessionscope" / "resources" / "topic_shift_head.json"
 C = 1.0
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
@@ -137,10 +141,35 @@ def _gold_openers(session, utts: list[dict], topics: list[dict]) -> Counter:
     return out
 
 
+def _near_human_boundaries(cases: list, thr: float, gap: int, within: int = 2) -> dict:
+    """How many of the chosen English shifts (the opening left out) lie within ``within`` turns of a human topic start:
+    top-level, or any depth (sub-topics too), against as many turns drawn at random (seed 56)."""
+    by_meeting: dict[str, list[dict]] = {}
+    with open(DATA_TOPICS, encoding="utf-8") as fh:
+        for line in fh:
+            t = json.loads(line)
+            if t["start"] is not None:
+                by_meeting.setdefault(t["meeting"], []).append(t)
+    rng = np.random.default_rng(56)
+    n = {"shifts": 0, "top": 0, "any": 0, "random_top": 0, "random_any": 0}
+    for m, session, _tops, groups, p, _y, _gold in cases:
+        firsts = [i for i in pick_shifts(p["english"], threshold=thr, min_gap=gap) if i]
+        starts = np.array([session.utterances[g[0]].start for g in groups], dtype=float)
+        bounds = {depth: {int(np.argmin(np.abs(starts - t["start"]))) for t in by_meeting.get(m, [])
+                          if depth == "any" or t["depth"] == 0} for depth in ("top", "any")}
+        drawn = rng.integers(1, len(groups), len(firsts)).tolist()
+        n["shifts"] += len(firsts)
+        for depth in ("top", "any"):
+            n[depth] += sum(any(abs(i - j) <= within for j in bounds[depth]) for i in firsts)
+            n["random_" + depth] += sum(any(abs(i - j) <= within for j in bounds[depth]) for i in drawn)
+    return {"within_turns": within, **n, **{f"share_{k}": round(n[k] / n["shifts"], 3) for k in
+                                             ("top", "any", "random_top", "random_any") if n["shifts"]}}
+
+
 def choose(out_json: Path, resource: Path) -> dict:
     from sklearn.metrics import roc_auc_score
 
-    from sessionscope.analysis.topics.shifts import floor_turns, heads_from_dict, pick_shifts, shift_features
+    from sessionscope.analysis.topics.shifts import floor_turns, heads_from_dict, shift_features
     from sessionscope.analysis.topics.stage import TopicsStage, with_shifts
     from sessionscope.config import TopicsConfig
     from sessionscope.language.embeddings import get_encoder
@@ -171,13 +200,17 @@ def choose(out_json: Path, resource: Path) -> dict:
     other = stage.taxonomy.other_area
 
     def measure(name: str, thr: float, gap: int, leave_out: str | None = None) -> dict:
-        g_all, s_all, w_all, n_shifts, per_meeting = [], [], [], 0, []
+        g_all, s_all, w_all, n_shifts, per_meeting, not_measured = [], [], [], 0, [], 0
         for _m, session, tops, groups, p, _y, gold in cases:
             firsts = pick_shifts(p[name], threshold=thr, min_gap=gap)
             shifts = [([i for g in groups[a:(firsts[k + 1] if k + 1 < len(firsts) else len(groups))] for i in g],
                        float(p[name][a])) for k, a in enumerate(firsts)]
             t = with_shifts(session, tops, shifts, other=leave_out)
             n_shifts += len(t.shifts)
+            # too few shifts: the stage reports no share; scored as knowing nothing (every one the mean share), so a
+            # setting cannot look better by leaving the hard meetings unmeasured
+            measured = bool(t.initiation_share)
+            not_measured += not measured
             people = sorted(x.id for x in session.participants)
             tot = sum(gold.values()) or 1
             words: Counter = Counter()
@@ -186,11 +219,12 @@ def choose(out_json: Path, resource: Path) -> dict:
             tw = sum(words.values()) or 1
             for q in people:
                 g_all.append(gold[q] / tot)
-                s_all.append(t.initiation_share.get(q, 0.0))
+                s_all.append(t.initiation_share.get(q, 0.0) if measured else 1.0 / len(people))
                 w_all.append(words[q] / tw)
             per_meeting.append((sum(abs(a - b) for a, b in zip(g_all[-len(people):], s_all[-len(people):],
                                                                 strict=True)), len(people)))
-        return {"threshold": thr, "min_gap": gap, "shifts": n_shifts, "share": _corr(g_all, s_all, mae=True, digits=4),
+        return {"threshold": thr, "min_gap": gap, "shifts": n_shifts, "meetings_not_measured": not_measured,
+                "share": _corr(g_all, s_all, mae=True, digits=4),
                 "share_from_words": _corr(g_all, w_all, mae=True, digits=4), "_per_meeting": per_meeting}
 
     def standard_error(row: dict, n: int = 500) -> float:
@@ -210,6 +244,12 @@ def choose(out_json: Path, resource: Path) -> dict:
     neutral = min(same_gap, key=lambda r: (abs(r["shifts"] - target), r["share"]["mae"]))
     other_left_out = {name: measure(name, row["threshold"], row["min_gap"], other)
                       for name, row in (("english", best), ("neutral", neutral))}
+    # the chosen setting, and the densest of the grid within one standard error of it (looked at in round 56: more
+    # shifts would steady short sessions' shares, but few of them are near a human topic start)
+    dense = max((r for r in grid["english"] if r["share"]["mae"] <= least["share"]["mae"] + se),
+                key=lambda r: (r["shifts"], -r["share"]["mae"]))
+    where = {f"{r['threshold']}/{r['min_gap']}": _near_human_boundaries(cases, r["threshold"], r["min_gap"])
+             for r in (best, dense)}
     for rows in grid.values():
         for r in rows:
             del r["_per_meeting"]
@@ -237,7 +277,7 @@ def choose(out_json: Path, resource: Path) -> dict:
               "human_boundaries": int(y.sum()), "turns": int(len(y)),
               "least_error": {"threshold": least["threshold"], "min_gap": least["min_gap"], "mae": least["share"]["mae"],
                               "standard_error": round(se, 4)},
-              "chosen": {"english": best, "neutral": neutral}, "chosen_with_other_left_out": other_left_out,
+              "chosen": {"english": best, "neutral": neutral}, "near_human_boundaries": where, "chosen_with_other_left_out": other_left_out,
               "scores": calib, "grid": grid}
     write_result(result, out_json, indent=1)
     print(json.dumps(result["chosen"], indent=1))
