@@ -83,29 +83,31 @@ def shift_features(texts: Sequence[str], speakers: Sequence[str], starts: Sequen
     """One row per floor turn (:data:`ENGLISH_FEATURES` or :data:`NEUTRAL_FEATURES`); ``vectors``: each turn's
     sentence vector (unit rows)."""
     n = len(texts)
-    V = np.asarray(vectors, dtype=np.float64)
-    rows = []
-    for i in range(n):
-        f: list[float] = []
-        for w in CONTEXTS:
-            a, b = V[max(0, i - w):i], V[i:i + w]
-            if not len(a) or not len(b):
-                f.append(0.0)
-                continue
-            ma, mb = a.mean(axis=0), b.mean(axis=0)
-            f.append(1.0 - float(ma @ mb / (np.linalg.norm(ma) * np.linalg.norm(mb) + 1e-9)))
-        s, e = starts[i], ends[i - 1] if i else None
-        f.append(float(np.clip(s - e, -2.0, 10.0)) if s is not None and e is not None else 0.0)
-        f.append(float(np.log1p(len(_TOKEN.findall(texts[i])))))
-        f.append(float(np.log1p(len(_TOKEN.findall(texts[i - 1])))) if i else 0.0)
-        f.append(1.0 if i and speakers[i] != speakers[i - 1] else 0.0)
-        if english:
-            words = _WORD.findall(texts[i].lower())
-            f.extend(1.0 if c in words[:2] else 0.0 for c in CUES)
-            f.append(1.0 if _OPENING.search(" ".join(words[:8])) else 0.0)
-        rows.append(f)
-    width = len(ENGLISH_FEATURES if english else NEUTRAL_FEATURES)
-    return np.asarray(rows, dtype=np.float64).reshape(n, width)
+    V = np.asarray(vectors, dtype=np.float64).reshape(n, -1)
+    # the mean vectors of the w turns before each turn and of the w turns from it on, by cumulative sums
+    cum = np.vstack([np.zeros((1, V.shape[1])), np.cumsum(V, axis=0)])
+    idx = np.arange(n)
+    away = []
+    for w in CONTEXTS:
+        lo, hi = np.maximum(idx - w, 0), np.minimum(idx + w, n)
+        before, after = cum[idx] - cum[lo], cum[hi] - cum[idx]  # sums; a cosine needs no division by the counts
+        dots = (before * after).sum(axis=1)
+        norms = np.linalg.norm(before, axis=1) * np.linalg.norm(after, axis=1)
+        away.append(np.where(idx > 0, 1.0 - dots / (norms + 1e-9), 0.0))
+    pause = np.zeros(n)  # seconds since the previous turn ended (0 untimed), within [-2, 10]
+    for i in range(1, n):
+        start, end = starts[i], ends[i - 1]
+        if start is not None and end is not None:
+            pause[i] = min(max(start - end, -2.0), 10.0)
+    words = np.log1p([len(_TOKEN.findall(t)) for t in texts])
+    cols = [*away, pause, words, np.concatenate([[0.0], words[:-1]]) if n else words,
+            np.array([1.0 if i and speakers[i] != speakers[i - 1] else 0.0 for i in range(n)])]
+    if english:
+        first = [_WORD.findall(t.lower())[:8] for t in texts]
+        cols += [np.array([1.0 if c in w[:2] else 0.0 for w in first]) for c in CUES]
+        cols.append(np.array([1.0 if _OPENING.search(" ".join(w)) else 0.0 for w in first]))
+    rows = np.column_stack(cols) if n else np.zeros((0, len(cols)))
+    return np.asarray(rows, dtype=np.float64).reshape(n, len(ENGLISH_FEATURES if english else NEUTRAL_FEATURES))
 
 
 @dataclass(frozen=True)

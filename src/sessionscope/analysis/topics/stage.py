@@ -27,7 +27,7 @@ from sessionscope.analysis.topics.segment import (
     shift_boundaries,
     viterbi,
 )
-from sessionscope.analysis.topics.shifts import MIN_SHIFTS, detect_shifts
+from sessionscope.analysis.topics.shifts import MIN_SHIFTS, ShiftHead, detect_shifts
 from sessionscope.analysis.topics.taxonomy import Taxonomy, load_taxonomy
 from sessionscope.config import Config, TopicsConfig
 from sessionscope.language.embeddings import Encoder, get_encoder
@@ -448,8 +448,10 @@ class TopicsStage:
     assigns: ClassVar[tuple[str, ...]] = ("topics",)
 
     def __init__(self, cfg: TopicsConfig | None = None, *, encoder: Optional[Encoder] = None,
-                 taxonomy: Optional[Taxonomy] = None, heads: Optional[dict[str, LinearHead]] = None) -> None:
+                 taxonomy: Optional[Taxonomy] = None, heads: Optional[dict[str, LinearHead]] = None,
+                 shift_heads: Optional[dict[str, ShiftHead]] = None) -> None:
         self.cfg = cfg or TopicsConfig()
+        self.shift_heads = shift_heads  # None: the bundled ones (:func:`.shifts.bundled_heads`)
         self.taxonomy = taxonomy or load_taxonomy(self.cfg.taxonomy)
         self.encoder = encoder or get_encoder(self.cfg.backend, allow_download=self.cfg.allow_download)
         heads = heads if heads is not None else resolve_heads(self.cfg, taxonomy=self.taxonomy)
@@ -545,7 +547,7 @@ class TopicsStage:
         # who opens the subjects: every shift counts, small talk included (leaving out the shifts the areas call
         # ``other`` agreed less with AMI's human topic openers, round 56)
         topics = with_shifts(session, topics, detect_shifts(session.utterances, utterance_vectors,
-                                                            english=self.english(session)))
+                                                            english=self.english(session), heads=self.shift_heads))
         if hook:
             hook("topics", completed=len(windows), total=len(windows))
         log.info("%s: %d topic segments from %d windows, %d subject shifts", session.id, len(topics.segments),
