@@ -142,3 +142,18 @@ def test_the_shipped_head_finds_amis_human_topic_boundaries_in_choosing_meetings
         ps.append(head.proba(X))
         ys.append([0] + [int(seg[i] != seg[i - 1]) for i in range(1, len(utts))])
     assert roc_auc_score(np.concatenate(ys), np.concatenate(ps)) >= 0.75
+
+
+def test_a_missing_initiation_share_is_listed_as_unavailable_and_survives_the_dynamics_stage():
+    from sessionscope.analysis.dynamics import DynamicsStage
+    from sessionscope.analysis.topics.stage import with_initiation
+
+    utts = tuple(U(i, "ab"[i % 2], f"we talk about item number {i} today", float(3 * i), 3.0 * i + 2) for i in range(6))
+    s = Session(id="s", participants=(Participant("a", "A"), Participant("b", "B")), utterances=utts)
+    none = with_initiation(None, {}, ["a", "b"])
+    assert none.participants["a"]["topic_initiation_share"] is None and "topic_initiation_share" in none.unavailable
+    # the dynamics stage (run again after topics) keeps the measure and its listing
+    again = DynamicsStage()(s.evolve(metrics=none)).metrics
+    assert again.participants["a"]["topic_initiation_share"] is None and "topic_initiation_share" in again.unavailable
+    some = with_initiation(none, {"a": 0.75, "b": 0.25}, ["a", "b"])
+    assert some.participants["b"]["topic_initiation_share"] == 0.25 and "topic_initiation_share" not in some.unavailable

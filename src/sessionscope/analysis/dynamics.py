@@ -17,6 +17,7 @@ import math
 import statistics
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import ClassVar, NamedTuple, Optional
 
 from sessionscope.analysis import intervals as iv
@@ -662,9 +663,19 @@ class DynamicsStage:
     def __call__(self, session: Session, *, hook=None) -> Session:  # noqa: ANN001
         metrics = compute_metrics(session, self.cfg)
         if session.metrics is not None:  # keep measures other stages added (e.g. topic initiation)
+            kept: set[str] = set()
             for pid, extra in session.metrics.participants.items():
                 for k, v in extra.items():
-                    metrics.participants.setdefault(pid, {}).setdefault(k, v)
+                    if k not in metrics.participants.setdefault(pid, {}):
+                        kept.add(k)
+                    metrics.participants[pid].setdefault(k, v)
             for k, v in session.metrics.session.items():
+                if k not in metrics.session:
+                    kept.add(f"session.{k}")
                 metrics.session.setdefault(k, v)
+            # and their nulls' listing (a topic initiation share from too few shifts)
+            carried = tuple(u for u in session.metrics.unavailable
+                            if u in kept and u not in metrics.unavailable)
+            if carried:
+                metrics = replace(metrics, unavailable=metrics.unavailable + carried)
         return session.evolve(metrics=metrics)

@@ -36,6 +36,8 @@ from sessionscope.text import spoken_tokens, word_count
 
 log = logging.getLogger(__name__)
 
+#: the per-participant measure this stage adds to ``session.metrics``
+INITIATION = "topic_initiation_share"
 #: Utterances shorter than this (in words) do not open a topic ("yes", "okay, sure").
 INITIATOR_MIN_WORDS = 4
 #: A topic segment takes its most frequent specific mode (problem, case, trend) when at least
@@ -427,7 +429,7 @@ def utterance_areas(topics: Optional[Topics]) -> dict[str, str]:
 
 
 def with_initiation(metrics: Optional[Metrics], share: dict[str, float], participants: Sequence[str]) -> Metrics:
-    """Metrics with ``topic_initiation_share`` added per participant.
+    """Metrics with ``topic_initiation_share`` added per participant (listed in ``unavailable`` without a share).
 
     Without metrics yet (topics ran before dynamics), a Metrics holding only this measure
     is created; the dynamics stage keeps measures other stages added.
@@ -437,7 +439,9 @@ def with_initiation(metrics: Optional[Metrics], share: dict[str, float], partici
     per = {pid: dict(vals) for pid, vals in metrics.participants.items()}
     for pid in [*per, *(p for p in participants if p not in per)]:  # a fixed order: session.json is deterministic
         per.setdefault(pid, {})["topic_initiation_share"] = share.get(pid) if share else None
-    return replace(metrics, participants=per)
+    # no share (no topics, or fewer than three subject shifts): the null is listed, as the dynamics stage lists its own
+    unavailable = tuple(u for u in metrics.unavailable if u != INITIATION) + (() if share else (INITIATION,))
+    return replace(metrics, participants=per, unavailable=unavailable)
 
 
 class TopicsStage:
