@@ -145,8 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rule", default="first", help="who opened a segment: first (the stage's), leadN, dominant")
     ap.add_argument("--split-on-shift", action="store_true",
                     help="topics.split_on_shift: true (segments also split at a semantic shift inside one area)")
-    ap.add_argument("--shift-threshold", type=float, default=None,
-                    help="round 56: another threshold (and --shift-gap) for the English shift head than the shipped one")
+    ap.add_argument("--words-per-shift", type=float, default=None,
+                    help="round 56: another rate (and --shift-gap) for the English shift head than the shipped one")
     ap.add_argument("--shift-gap", type=int, default=None)
     ap.add_argument("--json", type=Path, required=True)
     args = ap.parse_args(argv)
@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     cfg = TopicsConfig(split_on_shift=args.split_on_shift)
     enc = DiskCachedEncoder(get_encoder(cfg.backend))
     shift_heads = None
-    if args.shift_threshold is not None or args.shift_gap is not None:
+    if args.words_per_shift is not None or args.shift_gap is not None:
         import dataclasses
 
         from sessionscope.analysis.topics.shifts import bundled_heads
@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         shift_heads = dict(bundled_heads())
         eng = shift_heads["english"]
         shift_heads["english"] = dataclasses.replace(
-            eng, threshold=eng.threshold if args.shift_threshold is None else args.shift_threshold,
+            eng, words_per_shift=eng.words_per_shift if args.words_per_shift is None else args.words_per_shift,
             min_gap=eng.min_gap if args.shift_gap is None else args.shift_gap)
     stage = TopicsStage(cfg, encoder=enc, shift_heads=shift_heads)
     acts, topics = load_acts(), load_topics()
@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
                          + (f" --tolerance {args.tolerance}" if args.tolerance != 3 else "")
                          + (f" --rule {args.rule}" if args.rule != "first" else "")
                          + (" --split-on-shift" if args.split_on_shift else "")
-                         + (f" --shift-threshold {args.shift_threshold}" if args.shift_threshold is not None else "")
+                         + (f" --words-per-shift {args.words_per_shift}" if args.words_per_shift is not None else "")
                          + (f" --shift-gap {args.shift_gap}" if args.shift_gap is not None else ""),
               "commit": _commit(), "date": dt.date.today().isoformat(), "seconds": round(time.time() - t0),
               "summary": summarise(rows), "meetings": rows}

