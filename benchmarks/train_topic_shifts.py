@@ -24,8 +24,8 @@ stage's areas), only ``min_gap`` is chosen: the least mean absolute error of eac
 they opened against the same rule on the human *work* segments (``r49_topic_initiative.py``'s gold; a meeting with
 too few shifts for a share scored as the mean share, knowing nothing). Also stored: other rates, the shifts the areas
 call ``other`` left out, how many shifts lie near a human topic start, the head's boundary AUC and its scores against
-the boundary rate. The first choice of round 56 (a score threshold of 0.9, 10 turns apart, chosen here) found two or
-three shifts in 25-minute conversations where the readers marked 10 to 16. Dev is not read here:
+the boundary rate. The first choice of round 56 (a score threshold of 0.9, 10 turns apart, chosen here) found two
+shifts in two 25-minute conversations where the readers marked 11 to 16. Dev is not read here:
 ``r49_topic_initiative.py --split dev`` reports it.
 """
 

@@ -19,8 +19,8 @@ small model:
   marked new subjects in real conversations, round 56): the turns with the highest scores, each
   at or above the head's ``floor`` (its own decision point) and at least ``min_gap`` turns from
   one already taken; the session's first turn always opens one. A fixed score threshold, chosen on
-  AMI, found two or three shifts in 25-minute conversations where readers marked 10 to 16: AMI's
-  short turns and chaired meetings are not how two people talk;
+  AMI, found two shifts in 25-minute conversations where readers marked 11 to 16: AMI's short
+  turns and chaired meetings are not how two people talk;
 * a shift's opener is :func:`~sessionscope.analysis.topics.stage.initiator`'s rule over its turns;
   its area is the area (the stage's area segments) that holds most of its words. Every shift
   counts for ``topic_initiation_share``, small talk included; with fewer than :data:`MIN_SHIFTS`
