@@ -2,8 +2,9 @@
 
 Fills ``session.topics`` (segments with area, mode, start, end, utterance ids,
 initiator and confidence; time and word share per area; each participant's word share
-per area; topic-initiation share) and adds ``topic_initiation_share`` to each
-participant's measures in ``session.metrics``. Method and definitions: ``docs/topics.md``.
+per area; the subject shifts and who opened them, :mod:`.shifts`; topic-initiation share)
+and adds ``topic_initiation_share`` to each participant's measures in ``session.metrics``.
+Method and definitions: ``docs/topics.md``.
 """
 
 from __future__ import annotations
@@ -387,8 +388,8 @@ def with_shifts(session: Session, topics: Topics, shifts: Sequence[tuple[Sequenc
     """``topics`` with its subject shifts (:func:`.shifts.detect_shifts`: per shift, its utterance indices and the
     head's score) and ``initiation_share`` read off them: each participant's share of the shifts that they opened
     (:func:`initiator`), none with fewer than :data:`~.shifts.MIN_SHIFTS` shifts counted. Each shift's area is the
-    area segment holding most of its words; ``other``: leave out the
-    shifts of that area (measured, not the stage's choice: round 56, ``benchmarks/train_topic_shifts.py``)."""
+    area segment holding most of its words; ``other``: leave out the shifts of that area (measured, not the stage's
+    choice: round 56, ``benchmarks/train_topic_shifts.py``)."""
     utts = session.utterances
     area_of = utterance_areas(topics)
     out: list[TopicShift] = []
@@ -438,7 +439,7 @@ def with_initiation(metrics: Optional[Metrics], share: dict[str, float], partici
         metrics = Metrics()
     per = {pid: dict(vals) for pid, vals in metrics.participants.items()}
     for pid in [*per, *(p for p in participants if p not in per)]:  # a fixed order: session.json is deterministic
-        per.setdefault(pid, {})["topic_initiation_share"] = share.get(pid) if share else None
+        per.setdefault(pid, {})[INITIATION] = share.get(pid) if share else None
     # no share (no topics, or fewer than three subject shifts): the null is listed, as the dynamics stage lists its own
     unavailable = tuple(u for u in metrics.unavailable if u != INITIATION) + (() if share else (INITIATION,))
     return replace(metrics, participants=per, unavailable=unavailable)
