@@ -8,7 +8,8 @@ floor turns for readers who see neither the tool's output nor this script, and s
 Usage (repository root)::
 
     python benchmarks/r56_shift_readers.py candidates          # .cache/r56_shifts/<source>.txt
-    # two readers per source mark, blind, every turn where a new subject starts, one JSON line each:
+    # two readers per source (round 56: helpers that saw only benchmarks/data/r56_shift_readers_instructions.md and
+    # the conversation) mark, blind, every turn where a new subject starts, one JSON line each:
     #   {"source": ..., "turn": <n>, "subject": "<2-5 words>"}  → benchmarks/data/r56_shift_labels_{1,2}.jsonl
     python benchmarks/r56_shift_readers.py score --json benchmarks/results/r56_shift_readers.json
 
