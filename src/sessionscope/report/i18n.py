@@ -763,7 +763,10 @@ NOTES_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) f
 
 
 #: the flags' messages (analysis/flow.py ``compute_flags``, participant ids already replaced by names) in
-#: Russian: without them a Russian report's "Подробности" column was empty in every row
+#: Russian: without them a Russian report's "Подробности" column was empty in every row. A message is matched whole
+#: first; a message of several clauses joined by "; " (a count, then what is marked to check, the chance that the
+#: listed tasks hold one, moves within the meeting…) is translated clause by clause: its first clause by this table,
+#: each later one by :data:`FLAG_CLAUSES_RU` (round 56: until then every combination of clauses had its own pattern)
 FLAGS_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) for rx, ru in (
     (r"no recommendations were found in this session", "в этой встрече рекомендаций не найдено"),
     (r"no advice was found in this session \(only (\d+) suggestion(?:\(s\)|s)? about running the meeting, which "
@@ -777,59 +780,14 @@ FLAGS_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) f
      "советов не найдено (только предложения о ходе встречи: {0} и просьбы показать, рассказать или прислать: {1}; "
      "советами они не считаются)"),
     (r"(.+) gave (\d+) of (\d+) recommendations \((\d+)%\)", "{0} дал(а) {1} из {2} рекомендаций ({3} %)"),
-    # "…; 11 of the 12 are marked to check": session.json written before the flags left such items out
-    (r"(.+) gave (\d+) of (\d+) recommendations \((\d+)%\); (\d+) of the \d+ are marked to check",
-     "{0} дал(а) {1} из {2} рекомендаций ({3} %); из них {4} с пометкой «проверить»"),
-    (r"(.+) gave (\d+) of (\d+) recommendations \((\d+)%\); (\d+) more marked to check (?:is|are) not counted "
-     r"\(confirm (?:it|them)\)",
-     "{0} дал(а) {1} из {2} рекомендаций ({3} %); не учтено с пометкой «проверить»: {4} (подтвердите их)"),
-    (r"no recommendation was found with enough confidence; (\d+) marked to check (?:is|are) not counted "
-     r"\(confirm (?:it|them)\)",
-     "рекомендаций с достаточной уверенностью не найдено; не учтено с пометкой «проверить»: {0} (подтвердите их)"),
+    (r"no recommendation was found with enough confidence",
+     "рекомендаций с достаточной уверенностью не найдено"),
     (r"(\d+) action items? found \(at least (\d+) expected\)", "найдено задач: {0} (ожидается не меньше {1})"),
-    (r"(\d+) action items? found \(at least (\d+) expected\); (\d+) more marked to check (?:is|are) not counted "
-     r"\(confirm (?:it|them)\)",
-     "найдено задач: {0} (ожидается не меньше {1}); не учтено с пометкой «проверить»: {2} (подтвердите их)"),
-    (r"(\d+) action items? found \(at least (\d+) expected\); (\d+) more marked to check (?:is|are) not "
-     r"counted \(confirm (?:it|them)\); (\d+) move(?:\(s\)|s)? within the meeting itself (?:is|are) listed but not "
-     r"counted as (?:a )?tasks?",
-     "найдено задач: {0} (ожидается не меньше {1}); не учтено с пометкой «проверить»: {2} (подтвердите их); "
-     "действия в ходе самой встречи ({3}) перечислены, но задачами не считаются"),
-    # round 55: the chance, by the listed tasks' confidences, that enough of them are tasks (the flag is raised under 50 %)
-    (r"(\d+) action items? found \(at least (\d+) expected\); (\d+) (?:more )?marked to check (?:is|are) not counted "
-     r"\(confirm (?:it|them)\); by its confidence, the chance that it is a task: (\d+)%",
-     "найдено задач: {0} (ожидается не меньше {1}); не учтено с пометкой «проверить»: {2} (подтвердите их); "
-     "вероятность по её уверенности, что это задача: {3} %"),
-    (r"(\d+) action items? found \(at least (\d+) expected\); (\d+) (?:more )?marked to check (?:is|are) not counted "
-     r"\(confirm (?:it|them)\); by its confidence, the chance that it is a task: (\d+)%; (\d+) move(?:\(s\)|s)? "
-     r"within the meeting itself (?:is|are) listed but not counted as (?:a )?tasks?",
-     "найдено задач: {0} (ожидается не меньше {1}); не учтено с пометкой «проверить»: {2} (подтвердите их); "
-     "вероятность по её уверенности, что это задача: {3} %; действия в ходе самой встречи ({4}) перечислены, но "
-     "задачами не считаются"),
-    (r"(\d+) action items? found \(at least (\d+) expected\); (\d+) (?:more )?marked to check (?:is|are) not counted "
-     r"\(confirm (?:it|them)\); by their confidences, the chance that at least (\d+) of the (\d+) listed "
-     r"(?:is a task|are tasks): (\d+)%",
-     "найдено задач: {0} (ожидается не меньше {1}); не учтено с пометкой «проверить»: {2} (подтвердите их); "
-     "вероятность по их уверенности, что хотя бы {3} из {4} перечисленных — задачи: {5} %"),
-    (r"(\d+) action items? found \(at least (\d+) expected\); (\d+) (?:more )?marked to check (?:is|are) not counted "
-     r"\(confirm (?:it|them)\); by their confidences, the chance that at least (\d+) of the (\d+) listed "
-     r"(?:is a task|are tasks): (\d+)%; (\d+) move(?:\(s\)|s)? within the meeting itself (?:is|are) listed but not "
-     r"counted as (?:a )?tasks?",
-     "найдено задач: {0} (ожидается не меньше {1}); не учтено с пометкой «проверить»: {2} (подтвердите их); "
-     "вероятность по их уверенности, что хотя бы {3} из {4} перечисленных — задачи: {5} %; действия в ходе самой "
-     "встречи ({6}) перечислены, но задачами не считаются"),
-    (r"(\d+) action items? found \(at least (\d+) expected\); (\d+) move(?:\(s\)|s)? within the meeting itself "
-     r"(?:is|are) listed but not counted as (?:a )?tasks?", "найдено задач: {0} (ожидается не меньше {1}); действия в ходе самой встречи "
-     "({2}) перечислены, но задачами не считаются"),
     (r"junior (.+) holds (\d+)% of the talk time", "младший {0}: {1} % времени речи"),
     (r"junior (.+) holds (\d+)% of the words", "младший {0}: {1} % слов"),
     (r"senior (.+) interrupted junior (.+) (\d+) times? \(([\d.]+) per 10 min\)",
      # names stay in the nominative, in brackets: "перебил(а) младшего Анна Смирнова" declined nothing
      "старший ({0}) перебивал(а) младшего ({1}); перебиваний: {2} ({3} за 10 мин)"),
-    (r"senior (.+) interrupted junior (.+) (\d+) times? \(([\d.]+) per 10 min\); junior (.+) interrupted (.+) (\d+) "
-     r"times?: the interruptions went both ways",  # round 26
-     "старший ({0}) перебивал(а) младшего ({1}); перебиваний: {2} ({3} за 10 мин); младший ({4}) перебивал(а) "
-     "старшего ({5}): {6}; перебивали друг друга"),
     (r"the session lasts ([\d.]+) min \(the guide asks for at least (\d+)\)",  # session.json before round 16
      "встреча длится {0} мин (методика просит не меньше {1})"),
     (r"the session lasts (\d+) s \(the guide asks for at least (\d+) min\)",  # under a minute (round 23)
@@ -844,6 +802,22 @@ FLAGS_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) f
      r"everything found in it are unreliable; check the recording and its language \(model (.+)\)",
      "у {0} % распознанных слов низкая уверенность{1}: расшифровка и всё найденное в ней ненадёжны; проверьте "
      "запись и её язык (модель {2})"),
+))
+
+#: the later clauses of a flag's message (after "; "), each translated on its own (:func:`translate_flag`)
+FLAG_CLAUSES_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), ru) for rx, ru in (
+    # "…; 11 of the 12 are marked to check": session.json written before the flags left such items out
+    (r"(\d+) of the \d+ are marked to check", "из них {0} с пометкой «проверить»"),
+    (r"(\d+) (?:more )?marked to check (?:is|are) not counted \(confirm (?:it|them)\)",
+     "не учтено с пометкой «проверить»: {0} (подтвердите их)"),
+    # round 55: the chance, by the listed tasks' confidences, that enough of them are tasks (the flag is raised under 50 %)
+    (r"by its confidence, the chance that it is a task: (\d+)%", "вероятность по её уверенности, что это задача: {0} %"),
+    (r"by their confidences, the chance that at least (\d+) of the (\d+) listed (?:is a task|are tasks): (\d+)%",
+     "вероятность по их уверенности, что хотя бы {0} из {1} перечисленных — задачи: {2} %"),
+    (r"(\d+) move(?:\(s\)|s)? within the meeting itself (?:is|are) listed but not counted as (?:a )?tasks?",
+     "действия в ходе самой встречи ({0}) перечислены, но задачами не считаются"),
+    (r"junior (.+) interrupted (.+) (\d+) times?: the interruptions went both ways",  # round 26
+     "младший ({0}) перебивал(а) старшего ({1}): {2}; перебивали друг друга"),
 ))
 
 
@@ -882,20 +856,40 @@ def agree_roles(text: str, names: Iterable[str]) -> str:
 
 
 def translate_flag(message: str, lang: str) -> str:
-    """A flag's message in the report's language (:data:`FLAGS_RU`); English as it is. A message with no
-    translation gives "" in a Russian report rather than English text among Russian."""
+    """A flag's message in the report's language (:data:`FLAGS_RU`, :data:`FLAG_CLAUSES_RU`); English as it is. A
+    message with no translation — or a clause of it — gives "" in a Russian report rather than English text among
+    Russian."""
     if lang != "ru":
         return message
-    for rx, ru in FLAGS_RU:
-        m = rx.fullmatch(message)
+    whole = _translate_clause(message, FLAGS_RU)
+    if whole is not None:
+        return agree_roles(whole[0], whole[1])
+    head, *tail = message.split("; ")
+    first = _translate_clause(head, FLAGS_RU) if tail else None
+    if first is None:
+        return ""
+    parts, names = [first[0]], list(first[1])
+    for clause in tail:
+        got = _translate_clause(clause, FLAG_CLAUSES_RU)
+        if got is None:
+            return ""
+        parts.append(got[0])
+        names += got[1]
+    return agree_roles("; ".join(parts), names)
+
+
+def _translate_clause(text: str, table: tuple[tuple[re.Pattern[str], str], ...]) -> Optional[tuple[str, list[str]]]:
+    """``text`` translated by the first pattern of ``table`` it matches whole, its "(а)" verbs agreeing with its first
+    group (a name, where the clause starts with one), with the groups it filled in; ``None`` when none matches."""
+    for rx, ru in table:
+        m = rx.fullmatch(text)
         if m:
             g = ["" if v is None else v.replace(".", ",") if re.fullmatch(r"[\d.]+", v) else v for v in m.groups()]
             if rx.pattern.startswith(r"(\d+)% of the recognised") and g[1]:
                 g[1] = f", средняя уверенность по словам {g[1]} %"
-            # format, not re.sub: names are data, never a replacement template; "(а)" verbs agree with the first name,
-            # role words with the name they stand before ("младшая Анна Смирнова")
-            return agree_roles(agree(ru.format(*g), g[0]), g) if g else ru
-    return ""
+            # format, not re.sub: names are data, never a replacement template
+            return (agree(ru.format(*g), g[0]) if g else ru), g
+    return None
 
 
 def _ru_group(m: re.Match[str], ref: re.Match[str]) -> str:
