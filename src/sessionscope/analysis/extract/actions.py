@@ -850,6 +850,24 @@ def task_start(text: str, language: str) -> int:
     return _task_start(text, language)
 
 
+# round 56: a call before a task frame ("Industrial Designer, you will work on…", "User Interface Designer, Roo, I would
+# like to see…"): one to three words and a comma, once or twice; left out only when a frame follows it (the person
+# called is the owner's business, not the task's)
+_EN_CALL = re.compile(r"^(?:[\w'-]+(?: [\w'-]+){0,2},\s+){1,2}(?=\w)")
+
+
+def _after_call(text: str) -> int:
+    """Where ``text`` goes on after a call that opens it ("Industrial Designer, you will…" → at "you"), when a person or
+    request frame follows the call; 0 otherwise."""
+    call = _EN_CALL.match(text)
+    if call is None:
+        return 0
+    rest = text[call.end():]
+    if _EN_PERSON_FRAME.match(rest) or _EN_REQUEST_FRAME.match(rest) or _EN_WANT_YOU.match(rest):
+        return call.end()
+    return 0
+
+
 def _task_start(text: str, language: str) -> int:
     if language == "ru":
         m = _RU_LEAD.match(text)
@@ -860,6 +878,7 @@ def _task_start(text: str, language: str) -> int:
         return start + (h.end() if h else 0)
     m = _EN_LEAD.match(text)
     start = m.end() if m else 0
+    start += _after_call(text[start:])
     h = _EN_HANDOVER_FRAME.match(text[start:]) or _EN_LET_ME.match(text[start:])
     if h is not None:
         return start + h.end()
