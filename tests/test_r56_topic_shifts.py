@@ -166,3 +166,16 @@ def test_a_missing_initiation_share_is_listed_as_unavailable_and_survives_the_dy
     assert again.participants["a"]["topic_initiation_share"] is None and "topic_initiation_share" in again.unavailable
     some = with_initiation(none, {"a": 0.75, "b": 0.25}, ["a", "b"])
     assert some.participants["b"]["topic_initiation_share"] == 0.25 and "topic_initiation_share" not in some.unavailable
+
+
+def test_the_research_tables_list_each_subject_shift():
+    from sessionscope.model import TopicShift
+    from sessionscope.report.tables import session_tables
+
+    utts = tuple(U(i, "ab"[i % 2], f"words of turn {i} here", float(i), i + 0.5) for i in range(4))
+    topics = Topics(shifts=(TopicShift("u0", 0.0, "a", "tools", None), TopicShift("u2", 2.0, "b", "time", 0.93)))
+    s = Session(id="s", participants=(Participant("a", "A"), Participant("b", "B")), utterances=utts, topics=topics)
+    df = session_tables([s])["topic_shifts"]
+    assert df["shift_index"].tolist() == [0, 1] and df["utterance_id"].tolist() == ["u0", "u2"]
+    assert df["initiator_id"].tolist() == ["a", "b"] and df["area"].tolist() == ["tools", "time"]
+    assert df["score"].isna().tolist() == [True, False] and df["score"].iloc[1] == 0.93

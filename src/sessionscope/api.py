@@ -326,6 +326,7 @@ FLOAT_COLUMNS: dict[str, tuple[str, ...]] = {
     "turns": ("start_s", "end_s"),
     "interruptions": ("start_s", "probability"),
     "topic_segments": ("start_s", "end_s", "confidence"),
+    "topic_shifts": ("start_s", "score"),
     "recommendations": ("start_s", "confidence"),
     "action_items": ("start_s", "confidence"),
     "questions": ("start_s", "confidence"),
@@ -408,7 +409,7 @@ def frames(sessions: Union[Session, Sequence[Session], PathLike, Any]) -> dict[s
     session's output folder or a batch's output folder (every ``session.json`` under it).
 
     The research tables of :func:`sessionscope.report.tables.session_tables` (``sessions``,
-    ``participants``, ``utterances``, ``turns``, ``topic_segments``, ``recommendations``,
+    ``participants``, ``utterances``, ``turns``, ``topic_segments``, ``topic_shifts``, ``recommendations``,
     ``action_items``, ``questions``, ``problems``, ``flags``, ``metrics`` in long format,
     ``knowledge_flows``; columns and types documented in ``docs/data_dictionary.md``), plus two wide conveniences:
     ``participant_metrics`` (one row per participant, one column per measure) and

@@ -42,6 +42,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                       "utterance_id", "interrupted_utterance_id", "successful", "probability"),
     "topic_segments": ("session_id", "segment_index", "area", "mode", "start_s", "end_s", "n_utterances",
                        "initiator_id", "initiator_role", "confidence"),
+    # round 56: where the talk moves to a new subject and who moves it there (topic_initiation_share rests on them)
+    "topic_shifts": ("session_id", "shift_index", "utterance_id", "start_s", "initiator_id", "initiator_role", "area",
+                     "score"),
     "recommendations": ("session_id", "recommendation_id", "utterance_id", "start_s", "giver_id", "giver_role",
                         "receiver_id", "receiver_role", "area", "text", "confidence", "method", "to_check",
                         "procedure", "request"),
@@ -70,6 +73,7 @@ INTEGER_COLUMNS: dict[str, tuple[str, ...]] = {
     "utterances": ("index", "n_words"),
     "turns": ("turn_index", "n_words", "n_utterances"),
     "topic_segments": ("segment_index", "n_utterances"),
+    "topic_shifts": ("shift_index",),
     "problems": ("n_solutions",),
     "knowledge_flows": ("recommendations", "explanations", "flows"),
 }
@@ -247,6 +251,11 @@ def _rows(sessions: Sequence[Session]) -> dict[str, list[dict[str, Any]]]:
                 "end_s": g.end, "n_utterances": len(g.utterance_ids), "initiator_id": g.initiator,
                 "initiator_role": roles.get(g.initiator or ""), "confidence": g.confidence}
                 for i, g in enumerate(s.topics.segments)]
+            out["topic_shifts"] += [{
+                "session_id": s.id, "shift_index": i, "utterance_id": x.utterance_id, "start_s": x.start,
+                "initiator_id": x.initiator, "initiator_role": roles.get(x.initiator or ""), "area": x.area,
+                "score": x.score}
+                for i, x in enumerate(s.topics.shifts)]
         out["recommendations"] += [{
             "session_id": s.id, "recommendation_id": r.id, "utterance_id": r.utterance_id, "start_s": r.start,
             "giver_id": r.giver, "giver_role": roles.get(r.giver), "receiver_id": r.receiver,
