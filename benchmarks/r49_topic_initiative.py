@@ -57,22 +57,28 @@ def opener(utterances: list, rule: str) -> Any:
     return max(count, key=lambda k: count[k]) if count and max(count.values()) > 0 else initiator(utterances)
 
 
-def meeting_row(name: str, utts: list[dict], topics: list[dict], out: Any, other: str, tolerance: int,
-                rule: str = "first") -> dict:
-    from sessionscope.analysis.dynamics import spoken_words
-
-    session = to_session(name, utts)
-    people = sorted(p.id for p in session.participants)
-    kinds, segidx = gold_of(utts, topics)
-    # gold: each human work segment's utterances (by midpoint), opened by the same rule the stage uses
-    gold_open: list[tuple[int, str]] = []
+def gold_openings(session: Any, utts: list[dict], topics: list[dict], rule: str = "first") -> list[tuple[int, str]]:
+    """Each human *work* segment's first utterance (index) and opener: its utterances (by midpoint, ``gold_of``),
+    opened by ``rule`` (:func:`opener`; ``first``: the stage's rule)."""
+    _, segidx = gold_of(utts, topics)
+    out: list[tuple[int, str]] = []
     for k, t in enumerate(topics):
         idx = [i for i, s in enumerate(segidx) if s == k]
         if t["kind"] != "work" or not idx:
             continue
         who = opener([session.utterances[i] for i in idx], rule)
         if who is not None:
-            gold_open.append((idx[0], who))
+            out.append((idx[0], who))
+    return out
+
+
+def meeting_row(name: str, utts: list[dict], topics: list[dict], out: Any, other: str, tolerance: int,
+                rule: str = "first") -> dict:
+    from sessionscope.analysis.dynamics import spoken_words
+
+    session = to_session(name, utts)
+    people = sorted(p.id for p in session.participants)
+    gold_open = gold_openings(session, utts, topics, rule)
     index = {u.id: i for i, u in enumerate(session.utterances)}
     pred_open: list[tuple[int, str]] = []
     if out.topics and out.topics.shifts:  # round 56: the subject shifts (every one, small talk included)

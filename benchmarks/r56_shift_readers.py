@@ -126,16 +126,14 @@ def score(out: Path) -> dict:
         areas = sorted({turn_of[index[s.utterance_ids[0]]] for s in res.topics.segments})
         people = sorted({u.speaker for u in session.utterances})
 
-        def openers(starts: list[int], session=session, turns=turns) -> list[str]:
-            return _openers(session, turns, starts)
-
         words = Counter()
         for u in session.utterances:
             words[u.speaker] += len(u.text.split())
         row: dict[str, Any] = {"source": name, "turns": n, "participants": len(people), "shifts": len(shifts),
                                "area_segments": len(areas), "readers": {}}
         systems = {"subject_shifts": shifts, "area_segments": areas}
-        shares = {"subject_shifts": _shares(openers(shifts), people), "area_segments": _shares(openers(areas), people),
+        shares = {"subject_shifts": _shares(_openers(session, turns, shifts), people),
+                  "area_segments": _shares(_openers(session, turns, areas), people),
                   "words": {p: words[p] / max(1, sum(words.values())) for p in people}}
         for r, lab in enumerate(labels, start=1):
             ref = lab.get(name)
@@ -148,10 +146,10 @@ def score(out: Path) -> dict:
                 hyp["other_reader"] = other
             seg = {s: {"segments": len(h), "pk": round(pk(ref[1:], [b for b in h if b], n, k), 3),
                        "windowdiff": round(windowdiff(ref[1:], [b for b in h if b], n, k), 3)} for s, h in hyp.items()}
-            gold = _shares(openers(ref), people)
+            gold = _shares(_openers(session, turns, ref), people)
             init = {s: round(float(np.mean([abs(sh[p] - gold[p]) for p in people])), 3) for s, sh in shares.items()}
             if other:
-                init["other_reader"] = round(float(np.mean([abs(_shares(openers(other), people)[p] - gold[p])
+                init["other_reader"] = round(float(np.mean([abs(_shares(_openers(session, turns, other), people)[p] - gold[p])
                                                             for p in people])), 3)
             for s, sh in shares.items():
                 pooled.setdefault(s, []).extend((sh[p], gold[p]) for p in people)

@@ -133,17 +133,10 @@ def fit(out: Path) -> dict:
 
 
 def _gold_openers(session, utts: list[dict], topics: list[dict]) -> Counter:
-    from sessionscope.analysis.topics.stage import initiator
+    """How many human work segments each participant opened (``r49_topic_initiative.gold_openings``)."""
+    from r49_topic_initiative import gold_openings
 
-    kinds, seg = gold_of(utts, topics)
-    out: Counter = Counter()
-    for k, t in enumerate(topics):
-        idx = [i for i, s in enumerate(seg) if s == k]
-        if t["kind"] == "work" and idx:
-            who = initiator([session.utterances[i] for i in idx])
-            if who:
-                out[who] += 1
-    return out
+    return Counter(who for _, who in gold_openings(session, utts, topics))
 
 
 def readers_words_per_subject() -> float:
