@@ -187,7 +187,8 @@ _OWN_SIDE = ("import sys; sys.path.insert(0, {bench!r}); from recs_error_analysi
              "patch_own_side({variant!r}); from sessionscope.cli import main; sys.argv[0] = 'sessionscope'; sys.exit(main())")
 
 
-def run(work: Path, tag: str, sessions: list[str], *, without_informal: bool = False, own_side: str | None = None) -> None:
+def run(work: Path, tag: str, sessions: list[str], *, without_informal: bool = False, own_side: str | None = None,
+        config: Path | None = None) -> None:
     manifest = prepare(work)
     exe = [sys.executable, "-c", _WITHOUT_INFORMAL] if without_informal else [str(Path(sys.executable).with_name("sessionscope"))]
     if own_side is not None:
@@ -199,7 +200,7 @@ def run(work: Path, tag: str, sessions: list[str], *, without_informal: bool = F
     sub = work / f"manifest_{tag}.yaml"
     sub.write_text("\n- id: ".join(keep), encoding="utf-8")
     subprocess.run([*exe, "analyze", "--manifest", str(sub), "--out", str(out), "--force", "--no-progress",
-                    "--format", "markdown"], check=True)
+                    "--format", "markdown", *(["--config", str(config)] if config else [])], check=True)
 
 
 def _context(utts: list[dict], uid: str, before: int = 2, after: int = 2, width: int = 240) -> list[str]:
@@ -368,6 +369,7 @@ def main() -> None:
     ap.add_argument("--sessions", default=",".join(s for s in SESSIONS if s not in HELD_ASIDE),
                     help="comma-separated session ids (default: all but the held-aside check)")
     ap.add_argument("--kinds", default="recommendation,action,question")
+    ap.add_argument("--config", type=Path, help="run: a YAML config passed to analyze (e.g. another topic head)")
     ap.add_argument("--without-informal", action="store_true",
                     help="run: switch off the informal-talk drop (rules.informal_context), for a before/after count")
     ap.add_argument("--own-side", help="run: the own-side drop set to a variant of recs_error_analysis.OWN_SIDE_VARIANTS "
@@ -383,7 +385,8 @@ def main() -> None:
     if args.cmd == "prepare":
         print(prepare(args.work))
     elif args.cmd == "run":
-        run(args.work, args.tag, sessions, without_informal=args.without_informal, own_side=args.own_side)
+        run(args.work, args.tag, sessions, without_informal=args.without_informal, own_side=args.own_side,
+            config=args.config)
     elif args.cmd == "report":
         tags = args.tags.split(",")
         aside = [x for x in args.aside.split(",") if x]
