@@ -476,8 +476,8 @@ _EN_MOVE = re.compile(
     r"|^tell (?:you|u|us)(?: guys| all)? (?:a (?:little )?(?:bit )?|something |briefly )?about\b"
     r"|^introduce (?:myself|ourselves|us|everyone|you|the)\b"
     r"|^(?:start|begin|kick)(?: it| this| things)?(?: off)? with\b"
-    r"|^(?:do|give(?: you)?) (?:a|an|the|my)(?: little| quick| short| brief)?(?: bit of)? (?:walk-?through|demo|"
-    r"presentation|overview|introduction|intro|recap|round|tour)\b"
+    r"|^(?:do|give(?: you)?) (?:a|an|the|my)(?: very| real)?(?: little| quick| short| brief)?(?: bit of)? (?:walk-?through|demo|"
+    r"presentation|overview|introduction|intro|recap|round|tour|outline|rundown|version)\b"
     r"|^(?:move on|go on to|switch (?:over )?to|skip(?: ahead| over| to| this| that)?|jump (?:ahead|to|back)|"
     r"come back to (?:that|this|it)|go back to (?:that|this|the (?:slide|point|question|topic|beginning|start)))\b"
     # a turn taken
@@ -490,6 +490,16 @@ _EN_MOVE = re.compile(
     r"hold|click)\b(?: \S+){0,4}? " + _DEVICE + r"\b"
     r"|^(?:load|open|pull|bring) (?:it |this |that |them |the \w+ |your \w+ |my \w+ )?up\b|^(?:drag|click|scroll|"
     r"collapse|zoom in|mute|unmute)\b"
+    # round 57: the meeting's own minutes taken now, its secretary, last meeting's minutes gone through, a presentation
+    # got running, a moment's check, something done before the meeting ends
+    r"|^(?:take|taking|make|making|keep|keeping)(?: the| some| a few)?(?: meeting)? minutes\b(?! (?:up|out|to|and (?:send|email|mail|"
+    r"circulate|post|share)))"
+    r"|\b(?:role of (?:the )?secretary|(?:be|act as|acting as) (?:the )?secretary|i'm the secretary)\b"
+    r"|^take (?:you|u|us|everyone|everybody)(?: all| guys)? (?:over|through)\b"
+    r"|\b(?:go|run|read|look)(?: \w+){0,2}? (?:through|over|at) (?:the |our )?(?:previous |last )?(?:meeting's )?minutes\b"
+    r"(?! (?:to|for) (?!(?:the|this|last|previous) meeting))"
+    r"|^(?:get|set) (?:my|the|this|our) (?:presentation|slides?|laptop|computer|projector) (?:running|going|working|started|up)\b"
+    r"|\bfor a (?:second|sec|moment)\s*(?:[,.!?;]|$)|\bbefore the end of (?:the|this) (?:meeting|session|call)\b"
     # notes taken now
     r"|^(?:take|taking) (?:some |a few |the )?notes\b|^make (?:a )?notes?\b(?! to\b)|^write (?:it|that|this|them|'em|"
     r"(?:a |some |a few |a couple of )(?:'em|\w+)(?: \w+)?) down\b|^write (?:down )?here\b|^jot\b"
@@ -508,6 +518,8 @@ _EN_TURN = re.compile(
     r"|\b(?:start|begin)(?: off)? with (?:you|the|our)\b"
     r"|\b(?:tell|give) (?:us|me|everyone|everybody) (?:\w+ )?(?:your (?:names?|roles?)|about (?:yourself|yourselves))\b"
     r"|\bwhat your (?:names?|roles?) (?:is|are)\b|\bintroduce (?:yourself|yourselves)\b|\bsit down\b|\bthe floor\b"
+    # round 57: the floor passed on ("I'm gonna turn over to the Industrial Designer to make a presentation")
+    r"|\bturn (?:it |things |this )?over to\b"
 )
 _RU_MOVE = re.compile(
     r"\b(?:покажу|покажем|нарисую|нарисуем|представлюсь|начну|начнём|начнем|продолжу|перейду|перейдём|перейдем|"

@@ -1,0 +1,105 @@
+"""Round 57 (issue 10): action items in group meetings — the check's probability recalibrated; the meeting's own minutes,
+its secretary and the floor passed on are moves within the meeting."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sessionscope.analysis.extract.actions import in_meeting
+from sessionscope.analysis.extract.check import (
+    FEATURES,
+    GROUP_MIN_SPEAKERS,
+    ItemCheck,
+    KindCheck,
+    apply_check,
+    bundled_check_path,
+    group_session,
+)
+from sessionscope.language.nlp import Sentence
+from sessionscope.model import ActionItem, Participant, Session, Utterance
+
+
+def _check(calibration: dict[str, tuple[float, float]]) -> ItemCheck:
+    n = len(FEATURES)
+    return ItemCheck(kinds={"action": KindCheck(np.zeros(n), np.ones(n), np.zeros(n), 2.0)}, encoder="x", meta={},
+                     group_calibration=calibration)  # the check alone: sigmoid(2) = 0.881
+
+
+def _session(speakers: int) -> tuple[Session, Sentence, dict]:
+    text = "I'll send the deck to everybody."
+    sent = Sentence(text, 0, len(text))
+    people = [chr(ord("a") + k) for k in range(speakers)]
+    utts = tuple(Utterance(id=f"u{k}", speaker=p, text=text if k == 0 else "Okay.", start=float(k), end=k + 0.5)
+                 for k, p in enumerate(people))
+    sess = Session(id="s", participants=tuple(Participant(id=p, name=p) for p in people), utterances=utts)
+    items = {"recommendations": (), "action_items": (ActionItem(
+        id="act-1", utterance_id="u0", start=0, owner="a", task="send the deck to everybody", confidence=0.6,
+        char_start=0, char_end=len(text), method="head+rule", owners=("a",)),)}
+    return sess, sent, items
+
+
+def test_group_calibration_applies_to_group_sessions_only() -> None:
+    check = _check({"action": (0.38, -0.93)})
+    expected = 1 / (1 + np.exp(-(0.38 * 2.0 - 0.93)))  # 0.458
+    for speakers, conf, to_check in ((2, 0.881, False), (GROUP_MIN_SPEAKERS, round(float(expected), 3), True)):
+        sess, sent, items = _session(speakers)
+        assert group_session(sess) is (speakers >= GROUP_MIN_SPEAKERS)
+        parsed = [[sent]] + [[Sentence("Okay.", 0, 5)]] * (speakers - 1)
+        (item,) = apply_check(check, sess, parsed, items, None, 0.5)["action_items"]
+        assert (item.confidence, item.to_check) == (conf, to_check)
+    # without a map (the files before round 57) a group session keeps the check's probability
+    sess, sent, items = _session(4)
+    (item,) = apply_check(_check({}), sess, [[sent]] + [[Sentence("Okay.", 0, 5)]] * 3, items, None, 0.5)["action_items"]
+    assert item.confidence == 0.881 and not item.to_check
+
+
+def test_group_calibration_is_saved_and_loaded(tmp_path) -> None:  # noqa: ANN001
+    path = tmp_path / "check.npz"
+    _check({"action": (0.5, -1.0)}).save(path)
+    loaded = ItemCheck.load(path)
+    assert loaded.group_calibration == {"action": (0.5, -1.0)}
+    assert loaded.calibrated("action", np.array([0.5]), group=True)[0] == pytest.approx(1 / (1 + np.e))
+    assert loaded.calibrated("action", np.array([0.5]), group=False)[0] == 0.5
+    assert loaded.calibrated("recommendation", np.array([0.5]), group=True)[0] == 0.5  # no map for that kind
+
+
+def test_the_bundled_check_carries_the_documented_map() -> None:
+    """The map fitted on the readers' 613 items (docs/benchmarks/extraction.md, round 57): 0.9 → 0.48, 0.95 → 0.55."""
+    check = ItemCheck.load(bundled_check_path())
+    a, b = check.group_calibration["action"]
+    assert (a, b) == pytest.approx((0.3799, -0.9307), abs=1e-4)
+    assert "recommendation" not in check.group_calibration
+    maps = check.calibrated("action", np.array([0.5, 0.9, 0.95]), group=True)
+    assert maps == pytest.approx([0.283, 0.476, 0.547], abs=1e-3)
+    assert check.meta["group_calibration"]["action"]["applies"] == "sessions of three or more speakers"
+
+
+@pytest.mark.parametrize("text", [
+    "After the opening um I am going to fulfil the role of secretary, take the meeting minutes.",
+    "I'm gonna make some minutes or take some minutes.",
+    "Again, I'm gonna take minutes.",
+    "I'll take you over the minutes of last last meeting.",
+    "I'll just take a few minutes and uh go through the previous minutes.",
+    "So I'm gonna turn over to the Industrial Designer uh to go ahead and make a presentation on",
+    "So I will try to get my presentation running.",
+    "Okay so yeah I will I will give a brief outline about what I what I prepared for this meeting.",
+    "but let me give you a very short version of this .",
+    "I'm gonna check that out for a second.",
+    "well i'll - i'll get another one before the end of the meeting .",
+])
+def test_moves_within_the_meeting(text: str) -> None:
+    assert in_meeting(text, "en")
+
+
+@pytest.mark.parametrize("text", [
+    "Mm 'kay um I'll type up mi minutes and probably email those out to all of you.",
+    "Um I'll put the minutes in that project documents folder, but I'll send you an email when I do it, so that you know.",
+    "Um and I'll get the the minutes up as soon as possible.",
+    "I'm going to finish my end report.",
+    "I'll take the minutes and send them round tomorrow.",
+    "I'll go through the minutes of the board meeting before Friday.",
+    "I'll take the notes to the client next week.",
+])
+def test_tasks_for_later_stay_tasks(text: str) -> None:
+    assert not in_meeting(text, "en")
