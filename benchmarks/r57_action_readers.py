@@ -11,7 +11,19 @@ Usage (repository root)::
     python benchmarks/r57_action_readers.py sample      # .cache/r57_actions/reader_<n>.txt (+ key.json with the items)
     # one reader per file (round 57: helpers that saw only benchmarks/data/r57_action_readers_instructions.md and their
     # file) labels every item, one JSON line each → benchmarks/data/r57_action_labels_<n>.jsonl
+    python benchmarks/r57_action_readers.py sample --batch 2   # a second sample, from the meetings batch 1 did not read
+    # (→ reader2_<n>.txt, labels r57_action_labels2_<n>.jsonl)
     python benchmarks/r57_action_readers.py score --json benchmarks/results/r57_action_readers.json
+    python benchmarks/r57_action_readers.py in-meeting --json benchmarks/results/r57_in_meeting.json
+    python benchmarks/r57_action_readers.py calibrate --write --json benchmarks/results/r57_action_calibration.json
+
+``score``: the base code's confidence against the labels, per band, AUC, Brier, and population estimates (each item
+weighed by its band's listed items over those read). ``in-meeting``: the round-57 in-meeting rules on the items listed
+as tasks. ``calibrate``: the group-meeting map ``sigmoid(a · logit(p) + b)`` fitted on batch 1 and scored on batch 2,
+corpus to corpus and by meeting, then fitted on both batches (weights undo the sampling by band); ``--write`` puts it
+into the bundled check file (:attr:`sessionscope.analysis.extract.check.ItemCheck.group_calibration`). The features
+and embeddings are recomputed by ``analyze`` with the check off (cached in ``.cache/r57_actions/features<batch>.json``;
+the shipped check's probability from them equals the listed confidence to 0.0005 for every item).
 
 The sample is fixed before anything is labelled: AMI and MRDA **train** meetings (not the dialogue-act heads' held-out
 15 %, not dev, not a file the check was trained on), a fixed seed; each meeting's speaker turns (``topics_ami.turns``)
@@ -359,6 +371,31 @@ def calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def in_meeting_rules(args: argparse.Namespace) -> int:
+    """The round-57 additions to the in-meeting rule against the readers' labels: of the items the base code listed as
+    tasks (not moves), which the working tree's ``in_meeting`` now marks, by the readers' category. Batch 1's labels
+    were read to write the rules; batch 2's were not looked at before this count."""
+    from collections import Counter
+
+    from dialogue_acts import write_result
+    from sessionscope.analysis.extract.actions import in_meeting, receives_only
+    from train_dialogue_acts import commit
+
+    out: dict = {"command": "python benchmarks/r57_action_readers.py in-meeting " + " ".join(sys.argv[2:]), "commit": commit()}
+    for batch in (1, 2):
+        rows = [r for r in item_rows(batch) if not r["in_meeting"]]
+        marked = [r for r in rows if in_meeting(r["text"], "en") or receives_only(r["text"], "en")]
+        moves = ("meeting_talk", "immediate_move")
+        out[f"batch{batch}"] = {
+            "tasks_listed": len(rows), "moves_among_them": sum(r["category"] in moves for r in rows),
+            "right_among_them": sum(r["right"] for r in rows), "now_marked": dict(Counter(r["category"] for r in marked)),
+            "marked": [{"id": r["id"], "category": r["category"], "text": r["text"]} for r in marked]}
+        print(batch, {k: v for k, v in out[f"batch{batch}"].items() if k != "marked"})
+    if args.json:
+        write_result(out, args.json)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -369,8 +406,10 @@ def main(argv: list[str] | None = None) -> int:
     ca = sub.add_parser("calibrate", help="the group-meeting calibration of the action check")
     ca.add_argument("--write", action="store_true", help="put the map fitted on both batches into the bundled check file")
     ca.add_argument("--json", type=Path, default=None)
+    im = sub.add_parser("in-meeting", help="the round-57 in-meeting rules against the labels")
+    im.add_argument("--json", type=Path, default=None)
     args = ap.parse_args(argv)
-    return {"sample": sample, "score": score, "calibrate": calibrate}[args.cmd](args)
+    return {"sample": sample, "score": score, "calibrate": calibrate, "in-meeting": in_meeting_rules}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,19 @@ Usage (repository root)::
     # one reader per file (round 57: helpers that saw only benchmarks/data/r57_area_readers_instructions.md and their
     # file) labels every window, one JSON line each → benchmarks/data/r57_area_labels_<n>.jsonl; file 1 is read by a
     # second reader too (→ r57_area_labels_1b.jsonl), for the agreement between readers
+    python benchmarks/r57_area_readers.py choose --real-weights 0 0.25 0.5 1 --Cs 4 16 \
+        --json benchmarks/results/r57_area_choice.json
+    python benchmarks/r57_area_readers.py fit --real-weight 0.5 --C 4 --out <scratch dir>/head.npz
+    # the audit of round 12 (held-out real talk) with that head: audit_real_talk.py run --config (topics.head) and
+    # topics_realtalk_r12_topicsaudit.py score → r57_area_audit_{shipped,fitted}.json
+
+``choose``: the area head refitted with the readers' labels (written dev rows weight 1 each, the real windows together
+``real_weight`` × the written total), scored by meeting in 5 folds on the labelled windows (a window's area: the best
+mean blended probability of its classification windows among the six) and on the written rows by translation group;
+each corpus scored by a head fitted on the other corpus's labels only (``leave_one_corpus_out``); the shipped head on
+every labelled window; the two readers of file 1 against each other. Measured, not shipped (docs/benchmarks/topics.md,
+round 57): the labels teach which corpus a window comes from (design meetings → projects, research → tools), not the
+area.
 
 The sample is fixed before anything is labelled: AMI train meetings (AMI's ``meetings.csv``) and MRDA train meetings
 (``dialogue_acts`` split ``train``: not the held-out 15 %), chosen with a fixed seed; each meeting's speaker turns (a
