@@ -53,6 +53,8 @@ MRDA_MEETINGS = 30
 BANDS = (0.0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.7, 1.01)
 PER_BAND = 60
 READERS = 8
+#: the categories in which a task was agreed, whatever the listed owner or task phrase (the flag's question)
+TASK_AGREED = ("ok", "wrong_owner", "task_not_standalone")
 CATEGORIES = {
     "ok": "someone commits to, or is given, a concrete task to do after this moment, with the right owner",
     "meeting_talk": "about running the meeting itself (introductions, the pen, the agenda, the recording, turn-giving)",
@@ -355,12 +357,31 @@ def calibrate(args: argparse.Namespace) -> int:
     ab = fit_platt(both)
     out["fit_on_both"] = {"a": round(ab[0], 4), "b": round(ab[1], 4),
                           "maps": {str(x): round(float(platt(np.array([x]), ab)[0]), 3) for x in (0.1, 0.3, 0.5, 0.7, 0.9, 0.95, 0.98)}}
+    # the "no action items" flag asks whether the meeting agreed any task at all: an item with the wrong owner or a task
+    # phrase that does not say what still shows one. Its chance reads each listed task (not a move, not a commitment
+    # the heads doubted: those add nothing to it) by the probability that a task was agreed in it, a map of the
+    # calibrated confidence fitted the same way
+    methods = {it["id"]: it["method"] for b in (1, 2) for it in json.loads(key_path(b).read_text(encoding="utf-8"))["items"]}
+    from sessionscope.analysis.extract.rules import LOW_HEAD
+
+    flagged = [r for r in both if not r["in_meeting"] and methods.get(r["id"]) != LOW_HEAD]
+    agreed = [{**r, "right": r["category"] in TASK_AGREED, "check": float(platt(np.array([r["check"]]), ab)[0])} for r in flagged]
+    ab_task = fit_platt(agreed)
+    out["task_agreed"] = {"categories": list(TASK_AGREED), "items": len(agreed), "agreed": sum(r["right"] for r in agreed),
+                          "a": round(ab_task[0], 4), "b": round(ab_task[1], 4),
+                          "maps": {str(x): round(float(platt(np.array([x]), ab_task)[0]), 3) for x in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6)},
+                          "calibrated_confidence": calibration_figures(agreed, _arrays(agreed)[2]),
+                          "mapped": calibration_figures(agreed, platt(_arrays(agreed)[2], ab_task))}
     print(json.dumps({k: v for k, v in out.items() if k not in ("by_meeting_5_folds",)}, indent=1)[:6000])
     if args.write:
         path = bundled_check_path()
         check = ItemCheck.load(path)
         meta = {**check.meta, "group_calibration": {
             "action": {"a": round(ab[0], 4), "b": round(ab[1], 4), "applies": "sessions of three or more speakers",
+                       "task_agreed": {"a": round(ab_task[0], 4), "b": round(ab_task[1], 4),
+                                       "meaning": "P(a task was agreed in the item: right, wrong owner or a task phrase "
+                                                  "that does not say what) from the calibrated confidence; read by the "
+                                                  "'no action items' flag"},
                        "fitted_on": f"{len(both)} action items listed on {len(set(meets))} AMI and ICSI train meetings the check never "
                                     "saw, labelled by blind readers (benchmarks/data/r57_action_labels*.jsonl)",
                        "command": "python benchmarks/r57_action_readers.py calibrate --write", "commit": commit()}}}

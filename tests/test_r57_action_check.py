@@ -73,6 +73,8 @@ def test_the_bundled_check_carries_the_documented_map() -> None:
     maps = check.calibrated("action", np.array([0.5, 0.9, 0.95]), group=True)
     assert maps == pytest.approx([0.283, 0.476, 0.547], abs=1e-3)
     assert check.meta["group_calibration"]["action"]["applies"] == "sessions of three or more speakers"
+    agreed = check.meta["group_calibration"]["action"]["task_agreed"]  # the flag's map: 0.3 → 0.52
+    assert (agreed["a"], agreed["b"]) == pytest.approx((0.6916, 0.678), abs=1e-4)
 
 
 @pytest.mark.parametrize("text", [
@@ -103,3 +105,32 @@ def test_moves_within_the_meeting(text: str) -> None:
 ])
 def test_tasks_for_later_stay_tasks(text: str) -> None:
     assert not in_meeting(text, "en")
+
+
+def test_provenance_records_the_group_map_for_group_sessions_only() -> None:
+    from sessionscope.analysis.extract.check import group_calibration
+
+    check = ItemCheck(kinds=_check({}).kinds, encoder="x", group_calibration={"action": (0.38, -0.93)},
+                      meta={"group_calibration": {"action": {"a": 0.38, "b": -0.93, "task_agreed": {"a": 0.69, "b": 0.68}}}})
+    assert group_calibration(check, _session(3)[0]) == {"action": [0.38, -0.93], "task_agreed": [0.69, 0.68]}
+    assert group_calibration(check, _session(2)[0]) is None
+    assert group_calibration(_check({}), _session(3)[0]) is None
+
+
+def test_the_no_action_items_flag_reads_whether_a_task_was_agreed() -> None:
+    """In a group meeting the confidence is the chance that the item is right as listed; whether the meeting agreed a
+    task at all is read through the check's ``task_agreed`` map, recorded in the session's provenance."""
+    from dataclasses import replace
+
+    from sessionscope.analysis.flow import group_task_map, tasks_likely
+
+    sess, _, items = _session(3)
+    task = replace(items["action_items"][0], confidence=0.3, to_check=True)
+    assert tasks_likely([task], 1) == pytest.approx(0.3)
+    agreed = (0.69, 0.68)
+    expected = 1 / (1 + np.exp(-(0.69 * np.log(0.3 / 0.7) + 0.68)))  # 0.52: more likely than not a task was agreed
+    assert tasks_likely([task], 1, agreed) == pytest.approx(expected)
+    assert tasks_likely([replace(task, method="rule+head-low")], 1, agreed) == 0.0  # still adds nothing
+    assert group_task_map(sess) is None
+    extra = {"extraction": {"item_check": {"group_calibration": {"action": [0.38, -0.93], "task_agreed": list(agreed)}}}}
+    assert group_task_map(replace(sess, extra=extra)) == agreed

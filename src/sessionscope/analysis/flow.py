@@ -36,6 +36,7 @@ no models. Definitions (also in ``docs/extraction.md``):
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -193,11 +194,14 @@ def _listed_apart(session: Session) -> str:
     return " and ".join(parts)
 
 
-def tasks_likely(tasks: Sequence[ActionItem], need: int) -> float:
+def tasks_likely(tasks: Sequence[ActionItem], need: int, agreed: Optional[Sequence[float]] = None) -> float:
     """The chance that at least ``need`` of ``tasks`` are tasks, each by its confidence (a calibrated probability; an
     item without one counts as sure unless it is to check), taken as independent (Poisson-binomial). A commitment the
     rule found and the heads doubted (:data:`~sessionscope.analysis.extract.rules.LOW_HEAD`) is to check whatever its
-    confidence says and adds nothing."""
+    confidence says and adds nothing. ``agreed``: ``(a, b)`` mapping a confidence to the chance that a task was agreed
+    in the item, ``sigmoid(a · logit(c) + b)`` — the check's map for group meetings (round 57), where the confidence is
+    the chance that the item is right *as listed* (owner and task phrase included), which says less about whether the
+    meeting agreed a task at all."""
     from sessionscope.analysis.extract.rules import LOW_HEAD
 
     if need <= 0:
@@ -205,12 +209,23 @@ def tasks_likely(tasks: Sequence[ActionItem], need: int) -> float:
     dist = [1.0] + [0.0] * need  # dist[k]: chance of k tasks so far (the last cell: need or more)
     for a in tasks:
         p = 0.0 if a.method == LOW_HEAD else a.confidence if a.confidence is not None else (0.0 if a.to_check else 1.0)
+        if agreed is not None and a.confidence is not None and a.method != LOW_HEAD:
+            c = min(max(p, 1e-6), 1 - 1e-6)
+            p = 1.0 / (1.0 + math.exp(-(agreed[0] * math.log(c / (1 - c)) + agreed[1])))
         nxt = [0.0] * (need + 1)
         for k, q in enumerate(dist):
             nxt[min(k + 1, need)] += q * p
             nxt[k] += q * (1 - p)
         dist = nxt
     return dist[need]
+
+
+def group_task_map(session: Session) -> Optional[tuple[float, float]]:
+    """The check's "a task was agreed" map when the extraction stage recalibrated this session's action items as a
+    group meeting's (round 57; ``extra["extraction"]["item_check"]["group_calibration"]``), else None."""
+    check = ((session.extra or {}).get("extraction") or {}).get("item_check") or {}
+    m = (check.get("group_calibration") or {}).get("task_agreed")
+    return (float(m[0]), float(m[1])) if m else None
 
 
 def _task_chance(listed: int, need: int, chance: float) -> str:
@@ -255,7 +270,7 @@ def _item_flags(session: Session, cfg: FlagsConfig, name: Callable[[str], str]) 
     # round 55: nor when the tasks listed to check hold enough tasks more likely than not (by their confidences): on
     # real meetings nearly every task is to check, and the flag said "no action items" where the minutes list four
     # (held-out AMI meetings: 9 → 11 of 16 flags right against the human minutes, dev 6 → 8 of 13; docs/benchmarks/extraction.md)
-    chance = tasks_likely(tasks, cfg.min_action_items)
+    chance = tasks_likely(tasks, cfg.min_action_items, group_task_map(session))
     if len(sure_tasks) < cfg.min_action_items and chance < 0.5:
         n_moves = len(session.action_items) - len(tasks)
         unsure = len(tasks) - len(sure_tasks)

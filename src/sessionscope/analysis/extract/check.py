@@ -254,6 +254,20 @@ def group_session(session: Session) -> bool:
     return len({u.speaker for u in session.utterances}) >= GROUP_MIN_SPEAKERS
 
 
+def group_calibration(check: ItemCheck, session: Session) -> Optional[dict[str, Any]]:
+    """What the session's provenance records of :attr:`ItemCheck.group_calibration`: per kind its ``(a, b)`` and, for
+    action items, the map the "no action items" flag reads (``task_agreed``: the chance that a task was agreed in an
+    item, from its calibrated confidence; ``meta["group_calibration"]``) — only when the session is a group meeting
+    and the file has a map; else None."""
+    if not check.group_calibration or not group_session(session):
+        return None
+    out: dict[str, Any] = {kind: list(ab) for kind, ab in sorted(check.group_calibration.items())}
+    agreed = ((check.meta.get("group_calibration") or {}).get("action") or {}).get("task_agreed")
+    if "action" in check.group_calibration and agreed:
+        out["task_agreed"] = [float(agreed["a"]), float(agreed["b"])]
+    return out
+
+
 def leave_out(items: dict[str, tuple[Any, ...]], positions: dict[str, tuple[int, ...]],
               below: Optional[float]) -> tuple[dict[str, tuple[Any, ...]], list[dict[str, Any]]]:
     """The re-scored items (``positions``, from :func:`rescored`) whose check probability is under ``below`` taken

@@ -1113,6 +1113,8 @@ class ExtractionStage:
         items, left_out = self.finish_items(session, parsed, items, logits)
         proc = self._procedure_model() if logits is not None else None
         check = self._item_check() if logits is not None else None
+        from sessionscope.analysis.extract.check import group_calibration
+
         log.info("%s: %d recommendations, %d action items, %d questions, %d problems", session.id,
                  len(items["recommendations"]), len(items["action_items"]), len(items["questions"]), len(items["problems"]))
         clf = self._classifier
@@ -1126,7 +1128,8 @@ class ExtractionStage:
                                                                            "trained": self._assign.meta.get("trained"),
                                                                            "threshold": self.assign_threshold},
             "item_check": None if check is None else {"trained": check.meta.get("trained"), "check_below": self.cfg.item_check_below,
-                                                      "meaning": check.meta.get("meaning")},
+                                                      "meaning": check.meta.get("meaning"),
+                                                      "group_calibration": group_calibration(check, session)},
             "act_tagger": self._tagger_provenance(session),
             "questions": questions_decided_by(session, self.dynamics),
             "procedure_flag": None if proc is None else {"trained": proc.meta.get("trained"), "threshold": proc.threshold},
