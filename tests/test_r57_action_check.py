@@ -112,14 +112,16 @@ def test_provenance_records_the_group_map_for_group_sessions_only() -> None:
 
     check = ItemCheck(kinds=_check({}).kinds, encoder="x", group_calibration={"action": (0.38, -0.93)},
                       meta={"group_calibration": {"action": {"a": 0.38, "b": -0.93, "task_agreed": {"a": 0.69, "b": 0.68}}}})
-    assert group_calibration(check, _session(3)[0]) == {"action": [0.38, -0.93], "task_agreed": [0.69, 0.68]}
-    assert group_calibration(check, _session(2)[0]) is None
+    assert group_calibration(check, _session(3)[0], ["act-1"]) == {
+        "action": [0.38, -0.93], "task_agreed": [0.69, 0.68], "recalibrated_action_items": ["act-1"]}
+    assert group_calibration(check, _session(2)[0], ["act-1"]) is None
     assert group_calibration(_check({}), _session(3)[0]) is None
 
 
 def test_the_no_action_items_flag_reads_whether_a_task_was_agreed() -> None:
     """In a group meeting the confidence is the chance that the item is right as listed; whether the meeting agreed a
-    task at all is read through the check's ``task_agreed`` map, recorded in the session's provenance."""
+    task at all is read through the check's ``task_agreed`` map, recorded in the session's provenance with the items
+    it applies to."""
     from dataclasses import replace
 
     from sessionscope.analysis.flow import group_task_map, tasks_likely
@@ -129,8 +131,40 @@ def test_the_no_action_items_flag_reads_whether_a_task_was_agreed() -> None:
     assert tasks_likely([task], 1) == pytest.approx(0.3)
     agreed = (0.69, 0.68)
     expected = 1 / (1 + np.exp(-(0.69 * np.log(0.3 / 0.7) + 0.68)))  # 0.52: more likely than not a task was agreed
-    assert tasks_likely([task], 1, agreed) == pytest.approx(expected)
-    assert tasks_likely([replace(task, method="rule+head-low")], 1, agreed) == 0.0  # still adds nothing
+    mapped = (agreed, frozenset({"act-1"}))
+    assert tasks_likely([task], 1, mapped) == pytest.approx(expected)
+    assert tasks_likely([replace(task, method="rule+head-low")], 1, mapped) == 0.0  # still adds nothing
+    # an item the check did not recalibrate (a Russian sentence keeps the heads' probability) keeps its confidence
+    assert tasks_likely([replace(task, id="act-2")], 1, mapped) == pytest.approx(0.3)
     assert group_task_map(sess) is None
-    extra = {"extraction": {"item_check": {"group_calibration": {"action": [0.38, -0.93], "task_agreed": list(agreed)}}}}
-    assert group_task_map(replace(sess, extra=extra)) == agreed
+    extra = {"extraction": {"item_check": {"group_calibration": {
+        "action": [0.38, -0.93], "task_agreed": list(agreed), "recalibrated_action_items": ["act-1"]}}}}
+    assert group_task_map(replace(sess, extra=extra)) == mapped
+
+
+def _meeting(speakers: int) -> Session:
+    lines = [("a", "Okay, so where are we with the client report?"),
+             ("b", "I'll send the report to the client by Friday."),
+             ("a", "Great, thanks."),
+             ("c", "And I will check the budget figures with finance next week."),
+             ("a", "Good, let's stop here.")]
+    people = sorted({p for p, _ in lines})[:speakers]
+    utts = tuple(Utterance(id=f"u{k}", speaker=p if p in people else people[k % len(people)], text=t,
+                           start=float(4 * k), end=4.0 * k + 3) for k, (p, t) in enumerate(lines))
+    return Session(id="m", language="en", participants=tuple(Participant(id=p, name=p) for p in people), utterances=utts)
+
+
+def test_the_stage_recalibrates_a_group_meetings_tasks_and_records_which() -> None:
+    """Real models: the same English talk as a three-person meeting and as a two-person session."""
+    from sessionscope.api import analyze
+
+    group, pair = (analyze(_meeting(n), stages=["dynamics", "extraction", "flow"]) for n in (3, 2))
+    g = group.extra["extraction"]["item_check"]["group_calibration"]
+    assert pair.extra["extraction"]["item_check"]["group_calibration"] is None
+    assert g["action"] == [0.3799, -0.9307] and g["task_agreed"] == [0.6916, 0.678]
+    assert group.action_items and set(g["recalibrated_action_items"]) == {a.id for a in group.action_items}
+    by_text = {a.task: a.confidence for a in pair.action_items}
+    for a in group.action_items:  # the group's probability is the map of the pair's (same sentence, same features)
+        if a.task in by_text and by_text[a.task] is not None:
+            raw = min(max(by_text[a.task], 1e-6), 1 - 1e-6)
+            assert a.confidence == pytest.approx(1 / (1 + np.exp(-(0.3799 * np.log(raw / (1 - raw)) - 0.9307))), abs=2e-3)

@@ -194,14 +194,15 @@ def _listed_apart(session: Session) -> str:
     return " and ".join(parts)
 
 
-def tasks_likely(tasks: Sequence[ActionItem], need: int, agreed: Optional[Sequence[float]] = None) -> float:
+def tasks_likely(tasks: Sequence[ActionItem], need: int,
+                 agreed: Optional[tuple[tuple[float, float], frozenset[str]]] = None) -> float:
     """The chance that at least ``need`` of ``tasks`` are tasks, each by its confidence (a calibrated probability; an
     item without one counts as sure unless it is to check), taken as independent (Poisson-binomial). A commitment the
     rule found and the heads doubted (:data:`~sessionscope.analysis.extract.rules.LOW_HEAD`) is to check whatever its
-    confidence says and adds nothing. ``agreed``: ``(a, b)`` mapping a confidence to the chance that a task was agreed
-    in the item, ``sigmoid(a · logit(c) + b)`` — the check's map for group meetings (round 57), where the confidence is
-    the chance that the item is right *as listed* (owner and task phrase included), which says less about whether the
-    meeting agreed a task at all."""
+    confidence says and adds nothing. ``agreed``: ``((a, b), ids)``, mapping the confidence of the items in ``ids`` to
+    the chance that a task was agreed in the item, ``sigmoid(a · logit(c) + b)`` — the check's map for the action
+    items it recalibrated in a group meeting (round 57), where the confidence is the chance that the item is right *as
+    listed* (owner and task phrase included), which says less about whether the meeting agreed a task at all."""
     from sessionscope.analysis.extract.rules import LOW_HEAD
 
     if need <= 0:
@@ -209,9 +210,9 @@ def tasks_likely(tasks: Sequence[ActionItem], need: int, agreed: Optional[Sequen
     dist = [1.0] + [0.0] * need  # dist[k]: chance of k tasks so far (the last cell: need or more)
     for a in tasks:
         p = 0.0 if a.method == LOW_HEAD else a.confidence if a.confidence is not None else (0.0 if a.to_check else 1.0)
-        if agreed is not None and a.confidence is not None and a.method != LOW_HEAD:
-            c = min(max(p, 1e-6), 1 - 1e-6)
-            p = 1.0 / (1.0 + math.exp(-(agreed[0] * math.log(c / (1 - c)) + agreed[1])))
+        if agreed is not None and a.id in agreed[1] and a.confidence is not None and a.method != LOW_HEAD:
+            (ka, kb), c = agreed[0], min(max(p, 1e-6), 1 - 1e-6)
+            p = 1.0 / (1.0 + math.exp(-(ka * math.log(c / (1 - c)) + kb)))
         nxt = [0.0] * (need + 1)
         for k, q in enumerate(dist):
             nxt[min(k + 1, need)] += q * p
@@ -220,12 +221,14 @@ def tasks_likely(tasks: Sequence[ActionItem], need: int, agreed: Optional[Sequen
     return dist[need]
 
 
-def group_task_map(session: Session) -> Optional[tuple[float, float]]:
-    """The check's "a task was agreed" map when the extraction stage recalibrated this session's action items as a
-    group meeting's (round 57; ``extra["extraction"]["item_check"]["group_calibration"]``), else None."""
+def group_task_map(session: Session) -> Optional[tuple[tuple[float, float], frozenset[str]]]:
+    """The check's "a task was agreed" map and the action items it applies to, when the extraction stage recalibrated
+    this session's action items as a group meeting's (round 57; ``extra["extraction"]["item_check"]
+    ["group_calibration"]``), else None."""
     check = ((session.extra or {}).get("extraction") or {}).get("item_check") or {}
-    m = (check.get("group_calibration") or {}).get("task_agreed")
-    return (float(m[0]), float(m[1])) if m else None
+    group = check.get("group_calibration") or {}
+    m = group.get("task_agreed")
+    return ((float(m[0]), float(m[1])), frozenset(group.get("recalibrated_action_items") or ())) if m else None
 
 
 def _task_chance(listed: int, need: int, chance: float) -> str:

@@ -254,17 +254,19 @@ def group_session(session: Session) -> bool:
     return len({u.speaker for u in session.utterances}) >= GROUP_MIN_SPEAKERS
 
 
-def group_calibration(check: ItemCheck, session: Session) -> Optional[dict[str, Any]]:
+def group_calibration(check: ItemCheck, session: Session, recalibrated: Sequence[str] = ()) -> Optional[dict[str, Any]]:
     """What the session's provenance records of :attr:`ItemCheck.group_calibration`: per kind its ``(a, b)`` and, for
     action items, the map the "no action items" flag reads (``task_agreed``: the chance that a task was agreed in an
-    item, from its calibrated confidence; ``meta["group_calibration"]``) — only when the session is a group meeting
-    and the file has a map; else None."""
+    item, from its calibrated confidence; ``meta["group_calibration"]``) with the ids of the action items the map
+    was fitted for (``recalibrated``: the English ones the check re-scored; a Russian item keeps the heads'
+    probability) — only when the session is a group meeting and the file has a map; else None."""
     if not check.group_calibration or not group_session(session):
         return None
     out: dict[str, Any] = {kind: list(ab) for kind, ab in sorted(check.group_calibration.items())}
     agreed = ((check.meta.get("group_calibration") or {}).get("action") or {}).get("task_agreed")
     if "action" in check.group_calibration and agreed:
         out["task_agreed"] = [float(agreed["a"]), float(agreed["b"])]
+        out["recalibrated_action_items"] = sorted(recalibrated)
     return out
 
 
