@@ -101,6 +101,7 @@ def test_moves_within_the_meeting(text: str) -> None:
     "I'm going to finish my end report.",
     "I'll take the minutes and send them round tomorrow.",
     "I'll go through the minutes of the board meeting before Friday.",
+    "I'll look at the minutes again later.",
     "I'll take the notes to the client next week.",
 ])
 def test_tasks_for_later_stay_tasks(text: str) -> None:

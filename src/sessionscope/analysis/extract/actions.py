@@ -497,7 +497,7 @@ _EN_MOVE = re.compile(
     r"|\b(?:role of (?:the )?secretary|(?:be|act as|acting as) (?:the )?secretary|i'm the secretary)\b"
     r"|^take (?:you|u|us|everyone|everybody)(?: all| guys)? (?:over|through)\b"
     r"|\b(?:go|run|read|look)(?: \w+){0,2}? (?:through|over|at) (?:the |our )?(?:previous |last )?(?:meeting's )?minutes\b"
-    r"(?! (?:to|for) (?!(?:the|this|last|previous) meeting))"
+    r"(?! (?:to|for) (?!(?:the|this|last|previous) meeting))(?!(?: \w+){0,3} (?:later|afterwards|offline)\b)"
     r"|^(?:get|set) (?:my|the|this|our) (?:presentation|slides?|laptop|computer|projector) (?:running|going|working|started|up)\b"
     r"|\bfor a (?:second|sec|moment)\s*(?:[,.!?;]|$)|\bbefore the end of (?:the|this) (?:meeting|session|call)\b"
     # notes taken now

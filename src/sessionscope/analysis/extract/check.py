@@ -17,7 +17,7 @@ heads' probability and their ``to_check``.
 
 Round 57: in sessions of three or more speakers an action item's probability is recalibrated
 (:attr:`ItemCheck.group_calibration`, ``p' = sigmoid(a · logit(p) + b)``). Blind readers labelled 613 action items
-listed on 124 AMI and ICSI train meetings the check never saw (``benchmarks/r57_action_readers.py``): the items the
+listed on 117 AMI and ICSI train meetings the check never saw (``benchmarks/r57_action_readers.py``): the items the
 check put at 0.5 or more were right about 40 % of the time (0.85–0.95: 42 %), so in group meetings the probability
 said more than it knew. Two-person sessions keep the check's probability: no real two-person talk was labelled.
 """
