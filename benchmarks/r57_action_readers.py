@@ -68,8 +68,11 @@ CATEGORIES = {
 }
 
 
-def meetings_to_read(batch: int = 1) -> dict[str, list[dict]]:
-    """``{"<corpus>:<meeting>": turns}`` of the sampled train meetings (batch 2: the meetings batch 1 did not take)."""
+def meetings_to_read(batch: int = 1, *, seed: int | None = None, ami: int = AMI_MEETINGS,
+                     mrda: int = MRDA_MEETINGS) -> dict[str, list[dict]]:
+    """``{"<corpus>:<meeting>": turns}`` of the sampled train meetings: not the heads' held-out 15 %, not a file the
+    check was trained on (batch 2: nor the meetings batch 1 took). ``seed``, ``ami``, ``mrda``: another study's own
+    draw (``r57_rec_readers.py``)."""
     from r57_area_readers import ami_turns, mrda_turns
     from sessionscope.analysis.extract.check import bundled_item_check
 
@@ -78,9 +81,9 @@ def meetings_to_read(batch: int = 1) -> dict[str, list[dict]]:
     if batch > 1:  # the meetings of the earlier batches are not read again
         for b in range(1, batch):
             seen |= {it["meeting"].split(":", 1)[1] for it in json.loads(key_path(b).read_text(encoding="utf-8"))["items"]}
-    rng = np.random.default_rng(SEED + 100 * (batch - 1))
+    rng = np.random.default_rng(seed if seed is not None else SEED + 100 * (batch - 1))
     out = {}
-    for corpus, turns, n in (("ami", ami_turns(), AMI_MEETINGS), ("mrda", mrda_turns(), MRDA_MEETINGS)):
+    for corpus, turns, n in (("ami", ami_turns(), ami), ("mrda", mrda_turns(), mrda)):
         from dialogue_acts import heldout_meeting
 
         names = sorted(m for m in turns if m not in seen and not heldout_meeting(m))
@@ -104,13 +107,18 @@ def listed_items(name: str, turns: list[dict]) -> list[dict]:
     return out
 
 
-def reader_text(item: dict, turns: list[dict]) -> str:
+def context_lines(item: dict, turns: list[dict]) -> tuple[list[str], dict[str, str]]:
+    """The item's turn (marked ``>>``) with two turns before and after, speakers as letters; and the letters."""
     i = item["utterance"]
     lo, hi = max(0, i - 2), min(len(turns), i + 3)
     letters: dict[str, str] = {}
     for u in turns[lo:hi]:
         letters.setdefault(u["speaker"].lower(), chr(ord("A") + len(letters)))
-    lines = [f"{'>>' if j == i else '  '} [{letters[turns[j]['speaker'].lower()]}] {turns[j]['text']}" for j in range(lo, hi)]
+    return [f"{'>>' if j == i else '  '} [{letters[turns[j]['speaker'].lower()]}] {turns[j]['text']}" for j in range(lo, hi)], letters
+
+
+def reader_text(item: dict, turns: list[dict]) -> str:
+    lines, letters = context_lines(item, turns)
 
     def who(pid: str | None) -> str:
         if pid is None:
