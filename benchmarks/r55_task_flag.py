@@ -35,15 +35,15 @@ from train_dialogue_acts import commit  # noqa: E402
 
 
 def _row(session: Any, stage: Any, cfg: Any) -> dict[str, Any]:
-    from sessionscope.analysis.flow import compute_flags, group_task_map, tasks_likely
+    from sessionscope.analysis.flow import compute_flags, task_agreed_map, tasks_likely
 
     out = stage(session)
     tasks = out.tasks
     counted = sum(1 for a in tasks if not a.to_check)
     flags = {f.code for f in compute_flags(out, cfg)}
-    # the chance the flag reads: since round 57 a group meeting's tasks by the check's "a task was agreed" map
+    # the chance the flag reads: since round 57 the tasks by the check's "a task was agreed" map
     return {"tasks_listed": len(tasks), "tasks_counted": counted,
-            "chance_of_enough_tasks": round(tasks_likely(tasks, cfg.min_action_items, group_task_map(out)), 3),
+            "chance_of_enough_tasks": round(tasks_likely(tasks, cfg.min_action_items, task_agreed_map(out)), 3),
             "flag_before": counted < cfg.min_action_items, "flag_shipped": "no_action_items" in flags}
 
 

@@ -22,7 +22,7 @@ Usage (repository root)::
 weighed by its band's listed items over those read). ``in-meeting``: the round-57 in-meeting rules on the items listed
 as tasks. ``calibrate``: the group-meeting map ``sigmoid(a · logit(p) + b)`` fitted on batch 1 and scored on batch 2,
 corpus to corpus and by meeting, then fitted on both batches (weights undo the sampling by band); ``--write`` puts it
-into the bundled check file (:attr:`sessionscope.analysis.extract.check.ItemCheck.group_calibration`). The features
+into the bundled check file (:attr:`sessionscope.analysis.extract.check.ItemCheck.calibration`). The features
 and embeddings are recomputed by ``analyze`` with the check off (cached in ``.cache/r57_actions/features<batch>.json``;
 the shipped check's probability from them equals the listed confidence to 0.0005 for every item).
 
@@ -335,6 +335,44 @@ def calibration_figures(rows: list[dict], q: np.ndarray) -> dict:
                       if (b := (q >= lo) & (q < hi)).any()]}
 
 
+def calibration_study(rows: list[dict], line: float, meeting_of=lambda name: name) -> dict:  # noqa: ANN001
+    """The check's probability against the readers' labels (``rows``: ``right``, ``check``, band weights, ``in_meeting``
+    = not counted whatever its probability), as shipped and under a ``sigmoid(a · logit p + b)`` map fitted out of sample
+    (corpus to corpus; by meeting in 5 folds, ``meeting_of`` naming an item's meeting), with the items counted at
+    ``line`` and their precision; and the map fitted on every row."""
+    from sklearn.model_selection import GroupKFold
+
+    def figures(sel: list[int], q: np.ndarray) -> dict:
+        sub = [rows[i] for i in sel]
+        f = calibration_figures(sub, q[sel])
+        y, w, _, inm = _arrays(sub)
+        counted = (q[sel] >= line) & ~inm
+        f["counted"] = round(float((w * counted).sum()), 1)
+        f["counted_precision"] = round(float((w * y * counted).sum() / (w * counted).sum()), 3) if counted.any() else None
+        return f
+
+    p = _arrays(rows)[2]
+    corp = np.array([r["meeting"].split(":")[0] for r in rows])
+    meets = np.array([meeting_of(r["meeting"]) for r in rows])
+    every = list(range(len(rows)))
+
+    def split(q: np.ndarray) -> dict:
+        return {"all": figures(every, q), **{c: figures([i for i in every if corp[i] == c], q) for c in ("ami", "mrda")}}
+
+    out = {"counted_line": line, "shipped": split(p)}
+    for name, splits in (("corpus_to_corpus", [(np.where(corp != c)[0], np.where(corp == c)[0]) for c in ("ami", "mrda")]),
+                         ("by_meeting_5_folds", list(GroupKFold(5).split(p, groups=meets)))):
+        q = np.zeros(len(rows))
+        for tr, te in splits:
+            q[te] = platt(p[te], fit_platt([rows[i] for i in tr]))
+        out[name] = split(q)
+    ab = fit_platt(rows)
+    out["fit_on_all"] = {"a": round(ab[0], 4), "b": round(ab[1], 4),
+                         "maps": {str(x): round(float(platt(np.array([x]), ab)[0]), 3) for x in (0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)}}
+    out["_split"] = split  # for a caller's own map (dropped before writing)
+    return out
+
+
 def calibrate(args: argparse.Namespace) -> int:
     """The group-meeting calibration of the action check: fitted on batch 1 and scored on batch 2 (its readers' labels
     were never looked at before), each corpus scored by a map fitted on the other, by meeting in 5 folds, then fitted
@@ -388,16 +426,18 @@ def calibrate(args: argparse.Namespace) -> int:
     if args.write:
         path = bundled_check_path()
         check = ItemCheck.load(path)
-        meta = {**check.meta, "group_calibration": {
-            "action": {"a": round(ab[0], 4), "b": round(ab[1], 4), "applies": "sessions of three or more speakers",
+        meta = {k: v for k, v in check.meta.items() if k != "group_calibration"}
+        meta["calibration"] = {
+            "action": {"a": round(ab[0], 4), "b": round(ab[1], 4), "applies": "every session (round 57)",
                        "task_agreed": {"a": round(ab_task[0], 4), "b": round(ab_task[1], 4),
                                        "meaning": "P(a task was agreed in the item: right, wrong owner or a task phrase "
                                                   "that does not say what) from the calibrated confidence; read by the "
                                                   "'no action items' flag"},
                        "fitted_on": f"{len(both)} action items listed on {len(set(meets))} AMI and ICSI train meetings the check never "
-                                    "saw, labelled by blind readers (benchmarks/data/r57_action_labels*.jsonl)",
-                       "command": "python benchmarks/r57_action_readers.py calibrate --write", "commit": commit()}}}
-        ItemCheck(check.kinds, check.encoder, meta, {**check.group_calibration, "action": (round(ab[0], 4), round(ab[1], 4))}).save(path)
+                                    "saw, labelled by blind readers (benchmarks/data/r57_action_labels*.jsonl); checked on the "
+                                    "two-person stretches of other meetings (benchmarks/r57_pair_readers.py)",
+                       "command": "python benchmarks/r57_action_readers.py calibrate --write", "commit": commit()}}
+        ItemCheck(check.kinds, check.encoder, meta, {**check.calibration, "action": (round(ab[0], 4), round(ab[1], 4))}).save(path)
         print("wrote", path)
     if args.json:
         write_result(out, args.json)

@@ -33,7 +33,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dialogue_acts import ROOT  # noqa: E402
-from r57_action_readers import calibration_figures, context_lines, fit_platt, platt  # noqa: E402
+from r57_action_readers import calibration_study, context_lines  # noqa: E402
 from r57_action_readers import meetings_to_read as action_meetings  # noqa: E402
 
 WORK = ROOT / ".cache" / "r57_recs"
@@ -113,8 +113,6 @@ def read_labels() -> dict[str, str]:
 def score(args: argparse.Namespace) -> int:
     from collections import Counter
 
-    from sklearn.model_selection import GroupKFold
-
     from dialogue_acts import write_result
     from train_dialogue_acts import commit
 
@@ -125,36 +123,12 @@ def score(args: argparse.Namespace) -> int:
              "in_meeting": bool(it["procedure"] or it["request"]), "band_read": read_in_band[tuple(it["band"])]}
             for it in key["items"] if it["id"] in labels]
     # what the reports count: advice (not about running the meeting, not a request) at or above the 0.6 line
-    below = 0.6
     out: dict = {"command": "python benchmarks/r57_rec_readers.py score " + " ".join(sys.argv[2:]), "commit": commit(),
                  "listed_on_the_meetings": key["listed"], "meetings": len({r["meeting"] for r in rows}), "read": len(rows),
-                 "right": sum(r["right"] for r in rows), "categories": dict(Counter(r["category"] for r in rows).most_common()),
-                 "counted_line": below}
-    p = np.clip(np.array([r["confidence"] for r in rows]), 1e-3, 1 - 1e-3)
-
-    def figures(sel: list[int], q: np.ndarray) -> dict:
-        sub = [rows[i] for i in sel]
-        f = calibration_figures(sub, q[sel])
-        y = np.array([r["right"] for r in sub], dtype=float)
-        w = np.array([r["band_items"] / r["band_read"] for r in sub])
-        counted = (q[sel] >= below) & ~np.array([r["in_meeting"] for r in sub])
-        f["counted_at_line"] = round(float((w * counted).sum()), 1)
-        f["counted_at_line_precision"] = round(float((w * y * counted).sum() / (w * counted).sum()), 3) if counted.any() else None
-        return f
-
-    corp = np.array([r["meeting"].split(":")[0] for r in rows])
-    meets = np.array([r["meeting"] for r in rows])
-    everyone = list(range(len(rows)))
-    out["shipped"] = {"all": figures(everyone, p), **{c: figures([i for i in everyone if corp[i] == c], p) for c in ("ami", "mrda")}}
-    for name, splits in (("corpus_to_corpus", [(np.where(corp != c)[0], np.where(corp == c)[0]) for c in ("ami", "mrda")]),
-                         ("by_meeting_5_folds", list(GroupKFold(5).split(p, groups=meets)))):
-        q = np.zeros(len(rows))
-        for tr, te in splits:
-            q[te] = platt(p[te], fit_platt([rows[i] for i in tr]))
-        out[name] = {"all": figures(everyone, q), **{c: figures([i for i in everyone if corp[i] == c], q) for c in ("ami", "mrda")}}
-    ab = fit_platt(rows)
-    out["fit_on_all"] = {"a": round(ab[0], 4), "b": round(ab[1], 4),
-                         "maps": {str(x): round(float(platt(np.array([x]), ab)[0]), 3) for x in (0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)}}
+                 "right": sum(r["right"] for r in rows), "categories": dict(Counter(r["category"] for r in rows).most_common())}
+    study = calibration_study(rows, 0.6)
+    study.pop("_split")
+    out.update(study)
     out["rows"] = [{k: r[k] for k in ("id", "meeting", "utterance_id", "giver", "receiver", "text", "confidence", "to_check",
                                       "procedure", "request", "method", "category")} for r in rows]
     print(json.dumps({k: v for k, v in out.items() if k != "rows"}, indent=1)[:5000])

@@ -1,5 +1,5 @@
-"""Round 57 (issue 10): action items in group meetings — the check's probability recalibrated; the meeting's own minutes,
-its secretary and the floor passed on are moves within the meeting."""
+"""Round 57 (issue 10): action items — the check's probability recalibrated on blind readers' labels of real meetings;
+the meeting's own minutes, its secretary and the floor passed on are moves within the meeting."""
 
 from __future__ import annotations
 
@@ -9,12 +9,11 @@ import pytest
 from sessionscope.analysis.extract.actions import in_meeting
 from sessionscope.analysis.extract.check import (
     FEATURES,
-    GROUP_MIN_SPEAKERS,
     ItemCheck,
     KindCheck,
     apply_check,
     bundled_check_path,
-    group_session,
+    calibration_provenance,
 )
 from sessionscope.language.nlp import Sentence
 from sessionscope.model import ActionItem, Participant, Session, Utterance
@@ -23,7 +22,7 @@ from sessionscope.model import ActionItem, Participant, Session, Utterance
 def _check(calibration: dict[str, tuple[float, float]]) -> ItemCheck:
     n = len(FEATURES)
     return ItemCheck(kinds={"action": KindCheck(np.zeros(n), np.ones(n), np.zeros(n), 2.0)}, encoder="x", meta={},
-                     group_calibration=calibration)  # the check alone: sigmoid(2) = 0.881
+                     calibration=calibration)  # the check alone: sigmoid(2) = 0.881
 
 
 def _session(speakers: int) -> tuple[Session, Sentence, dict]:
@@ -39,41 +38,38 @@ def _session(speakers: int) -> tuple[Session, Sentence, dict]:
     return sess, sent, items
 
 
-def test_group_calibration_applies_to_group_sessions_only() -> None:
-    check = _check({"action": (0.38, -0.93)})
-    expected = 1 / (1 + np.exp(-(0.38 * 2.0 - 0.93)))  # 0.458
-    for speakers, conf, to_check in ((2, 0.881, False), (GROUP_MIN_SPEAKERS, round(float(expected), 3), True)):
+def test_the_map_applies_to_every_session() -> None:
+    expected = round(float(1 / (1 + np.exp(-(0.38 * 2.0 - 0.93)))), 3)  # 0.458
+    for speakers in (2, 3):
         sess, sent, items = _session(speakers)
-        assert group_session(sess) is (speakers >= GROUP_MIN_SPEAKERS)
         parsed = [[sent]] + [[Sentence("Okay.", 0, 5)]] * (speakers - 1)
-        (item,) = apply_check(check, sess, parsed, items, None, 0.5)["action_items"]
-        assert (item.confidence, item.to_check) == (conf, to_check)
-    # without a map (the files before round 57) a group session keeps the check's probability
-    sess, sent, items = _session(4)
-    (item,) = apply_check(_check({}), sess, [[sent]] + [[Sentence("Okay.", 0, 5)]] * 3, items, None, 0.5)["action_items"]
+        (item,) = apply_check(_check({"action": (0.38, -0.93)}), sess, parsed, items, None, 0.5)["action_items"]
+        assert (item.confidence, item.to_check) == (expected, True)
+    # without a map (the files before round 57) the check's probability stays
+    sess, sent, items = _session(3)
+    (item,) = apply_check(_check({}), sess, [[sent]] + [[Sentence("Okay.", 0, 5)]] * 2, items, None, 0.5)["action_items"]
     assert item.confidence == 0.881 and not item.to_check
 
 
-def test_group_calibration_is_saved_and_loaded(tmp_path) -> None:  # noqa: ANN001
+def test_the_map_is_saved_and_loaded(tmp_path) -> None:  # noqa: ANN001
     path = tmp_path / "check.npz"
     _check({"action": (0.5, -1.0)}).save(path)
     loaded = ItemCheck.load(path)
-    assert loaded.group_calibration == {"action": (0.5, -1.0)}
-    assert loaded.calibrated("action", np.array([0.5]), group=True)[0] == pytest.approx(1 / (1 + np.e))
-    assert loaded.calibrated("action", np.array([0.5]), group=False)[0] == 0.5
-    assert loaded.calibrated("recommendation", np.array([0.5]), group=True)[0] == 0.5  # no map for that kind
+    assert loaded.calibration == {"action": (0.5, -1.0)}
+    assert loaded.calibrated("action", np.array([0.5]))[0] == pytest.approx(1 / (1 + np.e))
+    assert loaded.calibrated("recommendation", np.array([0.5]))[0] == 0.5  # no map for that kind
 
 
 def test_the_bundled_check_carries_the_documented_map() -> None:
     """The map fitted on the readers' 613 items (docs/benchmarks/extraction.md, round 57): 0.9 → 0.48, 0.95 → 0.55."""
     check = ItemCheck.load(bundled_check_path())
-    a, b = check.group_calibration["action"]
+    a, b = check.calibration["action"]
     assert (a, b) == pytest.approx((0.3799, -0.9307), abs=1e-4)
-    assert "recommendation" not in check.group_calibration
-    maps = check.calibrated("action", np.array([0.5, 0.9, 0.95]), group=True)
+    assert "recommendation" not in check.calibration  # their probability held against the readers: no map
+    maps = check.calibrated("action", np.array([0.5, 0.9, 0.95]))
     assert maps == pytest.approx([0.283, 0.476, 0.547], abs=1e-3)
-    assert check.meta["group_calibration"]["action"]["applies"] == "sessions of three or more speakers"
-    agreed = check.meta["group_calibration"]["action"]["task_agreed"]  # the flag's map: 0.3 → 0.52
+    assert check.meta["calibration"]["action"]["applies"] == "every session (round 57)"
+    agreed = check.meta["calibration"]["action"]["task_agreed"]  # the flag's map: 0.3 → 0.52
     assert (agreed["a"], agreed["b"]) == pytest.approx((0.6916, 0.678), abs=1e-4)
 
 
@@ -108,24 +104,20 @@ def test_tasks_for_later_stay_tasks(text: str) -> None:
     assert not in_meeting(text, "en")
 
 
-def test_provenance_records_the_group_map_for_group_sessions_only() -> None:
-    from sessionscope.analysis.extract.check import group_calibration
-
-    check = ItemCheck(kinds=_check({}).kinds, encoder="x", group_calibration={"action": (0.38, -0.93)},
-                      meta={"group_calibration": {"action": {"a": 0.38, "b": -0.93, "task_agreed": {"a": 0.69, "b": 0.68}}}})
-    assert group_calibration(check, _session(3)[0], ["act-1"]) == {
+def test_provenance_records_the_maps_and_the_items() -> None:
+    check = ItemCheck(kinds=_check({}).kinds, encoder="x", calibration={"action": (0.38, -0.93)},
+                      meta={"calibration": {"action": {"a": 0.38, "b": -0.93, "task_agreed": {"a": 0.69, "b": 0.68}}}})
+    assert calibration_provenance(check, ["act-1"]) == {
         "action": [0.38, -0.93], "task_agreed": [0.69, 0.68], "recalibrated_action_items": ["act-1"]}
-    assert group_calibration(check, _session(2)[0], ["act-1"]) is None
-    assert group_calibration(_check({}), _session(3)[0]) is None
+    assert calibration_provenance(_check({}), ["act-1"]) is None
 
 
 def test_the_no_action_items_flag_reads_whether_a_task_was_agreed() -> None:
-    """In a group meeting the confidence is the chance that the item is right as listed; whether the meeting agreed a
-    task at all is read through the check's ``task_agreed`` map, recorded in the session's provenance with the items
-    it applies to."""
+    """The confidence is the chance that the item is right as listed; whether the session agreed a task at all is read
+    through the check's ``task_agreed`` map, recorded in the session's provenance with the items it applies to."""
     from dataclasses import replace
 
-    from sessionscope.analysis.flow import group_task_map, tasks_likely
+    from sessionscope.analysis.flow import task_agreed_map, tasks_likely
 
     sess, _, items = _session(3)
     task = replace(items["action_items"][0], confidence=0.3, to_check=True)
@@ -137,10 +129,10 @@ def test_the_no_action_items_flag_reads_whether_a_task_was_agreed() -> None:
     assert tasks_likely([replace(task, method="rule+head-low")], 1, mapped) == 0.0  # still adds nothing
     # an item the check did not recalibrate (a Russian sentence keeps the heads' probability) keeps its confidence
     assert tasks_likely([replace(task, id="act-2")], 1, mapped) == pytest.approx(0.3)
-    assert group_task_map(sess) is None
-    extra = {"extraction": {"item_check": {"group_calibration": {
+    assert task_agreed_map(sess) is None
+    extra = {"extraction": {"item_check": {"calibration": {
         "action": [0.38, -0.93], "task_agreed": list(agreed), "recalibrated_action_items": ["act-1"]}}}}
-    assert group_task_map(replace(sess, extra=extra)) == mapped
+    assert task_agreed_map(replace(sess, extra=extra)) == mapped
 
 
 def _meeting(speakers: int) -> Session:
@@ -155,17 +147,29 @@ def _meeting(speakers: int) -> Session:
     return Session(id="m", language="en", participants=tuple(Participant(id=p, name=p) for p in people), utterances=utts)
 
 
-def test_the_stage_recalibrates_a_group_meetings_tasks_and_records_which() -> None:
-    """Real models: the same English talk as a three-person meeting and as a two-person session."""
+def test_the_stage_recalibrates_the_tasks_and_records_which() -> None:
+    """Real models: the same English talk as a three-person meeting and as a two-person session; with the map switched
+    off (a check file without it) the stage gives the check's own probability, and the map is a function of it."""
+    from sessionscope.analysis.extract import check as check_module
     from sessionscope.api import analyze
 
-    group, pair = (analyze(_meeting(n), stages=["dynamics", "extraction", "flow"]) for n in (3, 2))
-    g = group.extra["extraction"]["item_check"]["group_calibration"]
-    assert pair.extra["extraction"]["item_check"]["group_calibration"] is None
-    assert g["action"] == [0.3799, -0.9307] and g["task_agreed"] == [0.6916, 0.678]
-    assert group.action_items and set(g["recalibrated_action_items"]) == {a.id for a in group.action_items}
-    by_text = {a.task: a.confidence for a in pair.action_items}
-    for a in group.action_items:  # the group's probability is the map of the pair's (same sentence, same features)
-        if a.task in by_text and by_text[a.task] is not None:
-            raw = min(max(by_text[a.task], 1e-6), 1 - 1e-6)
-            assert a.confidence == pytest.approx(1 / (1 + np.exp(-(0.3799 * np.log(raw / (1 - raw)) - 0.9307))), abs=2e-3)
+    for n in (3, 2):
+        session = analyze(_meeting(n), stages=["dynamics", "extraction", "flow"])
+        cal = session.extra["extraction"]["item_check"]["calibration"]
+        assert cal["action"] == [0.3799, -0.9307] and cal["task_agreed"] == [0.6916, 0.678]
+        assert session.action_items and set(cal["recalibrated_action_items"]) == {a.id for a in session.action_items}
+        from sessionscope.analysis.extract.stage import ExtractionStage
+        from sessionscope.config import DynamicsConfig, ExtractionConfig
+
+        original = check_module.bundled_item_check
+        bundled = original()
+        plain = check_module.ItemCheck(bundled.kinds, bundled.encoder, bundled.meta)  # the same check, no map
+        check_module.bundled_item_check = lambda path=None, plain=plain: plain  # type: ignore[assignment]
+        try:
+            raw = ExtractionStage(ExtractionConfig(), DynamicsConfig())(analyze(_meeting(n), stages=["dynamics"]))
+        finally:
+            check_module.bundled_item_check = original
+        by_task = {a.task: a.confidence for a in raw.action_items}
+        for a in session.action_items:
+            p = min(max(by_task[a.task], 1e-6), 1 - 1e-6)
+            assert a.confidence == pytest.approx(1 / (1 + np.exp(-(0.3799 * np.log(p / (1 - p)) - 0.9307))), abs=2e-3)

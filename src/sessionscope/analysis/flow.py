@@ -201,8 +201,8 @@ def tasks_likely(tasks: Sequence[ActionItem], need: int,
     rule found and the heads doubted (:data:`~sessionscope.analysis.extract.rules.LOW_HEAD`) is to check whatever its
     confidence says and adds nothing. ``agreed``: ``((a, b), ids)``, mapping the confidence of the items in ``ids`` to
     the chance that a task was agreed in the item, ``sigmoid(a · logit(c) + b)`` — the check's map for the action
-    items it recalibrated in a group meeting (round 57), where the confidence is the chance that the item is right *as
-    listed* (owner and task phrase included), which says less about whether the meeting agreed a task at all."""
+    items it recalibrated (round 57), whose confidence is the chance that the item is right *as listed* (owner and task
+    phrase included), which says less about whether the session agreed a task at all."""
     from sessionscope.analysis.extract.rules import LOW_HEAD
 
     if need <= 0:
@@ -221,14 +221,13 @@ def tasks_likely(tasks: Sequence[ActionItem], need: int,
     return dist[need]
 
 
-def group_task_map(session: Session) -> Optional[tuple[tuple[float, float], frozenset[str]]]:
+def task_agreed_map(session: Session) -> Optional[tuple[tuple[float, float], frozenset[str]]]:
     """The check's "a task was agreed" map and the action items it applies to, when the extraction stage recalibrated
-    this session's action items as a group meeting's (round 57; ``extra["extraction"]["item_check"]
-    ["group_calibration"]``), else None."""
+    this session's action items (round 57; ``extra["extraction"]["item_check"]["calibration"]``), else None."""
     check = ((session.extra or {}).get("extraction") or {}).get("item_check") or {}
-    group = check.get("group_calibration") or {}
-    m = group.get("task_agreed")
-    return ((float(m[0]), float(m[1])), frozenset(group.get("recalibrated_action_items") or ())) if m else None
+    cal = check.get("calibration") or {}
+    m = cal.get("task_agreed")
+    return ((float(m[0]), float(m[1])), frozenset(cal.get("recalibrated_action_items") or ())) if m else None
 
 
 def _task_chance(listed: int, need: int, chance: float) -> str:
@@ -273,7 +272,7 @@ def _item_flags(session: Session, cfg: FlagsConfig, name: Callable[[str], str]) 
     # round 55: nor when the tasks listed to check hold enough tasks more likely than not (by their confidences): on
     # real meetings nearly every task is to check, and the flag said "no action items" where the minutes list four
     # (held-out AMI meetings: 9 → 11 of 16 flags right against the human minutes, dev 6 → 8 of 13; docs/benchmarks/extraction.md)
-    chance = tasks_likely(tasks, cfg.min_action_items, group_task_map(session))
+    chance = tasks_likely(tasks, cfg.min_action_items, task_agreed_map(session))
     if len(sure_tasks) < cfg.min_action_items and chance < 0.5:
         n_moves = len(session.action_items) - len(tasks)
         unsure = len(tasks) - len(sure_tasks)

@@ -15,11 +15,12 @@ definitions on real talk; the stage uses it as the item's ``confidence`` (Englis
 the heads' probability: no Russian item was labelled). A kind missing from the file keeps the
 heads' probability and their ``to_check``.
 
-Round 57: in sessions of three or more speakers an action item's probability is recalibrated
-(:attr:`ItemCheck.group_calibration`, ``p' = sigmoid(a · logit(p) + b)``). Blind readers labelled 613 action items
-listed on 117 AMI and ICSI train meetings the check never saw (``benchmarks/r57_action_readers.py``): the items the
-check put at 0.5 or more were right about 40 % of the time (0.85–0.95: 42 %), so in group meetings the probability
-said more than it knew. Two-person sessions keep the check's probability: no real two-person talk was labelled.
+Round 57: an action item's probability is recalibrated (:attr:`ItemCheck.calibration`,
+``p' = sigmoid(a · logit(p) + b)``). Blind readers labelled 613 action items listed on 117 AMI and ICSI train meetings
+the check never saw (``benchmarks/r57_action_readers.py``): the items the check put at 0.5 or more were right about
+40 % of the time (0.85–0.95: 42 %), so the probability said more than it knew; the map fitted on them held on 287
+action items of real two-person stretches of other meetings too (``benchmarks/r57_pair_readers.py``: Brier 0.136 →
+0.101), so it applies to every session.
 """
 
 from __future__ import annotations
@@ -45,8 +46,6 @@ if TYPE_CHECKING:
     from sessionscope.model import ActionItem, Recommendation, Session
 
 KINDS = ("recommendation", "action")
-#: speakers from which a session is a group meeting, where :attr:`ItemCheck.group_calibration` applies (round 57)
-GROUP_MIN_SPEAKERS = 3
 FEATURES = ("logit_confidence", "method_assignment", "method_rule", "flag", "owner_speaker", "owner_other", "due",
             "log_words", "you", "i", "we_lets", "modal", "question_mark", "next_answers", "broken_off", "generic_you",
             "future", "past", "just", "maybe", "deictic")
@@ -120,24 +119,23 @@ class KindCheck:
 class ItemCheck:
     """The per-kind checks, the encoder their embeddings come from, and how they were trained (``meta``).
 
-    ``group_calibration``: per kind, ``(a, b)`` of ``p' = sigmoid(a · logit(p) + b)``, applied to that kind's
-    probability in sessions of :data:`GROUP_MIN_SPEAKERS` or more speakers (round 57: action items; fitted on blind
-    readers' labels of group meetings, ``meta["group_calibration"]`` says how)."""
+    ``calibration``: per kind, ``(a, b)`` of ``p' = sigmoid(a · logit(p) + b)``, applied to that kind's probability
+    (round 57: action items; fitted on blind readers' labels of real meetings, ``meta["calibration"]`` says how)."""
 
     kinds: dict[str, KindCheck]
     encoder: str
     meta: dict
-    group_calibration: dict[str, tuple[float, float]] = dc_field(default_factory=dict)
+    calibration: dict[str, tuple[float, float]] = dc_field(default_factory=dict)
 
     @property
     def needs_embedding(self) -> bool:
         return any(k.emb_coef is not None for k in self.kinds.values())
 
-    def calibrated(self, kind: str, p: np.ndarray, *, group: bool) -> np.ndarray:
-        """``p`` as the session gets it: recalibrated for ``kind`` in a group session when the file has a map."""
-        if not group or kind not in self.group_calibration:
+    def calibrated(self, kind: str, p: np.ndarray) -> np.ndarray:
+        """``p`` as the session gets it: recalibrated for ``kind`` when the file has a map."""
+        if kind not in self.calibration:
             return p
-        a, b = self.group_calibration[kind]
+        a, b = self.calibration[kind]
         q = np.clip(np.asarray(p, dtype=np.float64), 1e-6, 1 - 1e-6)
         return np.asarray(1.0 / (1.0 + np.exp(-(a * np.log(q / (1 - q)) + b))))
 
@@ -149,8 +147,8 @@ class ItemCheck:
             arrays[f"{kind}_intercept"] = np.array(k.intercept)
             if k.emb_coef is not None:
                 arrays[f"{kind}_emb_coef"] = k.emb_coef
-        for kind, ab in self.group_calibration.items():
-            arrays[f"{kind}_group_calibration"] = np.array(ab, dtype=np.float64)
+        for kind, ab in self.calibration.items():
+            arrays[f"{kind}_calibration"] = np.array(ab, dtype=np.float64)
         np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
 
     @classmethod
@@ -159,8 +157,8 @@ class ItemCheck:
             if tuple(str(f) for f in z["features"]) != FEATURES:
                 raise ValueError(f"{path}: trained on other features than check.FEATURES")
             kinds = {kind: KindCheck.from_arrays(z, f"{kind}_") for kind in KINDS if f"{kind}_coef" in z}
-            calibration = {kind: (float(z[f"{kind}_group_calibration"][0]), float(z[f"{kind}_group_calibration"][1]))
-                           for kind in KINDS if f"{kind}_group_calibration" in z}
+            calibration = {kind: (float(z[f"{kind}_calibration"][0]), float(z[f"{kind}_calibration"][1]))
+                           for kind in KINDS if f"{kind}_calibration" in z}
             return cls(kinds, str(z["encoder"]), json.loads(str(z["meta"])), calibration)
 
 
@@ -239,7 +237,7 @@ def apply_check(check: ItemCheck, session: Session, parsed: Sequence[Sequence[Se
         feats = np.stack([t[3] for t in todo])
         emb = np.asarray(encoder.encode([t[2] for t in todo]), dtype=np.float64) \
             if check.kinds[kind].emb_coef is not None else None
-        p = check.calibrated(kind, check.kinds[kind].proba(feats, emb), group=group_session(session))
+        p = check.calibrated(kind, check.kinds[kind].proba(feats, emb))
         new = list(items[field])
         for (n, *_), pn in zip(todo, p, strict=True):
             # an item the heads scored under their threshold stays to check whatever the check says (see LOW_HEAD)
@@ -248,23 +246,17 @@ def apply_check(check: ItemCheck, session: Session, parsed: Sequence[Sequence[Se
     return out
 
 
-def group_session(session: Session) -> bool:
-    """Whether a session is a group meeting for :attr:`ItemCheck.group_calibration`: :data:`GROUP_MIN_SPEAKERS` or more
-    speakers have utterances."""
-    return len({u.speaker for u in session.utterances}) >= GROUP_MIN_SPEAKERS
-
-
-def group_calibration(check: ItemCheck, session: Session, recalibrated: Sequence[str] = ()) -> Optional[dict[str, Any]]:
-    """What the session's provenance records of :attr:`ItemCheck.group_calibration`: per kind its ``(a, b)`` and, for
-    action items, the map the "no action items" flag reads (``task_agreed``: the chance that a task was agreed in an
-    item, from its calibrated confidence; ``meta["group_calibration"]``) with the ids of the action items the map
-    was fitted for (``recalibrated``: the English ones the check re-scored; a Russian item keeps the heads'
-    probability) — only when the session is a group meeting and the file has a map; else None."""
-    if not check.group_calibration or not group_session(session):
+def calibration_provenance(check: ItemCheck, recalibrated: Sequence[str] = ()) -> Optional[dict[str, Any]]:
+    """What the session's provenance records of :attr:`ItemCheck.calibration`: per kind its ``(a, b)`` and, for action
+    items, the map the "no action items" flag reads (``task_agreed``: the chance that a task was agreed in an item, from
+    its calibrated confidence; ``meta["calibration"]``) with the ids of the action items the map was fitted for
+    (``recalibrated``: the English ones the check re-scored; a Russian item keeps the heads' probability); None when
+    the file has no map."""
+    if not check.calibration:
         return None
-    out: dict[str, Any] = {kind: list(ab) for kind, ab in sorted(check.group_calibration.items())}
-    agreed = ((check.meta.get("group_calibration") or {}).get("action") or {}).get("task_agreed")
-    if "action" in check.group_calibration and agreed:
+    out: dict[str, Any] = {kind: list(ab) for kind, ab in sorted(check.calibration.items())}
+    agreed = ((check.meta.get("calibration") or {}).get("action") or {}).get("task_agreed")
+    if "action" in check.calibration and agreed:
         out["task_agreed"] = [float(agreed["a"]), float(agreed["b"])]
         out["recalibrated_action_items"] = sorted(recalibrated)
     return out

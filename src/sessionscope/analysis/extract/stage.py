@@ -1113,9 +1113,9 @@ class ExtractionStage:
         items, left_out = self.finish_items(session, parsed, items, logits)
         proc = self._procedure_model() if logits is not None else None
         check = self._item_check() if logits is not None else None
-        from sessionscope.analysis.extract.check import group_calibration, rescored
+        from sessionscope.analysis.extract.check import calibration_provenance, rescored
 
-        # the action items the check re-scored (English, with a calibrated confidence): the group map's items
+        # the action items the check re-scored (English, with a calibrated confidence): the items its map applies to
         rescored_actions = [] if check is None else \
             [items["action_items"][n].id for n in rescored(check, session, parsed, items).get("action_items", ())]
 
@@ -1133,7 +1133,7 @@ class ExtractionStage:
                                                                            "threshold": self.assign_threshold},
             "item_check": None if check is None else {"trained": check.meta.get("trained"), "check_below": self.cfg.item_check_below,
                                                       "meaning": check.meta.get("meaning"),
-                                                      "group_calibration": group_calibration(check, session, rescored_actions)},
+                                                      "calibration": calibration_provenance(check, rescored_actions)},
             "act_tagger": self._tagger_provenance(session),
             "questions": questions_decided_by(session, self.dynamics),
             "procedure_flag": None if proc is None else {"trained": proc.meta.get("trained"), "threshold": proc.threshold},
