@@ -20,7 +20,8 @@ Usage (repository root)::
 
 ``score``: the base code's confidence against the labels, per band, AUC, Brier, and population estimates (each item
 weighed by its band's listed items over those read). ``in-meeting``: the round-57 in-meeting rules on the items listed
-as tasks. ``calibrate``: the group-meeting map ``sigmoid(a · logit(p) + b)`` fitted on batch 1 and scored on batch 2,
+as tasks. ``calibrate``: the action check's map ``sigmoid(a · logit(p) + b)`` (fitted on these group meetings, applied to
+every session since the two-person study, ``r57_pair_readers.py``) fitted on batch 1 and scored on batch 2,
 corpus to corpus and by meeting, then fitted on both batches (weights undo the sampling by band); ``--write`` puts it
 into the bundled check file (:attr:`sessionscope.analysis.extract.check.ItemCheck.calibration`). The features
 and embeddings are recomputed by ``analyze`` with the check off (cached in ``.cache/r57_actions/features<batch>.json``;
@@ -228,7 +229,7 @@ def score(args: argparse.Namespace) -> int:
     from train_dialogue_acts import commit
 
     out: dict = {"command": "python benchmarks/r57_action_readers.py score " + " ".join(sys.argv[2:]), "commit": commit(),
-                 "confidence": "as listed by the round-57 base code (before the group-meeting calibration)"}
+                 "confidence": "as listed by the round-57 base code (before the action map)"}
     every = []
     for batch in (1, 2):
         key = json.loads(key_path(batch).read_text(encoding="utf-8"))
@@ -335,11 +336,12 @@ def calibration_figures(rows: list[dict], q: np.ndarray) -> dict:
                       if (b := (q >= lo) & (q < hi)).any()]}
 
 
-def calibration_study(rows: list[dict], line: float, meeting_of=lambda name: name) -> dict:  # noqa: ANN001
+def calibration_study(rows: list[dict], line: float, meeting_of=lambda name: name):  # noqa: ANN001, ANN201
     """The check's probability against the readers' labels (``rows``: ``right``, ``check``, band weights, ``in_meeting``
     = not counted whatever its probability), as shipped and under a ``sigmoid(a · logit p + b)`` map fitted out of sample
     (corpus to corpus; by meeting in 5 folds, ``meeting_of`` naming an item's meeting), with the items counted at
-    ``line`` and their precision; and the map fitted on every row."""
+    ``line`` and their precision; and the map fitted on every row. Returns that dict and the function that scores
+    other probabilities of the same rows the same way (a map fitted elsewhere)."""
     from sklearn.model_selection import GroupKFold
 
     def figures(sel: list[int], q: np.ndarray) -> dict:
@@ -369,12 +371,11 @@ def calibration_study(rows: list[dict], line: float, meeting_of=lambda name: nam
     ab = fit_platt(rows)
     out["fit_on_all"] = {"a": round(ab[0], 4), "b": round(ab[1], 4),
                          "maps": {str(x): round(float(platt(np.array([x]), ab)[0]), 3) for x in (0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)}}
-    out["_split"] = split  # for a caller's own map (dropped before writing)
-    return out
+    return out, split
 
 
 def calibrate(args: argparse.Namespace) -> int:
-    """The group-meeting calibration of the action check: fitted on batch 1 and scored on batch 2 (its readers' labels
+    """The action check's map, from the group meetings' labels: fitted on batch 1 and scored on batch 2 (its readers' labels
     were never looked at before), each corpus scored by a map fitted on the other, by meeting in 5 folds, then fitted
     on both batches; ``--write`` puts the last into the bundled check file."""
     from sklearn.model_selection import GroupKFold
@@ -426,8 +427,7 @@ def calibrate(args: argparse.Namespace) -> int:
     if args.write:
         path = bundled_check_path()
         check = ItemCheck.load(path)
-        meta = {k: v for k, v in check.meta.items() if k != "group_calibration"}
-        meta["calibration"] = {
+        meta = {**check.meta, "calibration": {
             "action": {"a": round(ab[0], 4), "b": round(ab[1], 4), "applies": "every session (round 57)",
                        "task_agreed": {"a": round(ab_task[0], 4), "b": round(ab_task[1], 4),
                                        "meaning": "P(a task was agreed in the item: right, wrong owner or a task phrase "
@@ -436,7 +436,7 @@ def calibrate(args: argparse.Namespace) -> int:
                        "fitted_on": f"{len(both)} action items listed on {len(set(meets))} AMI and ICSI train meetings the check never "
                                     "saw, labelled by blind readers (benchmarks/data/r57_action_labels*.jsonl); checked on the "
                                     "two-person stretches of other meetings (benchmarks/r57_pair_readers.py)",
-                       "command": "python benchmarks/r57_action_readers.py calibrate --write", "commit": commit()}}
+                       "command": "python benchmarks/r57_action_readers.py calibrate --write", "commit": commit()}}}
         ItemCheck(check.kinds, check.encoder, meta, {**check.calibration, "action": (round(ab[0], 4), round(ab[1], 4))}).save(path)
         print("wrote", path)
     if args.json:
@@ -476,7 +476,7 @@ def main(argv: list[str] | None = None) -> int:
     sa.add_argument("--batch", type=int, default=1, help="2: a second sample, from the meetings the first did not read")
     sc = sub.add_parser("score", help="score the confidence against the readers' labels")
     sc.add_argument("--json", type=Path, default=None)
-    ca = sub.add_parser("calibrate", help="the group-meeting calibration of the action check")
+    ca = sub.add_parser("calibrate", help="the action check's map from the readers' labels")
     ca.add_argument("--write", action="store_true", help="put the map fitted on both batches into the bundled check file")
     ca.add_argument("--json", type=Path, default=None)
     im = sub.add_parser("in-meeting", help="the round-57 in-meeting rules against the labels")

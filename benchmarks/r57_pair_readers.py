@@ -145,10 +145,9 @@ def score(args: argparse.Namespace) -> int:
         read_in_band = Counter(tuple(it["band"]) for it in key[kind])
         rows = [{**it, "category": labels[it["id"]], "right": labels[it["id"]] == "ok", "check": it["confidence"],
                  "band_read": read_in_band[tuple(it["band"])]} for it in key[kind] if it["id"] in labels]
+        study, split = calibration_study(rows, LINES[kind], lambda name: name.split("@")[0])
         res: dict = {"read": len(rows), "right": sum(r["right"] for r in rows),
-                     "categories": dict(Counter(r["category"] for r in rows).most_common()),
-                     **calibration_study(rows, LINES[kind], lambda name: name.split("@")[0])}
-        split = res.pop("_split")
+                     "categories": dict(Counter(r["category"] for r in rows).most_common()), **study}
         from sessionscope.analysis.extract.check import ItemCheck, bundled_check_path
 
         shipped_map = ItemCheck.load(bundled_check_path()).calibration.get(kind)

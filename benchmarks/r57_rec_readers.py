@@ -126,9 +126,7 @@ def score(args: argparse.Namespace) -> int:
     out: dict = {"command": "python benchmarks/r57_rec_readers.py score " + " ".join(sys.argv[2:]), "commit": commit(),
                  "listed_on_the_meetings": key["listed"], "meetings": len({r["meeting"] for r in rows}), "read": len(rows),
                  "right": sum(r["right"] for r in rows), "categories": dict(Counter(r["category"] for r in rows).most_common())}
-    study = calibration_study(rows, 0.6)
-    study.pop("_split")
-    out.update(study)
+    out.update(calibration_study(rows, 0.6)[0])
     out["rows"] = [{k: r[k] for k in ("id", "meeting", "utterance_id", "giver", "receiver", "text", "confidence", "to_check",
                                       "procedure", "request", "method", "category")} for r in rows]
     print(json.dumps({k: v for k, v in out.items() if k != "rows"}, indent=1)[:5000])
@@ -141,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
     sub.add_parser("sample", help="write the reader files")
-    sc = sub.add_parser("score", help="the confidence against the readers' labels, and a group map scored out of sample")
+    sc = sub.add_parser("score", help="the confidence against the readers' labels, and a map scored out of sample")
     sc.add_argument("--json", type=Path, default=None)
     args = ap.parse_args(argv)
     return {"sample": sample, "score": score}[args.cmd](args)
