@@ -23,7 +23,9 @@ weighed by its band's listed items over those read). ``in-meeting``: the round-5
 as tasks. ``calibrate``: the action check's map ``sigmoid(a · logit(p) + b)`` (fitted on these group meetings, applied to
 every session since the two-person study, ``r57_pair_readers.py``) fitted on batch 1 and scored on batch 2,
 corpus to corpus and by meeting, then fitted on both batches (weights undo the sampling by band); ``--write`` puts it
-into the bundled check file (:attr:`sessionscope.analysis.extract.check.ItemCheck.calibration`). The features
+into the bundled check file (:attr:`sessionscope.analysis.extract.check.ItemCheck.calibration`; since round 58 the
+shipped map also reads the task phrase and is written by ``r58_task_terms.py --write``: this ``--write`` would put
+round 57's two-parameter map back). The features
 and embeddings are recomputed by ``analyze`` with the check off (cached in ``.cache/r57_actions/features<batch>.json``;
 the shipped check's probability from them equals the listed confidence to 0.0005 for every item).
 

@@ -32,7 +32,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dialogue_acts import ROOT  # noqa: E402
-from r57_action_readers import calibration_study, platt  # noqa: E402
+from r57_action_readers import calibration_study  # noqa: E402
 from r57_action_readers import reader_text as action_text  # noqa: E402
 from r57_rec_readers import reader_text as rec_text  # noqa: E402
 
@@ -152,8 +152,12 @@ def score(args: argparse.Namespace) -> int:
 
         shipped_map = ItemCheck.load(bundled_check_path()).calibration.get(kind)
         if shipped_map:  # the map fitted on the group meetings' labels (r57_action_readers.py), never on these
+            from sessionscope.analysis.extract.check import mapped
+
             p = np.clip(np.array([r["confidence"] for r in rows]), 1e-3, 1 - 1e-3)
-            res["map_of_the_group_meetings"] = {"a": shipped_map[0], "b": shipped_map[1], **split(platt(p, shipped_map))}
+            # since round 58 the map also reads the task phrase (r58_task_terms.py): (a, b, w...)
+            q = mapped(shipped_map, p, [r["task"] for r in rows] if len(shipped_map) > 2 else None)
+            res["map_of_the_group_meetings"] = {"a": shipped_map[0], "b": shipped_map[1], "params": list(shipped_map), **split(q)}
         res["rows"] = [{k: r.get(k) for k in ("id", "meeting", "utterance_id", "owner", "giver", "receiver", "task", "text",
                                               "confidence", "to_check", "in_meeting", "method", "category")} for r in rows]
         out[kind] = res

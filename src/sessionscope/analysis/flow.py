@@ -36,7 +36,6 @@ no models. Definitions (also in ``docs/extraction.md``):
 from __future__ import annotations
 
 import logging
-import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -195,12 +194,13 @@ def _listed_apart(session: Session) -> str:
 
 
 def tasks_likely(tasks: Sequence[ActionItem], need: int,
-                 agreed: Optional[tuple[tuple[float, float], frozenset[str]]] = None) -> float:
+                 agreed: Optional[tuple[tuple[float, ...], frozenset[str]]] = None) -> float:
     """The chance that at least ``need`` of ``tasks`` are tasks, each by its confidence (a calibrated probability; an
     item without one counts as sure unless it is to check), taken as independent (Poisson-binomial). A commitment the
     rule found and the heads doubted (:data:`~sessionscope.analysis.extract.rules.LOW_HEAD`) is to check whatever its
-    confidence says and adds nothing. ``agreed``: ``((a, b), ids)``, mapping the confidence of the items in ``ids`` to
-    the chance that a task was agreed in the item, ``sigmoid(a · logit(c) + b)`` — the check's map for the action
+    confidence says and adds nothing. ``agreed``: ``((a, b, w…), ids)``, mapping the confidence of the items in ``ids``
+    to the chance that a task was agreed in the item, ``sigmoid(a · logit(c) + b + Σ w · term)`` (the terms of the
+    item's task phrase, round 58: :func:`~sessionscope.analysis.extract.check.mapped`) — the check's map for the action
     items it recalibrated (round 57), whose confidence is the chance that the item is right *as listed* (owner and task
     phrase included), which says less about whether the session agreed a task at all."""
     from sessionscope.analysis.extract.rules import LOW_HEAD
@@ -211,8 +211,9 @@ def tasks_likely(tasks: Sequence[ActionItem], need: int,
     for a in tasks:
         p = 0.0 if a.method == LOW_HEAD else a.confidence if a.confidence is not None else (0.0 if a.to_check else 1.0)
         if agreed is not None and a.id in agreed[1] and a.confidence is not None and a.method != LOW_HEAD:
-            (ka, kb), c = agreed[0], min(max(p, 1e-6), 1 - 1e-6)
-            p = 1.0 / (1.0 + math.exp(-(ka * math.log(c / (1 - c)) + kb)))
+            from sessionscope.analysis.extract.check import mapped
+
+            p = float(mapped(agreed[0], [p], [a.task])[0])
         nxt = [0.0] * (need + 1)
         for k, q in enumerate(dist):
             nxt[min(k + 1, need)] += q * p
@@ -221,13 +222,13 @@ def tasks_likely(tasks: Sequence[ActionItem], need: int,
     return dist[need]
 
 
-def task_agreed_map(session: Session) -> Optional[tuple[tuple[float, float], frozenset[str]]]:
+def task_agreed_map(session: Session) -> Optional[tuple[tuple[float, ...], frozenset[str]]]:
     """The check's "a task was agreed" map and the action items it applies to, when the extraction stage recalibrated
     this session's action items (round 57; ``extra["extraction"]["item_check"]["calibration"]``), else None."""
     check = ((session.extra or {}).get("extraction") or {}).get("item_check") or {}
     cal = check.get("calibration") or {}
     m = cal.get("task_agreed")
-    return ((float(m[0]), float(m[1])), frozenset(cal.get("recalibrated_action_items") or ())) if m else None
+    return (tuple(float(v) for v in m), frozenset(cal.get("recalibrated_action_items") or ())) if m else None
 
 
 def _task_chance(listed: int, need: int, chance: float) -> str:

@@ -86,6 +86,60 @@ def check_features(text: str, *, confidence: Optional[float], method: Optional[s
     ], dtype=np.float64)
 
 
+# -- what the task phrase itself says (round 58): terms of the action map ----------------------------------------------
+TASK_TERMS = ("vague_task", "errand")
+_TASK_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+# words that name no thing to do: pronouns and determiners, particles and prepositions, fillers, hedges and auxiliaries
+_NAMES_NOTHING = frozenset(
+    "it that this those these them him her one ones some something anything everything stuff things thing there here "
+    "so what which all both us me you my your his their our its i we they he she a an the to for with on at up out in of "
+    "off over into about back again now first too as well just then also and or but bit little more maybe probably "
+    "hopefully later soon really actually quickly sure okay ok yeah yes uh um er hmm i'll we'll you'll gonna going will "
+    "can could should would able be try trying".split())
+# light verbs: "do that", "go check", "look into it", "finish it" say what only with the thing they point to
+_LIGHT_VERBS = frozenset(
+    "do doing did done go get getting check checking see look looking finish continue work working help make making "
+    "have put deal handle sort take care start keep follow".split())
+# an errand run beyond the meeting: contacting someone, a deliverable written, fixed or got, something found out — as a
+# verb ("send him an email", "type up minutes and email them"), not a noun ("give you my phone number", "wait for your
+# email") and not a question asked in the meeting ("can I interject to ask a question")
+_ERRAND = re.compile(
+    r"\b(?:send|e-?mail|mail|forward|ask|call|phone|contact|talk to|speak to|check with|get in touch|get back to|"
+    r"get hold of|write up|type up|draft|prepare|update|fix|download|install|order|buy|book|set up|look into|find out|"
+    r"look up)\b(?! (?:a |any |some |the )?questions?\b)")
+_NOUN_BEFORE = frozenset({"a", "an", "the", "my", "your", "his", "her", "our", "their", "this", "that", "any"})
+
+
+def errand(task: str) -> bool:
+    """Whether an English task phrase holds an errand run beyond the meeting, as a verb: contacting someone, a
+    deliverable written, fixed or got, something found out."""
+    text = " ".join(_TASK_WORD.findall(task.casefold().replace("\u2019", "'")))
+    return any(not text[:m.start()].split()[-1:] or text[:m.start()].split()[-1] not in _NOUN_BEFORE
+               for m in _ERRAND.finditer(text))
+
+
+def vague_task(task: str) -> bool:
+    """Whether an English task phrase says what is to be done only by pointing ("do that", "finish it hopefully",
+    "go check", "send it", "look into that"): no word but pronouns, particles, fillers and light verbs, or one verb
+    with nothing after it but such words. A due expression is not part of the task (its words are dropped first)."""
+    from sessionscope.analysis.extract.dates import find_due
+
+    if (due := find_due(task)) is not None:
+        task = task[:due.char_start] + " " + task[due.char_end:]
+    words = _TASK_WORD.findall(task.casefold().replace("\u2019", "'"))
+    content = [(n, w) for n, w in enumerate(words) if w not in _NAMES_NOTHING and w not in _LIGHT_VERBS]
+    if not content:
+        return True
+    first = next((n for n, w in enumerate(words) if w not in _NAMES_NOTHING), None)
+    return len(content) == 1 and content[0][0] == first
+
+
+def task_terms(task: str) -> np.ndarray:
+    """The action map's task terms (:data:`TASK_TERMS`, in order) of an English task phrase: :func:`vague_task` and
+    :func:`errand`."""
+    return np.array([vague_task(task), errand(task)], dtype=np.float64)
+
+
 @dataclass(frozen=True)
 class KindCheck:
     """One kind's logistic regression: standardised features (and embedding, when ``emb_coef`` is set)."""
@@ -120,24 +174,25 @@ class ItemCheck:
     """The per-kind checks, the encoder their embeddings come from, and how they were trained (``meta``).
 
     ``calibration``: per kind, ``(a, b)`` of ``p' = sigmoid(a · logit(p) + b)``, applied to that kind's probability
-    (round 57: action items; fitted on blind readers' labels of real meetings, ``meta["calibration"]`` says how)."""
+    (round 57: action items; fitted on blind readers' labels of real meetings, ``meta["calibration"]`` says how), or
+    ``(a, b, w…)`` with one weight per :data:`TASK_TERMS` of the item's task phrase added inside the sigmoid (round 58:
+    :func:`task_terms`)."""
 
     kinds: dict[str, KindCheck]
     encoder: str
     meta: dict
-    calibration: dict[str, tuple[float, float]] = dc_field(default_factory=dict)
+    calibration: dict[str, tuple[float, ...]] = dc_field(default_factory=dict)
 
     @property
     def needs_embedding(self) -> bool:
         return any(k.emb_coef is not None for k in self.kinds.values())
 
-    def calibrated(self, kind: str, p: np.ndarray) -> np.ndarray:
-        """``p`` as the session gets it: recalibrated for ``kind`` when the file has a map."""
+    def calibrated(self, kind: str, p: np.ndarray, tasks: Optional[Sequence[str]] = None) -> np.ndarray:
+        """``p`` as the session gets it: recalibrated for ``kind`` when the file has a map (``tasks``: the items'
+        task phrases, in order, for a map with task terms)."""
         if kind not in self.calibration:
             return p
-        a, b = self.calibration[kind]
-        q = np.clip(np.asarray(p, dtype=np.float64), 1e-6, 1 - 1e-6)
-        return np.asarray(1.0 / (1.0 + np.exp(-(a * np.log(q / (1 - q)) + b))))
+        return mapped(self.calibration[kind], p, tasks)
 
     def save(self, path: Path) -> None:
         arrays: dict[str, np.ndarray] = {"encoder": np.array(self.encoder), "meta": np.array(json.dumps(self.meta)),
@@ -149,6 +204,8 @@ class ItemCheck:
                 arrays[f"{kind}_emb_coef"] = k.emb_coef
         for kind, ab in self.calibration.items():
             arrays[f"{kind}_calibration"] = np.array(ab, dtype=np.float64)
+            if len(ab) > 2:
+                arrays[f"{kind}_calibration_terms"] = np.array(TASK_TERMS[:len(ab) - 2])
         np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
 
     @classmethod
@@ -157,9 +214,26 @@ class ItemCheck:
             if tuple(str(f) for f in z["features"]) != FEATURES:
                 raise ValueError(f"{path}: trained on other features than check.FEATURES")
             kinds = {kind: KindCheck.from_arrays(z, f"{kind}_") for kind in KINDS if f"{kind}_coef" in z}
-            calibration = {kind: (float(z[f"{kind}_calibration"][0]), float(z[f"{kind}_calibration"][1]))
+            calibration = {kind: tuple(float(v) for v in z[f"{kind}_calibration"])
                            for kind in KINDS if f"{kind}_calibration" in z}
+            for kind, ab in calibration.items():
+                terms = tuple(str(t) for t in z[f"{kind}_calibration_terms"]) if f"{kind}_calibration_terms" in z else ()
+                if len(ab) < 2 or terms != TASK_TERMS[:len(ab) - 2]:
+                    raise ValueError(f"{path}: the {kind} map's terms {terms} are not check.TASK_TERMS")
             return cls(kinds, str(z["encoder"]), json.loads(str(z["meta"])), calibration)
+
+
+def mapped(params: Sequence[float], p: Any, tasks: Optional[Sequence[str]] = None) -> np.ndarray:
+    """``sigmoid(a · logit(p) + b + Σ w · term)`` for ``params = (a, b, w…)``: the weights, if any, of the
+    :data:`TASK_TERMS` of each item's task phrase (``tasks``, in the order of ``p``)."""
+    q = np.clip(np.asarray(p, dtype=np.float64), 1e-6, 1 - 1e-6)
+    z = params[0] * np.log(q / (1 - q)) + params[1]
+    if len(params) > 2:
+        if tasks is None or len(tasks) != q.size:
+            raise ValueError("this map reads each item's task phrase")
+        z = z + np.stack([task_terms(t)[:len(params) - 2] for t in tasks]).reshape(q.shape + (len(params) - 2,)) \
+            @ np.asarray(params[2:], dtype=np.float64)
+    return np.asarray(1.0 / (1.0 + np.exp(-z)))
 
 
 def bundled_check_path() -> Path:
@@ -237,7 +311,8 @@ def apply_check(check: ItemCheck, session: Session, parsed: Sequence[Sequence[Se
         feats = np.stack([t[3] for t in todo])
         emb = np.asarray(encoder.encode([t[2] for t in todo]), dtype=np.float64) \
             if check.kinds[kind].emb_coef is not None else None
-        p = check.calibrated(kind, check.kinds[kind].proba(feats, emb))
+        p = check.calibrated(kind, check.kinds[kind].proba(feats, emb),
+                             [items[field][n].task for n, *_ in todo] if kind == "action" else None)
         new = list(items[field])
         for (n, *_), pn in zip(todo, p, strict=True):
             # an item the heads scored under their threshold stays to check whatever the check says (see LOW_HEAD)
@@ -247,17 +322,21 @@ def apply_check(check: ItemCheck, session: Session, parsed: Sequence[Sequence[Se
 
 
 def calibration_provenance(check: ItemCheck, recalibrated: Sequence[str] = ()) -> Optional[dict[str, Any]]:
-    """What the session's provenance records of :attr:`ItemCheck.calibration`: per kind its ``(a, b)`` and, for action
-    items, the map the "no action items" flag reads (``task_agreed``: the chance that a task was agreed in an item, from
-    its calibrated confidence; ``meta["calibration"]``) with the ids of the action items the map was fitted for
+    """What the session's provenance records of :attr:`ItemCheck.calibration`: per kind its ``(a, b)`` (and the weights
+    of the task terms, named in ``terms``, where the map has them: :func:`mapped`) and, for action items, the map the
+    "no action items" flag reads (``task_agreed``: the chance that a task was agreed in an item, from its calibrated
+    confidence and the same terms; ``meta["calibration"]``) with the ids of the action items the map was fitted for
     (``recalibrated``: the English ones the check re-scored; a Russian item keeps the heads' probability); None when
     the file has no map."""
     if not check.calibration:
         return None
     out: dict[str, Any] = {kind: list(ab) for kind, ab in sorted(check.calibration.items())}
+    if any(len(ab) > 2 for ab in check.calibration.values()):
+        out["terms"] = list(TASK_TERMS)
     agreed = ((check.meta.get("calibration") or {}).get("action") or {}).get("task_agreed")
     if "action" in check.calibration and agreed:
-        out["task_agreed"] = [float(agreed["a"]), float(agreed["b"])]
+        weights = agreed.get("terms") or {}
+        out["task_agreed"] = [float(agreed["a"]), float(agreed["b"]), *(float(weights[t]) for t in TASK_TERMS if t in weights)]
         out["recalibrated_action_items"] = sorted(recalibrated)
     return out
 
@@ -293,5 +372,6 @@ def leave_out(items: dict[str, tuple[Any, ...]], positions: dict[str, tuple[int,
     return out, left
 
 
-__all__ = ["FEATURES", "KINDS", "ItemCheck", "KindCheck", "apply_check", "bundled_check_path", "bundled_item_check",
-           "check_features", "item_features", "leave_out", "rescored"]
+__all__ = ["FEATURES", "KINDS", "TASK_TERMS", "ItemCheck", "KindCheck", "apply_check", "bundled_check_path",
+           "bundled_item_check", "check_features", "errand", "item_features", "leave_out", "mapped", "rescored", "task_terms",
+           "vague_task"]
