@@ -150,6 +150,32 @@ def stage(args: argparse.Namespace) -> int:
     return 0
 
 
+def batch3(args: argparse.Namespace) -> int:
+    """Every action item today's code lists on the 23 train meetings batches 1 and 2 left (``r57_action_readers.py
+    sample --batch 3``, after this map shipped), read blind: the check's probability, round 57's map and the shipped
+    map against the labels."""
+    from sessionscope.analysis.extract.check import ItemCheck, bundled_check_path
+    from train_dialogue_acts import commit
+
+    rows = with_tasks(item_rows(3), 3)
+    shipped = tuple(ItemCheck.load(bundled_check_path()).calibration["action"])
+    listed = {r["id"]: r["confidence"] for r in rows}  # the confidence the session gave (the shipped map)
+    q = apply(rows, shipped)
+    out = {"command": "python benchmarks/r58_task_terms.py " + " ".join(sys.argv[1:]), "commit": commit(),
+           "meetings": len({r["meeting"] for r in rows}), "items": len(rows), "right": sum(r["right"] for r in rows),
+           "categories": {c: sum(r["category"] == c for r in rows) for c in sorted({r["category"] for r in rows})},
+           "shipped_map": list(shipped),
+           "listed_equals_map": bool(np.allclose([listed[r["id"]] for r in rows], q, atol=6e-4)),
+           **compare(rows, {"check": (1.0, 0.0), "round57_map": ROUND57_MAP, "shipped": shipped}),
+           "counted_items": [{"id": r["id"], "meeting": r["meeting"], "task": r["task"], "confidence": round(float(p), 3),
+                              "category": r["category"]} for r, p in zip(rows, q, strict=True)
+                             if p >= 0.5 and not r["in_meeting"]]}
+    print(json.dumps(out, indent=1)[:6000])
+    if args.json:
+        write_result(out, args.json)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from sklearn.model_selection import GroupKFold
 
@@ -160,9 +186,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path)
     ap.add_argument("--write", action="store_true", help="ship the map fitted on both batches in the bundled check file")
     ap.add_argument("--stage", action="store_true", help="the labelled two-person items as today's code lists them")
+    ap.add_argument("--batch3", action="store_true", help="the shipped map on a third batch, read after it shipped")
     args = ap.parse_args(argv)
     if args.stage:
         return stage(args)
+    if args.batch3:
+        return batch3(args)
     b1, b2, pairs = with_tasks(item_rows(1), 1), with_tasks(item_rows(2), 2), pair_rows()
     both = b1 + b2
     path = bundled_check_path()

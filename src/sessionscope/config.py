@@ -179,6 +179,7 @@ class TopicsConfig(_Section):
     shift_strength: float = Field(1.5, description="a shift needs a depth score above mean + strength × std of all gaps")
     shift_block: int = Field(16, ge=1, description="windows compared on each side of a gap when looking for shifts")
     other_margin: float = Field(0.0, description="nats by which the best area must beat 'other' (higher = more 'other')")
+    subject_margin: Optional[float] = Field(0.5, ge=0, le=1, description="an area with 'subject' words in the taxonomy (bundled: teamwork) is kept for talk that names none of them only when its probability beats the next substantive area's by at least this much; else the next area takes it (round 58: on real meeting talk 'teamwork' was given to 63 of 211 windows where blind readers saw 6; docs/benchmarks/topics.md); none = the subject words are not read")
     mode_margin: float = Field(0.0, description="nats by which a specific mode must beat the default mode")
     temperature: float = Field(0.5, gt=0, description="softmax temperature on standardised prototype scores")
     top_k: int = Field(2, ge=1, description="prototypes averaged per label (the best-matching ones)")

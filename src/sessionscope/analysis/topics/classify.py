@@ -324,6 +324,24 @@ def position_prior(p_other: np.ndarray, words_before: np.ndarray, words_after: n
     return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
 
 
+def subject_area(taxonomy: Taxonomy, area: str, proba: np.ndarray, labels: Sequence[str], text: str,
+                 lang: Optional[str] = None, *, margin: Optional[float] = 0.5) -> str:
+    """``area``, or — when it is an area with ``subject`` patterns, ``text`` names none of its subject
+    (:meth:`~sessionscope.analysis.topics.taxonomy.Label.about`) and its probability beats the next substantive
+    area's by less than ``margin`` (the model is not sure) — the most probable other substantive area (by ``proba``,
+    in ``labels`` order) whose own subject, if any, the text names. ``other`` is never given or taken here: small talk
+    is the gate's decision. ``margin`` None: the subject is not read (round 58)."""
+    if margin is None or area == taxonomy.other_area or area not in taxonomy.area_ids \
+            or taxonomy.area(area).about(text, lang):
+        return area
+    allowed = [j for j, a in enumerate(labels) if a not in (area, taxonomy.other_area) and a in taxonomy.area_ids
+               and taxonomy.area(a).about(text, lang)]
+    if not allowed:
+        return area
+    best = max(allowed, key=lambda j: proba[j])
+    return area if proba[list(labels).index(area)] - proba[best] >= margin else labels[best]
+
+
 @dataclass(frozen=True)
 class Prediction:
     """Per-window probabilities and decisions for areas and modes."""
@@ -355,13 +373,14 @@ class TopicModel:
 
     def __init__(self, encoder: Encoder, taxonomy: Taxonomy, *, heads: Optional[dict[str, LinearHead]] = None,
                  head_weight: float = 0.7, other_margin: float = 0.0, mode_margin: float = 0.0,
-                 top_k: int = 2, temperature: float = 0.5) -> None:
+                 top_k: int = 2, temperature: float = 0.5, subject_margin: Optional[float] = 0.5) -> None:
         self.encoder = encoder
         self.taxonomy = taxonomy
         self.heads = dict(heads or {})
         self.head_weight = head_weight
         self.other_margin = other_margin
         self.mode_margin = mode_margin
+        self.subject_margin = subject_margin
         self.areas = PrototypeClassifier(encoder, taxonomy.areas, top_k=top_k, temperature=temperature)
         self.modes = PrototypeClassifier(encoder, taxonomy.modes, top_k=top_k, temperature=temperature)
 
@@ -447,12 +466,19 @@ class TopicModel:
         return Prediction(a_lab, m_lab, pa, pm, tuple(a_lab[i] for i in ai), tuple(m_lab[i] for i in mi),
                           gated=gate is not None)
 
-    def predict(self, texts: Sequence[str]) -> Prediction:
-        """Embed and classify text windows, each on its own (``isolated``; a session goes through the stage)."""
-        return self.predict_embeddings(self.encoder.encode(list(texts)), isolated=True)
+    def predict(self, texts: Sequence[str], *, lang: Optional[str] = None) -> Prediction:
+        """Embed and classify text windows, each on its own (``isolated``; a session goes through the stage); an area
+        whose subject a window does not name gives way (:func:`subject_area`)."""
+        from dataclasses import replace
+
+        pred = self.predict_embeddings(self.encoder.encode(list(texts)), isolated=True)
+        areas = tuple(subject_area(self.taxonomy, a, p, pred.area_labels, t, lang, margin=self.subject_margin)
+                      for a, p, t in zip(pred.areas, pred.area_proba, texts, strict=True))
+        return replace(pred, areas=areas)
 
 
 __all__ = [
     "HEAD_FORMAT", "MODE_CONTEXT", "OTHER_CLASS", "POSITION_META", "position_prior", "SINGLE_SUFFIX", "LinearHead", "Prediction", "PrototypeClassifier", "TopicModel", "align_proba",
     "context_features", "context_mix_weight", "decide_other", "fit_head", "gate_other", "head_input", "load_heads", "save_heads", "softmax", "standardise",
+    "subject_area",
 ]

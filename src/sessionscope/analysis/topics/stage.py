@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Optional
 
 import numpy as np
 
-from sessionscope.analysis.topics.classify import SINGLE_SUFFIX, LinearHead, TopicModel, load_heads
+from sessionscope.analysis.topics.classify import SINGLE_SUFFIX, LinearHead, TopicModel, load_heads, subject_area
 from sessionscope.analysis.topics.segment import (
     Window,
     absorb_short_runs,
@@ -287,12 +287,33 @@ def absorb_runs(path: np.ndarray, proba: np.ndarray, catch_all: Optional[int], *
                              keep_edge_above=ABSORB_KEEP_EDGE_ABOVE if catch_all is not None else None)
 
 
+def subject_path(path: np.ndarray, area_proba: np.ndarray, area_labels: Sequence[str], windows: Sequence[Window],
+                 utts: Sequence[Utterance], taxonomy: Taxonomy, lang: Optional[str], *,
+                 margin: Optional[float] = 0.5) -> np.ndarray:
+    """The smoothed area path with each run of an area whose subject its words never name (the taxonomy's ``subject``
+    patterns, :func:`~sessionscope.analysis.topics.classify.subject_area`) given the run's best other substantive area
+    by its mean probabilities, unless the area beats that one by ``margin`` or more; runs that become alike merge into
+    one segment (round 58). ``margin`` None: the path is returned as it is."""
+    if margin is None or not any(a.subject for a in taxonomy.areas):
+        return path
+    out = path.copy()
+    for a, b in runs(path.tolist()):
+        area = area_labels[int(path[a])]
+        if area == taxonomy.other_area or area not in taxonomy.area_ids or not taxonomy.area(area).subject:
+            continue
+        text = " ".join(u.text for u in utts[windows[a].first:windows[b].last + 1])
+        new = subject_area(taxonomy, area, area_proba[a:b + 1].mean(axis=0), area_labels, text, lang, margin=margin)
+        out[a:b + 1] = list(area_labels).index(new)
+    return out
+
+
 def build_topics(session: Session, windows: Sequence[Window], area_proba: np.ndarray, mode_proba: np.ndarray,
                  area_decisions: Sequence[str], mode_labels: Sequence[str], area_labels: Sequence[str],
                  *, taxonomy: Taxonomy, smoothing: float, boundaries: Sequence[int] = (), min_segment_windows: int = 1,
                  mode_decisions: Optional[Sequence[str]] = None, mode_min_share: Optional[float] = MODE_MIN_SHARE,
                  gated: bool = False, backend: str = "",
-                 utterance_proba: Optional[Callable[[Sequence[int]], np.ndarray]] = None) -> Topics:
+                 utterance_proba: Optional[Callable[[Sequence[int]], np.ndarray]] = None,
+                 subject_margin: Optional[float] = None) -> Topics:
     """Smooth per-window decisions into segments and compute the shares (pure logic).
 
     Args:
@@ -307,6 +328,8 @@ def build_topics(session: Session, windows: Sequence[Window], area_proba: np.nda
             "other or not" and the area of substantive talk separately (:func:`two_level_path`).
         utterance_proba: area probabilities of single utterances (by index), used to move
             an area change from the window edge to the utterance where it happens.
+        subject_margin: an area with ``subject`` words in the taxonomy over talk that names none of them gives way
+            to the next area unless it beats it by this much (:func:`subject_path`; None: not read).
     """
     if not windows:
         return Topics(backend=backend or None)
@@ -319,6 +342,7 @@ def build_topics(session: Session, windows: Sequence[Window], area_proba: np.nda
         path = sticky_path(area_proba, decided, smoothing=smoothing)
     path = absorb_runs(path, area_proba, catch_all, min_len=min_segment_windows)
     utts = session.utterances
+    path = subject_path(path, area_proba, area_labels, windows, utts, taxonomy, session.language, margin=subject_margin)
     seg_runs = runs(path.tolist(), boundaries)
     # utterance range of each run; area changes are then moved to the best utterance
     spans = [[windows[a].first, windows[b].last] for a, b in seg_runs]
@@ -468,7 +492,7 @@ class TopicsStage:
             self.model = TopicModel(
                 self.encoder, self.taxonomy, heads=heads,
                 head_weight=self.cfg.head_weight, other_margin=self.cfg.other_margin, mode_margin=self.cfg.mode_margin,
-                top_k=self.cfg.top_k, temperature=self.cfg.temperature,
+                top_k=self.cfg.top_k, temperature=self.cfg.temperature, subject_margin=self.cfg.subject_margin,
             )
 
     @classmethod
@@ -547,7 +571,7 @@ class TopicsStage:
             min_segment_windows=max(self.cfg.min_segment_windows, round(self.cfg.min_segment_fraction * len(windows))),
             mode_decisions=pred.modes, mode_min_share=MODE_MIN_SHARE, gated=pred.gated,
             utterance_proba=self._utterance_proba(utterance_vectors) if self.cfg.refine_boundaries else None,
-            backend=getattr(self.encoder, "name", type(self.encoder).__name__),
+            backend=getattr(self.encoder, "name", type(self.encoder).__name__), subject_margin=self.cfg.subject_margin,
         )
         # who opens the subjects: every shift counts, small talk included (leaving out the shifts the areas call
         # ``other`` agreed less with AMI's human topic openers, round 56)
@@ -564,5 +588,5 @@ class TopicsStage:
 __all__ = [
     "POOLED", "ABSORB_KEEP_EDGE_ABOVE", "ABSORB_KEEP_EDGE_WINDOWS", "ABSORB_PROTECT_BELOW", "absorb_runs",
     "MODE_MIN_SHARE", "MODE_MIN_WINDOWS", "MODE_MIN_WORDS", "MODE_SMOOTHING", "MODE_SPECIFIC_BIAS", "TopicsStage", "build_topics", "bundled_head_path", "initiator", "resolve_heads", "segment_mode",
-    "mode_spans", "sticky_path", "two_level_path", "utterance_areas", "window_positions", "window_mode_path", "with_initiation", "with_shifts",
+    "mode_spans", "sticky_path", "subject_path", "two_level_path", "utterance_areas", "window_positions", "window_mode_path", "with_initiation", "with_shifts",
 ]

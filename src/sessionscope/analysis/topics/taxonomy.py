@@ -32,10 +32,20 @@ class Label:
     names: dict[str, str]
     description: str
     prototypes: tuple[str, ...]
+    subject: tuple[tuple[str, re.Pattern[str]], ...] = ()
 
     def name(self, lang: Optional[str] = None) -> str:
         """The display name in ``lang`` (falling back to English, then the id)."""
         return self.names.get(lang or "en") or self.names.get("en") or self.id
+
+    def about(self, text: str, lang: Optional[str] = None) -> bool:
+        """Whether ``text`` names this area's subject: True for an area without ``subject`` patterns; else whether the
+        pattern of ``lang`` (every language's, when ``lang`` has none) finds a word of it (round 58: meeting talk that
+        names no team, colleague, conflict or feedback is not "teamwork and communication")."""
+        if not self.subject:
+            return True
+        own = [p for lg, p in self.subject if lg == lang]
+        return any(p.search(text) for p in (own or [p for _, p in self.subject]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +82,17 @@ class _LabelSpec(BaseModel):
     name: dict[str, str] = Field(default_factory=dict)
     description: str = ""
     prototypes: dict[str, list[str]]
+    subject: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("subject")
+    @classmethod
+    def _check_subject(cls, v: dict[str, str]) -> dict[str, str]:
+        for lang, pattern in v.items():
+            try:
+                re.compile(pattern)
+            except re.error as e:
+                raise ValueError(f"subject pattern for {lang!r} is not a valid regular expression: {e}") from e
+        return v
 
     @field_validator("id")
     @classmethod
@@ -101,7 +122,8 @@ class _TaxonomySpec(BaseModel):
 
 def _to_label(spec: _LabelSpec) -> Label:
     protos = tuple(dict.fromkeys(t.strip() for lst in spec.prototypes.values() for t in lst))
-    return Label(id=spec.id, names=dict(spec.name), description=spec.description, prototypes=protos)
+    subject = tuple((lang, re.compile(pattern, re.IGNORECASE)) for lang, pattern in spec.subject.items())
+    return Label(id=spec.id, names=dict(spec.name), description=spec.description, prototypes=protos, subject=subject)
 
 
 def _explain(e: ValidationError, data: dict, source: str) -> ConfigError:
@@ -128,7 +150,7 @@ def _explain(e: ValidationError, data: dict, source: str) -> ConfigError:
         else:
             lines.append(f"{dotted}: {err['msg']}")
     valid_keys = "valid top-level keys: version, other_area, default_mode, areas, modes; " \
-                 "each area/mode: id, name, description, prototypes"
+                 "each area/mode: id, name, description, prototypes, subject"
     return ConfigError("invalid taxonomy:\n  " + "\n  ".join(lines) + f"\n  ({valid_keys})", path=source)
 
 
