@@ -30,6 +30,10 @@ def test_the_bundled_taxonomy_names_teamworks_subject_in_both_languages() -> Non
     assert not team.about("кнопки пульта и корпус", "ru")
     assert team.about("the TEAM meeting", None)  # no language: every pattern is tried
     assert load_taxonomy().area("tools").about("anything at all", "en")  # no subject: always
+    time = load_taxonomy().area("time")  # time management: priorities, deadlines, overload, not a meeting's clock
+    assert time.about("I never have enough time, how do you prioritise?", "en")
+    assert time.about("мне не хватает времени", "ru")
+    assert not time.about("we've got five minutes left, so let's look at the buttons", "en")
 
 
 def test_doubtful_teamwork_without_its_subject_gives_way() -> None:
