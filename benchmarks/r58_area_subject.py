@@ -67,9 +67,10 @@ def windows(args: argparse.Namespace) -> int:
     from sessionscope.analysis.topics.classify import align_proba, load_heads, subject_area
     from sessionscope.analysis.topics.stage import TopicsStage, bundled_head_path
     from sessionscope.analysis.topics.taxonomy import load_taxonomy
+    from sessionscope.config import TopicsConfig
     from train_dialogue_acts import commit
 
-    tax = load_taxonomy()
+    tax, cfg = load_taxonomy(), TopicsConfig()
     v, lab, key, per = labelled_windows()
     labels = v["labels"]
     head = load_heads(bundled_head_path("usem3"))["area"]
@@ -81,7 +82,8 @@ def windows(args: argparse.Namespace) -> int:
             continue
         mean = (0.3 * v["Z"][a:b] + 0.7 * align_proba(head, v["X"][a:b], labels)).mean(axis=0)
         got = A.chunk_area(mean[None, :], labels)
-        gated = subject_area(tax, got, mean, labels, window_words(per, key[wid]), "en")
+        gated = subject_area(tax, got, mean, labels, window_words(per, key[wid]), "en", margin=cfg.subject_margin,
+                             per_words=cfg.subject_per_words)
         base = {"id": wid, "corpus": wid.split(":")[0], "area": r["area"], "also": r.get("also") or []}
         rows["shipped"].append({**base, "got": got})
         rows["subject"].append({**base, "got": gated})

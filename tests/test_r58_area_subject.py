@@ -50,6 +50,16 @@ def test_doubtful_teamwork_without_its_subject_gives_way() -> None:
     assert subject_area(tax, "teamwork", p, LABELS, text, "en", margin=None) == "teamwork"
 
 
+def test_a_long_stretch_must_name_the_subject_often_enough() -> None:
+    """One "team" in 900 words of design talk is no talk about teamwork (``topics.subject_per_words``, 300)."""
+    team = load_taxonomy().area("teamwork")
+    long_talk = "the case should be curved and the buttons rubber " * 100 + "the team liked it"
+    assert team.about(long_talk, "en")  # once is enough without a rate
+    assert not team.about(long_talk, "en", per_words=300)
+    assert team.about(long_talk + " the team agreed, the team said so, our team", "en", per_words=300)
+    assert team.about("the team liked it", "en", per_words=300)  # a short text: once
+
+
 def test_a_subject_pattern_is_validated() -> None:
     base = {"areas": [{"id": "a", "prototypes": {"en": ["x"]}, "subject": {"en": "(unclosed"}},
                       {"id": "other", "prototypes": {"en": ["hi"]}}],

@@ -180,6 +180,7 @@ class TopicsConfig(_Section):
     shift_block: int = Field(16, ge=1, description="windows compared on each side of a gap when looking for shifts")
     other_margin: float = Field(0.0, description="nats by which the best area must beat 'other' (higher = more 'other')")
     subject_margin: Optional[float] = Field(0.5, ge=0, le=1, description="an area with 'subject' words in the taxonomy (bundled: teamwork) is kept for talk that names none of them only when its probability beats the next substantive area's by at least this much; else the next area takes it (round 58: on real meeting talk 'teamwork' was given to 63 of 211 windows where blind readers saw 6; docs/benchmarks/topics.md); none = the subject words are not read")
+    subject_per_words: Optional[int] = Field(300, ge=1, description="a stretch of talk keeps an area with 'subject' words (see subject_margin) only if it names the subject at least once per this many words: a long stretch of meeting talk names a team somewhere (round 58: whole meetings through the stage, readers' area 27.0 → 33.2 %; docs/benchmarks/topics.md); none = once is enough")
     mode_margin: float = Field(0.0, description="nats by which a specific mode must beat the default mode")
     temperature: float = Field(0.5, gt=0, description="softmax temperature on standardised prototype scores")
     top_k: int = Field(2, ge=1, description="prototypes averaged per label (the best-matching ones)")

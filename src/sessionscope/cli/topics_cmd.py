@@ -101,7 +101,8 @@ def _model(config_path: Optional[str], overrides: dict):
     enc = get_encoder(cfg.backend, allow_download=cfg.allow_download)
     return TopicModel(enc, tax, heads=resolve_heads(cfg, taxonomy=tax), head_weight=cfg.head_weight,
                       other_margin=cfg.other_margin, mode_margin=cfg.mode_margin, top_k=cfg.top_k,
-                      temperature=cfg.temperature, subject_margin=cfg.subject_margin)
+                      temperature=cfg.temperature, subject_margin=cfg.subject_margin,
+                      subject_per_words=cfg.subject_per_words)
 
 
 _model_options = [

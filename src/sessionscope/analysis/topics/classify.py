@@ -325,17 +325,17 @@ def position_prior(p_other: np.ndarray, words_before: np.ndarray, words_after: n
 
 
 def subject_area(taxonomy: Taxonomy, area: str, proba: np.ndarray, labels: Sequence[str], text: str,
-                 lang: Optional[str] = None, *, margin: Optional[float] = 0.5) -> str:
-    """``area``, or — when it is an area with ``subject`` patterns, ``text`` names none of its subject
-    (:meth:`~sessionscope.analysis.topics.taxonomy.Label.about`) and its probability beats the next substantive
-    area's by less than ``margin`` (the model is not sure) — the most probable other substantive area (by ``proba``,
-    in ``labels`` order) whose own subject, if any, the text names. ``other`` is never given or taken here: small talk
-    is the gate's decision. ``margin`` None: the subject is not read (round 58)."""
+                 lang: Optional[str] = None, *, margin: Optional[float] = 0.5, per_words: Optional[int] = None) -> str:
+    """``area``, or — when it is an area with ``subject`` patterns, ``text`` names none of its subject (at least once
+    per ``per_words`` words when given: :meth:`~sessionscope.analysis.topics.taxonomy.Label.about`) and its
+    probability beats the next substantive area's by less than ``margin`` (the model is not sure) — the most probable
+    other substantive area (by ``proba``, in ``labels`` order) whose own subject, if any, the text names. ``other`` is
+    never given or taken here: small talk is the gate's decision. ``margin`` None: the subject is not read (round 58)."""
     if margin is None or area == taxonomy.other_area or area not in taxonomy.area_ids \
-            or taxonomy.area(area).about(text, lang):
+            or taxonomy.area(area).about(text, lang, per_words=per_words):
         return area
     allowed = [j for j, a in enumerate(labels) if a not in (area, taxonomy.other_area) and a in taxonomy.area_ids
-               and taxonomy.area(a).about(text, lang)]
+               and taxonomy.area(a).about(text, lang, per_words=per_words)]
     if not allowed:
         return area
     best = max(allowed, key=lambda j: proba[j])
@@ -373,7 +373,8 @@ class TopicModel:
 
     def __init__(self, encoder: Encoder, taxonomy: Taxonomy, *, heads: Optional[dict[str, LinearHead]] = None,
                  head_weight: float = 0.7, other_margin: float = 0.0, mode_margin: float = 0.0,
-                 top_k: int = 2, temperature: float = 0.5, subject_margin: Optional[float] = 0.5) -> None:
+                 top_k: int = 2, temperature: float = 0.5, subject_margin: Optional[float] = 0.5,
+                 subject_per_words: Optional[int] = None) -> None:
         self.encoder = encoder
         self.taxonomy = taxonomy
         self.heads = dict(heads or {})
@@ -381,6 +382,7 @@ class TopicModel:
         self.other_margin = other_margin
         self.mode_margin = mode_margin
         self.subject_margin = subject_margin
+        self.subject_per_words = subject_per_words
         self.areas = PrototypeClassifier(encoder, taxonomy.areas, top_k=top_k, temperature=temperature)
         self.modes = PrototypeClassifier(encoder, taxonomy.modes, top_k=top_k, temperature=temperature)
 
@@ -472,7 +474,8 @@ class TopicModel:
         from dataclasses import replace
 
         pred = self.predict_embeddings(self.encoder.encode(list(texts)), isolated=True)
-        areas = tuple(subject_area(self.taxonomy, a, p, pred.area_labels, t, lang, margin=self.subject_margin)
+        areas = tuple(subject_area(self.taxonomy, a, p, pred.area_labels, t, lang, margin=self.subject_margin,
+                                   per_words=self.subject_per_words)
                       for a, p, t in zip(pred.areas, pred.area_proba, texts, strict=True))
         return replace(pred, areas=areas)
 

@@ -289,11 +289,12 @@ def absorb_runs(path: np.ndarray, proba: np.ndarray, catch_all: Optional[int], *
 
 def subject_path(path: np.ndarray, area_proba: np.ndarray, area_labels: Sequence[str], windows: Sequence[Window],
                  utts: Sequence[Utterance], taxonomy: Taxonomy, lang: Optional[str], *,
-                 margin: Optional[float] = 0.5) -> np.ndarray:
+                 margin: Optional[float] = 0.5, per_words: Optional[int] = None) -> np.ndarray:
     """The smoothed area path with each run of an area whose subject its words never name (the taxonomy's ``subject``
     patterns, :func:`~sessionscope.analysis.topics.classify.subject_area`) given the run's best other substantive area
     by its mean probabilities, unless the area beats that one by ``margin`` or more; runs that become alike merge into
-    one segment (round 58). ``margin`` None: the path is returned as it is."""
+    one segment (round 58). ``per_words``: a run must name the subject at least once per this many of its words (a
+    long stretch of meeting talk names a team somewhere). ``margin`` None: the path is returned as it is."""
     if margin is None or not any(a.subject for a in taxonomy.areas):
         return path
     out = path.copy()
@@ -302,7 +303,8 @@ def subject_path(path: np.ndarray, area_proba: np.ndarray, area_labels: Sequence
         if area == taxonomy.other_area or area not in taxonomy.area_ids or not taxonomy.area(area).subject:
             continue
         text = " ".join(u.text for u in utts[windows[a].first:windows[b].last + 1])
-        new = subject_area(taxonomy, area, area_proba[a:b + 1].mean(axis=0), area_labels, text, lang, margin=margin)
+        new = subject_area(taxonomy, area, area_proba[a:b + 1].mean(axis=0), area_labels, text, lang, margin=margin,
+                           per_words=per_words)
         out[a:b + 1] = list(area_labels).index(new)
     return out
 
@@ -313,7 +315,7 @@ def build_topics(session: Session, windows: Sequence[Window], area_proba: np.nda
                  mode_decisions: Optional[Sequence[str]] = None, mode_min_share: Optional[float] = MODE_MIN_SHARE,
                  gated: bool = False, backend: str = "",
                  utterance_proba: Optional[Callable[[Sequence[int]], np.ndarray]] = None,
-                 subject_margin: Optional[float] = None) -> Topics:
+                 subject_margin: Optional[float] = None, subject_per_words: Optional[int] = None) -> Topics:
     """Smooth per-window decisions into segments and compute the shares (pure logic).
 
     Args:
@@ -329,7 +331,8 @@ def build_topics(session: Session, windows: Sequence[Window], area_proba: np.nda
         utterance_proba: area probabilities of single utterances (by index), used to move
             an area change from the window edge to the utterance where it happens.
         subject_margin: an area with ``subject`` words in the taxonomy over talk that names none of them gives way
-            to the next area unless it beats it by this much (:func:`subject_path`; None: not read).
+            to the next area unless it beats it by this much (:func:`subject_path`; None: not read);
+            ``subject_per_words``: how often a run must name the subject (once per this many words).
     """
     if not windows:
         return Topics(backend=backend or None)
@@ -342,7 +345,8 @@ def build_topics(session: Session, windows: Sequence[Window], area_proba: np.nda
         path = sticky_path(area_proba, decided, smoothing=smoothing)
     path = absorb_runs(path, area_proba, catch_all, min_len=min_segment_windows)
     utts = session.utterances
-    path = subject_path(path, area_proba, area_labels, windows, utts, taxonomy, session.language, margin=subject_margin)
+    path = subject_path(path, area_proba, area_labels, windows, utts, taxonomy, session.language, margin=subject_margin,
+                        per_words=subject_per_words)
     seg_runs = runs(path.tolist(), boundaries)
     # utterance range of each run; area changes are then moved to the best utterance
     spans = [[windows[a].first, windows[b].last] for a, b in seg_runs]
@@ -493,6 +497,7 @@ class TopicsStage:
                 self.encoder, self.taxonomy, heads=heads,
                 head_weight=self.cfg.head_weight, other_margin=self.cfg.other_margin, mode_margin=self.cfg.mode_margin,
                 top_k=self.cfg.top_k, temperature=self.cfg.temperature, subject_margin=self.cfg.subject_margin,
+                subject_per_words=self.cfg.subject_per_words,
             )
 
     @classmethod
@@ -572,6 +577,7 @@ class TopicsStage:
             mode_decisions=pred.modes, mode_min_share=MODE_MIN_SHARE, gated=pred.gated,
             utterance_proba=self._utterance_proba(utterance_vectors) if self.cfg.refine_boundaries else None,
             backend=getattr(self.encoder, "name", type(self.encoder).__name__), subject_margin=self.cfg.subject_margin,
+            subject_per_words=self.cfg.subject_per_words,
         )
         # who opens the subjects: every shift counts, small talk included (leaving out the shifts the areas call
         # ``other`` agreed less with AMI's human topic openers, round 56)

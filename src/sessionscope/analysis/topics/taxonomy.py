@@ -38,14 +38,19 @@ class Label:
         """The display name in ``lang`` (falling back to English, then the id)."""
         return self.names.get(lang or "en") or self.names.get("en") or self.id
 
-    def about(self, text: str, lang: Optional[str] = None) -> bool:
+    def about(self, text: str, lang: Optional[str] = None, *, per_words: Optional[int] = None) -> bool:
         """Whether ``text`` names this area's subject: True for an area without ``subject`` patterns; else whether the
-        pattern of ``lang`` (every language's, when ``lang`` has none) finds a word of it (round 58: meeting talk that
-        names no team, colleague, conflict or feedback is not "teamwork and communication")."""
+        pattern of ``lang`` (every language's, when ``lang`` has none) finds a word of it — at least once per
+        ``per_words`` words of the text when that is given (a long stretch of meeting talk names a team somewhere)
+        (round 58: meeting talk that names no team, colleague, conflict or feedback is not "teamwork and
+        communication")."""
         if not self.subject:
             return True
-        own = [p for lg, p in self.subject if lg == lang]
-        return any(p.search(text) for p in (own or [p for _, p in self.subject]))
+        patterns = [p for lg, p in self.subject if lg == lang] or [p for _, p in self.subject]
+        if not per_words:
+            return any(p.search(text) for p in patterns)
+        found = sum(len(p.findall(text)) for p in patterns)
+        return found >= max(1.0, len(text.split()) / per_words)
 
 
 @dataclass(frozen=True, slots=True)
