@@ -25,6 +25,9 @@ Usage (repository root; reads round 57's cached features, ``.cache/r57_actions/f
     python benchmarks/r58_task_terms.py --json benchmarks/results/r58_task_terms.json
     python benchmarks/r58_task_terms.py --write --json benchmarks/results/r58_task_terms.json
     python benchmarks/r58_task_terms.py --stage --json benchmarks/results/r58_task_terms_stage.json
+    python benchmarks/r57_action_readers.py sample --batch 3     # after --write: the 23 meetings batches 1-2 left
+    # eight helper readers, round 57's instructions → benchmarks/data/r57_action_labels3_<n>.jsonl
+    python benchmarks/r58_task_terms.py --batch3 --json benchmarks/results/r58_task_terms_batch3.json
 
 ``--stage`` (after ``--write``): the two-person stretches that hold a labelled item analysed again by today's code
 (``analyze``: dynamics, extraction), each labelled item found again by its utterance and task phrase: the confidence
@@ -165,7 +168,8 @@ def batch3(args: argparse.Namespace) -> int:
            "meetings": len({r["meeting"] for r in rows}), "items": len(rows), "right": sum(r["right"] for r in rows),
            "categories": {c: sum(r["category"] == c for r in rows) for c in sorted({r["category"] for r in rows})},
            "shipped_map": list(shipped),
-           "listed_equals_map": bool(np.allclose([listed[r["id"]] for r in rows], q, atol=6e-4)),
+           # the study clips the check's probability at 0.001 (round 57's fits), the stage at 1e-6: one item at 0.0006
+           "listed_equals_map": bool(np.allclose([listed[r["id"]] for r in rows], q, atol=2e-3)),
            **compare(rows, {"check": (1.0, 0.0), "round57_map": ROUND57_MAP, "shipped": shipped}),
            "counted_items": [{"id": r["id"], "meeting": r["meeting"], "task": r["task"], "confidence": round(float(p), 3),
                               "category": r["category"]} for r, p in zip(rows, q, strict=True)
