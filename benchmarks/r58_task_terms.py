@@ -79,6 +79,14 @@ def design(rows: list[dict], terms: bool) -> np.ndarray:
     return np.hstack(cols)
 
 
+def terms_right(rows: list[dict]) -> dict:
+    """Per task term: the items that have it and how many of those the readers called right."""
+    from sessionscope.analysis.extract.check import TASK_TERMS
+
+    x, right = design(rows, True)[:, 1:], np.array([r["right"] for r in rows], dtype=float)
+    return {term: {"items": int(x[:, k].sum()), "right": int(x[:, k] @ right)} for k, term in enumerate(TASK_TERMS)}
+
+
 def fit(rows: list[dict], terms: bool) -> tuple[float, ...]:
     """``(a, b[, w_vague, w_errand])`` by weighted maximum likelihood (practically unregularised, as round 57's map)."""
     from sklearn.linear_model import LogisticRegression
@@ -205,10 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     out: dict = {"command": "python benchmarks/r58_task_terms.py " + " ".join(sys.argv[1:] if argv is None else argv),
                  "commit": commit(), "terms": list(TASK_TERMS),
                  "items": {"batch1": len(b1), "batch2": len(b2), "pairs": len(pairs)},
-                 "terms_right": {name: {term: {"items": int(x[:, k].sum()), "right": int(x[:, k] @ np.array([r["right"] for r in rows]))}
-                                        for k, term in enumerate(TASK_TERMS)}
-                                 for name, rows in (("batch1", b1), ("batch2", b2), ("pairs", pairs))
-                                 if (x := design(rows, True)[:, 1:]) is not None},
+                 "terms_right": {name: terms_right(rows) for name, rows in (("batch1", b1), ("batch2", b2), ("pairs", pairs))},
                  "round57_map": list(shipped)}
     plain1, terms1 = fit(b1, False), fit(b1, True)
     out["batch1_fit"] = {"plain": rounded(plain1), "terms": rounded(terms1)}
