@@ -104,8 +104,12 @@ def test_the_stage_reads_the_subject(tmp_path) -> None:  # noqa: ANN001
                       utterances=utts)
     plain = TopicsStage(TopicsConfig(subject_margin=None))(session).topics
     ruled = TopicsStage()(session).topics
-    # the head reads the form of the talk ("let's all agree", "we"), not its subject: teamwork, at about 0.6
-    assert [s.area for s in plain.segments] == ["teamwork"] and plain.segments[0].confidence < 0.5 + 0.2
+    # the head reads the form of the talk ("let's all agree", "we"), not its subject: teamwork, not sure of it (it beats
+    # the next substantive area by less than subject_margin)
+    assert [s.area for s in plain.segments] == ["teamwork"]
+    scores = plain.segments[0].area_scores
+    runner_up = max(p for a, p in scores.items() if a not in ("teamwork", "other"))
+    assert scores["teamwork"] - runner_up < 0.5
     assert ruled.segments and all(s.area not in ("teamwork", "other") for s in ruled.segments)
     # the segment's confidence is its new area's probability (low here: the head was sure of nothing else)
     seg = ruled.segments[0]
