@@ -429,6 +429,9 @@ def calibrate(args: argparse.Namespace) -> int:
     if args.write:
         path = bundled_check_path()
         check = ItemCheck.load(path)
+        if len(check.calibration.get("action", ())) > 2:  # round 58's map reads the task phrase too
+            raise SystemExit(f"{path} holds round 58's action map with task terms; refit it with "
+                             "python benchmarks/r58_task_terms.py --write (this --write would put round 57's map back)")
         meta = {**check.meta, "calibration": {
             "action": {"a": round(ab[0], 4), "b": round(ab[1], 4), "applies": "every session (round 57)",
                        "task_agreed": {"a": round(ab_task[0], 4), "b": round(ab_task[1], 4),
@@ -475,7 +478,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
     sa = sub.add_parser("sample", help="write the reader files")
-    sa.add_argument("--batch", type=int, default=1, help="2: a second sample, from the meetings the first did not read")
+    sa.add_argument("--batch", type=int, default=1, help="n > 1: another sample, from the meetings the earlier batches did not read")
     sc = sub.add_parser("score", help="score the confidence against the readers' labels")
     sc.add_argument("--json", type=Path, default=None)
     ca = sub.add_parser("calibrate", help="the action check's map from the readers' labels")

@@ -134,7 +134,7 @@ def stage(args: argparse.Namespace) -> int:
     from topics_ami import to_session
     from train_dialogue_acts import commit
 
-    v, lab, key, per = labelled_windows()
+    _, lab, key, per = labelled_windows()
     stages = {"shipped": TopicsStage(TopicsConfig(subject_margin=None)), "subject": TopicsStage()}
     by_meeting: dict[tuple[str, str], list[dict]] = {}
     for wid, r in key.items():

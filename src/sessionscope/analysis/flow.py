@@ -203,6 +203,7 @@ def tasks_likely(tasks: Sequence[ActionItem], need: int,
     item's task phrase, round 58: :func:`~sessionscope.analysis.extract.check.mapped`) — the check's map for the action
     items it recalibrated (round 57), whose confidence is the chance that the item is right *as listed* (owner and task
     phrase included), which says less about whether the session agreed a task at all."""
+    from sessionscope.analysis.extract.check import mapped
     from sessionscope.analysis.extract.rules import LOW_HEAD
 
     if need <= 0:
@@ -211,8 +212,6 @@ def tasks_likely(tasks: Sequence[ActionItem], need: int,
     for a in tasks:
         p = 0.0 if a.method == LOW_HEAD else a.confidence if a.confidence is not None else (0.0 if a.to_check else 1.0)
         if agreed is not None and a.id in agreed[1] and a.confidence is not None and a.method != LOW_HEAD:
-            from sessionscope.analysis.extract.check import mapped
-
             p = float(mapped(agreed[0], [p], [a.task])[0])
         nxt = [0.0] * (need + 1)
         for k, q in enumerate(dist):

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Optional
 
@@ -471,8 +471,6 @@ class TopicModel:
     def predict(self, texts: Sequence[str], *, lang: Optional[str] = None) -> Prediction:
         """Embed and classify text windows, each on its own (``isolated``; a session goes through the stage); an area
         whose subject a window does not name gives way (:func:`subject_area`)."""
-        from dataclasses import replace
-
         pred = self.predict_embeddings(self.encoder.encode(list(texts)), isolated=True)
         areas = tuple(subject_area(self.taxonomy, a, p, pred.area_labels, t, lang, margin=self.subject_margin,
                                    per_words=self.subject_per_words)
