@@ -127,10 +127,19 @@ def windows(args: argparse.Namespace) -> int:
     return 0
 
 
+def window_area(session, area_of: dict, first: int, last: int) -> str:  # noqa: ANN001
+    """A labelled window's area through the stage: the majority by words of the segments over its utterances."""
+    from sessionscope.text import spoken_tokens
+
+    words: Counter = Counter()
+    for u in session.utterances[first:last + 1]:
+        words[area_of.get(u.id, "none")] += len(spoken_tokens(u.text))
+    return max(words, key=lambda a: words[a]) if words else "none"
+
+
 def stage(args: argparse.Namespace) -> int:
     from sessionscope.analysis.topics.stage import TopicsStage
     from sessionscope.config import TopicsConfig
-    from sessionscope.text import spoken_tokens
     from topics_ami import to_session
     from train_dialogue_acts import commit
 
@@ -147,12 +156,8 @@ def stage(args: argparse.Namespace) -> int:
             topics = st(session).topics
             area_of = {uid: seg.area for seg in topics.segments for uid in seg.utterance_ids}
             for r in rs:
-                words: Counter = Counter()
-                for u in session.utterances[r["utterances"][0]:r["utterances"][1] + 1]:
-                    words[area_of.get(u.id, "none")] += len(spoken_tokens(u.text))
-                got = max(words, key=lambda a: words[a]) if words else "none"
                 rows[name].append({"id": r["id"], "corpus": corpus, "area": lab[r["id"]]["area"],
-                                   "also": lab[r["id"]].get("also") or [], "got": got})
+                                   "also": lab[r["id"]].get("also") or [], "got": window_area(session, area_of, *r["utterances"])})
         print(corpus, m, flush=True)
     out = {"command": "python benchmarks/r58_area_subject.py " + " ".join(sys.argv[1:]), "commit": commit(),
            "meetings": len(by_meeting),

@@ -29,7 +29,7 @@ def test_the_bundled_taxonomy_names_teamworks_subject_in_both_languages() -> Non
     assert not team.about("the remote control needs fewer buttons and a rubber case", "en")
     assert not team.about("кнопки пульта и корпус", "ru")
     assert team.about("the TEAM meeting", None)  # no language: every pattern is tried
-    assert load_taxonomy().area("tools").about("anything at all", "en")  # no subject: always
+    assert load_taxonomy().area("projects").about("anything at all", "en")  # no subject: always
     time = load_taxonomy().area("time")  # time management: priorities, deadlines, overload, not a meeting's clock
     assert time.about("I never have enough time, how do you prioritise?", "en")
     assert time.about("мне не хватает времени", "ru")
@@ -45,7 +45,7 @@ def test_doubtful_teamwork_without_its_subject_gives_way() -> None:
     assert subject_area(tax, "teamwork", _proba(teamwork=0.8, projects=0.1), LABELS, text, "en") == "teamwork"
     # the subject named: kept; another area, small talk, or the rule off: untouched
     assert subject_area(tax, "teamwork", p, LABELS, "the team keeps arguing about the buttons", "en") == "teamwork"
-    assert subject_area(tax, "tools", p, LABELS, text, "en") == "tools"
+    assert subject_area(tax, "projects", p, LABELS, text, "en") == "projects"  # an area without a subject
     assert subject_area(tax, "other", _proba(other=0.5, teamwork=0.4), LABELS, text, "en") == "other"
     assert subject_area(tax, "teamwork", p, LABELS, text, "en", margin=None) == "teamwork"
 
@@ -74,8 +74,8 @@ def test_runs_on_the_path_give_way_and_merge() -> None:
     """A teamwork run between two tools runs whose words name no team becomes tools: one segment, not three."""
     tax = load_taxonomy()
     utts = [Utterance(id=f"u{k}", speaker="a", text=t) for k, t in enumerate(
-        ["the chip costs two euros", "we could use a cheaper chip", "and the case in rubber", "fine by me",
-         "let's ask the team what they think of the design", "ok"])]
+        ["the app costs two euros", "we could use a cheaper app", "and the laptop in rubber", "fine by me",
+         "let's ask the team what they think of the app", "ok"])]
     windows = [Window(0, 1, "", 10), Window(2, 3, "", 10), Window(4, 5, "", 10)]
     i = {a: k for k, a in enumerate(LABELS)}
     area_proba = np.stack([_proba(tools=0.6, teamwork=0.3), _proba(teamwork=0.4, tools=0.35), _proba(teamwork=0.4, tools=0.3)])
