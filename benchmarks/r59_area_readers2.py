@@ -103,6 +103,20 @@ def read_labels() -> dict[str, dict]:
     return out
 
 
+def confidence_auroc(rows: list[dict]) -> dict:
+    """Does a segment's ``confidence`` (its mean area probability) tell the readers' area from another? AUROC over the
+    windows given a substantive area (0.5 = no better than chance), strict and lenient."""
+    from sklearn.metrics import roc_auc_score
+
+    rs = [r for r in rows if r["got"] != "other" and r["confidence"] is not None]
+    out: dict = {"windows": len(rs), "mean_confidence": round(float(np.mean([r["confidence"] for r in rs])), 4) if rs else None}
+    for kind in ("strict", "lenient"):
+        y = [r["got"] == r["area"] or (kind == "lenient" and r["got"] in r["also"]) for r in rs]
+        out[f"{kind}_right"] = round(float(np.mean(y)), 4) if rs else None
+        out[f"{kind}_auroc"] = round(float(roc_auc_score(y, [r["confidence"] for r in rs])), 4) if 0 < sum(y) < len(y) else None
+    return out
+
+
 def score(args: argparse.Namespace) -> int:
     import r57_area_readers as A
     from r58_area_subject import _score, window_area
@@ -135,10 +149,14 @@ def score(args: argparse.Namespace) -> int:
         for name, st in stages.items():
             topics = st(session).topics
             area_of = {uid: seg.area for seg in topics.segments for uid in seg.utterance_ids}
+            conf_of = {uid: seg.confidence for seg in topics.segments for uid in seg.utterance_ids}
             for r in rs:
                 lr = lab[r["id"]]
+                got = window_area(session, area_of, *r["utterances"])
+                confs = [conf_of[u.id] for u in session.utterances[r["utterances"][0]:r["utterances"][1] + 1]
+                         if area_of.get(u.id) == got and conf_of.get(u.id) is not None]
                 row = {"id": r["id"], "corpus": corpus, "area": lr.get("area"), "also": lr.get("also") or [],
-                       "got": window_area(session, area_of, *r["utterances"])}
+                       "got": got, "confidence": float(np.mean(confs)) if confs else None}
                 if lr["label"] == "substantive" and lr.get("area"):
                     rows[name].append(row)
                 elif lr["label"] == "other":
@@ -155,6 +173,7 @@ def score(args: argparse.Namespace) -> int:
                                | {"all": _score(rs)} for name, rs in rows.items()},
            "other_windows": {name: {"scored": len(rs), "called_other": sum(r["got"] == "other" for r in rs)}
                              for name, rs in other_rows.items()},
+           "segment_confidence": {name: confidence_auroc(rs) for name, rs in rows.items()},
            "changed": {name: [{"id": a["id"], "readers": a["area"], "also": a["also"], "round58": a["got"], name: b["got"]}
                               for a, b in zip(rows["round58"], rs, strict=True) if a["got"] != b["got"]]
                        for name, rs in rows.items() if name != "round58"}}
