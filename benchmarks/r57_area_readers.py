@@ -111,21 +111,28 @@ def window_text(turns: list[dict], first: int, last: int) -> str:
     return text if len(text) <= MAX_CHARS else text[:MAX_CHARS].rsplit(" ", 1)[0] + " …"
 
 
-def sample(args: argparse.Namespace) -> int:
-    per = corpus_turns()
-    rows = sample_windows(per)
-    order = np.random.default_rng(SEED + 1).permutation(len(rows))  # readers get windows of many meetings, shuffled
-    WORK.mkdir(parents=True, exist_ok=True)
-    KEY.write_text(json.dumps(rows, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+def write_reader_files(rows: list[dict], per: dict, work: Path, readers: int, seed: int) -> int:
+    """The windows ``rows`` shuffled with ``seed`` (readers get windows of many meetings) and dealt round-robin into
+    ``work/reader_<n>.txt`` for ``readers`` readers; returns the number of files."""
+    order = np.random.default_rng(seed).permutation(len(rows))
+    work.mkdir(parents=True, exist_ok=True)
     files: dict[int, list[str]] = {}
     for k, i in enumerate(order):
         r = rows[int(i)]
         text = window_text(per[r["corpus"]][r["meeting"]], *r["utterances"])
-        files.setdefault(k % READERS + 1, []).append(f"=== W{r['id']}\n{text}\n")
+        files.setdefault(k % readers + 1, []).append(f"=== W{r['id']}\n{text}\n")
     for n, parts in files.items():
-        (WORK / f"reader_{n}.txt").write_text("\n".join(parts), encoding="utf-8")
-    print(f"{len(rows)} windows from {len({(r['corpus'], r['meeting']) for r in rows})} meetings → "
-          f"{len(files)} reader files in {WORK}")
+        (work / f"reader_{n}.txt").write_text("\n".join(parts), encoding="utf-8")
+    return len(files)
+
+
+def sample(args: argparse.Namespace) -> int:
+    per = corpus_turns()
+    rows = sample_windows(per)
+    WORK.mkdir(parents=True, exist_ok=True)
+    KEY.write_text(json.dumps(rows, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    n = write_reader_files(rows, per, WORK, READERS, SEED + 1)
+    print(f"{len(rows)} windows from {len({(r['corpus'], r['meeting']) for r in rows})} meetings → {n} reader files in {WORK}")
     return 0
 
 

@@ -73,18 +73,10 @@ def sample(args: argparse.Namespace) -> int:
 
     per = A.corpus_turns()
     rows = sample_windows(per)
-    order = np.random.default_rng(SEED + 1).permutation(len(rows))
     WORK.mkdir(parents=True, exist_ok=True)
     KEY.write_text(json.dumps(rows, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
-    files: dict[int, list[str]] = {}
-    for k, i in enumerate(order):
-        r = rows[int(i)]
-        text = A.window_text(per[r["corpus"]][r["meeting"]], *r["utterances"])
-        files.setdefault(k % READERS + 1, []).append(f"=== W{r['id']}\n{text}\n")
-    for n, parts in files.items():
-        (WORK / f"reader_{n}.txt").write_text("\n".join(parts), encoding="utf-8")
-    print(f"{len(rows)} windows from {len({(r['corpus'], r['meeting']) for r in rows})} meetings → "
-          f"{len(files)} reader files in {WORK}")
+    n = A.write_reader_files(rows, per, WORK, READERS, SEED + 1)
+    print(f"{len(rows)} windows from {len({(r['corpus'], r['meeting']) for r in rows})} meetings → {n} reader files in {WORK}")
     return 0
 
 

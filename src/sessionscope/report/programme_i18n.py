@@ -184,11 +184,11 @@ EN: dict[str, str] = {
     "guess_mark": "guess",
     "share_of": "{k} of {n}",  # round 40: "100 % (1 of 1)" beside a share of goals
     "kpi_goals_done": "Goals done", "kpi_satisfaction": "Mean satisfaction",
-    "ckm_one_hour": "minutes", "ckm_concrete_cases": "share of case/problem discussion",
+    "ckm_one_hour": "minutes", "ckm_concrete_cases": "share of case/problem discussion (a rough reading: on real meetings the discussion modes agree with blind readers for a quarter of the talk)",
     "ckm_recommendations_recorded": "recommendations found", "ckm_junior_questions": "questions asked by the junior",
     "ckm_both_ways": "questions/recommendations", "ckm_junior_spoke_freely": "junior talk share",
     "ckm_junior_spoke_freely_words": "junior share of words (the transcript has no times)",
-    "ckm_concrete_cases_words": "share of case/problem discussion, by words (the transcript has no times)",
+    "ckm_concrete_cases_words": "share of case/problem discussion, by words (the transcript has no times; a rough reading: on real meetings the discussion modes agree with blind readers for a quarter of the talk)",
     "ckm_goals_owner_date": "action items with an owner and a due date", "ckm_feedback": "feedback",
     "ck_cut_off": "cut off {n} time|cut off {n} times", "ck_no_survey": "feedback may be given outside the recording: pass the "
                                                       "survey export (--surveys)",
@@ -394,11 +394,11 @@ RU: dict[str, str] = {
     "guess_mark": "догадка",
     "share_of": "{k} из {n}",
     "kpi_goals_done": "Цели выполнены", "kpi_satisfaction": "Средняя удовлетворённость",
-    "ckm_one_hour": "минут", "ckm_concrete_cases": "доля разбора кейсов и проблем",
+    "ckm_one_hour": "минут", "ckm_concrete_cases": "доля разбора кейсов и проблем (грубая оценка: на реальных встречах режимы обсуждения совпадают с оценкой читателей лишь для четверти разговора)",
     "ckm_recommendations_recorded": "найдено рекомендаций", "ckm_junior_questions": "вопросов младшего",
     "ckm_both_ways": "вопросы/рекомендации", "ckm_junior_spoke_freely": "доля речи младшего",
     "ckm_junior_spoke_freely_words": "доля слов младшего (в расшифровке нет времени)",
-    "ckm_concrete_cases_words": "доля разбора кейсов и проблем, по словам (в расшифровке нет времени)",
+    "ckm_concrete_cases_words": "доля разбора кейсов и проблем, по словам (в расшифровке нет времени; грубая оценка: на реальных встречах режимы обсуждения совпадают с оценкой читателей лишь для четверти разговора)",
     "ckm_goals_owner_date": "задач с ответственным и сроком", "ckm_feedback": "обратная связь",
     "ck_cut_off": "перебивали {n} раз|перебивали {n} раза|перебивали {n} раз", "ck_no_survey": "обратная связь могла быть вне записи: передайте анкеты "
                                                      "(--surveys)",
