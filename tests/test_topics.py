@@ -574,6 +574,10 @@ def test_cli_show_taxonomy_and_bad_file(tmp_path):
     runner = CliRunner()
     ok = runner.invoke(cli, ["topics", "show-taxonomy", "--lang", "ru"])
     assert ok.exit_code == 0 and "Работа с клиентами" in ok.output
+    # which areas hold only where the talk names their subject (rounds 58-59), in which languages
+    rows = {line.split("│")[2].strip(): line for line in ok.output.splitlines() if line.count("│") >= 6}
+    assert "en, ru" in rows["tools"] and "en, ru" in rows["teamwork"]
+    assert rows["projects"].rstrip("│ ").endswith("-")
     bad = tmp_path / "bad.yaml"
     bad.write_text("areas: []\n", encoding="utf-8")
     res = runner.invoke(cli, ["topics", "show-taxonomy", "--taxonomy", str(bad)])

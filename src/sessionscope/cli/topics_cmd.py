@@ -80,11 +80,14 @@ def show_taxonomy(*, taxonomy_path: Optional[str], lang: str) -> None:
     except SessionscopeError as e:
         raise click.ClickException(str(e)) from e
     table = Table(title=f"taxonomy: {tax.source}")
-    for col in ("kind", "id", "name", "prototypes"):
+    # "subject": the languages whose pattern the talk must match for the area to hold (rounds 58-59; "-": none, the
+    # model decides alone)
+    for col in ("kind", "id", "name", "prototypes", "subject"):
         table.add_column(col)
     for kind, labels in (("area", tax.areas), ("mode", tax.modes)):
         for lab in labels:
-            table.add_row(kind, lab.id, lab.name(lang), str(len(lab.prototypes)))
+            table.add_row(kind, lab.id, lab.name(lang), str(len(lab.prototypes)),
+                          ", ".join(lg for lg, _ in lab.subject) or "-")
     Console().print(table)
 
 
