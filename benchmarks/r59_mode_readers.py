@@ -12,6 +12,11 @@ Usage (repository root)::
     # one helper per file, seeing only the instructions and its file → benchmarks/data/r59_mode_labels_<n>.jsonl
     python benchmarks/r59_mode_readers.py score --json benchmarks/results/r59_mode_readers.json
     python benchmarks/r59_mode_readers.py bias --json benchmarks/results/r59_mode_bias.json   # measured, not shipped
+    # round 12's held-out audit (conversations, a class, a committee, AMI test meetings): its work windows
+    python benchmarks/audit_real_talk.py run --work <scratch dir>/audit --tag r59b --sessions SBC001,…,TS3011b
+    python benchmarks/r59_mode_readers.py audit-sample --work <scratch dir>/audit --tag r59b   # .cache/r59_modes_audit/
+    python benchmarks/r59_mode_readers.py audit-score --work <scratch dir>/audit --tag r59b \\
+        --json benchmarks/results/r59_mode_audit.json
 
 ``score``: each labelled window's meeting analysed whole by the topics stage (as shipped); a window's mode is the
 majority by words of the modes over its utterances (a segment's ``mode_spans``, else its mode); strict = the readers'
@@ -214,12 +219,98 @@ def bias(args: argparse.Namespace) -> int:
     return 0
 
 
+AUDIT_SESSIONS = ("SBC001", "SBC009", "SBC044", "ZOOM", "education_13", "Bed003", "ES2004a", "ES2004b", "ES2004c",
+                  "ES2004d", "TS3011b")
+AUDIT_READERS = 3
+
+
+def _audit_windows(work: Path, tag: str) -> list[tuple[str, dict, list[int]]]:
+    """Round 12's audit windows its labeller called work: ``(key, session.json, utterance indices)``, from an
+    ``audit_real_talk.py run --work WORK --tag TAG`` of the audit's sessions."""
+    import topics_realtalk_r12_topicsaudit as T
+
+    labels = json.loads(T.LABELS.read_text(encoding="utf-8"))["labels"]
+    out = []
+    for sid in AUDIT_SESSIONS:
+        s = T.load(work, tag, sid)
+        out += [(key, s, idx) for key, idx in T.sampled(s) if labels.get(key, {}).get("label") == "substantive"]
+    return out
+
+
+def audit_sample(args: argparse.Namespace) -> int:
+    """The audit's work windows as reader files (speaker letters per window, as the meeting windows)."""
+    rows = _audit_windows(args.work, args.tag)
+    order = np.random.default_rng(SEED).permutation(len(rows))
+    work = WORK.parent / "r59_modes_audit"
+    work.mkdir(parents=True, exist_ok=True)
+    files: dict[int, list[str]] = {}
+    for k, i in enumerate(order):
+        key, s, idx = rows[int(i)]
+        letters: dict[str, str] = {}
+        lines = [f"[{letters.setdefault(s['utterances'][j]['speaker'], chr(ord('A') + len(letters)))}] "
+                 f"{s['utterances'][j]['text']}" for j in idx]
+        files.setdefault(k % AUDIT_READERS + 1, []).append(f"=== W{key}\n" + "\n".join(lines) + "\n")
+    for n, parts in files.items():
+        (work / f"reader_{n}.txt").write_text("\n".join(parts), encoding="utf-8")
+    print(f"{len(rows)} windows → {len(files)} reader files in {work}")
+    return 0
+
+
+def audit_score(args: argparse.Namespace) -> int:
+    """The stage's modes (segment modes, as the checklist reads them, and mode spans) over the audit's work windows
+    against the mode readers."""
+    from train_dialogue_acts import commit
+
+    rows = _audit_windows(args.work, args.tag)
+    lab: dict[str, dict] = {}
+    for path in sorted(LABELS_DIR.glob("r59_mode_audit_labels_*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                r = json.loads(line)
+                lab[r["id"]] = r
+    scored = []
+    for key, s, idx in rows:
+        if key not in lab:
+            continue
+        for unit in ("spans", "segments"):
+            mode_of: dict[str, str] = {}
+            for seg in s["topics"]["segments"]:
+                for uid in seg["utterance_ids"]:
+                    mode_of[uid] = seg["mode"]
+                for span in seg.get("mode_spans") or () if unit == "spans" else ():
+                    for uid in span["utterance_ids"]:
+                        mode_of[uid] = span["mode"]
+            words: Counter = Counter()
+            for j in idx:
+                u = s["utterances"][j]
+                words[mode_of.get(u["id"], "none")] += len((u.get("text") or "").split())
+            scored.append({"id": key, "corpus": "ami_test" if key.startswith(("ES", "TS")) else "other_talk", "unit": unit,
+                           "mode": lab[key]["mode"], "also": lab[key].get("also") or [],
+                           "got": max(words, key=lambda m: words[m]) if words else "none"})
+    out = {"command": "python benchmarks/r59_mode_readers.py " + " ".join(sys.argv[1:]), "commit": commit(),
+           "split": "round 12's audit: real talk the topic heads never trained or chose on (its work windows)",
+           "labelled_windows": len(scored) // 2,
+           "agreement": {unit: {c: _agreement([r for r in scored if r["corpus"] == c and r["unit"] == unit])
+                                for c in ("ami_test", "other_talk")}
+                         | {"all": _agreement([r for r in scored if r["unit"] == unit])} for unit in ("spans", "segments")},
+           "checklist": checklist_decisions([r for r in scored if r["unit"] == "segments"])}
+    print(json.dumps(out, indent=1)[:5000])
+    if args.json:
+        write_result(out, args.json)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("cmd", choices=("sample", "score", "bias"))
+    ap.add_argument("cmd", choices=("sample", "score", "bias", "audit-sample", "audit-score"))
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--work", type=Path, default=None, help="audit-*: the work folder of audit_real_talk.py run")
+    ap.add_argument("--tag", default=None, help="audit-*: the run tag of audit_real_talk.py run")
     args = ap.parse_args(argv)
-    return {"sample": sample, "score": score, "bias": bias}[args.cmd](args)
+    if args.cmd.startswith("audit") and (args.work is None or args.tag is None):
+        ap.error("audit-sample / audit-score need --work and --tag (an audit_real_talk.py run)")
+    return {"sample": sample, "score": score, "bias": bias, "audit-sample": audit_sample,
+            "audit-score": audit_score}[args.cmd](args)
 
 
 if __name__ == "__main__":
