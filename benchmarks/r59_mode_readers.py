@@ -137,7 +137,11 @@ def checklist_decisions(rows: list[dict], threshold: float = 0.2) -> dict:
     met = {m: (bool(np.mean([r["mode"] in CONCRETE for r in rs]) >= threshold),
                bool(np.mean([r["got"] in CONCRETE for r in rs]) >= threshold)) for m, rs in by.items()}
     return {"meetings": len(met), "threshold": threshold, "met_by_readers": sum(a for a, _ in met.values()),
-            "met_by_tool": sum(b for _, b in met.values()), "same_decision": sum(a == b for a, b in met.values())}
+            "met_by_tool": sum(b for _, b in met.values()), "same_decision": sum(a == b for a, b in met.values()),
+            # how often each of the tool's decisions holds: "met" right / "not met" right
+            "tool_met_readers_met": sum(a and b for a, b in met.values()),
+            "tool_not_met_readers_met": sum(a and not b for a, b in met.values()),
+            "tool_not_met_readers_not_met": sum(not a and not b for a, b in met.values())}
 
 
 def score(args: argparse.Namespace) -> int:

@@ -256,6 +256,7 @@ class ProgrammeConfig(_Section):
 
     checklist_min_minutes: float = Field(60.0, ge=0, description="checklist 'at least an hour': met at or above this many minutes")
     checklist_min_case_share: float = Field(0.2, ge=0, le=1, description="checklist 'concrete cases': share of topic segments (by time, else by count) in case/problem mode")
+    checklist_cases_not_met: bool = Field(False, description="checklist 'concrete cases': say 'not met' when the case/problem share is under checklist_min_case_share (off: 'can't tell' — on real recordings the discussion modes miss concrete talk: blind readers saw it in 39 of the 45 meetings where the modes found too little, and in all 5 such held-out sessions; a share at or above it was right for 72 of 75; round 59, docs/benchmarks/topics.md); on for a programme whose modes were checked on its own sessions")
     checklist_min_recommendations: int = Field(1, ge=0, description="checklist 'recommendations recorded': at least this many")
     checklist_min_junior_questions: int = Field(2, ge=0, description="checklist 'the junior came with questions': at least this many questions asked by the junior")
     checklist_min_junior_talk_share: float = Field(0.3, ge=0, le=1, description="checklist 'the junior spoke freely': talk share at or above this")

@@ -159,12 +159,17 @@ def _concrete_cases(c: _Ctx) -> CheckItem:
         total_w = sum(n_words.get(uid, 0) for g in segs for uid in g.utterance_ids)
         share = (sum(n_words.get(uid, 0) for g in concrete for uid in g.utterance_ids) / total_w if total_w
                  else len(concrete) / len(segs))
-    return CheckItem("concrete_cases", MET if share >= c.cfg.checklist_min_case_share else NOT_MET,
+    met = share >= c.cfg.checklist_min_case_share
+    # under the threshold: "not met" only where the programme trusts its modes (round 59: on real recordings the modes
+    # missed concrete talk in 39 of the 45 meetings where they found too little)
+    status, reason = (MET, None) if met else (NOT_MET, None) if c.cfg.checklist_cases_not_met else \
+        (CANT_TELL, MODES_MISS_REASON)
+    return CheckItem("concrete_cases", status,
                      "share of case/problem discussion" + ("" if timed else " (by words)"), round(share, 4),
                      c.cfg.checklist_min_case_share,
                      # the segment's longest utterance: its first is often a filler ("Hmm hmm hmm .")
                      _ev(c.s, [max(g.utterance_ids, key=lambda uid: n_words.get(uid, 0))
-                               for g in concrete if g.utterance_ids]))
+                               for g in concrete if g.utterance_ids]), reason=reason)
 
 
 #: the reason of an item a recording cannot tell when only one of the pair can be heard in it
@@ -183,6 +188,13 @@ def _about_work(q: Any) -> bool:
     from sessionscope.analysis.questions import social_question
 
     return not q.confirmation_tag and not social_question(q.text)
+
+#: the reason of "concrete cases" when the discussion modes found too little case/problem talk: on real recordings that
+#: finding was wrong for 39 of 45 meetings (blind readers saw concrete talk), while a share at or above the threshold was
+#: right for 72 of 75 (round 59, ``benchmarks/r59_mode_readers.py``); ``programme.checklist_cases_not_met`` says "not
+#: met" instead
+MODES_MISS_REASON = ("the discussion modes found too little case/problem talk, which on real recordings they often "
+                     "miss: confirm it")
 
 #: the reason of an item met only by items the report marks "to check" (more likely wrong than right)
 TO_CHECK_REASON = "met only by items marked to check (more likely wrong than right): confirm them"
@@ -490,7 +502,7 @@ _REASON_KEYS = {
     "no participant has the junior and senior role": "ckr_no_pair", "the transcript has no times": "ckr_no_times",
     "the transcript has start times only (no end times)": "ckr_start_only", "no topic segments": "ckr_no_segments",
     "no talk share measured": "ckr_no_share", "the transcript has no words": "ckr_no_words",
-    TO_CHECK_REASON: "ckr_to_check", ONE_VOICE_REASON: "ckr_one_voice",
+    TO_CHECK_REASON: "ckr_to_check", ONE_VOICE_REASON: "ckr_one_voice", MODES_MISS_REASON: "ckr_modes_miss",
 }
 
 
