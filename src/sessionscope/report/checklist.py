@@ -9,7 +9,9 @@ Each item carries its evidence: the measure, its value, the threshold (from the
 ``programme`` section of the config) and up to three utterances. An item is **can't
 tell** when the stage that measures it did not run (``session.provenance.stage_runs``:
 skipped or failed, with its reason) or the input cannot show it (an untimed transcript
-has no duration; no junior in the session). Sessions written before stages were recorded
+has no duration; no junior in the session), and "concrete cases" when the discussion modes find too
+little case/problem talk (round 59: on real recordings that finding was wrong for 39 of 45 meetings;
+``programme.checklist_cases_not_met`` makes it "not met"). Sessions written before stages were recorded
 (no ``stage_runs`` at all) are read from the data they contain, and the evidence says so.
 
 Limits: a recording shows questions *asked*, not questions *prepared*; "recommendations
