@@ -46,3 +46,17 @@ def test_enough_case_talk_is_met_and_the_programme_may_restore_not_met() -> None
     low = _session(("general", "general", "general"))
     assert _item(low, ProgrammeConfig(checklist_cases_not_met=True)).status == NOT_MET
     assert MODES_MISS_REASON not in (_item(low, ProgrammeConfig(checklist_cases_not_met=True)).reason or "")
+
+
+def test_the_timeline_says_its_modes_are_a_rough_reading() -> None:
+    """The Markdown timeline's modes in brackets ("(problem situation)") carry one line saying how far they go on real
+    recordings; a timeline of small talk only (shown without modes) does not."""
+    s = _session(("general", "case", "general"))
+    md = render_session_markdown(s)
+    assert "(general discussion)" in md and "about a quarter of the talk" in md
+    assert "четверти разговора" in render_session_markdown(s.evolve(language="ru"))
+    chat = s.evolve(topics=Topics(segments=(TopicSegment(area="other", mode="case", start=0.0, end=60.0,
+                                                         utterance_ids=tuple(u.id for u in s.utterances),
+                                                         initiator="lena", confidence=0.7),),
+                                  area_time_share={"other": 1.0}))
+    assert "quarter of the talk" not in render_session_markdown(chat)

@@ -80,6 +80,8 @@ def _section(sec: Section, view: ReportView) -> list[str]:
                       + f", {_cell(t('opened_by'))}: {_cell(s['initiator'])}"
                       for i, s in enumerate(segs, 1)]
             lines.append("")
+            if any(s["mode"] for s in segs):  # round 59: modes on real talk agree with blind readers for ~a quarter
+                lines += [f"_{_cell(t('modes_note'))}_", ""]
         return lines
     if sec.key == "summary":
         if not sec.groups:
