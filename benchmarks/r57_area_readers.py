@@ -84,20 +84,24 @@ def corpus_turns() -> dict[str, dict[str, list[dict]]]:
     return {"ami": ami_turns(), "mrda": mrda_turns()}
 
 
-def sample_windows(per_corpus: dict[str, dict[str, list[dict]]]) -> list[dict]:
-    """The fixed sample: ``{"id": "<corpus>:<meeting>#<window>", "corpus", "meeting", "utterances": [first, last]}``."""
+def meeting_windows(corpus: str, meeting: str, turns: list[dict], per_meeting: int = PER_MEETING) -> list[dict]:
+    """``per_meeting`` windows of one meeting's turns, evenly spaced from the first to the last (both ends included):
+    ``{"id": "<corpus>:<meeting>#<window>", "corpus", "meeting", "utterances": [first, last]}``."""
     from topics_realtalk_r12_topicsaudit import sample_indices, windows
 
+    wins = windows(turns)
+    return [{"id": f"{corpus}:{meeting}#{j}", "corpus": corpus, "meeting": meeting,
+             "utterances": [wins[j][0], wins[j][-1]]} for j in sample_indices(len(wins), per_meeting)]
+
+
+def sample_windows(per_corpus: dict[str, dict[str, list[dict]]]) -> list[dict]:
+    """The fixed sample: ``AMI_MEETINGS`` / ``MRDA_MEETINGS`` meetings drawn with ``SEED``, their windows."""
     rng = np.random.default_rng(SEED)
     out = []
     for corpus, n in (("ami", AMI_MEETINGS), ("mrda", MRDA_MEETINGS)):
         names = sorted(per_corpus[corpus])
-        chosen = sorted(rng.choice(names, size=min(n, len(names)), replace=False).tolist())
-        for m in chosen:
-            wins = windows(per_corpus[corpus][m])
-            for j in sample_indices(len(wins), PER_MEETING):
-                idx = wins[j]
-                out.append({"id": f"{corpus}:{m}#{j}", "corpus": corpus, "meeting": m, "utterances": [idx[0], idx[-1]]})
+        for m in sorted(rng.choice(names, size=min(n, len(names)), replace=False).tolist()):
+            out += meeting_windows(corpus, m, per_corpus[corpus][m])
     return out
 
 

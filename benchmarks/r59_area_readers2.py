@@ -52,7 +52,7 @@ ROUND58_COMMIT = "4875a3b7"  # the end of round 58: subject patterns for teamwor
 
 def sample_windows(per_corpus: dict[str, dict[str, list[dict]]]) -> list[dict]:
     """The fixed sample: train meetings round 57 did not sample; all unused MRDA ones, ``AMI_MEETINGS`` AMI ones."""
-    from topics_realtalk_r12_topicsaudit import sample_indices, windows
+    from r57_area_readers import meeting_windows
 
     used = {(r["corpus"], r["meeting"]) for r in json.loads(ROUND57_KEY.read_text(encoding="utf-8"))}
     rng = np.random.default_rng(SEED)
@@ -61,10 +61,7 @@ def sample_windows(per_corpus: dict[str, dict[str, list[dict]]]) -> list[dict]:
         names = sorted(m for m in per_corpus[corpus] if (corpus, m) not in used)
         chosen = sorted(rng.choice(names, size=min(n, len(names)), replace=False).tolist()) if n else names
         for m in chosen:
-            wins = windows(per_corpus[corpus][m])
-            for j in sample_indices(len(wins), PER_MEETING):
-                idx = wins[j]
-                out.append({"id": f"{corpus}:{m}#{j}", "corpus": corpus, "meeting": m, "utterances": [idx[0], idx[-1]]})
+            out += meeting_windows(corpus, m, per_corpus[corpus][m], PER_MEETING)
     return out
 
 

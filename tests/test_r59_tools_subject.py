@@ -54,19 +54,16 @@ def test_doubtful_tools_without_its_subject_gives_way() -> None:
 def test_the_stage_gives_a_tutoring_session_another_area_than_tools() -> None:
     """Real models: algebra homework help, which names no software or device, is not "Tools and technology" unless the
     model is sure of it (round 12's blind audit called SBC009's tutoring "development")."""
+    from helpers import make_session
     from sessionscope.analysis.topics.stage import TopicsStage
     from sessionscope.config import TopicsConfig
-    from sessionscope.model import Participant, Session, Utterance
 
     lines = ["Since you have the square root of two on the bottom, multiply by the square root of two.",
              "So I put it as the square root of one over the square root of two?",
              "Yes. And when you divide by a negative, you have to flip the signs.",
              "Okay, so I bring two thirds over to the other side and find a common denominator.",
              "Right, then you distribute first, and take out the absolute value."] * 3
-    utts = tuple(Utterance(id=f"u{k}", speaker="ab"[k % 2], text=t, start=6.0 * k, end=6.0 * k + 5)
-                 for k, t in enumerate(lines))
-    session = Session(id="s", language="en", participants=(Participant(id="a", name="A"), Participant(id="b", name="B")),
-                      utterances=utts)
+    session = make_session([("ab"[k % 2], 6.0 * k, 6.0 * k + 5, t) for k, t in enumerate(lines)])
     plain = TopicsStage(TopicsConfig(subject_margin=None))(session).topics
     ruled = TopicsStage()(session).topics
     # the head reads the talk as tools (0.35, the next substantive area 0.17: not sure of it); the rule moves it to an
